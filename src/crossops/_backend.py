@@ -1,0 +1,146 @@
+"""The default backend, backend names, and which backend an array type belongs to.
+
+Nothing here imports a framework: a backend module is imported the first time an
+array of its framework (already imported by the user) is seen, or when it is made
+the default and an array-free op runs.
+
+Examples
+--------
+>>> import crossops
+>>> crossops.get_backend()
+'numpy'
+>>> with crossops.use_backend("numpy"):
+...     crossops.get_backend()
+'numpy'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import importlib
+import os
+import sys
+from types import ModuleType
+
+#: the backends crossops runs on, in the order they are tried
+BACKENDS: tuple[str, ...] = ("numpy", "jax", "torch", "tensorflow")
+
+# the top-level framework module each backend needs
+_FRAMEWORK = {"numpy": "numpy", "jax": "jax", "torch": "torch", "tensorflow": "tensorflow"}
+
+
+def _check_name(name: str, what: str = "backend") -> str:
+    if name not in _FRAMEWORK:
+        raise ValueError(
+            f"unknown {what} {name!r}; valid backends are {', '.join(map(repr, BACKENDS))}"
+        )
+    return name
+
+
+_global_default: str = _check_name(os.environ.get("CROSSOPS_BACKEND", "numpy"),
+                                   "backend in CROSSOPS_BACKEND")
+_context_default: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "crossops_backend", default=None
+)
+
+
+def get_backend() -> str:
+    """The name of the backend that array-free calls (``zeros``, ``arange``) use.
+
+    Returns
+    -------
+    str
+        ``"numpy"``, ``"jax"``, ``"torch"`` or ``"tensorflow"``.
+    """
+    return _context_default.get() or _global_default
+
+
+def set_backend(name: str) -> None:
+    """Set the process-wide default backend.
+
+    Parameters
+    ----------
+    name : str
+        One of ``crossops.BACKENDS``.
+
+    Examples
+    --------
+    >>> import crossops
+    >>> crossops.set_backend("numpy")
+    """
+    global _global_default
+    _global_default = _check_name(name)
+
+
+@contextlib.contextmanager
+def use_backend(name: str):
+    """Use ``name`` as the default backend inside a ``with`` block (thread- and task-safe).
+
+    Examples
+    --------
+    >>> import crossops, crossops.numpy as xnp
+    >>> with crossops.use_backend("numpy"):
+    ...     type(xnp.zeros(2)).__name__
+    'ndarray'
+    """
+    token = _context_default.set(_check_name(name))
+    try:
+        yield name
+    finally:
+        _context_default.reset(token)
+
+
+_modules: dict[str, ModuleType] = {}
+
+
+def backend_module(name: str) -> ModuleType:
+    """The crossops module of backend ``name`` (imports its framework)."""
+    try:
+        return _modules[name]
+    except KeyError:
+        pass
+    _check_name(name)
+    try:
+        mod = importlib.import_module(f"crossops.backends.{name}")
+    except ImportError as e:
+        raise ImportError(
+            f"crossops backend {name!r} needs {_FRAMEWORK[name]!r}, which is not installed "
+            f"({e}); install it with `pip install crossops[{name}]`"
+        ) from e
+    _modules[name] = mod
+    return mod
+
+
+_SCALARS = (bool, int, float, complex)
+#: type -> backend name, or None for types that belong to no backend (scalars, lists)
+_type_backend: dict[type, str | None] = {t: None for t in (*_SCALARS, type(None), list, tuple)}
+
+
+def backend_of_type(t: type) -> str | None:
+    """The backend an array (or dtype) type belongs to, or None for scalars, lists and the like.
+
+    A backend's dtype objects belong to it too, so that ``finfo(torch.float32)`` runs on torch.
+    """
+    try:
+        return _type_backend[t]
+    except KeyError:
+        pass
+    found = None
+    for name in BACKENDS:
+        if _FRAMEWORK[name] in sys.modules and issubclass(
+                t, backend_module(name).ARRAY_TYPES + backend_module(name).DTYPE_TYPES):
+            found = name
+            break
+    _type_backend[t] = found
+    return found
+
+
+def backend_of(x) -> str:
+    """The backend of array ``x``; the default backend for scalars and lists."""
+    return backend_of_type(type(x)) or get_backend()
+
+
+def is_scalar_type(t: type) -> bool:
+    """Whether ``t`` is a Python scalar type (weak in promotion)."""
+    return t in _SCALARS

@@ -1,0 +1,354 @@
+"""The dispatch table: op name -> backend -> callable, and the public op functions.
+
+For every spec entry, :func:`make_ops` generates one plain Python function with the
+entry's exact signature. A call looks up the types of its array arguments in a
+per-op dict (``{(type(x1), type(x2)): callable}``); a hit calls the backend function
+straight away. A miss resolves the backend from the types (once per combination of
+types, so jax tracers, torch fake tensors and tf symbolic tensors resolve too),
+checks that no two backends meet, adapts Python scalars and lists, and fills the
+cache. Calls without array arguments use the default backend.
+
+Examples
+--------
+>>> import numpy as np, crossops.numpy as xnp
+>>> xnp.add(np.ones(2, np.float32), 1).dtype
+dtype('float32')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from . import _backend
+from ._backend import backend_module, backend_of_type, get_backend, is_scalar_type
+from ._dtypes import dtype_name, weak_scalar_name
+from ._spec import OpSpec, load_spec
+from .backends._common import promoting
+
+# kinds of op whose array arguments may be Python scalars, weak in promotion
+_WEAK_SCALAR_KINDS = {"binary", "binary_shift", "binary_nonzero", "compare", "where"}
+# kinds of op whose array arguments are promoted with crossops's table: their positions
+_PROMOTED_KINDS = {"binary": (0, 1), "binary_shift": (0, 1), "binary_nonzero": (0, 1),
+                   "compare": (0, 1), "matmul": (0, 1), "where": (1, 2)}
+# ops whose array arguments are passed through as given (no conversion of lists)
+_NO_COERCE_KINDS = {"creation", "dtype", "custom"}
+
+
+class Op:
+    """One op of the table: its spec, its implementation on each backend, its call caches."""
+
+    __slots__ = ("spec", "cache", "_slow_cache", "_impls", "_full", "__weakref__")
+
+    def __init__(self, spec: OpSpec):
+        self.spec = spec
+        #: types of the array arguments -> callable; read by the generated function
+        self.cache: dict = {}
+        self._slow_cache: dict = {}
+        self._impls: dict[str, Callable] = {}
+        self._full: dict[str, Callable] = {}
+
+    def impl(self, backend: str) -> Callable:
+        """The backend's own function for this op (no promotion, no conversion).
+
+        Raises
+        ------
+        NotImplementedError
+            If the backend has no implementation; the message gives the spec's reason.
+        """
+        try:
+            return self._impls[backend]
+        except KeyError:
+            pass
+        f = _lookup(backend_module(backend), self.spec)
+        if f is None:
+            reason = self.spec.limits.get(backend, "no implementation")
+            raise NotImplementedError(
+                f"{self.spec.qualname} is not available on the {backend} backend: {reason}. "
+                f"Backends that have it: {', '.join(self.backends_with_impl()) or 'none'}"
+            )
+        self._impls[backend] = f
+        return f
+
+    def full(self, backend: str) -> Callable:
+        """:meth:`impl`, promoting its array arguments with crossops's table where the
+        backend's own promotion differs."""
+        try:
+            return self._full[backend]
+        except KeyError:
+            pass
+        f = self.impl(backend)
+        mod = backend_module(backend)
+        positions = _PROMOTED_KINDS.get(self.spec.kind)
+        if positions and not mod.NATIVE_PROMOTION:
+            f = promoting(f, native_function(mod, "astype"), mod.DTYPES, positions)
+        self._full[backend] = f
+        return f
+
+    def backends_with_impl(self) -> list[str]:
+        """The backends (among those installed) that implement this op."""
+        out = []
+        for b in _backend.BACKENDS:
+            try:
+                if _lookup(backend_module(b), self.spec) is not None:
+                    out.append(b)
+            except ImportError:
+                pass
+        return out
+
+    def backend_for(self, types: tuple) -> tuple[str, bool]:
+        """The backend of a call whose array arguments have ``types``, and whether it
+        came from the arrays (True) or is the default backend (False)."""
+        found: dict[str, type] = {}
+        for t in types:
+            b = backend_of_type(t)
+            if b is not None and b not in found:
+                found[b] = t
+        if len(found) > 1:
+            (b1, t1), (b2, t2) = list(found.items())[:2]
+            raise TypeError(
+                f"{self.spec.qualname}: arrays of two backends in one call, {b1} "
+                f"({t1.__module__}.{t1.__qualname__}) and {b2} ({t2.__module__}."
+                f"{t2.__qualname__}); crossops never converts across backends: convert one "
+                f"first, e.g. with crossops.to_numpy(x) and the other framework's asarray"
+            )
+        if found:
+            return next(iter(found)), True
+        return get_backend(), False
+
+    def _callable(self, types: tuple) -> tuple[Callable, bool]:
+        backend, cacheable = self.backend_for(types)
+        f = self.full(backend)
+        if self.spec.kind not in _NO_COERCE_KINDS and any(
+            backend_of_type(t) is None and t is not type(None) for t in types
+        ):
+            f = _coercing(f, self.spec, backend_module(backend))
+        return f, cacheable
+
+    def resolve(self, key, types: tuple) -> Callable:
+        """Find (and cache under ``key``) the callable for a call whose array arguments
+        have ``types`` (``key`` is ``types``, or its one type for single-array ops)."""
+        f, cacheable = self._callable(types)
+        if cacheable:
+            self.cache[key] = f
+        return f
+
+    def slow(self, *args):
+        """The path of promoted ops (binary element-wise, ``where``, ``matmul``) when the
+        fast cache misses or the dtypes differ: promote, convert scalars, call."""
+        types = tuple(map(type, args))
+        try:
+            f = self._slow_cache[types]
+        except KeyError:
+            f, cacheable = self._callable(types)
+            if cacheable:
+                self._slow_cache[types] = f
+                backend, _ = self.backend_for(types)
+                if all(backend_of_type(t) == backend for t in types):
+                    self.cache[types] = self.impl(backend)
+        return f(*args)
+
+
+def native_function(mod, name: str) -> Callable:
+    """A backend module's function ``name``, or its namespace's."""
+    f = mod.__dict__.get(name)
+    return f if f is not None else getattr(mod.NAMESPACE, name)
+
+
+def _lookup(mod, spec: OpSpec) -> Callable | None:
+    """The backend function of an op: the backend module's own, else its namespace's."""
+    attr = f"{spec.namespace}_{spec.name}" if spec.namespace else spec.name
+    f = mod.__dict__.get(attr)
+    if f is None and attr not in mod.__dict__:
+        ns = mod.NAMESPACE
+        if spec.namespace:
+            ns = getattr(ns, spec.namespace, None)
+        f = getattr(ns, spec.name, None)
+    return f
+
+
+def _coercing(f: Callable, spec: OpSpec, mod) -> Callable:
+    """Wrap ``f`` so that Python scalars and lists in array positions become arrays.
+
+    In element-wise ops, scalars next to an array are weak (they take its dtype, see
+    :func:`crossops._dtypes.weak_scalar_name`) and scalars alone become arrays of the
+    backend's default dtypes; lists become arrays in every op.
+    """
+    positions = [i for i, p in enumerate(spec.params) if p in spec.arrays]
+    weak = spec.kind in _WEAK_SCALAR_KINDS
+    if spec.kind == "where":
+        positions = positions[1:]  # the condition never decides the dtype
+        cond = spec.params.index(spec.arrays[0])
+    asarray = native_function(mod, "asarray")
+
+    def convert(args):
+        args = list(args)
+        if spec.kind == "where" and backend_of_type(type(args[cond])) is None:
+            args[cond] = asarray(args[cond])
+        arrays = [args[i] for i in positions if backend_of_type(type(args[i])) is not None]
+        for i in positions:
+            a = args[i]
+            t = type(a)
+            if backend_of_type(t) is not None or a is None:
+                continue
+            if is_scalar_type(t):
+                if not weak:
+                    continue  # an int axis, count or fill value: the backend takes it
+                if arrays:
+                    others = [dtype_name(x.dtype) for x in arrays]
+                    name = weak_scalar_name(t, _widest(others), mod.default_dtypes())
+                    args[i] = asarray(a, dtype=mod.DTYPES[name])
+                    continue
+            args[i] = asarray(a)
+        return args
+
+    def coerced(*args, **kwargs):
+        return f(*convert(args), **kwargs)
+
+    coerced.__wrapped__ = f
+    return coerced
+
+
+def _widest(names: list[str]) -> str:
+    from ._dtypes import result_name
+    return result_name(*names)
+
+
+def _native_dtype(impl_backend: str, dtype):
+    return backend_module(impl_backend).native_dtype(dtype)
+
+
+_TEMPLATE_ARRAYS = """
+def _make(_op, _c):
+    _resolve = _op.resolve
+    def {name}{signature}:
+        try:
+            f = _c[{key}]
+        except KeyError:
+            f = _resolve({key}, {types})
+{dtype_fix}        return f({forward})
+    return {name}
+"""
+
+_TEMPLATE_PROMOTED = """
+def _make(_op, _c):
+    _slow = _op.slow
+    def {name}{signature}:
+        try:
+            f = _c[{key}]
+        except KeyError:
+            return _slow({forward})
+        if {a}.dtype is {b}.dtype:
+            return f({forward})
+        return _slow({forward})
+    return {name}
+"""
+
+_TEMPLATE_DEFAULT = """
+def _make(_op, _c):
+    _impl = _op.impl
+    _get = _get_backend
+    def {name}{signature}:
+        b = _get()
+{dtype_fix_default}        return _impl(b)({forward})
+    return {name}
+"""
+
+
+def _forward_args(sig) -> str:
+    parts = []
+    for p in sig.parameters.values():
+        if p.kind is p.POSITIONAL_ONLY:
+            parts.append(p.name)
+        elif p.kind is p.VAR_POSITIONAL:
+            parts.append(f"*{p.name}")
+        elif p.kind is p.VAR_KEYWORD:
+            parts.append(f"**{p.name}")
+        else:
+            parts.append(f"{p.name}={p.name}")
+    return ", ".join(parts)
+
+
+def _source(spec: OpSpec) -> str:
+    sig = spec.sig
+    params = sig.parameters
+    singles = [a for a in spec.arrays if params[a].kind is not params[a].VAR_POSITIONAL
+               and a not in spec.sequences]
+    seqs = [a for a in spec.arrays if a not in singles] + [
+        s for s in spec.sequences if s not in spec.arrays]
+    dtype_params = [p for p in ("dtype",) if p in params]
+    fmt = dict(name=spec.name, signature=spec.signature, forward=_forward_args(sig))
+    if not singles and not seqs:
+        fix = "".join(
+            f"        if {p} is not None:\n            {p} = _native_dtype(b, {p})\n"
+            for p in dtype_params)
+        return _TEMPLATE_DEFAULT.format(dtype_fix_default=fix, **fmt)
+    positions = _PROMOTED_KINDS.get(spec.kind)
+    if positions:
+        if any(p.kind is not p.POSITIONAL_ONLY for p in params.values()):
+            raise ValueError(f"{spec.qualname}: a promoted op takes positional arrays only")
+        a, b = (list(params)[i] for i in positions)
+        key = "(" + ", ".join(f"type({p})" for p in params) + ")"
+        return _TEMPLATE_PROMOTED.format(key=key, a=a, b=b, **fmt)
+    type_items = [f"type({a})" for a in singles] + [f"*map(type, {s})" for s in seqs]
+    if len(type_items) == 1 and not seqs:
+        key = type_items[0]
+        types = f"({key},)"
+    else:
+        key = "(" + ", ".join(type_items) + ("," if len(type_items) == 1 else "") + ")"
+        types = key
+    fix = "".join(
+        f"        if {p} is not None:\n            {p} = _native_dtype(_backend_of_impl(f, {types}), {p})\n"
+        for p in dtype_params)
+    return _TEMPLATE_ARRAYS.format(key=key, types=types, dtype_fix=fix, **fmt)
+
+
+def _backend_of_impl(f, types) -> str:
+    for t in types:
+        b = backend_of_type(t)
+        if b is not None:
+            return b
+    return get_backend()
+
+
+#: every op of the spec, by qualified name
+TABLE: dict[str, Op] = {}
+
+
+def make_ops(namespace: str = "") -> dict[str, Callable]:
+    """Generate the public functions of every spec op in ``namespace``.
+
+    Parameters
+    ----------
+    namespace : str
+        ``""`` for the main namespace, ``"linalg"`` or ``"fft"``.
+
+    Returns
+    -------
+    dict
+        op name -> generated function.
+    """
+    out = {}
+    for qualname, spec in load_spec().items():
+        if spec.namespace != namespace:
+            continue
+        op = TABLE.get(qualname) or TABLE.setdefault(qualname, Op(spec))
+        scope = {"_native_dtype": _native_dtype, "_backend_of_impl": _backend_of_impl,
+                 "_get_backend": get_backend}
+        exec(_source(spec), scope)
+        fn = scope["_make"](op, op.cache)
+        fn.__qualname__ = spec.name
+        fn.__module__ = "crossops.numpy" + (f".{namespace}" if namespace else "")
+        fn.__doc__ = _docstring(spec)
+        fn._op = op
+        out[spec.name] = fn
+    return out
+
+
+def _docstring(spec: OpSpec) -> str:
+    lines = [spec.doc or f"{spec.qualname}{spec.signature}", ""]
+    if spec.reference:
+        lines.append(f"Same results as ``{spec.reference}``, on every backend.")
+    if spec.limits:
+        lines += ["", "Notes", "-----"]
+        lines += [f"{b}: {why}" for b, why in spec.limits.items()]
+    return "\n".join(lines)

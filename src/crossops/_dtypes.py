@@ -1,0 +1,143 @@
+"""Dtype names, categories and the promotion table (read from ``spec/promotion.toml``).
+
+crossops reasons about dtypes by their canonical names (``"float32"``); each backend
+maps a name to its own dtype object. Any backend's dtype object, a NumPy dtype, a
+scalar type such as ``numpy.float32`` or a name is accepted wherever a dtype is.
+
+Examples
+--------
+>>> from crossops._dtypes import dtype_name, result_name
+>>> dtype_name("float32"), result_name("int32", "float16")
+('float32', 'float16')
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+
+SPEC_DIR = Path(__file__).with_name("spec")
+
+with open(SPEC_DIR / "promotion.toml", "rb") as _f:
+    _PROMOTION = tomllib.load(_f)
+
+#: every dtype crossops knows, in the order of the promotion table
+DTYPE_NAMES: tuple[str, ...] = tuple(_PROMOTION["dtypes"])
+
+_TABLE: dict[tuple[str, str], str] = {
+    (a, b): r
+    for a, row in _PROMOTION["table"].items()
+    for b, r in zip(DTYPE_NAMES, row, strict=True)
+}
+
+SIGNED = ("int8", "int16", "int32", "int64")
+UNSIGNED = ("uint8", "uint16", "uint32", "uint64")
+REAL_FLOATING = ("float16", "bfloat16", "float32", "float64")
+COMPLEX_FLOATING = ("complex64", "complex128")
+
+#: the dtype categories that spec entries name in their ``dtypes`` field
+CATEGORIES: dict[str, tuple[str, ...]] = {
+    "bool": ("bool",),
+    "signed_integer": SIGNED,
+    "unsigned_integer": UNSIGNED,
+    "integral": SIGNED + UNSIGNED,
+    "integer": SIGNED + UNSIGNED,
+    "integer_or_boolean": ("bool",) + SIGNED + UNSIGNED,
+    "real_floating": REAL_FLOATING,
+    "complex_floating": COMPLEX_FLOATING,
+    "floating": REAL_FLOATING + COMPLEX_FLOATING,
+    "real": SIGNED + UNSIGNED + REAL_FLOATING,
+    "numeric": SIGNED + UNSIGNED + REAL_FLOATING + COMPLEX_FLOATING,
+    "real_or_bool": ("bool",) + SIGNED + UNSIGNED + REAL_FLOATING,
+    "all": DTYPE_NAMES,
+}
+# array API spelling of the same kinds (for isdtype)
+CATEGORIES["boolean"] = CATEGORIES["bool"]
+
+_KIND = {n: k for k, names in
+         (("b", ("bool",)), ("i", SIGNED), ("u", UNSIGNED), ("f", REAL_FLOATING),
+          ("c", COMPLEX_FLOATING)) for n in names}
+
+
+def kind(name: str) -> str:
+    """One letter for the kind of a dtype name: b, i, u, f or c."""
+    return _KIND[name]
+
+
+_ALIASES = {"bool_": "bool", "boolean": "bool", "half": "float16", "float": "float32",
+            "double": "float64", "cfloat": "complex64", "cdouble": "complex128",
+            "int": "int64", "long": "int64", "short": "int16", "uint": "uint64"}
+
+
+def dtype_name(dtype) -> str:
+    """The canonical name of any backend's dtype, a NumPy scalar type or a name.
+
+    Raises
+    ------
+    TypeError
+        If ``dtype`` is not a dtype crossops knows.
+    """
+    try:
+        return _name_cache[dtype]
+    except (KeyError, TypeError):
+        pass
+    name = _compute_name(dtype)
+    try:
+        _name_cache[dtype] = name
+    except TypeError:  # unhashable
+        pass
+    return name
+
+
+_name_cache: dict = {}
+
+
+def _compute_name(dtype) -> str:
+    if isinstance(dtype, str):
+        name = dtype
+    elif dtype is bool:
+        name = "bool"
+    else:
+        name = getattr(dtype, "name", None)
+        if name is None or not isinstance(name, str):  # numpy scalar types, ml_dtypes types
+            name = getattr(dtype, "__name__", None) or str(dtype)
+    name = name.removeprefix("torch.").removeprefix("jnp.")
+    name = _ALIASES.get(name, name)
+    if name not in _KIND:
+        raise TypeError(
+            f"unknown dtype {dtype!r}; crossops knows {', '.join(DTYPE_NAMES)}"
+        )
+    return name
+
+
+def result_name(*names: str) -> str:
+    """Promote dtype names with the crossops table (left to right)."""
+    out = names[0]
+    for n in names[1:]:
+        out = _TABLE[out, n]
+    return out
+
+
+@cache
+def weak_scalar_name(scalar_type: type, array_name: str, defaults: tuple[str, str, str]) -> str:
+    """Dtype a Python scalar takes next to an array of ``array_name``.
+
+    ``defaults`` are the backend's default (int, float, complex) dtype names. A scalar
+    of a kind no higher than the array's takes the array's dtype; a higher kind takes
+    the backend's default dtype of that kind (NumPy 2 and JAX behave so), except that a
+    complex scalar with a float32/float16 array gives complex64.
+    """
+    k = _KIND[array_name]
+    if scalar_type is bool:
+        return array_name
+    if scalar_type is int:
+        return defaults[0] if k == "b" else array_name
+    if scalar_type is float:
+        return defaults[1] if k in "biu" else array_name
+    # complex
+    if k == "c":
+        return array_name
+    if k == "f":
+        return "complex128" if array_name == "float64" else "complex64"
+    return defaults[2]

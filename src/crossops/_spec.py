@@ -1,0 +1,150 @@
+"""The op specification: ``spec/*.toml`` read into :class:`OpSpec` records.
+
+Every op crossops has is one entry of a spec file. The dispatch table, the
+conformance tests, the signature meta-test and the coverage report all read it.
+
+An entry reads::
+
+    [add]
+    signature = "(x1, x2, /)"
+    group = "numpy"             # numpy, nn, linalg, fft, math, image, core, random
+    dtypes = "numeric"          # a category of crossops._dtypes.CATEGORIES
+    kind = "binary"             # what inputs the conformance suite draws
+    reference = "numpy.add"     # the reference the suite compares with
+    array_api = true
+    keras = true
+
+    [add.limits]
+    torch = "uint16, uint32 and uint64 have no add kernel in torch"
+
+Optional fields: ``arrays`` (the parameters that carry arrays; by default the
+positional-only ones), ``sequences`` (parameters holding a sequence of arrays),
+``tolerance`` (in units of the result dtype's epsilon; 0 means exact),
+``result`` (how the result dtype follows from the inputs; default: as the reference),
+``ref_kwargs`` and ``kwargs`` (keyword arguments for the reference and the op in tests),
+``values`` (the range of values the tests draw: ``"moderate"`` keeps ``|x| <= 100``),
+``compiled = false`` (the op cannot run under a compiler, e.g. data-dependent shapes).
+A file may set ``namespace = "linalg"`` (or ``"fft"``) for all of its entries.
+
+Examples
+--------
+>>> from crossops._spec import load_spec
+>>> load_spec()["add"].params
+('x1', 'x2')
+"""
+
+from __future__ import annotations
+
+import inspect
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+
+from ._dtypes import CATEGORIES, SPEC_DIR
+
+_FIELDS = {"signature", "group", "dtypes", "kind", "reference", "array_api", "keras",
+           "arrays", "sequences", "tolerance", "result", "limits", "ref_kwargs", "kwargs",
+           "doc", "differentiable", "compiled", "values"}
+
+
+@dataclass(frozen=True)
+class OpSpec:
+    """One op of the spec."""
+
+    name: str
+    namespace: str  # "" for the main namespace, "linalg" or "fft"
+    chapter: str
+    signature: str
+    group: str
+    dtypes: str
+    kind: str
+    reference: str
+    array_api: bool = False
+    keras: bool = False
+    arrays: tuple[str, ...] = ()
+    sequences: tuple[str, ...] = ()
+    tolerance: float | None = None
+    result: str | None = None
+    limits: dict[str, str] = field(default_factory=dict)
+    ref_kwargs: dict = field(default_factory=dict)
+    kwargs: dict = field(default_factory=dict)
+    doc: str = ""
+    compiled: bool = True
+    values: str | None = None
+
+    @property
+    def qualname(self) -> str:
+        """``"linalg.solve"`` for extension ops, the plain name otherwise."""
+        return f"{self.namespace}.{self.name}" if self.namespace else self.name
+
+    @property
+    def sig(self) -> inspect.Signature:
+        """The signature as an :class:`inspect.Signature`."""
+        return _parse_signature(self.qualname, self.signature)
+
+    @property
+    def params(self) -> tuple[str, ...]:
+        return tuple(self.sig.parameters)
+
+    @property
+    def dtype_names(self) -> tuple[str, ...]:
+        return CATEGORIES[self.dtypes]
+
+
+def _parse_signature(name: str, text: str) -> inspect.Signature:
+    scope: dict = {}
+    try:
+        exec(f"def _f{text}: pass", {}, scope)
+    except SyntaxError as e:
+        raise ValueError(f"spec entry {name!r}: bad signature {text!r}: {e}") from None
+    return inspect.signature(scope["_f"])
+
+
+def _entry(chapter: str, namespace: str, name: str, raw: dict) -> OpSpec:
+    unknown = set(raw) - _FIELDS
+    if unknown:
+        raise ValueError(f"spec entry {name!r} in {chapter}.toml: unknown fields {sorted(unknown)}")
+    sig = _parse_signature(name, raw["signature"])  # also checks the signature's syntax
+    if "arrays" in raw:
+        arrays = tuple(raw["arrays"])
+    else:
+        arrays = tuple(p.name for p in sig.parameters.values()
+                       if p.kind in (p.POSITIONAL_ONLY, p.VAR_POSITIONAL))
+    sequences = tuple(raw.get("sequences", ()))
+    for a in arrays + sequences:
+        if a not in sig.parameters:
+            raise ValueError(f"spec entry {name!r}: array parameter {a!r} not in its signature")
+    dtypes = raw.get("dtypes", "all")
+    if dtypes not in CATEGORIES:
+        raise ValueError(f"spec entry {name!r}: unknown dtype category {dtypes!r}")
+    return OpSpec(
+        name=name, namespace=namespace, chapter=chapter, signature=raw["signature"],
+        group=raw.get("group", "numpy"), dtypes=dtypes, kind=raw.get("kind", "custom"),
+        reference=raw.get("reference", ""), array_api=raw.get("array_api", False),
+        keras=raw.get("keras", False), arrays=arrays, sequences=sequences,
+        tolerance=raw.get("tolerance"), result=raw.get("result"),
+        limits=dict(raw.get("limits", {})), ref_kwargs=dict(raw.get("ref_kwargs", {})),
+        kwargs=dict(raw.get("kwargs", {})), doc=raw.get("doc", ""),
+        compiled=raw.get("compiled", True), values=raw.get("values"),
+    )
+
+
+@cache
+def load_spec() -> dict[str, OpSpec]:
+    """Every op of ``spec/*.toml``, keyed by qualified name (``"linalg.solve"``)."""
+    ops: dict[str, OpSpec] = {}
+    for path in sorted(SPEC_DIR.glob("*.toml")):
+        if path.stem == "promotion":
+            continue
+        with open(path, "rb") as f:
+            data = tomllib.load(f)
+        namespace = data.get("namespace", "")
+        for name, raw in data.items():
+            if not isinstance(raw, dict):
+                continue
+            op = _entry(path.stem, namespace, name, raw)
+            if op.qualname in ops:
+                raise ValueError(f"op {op.qualname!r} is in {ops[op.qualname].chapter}.toml "
+                                 f"and {path.name}")
+            ops[op.qualname] = op
+    return ops

@@ -1,0 +1,43 @@
+"""NumPy backend: array-api-compat's NumPy namespace, with ml_dtypes for bfloat16."""
+
+from __future__ import annotations
+
+import array_api_compat.numpy as NAMESPACE  # noqa: N812
+import ml_dtypes
+import numpy as np
+
+from ._common import dtype_table, make_native_dtype
+
+ARRAY_TYPES = (np.ndarray, np.generic)
+DTYPE_TYPES = (np.dtype,)
+#: NumPy's own promotion differs from crossops's across kinds (int32 + float16)
+NATIVE_PROMOTION = False
+
+DTYPES = dtype_table(lambda n: np.dtype(ml_dtypes.bfloat16 if n == "bfloat16" else n))
+native_dtype = make_native_dtype(DTYPES, "numpy")
+
+
+def default_dtypes() -> tuple[str, str, str]:
+    """Default (int, float, complex) dtype names."""
+    return ("int64", "float64", "complex128")
+
+
+def to_numpy(x) -> np.ndarray:
+    return np.asarray(x)
+
+
+def astype(x, dtype, /, *, copy=True, device=None):
+    return NAMESPACE.astype(x, native_dtype(dtype), copy=copy, device=device)
+
+
+def asarray(obj, /, *, dtype=None, device=None, copy=None):
+    if dtype is not None:
+        dtype = native_dtype(dtype)
+    return NAMESPACE.asarray(obj, dtype=dtype, device=device, copy=copy)
+
+
+# NumPy's own functions where they already follow the standard (no wrapper on the hot path)
+sum = np.sum  # noqa: A001
+reshape = np.reshape
+matmul = np.matmul
+where = np.where
