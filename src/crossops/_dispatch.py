@@ -287,9 +287,9 @@ def _source(spec: OpSpec) -> str:
         if any(p.kind is not p.POSITIONAL_ONLY for p in params.values()):
             raise ValueError(f"{spec.qualname}: a promoted op takes positional arrays only")
         a, b = (list(params)[i] for i in positions)
-        key = "(" + ", ".join(f"type({p})" for p in params) + ")"
+        key = "(" + ", ".join(f"_t({p})" for p in params) + ")"
         return _TEMPLATE_PROMOTED.format(key=key, a=a, b=b, **fmt)
-    type_items = [f"type({a})" for a in singles] + [f"*map(type, {s})" for s in seqs]
+    type_items = [f"_t({a})" for a in singles] + [f"*map(_t, {s})" for s in seqs]
     if len(type_items) == 1 and not seqs:
         key = type_items[0]
         types = f"({key},)"
@@ -332,7 +332,7 @@ def make_ops(namespace: str = "") -> dict[str, Callable]:
         if spec.namespace != namespace:
             continue
         op = TABLE.get(qualname) or TABLE.setdefault(qualname, Op(spec))
-        scope = {"_native_dtype": _native_dtype, "_backend_of_impl": _backend_of_impl,
+        scope = {"_t": type, "_native_dtype": _native_dtype, "_backend_of_impl": _backend_of_impl,
                  "_get_backend": get_backend}
         exec(_source(spec), scope)
         fn = scope["_make"](op, op.cache)

@@ -77,3 +77,95 @@ def promoting(f: Callable, astype: Callable, table: dict, positions=(0, 1)):
     promoted.__wrapped__ = f
     promoted.__name__ = getattr(f, "__name__", "promoted")
     return promoted
+
+
+class finfo_object:  # noqa: N801  (the array API calls the result "finfo object")
+    """Machine limits of a floating dtype, with Python floats as the standard asks."""
+
+    __slots__ = ("bits", "eps", "max", "min", "smallest_normal", "dtype")
+
+    def __init__(self, name: str, native):
+        import ml_dtypes
+        import numpy as np
+        real = {"complex64": "float32", "complex128": "float64"}.get(name, name)
+        fi = ml_dtypes.finfo(ml_dtypes.bfloat16) if real == "bfloat16" else np.finfo(real)
+        self.bits = int(fi.bits) * (2 if name != real else 1)
+        self.eps = float(fi.eps)
+        self.max = float(fi.max)
+        self.min = float(fi.min)
+        self.smallest_normal = float(fi.smallest_normal)
+        self.dtype = native
+
+    def __repr__(self):
+        return (f"finfo(bits={self.bits}, eps={self.eps}, max={self.max}, min={self.min}, "
+                f"smallest_normal={self.smallest_normal}, dtype={self.dtype})")
+
+
+class iinfo_object:  # noqa: N801
+    """Limits of an integer dtype, with Python ints."""
+
+    __slots__ = ("bits", "max", "min", "dtype")
+
+    def __init__(self, name: str, native):
+        import numpy as np
+        ii = np.iinfo(name)
+        self.bits, self.max, self.min, self.dtype = int(ii.bits), int(ii.max), int(ii.min), native
+
+    def __repr__(self):
+        return f"iinfo(bits={self.bits}, max={self.max}, min={self.min}, dtype={self.dtype})"
+
+
+def dtype_functions(table: dict, native_dtype: Callable, default_dtypes: Callable) -> dict:
+    """finfo, iinfo, can_cast, isdtype and result_type for one backend, all following
+    crossops's promotion table (``table``: name -> native dtype)."""
+    from .._dtypes import CATEGORIES, kind, weak_scalar_name
+
+    def _name(x) -> str:
+        d = getattr(x, "dtype", x)
+        return dtype_name(d)
+
+    def finfo(type, /):  # noqa: A002
+        name = _name(type)
+        if kind(name) not in "fc":
+            raise ValueError(f"finfo: {name} is not a floating dtype; use iinfo for integers")
+        return finfo_object(name, table[{"complex64": "float32",
+                                          "complex128": "float64"}.get(name, name)])
+
+    def iinfo(type, /):  # noqa: A002
+        name = _name(type)
+        if kind(name) not in "iu":
+            raise ValueError(f"iinfo: {name} is not an integer dtype; use finfo for floats")
+        return iinfo_object(name, table[name])
+
+    def can_cast(from_, to, /):
+        a, b = _name(from_), _name(to)
+        return result_name(a, b) == b
+
+    def isdtype(dtype, kind):
+        name = dtype_name(dtype)
+        if isinstance(kind, tuple):
+            return any(isdtype(dtype, k) for k in kind)
+        if isinstance(kind, str):
+            try:
+                return name in CATEGORIES[kind]
+            except KeyError:
+                raise ValueError(f"isdtype: unknown kind {kind!r}; use a dtype or one of "
+                                 f"{', '.join(sorted(CATEGORIES))}") from None
+        return name == dtype_name(kind)
+
+    def result_type(*arrays_and_dtypes):
+        names, scalars = [], []
+        for a in arrays_and_dtypes:
+            if isinstance(a, (bool, int, float, complex)):
+                scalars.append(type(a))
+            else:
+                names.append(_name(a))
+        if not names:
+            raise ValueError("result_type: at least one array or dtype is needed")
+        out = result_name(*names)
+        for s in scalars:
+            out = weak_scalar_name(s, out, default_dtypes())
+        return table[out]
+
+    return dict(finfo=finfo, iinfo=iinfo, can_cast=can_cast, isdtype=isdtype,
+                result_type=result_type)

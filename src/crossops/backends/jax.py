@@ -6,7 +6,7 @@ import jax
 import jax.numpy as NAMESPACE  # noqa: N812
 import numpy as np
 
-from ._common import dtype_table, make_native_dtype
+from ._common import dtype_functions, dtype_table, make_native_dtype
 
 ARRAY_TYPES = (jax.Array,)
 DTYPE_TYPES = ()
@@ -33,3 +33,10 @@ def default_dtypes() -> tuple[str, str, str]:
 
 def to_numpy(x) -> np.ndarray:
     return np.asarray(x)
+
+
+globals().update(dtype_functions(DTYPES, native_dtype, default_dtypes))
+
+
+def namespace_info():
+    return NAMESPACE.__array_namespace_info__()

@@ -6,7 +6,7 @@ import array_api_compat.numpy as NAMESPACE  # noqa: N812
 import ml_dtypes
 import numpy as np
 
-from ._common import dtype_table, make_native_dtype
+from ._common import dtype_functions, dtype_table, make_native_dtype
 
 ARRAY_TYPES = (np.ndarray, np.generic)
 DTYPE_TYPES = (np.dtype,)
@@ -41,3 +41,10 @@ sum = np.sum  # noqa: A001
 reshape = np.reshape
 matmul = np.matmul
 where = np.where
+
+
+globals().update(dtype_functions(DTYPES, native_dtype, default_dtypes))
+
+
+def namespace_info():
+    return NAMESPACE.__array_namespace_info__()

@@ -7,7 +7,7 @@ import ml_dtypes
 import numpy as np
 import torch
 
-from ._common import dtype_table, make_native_dtype
+from ._common import dtype_functions, dtype_table, make_native_dtype
 
 ARRAY_TYPES = (torch.Tensor,)
 DTYPE_TYPES = (torch.dtype,)
@@ -57,3 +57,10 @@ def reshape(x, /, shape, *, copy=None):
     if copy is None:
         return torch.reshape(x, shape)
     return NAMESPACE.reshape(x, shape, copy=copy)
+
+
+globals().update(dtype_functions(DTYPES, native_dtype, default_dtypes))
+
+
+def namespace_info():
+    return NAMESPACE.__array_namespace_info__()

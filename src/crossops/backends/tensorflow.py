@@ -1,0 +1,35 @@
+"""TensorFlow backend: TensorFlow has no array-api-compat namespace, so crossops owns it
+(``crossops.backends._tf``). Nothing here changes TensorFlow's global settings (no NumPy
+behaviour switch)."""
+
+from __future__ import annotations
+
+import numpy as np
+import tensorflow as tf
+
+from . import _tf as NAMESPACE  # noqa: N812
+from ._common import dtype_functions, dtype_table, make_native_dtype
+
+ARRAY_TYPES = (tf.Tensor, tf.Variable)
+DTYPE_TYPES = (tf.dtypes.DType,)
+#: TensorFlow does not promote at all
+NATIVE_PROMOTION = False
+
+DTYPES = dtype_table(lambda n: getattr(tf, n))
+native_dtype = make_native_dtype(DTYPES, "tensorflow")
+
+
+def default_dtypes() -> tuple[str, str, str]:
+    """Default (int, float, complex) dtype names of crossops on TensorFlow."""
+    return ("int64", "float32", "complex64")
+
+
+def to_numpy(x) -> np.ndarray:
+    return np.asarray(x.numpy() if hasattr(x, "numpy") else x)
+
+
+globals().update(dtype_functions(DTYPES, native_dtype, default_dtypes))
+
+
+def namespace_info():
+    return NAMESPACE.__array_namespace_info__()
