@@ -1,0 +1,1 @@
+"""fft extension for TensorFlow."""
