@@ -61,7 +61,7 @@ class Op:
             pass
         f = _lookup(backend_module(backend), self.spec)
         if f is None:
-            reason = self.spec.limits.get(backend, "no implementation")
+            reason = self.spec.unavailable(backend) or "no implementation"
             raise NotImplementedError(
                 f"{self.spec.qualname} is not available on the {backend} backend: {reason}. "
                 f"Backends that have it: {', '.join(self.backends_with_impl()) or 'none'}"

@@ -51,6 +51,10 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
     "numeric": SIGNED + UNSIGNED + REAL_FLOATING + COMPLEX_FLOATING,
     "real_or_bool": ("bool",) + SIGNED + UNSIGNED + REAL_FLOATING,
     "all": DTYPE_NAMES,
+    # what LAPACK and pocketfft take (linalg and fft have no half-precision kernels)
+    "real_single_double": ("float32", "float64"),
+    "complex_single_double": COMPLEX_FLOATING,
+    "single_double": ("float32", "float64") + COMPLEX_FLOATING,
 }
 # array API spelling of the same kinds (for isdtype)
 CATEGORIES["boolean"] = CATEGORIES["bool"]

@@ -15,7 +15,7 @@ An entry reads::
     keras = true
 
     [add.limits]
-    torch = "uint16, uint32 and uint64 have no add kernel in torch"
+    torch = { dtypes = ["uint16", "uint32", "uint64"], reason = "no kernels in torch" }
 
 Optional fields: ``arrays`` (the parameters that carry arrays; by default the
 positional-only ones), ``sequences`` (parameters holding a sequence of arrays),
@@ -23,7 +23,10 @@ positional-only ones), ``sequences`` (parameters holding a sequence of arrays),
 ``result`` (how the result dtype follows from the inputs; default: as the reference),
 ``ref_kwargs`` and ``kwargs`` (keyword arguments for the reference and the op in tests),
 ``values`` (the range of values the tests draw: ``"moderate"`` keeps ``|x| <= 100``),
-``compiled = false`` (the op cannot run under a compiler, e.g. data-dependent shapes).
+``compiled = false`` (the op cannot run under a compiler, e.g. data-dependent shapes),
+``compare = "shape_dtype"`` (the values are unspecified, as in ``empty``).
+A limit is a string (the op is not available on that backend, and why) or a table
+``{ dtypes = [...], reason = "..." }`` (those input dtypes raise on that backend).
 A file may set ``namespace = "linalg"`` (or ``"fft"``) for all of its entries.
 
 Examples
@@ -44,7 +47,7 @@ from ._dtypes import CATEGORIES, SPEC_DIR
 
 _FIELDS = {"signature", "group", "dtypes", "kind", "reference", "array_api", "keras",
            "arrays", "sequences", "tolerance", "result", "limits", "ref_kwargs", "kwargs",
-           "doc", "differentiable", "compiled", "values"}
+           "doc", "differentiable", "compiled", "values", "compare"}
 
 
 @dataclass(frozen=True)
@@ -65,12 +68,13 @@ class OpSpec:
     sequences: tuple[str, ...] = ()
     tolerance: float | None = None
     result: str | None = None
-    limits: dict[str, str] = field(default_factory=dict)
+    limits: dict[str, str | dict] = field(default_factory=dict)
     ref_kwargs: dict = field(default_factory=dict)
     kwargs: dict = field(default_factory=dict)
     doc: str = ""
     compiled: bool = True
     values: str | None = None
+    compare: str = "values"
 
     @property
     def qualname(self) -> str:
@@ -89,6 +93,19 @@ class OpSpec:
     @property
     def dtype_names(self) -> tuple[str, ...]:
         return CATEGORIES[self.dtypes]
+
+    def unavailable(self, backend: str) -> str | None:
+        """Why the op is not available on ``backend``, or None if it is."""
+        limit = self.limits.get(backend)
+        return limit if isinstance(limit, str) else None
+
+    def unsupported_dtypes(self, backend: str) -> frozenset[str]:
+        """Input dtypes the op raises for on ``backend`` (a documented limitation)."""
+        limit = self.limits.get(backend)
+        if not isinstance(limit, dict):
+            return frozenset()
+        d = limit["dtypes"]
+        return frozenset(CATEGORIES[d] if isinstance(d, str) else d)
 
 
 def _parse_signature(name: str, text: str) -> inspect.Signature:
@@ -126,6 +143,7 @@ def _entry(chapter: str, namespace: str, name: str, raw: dict) -> OpSpec:
         limits=dict(raw.get("limits", {})), ref_kwargs=dict(raw.get("ref_kwargs", {})),
         kwargs=dict(raw.get("kwargs", {})), doc=raw.get("doc", ""),
         compiled=raw.get("compiled", True), values=raw.get("values"),
+        compare=raw.get("compare", "values"),
     )
 
 

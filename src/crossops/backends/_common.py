@@ -146,8 +146,8 @@ def dtype_functions(table: dict, native_dtype: Callable, default_dtypes: Callabl
         if isinstance(kind, tuple):
             return any(isdtype(dtype, k) for k in kind)
         if isinstance(kind, str):
-            try:
-                return name in CATEGORIES[kind]
+            try:  # the standard spells kinds with spaces ("real floating")
+                return name in CATEGORIES[kind.replace(" ", "_")]
             except KeyError:
                 raise ValueError(f"isdtype: unknown kind {kind!r}; use a dtype or one of "
                                  f"{', '.join(sorted(CATEGORIES))}") from None

@@ -13,15 +13,11 @@ DTYPE_TYPES = ()
 #: jax's promotion lattice is crossops's table
 NATIVE_PROMOTION = True
 
+#: every dtype crossops knows, as jax's NumPy dtypes. Without jax's x64 setting the
+#: 64-bit ones are kept (as ``jax.numpy.float64`` is): jax itself then warns and gives
+#: the 32-bit dtype, and ``__array_namespace_info__().dtypes()`` leaves them out.
 DTYPES = dtype_table(lambda n: getattr(NAMESPACE, n).dtype if n != "bool" else np.dtype(bool))
-
-
-def native_dtype(dtype):
-    """jax takes NumPy dtypes; 64-bit ones follow jax's x64 setting."""
-    return _native(dtype)
-
-
-_native = make_native_dtype(DTYPES, "jax")
+native_dtype = make_native_dtype(DTYPES, "jax")
 
 
 def default_dtypes() -> tuple[str, str, str]:
@@ -36,7 +32,14 @@ def to_numpy(x) -> np.ndarray:
 
 
 globals().update(dtype_functions(DTYPES, native_dtype, default_dtypes))
+_result_type = result_type  # noqa: F821  (defined just above)
+
+
+def result_type(*arrays_and_dtypes):
+    """crossops's promotion, then jax's x64 setting (float64 -> float32 without x64)."""
+    return jax.dtypes.canonicalize_dtype(_result_type(*arrays_and_dtypes))
 
 
 def namespace_info():
+    """jax's own inspection object: its dtypes and defaults follow the x64 setting."""
     return NAMESPACE.__array_namespace_info__()

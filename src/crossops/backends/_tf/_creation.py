@@ -1,1 +1,280 @@
-__all__: list[str] = []
+"""Creation functions of the array API standard on TensorFlow.
+
+Python data takes crossops's TensorFlow defaults: bool, int64, float32, complex64.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import tensorflow as tf
+
+from ._helpers import (DEFAULT_COMPLEX, DEFAULT_FLOAT, DEFAULT_INT, is_tensor, ndim, on_device,
+                       scalar_tensor)
+
+__all__ = [
+    "arange", "asarray", "empty", "empty_like", "eye", "from_dlpack", "full", "full_like",
+    "linspace", "meshgrid", "ones", "ones_like", "tril", "triu", "zeros", "zeros_like",
+]
+
+_KIND_DEFAULT = {"b": tf.bool, "i": DEFAULT_INT, "u": DEFAULT_INT, "f": DEFAULT_FLOAT,
+                 "c": DEFAULT_COMPLEX}
+
+
+def _scalar_dtype(v):
+    """The default dtype of a Python scalar."""
+    if isinstance(v, bool):
+        return tf.bool
+    if isinstance(v, int):
+        return DEFAULT_INT
+    if isinstance(v, float):
+        return DEFAULT_FLOAT
+    if isinstance(v, complex):
+        return DEFAULT_COMPLEX
+    if is_tensor(v):
+        return v.dtype
+    return _KIND_DEFAULT[np.asarray(v).dtype.kind]
+
+
+def _has_tensor(obj) -> bool:
+    if is_tensor(obj):
+        return True
+    if isinstance(obj, (list, tuple)):
+        return any(_has_tensor(o) for o in obj)
+    return False
+
+
+def _np_dtype(dtype):
+    return dtype.as_numpy_dtype
+
+
+def asarray(obj, /, *, dtype=None, device=None, copy=None):
+    """Convert ``obj`` (a tensor, a NumPy array, a buffer, a Python scalar or nested
+    sequence) to a tensor.
+
+    Python data takes bool, int64, float32 or complex64 unless ``dtype`` is given;
+    ``copy=False`` raises ``ValueError`` where a copy cannot be avoided (a dtype change,
+    Python data).
+    """
+    with on_device(device):
+        if is_tensor(obj):
+            x = tf.convert_to_tensor(obj) if isinstance(obj, tf.Variable) else obj
+            if dtype is not None and x.dtype != dtype:
+                if copy is False:
+                    raise ValueError(f"asarray: copy=False but converting {x.dtype.name} to "
+                                     f"{dtype.name} needs a copy; use copy=None")
+                return tf.cast(x, dtype)
+            return tf.identity(x) if copy else x
+        if _has_tensor(obj):  # a (nested) sequence holding tensors, possibly symbolic
+            if copy is False:
+                raise ValueError("asarray: copy=False but a sequence must be copied; "
+                                 "use copy=None")
+            x = tf.convert_to_tensor(obj)
+            return x if dtype is None or x.dtype == dtype else tf.cast(x, dtype)
+        if hasattr(obj, "__dlpack__") and not isinstance(obj, np.ndarray) and not hasattr(
+                obj, "__array__"):
+            return from_dlpack(obj, copy=copy)
+        python = isinstance(obj, (bool, int, float, complex, list, tuple))
+        if python and copy is False:
+            raise ValueError("asarray: copy=False but Python data must be copied into a "
+                             "tensor; use copy=None")
+        if dtype is not None:
+            if python:
+                try:
+                    a = np.asarray(obj, dtype=_np_dtype(dtype))
+                except (OverflowError, ValueError, TypeError):
+                    a = np.asarray(obj)
+            else:
+                a = np.asarray(obj)
+            x = tf.convert_to_tensor(a)
+            return x if x.dtype == dtype else tf.cast(x, dtype)
+        a = np.asarray(obj)
+        if python:
+            if a.dtype == object:
+                raise TypeError(f"asarray: cannot convert {type(obj).__name__} of mixed or "
+                                f"out-of-range values to a tensor; give dtype=")
+            target = _KIND_DEFAULT[a.dtype.kind]
+            x = tf.convert_to_tensor(a)
+            return x if x.dtype == target else tf.cast(x, target)
+        return tf.convert_to_tensor(a)
+
+
+def from_dlpack(x, /, *, device=None, copy=None):
+    """A tensor from any object with ``__dlpack__`` (tensors are returned as they are)."""
+    if is_tensor(x):
+        return tf.identity(x) if copy else x
+    try:
+        t = tf.experimental.dlpack.from_dlpack(x.__dlpack__())
+    except Exception:  # noqa: BLE001  (dtypes or devices that TF's DLPack does not take)
+        if copy is False:
+            raise
+        t = tf.convert_to_tensor(np.from_dlpack(x))
+    with on_device(device):
+        return tf.identity(t) if copy or device is not None else t
+
+
+def _shape(shape, op):
+    if isinstance(shape, int) or (is_tensor(shape) and shape.shape.rank == 0):
+        return [shape]
+    try:
+        return list(shape)
+    except TypeError:
+        raise TypeError(f"{op}: shape must be an int or a tuple of ints, "
+                        f"got {type(shape).__name__}") from None
+
+
+def _check_shape(shape, op):
+    for s in shape:
+        if isinstance(s, int) and s < 0:
+            raise ValueError(f"{op}: negative dimension {s} in shape {tuple(shape)}")
+
+
+def full(shape, fill_value, *, dtype=None, device=None):
+    shape = _shape(shape, "full")
+    _check_shape(shape, "full")
+    if dtype is None:
+        dtype = _scalar_dtype(fill_value)
+    with on_device(device):
+        return tf.fill(shape, scalar_tensor(fill_value, dtype))
+
+
+def zeros(shape, *, dtype=None, device=None):
+    shape = _shape(shape, "zeros")
+    _check_shape(shape, "zeros")
+    with on_device(device):
+        return tf.zeros(shape, dtype or DEFAULT_FLOAT)
+
+
+def ones(shape, *, dtype=None, device=None):
+    shape = _shape(shape, "ones")
+    _check_shape(shape, "ones")
+    with on_device(device):
+        return tf.ones(shape, dtype or DEFAULT_FLOAT)
+
+
+def empty(shape, *, dtype=None, device=None):
+    """Zeros: TensorFlow has no uninitialised tensors."""
+    return zeros(shape, dtype=dtype, device=device)
+
+
+def full_like(x, /, fill_value, *, dtype=None, device=None):
+    dtype = dtype or x.dtype
+    with on_device(device):
+        return tf.fill(tf.shape(x), scalar_tensor(fill_value, dtype))
+
+
+def zeros_like(x, /, *, dtype=None, device=None):
+    with on_device(device):
+        return tf.zeros(tf.shape(x), dtype or x.dtype)
+
+
+def ones_like(x, /, *, dtype=None, device=None):
+    with on_device(device):
+        return tf.ones(tf.shape(x), dtype or x.dtype)
+
+
+def empty_like(x, /, *, dtype=None, device=None):
+    """Zeros: TensorFlow has no uninitialised tensors."""
+    return zeros_like(x, dtype=dtype, device=device)
+
+
+def eye(n_rows, n_cols=None, /, *, k=0, dtype=None, device=None):
+    n_cols = n_rows if n_cols is None else n_cols
+    with on_device(device):
+        r = tf.range(n_rows, dtype=tf.int64)[:, None]
+        c = tf.range(n_cols, dtype=tf.int64)[None, :]
+        return tf.cast(tf.math.equal(c - r, k), dtype or DEFAULT_FLOAT)
+
+
+def arange(start, /, stop=None, step=1, *, dtype=None, device=None):
+    """Values from ``start`` to ``stop`` (excluded) by ``step``: ``ceil((stop - start) /
+    step)`` of them, computed in 64 bits and cast to ``dtype`` (int64 if every argument is
+    an int, else float32)."""
+    if stop is None:
+        start, stop = 0, start
+    if any(is_tensor(v) for v in (start, stop, step)):
+        out = tf.range(start, stop, step)
+        return out if dtype is None else tf.cast(out, dtype)
+    if step == 0:
+        raise ValueError("arange: step must not be 0")
+    ints = all(isinstance(v, int) for v in (start, stop, step))
+    if dtype is None:
+        dtype = DEFAULT_INT if ints else DEFAULT_FLOAT
+    if ints:
+        n = max(0, -((start - stop) // step))
+    else:
+        n = max(0, math.ceil((stop - start) / step))
+    with on_device(device):
+        if ints and (dtype.is_integer or dtype.is_floating):
+            i = tf.range(n, dtype=tf.int64)
+            # int64 arithmetic wraps modulo 2**64, which is exact for uint64 too
+            out = tf.constant(_wrap64(start), tf.int64) + i * tf.constant(_wrap64(step), tf.int64)
+            return tf.cast(out, dtype)
+        i = tf.range(n, dtype=tf.float64)
+        out = tf.constant(float(start), tf.float64) + i * tf.constant(float(step), tf.float64)
+        return tf.cast(out, dtype)
+
+
+def _wrap64(v: int) -> int:
+    return ((v + 2**63) % 2**64) - 2**63
+
+
+def linspace(start, stop, /, num, *, dtype=None, device=None, endpoint=True):
+    """``num`` evenly spaced values from ``start`` to ``stop`` (included if ``endpoint``),
+    computed in 64-bit precision; float32 (complex64 for complex bounds) by default."""
+    cplx = any(isinstance(v, complex) or (is_tensor(v) and v.dtype.is_complex)
+               for v in (start, stop))
+    if dtype is None:
+        dtype = DEFAULT_COMPLEX if cplx else DEFAULT_FLOAT
+    if not isinstance(num, int) or num < 0:
+        raise ValueError(f"linspace: num must be a non-negative int, got {num!r}")
+    work = tf.complex128 if cplx or dtype.is_complex else tf.float64
+    with on_device(device):
+        a, b = (scalar_tensor(v, work) for v in (start, stop))
+        div = (num - 1) if endpoint else num
+        i = tf.cast(tf.range(num, dtype=tf.float64), work)
+        out = a + (b - a) * i / tf.cast(max(div, 1), work)
+        if endpoint and num > 1:
+            out = tf.concat([out[:-1], b[None]], 0)
+        return tf.cast(out, dtype)
+
+
+def meshgrid(*arrays, indexing="xy"):
+    """Coordinate matrices from 1-D arrays (``indexing`` "xy" swaps the first two axes)."""
+    if indexing not in ("xy", "ij"):
+        raise ValueError(f"meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
+    arrays = [tf.reshape(a, [-1]) for a in arrays]
+    n = len(arrays)
+    sizes = [tf.shape(a)[0] for a in arrays]
+    if indexing == "xy" and n >= 2:
+        sizes[0], sizes[1] = sizes[1], sizes[0]
+    shape = tf.stack(sizes) if n else tf.zeros([0], tf.int32)
+    out = []
+    for i, a in enumerate(arrays):
+        pos = i
+        if indexing == "xy" and n >= 2 and i < 2:
+            pos = 1 - i
+        view = [1] * n
+        view[pos] = -1
+        out.append(tf.broadcast_to(tf.reshape(a, view), shape))
+    return tuple(out)
+
+
+def _band(x, k, lower, op):
+    if ndim(x, op) < 2:
+        raise ValueError(f"{op}: x must have at least 2 dimensions, got shape {x.shape}")
+    s = tf.shape(x)
+    r = tf.range(s[-2], dtype=tf.int64)[:, None]
+    c = tf.range(s[-1], dtype=tf.int64)[None, :]
+    keep = tf.math.less_equal(c - r, k) if lower else tf.math.greater_equal(c - r, k)
+    return tf.where(keep, x, tf.zeros_like(x))
+
+
+def tril(x, /, *, k=0):
+    return _band(x, k, True, "tril")
+
+
+def triu(x, /, *, k=0):
+    return _band(x, k, False, "triu")
+

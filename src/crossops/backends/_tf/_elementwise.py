@@ -1,1 +1,503 @@
-__all__: list[str] = []
+"""Element-wise functions of the array API standard on TensorFlow.
+
+The dispatcher gives binary functions two tensors of one dtype (Python scalars already
+converted); TensorFlow's element-wise kernels broadcast.
+"""
+
+from __future__ import annotations
+
+import math
+
+import tensorflow as tf
+
+from ._helpers import SAME_WIDTH_INT, UNSIGNED, scalar_tensor, tensor
+
+__all__ = [
+    "abs", "acos", "acosh", "add", "asin", "asinh", "atan", "atan2", "atanh",
+    "bitwise_and", "bitwise_invert", "bitwise_left_shift", "bitwise_or",
+    "bitwise_right_shift", "bitwise_xor", "ceil", "clip", "conj", "copysign", "cos", "cosh",
+    "divide", "equal", "exp", "expm1", "floor", "floor_divide", "greater", "greater_equal",
+    "hypot", "imag", "isfinite", "isinf", "isnan", "less", "less_equal", "log", "log10",
+    "log1p", "log2", "logaddexp", "logical_and", "logical_not", "logical_or", "logical_xor",
+    "maximum", "minimum", "multiply", "negative", "nextafter", "not_equal", "positive", "pow",
+    "real", "reciprocal", "remainder", "round", "sign", "signbit", "sin", "sinh", "sqrt",
+    "square", "subtract", "tan", "tanh", "trunc",
+]
+
+
+def _t(x):
+    return x if isinstance(x, tf.Tensor) else tensor(x)
+
+
+def _is_int(d) -> bool:
+    return d.is_integer
+
+
+def _is_complex(d) -> bool:
+    return d.is_complex
+
+
+def _float_only(op, fn):
+    """A unary function of floating tensors (TensorFlow has no integer kernels)."""
+    def f(x, /):
+        x = _t(x)
+        if not (x.dtype.is_floating or x.dtype.is_complex):
+            raise TypeError(f"{op}: x has dtype {x.dtype.name}; {op} takes floating-point "
+                            f"arrays, cast integers first, e.g. astype(x, float32)")
+        return fn(x)
+    f.__name__ = f.__qualname__ = op
+    return f
+
+
+acos = _float_only("acos", tf.math.acos)
+acosh = _float_only("acosh", tf.math.acosh)
+asin = _float_only("asin", tf.math.asin)
+asinh = _float_only("asinh", tf.math.asinh)
+atan = _float_only("atan", tf.math.atan)
+atanh = _float_only("atanh", tf.math.atanh)
+cos = _float_only("cos", tf.math.cos)
+cosh = _float_only("cosh", tf.math.cosh)
+exp = _float_only("exp", tf.math.exp)
+
+
+def _expm1(x):
+    out = tf.math.expm1(x)
+    if not x.dtype.is_complex:
+        return out
+    # C99 special cases that tf.math.expm1 misses
+    re, im = tf.math.real(x), tf.math.imag(x)
+    inf = tf.constant(float("inf"), re.dtype)
+    out = tf.where(tf.math.equal(im, 0), tf.complex(tf.math.expm1(re), im), out)
+    out = tf.where(tf.math.equal(re, -inf), tf.complex(-tf.ones_like(re), tf.zeros_like(im)), out)
+    inf_nan = tf.complex(tf.fill(tf.shape(re), inf), tf.fill(tf.shape(re), inf - inf))
+    return tf.where(tf.math.logical_and(tf.math.equal(re, inf), tf.math.logical_not(
+        tf.math.is_finite(im))), inf_nan, out)
+
+
+expm1 = _float_only("expm1", _expm1)
+
+
+def _log(x):
+    if x.dtype.is_complex:  # tf.math.log loses tiny and huge complex numbers
+        return tf.complex(tf.math.log(tf.math.abs(x)), tf.math.angle(x))
+    return tf.math.log(x)
+
+
+log = _float_only("log", _log)
+sin = _float_only("sin", tf.math.sin)
+sinh = _float_only("sinh", tf.math.sinh)
+sqrt = _float_only("sqrt", tf.math.sqrt)
+tan = _float_only("tan", tf.math.tan)
+tanh = _float_only("tanh", tf.math.tanh)
+reciprocal = _float_only("reciprocal", tf.math.reciprocal)
+
+
+def _log_base(b):
+    def f(x):
+        return _log(x) * tf.constant(1 / math.log(b), x.dtype)
+    return f
+
+
+
+
+def _log1p(x):
+    out = tf.math.log1p(x)
+    if not x.dtype.is_complex:
+        return out
+    # non-finite inputs and -1: through log(1 + x), which has C99's special cases
+    special = tf.math.logical_or(tf.math.logical_not(isfinite(x)),
+                                 tf.math.equal(x, tf.constant(-1, x.dtype)))
+    return tf.where(special, _log(x + tf.constant(1, x.dtype)), out)
+
+
+log1p = _float_only("log1p", _log1p)
+log2 = _float_only("log2", _log_base(2))
+log10 = _float_only("log10", _log_base(10))
+
+
+def abs(x, /):  # noqa: A001
+    x = _t(x)
+    if x.dtype in UNSIGNED or x.dtype == tf.bool:
+        return tf.identity(x)
+    return tf.math.abs(x)
+
+
+def negative(x, /):
+    x = _t(x)
+    if x.dtype in UNSIGNED:  # two's complement negation, as NumPy wraps
+        it = SAME_WIDTH_INT[x.dtype.size]
+        return tf.bitcast(tf.math.negative(tf.bitcast(x, it)), x.dtype)
+    return tf.math.negative(x)
+
+
+def positive(x, /):
+    return tf.identity(_t(x))
+
+
+def square(x, /):
+    x = _t(x)
+    return tf.math.multiply(x, x) if x.dtype in UNSIGNED else tf.math.square(x)
+
+
+def sign(x, /):
+    """-1, 0 or 1 for real numbers (NaN stays NaN); ``x / |x|`` (0 at 0) for complex."""
+    x = _t(x)
+    if x.dtype in UNSIGNED:
+        return tf.cast(tf.math.not_equal(x, 0), x.dtype)
+    return tf.math.sign(x)
+
+
+def _int_identity(op, fn):
+    def f(x, /):
+        x = _t(x)
+        if _is_int(x.dtype) or x.dtype == tf.bool:
+            return tf.identity(x)
+        if _is_complex(x.dtype):
+            raise TypeError(f"{op}: x has dtype {x.dtype.name}; {op} takes real-valued arrays")
+        return fn(x)
+    f.__name__ = f.__qualname__ = op
+    return f
+
+
+ceil = _int_identity("ceil", tf.math.ceil)
+floor = _int_identity("floor", tf.math.floor)
+trunc = _int_identity("trunc", lambda x: tf.where(x < 0, tf.math.ceil(x), tf.math.floor(x)))
+
+
+def round(x, /):  # noqa: A001
+    """Round half to even; complex numbers round their real and imaginary parts."""
+    x = _t(x)
+    if _is_int(x.dtype) or x.dtype == tf.bool:
+        return tf.identity(x)
+    if _is_complex(x.dtype):
+        return tf.complex(tf.math.round(tf.math.real(x)), tf.math.round(tf.math.imag(x)))
+    return tf.math.round(x)
+
+
+def conj(x, /):
+    x = _t(x)
+    return tf.math.conj(x) if _is_complex(x.dtype) else tf.identity(x)
+
+
+def real(x, /):
+    x = _t(x)
+    return tf.math.real(x) if _is_complex(x.dtype) else tf.identity(x)
+
+
+def imag(x, /):
+    x = _t(x)
+    return tf.math.imag(x) if _is_complex(x.dtype) else tf.zeros_like(x)
+
+
+def _const_bool(x, value: bool):
+    return tf.fill(tf.shape(x), value)
+
+
+def isnan(x, /):
+    x = _t(x)
+    if _is_complex(x.dtype):
+        return tf.math.logical_or(tf.math.is_nan(tf.math.real(x)), tf.math.is_nan(tf.math.imag(x)))
+    return tf.math.is_nan(x) if x.dtype.is_floating else _const_bool(x, False)
+
+
+def isinf(x, /):
+    x = _t(x)
+    if _is_complex(x.dtype):
+        return tf.math.logical_or(tf.math.is_inf(tf.math.real(x)), tf.math.is_inf(tf.math.imag(x)))
+    return tf.math.is_inf(x) if x.dtype.is_floating else _const_bool(x, False)
+
+
+def isfinite(x, /):
+    x = _t(x)
+    if _is_complex(x.dtype):
+        return tf.math.logical_and(tf.math.is_finite(tf.math.real(x)),
+                                   tf.math.is_finite(tf.math.imag(x)))
+    return tf.math.is_finite(x) if x.dtype.is_floating else _const_bool(x, True)
+
+
+def _bits(x):
+    """The bits of a real floating tensor as the signed int of its width."""
+    return tf.bitcast(x, SAME_WIDTH_INT[x.dtype.size])
+
+
+def signbit(x, /):
+    x = _t(x)
+    if not x.dtype.is_floating:
+        if _is_int(x.dtype):
+            return tf.math.less(x, 0) if x.dtype not in UNSIGNED else _const_bool(x, False)
+        raise TypeError(f"signbit: x has dtype {x.dtype.name}; signbit takes real-valued arrays")
+    return tf.math.less(_bits(x), 0)
+
+
+def _bool(x):
+    return x if x.dtype == tf.bool else tf.math.not_equal(x, tf.zeros((), x.dtype))
+
+
+def logical_not(x, /):
+    return tf.math.logical_not(_bool(_t(x)))
+
+
+def logical_and(x1, x2, /):
+    return tf.math.logical_and(_bool(_t(x1)), _bool(_t(x2)))
+
+
+def logical_or(x1, x2, /):
+    return tf.math.logical_or(_bool(_t(x1)), _bool(_t(x2)))
+
+
+def logical_xor(x1, x2, /):
+    return tf.math.logical_xor(_bool(_t(x1)), _bool(_t(x2)))
+
+
+def bitwise_invert(x, /):
+    x = _t(x)
+    if x.dtype == tf.bool:
+        return tf.math.logical_not(x)
+    _check_int("bitwise_invert", x)
+    return tf.bitwise.invert(x)
+
+
+def _check_int(op, x, arg="x"):
+    if not _is_int(x.dtype):
+        raise TypeError(f"{op}: {arg} has dtype {x.dtype.name}; {op} takes integer "
+                        f"(or boolean) arrays")
+
+
+def _bitwise(op, fn, logical):
+    def f(x1, x2, /):
+        x1, x2 = _t(x1), _t(x2)
+        if x1.dtype == tf.bool:
+            return logical(x1, x2)
+        _check_int(op, x1, "x1")
+        return fn(x1, x2)
+    f.__name__ = f.__qualname__ = op
+    return f
+
+
+bitwise_and = _bitwise("bitwise_and", tf.bitwise.bitwise_and, tf.math.logical_and)
+bitwise_or = _bitwise("bitwise_or", tf.bitwise.bitwise_or, tf.math.logical_or)
+bitwise_xor = _bitwise("bitwise_xor", tf.bitwise.bitwise_xor, tf.math.logical_xor)
+
+
+def bitwise_left_shift(x1, x2, /):
+    """``x1 << x2``; shifts of the bit width or more give 0."""
+    x1, x2 = _t(x1), _t(x2)
+    _check_int("bitwise_left_shift", x1, "x1")
+    nbits = tf.constant(8 * x1.dtype.size - 1, x2.dtype)
+    out = tf.bitwise.left_shift(x1, tf.math.minimum(x2, nbits))
+    return tf.where(x2 > nbits, tf.zeros_like(out), out)
+
+
+def bitwise_right_shift(x1, x2, /):
+    """Arithmetic ``x1 >> x2``; shifts of the bit width or more give 0 (or -1 for
+    negative ``x1``)."""
+    x1, x2 = _t(x1), _t(x2)
+    _check_int("bitwise_right_shift", x1, "x1")
+    nbits = tf.constant(8 * x1.dtype.size - 1, x2.dtype)
+    out = tf.bitwise.right_shift(x1, tf.math.minimum(x2, nbits))
+    if x1.dtype in UNSIGNED:
+        out = tf.where(x2 > nbits, tf.zeros_like(out), out)
+    return out
+
+
+def add(x1, x2, /):
+    x1, x2 = _t(x1), _t(x2)
+    if x1.dtype == tf.bool:
+        return tf.math.logical_or(x1, x2)
+    return tf.math.add(x1, x2)
+
+
+def subtract(x1, x2, /):
+    return tf.math.subtract(_t(x1), _t(x2))
+
+
+def multiply(x1, x2, /):
+    x1, x2 = _t(x1), _t(x2)
+    if x1.dtype == tf.bool:
+        return tf.math.logical_and(x1, x2)
+    return tf.math.multiply(x1, x2)
+
+
+def divide(x1, x2, /):
+    """True division; integer arrays give the backend's floating result (float64 for
+    32/64-bit integers, as ``tf.math.truediv``)."""
+    return tf.math.truediv(_t(x1), _t(x2))
+
+
+def _real_binary(op, fn):
+    def f(x1, x2, /):
+        x1, x2 = _t(x1), _t(x2)
+        if _is_complex(x1.dtype) or x1.dtype == tf.bool:
+            raise TypeError(f"{op}: x1 has dtype {x1.dtype.name}; {op} takes real-valued "
+                            f"numeric arrays")
+        return fn(x1, x2)
+    f.__name__ = f.__qualname__ = op
+    return f
+
+
+maximum = _real_binary("maximum", tf.math.maximum)
+minimum = _real_binary("minimum", tf.math.minimum)
+greater = _real_binary("greater", tf.math.greater)
+greater_equal = _real_binary("greater_equal", tf.math.greater_equal)
+less = _real_binary("less", tf.math.less)
+less_equal = _real_binary("less_equal", tf.math.less_equal)
+
+
+def equal(x1, x2, /):
+    return tf.math.equal(_t(x1), _t(x2))
+
+
+def not_equal(x1, x2, /):
+    return tf.math.not_equal(_t(x1), _t(x2))
+
+
+def _float_binary(op, fn):
+    def f(x1, x2, /):
+        x1, x2 = _t(x1), _t(x2)
+        if not x1.dtype.is_floating:
+            raise TypeError(f"{op}: x1 has dtype {x1.dtype.name}; {op} takes real "
+                            f"floating-point arrays, cast first, e.g. astype(x, float32)")
+        return fn(x1, x2)
+    f.__name__ = f.__qualname__ = op
+    return f
+
+
+atan2 = _float_binary("atan2", tf.math.atan2)
+
+
+def _copysign(x1, x2):
+    it = SAME_WIDTH_INT[x1.dtype.size]
+    mask = tf.constant(-(1 << (8 * x1.dtype.size - 1)), it)  # the sign bit
+    b1, b2 = tf.bitcast(x1, it), tf.bitcast(x2, it)
+    out = tf.bitwise.bitwise_or(tf.bitwise.bitwise_and(b1, tf.bitwise.invert(mask)),
+                                tf.bitwise.bitwise_and(b2, mask))
+    return tf.bitcast(out, x1.dtype)
+
+
+copysign = _float_binary("copysign", _copysign)
+
+
+def _hypot(x1, x2):
+    a, b = tf.math.abs(x1), tf.math.abs(x2)
+    hi, lo = tf.math.maximum(a, b), tf.math.minimum(a, b)
+    safe = tf.where(hi == 0, tf.ones_like(hi), hi)
+    r = lo / safe
+    out = tf.where(hi == 0, tf.zeros_like(hi), hi * tf.math.sqrt(1 + r * r))
+    inf = tf.constant(float("inf"), x1.dtype)
+    return tf.where(tf.math.logical_or(tf.math.is_inf(a), tf.math.is_inf(b)), inf, out)
+
+
+hypot = _float_binary("hypot", _hypot)
+
+
+def _logaddexp(x1, x2):
+    hi = tf.math.maximum(x1, x2)
+    out = hi + tf.math.log1p(tf.math.exp(-tf.math.abs(x1 - x2)))
+    # equal infinities: inf - inf would be NaN
+    return tf.where(tf.math.equal(x1, x2), hi + tf.constant(math.log(2), x1.dtype), out)
+
+
+logaddexp = _float_binary("logaddexp", _logaddexp)
+
+
+def _nextafter(x1, x2):
+    it = SAME_WIDTH_INT[x1.dtype.size]
+    x1, x2 = (tf.broadcast_to(v, tf.broadcast_dynamic_shape(tf.shape(x1), tf.shape(x2)))
+              for v in (x1, x2))
+    bits = tf.bitcast(x1, it)
+    one = tf.ones_like(bits)
+    up = tf.math.greater(x2, x1)
+    away = tf.math.equal(tf.math.greater(x1, 0), up)  # away from zero: magnitude grows
+    out = tf.bitcast(tf.where(away, bits + one, bits - one), x1.dtype)
+    tiny = tf.bitcast(one, x1.dtype)
+    out = tf.where(tf.math.equal(x1, 0), tf.where(up, tiny, -tiny), out)
+    out = tf.where(tf.math.equal(x1, x2), x2, out)
+    nan = tf.math.logical_or(tf.math.is_nan(x1), tf.math.is_nan(x2))
+    return tf.where(nan, tf.constant(float("nan"), x1.dtype), out)
+
+
+nextafter = _float_binary("nextafter", _nextafter)
+
+
+def _int_guard(x1, x2):
+    """``x2`` with 0 and -1 replaced by 1 (TensorFlow traps on integer division by zero
+    and on INT_MIN // -1), and the masks of those elements."""
+    zero = tf.math.equal(x2, 0)
+    minus1 = tf.zeros_like(zero) if x2.dtype in UNSIGNED else tf.math.equal(x2, -1)
+    bad = tf.math.logical_or(zero, minus1)
+    return tf.where(bad, tf.ones_like(x2), x2), zero, minus1
+
+
+def floor_divide(x1, x2, /):
+    """Floor division with Python semantics (integer division by zero gives 0)."""
+    x1, x2 = _t(x1), _t(x2)
+    if _is_int(x1.dtype):
+        safe, zero, minus1 = _int_guard(x1, x2)
+        out = tf.math.floordiv(x1, safe)
+        out = tf.where(minus1, negative(x1), out)
+        return tf.where(zero, tf.zeros_like(out), out)
+    if not x1.dtype.is_floating:
+        raise TypeError(f"floor_divide: x1 has dtype {x1.dtype.name}; floor_divide takes "
+                        f"real-valued numeric arrays")
+    if x1.dtype in (tf.float16, tf.bfloat16):  # no TruncateMod kernel: exact in float32
+        return tf.cast(floor_divide(tf.cast(x1, tf.float32), tf.cast(x2, tf.float32)), x1.dtype)
+    # NumPy's (and Python's) divmod-based floor division: exact for finite operands
+    mod = tf.truncatemod(x1, x2)
+    div = (x1 - mod) / x2
+    wrong_sign = tf.math.not_equal(tf.math.less(x2, 0), tf.math.less(mod, 0))
+    div = tf.where(tf.math.logical_and(tf.math.not_equal(mod, 0), wrong_sign), div - 1, div)
+    fl = tf.math.floor(div)
+    fl = tf.where(div - fl > 0.5, fl + 1, fl)
+    q = x1 / x2
+    fl = tf.where(tf.math.equal(div, 0), _copysign(tf.zeros_like(div), q), fl)
+    finite = tf.math.logical_and(tf.math.is_finite(x1), tf.math.is_finite(x2))
+    ok = tf.math.logical_and(finite, tf.math.not_equal(x2, 0))
+    return tf.where(ok, fl, tf.math.floor(q))
+
+
+def remainder(x1, x2, /):
+    """Remainder with the sign of ``x2`` (Python's ``%``; integer ``x % 0`` gives 0)."""
+    x1, x2 = _t(x1), _t(x2)
+    if _is_int(x1.dtype):
+        safe, zero, minus1 = _int_guard(x1, x2)
+        out = tf.math.floormod(x1, safe)
+        return tf.where(tf.math.logical_or(zero, minus1), tf.zeros_like(out), out)
+    if not x1.dtype.is_floating:
+        raise TypeError(f"remainder: x1 has dtype {x1.dtype.name}; remainder takes "
+                        f"real-valued numeric arrays")
+    out = tf.math.floormod(x1, x2)
+    # a zero result takes the sign of x2, as in Python
+    return tf.where(tf.math.equal(out, 0), _copysign(tf.zeros_like(out), x2), out)
+
+
+def pow(x1, x2, /):  # noqa: A001
+    """``x1 ** x2``; unsigned integers are computed in int64 (exact modulo 2**bits)."""
+    x1, x2 = _t(x1), _t(x2)
+    if x1.dtype == tf.bool:
+        raise TypeError("pow: x1 has dtype bool; pow takes numeric arrays")
+    if x1.dtype in UNSIGNED:
+        if x1.dtype == tf.uint64:
+            a, b = tf.bitcast(x1, tf.int64), tf.bitcast(x2, tf.int64)
+            return tf.bitcast(tf.math.pow(a, b), tf.uint64)
+        a, b = tf.cast(x1, tf.int64), tf.cast(x2, tf.int64)
+        return tf.cast(tf.math.pow(a, b), x1.dtype)
+    return tf.math.pow(x1, x2)
+
+
+def clip(x, /, min=None, max=None):  # noqa: A002
+    """Clamp ``x`` to ``[min, max]`` (NaN in any operand gives NaN); the result has
+    ``x``'s dtype."""
+    x = _t(x)
+    if _is_complex(x.dtype) or x.dtype == tf.bool:
+        raise TypeError(f"clip: x has dtype {x.dtype.name}; clip takes real-valued arrays")
+    out = x
+    for bound, beyond in ((min, tf.math.less), (max, tf.math.greater)):
+        if bound is None:
+            continue
+        b = scalar_tensor(bound, x.dtype)
+        out = tf.where(beyond(out, b), b, out)
+        if x.dtype.is_floating:
+            out = tf.where(tf.math.is_nan(b), b, out)
+    if out is x:
+        return tf.identity(x)
+    return out

@@ -1,1 +1,205 @@
-__all__: list[str] = []
+"""Manipulation functions of the array API standard on TensorFlow."""
+
+from __future__ import annotations
+
+import tensorflow as tf
+
+from ._helpers import is_tensor, ndim, norm_axes, norm_axis, promote, shape_list, tensor, via_int
+
+__all__ = [
+    "broadcast_arrays", "broadcast_shapes", "broadcast_to", "concat", "expand_dims", "flip",
+    "moveaxis", "permute_dims", "repeat", "reshape", "roll", "squeeze", "stack", "tile",
+    "unstack",
+]
+
+
+def broadcast_shapes(*shapes):
+    """The shape that ``shapes`` broadcast to; ``None`` (unknown) dimensions propagate."""
+    n = max((len(s) for s in shapes), default=0)
+    out = []
+    for i in range(-n, 0):
+        dim = 1
+        for s in shapes:
+            if len(s) < -i:
+                continue
+            d = s[i]
+            if d is None:
+                dim = None if dim in (1, None) else dim
+            elif d != 1:
+                if dim not in (1, None) and dim != d:
+                    raise ValueError(f"broadcast_shapes: shapes {', '.join(map(str, shapes))} "
+                                     f"are not broadcast-compatible (dimension {d} vs {dim})")
+                dim = d
+        out.append(dim)
+    return tuple(out)
+
+
+def _static_shape(x):
+    return tuple(x.shape.as_list())
+
+
+def broadcast_arrays(*arrays):
+    arrays = [tensor(a) for a in arrays]
+    if not arrays:
+        return ()
+    shape = broadcast_shapes(*(_static_shape(a) for a in arrays))
+    if None in shape:
+        dyn = tf.shape(arrays[0])
+        for a in arrays[1:]:
+            dyn = tf.broadcast_dynamic_shape(dyn, tf.shape(a))
+        shape = dyn
+    return tuple(tf.broadcast_to(a, shape) for a in arrays)
+
+
+def broadcast_to(x, /, shape):
+    shape = tuple(shape) if not is_tensor(shape) else shape
+    if not is_tensor(shape):
+        xs = _static_shape(x)
+        if len(xs) > len(shape) or any(
+                d is not None and isinstance(s, int) and d != 1 and d != s
+                for d, s in zip(xs[::-1], shape[::-1])):
+            raise ValueError(f"broadcast_to: cannot broadcast an array of shape {xs} to "
+                             f"{shape}; each dimension must be 1 or equal the target")
+    return tf.broadcast_to(x, shape)
+
+
+def concat(arrays, /, *, axis=0):
+    """Join arrays along ``axis`` (``None``: flatten them first); dtypes are promoted."""
+    arrays = promote(arrays, "concat")
+    if not arrays:
+        raise ValueError("concat: needs at least one array")
+    if axis is None:
+        return tf.concat([tf.reshape(a, [-1]) for a in arrays], 0)
+    n = ndim(arrays[0], "concat")
+    if n == 0:
+        raise ValueError("concat: 0-d arrays cannot be concatenated; use stack or axis=None")
+    return tf.concat(arrays, norm_axis(axis, n, "concat"))
+
+
+def stack(arrays, /, *, axis=0):
+    arrays = promote(arrays, "stack")
+    if not arrays:
+        raise ValueError("stack: needs at least one array")
+    n = ndim(arrays[0], "stack") + 1
+    return tf.stack(arrays, norm_axis(axis, n, "stack"))
+
+
+def unstack(x, /, *, axis=0):
+    axis = norm_axis(axis, ndim(x, "unstack"), "unstack")
+    if x.shape[axis] is None:
+        raise ValueError(f"unstack: the size of axis {axis} must be known when tracing (got "
+                         f"shape {x.shape}); give the tf.function an input_signature with it")
+    return tuple(tf.unstack(x, axis=axis))
+
+
+def expand_dims(x, /, axis):
+    """Insert size-1 axes at ``axis`` (an int or a tuple of ints, positions in the result)."""
+    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+    n = ndim(x, "expand_dims") + len(axes)
+    axes = sorted(norm_axes(tuple(axes), n, "expand_dims"))
+    for a in axes:
+        x = tf.expand_dims(x, a)
+    return x
+
+
+def squeeze(x, /, axis):
+    n = ndim(x, "squeeze")
+    axes = norm_axes(axis, n, "squeeze")
+    shape = x.shape
+    for a in axes:
+        if shape[a] is not None and shape[a] != 1:
+            raise ValueError(f"squeeze: axis {a} has size {shape[a]}, not 1; only size-1 axes "
+                             f"can be removed")
+    if not axes:
+        return tf.identity(x)
+    return tf.squeeze(x, axis=list(axes))
+
+
+def flip(x, /, *, axis=None):
+    axes = norm_axes(axis, ndim(x, "flip"), "flip")
+    return tf.reverse(x, list(axes)) if axes else tf.identity(x)
+
+
+def permute_dims(x, /, axes):
+    n = ndim(x, "permute_dims")
+    perm = norm_axes(tuple(axes), n, "permute_dims", "axes")
+    if len(perm) != n:
+        raise ValueError(f"permute_dims: axes={tuple(axes)} must list each of the {n} axes once")
+    return tf.transpose(x, perm)
+
+
+def moveaxis(x, source, destination, /):
+    n = ndim(x, "moveaxis")
+    src = norm_axes(source if isinstance(source, (tuple, list)) else (source,), n,
+                    "moveaxis", "source")
+    dst = norm_axes(destination if isinstance(destination, (tuple, list)) else (destination,),
+                    n, "moveaxis", "destination")
+    if len(src) != len(dst):
+        raise ValueError(f"moveaxis: source {source} and destination {destination} must have "
+                         f"the same number of axes")
+    order = [a for a in range(n) if a not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return tf.transpose(x, order)
+
+
+def reshape(x, /, shape, *, copy=None):
+    shape = [shape] if isinstance(shape, int) else list(shape)
+    known = _static_shape(x)
+    if None not in known and all(isinstance(s, int) for s in shape):
+        size = 1
+        for d in known:
+            size *= d
+        rest = 1
+        for s in shape:
+            if s != -1:
+                rest *= s
+        if shape.count(-1) > 1 or any(s < -1 for s in shape) or (
+                (size != rest) if -1 not in shape else (rest == 0 or size % rest)):
+            raise ValueError(f"reshape: cannot reshape an array of shape {tuple(known)} "
+                             f"({size} elements) to {tuple(shape)}")
+    out = tf.reshape(x, shape)
+    return tf.identity(out) if copy else out
+
+
+def roll(x, /, shift, *, axis=None):
+    if axis is None:
+        flat = tf.reshape(x, [-1])
+        return tf.reshape(tf.roll(flat, shift, 0), tf.shape(x))
+    n = ndim(x, "roll")
+    if isinstance(axis, (tuple, list)):
+        axes = [norm_axis(a, n, "roll") for a in axis]
+        shifts = list(shift) if isinstance(shift, (tuple, list)) else [shift] * len(axes)
+        if len(shifts) != len(axes):
+            raise ValueError(f"roll: shift {shift} and axis {axis} must have the same length")
+    else:
+        axes, shifts = [norm_axis(axis, n, "roll")], [shift]
+    return tf.roll(x, shifts, axes)
+
+
+def repeat(x, repeats, /, *, axis=None):
+    """Repeat each element ``repeats`` times (an int, or a 1-D integer array of one count
+    per element along ``axis``); ``axis=None`` repeats the flattened array."""
+    if axis is None:
+        x = tf.reshape(x, [-1])
+        axis = 0
+    else:
+        axis = norm_axis(axis, ndim(x, "repeat"), "repeat")
+    if is_tensor(repeats):
+        if not repeats.dtype.is_integer:
+            raise TypeError(f"repeat: repeats has dtype {repeats.dtype.name}; it must be an "
+                            f"int or an integer array")
+        repeats = tf.cast(repeats, tf.int64)
+    elif isinstance(repeats, int) and repeats < 0:
+        raise ValueError(f"repeat: repeats must be non-negative, got {repeats}")
+    return via_int(x, lambda v: tf.repeat(v, repeats, axis=axis))
+
+
+def tile(x, repetitions, /):
+    reps = list(repetitions)
+    n = ndim(x, "tile")
+    if len(reps) < n:
+        reps = [1] * (n - len(reps)) + reps
+    elif len(reps) > n:
+        x = tf.reshape(x, [1] * (len(reps) - n) + shape_list(x))
+    return via_int(x, lambda v: tf.tile(v, reps))

@@ -1,1 +1,76 @@
-__all__: list[str] = []
+"""Sorting functions of the array API standard on TensorFlow.
+
+Sorting goes through ``tf.math.top_k``, which is stable (equal keys keep their order),
+on an integer key whose order is the order of the values: NaNs sort last, -0.0 equals
+0.0, as in NumPy.
+"""
+
+from __future__ import annotations
+
+import tensorflow as tf
+
+from ._statistics import _axis, _ndim, _tensor
+
+__all__ = ["argsort", "sort"]
+
+_BITS = {tf.float16: tf.int16, tf.bfloat16: tf.int16, tf.float32: tf.int32,
+         tf.float64: tf.int64}
+
+
+def _sort_key(x, op: str):
+    """An integer (or unchanged) tensor with the same ascending order as ``x``."""
+    dt = x.dtype
+    if dt == tf.bool:
+        return tf.cast(x, tf.uint8)
+    if dt.is_integer:
+        return x
+    if dt.is_complex:
+        raise TypeError(f"{op}: complex input ({dt.name}) has no order; sort real(x) or abs(x)")
+    it = _BITS[dt]
+    x = tf.where(tf.equal(x, 0), tf.zeros_like(x), x)  # -0.0 -> 0.0
+    x = tf.where(tf.math.is_nan(x), tf.constant(float("nan"), dt), x)  # one NaN, positive
+    i = tf.bitcast(x, it)
+    # negative floats: flip every bit but the sign; gives the order of two's complement ints
+    return tf.bitwise.bitwise_xor(i, tf.bitwise.bitwise_and(
+        tf.bitwise.right_shift(i, tf.constant(it.size * 8 - 1, it)), it.max))
+
+
+def _last(x, axis, nd):
+    """(x with ``axis`` moved last, the permutation that moves it back)."""
+    if axis == nd - 1:
+        return x, None
+    perm = [i for i in range(nd) if i != axis] + [axis]
+    inv = list(range(nd - 1))
+    inv.insert(axis, nd - 1)
+    return tf.transpose(x, perm), inv
+
+
+def _argsort_last(key, descending: bool):
+    """Stable argsort (int32) of ``key`` along its last axis."""
+    if not descending:
+        key = tf.bitwise.invert(key)
+    return tf.math.top_k(key, k=tf.shape(key)[-1], sorted=True).indices
+
+
+def _argsort(x, axis, descending, op):
+    x = _tensor(x, op)
+    nd = _ndim(x, op)
+    if nd == 0:
+        raise ValueError(f"{op}: x must have at least one dimension; reshape a 0-d array "
+                         f"to (1,) first")
+    axis = _axis(axis, nd, op)
+    xt, back = _last(x, axis, nd)
+    idx = _argsort_last(_sort_key(xt, op), descending)
+    return xt, idx, back
+
+
+def argsort(x, /, *, axis=-1, descending=False, stable=True):
+    _, idx, back = _argsort(x, axis, descending, "argsort")
+    idx = tf.cast(idx, tf.int64)
+    return idx if back is None else tf.transpose(idx, back)
+
+
+def sort(x, /, *, axis=-1, descending=False, stable=True):
+    xt, idx, back = _argsort(x, axis, descending, "sort")
+    out = tf.gather(xt, idx, axis=-1, batch_dims=xt.shape.rank - 1)
+    return out if back is None else tf.transpose(out, back)

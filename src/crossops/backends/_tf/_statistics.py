@@ -1,1 +1,220 @@
-__all__: list[str] = []
+"""Statistical functions of the array API standard on TensorFlow.
+
+Also holds the small private helpers the other part-B modules share (axis
+normalisation, promotion of two arrays, accumulator dtypes).
+"""
+
+from __future__ import annotations
+
+import operator
+
+import tensorflow as tf
+
+from ..._dtypes import result_name, weak_scalar_name
+
+__all__ = ["cumulative_prod", "cumulative_sum", "max", "mean", "min", "prod", "std",
+           "sum", "var"]
+
+_SIGNED = (tf.int8, tf.int16, tf.int32, tf.int64)
+_UNSIGNED = (tf.uint8, tf.uint16, tf.uint32, tf.uint64)
+
+
+def _ndim(x, op: str) -> int:
+    nd = x.shape.rank
+    if nd is None:
+        raise ValueError(f"{op}: the input's rank must be known (got a tensor of unknown rank)")
+    return nd
+
+
+def _axis(axis, nd: int, op: str, name: str = "axis") -> int:
+    """One axis, normalised to [0, nd)."""
+    try:
+        a = operator.index(axis)
+    except TypeError:
+        raise TypeError(f"{op}: {name} must be an int, got {type(axis).__name__}") from None
+    if not -nd <= a < nd:
+        raise ValueError(f"{op}: {name}={a} is out of bounds for an array of {nd} "
+                         f"dimension(s); use a value in [{-nd}, {nd})")
+    return a % nd
+
+
+def _axes(x, axis, op: str) -> tuple[int, ...]:
+    """``axis`` (None, int or tuple) as a sorted tuple of non-negative axes."""
+    nd = _ndim(x, op)
+    if axis is None:
+        return tuple(range(nd))
+    if isinstance(axis, (tuple, list)):
+        out = tuple(_axis(a, nd, op) for a in axis)
+    else:
+        out = (_axis(axis, nd, op),)
+    if len(set(out)) != len(out):
+        raise ValueError(f"{op}: repeated axis in axis={axis!r}; give each axis once")
+    return tuple(sorted(out))
+
+
+def _tensor(x, op: str, name: str = "x"):
+    if isinstance(x, (tf.Tensor, tf.Variable)):
+        return tf.convert_to_tensor(x)
+    raise TypeError(f"{op}: {name} must be a tf.Tensor, got {type(x).__name__}")
+
+
+def _as_tensor_like(a, other):
+    """``a`` as a tensor; a Python scalar becomes a weak scalar next to ``other``'s dtype."""
+    if isinstance(a, (tf.Tensor, tf.Variable)):
+        return tf.convert_to_tensor(a)
+    if isinstance(a, (bool, int, float, complex)) and other is not None:
+        name = weak_scalar_name(type(a), other.dtype.name, ("int64", "float32", "complex64"))
+        return tf.constant(a, dtype=tf.as_dtype(name))
+    return tf.convert_to_tensor(a)
+
+
+def _promote(x1, x2, op: str):
+    """Two arrays (or one array and a Python scalar) promoted with crossops's table."""
+    t = (tf.Tensor, tf.Variable)
+    if not isinstance(x1, t) and not isinstance(x2, t):
+        raise TypeError(f"{op}: at least one of x1, x2 must be a tf.Tensor")
+    if isinstance(x1, t):
+        x1 = tf.convert_to_tensor(x1)
+        x2 = _as_tensor_like(x2, x1)
+    else:
+        x2 = tf.convert_to_tensor(x2)
+        x1 = _as_tensor_like(x1, x2)
+    if x1.dtype != x2.dtype:
+        try:
+            r = tf.as_dtype(result_name(x1.dtype.name, x2.dtype.name))
+        except (KeyError, TypeError, ValueError):
+            raise TypeError(f"{op}: no common dtype for {x1.dtype.name} and {x2.dtype.name}; "
+                            f"cast one of them first") from None
+        x1, x2 = tf.cast(x1, r), tf.cast(x2, r)
+    return x1, x2
+
+
+def _acc_dtype(dt):
+    """The dtype of sum/prod/cumulative_sum/trace when no dtype is given."""
+    if dt == tf.bool or dt in _SIGNED:
+        return tf.int64
+    if dt in _UNSIGNED:
+        return tf.uint64
+    return dt
+
+
+def _shape_list(x):
+    """Static dims where known, dynamic scalars elsewhere."""
+    dyn = tf.shape(x)
+    return [d if d is not None else dyn[i] for i, d in enumerate(x.shape.as_list())]
+
+
+def _count(x, axes):
+    """Number of elements reduced over ``axes`` (a Python int when static)."""
+    n = 1
+    shape = _shape_list(x)
+    for a in axes:
+        n = n * shape[a]
+    return n
+
+
+def _reduce(f, x, axis, keepdims, op):
+    axes = _axes(x, axis, op)
+    return f(x, axis=list(axes), keepdims=keepdims)
+
+
+def _sum_prod(f, op, x, axis, dtype, keepdims):
+    x = _tensor(x, op)
+    dt = _acc_dtype(x.dtype) if dtype is None else tf.as_dtype(dtype)
+    if x.dtype != dt:
+        x = tf.cast(x, dt)
+    if dt == tf.bool:  # sum/prod in bool: any/all
+        g = tf.reduce_any if f is tf.reduce_sum else tf.reduce_all
+        return _reduce(g, x, axis, keepdims, op)
+    return _reduce(f, x, axis, keepdims, op)
+
+
+def sum(x, /, *, axis=None, dtype=None, keepdims=False):  # noqa: A001
+    return _sum_prod(tf.reduce_sum, "sum", x, axis, dtype, keepdims)
+
+
+def prod(x, /, *, axis=None, dtype=None, keepdims=False):
+    return _sum_prod(tf.reduce_prod, "prod", x, axis, dtype, keepdims)
+
+
+def _max_min(op, f, fb, x, axis, keepdims):
+    x = _tensor(x, op)
+    if x.dtype.is_complex:
+        raise TypeError(f"{op}: complex input ({x.dtype.name}) has no order; use a real dtype "
+                        f"or reduce abs(x)")
+    axes = _axes(x, axis, op)
+    if any(x.shape[a] == 0 for a in axes):
+        raise ValueError(f"{op}: zero-size reduction over axis {axes} of an array of shape "
+                         f"{tuple(x.shape)} has no identity; reduce a non-empty axis")
+    return (fb if x.dtype == tf.bool else f)(x, axis=list(axes), keepdims=keepdims)
+
+
+def max(x, /, *, axis=None, keepdims=False):  # noqa: A001
+    return _max_min("max", tf.reduce_max, tf.reduce_any, x, axis, keepdims)
+
+
+def min(x, /, *, axis=None, keepdims=False):  # noqa: A001
+    return _max_min("min", tf.reduce_min, tf.reduce_all, x, axis, keepdims)
+
+
+def _floating(x, op):
+    x = _tensor(x, op)
+    if not (x.dtype.is_floating or x.dtype.is_complex):
+        raise TypeError(f"{op}: expects a floating-point array, got {x.dtype.name}; cast with "
+                        f"astype(x, float32) or float64 first")
+    return x
+
+
+def mean(x, /, *, axis=None, keepdims=False):
+    x = _floating(x, "mean")
+    return _reduce(tf.reduce_mean, x, axis, keepdims, "mean")
+
+
+def var(x, /, *, axis=None, correction=0.0, keepdims=False):
+    x = _floating(x, "var")
+    axes = list(_axes(x, axis, "var"))
+    d = x - tf.reduce_mean(x, axis=axes, keepdims=True)
+    if d.dtype.is_complex:
+        d2 = tf.math.real(d * tf.math.conj(d))
+    else:
+        d2 = d * d
+    denom = tf.maximum(tf.cast(_count(x, axes), tf.float64) - correction, 0.0)
+    denom = tf.cast(denom, d2.dtype)
+    return tf.reduce_sum(d2, axis=axes, keepdims=keepdims) / denom
+
+
+def std(x, /, *, axis=None, correction=0.0, keepdims=False):
+    return tf.sqrt(var(x, axis=axis, correction=correction, keepdims=keepdims))
+
+
+def _cumulative(op, f, init, x, axis, dtype, include_initial):
+    x = _tensor(x, op)
+    nd = _ndim(x, op)
+    if axis is None:
+        if nd > 1:
+            raise ValueError(f"{op}: axis is required for an array of {nd} dimensions; give "
+                             f"axis=, or flatten first with reshape(x, (-1,))")
+        if nd == 0:
+            x = tf.reshape(x, [1])
+            nd = 1
+        axis = 0
+    axis = _axis(axis, nd, op)
+    dt = _acc_dtype(x.dtype) if dtype is None else tf.as_dtype(dtype)
+    x = tf.cast(x, dt) if x.dtype != dt else x
+    if dt == tf.bool:  # cumulative sum/prod in bool: any/all so far
+        out = tf.cast(f(tf.cast(x, tf.int64), axis=axis), tf.bool)
+    else:
+        out = f(x, axis=axis)
+    if include_initial:
+        pad = [[0, 0]] * nd
+        pad[axis] = [1, 0]
+        out = tf.pad(out, pad, constant_values=tf.cast(init, dt) if dt != tf.bool else bool(init))
+    return out
+
+
+def cumulative_sum(x, /, *, axis=None, dtype=None, include_initial=False):
+    return _cumulative("cumulative_sum", tf.cumsum, 0, x, axis, dtype, include_initial)
+
+
+def cumulative_prod(x, /, *, axis=None, dtype=None, include_initial=False):
+    return _cumulative("cumulative_prod", tf.math.cumprod, 1, x, axis, dtype, include_initial)

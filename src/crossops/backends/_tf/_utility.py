@@ -1,1 +1,52 @@
-__all__: list[str] = []
+"""Utility functions of the array API standard on TensorFlow."""
+
+from __future__ import annotations
+
+import tensorflow as tf
+
+from ._helpers import is_tensor, ndim, norm_axes, norm_axis, promote, scalar_tensor
+
+__all__ = ["all", "any", "diff"]
+
+
+def _truth(x):
+    return x if x.dtype == tf.bool else tf.math.not_equal(x, tf.zeros((), x.dtype))
+
+
+def _reduce(op, fn):
+    def f(x, /, *, axis=None, keepdims=False):
+        axes = norm_axes(axis, ndim(x, op), op)
+        return fn(_truth(x), axis=list(axes), keepdims=keepdims)
+    f.__name__ = f.__qualname__ = op
+    return f
+
+
+all = _reduce("all", tf.math.reduce_all)  # noqa: A001
+any = _reduce("any", tf.math.reduce_any)  # noqa: A001
+
+
+def diff(x, /, *, axis=-1, n=1, prepend=None, append=None):
+    """The ``n``-th discrete difference along ``axis`` (``!=`` for booleans);
+    ``prepend``/``append`` are joined to ``x`` first."""
+    d = ndim(x, "diff")
+    if d == 0:
+        raise ValueError("diff: x must have at least one dimension")
+    axis = norm_axis(axis, d, "diff")
+    if not isinstance(n, int) or n < 0:
+        raise ValueError(f"diff: n must be a non-negative int, got {n!r}")
+    parts = [x]
+    for where, extra in ((0, prepend), (1, append)):
+        if extra is None:
+            continue
+        if not is_tensor(extra) or extra.shape.rank == 0:
+            e = scalar_tensor(extra, x.dtype)
+            shape = tf.tensor_scatter_nd_update(tf.shape(x), [[axis]], [1])
+            extra = tf.broadcast_to(e, shape)
+        parts.insert(0 if where == 0 else len(parts), extra)
+    if len(parts) > 1:
+        x = tf.concat(promote(parts, "diff"), axis)
+    head = (slice(None),) * axis
+    for _ in range(n):
+        a, b = x[head + (slice(1, None),)], x[head + (slice(None, -1),)]
+        x = tf.math.not_equal(a, b) if x.dtype == tf.bool else tf.math.subtract(a, b)
+    return x

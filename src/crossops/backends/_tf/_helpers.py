@@ -1,0 +1,114 @@
+"""Helpers shared by the TensorFlow namespace modules (axes, dtypes, kernel gaps)."""
+
+from __future__ import annotations
+
+import contextlib
+
+import tensorflow as tf
+
+from ..._dtypes import dtype_name, result_name
+
+UNSIGNED = (tf.uint8, tf.uint16, tf.uint32, tf.uint64)
+#: signed integer dtype of the same width (for bitcasts)
+SAME_WIDTH_INT = {1: tf.int8, 2: tf.int16, 4: tf.int32, 8: tf.int64}
+#: a signed dtype that holds every value of an unsigned one
+WIDER_SIGNED = {tf.uint8: tf.int16, tf.uint16: tf.int32, tf.uint32: tf.int64}
+
+DEFAULT_INT, DEFAULT_FLOAT, DEFAULT_COMPLEX = tf.int64, tf.float32, tf.complex64
+
+
+def is_tensor(x) -> bool:
+    return isinstance(x, (tf.Tensor, tf.Variable))
+
+
+def tensor(x, dtype=None):
+    """``x`` as a tensor (a Python scalar takes ``dtype``)."""
+    if is_tensor(x):
+        return x if dtype is None or x.dtype == dtype else tf.cast(x, dtype)
+    return tf.convert_to_tensor(x, dtype=dtype)
+
+
+def ndim(x, op: str) -> int:
+    """The static rank of ``x``; a ``ValueError`` if it is not known when tracing."""
+    r = x.shape.rank
+    if r is None:
+        raise ValueError(f"{op}: the rank of x must be known (got a tensor of unknown rank); "
+                         f"give the tf.function an input_signature with a known rank")
+    return r
+
+
+def norm_axis(axis, n: int, op: str, arg: str = "axis") -> int:
+    """``axis`` in ``[0, n)``; an ``IndexError`` naming the op if it is out of range."""
+    if not isinstance(axis, int) and hasattr(axis, "__index__"):
+        axis = int(axis)
+    if not isinstance(axis, int) or isinstance(axis, bool):
+        raise TypeError(f"{op}: {arg} must be an int, got {type(axis).__name__}")
+    if not -n <= axis < n:
+        raise IndexError(f"{op}: {arg}={axis} is out of range for an array with {n} axes; "
+                         f"use an axis in [{-n}, {n})")
+    return axis % n
+
+
+def norm_axes(axis, n: int, op: str, arg: str = "axis") -> tuple[int, ...]:
+    """``axis`` (None, an int or a sequence of ints) as a tuple of distinct axes in [0, n)."""
+    if axis is None:
+        return tuple(range(n))
+    if isinstance(axis, (list, tuple)):
+        out = tuple(norm_axis(a, n, op, arg) for a in axis)
+        if len(set(out)) != len(out):
+            raise ValueError(f"{op}: {arg}={axis} repeats an axis; give each axis once")
+        return out
+    return (norm_axis(axis, n, op, arg),)
+
+
+def common_dtype(arrays, op: str):
+    """The dtype of ``arrays`` under crossops's promotion table."""
+    names = [dtype_name(a.dtype) for a in arrays]
+    try:
+        return getattr(tf, result_name(*names))
+    except KeyError:
+        raise TypeError(f"{op}: no common dtype for {', '.join(names)}") from None
+
+
+def promote(arrays, op: str) -> list:
+    """Tensors of ``arrays`` cast to their common dtype."""
+    arrays = [tensor(a) for a in arrays]
+    if not arrays:
+        return arrays
+    dt = common_dtype(arrays, op)
+    return [a if a.dtype == dt else tf.cast(a, dt) for a in arrays]
+
+
+def via_int(x, fn):
+    """``fn`` on a bitcast of ``x`` to the signed int of its width (for data movement ops
+    without a kernel for some dtypes, e.g. ``tile`` and ``repeat`` on uint16)."""
+    if x.dtype in (tf.uint16, tf.uint32, tf.uint64):
+        it = SAME_WIDTH_INT[x.dtype.size]
+        return tf.bitcast(fn(tf.bitcast(x, it)), x.dtype)
+    return fn(x)
+
+
+def on_device(device):
+    """A context placing new tensors on ``device`` (nothing if ``device`` is None)."""
+    if device is None:
+        return contextlib.nullcontext()
+    return tf.device(getattr(device, "name", device))
+
+
+def shape_list(x):
+    """The shape of ``x``: static ints where known, scalar tensors elsewhere."""
+    static = x.shape.as_list()
+    if all(d is not None for d in static):
+        return static
+    dyn = tf.shape(x)
+    return [d if d is not None else dyn[i] for i, d in enumerate(static)]
+
+
+def scalar_tensor(value, dtype):
+    """``value`` (a Python scalar, or a tensor) as a tensor of ``dtype``."""
+    if is_tensor(value):
+        return value if value.dtype == dtype else tf.cast(value, dtype)
+    try:
+        return tf.constant(value, dtype=dtype)
+    except (TypeError, ValueError):
+        return tf.cast(tf.constant(value), dtype)

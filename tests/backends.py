@@ -1,0 +1,70 @@
+"""Test helpers: the installed backends, and moving NumPy data onto each of them."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+
+import ml_dtypes
+import numpy as np
+
+import crossops
+from crossops._dtypes import dtype_name
+
+BACKENDS = [b for b in crossops.BACKENDS
+            if b == "numpy" or importlib.util.find_spec(b) is not None]
+MISSING = {b: f"{b} is not installed" for b in crossops.BACKENDS if b not in BACKENDS}
+
+
+def to_backend(backend: str, x):
+    """A NumPy array (or scalar) as an array of ``backend``, same dtype and values."""
+    if not isinstance(x, np.ndarray | np.generic):
+        return x
+    x = np.asarray(x)
+    if backend == "numpy":
+        return x.copy()
+    if backend == "jax":
+        import jax.numpy as jnp
+        return jnp.asarray(x)
+    if backend == "torch":
+        import torch
+        if x.dtype == ml_dtypes.bfloat16:
+            return torch.from_numpy(x.view(np.int16).copy()).view(torch.bfloat16)
+        return torch.from_numpy(x.copy())
+    if backend == "tensorflow":
+        import tensorflow as tf
+        return tf.constant(x)
+    raise ValueError(backend)
+
+
+def to_numpy(x):
+    """Any backend's array, or a tuple of them, as NumPy."""
+    if hasattr(x, "_fields"):  # a named tuple (unique_all, eigh, svd ...)
+        return type(x)(*(to_numpy(v) for v in x))
+    if isinstance(x, tuple | list):
+        return type(x)(to_numpy(v) for v in x)
+    if isinstance(x, (bool, int, float, complex)):
+        return np.asarray(x)
+    return crossops.to_numpy(x)
+
+
+def native_types(backend: str) -> tuple:
+    """The array types of a backend."""
+    from crossops._backend import backend_module
+    return backend_module(backend).ARRAY_TYPES
+
+
+@contextlib.contextmanager
+def backend_context(backend: str):
+    """Default backend ``backend``; for jax also 64-bit types (x64), on for this test only."""
+    with crossops.use_backend(backend):
+        if backend == "jax":
+            import jax
+            with jax.enable_x64(True):
+                yield
+        else:
+            yield
+
+
+def name_of(dtype) -> str:
+    return dtype_name(dtype)

@@ -1,0 +1,34 @@
+"""Backends as one fixture, and the hypothesis profiles.
+
+Profiles: ``ci`` (the default: few examples, the whole run stays within its time
+budget) and ``thorough`` (many more examples). Choose with ``CROSSOPS_PROFILE``.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from .backends import BACKENDS, MISSING
+
+settings.register_profile(
+    "ci", max_examples=12, deadline=None, derandomize=True, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                           HealthCheck.filter_too_much],
+)
+settings.register_profile(
+    "thorough", max_examples=200, deadline=None, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                           HealthCheck.filter_too_much],
+)
+settings.load_profile(os.environ.get("CROSSOPS_PROFILE", "ci"))
+
+
+def pytest_generate_tests(metafunc):
+    if "backend" in metafunc.fixturenames:
+        params = [pytest.param(b, id=b) for b in BACKENDS] + [
+            pytest.param(b, id=b, marks=pytest.mark.skip(reason=why))
+            for b, why in MISSING.items()]
+        metafunc.parametrize("backend", params)
