@@ -22,6 +22,7 @@ from collections.abc import Callable
 from . import _backend
 from ._backend import backend_module, backend_of_type, get_backend, is_scalar_type
 from ._dtypes import dtype_name, weak_scalar_name
+from ._errors import raise_for_op
 from ._spec import OpSpec, load_spec
 from .backends._common import promoting
 
@@ -132,6 +133,10 @@ class Op:
             self.cache[key] = f
         return f
 
+    def fail(self, e: Exception):
+        """Re-raise an error from this op's call, naming the op (see crossops._errors)."""
+        raise_for_op(self.spec.qualname, e, list(_backend._modules.values()))
+
     def slow(self, *args):
         """The path of promoted ops (binary element-wise, ``where``, ``matmul``) when the
         fast cache misses or the dtypes differ: promote, convert scalars, call."""
@@ -220,26 +225,34 @@ def _native_dtype(impl_backend: str, dtype):
 _TEMPLATE_ARRAYS = """
 def _make(_op, _c):
     _resolve = _op.resolve
+    _fail = _op.fail
     def {name}{signature}:
         try:
-            f = _c[{key}]
-        except KeyError:
-            f = _resolve({key}, {types})
-{dtype_fix}        return f({forward})
+            try:
+                f = _c[{key}]
+            except KeyError:
+                f = _resolve({key}, {types})
+{dtype_fix}            return f({forward})
+        except Exception as e:
+            _fail(e)
     return {name}
 """
 
 _TEMPLATE_PROMOTED = """
 def _make(_op, _c):
     _slow = _op.slow
+    _fail = _op.fail
     def {name}{signature}:
         try:
-            f = _c[{key}]
-        except KeyError:
+            try:
+                f = _c[{key}]
+            except KeyError:
+                return _slow({forward})
+            if {a}.dtype is {b}.dtype:
+                return f({forward})
             return _slow({forward})
-        if {a}.dtype is {b}.dtype:
-            return f({forward})
-        return _slow({forward})
+        except Exception as e:
+            _fail(e)
     return {name}
 """
 
@@ -247,9 +260,13 @@ _TEMPLATE_DEFAULT = """
 def _make(_op, _c):
     _impl = _op.impl
     _get = _get_backend
+    _fail = _op.fail
     def {name}{signature}:
-        b = _get()
-{dtype_fix_default}        return _impl(b)({forward})
+        try:
+            b = _get()
+{dtype_fix_default}            return _impl(b)({forward})
+        except Exception as e:
+            _fail(e)
     return {name}
 """
 
@@ -279,7 +296,7 @@ def _source(spec: OpSpec) -> str:
     fmt = dict(name=spec.name, signature=spec.signature, forward=_forward_args(sig))
     if not singles and not seqs:
         fix = "".join(
-            f"        if {p} is not None:\n            {p} = _native_dtype(b, {p})\n"
+            f"            if {p} is not None:\n                {p} = _native_dtype(b, {p})\n"
             for p in dtype_params)
         return _TEMPLATE_DEFAULT.format(dtype_fix_default=fix, **fmt)
     positions = _PROMOTED_KINDS.get(spec.kind)
@@ -297,7 +314,8 @@ def _source(spec: OpSpec) -> str:
         key = "(" + ", ".join(type_items) + ("," if len(type_items) == 1 else "") + ")"
         types = key
     fix = "".join(
-        f"        if {p} is not None:\n            {p} = _native_dtype(_backend_of_impl(f, {types}), {p})\n"
+        f"            if {p} is not None:\n"
+        f"                {p} = _native_dtype(_backend_of_impl(f, {types}), {p})\n"
         for p in dtype_params)
     return _TEMPLATE_ARRAYS.format(key=key, types=types, dtype_fix=fix, **fmt)
 

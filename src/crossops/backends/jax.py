@@ -8,7 +8,8 @@ import numpy as np
 
 from ._common import dtype_functions, dtype_table, make_native_dtype
 
-ARRAY_TYPES = (jax.Array,)
+# tracers are instances of jax.Array but not subclasses of it: name their class too
+ARRAY_TYPES = (jax.Array, jax.core.Tracer)
 DTYPE_TYPES = ()
 #: jax's promotion lattice is crossops's table
 NATIVE_PROMOTION = True

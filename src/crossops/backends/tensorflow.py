@@ -33,3 +33,13 @@ globals().update(dtype_functions(DTYPES, native_dtype, default_dtypes))
 
 def namespace_info():
     return NAMESPACE.__array_namespace_info__()
+
+
+def translate_error(e):
+    """TensorFlow's own errors as the usual Python types."""
+    from .._errors import OpTypeError, OpValueError
+    if isinstance(e, (tf.errors.InvalidArgumentError, tf.errors.OutOfRangeError)):
+        return OpValueError
+    if isinstance(e, (tf.errors.UnimplementedError, tf.errors.NotFoundError)):
+        return OpTypeError
+    return None

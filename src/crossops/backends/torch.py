@@ -64,3 +64,11 @@ globals().update(dtype_functions(DTYPES, native_dtype, default_dtypes))
 
 def namespace_info():
     return NAMESPACE.__array_namespace_info__()
+
+
+def translate_error(e):
+    """torch raises RuntimeError for bad shapes and for missing dtype kernels."""
+    from .._errors import OpTypeError, OpValueError
+    if type(e) is RuntimeError:
+        return OpTypeError if "not implemented for" in str(e) else OpValueError
+    return None

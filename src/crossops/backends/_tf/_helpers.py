@@ -11,8 +11,6 @@ from ..._dtypes import dtype_name, result_name
 UNSIGNED = (tf.uint8, tf.uint16, tf.uint32, tf.uint64)
 #: signed integer dtype of the same width (for bitcasts)
 SAME_WIDTH_INT = {1: tf.int8, 2: tf.int16, 4: tf.int32, 8: tf.int64}
-#: a signed dtype that holds every value of an unsigned one
-WIDER_SIGNED = {tf.uint8: tf.int16, tf.uint16: tf.int32, tf.uint32: tf.int64}
 
 DEFAULT_INT, DEFAULT_FLOAT, DEFAULT_COMPLEX = tf.int64, tf.float32, tf.complex64
 

@@ -1,0 +1,165 @@
+"""Dispatch rules: backend inference, the default backend, mixed backends, bad input."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+
+import numpy as np
+import pytest
+
+import crossops
+import crossops.numpy as xnp
+
+from .backends import BACKENDS, backend_context, native_types, to_backend, to_numpy
+
+
+def test_native_in_native_out(backend):
+    with backend_context(backend):
+        x = to_backend(backend, np.arange(6, dtype=np.float32).reshape(2, 3))
+        for out in (xnp.add(x, 1), xnp.add(1, x), xnp.sum(x, axis=0), xnp.reshape(x, (3, 2)),
+                    xnp.matmul(x, xnp.matrix_transpose(x)), xnp.where(x > 2, x, 0.0),
+                    xnp.linalg.vector_norm(x), xnp.fft.fft(x)):
+            assert isinstance(out, native_types(backend)), type(out)
+        np.testing.assert_allclose(to_numpy(xnp.add(x, 1)), np.arange(6).reshape(2, 3) + 1)
+
+
+def test_to_numpy(backend):
+    with backend_context(backend):
+        x = to_backend(backend, np.array([1.5, 2.5], np.float32))
+        out = crossops.to_numpy(x)
+    assert type(out) is np.ndarray and out.dtype == np.float32
+    np.testing.assert_array_equal(out, [1.5, 2.5])
+    assert crossops.to_numpy([1, 2]).tolist() == [1, 2]
+
+
+def test_array_free_calls_use_the_default_backend(backend):
+    with crossops.use_backend(backend):
+        assert crossops.get_backend() == backend
+        for out in (xnp.zeros(3), xnp.arange(4), xnp.asarray([1.0, 2.0]), xnp.eye(2),
+                    xnp.full((2,), 7), xnp.linspace(0, 1, 5)):
+            assert isinstance(out, native_types(backend)), type(out)
+    assert crossops.get_backend() == "numpy"
+
+
+def test_set_backend_and_contextvar_is_per_thread():
+    seen = {}
+
+    def worker():
+        seen["thread"] = crossops.get_backend()
+
+    crossops.set_backend("numpy")
+    with crossops.use_backend("jax" if "jax" in BACKENDS else "numpy"):
+        t = threading.Thread(target=worker)
+        t.start()
+        t.join()
+    assert seen["thread"] == "numpy"  # a use_backend block does not leak to other threads
+    try:
+        crossops.set_backend(BACKENDS[-1])
+        assert crossops.get_backend() == BACKENDS[-1]
+    finally:
+        crossops.set_backend("numpy")
+
+
+def test_environment_variable_sets_the_default():
+    code = "import crossops, crossops.numpy as x; print(crossops.get_backend(), type(x.zeros(1)).__module__)"
+    env = {**os.environ, "CROSSOPS_BACKEND": "numpy"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["numpy", "numpy"]
+    env["CROSSOPS_BACKEND"] = "nope"
+    err = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert err.returncode != 0 and "valid backends are" in err.stderr
+
+
+def test_unknown_backend_lists_the_valid_ones():
+    with pytest.raises(ValueError, match="'numpy', 'jax', 'torch', 'tensorflow'"):
+        crossops.set_backend("mxnet")
+    with pytest.raises(ValueError, match="valid backends"):
+        with crossops.use_backend("cupy"):
+            pass
+
+
+@pytest.mark.parametrize("other", [b for b in BACKENDS if b != "numpy"])
+def test_mixed_backends_raise_type_error_naming_both(other):
+    with backend_context(other):
+        a = np.ones(3, np.float32)
+        b = to_backend(other, a)
+        for call in (lambda: xnp.add(a, b), lambda: xnp.add(b, a),
+                     lambda: xnp.concat([a, b]), lambda: xnp.where(a > 0, a, b),
+                     lambda: xnp.matmul(a, b)):
+            with pytest.raises(TypeError) as info:
+                call()
+            msg = str(info.value)
+            assert "numpy" in msg and other in msg
+
+
+def test_tracers_resolve_to_their_backend():
+    if "jax" not in BACKENDS:
+        pytest.skip("jax is not installed")
+    import jax
+    import jax.numpy as jnp
+
+    @jax.jit
+    def f(x):
+        return xnp.sum(xnp.exp(x) * 2, axis=0)
+
+    np.testing.assert_allclose(f(jnp.ones((2, 2))), np.full(2, 2 * np.e * 2), rtol=1e-6)
+
+
+def test_tf_symbolic_tensors_resolve():
+    if "tensorflow" not in BACKENDS:
+        pytest.skip("tensorflow is not installed")
+    import tensorflow as tf
+
+    @tf.function
+    def f(x):
+        return xnp.sum(xnp.multiply(x, 3.0))
+
+    assert float(f(tf.ones((2, 2)))) == 12.0
+
+
+def test_bad_input_errors_name_the_op(backend):
+    with backend_context(backend):
+        x = to_backend(backend, np.ones((2, 3), np.float32))
+        with pytest.raises((ValueError, IndexError, RuntimeError, TypeError)) as info:
+            xnp.sum(x, axis=5)
+        with pytest.raises((ValueError, RuntimeError, TypeError)):
+            xnp.add(x, to_backend(backend, np.ones((4,), np.float32)))
+        with pytest.raises(TypeError, match="unknown dtype"):
+            xnp.zeros(2, dtype="float128")
+    assert info.value is not None
+
+
+def test_inputs_are_never_mutated(backend):
+    with backend_context(backend):
+        base = np.array([[3.0, -1.0], [2.0, 5.0]], np.float32)
+        x = to_backend(backend, base)
+        xnp.sort(x)
+        xnp.flip(x)
+        xnp.clip(x, 0, 1)
+        xnp.astype(x, "int32")
+        xnp.reshape(x, (4,))
+        np.testing.assert_array_equal(to_numpy(x), base)
+
+
+def test_import_crossops_imports_no_framework_and_is_fast():
+    code = ("import sys, time; t = time.perf_counter(); import crossops; "
+            "dt = time.perf_counter() - t; "
+            "print([m for m in ('jax', 'torch', 'tensorflow') if m in sys.modules], dt)")
+    best = None
+    for _ in range(3):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True).stdout.split("]")
+        assert out[0] == "["
+        best = min(best or 1e9, float(out[1]))
+    assert best < 0.05, f"import crossops took {best * 1e3:.1f} ms"
+
+
+def test_dispatch_cache_is_keyed_on_type(backend):
+    with backend_context(backend):
+        x = to_backend(backend, np.ones(3, np.float32))
+        xnp.exp(x)
+        assert type(x) in xnp.exp._op.cache
