@@ -26,9 +26,16 @@ settings.register_profile(
 settings.load_profile(os.environ.get("CROSSOPS_PROFILE", "ci"))
 
 
+def pytest_addoption(parser):
+    parser.addoption("--backend", action="append", default=[],
+                     help="run the backend-parametrised tests on this backend only "
+                          "(repeatable); default: every installed backend")
+
+
 def pytest_generate_tests(metafunc):
     if "backend" in metafunc.fixturenames:
-        params = [pytest.param(b, id=b) for b in BACKENDS] + [
+        chosen = metafunc.config.getoption("--backend") or BACKENDS
+        params = [pytest.param(b, id=b) for b in BACKENDS if b in chosen] + [
             pytest.param(b, id=b, marks=pytest.mark.skip(reason=why))
-            for b, why in MISSING.items()]
+            for b, why in MISSING.items() if b in chosen]
         metafunc.parametrize("backend", params)

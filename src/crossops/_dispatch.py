@@ -79,7 +79,9 @@ class Op:
             pass
         f = self.impl(backend)
         mod = backend_module(backend)
-        positions = _PROMOTED_KINDS.get(self.spec.kind)
+        spec = self.spec
+        positions = _PROMOTED_KINDS.get(spec.kind) or tuple(
+            spec.params.index(p) for p in spec.promote)
         if positions and not mod.NATIVE_PROMOTION:
             f = promoting(f, native_function(mod, "astype"), mod.DTYPES, positions)
         self._full[backend] = f

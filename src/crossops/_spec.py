@@ -24,7 +24,9 @@ positional-only ones), ``sequences`` (parameters holding a sequence of arrays),
 ``ref_kwargs`` and ``kwargs`` (keyword arguments for the reference and the op in tests),
 ``values`` (the range of values the tests draw: ``"moderate"`` keeps ``|x| <= 100``),
 ``compiled = false`` (the op cannot run under a compiler, e.g. data-dependent shapes),
-``compare = "shape_dtype"`` (the values are unspecified, as in ``empty``).
+``compare = "shape_dtype"`` (the values are unspecified, as in ``empty``),
+``promote = ["x1", "x2"]`` (two array parameters promoted together with crossops's table;
+binary element-wise ops, ``where`` and ``matmul`` are promoted by their kind).
 A limit is a string (the op is not available on that backend, and why) or a table
 ``{ dtypes = [...], reason = "..." }`` (those input dtypes raise on that backend).
 A file may set ``namespace = "linalg"`` (or ``"fft"``) for all of its entries.
@@ -47,7 +49,7 @@ from ._dtypes import CATEGORIES, SPEC_DIR
 
 _FIELDS = {"signature", "group", "dtypes", "kind", "reference", "array_api", "keras",
            "arrays", "sequences", "tolerance", "result", "limits", "ref_kwargs", "kwargs",
-           "doc", "differentiable", "compiled", "values", "compare"}
+           "doc", "differentiable", "compiled", "values", "compare", "promote"}
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class OpSpec:
     compiled: bool = True
     values: str | None = None
     compare: str = "values"
+    promote: tuple[str, ...] = ()
 
     @property
     def qualname(self) -> str:
@@ -143,7 +146,7 @@ def _entry(chapter: str, namespace: str, name: str, raw: dict) -> OpSpec:
         limits=dict(raw.get("limits", {})), ref_kwargs=dict(raw.get("ref_kwargs", {})),
         kwargs=dict(raw.get("kwargs", {})), doc=raw.get("doc", ""),
         compiled=raw.get("compiled", True), values=raw.get("values"),
-        compare=raw.get("compare", "values"),
+        compare=raw.get("compare", "values"), promote=tuple(raw.get("promote", ())),
     )
 
 

@@ -64,7 +64,7 @@ def promoting(f: Callable, astype: Callable, table: dict, positions=(0, 1)):
         cache[d1, d2] = t
         return t
 
-    def promoted(*args):
+    def promoted(*args, **kwargs):
         t1, t2 = targets(args[i].dtype, args[j].dtype)
         if t1 is not None or t2 is not None:
             args = list(args)
@@ -72,7 +72,7 @@ def promoting(f: Callable, astype: Callable, table: dict, positions=(0, 1)):
                 args[i] = astype(args[i], t1)
             if t2 is not None:
                 args[j] = astype(args[j], t2)
-        return f(*args)
+        return f(*args, **kwargs)
 
     promoted.__wrapped__ = f
     promoted.__name__ = getattr(f, "__name__", "promoted")
@@ -169,3 +169,30 @@ def dtype_functions(table: dict, native_dtype: Callable, default_dtypes: Callabl
 
     return dict(finfo=finfo, iinfo=iinfo, can_cast=can_cast, isdtype=isdtype,
                 result_type=result_type)
+
+
+# --- special cases of the array API that the frameworks' kernels miss ------------------
+# Each takes the array API namespace ``xp`` of the backend, the framework's own result
+# ``out`` and the inputs, and returns ``out`` with the standard's values where they differ.
+
+def fix_floor_divide(xp, out, x1, x2):
+    """Real floating ``floor_divide``: where exactly one operand is infinite, or ``x1`` is
+    a zero, the standard's result is the quotient ``x1 / x2`` itself (inf // 2 is inf, not
+    NaN; 1 // -inf is -0, not -1; -0 // 2 is -0)."""
+    exact = (xp.isinf(x1) != xp.isinf(x2)) | (x1 == 0)
+    return xp.where(exact, xp.divide(x1, x2), out)
+
+
+def fix_remainder(xp, out, x2):
+    """Real floating ``remainder``: a zero result takes the sign of ``x2``."""
+    return xp.where(out == 0, xp.copysign(out, x2), out)
+
+
+def fix_expm1(xp, out, x):
+    """Complex ``expm1`` at non-finite inputs: ``exp(x) - 1`` has the standard's values."""
+    return xp.where(xp.isfinite(x), out, xp.exp(x) - 1)
+
+
+def fix_log1p(xp, out, x):
+    """Complex ``log1p`` at non-finite inputs: ``log(x + 1)`` has the standard's values."""
+    return xp.where(xp.isfinite(x), out, xp.log(x + 1))

@@ -6,7 +6,8 @@ import jax
 import jax.numpy as NAMESPACE  # noqa: N812
 import numpy as np
 
-from ._common import dtype_functions, dtype_table, make_native_dtype
+from ._common import (dtype_functions, dtype_table, fix_floor_divide, fix_remainder,
+                      make_native_dtype)
 
 # tracers are instances of jax.Array but not subclasses of it: name their class too
 ARRAY_TYPES = (jax.Array, jax.core.Tracer)
@@ -44,3 +45,98 @@ def result_type(*arrays_and_dtypes):
 def namespace_info():
     """jax's own inspection object: its dtypes and defaults follow the x64 setting."""
     return NAMESPACE.__array_namespace_info__()
+
+
+# --- the array API's special values, where XLA's kernels differ --------------------------
+def floor_divide(x1, x2, /):
+    out = NAMESPACE.floor_divide(x1, x2)
+    if NAMESPACE.issubdtype(out.dtype, NAMESPACE.floating):
+        return fix_floor_divide(NAMESPACE, out, x1, x2)
+    return out
+
+
+def remainder(x1, x2, /):
+    out = NAMESPACE.remainder(x1, x2)
+    if NAMESPACE.issubdtype(out.dtype, NAMESPACE.floating):
+        return fix_remainder(NAMESPACE, out, x2)
+    return out
+
+
+def sign(x, /):
+    return NAMESPACE.sign(x) + 0  # sign(-0.0) is +0 in the standard; -0 + 0 is +0
+
+
+def _complex(re, im):
+    return jax.lax.complex(re, im)
+
+
+def exp(x, /):
+    out = NAMESPACE.exp(x)
+    if not NAMESPACE.iscomplexobj(x):
+        return out
+    re, im = x.real, x.imag
+    # exp(+-inf + i*(inf or nan)): +inf gives inf + nan*j, -inf gives 0 + 0j
+    bad = NAMESPACE.isinf(re) & ~NAMESPACE.isfinite(im)
+    fixed = _complex(NAMESPACE.where(re > 0, np.inf, 0.0).astype(re.dtype),
+                     NAMESPACE.where(re > 0, np.nan, 0.0).astype(re.dtype))
+    return NAMESPACE.where(bad, fixed, out)
+
+
+def expm1(x, /):
+    out = NAMESPACE.expm1(x)
+    if NAMESPACE.iscomplexobj(x):
+        return NAMESPACE.where(NAMESPACE.isfinite(x), out, exp(x) - 1)
+    return out
+
+
+def log(x, /):
+    out = NAMESPACE.log(x)
+    if not NAMESPACE.iscomplexobj(x):
+        return out
+    # an infinite part gives +inf, and the angle as the imaginary part (NaN with a NaN)
+    inf = NAMESPACE.isinf(x.real) | NAMESPACE.isinf(x.imag)
+    fixed = _complex(NAMESPACE.full_like(x.real, np.inf), NAMESPACE.arctan2(x.imag, x.real))
+    return NAMESPACE.where(inf, fixed, out)
+
+
+def log1p(x, /):
+    out = NAMESPACE.log1p(x)
+    if NAMESPACE.iscomplexobj(x):
+        return NAMESPACE.where(NAMESPACE.isfinite(x), out, log(x + 1))
+    return out
+
+
+def sqrt(x, /):
+    out = NAMESPACE.sqrt(x)
+    if not NAMESPACE.iscomplexobj(x):
+        return out
+    # +-inf + nan*j: +inf gives inf + nan*j, -inf gives nan + inf*j
+    re, im = x.real, x.imag
+    bad = NAMESPACE.isinf(re) & NAMESPACE.isnan(im)
+    fixed = _complex(NAMESPACE.where(re > 0, np.inf, np.nan).astype(re.dtype),
+                     NAMESPACE.where(re > 0, np.nan, np.inf).astype(re.dtype))
+    return NAMESPACE.where(bad, fixed, out)
+
+
+# --- signatures and results as the standard has them --------------------------------------
+def permute_dims(x, /, axes):
+    """jax takes no negative axes here."""
+    return NAMESPACE.permute_dims(x, tuple(a % x.ndim if a < 0 else a for a in axes))
+
+
+def meshgrid(*arrays, indexing="xy"):
+    return tuple(NAMESPACE.meshgrid(*arrays, indexing=indexing))
+
+
+def broadcast_arrays(*arrays):
+    return tuple(NAMESPACE.broadcast_arrays(*arrays))
+
+
+def cumulative_prod(x, /, *, axis=None, dtype=None, include_initial=False):
+    """Integers narrower than the default integer accumulate in it (as cumulative_sum)."""
+    if dtype is None and NAMESPACE.issubdtype(x.dtype, NAMESPACE.integer):
+        wide = jax.dtypes.canonicalize_dtype(
+            np.uint64 if NAMESPACE.issubdtype(x.dtype, NAMESPACE.unsignedinteger) else np.int64)
+        if x.dtype.itemsize < wide.itemsize:
+            dtype = wide
+    return NAMESPACE.cumulative_prod(x, axis=axis, dtype=dtype, include_initial=include_initial)

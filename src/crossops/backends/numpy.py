@@ -6,7 +6,8 @@ import array_api_compat.numpy as NAMESPACE  # noqa: N812
 import ml_dtypes
 import numpy as np
 
-from ._common import dtype_functions, dtype_table, make_native_dtype
+from ._common import (dtype_functions, dtype_table, fix_expm1, fix_floor_divide,
+                      make_native_dtype)
 
 ARRAY_TYPES = (np.ndarray, np.generic)
 DTYPE_TYPES = (np.dtype,)
@@ -41,6 +42,26 @@ sum = np.sum  # noqa: A001
 reshape = np.reshape
 matmul = np.matmul
 where = np.where
+
+
+def floor_divide(x1, x2, /):
+    out = np.floor_divide(x1, x2)
+    if out.dtype.kind == "f":
+        return fix_floor_divide(NAMESPACE, out, x1, x2)
+    return out
+
+
+def expm1(x, /):
+    out = np.expm1(x)
+    if out.dtype.kind == "c":
+        return fix_expm1(NAMESPACE, out, x)
+    return out
+
+
+def diff(x, /, *, axis=-1, n=1, prepend=None, append=None):
+    """np.diff marks a missing prepend/append by its own sentinel, not None."""
+    kw = {k: v for k, v in (("prepend", prepend), ("append", append)) if v is not None}
+    return np.diff(x, axis=axis, n=n, **kw)
 
 
 globals().update(dtype_functions(DTYPES, native_dtype, default_dtypes))

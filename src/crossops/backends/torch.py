@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+
 import array_api_compat.torch as NAMESPACE  # noqa: N812
 import ml_dtypes
 import numpy as np
 import torch
+from array_api_compat.common._aliases import UniqueAllResult as _UniqueAll
 
-from ._common import dtype_functions, dtype_table, make_native_dtype
+from .._dtypes import dtype_name, result_name
+from ._common import (dtype_functions, dtype_table, fix_expm1, fix_floor_divide,
+                      fix_log1p, fix_remainder, make_native_dtype)
 
 ARRAY_TYPES = (torch.Tensor,)
 DTYPE_TYPES = (torch.dtype,)
@@ -48,9 +53,9 @@ where = torch.where
 
 
 def sum(x, /, *, axis=None, dtype=None, keepdims=False):  # noqa: A001
-    if axis is None and not keepdims:
+    if axis is None and not keepdims and x.dtype not in _UNSIGNED:
         return torch.sum(x, dtype=dtype)
-    return NAMESPACE.sum(x, axis=axis, dtype=dtype, keepdims=keepdims)
+    return _sum_unsigned(x, axis=axis, dtype=dtype, keepdims=keepdims)
 
 
 def reshape(x, /, shape, *, copy=None):
@@ -60,6 +65,205 @@ def reshape(x, /, shape, *, copy=None):
 
 
 globals().update(dtype_functions(DTYPES, native_dtype, default_dtypes))
+
+
+# --- uint16, uint32, uint64: torch has few kernels for them ------------------------------
+_WIDE_UNSIGNED = frozenset({torch.uint16, torch.uint32, torch.uint64})
+_UNSIGNED = _WIDE_UNSIGNED | {torch.uint8}
+
+
+_INT64_MIN = torch.iinfo(torch.int64).min
+
+
+def _flip_sign(x):
+    """uint64 -> int64 keeping the order (x - 2**63, by flipping the top bit); self-inverse
+    back to uint64 with ``_unflip_sign``."""
+    return x.view(torch.int64) ^ _INT64_MIN
+
+
+def _unflip_sign(x):
+    return (x ^ _INT64_MIN).view(torch.uint64)
+
+
+def _widening(f, name: str, *, arrays: int = 1, result: str = "same", uint64: str = ""):
+    """``f`` where torch has no kernel for uint16/uint32/uint64 (it is tried first).
+
+    uint16 and uint32 are computed in int64 (exact). uint64 has no wider dtype: with
+    ``uint64="bits"`` it is computed on the same bits as int64 (exact for bitwise,
+    wrapping and data-movement ops), with ``uint64="order"`` on int64 shifted by 2**63
+    (exact for comparisons, min/max and searches); otherwise TypeError. ``result`` is
+    ``"same"`` (the dtype of the first ``arrays`` tensors, promoted) or ``"other"``
+    (indices, counts, booleans: kept as computed).
+    """
+
+    @functools.wraps(f)
+    def widened(*args, **kwargs):
+        try:
+            return f(*args, **kwargs)
+        except (NotImplementedError, RuntimeError) as e:
+            dtypes = [a.dtype for a in args[:arrays] if isinstance(a, torch.Tensor)]
+            if not any(a.dtype in _WIDE_UNSIGNED for a in args if isinstance(a, torch.Tensor)):
+                raise
+            error = e
+        out_dtype = DTYPES[result_name(*map(dtype_name, dtypes))]
+        if torch.uint64 not in dtypes:
+            args = [a.to(torch.int64) if isinstance(a, torch.Tensor) and a.dtype in _UNSIGNED
+                    else a for a in args]
+            out = f(*args, **kwargs)
+            return out.to(out_dtype) if result == "same" else out
+        if out_dtype is torch.uint64 and uint64:
+            # the arrays promote to uint64 (exact); then computed as int64
+            as_int = (lambda a: a.view(torch.int64)) if uint64 == "bits" else _flip_sign
+            args = [as_int(a.to(torch.uint64)) if i < arrays and isinstance(a, torch.Tensor)
+                    else a for i, a in enumerate(args)]
+            out = f(*args, **kwargs)
+            if result != "same":
+                return out
+            return out.view(torch.uint64) if uint64 == "bits" else _unflip_sign(out)
+        raise TypeError(f"{name}: torch has no kernel for {', '.join(map(str, dtypes))} and "
+                        f"no wider integer dtype holds uint64 exactly; cast to int64 first "
+                        f"(exact below 2**63)") from error
+
+    return widened
+
+
+def abs(x, /):  # noqa: A001
+    if x.dtype in _UNSIGNED:
+        return x.clone()
+    return torch.abs(x)
+
+
+_ORDER = dict(arrays=2, result="other", uint64="order")
+greater = _widening(torch.greater, "greater", **_ORDER)
+greater_equal = _widening(torch.greater_equal, "greater_equal", **_ORDER)
+less = _widening(torch.less, "less", **_ORDER)
+less_equal = _widening(torch.less_equal, "less_equal", **_ORDER)
+maximum = _widening(torch.maximum, "maximum", arrays=2, uint64="order")
+minimum = _widening(torch.minimum, "minimum", arrays=2, uint64="order")
+max = _widening(NAMESPACE.max, "max", uint64="order")  # noqa: A001
+min = _widening(NAMESPACE.min, "min", uint64="order")  # noqa: A001
+argmax = _widening(NAMESPACE.argmax, "argmax", result="other", uint64="order")
+argmin = _widening(NAMESPACE.argmin, "argmin", result="other", uint64="order")
+searchsorted = _widening(NAMESPACE.searchsorted, "searchsorted", arrays=2, result="other",
+                         uint64="order")
+
+# the same bits as int64: bitwise, wrapping (mod 2**64) and data-movement ops
+_BITS = dict(arrays=2, uint64="bits")
+bitwise_and = _widening(torch.bitwise_and, "bitwise_and", **_BITS)
+bitwise_or = _widening(torch.bitwise_or, "bitwise_or", **_BITS)
+bitwise_xor = _widening(torch.bitwise_xor, "bitwise_xor", **_BITS)
+bitwise_invert = _widening(torch.bitwise_not, "bitwise_invert", uint64="bits")
+bitwise_left_shift = _widening(NAMESPACE.bitwise_left_shift, "bitwise_left_shift", **_BITS)
+subtract = _widening(torch.subtract, "subtract", **_BITS)
+negative = _widening(torch.negative, "negative", uint64="bits")
+square = _widening(torch.square, "square", uint64="bits")
+diff = _widening(NAMESPACE.diff, "diff", uint64="bits")
+repeat = _widening(NAMESPACE.repeat, "repeat", uint64="bits")
+flip = _widening(NAMESPACE.flip, "flip", uint64="bits")
+take = _widening(NAMESPACE.take, "take", uint64="bits")
+tensordot = _widening(NAMESPACE.tensordot, "tensordot", **_BITS)
+linalg_tensordot = _widening(NAMESPACE.linalg.tensordot, "linalg.tensordot", **_BITS)
+linalg_outer = _widening(NAMESPACE.linalg.outer, "linalg.outer", **_BITS)
+linalg_cross = _widening(NAMESPACE.linalg.cross, "linalg.cross", **_BITS)
+count_nonzero = _widening(NAMESPACE.count_nonzero, "count_nonzero", result="other",
+                          uint64="bits")
+nonzero = _widening(NAMESPACE.nonzero, "nonzero", result="other", uint64="bits")
+isin = _widening(NAMESPACE.isin, "isin", arrays=2, result="other", uint64="bits")
+
+# no exact uint64 form: uint16 and uint32 only
+bitwise_right_shift = _widening(NAMESPACE.bitwise_right_shift, "bitwise_right_shift", arrays=2)
+clip = _widening(NAMESPACE.clip, "clip")
+sign = _widening(NAMESPACE.sign, "sign")
+pow = _widening(NAMESPACE.pow, "pow", arrays=2)  # noqa: A001
+
+
+def floor_divide(x1, x2, /):
+    if x1.is_floating_point():
+        return fix_floor_divide(NAMESPACE, torch.floor_divide(x1, x2), x1, x2)
+    return _floor_divide_int(x1, x2)
+
+
+def remainder(x1, x2, /):
+    if x1.is_floating_point():
+        return fix_remainder(NAMESPACE, torch.remainder(x1, x2), x2)
+    return _remainder_int(x1, x2)
+
+
+_floor_divide_int = _widening(torch.floor_divide, "floor_divide", arrays=2)
+_remainder_int = _widening(torch.remainder, "remainder", arrays=2)
+
+
+def expm1(x, /):
+    if x.is_complex():
+        return fix_expm1(NAMESPACE, torch.expm1(x), x)
+    return torch.expm1(x)
+
+
+def log1p(x, /):
+    if x.is_complex():
+        return fix_log1p(NAMESPACE, torch.log1p(x), x)
+    return torch.log1p(x)
+
+
+def acos(x, /):
+    out = torch.acos(x)
+    if x.is_complex():  # torch loses the sign of a zero imaginary part (C99: conj(acos(conj z)))
+        zero_imag = (x.imag == 0) & (x.real.abs() <= 1)
+        imag = torch.where(zero_imag, torch.copysign(torch.zeros_like(out.imag), -x.imag),
+                           out.imag)
+        out = torch.complex(out.real, imag)
+    return out
+
+
+# --- reductions of unsigned integers give uint64 (the default unsigned dtype) --------------
+def _unsigned_accumulation(f):
+    """sum-like ``f``: unsigned input with no dtype gives uint64, computed in int64 (the
+    same bits modulo 2**64; torch has no uint64 kernel for it)."""
+
+    @functools.wraps(f)
+    def accumulate(x, /, *args, dtype=None, **kwargs):
+        if dtype is None and x.dtype in _UNSIGNED:
+            dtype = torch.uint64
+        if dtype in _WIDE_UNSIGNED:
+            return f(x, *args, dtype=torch.int64, **kwargs).to(dtype)
+        return f(x, *args, dtype=dtype, **kwargs)
+
+    return accumulate
+
+
+prod = _unsigned_accumulation(NAMESPACE.prod)
+cumulative_sum = _unsigned_accumulation(NAMESPACE.cumulative_sum)
+cumulative_prod = _unsigned_accumulation(NAMESPACE.cumulative_prod)
+linalg_trace = _unsigned_accumulation(NAMESPACE.linalg.trace)
+_sum_unsigned = _unsigned_accumulation(NAMESPACE.sum)
+
+
+def std(x, /, *, axis=None, correction=0.0, keepdims=False):
+    """torch's std takes integral corrections only; var takes any."""
+    if float(correction).is_integer():
+        return NAMESPACE.std(x, axis=axis, correction=int(correction), keepdims=keepdims)
+    return torch.sqrt(NAMESPACE.var(x, axis=axis, correction=correction, keepdims=keepdims))
+
+
+def unique_all(x, /):
+    """torch.unique has no indices: the first index of each value, by a scatter of the
+    inverse (amin is deterministic)."""
+    values, inverse, counts = torch.unique(x, return_inverse=True, return_counts=True)
+    if values.is_floating_point() or values.is_complex():
+        counts = torch.where(torch.isnan(values), 1, counts)  # torch counts NaN as 0
+    flat = inverse.reshape(-1)
+    n = flat.numel()
+    indices = torch.full(values.shape, n, dtype=torch.int64, device=x.device).scatter_reduce(
+        0, flat, torch.arange(n, device=x.device), "amin")
+    return _UniqueAll(values, indices, inverse, counts)
+
+
+def broadcast_shapes(*shapes):
+    try:
+        return torch.broadcast_shapes(*shapes)
+    except RuntimeError as e:
+        raise ValueError(f"broadcast_shapes: shapes {', '.join(map(str, shapes))} do not "
+                         f"broadcast ({e})") from None
 
 
 def namespace_info():

@@ -181,6 +181,8 @@ def empty_like(x, /, *, dtype=None, device=None):
 
 def eye(n_rows, n_cols=None, /, *, k=0, dtype=None, device=None):
     n_cols = n_rows if n_cols is None else n_cols
+    if isinstance(k, int) and isinstance(n_rows, int) and isinstance(n_cols, int):
+        k = max(-n_rows, min(k, n_cols))  # any k beyond the matrix gives zeros
     with on_device(device):
         r = tf.range(n_rows, dtype=tf.int64)[:, None]
         c = tf.range(n_cols, dtype=tf.int64)[None, :]

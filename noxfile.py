@@ -1,0 +1,57 @@
+"""Sessions: tests, conformance (thorough), lint, bench, coverage, demo.
+
+Every session that runs code installs crossops with all four backends: JAX, PyTorch
+(pinned to the CPU build in constraints.txt), TensorFlow (``tensorflow-cpu``) and NumPy.
+Pass pytest arguments after ``--``: ``nox -s tests -- --backend torch``.
+"""
+
+import nox
+
+nox.options.reuse_existing_virtualenvs = True
+nox.options.sessions = ["tests"]
+
+
+def install(session, extras="jax,torch,test"):
+    session.install("-c", "constraints.txt", f"-e.[{extras}]", "tensorflow-cpu")
+
+
+@nox.session
+def tests(session):
+    """The whole test suite on every backend (CI profile)."""
+    install(session)
+    session.run("pytest", "-n", "2", "-q", "-p", "no:cacheprovider", *session.posargs)
+
+
+@nox.session
+def conformance(session):
+    """The conformance suite with many more examples (the thorough profile)."""
+    install(session)
+    session.run("pytest", "-n", "2", "-q", "tests/test_conformance.py", *session.posargs,
+                env={"CROSSOPS_PROFILE": "thorough"})
+
+
+@nox.session
+def lint(session):
+    session.install("ruff")
+    session.run("ruff", "check", "src", "tests", "scripts")
+
+
+@nox.session
+def bench(session):
+    """Dispatch overhead and import time, as ratios against native calls."""
+    install(session)
+    session.run("python", "scripts/bench_dispatch.py", *session.posargs)
+
+
+@nox.session
+def coverage(session):
+    """The spec coverage report (ops per group and backend)."""
+    install(session)
+    session.run("python", "scripts/coverage.py", *session.posargs)
+
+
+@nox.session
+def demo(session):
+    """One backend-agnostic kernel on every installed backend."""
+    install(session, "jax,torch")
+    session.run("python", "scripts/demo.py", *session.posargs)

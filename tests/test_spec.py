@@ -1,0 +1,87 @@
+"""Meta-tests of the spec: it covers the standard, and every backend implements every
+entry with one signature, or the entry says why not."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import pytest
+
+import crossops.numpy as xnp
+from crossops._backend import backend_module
+from crossops._dispatch import TABLE, _lookup
+from crossops._spec import load_spec
+
+SPEC = load_spec()
+REFERENCE = Path(__file__).parents[2] / "shared" / "reference"
+
+
+def _reference_names(file: str) -> list[tuple[str, str]]:
+    path = REFERENCE / file
+    if not path.exists():
+        pytest.skip(f"{path} is not here (it lives in the workplace's shared/ folder)")
+    return [tuple(line.split()) for line in path.read_text().splitlines() if line.strip()]
+
+
+def test_spec_covers_the_array_api_standard():
+    missing = []
+    for chapter, name in _reference_names("array_api_2025_12.tsv"):
+        qual = name if chapter == "main" else f"{chapter}.{name}"
+        if qual not in SPEC:
+            missing.append(qual)
+        elif not SPEC[qual].array_api:
+            missing.append(f"{qual} (not marked array_api)")
+    assert not missing, missing
+
+
+def test_namespace_has_every_spec_op_with_the_spec_signature():
+    for qual, spec in SPEC.items():
+        ns = getattr(xnp, spec.namespace) if spec.namespace else xnp
+        f = getattr(ns, spec.name)
+        assert inspect.signature(f) == spec.sig, qual
+
+
+def _accepts(f, spec) -> str | None:
+    """Why ``f`` cannot be called with the spec's parameters, or None."""
+    try:
+        sig = inspect.signature(f)
+    except (TypeError, ValueError):
+        return None  # a builtin without a signature (a ufunc, a torch op): the tests call it
+    params = sig.parameters
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return None
+    for p in spec.sig.parameters.values():
+        if p.kind in (p.POSITIONAL_ONLY, p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            continue
+        if p.name not in params:
+            return f"takes no parameter {p.name!r} (signature {sig})"
+    n_pos = sum(p.kind in (p.POSITIONAL_ONLY,) for p in spec.sig.parameters.values())
+    can_pos = [p for p in params.values() if p.kind in (p.POSITIONAL_ONLY,
+                                                         p.POSITIONAL_OR_KEYWORD)]
+    if len(can_pos) < n_pos and not any(p.kind is p.VAR_POSITIONAL for p in params.values()):
+        return f"takes {len(can_pos)} positional arguments, the spec passes {n_pos}"
+    return None
+
+
+@pytest.mark.parametrize("qualname", sorted(SPEC))
+def test_every_backend_implements_the_entry_or_says_why(qualname, backend):
+    spec = SPEC[qualname]
+    impl = _lookup(backend_module(backend), spec)
+    why = spec.unavailable(backend)
+    if impl is None:
+        assert why, f"{qualname} has no {backend} implementation and its spec gives no reason"
+        with pytest.raises(NotImplementedError, match=why[:20]):
+            TABLE[qualname].impl(backend)
+        return
+    assert not why, f"{qualname} is implemented on {backend} but the spec says: {why}"
+    problem = _accepts(impl, spec)
+    assert problem is None, f"{backend} {qualname} {problem}"
+
+
+def test_every_limit_names_a_known_backend_and_a_reason():
+    for qual, spec in SPEC.items():
+        for backend, limit in spec.limits.items():
+            assert backend in ("numpy", "jax", "torch", "tensorflow"), (qual, backend)
+            reason = limit if isinstance(limit, str) else limit.get("reason")
+            assert reason and len(reason) > 10, f"{qual}: {backend} limit needs a reason"
