@@ -68,3 +68,11 @@ def backend_context(backend: str):
 
 def name_of(dtype) -> str:
     return dtype_name(dtype)
+
+
+def op_function(spec):
+    """The public crossops function of a spec entry."""
+    import importlib
+    module = {"": "crossops.numpy", "linalg": "crossops.numpy.linalg",
+              "fft": "crossops.numpy.fft"}.get(spec.namespace, f"crossops.{spec.namespace}")
+    return getattr(importlib.import_module(module), spec.name)

@@ -334,6 +334,16 @@ def _fft(draw, spec, dt):
     return Case((x,), dict(axis=draw(st.integers(-x.ndim, x.ndim - 1)), norm=norm))
 
 
+def _merge_drawers():
+    from . import drawers_math, drawers_nn, drawers_numpy_keras
+    for mod in (drawers_numpy_keras, drawers_nn, drawers_math):
+        clash = set(mod.DRAWERS) & set(CUSTOM)
+        assert not clash, f"drawers defined twice: {clash}"
+        CUSTOM.update(mod.DRAWERS)
+
+
+_merge_drawers()
+
 KINDS = dict(unary=unary, binary=binary, binary_nonzero=binary_nonzero,
              binary_shift=binary_shift, compare=compare, where=where, clip=clip,
              reduction=reduction, arg_reduction=arg_reduction, cumulative=cumulative,
@@ -343,15 +353,20 @@ KINDS = dict(unary=unary, binary=binary, binary_nonzero=binary_nonzero,
 def draw_case(data, spec, dt: str) -> Case:
     """Arguments for one call of ``spec``'s op with input dtype ``dt``."""
     draw = data.draw
+    if spec.kind in KINDS:
+        return KINDS[spec.kind](draw, spec, dt)
+    if spec.qualname in CUSTOM:
+        return CUSTOM[spec.qualname](draw, spec, dt)
     if spec.namespace == "linalg":
         return _linalg(draw, spec, dt)
     if spec.namespace == "fft":
         return _fft(draw, spec, dt)
-    if spec.kind in KINDS:
-        return KINDS[spec.kind](draw, spec, dt)
     return CUSTOM[spec.name](draw, spec, dt)
 
 
 def has_drawer(spec) -> bool:
+    """Whether the suite can draw inputs for ``spec`` (custom drawers are keyed by op name,
+    or by qualified name such as ``"math.fft"`` where names repeat across namespaces)."""
     return spec.namespace in ("linalg", "fft") and spec.kind != "creation" or \
-        spec.kind in KINDS or spec.name in CUSTOM
+        spec.kind in KINDS or spec.qualname in CUSTOM or (
+            not spec.namespace and spec.name in CUSTOM)

@@ -13,23 +13,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import crossops.numpy as xnp
+import crossops.ops  # noqa: F401  (every namespace in the table)
 from crossops._backend import backend_module
 from crossops._spec import load_spec
 
-from .backends import BACKENDS, backend_context, to_backend, to_numpy
+from .backends import BACKENDS, backend_context, op_function, to_backend, to_numpy
 from .reference import assert_same, canonical, reference
 from .strategies import draw_case, has_drawer
 
 SPEC = load_spec()
 DRAWN = sorted(q for q, s in SPEC.items() if has_drawer(s))
-
-
-def op_function(spec):
-    ns = xnp
-    if spec.namespace:
-        ns = getattr(xnp, spec.namespace)
-    return getattr(ns, spec.name)
 
 
 def _dtypes(spec, backend):

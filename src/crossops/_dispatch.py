@@ -17,6 +17,7 @@ dtype('float32')
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from . import _backend
@@ -38,10 +39,12 @@ _NO_COERCE_KINDS = {"creation", "dtype", "custom"}
 class Op:
     """One op of the table: its spec, its implementation on each backend, its call caches."""
 
-    __slots__ = ("spec", "cache", "_slow_cache", "_impls", "_full", "__weakref__")
+    __slots__ = ("spec", "generic", "cache", "_slow_cache", "_impls", "_full", "__weakref__")
 
-    def __init__(self, spec: OpSpec):
+    def __init__(self, spec: OpSpec, generic: Callable | None = None):
         self.spec = spec
+        #: an implementation written with crossops ops, used where a backend has none
+        self.generic = generic
         #: types of the array arguments -> callable; read by the generated function
         self.cache: dict = {}
         self._slow_cache: dict = {}
@@ -60,7 +63,7 @@ class Op:
             return self._impls[backend]
         except KeyError:
             pass
-        f = _lookup(backend_module(backend), self.spec)
+        f = self.find(backend)
         if f is None:
             reason = self.spec.unavailable(backend) or "no implementation"
             raise NotImplementedError(
@@ -87,12 +90,19 @@ class Op:
         self._full[backend] = f
         return f
 
+    def find(self, backend: str) -> Callable | None:
+        """The backend's function for this op, else the generic one, else None."""
+        f = _lookup(backend_module(backend), self.spec)
+        if f is None and not self.spec.unavailable(backend):
+            f = self.generic
+        return f
+
     def backends_with_impl(self) -> list[str]:
         """The backends (among those installed) that implement this op."""
         out = []
         for b in _backend.BACKENDS:
             try:
-                if _lookup(backend_module(b), self.spec) is not None:
+                if self.find(b) is not None:
                     out.append(b)
             except ImportError:
                 pass
@@ -161,16 +171,27 @@ def native_function(mod, name: str) -> Callable:
     return f if f is not None else getattr(mod.NAMESPACE, name)
 
 
+_ARRAY_API_NAMESPACES = ("", "linalg", "fft")
+
+
 def _lookup(mod, spec: OpSpec) -> Callable | None:
-    """The backend function of an op: the backend module's own, else its namespace's."""
+    """The backend function of an op: the backend module's own; else the function the
+    spec's ``native`` table names for this backend; else, for array API ops, the
+    backend namespace's."""
     attr = f"{spec.namespace}_{spec.name}" if spec.namespace else spec.name
     f = mod.__dict__.get(attr)
-    if f is None and attr not in mod.__dict__:
+    if f is not None or attr in mod.__dict__:
+        return f
+    path = spec.native.get(mod.NAME)
+    if path:
+        module, _, name = path.rpartition(".")
+        return getattr(importlib.import_module(module), name)
+    if spec.namespace in _ARRAY_API_NAMESPACES:
         ns = mod.NAMESPACE
         if spec.namespace:
             ns = getattr(ns, spec.namespace, None)
-        f = getattr(ns, spec.name, None)
-    return f
+        return getattr(ns, spec.name, None)
+    return None
 
 
 def _coercing(f: Callable, spec: OpSpec, mod) -> Callable:
@@ -334,13 +355,17 @@ def _backend_of_impl(f, types) -> str:
 TABLE: dict[str, Op] = {}
 
 
-def make_ops(namespace: str = "") -> dict[str, Callable]:
+def make_ops(namespace: str = "", generic: dict[str, Callable] | None = None
+             ) -> dict[str, Callable]:
     """Generate the public functions of every spec op in ``namespace``.
 
     Parameters
     ----------
     namespace : str
-        ``""`` for the main namespace, ``"linalg"`` or ``"fft"``.
+        ``""`` for the main namespace, or ``"linalg"``, ``"fft"``, ``"nn"``, ``"math"`` ...
+    generic : dict, optional
+        op name -> an implementation written with crossops ops, used on every backend
+        whose module has no function of its own for that op.
 
     Returns
     -------
@@ -348,10 +373,15 @@ def make_ops(namespace: str = "") -> dict[str, Callable]:
         op name -> generated function.
     """
     out = {}
+    generic = generic or {}
+    unknown = set(generic) - {s.name for s in load_spec().values() if s.namespace == namespace}
+    if unknown:
+        raise ValueError(f"generic implementations without a spec entry: {sorted(unknown)}")
     for qualname, spec in load_spec().items():
         if spec.namespace != namespace:
             continue
-        op = TABLE.get(qualname) or TABLE.setdefault(qualname, Op(spec))
+        op = TABLE.get(qualname) or TABLE.setdefault(
+            qualname, Op(spec, (generic or {}).get(spec.name)))
         scope = {"_t": type, "_native_dtype": _native_dtype, "_backend_of_impl": _backend_of_impl,
                  "_get_backend": get_backend}
         exec(_source(spec), scope)

@@ -26,7 +26,11 @@ positional-only ones), ``sequences`` (parameters holding a sequence of arrays),
 ``compiled = false`` (the op cannot run under a compiler, e.g. data-dependent shapes),
 ``compare = "shape_dtype"`` (the values are unspecified, as in ``empty``),
 ``promote = ["x1", "x2"]`` (two array parameters promoted together with crossops's table;
-binary element-wise ops, ``where`` and ``matmul`` are promoted by their kind).
+binary element-wise ops, ``where`` and ``matmul`` are promoted by their kind),
+``[name.native]`` (backend -> dotted path of the framework function that implements the
+op, e.g. ``jax = "jax.scipy.special.erf"``, where the backend module has none).
+Ops of other namespaces than the array API's may also have a generic implementation
+written with crossops ops (see ``crossops._dispatch.make_ops``).
 A limit is a string (the op is not available on that backend, and why) or a table
 ``{ dtypes = [...], reason = "..." }`` (those input dtypes raise on that backend).
 A file may set ``namespace = "linalg"`` (or ``"fft"``) for all of its entries.
@@ -49,7 +53,8 @@ from ._dtypes import CATEGORIES, SPEC_DIR
 
 _FIELDS = {"signature", "group", "dtypes", "kind", "reference", "array_api", "keras",
            "arrays", "sequences", "tolerance", "result", "limits", "ref_kwargs", "kwargs",
-           "doc", "differentiable", "compiled", "values", "compare", "promote"}
+           "doc", "differentiable", "compiled", "values", "compare", "promote",
+           "native"}
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,7 @@ class OpSpec:
     values: str | None = None
     compare: str = "values"
     promote: tuple[str, ...] = ()
+    native: dict[str, str] = field(default_factory=dict)
 
     @property
     def qualname(self) -> str:
@@ -147,6 +153,7 @@ def _entry(chapter: str, namespace: str, name: str, raw: dict) -> OpSpec:
         kwargs=dict(raw.get("kwargs", {})), doc=raw.get("doc", ""),
         compiled=raw.get("compiled", True), values=raw.get("values"),
         compare=raw.get("compare", "values"), promote=tuple(raw.get("promote", ())),
+        native=dict(raw.get("native", {})),
     )
 
 

@@ -10,6 +10,7 @@ from ._common import (dtype_functions, dtype_table, fix_floor_divide, fix_remain
                       make_native_dtype)
 
 # tracers are instances of jax.Array but not subclasses of it: name their class too
+NAME = "jax"
 ARRAY_TYPES = (jax.Array, jax.core.Tracer)
 DTYPE_TYPES = ()
 #: jax's promotion lattice is crossops's table

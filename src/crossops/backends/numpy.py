@@ -9,6 +9,7 @@ import numpy as np
 from ._common import (dtype_functions, dtype_table, fix_expm1, fix_floor_divide,
                       make_native_dtype)
 
+NAME = "numpy"
 ARRAY_TYPES = (np.ndarray, np.generic)
 DTYPE_TYPES = (np.dtype,)
 #: NumPy's own promotion differs from crossops's across kinds (int32 + float16)

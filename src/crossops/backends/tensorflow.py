@@ -10,6 +10,7 @@ import tensorflow as tf
 from . import _tf as NAMESPACE  # noqa: N812
 from ._common import dtype_functions, dtype_table, make_native_dtype
 
+NAME = "tensorflow"
 ARRAY_TYPES = (tf.Tensor, tf.Variable)
 DTYPE_TYPES = (tf.dtypes.DType,)
 #: TensorFlow does not promote at all

@@ -14,6 +14,7 @@ from .._dtypes import dtype_name, result_name
 from ._common import (dtype_functions, dtype_table, fix_expm1, fix_floor_divide,
                       fix_log1p, fix_remainder, make_native_dtype)
 
+NAME = "torch"
 ARRAY_TYPES = (torch.Tensor,)
 DTYPE_TYPES = (torch.dtype,)
 #: torch treats 0-d tensors as weak and lacks some unsigned kernels

@@ -17,6 +17,7 @@ from .._backend import backend_module as _backend_module, get_backend as _get_ba
 from .._dispatch import make_ops as _make_ops
 from .._dtypes import DTYPE_NAMES as _DTYPE_NAMES
 from . import fft, linalg  # noqa: F401
+from ._keras import GENERIC as _GENERIC
 
 __array_api_version__ = "2025.12"
 
@@ -26,7 +27,7 @@ inf = _math.inf
 nan = _math.nan
 newaxis = None
 
-globals().update(_make_ops(""))
+globals().update(_make_ops("", generic=_GENERIC))
 
 
 def __array_namespace_info__():

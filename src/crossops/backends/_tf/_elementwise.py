@@ -10,7 +10,7 @@ import math
 
 import tensorflow as tf
 
-from ._helpers import SAME_WIDTH_INT, UNSIGNED, scalar_tensor, tensor
+from ._helpers import SAME_WIDTH_INT, UNSIGNED, nonzero, scalar_tensor, tensor
 
 __all__ = [
     "abs", "acos", "acosh", "add", "asin", "asinh", "atan", "atan2", "atanh",
@@ -229,8 +229,7 @@ def signbit(x, /):
     return tf.math.less(_bits(x), 0)
 
 
-def _bool(x):
-    return x if x.dtype == tf.bool else tf.math.not_equal(x, tf.zeros((), x.dtype))
+_bool = nonzero
 
 
 def logical_not(x, /):
@@ -320,8 +319,16 @@ def multiply(x1, x2, /):
 
 def divide(x1, x2, /):
     """True division; integer arrays give the backend's floating result (float64 for
-    32/64-bit integers, as ``tf.math.truediv``)."""
-    return tf.math.truediv(_t(x1), _t(x2))
+    32/64-bit integers, as ``tf.math.truediv``). A complex number over 0 is divided
+    part by part (inf or NaN parts, as NumPy)."""
+    x1, x2 = _t(x1), _t(x2)
+    out = tf.math.truediv(x1, x2)
+    if not _is_complex(x1.dtype):
+        return out
+    zero = tf.math.logical_not(nonzero(x2))
+    d = tf.math.abs(tf.math.real(x2))
+    by_zero = tf.complex(tf.math.real(x1) / d, tf.math.imag(x1) / d)
+    return tf.where(zero, by_zero, out)
 
 
 def _real_binary(op, fn):
@@ -481,7 +488,15 @@ def pow(x1, x2, /):  # noqa: A001
             return tf.bitcast(tf.math.pow(a, b), tf.uint64)
         a, b = tf.cast(x1, tf.int64), tf.cast(x2, tf.int64)
         return tf.cast(tf.math.pow(a, b), x1.dtype)
-    return tf.math.pow(x1, x2)
+    out = tf.math.pow(x1, x2)
+    if not _is_complex(x1.dtype):
+        return out
+    # NumPy's complex cases that tf.math.pow gets wrong: x ** 0 = 1, 0 ** b = 0 for real b > 0
+    re2, im2 = tf.math.real(x2), tf.math.imag(x2)
+    base0 = tf.math.logical_not(nonzero(x1))
+    pos = tf.math.logical_and(tf.math.greater(re2, 0), tf.math.equal(im2, 0))
+    out = tf.where(tf.math.logical_and(base0, pos), tf.zeros_like(out), out)
+    return tf.where(tf.math.logical_not(nonzero(x2)), tf.ones_like(out), out)
 
 
 def clip(x, /, min=None, max=None):  # noqa: A002

@@ -110,3 +110,17 @@ def scalar_tensor(value, dtype):
         return tf.constant(value, dtype=dtype)
     except (TypeError, ValueError):
         return tf.cast(tf.constant(value), dtype)
+
+
+def nonzero(x):
+    """``x != 0`` as bool, exact for subnormal floats (TensorFlow's CPU kernels flush them
+    to zero)."""
+    if x.dtype == tf.bool:
+        return x
+    if x.dtype.is_complex:
+        return tf.math.logical_or(nonzero(tf.math.real(x)), nonzero(tf.math.imag(x)))
+    if x.dtype.is_floating:
+        it = SAME_WIDTH_INT[x.dtype.size]
+        magnitude = tf.constant((1 << (8 * x.dtype.size - 1)) - 1, it)  # all but the sign bit
+        return tf.math.not_equal(tf.bitwise.bitwise_and(tf.bitcast(x, it), magnitude), 0)
+    return tf.math.not_equal(x, tf.zeros((), x.dtype))

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import tensorflow as tf
 
-from ._helpers import is_tensor, ndim, norm_axes, norm_axis, promote, scalar_tensor
+from ._helpers import is_tensor, ndim, nonzero, norm_axes, norm_axis, promote, scalar_tensor
 
 __all__ = ["all", "any", "diff"]
-
-
-def _truth(x):
-    return x if x.dtype == tf.bool else tf.math.not_equal(x, tf.zeros((), x.dtype))
 
 
 def _reduce(op, fn):
     def f(x, /, *, axis=None, keepdims=False):
         axes = norm_axes(axis, ndim(x, op), op)
-        return fn(_truth(x), axis=list(axes), keepdims=keepdims)
+        return fn(nonzero(x), axis=list(axes), keepdims=keepdims)
     f.__name__ = f.__qualname__ = op
     return f
 

@@ -1,0 +1,3 @@
+"""Input drawers for the conformance suite (op name -> drawer(draw, spec, dtype) -> Case)."""
+
+DRAWERS: dict = {}
