@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 from . import _backend
 from ._backend import backend_module, backend_of_type, get_backend, is_scalar_type
-from ._dtypes import dtype_name, weak_scalar_name
+from ._dtypes import dtype_name, kind, weak_scalar_name
 from ._errors import raise_for_op
 from ._spec import OpSpec, load_spec
 from .backends._common import promoting
@@ -130,12 +130,15 @@ class Op:
 
     def _callable(self, types: tuple) -> tuple[Callable, bool]:
         backend, cacheable = self.backend_for(types)
-        f = self.full(backend)
-        if self.spec.kind not in _NO_COERCE_KINDS and any(
-            backend_of_type(t) is None and t is not type(None) for t in types
-        ):
-            f = _coercing(f, self.spec, backend_module(backend))
-        return f, cacheable
+        others = [t for t in types if backend_of_type(t) is None and t is not type(None)]
+        if not others or self.spec.kind in _NO_COERCE_KINDS:
+            return self.full(backend), cacheable
+        mod = backend_module(backend)
+        if (cacheable and self.spec.kind in _WEAK_SCALAR_KINDS and mod.NATIVE_WEAK_SCALARS
+                and len(types) - len(others) == 1 and all(map(is_scalar_type, others))):
+            # one array and Python scalars: NumPy and JAX apply the same weak rule
+            return self.impl(backend), cacheable
+        return _coercing(self.full(backend), self.spec, mod), cacheable
 
     def resolve(self, key, types: tuple) -> Callable:
         """Find (and cache under ``key``) the callable for a call whose array arguments
@@ -224,6 +227,7 @@ def _coercing(f: Callable, spec: OpSpec, mod) -> Callable:
                 if arrays:
                     others = [dtype_name(x.dtype) for x in arrays]
                     name = weak_scalar_name(t, _widest(others), mod.default_dtypes())
+                    _check_fits(spec, a, name)
                     args[i] = asarray(a, dtype=mod.DTYPES[name])
                     continue
             args[i] = asarray(a)
@@ -234,6 +238,17 @@ def _coercing(f: Callable, spec: OpSpec, mod) -> Callable:
 
     coerced.__wrapped__ = f
     return coerced
+
+
+def _check_fits(spec: OpSpec, scalar, name: str) -> None:
+    """A Python int beside an integer array must fit its dtype (NumPy 2 raises too)."""
+    if kind(name) in "iu" and type(scalar) is int:
+        import numpy as np
+        info = np.iinfo(name)
+        if not info.min <= scalar <= info.max:
+            raise OverflowError(
+                f"{spec.qualname}: Python int {scalar} does not fit the array's dtype {name} "
+                f"[{info.min}, {info.max}]; cast the array first (astype) or pass an array")
 
 
 def _widest(names: list[str]) -> str:

@@ -65,7 +65,10 @@ def promoting(f: Callable, astype: Callable, table: dict, positions=(0, 1)):
         return t
 
     def promoted(*args, **kwargs):
-        t1, t2 = targets(args[i].dtype, args[j].dtype)
+        d1, d2 = getattr(args[i], "dtype", None), getattr(args[j], "dtype", None)
+        if d1 is None or d2 is None:  # a Python scalar (searchsorted's x2): the op takes it
+            return f(*args, **kwargs)
+        t1, t2 = targets(d1, d2)
         if t1 is not None or t2 is not None:
             args = list(args)
             if t1 is not None:

@@ -15,6 +15,8 @@ ARRAY_TYPES = (jax.Array, jax.core.Tracer)
 DTYPE_TYPES = ()
 #: jax's promotion lattice is crossops's table
 NATIVE_PROMOTION = True
+#: jax treats Python scalars as weak, as crossops does
+NATIVE_WEAK_SCALARS = True
 
 #: every dtype crossops knows, as jax's NumPy dtypes. Without jax's x64 setting the
 #: 64-bit ones are kept (as ``jax.numpy.float64`` is): jax itself then warns and gives

@@ -14,6 +14,8 @@ ARRAY_TYPES = (np.ndarray, np.generic)
 DTYPE_TYPES = (np.dtype,)
 #: NumPy's own promotion differs from crossops's across kinds (int32 + float16)
 NATIVE_PROMOTION = False
+#: NumPy 2 (NEP 50) treats Python scalars as crossops does
+NATIVE_WEAK_SCALARS = True
 
 DTYPES = dtype_table(lambda n: np.dtype(ml_dtypes.bfloat16 if n == "bfloat16" else n))
 native_dtype = make_native_dtype(DTYPES, "numpy")

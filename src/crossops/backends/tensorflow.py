@@ -15,6 +15,8 @@ ARRAY_TYPES = (tf.Tensor, tf.Variable)
 DTYPE_TYPES = (tf.dtypes.DType,)
 #: TensorFlow does not promote at all
 NATIVE_PROMOTION = False
+#: TensorFlow does not take Python scalars as weak
+NATIVE_WEAK_SCALARS = False
 
 DTYPES = dtype_table(lambda n: getattr(tf, n))
 native_dtype = make_native_dtype(DTYPES, "tensorflow")

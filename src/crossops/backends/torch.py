@@ -19,6 +19,8 @@ ARRAY_TYPES = (torch.Tensor,)
 DTYPE_TYPES = (torch.dtype,)
 #: torch treats 0-d tensors as weak and lacks some unsigned kernels
 NATIVE_PROMOTION = False
+#: torch gives int array + Python float the float32 default, not the weak rule
+NATIVE_WEAK_SCALARS = False
 
 DTYPES = dtype_table(lambda n: getattr(torch, n))
 native_dtype = make_native_dtype(DTYPES, "torch")
