@@ -163,3 +163,34 @@ def test_dispatch_cache_is_keyed_on_type(backend):
         x = to_backend(backend, np.ones(3, np.float32))
         xnp.exp(x)
         assert type(x) in xnp.exp._op.cache
+
+
+def _kernel(xp, x, w):
+    h = xp.matmul(x, w)
+    h = xp.where(h > 0, h, 0.0)
+    h = h - xp.max(h, axis=-1, keepdims=True)
+    e = xp.exp(h)
+    return xp.reshape(e / xp.sum(e, axis=-1, keepdims=True), (-1,))
+
+
+def test_jaxpr_is_the_same_as_hand_written_jax_numpy():
+    if "jax" not in BACKENDS:
+        pytest.skip("jax is not installed")
+    import jax
+    import jax.numpy as jnp
+    x, w = jnp.ones((4, 3)), jnp.ones((3, 5))
+    ours = jax.make_jaxpr(lambda x, w: _kernel(xnp, x, w))(x, w)
+    native = jax.make_jaxpr(lambda x, w: _kernel(jnp, x, w))(x, w)
+    assert str(ours) == str(native)
+
+
+def test_torch_compile_fullgraph_has_no_graph_break():
+    if "torch" not in BACKENDS:
+        pytest.skip("torch is not installed")
+    import torch
+    x, w = torch.randn(4, 3), torch.randn(3, 5)
+    import array_api_compat.torch as reference
+    compiled = torch.compile(lambda x, w: _kernel(xnp, x, w), fullgraph=True, backend="eager")
+    torch.testing.assert_close(compiled(x, w), _kernel(reference, x, w))
+    y = torch.randn(4, 3, dtype=torch.float64)  # a new dtype: retrace, still one graph
+    torch.testing.assert_close(compiled(y, w.double()), _kernel(reference, y, w.double()))

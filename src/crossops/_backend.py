@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import importlib
+import importlib.util
 import os
 import sys
 from types import ModuleType
@@ -133,7 +134,45 @@ def backend_of_type(t: type) -> str | None:
             found = name
             break
     _type_backend[t] = found
+    if found is not None and getattr(backend_module(found), "PREFILL", False):
+        for listener in on_new_array_type:
+            listener(t, found)
     return found
+
+
+class _AfterImport:
+    """A one-shot ``sys.meta_path`` entry that runs ``callback`` once module ``name`` has
+    been imported (its own loader runs first; nothing about the module changes)."""
+
+    def __init__(self, name: str, callback):
+        self.name, self.callback = name, callback
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != self.name:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        if spec is None or spec.loader is None:
+            return spec
+        loader_exec, callback = spec.loader.exec_module, self.callback
+
+        def exec_module(module):
+            loader_exec(module)
+            callback()
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+def after_import(name: str, callback) -> None:
+    """Run ``callback()`` right after module ``name`` is first imported."""
+    if not any(isinstance(f, _AfterImport) and f.name == name for f in sys.meta_path):
+        sys.meta_path.insert(0, _AfterImport(name, callback))
+
+
+#: called with (type, backend) when an array type of a backend whose module sets
+#: ``PREFILL`` is first seen (the dispatch table fills its caches for it)
+on_new_array_type: list = []
 
 
 def backend_of(x) -> str:

@@ -18,6 +18,8 @@ dtype('float32')
 from __future__ import annotations
 
 import importlib
+import inspect
+import sys
 from collections.abc import Callable
 
 from . import _backend
@@ -135,8 +137,11 @@ class Op:
             return self.full(backend), cacheable
         mod = backend_module(backend)
         if (cacheable and self.spec.kind in _WEAK_SCALAR_KINDS and mod.NATIVE_WEAK_SCALARS
-                and len(types) - len(others) == 1 and all(map(is_scalar_type, others))):
-            # one array and Python scalars: NumPy and JAX apply the same weak rule
+                and all(map(is_scalar_type, others))
+                and sum(backend_of_type(types[i]) is not None
+                        for i in _PROMOTED_KINDS[self.spec.kind]) == 1):
+            # one array and a Python scalar to promote: NumPy and JAX apply the same weak
+            # rule as crossops
             return self.impl(backend), cacheable
         return _coercing(self.full(backend), self.spec, mod), cacheable
 
@@ -147,6 +152,41 @@ class Op:
         if cacheable:
             self.cache[key] = f
         return f
+
+    def prefill(self, t: type, backend: str) -> None:
+        """Fill the call caches for arrays of type ``t`` (and Python scalars beside them
+        in element-wise ops), so that a compiler tracing the first call (torch.compile)
+        only ever sees a cache hit."""
+        spec = self.spec
+        if spec.kind in _NO_COERCE_KINDS and spec.kind != "custom" or spec.sequences:
+            return
+        for path in spec.native.values():  # never import a module just to prefill
+            if path.rpartition(".")[0] not in sys.modules:
+                return
+        try:
+            self.impl(backend)
+        except NotImplementedError:
+            return
+        singles = [a for a in spec.arrays if spec.sig.parameters[a].kind
+                   is not inspect.Parameter.VAR_POSITIONAL]
+        if not singles or len(singles) != len(spec.arrays):
+            return
+        if spec.kind in _PROMOTED_KINDS:
+            n = len(spec.params)
+            self.cache[(t,) * n] = self.impl(backend)
+            self._slow_cache[(t,) * n] = self.full(backend)
+            if spec.kind in _WEAK_SCALAR_KINDS:
+                i, j = _PROMOTED_KINDS[spec.kind]
+                for s1 in (t, bool, int, float, complex):
+                    for s2 in (t, bool, int, float, complex):
+                        if s1 is t or s2 is t:
+                            key = [t] * n
+                            key[i], key[j] = s1, s2
+                            self._slow_cache[tuple(key)] = self._callable(tuple(key))[0]
+        elif len(singles) == 1:
+            self.cache[t] = self._callable((t,))[0]
+        else:
+            self.cache[(t,) * len(singles)] = self._callable((t,) * len(singles))[0]
 
     def fail(self, e: Exception):
         """Re-raise an error from this op's call, naming the op (see crossops._errors)."""
@@ -370,6 +410,39 @@ def _backend_of_impl(f, types) -> str:
 TABLE: dict[str, Op] = {}
 
 
+_prefilled: list[tuple[type, str]] = []
+
+
+def _prefill(t: type, backend: str) -> None:
+    _prefilled.append((t, backend))
+    for op in TABLE.values():
+        op.prefill(t, backend)
+
+
+_backend.on_new_array_type.append(_prefill)
+
+
+#: backends whose compiler traces through Python dispatch (torch.compile / dynamo): their
+#: caches are filled as soon as their framework is imported, before any trace can start
+_PREFILL_FRAMEWORKS = {"torch": "torch"}
+
+
+def prefill_loaded_frameworks() -> None:
+    """Fill the caches for torch tensors now if torch is imported, else right after torch
+    is imported (a one-shot import hook), so that ``torch.compile(fullgraph=True)`` never
+    traces a cache miss."""
+    for name, framework in _PREFILL_FRAMEWORKS.items():
+        if framework in sys.modules:
+            _prefill_backend(name)
+        else:
+            _backend.after_import(framework, lambda name=name: _prefill_backend(name))
+
+
+def _prefill_backend(name: str) -> None:
+    for t in backend_module(name).ARRAY_TYPES:
+        backend_of_type(t)
+
+
 def make_ops(namespace: str = "", generic: dict[str, Callable] | None = None
              ) -> dict[str, Callable]:
     """Generate the public functions of every spec op in ``namespace``.
@@ -395,8 +468,11 @@ def make_ops(namespace: str = "", generic: dict[str, Callable] | None = None
     for qualname, spec in load_spec().items():
         if spec.namespace != namespace:
             continue
-        op = TABLE.get(qualname) or TABLE.setdefault(
-            qualname, Op(spec, (generic or {}).get(spec.name)))
+        op = TABLE.get(qualname)
+        if op is None:
+            op = TABLE[qualname] = Op(spec, generic.get(spec.name))
+            for t, backend in _prefilled:
+                op.prefill(t, backend)
         scope = {"_t": type, "_native_dtype": _native_dtype, "_backend_of_impl": _backend_of_impl,
                  "_get_backend": get_backend}
         exec(_source(spec), scope)

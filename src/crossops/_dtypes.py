@@ -14,7 +14,6 @@ Examples
 from __future__ import annotations
 
 import tomllib
-from functools import cache
 from pathlib import Path
 
 SPEC_DIR = Path(__file__).with_name("spec")
@@ -123,7 +122,6 @@ def result_name(*names: str) -> str:
     return out
 
 
-@cache
 def weak_scalar_name(scalar_type: type, array_name: str, defaults: tuple[str, str, str]) -> str:
     """Dtype a Python scalar takes next to an array of ``array_name``.
 

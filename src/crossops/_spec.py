@@ -97,7 +97,7 @@ class OpSpec:
 
     @property
     def params(self) -> tuple[str, ...]:
-        return tuple(self.sig.parameters)
+        return _params(self.qualname, self.signature)
 
     @property
     def dtype_names(self) -> tuple[str, ...]:
@@ -117,6 +117,7 @@ class OpSpec:
         return frozenset(CATEGORIES[d] if isinstance(d, str) else d)
 
 
+@cache
 def _parse_signature(name: str, text: str) -> inspect.Signature:
     scope: dict = {}
     try:
@@ -124,6 +125,11 @@ def _parse_signature(name: str, text: str) -> inspect.Signature:
     except SyntaxError as e:
         raise ValueError(f"spec entry {name!r}: bad signature {text!r}: {e}") from None
     return inspect.signature(scope["_f"])
+
+
+@cache
+def _params(name: str, text: str) -> tuple[str, ...]:
+    return tuple(_parse_signature(name, text).parameters)
 
 
 def _entry(chapter: str, namespace: str, name: str, raw: dict) -> OpSpec:

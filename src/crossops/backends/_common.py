@@ -17,6 +17,7 @@ def dtype_table(lookup: Callable[[str], object]) -> dict[str, object]:
             continue
         if d is not None:
             out[name] = d
+            dtype_name(d)  # warm the name cache (a compiler tracing dispatch finds it filled)
     return out
 
 

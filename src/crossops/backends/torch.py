@@ -21,6 +21,9 @@ DTYPE_TYPES = (torch.dtype,)
 NATIVE_PROMOTION = False
 #: torch gives int array + Python float the float32 default, not the weak rule
 NATIVE_WEAK_SCALARS = False
+#: torch.compile traces through dispatch: the caches are filled when a tensor type is
+#: first seen, so that a compiled first call finds them warm (no graph break)
+PREFILL = True
 
 DTYPES = dtype_table(lambda n: getattr(torch, n))
 native_dtype = make_native_dtype(DTYPES, "torch")

@@ -1,3 +1,6 @@
 """Generic implementations of the nn ops, written with crossops ops (op name -> function)."""
 
-GENERIC: dict = {}
+from ._activations import ACTIVATIONS
+from ._normalization import OTHERS
+
+GENERIC: dict = {**ACTIVATIONS, **OTHERS}

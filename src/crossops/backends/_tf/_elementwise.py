@@ -300,10 +300,14 @@ def bitwise_right_shift(x1, x2, /):
 
 
 def add(x1, x2, /):
-    x1, x2 = _t(x1), _t(x2)
-    if x1.dtype == tf.bool:
+    # hot path: one TF call; bool (no add kernel: it raises before running) is logical or
+    try:
+        return tf.math.add(x1, x2)
+    except (TypeError, tf.errors.InvalidArgumentError):
+        x1, x2 = _t(x1), _t(x2)
+        if x1.dtype != tf.bool or x2.dtype != tf.bool:
+            raise
         return tf.math.logical_or(x1, x2)
-    return tf.math.add(x1, x2)
 
 
 def subtract(x1, x2, /):

@@ -32,7 +32,24 @@ def _check_ranks(x1, x2, op):
     return n1, n2
 
 
+#: dtypes with TF matmul kernels, by id (tensors' dtypes are interned; DType.__eq__ is slow)
+_MATMUL_KERNEL = frozenset(map(id, (tf.float32, tf.float64, tf.float16, tf.bfloat16,
+                                    tf.complex64, tf.complex128, tf.int32, tf.int64)))
+
+
 def matmul(x1, x2, /):
+    # hot path: two matrices (or stacks) of a dtype with a kernel: one TF call (the
+    # dispatcher gives both arrays one dtype; TF raises, before running, for two dtypes)
+    if id(x1.dtype) in _MATMUL_KERNEL and (x1.shape.rank or 0) >= 2 and \
+            (x2.shape.rank or 0) >= 2:
+        try:
+            return tf.linalg.matmul(x1, x2)
+        except (TypeError, ValueError, tf.errors.InvalidArgumentError):
+            pass  # two dtypes, or mismatched sizes: the full path promotes, or names them
+    return _matmul(x1, x2)
+
+
+def _matmul(x1, x2):
     x1, x2 = _promote(x1, x2, "matmul")
     n1, n2 = _check_ranks(x1, x2, "matmul")
     k1, k2 = x1.shape[-1], x2.shape[-2 if n2 > 1 else 0]

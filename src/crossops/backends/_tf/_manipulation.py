@@ -144,6 +144,18 @@ def moveaxis(x, source, destination, /):
 
 
 def reshape(x, /, shape, *, copy=None):
+    # hot path: without -1, tf.reshape accepts and rejects exactly what the standard does
+    # (with -1 it also infers a size for empty arrays, which NumPy rejects)
+    if not copy:
+        try:
+            plain = -1 not in shape
+        except TypeError:  # an int shape, or a symbolic size inside tf.function
+            plain = False
+        if plain:
+            try:
+                return tf.reshape(x, shape)
+            except (ValueError, tf.errors.InvalidArgumentError):
+                pass  # a wrong size: the full path says which
     shape = [shape] if isinstance(shape, int) else list(shape)
     known = _static_shape(x)
     if None not in known and all(isinstance(s, int) for s in shape):

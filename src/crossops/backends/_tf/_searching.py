@@ -84,6 +84,15 @@ def searchsorted(x1, x2, /, *, side="left", sorter=None):
 
 
 def where(condition, x1, x2, /):
+    # hot path: a bool condition and two tensors of one dtype (as the dispatcher gives);
+    # anything else makes tf.where raise before it runs, and takes the full path
+    try:
+        return tf.where(condition, x1, x2)
+    except (TypeError, ValueError, tf.errors.InvalidArgumentError):
+        return _where(condition, x1, x2)
+
+
+def _where(condition, x1, x2):
     condition = _tensor(condition, "where", "condition")
     if condition.dtype != tf.bool:
         condition = tf.not_equal(condition, tf.zeros_like(condition))

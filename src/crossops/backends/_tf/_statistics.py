@@ -129,7 +129,17 @@ def _sum_prod(f, op, x, axis, dtype, keepdims):
     return _reduce(f, x, axis, keepdims, op)
 
 
+#: dtypes that sum in their own dtype, by id (tensors' dtypes are interned; DType.__eq__ is
+#: slow)
+_OWN_ACC = frozenset(map(id, (tf.float32, tf.float64, tf.bfloat16, tf.float16, tf.complex64,
+                              tf.complex128)))
+
+
 def sum(x, /, *, axis=None, dtype=None, keepdims=False):  # noqa: A001
+    if axis is None and dtype is None and keepdims is False:
+        # hot path: floating dtypes accumulate in their own dtype
+        if id(x.dtype) in _OWN_ACC:
+            return tf.math.reduce_sum(x)
     return _sum_prod(tf.reduce_sum, "sum", x, axis, dtype, keepdims)
 
 
@@ -167,6 +177,13 @@ def _floating(x, op):
 
 def mean(x, /, *, axis=None, keepdims=False):
     x = _floating(x, "mean")
+    if x.dtype.is_complex:  # part by part: tf.reduce_mean of an empty complex array gives 0
+        re = _reduce(tf.reduce_mean, tf.math.real(x), axis, keepdims, "mean")
+        im = _reduce(tf.reduce_mean, tf.math.imag(x), axis, keepdims, "mean")
+        return tf.complex(re, im)
+    if x.dtype == tf.float16:  # summed in float32, as NumPy does (no overflow of the sum)
+        return tf.cast(_reduce(tf.reduce_mean, tf.cast(x, tf.float32), axis, keepdims, "mean"),
+                       tf.float16)
     return _reduce(tf.reduce_mean, x, axis, keepdims, "mean")
 
 

@@ -1,0 +1,223 @@
+"""Activations and softmax-like ops, written with crossops ops (run on every backend).
+
+Half-precision inputs are computed in float32 and rounded once at the end; the forms
+are the stable ones (no ``exp`` of a large positive number, ``log1p``/``expm1`` near 0).
+"""
+
+from __future__ import annotations
+
+import math
+
+import crossops.numpy as xnp
+
+from ._common import elementwise
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _sigmoid(x):
+    e = xnp.exp(xnp.negative(xnp.abs(x)))          # in (0, 1]: never overflows
+    return xnp.where(x >= 0, xnp.divide(1.0, xnp.add(e, 1.0)),
+                     xnp.divide(e, xnp.add(e, 1.0)))
+
+
+def _softplus(x):
+    # max(x, 0) + log1p(exp(-|x|)); nan stays nan
+    pos = xnp.where(x > 0, x, xnp.zeros_like(x))
+    return xnp.add(pos, xnp.log1p(xnp.exp(xnp.negative(xnp.abs(x)))))
+
+
+def _clip(x, lo, hi):
+    # nan-preserving clip with Python bounds (weak scalars keep the dtype)
+    return xnp.where(x < lo, lo, xnp.where(x > hi, hi, x))
+
+
+@elementwise
+def relu(x):
+    return xnp.where(x < 0, 0.0, x)
+
+
+@elementwise
+def relu6(x):
+    return _clip(x, 0.0, 6.0)
+
+
+@elementwise
+def sigmoid(x):
+    return _sigmoid(x)
+
+
+@elementwise
+def sparse_sigmoid(x):
+    return _clip(xnp.multiply(xnp.add(x, 1.0), 0.5), 0.0, 1.0)
+
+
+@elementwise
+def softplus(x):
+    return _softplus(x)
+
+
+@elementwise
+def softsign(x):
+    return xnp.divide(x, xnp.add(xnp.abs(x), 1.0))
+
+
+@elementwise
+def soft_shrink(x, threshold=0.5):
+    return xnp.where(x > threshold, xnp.subtract(x, threshold),
+                     xnp.where(x < -threshold, xnp.add(x, threshold), xnp.zeros_like(x)))
+
+
+@elementwise
+def sparse_plus(x):
+    q = xnp.multiply(xnp.square(xnp.add(x, 1.0)), 0.25)
+    return xnp.where(x <= -1, 0.0, xnp.where(x < 1, q, x))
+
+
+@elementwise
+def silu(x):
+    return xnp.multiply(x, _sigmoid(x))
+
+
+def swish(x):
+    return silu(x)
+
+
+@elementwise
+def squareplus(x, b=4):
+    # (x + sqrt(x^2 + b)) / 2, with sqrt(x^2 + b) as hypot(x, sqrt(b)) (no overflow) and,
+    # for x < 0, the cancellation-free b / (2 (sqrt(x^2 + b) - x))
+    s = xnp.hypot(x, xnp.multiply(xnp.ones_like(x), math.sqrt(b)))
+    return xnp.where(x >= 0, xnp.multiply(xnp.add(x, s), 0.5),
+                     xnp.divide(b * 0.5, xnp.subtract(s, x)))
+
+
+@elementwise
+def log_sigmoid(x):
+    return xnp.negative(_softplus(xnp.negative(x)))
+
+
+@elementwise
+def leaky_relu(x, negative_slope=0.2):
+    return xnp.where(x < 0, xnp.multiply(x, negative_slope), x)
+
+
+def _hard_sigmoid(x):
+    return _clip(xnp.add(xnp.divide(x, 6.0), 0.5), 0.0, 1.0)
+
+
+@elementwise
+def hard_sigmoid(x):
+    return _hard_sigmoid(x)
+
+
+@elementwise
+def hard_silu(x):
+    return xnp.multiply(x, _hard_sigmoid(x))
+
+
+def hard_swish(x):
+    return hard_silu(x)
+
+
+def _elu(x, alpha):
+    return xnp.where(x > 0, x, xnp.multiply(xnp.expm1(x), alpha))
+
+
+@elementwise
+def elu(x, alpha=1.0):
+    return _elu(x, alpha)
+
+
+@elementwise
+def selu(x):
+    return xnp.multiply(_elu(x, _SELU_ALPHA), _SELU_SCALE)
+
+
+@elementwise
+def gelu(x, approximate=True):
+    if approximate:
+        # 0.5 x (1 + tanh(u)) = x sigmoid(2u): no cancellation for x << 0
+        u2 = xnp.multiply(xnp.add(x, xnp.multiply(xnp.multiply(x, xnp.square(x)), 0.044715)),
+                          2 * math.sqrt(2 / math.pi))
+        return xnp.multiply(x, _sigmoid(u2))
+    from crossops.math import erfc
+    # 0.5 x (1 + erf(x / sqrt 2)) = 0.5 x erfc(-x / sqrt 2): no cancellation for x << 0
+    return xnp.multiply(xnp.multiply(x, 0.5), erfc(xnp.multiply(x, -1 / math.sqrt(2))))
+
+
+@elementwise
+def celu(x, alpha=1.0):
+    neg = xnp.where(x < 0, x, xnp.zeros_like(x))
+    pos = xnp.where(x > 0, x, xnp.zeros_like(x))
+    return xnp.add(pos, xnp.multiply(xnp.expm1(xnp.divide(neg, alpha)), alpha))
+
+
+@elementwise
+def glu(x, axis=-1):
+    n = x.shape[axis]
+    if n % 2:
+        raise ValueError(f"glu: the size of axis {axis} must be even, got shape {tuple(x.shape)}")
+    m = xnp.moveaxis(x, axis, -1)
+    a, b = m[..., : n // 2], m[..., n // 2:]
+    return xnp.moveaxis(xnp.multiply(a, _sigmoid(b)), -1, axis)
+
+
+@elementwise
+def hard_tanh(x):
+    return _clip(x, -1.0, 1.0)
+
+
+@elementwise
+def hard_shrink(x, threshold=0.5):
+    return xnp.where(xnp.abs(x) > threshold, x, xnp.zeros_like(x))
+
+
+@elementwise
+def tanh_shrink(x):
+    return xnp.subtract(x, xnp.tanh(x))
+
+
+@elementwise
+def threshold(x, threshold, default_value):
+    return xnp.where(x > threshold, x, default_value)
+
+
+def _max_shifted(x, axis):
+    m = xnp.max(x, axis=axis, keepdims=True)
+    m = xnp.where(xnp.isfinite(m), m, xnp.zeros_like(m))  # all -inf (or inf) rows
+    return xnp.subtract(x, m)
+
+
+@elementwise
+def softmax(x, axis=-1):
+    e = xnp.exp(_max_shifted(x, axis))
+    return xnp.divide(e, xnp.sum(e, axis=axis, keepdims=True))
+
+
+@elementwise
+def log_softmax(x, axis=-1):
+    s = _max_shifted(x, axis)
+    return xnp.subtract(s, xnp.log(xnp.sum(xnp.exp(s), axis=axis, keepdims=True)))
+
+
+@elementwise
+def sparsemax(x, axis=-1):
+    m = xnp.moveaxis(x, axis, -1)
+    z = xnp.sort(m, axis=-1, descending=True)
+    cs = xnp.cumulative_sum(z, axis=-1)
+    r = xnp.cumulative_sum(xnp.ones_like(z), axis=-1)  # 1..n, on z's backend
+    support = xnp.add(xnp.multiply(z, r), 1.0) > cs
+    k = xnp.sum(xnp.astype(support, z.dtype), axis=-1, keepdims=True)
+    s = xnp.sum(xnp.where(support, z, xnp.zeros_like(z)), axis=-1, keepdims=True)
+    tau = xnp.divide(xnp.subtract(s, 1.0), k)
+    out = xnp.maximum(xnp.subtract(m, tau), xnp.zeros_like(m))
+    return xnp.moveaxis(out, -1, axis)
+
+
+ACTIVATIONS = {f.__name__: f for f in (
+    relu, relu6, sigmoid, sparse_sigmoid, softplus, softsign, soft_shrink, sparse_plus,
+    silu, swish, squareplus, log_sigmoid, leaky_relu, hard_sigmoid, hard_silu, hard_swish,
+    elu, selu, gelu, celu, glu, hard_tanh, hard_shrink, tanh_shrink, threshold, softmax,
+    log_softmax, sparsemax)}

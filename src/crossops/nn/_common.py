@@ -1,0 +1,45 @@
+"""Helpers of the generic nn and math implementations: half-precision compute dtype."""
+
+from __future__ import annotations
+
+import crossops.numpy as xnp
+from crossops._dtypes import dtype_name
+
+_HALF = ("float16", "bfloat16")
+#: Keras's ``backend.epsilon()``
+EPSILON = 1e-7
+
+
+def name(x) -> str:
+    return dtype_name(x.dtype)
+
+
+def up(x):
+    """``x`` in its compute dtype (float16 and bfloat16 computed in float32), and its
+    own dtype name, to cast the result back with :func:`down`."""
+    n = dtype_name(x.dtype)
+    if n in _HALF:
+        return xnp.astype(x, "float32"), n
+    return x, n
+
+
+def down(y, n: str):
+    """``y`` cast back to dtype name ``n`` where it is not already."""
+    return y if dtype_name(y.dtype) == n else xnp.astype(y, n)
+
+
+def elementwise(f):
+    """Wrap a float function of one array so it computes half precision in float32."""
+    def g(x, *args, **kwargs):
+        c, n = up(x)
+        return down(f(c, *args, **kwargs), n)
+    g.__name__ = f.__name__
+    g.__doc__ = f.__doc__
+    return g
+
+
+def arange_like(x, n: int, dtype="int32"):
+    """``arange(n)`` on the backend of array ``x`` (not the default backend)."""
+    from crossops._backend import backend_of, use_backend
+    with use_backend(backend_of(x)):
+        return xnp.arange(n, dtype=dtype)

@@ -1,0 +1,233 @@
+"""one_hot, moments, the normalisations, the crossentropies, psnr, polar and attention,
+written with crossops ops (run on every backend)."""
+
+from __future__ import annotations
+
+import math
+
+import crossops.numpy as xnp
+
+from ._activations import _softplus
+from ._common import EPSILON, arange_like, down, up
+
+
+def _axes(axis):
+    return tuple(axis) if isinstance(axis, list | tuple) else axis
+
+
+def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
+    if sparse:
+        raise ValueError("one_hot: sparse=True is not supported (crossops has no sparse arrays)")
+    hot = xnp.equal(xnp.expand_dims(x, axis=-1), arange_like(x, num_classes, x.dtype))
+    out = xnp.astype(hot, "float32" if dtype is None else dtype)
+    return out if axis == -1 else xnp.moveaxis(out, -1, axis)
+
+
+def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwargs):
+    if kwargs:
+        raise TypeError(f"multi_hot: unexpected keyword arguments {sorted(kwargs)}")
+    if num_classes is None:  # eager only: the size comes from the values
+        num_classes = int(xnp.max(inputs)) + 1
+    hot = one_hot(inputs, num_classes, axis=axis, dtype=dtype, sparse=sparse)
+    return xnp.max(hot, axis=1 if inputs.ndim > 1 else 0)
+
+
+def moments(x, axes, keepdims=False, synchronized=False):
+    if synchronized:
+        raise NotImplementedError("moments: synchronized=True needs a distribution strategy")
+    c, n = up(x)
+    axes = _axes(axes)
+    mean = xnp.mean(c, axis=axes, keepdims=True)
+    var = xnp.mean(xnp.square(xnp.subtract(c, mean)), axis=axes, keepdims=keepdims)
+    if not keepdims:
+        mean = xnp.mean(c, axis=axes)
+    return down(mean, n), down(var, n)
+
+
+def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilon=1e-3):
+    c, n = up(x)
+    shape = [1] * x.ndim
+    shape[axis] = mean.shape[0]
+
+    def b(v):
+        return xnp.reshape(xnp.astype(v, c.dtype), tuple(shape))
+
+    inv = xnp.divide(1.0, xnp.sqrt(xnp.add(b(variance), epsilon)))
+    if scale is not None:
+        inv = xnp.multiply(inv, b(scale))
+    out = xnp.multiply(xnp.subtract(c, b(mean)), inv)
+    if offset is not None:
+        out = xnp.add(out, b(offset))
+    return down(out, n)
+
+
+def _broadcast_param(v, c, axis):
+    if v is None:
+        return None
+    v = xnp.astype(v, c.dtype)
+    axes = sorted(a % c.ndim for a in axis)
+    if v.ndim != c.ndim and axes != [c.ndim - 1]:
+        shape = [c.shape[d] if d in axes else 1 for d in range(c.ndim)]
+        v = xnp.reshape(v, tuple(shape))
+    return v
+
+
+def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None):
+    epsilon = EPSILON if epsilon is None else epsilon
+    c, n = up(x)
+    axis = list(axis) if isinstance(axis, list | tuple) else [axis]
+    mean = xnp.mean(c, axis=tuple(axis), keepdims=True)
+    d = xnp.subtract(c, mean)
+    var = xnp.mean(xnp.square(d), axis=tuple(axis), keepdims=True)
+    out = xnp.divide(d, xnp.sqrt(xnp.add(var, epsilon)))
+    g, bt = _broadcast_param(gamma, c, axis), _broadcast_param(beta, c, axis)
+    if g is not None:
+        out = xnp.multiply(out, g)
+    if bt is not None:
+        out = xnp.add(out, bt)
+    return down(out, n)
+
+
+def rms_normalization(x, scale=None, axis=-1, epsilon=None):
+    epsilon = EPSILON if epsilon is None else epsilon
+    c, n = up(x)
+    if c.ndim == 0:
+        c = xnp.expand_dims(c, axis=0)
+    ax = _axes(axis)
+    ms = xnp.mean(xnp.square(c), axis=ax, keepdims=True)
+    out = xnp.divide(c, xnp.sqrt(xnp.add(ms, epsilon)))
+    if scale is not None:
+        out = xnp.multiply(out, xnp.astype(scale, c.dtype))
+    return down(out, n)
+
+
+def normalize(x, axis=-1, order=2, epsilon=None):
+    if not isinstance(order, int) or order < 1:
+        raise ValueError(f"normalize: order must be an int >= 1, got {order!r}")
+    epsilon = EPSILON if epsilon is None else epsilon
+    c, n = up(x)
+    if c.ndim == 0:
+        c = xnp.expand_dims(c, axis=0)
+    ax = _axes(axis)
+    if order == 2:
+        ss = xnp.sum(xnp.square(c), axis=ax, keepdims=True)
+        out = xnp.divide(c, xnp.sqrt(xnp.maximum(ss, xnp.full_like(ss, epsilon * epsilon))))
+    else:
+        norm = xnp.linalg.vector_norm(c, axis=ax, keepdims=True, ord=order)
+        out = xnp.divide(c, xnp.maximum(norm, xnp.full_like(norm, epsilon)))
+    return down(out, n)
+
+
+def _log_softmax_last(o):
+    m = xnp.max(o, axis=-1, keepdims=True)
+    m = xnp.where(xnp.isfinite(m), m, xnp.zeros_like(m))
+    s = xnp.subtract(o, m)
+    return xnp.subtract(s, xnp.log(xnp.sum(xnp.exp(s), axis=-1, keepdims=True)))
+
+
+def _log_probs_last(o, from_logits):
+    if from_logits:
+        return _log_softmax_last(o)
+    o = xnp.divide(o, xnp.sum(o, axis=-1, keepdims=True))
+    return xnp.log(xnp.clip(o, EPSILON, 1.0 - EPSILON))
+
+
+def binary_crossentropy(target, output, from_logits=False):
+    o, n = up(output)
+    t = xnp.astype(target, o.dtype)
+    if from_logits:
+        # max(x, 0) - x t + log1p(exp(-|x|)): exact for any logit
+        return down(xnp.add(xnp.subtract(xnp.where(o > 0, o, xnp.zeros_like(o)),
+                                         xnp.multiply(o, t)),
+                            _softplus(xnp.negative(xnp.abs(o)))), n)
+    o = xnp.clip(o, EPSILON, 1.0 - EPSILON)
+    ll = xnp.add(xnp.multiply(t, xnp.log(o)),
+                 xnp.multiply(xnp.subtract(1.0, t), xnp.log1p(xnp.negative(o))))
+    return down(xnp.negative(ll), n)
+
+
+def categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    if target.shape != output.shape:
+        raise ValueError(f"categorical_crossentropy: target and output must have the same "
+                         f"shape, got {tuple(target.shape)} and {tuple(output.shape)}")
+    o, n = up(output)
+    o = xnp.moveaxis(o, axis, -1)
+    t = xnp.moveaxis(xnp.astype(target, o.dtype), axis, -1)
+    logp = _log_probs_last(o, from_logits)
+    return down(xnp.negative(xnp.sum(xnp.multiply(t, logp), axis=-1)), n)
+
+
+def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    if target.ndim == output.ndim and target.shape[-1] == 1:
+        target = xnp.squeeze(target, axis=-1)
+    o, n = up(output)
+    o = xnp.moveaxis(o, axis, -1)
+    if tuple(target.shape) != tuple(o.shape[:-1]):
+        raise ValueError(f"sparse_categorical_crossentropy: target shape {tuple(target.shape)} "
+                         f"does not match output shape {tuple(output.shape)} without axis {axis}")
+    logp = _log_probs_last(o, from_logits)
+    hot = xnp.equal(xnp.expand_dims(target, axis=-1),
+                    arange_like(target, o.shape[-1], target.dtype))
+    return down(xnp.negative(xnp.sum(xnp.where(hot, logp, xnp.zeros_like(logp)), axis=-1)), n)
+
+
+def psnr(x1, x2, max_val):
+    if tuple(x1.shape) != tuple(x2.shape):
+        raise ValueError(f"psnr: shapes {tuple(x1.shape)} and {tuple(x2.shape)} must match")
+    c1, n = up(x1)
+    c2 = xnp.astype(x2, c1.dtype)
+    mse = xnp.mean(xnp.square(xnp.subtract(c1, c2)))
+    out = xnp.subtract(20 * math.log10(max_val), xnp.multiply(xnp.log10(mse), 10.0))
+    return down(out, n)
+
+
+def polar(abs_, angle):
+    re = xnp.multiply(abs_, xnp.cos(angle))
+    im = xnp.multiply(abs_, xnp.sin(angle))
+    return xnp.add(re, xnp.multiply(im, 1j))
+
+
+def _large_negative(name):
+    return -0.7 * (65500.0 if name == "float16" else 3.38953e38)
+
+
+def dot_product_attention(query, key, value, bias=None, mask=None, scale=None,
+                          is_causal=False, flash_attention=None, attn_logits_soft_cap=None):
+    if flash_attention:
+        raise ValueError("dot_product_attention: flash_attention is not available in crossops")
+    if query.ndim != 4:
+        raise ValueError(f"dot_product_attention takes 4-D (batch, seq, heads, dim) inputs, "
+                         f"got query of shape {tuple(query.shape)}")
+    q, n = up(query)
+    k = xnp.astype(key, q.dtype)
+    v = xnp.astype(value, q.dtype)
+    h = k.shape[-1]
+    scale = 1.0 / math.sqrt(h) if scale is None else scale
+    logits = xnp.matmul(xnp.permute_dims(q, (0, 2, 1, 3)), xnp.permute_dims(k, (0, 2, 3, 1)))
+    logits = xnp.multiply(logits, scale)                    # (B, N, T, S)
+    if attn_logits_soft_cap is not None:
+        cap = attn_logits_soft_cap
+        logits = xnp.multiply(xnp.tanh(xnp.divide(logits, cap)), cap)
+    if bias is not None:
+        logits = xnp.add(logits, xnp.astype(bias, logits.dtype))
+    keep = None
+    if mask is not None:
+        keep = xnp.astype(mask, "bool")
+    if is_causal:
+        t, s = logits.shape[-2], logits.shape[-1]
+        causal = xnp.expand_dims(arange_like(q, t), axis=1) >= xnp.expand_dims(
+            arange_like(q, s), axis=0)
+        keep = causal if keep is None else xnp.logical_and(keep, causal)
+    if keep is not None:
+        logits = xnp.where(keep, logits, _large_negative(n))
+    m = xnp.max(logits, axis=-1, keepdims=True)
+    e = xnp.exp(xnp.subtract(logits, m))
+    probs = xnp.divide(e, xnp.sum(e, axis=-1, keepdims=True))
+    out = xnp.matmul(probs, xnp.permute_dims(v, (0, 2, 1, 3)))   # (B, N, T, H)
+    return down(xnp.permute_dims(out, (0, 2, 1, 3)), n)
+
+
+OTHERS = {f.__name__: f for f in (
+    one_hot, multi_hot, moments, batch_normalization, layer_normalization,
+    rms_normalization, normalize, binary_crossentropy, categorical_crossentropy,
+    sparse_categorical_crossentropy, psnr, polar, dot_product_attention)}

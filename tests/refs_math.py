@@ -1,0 +1,130 @@
+"""NumPy/SciPy references of the math ops: computed in float64, rounded to the input dtype."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import special
+
+
+def _f(x):
+    return np.asarray(x).astype(np.float64)
+
+
+def _r(y, like):
+    return np.asarray(y).astype(np.asarray(like).dtype)
+
+
+def logsumexp(x, axis=None, keepdims=False):
+    return _r(special.logsumexp(_f(x), axis=axis, keepdims=keepdims), x)
+
+
+def rsqrt(x):
+    return _r(1 / np.sqrt(_f(x)), x)
+
+
+def erf(x):
+    return _r(special.erf(_f(x)), x)
+
+
+def erfc(x):
+    return _r(special.erfc(_f(x)), x)
+
+
+def erfinv(x):
+    return _r(special.erfinv(_f(x)), x)
+
+
+def gammainc(x1, x2):
+    return _r(special.gammainc(_f(x1), _f(x2)), x1)
+
+
+def top_k(x, k, sorted=True, is_stable=True):
+    idx = np.argsort(-_f(x), axis=-1, kind="stable")[..., :k]
+    return np.take_along_axis(x, idx, axis=-1), idx.astype(np.int32)
+
+
+def in_top_k(targets, predictions, k):
+    out = np.empty(targets.shape, bool)
+    for i in np.ndindex(targets.shape):
+        row = predictions[i]
+        out[i] = (row > row[targets[i]]).sum() < k
+    return out
+
+
+def _segment(data, ids, num, fill, reduce):
+    c = _f(data)
+    out = np.full((num,) + c.shape[1:], fill)
+    for s in range(num):
+        sel = c[ids == s]
+        if len(sel):
+            out[s] = reduce(sel, axis=0)
+    return _r(out, data)
+
+
+def segment_sum(data, segment_ids, num_segments=None, sorted=False):
+    return _segment(data, segment_ids, num_segments, 0.0, np.sum)
+
+
+def segment_prod(data, segment_ids, num_segments=None, sorted=False):
+    return _segment(data, segment_ids, num_segments, 1.0, np.prod)
+
+
+def segment_max(data, segment_ids, num_segments=None, sorted=False):
+    return _segment(data, segment_ids, num_segments, -np.inf, np.max)
+
+
+def segment_min(data, segment_ids, num_segments=None, sorted=False):
+    return _segment(data, segment_ids, num_segments, np.inf, np.min)
+
+
+def logdet(x):
+    return _r(np.linalg.slogdet(_f(x))[1], x)
+
+
+def cdist(x, y):
+    d = _f(x)[..., :, None, :] - _f(y)[..., None, :, :]
+    return _r(np.sqrt((d * d).sum(-1)), x)
+
+
+def extract_sequences(x, sequence_length, sequence_stride):
+    n = (x.shape[-1] - sequence_length) // sequence_stride + 1
+    frames = [x[..., i * sequence_stride: i * sequence_stride + sequence_length]
+              for i in range(n)]
+    return np.stack(frames, axis=-2)
+
+
+def _c(x):
+    return _f(x[0]) + 1j * _f(x[1])
+
+
+def _pair(c, like):
+    return _r(c.real, like), _r(c.imag, like)
+
+
+def fft(x):
+    return _pair(np.fft.fft(_c(x)), x[0])
+
+
+def fft2(x):
+    return _pair(np.fft.fft2(_c(x)), x[0])
+
+
+def ifft2(x):
+    return _pair(np.fft.ifft2(_c(x)), x[0])
+
+
+def rfft(x, fft_length=None):
+    return _pair(np.fft.rfft(_f(x), n=fft_length), x)
+
+
+def irfft(x, fft_length=None):
+    return _r(np.fft.irfft(_c(x), n=fft_length), x[0])
+
+
+def view_as_complex(x):
+    c = _f(x[..., 0]) + 1j * _f(x[..., 1])
+    return c.astype(np.complex64 if x.dtype == np.float32 else np.complex128)
+
+
+def view_as_real(x):
+    return np.stack([x.real, x.imag], axis=-1)
