@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import ml_dtypes
 import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -14,8 +15,37 @@ from . import strategies as S
 DRAWERS: dict = {}
 
 
+def _ftz(x):
+    """Subnormal floats as zeros of the same sign: TensorFlow and XLA on CPU flush them
+    (denormals-are-zero), so results near them differ from NumPy's by design."""
+    if not isinstance(x, np.ndarray) or not (x.dtype.kind in "fc" or
+                                            x.dtype == np.dtype(ml_dtypes.bfloat16)):
+        return x
+    if x.dtype.kind == "c":
+        return _ftz(x.real) + 1j * _ftz(x.imag)
+    tiny = ml_dtypes.finfo(x.dtype).tiny
+    with np.errstate(invalid="ignore"):
+        small = np.abs(x.astype(np.float64)) < float(tiny)
+    return np.where(small, np.copysign(np.zeros((), x.dtype), x), x).astype(x.dtype)
+
+
+def flushed(drawer):
+    """``drawer`` with subnormal inputs flushed to zero (see :func:`_ftz`)."""
+    def draw_case(draw, spec, dt):
+        case = drawer(draw, spec, dt)
+        return S.Case(tuple(_ftz(a) for a in case.args), case.kwargs)
+    return draw_case
+
+
+def _unary(draw, spec, dt):
+    return S.unary(draw, spec, dt)
+
+
 def _binary(draw, spec, dt):
-    return S.binary(draw, spec, dt)
+    x1, x2 = S.binary(draw, spec, dt).args
+    if dtype_kind(dt) == "c" and spec.name in ("true_divide", "divide_no_nan"):
+        x2 = np.where(x2 == 0, np.ones_like(x2), x2)  # complex x / 0 differs across backends
+    return S.Case((x1, x2))
 
 
 def _nonzero(draw, spec, dt):
@@ -69,6 +99,10 @@ def _ldexp(draw, spec, dt):
     return S.Case((x1, x2))
 
 
+for _n in ("absolute", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctanh",
+           "angle", "bitwise_not", "conjugate", "cbrt", "deg2rad", "rad2deg", "exp2", "fabs",
+           "sinc", "isneginf", "isposinf", "isreal"):
+    DRAWERS[_n] = _unary
 for _n in ("arctan2", "heaviside", "logaddexp2", "true_divide", "divide_no_nan", "fmax",
            "fmin"):
     DRAWERS[_n] = _binary
@@ -80,3 +114,254 @@ for _n in ("gcd", "lcm"):
     DRAWERS[_n] = _moderate_binary
 DRAWERS.update(power=_power, isclose=_isclose, allclose=_isclose, nan_to_num=_nan_to_num,
                ldexp=_ldexp)
+
+
+
+def _sprinkle_nan(draw, x, keep_first_along=None):
+    """``x`` with NaNs where a drawn mask says (floats only); with ``keep_first_along``
+    an int axis (or "all" for every slice), the first element of each slice stays."""
+    is_float = x.dtype.kind in "fc" or x.dtype == np.dtype(ml_dtypes.bfloat16)
+    if not is_float or x.size == 0 or not draw(st.booleans()):
+        return x
+    mask = draw(hnp.arrays(np.bool_, x.shape))
+    if keep_first_along == "all":
+        mask.reshape(-1)[0] = False
+    elif keep_first_along is not None:
+        idx = [slice(None)] * x.ndim
+        idx[keep_first_along] = 0
+        mask[tuple(idx)] = False
+    x = x.copy()
+    x[mask] = np.nan
+    return x
+
+
+def _reduce(draw, spec, dt):
+    x = S.arrays(draw, dt, draw(S.nonempty_shapes), "moderate")
+    x = _sprinkle_nan(draw, x)
+    return S.Case((x,), dict(axis=S.axis_arg(draw, x.ndim), keepdims=draw(st.booleans())))
+
+
+def _nanarg(draw, spec, dt):
+    x = S.arrays(draw, dt, draw(S.nonempty_shapes), finite=True)
+    axis = S.axis_arg(draw, x.ndim, tuples=False)
+    x = _sprinkle_nan(draw, x, "all" if axis is None else axis)
+    return S.Case((x,), dict(axis=axis, keepdims=draw(st.booleans())))
+
+
+def _average(draw, spec, dt):
+    x = S.arrays(draw, dt, draw(S.nonempty_shapes), "moderate")
+    choice = draw(st.sampled_from(["none", "full", "axis"]))
+    if choice == "none":
+        return S.Case((x,), dict(axis=S.axis_arg(draw, x.ndim, tuples=False)))
+    if choice == "full":
+        w = np.abs(S.arrays(draw, dt, x.shape, "moderate")) + np.ones((), x.dtype)
+        return S.Case((x,), dict(axis=S.axis_arg(draw, x.ndim, tuples=False),
+                                 weights=w.astype(x.dtype)))
+    axis = draw(st.integers(-x.ndim, x.ndim - 1))
+    w = np.abs(S.arrays(draw, dt, (x.shape[axis],), "moderate")) + np.ones((), x.dtype)
+    return S.Case((x,), dict(axis=axis, weights=w.astype(x.dtype)))
+
+
+def _quantile(draw, spec, dt):
+    x = S.arrays(draw, dt, draw(S.nonempty_shapes), "moderate")
+    if spec.name.startswith("nan"):
+        x = _sprinkle_nan(draw, x)
+    scale = 100.0 if "percentile" in spec.name else 1.0
+    qs = st.integers(0, 8).map(lambda k: k * scale / 8)  # exact in every float type
+    q = draw(st.one_of(qs, st.lists(qs, min_size=1, max_size=3)))
+    kw = dict(axis=S.axis_arg(draw, x.ndim), keepdims=draw(st.booleans()))
+    if draw(st.booleans()):
+        kw["method"] = draw(st.sampled_from(["linear", "lower", "higher", "nearest",
+                                             "midpoint"]))
+    return S.Case((x, q), kw)
+
+
+def _median(draw, spec, dt):
+    x = S.arrays(draw, dt, draw(S.nonempty_shapes), "moderate")
+    if spec.name.startswith("nan"):
+        x = _sprinkle_nan(draw, x)
+    return S.Case((x,), dict(axis=S.axis_arg(draw, x.ndim), keepdims=draw(st.booleans())))
+
+
+def _cumulative(draw, spec, dt):
+    x = S.arrays(draw, dt, draw(S.shapes), "moderate")
+    if spec.name.startswith("nan"):
+        x = _sprinkle_nan(draw, x)
+    axis = draw(st.none() | st.integers(-x.ndim, x.ndim - 1)) if x.ndim else None
+    return S.Case((x,), dict(axis=axis))
+
+
+for _n in ("amax", "amin", "ptp", "nanmax", "nanmin", "nansum", "nanprod", "nanmean",
+           "nanvar", "nanstd"):
+    DRAWERS[_n] = _reduce
+for _n in ("quantile", "nanquantile", "percentile", "nanpercentile"):
+    DRAWERS[_n] = _quantile
+for _n in ("cumsum", "cumprod", "nancumsum", "nancumprod"):
+    DRAWERS[_n] = _cumulative
+DRAWERS.update(nanargmax=_nanarg, nanargmin=_nanarg, average=_average, median=_median,
+               nanmedian=_median)
+
+
+
+# -- shape and structure ------------------------------------------------------------------
+
+def _x(draw, dt, shapes=None):
+    return S.arrays(draw, dt, draw(shapes or S.shapes))
+
+
+def _append(draw, spec, dt):
+    x1 = _x(draw, dt, S.nonempty_shapes)
+    if draw(st.booleans()):
+        x2 = _x(draw, dt)
+        return S.Case((x1, x2))
+    axis = draw(st.integers(-x1.ndim, x1.ndim - 1))
+    shape = list(x1.shape)
+    shape[axis] = draw(st.integers(0, 3))
+    return S.Case((x1, S.arrays(draw, dt, tuple(shape))), dict(axis=axis))
+
+
+def _array(draw, spec, dt):
+    kw = {}
+    if dtype_kind(dt) not in "c" and draw(st.booleans()):
+        kw["dtype"] = dt
+    return S.Case((_x(draw, dt),), kw)
+
+
+def _plain(draw, spec, dt):
+    return S.Case((_x(draw, dt),))
+
+
+def _get_item(draw, spec, dt):
+    x = _x(draw, dt, S.nonempty_shapes)
+    key = []
+    for n in x.shape:
+        key.append(draw(st.one_of(st.integers(-n, n - 1),
+                                  st.builds(slice, st.none() | st.integers(-n, n),
+                                            st.none() | st.integers(-n, n),
+                                            st.none() | st.sampled_from([1, 2, -1])))))
+    if draw(st.booleans()):
+        key.insert(draw(st.integers(0, len(key))), None)
+    return S.Case((x, tuple(key)))
+
+
+def _swapaxes(draw, spec, dt):
+    x = _x(draw, dt, S.nonempty_shapes)
+    return S.Case((x, draw(st.integers(-x.ndim, x.ndim - 1)),
+                   draw(st.integers(-x.ndim, x.ndim - 1))))
+
+
+def _transpose(draw, spec, dt):
+    x = _x(draw, dt)
+    axes = None if draw(st.booleans()) else tuple(draw(st.permutations(range(x.ndim))))
+    return S.Case((x,), dict(axes=axes))
+
+
+_MIN2 = hnp.array_shapes(min_dims=2, max_dims=3, min_side=0, max_side=4)
+_MIN3 = hnp.array_shapes(min_dims=3, max_dims=3, min_side=0, max_side=3)
+
+
+def _min2(draw, spec, dt):
+    return S.Case((_x(draw, dt, _MIN2),))
+
+
+def _flipud(draw, spec, dt):
+    return S.Case((_x(draw, dt, S.nonempty_shapes),))
+
+
+def _rot90(draw, spec, dt):
+    x = _x(draw, dt, _MIN2)
+    a0, a1 = draw(st.permutations(range(x.ndim)))[:2]
+    return S.Case((x,), dict(k=draw(st.integers(-5, 5)), axes=(a0, a1)))
+
+
+def _sections(draw, n, equal):
+    if draw(st.booleans()):
+        divisors = [k for k in range(1, 5) if n % k == 0] if equal else list(range(1, 5))
+        return draw(st.sampled_from(divisors))
+    return sorted(draw(st.lists(st.integers(0, n + 1), max_size=3)))
+
+
+def _split(draw, spec, dt):
+    equal = spec.name != "array_split"
+    name = spec.name
+    shapes = {"vsplit": _MIN2, "dsplit": _MIN3}.get(name, S.nonempty_shapes)
+    x = _x(draw, dt, shapes)
+    if name in ("split", "array_split"):
+        axis = draw(st.integers(-x.ndim, x.ndim - 1))
+        return S.Case((x, _sections(draw, x.shape[axis], equal)), dict(axis=axis))
+    axis = {"hsplit": 1 if x.ndim > 1 else 0, "vsplit": 0, "dsplit": 2}[name]
+    return S.Case((x, _sections(draw, x.shape[axis], equal)))
+
+
+def _stack(draw, spec, dt):
+    name = spec.name
+    n = draw(st.integers(1, 3))
+    nd = draw(st.integers(0, 3))
+    base = list(draw(hnp.array_shapes(min_dims=nd, max_dims=nd, min_side=1, max_side=3)))
+    axis = {"hstack": 1, "vstack": 0, "dstack": 2, "column_stack": 1}[name]
+    xs = []
+    for _ in range(n):
+        shape = list(base)
+        if name == "hstack" and nd == 1:
+            shape[0] = draw(st.integers(0, 3))
+        elif nd > axis and not (name == "column_stack" and nd == 1):
+            shape[axis] = draw(st.integers(1, 3))
+        xs.append(S.arrays(draw, dt, tuple(shape)))
+    if name == "column_stack" and nd == 0:
+        xs = [x.reshape(1) for x in xs]
+    return S.Case((xs,))
+
+
+def _concatenate(draw, spec, dt):
+    base = list(draw(S.nonempty_shapes))
+    if draw(st.booleans()):
+        xs = [_x(draw, dt) for _ in range(draw(st.integers(1, 3)))]
+        return S.Case((xs,), dict(axis=None))
+    axis = draw(st.integers(-len(base), len(base) - 1))
+    xs = []
+    for _ in range(draw(st.integers(1, 3))):
+        base[axis] = draw(st.integers(0, 3))
+        xs.append(S.arrays(draw, dt, tuple(base)))
+    return S.Case((xs,), dict(axis=axis))
+
+
+def _tri(draw, spec, dt):
+    return S.Case((draw(st.integers(0, 4)),),
+                  dict(M=draw(st.none() | st.integers(0, 4)), k=draw(st.integers(-3, 3)),
+                       dtype=dt))
+
+
+def _diag(draw, spec, dt):
+    shapes = hnp.array_shapes(min_dims=1, max_dims=2, min_side=0, max_side=4)
+    if spec.name == "diagflat":
+        shapes = S.shapes
+    return S.Case((_x(draw, dt, shapes),), dict(k=draw(st.integers(-3, 3))))
+
+
+def _pad(draw, spec, dt):
+    mode = draw(st.sampled_from(["constant", "edge", "reflect", "symmetric", "wrap"]))
+    x = _x(draw, dt, S.nonempty_shapes if mode != "constant" else S.shapes)
+    pads = st.integers(0, 3) if mode != "constant" else st.integers(0, 2)
+    width = draw(st.one_of(pads, st.tuples(pads, pads),
+                           st.lists(st.tuples(pads, pads), min_size=x.ndim,
+                                    max_size=x.ndim).map(tuple)))
+    kw = dict(mode=mode)
+    if mode == "constant" and draw(st.booleans()):
+        kw["constant_values"] = draw(S.elements(dt, "moderate"))
+    return S.Case((x, width), kw)
+
+
+DRAWERS.update(append=_append, array=_array, copy=_plain, ravel=_plain, size=_plain,
+               ndim=_plain, get_item=_get_item, swapaxes=_swapaxes, transpose=_transpose,
+               fliplr=_min2, flipud=_flipud, rot90=_rot90, split=_split, array_split=_split,
+               hsplit=_split, vsplit=_split, dsplit=_split, hstack=_stack, vstack=_stack,
+               dstack=_stack, column_stack=_stack, concatenate=_concatenate, tri=_tri,
+               diag=_diag, diagflat=_diag, pad=_pad)
+
+
+def _finish():
+    for name, f in list(DRAWERS.items()):
+        DRAWERS[name] = flushed(f)
+
+
+_finish()

@@ -26,3 +26,55 @@ def divide_no_nan(x1, x2):
     dt = np.result_type(x1, x2)
     q = np.divide(x1, np.where(x2 == 0, np.ones((), dt), x2))
     return np.where(x2 == 0, np.zeros((), q.dtype), q).astype(q.dtype)
+
+
+def _q(f):
+    def ref(x, q, axis=None, method="linear", keepdims=False):
+        wide = x.astype(np.float32) if x.dtype == ml_dtypes.bfloat16 else x
+        out = f(wide, np.asarray(q, np.float64), axis=axis, method=method, keepdims=keepdims)
+        return np.asarray(out).astype(x.dtype)
+    ref.__name__ = f.__name__
+    return ref
+
+
+quantile = _q(np.quantile)
+nanquantile = _q(np.nanquantile)
+percentile = _q(np.percentile)
+nanpercentile = _q(np.nanpercentile)
+
+
+def _widened(f):
+    """NumPy's nan* functions do not see NaNs in ml_dtypes bfloat16 arrays: compute those
+    in float32 and round."""
+    def ref(x, *args, **kwargs):
+        if x.dtype == ml_dtypes.bfloat16:
+            out = np.asarray(f(x.astype(np.float32), *args, **kwargs))
+            return out.astype(ml_dtypes.bfloat16) if out.dtype == np.float32 else out
+        return f(x, *args, **kwargs)
+    ref.__name__ = f.__name__
+    return ref
+
+
+nansum = _widened(np.nansum)
+nanprod = _widened(np.nanprod)
+nanmean = _widened(np.nanmean)
+nanvar = _widened(np.nanvar)
+nanstd = _widened(np.nanstd)
+nanmax = _widened(np.nanmax)
+nanmin = _widened(np.nanmin)
+nanargmax = _widened(np.nanargmax)
+nanargmin = _widened(np.nanargmin)
+nanmedian = _widened(np.nanmedian)
+nancumsum = _widened(np.nancumsum)
+nancumprod = _widened(np.nancumprod)
+
+
+def get_item(x, key):
+    return x[key]
+
+
+def pad(x, pad_width, mode="constant", constant_values=None):
+    if mode == "constant":
+        return np.pad(x, pad_width, mode=mode,
+                      constant_values=0 if constant_values is None else constant_values)
+    return np.pad(x, pad_width, mode=mode)

@@ -250,6 +250,8 @@ def _coercing(f: Callable, spec: OpSpec, mod) -> Callable:
         positions = positions[1:]  # the condition never decides the dtype
         cond = spec.params.index(spec.arrays[0])
     asarray = native_function(mod, "asarray")
+    # this backend's dtypes only, so that a compiler tracing the call hashes only them
+    names = {native: name for name, native in mod.DTYPES.items()}
 
     def convert(args):
         args = list(args)
@@ -265,7 +267,7 @@ def _coercing(f: Callable, spec: OpSpec, mod) -> Callable:
                 if not weak:
                     continue  # an int axis, count or fill value: the backend takes it
                 if arrays:
-                    others = [dtype_name(x.dtype) for x in arrays]
+                    others = [names.get(x.dtype) or dtype_name(x.dtype) for x in arrays]
                     name = weak_scalar_name(t, _widest(others), mod.default_dtypes())
                     _check_fits(spec, a, name)
                     args[i] = asarray(a, dtype=mod.DTYPES[name])

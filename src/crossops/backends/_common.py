@@ -24,8 +24,11 @@ def dtype_table(lookup: Callable[[str], object]) -> dict[str, object]:
 def make_native_dtype(table: dict[str, object], backend: str):
     """A function mapping any dtype (object or name) to the backend's own."""
     cache: dict = {}
+    own = {id(d) for d in table.values()}
 
     def native_dtype(dtype):
+        if id(dtype) in own:  # already the backend's (no hashing of foreign dtype objects)
+            return dtype
         try:
             return cache[dtype]
         except (KeyError, TypeError):
@@ -52,18 +55,15 @@ def promoting(f: Callable, astype: Callable, table: dict, positions=(0, 1)):
     ``astype(x, native_dtype)`` casts; ``table`` maps dtype names to native dtypes.
     """
     i, j = positions
+    # (native dtype, native dtype) -> the casts to make, for every pair the backend has
     cache: dict = {}
+    for n1, d1 in table.items():
+        for n2, d2 in table.items():
+            r = result_name(n1, n2)
+            cache[d1, d2] = (None if n1 == r else table.get(r), None if n2 == r else table.get(r))
 
     def targets(d1, d2):
-        try:
-            return cache[d1, d2]
-        except KeyError:
-            pass
-        n1, n2 = dtype_name(d1), dtype_name(d2)
-        r = result_name(n1, n2)
-        t = (None if n1 == r else table[r], None if n2 == r else table[r])
-        cache[d1, d2] = t
-        return t
+        return cache[d1, d2]
 
     def promoted(*args, **kwargs):
         d1, d2 = getattr(args[i], "dtype", None), getattr(args[j], "dtype", None)

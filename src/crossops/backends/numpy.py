@@ -43,7 +43,13 @@ def asarray(obj, /, *, dtype=None, device=None, copy=None):
 # NumPy's own functions where they already follow the standard (no wrapper on the hot path)
 sum = np.sum  # noqa: A001
 reshape = np.reshape
-matmul = np.matmul
+_BF16 = np.dtype(ml_dtypes.bfloat16)
+
+
+def matmul(x1, x2, /):
+    if x1.dtype is _BF16:  # ml_dtypes multiplies bfloat16 matrices into float32
+        return np.matmul(x1, x2).astype(_BF16)
+    return np.matmul(x1, x2)
 where = np.where
 
 

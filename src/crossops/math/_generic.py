@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import crossops.numpy as xnp
 
-from ..nn._common import arange_like, down, up
+from ..nn._common import arange_like, down, name, up
 
 
 def logsumexp(x, axis=None, keepdims=False):
@@ -69,7 +69,7 @@ def logdet(x):
 
 def cdist(x, y):
     c, n = up(x)
-    d = xnp.subtract(xnp.expand_dims(c, axis=-2), xnp.expand_dims(xnp.astype(y, c.dtype), axis=-3))
+    d = xnp.subtract(xnp.expand_dims(c, axis=-2), xnp.expand_dims(xnp.astype(y, name(c)), axis=-3))
     return down(xnp.sqrt(xnp.sum(xnp.square(d), axis=-1)), n)
 
 

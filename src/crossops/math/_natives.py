@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import crossops.numpy as xnp
 
-from ..nn._common import down, up
+from ..nn._common import down, name, up
 
 
 def _unary(f, x):
@@ -17,7 +17,7 @@ def _unary(f, x):
 
 def _binary(f, x1, x2):
     c1, n = up(x1)
-    c2 = xnp.astype(x2, c1.dtype)
+    c2 = xnp.astype(x2, name(c1))
     return down(f(c1, c2), n)
 
 

@@ -10,7 +10,7 @@ import math
 
 import crossops.numpy as xnp
 
-from ._common import elementwise
+from ._common import elementwise, name
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
@@ -209,7 +209,7 @@ def sparsemax(x, axis=-1):
     cs = xnp.cumulative_sum(z, axis=-1)
     r = xnp.cumulative_sum(xnp.ones_like(z), axis=-1)  # 1..n, on z's backend
     support = xnp.add(xnp.multiply(z, r), 1.0) > cs
-    k = xnp.sum(xnp.astype(support, z.dtype), axis=-1, keepdims=True)
+    k = xnp.sum(xnp.astype(support, name(z)), axis=-1, keepdims=True)
     s = xnp.sum(xnp.where(support, z, xnp.zeros_like(z)), axis=-1, keepdims=True)
     tau = xnp.divide(xnp.subtract(s, 1.0), k)
     out = xnp.maximum(xnp.subtract(m, tau), xnp.zeros_like(m))

@@ -367,3 +367,592 @@ def fmin(x1, x2):
     if not _is_float(m):
         return m
     return xnp.where(xnp.isnan(x1), x2, xnp.where(xnp.isnan(x2), x1, m))
+
+
+# -- reductions and statistics -------------------------------------------------------------
+
+@generic()
+def amax(x, axis=None, keepdims=False):
+    return _xnp().max(x, axis=axis, keepdims=keepdims)
+
+
+@generic()
+def amin(x, axis=None, keepdims=False):
+    return _xnp().min(x, axis=axis, keepdims=keepdims)
+
+
+@generic()
+def ptp(x, axis=None, keepdims=False):
+    xnp = _xnp()
+    return xnp.max(x, axis=axis, keepdims=keepdims) - xnp.min(x, axis=axis, keepdims=keepdims)
+
+
+def _axes(axis, ndim):
+    if axis is None:
+        return tuple(range(ndim))
+    if isinstance(axis, int):
+        axis = (axis,)
+    return tuple(sorted(a % ndim for a in axis))
+
+
+@generic()
+def average(x, axis=None, weights=None):
+    xnp = _xnp()
+    if weights is None:
+        return xnp.mean(x, axis=axis)
+    x, weights = _promote(x, weights)
+    if weights.ndim != x.ndim:  # 1-d weights along one axis
+        shape = [1] * x.ndim
+        shape[axis % x.ndim] = weights.shape[0]
+        weights = xnp.reshape(weights, tuple(shape))
+    return xnp.sum(x * weights, axis=axis) / xnp.sum(weights * xnp.ones_like(x), axis=axis)
+
+
+def _flat_last(x, axis):
+    """``x`` with the reduced axes moved last and flattened into one; and the kept shape."""
+    xnp = _xnp()
+    axes = _axes(axis, x.ndim)
+    kept = [a for a in range(x.ndim) if a not in axes]
+    x = xnp.permute_dims(x, tuple(kept) + axes)
+    kept_shape = tuple(x.shape[: len(kept)])
+    return xnp.reshape(x, kept_shape + (-1,)), kept_shape, axes
+
+
+def _keep(out, x_ndim, axes, keepdims, lead=()):
+    """Insert the reduced axes back as ones (after the ``lead`` axes of q)."""
+    if not keepdims:
+        return out
+    xnp = _xnp()
+    shape = list(out.shape[len(lead):])
+    for a in axes:
+        shape.insert(a, 1)
+    return xnp.reshape(out, tuple(lead) + tuple(shape))
+
+
+def _quantile(x, q, axis, method, keepdims, ignore_nan):
+    xnp = _xnp()
+    scalar_q = not _is_array(q) and not isinstance(q, list | tuple)
+    qa = _weak(q, x) if scalar_q else xnp.astype(
+        q if _is_array(q) else _weak_list(q, x), _name(x))
+    qshape = tuple(qa.shape)
+    qa = xnp.reshape(qa, (-1,))
+    y, kept_shape, axes = _flat_last(x, axis)
+    n = y.shape[-1]
+    nan = xnp.isnan(y)
+    if ignore_nan:
+        count = xnp.sum(xnp.astype(xnp.logical_not(nan), _name(x)), axis=-1, keepdims=True)
+    else:
+        count = xnp.full_like(y[..., :1], float(n))
+    y = xnp.sort(xnp.where(nan, xnp.full_like(y, math.inf), y), axis=-1)
+    pos = qa * (count - _c(1.0, x))  # (..., nq)
+    if method == "linear":
+        lo = xnp.floor(pos)
+    elif method == "lower":
+        lo = pos = xnp.floor(pos)
+    elif method == "higher":
+        lo = pos = xnp.ceil(pos)
+    elif method == "nearest":
+        lo = pos = xnp.round(pos)
+    elif method == "midpoint":
+        lo = xnp.floor(pos)
+        pos = lo + xnp.where(xnp.ceil(pos) > lo, _c(0.5, x), _c(0.0, x))
+    else:
+        raise ValueError(f"quantile: method must be one of linear, lower, higher, nearest, "
+                         f"midpoint; got {method!r}")
+    hi = xnp.minimum(lo + _c(1.0, x), xnp.maximum(count - _c(1.0, x), _c(0.0, x)))
+    lo = xnp.maximum(lo, _c(0.0, x))
+    ilo = xnp.astype(lo, "int64")
+    ihi = xnp.astype(hi, "int64")
+    a = xnp.take_along_axis(y, ilo, axis=-1)
+    b = xnp.take_along_axis(y, ihi, axis=-1)
+    t = pos - lo
+    # NumPy's lerp: from the nearer end
+    diff = b - a
+    out = xnp.where(t >= _c(0.5, x), b - diff * (_c(1.0, x) - t), a + diff * t)
+    out = xnp.where(t == _c(0.0, x), a, out)
+    bad = (count == _c(0.0, x)) if ignore_nan else xnp.any(nan, axis=-1, keepdims=True)
+    out = xnp.where(bad, xnp.full_like(out, math.nan), out)
+    # (kept..., nq) -> (q..., kept...)
+    out = xnp.permute_dims(out, (out.ndim - 1,) + tuple(range(out.ndim - 1)))
+    out = xnp.reshape(out, qshape + kept_shape)
+    return _keep(out, x.ndim, axes, keepdims, lead=qshape)
+
+
+def _weak_list(q, like):
+    from .._backend import backend_module
+    from .._dispatch import native_function
+    mod = backend_module(_backend(like))
+    return native_function(mod, "asarray")(q, dtype=like.dtype if _backend(like) != "jax"
+                                           else None)
+
+
+@generic()
+def quantile(x, q, axis=None, method="linear", keepdims=False):
+    return _quantile(x, q, axis, method, keepdims, ignore_nan=False)
+
+
+@generic()
+def nanquantile(x, q, axis=None, method="linear", keepdims=False):
+    return _quantile(x, q, axis, method, keepdims, ignore_nan=True)
+
+
+def _div100(q, x):
+    if _is_array(q):
+        return q / _c(100.0, q)
+    if isinstance(q, list | tuple):
+        return [v / 100.0 for v in q]
+    return q / 100.0
+
+
+@generic()
+def percentile(x, q, axis=None, method="linear", keepdims=False):
+    return _quantile(x, _div100(q, x), axis, method, keepdims, ignore_nan=False)
+
+
+@generic()
+def nanpercentile(x, q, axis=None, method="linear", keepdims=False):
+    return _quantile(x, _div100(q, x), axis, method, keepdims, ignore_nan=True)
+
+
+@generic()
+def median(x, axis=None, keepdims=False):
+    return _quantile(x, 0.5, axis, "linear", keepdims, ignore_nan=False)
+
+
+@generic()
+def nanmedian(x, axis=None, keepdims=False):
+    return _quantile(x, 0.5, axis, "linear", keepdims, ignore_nan=True)
+
+
+def _fill_nan(x, value):
+    xnp = _xnp()
+    if not (_is_float(x) or _is_complex(x)):
+        return x
+    return xnp.where(xnp.isnan(x), xnp.full_like(x, value), x)
+
+
+@generic()
+def nansum(x, axis=None, keepdims=False):
+    return _xnp().sum(_fill_nan(x, 0), axis=axis, keepdims=keepdims)
+
+
+@generic()
+def nanprod(x, axis=None, keepdims=False):
+    return _xnp().prod(_fill_nan(x, 1), axis=axis, keepdims=keepdims)
+
+
+def _nan_extreme(x, axis, keepdims, f, fill):
+    xnp = _xnp()
+    if not _is_float(x):
+        return f(x, axis=axis, keepdims=keepdims)
+    nan = xnp.isnan(x)
+    out = f(xnp.where(nan, xnp.full_like(x, fill), x), axis=axis, keepdims=keepdims)
+    alln = xnp.all(nan, axis=axis, keepdims=keepdims)
+    return xnp.where(alln, xnp.full_like(out, math.nan), out)
+
+
+@generic()
+def nanmax(x, axis=None, keepdims=False):
+    return _nan_extreme(x, axis, keepdims, _xnp().max, -math.inf)
+
+
+@generic()
+def nanmin(x, axis=None, keepdims=False):
+    return _nan_extreme(x, axis, keepdims, _xnp().min, math.inf)
+
+
+def _nan_arg(x, axis, keepdims, extreme, arg):
+    xnp = _xnp()
+    if not _is_float(x):
+        return arg(x, axis=axis, keepdims=keepdims)
+    m = extreme(x, axis=axis, keepdims=True)
+    hit = xnp.astype(x == m, "int8")  # the first non-nan element equal to the extreme
+    return xnp.argmax(hit, axis=axis, keepdims=keepdims)
+
+
+@generic()
+def nanargmax(x, axis=None, keepdims=False):
+    return _nan_arg(x, axis, keepdims, nanmax, _xnp().argmax)
+
+
+@generic()
+def nanargmin(x, axis=None, keepdims=False):
+    return _nan_arg(x, axis, keepdims, nanmin, _xnp().argmin)
+
+
+@generic()
+def nanmean(x, axis=None, keepdims=False):
+    xnp = _xnp()
+    valid = xnp.astype(xnp.logical_not(xnp.isnan(x)), _name(x))
+    return xnp.sum(_fill_nan(x, 0), axis=axis, keepdims=keepdims) / \
+        xnp.sum(valid, axis=axis, keepdims=keepdims)
+
+
+@generic()
+def nanvar(x, axis=None, keepdims=False):
+    xnp = _xnp()
+    valid = xnp.astype(xnp.logical_not(xnp.isnan(x)), _name(x))
+    n = xnp.sum(valid, axis=axis, keepdims=True)
+    mean = xnp.sum(_fill_nan(x, 0), axis=axis, keepdims=True) / n
+    d = _fill_nan(x - mean, 0)
+    d = xnp.real(d * xnp.conj(d)) if _is_complex(x) else d * d
+    out = xnp.sum(d, axis=axis, keepdims=True) / xnp.astype(n, _name(d))
+    if not keepdims:
+        out = xnp.squeeze(out, axis=_axes(axis, x.ndim)) if x.ndim else out
+    return out
+
+
+@generic()
+def nanstd(x, axis=None, keepdims=False):
+    return _xnp().sqrt(nanvar(x, axis=axis, keepdims=keepdims))
+
+
+def _cum(x, axis, dtype, f):
+    if axis is None:  # NumPy flattens
+        x = _xnp().reshape(x, (-1,))
+        axis = 0
+    return f(x, axis=axis, dtype=dtype)
+
+
+@generic()
+def cumsum(x, axis=None, dtype=None):
+    return _cum(x, axis, dtype, _xnp().cumulative_sum)
+
+
+@generic()
+def cumprod(x, axis=None, dtype=None):
+    return _cum(x, axis, dtype, _xnp().cumulative_prod)
+
+
+@generic()
+def nancumsum(x, axis=None, dtype=None):
+    return _cum(_fill_nan(x, 0), axis, dtype, _xnp().cumulative_sum)
+
+
+@generic()
+def nancumprod(x, axis=None, dtype=None):
+    return _cum(_fill_nan(x, 1), axis, dtype, _xnp().cumulative_prod)
+
+
+# -- shape and structure --------------------------------------------------------------------
+
+@generic()
+def append(x1, x2, axis=None):
+    xnp = _xnp()
+    if axis is None:
+        return _concat([xnp.reshape(x1, (-1,)), xnp.reshape(x2, (-1,))], 0)
+    return _concat([x1, x2], axis)
+
+
+def _concat(xs, axis):
+    """concat with crossops's promotion across the arrays."""
+    xnp = _xnp()
+    xs = [x if _is_array(x) else xnp.asarray(x) for x in xs]
+    names = {_name(x) for x in xs}
+    if len(names) > 1:
+        dt = xnp.result_type(*names)
+        xs = [xnp.astype(x, dt) for x in xs]
+    return xnp.concat(xs, axis=axis)
+
+
+@generic()
+def concatenate(xs, axis=0):
+    xnp = _xnp()
+    if axis is None:
+        return _concat([xnp.reshape(x, (-1,)) for x in xs], 0)
+    return _concat(list(xs), axis)
+
+
+@generic()
+def array(x, dtype=None):
+    return _xnp().asarray(x, dtype=dtype)
+
+
+@generic()
+def copy(x):
+    return _xnp().astype(x, _name(x), copy=True)
+
+
+@generic()
+def ravel(x):
+    return _xnp().reshape(x, (-1,))
+
+
+@generic()
+def size(x):
+    return math.prod(x.shape)
+
+
+@generic()
+def ndim(x):
+    return len(x.shape)
+
+
+@generic()
+def get_item(x, key):
+    return x[key]
+
+
+@generic()
+def swapaxes(x, axis1, axis2):
+    perm = list(range(x.ndim))
+    a, b = axis1 % x.ndim, axis2 % x.ndim
+    perm[a], perm[b] = perm[b], perm[a]
+    return _xnp().permute_dims(x, tuple(perm))
+
+
+@generic()
+def transpose(x, axes=None):
+    axes = tuple(reversed(range(x.ndim))) if axes is None else tuple(a % x.ndim for a in axes)
+    return _xnp().permute_dims(x, axes)
+
+
+@generic()
+def fliplr(x):
+    return _xnp().flip(x, axis=1)
+
+
+@generic()
+def flipud(x):
+    return _xnp().flip(x, axis=0)
+
+
+@generic()
+def rot90(array, k=1, axes=(0, 1)):
+    xnp = _xnp()
+    k %= 4
+    a0, a1 = axes[0] % array.ndim, axes[1] % array.ndim
+    if k == 0:
+        return copy(array)
+    if k == 2:
+        return xnp.flip(xnp.flip(array, axis=a0), axis=a1)
+    perm = list(range(array.ndim))
+    perm[a0], perm[a1] = perm[a1], perm[a0]
+    if k == 1:
+        return xnp.permute_dims(xnp.flip(array, axis=a1), tuple(perm))
+    return xnp.flip(xnp.permute_dims(array, tuple(perm)), axis=a1)
+
+
+def _split_points(n, indices_or_sections, equal):
+    if isinstance(indices_or_sections, int):
+        k = indices_or_sections
+        if equal and n % k:
+            raise ValueError(f"split: an axis of length {n} does not divide into {k} "
+                             f"equal sections; use array_split for unequal ones")
+        q, r = divmod(n, k)
+        sizes = [q + 1] * r + [q] * (k - r)
+        points, acc = [], 0
+        for s in sizes[:-1]:
+            acc += s
+            points.append(acc)
+    else:
+        points = [int(i) for i in indices_or_sections]
+    bounds = [0] + points + [n]
+    return [(min(max(a, 0), n), min(max(b, 0), n)) for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+def _split(x, indices_or_sections, axis, equal):
+    axis %= x.ndim
+    out = []
+    for a, b in _split_points(x.shape[axis], indices_or_sections, equal):
+        key = (slice(None),) * axis + (slice(a, max(a, b)),)
+        out.append(x[key])
+    return out
+
+
+@generic()
+def split(x, indices_or_sections, axis=0):
+    return _split(x, indices_or_sections, axis, True)
+
+
+@generic()
+def array_split(x, indices_or_sections, axis=0):
+    return _split(x, indices_or_sections, axis, False)
+
+
+@generic()
+def hsplit(x, indices_or_sections):
+    return _split(x, indices_or_sections, 1 if x.ndim > 1 else 0, True)
+
+
+@generic()
+def vsplit(x, indices_or_sections):
+    if x.ndim < 2:
+        raise ValueError("vsplit: x needs 2 or more dimensions")
+    return _split(x, indices_or_sections, 0, True)
+
+
+@generic()
+def dsplit(x, indices_or_sections):
+    if x.ndim < 3:
+        raise ValueError("dsplit: x needs 3 or more dimensions")
+    return _split(x, indices_or_sections, 2, True)
+
+
+def _atleast(x, n):
+    xnp = _xnp()
+    if not _is_array(x):
+        x = xnp.asarray(x)
+    if x.ndim >= n:
+        return x
+    if n == 1:
+        return xnp.reshape(x, (1,))
+    if n == 2:
+        return xnp.reshape(x, (1,) * (2 - x.ndim) + tuple(x.shape))
+    shape = {0: (1, 1, 1), 1: (1, x.shape[0] if x.ndim else 1, 1)}.get(x.ndim)
+    return xnp.reshape(x, shape or tuple(x.shape) + (1,))
+
+
+@generic()
+def hstack(xs):
+    xs = [_atleast(x, 1) for x in xs]
+    return _concat(xs, 0 if xs[0].ndim == 1 else 1)
+
+
+@generic()
+def vstack(xs):
+    return _concat([_atleast(x, 2) for x in xs], 0)
+
+
+@generic()
+def dstack(xs):
+    return _concat([_atleast(x, 3) for x in xs], 2)
+
+
+@generic()
+def column_stack(xs):
+    xnp = _xnp()
+    cols = []
+    for x in xs:
+        x = _atleast(x, 1)
+        cols.append(xnp.reshape(x, (-1, 1)) if x.ndim == 1 else x)
+    return _concat(cols, 1)
+
+
+@generic()
+def tri(N, M=None, k=0, dtype=None):
+    xnp = _xnp()
+    M = N if M is None else M
+    mask = xnp.reshape(xnp.arange(N), (N, 1)) + k >= xnp.reshape(xnp.arange(M), (1, M))
+    if dtype is None:
+        from .._backend import backend_module
+        dtype = backend_module(get_backend()).default_dtypes()[1]
+    return xnp.astype(mask, dtype)
+
+
+@generic()
+def diag(x, k=0):
+    with _on(x):
+        return _diag(x, k)
+
+
+def _diag(x, k):
+    xnp = _xnp()
+    if x.ndim == 2:
+        return xnp.linalg.diagonal(x, offset=k)
+    if x.ndim != 1:
+        raise ValueError(f"diag: x must be 1-d or 2-d, got shape {tuple(x.shape)}")
+    n = x.shape[0] + abs(k)
+    rows = xnp.reshape(xnp.arange(n), (n, 1))
+    cols = xnp.reshape(xnp.arange(n), (1, n))
+    mask = (cols - rows) == k
+    idx = rows + 0 * cols if k >= 0 else cols + 0 * rows
+    if x.shape[0] == 0:
+        return xnp.zeros((n, n), dtype=_name(x)) if n == 0 else \
+            xnp.astype(xnp.zeros_like(mask), _name(x))
+    idx = xnp.clip(idx, 0, x.shape[0] - 1)
+    vals = xnp.reshape(xnp.take(x, xnp.reshape(idx, (-1,)), axis=0), (n, n))
+    return xnp.where(mask, vals, xnp.zeros_like(vals))
+
+
+@generic()
+def diagflat(x, k=0):
+    return diag(_xnp().reshape(x, (-1,)), k)
+
+
+def _pad_widths(pad_width, ndim):
+    import numpy as np
+    w = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (ndim, 2))
+    return [(int(a), int(b)) for a, b in w.tolist()]
+
+
+def _pad_index(n, before, after, mode):
+    import numpy as np
+    i = np.arange(-before, n + after)
+    if mode == "edge":
+        return np.clip(i, 0, n - 1)
+    if mode == "wrap":
+        return i % n
+    if mode == "reflect":
+        if n == 1:
+            return np.zeros_like(i)
+        p = 2 * (n - 1)
+        j = i % p
+        return np.where(j >= n, p - j, j)
+    if mode == "symmetric":
+        p = 2 * n
+        j = i % p
+        return np.where(j >= n, p - 1 - j, j)
+    raise ValueError(mode)
+
+
+@generic()
+def pad(x, pad_width, mode="constant", constant_values=None):
+    xnp = _xnp()
+    widths = _pad_widths(pad_width, x.ndim)
+    if mode == "constant":
+        with _on(x):
+            return _pad_constant(x, widths, constant_values)
+    return _pad_gather(x, widths, mode, constant_values)
+
+
+def _pad_constant(x, widths, constant_values):
+    xnp = _xnp()
+    value = 0 if constant_values is None else constant_values
+    if True:
+        out = x
+        for ax, (b, a) in enumerate(widths):
+            if not (a or b):
+                continue
+            shape = list(out.shape)
+            parts = []
+            if b:
+                shape[ax] = b
+                parts.append(xnp.full(tuple(shape), value, dtype=_name(x)))
+            parts.append(out)
+            if a:
+                shape[ax] = a
+                parts.append(xnp.full(tuple(shape), value, dtype=_name(x)))
+            out = xnp.concat(parts, axis=ax)
+        return out
+
+
+def _pad_gather(x, widths, mode, constant_values):
+    xnp = _xnp()
+    if constant_values is not None:
+        raise ValueError(f"pad: constant_values is only for mode 'constant', not {mode!r}")
+    if mode not in ("edge", "wrap", "reflect", "symmetric"):
+        raise ValueError(f"pad: mode must be one of constant, edge, reflect, symmetric, "
+                         f"wrap; got {mode!r}")
+    out = x
+    for ax, (b, a) in enumerate(widths):
+        if not (a or b):
+            continue
+        idx = _pad_index(x.shape[ax], b, a, mode)
+        with _on(x):
+            out = xnp.take(out, xnp.asarray(idx), axis=ax)
+    return out
+
+
+class _on:
+    """The backend of ``like`` as the default backend inside the block (creation calls)."""
+
+    def __init__(self, like):
+        import crossops
+        self._cm = crossops.use_backend(_backend(like))
+
+    def __enter__(self):
+        return self._cm.__enter__()
+
+    def __exit__(self, *exc):
+        return self._cm.__exit__(*exc)
