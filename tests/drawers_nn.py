@@ -148,7 +148,7 @@ def _attention(draw, spec, dt):
     b, t, s, n, h = (draw(st.integers(1, 3)) for _ in range(5))
     q = (arrays(draw, dt, (b, t, n, h), "moderate") / 10).astype(np_dtype(dt))
     k = (arrays(draw, dt, (b, s, n, h), "moderate") / 10).astype(np_dtype(dt))
-    v = arrays(draw, dt, (b, s, n, h), "moderate")
+    v = (arrays(draw, dt, (b, s, n, h), "moderate") / 100).astype(np_dtype(dt))  # |v| <= 1
     kw = dict(is_causal=draw(st.booleans()))
     if draw(st.booleans()):
         kw["mask"] = draw(hnp.arrays(np.bool_, (b, n, t, s)))

@@ -110,6 +110,9 @@ def backend_module(name: str) -> ModuleType:
             f"({e}); install it with `pip install crossops[{name}]`"
         ) from e
     _modules[name] = mod
+    if getattr(mod, "PREFILL", False):
+        for t in mod.ARRAY_TYPES:
+            backend_of_type(t)
     return mod
 
 

@@ -441,8 +441,10 @@ def prefill_loaded_frameworks() -> None:
 
 
 def _prefill_backend(name: str) -> None:
-    for t in backend_module(name).ARRAY_TYPES:
-        backend_of_type(t)
+    # importing the backend module fills the caches (see _backend.backend_module); when
+    # that import is what imported the framework, it fills them once it has finished
+    if f"crossops.backends.{name}" not in sys.modules:
+        backend_module(name)
 
 
 def make_ops(namespace: str = "", generic: dict[str, Callable] | None = None

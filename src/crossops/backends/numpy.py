@@ -78,3 +78,6 @@ globals().update(dtype_functions(DTYPES, native_dtype, default_dtypes))
 
 def namespace_info():
     return NAMESPACE.__array_namespace_info__()
+
+
+linalg_matmul = matmul  # the standard's alias
