@@ -304,7 +304,7 @@ def _stack(draw, spec, dt):
         shape = list(base)
         if name == "hstack" and nd == 1:
             shape[0] = draw(st.integers(0, 3))
-        elif nd > axis and not (name == "column_stack" and nd == 1):
+        elif nd > axis and (nd >= 2 or name not in ("vstack", "column_stack")):
             shape[axis] = draw(st.integers(1, 3))
         xs.append(S.arrays(draw, dt, tuple(shape)))
     if name == "column_stack" and nd == 0:

@@ -132,10 +132,15 @@ def backend_of_type(t: type) -> str | None:
         pass
     found = None
     for name in BACKENDS:
-        if _FRAMEWORK[name] in sys.modules and issubclass(
-                t, backend_module(name).ARRAY_TYPES + backend_module(name).DTYPE_TYPES):
-            found = name
-            break
+        if _FRAMEWORK[name] in sys.modules:
+            mod = backend_module(name)
+            if issubclass(t, mod.ARRAY_TYPES):
+                found = name
+                break
+            if issubclass(t, mod.DTYPE_TYPES):
+                found = name
+                _dtype_types.add(t)
+                break
     _type_backend[t] = found
     if found is not None and getattr(backend_module(found), "PREFILL", False):
         for listener in on_new_array_type:
@@ -176,6 +181,14 @@ def after_import(name: str, callback) -> None:
 #: called with (type, backend) when an array type of a backend whose module sets
 #: ``PREFILL`` is first seen (the dispatch table fills its caches for it)
 on_new_array_type: list = []
+
+
+_dtype_types: set[type] = set()
+
+
+def is_dtype_type(t: type) -> bool:
+    """Whether ``t`` is a backend's dtype class (it names a backend weaker than an array)."""
+    return t in _dtype_types
 
 
 def backend_of(x) -> str:

@@ -23,7 +23,8 @@ import sys
 from collections.abc import Callable
 
 from . import _backend
-from ._backend import backend_module, backend_of_type, get_backend, is_scalar_type
+from ._backend import (backend_module, backend_of_type, get_backend, is_dtype_type,
+                       is_scalar_type)
 from ._dtypes import dtype_name, kind, weak_scalar_name
 from ._errors import raise_for_op
 from ._spec import OpSpec, load_spec
@@ -116,8 +117,13 @@ class Op:
         found: dict[str, type] = {}
         for t in types:
             b = backend_of_type(t)
-            if b is not None and b not in found:
+            if b is not None and b not in found and not is_dtype_type(t):
                 found[b] = t
+        if not found:  # dtype objects decide only when no array does (finfo(torch.float32))
+            for t in types:
+                b = backend_of_type(t)
+                if b is not None:
+                    found.setdefault(b, t)
         if len(found) > 1:
             (b1, t1), (b2, t2) = list(found.items())[:2]
             raise TypeError(

@@ -1,0 +1,92 @@
+"""Softmax-like ops, sigmoids, softplus and the crossentropies stay finite and accurate for
+logits of +-1e4, in every float dtype (float16 and bfloat16 included), on every backend."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import special
+
+import crossops.math as xm
+import crossops.nn as nn
+from crossops._backend import backend_module
+
+from .backends import backend_context, to_backend, to_numpy
+from .strategies import np_dtype
+
+DTYPES = ["float16", "bfloat16", "float32", "float64"]
+LOGITS = [[-1e4, -1.0, 0.0, 1.0, 1e4], [1e4, 1e4, -1e4, 0.5, -3.0], [-1e4, -1e4, -1e4, -1e4, -1e4]]
+
+
+def _logits(dt):
+    return np.asarray(LOGITS, np.float64).astype(np_dtype(dt))
+
+
+def _check(out, ref, dt, what, tol=4):
+    out = np.asarray(to_numpy(out))
+    assert out.dtype == np_dtype(dt), f"{what}: dtype {out.dtype}, expected {dt}"
+    assert np.all(np.isfinite(out.astype(np.float64))), f"{what} in {dt}: not finite: {out}"
+    eps = float(np.finfo(np.float32).eps if dt == "float32" else
+                np.finfo(np.float64).eps if dt == "float64" else
+                (2.0 ** -7 if dt == "bfloat16" else 2.0 ** -10))
+    # ref in float64 from the same rounded inputs, rounded once to dt
+    want = np.asarray(ref).astype(np_dtype(dt)).astype(np.float64)
+    np.testing.assert_allclose(out.astype(np.float64), want, rtol=tol * eps, atol=tol * eps,
+                               err_msg=f"{what} in {dt}")
+
+
+@pytest.fixture(params=DTYPES)
+def dt(request, backend):
+    if request.param not in backend_module(backend).DTYPES:
+        pytest.skip(f"{backend} has no {request.param}")
+    return request.param
+
+
+def _run(backend, dt, f, *arrays, **kw):
+    with backend_context(backend):
+        return f(*(to_backend(backend, a) for a in arrays), **kw)
+
+
+def test_softmax_family(backend, dt):
+    x = _logits(dt)
+    x64 = x.astype(np.float64)
+    _check(_run(backend, dt, nn.softmax, x), special.softmax(x64, axis=-1), dt, "softmax")
+    _check(_run(backend, dt, nn.log_softmax, x), special.log_softmax(x64, axis=-1), dt,
+           "log_softmax")
+    _check(_run(backend, dt, xm.logsumexp, x, axis=-1), special.logsumexp(x64, axis=-1), dt,
+           "logsumexp")
+
+
+def test_sigmoids_and_softplus(backend, dt):
+    x = _logits(dt)
+    x64 = x.astype(np.float64)
+    _check(_run(backend, dt, nn.sigmoid, x), special.expit(x64), dt, "sigmoid")
+    _check(_run(backend, dt, nn.log_sigmoid, x), -np.logaddexp(0, -x64), dt, "log_sigmoid")
+    _check(_run(backend, dt, nn.softplus, x), np.logaddexp(0, x64), dt, "softplus")
+    _check(_run(backend, dt, nn.silu, x), x64 * special.expit(x64), dt, "silu")
+
+
+def test_crossentropies_from_logits(backend, dt):
+    x = _logits(dt)
+    x64 = x.astype(np.float64)
+    t = np.asarray([[0, 1, 0, 1, 0], [1, 0, 1, 0, 1], [0, 1, 1, 0, 0]], np.float64)
+    bce = np.maximum(x64, 0) - x64 * t + np.log1p(np.exp(-np.abs(x64)))
+    _check(_run(backend, dt, nn.binary_crossentropy, t.astype(np_dtype(dt)), x,
+                from_logits=True), bce, dt, "binary_crossentropy")
+    hot = np.eye(5)[[4, 2, 0]]
+    cce = -(hot * special.log_softmax(x64, axis=-1)).sum(-1)
+    _check(_run(backend, dt, nn.categorical_crossentropy, hot.astype(np_dtype(dt)), x,
+                from_logits=True), cce, dt, "categorical_crossentropy")
+    ids = np.asarray([4, 2, 0], np.int32)
+    _check(_run(backend, dt, nn.sparse_categorical_crossentropy, ids, x, from_logits=True),
+           cce, dt, "sparse_categorical_crossentropy")
+
+
+def test_crossentropies_of_saturated_probabilities(backend, dt):
+    # probabilities of exactly 0 and 1 are clipped to [1e-7, 1 - 1e-7]: finite losses
+    p = np.asarray([[0.0, 1.0, 0.5, 1.0]]).astype(np_dtype(dt))
+    t = np.asarray([[1.0, 0.0, 1.0, 1.0]]).astype(np_dtype(dt))
+    out = np.asarray(to_numpy(_run(backend, dt, nn.binary_crossentropy, t, p)), np.float64)
+    assert np.all(np.isfinite(out)), out
+    out = np.asarray(to_numpy(_run(backend, dt, nn.categorical_crossentropy, t, p)), np.float64)
+    assert np.all(np.isfinite(out)), out
