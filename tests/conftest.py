@@ -39,3 +39,7 @@ def pytest_generate_tests(metafunc):
             pytest.param(b, id=b, marks=pytest.mark.skip(reason=why))
             for b, why in MISSING.items() if b in chosen]
         metafunc.parametrize("backend", params)
+    if "cbackend" in metafunc.fixturenames:  # backends with a compiler that traces Python
+        chosen = metafunc.config.getoption("--backend") or BACKENDS
+        metafunc.parametrize("cbackend", [b for b in ("jax", "tensorflow")
+                                          if b in BACKENDS and b in chosen])

@@ -93,7 +93,22 @@ def _view_as_real(draw, spec, dt):
                         "moderate"),))
 
 
+def _stft(draw, spec, dt):
+    seq = draw(st.integers(1, 4))
+    fft_length = seq + draw(st.integers(0, 3))
+    center = draw(st.booleans())
+    n = draw(st.integers(max(fft_length, fft_length // 2 + 1), 10))
+    batch = draw(hnp.array_shapes(min_dims=0, max_dims=1, min_side=1, max_side=2))
+    x = arrays(draw, dt, batch + (n,), "moderate")
+    window = draw(st.sampled_from(["hann", "hamming", None, "array"]))
+    if window == "array":
+        window = (np.abs(arrays(draw, dt, (seq,), "moderate")) / 100 + 0.01).astype(dt)
+    return Case((x, seq, draw(st.integers(1, 3)), fft_length),
+                dict(window=window, center=center))
+
+
 DRAWERS: dict = {
+    "math.stft": _stft,
     "math.logsumexp": _logsumexp,
     "math.gammainc": _gammainc,
     "math.top_k": _top_k,

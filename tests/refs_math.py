@@ -128,3 +128,26 @@ def view_as_complex(x):
 
 def view_as_real(x):
     return np.stack([x.real, x.imag], axis=-1)
+
+
+def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=True):
+    """scipy.signal.stft as Keras calls it: windowed frames, one-sided spectrum, unscaled."""
+    from scipy import signal
+    c = _f(x)
+    if center:
+        pad = [(0, 0)] * (c.ndim - 1) + [(fft_length // 2, fft_length // 2)]
+        c = np.pad(c, pad, mode="reflect")
+    l_pad = (fft_length - sequence_length) // 2
+    r_pad = fft_length - sequence_length - l_pad
+    if window is None:
+        win = np.ones(sequence_length)
+    elif isinstance(window, str):
+        win = signal.get_window(window, sequence_length)
+    else:
+        win = _f(window)
+    win = np.pad(win, (l_pad, r_pad))
+    out = signal.stft(c, fs=1.0, window=win, nperseg=fft_length,
+                      noverlap=fft_length - sequence_stride, nfft=fft_length,
+                      boundary=None, padded=False)[-1]
+    out = np.swapaxes(out * win.sum(), -2, -1)
+    return _r(out.real, x), _r(out.imag, x)

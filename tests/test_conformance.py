@@ -17,7 +17,7 @@ import crossops.ops  # noqa: F401  (every namespace in the table)
 from crossops._backend import backend_module
 from crossops._spec import load_spec
 
-from .backends import BACKENDS, backend_context, op_function, to_backend, to_numpy
+from .backends import backend_context, op_function, to_backend, to_numpy
 from .reference import assert_same, canonical, reference
 from .strategies import draw_case, has_drawer
 
@@ -65,9 +65,6 @@ def test_op(qualname, backend, data):
     assert_same(canonical(spec, out, case.args), canonical(spec, ref, case.args), spec)
 
 
-COMPILED_BACKENDS = [b for b in BACKENDS if b in ("jax", "tensorflow")]
-
-
 def _compile(backend, fn):
     if backend == "jax":
         import jax
@@ -77,7 +74,6 @@ def _compile(backend, fn):
 
 
 @pytest.mark.parametrize("qualname", DRAWN)
-@pytest.mark.parametrize("cbackend", COMPILED_BACKENDS)
 @settings(max_examples=3)
 @given(data=st.data())
 def test_compiled(qualname, cbackend, data):

@@ -357,10 +357,12 @@ def _make(_op, _c):
 """
 
 
-def _forward_args(sig) -> str:
+def _forward_args(sig, positional: int = 0) -> str:
+    """The call forwarding a signature's parameters: positional-only ones (and the first
+    ``positional`` parameters) by position, the others by keyword."""
     parts = []
-    for p in sig.parameters.values():
-        if p.kind is p.POSITIONAL_ONLY:
+    for k, p in enumerate(sig.parameters.values()):
+        if p.kind is p.POSITIONAL_ONLY or (k < positional and p.kind is p.POSITIONAL_OR_KEYWORD):
             parts.append(p.name)
         elif p.kind is p.VAR_POSITIONAL:
             parts.append(f"*{p.name}")
@@ -379,7 +381,10 @@ def _source(spec: OpSpec) -> str:
     seqs = [a for a in spec.arrays if a not in singles] + [
         s for s in spec.sequences if s not in spec.arrays]
     dtype_params = [p for p in ("dtype",) if p in params]
-    fmt = dict(name=spec.name, signature=spec.signature, forward=_forward_args(sig))
+    # promoted parameters go by position (the promotion wrapper finds them there)
+    positional = max((spec.params.index(p) + 1 for p in spec.promote), default=0)
+    fmt = dict(name=spec.name, signature=spec.signature,
+               forward=_forward_args(sig, positional))
     if not singles and not seqs:
         fix = "".join(
             f"            if {p} is not None:\n                {p} = _native_dtype(b, {p})\n"

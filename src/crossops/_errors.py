@@ -35,7 +35,8 @@ def raise_for_op(name: str, e: BaseException, backends) -> None:
         translate = getattr(mod, "translate_error", None)
         cls = translate(e) if translate else None
         if cls is not None:
-            msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-            raise cls(f"{name}: {msg}") from e
+            clean = getattr(mod, "error_message", None)
+            msg = clean(e) if clean else str(e).strip().split("\n")[0]
+            raise cls(f"{name}: {msg or type(e).__name__}") from e
     e.add_note(f"raised in crossops op {name}")
     raise e

@@ -46,3 +46,11 @@ def translate_error(e):
     if isinstance(e, (tf.errors.UnimplementedError, tf.errors.NotFoundError)):
         return OpTypeError
     return None
+
+
+def error_message(e) -> str:
+    """TF's message without its graph-node prefix and ``[Op:...]`` suffix."""
+    import re
+    msg = getattr(e, "message", None) or str(e)
+    msg = re.sub(r"\{\{[^}]*\}\}\s*", "", msg)
+    return re.sub(r"\s*\[Op:[^\]]*\].*$", "", msg.strip().split("\n")[0], flags=re.S).strip()

@@ -117,6 +117,56 @@ def irfft(x, fft_length=None):
     return xnp.fft.irfft(_complex(x), n=fft_length)
 
 
+def _window(x, window, sequence_length, fft_length):
+    """The window, zero-padded to ``fft_length`` (centred), on ``x``'s backend."""
+    import math
+    l_pad = (fft_length - sequence_length) // 2
+    r_pad = fft_length - sequence_length - l_pad
+    if window is None or (isinstance(window, str) and sequence_length == 1):
+        win = xnp.ones_like(xnp.astype(arange_like(x, sequence_length), name(x)))
+    elif isinstance(window, str):
+        if window not in ("hann", "hamming"):
+            raise ValueError(f'stft: window must be "hann", "hamming", an array or None, '
+                             f"got {window!r}")
+        a = 0.5 if window == "hann" else 0.54
+        # periodic (DFT-even) windows, as scipy.signal.get_window (which gives [1.] for 1)
+        n = xnp.astype(arange_like(x, sequence_length), name(x))
+        win = xnp.subtract(a, xnp.multiply(xnp.cos(xnp.multiply(n, 2 * math.pi / sequence_length)),
+                                           1 - a))
+    else:
+        win = xnp.astype(window, name(x))
+        if win.ndim != 1 or win.shape[0] != sequence_length:
+            raise ValueError(f"stft: the window must have shape ({sequence_length},), got "
+                             f"{tuple(win.shape)}")
+    zeros = xnp.zeros_like(win[:1])
+    parts = [xnp.broadcast_to(zeros, (l_pad,)), win, xnp.broadcast_to(zeros, (r_pad,))]
+    return xnp.concat(parts, axis=0)
+
+
+def _reflect_pad(x, p):
+    """``numpy.pad(x, p, mode="reflect")`` along the last axis (p <= size - 1)."""
+    n = x.shape[-1]
+    if p > n - 1:
+        raise ValueError(f"stft: center=True reflects {p} samples, more than the signal's "
+                         f"{n} - 1")
+    i = xnp.abs(xnp.subtract(arange_like(x, n + 2 * p, "int64"), p))
+    i = xnp.subtract(n - 1, xnp.abs(xnp.subtract(n - 1, i)))
+    return xnp.take(x, i, axis=-1)
+
+
+def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=True):
+    if name(x) not in ("float32", "float64"):
+        raise TypeError(f"stft takes float32 or float64 input, got {name(x)}")
+    if fft_length < sequence_length:
+        raise ValueError(f"stft: fft_length ({fft_length}) must be >= sequence_length "
+                         f"({sequence_length})")
+    if center:
+        x = _reflect_pad(x, fft_length // 2)
+    frames = extract_sequences(x, fft_length, sequence_stride)
+    frames = xnp.multiply(frames, _window(x, window, sequence_length, fft_length))
+    return _pair(xnp.fft.rfft(frames, n=fft_length))
+
+
 def view_as_complex(x):
     if x.shape[-1] != 2:
         raise ValueError(f"view_as_complex: the last axis must have size 2, got {tuple(x.shape)}")
@@ -129,5 +179,5 @@ def view_as_real(x):
 
 GENERIC: dict = {f.__name__: f for f in (
     logsumexp, rsqrt, top_k, in_top_k, segment_sum, segment_prod, segment_max, segment_min,
-    logdet, cdist, extract_sequences, fft, fft2, ifft2, rfft, irfft, view_as_complex,
+    logdet, cdist, extract_sequences, stft, fft, fft2, ifft2, rfft, irfft, view_as_complex,
     view_as_real)}

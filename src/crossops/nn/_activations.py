@@ -205,6 +205,9 @@ def log_softmax(x, axis=-1):
 @elementwise
 def sparsemax(x, axis=-1):
     m = xnp.moveaxis(x, axis, -1)
+    # sparsemax(x) = sparsemax(x - c): shifting by the max first keeps tau, and so
+    # x - tau, free of cancellation when the logits are large and close together
+    m = _max_shifted(m, -1)
     z = xnp.sort(m, axis=-1, descending=True)
     cs = xnp.cumulative_sum(z, axis=-1)
     r = xnp.cumulative_sum(xnp.ones_like(z), axis=-1)  # 1..n, on z's backend
