@@ -160,6 +160,17 @@ def _attention(draw, spec, dt):
 
 
 # parameters exact in every float dtype, so that comparisons with them agree everywhere
+def _depth_to_space(draw, spec, dt):
+    b = draw(st.integers(1, 3))
+    n, h, w, c = (draw(st.integers(1, 3)) for _ in range(4))
+    fmt = draw(st.sampled_from(["channels_last", "channels_first"]))
+    if spec.name == "depth_to_space":
+        shape = (n, h, w, c * b * b) if fmt == "channels_last" else (n, c * b * b, h, w)
+    else:
+        shape = (n, h * b, w * b, c) if fmt == "channels_last" else (n, c, h * b, w * b)
+    return Case((arrays(draw, dt, shape), b), dict(data_format=fmt))
+
+
 _slope = st.sampled_from([0.125, 0.25, 0.5, 1.0, 1.5])
 DRAWERS: dict = {
     "nn.soft_shrink": _with(threshold=_slope),
@@ -188,4 +199,6 @@ DRAWERS: dict = {
     "nn.psnr": _psnr,
     "nn.polar": _polar,
     "nn.dot_product_attention": _attention,
+    "nn.depth_to_space": _depth_to_space,
+    "nn.space_to_depth": _depth_to_space,
 }

@@ -294,3 +294,38 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None,
     neg = -0.7 * (65500.0 if query.dtype == np.float16 else 3.38953e38)
     probs = special.softmax(np.where(keep, logits, neg), axis=-1)
     return _r(np.einsum("bnts,bsnh->btnh", probs, v), query)
+
+
+def depth_to_space(x, block_size, data_format="channels_last"):
+    """Element by element: out[n, h b + i, w b + j, k] = x[n, h, w, (i b + j) C' + k]
+    (channels_first: out[n, k, h b + i, w b + j] = x[n, k b^2 + i b + j, h, w])."""
+    b = block_size
+    if data_format == "channels_last":
+        n, h, w, c = x.shape
+        cc = c // (b * b)
+        out = np.empty((n, h * b, w * b, cc), x.dtype)
+        for N, H, W, i, j, k in np.ndindex(n, h, w, b, b, cc):
+            out[N, H * b + i, W * b + j, k] = x[N, H, W, (i * b + j) * cc + k]
+        return out
+    n, c, h, w = x.shape
+    cc = c // (b * b)
+    out = np.empty((n, cc, h * b, w * b), x.dtype)
+    for N, H, W, i, j, k in np.ndindex(n, h, w, b, b, cc):
+        out[N, k, H * b + i, W * b + j] = x[N, k * b * b + i * b + j, H, W]
+    return out
+
+
+def space_to_depth(x, block_size, data_format="channels_last"):
+    """The inverse of depth_to_space, element by element."""
+    b = block_size
+    if data_format == "channels_last":
+        n, h, w, c = x.shape
+        out = np.empty((n, h // b, w // b, c * b * b), x.dtype)
+        for N, H, W, i, j, k in np.ndindex(n, h // b, w // b, b, b, c):
+            out[N, H, W, (i * b + j) * c + k] = x[N, H * b + i, W * b + j, k]
+        return out
+    n, c, h, w = x.shape
+    out = np.empty((n, c * b * b, h // b, w // b), x.dtype)
+    for N, H, W, i, j, k in np.ndindex(n, h // b, w // b, b, b, c):
+        out[N, k * b * b + i * b + j, H, W] = x[N, k, H * b + i, W * b + j]
+    return out

@@ -81,3 +81,18 @@ def namespace_info():
 
 
 linalg_matmul = matmul  # the standard's alias
+
+
+def _keep_bfloat16(f):
+    """ml_dtypes computes bfloat16 products in float32: give the result back in bfloat16."""
+    def g(x1, x2, /, **kwargs):
+        out = f(x1, x2, **kwargs)
+        if x1.dtype is _BF16 and out.dtype != _BF16:
+            return out.astype(_BF16)
+        return out
+    g.__name__ = g.__qualname__ = f.__name__
+    return g
+
+
+vecdot = linalg_vecdot = _keep_bfloat16(NAMESPACE.vecdot)
+tensordot = linalg_tensordot = _keep_bfloat16(NAMESPACE.tensordot)

@@ -2,5 +2,6 @@
 
 from ._activations import ACTIVATIONS
 from ._normalization import OTHERS
+from ._spatial import SPATIAL
 
-GENERIC: dict = {**ACTIVATIONS, **OTHERS}
+GENERIC: dict = {**ACTIVATIONS, **OTHERS, **SPATIAL}

@@ -1,0 +1,54 @@
+"""depth_to_space and space_to_depth: reshapes and transposes (generic, every backend)."""
+
+from __future__ import annotations
+
+import crossops.numpy as xnp
+
+
+def _check(op, x, data_format):
+    if x.ndim != 4:
+        raise ValueError(f"{op} takes a 4-D input, got shape {tuple(x.shape)}")
+    if data_format not in ("channels_last", "channels_first"):
+        raise ValueError(f'{op}: data_format must be "channels_last" or "channels_first", '
+                         f"got {data_format!r}")
+
+
+def depth_to_space(x, block_size, data_format="channels_last"):
+    _check("depth_to_space", x, data_format)
+    b = block_size
+    if data_format == "channels_last":
+        n, h, w, c = x.shape
+        if c % (b * b):
+            raise ValueError(f"depth_to_space: channels ({c}) must divide by block_size**2")
+        y = xnp.reshape(x, (n, h, w, b, b, c // (b * b)))
+        y = xnp.permute_dims(y, (0, 1, 3, 2, 4, 5))
+        return xnp.reshape(y, (n, h * b, w * b, c // (b * b)))
+    n, c, h, w = x.shape
+    if c % (b * b):
+        raise ValueError(f"depth_to_space: channels ({c}) must divide by block_size**2")
+    y = xnp.reshape(x, (n, c // (b * b), b, b, h, w))
+    y = xnp.permute_dims(y, (0, 1, 4, 2, 5, 3))
+    return xnp.reshape(y, (n, c // (b * b), h * b, w * b))
+
+
+def space_to_depth(x, block_size, data_format="channels_last"):
+    _check("space_to_depth", x, data_format)
+    b = block_size
+    if data_format == "channels_last":
+        n, h, w, c = x.shape
+        if h % b or w % b:
+            raise ValueError(f"space_to_depth: height and width ({h}, {w}) must divide by "
+                             f"block_size {b}")
+        y = xnp.reshape(x, (n, h // b, b, w // b, b, c))
+        y = xnp.permute_dims(y, (0, 1, 3, 2, 4, 5))
+        return xnp.reshape(y, (n, h // b, w // b, c * b * b))
+    n, c, h, w = x.shape
+    if h % b or w % b:
+        raise ValueError(f"space_to_depth: height and width ({h}, {w}) must divide by "
+                         f"block_size {b}")
+    y = xnp.reshape(x, (n, c, h // b, b, w // b, b))
+    y = xnp.permute_dims(y, (0, 1, 3, 5, 2, 4))
+    return xnp.reshape(y, (n, c * b * b, h // b, w // b))
+
+
+SPATIAL = {f.__name__: f for f in (depth_to_space, space_to_depth)}
