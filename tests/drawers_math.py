@@ -57,7 +57,8 @@ def _logdet(draw, spec, dt):
 def _cdist(draw, spec, dt):
     b = draw(hnp.array_shapes(min_dims=0, max_dims=1, min_side=1, max_side=2))
     m, n, d = (draw(st.integers(1, 4)) for _ in range(3))
-    return Case((arrays(draw, dt, b + (m, d), "moderate"), arrays(draw, dt, b + (n, d), "moderate")))
+    return Case((arrays(draw, dt, b + (m, d), "moderate"),
+                 arrays(draw, dt, b + (n, d), "moderate")))
 
 
 def _extract(draw, spec, dt):
@@ -107,7 +108,20 @@ def _stft(draw, spec, dt):
                 dict(window=window, center=center))
 
 
+def _istft(draw, spec, dt):
+    seq = draw(st.integers(1, 4))
+    fft_length = seq + draw(st.integers(0, 3))
+    stride = draw(st.integers(1, seq))  # frames overlap or touch: every sample is covered
+    t = draw(st.integers(1, 4))
+    batch = draw(hnp.array_shapes(min_dims=0, max_dims=1, min_side=1, max_side=2))
+    shape = batch + (t, fft_length // 2 + 1)
+    pair = [arrays(draw, dt, shape, "moderate"), arrays(draw, dt, shape, "moderate")]
+    window = draw(st.sampled_from(["hann", "hamming", None]))
+    return Case((pair, seq, stride, fft_length), dict(window=window, center=draw(st.booleans())))
+
+
 DRAWERS: dict = {
+    "math.istft": _istft,
     "math.stft": _stft,
     "math.logsumexp": _logsumexp,
     "math.gammainc": _gammainc,

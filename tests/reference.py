@@ -43,6 +43,8 @@ def _widen_bf16(x):
 
 
 def _narrow_to_bf16(out):
+    if isinstance(out, list):
+        return [_narrow_to_bf16(o) for o in out]
     if isinstance(out, tuple):
         return type(out)(*(_narrow_to_bf16(o) for o in out)) if hasattr(out, "_fields") \
             else tuple(_narrow_to_bf16(o) for o in out)

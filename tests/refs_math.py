@@ -151,3 +151,30 @@ def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=
                       boundary=None, padded=False)[-1]
     out = np.swapaxes(out * win.sum(), -2, -1)
     return _r(out.real, x), _r(out.imag, x)
+
+
+def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="hann",
+          center=True):
+    """scipy.signal.istft as Keras calls it, then Keras's scaling and trimming."""
+    from scipy import signal
+    z = _c(x)
+    l_pad = (fft_length - sequence_length) // 2
+    r_pad = fft_length - sequence_length - l_pad
+    if window is None:
+        win = np.ones(sequence_length)
+    elif isinstance(window, str):
+        win = signal.get_window(window, sequence_length)
+    else:
+        win = _f(window)
+    win = np.pad(win, (l_pad, r_pad))
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = signal.istft(z, fs=1.0, window=win, nperseg=fft_length,
+                           noverlap=fft_length - sequence_stride, nfft=fft_length,
+                           boundary=False, time_axis=-2, freq_axis=-1)[-1]
+    out = out / win.sum() if window is not None else out / sequence_stride
+    size = fft_length + sequence_stride * (z.shape[-2] - 1)
+    start = fft_length // 2 if center else 0
+    end = start + length if length is not None else (size - fft_length // 2 if center else size)
+    return _r(out[..., start:end], x[0])

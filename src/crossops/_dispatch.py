@@ -235,7 +235,7 @@ def _lookup(mod, spec: OpSpec) -> Callable | None:
     if path:
         module, _, name = path.rpartition(".")
         return getattr(importlib.import_module(module), name)
-    if spec.namespace in _ARRAY_API_NAMESPACES:
+    if spec.array_api and spec.namespace in _ARRAY_API_NAMESPACES:
         ns = mod.NAMESPACE
         if spec.namespace:
             ns = getattr(ns, spec.namespace, None)

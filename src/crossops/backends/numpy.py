@@ -14,8 +14,9 @@ ARRAY_TYPES = (np.ndarray, np.generic)
 DTYPE_TYPES = (np.dtype,)
 #: NumPy's own promotion differs from crossops's across kinds (int32 + float16)
 NATIVE_PROMOTION = False
-#: NumPy 2 (NEP 50) treats Python scalars as crossops does
-NATIVE_WEAK_SCALARS = True
+#: NumPy 2 (NEP 50) treats Python scalars as crossops does, but not next to bfloat16
+#: (ml_dtypes widens it to float32), so crossops converts scalars itself
+NATIVE_WEAK_SCALARS = False
 
 DTYPES = dtype_table(lambda n: np.dtype(ml_dtypes.bfloat16 if n == "bfloat16" else n))
 native_dtype = make_native_dtype(DTYPES, "numpy")

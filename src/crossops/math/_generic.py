@@ -167,6 +167,36 @@ def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=
     return _pair(xnp.fft.rfft(frames, n=fft_length))
 
 
+def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="hann",
+          center=True):
+    """Keras's istft: the windowed overlap-add of scipy.signal.istft, scaled as Keras does."""
+    re = x[0]
+    win = _window(re, window, sequence_length, fft_length)
+    frames = xnp.fft.irfft(_complex(x), n=fft_length)               # (..., T, F)
+    t = frames.shape[-2]
+    size = fft_length + sequence_stride * (t - 1)
+    wsum = xnp.sum(win)
+    frames = xnp.multiply(xnp.multiply(frames, win), wsum)
+    # overlap-add as a product with the 0/1 matrix of sample positions (T F, size)
+    pos = xnp.add(xnp.expand_dims(xnp.multiply(arange_like(re, t, "int64"), sequence_stride), 1),
+                  xnp.expand_dims(arange_like(re, fft_length, "int64"), 0))
+    place = xnp.astype(xnp.equal(xnp.reshape(pos, (-1, 1)),
+                                 xnp.expand_dims(arange_like(re, size, "int64"), 0)),
+                       name(frames))
+    flat = xnp.reshape(frames, tuple(frames.shape[:-2]) + (1, t * fft_length))
+    out = xnp.squeeze(xnp.matmul(flat, place), axis=-2)
+    norm = xnp.squeeze(xnp.matmul(xnp.reshape(xnp.concat([xnp.square(win)] * t, axis=0),
+                                              (1, -1)), place), axis=0)
+    out = xnp.divide(out, xnp.where(norm > 1e-10, norm, 1.0))
+    out = xnp.divide(out, wsum) if window is not None else xnp.divide(out, sequence_stride)
+    start = fft_length // 2 if center else 0
+    if length is not None:
+        end = start + length
+    else:
+        end = size - fft_length // 2 if center else size
+    return out[..., start:end]
+
+
 def view_as_complex(x):
     if x.shape[-1] != 2:
         raise ValueError(f"view_as_complex: the last axis must have size 2, got {tuple(x.shape)}")
@@ -179,5 +209,5 @@ def view_as_real(x):
 
 GENERIC: dict = {f.__name__: f for f in (
     logsumexp, rsqrt, top_k, in_top_k, segment_sum, segment_prod, segment_max, segment_min,
-    logdet, cdist, extract_sequences, stft, fft, fft2, ifft2, rfft, irfft, view_as_complex,
+    logdet, cdist, extract_sequences, stft, istft, fft, fft2, ifft2, rfft, irfft, view_as_complex,
     view_as_real)}

@@ -3,13 +3,13 @@ keras.ops numpy group, spec/numpy_keras.toml), written with crossops ops
 (op name -> function).
 
 Each function has the spec entry's (Keras's) signature: the table calls it with the
-array parameters by keyword. Where a framework kernel is needed, :func:`_native` picks it
-by the backend of the arrays and calls it positionally.
+parameters by keyword. The spec names these functions in each op's ``native`` table for
+numpy, jax and torch too, as those backends' namespaces hold same-named NumPy functions
+with other signatures, which the table would otherwise call.
 """
 
 from __future__ import annotations
 
-import importlib
 import math
 
 from .._backend import backend_of_type, get_backend
@@ -35,27 +35,6 @@ def _backend(*xs) -> str:
         if b is not None:
             return b
     return get_backend()
-
-
-_RESOLVED: dict = {}
-
-
-def _native(paths: dict, *xs):
-    """The framework function ``paths[backend]`` (dotted path) for the backend of ``xs``,
-    or None where ``paths`` names none for it."""
-    b = _backend(*xs)
-    key = (id(paths), b)
-    try:
-        return _RESOLVED[key]
-    except KeyError:
-        pass
-    path = paths.get(b)
-    f = None
-    if path:
-        mod, _, attr = path.rpartition(".")
-        f = getattr(importlib.import_module(mod), attr)
-    _RESOLVED[key] = f
-    return f
 
 
 def _is_array(x) -> bool:
@@ -384,7 +363,8 @@ def amin(x, axis=None, keepdims=False):
 @generic()
 def ptp(x, axis=None, keepdims=False):
     xnp = _xnp()
-    return xnp.max(x, axis=axis, keepdims=keepdims) - xnp.min(x, axis=axis, keepdims=keepdims)
+    return xnp.subtract(xnp.max(x, axis=axis, keepdims=keepdims),
+                        xnp.min(x, axis=axis, keepdims=keepdims))
 
 
 def _axes(axis, ndim):
@@ -690,7 +670,28 @@ def ndim(x):
 
 @generic()
 def get_item(x, key):
-    return x[key]
+    key = key if isinstance(key, tuple) else (key,)
+    if not all(k is None or k is Ellipsis or isinstance(k, int | slice) for k in key) or \
+            not any(isinstance(k, slice) and k.step is not None and k.step < 0 for k in key):
+        return x[key]
+    # negative steps (torch has none): flip those axes, then slice with a positive step
+    if Ellipsis in key:
+        i = key.index(Ellipsis)
+        rest = sum(k is not None for k in key) - 1
+        key = key[:i] + (slice(None),) * (x.ndim - rest) + key[i + 1:]
+    axis, flips, new = 0, [], []
+    for k in key:
+        if k is None:
+            new.append(k)
+            continue
+        if isinstance(k, slice) and k.step is not None and k.step < 0:
+            n = x.shape[axis]
+            idx = range(*k.indices(n))
+            flips.append(axis)
+            k = slice(n - 1 - idx[0], n - idx[-1], -k.step) if len(idx) else slice(0, 0)
+        new.append(k)
+        axis += 1
+    return _xnp().flip(x, axis=tuple(flips))[tuple(new)]
 
 
 @generic()
@@ -872,6 +873,8 @@ def diagflat(x, k=0):
 
 def _pad_widths(pad_width, ndim):
     import numpy as np
+    if ndim == 0:
+        return []
     w = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (ndim, 2))
     return [(int(a), int(b)) for a, b in w.tolist()]
 
@@ -909,22 +912,21 @@ def pad(x, pad_width, mode="constant", constant_values=None):
 def _pad_constant(x, widths, constant_values):
     xnp = _xnp()
     value = 0 if constant_values is None else constant_values
-    if True:
-        out = x
-        for ax, (b, a) in enumerate(widths):
-            if not (a or b):
-                continue
-            shape = list(out.shape)
-            parts = []
-            if b:
-                shape[ax] = b
-                parts.append(xnp.full(tuple(shape), value, dtype=_name(x)))
-            parts.append(out)
-            if a:
-                shape[ax] = a
-                parts.append(xnp.full(tuple(shape), value, dtype=_name(x)))
-            out = xnp.concat(parts, axis=ax)
-        return out
+    out = x
+    for ax, (b, a) in enumerate(widths):
+        if not (a or b):
+            continue
+        shape = list(out.shape)
+        parts = []
+        if b:
+            shape[ax] = b
+            parts.append(xnp.full(tuple(shape), value, dtype=_name(x)))
+        parts.append(out)
+        if a:
+            shape[ax] = a
+            parts.append(xnp.full(tuple(shape), value, dtype=_name(x)))
+        out = xnp.concat(parts, axis=ax)
+    return out
 
 
 def _pad_gather(x, widths, mode, constant_values):
@@ -940,7 +942,7 @@ def _pad_gather(x, widths, mode, constant_values):
             continue
         idx = _pad_index(x.shape[ax], b, a, mode)
         with _on(x):
-            out = xnp.take(out, xnp.asarray(idx), axis=ax)
+            out = xnp.take(out, xnp.asarray(idx.tolist(), dtype="int64"), axis=ax)
     return out
 
 
