@@ -170,7 +170,7 @@ def sparsemax(x, axis=-1):
     m = np.moveaxis(x, axis, -1)
     out = np.empty_like(m)
     for idx in np.ndindex(m.shape[:-1]):
-        z = m[idx]
+        z = m[idx] - m[idx].max()  # shift-invariant; keeps z - tau free of cancellation
         zs = np.sort(z)[::-1]
         cs = np.cumsum(zs)
         k = np.arange(1, len(z) + 1)
