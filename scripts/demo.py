@@ -56,7 +56,7 @@ def main():
     q, k, v = (rng.standard_normal((4, 64, 32)).astype(np.float32) for _ in range(3))
     expected = attention(q, k, v)
     print(f"softmax attention, batch 4 x 64 tokens x 32 features, float32\n")
-    print(f"{'backend':<12}{'array type':<34}{'max |diff| vs NumPy':>20}{'time/call':>12}")
+    print(f"{'backend':<12}{'array type':<46}{'max |diff| vs NumPy':>20}{'time/call':>12}")
     for backend in crossops.BACKENDS:
         if backend != "numpy" and importlib.util.find_spec(backend) is None:
             print(f"{backend:<12}not installed")
@@ -66,7 +66,7 @@ def main():
         diff = float(np.max(np.abs(crossops.to_numpy(out) - expected)))
         t = time_per_call(attention, *args)
         kind = f"{type(out).__module__}.{type(out).__name__}"
-        print(f"{backend:<12}{kind:<34}{diff:>20.2e}{t * 1e6:>10.0f}us")
+        print(f"{backend:<12}{kind:<46}{diff:>20.2e}{t * 1e6:>10.0f}us")
 
 
 if __name__ == "__main__":
