@@ -179,7 +179,7 @@ class Op:
             return
         if spec.kind in _PROMOTED_KINDS:
             n = len(spec.params)
-            self.cache[(t,) * n] = self.impl(backend)
+            self.cache[t] = self.impl(backend)
             self._slow_cache[(t,) * n] = self.full(backend)
             if spec.kind in _WEAK_SCALAR_KINDS:
                 i, j = _PROMOTED_KINDS[spec.kind]
@@ -209,8 +209,8 @@ class Op:
             if cacheable:
                 self._slow_cache[types] = f
                 backend, _ = self.backend_for(types)
-                if all(backend_of_type(t) == backend for t in types):
-                    self.cache[types] = self.impl(backend)
+                if all(t is types[0] for t in types):
+                    self.cache[types[0]] = self.impl(backend)
         return f(*args)
 
 
@@ -330,12 +330,14 @@ def _make(_op, _c):
     _fail = _op.fail
     def {name}{signature}:
         try:
-            try:
-                f = _c[{key}]
-            except KeyError:
-                return _slow({forward})
-            if {a}.dtype is {b}.dtype:
-                return f({forward})
+            t = _t({first})
+            if {same_type}:
+                try:
+                    f = _c[t]
+                except KeyError:
+                    return _slow({forward})
+                if {a}.dtype is {b}.dtype:
+                    return f({forward})
             return _slow({forward})
         except Exception as e:
             _fail(e)
@@ -394,9 +396,12 @@ def _source(spec: OpSpec) -> str:
     if positions:
         if any(p.kind is not p.POSITIONAL_ONLY for p in params.values()):
             raise ValueError(f"{spec.qualname}: a promoted op takes positional arrays only")
-        a, b = (list(params)[i] for i in positions)
-        key = "(" + ", ".join(f"_t({p})" for p in params) + ")"
-        return _TEMPLATE_PROMOTED.format(key=key, a=a, b=b, **fmt)
+        names = list(params)
+        a, b = (names[i] for i in positions)
+        # the fast path: every argument an array of one type, of one dtype; its cache is
+        # keyed on that one type
+        same = " and ".join(f"_t({p}) is t" for p in names[1:])
+        return _TEMPLATE_PROMOTED.format(first=names[0], same_type=same, a=a, b=b, **fmt)
     type_items = [f"_t({a})" for a in singles] + [f"*map(_t, {s})" for s in seqs]
     if len(type_items) == 1 and not seqs:
         key = type_items[0]
