@@ -30,3 +30,28 @@ def eig(x, /):
 
 def eigvals(x, /):
     return _complex(np.linalg.eigvals(x))
+
+
+def floor_divide(x1, x2, /):
+    """NumPy's floor_divide with the standard's special cases: an infinite operand (or a
+    zero dividend) gives ``x1 / x2`` (inf // 1 is inf, 1 // -inf is -0), where NumPy
+    gives nan and -1."""
+    out = np.floor_divide(x1, x2)
+    if np.issubdtype(out.dtype, np.floating) or out.dtype.kind == "V" or str(out.dtype) == "bfloat16":
+        special = np.isinf(x1) | np.isinf(x2) | (x1 == 0)
+        out = np.where(special, (x1 / x2).astype(out.dtype), out)
+    return out
+
+
+def _half_in_float32(f):
+    """NumPy alone accumulates float16 statistics in float16 (and overflows); every backend
+    computes them in float32 and rounds once, which the standard allows."""
+    def g(x, /, **kwargs):
+        if x.dtype == np.float16:
+            return f(x.astype(np.float32), **kwargs).astype(np.float16)
+        return f(x, **kwargs)
+    return g
+
+
+std = _half_in_float32(np.std)
+var = _half_in_float32(np.var)

@@ -6,7 +6,7 @@ import jax
 import jax.numpy as NAMESPACE  # noqa: N812
 import numpy as np
 
-from ._common import (dtype_functions, dtype_table, fix_floor_divide, fix_remainder,
+from ._common import (dtype_functions, dtype_table, fix_remainder,
                       make_native_dtype)
 
 # tracers are instances of jax.Array but not subclasses of it: name their class too
@@ -52,9 +52,12 @@ def namespace_info():
 
 # --- the array API's special values, where XLA's kernels differ --------------------------
 def floor_divide(x1, x2, /):
+    """XLA's real floating values are NumPy's (``floor(x1 / x2)`` less one where the
+    remainder's sign differs: inf // 1 is nan, 1 // -inf is -1); only the sign of a zero
+    differs: NumPy's is the sign of ``x1 / x2``."""
     out = NAMESPACE.floor_divide(x1, x2)
     if NAMESPACE.issubdtype(out.dtype, NAMESPACE.floating):
-        return fix_floor_divide(NAMESPACE, out, x1, x2)
+        return NAMESPACE.where(out == 0, NAMESPACE.copysign(out, NAMESPACE.divide(x1, x2)), out)
     return out
 
 
@@ -143,3 +146,55 @@ def cumulative_prod(x, /, *, axis=None, dtype=None, include_initial=False):
         if x.dtype.itemsize < wide.itemsize:
             dtype = wide
     return NAMESPACE.cumulative_prod(x, axis=axis, dtype=dtype, include_initial=include_initial)
+
+
+def searchsorted(x1, x2, /, *, side="left", sorter=None):
+    """jax gives int32 indices always; the standard's are the default index dtype."""
+    out = NAMESPACE.searchsorted(x1, x2, side=side, sorter=sorter)
+    return out.astype(default_dtypes()[0])
+
+
+def pow(x1, x2, /):  # noqa: A001
+    out = NAMESPACE.pow(x1, x2)
+    if not NAMESPACE.iscomplexobj(out):
+        return out
+    # a complex zero to a power of positive real part is zero (XLA gives nan + nan*j)
+    x1, x2 = NAMESPACE.asarray(x1), NAMESPACE.asarray(x2)
+    zero = (x1 == 0) & (NAMESPACE.real(x2) > 0)
+    return NAMESPACE.where(zero, NAMESPACE.zeros((), out.dtype), out)
+
+
+def _var_float16(x, axis, correction, keepdims):
+    """NumPy's float16 variance: each step rounded to float16 (sums accumulated in
+    float32), so a sum of squares past float16's range is inf, as NumPy has it."""
+    axes = tuple(range(x.ndim)) if axis is None else \
+        tuple(a % x.ndim for a in (axis if isinstance(axis, tuple) else (axis,)))
+    n = 1
+    for a in axes:
+        n *= x.shape[a]
+    f16 = x.dtype
+    total = NAMESPACE.sum(x, axis=axes, keepdims=True, dtype=NAMESPACE.float32)
+    mean = (total.astype(f16).astype(NAMESPACE.float32) / n).astype(f16)
+    dev = x - mean
+    sq = dev * dev
+    ssq = NAMESPACE.sum(sq, axis=axes, keepdims=keepdims, dtype=NAMESPACE.float32).astype(f16)
+    return (ssq.astype(NAMESPACE.float32) / max(n - correction, 0)).astype(f16)
+
+
+def var(x, /, *, axis=None, correction=0.0, keepdims=False):
+    if x.dtype == NAMESPACE.float16:
+        return _var_float16(x, axis, correction, keepdims)
+    return NAMESPACE.var(x, axis=axis, correction=correction, keepdims=keepdims)
+
+
+def std(x, /, *, axis=None, correction=0.0, keepdims=False):
+    if x.dtype == NAMESPACE.float16:
+        return NAMESPACE.sqrt(_var_float16(x, axis, correction, keepdims))
+    return NAMESPACE.std(x, axis=axis, correction=correction, keepdims=keepdims)
+
+
+def linalg_pinv(x, /, *, rtol=None):
+    """The standard's default cutoff is ``max(M, N) * eps`` (jax's is ten times that)."""
+    if rtol is None:
+        rtol = max(x.shape[-2:]) * NAMESPACE.finfo(x.dtype).eps
+    return NAMESPACE.linalg.pinv(x, rtol=rtol)

@@ -97,3 +97,18 @@ def _keep_bfloat16(f):
 
 vecdot = linalg_vecdot = _keep_bfloat16(NAMESPACE.vecdot)
 tensordot = linalg_tensordot = _keep_bfloat16(NAMESPACE.tensordot)
+
+
+def _half_in_float32(f):
+    """NumPy accumulates float16 statistics in float16 and overflows (std of [362, 0] is
+    inf); compute them in float32 and round once, as the other backends do."""
+    def g(x, /, **kwargs):
+        if x.dtype == np.float16:
+            return f(x.astype(np.float32), **kwargs).astype(np.float16)
+        return f(x, **kwargs)
+    g.__name__ = g.__qualname__ = f.__name__
+    return g
+
+
+std = _half_in_float32(NAMESPACE.std)
+var = _half_in_float32(NAMESPACE.var)

@@ -167,6 +167,10 @@ diff = _widening(NAMESPACE.diff, "diff", uint64="bits")
 repeat = _widening(NAMESPACE.repeat, "repeat", uint64="bits")
 flip = _widening(NAMESPACE.flip, "flip", uint64="bits")
 take = _widening(NAMESPACE.take, "take", uint64="bits")
+take_along_axis = _widening(NAMESPACE.take_along_axis, "take_along_axis", uint64="bits")
+tril = _widening(NAMESPACE.tril, "tril", uint64="bits")
+triu = _widening(NAMESPACE.triu, "triu", uint64="bits")
+vecdot = _widening(NAMESPACE.vecdot, "vecdot", **_BITS)  # mod 2**64: same bits
 tensordot = _widening(NAMESPACE.tensordot, "tensordot", **_BITS)
 linalg_tensordot = _widening(NAMESPACE.linalg.tensordot, "linalg.tensordot", **_BITS)
 linalg_outer = _widening(NAMESPACE.linalg.outer, "linalg.outer", **_BITS)
@@ -179,7 +183,15 @@ isin = _widening(NAMESPACE.isin, "isin", arrays=2, result="other", uint64="bits"
 # no exact uint64 form: uint16 and uint32 only
 bitwise_right_shift = _widening(NAMESPACE.bitwise_right_shift, "bitwise_right_shift", arrays=2)
 clip = _widening(NAMESPACE.clip, "clip")
-sign = _widening(NAMESPACE.sign, "sign")
+
+
+def sign(x, /):
+    """uint16/uint32/uint64 have no sign kernel: 0 or 1, exact for every width."""
+    if x.dtype in _WIDE_UNSIGNED:
+        return (x != 0).to(x.dtype)
+    return NAMESPACE.sign(x)
+
+
 pow = _widening(NAMESPACE.pow, "pow", arrays=2)  # noqa: A001
 
 
@@ -244,8 +256,24 @@ linalg_trace = _unsigned_accumulation(NAMESPACE.linalg.trace)
 _sum_unsigned = _unsigned_accumulation(NAMESPACE.sum)
 
 
+def _var_no_axis(x, correction):
+    """var over no axes (``axis=()``): each element alone, ``(x - x)**2 / max(1 - c, 0)``
+    as NumPy (NaN where ``1 - c <= 0`` or x is not finite); array-api-compat gives zeros."""
+    d = x - x
+    dof = 1.0 - float(correction)
+    return (d * d) / (dof if dof > 0 else 0.0)
+
+
+def var(x, /, *, axis=None, correction=0.0, keepdims=False):
+    if axis == ():
+        return _var_no_axis(x, correction)
+    return NAMESPACE.var(x, axis=axis, correction=correction, keepdims=keepdims)
+
+
 def std(x, /, *, axis=None, correction=0.0, keepdims=False):
     """torch's std takes integral corrections only; var takes any."""
+    if axis == ():
+        return torch.sqrt(_var_no_axis(x, correction))
     if float(correction).is_integer():
         return NAMESPACE.std(x, axis=axis, correction=int(correction), keepdims=keepdims)
     return torch.sqrt(NAMESPACE.var(x, axis=axis, correction=correction, keepdims=keepdims))
