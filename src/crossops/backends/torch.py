@@ -59,9 +59,14 @@ where = torch.where
 
 
 def sum(x, /, *, axis=None, dtype=None, keepdims=False):  # noqa: A001
-    if axis is None and not keepdims and x.dtype not in _UNSIGNED:
-        return torch.sum(x, dtype=dtype)
+    if axis is None and not keepdims:
+        d = x.dtype
+        if d is not _UINT8 and d is not _UINT16 and d is not _UINT32 and d is not _UINT64:
+            return torch.sum(x) if dtype is None else torch.sum(x, dtype=dtype)
     return _sum_unsigned(x, axis=axis, dtype=dtype, keepdims=keepdims)
+
+
+_UINT8, _UINT16, _UINT32, _UINT64 = torch.uint8, torch.uint16, torch.uint32, torch.uint64
 
 
 def reshape(x, /, shape, *, copy=None):
