@@ -55,3 +55,10 @@ def _half_in_float32(f):
 
 std = _half_in_float32(np.std)
 var = _half_in_float32(np.var)
+
+
+def pinv(x, /, *, rtol=None):
+    """NumPy's pinv with the standard's default cutoff, max(M, N) * eps."""
+    if rtol is None:
+        rtol = max(x.shape[-2:]) * np.finfo(x.dtype).eps
+    return np.linalg.pinv(x, rtol=rtol)

@@ -6,7 +6,7 @@ import jax
 import jax.numpy as NAMESPACE  # noqa: N812
 import numpy as np
 
-from ._common import (dtype_functions, dtype_table, fix_remainder,
+from ._common import (dtype_functions, dtype_table, fix_floor_divide, fix_remainder,
                       make_native_dtype)
 
 # tracers are instances of jax.Array but not subclasses of it: name their class too
@@ -52,12 +52,9 @@ def namespace_info():
 
 # --- the array API's special values, where XLA's kernels differ --------------------------
 def floor_divide(x1, x2, /):
-    """XLA's real floating values are NumPy's (``floor(x1 / x2)`` less one where the
-    remainder's sign differs: inf // 1 is nan, 1 // -inf is -1); only the sign of a zero
-    differs: NumPy's is the sign of ``x1 / x2``."""
     out = NAMESPACE.floor_divide(x1, x2)
     if NAMESPACE.issubdtype(out.dtype, NAMESPACE.floating):
-        return NAMESPACE.where(out == 0, NAMESPACE.copysign(out, NAMESPACE.divide(x1, x2)), out)
+        return fix_floor_divide(NAMESPACE, out, x1, x2)  # the standard's special cases
     return out
 
 
@@ -154,42 +151,48 @@ def searchsorted(x1, x2, /, *, side="left", sorter=None):
     return out.astype(default_dtypes()[0])
 
 
+def _cpow_int(a, n):
+    """``a ** n`` for integer ``|n| < 100`` by binary powers, as NumPy computes it."""
+    k = NAMESPACE.abs(n)
+    acc, p = NAMESPACE.ones_like(a), a
+    for bit in range(7):
+        acc = NAMESPACE.where((k >> bit) & 1 == 1, acc * p, acc)
+        p = p * p
+    acc = NAMESPACE.where(k == 1, a, NAMESPACE.where(k == 2, a * a,
+                                                     NAMESPACE.where(k == 3, a * a * a, acc)))
+    return NAMESPACE.where(n < 0, 1 / acc, acc)
+
+
 def pow(x1, x2, /):  # noqa: A001
     out = NAMESPACE.pow(x1, x2)
     if not NAMESPACE.iscomplexobj(out):
         return out
-    # a complex zero to a power of positive real part is zero (XLA gives nan + nan*j)
-    x1, x2 = NAMESPACE.asarray(x1), NAMESPACE.asarray(x2)
-    zero = (x1 == 0) & (NAMESPACE.real(x2) > 0)
-    return NAMESPACE.where(zero, NAMESPACE.zeros((), out.dtype), out)
-
-
-def _var_float16(x, axis, correction, keepdims):
-    """NumPy's float16 variance: each step rounded to float16 (sums accumulated in
-    float32), so a sum of squares past float16's range is inf, as NumPy has it."""
-    axes = tuple(range(x.ndim)) if axis is None else \
-        tuple(a % x.ndim for a in (axis if isinstance(axis, tuple) else (axis,)))
-    n = 1
-    for a in axes:
-        n *= x.shape[a]
-    f16 = x.dtype
-    total = NAMESPACE.sum(x, axis=axes, keepdims=True, dtype=NAMESPACE.float32)
-    mean = (total.astype(f16).astype(NAMESPACE.float32) / n).astype(f16)
-    dev = x - mean
-    sq = dev * dev
-    ssq = NAMESPACE.sum(sq, axis=axes, keepdims=keepdims, dtype=NAMESPACE.float32).astype(f16)
-    return (ssq.astype(NAMESPACE.float32) / max(n - correction, 0)).astype(f16)
+    # NumPy's complex power: exp(x2 * log(x1)) (no overflow of |x1| ** re(x2) on the way),
+    # binary powers for integer exponents below 100, and a zero base to a power of
+    # positive real part is zero (XLA gives nan + nan*j)
+    a = NAMESPACE.broadcast_to(NAMESPACE.asarray(x1, dtype=out.dtype), out.shape)
+    b = NAMESPACE.broadcast_to(NAMESPACE.asarray(x2, dtype=out.dtype), out.shape)
+    br, bi = NAMESPACE.real(b), NAMESPACE.imag(b)
+    general = NAMESPACE.exp(b * NAMESPACE.log(a))
+    integral = (bi == 0) & (NAMESPACE.round(br) == br) & (NAMESPACE.abs(br) < 100)
+    n = NAMESPACE.where(integral, br, 0).astype(NAMESPACE.int32)
+    res = NAMESPACE.where(integral, _cpow_int(a, n), general)
+    res = NAMESPACE.where((a == 0) & (br > 0), NAMESPACE.zeros((), out.dtype), res)
+    res = NAMESPACE.where(b == 0, NAMESPACE.ones((), out.dtype), res)
+    return NAMESPACE.where(NAMESPACE.isfinite(a) & NAMESPACE.isfinite(b), res, out)
 
 
 def var(x, /, *, axis=None, correction=0.0, keepdims=False):
-    if x.dtype == NAMESPACE.float16:
-        return _var_float16(x, axis, correction, keepdims)
+    if x.dtype == NAMESPACE.float16:  # accumulate in float32, round once (no overflow)
+        return NAMESPACE.var(x.astype(NAMESPACE.float32), axis=axis, correction=correction,
+                             keepdims=keepdims).astype(NAMESPACE.float16)
     return NAMESPACE.var(x, axis=axis, correction=correction, keepdims=keepdims)
 
 
 def std(x, /, *, axis=None, correction=0.0, keepdims=False):
     if x.dtype == NAMESPACE.float16:
-        return NAMESPACE.sqrt(_var_float16(x, axis, correction, keepdims))
+        return NAMESPACE.std(x.astype(NAMESPACE.float32), axis=axis, correction=correction,
+                             keepdims=keepdims).astype(NAMESPACE.float16)
     return NAMESPACE.std(x, axis=axis, correction=correction, keepdims=keepdims)
 
 
