@@ -5,6 +5,8 @@ rounded once. Frameworks are imported on first call only."""
 
 from __future__ import annotations
 
+import importlib
+
 import crossops.numpy as xnp
 
 from ..nn._common import down, name, up
@@ -21,62 +23,32 @@ def _binary(f, x1, x2):
     return down(f(c1, c2), n)
 
 
-# numpy (SciPy)
-def erf_numpy(x):
-    from scipy import special
-    return _unary(special.erf, x)
+def _framework_function(path: str):
+    module, _, attr = path.rpartition(".")
+    return getattr(importlib.import_module(module), attr)
 
 
-def erfc_numpy(x):
-    from scipy import special
-    return _unary(special.erfc, x)
+def _adapter(path: str, arity: int):
+    """An adapter for the framework function at ``path`` (imported on first call)."""
+    if arity == 1:
+        return lambda x: _unary(_framework_function(path), x)
+    return lambda x1, x2: _binary(_framework_function(path), x1, x2)
 
 
-def erfinv_numpy(x):
-    from scipy import special
-    return _unary(special.erfinv, x)
-
-
-def gammainc_numpy(x1, x2):
-    from scipy import special
-    return _binary(special.gammainc, x1, x2)
-
-
-# jax
-def erf_jax(x):
-    from jax.scipy import special
-    return _unary(special.erf, x)
-
-
-def erfc_jax(x):
-    from jax.scipy import special
-    return _unary(special.erfc, x)
-
-
-def erfinv_jax(x):
-    from jax.scipy import special
-    return _unary(special.erfinv, x)
-
-
-def gammainc_jax(x1, x2):
-    from jax.scipy import special
-    return _binary(special.gammainc, x1, x2)
-
-
-# torch
-def erf_torch(x):
-    import torch
-    return _unary(torch.special.erf, x)
-
-
-def erfc_torch(x):
-    import torch
-    return _unary(torch.special.erfc, x)
-
-
-def erfinv_torch(x):
-    import torch
-    return _unary(torch.special.erfinv, x)
+# op -> (arity, {backend: framework function}); adapters are named <op>_<backend>
+_FUNCTIONS = {
+    "erf": (1, {"numpy": "scipy.special.erf", "jax": "jax.scipy.special.erf",
+                "torch": "torch.special.erf"}),
+    "erfc": (1, {"numpy": "scipy.special.erfc", "jax": "jax.scipy.special.erfc",
+                 "torch": "torch.special.erfc", "tensorflow": "tensorflow.math.erfc"}),
+    "erfinv": (1, {"numpy": "scipy.special.erfinv", "jax": "jax.scipy.special.erfinv",
+                   "torch": "torch.special.erfinv", "tensorflow": "tensorflow.math.erfinv"}),
+    "gammainc": (2, {"numpy": "scipy.special.gammainc", "jax": "jax.scipy.special.gammainc",
+                     "tensorflow": "tensorflow.math.igamma"}),
+}
+for _op, (_arity, _paths) in _FUNCTIONS.items():
+    for _backend, _path in _paths.items():
+        globals()[f"{_op}_{_backend}"] = _adapter(_path, _arity)
 
 
 def gammainc_torch(x1, x2):
@@ -88,7 +60,6 @@ def gammainc_torch(x1, x2):
     return _binary(torch.special.gammainc, x1, x2)
 
 
-# tensorflow
 def erf_tensorflow(x):
     import tensorflow as tf
 
@@ -97,18 +68,3 @@ def erf_tensorflow(x):
         c = xnp.where(c > 6, 6.0, xnp.where(c < -6, -6.0, c))
         return tf.math.erf(c)
     return _unary(f, x)
-
-
-def erfc_tensorflow(x):
-    import tensorflow as tf
-    return _unary(tf.math.erfc, x)
-
-
-def erfinv_tensorflow(x):
-    import tensorflow as tf
-    return _unary(tf.math.erfinv, x)
-
-
-def gammainc_tensorflow(x1, x2):
-    import tensorflow as tf
-    return _binary(tf.math.igamma, x1, x2)
