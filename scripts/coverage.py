@@ -71,7 +71,11 @@ def main():
     if limits:
         print("\nDocumented limitations:\n")
         for q, b, lim in limits:
-            why = lim if isinstance(lim, str) else f"{', '.join(lim['dtypes']) if not isinstance(lim['dtypes'], str) else lim['dtypes']}: {lim['reason']}"
+            if isinstance(lim, str):
+                why = lim
+            else:
+                dts = lim["dtypes"]
+                why = f"{dts if isinstance(dts, str) else ', '.join(dts)}: {lim['reason']}"
             print(f"- `{q}` on {b}: {why}")
 
 

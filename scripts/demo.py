@@ -55,7 +55,7 @@ def main():
     rng = np.random.default_rng(0)
     q, k, v = (rng.standard_normal((4, 64, 32)).astype(np.float32) for _ in range(3))
     expected = attention(q, k, v)
-    print(f"softmax attention, batch 4 x 64 tokens x 32 features, float32\n")
+    print("softmax attention, batch 4 x 64 tokens x 32 features, float32\n")
     print(f"{'backend':<12}{'array type':<46}{'max |diff| vs NumPy':>20}{'time/call':>12}")
     for backend in crossops.BACKENDS:
         if backend != "numpy" and importlib.util.find_spec(backend) is None:

@@ -37,7 +37,7 @@ def floor_divide(x1, x2, /):
     zero dividend) gives ``x1 / x2`` (inf // 1 is inf, 1 // -inf is -0), where NumPy
     gives nan and -1."""
     out = np.floor_divide(x1, x2)
-    if np.issubdtype(out.dtype, np.floating) or out.dtype.kind == "V" or str(out.dtype) == "bfloat16":
+    if np.issubdtype(out.dtype, np.floating) or str(out.dtype) == "bfloat16":
         special = np.isinf(x1) | np.isinf(x2) | (x1 == 0)
         out = np.where(special, (x1 / x2).astype(out.dtype), out)
     return out

@@ -81,7 +81,8 @@ def test_compiled(qualname, cbackend, data):
     spec = SPEC[qualname]
     _skip_if_unavailable(spec, cbackend)
     if not spec.compiled:
-        pytest.skip(f"{qualname}: spec says compiled = false (it returns Python values, or a shape that depends on the values)")
+        pytest.skip(f"{qualname}: spec says compiled = false (it returns Python values, "
+                    "or a shape that depends on the values)")
     with backend_context(cbackend):
         dt = data.draw(st.sampled_from(_dtypes(spec, cbackend)), label="dtype")
         if dt in spec.unsupported_dtypes(cbackend):

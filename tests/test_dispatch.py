@@ -64,7 +64,8 @@ def test_set_backend_and_contextvar_is_per_thread():
 
 
 def test_environment_variable_sets_the_default():
-    code = "import crossops, crossops.numpy as x; print(crossops.get_backend(), type(x.zeros(1)).__module__)"
+    code = ("import crossops, crossops.numpy as x; "
+            "print(crossops.get_backend(), type(x.zeros(1)).__module__)")
     env = {**os.environ, "CROSSOPS_BACKEND": "numpy"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          check=True).stdout.split()

@@ -14,7 +14,8 @@ np.int64(6)
 import math as _math
 
 from .._backend import backend_module as _backend_module, get_backend as _get_backend
-from .._dispatch import make_ops as _make_ops, prefill_loaded_frameworks as _prefill_loaded_frameworks
+from .._dispatch import make_ops as _make_ops
+from .._dispatch import prefill_loaded_frameworks as _prefill_loaded_frameworks
 from .._dtypes import DTYPE_NAMES as _DTYPE_NAMES
 from . import fft, linalg  # noqa: F401
 from ._keras import GENERIC as _GENERIC

@@ -901,7 +901,6 @@ def _pad_index(n, before, after, mode):
 
 @generic()
 def pad(x, pad_width, mode="constant", constant_values=None):
-    xnp = _xnp()
     widths = _pad_widths(pad_width, x.ndim)
     if mode == "constant":
         with _on(x):
