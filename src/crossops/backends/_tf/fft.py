@@ -159,20 +159,20 @@ def _nd_args(x, s, axes, op):
     return s, axes
 
 
-def fftn(x, /, *, s=None, axes=None, norm="backward"):
-    x = _input(x, "fftn")
-    s, axes = _nd_args(x, s, axes, "fftn")
+def _c2cn(x, s, axes, norm, op, inverse):
+    x = _input(x, op)
+    s, axes = _nd_args(x, s, axes, op)
     for n, a in zip(s, axes):
-        x = _c2c(x, n, a, norm, "fftn", False)
+        x = _c2c(x, n, a, norm, op, inverse)
     return tf.cast(x, _COMPLEX[x.dtype])
+
+
+def fftn(x, /, *, s=None, axes=None, norm="backward"):
+    return _c2cn(x, s, axes, norm, "fftn", False)
 
 
 def ifftn(x, /, *, s=None, axes=None, norm="backward"):
-    x = _input(x, "ifftn")
-    s, axes = _nd_args(x, s, axes, "ifftn")
-    for n, a in zip(s, axes):
-        x = _c2c(x, n, a, norm, "ifftn", True)
-    return tf.cast(x, _COMPLEX[x.dtype])
+    return _c2cn(x, s, axes, norm, "ifftn", True)
 
 
 def rfftn(x, /, *, s=None, axes=None, norm="backward"):
