@@ -328,24 +328,24 @@ def divide_no_nan(x1, x2):
     return xnp.where(zero, xnp.zeros_like(q), q)
 
 
-@generic()
-def fmax(x1, x2):
+def _nan_ignoring(extremum, x1, x2):
+    """maximum/minimum that takes the other operand where one is nan (NumPy's fmax/fmin)."""
     xnp = _xnp()
     x1, x2 = _promote(x1, x2)
-    m = xnp.maximum(x1, x2)
+    m = extremum(x1, x2)
     if not _is_float(m):
         return m
     return xnp.where(xnp.isnan(x1), x2, xnp.where(xnp.isnan(x2), x1, m))
+
+
+@generic()
+def fmax(x1, x2):
+    return _nan_ignoring(_xnp().maximum, x1, x2)
 
 
 @generic()
 def fmin(x1, x2):
-    xnp = _xnp()
-    x1, x2 = _promote(x1, x2)
-    m = xnp.minimum(x1, x2)
-    if not _is_float(m):
-        return m
-    return xnp.where(xnp.isnan(x1), x2, xnp.where(xnp.isnan(x2), x1, m))
+    return _nan_ignoring(_xnp().minimum, x1, x2)
 
 
 # -- reductions and statistics -------------------------------------------------------------
