@@ -67,13 +67,18 @@ def _scale(out, n, norm, inverse):
     return out * tf.cast(f, out.dtype)
 
 
-def _c2c(x, n, axis, norm, op, inverse):
+def _complex_on_last_axis(x, n, axis, norm, op):
+    """Checked complex input with ``axis`` moved last: (x, rank, normalised axis)."""
     _check(n, norm, op)
     x = _input(x, op)
     nd = x.shape.rank
     axis = _axis(axis, nd, f"fft.{op}")
     x = tf.cast(x, _COMPLEX[x.dtype])
-    x = _move(x, axis, nd - 1)
+    return _move(x, axis, nd - 1), nd, axis
+
+
+def _c2c(x, n, axis, norm, op, inverse):
+    x, nd, axis = _complex_on_last_axis(x, n, axis, norm, op)
     if n is not None:
         x = _resize(x, n)
     out = (tf.signal.ifft if inverse else tf.signal.fft)(x)
@@ -103,12 +108,7 @@ def _r2c(x, n, axis, norm, op):
 
 
 def _c2r(x, n, axis, norm, op):
-    _check(n, norm, op)
-    x = _input(x, op)
-    nd = x.shape.rank
-    axis = _axis(axis, nd, f"fft.{op}")
-    x = tf.cast(x, _COMPLEX[x.dtype])
-    x = _move(x, axis, nd - 1)
+    x, nd, axis = _complex_on_last_axis(x, n, axis, norm, op)
     if n is None:
         n = 2 * (tf.shape(x)[-1] - 1) if x.shape[-1] is None else 2 * (x.shape[-1] - 1)
         if isinstance(n, int) and n < 1:
