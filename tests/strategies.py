@@ -338,8 +338,11 @@ def _fft(draw, spec, dt):
 
 
 def _merge_drawers():
-    from . import drawers_math, drawers_nn, drawers_numpy_keras
-    for mod in (drawers_numpy_keras, drawers_nn, drawers_math):
+    """Merge every ``tests/drawers_*.py`` module's ``DRAWERS`` into ``CUSTOM``."""
+    import importlib
+    from pathlib import Path
+    for path in sorted(Path(__file__).parent.glob("drawers_*.py")):
+        mod = importlib.import_module(f"{__package__}.{path.stem}")
         clash = set(mod.DRAWERS) & set(CUSTOM)
         assert not clash, f"drawers defined twice: {clash}"
         CUSTOM.update(mod.DRAWERS)

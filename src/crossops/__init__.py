@@ -19,9 +19,18 @@ __version__ = "0.1.0"
 __all__ = ["BACKENDS", "get_backend", "set_backend", "to_numpy", "use_backend"]
 
 
+_SUBMODULES = ("numpy", "nn", "math", "core", "image", "random", "ops")
+# the transforms (crossops/_transforms.py) load with the first one used
+_TRANSFORMS = ("grad", "value_and_grad", "vjp", "jvp", "jacobian", "vmap", "jit",
+               "stop_gradient", "custom_gradient")
+
+
 def __getattr__(name):
     # the op namespaces load on first use, keeping `import crossops` light
-    if name == "numpy":
+    if name in _SUBMODULES:
         import importlib
-        return importlib.import_module("crossops.numpy")
+        return importlib.import_module(f"crossops.{name}")
+    if name in _TRANSFORMS:
+        from . import _transforms
+        return getattr(_transforms, name)
     raise AttributeError(f"module 'crossops' has no attribute {name!r}")

@@ -498,7 +498,8 @@ def make_ops(namespace: str = "", generic: dict[str, Callable] | None = None
         exec(_source(spec), scope)
         fn = scope["_make"](op, op.cache)
         fn.__qualname__ = spec.name
-        fn.__module__ = "crossops.numpy" + (f".{namespace}" if namespace else "")
+        fn.__module__ = ("crossops.numpy" + (f".{namespace}" if namespace else "")
+                         if namespace in ("", "linalg", "fft") else f"crossops.{namespace}")
         fn.__doc__ = _docstring(spec)
         fn._op = op
         out[spec.name] = fn

@@ -1,6 +1,7 @@
 """``crossops.ops``: the flat Keras-style namespace holding every op of crossops
-(``ops.softmax``, ``ops.matmul``, ``ops.logsumexp``), so that a ``keras.ops`` user can
-switch by changing one import.
+(``ops.softmax``, ``ops.matmul``, ``ops.logsumexp``, ``ops.cond``), so that a
+``keras.ops`` user can switch by changing one import; ``ops.image`` is
+``crossops.image``, as ``keras.ops.image``.
 
 Where a name exists in several namespaces the Keras meaning wins: ``ops.fft`` is
 ``crossops.math.fft`` (Keras's (real, imag) pair), not the array API's ``numpy.fft.fft``.
@@ -13,13 +14,13 @@ Examples
 [0.5, 0.5]
 """
 
-from . import math as _math, nn as _nn, numpy as _numpy
+from . import core as _core, image, math as _math, nn as _nn, numpy as _numpy
 from .numpy import linalg as _linalg
 
 _public = {}
-for _ns in (_numpy, _linalg, _math, _nn):
+for _ns in (_numpy, _linalg, _math, _nn, _core):
     _public.update({k: v for k, v in vars(_ns).items()
                     if callable(v) and not k.startswith("_") and hasattr(v, "_op")})
 globals().update(_public)
-__all__ = sorted(_public)
+__all__ = sorted(_public) + ["image"]
 del _ns, _public

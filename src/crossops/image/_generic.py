@@ -1,0 +1,3 @@
+"""Generic implementations of the image ops, written with crossops ops (op name -> function)."""
+
+GENERIC: dict = {}

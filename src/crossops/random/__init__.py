@@ -1,0 +1,1 @@
+"""``crossops.random``: random numbers from explicit seeds, no hidden global state."""
