@@ -18,7 +18,8 @@ from .._dispatch import make_ops as _make_ops
 from .._dispatch import prefill_loaded_frameworks as _prefill_loaded_frameworks
 from .._dtypes import DTYPE_NAMES as _DTYPE_NAMES
 from . import fft, linalg  # noqa: F401
-from ._keras import GENERIC as _GENERIC
+from ._keras import GENERIC as _KERAS
+from ._products import GENERIC as _PRODUCTS
 
 __array_api_version__ = "2025.12"
 
@@ -28,7 +29,7 @@ inf = _math.inf
 nan = _math.nan
 newaxis = None
 
-globals().update(_make_ops("", generic=_GENERIC))
+globals().update(_make_ops("", generic={**_KERAS, **_PRODUCTS}))
 _prefill_loaded_frameworks()
 
 
