@@ -36,6 +36,7 @@ def main():
     spec = load_spec()
     installed = [b for b in BACKENDS if b == "numpy" or importlib.util.find_spec(b)]
     import crossops.ops  # noqa: F401  (fills the table with every namespace)
+    import crossops.random  # noqa: F401
     groups = defaultdict(list)
     for op in spec.values():
         groups[op.group].append(op)

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import crossops.ops  # noqa: F401  (every namespace in the table)
+import crossops.random  # noqa: F401
 from crossops._backend import backend_module
 from crossops._spec import load_spec
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import crossops.ops  # noqa: F401  (every namespace in the table)
+import crossops.random  # noqa: F401
 from crossops._dispatch import TABLE
 from crossops._spec import load_spec
 

@@ -1,0 +1,3 @@
+"""einops-style ``rearrange`` (spec/einops.toml), written with crossops ops."""
+
+GENERIC: dict = {}
