@@ -1,0 +1,196 @@
+"""Optimizers as pure ``(init, update)`` pairs over pytrees of arrays.
+
+``init(params) -> OptimizerState`` and ``update(grads, state, params) -> (params, state)``
+never mutate anything: they work the same eagerly, under ``crossops.jit`` / ``jax.jit`` /
+``tf.function``, and inside ``crossops.value_and_grad`` training steps, on every backend.
+The Keras-like classes in this package are thin stateful shells around these pairs.
+
+The order of one update follows Keras 3: gradient accumulation (every
+``gradient_accumulation_steps`` calls the mean of the accumulated gradients is applied),
+then clipping (``clipnorm`` per variable, else ``global_clipnorm``, else ``clipvalue``),
+then decoupled weight decay (``param -= param * weight_decay * lr``), then the rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import optree
+
+import crossops
+import crossops.numpy as xnp
+
+from .._backend import backend_of_type
+from ._rules import Rule
+
+
+class OptimizerState(NamedTuple):
+    """The state of a functional optimizer (a pytree of arrays).
+
+    Attributes
+    ----------
+    iterations : array
+        Number of applied updates (int32 scalar), as Keras's ``optimizer.iterations``.
+    slots : list
+        Per-variable tuples of the rule's state (momentums, velocities ...), in the order
+        of the flattened parameters.
+    accumulators : list
+        Per-variable accumulated gradients (empty without gradient accumulation).
+    calls : array
+        Number of ``update`` calls (int32 scalar); differs from ``iterations`` only with
+        gradient accumulation.
+    extra : tuple
+        Optimizer-wide state of the rule (Nadam's momentum product), else empty.
+    """
+
+    iterations: Any
+    slots: list
+    accumulators: list
+    calls: Any
+    extra: tuple
+
+
+class UpdatePair(NamedTuple):
+    """A functional optimizer: ``init(params)`` and ``update(grads, state, params)``."""
+
+    init: Callable
+    update: Callable
+
+
+def _backend_of(leaves) -> str:
+    for leaf in leaves:
+        b = backend_of_type(type(leaf))
+        if b is not None:
+            return b
+    return crossops.get_backend()
+
+
+def _scalar(value, dtype, like_backend):
+    with crossops.use_backend(like_backend):
+        return xnp.asarray(value, dtype=dtype)
+
+
+def _check(name, value, low=0.0):
+    if value is not None and not (isinstance(value, int | float) and value > low):
+        raise ValueError(f"{name} must be a number > {low}, got {value!r}")
+
+
+def clip_by_norm(g, clipnorm):
+    """``g`` scaled down to L2 norm ``clipnorm`` if larger (nan-safe for zero gradients)."""
+    l2sum = xnp.sum(g * g)
+    pred = l2sum > 0
+    l2norm = xnp.where(pred, xnp.sqrt(xnp.where(pred, l2sum, xnp.ones_like(l2sum))), l2sum)
+    return g * clipnorm / xnp.maximum(l2norm, clipnorm)
+
+
+def clip_by_global_norm(grads, clipnorm):
+    """Every gradient scaled by one factor so that their joint L2 norm is at most
+    ``clipnorm``."""
+    total = xnp.sqrt(sum(xnp.sum(xnp.astype(g * g, "float32")) for g in grads))
+    scale = clipnorm / xnp.maximum(total, clipnorm)
+    return [g * xnp.astype(scale, g.dtype) for g in grads]
+
+
+def functional(rule: Rule, learning_rate=0.001, weight_decay=None, clipnorm=None,
+               clipvalue=None, global_clipnorm=None, gradient_accumulation_steps=None,
+               name="optimizer") -> UpdatePair:
+    """Wrap an update rule with Keras's common optimizer options as an ``UpdatePair``.
+
+    Parameters
+    ----------
+    rule : Rule
+        The per-variable rule (``crossops.optimizers._rules``).
+    learning_rate : float or callable
+        A number, or a schedule: a function of the step (an int array) returning the rate.
+    weight_decay, clipnorm, clipvalue, global_clipnorm : float, optional
+        As in Keras; at most one of the three clipping options.
+    gradient_accumulation_steps : int, optional
+        Apply the mean gradient every this many calls (>= 2).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops.optimizers import functional, rules
+    >>> opt = functional(rules.sgd(), learning_rate=0.1)
+    >>> params = {"w": np.ones(2, np.float32)}
+    >>> state = opt.init(params)
+    >>> params, state = opt.update({"w": np.ones(2, np.float32)}, state, params)
+    >>> params["w"].astype(float).round(3).tolist()
+    [0.9, 0.9]
+    """
+    for key, value in (("weight_decay", weight_decay), ("clipnorm", clipnorm),
+                       ("clipvalue", clipvalue), ("global_clipnorm", global_clipnorm)):
+        _check(f"{name}: {key}", value, -1e-300 if key == "weight_decay" else 0.0)
+    if sum(v is not None for v in (clipnorm, clipvalue, global_clipnorm)) > 1:
+        raise ValueError(f"{name}: give at most one of clipnorm, clipvalue and "
+                         "global_clipnorm")
+    steps = gradient_accumulation_steps
+    if steps is not None and (not isinstance(steps, int) or steps < 2):
+        raise ValueError(f"{name}: gradient_accumulation_steps must be an integer >= 2, "
+                         f"got {steps!r}")
+
+    def init(params) -> OptimizerState:
+        leaves = optree.tree_leaves(params)
+        backend = _backend_of(leaves)
+        zero = _scalar(0, "int32", backend)
+        extra = () if rule.extra is None else (_scalar(rule.extra[0], "float32", backend),)
+        return OptimizerState(
+            iterations=zero, slots=[rule.slots(p) for p in leaves],
+            accumulators=[xnp.zeros_like(p) for p in leaves] if steps else [],
+            calls=zero, extra=extra)
+
+    def lr_at(iterations):
+        return learning_rate(iterations) if callable(learning_rate) else learning_rate
+
+    def apply(grads, state, leaves):
+        if clipnorm:
+            grads = [clip_by_norm(g, clipnorm) for g in grads]
+        elif global_clipnorm:
+            grads = clip_by_global_norm(grads, global_clipnorm)
+        elif clipvalue:
+            grads = [xnp.clip(g, -clipvalue, clipvalue) for g in grads]
+        lr = lr_at(state.iterations)
+        t32 = xnp.astype(state.iterations + 1, "float32")
+        extra = state.extra
+        if rule.extra is not None:
+            extra = (rule.extra[1](extra[0], t32),)
+        new_params, new_slots = [], []
+        for g, p, s in zip(grads, leaves, state.slots):
+            lr_p = xnp.astype(lr, p.dtype) if hasattr(lr, "dtype") else lr
+            g = xnp.astype(g, p.dtype)
+            if weight_decay:
+                p = p - p * weight_decay * lr_p
+            p, s = rule.step(g, p, s, lr_p, xnp.astype(t32, p.dtype),
+                             extra[0] if extra else None)
+            new_params.append(p)
+            new_slots.append(s)
+        return new_params, new_slots, extra
+
+    def update(grads, state: OptimizerState, params):
+        leaves, treedef = optree.tree_flatten(params)
+        try:
+            grad_leaves = treedef.flatten_up_to(grads)
+        except ValueError as e:
+            raise ValueError(f"{name}.update: the gradients' structure differs from the "
+                             f"parameters' ({treedef}): {e}") from None
+        if not steps:
+            new, slots, extra = apply(grad_leaves, state, leaves)
+            return (optree.tree_unflatten(treedef, new),
+                    OptimizerState(state.iterations + 1, slots, [], state.calls + 1, extra))
+        # gradient accumulation, written without control flow so that it traces: both
+        # outcomes are computed and the step's one is selected
+        acc = [a + xnp.astype(g, a.dtype) for a, g in zip(state.accumulators, grad_leaves)]
+        now = (state.calls + 1) % steps == 0
+        new, slots, extra = apply([a / steps for a in acc], state, leaves)
+        pick = lambda a, b: xnp.where(now, a, b)
+        new = [pick(n, p) for n, p in zip(new, leaves)]
+        slots = [tuple(pick(a, b) for a, b in zip(sn, so))
+                 for sn, so in zip(slots, state.slots)]
+        extra = tuple(pick(a, b) for a, b in zip(extra, state.extra))
+        acc = [pick(xnp.zeros_like(a), a) for a in acc]
+        iterations = state.iterations + xnp.astype(now, state.iterations.dtype)
+        return (optree.tree_unflatten(treedef, new),
+                OptimizerState(iterations, slots, acc, state.calls + 1, extra))
+
+    return UpdatePair(init, update)
