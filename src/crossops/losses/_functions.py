@@ -1,0 +1,155 @@
+"""The losses as pure functions returning per-example values (the last axis reduced),
+before any sample weighting or reduction; formulas as Keras 3's ``keras.losses``."""
+
+from __future__ import annotations
+
+import math
+
+import crossops
+import crossops.numpy as xnp
+from crossops import nn
+
+from .._backend import backend_of_type
+
+EPSILON = 1e-7  # Keras's backend.epsilon()
+
+
+def as_array_like(x, ref, dtype=None):
+    """``x`` (an array of ``ref``'s backend, a NumPy array, a list or a scalar) as an array
+    of ``ref``'s backend, cast to ``dtype`` (default ``ref.dtype``)."""
+    dtype = ref.dtype if dtype is None else dtype
+    if backend_of_type(type(x)) == backend_of_type(type(ref)):
+        return x if x.dtype == dtype else xnp.astype(x, dtype)
+    with crossops.use_backend(backend_of_type(type(ref))):
+        return xnp.asarray(crossops.to_numpy(x) if hasattr(x, "dtype") else x, dtype=dtype)
+
+
+def float_pred(y_pred):
+    """``y_pred`` as a floating array (integers become float32)."""
+    if backend_of_type(type(y_pred)) is None:
+        y_pred = xnp.asarray(y_pred)
+    if not xnp.isdtype(y_pred.dtype, "real floating"):
+        y_pred = xnp.astype(y_pred, "float32")
+    return y_pred
+
+
+def _pair(y_true, y_pred):
+    y_pred = float_pred(y_pred)
+    return as_array_like(y_true, y_pred), y_pred
+
+
+def squeeze_or_expand_to_same_rank(x1, x2):
+    """Make ranks equal when they differ by a trailing axis of size 1 (as Keras)."""
+    r1, r2 = x1.ndim, x2.ndim
+    if r1 == r2 + 1 and x1.shape[-1] == 1:
+        return (x1, xnp.expand_dims(x2, axis=-1)) if r2 == 1 else (xnp.squeeze(x1, axis=-1), x2)
+    if r2 == r1 + 1 and x2.shape[-1] == 1:
+        return (xnp.expand_dims(x1, axis=-1), x2) if r1 == 1 else (x1, xnp.squeeze(x2, axis=-1))
+    return x1, x2
+
+
+def mean_squared_error(y_true, y_pred):
+    """``mean(square(y_true - y_pred), axis=-1)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> mean_squared_error(np.array([[0., 1.]]), np.array([[1., 1.]])).tolist()
+    [0.5]
+    """
+    y_true, y_pred = _pair(y_true, y_pred)
+    d = y_true - y_pred
+    return xnp.mean(d * d, axis=-1)
+
+
+def mean_absolute_error(y_true, y_pred):
+    """``mean(abs(y_true - y_pred), axis=-1)``."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    return xnp.mean(xnp.abs(y_true - y_pred), axis=-1)
+
+
+def huber(y_true, y_pred, delta=1.0):
+    """Quadratic for errors up to ``delta``, linear beyond, averaged over the last axis."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    err = y_pred - y_true
+    a = xnp.abs(err)
+    return xnp.mean(xnp.where(a <= delta, 0.5 * err * err, delta * a - 0.5 * delta * delta),
+                    axis=-1)
+
+
+def log_cosh(y_true, y_pred):
+    """``mean(log(cosh(y_pred - y_true)), axis=-1)``, computed without overflow."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    x = y_pred - y_true
+    return xnp.mean(x + nn.softplus(-2.0 * x) - math.log(2.0), axis=-1)
+
+
+def hinge(y_true, y_pred):
+    """``mean(maximum(1 - y_true * y_pred, 0), axis=-1)``; labels in {0, 1} are first
+    mapped to {-1, 1}."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    binary = xnp.all((y_true == 0) | (y_true == 1))
+    y_true = xnp.where(binary, 2.0 * y_true - 1.0, y_true)
+    return xnp.mean(xnp.maximum(1.0 - y_true * y_pred, 0.0), axis=-1)
+
+
+def kl_divergence(y_true, y_pred):
+    """``sum(y_true * log(y_true / y_pred), axis=-1)``, both clipped to [1e-7, 1]."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    y_true = xnp.clip(y_true, EPSILON, 1.0)
+    y_pred = xnp.clip(y_pred, EPSILON, 1.0)
+    return xnp.sum(y_true * xnp.log(y_true / y_pred), axis=-1)
+
+
+def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    """Binary crossentropy averaged over ``axis``, with labels smoothed towards 0.5."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    return xnp.mean(nn.binary_crossentropy(y_true, y_pred, from_logits=from_logits), axis=axis)
+
+
+def _smooth(y_true, y_pred, label_smoothing, axis):
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_pred.shape[axis]
+    return y_true
+
+
+def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    """Crossentropy between one-hot (or soft) labels and predicted probabilities or logits
+    along ``axis``."""
+    if isinstance(axis, bool):
+        raise TypeError(f"categorical_crossentropy: axis must be an int, got {axis!r}")
+    y_true, y_pred = _pair(y_true, y_pred)
+    y_true = _smooth(y_true, y_pred, label_smoothing, axis)
+    return nn.categorical_crossentropy(y_true, y_pred, from_logits=from_logits, axis=axis)
+
+
+def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_logits=False,
+                                   label_smoothing=0.0, axis=-1):
+    """Focal crossentropy (Lin et al.): the crossentropy of each class weighted by
+    ``alpha * (1 - p) ** gamma``."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    y_true = _smooth(y_true, y_pred, label_smoothing, axis)
+    if from_logits:
+        y_pred = nn.softmax(y_pred, axis=axis)
+    p = xnp.clip(y_pred / xnp.sum(y_pred, axis=axis, keepdims=True), EPSILON, 1.0 - EPSILON)
+    return xnp.sum(alpha * (1.0 - p) ** gamma * (-y_true * xnp.log(p)), axis=axis)
+
+
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None,
+                                    axis=-1):
+    """Crossentropy between integer labels and predicted probabilities or logits along
+    ``axis``; entries labelled ``ignore_class`` give 0."""
+    y_pred = float_pred(y_pred)
+    y_true = as_array_like(y_true, y_pred, dtype=None if not hasattr(y_true, "dtype")
+                           else y_true.dtype)
+    if y_true.ndim == y_pred.ndim and y_true.shape[axis] == 1:
+        y_true = xnp.squeeze(y_true, axis=axis)
+    if ignore_class is None:
+        return nn.sparse_categorical_crossentropy(y_true, y_pred, from_logits=from_logits,
+                                                  axis=axis)
+    valid = y_true != ignore_class
+    safe = xnp.where(valid, y_true, xnp.zeros_like(y_true))
+    res = nn.sparse_categorical_crossentropy(safe, y_pred, from_logits=from_logits, axis=axis)
+    return xnp.where(valid, res, xnp.zeros_like(res))
