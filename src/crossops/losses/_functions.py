@@ -9,7 +9,8 @@ import crossops
 import crossops.numpy as xnp
 from crossops import nn
 
-from .._backend import backend_of_type
+from .._backend import backend_module, backend_of_type
+from .._dispatch import TABLE
 
 EPSILON = 1e-7  # Keras's backend.epsilon()
 
@@ -18,10 +19,11 @@ def as_array_like(x, ref, dtype=None):
     """``x`` (an array of ``ref``'s backend, a NumPy array, a list or a scalar) as an array
     of ``ref``'s backend, cast to ``dtype`` (default ``ref.dtype``)."""
     dtype = ref.dtype if dtype is None else dtype
-    if backend_of_type(type(x)) == backend_of_type(type(ref)):
+    backend = backend_of_type(type(ref))
+    if backend_of_type(type(x)) == backend:
         return x if x.dtype == dtype else xnp.astype(x, dtype)
-    with crossops.use_backend(backend_of_type(type(ref))):
-        return xnp.asarray(crossops.to_numpy(x) if hasattr(x, "dtype") else x, dtype=dtype)
+    host = crossops.to_numpy(x) if hasattr(x, "dtype") else x
+    return TABLE["asarray"].impl(backend)(host, dtype=backend_module(backend).native_dtype(dtype))
 
 
 def float_pred(y_pred):

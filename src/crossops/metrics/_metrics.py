@@ -1,0 +1,201 @@
+"""Keras-like metrics over pure update/result functions.
+
+A metric's state is a tuple of arrays (its ``variables``). ``stateless_update_state``,
+``stateless_result`` and ``stateless_reset_state`` are pure, usable under ``jax.jit`` /
+``tf.function`` / ``crossops.jit``; ``update_state`` / ``result`` / ``reset_state`` keep
+the state in the object, as Keras does.
+"""
+
+from __future__ import annotations
+
+import crossops
+import crossops.numpy as xnp
+
+from .._backend import backend_of_type
+from ..losses import _functions as L
+from ..losses._functions import as_array_like, squeeze_or_expand_to_same_rank
+from . import _functions as F
+
+
+def _backend_of(*xs) -> str:
+    for x in xs:
+        b = backend_of_type(type(x))
+        if b is not None:
+            return b
+    return crossops.get_backend()
+
+
+class Metric:
+    """Base class. Subclasses give ``initial()`` (a tuple of Python numbers or (shape,
+    value) pairs), ``update(variables, *args, sample_weight=None)`` and
+    ``compute(variables)``, all pure.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> m = Mean()
+    >>> m.update_state(np.array([1.0, 3.0]))
+    >>> float(m.result())
+    2.0
+    """
+
+    def __init__(self, name=None, dtype=None):
+        self.name = name or _snake(type(self).__name__)
+        self.dtype = dtype or "float32"
+        self.variables = None
+
+    # -- pure core ----------------------------------------------------------------------
+    def initial(self) -> tuple:
+        raise NotImplementedError
+
+    def update(self, variables, *args, sample_weight=None):
+        raise NotImplementedError
+
+    def compute(self, variables):
+        raise NotImplementedError
+
+    def _fresh(self, backend):
+        with crossops.use_backend(backend):
+            return tuple(xnp.full(v[0], v[1], dtype=self.dtype) if isinstance(v, tuple)
+                         else xnp.asarray(v, dtype=self.dtype) for v in self.initial())
+
+    # -- the stateless API (Keras's names and signatures) -------------------------------
+    def stateless_update_state(self, metric_variables, *args, **kwargs):
+        """New metric variables after one update; ``metric_variables`` is not changed."""
+        variables = tuple(metric_variables)
+        if len(variables) != len(self.initial()):
+            raise ValueError(f"{self.name}.stateless_update_state: expected "
+                             f"{len(self.initial())} metric variables, got {len(variables)}")
+        return list(self.update(variables, *args, **kwargs))
+
+    def stateless_result(self, metric_variables):
+        return self.compute(tuple(metric_variables))
+
+    def stateless_reset_state(self):
+        """Initial metric variables, on the default backend."""
+        return list(self._fresh(crossops.get_backend()))
+
+    # -- the stateful API ---------------------------------------------------------------
+    def update_state(self, *args, **kwargs):
+        if self.variables is None:
+            self.variables = list(self._fresh(_backend_of(*args, *kwargs.values())))
+        self.variables = self.stateless_update_state(self.variables, *args, **kwargs)
+
+    def result(self):
+        if self.variables is None:
+            return self.stateless_result(self.stateless_reset_state())
+        return self.stateless_result(self.variables)
+
+    def reset_state(self):
+        self.variables = None
+
+    def __call__(self, *args, **kwargs):
+        self.update_state(*args, **kwargs)
+        return self.result()
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "dtype": self.dtype}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+def _snake(name):
+    return "".join("_" + c.lower() if c.isupper() and i else c.lower()
+                   for i, c in enumerate(name))
+
+
+def samplewise(values, sample_weight, reduce, dtype):
+    """Keras's reduction of values (and weights) to one value per example."""
+    values = xnp.astype(values, dtype)
+    if sample_weight is not None:
+        sample_weight = as_array_like(sample_weight, values)
+        values, sample_weight = squeeze_or_expand_to_same_rank(values, sample_weight)
+        if values.ndim > sample_weight.ndim:
+            values = reduce(values, axis=tuple(range(sample_weight.ndim, values.ndim)))
+        sample_weight = xnp.broadcast_to(sample_weight, values.shape)
+        values = values * sample_weight
+        if sample_weight.ndim > 1:
+            sample_weight = reduce(sample_weight, axis=tuple(range(1, sample_weight.ndim)))
+    if values.ndim > 1:
+        values = reduce(values, axis=tuple(range(1, values.ndim)))
+    return values, sample_weight
+
+
+class Sum(Metric):
+    """The weighted sum of the values."""
+
+    def initial(self):
+        return (0.0,)
+
+    def update(self, variables, values, sample_weight=None):
+        values = as_array_like(values, variables[0])
+        values, _ = samplewise(values, sample_weight, xnp.sum, self.dtype)
+        return (variables[0] + xnp.sum(values),)
+
+    def compute(self, variables):
+        return variables[0]
+
+
+class Mean(Metric):
+    """The weighted mean of the values."""
+
+    def initial(self):
+        return (0.0, 0.0)
+
+    def update(self, variables, values, sample_weight=None):
+        total, count = variables
+        values = as_array_like(values, total)
+        values, sample_weight = samplewise(values, sample_weight, xnp.mean, self.dtype)
+        if sample_weight is not None:
+            n = xnp.sum(sample_weight)
+        else:
+            n = values.shape[0] if values.ndim >= 1 else 1
+        return total + xnp.sum(values), count + n
+
+    def compute(self, variables):
+        total, count = variables
+        return xnp.where(count != 0, total / xnp.where(count != 0, count, 1.0), 0.0)
+
+
+class MeanMetricWrapper(Mean):
+    """The mean of a per-example function ``fn(y_true, y_pred, **kwargs)``."""
+
+    def __init__(self, fn, name=None, dtype=None, **kwargs):
+        super().__init__(name=name, dtype=dtype)
+        self.fn = fn
+        self.kwargs = kwargs
+
+    def update(self, variables, y_true, y_pred, sample_weight=None):
+        return super().update(variables, self.fn(y_true, y_pred, **self.kwargs),
+                              sample_weight=sample_weight)
+
+    def get_config(self):
+        return {**super().get_config(), **self.kwargs}
+
+
+def _wrapped(class_name, fn, default_name, **defaults):
+    def __init__(self, name=default_name, dtype=None, **kwargs):
+        unknown = set(kwargs) - set(defaults)
+        if unknown:
+            raise TypeError(f"{class_name}: unknown arguments {sorted(unknown)}")
+        MeanMetricWrapper.__init__(self, fn, name=name, dtype=dtype, **{**defaults, **kwargs})
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype, **self.kwargs}
+    return type(class_name, (MeanMetricWrapper,), {
+        "__init__": __init__, "get_config": get_config,
+        "__doc__": f"The mean of ``{fn.__name__}`` over examples."})
+
+
+Accuracy = _wrapped("Accuracy", F.accuracy, "accuracy")
+BinaryAccuracy = _wrapped("BinaryAccuracy", F.binary_accuracy, "binary_accuracy", threshold=0.5)
+CategoricalAccuracy = _wrapped("CategoricalAccuracy", F.categorical_accuracy,
+                               "categorical_accuracy")
+SparseCategoricalAccuracy = _wrapped("SparseCategoricalAccuracy", F.sparse_categorical_accuracy,
+                                     "sparse_categorical_accuracy")
+TopKCategoricalAccuracy = _wrapped("TopKCategoricalAccuracy", F.top_k_categorical_accuracy,
+                                   "top_k_categorical_accuracy", k=5)
+MeanSquaredError = _wrapped("MeanSquaredError", L.mean_squared_error, "mean_squared_error")
+MeanAbsoluteError = _wrapped("MeanAbsoluteError", L.mean_absolute_error, "mean_absolute_error")
