@@ -1,0 +1,246 @@
+"""Weight initializers, as Keras 3's ``keras.initializers``, drawn on the host with NumPy.
+
+An initializer is called as ``init(shape, dtype="float32")`` and returns a NumPy array; a
+layer moves it onto its backend. Drawing on the host means that one seed gives the same
+weights on every backend, so models built on NumPy, JAX, PyTorch and TensorFlow from one
+seed start identical. ``seed=None`` draws fresh OS entropy on each call (as an unseeded
+Keras initializer); there is no global generator.
+"""
+
+from __future__ import annotations
+
+import math
+
+import ml_dtypes
+import numpy as np
+
+_TRUNCATION = 0.87962566103423978  # stddev of a unit normal truncated to [-2, 2]
+
+
+def compute_fans(shape) -> tuple[int, int]:
+    """(fan_in, fan_out) of a weight shape; convolution kernels are (spatial..., in, out).
+
+    Examples
+    --------
+    >>> compute_fans((3, 3, 8, 16))
+    (72, 144)
+    """
+    shape = tuple(shape)
+    if len(shape) == 0:
+        return 1, 1
+    if len(shape) == 1:
+        return shape[0], shape[0]
+    receptive = math.prod(shape[:-2])
+    return shape[-2] * receptive, shape[-1] * receptive
+
+
+def _np_dtype(dtype):
+    return ml_dtypes.bfloat16 if str(dtype) == "bfloat16" else np.dtype(str(dtype))
+
+
+class Initializer:
+    """Base class: ``__call__(shape, dtype)`` returns a NumPy array."""
+
+    def __init__(self, seed=None):
+        if seed is not None and not isinstance(seed, int):
+            raise TypeError(f"{type(self).__name__}: seed must be an int or None, got "
+                            f"{type(seed).__name__}")
+        self.seed = seed
+
+    def _rng(self):
+        return np.random.default_rng(self.seed)
+
+    def __call__(self, shape, dtype="float32"):
+        return np.asarray(self.sample(tuple(shape), self._rng())).astype(_np_dtype(dtype))
+
+    def sample(self, shape, rng):
+        raise NotImplementedError
+
+    def get_config(self) -> dict:
+        return {k: v for k, v in vars(self).items() if not k.startswith("_")}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+class Zeros(Initializer):
+    """All zeros."""
+
+    def __init__(self):
+        super().__init__(None)
+
+    def sample(self, shape, rng):
+        return np.zeros(shape)
+
+    def get_config(self):
+        return {}
+
+
+class Ones(Zeros):
+    """All ones."""
+
+    def sample(self, shape, rng):
+        return np.ones(shape)
+
+
+class Constant(Initializer):
+    """Every element ``value``."""
+
+    def __init__(self, value=0.0):
+        super().__init__(None)
+        self.value = value
+
+    def sample(self, shape, rng):
+        return np.full(shape, self.value)
+
+    def get_config(self):
+        return {"value": self.value}
+
+
+class RandomNormal(Initializer):
+    """Normal with ``mean`` and ``stddev``."""
+
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        super().__init__(seed)
+        self.mean, self.stddev = mean, stddev
+
+    def sample(self, shape, rng):
+        return rng.normal(self.mean, self.stddev, shape)
+
+
+def _truncated(rng, shape):
+    """Unit normal values redrawn until inside [-2, 2]."""
+    out = rng.standard_normal(shape)
+    bad = np.abs(out) > 2
+    while bad.any():
+        out[bad] = rng.standard_normal(int(bad.sum()))
+        bad = np.abs(out) > 2
+    return out
+
+
+class TruncatedNormal(RandomNormal):
+    """Normal with ``mean`` and ``stddev``, redrawn beyond two standard deviations."""
+
+    def sample(self, shape, rng):
+        return self.mean + self.stddev * _truncated(rng, shape)
+
+
+class RandomUniform(Initializer):
+    """Uniform in ``[minval, maxval)``."""
+
+    def __init__(self, minval=-0.05, maxval=0.05, seed=None):
+        super().__init__(seed)
+        self.minval, self.maxval = minval, maxval
+
+    def sample(self, shape, rng):
+        return rng.uniform(self.minval, self.maxval, shape)
+
+
+class VarianceScaling(Initializer):
+    """Variance ``scale / n`` with ``n`` the fan in, fan out or their mean (``mode``), from a
+    truncated normal, a normal or a uniform distribution."""
+
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+        super().__init__(seed)
+        if mode not in ("fan_in", "fan_out", "fan_avg"):
+            raise ValueError(f"VarianceScaling: mode must be fan_in, fan_out or fan_avg, "
+                             f"got {mode!r}")
+        if distribution not in ("truncated_normal", "untruncated_normal", "uniform"):
+            raise ValueError("VarianceScaling: distribution must be truncated_normal, "
+                             f"untruncated_normal or uniform, got {distribution!r}")
+        if scale <= 0:
+            raise ValueError(f"VarianceScaling: scale must be > 0, got {scale}")
+        self.scale, self.mode, self.distribution = scale, mode, distribution
+
+    def sample(self, shape, rng):
+        fan_in, fan_out = compute_fans(shape)
+        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
+        variance = self.scale / max(1.0, n)
+        if self.distribution == "truncated_normal":
+            return math.sqrt(variance) / _TRUNCATION * _truncated(rng, shape)
+        if self.distribution == "untruncated_normal":
+            return rng.normal(0.0, math.sqrt(variance), shape)
+        limit = math.sqrt(3.0 * variance)
+        return rng.uniform(-limit, limit, shape)
+
+
+def _scaling(name, scale, mode, distribution, doc):
+    def __init__(self, seed=None):
+        VarianceScaling.__init__(self, scale, mode, distribution, seed)
+
+    def get_config(self):
+        return {"seed": self.seed}
+    return type(name, (VarianceScaling,), {"__init__": __init__, "get_config": get_config,
+                                           "__doc__": doc})
+
+
+GlorotUniform = _scaling("GlorotUniform", 1.0, "fan_avg", "uniform",
+                         "Uniform in +-sqrt(6 / (fan_in + fan_out)).")
+GlorotNormal = _scaling("GlorotNormal", 1.0, "fan_avg", "truncated_normal",
+                        "Truncated normal, stddev sqrt(2 / (fan_in + fan_out)).")
+HeUniform = _scaling("HeUniform", 2.0, "fan_in", "uniform", "Uniform in +-sqrt(6 / fan_in).")
+HeNormal = _scaling("HeNormal", 2.0, "fan_in", "truncated_normal",
+                    "Truncated normal, stddev sqrt(2 / fan_in).")
+LecunUniform = _scaling("LecunUniform", 1.0, "fan_in", "uniform",
+                        "Uniform in +-sqrt(3 / fan_in).")
+LecunNormal = _scaling("LecunNormal", 1.0, "fan_in", "truncated_normal",
+                       "Truncated normal, stddev sqrt(1 / fan_in).")
+
+
+class Orthogonal(Initializer):
+    """A (semi-)orthogonal matrix times ``gain``, over the last axis against the rest."""
+
+    def __init__(self, gain=1.0, seed=None):
+        super().__init__(seed)
+        self.gain = gain
+
+    def sample(self, shape, rng):
+        if len(shape) < 2:
+            raise ValueError(f"Orthogonal: needs a shape of rank >= 2, got {shape}")
+        rows, cols = math.prod(shape[:-1]), shape[-1]
+        a = rng.standard_normal((max(rows, cols), min(rows, cols)))
+        q, r = np.linalg.qr(a)
+        q = q * np.sign(np.diag(r))
+        if rows < cols:
+            q = q.T
+        return self.gain * q.reshape(shape)
+
+
+ALL = {c.__name__: c for c in (Zeros, Ones, Constant, RandomNormal, RandomUniform,
+                               TruncatedNormal, VarianceScaling, GlorotUniform, GlorotNormal,
+                               HeUniform, HeNormal, LecunUniform, LecunNormal, Orthogonal)}
+
+
+def _snake(name):
+    return "".join("_" + c.lower() if c.isupper() and i else c.lower()
+                   for i, c in enumerate(name))
+
+
+ALIASES = {_snake(k): v for k, v in ALL.items()}
+
+
+def get(identifier) -> Initializer:
+    """An initializer from a name (``"glorot_uniform"``, ``"GlorotUniform"``), a config
+    dict, an instance or a callable ``(shape, dtype) -> array``.
+
+    Examples
+    --------
+    >>> get("zeros")((2,)).tolist()
+    [0.0, 0.0]
+    """
+    if isinstance(identifier, Initializer) or callable(identifier) and \
+            not isinstance(identifier, type):
+        return identifier
+    if isinstance(identifier, str):
+        cls = ALL.get(identifier) or ALIASES.get(identifier)
+        if cls is None:
+            raise ValueError(f"unknown initializer {identifier!r}; known: {sorted(ALIASES)}")
+        return cls()
+    if isinstance(identifier, dict):
+        return ALL[identifier["class_name"]].from_config(identifier.get("config", {}))
+    raise TypeError(f"cannot interpret {identifier!r} as an initializer")
+
+
+def serialize(init) -> dict:
+    return {"class_name": type(init).__name__, "config": init.get_config()}

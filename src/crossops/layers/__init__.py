@@ -1,0 +1,22 @@
+"""``crossops.layers``: Keras-like layers over pure functions of (parameters, inputs), with
+Keras's stateless API (``stateless_call``), on every backend. On torch a layer is a
+``torch.nn.Module``.
+
+Examples
+--------
+>>> import numpy as np
+>>> from crossops import layers
+>>> d = layers.Dense(3)
+>>> d(np.zeros((2, 4), np.float32)).shape
+(2, 3)
+"""
+
+from . import _functional as functional
+from ._core import Activation, Dense, Dropout, Embedding, Flatten, Permute, RepeatVector, Reshape
+from ._layer import Layer
+from ._symbolic import Input, SymbolicTensor
+from ._variable import StatelessScope, Variable
+
+__all__ = ["Activation", "Dense", "Dropout", "Embedding", "Flatten", "Input", "Layer",
+           "Permute", "RepeatVector", "Reshape", "StatelessScope", "SymbolicTensor",
+           "Variable", "functional"]

@@ -1,0 +1,302 @@
+"""The Layer base class: weights as :class:`Variable` s, lazy building from the first
+input's shape, sublayer tracking, and Keras's stateless API.
+
+On the torch backend (the default backend when the layer is made) a layer is also a
+``torch.nn.Module``: its trainable weights are registered ``torch.nn.Parameter`` s, so
+``torch.optim`` optimizers train it and ``module.parameters()`` lists them.
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+from collections import defaultdict
+
+import numpy as np
+import optree
+
+import crossops
+
+from .. import initializers
+from .._backend import backend_of_type, get_backend
+from ._symbolic import SymbolicTensor, symbolic_call
+from ._variable import StatelessScope, Variable, current_scope
+
+_NAME_COUNTS: dict = defaultdict(itertools.count)
+_TORCH_CLASSES: dict = {}
+
+
+def _snake(name):
+    return "".join("_" + c.lower() if c.isupper() and i else c.lower()
+                   for i, c in enumerate(name))
+
+
+def _torch_class(cls):
+    """``cls`` mixed with ``torch.nn.Module`` (made once per class)."""
+    found = _TORCH_CLASSES.get(cls)
+    if found is None:
+        import torch
+        found = type(cls.__name__, (cls, torch.nn.Module),
+                     {"__module__": cls.__module__, "__qualname__": cls.__qualname__,
+                      "forward": lambda self, *a, **k: self.call(*a, **k)})
+        _TORCH_CLASSES[cls] = found
+    return found
+
+
+def backend_of_tree(tree) -> str | None:
+    for leaf in optree.tree_leaves(tree, none_is_leaf=False):
+        b = backend_of_type(type(leaf))
+        if b is not None:
+            return b
+    return None
+
+
+class Layer:
+    """Base class of the layers.
+
+    Subclasses create weights in ``build(input_shape)`` with :meth:`add_weight` and
+    compute in ``call(inputs, ...)`` reading ``variable.value``.
+
+    Parameters
+    ----------
+    trainable : bool
+        Whether the layer's weights are trainable.
+    name : str, optional
+        Defaults to the class name in snake case, numbered (``dense``, ``dense_1``).
+    dtype : str
+        The weights' and computation's dtype (default ``"float32"``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops.layers import Dense
+    >>> layer = Dense(2, kernel_initializer="ones", name="dense")
+    >>> layer(np.ones((1, 3), np.float32)).tolist()
+    [[3.0, 3.0]]
+    >>> [v.path for v in layer.trainable_variables]
+    ['dense/kernel', 'dense/bias']
+    """
+
+    def __new__(cls, *args, **kwargs):
+        torch_module = get_backend() == "torch" and not _is_torch_module_class(cls)
+        return object.__new__(_torch_class(cls) if torch_module else cls)
+
+    def __init__(self, trainable=True, name=None, dtype=None, **kwargs):
+        if kwargs:
+            raise TypeError(f"{type(self).__name__}: unknown arguments {sorted(kwargs)}")
+        if _is_torch_module_class(type(self)):
+            import torch
+            torch.nn.Module.__init__(self)
+        base = _snake(type(self).__name__)
+        if name is None:
+            n = next(_NAME_COUNTS[base])
+            name = base if n == 0 else f"{base}_{n}"
+        self.name = name
+        self.trainable = trainable
+        self.dtype = dtype or "float32"
+        self.built = False
+        self._own_weights: list[Variable] = []
+        self._tracked: list[Layer] = []
+        self._losses: list = []
+        self._backend = None
+
+    # -- attribute tracking -------------------------------------------------------------
+    def __setattr__(self, key, value):
+        if not key.startswith("_") and key != "name":
+            found = [v for v in optree.tree_leaves(value, is_leaf=lambda x: isinstance(x, Layer))
+                     if isinstance(v, Layer)] if isinstance(value, Layer | list | tuple | dict) \
+                else []
+            tracked = self.__dict__.get("_tracked")
+            if tracked is not None:
+                for layer in found:
+                    if layer is not self and all(layer is not t for t in tracked):
+                        tracked.append(layer)
+                if _is_torch_module_class(type(self)) and not isinstance(value, Layer):
+                    for i, layer in enumerate(found):  # lists of layers: register each
+                        self.add_module(f"{key}_{i}", layer)
+        super().__setattr__(key, value)
+
+    # -- weights ------------------------------------------------------------------------
+    def add_weight(self, shape=(), initializer="glorot_uniform", dtype=None, trainable=True,
+                   name=None):
+        """Create a weight of this layer's backend, initialised on the host (see
+        ``crossops.initializers``), and track it."""
+        dtype = dtype or self.dtype
+        name = name or f"variable_{len(self._own_weights)}"
+        host = initializers.get(initializer)(tuple(int(s) for s in shape), dtype)
+        backend = self._backend or get_backend()
+        value = _to_backend(host, backend, trainable)
+        variable = Variable(value, trainable=trainable, name=name, path=f"{self.name}/{name}")
+        self._own_weights.append(variable)
+        if backend == "torch" and _is_torch_module_class(type(self)):
+            import torch
+            key = f"w{len(self._own_weights) - 1}_{name}"
+            if isinstance(value, torch.nn.Parameter):
+                self.register_parameter(key, value)
+            else:
+                self.register_buffer(key, value)
+        return variable
+
+    def _all_layers(self):
+        seen, out = set(), []
+
+        def walk(layer):
+            for sub in layer._tracked:
+                if id(sub) not in seen:
+                    seen.add(id(sub))
+                    out.append(sub)
+                    walk(sub)
+        walk(self)
+        return out
+
+    @property
+    def weights(self) -> list[Variable]:
+        """Every weight: this layer's own, then its sublayers' (depth first)."""
+        out = list(self._own_weights)
+        for layer in self._all_layers():
+            out.extend(layer._own_weights)
+        return out
+
+    @property
+    def trainable_weights(self) -> list[Variable]:
+        if not self.trainable:
+            return []
+        return [w for w in self._own_weights if w.trainable] + [
+            w for layer in self._tracked for w in layer.trainable_weights]
+
+    @property
+    def non_trainable_weights(self) -> list[Variable]:
+        trainable = {id(w) for w in self.trainable_weights}
+        return [w for w in self.weights if id(w) not in trainable]
+
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
+
+    @property
+    def variables(self) -> list[Variable]:
+        return self.weights
+
+    def get_weights(self) -> list[np.ndarray]:
+        return [w.numpy() for w in self.weights]
+
+    def set_weights(self, weights):
+        """Set every weight from NumPy arrays (in ``weights`` order); checks all shapes
+        first, so a failed call changes nothing."""
+        mine = self.weights
+        if len(weights) != len(mine):
+            raise ValueError(f"{self.name}.set_weights: expected {len(mine)} arrays, got "
+                             f"{len(weights)}")
+        for w, a in zip(mine, weights):
+            if tuple(np.shape(a)) != w.shape:
+                raise ValueError(f"{self.name}.set_weights: {w.path} has shape {w.shape}, "
+                                 f"got {tuple(np.shape(a))}")
+        for w, a in zip(mine, weights):
+            host = np.asarray(a).astype(w.numpy().dtype)
+            w.assign(_to_backend(host, backend_of_type(type(w._value)), trainable=False))
+
+    def count_params(self) -> int:
+        return int(sum(np.prod(w.shape) for w in self.weights))
+
+    # -- calling ------------------------------------------------------------------------
+    def build(self, input_shape):
+        """Create the weights for inputs of ``input_shape`` (default: none)."""
+
+    def call(self, *args, **kwargs):
+        raise NotImplementedError(f"{type(self).__name__} must define call()")
+
+    def __call__(self, *args, **kwargs):
+        if any(isinstance(x, SymbolicTensor) for x in optree.tree_leaves(
+                (args, kwargs), is_leaf=lambda x: isinstance(x, SymbolicTensor))):
+            return symbolic_call(self, args, kwargs)
+        if not args:
+            raise TypeError(f"{self.name}: call it with the inputs as first argument")
+        inputs = args[0]
+        if not self.built:
+            self._backend = backend_of_tree(inputs) or get_backend()
+            with crossops.use_backend(self._backend):
+                self.build(optree.tree_map(lambda x: tuple(x.shape), inputs)
+                           if not hasattr(inputs, "shape") else tuple(inputs.shape))
+            self.built = True
+        if "training" in kwargs and not _accepts(self.call, "training"):
+            kwargs.pop("training")
+        return self.call(*args, **kwargs)
+
+    # -- the stateless API --------------------------------------------------------------
+    def stateless_call(self, trainable_variables, non_trainable_variables, *args,
+                       return_losses=False, **kwargs):
+        """Call the layer with the given weight values instead of its own, purely.
+
+        Returns ``(outputs, non_trainable_variables)`` (and the losses added during the
+        call if ``return_losses``), the non-trainable values as updated by the call
+        (e.g. BatchNormalization's moving statistics); the layer is not changed.
+        """
+        trainable, non_trainable = self.trainable_variables, self.non_trainable_variables
+        if len(trainable_variables) != len(trainable):
+            raise ValueError(f"{self.name}.stateless_call: expected {len(trainable)} trainable "
+                             f"variables ({[v.path for v in trainable]}), got "
+                             f"{len(trainable_variables)}")
+        if len(non_trainable_variables) != len(non_trainable):
+            raise ValueError(f"{self.name}.stateless_call: expected {len(non_trainable)} "
+                             f"non-trainable variables, got {len(non_trainable_variables)}")
+        mapping = dict(zip(trainable, trainable_variables))
+        mapping.update(zip(non_trainable, non_trainable_variables))
+        with StatelessScope(mapping) as scope:
+            outputs = self(*args, **kwargs)
+        new = [scope.get(v) for v in non_trainable]
+        if return_losses:
+            return outputs, new, scope.losses
+        return outputs, new
+
+    def add_loss(self, loss):
+        scope = current_scope()
+        (scope.losses if scope is not None else self._losses).append(loss)
+
+    @property
+    def losses(self) -> list:
+        return list(self._losses) + [x for layer in self._all_layers() for x in layer._losses]
+
+    # -- config -------------------------------------------------------------------------
+    def get_config(self) -> dict:
+        return {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _is_torch_module_class(cls) -> bool:
+    torch = _torch_if_loaded()
+    return torch is not None and issubclass(cls, torch.nn.Module)
+
+
+def _torch_if_loaded():
+    import sys
+    return sys.modules.get("torch")
+
+
+def _accepts(f, name) -> bool:
+    try:
+        return name in inspect.signature(f).parameters
+    except (TypeError, ValueError):
+        return True
+
+
+def _to_backend(host, backend, trainable):
+    """A NumPy array as a ``backend`` array (a torch Parameter when trainable)."""
+    if backend == "numpy":
+        return host.copy()
+    if backend == "jax":
+        import jax.numpy as jnp
+        return jnp.asarray(host)
+    if backend == "tensorflow":
+        import tensorflow as tf
+        return tf.constant(host)
+    import torch
+    if host.dtype.name == "bfloat16":
+        t = torch.from_numpy(host.view(np.int16).copy()).view(torch.bfloat16)
+    else:
+        t = torch.from_numpy(np.ascontiguousarray(host).copy())
+    return torch.nn.Parameter(t, requires_grad=True) if trainable else t

@@ -1,0 +1,106 @@
+"""Variables: named, mutable holders of one backend array, and the stateless scope that
+lets a pure call see other values in their place (Keras 3's design)."""
+
+from __future__ import annotations
+
+import contextvars
+
+from .._backend import backend_of_type
+from .._convert import to_numpy
+
+_SCOPE: contextvars.ContextVar = contextvars.ContextVar("crossops_stateless_scope",
+                                                        default=None)
+
+
+class Variable:
+    """A named array that layers read with ``.value`` and update with ``.assign``.
+
+    Under a :class:`StatelessScope` both go to the scope instead, which keeps
+    ``Layer.stateless_call`` pure (and traceable by jax.jit, torch.func, tf.function).
+    On the torch backend the array is a ``torch.nn.Parameter`` (trainable) or a plain
+    tensor (non-trainable), registered in the layer's ``torch.nn.Module``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> v = Variable(np.zeros(2), name="bias")
+    >>> v.assign(v.value + 1)
+    >>> v.numpy().tolist()
+    [1.0, 1.0]
+    """
+
+    def __init__(self, value, *, trainable=True, name="variable", path=None):
+        self._value = value
+        self.trainable = trainable
+        self.name = name
+        self.path = path or name
+
+    @property
+    def value(self):
+        scope = _SCOPE.get()
+        if scope is not None:
+            found = scope.get(self)
+            if found is not None:
+                return found
+        return self._value
+
+    def assign(self, value):
+        scope = _SCOPE.get()
+        if scope is not None:
+            scope.assign(self, value)
+            return
+        if backend_of_type(type(self._value)) == "torch":
+            import torch
+            with torch.no_grad():  # in place: the module's registered tensor stays this one
+                self._value.copy_(value)
+            return
+        self._value = value
+
+    @property
+    def shape(self):
+        return tuple(self._value.shape)
+
+    @property
+    def dtype(self):
+        return self._value.dtype
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    def numpy(self):
+        """The value as a NumPy array."""
+        v = self.value
+        if backend_of_type(type(v)) == "torch":
+            v = v.detach()
+        return to_numpy(v)
+
+    def __repr__(self):
+        return f"<Variable path={self.path} shape={self.shape} dtype={self.dtype}>"
+
+
+class StatelessScope:
+    """Inside ``with StatelessScope(mapping)``, variables in ``mapping`` read their mapped
+    value, and ``assign`` records new values here instead of changing the variables."""
+
+    def __init__(self, mapping=None):
+        self.values = dict(mapping or {})
+        self.losses: list = []
+        self._token = None
+
+    def get(self, variable):
+        return self.values.get(variable)
+
+    def assign(self, variable, value):
+        self.values[variable] = value
+
+    def __enter__(self):
+        self._token = _SCOPE.set(self)
+        return self
+
+    def __exit__(self, *exc):
+        _SCOPE.reset(self._token)
+
+
+def current_scope():
+    return _SCOPE.get()
