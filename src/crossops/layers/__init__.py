@@ -14,9 +14,39 @@ Examples
 from . import _functional as functional
 from ._core import Activation, Dense, Dropout, Embedding, Flatten, Permute, RepeatVector, Reshape
 from ._layer import Layer
+from ._merging import Add, Average, Concatenate, Multiply, UpSampling2D, ZeroPadding2D
+from ._normalization import (
+                             BatchNormalization,
+                             GroupNormalization,
+                             LayerNormalization,
+                             RMSNormalization,
+)
 from ._symbolic import Input, SymbolicTensor
 from ._variable import StatelessScope, Variable
 
-__all__ = ["Activation", "Dense", "Dropout", "Embedding", "Flatten", "Input", "Layer",
-           "Permute", "RepeatVector", "Reshape", "StatelessScope", "SymbolicTensor",
-           "Variable", "functional"]
+__all__ = [
+                             "Activation",
+                             "Add",
+                             "Average",
+                             "BatchNormalization",
+                             "Concatenate",
+                             "Dense",
+                             "Dropout",
+                             "Embedding",
+                             "Flatten",
+                             "GroupNormalization",
+                             "Input",
+                             "Layer",
+                             "LayerNormalization",
+                             "Multiply",
+                             "Permute",
+                             "RMSNormalization",
+                             "RepeatVector",
+                             "Reshape",
+                             "StatelessScope",
+                             "SymbolicTensor",
+                             "UpSampling2D",
+                             "Variable",
+                             "ZeroPadding2D",
+                             "functional",
+]

@@ -3,13 +3,21 @@ the layer classes call these with their variables' values."""
 
 from __future__ import annotations
 
+import functools
+
 import crossops.numpy as xnp
 from crossops import nn
 
 
+# keras.activations' defaults where they differ from the ops' (gelu is exact there)
+_ACTIVATION_DEFAULTS = {"gelu": {"approximate": False}}
+_ALIASES = {"swish": "silu", "exponential": "exp"}
+
+
 def activation(name):
-    """An activation function from a name (``"relu"``, ``"softmax"``, ``"linear"`` ...), a
-    callable, or None (the identity).
+    """An activation function from a name (``"relu"``, ``"gelu"``, ``"softmax"``,
+    ``"tanh"``, ``"linear"`` ...), a callable, or None (the identity), with
+    ``keras.activations``' defaults.
 
     Examples
     --------
@@ -21,11 +29,14 @@ def activation(name):
         return _identity
     if callable(name):
         return name
-    f = getattr(nn, name, None)
+    op = _ALIASES.get(name, name)
+    f = getattr(nn, op, None) or getattr(xnp, op, None)
     if f is None or not hasattr(f, "_op"):
-        raise ValueError(f"unknown activation {name!r}; use a crossops.nn function name "
-                         "such as 'relu', 'gelu', 'softmax', 'sigmoid', or a callable")
-    return f
+        raise ValueError(f"unknown activation {name!r}; use a crossops.nn or crossops.numpy "
+                         "function name such as 'relu', 'gelu', 'softmax', 'tanh', or a "
+                         "callable")
+    defaults = _ACTIVATION_DEFAULTS.get(op)
+    return functools.partial(f, **defaults) if defaults else f
 
 
 def _identity(x):
@@ -42,8 +53,10 @@ def dense(x, kernel, bias=None, act=None):
 
 def embedding(ids, table):
     """Rows of ``table`` at the integer ``ids`` (any shape)."""
-    return xnp.take(table, xnp.astype(ids, "int32") if ids.dtype != table.dtype and
-                    not xnp.isdtype(ids.dtype, "integral") else ids, axis=0)
+    if not xnp.isdtype(ids.dtype, "integral"):
+        ids = xnp.astype(ids, "int32")
+    rows = xnp.take(table, xnp.reshape(ids, (-1,)), axis=0)
+    return xnp.reshape(rows, tuple(ids.shape) + (table.shape[-1],))
 
 
 def layer_normalization(x, gamma, beta, axis=-1, epsilon=1e-3):

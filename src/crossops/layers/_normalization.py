@@ -1,0 +1,175 @@
+"""Normalization layers: BatchNormalization, LayerNormalization, RMSNormalization,
+GroupNormalization (Keras's arguments, weights and arithmetic)."""
+
+from __future__ import annotations
+
+import crossops.numpy as xnp
+from crossops import nn
+
+from ._layer import Layer
+
+
+def _axes(axis, ndim):
+    axes = [axis] if isinstance(axis, int) else list(axis)
+    return sorted(a % ndim for a in axes)
+
+
+class BatchNormalization(Layer):
+    """Normalises with the batch's statistics in training (updating moving averages with
+    ``momentum``) and with the moving averages otherwise.
+
+    Weights: gamma, beta (trainable), moving_mean, moving_variance (non-trainable).
+    """
+
+    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer="zeros", gamma_initializer="ones",
+                 moving_mean_initializer="zeros", moving_variance_initializer="ones",
+                 **kwargs):
+        super().__init__(**kwargs)
+        self.axis, self.momentum, self.epsilon = axis, momentum, epsilon
+        self.center, self.scale = center, scale
+        self.inits = {"beta": beta_initializer, "gamma": gamma_initializer,
+                          "moving_mean": moving_mean_initializer,
+                          "moving_variance": moving_variance_initializer}
+
+    def build(self, input_shape):
+        self._ndim = len(input_shape)
+        if not -self._ndim <= self.axis < self._ndim:
+            raise ValueError(f"{self.name}: axis {self.axis} is out of range for inputs of "
+                             f"shape {tuple(input_shape)}")
+        n = (input_shape[self.axis],)
+        self.gamma = self.add_weight(n, self.inits["gamma"], name="gamma") if self.scale \
+            else None
+        self.beta = self.add_weight(n, self.inits["beta"], name="beta") if self.center \
+            else None
+        self.moving_mean = self.add_weight(n, self.inits["moving_mean"], trainable=False,
+                                           name="moving_mean")
+        self.moving_variance = self.add_weight(n, self.inits["moving_variance"],
+                                               trainable=False, name="moving_variance")
+
+    def call(self, inputs, training=False):
+        if inputs.ndim != self._ndim:
+            raise ValueError(f"{self.name}: expected inputs of rank {self._ndim}, got shape "
+                             f"{tuple(inputs.shape)}")
+        axis = self.axis % inputs.ndim
+        if training and self.trainable:
+            reduce = [a for a in range(inputs.ndim) if a != axis]
+            mean, var = nn.moments(inputs, reduce)
+            m = self.momentum
+            self.moving_mean.assign(self.moving_mean.value * m + mean * (1 - m))
+            self.moving_variance.assign(self.moving_variance.value * m + var * (1 - m))
+        else:
+            mean, var = self.moving_mean.value, self.moving_variance.value
+        return nn.batch_normalization(
+            inputs, mean, var, axis=axis, offset=None if self.beta is None else self.beta.value,
+            scale=None if self.gamma is None else self.gamma.value, epsilon=self.epsilon)
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis, "momentum": self.momentum,
+                "epsilon": self.epsilon, "center": self.center, "scale": self.scale}
+
+
+class LayerNormalization(Layer):
+    """Normalises each example over ``axis`` (the last by default), then scales and
+    shifts."""
+
+    def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer="zeros", gamma_initializer="ones", **kwargs):
+        super().__init__(**kwargs)
+        self.axis, self.epsilon, self.center, self.scale = axis, epsilon, center, scale
+        self.beta_initializer, self.gamma_initializer = beta_initializer, gamma_initializer
+
+    def build(self, input_shape):
+        self._axes = _axes(self.axis, len(input_shape))
+        shape = tuple(input_shape[a] for a in self._axes)
+        self.gamma = self.add_weight(shape, self.gamma_initializer, name="gamma") \
+            if self.scale else None
+        self.beta = self.add_weight(shape, self.beta_initializer, name="beta") \
+            if self.center else None
+
+    def _broadcast(self, w, ndim):
+        shape = [1] * ndim
+        for a, n in zip(self._axes, w.shape):
+            shape[a] = n
+        return xnp.reshape(w, tuple(shape))
+
+    def call(self, inputs):
+        axes = tuple(self._axes)
+        mean, var = nn.moments(inputs, axes, keepdims=True)
+        y = (inputs - mean) / xnp.sqrt(var + self.epsilon)
+        if self.gamma is not None:
+            y = y * self._broadcast(self.gamma.value, inputs.ndim)
+        if self.beta is not None:
+            y = y + self._broadcast(self.beta.value, inputs.ndim)
+        return y
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon,
+                "center": self.center, "scale": self.scale}
+
+
+class RMSNormalization(Layer):
+    """``x / sqrt(mean(x**2, axis) + epsilon) * scale``."""
+
+    def __init__(self, axis=-1, epsilon=1e-6, **kwargs):
+        super().__init__(**kwargs)
+        self.axis, self.epsilon = axis, epsilon
+
+    def build(self, input_shape):
+        self._axes = _axes(self.axis, len(input_shape))
+        self.scale = self.add_weight(tuple(input_shape[a] for a in self._axes), "ones",
+                                     name="scale")
+
+    def call(self, inputs):
+        axes = tuple(self._axes)
+        ms = xnp.mean(inputs * inputs, axis=axes, keepdims=True)
+        shape = [1] * inputs.ndim
+        for a, n in zip(self._axes, self.scale.shape):
+            shape[a] = n
+        return inputs / xnp.sqrt(ms + self.epsilon) * xnp.reshape(self.scale.value, tuple(shape))
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon}
+
+
+class GroupNormalization(Layer):
+    """Splits the channels (``axis``) into ``groups`` and normalises each group of each
+    example over its channels and spatial positions."""
+
+    def __init__(self, groups=32, axis=-1, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer="zeros", gamma_initializer="ones", **kwargs):
+        super().__init__(**kwargs)
+        self.groups, self.axis, self.epsilon = groups, axis, epsilon
+        self.center, self.scale = center, scale
+        self.beta_initializer, self.gamma_initializer = beta_initializer, gamma_initializer
+
+    def build(self, input_shape):
+        channels = input_shape[self.axis]
+        if channels % self.groups:
+            raise ValueError(f"{self.name}: {channels} channels cannot be split into "
+                             f"{self.groups} groups (input shape {tuple(input_shape)})")
+        self.gamma = self.add_weight((channels,), self.gamma_initializer, name="gamma") \
+            if self.scale else None
+        self.beta = self.add_weight((channels,), self.beta_initializer, name="beta") \
+            if self.center else None
+
+    def call(self, inputs):
+        ndim, axis = inputs.ndim, self.axis % inputs.ndim
+        shape = tuple(inputs.shape)
+        c = shape[axis]
+        grouped = xnp.reshape(inputs, shape[:axis] + (self.groups, c // self.groups)
+                              + shape[axis + 1:])
+        reduce = tuple(a for a in range(1, ndim + 1) if a != axis)
+        mean, var = nn.moments(grouped, reduce, keepdims=True)
+        y = xnp.reshape((grouped - mean) / xnp.sqrt(var + self.epsilon), shape)
+        bshape = [1] * ndim
+        bshape[axis] = c
+        if self.gamma is not None:
+            y = y * xnp.reshape(self.gamma.value, tuple(bshape))
+        if self.beta is not None:
+            y = y + xnp.reshape(self.beta.value, tuple(bshape))
+        return y
+
+    def get_config(self):
+        return {**super().get_config(), "groups": self.groups, "axis": self.axis,
+                "epsilon": self.epsilon, "center": self.center, "scale": self.scale}
