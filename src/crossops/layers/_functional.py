@@ -8,7 +8,6 @@ import functools
 import crossops.numpy as xnp
 from crossops import nn
 
-
 # keras.activations' defaults where they differ from the ops' (gelu is exact there)
 _ACTIVATION_DEFAULTS = {"gelu": {"approximate": False}}
 _ALIASES = {"swish": "silu", "exponential": "exp"}
