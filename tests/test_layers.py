@@ -40,6 +40,14 @@ CASES = {
     "groupnorm": ("GroupNormalization", {"groups": 3}, IMAGES, {}),
     "zeropad": ("ZeroPadding2D", {"padding": ((1, 0), (2, 1))}, IMAGES, {}),
     "upsample": ("UpSampling2D", {"size": (2, 3)}, IMAGES, {}),
+    "simple_rnn": ("SimpleRNN", {"units": 4}, SEQ, {}),
+    "simple_rnn_seq_back": ("SimpleRNN", {"units": 3, "return_sequences": True,
+                                          "go_backwards": True}, SEQ, {}),
+    "lstm": ("LSTM", {"units": 5}, SEQ, {}),
+    "lstm_seq": ("LSTM", {"units": 2, "return_sequences": True}, SEQ, {}),
+    "gru": ("GRU", {"units": 4}, SEQ, {}),
+    "gru_seq_back": ("GRU", {"units": 3, "return_sequences": True, "go_backwards": True},
+                     SEQ, {}),
 }
 
 
@@ -82,6 +90,33 @@ def test_layer_matches_keras(case, backend):
     assert len(state) == len(ref_state)
     for a, b in zip(state, ref_state):  # moving statistics updated alike
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("merge_mode", ["concat", "sum"])
+@pytest.mark.parametrize("return_sequences", [False, True])
+def test_bidirectional_matches_keras(merge_mode, return_sequences, backend):
+    import keras
+    ref = keras.layers.Bidirectional(keras.layers.LSTM(3, return_sequences=return_sequences),
+                                     merge_mode=merge_mode)
+    ref.build(SEQ.shape)
+    weights = [RNG.standard_normal(w.shape).astype(np.float32) for w in ref.weights]
+    ref.set_weights(weights)
+    want = keras.ops.convert_to_numpy(ref(SEQ))
+    with backend_context(backend):
+        ours = layers.Bidirectional(layers.LSTM(3, return_sequences=return_sequences),
+                                    merge_mode=merge_mode)
+        x = to_backend(backend, SEQ)
+        ours(x)
+        ours.set_weights(weights)
+        got = to_numpy(ours(x))
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+
+
+def test_lstm_return_state(backend):
+    with backend_context(backend):
+        out, h, c = layers.LSTM(3, return_state=True)(to_backend(backend, SEQ))
+    np.testing.assert_array_equal(to_numpy(out), to_numpy(h))
+    assert to_numpy(c).shape == (3, 3)
 
 
 @pytest.mark.parametrize("cls_name", ["Add", "Multiply", "Average", "Concatenate"])

@@ -21,6 +21,7 @@ from ._normalization import (
                              LayerNormalization,
                              RMSNormalization,
 )
+from ._rnn import GRU, LSTM, Bidirectional, SimpleRNN
 from ._symbolic import Input, SymbolicTensor
 from ._variable import StatelessScope, Variable
 

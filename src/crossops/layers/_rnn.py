@@ -1,0 +1,216 @@
+"""Recurrent layers: SimpleRNN, LSTM, GRU (Keras's weights, gate order and defaults) and
+Bidirectional; the time loop is ``crossops.core.scan`` (lax.scan, tf.scan, a loop)."""
+
+from __future__ import annotations
+
+import crossops.numpy as xnp
+from crossops import core
+
+from . import _functional as F
+from ._layer import Layer
+
+
+class _RNN(Layer):
+    gates = 1
+
+    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid",
+                 use_bias=True, kernel_initializer="glorot_uniform",
+                 recurrent_initializer="orthogonal", bias_initializer="zeros",
+                 return_sequences=False, return_state=False, go_backwards=False, **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(units, int) or units <= 0:
+            raise ValueError(f"{type(self).__name__}: units must be a positive int, got "
+                             f"{units!r}")
+        self.units, self.use_bias = units, use_bias
+        self.activation, self.recurrent_activation = activation, recurrent_activation
+        self._act, self._rec = F.activation(activation), F.activation(recurrent_activation)
+        self.kernel_initializer = kernel_initializer
+        self.recurrent_initializer = recurrent_initializer
+        self.bias_initializer = bias_initializer
+        self.return_sequences, self.return_state = return_sequences, return_state
+        self.go_backwards = go_backwards
+
+    def build(self, input_shape):
+        if len(input_shape) != 3:
+            raise ValueError(f"{self.name}: expected inputs (batch, time, features), got shape "
+                             f"{tuple(input_shape)}")
+        n = self.gates * self.units
+        self.kernel = self.add_weight((input_shape[-1], n), self.kernel_initializer,
+                                      name="kernel")
+        self.recurrent_kernel = self.add_weight((self.units, n), self.recurrent_initializer,
+                                                name="recurrent_kernel")
+        self.bias = self.add_weight(self._bias_shape(), self._bias_init(), name="bias") \
+            if self.use_bias else None
+
+    def _bias_shape(self):
+        return (self.gates * self.units,)
+
+    def _bias_init(self):
+        return self.bias_initializer
+
+    def _initial_state(self, x):
+        zeros = xnp.zeros((x.shape[0], self.units), dtype=x.dtype)
+        return (zeros,)
+
+    def call(self, inputs, initial_state=None, training=False):
+        if inputs.ndim != 3 or inputs.shape[-1] != self.kernel.shape[0]:
+            raise ValueError(f"{self.name}: expected inputs (batch, time, "
+                             f"{self.kernel.shape[0]}), got shape {tuple(inputs.shape)}")
+        state = self._initial_state(inputs) if initial_state is None else tuple(
+            initial_state if isinstance(initial_state, list | tuple) else [initial_state])
+        # the input projection of every step at once, then the recurrence
+        xw = xnp.matmul(inputs, self.kernel.value)
+        if self.bias is not None:
+            xw = xw + self._input_bias()
+        weights = (self.recurrent_kernel.value, None if self.bias is None
+                   else self._recurrent_bias())
+
+        def step(carry, x_t):
+            new = self.cell(x_t, carry, *weights)
+            return new, new[0]
+
+        state, outputs = core.scan(step, state, xnp.permute_dims(xw, (1, 0, 2)),
+                                   reverse=self.go_backwards)
+        outputs = xnp.permute_dims(outputs, (1, 0, 2))
+        if self.go_backwards:
+            outputs = xnp.flip(outputs, axis=1)
+        out = outputs if self.return_sequences else state[0]
+        return [out, *state] if self.return_state else out
+
+    def _input_bias(self):
+        return self.bias.value
+
+    def _recurrent_bias(self):
+        return None
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units, "activation": self.activation,
+                "recurrent_activation": self.recurrent_activation, "use_bias": self.use_bias,
+                "return_sequences": self.return_sequences, "return_state": self.return_state,
+                "go_backwards": self.go_backwards}
+
+
+class SimpleRNN(_RNN):
+    """``h = activation(x W + h U + b)``."""
+
+    def __init__(self, units, activation="tanh", **kwargs):
+        super().__init__(units, activation=activation, **kwargs)
+
+    def cell(self, xw, state, u, _):
+        return (self._act(xw + xnp.matmul(state[0], u)),)
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("recurrent_activation")
+        return config
+
+
+class LSTM(_RNN):
+    """Long short-term memory; gates in Keras's order (input, forget, cell, output); the
+    forget gate's bias starts at 1 (``unit_forget_bias``)."""
+
+    gates = 4
+
+    def __init__(self, units, unit_forget_bias=True, **kwargs):
+        super().__init__(units, **kwargs)
+        self.unit_forget_bias = unit_forget_bias
+
+    def _bias_init(self):
+        if not self.unit_forget_bias:
+            return self.bias_initializer
+        from .. import initializers
+        base, u = initializers.get(self.bias_initializer), self.units
+
+        def init(shape, dtype="float32"):
+            b = base((shape[0],), dtype)
+            b[u:2 * u] = 1
+            return b
+        return init
+
+    def _initial_state(self, x):
+        zeros = xnp.zeros((x.shape[0], self.units), dtype=x.dtype)
+        return (zeros, zeros)
+
+    def cell(self, xw, state, u, _):
+        h, c = state
+        z = xw + xnp.matmul(h, u)
+        n = self.units
+        i, f = self._rec(z[:, :n]), self._rec(z[:, n:2 * n])
+        g, o = self._act(z[:, 2 * n:3 * n]), self._rec(z[:, 3 * n:])
+        c = f * c + i * g
+        return (o * self._act(c), c)
+
+    def get_config(self):
+        return {**super().get_config(), "unit_forget_bias": self.unit_forget_bias}
+
+
+class GRU(_RNN):
+    """Gated recurrent unit, Keras's default ``reset_after=True`` form (gates update,
+    reset, candidate; separate input and recurrent biases)."""
+
+    gates = 3
+
+    def __init__(self, units, reset_after=True, **kwargs):
+        super().__init__(units, **kwargs)
+        if not reset_after:
+            raise ValueError("GRU: only reset_after=True (Keras's default, cuDNN's form) is "
+                             "available")
+        self.reset_after = reset_after
+
+    def _bias_shape(self):
+        return (2, 3 * self.units)
+
+    def _input_bias(self):
+        return self.bias.value[0]
+
+    def _recurrent_bias(self):
+        return self.bias.value[1]
+
+    def cell(self, xw, state, u, rb):
+        h = state[0]
+        hu = xnp.matmul(h, u)
+        if rb is not None:
+            hu = hu + rb
+        n = self.units
+        z = self._rec(xw[:, :n] + hu[:, :n])
+        r = self._rec(xw[:, n:2 * n] + hu[:, n:2 * n])
+        hh = self._act(xw[:, 2 * n:] + r * hu[:, 2 * n:])
+        return (z * h + (1 - z) * hh,)
+
+    def get_config(self):
+        return {**super().get_config(), "reset_after": self.reset_after}
+
+
+class Bidirectional(Layer):
+    """Runs ``layer`` forwards and a copy backwards; merges their outputs (``concat``,
+    ``sum``, ``mul``, ``ave``)."""
+
+    def __init__(self, layer, merge_mode="concat", backward_layer=None, **kwargs):
+        super().__init__(**kwargs)
+        if merge_mode not in ("concat", "sum", "mul", "ave"):
+            raise ValueError(f"Bidirectional: merge_mode must be concat, sum, mul or ave, got "
+                             f"{merge_mode!r}")
+        if layer.return_state:
+            raise ValueError("Bidirectional: wrap a layer with return_state=False")
+        self.merge_mode = merge_mode
+        self.forward_layer = layer
+        if backward_layer is None:
+            config = layer.get_config()
+            config.update(name=f"backward_{layer.name}", go_backwards=not layer.go_backwards)
+            backward_layer = type(layer).from_config(config)
+        self.backward_layer = backward_layer
+
+    def call(self, inputs, training=False):
+        fwd = self.forward_layer(inputs)
+        bwd = self.backward_layer(inputs)
+        if self.forward_layer.return_sequences:
+            bwd = xnp.flip(bwd, axis=1)
+        if self.merge_mode == "concat":
+            return xnp.concat([fwd, bwd], axis=-1)
+        if self.merge_mode == "sum":
+            return fwd + bwd
+        if self.merge_mode == "mul":
+            return fwd * bwd
+        return (fwd + bwd) / 2
+
+
