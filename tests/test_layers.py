@@ -92,6 +92,44 @@ def test_layer_matches_keras(case, backend):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
+MHA_CASES = {
+    "self": ({"num_heads": 2, "key_dim": 3}, {}),
+    "cross_value_dim": ({"num_heads": 3, "key_dim": 2, "value_dim": 4, "output_shape": 5},
+                        {"cross": True}),
+    "causal": ({"num_heads": 2, "key_dim": 4}, {"use_causal_mask": True}),
+    "mask_no_bias": ({"num_heads": 1, "key_dim": 3, "use_bias": False}, {"mask": True}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MHA_CASES))
+def test_multi_head_attention_matches_keras(case, backend):
+    import keras
+    kwargs, opts = MHA_CASES[case]
+    q = SEQ
+    v = RNG.standard_normal((3, 4, 5)).astype(np.float32) if opts.get("cross") else SEQ
+    call = {"use_causal_mask": opts.get("use_causal_mask", False)}
+    mask = None
+    if opts.get("mask"):
+        mask = RNG.random((3, q.shape[1], v.shape[1])) > 0.3
+        mask[..., 0] = True  # no fully masked row
+    ref = keras.layers.MultiHeadAttention(**kwargs)
+    want, want_scores = (keras.ops.convert_to_numpy(a) for a in ref(
+        q, v, attention_mask=mask, return_attention_scores=True, **call))
+    weights = [RNG.standard_normal(w.shape).astype(np.float32) * 0.3 for w in ref.weights]
+    ref.set_weights(weights)
+    want, want_scores = (keras.ops.convert_to_numpy(a) for a in ref(
+        q, v, attention_mask=mask, return_attention_scores=True, **call))
+    with backend_context(backend):
+        ours = layers.MultiHeadAttention(**kwargs)
+        args = [to_backend(backend, a) for a in (q, v)]
+        m = None if mask is None else to_backend(backend, mask)
+        ours(*args, attention_mask=m, **call)
+        ours.set_weights(weights)
+        got, scores = ours(*args, attention_mask=m, return_attention_scores=True, **call)
+    np.testing.assert_allclose(to_numpy(got), want, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(to_numpy(scores), want_scores, rtol=1e-4, atol=1e-6)
+
+
 @pytest.mark.parametrize("merge_mode", ["concat", "sum"])
 @pytest.mark.parametrize("return_sequences", [False, True])
 def test_bidirectional_matches_keras(merge_mode, return_sequences, backend):

@@ -12,18 +12,23 @@ Examples
 """
 
 from . import _functional as functional
-from ._core import (Activation, Dense, Dropout, Embedding, Flatten, Permute, RepeatVector,
-                    Reshape)
+from ._attention import MultiHeadAttention
+from ._core import Activation, Dense, Dropout, Embedding, Flatten, Permute, RepeatVector, Reshape
 from ._layer import Layer
 from ._merging import Add, Average, Concatenate, Multiply, UpSampling2D, ZeroPadding2D
-from ._normalization import (BatchNormalization, GroupNormalization, LayerNormalization,
-                             RMSNormalization)
+from ._normalization import (
+                    BatchNormalization,
+                    GroupNormalization,
+                    LayerNormalization,
+                    RMSNormalization,
+)
 from ._rnn import GRU, LSTM, Bidirectional, SimpleRNN
 from ._symbolic import Input, SymbolicTensor
 from ._variable import StatelessScope, Variable
 
 __all__ = ["GRU", "LSTM", "Activation", "Add", "Average", "BatchNormalization",
            "Bidirectional", "Concatenate", "Dense", "Dropout", "Embedding", "Flatten",
-           "GroupNormalization", "Input", "Layer", "LayerNormalization", "Multiply", "Permute",
+           "GroupNormalization", "Input", "Layer", "LayerNormalization", "MultiHeadAttention", "Multiply",
+           "Permute",
            "RMSNormalization", "RepeatVector", "Reshape", "SimpleRNN", "StatelessScope",
            "SymbolicTensor", "UpSampling2D", "Variable", "ZeroPadding2D", "functional"]

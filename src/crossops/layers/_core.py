@@ -98,7 +98,8 @@ class Dropout(Layer):
         start = np.random.SeedSequence(self.seed).generate_state(2) if self.seed is None \
             else [self.seed >> 32, self.seed & 0xFFFFFFFF]
         self.key = self.add_weight((2,), lambda shape, dtype: np.asarray(start, np.uint32),
-                                   dtype="uint32", trainable=False, name="seed_generator_state")
+                                   dtype="uint32", trainable=False, name="seed_generator_state",
+                                   seed_state=True)
 
     def call(self, inputs, training=False):
         if not training or self.rate == 0:

@@ -118,15 +118,18 @@ class Layer:
 
     # -- weights ------------------------------------------------------------------------
     def add_weight(self, shape=(), initializer="glorot_uniform", dtype=None, trainable=True,
-                   name=None):
+                   name=None, seed_state=False):
         """Create a weight of this layer's backend, initialised on the host (see
-        ``crossops.initializers``), and track it."""
+        ``crossops.initializers``), and track it. A ``seed_state`` (a random key) is a
+        non-trainable variable but not a weight (as Keras's seed generators: not saved,
+        not counted)."""
         dtype = dtype or self.dtype
         name = name or f"variable_{len(self._own_weights)}"
         host = initializers.get(initializer)(tuple(int(s) for s in shape), dtype)
         backend = self._backend or get_backend()
         value = _to_backend(host, backend, trainable)
         variable = Variable(value, trainable=trainable, name=name, path=f"{self.name}/{name}")
+        variable.seed_state = seed_state
         self._own_weights.append(variable)
         if backend == "torch" and _is_torch_module_class(type(self)):
             import torch
@@ -150,31 +153,38 @@ class Layer:
         return out
 
     @property
-    def weights(self) -> list[Variable]:
-        """Every weight: this layer's own, then its sublayers' (depth first)."""
+    def variables(self) -> list[Variable]:
+        """Every variable: this layer's own, then its sublayers' (depth first), random
+        seed states included."""
         out = list(self._own_weights)
         for layer in self._all_layers():
             out.extend(layer._own_weights)
         return out
 
     @property
-    def trainable_weights(self) -> list[Variable]:
+    def weights(self) -> list[Variable]:
+        """The variables without random seed states (what is saved and counted)."""
+        return [v for v in self.variables if not v.seed_state]
+
+    @property
+    def trainable_variables(self) -> list[Variable]:
         if not self.trainable:
             return []
         return [w for w in self._own_weights if w.trainable] + [
-            w for layer in self._tracked for w in layer.trainable_weights]
+            w for layer in self._tracked for w in layer.trainable_variables]
+
+    trainable_weights = trainable_variables
+
+    @property
+    def non_trainable_variables(self) -> list[Variable]:
+        """Every variable that is not trainable, seed states included (what
+        ``stateless_call`` takes and returns)."""
+        trainable = {id(w) for w in self.trainable_variables}
+        return [w for w in self.variables if id(w) not in trainable]
 
     @property
     def non_trainable_weights(self) -> list[Variable]:
-        trainable = {id(w) for w in self.trainable_weights}
-        return [w for w in self.weights if id(w) not in trainable]
-
-    trainable_variables = trainable_weights
-    non_trainable_variables = non_trainable_weights
-
-    @property
-    def variables(self) -> list[Variable]:
-        return self.weights
+        return [w for w in self.non_trainable_variables if not w.seed_state]
 
     def get_weights(self) -> list[np.ndarray]:
         return [w.numpy() for w in self.weights]

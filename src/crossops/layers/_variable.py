@@ -34,6 +34,7 @@ class Variable:
         self.trainable = trainable
         self.name = name
         self.path = path or name
+        self.seed_state = False
 
     @property
     def value(self):
