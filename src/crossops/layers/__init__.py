@@ -34,6 +34,7 @@ from ._conv import (
                     SeparableConv2D,
 )
 from ._core import Activation, Dense, Dropout, Embedding, Flatten, Permute, RepeatVector, Reshape
+from ._einsum_dense import EinsumDense
 from ._layer import Layer
 from ._merging import Add, Average, Concatenate, Multiply, UpSampling2D, ZeroPadding2D
 from ._normalization import (
@@ -67,6 +68,7 @@ __all__ = [
                     "Dense",
                     "DepthwiseConv2D",
                     "Dropout",
+                    "EinsumDense",
                     "Embedding",
                     "Flatten",
                     "GlobalAveragePooling1D",
