@@ -7,8 +7,8 @@ import importlib
 import ml_dtypes
 import numpy as np
 
-from crossops._dtypes import dtype_name, kind, result_name
 from crossops._dispatch import _PROMOTED_KINDS
+from crossops._dtypes import dtype_name, kind, result_name
 
 from .strategies import np_dtype
 
@@ -150,7 +150,13 @@ CANONICAL = {
     # the Penrose condition A P A = A: on near-singular inputs the entries of P are huge
     # and an absolute tolerance in eps is meaningless, while A P A stays of A's size
     "linalg.pinv": lambda out, a: ((a.astype(out.dtype) @ out @ a.astype(out.dtype)),),
+    "linalg.lu_factor": lambda out, a: _lu_reconstruction(out, a),
 }
+
+
+def _lu_reconstruction(out, a):
+    from .drawers_linalg_extra import lu_reconstruction
+    return lu_reconstruction(out, a)
 
 
 def canonical(spec, out, args):

@@ -158,6 +158,46 @@ argmin = _widening(NAMESPACE.argmin, "argmin", result="other", uint64="order")
 searchsorted = _widening(NAMESPACE.searchsorted, "searchsorted", arrays=2, result="other",
                          uint64="order")
 
+# --- NumPy's behaviour at integer division by zero and out-of-range indices
+# (tests/test_backend_differences.py) -----------------------------------------------------
+def _by_nonzero(f, x1, x2):
+    """Integer ``x1 // 0`` and ``x1 % 0`` give 0, as NumPy (torch raises ZeroDivisionError
+    on CPU): divide by 1 where x2 is 0, then put 0 there (no host sync)."""
+    zero = x2 == 0
+    out = f(x1, torch.where(zero, torch.ones_like(x2), x2))
+    return torch.where(zero, torch.zeros_like(out), out)
+
+
+def _out_of_bounds(op, e):
+    """torch's RuntimeError for an out-of-range index (index_select, gather) as NumPy's
+    IndexError; other errors unchanged."""
+    msg = str(e)
+    if "out of" in msg and ("bounds" in msg or "range" in msg):
+        return IndexError(f"{op}: {msg.strip().splitlines()[0]}")
+    return e
+
+
+def _take(x, indices, /, *, axis=None):
+    try:
+        return NAMESPACE.take(x, indices, axis=axis)
+    except RuntimeError as e:
+        raise _out_of_bounds("take", e) from None
+
+
+def _take_along_axis(x, indices, /, *, axis=-1):
+    # torch.take_along_dim wraps an out-of-range index around the axis; torch.gather (on the
+    # broadcast operands) checks it
+    n = x.shape[axis]
+    idx = torch.where(indices < 0, indices + n, indices)
+    shape = list(torch.broadcast_shapes(x.shape, idx.shape))
+    xs, ids = shape.copy(), shape.copy()
+    xs[axis], ids[axis] = x.shape[axis], idx.shape[axis]
+    try:
+        return torch.gather(x.expand(xs), axis, idx.expand(ids))
+    except RuntimeError as e:
+        raise _out_of_bounds("take_along_axis", e) from None
+
+
 # the same bits as int64: bitwise, wrapping (mod 2**64) and data-movement ops
 _BITS = dict(arrays=2, uint64="bits")
 bitwise_and = _widening(torch.bitwise_and, "bitwise_and", **_BITS)
@@ -171,8 +211,8 @@ square = _widening(torch.square, "square", uint64="bits")
 diff = _widening(NAMESPACE.diff, "diff", uint64="bits")
 repeat = _widening(NAMESPACE.repeat, "repeat", uint64="bits")
 flip = _widening(NAMESPACE.flip, "flip", uint64="bits")
-take = _widening(NAMESPACE.take, "take", uint64="bits")
-take_along_axis = _widening(NAMESPACE.take_along_axis, "take_along_axis", uint64="bits")
+take = _widening(_take, "take", uint64="bits")
+take_along_axis = _widening(_take_along_axis, "take_along_axis", uint64="bits")
 tril = _widening(NAMESPACE.tril, "tril", uint64="bits")
 triu = _widening(NAMESPACE.triu, "triu", uint64="bits")
 vecdot = _widening(NAMESPACE.vecdot, "vecdot", **_BITS)  # mod 2**64: same bits
@@ -203,13 +243,13 @@ pow = _widening(NAMESPACE.pow, "pow", arrays=2)  # noqa: A001
 def floor_divide(x1, x2, /):
     if x1.is_floating_point():
         return fix_floor_divide(NAMESPACE, torch.floor_divide(x1, x2), x1, x2)
-    return _floor_divide_int(x1, x2)
+    return _by_nonzero(_floor_divide_int, x1, x2)
 
 
 def remainder(x1, x2, /):
     if x1.is_floating_point():
         return fix_remainder(NAMESPACE, torch.remainder(x1, x2), x2)
-    return _remainder_int(x1, x2)
+    return _by_nonzero(_remainder_int, x1, x2)
 
 
 _floor_divide_int = _widening(torch.floor_divide, "floor_divide", arrays=2)
