@@ -1,0 +1,166 @@
+"""The JAX backend of crossops.random: ``jax.random`` with raw ``uint32[2]`` keys (the
+threefry layout of ``jax.random.PRNGKey``); typed keys (``jax.random.key``) are taken too.
+Everything traces under ``jax.jit``.
+
+Each op's body is itself one ``jax.jit`` function, so an eager call runs the program that a
+call inside ``jax.jit`` inlines: XLA fuses and contracts (``x * stddev + mean`` into an
+FMA) alike. Parameters given as Python numbers (``alpha=2.0``) are static arguments, so
+XLA folds them as constants in both cases (a traced ``alpha`` would be folded under an
+outer ``jax.jit`` only, and give other last bits); each new value compiles once. Arrays
+are traced arguments."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import jax
+import jax.numpy as jnp
+
+from . import _seed
+from ._common import clamp_below, scaled
+
+
+def _dt(name: str):
+    return jnp.dtype(name)
+
+
+def as_key(seed, op: str):
+    """The raw uint32[2] key of an int seed or a key array."""
+    if isinstance(seed, jax.Array):
+        if jnp.issubdtype(seed.dtype, jax.dtypes.prng_key):
+            return jax.random.key_data(seed)
+        _seed.check_key(seed, op)
+        return seed.astype(jnp.uint32)
+    return jnp.asarray(_seed.words(seed, op), dtype=jnp.uint32)
+
+
+def key(seed):
+    return as_key(seed, "key")
+
+
+def split(key, num=2):
+    return jax.random.split(as_key(key, "split"), num)
+
+
+def _param(value):
+    """A distribution parameter: a Python number stays one (static), others become arrays."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return jnp.asarray(value)
+
+
+@cache
+def _jitted(f, static: frozenset):
+    return jax.jit(f, static_argnames=tuple(static))
+
+
+def _run(f, k, **kwargs):
+    """``f(k, **kwargs)`` jitted, with every argument but arrays static."""
+    static = frozenset(n for n, v in kwargs.items() if not isinstance(v, jax.Array))
+    return _jitted(f, static)(k, **kwargs)
+
+
+def _normal(k, shape, name, mean, stddev):
+    return scaled(jax.random.normal(k, shape, _dt(name)), mean, stddev)
+
+
+def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+    name = _seed.float_name(dtype, "normal")
+    mean, stddev = _seed.number(mean, "normal", "mean"), _seed.number(stddev, "normal", "stddev")
+    return _run(_normal, as_key(seed, "normal"), shape=_seed.shape_tuple(shape, "normal"),
+                name=name, mean=mean, stddev=stddev)
+
+
+def _uniform(k, shape, name, lo, hi):
+    return clamp_below(jax.random.uniform(k, shape, _dt(name), lo, hi), hi, name)
+
+
+def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
+    name = _seed.float_name(dtype, "uniform")
+    lo, hi = _seed.bounds(minval, maxval, "uniform")
+    return _run(_uniform, as_key(seed, "uniform"), shape=_seed.shape_tuple(shape, "uniform"),
+                name=name, lo=lo, hi=hi)
+
+
+def _truncated_normal(k, shape, name, mean, stddev):
+    return scaled(jax.random.truncated_normal(k, -2.0, 2.0, shape, _dt(name)), mean, stddev)
+
+
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+    name = _seed.float_name(dtype, "truncated_normal")
+    mean = _seed.number(mean, "truncated_normal", "mean")
+    stddev = _seed.number(stddev, "truncated_normal", "stddev")
+    return _run(_truncated_normal, as_key(seed, "truncated_normal"),
+                shape=_seed.shape_tuple(shape, "truncated_normal"), name=name, mean=mean,
+                stddev=stddev)
+
+
+def _randint(k, shape, name, lo, hi):
+    return jax.random.randint(k, shape, lo, hi, _dt(name))
+
+
+def randint(shape, minval, maxval, dtype="int32", seed=None):
+    name = _seed.int_name(dtype, "randint")
+    lo, hi = _seed.int_bounds(minval, maxval, "randint")
+    info = jnp.iinfo(_dt(name))
+    if lo < info.min or hi - 1 > info.max:
+        raise ValueError(f"random.randint: [{lo}, {hi}) does not fit dtype {name}")
+    return _run(_randint, as_key(seed, "randint"), shape=_seed.shape_tuple(shape, "randint"),
+                name=name, lo=lo, hi=hi)
+
+
+def _categorical(k, logits, num_samples, name):
+    s = jax.random.categorical(k, logits, axis=-1, shape=(num_samples, logits.shape[0]))
+    return jnp.transpose(s).astype(_dt(name))
+
+
+def categorical(logits, num_samples, dtype="int32", seed=None):
+    name = _seed.int_name(dtype, "categorical")
+    logits = jnp.asarray(logits)
+    if logits.ndim != 2:
+        raise ValueError(f"random.categorical: logits must be 2-D (batch, classes), got shape "
+                         f"{logits.shape}")
+    return _run(_categorical, as_key(seed, "categorical"), logits=logits,
+                num_samples=int(num_samples), name=name)
+
+
+def _shuffle(k, x, axis):
+    return jax.random.permutation(k, x, axis=axis, independent=False)
+
+
+def shuffle(x, axis=0, seed=None):
+    x = jnp.asarray(x)
+    axis = _seed.axis_index(axis, x.ndim, "shuffle")
+    return _run(_shuffle, as_key(seed, "shuffle"), x=x, axis=axis)
+
+
+def _gamma(k, alpha, shape, name):
+    return jax.random.gamma(k, alpha, shape, _dt(name))
+
+
+def gamma(shape, alpha, dtype=None, seed=None):
+    name = _seed.float_name(dtype, "gamma")
+    return _run(_gamma, as_key(seed, "gamma"), alpha=_param(alpha), shape=_seed.shape_tuple(shape, "gamma"),
+                name=name)
+
+
+def _beta(k, a, b, shape, name):
+    return jax.random.beta(k, a, b, shape, _dt(name))
+
+
+def beta(shape, alpha, beta, dtype=None, seed=None):
+    name = _seed.float_name(dtype, "beta")
+    return _run(_beta, as_key(seed, "beta"), a=_param(alpha), b=_param(beta),
+                shape=_seed.shape_tuple(shape, "beta"), name=name)
+
+
+def _binomial(k, n, p, shape, name):
+    ftype = jnp.float64 if name == "float64" else jnp.float32
+    x = jax.random.binomial(k, jnp.asarray(n, ftype), jnp.asarray(p, ftype), shape, ftype)
+    return x.astype(_dt(name))
+
+
+def binomial(shape, counts, probabilities, dtype=None, seed=None):
+    name = _seed.real_name(dtype, "binomial")
+    return _run(_binomial, as_key(seed, "binomial"), n=_param(counts), p=_param(probabilities),
+                shape=_seed.shape_tuple(shape, "binomial"), name=name)

@@ -1,0 +1,165 @@
+"""Checks shared by every backend: seeds, shapes, dtypes, bounds and rates.
+
+A seed is a Python int or a key: an unsigned 32-bit integer array of shape ``(2,)`` of a
+backend (the "raw key" layout of ``jax.random.PRNGKey``). An int seed ``s`` stands for the
+key ``[(s >> 32) & 0xFFFFFFFF, s & 0xFFFFFFFF]`` (``s`` taken modulo 2**64), so ``seed=s``
+and ``seed=key(s)`` give the same numbers.
+"""
+
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+
+from .._dtypes import dtype_name, kind
+
+MASK = 0xFFFFFFFF
+
+_HOW = ("crossops.random keeps no global generator: pass seed=<int> (the same int gives "
+        "the same numbers again) or a key, e.g. seed=crossops.random.key(0), and "
+        "crossops.random.split(key) for fresh keys")
+
+
+def is_int_seed(seed) -> bool:
+    """Whether ``seed`` is a Python (or NumPy scalar) integer rather than a key array."""
+    return isinstance(seed, (int, np.integer)) and not isinstance(seed, (bool, np.bool_))
+
+
+def words(seed, op: str) -> tuple[int, int]:
+    """The two 32-bit words of the key an int seed stands for."""
+    if seed is None:
+        raise ValueError(f"random.{op}: seed=None; {_HOW}")
+    if not is_int_seed(seed):
+        raise TypeError(f"random.{op}: seed must be an int or a key array (uint32, shape (2,)), "
+                        f"got {type(seed).__name__}; {_HOW}")
+    s = operator.index(seed)
+    if not -(2 ** 63) <= s < 2 ** 64:
+        raise ValueError(f"random.{op}: seed {s} is outside [-2**63, 2**64); pass a smaller "
+                         f"int or a key from crossops.random.key")
+    s %= 2 ** 64
+    return (s >> 32) & MASK, s & MASK
+
+
+def check_key(k, op: str) -> None:
+    """A key array must have shape (2,) and an integer dtype."""
+    shape = tuple(k.shape)
+    name = dtype_name(k.dtype) if not _is_typed_key(k) else "uint32"
+    if shape != (2,) or kind(name) not in "iu":
+        raise ValueError(f"random.{op}: a key must be an integer array of shape (2,) (uint32, "
+                         f"as crossops.random.key(seed) gives), got shape {shape} and dtype "
+                         f"{name}; {_HOW}")
+
+
+def _is_typed_key(k) -> bool:
+    return "key<" in str(getattr(k, "dtype", ""))  # a jax typed key (jax.random.key)
+
+
+def shape_tuple(shape, op: str) -> tuple[int, ...]:
+    """``shape`` as a tuple of non-negative Python ints."""
+    if shape is None:
+        raise TypeError(f"random.{op}: shape is required (a tuple of ints, e.g. (2, 3))")
+    try:
+        dims = (operator.index(shape),)
+    except TypeError:
+        try:
+            dims = tuple(operator.index(d) for d in shape)
+        except TypeError:
+            raise TypeError(f"random.{op}: shape must be an int or a sequence of ints, "
+                            f"got {shape!r}") from None
+    if any(d < 0 for d in dims):
+        raise ValueError(f"random.{op}: shape {dims} has a negative dimension")
+    return dims
+
+
+def float_name(dtype, op: str) -> str:
+    """The dtype name of a floating-point result (default float32, Keras's floatx)."""
+    if dtype is None:
+        return "float32"
+    name = dtype_name(dtype)
+    if kind(name) != "f":
+        raise ValueError(f"random.{op} requires a floating-point dtype (float16, bfloat16, "
+                         f"float32, float64), got dtype={name}")
+    return name
+
+
+def int_name(dtype, op: str, default: str = "int32") -> str:
+    """The dtype name of an integer result."""
+    if dtype is None:
+        return default
+    name = dtype_name(dtype)
+    if kind(name) not in "iu":
+        raise ValueError(f"random.{op} requires an integer dtype (int8 ... uint64), "
+                         f"got dtype={name}")
+    return name
+
+
+def real_name(dtype, op: str) -> str:
+    """The dtype name of a result that may be integer or floating (default float32)."""
+    if dtype is None:
+        return "float32"
+    name = dtype_name(dtype)
+    if kind(name) not in "iuf":
+        raise ValueError(f"random.{op} requires a real dtype, got dtype={name}")
+    return name
+
+
+def number(value, op: str, what: str) -> float:
+    """A Python number argument (mean, stddev, minval, maxval)."""
+    try:
+        return float(value)
+    except TypeError:
+        raise TypeError(f"random.{op}: {what} must be a Python number, got "
+                        f"{type(value).__name__}") from None
+
+
+def bounds(minval, maxval, op: str) -> tuple[float, float]:
+    lo, hi = number(minval, op, "minval"), number(maxval, op, "maxval")
+    if not lo < hi:
+        raise ValueError(f"random.{op}: minval ({minval}) must be less than maxval ({maxval})")
+    return lo, hi
+
+
+def int_bounds(minval, maxval, op: str) -> tuple[int, int]:
+    try:
+        lo, hi = operator.index(minval), operator.index(maxval)
+    except TypeError:
+        raise TypeError(f"random.{op}: minval and maxval must be Python ints, got "
+                        f"{type(minval).__name__} and {type(maxval).__name__}") from None
+    if not lo < hi:
+        raise ValueError(f"random.{op}: minval ({lo}) must be less than maxval ({hi})")
+    return lo, hi
+
+
+def below(value: float, name: str) -> float:
+    """The largest number of float dtype ``name`` below ``value`` (a Python float, exact)."""
+    import ml_dtypes
+    dt = np.dtype(ml_dtypes.bfloat16 if name == "bfloat16" else name)
+    v = np.asarray(value, dtype=dt)
+    if float(v) >= value:  # the dtype rounds value up (or holds it): step down one unit
+        ints = np.dtype(f"uint{dt.itemsize * 8}")
+        bits = int(v.view(ints))
+        sign = 1 << (dt.itemsize * 8 - 1)
+        if float(v) > 0:
+            bits -= 1
+        elif float(v) < 0 or bits & sign:  # negative (or -0.0): away from zero
+            bits = (bits | sign) + 1
+        else:  # +0.0: the smallest negative subnormal
+            bits = sign | 1
+        v = np.asarray(bits, dtype=ints).view(dt)
+    return float(v)
+
+
+def rate_value(rate, op: str) -> float:
+    r = number(rate, op, "rate")
+    if not 0.0 <= r < 1.0:
+        raise ValueError(f"random.{op}: rate must be in [0, 1), got {rate}")
+    return r
+
+
+def axis_index(axis, ndim: int, op: str) -> int:
+    a = operator.index(axis)
+    if not -ndim <= a < ndim:
+        raise IndexError(f"random.{op}: axis {axis} is out of bounds for an array of "
+                         f"{ndim} dimensions")
+    return a % ndim
