@@ -21,13 +21,20 @@ def dtype_table(lookup: Callable[[str], object]) -> dict[str, object]:
     return out
 
 
-def make_native_dtype(table: dict[str, object], backend: str):
-    """A function mapping any dtype (object or name) to the backend's own."""
+def make_native_dtype(table: dict[str, object], backend: str, native_type=None):
+    """A function mapping any dtype (object or name) to the backend's own.
+
+    ``native_type``: the class of the backend's dtype objects when it has its own (torch):
+    an instance is returned as it is, with a check torch.compile traces without guards.
+    """
     cache: dict = {}
     own = {id(d) for d in table.values()}
 
     def native_dtype(dtype):
-        if id(dtype) in own:  # already the backend's (no hashing of foreign dtype objects)
+        if native_type is not None:
+            if isinstance(dtype, native_type):
+                return dtype
+        elif id(dtype) in own:  # already the backend's (no hashing of foreign dtype objects)
             return dtype
         try:
             return cache[dtype]
@@ -200,3 +207,31 @@ def fix_expm1(xp, out, x):
 def fix_log1p(xp, out, x):
     """Complex ``log1p`` at non-finite inputs: ``log(x + 1)`` has the standard's values."""
     return xp.where(xp.isfinite(x), out, xp.log(x + 1))
+
+
+# --- keras.ops linalg beyond the standard (spec/linalg.toml) -----------------------------
+
+def check_lstsq(a, b) -> None:
+    """NumPy's shape rules for ``lstsq``: a is (M, N), b is (M,) or (M, K); else ValueError."""
+    if len(a.shape) != 2:
+        raise ValueError(f"linalg.lstsq: a must be a matrix (2 axes), got shape "
+                         f"{tuple(a.shape)}")
+    if len(b.shape) not in (1, 2) or b.shape[0] != a.shape[0]:
+        raise ValueError(f"linalg.lstsq: b must have shape ({a.shape[0]},) or "
+                         f"({a.shape[0]}, K) for a of shape {tuple(a.shape)}, got "
+                         f"{tuple(b.shape)}")
+
+
+def check_triangular(a, b) -> bool:
+    """Shapes for ``solve_triangular``: a is a (stack of) square matrices, b has a's size
+    on its vector (or row) axis; returns whether b is a stack of vectors (one axis fewer
+    than a, as in Keras and SciPy)."""
+    sa, sb = tuple(a.shape), tuple(b.shape)
+    if len(sa) < 2 or sa[-1] != sa[-2]:
+        raise ValueError(f"linalg.solve_triangular: a must be (a stack of) square matrices, "
+                         f"got shape {sa}")
+    vector = len(sb) == len(sa) - 1
+    if len(sb) < 1 or (sb[-1] if vector else sb[-2] if len(sb) > 1 else None) != sa[-1]:
+        raise ValueError(f"linalg.solve_triangular: b must have shape (..., {sa[-1]}) or "
+                         f"(..., {sa[-1]}, K) for a of shape {sa}, got {sb}")
+    return vector

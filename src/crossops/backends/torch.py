@@ -26,7 +26,7 @@ NATIVE_WEAK_SCALARS = False
 PREFILL = True
 
 DTYPES = dtype_table(lambda n: getattr(torch, n))
-native_dtype = make_native_dtype(DTYPES, "torch")
+native_dtype = make_native_dtype(DTYPES, "torch", torch.dtype)
 
 
 def default_dtypes() -> tuple[str, str, str]:
