@@ -6,8 +6,8 @@ import jax
 import jax.numpy as NAMESPACE  # noqa: N812
 import numpy as np
 
-from ._common import (dtype_functions, dtype_table, fix_floor_divide, fix_remainder,
-                      make_native_dtype)
+from ._common import (check_lstsq, check_triangular, dtype_functions, dtype_table,
+                      fix_floor_divide, fix_remainder, make_native_dtype)
 
 # tracers are instances of jax.Array but not subclasses of it: name their class too
 NAME = "jax"
@@ -55,7 +55,9 @@ def floor_divide(x1, x2, /):
     out = NAMESPACE.floor_divide(x1, x2)
     if NAMESPACE.issubdtype(out.dtype, NAMESPACE.floating):
         return fix_floor_divide(NAMESPACE, out, x1, x2)  # the standard's special cases
-    return out
+    # integer division by zero gives 0, as NumPy (and crossops on TensorFlow); XLA gives -1
+    # or the largest unsigned value, floored
+    return NAMESPACE.where(x2 == 0, NAMESPACE.zeros_like(out), out)
 
 
 def remainder(x1, x2, /):
@@ -201,3 +203,32 @@ def linalg_pinv(x, /, *, rtol=None):
     if rtol is None:
         rtol = max(x.shape[-2:]) * NAMESPACE.finfo(x.dtype).eps
     return NAMESPACE.linalg.pinv(x, rtol=rtol)
+
+
+# --- keras.ops linalg beyond the standard (spec/linalg.toml) -------------------------------
+def linalg_lstsq(a, b, rcond=None):
+    check_lstsq(a, b)
+    return NAMESPACE.linalg.lstsq(a, b, rcond=rcond)[0]
+
+
+def linalg_solve_triangular(a, b, lower=False):
+    """SciPy's solve_triangular, with the batch axes of a and b broadcast."""
+    import jax.scipy.linalg as jsl
+    vector = check_triangular(a, b)
+    if vector:
+        b = b[..., None]
+    batch = NAMESPACE.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    a = NAMESPACE.broadcast_to(a, batch + a.shape[-2:])
+    b = NAMESPACE.broadcast_to(b, batch + b.shape[-2:])
+    out = jsl.solve_triangular(a, b, lower=lower)
+    return out[..., 0] if vector else out
+
+
+def linalg_lu_factor(x):
+    """SciPy's lu_factor (0-based int32 pivots), batched."""
+    import jax.scipy.linalg as jsl
+    if x.ndim < 2:
+        raise ValueError(f"linalg.lu_factor: x must be a (stack of) matri(ces) with at least "
+                         f"two axes, got shape {x.shape}")
+    lu, piv = jsl.lu_factor(x)
+    return lu, piv.astype(NAMESPACE.int32)

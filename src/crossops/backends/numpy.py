@@ -6,7 +6,7 @@ import array_api_compat.numpy as NAMESPACE  # noqa: N812
 import ml_dtypes
 import numpy as np
 
-from ._common import (dtype_functions, dtype_table, fix_expm1, fix_floor_divide,
+from ._common import (check_lstsq, dtype_functions, dtype_table, fix_expm1, fix_floor_divide,
                       make_native_dtype)
 
 NAME = "numpy"
@@ -56,7 +56,7 @@ where = np.where
 
 def floor_divide(x1, x2, /):
     out = np.floor_divide(x1, x2)
-    if out.dtype.kind == "f":
+    if out.dtype.kind == "f" or out.dtype is _BF16:  # (ml_dtypes' bfloat16 is of kind "V")
         return fix_floor_divide(NAMESPACE, out, x1, x2)
     return out
 
@@ -112,3 +112,9 @@ def _half_in_float32(f):
 
 std = _half_in_float32(NAMESPACE.std)
 var = _half_in_float32(NAMESPACE.var)
+
+
+def linalg_lstsq(a, b, rcond=None):
+    """keras.ops.linalg.lstsq: the solution of ``numpy.linalg.lstsq``."""
+    check_lstsq(a, b)
+    return np.linalg.lstsq(a, b, rcond=rcond)[0]

@@ -38,6 +38,10 @@ def namespace_info():
     return NAMESPACE.__array_namespace_info__()
 
 
+# keras.ops linalg beyond the standard (spec/linalg.toml)
+linalg_solve_triangular = NAMESPACE.linalg.solve_triangular
+
+
 def translate_error(e):
     """TensorFlow's own errors as the usual Python types."""
     from .._errors import OpTypeError, OpValueError

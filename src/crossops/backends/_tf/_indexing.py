@@ -10,10 +10,24 @@ __all__ = ["take", "take_along_axis"]
 
 
 def _wrap(indices, size, op):
-    """Negative indices counted from the end of an axis of ``size``."""
+    """Negative indices counted from the end of an axis of ``size``.
+
+    Eagerly, an index outside ``[-size, size)`` raises IndexError, as in NumPy. Inside a
+    ``tf.function`` TensorFlow's gather decides: InvalidArgumentError when the graph runs
+    on CPU, zeros on GPU (see the spec entry's doc).
+    """
     indices = tensor(indices)
     if not indices.dtype.is_integer:
         raise TypeError(f"{op}: indices has dtype {indices.dtype.name}; use an integer array")
+    if tf.executing_eagerly() and tf.size(indices) > 0:
+        wide = tf.cast(indices, tf.int64) if indices.dtype != tf.uint64 else None
+        n = tf.cast(size, tf.int64)
+        bad = (tf.reduce_any(indices >= tf.cast(size, indices.dtype)) if wide is None
+               else tf.reduce_any((wide < -n) | (wide >= n)))
+        if bad:
+            lo, hi = (int(tf.reduce_min(indices)), int(tf.reduce_max(indices)))
+            raise IndexError(f"{op}: indices span [{lo}, {hi}], out of bounds for an axis of "
+                             f"size {int(size)}; use indices in [{-int(size)}, {int(size)})")
     if indices.dtype in (tf.uint8, tf.uint16, tf.uint32, tf.uint64):
         return tf.cast(indices, tf.int64)
     if indices.dtype in (tf.int8, tf.int16):

@@ -308,3 +308,20 @@ def matrix_norm(x, /, *, keepdims=False, ord="fro"):  # noqa: A002
         raise ValueError(f"linalg.matrix_norm: ord={ord!r} is not supported; use 'fro', 'nuc', "
                          f"1, -1, 2, -2, inf or -inf")
     return out[..., None, None] if keepdims else out
+
+
+# --- keras.ops linalg beyond the standard (spec/linalg.toml; not in the array API) -------
+def solve_triangular(a, b, lower=False):
+    """x with ``a @ x = b``, reading only a's upper (or lower) triangle, as SciPy; b is a
+    stack of vectors where it has one axis fewer than a."""
+    from .._common import check_triangular
+    a = _matrix(a, "solve_triangular", square=True)
+    b = _tensor(b, "linalg.solve_triangular")
+    vector = check_triangular(a, b)
+    if vector:
+        b = b[..., None]
+    batch = tf.broadcast_dynamic_shape(tf.shape(a)[:-2], tf.shape(b)[:-2])
+    a = tf.broadcast_to(a, tf.concat([batch, tf.shape(a)[-2:]], 0))
+    b = tf.broadcast_to(b, tf.concat([batch, tf.shape(b)[-2:]], 0))
+    out = tf.linalg.triangular_solve(a, b, lower=lower)
+    return out[..., 0] if vector else out
