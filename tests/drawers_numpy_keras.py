@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import math
+
 import ml_dtypes
 import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from crossops._dtypes import DTYPE_NAMES
 from crossops._dtypes import kind as dtype_kind
 
 from . import strategies as S
@@ -79,9 +82,9 @@ def _isclose(draw, spec, dt):
         x2 = x2.astype(x1.dtype)
     kw = {}
     if draw(st.booleans()):
-        kw = dict(rtol=draw(st.sampled_from([0.0, 1e-3, 0.1])),
-                  atol=draw(st.sampled_from([0.0, 1e-3, 1.0])),
-                  equal_nan=draw(st.booleans()))
+        kw = {"rtol": draw(st.sampled_from([0.0, 1e-3, 0.1])),
+                  "atol": draw(st.sampled_from([0.0, 1e-3, 1.0])),
+                  "equal_nan": draw(st.booleans())}
     return S.Case((x1, x2), kw)
 
 
@@ -89,9 +92,9 @@ def _nan_to_num(draw, spec, dt):
     x = S.arrays(draw, dt, draw(S.shapes))
     kw = {}
     if draw(st.booleans()):
-        kw = dict(nan=draw(st.sampled_from([0.0, 1.0, -2.5])),
-                  posinf=draw(st.sampled_from([None, 7.0])),
-                  neginf=draw(st.sampled_from([None, -7.0])))
+        kw = {"nan": draw(st.sampled_from([0.0, 1.0, -2.5])),
+                  "posinf": draw(st.sampled_from([None, 7.0])),
+                  "neginf": draw(st.sampled_from([None, -7.0]))}
     return S.Case((x,), kw)
 
 
@@ -142,28 +145,28 @@ def _sprinkle_nan(draw, x, keep_first_along=None):
 def _reduce(draw, spec, dt):
     x = S.arrays(draw, dt, draw(S.nonempty_shapes), "moderate")
     x = _sprinkle_nan(draw, x)
-    return S.Case((x,), dict(axis=S.axis_arg(draw, x.ndim), keepdims=draw(st.booleans())))
+    return S.Case((x,), {"axis": S.axis_arg(draw, x.ndim), "keepdims": draw(st.booleans())})
 
 
 def _nanarg(draw, spec, dt):
     x = S.arrays(draw, dt, draw(S.nonempty_shapes), finite=True)
     axis = S.axis_arg(draw, x.ndim, tuples=False)
     x = _sprinkle_nan(draw, x, "all" if axis is None else axis)
-    return S.Case((x,), dict(axis=axis, keepdims=draw(st.booleans())))
+    return S.Case((x,), {"axis": axis, "keepdims": draw(st.booleans())})
 
 
 def _average(draw, spec, dt):
     x = S.arrays(draw, dt, draw(S.nonempty_shapes), "moderate")
     choice = draw(st.sampled_from(["none", "full", "axis"]))
     if choice == "none":
-        return S.Case((x,), dict(axis=S.axis_arg(draw, x.ndim, tuples=False)))
+        return S.Case((x,), {"axis": S.axis_arg(draw, x.ndim, tuples=False)})
     if choice == "full":
         w = np.abs(S.arrays(draw, dt, x.shape, "moderate")) + np.ones((), x.dtype)
-        return S.Case((x,), dict(axis=S.axis_arg(draw, x.ndim, tuples=False),
-                                 weights=w.astype(x.dtype)))
+        return S.Case((x,), {"axis": S.axis_arg(draw, x.ndim, tuples=False),
+                                 "weights": w.astype(x.dtype)})
     axis = draw(st.integers(-x.ndim, x.ndim - 1))
     w = np.abs(S.arrays(draw, dt, (x.shape[axis],), "moderate")) + np.ones((), x.dtype)
-    return S.Case((x,), dict(axis=axis, weights=w.astype(x.dtype)))
+    return S.Case((x,), {"axis": axis, "weights": w.astype(x.dtype)})
 
 
 def _quantile(draw, spec, dt):
@@ -173,7 +176,7 @@ def _quantile(draw, spec, dt):
     scale = 100.0 if "percentile" in spec.name else 1.0
     qs = st.integers(0, 8).map(lambda k: k * scale / 8)  # exact in every float type
     q = draw(st.one_of(qs, st.lists(qs, min_size=1, max_size=3)))
-    kw = dict(axis=S.axis_arg(draw, x.ndim), keepdims=draw(st.booleans()))
+    kw = {"axis": S.axis_arg(draw, x.ndim), "keepdims": draw(st.booleans())}
     if draw(st.booleans()):
         kw["method"] = draw(st.sampled_from(["linear", "lower", "higher", "nearest",
                                              "midpoint"]))
@@ -184,7 +187,7 @@ def _median(draw, spec, dt):
     x = S.arrays(draw, dt, draw(S.nonempty_shapes), "moderate")
     if spec.name.startswith("nan"):
         x = _sprinkle_nan(draw, x)
-    return S.Case((x,), dict(axis=S.axis_arg(draw, x.ndim), keepdims=draw(st.booleans())))
+    return S.Case((x,), {"axis": S.axis_arg(draw, x.ndim), "keepdims": draw(st.booleans())})
 
 
 def _cumulative(draw, spec, dt):
@@ -192,7 +195,7 @@ def _cumulative(draw, spec, dt):
     if spec.name.startswith("nan"):
         x = _sprinkle_nan(draw, x)
     axis = draw(st.none() | st.integers(-x.ndim, x.ndim - 1)) if x.ndim else None
-    return S.Case((x,), dict(axis=axis))
+    return S.Case((x,), {"axis": axis})
 
 
 for _n in ("amax", "amin", "ptp", "nanmax", "nanmin", "nansum", "nanprod", "nanmean",
@@ -221,7 +224,7 @@ def _append(draw, spec, dt):
     axis = draw(st.integers(-x1.ndim, x1.ndim - 1))
     shape = list(x1.shape)
     shape[axis] = draw(st.integers(0, 3))
-    return S.Case((x1, S.arrays(draw, dt, tuple(shape))), dict(axis=axis))
+    return S.Case((x1, S.arrays(draw, dt, tuple(shape))), {"axis": axis})
 
 
 def _array(draw, spec, dt):
@@ -257,7 +260,7 @@ def _swapaxes(draw, spec, dt):
 def _transpose(draw, spec, dt):
     x = _x(draw, dt)
     axes = None if draw(st.booleans()) else tuple(draw(st.permutations(range(x.ndim))))
-    return S.Case((x,), dict(axes=axes))
+    return S.Case((x,), {"axes": axes})
 
 
 _MIN2 = hnp.array_shapes(min_dims=2, max_dims=3, min_side=0, max_side=4)
@@ -275,7 +278,7 @@ def _flipud(draw, spec, dt):
 def _rot90(draw, spec, dt):
     x = _x(draw, dt, _MIN2)
     a0, a1 = draw(st.permutations(range(x.ndim)))[:2]
-    return S.Case((x,), dict(k=draw(st.integers(-5, 5)), axes=(a0, a1)))
+    return S.Case((x,), {"k": draw(st.integers(-5, 5)), "axes": (a0, a1)})
 
 
 def _sections(draw, n, equal):
@@ -292,7 +295,7 @@ def _split(draw, spec, dt):
     x = _x(draw, dt, shapes)
     if name in ("split", "array_split"):
         axis = draw(st.integers(-x.ndim, x.ndim - 1))
-        return S.Case((x, _sections(draw, x.shape[axis], equal)), dict(axis=axis))
+        return S.Case((x, _sections(draw, x.shape[axis], equal)), {"axis": axis})
     axis = {"hsplit": 1 if x.ndim > 1 else 0, "vsplit": 0, "dsplit": 2}[name]
     return S.Case((x, _sections(draw, x.shape[axis], equal)))
 
@@ -320,26 +323,26 @@ def _concatenate(draw, spec, dt):
     base = list(draw(S.nonempty_shapes))
     if draw(st.booleans()):
         xs = [_x(draw, dt) for _ in range(draw(st.integers(1, 3)))]
-        return S.Case((xs,), dict(axis=None))
+        return S.Case((xs,), {"axis": None})
     axis = draw(st.integers(-len(base), len(base) - 1))
     xs = []
     for _ in range(draw(st.integers(1, 3))):
         base[axis] = draw(st.integers(0, 3))
         xs.append(S.arrays(draw, dt, tuple(base)))
-    return S.Case((xs,), dict(axis=axis))
+    return S.Case((xs,), {"axis": axis})
 
 
 def _tri(draw, spec, dt):
     return S.Case((draw(st.integers(0, 4)),),
-                  dict(M=draw(st.none() | st.integers(0, 4)), k=draw(st.integers(-3, 3)),
-                       dtype=dt))
+                  {"M": draw(st.none() | st.integers(0, 4)), "k": draw(st.integers(-3, 3)),
+                       "dtype": dt})
 
 
 def _diag(draw, spec, dt):
     shapes = hnp.array_shapes(min_dims=1, max_dims=2, min_side=0, max_side=4)
     if spec.name == "diagflat":
         shapes = S.shapes
-    return S.Case((_x(draw, dt, shapes),), dict(k=draw(st.integers(-3, 3))))
+    return S.Case((_x(draw, dt, shapes),), {"k": draw(st.integers(-3, 3))})
 
 
 def _pad(draw, spec, dt):
@@ -349,7 +352,7 @@ def _pad(draw, spec, dt):
     width = draw(st.one_of(pads, st.tuples(pads, pads),
                            st.lists(st.tuples(pads, pads), min_size=x.ndim,
                                     max_size=x.ndim).map(tuple)))
-    kw = dict(mode=mode)
+    kw = {"mode": mode}
     if mode == "constant" and draw(st.booleans()):
         kw["constant_values"] = draw(S.elements(dt, "moderate"))
     return S.Case((x, width), kw)
@@ -369,3 +372,109 @@ def _finish():
 
 
 _finish()
+
+
+# -- windows, spaced sequences, identity, vander, select, unravel_index, view, digitize ----
+
+def _window(draw, spec, dt):
+    m = draw(st.integers(-2, 12))
+    if spec.name == "kaiser":
+        return S.Case((m, draw(st.floats(-20, 20, allow_subnormal=False))))
+    return S.Case((m,))
+
+
+def _i0(draw, spec, dt):
+    x = S.arrays(draw, dt, draw(S.shapes), "moderate")
+    if dtype_kind(dt) == "f":  # |x| <= 25: away from float32's overflow of exp(x) near 88.7
+        x = (x.astype(np.float64) / 4).astype(x.dtype)
+        if x.size and draw(st.booleans()):
+            special = draw(st.sampled_from([np.nan, np.inf, -np.inf, 0.0]))
+            x = np.where(draw(hnp.arrays(np.bool_, x.shape)), np.asarray(special, x.dtype), x)
+    return S.Case((x,))
+
+
+def _spaced(draw, spec, dt):
+    geo = spec.name == "geomspace"
+    sign = draw(st.sampled_from([1.0, -1.0]))
+    value = st.floats(0.01, 1000).map(lambda v: sign * v) if geo else st.floats(-4, 4)
+    kw = {"num": draw(st.integers(0, 6)), "endpoint": draw(st.booleans())}
+    if draw(st.booleans()):  # numbers: the default backend, dtype given
+        args = (draw(value), draw(value))
+        kw["dtype"] = dt
+    else:  # arrays, broadcast together, the samples along a drawn axis
+        k = draw(st.integers(1, 3))
+        args = tuple(np.array([draw(value) for _ in range(n)]).astype(S.np_dtype(dt))
+                     for n in (k, draw(st.sampled_from([1, k]))))
+        kw["axis"] = draw(st.sampled_from([0, 1, -1]))
+        if geo or draw(st.booleans()):
+            kw["dtype"] = dt
+    if not geo and draw(st.booleans()):
+        kw["base"] = draw(st.sampled_from([2, 10.0, 0.5, math.e]))
+    return S.Case(args, kw)
+
+
+def _identity(draw, spec, dt):
+    return S.Case((draw(st.integers(0, 5)),), {"dtype": dt})
+
+
+def _vander(draw, spec, dt):
+    x = S.arrays(draw, dt, (draw(st.integers(0, 5)),), "moderate")
+    return S.Case((x,), {"N": draw(st.none() | st.integers(0, 5)),
+                         "increasing": draw(st.booleans())})
+
+
+def _select(draw, spec, dt):
+    n = draw(st.integers(1, 3))
+    shapes = draw(hnp.mutually_broadcastable_shapes(num_shapes=2 * n, max_dims=3, max_side=3)
+                  ).input_shapes
+    conds = [draw(hnp.arrays(np.bool_, s)) for s in shapes[:n]]
+    choices = [_ftz(S.arrays(draw, dt, s)) for s in shapes[n:]]
+    kw = {"default": draw(S.elements(dt, "moderate"))} if draw(st.booleans()) else {}
+    return S.Case((conds, choices), kw)
+
+
+def _unravel_index(draw, spec, dt):
+    shape = tuple(draw(st.lists(st.integers(1, 4), min_size=1, max_size=3)))
+    hi = min(math.prod(shape) - 1, int(np.iinfo(dt).max))
+    idx = draw(hnp.arrays(S.np_dtype(dt), draw(S.shapes), elements=st.integers(0, hi)))
+    if idx.ndim == 0 and draw(st.booleans()):
+        return S.Case((int(idx), shape))  # a Python int: the default backend
+    return S.Case((idx, shape))
+
+
+_ITEMSIZE = {n: S.np_dtype(n).itemsize for n in DTYPE_NAMES}
+
+
+def _view(draw, spec, dt):
+    # bool only from bool: NumPy keeps any byte in a bool, the frameworks keep 0 and 1; no
+    # float32 from bfloat16: the harness rounds float32 results of bfloat16 inputs to bfloat16
+    new = draw(st.none() | st.sampled_from([
+        n for n in DTYPE_NAMES if (n != "bool" or dt == "bool")
+        and not (n == "float32" and dt == "bfloat16")]))
+    a, b = _ITEMSIZE[dt], _ITEMSIZE[new or dt]
+    if a == b:
+        shape = draw(S.shapes)
+    else:  # a last axis of a whole number of items of either dtype
+        base = draw(hnp.array_shapes(min_dims=1, max_dims=3, min_side=0, max_side=3))
+        shape = base[:-1] + (base[-1] * (b // math.gcd(a, b)),)
+    x = S.arrays(draw, dt, shape)
+    return S.Case((x,), {} if new is None and draw(st.booleans()) else {"dtype": new})
+
+
+def _digitize(draw, spec, dt):
+    bins = np.sort(S.arrays(draw, dt, (draw(st.integers(0, 6)),), finite=True))
+    if draw(st.booleans()):
+        bins = bins[::-1].copy()
+    x = S.arrays(draw, dt, draw(S.shapes))
+    if bins.size and x.size and draw(st.booleans()):  # values on the bin edges
+        at = draw(hnp.arrays(np.int64, x.shape, elements=st.integers(0, bins.size - 1)))
+        x = np.where(draw(hnp.arrays(np.bool_, x.shape)), bins[at], x).astype(x.dtype)
+    return S.Case((x, bins))
+
+
+for _n in ("bartlett", "blackman", "hamming", "hanning", "kaiser"):
+    DRAWERS[_n] = _window
+for _n, _f in (("i0", _i0), ("geomspace", _spaced), ("logspace", _spaced),
+               ("identity", _identity), ("vander", _vander), ("select", _select),
+               ("unravel_index", _unravel_index), ("view", _view), ("digitize", _digitize)):
+    DRAWERS[_n] = flushed(_f)

@@ -3,8 +3,15 @@ another signature or result (the spec names them as ``tests.refs_numpy_keras.<na
 
 from __future__ import annotations
 
+import itertools
+import math
+
 import ml_dtypes
 import numpy as np
+
+from crossops._dtypes import dtype_name
+
+from . import strategies as S
 
 
 def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
@@ -94,3 +101,156 @@ array_split = _as_tuple(np.array_split)
 hsplit = _as_tuple(np.hsplit)
 vsplit = _as_tuple(np.vsplit)
 dsplit = _as_tuple(np.dsplit)
+
+
+# -- windows, spaced sequences, identity, vander, select, unravel_index, view, digitize ----
+# (explicit loops over the definitions, in float64)
+
+def _window(m, w):
+    m = int(m)
+    if m < 1:
+        return np.zeros(0)
+    if m == 1:
+        return np.ones(1)
+    return np.array([w(n, m) for n in range(m)], dtype=np.float64)
+
+
+def bartlett(x):
+    return _window(x, lambda n, m: 1 - abs(2 * n / (m - 1) - 1))
+
+
+def _cos(n, m, k):
+    return math.cos(2 * math.pi * k * n / (m - 1))
+
+
+def blackman(x):
+    return _window(x, lambda n, m: 0.42 - 0.5 * _cos(n, m, 1) + 0.08 * _cos(n, m, 2))
+
+
+def hamming(x):
+    return _window(x, lambda n, m: 0.54 - 0.46 * _cos(n, m, 1))
+
+
+def hanning(x):
+    return _window(x, lambda n, m: 0.5 - 0.5 * _cos(n, m, 1))
+
+
+def _i0_series(z):
+    """I0(z) = sum_k ((z / 2)**k / k!)**2, summed until the terms vanish."""
+    total, term, k = 0.0, 1.0, 0
+    while term > 1e-17 * total or k < 5:
+        total += term
+        k += 1
+        term *= (z / 2) ** 2 / k ** 2
+    return total
+
+
+def kaiser(x, beta):
+    beta = float(beta)
+    return _window(x, lambda n, m: _i0_series(beta * math.sqrt(max(0.0, 1 - (2 * n / (m - 1) - 1)
+                                                                       ** 2)))
+                   / _i0_series(beta))
+
+
+def i0(x):
+    """scipy's I0 in float64, rounded to x's float dtype (integers give float64); numpy.i0
+    and every backend's kernel give nan at +-inf, where I0 is inf."""
+    import scipy.special
+    out = x.dtype if x.dtype.kind == "f" or x.dtype == ml_dtypes.bfloat16 else np.float64
+    wide = x.astype(np.float64)
+    with np.errstate(all="ignore"):
+        return np.where(np.isinf(wide), np.nan, scipy.special.i0(wide)).astype(out)
+
+
+def _sequence(start, stop, num, endpoint, axis, dtype, value):
+    """``value(a, b, t)`` for t = i / div of each pair (a, b) of broadcast start and stop."""
+    s, e = np.broadcast_arrays(np.asarray(start, np.float64), np.asarray(stop, np.float64))
+    out = np.empty((num,) + s.shape)
+    div = num - 1 if endpoint else num
+    for idx in np.ndindex(s.shape):
+        a, b = float(s[idx]), float(e[idx])
+        for i in range(num):
+            out[(i,) + idx] = value(a, b, i / div if div else 0.0)
+    if dtype is None:
+        dtype = start.dtype if isinstance(start, np.ndarray) else np.float64
+    return np.moveaxis(out, 0, axis).astype(dtype if not isinstance(dtype, str) else
+                                            S.np_dtype(dtype))
+
+
+def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
+    return _sequence(start, stop, num, endpoint, axis, dtype,
+                     lambda a, b, t: float(base) ** (b if t == 1 else a + t * (b - a)))
+
+
+def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
+    return _sequence(start, stop, num, endpoint, axis, dtype,
+                     lambda a, b, t: b if t == 1 else a * (b / a) ** t)
+
+
+def identity(n, dtype=None):
+    dt = np.float64 if dtype is None else S.np_dtype(dtype)
+    out = np.zeros((n, n), dt)
+    for i in range(n):
+        out[i, i] = 1
+    return out
+
+
+_VANDER = {"bool": "int64", "int8": "int64", "int16": "int64", "int32": "int64",
+           "uint8": "int64", "uint16": "int64", "uint32": "int64", "uint64": "float64"}
+
+
+def vander(x, N=None, increasing=False):
+    name = dtype_name(x.dtype)
+    dt = S.np_dtype(_VANDER.get(name, name))
+    x = x.astype(dt)
+    n = len(x) if N is None else N
+    out = np.zeros((len(x), n), dt)
+    with np.errstate(all="ignore"):
+        for i in range(len(x)):
+            p = np.ones((), dt)
+            for j in range(n):
+                out[i, j if increasing else n - 1 - j] = p
+                p = (p * x[i]).astype(dt)
+    return out
+
+
+def select(condlist, choicelist, default=0):
+    dt = choicelist[0].dtype
+    if dt == np.bool_ and not isinstance(default, bool):
+        dt = np.dtype(np.int64)  # a Python int is weak, of a higher kind than bool
+    arrays = np.broadcast_arrays(*condlist, *choicelist)
+    conds, choices = arrays[:len(condlist)], arrays[len(condlist):]
+    out = np.empty(arrays[0].shape, dt)
+    for idx in np.ndindex(out.shape):
+        out[idx] = next((c[idx] for k, c in zip(conds, choices) if k[idx]), default)
+    return out
+
+
+def unravel_index(indices, shape):
+    idx = np.asarray(indices)
+    out = [np.zeros(idx.shape, np.int64) for _ in shape]
+    for pos in np.ndindex(idx.shape):
+        rest = int(idx[pos])
+        for k in reversed(range(len(shape))):
+            rest, out[k][pos] = divmod(rest, shape[k])
+    return tuple(out)
+
+
+def view(x, dtype=None):
+    return x.copy() if dtype is None else x.view(S.np_dtype(dtype))
+
+
+def digitize(x, bins):
+    num = int if x.dtype.kind in "iu" else float  # exact comparisons of 64-bit integers
+    b = [num(v) for v in bins]
+    increasing = all(p <= q for p, q in itertools.pairwise(b))
+    out = np.zeros(x.shape, np.int64)
+    for idx in np.ndindex(x.shape):
+        v = num(x[idx])
+        if num is float and math.isnan(v):  # NaN sorts after every number, as in NumPy's searchsorted
+            out[idx] = len(b) if increasing else 0
+        elif increasing:
+            out[idx] = sum(q <= v for q in b)
+        else:
+            out[idx] = sum(q > v for q in b)
+    return out

@@ -10,9 +10,11 @@ with other signatures, which the table would otherwise call.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 from .._backend import backend_of_type, get_backend
+from . import _natives_a  # noqa: F401  (loaded, so that the table prefills i0 and view)
 
 GENERIC: dict = {}
 
@@ -60,8 +62,8 @@ def _promote(x1, x2):
 def _weak(s, like):
     """A Python scalar (or list) as an array of ``like``'s backend, weak in promotion."""
     from .._backend import backend_module
-    from .._dtypes import dtype_name, weak_scalar_name
     from .._dispatch import native_function
+    from .._dtypes import dtype_name, weak_scalar_name
     mod = backend_module(_backend(like))
     asarray = native_function(mod, "asarray")
     if isinstance(s, bool | int | float | complex):
@@ -276,7 +278,7 @@ def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
     info = xnp.finfo(x.dtype)
     posinf = float(info.max) if posinf is None else posinf
     neginf = float(info.min) if neginf is None else neginf
-    x = xnp.where(xnp.isnan(x), xnp.full_like(x, nan), x)  # noqa: PLW2901
+    x = xnp.where(xnp.isnan(x), xnp.full_like(x, nan), x)
     x = xnp.where(isposinf(x), xnp.full_like(x, posinf), x)
     return xnp.where(isneginf(x), xnp.full_like(x, neginf), x)
 
@@ -749,7 +751,7 @@ def _split_points(n, indices_or_sections, equal):
     else:
         points = [int(i) for i in indices_or_sections]
     bounds = [0] + points + [n]
-    return [(min(max(a, 0), n), min(max(b, 0), n)) for a, b in zip(bounds[:-1], bounds[1:])]
+    return [(min(max(a, 0), n), min(max(b, 0), n)) for a, b in itertools.pairwise(bounds)]
 
 
 def _split(x, indices_or_sections, axis, equal):
@@ -957,3 +959,438 @@ class _on:
 
     def __exit__(self, *exc):
         return self._cm.__exit__(*exc)
+
+
+# -- windows, spaced sequences, identity, vander, select, indices, vectorize ------------------
+
+def _use(b):
+    import crossops
+    return crossops.use_backend(b)
+
+
+def _defaults(b) -> tuple:
+    from .._backend import backend_module
+    return backend_module(b).default_dtypes()
+
+
+def _wide_float(b) -> str:
+    """float64 (NumPy's float), or jax's default float (float32 unless jax's x64 is on)."""
+    return _defaults(b)[1] if b == "jax" else "float64"
+
+
+def _known(flag) -> bool | None:
+    """A 0-d bool array's value, or None where it is not known yet (a jax tracer, a tensor
+    inside tf.function, a torch tensor under torch.compile): value checks run eagerly only."""
+    b = _backend(flag)
+    if b == "jax":
+        import jax
+        if isinstance(flag, jax.core.Tracer):
+            return None
+    elif b == "tensorflow":
+        if not hasattr(flag, "numpy"):
+            return None
+    elif b == "torch":
+        import torch
+        if torch.compiler.is_compiling():
+            return None
+    return bool(flag)
+
+
+def _int(op, what, v) -> int:
+    import operator
+    if _is_array(v):
+        if len(v.shape) != 0 or not _is_int(v):
+            raise TypeError(f"{op}: {what} must be an int or a 0-d integer array, got an "
+                            f"array of shape {tuple(v.shape)} and dtype {_name(v)}")
+        try:
+            return int(v)
+        except (TypeError, ValueError, RuntimeError):  # a traced value (jax, tf.function)
+            raise TypeError(f"{op}: {what} must be known when the op runs (the result's shape "
+                            f"depends on it); pass a Python int, not a traced array") from None
+    try:
+        return operator.index(v)
+    except TypeError:
+        raise TypeError(f"{op}: {what} must be an int, got {type(v).__name__}") from None
+
+
+def _window(op, x, terms):
+    """A symmetric window of length ``x`` from ``terms(n, M)``, n = 1-M, 3-M, ..., M-1."""
+    xnp = _xnp()
+    m = _int(op, "x (the window length)", x)
+    b = _backend(x)
+    dt = _wide_float(b)
+    with _use(b):
+        if m < 1:
+            return xnp.zeros((0,), dtype=dt)
+        if m == 1:
+            return xnp.ones((1,), dtype=dt)
+        return terms(xnp.arange(1 - m, m, 2, dtype=dt), m)
+
+
+@generic()
+def bartlett(x):
+    xnp = _xnp()
+    return _window("bartlett", x, lambda n, m: xnp.where(n <= 0, 1 + n / (m - 1),
+                                                         1 - n / (m - 1)))
+
+
+def _cosines(op, x, coefficients):
+    xnp = _xnp()
+
+    def terms(n, m):
+        out = coefficients[0] + xnp.zeros_like(n)
+        for k, c in enumerate(coefficients[1:], 1):
+            out = out + c * xnp.cos(n * (k * math.pi / (m - 1)))
+        return out
+    return _window(op, x, terms)
+
+
+@generic()
+def blackman(x):
+    return _cosines("blackman", x, (0.42, 0.5, 0.08))
+
+
+@generic()
+def hamming(x):
+    return _cosines("hamming", x, (0.54, 0.46))
+
+
+@generic()
+def hanning(x):
+    return _cosines("hanning", x, (0.5, 0.5))
+
+
+@generic()
+def kaiser(x, beta):
+    xnp = _xnp()
+    m = _int("kaiser", "x (the window length)", x)
+    b = _backend(x, beta)
+    dt = _wide_float(b)
+    with _use(b):
+        if m < 1:
+            return xnp.zeros((0,), dtype=dt)
+        if m == 1:
+            return xnp.ones((1,), dtype=dt)
+        beta = xnp.astype(beta, dt) if _is_array(beta) else xnp.asarray(float(beta), dtype=dt)
+        alpha = (m - 1) / 2.0
+        r = (xnp.arange(m, dtype=dt) - alpha) / alpha
+        return xnp.i0(beta * xnp.sqrt(1 - r * r)) / xnp.i0(beta)
+
+
+@generic()
+def identity(n, dtype=None):
+    return _xnp().eye(_int("identity", "n", n), dtype=dtype)
+
+
+def _float_result(b, arrays, floor: str | None) -> str:
+    """The dtype of a spaced sequence: the arrays' promoted dtype if it is floating, joined
+    with ``floor`` (a dtype every result reaches) where given, else the default float."""
+    from .._dtypes import kind, result_name
+    default = _defaults(b)[1]
+    names = [_name(a) for a in arrays]
+    if any(kind(n) == "c" for n in names):
+        raise TypeError("complex start or stop: only real sequences are supported")
+    r = result_name(*names) if names else None
+    if r is None or kind(r) != "f":
+        return default
+    return result_name(r, floor) if floor else r
+
+
+def _spaced(op, s, e, num, endpoint):
+    """NumPy's linspace of arrays ``s`` and ``e`` (one shape, one float dtype) along a new
+    first axis."""
+    xnp = _xnp()
+    num = _int(op, "num", num)
+    if num < 0:
+        raise ValueError(f"{op}: num must be >= 0, got {num}")
+    div = num - 1 if endpoint else num
+    t = xnp.reshape(xnp.arange(num, dtype=_name(s)), (num,) + (1,) * len(s.shape))
+    delta = e - s
+    y = t * (delta / div) + s if div > 0 else t * delta + s
+    if endpoint and num > 1:
+        y = xnp.concat([y[:-1], xnp.expand_dims(e, axis=0)], axis=0)
+    return y
+
+
+def _endpoints(start, stop, b):
+    """start and stop as arrays of the widest float, broadcast together."""
+    xnp = _xnp()
+    wide = _wide_float(b)
+    s, e = (xnp.astype(v, wide) if _is_array(v) else xnp.asarray(v, dtype=wide)
+            for v in (start, stop))
+    return xnp.broadcast_arrays(s, e)
+
+
+def _spaced_dtype(op, b, arrays, dtype, floor):
+    if dtype is not None:
+        return dtype
+    try:
+        return _float_result(b, [a for a in arrays if _is_array(a)], floor)
+    except TypeError as e:
+        raise TypeError(f"{op}: {e}") from None
+
+
+@generic()
+def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
+    xnp = _xnp()
+    b = _backend(start, stop)
+    with _use(b):
+        out_dt = _spaced_dtype("logspace", b, (start, stop, base), dtype, None)
+        s, e = _endpoints(start, stop, b)
+        base = xnp.astype(base, _name(s)) if _is_array(base) else \
+            xnp.asarray(base, dtype=_name(s))
+        s, e, base = xnp.broadcast_arrays(s, e, base)
+        out = xnp.pow(xnp.expand_dims(base, axis=0), _spaced("logspace", s, e, num, endpoint))
+        return xnp.astype(xnp.moveaxis(out, 0, axis), out_dt)
+
+
+@generic()
+def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
+    xnp = _xnp()
+    b = _backend(start, stop)
+    with _use(b):
+        out_dt = _spaced_dtype("geomspace", b, (start, stop), dtype, _defaults(b)[1])
+        s, e = _endpoints(start, stop, b)
+        if _known(xnp.any(xnp.logical_or(s == 0, e == 0))):
+            raise ValueError("geomspace: a geometric sequence cannot include zero; start and "
+                             "stop must be nonzero")
+        sign = xnp.sign(s)
+        s, e = s / sign, e / sign
+        out = 10.0 ** _spaced("geomspace", xnp.log10(s), xnp.log10(e), num, endpoint)
+        n = out.shape[0]
+        if n > 0:  # the endpoints exactly, as NumPy
+            parts = [xnp.expand_dims(s, axis=0), out[1:n - 1 if endpoint and n > 1 else n]]
+            if endpoint and n > 1:
+                parts.append(xnp.expand_dims(e, axis=0))
+            out = xnp.concat(parts, axis=0)
+        return xnp.astype(xnp.moveaxis(sign * out, 0, axis), out_dt)
+
+
+@generic()
+def vander(x, N=None, increasing=False):
+    from .._dtypes import result_name
+    xnp = _xnp()
+    if not _is_array(x):
+        x = xnp.asarray(x)
+    if len(x.shape) != 1:
+        raise ValueError(f"vander: x must be 1-d, got shape {tuple(x.shape)}")
+    rows = x.shape[0]
+    n = rows if N is None else _int("vander", "N", N)
+    if n < 0:
+        raise ValueError(f"vander: N must be >= 0, got {n}")
+    dt = result_name(_name(x), _defaults(_backend(x))[0])  # NumPy: x's dtype with int
+    x = xnp.astype(x, dt)
+    with _on(x):
+        ones = xnp.ones((rows, min(n, 1)), dtype=dt)
+        if n <= 1:
+            return ones
+        powers = xnp.cumulative_prod(xnp.broadcast_to(xnp.reshape(x, (rows, 1)), (rows, n - 1)),
+                                     axis=1)
+        out = xnp.concat([ones, powers], axis=1)
+        return out if increasing else xnp.flip(out, axis=1)
+
+
+@generic()
+def select(condlist, choicelist, default=0):
+    from .._dtypes import result_name
+    xnp = _xnp()
+    if not isinstance(condlist, list | tuple) or not isinstance(choicelist, list | tuple):
+        raise TypeError(f"select: condlist and choicelist must be lists (or tuples) of arrays, "
+                        f"got {type(condlist).__name__} and {type(choicelist).__name__}")
+    if len(condlist) != len(choicelist):
+        raise ValueError(f"select: condlist and choicelist must have one length, got "
+                         f"{len(condlist)} and {len(choicelist)}")
+    if not condlist:
+        raise ValueError("select: condlist is empty; give at least one condition")
+    with _use(_backend(*condlist, *choicelist, default)):
+        conds = [c if _is_array(c) else xnp.asarray(c) for c in condlist]
+        for i, c in enumerate(conds):
+            if _name(c) != "bool":
+                raise TypeError(f"select: condlist[{i}] must be a bool array, got dtype "
+                                f"{_name(c)}")
+        values = list(choicelist) + [default]
+        arrays = [v for v in values if _is_array(v)]
+        if not arrays:
+            values = [xnp.asarray(v) for v in values]
+            arrays = values
+        like = xnp.astype(arrays[0], result_name(*(_name(a) for a in arrays)))
+        values = [xnp.astype(v, _name(like)) if _is_array(v) else _weak(v, like) for v in values]
+        out = values[-1]
+        for c, v in zip(reversed(conds), reversed(values[:-1])):
+            out = xnp.where(c, v, out)
+        return out
+
+
+@generic()
+def unravel_index(indices, shape):
+    xnp = _xnp()
+    shape = (shape,) if not isinstance(shape, list | tuple) else shape
+    dims = tuple(_int("unravel_index", "shape", d) for d in shape)
+    if any(d < 0 for d in dims):
+        raise ValueError(f"unravel_index: shape must not hold negative sizes, got {dims}")
+    b = _backend(indices)
+    with _use(b):
+        idx = indices if _is_array(indices) else xnp.asarray(indices)
+        if not _is_int(idx):
+            raise TypeError(f"unravel_index: indices must be integers, got dtype {_name(idx)}")
+        idx = xnp.astype(idx, _defaults(b)[0])
+        size = math.prod(dims)
+        if _known(xnp.any(xnp.logical_or(idx < 0, idx >= size))):
+            raise ValueError(f"unravel_index: indices must lie in [0, {size}) for shape {dims}")
+        out = []
+        for d in reversed(dims):
+            d = max(d, 1)
+            out.append(xnp.remainder(idx, d))
+            idx = xnp.floor_divide(idx, d)
+        return tuple(reversed(out))
+
+
+@generic()
+def digitize(x, bins):
+    xnp = _xnp()
+    x, bins = _promote(x, bins)
+    if len(bins.shape) != 1:
+        raise ValueError(f"digitize: bins must be 1-d, got shape {tuple(bins.shape)}")
+    if _is_complex(x) or _name(x) == "bool":
+        raise TypeError(f"digitize: x and bins must be real numbers, got dtype {_name(x)}")
+    n = bins.shape[0]
+    with _on(x):
+        inc = xnp.searchsorted(bins, x, side="right")
+        if n <= 1:
+            return inc
+        up = xnp.all(xnp.greater_equal(bins[1:], bins[:-1]))
+        down = xnp.all(xnp.less_equal(bins[1:], bins[:-1]))
+        if _known(xnp.logical_not(xnp.logical_or(up, down))):
+            raise ValueError("digitize: bins must be monotonically increasing or decreasing")
+        dec = n - xnp.searchsorted(xnp.flip(bins), x, side="right")
+        return xnp.where(xnp.logical_and(down, xnp.logical_not(up)), dec, inc)
+
+
+def _parse_gufunc(op, signature):
+    """``"(m,n),(n)->(m)"`` -> ([("m", "n"), ("n",)], [("m",)]); None for no signature."""
+    import re
+    if signature is None:
+        return None
+    arg = r"\((?:\w+(?:,\s*\w+)*)?\)"
+    if not isinstance(signature, str) or not re.fullmatch(
+            rf"\s*{arg}(?:\s*,\s*{arg})*\s*->\s*{arg}(?:\s*,\s*{arg})*\s*", signature):
+        raise ValueError(f"{op}: signature must read like '(m,n),(n)->(m)', got {signature!r}")
+    ins, outs = signature.split("->")
+    parse = [tuple(re.findall(r"\w+", g)) for g in re.findall(r"\(([^)]*)\)", ins)]
+    return parse, [tuple(re.findall(r"\w+", g)) for g in re.findall(r"\(([^)]*)\)", outs)]
+
+
+class _Vectorized:
+    """The function :func:`vectorize` returns: each call runs on its arguments' backend."""
+
+    def __init__(self, pyfunc, excluded, signature):
+        import functools
+        self.pyfunc = pyfunc
+        self.excluded = frozenset(excluded or ())
+        self.signature = signature
+        self._core = _parse_gufunc("vectorize", signature)
+        functools.update_wrapper(self, pyfunc)
+
+    def __call__(self, *args, **kwargs):
+        pos = [i for i in range(len(args)) if i not in self.excluded]
+        names = [k for k in kwargs if k not in self.excluded]
+        values = [args[i] for i in pos] + [kwargs[k] for k in names]
+        found = {backend_of_type(type(v)) for v in values} - {None}
+        if len(found) > 1:
+            raise TypeError(f"vectorize: arrays of two backends in one call "
+                            f"({' and '.join(sorted(found))}); crossops never converts across "
+                            f"backends: convert one first")
+        b = found.pop() if found else get_backend()
+        if b == "jax":
+            import jax.numpy as jnp
+            return jnp.vectorize(self.pyfunc, excluded=set(self.excluded),
+                                 signature=self.signature)(*args, **kwargs)
+        with _use(b):
+            return self._loop(b, args, kwargs, pos, names)
+
+    def _loop(self, b, args, kwargs, pos, names):
+        xnp = _xnp()
+        arrays = [v if _is_array(v) else xnp.asarray(v)
+                  for v in [args[i] for i in pos] + [kwargs[k] for k in names]]
+        core_in, core_out = self._core or ([()] * len(arrays), None)
+        if len(core_in) != len(arrays):
+            raise ValueError(f"vectorize: the signature {self.signature!r} has {len(core_in)} "
+                             f"inputs, the call gives {len(arrays)} vectorized arguments")
+        sizes: dict = {}
+        batch = []
+        for i, (a, dims) in enumerate(zip(arrays, core_in)):
+            shape = tuple(a.shape)
+            if len(shape) < len(dims):
+                raise ValueError(f"vectorize: argument {i} has shape {shape}, fewer axes than "
+                                 f"its core dimensions {dims} in {self.signature!r}")
+            for d, n in zip(dims, shape[len(shape) - len(dims):]):
+                if sizes.setdefault(d, n) != n:
+                    raise ValueError(f"vectorize: core dimension {d!r} is {sizes[d]} in one "
+                                     f"argument and {n} in another")
+            batch.append(shape[:len(shape) - len(dims)])
+        bshape = tuple(xnp.broadcast_shapes(*batch)) if batch else ()
+        count = math.prod(bshape)
+        if count == 0:
+            raise ValueError("vectorize: no elements to call the function on (a size-0 "
+                             "batch), so the result's dtype and core shape are unknown")
+        cores = [tuple(a.shape[len(a.shape) - len(d):]) for a, d in zip(arrays, core_in)]
+        flat = [xnp.reshape(xnp.broadcast_to(a, bshape + c), (count,) + c)
+                for a, c in zip(arrays, cores)]
+
+        def call(*vargs):
+            full = list(args)
+            kw = dict(kwargs)
+            for i, v in zip(pos, vargs):
+                full[i] = v
+            for k, v in zip(names, vargs[len(pos):]):
+                kw[k] = v
+            return self.pyfunc(*full, **kw)
+
+        results = self._batched(b, call, flat, count)
+        single = not isinstance(results, tuple)
+        results = (results,) if single else results
+        if core_out is not None and len(core_out) != len(results):
+            raise ValueError(f"vectorize: the function gave {len(results)} outputs, the "
+                             f"signature {self.signature!r} says {len(core_out)}")
+        outs = []
+        for j, r in enumerate(results):
+            core = tuple(r.shape[1:])
+            dims = core_out[j] if core_out is not None else ()
+            if len(core) != len(dims) or any(sizes.setdefault(d, n) != n
+                                             for d, n in zip(dims, core)):
+                raise ValueError(f"vectorize: output {j} has core shape {core}, which does "
+                                 f"not match {dims} of {self.signature!r}")
+            outs.append(xnp.reshape(r, bshape + core))
+        return outs[0] if single else tuple(outs)
+
+    def _batched(self, b, call, flat, count):
+        """The outputs of ``call`` on every row of ``flat``, stacked along a first axis."""
+        xnp = _xnp()
+        if b == "torch":
+            out = _torch_vmap(call, flat)
+            if out is not None:
+                return out
+        rows = [call(*(a[i, ...] for a in flat)) for i in range(count)]
+        multi = isinstance(rows[0], tuple)
+        columns = list(zip(*rows)) if multi else [rows]
+        stacked = []
+        for col in columns:
+            col = [c if _is_array(c) else xnp.asarray(c) for c in col]
+            dt = xnp.result_type(*(_name(c) for c in col))
+            stacked.append(xnp.stack([xnp.astype(c, dt) for c in col], axis=0))
+        return tuple(stacked) if multi else stacked[0]
+
+
+def _torch_vmap(call, flat):
+    import torch
+    try:
+        return torch.vmap(call)(*flat)
+    except (RuntimeError, TypeError, ValueError, NotImplementedError):
+        return None  # data-dependent Python in pyfunc: the caller calls it row by row
+
+
+@generic()
+def vectorize(pyfunc, *, excluded=None, signature=None):
+    if not callable(pyfunc):
+        raise TypeError(f"vectorize: pyfunc must be callable, got {type(pyfunc).__name__}")
+    return _Vectorized(pyfunc, excluded, signature)
