@@ -361,9 +361,14 @@ def _make(_op, _c):
 
 def _forward_args(sig, positional: int = 0) -> str:
     """The call forwarding a signature's parameters: positional-only ones (and the first
-    ``positional`` parameters) by position, the others by keyword."""
+    ``positional`` parameters, and every parameter before a ``*args``) by position, the
+    others by keyword."""
+    params = list(sig.parameters.values())
+    star = next((k for k, p in enumerate(params) if p.kind is p.VAR_POSITIONAL), None)
+    if star is not None:
+        positional = max(positional, star)
     parts = []
-    for k, p in enumerate(sig.parameters.values()):
+    for k, p in enumerate(params):
         if p.kind is p.POSITIONAL_ONLY or (k < positional and p.kind is p.POSITIONAL_OR_KEYWORD):
             parts.append(p.name)
         elif p.kind is p.VAR_POSITIONAL:
