@@ -202,3 +202,170 @@ DRAWERS: dict = {
     "nn.depth_to_space": _depth_to_space,
     "nn.space_to_depth": _depth_to_space,
 }
+
+
+# -- convolution, pooling, fold/unfold, CTC ------------------------------------------------
+# values are multiples of 1/8 in [-1, 1]: exact in every float dtype, and so are the sums of
+# their products in float32, so every backend and the reference round the same exact value
+
+def _eighths(draw, dt, shape):
+    k = draw(hnp.arrays(np.int8, shape, elements=st.integers(-8, 8)))
+    return (k.astype(np.float32) / 8).astype(np_dtype(dt))
+
+
+def _per_dim(draw, n, lo, hi):
+    """An int or a tuple of n ints in [lo, hi] (both spellings Keras takes)."""
+    if draw(st.booleans()):
+        return draw(st.integers(lo, hi))
+    return tuple(draw(st.integers(lo, hi)) for _ in range(n))
+
+
+def _tup(v, n):
+    return v if isinstance(v, tuple) else (v,) * n
+
+
+_padding = st.sampled_from(["valid", "same", "SAME", "Valid"])
+_format = st.sampled_from(["channels_last", "channels_first"])
+
+
+def _window_case(draw, *, max_kernel=3):
+    """Spatial rank, layout, padding, kernel size, strides, dilation and an input spatial
+    size that fits a "valid" window (3-D kept tiny)."""
+    n = draw(st.integers(1, 3))
+    kmax = 2 if n == 3 else max_kernel
+    ksize = tuple(draw(st.integers(1, kmax)) for _ in range(n))
+    strides = _per_dim(draw, n, 1, 2)
+    dil = _per_dim(draw, n, 1, 2)
+    kd = [(k - 1) * d + 1 for k, d in zip(ksize, _tup(dil, n))]
+    size = tuple(k + draw(st.integers(0, 2 if n < 3 else 1)) for k in kd)
+    return n, draw(_format), draw(_padding), ksize, strides, dil, size
+
+
+def _input(draw, dt, fmt, batch, size, c):
+    shape = (batch,) + size + (c,) if fmt == "channels_last" else (batch, c) + size
+    return _eighths(draw, dt, shape)
+
+
+def _conv(draw, spec, dt):
+    _, fmt, pad, ksize, strides, dil, size = _window_case(draw)
+    groups = draw(st.integers(1, 2))
+    cg = draw(st.integers(1, 2))
+    out = groups * draw(st.integers(1, 2))
+    x = _input(draw, dt, fmt, draw(st.integers(1, 2)), size, groups * cg)
+    k = _eighths(draw, dt, ksize + (cg, out))
+    return Case((x, k), dict(strides=strides, padding=pad, data_format=fmt, dilation_rate=dil))
+
+
+def _depthwise(draw, spec, dt):
+    n, fmt, pad, ksize, strides, dil, size = _window_case(draw)
+    c, mult = draw(st.integers(1, 3)), draw(st.integers(1, 2))
+    x = _input(draw, dt, fmt, draw(st.integers(1, 2)), size, c)
+    args = (x, _eighths(draw, dt, ksize + (c, mult)))
+    if spec.name == "separable_conv":
+        args += (_eighths(draw, dt, (1,) * n + (c * mult, draw(st.integers(1, 3)))),)
+    return Case(args, dict(strides=strides, padding=pad, data_format=fmt, dilation_rate=dil))
+
+
+def _conv_transpose(draw, spec, dt):
+    n = draw(st.integers(1, 3))
+    fmt, pad = draw(_format), draw(_padding)
+    ksize = tuple(draw(st.integers(1, 2 if n == 3 else 3)) for _ in range(n))
+    strides = _per_dim(draw, n, 1, 2)
+    dil = _per_dim(draw, n, 1, 2)
+    size = tuple(draw(st.integers(1, 2 if n == 3 else 3)) for _ in range(n))
+    kw = dict(strides=strides, padding=pad, data_format=fmt, dilation_rate=dil)
+    if draw(st.booleans()):  # below the stride, as Keras asks
+        kw["output_padding"] = tuple(draw(st.integers(0, s - 1)) for s in _tup(strides, n))
+    c, out = draw(st.integers(1, 2)), draw(st.integers(1, 2))
+    x = _input(draw, dt, fmt, draw(st.integers(1, 2)), size, c)
+    return Case((x, _eighths(draw, dt, ksize + (out, c))), kw)
+
+
+def _pool(draw, spec, dt):
+    n = draw(st.integers(1, 3))
+    fmt, pad = draw(_format), draw(_padding)
+    pool = tuple(draw(st.integers(1, 2 if n == 3 else 3)) for _ in range(n))
+    strides = draw(st.none() | st.integers(1, 2) | st.tuples(*[st.integers(1, 2)] * n))
+    size = tuple(p + draw(st.integers(0, 2)) for p in pool)
+    x = _input(draw, dt, fmt, draw(st.integers(1, 2)), size, draw(st.integers(1, 2)))
+    pool_size = pool[0] if len(set(pool)) == 1 and draw(st.booleans()) else pool
+    return Case((x, pool_size), dict(strides=strides, padding=pad, data_format=fmt))
+
+
+def _adaptive(draw, spec, dt):
+    n = draw(st.integers(1, 3))
+    fmt = draw(_format)
+    size = tuple(draw(st.integers(1, 3 if n == 3 else 5)) for _ in range(n))
+    out = _per_dim(draw, n, 1, 3)
+    x = _input(draw, dt, fmt, draw(st.integers(1, 2)), size, draw(st.integers(1, 2)))
+    return Case((x,), dict(output_size=out, data_format=fmt))
+
+
+def _fold_params(draw):
+    k, d, p, s = (_per_dim(draw, 2, lo, hi) for lo, hi in ((1, 3), (1, 2), (0, 1), (1, 2)))
+    kd = [(ki - 1) * di + 1 for ki, di in zip(_tup(k, 2), _tup(d, 2))]
+    size = tuple(max(kdi - 2 * pi, 1) + draw(st.integers(0, 2))
+                 for kdi, pi in zip(kd, _tup(p, 2)))
+    blocks = [(n + 2 * pi - kdi) // si + 1
+              for n, kdi, pi, si in zip(size, kd, _tup(p, 2), _tup(s, 2))]
+    return size, dict(kernel_size=k, dilation=d, padding=p, stride=s), blocks
+
+
+def _unfold(draw, spec, dt):
+    size, kw, _ = _fold_params(draw)
+    x = _eighths(draw, dt, (draw(st.integers(1, 2)), draw(st.integers(1, 2))) + size)
+    return Case((x,), kw)
+
+
+def _fold(draw, spec, dt):
+    size, kw, blocks = _fold_params(draw)
+    kk = int(np.prod(_tup(kw["kernel_size"], 2)))
+    x = _eighths(draw, dt, (draw(st.integers(1, 2)), draw(st.integers(1, 2)) * kk,
+                            blocks[0] * blocks[1]))
+    return Case((x,), dict(output_size=size, **kw))
+
+
+def _ctc_loss(draw, spec, dt):
+    b, t, c = draw(st.integers(1, 2)), draw(st.integers(1, 4)), draw(st.integers(2, 4))
+    blank = draw(st.integers(0, c - 1))
+    labels = [v for v in range(c) if v != blank]
+    s = draw(st.integers(1, 3))
+    target = draw(hnp.arrays(np.int32, (b, s), elements=st.sampled_from(labels)))
+    tl, ol = [], []
+    for row in target:
+        n = draw(st.integers(0, s))
+        # feasible: each label one step, and a blank between equal neighbours
+        while n and n + int(np.sum(row[1:n] == row[:n - 1])) > t:
+            n -= 1
+        need = n + int(np.sum(row[1:n] == row[:n - 1])) if n else 0
+        tl.append(n)
+        ol.append(draw(st.integers(max(need, 1), t)))
+    logits = _eighths(draw, dt, (b, t, c)) * 4
+    return Case((target, logits, np.array(tl, np.int32), np.array(ol, np.int32)),
+                dict(mask_index=blank))
+
+
+def _ctc_decode(draw, spec, dt):
+    b, t, c = draw(st.integers(1, 2)), draw(st.integers(1, 5)), draw(st.integers(2, 4))
+    # distinct values in each row: no ties for argmax to break
+    rows = [draw(st.permutations(range(c))) for _ in range(b * t)]
+    logits = (np.array(rows, np.float32).reshape(b, t, c) / 2 - 1).astype(np_dtype(dt))
+    lengths = draw(hnp.arrays(np.int32, (b,), elements=st.integers(0, t)))
+    return Case((logits, lengths), dict(strategy="greedy", merge_repeated=draw(st.booleans()),
+                                        mask_index=draw(st.integers(0, c - 1))))
+
+
+DRAWERS.update({
+    "nn.conv": _conv,
+    "nn.depthwise_conv": _depthwise,
+    "nn.separable_conv": _depthwise,
+    "nn.conv_transpose": _conv_transpose,
+    "nn.max_pool": _pool,
+    "nn.average_pool": _pool,
+    "nn.adaptive_max_pool": _adaptive,
+    "nn.adaptive_average_pool": _adaptive,
+    "nn.unfold": _unfold,
+    "nn.fold": _fold,
+    "nn.ctc_loss": _ctc_loss,
+    "nn.ctc_decode": _ctc_decode,
+})

@@ -1,0 +1,214 @@
+"""ctc_loss and ctc_decode with Keras's signatures.
+
+``ctc_loss(target, output, target_length, output_length, mask_index=0)``: ``output``
+holds logits ``(batch, time, classes)`` (log-softmax is applied here), ``target`` the
+padded labels ``(batch, max_label_length)``; the result is the per-sequence negative log
+likelihood, of dtype ``result_type(output.dtype, float32)``. The generic function is
+the CTC forward algorithm in log space, written with crossops ops (JAX and NumPy); torch
+and TensorFlow call ``torch.nn.functional.ctc_loss`` and ``tf.nn.ctc_loss``.
+
+``ctc_decode`` with ``strategy="greedy"`` (every backend) takes the best class at each
+step within ``sequence_lengths``, merges repeats (``merge_repeated``), drops
+``mask_index`` and left-aligns the labels, padded with -1: ``(1, batch, time)`` int32,
+and the scores ``-sum(max logits)`` ``(batch, 1)``. ``strategy="beam_search"`` runs a
+prefix beam search on the log-softmax of the logits (eager only: its loop depends on
+the values) and gives ``(top_paths, batch, time)`` paths and ``(batch, top_paths)``
+log probabilities.
+
+Examples
+--------
+>>> import numpy as np, crossops.nn as nn
+>>> logits = np.log(np.array([[[0.1, 0.8, 0.1], [0.1, 0.8, 0.1], [0.8, 0.1, 0.1],
+...                            [0.1, 0.1, 0.8]]]))
+>>> nn.ctc_decode(logits, np.array([4]))[0].tolist()
+[[[1, 2, -1, -1]]]
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+import crossops.numpy as xnp
+from crossops._dtypes import dtype_name, result_name
+
+from . import _windows as w
+from ._common import arange_like
+
+
+def _float(x):
+    """``x`` in ``result_type(x.dtype, float32)``, as Keras's ctc ops compute."""
+    return xnp.astype(x, result_name(dtype_name(x.dtype), "float32"))
+
+
+def _check_loss(target, output, target_length, output_length):
+    op = "nn.ctc_loss"
+    if output.ndim != 3 or target.ndim != 2:
+        raise ValueError(f"{op}: output must be 3-D (batch, time, classes) and target 2-D "
+                         f"(batch, max_label_length), got shapes {w.shape_of(output)} and "
+                         f"{w.shape_of(target)}")
+    b = int(output.shape[0])
+    for arg, v in (("target", target), ("target_length", target_length),
+                   ("output_length", output_length)):
+        if int(v.shape[0]) != b or (arg != "target" and v.ndim != 1):
+            raise ValueError(f"{op}: {arg} must have the batch size of output ({b}) as its "
+                             f"{'first axis' if arg == 'target' else 'shape (batch,)'}, "
+                             f"got shape {w.shape_of(v)}")
+
+
+def ctc_loss(target, output, target_length, output_length, mask_index=0):
+    from . import log_softmax
+    _check_loss(target, output, target_length, output_length)
+    logp = log_softmax(_float(output), axis=-1)
+    b, t_max, _ = w.shape_of(logp)
+    s = int(target.shape[1])
+    target = xnp.astype(target, "int64")
+    tl = xnp.astype(target_length, "int64")
+    ol = xnp.astype(output_length, "int64")
+    # extended labels: blank, l1, blank, l2, ..., blank (2 S + 1)
+    blank = xnp.full_like(target, mask_index)
+    ext = xnp.reshape(xnp.stack([blank, target], axis=-1), (b, 2 * s))
+    ext = xnp.concat([ext, blank[:, :1]] if s else [xnp.astype(
+        w.constant(target, np.full((b, 1), mask_index), "int64"), "int64")], axis=-1)
+    n = 2 * s + 1
+    emit = xnp.take_along_axis(logp, xnp.broadcast_to(xnp.expand_dims(ext, 1), (b, t_max, n)),
+                               axis=-1)  # (b, t, n)
+    neg = w.constant(logp, np.full((b, n), -np.inf), logp.dtype)
+    pos = arange_like(target, n, "int64")
+    # a label may be reached from two back unless it is blank or repeats that one
+    skip = xnp.concat([xnp.zeros_like(ext[:, :2], dtype="bool"),
+                       xnp.not_equal(ext[:, 2:], ext[:, :-2])], axis=-1)
+    skip = xnp.logical_and(skip, xnp.not_equal(ext, mask_index))
+    alpha = xnp.where(xnp.less(pos, 2), emit[:, 0], neg)
+    for t in range(1, t_max):
+        a1 = xnp.concat([neg[:, :1], alpha[:, :-1]], axis=-1)
+        a2 = xnp.where(skip, xnp.concat([neg[:, :2], alpha[:, :-2]], axis=-1), neg)
+        new = xnp.add(xnp.logaddexp(xnp.logaddexp(alpha, a1), a2), emit[:, t])
+        alpha = xnp.where(xnp.expand_dims(xnp.less(t, ol), -1), new, alpha)
+    last = xnp.take_along_axis(alpha, xnp.expand_dims(2 * tl, -1), axis=-1)[:, 0]
+    before = xnp.take_along_axis(alpha, xnp.expand_dims(xnp.maximum(2 * tl - 1, 0), -1),
+                                 axis=-1)[:, 0]
+    before = xnp.where(xnp.greater(tl, 0), before, neg[:, 0])
+    return xnp.negative(xnp.logaddexp(last, before))
+
+
+def ctc_loss_torch(target, output, target_length, output_length, mask_index=0):
+    import torch
+    import torch.nn.functional as F
+    _check_loss(target, output, target_length, output_length)
+    logp = F.log_softmax(_float(output), dim=-1).transpose(0, 1)
+    return F.ctc_loss(logp, target.to(torch.int64), output_length.to(torch.int64),
+                      target_length.to(torch.int64), blank=mask_index, reduction="none")
+
+
+def ctc_loss_tensorflow(target, output, target_length, output_length, mask_index=0):
+    import tensorflow as tf
+    _check_loss(target, output, target_length, output_length)
+    if output.dtype == tf.float64:  # tf.nn.ctc_loss mixes in float32: the generic runs
+        return ctc_loss(target, output, target_length, output_length, mask_index)
+    return tf.nn.ctc_loss(labels=tf.cast(target, tf.int32), logits=_float(output),
+                          label_length=tf.cast(target_length, tf.int32),
+                          logit_length=tf.cast(output_length, tf.int32),
+                          logits_time_major=False, blank_index=mask_index)
+
+
+# -- decoding --------------------------------------------------------------------------
+
+def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_paths=1,
+               merge_repeated=True, mask_index=0):
+    op = "nn.ctc_decode"
+    if inputs.ndim != 3 or sequence_lengths.ndim != 1 or \
+            int(sequence_lengths.shape[0]) != int(inputs.shape[0]):
+        raise ValueError(f"{op}: inputs must be 3-D (batch, time, classes) and "
+                         f"sequence_lengths (batch,), got shapes {w.shape_of(inputs)} and "
+                         f"{w.shape_of(sequence_lengths)}")
+    if mask_index is None:
+        mask_index = int(inputs.shape[-1]) - 1
+    if strategy == "greedy":
+        return _greedy(_float(inputs), sequence_lengths, merge_repeated, mask_index)
+    if strategy == "beam_search":
+        return _beam_search(_float(inputs), sequence_lengths, beam_width, top_paths,
+                            mask_index)
+    raise ValueError(f'{op}: strategy must be "greedy" or "beam_search", got {strategy!r}')
+
+
+def _greedy(x, lengths, merge_repeated, mask_index):
+    b, t, _ = w.shape_of(x)
+    idx = xnp.astype(xnp.argmax(x, axis=-1), "int32")
+    scores = xnp.max(x, axis=-1)
+    steps = xnp.expand_dims(arange_like(x, t, "int64"), 0)
+    past = xnp.greater_equal(steps, xnp.expand_dims(xnp.astype(lengths, "int64"), -1))
+    idx = xnp.where(past, mask_index, idx)
+    scores = xnp.where(past, 0.0, scores)
+    if merge_repeated and t > 1:
+        rep = xnp.concat([xnp.zeros_like(past[:, :1]),
+                          xnp.equal(idx[:, 1:], idx[:, :-1])], axis=-1)
+        idx = xnp.where(rep, mask_index, idx)
+    blank = xnp.equal(idx, mask_index)
+    idx = xnp.where(blank, -1, idx)
+    order = xnp.argsort(xnp.where(blank, t, xnp.broadcast_to(steps, (b, t))), axis=-1,
+                        stable=True)
+    idx = xnp.take_along_axis(idx, order, axis=-1)
+    return xnp.expand_dims(idx, 0), xnp.negative(xnp.sum(scores, axis=1, keepdims=True))
+
+
+def _beam_search(x, lengths, beam_width, top_paths, mask_index):
+    """Prefix beam search (eager: NumPy on the values, the result on x's backend)."""
+    from crossops import to_numpy
+    if top_paths > beam_width:
+        raise ValueError(f"nn.ctc_decode: top_paths ({top_paths}) must be at most beam_width "
+                         f"({beam_width})")
+    logits = to_numpy(x).astype(np.float64)
+    logp = logits - np.logaddexp.reduce(logits, axis=-1, keepdims=True)
+    lengths = to_numpy(lengths)
+    b, t, _ = logp.shape
+    paths = np.full((top_paths, b, t), -1, np.int32)
+    scores = np.full((b, top_paths), -np.inf)
+    for i in range(b):
+        for k, (prefix, score) in enumerate(_beams(logp[i, :int(lengths[i])], beam_width,
+                                                   mask_index)[:top_paths]):
+            paths[k, i, :len(prefix)] = prefix
+            scores[i, k] = score
+    return w.constant(x, paths, "int32"), w.constant(x, scores, x.dtype)
+
+
+def _beams(logp, beam_width, blank):
+    """Prefixes with their log probabilities (summed over alignments), best first."""
+    def add(nxt, prefix, pb, pnb):
+        ob, onb = nxt.get(prefix, (-math.inf, -math.inf))
+        nxt[prefix] = (np.logaddexp(ob, pb), np.logaddexp(onb, pnb))
+
+    beams = {(): (0.0, -math.inf)}  # prefix -> (log p ending in blank, ending in a label)
+    for row in logp:
+        nxt: dict = {}
+        for prefix, (pb, pnb) in beams.items():
+            total = np.logaddexp(pb, pnb)
+            for c, lp in enumerate(row):
+                if c == blank:
+                    add(nxt, prefix, total + lp, -math.inf)
+                elif prefix and prefix[-1] == c:
+                    add(nxt, prefix + (c,), -math.inf, pb + lp)  # a new c needs a blank between
+                    add(nxt, prefix, -math.inf, pnb + lp)  # the repeat merges
+                else:
+                    add(nxt, prefix + (c,), -math.inf, total + lp)
+        ranked = sorted(nxt.items(), key=lambda kv: -np.logaddexp(*kv[1]))
+        beams = dict(ranked[:beam_width])
+    return [(p, float(np.logaddexp(*v))) for p, v in
+            sorted(beams.items(), key=lambda kv: -np.logaddexp(*kv[1]))]
+
+
+# JAX: the generic, compiled as one program per shape (beam search stays eager)
+ctc_loss_jax = w.jax_compiled(ctc_loss, "mask_index")
+_ctc_decode_jax = w.jax_compiled(ctc_decode, "strategy", "beam_width", "top_paths",
+                                 "merge_repeated", "mask_index")
+
+
+def ctc_decode_jax(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_paths=1,
+                   merge_repeated=True, mask_index=0):
+    f = ctc_decode if strategy == "beam_search" else _ctc_decode_jax
+    return f(inputs, sequence_lengths, strategy, beam_width, top_paths, merge_repeated,
+             mask_index)
+
+
+CTC = {f.__name__: f for f in (ctc_loss, ctc_decode)}
