@@ -52,6 +52,7 @@ def coverage(session):
 
 @nox.session
 def demo(session):
-    """One backend-agnostic kernel on every installed backend."""
+    """One backend-agnostic kernel, then a CNN trained on digits, on every backend."""
     install(session, "jax,torch")
+    session.install("scikit-learn")
     session.run("python", "scripts/demo.py", *session.posargs)
