@@ -86,6 +86,7 @@ def cnn():
 
 
 def train_digits(epochs):
+    from crossops import optimizers
     (x, y), (xt, yt) = digits()
     print(f"\nsmall CNN on scikit-learn's digits: {len(x)} train / {len(xt)} test images, "
           f"{epochs} epochs of Adam\n")
@@ -98,7 +99,8 @@ def train_digits(epochs):
             continue
         with crossops.use_backend(backend):
             model = cnn()
-            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+            model.compile(optimizer=optimizers.Adam(learning_rate=0.01),
+                          loss="sparse_categorical_crossentropy",
                           metrics=["accuracy"])
             t = time.perf_counter()
             model.fit(x, y, batch_size=64, epochs=epochs, verbose=0, seed=0)
