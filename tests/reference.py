@@ -68,8 +68,10 @@ def reference(spec, args, kwargs):
         except TypeError:
             out = f(*(_widen_bf16(a) for a in args), **kwargs)
     # ml_dtypes computes some bfloat16 functions (clip, matmul) in float32: a bfloat16
-    # input with no float32 beside it gives a bfloat16 result, as on every backend
-    if not any(getattr(a, "dtype", None) == np.float32 for a in args):
+    # input with no float32 beside it gives a bfloat16 result, as on every backend, unless
+    # the op's result is at least float32 by design (spec result = "at_least_float32")
+    if spec.result != "at_least_float32" and \
+            not any(getattr(a, "dtype", None) == np.float32 for a in args):
         out = _narrow_to_bf16(out)
     return out
 

@@ -20,7 +20,8 @@ An entry reads::
 Optional fields: ``arrays`` (the parameters that carry arrays; by default the
 positional-only ones), ``sequences`` (parameters holding a sequence of arrays),
 ``tolerance`` (in units of the result dtype's epsilon; 0 means exact),
-``result`` (how the result dtype follows from the inputs; default: as the reference),
+``result`` (how the result dtype follows from the inputs; default: as the reference;
+``"at_least_float32"``: float16/bfloat16 inputs give float32),
 ``ref_kwargs`` and ``kwargs`` (keyword arguments for the reference and the op in tests),
 ``values`` (the range of values the tests draw: ``"moderate"`` keeps ``|x| <= 100``),
 ``compiled = false`` (the op cannot run under a compiler, e.g. data-dependent shapes),
