@@ -210,3 +210,16 @@ def test_layer_errors_name_the_layer():
     bn(IMAGES)
     with pytest.raises(ValueError, match="expected inputs of rank 4"):
         bn(FLAT)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_config_round_trip(case):
+    cls_name, kwargs, x, _ = CASES[case]
+    layer = getattr(layers, cls_name)(**kwargs)
+    clone = type(layer).from_config(layer.get_config())
+    assert clone.get_config() == layer.get_config()
+    with backend_context("numpy"):
+        layer(x)
+        clone(x)
+        clone.set_weights(layer.get_weights())
+        np.testing.assert_allclose(to_numpy(clone(x)), to_numpy(layer(x)), rtol=1e-6)

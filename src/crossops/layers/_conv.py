@@ -90,7 +90,8 @@ class _Conv(Layer):
                 "padding": self.padding, "data_format": self.data_format,
                 "dilation_rate": self.dilation_rate, "groups": self.groups,
                 "activation": self.activation if isinstance(self.activation, str | None)
-                else None, "use_bias": self.use_bias}
+                else None, "use_bias": self.use_bias,
+                **({"output_padding": self.output_padding} if self.transpose else {})}
 
 
 def _conv(name, rank, transpose=False):
@@ -116,6 +117,12 @@ class DepthwiseConv2D(_Conv):
                          kernel_initializer=depthwise_initializer,
                          bias_initializer=bias_initializer, **kwargs)
         self.depth_multiplier = depth_multiplier
+
+    def get_config(self):
+        config = super().get_config()
+        for key in ("filters", "groups"):
+            config.pop(key)
+        return {**config, "depth_multiplier": self.depth_multiplier}
 
     def build(self, input_shape):
         c = self._in_channels = _channels(self, input_shape)
@@ -144,6 +151,11 @@ class SeparableConv2D(_Conv):
                          bias_initializer=bias_initializer, **kwargs)
         self.depth_multiplier = depth_multiplier
         self.pointwise_initializer = pointwise_initializer
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("groups")
+        return {**config, "depth_multiplier": self.depth_multiplier}
 
     def build(self, input_shape):
         c = self._in_channels = _channels(self, input_shape)
