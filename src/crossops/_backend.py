@@ -57,6 +57,12 @@ def get_backend() -> str:
     return _context_default.get() or _global_default
 
 
+# torch.compile (dynamo) cannot trace ContextVar.get: it calls get_backend while tracing and
+# takes the result as a constant (torch.compiler.assume_constant_result's marker, set here
+# without importing torch)
+get_backend._dynamo_marked_constant = True
+
+
 def set_backend(name: str) -> None:
     """Set the process-wide default backend.
 

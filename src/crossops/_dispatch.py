@@ -315,10 +315,10 @@ def _make(_op, _c):
     def {name}{signature}:
         try:
             try:
-                f = _c[{key}]
+                _fn = _c[{key}]
             except KeyError:
-                f = _resolve({key}, {types})
-{dtype_fix}            return f({forward})
+                _fn = _resolve({key}, {types})
+{dtype_fix}            return _fn({forward})
         except Exception as e:
             _fail(e)
     return {name}
@@ -333,11 +333,11 @@ def _make(_op, _c):
             t = _t({first})
             if {same_type}:
                 try:
-                    f = _c[t]
+                    _fn = _c[t]
                 except KeyError:
                     return _slow({forward})
                 if {a}.dtype is {b}.dtype:
-                    return f({forward})
+                    return _fn({forward})
             return _slow({forward})
         except Exception as e:
             _fail(e)
@@ -416,7 +416,7 @@ def _source(spec: OpSpec) -> str:
         types = key
     fix = "".join(
         f"            if {p} is not None:\n"
-        f"                {p} = _native_dtype(_backend_of_impl(f, {types}), {p})\n"
+        f"                {p} = _native_dtype(_backend_of_impl(_fn, {types}), {p})\n"
         for p in dtype_params)
     return _TEMPLATE_ARRAYS.format(key=key, types=types, dtype_fix=fix, **fmt)
 
