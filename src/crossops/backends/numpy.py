@@ -118,3 +118,19 @@ def linalg_lstsq(a, b, rcond=None):
     """keras.ops.linalg.lstsq: the solution of ``numpy.linalg.lstsq``."""
     check_lstsq(a, b)
     return np.linalg.lstsq(a, b, rcond=rcond)[0]
+
+
+_BFLOAT16 = np.dtype(ml_dtypes.bfloat16)
+
+
+def clip(x, /, min=None, max=None):  # noqa: A002
+    """np.clip, which has no bfloat16 loop next to Python bounds: maximum then minimum
+    there (the same result: NaN propagates, and max wins where min > max)."""
+    if x.dtype != _BFLOAT16:
+        return NAMESPACE.clip(x, min=min, max=max)
+    out = x.copy()
+    if min is not None:
+        out = np.maximum(out, np.asarray(min).astype(_BFLOAT16))
+    if max is not None:
+        out = np.minimum(out, np.asarray(max).astype(_BFLOAT16))
+    return out
