@@ -1,0 +1,290 @@
+"""The public transforms: ``grad``, ``value_and_grad``, ``vjp``, ``jvp``, ``jacobian``,
+``vmap``, ``jit``.
+
+Each takes a function written with crossops ops (or any code that works on the
+arrays it is given) and returns a function that, when called, picks the backend from
+its array arguments and applies that backend's own machinery: ``jax.grad`` ... on JAX,
+``torch.func`` and ``torch.compile`` on PyTorch, ``tf.GradientTape``,
+``tf.autodiff.ForwardAccumulator``, ``tf.vectorized_map`` and ``tf.function`` on
+TensorFlow (see ``crossops._transforms._tensorflow`` for how ``jit`` chooses XLA).
+NumPy does not differentiate: there the differentiating transforms raise
+``NotImplementedError``, ``vmap`` loops and ``jit`` runs the function as it is.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+
+from ._tree import (
+    argnums_tuple,
+    as_float_arrays,
+    backend_of_trees,
+    not_differentiable,
+    scalar_output,
+)
+
+
+def backend_impl(backend: str):
+    """The module of the transforms on ``backend`` (imports it on first use)."""
+    return importlib.import_module(f"crossops._transforms._{backend}")
+
+
+class _PerBackend:
+    """A transformed function: on each call, the backend of the arguments' arrays picks a
+    version of ``fun`` transformed by that backend's machinery (made once per backend)."""
+
+    def __init__(self, name, fun, make, differentiates=True):
+        self.name, self.fun, self.make = name, fun, make
+        self.differentiates = differentiates
+        #: backend -> the backend's transformed function
+        self.compiled: dict = {}
+        # name and docstring only: fun may itself be transformed, with attributes of its own
+        functools.update_wrapper(self, fun, updated=())
+
+    def for_backend(self, backend: str):
+        try:
+            return self.compiled[backend]
+        except KeyError:
+            pass
+        if self.differentiates and backend == "numpy":
+            raise not_differentiable(self.name)
+        f = self.compiled[backend] = self.make(backend_impl(backend), backend)
+        return f
+
+    def __call__(self, *args, **kwargs):
+        return self.for_backend(backend_of_trees(self.name, args, kwargs))(*args, **kwargs)
+
+
+def _differentiated(name, argnums, args, backend):
+    nums = argnums_tuple(name, argnums, len(args))
+    args = list(args)
+    for i in nums:
+        args[i] = as_float_arrays(name, backend, args[i], f"argument {i} (in argnums)")
+    return tuple(args)
+
+
+def _value_and_grad(name, fun, argnums, has_aux):
+    checked = scalar_output(name, fun, has_aux)
+    inner = _PerBackend(name, fun, lambda impl, b: impl.value_and_grad(checked, argnums, has_aux))
+
+    @functools.wraps(fun, updated=())
+    def value_and_grad_fun(*args, **kwargs):
+        backend = backend_of_trees(name, args, kwargs)
+        f = inner.for_backend(backend)
+        return f(*_differentiated(name, argnums, args, backend), **kwargs)
+
+    return value_and_grad_fun
+
+
+def value_and_grad(fun, argnums=0, has_aux=False):
+    """A function returning ``fun``'s value and its gradient w.r.t. argument(s) ``argnums``.
+
+    Parameters
+    ----------
+    fun : callable
+        Returns a scalar (an array of shape ``()``), or ``(scalar, aux)`` with
+        ``has_aux``.
+    argnums : int or tuple of int
+        The positional arguments to differentiate (pytrees of floating-point arrays).
+    has_aux : bool
+        ``fun`` returns ``(value, aux)``; ``aux`` is returned, not differentiated.
+
+    Returns
+    -------
+    callable
+        ``(*args, **kwargs) -> (value, grads)`` (``((value, aux), grads)`` with
+        ``has_aux``); ``grads`` has the structure of ``args[argnums]`` (a tuple of them
+        for a tuple ``argnums``).
+
+    Raises
+    ------
+    NotImplementedError
+        When called with NumPy arrays.
+    ValueError
+        If ``fun``'s value is not a scalar.
+
+    Examples
+    --------
+    >>> import torch, crossops, crossops.numpy as xnp
+    >>> crossops.value_and_grad(lambda x: xnp.sum(x ** 2))(torch.tensor([1., 2.]))
+    (tensor(5.), tensor([2., 4.]))
+    """
+    return _value_and_grad("value_and_grad", fun, argnums, has_aux)
+
+
+def grad(fun, argnums=0, has_aux=False):
+    """A function returning the gradient of scalar-valued ``fun`` w.r.t. ``argnums``.
+
+    Parameters are those of :func:`value_and_grad`; the function returns ``grads``
+    (``(grads, aux)`` with ``has_aux``).
+
+    Examples
+    --------
+    >>> import torch, crossops, crossops.numpy as xnp
+    >>> crossops.grad(lambda x: xnp.sum(xnp.sin(x)))(torch.zeros(2))
+    tensor([1., 1.])
+    """
+    vg = _value_and_grad("grad", fun, argnums, has_aux)
+
+    @functools.wraps(fun, updated=())
+    def grad_fun(*args, **kwargs):
+        value, grads = vg(*args, **kwargs)
+        return (grads, value[1]) if has_aux else grads
+
+    return grad_fun
+
+
+def vjp(fun, *primals, has_aux=False):
+    """``fun(*primals)`` and its vector-Jacobian product function.
+
+    Returns
+    -------
+    tuple
+        ``(out, vjp_fn)`` (``(out, vjp_fn, aux)`` with ``has_aux``); ``vjp_fn(cotangent)``
+        (``cotangent`` of ``out``'s structure) returns a tuple with one cotangent per
+        primal, of that primal's structure. ``vjp_fn`` may be called many times.
+
+    Examples
+    --------
+    >>> import torch, crossops, crossops.numpy as xnp
+    >>> out, f = crossops.vjp(xnp.sin, torch.zeros(2))
+    >>> f(torch.ones(2))
+    (tensor([1., 1.]),)
+    """
+    backend = backend_of_trees("vjp", primals)
+    if backend == "numpy":
+        raise not_differentiable("vjp")
+    primals = as_float_arrays("vjp", backend, tuple(primals), "primals")
+    return backend_impl(backend).vjp(fun, primals, has_aux)
+
+
+def jvp(fun, primals, tangents, has_aux=False):
+    """``fun(*primals)`` and its Jacobian-vector product with ``tangents`` (forward mode).
+
+    Parameters
+    ----------
+    fun : callable
+    primals, tangents : tuple
+        The arguments, and tangents of the same structure, shapes and dtypes.
+    has_aux : bool
+        ``fun`` returns ``(out, aux)``.
+
+    Returns
+    -------
+    tuple
+        ``(out, tangent_out)`` (``(out, tangent_out, aux)`` with ``has_aux``).
+
+    Examples
+    --------
+    >>> import torch, crossops, crossops.numpy as xnp
+    >>> crossops.jvp(xnp.sin, (torch.zeros(2),), (torch.ones(2),))
+    (tensor([0., 0.]), tensor([1., 1.]))
+    """
+    if not isinstance(primals, tuple | list) or not isinstance(tangents, tuple | list):
+        raise TypeError("crossops.jvp: primals and tangents must be tuples (one entry per "
+                        f"argument), got {type(primals).__name__} and "
+                        f"{type(tangents).__name__}")
+    if len(primals) != len(tangents):
+        raise ValueError(f"crossops.jvp: {len(primals)} primals but {len(tangents)} tangents")
+    backend = backend_of_trees("jvp", primals, tangents)
+    if backend == "numpy":
+        raise not_differentiable("jvp")
+    primals = as_float_arrays("jvp", backend, tuple(primals), "primals")
+    tangents = as_float_arrays("jvp", backend, tuple(tangents), "tangents")
+    return backend_impl(backend).jvp(fun, primals, tangents, has_aux)
+
+
+def jacobian(fun, argnums=0, has_aux=False):
+    """A function returning the Jacobian of ``fun`` w.r.t. ``argnums`` (reverse mode).
+
+    For an output leaf of shape ``S`` and an input leaf of shape ``T`` the block has shape
+    ``S + T``; the result has the output's structure, each leaf holding the structure of
+    the differentiated arguments (a tuple of them for a tuple ``argnums``), as
+    ``jax.jacobian``.
+
+    Examples
+    --------
+    >>> import torch, crossops, crossops.numpy as xnp
+    >>> crossops.jacobian(lambda x: 2 * x)(torch.ones(2))
+    tensor([[2., 0.],
+            [0., 2.]])
+    """
+    inner = _PerBackend("jacobian", fun,
+                        lambda impl, b: impl.jacobian(fun, argnums, has_aux))
+
+    @functools.wraps(fun, updated=())
+    def jacobian_fun(*args, **kwargs):
+        backend = backend_of_trees("jacobian", args, kwargs)
+        f = inner.for_backend(backend)
+        return f(*_differentiated("jacobian", argnums, args, backend), **kwargs)
+
+    return jacobian_fun
+
+
+def vmap(fun, in_axes=0, out_axes=0):
+    """A function mapping ``fun`` over an axis of its arguments (batching).
+
+    Parameters
+    ----------
+    fun : callable
+    in_axes : int, None or tuple
+        The mapped axis of each positional argument (a tuple with one entry per argument,
+        each an int, None for an unmapped argument, or a pytree prefix of that argument).
+    out_axes : int, None or pytree prefix of the result
+        Where the mapped axis goes in each result.
+
+    Keyword arguments of the vmapped function are passed to ``fun`` unmapped on every
+    backend (``jax.vmap`` would map them over axis 0).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops, crossops.numpy as xnp
+    >>> crossops.vmap(xnp.sum)(np.ones((3, 2)))
+    array([2., 2., 2.])
+    """
+
+    def make(impl, backend):
+        return impl.vmap(fun, in_axes, out_axes)
+
+    inner = _PerBackend("vmap", fun, make, differentiates=False)
+
+    @functools.wraps(fun, updated=())
+    def vmapped(*args, **kwargs):
+        if isinstance(in_axes, tuple | list) and len(in_axes) != len(args):
+            raise ValueError(f"crossops.vmap: in_axes has {len(in_axes)} entries for "
+                             f"{len(args)} positional arguments")
+        backend = backend_of_trees("vmap", args, kwargs)
+        if kwargs:
+            axes = tuple(in_axes) if isinstance(in_axes, list) else in_axes
+            return backend_impl(backend).vmap(functools.partial(fun, **kwargs), axes,
+                                              out_axes)(*args)
+        return inner.for_backend(backend)(*args)
+
+    return vmapped
+
+
+def jit(fun, static_argnums=None, static_argnames=None):
+    """``fun`` compiled by the backend of its arguments, once per input signature.
+
+    ``jax.jit`` on JAX; ``torch.compile`` on PyTorch; on TensorFlow
+    ``tf.function(jit_compile=True)`` where XLA compiles the function, else
+    ``tf.function`` (decided on the first call of each input signature); on NumPy the
+    function runs as it is.
+
+    Parameters
+    ----------
+    fun : callable
+    static_argnums, static_argnames : int, str or sequences of them, optional
+        Arguments that are Python values the compiled program depends on (JAX needs them
+        declared; PyTorch and TensorFlow specialise on Python values by themselves).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops, crossops.numpy as xnp
+    >>> crossops.jit(lambda x: xnp.sum(x * 2))(np.ones(3))
+    np.float64(6.0)
+    """
+    return _PerBackend("jit", fun, lambda impl, b: impl.jit(fun, static_argnums,
+                                                             static_argnames),
+                       differentiates=False)

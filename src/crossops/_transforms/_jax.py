@@ -1,0 +1,48 @@
+"""The transforms on JAX: its own ``grad``, ``vjp``, ``jvp``, ``jacrev``, ``vmap`` and
+``jit``."""
+
+from __future__ import annotations
+
+import jax
+
+from ._custom import call_grad_fn, grads_tuple
+
+
+def value_and_grad(fun, argnums, has_aux):
+    return jax.value_and_grad(fun, argnums=argnums, has_aux=has_aux)
+
+
+def vjp(fun, primals, has_aux):
+    return jax.vjp(fun, *primals, has_aux=has_aux)
+
+
+def jvp(fun, primals, tangents, has_aux):
+    return jax.jvp(fun, primals, tangents, has_aux=has_aux)
+
+
+def jacobian(fun, argnums, has_aux):
+    return jax.jacrev(fun, argnums=argnums, has_aux=has_aux)
+
+
+def vmap(fun, in_axes, out_axes):
+    return jax.vmap(fun, in_axes=in_axes, out_axes=out_axes)
+
+
+def jit(fun, static_argnums, static_argnames):
+    return jax.jit(fun, static_argnums=static_argnums, static_argnames=static_argnames)
+
+
+def stop_gradient(x):
+    return jax.lax.stop_gradient(x)
+
+
+def custom_gradient(f, args, kwargs):
+    def forward(*a):
+        out, grad_fn = f(*a, **kwargs)
+
+        def backward(upstream):
+            return grads_tuple(call_grad_fn(grad_fn, a, upstream), len(a))
+
+        return out, backward
+
+    return jax.custom_gradient(forward)(*args)

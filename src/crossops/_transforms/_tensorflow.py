@@ -1,0 +1,178 @@
+"""The transforms on TensorFlow: ``tf.GradientTape`` (``grad``, ``vjp``, ``jacobian``),
+``tf.autodiff.ForwardAccumulator`` (``jvp``), ``tf.vectorized_map`` (``vmap``),
+``tf.function`` (``jit``) and ``tf.custom_gradient``.
+
+``jit`` compiles with XLA (``tf.function(jit_compile=True)``) where XLA has kernels for
+every op of the function: the first call for each input signature (the structure, the
+shapes and dtypes of the tensors, the other arguments' values) tries XLA, and if XLA
+refuses the graph (an op without an XLA kernel, a shape that depends on values), that
+signature runs as a ``tf.function`` graph without XLA from then on. That first call may
+trace the function twice. Autograph is off: Python control flow runs while tracing, as
+under ``jax.jit``.
+"""
+
+from __future__ import annotations
+
+import tensorflow as tf
+
+from ._batching import batch_size, moved_out, split_mapped
+from ._custom import call_grad_fn, grads_tuple
+from ._tree import flatten, split_aux, unflatten
+
+_ZERO = tf.UnconnectedGradients.ZERO
+
+
+def _watch(tape, tree):
+    for leaf in flatten(tree)[0]:
+        if isinstance(leaf, tf.Tensor | tf.Variable):
+            tape.watch(leaf)
+
+
+def value_and_grad(fun, argnums, has_aux):
+    def value_and_grad_fun(*args, **kwargs):
+        diff = args[argnums] if isinstance(argnums, int) else tuple(args[i] for i in argnums)
+        with tf.GradientTape() as tape:
+            _watch(tape, diff)
+            out = fun(*args, **kwargs)
+            value, aux = split_aux("grad", out, has_aux)
+        grads = tape.gradient(value, diff, unconnected_gradients=_ZERO)
+        return ((value, aux) if has_aux else value), grads
+
+    return value_and_grad_fun
+
+
+def vjp(fun, primals, has_aux):
+    with tf.GradientTape(persistent=True) as tape:
+        _watch(tape, primals)
+        out = fun(*primals)
+        value, aux = split_aux("vjp", out, has_aux)
+    out_leaves, out_spec = flatten(value)
+
+    def vjp_fn(cotangent):
+        ct_leaves, ct_spec = flatten(cotangent)
+        if ct_spec != out_spec:
+            raise ValueError(f"crossops.vjp: the cotangent's structure {ct_spec} is not the "
+                             f"output's {out_spec}")
+        grads = tape.gradient(out_leaves, list(primals), output_gradients=ct_leaves,
+                              unconnected_gradients=_ZERO)
+        return tuple(grads)
+
+    return (value, vjp_fn, aux) if has_aux else (value, vjp_fn)
+
+
+def jvp(fun, primals, tangents, has_aux):
+    p_leaves, p_spec = flatten(tuple(primals))
+    t_leaves, t_spec = flatten(tuple(tangents))
+    if p_spec != t_spec:
+        raise ValueError(f"crossops.jvp: the tangents' structure {t_spec} is not the "
+                         f"primals' {p_spec}")
+    with tf.autodiff.ForwardAccumulator(p_leaves, t_leaves) as acc:
+        out = fun(*unflatten(p_spec, p_leaves))
+        value, aux = split_aux("jvp", out, has_aux)
+    tangent_out = acc.jvp(value, unconnected_gradients=_ZERO)
+    return (value, tangent_out, aux) if has_aux else (value, tangent_out)
+
+
+def jacobian(fun, argnums, has_aux):
+    def jacobian_fun(*args, **kwargs):
+        diff = args[argnums] if isinstance(argnums, int) else tuple(args[i] for i in argnums)
+        with tf.GradientTape(persistent=True) as tape:
+            _watch(tape, diff)
+            out = fun(*args, **kwargs)
+            value, aux = split_aux("jacobian", out, has_aux)
+        leaves, spec = flatten(value)
+        jac = unflatten(spec, [tape.jacobian(o, diff, unconnected_gradients=_ZERO)
+                               for o in leaves])
+        return (jac, aux) if has_aux else jac
+
+    return jacobian_fun
+
+
+def vmap(fun, in_axes, out_axes):
+    def vmapped(*args):
+        leaves, spec, mapped = split_mapped("vmap", args, in_axes)
+        batch_size("vmap", leaves, mapped)  # checks that the mapped sizes agree
+        front = [x if ax is None else tf.experimental.numpy.moveaxis(x, ax, 0)
+                 for x, ax in zip(leaves, mapped)]
+        elems = tuple(x for x, ax in zip(front, mapped) if ax is not None)
+
+        def one(example):
+            it = iter(example)
+            return fun(*unflatten(spec, [next(it) if ax is not None else x
+                                         for x, ax in zip(front, mapped)]))
+
+        return moved_out(tf.vectorized_map(one, elems), out_axes,
+                         tf.experimental.numpy.moveaxis)
+
+    return vmapped
+
+
+def _signature(args, kwargs):
+    leaves, spec = flatten((args, kwargs))
+    key = [spec]
+    for x in leaves:
+        if isinstance(x, tf.Tensor | tf.Variable):
+            key.append((tuple(x.shape), x.dtype))
+        else:
+            try:
+                hash(x)
+                key.append((type(x), x))
+            except TypeError:
+                key.append((type(x), id(x)))
+    return tuple(key)
+
+
+class _Compiled:
+    """``tf.function(jit_compile=True)`` per input signature where XLA compiles it, else
+    ``tf.function``."""
+
+    def __init__(self, fun):
+        # no autograph: Python control flow runs at trace time, as under jax.jit
+        self.xla = tf.function(fun, jit_compile=True, autograph=False)
+        self.graph = tf.function(fun, autograph=False)
+        self.choice: dict = {}
+
+    def __call__(self, *args, **kwargs):
+        key = _signature(args, kwargs)
+        f = self.choice.get(key)
+        if f is not None:
+            return f(*args, **kwargs)
+        try:
+            out = self.xla(*args, **kwargs)
+        except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError,
+                tf.errors.InternalError):
+            # XLA cannot compile this graph: run it as a plain graph; a genuine error of
+            # the function raises again there
+            out = self.graph(*args, **kwargs)
+            self.choice[key] = self.graph
+            return out
+        self.choice[key] = self.xla
+        return out
+
+
+def jit(fun, static_argnums, static_argnames):
+    # tf.function traces anew for each value of a non-tensor argument: static arguments
+    # need no declaration
+    return _Compiled(fun)
+
+
+def stop_gradient(x):
+    return tf.stop_gradient(x)
+
+
+def custom_gradient(f, args, kwargs):
+    n = len(args)
+
+    @tf.custom_gradient
+    def forward(*a):
+        out, grad_fn = f(*a, **kwargs)
+        out_spec = flatten(out)[1]
+
+        def backward(*cotangents):
+            upstream = unflatten(out_spec, cotangents)
+            grads = grads_tuple(call_grad_fn(grad_fn, a, upstream), n)
+            return flatten(grads)[0]
+
+        return out, backward
+
+    return forward(*args)

@@ -1,0 +1,129 @@
+"""Pytrees and the backend of a transformed call.
+
+Arguments and results of the transforms are pytrees: nested dicts, lists and tuples
+(named tuples too) whose leaves are arrays or Python scalars. They are flattened with
+``optree`` on every backend, so no framework is imported to read them, and a result
+has the same structure whatever the backend.
+"""
+
+from __future__ import annotations
+
+import optree
+
+from .._backend import backend_module, backend_of_type, get_backend
+from .._dtypes import dtype_name, kind
+
+#: the backends whose machinery differentiates (every backend but numpy)
+DIFFERENTIATING = ("jax", "torch", "tensorflow")
+
+
+def flatten(tree) -> tuple[list, optree.PyTreeSpec]:
+    """The leaves of ``tree`` and its structure (``None`` is an empty subtree)."""
+    return optree.tree_flatten(tree)
+
+
+def unflatten(spec: optree.PyTreeSpec, leaves):
+    """The tree of structure ``spec`` holding ``leaves``."""
+    return optree.tree_unflatten(spec, list(leaves))
+
+
+def tree_map(f, tree, *rest):
+    """``f`` applied leaf by leaf to ``tree`` (and trees of the same structure)."""
+    return optree.tree_map(f, tree, *rest)
+
+
+def backend_of_trees(name: str, *trees) -> str:
+    """The backend of a transformed call: the one of the arrays among the leaves of
+    ``trees``, else the default backend.
+
+    Raises
+    ------
+    TypeError
+        If arrays of two backends meet.
+    """
+    found: dict[str, type] = {}
+    for tree in trees:
+        for leaf in optree.tree_leaves(tree):
+            t = type(leaf)
+            b = backend_of_type(t)
+            if b is not None and b not in found:
+                found[b] = t
+    if len(found) > 1:
+        (b1, t1), (b2, t2) = list(found.items())[:2]
+        raise TypeError(
+            f"crossops.{name}: arrays of two backends in one call, {b1} ({t1.__qualname__}) "
+            f"and {b2} ({t2.__qualname__}); crossops never converts across backends: convert "
+            "one first, e.g. with crossops.to_numpy(x) and the other framework's asarray")
+    return next(iter(found)) if found else get_backend()
+
+
+def not_differentiable(name: str) -> NotImplementedError:
+    """The error of a differentiating transform called with NumPy arrays."""
+    return NotImplementedError(
+        f"crossops.{name}: the numpy backend has no automatic differentiation; call it with "
+        f"arrays of a backend that differentiates ({', '.join(DIFFERENTIATING)})")
+
+
+def argnums_tuple(name: str, argnums, nargs: int) -> tuple[int, ...]:
+    """``argnums`` (an int or a sequence of ints) as a tuple of non-negative positions."""
+    nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
+    if not nums or not all(isinstance(i, int) for i in nums):
+        raise TypeError(f"crossops.{name}: argnums must be an int or a non-empty tuple of "
+                        f"ints, got {argnums!r}")
+    out = []
+    for i in nums:
+        if not -nargs <= i < nargs:
+            raise ValueError(f"crossops.{name}: argnums {argnums!r} out of range for "
+                             f"{nargs} positional arguments")
+        out.append(i % nargs)
+    return tuple(out)
+
+
+def as_float_arrays(name: str, backend: str, tree, what: str):
+    """``tree`` with Python floats as 0-d arrays of ``backend``; raises ``TypeError`` for a
+    leaf that is not floating point (an integer or boolean array, an int, a string)."""
+    mod = None
+
+    def check(leaf):
+        nonlocal mod
+        if isinstance(leaf, float | complex):
+            if mod is None:
+                mod = backend_module(backend)
+            asarray = mod.__dict__.get("asarray") or mod.NAMESPACE.asarray
+            return asarray(leaf)
+        dtype = getattr(leaf, "dtype", None)
+        if dtype is None or kind(dtype_name(dtype)) not in "fc":
+            got = f"dtype {dtype_name(dtype)}" if dtype is not None else type(leaf).__name__
+            raise TypeError(
+                f"crossops.{name}: {what} must hold floating-point arrays, got {got}; cast it "
+                "with astype(x, 'float32') or pass that argument outside argnums")
+        return leaf
+
+    return tree_map(check, tree)
+
+
+def scalar_output(name: str, fun, has_aux: bool):
+    """``fun``, checking that it returns a scalar (and ``(value, aux)`` when ``has_aux``)."""
+
+    def checked(*args, **kwargs):
+        out = fun(*args, **kwargs)
+        value = split_aux(name, out, has_aux)[0]
+        shape = tuple(getattr(value, "shape", ()))
+        if shape != ():
+            raise ValueError(
+                f"crossops.{name}: the function must return a scalar (shape ()), got an output "
+                f"of shape {shape}; reduce it first (e.g. sum) or use crossops.jacobian / "
+                "crossops.vjp for non-scalar outputs")
+        return out
+
+    return checked
+
+
+def split_aux(name: str, out, has_aux: bool):
+    """``(value, aux)`` of a function's result (``aux`` is None without ``has_aux``)."""
+    if not has_aux:
+        return out, None
+    if not isinstance(out, tuple | list) or len(out) != 2:
+        raise ValueError(f"crossops.{name}: with has_aux=True the function must return a pair "
+                         f"(output, aux), got {type(out).__name__}")
+    return out[0], out[1]

@@ -1,0 +1,376 @@
+"""The transforms (``crossops.grad``, ``value_and_grad``, ``vjp``, ``jvp``, ``jacobian``,
+``vmap``, ``jit``) and the core ops ``stop_gradient`` and ``custom_gradient`` on every
+backend, in float64, against analytic derivatives."""
+
+from __future__ import annotations
+
+import numpy as np
+import optree
+import pytest
+
+import crossops
+import crossops.numpy as xnp
+
+from .backends import BACKENDS, backend_context, to_backend, to_numpy
+
+#: the backends that differentiate
+DIFF = ("jax", "torch", "tensorflow")
+
+
+def diff_params(config) -> list:
+    """``pytest.param`` for each differentiating backend chosen by ``--backend``."""
+    chosen = config.getoption("--backend") or list(DIFF)
+    return [pytest.param(b, id=b, marks=() if b in BACKENDS else
+                         pytest.mark.skip(reason=f"{b} is not installed"))
+            for b in DIFF if b in chosen]
+
+
+def pytest_generate_tests(metafunc):
+    if "dbackend" in metafunc.fixturenames:
+        metafunc.parametrize("dbackend", diff_params(metafunc.config))
+
+
+def _np(tree):
+    return optree.tree_map(lambda a: np.asarray(to_numpy(a)), tree)
+
+
+def _to(backend, tree):
+    return optree.tree_map(lambda a: to_backend(backend, a), tree)
+
+
+def close(got, want, rtol=1e-12, atol=1e-12):
+    got, want = _np(got), _np(want)
+    assert optree.tree_structure(got) == optree.tree_structure(want)
+    for g, w in zip(optree.tree_leaves(got), optree.tree_leaves(want)):
+        assert g.shape == np.shape(w)
+        np.testing.assert_allclose(g, w, rtol=rtol, atol=atol)
+
+
+RNG = np.random.default_rng(0)
+X = RNG.normal(size=(4,))
+Y = RNG.normal(size=(4,))
+A = RNG.normal(size=(3, 4))
+
+
+# -- grad and value_and_grad -------------------------------------------------------------
+
+def test_grad_matches_the_analytic_gradient(dbackend):
+    with backend_context(dbackend):
+        g = crossops.grad(lambda x: xnp.sum(xnp.sin(x) * x * x))(to_backend(dbackend, X))
+    assert crossops.get_backend() is not None
+    close(g, np.cos(X) * X ** 2 + 2 * X * np.sin(X))
+
+
+def test_grad_of_grad(dbackend):
+    with backend_context(dbackend):
+        x = to_backend(dbackend, np.float64(0.7))
+        g2 = crossops.grad(crossops.grad(xnp.sin))(x)
+    close(g2, -np.sin(0.7))
+
+
+def _model(params, x):
+    h = xnp.matmul(x, params["w"]) + params["b"][0]
+    return xnp.sum(h * h), {"h": h}
+
+
+PARAMS = {"w": RNG.normal(size=(4, 2)), "b": [RNG.normal(size=(2,))]}
+XB = RNG.normal(size=(3, 4))
+
+
+def _model_grads():
+    h = XB @ PARAMS["w"] + PARAMS["b"][0]
+    return {"w": XB.T @ (2 * h), "b": [np.sum(2 * h, axis=0)]}, 2 * h @ PARAMS["w"].T, h
+
+
+def test_value_and_grad_of_pytrees_with_argnums_and_aux(dbackend):
+    with backend_context(dbackend):
+        params, x = _to(dbackend, PARAMS), to_backend(dbackend, XB)
+        (value, aux), (gp, gx) = crossops.value_and_grad(_model, argnums=(0, 1),
+                                                         has_aux=True)(params, x)
+        g_only, aux2 = crossops.grad(_model, has_aux=True)(params, x)
+    dparams, dx, h = _model_grads()
+    close(value, np.sum(h * h))
+    close(aux, {"h": h})
+    close(gp, dparams)
+    close(gx, dx)
+    close(g_only, dparams)
+    close(aux2, {"h": h})
+
+
+def test_pytree_structures_are_the_same_on_every_backend():
+    specs = {}
+    for b in DIFF:
+        if b not in BACKENDS:
+            continue
+        with backend_context(b):
+            xb = to_backend(b, XB)
+            out = crossops.grad(_model, argnums=(0, 1), has_aux=True)(_to(b, PARAMS), xb)
+            jac = crossops.jacobian(lambda p, xb=xb: {"h": _model(p, xb)[1]["h"],
+                                                      "v": [p["w"]]})(_to(b, PARAMS))
+        specs[b] = (optree.tree_structure(_np(out)), optree.tree_structure(_np(jac)))
+    assert len(specs) >= 2, "needs two differentiating backends"
+    assert len(set(specs.values())) == 1, specs
+    grads, _ = out
+    assert optree.tree_structure(_np(grads[0])) == optree.tree_structure(PARAMS)
+
+
+def test_grad_of_a_non_scalar_output_raises_naming_its_shape(dbackend):
+    with backend_context(dbackend):
+        x = to_backend(dbackend, X)
+        with pytest.raises(ValueError, match=r"grad.*shape \(4,\)"):
+            crossops.grad(xnp.sin)(x)
+        with pytest.raises(ValueError, match=r"value_and_grad.*shape \(4,\)"):
+            crossops.value_and_grad(xnp.sin)(x)
+
+
+def test_grad_of_integer_arrays_raises(dbackend):
+    with backend_context(dbackend):
+        x = to_backend(dbackend, np.arange(3))
+        with pytest.raises(TypeError, match="grad.*floating-point.*int64"):
+            crossops.grad(lambda x: xnp.sum(x))(x)
+
+
+def test_grad_with_bad_argnums_or_aux_raises(dbackend):
+    with backend_context(dbackend):
+        x = to_backend(dbackend, X)
+        with pytest.raises(ValueError, match="argnums"):
+            crossops.grad(lambda x: xnp.sum(x), argnums=1)(x)
+        with pytest.raises(ValueError, match="has_aux"):
+            crossops.grad(lambda x: xnp.sum(x), has_aux=True)(x)
+
+
+def test_numpy_does_not_differentiate():
+    x = X.copy()
+    f = lambda x: xnp.sum(x)
+    for call in (lambda: crossops.grad(f)(x), lambda: crossops.value_and_grad(f)(x),
+                 lambda: crossops.jacobian(f)(x), lambda: crossops.vjp(f, x),
+                 lambda: crossops.jvp(f, (x,), (x,))):
+        with pytest.raises(NotImplementedError, match="numpy.*jax, torch, tensorflow"):
+            call()
+
+
+def test_arrays_of_two_backends_raise():
+    if not {"jax", "torch"} <= set(BACKENDS):
+        pytest.skip("needs jax and torch")
+    with pytest.raises(TypeError, match="two backends"):
+        crossops.grad(lambda x, y: xnp.sum(x))(to_backend("jax", X), to_backend("torch", Y))
+
+
+# -- vjp, jvp, jacobian --------------------------------------------------------------------
+
+def _pair(x, y):
+    return (x * y, xnp.sin(x))
+
+
+def test_vjp_of_a_tuple_output(dbackend):
+    ct = (RNG.normal(size=4), RNG.normal(size=4))
+    with backend_context(dbackend):
+        out, vjp_fn = crossops.vjp(_pair, to_backend(dbackend, X), to_backend(dbackend, Y))
+        grads = vjp_fn(_to(dbackend, ct))
+        again = vjp_fn(_to(dbackend, ct))  # a vjp function may be called again
+        _, vjp2, aux = crossops.vjp(lambda x: (xnp.exp(x), {"n": x}),
+                                       to_backend(dbackend, X), has_aux=True)
+        (g2,) = vjp2(to_backend(dbackend, Y))
+    close(out, (X * Y, np.sin(X)))
+    want = (ct[0] * Y + ct[1] * np.cos(X), ct[0] * X)
+    close(grads, want)
+    close(again, want)
+    close(aux, {"n": X})
+    close(g2, Y * np.exp(X))
+
+
+def test_jvp_of_a_tuple_output(dbackend):
+    tx, ty = RNG.normal(size=4), RNG.normal(size=4)
+    with backend_context(dbackend):
+        out, t_out = crossops.jvp(_pair, (to_backend(dbackend, X), to_backend(dbackend, Y)),
+                                  (to_backend(dbackend, tx), to_backend(dbackend, ty)))
+        out2, t2, aux = crossops.jvp(lambda p: (xnp.sum(p["a"] ** 2), p["a"]),
+                                     ({"a": to_backend(dbackend, X)},),
+                                     ({"a": to_backend(dbackend, tx)},), has_aux=True)
+    close(out, (X * Y, np.sin(X)))
+    close(t_out, (tx * Y + X * ty, np.cos(X) * tx))
+    close(out2, np.sum(X ** 2))
+    close(t2, np.sum(2 * X * tx))
+    close(aux, X)
+
+
+def test_jvp_checks_its_arguments(dbackend):
+    with backend_context(dbackend):
+        x = to_backend(dbackend, X)
+        with pytest.raises(TypeError, match="tuples"):
+            crossops.jvp(xnp.sin, x, x)
+        with pytest.raises(ValueError, match="1 primals but 2 tangents"):
+            crossops.jvp(xnp.sin, (x,), (x, x))
+
+
+def test_jacobian(dbackend):
+    with backend_context(dbackend):
+        a, x, y = (to_backend(dbackend, v) for v in (A, X, Y))
+        jac = crossops.jacobian(lambda x: xnp.tanh(xnp.matmul(a, x)))(x)
+        jx, jy = crossops.jacobian(lambda x, y: x * y, argnums=(0, 1))(x, y)
+        jd = crossops.jacobian(lambda x: {"s": xnp.sum(x), "e": [xnp.exp(x)]})(x)
+    close(jac, (1 - np.tanh(A @ X) ** 2)[:, None] * A)
+    close((jx, jy), (np.diag(Y), np.diag(X)))
+    close(jd, {"s": np.ones(4), "e": [np.diag(np.exp(X))]})
+
+
+# -- stop_gradient and custom_gradient -------------------------------------------------------
+
+def test_stop_gradient_blocks_gradients(dbackend):
+    with backend_context(dbackend):
+        x = to_backend(dbackend, X)
+        g = crossops.grad(lambda x: xnp.sum(x * crossops.stop_gradient(x)))(x)
+        jac = crossops.jacobian(lambda x: crossops.core.stop_gradient(x) * 2.0 + x)(x)
+        value = crossops.stop_gradient(x)
+    close(g, X)
+    close(jac, np.eye(4))
+    close(value, X)
+    assert type(value) is type(x)
+
+
+def test_stop_gradient_on_numpy_returns_the_values():
+    out = crossops.stop_gradient(X)
+    np.testing.assert_array_equal(out, X)
+    assert crossops.stop_gradient is crossops.core.stop_gradient
+
+
+@crossops.custom_gradient
+def _log1pexp(x):
+    # the backend-agnostic Keras form: called as grad(upstream)
+    e = xnp.exp(x)
+
+    def grad(*args, upstream=None):
+        if upstream is None:
+            (upstream,) = args
+        return upstream * (1.0 - 1.0 / (1.0 + e))
+
+    return xnp.log(1.0 + e), grad
+
+
+@crossops.custom_gradient
+def _scaled_product(x, y, *, scale):
+    # the PyTorch form of Keras (grad(*args, upstream)), two arguments, a tuple output
+    def grad(x, y, *, upstream):
+        up_p, up_s = upstream
+        return 10.0 * up_p * y, 10.0 * (up_p * x + up_s)
+
+    return (scale * x * y, y * 1.0), grad
+
+
+def test_custom_gradient(dbackend):
+    big = np.array([1.0, 50.0, 800.0])
+    with backend_context(dbackend):
+        x = to_backend(dbackend, big)
+        value = _log1pexp(to_backend(dbackend, X))
+        g = crossops.grad(lambda x: xnp.sum(_log1pexp(x)))(x)
+        gx, gy = crossops.grad(
+            lambda x, y: xnp.sum(_scaled_product(x, y, scale=3.0)[0])
+            + xnp.sum(_scaled_product(x, y, scale=3.0)[1]), argnums=(0, 1))(
+            to_backend(dbackend, X), to_backend(dbackend, Y))
+    close(value, np.log1p(np.exp(X)))
+    close(g, 1.0 / (1.0 + np.exp(-big)))  # finite where the plain gradient is nan
+    close(gx, 10.0 * Y)
+    close(gy, 10.0 * (X + 1.0))
+
+
+def test_custom_gradient_on_numpy_returns_the_output():
+    close(_log1pexp(X), np.log1p(np.exp(X)))
+    close(_scaled_product(X, Y, scale=2.0), (2 * X * Y, Y))
+    with pytest.raises(TypeError, match="custom_gradient"):
+        crossops.custom_gradient(3)
+
+
+# -- vmap ----------------------------------------------------------------------------------
+
+def _affine(p, x):
+    return {"y": xnp.matmul(p["w"], x) + p["b"], "n": xnp.sum(x * x)}
+
+
+def test_vmap_with_in_axes_and_out_axes(backend):
+    w, b = RNG.normal(size=(3, 4)), RNG.normal(size=(3,))
+    xs = RNG.normal(size=(4, 5))  # the batch on axis 1
+    want_y = np.stack([w @ xs[:, i] + b for i in range(5)], axis=1)  # out axis 1
+    want_n = np.sum(xs * xs, axis=0)
+    with backend_context(backend):
+        f = crossops.vmap(_affine, in_axes=(None, 1), out_axes={"y": 1, "n": 0})
+        out = f(_to(backend, {"w": w, "b": b}), to_backend(backend, xs))
+        # a pytree prefix: w mapped on axis 0, b unmapped
+        g = crossops.vmap(lambda p: xnp.sum(p["w"]) + p["b"], in_axes=({"w": 0, "b": None},))
+        out2 = g({"w": to_backend(backend, xs), "b": to_backend(backend, np.float64(2.0))})
+        h = crossops.vmap(lambda x, *, k: x * k)(to_backend(backend, X), k=3.0)
+    close(out, {"y": want_y, "n": want_n})
+    close(out2, np.sum(xs, axis=1) + 2.0)
+    close(h, 3.0 * X)
+
+
+def test_vmap_of_grad(dbackend):
+    xs = RNG.normal(size=(5, 3))
+    with backend_context(dbackend):
+        g = crossops.vmap(crossops.grad(lambda x: xnp.sum(xnp.sin(x) ** 2)))(
+            to_backend(dbackend, xs))
+    close(g, 2 * np.sin(xs) * np.cos(xs))
+
+
+def test_vmap_errors(backend):
+    with backend_context(backend):
+        x, y = to_backend(backend, np.ones((3, 2))), to_backend(backend, np.ones((4, 2)))
+        with pytest.raises(ValueError, match="sizes"):
+            crossops.vmap(lambda a, b: a + b[:3])(x, y)
+        with pytest.raises(ValueError, match="in_axes"):
+            crossops.vmap(lambda a: a, in_axes=(0, 0))(x)
+
+
+# -- jit -----------------------------------------------------------------------------------
+
+def test_jit_matches_eager_and_caches_its_trace(backend):
+    traces = []
+
+    def f(x, n):
+        traces.append(1)
+        return xnp.sum(xnp.exp(x) * n) + xnp.max(x)
+
+    with backend_context(backend):
+        jf = crossops.jit(f, static_argnums=1)
+        x4, x5 = to_backend(backend, X), to_backend(backend, RNG.normal(size=5))
+        first = jf(x4, 2)
+        n_first = len(traces)
+        second = jf(x4 * 1.0, 2)
+        n_second = len(traces)
+        other = jf(x5, 2)
+        assert jf.__name__ == "f"
+    close(first, np.sum(np.exp(X) * 2) + np.max(X))
+    close(second, first)
+    close(other, np.sum(np.exp(to_numpy(x5)) * 2) + np.max(to_numpy(x5)))
+    if backend == "numpy":
+        assert (n_first, n_second) == (1, 2)  # runs as it is
+    elif backend in ("jax", "tensorflow"):
+        assert n_first == 1 and n_second == 1, "the same signature must not trace again"
+        assert len(traces) == 2, "a new shape traces once more"
+    if backend != "numpy":
+        assert list(jf.compiled) == [backend]
+
+
+def test_jit_on_tensorflow_falls_back_where_xla_cannot_compile():
+    if "tensorflow" not in BACKENDS:
+        pytest.skip("tensorflow is not installed")
+    import tensorflow as tf
+
+    # XLA has no kernel for AsString
+    jf = crossops.jit(lambda x: xnp.sqrt(tf.strings.to_number(tf.strings.as_string(x))))
+    x = tf.constant([3.0, 1.0, 3.0, 2.0])
+    close(jf(x), np.sqrt([3.0, 1.0, 3.0, 2.0]), rtol=1e-6)
+    compiled = jf.compiled["tensorflow"]
+    assert list(compiled.choice.values()) == [compiled.graph]
+    jg = crossops.jit(lambda x: xnp.sin(x) * 2)
+    close(jg(x), 2 * np.sin([3.0, 1.0, 3.0, 2.0]), rtol=1e-6)
+    assert list(jg.compiled["tensorflow"].choice.values()) == [jg.compiled["tensorflow"].xla]
+
+
+def test_jit_of_grad(dbackend):
+    with backend_context(dbackend):
+        x = to_backend(dbackend, X)
+        g = crossops.jit(crossops.grad(lambda x: xnp.sum(x ** 3)))(x)
+        # transforms of transforms keep their own state
+        g2 = crossops.jit(crossops.grad(crossops.jit(lambda x: xnp.sum(x ** 3))))(x)
+    close(g, 3 * X ** 2)
+    close(g2, 3 * X ** 2)
