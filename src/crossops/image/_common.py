@@ -1,0 +1,162 @@
+"""Helpers of the image ops: argument checks, layouts, constants and compute dtypes.
+
+``data_format=None`` means ``"channels_last"`` (Keras's default ``image_data_format``;
+crossops has no global configuration).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import crossops.numpy as xnp
+from crossops._backend import backend_of, use_backend
+from crossops._dtypes import dtype_name, kind
+
+DATA_FORMATS = ("channels_last", "channels_first")
+_HALF = ("float16", "bfloat16")
+
+
+def name(x) -> str:
+    return dtype_name(x.dtype)
+
+
+def shape(x) -> tuple:
+    """The static shape of ``x`` as a tuple of ints (TensorFlow's TensorShape too)."""
+    return tuple(int(s) for s in x.shape)
+
+
+def data_format(value) -> str:
+    """``value`` checked: ``"channels_last"`` (also for None) or ``"channels_first"``."""
+    if value is None:
+        return "channels_last"
+    if value not in DATA_FORMATS:
+        raise ValueError(f'data_format must be "channels_last" or "channels_first" (or None, '
+                         f'which means "channels_last"), got {value!r}')
+    return value
+
+
+def check_rank(x, ranks, arg: str = "images", what: str = "") -> int:
+    """The rank of ``x``, checked to be one of ``ranks``."""
+    n = len(x.shape)
+    if n not in ranks:
+        want = " or ".join(str(r) for r in ranks)
+        raise ValueError(f"{arg} must have rank {want}{what}, got shape {shape(x)}")
+    return n
+
+
+def check_choice(value, choices, arg: str):
+    if value not in choices:
+        raise ValueError(f"{arg} must be one of {', '.join(repr(c) for c in choices)}, "
+                         f"got {value!r}")
+    return value
+
+
+def check_float(x, arg: str = "images"):
+    if kind(name(x)) != "f":
+        raise TypeError(f"{arg} must have a real floating dtype, got {name(x)}; cast it first "
+                        "(e.g. astype(images, 'float32'))")
+
+
+def const(like, value, dtype: str):
+    """NumPy data ``value`` as an array of dtype ``dtype`` on the backend of ``like``."""
+    value = np.asarray(value).tolist()  # plain Python data: the default backend decides
+    with use_backend(backend_of(like)):
+        return xnp.asarray(value, dtype=dtype)
+
+
+def compute_dtype(x) -> str:
+    """The float dtype an op computes ``x`` in: half precision and integers in float32."""
+    n = name(x)
+    if n in _HALF or kind(n) != "f":
+        return "float32"
+    return n
+
+
+def up(x):
+    """``x`` in its compute dtype (see :func:`compute_dtype`)."""
+    c = compute_dtype(x)
+    return x if name(x) == c else xnp.astype(x, c)
+
+
+def down(y, n: str):
+    """``y`` cast to dtype name ``n`` where it is not already."""
+    return y if name(y) == n else xnp.astype(y, n)
+
+
+def to_batched_last(x, fmt: str, spatial: int = 2):
+    """``x`` (rank ``spatial + 1`` or ``spatial + 2``) as ``(N, *spatial, C)``, and whether it
+    was unbatched."""
+    unbatched = len(x.shape) == spatial + 1
+    if unbatched:
+        x = xnp.expand_dims(x, axis=0)
+    if fmt == "channels_first":
+        x = xnp.moveaxis(x, 1, -1)
+    return x, unbatched
+
+
+def from_batched_last(y, fmt: str, unbatched: bool):
+    """The inverse of :func:`to_batched_last`."""
+    if fmt == "channels_first":
+        y = xnp.moveaxis(y, -1, 1)
+    if unbatched:
+        y = xnp.squeeze(y, axis=0)
+    return y
+
+
+def as_tuple(value, n: int, arg: str) -> tuple:
+    """An int or a sequence of ``n`` ints as a tuple of ``n`` ints."""
+    if isinstance(value, (int, np.integer)):
+        return (int(value),) * n
+    try:
+        t = tuple(int(v) for v in value)
+    except TypeError:
+        raise TypeError(f"{arg} must be an int or a tuple of {n} ints, got {value!r}") from None
+    if len(t) != n:
+        raise ValueError(f"{arg} must be an int or a tuple of {n} ints, got {value!r}")
+    return t
+
+
+def conv1d_same(x, weights, axis: int):
+    """Cross-correlate ``x`` with the 1-D ``weights`` (host floats) along ``axis``, zero
+    padding as XLA's ``SAME`` (``(k - 1) // 2`` before)."""
+    k = len(weights)
+    before = (k - 1) // 2
+    return conv1d_valid(pad_axis(x, axis, before, k - 1 - before), weights, axis)
+
+
+def conv1d_valid(x, weights, axis: int):
+    """Cross-correlate ``x`` with the 1-D ``weights`` (host floats) along ``axis``, no
+    padding (the result is ``k - 1`` shorter)."""
+    k = len(weights)
+    n = shape(x)[axis] - k + 1
+    out = None
+    for i, w in enumerate(weights):
+        w = float(w)
+        if w == 0.0:
+            continue
+        term = take_slice(x, axis, i, i + n) * w
+        out = term if out is None else out + term
+    if out is None:
+        out = take_slice(x, axis, 0, n) * 0.0
+    return out
+
+
+def take_slice(x, axis: int, start: int, stop: int, step: int = 1):
+    idx = [slice(None)] * len(x.shape)
+    idx[axis] = slice(start, stop, step)
+    return x[tuple(idx)]
+
+
+def pad_axis(x, axis: int, before: int, after: int, value=0):
+    if not (before or after):
+        return x
+    widths = [[0, 0] for _ in x.shape]
+    widths[axis] = [before, after]
+    return xnp.pad(x, widths, constant_values=value)
+
+
+def gaussian_1d(size: int, sigma: float) -> np.ndarray:
+    """A normalised Gaussian window of ``size`` taps, centred, in float64."""
+    t = np.arange(size, dtype=np.float64) - (size - 1) / 2.0
+    g = np.exp(-0.5 * (t / float(sigma)) ** 2)
+    return g / g.sum()
