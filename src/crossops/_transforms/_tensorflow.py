@@ -22,6 +22,14 @@ from ._tree import flatten, split_aux, unflatten
 _ZERO = tf.UnconnectedGradients.ZERO
 
 
+def _dense(tree):
+    """Gradients as dense tensors: gather-like ops (take, pad, diag ...) give
+    ``tf.IndexedSlices``, which the other backends have no counterpart of."""
+    leaves, spec = flatten(tree)
+    return unflatten(spec, [tf.convert_to_tensor(g) if isinstance(g, tf.IndexedSlices)
+                            else g for g in leaves])
+
+
 def _watch(tape, tree):
     for leaf in flatten(tree)[0]:
         if isinstance(leaf, tf.Tensor | tf.Variable):
@@ -35,7 +43,7 @@ def value_and_grad(fun, argnums, has_aux):
             _watch(tape, diff)
             out = fun(*args, **kwargs)
             value, aux = split_aux("grad", out, has_aux)
-        grads = tape.gradient(value, diff, unconnected_gradients=_ZERO)
+        grads = _dense(tape.gradient(value, diff, unconnected_gradients=_ZERO))
         return ((value, aux) if has_aux else value), grads
 
     return value_and_grad_fun
@@ -55,7 +63,7 @@ def vjp(fun, primals, has_aux):
                              f"output's {out_spec}")
         grads = tape.gradient(out_leaves, list(primals), output_gradients=ct_leaves,
                               unconnected_gradients=_ZERO)
-        return tuple(grads)
+        return tuple(_dense(list(grads)))
 
     return (value, vjp_fn, aux) if has_aux else (value, vjp_fn)
 

@@ -377,12 +377,10 @@ atan2 = _float_binary("atan2", tf.math.atan2)
 
 
 def _copysign(x1, x2):
-    it = SAME_WIDTH_INT[x1.dtype.size]
-    mask = tf.constant(-(1 << (8 * x1.dtype.size - 1)), it)  # the sign bit
-    b1, b2 = tf.bitcast(x1, it), tf.bitcast(x2, it)
-    out = tf.bitwise.bitwise_or(tf.bitwise.bitwise_and(b1, tf.bitwise.invert(mask)),
-                                tf.bitwise.bitwise_and(b2, mask))
-    return tf.bitcast(out, x1.dtype)
+    """|x1| with x2's sign bit (-0.0 and -nan count as negative), differentiable in x1."""
+    negative = tf.bitcast(x2, SAME_WIDTH_INT[x2.dtype.size]) < 0
+    magnitude = tf.math.abs(x1)
+    return tf.where(negative, -magnitude, magnitude)
 
 
 copysign = _float_binary("copysign", _copysign)
