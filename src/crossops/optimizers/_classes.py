@@ -28,7 +28,13 @@ class Optimizer:
 
     _builder = None
 
-    def __init__(self, **kwargs):
+    def __init__(self, *args, **kwargs):
+        names = [n for n in inspect.signature(type(self)._builder).parameters
+                 if n != "kwargs"]
+        if len(args) > len(names):
+            raise TypeError(f"{type(self).__name__}: at most {len(names)} positional "
+                            f"arguments ({', '.join(names)}), got {len(args)}")
+        kwargs.update(zip(names, args))
         self.name = kwargs.pop("name", None) or type(self).__name__.lower()
         self.config = kwargs
         self.pair = type(self)._builder(**kwargs)
