@@ -82,7 +82,7 @@ def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=N
     Examples
     --------
     >>> import numpy as np, crossops.image as ximage
-    >>> ximage.crop_images(np.ones((3, 3, 3)), 0, 0, 2, 2).shape
+    >>> ximage.crop_images(np.ones((3, 3, 3)), 0, 0, target_height=2, target_width=2).shape
     (2, 2, 3)
     """
     fmt = _data_format(data_format)
@@ -153,10 +153,10 @@ def _patches(x, size, strides, dilation, padding):
     return xnp.reshape(y, (shape(x)[0], *outs, len(pieces) * c))
 
 
-def _extract(images, size, strides, dilation_rate, padding, data_format, nd):
+def _extract(images, size, strides, dilation_rate, padding, data_format, nd, arg="images"):
     fmt = _data_format(data_format)
     check_choice(padding, ("valid", "same"), "padding")
-    rank = check_rank(images, (nd + 1, nd + 2), what=f" for {nd}-D patches")
+    rank = check_rank(images, (nd + 1, nd + 2), arg, f" for {nd}-D patches")
     size = as_tuple(size, nd, "size")
     strides = size if strides is None else as_tuple(strides, nd, "strides")
     dilation = as_tuple(dilation_rate, nd, "dilation_rate")
@@ -205,7 +205,7 @@ def extract_patches_3d(volumes, size, strides=None, dilation_rate=1, padding="va
     >>> ximage.extract_patches_3d(np.ones((10, 10, 10, 3)), (3, 3, 3)).shape
     (3, 3, 3, 81)
     """
-    return _extract(volumes, size, strides, dilation_rate, padding, data_format, 3)
+    return _extract(volumes, size, strides, dilation_rate, padding, data_format, 3, "volumes")
 
 
 def reconstruct_patches(patches, size, output_size, strides=None, padding="valid",

@@ -342,24 +342,43 @@ def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear",
     >>> ximage.elastic_transform(np.ones((8, 8, 3)), seed=1).shape
     (8, 8, 3)
     """
+    noise = elastic_noise(images, sigma, interpolation, fill_mode, seed, data_format)
+    return elastic_apply(images, noise, alpha, sigma, interpolation, fill_mode, fill_value,
+                         data_format)
+
+
+def elastic_noise(images, sigma, interpolation, fill_mode, seed, data_format) -> np.ndarray:
+    """Check the arguments of :func:`elastic_transform` and draw its noise on the host:
+    :func:`displacement_noise` times ``sigma`` (NumPy float64)."""
     check_choice(interpolation, tuple(INTERPOLATIONS), "interpolation")
     check_choice(fill_mode, FILL_MODES, "fill_mode")
     fmt = data_format_(data_format)
-    check_rank(images, (3, 4))
+    rank = check_rank(images, (3, 4))
     if seed is None:
         seed = secrets.randbits(64)
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
         raise TypeError(f"seed must be an int (or None), got {type(seed).__name__}")
-    alpha, sigma = float(alpha), float(sigma)
+    sigma = float(sigma)
     if not sigma > 0:
         raise ValueError(f"sigma must be positive, got {sigma}")
+    dims = shape(images)
+    nb = dims[0] if rank == 4 else 1
+    h, w = dims[-3:-1] if fmt == "channels_last" else dims[-2:]
+    return displacement_noise(int(seed), nb, h, w) * sigma
+
+
+def elastic_apply(images, noise, alpha, sigma, interpolation, fill_mode, fill_value,
+                  data_format):
+    """:func:`elastic_transform` given its noise (a NumPy array, or an array of the images'
+    backend, e.g. a traced argument of a compiled function); arguments already checked."""
+    fmt = data_format_(data_format)
+    alpha, sigma = float(alpha), float(sigma)
     x, unbatched = to_batched_last(images, fmt)
-    nb, h, w, _ = shape(x)
-    noise = displacement_noise(int(seed), nb, h, w) * sigma
+    _, h, w, _ = shape(x)
     k = int(6 * sigma) | 1
     g = gaussian_1d(k, sigma)
     dt = compute_dtype(x)
-    field = const(x, noise, dt)
+    field = const(x, noise, dt) if isinstance(noise, np.ndarray) else xnp.astype(noise, dt)
     field = conv1d_same(conv1d_same(field, g, 2), g, 3) * alpha
     gy = const(x, np.arange(h, dtype=np.float64).reshape(1, h, 1), dt)
     gx = const(x, np.arange(w, dtype=np.float64).reshape(1, 1, w), dt)
