@@ -52,6 +52,7 @@ NON_DIFFERENTIABLE = {
               "nextafter", "remainder", "fmod", "mod", "nn.one_hot", "nn.multi_hot",
               "nn.hard_shrink", "nn.threshold", "linalg.matrix_rank", "math.in_top_k", "tri")},
     "empty_like": "its values are unspecified",
+    "view": "reinterprets bits: no derivative",
     "linalg.eig": "complex eigenvectors: gradient depends on each backend's phase choice",
     "linalg.eigvals": "complex eigenvalues of a general matrix: not supported by every "
                       "backend's autodiff",
@@ -68,7 +69,9 @@ NON_DIFFERENTIABLE = {
 
 #: ops defined on part of the real line: the drawn input is mapped into the domain (outside
 #: it the forward value is NaN and backends' gradient formulas legitimately disagree)
-DOMAIN = {"acosh": lambda a: 1.5 + np.abs(a)}
+DOMAIN = {"acosh": lambda a: 1.5 + np.abs(a),
+          # a pole at 0: finite differences lose their accuracy next to it
+          "reciprocal": lambda a: np.where(a < 0, -0.5, 0.5) + a}
 
 
 #: ops whose drawn input has a structure a nudge would break (symmetric positive definite
@@ -160,6 +163,9 @@ def _draw_problem(data, spec):
     nudge = spec.qualname not in STRUCTURED | READS_TRIANGLE
     args = list(case.args)
     args[i] = _prepare(args[i], rng, nudge)
+    for j, a in enumerate(args):  # the other float arguments: finite, moderate, not nudged
+        if j != i and _is_float_array(a):
+            args[j] = _prepare(a, rng, nudge=False)
     if spec.qualname in DOMAIN:
         args[i] = DOMAIN[spec.qualname](args[i])
     return args, case.kwargs, i, rng

@@ -28,11 +28,7 @@ NN = sorted(q for q, s in SPEC.items() if s.namespace == "nn" and has_drawer(s))
 
 
 #: (backend, op) -> a known bug outside the transforms, xfail (strict: a fix shows as XPASS)
-KNOWN_BUGS = {
-    ("torch", "nn.polar"): "torch.compile: dynamo cannot trace id(dtype) in "
-                           "crossops/backends/_common.py native_dtype, reached by promoting "
-                           "a float64 tensor with the Python complex 1j (InternalTorchDynamoError)",
-}
+KNOWN_BUGS: dict = {}
 
 
 def pytest_generate_tests(metafunc):

@@ -189,7 +189,10 @@ def _take_along_axis(x, indices, /, *, axis=-1):
     # broadcast operands) checks it
     n = x.shape[axis]
     idx = torch.where(indices < 0, indices + n, indices)
-    shape = list(torch.broadcast_shapes(x.shape, idx.shape))
+    # the other axes broadcast; along ``axis`` each keeps its own length
+    xb, ib = list(x.shape), list(idx.shape)
+    xb[axis] = ib[axis] = 1
+    shape = list(torch.broadcast_shapes(tuple(xb), tuple(ib)))
     xs, ids = shape.copy(), shape.copy()
     xs[axis], ids[axis] = x.shape[axis], idx.shape[axis]
     try:

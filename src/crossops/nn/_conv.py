@@ -314,7 +314,12 @@ def _tf_conv(c, k, a):
     strides = (1,) * a.n if both else a.strides
     cg = int(k.shape[-2])
     groups = int(x.shape[-1]) // cg
-    if groups > 1 and a.n == 3:  # TF's CPU Conv3D has no groups: one per group
+    if groups > 1 and a.n == 2 and cg == 1:  # depthwise: TF's own kernel (differentiable)
+        dk = tf.reshape(k, tuple(k.shape[:2]) + (groups, int(k.shape[-1]) // groups))
+        y = tf.nn.depthwise_conv2d(x, dk, strides=(1,) + tuple(strides) + (1,),
+                                   padding="VALID", dilations=a.dilation)
+    elif groups > 1:  # TF's CPU kernels cannot differentiate grouped convolutions (and Conv3D
+        # has no groups at all): one convolution per group
         og = int(k.shape[-1]) // groups
         y = xnp.concat([tf.nn.convolution(x[..., g * cg:(g + 1) * cg],
                                           k[..., g * og:(g + 1) * og], strides=strides,
