@@ -38,9 +38,12 @@ def lint(session):
 
 @nox.session
 def bench(session):
-    """Dispatch overhead and import time, as ratios against native calls."""
+    """Dispatch overhead, compiled kernels and training speed, as ratios against native."""
     install(session)
-    session.run("python", "scripts/bench_dispatch.py", *session.posargs)
+    session.install("optax")
+    session.run("python", "scripts/bench_dispatch.py")
+    session.run("python", "scripts/bench_kernels.py")
+    session.run("python", "scripts/bench_train.py")
 
 
 @nox.session

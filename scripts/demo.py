@@ -72,7 +72,8 @@ def digits():
 
 def cnn():
     """The model, written once (seeded initializers: identical start on every backend)."""
-    from crossops import initializers as init, layers, models
+    from crossops import initializers as init
+    from crossops import layers, models
     return models.Sequential([
         layers.Input((8, 8, 1)),
         layers.Conv2D(16, 3, padding="same", activation="relu",

@@ -378,6 +378,62 @@ class Functional(Model):
     def call(self, inputs, training=False):
         return run_graph(self._nodes, self.inputs, self.outputs, inputs, training=training)
 
+    def get_config(self):
+        """The layers' configs and the graph: which layer each call ran, on which tensors
+        (an input's index, or a node's index and output index)."""
+        input_leaves = optree.tree_leaves(self.inputs, is_leaf=_is_sym)
+        where = {id(t): ("input", i) for i, t in enumerate(input_leaves)}
+        for k, node in enumerate(self._nodes):
+            for j, t in enumerate(optree.tree_leaves(node.outputs, is_leaf=_is_sym)):
+                where[id(t)] = ("node", k, j)
+
+        def encode(tree):
+            return optree.tree_map(lambda x: {"tensor": list(where[id(x)])} if _is_sym(x)
+                                   else x, tree, is_leaf=_is_sym)
+        index = {id(layer): i for i, layer in enumerate(self.layers)}
+        return {
+            "name": self.name,
+            "layers": [{"class_name": type(x).__name__, "config": x.get_config()}
+                       for x in self.layers],
+            "inputs": encode(self.inputs),
+            "input_specs": [{"shape": list(t.shape[1:]), "dtype": t.dtype}
+                            for t in input_leaves],
+            "nodes": [{"layer": index[id(n.layer)], "args": encode(list(n.args)),
+                       "kwargs": encode(n.kwargs)} for n in self._nodes],
+            "outputs": encode(self.outputs),
+        }
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from .. import layers as layers_mod
+        known = {**vars(layers_mod), **(custom_objects or {})}
+        built = []
+        for spec in config["layers"]:
+            layer_cls = known.get(spec["class_name"])
+            if layer_cls is None:
+                raise ValueError(f"Functional.from_config: unknown layer class "
+                                 f"{spec['class_name']!r}; pass it in custom_objects")
+            built.append(layer_cls.from_config(spec["config"]))
+        inputs = [Input(tuple(s["shape"]), dtype=s["dtype"]) for s in config["input_specs"]]
+        outputs = []
+
+        def decode(tree):
+            def one(x):
+                if isinstance(x, dict) and set(x) == {"tensor"}:
+                    ref = x["tensor"]
+                    return inputs[ref[1]] if ref[0] == "input" else outputs[ref[1]][ref[2]]
+                return x
+            return optree.tree_map(one, tree, is_leaf=lambda x: isinstance(x, dict) and
+                                   set(x) == {"tensor"})
+        for node in config["nodes"]:
+            out = built[node["layer"]](*decode(node["args"]), **decode(node["kwargs"]))
+            outputs.append(optree.tree_leaves(out, is_leaf=_is_sym))
+        return cls(decode(config["inputs"]), decode(config["outputs"]), name=config["name"])
+
+
+def _is_sym(x):
+    return isinstance(x, SymbolicTensor)
+
 
 class Sequential(Model):
     """A stack of layers, each called on the previous one's output.
