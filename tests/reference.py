@@ -157,7 +157,7 @@ CANONICAL = {
 
 
 def _lu_reconstruction(out, a):
-    from .drawers_linalg_extra import lu_reconstruction
+    from .refs_linalg_extra import lu_reconstruction
     return lu_reconstruction(out, a)
 
 

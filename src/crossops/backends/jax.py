@@ -232,3 +232,16 @@ def linalg_lu_factor(x):
                          f"two axes, got shape {x.shape}")
     lu, piv = jsl.lu_factor(x)
     return lu, piv.astype(NAMESPACE.int32)
+
+
+def _truth(x):
+    """Complex ``x`` as ``x != 0``: jax.numpy's any/all read only the real part."""
+    return x != 0 if NAMESPACE.iscomplexobj(x) else x
+
+
+def any(x, /, *, axis=None, keepdims=False):  # noqa: A001
+    return NAMESPACE.any(_truth(x), axis=axis, keepdims=keepdims)
+
+
+def all(x, /, *, axis=None, keepdims=False):  # noqa: A001
+    return NAMESPACE.all(_truth(x), axis=axis, keepdims=keepdims)
