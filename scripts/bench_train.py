@@ -71,13 +71,13 @@ def _native(backend, a):
     return _to_backend(a, backend, trainable=False)
 
 
-def jax_step():
+def _jax_native():
+    """(params, opt state, jitted step) of the MLP written with jax + optax."""
     import jax
     import jax.numpy as jnp
     import optax
     params = [(jnp.asarray(w), jnp.asarray(b)) for w, b in INIT]
     opt = optax.adam(LR, eps=1e-7)
-    opt_state = opt.init(params)
 
     def loss_fn(params, x, y):
         h = x
@@ -92,7 +92,12 @@ def jax_step():
         value, grads = jax.value_and_grad(loss_fn)(params, x, y)
         updates, opt_state = opt.update(grads, opt_state, params)
         return value, optax.apply_updates(params, updates), opt_state
-    state = {"p": params, "o": opt_state}
+    return {"p": params, "o": opt.init(params)}, step
+
+
+def jax_step():
+    import jax.numpy as jnp
+    state, step = _jax_native()
     x, y = jnp.asarray(X[:BATCH]), jnp.asarray(Y[:BATCH])
 
     def run():
@@ -165,26 +170,8 @@ def fit_runs(backend):
 
 
 def _jax_epoch():
-    import jax
     import jax.numpy as jnp
-    import optax
-    params = [(jnp.asarray(w), jnp.asarray(b)) for w, b in INIT]
-    opt = optax.adam(LR, eps=1e-7)
-    state = {"p": params, "o": opt.init(params)}
-
-    def loss_fn(params, x, y):
-        h = x
-        for i, (w, b) in enumerate(params):
-            h = h @ w + b
-            if i < len(params) - 1:
-                h = jax.nn.relu(h)
-        return optax.softmax_cross_entropy_with_integer_labels(h, y).mean()
-
-    @jax.jit
-    def step(params, opt_state, x, y):
-        value, grads = jax.value_and_grad(loss_fn)(params, x, y)
-        updates, opt_state = opt.update(grads, opt_state, params)
-        return value, optax.apply_updates(params, updates), opt_state
+    state, step = _jax_native()
 
     def epoch():
         for b in range(len(X) // BATCH):
