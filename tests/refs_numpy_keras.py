@@ -247,7 +247,8 @@ def digitize(x, bins):
     out = np.zeros(x.shape, np.int64)
     for idx in np.ndindex(x.shape):
         v = num(x[idx])
-        if num is float and math.isnan(v):  # NaN sorts after every number, as in NumPy's searchsorted
+        # NaN sorts after every number, as in NumPy's searchsorted
+        if num is float and math.isnan(v):
             out[idx] = len(b) if increasing else 0
         elif increasing:
             out[idx] = sum(q <= v for q in b)

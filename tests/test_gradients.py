@@ -12,9 +12,11 @@ The drawn ``x`` is moved off the points where ops are not differentiable: non-fi
 or huge entries are replaced by moderate values, and every entry is nudged by a
 random 1-5 hundredths (breaking ties in sorts, maxima and clips, and leaving the kinks
 of abs, norms, relu and the like) -- except for the symmetric positive definite matrices
-of ``STRUCTURED``, which a nudge would make asymmetric. Ops without a gradient are left out by the named lists and rules below.
+of ``STRUCTURED``, which a nudge would make asymmetric. Ops without a gradient are left
+out by the named lists and rules below.
 
-Few examples per op (``max_examples=2``; JAX's side compiled with ``crossops.jit``) keep the module inside the CI budget.
+Few examples per op (``max_examples=2``; JAX's side compiled with ``crossops.jit``) keep
+the module inside the CI budget.
 """
 
 from __future__ import annotations

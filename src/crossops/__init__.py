@@ -19,7 +19,8 @@ __version__ = "0.1.0"
 __all__ = ["BACKENDS", "get_backend", "set_backend", "to_numpy", "use_backend"]
 
 
-_SUBMODULES = ("numpy", "nn", "math", "core", "image", "random", "ops", "optimizers", "losses", "metrics", "layers", "models", "initializers")
+_SUBMODULES = ("numpy", "nn", "math", "core", "image", "random", "ops", "optimizers", "losses",
+               "metrics", "layers", "models", "initializers")
 # the transforms (crossops/_transforms.py) load with the first one used
 _TRANSFORMS = ("grad", "value_and_grad", "vjp", "jvp", "jacobian", "vmap", "jit",
                "stop_gradient", "custom_gradient")

@@ -23,8 +23,7 @@ import sys
 from collections.abc import Callable
 
 from . import _backend
-from ._backend import (backend_module, backend_of_type, get_backend, is_dtype_type,
-                       is_scalar_type)
+from ._backend import backend_module, backend_of_type, get_backend, is_dtype_type, is_scalar_type
 from ._dtypes import dtype_name, kind, weak_scalar_name
 from ._errors import raise_for_op
 from ._spec import OpSpec, load_spec

@@ -14,7 +14,11 @@ Examples
 [0.5, 0.5]
 """
 
-from . import core as _core, image, math as _math, nn as _nn, numpy as _numpy
+from . import core as _core
+from . import image
+from . import math as _math
+from . import nn as _nn
+from . import numpy as _numpy
 from .numpy import linalg as _linalg
 
 _public = {}

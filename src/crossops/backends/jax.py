@@ -6,8 +6,15 @@ import jax
 import jax.numpy as NAMESPACE  # noqa: N812
 import numpy as np
 
-from ._common import (check_lstsq, check_triangular, dtype_functions, dtype_table,
-                      fix_floor_divide, fix_remainder, make_native_dtype)
+from ._common import (
+    check_lstsq,
+    check_triangular,
+    dtype_functions,
+    dtype_table,
+    fix_floor_divide,
+    fix_remainder,
+    make_native_dtype,
+)
 
 # tracers are instances of jax.Array but not subclasses of it: name their class too
 NAME = "jax"

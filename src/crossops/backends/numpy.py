@@ -6,8 +6,14 @@ import array_api_compat.numpy as NAMESPACE  # noqa: N812
 import ml_dtypes
 import numpy as np
 
-from ._common import (check_lstsq, dtype_functions, dtype_table, fix_expm1, fix_floor_divide,
-                      make_native_dtype)
+from ._common import (
+    check_lstsq,
+    dtype_functions,
+    dtype_table,
+    fix_expm1,
+    fix_floor_divide,
+    make_native_dtype,
+)
 
 NAME = "numpy"
 ARRAY_TYPES = (np.ndarray, np.generic)

@@ -11,8 +11,15 @@ import torch
 from array_api_compat.common._aliases import UniqueAllResult as _UniqueAll
 
 from .._dtypes import dtype_name, result_name
-from ._common import (dtype_functions, dtype_table, fix_expm1, fix_floor_divide,
-                      fix_log1p, fix_remainder, make_native_dtype)
+from ._common import (
+    dtype_functions,
+    dtype_table,
+    fix_expm1,
+    fix_floor_divide,
+    fix_log1p,
+    fix_remainder,
+    make_native_dtype,
+)
 
 NAME = "torch"
 ARRAY_TYPES = (torch.Tensor,)

@@ -4,8 +4,9 @@ Eager JAX runs every small op as its own XLA program, so the generic implementat
 small ops each) are compiled once per input shape and set of non-array arguments, which are
 marked static (sizes, strings, interpolation, fill modes, data_format, scalars).
 ``elastic_transform`` draws its noise on the host first and passes it as an array, so
-that a new seed needs no new compilation. When a non-array argument is not hashable (e.g. an array ``fill_value``) or the call is
-already being traced, the generic implementation runs as is; the results are the same.
+that a new seed needs no new compilation. When a non-array argument is not hashable (e.g.
+an array ``fill_value``) or the call is already being traced, the generic implementation
+runs as is; the results are the same.
 """
 
 import functools

@@ -14,6 +14,8 @@ import math
 import ml_dtypes
 import numpy as np
 
+from crossops._names import snake_case
+
 _TRUNCATION = 0.87962566103423978  # stddev of a unit normal truncated to [-2, 2]
 
 
@@ -212,12 +214,9 @@ ALL = {c.__name__: c for c in (Zeros, Ones, Constant, RandomNormal, RandomUnifor
                                HeUniform, HeNormal, LecunUniform, LecunNormal, Orthogonal)}
 
 
-def _snake(name):
-    return "".join("_" + c.lower() if c.isupper() and i else c.lower()
-                   for i, c in enumerate(name))
 
 
-ALIASES = {_snake(k): v for k, v in ALL.items()}
+ALIASES = {snake_case(k): v for k, v in ALL.items()}
 
 
 def get(identifier) -> Initializer:

@@ -19,6 +19,7 @@ import crossops
 
 from .. import initializers
 from .._backend import backend_of_type, get_backend
+from .._names import snake_case
 from ._symbolic import SymbolicTensor, symbolic_call
 from ._variable import StatelessScope, Variable, current_scope
 
@@ -26,9 +27,6 @@ _NAME_COUNTS: dict = defaultdict(itertools.count)
 _TORCH_CLASSES: dict = {}
 
 
-def _snake(name):
-    return "".join("_" + c.lower() if c.isupper() and i else c.lower()
-                   for i, c in enumerate(name))
 
 
 def _torch_class(cls):
@@ -87,7 +85,7 @@ class Layer:
         if _is_torch_module_class(type(self)):
             import torch
             torch.nn.Module.__init__(self)
-        base = _snake(type(self).__name__)
+        base = snake_case(type(self).__name__)
         if name is None:
             n = next(_NAME_COUNTS[base])
             name = base if n == 0 else f"{base}_{n}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import crossops.numpy as xnp
 
+from .._names import snake_case
 from . import _functions as F
 from ._reduction import check_reduction, reduce_weighted
 
@@ -24,7 +25,7 @@ class Loss:
     """
 
     def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
-        self.name = name or _snake(type(self).__name__)
+        self.name = name or snake_case(type(self).__name__)
         self.reduction = check_reduction(reduction, type(self).__name__)
         self.dtype = dtype
 
@@ -49,9 +50,6 @@ class Loss:
         return cls(**config)
 
 
-def _snake(name):
-    return "".join("_" + c.lower() if c.isupper() and i else c.lower()
-                   for i, c in enumerate(name))
 
 
 class LossFunctionWrapper(Loss):

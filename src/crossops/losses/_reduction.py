@@ -35,7 +35,8 @@ def reduce_weighted(values, sample_weight=None, mask=None, reduction="sum_over_b
         mask = as_array_like(mask, values)
         if reduction in ("mean", "sum_over_batch_size"):
             valid = xnp.sum(mask)
-            scale = xnp.where(valid > 0, math.prod(mask.shape) / xnp.where(valid > 0, valid, 1.0), 0.0)
+            total = math.prod(mask.shape)
+            scale = xnp.where(valid > 0, total / xnp.where(valid > 0, valid, 1.0), 0.0)
             mask = mask * scale
         if sample_weight is None:
             sample_weight = mask

@@ -12,6 +12,7 @@ import crossops
 import crossops.numpy as xnp
 
 from .._backend import backend_of_type
+from .._names import snake_case
 from ..losses import _functions as L
 from ..losses._functions import as_array_like, squeeze_or_expand_to_same_rank
 from . import _functions as F
@@ -40,7 +41,7 @@ class Metric:
     """
 
     def __init__(self, name=None, dtype=None):
-        self.name = name or _snake(type(self).__name__)
+        self.name = name or snake_case(type(self).__name__)
         self.dtype = dtype or "float32"
         self.variables = None
 
@@ -101,9 +102,6 @@ class Metric:
         return cls(**config)
 
 
-def _snake(name):
-    return "".join("_" + c.lower() if c.isupper() and i else c.lower()
-                   for i, c in enumerate(name))
 
 
 def samplewise(values, sample_weight, reduce, dtype):

@@ -13,7 +13,8 @@ np.int64(6)
 
 import math as _math
 
-from .._backend import backend_module as _backend_module, get_backend as _get_backend
+from .._backend import backend_module as _backend_module
+from .._backend import get_backend as _get_backend
 from .._dispatch import make_ops as _make_ops
 from .._dispatch import prefill_loaded_frameworks as _prefill_loaded_frameworks
 from .._dtypes import DTYPE_NAMES as _DTYPE_NAMES

@@ -134,8 +134,8 @@ def einsum_tensorflow(subscripts, *operands, **kwargs):
 # -- bincount -------------------------------------------------------------------------------
 
 def _bincount_args(x, weights, minlength, sparse):
-    """Checked arguments: x as int64 (JAX: its default int), weights (or None), the output length, the weights'
-    dtype name (or None)."""
+    """Checked arguments: x as int64 (JAX: its default int), weights (or None), the output
+    length, the weights' dtype name (or None)."""
     xnp = _xnp()
     if sparse:
         raise ValueError("bincount: sparse=True is not supported: crossops returns dense "

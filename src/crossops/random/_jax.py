@@ -140,8 +140,8 @@ def _gamma(k, alpha, shape, name):
 
 def gamma(shape, alpha, dtype=None, seed=None):
     name = _seed.float_name(dtype, "gamma")
-    return _run(_gamma, as_key(seed, "gamma"), alpha=_param(alpha), shape=_seed.shape_tuple(shape, "gamma"),
-                name=name)
+    return _run(_gamma, as_key(seed, "gamma"), alpha=_param(alpha),
+                shape=_seed.shape_tuple(shape, "gamma"), name=name)
 
 
 def _beta(k, a, b, shape, name):

@@ -10,8 +10,15 @@ import math
 import numpy as np
 import tensorflow as tf
 
-from ._helpers import (DEFAULT_COMPLEX, DEFAULT_FLOAT, DEFAULT_INT, is_tensor, ndim, on_device,
-                       scalar_tensor)
+from ._helpers import (
+    DEFAULT_COMPLEX,
+    DEFAULT_FLOAT,
+    DEFAULT_INT,
+    is_tensor,
+    ndim,
+    on_device,
+    scalar_tensor,
+)
 
 __all__ = [
     "arange", "asarray", "empty", "empty_like", "eye", "from_dlpack", "full", "full_like",
