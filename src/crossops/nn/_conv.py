@@ -314,11 +314,7 @@ def _tf_conv(c, k, a):
     strides = (1,) * a.n if both else a.strides
     cg = int(k.shape[-2])
     groups = int(x.shape[-1]) // cg
-    if groups > 1 and a.n == 2 and cg == 1:  # depthwise: TF's own kernel (differentiable)
-        dk = tf.reshape(k, tuple(k.shape[:2]) + (groups, int(k.shape[-1]) // groups))
-        y = tf.nn.depthwise_conv2d(x, dk, strides=(1,) + tuple(strides) + (1,),
-                                   padding="VALID", dilations=a.dilation)
-    elif groups > 1:  # TF's CPU kernels cannot differentiate grouped convolutions (and Conv3D
+    if groups > 1:  # TF's CPU kernels cannot differentiate grouped convolutions (and Conv3D
         # has no groups at all): one convolution per group
         og = int(k.shape[-1]) // groups
         y = xnp.concat([tf.nn.convolution(x[..., g * cg:(g + 1) * cg],
@@ -335,6 +331,8 @@ def _tf_conv(c, k, a):
 def conv_tensorflow(inputs, kernel, strides=1, padding="valid", data_format=None,
                     dilation_rate=1):
     a = _conv_args("nn.conv", inputs, kernel, strides, padding, data_format, dilation_rate)
+    if a.n == 3:  # TF's Conv3D gradient fails under an eager GradientTape: the generic runs
+        return conv(inputs, kernel, strides, padding, data_format, dilation_rate)
     (c, k), n = _operands(inputs, kernel)
     return down(_tf_conv(c, k, a), n)
 
@@ -343,6 +341,8 @@ def depthwise_conv_tensorflow(inputs, kernel, strides=1, padding="valid", data_f
                               dilation_rate=1):
     a = _depthwise_args("nn.depthwise_conv", inputs, kernel, strides, padding, data_format,
                         dilation_rate)
+    if a.n == 3:  # TF's Conv3D gradient fails under an eager GradientTape: the generic runs
+        return depthwise_conv(inputs, kernel, strides, padding, data_format, dilation_rate)
     (c, k), n = _operands(inputs, kernel)
     return down(_tf_conv(c, _depthwise_as_grouped(k, a.n), a), n)
 
