@@ -195,3 +195,43 @@ def test_torch_compile_fullgraph_has_no_graph_break():
     torch.testing.assert_close(compiled(x, w), _kernel(reference, x, w))
     y = torch.randn(4, 3, dtype=torch.float64)  # a new dtype: retrace, still one graph
     torch.testing.assert_close(compiled(y, w.double()), _kernel(reference, y, w.double()))
+
+
+def _conv_block(x, kernel, bias):
+    import crossops.nn as nn
+    y = nn.relu(nn.conv(xnp.astype(x, "float32"), kernel, padding="same") + bias)
+    return nn.softmax(nn.max_pool(y, 2), axis=-1)
+
+
+def test_torch_compile_of_nn_ops_has_no_graph_break_and_keeps_only_its_own_guards():
+    """conv, pooling and activations trace as one graph; crossops.jit's guard filter drops
+    the guards on crossops's dispatch (hundreds) but keeps those on tensors and on the
+    user's values."""
+    if "torch" not in BACKENDS:
+        pytest.skip("torch is not installed")
+    import torch
+
+    from crossops._transforms._torch import skip_crossops_guards
+    x, k, b = torch.randn(2, 6, 6, 3), torch.randn(3, 3, 3, 4), torch.randn(4)
+    seen = []
+
+    def recording(entries):
+        keep = skip_crossops_guards(entries)
+        seen.append([(e.name, kept) for e, kept in zip(entries, keep)])
+        return keep
+
+    compiled = torch.compile(_conv_block, fullgraph=True, backend="eager",
+                             options={"guard_filter_fn": recording})
+    torch.testing.assert_close(compiled(x, k, b), _conv_block(x, k, b))
+    (names,) = seen
+    kept = [n for n, keep in names if keep]
+    dropped = [n for n, keep in names if not keep]
+    assert len(dropped) > 100 and {"x", "kernel", "bias"} <= set(kept)  # the tensors'
+    assert not any("crossops" in n or "G['xnp']" in n for n in kept), kept
+
+    scale = {"value": 2.0}  # a user's value the compiled function reads stays guarded
+    jf = crossops.jit(lambda x: xnp.multiply(x, scale["value"]))
+    torch.testing.assert_close(jf(x), x * 2)
+    scale["value"] = 3.0
+    torch.testing.assert_close(jf(x), x * 3)
+    torch.testing.assert_close(jf(x.double()), x.double() * 3)  # a new dtype retraces

@@ -192,6 +192,11 @@ class Op:
             self.cache[t] = self._callable((t,))[0]
         else:
             self.cache[(t,) * len(singles)] = self._callable((t,) * len(singles))[0]
+            if "dtype" in singles and not is_dtype_type(t):  # astype(x, dtype): a name or dtype
+                i = singles.index("dtype")
+                for d in _dtype_argument_types(backend):
+                    key = (t,) * i + (d,) + (t,) * (len(singles) - i - 1)
+                    self.cache[key] = self._callable(key)[0]
 
     def fail(self, e: Exception):
         """Re-raise an error from this op's call, naming the op (see crossops._errors)."""
@@ -211,6 +216,20 @@ class Op:
                 if all(t is types[0] for t in types):
                     self.cache[types[0]] = self.impl(backend)
         return f(*args)
+
+
+def _dtype_argument_types(backend: str) -> set[type]:
+    """The types a ``dtype`` argument may have on ``backend``: a name, the backend's
+    dtype objects, crossops's (NumPy) dtype objects."""
+    import numpy as np
+    mod = backend_module(backend)
+    types = {str, *mod.DTYPE_TYPES}
+    for name in mod.DTYPES:
+        try:
+            types.add(type(np.dtype(name)))
+        except TypeError:  # bfloat16 before ml_dtypes registers it
+            pass
+    return types
 
 
 def native_function(mod, name: str) -> Callable:
@@ -498,7 +517,7 @@ def make_ops(namespace: str = "", generic: dict[str, Callable] | None = None
             for t, backend in _prefilled:
                 op.prefill(t, backend)
         scope = {"_t": type, "_native_dtype": _native_dtype, "_backend_of_impl": _backend_of_impl,
-                 "_get_backend": get_backend}
+                 "_get_backend": get_backend, "__crossops__": True}
         exec(_source(spec), scope)
         fn = scope["_make"](op, op.cache)
         fn.__qualname__ = spec.name

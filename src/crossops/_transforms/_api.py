@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import importlib
 
+from .._backend import backend_of_type
 from ._tree import (
     argnums_tuple,
     as_float_arrays,
@@ -39,6 +40,9 @@ class _PerBackend:
         self.differentiates = differentiates
         #: backend -> the backend's transformed function
         self.compiled: dict = {}
+        #: array type -> the transformed function, for calls whose positional arguments
+        #: are all arrays of that one type (no tree to walk)
+        self._by_type: dict = {}
         # name and docstring only: fun may itself be transformed, with attributes of its own
         functools.update_wrapper(self, fun, updated=())
 
@@ -53,7 +57,17 @@ class _PerBackend:
         return f
 
     def __call__(self, *args, **kwargs):
-        return self.for_backend(backend_of_trees(self.name, args, kwargs))(*args, **kwargs)
+        if args and not kwargs:
+            t = type(args[0])
+            f = self._by_type.get(t)
+            if f is not None and all(type(a) is t for a in args):
+                return f(*args)
+        backend = backend_of_trees(self.name, args, kwargs)
+        f = self.for_backend(backend)
+        if args and not kwargs and backend_of_type(type(args[0])) == backend and all(
+                type(a) is type(args[0]) for a in args):
+            self._by_type[type(args[0])] = f
+        return f(*args, **kwargs)
 
 
 def _differentiated(name, argnums, args, backend):

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from array_api_compat.common._aliases import UniqueAllResult as _UniqueAll
 
-from .._dtypes import dtype_name, result_name
+from .._dtypes import _compute_name, dtype_name, result_name
 from ._common import (
     dtype_functions,
     dtype_table,
@@ -34,6 +34,17 @@ PREFILL = True
 
 DTYPES = dtype_table(lambda n: getattr(torch, n))
 native_dtype = make_native_dtype(DTYPES, "torch", torch.dtype)
+
+
+def _native_dtype_uncached(dtype):
+    return dtype if isinstance(dtype, torch.dtype) else DTYPES[_compute_name(dtype)]
+
+
+# torch.compile traces these instead of the cached originals: dynamo guards on every key of
+# a dict it reads with an object key, so a cache read under tracing would add a guard per
+# cached dtype to each compiled function, and a cache that grew would make it compile again
+torch.compiler.substitute_in_graph(dtype_name)(_compute_name)
+torch.compiler.substitute_in_graph(native_dtype)(_native_dtype_uncached)
 
 
 def default_dtypes() -> tuple[str, str, str]:

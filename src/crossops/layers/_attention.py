@@ -98,7 +98,7 @@ class MultiHeadAttention(Layer):
             causal = xnp.tril(xnp.ones((t, s), dtype="bool"))
             mask = causal if mask is None else xnp.logical_and(mask, causal)
         if mask is not None:
-            mask = xnp.astype(mask, "bool")
+            mask = xnp.astype(mask, "bool", copy=False)
             if mask.ndim == 3:
                 mask = xnp.expand_dims(mask, axis=1)
             scores = xnp.where(mask, scores, xnp.full_like(scores, _LARGE_NEGATIVE))

@@ -53,7 +53,7 @@ def dense(x, kernel, bias=None, act=None):
 def embedding(ids, table):
     """Rows of ``table`` at the integer ``ids`` (any shape)."""
     if not xnp.isdtype(ids.dtype, "integral"):
-        ids = xnp.astype(ids, "int32")
+        ids = xnp.astype(ids, "int32", copy=False)
     rows = xnp.take(table, xnp.reshape(ids, (-1,)), axis=0)
     return xnp.reshape(rows, tuple(ids.shape) + (table.shape[-1],))
 

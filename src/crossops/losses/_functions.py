@@ -21,7 +21,7 @@ def as_array_like(x, ref, dtype=None):
     dtype = ref.dtype if dtype is None else dtype
     backend = backend_of_type(type(ref))
     if backend_of_type(type(x)) == backend:
-        return x if x.dtype == dtype else xnp.astype(x, dtype)
+        return x if x.dtype == dtype else xnp.astype(x, dtype, copy=False)
     host = crossops.to_numpy(x) if hasattr(x, "dtype") else x
     return TABLE["asarray"].impl(backend)(host, dtype=backend_module(backend).native_dtype(dtype))
 
@@ -31,7 +31,7 @@ def float_pred(y_pred):
     if backend_of_type(type(y_pred)) is None:
         y_pred = xnp.asarray(y_pred)
     if not xnp.isdtype(y_pred.dtype, "real floating"):
-        y_pred = xnp.astype(y_pred, "float32")
+        y_pred = xnp.astype(y_pred, "float32", copy=False)
     return y_pred
 
 

@@ -28,7 +28,8 @@ def confusion_counts(y_true, y_pred, thresholds, sample_weight=None, class_id=No
     """(tp, fp, tn, fn) at each threshold: arrays of shape (T,), or (T, labels) when
     ``per_label``."""
     y_pred = float_pred(y_pred)
-    y_true = xnp.astype(as_array_like(y_true, y_pred, getattr(y_true, "dtype", None)), "bool")
+    y_true = as_array_like(y_true, y_pred, getattr(y_true, "dtype", None))
+    y_true = xnp.astype(y_true, "bool", copy=False)
     if top_k is not None:
         y_pred = _top_k_only(y_pred, top_k)
     if class_id is not None:
@@ -44,8 +45,9 @@ def confusion_counts(y_true, y_pred, thresholds, sample_weight=None, class_id=No
     thr = as_array_like(np.asarray(thresholds, np.float32), y_pred)
     thr = xnp.reshape(thr, (-1,) + (1,) * y_pred.ndim)
     pos = y_pred > thr                                   # (T, N[, L])
-    wt, wf = w * xnp.astype(y_true, w.dtype), w * xnp.astype(~y_true, w.dtype)
-    fpos = xnp.astype(pos, w.dtype)
+    wt = w * xnp.astype(y_true, w.dtype, copy=False)
+    wf = w * xnp.astype(~y_true, w.dtype, copy=False)
+    fpos = xnp.astype(pos, w.dtype, copy=False)
     tp = xnp.sum(fpos * wt, axis=1)
     fp = xnp.sum(fpos * wf, axis=1)
     return tp, fp, xnp.sum(wf, axis=0) - fp, xnp.sum(wt, axis=0) - tp
@@ -77,7 +79,8 @@ class _AtThresholds(Metric):
     def update(self, variables, y_true, y_pred, sample_weight=None):
         counts = dict(zip(["tp", "fp", "tn", "fn"], confusion_counts(
             y_true, y_pred, self.thresholds, sample_weight, self.class_id, self.top_k)))
-        return tuple(v + xnp.astype(counts[k], v.dtype) for v, k in zip(variables, self._counts))
+        return tuple(v + xnp.astype(counts[k], v.dtype, copy=False)
+                     for v, k in zip(variables, self._counts))
 
     def compute(self, variables):
         tp, other = variables
@@ -146,7 +149,7 @@ class AUC(Metric):
             y_pred = nn.sigmoid(y_pred)
         counts = confusion_counts(y_true, y_pred, self.thresholds, sample_weight,
                                   per_label=self.multi_label)
-        return tuple(v + xnp.astype(c, v.dtype) for v, c in zip(variables, counts))
+        return tuple(v + xnp.astype(c, v.dtype, copy=False) for v, c in zip(variables, counts))
 
     def compute(self, variables):
         tp, fp, tn, fn = variables

@@ -10,7 +10,7 @@ from ..losses._functions import as_array_like, float_pred, squeeze_or_expand_to_
 
 
 def _matches(a, b):
-    return xnp.astype(a == b, "float32")
+    return xnp.astype(a == b, "float32", copy=False)
 
 
 def accuracy(y_true, y_pred):
@@ -32,7 +32,7 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
     y_pred = float_pred(y_pred)
     y_true = as_array_like(y_true, y_pred)
     y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
-    return _matches(y_true, xnp.astype(y_pred > threshold, y_true.dtype))
+    return _matches(y_true, xnp.astype(y_pred > threshold, y_true.dtype, copy=False))
 
 
 def sparse_categorical_accuracy(y_true, y_pred):
@@ -41,7 +41,7 @@ def sparse_categorical_accuracy(y_true, y_pred):
     if y_true.ndim == y_pred.ndim and y_true.shape[-1] == 1:
         y_true = xnp.squeeze(y_true, axis=-1)
     pred = xnp.argmax(y_pred, axis=-1)
-    return _matches(xnp.astype(y_true, pred.dtype), pred)
+    return _matches(xnp.astype(y_true, pred.dtype, copy=False), pred)
 
 
 def categorical_accuracy(y_true, y_pred):
@@ -56,5 +56,5 @@ def top_k_categorical_accuracy(y_true, y_pred, k=5):
     labels = xnp.argmax(y_true, axis=-1)
     shape = labels.shape
     flat = xnp.reshape(y_pred, (-1, y_pred.shape[-1]))
-    hits = xm.in_top_k(xnp.astype(xnp.reshape(labels, (-1,)), "int32"), flat, k)
-    return xnp.reshape(xnp.astype(hits, "float32"), shape)
+    hits = xm.in_top_k(xnp.astype(xnp.reshape(labels, (-1,)), "int32", copy=False), flat, k)
+    return xnp.reshape(xnp.astype(hits, "float32", copy=False), shape)

@@ -106,7 +106,7 @@ class Metric:
 
 def samplewise(values, sample_weight, reduce, dtype):
     """Keras's reduction of values (and weights) to one value per example."""
-    values = xnp.astype(values, dtype)
+    values = xnp.astype(values, dtype, copy=False)
     if sample_weight is not None:
         sample_weight = as_array_like(sample_weight, values)
         values, sample_weight = squeeze_or_expand_to_same_rank(values, sample_weight)

@@ -12,6 +12,7 @@ array([0., 2.])
 """
 
 from .._dispatch import make_ops as _make_ops
+from . import _natives  # noqa: F401  (loaded, so that the table prefills relu and softmax)
 from ._generic import GENERIC as _GENERIC
 
 globals().update(_make_ops("nn", generic=_GENERIC))

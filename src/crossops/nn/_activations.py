@@ -212,7 +212,7 @@ def sparsemax(x, axis=-1):
     cs = xnp.cumulative_sum(z, axis=-1)
     r = xnp.cumulative_sum(xnp.ones_like(z), axis=-1)  # 1..n, on z's backend
     support = xnp.add(xnp.multiply(z, r), 1.0) > cs
-    k = xnp.sum(xnp.astype(support, name(z)), axis=-1, keepdims=True)
+    k = xnp.sum(xnp.astype(support, name(z), copy=False), axis=-1, keepdims=True)
     s = xnp.sum(xnp.where(support, z, xnp.zeros_like(z)), axis=-1, keepdims=True)
     tau = xnp.divide(xnp.subtract(s, 1.0), k)
     out = xnp.maximum(xnp.subtract(m, tau), xnp.zeros_like(m))

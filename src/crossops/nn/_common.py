@@ -19,13 +19,13 @@ def up(x):
     own dtype name, to cast the result back with :func:`down`."""
     n = dtype_name(x.dtype)
     if n in _HALF:
-        return xnp.astype(x, "float32"), n
+        return xnp.astype(x, "float32", copy=False), n
     return x, n
 
 
 def down(y, n: str):
     """``y`` cast back to dtype name ``n`` where it is not already."""
-    return y if dtype_name(y.dtype) == n else xnp.astype(y, n)
+    return y if dtype_name(y.dtype) == n else xnp.astype(y, n, copy=False)
 
 
 def elementwise(f):

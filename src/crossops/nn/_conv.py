@@ -20,8 +20,6 @@ Examples
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import crossops.numpy as xnp
 
 from . import _windows as w
@@ -49,7 +47,7 @@ def _args(op, inputs, kernel, strides, padding, data_format, dilation_rate, *,
     c = w.channels(inputs, fmt)
     kin = int(kernel.shape[kernel_in_axis])
     size = w.spatial(inputs, fmt)
-    return SimpleNamespace(n=n, fmt=fmt, pad=pad, strides=strides, dilation=dilation,
+    return w.Args(n=n, fmt=fmt, pad=pad, strides=strides, dilation=dilation,
                            ksize=ksize, channels=c, kin=kin, size=size, shapes=shapes,
                            pads=w.pads(op, size, ksize, strides, dilation, pad, shapes))
 
@@ -77,7 +75,7 @@ def _depthwise_args(op, inputs, kernel, strides, padding, data_format, dilation_
 def _operands(x, *kernels):
     """The compute-dtype operands (half precision in float32) and the result dtype."""
     c, n = up(x)
-    return (c,) + tuple(xnp.astype(k, name(c)) for k in kernels), n
+    return (c,) + tuple(xnp.astype(k, name(c), copy=False) for k in kernels), n
 
 
 def _depthwise_as_grouped(kernel, n):
@@ -270,10 +268,15 @@ def _torch_pad(x, pad_pairs, fill=0.0):
 
 def _torch_conv(c, k, a, groups):
     import torch.nn.functional as F
-    x = _torch_pad(_torch_first(c, a), a.pads)
+    x = _torch_first(c, a)
+    if all(lo == hi for lo, hi in a.pads):  # the convolution pads by itself, no copy
+        padding = tuple(lo for lo, _ in a.pads)
+    else:
+        x, padding = _torch_pad(x, a.pads), 0
     weight = k.permute((a.n + 1, a.n) + tuple(range(a.n)))
     f = (F.conv1d, F.conv2d, F.conv3d)[a.n - 1]
-    return _torch_back(f(x, weight, stride=a.strides, dilation=a.dilation, groups=groups), a)
+    return _torch_back(f(x, weight, stride=a.strides, padding=padding, dilation=a.dilation,
+                         groups=groups), a)
 
 
 def conv_torch(inputs, kernel, strides=1, padding="valid", data_format=None,
@@ -309,9 +312,13 @@ def _tf_conv(c, k, a):
     """A channels_last TF convolution (grouped where k's in_channels divide C); TF has no
     strides > 1 together with dilation > 1, so those run at stride 1 and are subsampled."""
     import tensorflow as tf
-    x = w.pad_spatial(w.to_last(c, a.fmt), a.pads)
     both = any(s > 1 for s in a.strides) and any(d > 1 for d in a.dilation)
     strides = (1,) * a.n if both else a.strides
+    x = w.to_last(c, a.fmt)
+    if a.pad == "same" and not both:  # Keras's "same" is TF's: the kernel pads, no copy
+        padding = "SAME"
+    else:
+        x, padding = w.pad_spatial(x, a.pads), "VALID"
     cg = int(k.shape[-2])
     groups = int(x.shape[-1]) // cg
     if groups > 1:  # TF's CPU kernels cannot differentiate grouped convolutions (and Conv3D
@@ -319,10 +326,10 @@ def _tf_conv(c, k, a):
         og = int(k.shape[-1]) // groups
         y = xnp.concat([tf.nn.convolution(x[..., g * cg:(g + 1) * cg],
                                           k[..., g * og:(g + 1) * og], strides=strides,
-                                          padding="VALID", dilations=a.dilation)
+                                          padding=padding, dilations=a.dilation)
                         for g in range(groups)], axis=-1)
     else:
-        y = tf.nn.convolution(x, k, strides=strides, padding="VALID", dilations=a.dilation)
+        y = tf.nn.convolution(x, k, strides=strides, padding=padding, dilations=a.dilation)
     if both:
         y = y[(slice(None),) + tuple(slice(None, None, s) for s in a.strides)]
     return w.from_last(y, a.fmt)

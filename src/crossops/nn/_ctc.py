@@ -39,7 +39,7 @@ from ._common import arange_like
 
 def _float(x):
     """``x`` in ``result_type(x.dtype, float32)``, as Keras's ctc ops compute."""
-    return xnp.astype(x, result_name(dtype_name(x.dtype), "float32"))
+    return xnp.astype(x, result_name(dtype_name(x.dtype), "float32"), copy=False)
 
 
 def _check_loss(target, output, target_length, output_length):
@@ -63,14 +63,14 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
     logp = log_softmax(_float(output), axis=-1)
     b, t_max, _ = w.shape_of(logp)
     s = int(target.shape[1])
-    target = xnp.astype(target, "int64")
-    tl = xnp.astype(target_length, "int64")
-    ol = xnp.astype(output_length, "int64")
+    target = xnp.astype(target, "int64", copy=False)
+    tl = xnp.astype(target_length, "int64", copy=False)
+    ol = xnp.astype(output_length, "int64", copy=False)
     # extended labels: blank, l1, blank, l2, ..., blank (2 S + 1)
     blank = xnp.full_like(target, mask_index)
     ext = xnp.reshape(xnp.stack([blank, target], axis=-1), (b, 2 * s))
     ext = xnp.concat([ext, blank[:, :1]] if s else [xnp.astype(
-        w.constant(target, np.full((b, 1), mask_index), "int64"), "int64")], axis=-1)
+        w.constant(target, np.full((b, 1), mask_index), "int64"), "int64", copy=False)], axis=-1)
     n = 2 * s + 1
     emit = xnp.take_along_axis(logp, xnp.broadcast_to(xnp.expand_dims(ext, 1), (b, t_max, n)),
                                axis=-1)  # (b, t, n)
@@ -135,10 +135,10 @@ def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_
 
 def _greedy(x, lengths, merge_repeated, mask_index):
     b, t, _ = w.shape_of(x)
-    idx = xnp.astype(xnp.argmax(x, axis=-1), "int32")
+    idx = xnp.astype(xnp.argmax(x, axis=-1), "int32", copy=False)
     scores = xnp.max(x, axis=-1)
     steps = xnp.expand_dims(arange_like(x, t, "int64"), 0)
-    past = xnp.greater_equal(steps, xnp.expand_dims(xnp.astype(lengths, "int64"), -1))
+    past = xnp.greater_equal(steps, xnp.expand_dims(xnp.astype(lengths, "int64", copy=False), -1))
     idx = xnp.where(past, mask_index, idx)
     scores = xnp.where(past, 0.0, scores)
     if merge_repeated and t > 1:

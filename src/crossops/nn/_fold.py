@@ -15,8 +15,6 @@ Examples
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import crossops.numpy as xnp
 
 from . import _windows as w
@@ -24,7 +22,7 @@ from ._common import down, up
 
 
 def _args(op, kernel_size, dilation, padding, stride):
-    return SimpleNamespace(k=w.ints(op, "kernel_size", kernel_size, 2),
+    return w.Args(k=w.ints(op, "kernel_size", kernel_size, 2),
                            d=w.ints(op, "dilation", dilation, 2),
                            p=w.ints(op, "padding", padding, 2, minimum=0),
                            s=w.ints(op, "stride", stride, 2))

@@ -20,7 +20,7 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     if sparse:
         raise ValueError("one_hot: sparse=True is not supported (crossops has no sparse arrays)")
     hot = xnp.equal(xnp.expand_dims(x, axis=-1), arange_like(x, num_classes, name(x)))
-    out = xnp.astype(hot, "float32" if dtype is None else dtype_name(dtype))
+    out = xnp.astype(hot, "float32" if dtype is None else dtype_name(dtype), copy=False)
     return out if axis == -1 else xnp.moveaxis(out, -1, axis)
 
 
@@ -51,7 +51,7 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
     shape[axis] = mean.shape[0]
 
     def b(v):
-        return xnp.reshape(xnp.astype(v, name(c)), tuple(shape))
+        return xnp.reshape(xnp.astype(v, name(c), copy=False), tuple(shape))
 
     inv = xnp.divide(1.0, xnp.sqrt(xnp.add(b(variance), epsilon)))
     if scale is not None:
@@ -65,7 +65,7 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
 def _broadcast_param(v, c, axis):
     if v is None:
         return None
-    v = xnp.astype(v, name(c))
+    v = xnp.astype(v, name(c), copy=False)
     axes = sorted(a % c.ndim for a in axis)
     if v.ndim != c.ndim and axes != [c.ndim - 1]:
         shape = [c.shape[d] if d in axes else 1 for d in range(c.ndim)]
@@ -98,7 +98,7 @@ def rms_normalization(x, scale=None, axis=-1, epsilon=None):
     ms = xnp.mean(xnp.square(c), axis=ax, keepdims=True)
     out = xnp.divide(c, xnp.sqrt(xnp.add(ms, epsilon)))
     if scale is not None:
-        out = xnp.multiply(out, xnp.astype(scale, name(c)))
+        out = xnp.multiply(out, xnp.astype(scale, name(c), copy=False))
     return down(out, n)
 
 
@@ -135,7 +135,7 @@ def _log_probs_last(o, from_logits):
 
 def binary_crossentropy(target, output, from_logits=False):
     o, n = up(output)
-    t = xnp.astype(target, name(o))
+    t = xnp.astype(target, name(o), copy=False)
     if from_logits:
         # max(x, 0) - x t + log1p(exp(-|x|)): exact for any logit
         return down(xnp.add(xnp.subtract(xnp.where(o > 0, o, xnp.zeros_like(o)),
@@ -153,7 +153,7 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
                          f"shape, got {tuple(target.shape)} and {tuple(output.shape)}")
     o, n = up(output)
     o = xnp.moveaxis(o, axis, -1)
-    t = xnp.moveaxis(xnp.astype(target, name(o)), axis, -1)
+    t = xnp.moveaxis(xnp.astype(target, name(o), copy=False), axis, -1)
     logp = _log_probs_last(o, from_logits)
     return down(xnp.negative(xnp.sum(xnp.multiply(t, logp), axis=-1)), n)
 
@@ -176,7 +176,7 @@ def psnr(x1, x2, max_val):
     if tuple(x1.shape) != tuple(x2.shape):
         raise ValueError(f"psnr: shapes {tuple(x1.shape)} and {tuple(x2.shape)} must match")
     c1, n = up(x1)
-    c2 = xnp.astype(x2, name(c1))
+    c2 = xnp.astype(x2, name(c1), copy=False)
     mse = xnp.mean(xnp.square(xnp.subtract(c1, c2)))
     out = xnp.subtract(20 * math.log10(max_val), xnp.multiply(xnp.log10(mse), 10.0))
     return down(out, n)
@@ -200,8 +200,8 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None,
         raise ValueError(f"dot_product_attention takes 4-D (batch, seq, heads, dim) inputs, "
                          f"got query of shape {tuple(query.shape)}")
     q, n = up(query)
-    k = xnp.astype(key, name(q))
-    v = xnp.astype(value, name(q))
+    k = xnp.astype(key, name(q), copy=False)
+    v = xnp.astype(value, name(q), copy=False)
     h = k.shape[-1]
     scale = 1.0 / math.sqrt(h) if scale is None else scale
     logits = xnp.matmul(xnp.permute_dims(q, (0, 2, 1, 3)), xnp.permute_dims(k, (0, 2, 3, 1)))
@@ -210,10 +210,10 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None,
         cap = attn_logits_soft_cap
         logits = xnp.multiply(xnp.tanh(xnp.divide(logits, cap)), cap)
     if bias is not None:
-        logits = xnp.add(logits, xnp.astype(bias, name(logits)))
+        logits = xnp.add(logits, xnp.astype(bias, name(logits), copy=False))
     keep = None
     if mask is not None:
-        keep = xnp.astype(mask, "bool")
+        keep = xnp.astype(mask, "bool", copy=False)
     if is_causal:
         t, s = logits.shape[-2], logits.shape[-1]
         causal = xnp.expand_dims(arange_like(q, t), axis=1) >= xnp.expand_dims(

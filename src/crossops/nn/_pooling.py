@@ -20,7 +20,6 @@ Examples
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
 
 import numpy as np
 
@@ -39,7 +38,7 @@ def _args(op, inputs, pool_size, strides, padding, data_format):
     size = w.spatial(inputs, fmt)
     shapes = f"inputs shape {w.shape_of(inputs)}, pool_size {pool}, data_format={fmt!r}"
     pads = w.pads(op, size, pool, strides, (1,) * n, pad, shapes)
-    return SimpleNamespace(n=n, fmt=fmt, pad=pad, pool=pool, strides=strides, size=size,
+    return w.Args(n=n, fmt=fmt, pad=pad, pool=pool, strides=strides, size=size,
                            pads=pads, out=w.out_sizes(size, pool, strides, (1,) * n, pads))
 
 
@@ -181,7 +180,7 @@ def _adaptive_args(op, inputs, output_size, data_format):
     if 0 in size:
         raise ValueError(f"{op}: the inputs have an empty spatial dimension: shape "
                          f"{w.shape_of(inputs)}, data_format={fmt!r}")
-    return SimpleNamespace(n=n, fmt=fmt, out=out, size=size)
+    return w.Args(n=n, fmt=fmt, out=out, size=size)
 
 
 def _adaptive(reduce, op, inputs, output_size, data_format):

@@ -18,6 +18,18 @@ import crossops.numpy as xnp
 FORMATS = ("channels_last", "channels_first")
 
 
+class Args:
+    """The checked arguments of one window op, as attributes (``Args(n=2, fmt=...)``).
+
+    A plain class rather than ``types.SimpleNamespace``: torch.compile traces building
+    and updating it, where a SimpleNamespace would break the graph.
+    """
+
+    def __init__(self, **values):
+        for key, value in values.items():
+            setattr(self, key, value)
+
+
 def data_format(op: str, value) -> str:
     """``value`` checked; None is Keras's default, ``"channels_last"``."""
     if value is None:
@@ -175,7 +187,7 @@ def constant(like, values, dtype):
     from crossops._backend import backend_module, backend_of
     from crossops._dispatch import native_function
     mod = backend_module(backend_of(like))
-    return xnp.astype(native_function(mod, "asarray")(values), dtype)
+    return xnp.astype(native_function(mod, "asarray")(values), dtype, copy=False)
 
 
 def prod(values) -> int:

@@ -13,6 +13,7 @@ then decoupled weight decay (``param -= param * weight_decay * lr``), then the r
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -66,6 +67,21 @@ def _backend_of(leaves) -> str:
     return crossops.get_backend()
 
 
+def _off_the_tape(backend):
+    """A context that keeps an update off PyTorch's autograd tape.
+
+    Trainable torch variables are ``nn.Parameter`` objects: without this, every update's result
+    would record a graph back to the previous step's parameters, and a training loop
+    would keep all of them alive. Inside ``crossops.grad`` (a ``torch.func`` transform)
+    the update stays differentiable, as on JAX.
+    """
+    if backend == "torch":
+        import torch
+        if torch.is_grad_enabled() and torch._C._functorch.maybe_current_level() is None:
+            return torch.no_grad()
+    return contextlib.nullcontext()
+
+
 def _scalar(value, dtype, like_backend):
     with crossops.use_backend(like_backend):
         return xnp.asarray(value, dtype=dtype)
@@ -87,9 +103,9 @@ def clip_by_norm(g, clipnorm):
 def clip_by_global_norm(grads, clipnorm):
     """Every gradient scaled by one factor so that their joint L2 norm is at most
     ``clipnorm``."""
-    total = xnp.sqrt(sum(xnp.sum(xnp.astype(g * g, "float32")) for g in grads))
+    total = xnp.sqrt(sum(xnp.sum(xnp.astype(g * g, "float32", copy=False)) for g in grads))
     scale = clipnorm / xnp.maximum(total, clipnorm)
-    return [g * xnp.astype(scale, g.dtype) for g in grads]
+    return [g * xnp.astype(scale, g.dtype, copy=False) for g in grads]
 
 
 def functional(rule: Rule, learning_rate=0.001, weight_decay=None, clipnorm=None,
@@ -151,23 +167,27 @@ def functional(rule: Rule, learning_rate=0.001, weight_decay=None, clipnorm=None
         elif clipvalue:
             grads = [xnp.clip(g, -clipvalue, clipvalue) for g in grads]
         lr = lr_at(state.iterations)
-        t32 = xnp.astype(state.iterations + 1, "float32")
+        t32 = xnp.astype(state.iterations + 1, "float32", copy=False)
         extra = state.extra
         if rule.extra is not None:
             extra = (rule.extra[1](extra[0], t32),)
         new_params, new_slots = [], []
         for g, p, s in zip(grads, leaves, state.slots):
-            lr_p = xnp.astype(lr, p.dtype) if hasattr(lr, "dtype") else lr
-            g = xnp.astype(g, p.dtype)
+            lr_p = xnp.astype(lr, p.dtype, copy=False) if hasattr(lr, "dtype") else lr
+            g = xnp.astype(g, p.dtype, copy=False)
             if weight_decay:
                 p = p - p * weight_decay * lr_p
-            p, s = rule.step(g, p, s, lr_p, xnp.astype(t32, p.dtype),
+            p, s = rule.step(g, p, s, lr_p, xnp.astype(t32, p.dtype, copy=False),
                              extra[0] if extra else None)
             new_params.append(p)
             new_slots.append(s)
         return new_params, new_slots, extra
 
     def update(grads, state: OptimizerState, params):
+        with _off_the_tape(_backend_of(optree.tree_leaves(params))):
+            return _update(grads, state, params)
+
+    def _update(grads, state: OptimizerState, params):
         leaves, treedef = optree.tree_flatten(params)
         try:
             grad_leaves = treedef.flatten_up_to(grads)
@@ -180,7 +200,8 @@ def functional(rule: Rule, learning_rate=0.001, weight_decay=None, clipnorm=None
                     OptimizerState(state.iterations + 1, slots, [], state.calls + 1, extra))
         # gradient accumulation, written without control flow so that it traces: both
         # outcomes are computed and the step's one is selected
-        acc = [a + xnp.astype(g, a.dtype) for a, g in zip(state.accumulators, grad_leaves)]
+        acc = [a + xnp.astype(g, a.dtype, copy=False)
+               for a, g in zip(state.accumulators, grad_leaves)]
         now = (state.calls + 1) % steps == 0
         new, slots, extra = apply([a / steps for a in acc], state, leaves)
         pick = lambda a, b: xnp.where(now, a, b)
@@ -189,7 +210,7 @@ def functional(rule: Rule, learning_rate=0.001, weight_decay=None, clipnorm=None
                  for sn, so in zip(slots, state.slots)]
         extra = tuple(pick(a, b) for a, b in zip(extra, state.extra))
         acc = [pick(xnp.zeros_like(a), a) for a in acc]
-        iterations = state.iterations + xnp.astype(now, state.iterations.dtype)
+        iterations = state.iterations + xnp.astype(now, state.iterations.dtype, copy=False)
         return (optree.tree_unflatten(treedef, new),
                 OptimizerState(iterations, slots, acc, state.calls + 1, extra))
 

@@ -73,7 +73,7 @@ def nadam(beta_1=0.9, beta_2=0.999, epsilon=1e-7) -> Rule:
 
     def step(g, p, s, lr, t, u_product):
         m, v = s
-        u_product = xnp.astype(u_product, p.dtype)
+        u_product = xnp.astype(u_product, p.dtype, copy=False)
         u_t, u_t1 = mu(t), mu(t + 1)
         m = m + (g - m) * (1 - beta_1)
         v = v + (g * g - v) * (1 - beta_2)

@@ -24,7 +24,7 @@ class LearningRateSchedule:
 
 
 def _f(step):
-    return xnp.astype(step, "float32")
+    return xnp.astype(step, "float32", copy=False)
 
 
 class _TimeDecay(LearningRateSchedule):
