@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -227,7 +228,8 @@ def test_torch_compile_of_nn_ops_has_no_graph_break_and_keeps_only_its_own_guard
     kept = [n for n, keep in names if keep]
     dropped = [n for n, keep in names if not keep]
     assert len(dropped) > 100 and {"x", "kernel", "bias"} <= set(kept)  # the tensors'
-    assert not any("crossops" in n or "G['xnp']" in n for n in kept), kept
+    # what lies inside crossops's modules and functions is not guarded (their identity is)
+    assert not any(re.search(r"(crossops\w*'\]|G\['xnp'\])[.\[]", n) for n in kept), kept
 
     scale = {"value": 2.0}  # a user's value the compiled function reads stays guarded
     jf = crossops.jit(lambda x: xnp.multiply(x, scale["value"]))

@@ -232,6 +232,15 @@ def _dtype_argument_types(backend: str) -> set[type]:
     return types
 
 
+def call_on(backend: str, qualname: str, *args, **kwargs):
+    """Call op ``qualname`` (an array-free one: ``arange``, ``zeros``, ``asarray`` of a
+    list) on ``backend``, leaving the default backend alone: a ``use_backend`` block
+    would set a ContextVar, which torch.compile cannot trace."""
+    if kwargs.get("dtype") is not None:
+        kwargs["dtype"] = _native_dtype(backend, kwargs["dtype"])
+    return TABLE[qualname].impl(backend)(*args, **kwargs)
+
+
 def native_function(mod, name: str) -> Callable:
     """A backend module's function ``name``, or its namespace's."""
     f = mod.__dict__.get(name)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import sys
 
 from .._backend import backend_of_type
 from ._tree import (
@@ -28,7 +29,9 @@ from ._tree import (
 
 def backend_impl(backend: str):
     """The module of the transforms on ``backend`` (imports it on first use)."""
-    return importlib.import_module(f"crossops._transforms._{backend}")
+    name = f"crossops._transforms._{backend}"
+    # loaded already in a traced call (torch.compile cannot trace an import)
+    return sys.modules.get(name) or importlib.import_module(name)
 
 
 class _PerBackend:

@@ -44,33 +44,38 @@ def jit(fun, static_argnums, static_argnames):
     return torch.compile(fun, options={"guard_filter_fn": skip_crossops_guards})
 
 
-_GLOBAL = re.compile(r"G\['([^']+)'\]")
-
-
 def _of_crossops(value) -> bool:
     if isinstance(value, dict):  # the globals of crossops's generated op functions
         return value.get("__crossops__") is True
     if isinstance(value, types.ModuleType):
         name = value.__name__
+    elif isinstance(value, types.FunctionType):
+        name = value.__module__
     else:
-        name = getattr(value, "__module__", None)
+        return False
     return isinstance(name, str) and (name == "crossops" or name.startswith("crossops."))
 
 
+_ROOT = re.compile(r"G\['[^']+'\]|[A-Za-z_]\w*")
+
+
 def skip_crossops_guards(entries) -> list[bool]:
-    """torch.compile's ``guard_filter_fn``: keep every guard but those on crossops itself.
+    """torch.compile's ``guard_filter_fn``: keep every guard but those inside crossops.
 
     Tracing an op call goes through crossops's dispatch (generated functions, their type
     caches, argument checks), and dynamo would check each of those objects again on
     every call of the compiled function: a few hundred guards, tens of microseconds a
     call. Dispatch depends only on the types, dtypes and shapes of the arguments, which
-    the tensor guards already check, so the guards on crossops's own modules, functions
-    and caches are dropped (crossops must then not be patched after compiling).
+    the tensor guards already check: so for each crossops module or function the traced
+    code reaches (a global or a closure variable), its identity stays guarded and the
+    guards on what lies inside it (attributes, closures, caches) are dropped; crossops
+    must then not be patched after compiling.
     """
-    roots = {m.group(1) for e in entries
-             if (m := _GLOBAL.fullmatch(e.name)) and e.has_value and _of_crossops(e.value)}
-    return [not ((m := _GLOBAL.search(e.name)) and (
-        m.group(1) in roots or m.group(1).startswith("__import_crossops"))) for e in entries]
+    roots = [re.escape(e.name) for e in entries
+             if e.has_value and _of_crossops(e.value) and _ROOT.fullmatch(e.name)]
+    roots.append(r"G\['__import_crossops\w*'\]")  # crossops modules imported in the function
+    inside = re.compile(r"(?<![\w'\].])(?:" + "|".join(roots) + r")[.\[]")
+    return [not inside.search(e.name) for e in entries]
 
 
 def stop_gradient(x):

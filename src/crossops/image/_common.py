@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 import crossops.numpy as xnp
-from crossops._backend import backend_of, use_backend
+from crossops._backend import backend_of
+from crossops._dispatch import call_on
 from crossops._dtypes import dtype_name, kind
 
 DATA_FORMATS = ("channels_last", "channels_first")
@@ -59,9 +60,8 @@ def check_float(x, arg: str = "images"):
 
 def const(like, value, dtype: str):
     """NumPy data ``value`` as an array of dtype ``dtype`` on the backend of ``like``."""
-    value = np.asarray(value).tolist()  # plain Python data: the default backend decides
-    with use_backend(backend_of(like)):
-        return xnp.asarray(value, dtype=dtype)
+    value = np.asarray(value).tolist()  # plain Python data, on like's backend
+    return call_on(backend_of(like), "asarray", value, dtype=dtype)
 
 
 def compute_dtype(x) -> str:

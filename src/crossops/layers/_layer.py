@@ -213,8 +213,7 @@ class Layer:
         raise NotImplementedError(f"{type(self).__name__} must define call()")
 
     def __call__(self, *args, **kwargs):
-        if any(isinstance(x, SymbolicTensor) for x in optree.tree_leaves(
-                (args, kwargs), is_leaf=lambda x: isinstance(x, SymbolicTensor))):
+        if _any_symbolic(args) or _any_symbolic(kwargs):
             return symbolic_call(self, args, kwargs)
         if not args:
             raise TypeError(f"{self.name}: call it with the inputs as first argument")
@@ -283,6 +282,18 @@ def _is_torch_module_class(cls) -> bool:
 def _torch_if_loaded():
     import sys
     return sys.modules.get("torch")
+
+
+def _any_symbolic(tree) -> bool:
+    """Whether a symbolic tensor is among the (list, tuple, dict) leaves of ``tree``; plain
+    Python, so that torch.compile traces a layer call."""
+    if isinstance(tree, SymbolicTensor):
+        return True
+    if isinstance(tree, list | tuple):
+        return any(_any_symbolic(x) for x in tree)
+    if isinstance(tree, dict):
+        return any(_any_symbolic(x) for x in tree.values())
+    return False
 
 
 def _accepts(f, name) -> bool:

@@ -3,13 +3,29 @@ lets a pure call see other values in their place (Keras 3's design)."""
 
 from __future__ import annotations
 
-import contextvars
+import threading
 
 from .._backend import backend_of_type
 from .._convert import to_numpy
 
-_SCOPE: contextvars.ContextVar = contextvars.ContextVar("crossops_stateless_scope",
-                                                        default=None)
+# the stateless scopes entered in each thread, innermost last: a thread-local list rather
+# than a ContextVar, which torch.compile cannot trace (a graph break per layer call)
+_LOCAL = threading.local()
+_LOCAL.scopes = []
+
+
+def _scopes() -> list:
+    try:
+        return _LOCAL.scopes
+    except AttributeError:  # a thread's first scope
+        _LOCAL.scopes = []
+        return _LOCAL.scopes
+
+
+def current_scope():
+    """The innermost :class:`StatelessScope` of this thread, else None."""
+    scopes = _scopes()
+    return scopes[-1] if scopes else None
 
 
 class Variable:
@@ -38,7 +54,7 @@ class Variable:
 
     @property
     def value(self):
-        scope = _SCOPE.get()
+        scope = current_scope()
         if scope is not None:
             found = scope.get(self)
             if found is not None:
@@ -46,7 +62,7 @@ class Variable:
         return self._value
 
     def assign(self, value):
-        scope = _SCOPE.get()
+        scope = current_scope()
         if scope is not None:
             scope.assign(self, value)
             return
@@ -87,7 +103,6 @@ class StatelessScope:
     def __init__(self, mapping=None):
         self.values = dict(mapping or {})
         self.losses: list = []
-        self._token = None
 
     def get(self, variable):
         return self.values.get(variable)
@@ -96,12 +111,8 @@ class StatelessScope:
         self.values[variable] = value
 
     def __enter__(self):
-        self._token = _SCOPE.set(self)
+        _scopes().append(self)
         return self
 
     def __exit__(self, *exc):
-        _SCOPE.reset(self._token)
-
-
-def current_scope():
-    return _SCOPE.get()
+        _scopes().pop()

@@ -50,9 +50,10 @@ class Model(Layer):
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, jit_compile="auto"):
         """Set the optimizer, the loss and the metrics for ``fit`` / ``evaluate``.
 
-        ``jit_compile="auto"`` compiles the training step with ``crossops.jit`` on jax and
-        tensorflow and runs it eagerly on torch (torch.compile's compile time dominates
-        short runs; pass ``True`` to compile there too).
+        ``jit_compile="auto"`` (or ``True``) compiles the training and test steps with
+        ``crossops.jit`` on every backend that compiles (jax, torch, tensorflow);
+        ``False`` runs them eagerly (on torch, compiling takes some seconds per batch
+        shape, which only pays off over many steps).
         """
         self.optimizer = optimizers.get(optimizer)
         self.loss = _get_loss(loss)
@@ -77,7 +78,7 @@ class Model(Layer):
         return backend
 
     def _use_jit(self, backend):
-        return self.jit_compile is True or (self.jit_compile == "auto" and backend != "torch")
+        return self.jit_compile is True or self.jit_compile == "auto"
 
     # -- pure steps -----------------------------------------------------------------------
     def _metric_update(self, metric_vars, loss, y, y_pred, sw):
@@ -161,8 +162,8 @@ class Model(Layer):
         callbacks.append(history)
         for c in callbacks:
             c.set_model(self)
-        trainable = [v.value for v in self.trainable_variables]
-        non_trainable = [v.value for v in self.non_trainable_variables]
+        trainable = _values(self.trainable_variables)
+        non_trainable = _values(self.non_trainable_variables)
         if self.optimizer.variables is None:
             self.optimizer.build(self.trainable_variables)
         rng = np.random.default_rng(seed)
@@ -174,7 +175,7 @@ class Model(Layer):
             for c in callbacks:
                 c.on_epoch_begin(epoch)
             train_step, test_step = self._ensure_compiled(backend)
-            opt_vars = [v.value for v in self.optimizer.variables]
+            opt_vars = _values(self.optimizer.variables)
             metric_vars = self._fresh_metric_vars(backend)
             order = rng.permutation(n) if shuffle else np.arange(n)
             for b in range(steps):
@@ -193,8 +194,8 @@ class Model(Layer):
                                            validation_data[1], batch_size, prefix="val_"))
             for c in callbacks:
                 c.on_epoch_end(epoch, logs)
-            trainable = [v.value for v in self.trainable_variables]  # callbacks may set them
-            non_trainable = [v.value for v in self.non_trainable_variables]
+            trainable = _values(self.trainable_variables)  # callbacks may set them
+            non_trainable = _values(self.non_trainable_variables)
             if self.stop_training:
                 break
         for c in callbacks:
@@ -210,8 +211,8 @@ class Model(Layer):
             v.assign(a)
 
     def _evaluate(self, test_step, backend, x, y, batch_size, prefix="", sample_weight=None):
-        trainable = [v.value for v in self.trainable_variables]
-        non_trainable = [v.value for v in self.non_trainable_variables]
+        trainable = _values(self.trainable_variables)
+        non_trainable = _values(self.non_trainable_variables)
         metric_vars = self._fresh_metric_vars(backend)
         n = _length(x)
         for b in range(math.ceil(n / batch_size)):
@@ -292,6 +293,15 @@ def _host(a):
 
 def _length(x):
     return len(optree.tree_leaves(x)[0])
+
+
+def _values(variables) -> list:
+    """The variables' arrays for a pure step; torch parameters as plain tensors (the same
+    storage, off autograd's tape), so that a compiled step sees one input type from the
+    first call on."""
+    from .._backend import backend_of_type
+    out = [v.value for v in variables]
+    return [x.detach() if backend_of_type(type(x)) == "torch" else x for x in out]
 
 
 def _batch(x, idx, backend):

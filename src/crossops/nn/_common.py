@@ -40,6 +40,6 @@ def elementwise(f):
 
 def arange_like(x, n: int, dtype="int32"):
     """``arange(n)`` on the backend of array ``x`` (not the default backend)."""
-    from crossops._backend import backend_of, use_backend
-    with use_backend(backend_of(x)):
-        return xnp.arange(n, dtype=dtype)
+    from crossops._backend import backend_of
+    from crossops._dispatch import call_on
+    return call_on(backend_of(x), "arange", n, dtype=dtype)

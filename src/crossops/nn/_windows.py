@@ -176,9 +176,9 @@ def spread(x, strides, first: int = 1):
 
 
 def _zeros(like, shape):
-    from crossops._backend import backend_of, use_backend
-    with use_backend(backend_of(like)):
-        return xnp.zeros(tuple(int(v) for v in shape), dtype=like.dtype)
+    from crossops._backend import backend_of
+    from crossops._dispatch import call_on
+    return call_on(backend_of(like), "zeros", tuple(int(v) for v in shape), dtype=like.dtype)
 
 
 def constant(like, values, dtype):

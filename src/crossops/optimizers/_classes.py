@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import inspect
 
-import optree
-
 from . import _builders
-from ._functional import OptimizerState
+from ._functional import OptimizerState, state_from_leaves, state_leaves
 
 
 class Optimizer:
@@ -39,7 +37,7 @@ class Optimizer:
         self.config = kwargs
         self.pair = type(self)._builder(**kwargs)
         self.variables = None
-        self._treedef = None
+        self._layout = None
         self.version = 0
 
     @property
@@ -57,7 +55,8 @@ class Optimizer:
     def build(self, trainable_variables):
         from ..layers import Variable
         values = [v.value if hasattr(v, "value") else v for v in trainable_variables]
-        leaves, self._treedef = optree.tree_flatten(self.pair.init(values))
+        self._layout = self.pair.init(values)
+        leaves = state_leaves(self._layout)
         self.variables = [Variable(x, trainable=False, name=f"{self.name}/state_{i}")
                           for i, x in enumerate(leaves)]
 
@@ -66,7 +65,7 @@ class Optimizer:
         return self._state([v.value for v in self.variables]).iterations
 
     def _state(self, leaves) -> OptimizerState:
-        return optree.tree_unflatten(self._treedef, list(leaves))
+        return state_from_leaves(leaves, self._layout)
 
     def stateless_apply(self, optimizer_variables, grads, trainable_variables):
         """One update, purely: returns ``(trainable_variables, optimizer_variables)`` as
@@ -82,7 +81,7 @@ class Optimizer:
                              f"{len(trainable_variables)} trainable variables")
         params, state = self.pair.update(list(grads), self._state(optimizer_variables),
                                          list(trainable_variables))
-        return list(params), optree.tree_leaves(state)
+        return list(params), state_leaves(state)
 
     def apply(self, grads, trainable_variables=None):
         """Update the variables in place from their gradients."""

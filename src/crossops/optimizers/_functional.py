@@ -92,6 +92,46 @@ def _check(name, value, low=0.0):
         raise ValueError(f"{name} must be a number > {low}, got {value!r}")
 
 
+def _is_flat(tree) -> bool:
+    return isinstance(tree, list | tuple) and not any(
+        x is None or isinstance(x, list | tuple | dict) for x in tree)
+
+
+def _flatten_pair(name, params, grads):
+    """``(param leaves, gradient leaves, rebuild)``, ``rebuild(leaves)`` giving the
+    parameters' structure back. A flat list or tuple of arrays (what the optimizer classes
+    pass) is read without optree, which torch.compile cannot trace."""
+    if _is_flat(params) and _is_flat(grads) and len(params) == len(grads):
+        return list(params), list(grads), type(params)
+    leaves, treedef = optree.tree_flatten(params)
+    try:
+        grad_leaves = treedef.flatten_up_to(grads)
+    except ValueError as e:
+        raise ValueError(f"{name}.update: the gradients' structure differs from the "
+                         f"parameters' ({treedef}): {e}") from None
+    return leaves, grad_leaves, lambda new: optree.tree_unflatten(treedef, new)
+
+
+def state_leaves(state: OptimizerState) -> list:
+    """The arrays of ``state`` as one flat list, in ``optree.tree_leaves`` order."""
+    return [state.iterations, *(x for slots in state.slots for x in slots),
+            *state.accumulators, state.calls, *state.extra]
+
+
+def state_from_leaves(leaves, like: OptimizerState) -> OptimizerState:
+    """The state laid out as ``like`` holding ``leaves`` (as given by
+    :func:`state_leaves`); plain Python, so that torch.compile traces it."""
+    leaves = list(leaves)
+    i = 1
+    slots = []
+    for s in like.slots:
+        slots.append(tuple(leaves[i:i + len(s)]))
+        i += len(s)
+    n = len(like.accumulators)
+    accumulators, i = leaves[i:i + n], i + n
+    return OptimizerState(leaves[0], slots, accumulators, leaves[i], tuple(leaves[i + 1:]))
+
+
 def clip_by_norm(g, clipnorm):
     """``g`` scaled down to L2 norm ``clipnorm`` if larger (nan-safe for zero gradients)."""
     l2sum = xnp.sum(g * g)
@@ -149,12 +189,11 @@ def functional(rule: Rule, learning_rate=0.001, weight_decay=None, clipnorm=None
     def init(params) -> OptimizerState:
         leaves = optree.tree_leaves(params)
         backend = _backend_of(leaves)
-        zero = _scalar(0, "int32", backend)
         extra = () if rule.extra is None else (_scalar(rule.extra[0], "float32", backend),)
-        return OptimizerState(
-            iterations=zero, slots=[rule.slots(p) for p in leaves],
+        return OptimizerState(  # two zeros: the counters must not share one array
+            iterations=_scalar(0, "int32", backend), slots=[rule.slots(p) for p in leaves],
             accumulators=[xnp.zeros_like(p) for p in leaves] if steps else [],
-            calls=zero, extra=extra)
+            calls=_scalar(0, "int32", backend), extra=extra)
 
     def lr_at(iterations):
         return learning_rate(iterations) if callable(learning_rate) else learning_rate
@@ -184,19 +223,14 @@ def functional(rule: Rule, learning_rate=0.001, weight_decay=None, clipnorm=None
         return new_params, new_slots, extra
 
     def update(grads, state: OptimizerState, params):
-        with _off_the_tape(_backend_of(optree.tree_leaves(params))):
-            return _update(grads, state, params)
+        leaves, grad_leaves, rebuild = _flatten_pair(name, params, grads)
+        with _off_the_tape(_backend_of(leaves)):
+            return _update(grad_leaves, state, leaves, rebuild)
 
-    def _update(grads, state: OptimizerState, params):
-        leaves, treedef = optree.tree_flatten(params)
-        try:
-            grad_leaves = treedef.flatten_up_to(grads)
-        except ValueError as e:
-            raise ValueError(f"{name}.update: the gradients' structure differs from the "
-                             f"parameters' ({treedef}): {e}") from None
+    def _update(grad_leaves, state: OptimizerState, leaves, rebuild):
         if not steps:
             new, slots, extra = apply(grad_leaves, state, leaves)
-            return (optree.tree_unflatten(treedef, new),
+            return (rebuild(new),
                     OptimizerState(state.iterations + 1, slots, [], state.calls + 1, extra))
         # gradient accumulation, written without control flow so that it traces: both
         # outcomes are computed and the step's one is selected
@@ -204,14 +238,15 @@ def functional(rule: Rule, learning_rate=0.001, weight_decay=None, clipnorm=None
                for a, g in zip(state.accumulators, grad_leaves)]
         now = (state.calls + 1) % steps == 0
         new, slots, extra = apply([a / steps for a in acc], state, leaves)
-        pick = lambda a, b: xnp.where(now, a, b)
+
+        def pick(a, b):
+            return xnp.where(now, a, b)
         new = [pick(n, p) for n, p in zip(new, leaves)]
         slots = [tuple(pick(a, b) for a, b in zip(sn, so))
                  for sn, so in zip(slots, state.slots)]
         extra = tuple(pick(a, b) for a, b in zip(extra, state.extra))
         acc = [pick(xnp.zeros_like(a), a) for a in acc]
         iterations = state.iterations + xnp.astype(now, state.iterations.dtype, copy=False)
-        return (optree.tree_unflatten(treedef, new),
-                OptimizerState(iterations, slots, acc, state.calls + 1, extra))
+        return rebuild(new), OptimizerState(iterations, slots, acc, state.calls + 1, extra)
 
     return UpdatePair(init, update)
