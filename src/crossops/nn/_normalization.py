@@ -119,16 +119,10 @@ def normalize(x, axis=-1, order=2, epsilon=None):
     return down(out, n)
 
 
-def _log_softmax_last(o):
-    m = xnp.max(o, axis=-1, keepdims=True)
-    m = xnp.where(xnp.isfinite(m), m, xnp.zeros_like(m))
-    s = xnp.subtract(o, m)
-    return xnp.subtract(s, xnp.log(xnp.sum(xnp.exp(s), axis=-1, keepdims=True)))
-
-
 def _log_probs_last(o, from_logits):
     if from_logits:
-        return _log_softmax_last(o)
+        import crossops.nn
+        return crossops.nn.log_softmax(o, axis=-1)  # the framework's own where it has one
     o = xnp.divide(o, xnp.sum(o, axis=-1, keepdims=True))
     return xnp.log(xnp.clip(o, EPSILON, 1.0 - EPSILON))
 
