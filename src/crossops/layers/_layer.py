@@ -308,8 +308,8 @@ def _to_backend(host, backend, trainable):
     if backend == "numpy":
         return host.copy()
     if backend == "jax":
-        import jax.numpy as jnp
-        return jnp.asarray(host)
+        import jax
+        return jax.device_put(host)  # a plain transfer (jnp.asarray runs an XLA copy)
     if backend == "tensorflow":
         import tensorflow as tf
         return tf.constant(host)
