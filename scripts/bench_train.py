@@ -6,8 +6,8 @@ ratios (crossops / native steps per second; 1.0 = as fast):
 
 - step: a crossops stateless training step (``stateless_call`` + ``crossops.value_and_grad``
   + ``Optimizer.stateless_apply``) under ``crossops.jit``, against jax + optax under
-  ``jax.jit``, and against torch + torch.optim eager (on torch both the compiled and the
-  eager crossops step are shown);
+  ``jax.jit``, and against torch + torch.optim eager (on torch the eager crossops step is
+  shown too, for information: the target is about the compiled one);
 - fit: ``Model.fit`` over an epoch against a native epoch loop that feeds the same NumPy
   batches.
 
@@ -211,7 +211,7 @@ def main():
         rows.append((backend, "step (crossops.jit)", a, b, r, 0.95))
         if backend == "torch":
             r, a, b = compare(crossops_step(backend, compiled=False), native, args.blocks)
-            rows.append((backend, "step (eager)", a, b, r, 0.95))
+            rows.append((backend, "step (eager; for information)", a, b, r, None))
         ours, theirs = fit_runs(backend)
         r, a, b = compare(ours, theirs, max(3, args.blocks // 2), steps=1)
         n = len(X) // BATCH
@@ -219,7 +219,8 @@ def main():
     print("| backend | what | crossops steps/s | native steps/s | ratio | target |")
     print("|---|---|---:|---:|---:|---:|")
     for backend, what, a, b, r, target in rows:
-        print(f"| {backend} | {what} | {a:.1f} | {b:.1f} | {r:.2f} | >= {target} |")
+        goal = "-" if target is None else f">= {target}"
+        print(f"| {backend} | {what} | {a:.1f} | {b:.1f} | {r:.2f} | {goal} |")
 
 
 if __name__ == "__main__":
