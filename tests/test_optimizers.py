@@ -158,3 +158,31 @@ def test_bad_arguments():
     params = [np.zeros(2), np.zeros(3)]
     with pytest.raises(ValueError, match="sgd.update"):
         opt.update([np.zeros(2)], opt.init(params), params)
+
+
+def test_gradient_accumulation_counters_are_separate_variables(backend):
+    """iterations and calls start equal but are two arrays: an in-place assign of one
+    (torch variables) must not change the other."""
+    from crossops.layers import Variable
+    with backend_context(backend):
+        w = Variable(to_backend(backend, np.ones(2, np.float32)))
+        opt = optimizers.SGD(learning_rate=0.5, gradient_accumulation_steps=2)
+        for _ in range(3):
+            opt.apply([to_backend(backend, np.ones(2, np.float32))], [w])
+        state = opt._state([v.value for v in opt.variables])
+        assert (int(to_numpy(state.iterations)), int(to_numpy(state.calls))) == (1, 3)
+        np.testing.assert_allclose(w.numpy(), [0.5, 0.5])
+
+
+def test_torch_updates_record_no_autograd_graph():
+    """Trainable torch variables are nn.Parameters; the updated values must not chain a
+    graph back to them (every step would keep the previous ones alive)."""
+    torch = pytest.importorskip("torch")
+    from crossops.layers import Variable
+    w = Variable(torch.nn.Parameter(torch.ones(3)))
+    opt = optimizers.Adam(learning_rate=0.1)
+    opt.build([w])
+    new, state = opt.stateless_apply([v.value for v in opt.variables], [torch.ones(3)],
+                                     [w.value])
+    assert not new[0].requires_grad and new[0].grad_fn is None
+    assert all(not s.requires_grad for s in state)
