@@ -9,8 +9,8 @@ import crossops
 import crossops.numpy as xnp
 from crossops import nn
 
-from .._backend import backend_module, backend_of_type
-from .._dispatch import TABLE
+from .._backend import backend_of_type
+from .._dispatch import call_on
 
 EPSILON = 1e-7  # Keras's backend.epsilon()
 
@@ -23,7 +23,7 @@ def as_array_like(x, ref, dtype=None):
     if backend_of_type(type(x)) == backend:
         return x if x.dtype == dtype else xnp.astype(x, dtype, copy=False)
     host = crossops.to_numpy(x) if hasattr(x, "dtype") else x
-    return TABLE["asarray"].impl(backend)(host, dtype=backend_module(backend).native_dtype(dtype))
+    return call_on(backend, "asarray", host, dtype=dtype)
 
 
 def float_pred(y_pred):

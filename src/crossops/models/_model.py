@@ -314,8 +314,9 @@ def _batch(x, idx, backend):
             return part if backend is None else _to_backend(part, backend, trainable=False)
         if isinstance(idx, np.ndarray):
             import crossops.numpy as xnp
-            with crossops.use_backend(own):
-                return xnp.take(a, xnp.asarray(idx), axis=0)
+
+            from .._dispatch import call_on
+            return xnp.take(a, call_on(own, "asarray", idx), axis=0)
         return a[idx]
     return optree.tree_map(take, x)
 

@@ -34,17 +34,15 @@ def _check_matrix(op: str, name: str, x, *, square: bool = False) -> None:
 
 def _eye_like(x, n: int):
     """``eye(n)`` of ``x``'s backend and dtype."""
-    from .._backend import backend_of, use_backend
-    xnp = _xnp()
-    with use_backend(backend_of(x)):
-        return xnp.eye(n, dtype=x.dtype)
+    from .._backend import backend_of
+    from .._dispatch import call_on
+    return call_on(backend_of(x), "eye", n, dtype=x.dtype)
 
 
 def _arange_like(x, n: int):
-    from .._backend import backend_of, use_backend
-    xnp = _xnp()
-    with use_backend(backend_of(x)):
-        return xnp.arange(n)
+    from .._backend import backend_of
+    from .._dispatch import call_on
+    return call_on(backend_of(x), "arange", n)
 
 
 @generic

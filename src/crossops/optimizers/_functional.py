@@ -23,6 +23,7 @@ import crossops
 import crossops.numpy as xnp
 
 from .._backend import backend_of_type
+from .._dispatch import call_on
 from ._rules import Rule
 
 
@@ -83,8 +84,7 @@ def _off_the_tape(backend):
 
 
 def _scalar(value, dtype, like_backend):
-    with crossops.use_backend(like_backend):
-        return xnp.asarray(value, dtype=dtype)
+    return call_on(like_backend, "asarray", value, dtype=dtype)
 
 
 def _check(name, value, low=0.0):
