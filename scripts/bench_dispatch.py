@@ -1,7 +1,8 @@
 """Per-call dispatch overhead of crossops against the native function, per backend.
 
-Each op runs on 32x32 float32 arrays; native and crossops calls are timed alternately
-in one run (timeit, best of each block), and the ratio is the median over blocks.
+Each op runs on 32x32 float32 arrays (two distinct ones for add, matmul, where); native
+and crossops calls are timed alternately in one run (timeit, best of each block), and
+the ratio is the median over blocks.
 Also measures ``import crossops`` in fresh interpreters. Prints a Markdown table.
 
     python scripts/bench_dispatch.py [--blocks 15]
@@ -25,34 +26,34 @@ BUDGET = {"numpy": 1.6, "jax": 1.1, "torch": 1.1, "tensorflow": 1.1}
 
 def natives(backend):
     """(array maker, {op: (native statement, crossops statement)}) for a backend."""
-    ours = {"add": "xnp.add(a, a)", "matmul": "xnp.matmul(a, a)", "sum": "xnp.sum(a)",
-            "where": "xnp.where(c, a, a)", "reshape": "xnp.reshape(a, (1024,))"}
+    ours = {"add": "xnp.add(a, b)", "matmul": "xnp.matmul(a, b)", "sum": "xnp.sum(a)",
+            "where": "xnp.where(c, a, b)", "reshape": "xnp.reshape(a, (1024,))"}
     if backend == "numpy":
         lib, mk = "np", lambda x: x
-        nat = ["np.add(a, a)", "np.matmul(a, a)", "np.sum(a)", "np.where(c, a, a)",
+        nat = ["np.add(a, b)", "np.matmul(a, b)", "np.sum(a)", "np.where(c, a, b)",
                "np.reshape(a, (1024,))"]
     elif backend == "torch":
         import torch
         lib, mk = "torch", torch.from_numpy
-        nat = ["torch.add(a, a)", "torch.matmul(a, a)", "torch.sum(a)",
-               "torch.where(c, a, a)", "torch.reshape(a, (1024,))"]
+        nat = ["torch.add(a, b)", "torch.matmul(a, b)", "torch.sum(a)",
+               "torch.where(c, a, b)", "torch.reshape(a, (1024,))"]
     elif backend == "jax":
         import jax.numpy as jnp
         lib, mk = "jnp", jnp.asarray
-        nat = ["jnp.add(a, a)", "jnp.matmul(a, a)", "jnp.sum(a)", "jnp.where(c, a, a)",
+        nat = ["jnp.add(a, b)", "jnp.matmul(a, b)", "jnp.sum(a)", "jnp.where(c, a, b)",
                "jnp.reshape(a, (1024,))"]
     else:
         import tensorflow as tf
         lib, mk = "tf", tf.constant
-        nat = ["tf.add(a, a)", "tf.matmul(a, a)", "tf.reduce_sum(a)", "tf.where(c, a, a)",
+        nat = ["tf.add(a, b)", "tf.matmul(a, b)", "tf.reduce_sum(a)", "tf.where(c, a, b)",
                "tf.reshape(a, (1024,))"]
     return lib, mk, dict(zip(ours, zip(nat, ours.values())))
 
 
 def bench_backend(backend, blocks):
     lib, mk, ops = natives(backend)
-    x = np.random.default_rng(0).standard_normal((32, 32)).astype(np.float32)
-    g = {"np": np, "xnp": xnp, "a": mk(x), "c": mk(x > 0)}
+    x, y = np.random.default_rng(0).standard_normal((2, 32, 32)).astype(np.float32)
+    g = {"np": np, "xnp": xnp, "a": mk(x), "b": mk(y), "c": mk(x > 0)}
     g[lib] = sys.modules[{"np": "numpy", "torch": "torch", "jnp": "jax.numpy",
                           "tf": "tensorflow"}[lib]]
     rows = []
@@ -82,9 +83,13 @@ def import_time(runs=7):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--blocks", type=int, default=15)
+    p.add_argument("--backend", action="append", help="only these backends (repeatable)")
     args = p.parse_args()
     backends = [b for b in ("numpy", "torch", "jax", "tensorflow")
-                if b == "numpy" or importlib.util.find_spec(b)]
+                if (b == "numpy" or importlib.util.find_spec(b))
+                and (not args.backend or b in args.backend)]
+    front = type(xnp.add).__name__ == "builtin_function_or_method"
+    print(f"dispatch: {'C fronts (crossops._fastpath)' if front else 'pure Python'}\n")
     print("| backend | op | native (ns) | crossops (ns) | ratio | budget |")
     print("|---|---|---:|---:|---:|---:|")
     for b in backends:

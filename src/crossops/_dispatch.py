@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
 import sys
 from collections.abc import Callable
 
@@ -41,7 +42,8 @@ _NO_COERCE_KINDS = {"creation", "dtype", "custom"}
 class Op:
     """One op of the table: its spec, its implementation on each backend, its call caches."""
 
-    __slots__ = ("spec", "generic", "cache", "_slow_cache", "_impls", "_full", "__weakref__")
+    __slots__ = ("spec", "generic", "cache", "plain", "_slow_cache", "_impls", "_full",
+                 "__weakref__")
 
     def __init__(self, spec: OpSpec, generic: Callable | None = None):
         self.spec = spec
@@ -49,6 +51,10 @@ class Op:
         self.generic = generic
         #: types of the array arguments -> callable; read by the generated function
         self.cache: dict = {}
+        #: array type -> the backend's function for calls that give only the required
+        #: arguments (a backend's ``AT_DEFAULTS``), or dtype -> that function; read by the
+        #: C front
+        self.plain: dict = {}
         self._slow_cache: dict = {}
         self._impls: dict[str, Callable] = {}
         self._full: dict[str, Callable] = {}
@@ -155,8 +161,16 @@ class Op:
         have ``types`` (``key`` is ``types``, or its one type for single-array ops)."""
         f, cacheable = self._callable(types)
         if cacheable:
-            self.cache[key] = f
+            self._store(key, f)
         return f
+
+    def _store(self, key, f: Callable) -> None:
+        self.cache[key] = f
+        backend = backend_of_type(key) if isinstance(key, type) else None
+        if backend is not None and not is_dtype_type(key):
+            plain = getattr(backend_module(backend), "AT_DEFAULTS", {}).get(self.spec.qualname)
+            if plain is not None:
+                self.plain[key] = plain
 
     def prefill(self, t: type, backend: str) -> None:
         """Fill the call caches for arrays of type ``t`` (and Python scalars beside them
@@ -189,7 +203,7 @@ class Op:
                             key[i], key[j] = s1, s2
                             self._slow_cache[tuple(key)] = self._callable(tuple(key))[0]
         elif len(singles) == 1:
-            self.cache[t] = self._callable((t,))[0]
+            self._store(t, self._callable((t,))[0])
         else:
             self.cache[(t,) * len(singles)] = self._callable((t,) * len(singles))[0]
             if "dtype" in singles and not is_dtype_type(t):  # astype(x, dtype): a name or dtype
@@ -335,76 +349,73 @@ def _native_dtype(impl_backend: str, dtype):
     return backend_module(impl_backend).native_dtype(dtype)
 
 
+# The generated functions read the op's objects as globals of their own scope (no
+# closures): torch.compile traces them as the stand-ins of the C fronts, and can only
+# trace a stand-in whose every object it reaches through globals.
 _TEMPLATE_ARRAYS = """
-def _make(_op, _c):
-    _resolve = _op.resolve
-    _fail = _op.fail
-    def {name}{signature}:
+def {name}{signature}:
+    try:
         try:
-            try:
-                _fn = _c[{key}]
-            except KeyError:
-                _fn = _resolve({key}, {types})
-{dtype_fix}            return _fn({forward})
-        except Exception as e:
-            _fail(e)
-    return {name}
+            _fn = _c[{key}]
+        except KeyError:
+            _fn = _resolve({key}, {types})
+{dtype_fix}        return _fn({forward})
+    except Exception as e:
+        _fail(e)
 """
 
 _TEMPLATE_PROMOTED = """
-def _make(_op, _c):
-    _slow = _op.slow
-    _fail = _op.fail
-    def {name}{signature}:
-        try:
-            t = _t({first})
-            if {same_type}:
-                try:
-                    _fn = _c[t]
-                except KeyError:
-                    return _slow({forward})
-                if {a}.dtype is {b}.dtype:
-                    return _fn({forward})
-            return _slow({forward})
-        except Exception as e:
-            _fail(e)
-    return {name}
+def {name}{signature}:
+    try:
+        t = _t({first})
+        if {same_type}:
+            try:
+                _fn = _c[t]
+            except KeyError:
+                return _slow({forward})
+            if {a}.dtype is {b}.dtype:
+                return _fn({forward})
+        return _slow({forward})
+    except Exception as e:
+        _fail(e)
 """
 
 _TEMPLATE_DEFAULT = """
-def _make(_op, _c):
-    _impl = _op.impl
-    _get = _get_backend
-    _fail = _op.fail
-    def {name}{signature}:
-        try:
-            b = _get()
-{dtype_fix_default}            return _impl(b)({forward})
-        except Exception as e:
-            _fail(e)
-    return {name}
+def {name}{signature}:
+    try:
+        b = _get_backend()
+{dtype_fix_default}        return _impl(b)({forward})
+    except Exception as e:
+        _fail(e)
 """
 
 
-def _forward_args(sig, positional: int = 0) -> str:
-    """The call forwarding a signature's parameters: positional-only ones (and the first
-    ``positional`` parameters, and every parameter before a ``*args``) by position, the
-    others by keyword."""
-    params = list(sig.parameters.values())
+def _forwarding(spec: OpSpec) -> list[tuple[inspect.Parameter, str]]:
+    """How the generated function passes each parameter on: ``"pos"`` (positional-only
+    ones, promoted ones, every one before a ``*args``), ``"*"``, ``"**"`` or ``"kw"``."""
+    params = list(spec.sig.parameters.values())
+    # promoted parameters go by position (the promotion wrapper finds them there)
+    positional = max((spec.params.index(p) + 1 for p in spec.promote), default=0)
     star = next((k for k, p in enumerate(params) if p.kind is p.VAR_POSITIONAL), None)
     if star is not None:
         positional = max(positional, star)
-    parts = []
+    out = []
     for k, p in enumerate(params):
         if p.kind is p.POSITIONAL_ONLY or (k < positional and p.kind is p.POSITIONAL_OR_KEYWORD):
-            parts.append(p.name)
+            out.append((p, "pos"))
         elif p.kind is p.VAR_POSITIONAL:
-            parts.append(f"*{p.name}")
+            out.append((p, "*"))
         elif p.kind is p.VAR_KEYWORD:
-            parts.append(f"**{p.name}")
+            out.append((p, "**"))
         else:
-            parts.append(f"{p.name}={p.name}")
-    return ", ".join(parts)
+            out.append((p, "kw"))
+    return out
+
+
+def _forward_args(spec: OpSpec) -> str:
+    """The arguments of the generated function's call of the backend function."""
+    render = {"pos": "{0}", "*": "*{0}", "**": "**{0}", "kw": "{0}={0}"}
+    return ", ".join(render[how].format(p.name) for p, how in _forwarding(spec))
 
 
 def _source(spec: OpSpec) -> str:
@@ -415,13 +426,10 @@ def _source(spec: OpSpec) -> str:
     seqs = [a for a in spec.arrays if a not in singles] + [
         s for s in spec.sequences if s not in spec.arrays]
     dtype_params = [p for p in ("dtype",) if p in params]
-    # promoted parameters go by position (the promotion wrapper finds them there)
-    positional = max((spec.params.index(p) + 1 for p in spec.promote), default=0)
-    fmt = dict(name=spec.name, signature=spec.signature,
-               forward=_forward_args(sig, positional))
+    fmt = dict(name=spec.name, signature=spec.signature, forward=_forward_args(spec))
     if not singles and not seqs:
         fix = "".join(
-            f"            if {p} is not None:\n                {p} = _native_dtype(b, {p})\n"
+            f"        if {p} is not None:\n            {p} = _native_dtype(b, {p})\n"
             for p in dtype_params)
         return _TEMPLATE_DEFAULT.format(dtype_fix_default=fix, **fmt)
     positions = _PROMOTED_KINDS.get(spec.kind)
@@ -442,8 +450,8 @@ def _source(spec: OpSpec) -> str:
         key = "(" + ", ".join(type_items) + ("," if len(type_items) == 1 else "") + ")"
         types = key
     fix = "".join(
-        f"            if {p} is not None:\n"
-        f"                {p} = _native_dtype(_backend_of_impl(_fn, {types}), {p})\n"
+        f"        if {p} is not None:\n"
+        f"            {p} = _native_dtype(_backend_of_impl(_fn, {types}), {p})\n"
         for p in dtype_params)
     return _TEMPLATE_ARRAYS.format(key=key, types=types, dtype_fix=fix, **fmt)
 
@@ -495,8 +503,56 @@ def _prefill_backend(name: str) -> None:
         backend_module(name)
 
 
-def make_ops(namespace: str = "", generic: dict[str, Callable] | None = None
-             ) -> dict[str, Callable]:
+#: every public op function (a C front or a generated function) -> its op
+FUNCTIONS: dict[Callable, Op] = {}
+#: C front -> the generated function it stands for (which torch.compile traces instead)
+FRONTS: dict = {}
+#: called with (front, function) for each front made from now on
+on_new_front: list = []
+
+try:
+    if os.environ.get("CROSSOPS_PURE_PYTHON"):
+        raise ImportError("CROSSOPS_PURE_PYTHON is set")
+    from ._fastpath import MAX_PARAMS as _MAX_PARAMS
+    from ._fastpath import front as _make_front
+except ImportError:  # built without a C compiler, or turned off: the generated functions
+    _make_front = None
+
+
+def _front(spec: OpSpec, op: Op, fn: Callable):
+    """The C front of generated function ``fn`` (see ``_fastpath.c``), or None where the C
+    extension is missing or the op has no fast call: an op gets one if its array
+    arguments lead its signature, all required and by position, and its cache is keyed on
+    their one type (promoted ops, ops of one array)."""
+    if _make_front is None:
+        return None
+    params = list(spec.sig.parameters.values())
+    required = [p for p in params if p.default is p.empty]
+    if (not required or params[:len(required)] != required or spec.sequences
+            or len(params) > _MAX_PARAMS
+            or any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD, p.KEYWORD_ONLY) for p in required)
+            or any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params)):
+        return None
+    dtype = spec.sig.parameters.get("dtype")
+    if dtype is not None and dtype.default is not None:
+        return None  # a dtype to convert on every call
+    promoted = _PROMOTED_KINDS.get(spec.kind)
+    if promoted:
+        ntyped, (a, b) = len(params), promoted
+    elif spec.arrays == (params[0].name,):
+        ntyped, a, b = 1, -1, -1
+    else:
+        return None
+    forwarding = _forwarding(spec)
+    kwnames = tuple(p.name for p, how in forwarding if how == "kw") or None
+    defaults = tuple(p.default for p in params[len(required):]) or None
+    doc = f"{spec.name}{spec.signature}\n--\n\n{fn.__doc__}"
+    return _make_front(spec.name, doc, fn.__module__, fn, op.cache, op.plain, defaults,
+                       kwnames, len(required), ntyped, a, b)
+
+
+def make_ops(namespace: str = "", generic: dict[str, Callable] | None = None,
+             docs: dict[str, str] | None = None) -> dict[str, Callable]:
     """Generate the public functions of every spec op in ``namespace``.
 
     Parameters
@@ -506,6 +562,8 @@ def make_ops(namespace: str = "", generic: dict[str, Callable] | None = None
     generic : dict, optional
         op name -> an implementation written with crossops ops, used on every backend
         whose module has no function of its own for that op.
+    docs : dict, optional
+        op name -> docstring, in place of the one made from the spec.
 
     Returns
     -------
@@ -526,15 +584,22 @@ def make_ops(namespace: str = "", generic: dict[str, Callable] | None = None
             for t, backend in _prefilled:
                 op.prefill(t, backend)
         scope = {"_t": type, "_native_dtype": _native_dtype, "_backend_of_impl": _backend_of_impl,
-                 "_get_backend": get_backend, "__crossops__": True}
+                 "_get_backend": get_backend, "_c": op.cache, "_resolve": op.resolve,
+                 "_slow": op.slow, "_impl": op.impl, "_fail": op.fail, "__crossops__": True}
         exec(_source(spec), scope)
-        fn = scope["_make"](op, op.cache)
+        fn = scope[spec.name]
         fn.__qualname__ = spec.name
         fn.__module__ = ("crossops.numpy" + (f".{namespace}" if namespace else "")
                          if namespace in ("", "linalg", "fft") else f"crossops.{namespace}")
-        fn.__doc__ = _docstring(spec)
-        fn._op = op
-        out[spec.name] = fn
+        fn.__doc__ = (docs or {}).get(spec.name) or _docstring(spec)
+        front = _front(spec, op, fn)
+        if front is not None:
+            FRONTS[front] = fn
+            for listener in on_new_front:
+                listener(front, fn)
+        public = front or fn
+        FUNCTIONS[public] = op
+        out[spec.name] = public
     return out
 
 

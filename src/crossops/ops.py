@@ -19,12 +19,13 @@ from . import image
 from . import math as _math
 from . import nn as _nn
 from . import numpy as _numpy
+from ._dispatch import FUNCTIONS as _FUNCTIONS
 from .numpy import linalg as _linalg
 
 _public = {}
 for _ns in (_numpy, _linalg, _math, _nn, _core):
     _public.update({k: v for k, v in vars(_ns).items()
-                    if callable(v) and not k.startswith("_") and hasattr(v, "_op")})
+                    if callable(v) and not k.startswith("_") and v in _FUNCTIONS})
 globals().update(_public)
 __all__ = sorted(_public) + ["image"]
 del _ns, _public

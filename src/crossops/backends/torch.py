@@ -10,6 +10,7 @@ import numpy as np
 import torch
 from array_api_compat.common._aliases import UniqueAllResult as _UniqueAll
 
+from .. import _dispatch
 from .._dtypes import _compute_name, dtype_name, result_name
 from ._common import (
     dtype_functions,
@@ -45,6 +46,17 @@ def _native_dtype_uncached(dtype):
 # cached dtype to each compiled function, and a cache that grew would make it compile again
 torch.compiler.substitute_in_graph(dtype_name)(_compute_name)
 torch.compiler.substitute_in_graph(native_dtype)(_native_dtype_uncached)
+
+
+def _trace_generated(front, fn):
+    """torch.compile traces an op's generated Python function in place of its C front
+    (dynamo cannot look into a builtin)."""
+    torch.compiler.substitute_in_graph(front, skip_signature_check=True)(fn)
+
+
+for _front, _fn in _dispatch.FRONTS.items():
+    _trace_generated(_front, _fn)
+_dispatch.on_new_front.append(_trace_generated)
 
 
 def default_dtypes() -> tuple[str, str, str]:
@@ -91,6 +103,16 @@ def reshape(x, /, shape, *, copy=None):
     if copy is None:
         return torch.reshape(x, shape)
     return NAMESPACE.reshape(x, shape, copy=copy)
+
+
+#: torch's own functions for calls that give an op only its required arguments, by
+#: position: what the functions above do with their defaults. The dispatch's C front
+#: calls them straight away (sum by dtype: as above, all but the unsigned ones).
+AT_DEFAULTS = {
+    "reshape": torch.reshape,
+    "sum": {d: torch.sum for d in DTYPES.values()
+            if d not in (_UINT8, _UINT16, _UINT32, _UINT64)},
+}
 
 
 globals().update(dtype_functions(DTYPES, native_dtype, default_dtypes))

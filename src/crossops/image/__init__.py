@@ -15,13 +15,15 @@ Examples
 """
 
 from .._dispatch import make_ops as _make_ops
+from .._spec import load_spec as _load_spec
 from ._generic import GENERIC as _GENERIC
 
-_OPS = _make_ops("image", generic=_GENERIC)
-for _name, _fn in _OPS.items():  # the implementation's docstring, with the spec's notes
-    _fn.__doc__ = (_GENERIC[_name].__doc__ or "") + (
-        "\n    Notes\n    -----\n" + "".join(f"    {b}: {why}\n" for b, why in
-                                           _fn._op.spec.limits.items())
-        if _fn._op.spec.limits else "")
-globals().update(_OPS)
-del _name, _fn
+
+def _doc(name: str) -> str:
+    """The implementation's docstring, with the spec's notes."""
+    limits = _load_spec()[f"image.{name}"].limits
+    notes = "".join(f"    {b}: {why}\n" for b, why in limits.items())
+    return (_GENERIC[name].__doc__ or "") + ("\n    Notes\n    -----\n" + notes if notes else "")
+
+
+globals().update(_make_ops("image", generic=_GENERIC, docs={n: _doc(n) for n in _GENERIC}))

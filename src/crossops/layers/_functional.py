@@ -7,6 +7,7 @@ import functools
 
 import crossops.numpy as xnp
 from crossops import nn
+from crossops._dispatch import FUNCTIONS
 
 # keras.activations' defaults where they differ from the ops' (gelu is exact there)
 _ACTIVATION_DEFAULTS = {"gelu": {"approximate": False}}
@@ -30,7 +31,7 @@ def activation(name):
         return name
     op = _ALIASES.get(name, name)
     f = getattr(nn, op, None) or getattr(xnp, op, None)
-    if f is None or not hasattr(f, "_op"):
+    if not callable(f) or f not in FUNCTIONS:
         raise ValueError(f"unknown activation {name!r}; use a crossops.nn or crossops.numpy "
                          "function name such as 'relu', 'gelu', 'softmax', 'tanh', or a "
                          "callable")

@@ -1,0 +1,259 @@
+/* The cache-hit path of crossops's dispatch, in C.
+ *
+ * A generated op function (crossops/_dispatch.py) costs one Python frame before the
+ * backend's own function runs: ~0.1 us, more than the 10% of a 1 us torch call the
+ * budget allows. `front(...)` wraps such a function in a builtin that handles the
+ * common call itself:
+ *
+ *   the call passes exactly the op's required arguments, by position; the array
+ *   arguments all have one type; that type is in the op's cache; and, for promoted
+ *   ops, the two promoted arrays have one dtype
+ *
+ * Then the builtin calls the cached backend function, as the generated function
+ * would. Anything else (keywords, a cache miss, mixed dtypes, an exception) goes to
+ * the generated Python function, which resolves, fills the cache, and names the op
+ * in its errors. The builtin is a function of a small module object holding its
+ * state, so it reads as `<built-in function add>`.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#define MAX_PARAMS 16
+
+typedef struct {
+    PyObject *fallback;  /* the generated Python function */
+    PyObject *cache;     /* dict: array type -> function taking every argument */
+    PyObject *plain;     /* dict: array type -> function (or dict: dtype -> function)
+                            taking the required arguments only; or NULL */
+    PyObject *defaults;  /* tuple: the optional parameters' defaults */
+    PyObject *kwnames;   /* tuple: names of the parameters passed by keyword, or NULL */
+    Py_ssize_t nreq;     /* required parameters: the arguments of a fast call */
+    Py_ssize_t ntyped;   /* leading arguments that must share one type */
+    Py_ssize_t dtype_a;  /* two arguments that must share one dtype, or -1 */
+    Py_ssize_t dtype_b;
+    PyMethodDef def;     /* name and docstring of the builtin */
+} Front;
+
+static PyObject *str_dtype;
+
+static int
+front_traverse(PyObject *m, visitproc visit, void *arg)
+{
+    Front *s = PyModule_GetState(m);
+    if (s == NULL)
+        return 0;
+    Py_VISIT(s->fallback);
+    Py_VISIT(s->cache);
+    Py_VISIT(s->plain);
+    Py_VISIT(s->defaults);
+    Py_VISIT(s->kwnames);
+    return 0;
+}
+
+static int
+front_clear(PyObject *m)
+{
+    Front *s = PyModule_GetState(m);
+    if (s == NULL)
+        return 0;
+    Py_CLEAR(s->fallback);
+    Py_CLEAR(s->cache);
+    Py_CLEAR(s->plain);
+    Py_CLEAR(s->defaults);
+    Py_CLEAR(s->kwnames);
+    return 0;
+}
+
+static void
+front_free(void *m)
+{
+    Front *s = PyModule_GetState((PyObject *)m);
+    front_clear((PyObject *)m);
+    if (s != NULL) {
+        PyMem_Free((void *)s->def.ml_name);
+        PyMem_Free((void *)s->def.ml_doc);
+    }
+}
+
+/* the state of every front; one module object per op */
+static struct PyModuleDef front_def = {
+    PyModuleDef_HEAD_INIT, "crossops._fastpath.front", NULL, sizeof(Front), NULL, NULL,
+    front_traverse, front_clear, front_free,
+};
+
+/* 1 if a and b have one dtype, 0 if not or on error (cleared) */
+static int
+same_dtype(PyObject *a, PyObject *b)
+{
+    PyObject *da = PyObject_GetAttr(a, str_dtype);
+    if (da == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    PyObject *db = PyObject_GetAttr(b, str_dtype);
+    Py_DECREF(da);
+    if (db == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    Py_DECREF(db);
+    return da == db;  /* compared by identity, as the generated function does */
+}
+
+/* the function for this call from the plain cache, or NULL (no error set) */
+static PyObject *
+plain_function(Front *s, PyObject *const *args, PyTypeObject *t)
+{
+    PyObject *f = PyDict_GetItemWithError(s->plain, (PyObject *)t);
+    if (f == NULL || !PyDict_CheckExact(f))
+        return f;
+    PyObject *dtype = PyObject_GetAttr(args[0], str_dtype);
+    if (dtype == NULL)
+        return NULL;
+    f = PyDict_GetItemWithError(f, dtype);
+    Py_DECREF(dtype);
+    return f;
+}
+
+static PyObject *
+call_op(PyObject *m, PyObject *const *args, Py_ssize_t nargsf, PyObject *kwnames)
+{
+    Front *s = PyModule_GetState(m);
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    PyObject *f, *out;
+
+    if (kwnames != NULL || nargs != s->nreq || nargs == 0)
+        goto fallback;
+    PyTypeObject *t = Py_TYPE(args[0]);
+    for (Py_ssize_t i = 1; i < s->ntyped; i++)
+        if (Py_TYPE(args[i]) != t)
+            goto fallback;
+
+    if (s->plain != NULL && (f = plain_function(s, args, t)) != NULL) {
+        Py_INCREF(f);  /* borrowed from a dict the call may grow */
+        out = PyObject_Vectorcall(f, args, nargs, NULL);
+        Py_DECREF(f);
+        goto done;
+    }
+    if (PyErr_Occurred())
+        PyErr_Clear();
+    f = PyDict_GetItemWithError(s->cache, (PyObject *)t);
+    if (f == NULL) {
+        PyErr_Clear();
+        goto fallback;
+    }
+    if (s->dtype_a >= 0 && !same_dtype(args[s->dtype_a], args[s->dtype_b]))
+        goto fallback;
+    Py_INCREF(f);
+    if (s->defaults == NULL && s->kwnames == NULL) {
+        out = PyObject_Vectorcall(f, args, nargs, NULL);
+    }
+    else {  /* forward every parameter, the optional ones with their defaults */
+        PyObject *all[MAX_PARAMS];
+        Py_ssize_t nopt = s->defaults ? PyTuple_GET_SIZE(s->defaults) : 0;
+        Py_ssize_t nkw = s->kwnames ? PyTuple_GET_SIZE(s->kwnames) : 0;
+        for (Py_ssize_t i = 0; i < nargs; i++)
+            all[i] = args[i];
+        for (Py_ssize_t i = 0; i < nopt; i++)
+            all[nargs + i] = PyTuple_GET_ITEM(s->defaults, i);
+        out = PyObject_Vectorcall(f, all, nargs + nopt - nkw, s->kwnames);
+    }
+    Py_DECREF(f);
+done:
+    if (out != NULL)
+        return out;
+    PyErr_Clear();  /* the generated function raises it again, naming the op */
+fallback:
+    return PyObject_Vectorcall(s->fallback, args, nargs, kwnames);
+}
+
+static char *
+copy_string(PyObject *str)
+{
+    Py_ssize_t n;
+    const char *utf8 = PyUnicode_AsUTF8AndSize(str, &n);
+    if (utf8 == NULL)
+        return NULL;
+    char *out = PyMem_Malloc(n + 1);
+    if (out == NULL)
+        return (char *)PyErr_NoMemory();
+    memcpy(out, utf8, n + 1);
+    return out;
+}
+
+PyDoc_STRVAR(front_doc,
+"front(name, doc, module, fallback, cache, plain, defaults, kwnames, nreq, ntyped,\n"
+"      dtype_a, dtype_b)\n"
+"--\n\n"
+"A builtin named ``name`` that calls the cached function of a fast call (see the\n"
+"module docstring) and ``fallback`` for every other call.\n\n"
+"``doc`` starts with the signature line (``name(x, /)\\n--\\n\\n``); ``plain`` and\n"
+"``kwnames`` may be None; ``defaults`` is None for ops without optional parameters.");
+
+static PyObject *
+front(PyObject *self, PyObject *args)
+{
+    PyObject *name, *doc, *module, *fallback, *cache, *plain, *defaults, *kwnames;
+    Py_ssize_t nreq, ntyped, dtype_a, dtype_b;
+    if (!PyArg_ParseTuple(args, "UUUOO!OOOnnnn:front", &name, &doc, &module, &fallback,
+                          &PyDict_Type, &cache, &plain, &defaults, &kwnames, &nreq,
+                          &ntyped, &dtype_a, &dtype_b))
+        return NULL;
+    Py_ssize_t nopt = defaults == Py_None ? 0 : PyTuple_Size(defaults);
+    if (nopt < 0)
+        return NULL;
+    if (nreq < 1 || ntyped < 1 || ntyped > nreq || nreq + nopt > MAX_PARAMS
+            || dtype_a >= nreq || dtype_b >= nreq
+            || (plain != Py_None && !PyDict_Check(plain))
+            || (kwnames != Py_None && !PyTuple_Check(kwnames))) {
+        PyErr_SetString(PyExc_ValueError, "front: inconsistent arguments");
+        return NULL;
+    }
+    PyObject *m = PyModule_Create(&front_def);
+    if (m == NULL)
+        return NULL;
+    Front *s = PyModule_GetState(m);
+    s->def.ml_name = copy_string(name);
+    s->def.ml_doc = copy_string(doc);
+    if (s->def.ml_name == NULL || s->def.ml_doc == NULL) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    s->def.ml_meth = (PyCFunction)(void (*)(void))call_op;
+    s->def.ml_flags = METH_FASTCALL | METH_KEYWORDS;
+    s->fallback = Py_NewRef(fallback);
+    s->cache = Py_NewRef(cache);
+    s->plain = plain == Py_None ? NULL : Py_NewRef(plain);
+    s->defaults = defaults == Py_None ? NULL : Py_NewRef(defaults);
+    s->kwnames = kwnames == Py_None ? NULL : Py_NewRef(kwnames);
+    s->nreq = nreq;
+    s->ntyped = ntyped;
+    s->dtype_a = dtype_a;
+    s->dtype_b = dtype_b;
+    PyObject *fn = PyCFunction_NewEx(&s->def, m, module);
+    Py_DECREF(m);
+    return fn;
+}
+
+static PyMethodDef methods[] = {
+    {"front", front, METH_VARARGS, front_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT, "crossops._fastpath",
+    "The cache-hit path of crossops's dispatch, in C (see crossops._dispatch).",
+    -1, methods,
+};
+
+PyMODINIT_FUNC
+PyInit__fastpath(void)
+{
+    str_dtype = PyUnicode_InternFromString("dtype");
+    if (str_dtype == NULL)
+        return NULL;
+    PyObject *m = PyModule_Create(&module_def);
+    if (m != NULL && PyModule_AddIntConstant(m, "MAX_PARAMS", MAX_PARAMS) < 0)
+        Py_CLEAR(m);
+    return m;
+}

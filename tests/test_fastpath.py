@@ -1,0 +1,99 @@
+"""The C fronts of the dispatch (crossops._fastpath): same results as the generated
+Python functions they stand for, on every backend, and the same errors."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import crossops.numpy as xnp
+from crossops._dispatch import FRONTS
+from crossops._spec import load_spec
+
+from .backends import backend_context, to_backend, to_numpy
+
+SUMMED = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+          "float16", "float32", "float64", "complex64", "complex128"]
+
+built = pytest.mark.skipif(
+    not FRONTS, reason="crossops._fastpath is not built here (no C compiler at install, or "
+    "CROSSOPS_PURE_PYTHON is set): the generated Python functions dispatch every call")
+
+
+def _calls(backend):
+    """(op, args, kwargs) covering the fronts' fast calls and what they hand back."""
+    rng = np.random.default_rng(0)
+    a, b = (to_backend(backend, v) for v in rng.standard_normal((2, 3, 4)).astype(np.float32))
+    d = to_backend(backend, rng.standard_normal((4, 3)))
+    c = to_backend(backend, rng.standard_normal((3, 4)) > 0)
+    i = to_backend(backend, np.arange(12, dtype=np.int32).reshape(3, 4))
+    return [
+        ("add", (a, b), {}), ("add", (a, i), {}), ("add", (a, 2), {}), ("add", (3, i), {}),
+        ("matmul", (a, d), {}), ("where", (c, a, b), {}), ("where", (c, a, 0.5), {}),
+        ("exp", (a,), {}), ("sum", (a,), {}), ("sum", (a,), {"axis": 0, "keepdims": True}),
+        ("reshape", (a, (12,)), {}), ("reshape", (a,), {"shape": (4, 3)}),
+        ("reshape", (i, (2, 6)), {"copy": True}), ("argsort", (a,), {}),
+    ] + [("sum", (to_backend(backend, np.ones((2, 3), dt)),), {}) for dt in SUMMED]
+
+
+def _same(x, y):
+    assert type(x) is type(y)
+    assert str(x.dtype) == str(y.dtype) and tuple(x.shape) == tuple(y.shape)
+    np.testing.assert_array_equal(to_numpy(x), to_numpy(y))
+
+
+@built
+def test_fronts_are_builtins_with_the_spec_signature():
+    spec = load_spec()
+    for front, fn in FRONTS.items():
+        assert type(front).__name__ == "builtin_function_or_method"
+        assert front.__name__ == fn.__name__ and front.__module__ == fn.__module__
+        assert inspect.signature(front) == inspect.signature(fn)
+        assert front.__doc__ == fn.__doc__
+    assert repr(xnp.add) == "<built-in function add>"
+    assert inspect.signature(xnp.sum) == spec["sum"].sig
+
+
+@built
+def test_front_and_generated_function_agree(backend):
+    with backend_context(backend):
+        for name, args, kwargs in _calls(backend):
+            front = getattr(xnp, name)
+            for _ in range(2):  # the first call fills the caches, the second hits them
+                _same(front(*args, **kwargs), FRONTS[front](*args, **kwargs))
+
+
+@built
+def test_front_errors_name_the_op(backend):
+    with backend_context(backend):
+        a = to_backend(backend, np.ones((3, 4), np.float32))
+        xnp.matmul(a, xnp.matrix_transpose(a))  # a cache hit from now on
+        with pytest.raises(Exception, match=r"^matmul\b"):
+            xnp.matmul(a, a)
+        with pytest.raises(Exception, match=r"^reshape\b"):
+            xnp.reshape(a, (5,))
+
+
+_PURE = """
+import json, numpy as np, crossops.numpy as xnp
+a = np.arange(12, dtype=np.float32).reshape(3, 4)
+i = np.arange(12, dtype=np.int16).reshape(3, 4)
+outs = [xnp.add(a, i), xnp.add(i, 3), xnp.where(a > 4, a, i), xnp.sum(i), xnp.reshape(a, (12,))]
+print(json.dumps([type(xnp.add).__name__] + [[str(o.dtype), o.tolist()] for o in outs]))
+"""
+
+
+def test_pure_python_dispatch_gives_the_same_results():
+    env = {**os.environ, "CROSSOPS_PURE_PYTHON": "1"}
+    out = json.loads(subprocess.run([sys.executable, "-c", _PURE], env=env, check=True,
+                                    capture_output=True, text=True).stdout)
+    assert out[0] == "function"
+    here = json.loads(subprocess.run([sys.executable, "-c", _PURE], check=True,
+                                     capture_output=True, text=True).stdout)
+    assert out[1:] == here[1:]
