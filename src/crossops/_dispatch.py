@@ -547,7 +547,8 @@ def _front(spec: OpSpec, op: Op, fn: Callable):
     kwnames = tuple(p.name for p, how in forwarding if how == "kw") or None
     defaults = tuple(p.default for p in params[len(required):]) or None
     doc = f"{spec.name}{spec.signature}\n--\n\n{fn.__doc__}"
-    return _make_front(spec.name, doc, fn.__module__, fn, op.cache, op.plain, defaults,
+    plain = None if promoted else op.plain  # promoted ops: only the same-dtype cache
+    return _make_front(spec.name, doc, fn.__module__, fn, op.cache, plain, defaults,
                        kwnames, len(required), ntyped, a, b)
 
 

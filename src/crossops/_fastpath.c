@@ -81,16 +81,36 @@ static struct PyModuleDef front_def = {
     front_traverse, front_clear, front_free,
 };
 
+/* x.dtype, new reference. For the usual array types (generic attribute lookup, dtype a
+ * data descriptor of the type) this calls the descriptor straight away, as getattr
+ * would after finding it: torch's getter is ~26 ns of the ~35 ns getattr takes. */
+static PyObject *
+get_dtype(PyObject *x)
+{
+    PyTypeObject *t = Py_TYPE(x);
+    if (t->tp_getattro == PyObject_GenericGetAttr) {
+        PyObject *d = _PyType_Lookup(t, str_dtype);  /* borrowed, from the type cache */
+        if (d != NULL && Py_TYPE(d)->tp_descr_get != NULL
+                && Py_TYPE(d)->tp_descr_set != NULL) {
+            Py_INCREF(d);
+            PyObject *out = Py_TYPE(d)->tp_descr_get(d, x, (PyObject *)t);
+            Py_DECREF(d);
+            return out;
+        }
+    }
+    return PyObject_GetAttr(x, str_dtype);
+}
+
 /* 1 if a and b have one dtype, 0 if not or on error (cleared) */
 static int
 same_dtype(PyObject *a, PyObject *b)
 {
-    PyObject *da = PyObject_GetAttr(a, str_dtype);
+    PyObject *da = get_dtype(a);
     if (da == NULL) {
         PyErr_Clear();
         return 0;
     }
-    PyObject *db = PyObject_GetAttr(b, str_dtype);
+    PyObject *db = get_dtype(b);
     Py_DECREF(da);
     if (db == NULL) {
         PyErr_Clear();
@@ -107,7 +127,7 @@ plain_function(Front *s, PyObject *const *args, PyTypeObject *t)
     PyObject *f = PyDict_GetItemWithError(s->plain, (PyObject *)t);
     if (f == NULL || !PyDict_CheckExact(f))
         return f;
-    PyObject *dtype = PyObject_GetAttr(args[0], str_dtype);
+    PyObject *dtype = get_dtype(args[0]);
     if (dtype == NULL)
         return NULL;
     f = PyDict_GetItemWithError(f, dtype);
