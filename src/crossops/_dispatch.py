@@ -530,7 +530,7 @@ def _front(spec: OpSpec, op: Op, fn: Callable):
     required = [p for p in params if p.default is p.empty]
     if (not required or params[:len(required)] != required or spec.sequences
             or len(params) > _MAX_PARAMS
-            or any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD, p.KEYWORD_ONLY) for p in required)
+            or any(p.kind is p.KEYWORD_ONLY for p in required)
             or any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params)):
         return None
     dtype = spec.sig.parameters.get("dtype")

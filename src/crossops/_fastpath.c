@@ -120,7 +120,8 @@ same_dtype(PyObject *a, PyObject *b)
     return da == db;  /* compared by identity, as the generated function does */
 }
 
-/* the function for this call from the plain cache, or NULL (no error set) */
+/* the function for this call from the plain cache; NULL if none (an error set if a
+ * lookup failed) */
 static PyObject *
 plain_function(Front *s, PyObject *const *args, PyTypeObject *t)
 {
