@@ -39,6 +39,8 @@ def _calls(backend):
         ("exp", (a,), {}), ("sum", (a,), {}), ("sum", (a,), {"axis": 0, "keepdims": True}),
         ("reshape", (a, (12,)), {}), ("reshape", (a,), {"shape": (4, 3)}),
         ("reshape", (i, (2, 6)), {"copy": True}), ("argsort", (a,), {}),
+        ("add", (c, c), {}), ("subtract", (i, i), {}), ("where", (i, i, i), {}),
+        ("where", (a, a, b), {}),
     ] + [("sum", (to_backend(backend, np.ones((2, 3), dt)),), {}) for dt in SUMMED]
 
 

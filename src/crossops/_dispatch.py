@@ -42,8 +42,8 @@ _NO_COERCE_KINDS = {"creation", "dtype", "custom"}
 class Op:
     """One op of the table: its spec, its implementation on each backend, its call caches."""
 
-    __slots__ = ("spec", "generic", "cache", "plain", "_slow_cache", "_impls", "_full",
-                 "__weakref__")
+    __slots__ = ("spec", "generic", "cache", "plain", "_plain_is_full", "_slow_cache",
+                 "_impls", "_full", "__weakref__")
 
     def __init__(self, spec: OpSpec, generic: Callable | None = None):
         self.spec = spec
@@ -51,10 +51,14 @@ class Op:
         self.generic = generic
         #: types of the array arguments -> callable; read by the generated function
         self.cache: dict = {}
-        #: array type -> the backend's function for calls that give only the required
-        #: arguments (a backend's ``AT_DEFAULTS``), or dtype -> that function; read by the
-        #: C front
+        #: array type -> the function for calls that give only the required arguments, by
+        #: position (promoted ops: operands of one dtype): a backend's ``AT_DEFAULTS``
+        #: entry (a function, or dtype -> function), else the cached function where it
+        #: takes just those; read by the C front
         self.plain: dict = {}
+        params = spec.sig.parameters.values()
+        self._plain_is_full = spec.kind in _PROMOTED_KINDS or all(
+            p.default is p.empty and p.kind is p.POSITIONAL_ONLY for p in params)
         self._slow_cache: dict = {}
         self._impls: dict[str, Callable] = {}
         self._full: dict[str, Callable] = {}
@@ -169,6 +173,8 @@ class Op:
         backend = backend_of_type(key) if isinstance(key, type) else None
         if backend is not None and not is_dtype_type(key):
             plain = getattr(backend_module(backend), "AT_DEFAULTS", {}).get(self.spec.qualname)
+            if plain is None and self._plain_is_full:
+                plain = f
             if plain is not None:
                 self.plain[key] = plain
 
@@ -192,7 +198,7 @@ class Op:
             return
         if spec.kind in _PROMOTED_KINDS:
             n = len(spec.params)
-            self.cache[t] = self.impl(backend)
+            self._store(t, self.impl(backend))
             self._slow_cache[(t,) * n] = self.full(backend)
             if spec.kind in _WEAK_SCALAR_KINDS:
                 i, j = _PROMOTED_KINDS[spec.kind]
@@ -228,7 +234,7 @@ class Op:
                 self._slow_cache[types] = f
                 backend, _ = self.backend_for(types)
                 if all(t is types[0] for t in types):
-                    self.cache[types[0]] = self.impl(backend)
+                    self._store(types[0], self.impl(backend))
         return f(*args)
 
 
@@ -547,8 +553,7 @@ def _front(spec: OpSpec, op: Op, fn: Callable):
     kwnames = tuple(p.name for p, how in forwarding if how == "kw") or None
     defaults = tuple(p.default for p in params[len(required):]) or None
     doc = f"{spec.name}{spec.signature}\n--\n\n{fn.__doc__}"
-    plain = None if promoted else op.plain  # promoted ops: only the same-dtype cache
-    return _make_front(spec.name, doc, fn.__module__, fn, op.cache, plain, defaults,
+    return _make_front(spec.name, doc, fn.__module__, fn, op.cache, op.plain, defaults,
                        kwnames, len(required), ntyped, a, b)
 
 

@@ -9,10 +9,12 @@
  *   arguments all have one type; that type is in the op's cache; and, for promoted
  *   ops, the two promoted arrays have one dtype
  *
- * Then the builtin calls the cached backend function, as the generated function
- * would. Anything else (keywords, a cache miss, mixed dtypes, an exception) goes to
- * the generated Python function, which resolves, fills the cache, and names the op
- * in its errors. The builtin is a function of a small module object holding its
+ * Then the builtin calls the op's plain function for that type (a backend's own
+ * function that returns what crossops's returns, or raises: see AT_DEFAULTS in
+ * crossops/backends) or else its cached function, as the generated function would.
+ * Anything else (keywords, a cache miss, mixed dtypes, an exception) goes to the
+ * generated Python function, which resolves, fills the cache, and names the op in its
+ * errors. The builtin is a function of a small module object holding its
  * state, so it reads as `<built-in function add>`.
  */
 #define PY_SSIZE_T_CLEAN
@@ -150,6 +152,8 @@ call_op(PyObject *m, PyObject *const *args, Py_ssize_t nargsf, PyObject *kwnames
         if (Py_TYPE(args[i]) != t)
             goto fallback;
 
+    if (s->dtype_a >= 0 && !same_dtype(args[s->dtype_a], args[s->dtype_b]))
+        goto fallback;
     if (s->plain != NULL && (f = plain_function(s, args, t)) != NULL) {
         Py_INCREF(f);  /* borrowed from a dict the call may grow */
         out = PyObject_Vectorcall(f, args, nargs, NULL);
@@ -163,8 +167,6 @@ call_op(PyObject *m, PyObject *const *args, Py_ssize_t nargsf, PyObject *kwnames
         PyErr_Clear();
         goto fallback;
     }
-    if (s->dtype_a >= 0 && !same_dtype(args[s->dtype_a], args[s->dtype_b]))
-        goto fallback;
     Py_INCREF(f);
     if (s->defaults == NULL && s->kwnames == NULL) {
         out = PyObject_Vectorcall(f, args, nargs, NULL);

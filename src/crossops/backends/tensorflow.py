@@ -21,6 +21,12 @@ NATIVE_WEAK_SCALARS = False
 DTYPES = dtype_table(lambda n: getattr(tf, n))
 native_dtype = make_native_dtype(DTYPES, "tensorflow")
 
+#: TF's own functions for calls with operands of one dtype: each returns what the
+#: namespace's function returns, or raises where that one takes another path (bool add, a
+#: non-bool condition). The dispatch's C front calls them straight away, and hands a call
+#: that raises to the full path.
+AT_DEFAULTS = {"add": tf.math.add, "subtract": tf.math.subtract, "where": tf.where}
+
 
 def default_dtypes() -> tuple[str, str, str]:
     """Default (int, float, complex) dtype names of crossops on TensorFlow."""

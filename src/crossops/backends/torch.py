@@ -85,7 +85,12 @@ def asarray(obj, /, *, dtype=None, device=None, copy=None):
 
 add = torch.add
 matmul = torch.matmul
-where = torch.where
+
+
+def where(condition, x1, x2, /):
+    if condition.dtype is not torch.bool:  # torch takes bool only; NumPy any dtype (!= 0)
+        condition = condition != 0
+    return torch.where(condition, x1, x2)
 
 
 def sum(x, /, *, axis=None, dtype=None, keepdims=False):  # noqa: A001
@@ -106,9 +111,11 @@ def reshape(x, /, shape, *, copy=None):
 
 
 #: torch's own functions for calls that give an op only its required arguments, by
-#: position: what the functions above do with their defaults. The dispatch's C front
-#: calls them straight away (sum by dtype: as above, all but the unsigned ones).
+#: position: each returns what the function above returns with its defaults, or raises.
+#: The dispatch's C front calls them straight away, and hands a call that raises to the
+#: full path (sum by dtype: as above, all but the unsigned ones).
 AT_DEFAULTS = {
+    "where": torch.where,
     "reshape": torch.reshape,
     "sum": {d: torch.sum for d in DTYPES.values()
             if d not in (_UINT8, _UINT16, _UINT32, _UINT64)},
