@@ -238,3 +238,11 @@ def test_torch_compile_of_nn_ops_has_no_graph_break_and_keeps_only_its_own_guard
     scale["value"] = 3.0
     torch.testing.assert_close(jf(x), x * 3)
     torch.testing.assert_close(jf(x.double()), x.double() * 3)  # a new dtype retraces
+
+
+def test_where_takes_a_non_bool_condition_as_numpy_does(backend):
+    cond = np.array([0, 2, -1, 0], np.int32)
+    x1, x2 = np.arange(4, dtype=np.float32), np.full(4, 9.0, np.float32)
+    with backend_context(backend):
+        out = xnp.where(*(to_backend(backend, v) for v in (cond, x1, x2)))
+    np.testing.assert_array_equal(to_numpy(out), np.where(cond, x1, x2))
