@@ -126,6 +126,21 @@ class iinfo_object:  # noqa: N801
         return f"iinfo(bits={self.bits}, max={self.max}, min={self.min}, dtype={self.dtype})"
 
 
+def casting_functions(namespace, native_dtype: Callable) -> dict:
+    """``astype`` and ``asarray`` of an array API ``namespace`` that take any dtype (a
+    name, a NumPy dtype, any backend's dtype object)."""
+
+    def astype(x, dtype, /, *, copy=True, device=None):
+        return namespace.astype(x, native_dtype(dtype), copy=copy, device=device)
+
+    def asarray(obj, /, *, dtype=None, device=None, copy=None):
+        if dtype is not None:
+            dtype = native_dtype(dtype)
+        return namespace.asarray(obj, dtype=dtype, device=device, copy=copy)
+
+    return {"astype": astype, "asarray": asarray}
+
+
 def dtype_functions(table: dict, native_dtype: Callable, default_dtypes: Callable) -> dict:
     """finfo, iinfo, can_cast, isdtype and result_type for one backend, all following
     crossops's promotion table (``table``: name -> native dtype)."""

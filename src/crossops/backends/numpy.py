@@ -7,6 +7,7 @@ import ml_dtypes
 import numpy as np
 
 from ._common import (
+    casting_functions,
     check_lstsq,
     dtype_functions,
     dtype_table,
@@ -37,14 +38,7 @@ def to_numpy(x) -> np.ndarray:
     return np.asarray(x)
 
 
-def astype(x, dtype, /, *, copy=True, device=None):
-    return NAMESPACE.astype(x, native_dtype(dtype), copy=copy, device=device)
-
-
-def asarray(obj, /, *, dtype=None, device=None, copy=None):
-    if dtype is not None:
-        dtype = native_dtype(dtype)
-    return NAMESPACE.asarray(obj, dtype=dtype, device=device, copy=copy)
+globals().update(casting_functions(NAMESPACE, native_dtype))
 
 
 # NumPy's own functions where they already follow the standard (no wrapper on the hot path)

@@ -13,6 +13,7 @@ from array_api_compat.common._aliases import UniqueAllResult as _UniqueAll
 from .. import _dispatch
 from .._dtypes import _compute_name, dtype_name, result_name
 from ._common import (
+    casting_functions,
     dtype_functions,
     dtype_table,
     fix_expm1,
@@ -73,14 +74,7 @@ def to_numpy(x) -> np.ndarray:
     return x.resolve_conj().numpy()
 
 
-def astype(x, dtype, /, *, copy=True, device=None):
-    return NAMESPACE.astype(x, native_dtype(dtype), copy=copy, device=device)
-
-
-def asarray(obj, /, *, dtype=None, device=None, copy=None):
-    if dtype is not None:
-        dtype = native_dtype(dtype)
-    return NAMESPACE.asarray(obj, dtype=dtype, device=device, copy=copy)
+globals().update(casting_functions(NAMESPACE, native_dtype))
 
 
 add = torch.add
