@@ -12,6 +12,7 @@ import crossops
 import crossops.numpy as xnp
 
 from .._backend import backend_of_type
+from .._dispatch import call_on
 from .._names import snake_case
 from ..losses import _functions as L
 from ..losses._functions import as_array_like, squeeze_or_expand_to_same_rank
@@ -56,9 +57,8 @@ class Metric:
         raise NotImplementedError
 
     def _fresh(self, backend):
-        with crossops.use_backend(backend):
-            return tuple(xnp.full(v[0], v[1], dtype=self.dtype) if isinstance(v, tuple)
-                         else xnp.asarray(v, dtype=self.dtype) for v in self.initial())
+        return tuple(call_on(backend, "full", v[0], v[1], dtype=self.dtype) if isinstance(v, tuple)
+                     else call_on(backend, "asarray", v, dtype=self.dtype) for v in self.initial())
 
     # -- the stateless API (Keras's names and signatures) -------------------------------
     def stateless_update_state(self, metric_variables, *args, **kwargs):
