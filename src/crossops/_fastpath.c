@@ -26,7 +26,7 @@ typedef struct {
     PyObject *fallback;  /* the generated Python function */
     PyObject *cache;     /* dict: array type -> function taking every argument */
     PyObject *plain;     /* dict: array type -> function (or dict: dtype -> function)
-                            taking the required arguments only; or NULL */
+                            taking the required arguments only */
     PyObject *defaults;  /* tuple: the optional parameters' defaults */
     PyObject *kwnames;   /* tuple: names of the parameters passed by keyword, or NULL */
     Py_ssize_t nreq;     /* required parameters: the arguments of a fast call */
@@ -122,19 +122,18 @@ same_dtype(PyObject *a, PyObject *b)
     return da == db;  /* compared by identity, as the generated function does */
 }
 
-/* the function for this call from the plain cache; NULL if none (an error set if a
- * lookup failed) */
+/* the function for this call from the plain cache, or NULL (no error set) */
 static PyObject *
 plain_function(Front *s, PyObject *const *args, PyTypeObject *t)
 {
     PyObject *f = PyDict_GetItemWithError(s->plain, (PyObject *)t);
-    if (f == NULL || !PyDict_CheckExact(f))
-        return f;
-    PyObject *dtype = get_dtype(args[0]);
-    if (dtype == NULL)
-        return NULL;
-    f = PyDict_GetItemWithError(f, dtype);
-    Py_DECREF(dtype);
+    if (f != NULL && PyDict_CheckExact(f)) {
+        PyObject *dtype = get_dtype(args[0]);
+        f = dtype == NULL ? NULL : PyDict_GetItemWithError(f, dtype);
+        Py_XDECREF(dtype);
+    }
+    if (f == NULL)
+        PyErr_Clear();  /* a miss, or a key that cannot be looked up: not a fast call */
     return f;
 }
 
@@ -145,7 +144,7 @@ call_op(PyObject *m, PyObject *const *args, Py_ssize_t nargsf, PyObject *kwnames
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     PyObject *f, *out;
 
-    if (kwnames != NULL || nargs != s->nreq || nargs == 0)
+    if (kwnames != NULL || nargs != s->nreq)
         goto fallback;
     PyTypeObject *t = Py_TYPE(args[0]);
     for (Py_ssize_t i = 1; i < s->ntyped; i++)
@@ -154,14 +153,12 @@ call_op(PyObject *m, PyObject *const *args, Py_ssize_t nargsf, PyObject *kwnames
 
     if (s->dtype_a >= 0 && !same_dtype(args[s->dtype_a], args[s->dtype_b]))
         goto fallback;
-    if (s->plain != NULL && (f = plain_function(s, args, t)) != NULL) {
+    if ((f = plain_function(s, args, t)) != NULL) {
         Py_INCREF(f);  /* borrowed from a dict the call may grow */
         out = PyObject_Vectorcall(f, args, nargs, NULL);
         Py_DECREF(f);
         goto done;
     }
-    if (PyErr_Occurred())
-        PyErr_Clear();
     f = PyDict_GetItemWithError(s->cache, (PyObject *)t);
     if (f == NULL) {
         PyErr_Clear();
@@ -210,24 +207,23 @@ PyDoc_STRVAR(front_doc,
 "--\n\n"
 "A builtin named ``name`` that calls the cached function of a fast call (see the\n"
 "module docstring) and ``fallback`` for every other call.\n\n"
-"``doc`` starts with the signature line (``name(x, /)\\n--\\n\\n``); ``plain`` and\n"
-"``kwnames`` may be None; ``defaults`` is None for ops without optional parameters.");
+"``doc`` starts with the signature line (``name(x, /)\\n--\\n\\n``); ``kwnames``\n"
+"and ``defaults`` are None where the op has no keyword or optional parameters.");
 
 static PyObject *
 front(PyObject *self, PyObject *args)
 {
     PyObject *name, *doc, *module, *fallback, *cache, *plain, *defaults, *kwnames;
     Py_ssize_t nreq, ntyped, dtype_a, dtype_b;
-    if (!PyArg_ParseTuple(args, "UUUOO!OOOnnnn:front", &name, &doc, &module, &fallback,
-                          &PyDict_Type, &cache, &plain, &defaults, &kwnames, &nreq,
-                          &ntyped, &dtype_a, &dtype_b))
+    if (!PyArg_ParseTuple(args, "UUUOO!O!OOnnnn:front", &name, &doc, &module, &fallback,
+                          &PyDict_Type, &cache, &PyDict_Type, &plain, &defaults, &kwnames,
+                          &nreq, &ntyped, &dtype_a, &dtype_b))
         return NULL;
     Py_ssize_t nopt = defaults == Py_None ? 0 : PyTuple_Size(defaults);
     if (nopt < 0)
         return NULL;
     if (nreq < 1 || ntyped < 1 || ntyped > nreq || nreq + nopt > MAX_PARAMS
             || dtype_a >= nreq || dtype_b >= nreq
-            || (plain != Py_None && !PyDict_Check(plain))
             || (kwnames != Py_None && !PyTuple_Check(kwnames))) {
         PyErr_SetString(PyExc_ValueError, "front: inconsistent arguments");
         return NULL;
@@ -246,7 +242,7 @@ front(PyObject *self, PyObject *args)
     s->def.ml_flags = METH_FASTCALL | METH_KEYWORDS;
     s->fallback = Py_NewRef(fallback);
     s->cache = Py_NewRef(cache);
-    s->plain = plain == Py_None ? NULL : Py_NewRef(plain);
+    s->plain = Py_NewRef(plain);
     s->defaults = defaults == Py_None ? NULL : Py_NewRef(defaults);
     s->kwnames = kwnames == Py_None ? NULL : Py_NewRef(kwnames);
     s->nreq = nreq;
