@@ -80,6 +80,22 @@ def test_front_errors_name_the_op(backend):
             xnp.reshape(a, (5,))
 
 
+@built
+def test_front_reads_a_dtype_redefined_since():
+    """The fronts keep the dtype getter of the last array type; a type changed since
+    (here a subclass given a dtype property) is read afresh."""
+    class Arr(np.ndarray):
+        pass
+
+    a = np.ones(3, np.float32).view(Arr)
+    for _ in range(2):
+        xnp.add(a, a)  # a cache hit at the second call: the getter is remembered
+    reads = []
+    Arr.dtype = property(lambda self: reads.append(self) or np.dtype(np.float32))
+    assert type(xnp.add(a, a)) is Arr
+    assert reads
+
+
 _PURE = """
 import json, numpy as np, crossops.numpy as xnp
 a = np.arange(12, dtype=np.float32).reshape(3, 4)
