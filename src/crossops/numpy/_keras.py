@@ -1013,11 +1013,12 @@ def _int(op, what, v) -> int:
         raise TypeError(f"{op}: {what} must be an int, got {type(v).__name__}") from None
 
 
-def _window(op, x, terms):
-    """A symmetric window of length ``x`` from ``terms(n, M)``, n = 1-M, 3-M, ..., M-1."""
+def _window(op, x, terms, *arrays):
+    """A symmetric window of length ``x`` from ``terms(n, M)``, n = 1-M, 3-M, ..., M-1, on
+    the backend of ``x`` and ``arrays`` (the window's other arguments)."""
     xnp = _xnp()
     m = _int(op, "x (the window length)", x)
-    b = _backend(x)
+    b = _backend(x, *arrays)
     dt = _wide_float(b)
     with _use(b):
         if m < 1:
@@ -1063,18 +1064,13 @@ def hanning(x):
 @generic()
 def kaiser(x, beta):
     xnp = _xnp()
-    m = _int("kaiser", "x (the window length)", x)
-    b = _backend(x, beta)
-    dt = _wide_float(b)
-    with _use(b):
-        if m < 1:
-            return xnp.zeros((0,), dtype=dt)
-        if m == 1:
-            return xnp.ones((1,), dtype=dt)
-        beta = xnp.astype(beta, dt) if _is_array(beta) else xnp.asarray(float(beta), dtype=dt)
-        alpha = (m - 1) / 2.0
-        r = (xnp.arange(m, dtype=dt) - alpha) / alpha
-        return xnp.i0(beta * xnp.sqrt(1 - r * r)) / xnp.i0(beta)
+
+    def terms(n, m):
+        dt = n.dtype
+        b = xnp.astype(beta, dt) if _is_array(beta) else xnp.asarray(float(beta), dtype=dt)
+        r = n / (m - 1)
+        return xnp.i0(b * xnp.sqrt(1 - r * r)) / xnp.i0(b)
+    return _window("kaiser", x, terms, beta)
 
 
 @generic()
