@@ -130,6 +130,19 @@ def view_as_real(x):
     return np.stack([x.real, x.imag], axis=-1)
 
 
+def _padded_window(window, sequence_length, fft_length):
+    """The window as Keras's stft/istft apply it: centred in ``fft_length`` zeros."""
+    from scipy import signal
+    if window is None:
+        win = np.ones(sequence_length)
+    elif isinstance(window, str):
+        win = signal.get_window(window, sequence_length)
+    else:
+        win = _f(window)
+    l_pad = (fft_length - sequence_length) // 2
+    return np.pad(win, (l_pad, fft_length - sequence_length - l_pad))
+
+
 def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=True):
     """scipy.signal.stft as Keras calls it: windowed frames, one-sided spectrum, unscaled."""
     from scipy import signal
@@ -137,15 +150,7 @@ def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=
     if center:
         pad = [(0, 0)] * (c.ndim - 1) + [(fft_length // 2, fft_length // 2)]
         c = np.pad(c, pad, mode="reflect")
-    l_pad = (fft_length - sequence_length) // 2
-    r_pad = fft_length - sequence_length - l_pad
-    if window is None:
-        win = np.ones(sequence_length)
-    elif isinstance(window, str):
-        win = signal.get_window(window, sequence_length)
-    else:
-        win = _f(window)
-    win = np.pad(win, (l_pad, r_pad))
+    win = _padded_window(window, sequence_length, fft_length)
     out = signal.stft(c, fs=1.0, window=win, nperseg=fft_length,
                       noverlap=fft_length - sequence_stride, nfft=fft_length,
                       boundary=None, padded=False)[-1]
@@ -158,15 +163,7 @@ def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="
     """scipy.signal.istft as Keras calls it, then Keras's scaling and trimming."""
     from scipy import signal
     z = _c(x)
-    l_pad = (fft_length - sequence_length) // 2
-    r_pad = fft_length - sequence_length - l_pad
-    if window is None:
-        win = np.ones(sequence_length)
-    elif isinstance(window, str):
-        win = signal.get_window(window, sequence_length)
-    else:
-        win = _f(window)
-    win = np.pad(win, (l_pad, r_pad))
+    win = _padded_window(window, sequence_length, fft_length)
     import warnings
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
