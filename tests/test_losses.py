@@ -62,7 +62,9 @@ def _ours(backend, cls_name, kwargs, reduction, y_true, y_pred, sample_weight, c
     with backend_context(backend):
         args = [to_backend(backend, a) for a in (y_true, y_pred)]
         sw = None if sample_weight is None else to_backend(backend, sample_weight)
-        f = (lambda t, p: loss(t, p, sample_weight=sw))
+
+        def f(t, p):
+            return loss(t, p, sample_weight=sw)
         return to_numpy((compile_(f) if compile_ else f)(*args))
 
 
@@ -80,12 +82,15 @@ def test_loss_matches_keras(case, weighted, backend):
 
 @pytest.mark.parametrize("case", ["cce_logits_smooth", "scce_ignore", "hinge_binary", "huber"])
 def test_loss_compiles(case, cbackend):
-    import jax
-    import tensorflow as tf
+    if cbackend == "jax":
+        import jax
+        compile_ = jax.jit
+    else:
+        compile_ = _tf_function
     cls_name, kwargs, y_true, y_pred = CASES[case]
     eager = _ours(cbackend, cls_name, kwargs, "sum_over_batch_size", y_true, y_pred, WEIGHTS)
     compiled = _ours(cbackend, cls_name, kwargs, "sum_over_batch_size", y_true, y_pred,
-                     WEIGHTS, compile_=jax.jit if cbackend == "jax" else _tf_function)
+                     WEIGHTS, compile_=compile_)
     np.testing.assert_allclose(compiled, eager, rtol=1e-6)
 
 
