@@ -5,7 +5,7 @@ and crossops calls are timed alternately in one run (timeit; per block, the best
 interleaved ~2 ms timings of each), and the ratio is the median over blocks.
 Also measures ``import crossops`` in fresh interpreters. Prints a Markdown table.
 
-    python scripts/bench_dispatch.py [--blocks 15]
+    python scripts/bench_dispatch.py [--blocks 15] [--backend torch] (--backend repeatable)
 """
 
 from __future__ import annotations
