@@ -48,13 +48,20 @@ def _same(x, y):
     np.testing.assert_array_equal(to_numpy(x), to_numpy(y))
 
 
+def _unannotated(sig):
+    empty = inspect.Parameter.empty
+    return sig.replace(parameters=[p.replace(annotation=empty) for p in sig.parameters.values()],
+                       return_annotation=empty)
+
+
 @built
 def test_fronts_are_builtins_with_the_spec_signature():
     spec = load_spec()
     for front, fn in FRONTS.items():
         assert type(front).__name__ == "builtin_function_or_method"
         assert front.__name__ == fn.__name__ and front.__module__ == fn.__module__
-        assert inspect.signature(front) == inspect.signature(fn)
+        # the front's text signature is the spec's; the function's adds annotations
+        assert inspect.signature(front) == _unannotated(inspect.signature(fn))
         assert front.__doc__ == fn.__doc__
     assert repr(xnp.add) == "<built-in function add>"
     assert inspect.signature(xnp.sum) == spec["sum"].sig

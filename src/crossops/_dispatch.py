@@ -1,7 +1,9 @@
-"""The dispatch table: op name -> backend -> callable, and the public op functions.
+"""The dispatch table: op name -> backend -> callable.
 
-For every spec entry, :func:`make_ops` generates one plain Python function with the
-entry's exact signature. A call looks up the types of its array arguments in a
+Every spec entry is one :class:`Op` (made by :func:`bind` when its public function's
+module is imported). The public functions themselves are plain Python functions
+with the entry's exact signature, written from the spec into ``crossops/*/_ops.py``
+by ``scripts/gen_ops.py``. A call looks up the types of its array arguments in a
 per-op dict (``{(type(x1), type(x2)): callable}``); a hit calls the backend function
 straight away. A miss resolves the backend from the types (once per combination of
 types, so jax tracers, torch fake tensors and tf symbolic tensors resolve too),
@@ -22,6 +24,7 @@ import inspect
 import os
 import sys
 from collections.abc import Callable
+from typing import TypeVar
 
 from . import _backend
 from ._backend import backend_module, backend_of_type, get_backend, is_dtype_type, is_scalar_type
@@ -257,7 +260,7 @@ def call_on(backend: str, qualname: str, *args, **kwargs):
     list) on ``backend``, leaving the default backend alone: a ``use_backend`` block
     would set a ContextVar, which torch.compile cannot trace."""
     if kwargs.get("dtype") is not None:
-        kwargs["dtype"] = _native_dtype(backend, kwargs["dtype"])
+        kwargs["dtype"] = native_dtype(backend, kwargs["dtype"])
     return TABLE[qualname].impl(backend)(*args, **kwargs)
 
 
@@ -351,52 +354,11 @@ def _widest(names: list[str]) -> str:
     return result_name(*names)
 
 
-def _native_dtype(impl_backend: str, dtype):
-    return backend_module(impl_backend).native_dtype(dtype)
+#: the argument positions that promotion reads, by kind (for the generated functions)
+PROMOTED_KINDS = _PROMOTED_KINDS
 
 
-# The generated functions read the op's objects as globals of their own scope (no
-# closures): torch.compile traces them as the stand-ins of the C fronts, and can only
-# trace a stand-in whose every object it reaches through globals.
-_TEMPLATE_ARRAYS = """
-def {name}{signature}:
-    try:
-        try:
-            _fn = _c[{key}]
-        except KeyError:
-            _fn = _resolve({key}, {types})
-{dtype_fix}        return _fn({forward})
-    except Exception as e:
-        _fail(e)
-"""
-
-_TEMPLATE_PROMOTED = """
-def {name}{signature}:
-    try:
-        t = _t({first})
-        if {same_type}:
-            try:
-                _fn = _c[t]
-            except KeyError:
-                return _slow({forward})
-            if {a}.dtype is {b}.dtype:
-                return _fn({forward})
-        return _slow({forward})
-    except Exception as e:
-        _fail(e)
-"""
-
-_TEMPLATE_DEFAULT = """
-def {name}{signature}:
-    try:
-        b = _get_backend()
-{dtype_fix_default}        return _impl(b)({forward})
-    except Exception as e:
-        _fail(e)
-"""
-
-
-def _forwarding(spec: OpSpec) -> list[tuple[inspect.Parameter, str]]:
+def forwarding(spec: OpSpec) -> list[tuple[inspect.Parameter, str]]:
     """How the generated function passes each parameter on: ``"pos"`` (positional-only
     ones, promoted ones, every one before a ``*args``), ``"*"``, ``"**"`` or ``"kw"``."""
     params = list(spec.sig.parameters.values())
@@ -418,57 +380,27 @@ def _forwarding(spec: OpSpec) -> list[tuple[inspect.Parameter, str]]:
     return out
 
 
-def _forward_args(spec: OpSpec) -> str:
-    """The arguments of the generated function's call of the backend function."""
-    render = {"pos": "{0}", "*": "*{0}", "**": "**{0}", "kw": "{0}={0}"}
-    return ", ".join(render[how].format(p.name) for p, how in _forwarding(spec))
 
-
-def _source(spec: OpSpec) -> str:
-    sig = spec.sig
-    params = sig.parameters
-    singles = [a for a in spec.arrays if params[a].kind is not params[a].VAR_POSITIONAL
-               and a not in spec.sequences]
-    seqs = [a for a in spec.arrays if a not in singles] + [
-        s for s in spec.sequences if s not in spec.arrays]
-    dtype_params = [p for p in ("dtype",) if p in params]
-    fmt = dict(name=spec.name, signature=spec.signature, forward=_forward_args(spec))
-    if not singles and not seqs:
-        fix = "".join(
-            f"        if {p} is not None:\n            {p} = _native_dtype(b, {p})\n"
-            for p in dtype_params)
-        return _TEMPLATE_DEFAULT.format(dtype_fix_default=fix, **fmt)
-    positions = _PROMOTED_KINDS.get(spec.kind)
-    if positions:
-        if any(p.kind is not p.POSITIONAL_ONLY for p in params.values()):
-            raise ValueError(f"{spec.qualname}: a promoted op takes positional arrays only")
-        names = list(params)
-        a, b = (names[i] for i in positions)
-        # the fast path: every argument an array of one type, of one dtype; its cache is
-        # keyed on that one type
-        same = " and ".join(f"_t({p}) is t" for p in names[1:])
-        return _TEMPLATE_PROMOTED.format(first=names[0], same_type=same, a=a, b=b, **fmt)
-    type_items = [f"_t({a})" for a in singles] + [f"*map(_t, {s})" for s in seqs]
-    if len(type_items) == 1 and not seqs:
-        key = type_items[0]
-        types = f"({key},)"
-    else:
-        key = "(" + ", ".join(type_items) + ("," if len(type_items) == 1 else "") + ")"
-        types = key
-    fix = "".join(
-        f"        if {p} is not None:\n"
-        f"            {p} = _native_dtype(_backend_of_impl(_fn, {types}), {p})\n"
-        for p in dtype_params)
-    return _TEMPLATE_ARRAYS.format(key=key, types=types, dtype_fix=fix, **fmt)
-
-
-def _backend_of_impl(f, types) -> str:
+def backend_of_impl(types) -> str:
+    """The backend of a call whose array arguments have ``types`` (for converting a
+    ``dtype`` argument to that backend's dtype object)."""
     for t in types:
         b = backend_of_type(t)
         if b is not None:
             return b
     return get_backend()
 
+
+#: the default backend of array-free calls (read by the generated functions)
+default_backend = get_backend
+
+
+def native_dtype(backend: str, dtype):
+    """``dtype`` (a name, a NumPy dtype or any backend's) as ``backend``'s dtype object."""
+    return backend_module(backend).native_dtype(dtype)
+
+
+F = TypeVar("F", bound=Callable)
 
 #: every op of the spec, by qualified name
 TABLE: dict[str, Op] = {}
@@ -549,71 +481,34 @@ def _front(spec: OpSpec, op: Op, fn: Callable):
         ntyped, a, b = 1, -1, -1
     else:
         return None
-    forwarding = _forwarding(spec)
-    kwnames = tuple(p.name for p, how in forwarding if how == "kw") or None
+    kwnames = tuple(p.name for p, how in forwarding(spec) if how == "kw") or None
     defaults = tuple(p.default for p in params[len(required):]) or None
     doc = f"{spec.name}{spec.signature}\n--\n\n{fn.__doc__}"
     return _make_front(spec.name, doc, fn.__module__, fn, op.cache, op.plain, defaults,
                        kwnames, len(required), ntyped, a, b)
 
 
-def make_ops(namespace: str = "", generic: dict[str, Callable] | None = None,
-             docs: dict[str, str] | None = None) -> dict[str, Callable]:
-    """Generate the public functions of every spec op in ``namespace``.
-
-    Parameters
-    ----------
-    namespace : str
-        ``""`` for the main namespace, or ``"linalg"``, ``"fft"``, ``"nn"``, ``"math"`` ...
-    generic : dict, optional
-        op name -> an implementation written with crossops ops, used on every backend
-        whose module has no function of its own for that op.
-    docs : dict, optional
-        op name -> docstring, in place of the one made from the spec.
-
-    Returns
-    -------
-    dict
-        op name -> generated function.
-    """
-    out = {}
-    generic = generic or {}
-    unknown = set(generic) - {s.name for s in load_spec().values() if s.namespace == namespace}
-    if unknown:
-        raise ValueError(f"generic implementations without a spec entry: {sorted(unknown)}")
-    for qualname, spec in load_spec().items():
-        if spec.namespace != namespace:
-            continue
-        op = TABLE.get(qualname)
-        if op is None:
-            op = TABLE[qualname] = Op(spec, generic.get(spec.name))
-            for t, backend in _prefilled:
-                op.prefill(t, backend)
-        scope = {"_t": type, "_native_dtype": _native_dtype, "_backend_of_impl": _backend_of_impl,
-                 "_get_backend": get_backend, "_c": op.cache, "_resolve": op.resolve,
-                 "_slow": op.slow, "_impl": op.impl, "_fail": op.fail, "__crossops__": True}
-        exec(_source(spec), scope)
-        fn = scope[spec.name]
-        fn.__qualname__ = spec.name
-        fn.__module__ = ("crossops.numpy" + (f".{namespace}" if namespace else "")
-                         if namespace in ("", "linalg", "fft") else f"crossops.{namespace}")
-        fn.__doc__ = (docs or {}).get(spec.name) or _docstring(spec)
-        front = _front(spec, op, fn)
-        if front is not None:
-            FRONTS[front] = fn
-            for listener in on_new_front:
-                listener(front, fn)
-        public = front or fn
-        FUNCTIONS[public] = op
-        out[spec.name] = public
-    return out
+def bind(qualname: str, generic: dict[str, Callable]) -> Op:
+    """The table entry of spec op ``qualname`` (made on first use), whose generic
+    implementation, if any, is ``generic[name]``: the generated op modules call this
+    once per op at import."""
+    op = TABLE.get(qualname)
+    if op is None:
+        spec = load_spec()[qualname]
+        op = TABLE[qualname] = Op(spec, generic.get(spec.name))
+        for t, backend in _prefilled:
+            op.prefill(t, backend)
+    return op
 
 
-def _docstring(spec: OpSpec) -> str:
-    lines = [spec.doc or f"{spec.qualname}{spec.signature}", ""]
-    if spec.reference:
-        lines.append(f"Same results as ``{spec.reference}``, on every backend.")
-    if spec.limits:
-        lines += ["", "Notes", "-----"]
-        lines += [f"{b}: {why}" for b, why in spec.limits.items()]
-    return "\n".join(lines)
+def accelerate(fn: F, op: Op) -> F:
+    """``fn`` (an op's generated function), or its C front where ``crossops._fastpath``
+    is built and the op has a fast call; registered in :data:`FUNCTIONS`."""
+    front = _front(op.spec, op, fn)
+    if front is not None:
+        FRONTS[front] = fn
+        for listener in on_new_front:
+            listener(front, fn)
+    public = front or fn
+    FUNCTIONS[public] = op
+    return public

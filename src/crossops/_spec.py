@@ -31,7 +31,8 @@ binary element-wise ops, ``where`` and ``matmul`` are promoted by their kind),
 ``[name.native]`` (backend -> dotted path of the framework function that implements the
 op, e.g. ``jax = "jax.scipy.special.erf"``, where the backend module has none).
 Ops of other namespaces than the array API's may also have a generic implementation
-written with crossops ops (see ``crossops._dispatch.make_ops``).
+written with crossops ops (the ``GENERIC`` dicts the generated op modules pass to
+``crossops._dispatch.bind``).
 A limit is a string (the op is not available on that backend, and why) or a table
 ``{ dtypes = [...], reason = "..." }`` (those input dtypes raise on that backend).
 A file may set ``namespace = "linalg"`` (or ``"fft"``) for all of its entries.

@@ -9,6 +9,7 @@ import types
 
 import torch
 
+from .._dispatch import Op
 from ._custom import call_grad_fn, grads_tuple
 from ._tree import flatten, unflatten
 
@@ -45,14 +46,12 @@ def jit(fun, static_argnums, static_argnames):
 
 
 def _of_crossops(value) -> bool:
-    if isinstance(value, dict):  # the globals of crossops's generated op functions
-        return value.get("__crossops__") is True
     if isinstance(value, types.ModuleType):
         name = value.__name__
     elif isinstance(value, types.FunctionType):
         name = value.__module__
-    else:
-        return False
+    else:  # an op of the table, which the generated op functions read as a global
+        return isinstance(value, Op)
     return isinstance(name, str) and (name == "crossops" or name.startswith("crossops."))
 
 
