@@ -86,17 +86,33 @@ def test_unknown_backend_lists_the_valid_ones():
 
 
 @pytest.mark.parametrize("other", [b for b in BACKENDS if b != "numpy"])
-def test_mixed_backends_raise_type_error_naming_both(other):
+def test_numpy_arrays_beside_another_backend_convert_to_it(other):
+    """NumPy arrays are host data: beside arrays of one other backend they convert to it
+    (tests/test_host_data.py has the rest)."""
     with backend_context(other):
         a = np.ones(3, np.float32)
         b = to_backend(other, a)
         for call in (lambda: xnp.add(a, b), lambda: xnp.add(b, a),
                      lambda: xnp.concat([a, b]), lambda: xnp.where(a > 0, a, b),
                      lambda: xnp.matmul(a, b)):
-            with pytest.raises(TypeError) as info:
-                call()
-            msg = str(info.value)
-            assert "numpy" in msg and other in msg
+            out = call()
+            assert isinstance(out, native_types(other)), type(out)
+
+
+@pytest.mark.parametrize("pair", [(b1, b2) for b1 in BACKENDS for b2 in BACKENDS
+                                  if "numpy" not in (b1, b2) and b1 < b2])
+def test_mixed_backends_raise_type_error_naming_both(pair):
+    b1, b2 = pair
+    a = np.ones(3, np.float32)
+    x, y = to_backend(b1, a), to_backend(b2, a)
+    for name, call in (("add", lambda: xnp.add(x, y)), ("add", lambda: xnp.add(y, x)),
+                       ("concat", lambda: xnp.concat([a, x, y])),
+                       ("where", lambda: xnp.where(a > 0, x, y)),
+                       ("matmul", lambda: xnp.matmul(x, y))):
+        with pytest.raises(TypeError) as info:
+            call()
+        msg = str(info.value)
+        assert msg.startswith(name) and b1 in msg and b2 in msg, msg
 
 
 def test_tracers_resolve_to_their_backend():
@@ -213,7 +229,7 @@ def test_torch_compile_of_nn_ops_has_no_graph_break_and_keeps_only_its_own_guard
         pytest.skip("torch is not installed")
     import torch
 
-    from crossops._transforms._torch import skip_crossops_guards
+    from crossops._accel import skip_crossops_guards
     x, k, b = torch.randn(2, 6, 6, 3), torch.randn(3, 3, 3, 4), torch.randn(4)
     seen = []
 

@@ -13,7 +13,8 @@ import pytest
 
 import crossops.ops  # noqa: F401  (every namespace)
 import crossops.random  # noqa: F401
-from crossops._dispatch import FRONTS, FUNCTIONS
+from crossops._accel import FRONTS
+from crossops._dispatch import FUNCTIONS
 
 ROOT = Path(__file__).parents[1]
 

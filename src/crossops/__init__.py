@@ -19,11 +19,12 @@ __version__ = "0.1.0"
 __all__ = ["BACKENDS", "get_backend", "set_backend", "to_numpy", "use_backend"]
 
 
-_SUBMODULES = ("numpy", "nn", "math", "core", "image", "random", "ops", "optimizers", "losses",
-               "metrics", "layers", "models", "initializers")
-# the transforms (crossops/_transforms.py) load with the first one used
-_TRANSFORMS = ("grad", "value_and_grad", "vjp", "jvp", "jacobian", "vmap", "jit",
-               "stop_gradient", "custom_gradient")
+_SUBMODULES = ("numpy", "nn", "math", "core", "image", "random", "ops", "config", "optimizers",
+               "losses", "metrics", "layers", "models", "initializers")
+# the transforms (crossops/_transforms) load with the first one used
+_TRANSFORMS = ("grad", "value_and_grad", "vjp", "jvp", "jacobian", "vmap", "jit")
+# core ops that are also top-level names, as in Keras
+_CORE = ("stop_gradient", "custom_gradient")
 
 
 def __getattr__(name):
@@ -34,4 +35,7 @@ def __getattr__(name):
     if name in _TRANSFORMS:
         from . import _transforms
         return getattr(_transforms, name)
+    if name in _CORE:
+        from . import core
+        return getattr(core, name)
     raise AttributeError(f"module 'crossops' has no attribute {name!r}")

@@ -116,6 +116,8 @@ def backend_module(name: str) -> ModuleType:
             f"({e}); install it with `pip install crossops[{name}]`"
         ) from e
     _modules[name] = mod
+    for listener in on_backend_loaded:
+        listener(name, mod)
     if getattr(mod, "PREFILL", False):
         for t in mod.ARRAY_TYPES:
             backend_of_type(t)
@@ -184,6 +186,10 @@ def after_import(name: str, callback) -> None:
         sys.meta_path.insert(0, _AfterImport(name, callback))
 
 
+#: called with (name, module) when a backend module is loaded (crossops._accel registers
+#: its torch.compile substitutions)
+on_backend_loaded: list = []
+
 #: called with (type, backend) when an array type of a backend whose module sets
 #: ``PREFILL`` is first seen (the dispatch table fills its caches for it)
 on_new_array_type: list = []
@@ -200,6 +206,83 @@ def is_dtype_type(t: type) -> bool:
 def backend_of(x) -> str:
     """The backend of array ``x``; the default backend for scalars and lists."""
     return backend_of_type(type(x)) or get_backend()
+
+
+# ----------------------------------------------------------------------------- the call rule
+
+
+def call_backend(types, op: str = "crossops") -> str | None:
+    """The backend of a call whose array arguments have ``types``: crossops's one rule,
+    which the dispatch table and every module that finds a call's backend follow.
+
+    - Arrays of one backend: that backend.
+    - NumPy arrays (and ``numpy.generic`` scalars) are host data, as Python lists and
+      scalars are: beside arrays of exactly one other backend, the call is of that backend
+      (the caller converts them to it, see :func:`is_host_type`); alone, of NumPy.
+    - Dtype objects (``torch.float32``) decide only where no array does.
+    - No array and no dtype object: None (the caller takes :func:`get_backend`).
+
+    Each type is looked up once in a dict; the dispatch table calls this once per
+    combination of types and caches what it finds.
+
+    Raises
+    ------
+    TypeError
+        If arrays of two backends other than NumPy meet; the message names ``op`` and both.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops._backend import call_backend
+    >>> call_backend([np.ndarray, float]), call_backend([int, list])
+    ('numpy', None)
+    """
+    found = found_type = from_dtype = None
+    host = False
+    for t in types:
+        b = backend_of_type(t)
+        if b is None:
+            continue
+        if t in _dtype_types:
+            if from_dtype is None:
+                from_dtype = b
+        elif b == "numpy":
+            host = True
+        elif found is None:
+            found, found_type = b, t
+        elif b != found:
+            raise mixed_backends_error(op, (found, found_type), (b, t))
+    if found is not None:
+        return found
+    return "numpy" if host else from_dtype
+
+
+def backend_of_values(values, op: str = "crossops") -> str:
+    """:func:`call_backend` of the types of ``values`` (arrays, scalars, lists), else the
+    default backend."""
+    return call_backend(map(type, values), op) or get_backend()
+
+
+def is_host_type(t: type, backend: str) -> bool:
+    """Whether an argument of type ``t`` in a call of ``backend`` is host data that converts
+    to it: a Python scalar or list (or any object of no backend), or a NumPy array in a
+    call of another backend. ``None`` and dtype objects are not."""
+    b = backend_of_type(t)
+    if b is None:
+        return t is not type(None)
+    return b == "numpy" and backend != "numpy" and t not in _dtype_types
+
+
+def mixed_backends_error(op: str, first: tuple[str, type], second: tuple[str, type]) -> TypeError:
+    """The error of a call with arrays of two backends (other than NumPy): ``first`` and
+    ``second`` are (backend, array type)."""
+    (b1, t1), (b2, t2) = first, second
+    return TypeError(
+        f"{op}: arrays of two backends in one call, {b1} ({t1.__module__}.{t1.__qualname__}) "
+        f"and {b2} ({t2.__module__}.{t2.__qualname__}); crossops converts only host data "
+        f"(NumPy arrays, Python lists and scalars) to a call's backend: make one of them "
+        f"a NumPy array first (crossops.to_numpy(x)), or convert it with the other "
+        f"framework's asarray")
 
 
 def is_scalar_type(t: type) -> bool:

@@ -21,13 +21,19 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import os
 import sys
 from collections.abc import Callable
-from typing import TypeVar
 
 from . import _backend
-from ._backend import backend_module, backend_of_type, get_backend, is_dtype_type, is_scalar_type
+from ._backend import (
+    backend_module,
+    backend_of_type,
+    call_backend,
+    get_backend,
+    is_dtype_type,
+    is_host_type,
+    is_scalar_type,
+)
 from ._dtypes import dtype_name, kind, weak_scalar_name
 from ._errors import raise_for_op
 from ._spec import OpSpec, load_spec
@@ -38,7 +44,8 @@ _WEAK_SCALAR_KINDS = {"binary", "binary_shift", "binary_nonzero", "compare", "wh
 # kinds of op whose array arguments are promoted with crossops's table: their positions
 _PROMOTED_KINDS = {"binary": (0, 1), "binary_shift": (0, 1), "binary_nonzero": (0, 1),
                    "compare": (0, 1), "matmul": (0, 1), "where": (1, 2)}
-# ops whose array arguments are passed through as given (no conversion of lists)
+# ops whose array arguments are passed through as given (no conversion of lists); of
+# these, custom ops still get NumPy arrays converted to the call's backend (host data)
 _NO_COERCE_KINDS = {"creation", "dtype", "custom"}
 
 
@@ -46,7 +53,7 @@ class Op:
     """One op of the table: its spec, its implementation on each backend, its call caches."""
 
     __slots__ = ("spec", "generic", "cache", "plain", "_plain_is_full", "_slow_cache",
-                 "_impls", "_full", "__weakref__")
+                 "_impls", "_full", "_layout", "__weakref__")
 
     def __init__(self, spec: OpSpec, generic: Callable | None = None):
         self.spec = spec
@@ -65,6 +72,9 @@ class Op:
         self._slow_cache: dict = {}
         self._impls: dict[str, Callable] = {}
         self._full: dict[str, Callable] = {}
+        # where the array arguments lie (read when a call converts host data; made here, as
+        # torch.compile cannot trace the parsing of a signature)
+        self._layout = _array_layout(spec)
 
     def impl(self, backend: str) -> Callable:
         """The backend's own function for this op (no promotion, no conversion).
@@ -124,44 +134,37 @@ class Op:
         return out
 
     def backend_for(self, types: tuple) -> tuple[str, bool]:
-        """The backend of a call whose array arguments have ``types``, and whether it
-        came from the arrays (True) or is the default backend (False)."""
-        found: dict[str, type] = {}
-        for t in types:
-            b = backend_of_type(t)
-            if b is not None and b not in found and not is_dtype_type(t):
-                found[b] = t
-        if not found:  # dtype objects decide only when no array does (finfo(torch.float32))
-            for t in types:
-                b = backend_of_type(t)
-                if b is not None:
-                    found.setdefault(b, t)
-        if len(found) > 1:
-            (b1, t1), (b2, t2) = list(found.items())[:2]
-            raise TypeError(
-                f"{self.spec.qualname}: arrays of two backends in one call, {b1} "
-                f"({t1.__module__}.{t1.__qualname__}) and {b2} ({t2.__module__}."
-                f"{t2.__qualname__}); crossops never converts across backends: convert one "
-                f"first, e.g. with crossops.to_numpy(x) and the other framework's asarray"
-            )
-        if found:
-            return next(iter(found)), True
-        return get_backend(), False
+        """The backend of a call whose array arguments have ``types`` (crossops's one rule,
+        :func:`crossops._backend.call_backend`: NumPy arrays, lists and scalars are host
+        data), and whether it came from the arguments (True) or is the default backend
+        (False)."""
+        backend = call_backend(types, self.spec.qualname)
+        if backend is None:
+            return get_backend(), False
+        return backend, True
 
     def _callable(self, types: tuple) -> tuple[Callable, bool]:
+        """The function for a call whose array arguments have ``types``, and whether it may
+        be cached under them; found once per combination of types."""
         backend, cacheable = self.backend_for(types)
-        others = [t for t in types if backend_of_type(t) is None and t is not type(None)]
-        if not others or self.spec.kind in _NO_COERCE_KINDS:
+        spec = self.spec
+        host = [t for t in types if is_host_type(t, backend)]
+        if not host or spec.kind in ("creation", "dtype"):
+            return self.full(backend), cacheable
+        # NumPy arrays beside arrays of another backend: host data, converted to it
+        numpy = backend != "numpy" and any(backend_of_type(t) == "numpy" for t in host)
+        if spec.kind in _NO_COERCE_KINDS and not numpy:
             return self.full(backend), cacheable
         mod = backend_module(backend)
-        if (cacheable and self.spec.kind in _WEAK_SCALAR_KINDS and mod.NATIVE_WEAK_SCALARS
-                and all(map(is_scalar_type, others))
+        if (not numpy and cacheable and spec.kind in _WEAK_SCALAR_KINDS
+                and mod.NATIVE_WEAK_SCALARS and all(map(is_scalar_type, host))
                 and sum(backend_of_type(types[i]) is not None
-                        for i in _PROMOTED_KINDS[self.spec.kind]) == 1):
+                        for i in _PROMOTED_KINDS[spec.kind]) == 1):
             # one array and a Python scalar to promote: NumPy and JAX apply the same weak
             # rule as crossops
             return self.impl(backend), cacheable
-        return _coercing(self.full(backend), self.spec, mod), cacheable
+        return _coercing(self.full(backend), spec, mod, lists=spec.kind not in _NO_COERCE_KINDS,
+                         layout=self._layout), cacheable
 
     def resolve(self, key, types: tuple) -> Callable:
         """Find (and cache under ``key``) the callable for a call whose array arguments
@@ -200,17 +203,25 @@ class Op:
         if not singles or len(singles) != len(spec.arrays):
             return
         if spec.kind in _PROMOTED_KINDS:
+            import numpy as np
             n = len(spec.params)
             self._store(t, self.impl(backend))
             self._slow_cache[(t,) * n] = self.full(backend)
-            if spec.kind in _WEAK_SCALAR_KINDS:
-                i, j = _PROMOTED_KINDS[spec.kind]
-                for s1 in (t, bool, int, float, complex):
-                    for s2 in (t, bool, int, float, complex):
-                        if s1 is t or s2 is t:
-                            key = [t] * n
+            # beside an array of type t: another such array, a NumPy array (host data) and,
+            # in element-wise ops, Python scalars; where's condition may be a NumPy array too
+            hosts = (np.ndarray, bool, int, float, complex) if spec.kind in _WEAK_SCALAR_KINDS \
+                else (np.ndarray,)
+            i, j = _PROMOTED_KINDS[spec.kind]
+            conditions = (t, np.ndarray) if spec.kind == "where" else (t,)
+            for s1 in (t, *hosts):
+                for s2 in (t, *hosts):
+                    if s1 is t or s2 is t:
+                        for c in conditions:
+                            key = [c] * n
                             key[i], key[j] = s1, s2
-                            self._slow_cache[tuple(key)] = self._callable(tuple(key))[0]
+                            key = tuple(key)
+                            if key not in self._slow_cache:
+                                self._slow_cache[key] = self._callable(key)[0]
         elif len(singles) == 1:
             self._store(t, self._callable((t,))[0])
         else:
@@ -293,46 +304,109 @@ def _lookup(mod, spec: OpSpec) -> Callable | None:
     return None
 
 
-def _coercing(f: Callable, spec: OpSpec, mod) -> Callable:
-    """Wrap ``f`` so that Python scalars and lists in array positions become arrays.
+def from_numpy(backend: str, x):
+    """NumPy array ``x`` (host data) as an array of ``backend``, of the same dtype."""
+    return _numpy_converter(backend_module(backend))(x)
 
-    In element-wise ops, scalars next to an array are weak (they take its dtype, see
-    :func:`crossops._dtypes.weak_scalar_name`) and scalars alone become arrays of the
-    backend's default dtypes; lists become arrays in every op.
-    """
-    positions = [i for i, p in enumerate(spec.params) if p in spec.arrays]
+
+def _numpy_converter(mod) -> Callable:
+    """The function converting a NumPy array to an array of backend ``mod``: the module's
+    ``from_numpy`` where it has one (torch: bfloat16, read-only and negative-stride
+    arrays), else its ``asarray`` (which keeps a NumPy array's dtype)."""
+    f = getattr(mod, "from_numpy", None)
+    return f if f is not None else native_function(mod, "asarray")
+
+
+def _array_layout(spec: OpSpec) -> tuple[list, str | None, list]:
+    """Where an op's array arguments lie: the role of each positional parameter, the role
+    of its ``*args``, and (name, role) of the parameters that may come by keyword. Roles:
+    ``"weak"`` (an array promoted with weak Python scalars), ``"array"``, ``"cond"``
+    (``where``'s condition: it never decides the dtype), ``"seq"`` (a sequence of arrays),
+    None (not an array)."""
+    params = spec.sig.parameters
     weak = spec.kind in _WEAK_SCALAR_KINDS
+    roles = {a: "weak" if weak else "array" for a in spec.arrays}
     if spec.kind == "where":
-        positions = positions[1:]  # the condition never decides the dtype
-        cond = spec.params.index(spec.arrays[0])
+        roles[spec.arrays[0]] = "cond"
+    roles.update({s: "seq" for s in spec.sequences})
+    pos_roles = [roles.get(p.name) for p in params.values()
+                 if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    star_role = next((roles.get(p.name) for p in params.values()
+                      if p.kind is p.VAR_POSITIONAL), None)
+    kw_roles = [(p.name, roles[p.name]) for p in params.values() if p.name in roles
+                and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    return pos_roles, star_role, kw_roles
+
+
+def _coercing(f: Callable, spec: OpSpec, mod, lists: bool = True,
+              layout: tuple | None = None) -> Callable:
+    """Wrap ``f`` so that host data in array positions become arrays of backend ``mod``.
+
+    NumPy arrays (in a call of another backend) convert with their dtype, wherever they
+    are: array parameters given by position or by keyword, ``*args`` of arrays, and
+    sequences of arrays (``concat``'s). With ``lists`` (every kind but custom ops), Python
+    lists become arrays too, and so do Python scalars in element-wise ops: next to an
+    array they are weak (they take its dtype, see
+    :func:`crossops._dtypes.weak_scalar_name`), alone they take the backend's default
+    dtypes; elsewhere a scalar is an axis, a count or a fill value, which the backend takes.
+    """
+    pos_roles, star_role, kw_roles = layout or _array_layout(spec)
+    convert_numpy = mod.NAME != "numpy"
+    own = mod.NAME
+    from_np = _numpy_converter(mod)
     asarray = native_function(mod, "asarray")
     # this backend's dtypes only, so that a compiler tracing the call hashes only them
     names = {native: name for name, native in mod.DTYPES.items()}
 
-    def convert(args):
+    def sequence(seq):
+        if not isinstance(seq, (list, tuple)):
+            return seq
+        out = [from_np(v) if backend_of_type(type(v)) == "numpy" and not is_dtype_type(type(v))
+               else v for v in seq]
+        return tuple(out) if type(seq) is tuple else out
+
+    def coerced(*args, **kwargs):
         args = list(args)
-        if spec.kind == "where" and backend_of_type(type(args[cond])) is None:
-            args[cond] = asarray(args[cond])
-        arrays = [args[i] for i in positions if backend_of_type(type(args[i])) is not None]
-        for i in positions:
-            a = args[i]
-            t = type(a)
-            if backend_of_type(t) is not None or a is None:
+        slots = []
+        for k in range(len(args)):
+            role = pos_roles[k] if k < len(pos_roles) else star_role
+            if role is not None:
+                slots.append((args, k, role))
+        if kwargs:
+            for name, role in kw_roles:
+                if name in kwargs:
+                    slots.append((kwargs, name, role))
+        arrays = []  # the arrays that decide a weak scalar's dtype
+        later = []
+        for box, k, role in slots:
+            a = box[k]
+            if role == "seq":
+                if convert_numpy:
+                    box[k] = sequence(a)
                 continue
+            t = type(a)
+            b = backend_of_type(t)
+            if b is not None:
+                if b != own:
+                    if b != "numpy" or not convert_numpy or is_dtype_type(t):
+                        continue  # a dtype object (astype's): the backend takes it
+                    a = box[k] = from_np(a)
+                if role == "weak":
+                    arrays.append(a)
+            elif lists and a is not None:
+                later.append((box, k, role, a, t))
+        for box, k, role, a, t in later:
             if is_scalar_type(t):
-                if not weak:
+                if role == "array":
                     continue  # an int axis, count or fill value: the backend takes it
-                if arrays:
+                if role == "weak" and arrays:
                     others = [names.get(x.dtype) or dtype_name(x.dtype) for x in arrays]
                     name = weak_scalar_name(t, _widest(others), mod.default_dtypes())
                     _check_fits(spec, a, name)
-                    args[i] = asarray(a, dtype=mod.DTYPES[name])
+                    box[k] = asarray(a, dtype=mod.DTYPES[name])
                     continue
-            args[i] = asarray(a)
-        return args
-
-    def coerced(*args, **kwargs):
-        return f(*convert(args), **kwargs)
+            box[k] = asarray(a)
+        return f(*args, **kwargs)
 
     coerced.__wrapped__ = f
     return coerced
@@ -383,12 +457,12 @@ def forwarding(spec: OpSpec) -> list[tuple[inspect.Parameter, str]]:
 
 def backend_of_impl(types) -> str:
     """The backend of a call whose array arguments have ``types`` (for converting a
-    ``dtype`` argument to that backend's dtype object)."""
-    for t in types:
-        b = backend_of_type(t)
-        if b is not None:
-            return b
-    return get_backend()
+    ``dtype`` argument to that backend's dtype object): the rule of
+    :func:`crossops._backend.call_backend`, NumPy arrays beside another backend's being
+    host data."""
+    if len(types) == 1:  # one array (the common call): its backend
+        return backend_of_type(types[0]) or get_backend()
+    return call_backend(types) or get_backend()
 
 
 #: the default backend of array-free calls (read by the generated functions)
@@ -399,8 +473,6 @@ def native_dtype(backend: str, dtype):
     """``dtype`` (a name, a NumPy dtype or any backend's) as ``backend``'s dtype object."""
     return backend_module(backend).native_dtype(dtype)
 
-
-F = TypeVar("F", bound=Callable)
 
 #: every op of the spec, by qualified name
 TABLE: dict[str, Op] = {}
@@ -443,50 +515,6 @@ def _prefill_backend(name: str) -> None:
 
 #: every public op function (a C front or a generated function) -> its op
 FUNCTIONS: dict[Callable, Op] = {}
-#: C front -> the generated function it stands for (which torch.compile traces instead)
-FRONTS: dict = {}
-#: called with (front, function) for each front made from now on
-on_new_front: list = []
-
-try:
-    if os.environ.get("CROSSOPS_PURE_PYTHON"):
-        raise ImportError("CROSSOPS_PURE_PYTHON is set")
-    from ._fastpath import MAX_PARAMS as _MAX_PARAMS
-    from ._fastpath import front as _make_front
-except ImportError:  # built without a C compiler, or turned off: the generated functions
-    _make_front = None
-
-
-def _front(spec: OpSpec, op: Op, fn: Callable):
-    """The C front of generated function ``fn`` (see ``_fastpath.c``), or None where the C
-    extension is missing or the op has no fast call: an op gets one if its array
-    arguments lead its signature, all required and by position, and its cache is keyed on
-    their one type (promoted ops, ops of one array)."""
-    if _make_front is None:
-        return None
-    params = list(spec.sig.parameters.values())
-    required = [p for p in params if p.default is p.empty]
-    if (not required or params[:len(required)] != required or spec.sequences
-            or len(params) > _MAX_PARAMS
-            or any(p.kind is p.KEYWORD_ONLY for p in required)
-            or any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params)):
-        return None
-    dtype = spec.sig.parameters.get("dtype")
-    if dtype is not None and dtype.default is not None:
-        return None  # a dtype to convert on every call
-    promoted = _PROMOTED_KINDS.get(spec.kind)
-    if promoted:
-        ntyped, (a, b) = len(params), promoted
-    elif spec.arrays == (params[0].name,):
-        ntyped, a, b = 1, -1, -1
-    else:
-        return None
-    kwnames = tuple(p.name for p, how in forwarding(spec) if how == "kw") or None
-    defaults = tuple(p.default for p in params[len(required):]) or None
-    doc = f"{spec.name}{spec.signature}\n--\n\n{fn.__doc__}"
-    return _make_front(spec.name, doc, fn.__module__, fn, op.cache, op.plain, defaults,
-                       kwnames, len(required), ntyped, a, b)
-
 
 def bind(qualname: str, generic: dict[str, Callable]) -> Op:
     """The table entry of spec op ``qualname`` (made on first use), whose generic
@@ -499,16 +527,3 @@ def bind(qualname: str, generic: dict[str, Callable]) -> Op:
         for t, backend in _prefilled:
             op.prefill(t, backend)
     return op
-
-
-def accelerate(fn: F, op: Op) -> F:
-    """``fn`` (an op's generated function), or its C front where ``crossops._fastpath``
-    is built and the op has a fast call; registered in :data:`FUNCTIONS`."""
-    front = _front(op.spec, op, fn)
-    if front is not None:
-        FRONTS[front] = fn
-        for listener in on_new_front:
-            listener(front, fn)
-    public = front or fn
-    FUNCTIONS[public] = op
-    return public

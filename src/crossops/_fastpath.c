@@ -19,6 +19,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stddef.h>
 
 #define MAX_PARAMS 16
 
@@ -101,23 +102,29 @@ get_dtype(PyObject *x)
     if (t == getter_type && t->tp_version_tag == getter_version)
         return getter_def->get(x, getter_def->closure);
     if (t->tp_getattro == PyObject_GenericGetAttr) {
-        PyObject *d = _PyType_Lookup(t, str_dtype);  /* borrowed, from the type cache */
-        if (d != NULL && Py_IS_TYPE(d, &PyGetSetDescr_Type)
+        /* the type's own attribute: a data descriptor of the type comes back as itself */
+        PyObject *d = PyObject_GetAttr((PyObject *)t, str_dtype);
+        if (d == NULL) {
+            PyErr_Clear();
+            return PyObject_GetAttr(x, str_dtype);
+        }
+        if (Py_IS_TYPE(d, &PyGetSetDescr_Type)
                 && ((PyGetSetDescrObject *)d)->d_getset->get != NULL
                 && PyObject_TypeCheck(x, PyDescr_TYPE(d))
                 && PyType_HasFeature(t, Py_TPFLAGS_VALID_VERSION_TAG)) {
             getter_type = t;
             getter_version = t->tp_version_tag;
             getter_def = ((PyGetSetDescrObject *)d)->d_getset;
+            Py_DECREF(d);  /* the type holds it while its version tag holds */
             return getter_def->get(x, getter_def->closure);
         }
-        if (d != NULL && Py_TYPE(d)->tp_descr_get != NULL
+        if (Py_TYPE(d)->tp_descr_get != NULL
                 && Py_TYPE(d)->tp_descr_set != NULL) {  /* a property, say */
-            Py_INCREF(d);
             PyObject *out = Py_TYPE(d)->tp_descr_get(d, x, (PyObject *)t);
             Py_DECREF(d);
             return out;
         }
+        Py_DECREF(d);
     }
     return PyObject_GetAttr(x, str_dtype);
 }
@@ -157,7 +164,7 @@ plain_function(Front *s, PyObject *const *args, PyTypeObject *t)
 }
 
 static PyObject *
-call_op(PyObject *m, PyObject *const *args, Py_ssize_t nargsf, PyObject *kwnames)
+call_op(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
     Front *s = PyModule_GetState(m);
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
@@ -205,6 +212,58 @@ done:
 fallback:
     return PyObject_Vectorcall(s->fallback, args, nargs, kwnames);
 }
+
+/* A front is a builtin function (a PyCFunction, so that torch.compile can substitute
+ * its generated function for it) that also has that function as __wrapped__, so that
+ * inspect shows the function's source and annotated signature. */
+typedef struct {
+    PyCFunctionObject base;
+    PyObject *wrapped;
+} FrontFunction;
+
+static PyObject *
+front_vectorcall(PyObject *fn, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    return call_op(((PyCFunctionObject *)fn)->m_self, args, nargsf, kwnames);
+}
+
+static PyObject *
+front_wrapped(FrontFunction *fn, void *Py_UNUSED(closure))
+{
+    return Py_NewRef(fn->wrapped);
+}
+
+static int
+front_function_traverse(FrontFunction *fn, visitproc visit, void *arg)
+{
+    Py_VISIT(fn->wrapped);
+    return PyCFunction_Type.tp_traverse((PyObject *)fn, visit, arg);
+}
+
+static void
+front_function_dealloc(FrontFunction *fn)
+{
+    Py_CLEAR(fn->wrapped);
+    PyCFunction_Type.tp_dealloc((PyObject *)fn);  /* untracks, drops the rest, frees */
+}
+
+static PyGetSetDef front_function_getset[] = {
+    {"__wrapped__", (getter)front_wrapped, NULL,
+     "the generated Python function that takes every call this front hands on", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyTypeObject FrontFunction_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "crossops._fastpath.front",
+    .tp_basicsize = sizeof(FrontFunction),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_traverse = (traverseproc)front_function_traverse,
+    .tp_dealloc = (destructor)front_function_dealloc,
+    .tp_getset = front_function_getset,
+    .tp_base = &PyCFunction_Type,
+    .tp_vectorcall_offset = offsetof(PyCFunctionObject, vectorcall),
+};
 
 static char *
 copy_string(PyObject *str)
@@ -268,9 +327,19 @@ front(PyObject *self, PyObject *args)
     s->ntyped = ntyped;
     s->dtype_a = dtype_a;
     s->dtype_b = dtype_b;
-    PyObject *fn = PyCFunction_NewEx(&s->def, m, module);
-    Py_DECREF(m);
-    return fn;
+    FrontFunction *fn = PyObject_GC_New(FrontFunction, &FrontFunction_Type);
+    if (fn == NULL) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    fn->base.m_ml = &s->def;
+    fn->base.m_self = m;  /* the reference from PyModule_Create */
+    fn->base.m_module = Py_NewRef(module);
+    fn->base.m_weakreflist = NULL;
+    fn->base.vectorcall = front_vectorcall;
+    fn->wrapped = Py_NewRef(fallback);
+    PyObject_GC_Track(fn);
+    return (PyObject *)fn;
 }
 
 static PyMethodDef methods[] = {
@@ -289,6 +358,8 @@ PyInit__fastpath(void)
 {
     str_dtype = PyUnicode_InternFromString("dtype");
     if (str_dtype == NULL)
+        return NULL;
+    if (PyType_Ready(&FrontFunction_Type) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&module_def);
     if (m != NULL && PyModule_AddIntConstant(m, "MAX_PARAMS", MAX_PARAMS) < 0)

@@ -1,7 +1,7 @@
 """The transforms over each backend's own machinery: ``grad``, ``value_and_grad``,
-``vjp``, ``jvp``, ``jacobian``, ``vmap``, ``jit``, and the core ops ``stop_gradient`` and
-``custom_gradient`` (the same functions as ``crossops.core``'s). All are also
-``crossops.<name>``.
+``vjp``, ``jvp``, ``jacobian``, ``vmap``, ``jit``. All are also ``crossops.<name>``, as are
+the core ops ``stop_gradient`` and ``custom_gradient`` (``crossops.core``'s, built on
+these modules).
 
 Examples
 --------
@@ -10,8 +10,6 @@ Examples
 tensor([2., 4.])
 """
 
-from ..core import custom_gradient, stop_gradient
 from ._api import grad, jacobian, jit, jvp, value_and_grad, vjp, vmap
 
-__all__ = ["custom_gradient", "grad", "jacobian", "jit", "jvp", "stop_gradient",
-           "value_and_grad", "vjp", "vmap"]
+__all__ = ["grad", "jacobian", "jit", "jvp", "value_and_grad", "vjp", "vmap"]

@@ -4,12 +4,9 @@
 
 from __future__ import annotations
 
-import re
-import types
-
 import torch
 
-from .._dispatch import Op
+from .._accel import skip_crossops_guards
 from ._custom import call_grad_fn, grads_tuple
 from ._tree import flatten, unflatten
 
@@ -43,38 +40,6 @@ def vmap(fun, in_axes, out_axes):
 def jit(fun, static_argnums, static_argnames):
     # dynamo guards on Python values itself: static arguments need no declaration
     return torch.compile(fun, options={"guard_filter_fn": skip_crossops_guards})
-
-
-def _of_crossops(value) -> bool:
-    if isinstance(value, types.ModuleType):
-        name = value.__name__
-    elif isinstance(value, types.FunctionType):
-        name = value.__module__
-    else:  # an op of the table, which the generated op functions read as a global
-        return isinstance(value, Op)
-    return isinstance(name, str) and (name == "crossops" or name.startswith("crossops."))
-
-
-_ROOT = re.compile(r"G\['[^']+'\]|[A-Za-z_]\w*")
-
-
-def skip_crossops_guards(entries) -> list[bool]:
-    """torch.compile's ``guard_filter_fn``: keep every guard but those inside crossops.
-
-    Tracing an op call goes through crossops's dispatch (generated functions, their type
-    caches, argument checks), and dynamo would check each of those objects again on
-    every call of the compiled function: a few hundred guards, tens of microseconds a
-    call. Dispatch depends only on the types, dtypes and shapes of the arguments, which
-    the tensor guards already check: so for each crossops module or function the traced
-    code reaches (a global or a closure variable), its identity stays guarded and the
-    guards on what lies inside it (attributes, closures, caches) are dropped; crossops
-    must then not be patched after compiling.
-    """
-    roots = [re.escape(e.name) for e in entries
-             if e.has_value and _of_crossops(e.value) and _ROOT.fullmatch(e.name)]
-    roots.append(r"G\['__import_crossops\w*'\]")  # crossops modules imported in the function
-    inside = re.compile(r"(?<![\w'\].])(?:" + "|".join(roots) + r")[.\[]")
-    return [not inside.search(e.name) for e in entries]
 
 
 def stop_gradient(x):

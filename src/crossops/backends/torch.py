@@ -10,7 +10,6 @@ import numpy as np
 import torch
 from array_api_compat.common._aliases import UniqueAllResult as _UniqueAll
 
-from .. import _dispatch
 from .._dtypes import _compute_name, dtype_name, result_name
 from ._common import (
     casting_functions,
@@ -38,26 +37,9 @@ DTYPES = dtype_table(lambda n: getattr(torch, n))
 native_dtype = make_native_dtype(DTYPES, "torch", torch.dtype)
 
 
-def _native_dtype_uncached(dtype):
+def native_dtype_uncached(dtype):
+    """:func:`native_dtype` without its cache (what torch.compile traces)."""
     return dtype if isinstance(dtype, torch.dtype) else DTYPES[_compute_name(dtype)]
-
-
-# torch.compile traces these instead of the cached originals: dynamo guards on every key of
-# a dict it reads with an object key, so a cache read under tracing would add a guard per
-# cached dtype to each compiled function, and a cache that grew would make it compile again
-torch.compiler.substitute_in_graph(dtype_name)(_compute_name)
-torch.compiler.substitute_in_graph(native_dtype)(_native_dtype_uncached)
-
-
-def _trace_generated(front, fn):
-    """torch.compile traces an op's generated Python function in place of its C front
-    (dynamo cannot look into a builtin)."""
-    torch.compiler.substitute_in_graph(front, skip_signature_check=True)(fn)
-
-
-for _front, _fn in _dispatch.FRONTS.items():
-    _trace_generated(_front, _fn)
-_dispatch.on_new_front.append(_trace_generated)
 
 
 def default_dtypes() -> tuple[str, str, str]:
@@ -75,6 +57,22 @@ def to_numpy(x) -> np.ndarray:
 
 
 globals().update(casting_functions(NAMESPACE, native_dtype))
+
+_BF16_NP = np.dtype(ml_dtypes.bfloat16)
+
+
+def from_numpy(x):
+    """A NumPy array beside torch tensors (host data) as a tensor of its dtype: bfloat16
+    through its bits, read-only and negative-stride arrays copied first (torch takes
+    neither); others share their memory (ops never write to their inputs)."""
+    if torch.compiler.is_compiling():  # dynamo traces an ndarray as a tensor (no flags)
+        return torch.asarray(x)
+    x = np.asarray(x)
+    if x.dtype == _BF16_NP:
+        return torch.from_numpy(np.array(x, order="C").view(np.int16)).view(torch.bfloat16)
+    if not x.flags.writeable or any(s < 0 for s in x.strides):
+        x = x.copy()
+    return torch.asarray(x)
 
 
 add = torch.add

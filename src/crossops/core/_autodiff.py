@@ -10,11 +10,8 @@ from __future__ import annotations
 import functools
 
 from .._backend import backend_of
-
-
-def _impl(backend: str):
-    from .._transforms._api import backend_impl  # the transforms import crossops.core
-    return backend_impl(backend)
+from .._transforms._api import backend_impl as _impl
+from .._transforms._tree import backend_of_trees
 
 
 def stop_gradient(variable):
@@ -28,7 +25,6 @@ def custom_gradient(f):
 
     @functools.wraps(f)
     def with_custom_gradient(*args, **kwargs):
-        from .._transforms._tree import backend_of_trees
         backend = backend_of_trees("custom_gradient", args, kwargs)
         return _impl(backend).custom_gradient(f, args, kwargs)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Literal  # noqa: F401
 
-from .._dispatch import accelerate as _accelerate
+from .._accel import accelerate as _accelerate
 from .._dispatch import backend_of_impl as _backend_of_impl
 from .._dispatch import bind as _bind
 from .._dispatch import default_backend as _default_backend
@@ -51,17 +51,32 @@ __all__ = [
 _cond = _bind('core.cond', _GENERIC)
 
 
-def cond(pred: ArrayLike, true_fn: Any, false_fn: Any) -> Array:
-    """``true_fn()`` if ``pred`` else ``false_fn()`` (keras.ops.cond).  ``pred`` is a scalar (0-d)
-    array, or a Python bool (then the branch is chosen in Python and nothing is traced). Array
-    predicates use jax.lax.cond, tf.cond, torch.cond under torch.compile, and plain Python in
-    eager NumPy and PyTorch.  Both branches must return one structure (nested tuples, lists,
-    dicts of arrays) with one shape and dtype per leaf. That is checked where both branches are
-    traced (always on JAX, under tf.function): a ValueError (structure, shape) or TypeError
-    (dtype) naming the op. Eager NumPy, PyTorch and TensorFlow run only the branch taken; under
-    torch.compile torch.cond rejects other structures but lets shapes differ.  Examples --------
-    >>> import numpy as np >>> from crossops import ops >>> ops.cond(np.asarray(True), lambda:
-    np.ones(2), lambda: np.zeros(2)).tolist() [1.0, 1.0]
+def cond(pred: ArrayLike, true_fn: Callable, false_fn: Callable) -> Any:
+    """Call ``true_fn()`` if ``pred`` is true, ``false_fn()`` otherwise, in a way compilers can
+    trace.
+
+    A Python bool chooses in Python (nothing is traced). A 0-d array chooses with the
+    backend's conditional: ``jax.lax.cond`` on JAX, ``tf.cond`` on TensorFlow,
+    ``torch.cond`` under ``torch.compile``, plain Python in eager NumPy and PyTorch; a
+    non-boolean predicate counts as true when nonzero. Both branches must return the same
+    structure (nested tuples, lists, dicts of arrays) with one shape and dtype per leaf;
+    where both are traced (always on JAX, under ``tf.function``) a mismatch raises
+    ValueError (structure, shape) or TypeError (dtype). Eager code runs only the branch
+    taken.
+
+    Parameters
+    ----------
+    pred : ArrayLike
+        A scalar (0-d) array or a Python bool; other shapes raise ValueError.
+    true_fn : Callable
+        Function of no arguments called when ``pred`` is true.
+    false_fn : Callable
+        Function of no arguments called when ``pred`` is false.
+
+    Returns
+    -------
+    Any
+        What the branch taken returns.
     """
     try:
         _key = _TYPE(pred)
@@ -80,15 +95,27 @@ cond = _accelerate(cond, _cond)
 _switch = _bind('core.switch', _GENERIC)
 
 
-def switch(index: ArrayLike, branches: Any, *operands: ArrayLike) -> Array:
-    """``branches[index](*operands)``, ``index`` clamped to ``[0, len(branches) - 1]``
-    (keras.ops.switch; as jax.lax.switch, on every backend). ``index`` and ``branches`` are
-    positional-only here (Keras's are positional-or-keyword, usable only positionally before
-    ``*operands`` anyway).  ``index`` is a scalar integer array or a Python int (then the branch
-    is chosen in Python). jax.lax.switch, tf.switch_case, a tree of torch.cond under
-    torch.compile, Python otherwise. Branch outputs must agree as in ``cond``.  Examples
-    -------- >>> import numpy as np >>> from crossops import ops >>> float(ops.switch(5, [lambda
-    x: x + 1, lambda x: x * 10], np.asarray(2.0))) 20.0
+def switch(index: ArrayLike, branches: Sequence[Callable], *operands: ArrayLike) -> Any:
+    """Call ``branches[index](*operands)``, with ``index`` clamped to the valid range.
+
+    An index below 0 picks the first branch and one past the end the last, as
+    ``jax.lax.switch`` does, on every backend. A Python int chooses in Python; a 0-d
+    integer array uses ``jax.lax.switch``, ``tf.switch_case`` or (under
+    ``torch.compile``) a tree of ``torch.cond``. Branch outputs must agree as in ``cond``.
+
+    Parameters
+    ----------
+    index : ArrayLike
+        Which branch to call: a Python int or a 0-d integer array.
+    branches : Sequence[Callable]
+        The functions to choose from (at least one); each takes ``*operands``.
+    *operands : ArrayLike
+        Arguments passed to the chosen branch.
+
+    Returns
+    -------
+    Any
+        What the chosen branch returns.
     """
     try:
         _key = (_TYPE(index), *_MAP(_TYPE, operands))
@@ -107,18 +134,35 @@ switch = _accelerate(switch, _switch)
 _while_loop = _bind('core.while_loop', _GENERIC)
 
 
-def while_loop(cond: Any, body: Any, loop_vars: ArrayLike, maximum_iterations: Any = None) -> Array:
-    """Run ``loop_vars = body(loop_vars)`` while ``cond(loop_vars)`` (keras.ops.while_loop).  A
-    tuple or list ``loop_vars`` is passed to ``cond`` and ``body`` unpacked (``body(*vars)``,
-    which returns as many values); anything else (an array, a dict ...) is passed whole. The
-    result has the structure of ``loop_vars`` (a list stays a list). Python scalars among the
-    loop values become arrays of the backend (the default backend if there is no array).
-    ``body`` must keep every leaf's structure, shape and dtype (ValueError / TypeError naming
-    the op otherwise). ``maximum_iterations`` stops the loop after that many iterations.
-    jax.lax.while_loop, tf.while_loop (Python in TF eager mode), the torch while_loop higher-
-    order op under torch.compile, Python otherwise.  Examples -------- >>> from crossops import
-    ops >>> [int(v) for v in ops.while_loop(lambda i, s: i < 4, lambda i, s: (i + 1, s + i), (0,
-    0))] [4, 6]
+def while_loop(
+        cond: Callable, body: Callable, loop_vars: ArrayLike, maximum_iterations: int | None = None,
+) -> Any:
+    """Repeat ``loop_vars = body(loop_vars)`` while ``cond(loop_vars)`` is true.
+
+    A tuple or list ``loop_vars`` is passed unpacked (``cond(*vars)``, ``body(*vars)``,
+    which returns as many values); anything else (an array, a dict) is passed whole.
+    Python scalars among the values become arrays of the backend. ``body`` must keep each
+    value's structure, shape and dtype (ValueError or TypeError otherwise). Runs as
+    ``jax.lax.while_loop``, ``tf.while_loop`` (Python in eager TensorFlow), torch's
+    ``while_loop`` under ``torch.compile``, plain Python otherwise.
+
+    Parameters
+    ----------
+    cond : Callable
+        Function of the loop values returning a scalar boolean: whether to run ``body``
+        again.
+    body : Callable
+        Function of the loop values returning new ones of the same structure, shapes and
+        dtypes.
+    loop_vars : ArrayLike
+        The initial values: an array, or a pytree (tuple, list, dict) of arrays and scalars.
+    maximum_iterations : int | None, default None
+        Stop after this many iterations even if ``cond`` is still true; None for no limit.
+
+    Returns
+    -------
+    Any
+        The final loop values, with the structure of ``loop_vars`` (a list stays a list).
     """
     try:
         _key = _TYPE(loop_vars)
@@ -137,14 +181,29 @@ while_loop = _accelerate(while_loop, _while_loop)
 _fori_loop = _bind('core.fori_loop', _GENERIC)
 
 
-def fori_loop(lower: ArrayLike, upper: ArrayLike, body_fun: Any, init_val: ArrayLike) -> Array:
-    """``val = body_fun(i, val)`` for ``i`` from ``lower`` to ``upper - 1`` (keras.ops.fori_loop,
-    as jax.lax.fori_loop).  ``i`` is a 0-d integer array of the backend (of ``lower``'s dtype;
-    the backend's default integer for a Python int). ``init_val`` is a pytree whose structure,
-    shapes and dtypes the body keeps. jax.lax.fori_loop, tf.while_loop, the torch while_loop
-    higher-order op under torch.compile, Python otherwise.  Examples -------- >>> import numpy
-    as np >>> from crossops import ops >>> float(ops.fori_loop(0, 4, lambda i, s: s + i,
-    np.asarray(0.0))) 6.0
+def fori_loop(lower: ArrayLike, upper: ArrayLike, body_fun: Callable, init_val: ArrayLike) -> Any:
+    """Run ``val = body_fun(i, val)`` for ``i`` from ``lower`` to ``upper - 1``.
+
+    ``i`` is a 0-d integer array (of ``lower``'s dtype; the backend's default integer for
+    a Python int). ``body_fun`` must keep the structure, shapes and dtypes of
+    ``init_val``. Runs as ``jax.lax.fori_loop``, ``tf.while_loop``, torch's
+    ``while_loop`` under ``torch.compile``, plain Python otherwise.
+
+    Parameters
+    ----------
+    lower : ArrayLike
+        First value of ``i`` (an int or a 0-d integer array).
+    upper : ArrayLike
+        ``i`` stops before this value.
+    body_fun : Callable
+        Function ``(i, val) -> val``.
+    init_val : ArrayLike
+        The initial value: an array or a pytree of arrays.
+
+    Returns
+    -------
+    Any
+        The final value, with the structure of ``init_val``.
     """
     try:
         _key = (_TYPE(lower), _TYPE(upper), _TYPE(init_val))
@@ -164,20 +223,40 @@ _scan = _bind('core.scan', _GENERIC)
 
 
 def scan(
-        f: Any, init: Any, xs: Any = None, length: Any = None, reverse: Any = False,
-        unroll: Any = 1,
-) -> Array:
-    """Scan ``f(carry, x) -> (carry, y)`` over the leading axis of ``xs``, returning the final
-    carry and the stacked ``y`` (keras.ops.scan, as jax.lax.scan).  ``xs`` and ``init`` are
-    pytrees; without ``xs``, ``length`` steps run with ``x = None``. ``reverse`` scans from the
-    end (outputs stay in the order of ``xs``). The carry must keep its structure, shapes and
-    dtypes (ValueError / TypeError naming the op). Unlike Keras's TensorFlow backend, ``y`` need
-    not match the carry on any backend. ``unroll`` is passed to jax.lax.scan and checked (a
-    positive int or a bool) elsewhere. jax.lax.scan, tf.while_loop with TensorArrays under
-    tf.function, torch's scan higher-order op under torch.compile, Python otherwise (a zero-
-    length scan calls ``f`` once on zeros to learn the shapes of ``y``).  Examples -------- >>>
-    import numpy as np >>> from crossops import ops >>> c, ys = ops.scan(lambda c, x: (c + x, c
-    + x), np.asarray(0), np.arange(1, 5)) >>> int(c), ys.tolist() (10, [1, 3, 6, 10])
+        f: Callable, init: Any, xs: Any = None, length: int | None = None, reverse: bool = False,
+        unroll: int | bool = 1,
+) -> tuple[Any, Any]:
+    """Scan a function over the leading axis of ``xs``, carrying state: ``(carry, y) = f(carry,
+    x)`` at each step.
+
+    Returns the final carry and the ``y`` of every step stacked along a new leading axis,
+    as ``jax.lax.scan``. ``xs`` and ``init`` are pytrees; without ``xs``, ``length`` steps
+    run with ``x = None``. ``reverse=True`` scans from the end, with the outputs still in
+    the order of ``xs``. The carry must keep its structure, shapes and dtypes; ``y`` need
+    not look like the carry. Runs as ``jax.lax.scan``, ``tf.while_loop`` under
+    ``tf.function``, torch's ``scan`` under ``torch.compile``, plain Python otherwise.
+
+    Parameters
+    ----------
+    f : Callable
+        Function ``(carry, x) -> (carry, y)``.
+    init : Any
+        The initial carry: an array or a pytree of arrays.
+    xs : Any, default None
+        The values to scan over, along their leading axis (a pytree of arrays of one
+        length); None with ``length``.
+    length : int | None, default None
+        The number of steps; needed when ``xs`` is None, else it must match ``xs``.
+    reverse : bool, default False
+        Scan from the last element to the first.
+    unroll : int | bool, default 1
+        Loop iterations to unroll per step: passed to ``jax.lax.scan``, checked (a positive
+        int or a bool) on the other backends.
+
+    Returns
+    -------
+    tuple[Any, Any]
+        The tuple ``(final_carry, stacked_ys)``.
     """
     try:
         _b = _default_backend()
@@ -192,15 +271,31 @@ scan = _accelerate(scan, _scan)
 _associative_scan = _bind('core.associative_scan', _GENERIC)
 
 
-def associative_scan(f: Any, elems: Any, reverse: Any = False, axis: Axis = 0) -> Array:
-    """Inclusive scan of an associative ``f(a, b)`` along ``axis``, in O(log n) parallel steps
-    (keras.ops.associative_scan, as jax.lax.associative_scan).  ``elems`` is a pytree of arrays
-    of one length along ``axis`` (which must be static); ``f`` works element-wise on slices of
-    them and returns their structure. Results equal a sequential left fold up to the rounding of
-    a different association order. jax.lax.associative_scan on JAX; elsewhere the same odd/even
-    recursion written with crossops ops (it traces under tf.function and torch.compile).
-    Examples -------- >>> import numpy as np >>> from crossops import ops >>>
-    ops.associative_scan(lambda a, b: a + b, np.arange(5)).tolist() [0, 1, 3, 6, 10]
+def associative_scan(f: Callable, elems: Any, reverse: bool = False, axis: int = 0) -> Any:
+    """Inclusive scan with an associative function, in logarithmically many parallel steps.
+
+    ``out[i] = f(...f(f(elems[0], elems[1]), elems[2])..., elems[i])`` along ``axis``,
+    computed by the odd/even recursion of ``jax.lax.associative_scan`` (JAX's own on JAX,
+    the same algorithm with crossops ops elsewhere, traceable under every compiler). ``f``
+    must be associative and work element-wise on slices of ``elems``; the result equals a
+    sequential fold up to the rounding of the different grouping.
+
+    Parameters
+    ----------
+    f : Callable
+        An associative function ``(a, b) -> c`` of two pytrees of slices, returning their
+        structure.
+    elems : Any
+        A pytree of arrays of one length along ``axis``.
+    reverse : bool, default False
+        Scan from the end: ``out[i]`` combines ``elems[i:]``.
+    axis : int, default 0
+        The axis to scan along (static).
+
+    Returns
+    -------
+    Any
+        The scanned values, with the structure and shapes of ``elems``.
     """
     try:
         _b = _default_backend()
@@ -215,11 +310,23 @@ associative_scan = _accelerate(associative_scan, _associative_scan)
 _map = _bind('core.map', _GENERIC)
 
 
-def map(f: Any, xs: Any) -> Array:
-    """``f`` applied to each slice of ``xs`` along its leading axis, results stacked
-    (keras.ops.map, as jax.lax.map): one step at a time (``scan``), ``xs`` a pytree.  Examples
-    -------- >>> import numpy as np >>> from crossops import ops >>> ops.map(lambda x: x * x,
-    np.arange(4)).tolist() [0, 1, 4, 9]
+def map(f: Callable, xs: Any) -> Any:
+    """Apply ``f`` to each slice of ``xs`` along its leading axis and stack the results.
+
+    One slice at a time (a ``scan`` without carry), as ``jax.lax.map``; ``xs`` and the
+    results may be pytrees. For a vectorised version see ``vectorized_map``.
+
+    Parameters
+    ----------
+    f : Callable
+        Function of one slice (with the structure of ``xs``).
+    xs : Any
+        An array or a pytree of arrays of one leading length.
+
+    Returns
+    -------
+    Any
+        The stacked results of ``f``.
     """
     try:
         _b = _default_backend()
@@ -234,11 +341,24 @@ map = _accelerate(map, _map)
 _vectorized_map = _bind('core.vectorized_map', _GENERIC)
 
 
-def vectorized_map(function: Any, elements: ArrayLike) -> Array:
-    """``function`` mapped over axis 0 of ``elements`` (a pytree, passed to ``function`` as one
-    argument of the same structure), vectorised: jax.vmap, torch.vmap, tf.vectorized_map; NumPy
-    loops (as ``map``).  Examples -------- >>> import numpy as np >>> from crossops import ops
-    >>> ops.vectorized_map(lambda x: x.sum(), np.ones((3, 2))).tolist() [2.0, 2.0, 2.0]
+def vectorized_map(function: Callable, elements: ArrayLike) -> Any:
+    """Map ``function`` over axis 0 of ``elements``, vectorised where the backend can.
+
+    ``function`` receives one slice, with the structure of ``elements`` (a pytree passed as
+    one argument), and the results are stacked. ``jax.vmap`` on JAX, ``torch.vmap`` on
+    PyTorch, ``tf.vectorized_map`` on TensorFlow; NumPy loops over the slices.
+
+    Parameters
+    ----------
+    function : Callable
+        Function of one slice of ``elements``.
+    elements : ArrayLike
+        An array or a pytree of arrays of one leading length.
+
+    Returns
+    -------
+    Any
+        The stacked results of ``function``.
     """
     try:
         _key = _TYPE(elements)
@@ -257,13 +377,29 @@ vectorized_map = _accelerate(vectorized_map, _vectorized_map)
 _slice = _bind('core.slice', _GENERIC)
 
 
-def slice(inputs: ArrayLike, start_indices: Any, shape: Any) -> Array:
-    """The block of ``inputs`` of size ``shape`` starting at ``start_indices`` (keras.ops.slice).
-    ``start_indices`` are Python ints or an integer array of shape ``(inputs.ndim,)`` (it may be
-    traced). They are clamped so that the block lies inside ``inputs``, as jax.lax.dynamic_slice
-    does, on every backend. A ``-1`` in ``shape`` takes the rest of that axis (it needs Python-
-    int starts).  Examples -------- >>> import numpy as np >>> from crossops import ops >>>
-    ops.slice(np.arange(6).reshape(2, 3), [1, 1], [1, -1]).tolist() [[4, 5]]
+def slice(
+        inputs: ArrayLike, start_indices: Sequence[int] | ArrayLike, shape: Sequence[int],
+) -> Array:
+    """The block of ``inputs`` of size ``shape`` starting at ``start_indices``.
+
+    Start indices may be Python ints or an integer array of shape ``(inputs.ndim,)``, which
+    may be traced. They are clamped so that the block lies inside ``inputs``, as
+    ``jax.lax.dynamic_slice`` does, on every backend. A -1 in ``shape`` takes the rest of
+    that axis (it needs Python-int starts).
+
+    Parameters
+    ----------
+    inputs : ArrayLike
+        Input array.
+    start_indices : Sequence[int] | ArrayLike
+        One start per axis: a sequence of ints or an integer array.
+    shape : Sequence[int]
+        The size of the block along each axis (-1: to the end).
+
+    Returns
+    -------
+    Array
+        An array of shape ``shape``.
     """
     try:
         _key = _TYPE(inputs)
@@ -282,13 +418,28 @@ slice = _accelerate(slice, _slice)
 _slice_update = _bind('core.slice_update', _GENERIC)
 
 
-def slice_update(inputs: ArrayLike, start_indices: Any, updates: ArrayLike) -> Array:
-    """A copy of ``inputs`` with the block at ``start_indices`` replaced by ``updates``
-    (keras.ops.slice_update).  ``updates`` has the rank of ``inputs`` and is cast to its dtype;
-    start indices (ints or a traced integer array) are clamped so the block fits, as
-    jax.lax.dynamic_update_slice does.  Examples -------- >>> import numpy as np >>> from
-    crossops import ops >>> ops.slice_update(np.zeros(4), [3], np.ones(2)).tolist() [0.0, 0.0,
-    1.0, 1.0]
+def slice_update(
+        inputs: ArrayLike, start_indices: Sequence[int] | ArrayLike, updates: ArrayLike,
+) -> Array:
+    """A copy of ``inputs`` with the block at ``start_indices`` replaced by ``updates``.
+
+    ``updates`` has the rank of ``inputs`` and is cast to its dtype. Start indices (ints or
+    an integer array, possibly traced) are clamped so that the block fits, as
+    ``jax.lax.dynamic_update_slice`` does. ``inputs`` itself is not modified.
+
+    Parameters
+    ----------
+    inputs : ArrayLike
+        Input array.
+    start_indices : Sequence[int] | ArrayLike
+        One start per axis: a sequence of ints or an integer array.
+    updates : ArrayLike
+        The new block, of the rank of ``inputs`` and no larger along any axis.
+
+    Returns
+    -------
+    Array
+        The updated copy, of the shape and dtype of ``inputs``.
     """
     try:
         _key = (_TYPE(inputs), _TYPE(updates))
@@ -307,13 +458,27 @@ slice_update = _accelerate(slice_update, _slice_update)
 _scatter = _bind('core.scatter', _GENERIC)
 
 
-def scatter(indices: ArrayLike, values: ArrayLike, shape: Any) -> Array:
-    """An array of ``shape``, zero but for ``values`` at ``indices`` (keras.ops.scatter).
-    ``indices`` has shape ``(..., k)``: each row indexes the first ``k`` axes, and ``values``
-    has shape ``indices.shape[:-1] + shape[k:]``. Values at repeated indices are added (as every
-    Keras backend does). Indices must lie inside ``shape``.  Examples -------- >>> import numpy
-    as np >>> from crossops import ops >>> ops.scatter(np.asarray([[1], [1], [3]]), np.ones(3),
-    (4,)).tolist() [0.0, 2.0, 0.0, 1.0]
+def scatter(indices: ArrayLike, values: ArrayLike, shape: Sequence[int]) -> Array:
+    """An array of ``shape``, zero except for ``values`` placed at ``indices``.
+
+    ``indices`` has shape ``(..., k)``: each row indexes the first ``k`` axes, and
+    ``values`` has shape ``indices.shape[:-1] + shape[k:]`` (so ``k < len(shape)``
+    places whole slices). Values at repeated indices are added, as on every Keras backend.
+    Indices must lie inside ``shape``.
+
+    Parameters
+    ----------
+    indices : ArrayLike
+        Integer indices ``(..., k)``.
+    values : ArrayLike
+        The values to place, ``indices.shape[:-1] + shape[k:]``.
+    shape : Sequence[int]
+        The shape of the result.
+
+    Returns
+    -------
+    Array
+        An array of shape ``shape`` and the dtype of ``values``.
     """
     try:
         _key = (_TYPE(indices), _TYPE(values))
@@ -333,15 +498,32 @@ _scatter_update = _bind('core.scatter_update', _GENERIC)
 
 
 def scatter_update(
-        inputs: ArrayLike, indices: ArrayLike, updates: ArrayLike, reduction: Any = None,
+        inputs: ArrayLike, indices: ArrayLike, updates: ArrayLike,
+        reduction: Literal["add", "max", "min", "mul"] | None = None,
 ) -> Array:
-    """A copy of ``inputs`` with ``updates`` put at ``indices`` (keras.ops.scatter_update).
-    ``indices`` has shape ``(n, k)``; ``updates`` has shape ``(n,) + inputs.shape[k:]`` and is
-    cast to ``inputs``'s dtype. ``reduction`` None replaces (with repeated indices one of the
-    updates lands, which one is up to the backend), ``"add"``, ``"max"``, ``"min"`` and
-    ``"mul"`` combine every update with the value there.  Examples -------- >>> import numpy as
-    np >>> from crossops import ops >>> ops.scatter_update(np.zeros(3), np.asarray([[0], [0]]),
-    np.ones(2), "add").tolist() [2.0, 0.0, 0.0]
+    """A copy of ``inputs`` with ``updates`` written (or combined) at ``indices``.
+
+    ``indices`` has shape ``(n, k)`` and ``updates`` ``(n,) + inputs.shape[k:]``, cast to
+    the dtype of ``inputs``. With ``reduction=None`` the updates replace the values (for a
+    repeated index one of the updates lands, which one depends on the backend);
+    ``"add"``, ``"max"``, ``"min"`` and ``"mul"`` combine every update with the value
+    already there.
+
+    Parameters
+    ----------
+    inputs : ArrayLike
+        The array to update (not modified).
+    indices : ArrayLike
+        Integer indices ``(n, k)`` into the first ``k`` axes.
+    updates : ArrayLike
+        The new values, ``(n,) + inputs.shape[k:]``.
+    reduction : Literal["add", "max", "min", "mul"] | None, default None
+        None to replace, or ``"add"``, ``"max"``, ``"min"``, ``"mul"`` to combine.
+
+    Returns
+    -------
+    Array
+        The updated copy, of the shape and dtype of ``inputs``.
     """
     try:
         _key = (_TYPE(inputs), _TYPE(indices), _TYPE(updates))
@@ -360,11 +542,25 @@ scatter_update = _accelerate(scatter_update, _scatter_update)
 _unstack = _bind('core.unstack', _GENERIC)
 
 
-def unstack(x: ArrayLike, num: Any = None, axis: Axis = 0) -> Array:
-    """The slices of ``x`` along ``axis``, as a list (keras.ops.unstack). ``num``, if given, must
-    equal the length of that axis (ValueError otherwise).  Examples -------- >>> import numpy as
-    np >>> from crossops import ops >>> [v.tolist() for v in ops.unstack(np.asarray([[1, 2], [3,
-    4]]), axis=1)] [[1, 3], [2, 4]]
+def unstack(x: ArrayLike, num: int | None = None, axis: int = 0) -> list[Array]:
+    """Split ``x`` along ``axis`` into a list of its slices.
+
+    Each slice has one axis fewer than ``x``.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, at least 1-D.
+    num : int | None, default None
+        The length of ``axis``, if known; it must match (ValueError otherwise), and is
+        needed only where the length is unknown (under ``tf.function``).
+    axis : int, default 0
+        The axis to unstack along.
+
+    Returns
+    -------
+    list[Array]
+        A list of ``x.shape[axis]`` arrays.
     """
     try:
         _key = _TYPE(x)
@@ -383,12 +579,25 @@ unstack = _accelerate(unstack, _unstack)
 _cast = _bind('core.cast', _GENERIC)
 
 
-def cast(x: ArrayLike, dtype: DTypeLike | None) -> Array:
-    """``x`` converted to ``dtype`` (keras.ops.cast; the backend's astype).  Floats to integers
-    truncate toward zero; values outside the target range (and nan) give backend-dependent
-    results, as in C and in Keras: use ``saturate_cast`` to clamp. Complex to real keeps the
-    real part.  Examples -------- >>> import numpy as np >>> from crossops import ops >>>
-    ops.cast(np.asarray([1.7, -1.7]), "int32").tolist() [1, -1]
+def cast(x: ArrayLike, dtype: DTypeLike) -> Array:
+    """Convert x to another dtype.
+
+    Floats to integers truncate toward zero; values out of the target's range (and NaN)
+    give backend-dependent results, as in C and in Keras: ``saturate_cast`` clamps instead.
+    Complex to real keeps the real part; nonzero values become True.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+    dtype : DTypeLike
+        The target dtype: a dtype of any backend, a NumPy dtype or a name such as
+        ``"float32"``.
+
+    Returns
+    -------
+    Array
+        x in ``dtype``, of x's shape and backend.
     """
     try:
         _key = _TYPE(x)
@@ -409,16 +618,27 @@ cast = _accelerate(cast, _cast)
 _saturate_cast = _bind('core.saturate_cast', _GENERIC)
 
 
-def saturate_cast(x: ArrayLike, dtype: DTypeLike | None) -> Array:
-    """``x`` clamped to the range of ``dtype``, then cast (keras.ops.saturate_cast).  As Keras: the
-    bounds are the target's (finfo / iinfo, [0, 1] for bool) rounded toward zero into ``x``'s
-    dtype (so float32 to int32 saturates at 2147483520, the largest float32 below 2**31), and
-    float inputs are always clipped to finite values (inf becomes the largest finite value of
-    the narrower type). Where Keras is silent: nan becomes 0 when casting to an integer or bool
-    dtype (and stays nan for float targets). Bool targets give ``x > 0`` (clip to [0, 1], then
-    nonzero). Complex dtypes raise TypeError.  Examples -------- >>> import numpy as np >>> from
-    crossops import ops >>> ops.saturate_cast(np.asarray([-1.0, 300.0]), "uint8").tolist() [0,
-    255]
+def saturate_cast(x: ArrayLike, dtype: DTypeLike) -> Array:
+    """Cast x to ``dtype``, clamping values to the target's range first.
+
+    As Keras: the bounds are the target's (its finite range; [0, 1] for bool), rounded
+    toward zero into x's dtype (so float32 to int32 saturates at 2147483520, the largest
+    float32 below 2**31), and floats always clip to finite values (inf becomes the largest
+    finite value of the target). Where Keras is silent: NaN becomes 0 when casting to an
+    integer or bool dtype and stays NaN for float targets; a bool target gives ``x > 0``.
+    Complex dtypes raise TypeError.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, real or bool.
+    dtype : DTypeLike
+        The target dtype: a real or bool dtype of any backend, a NumPy dtype or a name.
+
+    Returns
+    -------
+    Array
+        x in ``dtype``, of x's shape and backend.
     """
     try:
         _key = _TYPE(x)
@@ -440,15 +660,33 @@ _convert_to_tensor = _bind('core.convert_to_tensor', _GENERIC)
 
 
 def convert_to_tensor(
-        x: ArrayLike, dtype: DTypeLike | None = None, sparse: Any = None, ragged: Any = None,
+        x: ArrayLike, dtype: DTypeLike | None = None, sparse: bool | None = None,
+        ragged: bool | None = None,
 ) -> Array:
-    """``x`` as an array (keras.ops.convert_to_tensor), cast to ``dtype`` if given.  An array keeps
-    its backend (crossops never converts across backends, so a NumPy array stays a NumPy array);
-    Python scalars and (nested) lists become arrays of the default backend, with its default
-    dtypes. ``sparse`` and ``ragged`` are accepted for Keras compatibility: crossops arrays are
-    dense, so they change nothing.  Examples -------- >>> import crossops >>> from crossops
-    import ops >>> with crossops.use_backend("numpy"): ...     ops.convert_to_tensor([1, 2],
-    dtype="int8") array([1, 2], dtype=int8)
+    """x as an array, cast to ``dtype`` if given.
+
+    An array keeps its backend: crossops never converts across backends, so a NumPy array
+    stays a NumPy array and a tensor stays a tensor. Python scalars and (nested) lists
+    become arrays of the default backend (``crossops.get_backend()``), with its default
+    dtypes. ``sparse`` and ``ragged`` are accepted for Keras compatibility; crossops arrays
+    are dense, so they change nothing.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        An array of any backend, a Python scalar or a (nested) list.
+    dtype : DTypeLike | None, default None
+        Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
+        ``"float32"``; None picks the default.
+    sparse : bool | None, default None
+        Accepted for Keras compatibility (None, True or False); has no effect.
+    ragged : bool | None, default None
+        Accepted for Keras compatibility (None, True or False); has no effect.
+
+    Returns
+    -------
+    Array
+        An array of x's backend, or of the default backend for host data.
     """
     try:
         _key = _TYPE(x)
@@ -470,9 +708,20 @@ _convert_to_numpy = _bind('core.convert_to_numpy', _GENERIC)
 
 
 def convert_to_numpy(x: ArrayLike) -> Array:
-    """``x`` as a NumPy array (keras.ops.convert_to_numpy; ``crossops.to_numpy``): eager only.
-    Examples -------- >>> import numpy as np >>> from crossops import ops >>>
-    ops.convert_to_numpy([1, 2]) array([1, 2])
+    """x as a NumPy array, from any backend (``crossops.to_numpy``).
+
+    Copies device arrays to the host. Eager only: it cannot run on a traced value inside
+    ``jax.jit``, ``tf.function`` or ``torch.compile``.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        An array of any backend, or host data.
+
+    Returns
+    -------
+    Array
+        A ``numpy.ndarray``.
     """
     try:
         _key = _TYPE(x)
@@ -491,12 +740,22 @@ convert_to_numpy = _accelerate(convert_to_numpy, _convert_to_numpy)
 _is_tensor = _bind('core.is_tensor', _GENERIC)
 
 
-def is_tensor(x: ArrayLike) -> Array:
-    """Whether ``x`` is an array of a crossops backend (keras.ops.is_tensor): a NumPy ndarray or
-    scalar, a jax array or tracer, a torch tensor, a TensorFlow tensor or variable. Unlike
-    Keras, which answers for its one backend, every backend's arrays count.  Examples --------
-    >>> import numpy as np >>> from crossops import ops >>> ops.is_tensor(np.zeros(2)),
-    ops.is_tensor([0.0]) (True, False)
+def is_tensor(x: ArrayLike) -> bool:
+    """Whether x is an array of one of crossops's backends.
+
+    True for NumPy arrays and scalars, JAX arrays and tracers, PyTorch tensors, and
+    TensorFlow tensors and variables; False for Python numbers and lists. Unlike Keras,
+    which answers for its one backend, every backend's arrays count.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Any object.
+
+    Returns
+    -------
+    bool
+        A Python bool.
     """
     try:
         _key = _TYPE(x)
@@ -515,10 +774,21 @@ is_tensor = _accelerate(is_tensor, _is_tensor)
 _shape = _bind('core.shape', _GENERIC)
 
 
-def shape(x: ArrayLike) -> Array:
-    """The shape of ``x`` as a tuple of ints (keras.ops.shape); under tf.function an unknown size
-    is a scalar int32 tensor, as in Keras.  Examples -------- >>> import numpy as np >>> from
-    crossops import ops >>> ops.shape(np.zeros((8, 12))) (8, 12)
+def shape(x: ArrayLike) -> tuple[int, ...]:
+    """The shape of x as a tuple of ints.
+
+    Host data (scalars, lists) is converted first. Under ``tf.function`` an unknown
+    dimension is a scalar int32 tensor, as in Keras.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        An array of any backend, or host data.
+
+    Returns
+    -------
+    tuple[int, ...]
+        A tuple with one entry per axis.
     """
     try:
         _key = _TYPE(x)
@@ -537,10 +807,21 @@ shape = _accelerate(shape, _shape)
 _dtype = _bind('core.dtype', _GENERIC)
 
 
-def dtype(x: ArrayLike) -> Array:
-    """The dtype of ``x`` as a standard name such as ``"float32"`` (keras.ops.dtype).  Examples
-    -------- >>> import numpy as np >>> from crossops import ops >>> ops.dtype(np.zeros(2,
-    np.float32)) 'float32'
+def dtype(x: ArrayLike) -> str:
+    """The dtype of x as a standard name such as ``"float32"``.
+
+    The same name on every backend (``"int64"``, ``"bfloat16"``, ``"bool"`` ...).
+    Host data is converted first, with the default backend's default dtypes.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        An array of any backend, or host data.
+
+    Returns
+    -------
+    str
+        The dtype's name.
     """
     try:
         _key = _TYPE(x)
@@ -560,11 +841,22 @@ _stop_gradient = _bind('core.stop_gradient', _GENERIC)
 
 
 def stop_gradient(variable: ArrayLike) -> Array:
-    """The array unchanged, with gradient flow through it blocked (keras.ops.stop_gradient).
-    jax.lax.stop_gradient on JAX, Tensor.detach on PyTorch, tf.stop_gradient on TensorFlow;
-    NumPy, which does not differentiate, returns the array itself.  Examples -------- >>> import
-    torch, crossops, crossops.numpy as xnp >>> crossops.grad(lambda x: xnp.sum(x *
-    crossops.stop_gradient(x)))(torch.ones(2)) tensor([1., 1.])
+    """The array unchanged, with gradients blocked from flowing through it.
+
+    In the forward pass this is the identity; when differentiating, the result counts as a
+    constant. ``jax.lax.stop_gradient`` on JAX, ``Tensor.detach`` on PyTorch,
+    ``tf.stop_gradient`` on TensorFlow; NumPy, which does not differentiate, returns the
+    array itself.
+
+    Parameters
+    ----------
+    variable : ArrayLike
+        An array of any backend.
+
+    Returns
+    -------
+    Array
+        ``variable``'s values, treated as a constant by autodiff.
     """
     try:
         _key = _TYPE(variable)
@@ -583,19 +875,28 @@ stop_gradient = _accelerate(stop_gradient, _stop_gradient)
 _custom_gradient = _bind('core.custom_gradient', _GENERIC)
 
 
-def custom_gradient(f: Any) -> Array:
-    """A function with the value of ``f(*args)[0]`` and the gradient that ``f``'s ``grad_fn`` gives
-    (keras.ops.custom_gradient).  ``f(*args)`` returns ``(output, grad_fn)``.
-    ``grad_fn(upstream)`` (or, if ``upstream`` is a keyword-only parameter without default,
-    ``grad_fn(*args, upstream=upstream)``) returns one gradient per positional argument of ``f``
-    (a bare array for one argument), given the cotangent ``upstream`` of the output. Keyword
-    arguments are passed to ``f`` and not differentiated. The backend is chosen when the
-    function is called, from its arrays: jax.custom_gradient, a torch.autograd.Function
-    (composes with torch.func), tf.custom_gradient; on NumPy the function returns
-    ``f(*args)[0]``.  Examples -------- >>> import torch, crossops, crossops.numpy as xnp >>>
-    @crossops.custom_gradient ... def clipped_identity(x): ...     return x, lambda upstream:
-    xnp.clip(upstream, -1.0, 1.0) >>> crossops.grad(lambda x: xnp.sum(3.0 *
-    clipped_identity(x)))(torch.ones(2)) tensor([1., 1.])
+def custom_gradient(f: Callable) -> Callable:
+    """Decorate a function to give it a hand-written gradient.
+
+    ``f(*args)`` returns ``(output, grad_fn)``; the decorated function returns ``output``,
+    and when differentiated uses ``grad_fn(upstream)``, which gets the cotangent of the
+    output and returns one gradient per positional argument of ``f`` (a bare array for
+    one argument). If ``grad_fn`` has a keyword-only parameter ``upstream`` without a
+    default, it is called as ``grad_fn(*args, upstream=upstream)``. Keyword arguments of
+    ``f`` are passed through and not differentiated. The backend is chosen from the
+    arrays at each call: ``jax.custom_gradient``, a ``torch.autograd.Function`` (it
+    composes with ``torch.func``), ``tf.custom_gradient``; on NumPy the function just
+    returns ``output``.
+
+    Parameters
+    ----------
+    f : Callable
+        Function returning ``(output, grad_fn)``.
+
+    Returns
+    -------
+    Callable
+        The decorated function, returning ``f``'s output.
     """
     try:
         _b = _default_backend()
@@ -610,9 +911,31 @@ custom_gradient = _accelerate(custom_gradient, _custom_gradient)
 _rearrange = _bind('core.rearrange', _GENERIC)
 
 
-def rearrange(tensor: ArrayLike, pattern: Any, **axes_lengths: Any) -> Array:
-    """einops rearrange: names, (groups), ... and 1 or () on each side of '->'; axes_lengths give
-    the lengths of split axes.
+def rearrange(tensor: ArrayLike, pattern: str, **axes_lengths: int) -> Array:
+    """Reorder, merge and split the axes of an array with an einops pattern such as ``"b h w c -> b
+    (h w) c"``.
+
+    The pattern names the input's axes left of ``->`` and the output's on the right. A name
+    is one axis; a parenthesised group is one axis made of several, row-major (merging on
+    the right, splitting on the left); ``...`` stands for the axes not named (on both sides
+    or neither); ``1`` or ``()`` is an axis of length 1. Every name must appear on both
+    sides: rearrange neither adds nor removes data. The lengths of split axes come from
+    ``axes_lengths`` (all but one per group). One reshape, one transpose and one reshape,
+    so it runs under every compiler.
+
+    Parameters
+    ----------
+    tensor : ArrayLike
+        Input array of any backend.
+    pattern : str
+        ``"<input axes> -> <output axes>"``.
+    **axes_lengths : int
+        Lengths of named axes, needed to split an input axis (``h1=2``).
+
+    Returns
+    -------
+    Array
+        The rearranged array, with the same elements.
     """
     try:
         _key = _TYPE(tensor)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import crossops.numpy as xnp
 
-from ._common import check_float, check_rank, data_format, down, name, shape, up
+from .._config import standardize_data_format
+from ..numpy._compute import down, to_compute
+from ._common import check_float, check_rank, name, shape
 
 _EPS = {"float16": 2.0 ** -10, "bfloat16": 2.0 ** -7, "float32": 2.0 ** -23,
         "float64": 2.0 ** -52}
@@ -31,7 +33,7 @@ def rgb_to_grayscale(images, data_format=None):
     >>> ximage.rgb_to_grayscale(np.ones((2, 2, 3), np.float32)).shape
     (2, 2, 1)
     """
-    fmt = _fmt(data_format)
+    fmt = standardize_data_format(data_format)
     check_rank(images, (3, 4))
     axis = -1 if fmt == "channels_last" else -3
     c = shape(images)[axis]
@@ -41,13 +43,10 @@ def rgb_to_grayscale(images, data_format=None):
     if c == 1:
         return images
     n = name(images)
-    r, g, b = _planes(up(images), axis)
+    r, g, b = _planes(to_compute(images), axis)
     gray = r * _LUMA[0] + g * _LUMA[1] + b * _LUMA[2]
     return down(xnp.expand_dims(gray, axis=axis), n)
 
-
-def _fmt(value):
-    return data_format(value)
 
 
 def _check_hsv(images, fmt):
@@ -72,11 +71,11 @@ def rgb_to_hsv(images, data_format=None):
     >>> ximage.rgb_to_hsv(np.array([[[0.0, 1.0, 0.0]]]))[0, 0].round(4).tolist()
     [0.3333, 1.0, 1.0]
     """
-    fmt = _fmt(data_format)
+    fmt = standardize_data_format(data_format)
     axis = _check_hsv(images, fmt)
     n = name(images)
     eps = _EPS[n]
-    x = up(images)
+    x = to_compute(images)
     x = xnp.where(xnp.abs(x) < eps, xnp.zeros_like(x), x)
     r, g, b = _planes(x, axis)
     value = xnp.maximum(xnp.maximum(r, g), b)
@@ -105,10 +104,10 @@ def hsv_to_rgb(images, data_format=None):
     >>> ximage.hsv_to_rgb(np.array([[[2 / 3, 1.0, 1.0]]]))[0, 0].round(4).tolist()
     [0.0, 0.0, 1.0]
     """
-    fmt = _fmt(data_format)
+    fmt = standardize_data_format(data_format)
     axis = _check_hsv(images, fmt)
     n = name(images)
-    h, s, v = _planes(up(images), axis)
+    h, s, v = _planes(to_compute(images), axis)
     dh = xnp.remainder(h, 1.0) * 6.0
     dr = xnp.clip(xnp.abs(dh - 3.0) - 1.0, 0.0, 1.0)
     dg = xnp.clip(2.0 - xnp.abs(dh - 2.0), 0.0, 1.0)

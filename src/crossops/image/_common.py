@@ -1,7 +1,6 @@
 """Helpers of the image ops: argument checks, layouts, constants and compute dtypes.
 
-``data_format=None`` means ``"channels_last"`` (Keras's default ``image_data_format``;
-crossops has no global configuration).
+``data_format=None`` means ``crossops.config.image_data_format()``, as in Keras.
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ from crossops._backend import backend_of
 from crossops._dispatch import call_on
 from crossops._dtypes import dtype_name, kind
 
-DATA_FORMATS = ("channels_last", "channels_first")
 _HALF = ("float16", "bfloat16")
 
 
@@ -24,16 +22,6 @@ def name(x) -> str:
 def shape(x) -> tuple:
     """The static shape of ``x`` as a tuple of ints (TensorFlow's TensorShape too)."""
     return tuple(int(s) for s in x.shape)
-
-
-def data_format(value) -> str:
-    """``value`` checked: ``"channels_last"`` (also for None) or ``"channels_first"``."""
-    if value is None:
-        return "channels_last"
-    if value not in DATA_FORMATS:
-        raise ValueError(f'data_format must be "channels_last" or "channels_first" (or None, '
-                         f'which means "channels_last"), got {value!r}')
-    return value
 
 
 def check_rank(x, ranks, arg: str = "images", what: str = "") -> int:
@@ -62,25 +50,6 @@ def const(like, value, dtype: str):
     """NumPy data ``value`` as an array of dtype ``dtype`` on the backend of ``like``."""
     value = np.asarray(value).tolist()  # plain Python data, on like's backend
     return call_on(backend_of(like), "asarray", value, dtype=dtype)
-
-
-def compute_dtype(x) -> str:
-    """The float dtype an op computes ``x`` in: half precision and integers in float32."""
-    n = name(x)
-    if n in _HALF or kind(n) != "f":
-        return "float32"
-    return n
-
-
-def up(x):
-    """``x`` in its compute dtype (see :func:`compute_dtype`)."""
-    c = compute_dtype(x)
-    return x if name(x) == c else xnp.astype(x, c)
-
-
-def down(y, n: str):
-    """``y`` cast to dtype name ``n`` where it is not already."""
-    return y if name(y) == n else xnp.astype(y, n)
 
 
 def to_batched_last(x, fmt: str, spatial: int = 2):

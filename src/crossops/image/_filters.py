@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import crossops.numpy as xnp
 
+from .._config import standardize_data_format
+from ..numpy._compute import down, to_compute
 from ._common import (
     as_tuple,
     check_float,
     check_rank,
     conv1d_same,
     conv1d_valid,
-    down,
     from_batched_last,
     gaussian_1d,
     name,
@@ -19,9 +20,7 @@ from ._common import (
     shape,
     take_slice,
     to_batched_last,
-    up,
 )
-from ._common import data_format as _check_format
 
 
 def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None):
@@ -39,7 +38,7 @@ def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None
     >>> ximage.gaussian_blur(np.ones((2, 5, 5, 3))).shape
     (2, 5, 5, 3)
     """
-    fmt = _check_format(data_format)
+    fmt = standardize_data_format(data_format)
     check_rank(images, (3, 4))
     check_float(images)
     kw, kh = as_tuple(kernel_size, 2, "kernel_size")
@@ -53,7 +52,7 @@ def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None
         raise ValueError(f"sigma must be positive, got {sigma!r}")
     x, unbatched = to_batched_last(images, fmt)
     n = name(images)
-    y = conv1d_same(conv1d_same(up(x), gaussian_1d(kh, sh), 1), gaussian_1d(kw, sw), 2)
+    y = conv1d_same(conv1d_same(to_compute(x), gaussian_1d(kh, sh), 1), gaussian_1d(kw, sw), 2)
     return from_batched_last(down(y, n), fmt, unbatched)
 
 
@@ -86,11 +85,11 @@ def sobel_edges(images, data_format=None):
     >>> ximage.sobel_edges(np.zeros((1, 8, 8, 1), np.float32)).shape
     (1, 8, 8, 1, 2)
     """
-    fmt = _check_format(data_format)
+    fmt = standardize_data_format(data_format)
     check_rank(images, (4,), what=" (a batch of images)")
     check_float(images)
     n = name(images)
-    x, _ = to_batched_last(up(images), fmt)
+    x, _ = to_batched_last(to_compute(images), fmt)
     x = pad_axis(pad_axis(x, 1, 1, 1), 2, 1, 1)
     dy, dx = _filter3x3(x, _SOBEL_Y), _filter3x3(x, _SOBEL_X)
     if fmt == "channels_first":
@@ -114,7 +113,7 @@ def ssim(image1, image2, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01,
     >>> float(ximage.ssim(x, x))
     1.0
     """
-    fmt = _check_format(data_format)
+    fmt = standardize_data_format(data_format)
     check_rank(image1, (3, 4), "image1")
     check_rank(image2, (3, 4), "image2")
     check_float(image1, "image1")
@@ -129,8 +128,8 @@ def ssim(image1, image2, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01,
     if size < 1:
         raise ValueError(f"filter_size must be >= 1, got {filter_size!r}")
     n = name(image1)
-    x1, unbatched = to_batched_last(up(image1), fmt)
-    x2, _ = to_batched_last(up(image2), fmt)
+    x1, unbatched = to_batched_last(to_compute(image1), fmt)
+    x2, _ = to_batched_last(to_compute(image2), fmt)
     h, w = shape(x1)[1:3]
     if size > h or size > w:
         raise ValueError(f"filter_size ({size}) must not exceed the images' height and width "

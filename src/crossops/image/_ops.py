@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Literal  # noqa: F401
 
-from .._dispatch import accelerate as _accelerate
+from .._accel import accelerate as _accelerate
 from .._dispatch import bind as _bind
 from .._typing import (  # noqa: F401
     Array,
@@ -47,12 +47,46 @@ _affine_transform = _bind('image.affine_transform', _GENERIC)
 
 
 def affine_transform(
-        images: ArrayLike, transform: ArrayLike, interpolation: Any = 'bilinear',
-        fill_mode: Any = 'constant', fill_value: Any = 0,
+        images: ArrayLike, transform: ArrayLike,
+        interpolation: Literal["nearest", "bilinear"] = 'bilinear',
+        fill_mode: Literal["constant", "nearest", "wrap", "mirror", "reflect"] = 'constant',
+        fill_value: float = 0,
         data_format: Literal["channels_last", "channels_first"] | None = None,
 ) -> Array:
-    """Projective transforms of images (c0, c1 taken as 0, as Keras's JAX backend), nearest or
-    bilinear, five fill modes.
+    """Apply an affine transform to images: each output pixel samples the input at transformed
+    coordinates.
+
+    A transform is ``[a0, a1, a2, b0, b1, b2, c0, c1]``: output pixel ``(x, y)`` takes the
+    input at ``(a0 * x + a1 * y + a2, b0 * x + b1 * y + b2)``, so the transform maps output
+    coordinates to input coordinates (pass the inverse of the motion you want). ``c0`` and
+    ``c1`` are ignored, as on Keras's JAX, PyTorch and NumPy backends (its TensorFlow
+    backend divides by ``c0 * x + c1 * y + 1``). Sampling and fill modes are those of
+    ``map_coordinates``. Integer images are interpolated in float and rounded half away
+    from zero.
+
+    Parameters
+    ----------
+    images : ArrayLike
+        One image (3-D) or a batch (4-D).
+    transform : ArrayLike
+        One transform ``(8,)`` for every image, or one per image ``(batch, 8)``.
+    interpolation : Literal["nearest", "bilinear"], default 'bilinear'
+        ``"nearest"`` or ``"bilinear"``.
+    fill_mode : Literal["constant", "nearest", "wrap", "mirror", "reflect"], default 'constant'
+        How points outside the input are filled: ``"constant"`` (``fill_value``),
+        ``"nearest"`` (edge value), ``"wrap"`` (periodic), ``"mirror"`` (reflected about the
+        edge pixels) or ``"reflect"`` (reflected about the edges, edge pixels repeated).
+    fill_value : float, default 0
+        The value outside the input with ``fill_mode="constant"``.
+    data_format : Literal["channels_last", "channels_first"] | None, default None
+        Layout of the image or feature axes: ``"channels_last"`` (batch, ..., channels) or
+        ``"channels_first"`` (batch, channels, ...); None reads the global image data
+        format.
+
+    Returns
+    -------
+    Array
+        The transformed images, of the input's shape and dtype.
     """
     try:
         _key = (_TYPE(images), _TYPE(transform))
@@ -75,12 +109,43 @@ _crop_images = _bind('image.crop_images', _GENERIC)
 
 
 def crop_images(
-        images: ArrayLike, top_cropping: Any = None, left_cropping: Any = None,
-        bottom_cropping: Any = None, right_cropping: Any = None, target_height: Any = None,
-        target_width: Any = None,
+        images: ArrayLike, top_cropping: int | None = None, left_cropping: int | None = None,
+        bottom_cropping: int | None = None, right_cropping: int | None = None,
+        target_height: int | None = None, target_width: int | None = None,
         data_format: Literal["channels_last", "channels_first"] | None = None,
 ) -> Array:
-    """Crop images to a height and width.
+    """Crop images to a rectangle given by two of its offsets and sizes per axis.
+
+    Give exactly two of ``top_cropping``, ``bottom_cropping`` and ``target_height``, and
+    exactly two of ``left_cropping``, ``right_cropping`` and ``target_width``; the third
+    follows. The crop must fit inside the images (ValueError otherwise). Exact for every
+    dtype.
+
+    Parameters
+    ----------
+    images : ArrayLike
+        One image (3-D) or a batch (4-D).
+    top_cropping : int | None, default None
+        Rows removed at the top.
+    left_cropping : int | None, default None
+        Columns removed on the left.
+    bottom_cropping : int | None, default None
+        Rows removed at the bottom.
+    right_cropping : int | None, default None
+        Columns removed on the right.
+    target_height : int | None, default None
+        Height of the result.
+    target_width : int | None, default None
+        Width of the result.
+    data_format : Literal["channels_last", "channels_first"] | None, default None
+        Layout of the image or feature axes: ``"channels_last"`` (batch, ..., channels) or
+        ``"channels_first"`` (batch, channels, ...); None reads the global image data
+        format.
+
+    Returns
+    -------
+    Array
+        The cropped images.
     """
     try:
         _key = _TYPE(images)
@@ -104,12 +169,49 @@ _elastic_transform = _bind('image.elastic_transform', _GENERIC)
 
 
 def elastic_transform(
-        images: ArrayLike, alpha: Any = 20.0, sigma: Any = 5.0, interpolation: Any = 'bilinear',
-        fill_mode: Any = 'reflect', fill_value: Any = 0.0, seed: Any = None,
+        images: ArrayLike, alpha: float = 20.0, sigma: float = 5.0,
+        interpolation: Literal["nearest", "bilinear"] = 'bilinear',
+        fill_mode: Literal["constant", "nearest", "wrap", "mirror", "reflect"] = 'reflect',
+        fill_value: float = 0.0, seed: int | None = None,
         data_format: Literal["channels_last", "channels_first"] | None = None,
 ) -> Array:
-    """Elastic deformation by a blurred random displacement field drawn from seed (NumPy Philox, on
-    the host).
+    """Deform images by a smooth random displacement field (elastic distortion).
+
+    Standard normal noise, scaled by ``sigma``, is blurred by a Gaussian of standard
+    deviation ``sigma`` and multiplied by ``alpha`` to give per-pixel displacements
+    ``dx``, ``dy``; output pixel ``(x, y)`` samples the input at ``(x + dx, y + dy)`` as
+    ``map_coordinates`` does. The noise is drawn on the host from the int ``seed`` with
+    NumPy's Philox generator, so a seed gives the same result on every backend, eager or
+    compiled; ``seed=None`` draws a fresh seed (not reproducible). Unlike Keras's JAX
+    backend, ``dx`` and ``dy`` are drawn independently.
+
+    Parameters
+    ----------
+    images : ArrayLike
+        One image (3-D) or a batch (4-D), floating point.
+    alpha : float, default 20.0
+        Strength of the displacement, in pixels per unit of blurred noise.
+    sigma : float, default 5.0
+        Standard deviation of the noise and of the Gaussian blur that smooths it (its window
+        has ``int(6 * sigma) | 1`` taps); larger is smoother.
+    interpolation : Literal["nearest", "bilinear"], default 'bilinear'
+        ``"nearest"`` or ``"bilinear"``.
+    fill_mode : Literal["constant", "nearest", "wrap", "mirror", "reflect"], default 'reflect'
+        How points outside the input are filled: ``"constant"``, ``"nearest"``, ``"wrap"``,
+        ``"mirror"`` or ``"reflect"`` (see ``affine_transform``).
+    fill_value : float, default 0.0
+        The value outside the input with ``fill_mode="constant"``.
+    seed : int | None, default None
+        An int: the same seed gives the same deformation; None draws a fresh one.
+    data_format : Literal["channels_last", "channels_first"] | None, default None
+        Layout of the image or feature axes: ``"channels_last"`` (batch, ..., channels) or
+        ``"channels_first"`` (batch, channels, ...); None reads the global image data
+        format.
+
+    Returns
+    -------
+    Array
+        The deformed images, of the input's shape and dtype.
     """
     try:
         _key = _TYPE(images)
@@ -132,11 +234,41 @@ _extract_patches = _bind('image.extract_patches', _GENERIC)
 
 
 def extract_patches(
-        images: ArrayLike, size: Any, strides: Any = None, dilation_rate: Any = 1,
-        padding: Any = 'valid',
+        images: ArrayLike, size: int | Sequence[int], strides: int | Sequence[int] | None = None,
+        dilation_rate: int | Sequence[int] = 1, padding: Literal["valid", "same"] = 'valid',
         data_format: Literal["channels_last", "channels_first"] | None = None,
 ) -> Array:
-    """Patches of images (size of 2) or volumes (size of 3) as features.
+    """Extract patches of images (or volumes) and lay each one out along the channel axis.
+
+    With ``size`` an int or 2 ints the input is images; with 3 ints it is volumes, as
+    ``extract_patches_3d``. The patch grid becomes the spatial axes of the result and each
+    patch's ``prod(size) * channels`` values its features (patch offsets row-major, then
+    channel). ``strides`` defaults to ``size`` (non-overlapping patches); ``"same"`` zero
+    pads as a convolution does. Exact for every dtype.
+
+    Parameters
+    ----------
+    images : ArrayLike
+        One image (3-D) or a batch (4-D); volumes (4-D or 5-D) with a 3-int ``size``.
+    size : int | Sequence[int]
+        Patch size: an int, 2 ints (height, width) or 3 ints (volumes).
+    strides : int | Sequence[int] | None, default None
+        Step between patches (an int, or one per spatial axis); None uses ``size``.
+    dilation_rate : int | Sequence[int], default 1
+        Spacing between the pixels of a patch: an int, or one per spatial axis.
+    padding : Literal["valid", "same"], default 'valid'
+        ``"valid"`` (only patches that fit) or ``"same"`` (zero padding, ``ceil(size /
+        strides)`` patches per axis).
+    data_format : Literal["channels_last", "channels_first"] | None, default None
+        Layout of the image or feature axes: ``"channels_last"`` (batch, ..., channels) or
+        ``"channels_first"`` (batch, channels, ...); None reads the global image data
+        format.
+
+    Returns
+    -------
+    Array
+        The patches: ``(*grid, prod(size) * channels)``, with the batch axis if the input
+        has one.
     """
     try:
         _key = _TYPE(images)
@@ -159,11 +291,39 @@ _extract_patches_3d = _bind('image.extract_patches_3d', _GENERIC)
 
 
 def extract_patches_3d(
-        volumes: ArrayLike, size: Any, strides: Any = None, dilation_rate: Any = 1,
-        padding: Any = 'valid',
+        volumes: ArrayLike, size: int | Sequence[int], strides: int | Sequence[int] | None = None,
+        dilation_rate: int | Sequence[int] = 1, padding: Literal["valid", "same"] = 'valid',
         data_format: Literal["channels_last", "channels_first"] | None = None,
 ) -> Array:
-    """Patches of volumes as features.
+    """Extract 3-D patches of volumes and lay each one out along the channel axis.
+
+    The 3-D form of ``extract_patches``: the patch grid becomes the spatial axes and each
+    patch's ``prod(size) * channels`` values its features (offsets row-major, then
+    channel). ``strides`` defaults to ``size``. Exact for every dtype.
+
+    Parameters
+    ----------
+    volumes : ArrayLike
+        One volume (4-D: depth, height, width, channels) or a batch (5-D).
+    size : int | Sequence[int]
+        Patch size: an int, or 3 ints (depth, height, width).
+    strides : int | Sequence[int] | None, default None
+        Step between patches (an int, or 3); None uses ``size``.
+    dilation_rate : int | Sequence[int], default 1
+        Spacing between the voxels of a patch: an int, or 3.
+    padding : Literal["valid", "same"], default 'valid'
+        ``"valid"`` (only patches that fit) or ``"same"`` (zero padding, ``ceil(size /
+        strides)`` patches per axis).
+    data_format : Literal["channels_last", "channels_first"] | None, default None
+        Layout of the image or feature axes: ``"channels_last"`` (batch, ..., channels) or
+        ``"channels_first"`` (batch, channels, ...); None reads the global image data
+        format.
+
+    Returns
+    -------
+    Array
+        The patches: ``(*grid, prod(size) * channels)``, with the batch axis if the input
+        has one.
     """
     try:
         _key = _TYPE(volumes)
@@ -186,10 +346,36 @@ _gaussian_blur = _bind('image.gaussian_blur', _GENERIC)
 
 
 def gaussian_blur(
-        images: ArrayLike, kernel_size: Any = (3, 3), sigma: Any = (1.0, 1.0),
+        images: ArrayLike, kernel_size: int | tuple[int, int] = (3, 3),
+        sigma: float | tuple[float, float] = (1.0, 1.0),
         data_format: Literal["channels_last", "channels_first"] | None = None,
 ) -> Array:
-    """Gaussian blur, zero padded (SAME).
+    """Blur images with a Gaussian kernel, keeping their size.
+
+    A separable kernel: ``kernel_size[0]`` taps of standard deviation ``sigma[0]`` along
+    the width and ``kernel_size[1]`` taps of ``sigma[1]`` along the height (the order of
+    Keras's JAX backend), each normalised to sum 1. The edges are zero padded, so borders
+    darken. Floating-point images only (TypeError otherwise); float16 and bfloat16 are
+    computed in float32.
+
+    Parameters
+    ----------
+    images : ArrayLike
+        One image (3-D) or a batch (4-D), floating point.
+    kernel_size : int | tuple[int, int], default (3, 3)
+        Taps of the kernel: an int for both axes, or ``(width_taps, height_taps)``.
+    sigma : float | tuple[float, float], default (1.0, 1.0)
+        Standard deviation of the kernel: a float for both axes, or ``(width_sigma,
+        height_sigma)``.
+    data_format : Literal["channels_last", "channels_first"] | None, default None
+        Layout of the image or feature axes: ``"channels_last"`` (batch, ..., channels) or
+        ``"channels_first"`` (batch, channels, ...); None reads the global image data
+        format.
+
+    Returns
+    -------
+    Array
+        The blurred images, of the input's shape and dtype.
     """
     try:
         _key = _TYPE(images)
@@ -211,7 +397,25 @@ _hsv_to_rgb = _bind('image.hsv_to_rgb', _GENERIC)
 def hsv_to_rgb(
         images: ArrayLike, data_format: Literal["channels_last", "channels_first"] | None = None,
 ) -> Array:
-    """HSV to RGB.
+    """Convert HSV images to RGB.
+
+    All components are in [0, 1]; the hue is taken modulo 1 (0 red, 1/3 green, 2/3 blue).
+    Floating-point images only; float16 and bfloat16 are computed in float32. The inverse
+    of ``rgb_to_hsv``.
+
+    Parameters
+    ----------
+    images : ArrayLike
+        HSV images (3-D or 4-D) with 3 channels, floating point.
+    data_format : Literal["channels_last", "channels_first"] | None, default None
+        Layout of the image or feature axes: ``"channels_last"`` (batch, ..., channels) or
+        ``"channels_first"`` (batch, channels, ...); None reads the global image data
+        format.
+
+    Returns
+    -------
+    Array
+        RGB images, of the input's shape and dtype.
     """
     try:
         _key = _TYPE(images)
@@ -231,11 +435,39 @@ _map_coordinates = _bind('image.map_coordinates', _GENERIC)
 
 
 def map_coordinates(
-        inputs: ArrayLike, coordinates: ArrayLike, order: Any, fill_mode: Any = 'constant',
-        fill_value: Any = 0,
+        inputs: ArrayLike, coordinates: ArrayLike, order: Literal[0, 1],
+        fill_mode: Literal["constant", "nearest", "wrap", "mirror", "reflect"] = 'constant',
+        fill_value: float = 0,
 ) -> Array:
-    """Sample an array at coordinates, nearest or linear (jax.scipy.ndimage.map_coordinates
-    semantics).
+    """Sample an array at arbitrary (fractional) coordinates by nearest or linear interpolation.
+
+    The semantics of ``jax.scipy.ndimage.map_coordinates``: ``order=0`` takes the nearest
+    element (halves round away from zero); ``order=1`` interpolates linearly between the
+    two neighbours on each axis. With ``fill_mode="constant"`` every neighbour outside the
+    array counts as ``fill_value``; ``"nearest"``, ``"wrap"``, ``"mirror"`` and
+    ``"reflect"`` map outside points back inside (see ``affine_transform``). Integer inputs
+    are interpolated in float and rounded half away from zero.
+
+    Parameters
+    ----------
+    inputs : ArrayLike
+        The array to sample, any rank.
+    coordinates : ArrayLike
+        The points, ``(inputs.ndim, ...)``: ``coordinates[d]`` holds the coordinate along
+        axis ``d`` (a sequence of such arrays is stacked).
+    order : Literal[0, 1]
+        0 (nearest) or 1 (linear).
+    fill_mode : Literal["constant", "nearest", "wrap", "mirror", "reflect"], default 'constant'
+        How points outside the array are filled: ``"constant"``, ``"nearest"``, ``"wrap"``,
+        ``"mirror"`` or ``"reflect"``.
+    fill_value : float, default 0
+        The value outside the array with ``fill_mode="constant"``, cast to the input's
+        dtype.
+
+    Returns
+    -------
+    Array
+        The samples, of shape ``coordinates.shape[1:]`` and the input's dtype.
     """
     try:
         _key = (_TYPE(inputs), _TYPE(coordinates))
@@ -258,12 +490,42 @@ _pad_images = _bind('image.pad_images', _GENERIC)
 
 
 def pad_images(
-        images: ArrayLike, top_padding: Any = None, left_padding: Any = None,
-        bottom_padding: Any = None, right_padding: Any = None, target_height: Any = None,
-        target_width: Any = None,
+        images: ArrayLike, top_padding: int | None = None, left_padding: int | None = None,
+        bottom_padding: int | None = None, right_padding: int | None = None,
+        target_height: int | None = None, target_width: int | None = None,
         data_format: Literal["channels_last", "channels_first"] | None = None,
 ) -> Array:
     """Pad images with zeros to a height and width.
+
+    Give exactly two of ``top_padding``, ``bottom_padding`` and ``target_height``, and
+    exactly two of ``left_padding``, ``right_padding`` and ``target_width``; the third
+    follows. A target smaller than the images raises ValueError (use ``crop_images``).
+
+    Parameters
+    ----------
+    images : ArrayLike
+        One image (3-D) or a batch (4-D).
+    top_padding : int | None, default None
+        Rows of zeros added at the top.
+    left_padding : int | None, default None
+        Columns of zeros added on the left.
+    bottom_padding : int | None, default None
+        Rows of zeros added at the bottom.
+    right_padding : int | None, default None
+        Columns of zeros added on the right.
+    target_height : int | None, default None
+        Height of the result.
+    target_width : int | None, default None
+        Width of the result.
+    data_format : Literal["channels_last", "channels_first"] | None, default None
+        Layout of the image or feature axes: ``"channels_last"`` (batch, ..., channels) or
+        ``"channels_first"`` (batch, channels, ...); None reads the global image data
+        format.
+
+    Returns
+    -------
+    Array
+        The padded images, of the input's dtype.
     """
     try:
         _key = _TYPE(images)
@@ -288,10 +550,38 @@ _perspective_transform = _bind('image.perspective_transform', _GENERIC)
 
 def perspective_transform(
         images: ArrayLike, start_points: ArrayLike, end_points: ArrayLike,
-        interpolation: Any = 'bilinear', fill_value: Any = 0,
+        interpolation: Literal["nearest", "bilinear"] = 'bilinear', fill_value: float = 0,
         data_format: Literal["channels_last", "channels_first"] | None = None,
 ) -> Array:
-    """Perspective warp mapping end_points to start_points.
+    """Warp images by the perspective transform that takes four start points to four end points.
+
+    Points are ``(x, y)`` pixel coordinates. Output pixel ``(x, y)`` samples the input at
+    the homography of ``(x, y)`` that maps ``end_points`` to ``start_points``, so the
+    content at each start point moves to its end point. Points outside the input get
+    ``fill_value``; sampling is that of ``map_coordinates``. The homography is solved in
+    float64 (Keras's JAX backend solves it in float32).
+
+    Parameters
+    ----------
+    images : ArrayLike
+        One image (3-D) or a batch (4-D), floating point.
+    start_points : ArrayLike
+        Four source points ``(4, 2)``, or one set per image ``(batch, 4, 2)``.
+    end_points : ArrayLike
+        Where the start points go, of start_points' shape.
+    interpolation : Literal["nearest", "bilinear"], default 'bilinear'
+        ``"nearest"`` or ``"bilinear"``.
+    fill_value : float, default 0
+        The value of output pixels that map outside the input.
+    data_format : Literal["channels_last", "channels_first"] | None, default None
+        Layout of the image or feature axes: ``"channels_last"`` (batch, ..., channels) or
+        ``"channels_first"`` (batch, channels, ...); None reads the global image data
+        format.
+
+    Returns
+    -------
+    Array
+        The warped images, of the input's shape and dtype.
     """
     try:
         _key = (_TYPE(images), _TYPE(start_points), _TYPE(end_points))
@@ -314,11 +604,39 @@ _reconstruct_patches = _bind('image.reconstruct_patches', _GENERIC)
 
 
 def reconstruct_patches(
-        patches: ArrayLike, size: Any, output_size: Any, strides: Any = None,
-        padding: Any = 'valid',
+        patches: ArrayLike, size: int | Sequence[int], output_size: Sequence[int],
+        strides: int | Sequence[int] | None = None, padding: Literal["valid", "same"] = 'valid',
         data_format: Literal["channels_last", "channels_first"] | None = None,
 ) -> Array:
-    """Reassemble images or volumes from non-overlapping patches.
+    """Reassemble images (or volumes) from non-overlapping patches, the inverse of
+    ``extract_patches``.
+
+    ``patches`` is what ``extract_patches`` returns with ``strides`` equal to ``size``;
+    overlapping patches (other strides) raise NotImplementedError. With ``"valid"`` the
+    ``output_size`` must be the grid times ``size``; with ``"same"`` it is the original
+    size, and the centred region is kept. Exact for every dtype.
+
+    Parameters
+    ----------
+    patches : ArrayLike
+        Patches ``(*grid, prod(size) * channels)``, optionally with a leading batch axis.
+    size : int | Sequence[int]
+        Patch size: an int, 2 ints, or 3 ints for volumes.
+    output_size : Sequence[int]
+        Spatial size of the result: 2 ints (or 3 for volumes).
+    strides : int | Sequence[int] | None, default None
+        None, or equal to ``size``.
+    padding : Literal["valid", "same"], default 'valid'
+        The ``padding`` the patches were extracted with: ``"valid"`` or ``"same"``.
+    data_format : Literal["channels_last", "channels_first"] | None, default None
+        Layout of the image or feature axes: ``"channels_last"`` (batch, ..., channels) or
+        ``"channels_first"`` (batch, channels, ...); None reads the global image data
+        format.
+
+    Returns
+    -------
+    Array
+        Images ``(*output_size, channels)``, with the batch axis if the patches have one.
     """
     try:
         _key = _TYPE(patches)
@@ -341,13 +659,54 @@ _resize = _bind('image.resize', _GENERIC)
 
 
 def resize(
-        images: ArrayLike, size: Any, interpolation: Any = 'bilinear', antialias: Any = False,
-        crop_to_aspect_ratio: Any = False, pad_to_aspect_ratio: Any = False,
-        fill_mode: Any = 'constant', fill_value: Any = 0.0,
+        images: ArrayLike, size: tuple[int, int],
+        interpolation: Literal["bilinear", "nearest", "bicubic", "lanczos3", "lanczos5", "area"] = 'bilinear',
+        antialias: bool = False, crop_to_aspect_ratio: bool = False,
+        pad_to_aspect_ratio: bool = False, fill_mode: Literal["constant"] = 'constant',
+        fill_value: float = 0.0,
         data_format: Literal["channels_last", "channels_first"] | None = None,
 ) -> Array:
-    """Resize images: nearest, bilinear, bicubic, lanczos3, lanczos5, area; antialias; crop or pad
-    to the aspect ratio.
+    """Resize images to a height and width.
+
+    The weights are those of ``jax.image.resize`` (half-pixel centres): ``"bilinear"``,
+    ``"bicubic"`` (Keys cubic), ``"lanczos3"``, ``"lanczos5"``, ``"area"``, or
+    ``"nearest"`` (input pixel ``floor((i + 0.5) * in / out)``). ``antialias`` widens the
+    kernel when downsampling. ``crop_to_aspect_ratio`` first crops the largest centred
+    window of the target's aspect ratio; ``pad_to_aspect_ratio`` first pads the short side
+    evenly with ``fill_value``. Floats keep their dtype (half precision computed in
+    float32); integer images are computed in float32, rounded half to even and clipped to
+    their dtype's range.
+
+    Parameters
+    ----------
+    images : ArrayLike
+        One image (3-D) or a batch (4-D).
+    size : tuple[int, int]
+        The target ``(height, width)``.
+    interpolation : Literal["bilinear", "nearest", "bicubic", "lanczos3", "lanczos5", "area"], default 'bilinear'
+        ``"bilinear"``, ``"nearest"``, ``"bicubic"``, ``"lanczos3"``, ``"lanczos5"`` or
+        ``"area"``.
+    antialias : bool, default False
+        Whether to low-pass filter when downsampling (no effect on ``"nearest"`` and
+        ``"area"``).
+    crop_to_aspect_ratio : bool, default False
+        Crop to the target's aspect ratio first, so nothing is distorted.
+    pad_to_aspect_ratio : bool, default False
+        Pad to the target's aspect ratio first, so nothing is distorted (not together with
+        cropping).
+    fill_mode : Literal["constant"], default 'constant'
+        Must be ``"constant"``: padding uses ``fill_value``.
+    fill_value : float, default 0.0
+        The value of the padding with ``pad_to_aspect_ratio``.
+    data_format : Literal["channels_last", "channels_first"] | None, default None
+        Layout of the image or feature axes: ``"channels_last"`` (batch, ..., channels) or
+        ``"channels_first"`` (batch, channels, ...); None reads the global image data
+        format.
+
+    Returns
+    -------
+    Array
+        The resized images, ``(height, width)`` = ``size``, of the input's dtype.
     """
     try:
         _key = _TYPE(images)
@@ -373,7 +732,24 @@ _rgb_to_grayscale = _bind('image.rgb_to_grayscale', _GENERIC)
 def rgb_to_grayscale(
         images: ArrayLike, data_format: Literal["channels_last", "channels_first"] | None = None,
 ) -> Array:
-    """RGB to grayscale (0.2989 R + 0.5870 G + 0.1140 B).
+    """Convert RGB images to grayscale: ``0.2989 R + 0.5870 G + 0.1140 B``.
+
+    Images with one channel are returned unchanged. The result keeps the input's dtype:
+    integer images are computed in float32 and truncated toward zero, as Keras does.
+
+    Parameters
+    ----------
+    images : ArrayLike
+        RGB images (3-D or 4-D) with 3 channels (or 1).
+    data_format : Literal["channels_last", "channels_first"] | None, default None
+        Layout of the image or feature axes: ``"channels_last"`` (batch, ..., channels) or
+        ``"channels_first"`` (batch, channels, ...); None reads the global image data
+        format.
+
+    Returns
+    -------
+    Array
+        Images with one channel.
     """
     try:
         _key = _TYPE(images)
@@ -395,7 +771,25 @@ _rgb_to_hsv = _bind('image.rgb_to_hsv', _GENERIC)
 def rgb_to_hsv(
         images: ArrayLike, data_format: Literal["channels_last", "channels_first"] | None = None,
 ) -> Array:
-    """RGB to HSV.
+    """Convert RGB images to HSV.
+
+    Inputs and outputs are in [0, 1]: hue 0 is red, 1/3 green, 2/3 blue; grays have hue
+    and saturation 0. Floating-point images only; float16 and bfloat16 are computed in
+    float32. The inverse of ``hsv_to_rgb``.
+
+    Parameters
+    ----------
+    images : ArrayLike
+        RGB images (3-D or 4-D) with 3 channels, floating point, values in [0, 1].
+    data_format : Literal["channels_last", "channels_first"] | None, default None
+        Layout of the image or feature axes: ``"channels_last"`` (batch, ..., channels) or
+        ``"channels_first"`` (batch, channels, ...); None reads the global image data
+        format.
+
+    Returns
+    -------
+    Array
+        HSV images, of the input's shape and dtype.
     """
     try:
         _key = _TYPE(images)
@@ -415,11 +809,43 @@ _scale_and_translate = _bind('image.scale_and_translate', _GENERIC)
 
 
 def scale_and_translate(
-        images: ArrayLike, output_shape: Any, scale: ArrayLike, translation: ArrayLike,
-        spatial_dims: Any, method: Any, antialias: Any = True,
+        images: ArrayLike, output_shape: Sequence[int], scale: ArrayLike, translation: ArrayLike,
+        spatial_dims: Sequence[int],
+        method: Literal["linear", "bilinear", "trilinear", "triangle", "cubic", "bicubic", "tricubic", "lanczos3", "lanczos5"],
+        antialias: bool = True,
 ) -> Array:
-    """Resample by a scale and translation of some dimensions (jax.image.scale_and_translate
-    weights).
+    """Resample an array by a scale and a translation of some of its axes, as
+    ``jax.image.scale_and_translate``.
+
+    Input coordinate ``x`` of each axis in ``spatial_dims`` maps to
+    ``x * scale + translation`` in the output (half-pixel centres). Output pixels whose
+    source falls outside the input get 0. ``method`` is ``"linear"`` (also
+    ``"bilinear"``, ``"trilinear"``, ``"triangle"``), ``"cubic"`` (also ``"bicubic"``,
+    ``"tricubic"``: Keys cubic), ``"lanczos3"`` or ``"lanczos5"``. Floats keep their dtype
+    (half precision computed in float32); integer inputs give float32.
+
+    Parameters
+    ----------
+    images : ArrayLike
+        The array to resample, any rank.
+    output_shape : Sequence[int]
+        The shape of the result: one entry per axis of ``images`` (only ``spatial_dims`` may
+        change).
+    scale : ArrayLike
+        One scale factor per axis of ``spatial_dims``.
+    translation : ArrayLike
+        One translation per axis of ``spatial_dims``, in output pixels.
+    spatial_dims : Sequence[int]
+        The axes to resample.
+    method : Literal["linear", "bilinear", "trilinear", "triangle", "cubic", "bicubic", "tricubic", "lanczos3", "lanczos5"]
+        The interpolation kernel (see above).
+    antialias : bool, default True
+        Whether to widen the kernel when downsampling.
+
+    Returns
+    -------
+    Array
+        The resampled array, of shape ``output_shape``.
     """
     try:
         _key = (_TYPE(images), _TYPE(scale), _TYPE(translation))
@@ -444,7 +870,25 @@ _sobel_edges = _bind('image.sobel_edges', _GENERIC)
 def sobel_edges(
         images: ArrayLike, data_format: Literal["channels_last", "channels_first"] | None = None,
 ) -> Array:
-    """Sobel gradients [dy, dx] of a batch of images.
+    """Sobel gradients of a batch of images: the vertical and horizontal derivatives of each
+    channel.
+
+    3x3 Sobel filters with zero padding (so the borders see an edge). Only batches (4-D);
+    floating point, half precision computed in float32.
+
+    Parameters
+    ----------
+    images : ArrayLike
+        A batch of images (4-D), floating point.
+    data_format : Literal["channels_last", "channels_first"] | None, default None
+        Layout of the image or feature axes: ``"channels_last"`` (batch, ..., channels) or
+        ``"channels_first"`` (batch, channels, ...); None reads the global image data
+        format.
+
+    Returns
+    -------
+    Array
+        Shape ``images.shape + (2,)``: the last axis holds ``[dy, dx]``.
     """
     try:
         _key = _TYPE(images)
@@ -464,11 +908,44 @@ _ssim = _bind('image.ssim', _GENERIC)
 
 
 def ssim(
-        image1: ArrayLike, image2: ArrayLike, max_val: Any = 1.0, filter_size: Any = 11,
-        filter_sigma: Any = 1.5, k1: Any = 0.01, k2: Any = 0.03,
+        image1: ArrayLike, image2: ArrayLike, max_val: float = 1.0, filter_size: int = 11,
+        filter_sigma: float = 1.5, k1: float = 0.01, k2: float = 0.03,
         data_format: Literal["channels_last", "channels_first"] | None = None,
 ) -> Array:
-    """Structural similarity index of two images or batches.
+    """Structural similarity index (SSIM) of two images or two batches of images.
+
+    Local means, variances and covariance are taken over Gaussian windows of
+    ``filter_size`` pixels (only windows that fit), combined into the SSIM map and averaged
+    over positions and channels. 1 means identical. Both inputs must have one shape and one
+    floating dtype; ``filter_size`` must not exceed the height or width (ValueError; Keras
+    returns NaN there).
+
+    Parameters
+    ----------
+    image1 : ArrayLike
+        One image (3-D) or a batch (4-D), floating point.
+    image2 : ArrayLike
+        The other, of image1's shape and dtype.
+    max_val : float, default 1.0
+        The dynamic range of the pixel values (1.0 for images in [0, 1], 255 for 8-bit
+        values).
+    filter_size : int, default 11
+        Size of the square Gaussian window.
+    filter_sigma : float, default 1.5
+        Standard deviation of the Gaussian window.
+    k1 : float, default 0.01
+        Stabilising constant of the luminance term: ``c1 = (k1 * max_val)**2``.
+    k2 : float, default 0.03
+        Stabilising constant of the contrast term: ``c2 = (k2 * max_val)**2``.
+    data_format : Literal["channels_last", "channels_first"] | None, default None
+        Layout of the image or feature axes: ``"channels_last"`` (batch, ..., channels) or
+        ``"channels_first"`` (batch, channels, ...); None reads the global image data
+        format.
+
+    Returns
+    -------
+    Array
+        A 0-d array for 3-D inputs, one value per image for 4-D; of the inputs' dtype.
     """
     try:
         _key = (_TYPE(image1), _TYPE(image2))

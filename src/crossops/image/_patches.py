@@ -8,15 +8,8 @@ import math
 
 import crossops.numpy as xnp
 
-from ._common import (
-    as_tuple,
-    check_choice,
-    check_rank,
-    data_format,
-    from_batched_last,
-    shape,
-    to_batched_last,
-)
+from .._config import standardize_data_format
+from ._common import as_tuple, check_choice, check_rank, from_batched_last, shape, to_batched_last
 
 
 def _exactly_two(a, b, t, names):
@@ -45,7 +38,7 @@ def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None,
     >>> ximage.pad_images(np.ones((15, 25, 3)), 2, 3, target_height=20, target_width=30).shape
     (20, 30, 3)
     """
-    fmt = _data_format(data_format)
+    fmt = standardize_data_format(data_format)
     rank = check_rank(images, (3, 4))
     _exactly_two(top_padding, bottom_padding, target_height,
                  ("top_padding", "bottom_padding", "target_height"))
@@ -85,7 +78,7 @@ def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=N
     >>> ximage.crop_images(np.ones((3, 3, 3)), 0, 0, target_height=2, target_width=2).shape
     (2, 2, 3)
     """
-    fmt = _data_format(data_format)
+    fmt = standardize_data_format(data_format)
     rank = check_rank(images, (3, 4))
     _exactly_two(top_cropping, bottom_cropping, target_height,
                  ("top_cropping", "bottom_cropping", "target_height"))
@@ -114,9 +107,6 @@ def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=N
     idx[rank + wa] = slice(left_cropping, left_cropping + target_width)
     return images[tuple(idx)]
 
-
-def _data_format(value):
-    return data_format(value)
 
 
 def _patches(x, size, strides, dilation, padding):
@@ -154,7 +144,7 @@ def _patches(x, size, strides, dilation, padding):
 
 
 def _extract(images, size, strides, dilation_rate, padding, data_format, nd, arg="images"):
-    fmt = _data_format(data_format)
+    fmt = standardize_data_format(data_format)
     check_choice(padding, ("valid", "same"), "padding")
     rank = check_rank(images, (nd + 1, nd + 2), arg, f" for {nd}-D patches")
     size = as_tuple(size, nd, "size")
@@ -238,7 +228,7 @@ def reconstruct_patches(patches, size, output_size, strides=None, padding="valid
     if strides is not None and as_tuple(strides, nd, "strides") != size:
         raise NotImplementedError(f"only non-overlapping patches can be reconstructed "
                                   f"(strides == size); got strides={strides}, size={size}")
-    fmt = _data_format(data_format)
+    fmt = standardize_data_format(data_format)
     check_rank(patches, (nd + 1, nd + 2), "patches", f" for {nd}-D patches")
     x, unbatched = to_batched_last(patches, fmt, nd)
     s = shape(x)

@@ -19,8 +19,9 @@ import crossops.numpy as xnp
 from crossops._backend import backend_of, use_backend
 from crossops._dtypes import kind
 
-from ._common import check_choice, check_rank, const, down, name, shape, up
-from ._common import data_format as _check_format
+from .._config import standardize_data_format
+from ..numpy._compute import down, to_compute
+from ._common import check_choice, check_rank, const, name, shape
 
 RESIZE_INTERPOLATIONS = ("bilinear", "nearest", "lanczos3", "lanczos5", "bicubic", "area")
 _METHODS = {"linear": "linear", "bilinear": "linear", "trilinear": "linear",
@@ -103,7 +104,7 @@ def _resample(x, axes, out_sizes, method, antialias):
         for a, i, o in todo:
             x = _nearest(x, a, i, o)
         return x
-    y = up(x)
+    y = to_compute(x)
     dt = name(y)
     for a, i, o in todo:
         w = weight_matrix(np, np.float64, i, o, o / i, 0.0, _METHODS[method], antialias)
@@ -161,7 +162,7 @@ def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspe
     >>> ximage.resize(np.ones((2, 4, 4, 3), np.float32), (2, 2)).shape
     (2, 2, 2, 3)
     """
-    fmt = _check_format(data_format)
+    fmt = standardize_data_format(data_format)
     check_choice(interpolation, RESIZE_INTERPOLATIONS, "interpolation")
     if fill_mode != "constant":
         raise ValueError(f"fill_mode must be 'constant' (the only mode), got {fill_mode!r}")
@@ -234,7 +235,7 @@ def scale_and_translate(images, output_shape, scale, translation, spatial_dims, 
             raise ValueError(f"{arg} must have one entry per spatial dim ({len(dims)}), got "
                              f"shape {tuple(v.shape)}")
     n = name(images)
-    y = up(images)
+    y = to_compute(images)
     dt = name(y)
     for i, d in enumerate(dims):
         m, o = shape(images)[d], output_shape[d]

@@ -19,13 +19,13 @@ import numpy as np
 import crossops.numpy as xnp
 from crossops._dtypes import kind
 
+from .._config import standardize_data_format
+from ..numpy._compute import compute_dtype
 from ._common import (
     check_choice,
     check_rank,
-    compute_dtype,
     const,
     conv1d_same,
-    data_format,
     from_batched_last,
     gaussian_1d,
     name,
@@ -215,7 +215,7 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
     """
     check_choice(interpolation, tuple(INTERPOLATIONS), "interpolation")
     check_choice(fill_mode, FILL_MODES, "fill_mode")
-    fmt = data_format_(data_format)
+    fmt = standardize_data_format(data_format)
     check_rank(images, (3, 4))
     check_rank(transform, (1, 2), "transform")
     if shape(transform)[-1] != 8:
@@ -245,9 +245,6 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
                        name(images))
     return from_batched_last(y, fmt, unbatched)
 
-
-def data_format_(value):
-    return data_format(value)
 
 
 def _homography(start, end):
@@ -281,7 +278,7 @@ def perspective_transform(images, start_points, end_points, interpolation="bilin
     True
     """
     check_choice(interpolation, tuple(INTERPOLATIONS), "interpolation")
-    fmt = data_format_(data_format)
+    fmt = standardize_data_format(data_format)
     check_rank(images, (3, 4))
     for arg, p in (("start_points", start_points), ("end_points", end_points)):
         if len(p.shape) not in (2, 3) or shape(p)[-2:] != (4, 2):
@@ -352,7 +349,7 @@ def elastic_noise(images, sigma, interpolation, fill_mode, seed, data_format) ->
     :func:`displacement_noise` times ``sigma`` (NumPy float64)."""
     check_choice(interpolation, tuple(INTERPOLATIONS), "interpolation")
     check_choice(fill_mode, FILL_MODES, "fill_mode")
-    fmt = data_format_(data_format)
+    fmt = standardize_data_format(data_format)
     rank = check_rank(images, (3, 4))
     if seed is None:
         seed = secrets.randbits(64)
@@ -371,7 +368,7 @@ def elastic_apply(images, noise, alpha, sigma, interpolation, fill_mode, fill_va
                   data_format):
     """:func:`elastic_transform` given its noise (a NumPy array, or an array of the images'
     backend, e.g. a traced argument of a compiled function); arguments already checked."""
-    fmt = data_format_(data_format)
+    fmt = standardize_data_format(data_format)
     alpha, sigma = float(alpha), float(sigma)
     x, unbatched = to_batched_last(images, fmt)
     _, h, w, _ = shape(x)

@@ -11,6 +11,7 @@ Examples
 (2, 3)
 """
 
+from .._variable import StatelessScope, Variable
 from . import _functional as functional
 from ._attention import MultiHeadAttention
 from ._conv import (
@@ -45,7 +46,6 @@ from ._normalization import (
 )
 from ._rnn import GRU, LSTM, Bidirectional, SimpleRNN
 from ._symbolic import Input, SymbolicTensor
-from ._variable import StatelessScope, Variable
 
 __all__ = [
                     "GRU",

@@ -18,10 +18,10 @@ import optree
 import crossops
 
 from .. import initializers
-from .._backend import backend_of_type, get_backend
+from .._backend import backend_of_type, call_backend, get_backend
 from .._names import snake_case
+from .._variable import StatelessScope, Variable, current_scope
 from ._symbolic import SymbolicTensor, symbolic_call
-from ._variable import StatelessScope, Variable, current_scope
 
 _NAME_COUNTS: dict = defaultdict(itertools.count)
 _TORCH_CLASSES: dict = {}
@@ -42,11 +42,10 @@ def _torch_class(cls):
 
 
 def backend_of_tree(tree) -> str | None:
-    for leaf in optree.tree_leaves(tree, none_is_leaf=False):
-        b = backend_of_type(type(leaf))
-        if b is not None:
-            return b
-    return None
+    """The backend of the leaves of ``tree`` (crossops's one rule, NumPy arrays being host
+    data), or None if none has one."""
+    return call_backend((type(leaf) for leaf in optree.tree_leaves(tree, none_is_leaf=False)),
+                        "layers")
 
 
 class Layer:

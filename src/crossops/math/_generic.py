@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import crossops.numpy as xnp
 
-from ..nn._common import arange_like, down, name, up
+from ..numpy._compute import arange_like, down, name, up
 
 
 def logsumexp(x, axis=None, keepdims=False):

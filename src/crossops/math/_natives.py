@@ -9,7 +9,7 @@ import importlib
 
 import crossops.numpy as xnp
 
-from ..nn._common import down, name, up
+from ..numpy._compute import down, name, up
 
 
 def _unary(f, x):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Literal  # noqa: F401
 
-from .._dispatch import accelerate as _accelerate
+from .._accel import accelerate as _accelerate
 from .._dispatch import bind as _bind
 from .._typing import (  # noqa: F401
     Array,
@@ -47,7 +47,24 @@ _logsumexp = _bind('math.logsumexp', _GENERIC)
 
 
 def logsumexp(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
-    """``math.logsumexp``.
+    """Logarithm of the sum of exponentials, ``log(sum(exp(x)))``, computed without overflow.
+
+    The maximum is subtracted before exponentiating, so large inputs stay finite. A slice of
+    only ``-inf`` gives ``-inf``. float16 and bfloat16 are computed in float32.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+    axis : Axis, default None
+        Axis or axes along which to operate; None means all axes.
+    keepdims : bool, default False
+        If True, the reduced axes are kept in the result with size one.
+
+    Returns
+    -------
+    Array
+        The reduced values, with the reduced axes removed (or kept with size one).
     """
     try:
         _key = _TYPE(x)
@@ -67,7 +84,19 @@ _rsqrt = _bind('math.rsqrt', _GENERIC)
 
 
 def rsqrt(x: ArrayLike) -> Array:
-    """``math.rsqrt``.
+    """Reciprocal square root, element-wise: ``1 / sqrt(x)``.
+
+    0 gives inf and negative inputs NaN. float16 and bfloat16 are computed in float32.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, non-negative for a finite result.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
     """
     try:
         _key = _TYPE(x)
@@ -87,7 +116,17 @@ _erf = _bind('math.erf', _GENERIC)
 
 
 def erf(x: ArrayLike) -> Array:
-    """``math.erf``.
+    """Error function, element-wise: ``2 / sqrt(pi) * integral of exp(-t**2) from 0 to x``.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        Values in [-1, 1]; ``erf(-x) == -erf(x)``.
     """
     try:
         _key = _TYPE(x)
@@ -107,7 +146,20 @@ _erfc = _bind('math.erfc', _GENERIC)
 
 
 def erfc(x: ArrayLike) -> Array:
-    """``math.erfc``.
+    """Complementary error function, element-wise: ``1 - erf(x)``.
+
+    Computed directly, so it keeps its relative accuracy for large x, where ``1 - erf(x)``
+    would round to 0.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        Values in [0, 2].
     """
     try:
         _key = _TYPE(x)
@@ -127,7 +179,19 @@ _erfinv = _bind('math.erfinv', _GENERIC)
 
 
 def erfinv(x: ArrayLike) -> Array:
-    """``math.erfinv``.
+    """Inverse error function, element-wise: the y with ``erf(y) == x``.
+
+    ``erfinv(1)`` is inf, ``erfinv(-1)`` is -inf; inputs outside [-1, 1] give NaN.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, in [-1, 1] for a finite result.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
     """
     try:
         _key = _TYPE(x)
@@ -147,7 +211,23 @@ _gammainc = _bind('math.gammainc', _GENERIC)
 
 
 def gammainc(x1: ArrayLike, x2: ArrayLike) -> Array:
-    """``math.gammainc``.
+    """Regularised lower incomplete gamma function, element-wise: ``P(x1, x2)``.
+
+    ``P(a, x) = integral of t**(a - 1) exp(-t) from 0 to x, divided by Gamma(a)``: the
+    probability that a Gamma(a) variable is at most x. It rises from 0 at ``x = 0`` to 1
+    as x grows. x1 and x2 broadcast together.
+
+    Parameters
+    ----------
+    x1 : ArrayLike
+        The shape parameter ``a``, positive.
+    x2 : ArrayLike
+        The upper limit ``x`` of the integral, non-negative.
+
+    Returns
+    -------
+    Array
+        Values in [0, 1].
 
     Notes
     -----
@@ -171,8 +251,29 @@ gammainc = _accelerate(gammainc, _gammainc)
 _top_k = _bind('math.top_k', _GENERIC)
 
 
-def top_k(x: ArrayLike, k: Any, sorted: Any = True, is_stable: Any = True) -> Array:
-    """Ties keep the lower index first; indices are int32.
+def top_k(x: ArrayLike, k: int, sorted: bool = True, is_stable: bool = True) -> tuple[Array, Array]:
+    """The ``k`` largest values along the last axis, with their indices.
+
+    Values come in descending order; among equal values the lower index comes first, on
+    every backend. ``sorted`` and ``is_stable`` are accepted for Keras compatibility: the
+    result is always sorted and stable.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array; the search runs along its last axis.
+    k : int
+        How many values to return (at most the size of the last axis).
+    sorted : bool, default True
+        Accepted for Keras compatibility; the values are always sorted.
+    is_stable : bool, default True
+        Accepted for Keras compatibility; ties always keep the lower index first.
+
+    Returns
+    -------
+    tuple[Array, Array]
+        The tuple ``(values, indices)``, each of shape ``x.shape[:-1] + (k,)``; indices are
+        int32.
     """
     try:
         _key = _TYPE(x)
@@ -191,8 +292,25 @@ top_k = _accelerate(top_k, _top_k)
 _in_top_k = _bind('math.in_top_k', _GENERIC)
 
 
-def in_top_k(targets: ArrayLike, predictions: ArrayLike, k: Any) -> Array:
-    """``math.in_top_k``.
+def in_top_k(targets: ArrayLike, predictions: ArrayLike, k: int) -> Array:
+    """Whether each target class is among the ``k`` highest predictions of its row.
+
+    A target is in the top k when fewer than ``k`` predictions of its row are strictly
+    larger, so values tied with the k-th largest all count as in.
+
+    Parameters
+    ----------
+    targets : ArrayLike
+        Integer class ids, ``(batch,)``.
+    predictions : ArrayLike
+        Scores, ``(batch, classes)``.
+    k : int
+        How many of the highest scores count.
+
+    Returns
+    -------
+    Array
+        A boolean array of shape ``(batch,)``.
     """
     try:
         _key = (_TYPE(targets), _TYPE(predictions))
@@ -212,10 +330,32 @@ _segment_sum = _bind('math.segment_sum', _GENERIC)
 
 
 def segment_sum(
-        data: ArrayLike, segment_ids: ArrayLike, num_segments: Any = None, sorted: Any = False,
+        data: ArrayLike, segment_ids: ArrayLike, num_segments: int | None = None,
+        sorted: bool = False,
 ) -> Array:
-    """Segments no id hits give 0 (as jax.ops.segment_sum); ids outside [0, num_segments) are
-    dropped. num_segments=None reads the size from the values (eager only).
+    """Sum the rows of ``data`` that share a segment id.
+
+    Row ``i`` of ``data`` is added into segment ``segment_ids[i]``. Segments no row hits
+    are 0; ids outside ``[0, num_segments)`` are dropped. The ids need not be sorted.
+    ``num_segments=None`` takes ``max(segment_ids) + 1``, which reads the values: eager
+    only, not under ``jax.jit`` or ``tf.function``.
+
+    Parameters
+    ----------
+    data : ArrayLike
+        The values; their first axis is segmented.
+    segment_ids : ArrayLike
+        Integer segment of each row, ``(data.shape[0],)``.
+    num_segments : int | None, default None
+        The number of segments; None reads it from the ids.
+    sorted : bool, default False
+        Accepted for Keras compatibility (whether the ids are sorted); the result is the
+        same either way.
+
+    Returns
+    -------
+    Array
+        Shape ``(num_segments,) + data.shape[1:]``.
     """
     try:
         _key = (_TYPE(data), _TYPE(segment_ids))
@@ -235,10 +375,31 @@ _segment_max = _bind('math.segment_max', _GENERIC)
 
 
 def segment_max(
-        data: ArrayLike, segment_ids: ArrayLike, num_segments: Any = None, sorted: Any = False,
+        data: ArrayLike, segment_ids: ArrayLike, num_segments: int | None = None,
+        sorted: bool = False,
 ) -> Array:
-    """Segments no id hits give -inf (as jax.ops.segment_max); ids outside [0, num_segments) are
-    dropped. num_segments=None reads the size from the values (eager only).
+    """Maximum of the rows of ``data`` that share a segment id.
+
+    Segments no row hits are ``-inf``; ids outside ``[0, num_segments)`` are dropped. The
+    ids need not be sorted. ``num_segments=None`` takes ``max(segment_ids) + 1``, which
+    reads the values: eager only.
+
+    Parameters
+    ----------
+    data : ArrayLike
+        The values; their first axis is segmented.
+    segment_ids : ArrayLike
+        Integer segment of each row, ``(data.shape[0],)``.
+    num_segments : int | None, default None
+        The number of segments; None reads it from the ids.
+    sorted : bool, default False
+        Accepted for Keras compatibility (whether the ids are sorted); the result is the
+        same either way.
+
+    Returns
+    -------
+    Array
+        Shape ``(num_segments,) + data.shape[1:]``.
     """
     try:
         _key = (_TYPE(data), _TYPE(segment_ids))
@@ -258,10 +419,31 @@ _segment_min = _bind('math.segment_min', _GENERIC)
 
 
 def segment_min(
-        data: ArrayLike, segment_ids: ArrayLike, num_segments: Any = None, sorted: Any = False,
+        data: ArrayLike, segment_ids: ArrayLike, num_segments: int | None = None,
+        sorted: bool = False,
 ) -> Array:
-    """Segments no id hits give inf (as jax.ops.segment_min); ids outside [0, num_segments) are
-    dropped. num_segments=None reads the size from the values (eager only).
+    """Minimum of the rows of ``data`` that share a segment id.
+
+    Segments no row hits are ``inf``; ids outside ``[0, num_segments)`` are dropped. The
+    ids need not be sorted. ``num_segments=None`` takes ``max(segment_ids) + 1``, which
+    reads the values: eager only.
+
+    Parameters
+    ----------
+    data : ArrayLike
+        The values; their first axis is segmented.
+    segment_ids : ArrayLike
+        Integer segment of each row, ``(data.shape[0],)``.
+    num_segments : int | None, default None
+        The number of segments; None reads it from the ids.
+    sorted : bool, default False
+        Accepted for Keras compatibility (whether the ids are sorted); the result is the
+        same either way.
+
+    Returns
+    -------
+    Array
+        Shape ``(num_segments,) + data.shape[1:]``.
     """
     try:
         _key = (_TYPE(data), _TYPE(segment_ids))
@@ -281,10 +463,31 @@ _segment_prod = _bind('math.segment_prod', _GENERIC)
 
 
 def segment_prod(
-        data: ArrayLike, segment_ids: ArrayLike, num_segments: Any = None, sorted: Any = False,
+        data: ArrayLike, segment_ids: ArrayLike, num_segments: int | None = None,
+        sorted: bool = False,
 ) -> Array:
-    """Segments no id hits give 1 (as jax.ops.segment_prod); ids outside [0, num_segments) are
-    dropped. num_segments=None reads the size from the values (eager only).
+    """Product of the rows of ``data`` that share a segment id.
+
+    Segments no row hits are 1; ids outside ``[0, num_segments)`` are dropped. The ids
+    need not be sorted. ``num_segments=None`` takes ``max(segment_ids) + 1``, which reads
+    the values: eager only.
+
+    Parameters
+    ----------
+    data : ArrayLike
+        The values; their first axis is segmented.
+    segment_ids : ArrayLike
+        Integer segment of each row, ``(data.shape[0],)``.
+    num_segments : int | None, default None
+        The number of segments; None reads it from the ids.
+    sorted : bool, default False
+        Accepted for Keras compatibility (whether the ids are sorted); the result is the
+        same either way.
+
+    Returns
+    -------
+    Array
+        Shape ``(num_segments,) + data.shape[1:]``.
     """
     try:
         _key = (_TYPE(data), _TYPE(segment_ids))
@@ -304,7 +507,21 @@ _logdet = _bind('math.logdet', _GENERIC)
 
 
 def logdet(x: ArrayLike) -> Array:
-    """``math.logdet``.
+    """Logarithm of the absolute value of the determinant of square matrices.
+
+    Computed with ``slogdet``, so it stays finite where the determinant itself would
+    overflow or underflow. The sign is dropped: a negative
+    determinant gives the log of its magnitude; a singular matrix gives ``-inf``.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Square matrices ``(..., M, M)``.
+
+    Returns
+    -------
+    Array
+        One value per matrix: shape ``x.shape[:-2]``.
     """
     try:
         _key = _TYPE(x)
@@ -324,7 +541,22 @@ _cdist = _bind('math.cdist', _GENERIC)
 
 
 def cdist(x: ArrayLike, y: ArrayLike) -> Array:
-    """``math.cdist``.
+    """Euclidean distance between every row of ``x`` and every row of ``y``.
+
+    ``out[..., i, j] = sqrt(sum((x[..., i, :] - y[..., j, :])**2))``; leading axes
+    broadcast. float16 and bfloat16 are computed in float32.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Points ``(..., P, M)``.
+    y : ArrayLike
+        Points ``(..., R, M)``.
+
+    Returns
+    -------
+    Array
+        Shape ``(..., P, R)`` for x ``(..., P, M)`` and y ``(..., R, M)``.
     """
     try:
         _key = (_TYPE(x), _TYPE(y))
@@ -343,8 +575,27 @@ cdist = _accelerate(cdist, _cdist)
 _extract_sequences = _bind('math.extract_sequences', _GENERIC)
 
 
-def extract_sequences(x: ArrayLike, sequence_length: Any, sequence_stride: Any) -> Array:
-    """``math.extract_sequences``.
+def extract_sequences(x: ArrayLike, sequence_length: int, sequence_stride: int) -> Array:
+    """Split the last axis into frames of ``sequence_length`` samples taken every
+    ``sequence_stride``.
+
+    Frames may overlap (stride smaller than the length) or skip samples; the last samples
+    are dropped when no full frame fits.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Signals, framed along the last axis.
+    sequence_length : int
+        Samples per frame.
+    sequence_stride : int
+        Samples between the starts of consecutive frames.
+
+    Returns
+    -------
+    Array
+        Shape ``x.shape[:-1] + (frames, sequence_length)`` with ``frames = (n -
+        sequence_length) // sequence_stride + 1``.
     """
     try:
         _key = _TYPE(x)
@@ -364,11 +615,40 @@ _stft = _bind('math.stft', _GENERIC)
 
 
 def stft(
-        x: ArrayLike, sequence_length: Any, sequence_stride: Any, fft_length: Any,
-        window: ArrayLike = 'hann', center: Any = True,
-) -> Array:
-    """Keras's stft: (real, imag) of the one-sided spectrum of periodic-windowed frames, shape
-    (..., frames, fft_length // 2 + 1).
+        x: ArrayLike, sequence_length: int, sequence_stride: int, fft_length: int,
+        window: Literal["hann", "hamming"] | ArrayLike | None = 'hann', center: bool = True,
+) -> tuple[Array, Array]:
+    """Short-time Fourier transform of real signals along the last axis, as Keras's ``stft``.
+
+    Frames of ``fft_length`` samples, ``sequence_stride`` apart, are multiplied by the
+    window (``sequence_length`` long, zero-padded on both sides to ``fft_length``) and
+    transformed with a real FFT. With ``center=True`` the signal is first padded by
+    ``fft_length // 2`` reflected samples on each side, so frame ``t`` is centred at
+    sample ``t * sequence_stride``. Named windows are periodic. float32 or float64 input
+    (TypeError otherwise).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Real signals, float32 or float64, transformed along the last axis.
+    sequence_length : int
+        Window length, at most ``fft_length``.
+    sequence_stride : int
+        Samples between the starts of consecutive frames.
+    fft_length : int
+        Frame length and FFT size.
+    window : Literal["hann", "hamming"] | ArrayLike | None, default 'hann'
+        ``"hann"``, ``"hamming"``, an array of ``sequence_length`` weights, or None
+        (rectangular).
+    center : bool, default True
+        Whether to pad the signal with reflections so that frames are centred on their
+        sample.
+
+    Returns
+    -------
+    tuple[Array, Array]
+        The tuple ``(real, imag)`` of the spectrum, each ``(..., frames, fft_length // 2 +
+        1)``.
     """
     try:
         _key = (_TYPE(x), _TYPE(window))
@@ -391,12 +671,42 @@ _istft = _bind('math.istft', _GENERIC)
 
 
 def istft(
-        x: Sequence[ArrayLike], sequence_length: Any, sequence_stride: Any, fft_length: Any,
-        length: Any = None, window: ArrayLike = 'hann', center: Any = True,
+        x: Sequence[ArrayLike], sequence_length: int, sequence_stride: int, fft_length: int,
+        length: int | None = None, window: Literal["hann", "hamming"] | ArrayLike | None = 'hann',
+        center: bool = True,
 ) -> Array:
-    """Keras's istft: windowed overlap-add of the inverse one-sided FFTs of x = (real, imag),
-    divided by the summed squared window where it exceeds 1e-10, scaled and trimmed as Keras
-    does.
+    """Inverse short-time Fourier transform: signals from a ``(real, imag)`` spectrum, as Keras's
+    ``istft``.
+
+    Each frame is inverse-transformed, windowed and overlap-added, then divided by the
+    summed squared window where that exceeds 1e-10. With the arguments of the ``stft``
+    that made ``x`` it gives the signal back (up to rounding), trimmed to ``length`` if
+    given.
+
+    Parameters
+    ----------
+    x : Sequence[ArrayLike]
+        The tuple ``(real, imag)`` of a spectrum, each ``(..., frames, fft_length // 2 +
+        1)``.
+    sequence_length : int
+        Window length, at most ``fft_length``.
+    sequence_stride : int
+        Samples between the starts of consecutive frames.
+    fft_length : int
+        Frame length and FFT size.
+    length : int | None, default None
+        Length to trim the result to (a larger value does not pad: the result stops where
+        the frames end); None keeps what the frames cover.
+    window : Literal["hann", "hamming"] | ArrayLike | None, default 'hann'
+        ``"hann"``, ``"hamming"``, an array of ``sequence_length`` weights, or None
+        (rectangular): the window of the ``stft``.
+    center : bool, default True
+        Whether the ``stft`` centred its frames (its padding is then removed).
+
+    Returns
+    -------
+    Array
+        Real signals along the last axis.
     """
     try:
         _key = (_TYPE(window), *_MAP(_TYPE, x))
@@ -418,8 +728,22 @@ istft = _accelerate(istft, _istft)
 _fft = _bind('math.fft', _GENERIC)
 
 
-def fft(x: Sequence[ArrayLike]) -> Array:
-    """``math.fft``.
+def fft(x: Sequence[ArrayLike]) -> tuple[Array, Array]:
+    """Discrete Fourier transform along the last axis of a complex signal given as ``(real,
+    imag)``.
+
+    Keras's convention: complex values travel as a pair of real arrays. Unnormalised
+    (``X[k] = sum(x[n] * exp(-2j * pi * k * n / N))``).
+
+    Parameters
+    ----------
+    x : Sequence[ArrayLike]
+        The tuple ``(real, imag)`` of two real arrays of one shape.
+
+    Returns
+    -------
+    tuple[Array, Array]
+        The tuple ``(real, imag)`` of the transform, of the input's shape.
     """
     try:
         _key = (*_MAP(_TYPE, x),)
@@ -438,8 +762,21 @@ fft = _accelerate(fft, _fft)
 _fft2 = _bind('math.fft2', _GENERIC)
 
 
-def fft2(x: Sequence[ArrayLike]) -> Array:
-    """``math.fft2``.
+def fft2(x: Sequence[ArrayLike]) -> tuple[Array, Array]:
+    """2-D discrete Fourier transform over the last two axes of a complex signal given as ``(real,
+    imag)``.
+
+    Unnormalised, as ``fft``; ``ifft2`` is its inverse.
+
+    Parameters
+    ----------
+    x : Sequence[ArrayLike]
+        The tuple ``(real, imag)`` of two real arrays of one shape (at least 2-D).
+
+    Returns
+    -------
+    tuple[Array, Array]
+        The tuple ``(real, imag)`` of the transform, of the input's shape.
     """
     try:
         _key = (*_MAP(_TYPE, x),)
@@ -458,8 +795,20 @@ fft2 = _accelerate(fft2, _fft2)
 _ifft2 = _bind('math.ifft2', _GENERIC)
 
 
-def ifft2(x: Sequence[ArrayLike]) -> Array:
-    """``math.ifft2``.
+def ifft2(x: Sequence[ArrayLike]) -> tuple[Array, Array]:
+    """Inverse 2-D discrete Fourier transform over the last two axes, of ``(real, imag)``.
+
+    Normalised by ``1 / (M * N)``, so ``ifft2(fft2(x))`` gives x back.
+
+    Parameters
+    ----------
+    x : Sequence[ArrayLike]
+        The tuple ``(real, imag)`` of two real arrays of one shape (at least 2-D).
+
+    Returns
+    -------
+    tuple[Array, Array]
+        The tuple ``(real, imag)`` of the inverse transform, of the input's shape.
     """
     try:
         _key = (*_MAP(_TYPE, x),)
@@ -478,8 +827,24 @@ ifft2 = _accelerate(ifft2, _ifft2)
 _rfft = _bind('math.rfft', _GENERIC)
 
 
-def rfft(x: ArrayLike, fft_length: Any = None) -> Array:
-    """``math.rfft``.
+def rfft(x: ArrayLike, fft_length: int | None = None) -> tuple[Array, Array]:
+    """Discrete Fourier transform of a real signal along the last axis, keeping the non-negative
+    frequencies.
+
+    The other half of the spectrum mirrors this one. ``fft_length`` zero-pads or truncates
+    the signal first.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Real signals, transformed along the last axis.
+    fft_length : int | None, default None
+        The FFT size; None uses the length of the last axis.
+
+    Returns
+    -------
+    tuple[Array, Array]
+        The tuple ``(real, imag)``, each with a last axis of ``fft_length // 2 + 1``.
     """
     try:
         _key = _TYPE(x)
@@ -498,8 +863,24 @@ rfft = _accelerate(rfft, _rfft)
 _irfft = _bind('math.irfft', _GENERIC)
 
 
-def irfft(x: Sequence[ArrayLike], fft_length: Any = None) -> Array:
-    """``math.irfft``.
+def irfft(x: Sequence[ArrayLike], fft_length: int | None = None) -> Array:
+    """Inverse of ``rfft``: a real signal from the non-negative half of its spectrum, given as
+    ``(real, imag)``.
+
+    ``fft_length`` is the length of the result; None gives ``2 * (m - 1)`` for ``m``
+    frequencies, which is right only for signals of even length.
+
+    Parameters
+    ----------
+    x : Sequence[ArrayLike]
+        The tuple ``(real, imag)`` of a one-sided spectrum.
+    fft_length : int | None, default None
+        The length of the result; None uses ``2 * (m - 1)``.
+
+    Returns
+    -------
+    Array
+        Real signals with a last axis of ``fft_length``.
     """
     try:
         _key = (*_MAP(_TYPE, x),)
@@ -519,7 +900,20 @@ _view_as_complex = _bind('math.view_as_complex', _GENERIC)
 
 
 def view_as_complex(x: ArrayLike) -> Array:
-    """``math.view_as_complex``.
+    """Complex numbers from pairs of reals: ``x[..., 0] + 1j * x[..., 1]``.
+
+    The last axis must have size 2 (ValueError otherwise). A copy, not a view.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Real array whose last axis holds (real, imaginary) pairs.
+
+    Returns
+    -------
+    Array
+        A complex array of shape ``x.shape[:-1]`` (complex64 for float32, complex128 for
+        float64).
     """
     try:
         _key = _TYPE(x)
@@ -539,7 +933,20 @@ _view_as_real = _bind('math.view_as_real', _GENERIC)
 
 
 def view_as_real(x: ArrayLike) -> Array:
-    """``math.view_as_real``.
+    """Pairs of reals from complex numbers: a new last axis holds the real and imaginary parts.
+
+    The inverse of ``view_as_complex``. A copy, not a view.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Complex array.
+
+    Returns
+    -------
+    Array
+        A real array of shape ``x.shape + (2,)`` (float32 for complex64, float64 for
+        complex128).
     """
     try:
         _key = _TYPE(x)

@@ -10,7 +10,7 @@ import math
 
 import crossops.numpy as xnp
 
-from ._common import elementwise, name
+from ..numpy._compute import elementwise, name
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946

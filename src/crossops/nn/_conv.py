@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import crossops.numpy as xnp
 
+from .._config import standardize_data_format
+from ..numpy._compute import down, name, up
 from . import _windows as w
-from ._common import down, name, up
 
 # -- arguments -------------------------------------------------------------------------
 
@@ -32,7 +33,7 @@ def _args(op, inputs, kernel, strides, padding, data_format, dilation_rate, *,
     """Checked arguments of a convolution: spatial rank, layout, per-dimension strides,
     dilation, padding pairs, channels and groups."""
     n = w.spatial_input(op, inputs)
-    fmt = w.data_format(op, data_format)
+    fmt = standardize_data_format(data_format, op)
     pad = w.padding(op, padding)
     shapes = f"inputs shape {w.shape_of(inputs)}, kernel shape {w.shape_of(kernel)}, " \
              f"data_format={fmt!r}"

@@ -33,8 +33,8 @@ import numpy as np
 import crossops.numpy as xnp
 from crossops._dtypes import dtype_name, result_name
 
+from ..numpy._compute import arange_like
 from . import _windows as w
-from ._common import arange_like
 
 
 def _float(x):

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import crossops.numpy as xnp
 
+from ..numpy._compute import down, up
 from . import _windows as w
-from ._common import down, up
 
 
 def _args(op, kernel_size, dilation, padding, stride):

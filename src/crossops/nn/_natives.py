@@ -17,8 +17,8 @@ Examples
 
 from __future__ import annotations
 
+from ..numpy._compute import down, up
 from . import _activations as generic
-from ._common import down, up
 
 
 def relu_jax(x):

@@ -8,8 +8,8 @@ import math
 import crossops.numpy as xnp
 from crossops._dtypes import dtype_name
 
+from ..numpy._compute import EPSILON, arange_like, down, name, up
 from ._activations import _softplus
-from ._common import EPSILON, arange_like, down, name, up
 
 
 def _axes(axis):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Literal  # noqa: F401
 
-from .._dispatch import accelerate as _accelerate
+from .._accel import accelerate as _accelerate
 from .._dispatch import backend_of_impl as _backend_of_impl
 from .._dispatch import bind as _bind
 from .._dispatch import native_dtype as _native_dtype
@@ -54,7 +54,20 @@ _relu = _bind('nn.relu', _GENERIC)
 
 
 def relu(x: ArrayLike) -> Array:
-    """``nn.relu``.
+    """Rectified linear unit, element-wise: ``max(x, 0)``.
+
+    NaN stays NaN. float16 and bfloat16 inputs are computed in float32 and rounded once,
+    as every activation here does.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
     """
     try:
         _key = _TYPE(x)
@@ -74,7 +87,19 @@ _relu6 = _bind('nn.relu6', _GENERIC)
 
 
 def relu6(x: ArrayLike) -> Array:
-    """``nn.relu6``.
+    """Rectified linear unit capped at 6, element-wise: ``min(max(x, 0), 6)``.
+
+    NaN stays NaN.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
     """
     try:
         _key = _TYPE(x)
@@ -94,7 +119,20 @@ _sigmoid = _bind('nn.sigmoid', _GENERIC)
 
 
 def sigmoid(x: ArrayLike) -> Array:
-    """``nn.sigmoid``.
+    """Logistic sigmoid, element-wise: ``1 / (1 + exp(-x))``.
+
+    Computed from ``exp(-|x|)``, so large inputs of either sign give 0 or 1 without
+    overflow.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        Values in [0, 1].
     """
     try:
         _key = _TYPE(x)
@@ -114,7 +152,19 @@ _sparse_sigmoid = _bind('nn.sparse_sigmoid', _GENERIC)
 
 
 def sparse_sigmoid(x: ArrayLike) -> Array:
-    """``nn.sparse_sigmoid``.
+    """Piecewise-linear sigmoid, element-wise: ``clip((x + 1) / 2, 0, 1)``.
+
+    Exactly 0 for ``x <= -1`` and exactly 1 for ``x >= 1``, linear in between.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
     """
     try:
         _key = _TYPE(x)
@@ -134,7 +184,20 @@ _softplus = _bind('nn.softplus', _GENERIC)
 
 
 def softplus(x: ArrayLike) -> Array:
-    """``nn.softplus``.
+    """Softplus, element-wise: ``log(1 + exp(x))``, a smooth ReLU.
+
+    Computed as ``max(x, 0) + log1p(exp(-|x|))``: no overflow for large x, and accurate
+    for very negative x.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        Positive values.
     """
     try:
         _key = _TYPE(x)
@@ -154,7 +217,17 @@ _softsign = _bind('nn.softsign', _GENERIC)
 
 
 def softsign(x: ArrayLike) -> Array:
-    """``nn.softsign``.
+    """Softsign, element-wise: ``x / (1 + |x|)``.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        Values in (-1, 1).
     """
     try:
         _key = _TYPE(x)
@@ -174,7 +247,20 @@ _sparse_plus = _bind('nn.sparse_plus', _GENERIC)
 
 
 def sparse_plus(x: ArrayLike) -> Array:
-    """``nn.sparse_plus``.
+    """Piecewise softplus with a quadratic joint, element-wise.
+
+    0 for ``x <= -1``, ``(x + 1)**2 / 4`` for ``-1 < x < 1`` and ``x`` for ``x >= 1``:
+    continuous, with a continuous first derivative.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
     """
     try:
         _key = _TYPE(x)
@@ -194,7 +280,19 @@ _silu = _bind('nn.silu', _GENERIC)
 
 
 def silu(x: ArrayLike) -> Array:
-    """``nn.silu``.
+    """Sigmoid linear unit (swish), element-wise: ``x * sigmoid(x)``.
+
+    ``swish`` is the same function.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
     """
     try:
         _key = _TYPE(x)
@@ -214,7 +312,17 @@ _swish = _bind('nn.swish', _GENERIC)
 
 
 def swish(x: ArrayLike) -> Array:
-    """``nn.swish``.
+    """Swish, element-wise: ``x * sigmoid(x)``; another name of ``silu``.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
     """
     try:
         _key = _TYPE(x)
@@ -234,7 +342,19 @@ _log_sigmoid = _bind('nn.log_sigmoid', _GENERIC)
 
 
 def log_sigmoid(x: ArrayLike) -> Array:
-    """``nn.log_sigmoid``.
+    """Logarithm of the sigmoid, element-wise: ``-softplus(-x)``.
+
+    Stable for large inputs of either sign (no ``log(0)`` for very negative x).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        Non-positive values.
     """
     try:
         _key = _TYPE(x)
@@ -254,7 +374,19 @@ _hard_sigmoid = _bind('nn.hard_sigmoid', _GENERIC)
 
 
 def hard_sigmoid(x: ArrayLike) -> Array:
-    """``nn.hard_sigmoid``.
+    """Piecewise-linear sigmoid, element-wise: ``clip(x / 6 + 0.5, 0, 1)``.
+
+    0 for ``x <= -3``, 1 for ``x >= 3``, linear in between (``relu6(x + 3) / 6``).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
     """
     try:
         _key = _TYPE(x)
@@ -274,7 +406,19 @@ _hard_silu = _bind('nn.hard_silu', _GENERIC)
 
 
 def hard_silu(x: ArrayLike) -> Array:
-    """``nn.hard_silu``.
+    """Hard SiLU (hard swish), element-wise: ``x * hard_sigmoid(x)``.
+
+    0 for ``x <= -3`` and ``x`` for ``x >= 3``. ``hard_swish`` is the same function.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
     """
     try:
         _key = _TYPE(x)
@@ -294,7 +438,17 @@ _hard_swish = _bind('nn.hard_swish', _GENERIC)
 
 
 def hard_swish(x: ArrayLike) -> Array:
-    """``nn.hard_swish``.
+    """Hard swish, element-wise: ``x * hard_sigmoid(x)``; another name of ``hard_silu``.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
     """
     try:
         _key = _TYPE(x)
@@ -314,7 +468,21 @@ _selu = _bind('nn.selu', _GENERIC)
 
 
 def selu(x: ArrayLike) -> Array:
-    """``nn.selu``.
+    """Scaled exponential linear unit, element-wise: ``scale * elu(x, alpha)``.
+
+    The constants are fixed: ``alpha`` about 1.6733 and ``scale`` about 1.0507, the values
+    that keep activations self-normalising. For ``x > 0`` the result is ``scale * x``;
+    below 0 it tends to ``-scale * alpha`` (about -1.7581).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
     """
     try:
         _key = _TYPE(x)
@@ -334,7 +502,19 @@ _tanh_shrink = _bind('nn.tanh_shrink', _GENERIC)
 
 
 def tanh_shrink(x: ArrayLike) -> Array:
-    """``nn.tanh_shrink``.
+    """Tanh shrink, element-wise: ``x - tanh(x)``.
+
+    Near 0 for small inputs (cubic in x), close to ``x - sign(x)`` for large ones.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
     """
     try:
         _key = _TYPE(x)
@@ -354,7 +534,19 @@ _hard_tanh = _bind('nn.hard_tanh', _GENERIC)
 
 
 def hard_tanh(x: ArrayLike) -> Array:
-    """``nn.hard_tanh``.
+    """Hard tanh, element-wise: ``clip(x, -1, 1)``.
+
+    NaN stays NaN.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
     """
     try:
         _key = _TYPE(x)
@@ -373,8 +565,24 @@ hard_tanh = _accelerate(hard_tanh, _hard_tanh)
 _soft_shrink = _bind('nn.soft_shrink', _GENERIC)
 
 
-def soft_shrink(x: ArrayLike, threshold: Any = 0.5) -> Array:
-    """``nn.soft_shrink``.
+def soft_shrink(x: ArrayLike, threshold: float = 0.5) -> Array:
+    """Soft shrinkage, element-wise: moves x toward 0 by ``threshold``, and zeroes what is within
+    it.
+
+    ``x - threshold`` where ``x > threshold``, ``x + threshold`` where
+    ``x < -threshold``, 0 elsewhere.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+    threshold : float, default 0.5
+        Non-negative half-width of the interval mapped to 0.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
     """
     try:
         _key = _TYPE(x)
@@ -393,8 +601,22 @@ soft_shrink = _accelerate(soft_shrink, _soft_shrink)
 _hard_shrink = _bind('nn.hard_shrink', _GENERIC)
 
 
-def hard_shrink(x: ArrayLike, threshold: Any = 0.5) -> Array:
-    """``nn.hard_shrink``.
+def hard_shrink(x: ArrayLike, threshold: float = 0.5) -> Array:
+    """Hard shrinkage, element-wise: ``x`` where ``|x| > threshold``, 0 elsewhere.
+
+    Unlike ``soft_shrink``, the values kept are not shifted.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+    threshold : float, default 0.5
+        Non-negative half-width of the interval mapped to 0 (its ends included).
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
     """
     try:
         _key = _TYPE(x)
@@ -413,8 +635,24 @@ hard_shrink = _accelerate(hard_shrink, _hard_shrink)
 _squareplus = _bind('nn.squareplus', _GENERIC)
 
 
-def squareplus(x: ArrayLike, b: Any = 4) -> Array:
-    """``nn.squareplus``.
+def squareplus(x: ArrayLike, b: float = 4) -> Array:
+    """Squareplus, element-wise: ``(x + sqrt(x**2 + b)) / 2``, a smooth ReLU built from a square
+    root.
+
+    ``squareplus(0)`` is ``sqrt(b) / 2``; larger ``b`` rounds the corner more. Computed
+    without overflow for large |x| and without cancellation for very negative x.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+    b : float, default 4
+        Non-negative smoothness parameter; 0 gives ``relu``.
+
+    Returns
+    -------
+    Array
+        Positive values.
     """
     try:
         _key = _TYPE(x)
@@ -433,8 +671,20 @@ squareplus = _accelerate(squareplus, _squareplus)
 _leaky_relu = _bind('nn.leaky_relu', _GENERIC)
 
 
-def leaky_relu(x: ArrayLike, negative_slope: Any = 0.2) -> Array:
-    """``nn.leaky_relu``.
+def leaky_relu(x: ArrayLike, negative_slope: float = 0.2) -> Array:
+    """Leaky ReLU, element-wise: ``x`` for ``x >= 0``, ``negative_slope * x`` below.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+    negative_slope : float, default 0.2
+        Slope for negative inputs (Keras's default 0.2).
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
     """
     try:
         _key = _TYPE(x)
@@ -453,8 +703,23 @@ leaky_relu = _accelerate(leaky_relu, _leaky_relu)
 _elu = _bind('nn.elu', _GENERIC)
 
 
-def elu(x: ArrayLike, alpha: Any = 1.0) -> Array:
-    """``nn.elu``.
+def elu(x: ArrayLike, alpha: float = 1.0) -> Array:
+    """Exponential linear unit, element-wise: ``x`` for ``x > 0``, ``alpha * (exp(x) - 1)``
+    otherwise.
+
+    Tends to ``-alpha`` for very negative x; ``expm1`` keeps small negative x accurate.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+    alpha : float, default 1.0
+        Scale of the negative part: the limit of the result is ``-alpha``.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
     """
     try:
         _key = _TYPE(x)
@@ -473,8 +738,24 @@ elu = _accelerate(elu, _elu)
 _celu = _bind('nn.celu', _GENERIC)
 
 
-def celu(x: ArrayLike, alpha: Any = 1.0) -> Array:
-    """``nn.celu``.
+def celu(x: ArrayLike, alpha: float = 1.0) -> Array:
+    """Continuously differentiable ELU, element-wise: ``max(x, 0) + min(0, alpha * (exp(x / alpha)
+    - 1))``.
+
+    With ``alpha = 1`` it equals ``elu``; unlike ``elu``, its slope at 0 is 1 for every
+    ``alpha``.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+    alpha : float, default 1.0
+        Positive scale of the negative part: the limit of the result is ``-alpha``.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
     """
     try:
         _key = _TYPE(x)
@@ -493,8 +774,24 @@ celu = _accelerate(celu, _celu)
 _gelu = _bind('nn.gelu', _GENERIC)
 
 
-def gelu(x: ArrayLike, approximate: Any = True) -> Array:
-    """``nn.gelu``.
+def gelu(x: ArrayLike, approximate: bool = True) -> Array:
+    """Gaussian error linear unit, element-wise: ``x * Phi(x)``, Phi the standard normal CDF.
+
+    ``approximate=True`` (the default, as in Keras) uses the tanh form
+    ``0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x**3)))``; ``approximate=False``
+    the exact ``0.5 * x * erfc(-x / sqrt(2))``. The two differ by less than 1e-3.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+    approximate : bool, default True
+        True for the tanh approximation, False for the exact erf form.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
     """
     try:
         _key = _TYPE(x)
@@ -513,8 +810,25 @@ gelu = _accelerate(gelu, _gelu)
 _threshold = _bind('nn.threshold', _GENERIC)
 
 
-def threshold(x: ArrayLike, threshold: Any, default_value: Any) -> Array:
-    """``nn.threshold``.
+def threshold(x: ArrayLike, threshold: float, default_value: float) -> Array:
+    """Keep the elements above a threshold, replace the others: ``where(x > threshold, x,
+    default_value)``.
+
+    Elements equal to ``threshold`` are replaced too.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+    threshold : float
+        Elements strictly greater than this are kept.
+    default_value : float
+        The value of every other element.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
     """
     try:
         _key = _TYPE(x)
@@ -533,8 +847,23 @@ threshold = _accelerate(threshold, _threshold)
 _glu = _bind('nn.glu', _GENERIC)
 
 
-def glu(x: ArrayLike, axis: Axis = -1) -> Array:
-    """``nn.glu``.
+def glu(x: ArrayLike, axis: int = -1) -> Array:
+    """Gated linear unit: split x in halves ``a``, ``b`` along ``axis`` and return ``a *
+    sigmoid(b)``.
+
+    The size of ``axis`` must be even (ValueError otherwise); the result has half of it.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+    axis : int, default -1
+        The axis to split in two halves.
+
+    Returns
+    -------
+    Array
+        ``a * sigmoid(b)``, with ``axis`` halved.
     """
     try:
         _key = _TYPE(x)
@@ -554,7 +883,23 @@ _softmax = _bind('nn.softmax', _GENERIC)
 
 
 def softmax(x: ArrayLike, axis: Axis = -1) -> Array:
-    """``nn.softmax``.
+    """Softmax over an axis: ``exp(x) / sum(exp(x))``, each slice turned into probabilities.
+
+    Computed after subtracting the slice's maximum, so large logits do not overflow. A
+    slice of only ``-inf`` gives NaN; a NaN makes its whole slice NaN, on every backend.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array of logits.
+    axis : Axis, default -1
+        Axis or axes to normalise over (a tuple normalises over them jointly); default the
+        last.
+
+    Returns
+    -------
+    Array
+        Non-negative values that sum to 1 along ``axis``, of x's shape.
     """
     try:
         _key = _TYPE(x)
@@ -574,7 +919,23 @@ _log_softmax = _bind('nn.log_softmax', _GENERIC)
 
 
 def log_softmax(x: ArrayLike, axis: Axis = -1) -> Array:
-    """``nn.log_softmax``.
+    """Logarithm of the softmax over an axis: ``x - logsumexp(x)``.
+
+    More accurate than ``log(softmax(x))`` where probabilities are tiny: it stays finite
+    where the softmax rounds to 0.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array of logits.
+    axis : Axis, default -1
+        Axis or axes to normalise over (a tuple normalises over them jointly); default the
+        last.
+
+    Returns
+    -------
+    Array
+        Log-probabilities (non-positive), of x's shape.
     """
     try:
         _key = _TYPE(x)
@@ -593,8 +954,23 @@ log_softmax = _accelerate(log_softmax, _log_softmax)
 _sparsemax = _bind('nn.sparsemax', _GENERIC)
 
 
-def sparsemax(x: ArrayLike, axis: Axis = -1) -> Array:
-    """``nn.sparsemax``.
+def sparsemax(x: ArrayLike, axis: int = -1) -> Array:
+    """Sparsemax over an axis: the Euclidean projection of each slice onto the probability simplex.
+
+    Like softmax the result sums to 1 along ``axis``, but small logits get exactly 0:
+    ``max(x - tau, 0)`` with ``tau`` chosen per slice so that the sum is 1.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array of logits.
+    axis : int, default -1
+        The axis to normalise over; default the last.
+
+    Returns
+    -------
+    Array
+        Non-negative values that sum to 1 along ``axis``, many of them exactly 0.
     """
     try:
         _key = _TYPE(x)
@@ -614,11 +990,33 @@ _one_hot = _bind('nn.one_hot', _GENERIC)
 
 
 def one_hot(
-        x: ArrayLike, num_classes: Any, axis: Axis = -1, dtype: DTypeLike | None = None,
-        sparse: Any = False,
+        x: ArrayLike, num_classes: int, axis: int = -1, dtype: DTypeLike | None = None,
+        sparse: bool = False,
 ) -> Array:
-    """x holds integer class ids; negative or >= num_classes give a zero row. The dtypes are those
-    of the result (dtype=).
+    """One-hot encoding of integer class ids.
+
+    Each id ``i`` becomes a vector of ``num_classes`` zeros with a 1 at position ``i``. Ids
+    that are negative or at least ``num_classes`` give a row of zeros (no error, no
+    wrap-around).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Integer class ids, any shape.
+    num_classes : int
+        The number of classes: the size of the new axis.
+    axis : int, default -1
+        Where the class axis goes in the result; -1 appends it.
+    dtype : DTypeLike | None, default None
+        Data type of the result; None gives float32.
+    sparse : bool, default False
+        Must be False: crossops has no sparse arrays (True raises ValueError).
+
+    Returns
+    -------
+    Array
+        An array of shape ``x.shape`` with a class axis of size ``num_classes`` inserted at
+        ``axis``; float32 unless ``dtype`` says otherwise.
     """
     try:
         _key = _TYPE(x)
@@ -640,10 +1038,38 @@ _multi_hot = _bind('nn.multi_hot', _GENERIC)
 
 
 def multi_hot(
-        inputs: ArrayLike, num_classes: Any = None, axis: Axis = -1, dtype: DTypeLike | None = None,
-        sparse: Any = False, **kwargs: Any,
+        inputs: ArrayLike, num_classes: int | None = None, axis: int = -1,
+        dtype: DTypeLike | None = None, sparse: bool = False, **kwargs: Any,
 ) -> Array:
-    """num_classes=None reads the size from the values (eager only).
+    """Multi-hot encoding: for each sample, a 1 at every class id it contains.
+
+    A 2-D ``inputs`` holds one row of ids per sample and gives ``(batch, num_classes)``;
+    a 1-D one is a single sample and gives ``(num_classes,)``. Repeated ids count once; ids
+    outside ``[0, num_classes)`` are ignored. ``num_classes=None`` takes
+    ``max(inputs) + 1``, which reads the values: eager only, not under ``jax.jit`` or
+    ``tf.function``.
+
+    Parameters
+    ----------
+    inputs : ArrayLike
+        Integer class ids: 1-D for one sample, 2-D ``(batch, ids)`` for a batch.
+    num_classes : int | None, default None
+        The number of classes; None reads it from the values (``max(inputs) + 1``).
+    axis : int, default -1
+        Passed to ``one_hot`` as the position of the class axis, before the reduction over
+        the ids axis (axis 1, or 0 for 1-D inputs), as Keras does; keep -1 for the usual
+        layout.
+    dtype : DTypeLike | None, default None
+        Data type of the result; None gives float32.
+    sparse : bool, default False
+        Must be False: crossops has no sparse arrays (True raises ValueError).
+    **kwargs : Any
+        Accepted for Keras compatibility; any keyword argument raises TypeError.
+
+    Returns
+    -------
+    Array
+        Zeros and ones, float32 unless ``dtype`` says otherwise.
     """
     try:
         _key = _TYPE(inputs)
@@ -666,8 +1092,31 @@ multi_hot = _accelerate(multi_hot, _multi_hot)
 _moments = _bind('nn.moments', _GENERIC)
 
 
-def moments(x: ArrayLike, axes: Any, keepdims: bool = False, synchronized: Any = False) -> Array:
-    """``nn.moments``.
+def moments(
+        x: ArrayLike, axes: int | Sequence[int], keepdims: bool = False, synchronized: bool = False,
+) -> tuple[Array, Array]:
+    """Mean and variance of x over the given axes.
+
+    The variance is the population variance (divided by n, not n - 1). float16 and
+    bfloat16 inputs are computed in float32 and the results rounded back.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+    axes : int | Sequence[int]
+        Axis or axes to reduce over.
+    keepdims : bool, default False
+        If True, the reduced axes are kept in the result with size one.
+    synchronized : bool, default False
+        Must be False: True (a mean across replicas of a distribution strategy) raises
+        NotImplementedError.
+
+    Returns
+    -------
+    tuple[Array, Array]
+        The tuple ``(mean, variance)``, each with the reduced axes removed (or kept with
+        size one).
     """
     try:
         _key = _TYPE(x)
@@ -687,10 +1136,37 @@ _batch_normalization = _bind('nn.batch_normalization', _GENERIC)
 
 
 def batch_normalization(
-        x: ArrayLike, mean: ArrayLike, variance: ArrayLike, axis: Axis, offset: ArrayLike = None,
-        scale: ArrayLike = None, epsilon: Any = 0.001,
+        x: ArrayLike, mean: ArrayLike, variance: ArrayLike, axis: int, offset: ArrayLike = None,
+        scale: ArrayLike = None, epsilon: float = 0.001,
 ) -> Array:
-    """``nn.batch_normalization``.
+    """Normalise x with given statistics: ``(x - mean) / sqrt(variance + epsilon) * scale +
+    offset``.
+
+    The statistics are not computed here: ``mean`` and ``variance`` (for example moving
+    averages, or the output of ``moments``) are 1-D, one value per position of ``axis``,
+    and broadcast along it. float16 and bfloat16 inputs are computed in float32.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+    mean : ArrayLike
+        1-D means, one per position of ``axis``.
+    variance : ArrayLike
+        1-D variances, one per position of ``axis``.
+    axis : int
+        The feature axis that ``mean``, ``variance``, ``offset`` and ``scale`` run along.
+    offset : ArrayLike, default None
+        1-D offsets (beta) added after scaling; None adds nothing.
+    scale : ArrayLike, default None
+        1-D scales (gamma) multiplied in; None scales by 1.
+    epsilon : float, default 0.001
+        Added to the variance to avoid dividing by zero.
+
+    Returns
+    -------
+    Array
+        The normalised array, of x's shape and dtype.
     """
     try:
         _key = (_TYPE(x), _TYPE(mean), _TYPE(variance), _TYPE(offset), _TYPE(scale))
@@ -713,10 +1189,33 @@ _layer_normalization = _bind('nn.layer_normalization', _GENERIC)
 
 
 def layer_normalization(
-        x: ArrayLike, gamma: ArrayLike = None, beta: ArrayLike = None, axis: Axis = -1,
-        epsilon: Any = None,
+        x: ArrayLike, gamma: ArrayLike = None, beta: ArrayLike = None,
+        axis: int | Sequence[int] = -1, epsilon: float | None = None,
 ) -> Array:
-    """``nn.layer_normalization``.
+    """Layer normalisation: each sample standardised over ``axis``, then scaled by ``gamma`` and
+    shifted by ``beta``.
+
+    ``(x - mean) / sqrt(var + epsilon) * gamma + beta``, the mean and (population) variance
+    taken over ``axis`` for each position of the other axes. float16 and bfloat16 inputs
+    are computed in float32.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+    gamma : ArrayLike, default None
+        Scale, of the shape of the normalised axes (broadcast against x); None scales by 1.
+    beta : ArrayLike, default None
+        Offset, of the shape of the normalised axes; None adds nothing.
+    axis : int | Sequence[int], default -1
+        Axis or axes to normalise over; default the last.
+    epsilon : float | None, default None
+        Added to the variance; None uses 1e-7 (Keras's ``epsilon()``).
+
+    Returns
+    -------
+    Array
+        The normalised array, of x's shape and dtype.
     """
     try:
         _key = (_TYPE(x), _TYPE(gamma), _TYPE(beta))
@@ -736,9 +1235,30 @@ _rms_normalization = _bind('nn.rms_normalization', _GENERIC)
 
 
 def rms_normalization(
-        x: ArrayLike, scale: ArrayLike = None, axis: Axis = -1, epsilon: Any = None,
+        x: ArrayLike, scale: ArrayLike = None, axis: int | Sequence[int] = -1,
+        epsilon: float | None = None,
 ) -> Array:
-    """``nn.rms_normalization``.
+    """Root-mean-square normalisation: ``x / sqrt(mean(x**2) + epsilon) * scale`` over ``axis``.
+
+    Unlike layer normalisation the mean is not subtracted. float16 and bfloat16 inputs are
+    computed in float32.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+    scale : ArrayLike, default None
+        Multiplier broadcast against x (typically one value per position of ``axis``); None
+        scales by 1.
+    axis : int | Sequence[int], default -1
+        Axis or axes to take the mean square over; default the last.
+    epsilon : float | None, default None
+        Added to the mean square; None uses 1e-7 (Keras's ``epsilon()``).
+
+    Returns
+    -------
+    Array
+        The normalised array, of x's shape and dtype.
     """
     try:
         _key = (_TYPE(x), _TYPE(scale))
@@ -757,8 +1277,30 @@ rms_normalization = _accelerate(rms_normalization, _rms_normalization)
 _normalize = _bind('nn.normalize', _GENERIC)
 
 
-def normalize(x: ArrayLike, axis: Axis = -1, order: Any = 2, epsilon: Any = None) -> Array:
-    """``nn.normalize``.
+def normalize(
+        x: ArrayLike, axis: int | Sequence[int] = -1, order: int = 2, epsilon: float | None = None,
+) -> Array:
+    """Scale x to unit norm along ``axis``: ``x / max(norm(x), epsilon)``.
+
+    ``order`` picks the vector norm (2 Euclidean, 1 the sum of absolute values). A zero
+    vector stays zero rather than becoming NaN. float16 and bfloat16 inputs are computed in
+    float32.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+    axis : int | Sequence[int], default -1
+        Axis or axes over which the norm is taken; default the last.
+    order : int, default 2
+        The order of the vector norm, an int >= 1 (ValueError otherwise).
+    epsilon : float | None, default None
+        Lower bound on the norm; None uses 1e-7 (Keras's ``epsilon()``).
+
+    Returns
+    -------
+    Array
+        The normalised array, of x's shape and dtype.
     """
     try:
         _key = _TYPE(x)
@@ -777,8 +1319,27 @@ normalize = _accelerate(normalize, _normalize)
 _binary_crossentropy = _bind('nn.binary_crossentropy', _GENERIC)
 
 
-def binary_crossentropy(target: ArrayLike, output: ArrayLike, from_logits: Any = False) -> Array:
-    """``nn.binary_crossentropy``.
+def binary_crossentropy(target: ArrayLike, output: ArrayLike, from_logits: bool = False) -> Array:
+    """Binary cross-entropy between targets and predicted probabilities (or logits), element-wise.
+
+    ``-(target * log(p) + (1 - target) * log(1 - p))``, with no reduction. Probabilities
+    are clipped to ``[1e-7, 1 - 1e-7]`` first, so a confident wrong prediction gives about
+    16.1, not inf. With ``from_logits=True`` the loss is computed from the logits directly,
+    exactly for any logit.
+
+    Parameters
+    ----------
+    target : ArrayLike
+        Targets in [0, 1] (labels, or soft labels).
+    output : ArrayLike
+        Predicted probabilities, or logits with ``from_logits=True``.
+    from_logits : bool, default False
+        Whether ``output`` holds logits rather than probabilities.
+
+    Returns
+    -------
+    Array
+        The loss of each element, of the broadcast shape.
     """
     try:
         _key = (_TYPE(target), _TYPE(output))
@@ -798,9 +1359,31 @@ _categorical_crossentropy = _bind('nn.categorical_crossentropy', _GENERIC)
 
 
 def categorical_crossentropy(
-        target: ArrayLike, output: ArrayLike, from_logits: Any = False, axis: Axis = -1,
+        target: ArrayLike, output: ArrayLike, from_logits: bool = False, axis: int = -1,
 ) -> Array:
-    """``nn.categorical_crossentropy``.
+    """Categorical cross-entropy between one-hot (or soft) targets and predicted class
+    probabilities.
+
+    ``-sum(target * log(p))`` over the class axis. Probabilities are first divided by their
+    sum along it (so unnormalised scores are accepted) and clipped to
+    ``[1e-7, 1 - 1e-7]``; with ``from_logits=True`` a log-softmax is used instead.
+    ``target`` and ``output`` must have the same shape (ValueError otherwise).
+
+    Parameters
+    ----------
+    target : ArrayLike
+        Class probabilities (one-hot or soft), of output's shape.
+    output : ArrayLike
+        Predicted class probabilities, or logits with ``from_logits=True``.
+    from_logits : bool, default False
+        Whether ``output`` holds logits rather than probabilities.
+    axis : int, default -1
+        The class axis; default the last.
+
+    Returns
+    -------
+    Array
+        The loss of each sample: ``output``'s shape without the class axis.
     """
     try:
         _key = (_TYPE(target), _TYPE(output))
@@ -820,9 +1403,29 @@ _sparse_categorical_crossentropy = _bind('nn.sparse_categorical_crossentropy', _
 
 
 def sparse_categorical_crossentropy(
-        target: ArrayLike, output: ArrayLike, from_logits: Any = False, axis: Axis = -1,
+        target: ArrayLike, output: ArrayLike, from_logits: bool = False, axis: int = -1,
 ) -> Array:
-    """``nn.sparse_categorical_crossentropy``.
+    """Categorical cross-entropy with integer class targets instead of one-hot vectors.
+
+    The same loss as ``categorical_crossentropy`` with ``one_hot(target)`` as the target.
+    ``target`` has ``output``'s shape without the class axis, or with a trailing axis of
+    size 1. An id outside ``[0, classes)`` contributes a loss of 0.
+
+    Parameters
+    ----------
+    target : ArrayLike
+        Integer class ids.
+    output : ArrayLike
+        Predicted class probabilities, or logits with ``from_logits=True``.
+    from_logits : bool, default False
+        Whether ``output`` holds logits rather than probabilities.
+    axis : int, default -1
+        The class axis of ``output``; default the last.
+
+    Returns
+    -------
+    Array
+        The loss of each sample: ``output``'s shape without the class axis.
     """
     try:
         _key = (_TYPE(target), _TYPE(output))
@@ -843,8 +1446,27 @@ sparse_categorical_crossentropy = _accelerate(
 _psnr = _bind('nn.psnr', _GENERIC)
 
 
-def psnr(x1: ArrayLike, x2: ArrayLike, max_val: Any) -> Array:
-    """``nn.psnr``.
+def psnr(x1: ArrayLike, x2: ArrayLike, max_val: float) -> Array:
+    """Peak signal-to-noise ratio of two arrays, in decibels: ``20 log10(max_val) - 10
+    log10(mse)``.
+
+    The mean squared error is taken over all elements (one value for a whole batch, not one
+    per image). Identical inputs give inf. ``x1`` and ``x2`` must have the same shape.
+
+    Parameters
+    ----------
+    x1 : ArrayLike
+        First signal or image.
+    x2 : ArrayLike
+        Second signal or image, of x1's shape.
+    max_val : float
+        The largest possible value of the signal (1.0 for float images in [0, 1], 255 for
+        uint8).
+
+    Returns
+    -------
+    Array
+        A 0-d array (a NumPy scalar on NumPy).
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -864,7 +1486,20 @@ _polar = _bind('nn.polar', _GENERIC)
 
 
 def polar(abs_: ArrayLike, angle: ArrayLike) -> Array:
-    """``nn.polar``.
+    """Complex numbers from magnitudes and angles: ``abs_ * (cos(angle) + 1j * sin(angle))``.
+
+    Parameters
+    ----------
+    abs_ : ArrayLike
+        Magnitudes.
+    angle : ArrayLike
+        Angles in radians.
+
+    Returns
+    -------
+    Array
+        A complex array (complex64 for float32 inputs, complex128 for float64) of the
+        broadcast shape.
     """
     try:
         _key = (_TYPE(abs_), _TYPE(angle))
@@ -885,10 +1520,47 @@ _dot_product_attention = _bind('nn.dot_product_attention', _GENERIC)
 
 def dot_product_attention(
         query: ArrayLike, key: ArrayLike, value: ArrayLike, bias: ArrayLike = None,
-        mask: ArrayLike = None, scale: Any = None, is_causal: Any = False,
-        flash_attention: Any = None, attn_logits_soft_cap: Any = None,
+        mask: ArrayLike = None, scale: float | None = None, is_causal: bool = False,
+        flash_attention: bool | None = None, attn_logits_soft_cap: float | None = None,
 ) -> Array:
-    """``nn.dot_product_attention``.
+    """Scaled dot-product attention: ``softmax(query @ key.T * scale + bias) @ value`` per head.
+
+    Inputs are 4-D: ``query`` ``(batch, T, heads, dim)``, ``key`` and ``value``
+    ``(batch, S, heads, dim)``; other ranks raise ValueError. ``bias`` and ``mask``
+    broadcast against the logits ``(batch, heads, T, S)``. Masked-out logits get a large
+    negative value (not -inf), so a fully masked row averages all of ``value`` instead of
+    giving NaN. ``attn_logits_soft_cap`` first maps the logits to
+    ``cap * tanh(logits / cap)``. ``key`` and ``value`` need as many heads as ``query``
+    (Keras also takes fewer, grouped-query attention; crossops does not yet). float16 and
+    bfloat16 are computed in float32.
+
+    Parameters
+    ----------
+    query : ArrayLike
+        Queries, ``(batch, T, heads, dim)``.
+    key : ArrayLike
+        Keys, ``(batch, S, heads, dim)``.
+    value : ArrayLike
+        Values, ``(batch, S, heads, dim)``.
+    bias : ArrayLike, default None
+        Added to the logits, broadcast to ``(batch, heads, T, S)``; None adds nothing.
+    mask : ArrayLike, default None
+        Boolean, broadcast to ``(batch, heads, T, S)``: False hides a key from a query; None
+        hides nothing.
+    scale : float | None, default None
+        Multiplier of the logits; None uses ``1 / sqrt(dim)``.
+    is_causal : bool, default False
+        If True, query ``t`` sees only keys ``s <= t`` (combined with ``mask``).
+    flash_attention : bool | None, default None
+        None or False; True (a fused kernel) raises ValueError, crossops has none.
+    attn_logits_soft_cap : float | None, default None
+        If given, the logits are soft-capped to ``(-cap, cap)`` with ``cap * tanh(logits /
+        cap)``.
+
+    Returns
+    -------
+    Array
+        The attended values, of query's shape ``(batch, T, heads, dim)``.
     """
     try:
         _key = (_TYPE(query), _TYPE(key), _TYPE(value), _TYPE(bias), _TYPE(mask))
@@ -912,10 +1584,29 @@ _depth_to_space = _bind('nn.depth_to_space', _GENERIC)
 
 
 def depth_to_space(
-        x: ArrayLike, block_size: Any,
-        data_format: Literal["channels_last", "channels_first"] | None = 'channels_last',
+        x: ArrayLike, block_size: int,
+        data_format: Literal["channels_last", "channels_first"] = 'channels_last',
 ) -> Array:
-    """``nn.depth_to_space``.
+    """Move channel blocks into space: ``(N, H, W, C)`` becomes ``(N, H * b, W * b, C / b**2)``.
+
+    Each pixel's channels are read as a ``b x b`` block of pixels of ``C / b**2`` channels
+    (block row, block column, channel: TensorFlow's DCR order); ``space_to_depth`` is the
+    inverse. The channels must divide by ``b**2``. Exact for every dtype.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        A 4-D batch of images.
+    block_size : int
+        The block edge ``b``.
+    data_format : Literal["channels_last", "channels_first"], default 'channels_last'
+        ``"channels_last"`` (N, H, W, C) or ``"channels_first"`` (N, C, H, W); None is not
+        accepted here.
+
+    Returns
+    -------
+    Array
+        The rearranged 4-D array.
     """
     try:
         _key = _TYPE(x)
@@ -935,10 +1626,29 @@ _space_to_depth = _bind('nn.space_to_depth', _GENERIC)
 
 
 def space_to_depth(
-        x: ArrayLike, block_size: Any,
-        data_format: Literal["channels_last", "channels_first"] | None = 'channels_last',
+        x: ArrayLike, block_size: int,
+        data_format: Literal["channels_last", "channels_first"] = 'channels_last',
 ) -> Array:
-    """``nn.space_to_depth``.
+    """Move spatial blocks into channels: ``(N, H, W, C)`` becomes ``(N, H / b, W / b, C * b**2)``.
+
+    Each ``b x b`` block of pixels becomes one pixel whose channels are the block's, in
+    block-row, block-column, channel order; ``depth_to_space`` is the inverse. Height and
+    width must divide by ``b``. Exact for every dtype.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        A 4-D batch of images.
+    block_size : int
+        The block edge ``b``.
+    data_format : Literal["channels_last", "channels_first"], default 'channels_last'
+        ``"channels_last"`` (N, H, W, C) or ``"channels_first"`` (N, C, H, W); None is not
+        accepted here.
+
+    Returns
+    -------
+    Array
+        The rearranged 4-D array.
     """
     try:
         _key = _TYPE(x)
@@ -958,12 +1668,45 @@ _conv = _bind('nn.conv', _GENERIC)
 
 
 def conv(
-        inputs: ArrayLike, kernel: ArrayLike, strides: Any = 1, padding: Any = 'valid',
+        inputs: ArrayLike, kernel: ArrayLike, strides: int | Sequence[int] = 1,
+        padding: Literal["valid", "same"] = 'valid',
         data_format: Literal["channels_last", "channels_first"] | None = None,
-        dilation_rate: Any = 1,
+        dilation_rate: int | Sequence[int] = 1,
 ) -> Array:
-    """Kernel (*kernel_spatial, in_channels, out_channels); inputs with a multiple of in_channels
-    run grouped.
+    """N-D convolution (cross-correlation) of a batch with a kernel, as Keras's ``conv``.
+
+    1-D, 2-D or 3-D: ``inputs`` has rank 3, 4 or 5. The kernel is
+    ``(*kernel_spatial, in_channels, out_channels)`` and is not flipped. When the input has
+    ``groups * in_channels`` channels the convolution is grouped: each group of input
+    channels gets its own ``out_channels / groups`` outputs (``out_channels`` must divide
+    by ``groups``). ``"same"`` padding gives ``ceil(size / stride)`` outputs per spatial
+    axis, with the odd padding element at the end, as TensorFlow and XLA do. Strides and
+    dilation may both exceed 1. float16 and bfloat16 are computed in float32.
+
+    Parameters
+    ----------
+    inputs : ArrayLike
+        A batch ``(batch, *spatial, channels)``, or ``(batch, channels, *spatial)`` with
+        ``"channels_first"``.
+    kernel : ArrayLike
+        The filters, ``(*kernel_spatial, in_channels, out_channels)``.
+    strides : int | Sequence[int], default 1
+        Step of the window: an int for every spatial axis, or one per axis.
+    padding : Literal["valid", "same"], default 'valid'
+        ``"valid"`` (only windows that fit) or ``"same"`` (zero padding so that the output
+        has ``ceil(size / strides)`` positions); any case.
+    data_format : Literal["channels_last", "channels_first"] | None, default None
+        Layout of the image or feature axes: ``"channels_last"`` (batch, ..., channels) or
+        ``"channels_first"`` (batch, channels, ...); None reads the global image data
+        format.
+    dilation_rate : int | Sequence[int], default 1
+        Spacing between kernel taps (atrous convolution): an int, or one per spatial axis.
+
+    Returns
+    -------
+    Array
+        The convolved batch, ``(batch, *out_spatial, out_channels)`` (channels first with
+        ``"channels_first"``).
     """
     try:
         _key = (_TYPE(inputs), _TYPE(kernel))
@@ -986,11 +1729,41 @@ _depthwise_conv = _bind('nn.depthwise_conv', _GENERIC)
 
 
 def depthwise_conv(
-        inputs: ArrayLike, kernel: ArrayLike, strides: Any = 1, padding: Any = 'valid',
+        inputs: ArrayLike, kernel: ArrayLike, strides: int | Sequence[int] = 1,
+        padding: Literal["valid", "same"] = 'valid',
         data_format: Literal["channels_last", "channels_first"] | None = None,
-        dilation_rate: Any = 1,
+        dilation_rate: int | Sequence[int] = 1,
 ) -> Array:
-    """Kernel (*kernel_spatial, channels, multiplier); output channel c * multiplier + m.
+    """Depthwise convolution: each input channel convolved with its own filters.
+
+    The kernel is ``(*kernel_spatial, channels, multiplier)``: channel ``c`` gets
+    ``multiplier`` filters, and output channel ``c * multiplier + m`` is channel ``c``
+    convolved with filter ``m``. Channels never mix. Padding, strides, dilation and
+    dtypes as in ``conv``.
+
+    Parameters
+    ----------
+    inputs : ArrayLike
+        A batch ``(batch, *spatial, channels)``, or ``(batch, channels, *spatial)`` with
+        ``"channels_first"``.
+    kernel : ArrayLike
+        The filters, ``(*kernel_spatial, channels, multiplier)``.
+    strides : int | Sequence[int], default 1
+        Step of the window: an int for every spatial axis, or one per axis.
+    padding : Literal["valid", "same"], default 'valid'
+        ``"valid"`` (only windows that fit) or ``"same"`` (zero padding so that the output
+        has ``ceil(size / strides)`` positions); any case.
+    data_format : Literal["channels_last", "channels_first"] | None, default None
+        Layout of the image or feature axes: ``"channels_last"`` (batch, ..., channels) or
+        ``"channels_first"`` (batch, channels, ...); None reads the global image data
+        format.
+    dilation_rate : int | Sequence[int], default 1
+        Spacing between kernel taps: an int, or one per spatial axis.
+
+    Returns
+    -------
+    Array
+        The convolved batch, with ``channels * multiplier`` channels.
     """
     try:
         _key = (_TYPE(inputs), _TYPE(kernel))
@@ -1014,12 +1787,41 @@ _separable_conv = _bind('nn.separable_conv', _GENERIC)
 
 def separable_conv(
         inputs: ArrayLike, depthwise_kernel: ArrayLike, pointwise_kernel: ArrayLike,
-        strides: Any = 1, padding: Any = 'valid',
+        strides: int | Sequence[int] = 1, padding: Literal["valid", "same"] = 'valid',
         data_format: Literal["channels_last", "channels_first"] | None = None,
-        dilation_rate: Any = 1,
+        dilation_rate: int | Sequence[int] = 1,
 ) -> Array:
-    """depthwise_conv, then a 1x1 conv with pointwise_kernel (1, ..., 1, channels * multiplier,
-    out).
+    """Depthwise separable convolution: ``depthwise_conv`` followed by a 1x1 ``conv`` that mixes
+    the channels.
+
+    ``strides``, ``padding`` and ``dilation_rate`` apply to the depthwise step; the
+    pointwise step is a stride-1 convolution with ``pointwise_kernel``
+    ``(1, ..., 1, channels * multiplier, out_channels)``.
+
+    Parameters
+    ----------
+    inputs : ArrayLike
+        A batch ``(batch, *spatial, channels)``, or ``(batch, channels, *spatial)`` with
+        ``"channels_first"``.
+    depthwise_kernel : ArrayLike
+        The depthwise filters, ``(*kernel_spatial, channels, multiplier)``.
+    pointwise_kernel : ArrayLike
+        The 1x1 filters, ``(1, ..., 1, channels * multiplier, out_channels)``.
+    strides : int | Sequence[int], default 1
+        Step of the depthwise window: an int, or one per spatial axis.
+    padding : Literal["valid", "same"], default 'valid'
+        ``"valid"`` or ``"same"`` for the depthwise step; any case.
+    data_format : Literal["channels_last", "channels_first"] | None, default None
+        Layout of the image or feature axes: ``"channels_last"`` (batch, ..., channels) or
+        ``"channels_first"`` (batch, channels, ...); None reads the global image data
+        format.
+    dilation_rate : int | Sequence[int], default 1
+        Spacing between depthwise kernel taps: an int, or one per spatial axis.
+
+    Returns
+    -------
+    Array
+        The convolved batch, with ``out_channels`` channels.
     """
     try:
         _key = (_TYPE(inputs), _TYPE(depthwise_kernel), _TYPE(pointwise_kernel))
@@ -1042,13 +1844,47 @@ _conv_transpose = _bind('nn.conv_transpose', _GENERIC)
 
 
 def conv_transpose(
-        inputs: ArrayLike, kernel: ArrayLike, strides: Any = 1, padding: Any = 'valid',
-        output_padding: Any = None,
+        inputs: ArrayLike, kernel: ArrayLike, strides: int | Sequence[int] = 1,
+        padding: Literal["valid", "same"] = 'valid',
+        output_padding: int | Sequence[int] | None = None,
         data_format: Literal["channels_last", "channels_first"] | None = None,
-        dilation_rate: Any = 1,
+        dilation_rate: int | Sequence[int] = 1,
 ) -> Array:
-    """Kernel (*kernel_spatial, out_channels, in_channels); Keras's output shapes and padding split
-    (those of its JAX backend).
+    """Transposed convolution (the gradient of ``conv`` with respect to its input), as Keras's
+    ``conv_transpose``.
+
+    The kernel is ``(*kernel_spatial, out_channels, in_channels)``. Each input position
+    adds the kernel, scaled by its value, to the output, ``strides`` apart. Output length
+    per spatial axis, with ``k`` the dilated kernel size: ``"valid"`` gives
+    ``(n - 1) * stride + max(k, stride)``, ``"same"`` gives ``n * stride``; with
+    ``output_padding`` ``p`` they are ``(n - 1) * stride + k + p`` and
+    ``(n - 1) * stride + k % 2 + p``. float16 and bfloat16 are computed in float32.
+
+    Parameters
+    ----------
+    inputs : ArrayLike
+        A batch ``(batch, *spatial, in_channels)``, or channels first with
+        ``"channels_first"``.
+    kernel : ArrayLike
+        The filters, ``(*kernel_spatial, out_channels, in_channels)``.
+    strides : int | Sequence[int], default 1
+        Upsampling step: an int for every spatial axis, or one per axis.
+    padding : Literal["valid", "same"], default 'valid'
+        ``"valid"`` or ``"same"``, which decide the output size (see above); any case.
+    output_padding : int | Sequence[int] | None, default None
+        Extra length added at the end of each spatial axis (an int, or one per axis); None
+        picks the lengths above.
+    data_format : Literal["channels_last", "channels_first"] | None, default None
+        Layout of the image or feature axes: ``"channels_last"`` (batch, ..., channels) or
+        ``"channels_first"`` (batch, channels, ...); None reads the global image data
+        format.
+    dilation_rate : int | Sequence[int], default 1
+        Spacing between kernel taps: an int, or one per spatial axis.
+
+    Returns
+    -------
+    Array
+        The upsampled batch, with ``out_channels`` channels.
     """
     try:
         _key = (_TYPE(inputs), _TYPE(kernel))
@@ -1071,10 +1907,38 @@ _max_pool = _bind('nn.max_pool', _GENERIC)
 
 
 def max_pool(
-        inputs: ArrayLike, pool_size: Any, strides: Any = None, padding: Any = 'valid',
+        inputs: ArrayLike, pool_size: int | Sequence[int],
+        strides: int | Sequence[int] | None = None, padding: Literal["valid", "same"] = 'valid',
         data_format: Literal["channels_last", "channels_first"] | None = None,
 ) -> Array:
-    """``nn.max_pool``.
+    """Max pooling: the maximum of each window over the spatial axes.
+
+    1-D, 2-D or 3-D (inputs of rank 3, 4 or 5). ``"same"`` pads as ``conv`` does; the
+    padding never wins the maximum. A NaN in a window gives NaN, except on TensorFlow,
+    whose pooling kernel skips NaN.
+
+    Parameters
+    ----------
+    inputs : ArrayLike
+        A batch ``(batch, *spatial, channels)``, or ``(batch, channels, *spatial)`` with
+        ``"channels_first"``.
+    pool_size : int | Sequence[int]
+        Window size: an int for every spatial axis, or one per axis.
+    strides : int | Sequence[int] | None, default None
+        Step of the window (an int, or one per axis); None uses ``pool_size`` (non-
+        overlapping windows).
+    padding : Literal["valid", "same"], default 'valid'
+        ``"valid"`` (only windows that fit) or ``"same"`` (``ceil(size / strides)``
+        windows); any case.
+    data_format : Literal["channels_last", "channels_first"] | None, default None
+        Layout of the image or feature axes: ``"channels_last"`` (batch, ..., channels) or
+        ``"channels_first"`` (batch, channels, ...); None reads the global image data
+        format.
+
+    Returns
+    -------
+    Array
+        The pooled batch, with the input's channels.
     """
     try:
         _key = _TYPE(inputs)
@@ -1097,10 +1961,38 @@ _average_pool = _bind('nn.average_pool', _GENERIC)
 
 
 def average_pool(
-        inputs: ArrayLike, pool_size: Any, strides: Any = None, padding: Any = 'valid',
+        inputs: ArrayLike, pool_size: int | Sequence[int],
+        strides: int | Sequence[int] | None = None, padding: Literal["valid", "same"] = 'valid',
         data_format: Literal["channels_last", "channels_first"] | None = None,
 ) -> Array:
-    """padding="same" averages over the real elements of each window (the padding is not counted).
+    """Average pooling: the mean of each window over the spatial axes.
+
+    1-D, 2-D or 3-D (inputs of rank 3, 4 or 5). With ``"same"`` a window that overlaps the
+    padding averages only its real elements (the padding is not counted), as Keras and
+    TensorFlow do. float16 and bfloat16 are computed in float32.
+
+    Parameters
+    ----------
+    inputs : ArrayLike
+        A batch ``(batch, *spatial, channels)``, or ``(batch, channels, *spatial)`` with
+        ``"channels_first"``.
+    pool_size : int | Sequence[int]
+        Window size: an int for every spatial axis, or one per axis.
+    strides : int | Sequence[int] | None, default None
+        Step of the window (an int, or one per axis); None uses ``pool_size`` (non-
+        overlapping windows).
+    padding : Literal["valid", "same"], default 'valid'
+        ``"valid"`` (only windows that fit) or ``"same"`` (``ceil(size / strides)``
+        windows); any case.
+    data_format : Literal["channels_last", "channels_first"] | None, default None
+        Layout of the image or feature axes: ``"channels_last"`` (batch, ..., channels) or
+        ``"channels_first"`` (batch, channels, ...); None reads the global image data
+        format.
+
+    Returns
+    -------
+    Array
+        The pooled batch, with the input's channels.
     """
     try:
         _key = _TYPE(inputs)
@@ -1123,10 +2015,31 @@ _adaptive_max_pool = _bind('nn.adaptive_max_pool', _GENERIC)
 
 
 def adaptive_max_pool(
-        inputs: ArrayLike, output_size: Any,
+        inputs: ArrayLike, output_size: int | Sequence[int],
         data_format: Literal["channels_last", "channels_first"] | None = None,
 ) -> Array:
-    """Output i of an axis of length L pools [floor(i L / out), ceil((i + 1) L / out)).
+    """Adaptive max pooling: max pooling to a fixed output size, whatever the input size.
+
+    Along an axis of length ``L`` pooled to ``out``, output ``i`` takes the maximum of
+    input positions ``floor(i * L / out)`` to ``ceil((i + 1) * L / out) - 1`` (PyTorch's
+    windows, which may overlap). 1-D, 2-D or 3-D.
+
+    Parameters
+    ----------
+    inputs : ArrayLike
+        A batch ``(batch, *spatial, channels)``, or ``(batch, channels, *spatial)`` with
+        ``"channels_first"``.
+    output_size : int | Sequence[int]
+        The spatial size of the result: an int for every spatial axis, or one per axis.
+    data_format : Literal["channels_last", "channels_first"] | None, default None
+        Layout of the image or feature axes: ``"channels_last"`` (batch, ..., channels) or
+        ``"channels_first"`` (batch, channels, ...); None reads the global image data
+        format.
+
+    Returns
+    -------
+    Array
+        The pooled batch, with spatial size ``output_size``.
     """
     try:
         _key = _TYPE(inputs)
@@ -1146,10 +2059,31 @@ _adaptive_average_pool = _bind('nn.adaptive_average_pool', _GENERIC)
 
 
 def adaptive_average_pool(
-        inputs: ArrayLike, output_size: Any,
+        inputs: ArrayLike, output_size: int | Sequence[int],
         data_format: Literal["channels_last", "channels_first"] | None = None,
 ) -> Array:
-    """Output i of an axis of length L averages [floor(i L / out), ceil((i + 1) L / out)).
+    """Adaptive average pooling: average pooling to a fixed output size, whatever the input size.
+
+    Along an axis of length ``L`` pooled to ``out``, output ``i`` averages input positions
+    ``floor(i * L / out)`` to ``ceil((i + 1) * L / out) - 1`` (PyTorch's windows, which may
+    overlap). ``output_size=1`` is global average pooling. 1-D, 2-D or 3-D.
+
+    Parameters
+    ----------
+    inputs : ArrayLike
+        A batch ``(batch, *spatial, channels)``, or ``(batch, channels, *spatial)`` with
+        ``"channels_first"``.
+    output_size : int | Sequence[int]
+        The spatial size of the result: an int for every spatial axis, or one per axis.
+    data_format : Literal["channels_last", "channels_first"] | None, default None
+        Layout of the image or feature axes: ``"channels_last"`` (batch, ..., channels) or
+        ``"channels_first"`` (batch, channels, ...); None reads the global image data
+        format.
+
+    Returns
+    -------
+    Array
+        The pooled batch, with spatial size ``output_size``.
     """
     try:
         _key = _TYPE(inputs)
@@ -1169,9 +2103,33 @@ _unfold = _bind('nn.unfold', _GENERIC)
 
 
 def unfold(
-        x: ArrayLike, kernel_size: Any, dilation: Any = 1, padding: Any = 0, stride: Any = 1,
+        x: ArrayLike, kernel_size: int | tuple[int, int], dilation: int | tuple[int, int] = 1,
+        padding: int | tuple[int, int] = 0, stride: int | tuple[int, int] = 1,
 ) -> Array:
-    """x (N, C, H, W) -> (N, C * kh * kw, L), as torch.nn.functional.unfold.
+    """Extract sliding 2-D blocks as columns (im2col), as ``torch.nn.functional.unfold``.
+
+    ``x`` is ``(N, C, H, W)`` (channels first, whatever the image format). Each block of
+    ``kernel_size`` becomes one column of ``C * kh * kw`` values (channel-major, then the
+    kernel offsets row-major); columns follow the block positions row-major. ``fold`` sums
+    columns back into an image. Exact for every dtype.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        A 4-D batch ``(N, C, H, W)``.
+    kernel_size : int | tuple[int, int]
+        Block size: an int, or ``(kh, kw)``.
+    dilation : int | tuple[int, int], default 1
+        Spacing between block elements: an int, or a pair.
+    padding : int | tuple[int, int], default 0
+        Zeros added on both sides of H and W: an int, or a pair.
+    stride : int | tuple[int, int], default 1
+        Step between blocks: an int, or a pair.
+
+    Returns
+    -------
+    Array
+        Shape ``(N, C * kh * kw, L)``, ``L`` the number of block positions.
     """
     try:
         _key = _TYPE(x)
@@ -1191,11 +2149,39 @@ _fold = _bind('nn.fold', _GENERIC)
 
 
 def fold(
-        x: ArrayLike, output_size: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
-        stride: Any = 1,
+        x: ArrayLike, output_size: int | tuple[int, int], kernel_size: int | tuple[int, int],
+        dilation: int | tuple[int, int] = 1, padding: int | tuple[int, int] = 0,
+        stride: int | tuple[int, int] = 1,
 ) -> Array:
-    """x (N, C * kh * kw, L) -> (N, C, *output_size), overlapping blocks summed, as
-    torch.nn.functional.fold.
+    """Sum sliding-block columns back into a batch of images (col2im), as
+    ``torch.nn.functional.fold``.
+
+    The inverse arrangement of ``unfold``: ``x`` is ``(N, C * kh * kw, L)`` and every
+    column is added into its block of the ``(N, C, *output_size)`` result, so overlapping
+    blocks sum (``fold(unfold(x))`` multiplies each pixel by the number of blocks covering
+    it). Positions in the padding are dropped. ``L`` must equal the number of blocks for
+    ``output_size``.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Columns, ``(N, C * kh * kw, L)``.
+    output_size : int | tuple[int, int]
+        The spatial size ``(H, W)`` of the result: a pair, or an int for both.
+    kernel_size : int | tuple[int, int]
+        Block size: an int, or ``(kh, kw)``.
+    dilation : int | tuple[int, int], default 1
+        Spacing between block elements: an int, or a pair.
+    padding : int | tuple[int, int], default 0
+        Implicit zero padding on both sides of H and W (an int, or a pair), cropped from the
+        result.
+    stride : int | tuple[int, int], default 1
+        Step between blocks: an int, or a pair.
+
+    Returns
+    -------
+    Array
+        Shape ``(N, C, *output_size)``.
     """
     try:
         _key = _TYPE(x)
@@ -1219,10 +2205,35 @@ _ctc_loss = _bind('nn.ctc_loss', _GENERIC)
 
 def ctc_loss(
         target: ArrayLike, output: ArrayLike, target_length: ArrayLike, output_length: ArrayLike,
-        mask_index: Any = 0,
+        mask_index: int = 0,
 ) -> Array:
-    """output holds logits (batch, time, classes); the result, of dtype result_type(output.dtype,
-    float32), is each sequence's negative log likelihood. float16/bfloat16 inputs give float32.
+    """Connectionist temporal classification (CTC) loss of each sequence in a batch.
+
+    The negative log-likelihood of each label sequence given per-step class logits, summed
+    over every alignment (repeats and blanks, class ``mask_index``, between labels).
+    ``output`` holds logits, not probabilities: a log-softmax is applied here. Labels past
+    ``target_length`` and steps past ``output_length`` are ignored. The result has dtype
+    ``result_type(output.dtype, float32)``: float16 and bfloat16 give float32. An
+    impossible alignment (too few steps for the labels) gives inf; TensorFlow's kernel
+    gives a large finite value instead (about 709 for float32).
+
+    Parameters
+    ----------
+    target : ArrayLike
+        Padded label sequences, integers ``(batch, max_label_length)``.
+    output : ArrayLike
+        Logits ``(batch, time, classes)``.
+    target_length : ArrayLike
+        The length of each label sequence, ``(batch,)``.
+    output_length : ArrayLike
+        The number of valid steps of each sequence, ``(batch,)``.
+    mask_index : int, default 0
+        The class of the CTC blank.
+
+    Returns
+    -------
+    Array
+        Shape ``(batch,)``: one loss per sequence.
     """
     try:
         _key = (_TYPE(target), _TYPE(output), _TYPE(target_length), _TYPE(output_length))
@@ -1245,11 +2256,43 @@ _ctc_decode = _bind('nn.ctc_decode', _GENERIC)
 
 
 def ctc_decode(
-        inputs: ArrayLike, sequence_lengths: ArrayLike, strategy: Any = 'greedy',
-        beam_width: Any = 100, top_paths: Any = 1, merge_repeated: Any = True, mask_index: Any = 0,
-) -> Array:
-    """strategy="greedy" on every backend, also compiled; strategy="beam_search" (a prefix beam
-    search) runs eagerly only.
+        inputs: ArrayLike, sequence_lengths: ArrayLike,
+        strategy: Literal["greedy", "beam_search"] = 'greedy', beam_width: int = 100,
+        top_paths: int = 1, merge_repeated: bool = True, mask_index: int | None = 0,
+) -> tuple[Array, Array]:
+    """Decode CTC outputs into label sequences, greedily or by beam search.
+
+    ``"greedy"`` takes the best class at each step within ``sequence_lengths``, merges
+    repeats (with ``merge_repeated``), drops blanks and left-aligns the labels, padded
+    with -1; the score is minus the sum of the chosen logits. ``"beam_search"`` runs a
+    prefix beam search on the log-softmax of ``inputs`` and gives the ``top_paths`` best
+    label sequences with their log-probabilities; it reads the values, so it runs eagerly
+    only (not under ``jax.jit`` or ``tf.function``). Both work in
+    ``result_type(inputs.dtype, float32)``.
+
+    Parameters
+    ----------
+    inputs : ArrayLike
+        Logits ``(batch, time, classes)``.
+    sequence_lengths : ArrayLike
+        The number of valid steps of each sequence, ``(batch,)``.
+    strategy : Literal["greedy", "beam_search"], default 'greedy'
+        ``"greedy"`` or ``"beam_search"``.
+    beam_width : int, default 100
+        Beam search: the number of prefixes kept at each step.
+    top_paths : int, default 1
+        Beam search: how many of the best sequences to return (at most ``beam_width``).
+    merge_repeated : bool, default True
+        Greedy: whether repeated classes merge into one label (a blank between them keeps
+        both).
+    mask_index : int | None, default 0
+        The class of the CTC blank; None uses the last class.
+
+    Returns
+    -------
+    tuple[Array, Array]
+        A tuple ``(paths, scores)``: int32 paths ``(top_paths, batch, time)`` (``top_paths``
+        is 1 for greedy) and scores ``(batch, top_paths)``.
     """
     try:
         _key = (_TYPE(inputs), _TYPE(sequence_lengths))

@@ -25,13 +25,14 @@ import numpy as np
 
 import crossops.numpy as xnp
 
+from .._config import standardize_data_format
+from ..numpy._compute import down, up
 from . import _windows as w
-from ._common import down, up
 
 
 def _args(op, inputs, pool_size, strides, padding, data_format):
     n = w.spatial_input(op, inputs)
-    fmt = w.data_format(op, data_format)
+    fmt = standardize_data_format(data_format, op)
     pad = w.padding(op, padding)
     pool = w.ints(op, "pool_size", pool_size, n)
     strides = pool if strides is None else w.ints(op, "strides", strides, n)
@@ -174,7 +175,7 @@ def average_pool_tensorflow(inputs, pool_size, strides=None, padding="valid",
 
 def _adaptive_args(op, inputs, output_size, data_format):
     n = w.spatial_input(op, inputs)
-    fmt = w.data_format(op, data_format)
+    fmt = standardize_data_format(data_format, op)
     out = w.ints(op, "output_size", output_size, n)
     size = w.spatial(inputs, fmt)
     if 0 in size:

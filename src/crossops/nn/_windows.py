@@ -30,16 +30,6 @@ class Args:
             setattr(self, key, value)
 
 
-def data_format(op: str, value) -> str:
-    """``value`` checked; None is Keras's default, ``"channels_last"``."""
-    if value is None:
-        return "channels_last"
-    if value not in FORMATS:
-        raise ValueError(f'{op}: data_format must be "channels_last" or "channels_first", '
-                         f"got {value!r}")
-    return value
-
-
 def padding(op: str, value) -> str:
     """``"valid"`` or ``"same"``, in any case (as Keras lowers it)."""
     p = value.lower() if isinstance(value, str) else value

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Literal  # noqa: F401
 
-from .._dispatch import accelerate as _accelerate
+from .._accel import accelerate as _accelerate
 from .._dispatch import bind as _bind
 from .._dispatch import default_backend as _default_backend
 from .._dispatch import native_dtype as _native_dtype
@@ -45,8 +45,34 @@ __all__ = [
 _fft = _bind('fft.fft', _GENERIC)
 
 
-def fft(x: ArrayLike, /, *, n: Any = None, axis: Axis = -1, norm: Any = 'backward') -> Array:
-    """``fft.fft``.
+def fft(
+        x: ArrayLike, /, *, n: int | None = None, axis: int = -1,
+        norm: Literal["backward", "ortho", "forward"] = 'backward',
+) -> Array:
+    """One-dimensional discrete Fourier transform along an axis.
+
+    ``X[k] = sum_m x[m] * exp(-2j pi k m / n)``, scaled as ``norm`` says. With n given,
+    the axis is cut to n points or padded with zeros. Real input is treated as complex with
+    zero imaginary part: float32 gives complex64 and float64 complex128. Give floating or
+    complex x (TensorFlow rejects integers).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, real or complex.
+    n : int | None, default None
+        Length of the transform: the axis is cut or zero-padded to n points; None keeps its
+        length.
+    axis : int, default -1
+        The axis to transform.
+    norm : Literal["backward", "ortho", "forward"], default 'backward'
+        Scaling: ``"backward"`` (none here, 1/n on the inverse), ``"ortho"`` (1/sqrt(n) both
+        ways) or ``"forward"`` (1/n here, none on the inverse).
+
+    Returns
+    -------
+    Array
+        The complex spectrum, with n points along axis.
     """
     try:
         _key = _TYPE(x)
@@ -66,9 +92,31 @@ _fftfreq = _bind('fft.fftfreq', _GENERIC)
 
 
 def fftfreq(
-        n: Any, /, *, d: Any = 1.0, dtype: DTypeLike | None = None, device: Device | None = None,
+        n: int, /, *, d: float = 1.0, dtype: DTypeLike | None = None, device: Device | None = None,
 ) -> Array:
-    """``fft.fftfreq``.
+    """The sample frequencies of the points of an ``fft`` of length n.
+
+    ``[0, 1, ..., n // 2 - 1 or (n - 1) // 2, -(n // 2), ..., -1] / (d * n)``: the
+    non-negative frequencies first, then the negative ones, in cycles per unit of d. Made
+    on the default backend; ``dtype=None`` gives its default floating dtype (float64 on
+    NumPy). n must be positive.
+
+    Parameters
+    ----------
+    n : int
+        Length of the transform.
+    d : float, default 1.0
+        Sample spacing (the inverse of the sampling rate).
+    dtype : DTypeLike | None, default None
+        Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
+        ``"float32"``; None picks the default.
+    device : Device | None, default None
+        Device to place the result on; None means the backend's default device.
+
+    Returns
+    -------
+    Array
+        A 1-d array of n frequencies.
     """
     try:
         _b = _default_backend()
@@ -85,8 +133,33 @@ fftfreq = _accelerate(fftfreq, _fftfreq)
 _fftn = _bind('fft.fftn', _GENERIC)
 
 
-def fftn(x: ArrayLike, /, *, s: Any = None, axes: Any = None, norm: Any = 'backward') -> Array:
-    """``fft.fftn``.
+def fftn(
+        x: ArrayLike, /, *, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
+        norm: Literal["backward", "ortho", "forward"] = 'backward',
+) -> Array:
+    """N-dimensional discrete Fourier transform over several axes.
+
+    The one-dimensional transform applied along each axis in turn. Without axes, every
+    axis is transformed, or the last ``len(s)`` ones if s is given; with NumPy arrays,
+    passing s without axes raises NumPy's DeprecationWarning, so give both.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, real or complex.
+    s : Sequence[int] | None, default None
+        Length of the transform along each of axes (cut or zero-padded); None keeps the
+        lengths.
+    axes : Sequence[int] | None, default None
+        The axes to transform; None means all (or the last ``len(s)``).
+    norm : Literal["backward", "ortho", "forward"], default 'backward'
+        Scaling: ``"backward"`` (none here), ``"ortho"`` (1/sqrt(n) both ways) or
+        ``"forward"`` (1/n here), n being the product of the transform lengths.
+
+    Returns
+    -------
+    Array
+        The complex spectrum.
     """
     try:
         _key = _TYPE(x)
@@ -105,8 +178,24 @@ fftn = _accelerate(fftn, _fftn)
 _fftshift = _bind('fft.fftshift', _GENERIC)
 
 
-def fftshift(x: ArrayLike, /, *, axes: Any = None) -> Array:
-    """``fft.fftshift``.
+def fftshift(x: ArrayLike, /, *, axes: int | Sequence[int] | None = None) -> Array:
+    """Move the zero-frequency term of a spectrum to the centre.
+
+    Rolls each of axes by half its length (``n // 2``), so an ``fft`` output, ordered
+    ``[0, positive..., negative...]``, becomes ordered from the most negative frequency
+    up. ``ifftshift`` undoes it, also for odd lengths.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, such as a spectrum or frequencies from ``fftfreq``.
+    axes : int | Sequence[int] | None, default None
+        The axes to shift; None means all.
+
+    Returns
+    -------
+    Array
+        The shifted array, of x's shape.
     """
     try:
         _key = _TYPE(x)
@@ -125,8 +214,32 @@ fftshift = _accelerate(fftshift, _fftshift)
 _hfft = _bind('fft.hfft', _GENERIC)
 
 
-def hfft(x: ArrayLike, /, *, n: Any = None, axis: Axis = -1, norm: Any = 'backward') -> Array:
-    """``fft.hfft``.
+def hfft(
+        x: ArrayLike, /, *, n: int | None = None, axis: int = -1,
+        norm: Literal["backward", "ortho", "forward"] = 'backward',
+) -> Array:
+    """Real spectrum of a signal with Hermitian symmetry, given by its first half.
+
+    x holds the first half of a Hermitian-symmetric signal (its other half is the
+    conjugate mirror), whose Fourier transform is real. The output length defaults to
+    ``2 * (m - 1)`` for m input points; pass n for an odd length. ``ihfft`` is its
+    inverse.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        The first half of a Hermitian-symmetric signal, complex.
+    n : int | None, default None
+        Length of the output; None means ``2 * (m - 1)`` for m input points.
+    axis : int, default -1
+        The axis to transform.
+    norm : Literal["backward", "ortho", "forward"], default 'backward'
+        Scaling: ``"backward"`` (none here), ``"ortho"`` (1/sqrt(n)) or ``"forward"`` (1/n).
+
+    Returns
+    -------
+    Array
+        The real spectrum, n points along axis.
     """
     try:
         _key = _TYPE(x)
@@ -145,8 +258,33 @@ hfft = _accelerate(hfft, _hfft)
 _ifft = _bind('fft.ifft', _GENERIC)
 
 
-def ifft(x: ArrayLike, /, *, n: Any = None, axis: Axis = -1, norm: Any = 'backward') -> Array:
-    """``fft.ifft``.
+def ifft(
+        x: ArrayLike, /, *, n: int | None = None, axis: int = -1,
+        norm: Literal["backward", "ortho", "forward"] = 'backward',
+) -> Array:
+    """One-dimensional inverse discrete Fourier transform along an axis.
+
+    ``x[m] = sum_k X[k] * exp(2j pi k m / n)``, divided by n with the default
+    ``norm="backward"``, so ``ifft(fft(x))`` gives x back. With n given, the axis is cut
+    to n points or zero-padded first. The result is complex.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array: a spectrum, complex or real.
+    n : int | None, default None
+        Length of the transform: the axis is cut or zero-padded to n points; None keeps its
+        length.
+    axis : int, default -1
+        The axis to transform.
+    norm : Literal["backward", "ortho", "forward"], default 'backward'
+        Scaling: ``"backward"`` (1/n here, none on the forward transform), ``"ortho"``
+        (1/sqrt(n) both ways) or ``"forward"`` (none here).
+
+    Returns
+    -------
+    Array
+        The complex signal, with n points along axis.
     """
     try:
         _key = _TYPE(x)
@@ -165,8 +303,33 @@ ifft = _accelerate(ifft, _ifft)
 _ifftn = _bind('fft.ifftn', _GENERIC)
 
 
-def ifftn(x: ArrayLike, /, *, s: Any = None, axes: Any = None, norm: Any = 'backward') -> Array:
-    """``fft.ifftn``.
+def ifftn(
+        x: ArrayLike, /, *, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
+        norm: Literal["backward", "ortho", "forward"] = 'backward',
+) -> Array:
+    """N-dimensional inverse discrete Fourier transform over several axes.
+
+    The inverse of ``fftn``: the one-dimensional inverse along each axis in turn, divided
+    by the total number of points with the default ``norm="backward"``. Axes and lengths
+    as in ``fftn``.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array: a spectrum, complex or real.
+    s : Sequence[int] | None, default None
+        Length of the transform along each of axes (cut or zero-padded); None keeps the
+        lengths.
+    axes : Sequence[int] | None, default None
+        The axes to transform; None means all (or the last ``len(s)``).
+    norm : Literal["backward", "ortho", "forward"], default 'backward'
+        Scaling: ``"backward"`` (1/n here), ``"ortho"`` (1/sqrt(n) both ways) or
+        ``"forward"`` (none here), n being the product of the transform lengths.
+
+    Returns
+    -------
+    Array
+        The complex signal.
     """
     try:
         _key = _TYPE(x)
@@ -185,8 +348,22 @@ ifftn = _accelerate(ifftn, _ifftn)
 _ifftshift = _bind('fft.ifftshift', _GENERIC)
 
 
-def ifftshift(x: ArrayLike, /, *, axes: Any = None) -> Array:
-    """``fft.ifftshift``.
+def ifftshift(x: ArrayLike, /, *, axes: int | Sequence[int] | None = None) -> Array:
+    """Inverse of ``fftshift``: move the zero-frequency term back to the start.
+
+    Rolls each of axes by ``-(n // 2)``; for odd lengths this differs from ``fftshift``.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, centred as by ``fftshift``.
+    axes : int | Sequence[int] | None, default None
+        The axes to shift; None means all.
+
+    Returns
+    -------
+    Array
+        The shifted array, of x's shape.
     """
     try:
         _key = _TYPE(x)
@@ -205,8 +382,32 @@ ifftshift = _accelerate(ifftshift, _ifftshift)
 _ihfft = _bind('fft.ihfft', _GENERIC)
 
 
-def ihfft(x: ArrayLike, /, *, n: Any = None, axis: Axis = -1, norm: Any = 'backward') -> Array:
-    """``fft.ihfft``.
+def ihfft(
+        x: ArrayLike, /, *, n: int | None = None, axis: int = -1,
+        norm: Literal["backward", "ortho", "forward"] = 'backward',
+) -> Array:
+    """Inverse of ``hfft``: the Hermitian half of the inverse transform of a real spectrum.
+
+    The inverse Fourier transform of a real signal is Hermitian, so only its first
+    ``n // 2 + 1`` values are returned (the conjugate of ``rfft(x) / n`` with the default
+    norm).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array of real numbers.
+    n : int | None, default None
+        Number of input points: the axis is cut or zero-padded to n; None keeps its length.
+    axis : int, default -1
+        The axis to transform.
+    norm : Literal["backward", "ortho", "forward"], default 'backward'
+        Scaling: ``"backward"`` (1/n here), ``"ortho"`` (1/sqrt(n)) or ``"forward"`` (none
+        here).
+
+    Returns
+    -------
+    Array
+        The complex result, ``n // 2 + 1`` points along axis.
     """
     try:
         _key = _TYPE(x)
@@ -225,8 +426,34 @@ ihfft = _accelerate(ihfft, _ihfft)
 _irfft = _bind('fft.irfft', _GENERIC)
 
 
-def irfft(x: ArrayLike, /, *, n: Any = None, axis: Axis = -1, norm: Any = 'backward') -> Array:
-    """``fft.irfft``.
+def irfft(
+        x: ArrayLike, /, *, n: int | None = None, axis: int = -1,
+        norm: Literal["backward", "ortho", "forward"] = 'backward',
+) -> Array:
+    """Inverse of ``rfft``: a real signal from the non-negative half of its spectrum.
+
+    The input's values are taken as frequencies 0, 1, ... of a Hermitian spectrum. The
+    output length n cannot be read from the input: it defaults to ``2 * (m - 1)`` for m
+    input points, which is even, so pass n for an odd-length signal. The input is cut or
+    zero-padded to ``n // 2 + 1`` points. The imaginary parts of the zero frequency (and
+    of the Nyquist frequency for even n) are ignored.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        The non-negative-frequency half of a spectrum, complex.
+    n : int | None, default None
+        Length of the output; None means ``2 * (m - 1)`` for m input points.
+    axis : int, default -1
+        The axis to transform.
+    norm : Literal["backward", "ortho", "forward"], default 'backward'
+        Scaling: ``"backward"`` (1/n here), ``"ortho"`` (1/sqrt(n)) or ``"forward"`` (none
+        here).
+
+    Returns
+    -------
+    Array
+        The real signal, n points along axis.
     """
     try:
         _key = _TYPE(x)
@@ -245,8 +472,33 @@ irfft = _accelerate(irfft, _irfft)
 _irfftn = _bind('fft.irfftn', _GENERIC)
 
 
-def irfftn(x: ArrayLike, /, *, s: Any = None, axes: Any = None, norm: Any = 'backward') -> Array:
-    """``fft.irfftn``.
+def irfftn(
+        x: ArrayLike, /, *, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
+        norm: Literal["backward", "ortho", "forward"] = 'backward',
+) -> Array:
+    """Inverse of ``rfftn``: a real array from the halved N-dimensional spectrum.
+
+    Complex inverse transforms along all of axes but the last, then ``irfft`` along the
+    last. The output length along that axis defaults to ``2 * (m - 1)``; pass s to get an
+    odd length back. Axes and lengths as in ``fftn``.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        The halved spectrum, complex.
+    s : Sequence[int] | None, default None
+        Output length along each of axes; None keeps the input lengths but ``2 * (m - 1)``
+        along the last axis.
+    axes : Sequence[int] | None, default None
+        The axes to transform; None means all (or the last ``len(s)``).
+    norm : Literal["backward", "ortho", "forward"], default 'backward'
+        Scaling: ``"backward"`` (1/n here), ``"ortho"`` (1/sqrt(n)) or ``"forward"`` (none
+        here), n being the product of the output lengths.
+
+    Returns
+    -------
+    Array
+        The real array.
     """
     try:
         _key = _TYPE(x)
@@ -265,8 +517,32 @@ irfftn = _accelerate(irfftn, _irfftn)
 _rfft = _bind('fft.rfft', _GENERIC)
 
 
-def rfft(x: ArrayLike, /, *, n: Any = None, axis: Axis = -1, norm: Any = 'backward') -> Array:
-    """``fft.rfft``.
+def rfft(
+        x: ArrayLike, /, *, n: int | None = None, axis: int = -1,
+        norm: Literal["backward", "ortho", "forward"] = 'backward',
+) -> Array:
+    """One-dimensional discrete Fourier transform of a real signal: the non-negative frequencies
+    only.
+
+    The spectrum of a real signal is Hermitian (``X[-k]`` is the conjugate of ``X[k]``),
+    so only its first ``n // 2 + 1`` values are returned. With n given, the axis is cut or
+    zero-padded to n points first. float32 gives complex64, float64 complex128.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array of real numbers.
+    n : int | None, default None
+        Number of input points: the axis is cut or zero-padded to n; None keeps its length.
+    axis : int, default -1
+        The axis to transform.
+    norm : Literal["backward", "ortho", "forward"], default 'backward'
+        Scaling: ``"backward"`` (none here), ``"ortho"`` (1/sqrt(n)) or ``"forward"`` (1/n).
+
+    Returns
+    -------
+    Array
+        The complex spectrum, ``n // 2 + 1`` points along axis.
     """
     try:
         _key = _TYPE(x)
@@ -286,9 +562,30 @@ _rfftfreq = _bind('fft.rfftfreq', _GENERIC)
 
 
 def rfftfreq(
-        n: Any, /, *, d: Any = 1.0, dtype: DTypeLike | None = None, device: Device | None = None,
+        n: int, /, *, d: float = 1.0, dtype: DTypeLike | None = None, device: Device | None = None,
 ) -> Array:
-    """``fft.rfftfreq``.
+    """The sample frequencies of the points of an ``rfft`` of length n.
+
+    ``[0, 1, ..., n // 2] / (d * n)``: the ``n // 2 + 1`` non-negative frequencies. Made
+    on the default backend; ``dtype=None`` gives its default floating dtype (float64 on
+    NumPy).
+
+    Parameters
+    ----------
+    n : int
+        Length of the transform.
+    d : float, default 1.0
+        Sample spacing (the inverse of the sampling rate).
+    dtype : DTypeLike | None, default None
+        Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
+        ``"float32"``; None picks the default.
+    device : Device | None, default None
+        Device to place the result on; None means the backend's default device.
+
+    Returns
+    -------
+    Array
+        A 1-d array of ``n // 2 + 1`` frequencies.
     """
     try:
         _b = _default_backend()
@@ -305,8 +602,33 @@ rfftfreq = _accelerate(rfftfreq, _rfftfreq)
 _rfftn = _bind('fft.rfftn', _GENERIC)
 
 
-def rfftn(x: ArrayLike, /, *, s: Any = None, axes: Any = None, norm: Any = 'backward') -> Array:
-    """``fft.rfftn``.
+def rfftn(
+        x: ArrayLike, /, *, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
+        norm: Literal["backward", "ortho", "forward"] = 'backward',
+) -> Array:
+    """N-dimensional discrete Fourier transform of a real array.
+
+    A real transform (``rfft``) along the last of axes, then complex ones along the
+    others; the last transformed axis keeps ``s[-1] // 2 + 1`` points. Axes and lengths as
+    in ``fftn``.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array of real numbers.
+    s : Sequence[int] | None, default None
+        Number of input points along each of axes (cut or zero-padded); None keeps the
+        lengths.
+    axes : Sequence[int] | None, default None
+        The axes to transform; None means all (or the last ``len(s)``).
+    norm : Literal["backward", "ortho", "forward"], default 'backward'
+        Scaling: ``"backward"`` (none here), ``"ortho"`` (1/sqrt(n)) or ``"forward"`` (1/n),
+        n being the product of the transform lengths.
+
+    Returns
+    -------
+    Array
+        The complex spectrum, halved along the last transformed axis.
     """
     try:
         _key = _TYPE(x)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Literal  # noqa: F401
 
-from .._dispatch import accelerate as _accelerate
+from .._accel import accelerate as _accelerate
 from .._dispatch import backend_of_impl as _backend_of_impl
 from .._dispatch import bind as _bind
 from .._dispatch import native_dtype as _native_dtype

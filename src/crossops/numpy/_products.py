@@ -213,7 +213,7 @@ def corrcoef(x):
     array([[ 1. , -0.5],
            [-0.5,  1. ]])
     """
-    from ..nn._common import down, up
+    from ..numpy._compute import down, up
     xnp = _xnp()
     x = _inexact(_array(x))
     if x.ndim not in (1, 2):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 
+from .._variable import Variable
 from . import _builders
 from ._functional import OptimizerState, state_from_leaves, state_leaves
 
@@ -53,7 +54,6 @@ class Optimizer:
         self.version += 1
 
     def build(self, trainable_variables):
-        from ..layers import Variable
         values = [v.value if hasattr(v, "value") else v for v in trainable_variables]
         self._layout = self.pair.init(values)
         leaves = state_leaves(self._layout)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Literal  # noqa: F401
 
-from .._dispatch import accelerate as _accelerate
+from .._accel import accelerate as _accelerate
 from .._dispatch import backend_of_impl as _backend_of_impl
 from .._dispatch import bind as _bind
 from .._dispatch import native_dtype as _native_dtype
@@ -47,10 +47,34 @@ _normal = _bind('random.normal', _GENERIC)
 
 
 def normal(
-        shape: Any, mean: Any = 0.0, stddev: Any = 1.0, dtype: DTypeLike | None = None,
-        seed: ArrayLike = None,
+        shape: Shape, mean: float = 0.0, stddev: float = 1.0, dtype: DTypeLike | None = None,
+        seed: Seed = None,
 ) -> Array:
-    """``random.normal``.
+    """Random samples of a normal (Gaussian) distribution.
+
+    ``seed`` is required: an int or a key (``xrandom.key``, ``xrandom.split``); the same
+    seed gives the same numbers again, on one backend. With an int seed the result is an
+    array of the default backend (``crossops.get_backend()``), with a key one of the key's
+    backend. Backends use different generators, so their numbers differ.
+
+    Parameters
+    ----------
+    shape : Shape
+        The shape of the result.
+    mean : float, default 0.0
+        The mean of the distribution (a Python number).
+    stddev : float, default 1.0
+        The standard deviation of the distribution (a Python number).
+    dtype : DTypeLike | None, default None
+        A floating dtype; None gives float32.
+    seed : Seed, default None
+        Required: an int, or a key array from ``xrandom.key`` / ``xrandom.split``; None
+        raises ValueError (there is no global generator).
+
+    Returns
+    -------
+    Array
+        An array of shape ``shape``, float32 unless ``dtype`` says otherwise.
     """
     try:
         _key = _TYPE(seed)
@@ -72,10 +96,32 @@ _uniform = _bind('random.uniform', _GENERIC)
 
 
 def uniform(
-        shape: Any, minval: Any = 0.0, maxval: Any = 1.0, dtype: DTypeLike | None = None,
-        seed: ArrayLike = None,
+        shape: Shape, minval: float = 0.0, maxval: float = 1.0, dtype: DTypeLike | None = None,
+        seed: Seed = None,
 ) -> Array:
-    """``random.uniform``.
+    """Random samples of a uniform distribution on ``[minval, maxval)``.
+
+    ``maxval`` is never returned, in any dtype (values that round up to it are moved just
+    below). ``seed`` is required and works as in ``normal``.
+
+    Parameters
+    ----------
+    shape : Shape
+        The shape of the result.
+    minval : float, default 0.0
+        Lower bound, included (a Python number).
+    maxval : float, default 1.0
+        Upper bound, excluded (a Python number greater than ``minval``).
+    dtype : DTypeLike | None, default None
+        A floating dtype; None gives float32.
+    seed : Seed, default None
+        Required: an int, or a key array from ``xrandom.key`` / ``xrandom.split``; None
+        raises ValueError (there is no global generator).
+
+    Returns
+    -------
+    Array
+        An array of shape ``shape``, float32 unless ``dtype`` says otherwise.
     """
     try:
         _key = _TYPE(seed)
@@ -97,10 +143,35 @@ _truncated_normal = _bind('random.truncated_normal', _GENERIC)
 
 
 def truncated_normal(
-        shape: Any, mean: Any = 0.0, stddev: Any = 1.0, dtype: DTypeLike | None = None,
-        seed: ArrayLike = None,
+        shape: Shape, mean: float = 0.0, stddev: float = 1.0, dtype: DTypeLike | None = None,
+        seed: Seed = None,
 ) -> Array:
-    """``random.truncated_normal``.
+    """Random samples of a normal distribution truncated to two standard deviations around the
+    mean.
+
+    The normal distribution conditioned on lying within ``2 * stddev`` of ``mean``: every
+    value is in ``[mean - 2 * stddev, mean + 2 * stddev]``, and the standard deviation of
+    the result is about ``0.88 * stddev``. ``seed`` is required and works as in
+    ``normal``.
+
+    Parameters
+    ----------
+    shape : Shape
+        The shape of the result.
+    mean : float, default 0.0
+        The mean of the untruncated distribution (a Python number).
+    stddev : float, default 1.0
+        The standard deviation of the untruncated distribution (a Python number).
+    dtype : DTypeLike | None, default None
+        A floating dtype; None gives float32.
+    seed : Seed, default None
+        Required: an int, or a key array from ``xrandom.key`` / ``xrandom.split``; None
+        raises ValueError (there is no global generator).
+
+    Returns
+    -------
+    Array
+        An array of shape ``shape``, float32 unless ``dtype`` says otherwise.
     """
     try:
         _key = _TYPE(seed)
@@ -122,10 +193,30 @@ _randint = _bind('random.randint', _GENERIC)
 
 
 def randint(
-        shape: Any, minval: Any, maxval: Any, dtype: DTypeLike | None = 'int32',
-        seed: ArrayLike = None,
+        shape: Shape, minval: int, maxval: int, dtype: DTypeLike = 'int32', seed: Seed = None,
 ) -> Array:
-    """``random.randint``.
+    """Random integers, uniform on ``[minval, maxval)``.
+
+    ``seed`` is required and works as in ``normal``.
+
+    Parameters
+    ----------
+    shape : Shape
+        The shape of the result.
+    minval : int
+        Lower bound, included (a Python int).
+    maxval : int
+        Upper bound, excluded (a Python int greater than ``minval``, within the dtype).
+    dtype : DTypeLike, default 'int32'
+        An integer dtype.
+    seed : Seed, default None
+        Required: an int, or a key array from ``xrandom.key`` / ``xrandom.split``; None
+        raises ValueError (there is no global generator).
+
+    Returns
+    -------
+    Array
+        An array of shape ``shape``, int32 unless ``dtype`` says otherwise.
     """
     try:
         _key = _TYPE(seed)
@@ -147,10 +238,31 @@ _categorical = _bind('random.categorical', _GENERIC)
 
 
 def categorical(
-        logits: ArrayLike, num_samples: Any, dtype: DTypeLike | None = 'int32',
-        seed: ArrayLike = None,
+        logits: ArrayLike, num_samples: int, dtype: DTypeLike = 'int32', seed: Seed = None,
 ) -> Array:
-    """``random.categorical``.
+    """Draw class indices from the categorical distributions ``softmax(logits)``, one distribution
+    per row.
+
+    A class with logit ``-inf`` is never drawn. The result is an array of the logits'
+    backend. ``seed`` is required and works as in ``normal``.
+
+    Parameters
+    ----------
+    logits : ArrayLike
+        Unnormalised log-probabilities, ``(batch, classes)``.
+    num_samples : int
+        How many draws per row.
+    dtype : DTypeLike, default 'int32'
+        An integer dtype.
+    seed : Seed, default None
+        Required: an int, or a key array from ``xrandom.key`` / ``xrandom.split``; None
+        raises ValueError (there is no global generator).
+
+    Returns
+    -------
+    Array
+        Class indices of shape ``(batch, num_samples)``, int32 unless ``dtype`` says
+        otherwise.
     """
     try:
         _key = (_TYPE(logits), _TYPE(seed))
@@ -171,8 +283,36 @@ categorical = _accelerate(categorical, _categorical)
 _dropout = _bind('random.dropout', _GENERIC)
 
 
-def dropout(inputs: ArrayLike, rate: Any, noise_shape: Any = None, seed: ArrayLike = None) -> Array:
-    """``random.dropout``.
+def dropout(
+        inputs: ArrayLike, rate: float, noise_shape: Sequence[int | None] | None = None,
+        seed: Seed = None,
+) -> Array:
+    """Randomly zero entries of ``inputs`` with probability ``rate`` and scale the others by ``1 /
+    (1 - rate)``.
+
+    The scaling keeps the expected value of every entry. ``noise_shape`` draws one
+    keep-or-drop decision per entry of a smaller shape and broadcasts it, e.g.
+    ``(batch, 1, features)`` drops the same features at every step. Floating-point inputs
+    only. ``seed`` is required and works as in ``normal``; the result is an array of the
+    inputs' backend.
+
+    Parameters
+    ----------
+    inputs : ArrayLike
+        Floating-point array.
+    rate : float
+        The probability of dropping each entry, in [0, 1).
+    noise_shape : Sequence[int | None] | None, default None
+        Shape of the keep mask, broadcast against ``inputs`` (a None entry takes the input's
+        size); None uses ``inputs.shape``.
+    seed : Seed, default None
+        Required: an int, or a key array from ``xrandom.key`` / ``xrandom.split``; None
+        raises ValueError (there is no global generator).
+
+    Returns
+    -------
+    Array
+        An array of the shape and dtype of ``inputs``.
     """
     try:
         _key = (_TYPE(inputs), _TYPE(seed))
@@ -191,8 +331,27 @@ dropout = _accelerate(dropout, _dropout)
 _shuffle = _bind('random.shuffle', _GENERIC)
 
 
-def shuffle(x: ArrayLike, axis: Axis = 0, seed: ArrayLike = None) -> Array:
-    """``random.shuffle``.
+def shuffle(x: ArrayLike, axis: int = 0, seed: Seed = None) -> Array:
+    """Randomly permute the slices of x along an axis.
+
+    One permutation moves whole slices, so every slice keeps its contents (shuffling the
+    rows of a matrix keeps each row intact). ``seed`` is required and works as in
+    ``normal``; the result is an array of x's backend.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+    axis : int, default 0
+        The axis whose slices are permuted.
+    seed : Seed, default None
+        Required: an int, or a key array from ``xrandom.key`` / ``xrandom.split``; None
+        raises ValueError (there is no global generator).
+
+    Returns
+    -------
+    Array
+        An array of x's shape and dtype.
     """
     try:
         _key = (_TYPE(x), _TYPE(seed))
@@ -212,9 +371,29 @@ _gamma = _bind('random.gamma', _GENERIC)
 
 
 def gamma(
-        shape: Any, alpha: ArrayLike, dtype: DTypeLike | None = None, seed: ArrayLike = None,
+        shape: Shape, alpha: ArrayLike, dtype: DTypeLike | None = None, seed: Seed = None,
 ) -> Array:
-    """``random.gamma``.
+    """Random samples of the Gamma distribution with shape ``alpha`` and scale 1.
+
+    The mean and variance are both ``alpha``; multiply by a scale ``theta`` for
+    Gamma(alpha, theta). ``seed`` is required and works as in ``normal``.
+
+    Parameters
+    ----------
+    shape : Shape
+        The shape of the result.
+    alpha : ArrayLike
+        The shape parameter, positive: a number or an array broadcast to ``shape``.
+    dtype : DTypeLike | None, default None
+        A floating dtype; None gives float32.
+    seed : Seed, default None
+        Required: an int, or a key array from ``xrandom.key`` / ``xrandom.split``; None
+        raises ValueError (there is no global generator).
+
+    Returns
+    -------
+    Array
+        An array of shape ``shape``, float32 unless ``dtype`` says otherwise.
     """
     try:
         _key = (_TYPE(alpha), _TYPE(seed))
@@ -236,10 +415,33 @@ _beta = _bind('random.beta', _GENERIC)
 
 
 def beta(
-        shape: Any, alpha: ArrayLike, beta: ArrayLike, dtype: DTypeLike | None = None,
-        seed: ArrayLike = None,
+        shape: Shape, alpha: ArrayLike, beta: ArrayLike, dtype: DTypeLike | None = None,
+        seed: Seed = None,
 ) -> Array:
-    """``random.beta``.
+    """Random samples of the Beta distribution with parameters ``alpha`` and ``beta``.
+
+    Values lie in [0, 1], with mean ``alpha / (alpha + beta)``. On TensorFlow and PyTorch
+    they are computed as ``X / (X + Y)`` of two Gamma draws, in log space, so small
+    parameters do not underflow. ``seed`` is required and works as in ``normal``.
+
+    Parameters
+    ----------
+    shape : Shape
+        The shape of the result.
+    alpha : ArrayLike
+        First shape parameter, positive: a number or an array broadcast to ``shape``.
+    beta : ArrayLike
+        Second shape parameter, positive: a number or an array broadcast to ``shape``.
+    dtype : DTypeLike | None, default None
+        A floating dtype; None gives float32.
+    seed : Seed, default None
+        Required: an int, or a key array from ``xrandom.key`` / ``xrandom.split``; None
+        raises ValueError (there is no global generator).
+
+    Returns
+    -------
+    Array
+        An array of shape ``shape``, float32 unless ``dtype`` says otherwise.
     """
     try:
         _key = (_TYPE(alpha), _TYPE(beta), _TYPE(seed))
@@ -261,10 +463,35 @@ _binomial = _bind('random.binomial', _GENERIC)
 
 
 def binomial(
-        shape: Any, counts: ArrayLike, probabilities: ArrayLike, dtype: DTypeLike | None = None,
-        seed: ArrayLike = None,
+        shape: Shape, counts: ArrayLike, probabilities: ArrayLike, dtype: DTypeLike | None = None,
+        seed: Seed = None,
 ) -> Array:
-    """``random.binomial``.
+    """Random samples of the binomial distribution: the number of successes in ``counts`` trials of
+    probability ``probabilities``.
+
+    The result is float32 by default, as in Keras; an integer ``dtype`` gives integers.
+    ``seed`` is required and works as in ``normal``.
+
+    Parameters
+    ----------
+    shape : Shape
+        The shape of the result.
+    counts : ArrayLike
+        Number of trials, non-negative whole numbers: a number or an array broadcast to
+        ``shape``.
+    probabilities : ArrayLike
+        Probability of success of each trial, in [0, 1]: a number or an array broadcast to
+        ``shape``.
+    dtype : DTypeLike | None, default None
+        A real dtype; None gives float32.
+    seed : Seed, default None
+        Required: an int, or a key array from ``xrandom.key`` / ``xrandom.split``; None
+        raises ValueError (there is no global generator).
+
+    Returns
+    -------
+    Array
+        An array of shape ``shape`` with whole numbers in ``[0, counts]``.
     """
     try:
         _key = (_TYPE(counts), _TYPE(probabilities), _TYPE(seed))

@@ -1,12 +1,13 @@
-"""Helpers of the generic nn and math implementations: half-precision compute dtype."""
+"""Compute dtypes of the generic op implementations (numpy, math, nn, image): half
+precision computed in float32 and cast back."""
 
 from __future__ import annotations
 
 import crossops.numpy as xnp
-from crossops._dtypes import dtype_name
+from crossops._dtypes import dtype_name, kind
 
 _HALF = ("float16", "bfloat16")
-#: Keras's ``backend.epsilon()``
+#: Keras's ``backend.epsilon()`` (the default of crossops.config.epsilon())
 EPSILON = 1e-7
 
 
@@ -26,6 +27,21 @@ def up(x):
 def down(y, n: str):
     """``y`` cast back to dtype name ``n`` where it is not already."""
     return y if dtype_name(y.dtype) == n else xnp.astype(y, n, copy=False)
+
+
+def compute_dtype(x) -> str:
+    """The float dtype an op computes ``x`` in when it needs floats: half precision and
+    integers in float32, other floats in their own dtype."""
+    n = dtype_name(x.dtype)
+    if n in _HALF or kind(n) != "f":
+        return "float32"
+    return n
+
+
+def to_compute(x):
+    """``x`` in :func:`compute_dtype` (integers too, unlike :func:`up`)."""
+    c = compute_dtype(x)
+    return x if dtype_name(x.dtype) == c else xnp.astype(x, c)
 
 
 def elementwise(f):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import threading
 
-from .._backend import backend_of_type
-from .._convert import to_numpy
+from ._backend import backend_of_type
+from ._convert import to_numpy
 
 # the stateless scopes entered in each thread, innermost last: a thread-local list rather
 # than a ContextVar, which torch.compile cannot trace (a graph break per layer call)

@@ -1,0 +1,157 @@
+"""Acceleration, in one place: the C fronts of the ops and what torch.compile needs.
+
+- **C fronts.** Where the optional extension ``crossops._fastpath`` is built, an op whose
+  arrays lead its signature gets a front: a builtin that takes the op's common call (the
+  required arguments only, by position, arrays of one type already in the op's cache)
+  and hands every other call to the op's generated function (see ``_fastpath.c``). The
+  generated modules call :func:`accelerate` after each ``def``.
+  ``CROSSOPS_PURE_PYTHON=1`` turns the fronts off.
+- **torch.compile.** dynamo cannot look into a builtin, so each front is registered with
+  ``torch.compiler.substitute_in_graph`` to trace its generated function instead; torch's
+  cached dtype helpers are substituted by uncached ones (a cache read under tracing
+  guards on every cached key); and :func:`skip_crossops_guards`, the guard filter
+  ``crossops.jit`` gives ``torch.compile``, drops the guards on crossops's own dispatch.
+  All of it happens when the torch backend module loads, never before.
+
+Examples
+--------
+>>> import crossops.numpy as xnp
+>>> from crossops._accel import FRONTS
+>>> fn = FRONTS.get(xnp.add, xnp.add)  # the generated function behind the front
+>>> fn.__name__, fn.__module__
+('add', 'crossops.numpy._ops')
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import types
+from collections.abc import Callable
+from typing import TypeVar
+
+from . import _backend
+from ._dispatch import FUNCTIONS, PROMOTED_KINDS, Op, forwarding
+from ._spec import OpSpec
+
+F = TypeVar("F", bound=Callable)
+
+#: C front -> the generated function it stands for (which torch.compile traces instead)
+FRONTS: dict = {}
+
+try:
+    if os.environ.get("CROSSOPS_PURE_PYTHON"):
+        raise ImportError("CROSSOPS_PURE_PYTHON is set")
+    from ._fastpath import MAX_PARAMS as _MAX_PARAMS
+    from ._fastpath import front as _make_front
+except ImportError:  # built without a C compiler, or turned off: the generated functions
+    _make_front = None
+
+
+def accelerate(fn: F, op: Op) -> F:
+    """``fn`` (an op's generated function), or its C front where ``crossops._fastpath``
+    is built and the op has a fast call; registered in ``crossops._dispatch.FUNCTIONS``."""
+    front = _front(op.spec, op, fn)
+    if front is not None:
+        FRONTS[front] = fn
+        if _torch_compile_ready:
+            _substitute(front, fn)
+    public = front or fn
+    FUNCTIONS[public] = op
+    return public
+
+
+def _front(spec: OpSpec, op: Op, fn: Callable):
+    """The C front of generated function ``fn``, or None where the C extension is
+    missing or the op has no fast call: an op gets one if its array arguments lead its
+    signature, all required and by position, and its cache is keyed on their one type
+    (promoted ops, ops of one array)."""
+    if _make_front is None:
+        return None
+    params = list(spec.sig.parameters.values())
+    required = [p for p in params if p.default is p.empty]
+    if (not required or params[:len(required)] != required or spec.sequences
+            or len(params) > _MAX_PARAMS
+            or any(p.kind is p.KEYWORD_ONLY for p in required)
+            or any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params)):
+        return None
+    dtype = spec.sig.parameters.get("dtype")
+    if dtype is not None and dtype.default is not None:
+        return None  # a dtype to convert on every call
+    promoted = PROMOTED_KINDS.get(spec.kind)
+    if promoted:
+        ntyped, (a, b) = len(params), promoted
+    elif spec.arrays == (params[0].name,):
+        ntyped, a, b = 1, -1, -1
+    else:
+        return None
+    kwnames = tuple(p.name for p, how in forwarding(spec) if how == "kw") or None
+    defaults = tuple(p.default for p in params[len(required):]) or None
+    doc = f"{spec.name}{spec.signature}\n--\n\n{fn.__doc__}"
+    return _make_front(spec.name, doc, fn.__module__, fn, op.cache, op.plain, defaults,
+                       kwnames, len(required), ntyped, a, b)
+
+
+# ---------------------------------------------------------------------------------------
+# torch.compile
+
+_torch_compile_ready = False
+
+
+def _substitute(front, fn) -> None:
+    import torch
+    torch.compiler.substitute_in_graph(front, skip_signature_check=True)(fn)
+
+
+def _on_backend_loaded(name: str, mod) -> None:
+    global _torch_compile_ready
+    if name != "torch" or _torch_compile_ready:
+        return
+    import torch
+
+    from ._dtypes import _compute_name, dtype_name
+    # traced instead of the cached originals: dynamo guards on every key of a dict it
+    # reads with an object key, so a cache read under tracing would add a guard per cached
+    # dtype to each compiled function, and a cache that grew would make it compile again
+    torch.compiler.substitute_in_graph(dtype_name)(_compute_name)
+    torch.compiler.substitute_in_graph(mod.native_dtype)(mod.native_dtype_uncached)
+    for front, fn in FRONTS.items():
+        _substitute(front, fn)
+    _torch_compile_ready = True
+
+
+_backend.on_backend_loaded.append(_on_backend_loaded)
+if "torch" in _backend._modules:  # loaded before the first op namespace
+    _on_backend_loaded("torch", _backend._modules["torch"])
+
+
+def _of_crossops(value) -> bool:
+    if isinstance(value, types.ModuleType):
+        name = value.__name__
+    elif isinstance(value, types.FunctionType):
+        name = value.__module__
+    else:  # an op of the table, which the generated op functions read as a global
+        return isinstance(value, Op)
+    return isinstance(name, str) and (name == "crossops" or name.startswith("crossops."))
+
+
+_ROOT = re.compile(r"G\['[^']+'\]|[A-Za-z_]\w*")
+
+
+def skip_crossops_guards(entries) -> list[bool]:
+    """torch.compile's ``guard_filter_fn``: keep every guard but those inside crossops.
+
+    Tracing an op call goes through crossops's dispatch (generated functions, their type
+    caches, argument checks), and dynamo would check each of those objects again on
+    every call of the compiled function: a few hundred guards, tens of microseconds a
+    call. Dispatch depends only on the types, dtypes and shapes of the arguments, which
+    the tensor guards already check: so for each crossops module or function the traced
+    code reaches (a global or a closure variable), its identity stays guarded and the
+    guards on what lies inside it (attributes, closures, caches) are dropped; crossops
+    must then not be patched after compiling.
+    """
+    roots = [re.escape(e.name) for e in entries
+             if e.has_value and _of_crossops(e.value) and _ROOT.fullmatch(e.name)]
+    roots.append(r"G\['__import_crossops\w*'\]")  # crossops modules imported in the function
+    inside = re.compile(r"(?<![\w'\].])(?:" + "|".join(roots) + r")[.\[]")
+    return [not inside.search(e.name) for e in entries]
