@@ -219,6 +219,7 @@ fallback:
 typedef struct {
     PyCFunctionObject base;
     PyObject *wrapped;
+    PyObject *doc;  /* the generated function's docstring */
 } FrontFunction;
 
 static PyObject *
@@ -233,10 +234,18 @@ front_wrapped(FrontFunction *fn, void *Py_UNUSED(closure))
     return Py_NewRef(fn->wrapped);
 }
 
+/* the subtype's own __doc__ (PyType_Ready puts its tp_doc, None, before the base's) */
+static PyObject *
+front_doc_get(FrontFunction *fn, void *Py_UNUSED(closure))
+{
+    return Py_NewRef(fn->doc);
+}
+
 static int
 front_function_traverse(FrontFunction *fn, visitproc visit, void *arg)
 {
     Py_VISIT(fn->wrapped);
+    Py_VISIT(fn->doc);
     return PyCFunction_Type.tp_traverse((PyObject *)fn, visit, arg);
 }
 
@@ -244,12 +253,14 @@ static void
 front_function_dealloc(FrontFunction *fn)
 {
     Py_CLEAR(fn->wrapped);
+    Py_CLEAR(fn->doc);
     PyCFunction_Type.tp_dealloc((PyObject *)fn);  /* untracks, drops the rest, frees */
 }
 
 static PyGetSetDef front_function_getset[] = {
     {"__wrapped__", (getter)front_wrapped, NULL,
      "the generated Python function that takes every call this front hands on", NULL},
+    {"__doc__", (getter)front_doc_get, NULL, NULL, NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -338,6 +349,11 @@ front(PyObject *self, PyObject *args)
     fn->base.m_weakreflist = NULL;
     fn->base.vectorcall = front_vectorcall;
     fn->wrapped = Py_NewRef(fallback);
+    fn->doc = PyObject_GetAttrString(fallback, "__doc__");
+    if (fn->doc == NULL) {
+        fn->doc = Py_NewRef(Py_None);
+        PyErr_Clear();
+    }
     PyObject_GC_Track(fn);
     return (PyObject *)fn;
 }
