@@ -237,11 +237,17 @@ def _annotation(spec: OpSpec, name: str, doc: dict, glossary: dict) -> str:
 
 def _signature(spec: OpSpec, doc: dict, glossary: dict) -> str:
     """The spec's signature with annotations: ``(x: ArrayLike, /, *, axis: Axis = None)``."""
+    params = [(p, _annotation(spec, p.name, doc, glossary))
+              for p in spec.sig.parameters.values()]
+    return _render(params, doc.get("returns_type", "Array"))
+
+
+def _render(params: list[tuple[inspect.Parameter, str]], returns: str) -> str:
+    """A signature's source from its parameters and their annotations."""
     out, slash, star = [], False, False
-    for p in spec.sig.parameters.values():
-        ann = _annotation(spec, p.name, doc, glossary)
-        if p.kind is not p.POSITIONAL_ONLY and slash is False and out and \
-                any(q.kind is q.POSITIONAL_ONLY for q in spec.sig.parameters.values()):
+    positional_only = any(p.kind is p.POSITIONAL_ONLY for p, _ in params)
+    for p, ann in params:
+        if p.kind is not p.POSITIONAL_ONLY and positional_only and not slash and out:
             out.append("/")
             slash = True
         if p.kind is p.KEYWORD_ONLY and not star:
@@ -257,9 +263,9 @@ def _signature(spec: OpSpec, doc: dict, glossary: dict) -> str:
         else:
             default = "" if p.default is p.empty else f" = {p.default!r}"
             out.append(f"{p.name}: {ann}{default}")
-    if not slash and any(q.kind is q.POSITIONAL_ONLY for q in spec.sig.parameters.values()):
+    if positional_only and not slash:
         out.append("/")
-    return f"({', '.join(out)}) -> {doc.get('returns_type', 'Array')}"
+    return f"({', '.join(out)}) -> {returns}"
 
 
 def _run_examples(alias_line: str, lines: list[str], qualname: str) -> list[str]:
@@ -274,7 +280,7 @@ def _run_examples(alias_line: str, lines: list[str], qualname: str) -> list[str]
                 tree = ast.parse(line)
             except SyntaxError as e:
                 raise SystemExit(f"{qualname}: example line {line!r}: {e}") from None
-            first, *rest = line.splitlines()
+            first, *rest = _break_source(line).splitlines()
             out.append(f">>> {first}")
             out += [f"... {r}" for r in rest]
             try:
@@ -307,6 +313,37 @@ def _run_examples(alias_line: str, lines: list[str], qualname: str) -> list[str]
         else:
             wrapped.append(s)
     return wrapped
+
+
+def _break_source(line: str, width: int = 88) -> str:
+    """A long one-line example broken after commas inside brackets (so that it stays one
+    statement): lines of at most ``width`` columns where the commas allow."""
+    if len(line) <= width or "\n" in line:
+        return line
+    pieces, cur, depth, quote = [], "", 0, None
+    for ch in line:
+        cur += ch
+        if quote:
+            quote = None if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "," and depth > 0:
+            pieces.append(cur)
+            cur = ""
+    pieces.append(cur)
+    lines, cur = [], ""
+    for piece in pieces:
+        if cur and len(cur) + len(piece) > width:
+            lines.append(cur)
+            cur = "    " + piece.lstrip()
+        else:
+            cur += piece
+    lines.append(cur)
+    return "\n".join(lines)
 
 
 def _fmt_default(p: inspect.Parameter) -> str:
@@ -423,6 +460,185 @@ def module_source(namespace: str, examples: bool = True) -> str:
     return "".join(out)
 
 
+# ---------------------------------------------------------------------------------------
+# crossops.ops: keras.ops's signatures
+
+KERAS_MODULE = "_keras_ops.py"
+#: keras.ops group -> the namespaces whose ops it may be (first match wins)
+KERAS_GROUPS = {"numpy": ["", "linalg"], "linalg": ["linalg"], "math": ["math"],
+                "nn": ["nn"], "core": ["core"], "einops": ["core"], "image": ["image"]}
+#: keras.ops names written by hand in crossops/_keras_special.py (forms the table's ops
+#: cannot take through a signature alone)
+KERAS_SPECIAL = ("where",)
+
+
+def keras_signatures() -> dict[str, tuple[str, inspect.Signature]]:
+    """keras.ops name -> (group, signature), from spec/reference/keras_signatures.tsv."""
+    out = {}
+    path = ROOT / "spec" / "reference" / "keras_signatures.tsv"
+    for line in path.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            group, name, text = line.split("\t")
+            scope: dict = {}
+            exec(f"def _f{text}: pass", {}, scope)
+            out[name] = (group, inspect.signature(scope["_f"]))
+    return out
+
+
+def keras_op(group: str, name: str) -> OpSpec | None:
+    """The spec entry that keras.ops ``name`` of ``group`` is."""
+    spec = load_spec()
+    for ns in KERAS_GROUPS[group]:
+        q = f"{ns}.{name}" if ns else name
+        if q in spec and (spec[q].keras or ns == KERAS_GROUPS[group][-1]):
+            return spec[q]
+    return None
+
+
+def _same(a: inspect.Signature, b: inspect.Signature, kinds: bool) -> bool:
+    pa = [(p.name, p.default, p.kind if kinds else None) for p in a.parameters.values()]
+    pb = [(p.name, p.default, p.kind if kinds else None) for p in b.parameters.values()]
+    return pa == pb
+
+
+def _keras_plan(spec: OpSpec, ksig: inspect.Signature):
+    """How a keras.ops call reaches the op: op parameter -> Keras parameter (by name, then
+    by position), and the Keras parameters the op has no place for."""
+    op_params = list(spec.sig.parameters.values())
+    k_params = list(ksig.parameters.values())
+    mapping, used = {}, set()
+    for p in op_params:
+        if p.name in ksig.parameters:
+            mapping[p.name] = p.name
+            used.add(p.name)
+    for i, p in enumerate(op_params):
+        if p.name in mapping or i >= len(k_params):
+            continue
+        k = k_params[i]
+        if k.name not in used and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD,
+                                             p.VAR_POSITIONAL) and (
+                k.kind is p.VAR_POSITIONAL) == (p.kind is p.VAR_POSITIONAL):
+            mapping[p.name] = k.name
+            used.add(k.name)
+    extra = [k for k in k_params if k.name not in used]
+    return mapping, extra
+
+
+def _keras_def(spec: OpSpec, ksig: inspect.Signature, doc: dict, glossary: dict) -> str:
+    name = spec.name
+    op = f"_{name}"
+    mapping, extra = _keras_plan(spec, ksig)
+    reverse = {k: p for p, k in mapping.items()}
+    params = []
+    for k in ksig.parameters.values():
+        p = reverse.get(k.name)
+        params.append((k, _annotation(spec, p, doc, glossary) if p else "Any"))
+    sig = _render(params, doc.get("returns_type", "Array"))
+    head = f"def {name}{sig}:\n"
+    if len(head) > 101:
+        head = _wrap_head(name, sig)
+    lines = []
+    for k in extra:
+        if k.kind is k.VAR_KEYWORD:
+            lines.append(f"    if {k.name}:\n        _unsupported({name!r}, "
+                         f"sorted({k.name}))\n")
+        else:
+            test = (f"is not {k.default!r}" if k.default is None or isinstance(k.default, bool)
+                    else f"!= {k.default!r}")
+            lines.append(f"    if {k.name} {test}:\n"
+                         f"        _unsupported({name!r}, {k.name!r})\n")
+    for p in spec.sig.parameters.values():
+        if p.name not in mapping:
+            lines.append(f"    {p.name} = {p.default!r}\n")
+        elif mapping[p.name] != p.name:
+            lines.append(f"    {p.name} = {mapping[p.name]}\n")
+    where = "crossops.numpy" if spec.namespace in ("", "linalg", "fft") else "crossops"
+    target = f"{where}.{spec.qualname}"
+    summary = doc.get("summary") or f"``{spec.qualname}``."
+    text_doc = [*textwrap.wrap(summary, 92), "",
+                *textwrap.wrap(f"keras.ops's form of ``{target}``: Keras's parameter names, "
+                               f"kinds and defaults, the same computation.", 92)]
+    if extra:
+        text_doc += ["", *textwrap.wrap(
+            "Not supported yet (raise NotImplementedError when given): "
+            + ", ".join(f"``{k.name}``" for k in extra) + ".", 92)]
+    docstring = '    """' + textwrap.indent("\n".join(text_doc), "    ").lstrip() + '\n    """\n'
+    same = _same(spec.sig, ksig, kinds=False) and not extra
+    tail = ("\n\n" + _wrapped(f"{name} = _accelerate({name}, {op})")) if same else ""
+    return (f"{op} = _bind({spec.qualname!r}, {{}})\n\n\n" + head + docstring + "".join(lines)
+            + _body(spec, op) + tail)
+
+
+def _KERAS_NAMES() -> list[str]:  # noqa: N802
+    """The keras.ops names that crossops/_keras_ops.py defines."""
+    out = []
+    for name, (group, ksig) in keras_signatures().items():
+        spec = keras_op(group, name)
+        if spec is not None and name not in KERAS_SPECIAL and not _same(spec.sig, ksig, True):
+            out.append(name)
+    return out
+
+
+def keras_module_source() -> str:
+    """crossops/_keras_ops.py: keras.ops's form of each op whose keras.ops signature is
+    not the op's own."""
+    glossary = _glossary()
+    defs, names = [], []
+    for name, (group, ksig) in keras_signatures().items():
+        spec = keras_op(group, name)
+        if spec is None or name in KERAS_SPECIAL or _same(spec.sig, ksig, kinds=True):
+            continue
+        doc = _docs(spec.chapter).get(spec.name, {})
+        defs.append(_keras_def(spec, ksig, doc, glossary))
+        names.append(name)
+    used = sorted(h for h in ("backend_of_impl", "default_backend", "native_dtype")
+                  if any(f"_{h}(" in d for d in defs))
+    imports = "".join(f"from ._dispatch import {h} as _{h}\n" for h in sorted(used + ["bind"]))
+    head = f"""# Generated by scripts/gen_ops.py from spec/reference/keras_signatures.tsv and the
+# spec: do not edit by hand.
+\"\"\"keras.ops's form of the ops whose keras.ops signature differs from the op's own (the
+parameter names, kinds and defaults of Keras 3); ``crossops.ops`` holds them. Each calls
+its op's backend function through the op's own cache, as the op's function does.
+\"\"\"
+
+from __future__ import annotations
+
+from typing import Any, Literal  # noqa: F401
+
+from ._accel import accelerate as _accelerate
+{imports}from ._typing import (  # noqa: F401
+    Array,
+    ArrayLike,
+    Axis,
+    Callable,
+    Device,
+    DTypeLike,
+    Seed,
+    Sequence,
+    Shape,
+)
+from .core import _ops as _core_ops  # noqa: F401  (the ops bound with their generic
+from .image import _ops as _image_ops  # noqa: F401  implementations first)
+from .math import _ops as _math_ops  # noqa: F401
+from .nn import _ops as _nn_ops  # noqa: F401
+from .numpy import _linalg_ops, _ops  # noqa: F401
+
+# builtins the bodies use, under names no op shadows
+_TYPE = type
+_MAP = map
+
+__all__ = [
+{textwrap.fill(", ".join(repr(n) for n in names) + ",", 96, initial_indent="    ",
+               subsequent_indent="    ")}
+]
+
+
+def _unsupported(op: str, arg) -> None:
+    raise NotImplementedError(f"crossops.ops.{{op}}: {{arg}} is not supported yet")
+"""
+    return head + "".join("\n\n" + d for d in defs)
+
+
 def exports_block(path: str) -> str:
     """The re-exports of a public module: its ops, imported by name, and ``__all__``."""
     chosen: dict[str, str] = {}
@@ -439,6 +655,15 @@ def exports_block(path: str) -> str:
         else:
             mod = "." + ".".join(target.parts)
         by_module.setdefault(mod, []).append(name)
+    if path == "ops.py":  # keras.ops's own signatures where they differ
+        keras = set(keras_signatures())
+        in_keras_module = set(_KERAS_NAMES())
+        for mod in list(by_module):
+            by_module[mod] = [n for n in by_module[mod]
+                              if n not in in_keras_module and n not in KERAS_SPECIAL]
+        by_module["._keras_ops"] = sorted(in_keras_module)
+        by_module["._keras_special"] = sorted(n for n in KERAS_SPECIAL if n in keras)
+        chosen.update({n: "keras" for n in in_keras_module | set(KERAS_SPECIAL)})
     lines = [BEGIN]
     for mod in sorted(by_module):
         lines.append(f"from {mod} import (")
@@ -478,6 +703,9 @@ def outputs(write: bool = False, examples: bool = True) -> dict[Path, str]:
         files[path] = module_source(ns, examples)
         if write:
             _write(path, files[path])
+    files[SRC / KERAS_MODULE] = keras_module_source()
+    if write:
+        _write(SRC / KERAS_MODULE, files[SRC / KERAS_MODULE])
     return files
 
 

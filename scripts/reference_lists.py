@@ -103,6 +103,19 @@ def write(path: Path, header: list[str], rows: list[tuple[str, str]]) -> None:
     print(f"{path}: {len(rows)} names")
 
 
+def write_signatures(version: str, rows: list[tuple[str, str]]) -> None:
+    """keras_signatures.tsv: ``<group> <name> <signature>`` (tab-separated) of every
+    function of keras_ops.tsv, as ``inspect.signature`` gives it."""
+    import keras.ops as ops
+    lines = [f"# The signatures of the functions of keras_ops.tsv, Keras {version}, as",
+             "# inspect.signature gives them; tab-separated. Regenerate: python",
+             "# scripts/reference_lists.py keras"]
+    for group, name in rows:
+        f = getattr(ops, name, None) or getattr(getattr(ops, group), name)
+        lines.append(f"{group}\t{name}\t{inspect.signature(f)}")
+    (OUT / "keras_signatures.tsv").write_text("\n".join(lines) + "\n")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="which", required=True)
@@ -121,6 +134,7 @@ def main():
             "grouped by the module of keras/src/ops/ that defines them.",
             "Regenerate: python scripts/reference_lists.py keras",
         ], rows)
+        write_signatures(version, rows)
     else:
         rows = array_api_rows(args.checkout, args.ref, args.revision)
         where = args.ref or "work tree"

@@ -52,8 +52,7 @@ _cond = _bind('core.cond', _GENERIC)
 
 
 def cond(pred: ArrayLike, true_fn: Callable, false_fn: Callable) -> Any:
-    """Call ``true_fn()`` if ``pred`` is true, ``false_fn()`` otherwise, in a way compilers can
-    trace.
+    """``true_fn()`` if ``pred`` is true, else ``false_fn()``, in a form compilers can trace.
 
     A Python bool chooses in Python (nothing is traced). A 0-d array chooses with the
     backend's conditional: ``jax.lax.cond`` on JAX, ``tf.cond`` on TensorFlow,
@@ -77,6 +76,15 @@ def cond(pred: ArrayLike, true_fn: Callable, false_fn: Callable) -> Any:
     -------
     Any
         What the branch taken returns.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.core as core
+    >>> x = np.array([1.0, -3.0])
+    >>> core.cond(x.sum() > 0, lambda: x, lambda: -x)
+    array([-1.,  3.])
+    >>> core.cond(False, lambda: 'yes', lambda: 'no')
+    'no'
     """
     try:
         _key = _TYPE(pred)
@@ -116,6 +124,17 @@ def switch(index: ArrayLike, branches: Sequence[Callable], *operands: ArrayLike)
     -------
     Any
         What the chosen branch returns.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.core as core
+    >>> branches = [lambda x: x + 1, lambda x: x * 10]
+    >>> core.switch(1, branches, np.array(2.0))
+    np.float64(20.0)
+    >>> core.switch(np.array(7), branches, np.array(2.0))
+    np.float64(20.0)
+    >>> core.switch(-1, branches, np.array(2.0))
+    np.float64(3.0)
     """
     try:
         _key = (_TYPE(index), *_MAP(_TYPE, operands))
@@ -163,6 +182,16 @@ def while_loop(
     -------
     Any
         The final loop values, with the structure of ``loop_vars`` (a list stays a list).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.core as core
+    >>> core.while_loop(lambda i, total: i < 4, lambda i, total: (i + 1, total + i), (0, 0))
+    (np.int64(4), np.int64(6))
+    >>> core.while_loop(lambda x: x < 100, lambda x: x * 2, np.array(1))
+    np.int64(128)
+    >>> core.while_loop(lambda x: x < 100, lambda x: x * 2, np.array(1), maximum_iterations=3)
+    np.int64(8)
     """
     try:
         _key = _TYPE(loop_vars)
@@ -204,6 +233,15 @@ def fori_loop(lower: ArrayLike, upper: ArrayLike, body_fun: Callable, init_val: 
     -------
     Any
         The final value, with the structure of ``init_val``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.core as core
+    >>> core.fori_loop(0, 4, lambda i, total: total + i, np.array(0.0))
+    np.float64(6.0)
+    >>> core.fori_loop(1, 5, lambda i, acc: (acc[0] * i, acc[1] + i), (np.array(1),
+    ...     np.array(0)))
+    (np.int64(24), np.int64(10))
     """
     try:
         _key = (_TYPE(lower), _TYPE(upper), _TYPE(init_val))
@@ -226,8 +264,7 @@ def scan(
         f: Callable, init: Any, xs: Any = None, length: int | None = None, reverse: bool = False,
         unroll: int | bool = 1,
 ) -> tuple[Any, Any]:
-    """Scan a function over the leading axis of ``xs``, carrying state: ``(carry, y) = f(carry,
-    x)`` at each step.
+    """Loop ``(carry, y) = f(carry, x)`` over the leading axis of ``xs``, stacking the ``y``.
 
     Returns the final carry and the ``y`` of every step stacked along a new leading axis,
     as ``jax.lax.scan``. ``xs`` and ``init`` are pytrees; without ``xs``, ``length`` steps
@@ -257,6 +294,19 @@ def scan(
     -------
     tuple[Any, Any]
         The tuple ``(final_carry, stacked_ys)``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.core as core
+    >>> carry, ys = core.scan(lambda c, x: (c + x, c + x), np.array(0), np.arange(1, 5))
+    >>> carry
+    np.int64(10)
+    >>> ys
+    array([ 1,  3,  6, 10])
+    >>> core.scan(lambda c, x: (c + x, c + x), np.array(0), np.arange(1, 5), reverse=True)[1]
+    array([10,  9,  7,  4])
+    >>> core.scan(lambda c, x: (c * 2, c), np.array(1), length=4)
+    (np.int64(16), array([1, 2, 4, 8]))
     """
     try:
         _b = _default_backend()
@@ -296,6 +346,17 @@ def associative_scan(f: Callable, elems: Any, reverse: bool = False, axis: int =
     -------
     Any
         The scanned values, with the structure and shapes of ``elems``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.core as core
+    >>> core.associative_scan(lambda a, b: a + b, np.arange(1, 6))
+    array([ 1,  3,  6, 10, 15])
+    >>> core.associative_scan(lambda a, b: a + b, np.arange(1, 6), reverse=True)
+    array([15, 14, 12,  9,  5])
+    >>> core.associative_scan(lambda a, b: a * b, np.array([[1, 2, 3], [4, 5, 6]]), axis=1)
+    array([[  1,   2,   6],
+           [  4,  20, 120]])
     """
     try:
         _b = _default_backend()
@@ -327,6 +388,14 @@ def map(f: Callable, xs: Any) -> Any:
     -------
     Any
         The stacked results of ``f``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.core as core
+    >>> core.map(lambda x: x * x, np.arange(4))
+    array([0, 1, 4, 9])
+    >>> core.map(lambda d: d['a'] + d['b'], {'a': np.arange(3), 'b': np.ones(3)})
+    array([1., 2., 3.])
     """
     try:
         _b = _default_backend()
@@ -359,6 +428,14 @@ def vectorized_map(function: Callable, elements: ArrayLike) -> Any:
     -------
     Any
         The stacked results of ``function``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.core as core
+    >>> core.vectorized_map(lambda row: row[0] * row[1], np.array([[1.0, 2.0], [3.0, 4.0]]))
+    array([ 2., 12.])
+    >>> core.vectorized_map(lambda pair: pair[0] + pair[1], (np.arange(3), np.ones(3)))
+    array([1., 2., 3.])
     """
     try:
         _key = _TYPE(elements)
@@ -400,6 +477,19 @@ def slice(
     -------
     Array
         An array of shape ``shape``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.core as core
+    >>> x = np.arange(12).reshape(3, 4)
+    >>> core.slice(x, [1, 1], [2, 2])
+    array([[ 5,  6],
+           [ 9, 10]])
+    >>> core.slice(x, [2, 3], [2, 2])
+    array([[ 6,  7],
+           [10, 11]])
+    >>> core.slice(x, [1, 1], [1, -1])
+    array([[5, 6, 7]])
     """
     try:
         _key = _TYPE(inputs)
@@ -440,6 +530,16 @@ def slice_update(
     -------
     Array
         The updated copy, of the shape and dtype of ``inputs``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.core as core
+    >>> core.slice_update(np.zeros((3, 3), int), [1, 1], np.array([[7, 7]]))
+    array([[0, 0, 0],
+           [0, 7, 7],
+           [0, 0, 0]])
+    >>> core.slice_update(np.zeros(5), [4], np.ones(2))
+    array([0., 0., 0., 1., 1.])
     """
     try:
         _key = (_TYPE(inputs), _TYPE(updates))
@@ -479,6 +579,19 @@ def scatter(indices: ArrayLike, values: ArrayLike, shape: Sequence[int]) -> Arra
     -------
     Array
         An array of shape ``shape`` and the dtype of ``values``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.core as core
+    >>> core.scatter(np.array([[1], [1], [3]]), np.array([1.0, 2.0, 5.0]), (4,))
+    array([0., 3., 0., 5.])
+    >>> core.scatter(np.array([[0, 1], [2, 0]]), np.array([5, 6]), (3, 2))
+    array([[0, 5],
+           [0, 0],
+           [6, 0]])
+    >>> core.scatter(np.array([[1]]), np.array([[1, 2]]), (2, 2))
+    array([[0, 0],
+           [1, 2]])
     """
     try:
         _key = (_TYPE(indices), _TYPE(values))
@@ -524,6 +637,18 @@ def scatter_update(
     -------
     Array
         The updated copy, of the shape and dtype of ``inputs``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.core as core
+    >>> core.scatter_update(np.zeros(4), np.array([[0], [2]]), np.array([5.0, 6.0]))
+    array([5., 0., 6., 0.])
+    >>> core.scatter_update(np.ones(3), np.array([[0], [0]]), np.array([5.0, 6.0]),
+    ...     reduction='add')
+    array([12.,  1.,  1.])
+    >>> core.scatter_update(np.ones(3), np.array([[0], [0]]), np.array([5.0, 6.0]),
+    ...     reduction='mul')
+    array([30.,  1.,  1.])
     """
     try:
         _key = (_TYPE(inputs), _TYPE(indices), _TYPE(updates))
@@ -561,6 +686,15 @@ def unstack(x: ArrayLike, num: int | None = None, axis: int = 0) -> list[Array]:
     -------
     list[Array]
         A list of ``x.shape[axis]`` arrays.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.core as core
+    >>> x = np.array([[1, 2], [3, 4]])
+    >>> core.unstack(x)
+    [array([1, 2]), array([3, 4])]
+    >>> core.unstack(x, axis=1)
+    [array([1, 3]), array([2, 4])]
     """
     try:
         _key = _TYPE(x)
@@ -598,6 +732,14 @@ def cast(x: ArrayLike, dtype: DTypeLike) -> Array:
     -------
     Array
         x in ``dtype``, of x's shape and backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.core as core
+    >>> core.cast(np.array([1.7, -1.7, 2.5]), 'int32')
+    array([ 1, -1,  2], dtype=int32)
+    >>> core.cast(np.array([0, 1, 2]), 'bool')
+    array([False,  True,  True])
     """
     try:
         _key = _TYPE(x)
@@ -639,6 +781,16 @@ def saturate_cast(x: ArrayLike, dtype: DTypeLike) -> Array:
     -------
     Array
         x in ``dtype``, of x's shape and backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.core as core
+    >>> core.saturate_cast(np.array([-1.0, 300.0, np.nan, np.inf]), 'uint8')
+    array([  0, 255,   0, 255], dtype=uint8)
+    >>> core.saturate_cast(np.array([-200, 5, 200]), 'int8')
+    array([-128,    5,  127], dtype=int8)
+    >>> core.saturate_cast(np.array([1e40, -np.inf]), 'float32')
+    array([ 3.4028235e+38, -3.4028235e+38], dtype=float32)
     """
     try:
         _key = _TYPE(x)
@@ -687,6 +839,14 @@ def convert_to_tensor(
     -------
     Array
         An array of x's backend, or of the default backend for host data.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.core as core
+    >>> core.convert_to_tensor([1, 2], dtype='int8')
+    array([1, 2], dtype=int8)
+    >>> core.convert_to_tensor(np.array([1, 2]), dtype='float32')
+    array([1., 2.], dtype=float32)
     """
     try:
         _key = _TYPE(x)
@@ -722,6 +882,14 @@ def convert_to_numpy(x: ArrayLike) -> Array:
     -------
     Array
         A ``numpy.ndarray``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.core as core
+    >>> core.convert_to_numpy([1, 2])
+    array([1, 2])
+    >>> core.convert_to_numpy(np.arange(3.0))
+    array([0., 1., 2.])
     """
     try:
         _key = _TYPE(x)
@@ -756,6 +924,14 @@ def is_tensor(x: ArrayLike) -> bool:
     -------
     bool
         A Python bool.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.core as core
+    >>> core.is_tensor(np.zeros(2))
+    True
+    >>> core.is_tensor([0.0, 1.0])
+    False
     """
     try:
         _key = _TYPE(x)
@@ -789,6 +965,14 @@ def shape(x: ArrayLike) -> tuple[int, ...]:
     -------
     tuple[int, ...]
         A tuple with one entry per axis.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.core as core
+    >>> core.shape(np.zeros((8, 12)))
+    (8, 12)
+    >>> core.shape([[1, 2, 3]])
+    (1, 3)
     """
     try:
         _key = _TYPE(x)
@@ -822,6 +1006,14 @@ def dtype(x: ArrayLike) -> str:
     -------
     str
         The dtype's name.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.core as core
+    >>> core.dtype(np.zeros(2, np.float32))
+    'float32'
+    >>> core.dtype(np.array([True]))
+    'bool'
     """
     try:
         _key = _TYPE(x)
@@ -857,6 +1049,15 @@ def stop_gradient(variable: ArrayLike) -> Array:
     -------
     Array
         ``variable``'s values, treated as a constant by autodiff.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.core as core
+    >>> core.stop_gradient(np.array([1.0, 2.0]))
+    array([1., 2.])
+    >>> import torch, crossops, crossops.numpy as xnp
+    >>> crossops.grad(lambda x: xnp.sum(x * core.stop_gradient(x)))(torch.tensor([1.0, 2.0]))
+    tensor([1., 2.])
     """
     try:
         _key = _TYPE(variable)
@@ -897,6 +1098,17 @@ def custom_gradient(f: Callable) -> Callable:
     -------
     Callable
         The decorated function, returning ``f``'s output.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.core as core
+    >>> import torch, crossops, crossops.numpy as xnp
+    >>> clip_grad = core.custom_gradient(lambda x: (x, lambda upstream: xnp.clip(upstream, -1.0,
+    ...     1.0)))
+    >>> clip_grad(np.array([1.0, 2.0]))
+    array([1., 2.])
+    >>> crossops.grad(lambda x: xnp.sum(3.0 * clip_grad(x)))(torch.ones(2))
+    tensor([1., 1.])
     """
     try:
         _b = _default_backend()
@@ -912,8 +1124,7 @@ _rearrange = _bind('core.rearrange', _GENERIC)
 
 
 def rearrange(tensor: ArrayLike, pattern: str, **axes_lengths: int) -> Array:
-    """Reorder, merge and split the axes of an array with an einops pattern such as ``"b h w c -> b
-    (h w) c"``.
+    """Reorder, merge and split axes with an einops pattern such as ``"b h w -> b (h w)"``.
 
     The pattern names the input's axes left of ``->`` and the output's on the right. A name
     is one axis; a parenthesised group is one axis made of several, row-major (merging on
@@ -936,6 +1147,25 @@ def rearrange(tensor: ArrayLike, pattern: str, **axes_lengths: int) -> Array:
     -------
     Array
         The rearranged array, with the same elements.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.core as core
+    >>> x = np.arange(6).reshape(2, 3)
+    >>> core.rearrange(x, 'a b -> b a')
+    array([[0, 3],
+           [1, 4],
+           [2, 5]])
+    >>> core.rearrange(x, 'a b -> (a b)')
+    array([0, 1, 2, 3, 4, 5])
+    >>> core.rearrange(np.arange(6), '(a b) -> a b', a=3)
+    array([[0, 1],
+           [2, 3],
+           [4, 5]])
+    >>> core.rearrange(np.zeros((2, 4, 6, 3)), 'b (h h1) w c -> b h (w h1) c', h1=2).shape
+    (2, 2, 12, 3)
+    >>> core.rearrange(np.zeros((2, 3, 5)), 'b ... -> ... 1 b').shape
+    (3, 5, 1, 2)
     """
     try:
         _key = _TYPE(tensor)

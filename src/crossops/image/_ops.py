@@ -53,8 +53,7 @@ def affine_transform(
         fill_value: float = 0,
         data_format: Literal["channels_last", "channels_first"] | None = None,
 ) -> Array:
-    """Apply an affine transform to images: each output pixel samples the input at transformed
-    coordinates.
+    """Transform images: each output pixel samples the input at affinely mapped coordinates.
 
     A transform is ``[a0, a1, a2, b0, b1, b2, c0, c1]``: output pixel ``(x, y)`` takes the
     input at ``(a0 * x + a1 * y + a2, b0 * x + b1 * y + b2)``, so the transform maps output
@@ -87,6 +86,19 @@ def affine_transform(
     -------
     Array
         The transformed images, of the input's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.image as image
+    >>> x = np.arange(16.0).reshape(4, 4, 1)
+    >>> shift = np.array([1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0])
+    >>> image.affine_transform(x, shift)[..., 0]
+    array([[ 1.,  2.,  3.,  0.],
+           [ 5.,  6.,  7.,  0.],
+           [ 9., 10., 11.,  0.],
+           [13., 14., 15.,  0.]])
+    >>> image.affine_transform(x, shift, fill_mode='nearest')[0, :, 0]
+    array([1., 2., 3., 3.])
     """
     try:
         _key = (_TYPE(images), _TYPE(transform))
@@ -146,6 +158,20 @@ def crop_images(
     -------
     Array
         The cropped images.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.image as image
+    >>> x = np.arange(16).reshape(4, 4, 1)
+    >>> image.crop_images(x, top_cropping=1, left_cropping=1, target_height=2,
+    ...     target_width=2)[..., 0]
+    array([[ 5,  6],
+           [ 9, 10]])
+    >>> image.crop_images(x, top_cropping=0, bottom_cropping=1, left_cropping=2,
+    ...     right_cropping=0)[..., 0]
+    array([[ 2,  3],
+           [ 6,  7],
+           [10, 11]])
     """
     try:
         _key = _TYPE(images)
@@ -212,6 +238,18 @@ def elastic_transform(
     -------
     Array
         The deformed images, of the input's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.image as image
+    >>> x = np.linspace(0.0, 1.0, 64).reshape(8, 8, 1)
+    >>> y = image.elastic_transform(x, alpha=2.0, sigma=1.0, seed=7)
+    >>> y.shape, y.dtype
+    ((8, 8, 1), dtype('float64'))
+    >>> bool((y == image.elastic_transform(x, alpha=2.0, sigma=1.0, seed=7)).all())
+    True
+    >>> bool((y == x).all())
+    False
     """
     try:
         _key = _TYPE(images)
@@ -269,6 +307,18 @@ def extract_patches(
     Array
         The patches: ``(*grid, prod(size) * channels)``, with the batch axis if the input
         has one.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.image as image
+    >>> x = np.arange(16).reshape(4, 4, 1)
+    >>> p = image.extract_patches(x, 2)
+    >>> p.shape
+    (2, 2, 4)
+    >>> p[0, 0]
+    array([0, 1, 4, 5])
+    >>> image.extract_patches(np.ones((2, 10, 10, 3)), (3, 3), strides=1).shape
+    (2, 8, 8, 27)
     """
     try:
         _key = _TYPE(images)
@@ -324,6 +374,15 @@ def extract_patches_3d(
     Array
         The patches: ``(*grid, prod(size) * channels)``, with the batch axis if the input
         has one.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.image as image
+    >>> v = np.arange(8).reshape(2, 2, 2, 1)
+    >>> image.extract_patches_3d(v, 2)
+    array([[[[0, 1, 2, 3, 4, 5, 6, 7]]]])
+    >>> image.extract_patches_3d(np.ones((1, 6, 6, 6, 2)), 3, strides=1).shape
+    (1, 4, 4, 4, 54)
     """
     try:
         _key = _TYPE(volumes)
@@ -376,6 +435,18 @@ def gaussian_blur(
     -------
     Array
         The blurred images, of the input's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.image as image
+    >>> x = np.zeros((5, 5, 1))
+    >>> x[2, 2] = 1.0
+    >>> image.gaussian_blur(x)[..., 0].round(3)
+    array([[0.   , 0.   , 0.   , 0.   , 0.   ],
+           [0.   , 0.075, 0.124, 0.075, 0.   ],
+           [0.   , 0.124, 0.204, 0.124, 0.   ],
+           [0.   , 0.075, 0.124, 0.075, 0.   ],
+           [0.   , 0.   , 0.   , 0.   , 0.   ]])
     """
     try:
         _key = _TYPE(images)
@@ -416,6 +487,14 @@ def hsv_to_rgb(
     -------
     Array
         RGB images, of the input's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.image as image
+    >>> image.hsv_to_rgb(np.array([[[0.0, 1.0, 1.0], [2 / 3, 1.0, 0.5], [0.0, 0.0, 0.25]]]))
+    array([[[1.  , 0.  , 0.  ],
+            [0.  , 0.  , 0.5 ],
+            [0.25, 0.25, 0.25]]])
     """
     try:
         _key = _TYPE(images)
@@ -468,6 +547,18 @@ def map_coordinates(
     -------
     Array
         The samples, of shape ``coordinates.shape[1:]`` and the input's dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.image as image
+    >>> x = np.arange(12.0).reshape(3, 4)
+    >>> c = np.array([[0.5, 1.0, 2.0], [1.5, 3.0, 4.0]])
+    >>> image.map_coordinates(x, c, order=1)
+    array([3.5, 7. , 0. ])
+    >>> image.map_coordinates(x, c, order=1, fill_mode='nearest')
+    array([ 3.5,  7. , 11. ])
+    >>> image.map_coordinates(np.arange(5.0), np.array([[0.5, 1.5, -0.5]]), order=0)
+    array([1., 2., 0.])
     """
     try:
         _key = (_TYPE(inputs), _TYPE(coordinates))
@@ -526,6 +617,19 @@ def pad_images(
     -------
     Array
         The padded images, of the input's dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.image as image
+    >>> x = np.ones((2, 2, 1), int)
+    >>> image.pad_images(x, top_padding=1, left_padding=0, target_height=4, target_width=3)[...,
+    ...     0]
+    array([[0, 0, 0],
+           [1, 1, 0],
+           [1, 1, 0],
+           [0, 0, 0]])
+    >>> image.pad_images(np.ones((2, 15, 25, 3)), 2, 3, target_height=20, target_width=30).shape
+    (2, 20, 30, 3)
     """
     try:
         _key = _TYPE(images)
@@ -582,6 +686,17 @@ def perspective_transform(
     -------
     Array
         The warped images, of the input's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.image as image
+    >>> x = np.arange(16.0).reshape(4, 4, 1)
+    >>> start = np.array([[0, 0], [3, 0], [0, 3], [3, 3]])
+    >>> image.perspective_transform(x, start, start + [1, 0])[..., 0]
+    array([[ 0.,  0.,  1.,  2.],
+           [ 0.,  4.,  5.,  6.],
+           [ 0.,  8.,  9., 10.],
+           [ 0., 12., 13., 14.]])
     """
     try:
         _key = (_TYPE(images), _TYPE(start_points), _TYPE(end_points))
@@ -608,8 +723,7 @@ def reconstruct_patches(
         strides: int | Sequence[int] | None = None, padding: Literal["valid", "same"] = 'valid',
         data_format: Literal["channels_last", "channels_first"] | None = None,
 ) -> Array:
-    """Reassemble images (or volumes) from non-overlapping patches, the inverse of
-    ``extract_patches``.
+    """Reassemble images (or volumes) from non-overlapping patches: undo ``extract_patches``.
 
     ``patches`` is what ``extract_patches`` returns with ``strides`` equal to ``size``;
     overlapping patches (other strides) raise NotImplementedError. With ``"valid"`` the
@@ -637,6 +751,16 @@ def reconstruct_patches(
     -------
     Array
         Images ``(*output_size, channels)``, with the batch axis if the patches have one.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.image as image
+    >>> x = np.arange(24).reshape(4, 6, 1)
+    >>> p = image.extract_patches(x, 2)
+    >>> p.shape
+    (2, 3, 4)
+    >>> bool((image.reconstruct_patches(p, 2, (4, 6)) == x).all())
+    True
     """
     try:
         _key = _TYPE(patches)
@@ -660,7 +784,8 @@ _resize = _bind('image.resize', _GENERIC)
 
 def resize(
         images: ArrayLike, size: tuple[int, int],
-        interpolation: Literal["bilinear", "nearest", "bicubic", "lanczos3", "lanczos5", "area"] = 'bilinear',
+        interpolation: Literal[
+            "bilinear", "nearest", "bicubic", "lanczos3", "lanczos5", "area"] = 'bilinear',
         antialias: bool = False, crop_to_aspect_ratio: bool = False,
         pad_to_aspect_ratio: bool = False, fill_mode: Literal["constant"] = 'constant',
         fill_value: float = 0.0,
@@ -683,7 +808,8 @@ def resize(
         One image (3-D) or a batch (4-D).
     size : tuple[int, int]
         The target ``(height, width)``.
-    interpolation : Literal["bilinear", "nearest", "bicubic", "lanczos3", "lanczos5", "area"], default 'bilinear'
+    interpolation : {'bilinear', 'nearest', 'bicubic', 'lanczos3', 'lanczos5', 'area'}, default
+        'bilinear'
         ``"bilinear"``, ``"nearest"``, ``"bicubic"``, ``"lanczos3"``, ``"lanczos5"`` or
         ``"area"``.
     antialias : bool, default False
@@ -707,6 +833,17 @@ def resize(
     -------
     Array
         The resized images, ``(height, width)`` = ``size``, of the input's dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.image as image
+    >>> x = np.array([[[0.0], [1.0]]])
+    >>> image.resize(x, (1, 4))[..., 0]
+    array([[0.  , 0.25, 0.75, 1.  ]])
+    >>> image.resize(x, (1, 4), interpolation='nearest')[..., 0]
+    array([[0., 0., 1., 1.]])
+    >>> image.resize(np.ones((2, 32, 48, 3)), (16, 16), crop_to_aspect_ratio=True).shape
+    (2, 16, 16, 3)
     """
     try:
         _key = _TYPE(images)
@@ -750,6 +887,15 @@ def rgb_to_grayscale(
     -------
     Array
         Images with one channel.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.image as image
+    >>> image.rgb_to_grayscale(np.array([[[1.0, 1.0, 1.0], [1.0, 0.0, 0.0]]]))
+    array([[[0.9999],
+            [0.2989]]])
+    >>> image.rgb_to_grayscale(np.array([[[255, 128, 0]]], np.uint8))
+    array([[[151]]], dtype=uint8)
     """
     try:
         _key = _TYPE(images)
@@ -790,6 +936,14 @@ def rgb_to_hsv(
     -------
     Array
         HSV images, of the input's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.image as image
+    >>> image.rgb_to_hsv(np.array([[[1.0, 0.0, 0.0], [0.0, 0.0, 0.5], [0.5, 0.5, 0.5]]]))
+    array([[[0.        , 1.        , 1.        ],
+            [0.66666667, 1.        , 0.5       ],
+            [0.        , 0.        , 0.5       ]]])
     """
     try:
         _key = _TYPE(images)
@@ -811,11 +965,12 @@ _scale_and_translate = _bind('image.scale_and_translate', _GENERIC)
 def scale_and_translate(
         images: ArrayLike, output_shape: Sequence[int], scale: ArrayLike, translation: ArrayLike,
         spatial_dims: Sequence[int],
-        method: Literal["linear", "bilinear", "trilinear", "triangle", "cubic", "bicubic", "tricubic", "lanczos3", "lanczos5"],
+        method: Literal[
+            "linear", "bilinear", "trilinear", "triangle", "cubic", "bicubic", "tricubic",
+            "lanczos3", "lanczos5"],
         antialias: bool = True,
 ) -> Array:
-    """Resample an array by a scale and a translation of some of its axes, as
-    ``jax.image.scale_and_translate``.
+    """Resample some axes by a scale and a translation, as ``jax.image.scale_and_translate``.
 
     Input coordinate ``x`` of each axis in ``spatial_dims`` maps to
     ``x * scale + translation`` in the output (half-pixel centres). Output pixels whose
@@ -837,7 +992,8 @@ def scale_and_translate(
         One translation per axis of ``spatial_dims``, in output pixels.
     spatial_dims : Sequence[int]
         The axes to resample.
-    method : Literal["linear", "bilinear", "trilinear", "triangle", "cubic", "bicubic", "tricubic", "lanczos3", "lanczos5"]
+    method : {'linear', 'bilinear', 'trilinear', 'triangle', 'cubic', 'bicubic', 'tricubic',
+        'lanczos3', 'lanczos5'}
         The interpolation kernel (see above).
     antialias : bool, default True
         Whether to widen the kernel when downsampling.
@@ -846,6 +1002,18 @@ def scale_and_translate(
     -------
     Array
         The resampled array, of shape ``output_shape``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.image as image
+    >>> x = np.arange(9.0).reshape(3, 3)
+    >>> s = np.array([2.0, 2.0])
+    >>> image.scale_and_translate(x, (5, 5), s, -(s / 2 - 0.5), (0, 1), 'linear')[0]
+    array([0. , 0.5, 1. , 1.5, 2. ])
+    >>> image.scale_and_translate(x, (3, 3), np.ones(2), np.array([0.0, 1.0]), (0, 1), 'linear')
+    array([[0., 0., 1.],
+           [0., 3., 4.],
+           [0., 6., 7.]])
     """
     try:
         _key = (_TYPE(images), _TYPE(scale), _TYPE(translation))
@@ -870,8 +1038,7 @@ _sobel_edges = _bind('image.sobel_edges', _GENERIC)
 def sobel_edges(
         images: ArrayLike, data_format: Literal["channels_last", "channels_first"] | None = None,
 ) -> Array:
-    """Sobel gradients of a batch of images: the vertical and horizontal derivatives of each
-    channel.
+    """Sobel gradients of a batch of images: vertical and horizontal derivatives per channel.
 
     3x3 Sobel filters with zero padding (so the borders see an edge). Only batches (4-D);
     floating point, half precision computed in float32.
@@ -889,6 +1056,19 @@ def sobel_edges(
     -------
     Array
         Shape ``images.shape + (2,)``: the last axis holds ``[dy, dx]``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.image as image
+    >>> x = np.tile(np.arange(4.0), (4, 1)).reshape(1, 4, 4, 1)
+    >>> g = image.sobel_edges(x)
+    >>> g.shape
+    (1, 4, 4, 1, 2)
+    >>> g[0, :, :, 0, 1]
+    array([[ 3.,  6.,  6., -6.],
+           [ 4.,  8.,  8., -8.],
+           [ 4.,  8.,  8., -8.],
+           [ 3.,  6.,  6., -6.]])
     """
     try:
         _key = _TYPE(images)
@@ -946,6 +1126,15 @@ def ssim(
     -------
     Array
         A 0-d array for 3-D inputs, one value per image for 4-D; of the inputs' dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.image as image
+    >>> x = np.linspace(0.0, 1.0, 256).reshape(16, 16, 1)
+    >>> image.ssim(x, x)
+    array(1.)
+    >>> image.ssim(np.stack([x, x]), np.stack([x, x * 0.5])).round(4)
+    array([1.    , 0.6521])
     """
     try:
         _key = (_TYPE(image1), _TYPE(image2))

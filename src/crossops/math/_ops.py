@@ -65,6 +65,15 @@ def logsumexp(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     -------
     Array
         The reduced values, with the reduced axes removed (or kept with size one).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.math as xmath
+    >>> x = np.array([[0.0, 0.0], [1000.0, 1000.0]])
+    >>> xmath.logsumexp(x, axis=1)
+    array([6.93147181e-01, 1.00069315e+03])
+    >>> xmath.logsumexp(x, axis=1, keepdims=True).shape
+    (2, 1)
     """
     try:
         _key = _TYPE(x)
@@ -97,6 +106,12 @@ def rsqrt(x: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.math as xmath
+    >>> xmath.rsqrt(np.array([0.25, 1.0, 4.0]))
+    array([2. , 1. , 0.5])
     """
     try:
         _key = _TYPE(x)
@@ -127,6 +142,12 @@ def erf(x: ArrayLike) -> Array:
     -------
     Array
         Values in [-1, 1]; ``erf(-x) == -erf(x)``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.math as xmath
+    >>> xmath.erf(np.array([-1.0, 0.0, 0.5, 3.0]))
+    array([-0.84270079,  0.        ,  0.52049988,  0.99997791])
     """
     try:
         _key = _TYPE(x)
@@ -160,6 +181,14 @@ def erfc(x: ArrayLike) -> Array:
     -------
     Array
         Values in [0, 2].
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.math as xmath
+    >>> xmath.erfc(np.array([-1.0, 0.0, 1.0]))
+    array([1.84270079, 1.        , 0.15729921])
+    >>> xmath.erfc(np.array([6.0])) > 0
+    array([ True])
     """
     try:
         _key = _TYPE(x)
@@ -192,6 +221,14 @@ def erfinv(x: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.math as xmath
+    >>> xmath.erfinv(np.array([-0.5, 0.0, 0.5]))
+    array([-0.47693628,  0.        ,  0.47693628])
+    >>> xmath.erfinv(np.array([-1.0, 1.0]))
+    array([-inf,  inf])
     """
     try:
         _key = _TYPE(x)
@@ -233,6 +270,12 @@ def gammainc(x1: ArrayLike, x2: ArrayLike) -> Array:
     -----
     On torch: float64 inputs raise: torch.special.gammainc is accurate to ~1e-9 only in
     float64 (1e6 eps); crossops raises rather than return it
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.math as xmath
+    >>> xmath.gammainc(np.array([1.0, 1.0, 2.0]), np.array([0.0, 1.0, 1.0]))
+    array([0.        , 0.63212056, 0.26424112])
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -274,6 +317,15 @@ def top_k(x: ArrayLike, k: int, sorted: bool = True, is_stable: bool = True) -> 
     tuple[Array, Array]
         The tuple ``(values, indices)``, each of shape ``x.shape[:-1] + (k,)``; indices are
         int32.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.math as xmath
+    >>> values, indices = xmath.top_k(np.array([[3.0, 1.0, 3.0, 2.0]]), 3)
+    >>> values
+    array([[3., 3., 2.]])
+    >>> indices
+    array([[0, 2, 3]], dtype=int32)
     """
     try:
         _key = _TYPE(x)
@@ -311,6 +363,15 @@ def in_top_k(targets: ArrayLike, predictions: ArrayLike, k: int) -> Array:
     -------
     Array
         A boolean array of shape ``(batch,)``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.math as xmath
+    >>> p = np.array([[0.1, 0.6, 0.3], [0.5, 0.2, 0.3], [0.4, 0.4, 0.2]])
+    >>> xmath.in_top_k(np.array([1, 2, 1]), p, 1)
+    array([ True, False,  True])
+    >>> xmath.in_top_k(np.array([1, 2, 1]), p, 2)
+    array([ True,  True,  True])
     """
     try:
         _key = (_TYPE(targets), _TYPE(predictions))
@@ -356,6 +417,16 @@ def segment_sum(
     -------
     Array
         Shape ``(num_segments,) + data.shape[1:]``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.math as xmath
+    >>> data = np.array([1.0, 2.0, 3.0, 4.0])
+    >>> xmath.segment_sum(data, np.array([0, 0, 2, 2]), num_segments=3)
+    array([3., 0., 7.])
+    >>> xmath.segment_sum(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([1, 1]))
+    array([[0., 0.],
+           [4., 6.]])
     """
     try:
         _key = (_TYPE(data), _TYPE(segment_ids))
@@ -400,6 +471,13 @@ def segment_max(
     -------
     Array
         Shape ``(num_segments,) + data.shape[1:]``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.math as xmath
+    >>> data = np.array([1.0, 2.0, 3.0, 4.0])
+    >>> xmath.segment_max(data, np.array([0, 0, 2, 2]), num_segments=3)
+    array([  2., -inf,   4.])
     """
     try:
         _key = (_TYPE(data), _TYPE(segment_ids))
@@ -444,6 +522,13 @@ def segment_min(
     -------
     Array
         Shape ``(num_segments,) + data.shape[1:]``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.math as xmath
+    >>> data = np.array([1.0, 2.0, 3.0, 4.0])
+    >>> xmath.segment_min(data, np.array([0, 0, 2, 2]), num_segments=3)
+    array([ 1., inf,  3.])
     """
     try:
         _key = (_TYPE(data), _TYPE(segment_ids))
@@ -488,6 +573,13 @@ def segment_prod(
     -------
     Array
         Shape ``(num_segments,) + data.shape[1:]``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.math as xmath
+    >>> data = np.array([1.0, 2.0, 3.0, 4.0])
+    >>> xmath.segment_prod(data, np.array([0, 0, 2, 2]), num_segments=3)
+    array([ 2.,  1., 12.])
     """
     try:
         _key = (_TYPE(data), _TYPE(segment_ids))
@@ -522,6 +614,12 @@ def logdet(x: ArrayLike) -> Array:
     -------
     Array
         One value per matrix: shape ``x.shape[:-2]``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.math as xmath
+    >>> xmath.logdet(np.array([[[2.0, 0.0], [0.0, 3.0]], [[0.0, 1.0], [1.0, 0.0]]]))
+    array([1.79175947, 0.        ])
     """
     try:
         _key = _TYPE(x)
@@ -557,6 +655,15 @@ def cdist(x: ArrayLike, y: ArrayLike) -> Array:
     -------
     Array
         Shape ``(..., P, R)`` for x ``(..., P, M)`` and y ``(..., R, M)``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.math as xmath
+    >>> x = np.array([[0.0, 0.0], [1.0, 1.0]])
+    >>> y = np.array([[3.0, 4.0], [0.0, 1.0]])
+    >>> xmath.cdist(x, y)
+    array([[5.        , 1.        ],
+           [3.60555128, 1.        ]])
     """
     try:
         _key = (_TYPE(x), _TYPE(y))
@@ -576,8 +683,7 @@ _extract_sequences = _bind('math.extract_sequences', _GENERIC)
 
 
 def extract_sequences(x: ArrayLike, sequence_length: int, sequence_stride: int) -> Array:
-    """Split the last axis into frames of ``sequence_length`` samples taken every
-    ``sequence_stride``.
+    """Cut the last axis into frames of ``sequence_length`` samples, ``sequence_stride`` apart.
 
     Frames may overlap (stride smaller than the length) or skip samples; the last samples
     are dropped when no full frame fits.
@@ -596,6 +702,14 @@ def extract_sequences(x: ArrayLike, sequence_length: int, sequence_stride: int) 
     Array
         Shape ``x.shape[:-1] + (frames, sequence_length)`` with ``frames = (n -
         sequence_length) // sequence_stride + 1``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.math as xmath
+    >>> xmath.extract_sequences(np.arange(7.0), sequence_length=3, sequence_stride=2)
+    array([[0., 1., 2.],
+           [2., 3., 4.],
+           [4., 5., 6.]])
     """
     try:
         _key = _TYPE(x)
@@ -649,6 +763,16 @@ def stft(
     tuple[Array, Array]
         The tuple ``(real, imag)`` of the spectrum, each ``(..., frames, fft_length // 2 +
         1)``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.math as xmath
+    >>> x = np.sin(np.arange(32.0))
+    >>> real, imag = xmath.stft(x, sequence_length=8, sequence_stride=4, fft_length=8)
+    >>> real.shape
+    (9, 5)
+    >>> xmath.stft(x, 8, 4, 8, center=False)[0].shape
+    (7, 5)
     """
     try:
         _key = (_TYPE(x), _TYPE(window))
@@ -675,8 +799,7 @@ def istft(
         length: int | None = None, window: Literal["hann", "hamming"] | ArrayLike | None = 'hann',
         center: bool = True,
 ) -> Array:
-    """Inverse short-time Fourier transform: signals from a ``(real, imag)`` spectrum, as Keras's
-    ``istft``.
+    """Inverse short-time Fourier transform of a ``(real, imag)`` spectrum, as Keras's ``istft``.
 
     Each frame is inverse-transformed, windowed and overlap-added, then divided by the
     summed squared window where that exceeds 1e-10. With the arguments of the ``stft``
@@ -707,6 +830,16 @@ def istft(
     -------
     Array
         Real signals along the last axis.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.math as xmath
+    >>> x = np.sin(np.arange(32.0))
+    >>> spectrum = xmath.stft(x, 8, 4, 8)
+    >>> xmath.istft(spectrum, 8, 4, 8).shape
+    (32,)
+    >>> bool(np.allclose(xmath.istft(spectrum, 8, 4, 8, length=32), x))
+    True
     """
     try:
         _key = (_TYPE(window), *_MAP(_TYPE, x))
@@ -729,8 +862,7 @@ _fft = _bind('math.fft', _GENERIC)
 
 
 def fft(x: Sequence[ArrayLike]) -> tuple[Array, Array]:
-    """Discrete Fourier transform along the last axis of a complex signal given as ``(real,
-    imag)``.
+    """Discrete Fourier transform along the last axis of a ``(real, imag)`` complex signal.
 
     Keras's convention: complex values travel as a pair of real arrays. Unnormalised
     (``X[k] = sum(x[n] * exp(-2j * pi * k * n / N))``).
@@ -744,6 +876,12 @@ def fft(x: Sequence[ArrayLike]) -> tuple[Array, Array]:
     -------
     tuple[Array, Array]
         The tuple ``(real, imag)`` of the transform, of the input's shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.math as xmath
+    >>> xmath.fft((np.array([1.0, 2.0, 3.0, 4.0]), np.zeros(4)))
+    (array([10., -2., -2., -2.]), array([ 0.,  2.,  0., -2.]))
     """
     try:
         _key = (*_MAP(_TYPE, x),)
@@ -763,8 +901,7 @@ _fft2 = _bind('math.fft2', _GENERIC)
 
 
 def fft2(x: Sequence[ArrayLike]) -> tuple[Array, Array]:
-    """2-D discrete Fourier transform over the last two axes of a complex signal given as ``(real,
-    imag)``.
+    """2-D discrete Fourier transform over the last two axes of a ``(real, imag)`` signal.
 
     Unnormalised, as ``fft``; ``ifft2`` is its inverse.
 
@@ -777,6 +914,14 @@ def fft2(x: Sequence[ArrayLike]) -> tuple[Array, Array]:
     -------
     tuple[Array, Array]
         The tuple ``(real, imag)`` of the transform, of the input's shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.math as xmath
+    >>> xmath.fft2((np.array([[1.0, 2.0], [3.0, 4.0]]), np.zeros((2, 2))))
+    (array([[10., -2.],
+           [-4.,  0.]]), array([[0., 0.],
+           [0., 0.]]))
     """
     try:
         _key = (*_MAP(_TYPE, x),)
@@ -809,6 +954,14 @@ def ifft2(x: Sequence[ArrayLike]) -> tuple[Array, Array]:
     -------
     tuple[Array, Array]
         The tuple ``(real, imag)`` of the inverse transform, of the input's shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.math as xmath
+    >>> xmath.ifft2((np.array([[10.0, -2.0], [-4.0, 0.0]]), np.zeros((2, 2))))
+    (array([[1., 2.],
+           [3., 4.]]), array([[0., 0.],
+           [0., 0.]]))
     """
     try:
         _key = (*_MAP(_TYPE, x),)
@@ -828,8 +981,7 @@ _rfft = _bind('math.rfft', _GENERIC)
 
 
 def rfft(x: ArrayLike, fft_length: int | None = None) -> tuple[Array, Array]:
-    """Discrete Fourier transform of a real signal along the last axis, keeping the non-negative
-    frequencies.
+    """Discrete Fourier transform of a real signal along the last axis: non-negative frequencies.
 
     The other half of the spectrum mirrors this one. ``fft_length`` zero-pads or truncates
     the signal first.
@@ -845,6 +997,15 @@ def rfft(x: ArrayLike, fft_length: int | None = None) -> tuple[Array, Array]:
     -------
     tuple[Array, Array]
         The tuple ``(real, imag)``, each with a last axis of ``fft_length // 2 + 1``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.math as xmath
+    >>> x = np.array([1.0, 2.0, 3.0, 4.0])
+    >>> xmath.rfft(x)
+    (array([10., -2., -2.]), array([0., 2., 0.]))
+    >>> xmath.rfft(x, fft_length=8)[0].shape
+    (5,)
     """
     try:
         _key = _TYPE(x)
@@ -864,8 +1025,7 @@ _irfft = _bind('math.irfft', _GENERIC)
 
 
 def irfft(x: Sequence[ArrayLike], fft_length: int | None = None) -> Array:
-    """Inverse of ``rfft``: a real signal from the non-negative half of its spectrum, given as
-    ``(real, imag)``.
+    """Inverse of ``rfft``: a real signal from a one-sided ``(real, imag)`` spectrum.
 
     ``fft_length`` is the length of the result; None gives ``2 * (m - 1)`` for ``m``
     frequencies, which is right only for signals of even length.
@@ -881,6 +1041,15 @@ def irfft(x: Sequence[ArrayLike], fft_length: int | None = None) -> Array:
     -------
     Array
         Real signals with a last axis of ``fft_length``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.math as xmath
+    >>> spectrum = xmath.rfft(np.array([1.0, 2.0, 3.0, 4.0]))
+    >>> xmath.irfft(spectrum)
+    array([1., 2., 3., 4.])
+    >>> xmath.irfft(xmath.rfft(np.array([1.0, 2.0, 3.0])), fft_length=3)
+    array([1., 2., 3.])
     """
     try:
         _key = (*_MAP(_TYPE, x),)
@@ -914,6 +1083,12 @@ def view_as_complex(x: ArrayLike) -> Array:
     Array
         A complex array of shape ``x.shape[:-1]`` (complex64 for float32, complex128 for
         float64).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.math as xmath
+    >>> xmath.view_as_complex(np.array([[1.0, 2.0], [3.0, -1.0]]))
+    array([1.+2.j, 3.-1.j])
     """
     try:
         _key = _TYPE(x)
@@ -947,6 +1122,13 @@ def view_as_real(x: ArrayLike) -> Array:
     Array
         A real array of shape ``x.shape + (2,)`` (float32 for complex64, float64 for
         complex128).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.math as xmath
+    >>> xmath.view_as_real(np.array([1 + 2j, 3 - 1j]))
+    array([[ 1.,  2.],
+           [ 3., -1.]])
     """
     try:
         _key = _TYPE(x)

@@ -56,8 +56,7 @@ _relu = _bind('nn.relu', _GENERIC)
 def relu(x: ArrayLike) -> Array:
     """Rectified linear unit, element-wise: ``max(x, 0)``.
 
-    NaN stays NaN. float16 and bfloat16 inputs are computed in float32 and rounded once,
-    as every activation here does.
+    NaN stays NaN.
 
     Parameters
     ----------
@@ -68,6 +67,12 @@ def relu(x: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> nn.relu(np.array([-2.0, -0.5, 0.0, 1.5]))
+    array([0. , 0. , 0. , 1.5])
     """
     try:
         _key = _TYPE(x)
@@ -100,6 +105,12 @@ def relu6(x: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> nn.relu6(np.array([-1.0, 3.0, 6.0, 10.0]))
+    array([0., 3., 6., 6.])
     """
     try:
         _key = _TYPE(x)
@@ -133,6 +144,14 @@ def sigmoid(x: ArrayLike) -> Array:
     -------
     Array
         Values in [0, 1].
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> nn.sigmoid(np.array([-1.0, 0.0, 1.0]))
+    array([0.26894142, 0.5       , 0.73105858])
+    >>> nn.sigmoid(np.array([-1000.0, 1000.0]))
+    array([0., 1.])
     """
     try:
         _key = _TYPE(x)
@@ -165,6 +184,12 @@ def sparse_sigmoid(x: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> nn.sparse_sigmoid(np.array([-2.0, -0.5, 0.0, 0.5, 2.0]))
+    array([0.  , 0.25, 0.5 , 0.75, 1.  ])
     """
     try:
         _key = _TYPE(x)
@@ -198,6 +223,12 @@ def softplus(x: ArrayLike) -> Array:
     -------
     Array
         Positive values.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> nn.softplus(np.array([-1.0, 0.0, 1.0, 100.0]))
+    array([  0.31326169,   0.69314718,   1.31326169, 100.        ])
     """
     try:
         _key = _TYPE(x)
@@ -228,6 +259,12 @@ def softsign(x: ArrayLike) -> Array:
     -------
     Array
         Values in (-1, 1).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> nn.softsign(np.array([-3.0, 0.0, 1.0]))
+    array([-0.75,  0.  ,  0.5 ])
     """
     try:
         _key = _TYPE(x)
@@ -261,6 +298,12 @@ def sparse_plus(x: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> nn.sparse_plus(np.array([-2.0, -1.0, 0.0, 0.5, 2.0]))
+    array([0.    , 0.    , 0.25  , 0.5625, 2.    ])
     """
     try:
         _key = _TYPE(x)
@@ -293,6 +336,12 @@ def silu(x: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> nn.silu(np.array([-2.0, 0.0, 2.0]))
+    array([-0.23840584,  0.        ,  1.76159416])
     """
     try:
         _key = _TYPE(x)
@@ -323,6 +372,12 @@ def swish(x: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> nn.swish(np.array([-2.0, 0.0, 2.0]))
+    array([-0.23840584,  0.        ,  1.76159416])
     """
     try:
         _key = _TYPE(x)
@@ -355,6 +410,12 @@ def log_sigmoid(x: ArrayLike) -> Array:
     -------
     Array
         Non-positive values.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> nn.log_sigmoid(np.array([-100.0, 0.0, 2.0]))
+    array([-100.        ,   -0.69314718,   -0.12692801])
     """
     try:
         _key = _TYPE(x)
@@ -387,6 +448,12 @@ def hard_sigmoid(x: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> nn.hard_sigmoid(np.array([-4.0, -1.5, 0.0, 1.5, 4.0]))
+    array([0.  , 0.25, 0.5 , 0.75, 1.  ])
     """
     try:
         _key = _TYPE(x)
@@ -419,6 +486,12 @@ def hard_silu(x: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> nn.hard_silu(np.array([-1.5, 0.0, 1.5, 4.0]))
+    array([-0.375,  0.   ,  1.125,  4.   ])
     """
     try:
         _key = _TYPE(x)
@@ -449,6 +522,12 @@ def hard_swish(x: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> nn.hard_swish(np.array([-1.5, 0.0, 1.5, 4.0]))
+    array([-0.375,  0.   ,  1.125,  4.   ])
     """
     try:
         _key = _TYPE(x)
@@ -483,6 +562,12 @@ def selu(x: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> nn.selu(np.array([-1.0, 0.0, 1.0]))
+    array([-1.11133074,  0.        ,  1.05070099])
     """
     try:
         _key = _TYPE(x)
@@ -515,6 +600,12 @@ def tanh_shrink(x: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> nn.tanh_shrink(np.array([-2.0, 0.0, 0.5, 2.0]))
+    array([-1.03597242,  0.        ,  0.03788284,  1.03597242])
     """
     try:
         _key = _TYPE(x)
@@ -547,6 +638,12 @@ def hard_tanh(x: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> nn.hard_tanh(np.array([-3.0, -0.5, 0.5, 3.0]))
+    array([-1. , -0.5,  0.5,  1. ])
     """
     try:
         _key = _TYPE(x)
@@ -566,8 +663,7 @@ _soft_shrink = _bind('nn.soft_shrink', _GENERIC)
 
 
 def soft_shrink(x: ArrayLike, threshold: float = 0.5) -> Array:
-    """Soft shrinkage, element-wise: moves x toward 0 by ``threshold``, and zeroes what is within
-    it.
+    """Soft shrinkage, element-wise: x moved toward 0 by ``threshold``, small values zeroed.
 
     ``x - threshold`` where ``x > threshold``, ``x + threshold`` where
     ``x < -threshold``, 0 elsewhere.
@@ -583,6 +679,14 @@ def soft_shrink(x: ArrayLike, threshold: float = 0.5) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> nn.soft_shrink(np.array([-2.0, -0.3, 0.0, 0.3, 2.0]))
+    array([-1.5,  0. ,  0. ,  0. ,  1.5])
+    >>> nn.soft_shrink(np.array([-2.0, 2.0]), threshold=1.0)
+    array([-1.,  1.])
     """
     try:
         _key = _TYPE(x)
@@ -617,6 +721,12 @@ def hard_shrink(x: ArrayLike, threshold: float = 0.5) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> nn.hard_shrink(np.array([-2.0, -0.3, 0.0, 0.5, 2.0]))
+    array([-2.,  0.,  0.,  0.,  2.])
     """
     try:
         _key = _TYPE(x)
@@ -636,8 +746,7 @@ _squareplus = _bind('nn.squareplus', _GENERIC)
 
 
 def squareplus(x: ArrayLike, b: float = 4) -> Array:
-    """Squareplus, element-wise: ``(x + sqrt(x**2 + b)) / 2``, a smooth ReLU built from a square
-    root.
+    """Squareplus, element-wise: ``(x + sqrt(x**2 + b)) / 2``, a smooth ReLU.
 
     ``squareplus(0)`` is ``sqrt(b) / 2``; larger ``b`` rounds the corner more. Computed
     without overflow for large |x| and without cancellation for very negative x.
@@ -653,6 +762,14 @@ def squareplus(x: ArrayLike, b: float = 4) -> Array:
     -------
     Array
         Positive values.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> nn.squareplus(np.array([-1.0, 0.0, 1.0]))
+    array([0.61803399, 1.        , 1.61803399])
+    >>> nn.squareplus(np.array([0.0]), b=16)
+    array([2.])
     """
     try:
         _key = _TYPE(x)
@@ -685,6 +802,14 @@ def leaky_relu(x: ArrayLike, negative_slope: float = 0.2) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> nn.leaky_relu(np.array([-2.0, 0.0, 3.0]))
+    array([-0.4,  0. ,  3. ])
+    >>> nn.leaky_relu(np.array([-2.0, 3.0]), negative_slope=0.01)
+    array([-0.02,  3.  ])
     """
     try:
         _key = _TYPE(x)
@@ -704,8 +829,7 @@ _elu = _bind('nn.elu', _GENERIC)
 
 
 def elu(x: ArrayLike, alpha: float = 1.0) -> Array:
-    """Exponential linear unit, element-wise: ``x`` for ``x > 0``, ``alpha * (exp(x) - 1)``
-    otherwise.
+    """Exponential linear unit, element-wise: ``x`` if ``x > 0``, else ``alpha * (exp(x) - 1)``.
 
     Tends to ``-alpha`` for very negative x; ``expm1`` keeps small negative x accurate.
 
@@ -720,6 +844,14 @@ def elu(x: ArrayLike, alpha: float = 1.0) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> nn.elu(np.array([-10.0, -1.0, 0.0, 2.0]))
+    array([-0.9999546 , -0.63212056,  0.        ,  2.        ])
+    >>> nn.elu(np.array([-10.0]), alpha=0.5)
+    array([-0.4999773])
     """
     try:
         _key = _TYPE(x)
@@ -739,11 +871,10 @@ _celu = _bind('nn.celu', _GENERIC)
 
 
 def celu(x: ArrayLike, alpha: float = 1.0) -> Array:
-    """Continuously differentiable ELU, element-wise: ``max(x, 0) + min(0, alpha * (exp(x / alpha)
-    - 1))``.
+    """CELU, element-wise: ``max(x, 0) + min(0, alpha * (exp(x / alpha) - 1))``.
 
-    With ``alpha = 1`` it equals ``elu``; unlike ``elu``, its slope at 0 is 1 for every
-    ``alpha``.
+    The continuously differentiable ELU. With ``alpha = 1`` it equals ``elu``; unlike
+    ``elu``, its slope at 0 is 1 for every ``alpha``.
 
     Parameters
     ----------
@@ -756,6 +887,14 @@ def celu(x: ArrayLike, alpha: float = 1.0) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> nn.celu(np.array([-10.0, -1.0, 0.0, 2.0]))
+    array([-0.9999546 , -0.63212056,  0.        ,  2.        ])
+    >>> nn.celu(np.array([-1.0]), alpha=2.0)
+    array([-0.78693868])
     """
     try:
         _key = _TYPE(x)
@@ -792,6 +931,15 @@ def gelu(x: ArrayLike, approximate: bool = True) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> x = np.array([-1.0, 0.0, 1.0])
+    >>> nn.gelu(x)
+    array([-0.15880801,  0.        ,  0.84119199])
+    >>> nn.gelu(x, approximate=False)
+    array([-0.15865525,  0.        ,  0.84134475])
     """
     try:
         _key = _TYPE(x)
@@ -811,8 +959,7 @@ _threshold = _bind('nn.threshold', _GENERIC)
 
 
 def threshold(x: ArrayLike, threshold: float, default_value: float) -> Array:
-    """Keep the elements above a threshold, replace the others: ``where(x > threshold, x,
-    default_value)``.
+    """Replace the elements not above a threshold: ``where(x > threshold, x, default_value)``.
 
     Elements equal to ``threshold`` are replaced too.
 
@@ -829,6 +976,12 @@ def threshold(x: ArrayLike, threshold: float, default_value: float) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> nn.threshold(np.array([-1.0, 0.5, 1.0, 2.0]), 1.0, 0.0)
+    array([0., 0., 0., 2.])
     """
     try:
         _key = _TYPE(x)
@@ -848,8 +1001,7 @@ _glu = _bind('nn.glu', _GENERIC)
 
 
 def glu(x: ArrayLike, axis: int = -1) -> Array:
-    """Gated linear unit: split x in halves ``a``, ``b`` along ``axis`` and return ``a *
-    sigmoid(b)``.
+    """Gated linear unit: ``a * sigmoid(b)`` for the two halves ``a``, ``b`` of x along ``axis``.
 
     The size of ``axis`` must be even (ValueError otherwise); the result has half of it.
 
@@ -864,6 +1016,12 @@ def glu(x: ArrayLike, axis: int = -1) -> Array:
     -------
     Array
         ``a * sigmoid(b)``, with ``axis`` halved.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> nn.glu(np.array([[1.0, 2.0, 0.0, 100.0]]))
+    array([[0.5, 2. ]])
     """
     try:
         _key = _TYPE(x)
@@ -900,6 +1058,15 @@ def softmax(x: ArrayLike, axis: Axis = -1) -> Array:
     -------
     Array
         Non-negative values that sum to 1 along ``axis``, of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> nn.softmax(np.array([1.0, 2.0, 3.0]))
+    array([0.09003057, 0.24472847, 0.66524096])
+    >>> nn.softmax(np.array([[1.0, 1.0], [0.0, 1000.0]]), axis=-1)
+    array([[0.5, 0.5],
+           [0. , 1. ]])
     """
     try:
         _key = _TYPE(x)
@@ -936,6 +1103,14 @@ def log_softmax(x: ArrayLike, axis: Axis = -1) -> Array:
     -------
     Array
         Log-probabilities (non-positive), of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> nn.log_softmax(np.array([1.0, 2.0, 3.0]))
+    array([-2.40760596, -1.40760596, -0.40760596])
+    >>> nn.log_softmax(np.array([0.0, 1000.0]))
+    array([-1000.,     0.])
     """
     try:
         _key = _TYPE(x)
@@ -971,6 +1146,14 @@ def sparsemax(x: ArrayLike, axis: int = -1) -> Array:
     -------
     Array
         Non-negative values that sum to 1 along ``axis``, many of them exactly 0.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> nn.sparsemax(np.array([1.0, 2.0, 3.0]))
+    array([0., 0., 1.])
+    >>> nn.sparsemax(np.array([0.1, 0.2, 0.3]))
+    array([0.23333333, 0.33333333, 0.43333333])
     """
     try:
         _key = _TYPE(x)
@@ -1017,6 +1200,18 @@ def one_hot(
     Array
         An array of shape ``x.shape`` with a class axis of size ``num_classes`` inserted at
         ``axis``; float32 unless ``dtype`` says otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> nn.one_hot(np.array([0, 2, 5, -1]), 3)
+    array([[1., 0., 0.],
+           [0., 0., 1.],
+           [0., 0., 0.],
+           [0., 0., 0.]], dtype=float32)
+    >>> nn.one_hot(np.array([1, 0]), 3, dtype='int32')
+    array([[0, 1, 0],
+           [1, 0, 0]], dtype=int32)
     """
     try:
         _key = _TYPE(x)
@@ -1070,6 +1265,15 @@ def multi_hot(
     -------
     Array
         Zeros and ones, float32 unless ``dtype`` says otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> nn.multi_hot(np.array([[0, 2], [1, 1]]), 4)
+    array([[1., 0., 1., 0.],
+           [0., 1., 0., 0.]], dtype=float32)
+    >>> nn.multi_hot(np.array([0, 3]))
+    array([1., 0., 0., 1.], dtype=float32)
     """
     try:
         _key = _TYPE(inputs)
@@ -1117,6 +1321,15 @@ def moments(
     tuple[Array, Array]
         The tuple ``(mean, variance)``, each with the reduced axes removed (or kept with
         size one).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> x = np.array([[1.0, 2.0], [3.0, 6.0]])
+    >>> nn.moments(x, axes=0)
+    (array([2., 4.]), array([1., 4.]))
+    >>> nn.moments(x, axes=[0, 1], keepdims=True)
+    (array([[3.]]), array([[3.5]]))
     """
     try:
         _key = _TYPE(x)
@@ -1139,8 +1352,7 @@ def batch_normalization(
         x: ArrayLike, mean: ArrayLike, variance: ArrayLike, axis: int, offset: ArrayLike = None,
         scale: ArrayLike = None, epsilon: float = 0.001,
 ) -> Array:
-    """Normalise x with given statistics: ``(x - mean) / sqrt(variance + epsilon) * scale +
-    offset``.
+    """Normalise with given statistics: ``(x - mean) / sqrt(variance + epsilon) * scale + offset``.
 
     The statistics are not computed here: ``mean`` and ``variance`` (for example moving
     averages, or the output of ``moments``) are 1-D, one value per position of ``axis``,
@@ -1167,6 +1379,19 @@ def batch_normalization(
     -------
     Array
         The normalised array, of x's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> x = np.array([[1.0, 2.0], [3.0, 6.0]])
+    >>> nn.batch_normalization(x, np.array([2.0, 4.0]), np.array([1.0, 4.0]), axis=1,
+    ...     epsilon=0.0)
+    array([[-1., -1.],
+           [ 1.,  1.]])
+    >>> nn.batch_normalization(x, np.array([2.0, 4.0]), np.array([1.0, 4.0]), axis=1,
+    ...     offset=np.array([10.0, 20.0]), epsilon=0.0)
+    array([[ 9., 19.],
+           [11., 21.]])
     """
     try:
         _key = (_TYPE(x), _TYPE(mean), _TYPE(variance), _TYPE(offset), _TYPE(scale))
@@ -1192,8 +1417,7 @@ def layer_normalization(
         x: ArrayLike, gamma: ArrayLike = None, beta: ArrayLike = None,
         axis: int | Sequence[int] = -1, epsilon: float | None = None,
 ) -> Array:
-    """Layer normalisation: each sample standardised over ``axis``, then scaled by ``gamma`` and
-    shifted by ``beta``.
+    """Layer normalisation: standardise over ``axis``, then scale by ``gamma``, shift by ``beta``.
 
     ``(x - mean) / sqrt(var + epsilon) * gamma + beta``, the mean and (population) variance
     taken over ``axis`` for each position of the other axes. float16 and bfloat16 inputs
@@ -1216,6 +1440,18 @@ def layer_normalization(
     -------
     Array
         The normalised array, of x's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> x = np.array([[1.0, 2.0, 3.0], [2.0, 2.0, 2.0]])
+    >>> nn.layer_normalization(x)
+    array([[-1.22474478,  0.        ,  1.22474478],
+           [ 0.        ,  0.        ,  0.        ]])
+    >>> nn.layer_normalization(x, gamma=np.array([1.0, 1.0, 2.0]), beta=np.array([0.0, 0.0,
+    ...     1.0]))
+    array([[-1.22474478,  0.        ,  3.44948956],
+           [ 0.        ,  0.        ,  1.        ]])
     """
     try:
         _key = (_TYPE(x), _TYPE(gamma), _TYPE(beta))
@@ -1259,6 +1495,17 @@ def rms_normalization(
     -------
     Array
         The normalised array, of x's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> x = np.array([[3.0, 4.0], [1.0, 1.0]])
+    >>> nn.rms_normalization(x)
+    array([[0.84852813, 1.13137085],
+           [0.99999995, 0.99999995]])
+    >>> nn.rms_normalization(x, scale=np.array([1.0, 0.5]))
+    array([[0.84852813, 0.56568542],
+           [0.99999995, 0.49999998]])
     """
     try:
         _key = (_TYPE(x), _TYPE(scale))
@@ -1301,6 +1548,17 @@ def normalize(
     -------
     Array
         The normalised array, of x's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> x = np.array([[3.0, 4.0], [0.0, 0.0]])
+    >>> nn.normalize(x)
+    array([[0.6, 0.8],
+           [0. , 0. ]])
+    >>> nn.normalize(x, order=1)
+    array([[0.42857143, 0.57142857],
+           [0.        , 0.        ]])
     """
     try:
         _key = _TYPE(x)
@@ -1340,6 +1598,14 @@ def binary_crossentropy(target: ArrayLike, output: ArrayLike, from_logits: bool 
     -------
     Array
         The loss of each element, of the broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> nn.binary_crossentropy(np.array([1.0, 0.0, 1.0]), np.array([0.9, 0.2, 0.0]))
+    array([ 0.10536052,  0.22314355, 16.11809565])
+    >>> nn.binary_crossentropy(np.array([1.0, 0.0]), np.array([2.0, -1.0]), from_logits=True)
+    array([0.12692801, 0.31326169])
     """
     try:
         _key = (_TYPE(target), _TYPE(output))
@@ -1361,8 +1627,7 @@ _categorical_crossentropy = _bind('nn.categorical_crossentropy', _GENERIC)
 def categorical_crossentropy(
         target: ArrayLike, output: ArrayLike, from_logits: bool = False, axis: int = -1,
 ) -> Array:
-    """Categorical cross-entropy between one-hot (or soft) targets and predicted class
-    probabilities.
+    """Categorical cross-entropy between one-hot (or soft) targets and predicted probabilities.
 
     ``-sum(target * log(p))`` over the class axis. Probabilities are first divided by their
     sum along it (so unnormalised scores are accepted) and clipped to
@@ -1384,6 +1649,15 @@ def categorical_crossentropy(
     -------
     Array
         The loss of each sample: ``output``'s shape without the class axis.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> t = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
+    >>> nn.categorical_crossentropy(t, np.array([[0.1, 0.8, 0.1], [0.5, 0.3, 0.2]]))
+    array([0.22314355, 0.69314718])
+    >>> nn.categorical_crossentropy(t, np.zeros((2, 3)), from_logits=True)
+    array([1.09861229, 1.09861229])
     """
     try:
         _key = (_TYPE(target), _TYPE(output))
@@ -1426,6 +1700,15 @@ def sparse_categorical_crossentropy(
     -------
     Array
         The loss of each sample: ``output``'s shape without the class axis.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> p = np.array([[0.1, 0.8, 0.1], [0.5, 0.3, 0.2]])
+    >>> nn.sparse_categorical_crossentropy(np.array([1, 0]), p)
+    array([0.22314355, 0.69314718])
+    >>> nn.sparse_categorical_crossentropy(np.array([1, 0]), np.zeros((2, 3)), from_logits=True)
+    array([1.09861229, 1.09861229])
     """
     try:
         _key = (_TYPE(target), _TYPE(output))
@@ -1447,8 +1730,7 @@ _psnr = _bind('nn.psnr', _GENERIC)
 
 
 def psnr(x1: ArrayLike, x2: ArrayLike, max_val: float) -> Array:
-    """Peak signal-to-noise ratio of two arrays, in decibels: ``20 log10(max_val) - 10
-    log10(mse)``.
+    """Peak signal-to-noise ratio in decibels: ``20 log10(max_val) - 10 log10(mse)``.
 
     The mean squared error is taken over all elements (one value for a whole batch, not one
     per image). Identical inputs give inf. ``x1`` and ``x2`` must have the same shape.
@@ -1467,6 +1749,14 @@ def psnr(x1: ArrayLike, x2: ArrayLike, max_val: float) -> Array:
     -------
     Array
         A 0-d array (a NumPy scalar on NumPy).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> nn.psnr(np.array([1.0, 5.0]), np.array([2.0, 4.0]), max_val=10.0)
+    np.float64(20.0)
+    >>> nn.psnr(np.array([0.0, 0.5, 1.0]), np.array([0.0, 0.5, 0.9]), max_val=1.0).round(4)
+    np.float64(24.7712)
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -1500,6 +1790,12 @@ def polar(abs_: ArrayLike, angle: ArrayLike) -> Array:
     Array
         A complex array (complex64 for float32 inputs, complex128 for float64) of the
         broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> np.round(nn.polar(np.array([1.0, 2.0]), np.array([0.0, np.pi / 2])), 6)
+    array([1.+0.j, 0.+2.j])
     """
     try:
         _key = (_TYPE(abs_), _TYPE(angle))
@@ -1561,6 +1857,16 @@ def dot_product_attention(
     -------
     Array
         The attended values, of query's shape ``(batch, T, heads, dim)``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> q = np.zeros((1, 2, 1, 1))
+    >>> v = np.array([1.0, 3.0]).reshape(1, 2, 1, 1)
+    >>> nn.dot_product_attention(q, q, v)[0, :, 0, 0]
+    array([2., 2.])
+    >>> nn.dot_product_attention(q, q, v, is_causal=True)[0, :, 0, 0]
+    array([1., 2.])
     """
     try:
         _key = (_TYPE(query), _TYPE(key), _TYPE(value), _TYPE(bias), _TYPE(mask))
@@ -1607,6 +1913,14 @@ def depth_to_space(
     -------
     Array
         The rearranged 4-D array.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> x = np.arange(8).reshape(1, 1, 2, 4)
+    >>> nn.depth_to_space(x, 2)[0, :, :, 0]
+    array([[0, 1, 4, 5],
+           [2, 3, 6, 7]])
     """
     try:
         _key = _TYPE(x)
@@ -1649,6 +1963,15 @@ def space_to_depth(
     -------
     Array
         The rearranged 4-D array.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> x = np.arange(16).reshape(1, 4, 4, 1)
+    >>> nn.space_to_depth(x, 2).shape
+    (1, 2, 2, 4)
+    >>> nn.space_to_depth(x, 2)[0, 0, 0]
+    array([0, 1, 4, 5])
     """
     try:
         _key = _TYPE(x)
@@ -1707,6 +2030,18 @@ def conv(
     Array
         The convolved batch, ``(batch, *out_spatial, out_channels)`` (channels first with
         ``"channels_first"``).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> x = np.arange(5.0).reshape(1, 5, 1)
+    >>> k = np.ones((3, 1, 1))
+    >>> nn.conv(x, k)[0, :, 0]
+    array([3., 6., 9.])
+    >>> nn.conv(x, k, padding='same')[0, :, 0]
+    array([1., 3., 6., 9., 7.])
+    >>> nn.conv(np.ones((2, 8, 8, 3)), np.ones((3, 3, 3, 16)), strides=2, padding='same').shape
+    (2, 4, 4, 16)
     """
     try:
         _key = (_TYPE(inputs), _TYPE(kernel))
@@ -1764,6 +2099,19 @@ def depthwise_conv(
     -------
     Array
         The convolved batch, with ``channels * multiplier`` channels.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> x = np.ones((1, 4, 4, 2))
+    >>> k = np.ones((3, 3, 2, 3))
+    >>> nn.depthwise_conv(x, k).shape
+    (1, 2, 2, 6)
+    >>> nn.depthwise_conv(x, k, padding='same')[0, :, :, 0]
+    array([[4., 6., 6., 4.],
+           [6., 9., 9., 6.],
+           [6., 9., 9., 6.],
+           [4., 6., 6., 4.]])
     """
     try:
         _key = (_TYPE(inputs), _TYPE(kernel))
@@ -1791,8 +2139,7 @@ def separable_conv(
         data_format: Literal["channels_last", "channels_first"] | None = None,
         dilation_rate: int | Sequence[int] = 1,
 ) -> Array:
-    """Depthwise separable convolution: ``depthwise_conv`` followed by a 1x1 ``conv`` that mixes
-    the channels.
+    """Depthwise separable convolution: ``depthwise_conv``, then a 1x1 ``conv`` mixing channels.
 
     ``strides``, ``padding`` and ``dilation_rate`` apply to the depthwise step; the
     pointwise step is a stride-1 convolution with ``pointwise_kernel``
@@ -1822,6 +2169,16 @@ def separable_conv(
     -------
     Array
         The convolved batch, with ``out_channels`` channels.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> x = np.ones((1, 5, 5, 2))
+    >>> y = nn.separable_conv(x, np.ones((3, 3, 2, 2)), np.ones((1, 1, 4, 8)), padding='same')
+    >>> y.shape
+    (1, 5, 5, 8)
+    >>> y[0, 2, 2, 0]
+    np.float64(36.0)
     """
     try:
         _key = (_TYPE(inputs), _TYPE(depthwise_kernel), _TYPE(pointwise_kernel))
@@ -1850,8 +2207,7 @@ def conv_transpose(
         data_format: Literal["channels_last", "channels_first"] | None = None,
         dilation_rate: int | Sequence[int] = 1,
 ) -> Array:
-    """Transposed convolution (the gradient of ``conv`` with respect to its input), as Keras's
-    ``conv_transpose``.
+    """Transposed convolution: the gradient of ``conv`` with respect to its input.
 
     The kernel is ``(*kernel_spatial, out_channels, in_channels)``. Each input position
     adds the kernel, scaled by its value, to the output, ``strides`` apart. Output length
@@ -1885,6 +2241,19 @@ def conv_transpose(
     -------
     Array
         The upsampled batch, with ``out_channels`` channels.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> x = np.array([1.0, 2.0]).reshape(1, 2, 1)
+    >>> k = np.ones((3, 1, 1))
+    >>> nn.conv_transpose(x, k, strides=2)[0, :, 0]
+    array([1., 1., 3., 2., 2.])
+    >>> nn.conv_transpose(x, k, strides=2, padding='same')[0, :, 0]
+    array([1., 1., 3., 2.])
+    >>> nn.conv_transpose(np.ones((1, 4, 4, 8)), np.ones((3, 3, 3, 8)), strides=2,
+    ...     padding='same').shape
+    (1, 8, 8, 3)
     """
     try:
         _key = (_TYPE(inputs), _TYPE(kernel))
@@ -1939,6 +2308,17 @@ def max_pool(
     -------
     Array
         The pooled batch, with the input's channels.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> x = np.array([1.0, 3.0, 2.0, 5.0, 4.0]).reshape(1, 5, 1)
+    >>> nn.max_pool(x, 2)[0, :, 0]
+    array([3., 5.])
+    >>> nn.max_pool(x, 2, padding='same')[0, :, 0]
+    array([3., 5., 4.])
+    >>> nn.max_pool(x, 3, strides=1)[0, :, 0]
+    array([3., 5., 5.])
     """
     try:
         _key = _TYPE(inputs)
@@ -1993,6 +2373,15 @@ def average_pool(
     -------
     Array
         The pooled batch, with the input's channels.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> x = np.array([1.0, 3.0, 2.0, 5.0, 4.0]).reshape(1, 5, 1)
+    >>> nn.average_pool(x, 2)[0, :, 0]
+    array([2. , 3.5])
+    >>> nn.average_pool(x, 2, padding='same')[0, :, 0]
+    array([2. , 3.5, 4. ])
     """
     try:
         _key = _TYPE(inputs)
@@ -2040,6 +2429,15 @@ def adaptive_max_pool(
     -------
     Array
         The pooled batch, with spatial size ``output_size``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> x = np.array([1.0, 3.0, 2.0, 5.0, 4.0]).reshape(1, 5, 1)
+    >>> nn.adaptive_max_pool(x, 2)[0, :, 0]
+    array([3., 5.])
+    >>> nn.adaptive_max_pool(np.ones((2, 7, 9, 3)), (2, 3)).shape
+    (2, 2, 3, 3)
     """
     try:
         _key = _TYPE(inputs)
@@ -2084,6 +2482,15 @@ def adaptive_average_pool(
     -------
     Array
         The pooled batch, with spatial size ``output_size``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> x = np.array([1.0, 3.0, 2.0, 5.0, 4.0]).reshape(1, 5, 1)
+    >>> nn.adaptive_average_pool(x, 2)[0, :, 0]
+    array([2.        , 3.66666667])
+    >>> nn.adaptive_average_pool(x, 1)[0, :, 0]
+    array([3.])
     """
     try:
         _key = _TYPE(inputs)
@@ -2130,6 +2537,18 @@ def unfold(
     -------
     Array
         Shape ``(N, C * kh * kw, L)``, ``L`` the number of block positions.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> x = np.arange(9.0).reshape(1, 1, 3, 3)
+    >>> nn.unfold(x, 2)
+    array([[[0., 1., 3., 4.],
+            [1., 2., 4., 5.],
+            [3., 4., 6., 7.],
+            [4., 5., 7., 8.]]])
+    >>> nn.unfold(np.ones((2, 3, 8, 8)), kernel_size=3, padding=1, stride=2).shape
+    (2, 27, 16)
     """
     try:
         _key = _TYPE(x)
@@ -2153,8 +2572,7 @@ def fold(
         dilation: int | tuple[int, int] = 1, padding: int | tuple[int, int] = 0,
         stride: int | tuple[int, int] = 1,
 ) -> Array:
-    """Sum sliding-block columns back into a batch of images (col2im), as
-    ``torch.nn.functional.fold``.
+    """Sum block columns back into images (col2im), as ``torch.nn.functional.fold``.
 
     The inverse arrangement of ``unfold``: ``x`` is ``(N, C * kh * kw, L)`` and every
     column is added into its block of the ``(N, C, *output_size)`` result, so overlapping
@@ -2182,6 +2600,15 @@ def fold(
     -------
     Array
         Shape ``(N, C, *output_size)``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> x = np.arange(9.0).reshape(1, 1, 3, 3)
+    >>> nn.fold(nn.unfold(x, 2), (3, 3), 2)
+    array([[[[ 0.,  2.,  2.],
+             [ 6., 16., 10.],
+             [ 6., 14.,  8.]]]])
     """
     try:
         _key = _TYPE(x)
@@ -2234,6 +2661,13 @@ def ctc_loss(
     -------
     Array
         Shape ``(batch,)``: one loss per sequence.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> logits = np.log(np.array([[[0.1, 0.8, 0.1], [0.1, 0.1, 0.8], [0.8, 0.1, 0.1]]]))
+    >>> nn.ctc_loss(np.array([[1, 2]]), logits, np.array([2]), np.array([3]))
+    array([0.52256088])
     """
     try:
         _key = (_TYPE(target), _TYPE(output), _TYPE(target_length), _TYPE(output_length))
@@ -2293,6 +2727,22 @@ def ctc_decode(
     tuple[Array, Array]
         A tuple ``(paths, scores)``: int32 paths ``(top_paths, batch, time)`` (``top_paths``
         is 1 for greedy) and scores ``(batch, top_paths)``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> logits = np.log(np.array([[[0.1, 0.8, 0.1], [0.1, 0.8, 0.1], [0.8, 0.1, 0.1], [0.1, 0.1,
+    ...     0.8]]], np.float32))
+    >>> paths, scores = nn.ctc_decode(logits, np.array([4]))
+    >>> paths
+    array([[[ 1,  2, -1, -1]]], dtype=int32)
+    >>> nn.ctc_decode(logits, np.array([4]), merge_repeated=False)[0]
+    array([[[ 1,  1,  2, -1]]], dtype=int32)
+    >>> nn.ctc_decode(logits, np.array([4]), strategy='beam_search', beam_width=4,
+    ...     top_paths=2)[0]
+    array([[[ 1,  2, -1, -1]],
+    <BLANKLINE>
+           [[ 1, -1, -1, -1]]], dtype=int32)
     """
     try:
         _key = (_TYPE(inputs), _TYPE(sequence_lengths))

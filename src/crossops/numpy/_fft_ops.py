@@ -73,6 +73,18 @@ def fft(
     -------
     Array
         The complex spectrum, with n points along axis.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.fft.fft(np.array([1.0, 0.0, 0.0, 0.0]))
+    array([1.+0.j, 1.+0.j, 1.+0.j, 1.+0.j])
+    >>> xnp.fft.fft(np.array([1.0, 2.0, 3.0, 4.0]))
+    array([10.+0.j, -2.+2.j, -2.+0.j, -2.-2.j])
+    >>> xnp.fft.fft(np.array([1.0, 2.0]), n=4)
+    array([ 3.+0.j,  1.-2.j, -1.+0.j,  1.+2.j])
+    >>> xnp.fft.fft(np.array([1.0, 2.0, 3.0, 4.0], np.float32), norm='ortho')
+    array([ 5.+0.j, -1.+1.j, -1.+0.j, -1.-1.j], dtype=complex64)
     """
     try:
         _key = _TYPE(x)
@@ -117,6 +129,14 @@ def fftfreq(
     -------
     Array
         A 1-d array of n frequencies.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.fft.fftfreq(4)
+    array([ 0.  ,  0.25, -0.5 , -0.25])
+    >>> xnp.fft.fftfreq(5, d=0.5)
+    array([ 0. ,  0.4,  0.8, -0.8, -0.4])
     """
     try:
         _b = _default_backend()
@@ -160,6 +180,19 @@ def fftn(
     -------
     Array
         The complex spectrum.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> xnp.fft.fftn(x)
+    array([[10.+0.j, -2.+0.j],
+           [-4.+0.j,  0.+0.j]])
+    >>> xnp.fft.fftn(x, axes=(1,))
+    array([[ 3.+0.j, -1.+0.j],
+           [ 7.+0.j, -1.+0.j]])
+    >>> xnp.fft.fftn(x, s=(1, 4), axes=(0, 1))
+    array([[ 3.+0.j,  1.-2.j, -1.+0.j,  1.+2.j]])
     """
     try:
         _key = _TYPE(x)
@@ -196,6 +229,15 @@ def fftshift(x: ArrayLike, /, *, axes: int | Sequence[int] | None = None) -> Arr
     -------
     Array
         The shifted array, of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.fft.fftshift(np.array([0.0, 1.0, 2.0, -2.0, -1.0]))
+    array([-2., -1.,  0.,  1.,  2.])
+    >>> xnp.fft.fftshift(np.arange(6).reshape(2, 3), axes=(1,))
+    array([[2, 0, 1],
+           [5, 3, 4]])
     """
     try:
         _key = _TYPE(x)
@@ -240,6 +282,14 @@ def hfft(
     -------
     Array
         The real spectrum, n points along axis.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.fft.hfft(np.array([1.0 + 0j, 2.0, 3.0]))
+    array([ 8., -2.,  0., -2.])
+    >>> xnp.fft.hfft(np.array([1.0, 2j, 3.0]), n=4)
+    array([ 4.,  2.,  4., -6.])
     """
     try:
         _key = _TYPE(x)
@@ -285,6 +335,14 @@ def ifft(
     -------
     Array
         The complex signal, with n points along axis.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.fft.ifft(np.array([10.0, -2 + 2j, -2.0, -2 - 2j]))
+    array([1.+0.j, 2.+0.j, 3.+0.j, 4.+0.j])
+    >>> xnp.fft.ifft(np.array([4.0, 0.0, 0.0, 0.0]))
+    array([1.+0.j, 1.+0.j, 1.+0.j, 1.+0.j])
     """
     try:
         _key = _TYPE(x)
@@ -330,6 +388,13 @@ def ifftn(
     -------
     Array
         The complex signal.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.fft.ifftn(np.array([[10.0, -2.0], [-4.0, 0.0]]))
+    array([[1.+0.j, 2.+0.j],
+           [3.+0.j, 4.+0.j]])
     """
     try:
         _key = _TYPE(x)
@@ -364,6 +429,14 @@ def ifftshift(x: ArrayLike, /, *, axes: int | Sequence[int] | None = None) -> Ar
     -------
     Array
         The shifted array, of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.fft.ifftshift(np.array([-2.0, -1.0, 0.0, 1.0, 2.0]))
+    array([ 0.,  1.,  2., -2., -1.])
+    >>> xnp.fft.ifftshift(xnp.fft.fftshift(np.arange(5)))
+    array([0, 1, 2, 3, 4])
     """
     try:
         _key = _TYPE(x)
@@ -408,6 +481,14 @@ def ihfft(
     -------
     Array
         The complex result, ``n // 2 + 1`` points along axis.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.fft.ihfft(np.array([1.0, 2.0, 3.0, 4.0]))
+    array([ 2.5-0.j , -0.5-0.5j, -0.5-0.j ])
+    >>> xnp.fft.hfft(xnp.fft.ihfft(np.array([1.0, 2.0, 3.0, 4.0])), n=4)
+    array([1., 2., 3., 4.])
     """
     try:
         _key = _TYPE(x)
@@ -454,6 +535,15 @@ def irfft(
     -------
     Array
         The real signal, n points along axis.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.fft.irfft(np.array([10.0, -2 + 2j, -2.0]))
+    array([1., 2., 3., 4.])
+    >>> spectrum = xnp.fft.rfft(np.array([1.0, 2.0, 3.0, 4.0, 5.0]))
+    >>> xnp.fft.irfft(spectrum, n=5)
+    array([1., 2., 3., 4., 5.])
     """
     try:
         _key = _TYPE(x)
@@ -499,6 +589,17 @@ def irfftn(
     -------
     Array
         The real array.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.fft.irfftn(np.array([[10.0, -2.0], [-4.0, 0.0]]))
+    array([[1., 2.],
+           [3., 4.]])
+    >>> spectrum = xnp.fft.rfftn(np.arange(6.0).reshape(2, 3))
+    >>> xnp.fft.irfftn(spectrum, s=(2, 3), axes=(0, 1))
+    array([[0., 1., 2.],
+           [3., 4., 5.]])
     """
     try:
         _key = _TYPE(x)
@@ -543,6 +644,16 @@ def rfft(
     -------
     Array
         The complex spectrum, ``n // 2 + 1`` points along axis.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.fft.rfft(np.array([1.0, 2.0, 3.0, 4.0]))
+    array([10.+0.j, -2.+2.j, -2.+0.j])
+    >>> xnp.fft.fft(np.array([1.0, 2.0, 3.0, 4.0]))
+    array([10.+0.j, -2.+2.j, -2.+0.j, -2.-2.j])
+    >>> xnp.fft.rfft(np.array([1.0, 2.0], np.float32), n=4)
+    array([ 3.+0.j,  1.-2.j, -1.+0.j], dtype=complex64)
     """
     try:
         _key = _TYPE(x)
@@ -586,6 +697,14 @@ def rfftfreq(
     -------
     Array
         A 1-d array of ``n // 2 + 1`` frequencies.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.fft.rfftfreq(4)
+    array([0.  , 0.25, 0.5 ])
+    >>> xnp.fft.rfftfreq(5, d=0.1)
+    array([0., 2., 4.])
     """
     try:
         _b = _default_backend()
@@ -629,6 +748,16 @@ def rfftn(
     -------
     Array
         The complex spectrum, halved along the last transformed axis.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.fft.rfftn(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    array([[10.+0.j, -2.+0.j],
+           [-4.+0.j,  0.+0.j]])
+    >>> xnp.fft.rfftn(np.ones((2, 4)))
+    array([[8.+0.j, 0.+0.j, 0.+0.j],
+           [0.+0.j, 0.+0.j, 0.+0.j]])
     """
     try:
         _key = _TYPE(x)

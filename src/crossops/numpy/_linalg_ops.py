@@ -48,8 +48,37 @@ __all__ = [
 _cholesky = _bind('linalg.cholesky', _GENERIC)
 
 
-def cholesky(x: ArrayLike, /, *, upper: Any = False) -> Array:
-    """``linalg.cholesky``.
+def cholesky(x: ArrayLike, /, *, upper: bool = False) -> Array:
+    """Cholesky factor of a symmetric positive-definite matrix (or a stack of them).
+
+    The lower-triangular L with ``x = L @ L.T``, or with ``upper=True`` the
+    upper-triangular ``U = L.T`` with ``x = U.T @ U``; the diagonal is positive. Give a
+    symmetric x: NumPy, PyTorch and TensorFlow read only its lower triangle, JAX
+    symmetrizes it. A matrix that is not positive definite raises LinAlgError on NumPy and
+    PyTorch and gives NaN on JAX and TensorFlow.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Symmetric positive-definite matrices, shape ``(..., M, M)``.
+    upper : bool, default False
+        If True, return the upper-triangular factor instead of the lower one.
+
+    Returns
+    -------
+    Array
+        The triangular factor, of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a = np.array([[4.0, 2.0], [2.0, 3.0]])
+    >>> xnp.linalg.cholesky(a)
+    array([[2.        , 0.        ],
+           [1.        , 1.41421356]])
+    >>> xnp.linalg.cholesky(a, upper=True)
+    array([[2.        , 1.        ],
+           [0.        , 1.41421356]])
     """
     try:
         _key = _TYPE(x)
@@ -68,8 +97,36 @@ cholesky = _accelerate(cholesky, _cholesky)
 _cross = _bind('linalg.cross', _GENERIC)
 
 
-def cross(x1: ArrayLike, x2: ArrayLike, /, *, axis: Axis = -1) -> Array:
-    """``linalg.cross``.
+def cross(x1: ArrayLike, x2: ArrayLike, /, *, axis: int = -1) -> Array:
+    """Cross product of 3-element vectors along an axis.
+
+    x1 and x2 must have size 3 along axis and broadcast together in the other axes; the
+    result is perpendicular to both, following the right-hand rule. The operands promote
+    together.
+
+    Parameters
+    ----------
+    x1 : ArrayLike
+        First vectors.
+    x2 : ArrayLike
+        Second vectors, broadcast with x1.
+    axis : int, default -1
+        The axis of size 3 that holds the vectors.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.linalg.cross(np.array([1.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.0]))
+    array([0., 0., 1.])
+    >>> xnp.linalg.cross(np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]), np.array([0.0, 0.0,
+    ...     1.0]))
+    array([[ 0., -1.,  0.],
+           [ 0.,  0.,  0.]])
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -89,7 +146,28 @@ _det = _bind('linalg.det', _GENERIC)
 
 
 def det(x: ArrayLike, /) -> Array:
-    """``linalg.det``.
+    """Determinant of a square matrix (or of each matrix in a stack).
+
+    A singular matrix gives 0 (up to rounding, and possibly -0.0). For large matrices
+    the value can overflow; ``slogdet`` gives its logarithm instead.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Square matrices, shape ``(..., M, M)``.
+
+    Returns
+    -------
+    Array
+        The determinants, of shape ``x.shape[:-2]``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.linalg.det(np.array([[2.0, 0.0], [1.0, 3.0]]))
+    np.float64(6.0)
+    >>> xnp.linalg.det(np.stack([np.eye(2), 2 * np.eye(2)]))
+    array([1., 4.])
     """
     try:
         _key = _TYPE(x)
@@ -108,8 +186,34 @@ det = _accelerate(det, _det)
 _diagonal = _bind('linalg.diagonal', _GENERIC)
 
 
-def diagonal(x: ArrayLike, /, *, offset: Any = 0) -> Array:
-    """``linalg.diagonal``.
+def diagonal(x: ArrayLike, /, *, offset: int = 0) -> Array:
+    """Diagonal of each matrix in the last two axes of an array.
+
+    offset selects a diagonal above (positive) or below (negative) the main one.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Matrices, shape ``(..., M, N)``.
+    offset : int, default 0
+        The diagonal: 0 the main one, positive above it, negative below.
+
+    Returns
+    -------
+    Array
+        The diagonals, of shape ``x.shape[:-2] + (length,)``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.arange(9.0).reshape(3, 3)
+    >>> xnp.linalg.diagonal(x)
+    array([0., 4., 8.])
+    >>> xnp.linalg.diagonal(x, offset=-1)
+    array([3., 7.])
+    >>> xnp.linalg.diagonal(np.arange(8).reshape(2, 2, 2))
+    array([[0, 3],
+           [4, 7]])
     """
     try:
         _key = _TYPE(x)
@@ -128,8 +232,34 @@ diagonal = _accelerate(diagonal, _diagonal)
 _eig = _bind('linalg.eig', _GENERIC)
 
 
-def eig(x: ArrayLike, /) -> Array:
-    """``linalg.eig``.
+def eig(x: ArrayLike, /) -> tuple[Array, Array]:
+    """Eigenvalues and right eigenvectors of a general square matrix.
+
+    Solves ``x @ v = w * v``. The results are complex even for a real x with real
+    eigenvalues (complex64 for float32, complex128 for float64). Each eigenvector, a
+    column of ``eigenvectors``, has unit norm; its phase and the order of the
+    eigenvalues depend on the backend. For a symmetric matrix, ``eigh`` is faster and
+    gives real, sorted results.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Square matrices, shape ``(..., M, M)``.
+
+    Returns
+    -------
+    tuple[Array, Array]
+        A named tuple ``(eigenvalues, eigenvectors)``: shapes ``(..., M)`` and ``(..., M,
+        M)``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> w, v = xnp.linalg.eig(np.array([[2.0, 0.0], [0.0, 3.0]]))
+    >>> w
+    array([2.+0.j, 3.+0.j])
+    >>> xnp.linalg.eig(np.array([[0.0, -1.0], [1.0, 0.0]])).eigenvalues
+    array([0.+1.j, 0.-1.j])
     """
     try:
         _key = _TYPE(x)
@@ -148,8 +278,33 @@ eig = _accelerate(eig, _eig)
 _eigh = _bind('linalg.eigh', _GENERIC)
 
 
-def eigh(x: ArrayLike, /) -> Array:
-    """``linalg.eigh``.
+def eigh(x: ArrayLike, /) -> tuple[Array, Array]:
+    """Eigenvalues and eigenvectors of a symmetric matrix.
+
+    The eigenvalues are real and in ascending order; the eigenvectors, the columns of
+    ``eigenvectors``, are orthonormal (each determined up to sign). Give a symmetric x:
+    NumPy, PyTorch and TensorFlow read only its lower triangle, JAX symmetrizes it.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Symmetric matrices, shape ``(..., M, M)``.
+
+    Returns
+    -------
+    tuple[Array, Array]
+        A named tuple ``(eigenvalues, eigenvectors)``: shapes ``(..., M)`` and ``(..., M,
+        M)``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> w, v = xnp.linalg.eigh(np.array([[2.0, 1.0], [1.0, 2.0]]))
+    >>> w
+    array([1., 3.])
+    >>> abs(v)
+    array([[0.70710678, 0.70710678],
+           [0.70710678, 0.70710678]])
     """
     try:
         _key = _TYPE(x)
@@ -169,7 +324,28 @@ _eigvals = _bind('linalg.eigvals', _GENERIC)
 
 
 def eigvals(x: ArrayLike, /) -> Array:
-    """``linalg.eigvals``.
+    """Eigenvalues of a general square matrix.
+
+    The eigenvalues of ``eig``, always complex (complex64 for float32, complex128 for
+    float64); their order depends on the backend.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Square matrices, shape ``(..., M, M)``.
+
+    Returns
+    -------
+    Array
+        The eigenvalues, shape ``(..., M)``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.linalg.eigvals(np.array([[2.0, 1.0], [0.0, 3.0]]))
+    array([2.+0.j, 3.+0.j])
+    >>> xnp.linalg.eigvals(np.array([[0.0, -1.0], [1.0, 0.0]]))
+    array([0.+1.j, 0.-1.j])
     """
     try:
         _key = _TYPE(x)
@@ -189,7 +365,26 @@ _eigvalsh = _bind('linalg.eigvalsh', _GENERIC)
 
 
 def eigvalsh(x: ArrayLike, /) -> Array:
-    """``linalg.eigvalsh``.
+    """Eigenvalues of a symmetric matrix, in ascending order.
+
+    Real, like x. Give a symmetric x: NumPy, PyTorch and TensorFlow read only its lower
+    triangle, JAX symmetrizes it.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Symmetric matrices, shape ``(..., M, M)``.
+
+    Returns
+    -------
+    Array
+        The eigenvalues, shape ``(..., M)``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.linalg.eigvalsh(np.array([[2.0, 1.0], [1.0, 2.0]]))
+    array([1., 3.])
     """
     try:
         _key = _TYPE(x)
@@ -209,7 +404,34 @@ _inv = _bind('linalg.inv', _GENERIC)
 
 
 def inv(x: ArrayLike, /) -> Array:
-    """``linalg.inv``.
+    """Inverse of a square matrix (or of each matrix in a stack).
+
+    A singular matrix raises an error on NumPy, PyTorch and TensorFlow; JAX returns
+    infinities or NaN instead. To apply an inverse to a right-hand side,
+    ``solve`` is faster and more accurate.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Invertible square matrices, shape ``(..., M, M)``.
+
+    Returns
+    -------
+    Array
+        The inverses, of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.linalg.inv(np.array([[4.0, 7.0], [2.0, 6.0]]))
+    array([[ 0.6, -0.7],
+           [-0.2,  0.4]])
+    >>> xnp.linalg.inv(np.stack([np.eye(2), 2 * np.eye(2)]))
+    array([[[1. , 0. ],
+            [0. , 1. ]],
+    <BLANKLINE>
+           [[0.5, 0. ],
+            [0. , 0.5]]])
     """
     try:
         _key = _TYPE(x)
@@ -229,7 +451,34 @@ _matmul = _bind('linalg.matmul', _GENERIC)
 
 
 def matmul(x1: ArrayLike, x2: ArrayLike, /) -> Array:
-    """``linalg.matmul``.
+    """Matrix product of two arrays, batched over the leading axes.
+
+    Matrices live in the last two axes and the leading (batch) axes broadcast. A 1-d x1
+    is taken as a row vector and a 1-d x2 as a column vector, and that axis is removed
+    from the result, so two vectors give their 0-d dot product. The operands promote
+    together.
+
+    Parameters
+    ----------
+    x1 : ArrayLike
+        First operand, shape ``(..., M, K)`` or ``(K,)``.
+    x2 : ArrayLike
+        Second operand, shape ``(..., K, N)`` or ``(K,)``.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.linalg.matmul(np.array([[1.0, 2.0]]), np.array([[3.0], [4.0]]))
+    array([[11.]])
+    >>> xnp.linalg.matmul(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([1.0, 1.0]))
+    array([3., 7.])
+    >>> xnp.linalg.matmul(np.ones((2, 1, 3, 4)), np.ones((5, 4, 2))).shape
+    (2, 5, 3, 2)
     """
     try:
         _t = _TYPE(x1)
@@ -251,8 +500,43 @@ matmul = _accelerate(matmul, _matmul)
 _matrix_norm = _bind('linalg.matrix_norm', _GENERIC)
 
 
-def matrix_norm(x: ArrayLike, /, *, keepdims: bool = False, ord: Any = 'fro') -> Array:
-    """``linalg.matrix_norm``.
+def matrix_norm(
+        x: ArrayLike, /, *, keepdims: bool = False,
+        ord: int | float | Literal["fro", "nuc"] = 'fro',
+) -> Array:
+    """Norm of each matrix in the last two axes.
+
+    ``"fro"``: the square root of the sum of squares; ``"nuc"``: the sum of the singular
+    values; 1 and -1: the largest and smallest sum of absolute values down a column;
+    inf and -inf: the same across a row; 2 and -2: the largest and smallest singular
+    value.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Matrices, shape ``(..., M, N)``.
+    keepdims : bool, default False
+        If True, the two matrix axes are kept in the result with size one.
+    ord : int | float | Literal["fro", "nuc"], default 'fro'
+        The norm: ``"fro"``, ``"nuc"``, 1, -1, 2, -2, inf or -inf.
+
+    Returns
+    -------
+    Array
+        The norms, of shape ``x.shape[:-2]`` (or with two axes of size one if ``keepdims``).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> xnp.linalg.matrix_norm(a)
+    np.float64(5.477225575051661)
+    >>> xnp.linalg.matrix_norm(a, ord=1)
+    np.float64(6.0)
+    >>> xnp.linalg.matrix_norm(a, ord=np.inf)
+    np.float64(7.0)
+    >>> xnp.linalg.matrix_norm(np.stack([a, 2 * a]), ord='nuc')
+    array([ 5.83095189, 11.66190379])
     """
     try:
         _key = _TYPE(x)
@@ -271,8 +555,38 @@ matrix_norm = _accelerate(matrix_norm, _matrix_norm)
 _matrix_power = _bind('linalg.matrix_power', _GENERIC)
 
 
-def matrix_power(x: ArrayLike, n: Any, /) -> Array:
-    """``linalg.matrix_power``.
+def matrix_power(x: ArrayLike, n: int, /) -> Array:
+    """A square matrix raised to an integer power (or each matrix of a stack).
+
+    Repeated matrix products; n = 0 gives the identity and a negative n
+    the inverse raised to ``-n``, which needs floating input on PyTorch and TensorFlow.
+    Integer matrices with n >= 0 stay integer.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Square matrices, shape ``(..., M, M)``.
+    n : int
+        The exponent.
+
+    Returns
+    -------
+    Array
+        The powers, of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a = np.array([[1, 1], [0, 1]])
+    >>> xnp.linalg.matrix_power(a, 3)
+    array([[1, 3],
+           [0, 1]])
+    >>> xnp.linalg.matrix_power(a, 0)
+    array([[1, 0],
+           [0, 1]])
+    >>> xnp.linalg.matrix_power(np.array([[2.0, 0.0], [0.0, 4.0]]), -1)
+    array([[0.5 , 0.  ],
+           [0.  , 0.25]])
     """
     try:
         _key = _TYPE(x)
@@ -291,8 +605,34 @@ matrix_power = _accelerate(matrix_power, _matrix_power)
 _matrix_rank = _bind('linalg.matrix_rank', _GENERIC)
 
 
-def matrix_rank(x: ArrayLike, /, *, rtol: Any = None) -> Array:
-    """``linalg.matrix_rank``.
+def matrix_rank(x: ArrayLike, /, *, rtol: float | ArrayLike | None = None) -> Array:
+    """Rank of a matrix (or of each matrix in a stack), from its singular values.
+
+    The number of singular values greater than ``rtol`` times the largest one. The
+    default rtol is ``max(M, N)`` times the machine epsilon of x's dtype.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Matrices, shape ``(..., M, N)``.
+    rtol : float | ArrayLike | None, default None
+        Relative tolerance for a singular value to count: a number, or an array broadcast
+        against the stack; None picks the default above.
+
+    Returns
+    -------
+    Array
+        The ranks, in the default integer dtype, of shape ``x.shape[:-2]``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.linalg.matrix_rank(np.array([[1.0, 2.0], [2.0, 4.0]]))
+    np.int64(1)
+    >>> xnp.linalg.matrix_rank(np.eye(3))
+    np.int64(3)
+    >>> xnp.linalg.matrix_rank(np.array([[1.0, 0.0], [0.0, 1e-3]]), rtol=1e-2)
+    np.int64(1)
     """
     try:
         _key = _TYPE(x)
@@ -312,7 +652,29 @@ _matrix_transpose = _bind('linalg.matrix_transpose', _GENERIC)
 
 
 def matrix_transpose(x: ArrayLike, /) -> Array:
-    """``linalg.matrix_transpose``.
+    """Transpose of each matrix: swap the last two axes.
+
+    Leading (batch) axes stay in place; x needs at least two axes.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Matrices, shape ``(..., M, N)``.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.linalg.matrix_transpose(np.array([[1, 2, 3]]))
+    array([[1],
+           [2],
+           [3]])
+    >>> xnp.linalg.matrix_transpose(np.zeros((4, 2, 3))).shape
+    (4, 3, 2)
     """
     try:
         _key = _TYPE(x)
@@ -332,7 +694,28 @@ _outer = _bind('linalg.outer', _GENERIC)
 
 
 def outer(x1: ArrayLike, x2: ArrayLike, /) -> Array:
-    """``linalg.outer``.
+    """Outer product of two vectors: every product ``x1[i] * x2[j]``.
+
+    The operands promote together.
+
+    Parameters
+    ----------
+    x1 : ArrayLike
+        First vector, 1-d.
+    x2 : ArrayLike
+        Second vector, 1-d.
+
+    Returns
+    -------
+    Array
+        A matrix of shape ``(len(x1), len(x2))``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.linalg.outer(np.array([1.0, 2.0]), np.array([3.0, 4.0, 5.0]))
+    array([[ 3.,  4.,  5.],
+           [ 6.,  8., 10.]])
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -351,8 +734,37 @@ outer = _accelerate(outer, _outer)
 _pinv = _bind('linalg.pinv', _GENERIC)
 
 
-def pinv(x: ArrayLike, /, *, rtol: Any = None) -> Array:
-    """``linalg.pinv``.
+def pinv(x: ArrayLike, /, *, rtol: float | ArrayLike | None = None) -> Array:
+    """Moore-Penrose pseudo-inverse of a matrix (or of each matrix in a stack).
+
+    Computed from the singular value decomposition; singular values at most ``rtol``
+    times the largest one are treated as zero. The default rtol is ``max(M, N)`` times the
+    machine epsilon of x's dtype. For an invertible matrix this is the inverse; ``pinv(x)
+    @ b`` is the minimum-norm least-squares solution of ``x @ y = b``.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Matrices, shape ``(..., M, N)``.
+    rtol : float | ArrayLike | None, default None
+        Relative cutoff for small singular values: a number, or an array broadcast against
+        the stack; None picks the default above.
+
+    Returns
+    -------
+    Array
+        The pseudo-inverses, shape ``(..., N, M)``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.linalg.pinv(np.array([[1.0, 0.0, 0.0], [0.0, 2.0, 0.0]]))
+    array([[1. , 0. ],
+           [0. , 0.5],
+           [0. , 0. ]])
+    >>> xnp.linalg.pinv(np.array([[1.0, 0.0], [0.0, 1e-3]]), rtol=1e-2)
+    array([[1., 0.],
+           [0., 0.]])
     """
     try:
         _key = _TYPE(x)
@@ -371,8 +783,38 @@ pinv = _accelerate(pinv, _pinv)
 _qr = _bind('linalg.qr', _GENERIC)
 
 
-def qr(x: ArrayLike, /, *, mode: Any = 'reduced') -> Array:
-    """``linalg.qr``.
+def qr(x: ArrayLike, /, *, mode: Literal["reduced", "complete"] = 'reduced') -> tuple[Array, Array]:
+    """QR decomposition: x as an orthonormal Q times an upper-triangular R.
+
+    With K = min(M, N), ``"reduced"`` gives Q of shape ``(..., M, K)`` and R of shape
+    ``(..., K, N)``; ``"complete"`` gives a square Q ``(..., M, M)`` and R
+    ``(..., M, N)``. The factors are unique only up to the signs of Q's columns (and R's
+    rows).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Matrices, shape ``(..., M, N)``.
+    mode : Literal["reduced", "complete"], default 'reduced'
+        ``"reduced"`` or ``"complete"``, as above.
+
+    Returns
+    -------
+    tuple[Array, Array]
+        A named tuple ``(Q, R)``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> q, r = xnp.linalg.qr(np.array([[3.0, 1.0], [4.0, 2.0]]))
+    >>> q
+    array([[-0.6, -0.8],
+           [-0.8,  0.6]])
+    >>> r
+    array([[-5. , -2.2],
+           [ 0. ,  0.4]])
+    >>> xnp.linalg.qr(np.ones((3, 2)), mode='complete').Q.shape
+    (3, 3)
     """
     try:
         _key = _TYPE(x)
@@ -391,8 +833,32 @@ qr = _accelerate(qr, _qr)
 _slogdet = _bind('linalg.slogdet', _GENERIC)
 
 
-def slogdet(x: ArrayLike, /) -> Array:
-    """``linalg.slogdet``.
+def slogdet(x: ArrayLike, /) -> tuple[Array, Array]:
+    """Sign and natural logarithm of the absolute value of the determinant.
+
+    ``det(x) == sign * exp(logabsdet)``, without the overflow or underflow ``det`` can
+    hit for large matrices. A singular matrix gives sign 0 and logabsdet -inf.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Square matrices, shape ``(..., M, M)``.
+
+    Returns
+    -------
+    tuple[Array, Array]
+        A named tuple ``(sign, logabsdet)``, each of shape ``x.shape[:-2]``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> sign, logabsdet = xnp.linalg.slogdet(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    >>> sign
+    np.float64(-1.0)
+    >>> logabsdet
+    np.float64(0.6931471805599455)
+    >>> xnp.linalg.slogdet(100.0 * np.eye(200)).logabsdet
+    np.float64(921.0340371976157)
     """
     try:
         _key = _TYPE(x)
@@ -412,7 +878,35 @@ _solve = _bind('linalg.solve', _GENERIC)
 
 
 def solve(x1: ArrayLike, x2: ArrayLike, /) -> Array:
-    """``linalg.solve``.
+    """Solve the linear system ``x1 @ y = x2`` for y.
+
+    x1 holds square, invertible coefficient matrices. x2 is one vector if it is 1-d
+    (broadcast against every matrix of the stack), else a (stack of) matrices whose
+    columns are right-hand sides; batch axes broadcast. A singular x1 raises on NumPy,
+    PyTorch and TensorFlow and gives infinities or NaN on JAX. The operands promote
+    together.
+
+    Parameters
+    ----------
+    x1 : ArrayLike
+        Coefficient matrices, shape ``(..., M, M)``.
+    x2 : ArrayLike
+        Right-hand sides: shape ``(M,)``, or ``(..., M, K)``.
+
+    Returns
+    -------
+    Array
+        The solution y, of x2's shape broadcast with the stack.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> xnp.linalg.solve(a, np.array([5.0, 11.0]))
+    array([1., 2.])
+    >>> xnp.linalg.solve(a, np.array([[5.0, 1.0], [11.0, 3.0]]))
+    array([[1., 1.],
+           [2., 0.]])
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -431,8 +925,37 @@ solve = _accelerate(solve, _solve)
 _svd = _bind('linalg.svd', _GENERIC)
 
 
-def svd(x: ArrayLike, /, *, full_matrices: Any = True) -> Array:
-    """``linalg.svd``.
+def svd(x: ArrayLike, /, *, full_matrices: bool = True) -> tuple[Array, Array, Array]:
+    """Singular value decomposition: ``x = U @ diag(S) @ Vh``.
+
+    The singular values S are non-negative and in descending order; U and Vh have
+    orthonormal columns and rows. With K = min(M, N), ``full_matrices=True`` gives U of
+    shape ``(..., M, M)`` and Vh ``(..., N, N)``, False gives ``(..., M, K)`` and
+    ``(..., K, N)``. Singular vectors are unique only up to sign, which differs between
+    backends.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Matrices, shape ``(..., M, N)``.
+    full_matrices : bool, default True
+        If True, U and Vh are square; else they keep only K = min(M, N) vectors.
+
+    Returns
+    -------
+    tuple[Array, Array, Array]
+        A named tuple ``(U, S, Vh)``; S has shape ``(..., K)``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> u, s, vh = xnp.linalg.svd(np.array([[3.0, 0.0, 0.0], [0.0, 4.0, 0.0]]))
+    >>> s
+    array([4., 3.])
+    >>> vh.shape
+    (3, 3)
+    >>> xnp.linalg.svd(np.ones((2, 3)), full_matrices=False).Vh.shape
+    (2, 3)
     """
     try:
         _key = _TYPE(x)
@@ -452,7 +975,23 @@ _svdvals = _bind('linalg.svdvals', _GENERIC)
 
 
 def svdvals(x: ArrayLike, /) -> Array:
-    """``linalg.svdvals``.
+    """Singular values of a matrix (or of each matrix in a stack), in descending order.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Matrices, shape ``(..., M, N)``.
+
+    Returns
+    -------
+    Array
+        The singular values, shape ``(..., min(M, N))``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.linalg.svdvals(np.array([[3.0, 0.0, 0.0], [0.0, 4.0, 0.0]]))
+    array([4., 3.])
     """
     try:
         _key = _TYPE(x)
@@ -471,8 +1010,44 @@ svdvals = _accelerate(svdvals, _svdvals)
 _tensordot = _bind('linalg.tensordot', _GENERIC)
 
 
-def tensordot(x1: ArrayLike, x2: ArrayLike, /, *, axes: Any = 2) -> Array:
-    """``linalg.tensordot``.
+def tensordot(
+        x1: ArrayLike, x2: ArrayLike, /, *, axes: int | tuple[Sequence[int], Sequence[int]] = 2,
+) -> Array:
+    """Tensor contraction: sum products over chosen axes of two arrays.
+
+    An int N contracts the last N axes of x1 with the first N axes of x2 (0 gives the
+    outer product, 1 the matrix product, 2 the default double contraction); a pair of
+    sequences names the axes to contract in x1 and x2, in matching order. The remaining
+    axes of x1, then of x2, form the result. The operands promote together.
+
+    Parameters
+    ----------
+    x1 : ArrayLike
+        First operand.
+    x2 : ArrayLike
+        Second operand.
+    axes : int | tuple[Sequence[int], Sequence[int]], default 2
+        Number of axes to contract, or the pair ``(axes of x1, axes of x2)``.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> xnp.linalg.tensordot(a, a)
+    array(30.)
+    >>> xnp.linalg.tensordot(a, a, axes=1)
+    array([[ 7., 10.],
+           [15., 22.]])
+    >>> xnp.linalg.tensordot(a, a, axes=([0], [0]))
+    array([[10., 14.],
+           [14., 20.]])
+    >>> xnp.linalg.tensordot(np.ones((2, 3, 4)), np.ones((3, 4, 5))).shape
+    (2, 5)
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -491,8 +1066,36 @@ tensordot = _accelerate(tensordot, _tensordot)
 _trace = _bind('linalg.trace', _GENERIC)
 
 
-def trace(x: ArrayLike, /, *, offset: Any = 0, dtype: DTypeLike | None = None) -> Array:
-    """``linalg.trace``.
+def trace(x: ArrayLike, /, *, offset: int = 0, dtype: DTypeLike | None = None) -> Array:
+    """Sum along a diagonal of each matrix in the last two axes.
+
+    As ``sum`` does, integers narrower than the default integer are summed in it unless
+    a dtype is given (int8 input gives int64 on NumPy).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Matrices, shape ``(..., M, N)``.
+    offset : int, default 0
+        The diagonal: 0 the main one, positive above it, negative below.
+    dtype : DTypeLike | None, default None
+        Data type to sum in and return; None picks as ``sum`` does.
+
+    Returns
+    -------
+    Array
+        The sums, of shape ``x.shape[:-2]``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> xnp.linalg.trace(a)
+    array(5.)
+    >>> xnp.linalg.trace(a, offset=1)
+    array(2.)
+    >>> xnp.linalg.trace(np.stack([a, 2 * a]))
+    array([ 5., 10.])
     """
     try:
         _key = _TYPE(x)
@@ -513,8 +1116,35 @@ trace = _accelerate(trace, _trace)
 _vecdot = _bind('linalg.vecdot', _GENERIC)
 
 
-def vecdot(x1: ArrayLike, x2: ArrayLike, /, *, axis: Axis = -1) -> Array:
-    """``linalg.vecdot``.
+def vecdot(x1: ArrayLike, x2: ArrayLike, /, *, axis: int = -1) -> Array:
+    """Dot product of vectors along an axis, with the first operand conjugated.
+
+    ``sum(conj(x1) * x2, axis=axis)``; the other axes broadcast, and the operands
+    promote together.
+
+    Parameters
+    ----------
+    x1 : ArrayLike
+        First vectors, conjugated if complex.
+    x2 : ArrayLike
+        Second vectors, broadcast with x1.
+    axis : int, default -1
+        The axis holding the vectors.
+
+    Returns
+    -------
+    Array
+        The dot products, with the axis removed.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.linalg.vecdot(np.array([1.0, 2.0]), np.array([3.0, 4.0]))
+    np.float64(11.0)
+    >>> xnp.linalg.vecdot(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([1.0, 1.0]))
+    array([3., 7.])
+    >>> xnp.linalg.vecdot(np.array([1j, 1.0]), np.array([1j, 1.0]))
+    np.complex128(2+0j)
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -534,9 +1164,41 @@ _vector_norm = _bind('linalg.vector_norm', _GENERIC)
 
 
 def vector_norm(
-        x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False, ord: Any = 2,
+        x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False, ord: int | float = 2,
 ) -> Array:
-    """``linalg.vector_norm``.
+    """Vector norm over one or more axes.
+
+    For a number p, ``sum(abs(x)**p) ** (1 / p)``; inf and -inf give the largest and
+    smallest absolute value, and 0 the count of nonzero elements. Several axes (or None,
+    the default) are treated as one flattened vector. The result is real.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+    axis : Axis, default None
+        Axis or axes holding the vector; None means all, as one vector.
+    keepdims : bool, default False
+        If True, the reduced axes are kept in the result with size one.
+    ord : int | float, default 2
+        The order p of the norm: a number, inf or -inf.
+
+    Returns
+    -------
+    Array
+        The norms, with the reduced axes removed (or kept with size one).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.linalg.vector_norm(np.array([3.0, -4.0]))
+    np.float64(5.0)
+    >>> xnp.linalg.vector_norm(np.array([3.0, -4.0]), ord=1)
+    np.float64(7.0)
+    >>> xnp.linalg.vector_norm(np.array([3.0, -4.0]), ord=np.inf)
+    np.float64(4.0)
+    >>> xnp.linalg.vector_norm(np.array([[3.0, 4.0], [6.0, 8.0]]), axis=1)
+    array([ 5., 10.])
     """
     try:
         _key = _TYPE(x)
@@ -555,9 +1217,35 @@ vector_norm = _accelerate(vector_norm, _vector_norm)
 _cholesky_inverse = _bind('linalg.cholesky_inverse', _GENERIC)
 
 
-def cholesky_inverse(x: ArrayLike, upper: Any = False) -> Array:
-    """cholesky_inverse(x, upper=False): the inverse of A from its Cholesky factor x, where A = x @
-    x.T (lower, the default) or x.T @ x (upper=True); as torch.cholesky_inverse.
+def cholesky_inverse(x: ArrayLike, upper: bool = False) -> Array:
+    """Inverse of a symmetric positive-definite matrix, from its Cholesky factor.
+
+    For a lower-triangular factor x, the inverse of ``A = x @ x.T``; with ``upper=True``,
+    of ``A = x.T @ x``. Only the triangle named is read. This is cheaper and more
+    accurate than forming A and inverting it.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Cholesky factors, shape ``(..., M, M)``: lower-triangular, or upper if ``upper``.
+    upper : bool, default False
+        If True, x is the upper factor U with ``A = U.T @ U``.
+
+    Returns
+    -------
+    Array
+        The inverse of A, of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> L = xnp.linalg.cholesky(np.array([[4.0, 2.0], [2.0, 2.0]]))
+    >>> xnp.linalg.cholesky_inverse(L)
+    array([[ 0.5, -0.5],
+           [-0.5,  1. ]])
+    >>> xnp.linalg.cholesky_inverse(L.T, upper=True)
+    array([[ 0.5, -0.5],
+           [-0.5,  1. ]])
     """
     try:
         _key = _TYPE(x)
@@ -576,10 +1264,37 @@ cholesky_inverse = _accelerate(cholesky_inverse, _cholesky_inverse)
 _lstsq = _bind('linalg.lstsq', _GENERIC)
 
 
-def lstsq(a: ArrayLike, b: ArrayLike, rcond: Any = None) -> Array:
-    """lstsq(a, b, rcond=None): the minimum-norm least-squares solution x of a @ x = b for a of
-    shape (M, N) and b of shape (M,) or (M, K), as numpy.linalg.lstsq(a, b, rcond)[0]: singular
-    values at most rcond times the largest count as zero (None: max(M, N) * eps).
+def lstsq(a: ArrayLike, b: ArrayLike, rcond: float | None = None) -> Array:
+    """Least-squares solution of ``a @ x = b``.
+
+    The x that minimizes ``norm(b - a @ x)``, and among those the one of smallest norm,
+    so it works for over- and underdetermined systems and rank-deficient a. Singular
+    values of a at most rcond times the largest one count as zero; None uses
+    ``max(M, N)`` times the machine epsilon of the dtype. Only the solution is returned,
+    not NumPy's residuals, rank and singular values. The operands promote together.
+
+    Parameters
+    ----------
+    a : ArrayLike
+        Coefficient matrix, shape ``(M, N)``.
+    b : ArrayLike
+        Right-hand side, shape ``(M,)`` or ``(M, K)``.
+    rcond : float | None, default None
+        Relative cutoff for small singular values of a; None picks the default above.
+
+    Returns
+    -------
+    Array
+        The solution, shape ``(N,)`` or ``(N, K)``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a = np.array([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]])
+    >>> xnp.linalg.lstsq(a, np.array([1.0, 2.0, 2.0]))
+    array([1.16666667, 0.5       ])
+    >>> xnp.linalg.lstsq(np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([2.0, 2.0]))
+    array([1., 1.])
     """
     try:
         _key = (_TYPE(a), _TYPE(b))
@@ -598,11 +1313,34 @@ lstsq = _accelerate(lstsq, _lstsq)
 _lu_factor = _bind('linalg.lu_factor', _GENERIC)
 
 
-def lu_factor(x: ArrayLike) -> Array:
-    """lu_factor(x) -> (lu, pivots): LU with partial pivoting of a (stack of) M x N matrices, as
-    scipy.linalg.lu_factor: lu holds L (unit diagonal, below) and U; pivots (int32, 0-based,
-    min(M, N) of them) say that row i was swapped with row pivots[i], in order. Where pivot rows
-    tie, backends may choose differently; P L U == x holds on every backend.
+def lu_factor(x: ArrayLike) -> tuple[Array, Array]:
+    """LU decomposition with partial pivoting, in the compact form of SciPy's lu_factor.
+
+    At each step the row with the largest absolute value in the current column is swapped
+    into place. ``lu`` holds U in and above the diagonal and the multipliers of L (whose
+    diagonal is ones) below it. ``pivots[i]`` is the row that row i was swapped with at
+    step i, 0-based, swaps applied in order. Where candidate pivots tie, backends may
+    choose different rows; the factors always reproduce x.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Matrices, shape ``(..., M, N)``.
+
+    Returns
+    -------
+    tuple[Array, Array]
+        ``(lu, pivots)``: lu of x's shape, pivots of shape ``(..., min(M, N))`` in int32.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> lu, pivots = xnp.linalg.lu_factor(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    >>> lu
+    array([[3.        , 4.        ],
+           [0.33333333, 0.66666667]])
+    >>> pivots
+    array([1, 1], dtype=int32)
     """
     try:
         _key = _TYPE(x)
@@ -621,11 +1359,49 @@ lu_factor = _accelerate(lu_factor, _lu_factor)
 _norm = _bind('linalg.norm', _GENERIC)
 
 
-def norm(x: ArrayLike, ord: Any = None, axis: Axis = None, keepdims: bool = False) -> Array:
-    """norm(x, ord=None, axis=None, keepdims=False): NumPy's combined vector and matrix norm: a
-    vector norm over one axis, a matrix norm ('fro', 'nuc', 1, -1, 2, -2, inf, -inf) over two;
-    axis=None with ord=None is the 2-norm of all elements, with another ord x must be 1-d or
-    2-d. Integer and boolean inputs are computed in the backend's default floating dtype.
+def norm(
+        x: ArrayLike, ord: int | float | Literal["fro", "nuc"] | None = None,
+        axis: int | tuple[int, int] | None = None, keepdims: bool = False,
+) -> Array:
+    """Vector or matrix norm, chosen by the number of axes (NumPy's ``norm``).
+
+    With one axis, a vector norm (see ``vector_norm``; ord a number, inf or -inf,
+    default 2). With two axes, a matrix norm (see ``matrix_norm``; ord ``"fro"`` by
+    default, ``"nuc"``, 1, -1, 2, -2, inf or -inf). With ``axis=None``: if ord is None,
+    the 2-norm of all elements, whatever x's shape; otherwise x must be 1-d or 2-d and its
+    axes are used. Integer and boolean inputs are computed in the backend's default
+    floating dtype.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+    ord : int | float | Literal["fro", "nuc"] | None, default None
+        The order of the norm; None means 2 for vectors and ``"fro"`` for matrices.
+    axis : int | tuple[int, int] | None, default None
+        One axis for a vector norm, two for a matrix norm; None as described above.
+    keepdims : bool, default False
+        If True, the reduced axes are kept in the result with size one.
+
+    Returns
+    -------
+    Array
+        The norms, with the reduced axes removed (or kept with size one).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> xnp.linalg.norm(np.array([3.0, 4.0]))
+    np.float64(5.0)
+    >>> xnp.linalg.norm(a)
+    np.float64(5.477225575051661)
+    >>> xnp.linalg.norm(a, ord=1)
+    np.float64(6.0)
+    >>> xnp.linalg.norm(a, ord=1, axis=1)
+    array([3., 7.])
+    >>> xnp.linalg.norm(np.ones((2, 2, 2)), axis=(1, 2))
+    array([2., 2.])
     """
     try:
         _key = _TYPE(x)
@@ -644,11 +1420,40 @@ norm = _accelerate(norm, _norm)
 _solve_triangular = _bind('linalg.solve_triangular', _GENERIC)
 
 
-def solve_triangular(a: ArrayLike, b: ArrayLike, lower: Any = False) -> Array:
-    """solve_triangular(a, b, lower=False): x with a @ x = b for a (stack of) triangular matrices
-    a, reading only a's upper (or, with lower=True, lower) triangle, as
-    scipy.linalg.solve_triangular; b is a stack of vectors where it has one axis fewer than a,
-    else of matrices.
+def solve_triangular(a: ArrayLike, b: ArrayLike, lower: bool = False) -> Array:
+    """Solve ``a @ x = b`` for a triangular matrix a.
+
+    Only the upper triangle of a (or the lower one, with ``lower=True``) is read; the
+    rest is ignored. b is a (stack of) vectors where it has one axis fewer than a, else a
+    (stack of) matrices whose columns are right-hand sides. A zero on the diagonal raises
+    on NumPy and PyTorch and gives infinities or NaN on JAX and TensorFlow. The operands
+    promote together.
+
+    Parameters
+    ----------
+    a : ArrayLike
+        Triangular matrices, shape ``(..., M, M)``.
+    b : ArrayLike
+        Right-hand sides: shape ``(..., M)`` (vectors) or ``(..., M, K)``.
+    lower : bool, default False
+        If True, read a's lower triangle; else its upper triangle.
+
+    Returns
+    -------
+    Array
+        The solution x, of b's shape (broadcast with the stack).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a = np.array([[2.0, 1.0], [0.0, 4.0]])
+    >>> xnp.linalg.solve_triangular(a, np.array([4.0, 8.0]))
+    array([1., 2.])
+    >>> xnp.linalg.solve_triangular(a.T, np.array([2.0, 9.0]), lower=True)
+    array([1., 2.])
+    >>> xnp.linalg.solve_triangular(a, np.array([[4.0, 2.0], [8.0, 4.0]]))
+    array([[1. , 0.5],
+           [2. , 1. ]])
     """
     try:
         _key = (_TYPE(a), _TYPE(b))
@@ -668,16 +1473,49 @@ _jvp = _bind('linalg.jvp', _GENERIC)
 
 
 def jvp(
-        fun: Any, primals: Sequence[ArrayLike], tangents: Sequence[ArrayLike], has_aux: Any = False,
-) -> Array:
-    """jvp(fun, primals, tangents, has_aux=False) -> (primals_out, tangents_out[, aux]): the
-    forward-mode Jacobian-vector product of fun at primals along tangents (crossops.jvp:
-    jax.jvp, torch.func.jvp, tf.autodiff.ForwardAccumulator).
+        fun: Callable, primals: Sequence[ArrayLike], tangents: Sequence[ArrayLike],
+        has_aux: bool = False,
+) -> tuple[Any, ...]:
+    """Forward-mode Jacobian-vector product of a function.
+
+    Evaluates ``fun(*primals)`` and its directional derivative along tangents in one
+    pass. primals and tangents are sequences of the same structure and shapes; fun may
+    return an array or a nested structure of arrays. Runs on the backend of the arrays:
+    ``jax.jvp`` on JAX, ``torch.func.jvp`` on PyTorch, ``tf.autodiff.ForwardAccumulator``
+    on TensorFlow. NumPy has no automatic differentiation, so NumPy arrays raise
+    NotImplementedError.
+
+    Parameters
+    ----------
+    fun : Callable
+        The function to differentiate, taking ``len(primals)`` positional arguments.
+    primals : Sequence[ArrayLike]
+        The point to evaluate at, one array per argument of fun.
+    tangents : Sequence[ArrayLike]
+        The direction, one array per primal, of matching shapes and dtypes.
+    has_aux : bool, default False
+        If True, fun returns ``(output, aux)`` and aux is passed through undifferentiated.
+
+    Returns
+    -------
+    tuple[Any, ...]
+        ``(primals_out, tangents_out)``, or ``(primals_out, tangents_out, aux)`` with
+        ``has_aux``.
 
     Notes
     -----
     On numpy: NumPy has no automatic differentiation; use the jax, torch or tensorflow
     backend
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> import torch
+    >>> f = lambda x, y: x ** 2 * y
+    >>> out, tangent = xnp.linalg.jvp(f, (torch.tensor(3.0), torch.tensor(2.0)),
+    ...     (torch.tensor(1.0), torch.tensor(0.0)))
+    >>> float(out), float(tangent)
+    (18.0, 12.0)
     """
     try:
         _key = (*_MAP(_TYPE, primals), *_MAP(_TYPE, tangents))

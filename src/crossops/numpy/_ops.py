@@ -121,6 +121,20 @@ def arange(
     -------
     Array
         A 1-D array of the default backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.arange(5)
+    array([0, 1, 2, 3, 4])
+    >>> xnp.arange(2, 11, 3)
+    array([2, 5, 8])
+    >>> xnp.arange(5, 0, -2)
+    array([5, 3, 1])
+    >>> xnp.arange(0, 1, 0.25)
+    array([0.  , 0.25, 0.5 , 0.75])
+    >>> xnp.arange(3, dtype='float32')
+    array([0., 1., 2.], dtype=float32)
     """
     try:
         _b = _default_backend()
@@ -168,6 +182,22 @@ def asarray(
     -------
     Array
         The array.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.asarray([[1, 2], [3, 4]])
+    array([[1, 2],
+           [3, 4]])
+    >>> xnp.asarray([1, 2.5])
+    array([1. , 2.5])
+    >>> xnp.asarray([1, 2], dtype='float32')
+    array([1., 2.], dtype=float32)
+    >>> x = np.array([1.0, 2.0])
+    >>> xnp.asarray(x) is x
+    True
+    >>> xnp.asarray(x, copy=True) is x
+    False
     """
     try:
         _key = _TYPE(obj)
@@ -210,6 +240,14 @@ def empty(shape: Shape, *, dtype: DTypeLike | None = None, device: Device | None
     -------
     Array
         An uninitialised array of the default backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.empty((2, 3)).shape
+    (2, 3)
+    >>> xnp.empty(4, dtype='int8').dtype
+    dtype('int8')
     """
     try:
         _b = _default_backend()
@@ -248,6 +286,15 @@ def empty_like(
     -------
     Array
         An uninitialised array of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1, 2, 3]], dtype=np.int16)
+    >>> xnp.empty_like(x).shape, xnp.empty_like(x).dtype
+    ((1, 3), dtype('int16'))
+    >>> xnp.empty_like(x, dtype='float32').dtype
+    dtype('float32')
     """
     try:
         _key = _TYPE(x)
@@ -296,6 +343,21 @@ def eye(
     -------
     Array
         An array of shape (n_rows, n_cols) of the default backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.eye(3)
+    array([[1., 0., 0.],
+           [0., 1., 0.],
+           [0., 0., 1.]])
+    >>> xnp.eye(2, 4, k=1)
+    array([[0., 1., 0., 0.],
+           [0., 0., 1., 0.]])
+    >>> xnp.eye(3, k=-1, dtype='int32')
+    array([[0, 0, 0],
+           [1, 0, 0],
+           [0, 1, 0]], dtype=int32)
     """
     try:
         _b = _default_backend()
@@ -337,6 +399,17 @@ def from_dlpack(
     -------
     Array
         An array over x's data.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.arange(4)
+    >>> y = xnp.from_dlpack(x)
+    >>> y[0] = 10
+    >>> x
+    array([10,  1,  2,  3])
+    >>> xnp.from_dlpack(x, copy=True) is x
+    False
     """
     try:
         _key = _TYPE(x)
@@ -381,6 +454,19 @@ def full(
     -------
     Array
         An array of the default backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.full((2, 3), 7)
+    array([[7, 7, 7],
+           [7, 7, 7]])
+    >>> xnp.full(3, 0.5)
+    array([0.5, 0.5, 0.5])
+    >>> xnp.full((2,), True)
+    array([ True,  True])
+    >>> xnp.full(2, np.nan, dtype='float32')
+    array([nan, nan], dtype=float32)
     """
     try:
         _b = _default_backend()
@@ -423,6 +509,20 @@ def full_like(
     -------
     Array
         An array of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1, 2], [3, 4]], dtype=np.int32)
+    >>> xnp.full_like(x, 9)
+    array([[9, 9],
+           [9, 9]], dtype=int32)
+    >>> xnp.full_like(x, 2.5)
+    array([[2, 2],
+           [2, 2]], dtype=int32)
+    >>> xnp.full_like(x, 2.5, dtype='float64')
+    array([[2.5, 2.5],
+           [2.5, 2.5]])
     """
     try:
         _key = _TYPE(x)
@@ -475,6 +575,18 @@ def linspace(
     -------
     Array
         A 1-D array of num elements, of the default backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.linspace(0, 1, 5)
+    array([0.  , 0.25, 0.5 , 0.75, 1.  ])
+    >>> xnp.linspace(0, 1, 4, endpoint=False)
+    array([0.  , 0.25, 0.5 , 0.75])
+    >>> xnp.linspace(10, 0, 3)
+    array([10.,  5.,  0.])
+    >>> xnp.linspace(0, 1, 3, dtype='int32')
+    array([0, 0, 1], dtype=int32)
     """
     try:
         _b = _default_backend()
@@ -513,6 +625,19 @@ def meshgrid(*arrays: ArrayLike, indexing: Literal["xy", "ij"] = 'xy') -> tuple[
     -------
     tuple[Array, ...]
         A tuple with one array per input, all of the grid's shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> gx, gy = xnp.meshgrid(np.array([1, 2, 3]), np.array([10, 20]))
+    >>> gx
+    array([[1, 2, 3],
+           [1, 2, 3]])
+    >>> gy
+    array([[10, 10, 10],
+           [20, 20, 20]])
+    >>> [g.shape for g in xnp.meshgrid(np.array([1, 2, 3]), np.array([10, 20]), indexing='ij')]
+    [(3, 2), (3, 2)]
     """
     try:
         _key = (*_MAP(_TYPE, arrays),)
@@ -551,6 +676,15 @@ def ones(shape: Shape, *, dtype: DTypeLike | None = None, device: Device | None 
     -------
     Array
         An array of the default backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.ones(3)
+    array([1., 1., 1.])
+    >>> xnp.ones((2, 2), dtype='int8')
+    array([[1, 1],
+           [1, 1]], dtype=int8)
     """
     try:
         _b = _default_backend()
@@ -588,6 +722,15 @@ def ones_like(
     -------
     Array
         An array of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1.5, 2.5, 3.5]])
+    >>> xnp.ones_like(x)
+    array([[1., 1., 1.]])
+    >>> xnp.ones_like(x, dtype='bool')
+    array([[ True,  True,  True]])
     """
     try:
         _key = _TYPE(x)
@@ -626,6 +769,22 @@ def tril(x: ArrayLike, /, *, k: int = 0) -> Array:
     -------
     Array
         An array of x's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.arange(1, 10).reshape(3, 3)
+    >>> xnp.tril(x)
+    array([[1, 0, 0],
+           [4, 5, 0],
+           [7, 8, 9]])
+    >>> xnp.tril(x, k=-1)
+    array([[0, 0, 0],
+           [4, 0, 0],
+           [7, 8, 0]])
+    >>> xnp.tril(np.ones((2, 3)), k=1)
+    array([[1., 1., 0.],
+           [1., 1., 1.]])
     """
     try:
         _key = _TYPE(x)
@@ -662,6 +821,19 @@ def triu(x: ArrayLike, /, *, k: int = 0) -> Array:
     -------
     Array
         An array of x's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.arange(1, 10).reshape(3, 3)
+    >>> xnp.triu(x)
+    array([[1, 2, 3],
+           [0, 5, 6],
+           [0, 0, 9]])
+    >>> xnp.triu(x, k=1)
+    array([[0, 2, 3],
+           [0, 0, 6],
+           [0, 0, 0]])
     """
     try:
         _key = _TYPE(x)
@@ -700,6 +872,15 @@ def zeros(shape: Shape, *, dtype: DTypeLike | None = None, device: Device | None
     -------
     Array
         An array of the default backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.zeros(3)
+    array([0., 0., 0.])
+    >>> xnp.zeros((2, 3), dtype='int32')
+    array([[0, 0, 0],
+           [0, 0, 0]], dtype=int32)
     """
     try:
         _b = _default_backend()
@@ -737,6 +918,17 @@ def zeros_like(
     -------
     Array
         An array of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1, 2, 3], [4, 5, 6]])
+    >>> xnp.zeros_like(x)
+    array([[0, 0, 0],
+           [0, 0, 0]])
+    >>> xnp.zeros_like(x, dtype='float32')
+    array([[0., 0., 0.],
+           [0., 0., 0.]], dtype=float32)
     """
     try:
         _key = _TYPE(x)
@@ -785,6 +977,19 @@ def astype(
     -------
     Array
         An array of x's shape and backend, with the given dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([1.7, -2.5, 0.0])
+    >>> xnp.astype(x, 'int32')
+    array([ 1, -2,  0], dtype=int32)
+    >>> xnp.astype(np.array([0.0, -0.5, np.nan]), 'bool')
+    array([False,  True,  True])
+    >>> xnp.astype(np.array([300, -1]), 'uint8')
+    array([ 44, 255], dtype=uint8)
+    >>> xnp.astype(x, 'float64', copy=False) is x
+    True
     """
     try:
         _key = (_TYPE(x), _TYPE(dtype))
@@ -825,6 +1030,20 @@ def can_cast(from_: ArrayLike | DTypeLike, to: DTypeLike, /) -> bool:
     -------
     bool
         A Python bool.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.can_cast('int32', 'int64')
+    True
+    >>> xnp.can_cast('int64', 'int32')
+    False
+    >>> xnp.can_cast('uint8', 'int16')
+    True
+    >>> xnp.can_cast(np.array([1.5], dtype=np.float32), 'int64')
+    False
+    >>> xnp.can_cast('int32', 'float16')
+    True
     """
     try:
         _key = (_TYPE(from_), _TYPE(to))
@@ -862,6 +1081,17 @@ def finfo(type: ArrayLike | DTypeLike, /) -> Any:
     -------
     Any
         An object with the fields bits, eps, max, min, smallest_normal and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.finfo('float32')
+    finfo(bits=32, eps=1.1920928955078125e-07, max=3.4028234663852886e+38,
+    min=-3.4028234663852886e+38, smallest_normal=1.1754943508222875e-38, dtype=float32)
+    >>> xnp.finfo(np.array([1.0], dtype=np.float16)).eps
+    0.0009765625
+    >>> xnp.finfo('bfloat16').max
+    3.3895313892515355e+38
     """
     try:
         _key = _TYPE(type)
@@ -895,6 +1125,14 @@ def iinfo(type: ArrayLike | DTypeLike, /) -> Any:
     -------
     Any
         An object with the fields bits, max, min and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.iinfo('int8')
+    iinfo(bits=8, max=127, min=-128, dtype=int8)
+    >>> xnp.iinfo(np.array([1], dtype=np.uint16)).max
+    65535
     """
     try:
         _key = _TYPE(type)
@@ -934,6 +1172,20 @@ def isdtype(dtype: DTypeLike, kind: DTypeLike | str | tuple[DTypeLike | str, ...
     -------
     bool
         A Python bool.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.isdtype(np.dtype('int8'), 'integral')
+    True
+    >>> xnp.isdtype(np.dtype('uint8'), 'signed integer')
+    False
+    >>> xnp.isdtype(np.dtype('bool'), 'numeric')
+    False
+    >>> xnp.isdtype(np.dtype('float32'), ('integral', 'real floating'))
+    True
+    >>> xnp.isdtype(np.array([1.0]).dtype, np.float64)
+    True
     """
     try:
         _b = _default_backend()
@@ -970,6 +1222,20 @@ def result_type(*arrays_and_dtypes: ArrayLike | DTypeLike) -> Any:
     -------
     Any
         The promoted dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.result_type('int8', 'uint8')
+    dtype('int16')
+    >>> xnp.result_type(np.array([1], dtype=np.int32), 'float16')
+    dtype('float16')
+    >>> xnp.result_type('uint64', 'int64')
+    dtype('float64')
+    >>> xnp.result_type(np.array([1], dtype=np.int8), 1)
+    dtype('int8')
+    >>> xnp.result_type(np.array([1], dtype=np.int8), 1.0)
+    dtype('float64')
     """
     try:
         _key = (*_MAP(_TYPE, arrays_and_dtypes),)
@@ -1003,6 +1269,16 @@ def abs(x: ArrayLike, /) -> Array:
     -------
     Array
         ``|x|``, of x's shape; x's dtype for real inputs.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.abs(np.array([-2.5, 0.0, 3.0]))
+    array([2.5, 0. , 3. ])
+    >>> xnp.abs(np.array([3 + 4j, -1j]))
+    array([5., 1.])
+    >>> xnp.abs(np.array([-128, -3, 5], dtype=np.int8))
+    array([-128,    3,    5], dtype=int8)
     """
     try:
         _key = _TYPE(x)
@@ -1037,6 +1313,14 @@ def acos(x: ArrayLike, /) -> Array:
     -------
     Array
         The angles in radians.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.acos(np.array([1.0, 0.0, -1.0]))
+    array([0.        , 1.57079633, 3.14159265])
+    >>> xnp.acos(np.array([0.5], dtype=np.float32))
+    array([1.0471976], dtype=float32)
     """
     try:
         _key = _TYPE(x)
@@ -1070,6 +1354,12 @@ def acosh(x: ArrayLike, /) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.acosh(np.array([1.0, 2.0, 10.0]))
+    array([0.        , 1.3169579 , 2.99322285])
     """
     try:
         _key = _TYPE(x)
@@ -1113,6 +1403,19 @@ def add(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     -----
     On torch: uint16, uint32, uint64 inputs raise: torch has no CPU kernel for uint16/32/64
     here; the hot path stays the raw torch function, so these raise (cast to int64 first)
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.add(np.array([1, 2, 3]), np.array([10, 20, 30]))
+    array([11, 22, 33])
+    >>> xnp.add(np.array([[1], [2]]), np.array([10, 20]))
+    array([[11, 21],
+           [12, 22]])
+    >>> xnp.add(np.array([1, 2], dtype=np.int8), 1)
+    array([2, 3], dtype=int8)
+    >>> xnp.add(np.array([127], dtype=np.int8), 1)
+    array([-128], dtype=int8)
     """
     try:
         _t = _TYPE(x1)
@@ -1149,6 +1452,12 @@ def asin(x: ArrayLike, /) -> Array:
     -------
     Array
         The angles in radians.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.asin(np.array([-1.0, 0.0, 0.5]))
+    array([-1.57079633,  0.        ,  0.52359878])
     """
     try:
         _key = _TYPE(x)
@@ -1182,6 +1491,12 @@ def asinh(x: ArrayLike, /) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.asinh(np.array([-1.0, 0.0, 1.0]))
+    array([-0.88137359,  0.        ,  0.88137359])
     """
     try:
         _key = _TYPE(x)
@@ -1216,6 +1531,12 @@ def atan(x: ArrayLike, /) -> Array:
     -------
     Array
         The angles in radians.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.atan(np.array([0.0, 1.0, -np.inf]))
+    array([ 0.        ,  0.78539816, -1.57079633])
     """
     try:
         _key = _TYPE(x)
@@ -1253,6 +1574,14 @@ def atan2(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     -------
     Array
         The angles in radians, of the broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.atan2(np.array([1.0, 1.0, -1.0]), np.array([1.0, -1.0, -1.0]))
+    array([ 0.78539816,  2.35619449, -2.35619449])
+    >>> xnp.atan2(np.array([0.0, -0.0]), np.array([-1.0, -1.0]))
+    array([ 3.14159265, -3.14159265])
     """
     try:
         _t = _TYPE(x1)
@@ -1289,6 +1618,12 @@ def atanh(x: ArrayLike, /) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.atanh(np.array([-0.5, 0.0, 0.5]))
+    array([-0.54930614,  0.        ,  0.54930614])
     """
     try:
         _key = _TYPE(x)
@@ -1324,6 +1659,14 @@ def bitwise_and(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     -------
     Array
         ``x1 & x2``, of the broadcast shape and the promoted dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.bitwise_and(np.array([12, 10]), np.array([10, 6]))
+    array([8, 2])
+    >>> xnp.bitwise_and(np.array([True, True, False]), np.array([True, False, False]))
+    array([ True, False, False])
     """
     try:
         _t = _TYPE(x1)
@@ -1360,6 +1703,16 @@ def bitwise_invert(x: ArrayLike, /) -> Array:
     -------
     Array
         ``~x``, of x's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.bitwise_invert(np.array([0, 5, -1], dtype=np.int8))
+    array([-1, -6,  0], dtype=int8)
+    >>> xnp.bitwise_invert(np.array([0, 5], dtype=np.uint8))
+    array([255, 250], dtype=uint8)
+    >>> xnp.bitwise_invert(np.array([True, False]))
+    array([False,  True])
     """
     try:
         _key = _TYPE(x)
@@ -1396,6 +1749,15 @@ def bitwise_left_shift(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     -------
     Array
         ``x1 << x2``, of the broadcast shape and the promoted integer dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.bitwise_left_shift(np.array([1, 3, -8]), np.array([3, 1, 1]))
+    array([  8,   6, -16])
+    >>> xnp.bitwise_left_shift(np.array([1, 1], dtype=np.uint8), np.array([7, 8],
+    ...     dtype=np.uint8))
+    array([128,   0], dtype=uint8)
     """
     try:
         _t = _TYPE(x1)
@@ -1433,6 +1795,14 @@ def bitwise_or(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     -------
     Array
         ``x1 | x2``, of the broadcast shape and the promoted dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.bitwise_or(np.array([12, 10]), np.array([10, 6]))
+    array([14, 14])
+    >>> xnp.bitwise_or(np.array([True, False]), np.array([False, False]))
+    array([ True, False])
     """
     try:
         _t = _TYPE(x1)
@@ -1477,6 +1847,15 @@ def bitwise_right_shift(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     -----
     On torch: uint64 inputs raise: torch has no uint64 kernel and no wider integer to
     compute it exactly in; raises TypeError (cast to int64 first, exact below 2**63)
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.bitwise_right_shift(np.array([16, -16, 7]), np.array([2, 2, 1]))
+    array([ 4, -4,  3])
+    >>> xnp.bitwise_right_shift(np.array([16, -16], dtype=np.int32), np.array([40, 40],
+    ...     dtype=np.int32))
+    array([ 0, -1], dtype=int32)
     """
     try:
         _t = _TYPE(x1)
@@ -1514,6 +1893,14 @@ def bitwise_xor(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     -------
     Array
         ``x1 ^ x2``, of the broadcast shape and the promoted dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.bitwise_xor(np.array([12, 10]), np.array([10, 6]))
+    array([ 6, 12])
+    >>> xnp.bitwise_xor(np.array([True, True]), np.array([True, False]))
+    array([False,  True])
     """
     try:
         _t = _TYPE(x1)
@@ -1551,6 +1938,14 @@ def ceil(x: ArrayLike, /) -> Array:
     -------
     Array
         The rounded values, of x's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.ceil(np.array([-1.7, -0.5, 0.2, 1.0]))
+    array([-1., -0.,  1.,  1.])
+    >>> xnp.ceil(np.array([1, -2]))
+    array([ 1, -2])
     """
     try:
         _key = _TYPE(x)
@@ -1591,6 +1986,21 @@ def clip(x: ArrayLike, /, min: ArrayLike | None = None, max: ArrayLike | None = 
     -------
     Array
         x with its values clipped, of the broadcast shape and x's dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([-3, 0, 4, 9])
+    >>> xnp.clip(x, 0, 5)
+    array([0, 0, 4, 5])
+    >>> xnp.clip(x, max=2)
+    array([-3,  0,  2,  2])
+    >>> xnp.clip(x, np.array([-5, 1, 1, 10]), 8)
+    array([-3,  1,  4,  8])
+    >>> xnp.clip(np.array([0.5, np.nan, 7.0]), 1.0, 3.0)
+    array([ 1., nan,  3.])
+    >>> xnp.clip(x, 3, 1)
+    array([1, 1, 1, 1])
     """
     try:
         _key = _TYPE(x)
@@ -1623,6 +2033,14 @@ def conj(x: ArrayLike, /) -> Array:
     -------
     Array
         The conjugates, of x's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.conj(np.array([1 + 2j, 3 - 1j]))
+    array([1.-2.j, 3.+1.j])
+    >>> xnp.conj(np.array([1.5, -2.0]))
+    array([ 1.5, -2. ])
     """
     try:
         _key = _TYPE(x)
@@ -1658,6 +2076,14 @@ def copysign(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     -------
     Array
         ``|x1|`` with x2's sign, of the broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.copysign(np.array([1.0, 2.0, -3.0]), np.array([-1.0, -0.0, 0.0]))
+    array([-1., -2.,  3.])
+    >>> xnp.copysign(np.array([4.0, 5.0]), -1.0)
+    array([-4., -5.])
     """
     try:
         _t = _TYPE(x1)
@@ -1695,6 +2121,12 @@ def cos(x: ArrayLike, /) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.cos(np.array([0.0, np.pi / 3, np.pi]))
+    array([ 1. ,  0.5, -1. ])
     """
     try:
         _key = _TYPE(x)
@@ -1729,6 +2161,12 @@ def cosh(x: ArrayLike, /) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.cosh(np.array([-1.0, 0.0, 1.0]))
+    array([1.54308063, 1.        , 1.54308063])
     """
     try:
         _key = _TYPE(x)
@@ -1765,6 +2203,17 @@ def divide(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     -------
     Array
         ``x1 / x2``, of the broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.divide(np.array([1.0, -3.0, 7.0]), np.array([4.0, 2.0, 0.5]))
+    array([ 0.25, -1.5 , 14.  ])
+    >>> xnp.divide(np.array([1, 3]), 2)
+    array([0.5, 1.5])
+    >>> xnp.divide(np.array([[6.0], [9.0]]), np.array([2.0, 3.0]))
+    array([[3. , 2. ],
+           [4.5, 3. ]])
     """
     try:
         _t = _TYPE(x1)
@@ -1803,6 +2252,17 @@ def equal(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     -------
     Array
         A boolean array of the broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.equal(np.array([1, 2, 3]), np.array([1.0, 2.5, 3.0]))
+    array([ True, False,  True])
+    >>> xnp.equal(np.array([np.nan, 0.0]), np.array([np.nan, -0.0]))
+    array([False,  True])
+    >>> xnp.equal(np.array([[1], [2]]), 2)
+    array([[False],
+           [ True]])
     """
     try:
         _t = _TYPE(x1)
@@ -1840,6 +2300,14 @@ def exp(x: ArrayLike, /) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.exp(np.array([0.0, 1.0, -np.inf]))
+    array([1.        , 2.71828183, 0.        ])
+    >>> xnp.exp(np.array([1, 2]))
+    array([2.71828183, 7.3890561 ])
     """
     try:
         _key = _TYPE(x)
@@ -1874,6 +2342,14 @@ def expm1(x: ArrayLike, /) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.expm1(np.array([1e-10, 0.0, 1.0]))
+    array([1.00000000e-10, 0.00000000e+00, 1.71828183e+00])
+    >>> xnp.exp(np.array([1e-10])) - 1
+    array([1.00000008e-10])
     """
     try:
         _key = _TYPE(x)
@@ -1907,6 +2383,14 @@ def floor(x: ArrayLike, /) -> Array:
     -------
     Array
         The rounded values, of x's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.floor(np.array([-1.7, -0.5, 0.2, 1.0]))
+    array([-2., -1.,  0.,  1.])
+    >>> xnp.floor(np.array([3, -4]))
+    array([ 3, -4])
     """
     try:
         _key = _TYPE(x)
@@ -1949,6 +2433,14 @@ def floor_divide(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     -----
     On torch: uint64 inputs raise: torch has no uint64 kernel and no wider integer to
     compute it exactly in; raises TypeError (cast to int64 first, exact below 2**63)
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.floor_divide(np.array([7, -7, 7, -7]), np.array([2, 2, -2, -2]))
+    array([ 3, -4, -4,  3])
+    >>> xnp.floor_divide(np.array([7.5, -7.5]), 2.0)
+    array([ 3., -4.])
     """
     try:
         _t = _TYPE(x1)
@@ -1986,6 +2478,14 @@ def greater(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     -------
     Array
         A boolean array of the broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.greater(np.array([1, 5, 3]), np.array([2, 2, 3]))
+    array([False,  True, False])
+    >>> xnp.greater(np.array([1.0, np.nan]), 0.0)
+    array([ True, False])
     """
     try:
         _t = _TYPE(x1)
@@ -2023,6 +2523,14 @@ def greater_equal(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     -------
     Array
         A boolean array of the broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.greater_equal(np.array([1, 5, 3]), np.array([2, 2, 3]))
+    array([False,  True,  True])
+    >>> xnp.greater_equal(np.array([np.nan, np.inf]), np.inf)
+    array([False,  True])
     """
     try:
         _t = _TYPE(x1)
@@ -2062,6 +2570,16 @@ def hypot(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     -------
     Array
         The lengths, of the broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.hypot(np.array([3.0, 5.0]), np.array([4.0, 12.0]))
+    array([ 5., 13.])
+    >>> xnp.hypot(np.array([3e200]), np.array([4e200]))
+    array([5.e+200])
+    >>> xnp.hypot(np.array([np.inf]), np.array([np.nan]))
+    array([inf])
     """
     try:
         _t = _TYPE(x1)
@@ -2098,6 +2616,14 @@ def imag(x: ArrayLike, /) -> Array:
     -------
     Array
         The imaginary parts, of x's shape, in the matching real dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.imag(np.array([1 + 2j, 3 - 1j]))
+    array([ 2., -1.])
+    >>> xnp.imag(np.array([1j], dtype=np.complex64))
+    array([1.], dtype=float32)
     """
     try:
         _key = _TYPE(x)
@@ -2131,6 +2657,14 @@ def isfinite(x: ArrayLike, /) -> Array:
     -------
     Array
         A boolean array of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.isfinite(np.array([1.0, np.inf, -np.inf, np.nan]))
+    array([ True, False, False, False])
+    >>> xnp.isfinite(np.array([1, 2]))
+    array([ True,  True])
     """
     try:
         _key = _TYPE(x)
@@ -2164,6 +2698,14 @@ def isinf(x: ArrayLike, /) -> Array:
     -------
     Array
         A boolean array of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.isinf(np.array([1.0, np.inf, -np.inf, np.nan]))
+    array([False,  True,  True, False])
+    >>> xnp.isinf(np.array([complex(np.inf, np.nan), 1j]))
+    array([ True, False])
     """
     try:
         _key = _TYPE(x)
@@ -2197,6 +2739,14 @@ def isnan(x: ArrayLike, /) -> Array:
     -------
     Array
         A boolean array of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.isnan(np.array([1.0, np.nan, np.inf]))
+    array([False,  True, False])
+    >>> xnp.isnan(np.array([complex(1, np.nan), 1j]))
+    array([ True, False])
     """
     try:
         _key = _TYPE(x)
@@ -2231,6 +2781,14 @@ def less(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     -------
     Array
         A boolean array of the broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.less(np.array([1, 5, 3]), np.array([2, 2, 3]))
+    array([ True, False, False])
+    >>> xnp.less(np.array([1.0, np.nan]), 2.0)
+    array([ True, False])
     """
     try:
         _t = _TYPE(x1)
@@ -2268,6 +2826,15 @@ def less_equal(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     -------
     Array
         A boolean array of the broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.less_equal(np.array([1, 5, 3]), np.array([2, 2, 3]))
+    array([ True, False,  True])
+    >>> xnp.less_equal(np.array([[1], [3]]), np.array([2, 3]))
+    array([[ True,  True],
+           [False,  True]])
     """
     try:
         _t = _TYPE(x1)
@@ -2305,6 +2872,14 @@ def log(x: ArrayLike, /) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.log(np.array([1.0, np.e, 10.0]))
+    array([0.        , 1.        , 2.30258509])
+    >>> xnp.log(np.array([np.inf]))
+    array([inf])
     """
     try:
         _key = _TYPE(x)
@@ -2338,6 +2913,12 @@ def log10(x: ArrayLike, /) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.log10(np.array([1.0, 10.0, 1000.0, 0.01]))
+    array([ 0.,  1.,  3., -2.])
     """
     try:
         _key = _TYPE(x)
@@ -2372,6 +2953,16 @@ def log1p(x: ArrayLike, /) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.log1p(np.array([1e-10, 0.0, np.e - 1]))
+    array([1.e-10, 0.e+00, 1.e+00])
+    >>> xnp.log(1 + np.array([1e-17]))
+    array([0.])
+    >>> xnp.log1p(np.array([1e-17]))
+    array([1.e-17])
     """
     try:
         _key = _TYPE(x)
@@ -2405,6 +2996,12 @@ def log2(x: ArrayLike, /) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.log2(np.array([1.0, 2.0, 1024.0, 0.5]))
+    array([ 0.,  1., 10., -1.])
     """
     try:
         _key = _TYPE(x)
@@ -2441,6 +3038,14 @@ def logaddexp(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     -------
     Array
         The results, of the broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.logaddexp(np.array([0.0, 1000.0]), np.array([0.0, 1000.0]))
+    array([6.93147181e-01, 1.00069315e+03])
+    >>> xnp.logaddexp(np.array([-np.inf, 1.0]), -np.inf)
+    array([-inf,   1.])
     """
     try:
         _t = _TYPE(x1)
@@ -2478,6 +3083,14 @@ def logical_and(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     -------
     Array
         A boolean array of the broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.logical_and(np.array([True, True, False]), np.array([True, False, False]))
+    array([ True, False, False])
+    >>> xnp.logical_and(np.array([0, 1, 2]), np.array([1, 1, 0]))
+    array([False,  True, False])
     """
     try:
         _t = _TYPE(x1)
@@ -2513,6 +3126,14 @@ def logical_not(x: ArrayLike, /) -> Array:
     -------
     Array
         A boolean array of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.logical_not(np.array([True, False]))
+    array([False,  True])
+    >>> xnp.logical_not(np.array([0.0, 2.5]))
+    array([ True, False])
     """
     try:
         _key = _TYPE(x)
@@ -2547,6 +3168,15 @@ def logical_or(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     -------
     Array
         A boolean array of the broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.logical_or(np.array([True, True, False]), np.array([True, False, False]))
+    array([ True,  True, False])
+    >>> xnp.logical_or(np.array([[True], [False]]), np.array([False, False]))
+    array([[ True,  True],
+           [False, False]])
     """
     try:
         _t = _TYPE(x1)
@@ -2585,6 +3215,12 @@ def logical_xor(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     -------
     Array
         A boolean array of the broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.logical_xor(np.array([True, True, False]), np.array([True, False, False]))
+    array([False,  True, False])
     """
     try:
         _t = _TYPE(x1)
@@ -2624,6 +3260,16 @@ def maximum(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     -------
     Array
         The element-wise maxima, of the broadcast shape and the promoted dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.maximum(np.array([1, 5, 3]), np.array([4, 2, 3]))
+    array([4, 5, 3])
+    >>> xnp.maximum(np.array([1.0, np.nan, 3.0]), np.array([2.0, 0.0, np.nan]))
+    array([ 2., nan, nan])
+    >>> xnp.maximum(np.array([-2, 0, 2]), 0)
+    array([0, 0, 2])
     """
     try:
         _t = _TYPE(x1)
@@ -2662,6 +3308,14 @@ def minimum(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     -------
     Array
         The element-wise minima, of the broadcast shape and the promoted dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.minimum(np.array([1, 5, 3]), np.array([4, 2, 3]))
+    array([1, 2, 3])
+    >>> xnp.minimum(np.array([1.0, np.nan, 3.0]), np.array([2.0, 0.0, np.nan]))
+    array([ 1., nan, nan])
     """
     try:
         _t = _TYPE(x1)
@@ -2700,6 +3354,17 @@ def multiply(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     -------
     Array
         ``x1 * x2``, of the broadcast shape and the promoted dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.multiply(np.array([1, 2, 3]), np.array([4, 5, 6]))
+    array([ 4, 10, 18])
+    >>> xnp.multiply(np.array([[1], [2]]), np.array([1.5, -1.0]))
+    array([[ 1.5, -1. ],
+           [ 3. , -2. ]])
+    >>> xnp.multiply(np.array([100], dtype=np.int8), 2)
+    array([-56], dtype=int8)
     """
     try:
         _t = _TYPE(x1)
@@ -2737,6 +3402,16 @@ def negative(x: ArrayLike, /) -> Array:
     -------
     Array
         ``-x``, of x's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.negative(np.array([1.5, -2.0, 0.0]))
+    array([-1.5,  2. , -0. ])
+    >>> xnp.negative(np.array([-128, 1], dtype=np.int8))
+    array([-128,   -1], dtype=int8)
+    >>> xnp.negative(np.array([1, 2], dtype=np.uint8))
+    array([255, 254], dtype=uint8)
     """
     try:
         _key = _TYPE(x)
@@ -2774,6 +3449,15 @@ def nextafter(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     -------
     Array
         The neighbouring values, of the broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.nextafter(np.array([1.0, 1.0], dtype=np.float32), np.array([2.0, 0.0],
+    ...     dtype=np.float32))
+    array([1.0000001 , 0.99999994], dtype=float32)
+    >>> xnp.nextafter(np.array([1.0]), np.array([2.0])) - 1.0
+    array([2.22044605e-16])
     """
     try:
         _t = _TYPE(x1)
@@ -2812,6 +3496,14 @@ def not_equal(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     -------
     Array
         A boolean array of the broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.not_equal(np.array([1, 2, 3]), np.array([1, 0, 3]))
+    array([False,  True, False])
+    >>> xnp.not_equal(np.array([np.nan]), np.array([np.nan]))
+    array([ True])
     """
     try:
         _t = _TYPE(x1)
@@ -2847,6 +3539,12 @@ def positive(x: ArrayLike, /) -> Array:
     -------
     Array
         ``+x``, of x's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.positive(np.array([-1.5, 0.0, 2.0]))
+    array([-1.5,  0. ,  2. ])
     """
     try:
         _key = _TYPE(x)
@@ -2889,6 +3587,18 @@ def pow(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     -----
     On torch: uint64 inputs raise: torch has no uint64 kernel and no wider integer to
     compute it exactly in; raises TypeError (cast to int64 first, exact below 2**63)
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.pow(np.array([2, 3, 4]), np.array([3, 2, 0]))
+    array([8, 9, 1])
+    >>> xnp.pow(np.array([4.0, 2.0]), 0.5)
+    array([2.        , 1.41421356])
+    >>> xnp.pow(2, np.array([1, 2, 3]))
+    array([2, 4, 8])
+    >>> xnp.pow(np.array([0.0, 0.0, -2.0]), np.array([0.0, 2.0, 3.0]))
+    array([ 1.,  0., -8.])
     """
     try:
         _t = _TYPE(x1)
@@ -2925,6 +3635,14 @@ def real(x: ArrayLike, /) -> Array:
     -------
     Array
         The real parts, of x's shape, in the matching real dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.real(np.array([1 + 2j, 3 - 1j]))
+    array([1., 3.])
+    >>> xnp.real(np.array([1.5, 2.0], dtype=np.float32))
+    array([1.5, 2. ], dtype=float32)
     """
     try:
         _key = _TYPE(x)
@@ -2959,6 +3677,14 @@ def reciprocal(x: ArrayLike, /) -> Array:
     -------
     Array
         ``1 / x``, of x's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.reciprocal(np.array([2.0, 0.5, -4.0]))
+    array([ 0.5 ,  2.  , -0.25])
+    >>> xnp.reciprocal(np.array([1, 2, 4]).astype(np.float32))
+    array([1.  , 0.5 , 0.25], dtype=float32)
     """
     try:
         _key = _TYPE(x)
@@ -3001,6 +3727,14 @@ def remainder(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     -----
     On torch: uint64 inputs raise: torch has no uint64 kernel and no wider integer to
     compute it exactly in; raises TypeError (cast to int64 first, exact below 2**63)
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.remainder(np.array([7, -7, 7, -7]), np.array([3, 3, -3, -3]))
+    array([ 1,  2, -2, -1])
+    >>> xnp.remainder(np.array([5.5, -6.0, 6.0]), np.array([2.0, 3.0, -3.0]))
+    array([ 1.5,  0. , -0. ])
     """
     try:
         _t = _TYPE(x1)
@@ -3039,6 +3773,14 @@ def round(x: ArrayLike, /) -> Array:
     -------
     Array
         The rounded values, of x's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.round(np.array([0.5, 1.5, 2.5, -2.5, -0.4, 2.7]))
+    array([ 0.,  2.,  2., -2., -0.,  3.])
+    >>> xnp.round(np.array([3, -4]))
+    array([ 3, -4])
     """
     try:
         _key = _TYPE(x)
@@ -3073,6 +3815,16 @@ def sign(x: ArrayLike, /) -> Array:
     -------
     Array
         The signs, of x's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.sign(np.array([-2.5, -0.0, 0.0, 3.0, np.nan]))
+    array([-1.,  0.,  0.,  1., nan])
+    >>> xnp.sign(np.array([-7, 0, 7]))
+    array([-1,  0,  1])
+    >>> xnp.sign(np.array([3 + 4j, -2j]))
+    array([ 0.6+0.8j, -0. -1.j ])
     """
     try:
         _key = _TYPE(x)
@@ -3106,6 +3858,14 @@ def signbit(x: ArrayLike, /) -> Array:
     -------
     Array
         A boolean array of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.signbit(np.array([-1.5, -0.0, 0.0, 2.0]))
+    array([ True,  True, False, False])
+    >>> xnp.signbit(np.array([-np.inf, np.inf]))
+    array([ True, False])
     """
     try:
         _key = _TYPE(x)
@@ -3140,6 +3900,12 @@ def sin(x: ArrayLike, /) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.sin(np.array([0.0, np.pi / 6, np.pi / 2]))
+    array([0. , 0.5, 1. ])
     """
     try:
         _key = _TYPE(x)
@@ -3173,6 +3939,12 @@ def sinh(x: ArrayLike, /) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.sinh(np.array([-1.0, 0.0, 1.0]))
+    array([-1.17520119,  0.        ,  1.17520119])
     """
     try:
         _key = _TYPE(x)
@@ -3208,6 +3980,16 @@ def sqrt(x: ArrayLike, /) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.sqrt(np.array([4.0, 2.0, 0.0, np.inf]))
+    array([2.        , 1.41421356, 0.        ,        inf])
+    >>> xnp.sqrt(np.array([-4 + 0j]))
+    array([0.+2.j])
+    >>> xnp.sqrt(np.array([9, 16]))
+    array([3., 4.])
     """
     try:
         _key = _TYPE(x)
@@ -3240,6 +4022,16 @@ def square(x: ArrayLike, /) -> Array:
     -------
     Array
         ``x**2``, of x's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.square(np.array([-3, 0, 2]))
+    array([9, 0, 4])
+    >>> xnp.square(np.array([1.5, 1j]))
+    array([ 2.25+0.j, -1.  +0.j])
+    >>> xnp.square(np.array([16], dtype=np.int8))
+    array([0], dtype=int8)
     """
     try:
         _key = _TYPE(x)
@@ -3275,6 +4067,17 @@ def subtract(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     -------
     Array
         ``x1 - x2``, of the broadcast shape and the promoted dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.subtract(np.array([10, 20, 30]), np.array([1, 2, 3]))
+    array([ 9, 18, 27])
+    >>> xnp.subtract(np.array([[1.0], [2.0]]), np.array([0.5, 1.0]))
+    array([[0.5, 0. ],
+           [1.5, 1. ]])
+    >>> xnp.subtract(np.array([0], dtype=np.uint8), 1)
+    array([255], dtype=uint8)
     """
     try:
         _t = _TYPE(x1)
@@ -3312,6 +4115,12 @@ def tan(x: ArrayLike, /) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.tan(np.array([0.0, np.pi / 4, -np.pi / 4]))
+    array([ 0.,  1., -1.])
     """
     try:
         _key = _TYPE(x)
@@ -3346,6 +4155,12 @@ def tanh(x: ArrayLike, /) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.tanh(np.array([-np.inf, -0.5, 0.0, 0.5, 1000.0]))
+    array([-1.        , -0.46211716,  0.        ,  0.46211716,  1.        ])
     """
     try:
         _key = _TYPE(x)
@@ -3379,6 +4194,14 @@ def trunc(x: ArrayLike, /) -> Array:
     -------
     Array
         The truncated values, of x's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.trunc(np.array([-1.7, -0.2, 0.2, 1.7]))
+    array([-1., -0.,  0.,  1.])
+    >>> xnp.trunc(np.array([5, -5]))
+    array([ 5, -5])
     """
     try:
         _key = _TYPE(x)
@@ -3423,6 +4246,18 @@ def take(x: ArrayLike, indices: ArrayLike, /, *, axis: int | None = None) -> Arr
     -------
     Array
         An array of x's dtype, with the indexed axis of len(indices).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[10, 20, 30], [40, 50, 60]])
+    >>> xnp.take(x, np.array([2, 0]), axis=1)
+    array([[30, 10],
+           [60, 40]])
+    >>> xnp.take(x, np.array([-1]), axis=0)
+    array([[40, 50, 60]])
+    >>> xnp.take(np.array([5.0, 6.0, 7.0]), np.array([0, 0, 2]))
+    array([5., 5., 7.])
     """
     try:
         _key = (_TYPE(x), _TYPE(indices))
@@ -3464,6 +4299,19 @@ def take_along_axis(x: ArrayLike, indices: ArrayLike, /, *, axis: int = -1) -> A
     Array
         An array of x's dtype and of the broadcast shape of x and indices, with indices'
         length along axis.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[30, 10, 20], [60, 50, 40]])
+    >>> xnp.take_along_axis(x, xnp.argsort(x, axis=1), axis=1)
+    array([[10, 20, 30],
+           [40, 50, 60]])
+    >>> xnp.take_along_axis(x, np.array([[0], [2]]), axis=1)
+    array([[30],
+           [40]])
+    >>> xnp.take_along_axis(x, xnp.argmax(x, axis=0, keepdims=True), axis=0)
+    array([[60, 50, 40]])
     """
     try:
         _key = (_TYPE(x), _TYPE(indices))
@@ -3509,6 +4357,20 @@ def matmul(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     -----
     On torch: uint16, uint32, uint64 inputs raise: torch has no CPU kernel for uint16/32/64
     here; the hot path stays the raw torch function, so these raise (cast to int64 first)
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a = np.array([[1, 2], [3, 4]])
+    >>> xnp.matmul(a, np.array([[5], [6]]))
+    array([[17],
+           [39]])
+    >>> xnp.matmul(a, np.array([5, 6]))
+    array([17, 39])
+    >>> xnp.matmul(np.array([1, 2]), np.array([3, 4]))
+    np.int64(11)
+    >>> xnp.matmul(np.ones((4, 1, 2, 3)), np.ones((5, 3, 2))).shape
+    (4, 5, 2, 2)
     """
     try:
         _t = _TYPE(x1)
@@ -3545,6 +4407,16 @@ def matrix_transpose(x: ArrayLike, /) -> Array:
     -------
     Array
         An array of x's dtype with its last two axes swapped.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.matrix_transpose(np.array([[1, 2, 3], [4, 5, 6]]))
+    array([[1, 4],
+           [2, 5],
+           [3, 6]])
+    >>> xnp.matrix_transpose(np.zeros((5, 2, 3))).shape
+    (5, 3, 2)
     """
     try:
         _key = _TYPE(x)
@@ -3589,6 +4461,24 @@ def tensordot(
     -------
     Array
         The contraction, of the remaining axes of x1 then of x2.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a = np.arange(6).reshape(2, 3)
+    >>> b = np.arange(6).reshape(3, 2)
+    >>> xnp.tensordot(a, b, axes=1)
+    array([[10, 13],
+           [28, 40]])
+    >>> xnp.tensordot(a, b.T)
+    array(50)
+    >>> xnp.tensordot(a, b, axes=([0], [1]))
+    array([[ 3,  9, 15],
+           [ 4, 14, 24],
+           [ 5, 19, 33]])
+    >>> xnp.tensordot(np.array([1, 2]), np.array([3, 4, 5]), axes=0)
+    array([[ 3,  4,  5],
+           [ 6,  8, 10]])
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -3628,6 +4518,18 @@ def vecdot(x1: ArrayLike, x2: ArrayLike, /, *, axis: int = -1) -> Array:
     -------
     Array
         The dot products: the broadcast shape with axis removed.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.vecdot(np.array([1, 2, 3]), np.array([4, 5, 6]))
+    np.int64(32)
+    >>> xnp.vecdot(np.array([[1, 2], [3, 4]]), np.array([1, 1]))
+    array([3, 7])
+    >>> xnp.vecdot(np.array([[1, 2], [3, 4]]), np.array([[1], [1]]), axis=0)
+    array([4, 6])
+    >>> xnp.vecdot(np.array([1j, 2]), np.array([1j, 1]))
+    np.complex128(3+0j)
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -3663,6 +4565,17 @@ def broadcast_arrays(*arrays: ArrayLike) -> tuple[Array, ...]:
     -------
     tuple[Array, ...]
         A tuple with one array per input, all of the broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a, b = xnp.broadcast_arrays(np.array([[1], [2]]), np.array([10, 20, 30]))
+    >>> a
+    array([[1, 1, 1],
+           [2, 2, 2]])
+    >>> b
+    array([[10, 20, 30],
+           [10, 20, 30]])
     """
     try:
         _key = (*_MAP(_TYPE, arrays),)
@@ -3697,6 +4610,14 @@ def broadcast_shapes(*shapes: Shape) -> tuple[int, ...]:
     -------
     tuple[int, ...]
         The broadcast shape, as a tuple of ints.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.broadcast_shapes((2, 1), (3,))
+    (2, 3)
+    >>> xnp.broadcast_shapes((5, 1, 4), (3, 1), ())
+    (5, 3, 4)
     """
     try:
         _key = (*_MAP(_TYPE, shapes),)
@@ -3733,6 +4654,16 @@ def broadcast_to(x: ArrayLike, /, shape: tuple[int, ...]) -> Array:
     -------
     Array
         An array of the given shape and x's dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.broadcast_to(np.array([1, 2, 3]), (2, 3))
+    array([[1, 2, 3],
+           [1, 2, 3]])
+    >>> xnp.broadcast_to(np.array([[1], [2]]), (2, 4))
+    array([[1, 1, 1, 1],
+           [2, 2, 2, 2]])
     """
     try:
         _key = _TYPE(x)
@@ -3769,6 +4700,20 @@ def concat(arrays: Sequence[ArrayLike], /, *, axis: int | None = 0) -> Array:
     -------
     Array
         The joined array.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a = np.array([[1, 2], [3, 4]])
+    >>> xnp.concat([a, np.array([[5, 6]])])
+    array([[1, 2],
+           [3, 4],
+           [5, 6]])
+    >>> xnp.concat([a, np.array([[7], [8]])], axis=1)
+    array([[1, 2, 7],
+           [3, 4, 8]])
+    >>> xnp.concat([a, np.array([9])], axis=None)
+    array([1, 2, 3, 4, 9])
     """
     try:
         _key = (*_MAP(_TYPE, arrays),)
@@ -3805,6 +4750,19 @@ def expand_dims(x: ArrayLike, /, axis: int | tuple[int, ...]) -> Array:
     -------
     Array
         x with the new axes, of x's dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([1, 2, 3])
+    >>> xnp.expand_dims(x, 0)
+    array([[1, 2, 3]])
+    >>> xnp.expand_dims(x, -1)
+    array([[1],
+           [2],
+           [3]])
+    >>> xnp.expand_dims(x, (0, 2)).shape
+    (1, 3, 1)
     """
     try:
         _key = _TYPE(x)
@@ -3839,6 +4797,20 @@ def flip(x: ArrayLike, /, *, axis: Axis = None) -> Array:
     -------
     Array
         An array of x's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1, 2, 3], [4, 5, 6]])
+    >>> xnp.flip(x)
+    array([[6, 5, 4],
+           [3, 2, 1]])
+    >>> xnp.flip(x, axis=1)
+    array([[3, 2, 1],
+           [6, 5, 4]])
+    >>> xnp.flip(x, axis=0)
+    array([[4, 5, 6],
+           [1, 2, 3]])
     """
     try:
         _key = _TYPE(x)
@@ -3878,6 +4850,17 @@ def moveaxis(
     -------
     Array
         A permutation of x, of x's dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.zeros((2, 3, 4))
+    >>> xnp.moveaxis(x, 0, -1).shape
+    (3, 4, 2)
+    >>> xnp.moveaxis(x, -1, 0).shape
+    (4, 2, 3)
+    >>> xnp.moveaxis(x, (0, 1), (2, 0)).shape
+    (3, 4, 2)
     """
     try:
         _key = _TYPE(x)
@@ -3914,6 +4897,17 @@ def permute_dims(x: ArrayLike, /, axes: tuple[int, ...]) -> Array:
     -------
     Array
         x with its axes permuted.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1, 2, 3], [4, 5, 6]])
+    >>> xnp.permute_dims(x, (1, 0))
+    array([[1, 4],
+           [2, 5],
+           [3, 6]])
+    >>> xnp.permute_dims(np.zeros((2, 3, 4)), (2, 0, 1)).shape
+    (4, 2, 3)
     """
     try:
         _key = _TYPE(x)
@@ -3954,6 +4948,23 @@ def repeat(x: ArrayLike, repeats: ArrayLike, /, *, axis: int | None = None) -> A
     -------
     Array
         The repeated array, 1-D when axis is None.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1, 2], [3, 4]])
+    >>> xnp.repeat(x, 2)
+    array([1, 1, 2, 2, 3, 3, 4, 4])
+    >>> xnp.repeat(x, 2, axis=0)
+    array([[1, 2],
+           [1, 2],
+           [3, 4],
+           [3, 4]])
+    >>> xnp.repeat(x, np.array([1, 0]), axis=1)
+    array([[1],
+           [3]])
+    >>> xnp.repeat(np.array([7, 8, 9]), np.array([3, 1, 0]))
+    array([7, 7, 7, 8])
     """
     try:
         _key = (_TYPE(x), _TYPE(repeats))
@@ -3995,6 +5006,20 @@ def reshape(x: ArrayLike, /, shape: tuple[int, ...], *, copy: bool | None = None
     -------
     Array
         An array of the new shape, of x's dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.arange(6)
+    >>> xnp.reshape(x, (2, 3))
+    array([[0, 1, 2],
+           [3, 4, 5]])
+    >>> xnp.reshape(x, (3, -1))
+    array([[0, 1],
+           [2, 3],
+           [4, 5]])
+    >>> xnp.reshape(np.array([[1, 2], [3, 4]]), (-1,))
+    array([1, 2, 3, 4])
     """
     try:
         _key = _TYPE(x)
@@ -4034,6 +5059,20 @@ def roll(x: ArrayLike, /, shift: int | tuple[int, ...], *, axis: Axis = None) ->
     -------
     Array
         An array of x's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1, 2, 3], [4, 5, 6]])
+    >>> xnp.roll(x, 1)
+    array([[6, 1, 2],
+           [3, 4, 5]])
+    >>> xnp.roll(x, -1, axis=1)
+    array([[2, 3, 1],
+           [5, 6, 4]])
+    >>> xnp.roll(x, (1, 1), axis=(0, 1))
+    array([[6, 4, 5],
+           [3, 1, 2]])
     """
     try:
         _key = _TYPE(x)
@@ -4069,6 +5108,17 @@ def squeeze(x: ArrayLike, /, axis: int | tuple[int, ...]) -> Array:
     -------
     Array
         x without those axes, of x's dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.zeros((1, 3, 1))
+    >>> xnp.squeeze(x, 0).shape
+    (3, 1)
+    >>> xnp.squeeze(x, (0, 2)).shape
+    (3,)
+    >>> xnp.squeeze(np.array([[5]]), -1)
+    array([5])
     """
     try:
         _key = _TYPE(x)
@@ -4104,6 +5154,20 @@ def stack(arrays: Sequence[ArrayLike], /, *, axis: int = 0) -> Array:
     -------
     Array
         The stacked array.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a, b = np.array([1, 2, 3]), np.array([4, 5, 6])
+    >>> xnp.stack([a, b])
+    array([[1, 2, 3],
+           [4, 5, 6]])
+    >>> xnp.stack([a, b], axis=1)
+    array([[1, 4],
+           [2, 5],
+           [3, 6]])
+    >>> xnp.stack([a, b], axis=-1).shape
+    (3, 2)
     """
     try:
         _key = (*_MAP(_TYPE, arrays),)
@@ -4141,6 +5205,19 @@ def tile(x: ArrayLike, repetitions: tuple[int, ...], /) -> Array:
     -------
     Array
         The tiled array, of x's dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([1, 2])
+    >>> xnp.tile(x, (3,))
+    array([1, 2, 1, 2, 1, 2])
+    >>> xnp.tile(x, (2, 2))
+    array([[1, 2, 1, 2],
+           [1, 2, 1, 2]])
+    >>> xnp.tile(np.array([[1, 2], [3, 4]]), (1, 2))
+    array([[1, 2, 1, 2],
+           [3, 4, 3, 4]])
     """
     try:
         _key = _TYPE(x)
@@ -4175,6 +5252,15 @@ def unstack(x: ArrayLike, /, *, axis: int = 0) -> tuple[Array, ...]:
     -------
     tuple[Array, ...]
         A tuple of arrays of x's dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1, 2, 3], [4, 5, 6]])
+    >>> xnp.unstack(x)
+    (array([1, 2, 3]), array([4, 5, 6]))
+    >>> xnp.unstack(x, axis=1)
+    (array([1, 4]), array([2, 5]), array([3, 6]))
     """
     try:
         _key = _TYPE(x)
@@ -5726,6 +6812,14 @@ def absolute(x: ArrayLike) -> Array:
     -------
     Array
         ``|x|``, of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.absolute(np.array([-1.5, 0.0, 2.0]))
+    array([1.5, 0. , 2. ])
+    >>> xnp.absolute(np.array([3 + 4j]))
+    array([5.])
     """
     try:
         _key = _TYPE(x)
@@ -5758,6 +6852,12 @@ def arccos(x: ArrayLike) -> Array:
     -------
     Array
         The angles in radians.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.arccos(np.array([1.0, 0.0, -1.0]))
+    array([0.        , 1.57079633, 3.14159265])
     """
     try:
         _key = _TYPE(x)
@@ -5790,6 +6890,12 @@ def arccosh(x: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.arccosh(np.array([1.0, 2.0, 10.0]))
+    array([0.        , 1.3169579 , 2.99322285])
     """
     try:
         _key = _TYPE(x)
@@ -5822,6 +6928,12 @@ def arcsin(x: ArrayLike) -> Array:
     -------
     Array
         The angles in radians.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.arcsin(np.array([-1.0, 0.0, 0.5]))
+    array([-1.57079633,  0.        ,  0.52359878])
     """
     try:
         _key = _TYPE(x)
@@ -5852,6 +6964,12 @@ def arcsinh(x: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.arcsinh(np.array([-1.0, 0.0, 1.0]))
+    array([-0.88137359,  0.        ,  0.88137359])
     """
     try:
         _key = _TYPE(x)
@@ -5884,6 +7002,12 @@ def arctan(x: ArrayLike) -> Array:
     -------
     Array
         The angles in radians.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.arctan(np.array([0.0, 1.0, np.inf]))
+    array([0.        , 0.78539816, 1.57079633])
     """
     try:
         _key = _TYPE(x)
@@ -5916,6 +7040,12 @@ def arctanh(x: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.arctanh(np.array([-0.5, 0.0, 0.5]))
+    array([-0.54930614,  0.        ,  0.54930614])
     """
     try:
         _key = _TYPE(x)
@@ -5953,6 +7083,14 @@ def arctan2(x1: ArrayLike, x2: ArrayLike) -> Array:
     -------
     Array
         The angles in radians, of the broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.arctan2(np.array([1.0, 1.0, -1.0]), np.array([1.0, -1.0, -1.0]))
+    array([ 0.78539816,  2.35619449, -2.35619449])
+    >>> xnp.arctan2(np.array([0.0, -0.0]), np.array([-1.0, -1.0]))
+    array([ 3.14159265, -3.14159265])
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -5987,6 +7125,14 @@ def angle(x: ArrayLike) -> Array:
     -------
     Array
         The angles in radians.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.angle(np.array([1 + 1j, -1 + 0j, -1j]))
+    array([ 0.78539816,  3.14159265, -1.57079633])
+    >>> xnp.angle(np.array([-2.0, 3.0]))
+    array([3.14159265, 0.        ])
     """
     try:
         _key = _TYPE(x)
@@ -6020,6 +7166,16 @@ def bitwise_not(x: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.bitwise_not(np.array([0, 5, -1], np.int8))
+    array([-1, -6,  0], dtype=int8)
+    >>> xnp.bitwise_not(np.array([0, 5], np.uint8))
+    array([255, 250], dtype=uint8)
+    >>> xnp.bitwise_not(np.array([True, False]))
+    array([False,  True])
     """
     try:
         _key = _TYPE(x)
@@ -6052,6 +7208,14 @@ def conjugate(x: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.conjugate(np.array([1 + 2j, 3 - 1j]))
+    array([1.-2.j, 3.+1.j])
+    >>> xnp.conjugate(np.array([1.0, -2.0]))
+    array([ 1., -2.])
     """
     try:
         _key = _TYPE(x)
@@ -6085,6 +7249,12 @@ def cbrt(x: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.cbrt(np.array([-8.0, 0.0, 27.0]))
+    array([-2.,  0.,  3.])
     """
     try:
         _key = _TYPE(x)
@@ -6115,6 +7285,12 @@ def deg2rad(x: ArrayLike) -> Array:
     -------
     Array
         ``x * pi / 180``, in x's floating dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.deg2rad(np.array([0.0, 90.0, 180.0]))
+    array([0.        , 1.57079633, 3.14159265])
     """
     try:
         _key = _TYPE(x)
@@ -6145,6 +7321,12 @@ def rad2deg(x: ArrayLike) -> Array:
     -------
     Array
         ``x * 180 / pi``, in x's floating dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.rad2deg(np.array([0.0, np.pi / 2, np.pi]))
+    array([  0.,  90., 180.])
     """
     try:
         _key = _TYPE(x)
@@ -6179,6 +7361,12 @@ def exp2(x: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.exp2(np.array([-1.0, 0.0, 3.0]))
+    array([0.5, 1. , 8. ])
     """
     try:
         _key = _TYPE(x)
@@ -6211,6 +7399,12 @@ def fabs(x: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.fabs(np.array([-1.5, 0.0, 2.0]))
+    array([1.5, 0. , 2. ])
     """
     try:
         _key = _TYPE(x)
@@ -6252,6 +7446,16 @@ def fmod(x1: ArrayLike, x2: ArrayLike) -> Array:
     -----
     On torch: uint64 inputs raise: torch has no remainder kernel for uint64 and no wider
     integer type to compute it in
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.fmod(np.array([-7, 7]), np.array([3, -3]))
+    array([-1,  1])
+    >>> xnp.mod(np.array([-7, 7]), np.array([3, -3]))
+    array([ 2, -2])
+    >>> xnp.fmod(np.array([-7.5, 7.5]), 2.0)
+    array([-1.5,  1.5])
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -6286,6 +7490,14 @@ def heaviside(x1: ArrayLike, x2: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.heaviside(np.array([-1.5, 0.0, 2.0]), 0.5)
+    array([0. , 0.5, 1. ])
+    >>> xnp.heaviside(np.array([-1.5, 0.0, 2.0]), np.array([1.0, 0.0, 1.0]))
+    array([0., 0., 1.])
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -6322,6 +7534,14 @@ def logaddexp2(x1: ArrayLike, x2: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.logaddexp2(np.array([1.0, 1000.0]), np.array([1.0, 1000.0]))
+    array([   2., 1001.])
+    >>> xnp.logaddexp2(np.array([0.0, 5.0]), np.array([3.0, -np.inf]))
+    array([3.169925, 5.      ])
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -6354,6 +7574,12 @@ def sinc(x: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.sinc(np.array([0.0, 0.5, 2.0]))
+    array([ 1.00000000e+00,  6.36619772e-01, -3.89817183e-17])
     """
     try:
         _key = _TYPE(x)
@@ -6400,6 +7626,16 @@ def isclose(
     -------
     Array
         A boolean array of the broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.isclose(np.array([1.0, 1.0, 0.0]), np.array([1.0 + 1e-9, 1.1, 1e-9]))
+    array([ True, False,  True])
+    >>> xnp.isclose(np.array([100.0]), np.array([101.0]), rtol=0.01)
+    array([ True])
+    >>> xnp.isclose(np.array([np.nan]), np.array([np.nan]), equal_nan=True)
+    array([ True])
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -6443,7 +7679,17 @@ def allclose(
     Returns
     -------
     Array
-        A 0-d boolean array.
+        A 0-d boolean array (a NumPy bool scalar for NumPy inputs).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.allclose(np.array([1.0, 2.0]), np.array([1.0, 2.0 + 1e-7]))
+    np.True_
+    >>> xnp.allclose(np.array([1.0, np.nan]), np.array([1.0, np.nan]))
+    np.False_
+    >>> xnp.allclose(np.array([1.0, np.nan]), np.array([1.0, np.nan]), equal_nan=True)
+    np.True_
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -6476,6 +7722,12 @@ def isneginf(x: ArrayLike) -> Array:
     -------
     Array
         A boolean array of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.isneginf(np.array([-np.inf, np.inf, np.nan, -1.0]))
+    array([ True, False, False, False])
     """
     try:
         _key = _TYPE(x)
@@ -6508,6 +7760,12 @@ def isposinf(x: ArrayLike) -> Array:
     -------
     Array
         A boolean array of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.isposinf(np.array([-np.inf, np.inf, np.nan, 1.0]))
+    array([False,  True, False, False])
     """
     try:
         _key = _TYPE(x)
@@ -6540,6 +7798,14 @@ def isreal(x: ArrayLike) -> Array:
     -------
     Array
         A boolean array of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.isreal(np.array([1 + 0j, 1 + 1j]))
+    array([ True, False])
+    >>> xnp.isreal(np.array([1.0, np.nan]))
+    array([ True,  True])
     """
     try:
         _key = _TYPE(x)
@@ -6583,6 +7849,15 @@ def nan_to_num(
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.nan_to_num(np.array([np.nan, np.inf, -np.inf, 1.0], np.float32))
+    array([ 0.0000000e+00,  3.4028235e+38, -3.4028235e+38,  1.0000000e+00],
+          dtype=float32)
+    >>> xnp.nan_to_num(np.array([np.nan, np.inf, -np.inf]), nan=-1.0, posinf=9.0)
+    array([-1.00000000e+000,  9.00000000e+000, -1.79769313e+308])
     """
     try:
         _key = _TYPE(x)
@@ -6604,7 +7879,8 @@ _gcd = _bind('gcd', _GENERIC)
 def gcd(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Greatest common divisor of the absolute values, element-wise.
 
-    ``gcd(0, 0)`` is 0. The operands broadcast and promote together.
+    ``gcd(0, 0)`` is 0. The operands broadcast and promote together. As with
+    ``absolute``, a signed minimum wraps (int8 ``gcd(-128, 0)`` is -128).
 
     Parameters
     ----------
@@ -6616,12 +7892,18 @@ def gcd(x1: ArrayLike, x2: ArrayLike) -> Array:
     Returns
     -------
     Array
-        Non-negative integers of the promoted dtype.
+        Integers of the promoted dtype.
 
     Notes
     -----
     On torch: uint64 inputs raise: torch has no remainder kernel for uint64 and no wider
     integer type to compute it in
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.gcd(np.array([12, -18, 0, 0]), np.array([18, 12, 5, 0]))
+    array([6, 6, 5, 0])
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -6656,12 +7938,18 @@ def lcm(x1: ArrayLike, x2: ArrayLike) -> Array:
     Returns
     -------
     Array
-        Non-negative integers of the promoted dtype.
+        Integers of the promoted dtype.
 
     Notes
     -----
     On torch: uint64 inputs raise: torch has no remainder kernel for uint64 and no wider
     integer type to compute it in
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.lcm(np.array([4, -6, 0]), np.array([6, 4, 5]))
+    array([12, 12,  0])
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -6698,6 +7986,14 @@ def ldexp(x1: ArrayLike, x2: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.ldexp(np.array([1.0, 3.0, 0.5]), np.array([2, -1, 3]))
+    array([4. , 1.5, 4. ])
+    >>> xnp.ldexp(np.array([1.0], np.float32), 10)
+    array([1024.], dtype=float32)
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -6734,6 +8030,14 @@ def divide_no_nan(x1: ArrayLike, x2: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.divide_no_nan(np.array([1.0, 1.0, 0.0, np.nan]), np.array([2.0, 0.0, 0.0, 0.0]))
+    array([0.5, 0. , 0. , 0. ])
+    >>> xnp.divide_no_nan(np.array([1, 4]), np.array([0, 2]))
+    array([0., 2.])
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -6770,6 +8074,14 @@ def true_divide(x1: ArrayLike, x2: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.true_divide(np.array([1, 3]), np.array([2, 2]))
+    array([0.5, 1.5])
+    >>> xnp.true_divide(np.array([1.0, 6.0]), 4.0)
+    array([0.25, 1.5 ])
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -6805,6 +8117,14 @@ def mod(x1: ArrayLike, x2: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.mod(np.array([-7, 7]), np.array([3, -3]))
+    array([ 2, -2])
+    >>> xnp.mod(np.array([5.5, -5.5]), 2.0)
+    array([1.5, 0.5])
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -6842,6 +8162,14 @@ def power(x1: ArrayLike, x2: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.power(np.array([2, 3]), np.array([3, 2]))
+    array([8, 9])
+    >>> xnp.power(np.array([2.0, 4.0]), 0.5)
+    array([1.41421356, 2.        ])
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -6876,6 +8204,14 @@ def left_shift(x: ArrayLike, y: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.left_shift(np.array([1, 3]), np.array([2, 1]))
+    array([4, 6])
+    >>> xnp.left_shift(np.array([1], np.int8), 7)
+    array([-128], dtype=int8)
     """
     try:
         _key = (_TYPE(x), _TYPE(y))
@@ -6910,6 +8246,12 @@ def right_shift(x: ArrayLike, y: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.right_shift(np.array([16, -16]), 2)
+    array([ 4, -4])
     """
     try:
         _key = (_TYPE(x), _TYPE(y))
@@ -6945,6 +8287,14 @@ def fmax(x1: ArrayLike, x2: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.fmax(np.array([1.0, np.nan, np.nan]), np.array([np.nan, 2.0, np.nan]))
+    array([ 1.,  2., nan])
+    >>> xnp.fmax(np.array([1, 5]), np.array([3, 2]))
+    array([3, 5])
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -6980,6 +8330,12 @@ def fmin(x1: ArrayLike, x2: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.fmin(np.array([1.0, np.nan, np.nan]), np.array([np.nan, 2.0, np.nan]))
+    array([ 1.,  2., nan])
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -7016,6 +8372,15 @@ def amax(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1, 5, 2], [4, 0, 3]])
+    >>> xnp.amax(x)
+    np.int64(5)
+    >>> xnp.amax(x, axis=0)
+    array([4, 5, 3])
     """
     try:
         _key = _TYPE(x)
@@ -7052,6 +8417,16 @@ def amin(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1, 5, 2], [4, 0, 3]])
+    >>> xnp.amin(x)
+    np.int64(0)
+    >>> xnp.amin(x, axis=1, keepdims=True)
+    array([[1],
+           [0]])
     """
     try:
         _key = _TYPE(x)
@@ -7089,6 +8464,15 @@ def ptp(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1, 5, 2], [4, 0, 3]])
+    >>> xnp.ptp(x)
+    np.int64(5)
+    >>> xnp.ptp(x, axis=1)
+    array([4, 4])
     """
     try:
         _key = _TYPE(x)
@@ -7129,6 +8513,17 @@ def average(x: ArrayLike, axis: Axis = None, weights: ArrayLike = None) -> Array
     -------
     Array
         The averages, with the reduced axes removed.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.average(np.array([1.0, 2.0, 3.0]), weights=np.array([3.0, 1.0, 0.0]))
+    np.float64(1.25)
+    >>> x = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> xnp.average(x, axis=1, weights=np.array([1.0, 3.0]))
+    array([1.75, 3.75])
+    >>> xnp.average(x, axis=0)
+    array([2., 3.])
     """
     try:
         _key = (_TYPE(x), _TYPE(weights))
@@ -7181,6 +8576,20 @@ def quantile(
     Array
         The quantiles: q's shape followed by x's shape without the reduced axes (kept with
         size one if ``keepdims``).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([1.0, 2.0, 3.0, 4.0])
+    >>> xnp.quantile(x, 0.5)
+    array(2.5)
+    >>> xnp.quantile(x, [0.25, 0.4])
+    array([1.75, 2.2 ])
+    >>> xnp.quantile(x, 0.4, method='nearest')
+    array(2.)
+    >>> xnp.quantile(np.array([[1.0, 2.0], [3.0, 5.0]]), [0.5, 1.0], axis=1)
+    array([[1.5, 4. ],
+           [2. , 5. ]])
     """
     try:
         _key = _TYPE(x)
@@ -7228,6 +8637,15 @@ def nanquantile(
     Array
         The quantiles: q's shape followed by x's shape without the reduced axes (kept with
         size one if ``keepdims``).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1.0, np.nan, 3.0], [4.0, 6.0, np.nan]])
+    >>> xnp.nanquantile(x, 0.5, axis=1)
+    array([2., 5.])
+    >>> xnp.nanquantile(x[0], [0.0, 0.25], method='lower')
+    array([1., 1.])
     """
     try:
         _key = _TYPE(x)
@@ -7275,6 +8693,17 @@ def percentile(
     Array
         The percentiles: q's shape followed by x's shape without the reduced axes (kept with
         size one if ``keepdims``).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([1.0, 2.0, 3.0, 4.0])
+    >>> xnp.percentile(x, 50)
+    array(2.5)
+    >>> xnp.percentile(x, [25, 75])
+    array([1.75, 3.25])
+    >>> xnp.percentile(x, 25, method='higher')
+    array(2.)
     """
     try:
         _key = _TYPE(x)
@@ -7321,6 +8750,15 @@ def nanpercentile(
     Array
         The percentiles: q's shape followed by x's shape without the reduced axes (kept with
         size one if ``keepdims``).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1.0, np.nan], [3.0, 4.0]])
+    >>> xnp.nanpercentile(x, 50, axis=1)
+    array([1. , 3.5])
+    >>> xnp.nanpercentile(x, [0, 100])
+    array([1., 4.])
     """
     try:
         _key = _TYPE(x)
@@ -7359,6 +8797,15 @@ def median(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1.0, 3.0, 2.0], [4.0, 6.0, 5.0]])
+    >>> xnp.median(x)
+    array(3.5)
+    >>> xnp.median(x, axis=1)
+    array([2., 5.])
     """
     try:
         _key = _TYPE(x)
@@ -7395,6 +8842,15 @@ def nanmedian(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1.0, np.nan, 4.0], [2.0, 3.0, np.nan]])
+    >>> xnp.nanmedian(x)
+    array(2.5)
+    >>> xnp.nanmedian(x, axis=1)
+    array([2.5, 2.5])
     """
     try:
         _key = _TYPE(x)
@@ -7431,6 +8887,15 @@ def nansum(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1.0, np.nan, 3.0], [np.nan, np.nan, 2.0]])
+    >>> xnp.nansum(x)
+    np.float64(6.0)
+    >>> xnp.nansum(x, axis=0)
+    array([1., 0., 5.])
     """
     try:
         _key = _TYPE(x)
@@ -7467,6 +8932,13 @@ def nanprod(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[2.0, np.nan, 3.0], [np.nan, np.nan, np.nan]])
+    >>> xnp.nanprod(x, axis=1)
+    array([6., 1.])
     """
     try:
         _key = _TYPE(x)
@@ -7503,6 +8975,15 @@ def nanmax(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1.0, np.nan, 3.0], [np.nan, np.nan, 2.0]])
+    >>> xnp.nanmax(x, axis=1)
+    array([3., 2.])
+    >>> xnp.nanmax(x, axis=0)
+    array([ 1., nan,  3.])
     """
     try:
         _key = _TYPE(x)
@@ -7539,6 +9020,15 @@ def nanmin(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1.0, np.nan, 3.0], [np.nan, np.nan, 2.0]])
+    >>> xnp.nanmin(x)
+    array(1.)
+    >>> xnp.nanmin(x, axis=0)
+    array([ 1., nan,  2.])
     """
     try:
         _key = _TYPE(x)
@@ -7577,6 +9067,15 @@ def nanargmax(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> 
     -------
     Array
         Indices in the default integer dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1.0, np.nan, 3.0], [np.nan, 2.0, 2.0]])
+    >>> xnp.nanargmax(x, axis=1)
+    array([2, 1])
+    >>> xnp.nanargmax(x)
+    np.int64(2)
     """
     try:
         _key = _TYPE(x)
@@ -7614,6 +9113,15 @@ def nanargmin(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> 
     -------
     Array
         Indices in the default integer dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1.0, np.nan, 0.5], [np.nan, 2.0, 2.0]])
+    >>> xnp.nanargmin(x, axis=1)
+    array([2, 1])
+    >>> xnp.nanargmin(x)
+    np.int64(2)
     """
     try:
         _key = _TYPE(x)
@@ -7651,6 +9159,15 @@ def nanmean(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1.0, np.nan, 3.0], [np.nan, np.nan, 2.0]])
+    >>> xnp.nanmean(x)
+    np.float64(2.0)
+    >>> xnp.nanmean(x, axis=1)
+    array([2., 2.])
     """
     try:
         _key = _TYPE(x)
@@ -7689,6 +9206,15 @@ def nanvar(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1.0, np.nan, 3.0], [np.nan, 4.0, 4.0]])
+    >>> xnp.nanvar(x, axis=1)
+    array([1., 0.])
+    >>> xnp.nanvar(x)
+    array(1.5)
     """
     try:
         _key = _TYPE(x)
@@ -7726,6 +9252,13 @@ def nanstd(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1.0, np.nan, 3.0], [np.nan, 4.0, 4.0]])
+    >>> xnp.nanstd(x, axis=1)
+    array([1., 0.])
     """
     try:
         _key = _TYPE(x)
@@ -7764,6 +9297,18 @@ def cumsum(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None
     -------
     Array
         The running sums, of x's shape (1-d for ``axis=None``).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1, 2], [3, 4]])
+    >>> xnp.cumsum(x)
+    array([ 1,  3,  6, 10])
+    >>> xnp.cumsum(x, axis=0)
+    array([[1, 2],
+           [4, 6]])
+    >>> xnp.cumsum(np.array([1, 2], np.int8), dtype='float32')
+    array([1., 3.], dtype=float32)
     """
     try:
         _key = _TYPE(x)
@@ -7804,6 +9349,16 @@ def cumprod(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = Non
     -------
     Array
         The running products, of x's shape (1-d for ``axis=None``).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1, 2], [3, 4]])
+    >>> xnp.cumprod(x)
+    array([ 1,  2,  6, 24])
+    >>> xnp.cumprod(x, axis=1)
+    array([[ 1,  2],
+           [ 3, 12]])
     """
     try:
         _key = _TYPE(x)
@@ -7843,6 +9398,15 @@ def nancumsum(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = N
     -------
     Array
         The running sums, of x's shape (1-d for ``axis=None``).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.nancumsum(np.array([np.nan, 1.0, np.nan, 2.0]))
+    array([0., 1., 1., 3.])
+    >>> xnp.nancumsum(np.array([[1.0, np.nan], [np.nan, 4.0]]), axis=0)
+    array([[1., 0.],
+           [1., 4.]])
     """
     try:
         _key = _TYPE(x)
@@ -7881,6 +9445,12 @@ def nancumprod(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = 
     -------
     Array
         The running products, of x's shape (1-d for ``axis=None``).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.nancumprod(np.array([2.0, np.nan, 3.0]))
+    array([2., 2., 6.])
     """
     try:
         _key = _TYPE(x)
@@ -7921,6 +9491,17 @@ def append(x1: ArrayLike, x2: ArrayLike, axis: int | None = None) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.append(np.array([1, 2]), np.array([[3, 4]]))
+    array([1, 2, 3, 4])
+    >>> xnp.append(np.array([[1, 2]]), np.array([[3, 4]]), axis=0)
+    array([[1, 2],
+           [3, 4]])
+    >>> xnp.append(np.array([1, 2]), np.array([3.5]))
+    array([1. , 2. , 3.5])
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -7959,6 +9540,16 @@ def array(x: ArrayLike, dtype: DTypeLike | None = None) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.array([1, 2, 3])
+    array([1, 2, 3])
+    >>> xnp.array([1, 2], dtype='float32')
+    array([1., 2.], dtype=float32)
+    >>> xnp.array(np.array([1.5, 2.5]), dtype='int32')
+    array([1, 2], dtype=int32)
     """
     try:
         _key = _TYPE(x)
@@ -7993,6 +9584,15 @@ def copy(x: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a = np.array([1, 2])
+    >>> b = xnp.copy(a)
+    >>> b[0] = 9
+    >>> a
+    array([1, 2])
     """
     try:
         _key = _TYPE(x)
@@ -8025,6 +9625,15 @@ def ravel(x: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1, 2], [3, 4]])
+    >>> xnp.ravel(x)
+    array([1, 2, 3, 4])
+    >>> xnp.ravel(x.T)
+    array([1, 3, 2, 4])
     """
     try:
         _key = _TYPE(x)
@@ -8058,6 +9667,14 @@ def size(x: ArrayLike) -> int:
     -------
     int
         The element count.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.size(np.zeros((2, 3)))
+    6
+    >>> xnp.size(np.array(1.0))
+    1
     """
     try:
         _key = _TYPE(x)
@@ -8090,6 +9707,14 @@ def ndim(x: ArrayLike) -> int:
     -------
     int
         The number of axes.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.ndim(np.zeros((2, 3)))
+    2
+    >>> xnp.ndim(np.array(1.0))
+    0
     """
     try:
         _key = _TYPE(x)
@@ -8126,6 +9751,18 @@ def get_item(x: ArrayLike, key: Any) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.arange(6).reshape(2, 3)
+    >>> xnp.get_item(x, (1, slice(None, None, -1)))
+    array([5, 4, 3])
+    >>> xnp.get_item(x, (Ellipsis, None, 0))
+    array([[0],
+           [3]])
+    >>> xnp.get_item(x, 0)
+    array([0, 1, 2])
     """
     try:
         _key = _TYPE(x)
@@ -8147,7 +9784,7 @@ _swapaxes = _bind('swapaxes', _GENERIC)
 def swapaxes(x: ArrayLike, axis1: int, axis2: int) -> Array:
     """Interchange two axes of an array.
 
-    Negative axes count from the end; swapping an axis with itself returns x's layout unchanged.
+    Negative axes count from the end.
 
     Parameters
     ----------
@@ -8162,6 +9799,16 @@ def swapaxes(x: ArrayLike, axis1: int, axis2: int) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.swapaxes(np.zeros((2, 3, 4)), 0, -1).shape
+    (4, 3, 2)
+    >>> xnp.swapaxes(np.array([[1, 2, 3]]), 0, 1)
+    array([[1],
+           [2],
+           [3]])
     """
     try:
         _key = _TYPE(x)
@@ -8195,6 +9842,19 @@ def transpose(x: ArrayLike, axes: Sequence[int] | None = None) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.zeros((2, 3, 4))
+    >>> xnp.transpose(x).shape
+    (4, 3, 2)
+    >>> xnp.transpose(x, axes=(1, 0, 2)).shape
+    (3, 2, 4)
+    >>> xnp.transpose(np.array([[1, 2, 3]]))
+    array([[1],
+           [2],
+           [3]])
     """
     try:
         _key = _TYPE(x)
@@ -8227,6 +9887,13 @@ def fliplr(x: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.fliplr(np.array([[1, 2, 3], [4, 5, 6]]))
+    array([[3, 2, 1],
+           [6, 5, 4]])
     """
     try:
         _key = _TYPE(x)
@@ -8259,6 +9926,16 @@ def flipud(x: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.flipud(np.array([[1, 2], [3, 4], [5, 6]]))
+    array([[5, 6],
+           [3, 4],
+           [1, 2]])
+    >>> xnp.flipud(np.array([1, 2, 3]))
+    array([3, 2, 1])
     """
     try:
         _key = _TYPE(x)
@@ -8298,6 +9975,22 @@ def rot90(array: ArrayLike, k: int = 1, axes: tuple[int, int] = (0, 1)) -> Array
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> m = np.array([[1, 2], [3, 4]])
+    >>> xnp.rot90(m)
+    array([[2, 4],
+           [1, 3]])
+    >>> xnp.rot90(m, k=-1)
+    array([[3, 1],
+           [4, 2]])
+    >>> xnp.rot90(m, k=2)
+    array([[4, 3],
+           [2, 1]])
+    >>> xnp.rot90(np.zeros((2, 3, 4)), axes=(1, 2)).shape
+    (2, 4, 3)
     """
     try:
         _key = _TYPE(array)
@@ -8335,7 +10028,19 @@ def split(x: ArrayLike, indices_or_sections: int | Sequence[int], axis: int = 0)
     Returns
     -------
     list[Array]
-        The pieces, views or copies depending on the backend.
+        The pieces, in order along the axis.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.split(np.arange(6), 3)
+    [array([0, 1]), array([2, 3]), array([4, 5])]
+    >>> xnp.split(np.arange(6), [1, 4])
+    [array([0]), array([1, 2, 3]), array([4, 5])]
+    >>> xnp.split(np.arange(6).reshape(2, 3), [1], axis=1)
+    [array([[0],
+           [3]]), array([[1, 2],
+           [4, 5]])]
     """
     try:
         _key = _TYPE(x)
@@ -8376,6 +10081,14 @@ def array_split(
     -------
     list[Array]
         The pieces.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.array_split(np.arange(5), 3)
+    [array([0, 1]), array([2, 3]), array([4])]
+    >>> xnp.array_split(np.arange(2), 3)
+    [array([0]), array([1]), array([], dtype=int64)]
     """
     try:
         _key = _TYPE(x)
@@ -8410,6 +10123,16 @@ def hsplit(x: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Array
     -------
     list[Array]
         The pieces.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.hsplit(np.arange(8).reshape(2, 4), 2)
+    [array([[0, 1],
+           [4, 5]]), array([[2, 3],
+           [6, 7]])]
+    >>> xnp.hsplit(np.arange(4), [1])
+    [array([0]), array([1, 2, 3])]
     """
     try:
         _key = _TYPE(x)
@@ -8444,6 +10167,18 @@ def vsplit(x: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Array
     -------
     list[Array]
         The pieces.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.vsplit(np.arange(8).reshape(4, 2), 2)
+    [array([[0, 1],
+           [2, 3]]), array([[4, 5],
+           [6, 7]])]
+    >>> xnp.vsplit(np.arange(8).reshape(4, 2), [1])
+    [array([[0, 1]]), array([[2, 3],
+           [4, 5],
+           [6, 7]])]
     """
     try:
         _key = _TYPE(x)
@@ -8478,6 +10213,16 @@ def dsplit(x: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Array
     -------
     list[Array]
         The pieces.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> parts = xnp.dsplit(np.arange(8).reshape(1, 2, 4), 2)
+    >>> [p.shape for p in parts]
+    [(1, 2, 2), (1, 2, 2)]
+    >>> parts[1]
+    array([[[2, 3],
+            [6, 7]]])
     """
     try:
         _key = _TYPE(x)
@@ -8510,6 +10255,15 @@ def hstack(xs: Sequence[ArrayLike]) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.hstack([np.array([1, 2]), np.array([3])])
+    array([1, 2, 3])
+    >>> xnp.hstack([np.array([[1], [2]]), np.array([[3], [4]])])
+    array([[1, 3],
+           [2, 4]])
     """
     try:
         _key = (*_MAP(_TYPE, xs),)
@@ -8544,6 +10298,17 @@ def vstack(xs: Sequence[ArrayLike]) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.vstack([np.array([1, 2]), np.array([3, 4])])
+    array([[1, 2],
+           [3, 4]])
+    >>> xnp.vstack([np.array([[1, 2], [3, 4]]), np.array([5, 6])])
+    array([[1, 2],
+           [3, 4],
+           [5, 6]])
     """
     try:
         _key = (*_MAP(_TYPE, xs),)
@@ -8577,6 +10342,15 @@ def dstack(xs: Sequence[ArrayLike]) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.dstack([np.array([1, 2]), np.array([3, 4])])
+    array([[[1, 3],
+            [2, 4]]])
+    >>> xnp.dstack([np.ones((2, 2)), np.zeros((2, 2))]).shape
+    (2, 2, 2)
     """
     try:
         _key = (*_MAP(_TYPE, xs),)
@@ -8610,6 +10384,16 @@ def column_stack(xs: Sequence[ArrayLike]) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.column_stack([np.array([1, 2]), np.array([3, 4])])
+    array([[1, 3],
+           [2, 4]])
+    >>> xnp.column_stack([np.array([[1], [2]]), np.array([5, 6])])
+    array([[1, 5],
+           [2, 6]])
     """
     try:
         _key = (*_MAP(_TYPE, xs),)
@@ -8645,6 +10429,18 @@ def concatenate(xs: Sequence[ArrayLike], axis: int | None = 0) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a = np.array([[1, 2]])
+    >>> xnp.concatenate([a, np.array([[3, 4]])])
+    array([[1, 2],
+           [3, 4]])
+    >>> xnp.concatenate([a, np.array([[3]])], axis=1)
+    array([[1, 2, 3]])
+    >>> xnp.concatenate([a, np.array([3.5])], axis=None)
+    array([1. , 2. , 3.5])
     """
     try:
         _key = (*_MAP(_TYPE, xs),)
@@ -8686,6 +10482,21 @@ def tri(N: int, M: int | None = None, k: int = 0, dtype: DTypeLike | None = None
     -------
     Array
         An array of shape ``(N, M)``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.tri(3)
+    array([[1., 0., 0.],
+           [1., 1., 0.],
+           [1., 1., 1.]])
+    >>> xnp.tri(2, 4, k=1, dtype='int32')
+    array([[1, 1, 0, 0],
+           [1, 1, 1, 0]], dtype=int32)
+    >>> xnp.tri(3, k=-1)
+    array([[0., 0., 0.],
+           [1., 0., 0.],
+           [1., 1., 0.]])
     """
     try:
         _b = _default_backend()
@@ -8720,6 +10531,19 @@ def diag(x: ArrayLike, k: int = 0) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> m = np.arange(9).reshape(3, 3)
+    >>> xnp.diag(m)
+    array([0, 4, 8])
+    >>> xnp.diag(m, k=1)
+    array([1, 5])
+    >>> xnp.diag(np.array([1, 2]), k=-1)
+    array([[0, 0, 0],
+           [1, 0, 0],
+           [0, 2, 0]])
     """
     try:
         _key = _TYPE(x)
@@ -8754,6 +10578,19 @@ def diagflat(x: ArrayLike, k: int = 0) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.diagflat(np.array([[1, 2], [3, 4]]))
+    array([[1, 0, 0, 0],
+           [0, 2, 0, 0],
+           [0, 0, 3, 0],
+           [0, 0, 0, 4]])
+    >>> xnp.diagflat(np.array([1, 2]), k=1)
+    array([[0, 1, 0],
+           [0, 0, 2],
+           [0, 0, 0]])
     """
     try:
         _key = _TYPE(x)
@@ -8803,6 +10640,25 @@ def pad(
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([1, 2, 3])
+    >>> xnp.pad(x, 2)
+    array([0, 0, 1, 2, 3, 0, 0])
+    >>> xnp.pad(x, (1, 2), constant_values=9)
+    array([9, 1, 2, 3, 9, 9])
+    >>> xnp.pad(x, 2, mode='reflect')
+    array([3, 2, 1, 2, 3, 2, 1])
+    >>> xnp.pad(x, 2, mode='symmetric')
+    array([2, 1, 1, 2, 3, 3, 2])
+    >>> xnp.pad(x, 2, mode='wrap')
+    array([2, 3, 1, 2, 3, 1, 2])
+    >>> xnp.pad(np.array([[1, 2], [3, 4]]), ((1, 0), (0, 1)), mode='edge')
+    array([[1, 2, 2],
+           [1, 2, 2],
+           [3, 4, 4]])
     """
     try:
         _key = _TYPE(x)
@@ -8838,6 +10694,14 @@ def bartlett(x: ArrayLike) -> Array:
     -------
     Array
         The window, a 1-d array of length ``max(x, 0)``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.bartlett(5)
+    array([0. , 0.5, 1. , 0.5, 0. ])
+    >>> xnp.bartlett(4)
+    array([0.        , 0.66666667, 0.66666667, 0.        ])
     """
     try:
         _key = _TYPE(x)
@@ -8874,6 +10738,13 @@ def blackman(x: ArrayLike) -> Array:
     -------
     Array
         The window, a 1-d array of length ``max(x, 0)``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.blackman(5)
+    array([-1.38777878e-17,  3.40000000e-01,  1.00000000e+00,  3.40000000e-01,
+           -1.38777878e-17])
     """
     try:
         _key = _TYPE(x)
@@ -8909,6 +10780,12 @@ def hamming(x: ArrayLike) -> Array:
     -------
     Array
         The window, a 1-d array of length ``max(x, 0)``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.hamming(5)
+    array([0.08, 0.54, 1.  , 0.54, 0.08])
     """
     try:
         _key = _TYPE(x)
@@ -8944,6 +10821,14 @@ def hanning(x: ArrayLike) -> Array:
     -------
     Array
         The window, a 1-d array of length ``max(x, 0)``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.hanning(5)
+    array([0. , 0.5, 1. , 0.5, 0. ])
+    >>> xnp.hanning(1)
+    array([1.])
     """
     try:
         _key = _TYPE(x)
@@ -8983,6 +10868,14 @@ def kaiser(x: ArrayLike, beta: ArrayLike) -> Array:
     -------
     Array
         The window, a 1-d array of length ``max(x, 0)``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.kaiser(5, 0.0)
+    array([1., 1., 1., 1., 1.])
+    >>> xnp.kaiser(5, 14.0).round(4)
+    array([0.    , 0.1649, 1.    , 0.1649, 0.    ])
     """
     try:
         _key = (_TYPE(x), _TYPE(beta))
@@ -9018,6 +10911,14 @@ def i0(x: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.i0(np.array([0.0, 1.0, -1.0, 2.0]))
+    array([1.        , 1.26606588, 1.26606588, 2.2795853 ])
+    >>> xnp.i0(np.array([0, 1]))
+    array([1.        , 1.26606588])
     """
     try:
         _key = _TYPE(x)
@@ -9070,6 +10971,19 @@ def geomspace(
     -------
     Array
         The num values, along a new axis at ``axis``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.geomspace(1, 1000, 4)
+    array([   1.,   10.,  100., 1000.])
+    >>> xnp.geomspace(-1, -16, 5)
+    array([ -1.,  -2.,  -4.,  -8., -16.])
+    >>> xnp.geomspace(1, 16, 4, endpoint=False)
+    array([1., 2., 4., 8.])
+    >>> xnp.geomspace(np.array([1.0, 2.0]), np.array([100.0, 32.0]), 3, axis=1)
+    array([[  1.,  10., 100.],
+           [  2.,   8.,  32.]])
     """
     try:
         _key = (_TYPE(start), _TYPE(stop))
@@ -9126,6 +11040,20 @@ def logspace(
     -------
     Array
         The num values, along a new axis at ``axis``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.logspace(0, 3, 4)
+    array([   1.,   10.,  100., 1000.])
+    >>> xnp.logspace(0, 3, 4, base=2)
+    array([1., 2., 4., 8.])
+    >>> xnp.logspace(0, 3, 3, endpoint=False)
+    array([  1.,  10., 100.])
+    >>> xnp.logspace(np.array(0.0), 2.0, 3, base=np.array([2.0, 10.0]))
+    array([[  1.,   1.],
+           [  2.,  10.],
+           [  4., 100.]])
     """
     try:
         _key = (_TYPE(start), _TYPE(stop))
@@ -9166,6 +11094,17 @@ def identity(n: int, dtype: DTypeLike | None = None) -> Array:
     -------
     Array
         An array of shape ``(n, n)`` with ones on the diagonal.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.identity(3)
+    array([[1., 0., 0.],
+           [0., 1., 0.],
+           [0., 0., 1.]])
+    >>> xnp.identity(2, dtype='int32')
+    array([[1, 0],
+           [0, 1]], dtype=int32)
     """
     try:
         _b = _default_backend()
@@ -9203,6 +11142,21 @@ def vander(x: ArrayLike, N: int | None = None, increasing: bool = False) -> Arra
     -------
     Array
         An array of shape ``(len(x), N)``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.vander(np.array([1, 2, 3]))
+    array([[1, 1, 1],
+           [4, 2, 1],
+           [9, 3, 1]])
+    >>> xnp.vander(np.array([1, 2, 3]), N=2, increasing=True)
+    array([[1, 1],
+           [1, 2],
+           [1, 3]])
+    >>> xnp.vander(np.array([2.0, 0.5]), 4)
+    array([[8.   , 4.   , 2.   , 1.   ],
+           [0.125, 0.25 , 0.5  , 1.   ]])
     """
     try:
         _key = _TYPE(x)
@@ -9244,6 +11198,15 @@ def select(
     -------
     Array
         An array of the broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.arange(6)
+    >>> xnp.select([x < 2, x > 3], [x, x * 10])
+    array([ 0,  1,  0,  0, 40, 50])
+    >>> xnp.select([x < 4, x < 2], [x, -x], default=-1)
+    array([ 0,  1,  2,  3, -1, -1])
     """
     try:
         _key = (*_MAP(_TYPE, condlist), *_MAP(_TYPE, choicelist))
@@ -9280,6 +11243,14 @@ def unravel_index(indices: ArrayLike, shape: Shape) -> tuple[Array, ...]:
     tuple[Array, ...]
         One array per dimension of shape, each of the indices' shape, in the default integer
         dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.unravel_index(np.array([1, 5, 7]), (2, 4))
+    (array([0, 1, 1]), array([1, 1, 3]))
+    >>> xnp.unravel_index(np.array(22), (3, 4, 5))
+    (np.int64(1), np.int64(0), np.int64(2))
     """
     try:
         _key = _TYPE(indices)
@@ -9318,6 +11289,16 @@ def view(x: ArrayLike, dtype: DTypeLike | None = None) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.view(np.array([1.0], np.float32), 'int32')
+    array([1065353216], dtype=int32)
+    >>> xnp.view(np.array([-1, 1], np.int8), 'uint8')
+    array([255,   1], dtype=uint8)
+    >>> xnp.view(np.array([1, 2], np.int16), 'int32')
+    array([131073], dtype=int32)
     """
     try:
         _key = _TYPE(x)
@@ -9364,6 +11345,16 @@ def vectorize(
     -------
     Callable
         The vectorized function.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> f = xnp.vectorize(lambda a, b: a - b if a > b else a + b)
+    >>> f(np.array([1, 4, 3]), 2)
+    array([3, 2, 1])
+    >>> row_sum = xnp.vectorize(lambda v: v.sum(), signature='(n)->()')
+    >>> row_sum(np.arange(6).reshape(2, 3))
+    array([ 3, 12])
     """
     try:
         _b = _default_backend()
@@ -9397,6 +11388,14 @@ def digitize(x: ArrayLike, bins: ArrayLike) -> Array:
     -------
     Array
         Bin indices of x's shape, in the default integer dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.digitize(np.array([0.5, 1.0, 2.5, 4.0]), np.array([1.0, 2.0, 3.0]))
+    array([0, 1, 2, 3])
+    >>> xnp.digitize(np.array([0.5, 1.0, 2.5, 4.0]), np.array([3.0, 2.0, 1.0]))
+    array([3, 2, 1, 0])
     """
     try:
         _key = (_TYPE(x), _TYPE(bins))
@@ -9436,6 +11435,16 @@ def dot(x1: ArrayLike, x2: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.dot(np.array([1, 2, 3]), np.array([4, 5, 6]))
+    array(32)
+    >>> xnp.dot(np.array([[1, 2], [3, 4]]), np.array([1, 1]))
+    array([3, 7])
+    >>> xnp.dot(np.ones((2, 3)), np.ones((4, 3, 5))).shape
+    (2, 4, 5)
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -9483,6 +11492,23 @@ def einsum(subscripts: ArrayLike, *operands: ArrayLike, **kwargs: Any) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a = np.array([[1, 2], [3, 4]])
+    >>> xnp.einsum('ij,jk->ik', a, np.array([[1], [1]]))
+    array([[3],
+           [7]])
+    >>> xnp.einsum('ii', a)
+    array(5)
+    >>> xnp.einsum('ji', a)
+    array([[1, 3],
+           [2, 4]])
+    >>> xnp.einsum('...i,i->...', np.ones((2, 3)), np.arange(3.0))
+    array([3., 3.])
+    >>> xnp.einsum(a, [0, 1], np.array([1, 1]), [1], [0])
+    array([3, 7])
     """
     try:
         _key = (_TYPE(subscripts), *_MAP(_TYPE, operands))
@@ -9519,6 +11545,15 @@ def inner(x1: ArrayLike, x2: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.inner(np.array([1, 2]), np.array([3, 4]))
+    array(11)
+    >>> xnp.inner(np.array([[1, 2], [3, 4]]), np.array([[1, 0], [0, 1], [1, 1]]))
+    array([[1, 2, 3],
+           [3, 4, 7]])
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -9554,6 +11589,17 @@ def kron(x1: ArrayLike, x2: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.kron(np.array([1, 10]), np.array([1, 2, 3]))
+    array([ 1,  2,  3, 10, 20, 30])
+    >>> xnp.kron(np.eye(2, dtype=int), np.array([[1, 2], [3, 4]]))
+    array([[1, 2, 0, 0],
+           [3, 4, 0, 0],
+           [0, 0, 1, 2],
+           [0, 0, 3, 4]])
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -9589,6 +11635,14 @@ def vdot(x1: ArrayLike, x2: ArrayLike) -> Array:
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.vdot(np.array([1 + 2j, 3]), np.array([1j, 1]))
+    array(5.+1.j)
+    >>> xnp.vdot(np.array([[1, 2], [3, 4]]), np.array([[1, 1], [1, 1]]))
+    array(10)
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -9630,6 +11684,18 @@ def correlate(
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a = np.array([1.0, 2.0, 3.0])
+    >>> v = np.array([0.0, 1.0, 0.5])
+    >>> xnp.correlate(a, v)
+    array([3.5])
+    >>> xnp.correlate(a, v, mode='same')
+    array([2. , 3.5, 3. ])
+    >>> xnp.correlate(a, v, mode='full')
+    array([0.5, 2. , 3.5, 3. , 0. ])
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -9665,6 +11731,16 @@ def corrcoef(x: ArrayLike) -> Array:
     -------
     Array
         A ``(rows, rows)`` matrix, or a 0-d array for one variable.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.corrcoef(np.array([[1.0, 2.0, 3.0], [3.0, 1.0, 2.0]]))
+    array([[ 1. , -0.5],
+           [-0.5,  1. ]])
+    >>> xnp.corrcoef(np.array([[1, 2, 3], [6, 4, 2]]))
+    array([[ 1., -1.],
+           [-1.,  1.]])
     """
     try:
         _key = _TYPE(x)
@@ -9705,6 +11781,19 @@ def trapezoid(y: ArrayLike, x: ArrayLike = None, dx: float = 1.0, axis: int = -1
     -------
     Array
         The integral, with the axis removed.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> y = np.array([1.0, 2.0, 3.0])
+    >>> xnp.trapezoid(y)
+    np.float64(4.0)
+    >>> xnp.trapezoid(y, dx=0.5)
+    np.float64(2.0)
+    >>> xnp.trapezoid(y, x=np.array([0.0, 1.0, 3.0]))
+    np.float64(6.5)
+    >>> xnp.trapezoid(np.array([[1, 2], [3, 4]]), axis=0)
+    array([2., 3.])
     """
     try:
         _key = (_TYPE(y), _TYPE(x))
@@ -9749,6 +11838,16 @@ def bincount(
     -------
     Array
         The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.bincount(np.array([0, 1, 1, 3]))
+    array([1, 2, 0, 1])
+    >>> xnp.bincount(np.array([0, 1, 1, 3]), minlength=6)
+    array([1, 2, 0, 1, 0, 0])
+    >>> xnp.bincount(np.array([0, 1, 1]), weights=np.array([0.5, 1.0, 2.0]))
+    array([0.5, 3. ])
     """
     try:
         _key = (_TYPE(x), _TYPE(weights))
@@ -9792,6 +11891,17 @@ def histogram(
     tuple[Array, Array]
         ``(counts, edges)``: the number of values in each bin, and the ``bins + 1`` bin
         edges.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> counts, edges = xnp.histogram(np.array([0.0, 0.5, 1.0, 3.0]), bins=3)
+    >>> counts
+    array([2, 1, 1])
+    >>> edges
+    array([0., 1., 2., 3.])
+    >>> xnp.histogram(np.array([0.0, 0.5, 1.0, 3.0, 9.0]), bins=2, range=(0, 4))
+    (array([3, 1]), array([0., 2., 4.]))
     """
     try:
         _key = _TYPE(x)
@@ -9834,6 +11944,15 @@ def argpartition(x: ArrayLike, kth: int | Sequence[int], axis: int | None = -1) 
     Array
         Indices along axis (of the flattened array for ``axis=None``), in the default
         integer dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.argpartition(np.array([3, 1, 2]), 1)
+    array([1, 2, 0])
+    >>> xnp.argpartition(np.array([[3, 1, 2], [0, 5, 4]]), 0, axis=1)
+    array([[1, 2, 0],
+           [0, 2, 1]])
     """
     try:
         _key = _TYPE(x)
@@ -9893,6 +12012,22 @@ def unique(
     Array | tuple[Array, ...]
         The unique values; with any ``return_*`` flag, a tuple ``(values, index, inverse,
         counts)`` of the requested arrays.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([3, 1, 3, 2])
+    >>> xnp.unique(x)
+    array([1, 2, 3])
+    >>> xnp.unique(x, return_counts=True)
+    (array([1, 2, 3]), array([1, 1, 2]))
+    >>> xnp.unique(x, sorted=False, return_index=True, return_inverse=True)
+    (array([3, 1, 2]), array([0, 1, 3]), array([0, 1, 0, 2]))
+    >>> xnp.unique(x, size=5, fill_value=-1)
+    array([ 1,  2,  3, -1, -1])
+    >>> xnp.unique(np.array([[1, 2], [1, 2], [0, 5]]), axis=0)
+    array([[0, 5],
+           [1, 2]])
     """
     try:
         _key = _TYPE(x)
@@ -9935,6 +12070,19 @@ def argmax(x: ArrayLike, /, *, axis: int | None = None, keepdims: bool = False) 
     -------
     Array
         The indices, with axis removed (or kept with size one).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1, 7, 7], [9, 2, 9]])
+    >>> xnp.argmax(x)
+    np.int64(3)
+    >>> xnp.argmax(x, axis=1)
+    array([1, 0])
+    >>> xnp.argmax(x, axis=0, keepdims=True)
+    array([[1, 0, 1]])
+    >>> xnp.argmax(np.array([1.0, np.nan, 3.0, np.nan]))
+    np.int64(1)
     """
     try:
         _key = _TYPE(x)
@@ -9974,6 +12122,17 @@ def argmin(x: ArrayLike, /, *, axis: int | None = None, keepdims: bool = False) 
     -------
     Array
         The indices, with axis removed (or kept with size one).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[4, 1, 1], [0, 5, 0]])
+    >>> xnp.argmin(x)
+    np.int64(3)
+    >>> xnp.argmin(x, axis=1)
+    array([1, 0])
+    >>> xnp.argmin(np.array([2.0, np.nan, 0.0]))
+    np.int64(1)
     """
     try:
         _key = _TYPE(x)
@@ -10011,6 +12170,19 @@ def count_nonzero(x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False)
     -------
     Array
         The counts, with the reduced axes removed (or kept with size one).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[0, 1, 2], [3, 0, 0]])
+    >>> xnp.count_nonzero(x)
+    array(3)
+    >>> xnp.count_nonzero(x, axis=1)
+    array([2, 1])
+    >>> xnp.count_nonzero(x, axis=0, keepdims=True)
+    array([[1, 1, 1]])
+    >>> xnp.count_nonzero(np.array([0.0, -0.0, np.nan]))
+    array(1)
     """
     try:
         _key = _TYPE(x)
@@ -10046,6 +12218,17 @@ def nonzero(x: ArrayLike, /) -> tuple[Array, ...]:
     -------
     tuple[Array, ...]
         A tuple of x.ndim 1-D integer arrays of indices.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[0, 7], [3, 0]])
+    >>> xnp.nonzero(x)
+    (array([0, 1]), array([1, 0]))
+    >>> x[xnp.nonzero(x)]
+    array([7, 3])
+    >>> xnp.nonzero(np.array([0.0, 2.0, np.nan]))
+    (array([1, 2]),)
     """
     try:
         _key = _TYPE(x)
@@ -10093,6 +12276,20 @@ def searchsorted(
     -------
     Array
         Integer indices into x1, of x2's shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x1 = np.array([1, 2, 2, 3])
+    >>> xnp.searchsorted(x1, np.array([2, 0, 5]))
+    array([1, 0, 4])
+    >>> xnp.searchsorted(x1, np.array([2, 0, 5]), side='right')
+    array([3, 0, 4])
+    >>> xnp.searchsorted(np.array([3, 1, 2]), np.array([2, 4]), sorter=np.array([1, 2, 0]))
+    array([1, 3])
+    >>> xnp.searchsorted(np.array([1, 3, 5]), np.array([[0, 3], [4, 9]]))
+    array([[0, 1],
+           [2, 3]])
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -10132,6 +12329,19 @@ def where(condition: ArrayLike, x1: ArrayLike, x2: ArrayLike, /) -> Array:
     -------
     Array
         An array of the broadcast shape and the promoted dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> c = np.array([True, False, True])
+    >>> xnp.where(c, np.array([1, 2, 3]), np.array([10, 20, 30]))
+    array([ 1, 20,  3])
+    >>> xnp.where(np.array([[True], [False]]), np.array([1, 2]), 0)
+    array([[1, 2],
+           [0, 0]])
+    >>> x = np.array([-1.5, 2.0, -3.0])
+    >>> xnp.where(x > 0, x, 0.0)
+    array([0., 2., 0.])
     """
     try:
         _t = _TYPE(condition)
@@ -10173,6 +12383,19 @@ def isin(x1: ArrayLike, x2: ArrayLike, /, *, invert: bool = False) -> Array:
     -------
     Array
         A boolean array of x1's shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1, 2], [3, 4]])
+    >>> xnp.isin(x, np.array([2, 4, 6]))
+    array([[False,  True],
+           [False,  True]])
+    >>> xnp.isin(x, np.array([2, 4, 6]), invert=True)
+    array([[ True, False],
+           [ True, False]])
+    >>> xnp.isin(np.array([1.0, np.nan]), np.array([np.nan, 1.0]))
+    array([ True, False])
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -10208,6 +12431,22 @@ def unique_all(x: ArrayLike, /) -> Any:
     -------
     Any
         A named tuple (values, indices, inverse_indices, counts).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> r = xnp.unique_all(np.array([3, 1, 3, 2, 1]))
+    >>> r.values
+    array([1, 2, 3])
+    >>> r.indices
+    array([1, 3, 0])
+    >>> r.inverse_indices
+    array([2, 0, 2, 1, 0])
+    >>> r.counts
+    array([2, 1, 2])
+    >>> xnp.unique_all(np.array([[3.0, 1.0], [1.0, np.nan]])).inverse_indices
+    array([[1, 0],
+           [0, 2]])
     """
     try:
         _key = _TYPE(x)
@@ -10240,6 +12479,14 @@ def unique_counts(x: ArrayLike, /) -> Any:
     -------
     Any
         A named tuple (values, counts).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.unique_counts(np.array([3, 1, 3, 2, 1, 3]))
+    UniqueCountsResult(values=array([1, 2, 3]), counts=array([2, 1, 3]))
+    >>> xnp.unique_counts(np.array([np.nan, 1.0, np.nan]))
+    UniqueCountsResult(values=array([ 1., nan, nan]), counts=array([1, 1, 1]))
     """
     try:
         _key = _TYPE(x)
@@ -10273,6 +12520,20 @@ def unique_inverse(x: ArrayLike, /) -> Any:
     -------
     Any
         A named tuple (values, inverse_indices).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[3, 1], [1, 2]])
+    >>> values, inverse = xnp.unique_inverse(x)
+    >>> values
+    array([1, 2, 3])
+    >>> inverse
+    array([[2, 0],
+           [0, 1]])
+    >>> values[inverse]
+    array([[3, 1],
+           [1, 2]])
     """
     try:
         _key = _TYPE(x)
@@ -10306,6 +12567,14 @@ def unique_values(x: ArrayLike, /) -> Array:
     -------
     Array
         A 1-D array of the distinct values, of x's dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.unique_values(np.array([[3, 1], [3, 2]]))
+    array([1, 2, 3])
+    >>> xnp.unique_values(np.array([2.0, np.nan, -np.inf, 2.0, np.nan]))
+    array([-inf,   2.,  nan,  nan])
     """
     try:
         _key = _TYPE(x)
@@ -10351,6 +12620,20 @@ def argsort(
     -------
     Array
         Integer indices, of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([3, 1, 2, 1])
+    >>> xnp.argsort(x)
+    array([1, 3, 2, 0])
+    >>> xnp.argsort(x, descending=True)
+    array([0, 2, 1, 3])
+    >>> xnp.argsort(np.array([[3, 1], [2, 5]]), axis=0)
+    array([[1, 0],
+           [0, 1]])
+    >>> xnp.argsort(np.array([2.0, np.nan, 1.0]))
+    array([2, 0, 1])
     """
     try:
         _key = _TYPE(x)
@@ -10394,6 +12677,21 @@ def sort(
     -------
     Array
         The sorted array, of x's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[3, 1, 2], [9, 7, 8]])
+    >>> xnp.sort(x)
+    array([[1, 2, 3],
+           [7, 8, 9]])
+    >>> xnp.sort(x, axis=0, descending=True)
+    array([[9, 7, 8],
+           [3, 1, 2]])
+    >>> xnp.sort(np.array([2.0, np.nan, -1.0, np.inf]))
+    array([-1.,  2., inf, nan])
+    >>> xnp.sort(np.array([2.0, np.nan, -1.0, np.inf]), descending=True)
+    array([nan, inf,  2., -1.])
     """
     try:
         _key = _TYPE(x)
@@ -10440,6 +12738,19 @@ def cumulative_prod(
     -------
     Array
         The running products, of x's shape (one longer along axis with include_initial).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.cumulative_prod(np.array([1, 2, 3, 4]))
+    array([ 1,  2,  6, 24])
+    >>> xnp.cumulative_prod(np.array([[1, 2, 3], [4, 5, 6]]), axis=1)
+    array([[  1,   2,   6],
+           [  4,  20, 120]])
+    >>> xnp.cumulative_prod(np.array([2, 3]), include_initial=True)
+    array([1, 2, 6])
+    >>> xnp.cumulative_prod(np.array([1.5, np.nan, 2.0]))
+    array([1.5, nan, nan])
     """
     try:
         _key = _TYPE(x)
@@ -10488,6 +12799,24 @@ def cumulative_sum(
     -------
     Array
         The running sums, of x's shape (one longer along axis with include_initial).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.cumulative_sum(np.array([1, 2, 3, 4]))
+    array([ 1,  3,  6, 10])
+    >>> x = np.array([[1, 2, 3], [4, 5, 6]])
+    >>> xnp.cumulative_sum(x, axis=1)
+    array([[ 1,  3,  6],
+           [ 4,  9, 15]])
+    >>> xnp.cumulative_sum(x, axis=0, include_initial=True)
+    array([[0, 0, 0],
+           [1, 2, 3],
+           [5, 7, 9]])
+    >>> xnp.cumulative_sum(np.array([True, True, False]))
+    array([1, 2, 2])
+    >>> xnp.cumulative_sum(np.array([1, 2, 3], dtype=np.int8), dtype='float32')
+    array([1., 3., 6.], dtype=float32)
     """
     try:
         _key = _TYPE(x)
@@ -10528,6 +12857,20 @@ def max(x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False) -> Array:
     -------
     Array
         The maxima, of x's dtype, with the reduced axes removed (or kept with size one).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1, 5, 2], [4, 0, 3]])
+    >>> xnp.max(x)
+    np.int64(5)
+    >>> xnp.max(x, axis=0)
+    array([4, 5, 3])
+    >>> xnp.max(x, axis=1, keepdims=True)
+    array([[5],
+           [4]])
+    >>> xnp.max(np.array([[1.0, np.nan], [3.0, 4.0]]), axis=0)
+    array([ 3., nan])
     """
     try:
         _key = _TYPE(x)
@@ -10566,6 +12909,20 @@ def mean(x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False) -> Array
     -------
     Array
         The means, with the reduced axes removed (or kept with size one).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1.0, 2.0], [3.0, 5.0]])
+    >>> xnp.mean(x)
+    np.float64(2.75)
+    >>> xnp.mean(x, axis=0)
+    array([2. , 3.5])
+    >>> xnp.mean(x, axis=1, keepdims=True)
+    array([[1.5],
+           [4. ]])
+    >>> xnp.mean(np.array([1.0, np.nan]))
+    np.float64(nan)
     """
     try:
         _key = _TYPE(x)
@@ -10604,6 +12961,19 @@ def min(x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False) -> Array:
     -------
     Array
         The minima, of x's dtype, with the reduced axes removed (or kept with size one).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1, 5, 2], [4, 0, 3]])
+    >>> xnp.min(x)
+    np.int64(0)
+    >>> xnp.min(x, axis=1)
+    array([1, 0])
+    >>> xnp.min(x, axis=0, keepdims=True)
+    array([[1, 0, 2]])
+    >>> xnp.min(np.array([2.0, np.nan, -1.0]))
+    np.float64(nan)
     """
     try:
         _key = _TYPE(x)
@@ -10648,6 +13018,19 @@ def prod(
     -------
     Array
         The products, with the reduced axes removed (or kept with size one).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1, 2, 3], [4, 5, 6]])
+    >>> xnp.prod(x)
+    np.int64(720)
+    >>> xnp.prod(x, axis=1)
+    array([  6, 120])
+    >>> xnp.prod(np.array([], dtype=np.float32))
+    np.float32(1.0)
+    >>> xnp.prod(np.array([2, 3], dtype=np.int16), dtype='float32')
+    np.float32(6.0)
     """
     try:
         _key = _TYPE(x)
@@ -10697,6 +13080,18 @@ def std(
     -------
     Array
         The standard deviations, with the reduced axes removed (or kept with size one).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([1.0, 2.0, 3.0, 4.0])
+    >>> xnp.std(x)
+    np.float64(1.118033988749895)
+    >>> xnp.std(x, correction=1)
+    np.float64(1.2909944487358056)
+    >>> xnp.std(np.array([[1.0, 3.0], [2.0, 2.0]]), axis=1, keepdims=True)
+    array([[1.],
+           [0.]])
     """
     try:
         _key = _TYPE(x)
@@ -10742,6 +13137,21 @@ def sum(
     -------
     Array
         The sums, with the reduced axes removed (or kept with size one).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[1, 2, 3], [4, 5, 6]])
+    >>> xnp.sum(x)
+    np.int64(21)
+    >>> xnp.sum(x, axis=0)
+    array([5, 7, 9])
+    >>> xnp.sum(x, axis=(0, 1), keepdims=True)
+    array([[21]])
+    >>> xnp.sum(np.array([100, 100], dtype=np.int8))
+    np.int64(200)
+    >>> xnp.sum(np.array([1, 2], dtype=np.int8), dtype='float32')
+    np.float32(3.0)
     """
     try:
         _key = _TYPE(x)
@@ -10791,6 +13201,17 @@ def var(
     -------
     Array
         The variances, with the reduced axes removed (or kept with size one).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([1.0, 2.0, 3.0, 4.0])
+    >>> xnp.var(x)
+    np.float64(1.25)
+    >>> xnp.var(x, correction=1)
+    np.float64(1.6666666666666667)
+    >>> xnp.var(np.array([[1.0, 2.0], [3.0, 6.0]]), axis=0)
+    array([1., 4.])
     """
     try:
         _key = _TYPE(x)
@@ -10828,6 +13249,21 @@ def all(x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False) -> Array:
     -------
     Array
         A boolean array, with the reduced axes removed (or kept with size one).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[True, False], [True, True]])
+    >>> xnp.all(x)
+    np.False_
+    >>> xnp.all(x, axis=1)
+    array([False,  True])
+    >>> xnp.all(x, axis=0, keepdims=True)
+    array([[ True, False]])
+    >>> xnp.all(np.array([1.0, np.nan, -2.0]))
+    np.True_
+    >>> xnp.all(np.array([], dtype=bool))
+    np.True_
     """
     try:
         _key = _TYPE(x)
@@ -10865,6 +13301,19 @@ def any(x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False) -> Array:
     -------
     Array
         A boolean array, with the reduced axes removed (or kept with size one).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([[True, False], [False, False]])
+    >>> xnp.any(x)
+    np.True_
+    >>> xnp.any(x, axis=1)
+    array([ True, False])
+    >>> xnp.any(np.array([0, 0, 3]))
+    np.True_
+    >>> xnp.any(np.array([], dtype=bool))
+    np.False_
     """
     try:
         _key = _TYPE(x)
@@ -10913,6 +13362,21 @@ def diff(
     Array
         The differences: x's shape with axis shortened by n (plus the prepended and appended
         lengths).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([1, 4, 9, 16])
+    >>> xnp.diff(x)
+    array([3, 5, 7])
+    >>> xnp.diff(x, n=2)
+    array([2, 2])
+    >>> xnp.diff(np.array([[1, 2], [5, 3]]), axis=0)
+    array([[4, 1]])
+    >>> xnp.diff(x, prepend=np.array([0]))
+    array([1, 3, 5, 7])
+    >>> xnp.diff(np.array([2, 1], dtype=np.uint8))
+    array([255], dtype=uint8)
     """
     try:
         _key = _TYPE(x)

@@ -75,6 +75,19 @@ def normal(
     -------
     Array
         An array of shape ``shape``, float32 unless ``dtype`` says otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.random as xrandom
+    >>> x = xrandom.normal((2, 3), seed=0)
+    >>> x.shape, x.dtype
+    ((2, 3), dtype('float32'))
+    >>> bool((x == xrandom.normal((2, 3), seed=0)).all())
+    True
+    >>> bool((x == xrandom.normal((2, 3), seed=1)).any())
+    False
+    >>> bool((x == xrandom.normal((2, 3), seed=xrandom.key(0))).all())
+    True
     """
     try:
         _key = _TYPE(seed)
@@ -122,6 +135,17 @@ def uniform(
     -------
     Array
         An array of shape ``shape``, float32 unless ``dtype`` says otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.random as xrandom
+    >>> x = xrandom.uniform((1000,), minval=-1.0, maxval=1.0, seed=0)
+    >>> x.shape, x.dtype
+    ((1000,), dtype('float32'))
+    >>> bool((x >= -1.0).all() and (x < 1.0).all())
+    True
+    >>> bool((x == xrandom.uniform((1000,), minval=-1.0, maxval=1.0, seed=0)).all())
+    True
     """
     try:
         _key = _TYPE(seed)
@@ -146,8 +170,7 @@ def truncated_normal(
         shape: Shape, mean: float = 0.0, stddev: float = 1.0, dtype: DTypeLike | None = None,
         seed: Seed = None,
 ) -> Array:
-    """Random samples of a normal distribution truncated to two standard deviations around the
-    mean.
+    """Random samples of a normal distribution truncated at two standard deviations.
 
     The normal distribution conditioned on lying within ``2 * stddev`` of ``mean``: every
     value is in ``[mean - 2 * stddev, mean + 2 * stddev]``, and the standard deviation of
@@ -172,6 +195,15 @@ def truncated_normal(
     -------
     Array
         An array of shape ``shape``, float32 unless ``dtype`` says otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.random as xrandom
+    >>> x = xrandom.truncated_normal((1000,), mean=5.0, stddev=1.0, seed=0)
+    >>> x.shape, x.dtype
+    ((1000,), dtype('float32'))
+    >>> bool((x >= 3.0).all() and (x <= 7.0).all())
+    True
     """
     try:
         _key = _TYPE(seed)
@@ -217,6 +249,17 @@ def randint(
     -------
     Array
         An array of shape ``shape``, int32 unless ``dtype`` says otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.random as xrandom
+    >>> x = xrandom.randint((100,), 0, 6, seed=0)
+    >>> x.shape, x.dtype
+    ((100,), dtype('int32'))
+    >>> bool((x >= 0).all() and (x < 6).all())
+    True
+    >>> xrandom.randint((3,), 0, 10, dtype='int64', seed=0).dtype
+    dtype('int64')
     """
     try:
         _key = _TYPE(seed)
@@ -240,8 +283,7 @@ _categorical = _bind('random.categorical', _GENERIC)
 def categorical(
         logits: ArrayLike, num_samples: int, dtype: DTypeLike = 'int32', seed: Seed = None,
 ) -> Array:
-    """Draw class indices from the categorical distributions ``softmax(logits)``, one distribution
-    per row.
+    """Draw class indices from the categorical distributions ``softmax(logits)``, one per row.
 
     A class with logit ``-inf`` is never drawn. The result is an array of the logits'
     backend. ``seed`` is required and works as in ``normal``.
@@ -263,6 +305,16 @@ def categorical(
     Array
         Class indices of shape ``(batch, num_samples)``, int32 unless ``dtype`` says
         otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.random as xrandom
+    >>> logits = np.array([[0.0, 0.0, -np.inf], [-np.inf, -np.inf, 0.0]])
+    >>> x = xrandom.categorical(logits, 8, seed=0)
+    >>> x.shape, x.dtype
+    ((2, 8), dtype('int32'))
+    >>> bool((x[0] < 2).all()), x[1].tolist()
+    (True, [2, 2, 2, 2, 2, 2, 2, 2])
     """
     try:
         _key = (_TYPE(logits), _TYPE(seed))
@@ -287,8 +339,7 @@ def dropout(
         inputs: ArrayLike, rate: float, noise_shape: Sequence[int | None] | None = None,
         seed: Seed = None,
 ) -> Array:
-    """Randomly zero entries of ``inputs`` with probability ``rate`` and scale the others by ``1 /
-    (1 - rate)``.
+    """Zero entries at random with probability ``rate``; scale the others by ``1 / (1 - rate)``.
 
     The scaling keeps the expected value of every entry. ``noise_shape`` draws one
     keep-or-drop decision per entry of a smaller shape and broadcasts it, e.g.
@@ -313,6 +364,16 @@ def dropout(
     -------
     Array
         An array of the shape and dtype of ``inputs``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.random as xrandom
+    >>> y = xrandom.dropout(np.ones((2, 4), np.float32), 0.5, seed=0)
+    >>> sorted(set(y.ravel().tolist())) in ([0.0, 2.0], [0.0], [2.0])
+    True
+    >>> z = xrandom.dropout(np.ones((3, 4), np.float32), 0.5, noise_shape=(1, 4), seed=1)
+    >>> bool((z == z[0]).all())
+    True
     """
     try:
         _key = (_TYPE(inputs), _TYPE(seed))
@@ -352,6 +413,16 @@ def shuffle(x: ArrayLike, axis: int = 0, seed: Seed = None) -> Array:
     -------
     Array
         An array of x's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.random as xrandom
+    >>> x = xrandom.shuffle(np.arange(10), seed=0)
+    >>> sorted(x.tolist()) == list(range(10))
+    True
+    >>> m = xrandom.shuffle(np.arange(6).reshape(2, 3), axis=1, seed=0)
+    >>> bool((m[1] - m[0] == 3).all())
+    True
     """
     try:
         _key = (_TYPE(x), _TYPE(seed))
@@ -394,6 +465,15 @@ def gamma(
     -------
     Array
         An array of shape ``shape``, float32 unless ``dtype`` says otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.random as xrandom
+    >>> x = xrandom.gamma((1000,), 2.0, seed=0)
+    >>> x.shape, x.dtype
+    ((1000,), dtype('float32'))
+    >>> bool((x > 0).all())
+    True
     """
     try:
         _key = (_TYPE(alpha), _TYPE(seed))
@@ -442,6 +522,15 @@ def beta(
     -------
     Array
         An array of shape ``shape``, float32 unless ``dtype`` says otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.random as xrandom
+    >>> x = xrandom.beta((1000,), 2.0, 5.0, seed=0)
+    >>> x.shape, x.dtype
+    ((1000,), dtype('float32'))
+    >>> bool((x >= 0).all() and (x <= 1).all())
+    True
     """
     try:
         _key = (_TYPE(alpha), _TYPE(beta), _TYPE(seed))
@@ -466,8 +555,7 @@ def binomial(
         shape: Shape, counts: ArrayLike, probabilities: ArrayLike, dtype: DTypeLike | None = None,
         seed: Seed = None,
 ) -> Array:
-    """Random samples of the binomial distribution: the number of successes in ``counts`` trials of
-    probability ``probabilities``.
+    """Random samples of the binomial distribution: successes in ``counts`` trials.
 
     The result is float32 by default, as in Keras; an integer ``dtype`` gives integers.
     ``seed`` is required and works as in ``normal``.
@@ -492,6 +580,17 @@ def binomial(
     -------
     Array
         An array of shape ``shape`` with whole numbers in ``[0, counts]``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.random as xrandom
+    >>> x = xrandom.binomial((1000,), 10, 0.5, seed=0)
+    >>> x.shape, x.dtype
+    ((1000,), dtype('float32'))
+    >>> bool((x >= 0).all() and (x <= 10).all() and (x == x.round()).all())
+    True
+    >>> xrandom.binomial((3,), 10, 0.5, dtype='int32', seed=0).dtype
+    dtype('int32')
     """
     try:
         _key = (_TYPE(counts), _TYPE(probabilities), _TYPE(seed))

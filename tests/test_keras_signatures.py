@@ -1,0 +1,62 @@
+"""``crossops.ops`` has keras.ops's signatures: every name of Keras 3's keras.ops (the
+vendored spec/reference/keras_signatures.tsv) with Keras's parameter names, kinds and
+defaults; the calls Keras users write by keyword reach the same op."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from crossops import ops
+
+from .backends import to_backend, to_numpy
+
+SIGNATURES = Path(__file__).parents[1] / "spec" / "reference" / "keras_signatures.tsv"
+
+
+def _keras():
+    out = []
+    for line in SIGNATURES.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            group, name, text = line.split("\t")
+            scope: dict = {}
+            exec(f"def _f{text}: pass", {}, scope)
+            out.append((group, name, inspect.signature(scope["_f"])))
+    return out
+
+
+def _plain(sig: inspect.Signature) -> list:
+    return [(p.name, p.kind, p.default) for p in sig.parameters.values()]
+
+
+@pytest.mark.parametrize("group,name,sig", _keras(), ids=lambda v: v if isinstance(v, str)
+                         else "")
+def test_keras_signature(group, name, sig):
+    f = getattr(ops.image, name) if group == "image" else getattr(ops, name)
+    assert _plain(inspect.signature(f)) == _plain(sig)
+
+
+def test_keyword_calls_as_keras_users_write_them(backend):
+    x = to_backend(backend, np.arange(6.0, dtype=np.float32).reshape(2, 3))
+    np.testing.assert_allclose(to_numpy(ops.clip(x, x_min=1.0, x_max=3.0)),
+                               np.clip(np.arange(6.0).reshape(2, 3), 1, 3))
+    assert tuple(ops.reshape(x, newshape=(3, 2)).shape) == (3, 2)
+    assert tuple(ops.tile(x, repeats=(2, 1)).shape) == (4, 3)
+    np.testing.assert_allclose(to_numpy(ops.sum(x=x, axis=0)), [3.0, 5.0, 7.0])
+    np.testing.assert_allclose(to_numpy(ops.add(x1=x, x2=1.0))[0], [1.0, 2.0, 3.0])
+
+
+def test_where_with_condition_alone_gives_indices():
+    (idx,) = ops.where(np.array([0, 2, 0, 3]))
+    assert idx.tolist() == [1, 3]
+    with pytest.raises(ValueError, match="both x1 and x2"):
+        ops.where(np.array([True]), np.array([1]))
+
+
+def test_keras_arguments_not_supported_yet_raise_by_name():
+    with pytest.raises(NotImplementedError, match="ops.max: initial"):
+        ops.max(np.ones(3), initial=2.0)
+    assert float(ops.max(np.ones(3), initial=None)) == 1.0
