@@ -38,7 +38,8 @@ from crossops._spec import OpSpec, load_spec  # noqa: E402
 #: implementations (module, name), the example alias line)
 NAMESPACES = {
     "": ("numpy/_ops.py", "crossops.numpy",
-         [("._keras", "GENERIC"), ("._products", "GENERIC"), ("._extra", "GENERIC")],
+         [("._keras", "GENERIC"), ("._products", "GENERIC"), ("._extra", "GENERIC"),
+          ("._diagonals", "GENERIC")],
          "import numpy as np, crossops.numpy as xnp"),
     "linalg": ("numpy/_linalg_ops.py", "crossops.numpy.linalg",
                [("._linalg_extra", "GENERIC")], "import numpy as np, crossops.numpy as xnp"),
@@ -488,9 +489,9 @@ def keras_signatures() -> dict[str, tuple[str, inspect.Signature]]:
 def keras_op(group: str, name: str) -> OpSpec | None:
     """The spec entry that keras.ops ``name`` of ``group`` is."""
     spec = load_spec()
-    for ns in KERAS_GROUPS[group]:
-        q = f"{ns}.{name}" if ns else name
-        if q in spec and (spec[q].keras or ns == KERAS_GROUPS[group][-1]):
+    for ns in KERAS_GROUPS[group]:  # the main namespace's form first (linalg.outer is not
+        q = f"{ns}.{name}" if ns else name  # keras.ops.outer)
+        if q in spec:
             return spec[q]
     return None
 

@@ -213,7 +213,7 @@ DRAWERS.update(nanargmax=_nanarg, nanargmin=_nanarg, average=_average, median=_m
 # -- shape and structure ------------------------------------------------------------------
 
 def _x(draw, dt, shapes=None):
-    return S.arrays(draw, dt, draw(shapes or S.shapes))
+    return S.arrays(draw, dt, draw(S.shapes if shapes is None else shapes))
 
 
 def _append(draw, spec, dt):
@@ -345,6 +345,15 @@ def _diag(draw, spec, dt):
     return S.Case((_x(draw, dt, shapes),), {"k": draw(st.integers(-3, 3))})
 
 
+def _diagonal(draw, spec, dt):
+    x = _x(draw, dt, hnp.array_shapes(min_dims=2, max_dims=4, min_side=0, max_side=4))
+    axis1, axis2 = draw(st.lists(st.integers(0, x.ndim - 1), min_size=2, max_size=2,
+                                 unique=True))
+    neg = draw(st.booleans())
+    kw = {"offset": draw(st.integers(-3, 3)), "axis1": axis1 - x.ndim * neg, "axis2": axis2}
+    return S.Case((x,), kw)
+
+
 def _pad(draw, spec, dt):
     mode = draw(st.sampled_from(["constant", "edge", "reflect", "symmetric", "wrap"]))
     x = _x(draw, dt, S.nonempty_shapes if mode != "constant" else S.shapes)
@@ -363,7 +372,7 @@ DRAWERS.update(append=_append, array=_array, copy=_plain, ravel=_plain, size=_pl
                fliplr=_min2, flipud=_flipud, rot90=_rot90, split=_split, array_split=_split,
                hsplit=_split, vsplit=_split, dsplit=_split, hstack=_stack, vstack=_stack,
                dstack=_stack, column_stack=_stack, concatenate=_concatenate, tri=_tri,
-               diag=_diag, diagflat=_diag, pad=_pad)
+               diag=_diag, diagflat=_diag, diagonal=_diagonal, trace=_diagonal, pad=_pad)
 
 
 def _finish():

@@ -832,59 +832,48 @@ def count_nonzero(x: ArrayLike, axis: Axis = None) -> Array:
         _count_nonzero.fail(_e)
 
 
-_cross = _bind('linalg.cross', {})
+_cross = _bind('cross', {})
 
 
 def cross(
         x1: ArrayLike, x2: ArrayLike, axisa: Any = -1, axisb: Any = -1, axisc: Any = -1,
-        axis: int = None,
+        axis: Axis = None,
 ) -> Array:
-    """Cross product of 3-element vectors along an axis.
+    """``cross``.
 
-    keras.ops's form of ``crossops.numpy.linalg.cross``: Keras's parameter names, kinds and
-    defaults, the same computation.
-
-    Not supported yet (raise NotImplementedError when given): ``axisa``, ``axisb``, ``axisc``.
+    keras.ops's form of ``crossops.numpy.cross``: Keras's parameter names, kinds and defaults,
+    the same computation.
     """
-    if axisa != -1:
-        _unsupported('cross', 'axisa')
-    if axisb != -1:
-        _unsupported('cross', 'axisb')
-    if axisc != -1:
-        _unsupported('cross', 'axisc')
+    a = x1
+    b = x2
     try:
-        _key = (_TYPE(x1), _TYPE(x2))
+        _key = (_TYPE(a), _TYPE(b))
         try:
             _fn = _cross.cache[_key]
         except KeyError:
             _fn = _cross.resolve(_key, _key)
-        return _fn(x1, x2, axis=axis)
+        return _fn(a=a, b=b, axisa=axisa, axisb=axisb, axisc=axisc, axis=axis)
     except Exception as _e:
         _cross.fail(_e)
 
 
-_diagonal = _bind('linalg.diagonal', {})
+_diagonal = _bind('diagonal', {})
 
 
-def diagonal(x: ArrayLike, offset: int = 0, axis1: Any = 0, axis2: Any = 1) -> Array:
-    """Diagonal of each matrix in the last two axes of an array.
+def diagonal(x: ArrayLike, offset: Any = 0, axis1: Any = 0, axis2: Any = 1) -> Array:
+    """``diagonal``.
 
-    keras.ops's form of ``crossops.numpy.linalg.diagonal``: Keras's parameter names, kinds and
+    keras.ops's form of ``crossops.numpy.diagonal``: Keras's parameter names, kinds and
     defaults, the same computation.
-
-    Not supported yet (raise NotImplementedError when given): ``axis1``, ``axis2``.
     """
-    if axis1 != 0:
-        _unsupported('diagonal', 'axis1')
-    if axis2 != 1:
-        _unsupported('diagonal', 'axis2')
+    a = x
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _diagonal.cache[_key]
         except KeyError:
             _fn = _diagonal.resolve(_key, (_key,))
-        return _fn(x, offset=offset)
+        return _fn(a=a, offset=offset, axis1=axis1, axis2=axis2)
     except Exception as _e:
         _diagonal.fail(_e)
 
@@ -2070,27 +2059,27 @@ def ones_like(x: ArrayLike, dtype: DTypeLike | None = None) -> Array:
         _ones_like.fail(_e)
 
 
-_outer = _bind('linalg.outer', {})
+_outer = _bind('outer', {})
 
 
 def outer(x1: ArrayLike, x2: ArrayLike) -> Array:
-    """Outer product of two vectors: every product ``x1[i] * x2[j]``.
+    """``outer``.
 
-    keras.ops's form of ``crossops.numpy.linalg.outer``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.outer``: Keras's parameter names, kinds and defaults,
+    the same computation.
     """
+    a = x1
+    b = x2
+    out = None
     try:
-        _key = (_TYPE(x1), _TYPE(x2))
+        _key = (_TYPE(a), _TYPE(b))
         try:
             _fn = _outer.cache[_key]
         except KeyError:
             _fn = _outer.resolve(_key, _key)
-        return _fn(x1, x2)
+        return _fn(a=a, b=b, out=out)
     except Exception as _e:
         _outer.fail(_e)
-
-
-outer = _accelerate(outer, _outer)
 
 
 _prod = _bind('prod', {})
@@ -2709,31 +2698,26 @@ def tile(x: ArrayLike, repeats: tuple[int, ...]) -> Array:
         _tile.fail(_e)
 
 
-_trace = _bind('linalg.trace', {})
+_trace = _bind('trace', {})
 
 
-def trace(x: ArrayLike, offset: int = 0, axis1: Any = 0, axis2: Any = 1) -> Array:
-    """Sum along a diagonal of each matrix in the last two axes.
+def trace(x: ArrayLike, offset: Any = 0, axis1: Any = 0, axis2: Any = 1) -> Array:
+    """``trace``.
 
-    keras.ops's form of ``crossops.numpy.linalg.trace``: Keras's parameter names, kinds and
-    defaults, the same computation.
-
-    Not supported yet (raise NotImplementedError when given): ``axis1``, ``axis2``.
+    keras.ops's form of ``crossops.numpy.trace``: Keras's parameter names, kinds and defaults,
+    the same computation.
     """
-    if axis1 != 0:
-        _unsupported('trace', 'axis1')
-    if axis2 != 1:
-        _unsupported('trace', 'axis2')
+    a = x
     dtype = None
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _trace.cache[_key]
         except KeyError:
             _fn = _trace.resolve(_key, (_key,))
         if dtype is not None:
             dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
-        return _fn(x, offset=offset, dtype=dtype)
+        return _fn(a=a, offset=offset, axis1=axis1, axis2=axis2, dtype=dtype)
     except Exception as _e:
         _trace.fail(_e)
 

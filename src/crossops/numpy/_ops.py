@@ -30,12 +30,13 @@ from .._typing import (  # noqa: F401
     Sequence,
     Shape,
 )
+from ._diagonals import GENERIC as _G3
 from ._extra import GENERIC as _G2
 from ._keras import GENERIC as _G0
 from ._products import GENERIC as _G1
 
 #: op name -> its implementation written with crossops ops
-_GENERIC = _G0 | _G1 | _G2
+_GENERIC = _G0 | _G1 | _G2 | _G3
 
 # builtins the bodies use, under names no op shadows
 _TYPE = type
@@ -78,12 +79,12 @@ __all__ = [
     'split', 'array_split', 'hsplit', 'vsplit', 'dsplit', 'hstack', 'vstack', 'dstack',
     'column_stack', 'concatenate', 'tri', 'diag', 'diagflat', 'pad', 'bartlett', 'blackman',
     'hamming', 'hanning', 'kaiser', 'i0', 'geomspace', 'logspace', 'identity', 'vander',
-    'select', 'unravel_index', 'view', 'vectorize', 'digitize', 'dot', 'einsum', 'inner',
-    'kron', 'vdot', 'correlate', 'corrcoef', 'trapezoid', 'bincount', 'histogram',
-    'argpartition', 'unique', 'argmax', 'argmin', 'count_nonzero', 'nonzero', 'searchsorted',
-    'where', 'isin', 'unique_all', 'unique_counts', 'unique_inverse', 'unique_values',
-    'argsort', 'sort', 'cumulative_prod', 'cumulative_sum', 'max', 'mean', 'min', 'prod', 'std',
-    'sum', 'var', 'all', 'any', 'diff',
+    'select', 'unravel_index', 'view', 'vectorize', 'digitize', 'diagonal', 'trace', 'dot',
+    'einsum', 'inner', 'kron', 'vdot', 'correlate', 'corrcoef', 'trapezoid', 'bincount',
+    'histogram', 'argpartition', 'unique', 'argmax', 'argmin', 'count_nonzero', 'nonzero',
+    'searchsorted', 'where', 'isin', 'unique_all', 'unique_counts', 'unique_inverse',
+    'unique_values', 'argsort', 'sort', 'cumulative_prod', 'cumulative_sum', 'max', 'mean',
+    'min', 'prod', 'std', 'sum', 'var', 'all', 'any', 'diff',
 ]
 
 
@@ -6609,7 +6610,8 @@ _polymul = _bind('polymul', _GENERIC)
 
 
 def polymul(a1: ArrayLike, a2: ArrayLike) -> Array:
-    """``polymul``.
+    """polymul(a1, a2): the product of two polynomials; as NumPy (through poly1d) leading zeros of
+    each are dropped first, so the result length depends on the values.
     """
     try:
         _key = (_TYPE(a1), _TYPE(a2))
@@ -11409,6 +11411,51 @@ def digitize(x: ArrayLike, bins: ArrayLike) -> Array:
 
 
 digitize = _accelerate(digitize, _digitize)
+
+
+_diagonal = _bind('diagonal', _GENERIC)
+
+
+def diagonal(a: ArrayLike, offset: Any = 0, axis1: Any = 0, axis2: Any = 1) -> Array:
+    """``diagonal``.
+    """
+    try:
+        _key = _TYPE(a)
+        try:
+            _fn = _diagonal.cache[_key]
+        except KeyError:
+            _fn = _diagonal.resolve(_key, (_key,))
+        return _fn(a=a, offset=offset, axis1=axis1, axis2=axis2)
+    except Exception as _e:
+        _diagonal.fail(_e)
+
+
+diagonal = _accelerate(diagonal, _diagonal)
+
+
+_trace = _bind('trace', _GENERIC)
+
+
+def trace(
+        a: ArrayLike, offset: Any = 0, axis1: Any = 0, axis2: Any = 1,
+        dtype: DTypeLike | None = None,
+) -> Array:
+    """``trace``.
+    """
+    try:
+        _key = _TYPE(a)
+        try:
+            _fn = _trace.cache[_key]
+        except KeyError:
+            _fn = _trace.resolve(_key, (_key,))
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
+        return _fn(a=a, offset=offset, axis1=axis1, axis2=axis2, dtype=dtype)
+    except Exception as _e:
+        _trace.fail(_e)
+
+
+trace = _accelerate(trace, _trace)
 
 
 _dot = _bind('dot', _GENERIC)

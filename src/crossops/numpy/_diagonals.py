@@ -1,0 +1,45 @@
+"""NumPy's ``diagonal`` and ``trace`` (any two axes; also keras.ops's), written with
+crossops ops; the array API's forms, over the last two axes, are ``linalg.diagonal`` and
+``linalg.trace``."""
+
+from __future__ import annotations
+
+GENERIC: dict = {}
+
+
+def _xnp():
+    import crossops.numpy as xnp
+    return xnp
+
+
+def _to_last_two(op: str, a, axis1: int, axis2: int):
+    xnp = _xnp()
+    ndim = a.ndim
+    if ndim < 2:
+        raise ValueError(f"{op}: the array needs at least 2 axes, got shape {tuple(a.shape)}")
+    i, j = (int(axis1), int(axis2))
+    if not (-ndim <= i < ndim and -ndim <= j < ndim):
+        raise ValueError(f"{op}: axis1={axis1} and axis2={axis2} must be axes of an array of "
+                         f"{ndim} axes")
+    if i % ndim == j % ndim:
+        raise ValueError(f"{op}: axis1 and axis2 must be different axes, got {axis1} and "
+                         f"{axis2}")
+    return xnp.moveaxis(a, (i, j), (-2, -1))
+
+
+def diagonal(a, offset=0, axis1=0, axis2=1):
+    """The diagonal of the 2-d slices of ``a`` over axes ``axis1`` and ``axis2``, as the
+    result's last axis."""
+    a = _xnp().asarray(a)
+    return _xnp().linalg.diagonal(_to_last_two("diagonal", a, axis1, axis2), offset=offset)
+
+
+def trace(a, offset=0, axis1=0, axis2=1, dtype=None):
+    """The sums of :func:`diagonal`, with NumPy's accumulator dtype (``sum``'s)."""
+    xnp = _xnp()
+    a = xnp.asarray(a)
+    d = xnp.linalg.diagonal(_to_last_two("trace", a, axis1, axis2), offset=offset)
+    return xnp.sum(d, axis=-1, dtype=dtype)
+
+
+GENERIC.update(diagonal=diagonal, trace=trace)
