@@ -470,7 +470,7 @@ KERAS_GROUPS = {"numpy": ["", "linalg"], "linalg": ["linalg"], "math": ["math"],
                 "nn": ["nn"], "core": ["core"], "einops": ["core"], "image": ["image"]}
 #: keras.ops names written by hand in crossops/_keras_special.py (forms the table's ops
 #: cannot take through a signature alone)
-KERAS_SPECIAL = ("where",)
+KERAS_SPECIAL = ("where", "round", "max", "min", "linspace")
 
 
 def keras_signatures() -> dict[str, tuple[str, inspect.Signature]]:

@@ -60,3 +60,37 @@ def test_keras_arguments_not_supported_yet_raise_by_name():
     with pytest.raises(NotImplementedError, match="ops.max: initial"):
         ops.max(np.ones(3), initial=2.0)
     assert float(ops.max(np.ones(3), initial=None)) == 1.0
+
+
+def test_keras_forms_written_by_hand_match_numpy(backend):
+    x = np.array([[1.5, -2.25, 7.0], [0.125, 3.0, -1.0]])
+    t = to_backend(backend, x.astype(np.float32))
+    for kw in ({}, {"axis": 1}, {"axis": (0, 1), "keepdims": True}, {"axis": 0, "initial": 2.0}):
+        for name in ("max", "min"):
+            np.testing.assert_allclose(to_numpy(getattr(ops, name)(t, **kw)),
+                                       getattr(np, name)(x, **kw), err_msg=f"{name} {kw}")
+    empty = to_backend(backend, np.zeros((0, 3), np.float32))
+    np.testing.assert_allclose(to_numpy(ops.max(empty, axis=0, initial=-1.0)), [-1.0] * 3)
+    for d in (0, 1, 2):
+        np.testing.assert_allclose(to_numpy(ops.round(t, decimals=d)),
+                                   np.round(x.astype(np.float32), d), rtol=1e-6)
+    ints = to_backend(backend, np.array([15, 25, -35, 44], np.int32))
+    assert to_numpy(ops.round(ints, decimals=-1)).tolist() == [20, 20, -40, 40]
+    for kw in ({}, {"endpoint": False}, {"num": 1}, {"num": 0}):
+        np.testing.assert_allclose(to_numpy(ops.linspace(to_backend(backend, np.float32(2.0)),
+                                                         5.0, **{"num": 7, **kw})),
+                                   np.linspace(2.0, 5.0, **{"num": 7, **kw}), rtol=1e-6)
+    lo, hi = np.array([0.0, 1.0], np.float32), np.array([1.0, 3.0], np.float32)
+    out, step = ops.linspace(to_backend(backend, lo), to_backend(backend, hi), 4, axis=1,
+                             retstep=True)
+    ref, ref_step = np.linspace(lo, hi, 4, axis=1, retstep=True)
+    np.testing.assert_allclose(to_numpy(out), ref, rtol=1e-6)
+    np.testing.assert_allclose(to_numpy(step), ref_step, rtol=1e-6)
+
+
+def test_examples_of_the_hand_written_keras_forms_run():
+    import doctest
+
+    import crossops._keras_special as mod
+    result = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted and not result.failed

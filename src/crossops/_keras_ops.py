@@ -43,13 +43,13 @@ __all__ = [
     'count_nonzero', 'cross', 'diagonal', 'diff', 'divide', 'empty', 'empty_like', 'equal',
     'exp', 'expand_dims', 'expm1', 'eye', 'flip', 'floor', 'floor_divide', 'full', 'full_like',
     'greater', 'greater_equal', 'hypot', 'imag', 'isfinite', 'isin', 'isinf', 'isnan', 'less',
-    'less_equal', 'linspace', 'log', 'log10', 'log1p', 'log2', 'logaddexp', 'logical_and',
-    'logical_not', 'logical_or', 'logical_xor', 'matmul', 'max', 'maximum', 'mean', 'meshgrid',
-    'min', 'minimum', 'moveaxis', 'multiply', 'negative', 'nextafter', 'nonzero', 'not_equal',
-    'ones', 'ones_like', 'outer', 'prod', 'real', 'reciprocal', 'repeat', 'reshape', 'roll',
-    'round', 'searchsorted', 'sign', 'signbit', 'sin', 'sinh', 'slogdet', 'sort', 'sqrt',
-    'square', 'squeeze', 'stack', 'std', 'subtract', 'sum', 'take', 'take_along_axis', 'tan',
-    'tanh', 'tensordot', 'tile', 'trace', 'tril', 'triu', 'trunc', 'var', 'zeros', 'zeros_like',
+    'less_equal', 'log', 'log10', 'log1p', 'log2', 'logaddexp', 'logical_and', 'logical_not',
+    'logical_or', 'logical_xor', 'matmul', 'maximum', 'mean', 'meshgrid', 'minimum', 'moveaxis',
+    'multiply', 'negative', 'nextafter', 'nonzero', 'not_equal', 'ones', 'ones_like', 'outer',
+    'prod', 'real', 'reciprocal', 'repeat', 'reshape', 'roll', 'searchsorted', 'sign',
+    'signbit', 'sin', 'sinh', 'slogdet', 'sort', 'sqrt', 'square', 'squeeze', 'stack', 'std',
+    'subtract', 'sum', 'take', 'take_along_axis', 'tan', 'tanh', 'tensordot', 'tile', 'trace',
+    'tril', 'triu', 'trunc', 'var', 'zeros', 'zeros_like',
 ]
 
 
@@ -1449,36 +1449,6 @@ def less_equal(x1: ArrayLike, x2: ArrayLike) -> Array:
 less_equal = _accelerate(less_equal, _less_equal)
 
 
-_linspace = _bind('linspace', {})
-
-
-def linspace(
-        start: int | float | complex, stop: int | float | complex, num: int = 50,
-        endpoint: bool = True, retstep: Any = False, dtype: DTypeLike | None = None, axis: Any = 0,
-) -> Array:
-    """A given number of evenly spaced values from start to stop.
-
-    keras.ops's form of ``crossops.numpy.linspace``: Keras's parameter names, kinds and
-    defaults, the same computation.
-
-    Not supported yet (raise NotImplementedError when given): ``retstep``, ``axis``.
-    """
-    if retstep is not False:
-        _unsupported('linspace', 'retstep')
-    if axis != 0:
-        _unsupported('linspace', 'axis')
-    device = None
-    try:
-        _b = _default_backend()
-        if dtype is not None:
-            dtype = _native_dtype(_b, dtype)
-        return _linspace.impl(
-            _b)(start, stop, num=num, dtype=dtype, device=device, endpoint=endpoint,
-        )
-    except Exception as _e:
-        _linspace.fail(_e)
-
-
 _log = _bind('log', {})
 
 
@@ -1724,30 +1694,6 @@ def matmul(x1: ArrayLike, x2: ArrayLike) -> Array:
 matmul = _accelerate(matmul, _matmul)
 
 
-_max = _bind('max', {})
-
-
-def max(x: ArrayLike, axis: Axis = None, keepdims: bool = False, initial: Any = None) -> Array:
-    """Largest element, over all elements or along axes.
-
-    keras.ops's form of ``crossops.numpy.max``: Keras's parameter names, kinds and defaults, the
-    same computation.
-
-    Not supported yet (raise NotImplementedError when given): ``initial``.
-    """
-    if initial is not None:
-        _unsupported('max', 'initial')
-    try:
-        _key = _TYPE(x)
-        try:
-            _fn = _max.cache[_key]
-        except KeyError:
-            _fn = _max.resolve(_key, (_key,))
-        return _fn(x, axis=axis, keepdims=keepdims)
-    except Exception as _e:
-        _max.fail(_e)
-
-
 _maximum = _bind('maximum', {})
 
 
@@ -1816,30 +1762,6 @@ def meshgrid(*x: ArrayLike, indexing: Literal["xy", "ij"] = 'xy') -> tuple[Array
         return _fn(*arrays, indexing=indexing)
     except Exception as _e:
         _meshgrid.fail(_e)
-
-
-_min = _bind('min', {})
-
-
-def min(x: ArrayLike, axis: Axis = None, keepdims: bool = False, initial: Any = None) -> Array:
-    """Smallest element, over all elements or along axes.
-
-    keras.ops's form of ``crossops.numpy.min``: Keras's parameter names, kinds and defaults, the
-    same computation.
-
-    Not supported yet (raise NotImplementedError when given): ``initial``.
-    """
-    if initial is not None:
-        _unsupported('min', 'initial')
-    try:
-        _key = _TYPE(x)
-        try:
-            _fn = _min.cache[_key]
-        except KeyError:
-            _fn = _min.resolve(_key, (_key,))
-        return _fn(x, axis=axis, keepdims=keepdims)
-    except Exception as _e:
-        _min.fail(_e)
 
 
 _minimum = _bind('minimum', {})
@@ -2218,30 +2140,6 @@ def roll(x: ArrayLike, shift: int | tuple[int, ...], axis: Axis = None) -> Array
 
 
 roll = _accelerate(roll, _roll)
-
-
-_round = _bind('round', {})
-
-
-def round(x: ArrayLike, decimals: Any = 0) -> Array:
-    """Round to the nearest integer, element-wise, halves to even.
-
-    keras.ops's form of ``crossops.numpy.round``: Keras's parameter names, kinds and defaults,
-    the same computation.
-
-    Not supported yet (raise NotImplementedError when given): ``decimals``.
-    """
-    if decimals != 0:
-        _unsupported('round', 'decimals')
-    try:
-        _key = _TYPE(x)
-        try:
-            _fn = _round.cache[_key]
-        except KeyError:
-            _fn = _round.resolve(_key, (_key,))
-        return _fn(x)
-    except Exception as _e:
-        _round.fail(_e)
 
 
 _searchsorted = _bind('searchsorted', {})

@@ -11,9 +11,14 @@ Examples
 
 from __future__ import annotations
 
-from ._typing import Array, ArrayLike
-from .numpy import nonzero as _nonzero
-from .numpy import where as _where
+from ._typing import Array, ArrayLike, Axis, DTypeLike
+
+# crossops.numpy, imported on first use (this module loads with crossops.ops)
+
+
+def _xnp():
+    import crossops.numpy as xnp
+    return xnp
 
 
 def where(condition: ArrayLike, x1: ArrayLike | None = None,
@@ -34,8 +39,163 @@ def where(condition: ArrayLike, x1: ArrayLike | None = None,
         The chosen values, or one index array per axis of ``condition``.
     """
     if x1 is None and x2 is None:
-        return _nonzero(condition)
+        return _xnp().nonzero(condition)
     if x1 is None or x2 is None:
         raise ValueError("where: give both x1 and x2, or neither (then the indices where "
                          "condition holds are returned)")
-    return _where(condition, x1, x2)
+    return _xnp().where(condition, x1, x2)
+
+
+def round(x: ArrayLike, decimals: int = 0) -> Array:  # noqa: A001  (keras.ops.round)
+    """Round to ``decimals`` decimal places, halves to even, as NumPy's ``round``.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+    decimals : int, default 0
+        Decimal places; negative values round to tens, hundreds ... Integers are returned
+        unchanged for ``decimals >= 0``.
+
+    Returns
+    -------
+    Array
+        The rounded values, of ``x``'s dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.round(np.array([1.234, 2.5, -0.125]), decimals=2)
+    array([ 1.23,  2.5 , -0.12])
+    """
+    xnp = _xnp()
+    x = xnp.asarray(x)
+    decimals = int(decimals)
+    if decimals == 0:
+        return xnp.round(x)
+    integer = xnp.isdtype(x.dtype, "integral")
+    if integer and decimals > 0:
+        return x
+    if integer:  # to a multiple of 10**-decimals, halves to even, in integers (exact)
+        s = 10 ** -decimals
+        q = xnp.floor_divide(x, s)
+        r = x - q * s
+        up = (2 * r > s) | ((2 * r == s) & (q % 2 == 1))
+        return (q + xnp.astype(up, x.dtype)) * s
+    scale = 10.0 ** abs(decimals)
+    return xnp.round(x * scale) / scale if decimals > 0 else xnp.round(x / scale) * scale
+
+
+def _with_initial(op: str, x, axis, keepdims: bool, initial):
+    xnp = _xnp()
+    x = xnp.asarray(x)
+    reduce = getattr(xnp, op)
+    if initial is None:
+        return reduce(x, axis=axis, keepdims=keepdims)
+    axes = tuple(range(x.ndim)) if axis is None else (
+        (axis,) if isinstance(axis, int) else tuple(axis))
+    axes = tuple(a % x.ndim for a in axes) if x.ndim else ()
+    kept = [a for a in range(x.ndim) if a not in axes]
+    moved = xnp.permute_dims(x, (*kept, *axes))
+    flat = xnp.reshape(moved, (*[x.shape[a] for a in kept], -1) if kept or x.ndim else (1,))
+    if not x.ndim:
+        flat = xnp.reshape(x, (1,))
+    fill = xnp.full((*flat.shape[:-1], 1), initial, dtype=x.dtype)
+    out = reduce(xnp.concat([flat, fill], axis=-1), axis=-1)
+    if keepdims:
+        for a in sorted(axes):
+            out = xnp.expand_dims(out, axis=a)
+    return out
+
+
+def max(x: ArrayLike, axis: Axis = None, keepdims: bool = False,  # noqa: A001
+        initial: float | None = None) -> Array:
+    """The largest element over ``axis``, and at least ``initial`` where given (so an
+    empty reduction gives ``initial``), as NumPy's ``max``; NaN propagates.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+    axis : Axis, default None
+        Axis or axes to reduce; None reduces all of them.
+    keepdims : bool, default False
+        Keep the reduced axes with size one.
+    initial : scalar, optional
+        A lower bound of the result, and the result of an empty reduction.
+
+    Returns
+    -------
+    Array
+        The maxima, of ``x``'s dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.max(np.array([[1, 5], [3, 2]]), axis=1, initial=4)
+    array([5, 4])
+    """
+    return _with_initial("max", x, axis, keepdims, initial)
+
+
+def min(x: ArrayLike, axis: Axis = None, keepdims: bool = False,  # noqa: A001
+        initial: float | None = None) -> Array:
+    """The smallest element over ``axis``, and at most ``initial`` where given, as NumPy's
+    ``min`` (see :func:`max`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.min(np.zeros((0, 2)), axis=0, initial=1.0)
+    array([1., 1.])
+    """
+    return _with_initial("min", x, axis, keepdims, initial)
+
+
+def linspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = True,
+             retstep: bool = False, dtype: DTypeLike | None = None,
+             axis: int = 0) -> Array | tuple[Array, Array]:
+    """``num`` evenly spaced values from ``start`` to ``stop`` (``stop`` included unless
+    ``endpoint=False``), as NumPy's ``linspace``; array ``start``/``stop`` give one
+    sequence per element, along ``axis`` of the result.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.linspace(0.0, 1.0, 5)
+    array([0.  , 0.25, 0.5 , 0.75, 1.  ])
+    >>> ops.linspace(np.array([0.0, 10.0]), np.array([1.0, 20.0]), 3, axis=-1)
+    array([[ 0. ,  0.5,  1. ],
+           [10. , 15. , 20. ]])
+    """
+    xnp = _xnp()
+    num = int(num)
+    if num < 0:
+        raise ValueError(f"linspace: num must be non-negative, got {num}")
+    div = (num - 1) if endpoint else num
+    scalar = not any(hasattr(v, "shape") and len(v.shape) for v in (start, stop))
+    if scalar and axis in (0, -1):
+        out = xnp.linspace(start, stop, num, endpoint=endpoint, dtype=dtype)
+        step = (stop - start) / div if div > 0 else float("nan")
+        return (out, step) if retstep else out
+    start, stop = xnp.asarray(start), xnp.asarray(stop)
+    if not xnp.isdtype(start.dtype, "real floating"):
+        start = xnp.astype(start, xnp.result_type(start.dtype, stop.dtype, 1.0))
+    stop = xnp.astype(stop, start.dtype)
+    start, stop = xnp.broadcast_arrays(start, stop)
+    from ._backend import backend_of
+    from ._dispatch import call_on
+    t = call_on(backend_of(start), "arange", num, dtype=start.dtype)
+    step = (stop - start) / div if div > 0 else (stop - start) * float("nan")
+    steps = xnp.reshape(t, (num,) + (1,) * start.ndim)
+    out = start + steps * step
+    if endpoint and num > 1:
+        out = xnp.concat([out[:-1], stop[None]], axis=0)
+    out = xnp.moveaxis(out, 0, axis)
+    if dtype is not None:
+        out = xnp.astype(out, dtype)
+    return (out, step) if retstep else out

@@ -71,7 +71,6 @@ from ._keras_ops import (
     layer_normalization,
     less,
     less_equal,
-    linspace,
     log,
     log1p,
     log2,
@@ -83,11 +82,9 @@ from ._keras_ops import (
     logical_xor,
     matmul,
     matrix_rank,
-    max,
     maximum,
     mean,
     meshgrid,
-    min,
     minimum,
     moveaxis,
     multiply,
@@ -106,7 +103,6 @@ from ._keras_ops import (
     repeat,
     reshape,
     roll,
-    round,
     searchsorted,
     sign,
     signbit,
@@ -139,6 +135,10 @@ from ._keras_ops import (
     zeros_like,
 )
 from ._keras_special import (
+    linspace,
+    max,
+    min,
+    round,
     where,
 )
 from .core._ops import (
