@@ -16,6 +16,7 @@ import statistics
 import subprocess
 import sys
 import timeit
+import types
 
 import numpy as np
 
@@ -90,7 +91,7 @@ def main():
     backends = [b for b in ("numpy", "torch", "jax", "tensorflow")
                 if (b == "numpy" or importlib.util.find_spec(b))
                 and (not args.backend or b in args.backend)]
-    front = type(xnp.add).__name__ == "builtin_function_or_method"
+    front = isinstance(xnp.add, types.BuiltinFunctionType)
     print(f"dispatch: {'C fronts (crossops._fastpath)' if front else 'pure Python'}\n")
     print("| backend | op | native (ns) | crossops (ns) | ratio | budget |")
     print("|---|---|---:|---:|---:|---:|")

@@ -23,7 +23,7 @@ import crossops
 import crossops.random as xr
 from crossops._dtypes import dtype_name
 
-from .backends import backend_context, native_types, to_backend, to_numpy
+from .backends import BACKENDS, backend_context, native_types, to_backend, to_numpy
 
 N = 10_000
 FLOATS = ("float16", "bfloat16", "float32", "float64")
@@ -135,8 +135,14 @@ def test_a_key_decides_the_backend():
         x = xr.normal((3,), seed=k)
         y = xr.normal((3,), seed=1)
     assert isinstance(x, torch.Tensor) and isinstance(y, np.ndarray)
-    with pytest.raises(TypeError, match="two backends"):
-        xr.dropout(np.ones(3, np.float32), 0.5, seed=k)
+    # NumPy inputs are host data: beside a torch key they convert to torch
+    out = xr.dropout(np.ones(3, np.float32), 0.5, seed=k)
+    assert isinstance(out, torch.Tensor)
+    torch.testing.assert_close(out, xr.dropout(torch.ones(3), 0.5, seed=k))
+    if "jax" in BACKENDS:
+        import jax.numpy as jnp
+        with pytest.raises(TypeError, match="two backends"):
+            xr.dropout(jnp.ones(3, np.float32), 0.5, seed=k)
 
 
 def test_bad_keys_raise(backend):

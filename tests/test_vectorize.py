@@ -138,8 +138,14 @@ def test_bad_input_raises(backend):
             xnp.vectorize(_matvec, signature="(m,n),(n)->(m)")(m)
 
 
-def test_two_backends_in_one_call_raise():
+def test_numpy_arrays_convert_and_two_backends_raise():
+    """NumPy arrays are host data: beside torch tensors they convert to torch; arrays of
+    two backends other than NumPy raise."""
     pytest.importorskip("torch")
     import torch
+    out = xnp.vectorize(_scaled_sum)(np.ones(2), torch.ones(2))
+    assert isinstance(out, torch.Tensor) and out.tolist() == [3.0, 3.0]
+    pytest.importorskip("jax")
+    import jax.numpy as jnp
     with pytest.raises(TypeError, match="two backends"):
-        xnp.vectorize(_scaled_sum)(np.ones(2), torch.ones(2))
+        xnp.vectorize(_scaled_sum)(jnp.ones(2), torch.ones(2))

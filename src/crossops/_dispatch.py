@@ -7,8 +7,9 @@ by ``scripts/gen_ops.py``. A call looks up the types of its array arguments in a
 per-op dict (``{(type(x1), type(x2)): callable}``); a hit calls the backend function
 straight away. A miss resolves the backend from the types (once per combination of
 types, so jax tracers, torch fake tensors and tf symbolic tensors resolve too),
-checks that no two backends meet, adapts Python scalars and lists, and fills the
-cache. Calls without array arguments use the default backend.
+checks that no two backends other than NumPy meet, converts host data (NumPy arrays
+beside another backend's arrays, Python lists and scalars) to the call's backend, and
+fills the cache. Calls without array arguments use the default backend.
 
 Examples
 --------
@@ -365,36 +366,55 @@ def _coercing(f: Callable, spec: OpSpec, mod, lists: bool = True,
                else v for v in seq]
         return tuple(out) if type(seq) is tuple else out
 
+    npos = len(pos_roles)
+
+    def visit(box, k, role, arrays, later):
+        """Convert ``box[k]`` if it is a NumPy array; note a list or scalar for later."""
+        a = box[k]
+        if role == "seq":
+            if convert_numpy:
+                box[k] = sequence(a)
+            return
+        t = type(a)
+        b = backend_of_type(t)
+        if b is not None:
+            if b != own:
+                if b != "numpy" or not convert_numpy or is_dtype_type(t):
+                    return  # a dtype object (astype's): the backend takes it
+                a = box[k] = from_np(a)
+            if role == "weak":
+                arrays.append(a)
+        elif lists and a is not None:
+            later.append((box, k, role, a, t))
+
     def coerced(*args, **kwargs):
         args = list(args)
-        slots = []
-        for k in range(len(args)):
-            role = pos_roles[k] if k < len(pos_roles) else star_role
-            if role is not None:
-                slots.append((args, k, role))
-        if kwargs:
-            for name, role in kw_roles:
-                if name in kwargs:
-                    slots.append((kwargs, name, role))
         arrays = []  # the arrays that decide a weak scalar's dtype
-        later = []
-        for box, k, role in slots:
-            a = box[k]
+        later = []  # lists and scalars, converted once every array is known
+        for k, a in enumerate(args):  # visit(), written out for the common call
+            role = pos_roles[k] if k < npos else star_role
+            if role is None:
+                continue
             if role == "seq":
                 if convert_numpy:
-                    box[k] = sequence(a)
+                    args[k] = sequence(a)
                 continue
             t = type(a)
             b = backend_of_type(t)
-            if b is not None:
-                if b != own:
-                    if b != "numpy" or not convert_numpy or is_dtype_type(t):
-                        continue  # a dtype object (astype's): the backend takes it
-                    a = box[k] = from_np(a)
-                if role == "weak":
-                    arrays.append(a)
-            elif lists and a is not None:
-                later.append((box, k, role, a, t))
+            if b is None:
+                if lists and a is not None:
+                    later.append((args, k, role, a, t))
+                continue
+            if b != own:
+                if b != "numpy" or not convert_numpy or is_dtype_type(t):
+                    continue
+                a = args[k] = from_np(a)
+            if role == "weak":
+                arrays.append(a)
+        if kwargs:
+            for name, role in kw_roles:
+                if name in kwargs:
+                    visit(kwargs, name, role, arrays, later)
         for box, k, role, a, t in later:
             if is_scalar_type(t):
                 if role == "array":

@@ -21,8 +21,8 @@ from .._backend import backend_of_type
 from ._tree import (
     argnums_tuple,
     as_float_arrays,
-    backend_of_trees,
     not_differentiable,
+    on_one_backend,
     scalar_output,
 )
 
@@ -65,7 +65,7 @@ class _PerBackend:
             f = self._by_type.get(t)
             if f is not None and all(type(a) is t for a in args):
                 return f(*args)
-        backend = backend_of_trees(self.name, args, kwargs)
+        backend, (args, kwargs) = on_one_backend(self.name, args, kwargs)
         f = self.for_backend(backend)
         if args and not kwargs and backend_of_type(type(args[0])) == backend and all(
                 type(a) is type(args[0]) for a in args):
@@ -87,7 +87,7 @@ def _value_and_grad(name, fun, argnums, has_aux):
 
     @functools.wraps(fun, updated=())
     def value_and_grad_fun(*args, **kwargs):
-        backend = backend_of_trees(name, args, kwargs)
+        backend, (args, kwargs) = on_one_backend(name, args, kwargs)
         f = inner.for_backend(backend)
         return f(*_differentiated(name, argnums, args, backend), **kwargs)
 
@@ -169,7 +169,7 @@ def vjp(fun, *primals, has_aux=False):
     >>> f(torch.ones(2))
     (tensor([1., 1.]),)
     """
-    backend = backend_of_trees("vjp", primals)
+    backend, (primals,) = on_one_backend("vjp", primals)
     if backend == "numpy":
         raise not_differentiable("vjp")
     primals = as_float_arrays("vjp", backend, tuple(primals), "primals")
@@ -204,7 +204,7 @@ def jvp(fun, primals, tangents, has_aux=False):
                         f"{type(tangents).__name__}")
     if len(primals) != len(tangents):
         raise ValueError(f"crossops.jvp: {len(primals)} primals but {len(tangents)} tangents")
-    backend = backend_of_trees("jvp", primals, tangents)
+    backend, (primals, tangents) = on_one_backend("jvp", primals, tangents)
     if backend == "numpy":
         raise not_differentiable("jvp")
     primals = as_float_arrays("jvp", backend, tuple(primals), "primals")
@@ -232,7 +232,7 @@ def jacobian(fun, argnums=0, has_aux=False):
 
     @functools.wraps(fun, updated=())
     def jacobian_fun(*args, **kwargs):
-        backend = backend_of_trees("jacobian", args, kwargs)
+        backend, (args, kwargs) = on_one_backend("jacobian", args, kwargs)
         f = inner.for_backend(backend)
         return f(*_differentiated("jacobian", argnums, args, backend), **kwargs)
 
@@ -271,7 +271,7 @@ def vmap(fun, in_axes=0, out_axes=0):
         if isinstance(in_axes, tuple | list) and len(in_axes) != len(args):
             raise ValueError(f"crossops.vmap: in_axes has {len(in_axes)} entries for "
                              f"{len(args)} positional arguments")
-        backend = backend_of_trees("vmap", args, kwargs)
+        backend, (args, kwargs) = on_one_backend("vmap", args, kwargs)
         if kwargs:
             axes = tuple(in_axes) if isinstance(in_axes, list) else in_axes
             return backend_impl(backend).vmap(functools.partial(fun, **kwargs), axes,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import optree
 
-from .._backend import backend_module, backend_of_type, get_backend
+from .._backend import backend_module, backend_of_type, call_backend, get_backend, is_dtype_type
 from .._dtypes import dtype_name, kind
 
 #: the backends whose machinery differentiates (every backend but numpy)
@@ -32,29 +32,31 @@ def tree_map(f, tree, *rest):
     return optree.tree_map(f, tree, *rest)
 
 
-def backend_of_trees(name: str, *trees) -> str:
-    """The backend of a transformed call: the one of the arrays among the leaves of
-    ``trees``, else the default backend.
+def on_one_backend(name: str, *trees) -> tuple[str, tuple]:
+    """The backend of a transformed call, and ``trees`` on it.
+
+    The backend is the one of the arrays among the leaves of ``trees``, by crossops's one
+    rule (:func:`crossops._backend.call_backend`), else the default backend. NumPy arrays
+    are host data: beside arrays of another backend they are converted to it.
 
     Raises
     ------
     TypeError
-        If arrays of two backends meet.
+        If arrays of two backends other than NumPy meet.
     """
-    found: dict[str, type] = {}
-    for tree in trees:
-        for leaf in optree.tree_leaves(tree):
+    types = [type(leaf) for tree in trees for leaf in optree.tree_leaves(tree)]
+    backend = call_backend(types, f"crossops.{name}") or get_backend()
+    if backend != "numpy" and any(backend_of_type(t) == "numpy" and not is_dtype_type(t)
+                                  for t in types):
+        from .._dispatch import from_numpy
+
+        def convert(leaf):
             t = type(leaf)
-            b = backend_of_type(t)
-            if b is not None and b not in found:
-                found[b] = t
-    if len(found) > 1:
-        (b1, t1), (b2, t2) = list(found.items())[:2]
-        raise TypeError(
-            f"crossops.{name}: arrays of two backends in one call, {b1} ({t1.__qualname__}) "
-            f"and {b2} ({t2.__qualname__}); crossops never converts across backends: convert "
-            "one first, e.g. with crossops.to_numpy(x) and the other framework's asarray")
-    return next(iter(found)) if found else get_backend()
+            if backend_of_type(t) == "numpy" and not is_dtype_type(t):
+                return from_numpy(backend, leaf)
+            return leaf
+        trees = tuple(tree_map(convert, tree) for tree in trees)
+    return backend, trees
 
 
 def not_differentiable(name: str) -> NotImplementedError:

@@ -5,7 +5,8 @@ A backend module holds
   or crossops's own for TensorFlow);
 - ``ARRAY_TYPES`` and ``DTYPE_TYPES``: the types whose instances belong to it;
 - ``DTYPES``: dtype name -> native dtype, ``native_dtype(d)`` and ``default_dtypes()``;
-- ``to_numpy(x)``;
+- ``to_numpy(x)``, and optionally ``from_numpy(x)`` (a NumPy array beside its arrays, as
+  one of its arrays; ``asarray`` where the module has none);
 - a function for every op whose behaviour differs from ``NAMESPACE``'s (named after
   the op; ``linalg_<name>`` and ``fft_<name>`` for the extensions).
 

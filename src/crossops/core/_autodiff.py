@@ -11,7 +11,7 @@ import functools
 
 from .._backend import backend_of
 from .._transforms._api import backend_impl as _impl
-from .._transforms._tree import backend_of_trees
+from .._transforms._tree import on_one_backend
 
 
 def stop_gradient(variable):
@@ -25,7 +25,7 @@ def custom_gradient(f):
 
     @functools.wraps(f)
     def with_custom_gradient(*args, **kwargs):
-        backend = backend_of_trees("custom_gradient", args, kwargs)
+        backend, (args, kwargs) = on_one_backend("custom_gradient", args, kwargs)
         return _impl(backend).custom_gradient(f, args, kwargs)
 
     return with_custom_gradient

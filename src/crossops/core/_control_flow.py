@@ -21,7 +21,7 @@ The functions passed in get and return the backend's own arrays.
 
 from __future__ import annotations
 
-from .._backend import backend_module, backend_of_type, get_backend, is_dtype_type
+from .._backend import backend_module, backend_of_type, call_backend, get_backend, is_dtype_type
 from .._dtypes import dtype_name
 from . import _tree
 
@@ -34,31 +34,38 @@ def _is_array(x) -> bool:
 
 
 def _backend(op: str, *trees) -> str:
-    """The backend of the array leaves of ``trees`` (the default one if there are none)."""
-    found = None
-    for tree in trees:
-        for x in _tree.flatten(tree)[0]:
-            t = type(x)
-            b = backend_of_type(t)
-            if b is None or is_dtype_type(t):
-                continue
-            if found is None:
-                found = b
-            elif b != found:
-                raise TypeError(
-                    f"{op}: arrays of two backends in one call, {found} and {b}; crossops "
-                    f"never converts across backends: convert one first")
-    return found or get_backend()
+    """The backend of the array leaves of ``trees`` by crossops's one rule
+    (:func:`crossops._backend.call_backend`: NumPy arrays are host data), else the default
+    backend; raises ``TypeError`` for arrays of two backends other than NumPy."""
+    return call_backend([type(x) for tree in trees for x in _tree.flatten(tree)[0]],
+                        op) or get_backend()
+
+
+def _is_host_array(x, backend: str) -> bool:
+    """Whether ``x`` is a NumPy array (host data) in a call of another ``backend``."""
+    return backend != "numpy" and backend_of_type(type(x)) == "numpy" and _is_array(x)
 
 
 def _asarray(backend: str):
-    """A function making a leaf an array of ``backend`` (arrays pass through)."""
-    from .._dispatch import native_function
+    """A function making a leaf an array of ``backend`` (its arrays pass through; NumPy
+    arrays, Python scalars and lists convert)."""
+    from .._dispatch import from_numpy, native_function
     asarray = native_function(backend_module(backend), "asarray")
 
     def convert(x):
-        return x if _is_array(x) else asarray(x)
+        if not _is_array(x):
+            return asarray(x)
+        return from_numpy(backend, x) if _is_host_array(x, backend) else x
     return convert
+
+
+def _host_to(backend: str, tree):
+    """``tree`` with its NumPy-array leaves (host data) as arrays of ``backend``."""
+    if backend == "numpy" or tree is None:
+        return tree
+    from .._dispatch import from_numpy
+    return _tree.map_tree(lambda x: from_numpy(backend, x) if _is_host_array(x, backend)
+                          else x, tree)
 
 
 def _arrays(backend: str, tree):
@@ -169,6 +176,7 @@ def switch(index, branches, *operands):
         raise ValueError(f"core.switch: index must be a scalar (0-d) integer, got shape "
                          f"{tuple(index.shape)}")
     backend = _backend("core.switch", index, operands)
+    index, operands = _host_to(backend, index), _host_to(backend, operands)
     if backend == "jax":
         import jax
         return jax.lax.switch(index, _checked_branches("core.switch", branches), *operands)
@@ -215,7 +223,7 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
         return out
 
     if maximum_iterations is not None:
-        limit = maximum_iterations
+        limit = _host_to(backend, maximum_iterations)
         inner_cond, inner_body = call_cond, call_body
         counter = _asarray(backend)(0)
 
@@ -281,7 +289,7 @@ def fori_loop(lower, upper, body_fun, init_val):
         return jax.lax.fori_loop(lower, upper, jax_body, init_val)
     i0 = conv(lower)
     if _is_array(upper):
-        upper = _cast_like(backend, upper, i0)
+        upper = _cast_like(backend, conv(upper), i0)
 
     def loop_cond(s):
         return s[0] < upper
@@ -310,6 +318,7 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     if not isinstance(unroll, bool) and (not isinstance(unroll, int) or unroll < 1):
         raise ValueError(f"core.scan: unroll must be a positive int or a bool, got {unroll!r}")
     backend = _backend("core.scan", init, xs)
+    xs = _host_to(backend, xs)
     x_leaves, x_tree = _tree.flatten(xs)
     n = _scan_length("core.scan", x_leaves, length, 0)
 
@@ -433,6 +442,7 @@ def map(f, xs):
 
 def vectorized_map(function, elements):
     backend = _backend("core.vectorized_map", elements)
+    elements = _host_to(backend, elements)
     if backend == "jax":
         import jax
         return jax.vmap(function)(elements)

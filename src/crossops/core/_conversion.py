@@ -10,8 +10,9 @@ import numpy as np
 
 import crossops.numpy as xnp
 
-from .._backend import backend_of_type, is_dtype_type
+from .._backend import backend_of_type, get_backend, is_dtype_type
 from .._convert import to_numpy
+from .._dispatch import from_numpy
 from .._dtypes import CATEGORIES, dtype_name, kind
 
 
@@ -130,6 +131,9 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
             raise TypeError(f"core.convert_to_tensor: {name} must be None, True or False, got "
                             f"{flag!r}")
     if _is_array(x):
+        default = get_backend()
+        if default != "numpy" and backend_of_type(type(x)) == "numpy":
+            x = from_numpy(default, x)  # host data: a tensor of the default backend, as Keras
         return x if dtype is None or dtype_name(x.dtype) == dtype_name(dtype) \
             else xnp.astype(x, dtype)
     return xnp.asarray(x, dtype=dtype)

@@ -817,10 +817,11 @@ def convert_to_tensor(
 ) -> Array:
     """x as an array, cast to ``dtype`` if given.
 
-    An array keeps its backend: crossops never converts across backends, so a NumPy array
-    stays a NumPy array and a tensor stays a tensor. Python scalars and (nested) lists
-    become arrays of the default backend (``crossops.get_backend()``), with its default
-    dtypes. ``sparse`` and ``ragged`` are accepted for Keras compatibility; crossops arrays
+    An array of jax, torch or tensorflow keeps its backend. NumPy arrays are host data:
+    they become arrays of the default backend (``crossops.get_backend()``) with their dtype,
+    as Keras's ``convert_to_tensor`` does; Python scalars and (nested) lists become arrays
+    of the default backend with its default dtypes. ``sparse`` and ``ragged`` are accepted for
+    Keras compatibility; crossops arrays
     are dense, so they change nothing.
 
     Parameters
@@ -838,7 +839,8 @@ def convert_to_tensor(
     Returns
     -------
     Array
-        An array of x's backend, or of the default backend for host data.
+        An array of x's backend, or of the default backend for host data (NumPy arrays,
+        lists, scalars).
 
     Examples
     --------

@@ -11,7 +11,7 @@ from __future__ import annotations
 import crossops
 import crossops.numpy as xnp
 
-from .._backend import backend_of_type
+from .._backend import backend_of_values
 from .._dispatch import call_on
 from .._names import snake_case
 from ..losses import _functions as L
@@ -20,11 +20,9 @@ from . import _functions as F
 
 
 def _backend_of(*xs) -> str:
-    for x in xs:
-        b = backend_of_type(type(x))
-        if b is not None:
-            return b
-    return crossops.get_backend()
+    """The backend of a call with ``xs`` (crossops's one rule, NumPy arrays being host
+    data), else the default backend."""
+    return backend_of_values(xs, "metrics")
 
 
 class Metric:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import math
 
-from .._backend import backend_of_type, get_backend
+from .._backend import backend_of_type, backend_of_values, get_backend
 from . import _natives_a  # noqa: F401  (loaded, so that the table prefills i0 and view)
 
 GENERIC: dict = {}
@@ -32,11 +32,9 @@ def generic(name=None):
 
 
 def _backend(*xs) -> str:
-    for x in xs:
-        b = backend_of_type(type(x))
-        if b is not None:
-            return b
-    return get_backend()
+    """The backend of a call with arguments ``xs`` (crossops's one rule: NumPy arrays, lists
+    and scalars are host data), else the default backend."""
+    return backend_of_values(xs, "crossops.numpy")
 
 
 def _is_array(x) -> bool:
@@ -209,9 +207,13 @@ def logaddexp2(x1, x2):
     xnp = _xnp()
     x1, x2 = _promote(x1, x2)
     m = xnp.maximum(x1, x2)
-    d = -xnp.abs(x1 - x2)
+    # equal operands are answered by the last line; zeros for them here keep inf - inf
+    # (and NumPy's "invalid value" warning, which np.logaddexp2 does not give) out
+    same = x1 == x2
+    zero = xnp.zeros_like(m)
+    d = -xnp.abs(xnp.where(same, zero, x1) - xnp.where(same, zero, x2))
     out = m + xnp.log1p(xnp.pow(xnp.full_like(d, 2.0), d)) * _c(1.0 / math.log(2.0), d)
-    return xnp.where(x1 == x2, x1 + _c(1.0, x1), out)
+    return xnp.where(same, x1 + _c(1.0, x1), out)
 
 
 @generic()
@@ -229,9 +231,13 @@ def isclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
         dt = "float64" if "float64" in _dtypes_of(x1) else "float32"
         x1 = xnp.astype(x1, dt)
         x2 = xnp.astype(x2, dt)
-    tol = _c(atol, x2) + _c(rtol, x2) * xnp.abs(x2)
-    out = xnp.logical_or(
-        xnp.logical_and(xnp.abs(x1 - x2) <= tol, xnp.isfinite(x2)), x1 == x2)
+    # close within the tolerance where both are finite (x1 == x2 covers equal infs): zeros
+    # where either is not keep inf - inf, and NumPy's "invalid value" warning, out
+    finite = xnp.logical_and(xnp.isfinite(x1), xnp.isfinite(x2))
+    a = xnp.where(finite, x1, xnp.zeros_like(x1))
+    b = xnp.where(finite, x2, xnp.zeros_like(x2))
+    tol = _c(atol, b) + _c(rtol, b) * xnp.abs(b)
+    out = xnp.logical_or(xnp.logical_and(xnp.abs(a - b) <= tol, finite), x1 == x2)
     if equal_nan:
         out = xnp.logical_or(out, xnp.logical_and(xnp.isnan(x1), xnp.isnan(x2)))
     return out
@@ -447,12 +453,16 @@ def _quantile(x, q, axis, method, keepdims, ignore_nan):
     ihi = xnp.astype(hi, "int64")
     a = xnp.take_along_axis(y, ilo, axis=-1)
     b = xnp.take_along_axis(y, ihi, axis=-1)
+    # slices whose result is nan (a nan, or no values) read the infs that stand for nans:
+    # zeros there keep inf - inf, and a warning NumPy does not give, out of the lerp
+    bad = (count == _c(0.0, x)) if ignore_nan else xnp.any(nan, axis=-1, keepdims=True)
+    a = xnp.where(bad, xnp.zeros_like(a), a)
+    b = xnp.where(bad, xnp.zeros_like(b), b)
     t = pos - lo
     # NumPy's lerp: from the nearer end
     diff = b - a
     out = xnp.where(t >= _c(0.5, x), b - diff * (_c(1.0, x) - t), a + diff * t)
     out = xnp.where(t == _c(0.0, x), a, out)
-    bad = (count == _c(0.0, x)) if ignore_nan else xnp.any(nan, axis=-1, keepdims=True)
     out = xnp.where(bad, xnp.full_like(out, math.nan), out)
     # (kept..., nq) -> (q..., kept...)
     out = xnp.permute_dims(out, (out.ndim - 1,) + tuple(range(out.ndim - 1)))
@@ -578,6 +588,9 @@ def nanvar(x, axis=None, keepdims=False):
     mean = xnp.sum(_fill_nan(x, 0), axis=axis, keepdims=True) / n
     d = _fill_nan(x - mean, 0)
     d = xnp.real(d * xnp.conj(d)) if _is_complex(x) else d * d
+    # n is a count in x's dtype: its real part for complex x (casting the complex value
+    # itself to the real dtype of d warns that the imaginary part is dropped)
+    n = xnp.real(n) if _is_complex(x) else n
     out = xnp.sum(d, axis=axis, keepdims=True) / xnp.astype(n, _name(d))
     if not keepdims:
         out = xnp.squeeze(out, axis=_axes(axis, x.ndim)) if x.ndim else out
@@ -1291,12 +1304,7 @@ class _Vectorized:
         pos = [i for i in range(len(args)) if i not in self.excluded]
         names = [k for k in kwargs if k not in self.excluded]
         values = [args[i] for i in pos] + [kwargs[k] for k in names]
-        found = {backend_of_type(type(v)) for v in values} - {None}
-        if len(found) > 1:
-            raise TypeError(f"vectorize: arrays of two backends in one call "
-                            f"({' and '.join(sorted(found))}); crossops never converts across "
-                            f"backends: convert one first")
-        b = found.pop() if found else get_backend()
+        b = backend_of_values(values, "vectorize")  # raises for arrays of two backends
         if b == "jax":
             import jax.numpy as jnp
             return jnp.vectorize(self.pyfunc, excluded=set(self.excluded),
@@ -1306,8 +1314,7 @@ class _Vectorized:
 
     def _loop(self, b, args, kwargs, pos, names):
         xnp = _xnp()
-        arrays = [v if _is_array(v) else xnp.asarray(v)
-                  for v in [args[i] for i in pos] + [kwargs[k] for k in names]]
+        arrays = [_host_to(b, v) for v in [args[i] for i in pos] + [kwargs[k] for k in names]]
         core_in, core_out = self._core or ([()] * len(arrays), None)
         if len(core_in) != len(arrays):
             raise ValueError(f"vectorize: the signature {self.signature!r} has {len(core_in)} "
@@ -1375,6 +1382,18 @@ class _Vectorized:
             dt = xnp.result_type(*(_name(c) for c in col))
             stacked.append(xnp.stack([xnp.astype(c, dt) for c in col], axis=0))
         return tuple(stacked) if multi else stacked[0]
+
+
+def _host_to(b: str, v):
+    """``v`` as an array of backend ``b``: NumPy arrays (host data) convert with their dtype,
+    lists and scalars take the default backend's (``b`` inside ``_use(b)``)."""
+    t = backend_of_type(type(v))
+    if t == b:
+        return v
+    if t == "numpy":
+        from .._dispatch import from_numpy
+        return from_numpy(b, v)
+    return _xnp().asarray(v)
 
 
 def _torch_vmap(call, flat):

@@ -19,10 +19,9 @@ from typing import Any, NamedTuple
 
 import optree
 
-import crossops
 import crossops.numpy as xnp
 
-from .._backend import backend_of_type
+from .._backend import backend_of_values
 from .._dispatch import call_on
 from ._rules import Rule
 
@@ -61,11 +60,9 @@ class UpdatePair(NamedTuple):
 
 
 def _backend_of(leaves) -> str:
-    for leaf in leaves:
-        b = backend_of_type(type(leaf))
-        if b is not None:
-            return b
-    return crossops.get_backend()
+    """The backend of ``leaves`` (crossops's one rule, NumPy arrays being host data), else
+    the default backend."""
+    return backend_of_values(leaves, "optimizers")
 
 
 def _off_the_tape(backend):

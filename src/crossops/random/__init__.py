@@ -18,7 +18,8 @@ no global generator to fall back on). A seed is
 Ops with no array argument (``normal``, ``uniform`` ...) run on the default backend
 (``crossops.get_backend()``, as ``crossops.numpy.zeros`` does) when the seed is an int;
 a key array, or an array argument (``logits``, ``inputs``, ``x``, ``alpha`` ...), decides
-the backend. Arrays of two backends in one call raise ``TypeError``.
+the backend (NumPy arrays beside arrays of another backend convert to it). Arrays of two
+backends other than NumPy in one call raise ``TypeError``.
 
 Backends
 --------

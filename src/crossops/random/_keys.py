@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import operator
 
-from .._backend import backend_of_type, get_backend
+from .._backend import backend_of_values, get_backend
 from . import _seed
 
 _MODULES = {b: f"crossops.random._{b}" for b in ("numpy", "jax", "torch", "tensorflow")}
@@ -17,12 +17,9 @@ def backend_module(backend: str):
 
 
 def backend_of_args(*args) -> str:
-    """The backend of the first array among ``args``, else the default backend."""
-    for a in args:
-        b = backend_of_type(type(a))
-        if b is not None:
-            return b
-    return get_backend()
+    """The backend of a call with ``args`` (crossops's one rule, NumPy arrays being host
+    data), else the default backend."""
+    return backend_of_values(args, "crossops.random")
 
 
 def key_on(backend: str, seed, op: str):
