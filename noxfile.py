@@ -1,4 +1,4 @@
-"""Sessions: tests, conformance (thorough), lint, bench, coverage, demo.
+"""Sessions: tests, conformance (thorough), lint, bench, coverage, demo, keras_ops.
 
 Every session that runs code installs crossops with all four backends: JAX, PyTorch
 (pinned to the CPU build in constraints.txt), TensorFlow (``tensorflow-cpu``) and NumPy.
@@ -59,3 +59,13 @@ def demo(session):
     install(session, "jax,torch")
     session.install("scikit-learn")
     session.run("python", "scripts/demo.py", *session.posargs)
+
+
+@nox.session
+def keras_ops(session):
+    """Keras's own ops tests (read from the installed keras) against keras.ops and
+    crossops.ops on every backend; prints keras/crossops pass counts side by side.
+    Options after ``--`` go to scripts/keras_ops_tests/run.py (``-- --backends torch``)."""
+    install(session)
+    session.install("keras==3.15.1")  # the counts in the README are for this Keras
+    session.run("python", "scripts/keras_ops_tests/run.py", *session.posargs)

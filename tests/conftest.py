@@ -43,3 +43,16 @@ def pytest_generate_tests(metafunc):
         chosen = metafunc.config.getoption("--backend") or BACKENDS
         metafunc.parametrize("cbackend", [b for b in ("jax", "tensorflow")
                                           if b in BACKENDS and b in chosen])
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tensorflow_imported_first(request):
+    """Import TensorFlow before the first test, where hypothesis tests may use it: its first
+    import (keras, then IPython, then jedi) sets the recursion limit to 3000, and inside a
+    hypothesis test that makes hypothesis warn that it cannot restore its own limit. (In a
+    fixture, so that its log lines are captured as a test's are.)"""
+    chosen = request.config.getoption("--backend") or BACKENDS
+    if "tensorflow" in BACKENDS and "tensorflow" in chosen and any(
+            getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
+            for item in request.session.items):
+        import tensorflow  # noqa: F401

@@ -3,6 +3,8 @@ NumPy and SciPy, one matrix at a time."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import scipy.linalg as sl
 
@@ -30,7 +32,12 @@ def lstsq(a, b, rcond=None):
 
 def lu_factor(x):
     """SciPy's lu_factor on each matrix (int32 pivots, as SciPy's LAPACK gives)."""
-    lu, piv = _batched(lambda m: sl.lu_factor(m, check_finite=False), x, core=(2,))
+    # the drawn matrices may be singular, which LU handles (a zero pivot in U) and SciPy
+    # reports with a LinAlgWarning: silenced here, for those matrices only
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", r"Diagonal number \d+ is exactly zero",
+                                sl.LinAlgWarning)
+        lu, piv = _batched(lambda m: sl.lu_factor(m, check_finite=False), x, core=(2,))
     return lu, piv.astype(np.int32)
 
 

@@ -90,6 +90,10 @@ def _differentiable(spec) -> str | None:
     """Why ``spec``'s op is left out, or None."""
     if spec.kind in NON_DIFFERENTIABLE_KINDS:
         return NON_DIFFERENTIABLE_KINDS[spec.kind]
+    if spec.chapter == "numpy_extra":
+        # many return indices, flags or piecewise-constant values; which are differentiable
+        # is to be recorded in the spec (issue 13, point 6), then they join this test
+        return "NumPy functions new in spec/numpy_extra.toml: differentiability not yet recorded"
     return NON_DIFFERENTIABLE.get(spec.qualname)
 
 

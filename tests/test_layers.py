@@ -110,7 +110,9 @@ def test_layer_matches_keras(case, backend):
     cls_name, kwargs, x, call_kwargs = CASES[case]
     ref, weights = _keras_layer(cls_name, kwargs, x)
     want = keras.ops.convert_to_numpy(ref(x, **call_kwargs))
-    ref_state = [keras.ops.convert_to_numpy(w.value) for w in ref.weights]
+    # Variable.numpy(): NumPy 2 warns (DeprecationWarning) that the __array__ of a Keras
+    # TensorFlow variable, which convert_to_numpy would use, takes no copy keyword
+    ref_state = [w.numpy() for w in ref.weights]
     with backend_context(backend):
         ours = getattr(layers, cls_name)(**kwargs)
         xb = to_backend(backend, x)

@@ -71,7 +71,9 @@ def _keras_run(cls_name, kwargs, params, grads, schedule=None):
     variables = [keras.Variable(params[k]) for k in names]
     for g in grads:
         opt.apply([keras.ops.convert_to_tensor(g[k]) for k in names], variables)
-    return {k: keras.ops.convert_to_numpy(v) for k, v in zip(names, variables)}
+    # Variable.numpy(): NumPy 2 warns (DeprecationWarning) that the __array__ of a Keras
+    # TensorFlow variable, which convert_to_numpy would use, takes no copy keyword
+    return {k: v.numpy() for k, v in zip(names, variables)}
 
 
 def _ours_run(backend, builder, kwargs, params, grads, compile_=None, schedule=None):

@@ -10,11 +10,17 @@ from ..numpy._compute import arange_like, down, name, up
 def logsumexp(x, axis=None, keepdims=False):
     c, n = up(x)
     m = xnp.max(c, axis=axis, keepdims=True)
-    m = xnp.where(xnp.isfinite(m), m, xnp.zeros_like(m))   # all -inf, or an inf
-    s = xnp.sum(xnp.exp(xnp.subtract(c, m)), axis=axis, keepdims=keepdims)
+    # where the max is not finite (all -inf, an inf, or a nan) it is the answer: those
+    # slices sum zeros, which keeps exp(large) from overflowing and log(0) from dividing by
+    # zero, with warnings SciPy's logsumexp never gives
+    fin = xnp.isfinite(m)
+    c = xnp.where(fin, c, xnp.zeros_like(c))
+    m0 = xnp.where(fin, m, xnp.zeros_like(m))
+    s = xnp.sum(xnp.exp(xnp.subtract(c, m0)), axis=axis, keepdims=keepdims)
     if not keepdims:
-        m = xnp.reshape(m, tuple(s.shape))
-    return down(xnp.add(xnp.log(s), m), n)
+        shape = tuple(s.shape)
+        m, m0, fin = xnp.reshape(m, shape), xnp.reshape(m0, shape), xnp.reshape(fin, shape)
+    return down(xnp.where(fin, xnp.add(xnp.log(s), m0), m), n)
 
 
 def rsqrt(x):
