@@ -5527,6 +5527,12 @@ def divmod(
 ) -> Array:
     """divmod(x1, x2): (floor_divide, remainder) with NumPy's values (an infinite dividend gives
     nan, an infinite divisor 0 or -1), integer division by zero gives (0, 0).
+
+    Notes
+    -----
+    On torch: uint64 inputs raise: torch has no floor division kernel for uint64 and no
+    wider integer type to compute it in (as crossops's floor_divide); raises (cast to int64
+    first)
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -6164,6 +6170,11 @@ _ediff1d = _bind('ediff1d', _GENERIC)
 
 def ediff1d(ary: ArrayLike, to_end: Any = None, to_begin: Any = None) -> Array:
     """``ediff1d``.
+
+    Notes
+    -----
+    On torch: uint16, uint32, uint64 inputs raise: torch has no CPU add, subtract or matmul
+    kernels for uint16/32/64 (as crossops's add); these raise (cast to int64 first)
     """
     try:
         _key = _TYPE(ary)
@@ -6207,6 +6218,11 @@ def cross(
         axis: Axis = None,
 ) -> Array:
     """``cross``.
+
+    Notes
+    -----
+    On torch: uint16, uint32, uint64 inputs raise: torch has no CPU add, subtract or matmul
+    kernels for uint16/32/64 (as crossops's add); these raise (cast to int64 first)
     """
     try:
         _key = (_TYPE(a), _TYPE(b))
@@ -6232,6 +6248,11 @@ def matvec(
 ) -> Array:
     """matvec(x1, x2): the matrix-vector product over the last axes (NumPy 2.2's gufunc). NumPy's
     axes= and axis= default to its internal no-value marker; here they default to None.
+
+    Notes
+    -----
+    On torch: uint16, uint32, uint64 inputs raise: torch has no CPU add, subtract or matmul
+    kernels for uint16/32/64 (as crossops's add); these raise (cast to int64 first)
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -6263,6 +6284,11 @@ def vecmat(
     """vecmat(x1, x2): the vector-matrix product over the last axes, x1 conjugated (NumPy 2.2's
     gufunc). NumPy's axes= and axis= default to its internal no-value marker; here they default
     to None.
+
+    Notes
+    -----
+    On torch: uint16, uint32, uint64 inputs raise: torch has no CPU add, subtract or matmul
+    kernels for uint16/32/64 (as crossops's add); these raise (cast to int64 first)
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -6551,6 +6577,11 @@ _polyval = _bind('polyval', _GENERIC)
 
 def polyval(p: ArrayLike, x: ArrayLike) -> Array:
     """``polyval``.
+
+    Notes
+    -----
+    On torch: uint16, uint32, uint64 inputs raise: torch has no CPU add, subtract or matmul
+    kernels for uint16/32/64 (as crossops's add); these raise (cast to int64 first)
     """
     try:
         _key = (_TYPE(p), _TYPE(x))
@@ -6571,6 +6602,11 @@ _polyadd = _bind('polyadd', _GENERIC)
 
 def polyadd(a1: ArrayLike, a2: ArrayLike) -> Array:
     """``polyadd``.
+
+    Notes
+    -----
+    On torch: uint16, uint32, uint64 inputs raise: torch has no CPU add, subtract or matmul
+    kernels for uint16/32/64 (as crossops's add); these raise (cast to int64 first)
     """
     try:
         _key = (_TYPE(a1), _TYPE(a2))
@@ -6591,6 +6627,11 @@ _polysub = _bind('polysub', _GENERIC)
 
 def polysub(a1: ArrayLike, a2: ArrayLike) -> Array:
     """``polysub``.
+
+    Notes
+    -----
+    On torch: uint16, uint32, uint64 inputs raise: torch has no CPU add, subtract or matmul
+    kernels for uint16/32/64 (as crossops's add); these raise (cast to int64 first)
     """
     try:
         _key = (_TYPE(a1), _TYPE(a2))
