@@ -43,7 +43,11 @@ def elements(name: str, values: str | None = None, *, finite: bool = False):
     width = {"float16": 16, "bfloat16": 32, "float32": 32, "float64": 64}[real]
     # no subnormals: TensorFlow and XLA flush them to zero on CPU (a documented
     # difference of those backends, see the README), NumPy and torch keep them
-    if values == "moderate":
+    if values == "moderate" and name == "complex64":
+        # exp/cos/sinh of a complex64 part near 89 overflow inside XLA's formulas although
+        # the result (2e38) still fits float32: keep the parts where no formula overflows
+        fl = st.floats(-80, 80, width=width, allow_subnormal=False)
+    elif values == "moderate":
         fl = st.floats(-100, 100, width=width, allow_subnormal=False)
     elif k == "c" or finite:
         fl = st.floats(-1e4, 1e4, width=width, allow_subnormal=False)
