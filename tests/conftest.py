@@ -9,12 +9,15 @@ from __future__ import annotations
 import os
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 from .backends import BACKENDS, MISSING
 
 settings.register_profile(
+    # no shrinking: a failure is reported with the example that found it, at once (shrinking
+    # a compiled op's failure recompiles it hundreds of times); the thorough profile shrinks
     "ci", max_examples=12, deadline=None, derandomize=True, print_blob=True,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                            HealthCheck.filter_too_much],
 )

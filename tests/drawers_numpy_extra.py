@@ -206,8 +206,8 @@ def _delete(draw, spec, dt):
                     draw(st.sampled_from([None, 1, 2, -1])))
     elif how == "list":
         obj = draw(st.lists(idx, max_size=4))
-    else:
-        obj = draw(hnp.arrays(np.bool_, (n,)))
+    else:  # a Python list: obj is read eagerly, and compiled kernels hold it as a constant
+        obj = draw(hnp.arrays(np.bool_, (n,))).tolist()
     return S.Case((x, obj), {"axis": axis})
 
 

@@ -108,8 +108,17 @@ def _keras_layer(cls_name, kwargs, x):
 def test_layer_matches_keras(case, backend):
     import keras
     cls_name, kwargs, x, call_kwargs = CASES[case]
-    ref, weights = _keras_layer(cls_name, kwargs, x)
-    want = keras.ops.convert_to_numpy(ref(x, **call_kwargs))
+    if kwargs.get("data_format") == "channels_first":
+        # Keras on TensorFlow has no channels-first convolution on CPU: the reference is
+        # the same layer (same weights: the kernel's layout does not depend on the data
+        # format) channels-last, on the transposed input, its output transposed back
+        last = {**kwargs, "data_format": "channels_last"}
+        ref, weights = _keras_layer(cls_name, last, np.moveaxis(x, 1, -1))
+        want = np.moveaxis(keras.ops.convert_to_numpy(
+            ref(np.moveaxis(x, 1, -1), **call_kwargs)), -1, 1)
+    else:
+        ref, weights = _keras_layer(cls_name, kwargs, x)
+        want = keras.ops.convert_to_numpy(ref(x, **call_kwargs))
     # Variable.numpy(): NumPy 2 warns (DeprecationWarning) that the __array__ of a Keras
     # TensorFlow variable, which convert_to_numpy would use, takes no copy keyword
     ref_state = [w.numpy() for w in ref.weights]

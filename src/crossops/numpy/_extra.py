@@ -31,6 +31,7 @@ from ._keras import (
     _promote,
     _xnp,
 )
+from ._natives_b import bin_sums
 from ._products import _array, _inexact, _int_arg, _promote_all
 
 GENERIC: dict = {}
@@ -128,6 +129,17 @@ def _no_out(op: str, out) -> None:
     if out is not None and not (isinstance(out, tuple) and all(o is None for o in out)):
         raise TypeError(f"{op}: out= is not supported; crossops never writes into arrays, "
                         f"use the returned array instead")
+
+
+def _torch_wide_uint(op: str, *xs) -> None:
+    """Raise for uint16/32/64 arrays on torch, which has no add, subtract or matmul kernels
+    for them (a documented limit of these ops, as of crossops's add): raised up front, so
+    that empty arrays raise too."""
+    for x in xs:
+        if _is_array(x) and _backend(x) == "torch" and _name(x) in ("uint16", "uint32",
+                                                                       "uint64"):
+            raise TypeError(f"{op}: torch has no add, subtract or matmul kernels for "
+                            f"{_name(x)}; cast to int64 first")
 
 
 def _ufunc_check(op, out, where, casting, order, subok, signature):
@@ -1003,6 +1015,7 @@ def piecewise(x, condlist, funclist, *args, **kw):
 def ediff1d(ary, to_end=None, to_begin=None):
     xnp = _xnp()
     ary = xnp.reshape(_array(ary), (-1,))
+    _torch_wide_uint("ediff1d", ary)
     name = _name(ary)
     if kind(name) == "b":
         raise TypeError("ediff1d: boolean subtract is not supported; use logical_xor")
@@ -1040,6 +1053,7 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     if axis is not None:
         axisa = axisb = axisc = axis
     a, b = _pair(a, b)
+    _torch_wide_uint("cross", a, b)
     a = xnp.moveaxis(a, _norm_axis(axisa, a.ndim, "cross"), -1)
     b = xnp.moveaxis(b, _norm_axis(axisb, b.ndim, "cross"), -1)
     if a.shape[-1] not in (2, 3) or b.shape[-1] not in (2, 3):
@@ -1092,6 +1106,7 @@ def matvec(x1, x2, /, out=None, *, axes=None, axis=None, keepdims=False, casting
     xnp = _xnp()
     _gufunc_check("matvec", out, axes, axis, keepdims, casting, order, subok, signature)
     x1, x2 = _mv_operands("matvec", x1, x2, dtype, casting)
+    _torch_wide_uint("matvec", x1, x2)
     if axes is not None:
         (i, j), (k,), (l_,) = axes
         x1 = xnp.moveaxis(x1, (i, j), (-2, -1))
@@ -1113,6 +1128,7 @@ def vecmat(x1, x2, /, out=None, *, axes=None, axis=None, keepdims=False, casting
     xnp = _xnp()
     _gufunc_check("vecmat", out, axes, axis, keepdims, casting, order, subok, signature)
     x1, x2 = _mv_operands("vecmat", x1, x2, dtype, casting)
+    _torch_wide_uint("vecmat", x1, x2)
     if axes is not None:
         (k,), (i, j), (l_,) = axes
         x1 = xnp.moveaxis(x1, k, -1)
@@ -1613,7 +1629,7 @@ def histogramdd(sample, bins=10, range=None, density=None, weights=None):
             hist = xnp.zeros((total,), dtype=_float64(s))
     else:
         w = None if weights is None else xnp.astype(weights, _float64(s))
-        hist = xnp.bincount(flat, weights=w, minlength=total)
+        hist = bin_sums(flat, w, total)
     hist = xnp.astype(xnp.reshape(hist, tuple(nbin)), _float64(s))
     hist = hist[tuple(slice(1, -1) for _ in builtins.range(D))]
     if density:
@@ -1733,6 +1749,7 @@ def polyval(p, x):
     x = _array(x, p)
     r = result_name(_name(p), _name(x)) if p.shape[0] else _name(x)
     p, x = xnp.astype(p, r), xnp.astype(x, r)
+    _torch_wide_uint("polyval", x)
     y = xnp.zeros_like(x)
     for i in builtins.range(p.shape[0]):
         y = y * x + p[i]
@@ -1752,6 +1769,7 @@ def polyadd(a1, a2):
         with _on(a2):
             a2 = xnp.concat([xnp.zeros((-diff,), dtype=_name(a2)), a2], axis=0)
     a1, a2 = _promote(a1, a2)
+    _torch_wide_uint("polyadd", a1)
     return a1 + a2
 
 
@@ -1768,6 +1786,7 @@ def polysub(a1, a2):
         with _on(a2):
             a2 = xnp.concat([xnp.zeros((-diff,), dtype=_name(a2)), a2], axis=0)
     a1, a2 = _promote(a1, a2)
+    _torch_wide_uint("polysub", a1)
     if kind(_name(a1)) == "b":
         raise TypeError("polysub: boolean subtract is not supported")
     return a1 - a2
@@ -1882,8 +1901,9 @@ def poly(seq_of_zeros):
             z = xnp.astype(z, _float64(z))
     else:
         raise ValueError("poly: input must be 1d or non-empty square 2d array")
-    if z.shape[0] == 0:
-        return 1.0
+    if z.shape[0] == 0:  # NumPy gives the float 1.0; an array keeps the backend
+        with _on(z):
+            return xnp.ones((), dtype=_float64(z))
     with _on(z):
         a = xnp.ones((1,), dtype=_name(z))
     for i in builtins.range(z.shape[0]):

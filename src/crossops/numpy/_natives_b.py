@@ -12,6 +12,7 @@ import operator
 import string
 
 from .._dtypes import dtype_name
+from ._keras import _backend
 from ._products import _promote_all, _wide_names
 
 _LETTERS = string.ascii_letters
@@ -166,39 +167,71 @@ def _bincount_args(x, weights, minlength, sparse):
     return x, weights, length, wname
 
 
-def bincount_numpy(x, weights=None, minlength=0, sparse=False):
+def _bin_sums_numpy(x, w, length):
     import numpy as np
-    x, w, length, wname = _bincount_args(x, weights, minlength, sparse)
     if w is None:
         return np.bincount(x, minlength=length).astype(np.int64)
-    if wname[0] in "iu":  # exact, where NumPy's float64 accumulation would round
+    if w.dtype.kind in "iu":  # exact, where NumPy's float64 accumulation would round
         out = np.zeros(length, w.dtype)
         np.add.at(out, x, w)
         return out
     return np.bincount(x, weights=w.astype(np.float64), minlength=length).astype(w.dtype)
 
 
-def bincount_jax(x, weights=None, minlength=0, sparse=False):
-    import jax.numpy as jnp
-    x, w, length, _ = _bincount_args(x, weights, minlength, sparse)
-    out = jnp.bincount(x, weights=w, minlength=length, length=length)
+def _bin_sums_jax(x, w, length):
+    out = _jnp().bincount(x, weights=w, minlength=length, length=length)
     return out if w is not None else _xnp().astype(out, _wide_names(out)[0])
 
 
-def bincount_torch(x, weights=None, minlength=0, sparse=False):
+def _bin_sums_torch(x, w, length):
     import torch
-    x, w, length, wname = _bincount_args(x, weights, minlength, sparse)
     if w is None:
-        return torch.bincount(x, minlength=length)
-    if wname in ("uint16", "uint32", "uint64"):  # no index_add kernel: int64 wraps alike
+        return torch.bincount(x, minlength=length)[:length]
+    if w.dtype in (torch.uint16, torch.uint32, torch.uint64):  # no index_add kernel
         out = torch.zeros(length, dtype=torch.int64).index_add(0, x, w.to(torch.int64))
-        return out.to(w.dtype)
+        return out.to(w.dtype)  # int64 wraps as the narrower unsigned type does
     return torch.zeros(length, dtype=w.dtype).index_add(0, x, w)
 
 
-def bincount_tensorflow(x, weights=None, minlength=0, sparse=False):
+def _bin_sums_tensorflow(x, w, length):
     import tensorflow as tf
-    x, w, length, _ = _bincount_args(x, weights, minlength, sparse)
     if w is None:
         return tf.math.bincount(x, minlength=length, maxlength=length, dtype=tf.int64)
     return tf.math.unsorted_segment_sum(w, x, length)
+
+
+def _jnp():
+    import jax.numpy as jnp
+    return jnp
+
+
+_BIN_SUMS = {"numpy": _bin_sums_numpy, "jax": _bin_sums_jax, "torch": _bin_sums_torch,
+             "tensorflow": _bin_sums_tensorflow}
+
+
+def bin_sums(x, weights, length: int):
+    """The counts of the values of ``x`` (int64), or the sums of ``weights`` at them, in a
+    result of ``length`` entries: ``x`` is 1-d, of the backend's index dtype, and holds
+    only values in ``[0, length)`` (unchecked). The length is a Python int, so this
+    compiles, where ``bincount`` reads it from the values."""
+    return _BIN_SUMS[_backend(x)](x, weights, length)
+
+
+def bincount_numpy(x, weights=None, minlength=0, sparse=False):
+    x, w, length, _ = _bincount_args(x, weights, minlength, sparse)
+    return _bin_sums_numpy(x, w, length)
+
+
+def bincount_jax(x, weights=None, minlength=0, sparse=False):
+    x, w, length, _ = _bincount_args(x, weights, minlength, sparse)
+    return _bin_sums_jax(x, w, length)
+
+
+def bincount_torch(x, weights=None, minlength=0, sparse=False):
+    x, w, length, _ = _bincount_args(x, weights, minlength, sparse)
+    return _bin_sums_torch(x, w, length)
+
+
+def bincount_tensorflow(x, weights=None, minlength=0, sparse=False):
+    x, w, length, _ = _bincount_args(x, weights, minlength, sparse)
+    return _bin_sums_tensorflow(x, w, length)
