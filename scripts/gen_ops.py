@@ -471,6 +471,42 @@ KERAS_GROUPS = {"numpy": ["", "linalg"], "linalg": ["linalg"], "math": ["math"],
 #: keras.ops names written by hand in crossops/_keras_special.py (forms the table's ops
 #: cannot take through a signature alone)
 KERAS_SPECIAL = ("where", "round", "max", "min", "linspace")
+#: the line that applies each of Keras's dtype rules (crossops/_keras_dtypes.py), written
+#: with the op's parameter names: ``{a}`` and ``{b}`` are its first two array parameters
+KERAS_RULE_LINES = {
+    "float": "{a} = _kd.float_input({a})",
+    "float2": "{a}, {b} = _kd.float_inputs({a}, {b})",
+    "weak": ("if _TYPE({a}) in _PY or _TYPE({b}) in _PY:\n"
+             "        {a}, {b} = _kd.weak_inputs({a}, {b})"),
+    "weak_int": "{a}, {b} = _kd.weak_int_inputs({a}, {b})",
+    "divide": "{a}, {b} = _kd.divide_inputs({a}, {b})",
+    "accumulate": "dtype = _kd.accumulator({a}, dtype)",
+    "cumulative": "dtype = _kd.cumulative_dtype({a}, dtype)",
+    "convert": "dtype = _kd.convert_dtype({a}, dtype)",
+    "floatx": "dtype = _kd.creation_dtype(dtype)",
+    "arange": "dtype = _kd.arange_dtype(start, stop, step, dtype)",
+    "index": "{a} = _kd.index_input({a})",  # and the result: see _keras_def
+}
+#: what each rule does, for the docstring
+KERAS_RULE_DOCS = {
+    "float": "Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).",
+    "float2": "Dtypes as Keras: with no float operand, the operands compute in ``floatx()``.",
+    "weak": "Dtypes as Keras: a Python int stays weak (int32 alone or with a bool array), a "
+            "Python float gives ``floatx()`` with a bool or integer array.",
+    "divide": "Dtypes as Keras: integers and bools divide in ``floatx()``; a Python float "
+              "stays weak next to a float array.",
+    "weak_int": "Dtypes as Keras: Python scalars as in ``add``; two bools compute in int32.",
+    "accumulate": "Dtypes as Keras: bool, int8 and int16 accumulate in int32, uint8 and "
+                  "uint16 in uint32, unless ``dtype`` is given.",
+    "cumulative": "Dtypes as Keras: the input's dtype (bool: int32) unless ``dtype`` is "
+                  "given.",
+    "convert": "Dtypes as Keras: Python ints give int32, Python floats ``floatx()``.",
+    "floatx": "Dtypes as Keras: ``floatx()`` (float32) unless ``dtype`` is given.",
+    "arange": "Dtypes as Keras: int32 for Python ints, ``floatx()`` with a Python float.",
+    "index": "Dtypes as Keras: int32 indices.",
+}
+#: parameters whose Keras default None stands for the op's own default
+KERAS_NONE_IS_DEFAULT = {"arange": ("step",)}
 
 
 def keras_signatures() -> dict[str, tuple[str, inspect.Signature]]:
@@ -553,6 +589,16 @@ def _keras_def(spec: OpSpec, ksig: inspect.Signature, doc: dict, glossary: dict)
             lines.append(f"    {p.name} = {p.default!r}\n")
         elif mapping[p.name] != p.name:
             lines.append(f"    {p.name} = {mapping[p.name]}\n")
+        if p.name in KERAS_NONE_IS_DEFAULT.get(name, ()):
+            lines.append(f"    if {p.name} is None:\n        {p.name} = {p.default!r}\n")
+    rule = spec.keras_dtype
+    if KERAS_RULE_LINES.get(rule):
+        a, b = (list(spec.arrays) + ["", ""])[:2]
+        lines.append("    " + KERAS_RULE_LINES[rule].format(a=a, b=b) + "\n")
+    body = _body(spec, op)
+    if rule == "index":  # the result as int32
+        assert body.count("return ") == 1, spec.qualname
+        body = body.replace("return ", "_out = ") + "    return _kd.index_output(_out)\n"
     where = "crossops.numpy" if spec.namespace in ("", "linalg", "fft") else "crossops"
     target = f"{where}.{spec.qualname}"
     summary = doc.get("summary") or f"``{spec.qualname}``."
@@ -563,11 +609,13 @@ def _keras_def(spec: OpSpec, ksig: inspect.Signature, doc: dict, glossary: dict)
         text_doc += ["", *textwrap.wrap(
             "Not supported yet (raise NotImplementedError when given): "
             + ", ".join(f"``{k.name}``" for k in extra) + ".", 92)]
+    if rule:
+        text_doc += ["", *textwrap.wrap(KERAS_RULE_DOCS[rule], 92)]
     docstring = '    """' + textwrap.indent("\n".join(text_doc), "    ").lstrip() + '\n    """\n'
-    same = _same(spec.sig, ksig, kinds=False) and not extra
+    same = _same(spec.sig, ksig, kinds=False) and not extra and not rule
     tail = ("\n\n" + _wrapped(f"{name} = _accelerate({name}, {op})")) if same else ""
     return (f"{op} = _bind({spec.qualname!r}, {{}})\n\n\n" + head + docstring + "".join(lines)
-            + _body(spec, op) + tail)
+            + body + tail)
 
 
 def _KERAS_NAMES() -> list[str]:  # noqa: N802
@@ -575,7 +623,8 @@ def _KERAS_NAMES() -> list[str]:  # noqa: N802
     out = []
     for name, (group, ksig) in keras_signatures().items():
         spec = keras_op(group, name)
-        if spec is not None and name not in KERAS_SPECIAL and not _same(spec.sig, ksig, True):
+        if spec is not None and name not in KERAS_SPECIAL and (
+                spec.keras_dtype or not _same(spec.sig, ksig, True)):
             out.append(name)
     return out
 
@@ -587,7 +636,8 @@ def keras_module_source() -> str:
     defs, names = [], []
     for name, (group, ksig) in keras_signatures().items():
         spec = keras_op(group, name)
-        if spec is None or name in KERAS_SPECIAL or _same(spec.sig, ksig, kinds=True):
+        if spec is None or name in KERAS_SPECIAL or (
+                not spec.keras_dtype and _same(spec.sig, ksig, kinds=True)):
             continue
         doc = _docs(spec.chapter).get(spec.name, {})
         defs.append(_keras_def(spec, ksig, doc, glossary))
@@ -598,14 +648,16 @@ def keras_module_source() -> str:
     head = f"""# Generated by scripts/gen_ops.py from spec/reference/keras_signatures.tsv and the
 # spec: do not edit by hand.
 \"\"\"keras.ops's form of the ops whose keras.ops signature differs from the op's own (the
-parameter names, kinds and defaults of Keras 3); ``crossops.ops`` holds them. Each calls
-its op's backend function through the op's own cache, as the op's function does.
+parameter names, kinds and defaults of Keras 3), or whose dtypes follow Keras's rules
+(``crossops._keras_dtypes``); ``crossops.ops`` holds them. Each calls its op's backend
+function through the op's own cache, as the op's function does.
 \"\"\"
 
 from __future__ import annotations
 
 from typing import Any, Literal  # noqa: F401
 
+from . import _keras_dtypes as _kd
 from ._accel import accelerate as _accelerate
 {imports}from ._typing import (  # noqa: F401
     Array,
@@ -627,6 +679,7 @@ from .numpy import _linalg_ops, _ops  # noqa: F401
 # builtins the bodies use, under names no op shadows
 _TYPE = type
 _MAP = map
+_PY = (bool, int, float)  # the Python scalars, weak in Keras's promotion
 
 __all__ = [
 {textwrap.fill(", ".join(repr(n) for n in names) + ",", 96, initial_indent="    ",

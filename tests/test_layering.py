@@ -26,6 +26,7 @@ LAYERS = [
     {"math"},
     {"nn"},
     {"image", "random", "core"},
+    {"_keras_dtypes"},
     {"_keras_ops", "_keras_special"},
     {"ops"},
     {"_variable", "initializers"},

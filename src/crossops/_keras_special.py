@@ -11,6 +11,7 @@ Examples
 
 from __future__ import annotations
 
+from ._config import floatx
 from ._typing import Array, ArrayLike, Axis, DTypeLike
 
 # crossops.numpy, imported on first use (this module loads with crossops.ops)
@@ -160,19 +161,22 @@ def linspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = 
              axis: int = 0) -> Array | tuple[Array, Array]:
     """``num`` evenly spaced values from ``start`` to ``stop`` (``stop`` included unless
     ``endpoint=False``), as NumPy's ``linspace``; array ``start``/``stop`` give one
-    sequence per element, along ``axis`` of the result.
+    sequence per element, along ``axis`` of the result. Python numbers give ``floatx()``
+    (float32) unless ``dtype`` is given, as in Keras.
 
     Examples
     --------
     >>> import numpy as np
     >>> from crossops import ops
     >>> ops.linspace(0.0, 1.0, 5)
-    array([0.  , 0.25, 0.5 , 0.75, 1.  ])
+    array([0.  , 0.25, 0.5 , 0.75, 1.  ], dtype=float32)
     >>> ops.linspace(np.array([0.0, 10.0]), np.array([1.0, 20.0]), 3, axis=-1)
     array([[ 0. ,  0.5,  1. ],
            [10. , 15. , 20. ]])
     """
     xnp = _xnp()
+    if dtype is None and type(start) in (bool, int, float) and type(stop) in (bool, int, float):
+        dtype = floatx()
     num = int(num)
     if num < 0:
         raise ValueError(f"linspace: num must be non-negative, got {num}")

@@ -56,7 +56,11 @@ from ._dtypes import CATEGORIES, SPEC_DIR
 _FIELDS = {"signature", "group", "dtypes", "kind", "reference", "array_api", "keras",
            "arrays", "sequences", "tolerance", "result", "limits", "ref_kwargs", "kwargs",
            "doc", "differentiable", "compiled", "values", "compare", "promote",
-           "native"}
+           "native", "keras_dtype"}
+#: Keras's dtype rules an op of crossops.ops may follow; crossops/_keras_dtypes.py has one
+#: function for each, and scripts/gen_ops.py's KERAS_RULE_DOCS says what each does
+KERAS_DTYPE_RULES = ("float", "float2", "divide", "weak", "weak_int", "accumulate",
+                     "cumulative", "floatx", "arange", "convert", "index")
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,7 @@ class OpSpec:
     compare: str = "values"
     promote: tuple[str, ...] = ()
     native: dict[str, str] = field(default_factory=dict)
+    keras_dtype: str = ""
 
     @property
     def qualname(self) -> str:
@@ -161,8 +166,16 @@ def _entry(chapter: str, namespace: str, name: str, raw: dict) -> OpSpec:
         kwargs=dict(raw.get("kwargs", {})), doc=raw.get("doc", ""),
         compiled=raw.get("compiled", True), values=raw.get("values"),
         compare=raw.get("compare", "values"), promote=tuple(raw.get("promote", ())),
-        native=dict(raw.get("native", {})),
+        native=dict(raw.get("native", {})), keras_dtype=_keras_dtype(name, raw),
     )
+
+
+def _keras_dtype(name: str, raw: dict) -> str:
+    rule = raw.get("keras_dtype", "")
+    if rule and rule not in KERAS_DTYPE_RULES:
+        raise ValueError(f"spec entry {name!r}: unknown keras_dtype {rule!r}; one of "
+                         f"{KERAS_DTYPE_RULES}")
+    return rule
 
 
 @cache

@@ -1,0 +1,212 @@
+"""Keras 3's dtype rules, which ``crossops.ops`` follows where they differ from NumPy's.
+
+``crossops.numpy`` promotes as NumPy 2 does; ``keras.ops`` has rules of its own, the same on
+every backend, and ``crossops.ops`` keeps them:
+
+- a Python ``int`` is ``int32`` and a Python ``float`` is :func:`crossops.config.floatx`
+  (``float32``) when it stands alone or meets only other Python scalars; next to an array
+  it stays weak (``int8 array + 1`` is ``int8``), except that a ``float`` turns a bool or
+  integer array into ``floatx`` and an ``int`` turns a bool array into ``int32``;
+- the ops that compute in floating point (``sqrt``, ``mean``, ``divide``, ``arctan2``, ...)
+  give ``floatx`` for bool and integer inputs, of every width (NumPy gives float16 for
+  int8 and float64 for int64);
+- ``sum`` and ``prod`` accumulate bool, int8 and int16 in ``int32``, uint8 and uint16 in
+  ``uint32``; ``cumsum`` and ``cumprod`` keep the input's dtype (bool: ``int32``);
+- ``convert_to_tensor`` makes Python ints ``int32`` and Python floats ``floatx``;
+- the creation functions give ``floatx`` unless told otherwise (``full((2,), 1)`` too),
+  and ``arange`` gives ``int32`` for Python ints;
+- ``argmax``, ``argmin`` and ``argsort`` give ``int32`` indices.
+
+Each op of ``crossops.ops`` that has such a rule names it in the spec (``keras_dtype``), and
+``scripts/gen_ops.py`` writes the call of the one function below that applies it. The
+functions change only what Keras changes: float inputs pass through untouched, so that a
+call on float arrays costs one dtype lookup.
+
+Examples
+--------
+>>> import numpy as np
+>>> from crossops import ops
+>>> ops.sqrt(np.array([4], np.int8)).dtype
+dtype('float32')
+>>> ops.add(np.array([1], np.int32), 1.5).dtype
+dtype('float32')
+>>> ops.arange(3).dtype
+dtype('int32')
+"""
+
+from __future__ import annotations
+
+from ._config import floatx
+from ._dtypes import dtype_name, kind
+
+#: the Python scalar types, weak in Keras's promotion as in NumPy's
+_PY = (bool, int, float)
+#: Keras's accumulator of ``sum`` and ``prod`` for the narrow integer types
+_ACCUMULATOR = {"bool": "int32", "int8": "int32", "int16": "int32", "uint8": "uint32",
+                "uint16": "uint32"}
+
+
+def _xnp():
+    import crossops.numpy as xnp
+    return xnp
+
+
+def _kind(value) -> str:
+    """b, i, u, f or c for an array or NumPy scalar; for a Python scalar its own letter
+    (``b`` bool, ``i`` int, ``f`` float, ``c`` complex)."""
+    t = type(value)
+    if t is bool:
+        return "b"
+    if t is int:
+        return "i"
+    if t is float:
+        return "f"
+    if t is complex:
+        return "c"
+    dtype = getattr(value, "dtype", None)
+    if dtype is None:
+        return "o"  # a list or other sequence: left to the op
+    return kind(dtype_name(dtype))
+
+
+def python_scalar_dtype(value) -> str:
+    """The dtype Keras gives a Python scalar alone: bool, int32 or floatx."""
+    if type(value) is bool:
+        return "bool"
+    return "int32" if type(value) is int else floatx()
+
+
+def _as(value, name: str):
+    """``value`` (an array, or a Python scalar on the default backend) as ``name``."""
+    xnp = _xnp()
+    if type(value) in _PY:
+        return xnp.asarray(value, dtype=name)
+    return value if dtype_name(value.dtype) == name else xnp.astype(value, name)
+
+
+def float_input(x):
+    """``x`` for an op that computes in floating point: bool and integer arrays (and
+    Python numbers) as floatx; float and complex arrays unchanged."""
+    k = _kind(x)
+    return _as(x, floatx()) if k in "biu" or (k == "f" and type(x) is float) else x
+
+
+def float_inputs(x1, x2):
+    """Both operands of a binary op that computes in floating point (``arctan2``,
+    ``divide``): Python numbers become arrays first (int32, floatx: Keras converts them
+    before it promotes, so ``arctan2(float16, 1.0)`` is float32), then both become floatx
+    when neither is a float (or complex) array."""
+    if type(x1) in _PY:
+        x1 = _as(x1, python_scalar_dtype(x1))
+    if type(x2) in _PY:
+        x2 = _as(x2, python_scalar_dtype(x2))
+    if _kind(x1) in "fc" or _kind(x2) in "fc":
+        return x1, x2
+    return _as(x1, floatx()), _as(x2, floatx())
+
+
+def weak_inputs(x1, x2):
+    """The operands of a binary element-wise op under Keras's promotion of Python
+    scalars: two Python scalars become arrays (int32, floatx or bool, the widest kind of
+    the two); a Python float turns a bool or integer array into floatx, a Python int
+    turns a bool array into int32. Two arrays are left to the op's table."""
+    py1, py2 = type(x1) in _PY, type(x2) in _PY
+    if not (py1 or py2):
+        return x1, x2
+    if py1 and py2:
+        name = python_scalar_dtype(x1 if _rank(x1) >= _rank(x2) else x2)
+        return _as(x1, name), _as(x2, name)
+    scalar, array = (x1, x2) if py1 else (x2, x1)
+    k = _kind(array)
+    if type(scalar) is float and k in "biu":
+        array = _as(array, floatx())
+    elif type(scalar) is int and k == "b":
+        array = _as(array, "int32")
+    return (scalar, array) if py1 else (array, scalar)
+
+
+def divide_inputs(x1, x2):
+    """The operands of ``divide``: as floatx when neither is a float (array or Python
+    float), else under :func:`weak_inputs` (``float16 / 2.0`` stays float16)."""
+    if _kind(x1) in "fc" or _kind(x2) in "fc":
+        return weak_inputs(x1, x2)
+    return _as(x1, floatx()), _as(x2, floatx())
+
+
+def weak_int_inputs(x1, x2):
+    """:func:`weak_inputs` for ``floor_divide``, ``mod`` and ``power``, which Keras
+    computes on two bools (arrays or Python) in int32."""
+    x1, x2 = weak_inputs(x1, x2)
+    if _kind(x1) == "b" and _kind(x2) == "b":
+        return _as(x1, "int32"), _as(x2, "int32")
+    return x1, x2
+
+
+def _rank(value) -> int:
+    return {bool: 0, int: 1, float: 2}[type(value)]
+
+
+def accumulator(x, dtype):
+    """The ``dtype`` argument of ``sum`` or ``prod``: Keras's accumulator for a narrow
+    integer (or bool) ``x`` when none is given."""
+    if dtype is not None or type(x) in _PY or not hasattr(x, "dtype"):
+        return dtype
+    return _ACCUMULATOR.get(dtype_name(x.dtype))
+
+
+def cumulative_dtype(x, dtype):
+    """The ``dtype`` argument of ``cumsum`` or ``cumprod``: ``x``'s own dtype (bool:
+    int32) when none is given, where NumPy widens integers to the default int."""
+    if dtype is not None or not hasattr(x, "dtype"):
+        return dtype
+    name = dtype_name(x.dtype)
+    return "int32" if name == "bool" else name
+
+
+def convert_dtype(x, dtype):
+    """``convert_to_tensor``'s dtype: int32 for Python ints and floatx for Python floats
+    (alone or in nested lists); arrays keep their own."""
+    if dtype is not None or hasattr(x, "dtype"):
+        return dtype
+    found = set()
+    stack = [x]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, (list, tuple)):
+            stack.extend(v)
+        elif type(v) in _PY:
+            found.add(type(v))
+        else:
+            return None  # arrays or other objects inside: the op's own rule
+    if float in found:
+        return floatx()
+    return "int32" if int in found else None
+
+
+def creation_dtype(dtype):
+    """A creation function's dtype: floatx when none is given."""
+    return floatx() if dtype is None else dtype
+
+
+def arange_dtype(start, stop, step, dtype):
+    """``arange``'s dtype: int32 when start, stop and step are all Python ints (or None),
+    floatx when any is a float."""
+    if dtype is not None:
+        return dtype
+    values = [v for v in (start, stop, step) if v is not None]
+    if all(type(v) in (int, bool) for v in values):
+        return "int32"
+    if all(type(v) in _PY for v in values):
+        return floatx()
+    return None  # arrays among them: the op's own rule
+
+
+def index_input(x):
+    """``x`` for ``argmax`` and ``argmin``: a bool array as uint8 (the same positions;
+    torch has no bool kernel)."""
+    return _as(x, "uint8") if _kind(x) == "b" else x
+
+
+def index_output(out):
+    """Indices as Keras gives them: int32."""
+    return _as(out, "int32")
