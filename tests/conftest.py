@@ -29,6 +29,21 @@ settings.register_profile(
 settings.load_profile(os.environ.get("CROSSOPS_PROFILE", "ci"))
 
 
+def pytest_runtest_setup(item):
+    """Give each case of a parametrised hypothesis test its own settings back.
+
+    Hypothesis's pytest plugin (6.170) wraps a parametrised test's settings in one more
+    layer at every case; past ~1000 cases of one test in a worker (test_conformance.test_op)
+    reading a setting overflows the stack. Restoring the decorated settings keeps one layer.
+    """
+    fn = getattr(item, "obj", None)
+    fn = getattr(fn, "__func__", fn)
+    if hasattr(fn, "_hypothesis_internal_use_settings"):
+        own = fn.__dict__.setdefault("_crossops_own_settings",
+                                     fn._hypothesis_internal_use_settings)
+        fn._hypothesis_internal_use_settings = own
+
+
 def pytest_addoption(parser):
     parser.addoption("--backend", action="append", default=[],
                      help="run the backend-parametrised tests on this backend only "

@@ -11,6 +11,7 @@ import colorsys
 import itertools
 import math
 
+import ml_dtypes
 import numpy as np
 
 from crossops.image._sampling import displacement_noise  # the documented noise (Philox)
@@ -69,6 +70,8 @@ def rgb_to_grayscale(images, data_format=None):
 
 def rgb_to_hsv(images, data_format=None):
     x, ub, first = _nhwc(images, data_format)
+    # as Keras: values below the dtype's epsilon in magnitude count as 0
+    x = np.where(np.abs(x) < ml_dtypes.finfo(x.dtype).eps, np.zeros_like(x), x)
     out = np.empty(x.shape, np.float64)
     for idx in np.ndindex(*x.shape[:-1]):
         out[idx] = colorsys.rgb_to_hsv(*(float(v) for v in x[idx]))
