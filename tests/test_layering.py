@@ -17,7 +17,7 @@ ROOT = Path(__file__).parents[1] / "src" / "crossops"
 LAYERS = [
     {"_typing", "_dtypes", "_errors", "_names", "_config"},
     {"_spec", "_backend", "config"},
-    {"_convert"},
+    {"_convert", "_pytree", "_seed"},
     {"backends"},
     {"_dispatch", "_fastpath"},
     {"_accel"},

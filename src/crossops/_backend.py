@@ -124,6 +124,25 @@ def backend_module(name: str) -> ModuleType:
     return mod
 
 
+_chapters: dict[tuple[str, str], ModuleType | None] = {}
+
+
+def backend_chapter(name: str, chapter: str) -> ModuleType | None:
+    """Backend ``name``'s module for one chapter of ops (``crossops/backends/<name>/<chapter>.py``,
+    e.g. ``control_flow``), or None where the backend has none: the chapter's generic code
+    (written with crossops ops, or plain Python) then runs. A function is found in it by
+    the op's name."""
+    key = (name, chapter)
+    try:
+        return _chapters[key]
+    except KeyError:
+        pass
+    package = backend_module(name).__name__
+    found = importlib.util.find_spec(f"{package}.{chapter}") is not None
+    _chapters[key] = importlib.import_module(f"{package}.{chapter}") if found else None
+    return _chapters[key]
+
+
 _SCALARS = (bool, int, float, complex)
 #: type -> backend name, or None for types that belong to no backend (scalars, lists)
 _type_backend: dict[type, str | None] = {t: None for t in (*_SCALARS, type(None), list, tuple)}

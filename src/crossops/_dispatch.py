@@ -27,6 +27,7 @@ from collections.abc import Callable
 
 from . import _backend
 from ._backend import (
+    backend_chapter,
     backend_module,
     backend_of_type,
     call_backend,
@@ -285,14 +286,24 @@ def native_function(mod, name: str) -> Callable:
 _ARRAY_API_NAMESPACES = ("", "linalg", "fft")
 
 
+#: the groups of ops whose backend functions may live in a chapter module of the backend's
+#: package (``backends/<name>/<group>.py``), found by the op's name
+_CHAPTERS = frozenset({"random", "math"})
+
+
 def _lookup(mod, spec: OpSpec) -> Callable | None:
-    """The backend function of an op: the backend module's own; else the function the
-    spec's ``native`` table names for this backend; else, for array API ops, the
-    backend namespace's."""
+    """The backend function of an op: the backend module's own; else the function of the
+    op's name in the backend's chapter module of the op's group; else the function the
+    spec's ``native`` table names for this backend; else, for array API ops, the backend
+    namespace's."""
     attr = f"{spec.namespace}_{spec.name}" if spec.namespace else spec.name
     f = mod.__dict__.get(attr)
     if f is not None or attr in mod.__dict__:
         return f
+    if spec.group in _CHAPTERS:
+        f = getattr(backend_chapter(mod.NAME, spec.group), spec.name, None)
+        if f is not None:
+            return f
     path = spec.native.get(mod.NAME)
     if path:
         module, _, name = path.rpartition(".")

@@ -1,4 +1,5 @@
-"""Checks shared by every backend: seeds, shapes, dtypes, bounds and rates.
+"""Seeds for crossops.random and every backend's random chapter: checks of seeds, shapes,
+dtypes, bounds and rates.
 
 A seed is a Python int or a key: an unsigned 32-bit integer array of shape ``(2,)`` of a
 backend (the "raw key" layout of ``jax.random.PRNGKey``). An int seed ``s`` stands for the
@@ -12,7 +13,7 @@ import operator
 
 import numpy as np
 
-from .._dtypes import dtype_name, kind
+from ._dtypes import dtype_name, kind
 
 MASK = 0xFFFFFFFF
 

@@ -1,8 +1,8 @@
-"""One module per backend: the native functions behind each op.
+"""One package per backend: ``backends/<name>/`` holds everything crossops does on it.
 
-A backend module holds
+A backend package's ``__init__`` holds
 - ``NAMESPACE``: the array API namespace its functions default to (array-api-compat's,
-  or crossops's own for TensorFlow);
+  or crossops's own for TensorFlow, ``tensorflow/array_api/``);
 - ``ARRAY_TYPES`` and ``DTYPE_TYPES``: the types whose instances belong to it;
 - ``DTYPES``: dtype name -> native dtype, ``native_dtype(d)`` and ``default_dtypes()``;
 - ``to_numpy(x)``, and optionally ``from_numpy(x)`` (a NumPy array beside its arrays, as
@@ -10,5 +10,12 @@ A backend module holds
 - a function for every op whose behaviour differs from ``NAMESPACE``'s (named after
   the op; ``linalg_<name>`` and ``fft_<name>`` for the extensions).
 
-Modules are imported lazily by :func:`crossops._backend.backend_module`.
+A chapter of ops whose code differs by backend has a module of that chapter's name in
+the package (``random.py``, ``math.py``, ``control_flow.py``), holding functions named
+after the ops; an op the module lacks runs the chapter's generic code
+(:func:`crossops._backend.backend_chapter`). A chapter module imports its framework and
+nothing heavier at import time (the dispatch table may load it to fill its caches).
+
+Packages are imported lazily by :func:`crossops._backend.backend_module`; nothing here
+imports the dispatch layer or the op namespaces.
 """

@@ -250,3 +250,13 @@ def check_triangular(a, b) -> bool:
         raise ValueError(f"linalg.solve_triangular: b must have shape (..., {sa[-1]}) or "
                          f"(..., {sa[-1]}, K) for a of shape {sa}, got {sb}")
     return vector
+
+
+def scaled(x, mean: float, stddev: float):
+    """``x * stddev + mean`` for any backend's array, skipping the identity steps (exact for
+    the defaults); Python floats are weak, so the dtype stays ``x``'s."""
+    if stddev != 1.0:
+        x = x * stddev
+    if mean != 0.0:
+        x = x + mean
+    return x

@@ -3,34 +3,43 @@
 
 The backend comes from the array leaves of the arguments that hold data (the predicate
 or index, the operands, the loop values, the scanned elements), never from the
-functions; Python-only inputs use the default backend. Each backend uses its own
-compilable primitive where it has one:
+functions; Python-only inputs use the default backend. This module checks the arguments,
+makes the loop values arrays of the backend and checks what the user's functions
+return; then it asks the backend's own control flow, ``crossops/backends/<name>/
+control_flow.py``, for the function of the op's name:
 
 - jax: ``jax.lax.cond / switch / while_loop / fori_loop / scan / associative_scan /
   map`` and ``jax.vmap`` (so everything traces under ``jax.jit``);
 - TensorFlow: ``tf.cond``, ``tf.switch_case``, ``tf.while_loop`` (with TensorArrays for
   scan's stacked outputs) and ``tf.vectorized_map``; in eager mode loops run in Python;
 - PyTorch: plain Python in eager mode; under ``torch.compile`` the higher-order ops
-  ``torch.cond``, ``torch._higher_order_ops.while_loop`` and ``scan``, and ``torch.vmap``;
-- NumPy: plain Python.
+  ``torch.cond``, ``while_loop`` and ``scan``, and ``torch.vmap``;
+- NumPy: no control-flow module, plain Python.
+
+Where the backend has no such function, or it declines (returns ``NotImplemented``, as
+eager PyTorch does), the plain-Python version here runs.
 
 Loop values and scanned elements are pytrees (nested tuples, lists, dicts; see
-:mod:`crossops.core._tree`); Python scalars among them become arrays of the backend.
+:mod:`crossops._pytree`); Python scalars among them become arrays of the backend.
 The functions passed in get and return the backend's own arrays.
 """
 
 from __future__ import annotations
 
-from .._backend import backend_module, backend_of_type, call_backend, get_backend, is_dtype_type
-from .._dtypes import dtype_name
-from . import _tree
+from .. import _pytree as _tree
+from .._backend import backend_chapter, backend_module, backend_of_type, call_backend, get_backend
+from .._pytree import check_same
+from .._pytree import is_array as _is_array
 
 # ----------------------------------------------------------------------------- helpers
 
 
-def _is_array(x) -> bool:
-    t = type(x)
-    return backend_of_type(t) is not None and not is_dtype_type(t)
+def _native(backend: str, op: str, *args):
+    """``op`` of the backend's control-flow module applied to ``args``; ``NotImplemented``
+    where the backend has none or declines (then the plain-Python version runs)."""
+    home = backend_chapter(backend, "control_flow")
+    fn = getattr(home, op, None)
+    return NotImplemented if fn is None else fn(*args)
 
 
 def _backend(op: str, *trees) -> str:
@@ -61,7 +70,7 @@ def _asarray(backend: str):
 
 def _host_to(backend: str, tree):
     """``tree`` with its NumPy-array leaves (host data) as arrays of ``backend``."""
-    if backend == "numpy" or tree is None:
+    if tree is None:
         return tree
     from .._dispatch import from_numpy
     return _tree.map_tree(lambda x: from_numpy(backend, x) if _is_host_array(x, backend)
@@ -73,51 +82,6 @@ def _arrays(backend: str, tree):
     return _tree.map_tree(_asarray(backend), tree)
 
 
-def check_same(op: str, what: str, expected, got) -> None:
-    """``got`` (a pytree) has the structure, shapes and dtypes of ``expected``.
-
-    Raises
-    ------
-    ValueError
-        For another structure or shape.
-    TypeError
-        For another dtype.
-    """
-    e_leaves, e_tree = _tree.flatten(expected)
-    g_leaves, g_tree = _tree.flatten(got)
-    if e_tree != g_tree:
-        raise ValueError(
-            f"{op}: {what} has structure {_tree.describe(g_tree)}, expected "
-            f"{_tree.describe(e_tree)}; loop values, carries and branch outputs must keep "
-            f"one structure")
-    for i, (a, b) in enumerate(zip(e_leaves, g_leaves)):
-        if not (_is_array(a) and _is_array(b)):
-            continue
-        sa, sb = tuple(a.shape), tuple(b.shape)
-        if sa != sb:
-            raise ValueError(f"{op}: {what}, leaf {i}: shape {sb}, expected {sa}; shapes must "
-                             f"stay the same")
-        if a.dtype != b.dtype:  # compared as objects: torch traces no dtype hashing
-            raise TypeError(f"{op}: {what}, leaf {i}: dtype {dtype_name(b.dtype)}, expected "
-                            f"{dtype_name(a.dtype)}; cast it (crossops.core.cast) to keep one "
-                            f"dtype")
-
-
-def _torch_compiling() -> bool:
-    import torch
-    return torch.compiler.is_compiling()
-
-
-def _tf_eager() -> bool:
-    import tensorflow as tf
-    return tf.executing_eagerly()
-
-
-def _clone_tree(tree):
-    """Fresh torch tensors (torch's higher-order ops reject outputs aliasing inputs)."""
-    return _tree.map_tree(lambda x: x.clone() if _is_array(x) else x, tree)
-
-
 # ----------------------------------------------------------------------------- cond
 
 
@@ -127,39 +91,10 @@ def cond(pred, true_fn, false_fn):
     if tuple(pred.shape) != ():
         raise ValueError(f"core.cond: pred must be a scalar (0-d) array, got shape "
                          f"{tuple(pred.shape)}; reduce it first (e.g. with all or any)")
-    backend = backend_of_type(type(pred))
-    if backend == "jax":
-        import jax
-        return jax.lax.cond(pred, *_checked_branches("core.cond", (true_fn, false_fn)))
-    if backend == "tensorflow":
-        import tensorflow as tf
-        if pred.dtype != tf.bool:
-            pred = tf.not_equal(pred, 0)
-        return tf.cond(pred, *_checked_branches("core.cond", (true_fn, false_fn)))
-    if backend == "torch" and _torch_compiling():
-        import torch
-        if pred.dtype != torch.bool:
-            pred = pred != 0
-        return torch.cond(pred, lambda: _clone_tree(true_fn()),
-                          lambda: _clone_tree(false_fn()), ())
+    out = _native(backend_of_type(type(pred)), "cond", pred, true_fn, false_fn)
+    if out is not NotImplemented:
+        return out
     return true_fn() if bool(pred) else false_fn()
-
-
-def _checked_branches(op: str, fns, *operands):
-    """Branch functions that check, once traced, that every branch returns what the
-    first traced branch returned (structure, shapes, dtypes)."""
-    first = []
-
-    def wrap(fn, k):
-        def branch(*args):
-            out = fn(*args)
-            if first:
-                check_same(op, f"branch {k}'s output", first[0][1], out)
-            else:
-                first.append((k, out))
-            return out
-        return branch
-    return [wrap(fn, k) for k, fn in enumerate(fns)]
 
 
 # ----------------------------------------------------------------------------- switch
@@ -177,24 +112,9 @@ def switch(index, branches, *operands):
                          f"{tuple(index.shape)}")
     backend = _backend("core.switch", index, operands)
     index, operands = _host_to(backend, index), _host_to(backend, operands)
-    if backend == "jax":
-        import jax
-        return jax.lax.switch(index, _checked_branches("core.switch", branches), *operands)
-    if backend == "tensorflow":
-        import tensorflow as tf
-        i = tf.clip_by_value(tf.cast(index, tf.int32), 0, n - 1)
-        fns = _checked_branches("core.switch", branches)
-        return tf.switch_case(i, [lambda f=f: f(*operands) for f in fns])
-    if backend == "torch" and _torch_compiling():
-        import torch
-        i = torch.clamp(index, 0, n - 1)
-
-        def pick(lo, hi):  # a balanced tree of torch.cond over branches lo..hi-1
-            if hi - lo == 1:
-                return lambda: _clone_tree(branches[lo](*operands))
-            mid = (lo + hi) // 2
-            return lambda: torch.cond(i < mid, pick(lo, mid), pick(mid, hi), ())
-        return pick(0, n)()
+    out = _native(backend, "switch", index, branches, operands)
+    if out is not NotImplemented:
+        return out
     return branches[min(max(int(index), 0), n - 1)](*operands)
 
 
@@ -228,7 +148,9 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
         counter = _asarray(backend)(0)
 
         def call_cond(s):
-            return _and(backend, inner_cond(s[1]), s[0] < limit)
+            go, more = inner_cond(s[1]), s[0] < limit
+            both = _native(backend, "logical_and", go, more)
+            return bool(go) and bool(more) if both is NotImplemented else both
 
         def call_body(s):
             return (s[0] + 1, inner_body(s[1]))
@@ -238,39 +160,11 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
     return out[1] if maximum_iterations is not None else out
 
 
-def _and(backend, a, b):
-    if backend == "jax":
-        import jax.numpy as jnp
-        return jnp.logical_and(a, b)
-    if backend == "tensorflow":
-        import tensorflow as tf
-        return tf.logical_and(a, b)
-    if backend == "torch" and _torch_compiling():
-        import torch
-        return torch.logical_and(torch.as_tensor(a), torch.as_tensor(b))
-    return bool(a) and bool(b)
-
-
 def _run_while(backend, cond_fn, body_fn, state):
     """Run ``state = body_fn(state)`` while ``cond_fn(state)``, on the backend's loop."""
-    if backend == "jax":
-        import jax
-        return jax.lax.while_loop(cond_fn, body_fn, state)
-    leaves, treedef = _tree.flatten(state)
-    if backend == "tensorflow" and not _tf_eager():
-        import tensorflow as tf
-        out = tf.while_loop(lambda *ls: cond_fn(_tree.unflatten(treedef, ls)),
-                            lambda *ls: tuple(_tree.flatten(body_fn(
-                                _tree.unflatten(treedef, ls)))[0]),
-                            tuple(leaves))
-        return _tree.unflatten(treedef, out)
-    if backend == "torch" and _torch_compiling():
-        from torch._higher_order_ops.while_loop import while_loop as torch_while
-        out = torch_while(lambda *ls: cond_fn(_tree.unflatten(treedef, ls)),
-                          lambda *ls: tuple(_clone_tree(_tree.flatten(body_fn(
-                              _tree.unflatten(treedef, ls)))[0])),
-                          tuple(leaves))
-        return _tree.unflatten(treedef, out)
+    out = _native(backend, "while_loop", cond_fn, body_fn, state)
+    if out is not NotImplemented:
+        return out
     while bool(cond_fn(state)):
         state = body_fn(state)
     return state
@@ -278,15 +172,15 @@ def _run_while(backend, cond_fn, body_fn, state):
 
 def fori_loop(lower, upper, body_fun, init_val):
     backend = _backend("core.fori_loop", lower, upper, init_val)
-    conv = _asarray(backend)
-    if backend == "jax":
-        import jax
 
-        def jax_body(i, val):
-            out = body_fun(i, val)
-            check_same("core.fori_loop", "body_fun's output", val, out)
-            return out
-        return jax.lax.fori_loop(lower, upper, jax_body, init_val)
+    def checked_body(i, val):
+        out = body_fun(i, val)
+        check_same("core.fori_loop", "body_fun's output", val, out)
+        return out
+    out = _native(backend, "fori_loop", lower, upper, checked_body, init_val)
+    if out is not NotImplemented:
+        return out
+    conv = _asarray(backend)
     i0 = conv(lower)
     if _is_array(upper):
         upper = _cast_like(backend, conv(upper), i0)
@@ -333,26 +227,9 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
         return new, y
 
     init = _arrays(backend, init)
-    if backend == "jax":
-        import jax
-        return jax.lax.scan(step, init, xs, length=n, reverse=reverse, unroll=unroll)
-    if backend == "torch" and _torch_compiling() and n > 0:
-        import torch
-        from torch._higher_order_ops.scan import scan as torch_scan
-        if xs is None:
-            dummy = torch.zeros((n, 0))
-
-            def torch_step(c, _):
-                new, y = step(c, None)
-                return _clone_tree(new), _clone_tree(y)
-            return torch_scan(torch_step, init, dummy, reverse=reverse)
-
-        def torch_step2(c, x):
-            new, y = step(c, x)
-            return _clone_tree(new), _clone_tree(y)
-        return torch_scan(torch_step2, init, xs, reverse=reverse)
-    if backend == "tensorflow" and not _tf_eager() and n > 1:
-        return _tf_scan(step, init, x_leaves, x_tree, n, reverse)
+    out = _native(backend, "scan", step, init, xs, n, reverse, unroll)
+    if out is not NotImplemented:
+        return out
     return _python_scan(backend, step, init, x_leaves, x_tree, n, reverse)
 
 
@@ -398,60 +275,19 @@ def _python_scan(backend, step, carry, x_leaves, x_tree, n, reverse):
     return carry, _tree.unflatten(y_tree, stacked)
 
 
-def _tf_scan(step, carry, x_leaves, x_tree, n, reverse):
-    """scan under tf.function: the first step is traced outside the loop (it tells the
-    outputs' dtypes and shapes), the others run in a tf.while_loop writing TensorArrays."""
-    import tensorflow as tf
-    first = n - 1 if reverse else 0
-    carry, y = step(carry, _tree.unflatten(x_tree, [leaf[first] for leaf in x_leaves]))
-    y_leaves, y_tree = _tree.flatten(y)
-    y_leaves = [tf.convert_to_tensor(v) for v in y_leaves]
-    arrays = [tf.TensorArray(v.dtype, size=n, element_shape=v.shape).write(first, v)
-              for v in y_leaves]
-    c_leaves, c_tree = _tree.flatten(carry)
-    delta = -1 if reverse else 1
-
-    def body(i, cs, tas):
-        x = _tree.unflatten(x_tree, [leaf[i] for leaf in x_leaves])
-        new, y = step(_tree.unflatten(c_tree, list(cs)), x)
-        ys, t = _tree.flatten(y)
-        if t != y_tree:
-            raise ValueError(f"core.scan: f's outputs change structure across steps, "
-                             f"{_tree.describe(y_tree)} and {_tree.describe(t)}")
-        tas = [ta.write(i, v) for ta, v in zip(tas, ys)]
-        return i + delta, tuple(_tree.flatten(new)[0]), tas
-
-    start = first + delta
-    _, c_out, arrays = tf.while_loop(
-        lambda i, cs, tas: (i >= 0) if reverse else (i < n), body,
-        (tf.constant(start), tuple(c_leaves), arrays))
-    return (_tree.unflatten(c_tree, list(c_out)),
-            _tree.unflatten(y_tree, [ta.stack() for ta in arrays]))
-
-
 def map(f, xs):
-    backend = _backend("core.map", xs)
-    if backend == "jax":
-        import jax
-        return jax.lax.map(f, xs)
-    if backend == "torch" and _torch_compiling():  # torch's scan needs a carry
-        import torch
-        return scan(lambda carry, x: (carry, f(x)), torch.zeros(()), xs)[1]
+    out = _native(_backend("core.map", xs), "map", f, xs)
+    if out is not NotImplemented:
+        return out
     return scan(lambda carry, x: (carry, f(x)), (), xs)[1]
 
 
 def vectorized_map(function, elements):
     backend = _backend("core.vectorized_map", elements)
     elements = _host_to(backend, elements)
-    if backend == "jax":
-        import jax
-        return jax.vmap(function)(elements)
-    if backend == "torch":
-        import torch
-        return torch.vmap(function)(elements)
-    if backend == "tensorflow":
-        import tensorflow as tf
-        return tf.vectorized_map(function, elements)
+    out = _native(backend, "vectorized_map", function, elements)
+    if out is not NotImplemented:
+        return out
     return map(function, elements)
 
 
@@ -472,9 +308,9 @@ def associative_scan(f, elems, reverse=False, axis=0):
                          f"{ndim} dimensions")
     axis = axis % ndim
     _scan_length("core.associative_scan", leaves, None, axis)
-    if backend == "jax":
-        import jax
-        return jax.lax.associative_scan(f, elems, reverse=reverse, axis=axis)
+    out = _native(backend, "associative_scan", f, elems, reverse, axis)
+    if out is not NotImplemented:
+        return out
     from .. import numpy as xnp
 
     def combine(a, b):

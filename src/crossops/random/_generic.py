@@ -1,13 +1,13 @@
 """Generic implementations written with crossops ops over the backends' own random ops:
 ``dropout`` on every backend, ``beta`` where the framework has none (TensorFlow; PyTorch
-runs it eagerly, see crossops/random/_torch.py)."""
+runs it eagerly, see crossops/backends/torch/random.py)."""
 
 from __future__ import annotations
 
 import crossops.numpy as xnp
 
+from .. import _seed
 from .._dtypes import dtype_name, kind
-from . import _seed
 from ._keys import backend_of_args, key_on
 
 

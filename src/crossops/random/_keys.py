@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import importlib
 import operator
 
-from .._backend import backend_of_values, get_backend
-from . import _seed
-
-_MODULES = {b: f"crossops.random._{b}" for b in ("numpy", "jax", "torch", "tensorflow")}
+from .. import _seed
+from .._backend import backend_chapter, backend_of_values, get_backend
 
 
 def backend_module(backend: str):
-    """crossops.random's module for ``backend`` (imports its framework)."""
-    return importlib.import_module(_MODULES[backend])
+    """The random chapter of ``backend``, ``crossops/backends/<backend>/random.py``
+    (imports its framework)."""
+    return backend_chapter(backend, "random")
 
 
 def backend_of_args(*args) -> str:

@@ -6,7 +6,7 @@ import jax
 import jax.numpy as NAMESPACE  # noqa: N812
 import numpy as np
 
-from ._common import (
+from .._common import (
     check_lstsq,
     check_triangular,
     dtype_functions,

@@ -16,8 +16,14 @@ from functools import cache
 import jax
 import jax.numpy as jnp
 
-from . import _seed
-from ._common import clamp_below, scaled
+from ... import _seed
+from .._common import scaled
+
+
+def _clamp_below(x, maxval: float, name: str):
+    """``x`` with values that rounding took to ``maxval`` (or above) moved just below it,
+    so that uniform draws stay in ``[minval, maxval)`` in every dtype."""
+    return jnp.where(x < maxval, x, jnp.asarray(_seed.below(maxval, name), x.dtype))
 
 
 def _dt(name: str):
@@ -72,7 +78,7 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
 
 
 def _uniform(k, shape, name, lo, hi):
-    return clamp_below(jax.random.uniform(k, shape, _dt(name), lo, hi), hi, name)
+    return _clamp_below(jax.random.uniform(k, shape, _dt(name), lo, hi), hi, name)
 
 
 def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):

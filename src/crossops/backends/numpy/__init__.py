@@ -6,7 +6,7 @@ import array_api_compat.numpy as NAMESPACE  # noqa: N812
 import ml_dtypes
 import numpy as np
 
-from ._common import (
+from .._common import (
     casting_functions,
     check_lstsq,
     dtype_functions,

@@ -7,8 +7,14 @@ from __future__ import annotations
 import ml_dtypes
 import numpy as np
 
-from . import _seed
-from ._common import clamp_below, scaled
+from ... import _seed
+from .._common import scaled
+
+
+def _clamp_below(x, maxval: float, name: str):
+    """``x`` with values that rounding took to ``maxval`` (or above) moved just below it,
+    so that uniform draws stay in ``[minval, maxval)`` in every dtype."""
+    return np.where(x < maxval, x, np.asarray(_seed.below(maxval, name), x.dtype))
 
 
 def _np_dtype(name: str) -> np.dtype:
@@ -53,7 +59,7 @@ def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
     lo, hi = _seed.bounds(minval, maxval, "uniform")
     u = generator(seed, "uniform").random(_seed.shape_tuple(shape, "uniform"),
                                           dtype=_compute(name))
-    return clamp_below((u * (hi - lo) + lo).astype(_np_dtype(name)), hi, name)
+    return _clamp_below((u * (hi - lo) + lo).astype(_np_dtype(name)), hi, name)
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):

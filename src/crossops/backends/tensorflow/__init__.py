@@ -1,14 +1,14 @@
 """TensorFlow backend: TensorFlow has no array-api-compat namespace, so crossops owns it
-(``crossops.backends._tf``). Nothing here changes TensorFlow's global settings (no NumPy
-behaviour switch)."""
+(``crossops.backends.tensorflow.array_api``, one module per chapter of the standard).
+Nothing here changes TensorFlow's global settings (no NumPy behaviour switch)."""
 
 from __future__ import annotations
 
 import numpy as np
 import tensorflow as tf
 
-from . import _tf as NAMESPACE  # noqa: N812
-from ._common import dtype_functions, dtype_table, make_native_dtype
+from .._common import dtype_functions, dtype_table, make_native_dtype
+from . import array_api as NAMESPACE  # noqa: N812
 
 NAME = "tensorflow"
 ARRAY_TYPES = (tf.Tensor, tf.Variable)
@@ -50,7 +50,7 @@ linalg_solve_triangular = NAMESPACE.linalg.solve_triangular
 
 def translate_error(e):
     """TensorFlow's own errors as the usual Python types."""
-    from .._errors import OpTypeError, OpValueError
+    from ..._errors import OpTypeError, OpValueError
     if isinstance(e, (tf.errors.InvalidArgumentError, tf.errors.OutOfRangeError)):
         return OpValueError
     if isinstance(e, (tf.errors.UnimplementedError, tf.errors.NotFoundError)):

@@ -6,8 +6,14 @@ from __future__ import annotations
 
 import tensorflow as tf
 
-from . import _seed
-from ._common import clamp_below, scaled
+from ... import _seed
+from .._common import scaled
+
+
+def _clamp_below(x, maxval: float, name: str):
+    """``x`` with values that rounding took to ``maxval`` (or above) moved just below it,
+    so that uniform draws stay in ``[minval, maxval)`` in every dtype."""
+    return tf.where(x < maxval, x, tf.constant(_seed.below(maxval, name), x.dtype))
 
 
 def _dt(name: str):
@@ -59,7 +65,7 @@ def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
     lo, hi = _seed.bounds(minval, maxval, "uniform")
     x = tf.random.stateless_uniform(_seed.shape_tuple(shape, "uniform"), _pair(seed, "uniform"),
                                     minval=lo, maxval=hi, dtype=_dt(name), alg="philox")
-    return clamp_below(x, hi, name)
+    return _clamp_below(x, hi, name)
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):

@@ -10,8 +10,8 @@ import numpy as np
 import torch
 from array_api_compat.common._aliases import UniqueAllResult as _UniqueAll
 
-from .._dtypes import _compute_name, dtype_name, result_name
-from ._common import (
+from ..._dtypes import _compute_name, dtype_name, result_name
+from .._common import (
     casting_functions,
     dtype_functions,
     dtype_table,
@@ -393,7 +393,7 @@ def namespace_info():
 
 def translate_error(e):
     """torch raises RuntimeError for bad shapes and for missing dtype kernels."""
-    from .._errors import OpTypeError, OpValueError
+    from ..._errors import OpTypeError, OpValueError
     if type(e) is RuntimeError:
         return OpTypeError if "not implemented for" in str(e) else OpValueError
     return None

@@ -14,8 +14,15 @@ from __future__ import annotations
 
 import torch
 
-from . import _seed
-from ._common import clamp_below, scaled
+from ... import _seed
+from .._common import scaled
+
+
+def _clamp_below(x, maxval: float, name: str):
+    """``x`` with values that rounding took to ``maxval`` (or above) moved just below it,
+    so that uniform draws stay in ``[minval, maxval)`` in every dtype."""
+    return torch.where(x < maxval, x, torch.tensor(_seed.below(maxval, name), dtype=x.dtype,
+                                                  device=x.device))
 
 
 def _dt(name: str):
@@ -75,7 +82,7 @@ def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
     dev = _device(seed)
     u = torch.rand(_seed.shape_tuple(shape, "uniform"), generator=generator(seed, "uniform", dev),
                    dtype=_compute(name), device=dev)
-    return clamp_below((u * (hi - lo) + lo).to(_dt(name)), hi, name)
+    return _clamp_below((u * (hi - lo) + lo).to(_dt(name)), hi, name)
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
@@ -147,13 +154,8 @@ def binomial(shape, counts, probabilities, dtype=None, seed=None):
     return x.to(_dt(name))
 
 
-def beta(shape, alpha, beta, dtype=None, seed=None):
-    from ._generic import beta as generic_beta
-    return generic_beta(shape, alpha, beta, dtype=dtype, seed=seed)
-
-
 # every op runs eagerly under torch.compile (see the module docstring)
 for _name in ("key", "split", "normal", "uniform", "truncated_normal", "randint", "categorical",
-              "shuffle", "gamma", "binomial", "beta"):
+              "shuffle", "gamma", "binomial"):
     globals()[_name] = torch.compiler.disable(globals()[_name])
 del _name

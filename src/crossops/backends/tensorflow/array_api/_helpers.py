@@ -6,7 +6,7 @@ import contextlib
 
 import tensorflow as tf
 
-from ..._dtypes import dtype_name, result_name
+from ...._dtypes import dtype_name, result_name
 
 UNSIGNED = (tf.uint8, tf.uint16, tf.uint32, tf.uint64)
 #: signed integer dtype of the same width (for bitcasts)

@@ -20,7 +20,7 @@ _KINDS["numeric"] = _KINDS["integral"] + _KINDS["real floating"] + _KINDS["compl
 class Info:
     """Capabilities, devices and dtypes of crossops's TensorFlow namespace."""
 
-    __module__ = "crossops.backends._tf"
+    __module__ = "crossops.backends.tensorflow.array_api"
 
     def capabilities(self):
         return {"boolean indexing": True, "data-dependent shapes": True,

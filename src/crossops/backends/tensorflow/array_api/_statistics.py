@@ -10,7 +10,7 @@ import operator
 
 import tensorflow as tf
 
-from ..._dtypes import result_name, weak_scalar_name
+from ...._dtypes import result_name, weak_scalar_name
 
 __all__ = ["cumulative_prod", "cumulative_sum", "max", "mean", "min", "prod", "std",
            "sum", "var"]

@@ -314,7 +314,7 @@ def matrix_norm(x, /, *, keepdims=False, ord="fro"):  # noqa: A002
 def solve_triangular(a, b, lower=False):
     """x with ``a @ x = b``, reading only a's upper (or lower) triangle, as SciPy; b is a
     stack of vectors where it has one axis fewer than a."""
-    from .._common import check_triangular
+    from ..._common import check_triangular
     a = _matrix(a, "solve_triangular", square=True)
     b = _tensor(b, "linalg.solve_triangular")
     vector = check_triangular(a, b)
