@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 import crossops.numpy as xnp
+from crossops import ops
 from crossops._spec import load_spec
 
 from . import refs
@@ -346,3 +347,12 @@ def test_clip_nan(backend):
 def test_clip_min_above_max_compiled(cbackend):
     x = np.array([0.0, 5.0, 10.0], np.float32)
     _same(_compiled(cbackend, lambda v: xnp.clip(v, min=7.0, max=3.0), x), np.clip(x, 7.0, 3.0))
+
+
+def test_abs_of_bool_is_the_input_on_every_backend(backend):
+    # NumPy's abs of a bool array is the array itself (torch has no bool kernel)
+    x = np.array([True, False])
+    with backend_context(backend):
+        out = ops.abs(to_backend(backend, x))
+    assert to_numpy(out).dtype == np.bool_
+    np.testing.assert_array_equal(to_numpy(out), x)

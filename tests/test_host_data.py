@@ -390,3 +390,27 @@ def test_metrics_take_numpy_data_to_the_other_backend(backend):
         m.update_state(A, to_backend(backend, B))  # y_true NumPy, y_pred of the backend
         assert all(isinstance(v, native_types(backend)) for v in m.variables)
         np.testing.assert_allclose(to_numpy(m.result()), ((A - B) ** 2).mean(), rtol=1e-5)
+
+
+# ----------------------------------------------------------------------------- is_tensor, lists
+
+
+def test_is_tensor_counts_numpy_arrays_only_on_the_numpy_backend(backend):
+    # keras.ops.is_tensor on jax, torch or tensorflow answers False for a NumPy array
+    x = np.zeros(2, np.float32)
+    with backend_context(backend):
+        assert ops.is_tensor(to_backend(backend, x))
+        assert ops.is_tensor(x) is (backend == "numpy")
+        assert not ops.is_tensor([0.0]) and not ops.is_tensor(0.0)
+    for other in OTHERS:  # every non-NumPy backend's arrays count, whatever the default
+        with backend_context(backend):
+            assert ops.is_tensor(to_backend(other, x))
+
+
+def test_one_hot_and_multi_hot_take_lists(backend):
+    with backend_context(backend):
+        hot = ops.one_hot([0, 2, -1], 3)
+        multi = ops.multi_hot([[0, 2], [1, 1]], 3)
+    assert crossops._backend.backend_of(hot) == backend
+    np.testing.assert_array_equal(to_numpy(hot), [[1, 0, 0], [0, 0, 1], [0, 0, 0]])
+    np.testing.assert_array_equal(to_numpy(multi), [[1, 0, 1], [0, 1, 0]])

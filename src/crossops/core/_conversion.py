@@ -144,7 +144,10 @@ def convert_to_numpy(x):
 
 
 def is_tensor(x):
-    return _is_array(x)
+    b = backend_of_type(type(x))
+    if b is None or is_dtype_type(type(x)):
+        return False
+    return b != "numpy" or get_backend() == "numpy"
 
 
 def shape(x):

@@ -911,11 +911,13 @@ _is_tensor = _bind('core.is_tensor', _GENERIC)
 
 
 def is_tensor(x: ArrayLike) -> bool:
-    """Whether x is an array of one of crossops's backends.
+    """Whether x is a tensor of a crossops backend, as keras.ops.is_tensor.
 
-    True for NumPy arrays and scalars, JAX arrays and tracers, PyTorch tensors, and
-    TensorFlow tensors and variables; False for Python numbers and lists. Unlike Keras,
-    which answers for its one backend, every backend's arrays count.
+    True for JAX arrays and tracers, PyTorch tensors, and TensorFlow tensors and variables.
+    NumPy arrays and scalars count only while the current backend (``crossops.get_backend()``)
+    is ``"numpy"``: to the other backends they are host data, as they are to Keras on jax,
+    torch or tensorflow. Python numbers and lists are never tensors. Unlike Keras, which
+    answers for its one backend, the arrays of every non-NumPy backend count.
 
     Parameters
     ----------

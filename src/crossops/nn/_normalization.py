@@ -19,6 +19,8 @@ def _axes(axis):
 def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     if sparse:
         raise ValueError("one_hot: sparse=True is not supported (crossops has no sparse arrays)")
+    if not hasattr(x, "dtype"):  # a list or Python int: an array of the default backend
+        x = xnp.asarray(x)
     hot = xnp.equal(xnp.expand_dims(x, axis=-1), arange_like(x, num_classes, name(x)))
     out = xnp.astype(hot, "float32" if dtype is None else dtype_name(dtype), copy=False)
     return out if axis == -1 else xnp.moveaxis(out, -1, axis)
@@ -27,6 +29,8 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
 def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwargs):
     if kwargs:
         raise TypeError(f"multi_hot: unexpected keyword arguments {sorted(kwargs)}")
+    if not hasattr(inputs, "dtype"):
+        inputs = xnp.asarray(inputs)
     if num_classes is None:  # eager only: the size comes from the values
         num_classes = int(xnp.max(inputs)) + 1
     hot = one_hot(inputs, num_classes, axis=axis, dtype=dtype, sparse=sparse)

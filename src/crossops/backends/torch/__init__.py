@@ -178,7 +178,7 @@ def _widening(f, name: str, *, arrays: int = 1, result: str = "same", uint64: st
 
 
 def abs(x, /):  # noqa: A001
-    if x.dtype in _UNSIGNED:
+    if x.dtype in _UNSIGNED or x.dtype == torch.bool:  # torch has no bool kernel
         return x.clone()
     return torch.abs(x)
 
