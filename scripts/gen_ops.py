@@ -480,7 +480,11 @@ KERAS_RULE_LINES = {
              "        {a}, {b} = _kd.weak_inputs({a}, {b})"),
     "weak_int": "{a}, {b} = _kd.weak_int_inputs({a}, {b})",
     "divide": "{a}, {b} = _kd.divide_inputs({a}, {b})",
-    "accumulate": "dtype = _kd.accumulator({a}, dtype)",
+    # a call at the defaults whose dtype the rule leaves alone goes through crossops.numpy's
+    # function (its C front calls the backend's own sum at its defaults)
+    "accumulate": ("dtype = _kd.accumulator({a}, dtype)\n"
+                   "    if dtype is None and axis is None and keepdims is False:\n"
+                   "        return _ops.{name}({a})"),
     "cumulative": "dtype = _kd.cumulative_dtype({a}, dtype)",
     "convert": "dtype = _kd.convert_dtype({a}, dtype)",
     "floatx": "dtype = _kd.creation_dtype(dtype)",
@@ -561,6 +565,32 @@ def _keras_plan(spec: OpSpec, ksig: inspect.Signature):
     return mapping, extra
 
 
+#: Keras dtype rules that change nothing when every argument is an array of one type and
+#: dtype (they act on Python scalars only): the op's C front may take those calls
+_FRONT_SAFE_RULES = {None, "weak"}
+
+
+def _front_serves_keras(spec: OpSpec, ksig: inspect.Signature, mapping: dict,
+                        extra: list) -> bool:
+    """Whether the op's C front (built from the op's own signature; it takes calls of the
+    required arguments only, by position, and hands every other call to the Keras def)
+    may stand for the Keras def: the required parameters match in order, the optional
+    ones Keras shares keep the op's defaults, and the Keras dtype rule acts on Python
+    scalars only."""
+    if extra or (spec.keras_dtype or None) not in _FRONT_SAFE_RULES \
+            or spec.name in KERAS_NONE_IS_DEFAULT:
+        return False
+    empty = inspect.Parameter.empty
+    o_req = [p.name for p in spec.sig.parameters.values() if p.default is empty]
+    k_req = [k for k in ksig.parameters.values() if k.default is empty]
+    if len(o_req) != len(k_req) or any(
+            mapping.get(o) != k.name or k.kind is k.KEYWORD_ONLY for o, k in zip(o_req, k_req)):
+        return False
+    reverse = {k: p for p, k in mapping.items()}
+    return all(spec.sig.parameters[reverse[k.name]].default == k.default
+               for k in ksig.parameters.values() if k.default is not empty and k.name in reverse)
+
+
 def _keras_def(spec: OpSpec, ksig: inspect.Signature, doc: dict, glossary: dict) -> str:
     name = spec.name
     op = f"_{name}"
@@ -594,7 +624,7 @@ def _keras_def(spec: OpSpec, ksig: inspect.Signature, doc: dict, glossary: dict)
     rule = spec.keras_dtype
     if KERAS_RULE_LINES.get(rule):
         a, b = (list(spec.arrays) + ["", ""])[:2]
-        lines.append("    " + KERAS_RULE_LINES[rule].format(a=a, b=b) + "\n")
+        lines.append("    " + KERAS_RULE_LINES[rule].format(a=a, b=b, name=name) + "\n")
     body = _body(spec, op)
     if rule == "index":  # the result as int32
         assert body.count("return ") == 1, spec.qualname
@@ -612,8 +642,8 @@ def _keras_def(spec: OpSpec, ksig: inspect.Signature, doc: dict, glossary: dict)
     if rule:
         text_doc += ["", *textwrap.wrap(KERAS_RULE_DOCS[rule], 92)]
     docstring = '    """' + textwrap.indent("\n".join(text_doc), "    ").lstrip() + '\n    """\n'
-    same = _same(spec.sig, ksig, kinds=False) and not extra and not rule
-    tail = ("\n\n" + _wrapped(f"{name} = _accelerate({name}, {op})")) if same else ""
+    fast = _front_serves_keras(spec, ksig, mapping, extra)
+    tail = ("\n\n" + _wrapped(f"{name} = _accelerate({name}, {op})")) if fast else ""
     return (f"{op} = _bind({spec.qualname!r}, {{}})\n\n\n" + head + docstring + "".join(lines)
             + body + tail)
 

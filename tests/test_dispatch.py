@@ -262,3 +262,21 @@ def test_where_takes_a_non_bool_condition_as_numpy_does(backend):
     with backend_context(backend):
         out = xnp.where(*(to_backend(backend, v) for v in (cond, x1, x2)))
     np.testing.assert_array_equal(to_numpy(out), np.where(cond, x1, x2))
+
+
+# ----------------------------------------------------------------------------- dtype caches
+
+
+@pytest.mark.skipif(not {"tensorflow", "torch"} <= set(BACKENDS), reason="needs torch and TF")
+def test_torch_compile_traces_dtype_names_after_tensorflow_dtypes():
+    # torch.compile cannot hash a tf DType: one in the dict of dtype names broke the graph
+    import tensorflow as tf
+    import torch
+
+    from crossops import ops
+    xnp.astype(torch.zeros(2), tf.bool)
+    f = torch.compile(lambda n: ops.tril(ops.ones((n, n), dtype="bool")), fullgraph=True)
+    with crossops.use_backend("torch"):
+        out = f(3)
+    assert out.dtype == torch.bool
+    np.testing.assert_array_equal(out.numpy(), np.tril(np.ones((3, 3), bool)))

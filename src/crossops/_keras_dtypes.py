@@ -149,9 +149,13 @@ def _rank(value) -> int:
 def accumulator(x, dtype):
     """The ``dtype`` argument of ``sum`` or ``prod``: Keras's accumulator for a narrow
     integer (or bool) ``x`` when none is given."""
-    if dtype is not None or type(x) in _PY or not hasattr(x, "dtype"):
+    if dtype is not None:
         return dtype
-    return _ACCUMULATOR.get(dtype_name(x.dtype))
+    try:
+        d = x.dtype
+    except AttributeError:  # a Python number or a list: left to the op
+        return None
+    return _ACCUMULATOR.get(dtype_name(d))
 
 
 def cumulative_dtype(x, dtype):

@@ -301,6 +301,9 @@ def solve(a: ArrayLike, b: ArrayLike) -> Array:
         _solve.fail(_e)
 
 
+solve = _accelerate(solve, _solve)
+
+
 _svd = _bind('linalg.svd', {})
 
 
@@ -346,6 +349,9 @@ def top_k(x: ArrayLike, k: int, sorted: bool = True) -> tuple[Array, Array]:
         return _fn(x=x, k=k, sorted=sorted, is_stable=is_stable)
     except Exception as _e:
         _top_k.fail(_e)
+
+
+top_k = _accelerate(top_k, _top_k)
 
 
 _layer_normalization = _bind('nn.layer_normalization', {})
@@ -424,6 +430,9 @@ def add(x1: ArrayLike, x2: ArrayLike) -> Array:
         return _add.slow(x1, x2)
     except Exception as _e:
         _add.fail(_e)
+
+
+add = _accelerate(add, _add)
 
 
 _all = _bind('all', {})
@@ -754,6 +763,9 @@ def argsort(x: ArrayLike, axis: int = -1) -> Array:
         _argsort.fail(_e)
 
 
+argsort = _accelerate(argsort, _argsort)
+
+
 _average = _bind('average', {})
 
 
@@ -800,6 +812,9 @@ def bitwise_and(x: ArrayLike, y: ArrayLike) -> Array:
         return _bitwise_and.slow(x1, x2)
     except Exception as _e:
         _bitwise_and.fail(_e)
+
+
+bitwise_and = _accelerate(bitwise_and, _bitwise_and)
 
 
 _bitwise_invert = _bind('bitwise_invert', {})
@@ -850,6 +865,9 @@ def bitwise_left_shift(x: ArrayLike, y: ArrayLike) -> Array:
         _bitwise_left_shift.fail(_e)
 
 
+bitwise_left_shift = _accelerate(bitwise_left_shift, _bitwise_left_shift)
+
+
 _bitwise_or = _bind('bitwise_or', {})
 
 
@@ -873,6 +891,9 @@ def bitwise_or(x: ArrayLike, y: ArrayLike) -> Array:
         return _bitwise_or.slow(x1, x2)
     except Exception as _e:
         _bitwise_or.fail(_e)
+
+
+bitwise_or = _accelerate(bitwise_or, _bitwise_or)
 
 
 _bitwise_right_shift = _bind('bitwise_right_shift', {})
@@ -900,6 +921,9 @@ def bitwise_right_shift(x: ArrayLike, y: ArrayLike) -> Array:
         _bitwise_right_shift.fail(_e)
 
 
+bitwise_right_shift = _accelerate(bitwise_right_shift, _bitwise_right_shift)
+
+
 _bitwise_xor = _bind('bitwise_xor', {})
 
 
@@ -923,6 +947,9 @@ def bitwise_xor(x: ArrayLike, y: ArrayLike) -> Array:
         return _bitwise_xor.slow(x1, x2)
     except Exception as _e:
         _bitwise_xor.fail(_e)
+
+
+bitwise_xor = _accelerate(bitwise_xor, _bitwise_xor)
 
 
 _broadcast_to = _bind('broadcast_to', {})
@@ -1112,6 +1139,9 @@ def cross(
         _cross.fail(_e)
 
 
+cross = _accelerate(cross, _cross)
+
+
 _cumprod = _bind('cumprod', {})
 
 
@@ -1183,6 +1213,9 @@ def diagonal(x: ArrayLike, offset: Any = 0, axis1: Any = 0, axis2: Any = 1) -> A
         _diagonal.fail(_e)
 
 
+diagonal = _accelerate(diagonal, _diagonal)
+
+
 _diff = _bind('diff', {})
 
 
@@ -1204,6 +1237,9 @@ def diff(a: ArrayLike, n: int = 1, axis: int = -1) -> Array:
         return _fn(x, axis=axis, n=n, prepend=prepend, append=append)
     except Exception as _e:
         _diff.fail(_e)
+
+
+diff = _accelerate(diff, _diff)
 
 
 _divide = _bind('divide', {})
@@ -1276,6 +1312,9 @@ def empty_like(x: ArrayLike, dtype: DTypeLike | None = None) -> Array:
         return _fn(x, dtype=dtype, device=device)
     except Exception as _e:
         _empty_like.fail(_e)
+
+
+empty_like = _accelerate(empty_like, _empty_like)
 
 
 _equal = _bind('equal', {})
@@ -1539,6 +1578,9 @@ def full_like(
         return _fn(x, fill_value=fill_value, dtype=dtype, device=device)
     except Exception as _e:
         _full_like.fail(_e)
+
+
+full_like = _accelerate(full_like, _full_like)
 
 
 _greater = _bind('greater', {})
@@ -2104,6 +2146,9 @@ def maximum(x1: ArrayLike, x2: ArrayLike) -> Array:
         _maximum.fail(_e)
 
 
+maximum = _accelerate(maximum, _maximum)
+
+
 _mean = _bind('mean', {})
 
 
@@ -2171,6 +2216,9 @@ def meshgrid(*x: ArrayLike, indexing: Literal["xy", "ij"] = 'xy') -> tuple[Array
         _meshgrid.fail(_e)
 
 
+meshgrid = _accelerate(meshgrid, _meshgrid)
+
+
 _minimum = _bind('minimum', {})
 
 
@@ -2197,6 +2245,9 @@ def minimum(x1: ArrayLike, x2: ArrayLike) -> Array:
         return _minimum.slow(x1, x2)
     except Exception as _e:
         _minimum.fail(_e)
+
+
+minimum = _accelerate(minimum, _minimum)
 
 
 _mod = _bind('mod', {})
@@ -2273,6 +2324,9 @@ def multiply(x1: ArrayLike, x2: ArrayLike) -> Array:
         return _multiply.slow(x1, x2)
     except Exception as _e:
         _multiply.fail(_e)
+
+
+multiply = _accelerate(multiply, _multiply)
 
 
 _negative = _bind('negative', {})
@@ -2418,6 +2472,9 @@ def ones_like(x: ArrayLike, dtype: DTypeLike | None = None) -> Array:
         _ones_like.fail(_e)
 
 
+ones_like = _accelerate(ones_like, _ones_like)
+
+
 _outer = _bind('outer', {})
 
 
@@ -2439,6 +2496,9 @@ def outer(x1: ArrayLike, x2: ArrayLike) -> Array:
         return _fn(a=a, b=b, out=out)
     except Exception as _e:
         _outer.fail(_e)
+
+
+outer = _accelerate(outer, _outer)
 
 
 _power = _bind('power', {})
@@ -2479,6 +2539,8 @@ def prod(
     unless ``dtype`` is given.
     """
     dtype = _kd.accumulator(x, dtype)
+    if dtype is None and axis is None and keepdims is False:
+        return _ops.prod(x)
     try:
         _key = _TYPE(x)
         try:
@@ -2610,6 +2672,9 @@ def reshape(x: ArrayLike, newshape: tuple[int, ...]) -> Array:
         _reshape.fail(_e)
 
 
+reshape = _accelerate(reshape, _reshape)
+
+
 _roll = _bind('roll', {})
 
 
@@ -2656,6 +2721,9 @@ def searchsorted(
         return _fn(x1, x2, side=side, sorter=sorter)
     except Exception as _e:
         _searchsorted.fail(_e)
+
+
+searchsorted = _accelerate(searchsorted, _searchsorted)
 
 
 _sign = _bind('sign', {})
@@ -2818,6 +2886,9 @@ def sort(x: ArrayLike, axis: int = -1) -> Array:
         _sort.fail(_e)
 
 
+sort = _accelerate(sort, _sort)
+
+
 _sqrt = _bind('sqrt', {})
 
 
@@ -2905,6 +2976,9 @@ def stack(x: Sequence[ArrayLike], axis: int = 0) -> Array:
         _stack.fail(_e)
 
 
+stack = _accelerate(stack, _stack)
+
+
 _std = _bind('std', {})
 
 
@@ -2957,6 +3031,9 @@ def subtract(x1: ArrayLike, x2: ArrayLike) -> Array:
         _subtract.fail(_e)
 
 
+subtract = _accelerate(subtract, _subtract)
+
+
 _sum = _bind('sum', {})
 
 
@@ -2971,6 +3048,8 @@ def sum(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """
     dtype = None
     dtype = _kd.accumulator(x, dtype)
+    if dtype is None and axis is None and keepdims is False:
+        return _ops.sum(x)
     try:
         _key = _TYPE(x)
         try:
@@ -3119,6 +3198,9 @@ def tile(x: ArrayLike, repeats: tuple[int, ...]) -> Array:
         _tile.fail(_e)
 
 
+tile = _accelerate(tile, _tile)
+
+
 _trace = _bind('trace', {})
 
 
@@ -3141,6 +3223,9 @@ def trace(x: ArrayLike, offset: Any = 0, axis1: Any = 0, axis2: Any = 1) -> Arra
         return _fn(a=a, offset=offset, axis1=axis1, axis2=axis2, dtype=dtype)
     except Exception as _e:
         _trace.fail(_e)
+
+
+trace = _accelerate(trace, _trace)
 
 
 _tri = _bind('tri', {})
@@ -3324,3 +3409,6 @@ def zeros_like(x: ArrayLike, dtype: DTypeLike | None = None) -> Array:
         return _fn(x, dtype=dtype, device=device)
     except Exception as _e:
         _zeros_like.fail(_e)
+
+
+zeros_like = _accelerate(zeros_like, _zeros_like)

@@ -11,8 +11,10 @@ Examples
 
 from __future__ import annotations
 
+from ._accel import accelerate
 from ._config import floatx
 from ._typing import Array, ArrayLike, Axis, DTypeLike
+from .numpy._ops import _where
 
 # crossops.numpy, imported on first use (this module loads with crossops.ops)
 
@@ -45,6 +47,11 @@ def where(condition: ArrayLike, x1: ArrayLike | None = None,
         raise ValueError("where: give both x1 and x2, or neither (then the indices where "
                          "condition holds are returned)")
     return _xnp().where(condition, x1, x2)
+
+
+# the where op's C front takes the three-array calls (those of crossops.numpy.where) and
+# hands every other call, one argument too, to the def above
+where = accelerate(where, _where)
 
 
 def round(x: ArrayLike, decimals: int = 0) -> Array:  # noqa: A001  (keras.ops.round)

@@ -27,7 +27,9 @@ def make_native_dtype(table: dict[str, object], backend: str, native_type=None):
     ``native_type``: the class of the backend's dtype objects when it has its own (torch):
     an instance is returned as it is, with a check torch.compile traces without guards.
     """
-    cache: dict = {}
+    # one cache per type of dtype argument: torch.compile cannot hash a TensorFlow DType,
+    # so one must not share a dict with the names a compiled call looks up
+    caches: dict[type, dict] = {}
     own = {id(d) for d in table.values()}
 
     def native_dtype(dtype):
@@ -37,7 +39,7 @@ def make_native_dtype(table: dict[str, object], backend: str, native_type=None):
         elif id(dtype) in own:  # already the backend's (no hashing of foreign dtype objects)
             return dtype
         try:
-            return cache[dtype]
+            return caches[type(dtype)][dtype]
         except (KeyError, TypeError):
             pass
         name = dtype_name(dtype)
@@ -47,7 +49,7 @@ def make_native_dtype(table: dict[str, object], backend: str, native_type=None):
             raise TypeError(f"dtype {name} is not supported by the {backend} backend; "
                             f"supported: {', '.join(table)}") from None
         try:
-            cache[dtype] = out
+            caches.setdefault(type(dtype), {})[dtype] = out
         except TypeError:
             pass
         return out
