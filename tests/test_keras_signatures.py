@@ -12,7 +12,7 @@ import pytest
 
 from crossops import ops
 
-from .backends import to_backend, to_numpy
+from .backends import backend_context, to_backend, to_numpy
 
 SIGNATURES = Path(__file__).parents[1] / "spec" / "reference" / "keras_signatures.tsv"
 
@@ -94,3 +94,32 @@ def test_examples_of_the_hand_written_keras_forms_run():
     import crossops._keras_special as mod
     result = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted and not result.failed
+
+
+def test_squeeze_without_axis_removes_every_unit_axis(backend):
+    # keras.ops.squeeze(x) and numpy.squeeze(x): axis=None, every axis of size 1
+    x = np.ones((1, 2, 1), np.float32)
+    with backend_context(backend):
+        out = ops.squeeze(to_backend(backend, x))
+    assert to_numpy(out).shape == (2,)
+
+
+@pytest.mark.parametrize("axis", [1, (0, 1)])
+def test_norm_axis_out_of_range_is_a_value_index_and_runtime_error(backend, axis):
+    # Keras's own tests expect IndexError or RuntimeError on torch, ValueError elsewhere;
+    # crossops raises one error that is all three, as NumPy's AxisError is ValueError and
+    # IndexError
+    x = to_backend(backend, np.ones(5, np.float32))
+    with pytest.raises(IndexError, match="linalg.norm") as info:
+        ops.norm(x, axis=axis)
+    assert isinstance(info.value, ValueError) and isinstance(info.value, RuntimeError)
+
+
+@pytest.mark.parametrize("index_dtype", ["int8", "int16", "uint8"])
+def test_take_along_axis_takes_narrow_integer_indices(backend, index_dtype):
+    # Keras's dtype tests index with every integer dtype (torch's gather takes int64 only)
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    i = np.array([[2], [0]], dtype=index_dtype)
+    with backend_context(backend):
+        out = ops.take_along_axis(to_backend(backend, x), to_backend(backend, i), axis=1)
+    np.testing.assert_array_equal(to_numpy(out), [[2.0], [3.0]])

@@ -17,6 +17,11 @@ class OpValueError(ValueError, RuntimeError):
     """Bad shapes or values for an op (a ValueError; also a RuntimeError, as torch raises)."""
 
 
+class OpAxisError(OpValueError, IndexError):
+    """An axis out of range for an op: a ValueError and an IndexError, as NumPy's AxisError
+    (also a RuntimeError); Keras's backends raise either."""
+
+
 class OpTypeError(TypeError, RuntimeError):
     """A dtype or type an op does not take on a backend (a TypeError; also a RuntimeError)."""
 

@@ -8,6 +8,8 @@ A backend module's own ``linalg_<name>`` (or the entry's ``native`` table) wins 
 
 from __future__ import annotations
 
+from .._errors import OpAxisError, OpValueError
+
 GENERIC: dict = {}
 
 
@@ -138,20 +140,20 @@ def norm(x, ord=None, axis=None, keepdims=False):
     axes = (axis,) if isinstance(axis, int) else tuple(axis)
     if not all(isinstance(a, int) and -nd <= a < nd for a in axes) or \
             len({a % nd for a in axes}) != len(axes):
-        raise ValueError(f"linalg.norm: axis={axis!r} is not one or two distinct axes of an "
-                         f"array with {nd} axes")
+        raise OpAxisError(f"linalg.norm: axis={axis!r} is not one or two distinct axes of "
+                          f"an array with {nd} axes")
     if len(axes) == 1:
         if isinstance(ord, str | bool) or not (ord is None or isinstance(ord, int | float)):
-            raise ValueError(f"linalg.norm: invalid norm order {ord!r} for vectors; use a "
-                             f"number, inf or -inf")
+            raise OpValueError(f"linalg.norm: invalid norm order {ord!r} for vectors; use a "
+                               f"number, inf or -inf")
         return xnp.linalg.vector_norm(x, axis=axes[0], keepdims=keepdims,
                                       ord=2 if ord is None else ord)
     if len(axes) != 2:
-        raise ValueError(f"linalg.norm: axis={axis!r} names {len(axes)} axes; give one (a "
-                         f"vector norm) or two (a matrix norm)")
+        raise OpValueError(f"linalg.norm: axis={axis!r} names {len(axes)} axes; give one (a "
+                           f"vector norm) or two (a matrix norm)")
     if not (ord in _MATRIX_ORDS or ord in (float("inf"), float("-inf"))):
-        raise ValueError(f"linalg.norm: invalid norm order {ord!r} for matrices; use 'fro', "
-                         f"'nuc', 1, -1, 2, -2, inf or -inf")
+        raise OpValueError(f"linalg.norm: invalid norm order {ord!r} for matrices; use 'fro', "
+                           f"'nuc', 1, -1, 2, -2, inf or -inf")
     r, c = (a % nd for a in axes)
     moved = xnp.moveaxis(x, (r, c), (-2, -1))
     out = xnp.linalg.matrix_norm(moved, ord="fro" if ord is None else ord)

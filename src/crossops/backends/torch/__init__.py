@@ -177,6 +177,12 @@ def _widening(f, name: str, *, arrays: int = 1, result: str = "same", uint64: st
     return widened
 
 
+def squeeze(x, /, axis):
+    if axis is None:  # NumPy's and Keras's default: every axis of size 1
+        return torch.squeeze(x)
+    return NAMESPACE.squeeze(x, axis)
+
+
 def abs(x, /):  # noqa: A001
     if x.dtype in _UNSIGNED or x.dtype == torch.bool:  # torch has no bool kernel
         return x.clone()
@@ -227,6 +233,8 @@ def _take_along_axis(x, indices, /, *, axis=-1):
     # torch.take_along_dim wraps an out-of-range index around the axis; torch.gather (on the
     # broadcast operands) checks it
     n = x.shape[axis]
+    if indices.dtype not in (torch.int64, torch.int32):  # gather takes no narrower index
+        indices = indices.to(torch.int64)
     idx = torch.where(indices < 0, indices + n, indices)
     # the other axes broadcast; along ``axis`` each keeps its own length
     xb, ib = list(x.shape), list(idx.shape)

@@ -103,6 +103,8 @@ def expand_dims(x, /, axis):
 
 
 def squeeze(x, /, axis):
+    if axis is None:  # NumPy's and Keras's default: every axis of size 1
+        return tf.squeeze(x)
     n = ndim(x, "squeeze")
     axes = norm_axes(axis, n, "squeeze")
     shape = x.shape
