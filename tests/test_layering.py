@@ -1,5 +1,5 @@
 """crossops's modules import only downward: backends -> dispatch -> op namespaces ->
-layers, losses, metrics, optimizers -> models (see ../shared/DESIGN.md, "Layout").
+layers, losses, metrics, optimizers -> models (the design's "Layout").
 
 The test reads every module's imports (module level and inside functions) and checks
 that each one goes to a lower layer of the list below, or stays inside its package.

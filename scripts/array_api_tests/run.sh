@@ -4,13 +4,13 @@
 #   AAT_DIR=<checkout of data-apis/array-api-tests with its array-api submodule> \
 #   PYTHON=.venv/bin/python scripts/array_api_tests/run.sh [MAX_EXAMPLES] [backend ...]
 #
-# Uses the workplace runner ../shared/tools/run_array_api_tests.sh and the skips files
+# Uses the runner runner.sh (vendored from the workplace tool) and the skips files
 # beside this script (one per backend, each line with its reason). JAX runs with x64
 # off (its default), so the suite is told not to draw 64-bit dtypes; TensorFlow runs
 # with the plugin tf_shapes_as_tuples.py (see its docstring).
 set -u
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-runner="${AAT_RUNNER:-$here/../../../shared/tools/run_array_api_tests.sh}"
+runner="${AAT_RUNNER:-$here/runner.sh}"
 examples="${1:-20}"; [ $# -gt 0 ] && shift
 backends=("$@"); [ ${#backends[@]} -eq 0 ] && backends=(numpy torch jax tensorflow)
 for b in "${backends[@]}"; do

@@ -286,11 +286,6 @@ def native_function(mod, name: str) -> Callable:
 _ARRAY_API_NAMESPACES = ("", "linalg", "fft")
 
 
-#: the groups of ops whose backend functions may live in a chapter module of the backend's
-#: package (``backends/<name>/<group>.py``), found by the op's name
-_CHAPTERS = frozenset({"random", "math"})
-
-
 def _lookup(mod, spec: OpSpec) -> Callable | None:
     """The backend function of an op: the backend module's own; else the function of the
     op's name in the backend's chapter module of the op's group; else the function the
@@ -300,10 +295,9 @@ def _lookup(mod, spec: OpSpec) -> Callable | None:
     f = mod.__dict__.get(attr)
     if f is not None or attr in mod.__dict__:
         return f
-    if spec.group in _CHAPTERS:
-        f = getattr(backend_chapter(mod.NAME, spec.group), spec.name, None)
-        if f is not None:
-            return f
+    f = getattr(backend_chapter(mod.NAME, spec.group), spec.name, None)
+    if f is not None:  # backends/<name>/<group>.py, where the backend has one
+        return f
     path = spec.native.get(mod.NAME)
     if path:
         module, _, name = path.rpartition(".")

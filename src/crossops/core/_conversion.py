@@ -14,11 +14,7 @@ from .._backend import backend_of_type, get_backend, is_dtype_type
 from .._convert import to_numpy
 from .._dispatch import from_numpy
 from .._dtypes import CATEGORIES, dtype_name, kind
-
-
-def _is_array(x) -> bool:
-    t = type(x)
-    return backend_of_type(t) is not None and not is_dtype_type(t)
+from .._pytree import is_array as _is_array
 
 
 def cast(x, dtype):
