@@ -153,14 +153,27 @@ def _unique(out, x):
     return tuple(got)
 
 
+def _characteristic(w, a):
+    """Eigenvalues as the coefficients of the characteristic polynomial of ``a / ||a||``
+    (the Frobenius norm, at least 1): a near-defective matrix's clustered eigenvalues move
+    by eps ** (1/k) between LAPACKs, while these coefficients, polynomials in the scaled
+    matrix's entries, move by a few eps."""
+    w = np.asarray(w)
+    flat = w.reshape(-1, w.shape[-1]).astype(np.complex128)
+    norms = np.linalg.norm(np.asarray(a, np.float64).reshape(-1, *a.shape[-2:]), axis=(-2, -1))
+    scale = np.maximum(1.0, norms)
+    coefficients = [np.poly(row / s) for row, s in zip(flat, scale)]
+    return np.array(coefficients).reshape(w.shape[:-1] + (w.shape[-1] + 1,)).astype(w.dtype)
+
+
 CANONICAL = {
     "unique_all": _unique, "unique_counts": _unique, "unique_inverse": _unique,
     "unique_values": _unique,
     "linalg.eigh": lambda out, a: (out[0], ((out[1] * out[0][..., None, :]) @
                                             np.swapaxes(out[1], -1, -2).conj())
                                    .astype(out[0].dtype)),
-    "linalg.eig": lambda out, a: (np.sort_complex(out[0]),),
-    "linalg.eigvals": lambda out, a: (np.sort_complex(out),),
+    "linalg.eig": lambda out, a: (_characteristic(out[0], a),),
+    "linalg.eigvals": lambda out, a: (_characteristic(out, a),),
     "linalg.qr": lambda out, a: (out[0] @ out[1],
                                  np.swapaxes(out[0], -1, -2).conj() @ out[0]),
     "linalg.svd": _svd_recon,

@@ -28,6 +28,9 @@ positional-only ones), ``sequences`` (parameters holding a sequence of arrays),
 ``compare = "shape_dtype"`` (the values are unspecified, as in ``empty``),
 ``promote = ["x1", "x2"]`` (two array parameters promoted together with crossops's table;
 binary element-wise ops, ``where`` and ``matmul`` are promoted by their kind),
+``grad_points`` (points where the gradient test checks an element-wise op besides
+0, +-1 and +-large: its kinks and the edges of its domain; an op of kind ``custom`` with
+this field joins that test),
 ``[name.native]`` (backend -> dotted path of the framework function that implements the
 op, e.g. ``jax = "jax.scipy.special.erf"``, where the backend module has none).
 Ops of other namespaces than the array API's may also have a generic implementation
@@ -56,7 +59,7 @@ from ._dtypes import CATEGORIES, SPEC_DIR
 _FIELDS = {"signature", "group", "dtypes", "kind", "reference", "array_api", "keras",
            "arrays", "sequences", "tolerance", "result", "limits", "ref_kwargs", "kwargs",
            "doc", "differentiable", "compiled", "values", "compare", "promote",
-           "native", "keras_dtype"}
+           "native", "keras_dtype", "grad_points"}
 #: Keras's dtype rules an op of crossops.ops may follow; crossops/_keras_dtypes.py has one
 #: function for each, and scripts/gen_ops.py's KERAS_RULE_DOCS says what each does
 KERAS_DTYPE_RULES = ("float", "float2", "divide", "weak", "weak_int", "accumulate",
@@ -91,6 +94,7 @@ class OpSpec:
     promote: tuple[str, ...] = ()
     native: dict[str, str] = field(default_factory=dict)
     keras_dtype: str = ""
+    grad_points: tuple[float, ...] | None = None
 
     @property
     def qualname(self) -> str:
@@ -167,6 +171,8 @@ def _entry(chapter: str, namespace: str, name: str, raw: dict) -> OpSpec:
         compiled=raw.get("compiled", True), values=raw.get("values"),
         compare=raw.get("compare", "values"), promote=tuple(raw.get("promote", ())),
         native=dict(raw.get("native", {})), keras_dtype=_keras_dtype(name, raw),
+        grad_points=(tuple(float(p) for p in raw["grad_points"]) if "grad_points" in raw
+                     else None),
     )
 
 

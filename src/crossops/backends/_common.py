@@ -211,6 +211,13 @@ def fix_floor_divide(xp, out, x1, x2):
     return xp.where(exact, xp.divide(x1, x2), out)
 
 
+def zero_safe_sqrt(xp, s):
+    """``sqrt(s)`` of a sum of squares ``s`` (``xp``: jax.numpy or tf), whose gradient at
+    0 is 0, a subgradient of the norm, rather than ``inf * 0 = nan``."""
+    zero = s == 0
+    return xp.where(zero, xp.zeros_like(s), xp.sqrt(xp.where(zero, xp.ones_like(s), s)))
+
+
 def fix_remainder(xp, out, x2):
     """Real floating ``remainder``: a zero result takes the sign of ``x2``."""
     return xp.where(out == 0, xp.copysign(out, x2), out)

@@ -16,16 +16,25 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
+def _minus_abs(x, positive):
+    """``-|x|``, as ``-x`` where ``positive`` and ``x`` elsewhere: each branch keeps its
+    own derivative at 0 (through ``abs`` it would be 0, or 1 on JAX)."""
+    return xnp.where(positive, xnp.negative(x), x)
+
+
 def _sigmoid(x):
-    e = xnp.exp(xnp.negative(xnp.abs(x)))          # in (0, 1]: never overflows
-    return xnp.where(x >= 0, xnp.divide(1.0, xnp.add(e, 1.0)),
+    positive = x >= 0
+    e = xnp.exp(_minus_abs(x, positive))            # in (0, 1]: never overflows
+    return xnp.where(positive, xnp.divide(1.0, xnp.add(e, 1.0)),
                      xnp.divide(e, xnp.add(e, 1.0)))
 
 
 def _softplus(x):
-    # max(x, 0) + log1p(exp(-|x|)); nan stays nan
-    pos = xnp.where(x > 0, x, xnp.zeros_like(x))
-    return xnp.add(pos, xnp.log1p(xnp.exp(xnp.negative(xnp.abs(x)))))
+    # max(x, 0) + log1p(exp(-|x|)), which is log1p(exp(x)) for x <= 0 (also in its
+    # derivative at 0: 1/2); nan stays nan
+    positive = x > 0
+    pos = xnp.where(positive, x, xnp.zeros_like(x))
+    return xnp.add(pos, xnp.log1p(xnp.exp(_minus_abs(x, positive))))
 
 
 def _clip(x, lo, hi):
@@ -122,7 +131,10 @@ def hard_swish(x):
 
 
 def _elu(x, alpha):
-    return xnp.where(x > 0, x, xnp.multiply(xnp.expm1(x), alpha))
+    # expm1 of the negative part only: expm1(1000) = inf would make the gradient nan
+    positive = x > 0
+    negative = xnp.where(positive, xnp.zeros_like(x), x)
+    return xnp.where(positive, x, xnp.multiply(xnp.expm1(negative), alpha))
 
 
 @elementwise
@@ -149,8 +161,9 @@ def gelu(x, approximate=True):
 
 @elementwise
 def celu(x, alpha=1.0):
+    # at 0 the positive part carries the derivative (1 from both sides)
     neg = xnp.where(x < 0, x, xnp.zeros_like(x))
-    pos = xnp.where(x > 0, x, xnp.zeros_like(x))
+    pos = xnp.where(x >= 0, x, xnp.zeros_like(x))
     return xnp.add(pos, xnp.multiply(xnp.expm1(xnp.divide(neg, alpha)), alpha))
 
 

@@ -135,10 +135,9 @@ def binary_crossentropy(target, output, from_logits=False):
     o, n = up(output)
     t = xnp.astype(target, name(o), copy=False)
     if from_logits:
-        # max(x, 0) - x t + log1p(exp(-|x|)): exact for any logit
-        return down(xnp.add(xnp.subtract(xnp.where(o > 0, o, xnp.zeros_like(o)),
-                                         xnp.multiply(o, t)),
-                            _softplus(xnp.negative(xnp.abs(o)))), n)
+        # softplus(x) - x t: exact for any logit, and its derivative sigmoid(x) - t
+        # everywhere (also at 0, where a form through |x| would lose it)
+        return down(xnp.subtract(_softplus(o), xnp.multiply(o, t)), n)
     o = xnp.clip(o, EPSILON, 1.0 - EPSILON)
     ll = xnp.add(xnp.multiply(t, xnp.log(o)),
                  xnp.multiply(xnp.subtract(1.0, t), xnp.log1p(xnp.negative(o))))

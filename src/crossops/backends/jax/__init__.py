@@ -14,6 +14,7 @@ from .._common import (
     fix_floor_divide,
     fix_remainder,
     make_native_dtype,
+    zero_safe_sqrt,
 )
 
 # tracers are instances of jax.Array but not subclasses of it: name their class too
@@ -210,6 +211,14 @@ def linalg_pinv(x, /, *, rtol=None):
     if rtol is None:
         rtol = max(x.shape[-2:]) * NAMESPACE.finfo(x.dtype).eps
     return NAMESPACE.linalg.pinv(x, rtol=rtol)
+
+
+def linalg_vector_norm(x, /, *, axis=None, keepdims=False, ord=2):  # noqa: A002
+    """jax's norm, with the 2-norm's gradient at a zero vector 0 (jax's is nan)."""
+    if ord != 2 or not NAMESPACE.issubdtype(x.dtype, NAMESPACE.inexact):
+        return NAMESPACE.linalg.vector_norm(x, axis=axis, keepdims=keepdims, ord=ord)
+    squares = NAMESPACE.real(x * NAMESPACE.conj(x)) if NAMESPACE.iscomplexobj(x) else x * x
+    return zero_safe_sqrt(NAMESPACE, NAMESPACE.sum(squares, axis=axis, keepdims=keepdims))
 
 
 # --- keras.ops linalg beyond the standard (spec/linalg.toml) -------------------------------

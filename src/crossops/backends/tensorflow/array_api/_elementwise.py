@@ -388,7 +388,10 @@ copysign = _float_binary("copysign", _copysign)
 
 def _hypot(x1, x2):
     a, b = tf.math.abs(x1), tf.math.abs(x2)
-    hi, lo = tf.math.maximum(a, b), tf.math.minimum(a, b)
+    # one comparison picks both (tf.maximum and tf.minimum each give a tie's gradient to
+    # their first argument, which would count a twice at |x1| == |x2|)
+    swap = a < b
+    hi, lo = tf.where(swap, b, a), tf.where(swap, a, b)
     safe = tf.where(hi == 0, tf.ones_like(hi), hi)
     r = lo / safe
     out = tf.where(hi == 0, tf.zeros_like(hi), hi * tf.math.sqrt(1 + r * r))
@@ -402,8 +405,10 @@ hypot = _float_binary("hypot", _hypot)
 def _logaddexp(x1, x2):
     hi = tf.math.maximum(x1, x2)
     out = hi + tf.math.log1p(tf.math.exp(-tf.math.abs(x1 - x2)))
-    # equal infinities: inf - inf would be NaN
-    return tf.where(tf.math.equal(x1, x2), hi + tf.constant(math.log(2), x1.dtype), out)
+    # equal arguments (also equal infinities, where inf - inf would be NaN): the mean
+    # shares the derivative, 1/2 each (as the maximum would not)
+    tie = (x1 + x2) / 2 + tf.constant(math.log(2), x1.dtype)
+    return tf.where(tf.math.equal(x1, x2), tie, out)
 
 
 logaddexp = _float_binary("logaddexp", _logaddexp)

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import tensorflow as tf
 
+from ..._common import zero_safe_sqrt
 from ._linear_algebra import _widened, matmul, matrix_transpose, tensordot, vecdot
 from ._searching import count_nonzero
 from ._statistics import _acc_dtype, _axes, _ndim, _promote, _shape_list, _tensor
@@ -278,7 +279,7 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):  # noqa: A002
     elif ord == 1:
         out = tf.reduce_sum(a, axis=axes, keepdims=keepdims)
     elif ord == 2:
-        out = tf.sqrt(tf.reduce_sum(a * a, axis=axes, keepdims=keepdims))
+        out = zero_safe_sqrt(tf, tf.reduce_sum(a * a, axis=axes, keepdims=keepdims))
     else:
         p = tf.constant(ord, a.dtype)
         out = tf.pow(tf.reduce_sum(tf.pow(a, p), axis=axes, keepdims=keepdims), 1 / p)
@@ -296,7 +297,7 @@ def matrix_norm(x, /, *, keepdims=False, ord="fro"):  # noqa: A002
                              f"shape {tuple(x.shape)}")
     if ord == "fro":
         a = tf.abs(x)
-        out = tf.sqrt(tf.reduce_sum(a * a, axis=[-2, -1]))
+        out = zero_safe_sqrt(tf, tf.reduce_sum(a * a, axis=[-2, -1]))
     elif ord in ("nuc", 2, -2):
         s = svdvals(x)
         out = {"nuc": tf.reduce_sum, 2: tf.reduce_max, -2: tf.reduce_min}[ord](s, axis=-1)
