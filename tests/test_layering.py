@@ -16,8 +16,8 @@ ROOT = Path(__file__).parents[1] / "src" / "crossops"
 #: the layers, lowest first; a package imports only from packages of lower layers
 LAYERS = [
     {"_typing", "_dtypes", "_errors", "_names", "_config"},
-    {"_spec", "_backend", "config"},
-    {"_convert", "_pytree", "_seed"},
+    {"_spec", "_backend", "config", "_axes"},
+    {"_convert", "_pytree", "_seed", "_arguments"},
     {"backends"},
     {"_dispatch", "_fastpath"},
     {"_accel"},

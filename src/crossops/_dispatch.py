@@ -26,6 +26,7 @@ import sys
 from collections.abc import Callable
 
 from . import _backend
+from ._arguments import check_array_types, check_lists, checks_values, diagnose
 from ._backend import (
     backend_chapter,
     backend_module,
@@ -148,6 +149,13 @@ class Op:
     def _callable(self, types: tuple) -> tuple[Callable, bool]:
         """The function for a call whose array arguments have ``types``, and whether it may
         be cached under them; found once per combination of types."""
+        check_array_types(self.spec, types)
+        f, cacheable = self._callable_for(types)
+        if checks_values(self.spec) and any(issubclass(t, list | tuple) for t in types):
+            f = _checking_lists(f, self.spec)
+        return f, cacheable
+
+    def _callable_for(self, types: tuple) -> tuple[Callable, bool]:
         backend, cacheable = self.backend_for(types)
         spec = self.spec
         host = [t for t in types if is_host_type(t, backend)]
@@ -235,7 +243,13 @@ class Op:
                     self.cache[key] = self._callable(key)[0]
 
     def fail(self, e: Exception):
-        """Re-raise an error from this op's call, naming the op (see crossops._errors)."""
+        """Re-raise an error from this op's call, naming the op (see crossops._errors);
+        where the call's arguments explain it (an axis out of range), that error instead.
+        Called from the except clause of the op's generated function, whose local
+        variables are the call's arguments."""
+        better = diagnose(self.spec, sys._getframe(1).f_locals)
+        if better is not None:
+            raise better from e
         raise_for_op(self.spec.qualname, e, list(_backend._modules.values()))
 
     def slow(self, *args):
@@ -435,6 +449,17 @@ def _coercing(f: Callable, spec: OpSpec, mod, lists: bool = True,
 
     coerced.__wrapped__ = f
     return coerced
+
+
+def _checking_lists(f: Callable, spec: OpSpec) -> Callable:
+    """``f``, first checking the lists a call gives for array parameters (strings, objects
+    and ragged lists raise, naming the op and the parameter)."""
+    def checked(*args, **kwargs):
+        check_lists(spec, args, kwargs)
+        return f(*args, **kwargs)
+
+    checked.__wrapped__ = f
+    return checked
 
 
 def _check_fits(spec: OpSpec, scalar, name: str) -> None:

@@ -82,18 +82,20 @@ def dtype_name(dtype) -> str:
         If ``dtype`` is not a dtype crossops knows.
     """
     try:
-        return _name_cache[dtype]
+        return _name_cache[type(dtype)][dtype]
     except (KeyError, TypeError):
         pass
     name = _compute_name(dtype)
     try:
-        _name_cache[dtype] = name
+        _name_cache.setdefault(type(dtype), {})[dtype] = name
     except TypeError:  # unhashable
         pass
     return name
 
 
-_name_cache: dict = {}
+#: type of dtype argument -> {dtype: name}: one dict per type, as values of different types
+#: may hash and compare equal (a TensorFlow DType equals its enum integer: tf.int16 == 5)
+_name_cache: dict[type, dict] = {}
 
 
 def _compute_name(dtype) -> str:

@@ -9,6 +9,8 @@ framework's class where that is a Python built-in, so existing handlers still ca
 
 from __future__ import annotations
 
+import re
+
 _STANDARD = (TypeError, ValueError, IndexError, KeyError, NotImplementedError,
              ArithmeticError, AttributeError)
 
@@ -26,16 +28,36 @@ class OpTypeError(TypeError, RuntimeError):
     """A dtype or type an op does not take on a backend (a TypeError; also a RuntimeError)."""
 
 
+#: an axis out of range, as NumPy, JAX, crossops's TensorFlow namespace and torch say it
+_AXIS_OUT = re.compile(r"axis\W*-?\d+ is out of bounds|Dimension out of range")
+_TORCH_AXIS = re.compile(r"Dimension out of range \(expected to be in range of "
+                         r"\[(-?\d+), (-?\d+)\], but got (-?\d+)\)")
+
+
+def _axis_message(msg: str) -> str:
+    """torch's axis message in NumPy's words (the others already use them)."""
+    m = _TORCH_AXIS.search(msg)
+    if m is None:
+        return msg
+    return f"axis {m[3]} is out of bounds for an array of {int(m[2]) + 1} dimensions"
+
+
 def raise_for_op(name: str, e: BaseException, backends) -> None:
     """Re-raise ``e`` from op ``name`` as described in the module docstring.
 
-    ``backends`` are the loaded backend modules; each may have ``translate_error(e)``
-    returning the crossops error class for a framework error, or None.
+    An axis out of range is an :class:`OpAxisError` on every backend. ``backends`` are the
+    loaded backend modules; each may have ``translate_error(e)`` returning the crossops
+    error class for a framework error (or for a built-in one it raises with another type
+    than the other frameworks), or None.
     """
-    if isinstance(e, _STANDARD) and not isinstance(e, RuntimeError):
+    if isinstance(e, (OpValueError, OpTypeError)):  # crossops's own, from an op inside
         if e.args and isinstance(e.args[0], str) and not e.args[0].startswith(name):
             e.args = (f"{name}: {e.args[0]}",) + e.args[1:]
         raise e
+    text = str(e)
+    if isinstance(e, (ValueError, IndexError, RuntimeError)) and _AXIS_OUT.search(text):
+        msg = _axis_message(text.strip().split("\n")[0])
+        raise OpAxisError(msg if msg.startswith(name) else f"{name}: {msg}") from e
     for mod in backends:
         translate = getattr(mod, "translate_error", None)
         cls = translate(e) if translate else None
@@ -43,5 +65,9 @@ def raise_for_op(name: str, e: BaseException, backends) -> None:
             clean = getattr(mod, "error_message", None)
             msg = clean(e) if clean else str(e).strip().split("\n")[0]
             raise cls(f"{name}: {msg or type(e).__name__}") from e
+    if isinstance(e, _STANDARD) and not isinstance(e, RuntimeError):
+        if e.args and isinstance(e.args[0], str) and not e.args[0].startswith(name):
+            e.args = (f"{name}: {e.args[0]}",) + e.args[1:]
+        raise e
     e.add_note(f"raised in crossops op {name}")
     raise e

@@ -13,6 +13,7 @@ import operator
 
 import numpy as np
 
+from ._axes import normalize_axis
 from ._dtypes import dtype_name, kind
 
 MASK = 0xFFFFFFFF
@@ -159,8 +160,4 @@ def rate_value(rate, op: str) -> float:
 
 
 def axis_index(axis, ndim: int, op: str) -> int:
-    a = operator.index(axis)
-    if not -ndim <= a < ndim:
-        raise IndexError(f"random.{op}: axis {axis} is out of bounds for an array of "
-                         f"{ndim} dimensions")
-    return a % ndim
+    return normalize_axis(axis, ndim, f"random.{op}")

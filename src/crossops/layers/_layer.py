@@ -96,6 +96,10 @@ class Layer:
         self._tracked: list[Layer] = []
         self._losses: list = []
         self._backend = None
+        #: the default backend when the layer was made: its weights' backend where neither
+        #: its inputs nor a build call say otherwise (a model made in a use_backend block
+        #: and built after it)
+        self._made_on = get_backend()
 
     # -- attribute tracking -------------------------------------------------------------
     def __setattr__(self, key, value):
@@ -123,7 +127,7 @@ class Layer:
         dtype = dtype or self.dtype
         name = name or f"variable_{len(self._own_weights)}"
         host = initializers.get(initializer)(tuple(int(s) for s in shape), dtype)
-        backend = self._backend or get_backend()
+        backend = self._backend or self._made_on
         value = _to_backend(host, backend, trainable)
         variable = Variable(value, trainable=trainable, name=name, path=f"{self.name}/{name}")
         variable.seed_state = seed_state
@@ -218,7 +222,7 @@ class Layer:
             raise TypeError(f"{self.name}: call it with the inputs as first argument")
         inputs = args[0]
         if not self.built:
-            self._backend = backend_of_tree(inputs) or get_backend()
+            self._backend = backend_of_tree(inputs) or self._made_on
             with crossops.use_backend(self._backend):
                 self.build(optree.tree_map(lambda x: tuple(x.shape), inputs)
                            if not hasattr(inputs, "shape") else tuple(inputs.shape))

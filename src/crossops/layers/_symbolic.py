@@ -61,9 +61,11 @@ def _zeros(t: SymbolicTensor):
 
 def symbolic_call(layer, args, kwargs):
     """Record ``layer(*args, **kwargs)`` on symbolic tensors; build the layer on zeros."""
-    concrete_args, concrete_kwargs = optree.tree_map(
-        lambda x: _zeros(x) if _is_sym(x) else x, (args, kwargs), is_leaf=_is_sym)
-    with crossops.use_backend(crossops.get_backend()):
+    # the layer's backend: where it was built, else where it was made
+    backend = layer._backend or layer._made_on
+    with crossops.use_backend(backend):
+        concrete_args, concrete_kwargs = optree.tree_map(
+            lambda x: _zeros(x) if _is_sym(x) else x, (args, kwargs), is_leaf=_is_sym)
         out = layer(*concrete_args, **concrete_kwargs)
     leaves, treedef = optree.tree_flatten(out)
     node = Node(layer, args, kwargs, None)

@@ -9,7 +9,7 @@ import crossops
 import crossops.numpy as xnp
 from crossops import nn
 
-from .._backend import backend_of_type
+from .._backend import backend_of_type, call_backend
 from .._dispatch import call_on
 
 EPSILON = 1e-7  # Keras's backend.epsilon()
@@ -22,6 +22,8 @@ def as_array_like(x, ref, dtype=None):
     backend = backend_of_type(type(ref))
     if backend_of_type(type(x)) == backend:
         return x if x.dtype == dtype else xnp.astype(x, dtype, copy=False)
+    # the dispatch's one rule: NumPy arrays are host data, two other backends never mix
+    call_backend((type(x), type(ref)), "losses and metrics")
     host = crossops.to_numpy(x) if hasattr(x, "dtype") else x
     return call_on(backend, "asarray", host, dtype=dtype)
 

@@ -66,7 +66,7 @@ class Model(Layer):
         for w in self.weights:
             from .._backend import backend_of_type
             return backend_of_type(type(w._value))
-        return crossops.get_backend()
+        return self._made_on
 
     def _check_trainable_backend(self, what):
         backend = self._weights_backend()
@@ -145,7 +145,7 @@ class Model(Layer):
         first axis. ``seed`` fixes the shuffling (default: fresh entropy).
         """
         if not self.built:
-            self(_batch(x, slice(0, 1), crossops.get_backend()))
+            self(_batch(x, slice(0, 1), self._made_on))
         backend = self._check_trainable_backend("fit")
         train_step, test_step = self._ensure_compiled(backend)
         if validation_split and validation_data is None:
@@ -228,7 +228,7 @@ class Model(Layer):
         if self.optimizer is None:
             raise RuntimeError(f"{self.name}: call compile(...) before evaluate")
         if not self.built:
-            self(_batch(x, slice(0, 1), crossops.get_backend()))
+            self(_batch(x, slice(0, 1), self._made_on))
         backend = self._weights_backend()
         self._loss_tracker = metrics_mod.Mean(name="loss")
         test_step = self._ensure_compiled(backend)[1] if backend in TRAINABLE_BACKENDS \
@@ -249,7 +249,7 @@ class Model(Layer):
     def predict(self, x, batch_size=32, verbose="auto"):
         """The outputs for ``x``, batch by batch, as NumPy arrays (same structure)."""
         if not self.built:
-            self(_batch(x, slice(0, 1), crossops.get_backend()))
+            self(_batch(x, slice(0, 1), self._made_on))
         backend = self._weights_backend()
         outs = []
         for b in range(math.ceil(_length(x) / batch_size)):
@@ -321,11 +321,16 @@ def _batch(x, idx, backend):
     return optree.tree_map(take, x)
 
 
+#: Keras's short names of losses
+_LOSS_ALIASES = {"mse": "mean_squared_error", "mae": "mean_absolute_error"}
+
+
 def _get_loss(loss):
     if loss is None:
         raise ValueError("compile: give a loss (a name such as "
                          "'sparse_categorical_crossentropy', a Loss or a function)")
     if isinstance(loss, str):
+        loss = _LOSS_ALIASES.get(loss, loss)
         cls = {k.lower(): v for k, v in vars(losses_mod).items()
                if isinstance(v, type) and issubclass(v, losses_mod.Loss)}
         found = cls.get(loss.replace("_", "").lower())

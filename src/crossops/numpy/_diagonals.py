@@ -4,6 +4,8 @@ crossops ops; the array API's forms, over the last two axes, are ``linalg.diagon
 
 from __future__ import annotations
 
+from .._axes import normalize_axis
+
 GENERIC: dict = {}
 
 
@@ -17,11 +19,9 @@ def _to_last_two(op: str, a, axis1: int, axis2: int):
     ndim = a.ndim
     if ndim < 2:
         raise ValueError(f"{op}: the array needs at least 2 axes, got shape {tuple(a.shape)}")
-    i, j = (int(axis1), int(axis2))
-    if not (-ndim <= i < ndim and -ndim <= j < ndim):
-        raise ValueError(f"{op}: axis1={axis1} and axis2={axis2} must be axes of an array of "
-                         f"{ndim} axes")
-    if i % ndim == j % ndim:
+    i = normalize_axis(axis1, ndim, op, "axis1")
+    j = normalize_axis(axis2, ndim, op, "axis2")
+    if i == j:
         raise ValueError(f"{op}: axis1 and axis2 must be different axes, got {axis1} and "
                          f"{axis2}")
     return xnp.moveaxis(a, (i, j), (-2, -1))

@@ -16,6 +16,7 @@ import builtins
 import math
 import operator
 
+from .._axes import normalize_axis
 from .._dtypes import dtype_name, kind, result_name
 from ._keras import (
     _atleast,
@@ -97,14 +98,6 @@ def _host(x):
         import crossops
         return crossops.to_numpy(x)
     return _np().asarray(x)
-
-
-def _norm_axis(axis, ndim: int, op: str) -> int:
-    axis = operator.index(axis)
-    if not -ndim <= axis < ndim:
-        from numpy.exceptions import AxisError
-        raise AxisError(f"{op}: axis {axis} is out of bounds for an array of dimension {ndim}")
-    return axis % ndim
 
 
 def _sl(ndim: int, axis: int, s) -> tuple:
@@ -736,7 +729,7 @@ def compress(condition, a, axis=None, out=None):
         raise ValueError("compress: condition must be a 1-d array")
     if axis is None:
         a, axis = xnp.reshape(a, (-1,)), 0
-    axis = _norm_axis(axis, a.ndim, "compress")
+    axis = normalize_axis(axis, a.ndim, "compress")
     n = a.shape[axis]
     cond = cond != 0 if kind(_name(cond)) != "b" else cond
     if cond.shape[0] > n:
@@ -756,7 +749,7 @@ def delete(arr, obj, axis=None):
         if arr.ndim != 1:
             arr = xnp.reshape(arr, (-1,))
         axis = arr.ndim - 1
-    axis = _norm_axis(axis, arr.ndim, "delete")
+    axis = normalize_axis(axis, arr.ndim, "delete")
     n = arr.shape[axis]
     keep = np.ones(n, dtype=bool)
     if isinstance(obj, slice):
@@ -792,7 +785,7 @@ def insert(arr, obj, values, axis=None):
         if arr.ndim != 1:
             arr = xnp.reshape(arr, (-1,))
         axis = arr.ndim - 1
-    axis = _norm_axis(axis, arr.ndim, "insert")
+    axis = normalize_axis(axis, arr.ndim, "insert")
     n = arr.shape[axis]
     name = _name(arr)
     vals = xnp.astype(_array(values, arr), name)
@@ -856,7 +849,7 @@ def trim_zeros(filt, trim="fb", axis=None):
         return np.trim_zeros(filt, trim, axis)
     nd = filt.ndim
     axes = tuple(range(nd)) if axis is None else tuple(
-        _norm_axis(a, nd, "trim_zeros") for a in (axis if isinstance(axis, tuple | list)
+        normalize_axis(a, nd, "trim_zeros") for a in (axis if isinstance(axis, tuple | list)
                                                   else (axis,)))
     if not axes:
         return filt
@@ -883,7 +876,7 @@ def partition(a, kth, axis=-1, kind="introselect", order=None):
     if a.ndim == 0:
         from numpy.exceptions import AxisError
         raise AxisError("partition: axis out of bounds for a 0-d array")
-    axis = _norm_axis(axis, a.ndim, "partition")
+    axis = normalize_axis(axis, a.ndim, "partition")
     n = a.shape[axis]
     for k in (kth if isinstance(kth, list | tuple) else [kth]):
         k = _int_arg(k, "partition", "kth")
@@ -911,7 +904,7 @@ def lexsort(keys, axis=-1):
     if not shape:
         from numpy.exceptions import AxisError
         raise AxisError("lexsort: the keys must have at least one dimension")
-    axis = _norm_axis(axis, len(shape), "lexsort")
+    axis = normalize_axis(axis, len(shape), "lexsort")
     perm = xnp.argsort(ks[0], axis=axis, stable=True)
     for k in ks[1:]:
         kk = xnp.take_along_axis(k, perm, axis=axis)
@@ -925,7 +918,7 @@ def apply_along_axis(func1d, axis, arr, *args, **kwargs):
     xnp = _xnp()
     arr = _array(arr)
     nd = arr.ndim
-    axis = _norm_axis(axis, nd, "apply_along_axis")
+    axis = normalize_axis(axis, nd, "apply_along_axis")
     dims = list(range(nd))
     view = xnp.permute_dims(arr, tuple(dims[:axis] + dims[axis + 1:] + [axis]))
     outer = tuple(view.shape[:-1])
@@ -1054,8 +1047,8 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
         axisa = axisb = axisc = axis
     a, b = _pair(a, b)
     _torch_wide_uint("cross", a, b)
-    a = xnp.moveaxis(a, _norm_axis(axisa, a.ndim, "cross"), -1)
-    b = xnp.moveaxis(b, _norm_axis(axisb, b.ndim, "cross"), -1)
+    a = xnp.moveaxis(a, normalize_axis(axisa, a.ndim, "cross"), -1)
+    b = xnp.moveaxis(b, normalize_axis(axisb, b.ndim, "cross"), -1)
     if a.shape[-1] not in (2, 3) or b.shape[-1] not in (2, 3):
         raise ValueError("cross: incompatible dimensions for cross product (dimension must "
                          "be 2 or 3)")
@@ -1075,7 +1068,7 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
         cp0, cp1 = a1 * b2 - a2 * b1, a2 * b0 - a0 * b2
     shape = _np().broadcast_shapes(tuple(cp0.shape), tuple(cp1.shape), tuple(cp2.shape))
     cp = xnp.stack([xnp.broadcast_to(c, shape) for c in (cp0, cp1, cp2)], axis=-1)
-    return xnp.moveaxis(cp, -1, _norm_axis(axisc, cp.ndim, "cross"))
+    return xnp.moveaxis(cp, -1, normalize_axis(axisc, cp.ndim, "cross"))
 
 
 def _gufunc_check(op, out, axes, axis, keepdims, casting, order, subok, signature):
@@ -1322,7 +1315,7 @@ def interp(x, xp, fp, left=None, right=None, period=None):
 def _axis_tuple(axis, ndim, op):
     if axis is None:
         return tuple(range(ndim))
-    axes = tuple(_norm_axis(a, ndim, op) for a in (axis if isinstance(axis, tuple | list)
+    axes = tuple(normalize_axis(a, ndim, op) for a in (axis if isinstance(axis, tuple | list)
                                                   else (axis,)))
     if len(set(axes)) != len(axes):
         raise ValueError(f"{op}: repeated axis")
@@ -1441,7 +1434,7 @@ def unwrap(p, discont=None, axis=-1, *, period=2 * math.pi):
     xnp = _xnp()
     p = _array(p)
     nd = p.ndim
-    axis = _norm_axis(axis, nd, "unwrap")
+    axis = normalize_axis(axis, nd, "unwrap")
     dd = xnp.diff(p, axis=axis)
     if discont is None:
         discont = period / 2
@@ -2054,7 +2047,7 @@ def _bit_axis(op, a, axis):
     xnp = _xnp()
     if axis is None:
         return xnp.reshape(a, (-1,)), 0
-    return a, _norm_axis(axis, a.ndim, op)
+    return a, normalize_axis(axis, a.ndim, op)
 
 
 @generic()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import math
 
+from .._axes import normalize_axes, normalize_axis
 from .._backend import backend_of_type, backend_of_values, get_backend
 from . import _natives_a  # noqa: F401  (loaded, so that the table prefills i0 and view)
 
@@ -375,12 +376,10 @@ def ptp(x, axis=None, keepdims=False):
                         xnp.min(x, axis=axis, keepdims=keepdims))
 
 
-def _axes(axis, ndim):
+def _axes(axis, ndim, op):
     if axis is None:
         return tuple(range(ndim))
-    if isinstance(axis, int):
-        axis = (axis,)
-    return tuple(sorted(a % ndim for a in axis))
+    return tuple(sorted(normalize_axes(axis, ndim, op)))
 
 
 @generic()
@@ -391,15 +390,15 @@ def average(x, axis=None, weights=None):
     x, weights = _promote(x, weights)
     if weights.ndim != x.ndim:  # 1-d weights along one axis
         shape = [1] * x.ndim
-        shape[axis % x.ndim] = weights.shape[0]
+        shape[normalize_axis(axis, x.ndim, "average")] = weights.shape[0]
         weights = xnp.reshape(weights, tuple(shape))
     return xnp.sum(x * weights, axis=axis) / xnp.sum(weights * xnp.ones_like(x), axis=axis)
 
 
-def _flat_last(x, axis):
+def _flat_last(x, axis, op):
     """``x`` with the reduced axes moved last and flattened into one; and the kept shape."""
     xnp = _xnp()
-    axes = _axes(axis, x.ndim)
+    axes = _axes(axis, x.ndim, op)
     kept = [a for a in range(x.ndim) if a not in axes]
     x = xnp.permute_dims(x, tuple(kept) + axes)
     kept_shape = tuple(x.shape[: len(kept)])
@@ -417,14 +416,14 @@ def _keep(out, x_ndim, axes, keepdims, lead=()):
     return xnp.reshape(out, tuple(lead) + tuple(shape))
 
 
-def _quantile(x, q, axis, method, keepdims, ignore_nan):
+def _quantile(x, q, axis, method, keepdims, ignore_nan, op):
     xnp = _xnp()
     scalar_q = not _is_array(q) and not isinstance(q, list | tuple)
     qa = _weak(q, x) if scalar_q else xnp.astype(
         q if _is_array(q) else _weak_list(q, x), _name(x))
     qshape = tuple(qa.shape)
     qa = xnp.reshape(qa, (-1,))
-    y, kept_shape, axes = _flat_last(x, axis)
+    y, kept_shape, axes = _flat_last(x, axis, op)
     n = y.shape[-1]
     nan = xnp.isnan(y)
     if ignore_nan:
@@ -480,12 +479,12 @@ def _weak_list(q, like):
 
 @generic()
 def quantile(x, q, axis=None, method="linear", keepdims=False):
-    return _quantile(x, q, axis, method, keepdims, ignore_nan=False)
+    return _quantile(x, q, axis, method, keepdims, ignore_nan=False, op="quantile")
 
 
 @generic()
 def nanquantile(x, q, axis=None, method="linear", keepdims=False):
-    return _quantile(x, q, axis, method, keepdims, ignore_nan=True)
+    return _quantile(x, q, axis, method, keepdims, ignore_nan=True, op="nanquantile")
 
 
 def _div100(q, x):
@@ -498,22 +497,22 @@ def _div100(q, x):
 
 @generic()
 def percentile(x, q, axis=None, method="linear", keepdims=False):
-    return _quantile(x, _div100(q, x), axis, method, keepdims, ignore_nan=False)
+    return _quantile(x, _div100(q, x), axis, method, keepdims, ignore_nan=False, op="percentile")
 
 
 @generic()
 def nanpercentile(x, q, axis=None, method="linear", keepdims=False):
-    return _quantile(x, _div100(q, x), axis, method, keepdims, ignore_nan=True)
+    return _quantile(x, _div100(q, x), axis, method, keepdims, ignore_nan=True, op="nanpercentile")
 
 
 @generic()
 def median(x, axis=None, keepdims=False):
-    return _quantile(x, 0.5, axis, "linear", keepdims, ignore_nan=False)
+    return _quantile(x, 0.5, axis, "linear", keepdims, ignore_nan=False, op="median")
 
 
 @generic()
 def nanmedian(x, axis=None, keepdims=False):
-    return _quantile(x, 0.5, axis, "linear", keepdims, ignore_nan=True)
+    return _quantile(x, 0.5, axis, "linear", keepdims, ignore_nan=True, op="nanmedian")
 
 
 def _fill_nan(x, value):
@@ -593,7 +592,7 @@ def nanvar(x, axis=None, keepdims=False):
     n = xnp.real(n) if _is_complex(x) else n
     out = xnp.sum(d, axis=axis, keepdims=True) / xnp.astype(n, _name(d))
     if not keepdims:
-        out = xnp.squeeze(out, axis=_axes(axis, x.ndim)) if x.ndim else out
+        out = xnp.squeeze(out, axis=_axes(axis, x.ndim, "nanvar")) if x.ndim else out
     return out
 
 
@@ -712,14 +711,16 @@ def get_item(x, key):
 @generic()
 def swapaxes(x, axis1, axis2):
     perm = list(range(x.ndim))
-    a, b = axis1 % x.ndim, axis2 % x.ndim
+    a = normalize_axis(axis1, x.ndim, "swapaxes", "axis1")
+    b = normalize_axis(axis2, x.ndim, "swapaxes", "axis2")
     perm[a], perm[b] = perm[b], perm[a]
     return _xnp().permute_dims(x, tuple(perm))
 
 
 @generic()
 def transpose(x, axes=None):
-    axes = tuple(reversed(range(x.ndim))) if axes is None else tuple(a % x.ndim for a in axes)
+    axes = (tuple(reversed(range(x.ndim))) if axes is None
+            else normalize_axes(axes, x.ndim, "transpose", "axes"))
     return _xnp().permute_dims(x, axes)
 
 
@@ -768,7 +769,7 @@ def _split_points(n, indices_or_sections, equal):
 
 
 def _split(x, indices_or_sections, axis, equal):
-    axis %= x.ndim
+    axis = normalize_axis(axis, x.ndim, "split" if equal else "array_split")
     out = []
     for a, b in _split_points(x.shape[axis], indices_or_sections, equal):
         key = (slice(None),) * axis + (slice(a, max(a, b)),)

@@ -6,6 +6,7 @@ import jax
 import jax.numpy as NAMESPACE  # noqa: N812
 import numpy as np
 
+from ..._axes import normalize_axis
 from .._common import (
     check_lstsq,
     check_triangular,
@@ -31,6 +32,17 @@ NATIVE_WEAK_SCALARS = True
 #: the 32-bit dtype, and ``__array_namespace_info__().dtypes()`` leaves them out.
 DTYPES = dtype_table(lambda n: getattr(NAMESPACE, n).dtype if n != "bool" else np.dtype(bool))
 native_dtype = make_native_dtype(DTYPES, "jax")
+
+
+def translate_error(e):
+    """jax raises TypeError for some shape errors (reshape, dot_general); the other
+    backends, and NumPy, raise ValueError."""
+    from ..._errors import OpValueError
+    if type(e) is TypeError:
+        text = str(e)
+        if "shape" in text and "dtype" not in text:
+            return OpValueError
+    return None
 
 
 def default_dtypes() -> tuple[str, str, str]:
@@ -132,6 +144,13 @@ def sqrt(x, /):
 
 
 # --- signatures and results as the standard has them --------------------------------------
+def diff(x, /, *, axis=-1, n=1, prepend=None, append=None):
+    """jax's diff returns x for n=0 without reading the axis."""
+    if n == 0:
+        normalize_axis(axis, x.ndim, "diff")
+    return NAMESPACE.diff(x, axis=axis, n=n, prepend=prepend, append=append)
+
+
 def permute_dims(x, /, axes):
     """jax takes no negative axes here."""
     return NAMESPACE.permute_dims(x, tuple(a % x.ndim if a < 0 else a for a in axes))

@@ -6,6 +6,7 @@ import array_api_compat.numpy as NAMESPACE  # noqa: N812
 import ml_dtypes
 import numpy as np
 
+from ..._axes import normalize_axes, normalize_axis
 from .._common import (
     casting_functions,
     check_lstsq,
@@ -68,9 +69,19 @@ def expm1(x, /):
     return out
 
 
+def linalg_vector_norm(x, /, *, axis=None, keepdims=False, ord=2):  # noqa: A002
+    """NumPy's, which takes a float axis for some shapes (a (1, 1) array)."""
+    if axis is not None and type(axis) is not int:
+        normalize_axes(axis, np.ndim(x), "linalg.vector_norm")
+    return NAMESPACE.linalg.vector_norm(x, axis=axis, keepdims=keepdims, ord=ord)
+
+
 def diff(x, /, *, axis=-1, n=1, prepend=None, append=None):
-    """np.diff marks a missing prepend/append by its own sentinel, not None."""
+    """np.diff marks a missing prepend/append by its own sentinel, not None; with n=0 it
+    returns x without reading axis (checked here, as the other backends do)."""
     kw = {k: v for k, v in (("prepend", prepend), ("append", append)) if v is not None}
+    if n == 0:
+        normalize_axis(axis, np.ndim(x), "diff")
     return np.diff(x, axis=axis, n=n, **kw)
 
 

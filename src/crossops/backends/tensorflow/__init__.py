@@ -52,7 +52,8 @@ def translate_error(e):
     """TensorFlow's own errors as the usual Python types."""
     from ..._errors import OpTypeError, OpValueError
     if isinstance(e, (tf.errors.InvalidArgumentError, tf.errors.OutOfRangeError)):
-        return OpValueError
+        # a dtype the kernel does not take is a TypeError, as on the other backends
+        return OpTypeError if "is not in the list of allowed values" in str(e) else OpValueError
     if isinstance(e, (tf.errors.UnimplementedError, tf.errors.NotFoundError)):
         return OpTypeError
     return None

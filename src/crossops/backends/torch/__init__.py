@@ -10,6 +10,7 @@ import numpy as np
 import torch
 from array_api_compat.common._aliases import UniqueAllResult as _UniqueAll
 
+from ..._axes import normalize_axes, normalize_axis
 from ..._dtypes import _compute_name, dtype_name, result_name
 from .._common import (
     casting_functions,
@@ -177,6 +178,27 @@ def _widening(f, name: str, *, arrays: int = 1, result: str = "same", uint64: st
     return widened
 
 
+def concat(arrays, /, *, axis=0):
+    """torch.cat skips the axis check when every tensor is 1-d and empty."""
+    if axis is not None and arrays and arrays[0].ndim == 1 and not arrays[0].numel():
+        normalize_axis(axis, 1, "concat")
+    return NAMESPACE.concat(arrays, axis=axis)
+
+
+def roll(x, /, shift, *, axis=None):
+    """torch.roll returns an empty tensor without reading the axes."""
+    if axis is not None and not x.numel():
+        normalize_axes(axis, x.ndim, "roll")
+    return NAMESPACE.roll(x, shift, axis=axis)
+
+
+def _diff(x, /, *, axis=-1, n=1, prepend=None, append=None):
+    """torch.diff returns x for n=0 without reading the axis."""
+    if n == 0:
+        normalize_axis(axis, x.ndim, "diff")
+    return NAMESPACE.diff(x, axis=axis, n=n, prepend=prepend, append=append)
+
+
 def squeeze(x, /, axis):
     if axis is None:  # NumPy's and Keras's default: every axis of size 1
         return torch.squeeze(x)
@@ -258,7 +280,7 @@ bitwise_left_shift = _widening(NAMESPACE.bitwise_left_shift, "bitwise_left_shift
 subtract = _widening(torch.subtract, "subtract", **_BITS)
 negative = _widening(torch.negative, "negative", uint64="bits")
 square = _widening(torch.square, "square", uint64="bits")
-diff = _widening(NAMESPACE.diff, "diff", uint64="bits")
+diff = _widening(_diff, "diff", uint64="bits")
 repeat = _widening(NAMESPACE.repeat, "repeat", uint64="bits")
 flip = _widening(NAMESPACE.flip, "flip", uint64="bits")
 take = _widening(_take, "take", uint64="bits")
@@ -399,9 +421,15 @@ def namespace_info():
     return NAMESPACE.__array_namespace_info__()
 
 
+_DTYPE_REFUSED = ("not implemented for", "on a bool tensor is not supported",
+                  "not supported for bool", "does not support bool")
+
+
 def translate_error(e):
-    """torch raises RuntimeError for bad shapes and for missing dtype kernels."""
+    """torch raises RuntimeError for bad shapes and for missing dtype kernels (TypeError
+    on the other backends, as in NumPy)."""
     from ..._errors import OpTypeError, OpValueError
     if type(e) is RuntimeError:
-        return OpTypeError if "not implemented for" in str(e) else OpValueError
+        text = str(e)
+        return OpTypeError if any(s in text for s in _DTYPE_REFUSED) else OpValueError
     return None

@@ -6,6 +6,7 @@ import contextlib
 
 import tensorflow as tf
 
+from ...._axes import normalize_axis
 from ...._dtypes import dtype_name, result_name
 
 UNSIGNED = (tf.uint8, tf.uint16, tf.uint32, tf.uint64)
@@ -35,16 +36,6 @@ def ndim(x, op: str) -> int:
     return r
 
 
-def norm_axis(axis, n: int, op: str, arg: str = "axis") -> int:
-    """``axis`` in ``[0, n)``; an ``IndexError`` naming the op if it is out of range."""
-    if not isinstance(axis, int) and hasattr(axis, "__index__"):
-        axis = int(axis)
-    if not isinstance(axis, int) or isinstance(axis, bool):
-        raise TypeError(f"{op}: {arg} must be an int, got {type(axis).__name__}")
-    if not -n <= axis < n:
-        raise IndexError(f"{op}: {arg}={axis} is out of range for an array with {n} axes; "
-                         f"use an axis in [{-n}, {n})")
-    return axis % n
 
 
 def norm_axes(axis, n: int, op: str, arg: str = "axis") -> tuple[int, ...]:
@@ -52,11 +43,11 @@ def norm_axes(axis, n: int, op: str, arg: str = "axis") -> tuple[int, ...]:
     if axis is None:
         return tuple(range(n))
     if isinstance(axis, (list, tuple)):
-        out = tuple(norm_axis(a, n, op, arg) for a in axis)
+        out = tuple(normalize_axis(a, n, op, arg) for a in axis)
         if len(set(out)) != len(out):
             raise ValueError(f"{op}: {arg}={axis} repeats an axis; give each axis once")
         return out
-    return (norm_axis(axis, n, op, arg),)
+    return (normalize_axis(axis, n, op, arg),)
 
 
 def common_dtype(arrays, op: str):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import tensorflow as tf
 
-from ._helpers import ndim, norm_axis, tensor, via_int
+from ...._axes import normalize_axis
+from ._helpers import ndim, tensor, via_int
 
 __all__ = ["take", "take_along_axis"]
 
@@ -42,7 +43,7 @@ def take(x, indices, /, *, axis=None):
         if n != 1:
             raise ValueError(f"take: axis is required for a {n}-d array; give axis=")
         axis = 0
-    axis = norm_axis(axis, n, "take")
+    axis = normalize_axis(axis, n, "take")
     idx = _wrap(indices, tf.shape(x, out_type=tf.int64)[axis], "take")
     return via_int(x, lambda v: tf.gather(v, idx, axis=axis))
 
@@ -53,7 +54,7 @@ def take_along_axis(x, indices, /, *, axis=-1):
     if ndim(tensor(indices), "take_along_axis") != n:
         raise ValueError(f"take_along_axis: indices must have as many axes as x ({n}), "
                          f"got {tensor(indices).shape.rank}")
-    axis = norm_axis(axis, n, "take_along_axis")
+    axis = normalize_axis(axis, n, "take_along_axis")
     idx = _wrap(indices, tf.shape(x, out_type=tf.int64)[axis], "take_along_axis")
     # move the axis last, broadcast the other axes, gather with batch dims
     perm = [a for a in range(n) if a != axis] + [axis]

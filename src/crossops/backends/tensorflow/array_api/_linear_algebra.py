@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import tensorflow as tf
 
-from ._statistics import _axis, _ndim, _promote, _tensor
+from ...._axes import normalize_axis
+from ._statistics import _ndim, _promote, _tensor
 
 __all__ = ["matmul", "matrix_transpose", "tensordot", "vecdot"]
 
@@ -92,8 +93,8 @@ def tensordot(x1, x2, /, *, axes=2):
         except (TypeError, ValueError):
             raise TypeError("tensordot: axes must be an int or a pair of sequences of ints, "
                             f"got {axes!r}") from None
-        a1 = [_axis(a, n1, "tensordot", "axes[0]") for a in a1]
-        a2 = [_axis(a, n2, "tensordot", "axes[1]") for a in a2]
+        a1 = [normalize_axis(a, n1, "tensordot", "axes[0]") for a in a1]
+        a2 = [normalize_axis(a, n2, "tensordot", "axes[1]") for a in a2]
         if len(a1) != len(a2) or len(set(a1)) != len(a1) or len(set(a2)) != len(a2):
             raise ValueError(f"tensordot: axes {axes!r} must be two sequences of the same "
                              f"length, each without repeats")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import tensorflow as tf
 
-from ._helpers import is_tensor, ndim, norm_axes, norm_axis, promote, shape_list, tensor, via_int
+from ...._axes import normalize_axis
+from ._helpers import is_tensor, ndim, norm_axes, promote, shape_list, tensor, via_int
 
 __all__ = [
     "broadcast_arrays", "broadcast_shapes", "broadcast_to", "concat", "expand_dims", "flip",
@@ -73,7 +74,7 @@ def concat(arrays, /, *, axis=0):
     n = ndim(arrays[0], "concat")
     if n == 0:
         raise ValueError("concat: 0-d arrays cannot be concatenated; use stack or axis=None")
-    return tf.concat(arrays, norm_axis(axis, n, "concat"))
+    return tf.concat(arrays, normalize_axis(axis, n, "concat"))
 
 
 def stack(arrays, /, *, axis=0):
@@ -81,11 +82,11 @@ def stack(arrays, /, *, axis=0):
     if not arrays:
         raise ValueError("stack: needs at least one array")
     n = ndim(arrays[0], "stack") + 1
-    return tf.stack(arrays, norm_axis(axis, n, "stack"))
+    return tf.stack(arrays, normalize_axis(axis, n, "stack"))
 
 
 def unstack(x, /, *, axis=0):
-    axis = norm_axis(axis, ndim(x, "unstack"), "unstack")
+    axis = normalize_axis(axis, ndim(x, "unstack"), "unstack")
     if x.shape[axis] is None:
         raise ValueError(f"unstack: the size of axis {axis} must be known when tracing (got "
                          f"shape {x.shape}); give the tf.function an input_signature with it")
@@ -182,12 +183,12 @@ def roll(x, /, shift, *, axis=None):
         return tf.reshape(tf.roll(flat, shift, 0), tf.shape(x))
     n = ndim(x, "roll")
     if isinstance(axis, (tuple, list)):
-        axes = [norm_axis(a, n, "roll") for a in axis]
+        axes = [normalize_axis(a, n, "roll") for a in axis]
         shifts = list(shift) if isinstance(shift, (tuple, list)) else [shift] * len(axes)
         if len(shifts) != len(axes):
             raise ValueError(f"roll: shift {shift} and axis {axis} must have the same length")
     else:
-        axes, shifts = [norm_axis(axis, n, "roll")], [shift]
+        axes, shifts = [normalize_axis(axis, n, "roll")], [shift]
     return tf.roll(x, shifts, axes)
 
 
@@ -198,7 +199,7 @@ def repeat(x, repeats, /, *, axis=None):
         x = tf.reshape(x, [-1])
         axis = 0
     else:
-        axis = norm_axis(axis, ndim(x, "repeat"), "repeat")
+        axis = normalize_axis(axis, ndim(x, "repeat"), "repeat")
     if is_tensor(repeats):
         if not repeats.dtype.is_integer:
             raise TypeError(f"repeat: repeats has dtype {repeats.dtype.name}; it must be an "

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import tensorflow as tf
 
+from ...._axes import normalize_axis
 from ._sorting import _sort_key
-from ._statistics import _axes, _axis, _ndim, _promote, _tensor
+from ._statistics import _axes, _ndim, _promote, _tensor
 
 __all__ = ["argmax", "argmin", "count_nonzero", "nonzero", "searchsorted", "where"]
 
@@ -26,7 +27,7 @@ def _arg(op, f, x, axis, keepdims):
             raise ValueError(f"{op}: attempt to get {op} of an empty array")
         out = _first_nan(f, tf.reshape(x, [-1]), 0)
         return tf.reshape(out, [1] * nd) if keepdims else out
-    axis = _axis(axis, nd, op)
+    axis = normalize_axis(axis, nd, op)
     if x.shape[axis] == 0:
         raise ValueError(f"{op}: attempt to get {op} over an empty axis {axis} of shape "
                          f"{tuple(x.shape)}")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import tensorflow as tf
 
-from ._statistics import _axis, _ndim, _tensor
+from ...._axes import normalize_axis
+from ._statistics import _ndim, _tensor
 
 __all__ = ["argsort", "sort"]
 
@@ -58,7 +59,7 @@ def _argsort(x, axis, descending, op):
     if nd == 0:
         raise ValueError(f"{op}: x must have at least one dimension; reshape a 0-d array "
                          f"to (1,) first")
-    axis = _axis(axis, nd, op)
+    axis = normalize_axis(axis, nd, op)
     xt, back = _last(x, axis, nd)
     idx = _argsort_last(_sort_key(xt, op), descending)
     return xt, idx, back

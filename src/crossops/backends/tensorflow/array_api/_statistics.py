@@ -6,10 +6,9 @@ normalisation, promotion of two arrays, accumulator dtypes).
 
 from __future__ import annotations
 
-import operator
-
 import tensorflow as tf
 
+from ...._axes import normalize_axis
 from ...._dtypes import result_name, weak_scalar_name
 
 __all__ = ["cumulative_prod", "cumulative_sum", "max", "mean", "min", "prod", "std",
@@ -26,16 +25,6 @@ def _ndim(x, op: str) -> int:
     return nd
 
 
-def _axis(axis, nd: int, op: str, name: str = "axis") -> int:
-    """One axis, normalised to [0, nd)."""
-    try:
-        a = operator.index(axis)
-    except TypeError:
-        raise TypeError(f"{op}: {name} must be an int, got {type(axis).__name__}") from None
-    if not -nd <= a < nd:
-        raise ValueError(f"{op}: {name}={a} is out of bounds for an array of {nd} "
-                         f"dimension(s); use a value in [{-nd}, {nd})")
-    return a % nd
 
 
 def _axes(x, axis, op: str) -> tuple[int, ...]:
@@ -44,9 +33,9 @@ def _axes(x, axis, op: str) -> tuple[int, ...]:
     if axis is None:
         return tuple(range(nd))
     if isinstance(axis, (tuple, list)):
-        out = tuple(_axis(a, nd, op) for a in axis)
+        out = tuple(normalize_axis(a, nd, op) for a in axis)
     else:
-        out = (_axis(axis, nd, op),)
+        out = (normalize_axis(axis, nd, op),)
     if len(set(out)) != len(out):
         raise ValueError(f"{op}: repeated axis in axis={axis!r}; give each axis once")
     return tuple(sorted(out))
@@ -215,7 +204,7 @@ def _cumulative(op, f, init, x, axis, dtype, include_initial):
             x = tf.reshape(x, [1])
             nd = 1
         axis = 0
-    axis = _axis(axis, nd, op)
+    axis = normalize_axis(axis, nd, op)
     dt = _acc_dtype(x.dtype) if dtype is None else tf.as_dtype(dtype)
     x = tf.cast(x, dt) if x.dtype != dt else x
     if dt == tf.bool:  # cumulative sum/prod in bool: any/all so far

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import tensorflow as tf
 
-from ._helpers import is_tensor, ndim, nonzero, norm_axes, norm_axis, promote, scalar_tensor
+from ...._axes import normalize_axis
+from ._helpers import is_tensor, ndim, nonzero, norm_axes, promote, scalar_tensor
 
 __all__ = ["all", "any", "diff"]
 
@@ -27,7 +28,7 @@ def diff(x, /, *, axis=-1, n=1, prepend=None, append=None):
     d = ndim(x, "diff")
     if d == 0:
         raise ValueError("diff: x must have at least one dimension")
-    axis = norm_axis(axis, d, "diff")
+    axis = normalize_axis(axis, d, "diff")
     if not isinstance(n, int) or n < 0:
         raise ValueError(f"diff: n must be a non-negative int, got {n!r}")
     parts = [x]

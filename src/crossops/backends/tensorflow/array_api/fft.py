@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import tensorflow as tf
 
-from ._statistics import _axis, _ndim, _tensor
+from ...._axes import normalize_axis
+from ._statistics import _ndim, _tensor
 
 __all__ = ["fft", "fftfreq", "fftn", "fftshift", "hfft", "ifft", "ifftn", "ifftshift",
            "irfft", "irfftn", "rfft", "rfftfreq", "rfftn"]
@@ -72,7 +73,7 @@ def _complex_on_last_axis(x, n, axis, norm, op):
     _check(n, norm, op)
     x = _input(x, op)
     nd = x.shape.rank
-    axis = _axis(axis, nd, f"fft.{op}")
+    axis = normalize_axis(axis, nd, f"fft.{op}")
     x = tf.cast(x, _COMPLEX[x.dtype])
     return _move(x, axis, nd - 1), nd, axis
 
@@ -98,7 +99,7 @@ def _r2c(x, n, axis, norm, op):
     _check(n, norm, op)
     x = _input(x, op, real=True)
     nd = x.shape.rank
-    axis = _axis(axis, nd, f"fft.{op}")
+    axis = normalize_axis(axis, nd, f"fft.{op}")
     x = _move(x, axis, nd - 1)
     if n is not None:
         x = _resize(x, n)
@@ -145,7 +146,7 @@ def _nd_args(x, s, axes, op):
     if axes is None:
         axes = list(range(nd)) if s is None else list(range(nd - len(s), nd))
     else:
-        axes = [_axis(a, nd, f"fft.{op}", "axes") for a in axes]
+        axes = [normalize_axis(a, nd, f"fft.{op}", "axes") for a in axes]
         if len(set(axes)) != len(axes):
             raise ValueError(f"fft.{op}: repeated axis in axes={axes!r}")
     if s is None:
@@ -221,7 +222,7 @@ def _shift(x, axes, op, sign):
         axes = list(range(nd))
     elif isinstance(axes, int):
         axes = [axes]
-    axes = [_axis(a, nd, f"fft.{op}", "axes") for a in axes]
+    axes = [normalize_axis(a, nd, f"fft.{op}", "axes") for a in axes]
     if not axes:
         return x
     dims = tf.shape(x)

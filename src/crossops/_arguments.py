@@ -1,0 +1,197 @@
+"""Checks of an op's arguments, off the hot path: they run when a call's argument types are
+first seen, or after a call has failed, to give the error a user can act on.
+
+- :func:`check_array_types`, from the dispatch table when it meets a new combination of
+  argument types: an array argument that is a string, ``None`` (unless the parameter is
+  optional), a dict or an object with no array protocol raises a TypeError naming the op
+  and the parameter, on every backend alike (before, each framework raised its own error,
+  or NumPy quietly returned ``None`` for ``sum(None)``).
+- :func:`diagnose`, from an op's failure path with the call's arguments: an axis of the
+  wrong type is a TypeError and an axis outside ``[-ndim - 1, ndim]`` an
+  :class:`~crossops._errors.OpAxisError`, whatever the framework raised (JAX's
+  ``IndexError: tuple index out of range``, its ``NameError`` about ``psum``).
+
+Examples
+--------
+>>> import numpy as np, crossops.numpy as xnp
+>>> try:
+...     xnp.sum(np.ones((2, 3)), axis=5)
+... except IndexError as e:
+...     print(e)
+sum: axis 5 is out of bounds for an array of 2 dimensions
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from ._backend import backend_of_type
+from ._errors import OpAxisError
+from ._spec import OpSpec
+
+#: parameters holding an axis, or a tuple of axes, of the op's first array
+AXIS_PARAMS = ("axis", "axes", "axis1", "axis2", "source", "destination")
+
+#: attributes (of the type) by which an object offers itself as an array or a number
+_PROTOCOLS = ("__array__", "__array_interface__", "__array_struct__", "__dlpack__",
+              "__array_namespace__", "__jax_array__", "__tf_tensor__", "__float__",
+              "__index__", "__complex__")
+_NEVER = (str, bytes, bytearray, dict, set, frozenset)
+_HOST = (bool, numbers.Number, list, tuple, np.ndarray, np.generic)
+#: array parameters that also take other values: a dtype (astype), a window's or a
+#: binning's name, einsum's subscripts, a seed (an int, None or a SeedGenerator)
+_ALSO_OTHER = {"window", "bins", "subscripts", "seed", "dtype"}
+#: ops whose array parameters take anything: dtypes (astype, finfo, can_cast ...), pytrees
+#: (control flow, the core utilities) and seeds (random)
+_UNCHECKED_GROUPS = {"core", "random"}
+
+
+def takes_as_array(t: type) -> bool:
+    """Whether arguments of type ``t`` may stand for an array."""
+    if issubclass(t, _NEVER):
+        return False
+    return (issubclass(t, _HOST) or backend_of_type(t) is not None
+            or any(hasattr(t, a) for a in _PROTOCOLS))
+
+
+def check_array_types(spec: OpSpec, types: tuple) -> None:
+    """Raise TypeError where one of ``types`` (the types of a call's array arguments, in
+    the order of ``spec.arrays``, or the elements of a sequence) cannot be an array."""
+    if not checks_values(spec):
+        return
+    params = spec.sig.parameters
+    names = list(spec.arrays)
+    if names and (params[names[-1]].kind is params[names[-1]].VAR_POSITIONAL
+                  or names[-1] in spec.sequences):
+        names += names[-1:] * (len(types) - len(names))  # *operands: one name for each
+    elif spec.sequences:
+        names = spec.sequences[:1] * len(types)  # concat's arrays: the elements' types
+    if len(names) != len(types):
+        return  # a layout this check does not know: the op judges its arguments
+    for name, t in zip(names, types):
+        if takes_as_array(t) or name in _ALSO_OTHER:
+            continue
+        several = params[name].kind is params[name].VAR_POSITIONAL or name in spec.sequences
+        if t is type(None) and not several and params[name].default is None:
+            continue  # an optional array left out
+        what = f"each element of {name!r}" if several else f"argument {name!r}"
+        raise TypeError(f"{spec.qualname}: {what} must be an array, a Python number or a "
+                        f"(nested) list of numbers; got {t.__name__}")
+
+
+def _host_error(spec: OpSpec, name: str, value, element: bool = False) -> Exception | None:
+    """What is wrong with ``value``, given for array parameter ``name`` (an element of it,
+    a sequence of arrays, with ``element``), or None."""
+    optional = not element and spec.sig.parameters[name].default is None
+    if isinstance(value, _NEVER) or (value is None and not optional) or not (
+            value is None or takes_as_array(type(value))):
+        what = f"each element of {name!r}" if element else f"argument {name!r}"
+        return TypeError(f"{spec.qualname}: {what} must be an array, a Python number or a "
+                         f"(nested) list of numbers; got {type(value).__name__}")
+    if not isinstance(value, list | tuple) or not all(
+            isinstance(v, list | tuple | bool | numbers.Number | str | bytes | np.generic)
+            for v in value):
+        return None  # not a list, or a list of arrays (lexsort's keys): the op judges them
+    try:
+        kind = np.asarray(value).dtype.kind
+    except ValueError as e:  # ragged
+        return ValueError(f"{spec.qualname}: argument {name!r} is not a rectangular nested "
+                          f"list of numbers: {e}")
+    except TypeError:  # arrays of another framework inside: the framework judges them
+        return None
+    if kind in "USVO":
+        return TypeError(f"{spec.qualname}: argument {name!r} must hold numbers; got a list "
+                         f"of {'strings' if kind in 'US' else 'objects'}")
+    return None
+
+
+def checks_values(spec: OpSpec) -> bool:
+    """Whether ``spec``'s array parameters take arrays only (not dtypes, pytrees, seeds)."""
+    return spec.kind != "dtype" and spec.group not in _UNCHECKED_GROUPS
+
+
+def _array_error(spec: OpSpec, arguments: dict) -> Exception | None:
+    """What is wrong with the values given for ``spec``'s array parameters, or None."""
+    params = spec.sig.parameters
+    for name in spec.arrays + spec.sequences:
+        if name not in arguments or name in _ALSO_OTHER:
+            continue
+        value = arguments[name]
+        several = params[name].kind is params[name].VAR_POSITIONAL or name in spec.sequences
+        for v in (value if several and isinstance(value, list | tuple) else [value]):
+            error = _host_error(spec, name, v, several)
+            if error is not None:
+                return error
+    return None
+
+
+def check_lists(spec: OpSpec, args: tuple, kwargs: dict) -> None:
+    """Raise where a call's list for an array parameter holds strings or objects, or is
+    ragged (run for calls with lists only: a framework would take strings or fail
+    obscurely)."""
+    names = spec.params
+    arguments = dict(zip(names, args))
+    star = [p.name for p in spec.sig.parameters.values() if p.kind is p.VAR_POSITIONAL]
+    if star:
+        arguments[star[0]] = args[names.index(star[0]):]
+    arguments.update(kwargs)
+    error = _array_error(spec, arguments)
+    if error is not None:
+        raise error
+
+
+def _ndim(value, sequence: bool = False) -> int | None:
+    """The number of dimensions of an array argument (of its first array, for a sequence
+    of arrays), or None where it cannot be told."""
+    if sequence:
+        return _ndim(value[0]) if isinstance(value, list | tuple) and value else None
+    shape = getattr(value, "shape", None)
+    if shape is not None:
+        try:
+            return len(shape)
+        except TypeError:  # an unknown rank (TensorFlow graphs)
+            return None
+    try:
+        return np.ndim(value)
+    except (ValueError, TypeError):  # ragged, or arrays of several frameworks inside
+        return None
+
+
+def _axes(value) -> list | None:
+    """The axes in ``value`` (an int or a sequence of ints), or None if it is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, numbers.Integral):
+        return [int(value)]
+    if isinstance(value, list | tuple) and all(
+            isinstance(a, numbers.Integral) and not isinstance(a, bool) for a in value):
+        return [int(a) for a in value]
+    return None
+
+
+def diagnose(spec: OpSpec, arguments: dict) -> Exception | None:
+    """The error a failed call of ``spec``'s op should raise, judged from its arguments
+    (parameter name -> value), or None where they look right."""
+    if checks_values(spec):
+        error = _array_error(spec, arguments)
+        if error is not None:
+            return error
+    first = next((a for a in spec.arrays + spec.sequences if a in arguments), None)
+    ndim = None if first is None else _ndim(arguments[first], first in spec.sequences)
+    for param in AXIS_PARAMS:
+        if param not in arguments or arguments[param] is None or (
+                param == "axes" and spec.name == "tensordot"):  # a count, or two lists
+            continue
+        value = arguments[param]
+        axes = _axes(value)
+        if axes is None:
+            return TypeError(f"{spec.qualname}: {param} must be an int or a tuple of ints, "
+                             f"got {value!r}")
+        if ndim is not None:
+            for a in axes:
+                if not -ndim - 1 <= a <= ndim:
+                    return OpAxisError(f"{spec.qualname}: {param} {a} is out of bounds for "
+                                       f"an array of {ndim} dimensions")
+    return None
