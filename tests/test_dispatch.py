@@ -65,6 +65,32 @@ def test_set_backend_and_contextvar_is_per_thread():
         crossops.set_backend("numpy")
 
 
+def test_threads_calling_ops_at_once_on_every_backend():
+    """8 threads call ops on every backend at once, while the dispatch caches are being
+    filled (a fresh op of each kind for new argument types): every result is right."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .backends import to_backend, to_numpy
+    host = np.arange(12, dtype=np.float32).reshape(3, 4)
+    want = {"sum": host.sum(axis=0), "add": host + host, "matmul": host @ host.T,
+            "where": np.where(host > 5, host, -host), "cumsum": np.cumsum(host, axis=1)}
+
+    def work(i):
+        backend = BACKENDS[i % len(BACKENDS)]
+        x = to_backend(backend, host)
+        got = {"sum": xnp.sum(x, axis=0), "add": xnp.add(x, x),
+               "matmul": xnp.matmul(x, xnp.matrix_transpose(x)),
+               "where": xnp.where(x > 5, x, xnp.negative(x)),
+               "cumsum": xnp.cumulative_sum(x, axis=1)}
+        return {k: np.asarray(to_numpy(v)) for k, v in got.items()}
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(work, range(64)))
+    for got in results:
+        for k, v in want.items():
+            np.testing.assert_array_equal(got[k], v, err_msg=k)
+
+
 def test_environment_variable_sets_the_default():
     code = ("import crossops, crossops.numpy as x; "
             "print(crossops.get_backend(), type(x.zeros(1)).__module__)")

@@ -264,3 +264,60 @@ def test_jax_variables_are_pytrees_for_optax():
             updates, state = opt.update(grads, state, params)
             params = optax.apply_updates(params, updates)
     assert float(loss(params)) < first
+
+
+def _crafted(good: bytes, edit) -> bytes:
+    """``good`` (a safetensors file) with its JSON header changed by ``edit(header)``."""
+    import json
+    n = int.from_bytes(good[:8], "little")
+    header = json.loads(good[8:8 + n])
+    raw = edit(header)
+    text = raw if isinstance(raw, bytes) else json.dumps(header).encode()
+    return len(text).to_bytes(8, "little") + text + good[8 + n:]
+
+
+def _first(header):
+    return header[sorted(k for k in header if k != "__metadata__")[0]]
+
+
+CRAFTED = {
+    # the crafted file of the issue: a dtype whose size does not match the data's bytes
+    "dtype does not match the bytes": (lambda h: _first(h).update(dtype="F64"), "takes"),
+    "offsets past the end": (lambda h: _first(h).update(data_offsets=[0, 10 ** 9]),
+                             "outside"),
+    "negative dimension": (lambda h: _first(h).update(shape=[-6, 16]), "bad shape"),
+    "unknown dtype": (lambda h: _first(h).update(dtype="F128"), "unknown dtype"),
+    "overlapping tensors": (lambda h: [e.update(data_offsets=[0, e["data_offsets"][1]
+                                                              - e["data_offsets"][0]])
+                                       for k, e in h.items() if k != "__metadata__"],
+                            "overlap"),
+    "header not JSON": (lambda h: b"{not json", "not JSON"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CRAFTED))
+def test_crafted_weights_files_are_refused_before_reading(case, tmp_path):
+    edit, message = CRAFTED[case]
+    with backend_context("numpy"):
+        model = _mlp()
+        model.build((None, 6))
+    good = tmp_path / "good.weights.safetensors"
+    model.save_weights(good)
+    bad = tmp_path / "bad.weights.safetensors"
+    bad.write_bytes(_crafted(good.read_bytes(), edit))
+    before = model.get_weights()
+    with pytest.raises(ValueError, match=message) as info:
+        model.load_weights(bad)
+    assert "load_weights" in str(info.value) and str(bad) in str(info.value)
+    for a, b in zip(model.get_weights(), before):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_header_longer_than_the_file_is_refused(tmp_path):
+    with backend_context("numpy"):
+        model = _mlp()
+        model.build((None, 6))
+    bad = tmp_path / "huge.weights.safetensors"
+    bad.write_bytes((10 ** 12).to_bytes(8, "little") + b"{}")
+    with pytest.raises(ValueError, match="header claims"):
+        model.load_weights(bad)

@@ -11,7 +11,8 @@
   cached dtype helpers are substituted by uncached ones (a cache read under tracing
   guards on every cached key); and :func:`skip_crossops_guards`, the guard filter
   ``crossops.jit`` gives ``torch.compile``, drops the guards on crossops's own dispatch.
-  All of it happens when the torch backend module loads, never before.
+  All of it happens when torch's compiler (``torch._dynamo``) is imported with the torch
+  backend loaded (by ``torch.compile``, ``crossops.jit`` or the user), never before.
 
 Examples
 --------
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import types
 from collections.abc import Callable
 from typing import TypeVar
@@ -104,8 +106,20 @@ def _substitute(front, fn) -> None:
 
 
 def _on_backend_loaded(name: str, mod) -> None:
-    global _torch_compile_ready
+    """With the torch backend: the substitutions once torch's compiler (``torch._dynamo``)
+    is imported, now or when ``torch.compile`` first imports it. Eager use never loads
+    the compiler (300 modules, a second and a half, an environment variable)."""
     if name != "torch" or _torch_compile_ready:
+        return
+    if "torch._dynamo" in sys.modules:
+        _prepare_torch_compile(mod)
+    else:
+        _backend.after_import("torch._dynamo", lambda: _prepare_torch_compile(mod))
+
+
+def _prepare_torch_compile(mod) -> None:
+    global _torch_compile_ready
+    if _torch_compile_ready:
         return
     import torch
 

@@ -56,19 +56,30 @@ def takes_as_array(t: type) -> bool:
             or any(hasattr(t, a) for a in _PROTOCOLS))
 
 
+def _key_names(spec: OpSpec, n: int) -> list[str] | None:
+    """The parameter of each of the ``n`` types a call's cache key holds: the single array
+    parameters, then the elements of the one sequence (``*operands``, ``concat``'s arrays),
+    as ``scripts/gen_ops.py`` lays the key out; None for two sequences."""
+    params = spec.sig.parameters
+    singles = [a for a in spec.arrays
+               if params[a].kind is not params[a].VAR_POSITIONAL and a not in spec.sequences]
+    seqs = [a for a in spec.arrays if a not in singles] + [
+        s for s in spec.sequences if s not in spec.arrays]
+    if not seqs:
+        return singles if len(singles) == n else None
+    if len(seqs) > 1 or n < len(singles):
+        return None
+    return singles + seqs * (n - len(singles))
+
+
 def check_array_types(spec: OpSpec, types: tuple) -> None:
     """Raise TypeError where one of ``types`` (the types of a call's array arguments, in
     the order of ``spec.arrays``, or the elements of a sequence) cannot be an array."""
     if not checks_values(spec):
         return
     params = spec.sig.parameters
-    names = list(spec.arrays)
-    if names and (params[names[-1]].kind is params[names[-1]].VAR_POSITIONAL
-                  or names[-1] in spec.sequences):
-        names += names[-1:] * (len(types) - len(names))  # *operands: one name for each
-    elif spec.sequences:
-        names = spec.sequences[:1] * len(types)  # concat's arrays: the elements' types
-    if len(names) != len(types):
+    names = _key_names(spec, len(types))
+    if names is None:
         return  # a layout this check does not know: the op judges its arguments
     for name, t in zip(names, types):
         if takes_as_array(t) or name in _ALSO_OTHER:

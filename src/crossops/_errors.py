@@ -42,6 +42,17 @@ def _axis_message(msg: str) -> str:
     return f"axis {m[3]} is out of bounds for an array of {int(m[2]) + 1} dimensions"
 
 
+def raised_in(e: BaseException, package: str) -> bool:
+    """Whether the innermost frame of ``e``'s traceback is in ``package`` (``"jax"``)."""
+    tb = e.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    name = tb.tb_frame.f_globals.get("__name__", "")
+    return name == package or name.startswith(package + ".")
+
+
 def raise_for_op(name: str, e: BaseException, backends) -> None:
     """Re-raise ``e`` from op ``name`` as described in the module docstring.
 
@@ -63,8 +74,8 @@ def raise_for_op(name: str, e: BaseException, backends) -> None:
         cls = translate(e) if translate else None
         if cls is not None:
             clean = getattr(mod, "error_message", None)
-            msg = clean(e) if clean else str(e).strip().split("\n")[0]
-            raise cls(f"{name}: {msg or type(e).__name__}") from e
+            msg = (clean(e) if clean else str(e).strip().split("\n")[0]) or type(e).__name__
+            raise cls(msg if msg.startswith(name) else f"{name}: {msg}") from e
     if isinstance(e, _STANDARD) and not isinstance(e, RuntimeError):
         if e.args and isinstance(e.args[0], str) and not e.args[0].startswith(name):
             e.args = (f"{name}: {e.args[0]}",) + e.args[1:]

@@ -6,6 +6,7 @@ import math
 
 import crossops.numpy as xnp
 
+from .._dtypes import dtype_name
 from ._functions import as_array_like, squeeze_or_expand_to_same_rank
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
@@ -31,6 +32,12 @@ def reduce_weighted(values, sample_weight=None, mask=None, reduction="sum_over_b
     >>> float(reduce_weighted(np.array([1.0, 3.0]), np.array([1.0, 0.0])))
     0.5
     """
+    # half precision is weighted and summed in float32 (64 losses of 2e4 overflow float16)
+    # and the result rounded once to the values' dtype, as Keras does
+    dtype = dtype_name(values.dtype)
+    if dtype in ("float16", "bfloat16"):
+        out = reduce_weighted(xnp.astype(values, "float32"), sample_weight, mask, reduction)
+        return xnp.astype(out, dtype)
     if mask is not None:
         mask = as_array_like(mask, values)
         if reduction in ("mean", "sum_over_batch_size"):

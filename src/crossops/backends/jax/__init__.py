@@ -37,8 +37,8 @@ native_dtype = make_native_dtype(DTYPES, "jax")
 def translate_error(e):
     """jax raises TypeError for some shape errors (reshape, dot_general); the other
     backends, and NumPy, raise ValueError."""
-    from ..._errors import OpValueError
-    if type(e) is TypeError:
+    from ..._errors import OpValueError, raised_in
+    if type(e) is TypeError and raised_in(e, "jax"):
         text = str(e)
         if "shape" in text and "dtype" not in text:
             return OpValueError

@@ -43,7 +43,6 @@ globals().update(casting_functions(NAMESPACE, native_dtype))
 
 
 # NumPy's own functions where they already follow the standard (no wrapper on the hot path)
-sum = np.sum  # noqa: A001
 reshape = np.reshape
 _BF16 = np.dtype(ml_dtypes.bfloat16)
 
@@ -112,10 +111,11 @@ tensordot = linalg_tensordot = _keep_bfloat16(NAMESPACE.tensordot)
 
 def _half_in_float32(f):
     """NumPy accumulates float16 statistics in float16 and overflows (std of [362, 0] is
-    inf); compute them in float32 and round once, as the other backends do."""
+    inf), and bfloat16 ones in bfloat16 (the mean of 200,000 values near 1000 is 1.3);
+    compute them in float32 and round once, as the other backends do."""
     def g(x, /, **kwargs):
-        if x.dtype == np.float16:
-            return f(x.astype(np.float32), **kwargs).astype(np.float16)
+        if x.dtype == np.float16 or x.dtype is _BF16:
+            return f(x.astype(np.float32), **kwargs).astype(x.dtype)
         return f(x, **kwargs)
     g.__name__ = g.__qualname__ = f.__name__
     return g
@@ -123,6 +123,19 @@ def _half_in_float32(f):
 
 std = _half_in_float32(NAMESPACE.std)
 var = _half_in_float32(NAMESPACE.var)
+mean = _half_in_float32(NAMESPACE.mean)
+
+
+def sum(x, /, *, axis=None, dtype=None, keepdims=False):  # noqa: A001
+    """np.sum, accumulating bfloat16 in float32 (NumPy sums it in bfloat16: 200,000 values
+    near 1000 add up to 262,144); the common call of every other dtype is np.sum itself
+    (``AT_DEFAULTS``)."""
+    if dtype is None and x.dtype is _BF16:
+        return np.sum(x, axis=axis, dtype=np.float32, keepdims=keepdims).astype(_BF16)
+    return np.sum(x, axis=axis, dtype=dtype, keepdims=keepdims)
+
+
+AT_DEFAULTS = {"sum": {d: np.sum for d in DTYPES.values() if d is not _BF16}}
 
 
 def linalg_lstsq(a, b, rcond=None):

@@ -178,6 +178,10 @@ def mean(x, /, *, axis=None, keepdims=False):
 
 def var(x, /, *, axis=None, correction=0.0, keepdims=False):
     x = _floating(x, "var")
+    if x.dtype in (tf.float16, tf.bfloat16):  # in float32 (the sum of squares and the count
+        # overflow float16: NaN for 200,000 values), rounded once
+        return tf.cast(var(tf.cast(x, tf.float32), axis=axis, correction=correction,
+                           keepdims=keepdims), x.dtype)
     axes = list(_axes(x, axis, "var"))
     d = x - tf.reduce_mean(x, axis=axes, keepdims=True)
     if d.dtype.is_complex:
