@@ -489,8 +489,11 @@ KERAS_RULE_LINES = {
     "convert": "dtype = _kd.convert_dtype({a}, dtype)",
     "floatx": "dtype = _kd.creation_dtype(dtype)",
     "arange": "dtype = _kd.arange_dtype(start, stop, step, dtype)",
-    "index": "{a} = _kd.index_input({a})",  # and the result: see _keras_def
+    "index": "{a} = _kd.index_input({a})",  # and the result: see KERAS_RULE_RESULTS
+    "window": "{a} = _kd.window_length({a})",
 }
+#: rules that also convert the op's result: the _keras_dtypes function that does it
+KERAS_RULE_RESULTS = {"index": "index_output", "window": "floatx_output"}
 #: what each rule does, for the docstring
 KERAS_RULE_DOCS = {
     "float": "Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).",
@@ -508,6 +511,8 @@ KERAS_RULE_DOCS = {
     "floatx": "Dtypes as Keras: ``floatx()`` (float32) unless ``dtype`` is given.",
     "arange": "Dtypes as Keras: int32 for Python ints, ``floatx()`` with a Python float.",
     "index": "Dtypes as Keras: int32 indices.",
+    "window": "Dtypes as Keras: the length may be a 0-d float array; the window is in "
+              "``floatx()`` (float32).",
 }
 #: parameters whose Keras default None stands for the op's own default
 KERAS_NONE_IS_DEFAULT = {"arange": ("step",)}
@@ -626,9 +631,10 @@ def _keras_def(spec: OpSpec, ksig: inspect.Signature, doc: dict, glossary: dict)
         a, b = (list(spec.arrays) + ["", ""])[:2]
         lines.append("    " + KERAS_RULE_LINES[rule].format(a=a, b=b, name=name) + "\n")
     body = _body(spec, op)
-    if rule == "index":  # the result as int32
+    if rule in KERAS_RULE_RESULTS:  # the result converted too
         assert body.count("return ") == 1, spec.qualname
-        body = body.replace("return ", "_out = ") + "    return _kd.index_output(_out)\n"
+        body = (body.replace("return ", "_out = ")
+                + f"    return _kd.{KERAS_RULE_RESULTS[rule]}(_out)\n")
     where = "crossops.numpy" if spec.namespace in ("", "linalg", "fft") else "crossops"
     target = f"{where}.{spec.qualname}"
     summary = doc.get("summary") or f"``{spec.qualname}``."

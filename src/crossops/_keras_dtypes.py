@@ -211,6 +211,19 @@ def index_input(x):
     return _as(x, "uint8") if _kind(x) == "b" else x
 
 
+def window_length(x):
+    """The length of a window (``bartlett`` ...): a 0-d float or bool array as int32, as
+    Keras converts it."""
+    return _as(x, "int32") if hasattr(x, "dtype") and _kind(x) not in "iu" else x
+
+
+def floatx_output(out):
+    """A result in ``floatx()``, as Keras's windows give it."""
+    return _as(out, floatx())
+
+
 def index_output(out):
-    """Indices as Keras gives them: int32."""
+    """Indices as Keras gives them: int32 (each array of ``nonzero``'s tuple)."""
+    if isinstance(out, tuple | list):
+        return type(out)(_as(a, "int32") for a in out)
     return _as(out, "int32")

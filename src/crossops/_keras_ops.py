@@ -42,15 +42,16 @@ __all__ = [
     'convert_to_tensor', 'cholesky', 'det', 'eig', 'eigh', 'inv', 'matrix_rank', 'pinv', 'qr',
     'solve', 'svd', 'top_k', 'layer_normalization', 'abs', 'add', 'all', 'angle', 'any',
     'arange', 'arccos', 'arccosh', 'arcsin', 'arcsinh', 'arctan', 'arctan2', 'arctanh',
-    'argmax', 'argmin', 'argsort', 'average', 'bitwise_and', 'bitwise_invert',
-    'bitwise_left_shift', 'bitwise_or', 'bitwise_right_shift', 'bitwise_xor', 'broadcast_to',
-    'ceil', 'clip', 'conj', 'cos', 'cosh', 'count_nonzero', 'cross', 'cumprod', 'cumsum',
-    'diagonal', 'diff', 'divide', 'empty', 'empty_like', 'equal', 'exp', 'exp2', 'expand_dims',
-    'expm1', 'eye', 'flip', 'floor', 'floor_divide', 'full', 'full_like', 'greater',
-    'greater_equal', 'hypot', 'identity', 'imag', 'isfinite', 'isin', 'isinf', 'isnan', 'less',
-    'less_equal', 'log', 'log10', 'log1p', 'log2', 'logaddexp', 'logaddexp2', 'logical_and',
-    'logical_not', 'logical_or', 'logical_xor', 'matmul', 'maximum', 'mean', 'median',
-    'meshgrid', 'minimum', 'mod', 'moveaxis', 'multiply', 'negative', 'nextafter', 'nonzero',
+    'argmax', 'argmin', 'argpartition', 'argsort', 'average', 'bartlett', 'bitwise_and',
+    'bitwise_invert', 'bitwise_left_shift', 'bitwise_or', 'bitwise_right_shift', 'bitwise_xor',
+    'blackman', 'broadcast_to', 'ceil', 'clip', 'conj', 'cos', 'cosh', 'count_nonzero', 'cross',
+    'cumprod', 'cumsum', 'diagonal', 'diff', 'digitize', 'divide', 'empty', 'empty_like',
+    'equal', 'exp', 'exp2', 'expand_dims', 'expm1', 'eye', 'flip', 'floor', 'floor_divide',
+    'full', 'full_like', 'greater', 'greater_equal', 'hamming', 'hanning', 'hypot', 'identity',
+    'imag', 'isfinite', 'isin', 'isinf', 'isnan', 'kaiser', 'less', 'less_equal', 'log',
+    'log10', 'log1p', 'log2', 'logaddexp', 'logaddexp2', 'logical_and', 'logical_not',
+    'logical_or', 'logical_xor', 'matmul', 'maximum', 'mean', 'median', 'meshgrid', 'minimum',
+    'mod', 'moveaxis', 'multiply', 'nanargmax', 'nanargmin', 'negative', 'nextafter', 'nonzero',
     'not_equal', 'ones', 'ones_like', 'outer', 'power', 'prod', 'quantile', 'real',
     'reciprocal', 'repeat', 'reshape', 'roll', 'searchsorted', 'sign', 'signbit', 'sin', 'sinc',
     'sinh', 'slogdet', 'sort', 'sqrt', 'square', 'squeeze', 'stack', 'std', 'subtract', 'sum',
@@ -741,6 +742,30 @@ def argmin(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> Arr
     return _kd.index_output(_out)
 
 
+_argpartition = _bind('argpartition', {})
+
+
+def argpartition(x: ArrayLike, kth: int | Sequence[int], axis: int | None = -1) -> Array:
+    """Indices that partition an array around the k-th smallest element(s).
+
+    keras.ops's form of ``crossops.numpy.argpartition``: Keras's parameter names, kinds and
+    defaults, the same computation.
+
+    Dtypes as Keras: int32 indices.
+    """
+    x = _kd.index_input(x)
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _argpartition.cache[_key]
+        except KeyError:
+            _fn = _argpartition.resolve(_key, (_key,))
+        _out = _fn(x=x, kth=kth, axis=axis)
+    except Exception as _e:
+        _argpartition.fail(_e)
+    return _kd.index_output(_out)
+
+
 _argsort = _bind('argsort', {})
 
 
@@ -749,21 +774,22 @@ def argsort(x: ArrayLike, axis: int = -1) -> Array:
 
     keras.ops's form of ``crossops.numpy.argsort``: Keras's parameter names, kinds and defaults,
     the same computation.
+
+    Dtypes as Keras: int32 indices.
     """
     descending = False
     stable = True
+    x = _kd.index_input(x)
     try:
         _key = _TYPE(x)
         try:
             _fn = _argsort.cache[_key]
         except KeyError:
             _fn = _argsort.resolve(_key, (_key,))
-        return _fn(x, axis=axis, descending=descending, stable=stable)
+        _out = _fn(x, axis=axis, descending=descending, stable=stable)
     except Exception as _e:
         _argsort.fail(_e)
-
-
-argsort = _accelerate(argsort, _argsort)
+    return _kd.index_output(_out)
 
 
 _average = _bind('average', {})
@@ -787,6 +813,31 @@ def average(x: ArrayLike, axis: Axis = None, weights: ArrayLike = None) -> Array
         return _fn(x=x, axis=axis, weights=weights)
     except Exception as _e:
         _average.fail(_e)
+
+
+_bartlett = _bind('bartlett', {})
+
+
+def bartlett(x: ArrayLike) -> Array:
+    """The Bartlett window: a triangle that rises from 0 to 1 and falls back to 0.
+
+    keras.ops's form of ``crossops.numpy.bartlett``: Keras's parameter names, kinds and
+    defaults, the same computation.
+
+    Dtypes as Keras: the length may be a 0-d float array; the window is in ``floatx()``
+    (float32).
+    """
+    x = _kd.window_length(x)
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _bartlett.cache[_key]
+        except KeyError:
+            _fn = _bartlett.resolve(_key, (_key,))
+        _out = _fn(x=x)
+    except Exception as _e:
+        _bartlett.fail(_e)
+    return _kd.floatx_output(_out)
 
 
 _bitwise_and = _bind('bitwise_and', {})
@@ -950,6 +1001,31 @@ def bitwise_xor(x: ArrayLike, y: ArrayLike) -> Array:
 
 
 bitwise_xor = _accelerate(bitwise_xor, _bitwise_xor)
+
+
+_blackman = _bind('blackman', {})
+
+
+def blackman(x: ArrayLike) -> Array:
+    """The Blackman window, a three-term sum of cosines with low spectral leakage.
+
+    keras.ops's form of ``crossops.numpy.blackman``: Keras's parameter names, kinds and
+    defaults, the same computation.
+
+    Dtypes as Keras: the length may be a 0-d float array; the window is in ``floatx()``
+    (float32).
+    """
+    x = _kd.window_length(x)
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _blackman.cache[_key]
+        except KeyError:
+            _fn = _blackman.resolve(_key, (_key,))
+        _out = _fn(x=x)
+    except Exception as _e:
+        _blackman.fail(_e)
+    return _kd.floatx_output(_out)
 
 
 _broadcast_to = _bind('broadcast_to', {})
@@ -1240,6 +1316,30 @@ def diff(a: ArrayLike, n: int = 1, axis: int = -1) -> Array:
 
 
 diff = _accelerate(diff, _diff)
+
+
+_digitize = _bind('digitize', {})
+
+
+def digitize(x: ArrayLike, bins: ArrayLike) -> Array:
+    """Index of the bin each value falls into.
+
+    keras.ops's form of ``crossops.numpy.digitize``: Keras's parameter names, kinds and
+    defaults, the same computation.
+
+    Dtypes as Keras: int32 indices.
+    """
+    x = _kd.index_input(x)
+    try:
+        _key = (_TYPE(x), _TYPE(bins))
+        try:
+            _fn = _digitize.cache[_key]
+        except KeyError:
+            _fn = _digitize.resolve(_key, _key)
+        _out = _fn(x=x, bins=bins)
+    except Exception as _e:
+        _digitize.fail(_e)
+    return _kd.index_output(_out)
 
 
 _divide = _bind('divide', {})
@@ -1635,6 +1735,56 @@ def greater_equal(x1: ArrayLike, x2: ArrayLike) -> Array:
 greater_equal = _accelerate(greater_equal, _greater_equal)
 
 
+_hamming = _bind('hamming', {})
+
+
+def hamming(x: ArrayLike) -> Array:
+    """The Hamming window, a raised cosine that does not reach zero at the ends.
+
+    keras.ops's form of ``crossops.numpy.hamming``: Keras's parameter names, kinds and defaults,
+    the same computation.
+
+    Dtypes as Keras: the length may be a 0-d float array; the window is in ``floatx()``
+    (float32).
+    """
+    x = _kd.window_length(x)
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _hamming.cache[_key]
+        except KeyError:
+            _fn = _hamming.resolve(_key, (_key,))
+        _out = _fn(x=x)
+    except Exception as _e:
+        _hamming.fail(_e)
+    return _kd.floatx_output(_out)
+
+
+_hanning = _bind('hanning', {})
+
+
+def hanning(x: ArrayLike) -> Array:
+    """The Hann window, a raised cosine that falls to zero at the ends.
+
+    keras.ops's form of ``crossops.numpy.hanning``: Keras's parameter names, kinds and defaults,
+    the same computation.
+
+    Dtypes as Keras: the length may be a 0-d float array; the window is in ``floatx()``
+    (float32).
+    """
+    x = _kd.window_length(x)
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _hanning.cache[_key]
+        except KeyError:
+            _fn = _hanning.resolve(_key, (_key,))
+        _out = _fn(x=x)
+    except Exception as _e:
+        _hanning.fail(_e)
+    return _kd.floatx_output(_out)
+
+
 _hypot = _bind('hypot', {})
 
 
@@ -1796,6 +1946,31 @@ def isnan(x: ArrayLike) -> Array:
 
 
 isnan = _accelerate(isnan, _isnan)
+
+
+_kaiser = _bind('kaiser', {})
+
+
+def kaiser(x: ArrayLike, beta: ArrayLike) -> Array:
+    """The Kaiser window, a Bessel-function taper whose width beta sets.
+
+    keras.ops's form of ``crossops.numpy.kaiser``: Keras's parameter names, kinds and defaults,
+    the same computation.
+
+    Dtypes as Keras: the length may be a 0-d float array; the window is in ``floatx()``
+    (float32).
+    """
+    x = _kd.window_length(x)
+    try:
+        _key = (_TYPE(x), _TYPE(beta))
+        try:
+            _fn = _kaiser.cache[_key]
+        except KeyError:
+            _fn = _kaiser.resolve(_key, _key)
+        _out = _fn(x=x, beta=beta)
+    except Exception as _e:
+        _kaiser.fail(_e)
+    return _kd.floatx_output(_out)
 
 
 _less = _bind('less', {})
@@ -2329,6 +2504,54 @@ def multiply(x1: ArrayLike, x2: ArrayLike) -> Array:
 multiply = _accelerate(multiply, _multiply)
 
 
+_nanargmax = _bind('nanargmax', {})
+
+
+def nanargmax(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> Array:
+    """Index of the maximum along an axis, ignoring NaN.
+
+    keras.ops's form of ``crossops.numpy.nanargmax``: Keras's parameter names, kinds and
+    defaults, the same computation.
+
+    Dtypes as Keras: int32 indices.
+    """
+    x = _kd.index_input(x)
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _nanargmax.cache[_key]
+        except KeyError:
+            _fn = _nanargmax.resolve(_key, (_key,))
+        _out = _fn(x=x, axis=axis, keepdims=keepdims)
+    except Exception as _e:
+        _nanargmax.fail(_e)
+    return _kd.index_output(_out)
+
+
+_nanargmin = _bind('nanargmin', {})
+
+
+def nanargmin(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> Array:
+    """Index of the minimum along an axis, ignoring NaN.
+
+    keras.ops's form of ``crossops.numpy.nanargmin``: Keras's parameter names, kinds and
+    defaults, the same computation.
+
+    Dtypes as Keras: int32 indices.
+    """
+    x = _kd.index_input(x)
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _nanargmin.cache[_key]
+        except KeyError:
+            _fn = _nanargmin.resolve(_key, (_key,))
+        _out = _fn(x=x, axis=axis, keepdims=keepdims)
+    except Exception as _e:
+        _nanargmin.fail(_e)
+    return _kd.index_output(_out)
+
+
 _negative = _bind('negative', {})
 
 
@@ -2386,19 +2609,20 @@ def nonzero(x: ArrayLike) -> tuple[Array, ...]:
 
     keras.ops's form of ``crossops.numpy.nonzero``: Keras's parameter names, kinds and defaults,
     the same computation.
+
+    Dtypes as Keras: int32 indices.
     """
+    x = _kd.index_input(x)
     try:
         _key = _TYPE(x)
         try:
             _fn = _nonzero.cache[_key]
         except KeyError:
             _fn = _nonzero.resolve(_key, (_key,))
-        return _fn(x)
+        _out = _fn(x)
     except Exception as _e:
         _nonzero.fail(_e)
-
-
-nonzero = _accelerate(nonzero, _nonzero)
+    return _kd.index_output(_out)
 
 
 _not_equal = _bind('not_equal', {})
@@ -2708,22 +2932,23 @@ def searchsorted(
 
     keras.ops's form of ``crossops.numpy.searchsorted``: Keras's parameter names, kinds and
     defaults, the same computation.
+
+    Dtypes as Keras: int32 indices.
     """
     x1 = sorted_sequence
     x2 = values
     sorter = None
+    x1 = _kd.index_input(x1)
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
             _fn = _searchsorted.cache[_key]
         except KeyError:
             _fn = _searchsorted.resolve(_key, _key)
-        return _fn(x1, x2, side=side, sorter=sorter)
+        _out = _fn(x1, x2, side=side, sorter=sorter)
     except Exception as _e:
         _searchsorted.fail(_e)
-
-
-searchsorted = _accelerate(searchsorted, _searchsorted)
+    return _kd.index_output(_out)
 
 
 _sign = _bind('sign', {})

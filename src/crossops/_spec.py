@@ -63,7 +63,7 @@ _FIELDS = {"signature", "group", "dtypes", "kind", "reference", "array_api", "ke
 #: Keras's dtype rules an op of crossops.ops may follow; crossops/_keras_dtypes.py has one
 #: function for each, and scripts/gen_ops.py's KERAS_RULE_DOCS says what each does
 KERAS_DTYPE_RULES = ("float", "float2", "divide", "weak", "weak_int", "accumulate",
-                     "cumulative", "floatx", "arange", "convert", "index")
+                     "cumulative", "floatx", "arange", "convert", "index", "window")
 
 
 @dataclass(frozen=True)
