@@ -121,6 +121,18 @@ def test_take_negative_indices_in_range_count_from_the_end(backend):
     _same(_run(backend, xnp.take, _X, indices, axis=0), np.take(_X, indices, axis=0))
 
 
+@pytest.mark.parametrize("indices, axis", [(0, None), (-1, None), ([0, 5], None), (1, 1),
+                                            ([[0, 2], [1, 1]], 0), ([[0, 3]], -1)])
+def test_take_has_numpys_forms(backend, indices, axis):
+    """A Python int or list, n-d indices, and no axis (the flattened array), as NumPy and
+    keras.ops.take (torch's kernels take 1-d index tensors only)."""
+    x = np.arange(12.0).reshape(3, 4)
+    with backend_context(backend):
+        for f in (xnp.take, ops.take):
+            got = to_numpy(f(to_backend(backend, x), indices, axis=axis))
+            np.testing.assert_array_equal(got, np.take(x, indices, axis=axis))
+
+
 def test_take_out_of_range_compiled(cbackend):
     indices = np.array([0, 3])
     if cbackend == "jax":  # the same fill as eagerly

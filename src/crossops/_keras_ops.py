@@ -44,19 +44,20 @@ __all__ = [
     'arange', 'arccos', 'arccosh', 'arcsin', 'arcsinh', 'arctan', 'arctan2', 'arctanh',
     'argmax', 'argmin', 'argpartition', 'argsort', 'average', 'bartlett', 'bitwise_and',
     'bitwise_invert', 'bitwise_left_shift', 'bitwise_or', 'bitwise_right_shift', 'bitwise_xor',
-    'blackman', 'broadcast_to', 'ceil', 'clip', 'conj', 'cos', 'cosh', 'count_nonzero', 'cross',
-    'cumprod', 'cumsum', 'diagonal', 'diff', 'digitize', 'divide', 'empty', 'empty_like',
-    'equal', 'exp', 'exp2', 'expand_dims', 'expm1', 'eye', 'flip', 'floor', 'floor_divide',
-    'full', 'full_like', 'greater', 'greater_equal', 'hamming', 'hanning', 'hypot', 'identity',
-    'imag', 'isfinite', 'isin', 'isinf', 'isnan', 'kaiser', 'less', 'less_equal', 'log',
-    'log10', 'log1p', 'log2', 'logaddexp', 'logaddexp2', 'logical_and', 'logical_not',
-    'logical_or', 'logical_xor', 'matmul', 'maximum', 'mean', 'median', 'meshgrid', 'minimum',
-    'mod', 'moveaxis', 'multiply', 'nanargmax', 'nanargmin', 'negative', 'nextafter', 'nonzero',
-    'not_equal', 'ones', 'ones_like', 'outer', 'power', 'prod', 'quantile', 'real',
-    'reciprocal', 'repeat', 'reshape', 'roll', 'searchsorted', 'sign', 'signbit', 'sin', 'sinc',
-    'sinh', 'slogdet', 'sort', 'sqrt', 'square', 'squeeze', 'stack', 'std', 'subtract', 'sum',
-    'take', 'take_along_axis', 'tan', 'tanh', 'tensordot', 'tile', 'trace', 'tri', 'tril',
-    'triu', 'true_divide', 'trunc', 'var', 'zeros', 'zeros_like',
+    'blackman', 'broadcast_to', 'ceil', 'clip', 'conj', 'corrcoef', 'cos', 'cosh',
+    'count_nonzero', 'cross', 'cumprod', 'cumsum', 'diagonal', 'diff', 'digitize', 'divide',
+    'empty', 'empty_like', 'equal', 'exp', 'exp2', 'expand_dims', 'expm1', 'eye', 'flip',
+    'floor', 'floor_divide', 'full', 'full_like', 'greater', 'greater_equal', 'hamming',
+    'hanning', 'hypot', 'identity', 'imag', 'isfinite', 'isin', 'isinf', 'isnan', 'kaiser',
+    'less', 'less_equal', 'log', 'log10', 'log1p', 'log2', 'logaddexp', 'logaddexp2',
+    'logical_and', 'logical_not', 'logical_or', 'logical_xor', 'matmul', 'maximum', 'mean',
+    'median', 'meshgrid', 'minimum', 'mod', 'moveaxis', 'multiply', 'nanargmax', 'nanargmin',
+    'nanmedian', 'nanpercentile', 'nanquantile', 'negative', 'nextafter', 'nonzero',
+    'not_equal', 'ones', 'ones_like', 'outer', 'percentile', 'power', 'prod', 'quantile',
+    'real', 'reciprocal', 'repeat', 'reshape', 'roll', 'searchsorted', 'sign', 'signbit', 'sin',
+    'sinc', 'sinh', 'slogdet', 'sort', 'sqrt', 'square', 'squeeze', 'stack', 'std', 'subtract',
+    'sum', 'take', 'take_along_axis', 'tan', 'tanh', 'tensordot', 'tile', 'trace', 'trapezoid',
+    'tri', 'tril', 'triu', 'true_divide', 'trunc', 'var', 'zeros', 'zeros_like',
 ]
 
 
@@ -1117,6 +1118,29 @@ def conj(x: ArrayLike) -> Array:
 
 
 conj = _accelerate(conj, _conj)
+
+
+_corrcoef = _bind('corrcoef', {})
+
+
+def corrcoef(x: ArrayLike) -> Array:
+    """Pearson correlation coefficients between the rows of an array.
+
+    keras.ops's form of ``crossops.numpy.corrcoef``: Keras's parameter names, kinds and
+    defaults, the same computation.
+
+    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    """
+    x = _kd.float_input(x)
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _corrcoef.cache[_key]
+        except KeyError:
+            _fn = _corrcoef.resolve(_key, (_key,))
+        return _fn(x=x)
+    except Exception as _e:
+        _corrcoef.fail(_e)
 
 
 _cos = _bind('cos', {})
@@ -2552,6 +2576,83 @@ def nanargmin(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> 
     return _kd.index_output(_out)
 
 
+_nanmedian = _bind('nanmedian', {})
+
+
+def nanmedian(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+    """Median along the given axes, ignoring NaN.
+
+    keras.ops's form of ``crossops.numpy.nanmedian``: Keras's parameter names, kinds and
+    defaults, the same computation.
+
+    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    """
+    x = _kd.float_input(x)
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _nanmedian.cache[_key]
+        except KeyError:
+            _fn = _nanmedian.resolve(_key, (_key,))
+        return _fn(x=x, axis=axis, keepdims=keepdims)
+    except Exception as _e:
+        _nanmedian.fail(_e)
+
+
+_nanpercentile = _bind('nanpercentile', {})
+
+
+def nanpercentile(
+        x: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None,
+        method: Literal["linear", "lower", "higher", "nearest", "midpoint"] = 'linear',
+        keepdims: bool = False,
+) -> Array:
+    """Percentiles of the data along the given axes, ignoring NaN.
+
+    keras.ops's form of ``crossops.numpy.nanpercentile``: Keras's parameter names, kinds and
+    defaults, the same computation.
+
+    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    """
+    x = _kd.float_input(x)
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _nanpercentile.cache[_key]
+        except KeyError:
+            _fn = _nanpercentile.resolve(_key, (_key,))
+        return _fn(x=x, q=q, axis=axis, method=method, keepdims=keepdims)
+    except Exception as _e:
+        _nanpercentile.fail(_e)
+
+
+_nanquantile = _bind('nanquantile', {})
+
+
+def nanquantile(
+        x: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None,
+        method: Literal["linear", "lower", "higher", "nearest", "midpoint"] = 'linear',
+        keepdims: bool = False,
+) -> Array:
+    """Quantiles of the data along the given axes, ignoring NaN.
+
+    keras.ops's form of ``crossops.numpy.nanquantile``: Keras's parameter names, kinds and
+    defaults, the same computation.
+
+    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    """
+    x = _kd.float_input(x)
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _nanquantile.cache[_key]
+        except KeyError:
+            _fn = _nanquantile.resolve(_key, (_key,))
+        return _fn(x=x, q=q, axis=axis, method=method, keepdims=keepdims)
+    except Exception as _e:
+        _nanquantile.fail(_e)
+
+
 _negative = _bind('negative', {})
 
 
@@ -2723,6 +2824,33 @@ def outer(x1: ArrayLike, x2: ArrayLike) -> Array:
 
 
 outer = _accelerate(outer, _outer)
+
+
+_percentile = _bind('percentile', {})
+
+
+def percentile(
+        x: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None,
+        method: Literal["linear", "lower", "higher", "nearest", "midpoint"] = 'linear',
+        keepdims: bool = False,
+) -> Array:
+    """Percentiles of the data along the given axes.
+
+    keras.ops's form of ``crossops.numpy.percentile``: Keras's parameter names, kinds and
+    defaults, the same computation.
+
+    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    """
+    x = _kd.float_input(x)
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _percentile.cache[_key]
+        except KeyError:
+            _fn = _percentile.resolve(_key, (_key,))
+        return _fn(x=x, q=q, axis=axis, method=method, keepdims=keepdims)
+    except Exception as _e:
+        _percentile.fail(_e)
 
 
 _power = _bind('power', {})
@@ -3451,6 +3579,29 @@ def trace(x: ArrayLike, offset: Any = 0, axis1: Any = 0, axis2: Any = 1) -> Arra
 
 
 trace = _accelerate(trace, _trace)
+
+
+_trapezoid = _bind('trapezoid', {})
+
+
+def trapezoid(y: ArrayLike, x: ArrayLike = None, dx: float = 1.0, axis: int = -1) -> Array:
+    """Integrate along an axis with the trapezoidal rule.
+
+    keras.ops's form of ``crossops.numpy.trapezoid``: Keras's parameter names, kinds and
+    defaults, the same computation.
+
+    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    """
+    y = _kd.float_input(y)
+    try:
+        _key = (_TYPE(y), _TYPE(x))
+        try:
+            _fn = _trapezoid.cache[_key]
+        except KeyError:
+            _fn = _trapezoid.resolve(_key, _key)
+        return _fn(y=y, x=x, dx=dx, axis=axis)
+    except Exception as _e:
+        _trapezoid.fail(_e)
 
 
 _tri = _bind('tri', {})

@@ -144,6 +144,13 @@ def sqrt(x, /):
 
 
 # --- signatures and results as the standard has them --------------------------------------
+def take(x, indices, /, *, axis=None):
+    """jax's take, also of a Python list of indices (as NumPy's)."""
+    if isinstance(indices, list | tuple):
+        indices = NAMESPACE.asarray(indices)
+    return NAMESPACE.take(x, indices, axis=axis)
+
+
 def diff(x, /, *, axis=-1, n=1, prepend=None, append=None):
     """jax's diff returns x for n=0 without reading the axis."""
     if n == 0:

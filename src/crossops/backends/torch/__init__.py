@@ -245,6 +245,14 @@ def _out_of_bounds(op, e):
 
 
 def _take(x, indices, /, *, axis=None):
+    if not isinstance(indices, torch.Tensor):  # a Python int or list, as NumPy takes
+        indices = torch.as_tensor(indices, device=x.device)
+    if axis is None:  # NumPy's: over the flattened array
+        x, axis = x.reshape(-1), 0
+    if indices.ndim != 1:  # NumPy's: the indices' shape replaces the axis (torch takes 1-d)
+        axis = normalize_axis(axis, x.ndim, "take")
+        out = _take(x, indices.reshape(-1), axis=axis)
+        return out.reshape(x.shape[:axis] + indices.shape + x.shape[axis + 1:])
     try:
         return NAMESPACE.take(x, indices, axis=axis)
     except RuntimeError as e:

@@ -37,12 +37,11 @@ def _wrap(indices, size, op):
 
 
 def take(x, indices, /, *, axis=None):
-    """Elements of ``x`` at ``indices`` along ``axis`` (optional for 1-D ``x``)."""
-    n = ndim(x, "take")
+    """Elements of ``x`` at ``indices`` along ``axis``; without one, of the flattened ``x``
+    (NumPy's and keras.ops's reading; the standard leaves it open beyond 1-D)."""
     if axis is None:
-        if n != 1:
-            raise ValueError(f"take: axis is required for a {n}-d array; give axis=")
-        axis = 0
+        x, axis = tf.reshape(tensor(x), [-1]), 0
+    n = ndim(x, "take")
     axis = normalize_axis(axis, n, "take")
     idx = _wrap(indices, tf.shape(x, out_type=tf.int64)[axis], "take")
     return via_int(x, lambda v: tf.gather(v, idx, axis=axis))
