@@ -234,3 +234,4 @@ def test_config_round_trip(case):
         clone(x)
         clone.set_weights(layer.get_weights())
         np.testing.assert_allclose(to_numpy(clone(x)), to_numpy(layer(x)), rtol=1e-6)
+

@@ -11,7 +11,7 @@ import crossops
 from crossops import initializers as init
 from crossops import layers, models
 
-from .backends import BACKENDS, backend_context, to_backend, to_numpy
+from .backends import BACKENDS, backend_context, native_types, to_backend, to_numpy
 
 TRAINABLE = [b for b in ("jax", "torch", "tensorflow") if b in BACKENDS]
 RNG = np.random.default_rng(0)
@@ -321,3 +321,23 @@ def test_a_header_longer_than_the_file_is_refused(tmp_path):
     bad.write_bytes((10 ** 12).to_bytes(8, "little") + b"{}")
     with pytest.raises(ValueError, match="header claims"):
         model.load_weights(bad)
+
+
+def test_build_called_directly_marks_the_layer_built():
+    """Calling build() and then the layer makes the weights once (as Keras)."""
+    layer = layers.Dense(2)
+    layer.build((None, 3))
+    assert layer.built and len(layer.weights) == 2
+    layer(np.ones((1, 3), np.float32))
+    assert len(layer.weights) == 2
+
+
+def test_a_model_made_in_a_backend_block_builds_there_after_it(backend):
+    if backend == "numpy":
+        pytest.skip("numpy is the default backend: nothing to tell apart")
+    with crossops.use_backend(backend):
+        model = models.Sequential([layers.Dense(4), layers.Dense(2)])
+    model.build((None, 3))  # outside the block: the model keeps the backend it was made on
+    assert all(isinstance(w._value, native_types(backend)) for w in model.weights)
+    out = model(to_backend(backend, np.ones((2, 3), np.float32)))
+    assert isinstance(out, native_types(backend)) and tuple(out.shape) == (2, 2)

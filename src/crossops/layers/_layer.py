@@ -8,6 +8,7 @@ On the torch backend (the default backend when the layer is made) a layer is als
 
 from __future__ import annotations
 
+import functools
 import inspect
 import itertools
 from collections import defaultdict
@@ -73,6 +74,11 @@ class Layer:
     >>> [v.path for v in layer.trainable_variables]
     ['dense/kernel', 'dense/bias']
     """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "build" in cls.__dict__:  # a build called directly marks the layer built too
+            cls.build = _marking_built(cls.__dict__["build"])
 
     def __new__(cls, *args, **kwargs):
         torch_module = get_backend() == "torch" and not _is_torch_module_class(cls)
@@ -304,6 +310,21 @@ def _accepts(f, name) -> bool:
         return name in inspect.signature(f).parameters
     except (TypeError, ValueError):
         return True
+
+
+def _marking_built(build):
+    """``build`` that, called directly as well as by the first call, fixes the layer's
+    backend (where it was made, unless its inputs decided) and marks it built, so that the
+    first call does not build it again (as Keras's layers)."""
+    @functools.wraps(build)
+    def marked(self, *args, **kwargs):
+        if self._backend is None:
+            self._backend = self._made_on
+        out = build(self, *args, **kwargs)
+        self.built = True
+        return out
+
+    return marked
 
 
 def _to_backend(host, backend, trainable):
