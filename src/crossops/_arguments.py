@@ -112,7 +112,7 @@ def _host_error(spec: OpSpec, name: str, value, element: bool = False) -> Except
                           f"list of numbers: {e}")
     except TypeError:  # arrays of another framework inside: the framework judges them
         return None
-    if kind in "USVO":
+    if kind in "USO":  # (not "V": ml_dtypes' bfloat16 is of kind "V")
         return TypeError(f"{spec.qualname}: argument {name!r} must hold numbers; got a list "
                          f"of {'strings' if kind in 'US' else 'objects'}")
     return None
