@@ -42,7 +42,7 @@ set -u
 
 # ---- machine-specific locations (override via environment) -----------------
 AAT_DIR="${AAT_DIR:?set AAT_DIR to a checkout of data-apis/array-api-tests with its array-api submodule}"
-# the plugins aat_seed.py and aat_noshrink.py sit beside this script
+# the plugins aat_seed.py and aat_noshrink.py sit beside this script (vendored too)
 export PYTHONPATH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)${PYTHONPATH:+:$PYTHONPATH}"
 PYTHON="${PYTHON:-python3}"
 # -----------------------------------------------------------------------------
