@@ -25,7 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import crossops.ops  # noqa: F401  (every namespace in the table)
-from crossops._arguments import AXIS_PARAMS
+from crossops._arguments import axis_params
 from crossops._errors import OpAxisError
 
 from .backends import backend_context, op_function
@@ -55,10 +55,8 @@ def _mutations(spec, case) -> list[tuple[str, str]]:
         for name in spec.arrays:
             if name in present and name not in NOT_ONLY_ARRAYS:
                 out.append(("array", name))
-    for name in AXIS_PARAMS:
-        if name in spec.params and spec.group not in PYTREE_GROUPS and not (
-                name == "axes" and spec.name == "tensordot"):  # a count of axes, or pairs
-            out.append(("axis", name))
+    if spec.group not in PYTREE_GROUPS:
+        out += [("axis", name) for name in axis_params(spec)]
     if "dtype" in spec.params and spec.kind != "dtype":
         out.append(("dtype", "dtype"))
     if spec.kind in BROADCASTING:

@@ -134,16 +134,22 @@ def _grad(backend, loss, x: np.ndarray) -> np.ndarray:
         return np.asarray(to_numpy(crossops.grad(loss)(to_backend(backend, x))), np.float64)
 
 
+def _float64_spec(qualname, backend):
+    """``qualname``'s spec entry; the test is skipped where it has no float64 on ``backend``."""
+    spec = SPEC[qualname]
+    if spec.unavailable(backend) or "float64" in spec.unsupported_dtypes(backend):
+        pytest.skip(f"{qualname} has no float64 gradient on {backend}: "
+                    f"{spec.limits.get(backend)}")
+    return spec
+
+
 def _points(spec) -> np.ndarray:
     return np.array(sorted(set(POINTS) | set(spec.grad_points or ())), np.float64)
 
 
 @pytest.mark.parametrize("qualname", UNARY)
 def test_unary_gradient_at_special_points(qualname, dbackend):
-    spec = SPEC[qualname]
-    if spec.unavailable(dbackend) or "float64" in spec.unsupported_dtypes(dbackend):
-        pytest.skip(f"{qualname} has no float64 gradient on {dbackend}: "
-                    f"{spec.limits.get(dbackend)}")
+    spec = _float64_spec(qualname, dbackend)
     f = op_function(spec)
     x = _points(spec)
     with backend_context("numpy"), np.errstate(all="ignore"):
@@ -156,10 +162,7 @@ def test_unary_gradient_at_special_points(qualname, dbackend):
 
 @pytest.mark.parametrize("qualname", BINARY)
 def test_binary_gradient_at_special_points(qualname, dbackend):
-    spec = SPEC[qualname]
-    if spec.unavailable(dbackend) or "float64" in spec.unsupported_dtypes(dbackend):
-        pytest.skip(f"{qualname} has no float64 gradient on {dbackend}: "
-                    f"{spec.limits.get(dbackend)}")
+    spec = _float64_spec(qualname, dbackend)
     f = op_function(spec)
     pairs = np.array(list(itertools.product(PAIR_POINTS, repeat=2)), np.float64)
     a, b = pairs[:, 0], pairs[:, 1]

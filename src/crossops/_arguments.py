@@ -153,6 +153,13 @@ def check_lists(spec: OpSpec, args: tuple, kwargs: dict) -> None:
         raise error
 
 
+def axis_params(spec: OpSpec) -> list[str]:
+    """The parameters of ``spec``'s op that hold axes of its first array (tensordot's
+    ``axes`` is a count of axes, or two lists of them: not one)."""
+    return [p for p in AXIS_PARAMS if p in spec.sig.parameters
+            and not (p == "axes" and spec.name == "tensordot")]
+
+
 def _ndim(value, sequence: bool = False) -> int | None:
     """The number of dimensions of an array argument (of its first array, for a sequence
     of arrays), or None where it cannot be told."""
@@ -191,9 +198,8 @@ def diagnose(spec: OpSpec, arguments: dict) -> Exception | None:
             return error
     first = next((a for a in spec.arrays + spec.sequences if a in arguments), None)
     ndim = None if first is None else _ndim(arguments[first], first in spec.sequences)
-    for param in AXIS_PARAMS:
-        if param not in arguments or arguments[param] is None or (
-                param == "axes" and spec.name == "tensordot"):  # a count, or two lists
+    for param in axis_params(spec):
+        if param not in arguments or arguments[param] is None:
             continue
         value = arguments[param]
         axes = _axes(value)
