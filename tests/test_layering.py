@@ -34,6 +34,8 @@ LAYERS = [
     {"metrics"},
     {"optimizers"},
     {"layers"},
+    {"callbacks", "utils"},
+    {"trainers"},
     {"models"},
 ]
 LEVEL = {pkg: i for i, layer in enumerate(LAYERS) for pkg in layer}

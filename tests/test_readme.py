@@ -23,3 +23,17 @@ def test_snippet_runs(code):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=600, cwd=README.parent)
     assert done.returncode == 0, f"{code}\n{done.stderr[-3000:]}"
+
+
+TRAINING = [s for s in SNIPPETS if 'crossops.set_backend("jax")' in s]
+
+
+@pytest.mark.parametrize("name", ["torch", "tensorflow"])
+def test_training_snippet_runs_on_every_trainable_backend(name):
+    """The snippet says ``# or "torch", "tensorflow"``: it runs with either."""
+    assert len(TRAINING) == 1
+    code = TRAINING[0].replace('crossops.set_backend("jax")',
+                               f'crossops.set_backend("{name}")')
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=600, cwd=README.parent)
+    assert done.returncode == 0, f"{code}\n{done.stderr[-3000:]}"

@@ -66,12 +66,31 @@ class Variable:
         if scope is not None:
             scope.assign(self, value)
             return
-        if backend_of_type(type(self._value)) == "torch":
+        backend = backend_of_type(type(self._value))
+        if backend == "torch":
             import torch
             with torch.no_grad():  # in place: the module's registered tensor stays this one
                 self._value.copy_(value)
             return
+        if backend == "tensorflow" and hasattr(self._value, "assign"):
+            self._value.assign(value)  # a tf.Variable: in place, as tf.function expects
+            return
         self._value = value
+
+    # -- what tf.GradientTape needs to take the variable as a source (``tape.gradient(loss,
+    # model.trainable_variables)``): it differentiates with respect to the handle of the
+    # tf.Variable that the layers read
+    @property
+    def _should_act_as_resource_variable(self):
+        if not hasattr(self._value, "handle"):
+            raise AttributeError("_should_act_as_resource_variable")
+        return True
+
+    @property
+    def handle(self):
+        if not hasattr(self._value, "handle"):
+            raise AttributeError(f"{self.path}: only a tensorflow variable has a handle")
+        return self._value.handle
 
     @property
     def shape(self):

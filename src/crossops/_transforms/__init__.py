@@ -10,6 +10,7 @@ Examples
 tensor([2., 4.])
 """
 
-from ._api import grad, jacobian, jit, jvp, value_and_grad, vjp, vmap
+from ._api import grad, jacobian, jit, jvp, mark_batch_dynamic, value_and_grad, vjp, vmap
 
-__all__ = ["grad", "jacobian", "jit", "jvp", "value_and_grad", "vjp", "vmap"]
+__all__ = ["grad", "jacobian", "jit", "jvp", "mark_batch_dynamic", "value_and_grad", "vjp",
+           "vmap"]

@@ -17,6 +17,8 @@ import functools
 import importlib
 import sys
 
+import optree
+
 from .._backend import backend_of_type
 from ._tree import (
     argnums_tuple,
@@ -305,3 +307,14 @@ def jit(fun, static_argnums=None, static_argnames=None):
     return _PerBackend("jit", fun, lambda impl, b: impl.jit(fun, static_argnums,
                                                              static_argnames),
                        differentiates=False)
+
+
+def mark_batch_dynamic(tree, backend: str) -> None:
+    """Tell ``backend``'s compiler that the first axis of the arrays in ``tree`` varies
+    between calls (a batch axis), so that one compiled program serves every batch size:
+    on torch, one ``torch.compile`` graph for the full batches and the last, partial one;
+    nothing to do on jax and tensorflow, which compile per shape anyway."""
+    impl = backend_impl(backend)
+    mark = getattr(impl, "mark_batch_dynamic", None)
+    if mark is not None:
+        mark([x for x in optree.tree_leaves(tree) if getattr(x, "ndim", 0) >= 1])

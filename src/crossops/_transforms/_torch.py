@@ -42,6 +42,12 @@ def jit(fun, static_argnums, static_argnames):
     return torch.compile(fun, options={"guard_filter_fn": skip_crossops_guards})
 
 
+def mark_batch_dynamic(tensors):
+    import torch._dynamo
+    for t in tensors:
+        torch._dynamo.maybe_mark_dynamic(t, 0)
+
+
 def stop_gradient(x):
     return x.detach()
 

@@ -135,6 +135,9 @@ class Layer:
         host = initializers.get(initializer)(tuple(int(s) for s in shape), dtype)
         backend = self._backend or self._made_on
         value = _to_backend(host, backend, trainable)
+        if backend == "tensorflow":  # a tf.Variable, which GradientTape and tf.function know
+            import tensorflow as tf
+            value = tf.Variable(value, trainable=trainable)
         variable = Variable(value, trainable=trainable, name=name, path=f"{self.name}/{name}")
         variable.seed_state = seed_state
         self._own_weights.append(variable)
@@ -246,22 +249,28 @@ class Layer:
         call if ``return_losses``), the non-trainable values as updated by the call
         (e.g. BatchNormalization's moving statistics); the layer is not changed.
         """
-        trainable, non_trainable = self.trainable_variables, self.non_trainable_variables
-        if len(trainable_variables) != len(trainable):
-            raise ValueError(f"{self.name}.stateless_call: expected {len(trainable)} trainable "
-                             f"variables ({[v.path for v in trainable]}), got "
-                             f"{len(trainable_variables)}")
-        if len(non_trainable_variables) != len(non_trainable):
-            raise ValueError(f"{self.name}.stateless_call: expected {len(non_trainable)} "
-                             f"non-trainable variables, got {len(non_trainable_variables)}")
-        mapping = dict(zip(trainable, trainable_variables))
-        mapping.update(zip(non_trainable, non_trainable_variables))
-        with StatelessScope(mapping) as scope:
+        with self._stateless_scope(trainable_variables, non_trainable_variables,
+                                   "stateless_call") as scope:
             outputs = self(*args, **kwargs)
-        new = [scope.get(v) for v in non_trainable]
+        new = [scope.get(v) for v in self.non_trainable_variables]
         if return_losses:
             return outputs, new, scope.losses
         return outputs, new
+
+    def _stateless_scope(self, trainable_variables, non_trainable_variables, caller):
+        """A :class:`StatelessScope` in which this layer's variables read the given
+        values (checked against the variables' counts)."""
+        trainable, non_trainable = self.trainable_variables, self.non_trainable_variables
+        if len(trainable_variables) != len(trainable):
+            raise ValueError(f"{self.name}.{caller}: expected {len(trainable)} trainable "
+                             f"variables ({[v.path for v in trainable]}), got "
+                             f"{len(trainable_variables)}")
+        if len(non_trainable_variables) != len(non_trainable):
+            raise ValueError(f"{self.name}.{caller}: expected {len(non_trainable)} "
+                             f"non-trainable variables, got {len(non_trainable_variables)}")
+        mapping = dict(zip(trainable, trainable_variables))
+        mapping.update(zip(non_trainable, non_trainable_variables))
+        return StatelessScope(mapping)
 
     def add_loss(self, loss):
         scope = current_scope()
@@ -269,6 +278,11 @@ class Layer:
 
     @property
     def losses(self) -> list:
+        """The losses added with ``add_loss``: inside a stateless call, those of that
+        call (as Keras)."""
+        scope = current_scope()
+        if scope is not None:
+            return list(scope.losses)
         return list(self._losses) + [x for layer in self._all_layers() for x in layer._losses]
 
     # -- config -------------------------------------------------------------------------

@@ -13,8 +13,8 @@ Examples
 0.0
 """
 
+from ..callbacks import Callback, EarlyStopping, History, LearningRateScheduler, ModelCheckpoint
 from ..layers._symbolic import Input
-from ._callbacks import Callback, EarlyStopping, History, LearningRateScheduler, ModelCheckpoint
 from ._model import Functional, Model, Sequential
 
 __all__ = ["Callback", "EarlyStopping", "Functional", "History", "Input",

@@ -17,7 +17,7 @@ def save_weights(model, path):
         key = f"{i:05d}:{v.path}"
         if a.dtype.name == _BF16:
             a, meta[key] = a.view(np.uint16), _BF16
-        tensors[key] = np.ascontiguousarray(a)
+        tensors[key] = np.ascontiguousarray(a).reshape(np.shape(a))  # 0-d stays 0-d
     save_file(tensors, str(path), metadata={"format": "crossops", **meta})
 
 

@@ -100,6 +100,57 @@ class Optimizer:
         grads, variables = zip(*grads_and_vars)
         self.apply(list(grads), list(variables))
 
+    def save_own_variables(self, store) -> None:
+        """Write the state into ``store`` (a dict-like): ``store["0"]``, ``store["1"]``, ...
+        are the ``variables`` as NumPy arrays, in order (Keras's layout).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from crossops.layers import Variable
+        >>> w = Variable(np.ones(2, np.float32))
+        >>> opt = SGD(learning_rate=0.5, momentum=0.9)
+        >>> opt.apply([np.ones(2, np.float32)], [w])
+        >>> store = {}
+        >>> opt.save_own_variables(store)
+        >>> sorted(store) == [str(i) for i in range(len(opt.variables))]
+        True
+        """
+        if self.variables is None:
+            raise ValueError(f"{self.name}.save_own_variables: the optimizer has no state "
+                             "yet; build it first (optimizer.build(trainable_variables))")
+        for i, v in enumerate(self.variables):
+            store[str(i)] = v.numpy()
+
+    def load_own_variables(self, store) -> None:
+        """Set the state from ``store`` as written by :meth:`save_own_variables`: each
+        NumPy array goes to the backend (and dtype) of the variable it replaces. Counts
+        and shapes are checked first, so a failed load changes nothing."""
+        where = f"{self.name}.load_own_variables"
+        if self.variables is None:
+            raise ValueError(f"{where}: the optimizer has no variables to load into; build "
+                             "it first (optimizer.build(trainable_variables))")
+        import numpy as np
+
+        from .._backend import backend_of_type
+        from .._dispatch import from_numpy
+        keys = [str(i) for i in range(len(self.variables))]
+        if len(store) != len(keys) or any(k not in store for k in keys):
+            raise ValueError(f"{where}: the optimizer has {len(keys)} variables, the store "
+                             f"holds {len(store)} (keys {sorted(store)[:5]}...); it was "
+                             "saved from another optimizer or model")
+        arrays = []
+        for k, v in zip(keys, self.variables):
+            a = np.asarray(store[k])
+            if tuple(a.shape) != v.shape:
+                raise ValueError(f"{where}: variable {k} ({v.name}) has shape {v.shape}, "
+                                 f"the store's has {tuple(a.shape)}")
+            arrays.append(a)
+        for v, a in zip(self.variables, arrays):
+            host = np.array(a, dtype=v.numpy().dtype, copy=True)
+            backend = backend_of_type(type(v.value)) or "numpy"
+            v.assign(from_numpy(backend, host))
+
     def get_config(self) -> dict:
         return {"name": self.name, **self.config}
 

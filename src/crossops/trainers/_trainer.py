@@ -1,0 +1,697 @@
+"""``Trainer``: the ``compile`` / ``fit`` / ``evaluate`` / ``predict`` half of ``Model``,
+with Keras 3's contract for overriding ``train_step``, ``test_step``, ``predict_step``,
+``compute_loss`` and ``compute_metrics``.
+
+How a step runs
+---------------
+The default steps are pure: ``train_step(state, data) -> (logs, state)`` with
+``state = (trainable, non_trainable, optimizer, metrics)`` lists of arrays, compiled once
+with ``crossops.jit`` and fed batches from any pipeline. The model's variables are
+written back at the end of each epoch (before the epoch's callbacks).
+
+Overrides follow Keras 3's contract of each backend:
+
+- **jax**: stateless, as in Keras: ``train_step(self, state, data)`` returns
+  ``(logs, state)``; ``test_step(self, state, data)`` with
+  ``state = (trainable, non_trainable, metrics)``; ``predict_step(self, state, data)``
+  with ``state = (trainable, non_trainable)`` returns ``(outputs, non_trainable)``.
+  They are compiled with ``jax.jit``.
+- **torch** and **tensorflow**: stateful: ``train_step(self, data)`` computes the
+  gradients itself (``loss.backward()`` / ``tf.GradientTape``), calls
+  ``self.optimizer.apply(grads, self.trainable_variables)``, updates ``self.metrics`` and
+  returns the logs; ``test_step(self, data)`` returns the logs; ``predict_step(self,
+  data)`` returns the outputs. They run eagerly.
+
+``compute_loss`` and ``compute_metrics`` overrides are honoured by the default steps on
+every backend (inside the pure steps, metrics see their state as ``metric.variables``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import optree
+
+import crossops
+import crossops.numpy as xnp
+
+from .. import metrics as metrics_mod
+from .. import optimizers
+from .._backend import backend_of_type
+from .._convert import to_numpy
+from .._transforms import mark_batch_dynamic
+from ..callbacks import CallbackList
+from ..layers._layer import _to_backend
+from . import _compile_utils
+from ._epoch_iterator import EpochIterator
+from .data_adapters import (
+    get_data_adapter,
+    is_array_input,
+    train_validation_split,
+    unpack_x_y_sample_weight,
+)
+
+TRAINABLE_BACKENDS = ("jax", "torch", "tensorflow")
+
+
+class Trainer:
+    """Training for ``Model``: mixed into it, with Keras 3's methods and arguments."""
+
+    optimizer = None
+    loss = None
+    stop_training = False
+    run_eagerly = False
+    jit_compile = "auto"
+    _compiled_metrics: list = []
+    _initial_epoch = None
+
+    # -- compile ------------------------------------------------------------------------
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, run_eagerly=False,
+                jit_compile="auto"):
+        """Set the optimizer, the loss and the metrics for ``fit`` / ``evaluate``.
+
+        Parameters
+        ----------
+        optimizer : str or crossops.optimizers.Optimizer
+        loss : str, crossops.losses.Loss, callable or None
+            None for a model whose ``train_step`` or ``compute_loss`` computes the loss.
+        metrics : list of str, Metric or callable, optional
+            ``"accuracy"`` picks the accuracy matching the loss.
+        run_eagerly : bool
+            Run the steps op by op (for debugging).
+        jit_compile : "auto" or bool
+            Compile the steps with ``crossops.jit`` (jax.jit, torch.compile,
+            tf.function); ``"auto"`` compiles unless ``run_eagerly``.
+        """
+        self.optimizer = optimizers.get(optimizer)
+        self.loss = _compile_utils.get_loss(loss)
+        self.metric_names = list(metrics or [])
+        self._compiled_metrics = [_compile_utils.get_metric(m, self.loss)
+                                  for m in self.metric_names]
+        self._loss_tracker = metrics_mod.Mean(name="loss")
+        self.run_eagerly = bool(run_eagerly)
+        self.jit_compile = jit_compile
+        self._step_cache = {}
+
+    @property
+    def compiled(self) -> bool:
+        return self.optimizer is not None
+
+    @property
+    def metrics(self) -> list:
+        """The loss tracker (named ``"loss"``) and the compiled metrics, in log order."""
+        if not self.compiled:
+            return []
+        return [self._loss_tracker, *self._compiled_metrics]
+
+    @property
+    def metrics_names(self) -> list[str]:
+        return [m.name for m in self.metrics]
+
+    def reset_metrics(self):
+        """Set every metric of ``self.metrics`` to its initial state (on the model's
+        backend), so that ``len(metric.variables)`` is known, as in Keras."""
+        backend = self._weights_backend()
+        with crossops.use_backend(backend):
+            for m in self.metrics:
+                m.variables = m.stateless_reset_state()
+
+    def _use_jit(self) -> bool:
+        return not self.run_eagerly and (self.jit_compile is True or
+                                         self.jit_compile == "auto")
+
+    # -- the overridable pieces -----------------------------------------------------------
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The compiled loss of ``(y, y_pred)`` plus the losses the layers added during
+        the forward pass (``self.losses``). Override it to change the loss of the default
+        steps.
+        """
+        if self.loss is None:
+            raise ValueError(f"{self.name}.compute_loss: no loss to compute; pass loss=... "
+                             "to compile(), or override compute_loss or train_step")
+        total = self.loss(y, y_pred, sample_weight=sample_weight)
+        for extra in self.losses:
+            total = total + extra
+        return total
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None) -> dict:
+        """Update the compiled metrics with the batch and return every metric's result
+        (loss included), as Keras does. Override it to log other figures."""
+        for m in self._compiled_metrics:
+            m.update_state(y, y_pred, sample_weight=sample_weight)
+        return self.get_metrics_result()
+
+    def get_metrics_result(self) -> dict:
+        """``{name: result}`` of ``self.metrics``."""
+        out = {}
+        for m in self.metrics:
+            result = m.result()
+            if isinstance(result, dict):
+                out.update(result)
+            else:
+                out[m.name] = result
+        return out
+
+    def train_step(self, *args):
+        """One training step. On jax (Keras's stateless contract):
+        ``train_step(state, data) -> (logs, state)``; on torch and tensorflow:
+        ``train_step(data) -> logs``, updating the variables in place."""
+        if len(args) == 2:
+            return self._pure_train_step(*args)
+        return self._stateful(self._pure_train_step, args[0], _TRAIN)
+
+    def test_step(self, *args):
+        """One evaluation step: ``test_step(state, data) -> (logs, state)`` on jax,
+        ``test_step(data) -> logs`` on torch and tensorflow."""
+        if len(args) == 2:
+            return self._pure_test_step(*args)
+        return self._stateful(self._pure_test_step, args[0], _TEST)
+
+    def predict_step(self, *args):
+        """One prediction step: ``predict_step(state, data) -> (outputs,
+        non_trainable)`` on jax, ``predict_step(data) -> outputs`` on torch and
+        tensorflow."""
+        if len(args) == 2:
+            state, data = args
+            x, _, _ = unpack_x_y_sample_weight(data)
+            return self.stateless_call(state[0], state[1], x, training=False)
+        x, _, _ = unpack_x_y_sample_weight(args[0])
+        return self(x, training=False)
+
+    # -- the pure default steps ------------------------------------------------------------
+    def _forward(self, trainable, non_trainable, x, y, sw, training):
+        with self._stateless_scope(trainable, non_trainable, "train_step") as scope:
+            y_pred = self(x, training=training)
+            loss = self.compute_loss(x, y, y_pred, sw, training=training)
+        return loss, (y_pred, [scope.get(v) for v in self.non_trainable_variables])
+
+    def _pure_train_step(self, state, data):
+        trainable, non_trainable, optimizer_vars, metric_vars = state
+        x, y, sw = unpack_x_y_sample_weight(data)
+        (loss, (y_pred, non_trainable)), grads = crossops.value_and_grad(
+            lambda tv: self._forward(tv, non_trainable, x, y, sw, True),
+            has_aux=True)(list(trainable))
+        trainable, optimizer_vars = self.optimizer.stateless_apply(
+            optimizer_vars, grads, trainable)
+        logs, metric_vars = self._stateless_metrics(metric_vars, loss, x, y, y_pred, sw)
+        return logs, (trainable, non_trainable, optimizer_vars, metric_vars)
+
+    def _pure_test_step(self, state, data):
+        trainable, non_trainable, metric_vars = state
+        x, y, sw = unpack_x_y_sample_weight(data)
+        loss, (y_pred, non_trainable) = self._forward(trainable, non_trainable, x, y, sw,
+                                                      False)
+        logs, metric_vars = self._stateless_metrics(metric_vars, loss, x, y, y_pred, sw)
+        return logs, (trainable, non_trainable, metric_vars)
+
+    def _stateless_metrics(self, metric_vars, loss, x, y, y_pred, sw):
+        """Keras's metric update inside a pure step: the loss tracker weighted by the
+        batch's size (so the epoch's loss is the mean over examples, whatever the batch
+        size), then ``compute_metrics``, with every metric reading and writing its state
+        as ``metric.variables``."""
+        saved = [m.variables for m in self.metrics]
+        try:
+            i = 0
+            for m in self.metrics:
+                n = len(m.variables)
+                m.variables = list(metric_vars[i:i + n])
+                i += n
+            self._loss_tracker.update_state(loss, sample_weight=_batch_size(x))
+            logs = self.compute_metrics(x, y, y_pred, sw)
+            return logs, [v for m in self.metrics for v in m.variables]
+        finally:
+            for m, v in zip(self.metrics, saved):
+                m.variables = v
+
+    def _stateful(self, pure_step, data, kind):
+        """A pure step run on the variables' values, written back (Keras's stateful
+        ``train_step(data)`` on torch and tensorflow, e.g. called through ``super()``)."""
+        logs, state = pure_step(self._state(kind), data)
+        self._write_state(kind, state)
+        return logs
+
+    # -- state --------------------------------------------------------------------------
+    def _state(self, kind):
+        trainable = _values(self.trainable_variables)
+        non_trainable = _values(self.non_trainable_variables)
+        if kind is _PREDICT:
+            return trainable, non_trainable
+        metric_vars = [v for m in self.metrics for v in m.variables]
+        if kind is _TRAIN:
+            return trainable, non_trainable, _values(self.optimizer.variables), metric_vars
+        return trainable, non_trainable, metric_vars
+
+    def _write_state(self, kind, state):
+        for v, a in zip(self.trainable_variables, state[0]):
+            v.assign(a)
+        for v, a in zip(self.non_trainable_variables, state[1]):
+            v.assign(a)
+        if kind is _TRAIN:
+            for v, a in zip(self.optimizer.variables, state[2]):
+                v.assign(a)
+        if kind is not _PREDICT:
+            i = 0
+            for m in self.metrics:
+                n = len(m.variables)
+                m.variables = list(state[-1][i:i + n])
+                i += n
+
+    def _sync_training_state(self):
+        """Write the running fit's state into the variables (for a callback that reads
+        them in the middle of an epoch; Keras's ``jax_state_sync``)."""
+        runner = self.__dict__.get("_runner")
+        if runner is not None:
+            runner.sync()
+
+    # -- checks -------------------------------------------------------------------------
+    def _weights_backend(self) -> str:
+        for w in self.weights:
+            return backend_of_type(type(w._value))
+        return self._backend or self._made_on
+
+    def _check_trainable_backend(self, what):
+        backend = self._weights_backend()
+        if backend not in TRAINABLE_BACKENDS:
+            raise NotImplementedError(
+                f"{self.name}.{what}: the {backend} backend has no automatic "
+                f"differentiation; build the model on one of {TRAINABLE_BACKENDS} "
+                "(crossops.set_backend(...) before creating it) to train it")
+        return backend
+
+    def _assert_compiled(self, caller):
+        if not self.compiled:
+            raise RuntimeError(f"{self.name}.{caller}: call compile(optimizer, loss, "
+                               "metrics) first")
+
+    def _overrides(self, name) -> bool:
+        return getattr(type(self), name) is not getattr(Trainer, name)
+
+    def _check_targets(self, caller, x, y):
+        """Fail before any step when ``y`` is missing but the loss needs it, or when NumPy
+        sparse labels are out of range for the model's outputs (``x`` None: a batch's
+        targets, checked for presence only)."""
+        if y is None and x is not None and not is_array_input(x):
+            return  # a stream: its first batch is checked
+        if y is None:
+            if self.loss is not None and not (self._overrides("compute_loss") or
+                                              self._overrides(_STEPS[caller])):
+                raise ValueError(
+                    f"{caller}: y is missing, but the loss {type(self.loss).__name__} "
+                    f"needs targets; pass y=..., or data that yields (x, y) batches")
+            return
+        labels = _host_tree(y)
+        if x is None or not isinstance(labels, np.ndarray) or labels.size == 0 or \
+                not _compile_utils.needs_sparse_labels(self.loss):
+            return  # not host data: the loss gets what it is given (see the docs)
+        first_output = self._first_output(x)
+        if first_output is None:
+            return
+        classes = first_output.shape[-1]
+        ignore = getattr(self.loss, "ignore_class", None)
+        bad = (labels < 0) | (labels >= classes) | (labels != np.floor(labels))
+        if ignore is not None:
+            bad &= labels != ignore
+        if bad.any():
+            raise ValueError(
+                f"{caller}: y holds labels outside [0, {classes}) for a model with "
+                f"{classes} outputs (e.g. {labels[bad].ravel()[0]!r}); sparse labels are "
+                "the class indices 0 ... classes - 1")
+
+    # -- data ---------------------------------------------------------------------------
+    def _iterator(self, caller, backend, x, y=None, sample_weight=None, batch_size=None,
+                  steps=None, shuffle=False, class_weight=None, seed=None):
+        adapter = get_data_adapter(x, y, sample_weight, batch_size=batch_size,
+                                   steps_per_epoch=steps, shuffle=shuffle,
+                                   class_weight=class_weight, caller=caller, seed=seed)
+        compiled = backend == "torch" and self._use_jit()
+
+        def to_backend(batch):
+            batch = optree.tree_map(lambda a: _as_backend(a, backend), _packed(batch),
+                                    none_is_leaf=False)
+            if compiled:  # one torch.compile program for every batch size
+                mark_batch_dynamic(batch, backend)
+            return batch
+        return EpochIterator(adapter, steps_per_epoch=steps, transform=to_backend)
+
+    def _build_from(self, batch):
+        x, _, _ = unpack_x_y_sample_weight(batch)
+        if not self.built:
+            self(x)
+
+    # -- fit ----------------------------------------------------------------------------
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None,
+            validation_steps=None, validation_batch_size=None, validation_freq=1,
+            seed=None):
+        """Train for ``epochs`` over the data; returns the ``History``.
+
+        ``x`` may be NumPy arrays (or a pandas object, or a dict / list of arrays for a
+        model with several inputs), arrays of the model's backend, a ``tf.data.Dataset``,
+        a ``torch.utils.data.DataLoader``, a generator or other iterable of batches, or a
+        :class:`crossops.utils.PyDataset`; any of them feeds any backend. Datasets yield
+        ``(x, y)`` or ``(x, y, sample_weight)`` batches. Arguments as Keras's ``fit``;
+        ``seed`` (a crossops extension) fixes the shuffling of in-memory arrays.
+
+        Losses and metrics in the logs are means over the examples (weighted by
+        ``sample_weight``), whatever the batch size.
+        """
+        self._assert_compiled("fit")
+        backend = self._check_trainable_backend("fit")
+        if validation_split:
+            (x, y, sample_weight), validation_data = train_validation_split(
+                (x, y, sample_weight), validation_split)
+        if not isinstance(validation_freq, int) or validation_freq <= 0:
+            raise ValueError(f"fit: validation_freq must be a positive int, got "
+                             f"{validation_freq!r}")
+        iterator = self._iterator("fit", backend, x, y, sample_weight, batch_size,
+                                  steps_per_epoch, shuffle, class_weight, seed)
+        self._check_targets("fit", x, y)
+        val_iterator = None
+        if validation_data is not None:
+            vx, vy, vsw = _validation_tuple(validation_data)
+            val_iterator = self._iterator(
+                "fit", backend, vx, vy, vsw, (validation_batch_size or batch_size)
+                if is_array_input(vx, vy, vsw) else None, validation_steps)
+        callbacks = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0,
+                                 model=self, verbose=_verbosity(verbose), epochs=epochs,
+                                 steps=iterator.num_batches)
+        if not self.built and is_array_input(x):
+            self._build_from((_host_rows(x, 1),))
+        if self.built and self.optimizer.variables is None:
+            self.optimizer.build(self.trainable_variables)
+        self.stop_training = False
+        self._initial_epoch = None
+        runner = None
+        callbacks.on_train_begin()
+        initial_epoch = self._initial_epoch or initial_epoch
+        training_logs = None
+        for epoch in range(initial_epoch, epochs):
+            self.reset_metrics()
+            callbacks.on_epoch_begin(epoch)
+            logs = None
+            for step, batch in iterator.enumerate_epoch():
+                if runner is None:
+                    runner = self._runner = self._train_runner(backend, batch)
+                callbacks.on_train_batch_begin(step)
+                logs = runner(batch)
+                callbacks.on_train_batch_end(step, logs)
+                if self.stop_training:
+                    break
+            if runner is not None:
+                runner.sync()
+            epoch_logs = _floats(logs)
+            if val_iterator is not None and (epoch + 1) % validation_freq == 0:
+                val_logs = self._evaluate(val_iterator, backend, callbacks)
+                epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
+            callbacks.on_epoch_end(epoch, epoch_logs)
+            training_logs = epoch_logs
+            if self.stop_training:
+                break
+        callbacks.on_train_end(training_logs)
+        self._initial_epoch = self._runner = None
+        return callbacks.history
+
+    def _first_output(self, x):
+        """The model's output on the first example of in-memory ``x`` (building the
+        model), for the label check."""
+        out = self(optree.tree_map(lambda a: _as_backend(a, self._weights_backend()),
+                                   _host_rows(x, 1)))
+        leaves = optree.tree_leaves(out)
+        return leaves[0] if len(leaves) == 1 else None
+
+    def _train_runner(self, backend, first_batch):
+        _, y, _ = unpack_x_y_sample_weight(first_batch)
+        self._build_from(first_batch)
+        self._check_targets("fit", None, y)
+        if self.optimizer.variables is None:
+            self.optimizer.build(self.trainable_variables)
+        if backend != "jax" and self._overrides("train_step"):
+            return _Stateful(self.train_step)
+        return _Pure(self, _TRAIN, lambda state, data: self.train_step(state, data))
+
+    # -- evaluate -----------------------------------------------------------------------
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
+                 steps=None, callbacks=None, return_dict=False):
+        """The loss and metrics over the data: a scalar, a list in ``metrics_names``
+        order, or a dict (``return_dict``). Data as for :meth:`fit`."""
+        self._assert_compiled("evaluate")
+        backend = self._weights_backend()
+        iterator = self._iterator("evaluate", backend, x, y, sample_weight, batch_size, steps)
+        self._check_targets("evaluate", x, y)
+        callbacks = CallbackList(callbacks, add_progbar=verbose != 0, model=self,
+                                 verbose=_verbosity(verbose), epochs=1,
+                                 steps=iterator.num_batches)
+        logs = self._evaluate(iterator, backend, callbacks)
+        return logs if return_dict else _flat(logs, self.metrics_names)
+
+    def _evaluate(self, iterator, backend, callbacks):
+        self.reset_metrics()
+        callbacks.on_test_begin()
+        runner, logs = None, None
+        for step, batch in iterator.enumerate_epoch():
+            if runner is None:
+                runner = self._test_runner(backend, batch)
+            callbacks.on_test_batch_begin(step)
+            logs = runner(batch)
+            callbacks.on_test_batch_end(step, logs)
+        if runner is not None:
+            runner.sync()
+        logs = _floats(logs)
+        callbacks.on_test_end(logs)
+        return logs
+
+    def _test_runner(self, backend, first_batch):
+        _, y, _ = unpack_x_y_sample_weight(first_batch)
+        self._build_from(first_batch)
+        self._check_targets("evaluate", None, y)
+        if backend != "jax" and self._overrides("test_step"):
+            return _Stateful(self.test_step)
+        return _Pure(self, _TEST, lambda state, data: self.test_step(state, data))
+
+    # -- predict ------------------------------------------------------------------------
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+        """The outputs for the data, batch by batch, as NumPy arrays (the structure of
+        the model's outputs)."""
+        backend = self._weights_backend()
+        iterator = self._iterator("predict", backend, x, batch_size=batch_size, steps=steps)
+        callbacks = CallbackList(callbacks, add_progbar=verbose != 0, model=self,
+                                 verbose=_verbosity(verbose), epochs=1,
+                                 steps=iterator.num_batches)
+        callbacks.on_predict_begin()
+        runner, outputs = None, []
+        for step, batch in iterator.enumerate_epoch():
+            if runner is None:
+                runner = self._predict_runner(backend, batch)
+            callbacks.on_predict_batch_begin(step)
+            out = runner(batch)
+            callbacks.on_predict_batch_end(step, {"outputs": out})
+            outputs.append(optree.tree_map(_host, out))
+        callbacks.on_predict_end()
+        if not outputs:
+            raise ValueError("predict: the data gave no batch")
+        return optree.tree_map(lambda *parts: np.concatenate(parts), *outputs)
+
+    def _predict_runner(self, backend, first_batch):
+        self._build_from(first_batch)
+        if backend == "jax" or (backend == "tensorflow" and self._use_jit() and
+                                not self._overrides("predict_step")):
+            return _Pure(self, _PREDICT, lambda state, data: self.predict_step(state, data))
+        if backend == "torch":
+            import torch
+
+            def no_grad(data):
+                with torch.no_grad():
+                    return self.predict_step(data)
+            return _Stateful(no_grad)
+        return _Stateful(self.predict_step)
+
+    # -- on one batch -------------------------------------------------------------------
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
+                       return_dict=False):
+        """One training step on one batch; the metrics keep accumulating across calls
+        (``reset_metrics()`` clears them). Returns the logs as :meth:`evaluate` does."""
+        self._assert_compiled("train_on_batch")
+        backend = self._check_trainable_backend("train_on_batch")
+        batch = self._one_batch("train_on_batch", backend, x, y, sample_weight, class_weight)
+        return self._run_once(self._train_runner(backend, batch), batch, return_dict)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        """The loss and metrics of one batch (accumulating, as ``train_on_batch``)."""
+        self._assert_compiled("test_on_batch")
+        backend = self._weights_backend()
+        batch = self._one_batch("test_on_batch", backend, x, y, sample_weight)
+        return self._run_once(self._test_runner(backend, batch), batch, return_dict)
+
+    def _run_once(self, runner, batch, return_dict):
+        if self.metrics[0].variables is None:
+            self.reset_metrics()
+        logs = runner(batch)
+        runner.sync()
+        logs = _floats(logs)
+        return logs if return_dict else _flat(logs, self.metrics_names)
+
+    def predict_on_batch(self, x):
+        """The outputs for one batch, as NumPy arrays."""
+        backend = self._weights_backend()
+        batch = self._one_batch("predict_on_batch", backend, x)
+        out = self._predict_runner(backend, batch)(batch)
+        return optree.tree_map(_host, out)
+
+    def _one_batch(self, caller, backend, x, y=None, sample_weight=None, class_weight=None):
+        adapter = get_data_adapter(x, y, sample_weight, batch_size=_length(x),
+                                   class_weight=class_weight, caller=caller)
+        batch = next(iter(adapter.get_iterator()))
+        return optree.tree_map(lambda a: _as_backend(a, backend), _packed(batch),
+                               none_is_leaf=False)
+
+
+_TRAIN, _TEST, _PREDICT = "train", "test", "predict"
+_STEPS = {"fit": "train_step", "train_on_batch": "train_step", "evaluate": "test_step",
+          "test_on_batch": "test_step"}
+
+
+class _Pure:
+    """Runs a pure step (compiled when the model says so) on state kept between batches;
+    ``sync`` writes the state back into the variables and metrics."""
+
+    def __init__(self, model, kind, step):
+        self.model, self.kind, self.state = model, kind, None
+        if model._use_jit() and model._weights_backend() != "numpy":
+            key = (kind, model.optimizer.version if model.optimizer is not None else 0)
+            cache = model.__dict__.setdefault("_step_cache", {})
+            if key not in cache:
+                cache[key] = crossops.jit(step)
+            step = cache[key]
+        self.step = step
+
+    def __call__(self, data):
+        if self.state is None:
+            if self.kind is not _PREDICT and self.model.metrics[0].variables is None:
+                self.model.reset_metrics()
+            self.state = self.model._state(self.kind)
+        out, state = self.step(self.state, data)
+        self.state = (self.state[0], state) if self.kind is _PREDICT else state
+        return out
+
+    def sync(self):
+        if self.state is not None:
+            self.model._write_state(self.kind, self.state)
+            self.state = None  # callbacks may change the variables: read them again
+
+
+class _Stateful:
+    """Runs a stateful step (an override on torch or tensorflow)."""
+
+    def __init__(self, step):
+        self.step = step
+
+    def __call__(self, data):
+        return self.step(data)
+
+    def sync(self):
+        pass
+
+
+def _values(variables) -> list:
+    """The variables' arrays for a pure step; torch parameters as plain tensors (the same
+    storage, off autograd's tape), so that a compiled step sees one input type from the
+    first call on."""
+    out = [v.value for v in variables]
+    return [_read(x) if backend_of_type(type(x)) in ("torch", "tensorflow") else x
+            for x in out]
+
+
+def _read(x):
+    if hasattr(x, "detach"):
+        return x.detach()
+    if hasattr(x, "read_value"):  # a tf.Variable: its current value, as a tensor
+        return x.read_value()
+    return x
+
+
+def _as_backend(a, backend):
+    """A batch's array as an array of ``backend``: host data converted, the backend's own
+    arrays kept, another backend's arrays through the host."""
+    own = backend_of_type(type(a))
+    if own == backend:
+        return a
+    host = np.asarray(a) if own is None else to_numpy(a)
+    if host.dtype == np.float64 and backend != "numpy" and own is None and \
+            not isinstance(a, np.ndarray):
+        host = host.astype(np.float32)  # Python floats: floatx, as Keras
+    return _to_backend(host, backend, trainable=False)
+
+
+def _batch_size(x):
+    """The number of examples in batch ``x``, as a float32 array (an array, not a Python
+    int, which a compiler may hold as a symbol: torch's dynamic batch axis)."""
+    first = optree.tree_leaves(x)[0]
+    rows = first if first.ndim == 1 else first[(slice(None),) + (0,) * (first.ndim - 1)]
+    return xnp.sum(xnp.ones_like(rows, dtype="float32"))
+
+
+def _packed(batch):
+    """A batch as Keras gives it to the steps: ``(x,)``, ``(x, y)`` or ``(x, y,
+    sample_weight)``, without the parts that are None."""
+    batch = tuple(batch)
+    while len(batch) > 1 and batch[-1] is None:
+        batch = batch[:-1]
+    return batch
+
+
+def _host(a):
+    if backend_of_type(type(a)) == "torch":
+        a = a.detach()
+    return to_numpy(a)
+
+
+def _host_tree(x):
+    return optree.tree_map(lambda a: a.to_numpy() if type(a).__module__.startswith("pandas")
+                           else a, x)
+
+
+def _host_rows(x, n):
+    """The first ``n`` examples of in-memory ``x``."""
+    return optree.tree_map(lambda a: a[:n], _host_tree(x))
+
+
+def _length(x) -> int:
+    leaves = optree.tree_leaves(_host_tree(x))
+    if not leaves:
+        raise ValueError("the batch holds no array")
+    return len(leaves[0])
+
+
+def _validation_tuple(data):
+    """``validation_data``: a tuple ``(x, y)`` or ``(x, y, sample_weight)`` of arrays, or a
+    dataset of such batches."""
+    if isinstance(data, tuple):
+        return unpack_x_y_sample_weight(data)
+    return data, None, None
+
+
+def _floats(logs) -> dict:
+    if logs is None:
+        return {}
+    out = {}
+    for k, v in dict(logs).items():
+        v = _host(v) if not isinstance(v, float | int) else v
+        out[k] = float(v) if np.ndim(v) == 0 else v
+    return out
+
+
+def _flat(logs, names):
+    """Keras's return value of ``evaluate``: the single figure, or the figures in the
+    order of ``metrics_names``."""
+    ordered = [logs[n] for n in names if n in logs] + \
+        [v for k, v in logs.items() if k not in names]
+    return ordered[0] if len(ordered) == 1 else ordered
+
+
+def _verbosity(verbose) -> int:
+    if verbose == "auto":
+        return 1
+    if verbose not in (0, 1, 2, True, False):
+        raise ValueError(f"verbose must be 'auto', 0, 1 or 2, got {verbose!r}")
+    return int(verbose)
+

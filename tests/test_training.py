@@ -1,0 +1,414 @@
+"""The training loop as Keras users know it: every data pipeline into every trainable
+backend, Keras's override contract (train_step, test_step, predict_step, compute_loss,
+compute_metrics), the *_on_batch methods, class weights and validation frequency, loss
+averages that do not depend on the batch size, bad data that fails before any step, and
+torch compiling its training step once."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import crossops
+from crossops import initializers as init
+from crossops import layers, losses, models, optimizers
+
+from .backends import BACKENDS
+
+TRAINABLE = [b for b in ("jax", "torch", "tensorflow") if b in BACKENDS]
+RNG = np.random.default_rng(0)
+N = 100  # not a multiple of the batch sizes: every run has a partial last batch
+X = RNG.standard_normal((N, 6)).astype(np.float32)
+Y = np.argmax(X @ RNG.standard_normal((6, 3)), axis=1).astype(np.int32)
+W = RNG.uniform(0.5, 2.0, N).astype(np.float32)
+
+
+@pytest.fixture(params=TRAINABLE)
+def trainer(request):
+    with crossops.use_backend(request.param):
+        yield request.param
+
+
+def _mlp(**compile_args):
+    model = models.Sequential([
+        layers.Input((6,)),
+        layers.Dense(8, activation="relu", kernel_initializer=init.GlorotUniform(seed=1)),
+        layers.Dense(3, kernel_initializer=init.GlorotUniform(seed=2)),
+    ])
+    model.compile(**{"optimizer": optimizers.SGD(0.1),
+                     "loss": losses.SparseCategoricalCrossentropy(from_logits=True),
+                     "metrics": ["accuracy"], **compile_args})
+    return model
+
+
+def _weights(model):
+    return [w.copy() for w in model.get_weights()]
+
+
+# -- every pipeline into every backend -----------------------------------------------------
+class Batches:
+    """A re-iterable of (x, y) batches (a list would do as well)."""
+
+    def __init__(self, size):
+        self.size = size
+
+    def __iter__(self):
+        for i in range(0, N, self.size):
+            yield X[i:i + self.size], Y[i:i + self.size]
+
+
+def _pipelines():
+    def numpy_arrays():
+        return {"x": X, "y": Y, "batch_size": 20, "shuffle": False}
+
+    def pandas_frames():
+        pd = pytest.importorskip("pandas")
+        return {"x": pd.DataFrame(X), "y": pd.Series(Y), "batch_size": 20, "shuffle": False}
+
+    def tf_dataset():
+        tf = pytest.importorskip("tensorflow")
+        return {"x": tf.data.Dataset.from_tensor_slices((X, Y)).batch(20)}
+
+    def torch_dataloader():
+        torch = pytest.importorskip("torch")
+        data = torch.utils.data.TensorDataset(torch.from_numpy(X), torch.from_numpy(Y))
+        return {"x": torch.utils.data.DataLoader(data, batch_size=20)}
+
+    def generator():
+        def gen():
+            while True:
+                yield from Batches(20)
+        return {"x": gen(), "steps_per_epoch": 5}
+
+    def iterable():
+        return {"x": Batches(20)}
+
+    def py_dataset():
+        from crossops.utils import PyDataset
+
+        class Data(PyDataset):
+            def __len__(self):
+                return 5
+
+            def __getitem__(self, i):
+                return X[i * 20:(i + 1) * 20], Y[i * 20:(i + 1) * 20]
+        return {"x": Data(workers=2)}
+
+    return [numpy_arrays, pandas_frames, tf_dataset, torch_dataloader, generator, iterable,
+            py_dataset]
+
+
+@pytest.mark.parametrize("pipeline", _pipelines(), ids=lambda f: f.__name__)
+def test_every_pipeline_trains_every_backend_to_the_same_numbers(trainer, pipeline):
+    """The same batches in the same order give the same weights, whatever carries them."""
+    reference = _mlp(run_eagerly=True)
+    reference.fit(X, Y, batch_size=20, epochs=2, shuffle=False, verbose=0)
+    model = _mlp(run_eagerly=True)
+    history = model.fit(epochs=2, verbose=0, **{"shuffle": False, **pipeline()})
+    assert len(history.history["loss"]) == 2
+    for got, want in zip(model.get_weights(), reference.get_weights()):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    args = {k: v for k, v in pipeline().items() if k != "shuffle"}
+    if "steps_per_epoch" in args:
+        args["steps"] = args.pop("steps_per_epoch")
+    logs = model.evaluate(**args, verbose=0, return_dict=True)
+    assert set(logs) == {"loss", "accuracy"}
+    assert model.predict(X, verbose=0).shape == (N, 3)
+
+
+def test_compiled_fit_on_a_dataset_and_validation_dataset(trainer):
+    tf = pytest.importorskip("tensorflow")
+    data = tf.data.Dataset.from_tensor_slices((X, Y)).batch(32)
+    model = _mlp()
+    history = model.fit(data, validation_data=data, epochs=3, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    assert len(history.history["val_loss"]) == 3
+
+
+# -- correct figures -----------------------------------------------------------------------
+def test_reported_loss_is_the_mean_over_examples_whatever_the_batch_size(trainer):
+    model = _mlp()
+    model.predict(X[:1], verbose=0)  # built
+    logits = model.predict(X, verbose=0)
+    per_example = losses.sparse_categorical_crossentropy(Y, logits, from_logits=True)
+    want = float(np.mean(per_example))
+    want_weighted = float(np.sum(per_example * W) / N)  # Keras: sum over batch size
+    for batch_size in (7, 32, 100, 128):
+        got = model.evaluate(X, Y, batch_size=batch_size, verbose=0, return_dict=True)
+        np.testing.assert_allclose(got["loss"], want, rtol=1e-5)
+        np.testing.assert_allclose(got["accuracy"],
+                                   np.mean(np.argmax(logits, 1) == Y), rtol=1e-6)
+        weighted = model.evaluate(X, Y, sample_weight=W, batch_size=batch_size, verbose=0)
+        np.testing.assert_allclose(weighted[0], want_weighted, rtol=1e-5)
+
+
+# -- overrides -----------------------------------------------------------------------------
+def _keras_guide_model(backend, calls):
+    """A subclassed model overriding train_step as Keras's guide "Customizing what happens
+    in fit()" writes it for ``backend``."""
+    class Custom(models.Model):
+        def __init__(self):
+            super().__init__()
+            self.hidden = layers.Dense(8, activation="relu",
+                                       kernel_initializer=init.GlorotUniform(seed=1))
+            self.out = layers.Dense(3, kernel_initializer=init.GlorotUniform(seed=2))
+
+        def call(self, x, training=False):
+            return self.out(self.hidden(x))
+
+    if backend == "jax":
+        import jax
+
+        class Guide(Custom):
+            def compute_loss_and_updates(self, tv, ntv, x, y, training=False):
+                y_pred, ntv = self.stateless_call(tv, ntv, x, training=training)
+                return self.compute_loss(x, y, y_pred), (y_pred, ntv)
+
+            def train_step(self, state, data):
+                calls.append("train_step")
+                tv, ntv, ov, mv = state
+                x, y = data
+                grad_fn = jax.value_and_grad(self.compute_loss_and_updates, has_aux=True)
+                (loss, (y_pred, ntv)), grads = grad_fn(tv, ntv, x, y, training=True)
+                tv, ov = self.optimizer.stateless_apply(ov, grads, tv)
+                new_mv, logs = [], {}
+                for metric in self.metrics:
+                    these = mv[len(new_mv):len(new_mv) + len(metric.variables)]
+                    if metric.name == "loss":
+                        these = metric.stateless_update_state(these, loss)
+                    else:
+                        these = metric.stateless_update_state(these, y, y_pred)
+                    logs[metric.name] = metric.stateless_result(these)
+                    new_mv += these
+                return logs, (tv, ntv, ov, new_mv)
+    elif backend == "torch":
+        import torch
+
+        class Guide(Custom):
+            def train_step(self, data):
+                calls.append("train_step")
+                x, y = data
+                self.zero_grad()
+                y_pred = self(x, training=True)
+                loss = self.compute_loss(y=y, y_pred=y_pred)
+                loss.backward()
+                trainable_weights = list(self.trainable_weights)
+                gradients = [v.value.grad for v in trainable_weights]
+                with torch.no_grad():
+                    self.optimizer.apply(gradients, trainable_weights)
+                for metric in self.metrics:
+                    if metric.name == "loss":
+                        metric.update_state(loss)
+                    else:
+                        metric.update_state(y, y_pred)
+                return {m.name: m.result() for m in self.metrics}
+    else:
+        import tensorflow as tf
+
+        class Guide(Custom):
+            def train_step(self, data):
+                calls.append("train_step")
+                x, y = data
+                with tf.GradientTape() as tape:
+                    y_pred = self(x, training=True)
+                    loss = self.compute_loss(y=y, y_pred=y_pred)
+                gradients = tape.gradient(loss, self.trainable_variables)
+                self.optimizer.apply(gradients, self.trainable_variables)
+                for metric in self.metrics:
+                    if metric.name == "loss":
+                        metric.update_state(loss)
+                    else:
+                        metric.update_state(y, y_pred)
+                return {m.name: m.result() for m in self.metrics}
+    return Guide()
+
+
+def test_train_step_override_as_in_keras_guide(trainer):
+    calls = []
+    model = _keras_guide_model(trainer, calls)
+    model.compile(optimizer=optimizers.SGD(0.1),
+                  loss=losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=["accuracy"])
+    history = model.fit(X, Y, batch_size=20, epochs=4, shuffle=False, verbose=0)
+    assert calls, "the override was not called"
+    loss = history.history["loss"]
+    assert loss[-1] < loss[0]
+    assert set(history.history) == {"loss", "accuracy"}
+    # the same numbers as the default step
+    plain = _keras_guide_model(trainer, [])
+    type(plain).train_step = models.Model.train_step
+    plain.compile(optimizer=optimizers.SGD(0.1),
+                  loss=losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=["accuracy"])
+    want = plain.fit(X, Y, batch_size=20, epochs=4, shuffle=False, verbose=0)
+    np.testing.assert_allclose(loss, want.history["loss"], rtol=1e-4)
+
+
+def test_compute_loss_and_compute_metrics_overrides(trainer):
+    class Penalised(models.Sequential):
+        def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None,
+                         training=True):
+            base = super().compute_loss(x, y, y_pred, sample_weight, training)
+            return base + 10.0
+
+        def compute_metrics(self, x, y, y_pred, sample_weight=None):
+            logs = super().compute_metrics(x, y, y_pred, sample_weight)
+            return {**logs, "batch_max": crossops.numpy.max(y_pred)}
+
+    model = Penalised([layers.Input((6,)), layers.Dense(3)])
+    model.compile(optimizer="sgd",
+                  loss=losses.SparseCategoricalCrossentropy(from_logits=True))
+    logs = model.evaluate(X, Y, verbose=0, return_dict=True)
+    plain = float(np.mean(losses.sparse_categorical_crossentropy(
+        Y, model.predict(X, verbose=0), from_logits=True)))
+    np.testing.assert_allclose(logs["loss"], plain + 10.0, rtol=1e-5)
+    assert "batch_max" in logs
+    history = model.fit(X, Y, epochs=1, verbose=0)
+    assert history.history["loss"][0] > 10.0
+
+
+def test_test_step_and_predict_step_overrides(trainer):
+    if trainer == "jax":
+        class Custom(models.Sequential):
+            def test_step(self, state, data):
+                logs, state = super().test_step(state, data)
+                return {**logs, "seen": crossops.numpy.asarray(1.0)}, state
+
+            def predict_step(self, state, data):
+                out, ntv = super().predict_step(state, data)
+                return out * 0.0 + 7.0, ntv
+    else:
+        class Custom(models.Sequential):
+            def test_step(self, data):
+                return {**super().test_step(data), "seen": 1.0}
+
+            def predict_step(self, data):
+                return super().predict_step(data) * 0.0 + 7.0
+    model = Custom([layers.Input((6,)), layers.Dense(3)])
+    model.compile(optimizer="sgd",
+                  loss=losses.SparseCategoricalCrossentropy(from_logits=True))
+    assert model.evaluate(X, Y, verbose=0, return_dict=True)["seen"] == 1.0
+    assert np.all(model.predict(X, verbose=0) == 7.0)
+
+
+def test_super_train_step_from_a_stateful_override(trainer):
+    if trainer == "jax":
+        pytest.skip("on jax train_step is stateless (state, data), as in Keras")
+    calls = []
+
+    class Counting(models.Sequential):
+        def train_step(self, data):
+            calls.append(1)
+            return super().train_step(data)
+
+    model = Counting([layers.Input((6,)), layers.Dense(3)])
+    model.compile(optimizer="sgd",
+                  loss=losses.SparseCategoricalCrossentropy(from_logits=True))
+    before = _weights(model)
+    model.fit(X, Y, batch_size=50, epochs=1, verbose=0)
+    assert len(calls) == 2
+    assert not np.allclose(before[0], model.get_weights()[0])
+
+
+# -- on one batch, class weights, validation frequency -------------------------------------
+def test_on_batch_methods(trainer):
+    model = _mlp()
+    first = model.train_on_batch(X[:20], Y[:20])
+    assert isinstance(first, list) and len(first) == 2
+    logs = model.train_on_batch(X[:20], Y[:20], return_dict=True)
+    assert set(logs) == {"loss", "accuracy"}
+    model.reset_metrics()
+    test = model.test_on_batch(X[:20], Y[:20], return_dict=True)
+    logits = model.predict_on_batch(X[:20])
+    np.testing.assert_allclose(test["loss"], np.mean(losses.sparse_categorical_crossentropy(
+        Y[:20], logits, from_logits=True)), rtol=1e-5)
+    assert isinstance(logits, np.ndarray) and logits.shape == (20, 3)
+
+
+def test_class_weight_is_a_per_example_weight(trainer):
+    weights = {0: 0.5, 1: 2.0, 2: 1.0}
+    a, b = _mlp(), _mlp()
+    a.fit(X, Y, batch_size=20, epochs=1, shuffle=False, verbose=0, class_weight=weights)
+    b.fit(X, Y, batch_size=20, epochs=1, shuffle=False, verbose=0,
+          sample_weight=np.vectorize(weights.get)(Y).astype(np.float32))
+    for got, want in zip(a.get_weights(), b.get_weights()):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_validation_freq(trainer):
+    model = _mlp()
+    history = model.fit(X, Y, epochs=4, validation_split=0.2, validation_freq=2, verbose=0)
+    assert len(history.history["loss"]) == 4
+    assert len(history.history["val_loss"]) == 2
+
+
+# -- bad data fails before any step --------------------------------------------------------
+def _bad_cases():
+    def gen():
+        return iter(())
+    return {
+        "x and y lengths": ({"x": X, "y": Y[:90]}, r"fit.*\by\b"),
+        "label 5 of 3 classes": ({"x": X, "y": np.where(Y == 0, 5, Y)}, r"fit.*\by\b"),
+        "label -1": ({"x": X, "y": np.where(Y == 0, -1, Y)}, r"fit.*\by\b"),
+        "empty arrays": ({"x": X[:0], "y": Y[:0]}, r"fit.*\bx\b"),
+        "empty generator": ({"x": gen()}, r"fit"),
+        "batch_size 0": ({"x": X, "y": Y, "batch_size": 0}, r"fit.*batch_size"),
+        "batch_size -4": ({"x": X, "y": Y, "batch_size": -4}, r"fit.*batch_size"),
+        "validation_split 1.5": ({"x": X, "y": Y, "validation_split": 1.5},
+                                 r"fit.*validation_split"),
+        "y missing": ({"x": X}, r"fit.*\by\b"),
+    }
+
+
+@pytest.mark.parametrize("case", list(_bad_cases()))
+def test_bad_data_fails_before_any_step(trainer, case):
+    kwargs, message = _bad_cases()[case]
+    model = _mlp()
+    model.predict(X[:1], verbose=0)
+    before = _weights(model)
+    with pytest.raises(ValueError, match=message):
+        model.fit(epochs=1, verbose=0, **kwargs)
+    for got, want in zip(model.get_weights(), before):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_nan_inputs_stop_training_under_terminate_on_nan(trainer):
+    from crossops.callbacks import TerminateOnNaN
+    bad = X.copy()
+    bad[30] = np.nan
+    model = _mlp()
+    history = model.fit(bad, Y, batch_size=20, epochs=5, shuffle=False, verbose=0,
+                        callbacks=[TerminateOnNaN()])
+    assert model.stop_training
+    assert len(history.history.get("loss", [])) <= 1
+
+
+# -- torch compiles once ------------------------------------------------------------------
+COMPILE_ONCE = """
+import numpy as np, crossops
+from torch._dynamo.utils import counters
+from crossops import layers, losses, models
+x = np.random.default_rng(0).standard_normal((100, 6)).astype(np.float32)
+y = (x[:, 0] > 0).astype(np.int32)
+with crossops.use_backend("torch"):
+    model = models.Sequential([layers.Input((6,)), layers.Dense(8, activation="relu"),
+                               layers.Dense(3)])
+    model.compile("adam", losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=["accuracy"])
+    model.fit(x, y, batch_size=32, epochs=3, verbose=0)  # 32, 32, 32, 4 in each epoch
+print(counters["stats"]["unique_graphs"], sum(counters["graph_break"].values()))
+"""
+
+
+@pytest.mark.skipif("torch" not in BACKENDS, reason="torch is not installed")
+def test_torch_compiles_the_training_step_once():
+    """Full batches, the last partial batch and later epochs share one compiled program
+    (the batch axis is marked dynamic; the step gets plain tensors from the first call).
+    In a fresh process: torch's automatic dynamic shapes remember earlier compiles."""
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-c", COMPILE_ONCE], capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    graphs, breaks = map(int, done.stdout.split()[-2:])
+    assert (graphs, breaks) == (1, 0)
