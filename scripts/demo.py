@@ -86,36 +86,128 @@ def cnn():
     ])
 
 
+class Timing:
+    """A callback (Keras's protocol, so it serves crossops and Keras alike): the time from
+    the start of ``fit`` to the end of the first step, and each epoch's time."""
+
+    def __init__(self):
+        self.first_step, self.epochs = None, []
+
+    def set_model(self, model):
+        pass
+
+    def set_params(self, params):
+        pass
+
+    def __getattr__(self, name):  # the hooks not used here
+        if name.startswith("on_"):
+            return lambda *args, **kwargs: None
+        raise AttributeError(name)
+
+    def on_train_begin(self, logs=None):
+        self.start = time.perf_counter()
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch_start = time.perf_counter()
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.first_step is None:
+            self.first_step = time.perf_counter() - self.start
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epochs.append(time.perf_counter() - self.epoch_start)
+
+    def summary(self):
+        """(time to the first step, median epoch time after the first)"""
+        later = self.epochs[1:] or self.epochs
+        return self.first_step, float(np.median(later))
+
+
 def train_digits(epochs):
     from crossops import optimizers
     (x, y), (xt, yt) = digits()
     print(f"\nsmall CNN on scikit-learn's digits: {len(x)} train / {len(xt)} test images, "
-          f"{epochs} epochs of Adam\n")
-    print(f"{'backend':<12}{'test accuracy':>14}{'train time':>12}"
-          f"{'max |p - p_first|':>20}{'same labels':>13}")
-    first = None
+          f"{epochs} epochs of Adam, batches of 64 (the last one partial)\n")
+    rows, first = [], None
     for backend in ("jax", "torch", "tensorflow"):
         if importlib.util.find_spec(backend) is None:
-            print(f"{backend:<12}not installed")
+            rows.append(f"{backend:<12}not installed")
             continue
+        print(f"training on {backend} (fit(verbose=2): one line per epoch)")
         with crossops.use_backend(backend):
             model = cnn()
             model.compile(optimizer=optimizers.Adam(learning_rate=0.01),
                           loss="sparse_categorical_crossentropy",
                           metrics=["accuracy"])
+            timing = Timing()
             t = time.perf_counter()
-            model.fit(x, y, batch_size=64, epochs=epochs, verbose=0, seed=0)
+            model.fit(x, y, batch_size=64, epochs=epochs, verbose=2, seed=0,
+                      callbacks=[timing])
             elapsed = time.perf_counter() - t
             _, acc = model.evaluate(xt, yt, verbose=0)
             p = model.predict(xt[:100], verbose=0)
         first = p if first is None else first
         same = np.mean(np.argmax(p, 1) == np.argmax(first, 1))
-        print(f"{backend:<12}{acc:>14.3f}{elapsed:>11.1f}s{np.max(np.abs(p - first)):>20.1e}"
-              f"{same:>13.0%}")
+        step, epoch = timing.summary()
+        rows.append(f"{backend:<12}{acc:>14.3f}{elapsed:>11.1f}s{step:>11.2f}s"
+                    f"{epoch * 1e3:>10.0f}ms{np.max(np.abs(p - first)):>20.1e}{same:>13.0%}")
+    keras_torch = keras_on_torch(epochs)
+    if keras_torch is not None:
+        acc, elapsed, step, epoch = keras_torch
+        rows.append(f"{'Keras torch':<12}{acc:>14.3f}{elapsed:>11.1f}s{step:>11.2f}s"
+                    f"{epoch * 1e3:>10.0f}ms{'(Keras 3, same model)':>33}")
     with crossops.use_backend("numpy"):  # NumPy runs the model forward, it does not train
         model = cnn()
         model.build((None, 8, 8, 1))
-    print(f"{'numpy':<12}{'(predicts; training needs autodiff: jax, torch, tensorflow)':>59}")
+    rows.append(f"{'numpy':<12}{'(predicts; training needs autodiff: jax, torch, tensorflow)':>59}")
+    print(f"\n{'backend':<12}{'test accuracy':>14}{'train time':>12}{'1st step':>12}"
+          f"{'epoch':>12}{'max |p - p_first|':>20}{'same labels':>13}")
+    print("\n".join(rows))
+
+
+KERAS_TORCH = """
+import sys, time, json
+import numpy as np
+import keras
+sys.path.insert(0, {here!r})
+from demo import digits, Timing
+(x, y), (xt, yt) = digits()
+model = keras.Sequential([
+    keras.Input((8, 8, 1)),
+    keras.layers.Conv2D(16, 3, padding="same", activation="relu"),
+    keras.layers.MaxPooling2D(2),
+    keras.layers.Conv2D(32, 3, padding="same", activation="relu"),
+    keras.layers.GlobalAveragePooling2D(),
+    keras.layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
+              loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+timing = Timing()
+t = time.perf_counter()
+model.fit(x, y, batch_size=64, epochs={epochs}, verbose=0, callbacks=[timing])
+elapsed = time.perf_counter() - t
+acc = model.evaluate(xt, yt, verbose=0)[1]
+print(json.dumps([acc, elapsed, *timing.summary()]))
+"""
+
+
+def keras_on_torch(epochs):
+    """Keras 3 on its torch backend, the same model and data, in a subprocess (Keras's
+    backend is chosen once per process): (accuracy, train time, first step, epoch)."""
+    import json
+    import os
+    import subprocess
+    import sys
+    if importlib.util.find_spec("keras") is None or importlib.util.find_spec("torch") is None:
+        return None
+    here = os.path.dirname(os.path.abspath(__file__))
+    done = subprocess.run([sys.executable, "-c", KERAS_TORCH.format(here=here, epochs=epochs)],
+                          capture_output=True, text=True,
+                          env={**os.environ, "KERAS_BACKEND": "torch"})
+    if done.returncode != 0:
+        print(f"Keras on torch failed: {done.stderr[-500:]}")
+        return None
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main():

@@ -47,6 +47,8 @@ class Variable:
 
     def __init__(self, value, *, trainable=True, name="variable", path=None):
         self._value = value
+        #: a tf.Variable, which layers read as a tensor (GradientTape records the read)
+        self._tf_variable = hasattr(value, "handle") and hasattr(value, "read_value")
         self.trainable = trainable
         self.name = name
         self.path = path or name
@@ -59,7 +61,7 @@ class Variable:
             found = scope.get(self)
             if found is not None:
                 return found
-        return self._value
+        return self._value.value() if self._tf_variable else self._value
 
     def assign(self, value):
         scope = current_scope()
@@ -72,7 +74,7 @@ class Variable:
             with torch.no_grad():  # in place: the module's registered tensor stays this one
                 self._value.copy_(value)
             return
-        if backend == "tensorflow" and hasattr(self._value, "assign"):
+        if self._tf_variable:
             self._value.assign(value)  # a tf.Variable: in place, as tf.function expects
             return
         self._value = value

@@ -597,29 +597,7 @@ def _values(variables) -> list:
     storage, off autograd's tape), so that a compiled step sees one input type from the
     first call on."""
     out = [v.value for v in variables]
-    return [_read(x) if backend_of_type(type(x)) in ("torch", "tensorflow") else x
-            for x in out]
-
-
-def _read(x):
-    if hasattr(x, "detach"):
-        return x.detach()
-    if hasattr(x, "read_value"):  # a tf.Variable: its current value, as a tensor
-        return x.read_value()
-    return x
-
-
-def _as_backend(a, backend):
-    """A batch's array as an array of ``backend``: host data converted, the backend's own
-    arrays kept, another backend's arrays through the host."""
-    own = backend_of_type(type(a))
-    if own == backend:
-        return a
-    host = np.asarray(a) if own is None else to_numpy(a)
-    if host.dtype == np.float64 and backend != "numpy" and own is None and \
-            not isinstance(a, np.ndarray):
-        host = host.astype(np.float32)  # Python floats: floatx, as Keras
-    return _to_backend(host, backend, trainable=False)
+    return [x.detach() if backend_of_type(type(x)) == "torch" else x for x in out]
 
 
 def _batch_size(x):
