@@ -46,6 +46,9 @@ class Variable:
     """
 
     def __init__(self, value, *, trainable=True, name="variable", path=None):
+        if backend_of_type(type(value)) == "tensorflow" and not hasattr(value, "handle"):
+            import tensorflow as tf  # a tf.Variable: tf.GradientTape and tf.function know it
+            value = tf.Variable(value, trainable=trainable)
         self._value = value
         #: a tf.Variable, which layers read as a tensor (GradientTape records the read)
         self._tf_variable = hasattr(value, "handle") and hasattr(value, "read_value")
@@ -74,8 +77,9 @@ class Variable:
             with torch.no_grad():  # in place: the module's registered tensor stays this one
                 self._value.copy_(value)
             return
-        if self._tf_variable:
-            self._value.assign(value)  # a tf.Variable: in place, as tf.function expects
+        if self._tf_variable:  # in place, as tf.function expects; in the variable's dtype
+            import tensorflow as tf
+            self._value.assign(tf.cast(value, self._value.dtype))
             return
         self._value = value
 

@@ -46,6 +46,7 @@ from ._normalization import (
 )
 from ._rnn import GRU, LSTM, Bidirectional, SimpleRNN
 from ._symbolic import Input, SymbolicTensor
+from ._torch_module_wrapper import TorchModuleWrapper
 
 __all__ = [
                     "GRU",
@@ -92,6 +93,7 @@ __all__ = [
                     "SimpleRNN",
                     "StatelessScope",
                     "SymbolicTensor",
+                    "TorchModuleWrapper",
                     "UpSampling2D",
                     "Variable",
                     "ZeroPadding2D",

@@ -37,9 +37,21 @@ def _torch_class(cls):
         import torch
         found = type(cls.__name__, (cls, torch.nn.Module),
                      {"__module__": cls.__module__, "__qualname__": cls.__qualname__,
-                      "forward": lambda self, *a, **k: self.call(*a, **k)})
+                      "forward": lambda self, *a, **k: self.call(*a, **k),
+                      "train": _train})
         _TORCH_CLASSES[cls] = found
     return found
+
+
+def _train(self, mode=True):
+    """``torch.nn.Module.train`` (``eval()`` calls it with False), which also makes the
+    mode the default of ``training`` for this layer and its sublayers (torch recurses into
+    them): a call that does not pass ``training`` then uses ``self.training``. Until
+    ``train()`` or ``eval()`` is called, such a call is in inference (as Keras's layers,
+    whatever the mode a new torch module starts in)."""
+    import torch
+    self._training_mode_set = True
+    return torch.nn.Module.train(self, mode)
 
 
 def backend_of_tree(tree) -> str | None:
@@ -75,6 +87,9 @@ class Layer:
     ['dense/kernel', 'dense/bias']
     """
 
+    #: whether this layer is a TorchModuleWrapper (the one layer that holds a bare module)
+    _wraps_torch_module = False
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if "build" in cls.__dict__:  # a build called directly marks the layer built too
@@ -109,6 +124,17 @@ class Layer:
 
     # -- attribute tracking -------------------------------------------------------------
     def __setattr__(self, key, value):
+        torch = _torch_if_loaded()
+        if (torch is not None and isinstance(value, torch.nn.Module)
+                and not isinstance(value, Layer) and not self._wraps_torch_module):
+            # a bare torch module: wrapped (as Keras), so that its parameters are this
+            # layer's variables, which fit trains (the wrapper runs the module with the
+            # values of a stateless call); ``self.<key>(x)`` calls the wrapper, and
+            # ``self.<key>.module`` is the module itself
+            value = _wrap_torch_module(value, self._made_on)
+            tracked = self.__dict__.get("_tracked")
+            if tracked is not None and all(value is not t for t in tracked):
+                tracked.append(value)
         if not key.startswith("_") and key != "name":
             found = [v for v in optree.tree_leaves(value, is_leaf=lambda x: isinstance(x, Layer))
                      if isinstance(v, Layer)] if isinstance(value, Layer | list | tuple | dict) \
@@ -135,9 +161,6 @@ class Layer:
         host = initializers.get(initializer)(tuple(int(s) for s in shape), dtype)
         backend = self._backend or self._made_on
         value = _to_backend(host, backend, trainable)
-        if backend == "tensorflow":  # a tf.Variable, which GradientTape and tf.function know
-            import tensorflow as tf
-            value = tf.Variable(value, trainable=trainable)
         variable = Variable(value, trainable=trainable, name=name, path=f"{self.name}/{name}")
         variable.seed_state = seed_state
         self._own_weights.append(variable)
@@ -236,8 +259,11 @@ class Layer:
                 self.build(optree.tree_map(lambda x: tuple(x.shape), inputs)
                            if not hasattr(inputs, "shape") else tuple(inputs.shape))
             self.built = True
-        if "training" in kwargs and not _accepts(self.call, "training"):
-            kwargs.pop("training")
+        if "training" in kwargs:
+            if not _accepts(self.call, "training"):
+                kwargs.pop("training")
+        elif self.__dict__.get("_training_mode_set") and _takes_training(self.call, args):
+            kwargs["training"] = self.training  # the mode set by train() / eval()
         return self.call(*args, **kwargs)
 
     # -- the stateless API --------------------------------------------------------------
@@ -324,6 +350,40 @@ def _accepts(f, name) -> bool:
         return name in inspect.signature(f).parameters
     except (TypeError, ValueError):
         return True
+
+
+def _takes_training(f, args) -> bool:
+    """Whether ``f`` has a ``training`` parameter that ``args`` do not fill (cached per
+    function and number of arguments: layer calls are on the hot path, and inspecting a
+    signature in a torch.compile trace would break the graph)."""
+    key = (getattr(f, "__func__", f), len(args))
+    found = _TAKES_TRAINING.get(key)
+    if found is None:
+        found = _TAKES_TRAINING[key] = _training_slot_free(f, len(args))
+    return found
+
+
+_TAKES_TRAINING: dict = {}
+
+
+def _training_slot_free(f, nargs) -> bool:
+    try:
+        params = list(inspect.signature(f).parameters.values())
+    except (TypeError, ValueError):
+        return False
+    for i, p in enumerate(params):
+        if p.name == "training":
+            return not (p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+                        and i < nargs)
+    return False
+
+
+def _wrap_torch_module(module, backend):
+    """``module`` in a TorchModuleWrapper made on ``backend`` (the owner's: the wrapper
+    says clearly that only torch will do)."""
+    from ._torch_module_wrapper import TorchModuleWrapper
+    with crossops.use_backend(backend):
+        return TorchModuleWrapper(module)
 
 
 def _marking_built(build):

@@ -1,9 +1,11 @@
 """Keras-like metrics over pure update/result functions.
 
-A metric's state is a tuple of arrays (its ``variables``). ``stateless_update_state``,
-``stateless_result`` and ``stateless_reset_state`` are pure, usable under ``jax.jit`` /
-``tf.function`` / ``crossops.jit``; ``update_state`` / ``result`` / ``reset_state`` keep
-the state in the object, as Keras does.
+A metric's state is a list of arrays. ``stateless_update_state``, ``stateless_result``
+and ``stateless_reset_state`` are pure, usable under ``jax.jit`` / ``tf.function`` /
+``crossops.jit``; ``update_state`` / ``result`` / ``reset_state`` keep the state in the
+object's ``variables`` (:class:`crossops.layers.Variable` s, there from construction, on
+the backend of the data the metric last saw: ``tf.Variable`` s on tensorflow, so that
+``update_state`` works inside ``tf.function``), as Keras does.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import crossops.numpy as xnp
 from .._backend import backend_of_values
 from .._dispatch import call_on
 from .._names import snake_case
+from .._variable import Variable
 from ..losses import _functions as L
 from ..losses._functions import as_array_like, squeeze_or_expand_to_same_rank
 from . import _functions as F
@@ -42,7 +45,8 @@ class Metric:
     def __init__(self, name=None, dtype=None):
         self.name = name or snake_case(type(self).__name__)
         self.dtype = dtype or "float32"
-        self.variables = None
+        self._backend = crossops.get_backend()
+        self._variables = None
 
     # -- pure core ----------------------------------------------------------------------
     def initial(self) -> tuple:
@@ -75,18 +79,38 @@ class Metric:
         return list(self._fresh(crossops.get_backend()))
 
     # -- the stateful API ---------------------------------------------------------------
+    @property
+    def variables(self) -> list[Variable]:
+        """The state, as Variables (made on first use, on the default backend)."""
+        if self._variables is None:
+            self._variables = [Variable(x, trainable=False, name=f"{self.name}/state_{i}")
+                               for i, x in enumerate(self._fresh(self._backend))]
+        return self._variables
+
+    def _on_backend(self, backend):
+        """Move the state to ``backend`` (the metric met another backend's data)."""
+        if backend != self._backend:
+            values = [v.numpy() for v in self.variables] if self._variables else None
+            self._backend, self._variables = backend, None
+            if values is not None:
+                for v, x in zip(self.variables, values):
+                    v.assign(call_on(backend, "asarray", x))
+
     def update_state(self, *args, **kwargs):
-        if self.variables is None:
-            self.variables = list(self._fresh(_backend_of(*args, *kwargs.values())))
-        self.variables = self.stateless_update_state(self.variables, *args, **kwargs)
+        self._on_backend(_backend_of(*args, *kwargs.values()))
+        new = self.stateless_update_state([v.value for v in self.variables], *args, **kwargs)
+        for v, x in zip(self.variables, new):
+            v.assign(x)
 
     def result(self):
-        if self.variables is None:
-            return self.stateless_result(self.stateless_reset_state())
-        return self.stateless_result(self.variables)
+        return self.stateless_result([v.value for v in self.variables])
 
-    def reset_state(self):
-        self.variables = None
+    def reset_state(self, backend=None):
+        """Back to the initial state (moved to ``backend`` first, if given)."""
+        if backend is not None:
+            self._on_backend(backend)
+        for v, x in zip(self.variables, self._fresh(self._backend)):
+            v.assign(x)
 
     def __call__(self, *args, **kwargs):
         self.update_state(*args, **kwargs)

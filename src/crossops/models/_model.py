@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import optree
 
-from ..layers._layer import Layer
+from ..layers._layer import Layer, _torch_if_loaded, _wrap_torch_module
 from ..layers._symbolic import Input, SymbolicTensor, run_graph, topological_nodes
 from ..trainers._trainer import Trainer
 from . import _saving
@@ -159,8 +159,13 @@ class Sequential(Model):
                 raise ValueError(f"{self.name}: an Input can only come first")
             self._input = layer
             return
+        torch = _torch_if_loaded()
+        if torch is not None and isinstance(layer, torch.nn.Module) and \
+                not isinstance(layer, Layer):
+            layer = _wrap_torch_module(layer, self._made_on)  # a bare torch module
         if not isinstance(layer, Layer):
-            raise TypeError(f"{self.name}.add: expected a Layer, got {type(layer).__name__}")
+            raise TypeError(f"{self.name}.add: expected a Layer (or a torch.nn.Module), "
+                            f"got {type(layer).__name__}")
         self.layers = [*self.layers, layer]
         if self._input is not None:
             self._build_symbolic()

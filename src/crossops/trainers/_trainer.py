@@ -28,6 +28,8 @@ every backend (inside the pure steps, metrics see their state as ``metric.variab
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import optree
 
@@ -39,8 +41,9 @@ from .. import optimizers
 from .._backend import backend_of_type
 from .._convert import to_numpy
 from .._transforms import mark_batch_dynamic
+from .._variable import StatelessScope
 from ..callbacks import CallbackList
-from ..layers._layer import _to_backend
+from ..layers._layer import _is_torch_module_class, _to_backend
 from . import _compile_utils
 from ._epoch_iterator import EpochIterator
 from .data_adapters import (
@@ -111,9 +114,14 @@ class Trainer:
         """Set every metric of ``self.metrics`` to its initial state (on the model's
         backend), so that ``len(metric.variables)`` is known, as in Keras."""
         backend = self._weights_backend()
-        with crossops.use_backend(backend):
-            for m in self.metrics:
-                m.variables = m.stateless_reset_state()
+        for m in self.metrics:
+            m.reset_state(backend)
+
+    def _metrics_on(self, backend):
+        """Keep the metrics' state on the model's backend (they are made on the default
+        backend), their values kept."""
+        for m in self.metrics:
+            m._on_backend(backend)
 
     def _use_jit(self) -> bool:
         return not self.run_eagerly and (self.jit_compile is True or
@@ -207,20 +215,12 @@ class Trainer:
         """Keras's metric update inside a pure step: the loss tracker weighted by the
         batch's size (so the epoch's loss is the mean over examples, whatever the batch
         size), then ``compute_metrics``, with every metric reading and writing its state
-        as ``metric.variables``."""
-        saved = [m.variables for m in self.metrics]
-        try:
-            i = 0
-            for m in self.metrics:
-                n = len(m.variables)
-                m.variables = list(metric_vars[i:i + n])
-                i += n
+        through ``metric.variables``, which a StatelessScope maps to the step's arrays."""
+        variables = [v for m in self.metrics for v in m.variables]
+        with StatelessScope(dict(zip(variables, metric_vars))) as scope:
             self._loss_tracker.update_state(loss, sample_weight=_batch_size(x))
             logs = self.compute_metrics(x, y, y_pred, sw)
-            return logs, [v for m in self.metrics for v in m.variables]
-        finally:
-            for m, v in zip(self.metrics, saved):
-                m.variables = v
+        return logs, [scope.get(v) for v in variables]
 
     def _stateful(self, pure_step, data, kind):
         """A pure step run on the variables' values, written back (Keras's stateful
@@ -235,7 +235,7 @@ class Trainer:
         non_trainable = _values(self.non_trainable_variables)
         if kind is _PREDICT:
             return trainable, non_trainable
-        metric_vars = [v for m in self.metrics for v in m.variables]
+        metric_vars = _values(v for m in self.metrics for v in m.variables)
         if kind is _TRAIN:
             return trainable, non_trainable, _values(self.optimizer.variables), metric_vars
         return trainable, non_trainable, metric_vars
@@ -249,11 +249,8 @@ class Trainer:
             for v, a in zip(self.optimizer.variables, state[2]):
                 v.assign(a)
         if kind is not _PREDICT:
-            i = 0
-            for m in self.metrics:
-                n = len(m.variables)
-                m.variables = list(state[-1][i:i + n])
-                i += n
+            for v, a in zip([v for m in self.metrics for v in m.variables], state[-1]):
+                v.assign(a)
 
     def _sync_training_state(self):
         """Write the running fit's state into the variables (for a callback that reads
@@ -335,7 +332,7 @@ class Trainer:
     def _build_from(self, batch):
         x, _, _ = unpack_x_y_sample_weight(batch)
         if not self.built:
-            self(x)
+            self(x, training=False)
 
     # -- fit ----------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
@@ -381,10 +378,18 @@ class Trainer:
             self.optimizer.build(self.trainable_variables)
         self.stop_training = False
         self._initial_epoch = None
-        runner = None
         callbacks.on_train_begin()
         initial_epoch = self._initial_epoch or initial_epoch
-        training_logs = None
+        with _torch_mode(self, True):
+            training_logs = self._fit_epochs(iterator, val_iterator, callbacks, backend,
+                                             initial_epoch, epochs, validation_freq)
+        callbacks.on_train_end(training_logs)
+        self._initial_epoch = self._runner = None
+        return callbacks.history
+
+    def _fit_epochs(self, iterator, val_iterator, callbacks, backend, initial_epoch, epochs,
+                    validation_freq):
+        runner, training_logs = None, None
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             callbacks.on_epoch_begin(epoch)
@@ -407,15 +412,13 @@ class Trainer:
             training_logs = epoch_logs
             if self.stop_training:
                 break
-        callbacks.on_train_end(training_logs)
-        self._initial_epoch = self._runner = None
-        return callbacks.history
+        return training_logs
 
     def _first_output(self, x):
         """The model's output on the first example of in-memory ``x`` (building the
         model), for the label check."""
         out = self(optree.tree_map(lambda a: _as_backend(a, self._weights_backend()),
-                                   _host_rows(x, 1)))
+                                   _host_rows(x, 1)), training=False)
         leaves = optree.tree_leaves(out)
         return leaves[0] if len(leaves) == 1 else None
 
@@ -423,6 +426,7 @@ class Trainer:
         _, y, _ = unpack_x_y_sample_weight(first_batch)
         self._build_from(first_batch)
         self._check_targets("fit", None, y)
+        self._metrics_on(backend)
         if self.optimizer.variables is None:
             self.optimizer.build(self.trainable_variables)
         if backend != "jax" and self._overrides("train_step"):
@@ -445,6 +449,10 @@ class Trainer:
         return logs if return_dict else _flat(logs, self.metrics_names)
 
     def _evaluate(self, iterator, backend, callbacks):
+        with _torch_mode(self, False):
+            return self._evaluate_epoch(iterator, backend, callbacks)
+
+    def _evaluate_epoch(self, iterator, backend, callbacks):
         self.reset_metrics()
         callbacks.on_test_begin()
         runner, logs = None, None
@@ -464,6 +472,7 @@ class Trainer:
         _, y, _ = unpack_x_y_sample_weight(first_batch)
         self._build_from(first_batch)
         self._check_targets("evaluate", None, y)
+        self._metrics_on(backend)
         if backend != "jax" and self._overrides("test_step"):
             return _Stateful(self.test_step)
         return _Pure(self, _TEST, lambda state, data: self.test_step(state, data))
@@ -479,13 +488,14 @@ class Trainer:
                                  steps=iterator.num_batches)
         callbacks.on_predict_begin()
         runner, outputs = None, []
-        for step, batch in iterator.enumerate_epoch():
-            if runner is None:
-                runner = self._predict_runner(backend, batch)
-            callbacks.on_predict_batch_begin(step)
-            out = runner(batch)
-            callbacks.on_predict_batch_end(step, {"outputs": out})
-            outputs.append(optree.tree_map(_host, out))
+        with _torch_mode(self, False):
+            for step, batch in iterator.enumerate_epoch():
+                if runner is None:
+                    runner = self._predict_runner(backend, batch)
+                callbacks.on_predict_batch_begin(step)
+                out = runner(batch)
+                callbacks.on_predict_batch_end(step, {"outputs": out})
+                outputs.append(optree.tree_map(_host, out))
         callbacks.on_predict_end()
         if not outputs:
             raise ValueError("predict: the data gave no batch")
@@ -513,18 +523,18 @@ class Trainer:
         self._assert_compiled("train_on_batch")
         backend = self._check_trainable_backend("train_on_batch")
         batch = self._one_batch("train_on_batch", backend, x, y, sample_weight, class_weight)
-        return self._run_once(self._train_runner(backend, batch), batch, return_dict)
+        with _torch_mode(self, True):
+            return self._run_once(self._train_runner(backend, batch), batch, return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         """The loss and metrics of one batch (accumulating, as ``train_on_batch``)."""
         self._assert_compiled("test_on_batch")
         backend = self._weights_backend()
         batch = self._one_batch("test_on_batch", backend, x, y, sample_weight)
-        return self._run_once(self._test_runner(backend, batch), batch, return_dict)
+        with _torch_mode(self, False):
+            return self._run_once(self._test_runner(backend, batch), batch, return_dict)
 
     def _run_once(self, runner, batch, return_dict):
-        if self.metrics[0].variables is None:
-            self.reset_metrics()
         logs = runner(batch)
         runner.sync()
         logs = _floats(logs)
@@ -534,7 +544,8 @@ class Trainer:
         """The outputs for one batch, as NumPy arrays."""
         backend = self._weights_backend()
         batch = self._one_batch("predict_on_batch", backend, x)
-        out = self._predict_runner(backend, batch)(batch)
+        with _torch_mode(self, False):
+            out = self._predict_runner(backend, batch)(batch)
         return optree.tree_map(_host, out)
 
     def _one_batch(self, caller, backend, x, y=None, sample_weight=None, class_weight=None):
@@ -566,8 +577,6 @@ class _Pure:
 
     def __call__(self, data):
         if self.state is None:
-            if self.kind is not _PREDICT and self.model.metrics[0].variables is None:
-                self.model.reset_metrics()
             self.state = self.model._state(self.kind)
         out, state = self.step(self.state, data)
         self.state = (self.state[0], state) if self.kind is _PREDICT else state
@@ -592,12 +601,46 @@ class _Stateful:
         pass
 
 
+@contextlib.contextmanager
+def _torch_mode(model, training):
+    """A torch model in training (``fit``) or inference mode (``evaluate``, ``predict``)
+    for the duration, as Keras's torch trainer sets ``train()`` / ``eval()``; so the
+    layers that a subclassed model calls without ``training`` follow the step, and raw
+    torch modules too. Every module's mode (and whether one was set) is restored after,
+    so a plain call afterwards behaves as before."""
+    if not _is_torch_module_class(type(model)):
+        yield
+        return
+    saved = [(m, m.training, m.__dict__.get("_training_mode_set")) for m in model.modules()]
+    model.train(training)
+    try:
+        yield
+    finally:
+        for m, mode, was_set in saved:
+            m.training = mode
+            if "_training_mode_set" in m.__dict__ and not was_set:
+                del m.__dict__["_training_mode_set"]
+
+
 def _values(variables) -> list:
     """The variables' arrays for a pure step; torch parameters as plain tensors (the same
     storage, off autograd's tape), so that a compiled step sees one input type from the
     first call on."""
     out = [v.value for v in variables]
     return [x.detach() if backend_of_type(type(x)) == "torch" else x for x in out]
+
+
+def _as_backend(a, backend):
+    """A batch's array as an array of ``backend``: host data converted, the backend's own
+    arrays kept, another backend's arrays through the host."""
+    own = backend_of_type(type(a))
+    if own == backend:
+        return a
+    host = np.asarray(a) if own is None else to_numpy(a)
+    if host.dtype == np.float64 and backend != "numpy" and own is None and \
+            not isinstance(a, np.ndarray):
+        host = host.astype(np.float32)  # Python floats: floatx, as Keras
+    return _to_backend(host, backend, trainable=False)
 
 
 def _batch_size(x):
