@@ -388,7 +388,7 @@ def test_metrics_take_numpy_data_to_the_other_backend(backend):
     with backend_context(backend):
         m = metrics.MeanSquaredError()
         m.update_state(A, to_backend(backend, B))  # y_true NumPy, y_pred of the backend
-        assert all(isinstance(v, native_types(backend)) for v in m.variables)
+        assert all(isinstance(v.value, native_types(backend)) for v in m.variables)
         np.testing.assert_allclose(to_numpy(m.result()), ((A - B) ** 2).mean(), rtol=1e-5)
 
 

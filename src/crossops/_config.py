@@ -19,7 +19,27 @@ from __future__ import annotations
 _FLOATX = ("float16", "bfloat16", "float32", "float64")
 DATA_FORMATS = ("channels_last", "channels_first")
 
-_settings = {"floatx": "float32", "epsilon": 1e-7, "image_data_format": "channels_last"}
+_settings = {"floatx": "float32", "epsilon": 1e-7, "image_data_format": "channels_last",
+             "random_generator": "native"}
+
+RANDOM_GENERATORS = ("portable", "native")
+
+
+def random_generator() -> str:
+    """Which generator ``crossops.random``'s ``uniform``, ``normal``, ``randint``,
+    ``dropout`` and ``shuffle`` draw with: ``"native"`` (the default for now: each
+    framework's own generator) or ``"portable"`` (Threefry-2x32 written with crossops ops,
+    the same numbers on every backend; 17-144x slower than native in eager torch so
+    far, which keeps it from being the default)."""
+    return _settings["random_generator"]
+
+
+def set_random_generator(value: str) -> None:
+    """Set :func:`random_generator`: ``"portable"`` or ``"native"``."""
+    if value not in RANDOM_GENERATORS:
+        raise ValueError(f"set_random_generator: value must be one of {RANDOM_GENERATORS}, "
+                         f"got {value!r}")
+    _settings["random_generator"] = value
 
 
 def floatx() -> str:

@@ -22,6 +22,49 @@ def _scopes() -> list:
         return _LOCAL.scopes
 
 
+# the autocast scopes (Keras's AutocastScope): how many are open in all threads (so that
+# reading a variable costs one check of this number when no layer computes in another
+# dtype than its weights'), and this thread's innermost target dtype in _LOCAL.autocast
+_AUTOCAST_OPEN = [0]
+
+
+def autocast_dtype():
+    """The dtype that floating variables are read in by this thread, else None."""
+    if not _AUTOCAST_OPEN[0]:
+        return None
+    return getattr(_LOCAL, "autocast", None)
+
+
+class AutocastScope:
+    """Inside ``with AutocastScope(dtype)``, floating variables with ``autocast=True`` read
+    as ``dtype`` (``None`` turns autocasting off); a layer whose policy is mixed opens one
+    around its call (Keras's design)."""
+
+    def __init__(self, dtype):
+        self.dtype = dtype
+        self._outer = None
+
+    def __enter__(self):
+        self._outer = getattr(_LOCAL, "autocast", None)
+        _LOCAL.autocast = self.dtype
+        _AUTOCAST_OPEN[0] += 1
+        return self
+
+    def __exit__(self, *exc):
+        _AUTOCAST_OPEN[0] -= 1
+        _LOCAL.autocast = self._outer
+
+
+def _maybe_cast(value, dtype):
+    """``value`` as ``dtype`` when it is floating of another dtype."""
+    from ._dtypes import dtype_name, kind
+    name = dtype_name(value.dtype)
+    if name == dtype or kind(name) != "f":
+        return value
+    import crossops.numpy as xnp
+    return xnp.astype(value, dtype, copy=False)
+
+
 def current_scope():
     """The innermost :class:`StatelessScope` of this thread, else None."""
     scopes = _scopes()
@@ -56,6 +99,8 @@ class Variable:
         self.name = name
         self.path = path or name
         self.seed_state = False
+        #: whether a layer computing in another dtype reads this variable in that dtype
+        self.autocast = True
 
     @property
     def value(self):
@@ -63,12 +108,29 @@ class Variable:
         if scope is not None:
             found = scope.get(self)
             if found is not None:
+                if _AUTOCAST_OPEN[0]:
+                    return self._autocast(found)
                 return found
-        return self._value.value() if self._tf_variable else self._value
+        value = self._value.value() if self._tf_variable else self._value
+        if _AUTOCAST_OPEN[0]:
+            return self._autocast(value)
+        return value
+
+    def _autocast(self, value):
+        dtype = getattr(_LOCAL, "autocast", None)
+        if dtype is None or not self.autocast:
+            return value
+        return _maybe_cast(value, dtype)
 
     def assign(self, value):
         scope = current_scope()
         if scope is not None:
+            if _AUTOCAST_OPEN[0] and hasattr(value, "dtype"):
+                # a value computed in a layer's compute dtype keeps the variable's dtype
+                # (a moving statistic updated under a mixed policy)
+                target = _dtype_name(self._value.dtype)
+                if target in ("float16", "bfloat16", "float32", "float64"):
+                    value = _maybe_cast(value, target)
             scope.assign(self, value)
             return
         backend = backend_of_type(type(self._value))
@@ -119,6 +181,11 @@ class Variable:
 
     def __repr__(self):
         return f"<Variable path={self.path} shape={self.shape} dtype={self.dtype}>"
+
+
+def _dtype_name(dtype):
+    from ._dtypes import dtype_name
+    return dtype_name(dtype)
 
 
 class StatelessScope:

@@ -1,6 +1,7 @@
 """``crossops.config``: crossops's own settings, with Keras's names (``floatx``,
 ``set_floatx``, ``epsilon``, ``set_epsilon``, ``image_data_format``,
-``set_image_data_format``), and ``standardize_data_format``.
+``set_image_data_format``), ``random_generator`` / ``set_random_generator``
+(portable or native random numbers), and ``standardize_data_format``.
 
 Examples
 --------
@@ -13,11 +14,14 @@ from ._config import (
     epsilon,
     floatx,
     image_data_format,
+    random_generator,
     set_epsilon,
     set_floatx,
     set_image_data_format,
+    set_random_generator,
     standardize_data_format,
 )
 
-__all__ = ["epsilon", "floatx", "image_data_format", "set_epsilon", "set_floatx",
-           "set_image_data_format", "standardize_data_format"]
+__all__ = ["epsilon", "floatx", "image_data_format", "random_generator", "set_epsilon",
+           "set_floatx", "set_image_data_format", "set_random_generator",
+           "standardize_data_format"]

@@ -18,10 +18,17 @@ import optree
 
 import crossops
 
-from .. import initializers
+from .. import dtype_policies, initializers
 from .._backend import backend_of_type, call_backend, get_backend
 from .._names import snake_case
-from .._variable import StatelessScope, Variable, current_scope
+from .._variable import (
+    _AUTOCAST_OPEN,
+    AutocastScope,
+    StatelessScope,
+    Variable,
+    autocast_dtype,
+    current_scope,
+)
 from ._symbolic import SymbolicTensor, symbolic_call
 
 _NAME_COUNTS: dict = defaultdict(itertools.count)
@@ -73,8 +80,10 @@ class Layer:
         Whether the layer's weights are trainable.
     name : str, optional
         Defaults to the class name in snake case, numbered (``dense``, ``dense_1``).
-    dtype : str
-        The weights' and computation's dtype (default ``"float32"``).
+    dtype : str or crossops.dtype_policies.DTypePolicy, optional
+        The dtype policy: a dtype name (weights and computation), ``"mixed_float16"`` or
+        ``"mixed_bfloat16"`` (float32 weights, half-precision computation); default the
+        global policy (``crossops.dtype_policies.set_dtype_policy``).
 
     Examples
     --------
@@ -111,7 +120,7 @@ class Layer:
             name = base if n == 0 else f"{base}_{n}"
         self.name = name
         self.trainable = trainable
-        self.dtype = dtype or "float32"
+        self.dtype_policy = dtype
         self.built = False
         self._own_weights: list[Variable] = []
         self._tracked: list[Layer] = []
@@ -121,6 +130,38 @@ class Layer:
         #: its inputs nor a build call say otherwise (a model made in a use_backend block
         #: and built after it)
         self._made_on = get_backend()
+
+    # -- dtype policy (Keras's) -----------------------------------------------------------
+    @property
+    def dtype_policy(self):
+        return self._dtype_policy
+
+    @dtype_policy.setter
+    def dtype_policy(self, value):
+        policy = dtype_policies.get(value)
+        self._dtype_policy = policy
+        compute = policy.compute_dtype
+        # what the call casts its floating inputs to (None: they pass as they are; only
+        # half-precision policies cast, so float64 data still reaches float32 layers)
+        self._cast_inputs = compute if compute in dtype_policies.LOW_PRECISION else None
+        self._mixed = policy.is_mixed
+
+    @property
+    def dtype(self) -> str:
+        """The weights' dtype (the policy's ``variable_dtype``), as Keras."""
+        return self._dtype_policy.variable_dtype
+
+    @dtype.setter
+    def dtype(self, value):
+        self.dtype_policy = value
+
+    @property
+    def compute_dtype(self) -> str:
+        return self._dtype_policy.compute_dtype
+
+    @property
+    def variable_dtype(self) -> str:
+        return self._dtype_policy.variable_dtype
 
     # -- attribute tracking -------------------------------------------------------------
     def __setattr__(self, key, value):
@@ -264,7 +305,31 @@ class Layer:
                 kwargs.pop("training")
         elif self.__dict__.get("_training_mode_set") and _takes_training(self.call, args):
             kwargs["training"] = self.training  # the mode set by train() / eval()
+        if self._mixed or self._cast_inputs is not None or _AUTOCAST_OPEN[0]:
+            return self._autocast_call(args, kwargs)
         return self.call(*args, **kwargs)
+
+    def _autocast_call(self, args, kwargs):
+        """The call under the policy (Keras's): floating inputs cast to the compute dtype,
+        and the variables read during the call cast to it (an AutocastScope, opened when
+        the policy is mixed or changes an outer scope's dtype)."""
+        if self._cast_inputs is not None:
+            dtype = self._cast_inputs
+            args = (_cast_floating(args[0], dtype, self._backend), *args[1:])
+        outer = autocast_dtype()
+        compute = self._dtype_policy.compute_dtype
+        scope = None
+        if outer is not None:
+            if not self._dtype_policy.is_floating:
+                scope = AutocastScope(None)
+            elif outer != compute:
+                scope = AutocastScope(compute)
+        elif self._mixed:
+            scope = AutocastScope(compute)
+        if scope is None:
+            return self.call(*args, **kwargs)
+        with scope:
+            return self.call(*args, **kwargs)
 
     # -- the stateless API --------------------------------------------------------------
     def stateless_call(self, trainable_variables, non_trainable_variables, *args,
@@ -313,7 +378,8 @@ class Layer:
 
     # -- config -------------------------------------------------------------------------
     def get_config(self) -> dict:
-        return {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        return {"name": self.name, "trainable": self.trainable,
+                "dtype": self._dtype_policy.name}
 
     @classmethod
     def from_config(cls, config):
@@ -321,6 +387,30 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _cast_floating(tree, dtype, backend):
+    """The floating arrays among the leaves of ``tree`` cast to ``dtype`` (floating NumPy
+    inputs become arrays of ``backend``)."""
+    from .._dispatch import call_on
+    from .._dtypes import dtype_name, kind
+
+    def cast(x):
+        d = getattr(x, "dtype", None)
+        if d is None or isinstance(x, SymbolicTensor):
+            return x
+        try:
+            name = dtype_name(d)
+        except TypeError:
+            return x
+        if name == dtype or kind(name) != "f":
+            return x
+        if backend_of_type(type(x)) is None:
+            return call_on(backend or get_backend(), "asarray", x, dtype=dtype)
+        return crossops.numpy.astype(x, dtype, copy=False)
+    if hasattr(tree, "dtype"):
+        return cast(tree)
+    return optree.tree_map(cast, tree)
 
 
 def _is_torch_module_class(cls) -> bool:

@@ -3,7 +3,7 @@
 A metric's state is a list of arrays. ``stateless_update_state``, ``stateless_result``
 and ``stateless_reset_state`` are pure, usable under ``jax.jit`` / ``tf.function`` /
 ``crossops.jit``; ``update_state`` / ``result`` / ``reset_state`` keep the state in the
-object's ``variables`` (:class:`crossops.layers.Variable` s, there from construction, on
+object's ``variables`` (crossops Variables, there from construction, on
 the backend of the data the metric last saw: ``tf.Variable`` s on tensorflow, so that
 ``update_state`` works inside ``tf.function``), as Keras does.
 """

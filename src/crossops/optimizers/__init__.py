@@ -29,6 +29,7 @@ from ._classes import (
                        get,
 )
 from ._functional import OptimizerState, UpdatePair, clip_by_global_norm, clip_by_norm, functional
+from ._loss_scale import LossScaleOptimizer
 from ._schedules import (
                        CosineDecay,
                        ExponentialDecay,
@@ -49,6 +50,7 @@ __all__ = [
                        "ExponentialDecay",
                        "InverseTimeDecay",
                        "LearningRateSchedule",
+                       "LossScaleOptimizer",
                        "Lion",
                        "Nadam",
                        "Optimizer",

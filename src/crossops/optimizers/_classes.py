@@ -67,15 +67,19 @@ class Optimizer:
     def _state(self, leaves) -> OptimizerState:
         return state_from_leaves(leaves, self._layout)
 
-    def stateless_apply(self, optimizer_variables, grads, trainable_variables):
-        """One update, purely: returns ``(trainable_variables, optimizer_variables)`` as
-        new lists of arrays."""
+    def _check_state(self, optimizer_variables):
+        """That the optimizer is built, with as many variables as given."""
         if self.variables is None:
             raise ValueError(f"{self.name}.stateless_apply: build the optimizer first "
                              "(optimizer.build(trainable_variables))")
         if len(optimizer_variables) != len(self.variables):
             raise ValueError(f"{self.name}.stateless_apply: expected {len(self.variables)} "
                              f"optimizer variables, got {len(optimizer_variables)}")
+
+    def stateless_apply(self, optimizer_variables, grads, trainable_variables):
+        """One update, purely: returns ``(trainable_variables, optimizer_variables)`` as
+        new lists of arrays."""
+        self._check_state(optimizer_variables)
         if len(grads) != len(trainable_variables):
             raise ValueError(f"{self.name}.stateless_apply: {len(grads)} gradients for "
                              f"{len(trainable_variables)} trainable variables")

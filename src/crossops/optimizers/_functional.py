@@ -23,6 +23,7 @@ import crossops.numpy as xnp
 
 from .._backend import backend_of_values
 from .._dispatch import call_on
+from .._dtypes import dtype_name
 from ._rules import Rule
 
 
@@ -78,6 +79,19 @@ def _off_the_tape(backend):
         if torch.is_grad_enabled() and torch._C._functorch.maybe_current_level() is None:
             return torch.no_grad()
     return contextlib.nullcontext()
+
+
+#: parameter dtypes whose update is computed in float32 (with float32 slots) and rounded
+#: back: computed in their own dtype, most updates are below their resolution (Adam's
+#: ``beta_2 ** t`` is 1.0 in bfloat16, and its step is then 0)
+_LOW_PRECISION = ("float16", "bfloat16")
+
+
+def _wide(p):
+    """``p`` in float32 if it is float16 or bfloat16, else ``p``."""
+    if dtype_name(p.dtype) in _LOW_PRECISION:
+        return xnp.astype(p, "float32", copy=False)
+    return p
 
 
 def _scalar(value, dtype, like_backend):
@@ -188,8 +202,9 @@ def functional(rule: Rule, learning_rate=0.001, weight_decay=None, clipnorm=None
         backend = _backend_of(leaves)
         extra = () if rule.extra is None else (_scalar(rule.extra[0], "float32", backend),)
         return OptimizerState(  # two zeros: the counters must not share one array
-            iterations=_scalar(0, "int32", backend), slots=[rule.slots(p) for p in leaves],
-            accumulators=[xnp.zeros_like(p) for p in leaves] if steps else [],
+            iterations=_scalar(0, "int32", backend),
+            slots=[rule.slots(_wide(p)) for p in leaves],
+            accumulators=[xnp.zeros_like(_wide(p)) for p in leaves] if steps else [],
             calls=_scalar(0, "int32", backend), extra=extra)
 
     def lr_at(iterations):
@@ -209,12 +224,17 @@ def functional(rule: Rule, learning_rate=0.001, weight_decay=None, clipnorm=None
             extra = (rule.extra[1](extra[0], t32),)
         new_params, new_slots = [], []
         for g, p, s in zip(grads, leaves, state.slots):
+            narrow = p.dtype if dtype_name(p.dtype) in _LOW_PRECISION else None
+            if narrow is not None:
+                p = xnp.astype(p, "float32", copy=False)
             lr_p = xnp.astype(lr, p.dtype, copy=False) if hasattr(lr, "dtype") else lr
             g = xnp.astype(g, p.dtype, copy=False)
             if weight_decay:
                 p = p - p * weight_decay * lr_p
             p, s = rule.step(g, p, s, lr_p, xnp.astype(t32, p.dtype, copy=False),
                              extra[0] if extra else None)
+            if narrow is not None:
+                p = xnp.astype(p, narrow, copy=False)
             new_params.append(p)
             new_slots.append(s)
         return new_params, new_slots, extra

@@ -6,8 +6,9 @@ The ops of ``keras.random`` with Keras's signatures (spec/random.toml): ``normal
 
 Seeds
 -----
-Every op takes ``seed``, and it is required: ``seed=None`` raises ``ValueError`` (there is
-no global generator to fall back on). A seed is
+Every op takes ``seed``, as in Keras: ``seed=None`` draws from a global ``SeedGenerator``
+of the op's backend (fresh numbers on every call; under ``jax.jit`` this raises, pass a
+``SeedGenerator``), a ``SeedGenerator`` gives its next key and advances. A seed is also
 
 - a Python int: the same int gives the same numbers again (on one backend), or
 - a key: a ``uint32`` array of shape ``(2,)`` of a backend, made by ``key(seed)`` and
@@ -21,10 +22,15 @@ a key array, or an array argument (``logits``, ``inputs``, ``x``, ``alpha`` ...)
 the backend (NumPy arrays beside arrays of another backend convert to it). Arrays of two
 backends other than NumPy in one call raise ``TypeError``.
 
-Backends
---------
-Each backend draws with its own generator, so the numbers differ between backends (the
-distributions do not):
+Generators
+----------
+By default (``crossops.config.random_generator() == "portable"``) ``uniform``, ``normal``,
+``randint``, ``dropout`` and ``shuffle`` draw with Threefry-2x32 written with crossops ops
+(``crossops/random/_portable.py``): a seed gives the same numbers on every backend, eager
+and compiled (``normal`` to a few ulp: each framework's ``log``/``cos``/``sin``).
+``crossops.config.set_random_generator("native")`` switches them back to each framework's
+own generator, which the other ops always use, so their numbers differ between backends
+(the distributions do not):
 
 - numpy: ``numpy.random.Generator(numpy.random.Philox(key=...))``, built anew on each call
   from the seed's 64 bits;
@@ -78,3 +84,55 @@ __all__ = [
 # --- end of generated block ---
 
 __all__ += ["key", "split"]
+
+# --- the seeds of seedless calls and SeedGenerators, and the portable generator ---
+import functools as _functools  # noqa: E402
+import inspect as _inspect  # noqa: E402
+
+from .. import _config  # noqa: E402
+from . import _ops, _portable  # noqa: E402
+from ._keys import backend_of_args as _backend_of_args  # noqa: E402
+from ._seed_generator import SeedGenerator, draw_seed, global_seed_generator  # noqa: E402
+
+#: the array parameters that decide an op's backend (besides the seed)
+_ARRAYS = {"categorical": ("logits",), "dropout": ("inputs",), "shuffle": ("x",),
+           "gamma": ("alpha",), "beta": ("alpha", "beta"),
+           "binomial": ("counts", "probabilities")}
+
+
+def _with_seeds(name):
+    """The public op ``name``: ``seed`` drawn (``SeedGenerator``, ``None``), then the portable
+    generator's op (``uniform``, ``normal``, ``randint``, ``shuffle``) when
+    ``crossops.config.random_generator()`` is ``"portable"``, else the generated op (each
+    framework's own generator; ``dropout`` draws its mask with ``uniform``)."""
+    native = getattr(_ops, name)
+    portable = _portable.PORTABLE.get(name)
+    sig = _inspect.signature(native)
+    arrays = _ARRAYS.get(name, ())
+
+    @_functools.wraps(native)
+    def op(*args, **kwargs):
+        bound = sig.bind(*args, **kwargs)
+        bound.apply_defaults()
+        a = bound.arguments
+        seed = a["seed"]
+        if seed is None or isinstance(seed, SeedGenerator):
+            backend = _backend_of_args(*(a[n] for n in arrays)) if arrays else None
+            a["seed"] = seed = draw_seed(seed, backend)
+        if portable is not None and _config.random_generator() == "portable":
+            if name == "shuffle" and not hasattr(a["x"], "shape"):
+                import crossops.numpy as _xnp
+                a["x"] = _xnp.asarray(a["x"])
+            a["backend"] = _backend_of_args(seed, *(a[n] for n in arrays))
+            return portable(**a)
+        return native(**a)
+
+    return op
+
+
+for _name in ("normal", "uniform", "truncated_normal", "randint", "categorical", "dropout",
+              "shuffle", "gamma", "beta", "binomial"):
+    globals()[_name] = _with_seeds(_name)
+del _name
+
+__all__ += ["SeedGenerator", "draw_seed", "global_seed_generator"]

@@ -68,8 +68,9 @@ def normal(
     dtype : DTypeLike | None, default None
         A floating dtype; None gives float32.
     seed : Seed, default None
-        Required: an int, or a key array from ``xrandom.key`` / ``xrandom.split``; None
-        raises ValueError (there is no global generator).
+        An int, a key array from ``xrandom.key`` / ``xrandom.split``, or a
+        ``xrandom.SeedGenerator``; None draws from a global SeedGenerator of the backend, as
+        in Keras (eagerly only: under ``jax.jit`` pass one).
 
     Returns
     -------
@@ -128,8 +129,9 @@ def uniform(
     dtype : DTypeLike | None, default None
         A floating dtype; None gives float32.
     seed : Seed, default None
-        Required: an int, or a key array from ``xrandom.key`` / ``xrandom.split``; None
-        raises ValueError (there is no global generator).
+        An int, a key array from ``xrandom.key`` / ``xrandom.split``, or a
+        ``xrandom.SeedGenerator``; None draws from a global SeedGenerator of the backend, as
+        in Keras (eagerly only: under ``jax.jit`` pass one).
 
     Returns
     -------
@@ -188,8 +190,9 @@ def truncated_normal(
     dtype : DTypeLike | None, default None
         A floating dtype; None gives float32.
     seed : Seed, default None
-        Required: an int, or a key array from ``xrandom.key`` / ``xrandom.split``; None
-        raises ValueError (there is no global generator).
+        An int, a key array from ``xrandom.key`` / ``xrandom.split``, or a
+        ``xrandom.SeedGenerator``; None draws from a global SeedGenerator of the backend, as
+        in Keras (eagerly only: under ``jax.jit`` pass one).
 
     Returns
     -------
@@ -242,8 +245,9 @@ def randint(
     dtype : DTypeLike, default 'int32'
         An integer dtype.
     seed : Seed, default None
-        Required: an int, or a key array from ``xrandom.key`` / ``xrandom.split``; None
-        raises ValueError (there is no global generator).
+        An int, a key array from ``xrandom.key`` / ``xrandom.split``, or a
+        ``xrandom.SeedGenerator``; None draws from a global SeedGenerator of the backend, as
+        in Keras (eagerly only: under ``jax.jit`` pass one).
 
     Returns
     -------
@@ -297,8 +301,9 @@ def categorical(
     dtype : DTypeLike, default 'int32'
         An integer dtype.
     seed : Seed, default None
-        Required: an int, or a key array from ``xrandom.key`` / ``xrandom.split``; None
-        raises ValueError (there is no global generator).
+        An int, a key array from ``xrandom.key`` / ``xrandom.split``, or a
+        ``xrandom.SeedGenerator``; None draws from a global SeedGenerator of the backend, as
+        in Keras (eagerly only: under ``jax.jit`` pass one).
 
     Returns
     -------
@@ -357,8 +362,9 @@ def dropout(
         Shape of the keep mask, broadcast against ``inputs`` (a None entry takes the input's
         size); None uses ``inputs.shape``.
     seed : Seed, default None
-        Required: an int, or a key array from ``xrandom.key`` / ``xrandom.split``; None
-        raises ValueError (there is no global generator).
+        An int, a key array from ``xrandom.key`` / ``xrandom.split``, or a
+        ``xrandom.SeedGenerator``; None draws from a global SeedGenerator of the backend, as
+        in Keras (eagerly only: under ``jax.jit`` pass one).
 
     Returns
     -------
@@ -406,8 +412,9 @@ def shuffle(x: ArrayLike, axis: int = 0, seed: Seed = None) -> Array:
     axis : int, default 0
         The axis whose slices are permuted.
     seed : Seed, default None
-        Required: an int, or a key array from ``xrandom.key`` / ``xrandom.split``; None
-        raises ValueError (there is no global generator).
+        An int, a key array from ``xrandom.key`` / ``xrandom.split``, or a
+        ``xrandom.SeedGenerator``; None draws from a global SeedGenerator of the backend, as
+        in Keras (eagerly only: under ``jax.jit`` pass one).
 
     Returns
     -------
@@ -458,8 +465,9 @@ def gamma(
     dtype : DTypeLike | None, default None
         A floating dtype; None gives float32.
     seed : Seed, default None
-        Required: an int, or a key array from ``xrandom.key`` / ``xrandom.split``; None
-        raises ValueError (there is no global generator).
+        An int, a key array from ``xrandom.key`` / ``xrandom.split``, or a
+        ``xrandom.SeedGenerator``; None draws from a global SeedGenerator of the backend, as
+        in Keras (eagerly only: under ``jax.jit`` pass one).
 
     Returns
     -------
@@ -515,8 +523,9 @@ def beta(
     dtype : DTypeLike | None, default None
         A floating dtype; None gives float32.
     seed : Seed, default None
-        Required: an int, or a key array from ``xrandom.key`` / ``xrandom.split``; None
-        raises ValueError (there is no global generator).
+        An int, a key array from ``xrandom.key`` / ``xrandom.split``, or a
+        ``xrandom.SeedGenerator``; None draws from a global SeedGenerator of the backend, as
+        in Keras (eagerly only: under ``jax.jit`` pass one).
 
     Returns
     -------
@@ -573,8 +582,9 @@ def binomial(
     dtype : DTypeLike | None, default None
         A real dtype; None gives float32.
     seed : Seed, default None
-        Required: an int, or a key array from ``xrandom.key`` / ``xrandom.split``; None
-        raises ValueError (there is no global generator).
+        An int, a key array from ``xrandom.key`` / ``xrandom.split``, or a
+        ``xrandom.SeedGenerator``; None draws from a global SeedGenerator of the backend, as
+        in Keras (eagerly only: under ``jax.jit`` pass one).
 
     Returns
     -------

@@ -69,7 +69,7 @@ class Trainer:
 
     # -- compile ------------------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, run_eagerly=False,
-                jit_compile="auto"):
+                jit_compile="auto", auto_scale_loss=True):
         """Set the optimizer, the loss and the metrics for ``fit`` / ``evaluate``.
 
         Parameters
@@ -84,8 +84,17 @@ class Trainer:
         jit_compile : "auto" or bool
             Compile the steps with ``crossops.jit`` (jax.jit, torch.compile,
             tf.function); ``"auto"`` compiles unless ``run_eagerly``.
+        auto_scale_loss : bool
+            Under the ``"mixed_float16"`` dtype policy, wrap the optimizer in a
+            ``LossScaleOptimizer`` (as Keras).
         """
         self.optimizer = optimizers.get(optimizer)
+        policy = getattr(self, "dtype_policy", None)
+        if (auto_scale_loss and policy is not None and policy.name == "mixed_float16"
+                and not isinstance(self.optimizer, optimizers.LossScaleOptimizer)):
+            # as Keras: float16 gradients need loss scaling
+            self.optimizer = optimizers.LossScaleOptimizer(self.optimizer,
+                                                           name="loss_scale_optimizer")
         self.loss = _compile_utils.get_loss(loss)
         self.metric_names = list(metrics or [])
         self._compiled_metrics = [_compile_utils.get_metric(m, self.loss)
@@ -189,15 +198,25 @@ class Trainer:
     def _forward(self, trainable, non_trainable, x, y, sw, training):
         with self._stateless_scope(trainable, non_trainable, "train_step") as scope:
             y_pred = self(x, training=training)
+            if self.__dict__.get("_mixed"):  # a mixed policy: the loss in float32 (Keras's
+                y_pred = _float32_outputs(y_pred)  # losses compute in floatx)
             loss = self.compute_loss(x, y, y_pred, sw, training=training)
         return loss, (y_pred, [scope.get(v) for v in self.non_trainable_variables])
 
     def _pure_train_step(self, state, data):
         trainable, non_trainable, optimizer_vars, metric_vars = state
         x, y, sw = unpack_x_y_sample_weight(data)
-        (loss, (y_pred, non_trainable)), grads = crossops.value_and_grad(
-            lambda tv: self._forward(tv, non_trainable, x, y, sw, True),
-            has_aux=True)(list(trainable))
+        scale_loss = getattr(self.optimizer, "scale_loss", None)
+        if scale_loss is None:
+            (loss, (y_pred, non_trainable)), grads = crossops.value_and_grad(
+                lambda tv: self._forward(tv, non_trainable, x, y, sw, True),
+                has_aux=True)(list(trainable))
+        else:  # a LossScaleOptimizer: differentiate the scaled loss (it unscales)
+            def scaled(tv):
+                loss, aux = self._forward(tv, non_trainable, x, y, sw, True)
+                return scale_loss(loss, optimizer_vars), (loss, aux)
+            (_, (loss, (y_pred, non_trainable))), grads = crossops.value_and_grad(
+                scaled, has_aux=True)(list(trainable))
         trainable, optimizer_vars = self.optimizer.stateless_apply(
             optimizer_vars, grads, trainable)
         logs, metric_vars = self._stateless_metrics(metric_vars, loss, x, y, y_pred, sw)
@@ -641,6 +660,17 @@ def _as_backend(a, backend):
             not isinstance(a, np.ndarray):
         host = host.astype(np.float32)  # Python floats: floatx, as Keras
     return _to_backend(host, backend, trainable=False)
+
+
+def _float32_outputs(tree):
+    """The float16 and bfloat16 arrays of ``tree`` as float32."""
+    from .._dtypes import dtype_name
+
+    def cast(a):
+        if hasattr(a, "dtype") and dtype_name(a.dtype) in ("float16", "bfloat16"):
+            return xnp.astype(a, "float32", copy=False)
+        return a
+    return cast(tree) if hasattr(tree, "dtype") else optree.tree_map(cast, tree)
 
 
 def _batch_size(x):
