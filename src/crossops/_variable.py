@@ -7,6 +7,7 @@ import threading
 
 from ._backend import backend_of_type
 from ._convert import to_numpy
+from ._dtypes import dtype_name, kind
 
 # the stateless scopes entered in each thread, innermost last: a thread-local list rather
 # than a ContextVar, which torch.compile cannot trace (a graph break per layer call)
@@ -55,9 +56,8 @@ class AutocastScope:
         _LOCAL.autocast = self._outer
 
 
-def _maybe_cast(value, dtype):
+def cast_floating(value, dtype):
     """``value`` as ``dtype`` when it is floating of another dtype."""
-    from ._dtypes import dtype_name, kind
     name = dtype_name(value.dtype)
     if name == dtype or kind(name) != "f":
         return value
@@ -120,7 +120,7 @@ class Variable:
         dtype = getattr(_LOCAL, "autocast", None)
         if dtype is None or not self.autocast:
             return value
-        return _maybe_cast(value, dtype)
+        return cast_floating(value, dtype)
 
     def assign(self, value):
         scope = current_scope()
@@ -128,9 +128,9 @@ class Variable:
             if _AUTOCAST_OPEN[0] and hasattr(value, "dtype"):
                 # a value computed in a layer's compute dtype keeps the variable's dtype
                 # (a moving statistic updated under a mixed policy)
-                target = _dtype_name(self._value.dtype)
-                if target in ("float16", "bfloat16", "float32", "float64"):
-                    value = _maybe_cast(value, target)
+                target = dtype_name(self._value.dtype)
+                if kind(target) == "f":
+                    value = cast_floating(value, target)
             scope.assign(self, value)
             return
         backend = backend_of_type(type(self._value))
@@ -150,13 +150,13 @@ class Variable:
     # tf.Variable that the layers read
     @property
     def _should_act_as_resource_variable(self):
-        if not hasattr(self._value, "handle"):
+        if not self._tf_variable:
             raise AttributeError("_should_act_as_resource_variable")
         return True
 
     @property
     def handle(self):
-        if not hasattr(self._value, "handle"):
+        if not self._tf_variable:
             raise AttributeError(f"{self.path}: only a tensorflow variable has a handle")
         return self._value.handle
 
@@ -181,11 +181,6 @@ class Variable:
 
     def __repr__(self):
         return f"<Variable path={self.path} shape={self.shape} dtype={self.dtype}>"
-
-
-def _dtype_name(dtype):
-    from ._dtypes import dtype_name
-    return dtype_name(dtype)
 
 
 class StatelessScope:

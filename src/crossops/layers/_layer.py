@@ -27,6 +27,7 @@ from .._variable import (
     StatelessScope,
     Variable,
     autocast_dtype,
+    cast_floating,
     current_scope,
 )
 from ._symbolic import SymbolicTensor, symbolic_call
@@ -145,6 +146,8 @@ class Layer:
         # half-precision policies cast, so float64 data still reaches float32 layers)
         self._cast_inputs = compute if compute in dtype_policies.LOW_PRECISION else None
         self._mixed = policy.is_mixed
+        #: whether a call goes through _autocast_call (one check on the hot path)
+        self._autocasts = self._mixed or self._cast_inputs is not None
 
     @property
     def dtype(self) -> str:
@@ -305,7 +308,7 @@ class Layer:
                 kwargs.pop("training")
         elif self.__dict__.get("_training_mode_set") and _takes_training(self.call, args):
             kwargs["training"] = self.training  # the mode set by train() / eval()
-        if self._mixed or self._cast_inputs is not None or _AUTOCAST_OPEN[0]:
+        if self._autocasts or _AUTOCAST_OPEN[0]:
             return self._autocast_call(args, kwargs)
         return self.call(*args, **kwargs)
 
@@ -396,18 +399,15 @@ def _cast_floating(tree, dtype, backend):
     from .._dtypes import dtype_name, kind
 
     def cast(x):
-        d = getattr(x, "dtype", None)
-        if d is None or isinstance(x, SymbolicTensor):
+        if not hasattr(x, "dtype") or isinstance(x, SymbolicTensor):
             return x
+        if backend_of_type(type(x)) is not None:
+            return cast_floating(x, dtype)
         try:
-            name = dtype_name(d)
+            floating = kind(dtype_name(x.dtype)) == "f"
         except TypeError:
             return x
-        if name == dtype or kind(name) != "f":
-            return x
-        if backend_of_type(type(x)) is None:
-            return call_on(backend or get_backend(), "asarray", x, dtype=dtype)
-        return crossops.numpy.astype(x, dtype, copy=False)
+        return call_on(backend or get_backend(), "asarray", x, dtype=dtype) if floating else x
     if hasattr(tree, "dtype"):
         return cast(tree)
     return optree.tree_map(cast, tree)
