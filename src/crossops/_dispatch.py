@@ -173,8 +173,13 @@ class Op:
             # one array and a Python scalar to promote: NumPy and JAX apply the same weak
             # rule as crossops
             return self.impl(backend), cacheable
-        return _coercing(self.full(backend), spec, mod, lists=spec.kind not in _NO_COERCE_KINDS,
-                         layout=self._layout), cacheable
+        general = _coercing(self.full(backend), spec, mod,
+                            lists=spec.kind not in _NO_COERCE_KINDS, layout=self._layout)
+        if not numpy and cacheable and spec.kind in _WEAK_SCALAR_KINDS:
+            fast = _weak_scalar_call(self.full(backend), general, spec, mod, types)
+            if fast is not None:
+                return fast, cacheable
+        return general, cacheable
 
     def resolve(self, key, types: tuple) -> Callable:
         """Find (and cache under ``key``) the callable for a call whose array arguments
@@ -449,6 +454,56 @@ def _coercing(f: Callable, spec: OpSpec, mod, lists: bool = True,
 
     coerced.__wrapped__ = f
     return coerced
+
+
+def _weak_scalar_call(f: Callable, general: Callable, spec: OpSpec, mod,
+                      types: tuple) -> Callable | None:
+    """The call of an element-wise op on one array of backend ``mod`` and one Python
+    scalar (``x + 1.0``, ``where(c, x, 0.0)``), or None for other ``types``: the scalar
+    takes its weak dtype from the array's dtype (see
+    :func:`crossops._dtypes.weak_scalar_name`), looked up once per dtype. Where the
+    scalar's dtype is the array's and the backend applies the same rule (NumPy 2, but not
+    beside bfloat16), the scalar goes to the function as it is. Calls with keywords take
+    ``general`` (:func:`_coercing`)."""
+    i, j = _PROMOTED_KINDS[spec.kind]
+    own = mod.ARRAY_TYPES
+    if is_scalar_type(types[i]) and issubclass(types[j], own):
+        k, other = i, j
+    elif is_scalar_type(types[j]) and issubclass(types[i], own):
+        k, other = j, i
+    else:
+        return None
+    if any(not issubclass(t, own) for n, t in enumerate(types) if n not in (i, j)):
+        return None  # where's condition: not an array of the backend
+    scalar_type = types[k]
+    asarray = native_function(mod, "asarray")
+    defaults = mod.default_dtypes()
+    names = {native: name for name, native in mod.DTYPES.items()}
+    as_is = mod.NAME == "numpy"
+    targets: dict = {}  # the array's dtype -> the scalar's native dtype (None: as it is)
+
+    def target(dtype):
+        array_name = names.get(dtype) or dtype_name(dtype)
+        name = weak_scalar_name(scalar_type, array_name, defaults)
+        keep = as_is and name == array_name and name != "bfloat16"
+        targets[dtype] = found = (None if keep else mod.DTYPES[name], name)
+        return found
+
+    def call(*args, **kwargs):
+        if kwargs:
+            return general(*args, **kwargs)
+        dtype = args[other].dtype
+        native, name = targets.get(dtype) or target(dtype)
+        scalar = args[k]
+        if scalar_type is int:
+            _check_fits(spec, scalar, name)
+        if native is not None:
+            args = list(args)
+            args[k] = asarray(scalar, dtype=native)
+        return f(*args)
+
+    call.__wrapped__ = f
+    return call
 
 
 def _checking_lists(f: Callable, spec: OpSpec) -> Callable:

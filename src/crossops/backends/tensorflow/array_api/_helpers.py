@@ -50,6 +50,15 @@ def norm_axes(axis, n: int, op: str, arg: str = "axis") -> tuple[int, ...]:
     return (normalize_axis(axis, n, op, arg),)
 
 
+def reduce_axis(axes: tuple[int, ...], n: int):
+    """The ``axis`` argument of a ``tf.reduce_*`` call over ``axes`` of a rank-``n`` array:
+    None for all of them and an int for one (TensorFlow's eager fast path takes those; a
+    list of axes goes through its slow fallback, at 3-4x the time), else a list."""
+    if len(axes) == n:
+        return None
+    return axes[0] if len(axes) == 1 else list(axes)
+
+
 def common_dtype(arrays, op: str):
     """The dtype of ``arrays`` under crossops's promotion table."""
     names = [dtype_name(a.dtype) for a in arrays]

@@ -11,28 +11,33 @@ __all__ = ["take", "take_along_axis"]
 
 
 def _wrap(indices, size, op):
-    """Negative indices counted from the end of an axis of ``size``.
+    """Negative indices counted from the end of an axis of ``size`` (an int where the
+    shape is static, else a scalar tensor).
 
-    Eagerly, an index outside ``[-size, size)`` raises IndexError, as in NumPy. Inside a
-    ``tf.function`` TensorFlow's gather decides: InvalidArgumentError when the graph runs
-    on CPU, zeros on GPU (see the spec entry's doc).
+    Eagerly, an index outside ``[-size, size)`` raises IndexError, as in NumPy, and indices
+    that are all in ``[0, size)`` go to the gather as they are. Inside a ``tf.function``
+    TensorFlow's gather decides: InvalidArgumentError when the graph runs on CPU, zeros on
+    GPU (see the spec entry's doc).
     """
     indices = tensor(indices)
     if not indices.dtype.is_integer:
         raise TypeError(f"{op}: indices has dtype {indices.dtype.name}; use an integer array")
-    if tf.executing_eagerly() and tf.size(indices) > 0:
-        wide = tf.cast(indices, tf.int64) if indices.dtype != tf.uint64 else None
-        n = tf.cast(size, tf.int64)
-        bad = (tf.reduce_any(indices >= tf.cast(size, indices.dtype)) if wide is None
-               else tf.reduce_any((wide < -n) | (wide >= n)))
-        if bad:
-            lo, hi = (int(tf.reduce_min(indices)), int(tf.reduce_max(indices)))
-            raise IndexError(f"{op}: indices span [{lo}, {hi}], out of bounds for an axis of "
-                             f"size {int(size)}; use indices in [{-int(size)}, {int(size)})")
-    if indices.dtype in (tf.uint8, tf.uint16, tf.uint32, tf.uint64):
-        return tf.cast(indices, tf.int64)
-    if indices.dtype in (tf.int8, tf.int16):
-        indices = tf.cast(indices, tf.int32)
+    if indices.dtype in (tf.int8, tf.int16, tf.uint8, tf.uint16, tf.uint32, tf.uint64):
+        wide = tf.int64 if indices.dtype.is_unsigned else tf.int32
+        indices = tf.cast(indices, wide)  # gather's index dtypes (a uint64 above 2**63 is
+        # negative now, and out of bounds below)
+    if tf.executing_eagerly():
+        values = indices.numpy()  # bounds on the host: one copy, no kernel launches
+        if values.size:
+            n = int(size)
+            lo, hi = int(values.min()), int(values.max())
+            if lo < -n or hi >= n:
+                raise IndexError(f"{op}: indices span [{lo}, {hi}], out of bounds for an axis"
+                                 f" of size {n}; use indices in [{-n}, {n})")
+            if lo >= 0:
+                return indices
+        else:
+            return indices
     return tf.where(indices < 0, indices + tf.cast(size, indices.dtype), indices)
 
 
@@ -43,8 +48,14 @@ def take(x, indices, /, *, axis=None):
         x, axis = tf.reshape(tensor(x), [-1]), 0
     n = ndim(x, "take")
     axis = normalize_axis(axis, n, "take")
-    idx = _wrap(indices, tf.shape(x, out_type=tf.int64)[axis], "take")
+    idx = _wrap(indices, _size(x, axis), "take")
     return via_int(x, lambda v: tf.gather(v, idx, axis=axis))
+
+
+def _size(x, axis):
+    """The length of ``x`` along ``axis``: an int where static, else a scalar tensor."""
+    size = x.shape[axis]
+    return size if size is not None else tf.shape(x, out_type=tf.int64)[axis]
 
 
 def take_along_axis(x, indices, /, *, axis=-1):
@@ -54,7 +65,10 @@ def take_along_axis(x, indices, /, *, axis=-1):
         raise ValueError(f"take_along_axis: indices must have as many axes as x ({n}), "
                          f"got {tensor(indices).shape.rank}")
     axis = normalize_axis(axis, n, "take_along_axis")
-    idx = _wrap(indices, tf.shape(x, out_type=tf.int64)[axis], "take_along_axis")
+    idx = _wrap(indices, _size(x, axis), "take_along_axis")
+    if axis == n - 1 and x.shape[:-1].is_fully_defined() and x.shape[:-1] == idx.shape[:-1]:
+        # the common case (top-k, sort indices): no axis to move, nothing to broadcast
+        return via_int(x, lambda v: tf.gather(v, idx, axis=n - 1, batch_dims=n - 1))
     # move the axis last, broadcast the other axes, gather with batch dims
     perm = [a for a in range(n) if a != axis] + [axis]
     xt, it = tf.transpose(x, perm), tf.transpose(idx, perm)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import tensorflow as tf
 
 from ...._axes import normalize_axis
+from ._helpers import reduce_axis
 from ._sorting import _sort_key
 from ._statistics import _axes, _ndim, _promote, _tensor
 
@@ -36,10 +37,13 @@ def _arg(op, f, x, axis, keepdims):
 
 
 def _first_nan(f, x, axis):
-    """``f`` (tf.argmax / tf.argmin) where NaN wins, as in NumPy (the first NaN)."""
+    """``f`` (tf.argmax / tf.argmin) where NaN wins, as in NumPy (the first NaN). Eagerly,
+    an array without NaN takes ``f`` alone."""
     out = f(x, axis=axis, output_type=tf.int64)
     if x.dtype.is_floating:
         nan = tf.math.is_nan(x)
+        if tf.executing_eagerly() and not tf.reduce_any(nan):
+            return out
         out = tf.where(tf.reduce_any(nan, axis=axis),
                        tf.argmax(tf.cast(nan, tf.uint8), axis=axis, output_type=tf.int64), out)
     return out
@@ -57,7 +61,7 @@ def count_nonzero(x, /, *, axis=None, keepdims=False):
     x = _tensor(x, "count_nonzero")
     axes = _axes(x, axis, "count_nonzero")
     nz = tf.cast(tf.not_equal(x, tf.zeros_like(x)), tf.int64)
-    return tf.reduce_sum(nz, axis=list(axes), keepdims=keepdims)
+    return tf.reduce_sum(nz, axis=reduce_axis(axes, x.shape.rank), keepdims=keepdims)
 
 
 def nonzero(x, /):

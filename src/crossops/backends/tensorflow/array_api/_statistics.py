@@ -10,6 +10,7 @@ import tensorflow as tf
 
 from ...._axes import normalize_axis
 from ...._dtypes import result_name, weak_scalar_name
+from ._helpers import reduce_axis
 
 __all__ = ["cumulative_prod", "cumulative_sum", "max", "mean", "min", "prod", "std",
            "sum", "var"]
@@ -103,12 +104,13 @@ def _count(x, axes):
 
 
 def _reduce(f, x, axis, keepdims, op):
-    axes = _axes(x, axis, op)
-    return f(x, axis=list(axes), keepdims=keepdims)
+    return f(x, axis=reduce_axis(_axes(x, axis, op), x.shape.rank), keepdims=keepdims)
 
 
 def _sum_prod(f, op, x, axis, dtype, keepdims):
     x = _tensor(x, op)
+    if dtype is None and id(x.dtype) in _OWN_ACC:  # floating: in its own dtype
+        return _reduce(f, x, axis, keepdims, op)
     dt = _acc_dtype(x.dtype) if dtype is None else tf.as_dtype(dtype)
     if x.dtype != dt:
         x = tf.cast(x, dt)
@@ -145,7 +147,8 @@ def _max_min(op, f, fb, x, axis, keepdims):
     if any(x.shape[a] == 0 for a in axes):
         raise ValueError(f"{op}: zero-size reduction over axis {axes} of an array of shape "
                          f"{tuple(x.shape)} has no identity; reduce a non-empty axis")
-    return (fb if x.dtype == tf.bool else f)(x, axis=list(axes), keepdims=keepdims)
+    return (fb if x.dtype == tf.bool else f)(x, axis=reduce_axis(axes, x.shape.rank),
+                                             keepdims=keepdims)
 
 
 def max(x, /, *, axis=None, keepdims=False):  # noqa: A001
@@ -182,15 +185,15 @@ def var(x, /, *, axis=None, correction=0.0, keepdims=False):
         # overflow float16: NaN for 200,000 values), rounded once
         return tf.cast(var(tf.cast(x, tf.float32), axis=axis, correction=correction,
                            keepdims=keepdims), x.dtype)
-    axes = list(_axes(x, axis, "var"))
-    d = x - tf.reduce_mean(x, axis=axes, keepdims=True)
+    axes = _axes(x, axis, "var")
+    d = x - tf.reduce_mean(x, axis=reduce_axis(axes, x.shape.rank), keepdims=True)
     if d.dtype.is_complex:
         d2 = tf.math.real(d * tf.math.conj(d))
     else:
         d2 = d * d
     denom = tf.maximum(tf.cast(_count(x, axes), tf.float64) - correction, 0.0)
     denom = tf.cast(denom, d2.dtype)
-    return tf.reduce_sum(d2, axis=axes, keepdims=keepdims) / denom
+    return tf.reduce_sum(d2, axis=reduce_axis(axes, x.shape.rank), keepdims=keepdims) / denom
 
 
 def std(x, /, *, axis=None, correction=0.0, keepdims=False):

@@ -5,15 +5,23 @@ from __future__ import annotations
 import tensorflow as tf
 
 from ...._axes import normalize_axis
-from ._helpers import is_tensor, ndim, nonzero, norm_axes, promote, scalar_tensor
+from ._helpers import (
+    is_tensor,
+    ndim,
+    nonzero,
+    norm_axes,
+    promote,
+    reduce_axis,
+    scalar_tensor,
+)
 
 __all__ = ["all", "any", "diff"]
 
 
 def _reduce(op, fn):
     def f(x, /, *, axis=None, keepdims=False):
-        axes = norm_axes(axis, ndim(x, op), op)
-        return fn(nonzero(x), axis=list(axes), keepdims=keepdims)
+        n = ndim(x, op)
+        return fn(nonzero(x), axis=reduce_axis(norm_axes(axis, n, op), n), keepdims=keepdims)
     f.__name__ = f.__qualname__ = op
     return f
 
