@@ -1,4 +1,5 @@
-"""Sessions: tests, conformance (thorough), lint, bench, coverage, demo, keras_ops.
+"""Sessions: tests, conformance (thorough), lint, bench, coverage, demo, keras_ops,
+applications, distribution.
 
 Every session that runs code installs crossops with all four backends: JAX, PyTorch
 (pinned to the CPU build in constraints.txt), TensorFlow (``tensorflow-cpu``) and NumPy.
@@ -69,3 +70,25 @@ def keras_ops(session):
     install(session)
     session.install("keras==3.15.1")  # the counts in the README are for this Keras
     session.run("python", "scripts/keras_ops_tests/run.py", *session.posargs)
+
+
+@nox.session
+def applications(session):
+    """Every application (VGG16, VGG19, ResNet50, ResNet50V2, MobileNetV2, EfficientNetB0)
+    against Keras's on jax, torch and tensorflow, channels_last and channels_first; prints
+    the largest differences. Options after ``--`` go to scripts/check_applications.py
+    (``-- --size 64 --models ResNet50``)."""
+    install(session)
+    session.install("keras==3.15.1")
+    session.run("python", "scripts/check_applications.py", *session.posargs)
+
+
+@nox.session
+def distribution(session):
+    """crossops.distribution's long cases (tensorflow's MirroredStrategy, torch with
+    compiled steps over 2 processes, more epochs) and the per-step overhead of 2-way data
+    parallelism against one device (scripts/bench_distribution.py)."""
+    install(session)
+    session.run("pytest", "-q", "-p", "no:cacheprovider", "tests/test_distribution.py",
+                *session.posargs, env={"CROSSOPS_DISTRIBUTION_LONG": "1"})
+    session.run("python", "scripts/bench_distribution.py")

@@ -26,6 +26,7 @@ LAYERS = [
     {"math"},
     {"nn"},
     {"dtype_policies"},
+    {"distribution"},
     {"_variable"},
     {"image", "random", "core"},
     {"_keras_dtypes"},
@@ -36,9 +37,11 @@ LAYERS = [
     {"metrics"},
     {"optimizers"},
     {"layers", "mixed_precision"},
+    {"saving"},
     {"callbacks", "utils"},
     {"trainers"},
     {"models"},
+    {"applications"},
 ]
 LEVEL = {pkg: i for i, layer in enumerate(LAYERS) for pkg in layer}
 

@@ -185,7 +185,7 @@ def test_functional_model_with_two_inputs_and_outputs(backend):
         z1, z2 = clone.predict([np.ones((2, 3), np.float32), np.ones((2, 2), np.float32)])
     np.testing.assert_allclose(z1, y1)
     np.testing.assert_allclose(z2, y2)
-    assert clone.get_config()["nodes"] == model.get_config()["nodes"]
+    assert clone.get_config()["output_layers"] == model.get_config()["output_layers"]
 
 
 def test_subclassed_model(backend):

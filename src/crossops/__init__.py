@@ -21,7 +21,7 @@ __all__ = ["BACKENDS", "get_backend", "set_backend", "to_numpy", "use_backend"]
 
 _SUBMODULES = ("numpy", "nn", "math", "core", "image", "random", "ops", "config", "optimizers",
                "losses", "metrics", "layers", "models", "initializers", "callbacks",
-               "utils", "dtype_policies", "mixed_precision")
+               "utils", "dtype_policies", "mixed_precision", "saving")
 # the transforms (crossops/_transforms) load with the first one used
 _TRANSFORMS = ("grad", "value_and_grad", "vjp", "jvp", "jacobian", "vmap", "jit")
 # core ops that are also top-level names, as in Keras

@@ -25,8 +25,9 @@ class ModelCheckpoint(MonitorCallback):
     save_best_only : bool
         Save only when ``monitor`` improved on the best value so far.
     save_weights_only : bool
-        True (crossops's default; Keras's is False): ``model.save_weights(path)``, a
-        safetensors file. False: ``model.save(path)``, where the model has ``save``.
+        True (crossops's default; Keras's is False): ``model.save_weights(path)``, whose
+        extension picks the format (``.weights.h5`` or ``.safetensors``). False, or a
+        ``filepath`` ending in ``.keras``: ``model.save(path)``, the whole model.
     mode : {"auto", "min", "max"}
         Which way ``monitor`` is better.
     save_freq : "epoch" or int
@@ -147,7 +148,7 @@ class ModelCheckpoint(MonitorCallback):
         folder = os.path.dirname(path)
         if folder:
             os.makedirs(folder, exist_ok=True)
-        if self.save_weights_only:
+        if self.save_weights_only and not path.endswith(".keras"):
             self.model.save_weights(path)
         else:
             self.model.save(path)

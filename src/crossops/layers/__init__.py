@@ -13,6 +13,7 @@ Examples
 
 from .._variable import StatelessScope, Variable
 from . import _functional as functional
+from ._activations import ELU, LeakyReLU, ReLU, Softmax
 from ._attention import MultiHeadAttention
 from ._conv import (
                     AveragePooling1D,
@@ -44,12 +45,14 @@ from ._normalization import (
                     LayerNormalization,
                     RMSNormalization,
 )
+from ._preprocessing import CenterCrop, Normalization, Rescaling, Resizing
 from ._rnn import GRU, LSTM, Bidirectional, SimpleRNN
 from ._symbolic import Input, SymbolicTensor
 from ._torch_module_wrapper import TorchModuleWrapper
 
 __all__ = [
                     "GRU",
+                    "ELU",
                     "LSTM",
                     "Activation",
                     "Add",
@@ -59,6 +62,7 @@ __all__ = [
                     "AveragePooling3D",
                     "BatchNormalization",
                     "Bidirectional",
+                    "CenterCrop",
                     "Concatenate",
                     "Conv1D",
                     "Conv1DTranspose",
@@ -80,17 +84,23 @@ __all__ = [
                     "Input",
                     "Layer",
                     "LayerNormalization",
+                    "LeakyReLU",
                     "MaxPooling1D",
                     "MaxPooling2D",
                     "MaxPooling3D",
                     "MultiHeadAttention",
+                    "Normalization",
                     "Multiply",
                     "Permute",
+                    "ReLU",
                     "RMSNormalization",
                     "RepeatVector",
+                    "Rescaling",
                     "Reshape",
+                    "Resizing",
                     "SeparableConv2D",
                     "SimpleRNN",
+                    "Softmax",
                     "StatelessScope",
                     "SymbolicTensor",
                     "TorchModuleWrapper",

@@ -9,6 +9,7 @@ import math
 import crossops.numpy as xnp
 from crossops import nn
 
+from ._config import nulls, serialize_initializer
 from ._core import Dropout
 from ._layer import Layer
 
@@ -30,6 +31,8 @@ class MultiHeadAttention(Layer):
         for arg, v in (("num_heads", num_heads), ("key_dim", key_dim)):
             if not isinstance(v, int) or v <= 0:
                 raise ValueError(f"MultiHeadAttention: {arg} must be a positive int, got {v!r}")
+        if attention_axes in ([1], (1,), 1, [-2], (-2,), -2):
+            attention_axes = None  # Keras's config of the time axis of 3-D inputs
         if attention_axes is not None:
             raise ValueError("MultiHeadAttention: only attention over the time axis of "
                              "(batch, time, features) inputs is available (attention_axes="
@@ -115,7 +118,12 @@ class MultiHeadAttention(Layer):
     def get_config(self):
         return {**super().get_config(), "num_heads": self.num_heads, "key_dim": self.key_dim,
                 "value_dim": self.value_dim, "dropout": self.dropout, "use_bias": self.use_bias,
-                "output_shape": self.output_shape, "seed": self.seed}
+                "use_gate": False, "output_shape": self.output_shape,
+                "attention_axes": [1] if self.built else None, "sliding_window": None,
+                "kernel_initializer": serialize_initializer(self.kernel_initializer),
+                "bias_initializer": serialize_initializer(self.bias_initializer),
+                **nulls("kernel_regularizer", "bias_regularizer", "activity_regularizer",
+                        "kernel_constraint", "bias_constraint"), "seed": self.seed}
 
 
 def _symbolic(x):

@@ -7,6 +7,7 @@ import crossops.numpy as xnp
 from crossops import nn
 
 from . import _functional as F
+from ._config import nulls, serialize_activation, serialize_initializer
 from ._layer import Layer
 
 
@@ -87,11 +88,15 @@ class _Conv(Layer):
     def get_config(self):
         return {**super().get_config(), "filters": self.filters,
                 "kernel_size": self.kernel_size, "strides": self.strides,
-                "padding": self.padding, "data_format": self.data_format,
-                "dilation_rate": self.dilation_rate, "groups": self.groups,
-                "activation": self.activation if isinstance(self.activation, str | None)
-                else None, "use_bias": self.use_bias,
-                **({"output_padding": self.output_padding} if self.transpose else {})}
+                "padding": self.padding,
+                **({"output_padding": self.output_padding} if self.transpose else {}),
+                "data_format": self.data_format, "dilation_rate": self.dilation_rate,
+                **({} if self.transpose else {"groups": self.groups}),
+                "activation": serialize_activation(self.activation), "use_bias": self.use_bias,
+                "kernel_initializer": serialize_initializer(self.kernel_initializer),
+                "bias_initializer": serialize_initializer(self.bias_initializer),
+                **nulls("kernel_regularizer", "bias_regularizer", "activity_regularizer",
+                        "kernel_constraint", "bias_constraint")}
 
 
 def _conv(name, rank, transpose=False):
@@ -120,9 +125,12 @@ class DepthwiseConv2D(_Conv):
 
     def get_config(self):
         config = super().get_config()
-        for key in ("filters", "groups"):
+        for key in ("filters", "groups", "kernel_initializer", "kernel_regularizer",
+                    "kernel_constraint"):
             config.pop(key)
-        return {**config, "depth_multiplier": self.depth_multiplier}
+        return {**config, "depth_multiplier": self.depth_multiplier,
+                "depthwise_initializer": serialize_initializer(self.kernel_initializer),
+                **nulls("depthwise_regularizer", "depthwise_constraint")}
 
     def build(self, input_shape):
         c = self._in_channels = _channels(self, input_shape)
@@ -154,8 +162,13 @@ class SeparableConv2D(_Conv):
 
     def get_config(self):
         config = super().get_config()
-        config.pop("groups")
-        return {**config, "depth_multiplier": self.depth_multiplier}
+        for key in ("groups", "kernel_initializer", "kernel_regularizer", "kernel_constraint"):
+            config.pop(key)
+        return {**config, "depth_multiplier": self.depth_multiplier,
+                "depthwise_initializer": serialize_initializer(self.kernel_initializer),
+                "pointwise_initializer": serialize_initializer(self.pointwise_initializer),
+                **nulls("depthwise_regularizer", "pointwise_regularizer",
+                        "depthwise_constraint", "pointwise_constraint")}
 
     def build(self, input_shape):
         c = self._in_channels = _channels(self, input_shape)

@@ -9,6 +9,7 @@ import crossops.numpy as xnp
 import crossops.random as xr
 
 from . import _functional as F
+from ._config import nulls, serialize_activation, serialize_initializer
 from ._layer import Layer
 
 
@@ -54,14 +55,13 @@ class Dense(Layer):
                        None if self.bias is None else self.bias.value, self._act)
 
     def get_config(self):
-        return {**super().get_config(), "units": self.units, "activation": _name(self.activation),
+        return {**super().get_config(), "units": self.units,
+                "activation": serialize_activation(self.activation),
                 "use_bias": self.use_bias,
-                "kernel_initializer": _name(self.kernel_initializer),
-                "bias_initializer": _name(self.bias_initializer)}
-
-
-def _name(x):
-    return x if x is None or isinstance(x, str) else getattr(x, "__name__", type(x).__name__)
+                "kernel_initializer": serialize_initializer(self.kernel_initializer),
+                "bias_initializer": serialize_initializer(self.bias_initializer),
+                **nulls("kernel_regularizer", "bias_regularizer", "kernel_constraint",
+                        "bias_constraint", "quantization_config")}
 
 
 class Activation(Layer):
@@ -76,7 +76,7 @@ class Activation(Layer):
         return self._act(inputs)
 
     def get_config(self):
-        return {**super().get_config(), "activation": _name(self.activation)}
+        return {**super().get_config(), "activation": serialize_activation(self.activation)}
 
 
 class Dropout(Layer):
@@ -110,15 +110,28 @@ class Dropout(Layer):
         return xr.dropout(inputs, self.rate, noise_shape=self.noise_shape, seed=sub)
 
     def get_config(self):
-        return {**super().get_config(), "rate": self.rate, "noise_shape": self.noise_shape,
-                "seed": self.seed}
+        return {**super().get_config(), "rate": self.rate, "seed": self.seed,
+                "noise_shape": self.noise_shape}
 
 
 class Flatten(Layer):
-    """Flattens every axis but the batch axis."""
+    """Flattens every axis but the batch axis; with ``data_format="channels_first"`` the
+    channels axis moves last first (as Keras, so that a Dense after it reads the same
+    weights in either format). ``data_format`` defaults to
+    ``crossops.config.image_data_format()``."""
+
+    def __init__(self, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        from crossops import config
+        self.data_format = config.standardize_data_format(data_format, "Flatten")
 
     def call(self, inputs):
+        if self.data_format == "channels_first" and inputs.ndim > 2:
+            inputs = xnp.permute_dims(inputs, (0, *range(2, inputs.ndim), 1))
         return xnp.reshape(inputs, (inputs.shape[0], math.prod(inputs.shape[1:])))
+
+    def get_config(self):
+        return {**super().get_config(), "data_format": self.data_format}
 
 
 class Reshape(Layer):
@@ -187,4 +200,8 @@ class Embedding(Layer):
 
     def get_config(self):
         return {**super().get_config(), "input_dim": self.input_dim,
-                "output_dim": self.output_dim}
+                "output_dim": self.output_dim,
+                "embeddings_initializer": serialize_initializer(self.embeddings_initializer),
+                **nulls("embeddings_regularizer", "activity_regularizer",
+                        "embeddings_constraint"),
+                "mask_zero": False, "quantization_config": None}

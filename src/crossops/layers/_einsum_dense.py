@@ -9,6 +9,7 @@ import string
 import crossops.numpy as xnp
 
 from . import _functional as F
+from ._config import nulls, serialize_activation, serialize_initializer
 from ._layer import Layer
 
 _EQUATION = re.compile(r"^([a-zA-Z.]+),([a-zA-Z.]+)->([a-zA-Z.]+)$")
@@ -98,7 +99,10 @@ class EinsumDense(Layer):
         return self._act(y)
 
     def get_config(self):
-        return {**super().get_config(), "equation": self.equation,
-                "output_shape": self.partial_output_shape, "bias_axes": self.bias_axes,
-                "activation": self.activation if isinstance(self.activation, str | None)
-                else None}
+        return {**super().get_config(), "output_shape": self.partial_output_shape,
+                "equation": self.equation, "activation": serialize_activation(self.activation),
+                "bias_axes": self.bias_axes,
+                "kernel_initializer": serialize_initializer(self.kernel_initializer),
+                "bias_initializer": serialize_initializer(self.bias_initializer),
+                **nulls("kernel_regularizer", "bias_regularizer", "activity_regularizer",
+                        "kernel_constraint", "bias_constraint", "quantization_config")}

@@ -30,6 +30,7 @@ from .._variable import (
     cast_floating,
     current_scope,
 )
+from ._config import from_keras_config, serialize_dtype
 from ._symbolic import SymbolicTensor, symbolic_call
 
 _NAME_COUNTS: dict = defaultdict(itertools.count)
@@ -381,12 +382,18 @@ class Layer:
 
     # -- config -------------------------------------------------------------------------
     def get_config(self) -> dict:
+        """The layer's arguments in Keras 3's serialized form (``name``, ``trainable``,
+        ``dtype`` as a serialized DTypePolicy, and each layer's own keys, with Keras's
+        names), as ``keras.layers.<Class>(...).get_config()`` gives them."""
         return {"name": self.name, "trainable": self.trainable,
-                "dtype": self._dtype_policy.name}
+                "dtype": serialize_dtype(self._dtype_policy)}
 
     @classmethod
     def from_config(cls, config):
-        return cls(**config)
+        """The layer from ``get_config``'s dict, or from the config of the same Keras
+        layer: Keras's keys for features crossops does not have are accepted at their
+        defaults (None, False), any other value raises a ValueError naming the key."""
+        return cls(**from_keras_config(cls, config))
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
@@ -505,5 +512,5 @@ def _to_backend(host, backend, trainable):
     if host.dtype.name == "bfloat16":
         t = torch.from_numpy(host.view(np.int16).copy()).view(torch.bfloat16)
     else:
-        t = torch.from_numpy(np.ascontiguousarray(host).copy())
+        t = torch.from_numpy(np.array(host, order="C"))  # a copy; keeps 0-d arrays 0-d
     return torch.nn.Parameter(t, requires_grad=True) if trainable else t

@@ -14,9 +14,20 @@ class _Merge(Layer):
             raise ValueError(f"{self.name}: expects a list of at least 2 inputs, got "
                              f"{type(inputs).__name__}")
         shapes = {tuple(x.shape) for x in inputs}
-        if len(shapes) > 1 and not isinstance(self, Concatenate):
-            raise ValueError(f"{self.name}: inputs must have one shape, got {sorted(shapes)}")
+        if len(shapes) > 1 and not isinstance(self, Concatenate) and \
+                not _broadcastable(shapes):
+            raise ValueError(f"{self.name}: inputs must have one shape, or shapes that "
+                             f"broadcast together (as Keras), got {sorted(shapes)}")
         return self.merge(list(inputs))
+
+
+def _broadcastable(shapes) -> bool:
+    """Whether arrays of ``shapes`` broadcast together (NumPy's rule)."""
+    rank = max(len(s) for s in shapes)
+    for dims in zip(*((1,) * (rank - len(s)) + s for s in shapes)):
+        if len(set(dims) - {1}) > 1:
+            return False
+    return True
 
 
 class Add(_Merge):
@@ -71,10 +82,11 @@ def _pairs(value, name):
 class ZeroPadding2D(Layer):
     """Pads rows and columns of images with zeros."""
 
-    def __init__(self, padding=(1, 1), data_format="channels_last", **kwargs):
+    def __init__(self, padding=(1, 1), data_format=None, **kwargs):
         super().__init__(**kwargs)
+        from crossops import config
         self.padding = _pairs(padding, "padding")
-        self.data_format = data_format
+        self.data_format = config.standardize_data_format(data_format, "ZeroPadding2D")
 
     def call(self, inputs):
         if inputs.ndim != 4:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import crossops.numpy as xnp
 from crossops import nn
 
+from ._config import nulls, serialize_initializer
 from ._layer import Layer
 
 
@@ -66,7 +67,20 @@ class BatchNormalization(Layer):
 
     def get_config(self):
         return {**super().get_config(), "axis": self.axis, "momentum": self.momentum,
-                "epsilon": self.epsilon, "center": self.center, "scale": self.scale}
+                "epsilon": self.epsilon, "center": self.center, "scale": self.scale,
+                **{f"{k}_initializer": serialize_initializer(v) for k, v in self.inits.items()},
+                **nulls("beta_regularizer", "gamma_regularizer", "beta_constraint",
+                        "gamma_constraint"),
+                "synchronized": False, "renorm": False, "renorm_clipping": None,
+                "renorm_momentum": 0.99}
+
+    @classmethod
+    def from_config(cls, config):
+        """The layer from its config; Keras 2 writes ``axis`` as a list of one axis."""
+        axis = config.get("axis")
+        if isinstance(axis, list | tuple) and len(axis) == 1:
+            config = {**config, "axis": axis[0]}
+        return super().from_config(config)
 
 
 class LayerNormalization(Layer):
@@ -105,7 +119,8 @@ class LayerNormalization(Layer):
 
     def get_config(self):
         return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon,
-                "center": self.center, "scale": self.scale}
+                "center": self.center, "scale": self.scale, "rms_scaling": False,
+                **_gamma_beta(self)}
 
 
 class RMSNormalization(Layer):
@@ -172,4 +187,13 @@ class GroupNormalization(Layer):
 
     def get_config(self):
         return {**super().get_config(), "groups": self.groups, "axis": self.axis,
-                "epsilon": self.epsilon, "center": self.center, "scale": self.scale}
+                "epsilon": self.epsilon, "center": self.center, "scale": self.scale,
+                **_gamma_beta(self)}
+
+
+def _gamma_beta(layer) -> dict:
+    """The initializer, regularizer and constraint keys of Keras's gamma and beta."""
+    return {"beta_initializer": serialize_initializer(layer.beta_initializer),
+            "gamma_initializer": serialize_initializer(layer.gamma_initializer),
+            **nulls("beta_regularizer", "gamma_regularizer", "beta_constraint",
+                    "gamma_constraint")}

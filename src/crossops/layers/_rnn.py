@@ -7,6 +7,13 @@ import crossops.numpy as xnp
 from crossops import core
 
 from . import _functional as F
+from ._config import (
+    from_keras_config,
+    keras_object,
+    nulls,
+    serialize_activation,
+    serialize_initializer,
+)
 from ._layer import Layer
 
 
@@ -84,10 +91,19 @@ class _RNN(Layer):
         return None
 
     def get_config(self):
-        return {**super().get_config(), "units": self.units, "activation": self.activation,
-                "recurrent_activation": self.recurrent_activation, "use_bias": self.use_bias,
-                "return_sequences": self.return_sequences, "return_state": self.return_state,
-                "go_backwards": self.go_backwards}
+        return {**super().get_config(), "return_sequences": self.return_sequences,
+                "return_state": self.return_state, "go_backwards": self.go_backwards,
+                "stateful": False, "unroll": False, "zero_output_for_mask": False,
+                "units": self.units, "activation": serialize_activation(self.activation),
+                "recurrent_activation": serialize_activation(self.recurrent_activation),
+                "use_bias": self.use_bias,
+                "kernel_initializer": serialize_initializer(self.kernel_initializer),
+                "recurrent_initializer": serialize_initializer(self.recurrent_initializer),
+                "bias_initializer": serialize_initializer(self.bias_initializer),
+                **nulls("kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
+                        "activity_regularizer", "kernel_constraint", "recurrent_constraint",
+                        "bias_constraint"),
+                "dropout": 0.0, "recurrent_dropout": 0.0, "seed": None}
 
 
 class SimpleRNN(_RNN):
@@ -101,7 +117,8 @@ class SimpleRNN(_RNN):
 
     def get_config(self):
         config = super().get_config()
-        config.pop("recurrent_activation")
+        for key in ("recurrent_activation", "seed"):
+            config.pop(key)
         return config
 
 
@@ -212,5 +229,33 @@ class Bidirectional(Layer):
         if self.merge_mode == "mul":
             return fwd * bwd
         return (fwd + bwd) / 2
+
+    def get_config(self):
+        return {**super().get_config(), "merge_mode": self.merge_mode,
+                "layer": _serialized(self.forward_layer),
+                "backward_layer": _serialized(self.backward_layer)}
+
+    @classmethod
+    def from_config(cls, config):
+        """The layer from its config (crossops's or Keras's): the wrapped layers are
+        crossops's recurrent layers of the same class names."""
+        config = dict(config)
+        layer = _recurrent_from_config(config.pop("layer"))
+        backward = config.pop("backward_layer", None)
+        backward = None if backward is None else _recurrent_from_config(backward)
+        return cls(layer, backward_layer=backward, **from_keras_config(cls, config))
+
+
+def _serialized(layer) -> dict:
+    return keras_object("keras.layers", type(layer).__name__, layer.get_config())
+
+
+def _recurrent_from_config(spec: dict):
+    """A recurrent layer from its serialized form (``class_name`` and ``config``)."""
+    found = {c.__name__: c for c in (SimpleRNN, LSTM, GRU)}.get(spec.get("class_name"))
+    if found is None:
+        raise ValueError(f"Bidirectional.from_config: cannot wrap a "
+                         f"{spec.get('class_name')!r}; crossops wraps SimpleRNN, LSTM or GRU")
+    return found.from_config(spec["config"])
 
 

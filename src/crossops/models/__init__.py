@@ -15,7 +15,8 @@ Examples
 
 from ..callbacks import Callback, EarlyStopping, History, LearningRateScheduler, ModelCheckpoint
 from ..layers._symbolic import Input
+from ..saving import load_model
 from ._model import Functional, Model, Sequential
 
 __all__ = ["Callback", "EarlyStopping", "Functional", "History", "Input",
-           "LearningRateScheduler", "Model", "ModelCheckpoint", "Sequential"]
+           "LearningRateScheduler", "Model", "ModelCheckpoint", "Sequential", "load_model"]

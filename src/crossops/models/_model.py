@@ -9,8 +9,9 @@ import optree
 
 from ..layers._layer import Layer, _torch_if_loaded, _wrap_torch_module
 from ..layers._symbolic import Input, SymbolicTensor, run_graph, topological_nodes
+from ..saving import _keras_file, _keras_h5, _registry
+from ..saving._serialization import input_layer_config, serialize_keras_object
 from ..trainers._trainer import Trainer
-from . import _saving
 
 
 class Model(Trainer, Layer):
@@ -34,15 +35,108 @@ class Model(Trainer, Layer):
         super().__init__(*args, **kwargs)
         self.stop_training = False
 
-    # -- weights, summary -------------------------------------------------------------------
+    # -- files ------------------------------------------------------------------------------
+    def save(self, filepath, overwrite=True, include_optimizer=True):
+        """Write the whole model to a Keras 3 ``.keras`` file: its config, its weights in
+        Keras's h5 layout, its compile configuration and its optimizer's state. Keras 3's
+        ``keras.models.load_model`` reads it, as does :func:`crossops.models.load_model`.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from crossops import layers, models
+        >>> model = models.Sequential([layers.Input((3,)), layers.Dense(2)])
+        >>> model.compile(optimizer="adam", loss="mse")
+        >>> path = os.path.join(tempfile.mkdtemp(), "m.keras")
+        >>> model.save(path)
+        >>> type(models.load_model(path).optimizer).__name__
+        'Adam'
+        """
+        import os
+        if not overwrite and os.path.exists(filepath):
+            raise ValueError(f"{self.name}.save: {os.fspath(filepath)!r} exists and "
+                             "overwrite=False")
+        _keras_file.save_model(self, filepath, include_optimizer=include_optimizer)
+
     def save_weights(self, filepath):
-        """Write the weights to a safetensors file, readable on every backend."""
-        _saving.save_weights(self, filepath)
+        """Write the weights; the file name's extension picks the format:
+        ``.weights.h5`` (Keras's h5 layout, which ``keras.Model.load_weights`` reads) or
+        ``.safetensors``. Other extensions raise a ValueError."""
+        _keras_file.save_weights(self, filepath)
 
     def load_weights(self, filepath):
-        """Read weights written by ``save_weights`` (on any backend); a failed load leaves
-        the model's weights unchanged."""
-        _saving.load_weights(self, filepath)
+        """Read weights by the file's extension: ``.weights.h5`` (from crossops or Keras
+        3), ``.keras`` (the weights inside the zip), ``.safetensors`` or a Keras 2 ``.h5``.
+        Every count and shape is checked first: a failed load leaves the model's weights
+        unchanged and raises a ValueError naming the file and what differs."""
+        _keras_file.load_weights(self, filepath)
+
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, **kwargs):
+        self._compile_args = {"optimizer": optimizer, "loss": loss, "metrics": metrics}
+        super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
+
+    compile.__doc__ = Trainer.compile.__doc__
+
+    def get_compile_config(self) -> dict | None:
+        """``compile``'s arguments in Keras's serialized form (None if not compiled)."""
+        if getattr(self, "optimizer", None) is None:
+            return None
+        args = getattr(self, "_compile_args", {})
+        metrics = args.get("metrics")
+        return {"optimizer": serialize_keras_object(self.optimizer),
+                "loss": _serialize_loss(args.get("loss")), "loss_weights": None,
+                "metrics": None if metrics is None else [_serialize_loss(m) for m in metrics],
+                "weighted_metrics": None, "run_eagerly": bool(self.run_eagerly),
+                "steps_per_execution": 1, "jit_compile": self.jit_compile is True}
+
+    def compile_from_config(self, config: dict) -> None:
+        """Compile as ``get_compile_config`` (crossops's or Keras's) describes."""
+        from ..saving._serialization import deserialize_keras_object
+        optimizer = config.get("optimizer") or "rmsprop"
+        if isinstance(optimizer, dict):
+            optimizer = deserialize_keras_object(_optimizer_config(optimizer))
+        loss = _deserialize_loss(config.get("loss"))
+        metrics = config.get("metrics")
+        if metrics is not None:
+            metrics = [_deserialize_loss(m) for m in metrics]
+        self.compile(optimizer=optimizer, loss=loss, metrics=metrics,
+                     run_eagerly=bool(config.get("run_eagerly", False)))
+
+    def get_build_config(self) -> dict:
+        inputs = getattr(self, "inputs", None)
+        if inputs is None and getattr(self, "_input", None) is not None:
+            inputs = self._input
+        if inputs is None:
+            return {"input_shape": self.__dict__.get("_build_input_shape")}
+        shapes = [list(t.shape) for t in optree.tree_leaves(inputs, is_leaf=_is_sym)]
+        return {"input_shape": shapes[0] if len(shapes) == 1 else shapes}
+
+    def _keras_layer_list(self):
+        """The layers whose weights Keras keeps under ``layers/`` (None: a subclassed
+        model, whose sublayers are kept under their attribute names)."""
+        return None
+
+    def build(self, input_shape):
+        """Record the input shape (a subclassed model makes its weights at its first
+        call); ``get_build_config`` gives it, so that a loaded model is built again."""
+        self._build_input_shape = _shape_list(input_shape)
+
+    def build_from_config(self, config: dict) -> None:
+        """Build the model as ``get_build_config`` describes: a subclassed model is called
+        once on zeros of that shape (a batch of one), which makes its weights."""
+        shape = (config or {}).get("input_shape")
+        if self.built and self.weights or shape is None:
+            return
+        import crossops
+        import crossops.numpy as xnp
+
+        def zeros(s):
+            return xnp.zeros(tuple(1 if d is None else d for d in s), dtype="float32")
+        with crossops.use_backend(self._backend or self._made_on):
+            many = bool(shape) and isinstance(shape[0], list | tuple)
+            self(([zeros(s) for s in shape]) if many else zeros(shape))
+
+    # -- summary ------------------------------------------------------------------------------
 
     def summary(self, print_fn=print):
         """Print a table of the layers, their output shapes and parameter counts."""
@@ -67,67 +161,63 @@ class Functional(Model):
         super().__init__(name=name, **kwargs)
         self.inputs, self.outputs = inputs, outputs
         self._nodes = topological_nodes(inputs, outputs)
-        layers = []
-        for node in self._nodes:
-            if all(node.layer is not x for x in layers):
-                layers.append(node.layer)
-        self.layers = layers
+        # Keras's order (by depth from the inputs), so that get_weights / set_weights and
+        # the weights files' per-class numbering agree with Keras's for branching graphs
+        self.layers = _keras_h5.keras_layer_order(inputs, outputs, self._nodes)
         self.built = True
 
     def call(self, inputs, training=False):
         return run_graph(self._nodes, self.inputs, self.outputs, inputs, training=training)
 
+    def _keras_layer_list(self):
+        return list(self.layers)
+
     def get_config(self):
-        """The layers' configs and the graph: which layer each call ran, on which tensors
-        (an input's index, or a node's index and output index)."""
+        """Keras 3's functional config: every layer (the inputs as InputLayers) with the
+        calls it made (``inbound_nodes``, whose tensors name the layer, call and output
+        they come from), and the model's ``input_layers`` and ``output_layers``."""
         input_leaves = optree.tree_leaves(self.inputs, is_leaf=_is_sym)
-        where = {id(t): ("input", i) for i, t in enumerate(input_leaves)}
-        for k, node in enumerate(self._nodes):
+        names = _unique_names(self, input_leaves)
+        history = {id(t): [names[id(t)], 0, 0] for t in input_leaves}
+        calls: dict = {}
+        for node in self._nodes:
+            k = calls.setdefault(id(node.layer), [])
             for j, t in enumerate(optree.tree_leaves(node.outputs, is_leaf=_is_sym)):
-                where[id(t)] = ("node", k, j)
+                history[id(t)] = [names[id(node.layer)], len(k), j]
+            k.append(node)
 
         def encode(tree):
-            return optree.tree_map(lambda x: {"tensor": list(where[id(x)])} if _is_sym(x)
-                                   else x, tree, is_leaf=_is_sym)
-        index = {id(layer): i for i, layer in enumerate(self.layers)}
-        return {
-            "name": self.name,
-            "layers": [{"class_name": type(x).__name__, "config": x.get_config()}
-                       for x in self.layers],
-            "inputs": encode(self.inputs),
-            "input_specs": [{"shape": list(t.shape[1:]), "dtype": t.dtype}
-                            for t in input_leaves],
-            "nodes": [{"layer": index[id(n.layer)], "args": encode(list(n.args)),
-                       "kwargs": encode(n.kwargs)} for n in self._nodes],
-            "outputs": encode(self.outputs),
-        }
+            return optree.tree_map(
+                lambda x: {"class_name": "__keras_tensor__", "config": {
+                    "shape": list(x.shape), "dtype": x.dtype,
+                    "keras_history": history[id(x)]}} if _is_sym(x) else
+                serialize_keras_object(x), tree, is_leaf=_is_sym, none_is_leaf=True)
+        entries = []
+        for t in input_leaves:
+            entry = input_layer_config(t, names[id(t)])
+            entries.append({**entry, "name": names[id(t)], "inbound_nodes": []})
+        for layer in self._keras_layer_list():
+            entry = serialize_keras_object(layer)
+            entry["name"] = names[id(layer)]
+            entry["inbound_nodes"] = [{"args": encode(list(n.args)), "kwargs": encode(n.kwargs)}
+                                      for n in calls[id(layer)]]
+            entries.append(entry)
+
+        def refs(tree):
+            leaves = optree.tree_leaves(tree, is_leaf=_is_sym)
+            out = [history[id(t)] for t in leaves]
+            return out[0] if _is_sym(tree) else out
+        return {"name": self.name, "trainable": self.trainable, "layers": entries,
+                "input_layers": refs(self.inputs), "output_layers": refs(self.outputs)}
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from .. import layers as layers_mod
-        known = {**vars(layers_mod), **(custom_objects or {})}
-        built = []
-        for spec in config["layers"]:
-            layer_cls = known.get(spec["class_name"])
-            if layer_cls is None:
-                raise ValueError(f"Functional.from_config: unknown layer class "
-                                 f"{spec['class_name']!r}; pass it in custom_objects")
-            built.append(layer_cls.from_config(spec["config"]))
-        inputs = [Input(tuple(s["shape"]), dtype=s["dtype"]) for s in config["input_specs"]]
-        outputs = []
-
-        def decode(tree):
-            def one(x):
-                if isinstance(x, dict) and set(x) == {"tensor"}:
-                    ref = x["tensor"]
-                    return inputs[ref[1]] if ref[0] == "input" else outputs[ref[1]][ref[2]]
-                return x
-            return optree.tree_map(one, tree, is_leaf=lambda x: isinstance(x, dict) and
-                                   set(x) == {"tensor"})
-        for node in config["nodes"]:
-            out = built[node["layer"]](*decode(node["args"]), **decode(node["kwargs"]))
-            outputs.append(optree.tree_leaves(out, is_leaf=_is_sym))
-        return cls(decode(config["inputs"]), decode(config["outputs"]), name=config["name"])
+        """The model from its config: Keras 3's form (``inbound_nodes`` of
+        ``__keras_tensor__`` args), or Keras 2's (lists of ``[layer, node, tensor,
+        kwargs]``)."""
+        from ..saving._serialization import deserialize_keras_object
+        with _registry.custom_object_scope(custom_objects):
+            return _functional_from_config(cls, config, deserialize_keras_object)
 
 
 def _is_sym(x):
@@ -177,6 +267,7 @@ class Sequential(Model):
         self.built = True
 
     def build(self, input_shape):
+        self._build_input_shape = [None, *input_shape[1:]]  # kept in the config
         x = Input(tuple(input_shape[1:]))
         for layer in self.layers:
             x = layer(x)
@@ -187,20 +278,199 @@ class Sequential(Model):
             x = layer(x, training=training)
         return x
 
+    def _keras_layer_list(self):
+        return list(self.layers)
+
     def get_config(self):
-        return {"name": self.name, "layers": [
-            {"class_name": type(layer).__name__, "config": layer.get_config()}
-            for layer in self.layers],
-            "input_shape": None if self._input is None else self._input.shape[1:]}
+        """Keras 3's Sequential config: the layers in order (an InputLayer first when the
+        model has an Input), and ``build_input_shape``."""
+        entries = []
+        shape = self.__dict__.get("_build_input_shape")
+        if self._input is not None:
+            shape = list(self._input.shape)
+            entries.append(input_layer_config(self._input, self._input.name))
+        entries.extend(serialize_keras_object(layer) for layer in self.layers)
+        return {"name": self.name, "trainable": self.trainable, "layers": entries,
+                "build_input_shape": shape}
 
     @classmethod
-    def from_config(cls, config):
-        from .. import layers as layers_mod
+    def from_config(cls, config, custom_objects=None):
+        """The model from its config (crossops's, Keras 3's or Keras 2's)."""
+        from ..saving._serialization import deserialize_keras_object
         model = cls(name=config.get("name"))
-        if config.get("input_shape") is not None:
-            model.add(Input(tuple(config["input_shape"])))
-        for spec in config["layers"]:
-            model.add(getattr(layers_mod, spec["class_name"]).from_config(spec["config"]))
+        with _registry.custom_object_scope(custom_objects):
+            specs = list(config.get("layers", []))
+            first = specs[0].get("config", {}) if specs else {}
+            batch_shape = None
+            if specs and specs[0].get("class_name") != "InputLayer":
+                batch_shape = first.get("batch_input_shape") or first.get("batch_shape")
+            if batch_shape is not None:  # Keras 2: the first layer's input shape
+                model.add(Input(tuple(batch_shape[1:]), dtype=_dtype_name(first)))
+                specs[0] = {**specs[0], "config": {k: v for k, v in first.items()
+                                                   if k not in ("batch_input_shape",
+                                                                "batch_shape")}}
+            for spec in specs:
+                model.add(deserialize_keras_object(spec))
+        shape = config.get("build_input_shape")
+        if not model.built and shape is not None and model.layers:
+            model.build(tuple(shape))
         return model
 
 
+def _shape_list(shape):
+    """A shape (or a list of shapes) as JSON-ready lists."""
+    if isinstance(shape, list | tuple) and shape and isinstance(shape[0], list | tuple):
+        return [list(s) for s in shape]
+    return None if shape is None else list(shape)
+
+
+def _dtype_name(config) -> str:
+    dtype = config.get("dtype") or "float32"
+    if isinstance(dtype, dict):
+        dtype = dtype.get("config", {}).get("name", "float32")
+    return "float32" if str(dtype).startswith("mixed_") else dtype
+
+
+def _unique_names(model, input_leaves) -> dict:
+    """A name per input tensor and layer of a functional model (Keras's configs refer to
+    them by name), made unique where two share one."""
+    names, used = {}, set()
+    for obj, name in [*((t, t.name) for t in input_leaves),
+                      *((layer, layer.name) for layer in model.layers)]:
+        base, n = name, 0
+        while name in used:
+            n += 1
+            name = f"{base}_{n}"
+        used.add(name)
+        names[id(obj)] = name
+    return names
+
+
+def _functional_from_config(cls, config, deserialize):
+    specs = config.get("layers")
+    if not isinstance(specs, list):
+        raise ValueError(f"{cls.__name__}.from_config: the config has no layers list")
+    created, outputs, pending = {}, {}, []
+    for spec in specs:
+        name = spec.get("name") or spec.get("config", {}).get("name")
+        obj = deserialize({k: v for k, v in spec.items() if k not in ("inbound_nodes",
+                                                                       "name")})
+        created[name] = obj
+        if _is_sym(obj):
+            outputs[(name, 0)] = [obj]
+        else:
+            for i, node in enumerate(spec.get("inbound_nodes", [])):
+                pending.append((name, i, node))
+
+    def tensor(ref):
+        key = (ref[0], ref[1])
+        if key not in outputs:
+            raise KeyError(key)
+        return outputs[key][ref[2]]
+
+    def decode(x):
+        if isinstance(x, dict) and x.get("class_name") == "__keras_tensor__":
+            return tensor(x["config"]["keras_history"])
+        if isinstance(x, dict):
+            return {k: decode(v) for k, v in x.items()}
+        if isinstance(x, list):
+            return [decode(v) for v in x]
+        return x
+    while pending:
+        progress = []
+        for item in pending:
+            name, i, node = item
+            try:
+                if isinstance(node, dict):  # Keras 3
+                    args = decode(node.get("args", []))
+                    kwargs = {k: v for k, v in decode(node.get("kwargs", {})).items()
+                              if v is not None and k not in _CALL_STATE}
+                else:  # Keras 2: [[layer, node, tensor, kwargs], ...]
+                    args = [tensor(ref) for ref in node]
+                    kwargs = {k: v for k, v in (node[0][3] if node and len(node[0]) > 3
+                                                else {}).items() if v is not None}
+                    args = [args[0] if len(args) == 1 else args]
+            except KeyError:
+                continue
+            out = created[name](*args, **kwargs)
+            outputs[(name, i)] = optree.tree_leaves(out, is_leaf=_is_sym)
+            progress.append(item)
+        if not progress:
+            missing = sorted({n for n, _, _ in pending})
+            raise ValueError(f"{cls.__name__}.from_config: the calls of {missing} read "
+                             "tensors no layer makes; the config is not a connected graph")
+        pending = [p for p in pending if p not in progress]
+
+    def refs(value):
+        if value and isinstance(value[0], str):
+            return tensor(value)
+        tensors = [tensor(r) for r in value]
+        return tensors[0] if len(tensors) == 1 else tensors  # as Keras's unpack_singleton
+    model = cls(refs(config["input_layers"]), refs(config["output_layers"]),
+                name=config.get("name"))
+    if config.get("trainable") is False:
+        model.trainable = False
+    return model
+
+
+#: call arguments of Keras's nodes that a crossops graph gives each call itself
+_CALL_STATE = ("training", "mask")
+
+
+def _serialize_loss(loss):
+    """A loss or metric for a compile config: a name as it is, an object serialized, a
+    function by its name."""
+    if loss is None or isinstance(loss, str):
+        return loss
+    if isinstance(loss, list | tuple):
+        return [_serialize_loss(x) for x in loss]
+    if hasattr(loss, "get_config"):
+        return serialize_keras_object(loss)
+    name = getattr(loss, "__name__", None)
+    if name is None or name == "<lambda>":
+        raise ValueError(f"save: cannot save the loss or metric {loss!r}; use a name, a "
+                         "Loss or Metric, or a named function")
+    return name
+
+
+def _deserialize_loss(value):
+    """A loss or metric from a compile config (names stay names, which compile reads;
+    objects crossops has by that class name are built)."""
+    if not isinstance(value, dict):
+        return value
+    from ..saving._serialization import deserialize_keras_object
+    if value.get("class_name") == "function":
+        return value.get("config")
+    try:
+        return deserialize_keras_object(value)
+    except (ValueError, TypeError):
+        config = value.get("config") or {}
+        return config.get("name") or value.get("class_name")
+
+
+#: Keras optimizer keys crossops's optimizers do not take, ignored at these values
+_OPTIMIZER_DEFAULTS = {"use_ema": False, "ema_momentum": 0.99, "ema_overwrite_frequency": None,
+                       "loss_scale_factor": None, "is_legacy_optimizer": False,
+                       "jit_compile": None, "decay": 0.0}
+
+
+def _optimizer_config(config: dict) -> dict:
+    """A Keras optimizer config with the keys crossops's optimizers take (None values and
+    Keras's defaults of features crossops lacks dropped; others raise)."""
+    inner = {}
+    for key, value in (config.get("config") or {}).items():
+        if value is None or key in ("ema_momentum", "jit_compile") or \
+                _OPTIMIZER_DEFAULTS.get(key, object()) == value:
+            continue
+        if key in _OPTIMIZER_DEFAULTS:
+            raise ValueError(f"compile_from_config: the optimizer sets {key}={value!r}, "
+                             "which crossops's optimizers do not support")
+        inner[key] = value
+    return {**config, "config": inner}
+
+
+_registry.register_builtin("keras", Sequential)
+_registry.register_builtin("keras.models", Sequential)
+_registry.register_builtin("keras.src.models.functional", Functional)
+_registry.register_builtin("keras", Functional)
+_registry.register_builtin("keras", Functional, "Model")

@@ -352,7 +352,25 @@ def depthwise_conv_tensorflow(inputs, kernel, strides=1, padding="valid", data_f
     if a.n == 3:  # TF's Conv3D gradient fails under an eager GradientTape: the generic runs
         return depthwise_conv(inputs, kernel, strides, padding, data_format, dilation_rate)
     (c, k), n = _operands(inputs, kernel)
+    # TF's depthwise kernel: equal strides, and no strides > 1 together with dilation > 1
+    if a.n == 2 and a.strides[0] == a.strides[1] and not (
+            a.strides[0] > 1 and any(d > 1 for d in a.dilation)):
+        return down(_tf_depthwise2d(c, k, a), n)
     return down(_tf_conv(c, _depthwise_as_grouped(k, a.n), a), n)
+
+
+def _tf_depthwise2d(c, k, a):
+    """TF's own depthwise convolution (one kernel, differentiable on CPU), where a grouped
+    convolution would run one convolution per channel."""
+    import tensorflow as tf
+    x = w.to_last(c, a.fmt)
+    if a.pad == "same":
+        padding = "SAME"
+    else:
+        x, padding = w.pad_spatial(x, a.pads), "VALID"
+    y = tf.nn.depthwise_conv2d(x, k, strides=(1, *a.strides, 1), padding=padding,
+                               dilations=a.dilation)
+    return w.from_last(y, a.fmt)
 
 
 def conv_transpose_tensorflow(inputs, kernel, strides=1, padding="valid", output_padding=None,

@@ -1,0 +1,448 @@
+"""Model files: Keras 3's ``.keras`` and ``.weights.h5`` both ways against the installed
+keras (TensorFlow backend in-process), Keras 2 ``.h5`` files, the layers' configs against
+Keras's, and bad or foreign files."""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+import zipfile
+
+import numpy as np
+import pytest
+
+import crossops
+from crossops import layers, models, saving
+from crossops._dispatch import from_numpy
+
+keras = pytest.importorskip("keras")
+# other Keras backends run in subprocesses: scripts/check_keras_files.py
+pytestmark = pytest.mark.skipif(keras.backend.backend() != "tensorflow",
+                                reason="these tests use Keras on its tensorflow backend")
+
+TRAINABLE = ["jax", "torch", "tensorflow"]
+RNG = np.random.default_rng(0)
+
+
+def _seq(lib):
+    L = lib.layers
+    return [L.Input((3,)), L.Dense(4, activation="relu"), L.Dropout(0.1), L.Dense(2)]
+
+
+def _functional(lib):
+    L = lib.layers
+    a, b = L.Input((3,), name="a"), L.Input((2,), name="b")
+    h = L.Concatenate()([a, b])
+    out = L.Add()([L.Dense(5)(h), L.Dense(5, activation="tanh")(h)])
+    return lib.models.Model([a, b], out)
+
+
+def _cnn(lib):
+    L = lib.layers
+    return lib.models.Sequential([
+        L.Input((6, 6, 2)), L.Conv2D(3, 3, padding="same"), L.BatchNormalization(),
+        L.MaxPooling2D(), L.Conv2D(2, 2, activation="relu"), L.AveragePooling2D(1),
+        L.Flatten(), L.Dropout(0.2), L.Dense(3, activation="softmax")])
+
+
+def _sequence(lib):
+    L = lib.layers
+    x = L.Input((4, 5))
+    ids = L.Input((4,), dtype="int32")
+    h = L.Add()([x, L.Embedding(7, 5)(ids)])
+    h = L.LayerNormalization()(h)
+    h = L.MultiHeadAttention(2, 3)(h, h)
+    h = L.EinsumDense("abc,cd->abd", output_shape=(None, 4), bias_axes="d")(h)
+    h = L.GRU(3, return_sequences=True)(h)
+    out = L.Bidirectional(L.LSTM(2))(h)
+    return lib.models.Model([x, ids], out)
+
+
+def _build(kind, lib):
+    made = {"sequential": _seq, "functional": _functional, "cnn": _cnn,
+            "sequence": _sequence}[kind](lib)
+    return lib.models.Sequential(made) if isinstance(made, list) else made
+
+
+INPUTS = {
+    "sequential": lambda: RNG.random((4, 3), np.float32),
+    "functional": lambda: [RNG.random((4, 3), np.float32), RNG.random((4, 2), np.float32)],
+    "cnn": lambda: RNG.random((4, 6, 6, 2), np.float32),
+    "sequence": lambda: [RNG.random((2, 4, 5), np.float32),
+                         RNG.integers(0, 7, (2, 4)).astype(np.int32)],
+}
+KINDS = sorted(INPUTS)
+
+
+def _predict(model, x):
+    """The model's outputs for ``x``, called eagerly (no compiled predict: faster here)."""
+    if isinstance(model, keras.Model):
+        return np.asarray(model(x, training=False))
+    backend = model._backend or model._made_on  # the inputs as arrays of the model's
+    x = [from_numpy(backend, a) for a in x] if isinstance(x, list) else from_numpy(backend, x)
+    return np.asarray(crossops.to_numpy(model(x)))
+
+
+def _perturb(model):
+    """Weights away from their initial values (BatchNormalization's statistics too)."""
+    model.set_weights([w + RNG.normal(0, 0.1, w.shape).astype(w.dtype) if w.dtype.kind == "f"
+                       else w for w in model.get_weights()])
+
+
+@pytest.fixture(scope="module")
+def keras_files(tmp_path_factory):
+    """A .keras file per kind saved by Keras 3, with its inputs and predictions."""
+    folder = tmp_path_factory.mktemp("keras")
+    out = {}
+    for kind in KINDS:
+        model = _build(kind, keras)
+        _perturb(model)
+        x = INPUTS[kind]()
+        path = folder / f"{kind}.keras"
+        model.save(path)
+        out[kind] = (path, x, _predict(model, x))
+    return out
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_crossops_loads_keras_files(kind, keras_files):
+    path, x, want = keras_files[kind]
+    for backend in TRAINABLE:
+        with crossops.use_backend(backend):
+            model = models.load_model(path)
+            np.testing.assert_allclose(_predict(model, x), want, rtol=1e-5, atol=1e-5,
+                                       err_msg=f"{kind} on {backend}")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_keras_loads_crossops_files(kind, backend, tmp_path):
+    with crossops.use_backend(backend):
+        model = _build(kind, crossops)
+        _perturb(model)
+        x = INPUTS[kind]()
+        want = _predict(model, x)
+        path = tmp_path / "m.keras"
+        model.save(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = keras.models.load_model(path)
+    np.testing.assert_allclose(_predict(theirs, x), want, rtol=1e-5, atol=1e-5)
+
+
+def test_file_layout_is_keras(tmp_path):
+    with crossops.use_backend("jax"):
+        model = _build("functional", crossops)
+        model.compile(optimizer="adam", loss="mse")
+        model.save(tmp_path / "m.keras")
+    with zipfile.ZipFile(tmp_path / "m.keras") as zf:
+        assert set(zf.namelist()) == {"metadata.json", "config.json", "model.weights.h5"}
+        config = json.loads(zf.read("config.json"))
+        assert config["compile_config"]["optimizer"]["class_name"] == "Adam"
+        assert [e["class_name"] for e in config["config"]["layers"]][:2] == ["InputLayer"] * 2
+        import io
+
+        import h5py
+        with h5py.File(io.BytesIO(zf.read("model.weights.h5"))) as f:
+            assert f["layers/dense/vars/0"].shape == (5, 5)
+            assert "layers/dense_1/vars/1" in f and "optimizer/vars/0" in f
+
+
+def test_optimizer_state_and_compile_config_round_trip(tmp_path):
+    with crossops.use_backend("tensorflow"):
+        model = models.Sequential([layers.Input((3,)), layers.Dense(4), layers.Dense(2)])
+        model.compile(optimizer=crossops.optimizers.Adam(learning_rate=0.01), loss="mse",
+                      metrics=["mae"], run_eagerly=True)
+        x, y = RNG.random((8, 3), np.float32), RNG.random((8, 2), np.float32)
+        model.fit(x, y, epochs=2, batch_size=4, verbose=0)
+        model.save(tmp_path / "m.keras")
+        again = models.load_model(tmp_path / "m.keras")
+        assert again.run_eagerly and int(again.optimizer.iterations) == 4
+        assert again.optimizer.learning_rate == pytest.approx(0.01)
+        for a, b in zip(again.optimizer.variables, model.optimizer.variables):
+            np.testing.assert_allclose(a.numpy(), b.numpy())
+        # both continue identically
+        model.fit(x, y, epochs=1, batch_size=4, verbose=0, shuffle=False)
+        again.fit(x, y, epochs=1, batch_size=4, verbose=0, shuffle=False)
+        np.testing.assert_allclose(_predict(again, x), _predict(model, x), rtol=1e-5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # Keras reads the optimizer's state without a warning
+        theirs = keras.models.load_model(tmp_path / "m.keras")
+    assert int(theirs.optimizer.iterations.numpy()) == 4
+    assert theirs.loss == "mse"
+
+
+def test_weights_files_by_extension(tmp_path):
+    with crossops.use_backend("torch"):
+        model = _build("cnn", crossops)
+        _perturb(model)
+        x = INPUTS["cnn"]()
+        want = _predict(model, x)
+        model.save_weights(tmp_path / "w.weights.h5")
+        model.save_weights(tmp_path / "w.safetensors")
+        with pytest.raises(ValueError, match=r"\.weights\.h5.*\.safetensors"):
+            model.save_weights(tmp_path / "w.h5")
+        with pytest.raises(ValueError, match="must end in"):
+            model.load_weights(tmp_path / "w.npz")
+    theirs = _build("cnn", keras)
+    theirs.load_weights(tmp_path / "w.weights.h5")
+    np.testing.assert_allclose(_predict(theirs, x), want, rtol=1e-5, atol=1e-6)
+    _perturb(theirs)
+    theirs.save_weights(tmp_path / "k.weights.h5")
+    theirs.save(tmp_path / "k.keras")
+    for backend in TRAINABLE:
+        with crossops.use_backend(backend):
+            mine = _build("cnn", crossops)
+            for name in ("w.safetensors", "k.weights.h5", "k.keras"):
+                mine.load_weights(tmp_path / name)
+                expected = want if name == "w.safetensors" else _predict(theirs, x)
+                np.testing.assert_allclose(_predict(mine, x), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_model_checkpoint_writes_whole_models(tmp_path):
+    with crossops.use_backend("tensorflow"):
+        model = _build("sequential", crossops)
+        model.compile(optimizer="sgd", loss="mse", run_eagerly=True)
+        ckpt = crossops.callbacks.ModelCheckpoint(str(tmp_path / "e{epoch}.keras"))
+        model.fit(RNG.random((4, 3), np.float32), RNG.random((4, 2), np.float32), epochs=1,
+                  verbose=0, callbacks=[ckpt])
+        again = models.load_model(tmp_path / "e1.keras")
+    assert again.optimizer is not None and len(again.layers) == 3
+
+
+def test_legacy_h5_files(tmp_path):
+    tf_keras = pytest.importorskip("tf_keras")
+    L = tf_keras.layers
+    model = tf_keras.Sequential([L.Dense(4, activation="relu", input_shape=(3,)),
+                                 L.BatchNormalization(), L.Dense(2)])
+    a = L.Input((3,))
+    functional = tf_keras.Model(a, L.Dense(2)(L.Concatenate()([a, L.Dense(2)(a)])))
+    x = RNG.random((4, 3), np.float32)
+    for i, m in enumerate((model, functional)):
+        m.set_weights([w + 0.1 * (j + 1) for j, w in enumerate(m.get_weights())])
+        m.compile(optimizer="adam", loss="mse")
+        m.save(tmp_path / f"m{i}.h5")
+        m.save_weights(tmp_path / f"w{i}.h5")
+        want = m.predict(x, verbose=0)
+        # keras 3 reads the same file identically
+        np.testing.assert_allclose(keras.models.load_model(
+            tmp_path / f"m{i}.h5", compile=False).predict(
+            x, verbose=0), want, rtol=1e-5, atol=1e-6)
+        for backend in TRAINABLE:
+            with crossops.use_backend(backend):
+                mine = models.load_model(tmp_path / f"m{i}.h5")
+                np.testing.assert_allclose(_predict(mine, x), want, rtol=1e-5, atol=1e-6)
+                assert type(mine.optimizer).__name__ == "Adam"
+                fresh = models.load_model(tmp_path / f"m{i}.h5", compile=False)
+                fresh.set_weights([np.zeros_like(w) for w in fresh.get_weights()])
+                fresh.load_weights(tmp_path / f"w{i}.h5")
+                np.testing.assert_allclose(_predict(fresh, x), want, rtol=1e-5, atol=1e-6)
+
+
+# -- the layers' configs against Keras's --------------------------------------------------------
+#: constructor arguments for the layers that need some (the rest take none)
+ARGS = {"Dense": (2,), "Activation": ("relu",), "Dropout": (0.1,), "Reshape": ((2,),),
+        "Permute": ((1,),), "RepeatVector": (2,), "Embedding": (3, 2),
+        "DepthwiseConv2D": (2,), "MultiHeadAttention": (2, 2),
+        "EinsumDense": ("ab,bc->ac", 2), "GRU": (2,), "LSTM": (2,), "SimpleRNN": (2,),
+        "GroupNormalization": (2,), "AveragePooling1D": (2,), "AveragePooling2D": (2,),
+        "AveragePooling3D": (2,), "Rescaling": (0.5,), "Resizing": (2, 2),
+        "CenterCrop": (2, 2)}
+ARGS.update({f"Conv{r}D{t}": (2, 2) for r in (1, 2, 3) for t in ("", "Transpose")})
+ARGS["SeparableConv2D"] = (2, 2)
+#: crossops's layer classes that Keras also has (Layer itself is the abstract base)
+MIRRORED = sorted(n for n in layers.__all__ if isinstance(getattr(layers, n), type)
+                  and issubclass(getattr(layers, n), layers.Layer) and n != "Layer"
+                  and isinstance(getattr(keras.layers, n, None), type))
+
+
+#: an input shape (without the batch axis) per layer, for the check of their outputs
+SHAPES = {"Conv1D": (5, 2), "Conv2D": (5, 5, 2), "Conv3D": (4, 4, 4, 2),
+          "Conv1DTranspose": (5, 2), "Conv2DTranspose": (4, 4, 2),
+          "Conv3DTranspose": (3, 3, 3, 2), "DepthwiseConv2D": (5, 5, 2),
+          "SeparableConv2D": (5, 5, 2), "GroupNormalization": (4, 4), "SimpleRNN": (4, 3),
+          "GRU": (4, 3), "LSTM": (4, 3), "Bidirectional": (4, 3), "UpSampling2D": (3, 3, 2),
+          "ZeroPadding2D": (3, 3, 2), "MaxPooling1D": (4, 2), "MaxPooling2D": (4, 4, 2),
+          "MaxPooling3D": (4, 4, 4, 1), "AveragePooling1D": (4, 2),
+          "AveragePooling2D": (4, 4, 2), "AveragePooling3D": (4, 4, 4, 1),
+          "GlobalAveragePooling1D": (3, 2), "GlobalMaxPooling1D": (3, 2),
+          "GlobalAveragePooling2D": (3, 3, 2), "GlobalMaxPooling2D": (3, 3, 2),
+          "Permute": (3,), "RepeatVector": (3,), "Reshape": (2,), "Flatten": (2, 3),
+          "Embedding": None, "MultiHeadAttention": None, "Resizing": (4, 4, 1),
+          "CenterCrop": (4, 4, 1), "BatchNormalization": (3,), "Dense": (3,),
+          "EinsumDense": (3,), "LayerNormalization": (3,), "RMSNormalization": (3,)}
+
+
+def _args(name, lib):
+    if name == "Bidirectional":
+        return (lib.layers.LSTM(2),)
+    return ARGS.get(name, ())
+
+
+@pytest.mark.parametrize("name", MIRRORED)
+def test_layer_config_matches_keras(name):
+    try:
+        theirs = getattr(keras.layers, name)(*_args(name, keras)).get_config()
+    except TypeError as e:
+        pytest.skip(f"keras.layers.{name} needs arguments this test does not give: {e}")
+    mine = getattr(layers, name)(*_args(name, crossops)).get_config()
+    assert set(mine) == set(theirs)
+    # crossops -> keras -> crossops
+    as_keras = getattr(keras.layers, name).from_config(json.loads(json.dumps(mine)))
+    back = getattr(layers, name).from_config(as_keras.get_config())
+    assert set(back.get_config()) == set(mine)
+    shape = SHAPES.get(name, (3,))
+    if shape is None or name in ("Add", "Average", "Concatenate", "Multiply"):
+        return  # several inputs or integer ids: checked in the model tests above
+    # the same weights give the same outputs (Keras's variable order and shapes)
+    x = RNG.random((2, *shape), np.float32)
+    with crossops.use_backend("tensorflow"):
+        back(x), as_keras(x)  # built
+        weights = [w + RNG.normal(0, 0.1, w.shape).astype(w.dtype) if w.dtype.kind == "f"
+                   else w for w in back.get_weights()]
+        if name in ("BatchNormalization", "Normalization"):  # a positive variance
+            index = -1 if name == "BatchNormalization" else 1
+            weights[index] = np.abs(weights[index]) + 1
+        back.set_weights(weights)
+        as_keras.set_weights(weights)
+        if hasattr(as_keras, "finalize_state"):  # Normalization reads its state from there
+            as_keras.finalize_state()
+        np.testing.assert_allclose(crossops.to_numpy(back(x)), np.asarray(as_keras(x)),
+                                   rtol=1e-5, atol=1e-5)
+
+
+# -- bad and foreign files ----------------------------------------------------------------------
+@pytest.fixture
+def saved(tmp_path):
+    with crossops.use_backend("jax"):
+        model = _build("sequential", crossops)
+        model.save(tmp_path / "good.keras")
+        model.save_weights(tmp_path / "good.weights.h5")
+    return model, tmp_path
+
+
+def _bad_files(folder):
+    good = (folder / "good.keras").read_bytes()
+    (folder / "truncated.keras").write_bytes(good[:len(good) // 2])
+    with zipfile.ZipFile(folder / "noconfig.keras", "w") as zf:
+        zf.writestr("metadata.json", "{}")
+    with zipfile.ZipFile(folder / "good.keras") as src, \
+            zipfile.ZipFile(folder / "lambda.keras", "w") as zf:
+        config = json.loads(src.read("config.json"))
+        config["config"]["layers"][1]["config"]["activation"] = {
+            "module": "keras.layers", "class_name": "__lambda__",
+            "config": {"code": "print('pwned')"}, "registered_name": None}
+        zf.writestr("config.json", json.dumps(config))
+        zf.writestr("model.weights.h5", src.read("model.weights.h5"))
+    import h5py
+    with h5py.File(folder / "plain.h5", "w") as f:
+        f["x"] = np.zeros(3)
+
+
+@pytest.mark.parametrize("case, message", [
+    ("truncated.keras", "not a readable zip|damaged"),
+    ("noconfig.keras", "no config.json"),
+    ("lambda.keras", "never runs code"),
+    ("plain.h5", "no model_config"),
+])
+def test_bad_model_files_are_refused(case, message, saved):
+    _, folder = saved
+    _bad_files(folder)
+    with pytest.raises(ValueError, match=message) as info:
+        models.load_model(folder / case)
+    assert case in str(info.value)
+
+
+def test_foreign_weights_leave_the_model_unchanged(saved):
+    model, folder = saved
+    with crossops.use_backend("jax"):
+        wider = models.Sequential([layers.Input((3,)), layers.Dense(5), layers.Dense(2)])
+        wider.save_weights(folder / "wider.weights.h5")
+        deeper = models.Sequential([layers.Input((3,)), layers.Dense(4), layers.Dense(4),
+                                    layers.Dense(2)])
+        deeper.save_weights(folder / "deeper.weights.h5")
+    _bad_files(folder)
+    before = model.get_weights()
+    for name, message in (("wider.weights.h5", "has shape"),
+                          ("deeper.weights.h5", "another architecture|has shape"),
+                          ("plain.h5", "layer_names"),
+                          ("truncated.keras", "zip")):
+        with pytest.raises(ValueError, match=message) as info:
+            model.load_weights(folder / name)
+        assert name in str(info.value)
+    for a, b in zip(model.get_weights(), before):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_custom_objects_and_registry(tmp_path):
+    @saving.register_keras_serializable(package="test_saving")
+    class Scale(layers.Layer):
+        def __init__(self, factor=2.0, **kwargs):
+            super().__init__(**kwargs)
+            self.factor = factor
+
+        def call(self, x):
+            return x * self.factor
+
+        def get_config(self):
+            return {**super().get_config(), "factor": self.factor}
+
+    with crossops.use_backend("jax"):
+        model = models.Sequential([layers.Input((2,)), Scale(3.0), layers.Dense(1)])
+        model.save(tmp_path / "m.keras")
+        x = np.ones((1, 2), np.float32)
+        again = models.load_model(tmp_path / "m.keras")
+        np.testing.assert_allclose(_predict(again, x), _predict(model, x))
+    config = json.loads(zipfile.ZipFile(tmp_path / "m.keras").read("config.json"))
+    assert config["config"]["layers"][1]["registered_name"] == "test_saving>Scale"
+    config["config"]["layers"][1]["registered_name"] = "elsewhere>Scale"
+    config["config"]["layers"][1]["class_name"] = "Unknown"
+    with pytest.raises(ValueError, match="custom_objects"):
+        saving.deserialize_keras_object(config)
+    assert type(saving.deserialize_keras_object(
+        config, custom_objects={"Unknown": Scale}).layers[0]).__name__ == "Scale"
+
+
+def test_subclassed_model_round_trip(tmp_path):
+    class Tiny(models.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.hidden, self.out = layers.Dense(3), layers.Dense(1)
+
+        def call(self, x):
+            return self.out(self.hidden(x))
+
+    with crossops.use_backend("tensorflow"):
+        model = Tiny()
+        x = RNG.random((2, 4), np.float32)
+        want = _predict(model, x)
+        model.save(tmp_path / "m.keras")
+        with pytest.raises(ValueError, match="custom_objects"):
+            models.load_model(tmp_path / "m.keras")
+        again = models.load_model(tmp_path / "m.keras", custom_objects={"Tiny": Tiny})
+        np.testing.assert_allclose(_predict(again, x), want, rtol=1e-6)
+
+
+def test_lambda_activation_cannot_be_saved(tmp_path):
+    with crossops.use_backend("jax"):
+        model = models.Sequential([layers.Input((2,)), layers.Dense(1)])
+        model.compile(optimizer="sgd", loss=lambda y, p: (y - p) ** 2)
+        with pytest.raises(ValueError, match="lambda"):
+            model.save(tmp_path / "m.keras")
+    assert not os.path.exists(tmp_path / "m.keras")
+
+
+@pytest.mark.parametrize("module", ["crossops.saving", "crossops.saving._registry",
+                                    "crossops.saving._serialization",
+                                    "crossops.saving._keras_file", "crossops.layers._config"])
+def test_examples_run_as_doctests(module):
+    import doctest
+    import importlib
+    mod = importlib.import_module(module)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    for test in doctest.DocTestFinder(exclude_empty=True).find(mod, module):
+        runner.run(test)
+    if module == "crossops.saving":
+        for test in doctest.DocTestFinder().find(models.Model.save, "Model.save"):
+            runner.run(test)
+    assert runner.failures == 0, f"{runner.failures} of {runner.tries} example lines failed"
