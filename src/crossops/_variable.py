@@ -8,6 +8,8 @@ import threading
 from ._backend import backend_of_type
 from ._convert import to_numpy
 from ._dtypes import dtype_name, kind
+from .distribution._api import _STATE as _DISTRIBUTION
+from .distribution._hooks import place_variable
 
 # the stateless scopes entered in each thread, innermost last: a thread-local list rather
 # than a ContextVar, which torch.compile cannot trace (a graph break per layer call)
@@ -98,6 +100,8 @@ class Variable:
         self.trainable = trainable
         self.name = name
         self.path = path or name
+        if _DISTRIBUTION["distribution"] is not None:  # laid out as it says
+            self._value = place_variable(self._value, self)
         self.seed_state = False
         #: whether a layer computing in another dtype reads this variable in that dtype
         self.autocast = True
@@ -143,6 +147,8 @@ class Variable:
             import tensorflow as tf
             self._value.assign(tf.cast(value, self._value.dtype))
             return
+        if _DISTRIBUTION["distribution"] is not None:
+            value = place_variable(value, self)
         self._value = value
 
     # -- what tf.GradientTape needs to take the variable as a source (``tape.gradient(loss,

@@ -43,6 +43,7 @@ from .._convert import to_numpy
 from .._transforms import mark_batch_dynamic
 from .._variable import StatelessScope
 from ..callbacks import CallbackList
+from ..distribution import _hooks as _distribution
 from ..layers._layer import _is_torch_module_class, _to_backend
 from . import _compile_utils
 from ._epoch_iterator import EpochIterator
@@ -217,6 +218,7 @@ class Trainer:
                 return scale_loss(loss, optimizer_vars), (loss, aux)
             (_, (loss, (y_pred, non_trainable))), grads = crossops.value_and_grad(
                 scaled, has_aux=True)(list(trainable))
+        grads = _distribution.reduce_gradients(grads, lambda: _batch_size(x))  # data parallel
         trainable, optimizer_vars = self.optimizer.stateless_apply(
             optimizer_vars, grads, trainable)
         logs, metric_vars = self._stateless_metrics(metric_vars, loss, x, y, y_pred, sw)
@@ -239,7 +241,12 @@ class Trainer:
         with StatelessScope(dict(zip(variables, metric_vars))) as scope:
             self._loss_tracker.update_state(loss, sample_weight=_batch_size(x))
             logs = self.compute_metrics(x, y, y_pred, sw)
-        return logs, [scope.get(v) for v in variables]
+        new = [scope.get(v) for v in variables]
+        reduced = _distribution.reduce_metrics(metric_vars, new)
+        if reduced is not new:  # data parallel: the logs of every process's share
+            with StatelessScope(dict(zip(variables, reduced))):
+                logs = {**logs, **self.get_metrics_result()}
+        return logs, reduced
 
     def _stateful(self, pure_step, data, kind):
         """A pure step run on the variables' values, written back (Keras's stateful
@@ -341,7 +348,11 @@ class Trainer:
         compiled = backend == "torch" and self._use_jit()
 
         def to_backend(batch):
-            batch = optree.tree_map(lambda a: _as_backend(a, backend), _packed(batch),
+            batch = _packed(batch)
+            if caller != "predict":  # under a distribution: this process's rows
+                batch = _distribution.local_rows(batch, backend)
+            batch = _distribution.distribute_batch(batch, backend)  # jax: split among devices
+            batch = optree.tree_map(lambda a: _as_backend(a, backend), batch,
                                     none_is_leaf=False)
             if compiled:  # one torch.compile program for every batch size
                 mark_batch_dynamic(batch, backend)
@@ -379,6 +390,7 @@ class Trainer:
         if not isinstance(validation_freq, int) or validation_freq <= 0:
             raise ValueError(f"fit: validation_freq must be a positive int, got "
                              f"{validation_freq!r}")
+        seed = _distribution.shuffle_seed(seed, backend)  # processes shuffle alike
         iterator = self._iterator("fit", backend, x, y, sample_weight, batch_size,
                                   steps_per_epoch, shuffle, class_weight, seed)
         self._check_targets("fit", x, y)
@@ -570,8 +582,11 @@ class Trainer:
     def _one_batch(self, caller, backend, x, y=None, sample_weight=None, class_weight=None):
         adapter = get_data_adapter(x, y, sample_weight, batch_size=_length(x),
                                    class_weight=class_weight, caller=caller)
-        batch = next(iter(adapter.get_iterator()))
-        return optree.tree_map(lambda a: _as_backend(a, backend), _packed(batch),
+        batch = _packed(next(iter(adapter.get_iterator())))
+        if caller != "predict_on_batch":
+            batch = _distribution.local_rows(batch, backend)
+        batch = _distribution.distribute_batch(batch, backend)
+        return optree.tree_map(lambda a: _as_backend(a, backend), batch,
                                none_is_leaf=False)
 
 
@@ -586,6 +601,8 @@ class _Pure:
 
     def __init__(self, model, kind, step):
         self.model, self.kind, self.state = model, kind, None
+        self.backend, self.pure_step = model._weights_backend(), step
+        self.placed = False  # the state placed for a distribution once
         if model._use_jit() and model._weights_backend() != "numpy":
             key = (kind, model.optimizer.version if model.optimizer is not None else 0)
             cache = model.__dict__.setdefault("_step_cache", {})
@@ -596,7 +613,14 @@ class _Pure:
 
     def __call__(self, data):
         if self.state is None:
-            self.state = self.model._state(self.kind)
+            self.state = _distribution.prepare_state(self.model._state(self.kind),
+                                                     self.backend)
+            if not self.placed:  # the step as the distribution runs it, made once
+                self.step = _distribution.cached_step(
+                    self.model.__dict__.setdefault("_step_cache", {}), self.pure_step,
+                    self.state[1] if self.kind is _PREDICT else self.state, self.backend,
+                    self.kind, self.model._use_jit(), self.model.optimizer) or self.step
+            self.placed = True
         out, state = self.step(self.state, data)
         self.state = (self.state[0], state) if self.kind is _PREDICT else state
         return out
@@ -691,6 +715,7 @@ def _packed(batch):
 
 
 def _host(a):
+    a = _distribution.gather(a)  # a jax array over several processes
     if backend_of_type(type(a)) == "torch":
         a = a.detach()
     return to_numpy(a)

@@ -1,0 +1,23 @@
+"""Data and model parallelism with Keras 3's API (``keras.distribution``).
+
+jax: ``jax.sharding`` (one process or many); torch: ``torch.distributed`` data
+parallelism, one process per device; see docs/distribution.md.
+"""
+
+from ._api import (
+    DataParallel,
+    DeviceMesh,
+    Distribution,
+    LayoutMap,
+    ModelParallel,
+    TensorLayout,
+    distribute_tensor,
+    distribution,
+    initialize,
+    list_devices,
+    set_distribution,
+)
+
+__all__ = ["DataParallel", "DeviceMesh", "Distribution", "LayoutMap", "ModelParallel",
+           "TensorLayout", "distribute_tensor", "distribution", "initialize",
+           "list_devices", "set_distribution"]
