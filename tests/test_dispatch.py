@@ -306,3 +306,35 @@ def test_torch_compile_traces_dtype_names_after_tensorflow_dtypes():
         out = f(3)
     assert out.dtype == torch.bool
     np.testing.assert_array_equal(out.numpy(), np.tril(np.ones((3, 3), bool)))
+
+
+def test_python_scalars_reused_as_arrays_keep_sign_and_dtype(backend):
+    """An op keeps the 0-d array it made of a Python scalar for the next call (torch and
+    TensorFlow): -0.0 is not 0.0, an int scalar takes each array's dtype, and the result is
+    what a fresh conversion gives."""
+    with backend_context(backend):
+        x = to_backend(backend, np.array([1.0, 2.0], np.float32))
+        i = to_backend(backend, np.array([1, 2], np.int16))
+        for _ in range(2):
+            assert np.signbit(to_numpy(xnp.multiply(x, -0.0))).all()
+            assert not np.signbit(to_numpy(xnp.multiply(x, 0.0))).any()
+            assert to_numpy(xnp.multiply(i, 3)).dtype == np.int16
+            assert to_numpy(xnp.multiply(x, 3)).dtype == np.float32
+            np.testing.assert_array_equal(to_numpy(xnp.maximum(x, 1.5)), [1.5, 2.0])
+
+
+def test_python_scalar_arrays_made_while_tracing_are_not_kept():
+    """A scalar's array made inside inference mode (torch) or a tf.function's graph is not
+    reused: a later differentiated call (torch) or an eager one (TensorFlow) still works."""
+    if "torch" in BACKENDS:
+        import torch
+        with torch.inference_mode():
+            xnp.multiply(torch.ones(2), 7.25)
+        w = torch.ones(2, requires_grad=True)
+        xnp.multiply(w, 7.25).sum().backward()
+        assert w.grad.tolist() == [7.25, 7.25]
+    if "tensorflow" in BACKENDS:
+        import tensorflow as tf
+        traced = tf.function(lambda v: xnp.multiply(v, 5.5))
+        assert traced(tf.ones(2)).numpy().tolist() == [5.5, 5.5]
+        assert xnp.multiply(tf.ones(2), 5.5).numpy().tolist() == [5.5, 5.5]

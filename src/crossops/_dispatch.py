@@ -456,6 +456,10 @@ def _coercing(f: Callable, spec: OpSpec, mod, lists: bool = True,
     return coerced
 
 
+#: how many 0-d arrays of Python scalars one op keeps for reuse (then it starts afresh)
+_MAX_CONSTANTS = 64
+
+
 def _weak_scalar_call(f: Callable, general: Callable, spec: OpSpec, mod,
                       types: tuple) -> Callable | None:
     """The call of an element-wise op on one array of backend ``mod`` and one Python
@@ -463,8 +467,12 @@ def _weak_scalar_call(f: Callable, general: Callable, spec: OpSpec, mod,
     takes its weak dtype from the array's dtype (see
     :func:`crossops._dtypes.weak_scalar_name`), looked up once per dtype. Where the
     scalar's dtype is the array's and the backend applies the same rule (NumPy 2, but not
-    beside bfloat16), the scalar goes to the function as it is. Calls with keywords take
-    ``general`` (:func:`_coercing`)."""
+    beside bfloat16), the scalar goes to the function as it is; elsewhere the 0-d array made
+    of it is kept for the next call with the same scalar and dtype (``x * 2``,
+    ``maximum(x, 0.0)`` in a loop: making a 0-d tensor costs torch and TensorFlow more
+    than the op; the ops never write to their inputs), when made eagerly (the backend's
+    ``eager()``: not inside torch.compile's or tf.function's tracing).
+    Calls with keywords take ``general`` (:func:`_coercing`)."""
     i, j = _PROMOTED_KINDS[spec.kind]
     own = mod.ARRAY_TYPES
     if is_scalar_type(types[i]) and issubclass(types[j], own):
@@ -481,6 +489,8 @@ def _weak_scalar_call(f: Callable, general: Callable, spec: OpSpec, mod,
     names = {native: name for name, native in mod.DTYPES.items()}
     as_is = mod.NAME == "numpy"
     targets: dict = {}  # the array's dtype -> the scalar's native dtype (None: as it is)
+    constants: dict = {}  # (scalar, native dtype) -> the 0-d array made of it
+    eager = getattr(mod, "eager", None)  # whether arrays made now are concrete
 
     def target(dtype):
         array_name = names.get(dtype) or dtype_name(dtype)
@@ -499,7 +509,16 @@ def _weak_scalar_call(f: Callable, general: Callable, spec: OpSpec, mod,
             _check_fits(spec, scalar, name)
         if native is not None:
             args = list(args)
-            args[k] = asarray(scalar, dtype=native)
+            # 0.0 == -0.0 (and 0 == False): zero is keyed by its repr, keeping its sign
+            key = (scalar, native) if scalar else (repr(scalar), native)
+            made = constants.get(key)
+            if made is None:
+                made = asarray(scalar, dtype=native)
+                if eager is None or eager():  # never a traced graph's tensor
+                    if len(constants) >= _MAX_CONSTANTS:
+                        constants.clear()
+                    constants[key] = made
+            args[k] = made
         return f(*args)
 
     call.__wrapped__ = f

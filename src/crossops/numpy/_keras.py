@@ -654,7 +654,10 @@ def concatenate(xs, axis=0):
     xnp = _xnp()
     if axis is None:
         return _concat([xnp.reshape(x, (-1,)) for x in xs], 0)
-    return _concat(list(xs), axis)
+    xs = list(xs)
+    if xs and _is_array(xs[0]) and all(type(x) is type(xs[0]) for x in xs):
+        return xnp.concat(xs, axis=axis)  # arrays of one type: concat promotes them itself
+    return _concat(xs, axis)
 
 
 @generic()

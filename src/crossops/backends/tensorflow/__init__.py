@@ -28,6 +28,12 @@ native_dtype = make_native_dtype(DTYPES, "tensorflow")
 AT_DEFAULTS = {"add": tf.math.add, "subtract": tf.math.subtract, "where": tf.where}
 
 
+def eager() -> bool:
+    """Whether calls run eagerly (not traced into a tf.function's graph): an array made now
+    is an EagerTensor that later calls, and graphs, may reuse."""
+    return tf.executing_eagerly()
+
+
 def default_dtypes() -> tuple[str, str, str]:
     """Default (int, float, complex) dtype names of crossops on TensorFlow."""
     return ("int64", "float32", "complex64")

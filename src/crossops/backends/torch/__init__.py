@@ -43,6 +43,13 @@ def native_dtype_uncached(dtype):
     return dtype if isinstance(dtype, torch.dtype) else DTYPES[_compute_name(dtype)]
 
 
+def eager() -> bool:
+    """Whether calls run eagerly (not traced by torch.compile) outside inference mode: an
+    array made now is a real tensor that later calls may reuse (an inference tensor could
+    not be saved for a later backward)."""
+    return not (torch.compiler.is_compiling() or torch.is_inference_mode_enabled())
+
+
 def default_dtypes() -> tuple[str, str, str]:
     """Default (int, float, complex) dtype names: torch's defaults (never changed here)."""
     f = torch.get_default_dtype()
