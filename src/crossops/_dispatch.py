@@ -470,8 +470,9 @@ def _weak_scalar_call(f: Callable, general: Callable, spec: OpSpec, mod,
     beside bfloat16), the scalar goes to the function as it is; elsewhere the 0-d array made
     of it is kept for the next call with the same scalar and dtype (``x * 2``,
     ``maximum(x, 0.0)`` in a loop: making a 0-d tensor costs torch and TensorFlow more
-    than the op; the ops never write to their inputs), when made eagerly (the backend's
-    ``eager()``: not inside torch.compile's or tf.function's tracing).
+    than the op; the ops never write to their inputs), when the backend's ``reusable``
+    says the array is a concrete one (not a tensor of torch.compile's or tf.function's
+    tracing).
     Calls with keywords take ``general`` (:func:`_coercing`)."""
     i, j = _PROMOTED_KINDS[spec.kind]
     own = mod.ARRAY_TYPES
@@ -490,7 +491,7 @@ def _weak_scalar_call(f: Callable, general: Callable, spec: OpSpec, mod,
     as_is = mod.NAME == "numpy"
     targets: dict = {}  # the array's dtype -> the scalar's native dtype (None: as it is)
     constants: dict = {}  # (scalar, native dtype) -> the 0-d array made of it
-    eager = getattr(mod, "eager", None)  # whether arrays made now are concrete
+    reusable = getattr(mod, "reusable", None)  # whether an array made now may be kept
 
     def target(dtype):
         array_name = names.get(dtype) or dtype_name(dtype)
@@ -514,7 +515,7 @@ def _weak_scalar_call(f: Callable, general: Callable, spec: OpSpec, mod,
             made = constants.get(key)
             if made is None:
                 made = asarray(scalar, dtype=native)
-                if eager is None or eager():  # never a traced graph's tensor
+                if reusable is None or reusable(made):  # never a traced graph's tensor
                     if len(constants) >= _MAX_CONSTANTS:
                         constants.clear()
                     constants[key] = made

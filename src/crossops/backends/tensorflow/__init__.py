@@ -28,9 +28,9 @@ native_dtype = make_native_dtype(DTYPES, "tensorflow")
 AT_DEFAULTS = {"add": tf.math.add, "subtract": tf.math.subtract, "where": tf.where}
 
 
-def eager() -> bool:
-    """Whether calls run eagerly (not traced into a tf.function's graph): an array made now
-    is an EagerTensor that later calls, and graphs, may reuse."""
+def reusable(x) -> bool:
+    """Whether array ``x``, just made, may serve later calls (and graphs): an EagerTensor,
+    not a tensor of a tf.function's graph."""
     return tf.executing_eagerly()
 
 

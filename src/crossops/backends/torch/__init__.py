@@ -43,11 +43,23 @@ def native_dtype_uncached(dtype):
     return dtype if isinstance(dtype, torch.dtype) else DTYPES[_compute_name(dtype)]
 
 
-def eager() -> bool:
-    """Whether calls run eagerly (not traced by torch.compile) outside inference mode: an
-    array made now is a real tensor that later calls may reuse (an inference tensor could
-    not be saved for a later backward)."""
-    return not (torch.compiler.is_compiling() or torch.is_inference_mode_enabled())
+def reusable(x) -> bool:
+    """Whether array ``x``, just made, may serve later calls: a plain tensor with storage,
+    made outside dynamo and outside inference mode. Not a FakeTensor or FunctionalTensor
+    of torch.compile's tracing (which also runs autograd.Function backwards outside
+    dynamo), not a torch.func transform's wrapper (storage-less, of type Tensor), not an
+    inference tensor (which a later backward could not save)."""
+    if torch.compiler.is_compiling():  # first: dynamo must not trace what follows
+        return False
+    return (type(x) is torch.Tensor and not x.is_meta and not _functorch_wrapped(x)
+            and not torch.is_inference_mode_enabled())
+
+
+def _functorch_wrapped(x) -> bool:
+    # torch has no public test for a transform's TensorWrapper; without this one, nothing
+    # made while a transform runs is kept
+    test = getattr(getattr(torch._C, "_functorch", None), "is_functorch_wrapped_tensor", None)
+    return True if test is None else test(x)
 
 
 def default_dtypes() -> tuple[str, str, str]:
