@@ -31,6 +31,9 @@ binary element-wise ops, ``where`` and ``matmul`` are promoted by their kind),
 ``grad_points`` (points where the gradient test checks an element-wise op besides
 0, +-1 and +-large: its kinks and the edges of its domain; an op of kind ``custom`` with
 this field joins that test),
+``grad_cases`` (test data only, never read by the runtime: inputs at which
+tests/test_gradient_cases.py differentiates an op that is not element-wise -- its ties,
+zeros and kinks -- each ``{ args = [...], kwargs = {...}, wrt = 0, note = "..." }``),
 ``[name.native]`` (backend -> dotted path of the framework function that implements the
 op, e.g. ``jax = "jax.scipy.special.erf"``, where the backend module has none).
 Ops of other namespaces than the array API's may also have a generic implementation
@@ -52,14 +55,16 @@ from __future__ import annotations
 import inspect
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 from ._dtypes import CATEGORIES, SPEC_DIR
 
 _FIELDS = {"signature", "group", "dtypes", "kind", "reference", "array_api", "keras",
            "arrays", "sequences", "tolerance", "result", "limits", "ref_kwargs", "kwargs",
            "doc", "differentiable", "compiled", "values", "compare", "promote",
-           "native", "keras_dtype", "grad_points"}
+           "native", "keras_dtype", "grad_points", "grad_cases"}
+#: the keys of one ``grad_cases`` entry
+_GRAD_CASE_KEYS = {"args", "kwargs", "wrt", "note"}
 #: Keras's dtype rules an op of crossops.ops may follow; crossops/_keras_dtypes.py has one
 #: function for each, and scripts/gen_ops.py's KERAS_RULE_DOCS says what each does
 KERAS_DTYPE_RULES = ("float", "float2", "divide", "weak", "weak_int", "accumulate",
@@ -95,15 +100,18 @@ class OpSpec:
     native: dict[str, str] = field(default_factory=dict)
     keras_dtype: str = ""
     grad_points: tuple[float, ...] | None = None
+    grad_cases: tuple[dict, ...] = ()
 
     @property
     def qualname(self) -> str:
         """``"linalg.solve"`` for extension ops, the plain name otherwise."""
         return f"{self.namespace}.{self.name}" if self.namespace else self.name
 
-    @property
+    @cached_property
     def sig(self) -> inspect.Signature:
-        """The signature as an :class:`inspect.Signature`."""
+        """The signature as an :class:`inspect.Signature`; kept on the spec once parsed
+        (the dispatch table parses it when it binds the op), so that a compiler tracing a
+        first call (torch.compile) reads an attribute instead of tracing ``exec``."""
         return _parse_signature(self.qualname, self.signature)
 
     @property
@@ -173,7 +181,19 @@ def _entry(chapter: str, namespace: str, name: str, raw: dict) -> OpSpec:
         native=dict(raw.get("native", {})), keras_dtype=_keras_dtype(name, raw),
         grad_points=(tuple(float(p) for p in raw["grad_points"]) if "grad_points" in raw
                      else None),
+        grad_cases=_grad_cases(name, raw),
     )
+
+
+def _grad_cases(name: str, raw: dict) -> tuple[dict, ...]:
+    """The entry's ``grad_cases``, each checked for its keys (tests read them)."""
+    cases = tuple(raw.get("grad_cases", ()))
+    for case in cases:
+        if not isinstance(case, dict) or "args" not in case or set(case) - _GRAD_CASE_KEYS:
+            raise ValueError(f"spec entry {name!r}: a grad_cases entry is a table with "
+                             f"'args' and optionally {sorted(_GRAD_CASE_KEYS - {'args'})}, "
+                             f"not {case!r}")
+    return cases
 
 
 def _keras_dtype(name: str, raw: dict) -> str:

@@ -76,7 +76,11 @@ def logdet(x):
 def cdist(x, y):
     c, n = up(x)
     d = xnp.subtract(xnp.expand_dims(c, axis=-2), xnp.expand_dims(xnp.astype(y, name(c)), axis=-3))
-    return down(xnp.sqrt(xnp.sum(xnp.square(d), axis=-1)), n)
+    # the gradient at a zero distance is 0, a subgradient, not sqrt's inf * 0 = nan
+    squares = xnp.sum(xnp.square(d), axis=-1)
+    zero = xnp.equal(squares, 0)
+    return down(xnp.where(zero, xnp.zeros_like(squares),
+                          xnp.sqrt(xnp.where(zero, xnp.ones_like(squares), squares))), n)
 
 
 def extract_sequences(x, sequence_length, sequence_stride):

@@ -228,7 +228,11 @@ def sparsemax(x, axis=-1):
     k = xnp.sum(xnp.astype(support, name(z), copy=False), axis=-1, keepdims=True)
     s = xnp.sum(xnp.where(support, z, xnp.zeros_like(z)), axis=-1, keepdims=True)
     tau = xnp.divide(xnp.subtract(s, 1.0), k)
-    out = xnp.maximum(xnp.subtract(m, tau), xnp.zeros_like(m))
+    # max(m - tau, 0), with the gradient of an entry exactly at tau 0, as for the entries
+    # outside the support it belongs to (maximum's tie rule would let the gradient through
+    # the max shift above: not a subgradient); nan stays nan
+    d = xnp.subtract(m, tau)
+    out = xnp.where(d <= 0, xnp.zeros_like(d), d)
     return xnp.moveaxis(out, -1, axis)
 
 

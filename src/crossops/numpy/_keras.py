@@ -598,7 +598,11 @@ def nanvar(x, axis=None, keepdims=False):
 
 @generic()
 def nanstd(x, axis=None, keepdims=False):
-    return _xnp().sqrt(nanvar(x, axis=axis, keepdims=keepdims))
+    xnp = _xnp()
+    v = nanvar(x, axis=axis, keepdims=keepdims)
+    # the gradient at a zero variance is 0, a subgradient, not sqrt's inf * 0 = nan
+    zero = v == 0
+    return xnp.where(zero, xnp.zeros_like(v), xnp.sqrt(xnp.where(zero, xnp.ones_like(v), v)))
 
 
 def _cum(x, axis, dtype, f):

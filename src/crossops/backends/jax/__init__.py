@@ -226,10 +226,15 @@ def var(x, /, *, axis=None, correction=0.0, keepdims=False):
 
 
 def std(x, /, *, axis=None, correction=0.0, keepdims=False):
+    """jax's std, with the gradient at a zero variance (a constant input) 0, a subgradient
+    (jax's is nan)."""
     if x.dtype == NAMESPACE.float16:
-        return NAMESPACE.std(x.astype(NAMESPACE.float32), axis=axis, correction=correction,
-                             keepdims=keepdims).astype(NAMESPACE.float16)
-    return NAMESPACE.std(x, axis=axis, correction=correction, keepdims=keepdims)
+        return std(x.astype(NAMESPACE.float32), axis=axis, correction=correction,
+                   keepdims=keepdims).astype(NAMESPACE.float16)
+    if not NAMESPACE.issubdtype(x.dtype, NAMESPACE.floating):
+        return NAMESPACE.std(x, axis=axis, correction=correction, keepdims=keepdims)
+    return zero_safe_sqrt(NAMESPACE, NAMESPACE.var(x, axis=axis, correction=correction,
+                                                   keepdims=keepdims))
 
 
 def linalg_pinv(x, /, *, rtol=None):
@@ -245,6 +250,15 @@ def linalg_vector_norm(x, /, *, axis=None, keepdims=False, ord=2):  # noqa: A002
         return NAMESPACE.linalg.vector_norm(x, axis=axis, keepdims=keepdims, ord=ord)
     squares = NAMESPACE.real(x * NAMESPACE.conj(x)) if NAMESPACE.iscomplexobj(x) else x * x
     return zero_safe_sqrt(NAMESPACE, NAMESPACE.sum(squares, axis=axis, keepdims=keepdims))
+
+
+def linalg_matrix_norm(x, /, *, keepdims=False, ord="fro"):  # noqa: A002
+    """jax's matrix norm, with the Frobenius norm's gradient at a zero matrix 0 (jax's is
+    nan)."""
+    if ord != "fro" or not NAMESPACE.issubdtype(x.dtype, NAMESPACE.inexact):
+        return NAMESPACE.linalg.matrix_norm(x, keepdims=keepdims, ord=ord)
+    squares = NAMESPACE.real(x * NAMESPACE.conj(x)) if NAMESPACE.iscomplexobj(x) else x * x
+    return zero_safe_sqrt(NAMESPACE, NAMESPACE.sum(squares, axis=(-2, -1), keepdims=keepdims))
 
 
 # --- keras.ops linalg beyond the standard (spec/linalg.toml) -------------------------------

@@ -10,6 +10,7 @@ import tensorflow as tf
 
 from ...._axes import normalize_axis
 from ...._dtypes import result_name, weak_scalar_name
+from ..._common import zero_safe_sqrt
 from ._helpers import reduce_axis
 
 __all__ = ["cumulative_prod", "cumulative_sum", "max", "mean", "min", "prod", "std",
@@ -197,7 +198,9 @@ def var(x, /, *, axis=None, correction=0.0, keepdims=False):
 
 
 def std(x, /, *, axis=None, correction=0.0, keepdims=False):
-    return tf.sqrt(var(x, axis=axis, correction=correction, keepdims=keepdims))
+    """The square root of ``var``, whose gradient at a zero variance (a constant input) is
+    0, a subgradient, rather than ``inf * 0 = nan``."""
+    return zero_safe_sqrt(tf, var(x, axis=axis, correction=correction, keepdims=keepdims))
 
 
 def _cumulative(op, f, init, x, axis, dtype, include_initial):
@@ -229,5 +232,28 @@ def cumulative_sum(x, /, *, axis=None, dtype=None, include_initial=False):
     return _cumulative("cumulative_sum", tf.cumsum, 0, x, axis, dtype, include_initial)
 
 
+def _cumprod(x, axis):
+    """tf.math.cumprod, whose gradient is right where ``x`` holds zeros (tf's divides the
+    reversed running sum by ``x``: 0 or nan there)."""
+    if not x.dtype.is_floating:
+        return tf.math.cumprod(x, axis=axis)
+
+    @tf.custom_gradient
+    def f(x):
+        def grad(g):
+            # d/dx_i = prod_{k<i} x_k * R_i, R_i = sum_{j>=i} g_j prod_{i<k<=j} x_k, i.e.
+            # R_i = g_i + x_{i+1} R_{i+1}: a scan from the end, with no division
+            xt = tf.experimental.numpy.moveaxis(x, axis, 0)
+            gt = tf.experimental.numpy.moveaxis(g, axis, 0)
+            following = tf.concat([xt[1:], tf.ones_like(xt[:1])], 0)
+            r = tf.scan(lambda acc, e: e[0] + e[1] * acc, (gt, following),
+                        initializer=tf.zeros_like(gt[0]), reverse=True)
+            before = tf.math.cumprod(xt, axis=0, exclusive=True)
+            return tf.experimental.numpy.moveaxis(before * r, 0, axis)
+        return tf.math.cumprod(x, axis=axis), grad
+
+    return f(x)
+
+
 def cumulative_prod(x, /, *, axis=None, dtype=None, include_initial=False):
-    return _cumulative("cumulative_prod", tf.math.cumprod, 1, x, axis, dtype, include_initial)
+    return _cumulative("cumulative_prod", _cumprod, 1, x, axis, dtype, include_initial)

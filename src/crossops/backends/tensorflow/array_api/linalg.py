@@ -101,7 +101,23 @@ def cross(x1, x2, /, *, axis=-1):
 
 
 def det(x, /):
-    return tf.linalg.det(_matrix(x, "det", square=True))
+    x = _matrix(x, "det", square=True)
+    return _det(x) if x.dtype.is_floating else tf.linalg.det(x)
+
+
+@tf.custom_gradient
+def _det(a):
+    """tf.linalg.det, whose gradient is the cofactor matrix also where ``a`` is singular
+    (tf's multiplies by the inverse: an error there)."""
+    def grad(g):
+        # a = u diag(s) v^T: cofactors det(u) det(v) u diag(prod_{j != i} s_j) v^T
+        s, u, v = tf.linalg.svd(a)
+        others = (tf.math.cumprod(s, axis=-1, exclusive=True)
+                  * tf.math.cumprod(s, axis=-1, exclusive=True, reverse=True))
+        sign = tf.linalg.det(u) * tf.linalg.det(v)
+        cofactors = tf.matmul(u * others[..., None, :], v, adjoint_b=True)
+        return (g * sign)[..., None, None] * cofactors
+    return tf.linalg.det(a), grad
 
 
 def diagonal(x, /, *, offset=0):
