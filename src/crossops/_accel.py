@@ -60,6 +60,7 @@ def accelerate(fn: F, op: Op) -> F:
             _substitute(front, fn)
     public = front or fn
     FUNCTIONS[public] = op
+    op.public = public
     return public
 
 
@@ -90,8 +91,9 @@ def _front(spec: OpSpec, op: Op, fn: Callable):
     kwnames = tuple(p.name for p, how in forwarding(spec) if how == "kw") or None
     defaults = tuple(p.default for p in params[len(required):]) or None
     doc = f"{spec.name}{spec.signature}\n--\n\n{fn.__doc__}"
-    return _make_front(spec.name, doc, fn.__module__, fn, op.cache, op.plain, defaults,
-                       kwnames, len(required), ntyped, a, b)
+    mixed = op._slow_cache if promoted else None
+    return _make_front(spec.name, doc, fn.__module__, fn, op.cache, op.plain, mixed,
+                       defaults, kwnames, len(required), ntyped, a, b)
 
 
 # ---------------------------------------------------------------------------------------

@@ -227,6 +227,23 @@ def backend_of(x) -> str:
     return backend_of_type(type(x)) or get_backend()
 
 
+#: types whose instances stand for the array they hold in ``.value`` (crossops's
+#: ``Variable``, which registers itself): an op, a transform or a stateless call given one
+#: reads its value, as Keras's ops read a Keras Variable
+value_holders: set[type] = set()
+
+
+def read_holders(x):
+    """``x`` with every value holder (see :data:`value_holders`) replaced by its value: ``x``
+    itself, or the elements of a list or tuple ``x`` (one level, as an op's arrays come)."""
+    t = type(x)
+    if t in value_holders:
+        return x.value
+    if (t is list or t is tuple) and any(type(e) in value_holders for e in x):
+        return t(e.value if type(e) in value_holders else e for e in x)
+    return x
+
+
 # ----------------------------------------------------------------------------- the call rule
 
 

@@ -36,6 +36,8 @@ from ._backend import (
     is_dtype_type,
     is_host_type,
     is_scalar_type,
+    read_holders,
+    value_holders,
 )
 from ._dtypes import dtype_name, kind, weak_scalar_name
 from ._errors import raise_for_op
@@ -55,13 +57,16 @@ _NO_COERCE_KINDS = {"creation", "dtype", "custom"}
 class Op:
     """One op of the table: its spec, its implementation on each backend, its call caches."""
 
-    __slots__ = ("spec", "generic", "cache", "plain", "_plain_is_full", "_slow_cache",
-                 "_impls", "_full", "_layout", "__weakref__")
+    __slots__ = ("spec", "generic", "public", "cache", "plain", "_plain_is_full",
+                 "_slow_cache", "_impls", "_full", "_layout", "__weakref__")
 
     def __init__(self, spec: OpSpec, generic: Callable | None = None):
         self.spec = spec
         #: an implementation written with crossops ops, used where a backend has none
         self.generic = generic
+        #: the public function (set by ``crossops._accel.accelerate``), which a call given
+        #: a value holder (a Variable) calls again with the held values
+        self.public: Callable | None = None
         #: types of the array arguments -> callable; read by the generated function
         self.cache: dict = {}
         #: array type -> the function for calls that give only the required arguments, by
@@ -149,6 +154,8 @@ class Op:
     def _callable(self, types: tuple) -> tuple[Callable, bool]:
         """The function for a call whose array arguments have ``types``, and whether it may
         be cached under them; found once per combination of types."""
+        if self.public is not None and not value_holders.isdisjoint(types):
+            return _reading_holders(self.public), True
         check_array_types(self.spec, types)
         f, cacheable = self._callable_for(types)
         if checks_values(self.spec) and any(issubclass(t, list | tuple) for t in types):
@@ -176,7 +183,8 @@ class Op:
         general = _coercing(self.full(backend), spec, mod,
                             lists=spec.kind not in _NO_COERCE_KINDS, layout=self._layout)
         if not numpy and cacheable and spec.kind in _WEAK_SCALAR_KINDS:
-            fast = _weak_scalar_call(self.full(backend), general, spec, mod, types)
+            fast = _weak_scalar_call(self.impl(backend), self.full(backend), general, spec,
+                                     mod, types)
             if fast is not None:
                 return fast, cacheable
         return general, cacheable
@@ -268,9 +276,18 @@ class Op:
             if cacheable:
                 self._slow_cache[types] = f
                 backend, _ = self.backend_for(types)
-                if all(t is types[0] for t in types):
+                if all(t is types[0] for t in types) and backend_of_type(types[0]) == backend:
                     self._store(types[0], self.impl(backend))
         return f(*args)
+
+
+def _reading_holders(public: Callable) -> Callable:
+    """The call of an op given a value holder (a crossops Variable) among its arrays:
+    ``public``, the op's function, called again with the held values (read at each call)."""
+    def call(*args, **kwargs):
+        return public(*map(read_holders, args),
+                      **{k: read_holders(v) for k, v in kwargs.items()})
+    return call
 
 
 def _dtype_argument_types(backend: str) -> set[type]:
@@ -380,8 +397,7 @@ def _coercing(f: Callable, spec: OpSpec, mod, lists: bool = True,
     own = mod.NAME
     from_np = _numpy_converter(mod)
     asarray = native_function(mod, "asarray")
-    # this backend's dtypes only, so that a compiler tracing the call hashes only them
-    names = {native: name for name, native in mod.DTYPES.items()}
+    weak = _WeakScalars(spec, mod)
 
     def sequence(seq):
         if not isinstance(seq, (list, tuple)):
@@ -444,10 +460,7 @@ def _coercing(f: Callable, spec: OpSpec, mod, lists: bool = True,
                 if role == "array":
                     continue  # an int axis, count or fill value: the backend takes it
                 if role == "weak" and arrays:
-                    others = [names.get(x.dtype) or dtype_name(x.dtype) for x in arrays]
-                    name = weak_scalar_name(t, _widest(others), mod.default_dtypes())
-                    _check_fits(spec, a, name)
-                    box[k] = asarray(a, dtype=mod.DTYPES[name])
+                    box[k] = weak.array(a, t, arrays)
                     continue
             box[k] = asarray(a)
         return f(*args, **kwargs)
@@ -460,20 +473,78 @@ def _coercing(f: Callable, spec: OpSpec, mod, lists: bool = True,
 _MAX_CONSTANTS = 64
 
 
-def _weak_scalar_call(f: Callable, general: Callable, spec: OpSpec, mod,
-                      types: tuple) -> Callable | None:
+class _WeakScalars:
+    """Python scalars beside arrays of backend ``mod`` in one op, as the backend's 0-d arrays.
+
+    A scalar is weak: it takes its dtype from the arrays beside it (see
+    :func:`crossops._dtypes.weak_scalar_name`), looked up once per scalar type and array
+    dtype. In the call of one array and one scalar (:func:`_weak_scalar_call`), the 0-d
+    array made of a scalar is kept for the op's next call with the same scalar and dtype
+    (``x * 2``, ``maximum(x, 0.0)`` in a loop: making a 0-d tensor costs torch and
+    TensorFlow more than the op; ops never write to their inputs), where the backend's
+    ``reusable`` says the array is a concrete one, not a tensor of torch.compile's or
+    tf.function's tracing; backends without ``reusable`` (jax) keep none.
+    """
+
+    def __init__(self, spec: OpSpec, mod):
+        self.spec = spec
+        self._mod = mod
+        self._asarray = native_function(mod, "asarray")
+        # this backend's dtypes only, so that a compiler tracing the call hashes only them
+        self._names = {native: name for name, native in mod.DTYPES.items()}
+        #: scalar type -> {array dtype -> (the scalar's native dtype, its name)}
+        self.targets: dict[type, dict] = {}
+        self._constants: dict = {}  # (scalar, native dtype) -> the 0-d array made of it
+        self._reusable = getattr(mod, "reusable", None)
+
+    def target(self, scalar_type: type, dtype) -> tuple:
+        """``(native dtype, name)`` of a ``scalar_type`` scalar beside an array of
+        ``dtype`` (a native dtype), found once."""
+        name = weak_scalar_name(scalar_type, self._names.get(dtype) or dtype_name(dtype),
+                                self._mod.default_dtypes())
+        found = self.targets.setdefault(scalar_type, {})[dtype] = (self._mod.DTYPES[name],
+                                                                   name)
+        return found
+
+    def constant(self, scalar, native):
+        """The 0-d array of ``scalar`` in native dtype ``native``, made or kept."""
+        # 0.0 == -0.0 (and 0 == False): zero is keyed by its repr, keeping its sign
+        key = (scalar, native) if scalar else (repr(scalar), native)
+        made = self._constants.get(key)
+        if made is None:
+            made = self._asarray(scalar, dtype=native)
+            if self._reusable is not None and self._reusable(made):
+                if len(self._constants) >= _MAX_CONSTANTS:
+                    self._constants.clear()
+                self._constants[key] = made
+        return made
+
+    def array(self, scalar, scalar_type: type, arrays: list):
+        """``scalar`` as a new 0-d array beside ``arrays`` (one or more, of this backend).
+        Not a kept one: this is the general path (keywords, host data), which compilers
+        trace too, and a kept tensor read while tracing would become a graph input."""
+        if len(arrays) == 1:
+            dtype = arrays[0].dtype
+        else:
+            dtype = self._mod.DTYPES[_widest([self._names.get(x.dtype) or dtype_name(x.dtype)
+                                               for x in arrays])]
+        native, name = self.targets.get(scalar_type, {}).get(dtype) or self.target(
+            scalar_type, dtype)
+        if scalar_type is int:
+            _check_fits(self.spec, scalar, name)
+        return self._asarray(scalar, dtype=native)
+
+
+def _weak_scalar_call(impl: Callable, full: Callable, general: Callable, spec: OpSpec,
+                      mod, types: tuple) -> Callable | None:
     """The call of an element-wise op on one array of backend ``mod`` and one Python
     scalar (``x + 1.0``, ``where(c, x, 0.0)``), or None for other ``types``: the scalar
-    takes its weak dtype from the array's dtype (see
-    :func:`crossops._dtypes.weak_scalar_name`), looked up once per dtype. Where the
-    scalar's dtype is the array's and the backend applies the same rule (NumPy 2, but not
-    beside bfloat16), the scalar goes to the function as it is; elsewhere the 0-d array made
-    of it is kept for the next call with the same scalar and dtype (``x * 2``,
-    ``maximum(x, 0.0)`` in a loop: making a 0-d tensor costs torch and TensorFlow more
-    than the op; the ops never write to their inputs), when the backend's ``reusable``
-    says the array is a concrete one (not a tensor of torch.compile's or tf.function's
-    tracing).
-    Calls with keywords take ``general`` (:func:`_coercing`)."""
+    becomes a 0-d array of its weak dtype, as :class:`_WeakScalars` makes and keeps it;
+    the lookups are written out here for the common call. Where the scalar's dtype is the
+    array's and the backend applies the same rule (NumPy 2, but not beside bfloat16), the
+    scalar goes to the function as it is. Where the scalar's dtype is the array's, the
+    backend's own function ``impl`` runs, else the promoting ``full``. Calls with keywords
+    take ``general`` (:func:`_coercing`)."""
     i, j = _PROMOTED_KINDS[spec.kind]
     own = mod.ARRAY_TYPES
     if is_scalar_type(types[i]) and issubclass(types[j], own):
@@ -485,44 +556,34 @@ def _weak_scalar_call(f: Callable, general: Callable, spec: OpSpec, mod,
     if any(not issubclass(t, own) for n, t in enumerate(types) if n not in (i, j)):
         return None  # where's condition: not an array of the backend
     scalar_type = types[k]
-    asarray = native_function(mod, "asarray")
-    defaults = mod.default_dtypes()
-    names = {native: name for name, native in mod.DTYPES.items()}
+    weak = _WeakScalars(spec, mod)
     as_is = mod.NAME == "numpy"
-    targets: dict = {}  # the array's dtype -> the scalar's native dtype (None: as it is)
-    constants: dict = {}  # (scalar, native dtype) -> the 0-d array made of it
-    reusable = getattr(mod, "reusable", None)  # whether an array made now may be kept
+    #: the array's dtype -> (the scalar's native dtype, or None: as it is; its name; the
+    #: function to call)
+    plans: dict = {}
 
-    def target(dtype):
-        array_name = names.get(dtype) or dtype_name(dtype)
-        name = weak_scalar_name(scalar_type, array_name, defaults)
-        keep = as_is and name == array_name and name != "bfloat16"
-        targets[dtype] = found = (None if keep else mod.DTYPES[name], name)
+    def plan(dtype):
+        native, name = weak.target(scalar_type, dtype)
+        f = impl if native == dtype else full  # one dtype: nothing to promote
+        if as_is and native == dtype and name != "bfloat16":
+            native = None  # NumPy 2 applies crossops's weak rule itself (not to bfloat16)
+        found = plans[dtype] = (native, name, f)
         return found
 
     def call(*args, **kwargs):
         if kwargs:
             return general(*args, **kwargs)
         dtype = args[other].dtype
-        native, name = targets.get(dtype) or target(dtype)
+        native, name, f = plans.get(dtype) or plan(dtype)
         scalar = args[k]
         if scalar_type is int:
             _check_fits(spec, scalar, name)
         if native is not None:
             args = list(args)
-            # 0.0 == -0.0 (and 0 == False): zero is keyed by its repr, keeping its sign
-            key = (scalar, native) if scalar else (repr(scalar), native)
-            made = constants.get(key)
-            if made is None:
-                made = asarray(scalar, dtype=native)
-                if reusable is None or reusable(made):  # never a traced graph's tensor
-                    if len(constants) >= _MAX_CONSTANTS:
-                        constants.clear()
-                    constants[key] = made
-            args[k] = made
+            args[k] = weak.constant(scalar, native)
         return f(*args)
 
-    call.__wrapped__ = f
+    call.__wrapped__ = full
     return call
 
 

@@ -12,9 +12,11 @@
  * Then the builtin calls the op's plain function for that type (a backend's own
  * function that returns what crossops's returns, or raises: see AT_DEFAULTS in
  * crossops/backends) or else its cached function, as the generated function would.
- * Anything else (keywords, a cache miss, mixed dtypes, an exception) goes to the
- * generated Python function, which resolves, fills the cache, and names the op in its
- * errors. The builtin is a function of a small module object holding its
+ * A promoted op's call by position whose arrays differ in type or dtype (`x + 1.0`,
+ * float32 + float64) calls the function its `Op.slow` has cached for the arguments'
+ * types, as `slow` would. Anything else (keywords, a cache miss, an exception) goes
+ * to the generated Python function, which resolves, fills the cache, and names the op
+ * in its errors. The builtin is a function of a small module object holding its
  * state, so it reads as `<built-in function add>`.
  */
 #define PY_SSIZE_T_CLEAN
@@ -28,6 +30,8 @@ typedef struct {
     PyObject *cache;     /* dict: array type -> function taking every argument */
     PyObject *plain;     /* dict: array type -> function (or dict: dtype -> function)
                             taking the required arguments only */
+    PyObject *mixed;     /* promoted ops: dict (Op._slow_cache): the arguments' types ->
+                            function; else NULL */
     PyObject *defaults;  /* tuple: the optional parameters' defaults */
     PyObject *kwnames;   /* tuple: names of the parameters passed by keyword, or NULL */
     Py_ssize_t nreq;     /* required parameters: the arguments of a fast call */
@@ -48,6 +52,7 @@ front_traverse(PyObject *m, visitproc visit, void *arg)
     Py_VISIT(s->fallback);
     Py_VISIT(s->cache);
     Py_VISIT(s->plain);
+    Py_VISIT(s->mixed);
     Py_VISIT(s->defaults);
     Py_VISIT(s->kwnames);
     return 0;
@@ -62,6 +67,7 @@ front_clear(PyObject *m)
     Py_CLEAR(s->fallback);
     Py_CLEAR(s->cache);
     Py_CLEAR(s->plain);
+    Py_CLEAR(s->mixed);
     Py_CLEAR(s->defaults);
     Py_CLEAR(s->kwnames);
     return 0;
@@ -175,10 +181,10 @@ call_op(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
     PyTypeObject *t = Py_TYPE(args[0]);
     for (Py_ssize_t i = 1; i < s->ntyped; i++)
         if (Py_TYPE(args[i]) != t)
-            goto fallback;
+            goto mixed;
 
     if (s->dtype_a >= 0 && !same_dtype(args[s->dtype_a], args[s->dtype_b]))
-        goto fallback;
+        goto mixed;
     if ((f = plain_function(s, args, t)) != NULL) {
         Py_INCREF(f);  /* borrowed from a dict the call may grow */
         out = PyObject_Vectorcall(f, args, nargs, NULL);
@@ -204,6 +210,26 @@ call_op(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
             all[nargs + i] = PyTuple_GET_ITEM(s->defaults, i);
         out = PyObject_Vectorcall(f, all, nargs + nopt - nkw, s->kwnames);
     }
+    Py_DECREF(f);
+    goto done;
+mixed:  /* a promoted op's call by position: the slow path's function for these types */
+    if (s->mixed == NULL)
+        goto fallback;
+    PyObject *key = PyTuple_New(nargs);
+    if (key == NULL) {
+        PyErr_Clear();
+        goto fallback;
+    }
+    for (Py_ssize_t i = 0; i < nargs; i++)
+        PyTuple_SET_ITEM(key, i, Py_NewRef((PyObject *)Py_TYPE(args[i])));
+    f = PyDict_GetItemWithError(s->mixed, key);
+    Py_DECREF(key);
+    if (f == NULL) {
+        PyErr_Clear();
+        goto fallback;
+    }
+    Py_INCREF(f);
+    out = PyObject_Vectorcall(f, args, nargs, NULL);
     Py_DECREF(f);
 done:
     if (out != NULL)
@@ -291,29 +317,31 @@ copy_string(PyObject *str)
 }
 
 PyDoc_STRVAR(front_doc,
-"front(name, doc, module, fallback, cache, plain, defaults, kwnames, nreq, ntyped,\n"
-"      dtype_a, dtype_b)\n"
+"front(name, doc, module, fallback, cache, plain, mixed, defaults, kwnames, nreq,\n"
+"      ntyped, dtype_a, dtype_b)\n"
 "--\n\n"
 "A builtin named ``name`` that calls the cached function of a fast call (see the\n"
 "module docstring) and ``fallback`` for every other call.\n\n"
 "``doc`` starts with the signature line (``name(x, /)\\n--\\n\\n``); ``kwnames``\n"
-"and ``defaults`` are None where the op has no keyword or optional parameters.");
+"and ``defaults`` are None where the op has no keyword or optional parameters;\n"
+"``mixed`` (a promoted op's slow-path cache) is None for other ops.");
 
 static PyObject *
 front(PyObject *self, PyObject *args)
 {
-    PyObject *name, *doc, *module, *fallback, *cache, *plain, *defaults, *kwnames;
+    PyObject *name, *doc, *module, *fallback, *cache, *plain, *mixed, *defaults, *kwnames;
     Py_ssize_t nreq, ntyped, dtype_a, dtype_b;
-    if (!PyArg_ParseTuple(args, "UUUOO!O!OOnnnn:front", &name, &doc, &module, &fallback,
-                          &PyDict_Type, &cache, &PyDict_Type, &plain, &defaults, &kwnames,
-                          &nreq, &ntyped, &dtype_a, &dtype_b))
+    if (!PyArg_ParseTuple(args, "UUUOO!O!OOOnnnn:front", &name, &doc, &module, &fallback,
+                          &PyDict_Type, &cache, &PyDict_Type, &plain, &mixed, &defaults,
+                          &kwnames, &nreq, &ntyped, &dtype_a, &dtype_b))
         return NULL;
     Py_ssize_t nopt = defaults == Py_None ? 0 : PyTuple_Size(defaults);
     if (nopt < 0)
         return NULL;
     if (nreq < 1 || ntyped < 1 || ntyped > nreq || nreq + nopt > MAX_PARAMS
             || dtype_a >= nreq || dtype_b >= nreq
-            || (kwnames != Py_None && !PyTuple_Check(kwnames))) {
+            || (kwnames != Py_None && !PyTuple_Check(kwnames))
+            || (mixed != Py_None && !PyDict_Check(mixed))) {
         PyErr_SetString(PyExc_ValueError, "front: inconsistent arguments");
         return NULL;
     }
@@ -332,6 +360,7 @@ front(PyObject *self, PyObject *args)
     s->fallback = Py_NewRef(fallback);
     s->cache = Py_NewRef(cache);
     s->plain = Py_NewRef(plain);
+    s->mixed = mixed == Py_None ? NULL : Py_NewRef(mixed);
     s->defaults = defaults == Py_None ? NULL : Py_NewRef(defaults);
     s->kwnames = kwnames == Py_None ? NULL : Py_NewRef(kwnames);
     s->nreq = nreq;

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import threading
 
-from ._backend import backend_of_type
+from ._backend import backend_of_type, read_holders, value_holders
 from ._convert import to_numpy
 from ._dtypes import dtype_name, kind
 from .distribution._api import _STATE as _DISTRIBUTION
-from .distribution._hooks import place_variable
+from .distribution._hooks import assignable, place_variable
 
 # the stateless scopes entered in each thread, innermost last: a thread-local list rather
 # than a ContextVar, which torch.compile cannot trace (a graph break per layer call)
@@ -138,10 +138,12 @@ class Variable:
             scope.assign(self, value)
             return
         backend = backend_of_type(type(self._value))
+        if type(value) is not type(self._value) and backend_of_type(type(value)) != backend:
+            value = _as_backend(value, backend, self._value.dtype)  # host data (a NumPy array)
         if backend == "torch":
             import torch
             with torch.no_grad():  # in place: the module's registered tensor stays this one
-                self._value.copy_(value)
+                self._value.copy_(assignable(value, self._value))  # DTensors: one layout
             return
         if self._tf_variable:  # in place, as tf.function expects; in the variable's dtype
             import tensorflow as tf
@@ -188,13 +190,76 @@ class Variable:
     def __repr__(self):
         return f"<Variable path={self.path} shape={self.shape} dtype={self.dtype}>"
 
+    # -- the variable as its value, as a Keras Variable is: crossops's ops, transforms and
+    # stateless calls read it (crossops._backend.value_holders), and so do NumPy
+    # (``np.asarray(v)``), the array's own operators (``v + 1``, ``x @ v``, ``v[0]``) and
+    # ``len``; ``==`` and ``hash`` stay those of the object, so that variables key dicts
+    def __array__(self, dtype=None, copy=None):
+        out = self.numpy()
+        return out if dtype is None else out.astype(dtype, copy=False)
+
+    def __tf_tensor__(self, dtype=None, name=None):
+        import tensorflow as tf
+        return tf.convert_to_tensor(self.value, dtype=dtype, name=name)
+
+    def __jax_array__(self):
+        return self.value
+
+    def __len__(self):
+        return len(self.value)
+
+    def __getitem__(self, key):
+        return self.value[read_holders(key)]
+
+    def __bool__(self):
+        return bool(self.value)
+
+    def __float__(self):
+        return float(self.numpy())
+
+    def __int__(self):
+        return int(self.numpy())
+
+    def __index__(self):
+        return int(self.numpy())
+
+
+def _read_operator(name: str):
+    """Variable's operator ``name``: the value's, with the other operand read too."""
+    def operator(self, *other):
+        return getattr(self.value, name)(*map(read_holders, other))
+    operator.__name__ = name
+    operator.__doc__ = f"``self.value.{name}(...)``."
+    return operator
+
+
+for _name in ("__neg__", "__pos__", "__abs__", "__invert__",
+              "__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__",
+              "__truediv__", "__rtruediv__", "__floordiv__", "__rfloordiv__",
+              "__mod__", "__rmod__", "__pow__", "__rpow__", "__matmul__", "__rmatmul__",
+              "__and__", "__rand__", "__or__", "__ror__", "__xor__", "__rxor__",
+              "__lt__", "__le__", "__gt__", "__ge__"):
+    setattr(Variable, _name, _read_operator(_name))
+value_holders.add(Variable)
+
+
+def _as_backend(value, backend: str, dtype):
+    """Host data ``value`` (a NumPy array, list or scalar) as an array of ``backend`` with
+    the variable's ``dtype``."""
+    import numpy as np
+
+    from ._dispatch import from_numpy
+    return from_numpy(backend, np.asarray(value, dtype=dtype_name(dtype)))
+
 
 class StatelessScope:
     """Inside ``with StatelessScope(mapping)``, variables in ``mapping`` read their mapped
     value, and ``assign`` records new values here instead of changing the variables."""
 
     def __init__(self, mapping=None):
-        self.values = dict(mapping or {})
+        # a variable mapped to a variable (``stateless_call(model.trainable_variables, ...)``)
+        # reads that one's value, as it is now
+        self.values = {k: read_holders(v) for k, v in (mapping or {}).items()}
         self.losses: list = []
 
     def get(self, variable):

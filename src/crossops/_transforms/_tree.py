@@ -10,7 +10,15 @@ from __future__ import annotations
 
 import optree
 
-from .._backend import backend_module, backend_of_type, call_backend, get_backend, is_dtype_type
+from .._backend import (
+    backend_module,
+    backend_of_type,
+    call_backend,
+    get_backend,
+    is_dtype_type,
+    read_holders,
+    value_holders,
+)
 from .._dtypes import dtype_name, kind
 
 #: the backends whose machinery differentiates (every backend but numpy)
@@ -45,6 +53,9 @@ def on_one_backend(name: str, *trees) -> tuple[str, tuple]:
         If arrays of two backends other than NumPy meet.
     """
     types = [type(leaf) for tree in trees for leaf in optree.tree_leaves(tree)]
+    if not value_holders.isdisjoint(types):  # crossops Variables: their values
+        trees = tuple(tree_map(read_holders, tree) for tree in trees)
+        types = [type(leaf) for tree in trees for leaf in optree.tree_leaves(tree)]
     backend = call_backend(types, f"crossops.{name}") or get_backend()
     if backend != "numpy" and any(backend_of_type(t) == "numpy" and not is_dtype_type(t)
                                   for t in types):

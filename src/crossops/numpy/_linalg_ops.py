@@ -904,9 +904,9 @@ def solve(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     >>> a = np.array([[1.0, 2.0], [3.0, 4.0]])
     >>> xnp.linalg.solve(a, np.array([5.0, 11.0]))
     array([1., 2.])
-    >>> xnp.linalg.solve(a, np.array([[5.0, 1.0], [11.0, 3.0]]))
+    >>> xnp.linalg.solve(a, np.array([[5.0, 3.0], [11.0, 7.0]]))
     array([[1., 1.],
-           [2., 0.]])
+           [2., 1.]])
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
