@@ -188,3 +188,24 @@ def test_torch_updates_record_no_autograd_graph():
                                      [w.value])
     assert not new[0].requires_grad and new[0].grad_fn is None
     assert all(not s.requires_grad for s in state)
+
+
+@pytest.mark.parametrize("case", ["sgd", "sgd_momentum", "sgd_nesterov", "sgd_weight_decay",
+                                  "adam", "adam_amsgrad", "adamw", "adam_accumulation"])
+def test_torch_multi_tensor_form_matches_the_rules(case, monkeypatch):
+    """Eager torch updates go through torch._foreach_* kernels
+    (crossops/backends/torch/optimizers.py): the same numbers as the rules' crossops form,
+    up to the rounding of fused kernels, and the inputs untouched."""
+    pytest.importorskip("torch")
+    from crossops.backends.torch import optimizers as forms
+    builder, _, kwargs = CASES[case]
+    params, grads = _problem()
+    taken = []
+    usable = forms.usable
+    monkeypatch.setattr(forms, "usable", lambda p, g: taken.append(usable(p, g)) or taken[-1])
+    fast, _ = _ours_run("torch", builder, kwargs, params, grads)
+    assert taken and all(taken)
+    monkeypatch.setattr(forms, "usable", lambda p, g: False)
+    rules, _ = _ours_run("torch", builder, kwargs, params, grads)
+    for k in params:
+        np.testing.assert_allclose(fast[k], rules[k], rtol=1e-6, atol=1e-7, err_msg=k)

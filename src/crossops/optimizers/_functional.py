@@ -14,6 +14,7 @@ then decoupled weight decay (``param -= param * weight_decay * lr``), then the r
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -21,7 +22,7 @@ import optree
 
 import crossops.numpy as xnp
 
-from .._backend import backend_of_values
+from .._backend import backend_chapter, backend_of_values
 from .._dispatch import call_on
 from .._dtypes import dtype_name
 from ._rules import Rule
@@ -92,6 +93,18 @@ def _wide(p):
     if dtype_name(p.dtype) in _LOW_PRECISION:
         return xnp.astype(p, "float32", copy=False)
     return p
+
+
+def _multi_tensor(rule: Rule, backend: str, params: list, grads: list) -> Callable | None:
+    """The backend's multi-tensor form of ``rule`` (its ``optimizers`` chapter's function of
+    the rule's name), where it has one and the arrays can take it; else None."""
+    if not rule.name:
+        return None
+    home = backend_chapter(backend, "optimizers")
+    form = getattr(home, rule.name, None)
+    if form is None or not home.usable(params, grads):
+        return None
+    return functools.partial(form, **rule.options)
 
 
 def _scalar(value, dtype, like_backend):
@@ -200,6 +213,9 @@ def functional(rule: Rule, learning_rate=0.001, weight_decay=None, clipnorm=None
     def init(params) -> OptimizerState:
         leaves = optree.tree_leaves(params)
         backend = _backend_of(leaves)
+        # found now, eagerly: a compiler tracing the first update (torch.compile) could
+        # not trace the import
+        backend_chapter(backend, "optimizers")
         extra = () if rule.extra is None else (_scalar(rule.extra[0], "float32", backend),)
         return OptimizerState(  # two zeros: the counters must not share one array
             iterations=_scalar(0, "int32", backend),
@@ -210,7 +226,7 @@ def functional(rule: Rule, learning_rate=0.001, weight_decay=None, clipnorm=None
     def lr_at(iterations):
         return learning_rate(iterations) if callable(learning_rate) else learning_rate
 
-    def apply(grads, state, leaves):
+    def apply(grads, state, leaves, backend):
         if clipnorm:
             grads = [clip_by_norm(g, clipnorm) for g in grads]
         elif global_clipnorm:
@@ -222,6 +238,13 @@ def functional(rule: Rule, learning_rate=0.001, weight_decay=None, clipnorm=None
         extra = state.extra
         if rule.extra is not None:
             extra = (rule.extra[1](extra[0], t32),)
+        many = _multi_tensor(rule, backend, leaves, grads)
+        if many is not None:  # all variables at once (one dtype: float32 or float64)
+            dtype = leaves[0].dtype
+            lr_p = xnp.astype(lr, dtype, copy=False) if hasattr(lr, "dtype") else lr
+            new_params, new_slots = many(grads, leaves, state.slots, lr_p,
+                                         xnp.astype(t32, dtype, copy=False), weight_decay)
+            return new_params, new_slots, extra
         new_params, new_slots = [], []
         for g, p, s in zip(grads, leaves, state.slots):
             narrow = p.dtype if dtype_name(p.dtype) in _LOW_PRECISION else None
@@ -241,12 +264,13 @@ def functional(rule: Rule, learning_rate=0.001, weight_decay=None, clipnorm=None
 
     def update(grads, state: OptimizerState, params):
         leaves, grad_leaves, rebuild = _flatten_pair(name, params, grads)
-        with _off_the_tape(_backend_of(leaves)):
-            return _update(grad_leaves, state, leaves, rebuild)
+        backend = _backend_of(leaves)
+        with _off_the_tape(backend):
+            return _update(grad_leaves, state, leaves, rebuild, backend)
 
-    def _update(grad_leaves, state: OptimizerState, leaves, rebuild):
+    def _update(grad_leaves, state: OptimizerState, leaves, rebuild, backend):
         if not steps:
-            new, slots, extra = apply(grad_leaves, state, leaves)
+            new, slots, extra = apply(grad_leaves, state, leaves, backend)
             return (rebuild(new),
                     OptimizerState(state.iterations + 1, slots, [], state.calls + 1, extra))
         # gradient accumulation, written without control flow so that it traces: both
@@ -254,7 +278,7 @@ def functional(rule: Rule, learning_rate=0.001, weight_decay=None, clipnorm=None
         acc = [a + xnp.astype(g, a.dtype, copy=False)
                for a, g in zip(state.accumulators, grad_leaves)]
         now = (state.calls + 1) % steps == 0
-        new, slots, extra = apply([a / steps for a in acc], state, leaves)
+        new, slots, extra = apply([a / steps for a in acc], state, leaves, backend)
 
         def pick(a, b):
             return xnp.where(now, a, b)

@@ -6,7 +6,10 @@ Each rule is a ``Rule(slots, step)`` pair:
   shaped like the variable unless the optimizer starts elsewhere (Adagrad);
 - ``step(grad, param, slots, lr, t, extra) -> (new_param, new_slots)`` one update, with
   ``lr`` the learning rate and ``t`` the 1-based step count, both as arrays of the
-  variable's dtype, and ``extra`` the optimizer-wide state (Nadam's running product).
+  variable's dtype, and ``extra`` the optimizer-wide state (Nadam's running product);
+- ``name`` and ``options``: the rule and its hyperparameters, by which a backend's
+  ``optimizers`` chapter may offer a multi-tensor form of the same update (PyTorch's
+  ``torch._foreach_*`` kernels, ``crossops/backends/torch/optimizers.py``).
 
 The arithmetic follows Keras 3's optimizers, so that a crossops optimizer and a Keras one
 give the same numbers.
@@ -25,6 +28,8 @@ class Rule(NamedTuple):
     step: Callable[..., tuple]
     # optimizer-wide state: (initial value, update(extra, t) -> extra), or None
     extra: tuple | None = None
+    name: str = ""
+    options: dict | None = None
 
 
 def _zeros(*names):
@@ -34,15 +39,16 @@ def _zeros(*names):
 
 
 def sgd(momentum=0.0, nesterov=False) -> Rule:
+    options = {"momentum": momentum, "nesterov": nesterov}
     if momentum == 0:
-        return Rule(_zeros(), lambda g, p, s, lr, t, e: (p - g * lr, s))
+        return Rule(_zeros(), lambda g, p, s, lr, t, e: (p - g * lr, s), None, "sgd", options)
 
     def step(g, p, s, lr, t, e):
         (m,) = s
         m = m * momentum - g * lr
         p = p + (m * momentum - g * lr if nesterov else m)
         return p, (m,)
-    return Rule(_zeros("momentum"), step)
+    return Rule(_zeros("momentum"), step, None, "sgd", options)
 
 
 def adam(beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False) -> Rule:
@@ -55,7 +61,8 @@ def adam(beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False) -> Rule:
             v_hat = xnp.maximum(s[2], v)
             return p - m * alpha / (xnp.sqrt(v_hat) + epsilon), (m, v, v_hat)
         return p - m * alpha / (xnp.sqrt(v) + epsilon), (m, v)
-    return Rule(_zeros("m", "v", *(("v_hat",) if amsgrad else ())), step)
+    return Rule(_zeros("m", "v", *(("v_hat",) if amsgrad else ())), step, None, "adam",
+                {"beta_1": beta_1, "beta_2": beta_2, "epsilon": epsilon, "amsgrad": amsgrad})
 
 
 def adamax(beta_1=0.9, beta_2=0.999, epsilon=1e-7) -> Rule:
