@@ -3,9 +3,10 @@ count and process group are global state): ``python tests/distribution_worker.py
 writes a JSON of results to OUT (on torch, process 0 writes).
 
 Cases: ``jax`` (8 host devices: data and model parallel fit, Dense / EinsumDense outputs,
-the stateless API), ``torch`` (one of the processes of a 2-process data-parallel run;
-``torch-single`` is the one-process reference), ``tensorflow`` (MirroredStrategy over 2
-logical CPUs). ``EPOCHS`` and ``JIT`` in the environment size the runs.
+the stateless API), ``torch`` (one of the processes of a 2-process run: data parallel,
+then model parallel with DTensor; process 0 adds the one-process reference after them;
+``torch-single`` is that reference alone), ``tensorflow`` (MirroredStrategy over 2
+logical CPUs). ``EPOCHS``, ``JIT`` and ``DROPOUT`` in the environment size the runs.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import numpy as np
 
 EPOCHS = int(os.environ.get("EPOCHS", "2"))
 JIT = os.environ.get("JIT", "1") == "1"
+#: the torch case adds a model-parallel model with BatchNormalization and Dropout
+DROPOUT = os.environ.get("DROPOUT", "0") == "1"
 
 
 def data():
@@ -155,12 +158,98 @@ def run_torch(single: bool):
         gathered = [torch.zeros_like(t) for _ in range(tdist.get_world_size())]
         tdist.all_gather(gathered, t)
         out["weights_agree"] = bool(all(torch.equal(g, gathered[0]) for g in gathered))
+    out.update(run_torch_model_parallel(x, y))
     tdist.destroy_process_group()
     if out["rank"] == 0:  # the one-process reference, after the run (no one waits)
         m = model()
         m.set_weights(weights(m))
+        out["single_outputs"] = np.asarray(m.predict(x, verbose=0)).tolist()
         out["single"] = trajectory(m, x, y)
+        out["single_trained_outputs"] = np.asarray(m.predict(x, verbose=0)).tolist()
+        if DROPOUT:
+            out["single_dropout"] = dropout_trajectory(x, y)
     return out
+
+
+def _placements(a) -> str:
+    return str(tuple(a.placements)) if hasattr(a, "placements") else "plain"
+
+
+def run_torch_model_parallel(x, y):
+    """ModelParallel over the 2 processes (a 1 x 2 batch x model mesh): Dense's kernel
+    split by columns (and its bias with them), EinsumDense's kernel by rows; the batch
+    whole in each process."""
+    import torch
+    import torch.distributed as tdist
+    from torch.distributed.tensor import DTensor
+
+    import crossops
+    import crossops.numpy as xnp
+    from crossops import distribution as d
+    out = {}
+    mesh = d.DeviceMesh((1, 2), ["batch", "model"])
+    layout_map = d.LayoutMap(mesh)
+    layout_map["d1/kernel"] = (None, "model")
+    layout_map["d1/bias"] = ("model",)
+    layout_map["e1/kernel"] = ("model", None)
+    with d.ModelParallel(layout_map=layout_map).scope():
+        m = model()
+        w0 = weights(m)
+        # the other process sets other weights: process 0's are the ones laid out
+        m.set_weights(w0 if tdist.get_rank() == 0 else [w * 0 + 1 for w in w0])
+        out["model_parallel_placements"] = {v.path: _placements(v.value) for v in m.weights}
+        out["model_parallel_local_shapes"] = {
+            v.path: list(v.value.to_local().shape) for v in m.weights}
+        out["model_parallel_parameters"] = all(  # the layers' modules hold the DTensors
+            isinstance(p, DTensor) and p.requires_grad for p in m.parameters())
+        out["model_parallel_outputs"] = np.asarray(m.predict(x, verbose=0)).tolist()
+        xs = d.distribute_tensor(x, d.TensorLayout((None, None), mesh))
+        y_pred, _ = m.stateless_call([v.value for v in m.trainable_variables],
+                                     [v.value for v in m.non_trainable_variables], xs)
+        out["stateless_outputs"] = crossops.to_numpy(y_pred).tolist()
+        out["model_parallel"] = trajectory(m, x, y)
+        out["model_parallel_placements_after"] = {v.path: _placements(v.value)
+                                                  for v in m.weights}
+        out["optimizer_placements"] = sorted({_placements(v.value)
+                                              for v in m.optimizer.variables})
+        out["model_parallel_trained_outputs"] = np.asarray(m.predict(x, verbose=0)).tolist()
+        # crossops's ops on DTensors: the torch backend, DTensor results, torch's values
+        # (one type for both operands: the C front's fast path; two: the Python path)
+        kernel = next(v for v in m.weights if v.path == "d1/kernel").value.detach()
+        results = {"tanh": (xnp.tanh(kernel), torch.tanh(kernel)),
+                   "add": (xnp.add(kernel, kernel), torch.add(kernel, kernel)),
+                   "matmul": (xnp.matmul(xs, kernel), torch.matmul(xs, kernel)),
+                   "mean": (xnp.mean(kernel, axis=0), torch.mean(kernel, dim=0))}
+        out["dtensor_ops"] = {
+            name: isinstance(got, DTensor) and
+            bool(torch.allclose(got.full_tensor(), want.full_tensor()))
+            for name, (got, want) in results.items()}
+    if DROPOUT:
+        lm = d.LayoutMap(mesh)
+        lm["d1/kernel"] = (None, "model")
+        lm["d2/kernel"] = ("model", None)
+        with d.ModelParallel(layout_map=lm).scope():
+            out["model_parallel_dropout"] = dropout_trajectory(x, y)
+    return out
+
+
+def dropout_model():
+    """Dense (no bias: before BatchNormalization its gradient is rounding noise, which
+    Adam scales up), BatchNormalization, Dropout (a seeded random key: the same masks in
+    every run), Dense."""
+    from crossops import layers, models
+    m = models.Sequential([layers.Input((6,)), layers.Dense(8, use_bias=False, name="d1"),
+                           layers.BatchNormalization(name="bn"),
+                           layers.Dropout(0.5, seed=3, name="drop"), layers.Dense(3, name="d2")])
+    m.compile(optimizer="adam", loss="mse", run_eagerly=True)  # eager: no compile time
+    m.set_weights([np.abs(w) if "variance" in v.path else w
+                   for v, w in zip(m.weights, weights(m))])
+    return m
+
+
+def dropout_trajectory(x, y):
+    m = dropout_model()
+    return trajectory(m, x, y) + [float(np.sum(m.predict(x, verbose=0)))]
 
 
 def run_tensorflow():

@@ -1,7 +1,8 @@
 """Data and model parallelism with Keras 3's API (``keras.distribution``).
 
-jax: ``jax.sharding`` (one process or many); torch: ``torch.distributed`` data
-parallelism, one process per device; see docs/distribution.md.
+jax: ``jax.sharding`` (one process or many); torch: ``torch.distributed``, one process
+per device (data parallelism as DDP does it, model parallelism with DTensor); see
+docs/distribution.md.
 """
 
 from ._api import (

@@ -220,7 +220,8 @@ class TensorLayout:
 
     @property
     def backend_layout(self):
-        """The backend's layout (a ``jax.sharding.NamedSharding``)."""
+        """The backend's layout (a ``jax.sharding.NamedSharding``; on torch, DTensor's
+        placements, one per mesh axis)."""
         if self._device_mesh is None:
             raise ValueError("TensorLayout.backend_layout: the layout has no device mesh; "
                              "pass device_mesh=... or put it in a LayoutMap")

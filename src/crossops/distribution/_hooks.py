@@ -3,6 +3,9 @@ each does nothing when no distribution of the arrays' backend is active."""
 
 from __future__ import annotations
 
+import contextlib
+import sys
+
 import numpy as np
 import optree
 
@@ -14,6 +17,25 @@ def place_variable(value, variable):
     """A new variable's array, laid out as the active distribution says."""
     dist = active_for(backend_of_type(type(value)))
     return value if dist is None else dist._impl.place_variable(dist, value, variable)
+
+
+def assignable(value, current):
+    """``value`` ready to be copied into a torch variable's array ``current`` in place:
+    into a DTensor (a ModelParallel variable) distributed as ``current`` is, out of a
+    DTensor into a plain tensor whole; as it is when no DTensor can exist."""
+    if "torch.distributed.tensor" not in sys.modules:
+        return value
+    from . import _torch
+    return _torch.assignable(value, current)
+
+
+def build_scope(backend: str):
+    """A context for a layer built and run on placeholder zeros (the functional API's
+    symbolic call) under the active distribution: on torch under ModelParallel, plain
+    tensors beside the DTensor weights taken as replicated."""
+    dist = active_for(backend)
+    scope = None if dist is None else getattr(dist._impl, "build_scope", None)
+    return contextlib.nullcontext() if scope is None else scope(dist)
 
 
 def local_rows(batch, backend: str):

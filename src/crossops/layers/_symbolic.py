@@ -12,6 +12,8 @@ import optree
 import crossops
 import crossops.numpy as xnp
 
+from ..distribution._hooks import build_scope
+
 _COUNT = itertools.count()
 
 
@@ -63,7 +65,7 @@ def symbolic_call(layer, args, kwargs):
     """Record ``layer(*args, **kwargs)`` on symbolic tensors; build the layer on zeros."""
     # the layer's backend: where it was built, else where it was made
     backend = layer._backend or layer._made_on
-    with crossops.use_backend(backend):
+    with crossops.use_backend(backend), build_scope(backend):  # zeros beside split weights
         concrete_args, concrete_kwargs = optree.tree_map(
             lambda x: _zeros(x) if _is_sym(x) else x, (args, kwargs), is_leaf=_is_sym)
         out = layer(*concrete_args, **concrete_kwargs)

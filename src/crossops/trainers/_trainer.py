@@ -362,7 +362,8 @@ class Trainer:
     def _build_from(self, batch):
         x, _, _ = unpack_x_y_sample_weight(batch)
         if not self.built:
-            self(x, training=False)
+            with _distribution.build_scope(self._weights_backend()):  # beside DTensors
+                self(x, training=False)
 
     # -- fit ----------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
@@ -448,8 +449,10 @@ class Trainer:
     def _first_output(self, x):
         """The model's output on the first example of in-memory ``x`` (building the
         model), for the label check."""
-        out = self(optree.tree_map(lambda a: _as_backend(a, self._weights_backend()),
-                                   _host_rows(x, 1)), training=False)
+        backend = self._weights_backend()
+        with _distribution.build_scope(backend):  # torch ModelParallel: beside DTensors
+            out = self(optree.tree_map(lambda a: _as_backend(a, backend), _host_rows(x, 1)),
+                       training=False)
         leaves = optree.tree_leaves(out)
         return leaves[0] if len(leaves) == 1 else None
 

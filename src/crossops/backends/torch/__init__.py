@@ -71,6 +71,8 @@ def default_dtypes() -> tuple[str, str, str]:
 
 def to_numpy(x) -> np.ndarray:
     x = x.detach().cpu()
+    if type(x) is not torch.Tensor and hasattr(x, "full_tensor"):
+        x = x.full_tensor()  # a DTensor (ModelParallel): its whole value, in every process
     if x.dtype == torch.bfloat16:
         return x.view(torch.int16).numpy().view(ml_dtypes.bfloat16)
     return x.resolve_conj().numpy()
