@@ -65,6 +65,38 @@ def test_global_policy_set_and_restore():
     assert layers.Dense(2).compute_dtype == "float32"
 
 
+def test_config_dtype_policy_as_keras_config():
+    """``crossops.config.set_dtype_policy`` / ``dtype_policy``, keras.config's names, share
+    the state of mixed_precision's global policy; unset, the policy is floatx's dtype."""
+    keras_config = pytest.importorskip("keras").config
+    from crossops import config
+    for name in ("set_dtype_policy", "dtype_policy"):
+        assert name in dir(keras_config) and name in config.__all__
+    previous = config.dtype_policy()
+    config.set_dtype_policy("mixed_bfloat16")
+    try:
+        assert config.dtype_policy() == mixed_precision.global_policy() == \
+            mixed_precision.DTypePolicy("mixed_bfloat16")
+        dense = layers.Dense(2)
+        assert (dense.dtype_policy.name, dense.compute_dtype, dense.variable_dtype) == (
+            "mixed_bfloat16", "bfloat16", "float32")
+        mixed_precision.set_global_policy(mixed_precision.DTypePolicy("float16"))
+        assert config.dtype_policy().name == "float16" and layers.Dense(2).dtype == "float16"
+        with pytest.raises(ValueError, match="mixed_float16"):
+            config.set_dtype_policy("mixed_int4")
+    finally:
+        config.set_dtype_policy(previous)
+    assert config.dtype_policy() == previous and layers.Dense(2).dtype == "float32"
+    # the default follows floatx, as Keras's
+    config.set_dtype_policy(None)
+    config.set_floatx("float64")
+    try:
+        assert config.dtype_policy().name == "float64" and layers.Dense(2).dtype == "float64"
+    finally:
+        config.set_floatx("float32")
+    assert config.dtype_policy().name == "float32"
+
+
 def test_layer_config_keeps_the_policy():
     layer = layers.Dense(2, dtype="mixed_float16")
     assert layer.get_config()["dtype"]["config"]["name"] == "mixed_float16"  # Keras's form

@@ -12,6 +12,8 @@ import crossops
 from crossops import initializers as init
 from crossops import layers, losses, models
 
+from .digits import BATCH, EPOCHS, LEARNING_RATE, check_loop, digits, held_out_accuracy, mlp
+
 torch = pytest.importorskip("torch")
 
 RNG = np.random.default_rng(0)
@@ -195,47 +197,21 @@ def test_state_dict_round_trip():
     np.testing.assert_array_equal(model.get_weights()[0], saved[next(iter(saved))].numpy())
 
 
-def _blobs(n, seed):
-    """Three overlapping Gaussian classes in 8 dimensions: the rule "nearest class center"
-    gets 0.90 of the test set right, an untrained model about 0.27."""
-    rng = np.random.default_rng(seed)
-    centers = np.random.default_rng(42).standard_normal((3, 8)) * 1.2
-    y = rng.integers(0, 3, n)
-    x = centers[y] + rng.standard_normal((n, 8))
-    return x.astype(np.float32), y.astype(np.int64)
-
-
-def _classifier():
-    torch.manual_seed(0)
-    with crossops.use_backend("torch"):
-        return models.Sequential([
-            layers.Input((8,)),
-            layers.Dense(32, activation="relu", kernel_initializer=init.GlorotUniform(seed=0)),
-            layers.Dropout(0.1, seed=0),
-            layers.Dense(3, kernel_initializer=init.GlorotUniform(seed=1)),
-        ])
-
-
-#: the test accuracy that the hand-written loop and fit (same data, model, optimizer,
-#: epochs) must both reach, within 0.05 of each other; measured: loop 0.902, fit 0.896,
-#: the nearest-center rule 0.900, an untrained model about 0.27
-LOOP_ACCURACY = 0.85
-
-
 def test_keras_guide_training_loop_from_scratch():
-    """Keras's guide "Writing a training loop from scratch in PyTorch": a model trained by
-    torch.optim.Adam on model.parameters(), with a crossops loss on torch tensors."""
-    x_train, y_train = _blobs(512, 0)
-    x_test, y_test = _blobs(512, 1)
+    """Keras's guide "Writing a training loop from scratch in PyTorch" on digits: a crossops
+    model trained by torch.optim.Adam on model.parameters(), with a crossops loss on torch
+    tensors, reaches the test accuracy that fit reaches on torch (tests/digits.py)."""
+    x_train, y_train, _, _ = digits()
     data = torch.utils.data.DataLoader(
         torch.utils.data.TensorDataset(torch.from_numpy(x_train), torch.from_numpy(y_train)),
-        batch_size=32, shuffle=True, generator=torch.Generator().manual_seed(0))
-    model = _classifier()
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
+        batch_size=BATCH, shuffle=False)  # fit's order (shuffle=False), batch for batch
+    with crossops.use_backend("torch"):
+        model = mlp()
+    optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)
     loss_fn = losses.SparseCategoricalCrossentropy(from_logits=True)
     epoch_losses = []
     model.train()
-    for _ in range(3):
+    for _ in range(EPOCHS):
         total = 0.0
         for inputs, targets in data:
             logits = model(inputs)
@@ -247,17 +223,157 @@ def test_keras_guide_training_loop_from_scratch():
         epoch_losses.append(total / len(x_train))
     assert epoch_losses[-1] < epoch_losses[0]
     model.eval()
-    with torch.no_grad():
-        logits = model(torch.from_numpy(x_test))
-    loop_accuracy = float((logits.argmax(-1).numpy() == y_test).mean())
+    check_loop("torch", held_out_accuracy(model))
 
-    fitted = _classifier()
-    fitted.compile(optimizer=crossops.optimizers.Adam(learning_rate=1e-2),
-                   loss=losses.SparseCategoricalCrossentropy(from_logits=True),
-                   metrics=["accuracy"], jit_compile=False)
-    fitted.fit(x_train, y_train, epochs=3, batch_size=32, verbose=0, seed=0)
-    fit_accuracy = float(fitted.evaluate(x_test, y_test, verbose=0, return_dict=True)
-                         ["accuracy"])
-    assert loop_accuracy >= LOOP_ACCURACY, (loop_accuracy, fit_accuracy)
-    assert fit_accuracy >= LOOP_ACCURACY, (loop_accuracy, fit_accuracy)
-    assert abs(loop_accuracy - fit_accuracy) <= 0.05, (loop_accuracy, fit_accuracy)
+
+# -- torch.autocast ----------------------------------------------------------------------
+
+def _bf16_close(actual, desired):
+    """Equal within bfloat16's resolution (8 significant bits: a few units in the last place
+    after a short chain of bfloat16 roundings)."""
+    torch.testing.assert_close(actual.float(), desired.float(), rtol=2e-2, atol=2e-2)
+
+
+def _autocast():
+    return torch.autocast("cpu", dtype=torch.bfloat16)
+
+
+def test_autocast_dense_computes_as_torch_linear():
+    torch.manual_seed(0)
+    x = torch.randn(16, 8)
+    linear = torch.nn.Linear(8, 5)
+    with crossops.use_backend("torch"):
+        dense = layers.Dense(5)
+        dense(x)
+    dense.set_weights([linear.weight.detach().T.numpy(), linear.bias.detach().numpy()])
+    with _autocast():
+        want, got = linear(x), dense(x)
+    assert want.dtype == got.dtype == torch.bfloat16
+    _bf16_close(got, want)
+    # the gradients reach the float32 weights, as torch's do
+    (got.float() ** 2).sum().backward()
+    (want.float() ** 2).sum().backward()
+    assert dense.kernel.value.dtype == dense.kernel.value.grad.dtype == torch.float32
+    _bf16_close(dense.kernel.value.grad, linear.weight.grad.T)
+    _bf16_close(dense.bias.value.grad, linear.bias.grad)
+    # outside the region: float32 again
+    assert dense(x).dtype == torch.float32
+
+
+def test_autocast_conv_and_einsum_dense_compute_as_torch():
+    torch.manual_seed(0)
+    images = torch.randn(2, 7, 7, 3)
+    conv2d = torch.nn.Conv2d(3, 4, 3)
+    x = torch.randn(6, 8)
+    linear = torch.nn.Linear(8, 5)
+    with crossops.use_backend("torch"):
+        conv = layers.Conv2D(4, 3)
+        conv(images)
+        einsum = layers.EinsumDense("ab,bc->ac", output_shape=5, bias_axes="c")
+        einsum(x)
+    conv.set_weights([conv2d.weight.detach().permute(2, 3, 1, 0).numpy(),
+                      conv2d.bias.detach().numpy()])
+    einsum.set_weights([linear.weight.detach().T.numpy(), linear.bias.detach().numpy()])
+    with _autocast():
+        want_conv = conv2d(images.permute(0, 3, 1, 2)).permute(0, 2, 3, 1)
+        got_conv = conv(images)
+        want_einsum, got_einsum = linear(x), einsum(x)
+    assert want_conv.dtype == got_conv.dtype == torch.bfloat16
+    assert want_einsum.dtype == got_einsum.dtype == torch.bfloat16
+    _bf16_close(got_conv, want_conv)
+    _bf16_close(got_einsum, want_einsum)
+    got_conv.float().sum().backward()
+    assert conv.kernel.value.grad.dtype == torch.float32
+    assert torch.isfinite(conv.kernel.value.grad).all()
+
+
+def test_autocast_einsum_and_conv_ops_as_torch():
+    """The ops give torch.autocast's dtype where torch's own functions do (as matmul)."""
+    import crossops.numpy as xnp
+    from crossops import nn
+    torch.manual_seed(0)
+    a, b = torch.randn(3, 4), torch.randn(4, 5)
+    images, kernel = torch.randn(2, 6, 6, 3), torch.randn(3, 3, 3, 4)
+    with _autocast():
+        for got, want in [
+                (xnp.matmul(a, b), torch.matmul(a, b)),
+                (xnp.einsum("ab,bc->ac", a, b), torch.einsum("ab,bc->ac", a, b)),
+                (nn.conv(images, kernel), torch.nn.functional.conv2d(
+                    images.permute(0, 3, 1, 2), kernel.permute(3, 2, 0, 1)).permute(
+                        0, 2, 3, 1))]:
+            assert got.dtype == want.dtype == torch.bfloat16
+            _bf16_close(got, want)
+    assert xnp.einsum("ab,bc->ac", a, b).dtype == torch.float32  # outside: float32
+
+
+def test_autocast_multi_head_attention():
+    torch.manual_seed(0)
+    x = torch.randn(2, 5, 8)
+    with crossops.use_backend("torch"):
+        mha = layers.MultiHeadAttention(num_heads=2, key_dim=4)
+        want = mha(x, x).detach()
+    with _autocast():
+        got = mha(x, x)
+    assert got.dtype == torch.bfloat16
+    _bf16_close(got, want)  # the float32 result, within bfloat16's resolution
+    got.float().sum().backward()
+    assert all(v.value.grad is not None and v.value.grad.dtype == torch.float32
+               for v in mha.trainable_variables)
+
+
+# -- TorchModuleWrapper under dtype policies ---------------------------------------------
+
+@pytest.fixture
+def float32_policy():
+    """The test may set the global policy: restored to float32 after it."""
+    from crossops import mixed_precision
+    yield mixed_precision
+    mixed_precision.set_global_policy("float32")
+
+
+def test_wrapper_mixed_policy_computes_as_torch_autocast(float32_policy):
+    """Under "mixed_bfloat16" the wrapped module runs as under torch.autocast: bfloat16
+    outputs, float32 parameters and gradients (Keras 3.15.1's wrapper raises instead)."""
+    torch.manual_seed(0)
+    x = torch.randn(6, 4)
+    linear = torch.nn.Linear(4, 3)
+    with crossops.use_backend("torch"):
+        wrapper = layers.TorchModuleWrapper(linear, dtype="mixed_bfloat16")
+    assert (wrapper.compute_dtype, wrapper.variable_dtype) == ("bfloat16", "float32")
+    got = wrapper(x)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        want = linear(x)
+    assert got.dtype == want.dtype == torch.bfloat16
+    torch.testing.assert_close(got, want)
+    got.float().sum().backward()
+    assert linear.weight.dtype == linear.weight.grad.dtype == torch.float32
+
+    # the global policy: a bare module in a Sequential, called and trained by fit
+    float32_policy.set_global_policy("mixed_bfloat16")
+    with crossops.use_backend("torch"):
+        model = models.Sequential([layers.Input((4,)), layers.Dense(8), torch.nn.Linear(8, 2)])
+    assert model.layers[1].dtype_policy.name == "mixed_bfloat16"
+    assert model(torch.from_numpy(X[:3])).dtype == torch.bfloat16
+    before = _copies(model)
+    model.compile(optimizer="sgd", loss="mse", jit_compile=False)
+    history = model.fit(X, Y, epochs=1, batch_size=32, verbose=0)
+    assert np.isfinite(history.history["loss"][-1])
+    assert all(_changed(before, model.get_weights()))
+    assert all(v.value.dtype == torch.float32 for v in model.trainable_variables)
+
+
+def test_wrapper_casts_floating_inputs_to_the_compute_dtype():
+    """Keras's input conversion: float64 data reaches a float32 module as float32; integer
+    inputs pass as they are."""
+    torch.manual_seed(0)
+    linear = torch.nn.Linear(4, 3)
+    embedding = torch.nn.Embedding(10, 2)
+    with crossops.use_backend("torch"):
+        wrapper = layers.TorchModuleWrapper(linear)
+        lookup = layers.TorchModuleWrapper(embedding)
+    x = torch.randn(5, 4, dtype=torch.float64)
+    got = wrapper(x)
+    assert got.dtype == torch.float32
+    torch.testing.assert_close(got, linear(x.float()))
+    ids = torch.tensor([[1, 2], [3, 9]])
+    torch.testing.assert_close(lookup(ids), embedding(ids))

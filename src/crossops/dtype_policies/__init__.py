@@ -19,6 +19,7 @@ Examples
 
 from __future__ import annotations
 
+from .._config import floatx
 from .._dtypes import dtype_name, kind
 
 __all__ = ["DTypePolicy", "dtype_policy", "get", "set_dtype_policy"]
@@ -96,20 +97,26 @@ class DTypePolicy:
         return f'<DTypePolicy "{self._name}">'
 
 
-# the global policy: one module-level value (Keras's global attribute); None means float32
+# the global policy: one module-level value (Keras's global attribute); None means
+# floatx's dtype (Keras's default; Keras also fixes it at the first read, crossops does not)
 _GLOBAL: list = [None]
-_FLOAT32 = DTypePolicy("float32")
+_DEFAULTS: dict = {}
 
 
 def set_dtype_policy(policy) -> None:
     """Set the default policy of the layers made from now on (a name or a DTypePolicy);
-    ``None`` restores ``"float32"``."""
+    ``None`` restores the default (``floatx()``'s dtype)."""
     _GLOBAL[0] = None if policy is None else get(policy)
 
 
 def dtype_policy() -> DTypePolicy:
-    """The global dtype policy (``"float32"`` unless set)."""
-    return _GLOBAL[0] or _FLOAT32
+    """The global dtype policy (unless set, ``crossops.config.floatx()``'s dtype:
+    ``"float32"``)."""
+    policy = _GLOBAL[0]
+    if policy is None:
+        name = floatx()
+        policy = _DEFAULTS.get(name) or _DEFAULTS.setdefault(name, DTypePolicy(name))
+    return policy
 
 
 def get(identifier=None) -> DTypePolicy:

@@ -3,7 +3,10 @@ input's shape, sublayer tracking, and Keras's stateless API.
 
 On the torch backend (the default backend when the layer is made) a layer is also a
 ``torch.nn.Module``: its trainable weights are registered ``torch.nn.Parameter`` s, so
-``torch.optim`` optimizers train it and ``module.parameters()`` lists them.
+``torch.optim`` optimizers train it and ``module.parameters()`` lists them. Inside a
+``torch.autocast`` region a float32 layer computes as under the mixed policy of the region's
+dtype (its floating inputs and weights read in that dtype, the weights staying float32), as
+``torch.nn.Linear`` does there.
 """
 
 from __future__ import annotations
@@ -212,6 +215,7 @@ class Layer:
         if backend == "torch" and _is_torch_module_class(type(self)):
             import torch
             key = f"w{len(self._own_weights) - 1}_{name}"
+            value = variable._value  # as a distribution laid it out (a DTensor)
             if isinstance(value, torch.nn.Parameter):
                 self.register_parameter(key, value)
             else:
@@ -309,7 +313,8 @@ class Layer:
                 kwargs.pop("training")
         elif self.__dict__.get("_training_mode_set") and _takes_training(self.call, args):
             kwargs["training"] = self.training  # the mode set by train() / eval()
-        if self._autocasts or _AUTOCAST_OPEN[0]:
+        if self._autocasts or _AUTOCAST_OPEN[0] or (self._backend == "torch"
+                                                     and _torch_autocasting()):
             return self._autocast_call(args, kwargs)
         return self.call(*args, **kwargs)
 
@@ -317,18 +322,24 @@ class Layer:
         """The call under the policy (Keras's): floating inputs cast to the compute dtype,
         and the variables read during the call cast to it (an AutocastScope, opened when
         the policy is mixed or changes an outer scope's dtype)."""
-        if self._cast_inputs is not None:
-            dtype = self._cast_inputs
+        policy_compute = compute = self._dtype_policy.compute_dtype
+        dtype = self._cast_inputs
+        if compute == "float32" and self._backend == "torch":
+            # inside torch.autocast a float32 layer computes as under the mixed policy of
+            # the autocast dtype (as torch.nn.Linear casts its input and weights there)
+            compute = _torch_autocast_dtype(args[0]) or compute
+            if compute != policy_compute:
+                dtype = compute
+        if dtype is not None:
             args = (_cast_floating(args[0], dtype, self._backend), *args[1:])
         outer = autocast_dtype()
-        compute = self._dtype_policy.compute_dtype
         scope = None
         if outer is not None:
             if not self._dtype_policy.is_floating:
                 scope = AutocastScope(None)
             elif outer != compute:
                 scope = AutocastScope(compute)
-        elif self._mixed:
+        elif self._mixed or compute != policy_compute:
             scope = AutocastScope(compute)
         if scope is None:
             return self.call(*args, **kwargs)
@@ -428,6 +439,32 @@ def _is_torch_module_class(cls) -> bool:
 def _torch_if_loaded():
     import sys
     return sys.modules.get("torch")
+
+
+#: torch's check "is any torch.autocast region open" (found on the first torch call)
+_ANY_TORCH_AUTOCAST: list = []
+
+
+def _torch_autocasting() -> bool:
+    """Whether a ``torch.autocast`` region is open on some device (one cheap C call; a
+    constant for torch.compile)."""
+    if not _ANY_TORCH_AUTOCAST:
+        import torch
+        _ANY_TORCH_AUTOCAST.append(torch._C._is_any_autocast_enabled)
+    return _ANY_TORCH_AUTOCAST[0]()
+
+
+def _torch_autocast_dtype(inputs) -> str | None:
+    """The dtype name of the ``torch.autocast`` region open for the device of the first
+    torch tensor among ``inputs``, else None."""
+    if not _torch_autocasting():
+        return None
+    import torch
+    leaves = (inputs,) if isinstance(inputs, torch.Tensor) else optree.tree_leaves(inputs)
+    device = next((x.device.type for x in leaves if isinstance(x, torch.Tensor)), "cpu")
+    if not torch.is_autocast_enabled(device):
+        return None
+    return str(torch.get_autocast_dtype(device)).removeprefix("torch.")
 
 
 def _any_symbolic(tree) -> bool:

@@ -7,7 +7,7 @@ import base64
 import io
 
 from .._backend import get_backend
-from .._variable import Variable, current_scope
+from .._variable import AutocastScope, Variable, current_scope
 from ._layer import Layer
 
 
@@ -33,6 +33,13 @@ class TorchModuleWrapper(Layer):
     ``module.eval()``); not given, it comes from ``train()`` / ``eval()`` of the model if
     one was called, else the call is in inference (``module.eval()``, as crossops's own
     layers; Keras's wrapper puts the module in training mode then).
+
+    Dtypes follow Keras's layer rule: floating inputs are cast to the policy's compute
+    dtype (float64 data reaches a float32 module as float32). Under a mixed policy
+    (``dtype="mixed_bfloat16"``, or the global policy) the module also runs inside
+    ``torch.autocast`` of that dtype, so that its float32 parameters compute in half
+    precision and stay float32 (Keras 3.15.1's wrapper raises a dtype mismatch there).
+    Inside a ``torch.autocast`` region of the caller's, inputs pass as they are.
 
     Parameters
     ----------
@@ -100,14 +107,31 @@ class TorchModuleWrapper(Layer):
 
     def call(self, *args, training=None, **kwargs):
         self.module.train(bool(training))
+        import torch
+        device = _device_type((args, kwargs))
+        if not torch.is_autocast_enabled(device):  # else torch.autocast casts, as it will
+            # Keras's input conversion: floating inputs in the policy's compute dtype
+            args, kwargs = _floats_as((args, kwargs), self.compute_dtype)
+        if self._dtype_policy.is_mixed:
+            # the float32 parameters meet half-precision inputs through torch.autocast
+            # (where Keras 3.15.1's wrapper raises "mat1 and mat2 must have the same dtype")
+            with torch.autocast(device, dtype=getattr(torch, self.compute_dtype)):
+                return self._run(args, kwargs)
+        return self._run(args, kwargs)
+
+    def _run(self, args, kwargs):
+        """The module on the inputs (with the scope's values inside a stateless call)."""
         if current_scope() is None:
             return self.module(*args, **kwargs)
         import torch
-        # the non-trainable values (buffers) as copies, which the module may update in
-        # place (a BatchNorm's statistics: torch.func forbids mutating a captured tensor)
-        # and which become the variables' new values in the scope
-        values = {key: v.value if v.trainable else v.value.clone()
-                  for key, v in self._named_variables}
+        # the values in their own dtype (torch.autocast, not the layer's autocasting,
+        # casts them): the stateless call computes as the plain one. The non-trainable
+        # values (buffers) as copies, which the module may update in place (a BatchNorm's
+        # statistics: torch.func forbids mutating a captured tensor) and which become the
+        # variables' new values in the scope
+        with AutocastScope(None):
+            values = {key: v.value if v.trainable else v.value.clone()
+                      for key, v in self._named_variables}
         out = torch.func.functional_call(self.module, values, args, kwargs)
         for key, v in self._named_variables:
             if not v.trainable:
@@ -137,3 +161,28 @@ class TorchModuleWrapper(Layer):
             buffer = io.BytesIO(base64.b64decode(config["module"].encode("ascii")))
             config["module"] = torch.load(buffer, weights_only=False)
         return cls(**config)
+
+
+def _device_type(tree) -> str:
+    """The device type of the first torch tensor among the leaves of ``tree`` (``"cpu"``
+    if none)."""
+    import optree
+    import torch
+    for x in optree.tree_leaves(tree):
+        if isinstance(x, torch.Tensor):
+            return x.device.type
+    return "cpu"
+
+
+def _floats_as(tree, dtype: str):
+    """``tree`` with its floating torch tensors of another dtype cast to ``dtype``."""
+    import optree
+    import torch
+    target = getattr(torch, dtype)
+
+    def cast(x):
+        if isinstance(x, torch.Tensor) and x.is_floating_point() and x.dtype != target:
+            return x.to(target)
+        return x
+
+    return optree.tree_map(cast, tree)

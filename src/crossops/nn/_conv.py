@@ -23,7 +23,7 @@ from __future__ import annotations
 import crossops.numpy as xnp
 
 from .._config import standardize_data_format
-from ..numpy._compute import down, name, up
+from ..numpy._compute import down, down_torch, name, up
 from . import _windows as w
 
 # -- arguments -------------------------------------------------------------------------
@@ -284,7 +284,7 @@ def conv_torch(inputs, kernel, strides=1, padding="valid", data_format=None,
                dilation_rate=1):
     a = _conv_args("nn.conv", inputs, kernel, strides, padding, data_format, dilation_rate)
     (c, k), n = _operands(inputs, kernel)
-    return down(_torch_conv(c, k, a, a.groups), n)
+    return down_torch(_torch_conv(c, k, a, a.groups), n)
 
 
 def depthwise_conv_torch(inputs, kernel, strides=1, padding="valid", data_format=None,
@@ -292,7 +292,7 @@ def depthwise_conv_torch(inputs, kernel, strides=1, padding="valid", data_format
     a = _depthwise_args("nn.depthwise_conv", inputs, kernel, strides, padding, data_format,
                         dilation_rate)
     (c, k), n = _operands(inputs, kernel)
-    return down(_torch_conv(c, _depthwise_as_grouped(k, a.n), a, a.channels), n)
+    return down_torch(_torch_conv(c, _depthwise_as_grouped(k, a.n), a, a.channels), n)
 
 
 def conv_transpose_torch(inputs, kernel, strides=1, padding="valid", output_padding=None,
@@ -304,7 +304,7 @@ def conv_transpose_torch(inputs, kernel, strides=1, padding="valid", output_padd
     weight = k.permute((a.n + 1, a.n) + tuple(range(a.n)))  # (in, out, *k)
     f = (F.conv_transpose1d, F.conv_transpose2d, F.conv_transpose3d)[a.n - 1]
     y = f(_torch_first(c, a), weight, stride=a.strides, dilation=a.dilation)
-    return down(_torch_back(crop_full(y, a.crops, 2), a), n)
+    return down_torch(_torch_back(crop_full(y, a.crops, 2), a), n)
 
 
 # -- tensorflow ------------------------------------------------------------------------

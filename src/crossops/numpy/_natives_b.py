@@ -122,6 +122,9 @@ def einsum_torch(subscripts, *operands, **kwargs):
     import torch
     _no_kwargs(kwargs, "torch")
     eq, ops, r = _prepared(subscripts, operands, "torch")
+    if r == "float32":  # torch.autocast's dtype kept, as torch.einsum gives it
+        from ._compute import down_torch
+        return down_torch(torch.einsum(eq, *ops), r)
     return _widened(torch.einsum, eq, ops, r, _TORCH_NO_KERNEL)
 
 
