@@ -45,6 +45,7 @@ def bench(session):
     session.run("python", "scripts/bench_dispatch.py")
     session.run("python", "scripts/bench_kernels.py")
     session.run("python", "scripts/bench_train.py")
+    session.run("python", "scripts/bench_models.py")
 
 
 @nox.session

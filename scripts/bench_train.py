@@ -12,6 +12,9 @@ ratios (crossops / native steps per second; 1.0 = as fast):
   batches.
 
     python scripts/bench_train.py [--blocks 7] [--backends jax torch]
+
+Model-scale training (ResNet50, a BERT-base-shaped encoder; fit against native loops and
+Keras 3 on jax, torch and tensorflow, with peak memory) is in ``scripts/bench_models.py``.
 """
 
 from __future__ import annotations
