@@ -198,8 +198,14 @@ def test_torch_compile_gives_the_eager_numbers():
         eager = f(x, k)
         torch._dynamo.reset()
         compiled = torch.compile(f)(x, k)  # a graph break at the generator: eager numbers
-    for a, b in zip(eager, compiled):
+    *exact, beta = zip(eager, compiled)
+    for a, b in exact:
         torch.testing.assert_close(a, b, rtol=0, atol=0)
+    # beta is g1 / (g1 + g2) of two gammas drawn bit for bit as eagerly (checked above):
+    # that arithmetic runs in inductor's generated code, whose rounding may differ by one
+    # float32 ulp (seen on this machine: 0.1315860152 against 0.1315860301, also at the
+    # commit before this test's last change)
+    torch.testing.assert_close(*beta, rtol=2.0 ** -23, atol=0)
 
 
 # --- dtypes and shapes ---------------------------------------------------------------------
