@@ -9,7 +9,15 @@ Hypothesis draws a valid call of the op (the conformance drawers), then spoils o
   ValueError, as NumPy's ``AxisError``), or a string or a float (TypeError);
 - a ``dtype`` becomes an int, a bool, an unknown name or an object: TypeError;
 - the second operand of a binary element-wise op gets a shape that does not broadcast:
-  ValueError.
+  ValueError;
+- an array argument becomes a ragged nested list of numbers: ValueError (NumPy's).
+
+Each drawn case is spoilt every way it can be, one at a time. The message names the op,
+and, for a spoilt array or axis, the argument. A second test draws one float32 case of
+each op, spoils it every way, and runs each spoilt call on every backend: the error is of
+the same type on all (``OpAxisError`` for an axis out of range; else TypeError,
+ValueError or IndexError). A third spoils the creation functions' ``dtype``, shape,
+``num`` and ``n_rows``.
 
 Nothing else may come out: no KeyError, AttributeError or NameError from inside a
 framework or crossops, and no result.
@@ -28,15 +36,21 @@ import crossops.ops  # noqa: F401  (every namespace in the table)
 from crossops._arguments import axis_params
 from crossops._errors import OpAxisError
 
-from .backends import backend_context, op_function
+from .backends import BACKENDS, backend_context, op_function
 from .strategies import draw_case
 from .test_conformance import DRAWN, SPEC, _dtypes, _skip_if_unavailable, _to
 
-#: cases per op and backend: 4 in the default suite, 50 in the thorough profile
-EXAMPLES = 50 if os.environ.get("CROSSOPS_PROFILE") == "thorough" else 4
+#: cases per op and backend, each spoilt every way it can be: 1 in the default suite (with
+#: the float32 case of test_same_error_on_every_backend, two per op and backend; the file
+#: within about a minute on two cores), 50 in the thorough profile
+THOROUGH = os.environ.get("CROSSOPS_PROFILE") == "thorough"
+EXAMPLES = 50 if THOROUGH else 1
 #: wrong values for an array argument
 BAD_ARRAYS = {"a string": "abc", "None": None, "an object": object(), "a dict": {"a": 1},
-              "a nested list of strings": [["a", "b"]]}
+              "a nested list of strings": [["a", "b"]],
+              "a ragged nested list": [[1.0, 2.0], [3.0]]}
+#: the error each wrong array value gives (TypeError unless named)
+ARRAY_ERRORS = {"a ragged nested list": ValueError}
 #: wrong values for a dtype argument
 BAD_DTYPES = {"the int 5": 5, "True": True, "an unknown name": "float31", "an object": object()}
 #: parameters that take other values than arrays beside them (see crossops._arguments)
@@ -92,50 +106,168 @@ def _first_ndim(spec, args, kwargs) -> int:
     return 0
 
 
+def _spoil(draw, spec, backend, args, kwargs, what, name, dt):
+    """Spoil ``name`` of the call (in place) the ``what`` way, with values from
+    ``draw(strategy, label)``: the label of the value and the exception expected, or None
+    where the call has nothing to spoil that way."""
+    if what == "array":
+        label = draw(st.sampled_from(sorted(BAD_ARRAYS)), f"value of {name}")
+        value, expected = BAD_ARRAYS[label], ARRAY_ERRORS.get(label, TypeError)
+        if value is None and spec.sig.parameters[name].default is None:
+            value, label = "abc", "a string"  # None is an optional array's default
+    elif what == "axis":
+        ndim = _first_ndim(spec, args, kwargs)
+        value = draw(st.sampled_from([ndim + 7, -ndim - 8, "x", 1.5]), name)
+        expected = OpAxisError if isinstance(value, int) else TypeError
+        label = repr(value)
+    elif what == "dtype":
+        label = draw(st.sampled_from(sorted(BAD_DTYPES)), "dtype")
+        value, expected = BAD_DTYPES[label], TypeError
+    else:
+        shape = _unbroadcastable(args[0] if args else None)
+        if shape is None:
+            return None
+        value, expected, label = _to(backend, np.ones(shape, dt)), ValueError, str(shape)
+    _set(spec, args, kwargs, name, value)
+    return label, expected
+
+
+def _error(spec, args, kwargs) -> Exception | None:
+    try:
+        op_function(spec)(*args, **kwargs)
+    except Exception as e:  # noqa: BLE001 (which one is the question)
+        return e
+    return None
+
+
+def _check_error(err, qualname, backend, what, name, label, expected) -> None:
+    where = f"{qualname} on {backend} with {name} = {label}"
+    assert err is not None, f"{where}: no error"
+    assert isinstance(err, expected), (
+        f"{where}: raised {type(err).__name__}: {err}, expected {expected.__name__}")
+    message = str(err)
+    assert qualname.rpartition(".")[2] in message, (
+        f"{where}: the message does not name the op: {message}")
+    if what in ("array", "axis"):
+        assert name in message, f"{where}: the message does not name {name!r}: {message}"
+
+
 @pytest.mark.parametrize("qualname", DRAWN)
 @settings(max_examples=EXAMPLES)
 @given(data=st.data())
 def test_wrong_argument(qualname, backend, data):
     spec = SPEC[qualname]
     _skip_if_unavailable(spec, backend)
+    checked = 0
     with backend_context(backend):
         dt = data.draw(st.sampled_from(_dtypes(spec, backend)), label="dtype")
         case = draw_case(data, spec, dt)
         mutations = _mutations(spec, case)
         if not mutations:
             pytest.skip(f"{qualname}: no array, axis, dtype or broadcast argument to spoil")
-        what, name = data.draw(st.sampled_from(mutations), label="mutation")
-        args = [_to(backend, a) for a in case.args]
-        kwargs = {k: _to(backend, v) for k, v in case.kwargs.items()}
-        if what == "array":
-            label = data.draw(st.sampled_from(sorted(BAD_ARRAYS)), label="value")
-            value, expected = BAD_ARRAYS[label], TypeError
-            if value is None and spec.sig.parameters[name].default is None:
-                value, label = "abc", "a string"  # None is an optional array's default
-        elif what == "axis":
-            ndim = _first_ndim(spec, args, kwargs)
-            value = data.draw(st.sampled_from([ndim + 7, -ndim - 8, "x", 1.5]), label="value")
-            expected = OpAxisError if isinstance(value, int) else TypeError
-            label = repr(value)
-        elif what == "dtype":
-            label = data.draw(st.sampled_from(sorted(BAD_DTYPES)), label="value")
-            value, expected = BAD_DTYPES[label], TypeError
-        else:
-            shape = _unbroadcastable(args[0] if args else None)
-            if shape is None:
-                pytest.skip(f"{qualname}: every shape broadcasts with the drawn first operand")
-            value, expected, label = _to(backend, np.ones(shape, dt)), ValueError, str(shape)
-        _set(spec, args, kwargs, name, value)
-        try:
-            op_function(spec)(*args, **kwargs)
-        except Exception as e:  # noqa: BLE001 (which one is the question)
-            err = e
-        else:
-            pytest.fail(f"{qualname} on {backend} with {name} = {label}: no error")
-    assert isinstance(err, expected), (
-        f"{qualname} on {backend} with {name} = {label}: raised {type(err).__name__}: {err}, "
-        f"expected {expected.__name__}")
-    message = str(err)
-    assert qualname.rpartition(".")[2] in message, (
-        f"{qualname} on {backend} with {name} = {label}: the message does not name the op: "
-        f"{message}")
+        for what, name in mutations:  # each on a fresh copy of the case
+            args = [_to(backend, a) for a in case.args]
+            kwargs = {k: _to(backend, v) for k, v in case.kwargs.items()}
+            spoilt = _spoil(lambda s, label: data.draw(s, label=label), spec, backend, args,
+                            kwargs, what, name, dt)
+            if spoilt is None:  # every shape broadcasts with the drawn first operand
+                continue
+            label, expected = spoilt
+            _check_error(_error(spec, args, kwargs), qualname, backend, what, name, label,
+                         expected)
+            checked += 1
+    if not checked:
+        pytest.skip(f"{qualname}: every shape broadcasts with the drawn first operand")
+
+
+#: ops that run on every backend with float32 data (the cross-backend test's choice)
+EVERYWHERE = [q for q in DRAWN if not any(SPEC[q].unavailable(b) for b in BACKENDS)
+              and "float32" in SPEC[q].dtype_names
+              and all("float32" in _dtypes(SPEC[q], b) for b in BACKENDS)]
+
+
+def _kind_of_error(err: Exception | None) -> str:
+    """The type an error counts as: crossops's axis error, or the first standard type."""
+    if err is None:
+        return "no error"
+    if isinstance(err, OpAxisError):
+        return "OpAxisError"
+    for cls in (TypeError, IndexError, ValueError):
+        if isinstance(err, cls):
+            return cls.__name__
+    return type(err).__name__
+
+
+@pytest.mark.skipif(len(BACKENDS) < 2, reason="needs two backends to compare")
+@pytest.mark.parametrize("qualname", EVERYWHERE)
+@settings(max_examples=20 if THOROUGH else 1)
+@given(data=st.data())
+def test_same_error_on_every_backend(qualname, data):
+    """One float32 case of the op, spoilt every way it can be, each spoilt call run on every
+    backend with the same values: the error expected (as in test_wrong_argument), and of
+    the same type everywhere."""
+    spec = SPEC[qualname]
+    with backend_context("numpy"):
+        case = draw_case(data, spec, "float32")
+    for what, name in _mutations(spec, case):
+        drawn: dict = {}
+
+        def draw_once(strategy, label, drawn=drawn):
+            """The value drawn for the first backend, the same one for the others."""
+            if label not in drawn:
+                drawn[label] = data.draw(strategy, label=label)
+            return drawn[label]
+
+        seen = {}
+        for backend in BACKENDS:
+            with backend_context(backend):
+                args = [_to(backend, a) for a in case.args]
+                kwargs = {k: _to(backend, v) for k, v in case.kwargs.items()}
+                spoilt = _spoil(draw_once, spec, backend, args, kwargs, what, name, "float32")
+                if spoilt is None:
+                    break
+                err = _error(spec, args, kwargs)
+                _check_error(err, qualname, backend, what, name, *spoilt)
+                seen[backend] = (_kind_of_error(err), spoilt[0])
+        kinds = {k for k, _ in seen.values()}
+        assert len(kinds) <= 1, f"{qualname} with {name} spoilt ({what}): {seen}"
+
+
+#: creation functions and a valid call of each (their dtype, shape, num or N spoilt)
+CREATION = {
+    "zeros": ((3,), {}), "ones": ((3,), {}), "empty": ((3,), {}), "full": ((3, 1.0), {}),
+    "eye": ((3,), {}), "arange": ((3,), {}), "linspace": ((0.0, 1.0, 5), {}),
+}
+#: wrong shapes (of zeros, ones, empty, full) and what each raises
+BAD_SHAPES = {"a string": ("abc", TypeError), "a float": (1.5, TypeError),
+              "an object": (object(), TypeError), "a tuple with a float": ((2, 1.5), TypeError),
+              "a ragged nested list": ([[1], [2, 3]], TypeError)}
+#: wrong counts (linspace's num, eye's n_rows)
+BAD_COUNTS = {"a string": ("x", TypeError), "a float": (2.5, TypeError),
+              "an object": (object(), TypeError)}
+
+
+@pytest.mark.parametrize("qualname", sorted(CREATION))
+@settings(max_examples=20 if THOROUGH else 6)
+@given(data=st.data())
+def test_wrong_creation_argument(qualname, backend, data):
+    """A wrong dtype, shape or count for a creation function: TypeError on every backend,
+    naming the op."""
+    spec = SPEC[qualname]
+    args, kwargs = CREATION[qualname]
+    args, kwargs = list(args), dict(kwargs)
+    where = {"zeros": "shape", "ones": "shape", "empty": "shape", "full": "shape",
+             "linspace": "num", "eye": "n_rows"}.get(qualname)
+    choices = ["dtype"] + ([where] if where else [])
+    name = data.draw(st.sampled_from(choices), label="argument")
+    if name == "dtype":
+        label = data.draw(st.sampled_from(sorted(BAD_DTYPES)), label="value")
+        value, expected = BAD_DTYPES[label], TypeError
+    else:
+        table = BAD_SHAPES if name == "shape" else BAD_COUNTS
+        label = data.draw(st.sampled_from(sorted(table)), label="value")
+        value, expected = table[label]
+    _set(spec, args, kwargs, name, value)
+    with backend_context(backend):
+        err = _error(spec, args, kwargs)
+    _check_error(err, qualname, backend, "creation", name, label, expected)

@@ -1,6 +1,8 @@
 """Half precision (float16, bfloat16) reductions and loss means accumulate in float32 and
 round once to the input's dtype, on every backend (as NumPy does for float16 and Keras for
-its losses): 200,000 values near 1000, and losses whose sum overflows float16."""
+its losses): 200,000 values near 1000, and losses whose sum overflows float16. Products and
+running sums (prod, cumulative_prod/cumprod, cumulative_sum/cumsum) of half precision
+accumulate in float32 too and round each result once."""
 
 from __future__ import annotations
 
@@ -62,40 +64,67 @@ def test_loss_means_whose_sums_overflow_float16(backend, dtype):
             half, f"MeanSquaredError weighted ({backend}, {dtype})")
 
 
-
-#: where a backend still multiplies or adds bfloat16 step by step in bfloat16 (issue 18,
-#: point 5 asked for numpy; seen on 2000 values: prod 0.19 for 0.40, the running sum stuck
-#: at 262,144 for 2.0e6)
-BFLOAT16_STEPWISE = {
-    ("torch", "prod"): "torch.prod of bfloat16 on the CPU rounds at every step (0.19 for 0.40)",
-    ("tensorflow", "prod"): "tf.reduce_prod of bfloat16 rounds at every step (0.21 for 0.40)",
-    ("tensorflow", "cumulative_sum"): "tf.cumsum of bfloat16 stops at 262,144",
-    ("tensorflow", "cumsum"): "tf.cumsum of bfloat16 stops at 262,144",
-    ("tensorflow", "cumulative_prod"): "tf.math.cumprod of bfloat16 rounds at every step",
-    ("tensorflow", "cumprod"): "tf.math.cumprod of bfloat16 rounds at every step",
-    ("jax", "cumulative_sum"): "jax.lax.cumsum of bfloat16 adds in bfloat16 (2.04e6 for 2.0e6)",
-    ("jax", "cumsum"): "jax.lax.cumsum of bfloat16 adds in bfloat16 (2.04e6 for 2.0e6)",
-    ("jax", "cumulative_prod"): "jax.lax.cumprod of bfloat16 rounds at every step",
-    ("jax", "cumprod"): "jax.lax.cumprod of bfloat16 rounds at every step",
-}
+#: what each backend's own kernel did before crossops accumulated half precision in float32
+#: (2000 values; each now passes on every backend): products rounded at every step (torch
+#: and tf prod of bfloat16: 0.19 and 0.21 for 0.40; of float16: 0.486 and 0.493 for 0.526;
+#: jax and NumPy cumprod of float16 0.478 and 0.510), running sums in the input's dtype
+#: (tf cumsum of bfloat16 stops at 262,144, jax's ends at 2.04e6 for 2.0e6; NumPy and tf
+#: cumsum of float16 of values near 10 end at 19,120 for 19,944)
+RUNNING = ("prod", "cumulative_prod", "cumprod", "sum", "cumulative_sum", "cumsum")
+#: the values summed: 2000 of them near ``CENTRE`` (the float16 sum, near 2e4, must fit)
+CENTRE = {"bfloat16": 1000.0, "float16": 10.0}
 
 
-@pytest.mark.parametrize("op", ["prod", "cumulative_prod", "cumprod", "cumulative_sum",
-                                "cumsum"])
-def test_bfloat16_products_and_running_sums(backend, op, request):
-    """Products of 2000 values near 1 and running sums of 2000 values near 1000: every
-    result within one bfloat16 unit of the exact value of the bfloat16 inputs."""
-    if (backend, op) in BFLOAT16_STEPWISE:
-        request.applymarker(pytest.mark.xfail(reason=BFLOAT16_STEPWISE[backend, op],
-                                              strict=True))
+@pytest.mark.parametrize("dtype", sorted(HALF))
+@pytest.mark.parametrize("op", RUNNING)
+def test_products_and_running_sums(backend, op, dtype):
+    """Products of 2000 values near 1 and (running) sums of 2000 values near ``CENTRE``:
+    the first, middle and last results within one unit of the input's dtype of the exact
+    value of the rounded inputs, in that dtype."""
+    half = HALF[dtype]
     rng = np.random.default_rng(0)
     noise = rng.standard_normal(2000)
-    values = ((1 + 0.01 * noise) if "prod" in op else (1000 + noise)).astype(HALF["bfloat16"])
+    values = ((1 + 0.01 * noise) if "prod" in op else (CENTRE[dtype] + noise)).astype(half)
     exact = values.astype(np.float64)
-    want = {"prod": exact.prod, "cumulative_prod": exact.cumprod, "cumprod": exact.cumprod,
-            "cumulative_sum": exact.cumsum, "cumsum": exact.cumsum}[op]()
+    want = {"prod": exact.prod, "sum": exact.sum, "cumulative_prod": exact.cumprod,
+            "cumprod": exact.cumprod, "cumulative_sum": exact.cumsum,
+            "cumsum": exact.cumsum}[op]()
     with backend_context(backend):
         got = np.asarray(to_numpy(getattr(xnp, op)(to_backend(backend, values))))
-    for i in ([0] if op == "prod" else [0, 999, 1999]):
-        _close(got.reshape(-1)[i], float(np.reshape(want, -1)[i]), HALF["bfloat16"],
-               f"{op} ({backend}), result {i}")
+    assert got.shape == np.shape(want), f"{op} ({backend}, {dtype}): shape {got.shape}"
+    for i in ([0] if op in ("prod", "sum") else [0, 999, 1999]):
+        _close(got.reshape(-1)[i], float(np.reshape(want, -1)[i]), half,
+               f"{op} ({backend}, {dtype}), result {i}")
+
+
+@pytest.mark.parametrize("op", ["prod", "cumulative_prod", "cumulative_sum"])
+def test_half_accumulation_along_an_axis_and_its_gradient(backend, op):
+    """Along an axis of a 2-d bfloat16 array, with include_initial where the op has it:
+    the result keeps the input's dtype and shape (the float32 accumulation is an internal
+    step), and the gradient of its sum comes back in the input's dtype."""
+    half = HALF["bfloat16"]
+    values = (1 + 0.01 * np.random.default_rng(1).standard_normal((3, 400))).astype(half)
+    exact = values.astype(np.float64)
+    kwargs = {} if op == "prod" else {"include_initial": True}
+    with backend_context(backend):
+        x = to_backend(backend, values)
+        got = np.asarray(to_numpy(getattr(xnp, op)(x, axis=1, **kwargs)))
+    if op == "prod":
+        want = exact.prod(axis=1)
+    else:
+        running = exact.cumprod(axis=1) if op == "cumulative_prod" else exact.cumsum(axis=1)
+        first = np.ones((3, 1)) if op == "cumulative_prod" else np.zeros((3, 1))
+        want = np.concatenate([first, running], axis=1)
+    assert got.shape == want.shape, f"{op} ({backend}): shape {got.shape}, want {want.shape}"
+    for row in range(3):  # each row's last (or only) result
+        _close(got.reshape(3, -1)[row, -1], float(want.reshape(3, -1)[row, -1]), half,
+               f"{op} ({backend}), row {row}")
+    if backend == "numpy":
+        return
+    import crossops
+    with backend_context(backend):
+        g = crossops.grad(lambda v: xnp.sum(xnp.astype(getattr(xnp, op)(v, axis=1, **kwargs),
+                                                       xnp.float32)))(x)
+        g = np.asarray(to_numpy(g))
+    assert g.dtype == half and g.shape == values.shape, f"{op} ({backend}): {g.dtype}"
+    assert np.all(np.isfinite(g.astype(np.float64))), f"{op} ({backend}): gradient not finite"

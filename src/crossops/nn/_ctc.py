@@ -57,6 +57,16 @@ def _check_loss(target, output, target_length, output_length):
                              f"got shape {w.shape_of(v)}")
 
 
+def _logaddexp(a, b):
+    """logaddexp, whose gradient where both operands are -inf (states no alignment reaches
+    yet, as a repeated label at the length limit leaves) is 0, not ``0 * exp(-inf + inf)``
+    = nan; the value there is -inf, as logaddexp's."""
+    empty = xnp.logical_and(xnp.isneginf(a), xnp.isneginf(b))
+    zero = xnp.zeros_like(a)
+    return xnp.where(empty, a, xnp.logaddexp(xnp.where(empty, zero, a),
+                                             xnp.where(empty, zero, b)))
+
+
 def ctc_loss(target, output, target_length, output_length, mask_index=0):
     from . import log_softmax
     _check_loss(target, output, target_length, output_length)
@@ -84,7 +94,7 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
     for t in range(1, t_max):
         a1 = xnp.concat([neg[:, :1], alpha[:, :-1]], axis=-1)
         a2 = xnp.where(skip, xnp.concat([neg[:, :2], alpha[:, :-2]], axis=-1), neg)
-        new = xnp.add(xnp.logaddexp(xnp.logaddexp(alpha, a1), a2), emit[:, t])
+        new = xnp.add(_logaddexp(_logaddexp(alpha, a1), a2), emit[:, t])
         alpha = xnp.where(xnp.expand_dims(xnp.less(t, ol), -1), new, alpha)
     last = xnp.take_along_axis(alpha, xnp.expand_dims(2 * tl, -1), axis=-1)[:, 0]
     before = xnp.take_along_axis(alpha, xnp.expand_dims(xnp.maximum(2 * tl - 1, 0), -1),

@@ -157,7 +157,11 @@ def angle(x):
 @generic()
 def cbrt(x):
     xnp = _xnp()
-    return xnp.sign(x) * xnp.pow(xnp.abs(x), _c(1.0 / 3.0, x))
+    # |x| and the sign put back by where on the sign bit, not abs and sign: the root's
+    # slope at +-0 is then +inf (pow's), not sign'(0) * inf = nan; -0.0 gives -0.0
+    negative = xnp.signbit(x)
+    root = xnp.pow(xnp.where(negative, -x, x), _c(1.0 / 3.0, x))
+    return xnp.where(negative, -root, root)
 
 
 @generic()
@@ -214,7 +218,10 @@ def logaddexp2(x1, x2):
     zero = xnp.zeros_like(m)
     d = -xnp.abs(xnp.where(same, zero, x1) - xnp.where(same, zero, x2))
     out = m + xnp.log1p(xnp.pow(xnp.full_like(d, 2.0), d)) * _c(1.0 / math.log(2.0), d)
-    return xnp.where(same, x1 + _c(1.0, x1), out)
+    # at a tie the value is x1 + 1, with half the slope to each operand (x1 + 1 alone gave
+    # all of it to x1: d/dx1 = 1 where it is 1/2)
+    half = _c(0.5, x1)
+    return xnp.where(same, x1 * half + x2 * half + _c(1.0, x1), out)
 
 
 @generic()

@@ -171,8 +171,27 @@ def broadcast_arrays(*arrays):
     return tuple(NAMESPACE.broadcast_arrays(*arrays))
 
 
+#: half-precision dtypes: running sums and products accumulate them in float32
+_HALF = frozenset({np.dtype(NAMESPACE.float16), np.dtype(NAMESPACE.bfloat16)})
+
+
+def cumulative_sum(x, /, *, axis=None, dtype=None, include_initial=False):
+    """float16 and bfloat16 add in float32, each partial sum rounded once to the input's
+    dtype (XLA adds bfloat16 in bfloat16 on the CPU: the running sum of 2000 values near
+    1000 ends at 2.04e6 for 2.0e6); other dtypes as jax's."""
+    if dtype is None and x.dtype in _HALF:
+        return NAMESPACE.cumulative_sum(x, axis=axis, dtype=NAMESPACE.float32,
+                                        include_initial=include_initial).astype(x.dtype)
+    return NAMESPACE.cumulative_sum(x, axis=axis, dtype=dtype, include_initial=include_initial)
+
+
 def cumulative_prod(x, /, *, axis=None, dtype=None, include_initial=False):
-    """Integers narrower than the default integer accumulate in it (as cumulative_sum)."""
+    """Integers narrower than the default integer accumulate in it (as cumulative_sum);
+    float16 and bfloat16 multiply in float32, each partial product rounded once to the
+    input's dtype (XLA rounds them at every step)."""
+    if dtype is None and x.dtype in _HALF:
+        return NAMESPACE.cumulative_prod(x, axis=axis, dtype=NAMESPACE.float32,
+                                         include_initial=include_initial).astype(x.dtype)
     if dtype is None and NAMESPACE.issubdtype(x.dtype, NAMESPACE.integer):
         wide = jax.dtypes.canonicalize_dtype(
             np.uint64 if NAMESPACE.issubdtype(x.dtype, NAMESPACE.unsignedinteger) else np.int64)

@@ -32,5 +32,13 @@ def erfinv(x):
     return _unary(special.erfinv, x)
 
 
+def _gammainc(a, x):
+    """jax's gammainc, with d/dx at (a, x) = (1, 0) its value 1 (jax's is nan there: its
+    ``x**(a - 1) * exp(-x) / gamma(a)`` is formed as ``exp((a - 1) * log(x) - ...)``, 0 * -inf
+    at a = 1); there ``P(1, x) = 1 - exp(-x)`` is ``x`` to first order."""
+    edge = (a == 1) & (x == 0)
+    return jnp.where(edge, x, special.gammainc(a, jnp.where(edge, jnp.ones_like(x), x)))
+
+
 def gammainc(x1, x2):
-    return _binary(special.gammainc, x1, x2)
+    return _binary(_gammainc, x1, x2)

@@ -149,14 +149,18 @@ def prod(x, /, *, axis=None, dtype=None, keepdims=False):
     return np.prod(x, axis=axis, dtype=dtype, keepdims=keepdims)
 
 
+_F16 = np.dtype(np.float16)
+
+
 def _cumulative_in_float32(f):
-    """array-api-compat's cumulative_sum/cumulative_prod, accumulating bfloat16 in float32
-    and rounding each partial result once (NumPy accumulates it in bfloat16: the running
-    sum of 2000 values near 1000 stops at 262,144)."""
+    """array-api-compat's cumulative_sum/cumulative_prod, accumulating bfloat16 and float16
+    in float32 and rounding each partial result once (NumPy accumulates them in their own
+    dtype, rounding at every step: the bfloat16 running sum of 2000 values near 1000 stops
+    at 262,144; the float16 one of 2000 values near 10 ends at 19,120 for 19,944)."""
     def g(x, /, *, axis=None, dtype=None, include_initial=False):
-        if dtype is None and x.dtype is _BF16:
+        if dtype is None and (x.dtype is _BF16 or x.dtype is _F16):
             return f(x, axis=axis, dtype=np.float32,
-                     include_initial=include_initial).astype(_BF16)
+                     include_initial=include_initial).astype(x.dtype)
         return f(x, axis=axis, dtype=dtype, include_initial=include_initial)
     g.__name__ = g.__qualname__ = f.__name__
     return g

@@ -38,5 +38,14 @@ def erfinv(x):
     return _unary(tf.math.erfinv, x)
 
 
+def _igamma(a, x):
+    """tf.math.igamma, with d/dx at (a, x) = (1, 0) its value 1 (tf's is nan there: its
+    ``x**(a - 1) * exp(-x) / gamma(a)`` is formed as ``exp((a - 1) * log(x) - ...)``, 0 * -inf
+    at a = 1); there ``P(1, x) = 1 - exp(-x)`` is ``x`` to first order."""
+    edge = tf.logical_and(tf.equal(a, 1), tf.equal(x, 0))
+    safe = tf.where(edge, tf.ones_like(x), x)
+    return tf.where(edge, x, tf.math.igamma(a, safe))
+
+
 def gammainc(x1, x2):
-    return _binary(tf.math.igamma, x1, x2)
+    return _binary(_igamma, x1, x2)

@@ -380,14 +380,26 @@ def acos(x, /):
 
 
 # --- reductions of unsigned integers give uint64 (the default unsigned dtype) --------------
-def _unsigned_accumulation(f):
+_HALF = frozenset({torch.float16, torch.bfloat16})
+
+
+def _unsigned_accumulation(f, half_in_float32: bool = False):
     """sum-like ``f``: unsigned input with no dtype gives uint64, computed in int64 (the
-    same bits modulo 2**64; torch has no uint64 kernel for it)."""
+    same bits modulo 2**64; torch has no uint64 kernel for it).
+
+    With ``half_in_float32`` (prod, cumulative_sum, cumulative_prod), float16 and bfloat16
+    input with no dtype is multiplied or added in float32 and each result rounded once to
+    the input's dtype (torch.prod of 2000 bfloat16 values near 1 rounds at every step: 0.19
+    for 0.40). Decided by the dtype alone: other dtypes take no cast."""
 
     @functools.wraps(f)
     def accumulate(x, /, *args, dtype=None, **kwargs):
-        if dtype is None and x.dtype in _UNSIGNED:
-            dtype = torch.uint64
+        if dtype is None:
+            d = x.dtype
+            if d in _UNSIGNED:
+                dtype = torch.uint64
+            elif half_in_float32 and d in _HALF:
+                return f(x, *args, dtype=torch.float32, **kwargs).to(d)
         if dtype in _WIDE_UNSIGNED:
             return f(x, *args, dtype=torch.int64, **kwargs).to(dtype)
         return f(x, *args, dtype=dtype, **kwargs)
@@ -395,9 +407,9 @@ def _unsigned_accumulation(f):
     return accumulate
 
 
-prod = _unsigned_accumulation(NAMESPACE.prod)
-cumulative_sum = _unsigned_accumulation(NAMESPACE.cumulative_sum)
-cumulative_prod = _unsigned_accumulation(NAMESPACE.cumulative_prod)
+prod = _unsigned_accumulation(NAMESPACE.prod, half_in_float32=True)
+cumulative_sum = _unsigned_accumulation(NAMESPACE.cumulative_sum, half_in_float32=True)
+cumulative_prod = _unsigned_accumulation(NAMESPACE.cumulative_prod, half_in_float32=True)
 linalg_trace = _unsigned_accumulation(NAMESPACE.linalg.trace)
 _sum_unsigned = _unsigned_accumulation(NAMESPACE.sum)
 

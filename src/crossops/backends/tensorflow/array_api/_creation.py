@@ -6,6 +6,7 @@ Python data takes crossops's TensorFlow defaults: bool, int64, float32, complex6
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy as np
 import tensorflow as tf
@@ -125,10 +126,22 @@ def _shape(shape, op):
     if isinstance(shape, int) or (is_tensor(shape) and shape.shape.rank == 0):
         return [shape]
     try:
-        return list(shape)
+        dims = list(shape)
     except TypeError:
         raise TypeError(f"{op}: shape must be an int or a tuple of ints, "
                         f"got {type(shape).__name__}") from None
+    for d in dims:  # NumPy's TypeError for a float, a string or a nested list inside
+        if not (is_tensor(d) and d.shape.rank == 0):
+            _count(d, op, "shape")
+    return dims
+
+
+def _count(n, op: str, name: str) -> int:
+    """``n`` as an int (a size or a count), or NumPy's TypeError naming ``name``."""
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral | np.integer):
+        what = "an int or a tuple of ints" if name == "shape" else "an int"
+        raise TypeError(f"{op}: {name} must be {what}, got {n!r} of type {type(n).__name__}")
+    return int(n)
 
 
 def _check_shape(shape, op):
@@ -188,6 +201,9 @@ def empty_like(x, /, *, dtype=None, device=None):
 
 def eye(n_rows, n_cols=None, /, *, k=0, dtype=None, device=None):
     n_cols = n_rows if n_cols is None else n_cols
+    for name, n in (("n_rows", n_rows), ("n_cols", n_cols)):
+        if not is_tensor(n):
+            _count(n, "eye", name)
     if isinstance(k, int) and isinstance(n_rows, int) and isinstance(n_cols, int):
         k = max(-n_rows, min(k, n_cols))  # any k beyond the matrix gives zeros
     with on_device(device):
@@ -236,7 +252,9 @@ def linspace(start, stop, /, num, *, dtype=None, device=None, endpoint=True):
                for v in (start, stop))
     if dtype is None:
         dtype = DEFAULT_COMPLEX if cplx else DEFAULT_FLOAT
-    if not isinstance(num, int) or num < 0:
+    if not isinstance(num, int):  # NumPy's TypeError for a float or a string
+        num = _count(num, "linspace", "num")
+    if num < 0:
         raise ValueError(f"linspace: num must be a non-negative int, got {num!r}")
     work = tf.complex128 if cplx or dtype.is_complex else tf.float64
     with on_device(device):

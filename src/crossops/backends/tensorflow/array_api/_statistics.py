@@ -111,6 +111,10 @@ def _reduce(f, x, axis, keepdims, op):
 def _sum_prod(f, op, x, axis, dtype, keepdims):
     x = _tensor(x, op)
     if dtype is None and id(x.dtype) in _OWN_ACC:  # floating: in its own dtype
+        if f is tf.reduce_prod and id(x.dtype) in _HALF:
+            # tf.reduce_prod of float16/bfloat16 rounds at every step (2000 bfloat16 values
+            # near 1: 0.21 for 0.40): multiplied in float32 and rounded once
+            return tf.cast(_reduce(f, tf.cast(x, tf.float32), axis, keepdims, op), x.dtype)
         return _reduce(f, x, axis, keepdims, op)
     dt = _acc_dtype(x.dtype) if dtype is None else tf.as_dtype(dtype)
     if x.dtype != dt:
@@ -125,6 +129,8 @@ def _sum_prod(f, op, x, axis, dtype, keepdims):
 #: slow)
 _OWN_ACC = frozenset(map(id, (tf.float32, tf.float64, tf.bfloat16, tf.float16, tf.complex64,
                               tf.complex128)))
+#: half-precision dtypes, by id: products and running sums accumulate them in float32
+_HALF = frozenset(map(id, (tf.float16, tf.bfloat16)))
 
 
 def sum(x, /, *, axis=None, dtype=None, keepdims=False):  # noqa: A001
@@ -215,6 +221,12 @@ def _cumulative(op, f, init, x, axis, dtype, include_initial):
             nd = 1
         axis = 0
     axis = normalize_axis(axis, nd, op)
+    if dtype is None and id(x.dtype) in _HALF:
+        # tf.cumsum and tf.math.cumprod of float16/bfloat16 round at every step (a bfloat16
+        # running sum of values near 1000 stops at 262,144): in float32, each result
+        # rounded once to the input's dtype
+        return tf.cast(_cumulative(op, f, init, tf.cast(x, tf.float32), axis, None,
+                                   include_initial), x.dtype)
     dt = _acc_dtype(x.dtype) if dtype is None else tf.as_dtype(dtype)
     x = tf.cast(x, dt) if x.dtype != dt else x
     if dt == tf.bool:  # cumulative sum/prod in bool: any/all so far
