@@ -213,3 +213,259 @@ def test_native_option():
     _same_bits(_on_all(lambda: xr.uniform((6,), seed=0)))
     with pytest.raises(ValueError, match="portable"):
         config.set_random_generator("mersenne")
+
+
+# --- the portable split, truncated_normal, categorical, gamma, beta, binomial ------------------
+
+def _new_ops(dtype="float32"):
+    """name -> a call of each newer portable op taking ``seed`` (arrays on the default backend)."""
+    logits = np.log(np.array([[0.1, 0.2, 0.7], [0.5, 0.5, 1e-30], [0.0, 1.0, 0.0]],
+                             np.float32) + 1e-38)
+    return {
+        "truncated_normal": lambda s: xr.truncated_normal((5, 7), 0.5, 2.0, dtype=dtype, seed=s),
+        "categorical": lambda s: xr.categorical(xnp.asarray(logits), 11, seed=s),
+        "gamma": lambda s: xr.gamma((40,), 2.5, dtype=dtype, seed=s),
+        "gamma_small": lambda s: xr.gamma((40,), 0.3, dtype=dtype, seed=s),
+        "gamma_array": lambda s: xr.gamma((2, 20), np.array([[0.05], [40.0]], np.float32),
+                                          dtype=dtype, seed=s),
+        "beta": lambda s: xr.beta((40,), 0.4, 2.0, dtype=dtype, seed=s),
+        "binomial": lambda s: xr.binomial((40,), np.arange(40, dtype=np.float32), 0.3, seed=s),
+        "split": lambda s: xr.split(s, 5),
+    }
+
+
+@pytest.mark.parametrize("seed", [3, 2 ** 40 + 11])
+@pytest.mark.parametrize("op", list(_new_ops()))
+def test_new_ops_bits(seed, op):
+    _same_bits(_on_all(lambda: _new_ops()[op](seed)))
+
+
+@pytest.mark.parametrize("op", ["truncated_normal", "gamma", "beta"])
+def test_new_ops_bits_half_precision(op):
+    _same_bits(_on_all(lambda: _new_ops("bfloat16")[op](1)))
+    _same_bits(_on_all(lambda: _new_ops("float16")[op](1)))
+
+
+def test_split_is_jax_split_and_keys_draw_alike():
+    import jax
+    with jax.threefry_partitionable(False):
+        ref = np.asarray(jax.random.split(jax.random.PRNGKey(17), 6))
+    for b in BACKENDS:
+        with crossops.use_backend(b):
+            ks = xr.split(xr.key(17), 6)
+            again = xr.split(17, 6)
+            assert _np(ks).dtype == np.uint32
+            np.testing.assert_array_equal(_np(ks), ref, err_msg=b)
+            np.testing.assert_array_equal(_np(again), ref, err_msg=b)
+    _same_bits(_on_all(lambda: xr.uniform((6,), seed=xr.split(xr.key(2), 3)[1])))
+
+
+def test_host_and_crossops_forms_agree():
+    """The host kernels (numpy; torch and tensorflow eager) against the crossops form (what
+    jax and the compilers run), for uniform (every float dtype, bounds) and words across
+    kernel blocks."""
+    import jax
+
+    from crossops.random import _portable
+    n = 2 * _portable._BLOCK + 3
+    with jax.threefry_partitionable(False):
+        ref = np.asarray(jax.random.bits(jax.random.PRNGKey(5), (n,), "uint32"))
+    np.testing.assert_array_equal(_portable.host_threefry(0, 5, n), ref)
+    for shape in [(1001,), (2, 3), (), (0,)]:
+        for lo, hi in [(0.0, 1.0), (-3.0, 0.7), (0.995, 1.0), (2.0, 1e4)]:
+            for dt in ("float32", "bfloat16", "float16"):
+                with crossops.use_backend("jax"):  # the crossops form
+                    r = _np(xr.uniform(shape, lo, hi, dtype=dt, seed=9))
+                for b in ("numpy", "torch", "tensorflow"):
+                    with crossops.use_backend(b):
+                        x = _np(xr.uniform(shape, lo, hi, dtype=dt, seed=9))
+                    assert x.dtype == r.dtype and np.array_equal(
+                        x.reshape(-1).view(f"u{x.itemsize}"),
+                        r.reshape(-1).view(f"u{r.itemsize}")), (shape, lo, hi, dt, b)
+
+
+def test_elementary_functions_accuracy_and_bits():
+    """``_log``, ``_exp``, ``_sqrt`` within 2 ulp of float64 NumPy, ``_ndtri`` within 5e-7 of
+    SciPy, the same bits on every backend eagerly and under jax.jit (XLA's FMA contraction).
+    (tf.function's Grappler rewrites them: the ops run on the host in TensorFlow graphs.)"""
+    import jax
+    scipy_special = pytest.importorskip("scipy.special")
+
+    from crossops._dispatch import from_numpy
+    from crossops.random import _portable as P
+    rng = np.random.default_rng(0)
+    x = np.concatenate([rng.uniform(2.0 ** -24, 1, 20000), rng.uniform(1 - 2.0 ** -10, 1, 2000),
+                        np.exp(rng.uniform(-80, 80, 20000))]).astype(np.float32)
+    y = rng.uniform(-87, 88, 40000).astype(np.float32)
+    q = (rng.uniform(2.0 ** -25, 1 - 2.0 ** -25, 40000) - 0.5).astype(np.float32)  # p - 1/2
+
+    def run(b, X, Y, Q):
+        return P._log(X, b), P._exp(Y, b), P._sqrt(X), P._ndtri(Q, b)
+
+    out = {}
+    for b in BACKENDS:
+        with crossops.use_backend(b):
+            out[b] = [_np(v) for v in run(b, *(from_numpy(b, a) for a in (x, y, q)))]
+    with crossops.use_backend("jax"):
+        out["jax.jit"] = [_np(v) for v in jax.jit(lambda *a: run("jax", *a))(x, y, q)]
+    ref = out["numpy"]
+    for name, r in out.items():
+        for a, c in zip(r, ref):
+            assert np.array_equal(a.view(np.uint32), c.view(np.uint32)), name
+
+    def ulps(got, exact):
+        return np.max(np.abs(got - exact) / np.spacing(np.abs(exact).astype(np.float32)))
+
+    x64 = x.astype(np.float64)
+    assert ulps(ref[0], np.log(x64)) < 2
+    assert ulps(ref[1], np.exp(y.astype(np.float64))) < 2
+    assert ulps(ref[2], np.sqrt(x64)) < 2
+    z = scipy_special.ndtri(0.5 + q.astype(np.float64))
+    assert np.max(np.abs(ref[3] - z) / np.maximum(np.abs(z), 1e-3)) < 5e-7
+
+
+def _compiled_cases():
+    logits = np.log(np.array([[0.1, 0.2, 0.7], [0.5, 0.3, 0.2]], np.float32))
+
+    def cheap(k, lg):
+        return {"t": xr.truncated_normal((3, 4), -1.0, 0.5, seed=k),
+                "c": xr.categorical(lg, 6, seed=k),
+                "b": xr.binomial((8,), 9, 0.4, seed=k),
+                "s": xr.split(k, 3)}
+
+    def costly(k, lg):
+        return {"g": xr.gamma((6,), 0.7, seed=k), "be": xr.beta((6,), 1.5, 0.5, seed=k)}
+
+    return logits, {"cheap": cheap, "costly": costly}
+
+
+@pytest.mark.parametrize("case", ["cheap", "costly"])
+@pytest.mark.parametrize("compiler", ["jax.jit", "tf.function", "torch.compile"])
+def test_new_ops_compiled_equal_eager(compiler, case):
+    logits, cases = _compiled_cases()
+    f = cases[case]
+    with crossops.use_backend("numpy"):
+        ref = {k: _np(v) for k, v in f(xr.key(8), logits).items()}
+    if compiler == "jax.jit":
+        import jax
+        with crossops.use_backend("jax"):
+            got = jax.jit(f)(xr.key(8), logits)
+    elif compiler == "tf.function":
+        import tensorflow as tf
+        with crossops.use_backend("tensorflow"):
+            got = tf.function(f)(xr.key(8), tf.constant(logits))
+    else:
+        import torch
+        torch._dynamo.reset()
+        with crossops.use_backend("torch"):
+            got = torch.compile(f)(xr.key(8), torch.from_numpy(logits))
+    for k, r in ref.items():
+        _same_bits({"numpy": r, compiler: _np(got[k]).astype(r.dtype)})
+
+
+# --- statistics of the newer ops (fixed seeds; one backend suffices: the bits are shared) ----
+
+N_STAT = 20_000
+
+
+def _moments_ok(x, mean, var, what):
+    """Sample mean and variance within five standard errors."""
+    n = x.size
+    m4 = np.mean((x - x.mean()) ** 4)
+    assert abs(x.mean() - mean) < 5 * math.sqrt(var / n), f"{what}: mean {x.mean()} vs {mean}"
+    assert abs(x.var() - var) < 5 * math.sqrt(max(m4 - var ** 2, 1e-300) / n), (
+        f"{what}: variance {x.var()} vs {var}")
+
+
+@pytest.mark.parametrize("name", ["truncated_normal", "gamma", "gamma_small", "gamma_large",
+                                  "beta", "beta_small"])
+def test_new_ops_moments_and_ks(name):
+    stats = pytest.importorskip("scipy.stats")
+    cases = {
+        "truncated_normal": (lambda s: xr.truncated_normal((N_STAT,), 0.5, 2.0, seed=s),
+                             stats.truncnorm(-2, 2, loc=0.5, scale=2.0)),
+        "gamma": (lambda s: xr.gamma((N_STAT,), 2.5, seed=s), stats.gamma(2.5)),
+        "gamma_small": (lambda s: xr.gamma((N_STAT,), 0.3, seed=s), stats.gamma(0.3)),
+        "gamma_large": (lambda s: xr.gamma((N_STAT,), 60.0, seed=s), stats.gamma(60.0)),
+        "beta": (lambda s: xr.beta((N_STAT,), 2.0, 5.0, seed=s), stats.beta(2.0, 5.0)),
+        "beta_small": (lambda s: xr.beta((N_STAT,), 0.4, 0.7, seed=s), stats.beta(0.4, 0.7)),
+    }
+    draw, dist = cases[name]
+    with crossops.use_backend("numpy"):
+        x = _np(draw(31)).astype(np.float64)
+    assert np.all(np.isfinite(x))
+    _moments_ok(x, dist.mean(), dist.var(), name)
+    p = stats.kstest(x, dist.cdf).pvalue
+    assert p > 1e-4, f"{name}: KS p-value {p}"
+    if name == "truncated_normal":
+        assert np.all(np.abs(x - 0.5) <= 4.0) and np.abs(x - 0.5).max() > 3.9
+
+
+def _chi_square_ok(counts, probs, what):
+    stats = pytest.importorskip("scipy.stats")
+    counts = np.asarray(counts, np.float64)
+    expected = counts.sum() * np.asarray(probs, np.float64)
+    assert np.all(expected >= 5), what
+    p = stats.chisquare(counts, expected).pvalue
+    assert p > 1e-4, f"{what}: chi-square p-value {p}, counts {counts}, expected {expected}"
+
+
+def test_binomial_and_categorical_chi_square():
+    stats = pytest.importorskip("scipy.stats")
+    with crossops.use_backend("numpy"):
+        x = _np(xr.binomial((N_STAT,), 20, 0.3, seed=32)).astype(int)
+        small = _np(xr.binomial((N_STAT,), np.array([0.0, 1.0, 3.0] * 2, np.float32)[
+            np.arange(N_STAT) % 6], 0.5, seed=33))
+        probs = np.array([[0.1, 0.2, 0.7], [0.5, 0.3, 0.2]])
+        s = _np(xr.categorical(np.log(probs).astype(np.float32) + 3.0, N_STAT, seed=34))
+        never = _np(xr.categorical(np.array([[0.0, -np.inf, 0.0]], np.float32), 2000, seed=1))
+    dist = stats.binom(20, 0.3)
+    edges = [0, 2] + list(range(3, 12)) + [12, 21]
+    pairs = list(zip(edges[:-1], edges[1:]))
+    _chi_square_ok([np.sum((x >= a) & (x < b)) for a, b in pairs],
+                   [dist.cdf(b - 1) - dist.cdf(a - 1) for a, b in pairs], "binomial")
+    counts = np.array([0.0, 1.0, 3.0] * 2)[np.arange(N_STAT) % 6]
+    assert np.all(small <= counts) and np.all(small[counts == 0] == 0)
+    assert abs(small[counts == 3].mean() - 1.5) < 5 * math.sqrt(0.75 / (N_STAT / 3))
+    assert s.shape == (2, N_STAT) and s.dtype == np.int32
+    for row in range(2):
+        _chi_square_ok(np.bincount(s[row], minlength=3), probs[row], f"categorical row {row}")
+    assert 1 not in set(never.ravel().tolist())
+
+
+def test_new_ops_errors():
+    import jax
+    with crossops.use_backend("jax"):
+        with pytest.raises(TypeError, match="counts must be known"):
+            jax.jit(lambda c: xr.binomial((3,), c, 0.5, seed=1))(np.array([3.0, 4.0, 5.0]))
+        with pytest.raises(ValueError, match="non-negative"):
+            xr.binomial((2,), -1, 0.5, seed=1)
+    with crossops.use_backend("numpy"):
+        with pytest.raises(ValueError, match="2-D"):
+            xr.categorical(np.zeros(3, np.float32), 2, seed=0)
+        with pytest.raises(ValueError, match="floating-point dtype"):
+            xr.gamma((2,), 1.0, dtype="int32", seed=0)
+
+
+def test_tf_function_with_traced_parameters():
+    """Array parameters traced by tf.function (alpha, counts, probabilities, logits) reach
+    the host computation as values: the eager numbers to the bit."""
+    import tensorflow as tf
+    alpha = np.array([0.5, 3.0, 20.0], np.float32)
+    counts = np.array([0.0, 5.0, 17.0], np.float32)
+    logits = np.array([[0.0, 1.0, -np.inf]], np.float32)
+
+    def f(k, a, c, lg):
+        return {"g": xr.gamma((2, 3), a, dtype="bfloat16", seed=k),
+                "b": xr.binomial((2, 3), c, 0.25, dtype="int32", seed=k),
+                "be": xr.beta((3,), a, c + 1.0, seed=k),
+                "c": xr.categorical(lg, 5, dtype="int64", seed=k)}
+
+    with crossops.use_backend("numpy"):
+        ref = {k: _np(v) for k, v in f(xr.key(4), alpha, counts, logits).items()}
+    with crossops.use_backend("tensorflow"):
+        got = tf.function(f)(xr.key(4), *(tf.constant(v) for v in (alpha, counts, logits)))
+    for k, r in ref.items():
+        g = _np(got[k])
+        assert g.dtype == r.dtype and g.shape == r.shape, k
+        _same_bits({"numpy": r, "tf.function": g})

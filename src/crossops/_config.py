@@ -26,11 +26,11 @@ RANDOM_GENERATORS = ("portable", "native")
 
 
 def random_generator() -> str:
-    """Which generator ``crossops.random``'s ``uniform``, ``normal``, ``randint``,
-    ``dropout`` and ``shuffle`` draw with: ``"native"`` (the default for now: each
-    framework's own generator) or ``"portable"`` (Threefry-2x32 written with crossops ops,
-    the same numbers on every backend; 17-144x slower than native in eager torch so
-    far, which keeps it from being the default)."""
+    """Which generator ``crossops.random`` draws with: ``"native"`` (the default for now:
+    each framework's own generator) or ``"portable"`` (Threefry-2x32, the same numbers on
+    every backend for every random op and ``split``; about 3x slower than ``torch.rand``
+    in eager torch, drawn on the host under ``tf.function`` and outside the graph under
+    ``torch.compile``, which keeps it from being the default)."""
     return _settings["random_generator"]
 
 

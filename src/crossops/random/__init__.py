@@ -24,13 +24,14 @@ backends other than NumPy in one call raise ``TypeError``.
 
 Generators
 ----------
-By default (``crossops.config.random_generator() == "portable"``) ``uniform``, ``normal``,
-``randint``, ``dropout`` and ``shuffle`` draw with Threefry-2x32 written with crossops ops
-(``crossops/random/_portable.py``): a seed gives the same numbers on every backend, eager
-and compiled (``normal`` to a few ulp: each framework's ``log``/``cos``/``sin``).
-``crossops.config.set_random_generator("native")`` switches them back to each framework's
-own generator, which the other ops always use, so their numbers differ between backends
-(the distributions do not):
+With ``crossops.config.set_random_generator("portable")`` every op and ``split`` draw with
+Threefry-2x32 (``crossops/random/_portable.py``): a seed gives the same numbers on every
+backend, eager and compiled (``normal`` to a few ulp: each framework's ``log``/``cos``/
+``sin``; ``truncated_normal``, ``categorical``, ``gamma``, ``beta`` and ``binomial`` to the
+bit, with crossops's own float32 ``log``/``exp``/``sqrt``; ``binomial`` needs its counts
+known at call time). ``"native"`` (the default for now, ``crossops.config.random_generator()``)
+uses each framework's own generator, so the numbers differ between backends (the
+distributions do not):
 
 - numpy: ``numpy.random.Generator(numpy.random.Philox(key=...))``, built anew on each call
   from the seed's 64 bits;
@@ -102,9 +103,9 @@ _ARRAYS = {"categorical": ("logits",), "dropout": ("inputs",), "shuffle": ("x",)
 
 def _with_seeds(name):
     """The public op ``name``: ``seed`` drawn (``SeedGenerator``, ``None``), then the portable
-    generator's op (``uniform``, ``normal``, ``randint``, ``shuffle``) when
+    generator's op (every op but ``dropout``, which draws its mask with ``uniform``) when
     ``crossops.config.random_generator()`` is ``"portable"``, else the generated op (each
-    framework's own generator; ``dropout`` draws its mask with ``uniform``)."""
+    framework's own generator)."""
     native = getattr(_ops, name)
     portable = _portable.PORTABLE.get(name)
     sig = _inspect.signature(native)

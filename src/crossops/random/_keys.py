@@ -59,7 +59,9 @@ def split(key, num=2):
 
     The new keys are independent streams; ``split(key)[i]`` is a key. Splitting is
     deterministic: the same key gives the same new keys. An int seed is taken as
-    ``key(seed)`` of the default backend.
+    ``key(seed)`` of the default backend. With ``crossops.config.random_generator() ==
+    "portable"`` the new keys are Threefry words of the key, the same on every backend
+    (``jax.random.split``'s layout); with ``"native"`` each framework's own split.
 
     Parameters
     ----------
@@ -89,4 +91,8 @@ def split(key, num=2):
     backend = backend_of_args(key)
     k = key_on(backend, key, "split")
     _seed.check_key(k, "split")
+    from .. import _config
+    if _config.random_generator() == "portable":  # the same keys on every backend
+        from ._portable import PORTABLE
+        return PORTABLE["split"](k, n, backend=backend)
     return backend_module(backend).split(k, n)

@@ -1,6 +1,6 @@
 """The portable generator of crossops.random: Threefry-2x32 (20 rounds, Salmon et al. 2011,
-the generator of ``jax.random``) written with crossops ops, so that a seed gives the same
-bits on numpy, jax, torch and tensorflow, eager and compiled.
+the generator of ``jax.random``) and the distributions over it, written so that a seed gives
+the same bits on numpy, jax, torch and tensorflow, eager and compiled.
 
 Why Threefry: it needs 32-bit addition, xor and rotation only (no multiply-high, which
 PyTorch's and JAX-without-x64's integer support makes awkward). The words are ``uint32``
@@ -10,6 +10,23 @@ PyTorch (whose ``uint32`` has no addition or shifts on CPU); both give the same 
 Layout (that of ``jax.random.bits`` with ``jax_threefry_partitionable=False``): ``n``
 words are ``threefry2x32(key, (c[:m], c[m:]))`` concatenated, for the counters
 ``c = 0 .. n-1`` padded with a 0 to even length ``2m``.
+
+Where the words are computed (the same words everywhere; only the speed differs):
+
+- on the host, in NumPy, in place over blocks of 2**16 words (cache-sized, one thread, no
+  allocation per round): the numpy backend, and calls on PyTorch (CPU tensors, not inside
+  a ``torch.func`` transform) and on TensorFlow (eager), whose results are converted at
+  the end. ``uniform``, ``normal``, ``randint`` and ``truncated_normal`` run whole on the
+  host there (``normal`` then with NumPy's ``log``/``cos``/``sin``); the other ops take the
+  words only. Under ``torch.compile`` every portable op is a graph break (the torch
+  backend's ``run_eagerly``) and runs so, with the eager numbers.
+- on jax, in one ``jax.jit`` kernel per size (fused by XLA; inlined under an outer jit);
+  an eager ``normal`` runs whole as one jitted program (the eager numbers are the jit's);
+- in TensorFlow graphs (``tf.function``), ``uniform``, ``normal``, ``randint`` and the ops
+  of ``_TF_HOST`` run on the host too, in one ``tf.numpy_function`` (not with
+  ``jit_compile=True``);
+- elsewhere (``shuffle`` and ``split`` in TensorFlow graphs, CUDA tensors, ``torch.func``)
+  with crossops ops.
 
 From the words:
 
@@ -24,10 +41,21 @@ From the words:
   are powers of two); spans up to 2**32.
 - shuffle: a stable argsort of 31-bit random keys (ties keep index order on every backend).
 - dropout: the generic dropout over the portable uniform.
+- truncated_normal, categorical, gamma, beta, binomial: bit-identical on every backend,
+  eager and compiled. They use no framework transcendental: ``log`` and ``exp`` are
+  computed here (``_log``, ``_exp``: a 128- and 64-entry table and a short polynomial,
+  float32, within 2 ulp) and ``sqrt`` (``_sqrt``: Newton steps) from ``+ - * /``
+  (correctly rounded everywhere) and bit operations; every product that is not exact is a
+  sum of exact partial products (``_xmul``), so fused multiply-adds change nothing. Their
+  arithmetic runs in float32 whatever the dtype (float64 results are float32 numbers
+  widened).
+- split: the words of counters ``0 .. 2 num - 1`` as ``num`` keys (``jax.random.split``'s
+  layout with ``jax_threefry_partitionable=False``).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -40,6 +68,8 @@ from ._keys import backend_module
 
 _M32 = 0xFFFFFFFF
 _ROT = ((13, 15, 26, 6), (17, 29, 16, 24))
+_PARITY = 0x1BD11BDA
+_BLOCK = 1 << 16  # words per block of the host kernel (3 blocks of uint32 fit in L2)
 
 
 class _Words:
@@ -71,7 +101,7 @@ class _Words:
 
 
 def _threefry(w: _Words, k0, k1, x0, x1):
-    ks = (k0, k1, xnp.bitwise_xor(xnp.bitwise_xor(k0, k1), w.const(0x1BD11BDA)))
+    ks = (k0, k1, xnp.bitwise_xor(xnp.bitwise_xor(k0, k1), w.const(_PARITY)))
     x0, x1 = w.add(x0, ks[0]), w.add(x1, ks[1])
     for i in range(5):
         for r in _ROT[i % 2]:
@@ -80,6 +110,77 @@ def _threefry(w: _Words, k0, k1, x0, x1):
         x0 = w.add(x0, ks[(i + 1) % 3])
         x1 = w.add(w.add(x1, ks[(i + 2) % 3]), w.const(i + 1))
     return x0, x1
+
+
+def host_threefry(k0: int, k1: int, n: int) -> np.ndarray:
+    """``n`` Threefry-2x32 words of the key ``(k0, k1)`` (the module's layout), in NumPy.
+
+    Computed in place over blocks of ``2**16`` counters, so that the 120-odd passes of a
+    block stay in cache and no array is allocated per round.
+
+    Parameters
+    ----------
+    k0, k1 : int
+        The key's words, in ``[0, 2**32)``.
+    n : int
+        How many words.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``uint32``, shape ``(n,)``.
+    """
+    m = (n + 1) // 2
+    out = np.empty(2 * m, np.uint32)
+    x0, x1 = out[:m], out[m:]
+    x0[:] = np.arange(m, dtype=np.uint32)
+    np.add(x0, np.uint32(m), out=x1)
+    if n % 2:
+        x1[-1] = 0  # the counter n wraps to 0: (c + m) mod n
+    ks = (k0 & _M32, k1 & _M32, (k0 ^ k1 ^ _PARITY) & _M32)
+    inject = [(np.uint32(ks[(i + 1) % 3]), np.uint32((ks[(i + 2) % 3] + i + 1) & _M32))
+              for i in range(5)]
+    tmp = np.empty(min(m, _BLOCK), np.uint32)
+    for s in range(0, m, _BLOCK):
+        a, b = x0[s:s + _BLOCK], x1[s:s + _BLOCK]
+        t = tmp[:len(a)]
+        a += np.uint32(ks[0])
+        b += np.uint32(ks[1])
+        for i in range(5):
+            for r in _ROT[i % 2]:
+                a += b
+                np.left_shift(b, np.uint32(r), out=t)
+                b >>= np.uint32(32 - r)
+                b |= t
+                b ^= a
+            a += inject[i][0]
+            b += inject[i][1]
+    return out[:n]
+
+
+@functools.cache
+def _jax_kernel(n: int):
+    """One ``jax.jit`` function: a raw uint32[2] key -> its ``n`` words."""
+    import jax
+    import jax.numpy as jnp
+
+    m = (n + 1) // 2
+
+    def words(key):
+        k0, k1 = key[0], key[1]
+        ks = (k0, k1, k0 ^ k1 ^ jnp.uint32(_PARITY))
+        c0 = jnp.arange(m, dtype=jnp.uint32)
+        c1 = (c0 + jnp.uint32(m)) % jnp.uint32(max(n, 1)) if n % 2 else c0 + jnp.uint32(m)
+        x0, x1 = c0 + ks[0], c1 + ks[1]
+        for i in range(5):
+            for r in _ROT[i % 2]:
+                x0 = x0 + x1
+                x1 = ((x1 << jnp.uint32(r)) | (x1 >> jnp.uint32(32 - r))) ^ x0
+            x0 = x0 + ks[(i + 1) % 3]
+            x1 = x1 + ks[(i + 2) % 3] + jnp.uint32(i + 1)
+        return jnp.concatenate([x0, x1])[:n]
+
+    return jax.jit(words)
 
 
 def as_key(backend: str, seed, op: str):
@@ -94,12 +195,59 @@ def as_key(backend: str, seed, op: str):
     return seed
 
 
+def host_key(backend: str, seed, op: str) -> tuple[int, int] | None:
+    """The key words of ``seed`` as Python ints where the op may compute on the host and
+    convert (numpy; eager PyTorch on CPU with plain tensors; eager TensorFlow), else None."""
+    if backend == "numpy":
+        if _seed.is_int_seed(seed) or seed is None or not hasattr(seed, "shape"):
+            return _seed.words(seed, op)
+        _seed.check_key(seed, op)
+        k = np.asarray(seed).astype(np.int64) & _M32
+        return int(k[0]), int(k[1])
+    if backend == "torch":
+        import torch
+        if torch.compiler.is_compiling():
+            return None
+        if _seed.is_int_seed(seed):
+            return _seed.words(seed, op) if torch.get_default_device().type == "cpu" else None
+        wrapped = getattr(torch._C._functorch, "is_functorch_wrapped_tensor", None)
+        if (type(seed) is not torch.Tensor or seed.device.type != "cpu"
+                or (wrapped is not None and wrapped(seed))):
+            return None
+        _seed.check_key(seed, op)
+        hi, lo = seed.to(torch.int64).tolist()
+        return hi & _M32, lo & _M32
+    if backend == "tensorflow":
+        import tensorflow as tf
+        if not tf.executing_eagerly():
+            return None
+        if _seed.is_int_seed(seed):
+            return _seed.words(seed, op)
+        if not hasattr(seed, "numpy"):
+            return None
+        k = backend_module("tensorflow").as_key(seed, op).numpy()
+        return int(k[0]), int(k[1])
+    return None
+
+
+def _from_host(backend: str, x: np.ndarray):
+    from .._dispatch import from_numpy
+    return x if backend == "numpy" else from_numpy(backend, x)
+
+
 def bits(backend: str, seed, n: int, op: str):
     """``n`` random 32-bit words (1-D, the work dtype of ``backend``) and the word helper."""
     w = _Words(backend)
-    m = (n + 1) // 2
+    hk = host_key(backend, seed, op)
+    if hk is not None:
+        words = host_threefry(hk[0], hk[1], n)
+        return _from_host(backend, words.astype(np.int64) if w.masked else words), w
     with use_backend(backend):  # constants and counters on the key's backend
-        k0, k1 = w.key_words(as_key(backend, seed, op))
+        key = as_key(backend, seed, op)
+        if backend == "jax":
+            return _jax_kernel(n)(xnp.astype(key, "uint32")), w
+        k0, k1 = w.key_words(key)
+        m = (n + 1) // 2
         c0 = xnp.arange(m, dtype=w.dtype)
         c1 = xnp.remainder(xnp.add(c0, m), max(n, 1)) if n % 2 else xnp.add(c0, m)
         y0, y1 = _threefry(w, k0, k1, c0, c1)
@@ -165,16 +313,95 @@ def _draws(backend, seed, shape, name, op):
     return _unit(words, w, name, shape)
 
 
+def _hosted(backend: str, seed, op: str):
+    """The NumPy key to compute ``op`` with on the host for a torch or TensorFlow call, or
+    None (then the op runs with crossops ops on ``backend``)."""
+    if backend not in ("torch", "tensorflow"):
+        return None
+    hk = host_key(backend, seed, op)
+    return None if hk is None else np.asarray(hk, dtype=np.uint32)
+
+
+def _finish(backend: str, x: np.ndarray, name: str, below: float | None = None):
+    """A host result on ``backend``, rounded to ``name`` (and kept below ``below``)."""
+    y = _from_host(backend, x)
+    if str(x.dtype) != name:
+        with use_backend(backend):
+            y = xnp.astype(y, name)
+            if below is not None:
+                y = _clamp_below(y, below, name)
+    return y
+
+
+def _host_uniform32(k0: int, k1: int, shape, lo: float, hi: float) -> np.ndarray:
+    """``uniform`` in float32 on the host: the terms and sums of ``_unit`` and ``_affine``
+    in the same order (so the same bits), in place, with three float32 buffers."""
+    words = host_threefry(k0, k1, math.prod(shape))
+    m = np.right_shift(words, np.uint32(8), out=words)
+    scale = _f32(hi - lo)
+    if scale == 1.0:  # hi * 2**-12 + lo * 2**-24 == m * 2**-24: both exact
+        acc = m.astype(np.float32)
+        acc *= np.float32(2.0 ** -24)
+    else:
+        parts = [(np.right_shift(m, np.uint32(12)).astype(np.float32), 2.0 ** -12),
+                 (np.bitwise_and(m, np.uint32(0xFFF), out=m).astype(np.float32), 2.0 ** -24)]
+        acc, tmp = None, np.empty(m.shape, np.float32)
+        for c in _chunks(scale, 12):
+            for p, sc in parts:
+                k = np.float32(c * sc)
+                if acc is None:
+                    acc = p * k if k != 1.0 else p.copy()
+                else:
+                    acc += np.multiply(p, k, out=tmp) if k != 1.0 else p
+    if lo != 0.0:
+        acc += np.float32(lo)
+    acc[acc >= np.float32(hi)] = np.float32(_seed.below(hi, "float32"))
+    return acc.reshape(shape)
+
+
 def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None, backend=None):
     name = _seed.float_name(dtype, "uniform")
     lo, hi = _seed.bounds(minval, maxval, "uniform")
     shape = _seed.shape_tuple(shape, "uniform")
     compute = "float64" if name == "float64" else "float32"
+    if compute == "float32" and backend in ("numpy", "torch", "tensorflow"):
+        hk = host_key(backend, seed, "uniform")
+        if hk is not None:
+            return _finish(backend, _host_uniform32(hk[0], hk[1], shape, lo, hi), name, hi)
+    hk = _hosted(backend, seed, "uniform")
+    if hk is not None:
+        x = uniform(shape, lo, hi, dtype=compute, seed=hk, backend="numpy")
+        return _finish(backend, x, name, hi)
     parts, width = _draws(backend, seed, shape, name, "uniform")
     x = _affine(parts, width, compute, hi - lo, lo)
     if name != compute:
         x = xnp.astype(x, name)
     return _clamp_below(x, hi, name)
+
+
+def _host_normal32(k0: int, k1: int, shape, mean: float, stddev: float) -> np.ndarray:
+    """``normal`` in float32 on the host: the operations of its crossops form in the same
+    order (so NumPy's bits), in place."""
+    n = math.prod(shape)
+    h = (n + 1) // 2
+    words = host_threefry(k0, k1, 2 * h)
+    u = np.right_shift(words, np.uint32(8), out=words).astype(np.float32).reshape(2, h)
+    u *= np.float32(2.0 ** -24)  # m * 2**-24, exactly _affine's hi * 2**-12 + lo * 2**-24
+    r, theta = u[0], u[1]
+    np.subtract(np.float32(1.0), r, out=r)
+    np.log(r, out=r)
+    r *= np.float32(-2.0)
+    np.sqrt(r, out=r)
+    theta *= np.float32(2.0 * math.pi)
+    z = np.empty(2 * h, np.float32)
+    np.multiply(r, np.cos(theta), out=z[:h])
+    np.multiply(r, np.sin(theta, out=theta), out=z[h:])
+    z = z[:n]
+    if stddev != 1.0:
+        z *= np.float32(stddev)
+    if mean != 0.0:
+        z += np.float32(mean)
+    return z.reshape(shape)
 
 
 def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, backend=None):
@@ -183,6 +410,14 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, backend=None):
     stddev = _seed.number(stddev, "normal", "stddev")
     shape = _seed.shape_tuple(shape, "normal")
     compute = "float64" if name == "float64" else "float32"
+    if compute == "float32" and backend in ("numpy", "torch", "tensorflow"):
+        hk = host_key(backend, seed, "normal")
+        if hk is not None:
+            return _finish(backend, _host_normal32(hk[0], hk[1], shape, mean, stddev), name)
+    hk = _hosted(backend, seed, "normal")
+    if hk is not None:
+        x = normal(shape, mean, stddev, dtype=compute, seed=hk, backend="numpy")
+        return _finish(backend, x, name)
     n = math.prod(shape)
     h = (n + 1) // 2
     parts, width = _draws(backend, seed, (2, h), name, "normal")
@@ -210,6 +445,9 @@ def randint(shape, minval, maxval, dtype="int32", seed=None, backend=None):
         raise ValueError(f"random.randint: the portable generator draws spans up to 2**32, got "
                          f"[{lo}, {hi}); use crossops.config.set_random_generator('native')")
     shape = _seed.shape_tuple(shape, "randint")
+    hk = _hosted(backend, seed, "randint")
+    if hk is not None:
+        return _finish(backend, randint(shape, lo, hi, name, seed=hk, backend="numpy"), name)
     words, w = bits(backend, seed, math.prod(shape), "randint")
     if span & (span - 1) == 0:  # a power of two: the top bits, exactly uniform
         k = span.bit_length() - 1
@@ -235,15 +473,542 @@ def shuffle(x, axis=0, seed=None, backend=None):
     axis = _seed.axis_index(axis, ndim, "shuffle")
     n = int(x.shape[axis])
     words, w = bits(backend, seed, n, "shuffle")
-    keys = xnp.astype(xnp.right_shift(words, 1), "int32")
-    perm = xnp.argsort(keys, stable=True)
+    with use_backend(backend):
+        keys = xnp.astype(xnp.right_shift(words, 1), "int32")
+        perm = xnp.argsort(keys, stable=True)
     return xnp.take(x, perm, axis=axis)
 
 
 def split(key, num=2, backend=None):
-    """``num`` keys from ``key`` (as ``jax.random.split``: the words of counters 0..2num-1)."""
+    """``num`` keys from ``key``: the words of counters ``0 .. 2 num - 1`` as rows of two
+    (``jax.random.split``'s layout with ``jax_threefry_partitionable=False``), the same on
+    every backend, eager and compiled.
+
+    Parameters
+    ----------
+    key : int or array
+        An int seed or a key (``uint32``, shape ``(2,)``) of ``backend``.
+    num : int, optional
+        How many keys (default 2).
+    backend : str
+        The backend of the result.
+
+    Returns
+    -------
+    array
+        ``uint32``, shape ``(num, 2)``, of ``backend``.
+    """
     words, w = bits(backend, key, 2 * int(num), "split")
-    return xnp.astype(xnp.reshape(words, (int(num), 2)), "uint32")
+    with use_backend(backend):
+        return xnp.astype(xnp.reshape(words, (int(num), 2)), "uint32")
 
 
-PORTABLE = {"uniform": uniform, "normal": normal, "randint": randint, "shuffle": shuffle}
+# --- float32 arithmetic that every backend and compiler rounds alike ------------------------
+#
+# The functions below take and return float32 arrays of one backend (inside use_backend).
+# Only +, -, *, /, comparisons, selections and bit operations appear; IEEE rounds each of
+# them correctly on every backend (sqrt is computed here too, see ``_sqrt``). A compiler
+# may fuse ``a * b + c`` into one FMA (XLA does, under jax.jit), which rounds once instead
+# of twice: so a product that feeds an addition is always exact (a power of two, or the
+# partial products of ``_xmul``).
+
+
+def _f32(value: float) -> float:
+    """``value`` rounded to float32 (as a Python float)."""
+    return float(np.float32(value))
+
+
+def _split(x):
+    """``x`` (float32) as ``(hi, lo)``: ``hi`` its top 12 significant bits (the bit pattern
+    masked), ``lo = x - hi`` (exact, at most 12 significant bits)."""
+    hi = xnp.view(xnp.bitwise_and(xnp.view(x, "int32"), -4096), "float32")
+    return hi, xnp.subtract(x, hi)
+
+
+def _csplit(c: float) -> tuple[float, float]:
+    """A Python constant as float32 ``(hi, lo)`` of at most 12 significant bits each, ``lo``
+    zero only for a power of two (so that ``_xmulc`` never multiplies both halves of an
+    array by one factor, which TensorFlow's graph optimiser would hoist: ``x c + y c`` to
+    ``(x + y) c``, whose product is not exact)."""
+    c = _f32(c)
+    if c == 0.0 or math.frexp(abs(c))[0] == 0.5:
+        return c, 0.0
+    parts = _chunks(c, 12)
+    if len(parts) == 1:  # at most 12 bits: split off the lowest one
+        bits = max(len(bin(int(math.ldexp(abs(c), 60))).rstrip("0")) - 2, 2)
+        parts = _chunks(c, bits - 1)
+    return parts[0], _f32(c - parts[0])
+
+
+def _xmul(a, b):
+    """``a * b`` (float32 arrays) as the sum of four exact partial products, the middle
+    ones first: within about 1 ulp of the product, and the same bits whether or not a
+    compiler fuses the additions with the multiplications. No two products added together
+    share a factor (TensorFlow's graph optimiser would hoist it, see ``_csplit``)."""
+    ah, al = _split(a)
+    bh, bl = _split(b)
+    s = xnp.add(xnp.multiply(ah, bl), xnp.multiply(al, bh))
+    return xnp.add(xnp.add(s, xnp.multiply(al, bl)), xnp.multiply(ah, bh))
+
+
+def _xmulc(a, c: float):
+    """``a * c`` for a Python constant ``c``, as ``_xmul`` does it (one exact product for a
+    power of two)."""
+    ch, cl = _csplit(c)
+    if cl == 0.0:
+        return xnp.multiply(a, ch)
+    ah, al = _split(a)
+    s = xnp.add(xnp.multiply(ah, cl), xnp.multiply(al, ch))
+    return xnp.add(xnp.add(s, xnp.multiply(al, cl)), xnp.multiply(ah, ch))
+
+
+def _sqrt(x):
+    """The square root of positive normal float32 ``x`` (within 1 ulp): a guess from the bit
+    pattern (within 4%), then four Newton steps ``(y + x / y) / 2``. Not the framework's
+    ``sqrt``: PyTorch's float32 ``sqrt`` on CPU is not correctly rounded (its last bit
+    differs from NumPy's on about 0.7% of inputs)."""
+    b = xnp.view(x, "int32")
+    y = xnp.view(xnp.add(xnp.right_shift(b, 1), 0x1FBD1DF5), "float32")
+    for _ in range(4):
+        y = xnp.multiply(xnp.add(y, xnp.divide(x, y)), 0.5)
+    return y
+
+
+def _poly(x, coeffs):
+    """``coeffs[0] + coeffs[1] x + ...`` by Horner's rule, every product by ``_xmul``."""
+    acc = xnp.add(_xmulc(x, coeffs[-1]), _f32(coeffs[-2]))
+    for c in reversed(coeffs[:-2]):
+        acc = xnp.add(_xmul(acc, x), _f32(c))
+    return acc
+
+
+def _table(backend: str, values) -> object:
+    from .._dispatch import from_numpy
+    return from_numpy(backend, np.asarray(values, dtype=np.float32))
+
+
+def _hi_lo(values) -> tuple[np.ndarray, np.ndarray]:
+    v = np.asarray(values, dtype=np.float64)
+    hi = v.astype(np.float32)
+    return hi, (v - hi.astype(np.float64)).astype(np.float32)
+
+
+# log: x = 2**e * m, m in [1, 2); the top 7 bits of m pick a centre c (m halved and e
+# raised for m >= 1.5, and the last centre 1, so that log near 1 keeps its relative
+# precision); log x = e ln2 + log c + log1p((m - c) / c), |(m - c) / c| < 2**-6.5.
+_LOG_C = np.array([1 + i / 128 if i < 64 else ((1 + i / 128) / 2 if i < 127 else 1.0)
+                   for i in range(128)])
+_LOG_HI, _LOG_LO = _hi_lo(np.log(_LOG_C))
+_LN2 = _chunks(math.log(2.0), 16)
+_LN2_HI, _LN2_LO = _LN2[0], _f32(_LN2[1])  # e * each is exact for |e| < 2**8
+
+
+def _log(x, backend: str):
+    """The natural log of positive normal float32 ``x`` (within 2 ulp; zero, subnormal,
+    negative and non-finite inputs give unspecified numbers: callers keep them out)."""
+    b = xnp.view(x, "int32")
+    e = xnp.subtract(xnp.right_shift(b, 23), 127)
+    i = xnp.bitwise_and(xnp.right_shift(b, 16), 0x7F)
+    m = xnp.view(xnp.bitwise_or(xnp.bitwise_and(b, 0x7FFFFF), 0x3F800000), "float32")
+    upper = xnp.greater_equal(i, 64)
+    m = xnp.where(upper, xnp.multiply(m, 0.5), m)
+    e = xnp.astype(xnp.where(upper, xnp.add(e, 1), e), "float32")
+    c = xnp.take(_table(backend, _LOG_C), i)
+    r = xnp.divide(xnp.subtract(m, c), c)  # m - c exact (Sterbenz)
+    r2 = _xmul(r, r)
+    r3 = _xmul(r2, r)
+    r4 = _xmul(r2, r2)
+    p = xnp.subtract(_xmulc(r3, 1 / 3), xnp.multiply(r4, 0.25))
+    p = xnp.add(xnp.subtract(p, xnp.multiply(r2, 0.5)), r)  # log1p(r) to r**4
+    hi = xnp.add(xnp.multiply(e, _LN2_HI), xnp.take(_table(backend, _LOG_HI), i))
+    lo = xnp.add(xnp.add(xnp.multiply(e, _LN2_LO), xnp.take(_table(backend, _LOG_LO), i)), p)
+    return xnp.add(hi, lo)
+
+
+# exp: x = (64 q + j) ln2 / 64 + r, |r| <= ln2 / 128; exp x = 2**q 2**(j/64) expm1-ish(r).
+_EXP_HI, _EXP_LO = _hi_lo(2.0 ** (np.arange(64) / 64))
+_L64 = [_f32(c) for c in _chunks(math.log(2.0) / 64, 10)[:3]]  # k * each exact, |k| < 2**14
+_EXP_MIN = -87.33  # below: 0 (the result would be subnormal, which XLA flushes)
+_EXP_MAX = 88.72  # above: inf
+
+
+def _exp(x, backend: str):
+    """``e**x`` for float32 ``x`` (within 2 ulp; 0 below -87.33, where the result would be
+    subnormal, and inf above 88.72; NaN gives unspecified numbers)."""
+    xc = xnp.clip(x, -88.0, 88.5)
+    k = xnp.floor(xnp.add(_xmulc(xc, 64.0 / math.log(2.0)), 0.5))
+    r = xnp.subtract(xc, xnp.multiply(k, _L64[0]))
+    r = xnp.subtract(r, xnp.multiply(k, _L64[1]))
+    r = xnp.subtract(r, xnp.multiply(k, _L64[2]))
+    ki = xnp.astype(k, "int32")
+    j = xnp.bitwise_and(ki, 63)
+    q = xnp.right_shift(ki, 6)  # floor(k / 64)
+    r2 = _xmul(r, r)
+    p = xnp.add(xnp.add(_xmulc(_xmul(r2, r), 1 / 6), xnp.multiply(r2, 0.5)), r)  # e**r - 1
+    t_hi = xnp.take(_table(backend, _EXP_HI), j)
+    t_lo = xnp.take(_table(backend, _EXP_LO), j)
+    v = xnp.add(t_hi, xnp.add(t_lo, _xmul(t_hi, p)))
+    scale = xnp.view(xnp.left_shift(xnp.add(xnp.clip(q, -126, 127), 127), 23), "float32")
+    out = xnp.multiply(v, scale)  # exact: a power of two
+    out = xnp.where(xnp.less(x, _EXP_MIN), 0.0, out)
+    return xnp.where(xnp.greater(x, _EXP_MAX), float("inf"), out)
+
+
+# The inverse of the standard normal CDF: Wichura's AS241 (PPND7, about 1e-7 relative) on
+# p in [2**-25, 1 - 2**-25] (its third branch, for p < exp(-25), is never needed here).
+_AS241_A = (3.3871327179, 50.434271938, 159.29113202, 59.109374720)
+_AS241_B = (1.0, 17.895169469, 78.757757664, 67.187563600)
+_AS241_C = (1.4234372777, 2.7568153900, 1.3067284816, 0.17023821103)
+_AS241_D = (1.0, 0.73700164250, 0.12021132975)
+
+
+def _ndtri(q, backend: str):
+    """The standard normal quantile of ``p = 1/2 + q`` for float32 ``q`` in
+    ``[-1/2 + 2**-25, 1/2 - 2**-25]``. It takes ``q``, not ``p``: XLA folds a chain of
+    additions of constants (``(x + c1) - c2`` to ``x + (c1 - c2)``), which would round
+    ``p - 1/2`` otherwise; the tail's ``min(p, 1 - p) = 1/2 - |q|`` is exact there
+    (Sterbenz: ``|q| > 0.425``)."""
+    rc = xnp.subtract(_f32(0.180625), _xmul(q, q))
+    central = xnp.divide(_xmul(q, _poly(rc, _AS241_A)), _poly(rc, _AS241_B))
+    tail_p = xnp.subtract(0.5, xnp.abs(q))
+    rt = xnp.subtract(_sqrt(xnp.negative(_log(tail_p, backend))), _f32(1.6))
+    tail = xnp.divide(_poly(rt, _AS241_C), _poly(rt, _AS241_D))
+    tail = xnp.where(xnp.less(q, 0.0), xnp.negative(tail), tail)
+    return xnp.where(xnp.less_equal(xnp.abs(q), _f32(0.425)), central, tail)
+
+
+def _open_unit(words, shape):
+    """Uniform float32 on the open interval: ``(2 k + 1) * 2**-24`` for the top 23 bits
+    ``k`` of each word, in ``[2**-24, 1 - 2**-24]`` and symmetric about 1/2."""
+    k = xnp.right_shift(words, 9)
+    odd = xnp.bitwise_or(xnp.left_shift(k, 1), 1)
+    return xnp.reshape(xnp.multiply(xnp.astype(odd, "float32"), 2.0 ** -24), shape)
+
+
+def _centred_unit(words, shape):
+    """``_open_unit(words) - 1/2`` computed exactly from the integers: ``(2 k + 1 - 2**23)
+    * 2**-24``, in ``[-1/2 + 2**-24, 1/2 - 2**-24]`` (the argument of ``_ndtri``)."""
+    k = xnp.astype(xnp.right_shift(words, 9), "int32")
+    odd = xnp.subtract(xnp.bitwise_or(xnp.left_shift(k, 1), 1), 2 ** 23)
+    return xnp.reshape(xnp.multiply(xnp.astype(odd, "float32"), 2.0 ** -24), shape)
+
+
+def _param(backend: str, value, op: str, what: str):
+    """A distribution parameter as a float32 array of ``backend``."""
+    from .._backend import backend_of
+    from .._dispatch import from_numpy
+    if hasattr(value, "shape") and not isinstance(value, np.ndarray):
+        if backend_of(value) == backend:
+            return xnp.astype(value, "float32")
+    try:
+        host = np.asarray(value, dtype=np.float32)
+    except (TypeError, ValueError):
+        raise TypeError(f"random.{op}: {what} must be a number or an array of numbers, got "
+                        f"{type(value).__name__}") from None
+    return from_numpy(backend, host)
+
+
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, backend=None):
+    """The portable ``truncated_normal``: one word per value, by inversion.
+
+    ``p`` is uniform on ``[Phi(-2), Phi(2))`` (``p - 1/2`` the exact affine map of
+    ``uniform``), and the value ``mean + stddev * ndtri(p)`` with ``ndtri`` Wichura's
+    AS241 (about 1e-7 relative error), clipped to ``[-2, 2]`` before scaling. Cost: about
+    300 element-wise operations per value (a log, a sqrt and three rational functions,
+    both branches evaluated).
+    """
+    name = _seed.float_name(dtype, "truncated_normal")
+    mean = _seed.number(mean, "truncated_normal", "mean")
+    stddev = _seed.number(stddev, "truncated_normal", "stddev")
+    shape = _seed.shape_tuple(shape, "truncated_normal")
+    hk = _hosted(backend, seed, "truncated_normal")
+    if hk is not None:
+        x = truncated_normal(shape, mean, stddev, "float32", seed=hk, backend="numpy")
+        return _finish(backend, x, name)
+    lo = 0.5 * math.erfc(2.0 / math.sqrt(2.0))
+    width = 1.0 - 2.0 * lo
+    parts, bits_width = _draws(backend, seed, shape, "float32", "truncated_normal")
+    with use_backend(backend):
+        q = _affine(parts, bits_width, "float32", width, lo - 0.5)  # p - 1/2
+        z = xnp.clip(_ndtri(q, backend), -2.0, 2.0)
+        if stddev != 1.0:
+            z = _xmulc(z, stddev)
+        if mean != 0.0:
+            z = xnp.add(z, _f32(mean))
+        return z if name == "float32" else xnp.astype(z, name)
+
+
+def categorical(logits, num_samples, dtype="int32", seed=None, backend=None):
+    """The portable ``categorical``: Gumbel-max.
+
+    Sample ``s`` of row ``b`` is ``argmax_c(logits[b, c] + g[b, s, c])`` with
+    ``g = -log(-log(u))`` of ``batch * num_samples * classes`` open uniforms (``u`` in
+    ``[2**-24, 1 - 2**-24]``, so ``|g| < 17``). Cost: ``classes`` words and two logs per
+    sample. The logits are read as float32; a ``-inf`` logit is never drawn (unless the
+    whole row is ``-inf``: then 0); ties go to the first class on every backend.
+    """
+    name = _seed.int_name(dtype, "categorical")
+    if len(logits.shape) != 2:
+        raise ValueError(f"random.categorical: logits must be 2-D (batch, classes), got shape "
+                         f"{tuple(logits.shape)}")
+    try:
+        num = int(num_samples)
+    except TypeError:
+        raise TypeError(f"random.categorical: num_samples must be an int, got "
+                        f"{type(num_samples).__name__}") from None
+    if num < 0:
+        raise ValueError(f"random.categorical: num_samples must be non-negative, got {num}")
+    batch, classes = (int(d) for d in logits.shape)
+    words, w = bits(backend, seed, batch * num * classes, "categorical")
+    with use_backend(backend):
+        lg = _param(backend, logits, "categorical", "logits")
+        u = _open_unit(words, (batch, num, classes))
+        g = xnp.negative(_log(xnp.negative(_log(u, backend)), backend))
+        z = xnp.add(xnp.reshape(lg, (batch, 1, classes)), g)
+        return xnp.astype(xnp.argmax(z, axis=-1), name)
+
+
+_GAMMA_ROUNDS = 8
+
+
+def _gamma_draws(a, words, n: int, shape, backend: str, offset: int = 0):
+    """Gamma(a) (a >= 1, float32, ``shape``) by Marsaglia and Tsang's method from the rows
+    ``offset .. offset + 2 R - 1`` of ``words`` viewed as ``(rows, n)``: R rounds, each a
+    normal by inversion and a uniform; the first accepted candidate is kept, and ``d = a -
+    1/3`` (v = 1) where all R are rejected."""
+    d = xnp.subtract(a, _f32(1 / 3))
+    c = xnp.divide(1.0, _sqrt(_xmulc(d, 9.0)))
+    out = d
+    done = xnp.zeros(shape, dtype="bool")
+    for i in range(_GAMMA_ROUNDS):
+        row = offset + 2 * i
+        x = _ndtri(_centred_unit(words[row * n:(row + 1) * n], shape), backend)
+        lu = _log(_open_unit(words[(row + 1) * n:(row + 2) * n], shape), backend)
+        v = xnp.add(_xmul(c, x), 1.0)
+        v3 = _xmul(_xmul(v, v), v)
+        ok = xnp.logical_and(xnp.greater(v, 0.0), xnp.greater(v3, 2.0 ** -100))
+        v3 = xnp.where(ok, v3, 1.0)  # logs of positive normal numbers only
+        rhs = xnp.subtract(xnp.add(xnp.multiply(_xmul(x, x), 0.5), d), _xmul(d, v3))
+        rhs = xnp.add(rhs, _xmul(d, _log(v3, backend)))
+        take = xnp.logical_and(xnp.logical_and(ok, xnp.less(lu, rhs)), xnp.logical_not(done))
+        out = xnp.where(take, _xmul(d, v3), out)
+        done = xnp.logical_or(done, take)
+    return out
+
+
+def _log_gamma_draws(a, words, n: int, shape, backend: str, offset: int = 0):
+    """log of a Gamma(a) draw (float32, any a > 0) as ``log G(a + 1) + log(U) / a``
+    (Marsaglia and Tsang's boost, free of underflow for small ``a``), from ``2 R + 1`` rows
+    of ``words`` from ``offset``."""
+    g = _gamma_draws(xnp.add(a, 1.0), words, n, shape, backend, offset)
+    row = offset + 2 * _GAMMA_ROUNDS
+    lu = _log(_open_unit(words[row * n:(row + 1) * n], shape), backend)
+    # log(U) * (1 / a): XLA rewrites a division by a constant into a multiplication by
+    # its reciprocal, so the reciprocal is taken here and the product made FMA-proof
+    return xnp.add(_log(g, backend), _xmul(lu, xnp.divide(1.0, a)))
+
+
+def gamma(shape, alpha, dtype=None, seed=None, backend=None):
+    """The portable ``gamma``: Marsaglia and Tsang (2000) with a fixed number of rounds.
+
+    Each value takes ``2 R + 1 = 17`` words: R = 8 rounds of (a normal by inversion, a
+    uniform), accepting the first candidate ``d v**3`` (``d = a - 1/3`` or, for ``a < 1``,
+    ``a + 2/3``) with ``log u < x**2 / 2 + d - d v**3 + d log v**3``, and one uniform for
+    ``a < 1`` (``G(a) = G(a + 1) U**(1/a)``). A round accepts with probability above 0.95,
+    so all eight reject with probability below 4e-11; the value is then ``d`` (documented
+    fallback). Cost: about 4,000 element-wise operations per value.
+    """
+    name = _seed.float_name(dtype, "gamma")
+    shape = _seed.shape_tuple(shape, "gamma")
+    n = math.prod(shape)
+    words, w = bits(backend, seed, (2 * _GAMMA_ROUNDS + 1) * n, "gamma")
+    with use_backend(backend):
+        a = xnp.broadcast_to(_param(backend, alpha, "gamma", "alpha"), shape)
+        small = xnp.less(a, 1.0)
+        g = _gamma_draws(xnp.where(small, xnp.add(a, 1.0), a), words, n, shape, backend)
+        row = 2 * _GAMMA_ROUNDS
+        lu = _log(_open_unit(words[row * n:(row + 1) * n], shape), backend)
+        boost = _exp(_xmul(lu, xnp.divide(1.0, xnp.where(small, a, 1.0))), backend)
+        out = xnp.where(small, _xmul(g, boost), g)
+        return out if name == "float32" else xnp.astype(out, name)
+
+
+def beta(shape, alpha, beta, dtype=None, seed=None, backend=None):
+    """The portable ``beta``: ``X / (X + Y)`` of two Gamma draws, in log space.
+
+    ``log X = log G(alpha + 1) + log(U) / alpha`` (and Y alike), then ``exp`` of each minus
+    the larger, so that small parameters do not underflow to 0 / 0. Each value takes
+    ``2 (2 R + 1) = 34`` words; cost about twice ``gamma``'s.
+    """
+    name = _seed.float_name(dtype, "beta")
+    shape = _seed.shape_tuple(shape, "beta")
+    n = math.prod(shape)
+    rows = 2 * _GAMMA_ROUNDS + 1
+    words, w = bits(backend, seed, 2 * rows * n, "beta")
+    with use_backend(backend):
+        a = xnp.broadcast_to(_param(backend, alpha, "beta", "alpha"), shape)
+        b = xnp.broadcast_to(_param(backend, beta, "beta", "beta"), shape)
+        lx = _log_gamma_draws(a, words, n, shape, backend, 0)
+        ly = _log_gamma_draws(b, words, n, shape, backend, rows)
+        m = xnp.maximum(lx, ly)
+        x = _exp(xnp.subtract(lx, m), backend)
+        y = _exp(xnp.subtract(ly, m), backend)
+        out = xnp.divide(x, xnp.add(x, y))
+        return out if name == "float32" else xnp.astype(out, name)
+
+
+_BINOMIAL_BLOCK = 1 << 22  # words per block of trials
+
+
+def _static_max(counts, op: str) -> int:
+    """The largest count, known at call time (a number or a concrete array)."""
+    import crossops
+    if isinstance(counts, int | float) and not isinstance(counts, bool):
+        values = np.asarray(counts, dtype=np.float64)
+    else:
+        try:
+            values = np.asarray(crossops.to_numpy(counts), dtype=np.float64)
+        except Exception:
+            raise TypeError(
+                f"random.{op}: the portable generator draws max(counts) Bernoulli trials per "
+                f"value, so counts must be known when the call is traced: pass a Python number "
+                f"or a NumPy array (not a traced {type(counts).__name__}), or use "
+                f"crossops.config.set_random_generator('native')") from None
+    if values.size == 0:
+        return 0
+    top = float(np.max(values))
+    if not np.isfinite(top) or np.min(values) < 0:
+        raise ValueError(f"random.{op}: counts must be finite and non-negative, got values in "
+                         f"[{np.min(values)}, {top}]")
+    return int(math.ceil(top))
+
+
+def binomial(shape, counts, probabilities, dtype=None, seed=None, backend=None):
+    """The portable ``binomial``: a sum of Bernoulli trials.
+
+    Value ``i`` counts the trials ``t < counts[i]`` whose uniform (24 bits) is below
+    ``probabilities[i]`` (float32), for ``t < max(counts)``: exact integer comparisons, so
+    nothing is rounded. Cost: ``max(counts)`` words per value, in blocks of 2**22 words
+    (each block from its own key of ``split``); ``max(counts)`` must be known at call time.
+    """
+    name = _seed.real_name(dtype, "binomial")
+    shape = _seed.shape_tuple(shape, "binomial")
+    n = math.prod(shape)
+    top = _static_max(counts, "binomial")
+    per = max(1, min(top, _BINOMIAL_BLOCK // max(n, 1)))  # trials per block
+    blocks = -(-top // per) if top else 0
+    keys = split(seed, blocks, backend=backend) if blocks else None
+    with use_backend(backend):
+        cnt = xnp.broadcast_to(_param(backend, counts, "binomial", "counts"), shape)
+        prob = xnp.broadcast_to(_param(backend, probabilities, "binomial", "probabilities"),
+                                shape)
+        total = xnp.zeros(shape, dtype="int32")
+        for blk in range(blocks):
+            t0 = blk * per
+            k = min(per, top - t0)
+            words, w = bits(backend, keys[blk], k * n, "binomial")
+            parts, width = _unit(words, w, "float32", (k,) + shape)
+            u = _affine(parts, width, "float32", 1.0, 0.0)
+            trial = xnp.reshape(xnp.arange(t0, t0 + k, dtype="float32"), (k,) + (1,) * len(shape))
+            hit = xnp.logical_and(xnp.less(u, prob), xnp.less(trial, cnt))
+            total = xnp.add(total, xnp.sum(xnp.astype(hit, "int32"), axis=0))
+        return xnp.astype(total, name)
+
+
+#: the ops that TensorFlow graphs (tf.function) run on the host, their array arguments and
+#: how they name their result dtype (Grappler, TensorFlow's graph optimiser, rewrites the
+#: float arithmetic of ``_log``, ``_exp`` and ``_xmul``, e.g. ``a c + b c`` to ``(a + b) c``,
+#: which changes the last bits; uniform, normal and randint for speed: the host kernel is
+#: 5-8x faster than Threefry as graph ops, and normal gets the eager bits)
+_TF_HOST = {"uniform": ((), _seed.float_name), "normal": ((), _seed.float_name),
+            "randint": ((), _seed.int_name),
+            "truncated_normal": ((), _seed.float_name), "gamma": (("alpha",), _seed.float_name),
+            "beta": (("alpha", "beta"), _seed.float_name),
+            "categorical": (("logits",), _seed.int_name),
+            "binomial": (("counts", "probabilities"), _seed.real_name)}
+
+
+def _tf_graph(fn, op: str, kwargs: dict):
+    """``fn(**kwargs)`` inside a TensorFlow graph: one ``tf.numpy_function`` running the
+    op on the host (NumPy, the eager numbers to the bit) from the key and the array
+    arguments, its result cast to the dtype asked for in the graph. (Not for XLA:
+    ``jit_compile=True`` cannot compile a Python function.)"""
+    import tensorflow as tf
+    arrays, dtype_of = _TF_HOST[op]
+    name = dtype_of(kwargs.get("dtype"), op)
+    host_name = "float32" if name in ("float16", "bfloat16") else name
+    key = as_key("tensorflow", kwargs["seed"], op)
+    traced = [a for a in arrays if isinstance(kwargs[a], tf.Tensor | tf.Variable)]
+    if op == "categorical":
+        out_shape = (int(kwargs["logits"].shape[0]), int(kwargs["num_samples"]))
+    else:
+        out_shape = _seed.shape_tuple(kwargs["shape"], op)
+
+    def host(k, *values):
+        kw = dict(kwargs, seed=np.asarray(k, dtype=np.uint32), backend="numpy")
+        kw.update(zip(traced, values))
+        kw["dtype"] = host_name
+        return np.asarray(fn(**kw), dtype=host_name)
+
+    y = tf.numpy_function(host, [key, *(kwargs[a] for a in traced)], Tout=tf.as_dtype(host_name),
+                          stateful=False, name=f"portable_{op}")
+    y.set_shape(out_shape)
+    if host_name == name:
+        return y
+    y = tf.cast(y, name)
+    if op == "uniform":  # as eagerly: values that rounding took to maxval moved below it
+        hi = _seed.bounds(kwargs.get("minval", 0.0), kwargs.get("maxval", 1.0), op)[1]
+        with use_backend("tensorflow"):
+            y = _clamp_below(y, hi, name)
+    return y
+
+
+@functools.cache
+def _jax_jitted(fn, static: tuple):
+    """``fn`` as one ``jax.jit`` function of the key, its other arguments fixed."""
+    import jax
+    return jax.jit(lambda key: fn(**dict(static), seed=key, backend="jax"))
+
+
+def _jax_eager(fn, kwargs: dict):
+    """An eager jax call of ``normal`` run as one jitted program: the program an outer
+    ``jax.jit`` inlines, so XLA fuses the Box-Muller arithmetic alike (op by op, jax's
+    eager ``log``/``cos``/``sin`` differ from XLA's fused ones in the last bits)."""
+    import jax
+    seed = kwargs["seed"]
+    if isinstance(seed, jax.core.Tracer):
+        return fn(backend="jax", **kwargs)
+    key = as_key("jax", seed, "normal")
+    static = tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
+                          for k, v in kwargs.items() if k != "seed"))
+    try:
+        hash(static)
+    except TypeError:  # an unhashable argument: run op by op
+        return fn(backend="jax", **kwargs)
+    return _jax_jitted(fn, static)(key)
+
+
+def _entry(fn, op: str):
+    """The op ``fn`` as ``crossops.random`` calls it: on torch through the backend's
+    ``run_eagerly`` (a graph break under ``torch.compile``, where the host kernel then runs
+    with the eager numbers; dynamo would otherwise trace hundreds of small integer ops and
+    recompile on each rotation constant); in a TensorFlow graph, the ops of ``_TF_HOST``
+    through ``_tf_graph``."""
+    @functools.wraps(fn)
+    def call(*args, backend=None, **kwargs):
+        if backend == "torch":
+            return backend_module("torch").run_eagerly(fn, *args, backend=backend, **kwargs)
+        if backend == "jax" and op == "normal" and not args:
+            return _jax_eager(fn, kwargs)
+        if backend == "tensorflow" and op in _TF_HOST and not args:
+            import tensorflow as tf
+            if not tf.executing_eagerly():
+                return _tf_graph(fn, op, kwargs)
+        return fn(*args, backend=backend, **kwargs)
+    return call
+
+
+PORTABLE = {name: _entry(fn, name) for name, fn in (
+    ("uniform", uniform), ("normal", normal), ("randint", randint), ("shuffle", shuffle),
+    ("truncated_normal", truncated_normal), ("categorical", categorical), ("gamma", gamma),
+    ("beta", beta), ("binomial", binomial), ("split", split))}

@@ -159,3 +159,11 @@ for _name in ("key", "split", "normal", "uniform", "truncated_normal", "randint"
               "shuffle", "gamma", "binomial"):
     globals()[_name] = torch.compiler.disable(globals()[_name])
 del _name
+
+
+@torch.compiler.disable
+def run_eagerly(fn, /, *args, **kwargs):
+    """``fn(*args, **kwargs)`` run eagerly, a graph break under ``torch.compile``: the
+    portable generator (crossops/random/_portable.py) draws on the host there, with the
+    eager numbers to the bit."""
+    return fn(*args, **kwargs)
