@@ -71,14 +71,14 @@ def _front(spec: OpSpec, op: Op, fn: Callable):
     (promoted ops, ops of one array)."""
     if _make_front is None:
         return None
-    params = list(spec.sig.parameters.values())
+    params = list(spec.parameters.values())
     required = [p for p in params if p.default is p.empty]
     if (not required or params[:len(required)] != required or spec.sequences
             or len(params) > _MAX_PARAMS
             or any(p.kind is p.KEYWORD_ONLY for p in required)
             or any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params)):
         return None
-    dtype = spec.sig.parameters.get("dtype")
+    dtype = spec.parameters.get("dtype")
     if dtype is not None and dtype.default is not None:
         return None  # a dtype to convert on every call
     promoted = PROMOTED_KINDS.get(spec.kind)

@@ -60,7 +60,7 @@ def _key_names(spec: OpSpec, n: int) -> list[str] | None:
     """The parameter of each of the ``n`` types a call's cache key holds: the single array
     parameters, then the elements of the one sequence (``*operands``, ``concat``'s arrays),
     as ``scripts/gen_ops.py`` lays the key out; None for two sequences."""
-    params = spec.sig.parameters
+    params = spec.parameters
     singles = [a for a in spec.arrays
                if params[a].kind is not params[a].VAR_POSITIONAL and a not in spec.sequences]
     seqs = [a for a in spec.arrays if a not in singles] + [
@@ -77,7 +77,7 @@ def check_array_types(spec: OpSpec, types: tuple) -> None:
     the order of ``spec.arrays``, or the elements of a sequence) cannot be an array."""
     if not checks_values(spec):
         return
-    params = spec.sig.parameters
+    params = spec.parameters
     names = _key_names(spec, len(types))
     if names is None:
         return  # a layout this check does not know: the op judges its arguments
@@ -95,7 +95,7 @@ def check_array_types(spec: OpSpec, types: tuple) -> None:
 def _host_error(spec: OpSpec, name: str, value, element: bool = False) -> Exception | None:
     """What is wrong with ``value``, given for array parameter ``name`` (an element of it,
     a sequence of arrays, with ``element``), or None."""
-    optional = not element and spec.sig.parameters[name].default is None
+    optional = not element and spec.parameters[name].default is None
     if isinstance(value, _NEVER) or (value is None and not optional) or not (
             value is None or takes_as_array(type(value))):
         what = f"each element of {name!r}" if element else f"argument {name!r}"
@@ -125,7 +125,7 @@ def checks_values(spec: OpSpec) -> bool:
 
 def _array_error(spec: OpSpec, arguments: dict) -> Exception | None:
     """What is wrong with the values given for ``spec``'s array parameters, or None."""
-    params = spec.sig.parameters
+    params = spec.parameters
     for name in spec.arrays + spec.sequences:
         if name not in arguments or name in _ALSO_OTHER:
             continue
@@ -144,7 +144,7 @@ def check_lists(spec: OpSpec, args: tuple, kwargs: dict) -> None:
     obscurely)."""
     names = spec.params
     arguments = dict(zip(names, args))
-    star = [p.name for p in spec.sig.parameters.values() if p.kind is p.VAR_POSITIONAL]
+    star = [p.name for p in spec.parameters.values() if p.kind is p.VAR_POSITIONAL]
     if star:
         arguments[star[0]] = args[names.index(star[0]):]
     arguments.update(kwargs)
@@ -156,7 +156,7 @@ def check_lists(spec: OpSpec, args: tuple, kwargs: dict) -> None:
 def axis_params(spec: OpSpec) -> list[str]:
     """The parameters of ``spec``'s op that hold axes of its first array (tensordot's
     ``axes`` is a count of axes, or two lists of them: not one)."""
-    return [p for p in AXIS_PARAMS if p in spec.sig.parameters
+    return [p for p in AXIS_PARAMS if p in spec.parameters
             and not (p == "axes" and spec.name == "tensordot")]
 
 

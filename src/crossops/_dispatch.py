@@ -74,7 +74,7 @@ class Op:
         #: entry (a function, or dtype -> function), else the cached function where it
         #: takes just those; read by the C front
         self.plain: dict = {}
-        params = spec.sig.parameters.values()
+        params = spec.parameters.values()
         self._plain_is_full = spec.kind in _PROMOTED_KINDS or all(
             p.default is p.empty and p.kind is p.POSITIONAL_ONLY for p in params)
         self._slow_cache: dict = {}
@@ -221,7 +221,7 @@ class Op:
             self.impl(backend)
         except NotImplementedError:
             return
-        singles = [a for a in spec.arrays if spec.sig.parameters[a].kind
+        singles = [a for a in spec.arrays if spec.parameters[a].kind
                    is not inspect.Parameter.VAR_POSITIONAL]
         if not singles or len(singles) != len(spec.arrays):
             return
@@ -365,7 +365,7 @@ def _array_layout(spec: OpSpec) -> tuple[list, str | None, list]:
     ``"weak"`` (an array promoted with weak Python scalars), ``"array"``, ``"cond"``
     (``where``'s condition: it never decides the dtype), ``"seq"`` (a sequence of arrays),
     None (not an array)."""
-    params = spec.sig.parameters
+    params = spec.parameters
     weak = spec.kind in _WEAK_SCALAR_KINDS
     roles = {a: "weak" if weak else "array" for a in spec.arrays}
     if spec.kind == "where":
@@ -621,7 +621,7 @@ PROMOTED_KINDS = _PROMOTED_KINDS
 def forwarding(spec: OpSpec) -> list[tuple[inspect.Parameter, str]]:
     """How the generated function passes each parameter on: ``"pos"`` (positional-only
     ones, promoted ones, every one before a ``*args``), ``"*"``, ``"**"`` or ``"kw"``."""
-    params = list(spec.sig.parameters.values())
+    params = list(spec.parameters.values())
     # promoted parameters go by position (the promotion wrapper finds them there)
     positional = max((spec.params.index(p) + 1 for p in spec.promote), default=0)
     star = next((k for k, p in enumerate(params) if p.kind is p.VAR_POSITIONAL), None)

@@ -114,6 +114,12 @@ class OpSpec:
         first call (torch.compile) reads an attribute instead of tracing ``exec``."""
         return _parse_signature(self.qualname, self.signature)
 
+    @cached_property
+    def parameters(self) -> dict[str, inspect.Parameter]:
+        """``sig.parameters`` as a plain dict, kept on the spec: a compiler tracing a first
+        call (torch.compile) cannot read the signature's mapping proxy."""
+        return dict(self.sig.parameters)
+
     @property
     def params(self) -> tuple[str, ...]:
         return _params(self.qualname, self.signature)
