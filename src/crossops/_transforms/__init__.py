@@ -10,7 +10,17 @@ Examples
 tensor([2., 4.])
 """
 
-from ._api import grad, jacobian, jit, jvp, mark_batch_dynamic, value_and_grad, vjp, vmap
+from ._api import (
+    compile_step,
+    grad,
+    jacobian,
+    jit,
+    jvp,
+    mark_batch_dynamic,
+    value_and_grad,
+    vjp,
+    vmap,
+)
 
-__all__ = ["grad", "jacobian", "jit", "jvp", "mark_batch_dynamic", "value_and_grad", "vjp",
-           "vmap"]
+__all__ = ["compile_step", "grad", "jacobian", "jit", "jvp", "mark_batch_dynamic",
+           "value_and_grad", "vjp", "vmap"]

@@ -309,6 +309,20 @@ def jit(fun, static_argnums=None, static_argnames=None):
                        differentiates=False)
 
 
+def compile_step(fun, jit_compile: bool | str = "auto"):
+    """``fun`` (a training, evaluation or prediction step) compiled under Keras's
+    ``jit_compile`` rule, for the trainers.
+
+    ``jit_compile=True`` compiles as :func:`jit`. ``False`` runs the step eagerly on JAX
+    and PyTorch, and as a ``tf.function`` graph without XLA on TensorFlow (as Keras).
+    ``"auto"`` compiles as :func:`jit` on JAX and PyTorch; on TensorFlow it uses XLA only
+    where TensorFlow sees an accelerator, as Keras does (on CPUs TensorFlow's own kernels
+    run convolutions several times faster than XLA's).
+    """
+    return _PerBackend("jit", fun, lambda impl, b: impl.compile_step(fun, jit_compile),
+                       differentiates=False)
+
+
 def mark_batch_dynamic(tree, backend: str) -> None:
     """Tell ``backend``'s compiler that the first axis of the arrays in ``tree`` varies
     between calls (a batch axis), so that one compiled program serves every batch size:

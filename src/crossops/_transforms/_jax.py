@@ -32,6 +32,10 @@ def jit(fun, static_argnums, static_argnames):
     return jax.jit(fun, static_argnums=static_argnums, static_argnames=static_argnames)
 
 
+def compile_step(fun, jit_compile):
+    return jax.jit(fun) if jit_compile else fun
+
+
 def stop_gradient(x):
     return jax.lax.stop_gradient(x)
 

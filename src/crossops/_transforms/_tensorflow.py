@@ -13,6 +13,8 @@ under ``jax.jit``.
 
 from __future__ import annotations
 
+import functools
+
 import tensorflow as tf
 
 from ._batching import batch_size, moved_out, split_mapped
@@ -163,6 +165,19 @@ def jit(fun, static_argnums, static_argnames):
     # need no declaration
     return _Compiled(fun)
 
+
+
+def compile_step(fun, jit_compile):
+    # Keras's rule: XLA when asked, or on "auto" where there is an accelerator; else a
+    # graph (TensorFlow's CPU kernels run a ResNet-50 step about 4x faster than XLA's)
+    if jit_compile is True or (jit_compile == "auto" and _has_accelerator()):
+        return _Compiled(fun)
+    return tf.function(fun, autograph=False)
+
+
+@functools.cache
+def _has_accelerator() -> bool:
+    return any(d.device_type != "CPU" for d in tf.config.list_physical_devices())
 
 def stop_gradient(x):
     return tf.stop_gradient(x)

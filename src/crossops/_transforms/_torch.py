@@ -48,6 +48,10 @@ def mark_batch_dynamic(tensors):
         torch._dynamo.maybe_mark_dynamic(t, 0)
 
 
+def compile_step(fun, jit_compile):
+    return jit(fun, None, None) if jit_compile else fun
+
+
 def stop_gradient(x):
     return x.detach()
 

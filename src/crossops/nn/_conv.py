@@ -269,12 +269,14 @@ def _torch_pad(x, pad_pairs, fill=0.0):
 
 def _torch_conv(c, k, a, groups):
     import torch.nn.functional as F
+
+    from ..backends.torch.nn import conv_weight
     x = _torch_first(c, a)
     if all(lo == hi for lo, hi in a.pads):  # the convolution pads by itself, no copy
         padding = tuple(lo for lo, _ in a.pads)
     else:
         x, padding = _torch_pad(x, a.pads), 0
-    weight = k.permute((a.n + 1, a.n) + tuple(range(a.n)))
+    weight = conv_weight(k, a.fmt != "channels_first")
     f = (F.conv1d, F.conv2d, F.conv3d)[a.n - 1]
     return _torch_back(f(x, weight, stride=a.strides, padding=padding, dilation=a.dilation,
                          groups=groups), a)

@@ -45,7 +45,7 @@ def moments(x, axes, keepdims=False, synchronized=False):
     mean = xnp.mean(c, axis=axes, keepdims=True)
     var = xnp.mean(xnp.square(xnp.subtract(c, mean)), axis=axes, keepdims=keepdims)
     if not keepdims:
-        mean = xnp.mean(c, axis=axes)
+        mean = xnp.squeeze(mean, axis=axes)
     return down(mean, n), down(var, n)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 
 from .._axes import normalize_axes, normalize_axis
 from .._backend import backend_of_type, backend_of_values, get_backend
@@ -902,11 +903,29 @@ def diagflat(x, k=0):
 
 
 def _pad_widths(pad_width, ndim):
-    import numpy as np
+    """``pad_width`` (an int, ``(before, after)``, or one such pair per axis, as NumPy
+    broadcasts it to shape ``(ndim, 2)``) as ``ndim`` pairs of Python ints. Plain Python,
+    so that ``torch.compile`` sees constants (NumPy calls would be traced as tensors)."""
     if ndim == 0:
         return []
-    w = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (ndim, 2))
-    return [(int(a), int(b)) for a, b in w.tolist()]
+    w = pad_width.tolist() if hasattr(pad_width, "tolist") else pad_width
+    rows = list(w) if isinstance(w, list | tuple) else [w]
+    if not any(isinstance(r, list | tuple) for r in rows):
+        rows = [rows]  # one pair (or one int) for every axis
+    rows = [list(r) if isinstance(r, list | tuple) else [r] for r in rows]
+    if len(rows) not in (1, ndim) or any(len(r) not in (1, 2) for r in rows):
+        raise ValueError(f"pad: pad_width {pad_width!r} does not broadcast to shape "
+                         f"({ndim}, 2): give an int, (before, after), or one pair per axis")
+    pairs = []
+    for r in rows * (ndim if len(rows) == 1 else 1):
+        try:
+            before, after = (operator.index(v) for v in (r * 2)[:2])
+        except TypeError:
+            raise TypeError(f"pad: pad_width must hold integers, got {pad_width!r}") from None
+        if before < 0 or after < 0:
+            raise ValueError(f"pad: pad_width must not be negative, got {pad_width!r}")
+        pairs.append((before, after))
+    return pairs
 
 
 def _pad_index(n, before, after, mode):
@@ -933,14 +952,15 @@ def _pad_index(n, before, after, mode):
 def pad(x, pad_width, mode="constant", constant_values=None):
     widths = _pad_widths(pad_width, x.ndim)
     if mode == "constant":
-        with _on(x):
-            return _pad_constant(x, widths, constant_values)
+        return _pad_constant(x, widths, constant_values)
     return _pad_gather(x, widths, mode, constant_values)
 
 
 def _pad_constant(x, widths, constant_values):
+    from .._dispatch import call_on  # the fill made on x's backend, traceable by torch.compile
     xnp = _xnp()
     value = 0 if constant_values is None else constant_values
+    backend, dtype = _backend(x), _name(x)
     out = x
     for ax, (b, a) in enumerate(widths):
         if not (a or b):
@@ -949,11 +969,11 @@ def _pad_constant(x, widths, constant_values):
         parts = []
         if b:
             shape[ax] = b
-            parts.append(xnp.full(tuple(shape), value, dtype=_name(x)))
+            parts.append(call_on(backend, "full", tuple(shape), value, dtype=dtype))
         parts.append(out)
         if a:
             shape[ax] = a
-            parts.append(xnp.full(tuple(shape), value, dtype=_name(x)))
+            parts.append(call_on(backend, "full", tuple(shape), value, dtype=dtype))
         out = xnp.concat(parts, axis=ax)
     return out
 

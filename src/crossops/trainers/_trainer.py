@@ -6,7 +6,8 @@ How a step runs
 ---------------
 The default steps are pure: ``train_step(state, data) -> (logs, state)`` with
 ``state = (trainable, non_trainable, optimizer, metrics)`` lists of arrays, compiled once
-with ``crossops.jit`` and fed batches from any pipeline. The model's variables are
+under ``compile(jit_compile=...)``'s rule (``crossops._transforms.compile_step``) and fed
+batches from any pipeline. The model's variables are
 written back at the end of each epoch (before the epoch's callbacks).
 
 Overrides follow Keras 3's contract of each backend:
@@ -40,7 +41,7 @@ from .. import metrics as metrics_mod
 from .. import optimizers
 from .._backend import backend_of_type
 from .._convert import to_numpy
-from .._transforms import mark_batch_dynamic
+from .._transforms import compile_step, mark_batch_dynamic
 from .._variable import StatelessScope
 from ..callbacks import CallbackList
 from ..distribution import _hooks as _distribution
@@ -84,7 +85,10 @@ class Trainer:
             Run the steps op by op (for debugging).
         jit_compile : "auto" or bool
             Compile the steps with ``crossops.jit`` (jax.jit, torch.compile,
-            tf.function); ``"auto"`` compiles unless ``run_eagerly``.
+            ``tf.function(jit_compile=True)``). ``False`` runs them eagerly on JAX and
+            PyTorch and as ``tf.function`` graphs without XLA on TensorFlow. ``"auto"``
+            (the default) compiles on JAX and PyTorch, and on TensorFlow uses XLA only
+            where TensorFlow sees a GPU or TPU (as Keras). ``run_eagerly`` overrides it.
         auto_scale_loss : bool
             Under the ``"mixed_float16"`` dtype policy, wrap the optimizer in a
             ``LossScaleOptimizer`` (as Keras).
@@ -537,7 +541,7 @@ class Trainer:
 
     def _predict_runner(self, backend, first_batch):
         self._build_from(first_batch)
-        if backend == "jax" or (backend == "tensorflow" and self._use_jit() and
+        if backend == "jax" or (backend == "tensorflow" and not self.run_eagerly and
                                 not self._overrides("predict_step")):
             return _Pure(self, _PREDICT, lambda state, data: self.predict_step(state, data))
         if backend == "torch":
@@ -606,11 +610,11 @@ class _Pure:
         self.model, self.kind, self.state = model, kind, None
         self.backend, self.pure_step = model._weights_backend(), step
         self.placed = False  # the state placed for a distribution once
-        if model._use_jit() and model._weights_backend() != "numpy":
+        if not model.run_eagerly and model._weights_backend() != "numpy":
             key = (kind, model.optimizer.version if model.optimizer is not None else 0)
             cache = model.__dict__.setdefault("_step_cache", {})
             if key not in cache:
-                cache[key] = crossops.jit(step)
+                cache[key] = compile_step(step, model.jit_compile)
             step = cache[key]
         self.step = step
 
