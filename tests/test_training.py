@@ -468,3 +468,33 @@ def test_run_eagerly_runs_every_step_in_python(jit_compile):
         _CountingLoss.runs = 0
         model.fit(X[:80], Y[:80], batch_size=20, epochs=2, shuffle=False, verbose=0)
     assert _CountingLoss.runs == 8
+
+
+# -- torch convolution kernels -----------------------------------------------------------------
+@pytest.mark.skipif("torch" not in BACKENDS, reason="torch is not installed")
+def test_torch_conv_kernels_lie_in_memory_as_torch_reads_them():
+    """A Conv2D kernel on torch keeps Keras's shape (kh, kw, in, out) but lies in memory as
+    (out, kh, kw, in), the channels-last weight torch's convolution reads (no copy per
+    call); its gradient and Adam's moments keep that layout through training (a compiled
+    step would recompile on a layout change); the numbers are the plain convolution's."""
+    import torch
+    from crossops import nn
+    x = RNG.standard_normal((4, 6, 6, 3)).astype(np.float32)
+    with crossops.use_backend("torch"):
+        model = models.Sequential([layers.Input((6, 6, 3)), layers.Conv2D(4, 3),
+                                   layers.Flatten(), layers.Dense(2)])
+        model.compile(optimizer="adam", loss="mse", jit_compile=False)
+    kernel = model.layers[0].kernel.value
+    assert tuple(kernel.shape) == (3, 3, 3, 4)
+    assert kernel.permute(3, 2, 0, 1).is_contiguous(memory_format=torch.channels_last)
+    xt = torch.from_numpy(x)
+    plain = torch.nn.functional.conv2d(xt.permute(0, 3, 1, 2),
+                                       kernel.detach().permute(3, 2, 0, 1).contiguous())
+    torch.testing.assert_close(nn.conv(xt, kernel.detach()), plain.permute(0, 2, 3, 1))
+    grad = crossops.grad(lambda k: crossops.numpy.sum(nn.conv(xt, k) ** 2))(kernel.detach())
+    assert grad.stride() == kernel.stride()
+    model.fit(x, np.zeros((4, 2), np.float32), epochs=2, verbose=0)
+    assert model.layers[0].kernel.value.stride() == kernel.stride()
+    moments = [v.value for v in model.optimizer.variables if tuple(v.shape) == (3, 3, 3, 4)]
+    assert moments and all(m.stride() == kernel.stride() for m in moments)
+    np.testing.assert_array_equal(model.get_weights()[0], kernel.detach().numpy())

@@ -60,7 +60,8 @@ class _Conv(Layer):
                              f"both divide into groups={self.groups}")
         shape = self.kernel_size + ((self.filters, c) if self.transpose
                                     else (c // self.groups, self.filters))
-        self.kernel = self.add_weight(shape, self.kernel_initializer, name="kernel")
+        self.kernel = self.add_weight(shape, self.kernel_initializer, name="kernel",
+                                      layout=None if self.transpose else "conv_kernel_layout")
         self.bias = self.add_weight((self.filters,), self.bias_initializer, name="bias") \
             if self.use_bias else None
         self._in_channels = c

@@ -22,7 +22,7 @@ import optree
 import crossops
 
 from .. import dtype_policies, initializers
-from .._backend import backend_of_type, call_backend, get_backend
+from .._backend import backend_chapter, backend_of_type, call_backend, get_backend
 from .._names import snake_case
 from .._variable import (
     _AUTOCAST_OPEN,
@@ -199,16 +199,19 @@ class Layer:
 
     # -- weights ------------------------------------------------------------------------
     def add_weight(self, shape=(), initializer="glorot_uniform", dtype=None, trainable=True,
-                   name=None, seed_state=False):
+                   name=None, seed_state=False, layout=None):
         """Create a weight of this layer's backend, initialised on the host (see
         ``crossops.initializers``), and track it. A ``seed_state`` (a random key) is a
         non-trainable variable but not a weight (as Keras's seed generators: not saved,
-        not counted)."""
+        not counted). ``layout`` names a function of the backend's ``nn`` chapter that
+        stores the weight in the memory order its kernels read (torch:
+        ``conv_kernel_layout``); the shape is unchanged, and backends without that
+        function keep their own layout."""
         dtype = dtype or self.dtype
         name = name or f"variable_{len(self._own_weights)}"
         host = initializers.get(initializer)(tuple(int(s) for s in shape), dtype)
         backend = self._backend or self._made_on
-        value = _to_backend(host, backend, trainable)
+        value = _to_backend(host, backend, trainable, layout)
         variable = Variable(value, trainable=trainable, name=name, path=f"{self.name}/{name}")
         variable.seed_state = seed_state
         self._own_weights.append(variable)
@@ -535,8 +538,9 @@ def _marking_built(build):
     return marked
 
 
-def _to_backend(host, backend, trainable):
-    """A NumPy array as a ``backend`` array (a torch Parameter when trainable)."""
+def _to_backend(host, backend, trainable, layout=None):
+    """A NumPy array as a ``backend`` array (a torch Parameter when trainable), laid out
+    in memory by the torch ``nn`` chapter's function ``layout`` where given."""
     if backend == "numpy":
         return host.copy()
     if backend == "jax":
@@ -550,4 +554,6 @@ def _to_backend(host, backend, trainable):
         t = torch.from_numpy(host.view(np.int16).copy()).view(torch.bfloat16)
     else:
         t = torch.from_numpy(np.array(host, order="C"))  # a copy; keeps 0-d arrays 0-d
+    if layout is not None:
+        t = getattr(backend_chapter("torch", "nn"), layout)(t)
     return torch.nn.Parameter(t, requires_grad=True) if trainable else t

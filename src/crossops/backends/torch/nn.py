@@ -68,5 +68,35 @@ class _ConvWeight(torch.autograd.Function):
 
 
 def conv_weight(kernel, channels_last: bool):
-    """Kernel ``(*k, in, out)`` as the weight of ``torch.nn.functional.conv{n}d``."""
-    return _ConvWeight.apply(kernel, channels_last)
+    """Kernel ``(*k, in, out)`` as the weight of ``torch.nn.functional.conv{n}d``. A kernel
+    stored by :func:`conv_kernel_layout` (a Conv layer's) is already in the channels-last
+    weight layout: a permuted view, no copy, and its gradient comes back in the kernel's
+    layout. Others are copied (the autograd.Function, about 20 us a call, only where a
+    gradient is recorded)."""
+    n = kernel.ndim - 2
+    weight = kernel.permute(n + 1, n, *range(n))
+    if channels_last and _is_channels_last(weight):
+        return weight
+    if torch.is_grad_enabled() and kernel.requires_grad:
+        return _ConvWeight.apply(kernel, channels_last)
+    return _ConvWeight.forward(kernel, channels_last)
+
+
+def _is_channels_last(weight) -> bool:
+    """Whether weight ``(out, in, *k)`` lies in memory as ``(out, *k, in)``."""
+    if weight.ndim == 4:
+        return weight.is_contiguous(memory_format=torch.channels_last)
+    if weight.ndim == 5:
+        return weight.is_contiguous(memory_format=torch.channels_last_3d)
+    return False
+
+
+def conv_kernel_layout(kernel):
+    """A convolution kernel ``(*k, in, out)``, its shape unchanged, stored in the memory
+    order ``(out, *k, in)`` that torch's channels-last convolutions read their weight in:
+    no copy of the kernel per call, and gradients and optimizer state in that same
+    layout (a Conv layer's kernel is made so, see ``Layer.add_weight``'s ``layout``)."""
+    n = kernel.ndim
+    if n not in (4, 5):  # 1-D convolutions have no channels-last weight format
+        return kernel
+    return kernel.permute(n - 1, *range(n - 1)).contiguous().permute(*range(1, n), 0)
