@@ -478,6 +478,7 @@ def test_torch_conv_kernels_lie_in_memory_as_torch_reads_them():
     call); its gradient and Adam's moments keep that layout through training (a compiled
     step would recompile on a layout change); the numbers are the plain convolution's."""
     import torch
+
     from crossops import nn
     x = RNG.standard_normal((4, 6, 6, 3)).astype(np.float32)
     with crossops.use_backend("torch"):
