@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import torch
 
-_HALF = (torch.float16, torch.bfloat16)
+from . import _HALF
 
 
 def _unary(f, x):

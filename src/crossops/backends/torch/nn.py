@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import torch
 
-_HALF = (torch.float16, torch.bfloat16)
+from . import _HALF
 
 
 def _compute(x):
@@ -44,11 +44,9 @@ class _ConvWeight(torch.autograd.Function):
 
     @staticmethod
     def forward(kernel, channels_last):
-        *spatial, cin, cout = kernel.shape
-        n = len(spatial)
-        if channels_last:
-            flat = kernel.reshape(-1, cout).t().contiguous()  # (out, *k * in)
-            return flat.view(cout, *spatial, cin).permute(0, n + 1, *range(1, n + 1))
+        n = kernel.ndim - 2
+        if channels_last:  # (out, *k, in) in memory, viewed as (out, in, *k)
+            return _out_first(kernel).permute(0, n + 1, *range(1, n + 1))
         return kernel.permute(n + 1, n, *range(n)).contiguous()
 
     @staticmethod
@@ -99,4 +97,11 @@ def conv_kernel_layout(kernel):
     n = kernel.ndim
     if n not in (4, 5):  # 1-D convolutions have no channels-last weight format
         return kernel
-    return kernel.permute(n - 1, *range(n - 1)).contiguous().permute(*range(1, n), 0)
+    return _out_first(kernel).permute(*range(1, n), 0)
+
+
+def _out_first(kernel):
+    """Kernel ``(*k, in, out)`` copied to a contiguous ``(out, *k, in)``: one blocked 2-D
+    transpose, about twice as fast on CPU as a general permuted copy."""
+    *spatial, cin, cout = kernel.shape
+    return kernel.reshape(-1, cout).t().contiguous().view(cout, *spatial, cin)
