@@ -87,3 +87,24 @@ def test_errors_name_the_op():
         xnp.choose(np.array([0, 3]), [np.ones(2), np.zeros(2)])
     with pytest.raises(ValueError, match="gradient"):
         xnp.gradient(np.ones(1))
+
+
+PAD_WIDTHS = [0, 2, (1, 2), [(1, 0), (0, 2)], ((1,), (2,)), [[1, 2]], [1],
+              np.array([[1, 2], [3, 0]]), np.int64(2)]
+
+
+@pytest.mark.parametrize("pad_width", PAD_WIDTHS, ids=repr)
+def test_pad_widths_broadcast_as_numpys(backend, pad_width):
+    x = np.arange(6.0).reshape(2, 3)
+    with backend_context(backend):
+        got = to_numpy(xnp.pad(to_backend(backend, x), pad_width))
+    np.testing.assert_array_equal(got, np.pad(x, pad_width))
+
+
+@pytest.mark.parametrize("pad_width", [1.5, [(1, 2, 3)], [-1], [(1, 1)] * 3], ids=repr)
+def test_bad_pad_widths_raise_numpys_error_types(backend, pad_width):
+    x = np.arange(6.0).reshape(2, 3)
+    with pytest.raises(Exception) as want:
+        np.pad(x, pad_width)
+    with backend_context(backend), pytest.raises(want.type, match="pad"):
+        xnp.pad(to_backend(backend, x), pad_width)
