@@ -39,11 +39,12 @@ from crossops._spec import OpSpec, load_spec  # noqa: E402
 NAMESPACES = {
     "": ("numpy/_ops.py", "crossops.numpy",
          [("._keras", "GENERIC"), ("._products", "GENERIC"), ("._extra", "GENERIC"),
-          ("._diagonals", "GENERIC")],
+          ("._diagonals", "GENERIC"), ("._more", "GENERIC")],
          "import numpy as np, crossops.numpy as xnp"),
     "linalg": ("numpy/_linalg_ops.py", "crossops.numpy.linalg",
-               [("._linalg_extra", "GENERIC")], "import numpy as np, crossops.numpy as xnp"),
-    "fft": ("numpy/_fft_ops.py", "crossops.numpy.fft", [],
+               [("._linalg_extra", "GENERIC"), ("._more", "LINALG")],
+               "import numpy as np, crossops.numpy as xnp"),
+    "fft": ("numpy/_fft_ops.py", "crossops.numpy.fft", [("._more", "FFT")],
             "import numpy as np, crossops.numpy as xnp"),
     "nn": ("nn/_ops.py", "crossops.nn", [("._generic", "GENERIC")],
            "import numpy as np, crossops.nn as nn"),
@@ -262,7 +263,7 @@ def _render(params: list[tuple[inspect.Parameter, str]], returns: str) -> str:
         elif p.kind is p.VAR_KEYWORD:
             out.append(f"**{p.name}: {ann}")
         else:
-            default = "" if p.default is p.empty else f" = {p.default!r}"
+            default = "" if p.default is p.empty else f" = {_source(p.default)}"
             out.append(f"{p.name}: {ann}{default}")
     if positional_only and not slash:
         out.append("/")
@@ -347,8 +348,13 @@ def _break_source(line: str, width: int = 88) -> str:
     return "\n".join(lines)
 
 
+def _source(value) -> str:
+    """A default's source: its repr, or a builtin type's name (NumPy's ``dtype=float``)."""
+    return value.__name__ if isinstance(value, type) else repr(value)
+
+
 def _fmt_default(p: inspect.Parameter) -> str:
-    return "" if p.default is p.empty else f", default {p.default!r}"
+    return "" if p.default is p.empty else f", default {_source(p.default)}"
 
 
 def _docstring(spec: OpSpec, doc: dict, glossary: dict, alias_line: str) -> str:
@@ -491,16 +497,28 @@ KERAS_RULE_LINES = {
     "arange": "dtype = _kd.arange_dtype(start, stop, step, dtype)",
     "index": "{a} = _kd.index_input({a})",  # and the result: see KERAS_RULE_RESULTS
     "window": "{a} = _kd.window_length({a})",
+    "space": "dtype = _kd.space_dtype(start, stop, dtype)",
+    "bool_int32": "{a} = _kd.bool_int32_input({a})",
+    "int8": "{a}, {b} = _kd.int8_inputs({a}, {b})",
+    "int8_operands": "{b} = _kd.int8_operands({b})",
+    # the result's dtype, worked out before the call: see KERAS_RULE_RESULTS
+    "accumulate_result": "_dtype = _kd.accumulated_dtype({a})",
+    "keep": "_dtype = _kd.own_dtype({a})",
+    "count": "_dtype = _kd.count_dtype({a}, {b})",
+    "promote_sequence": "{s} = _kd.promoted_sequence({s})",  # {s}: the op's first sequence
+    "promote3": "{a}, {b}, {c} = _kd.promoted_sequence(({a}, {b}, {c}))",
 }
 #: rules that also convert the op's result: the _keras_dtypes function that does it
-KERAS_RULE_RESULTS = {"index": "index_output", "window": "floatx_output"}
+KERAS_RULE_RESULTS = {"index": "index_output(_out)", "window": "floatx_output(_out)",
+                      "accumulate_result": "as_dtype(_out, _dtype)",
+                      "keep": "as_dtype(_out, _dtype)", "count": "as_dtype(_out, _dtype)"}
 #: what each rule does, for the docstring
 KERAS_RULE_DOCS = {
     "float": "Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).",
     "float2": "Dtypes as Keras: with no float operand, the operands compute in ``floatx()``.",
     "weak": "Dtypes as Keras: a Python int stays weak (int32 alone or with a bool array), a "
             "Python float gives ``floatx()`` with a bool or integer array.",
-    "divide": "Dtypes as Keras: integers and bools divide in ``floatx()``; a Python float "
+    "divide": "Dtypes as Keras: integer and bool operands compute in ``floatx()``; a Python float "
               "stays weak next to a float array.",
     "weak_int": "Dtypes as Keras: Python scalars as in ``add``; two bools compute in int32.",
     "accumulate": "Dtypes as Keras: bool, int8 and int16 accumulate in int32, uint8 and "
@@ -513,6 +531,19 @@ KERAS_RULE_DOCS = {
     "index": "Dtypes as Keras: int32 indices.",
     "window": "Dtypes as Keras: the length may be a 0-d float array; the window is in "
               "``floatx()`` (float32).",
+    "space": "Dtypes as Keras: ``floatx()`` (float32) unless ``dtype`` is given or ``start`` "
+             "or ``stop`` is a float array.",
+    "bool_int32": "Dtypes as Keras: a bool input computes in int32.",
+    "int8": "Dtypes as Keras: int8 by int8 gives int32.",
+    "int8_operands": "Dtypes as Keras: int8 operands (all of them) give int32.",
+    "accumulate_result": "Dtypes as Keras: bool, int8 and int16 accumulate in int32, uint8 and "
+                         "uint16 in uint32; int32 and uint32 keep their dtype.",
+    "keep": "Dtypes as Keras: the result has the input's dtype.",
+    "count": "Dtypes as Keras: int32 counts without ``weights``.",
+    "promote_sequence": "Dtypes as Keras: the arrays are promoted together first (float16 "
+                        "with int16 gives float16, int32 with float32 float32).",
+    "promote3": "Dtypes as Keras: the first three arrays compute in their promoted dtype "
+                "(bfloat16 with float16 gives float32).",
 }
 #: parameters whose Keras default None stands for the op's own default
 KERAS_NONE_IS_DEFAULT = {"arange": ("step",)}
@@ -628,13 +659,17 @@ def _keras_def(spec: OpSpec, ksig: inspect.Signature, doc: dict, glossary: dict)
             lines.append(f"    if {p.name} is None:\n        {p.name} = {p.default!r}\n")
     rule = spec.keras_dtype
     if KERAS_RULE_LINES.get(rule):
-        a, b = (list(spec.arrays) + ["", ""])[:2]
-        lines.append("    " + KERAS_RULE_LINES[rule].format(a=a, b=b, name=name) + "\n")
+        a, b, c = (list(spec.arrays) + ["", "", ""])[:3]
+        line = KERAS_RULE_LINES[rule]
+        if rule == "accumulate" and "keepdims" not in spec.sig.parameters:
+            line = line.split("\n")[0]  # trace: no call at the defaults to hand on
+        s = spec.sequences[0] if spec.sequences else ""
+        lines.append("    " + line.format(a=a, b=b, c=c, s=s, name=name) + "\n")
     body = _body(spec, op)
     if rule in KERAS_RULE_RESULTS:  # the result converted too
         assert body.count("return ") == 1, spec.qualname
         body = (body.replace("return ", "_out = ")
-                + f"    return _kd.{KERAS_RULE_RESULTS[rule]}(_out)\n")
+                + f"    return _kd.{KERAS_RULE_RESULTS[rule]}\n")
     where = "crossops.numpy" if spec.namespace in ("", "linalg", "fft") else "crossops"
     target = f"{where}.{spec.qualname}"
     summary = doc.get("summary") or f"``{spec.qualname}``."

@@ -68,9 +68,11 @@ def kind(name: str) -> str:
     return _KIND[name]
 
 
-_ALIASES = {"bool_": "bool", "boolean": "bool", "half": "float16", "float": "float32",
+# NumPy's meanings: ``float`` (the Python type or the name) is float64, ``complex`` complex128
+_ALIASES = {"bool_": "bool", "boolean": "bool", "half": "float16", "float": "float64",
             "double": "float64", "cfloat": "complex64", "cdouble": "complex128",
-            "int": "int64", "long": "int64", "short": "int16", "uint": "uint64"}
+            "complex": "complex128", "int": "int64", "long": "int64", "short": "int16",
+            "uint": "uint64"}
 
 
 def dtype_name(dtype) -> str:

@@ -13,11 +13,13 @@ writes into arrays), ``where`` True; ``dtype`` selects the computation's dtype.
 from __future__ import annotations
 
 import builtins
+import itertools
 import math
 import operator
 
 from .._axes import normalize_axis
 from .._dtypes import dtype_name, kind, result_name
+from .._host import host_constant
 from ._keras import (
     _atleast,
     _backend,
@@ -495,27 +497,25 @@ def flatnonzero(a):
     return xnp.nonzero(xnp.reshape(_array(a), (-1,)))[0]
 
 
-def _host_indices(rows, cols, like=None):
-    xnp = _xnp()
-    b = _backend(like) if like is not None else _backend()
-    dt = _wide(b)[0]
-    with _on(like) if like is not None else _nothing():
-        return (xnp.asarray(rows.tolist(), dtype=dt), xnp.asarray(cols.tolist(), dtype=dt))
+def _make(like, name: str, *args, **kwargs):
+    """The creation call ``name`` on the backend of ``like`` (the default backend when like
+    is None), made there directly: traceable, as ``use_backend`` around it is not always."""
+    from .._dispatch import call_on
+    return call_on(_backend(like) if like is not None else _backend(), name, *args, **kwargs)
 
 
-class _nothing:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
+@host_constant
+def _tri_lists(which: str, n: int, k: int, m: int) -> tuple[list, list]:
+    rows, cols = getattr(_np(), which)(n, k=k, m=m)
+    return rows.tolist(), cols.tolist()
 
 
 def _tri_indices(f, n, k, m, like=None):
     n = _int_arg(n, f.__name__, "n")
     m = n if m is None else _int_arg(m, f.__name__, "m")
-    rows, cols = f(n, k=k, m=m)
-    return _host_indices(rows, cols, like)
+    rows, cols = _tri_lists(f.__name__, n, k, m)
+    dt = _wide(_backend(like) if like is not None else _backend())[0]
+    return _make(like, "asarray", rows, dtype=dt), _make(like, "asarray", cols, dtype=dt)
 
 
 @generic()
@@ -548,11 +548,8 @@ def triu_indices_from(arr, k=0):
 
 
 def _diag_indices(n, ndim, like=None):
-    xnp = _xnp()
     b = _backend(like) if like is not None else _backend()
-    with _on(like) if like is not None else _nothing():
-        idx = xnp.arange(n, dtype=_wide(b)[0])
-    return (idx,) * ndim
+    return (_make(like, "arange", n, dtype=_wide(b)[0]),) * ndim
 
 
 @generic()
@@ -578,7 +575,9 @@ def indices(dimensions, dtype=int, sparse=False):
     xnp = _xnp()
     dims = tuple(_int_arg(d, "indices", "dimensions") for d in dimensions)
     nd = len(dims)
-    dt = dtype_name(_np().dtype(dtype)) if dtype in (int, float, builtins.bool, complex) \
+    # (identity: a TensorFlow DType compares equal to the Python type it would convert)
+    dt = dtype_name(_np().dtype(dtype)) if any(dtype is t for t in (int, float, builtins.bool,
+                                                                    complex)) \
         else dtype_name(dtype)
     if dt == "int64":
         dt = _index_dtype()
@@ -608,8 +607,7 @@ def ix_(*args):
         if _is_array(new):
             pass
         elif isinstance(new, list | tuple) and len(new) == 0:
-            with _on(like) if like is not None else _nothing():
-                new = xnp.asarray([], dtype=_index_dtype(like))
+            new = _make(like, "asarray", [], dtype=_index_dtype(like))
         else:
             new = _array(new, like)
         if new.ndim != 1:
@@ -914,7 +912,6 @@ def lexsort(keys, axis=-1):
 
 @generic()
 def apply_along_axis(func1d, axis, arr, *args, **kwargs):
-    np = _np()
     xnp = _xnp()
     arr = _array(arr)
     nd = arr.ndim
@@ -926,7 +923,7 @@ def apply_along_axis(func1d, axis, arr, *args, **kwargs):
         raise ValueError("apply_along_axis: cannot apply_along_axis when any iteration "
                          "dimensions are 0")
     results = []
-    for ind in np.ndindex(*outer):
+    for ind in itertools.product(*map(range, outer)):  # (np.ndindex: not under torch.compile)
         results.append(_array(func1d(view[ind + (Ellipsis,)], *args, **kwargs), arr))
     first = results[0]
     rname = _name(first)
@@ -1522,6 +1519,14 @@ def _edges_array(bins, like, op, what="bins"):
     return e
 
 
+def _ndim(value) -> int:
+    """``numpy.ndim`` of host data, in plain Python (torch.compile traces NumPy's as torch)."""
+    if hasattr(value, "ndim"):
+        return value.ndim
+    return 1 + _ndim(value[0]) if isinstance(value, list | tuple) and value else int(
+        isinstance(value, list | tuple))
+
+
 @generic()
 def histogram_bin_edges(a, bins=10, range=None, weights=None):
     xnp = _xnp()
@@ -1535,7 +1540,7 @@ def histogram_bin_edges(a, bins=10, range=None, weights=None):
         with _on(a):
             return xnp.asarray(edges.tolist(), dtype=dtype_name(edges.dtype))
     if _is_array(bins) and bins.ndim == 1 or isinstance(bins, list | tuple) or (
-            not _is_array(bins) and _np().ndim(bins) == 1):
+            not _is_array(bins) and _ndim(bins) == 1):
         return _edges_array(bins, a, "histogram_bin_edges")
     n = _int_arg(bins, "histogram_bin_edges", "bins")
     if n < 1:
@@ -1587,7 +1592,7 @@ def histogramdd(sample, bins=10, range=None, density=None, weights=None):
     for i in builtins.range(D):
         bi = bins[i]
         col = s[:, i]
-        if not _is_array(bi) and np.ndim(bi) == 0:
+        if not _is_array(bi) and _ndim(bi) == 0:
             if bi < 1:
                 raise ValueError(f"histogramdd: bins[{i}] must be positive, when an integer")
             first, last = _outer_edges(col, range[i], "histogramdd")

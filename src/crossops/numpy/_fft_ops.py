@@ -28,9 +28,10 @@ from .._typing import (  # noqa: F401
     Sequence,
     Shape,
 )
+from ._more import FFT as _G0
 
 #: op name -> its implementation written with crossops ops
-_GENERIC = {}
+_GENERIC = _G0
 
 # builtins the bodies use, under names no op shadows
 _TYPE = type
@@ -38,7 +39,7 @@ _MAP = map
 
 __all__ = [
     'fft', 'fftfreq', 'fftn', 'fftshift', 'hfft', 'ifft', 'ifftn', 'ifftshift', 'ihfft',
-    'irfft', 'irfftn', 'rfft', 'rfftfreq', 'rfftn',
+    'irfft', 'irfftn', 'rfft', 'rfftfreq', 'rfftn', 'fft2', 'ifft2', 'rfft2', 'irfft2',
 ]
 
 
@@ -771,3 +772,208 @@ def rfftn(
 
 
 rfftn = _accelerate(rfftn, _rfftn)
+
+
+_fft2 = _bind('fft.fft2', _GENERIC)
+
+
+def fft2(
+        a: ArrayLike, s: Sequence[int] | None = None, axes: Sequence[int] | None = (-2, -1),
+        norm: Literal["backward", "ortho", "forward"] | None = None, out: Any = None,
+) -> Array:
+    """Two-dimensional discrete Fourier transform (over the last two axes by default).
+
+    ``fftn(a, s=s, axes=axes, norm=norm)`` with NumPy's defaults: ``axes=(-2, -1)`` and
+    ``norm=None`` (as ``"backward"``). Give floating or complex a (TensorFlow rejects
+    integers).
+
+    Parameters
+    ----------
+    a : ArrayLike
+        Input array, real or complex.
+    s : Sequence[int] | None, default None
+        The lengths of the transformed axes (cut or zero-padded); None keeps them.
+    axes : Sequence[int] | None, default (-2, -1)
+        The axes to transform.
+    norm : Literal["backward", "ortho", "forward"] | None, default None
+        Scaling: None or ``"backward"``, ``"ortho"`` or ``"forward"``.
+    out : Any, default None
+        Must be None: crossops never writes into arrays.
+
+    Returns
+    -------
+    Array
+        The complex spectrum.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.fft.fft2(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    array([[10.+0.j, -2.+0.j],
+           [-4.+0.j,  0.+0.j]])
+    """
+    try:
+        _key = _TYPE(a)
+        try:
+            _fn = _fft2.cache[_key]
+        except KeyError:
+            _fn = _fft2.resolve(_key, (_key,))
+        return _fn(a=a, s=s, axes=axes, norm=norm, out=out)
+    except Exception as _e:
+        _fft2.fail(_e)
+
+
+fft2 = _accelerate(fft2, _fft2)
+
+
+_ifft2 = _bind('fft.ifft2', _GENERIC)
+
+
+def ifft2(
+        a: ArrayLike, s: Sequence[int] | None = None, axes: Sequence[int] | None = (-2, -1),
+        norm: Literal["backward", "ortho", "forward"] | None = None, out: Any = None,
+) -> Array:
+    """Two-dimensional inverse discrete Fourier transform.
+
+    ``ifftn(a, s=s, axes=axes, norm=norm)`` with NumPy's defaults ``axes=(-2, -1)`` and
+    ``norm=None`` (as ``"backward"``: divided by the number of points).
+
+    Parameters
+    ----------
+    a : ArrayLike
+        Input array, real or complex.
+    s : Sequence[int] | None, default None
+        The lengths of the transformed axes (cut or zero-padded); None keeps them.
+    axes : Sequence[int] | None, default (-2, -1)
+        The axes to transform.
+    norm : Literal["backward", "ortho", "forward"] | None, default None
+        Scaling: None or ``"backward"``, ``"ortho"`` or ``"forward"``.
+    out : Any, default None
+        Must be None: crossops never writes into arrays.
+
+    Returns
+    -------
+    Array
+        The complex signal.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.fft.ifft2(np.array([[10.0, -2.0], [-4.0, 0.0]]))
+    array([[1.+0.j, 2.+0.j],
+           [3.+0.j, 4.+0.j]])
+    """
+    try:
+        _key = _TYPE(a)
+        try:
+            _fn = _ifft2.cache[_key]
+        except KeyError:
+            _fn = _ifft2.resolve(_key, (_key,))
+        return _fn(a=a, s=s, axes=axes, norm=norm, out=out)
+    except Exception as _e:
+        _ifft2.fail(_e)
+
+
+ifft2 = _accelerate(ifft2, _ifft2)
+
+
+_rfft2 = _bind('fft.rfft2', _GENERIC)
+
+
+def rfft2(
+        a: ArrayLike, s: Sequence[int] | None = None, axes: Sequence[int] | None = (-2, -1),
+        norm: Literal["backward", "ortho", "forward"] | None = None, out: Any = None,
+) -> Array:
+    """Two-dimensional discrete Fourier transform of a real array.
+
+    ``rfftn(a, s=s, axes=axes, norm=norm)``: the last transformed axis keeps its
+    non-negative frequencies only (``n // 2 + 1`` of them).
+
+    Parameters
+    ----------
+    a : ArrayLike
+        Real input array.
+    s : Sequence[int] | None, default None
+        The lengths of the transformed axes (cut or zero-padded); None keeps them.
+    axes : Sequence[int] | None, default (-2, -1)
+        The axes to transform.
+    norm : Literal["backward", "ortho", "forward"] | None, default None
+        Scaling: None or ``"backward"``, ``"ortho"`` or ``"forward"``.
+    out : Any, default None
+        Must be None: crossops never writes into arrays.
+
+    Returns
+    -------
+    Array
+        The complex half-spectrum.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.fft.rfft2(np.array([[1.0, 2.0, 3.0, 4.0], [0.0, 0.0, 0.0, 1.0]]))
+    array([[11.+0.j, -2.+3.j, -3.+0.j],
+           [ 9.+0.j, -2.+1.j, -1.+0.j]])
+    """
+    try:
+        _key = _TYPE(a)
+        try:
+            _fn = _rfft2.cache[_key]
+        except KeyError:
+            _fn = _rfft2.resolve(_key, (_key,))
+        return _fn(a=a, s=s, axes=axes, norm=norm, out=out)
+    except Exception as _e:
+        _rfft2.fail(_e)
+
+
+rfft2 = _accelerate(rfft2, _rfft2)
+
+
+_irfft2 = _bind('fft.irfft2', _GENERIC)
+
+
+def irfft2(
+        a: ArrayLike, s: Sequence[int] | None = None, axes: Sequence[int] | None = (-2, -1),
+        norm: Literal["backward", "ortho", "forward"] | None = None, out: Any = None,
+) -> Array:
+    """Inverse of rfft2: a real array from its two-dimensional half-spectrum.
+
+    ``irfftn(a, s=s, axes=axes, norm=norm)``; without s the last transformed axis has
+    ``2 * (m - 1)`` points for m input points (give s for odd lengths).
+
+    Parameters
+    ----------
+    a : ArrayLike
+        The complex half-spectrum.
+    s : Sequence[int] | None, default None
+        The lengths of the output's transformed axes; None takes them from a.
+    axes : Sequence[int] | None, default (-2, -1)
+        The axes to transform.
+    norm : Literal["backward", "ortho", "forward"] | None, default None
+        Scaling: None or ``"backward"``, ``"ortho"`` or ``"forward"``.
+    out : Any, default None
+        Must be None: crossops never writes into arrays.
+
+    Returns
+    -------
+    Array
+        The real signal.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.fft.irfft2(np.fft.rfft2(np.array([[1.0, 2.0], [3.0, 4.0]])))
+    array([[1., 2.],
+           [3., 4.]])
+    """
+    try:
+        _key = _TYPE(a)
+        try:
+            _fn = _irfft2.cache[_key]
+        except KeyError:
+            _fn = _irfft2.resolve(_key, (_key,))
+        return _fn(a=a, s=s, axes=axes, norm=norm, out=out)
+    except Exception as _e:
+        _irfft2.fail(_e)
+
+
+irfft2 = _accelerate(irfft2, _irfft2)

@@ -29,9 +29,10 @@ from .._typing import (  # noqa: F401
     Shape,
 )
 from ._linalg_extra import GENERIC as _G0
+from ._more import LINALG as _G1
 
 #: op name -> its implementation written with crossops ops
-_GENERIC = _G0
+_GENERIC = _G0 | _G1
 
 # builtins the bodies use, under names no op shadows
 _TYPE = type
@@ -41,7 +42,8 @@ __all__ = [
     'cholesky', 'cross', 'det', 'diagonal', 'eig', 'eigh', 'eigvals', 'eigvalsh', 'inv',
     'matmul', 'matrix_norm', 'matrix_power', 'matrix_rank', 'matrix_transpose', 'outer', 'pinv',
     'qr', 'slogdet', 'solve', 'svd', 'svdvals', 'tensordot', 'trace', 'vecdot', 'vector_norm',
-    'cholesky_inverse', 'lstsq', 'lu_factor', 'norm', 'solve_triangular', 'jvp',
+    'cholesky_inverse', 'lstsq', 'lu_factor', 'norm', 'solve_triangular', 'jvp', 'cond',
+    'multi_dot', 'tensorinv', 'tensorsolve',
 ]
 
 
@@ -1529,3 +1531,198 @@ def jvp(
 
 
 jvp = _accelerate(jvp, _jvp)
+
+
+_cond = _bind('linalg.cond', _GENERIC)
+
+
+def cond(x: ArrayLike, p: int | float | str | None = None) -> Array:
+    """The condition number of a matrix (or a stack of matrices) in the norm p.
+
+    ``norm(x, p) * norm(inv(x), p)``; for ``p=None``, 2 and -2 it is computed from the
+    singular values (largest / smallest, or the inverse for -2), so x need not be square;
+    the other norms need the inverse, which is computed from the singular values too, so that
+    a singular matrix never raises: it gives inf, or a very large number where rounding
+    leaves its smallest singular value above zero (NumPy's LU inverse finds an exact zero
+    pivot more often). A NaN in x gives NaN. Integer inputs are computed in float64; the
+    result is real, of x's precision.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        The matrix, or a stack of matrices in the last two axes.
+    p : int | float | str | None, default None
+        The norm: None or 2 (ratio of the largest to the smallest singular value), -2,
+        ``"fro"``, ``"nuc"``, inf, -inf, 1 or -1 (these need square x).
+
+    Returns
+    -------
+    Array
+        The condition numbers, of shape ``x.shape[:-2]``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a = np.array([[1.0, 0.0, -1.0], [0.0, 1.0, 0.0], [1.0, 0.0, 1.0]])
+    >>> xnp.linalg.cond(a)
+    array(1.41421356)
+    >>> xnp.linalg.cond(a, 'fro')
+    array(3.16227766)
+    >>> xnp.linalg.cond(a, np.inf)
+    array(2.)
+    >>> xnp.linalg.cond(a, -2)
+    array(0.70710678)
+    """
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _cond.cache[_key]
+        except KeyError:
+            _fn = _cond.resolve(_key, (_key,))
+        return _fn(x=x, p=p)
+    except Exception as _e:
+        _cond.fail(_e)
+
+
+cond = _accelerate(cond, _cond)
+
+
+_multi_dot = _bind('linalg.multi_dot', _GENERIC)
+
+
+def multi_dot(arrays: Sequence[ArrayLike], *, out: Any = None) -> Array:
+    """The product of two or more matrices, in the cheapest order.
+
+    ``multi_dot([A, B, C])`` is ``A @ B @ C`` with the parentheses placed to need the fewest
+    multiplications (the order depends on the shapes only). The first array may be
+    one-dimensional (a row vector) and the last one-dimensional (a column vector); the others
+    must be two-dimensional (LinAlgError otherwise). Operand dtypes are promoted as matmul's.
+
+    Parameters
+    ----------
+    arrays : Sequence[ArrayLike]
+        The matrices to multiply, in order.
+    out : Any, default None
+        Must be None: crossops never writes into arrays.
+
+    Returns
+    -------
+    Array
+        The product; a scalar when the first and the last are vectors.
+
+    Notes
+    -----
+    On torch: uint16, uint32, uint64 inputs raise: torch has no matmul kernel for
+    uint16/32/64 (as crossops's matmul); raised up front, for every shape; cast to int64
+    first
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a, b, c = np.ones((10, 2)), np.ones((2, 8)), np.ones((8, 3))
+    >>> xnp.linalg.multi_dot([a, b, c]).shape
+    (10, 3)
+    >>> xnp.linalg.multi_dot([np.array([1.0, 2.0]), np.eye(2), np.array([3.0, 4.0])])
+    np.float64(11.0)
+    """
+    try:
+        _key = (*_MAP(_TYPE, arrays),)
+        try:
+            _fn = _multi_dot.cache[_key]
+        except KeyError:
+            _fn = _multi_dot.resolve(_key, _key)
+        return _fn(arrays=arrays, out=out)
+    except Exception as _e:
+        _multi_dot.fail(_e)
+
+
+multi_dot = _accelerate(multi_dot, _multi_dot)
+
+
+_tensorinv = _bind('linalg.tensorinv', _GENERIC)
+
+
+def tensorinv(a: ArrayLike, ind: int = 2) -> Array:
+    """The inverse of an N-dimensional array seen as a linear map.
+
+    a is read as a matrix of shape ``(prod(a.shape[:ind]), prod(a.shape[ind:]))``, which must
+    be square, and inverted; the result has shape ``a.shape[ind:] + a.shape[:ind]``, so that
+    ``tensordot(tensorinv(a, ind), a, ind)`` is the identity.
+
+    Parameters
+    ----------
+    a : ArrayLike
+        The tensor to invert.
+    ind : int, default 2
+        The number of leading axes that index the rows (a positive int).
+
+    Returns
+    -------
+    Array
+        The inverse.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a = np.eye(4).reshape(4, 2, 2)
+    >>> xnp.linalg.tensorinv(a, ind=1).shape
+    (2, 2, 4)
+    """
+    try:
+        _key = _TYPE(a)
+        try:
+            _fn = _tensorinv.cache[_key]
+        except KeyError:
+            _fn = _tensorinv.resolve(_key, (_key,))
+        return _fn(a=a, ind=ind)
+    except Exception as _e:
+        _tensorinv.fail(_e)
+
+
+tensorinv = _accelerate(tensorinv, _tensorinv)
+
+
+_tensorsolve = _bind('linalg.tensorsolve', _GENERIC)
+
+
+def tensorsolve(a: ArrayLike, b: ArrayLike, axes: Sequence[int] | None = None) -> Array:
+    """Solve the tensor equation ``tensordot(a, x, axes=x.ndim) == b`` for x.
+
+    The leading ``b.ndim`` axes of a index the equations and the rest the unknowns, whose
+    count must equal the equations' (LinAlgError otherwise); ``axes`` moves those axes of a
+    to the end first.
+
+    Parameters
+    ----------
+    a : ArrayLike
+        The coefficient tensor.
+    b : ArrayLike
+        The right-hand side.
+    axes : Sequence[int] | None, default None
+        Axes of a to move to the end before solving; None moves none.
+
+    Returns
+    -------
+    Array
+        x, of shape ``a.shape[b.ndim:]`` (after the moves).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a = (np.eye(6) * 2).reshape(6, 2, 3)
+    >>> xnp.linalg.tensorsolve(a, np.arange(6.0))
+    array([[0. , 0.5, 1. ],
+           [1.5, 2. , 2.5]])
+    """
+    try:
+        _key = (_TYPE(a), _TYPE(b))
+        try:
+            _fn = _tensorsolve.cache[_key]
+        except KeyError:
+            _fn = _tensorsolve.resolve(_key, _key)
+        return _fn(a=a, b=b, axes=axes)
+    except Exception as _e:
+        _tensorsolve.fail(_e)
+
+
+tensorsolve = _accelerate(tensorsolve, _tensorsolve)

@@ -33,10 +33,11 @@ from .._typing import (  # noqa: F401
 from ._diagonals import GENERIC as _G3
 from ._extra import GENERIC as _G2
 from ._keras import GENERIC as _G0
+from ._more import GENERIC as _G4
 from ._products import GENERIC as _G1
 
 #: op name -> its implementation written with crossops ops
-_GENERIC = _G0 | _G1 | _G2 | _G3
+_GENERIC = _G0 | _G1 | _G2 | _G3 | _G4
 
 # builtins the bodies use, under names no op shadows
 _TYPE = type
@@ -67,24 +68,28 @@ __all__ = [
     'cov', 'interp', 'gradient', 'unwrap', 'histogram_bin_edges', 'histogram2d', 'histogramdd',
     'intersect1d', 'union1d', 'setdiff1d', 'setxor1d', 'polyval', 'polyadd', 'polysub',
     'polymul', 'polyder', 'polyint', 'polydiv', 'poly', 'roots', 'polyfit', 'packbits',
-    'unpackbits', 'absolute', 'arccos', 'arccosh', 'arcsin', 'arcsinh', 'arctan', 'arctanh',
-    'arctan2', 'angle', 'bitwise_not', 'conjugate', 'cbrt', 'deg2rad', 'rad2deg', 'exp2',
-    'fabs', 'fmod', 'heaviside', 'logaddexp2', 'sinc', 'isclose', 'allclose', 'isneginf',
-    'isposinf', 'isreal', 'nan_to_num', 'gcd', 'lcm', 'ldexp', 'divide_no_nan', 'true_divide',
-    'mod', 'power', 'left_shift', 'right_shift', 'fmax', 'fmin', 'amax', 'amin', 'ptp',
-    'average', 'quantile', 'nanquantile', 'percentile', 'nanpercentile', 'median', 'nanmedian',
-    'nansum', 'nanprod', 'nanmax', 'nanmin', 'nanargmax', 'nanargmin', 'nanmean', 'nanvar',
-    'nanstd', 'cumsum', 'cumprod', 'nancumsum', 'nancumprod', 'append', 'array', 'copy',
-    'ravel', 'size', 'ndim', 'get_item', 'swapaxes', 'transpose', 'fliplr', 'flipud', 'rot90',
-    'split', 'array_split', 'hsplit', 'vsplit', 'dsplit', 'hstack', 'vstack', 'dstack',
-    'column_stack', 'concatenate', 'tri', 'diag', 'diagflat', 'pad', 'bartlett', 'blackman',
-    'hamming', 'hanning', 'kaiser', 'i0', 'geomspace', 'logspace', 'identity', 'vander',
-    'select', 'unravel_index', 'view', 'vectorize', 'digitize', 'diagonal', 'trace', 'dot',
-    'einsum', 'inner', 'kron', 'vdot', 'correlate', 'corrcoef', 'trapezoid', 'bincount',
-    'histogram', 'argpartition', 'unique', 'argmax', 'argmin', 'count_nonzero', 'nonzero',
-    'searchsorted', 'where', 'isin', 'unique_all', 'unique_counts', 'unique_inverse',
-    'unique_values', 'argsort', 'sort', 'cumulative_prod', 'cumulative_sum', 'max', 'mean',
-    'min', 'prod', 'std', 'sum', 'var', 'all', 'any', 'diff',
+    'unpackbits', 'indices', 'ravel_multi_index', 'resize', 'rollaxis', 'extract',
+    'bitwise_count', 'invert', 'sort_complex', 'mask_indices', 'fromfunction', 'shape',
+    'asanyarray', 'ascontiguousarray', 'asfortranarray', 'asarray_chkfinite', 'require',
+    'issubdtype', 'common_type', 'min_scalar_type', 'iterable', 'absolute', 'arccos', 'arccosh',
+    'arcsin', 'arcsinh', 'arctan', 'arctanh', 'arctan2', 'angle', 'bitwise_not', 'conjugate',
+    'cbrt', 'deg2rad', 'rad2deg', 'exp2', 'fabs', 'fmod', 'heaviside', 'logaddexp2', 'sinc',
+    'isclose', 'allclose', 'isneginf', 'isposinf', 'isreal', 'nan_to_num', 'gcd', 'lcm',
+    'ldexp', 'divide_no_nan', 'true_divide', 'mod', 'power', 'left_shift', 'right_shift',
+    'fmax', 'fmin', 'amax', 'amin', 'ptp', 'average', 'quantile', 'nanquantile', 'percentile',
+    'nanpercentile', 'median', 'nanmedian', 'nansum', 'nanprod', 'nanmax', 'nanmin',
+    'nanargmax', 'nanargmin', 'nanmean', 'nanvar', 'nanstd', 'cumsum', 'cumprod', 'nancumsum',
+    'nancumprod', 'append', 'array', 'copy', 'ravel', 'size', 'ndim', 'get_item', 'swapaxes',
+    'transpose', 'fliplr', 'flipud', 'rot90', 'split', 'array_split', 'hsplit', 'vsplit',
+    'dsplit', 'hstack', 'vstack', 'dstack', 'column_stack', 'concatenate', 'tri', 'diag',
+    'diagflat', 'pad', 'bartlett', 'blackman', 'hamming', 'hanning', 'kaiser', 'i0',
+    'geomspace', 'logspace', 'identity', 'vander', 'select', 'unravel_index', 'view',
+    'vectorize', 'digitize', 'diagonal', 'trace', 'dot', 'einsum', 'inner', 'kron', 'vdot',
+    'correlate', 'corrcoef', 'trapezoid', 'bincount', 'histogram', 'argpartition', 'unique',
+    'argmax', 'argmin', 'count_nonzero', 'nonzero', 'searchsorted', 'where', 'isin',
+    'unique_all', 'unique_counts', 'unique_inverse', 'unique_values', 'argsort', 'sort',
+    'cumulative_prod', 'cumulative_sum', 'max', 'mean', 'min', 'prod', 'std', 'sum', 'var',
+    'all', 'any', 'diff',
 ]
 
 
@@ -6835,6 +6840,1029 @@ def unpackbits(
 
 
 unpackbits = _accelerate(unpackbits, _unpackbits)
+
+
+_indices = _bind('indices', _GENERIC)
+
+
+def indices(
+        dimensions: Sequence[int], dtype: DTypeLike = int, sparse: bool = False,
+) -> Array | tuple[Array, ...]:
+    """An array of the indices of a grid: one index array per dimension.
+
+    ``indices((2, 3))[0][i, j] == i`` and ``[1][i, j] == j``. With ``sparse=True`` a tuple of
+    broadcastable arrays (shape one along every other axis) is returned instead of the
+    stacked grid. The array is made on the default backend; ``dtype=int`` is the backend's
+    index dtype (int64, int32 on JAX without x64).
+
+    Parameters
+    ----------
+    dimensions : Sequence[int]
+        The shape of the grid.
+    dtype : DTypeLike, default int
+        Data type of the result.
+    sparse : bool, default False
+        Return broadcastable index arrays instead of the dense grid.
+
+    Returns
+    -------
+    Array | tuple[Array, ...]
+        The grid, of shape ``(len(dimensions), *dimensions)``, or a tuple of arrays when
+        sparse.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.indices((2, 3))
+    array([[[0, 0, 0],
+            [1, 1, 1]],
+    <BLANKLINE>
+           [[0, 1, 2],
+            [0, 1, 2]]])
+    >>> xnp.indices((2, 3), sparse=True)
+    (array([[0],
+           [1]]), array([[0, 1, 2]]))
+    """
+    try:
+        _b = _default_backend()
+        if dtype is not None:
+            dtype = _native_dtype(_b, dtype)
+        return _indices.impl(_b)(dimensions=dimensions, dtype=dtype, sparse=sparse)
+    except Exception as _e:
+        _indices.fail(_e)
+
+
+indices = _accelerate(indices, _indices)
+
+
+_ravel_multi_index = _bind('ravel_multi_index', _GENERIC)
+
+
+def ravel_multi_index(
+        multi_index: Sequence[ArrayLike], dims: int | Sequence[int],
+        mode: str | Sequence[str] = 'raise', order: Literal["C", "F"] = 'C',
+) -> Array:
+    """Flat indices of an array of shape dims from a tuple of coordinate arrays.
+
+    The inverse of ``unravel_index``. Coordinates out of range raise ValueError with
+    ``mode="raise"`` (checked where the values are known: eagerly, not under a compiler),
+    wrap around with ``"wrap"`` or are clipped with ``"clip"``; a tuple gives one mode per
+    dimension. The result has the broadcast shape of the coordinate arrays and the index
+    dtype (int64; int32 on JAX without x64).
+
+    Parameters
+    ----------
+    multi_index : Sequence[ArrayLike]
+        One integer array of coordinates per dimension.
+    dims : int | Sequence[int]
+        The shape of the array the indices point into.
+    mode : str | Sequence[str], default 'raise'
+        ``"raise"``, ``"wrap"`` or ``"clip"``, or one of them per dimension: what
+        coordinates out of range do.
+    order : Literal["C", "F"], default 'C'
+        ``"C"`` (row-major) or ``"F"`` (column-major) indexing.
+
+    Returns
+    -------
+    Array
+        The flat indices into an array of shape dims.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.ravel_multi_index((np.array([3, 6, 6]), np.array([4, 5, 1])), (7, 6))
+    array([22, 41, 37])
+    >>> xnp.ravel_multi_index((np.array([3, 6, 6]), np.array([4, 5, 1])), (7, 6), order='F')
+    array([31, 41, 13])
+    >>> xnp.ravel_multi_index((np.array([3, 9]), np.array([4, -1])), (7, 6), mode='clip')
+    array([22, 36])
+    """
+    try:
+        _key = (*_MAP(_TYPE, multi_index),)
+        try:
+            _fn = _ravel_multi_index.cache[_key]
+        except KeyError:
+            _fn = _ravel_multi_index.resolve(_key, _key)
+        return _fn(multi_index=multi_index, dims=dims, mode=mode, order=order)
+    except Exception as _e:
+        _ravel_multi_index.fail(_e)
+
+
+ravel_multi_index = _accelerate(ravel_multi_index, _ravel_multi_index)
+
+
+_resize = _bind('resize', _GENERIC)
+
+
+def resize(a: ArrayLike, new_shape: int | Sequence[int]) -> Array:
+    """A new array of the given shape, filled with repeated copies of a.
+
+    The elements of ``a`` (flattened in row-major order) are repeated as often as needed
+    to fill ``new_shape``, as NumPy's ``resize`` (unlike the method ``ndarray.resize``,
+    which pads with zeros). An empty ``a`` gives zeros.
+
+    Parameters
+    ----------
+    a : ArrayLike
+        Array to resize.
+    new_shape : int | Sequence[int]
+        The shape of the result (an int for a one-dimensional result).
+
+    Returns
+    -------
+    Array
+        The resized array, of a's dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a = np.array([[0, 1], [2, 3]])
+    >>> xnp.resize(a, (2, 3))
+    array([[0, 1, 2],
+           [3, 0, 1]])
+    >>> xnp.resize(a, (1, 4))
+    array([[0, 1, 2, 3]])
+    >>> xnp.resize(a, 5)
+    array([0, 1, 2, 3, 0])
+    """
+    try:
+        _key = _TYPE(a)
+        try:
+            _fn = _resize.cache[_key]
+        except KeyError:
+            _fn = _resize.resolve(_key, (_key,))
+        return _fn(a=a, new_shape=new_shape)
+    except Exception as _e:
+        _resize.fail(_e)
+
+
+resize = _accelerate(resize, _resize)
+
+
+_rollaxis = _bind('rollaxis', _GENERIC)
+
+
+def rollaxis(a: ArrayLike, axis: int, start: int = 0) -> Array:
+    """Roll an axis backwards until it lies before position start.
+
+    NumPy keeps ``rollaxis`` for old code; ``moveaxis`` says the same more plainly:
+    ``rollaxis(a, axis, start)`` is ``moveaxis(a, axis, start)`` for ``axis >= start`` and
+    ``moveaxis(a, axis, start - 1)`` otherwise. Axes out of range raise an error that is both
+    a ValueError and an IndexError, as NumPy's AxisError.
+
+    Parameters
+    ----------
+    a : ArrayLike
+        Input array.
+    axis : int
+        The axis to move.
+    start : int, default 0
+        The axis is moved to lie before this position (0 <= start <= a.ndim; negative counts
+        from the end).
+
+    Returns
+    -------
+    Array
+        The array with its axes permuted (a view where the backend has views).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a = np.ones((3, 4, 5, 6))
+    >>> xnp.rollaxis(a, 3, 1).shape
+    (3, 6, 4, 5)
+    >>> xnp.rollaxis(a, 2).shape
+    (5, 3, 4, 6)
+    >>> xnp.rollaxis(a, 1, 4).shape
+    (3, 5, 6, 4)
+    """
+    try:
+        _key = _TYPE(a)
+        try:
+            _fn = _rollaxis.cache[_key]
+        except KeyError:
+            _fn = _rollaxis.resolve(_key, (_key,))
+        return _fn(a=a, axis=axis, start=start)
+    except Exception as _e:
+        _rollaxis.fail(_e)
+
+
+rollaxis = _accelerate(rollaxis, _rollaxis)
+
+
+_extract = _bind('extract', _GENERIC)
+
+
+def extract(condition: ArrayLike, arr: ArrayLike) -> Array:
+    """The elements of arr where condition is nonzero, flattened.
+
+    ``take(ravel(arr), nonzero(ravel(condition))[0])``: both are flattened in row-major
+    order. The result's length depends on the values of condition, so the op runs eagerly,
+    not under a compiler.
+
+    Parameters
+    ----------
+    condition : ArrayLike
+        An array whose nonzero (True) entries pick the elements of arr.
+    arr : ArrayLike
+        Input array, of condition's size.
+
+    Returns
+    -------
+    Array
+        A one-dimensional array of arr's dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> arr = np.arange(12).reshape((3, 4))
+    >>> xnp.extract(np.mod(arr, 3) == 0, arr)
+    array([0, 3, 6, 9])
+    """
+    try:
+        _key = (_TYPE(condition), _TYPE(arr))
+        try:
+            _fn = _extract.cache[_key]
+        except KeyError:
+            _fn = _extract.resolve(_key, _key)
+        return _fn(condition=condition, arr=arr)
+    except Exception as _e:
+        _extract.fail(_e)
+
+
+extract = _accelerate(extract, _extract)
+
+
+_bitwise_count = _bind('bitwise_count', _GENERIC)
+
+
+def bitwise_count(
+        x: ArrayLike, /, out: Any = None, *, where: Any = True, casting: Any = 'same_kind',
+        order: Any = 'K', dtype: DTypeLike | None = None, subok: Any = True, signature: Any = None,
+) -> Array:
+    """The number of 1 bits in the absolute value of each element.
+
+    As NumPy's ufunc: signed integers count the bits of their magnitude (``-1`` has one),
+    and the result is uint8. NumPy's ufunc keywords are accepted: ``out`` must be None,
+    ``where`` True.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Integer input array.
+    out : Any, default None
+        Must be None: crossops never writes into arrays.
+    where : Any, default True
+        Must be True (NumPy's masked ufunc form needs out).
+    casting : Any, default 'same_kind'
+        NumPy's casting rule for dtype.
+    order : Any, default 'K'
+        Accepted for NumPy compatibility: 'K', 'A', 'C' or 'F'.
+    dtype : DTypeLike | None, default None
+        Must be None or uint8.
+    subok : Any, default True
+        Accepted for NumPy compatibility.
+    signature : Any, default None
+        Must be None.
+
+    Returns
+    -------
+    Array
+        The bit counts, uint8.
+
+    Notes
+    -----
+    On torch: uint64 inputs raise: torch has no right-shift kernel for uint64 and no wider
+    integer type to count its bits in; cast to int64 first (the same bits below 2**63)
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.bitwise_count(np.array([0, 1, 7, 255, -1, -128]))
+    array([0, 1, 3, 8, 1, 1], dtype=uint8)
+    >>> xnp.bitwise_count(np.array([2**40 + 3], np.uint64))
+    array([3], dtype=uint8)
+    """
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _bitwise_count.cache[_key]
+        except KeyError:
+            _fn = _bitwise_count.resolve(_key, (_key,))
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
+        return _fn(
+            x, out=out, where=where, casting=casting, order=order, dtype=dtype, subok=subok,
+            signature=signature,
+        )
+    except Exception as _e:
+        _bitwise_count.fail(_e)
+
+
+bitwise_count = _accelerate(bitwise_count, _bitwise_count)
+
+
+_invert = _bind('invert', _GENERIC)
+
+
+def invert(
+        x: ArrayLike, /, out: Any = None, *, where: Any = True, casting: Any = 'same_kind',
+        order: Any = 'K', dtype: DTypeLike | None = None, subok: Any = True, signature: Any = None,
+) -> Array:
+    """Bit-wise NOT of each element (NumPy's name for bitwise_not).
+
+    For signed integers ``~x == -x - 1`` (two's complement); for booleans it is the logical
+    not. NumPy's ufunc keywords are accepted: ``out`` must be None, ``where`` True,
+    ``dtype`` casts the input first (by ``casting``).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Integer or boolean input array.
+    out : Any, default None
+        Must be None: crossops never writes into arrays.
+    where : Any, default True
+        Must be True (NumPy's masked ufunc form needs out).
+    casting : Any, default 'same_kind'
+        NumPy's casting rule for dtype.
+    order : Any, default 'K'
+        Accepted for NumPy compatibility: 'K', 'A', 'C' or 'F'.
+    dtype : DTypeLike | None, default None
+        The dtype to compute in; None keeps x's.
+    subok : Any, default True
+        Accepted for NumPy compatibility.
+    signature : Any, default None
+        Must be None.
+
+    Returns
+    -------
+    Array
+        The inverted bits, of x's dtype (or dtype).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.invert(np.array([13], np.uint8))
+    array([242], dtype=uint8)
+    >>> xnp.invert(np.array([0, 5, -3]))
+    array([-1, -6,  2])
+    >>> xnp.invert(np.array([True, False]))
+    array([False,  True])
+    """
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _invert.cache[_key]
+        except KeyError:
+            _fn = _invert.resolve(_key, (_key,))
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
+        return _fn(
+            x, out=out, where=where, casting=casting, order=order, dtype=dtype, subok=subok,
+            signature=signature,
+        )
+    except Exception as _e:
+        _invert.fail(_e)
+
+
+invert = _accelerate(invert, _invert)
+
+
+_sort_complex = _bind('sort_complex', _GENERIC)
+
+
+def sort_complex(a: ArrayLike) -> Array:
+    """Sort a complex array by real part, then by imaginary part, along the last axis.
+
+    Real inputs are converted to complex first, as NumPy does: 8- and 16-bit integers give
+    complex64, every other real dtype complex128 (complex64 on JAX without x64).
+
+    Parameters
+    ----------
+    a : ArrayLike
+        Input array, at least one-dimensional.
+
+    Returns
+    -------
+    Array
+        The sorted complex array.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.sort_complex(np.array([5, 3, 6, 2, 1]))
+    array([1.+0.j, 2.+0.j, 3.+0.j, 5.+0.j, 6.+0.j])
+    >>> xnp.sort_complex(np.array([1 + 2j, 2 - 1j, 3 - 2j, 3 - 3j, 3 + 5j]))
+    array([1.+2.j, 2.-1.j, 3.-3.j, 3.-2.j, 3.+5.j])
+    """
+    try:
+        _key = _TYPE(a)
+        try:
+            _fn = _sort_complex.cache[_key]
+        except KeyError:
+            _fn = _sort_complex.resolve(_key, (_key,))
+        return _fn(a=a)
+    except Exception as _e:
+        _sort_complex.fail(_e)
+
+
+sort_complex = _accelerate(sort_complex, _sort_complex)
+
+
+_mask_indices = _bind('mask_indices', _GENERIC)
+
+
+def mask_indices(n: int, mask_func: Callable, k: int = 0) -> tuple[Array, Array]:
+    """The indices of an (n, n) array that mask_func keeps nonzero.
+
+    ``mask_func(ones((n, n)), k)`` is computed (``triu``, ``tril`` or any function of that
+    form; crossops's ``triu`` and ``tril`` are given k by keyword) and the indices of its
+    nonzero entries returned, as ``nonzero``. Made on the default backend; the number of
+    indices depends on mask_func's values, so the op runs eagerly.
+
+    Parameters
+    ----------
+    n : int
+        The size of the square array.
+    mask_func : Callable
+        A function ``(array, k) -> array`` of the same shape, such as triu or tril.
+    k : int, default 0
+        The offset passed to mask_func.
+
+    Returns
+    -------
+    tuple[Array, Array]
+        A tuple of two index arrays (rows, columns).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> rows, cols = xnp.mask_indices(3, xnp.triu)
+    >>> rows
+    array([0, 0, 0, 1, 1, 2])
+    >>> cols
+    array([0, 1, 2, 1, 2, 2])
+    >>> xnp.mask_indices(3, xnp.triu, 1)
+    (array([0, 0, 1]), array([1, 2, 2]))
+    """
+    try:
+        _b = _default_backend()
+        return _mask_indices.impl(_b)(n=n, mask_func=mask_func, k=k)
+    except Exception as _e:
+        _mask_indices.fail(_e)
+
+
+mask_indices = _accelerate(mask_indices, _mask_indices)
+
+
+_fromfunction = _bind('fromfunction', _GENERIC)
+
+
+def fromfunction(
+        function: Callable, shape: Sequence[int], *, dtype: DTypeLike = float,
+        like: ArrayLike | None = None, **kwargs: Any,
+) -> Any:
+    """An array made by calling function on the coordinate grid of shape.
+
+    ``function(*indices(shape, dtype=dtype), **kwargs)``: function is called once, with one
+    array of coordinates per dimension (each of the full shape), and its result is returned
+    as it is. The grids are made on the backend of ``like`` where given, else on the default
+    backend. The default ``float`` is float64, as in NumPy (on jax without x64, float32).
+
+    Parameters
+    ----------
+    function : Callable
+        Called with one coordinate array per dimension (and kwargs).
+    shape : Sequence[int]
+        The shape of the coordinate arrays.
+    dtype : DTypeLike, default float
+        Data type of the coordinate arrays.
+    like : ArrayLike | None, default None
+        An array whose backend makes the coordinate arrays; None uses the default backend.
+    **kwargs : Any
+        Keyword arguments passed on to function.
+
+    Returns
+    -------
+    Any
+        Whatever function returns (usually an array of the given shape).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.fromfunction(lambda i, j: i + j, (2, 3), dtype='int64')
+    array([[0, 1, 2],
+           [1, 2, 3]])
+    >>> xnp.fromfunction(lambda i, j: i == j, (3, 3), dtype='int64')
+    array([[ True, False, False],
+           [False,  True, False],
+           [False, False,  True]])
+    """
+    try:
+        _key = _TYPE(like)
+        try:
+            _fn = _fromfunction.cache[_key]
+        except KeyError:
+            _fn = _fromfunction.resolve(_key, (_key,))
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
+        return _fn(function=function, shape=shape, dtype=dtype, like=like, **kwargs)
+    except Exception as _e:
+        _fromfunction.fail(_e)
+
+
+fromfunction = _accelerate(fromfunction, _fromfunction)
+
+
+_shape = _bind('shape', _GENERIC)
+
+
+def shape(a: ArrayLike) -> tuple[int, ...]:
+    """The shape of an array, as a tuple of Python ints.
+
+    Arrays of every backend give their static shape (known under a compiler); lists and
+    scalars give the shape NumPy reads from them.
+
+    Parameters
+    ----------
+    a : ArrayLike
+        An array, a (nested) list or a scalar.
+
+    Returns
+    -------
+    tuple[int, ...]
+        The shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.shape(np.eye(3))
+    (3, 3)
+    >>> xnp.shape([[1, 3]])
+    (1, 2)
+    >>> xnp.shape(0)
+    ()
+    """
+    try:
+        _key = _TYPE(a)
+        try:
+            _fn = _shape.cache[_key]
+        except KeyError:
+            _fn = _shape.resolve(_key, (_key,))
+        return _fn(a=a)
+    except Exception as _e:
+        _shape.fail(_e)
+
+
+shape = _accelerate(shape, _shape)
+
+
+_asanyarray = _bind('asanyarray', _GENERIC)
+
+
+def asanyarray(
+        a: ArrayLike, dtype: DTypeLike | None = None,
+        order: Literal["K", "A", "C", "F"] | None = None, *, device: Device | None = None,
+        copy: bool | None = None, like: ArrayLike | None = None,
+) -> Array:
+    """Convert the input to an array (crossops has no array subclasses: as asarray).
+
+    Arrays of a backend stay on it (no copy unless dtype or copy asks for one); host data
+    (lists, scalars, NumPy arrays) become arrays of the backend of ``like`` where given,
+    else of the default backend.
+
+    Parameters
+    ----------
+    a : ArrayLike
+        Input data: an array of any backend, a list, a tuple or a scalar.
+    dtype : DTypeLike | None, default None
+        Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
+        ``"float32"``; None picks the default.
+    order : Literal["K", "A", "C", "F"] | None, default None
+        Accepted for NumPy compatibility ('K', 'A', 'C', 'F' or None): memory layout is the
+        backend's.
+    device : Device | None, default None
+        Device to place the result on; None means the backend's default device.
+    copy : bool | None, default None
+        True always copies, False never copies (and raises if it would have to), None copies
+        only when needed.
+    like : ArrayLike | None, default None
+        An array whose backend receives host data; None uses the default backend.
+
+    Returns
+    -------
+    Array
+        The array.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.asanyarray([1, 2])
+    array([1, 2])
+    >>> xnp.asanyarray(np.array([1, 2]), dtype='float32')
+    array([1., 2.], dtype=float32)
+    """
+    try:
+        _key = (_TYPE(a), _TYPE(like))
+        try:
+            _fn = _asanyarray.cache[_key]
+        except KeyError:
+            _fn = _asanyarray.resolve(_key, _key)
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl(_key), dtype)
+        return _fn(a=a, dtype=dtype, order=order, device=device, copy=copy, like=like)
+    except Exception as _e:
+        _asanyarray.fail(_e)
+
+
+asanyarray = _accelerate(asanyarray, _asanyarray)
+
+
+_ascontiguousarray = _bind('ascontiguousarray', _GENERIC)
+
+
+def ascontiguousarray(
+        a: ArrayLike, dtype: DTypeLike | None = None, *, like: ArrayLike | None = None,
+) -> Array:
+    """The input as an array of at least one dimension (NumPy's contiguous-array form).
+
+    A 0-d input gives a one-element array, as NumPy. Memory layout is the backend's:
+    NumPy, PyTorch, JAX and TensorFlow make row-major arrays.
+
+    Parameters
+    ----------
+    a : ArrayLike
+        Input data: an array of any backend, a list, a tuple or a scalar.
+    dtype : DTypeLike | None, default None
+        Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
+        ``"float32"``; None picks the default.
+    like : ArrayLike | None, default None
+        An array whose backend receives host data; None uses the default backend.
+
+    Returns
+    -------
+    Array
+        The array, at least one-dimensional.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.ascontiguousarray(np.float32(3.0))
+    array([3.], dtype=float32)
+    >>> xnp.ascontiguousarray([[1, 2], [3, 4]], dtype='float64')
+    array([[1., 2.],
+           [3., 4.]])
+    """
+    try:
+        _key = (_TYPE(a), _TYPE(like))
+        try:
+            _fn = _ascontiguousarray.cache[_key]
+        except KeyError:
+            _fn = _ascontiguousarray.resolve(_key, _key)
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl(_key), dtype)
+        return _fn(a=a, dtype=dtype, like=like)
+    except Exception as _e:
+        _ascontiguousarray.fail(_e)
+
+
+ascontiguousarray = _accelerate(ascontiguousarray, _ascontiguousarray)
+
+
+_asfortranarray = _bind('asfortranarray', _GENERIC)
+
+
+def asfortranarray(
+        a: ArrayLike, dtype: DTypeLike | None = None, *, like: ArrayLike | None = None,
+) -> Array:
+    """The input as an array of at least one dimension (NumPy's Fortran-order form).
+
+    Values, shape and dtype are those of NumPy's ``asfortranarray`` (a 0-d input gives a
+    one-element array); the memory layout is the backend's own, as the backends other than
+    NumPy have no column-major arrays.
+
+    Parameters
+    ----------
+    a : ArrayLike
+        Input data: an array of any backend, a list, a tuple or a scalar.
+    dtype : DTypeLike | None, default None
+        Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
+        ``"float32"``; None picks the default.
+    like : ArrayLike | None, default None
+        An array whose backend receives host data; None uses the default backend.
+
+    Returns
+    -------
+    Array
+        The array, at least one-dimensional.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.asfortranarray(np.arange(6).reshape(2, 3))
+    array([[0, 1, 2],
+           [3, 4, 5]])
+    """
+    try:
+        _key = (_TYPE(a), _TYPE(like))
+        try:
+            _fn = _asfortranarray.cache[_key]
+        except KeyError:
+            _fn = _asfortranarray.resolve(_key, _key)
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl(_key), dtype)
+        return _fn(a=a, dtype=dtype, like=like)
+    except Exception as _e:
+        _asfortranarray.fail(_e)
+
+
+asfortranarray = _accelerate(asfortranarray, _asfortranarray)
+
+
+_asarray_chkfinite = _bind('asarray_chkfinite', _GENERIC)
+
+
+def asarray_chkfinite(
+        a: ArrayLike, dtype: DTypeLike | None = None,
+        order: Literal["K", "A", "C", "F"] | None = None,
+) -> Array:
+    """Convert the input to an array, raising ValueError if it holds infs or NaNs.
+
+    The check reads the values, so it runs where they are known: eagerly, not under a
+    compiler (there the op is asarray).
+
+    Parameters
+    ----------
+    a : ArrayLike
+        Input data.
+    dtype : DTypeLike | None, default None
+        Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
+        ``"float32"``; None picks the default.
+    order : Literal["K", "A", "C", "F"] | None, default None
+        Accepted for NumPy compatibility ('K', 'A', 'C', 'F' or None).
+
+    Returns
+    -------
+    Array
+        The array.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.asarray_chkfinite([1.0, 2.0])
+    array([1., 2.])
+    >>> try:
+    ...     xnp.asarray_chkfinite([1.0, np.inf])
+    ... except ValueError as e:
+    ...     print(e)
+    asarray_chkfinite: array must not contain infs or NaNs
+    """
+    try:
+        _key = _TYPE(a)
+        try:
+            _fn = _asarray_chkfinite.cache[_key]
+        except KeyError:
+            _fn = _asarray_chkfinite.resolve(_key, (_key,))
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
+        return _fn(a=a, dtype=dtype, order=order)
+    except Exception as _e:
+        _asarray_chkfinite.fail(_e)
+
+
+asarray_chkfinite = _accelerate(asarray_chkfinite, _asarray_chkfinite)
+
+
+_require = _bind('require', _GENERIC)
+
+
+def require(
+        a: ArrayLike, dtype: DTypeLike | None = None,
+        requirements: str | Sequence[str] | None = None, *, like: ArrayLike | None = None,
+) -> Array:
+    """The input as an array of the given dtype that satisfies the requirements.
+
+    Requirements are NumPy's flags: ``"C"``/``"C_CONTIGUOUS"``, ``"F"``/``"F_CONTIGUOUS"``,
+    ``"A"``/``"ALIGNED"``, ``"W"``/``"WRITEABLE"``, ``"O"``/``"OWNDATA"`` (a copy is made)
+    and ``"E"``/``"ENSUREARRAY"``. Arrays of every backend are aligned and row-major;
+    crossops never writes into arrays, so ``"W"`` asks for nothing more. An unknown flag
+    raises KeyError, ``"C"`` with ``"F"`` ValueError, as NumPy.
+
+    Parameters
+    ----------
+    a : ArrayLike
+        Input data.
+    dtype : DTypeLike | None, default None
+        Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
+        ``"float32"``; None picks the default.
+    requirements : str | Sequence[str] | None, default None
+        The flags the result must satisfy, a sequence of them (a string is read letter by
+        letter, as NumPy reads it: ``"CO"``); None for none.
+    like : ArrayLike | None, default None
+        An array whose backend receives host data; None uses the default backend.
+
+    Returns
+    -------
+    Array
+        The array.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = xnp.require(np.arange(6.0), dtype='float32', requirements=['C', 'O'])
+    >>> x
+    array([0., 1., 2., 3., 4., 5.], dtype=float32)
+    """
+    try:
+        _key = (_TYPE(a), _TYPE(like))
+        try:
+            _fn = _require.cache[_key]
+        except KeyError:
+            _fn = _require.resolve(_key, _key)
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl(_key), dtype)
+        return _fn(a=a, dtype=dtype, requirements=requirements, like=like)
+    except Exception as _e:
+        _require.fail(_e)
+
+
+require = _accelerate(require, _require)
+
+
+_issubdtype = _bind('issubdtype', _GENERIC)
+
+
+def issubdtype(arg1: Any, arg2: Any) -> bool:
+    """Whether the first dtype is the second or one of its kinds.
+
+    Dtypes of every backend, NumPy scalar types and names are accepted; the second argument
+    may also be one of NumPy's abstract types (``np.floating``, ``np.integer``,
+    ``np.signedinteger``, ``np.unsignedinteger``, ``np.complexfloating``, ``np.inexact``,
+    ``np.number``, ``np.generic``). bfloat16 is a floating type here (NumPy, which has no
+    bfloat16 of its own, says otherwise for ml_dtypes' type).
+
+    Parameters
+    ----------
+    arg1 : Any
+        A dtype, a name or an abstract NumPy type.
+    arg2 : Any
+        A dtype, a name or an abstract NumPy type.
+
+    Returns
+    -------
+    bool
+        True or False.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.issubdtype(xnp.float32, np.floating)
+    True
+    >>> xnp.issubdtype('int8', np.unsignedinteger)
+    False
+    >>> xnp.issubdtype(np.float64, np.float32)
+    False
+    """
+    try:
+        _b = _default_backend()
+        return _issubdtype.impl(_b)(arg1=arg1, arg2=arg2)
+    except Exception as _e:
+        _issubdtype.fail(_e)
+
+
+issubdtype = _accelerate(issubdtype, _issubdtype)
+
+
+_common_type = _bind('common_type', _GENERIC)
+
+
+def common_type(*arrays: ArrayLike) -> Any:
+    """The inexact dtype every input array can be converted to without losing precision.
+
+    NumPy's rule: integers count as float64, float16 as itself, the others by their
+    precision; a complex input makes the result complex. Returned as a dtype of the arrays'
+    backend (NumPy returns a scalar type; both work as dtype arguments). bfloat16 counts as
+    float32 (NumPy has no rule for it); on JAX without x64 float64 is float32. Bool arrays
+    raise TypeError, as NumPy.
+
+    Parameters
+    ----------
+    *arrays : ArrayLike
+        Numeric arrays of one backend.
+
+    Returns
+    -------
+    Any
+        The dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.common_type(np.arange(2, dtype=np.float32))
+    dtype('float32')
+    >>> xnp.common_type(np.arange(2, dtype=np.float32), np.arange(2))
+    dtype('float64')
+    >>> xnp.common_type(np.arange(4), np.array([45, 6.0j]), np.array([45.0]))
+    dtype('complex128')
+    """
+    try:
+        _key = (*_MAP(_TYPE, arrays),)
+        try:
+            _fn = _common_type.cache[_key]
+        except KeyError:
+            _fn = _common_type.resolve(_key, _key)
+        return _fn(*arrays)
+    except Exception as _e:
+        _common_type.fail(_e)
+
+
+common_type = _accelerate(common_type, _common_type)
+
+
+_min_scalar_type = _bind('min_scalar_type', _GENERIC)
+
+
+def min_scalar_type(a: Any, /) -> Any:
+    """The smallest dtype that holds a scalar's value (an array's own dtype).
+
+    For a scalar or a 0-d array the value decides, as NumPy (``300`` needs uint16, ``-1``
+    int8, ``1.0`` float16); an array of one or more dimensions gives its dtype. The value is
+    read eagerly, so the op does not run on a 0-d array under a compiler. Returned as a dtype
+    of the argument's backend (the default backend's for Python scalars).
+
+    Parameters
+    ----------
+    a : Any
+        A scalar, or an array of any backend.
+
+    Returns
+    -------
+    Any
+        The dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.min_scalar_type(10)
+    dtype('uint8')
+    >>> xnp.min_scalar_type(-260)
+    dtype('int16')
+    >>> xnp.min_scalar_type(3.1)
+    dtype('float16')
+    >>> xnp.min_scalar_type(np.arange(4, dtype=np.int64))
+    dtype('int64')
+    """
+    try:
+        _key = _TYPE(a)
+        try:
+            _fn = _min_scalar_type.cache[_key]
+        except KeyError:
+            _fn = _min_scalar_type.resolve(_key, (_key,))
+        return _fn(a)
+    except Exception as _e:
+        _min_scalar_type.fail(_e)
+
+
+min_scalar_type = _accelerate(min_scalar_type, _min_scalar_type)
+
+
+_iterable = _bind('iterable', _GENERIC)
+
+
+def iterable(y: Any) -> bool:
+    """Whether the object can be iterated over.
+
+    Arrays of every backend are iterable when they have at least one dimension (0-d arrays
+    are not, as NumPy's).
+
+    Parameters
+    ----------
+    y : Any
+        Any object.
+
+    Returns
+    -------
+    bool
+        True or False.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.iterable([1, 2, 3])
+    True
+    >>> xnp.iterable(2)
+    False
+    >>> xnp.iterable(np.array(1.0))
+    False
+    """
+    try:
+        _b = _default_backend()
+        return _iterable.impl(_b)(y=y)
+    except Exception as _e:
+        _iterable.fail(_e)
+
+
+iterable = _accelerate(iterable, _iterable)
 
 
 _absolute = _bind('absolute', _GENERIC)

@@ -13,6 +13,7 @@ Examples
 from ._linalg_ops import (
     cholesky,
     cholesky_inverse,
+    cond,
     cross,
     det,
     diagonal,
@@ -29,6 +30,7 @@ from ._linalg_ops import (
     matrix_power,
     matrix_rank,
     matrix_transpose,
+    multi_dot,
     norm,
     outer,
     pinv,
@@ -39,15 +41,18 @@ from ._linalg_ops import (
     svd,
     svdvals,
     tensordot,
+    tensorinv,
+    tensorsolve,
     trace,
     vecdot,
     vector_norm,
 )
 
 __all__ = [
-    'cholesky', 'cholesky_inverse', 'cross', 'det', 'diagonal', 'eig', 'eigh', 'eigvals',
-    'eigvalsh', 'inv', 'jvp', 'lstsq', 'lu_factor', 'matmul', 'matrix_norm', 'matrix_power',
-    'matrix_rank', 'matrix_transpose', 'norm', 'outer', 'pinv', 'qr', 'slogdet', 'solve',
-    'solve_triangular', 'svd', 'svdvals', 'tensordot', 'trace', 'vecdot', 'vector_norm',
+    'cholesky', 'cholesky_inverse', 'cond', 'cross', 'det', 'diagonal', 'eig', 'eigh',
+    'eigvals', 'eigvalsh', 'inv', 'jvp', 'lstsq', 'lu_factor', 'matmul', 'matrix_norm',
+    'matrix_power', 'matrix_rank', 'matrix_transpose', 'multi_dot', 'norm', 'outer', 'pinv',
+    'qr', 'slogdet', 'solve', 'solve_triangular', 'svd', 'svdvals', 'tensordot', 'tensorinv',
+    'tensorsolve', 'trace', 'vecdot', 'vector_norm',
 ]
 # --- end of generated block ---

@@ -1,0 +1,376 @@
+"""crossops.numpy against NumPy 2's public surface.
+
+- Every public callable of ``numpy``, ``numpy.linalg`` and ``numpy.fft`` (classes aside) is
+  in crossops.numpy, or in spec/numpy_left_out.toml with its reason; nothing left out is
+  there.
+- Every crossops.numpy function NumPy also has takes NumPy's parameters (names, kinds,
+  defaults), but for the reasoned exceptions of ``SIGNATURE_EXCEPTIONS``; an exception that
+  has come to match fails, so that the list only shrinks.
+- The ops of crossops/numpy/_more.py the conformance suite does not draw (dtype functions,
+  ``shape``, errors) against NumPy on every backend, and every one of those ops that
+  compiles under ``crossops.jit`` (``jax.jit``, ``torch.compile``, ``tf.function``).
+"""
+
+from __future__ import annotations
+
+import inspect
+import tomllib
+from pathlib import Path
+
+import ml_dtypes
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import crossops
+import crossops.numpy as xnp
+from crossops._backend import backend_module
+from crossops._dtypes import dtype_name
+from crossops._spec import load_spec
+
+from .backends import BACKENDS, backend_context, op_function, to_backend, to_numpy
+from .reference import assert_same
+from .strategies import draw_case
+
+SPEC = load_spec()
+LEFT_OUT = tomllib.loads(
+    (Path(__file__).resolve().parents[1] / "spec" / "numpy_left_out.toml").read_text())
+MODULES = {"": (np, xnp), "linalg.": (np.linalg, xnp.linalg), "fft.": (np.fft, xnp.fft)}
+
+
+def _numpy_callables() -> dict[str, tuple]:
+    """Qualified name -> (NumPy's callable, crossops's or None) for every public callable
+    of NumPy's three modules that is not a class."""
+    out = {}
+    for prefix, (mod, ours) in MODULES.items():
+        for name in dir(mod):
+            f = getattr(mod, name)
+            if name.startswith("_") or not callable(f) or isinstance(f, type):
+                continue
+            out[prefix + name] = (f, getattr(ours, name, None))
+    return out
+
+
+NUMPY = _numpy_callables()
+
+
+def test_every_numpy_callable_is_in_crossops_numpy_or_left_out():
+    missing = sorted(q for q, (_, ours) in NUMPY.items() if ours is None and q not in LEFT_OUT)
+    assert not missing, (f"{len(missing)} public NumPy callables are neither in "
+                         f"crossops.numpy nor in spec/numpy_left_out.toml: {missing}")
+
+
+def test_nothing_left_out_is_in_crossops_numpy():
+    for q, reason in LEFT_OUT.items():
+        assert isinstance(reason, str) and len(reason) > 10, (q, "needs a reason")
+        assert q in NUMPY, f"{q} is not a public NumPy callable: remove it from the list"
+        assert NUMPY[q][1] is None, f"{q} is in crossops.numpy: remove it from the list"
+
+
+# -- signatures -------------------------------------------------------------------------------
+
+_UFUNC = ("NumPy's ufunc: crossops takes the array API standard's element-wise signature "
+          "(x, /) or (x1, x2, /), without the ufunc keywords out, where, casting, order, "
+          "dtype, subok and signature")
+_ARRAY_API = ("in the array API standard: crossops.numpy takes the standard's signature "
+              "(positional-only arrays, keyword-only axis/keepdims/dtype/device/copy, "
+              "norm='backward'), where NumPy's own differs")
+_KERAS = ("a keras.ops numpy-group op whose spec entry (spec/numpy_keras.toml) has Keras's "
+          "parameter names and parameters (x, x1, xs ...) rather than NumPy's; to be "
+          "changed in that chapter (crossops.ops keeps Keras's through _keras_ops)")
+_OUT_LIKE = ("NumPy's signature except out= (crossops never writes into arrays) or like= "
+             "(creation on the backend of another array)")
+
+#: reason -> the functions whose parameters differ from NumPy's for it
+SIGNATURE_EXCEPTIONS = {
+    _UFUNC: """
+        abs absolute acos acosh add arccos arccosh arcsin arcsinh arctan arctan2 arctanh
+        asin asinh atan atan2 atanh bitwise_and bitwise_invert bitwise_left_shift
+        bitwise_not bitwise_or bitwise_right_shift bitwise_xor cbrt ceil conj conjugate
+        copysign cos cosh deg2rad divide equal exp exp2 expm1 fabs floor floor_divide fmax
+        fmin fmod gcd greater greater_equal heaviside hypot isfinite isinf isnan lcm ldexp
+        left_shift less less_equal log log10 log1p log2 logaddexp logaddexp2 logical_and
+        logical_not logical_or logical_xor matmul maximum minimum mod multiply
+        negative nextafter not_equal positive pow power rad2deg reciprocal remainder
+        right_shift sign signbit sin sinh sqrt square subtract tan tanh true_divide trunc
+        vecdot""",
+    _ARRAY_API: """
+        all any arange argmax argmin argsort asarray broadcast_arrays broadcast_shapes
+        broadcast_to can_cast clip concat count_nonzero diff empty empty_like expand_dims
+        eye flip full full_like imag isin linspace max mean meshgrid min moveaxis nonzero
+        ones ones_like permute_dims prod real repeat reshape roll round searchsorted sort
+        squeeze stack std sum take take_along_axis tensordot tile tril triu unique_all
+        unique_counts unique_inverse unique_values var where zeros zeros_like
+        linalg.cholesky linalg.det linalg.eig linalg.eigh linalg.eigvals linalg.eigvalsh
+        linalg.inv linalg.matrix_power linalg.matrix_rank linalg.pinv linalg.qr
+        linalg.slogdet linalg.solve linalg.svd fft.fft fft.fftfreq fft.fftn fft.fftshift
+        fft.hfft fft.ifft fft.ifftn fft.ifftshift fft.ihfft fft.irfft fft.irfftn fft.rfft
+        fft.rfftfreq fft.rfftn""",
+    _KERAS: """
+        allclose amax amin angle append argpartition array array_split average bartlett
+        bincount blackman column_stack concatenate copy corrcoef correlate cumprod cumsum
+        diag diagflat digitize dot dsplit dstack einsum fliplr flipud hamming hanning
+        histogram hsplit hstack inner isclose kaiser kron logspace median nan_to_num
+        nanargmax nanargmin nancumprod nancumsum nanmax nanmean nanmedian nanmin
+        nanpercentile nanprod nanquantile nanstd nansum nanvar ndim pad percentile ptp
+        quantile ravel rot90 size split swapaxes transpose tri unique unravel_index vdot
+        vsplit vstack""",
+    _OUT_LIKE: "cumulative_prod cumulative_sum identity isneginf isposinf trace",
+}
+EXCEPTED = {q: reason for reason, names in SIGNATURE_EXCEPTIONS.items()
+            for q in names.split()}
+#: NumPy's gufuncs default axes= and axis= to an internal no-value marker, which a
+#: signature written as text cannot name: crossops defaults them to None
+NO_VALUE = {"matvec": {"axes", "axis"}, "vecmat": {"axes", "axis"}}
+
+
+def _params(f, q: str) -> list[tuple]:
+    return [(p.name, p.kind, None if p.name in NO_VALUE.get(q, ()) else repr(p.default))
+            for p in inspect.signature(f).parameters.values()]
+
+
+SHARED = sorted(q for q, (_, ours) in NUMPY.items() if ours is not None)
+
+
+@pytest.mark.parametrize("qualname", SHARED)
+def test_signature_is_numpys(qualname):
+    theirs, ours = NUMPY[qualname]
+    same = _params(ours, qualname) == _params(theirs, qualname)
+    if qualname in EXCEPTED:
+        assert not same, (f"{qualname} now takes NumPy's parameters: remove it from "
+                          f"SIGNATURE_EXCEPTIONS")
+    else:
+        assert same, (f"{qualname}{inspect.signature(ours)} differs from NumPy's "
+                      f"{inspect.signature(theirs)}")
+
+
+def test_signature_exceptions_name_shared_functions():
+    assert not set(EXCEPTED) - set(SHARED), sorted(set(EXCEPTED) - set(SHARED))
+
+
+# -- the new ops the conformance suite does not draw ------------------------------------------
+
+def _a(backend, value, dtype=None):
+    return to_backend(backend, np.asarray(value, dtype))
+
+
+def test_shape(backend):
+    with backend_context(backend):
+        for v in (np.zeros((2, 3, 0)), np.float32(1.0), np.ones(4, np.int8)):
+            got = xnp.shape(_a(backend, v))
+            assert got == np.shape(v) and type(got) is tuple
+            assert all(type(n) is int for n in got)
+        assert xnp.shape([[1, 2, 3]]) == (1, 3)
+        assert xnp.shape(3.0) == ()
+
+
+ABSTRACT = [np.generic, np.number, np.integer, np.signedinteger, np.unsignedinteger,
+            np.inexact, np.floating, np.complexfloating, np.bool_]
+CONCRETE = ["bool", "int8", "uint16", "int32", "int64", "uint64", "float16", "float32",
+            "float64", "complex64", "complex128"]
+
+
+def _native(backend, name):
+    from crossops._dispatch import native_dtype
+    return native_dtype(backend, name)
+
+
+def test_issubdtype(backend):
+    """Every backend's dtype objects, names and NumPy's abstract types, as NumPy answers
+    for NumPy's dtypes; bfloat16 is a floating type."""
+    native = [n for n in CONCRETE if n in backend_module(backend).DTYPES]
+    for n1 in native:
+        d1 = _native(backend, n1)
+        for arg2 in ABSTRACT + native:
+            d2 = arg2 if isinstance(arg2, type) else _native(backend, arg2)
+            want = np.issubdtype(np.dtype(n1), arg2 if isinstance(arg2, type) else
+                                 np.dtype(arg2))
+            assert xnp.issubdtype(d1, d2) is want, (n1, arg2)
+            assert xnp.issubdtype(n1, d2) is want, (n1, arg2)
+    assert xnp.issubdtype("bfloat16", np.floating) is True
+    assert xnp.issubdtype(ml_dtypes.bfloat16, np.inexact) is True
+    assert xnp.issubdtype("bfloat16", np.integer) is False
+    assert xnp.issubdtype(np.floating, np.inexact) is True
+    assert xnp.issubdtype(np.inexact, np.floating) is False
+    with pytest.raises(TypeError, match="issubdtype"):
+        xnp.issubdtype("not a dtype", np.floating)
+
+
+COMMON = [("float32",), ("float16",), ("int8",), ("float32", "int64"),
+          ("float16", "complex64"), ("complex64", "float64"), ("uint16", "float16"),
+          ("float16", "float32", "complex64")]
+
+
+@pytest.mark.parametrize("names", COMMON, ids="-".join)
+def test_common_type(backend, names):
+    arrays = [np.ones(2, n) for n in names]
+    want = np.dtype(np.common_type(*arrays))
+    with backend_context(backend):
+        got = xnp.common_type(*(to_backend(backend, a) for a in arrays))
+    assert dtype_name(got) == want.name
+    assert got == _native(backend, want.name)  # a dtype of the arrays' backend
+
+
+def test_common_type_errors_and_bfloat16(backend):
+    with backend_context(backend):
+        with pytest.raises(TypeError, match="common_type"):
+            xnp.common_type(_a(backend, [True]))
+        with pytest.raises(TypeError, match="common_type"):
+            xnp.common_type([1.0])
+        bf = to_backend(backend, np.ones(2, ml_dtypes.bfloat16))
+        assert dtype_name(xnp.common_type(bf)) == "float32"
+
+
+@pytest.mark.parametrize("value", [0, 10, 300, -1, -260, 70000, 2 ** 40, 3.1, 1e50, 1 + 2j,
+                                   True])
+def test_min_scalar_type(backend, value):
+    want = np.min_scalar_type(value).name
+    with backend_context(backend):
+        got = xnp.min_scalar_type(value)
+        assert dtype_name(got) == want and got == _native(backend, want)
+        if not isinstance(value, complex) or "complex128" in backend_module(backend).DTYPES:
+            zero_d = _a(backend, value)
+            assert dtype_name(xnp.min_scalar_type(zero_d)) == np.min_scalar_type(
+                np.asarray(value)).name
+        arr = _a(backend, [1, 2], np.int64)
+        assert dtype_name(xnp.min_scalar_type(arr)) == "int64"  # arrays keep their dtype
+
+
+def test_iterable(backend):
+    with backend_context(backend):
+        assert xnp.iterable(_a(backend, [1.0, 2.0])) is True
+        assert xnp.iterable(_a(backend, 1.0)) is False
+        for v in ([1], (), "ab", range(2), {1: 2}):
+            assert xnp.iterable(v) is np.iterable(v)
+        for v in (1, 2.5, None):
+            assert xnp.iterable(v) is np.iterable(v)
+
+
+def test_conversions_keep_the_backend_and_take_like(backend):
+    with backend_context(backend):
+        x = _a(backend, [[1.0, 2.0]])
+        for f in (xnp.asanyarray, xnp.ascontiguousarray, xnp.asfortranarray,
+                  xnp.asarray_chkfinite, xnp.require):
+            assert type(f(x)) is type(x)
+    like = _a(backend, [0.0])
+    for f in (xnp.asanyarray, xnp.ascontiguousarray, xnp.asfortranarray, xnp.require):
+        got = f([1, 2], like=like)
+        assert type(got) is type(like)
+        np.testing.assert_array_equal(to_numpy(got), np.asarray([1, 2]))
+    got = xnp.fromfunction(lambda i, j: i * 10 + j, (2, 2), dtype="int32", like=like)
+    assert type(got) is type(like)
+    np.testing.assert_array_equal(to_numpy(got), [[0, 1], [10, 11]])
+
+
+def test_errors_match_numpys_types(backend):
+    """The new ops raise NumPy's exception types on every backend, naming the op."""
+    with backend_context(backend):
+        x = _a(backend, np.arange(6.0).reshape(2, 3))
+        with pytest.raises(ValueError, match="asarray_chkfinite"):
+            xnp.asarray_chkfinite(_a(backend, [1.0, np.nan]))
+        with pytest.raises(KeyError, match="require"):
+            xnp.require(x, requirements=["X"])
+        with pytest.raises(ValueError, match="require"):
+            xnp.require(x, requirements=["C", "F"])
+        with pytest.raises(ValueError, match="asanyarray"):
+            xnp.asanyarray(x, order="Z")
+        with pytest.raises(ValueError, match="ravel_multi_index"):
+            xnp.ravel_multi_index((_a(backend, [0, 3]), _a(backend, [0, 0])), (3, 4))
+        with pytest.raises(ValueError, match="ravel_multi_index"):
+            xnp.ravel_multi_index((_a(backend, [0]),), (3, 4))
+        with pytest.raises(TypeError, match="ravel_multi_index"):
+            xnp.ravel_multi_index((_a(backend, [0.0]), _a(backend, [1.0])), (3, 4))
+        with pytest.raises(ValueError, match="resize"):
+            xnp.resize(x, (-1, 2))
+        with pytest.raises(IndexError, match="rollaxis"):  # NumPy's AxisError
+            xnp.rollaxis(x, 0, 4)
+        with pytest.raises(ValueError, match="rollaxis"):
+            xnp.rollaxis(x, 2)
+        with pytest.raises(TypeError, match="bitwise_count"):
+            xnp.bitwise_count(x)
+        with pytest.raises(TypeError, match="invert"):
+            xnp.invert(x)
+        with pytest.raises(TypeError, match="out="):
+            xnp.invert(_a(backend, [1]), out=_a(backend, [0]))
+        with pytest.raises(ValueError, match="sort_complex"):
+            xnp.sort_complex(_a(backend, 1.0))
+        with pytest.raises(ValueError, match="linalg.cond"):
+            xnp.linalg.cond(_a(backend, [1.0, 2.0]))
+        with pytest.raises(np.linalg.LinAlgError, match="multi_dot"):
+            xnp.linalg.multi_dot([x, _a(backend, np.ones((3, 2, 1))), x])
+        with pytest.raises(ValueError, match="multi_dot"):
+            xnp.linalg.multi_dot([x])
+        with pytest.raises(ValueError, match="tensorinv"):
+            xnp.linalg.tensorinv(x, ind=0)
+        with pytest.raises(np.linalg.LinAlgError, match="tensorsolve"):
+            xnp.linalg.tensorsolve(_a(backend, np.ones((2, 3))), _a(backend, np.ones(2)))
+        with pytest.raises(TypeError, match="out="):
+            xnp.fft.fft2(x, out=x)
+
+
+def test_invert_is_bitwise_not(backend):
+    with backend_context(backend):
+        for dt in ("bool", "int8", "uint8", "int64"):
+            x = _a(backend, [0, 1, 5], dt) if dt != "bool" else _a(backend, [True, False])
+            np.testing.assert_array_equal(to_numpy(xnp.invert(x)),
+                                          to_numpy(xnp.bitwise_invert(x)))
+        got = xnp.invert(_a(backend, [1, 2], "int16"), dtype="int32")
+        assert dtype_name(got.dtype) == "int32"
+        with pytest.raises(TypeError, match="invert"):
+            xnp.invert(_a(backend, [1, 2], "int32"), dtype="int16", casting="safe")
+
+
+# -- compiled ---------------------------------------------------------------------------------
+
+MORE = sorted(q for q, s in SPEC.items() if s.compiled and s.kind != "dtype" and (
+    s.chapter == "numpy_extra" and s.name in {
+        "indices", "ravel_multi_index", "resize", "rollaxis", "bitwise_count", "invert",
+        "sort_complex", "fromfunction", "asanyarray", "ascontiguousarray", "asfortranarray",
+        "asarray_chkfinite", "require"} or q in {
+        "linalg.cond", "linalg.multi_dot", "linalg.tensorinv", "linalg.tensorsolve",
+        "fft.fft2", "fft.ifft2", "fft.rfft2", "fft.irfft2"}))
+COMPILERS = [b for b in ("jax", "torch", "tensorflow") if b in BACKENDS]
+
+
+def _dtype(spec) -> str:
+    for name in ("float64", "complex128", "int32"):
+        if name in spec.dtype_names:
+            return name
+    return spec.dtype_names[0]
+
+
+def _static(v):
+    return tuple(v) if isinstance(v, list) else v
+
+
+@pytest.mark.parametrize("compiler", COMPILERS)
+@pytest.mark.parametrize("qualname", MORE)
+@settings(max_examples=1)  # torch.compile takes seconds per op
+@given(data=st.data())
+def test_compiled_matches_eager(qualname, compiler, data):
+    """The op's public function under ``crossops.jit`` gives its eager result (array
+    arguments traced, the others static)."""
+    spec = SPEC[qualname]
+    with backend_context(compiler):
+        case = draw_case(data, spec, _dtype(spec))
+
+        def is_array(a):
+            return isinstance(a, np.ndarray) or (
+                isinstance(a, list) and a and all(isinstance(v, np.ndarray) for v in a))
+
+        def move(a):
+            return [to_backend(compiler, v) for v in a] if isinstance(a, list) else \
+                to_backend(compiler, a)
+
+        args = [move(a) if is_array(a) else _static(a) for a in case.args]
+        kwargs = {k: move(v) if is_array(v) else _static(v) for k, v in case.kwargs.items()}
+        static_nums = tuple(i for i, a in enumerate(case.args) if not is_array(a))
+        static_names = tuple(k for k, v in case.kwargs.items() if not is_array(v))
+        f = op_function(spec)
+        eager = to_numpy(f(*args, **kwargs))
+        jitted = crossops.jit(f, static_argnums=static_nums or None,
+                              static_argnames=static_names or None)
+        compiled = to_numpy(jitted(*args, **kwargs))
+    assert list(jitted.compiled) == [compiler]
+    assert_same(compiled, eager, spec, what=f"{qualname} under crossops.jit on {compiler}")
