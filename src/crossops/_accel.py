@@ -91,7 +91,12 @@ def _front(spec: OpSpec, op: Op, fn: Callable):
     kwnames = tuple(p.name for p, how in forwarding(spec) if how == "kw") or None
     defaults = tuple(p.default for p in params[len(required):]) or None
     doc = f"{spec.name}{spec.signature}\n--\n\n{fn.__doc__}"
-    mixed = op._slow_cache if promoted else None
+    # the slow path's cache is keyed on the arguments' types only, and filled by
+    # crossops.numpy's calls too: keras.ops's own forms (crossops._keras_ops,
+    # ._keras_special), whose dtype rules act on Python scalars (``ops.add(int8_array,
+    # 1.0)`` is float32), must not take it
+    keras_form = fn.__module__ in ("crossops._keras_ops", "crossops._keras_special")
+    mixed = op._slow_cache if promoted and not keras_form else None
     return _make_front(spec.name, doc, fn.__module__, fn, op.cache, op.plain, mixed,
                        defaults, kwnames, len(required), ntyped, a, b)
 
@@ -131,6 +136,9 @@ def _prepare_torch_compile(mod) -> None:
     # dtype to each compiled function, and a cache that grew would make it compile again
     torch.compiler.substitute_in_graph(dtype_name)(_compute_name)
     torch.compiler.substitute_in_graph(mod.native_dtype)(mod.native_dtype_uncached)
+    # use_backend blocks and the default backend, traced (see crossops._backend.use_backend)
+    _backend._tracing = torch.compiler.is_compiling
+    torch.compiler.substitute_in_graph(_backend.get_backend)(_backend.traced_get_backend)
     for front, fn in FRONTS.items():
         _substitute(front, fn)
     _torch_compile_ready = True

@@ -10,12 +10,27 @@ every backend, and ``crossops.ops`` keeps them:
 - the ops that compute in floating point (``sqrt``, ``mean``, ``divide``, ``arctan2``, ...)
   give ``floatx`` for bool and integer inputs, of every width (NumPy gives float16 for
   int8 and float64 for int64);
-- ``sum`` and ``prod`` accumulate bool, int8 and int16 in ``int32``, uint8 and uint16 in
-  ``uint32``; ``cumsum`` and ``cumprod`` keep the input's dtype (bool: ``int32``);
+- ``sum``, ``prod``, ``trace``, ``nansum`` and ``nanprod`` accumulate bool, int8 and int16
+  in ``int32``, uint8 and uint16 in ``uint32``, and keep ``int32`` and ``uint32`` (NumPy and
+  PyTorch widen those to 64 bits); ``cumsum``, ``cumprod``, ``nancumsum`` and ``nancumprod``
+  keep the input's dtype (bool: ``int32``);
+- ``vander`` and ``unravel_index`` keep the input's dtype; ``bincount`` counts in ``int32``;
+- ``matmul`` and ``einsum`` of int8 by int8 give ``int32``; ``square`` and ``clip`` of
+  bool give ``int32``;
+- ``concatenate``, ``stack``, ``hstack`` ... promote their arrays together by the table
+  (``[float16, int16]`` is float16; NumPy makes it float32), and so does
+  ``dot_product_attention`` its query, key and value;
 - ``convert_to_tensor`` makes Python ints ``int32`` and Python floats ``floatx``;
 - the creation functions give ``floatx`` unless told otherwise (``full((2,), 1)`` too),
-  and ``arange`` gives ``int32`` for Python ints;
-- ``argmax``, ``argmin`` and ``argsort`` give ``int32`` indices.
+  ``arange`` gives ``int32`` for Python ints, and ``logspace`` gives ``floatx`` unless
+  ``start`` or ``stop`` is a float array;
+- ``argmax``, ``argmin`` and ``argsort`` give ``int32`` indices (``where(condition)``
+  too), and ``where(condition, x1, x2)`` treats Python scalars as ``add`` does.
+
+One rule of Keras is not followed: its ``result_type`` narrows 64-bit results to 32 bits on
+every backend but TensorFlow, so that uint32 with int8, int16 or int32 gives int32 there;
+crossops gives int64, as its promotion table does everywhere (64-bit types are never
+narrowed silently).
 
 Each op of ``crossops.ops`` that has such a rule names it in the spec (``keras_dtype``), and
 ``scripts/gen_ops.py`` writes the call of the one function below that applies it. The
@@ -37,13 +52,13 @@ dtype('int32')
 from __future__ import annotations
 
 from ._config import floatx
-from ._dtypes import dtype_name, kind
+from ._dtypes import dtype_name, kind, result_name
 
 #: the Python scalar types, weak in Keras's promotion as in NumPy's
 _PY = (bool, int, float)
 #: Keras's accumulator of ``sum`` and ``prod`` for the narrow integer types
 _ACCUMULATOR = {"bool": "int32", "int8": "int32", "int16": "int32", "uint8": "uint32",
-                "uint16": "uint32"}
+                "uint16": "uint32", "int32": "int32", "uint32": "uint32"}
 
 
 def _xnp():
@@ -95,7 +110,10 @@ def float_inputs(x1, x2):
     """Both operands of a binary op that computes in floating point (``arctan2``,
     ``divide``): Python numbers become arrays first (int32, floatx: Keras converts them
     before it promotes, so ``arctan2(float16, 1.0)`` is float32), then both become floatx
-    when neither is a float (or complex) array."""
+    when neither is a float (or complex) array. A ``None`` second operand (``average``'s
+    ``weights``) stays None."""
+    if x2 is None:
+        return float_input(x1), None
     if type(x1) in _PY:
         x1 = _as(x1, python_scalar_dtype(x1))
     if type(x2) in _PY:
@@ -227,3 +245,89 @@ def index_output(out):
     if isinstance(out, tuple | list):
         return type(out)(_as(a, "int32") for a in out)
     return _as(out, "int32")
+
+
+def space_dtype(start, stop, dtype):
+    """``logspace``'s dtype: floatx, or the float arrays' promoted dtype where ``start`` or
+    ``stop`` is a float array (Keras's ``result_type(start, stop, float)``)."""
+    if dtype is not None:
+        return dtype
+    floats = [dtype_name(v.dtype) for v in (start, stop)
+              if hasattr(v, "dtype") and _kind(v) in "fc"]
+    return result_name(*floats) if floats else floatx()
+
+
+def bool_int32_input(x):
+    """``x`` for ``square``, ``clip`` and ``relu``: a bool array as int32, as Keras computes
+    it."""
+    return _as(x, "int32") if _kind(x) == "b" else x
+
+
+def int8_inputs(x1, x2):
+    """The operands of ``matmul``: two int8 arrays as int32 (Keras accumulates int8 by int8
+    in int32, as JAX does)."""
+    # a NumPy operand's dtype last: torch.compile cannot read a NumPy constant's dtype, and
+    # beside a tensor that is not int8 it need not
+    first, second = (x2, x1) if type(x1).__module__ == "numpy" else (x1, x2)
+    if _is(first, "int8") and _is(second, "int8"):
+        return _as(x1, "int32"), _as(x2, "int32")
+    return x1, x2
+
+
+def int8_operands(operands):
+    """``einsum``'s operands: all int8 arrays as int32 (as :func:`int8_inputs`)."""
+    if operands and all(_is(x, "int8") for x in operands):
+        return tuple(_as(x, "int32") for x in operands)
+    return operands
+
+
+def _is(value, name: str) -> bool:
+    dtype = getattr(value, "dtype", None)
+    return dtype is not None and dtype_name(dtype) == name
+
+
+def accumulated_dtype(x):
+    """The dtype of ``nansum`` and ``nanprod`` of ``x``: Keras's accumulator (as
+    :func:`accumulator`) for bool and integer ``x``; None (the op's own) otherwise."""
+    dtype = getattr(x, "dtype", None)
+    return None if dtype is None else _ACCUMULATOR.get(dtype_name(dtype))
+
+
+def own_dtype(x):
+    """``x``'s dtype, which Keras's ``vander`` and ``unravel_index`` keep (NumPy widens
+    integers to int64); None for a Python number or a list."""
+    dtype = getattr(x, "dtype", None)
+    return None if dtype is None else dtype_name(dtype)
+
+
+def count_dtype(x, weights):
+    """``bincount``'s dtype: int32 counts without weights; with weights the op's own."""
+    return "int32" if weights is None else None
+
+
+def as_dtype(out, name):
+    """The result ``out`` (an array or a tuple of arrays) in dtype ``name``; unchanged when
+    ``name`` is None."""
+    if name is None:
+        return out
+    if isinstance(out, tuple | list):
+        return type(out)(_as(a, name) for a in out)
+    return _as(out, name)
+
+
+def promoted_sequence(xs):
+    """The arrays of ``concatenate``, ``stack`` ... in one dtype, promoted by the table (as
+    Keras's ``result_type``: ``[float16, int16]`` gives float16, ``[int32, float32]``
+    float32, where NumPy widens); a sequence holding anything but arrays is left as is."""
+    if not isinstance(xs, list | tuple) or len(xs) < 2:
+        return xs
+    names = []
+    for x in xs:
+        dtype = getattr(x, "dtype", None)
+        if dtype is None:
+            return xs
+        names.append(dtype_name(dtype))
+    if len(set(names)) == 1:
+        return xs
+    target = result_name(*names)
+    return type(xs)(_as(x, target) for x in xs)

@@ -40,24 +40,28 @@ _PY = (bool, int, float)  # the Python scalars, weak in Keras's promotion
 
 __all__ = [
     'convert_to_tensor', 'cholesky', 'det', 'eig', 'eigh', 'inv', 'matrix_rank', 'pinv', 'qr',
-    'solve', 'svd', 'top_k', 'layer_normalization', 'abs', 'add', 'all', 'angle', 'any',
-    'arange', 'arccos', 'arccosh', 'arcsin', 'arcsinh', 'arctan', 'arctan2', 'arctanh',
-    'argmax', 'argmin', 'argpartition', 'argsort', 'average', 'bartlett', 'bitwise_and',
-    'bitwise_invert', 'bitwise_left_shift', 'bitwise_or', 'bitwise_right_shift', 'bitwise_xor',
-    'blackman', 'broadcast_to', 'ceil', 'clip', 'conj', 'corrcoef', 'cos', 'cosh',
-    'count_nonzero', 'cross', 'cumprod', 'cumsum', 'diagonal', 'diff', 'digitize', 'divide',
-    'empty', 'empty_like', 'equal', 'exp', 'exp2', 'expand_dims', 'expm1', 'eye', 'flip',
-    'floor', 'floor_divide', 'full', 'full_like', 'greater', 'greater_equal', 'hamming',
-    'hanning', 'hypot', 'identity', 'imag', 'isfinite', 'isin', 'isinf', 'isnan', 'kaiser',
-    'less', 'less_equal', 'log', 'log10', 'log1p', 'log2', 'logaddexp', 'logaddexp2',
-    'logical_and', 'logical_not', 'logical_or', 'logical_xor', 'matmul', 'maximum', 'mean',
-    'median', 'meshgrid', 'minimum', 'mod', 'moveaxis', 'multiply', 'nanargmax', 'nanargmin',
-    'nanmedian', 'nanpercentile', 'nanquantile', 'negative', 'nextafter', 'nonzero',
-    'not_equal', 'ones', 'ones_like', 'outer', 'percentile', 'power', 'prod', 'quantile',
-    'real', 'reciprocal', 'repeat', 'reshape', 'roll', 'searchsorted', 'sign', 'signbit', 'sin',
-    'sinc', 'sinh', 'slogdet', 'sort', 'sqrt', 'square', 'squeeze', 'stack', 'std', 'subtract',
-    'sum', 'take', 'take_along_axis', 'tan', 'tanh', 'tensordot', 'tile', 'trace', 'trapezoid',
-    'tri', 'tril', 'triu', 'true_divide', 'trunc', 'var', 'zeros', 'zeros_like',
+    'solve', 'svd', 'erfc', 'top_k', 'dot_product_attention', 'layer_normalization', 'abs',
+    'add', 'all', 'angle', 'any', 'arange', 'arccos', 'arccosh', 'arcsin', 'arcsinh', 'arctan',
+    'arctan2', 'arctanh', 'argmax', 'argmin', 'argpartition', 'argsort', 'array', 'average',
+    'bartlett', 'bincount', 'bitwise_and', 'bitwise_invert', 'bitwise_left_shift', 'bitwise_or',
+    'bitwise_right_shift', 'bitwise_xor', 'blackman', 'broadcast_to', 'cbrt', 'ceil', 'clip',
+    'concatenate', 'conj', 'corrcoef', 'correlate', 'cos', 'cosh', 'count_nonzero', 'cross',
+    'cumprod', 'cumsum', 'deg2rad', 'diagonal', 'diff', 'digitize', 'divide', 'dot', 'dstack',
+    'einsum', 'empty', 'empty_like', 'equal', 'exp', 'exp2', 'expand_dims', 'expm1', 'eye',
+    'fabs', 'flip', 'floor', 'floor_divide', 'fmax', 'fmin', 'fmod', 'full', 'full_like', 'gcd',
+    'geomspace', 'greater', 'greater_equal', 'hamming', 'hanning', 'heaviside', 'hstack',
+    'hypot', 'i0', 'identity', 'imag', 'inner', 'isfinite', 'isin', 'isinf', 'isnan', 'kaiser',
+    'kron', 'lcm', 'ldexp', 'left_shift', 'less', 'less_equal', 'log', 'log10', 'log1p', 'log2',
+    'logaddexp', 'logaddexp2', 'logical_and', 'logical_not', 'logical_or', 'logical_xor',
+    'logspace', 'matmul', 'maximum', 'mean', 'median', 'meshgrid', 'minimum', 'mod', 'moveaxis',
+    'multiply', 'nanargmax', 'nanargmin', 'nancumprod', 'nancumsum', 'nanmean', 'nanmedian',
+    'nanpercentile', 'nanprod', 'nanquantile', 'nanstd', 'nansum', 'nanvar', 'negative',
+    'nextafter', 'nonzero', 'not_equal', 'ones', 'ones_like', 'outer', 'percentile', 'power',
+    'prod', 'quantile', 'rad2deg', 'real', 'reciprocal', 'repeat', 'reshape', 'right_shift',
+    'roll', 'searchsorted', 'sign', 'signbit', 'sin', 'sinc', 'sinh', 'slogdet', 'sort', 'sqrt',
+    'square', 'squeeze', 'stack', 'std', 'subtract', 'sum', 'take', 'take_along_axis', 'tan',
+    'tanh', 'tensordot', 'tile', 'trace', 'trapezoid', 'tri', 'tril', 'triu', 'true_divide',
+    'trunc', 'unravel_index', 'vander', 'var', 'vstack', 'zeros', 'zeros_like',
 ]
 
 
@@ -332,6 +336,29 @@ def svd(
         _svd.fail(_e)
 
 
+_erfc = _bind('math.erfc', {})
+
+
+def erfc(x: ArrayLike) -> Array:
+    """Complementary error function, element-wise: ``1 - erf(x)``.
+
+    keras.ops's form of ``crossops.math.erfc``: Keras's parameter names, kinds and defaults, the
+    same computation.
+
+    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    """
+    x = _kd.float_input(x)
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _erfc.cache[_key]
+        except KeyError:
+            _fn = _erfc.resolve(_key, (_key,))
+        return _fn(x=x)
+    except Exception as _e:
+        _erfc.fail(_e)
+
+
 _top_k = _bind('math.top_k', {})
 
 
@@ -354,6 +381,38 @@ def top_k(x: ArrayLike, k: int, sorted: bool = True) -> tuple[Array, Array]:
 
 
 top_k = _accelerate(top_k, _top_k)
+
+
+_dot_product_attention = _bind('nn.dot_product_attention', {})
+
+
+def dot_product_attention(
+        query: ArrayLike, key: ArrayLike, value: ArrayLike, bias: ArrayLike = None,
+        mask: ArrayLike = None, scale: float | None = None, is_causal: bool = False,
+        flash_attention: bool | None = None, attn_logits_soft_cap: float | None = None,
+) -> Array:
+    """Scaled dot-product attention: ``softmax(query @ key.T * scale + bias) @ value`` per head.
+
+    keras.ops's form of ``crossops.nn.dot_product_attention``: Keras's parameter names, kinds
+    and defaults, the same computation.
+
+    Dtypes as Keras: the first three arrays compute in their promoted dtype (bfloat16 with
+    float16 gives float32).
+    """
+    query, key, value = _kd.promoted_sequence((query, key, value))
+    try:
+        _key = (_TYPE(query), _TYPE(key), _TYPE(value), _TYPE(bias), _TYPE(mask))
+        try:
+            _fn = _dot_product_attention.cache[_key]
+        except KeyError:
+            _fn = _dot_product_attention.resolve(_key, _key)
+        return _fn(
+            query=query, key=key, value=value, bias=bias, mask=mask, scale=scale,
+            is_causal=is_causal, flash_attention=flash_attention,
+            attn_logits_soft_cap=attn_logits_soft_cap,
+        )
+    except Exception as _e:
+        _dot_product_attention.fail(_e)
 
 
 _layer_normalization = _bind('nn.layer_normalization', {})
@@ -793,6 +852,31 @@ def argsort(x: ArrayLike, axis: int = -1) -> Array:
     return _kd.index_output(_out)
 
 
+_array = _bind('array', {})
+
+
+def array(x: ArrayLike, dtype: DTypeLike | None = None) -> Array:
+    """An array of the default backend made from data, or an existing array converted.
+
+    keras.ops's form of ``crossops.numpy.array``: Keras's parameter names, kinds and defaults,
+    the same computation.
+
+    Dtypes as Keras: Python ints give int32, Python floats ``floatx()``.
+    """
+    dtype = _kd.convert_dtype(x, dtype)
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _array.cache[_key]
+        except KeyError:
+            _fn = _array.resolve(_key, (_key,))
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
+        return _fn(x=x, dtype=dtype)
+    except Exception as _e:
+        _array.fail(_e)
+
+
 _average = _bind('average', {})
 
 
@@ -802,9 +886,9 @@ def average(x: ArrayLike, axis: Axis = None, weights: ArrayLike = None) -> Array
     keras.ops's form of ``crossops.numpy.average``: Keras's parameter names, kinds and defaults,
     the same computation.
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Dtypes as Keras: with no float operand, the operands compute in ``floatx()``.
     """
-    x = _kd.float_input(x)
+    x, weights = _kd.float_inputs(x, weights)
     try:
         _key = (_TYPE(x), _TYPE(weights))
         try:
@@ -841,6 +925,32 @@ def bartlett(x: ArrayLike) -> Array:
     return _kd.floatx_output(_out)
 
 
+_bincount = _bind('bincount', {})
+
+
+def bincount(
+        x: ArrayLike, weights: ArrayLike = None, minlength: int = 0, sparse: bool = False,
+) -> Array:
+    """Count the occurrences of each value in an array of non-negative integers.
+
+    keras.ops's form of ``crossops.numpy.bincount``: Keras's parameter names, kinds and
+    defaults, the same computation.
+
+    Dtypes as Keras: int32 counts without ``weights``.
+    """
+    _dtype = _kd.count_dtype(x, weights)
+    try:
+        _key = (_TYPE(x), _TYPE(weights))
+        try:
+            _fn = _bincount.cache[_key]
+        except KeyError:
+            _fn = _bincount.resolve(_key, _key)
+        _out = _fn(x=x, weights=weights, minlength=minlength, sparse=sparse)
+    except Exception as _e:
+        _bincount.fail(_e)
+    return _kd.as_dtype(_out, _dtype)
+
+
 _bitwise_and = _bind('bitwise_and', {})
 
 
@@ -849,9 +959,14 @@ def bitwise_and(x: ArrayLike, y: ArrayLike) -> Array:
 
     keras.ops's form of ``crossops.numpy.bitwise_and``: Keras's parameter names, kinds and
     defaults, the same computation.
+
+    Dtypes as Keras: a Python int stays weak (int32 alone or with a bool array), a Python float
+    gives ``floatx()`` with a bool or integer array.
     """
     x1 = x
     x2 = y
+    if _TYPE(x1) in _PY or _TYPE(x2) in _PY:
+        x1, x2 = _kd.weak_inputs(x1, x2)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -900,9 +1015,12 @@ def bitwise_left_shift(x: ArrayLike, y: ArrayLike) -> Array:
 
     keras.ops's form of ``crossops.numpy.bitwise_left_shift``: Keras's parameter names, kinds
     and defaults, the same computation.
+
+    Dtypes as Keras: Python scalars as in ``add``; two bools compute in int32.
     """
     x1 = x
     x2 = y
+    x1, x2 = _kd.weak_int_inputs(x1, x2)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -917,9 +1035,6 @@ def bitwise_left_shift(x: ArrayLike, y: ArrayLike) -> Array:
         _bitwise_left_shift.fail(_e)
 
 
-bitwise_left_shift = _accelerate(bitwise_left_shift, _bitwise_left_shift)
-
-
 _bitwise_or = _bind('bitwise_or', {})
 
 
@@ -928,9 +1043,14 @@ def bitwise_or(x: ArrayLike, y: ArrayLike) -> Array:
 
     keras.ops's form of ``crossops.numpy.bitwise_or``: Keras's parameter names, kinds and
     defaults, the same computation.
+
+    Dtypes as Keras: a Python int stays weak (int32 alone or with a bool array), a Python float
+    gives ``floatx()`` with a bool or integer array.
     """
     x1 = x
     x2 = y
+    if _TYPE(x1) in _PY or _TYPE(x2) in _PY:
+        x1, x2 = _kd.weak_inputs(x1, x2)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -956,9 +1076,12 @@ def bitwise_right_shift(x: ArrayLike, y: ArrayLike) -> Array:
 
     keras.ops's form of ``crossops.numpy.bitwise_right_shift``: Keras's parameter names, kinds
     and defaults, the same computation.
+
+    Dtypes as Keras: Python scalars as in ``add``; two bools compute in int32.
     """
     x1 = x
     x2 = y
+    x1, x2 = _kd.weak_int_inputs(x1, x2)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -973,9 +1096,6 @@ def bitwise_right_shift(x: ArrayLike, y: ArrayLike) -> Array:
         _bitwise_right_shift.fail(_e)
 
 
-bitwise_right_shift = _accelerate(bitwise_right_shift, _bitwise_right_shift)
-
-
 _bitwise_xor = _bind('bitwise_xor', {})
 
 
@@ -984,9 +1104,14 @@ def bitwise_xor(x: ArrayLike, y: ArrayLike) -> Array:
 
     keras.ops's form of ``crossops.numpy.bitwise_xor``: Keras's parameter names, kinds and
     defaults, the same computation.
+
+    Dtypes as Keras: a Python int stays weak (int32 alone or with a bool array), a Python float
+    gives ``floatx()`` with a bool or integer array.
     """
     x1 = x
     x2 = y
+    if _TYPE(x1) in _PY or _TYPE(x2) in _PY:
+        x1, x2 = _kd.weak_inputs(x1, x2)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -1052,6 +1177,29 @@ def broadcast_to(x: ArrayLike, shape: tuple[int, ...]) -> Array:
 broadcast_to = _accelerate(broadcast_to, _broadcast_to)
 
 
+_cbrt = _bind('cbrt', {})
+
+
+def cbrt(x: ArrayLike) -> Array:
+    """Real cube root, element-wise.
+
+    keras.ops's form of ``crossops.numpy.cbrt``: Keras's parameter names, kinds and defaults,
+    the same computation.
+
+    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    """
+    x = _kd.float_input(x)
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _cbrt.cache[_key]
+        except KeyError:
+            _fn = _cbrt.resolve(_key, (_key,))
+        return _fn(x=x)
+    except Exception as _e:
+        _cbrt.fail(_e)
+
+
 _ceil = _bind('ceil', {})
 
 
@@ -1083,9 +1231,12 @@ def clip(x: ArrayLike, x_min: ArrayLike | None, x_max: ArrayLike | None) -> Arra
 
     keras.ops's form of ``crossops.numpy.clip``: Keras's parameter names, kinds and defaults,
     the same computation.
+
+    Dtypes as Keras: a bool input computes in int32.
     """
     min = x_min
     max = x_max
+    x = _kd.bool_int32_input(x)
     try:
         _key = _TYPE(x)
         try:
@@ -1095,6 +1246,30 @@ def clip(x: ArrayLike, x_min: ArrayLike | None, x_max: ArrayLike | None) -> Arra
         return _fn(x, min=min, max=max)
     except Exception as _e:
         _clip.fail(_e)
+
+
+_concatenate = _bind('concatenate', {})
+
+
+def concatenate(xs: Sequence[ArrayLike], axis: int | None = 0) -> Array:
+    """Join arrays along an existing axis.
+
+    keras.ops's form of ``crossops.numpy.concatenate``: Keras's parameter names, kinds and
+    defaults, the same computation.
+
+    Dtypes as Keras: the arrays are promoted together first (float16 with int16 gives float16,
+    int32 with float32 float32).
+    """
+    xs = _kd.promoted_sequence(xs)
+    try:
+        _key = (*_MAP(_TYPE, xs),)
+        try:
+            _fn = _concatenate.cache[_key]
+        except KeyError:
+            _fn = _concatenate.resolve(_key, _key)
+        return _fn(xs=xs, axis=axis)
+    except Exception as _e:
+        _concatenate.fail(_e)
 
 
 _conj = _bind('conj', {})
@@ -1141,6 +1316,32 @@ def corrcoef(x: ArrayLike) -> Array:
         return _fn(x=x)
     except Exception as _e:
         _corrcoef.fail(_e)
+
+
+_correlate = _bind('correlate', {})
+
+
+def correlate(
+        x1: ArrayLike, x2: ArrayLike, mode: Literal["valid", "same", "full"] = 'valid',
+) -> Array:
+    """Cross-correlation of two 1-d sequences.
+
+    keras.ops's form of ``crossops.numpy.correlate``: Keras's parameter names, kinds and
+    defaults, the same computation.
+
+    Dtypes as Keras: integer and bool operands compute in ``floatx()``; a Python float stays
+    weak next to a float array.
+    """
+    x1, x2 = _kd.divide_inputs(x1, x2)
+    try:
+        _key = (_TYPE(x1), _TYPE(x2))
+        try:
+            _fn = _correlate.cache[_key]
+        except KeyError:
+            _fn = _correlate.resolve(_key, _key)
+        return _fn(x1=x1, x2=x2, mode=mode)
+    except Exception as _e:
+        _correlate.fail(_e)
 
 
 _cos = _bind('cos', {})
@@ -1292,6 +1493,29 @@ def cumsum(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None
         _cumsum.fail(_e)
 
 
+_deg2rad = _bind('deg2rad', {})
+
+
+def deg2rad(x: ArrayLike) -> Array:
+    """Convert angles from degrees to radians, element-wise.
+
+    keras.ops's form of ``crossops.numpy.deg2rad``: Keras's parameter names, kinds and defaults,
+    the same computation.
+
+    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    """
+    x = _kd.float_input(x)
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _deg2rad.cache[_key]
+        except KeyError:
+            _fn = _deg2rad.resolve(_key, (_key,))
+        return _fn(x=x)
+    except Exception as _e:
+        _deg2rad.fail(_e)
+
+
 _diagonal = _bind('diagonal', {})
 
 
@@ -1375,8 +1599,8 @@ def divide(x1: ArrayLike, x2: ArrayLike) -> Array:
     keras.ops's form of ``crossops.numpy.divide``: Keras's parameter names, kinds and defaults,
     the same computation.
 
-    Dtypes as Keras: integers and bools divide in ``floatx()``; a Python float stays weak next
-    to a float array.
+    Dtypes as Keras: integer and bool operands compute in ``floatx()``; a Python float stays
+    weak next to a float array.
     """
     x1, x2 = _kd.divide_inputs(x1, x2)
     try:
@@ -1391,6 +1615,81 @@ def divide(x1: ArrayLike, x2: ArrayLike) -> Array:
         return _divide.slow(x1, x2)
     except Exception as _e:
         _divide.fail(_e)
+
+
+_dot = _bind('dot', {})
+
+
+def dot(x1: ArrayLike, x2: ArrayLike) -> Array:
+    """Dot product of two arrays, by NumPy's rules for each rank.
+
+    keras.ops's form of ``crossops.numpy.dot``: Keras's parameter names, kinds and defaults, the
+    same computation.
+
+    Dtypes as Keras: a Python int stays weak (int32 alone or with a bool array), a Python float
+    gives ``floatx()`` with a bool or integer array.
+    """
+    if _TYPE(x1) in _PY or _TYPE(x2) in _PY:
+        x1, x2 = _kd.weak_inputs(x1, x2)
+    try:
+        _key = (_TYPE(x1), _TYPE(x2))
+        try:
+            _fn = _dot.cache[_key]
+        except KeyError:
+            _fn = _dot.resolve(_key, _key)
+        return _fn(x1=x1, x2=x2)
+    except Exception as _e:
+        _dot.fail(_e)
+
+
+dot = _accelerate(dot, _dot)
+
+
+_dstack = _bind('dstack', {})
+
+
+def dstack(xs: Sequence[ArrayLike]) -> Array:
+    """Join arrays along the third axis (depth).
+
+    keras.ops's form of ``crossops.numpy.dstack``: Keras's parameter names, kinds and defaults,
+    the same computation.
+
+    Dtypes as Keras: the arrays are promoted together first (float16 with int16 gives float16,
+    int32 with float32 float32).
+    """
+    xs = _kd.promoted_sequence(xs)
+    try:
+        _key = (*_MAP(_TYPE, xs),)
+        try:
+            _fn = _dstack.cache[_key]
+        except KeyError:
+            _fn = _dstack.resolve(_key, _key)
+        return _fn(xs=xs)
+    except Exception as _e:
+        _dstack.fail(_e)
+
+
+_einsum = _bind('einsum', {})
+
+
+def einsum(subscripts: ArrayLike, *operands: ArrayLike, **kwargs: Any) -> Array:
+    """Evaluate an Einstein summation over the operands.
+
+    keras.ops's form of ``crossops.numpy.einsum``: Keras's parameter names, kinds and defaults,
+    the same computation.
+
+    Dtypes as Keras: int8 operands (all of them) give int32.
+    """
+    operands = _kd.int8_operands(operands)
+    try:
+        _key = (_TYPE(subscripts), *_MAP(_TYPE, operands))
+        try:
+            _fn = _einsum.cache[_key]
+        except KeyError:
+            _fn = _einsum.resolve(_key, _key)
+        return _fn(subscripts, *operands, **kwargs)
+    except Exception as _e:
+        _einsum.fail(_e)
 
 
 _empty = _bind('empty', {})
@@ -1583,6 +1882,29 @@ def eye(N: int, M: int | None = None, k: int = 0, dtype: DTypeLike | None = None
         _eye.fail(_e)
 
 
+_fabs = _bind('fabs', {})
+
+
+def fabs(x: ArrayLike) -> Array:
+    """Absolute value of real numbers, element-wise.
+
+    keras.ops's form of ``crossops.numpy.fabs``: Keras's parameter names, kinds and defaults,
+    the same computation.
+
+    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    """
+    x = _kd.float_input(x)
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _fabs.cache[_key]
+        except KeyError:
+            _fn = _fabs.resolve(_key, (_key,))
+        return _fn(x=x)
+    except Exception as _e:
+        _fabs.fail(_e)
+
+
 _flip = _bind('flip', {})
 
 
@@ -1655,6 +1977,85 @@ def floor_divide(x1: ArrayLike, x2: ArrayLike) -> Array:
         _floor_divide.fail(_e)
 
 
+_fmax = _bind('fmax', {})
+
+
+def fmax(x1: ArrayLike, x2: ArrayLike) -> Array:
+    """Element-wise maximum that ignores NaN.
+
+    keras.ops's form of ``crossops.numpy.fmax``: Keras's parameter names, kinds and defaults,
+    the same computation.
+
+    Dtypes as Keras: a Python int stays weak (int32 alone or with a bool array), a Python float
+    gives ``floatx()`` with a bool or integer array.
+    """
+    if _TYPE(x1) in _PY or _TYPE(x2) in _PY:
+        x1, x2 = _kd.weak_inputs(x1, x2)
+    try:
+        _key = (_TYPE(x1), _TYPE(x2))
+        try:
+            _fn = _fmax.cache[_key]
+        except KeyError:
+            _fn = _fmax.resolve(_key, _key)
+        return _fn(x1=x1, x2=x2)
+    except Exception as _e:
+        _fmax.fail(_e)
+
+
+fmax = _accelerate(fmax, _fmax)
+
+
+_fmin = _bind('fmin', {})
+
+
+def fmin(x1: ArrayLike, x2: ArrayLike) -> Array:
+    """Element-wise minimum that ignores NaN.
+
+    keras.ops's form of ``crossops.numpy.fmin``: Keras's parameter names, kinds and defaults,
+    the same computation.
+
+    Dtypes as Keras: a Python int stays weak (int32 alone or with a bool array), a Python float
+    gives ``floatx()`` with a bool or integer array.
+    """
+    if _TYPE(x1) in _PY or _TYPE(x2) in _PY:
+        x1, x2 = _kd.weak_inputs(x1, x2)
+    try:
+        _key = (_TYPE(x1), _TYPE(x2))
+        try:
+            _fn = _fmin.cache[_key]
+        except KeyError:
+            _fn = _fmin.resolve(_key, _key)
+        return _fn(x1=x1, x2=x2)
+    except Exception as _e:
+        _fmin.fail(_e)
+
+
+fmin = _accelerate(fmin, _fmin)
+
+
+_fmod = _bind('fmod', {})
+
+
+def fmod(x1: ArrayLike, x2: ArrayLike) -> Array:
+    """Remainder of division with the sign of the dividend (C's fmod), element-wise.
+
+    keras.ops's form of ``crossops.numpy.fmod``: Keras's parameter names, kinds and defaults,
+    the same computation.
+
+    Dtypes as Keras: Python scalars as in ``add``; two bools compute in int32.
+    """
+    x1, x2 = _kd.weak_int_inputs(x1, x2)
+    try:
+        _key = (_TYPE(x1), _TYPE(x2))
+        try:
+            _fn = _fmod.cache[_key]
+        except KeyError:
+            _fn = _fmod.resolve(_key, _key)
+        return _fn(x1=x1, x2=x2)
+    except Exception as _e:
+        _fmod.fail(_e)
+
+
 _full = _bind('full', {})
 
 
@@ -1705,6 +2106,57 @@ def full_like(
 
 
 full_like = _accelerate(full_like, _full_like)
+
+
+_gcd = _bind('gcd', {})
+
+
+def gcd(x1: ArrayLike, x2: ArrayLike) -> Array:
+    """Greatest common divisor of the absolute values, element-wise.
+
+    keras.ops's form of ``crossops.numpy.gcd``: Keras's parameter names, kinds and defaults, the
+    same computation.
+
+    Dtypes as Keras: Python scalars as in ``add``; two bools compute in int32.
+    """
+    x1, x2 = _kd.weak_int_inputs(x1, x2)
+    try:
+        _key = (_TYPE(x1), _TYPE(x2))
+        try:
+            _fn = _gcd.cache[_key]
+        except KeyError:
+            _fn = _gcd.resolve(_key, _key)
+        return _fn(x1=x1, x2=x2)
+    except Exception as _e:
+        _gcd.fail(_e)
+
+
+_geomspace = _bind('geomspace', {})
+
+
+def geomspace(
+        start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = True,
+        dtype: DTypeLike | None = None, axis: int = 0,
+) -> Array:
+    """Numbers spaced evenly on a log scale (a geometric progression) between two endpoints.
+
+    keras.ops's form of ``crossops.numpy.geomspace``: Keras's parameter names, kinds and
+    defaults, the same computation.
+
+    Dtypes as Keras: ``floatx()`` (float32) unless ``dtype`` is given.
+    """
+    dtype = _kd.creation_dtype(dtype)
+    try:
+        _key = (_TYPE(start), _TYPE(stop))
+        try:
+            _fn = _geomspace.cache[_key]
+        except KeyError:
+            _fn = _geomspace.resolve(_key, _key)
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl(_key), dtype)
+        return _fn(start=start, stop=stop, num=num, endpoint=endpoint, dtype=dtype, axis=axis)
+    except Exception as _e:
+        _geomspace.fail(_e)
 
 
 _greater = _bind('greater', {})
@@ -1809,6 +2261,54 @@ def hanning(x: ArrayLike) -> Array:
     return _kd.floatx_output(_out)
 
 
+_heaviside = _bind('heaviside', {})
+
+
+def heaviside(x1: ArrayLike, x2: ArrayLike) -> Array:
+    """Heaviside step function, element-wise: 0 where x1 < 0, x2 where x1 == 0, 1 where x1 > 0.
+
+    keras.ops's form of ``crossops.numpy.heaviside``: Keras's parameter names, kinds and
+    defaults, the same computation.
+
+    Dtypes as Keras: integer and bool operands compute in ``floatx()``; a Python float stays
+    weak next to a float array.
+    """
+    x1, x2 = _kd.divide_inputs(x1, x2)
+    try:
+        _key = (_TYPE(x1), _TYPE(x2))
+        try:
+            _fn = _heaviside.cache[_key]
+        except KeyError:
+            _fn = _heaviside.resolve(_key, _key)
+        return _fn(x1=x1, x2=x2)
+    except Exception as _e:
+        _heaviside.fail(_e)
+
+
+_hstack = _bind('hstack', {})
+
+
+def hstack(xs: Sequence[ArrayLike]) -> Array:
+    """Join arrays horizontally: along axis 1, or axis 0 for 1-d arrays.
+
+    keras.ops's form of ``crossops.numpy.hstack``: Keras's parameter names, kinds and defaults,
+    the same computation.
+
+    Dtypes as Keras: the arrays are promoted together first (float16 with int16 gives float16,
+    int32 with float32 float32).
+    """
+    xs = _kd.promoted_sequence(xs)
+    try:
+        _key = (*_MAP(_TYPE, xs),)
+        try:
+            _fn = _hstack.cache[_key]
+        except KeyError:
+            _fn = _hstack.resolve(_key, _key)
+        return _fn(xs=xs)
+    except Exception as _e:
+        _hstack.fail(_e)
+
+
 _hypot = _bind('hypot', {})
 
 
@@ -1817,7 +2317,11 @@ def hypot(x1: ArrayLike, x2: ArrayLike) -> Array:
 
     keras.ops's form of ``crossops.numpy.hypot``: Keras's parameter names, kinds and defaults,
     the same computation.
+
+    Dtypes as Keras: integer and bool operands compute in ``floatx()``; a Python float stays
+    weak next to a float array.
     """
+    x1, x2 = _kd.divide_inputs(x1, x2)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -1832,7 +2336,27 @@ def hypot(x1: ArrayLike, x2: ArrayLike) -> Array:
         _hypot.fail(_e)
 
 
-hypot = _accelerate(hypot, _hypot)
+_i0 = _bind('i0', {})
+
+
+def i0(x: ArrayLike) -> Array:
+    """Modified Bessel function of the first kind, order 0, element-wise.
+
+    keras.ops's form of ``crossops.numpy.i0``: Keras's parameter names, kinds and defaults, the
+    same computation.
+
+    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    """
+    x = _kd.float_input(x)
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _i0.cache[_key]
+        except KeyError:
+            _fn = _i0.resolve(_key, (_key,))
+        return _fn(x=x)
+    except Exception as _e:
+        _i0.fail(_e)
 
 
 _identity = _bind('identity', {})
@@ -1877,6 +2401,34 @@ def imag(x: ArrayLike) -> Array:
 
 
 imag = _accelerate(imag, _imag)
+
+
+_inner = _bind('inner', {})
+
+
+def inner(x1: ArrayLike, x2: ArrayLike) -> Array:
+    """Inner product: the sum product over the last axes of two arrays.
+
+    keras.ops's form of ``crossops.numpy.inner``: Keras's parameter names, kinds and defaults,
+    the same computation.
+
+    Dtypes as Keras: a Python int stays weak (int32 alone or with a bool array), a Python float
+    gives ``floatx()`` with a bool or integer array.
+    """
+    if _TYPE(x1) in _PY or _TYPE(x2) in _PY:
+        x1, x2 = _kd.weak_inputs(x1, x2)
+    try:
+        _key = (_TYPE(x1), _TYPE(x2))
+        try:
+            _fn = _inner.cache[_key]
+        except KeyError:
+            _fn = _inner.resolve(_key, _key)
+        return _fn(x1=x1, x2=x2)
+    except Exception as _e:
+        _inner.fail(_e)
+
+
+inner = _accelerate(inner, _inner)
 
 
 _isfinite = _bind('isfinite', {})
@@ -1995,6 +2547,103 @@ def kaiser(x: ArrayLike, beta: ArrayLike) -> Array:
     except Exception as _e:
         _kaiser.fail(_e)
     return _kd.floatx_output(_out)
+
+
+_kron = _bind('kron', {})
+
+
+def kron(x1: ArrayLike, x2: ArrayLike) -> Array:
+    """Kronecker product: blocks of x2, each scaled by one element of x1.
+
+    keras.ops's form of ``crossops.numpy.kron``: Keras's parameter names, kinds and defaults,
+    the same computation.
+
+    Dtypes as Keras: a Python int stays weak (int32 alone or with a bool array), a Python float
+    gives ``floatx()`` with a bool or integer array.
+    """
+    if _TYPE(x1) in _PY or _TYPE(x2) in _PY:
+        x1, x2 = _kd.weak_inputs(x1, x2)
+    try:
+        _key = (_TYPE(x1), _TYPE(x2))
+        try:
+            _fn = _kron.cache[_key]
+        except KeyError:
+            _fn = _kron.resolve(_key, _key)
+        return _fn(x1=x1, x2=x2)
+    except Exception as _e:
+        _kron.fail(_e)
+
+
+kron = _accelerate(kron, _kron)
+
+
+_lcm = _bind('lcm', {})
+
+
+def lcm(x1: ArrayLike, x2: ArrayLike) -> Array:
+    """Least common multiple of the absolute values, element-wise.
+
+    keras.ops's form of ``crossops.numpy.lcm``: Keras's parameter names, kinds and defaults, the
+    same computation.
+
+    Dtypes as Keras: Python scalars as in ``add``; two bools compute in int32.
+    """
+    x1, x2 = _kd.weak_int_inputs(x1, x2)
+    try:
+        _key = (_TYPE(x1), _TYPE(x2))
+        try:
+            _fn = _lcm.cache[_key]
+        except KeyError:
+            _fn = _lcm.resolve(_key, _key)
+        return _fn(x1=x1, x2=x2)
+    except Exception as _e:
+        _lcm.fail(_e)
+
+
+_ldexp = _bind('ldexp', {})
+
+
+def ldexp(x1: ArrayLike, x2: ArrayLike) -> Array:
+    """Compute ``x1 * 2**x2``, element-wise.
+
+    keras.ops's form of ``crossops.numpy.ldexp``: Keras's parameter names, kinds and defaults,
+    the same computation.
+
+    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    """
+    x1 = _kd.float_input(x1)
+    try:
+        _key = (_TYPE(x1), _TYPE(x2))
+        try:
+            _fn = _ldexp.cache[_key]
+        except KeyError:
+            _fn = _ldexp.resolve(_key, _key)
+        return _fn(x1=x1, x2=x2)
+    except Exception as _e:
+        _ldexp.fail(_e)
+
+
+_left_shift = _bind('left_shift', {})
+
+
+def left_shift(x: ArrayLike, y: ArrayLike) -> Array:
+    """Shift the bits of integers to the left, element-wise: ``x * 2**y`` modulo the dtype.
+
+    keras.ops's form of ``crossops.numpy.left_shift``: Keras's parameter names, kinds and
+    defaults, the same computation.
+
+    Dtypes as Keras: Python scalars as in ``add``; two bools compute in int32.
+    """
+    x, y = _kd.weak_int_inputs(x, y)
+    try:
+        _key = (_TYPE(x), _TYPE(y))
+        try:
+            _fn = _left_shift.cache[_key]
+        except KeyError:
+            _fn = _left_shift.resolve(_key, _key)
+        return _fn(x=x, y=y)
+    except Exception as _e:
+        _left_shift.fail(_e)
 
 
 _less = _bind('less', {})
@@ -2291,6 +2940,37 @@ def logical_xor(x1: ArrayLike, x2: ArrayLike) -> Array:
 logical_xor = _accelerate(logical_xor, _logical_xor)
 
 
+_logspace = _bind('logspace', {})
+
+
+def logspace(
+        start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = True,
+        base: float | ArrayLike = 10, dtype: DTypeLike | None = None, axis: int = 0,
+) -> Array:
+    """Powers of a base at exponents spaced evenly between two endpoints.
+
+    keras.ops's form of ``crossops.numpy.logspace``: Keras's parameter names, kinds and
+    defaults, the same computation.
+
+    Dtypes as Keras: ``floatx()`` (float32) unless ``dtype`` is given or ``start`` or ``stop``
+    is a float array.
+    """
+    dtype = _kd.space_dtype(start, stop, dtype)
+    try:
+        _key = (_TYPE(start), _TYPE(stop))
+        try:
+            _fn = _logspace.cache[_key]
+        except KeyError:
+            _fn = _logspace.resolve(_key, _key)
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl(_key), dtype)
+        return _fn(
+            start=start, stop=stop, num=num, endpoint=endpoint, base=base, dtype=dtype, axis=axis,
+        )
+    except Exception as _e:
+        _logspace.fail(_e)
+
+
 _matmul = _bind('matmul', {})
 
 
@@ -2299,7 +2979,10 @@ def matmul(x1: ArrayLike, x2: ArrayLike) -> Array:
 
     keras.ops's form of ``crossops.numpy.matmul``: Keras's parameter names, kinds and defaults,
     the same computation.
+
+    Dtypes as Keras: int8 by int8 gives int32.
     """
+    x1, x2 = _kd.int8_inputs(x1, x2)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -2312,9 +2995,6 @@ def matmul(x1: ArrayLike, x2: ArrayLike) -> Array:
         return _matmul.slow(x1, x2)
     except Exception as _e:
         _matmul.fail(_e)
-
-
-matmul = _accelerate(matmul, _matmul)
 
 
 _maximum = _bind('maximum', {})
@@ -2576,6 +3256,79 @@ def nanargmin(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> 
     return _kd.index_output(_out)
 
 
+_nancumprod = _bind('nancumprod', {})
+
+
+def nancumprod(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None) -> Array:
+    """Cumulative product along an axis, with NaN counted as one.
+
+    keras.ops's form of ``crossops.numpy.nancumprod``: Keras's parameter names, kinds and
+    defaults, the same computation.
+
+    Dtypes as Keras: the input's dtype (bool: int32) unless ``dtype`` is given.
+    """
+    dtype = _kd.cumulative_dtype(x, dtype)
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _nancumprod.cache[_key]
+        except KeyError:
+            _fn = _nancumprod.resolve(_key, (_key,))
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
+        return _fn(x=x, axis=axis, dtype=dtype)
+    except Exception as _e:
+        _nancumprod.fail(_e)
+
+
+_nancumsum = _bind('nancumsum', {})
+
+
+def nancumsum(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None) -> Array:
+    """Cumulative sum along an axis, with NaN counted as zero.
+
+    keras.ops's form of ``crossops.numpy.nancumsum``: Keras's parameter names, kinds and
+    defaults, the same computation.
+
+    Dtypes as Keras: the input's dtype (bool: int32) unless ``dtype`` is given.
+    """
+    dtype = _kd.cumulative_dtype(x, dtype)
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _nancumsum.cache[_key]
+        except KeyError:
+            _fn = _nancumsum.resolve(_key, (_key,))
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
+        return _fn(x=x, axis=axis, dtype=dtype)
+    except Exception as _e:
+        _nancumsum.fail(_e)
+
+
+_nanmean = _bind('nanmean', {})
+
+
+def nanmean(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+    """Mean along the given axes, ignoring NaN.
+
+    keras.ops's form of ``crossops.numpy.nanmean``: Keras's parameter names, kinds and defaults,
+    the same computation.
+
+    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    """
+    x = _kd.float_input(x)
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _nanmean.cache[_key]
+        except KeyError:
+            _fn = _nanmean.resolve(_key, (_key,))
+        return _fn(x=x, axis=axis, keepdims=keepdims)
+    except Exception as _e:
+        _nanmean.fail(_e)
+
+
 _nanmedian = _bind('nanmedian', {})
 
 
@@ -2626,6 +3379,31 @@ def nanpercentile(
         _nanpercentile.fail(_e)
 
 
+_nanprod = _bind('nanprod', {})
+
+
+def nanprod(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+    """Product along the given axes, with NaN counted as one.
+
+    keras.ops's form of ``crossops.numpy.nanprod``: Keras's parameter names, kinds and defaults,
+    the same computation.
+
+    Dtypes as Keras: bool, int8 and int16 accumulate in int32, uint8 and uint16 in uint32; int32
+    and uint32 keep their dtype.
+    """
+    _dtype = _kd.accumulated_dtype(x)
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _nanprod.cache[_key]
+        except KeyError:
+            _fn = _nanprod.resolve(_key, (_key,))
+        _out = _fn(x=x, axis=axis, keepdims=keepdims)
+    except Exception as _e:
+        _nanprod.fail(_e)
+    return _kd.as_dtype(_out, _dtype)
+
+
 _nanquantile = _bind('nanquantile', {})
 
 
@@ -2651,6 +3429,77 @@ def nanquantile(
         return _fn(x=x, q=q, axis=axis, method=method, keepdims=keepdims)
     except Exception as _e:
         _nanquantile.fail(_e)
+
+
+_nanstd = _bind('nanstd', {})
+
+
+def nanstd(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+    """Standard deviation along the given axes, ignoring NaN.
+
+    keras.ops's form of ``crossops.numpy.nanstd``: Keras's parameter names, kinds and defaults,
+    the same computation.
+
+    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    """
+    x = _kd.float_input(x)
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _nanstd.cache[_key]
+        except KeyError:
+            _fn = _nanstd.resolve(_key, (_key,))
+        return _fn(x=x, axis=axis, keepdims=keepdims)
+    except Exception as _e:
+        _nanstd.fail(_e)
+
+
+_nansum = _bind('nansum', {})
+
+
+def nansum(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+    """Sum along the given axes, with NaN counted as zero.
+
+    keras.ops's form of ``crossops.numpy.nansum``: Keras's parameter names, kinds and defaults,
+    the same computation.
+
+    Dtypes as Keras: bool, int8 and int16 accumulate in int32, uint8 and uint16 in uint32; int32
+    and uint32 keep their dtype.
+    """
+    _dtype = _kd.accumulated_dtype(x)
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _nansum.cache[_key]
+        except KeyError:
+            _fn = _nansum.resolve(_key, (_key,))
+        _out = _fn(x=x, axis=axis, keepdims=keepdims)
+    except Exception as _e:
+        _nansum.fail(_e)
+    return _kd.as_dtype(_out, _dtype)
+
+
+_nanvar = _bind('nanvar', {})
+
+
+def nanvar(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+    """Variance along the given axes, ignoring NaN.
+
+    keras.ops's form of ``crossops.numpy.nanvar``: Keras's parameter names, kinds and defaults,
+    the same computation.
+
+    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    """
+    x = _kd.float_input(x)
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _nanvar.cache[_key]
+        except KeyError:
+            _fn = _nanvar.resolve(_key, (_key,))
+        return _fn(x=x, axis=axis, keepdims=keepdims)
+    except Exception as _e:
+        _nanvar.fail(_e)
 
 
 _negative = _bind('negative', {})
@@ -2684,7 +3533,11 @@ def nextafter(x1: ArrayLike, x2: ArrayLike) -> Array:
 
     keras.ops's form of ``crossops.numpy.nextafter``: Keras's parameter names, kinds and
     defaults, the same computation.
+
+    Dtypes as Keras: integer and bool operands compute in ``floatx()``; a Python float stays
+    weak next to a float array.
     """
+    x1, x2 = _kd.divide_inputs(x1, x2)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -2697,9 +3550,6 @@ def nextafter(x1: ArrayLike, x2: ArrayLike) -> Array:
         return _nextafter.slow(x1, x2)
     except Exception as _e:
         _nextafter.fail(_e)
-
-
-nextafter = _accelerate(nextafter, _nextafter)
 
 
 _nonzero = _bind('nonzero', {})
@@ -2933,6 +3783,29 @@ def quantile(
         _quantile.fail(_e)
 
 
+_rad2deg = _bind('rad2deg', {})
+
+
+def rad2deg(x: ArrayLike) -> Array:
+    """Convert angles from radians to degrees, element-wise.
+
+    keras.ops's form of ``crossops.numpy.rad2deg``: Keras's parameter names, kinds and defaults,
+    the same computation.
+
+    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    """
+    x = _kd.float_input(x)
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _rad2deg.cache[_key]
+        except KeyError:
+            _fn = _rad2deg.resolve(_key, (_key,))
+        return _fn(x=x)
+    except Exception as _e:
+        _rad2deg.fail(_e)
+
+
 _real = _bind('real', {})
 
 
@@ -2964,7 +3837,10 @@ def reciprocal(x: ArrayLike) -> Array:
 
     keras.ops's form of ``crossops.numpy.reciprocal``: Keras's parameter names, kinds and
     defaults, the same computation.
+
+    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
     """
+    x = _kd.float_input(x)
     try:
         _key = _TYPE(x)
         try:
@@ -2974,9 +3850,6 @@ def reciprocal(x: ArrayLike) -> Array:
         return _fn(x)
     except Exception as _e:
         _reciprocal.fail(_e)
-
-
-reciprocal = _accelerate(reciprocal, _reciprocal)
 
 
 _repeat = _bind('repeat', {})
@@ -3025,6 +3898,29 @@ def reshape(x: ArrayLike, newshape: tuple[int, ...]) -> Array:
 
 
 reshape = _accelerate(reshape, _reshape)
+
+
+_right_shift = _bind('right_shift', {})
+
+
+def right_shift(x: ArrayLike, y: ArrayLike) -> Array:
+    """Shift the bits of integers to the right, element-wise: ``floor(x / 2**y)``.
+
+    keras.ops's form of ``crossops.numpy.right_shift``: Keras's parameter names, kinds and
+    defaults, the same computation.
+
+    Dtypes as Keras: Python scalars as in ``add``; two bools compute in int32.
+    """
+    x, y = _kd.weak_int_inputs(x, y)
+    try:
+        _key = (_TYPE(x), _TYPE(y))
+        try:
+            _fn = _right_shift.cache[_key]
+        except KeyError:
+            _fn = _right_shift.resolve(_key, _key)
+        return _fn(x=x, y=y)
+    except Exception as _e:
+        _right_shift.fail(_e)
 
 
 _roll = _bind('roll', {})
@@ -3273,7 +4169,10 @@ def square(x: ArrayLike) -> Array:
 
     keras.ops's form of ``crossops.numpy.square``: Keras's parameter names, kinds and defaults,
     the same computation.
+
+    Dtypes as Keras: a bool input computes in int32.
     """
+    x = _kd.bool_int32_input(x)
     try:
         _key = _TYPE(x)
         try:
@@ -3283,9 +4182,6 @@ def square(x: ArrayLike) -> Array:
         return _fn(x)
     except Exception as _e:
         _square.fail(_e)
-
-
-square = _accelerate(square, _square)
 
 
 _squeeze = _bind('squeeze', {})
@@ -3316,8 +4212,12 @@ def stack(x: Sequence[ArrayLike], axis: int = 0) -> Array:
 
     keras.ops's form of ``crossops.numpy.stack``: Keras's parameter names, kinds and defaults,
     the same computation.
+
+    Dtypes as Keras: the arrays are promoted together first (float16 with int16 gives float16,
+    int32 with float32 float32).
     """
     arrays = x
+    arrays = _kd.promoted_sequence(arrays)
     try:
         _key = (*_MAP(_TYPE, arrays),)
         try:
@@ -3327,9 +4227,6 @@ def stack(x: Sequence[ArrayLike], axis: int = 0) -> Array:
         return _fn(arrays, axis=axis)
     except Exception as _e:
         _stack.fail(_e)
-
-
-stack = _accelerate(stack, _stack)
 
 
 _std = _bind('std', {})
@@ -3562,9 +4459,13 @@ def trace(x: ArrayLike, offset: Any = 0, axis1: Any = 0, axis2: Any = 1) -> Arra
 
     keras.ops's form of ``crossops.numpy.trace``: Keras's parameter names, kinds and defaults,
     the same computation.
+
+    Dtypes as Keras: bool, int8 and int16 accumulate in int32, uint8 and uint16 in uint32,
+    unless ``dtype`` is given.
     """
     a = x
     dtype = None
+    dtype = _kd.accumulator(a, dtype)
     try:
         _key = _TYPE(a)
         try:
@@ -3576,9 +4477,6 @@ def trace(x: ArrayLike, offset: Any = 0, axis1: Any = 0, axis2: Any = 1) -> Arra
         return _fn(a=a, offset=offset, axis1=axis1, axis2=axis2, dtype=dtype)
     except Exception as _e:
         _trace.fail(_e)
-
-
-trace = _accelerate(trace, _trace)
 
 
 _trapezoid = _bind('trapezoid', {})
@@ -3680,8 +4578,8 @@ def true_divide(x1: ArrayLike, x2: ArrayLike) -> Array:
     keras.ops's form of ``crossops.numpy.true_divide``: Keras's parameter names, kinds and
     defaults, the same computation.
 
-    Dtypes as Keras: integers and bools divide in ``floatx()``; a Python float stays weak next
-    to a float array.
+    Dtypes as Keras: integer and bool operands compute in ``floatx()``; a Python float stays
+    weak next to a float array.
     """
     x1, x2 = _kd.divide_inputs(x1, x2)
     try:
@@ -3718,6 +4616,54 @@ def trunc(x: ArrayLike) -> Array:
 trunc = _accelerate(trunc, _trunc)
 
 
+_unravel_index = _bind('unravel_index', {})
+
+
+def unravel_index(indices: ArrayLike, shape: Shape) -> tuple[Array, ...]:
+    """Convert flat indices into coordinate arrays for an array of a given shape.
+
+    keras.ops's form of ``crossops.numpy.unravel_index``: Keras's parameter names, kinds and
+    defaults, the same computation.
+
+    Dtypes as Keras: the result has the input's dtype.
+    """
+    _dtype = _kd.own_dtype(indices)
+    try:
+        _key = _TYPE(indices)
+        try:
+            _fn = _unravel_index.cache[_key]
+        except KeyError:
+            _fn = _unravel_index.resolve(_key, (_key,))
+        _out = _fn(indices=indices, shape=shape)
+    except Exception as _e:
+        _unravel_index.fail(_e)
+    return _kd.as_dtype(_out, _dtype)
+
+
+_vander = _bind('vander', {})
+
+
+def vander(x: ArrayLike, N: int | None = None, increasing: bool = False) -> Array:
+    """The Vandermonde matrix of a vector: its columns are powers of the vector.
+
+    keras.ops's form of ``crossops.numpy.vander``: Keras's parameter names, kinds and defaults,
+    the same computation.
+
+    Dtypes as Keras: the result has the input's dtype.
+    """
+    _dtype = _kd.own_dtype(x)
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _vander.cache[_key]
+        except KeyError:
+            _fn = _vander.resolve(_key, (_key,))
+        _out = _fn(x=x, N=N, increasing=increasing)
+    except Exception as _e:
+        _vander.fail(_e)
+    return _kd.as_dtype(_out, _dtype)
+
+
 _var = _bind('var', {})
 
 
@@ -3740,6 +4686,30 @@ def var(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
         return _fn(x, axis=axis, correction=correction, keepdims=keepdims)
     except Exception as _e:
         _var.fail(_e)
+
+
+_vstack = _bind('vstack', {})
+
+
+def vstack(xs: Sequence[ArrayLike]) -> Array:
+    """Join arrays vertically: along axis 0, with 1-d arrays as rows.
+
+    keras.ops's form of ``crossops.numpy.vstack``: Keras's parameter names, kinds and defaults,
+    the same computation.
+
+    Dtypes as Keras: the arrays are promoted together first (float16 with int16 gives float16,
+    int32 with float32 float32).
+    """
+    xs = _kd.promoted_sequence(xs)
+    try:
+        _key = (*_MAP(_TYPE, xs),)
+        try:
+            _fn = _vstack.cache[_key]
+        except KeyError:
+            _fn = _vstack.resolve(_key, _key)
+        return _fn(xs=xs)
+    except Exception as _e:
+        _vstack.fail(_e)
 
 
 _zeros = _bind('zeros', {})

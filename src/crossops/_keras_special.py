@@ -6,17 +6,20 @@ Examples
 >>> import numpy as np
 >>> from crossops import ops
 >>> ops.where(np.array([0, 3, 0, 5]))
-(array([1, 3]),)
+(array([1, 3], dtype=int32),)
 """
 
 from __future__ import annotations
 
+from . import _keras_dtypes as _kd
 from ._accel import accelerate
-from ._config import floatx
 from ._typing import Array, ArrayLike, Axis, DTypeLike
 from .numpy._ops import _where
 
 # crossops.numpy, imported on first use (this module loads with crossops.ops)
+
+
+_PY = (bool, int, float)
 
 
 def _xnp():
@@ -42,10 +45,12 @@ def where(condition: ArrayLike, x1: ArrayLike | None = None,
         The chosen values, or one index array per axis of ``condition``.
     """
     if x1 is None and x2 is None:
-        return _xnp().nonzero(condition)
+        return _kd.index_output(_xnp().nonzero(condition))  # int32, as Keras's
     if x1 is None or x2 is None:
         raise ValueError("where: give both x1 and x2, or neither (then the indices where "
                          "condition holds are returned)")
+    if type(x1) in _PY or type(x2) in _PY:  # Keras's weak Python scalars, as ops.add's
+        x1, x2 = _kd.weak_inputs(x1, x2)
     return _xnp().where(condition, x1, x2)
 
 
@@ -168,8 +173,8 @@ def linspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = 
              axis: int = 0) -> Array | tuple[Array, Array]:
     """``num`` evenly spaced values from ``start`` to ``stop`` (``stop`` included unless
     ``endpoint=False``), as NumPy's ``linspace``; array ``start``/``stop`` give one
-    sequence per element, along ``axis`` of the result. Python numbers give ``floatx()``
-    (float32) unless ``dtype`` is given, as in Keras.
+    sequence per element, along ``axis`` of the result. Python numbers and integer arrays
+    give ``floatx()`` (float32) unless ``dtype`` is given, as in Keras.
 
     Examples
     --------
@@ -182,8 +187,7 @@ def linspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = 
            [10. , 15. , 20. ]])
     """
     xnp = _xnp()
-    if dtype is None and type(start) in (bool, int, float) and type(stop) in (bool, int, float):
-        dtype = floatx()
+    dtype = _kd.space_dtype(start, stop, dtype)  # floatx unless a float array is given
     num = int(num)
     if num < 0:
         raise ValueError(f"linspace: num must be non-negative, got {num}")

@@ -25,6 +25,8 @@ positional-only ones), ``sequences`` (parameters holding a sequence of arrays),
 ``ref_kwargs`` and ``kwargs`` (keyword arguments for the reference and the op in tests),
 ``values`` (the range of values the tests draw: ``"moderate"`` keeps ``|x| <= 100``),
 ``compiled = false`` (the op cannot run under a compiler, e.g. data-dependent shapes),
+``graph_break`` (test data only: why torch.compile cannot trace the op in one graph; it
+runs there, with a break, but not under ``fullgraph=True``),
 ``compare = "shape_dtype"`` (the values are unspecified, as in ``empty``),
 ``promote = ["x1", "x2"]`` (two array parameters promoted together with crossops's table;
 binary element-wise ops, ``where`` and ``matmul`` are promoted by their kind),
@@ -62,13 +64,15 @@ from ._dtypes import CATEGORIES, SPEC_DIR
 _FIELDS = {"signature", "group", "dtypes", "kind", "reference", "array_api", "keras",
            "arrays", "sequences", "tolerance", "result", "limits", "ref_kwargs", "kwargs",
            "doc", "differentiable", "compiled", "values", "compare", "promote",
-           "native", "keras_dtype", "grad_points", "grad_cases"}
+           "native", "keras_dtype", "grad_points", "grad_cases", "graph_break"}
 #: the keys of one ``grad_cases`` entry
 _GRAD_CASE_KEYS = {"args", "kwargs", "wrt", "note"}
 #: Keras's dtype rules an op of crossops.ops may follow; crossops/_keras_dtypes.py has one
 #: function for each, and scripts/gen_ops.py's KERAS_RULE_DOCS says what each does
 KERAS_DTYPE_RULES = ("float", "float2", "divide", "weak", "weak_int", "accumulate",
-                     "cumulative", "floatx", "arange", "convert", "index", "window")
+                     "cumulative", "floatx", "arange", "convert", "index", "window",
+                     "space", "bool_int32", "int8", "int8_operands", "accumulate_result",
+                     "keep", "count", "promote_sequence", "promote3")
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,7 @@ class OpSpec:
     kwargs: dict = field(default_factory=dict)
     doc: str = ""
     compiled: bool = True
+    graph_break: str = ""
     values: str | None = None
     compare: str = "values"
     promote: tuple[str, ...] = ()
@@ -120,9 +125,10 @@ class OpSpec:
         call (torch.compile) cannot read the signature's mapping proxy."""
         return dict(self.sig.parameters)
 
-    @property
+    @cached_property
     def params(self) -> tuple[str, ...]:
-        return _params(self.qualname, self.signature)
+        """The parameter names, in order (kept on the spec, as ``parameters``)."""
+        return tuple(self.parameters)
 
     @property
     def dtype_names(self) -> tuple[str, ...]:
@@ -152,11 +158,6 @@ def _parse_signature(name: str, text: str) -> inspect.Signature:
     return inspect.signature(scope["_f"])
 
 
-@cache
-def _params(name: str, text: str) -> tuple[str, ...]:
-    return tuple(_parse_signature(name, text).parameters)
-
-
 def _entry(chapter: str, namespace: str, name: str, raw: dict) -> OpSpec:
     unknown = set(raw) - _FIELDS
     if unknown:
@@ -182,7 +183,8 @@ def _entry(chapter: str, namespace: str, name: str, raw: dict) -> OpSpec:
         tolerance=raw.get("tolerance"), result=raw.get("result"),
         limits=dict(raw.get("limits", {})), ref_kwargs=dict(raw.get("ref_kwargs", {})),
         kwargs=dict(raw.get("kwargs", {})), doc=raw.get("doc", ""),
-        compiled=raw.get("compiled", True), values=raw.get("values"),
+        compiled=raw.get("compiled", True), graph_break=raw.get("graph_break", ""),
+        values=raw.get("values"),
         compare=raw.get("compare", "values"), promote=tuple(raw.get("promote", ())),
         native=dict(raw.get("native", {})), keras_dtype=_keras_dtype(name, raw),
         grad_points=(tuple(float(p) for p in raw["grad_points"]) if "grad_points" in raw
