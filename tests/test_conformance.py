@@ -4,7 +4,8 @@ For each spec entry and backend, hypothesis draws an input dtype of the entry's
 category, shapes and values of the entry's kind; the backend's result must equal the
 NumPy reference in dtype and shape exactly and in value within the entry's tolerance.
 ``test_compiled`` runs the same op under ``jax.jit`` and ``tf.function`` and checks it
-against the eager result.
+against the eager result; ``test_torch_compiled`` under ``torch.compile`` in one graph
+(``fullgraph=True``), except for the ops whose spec entry says why they break the graph.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import crossops.random  # noqa: F401
 from crossops._backend import backend_module
 from crossops._spec import load_spec
 
-from .backends import backend_context, op_function, to_backend, to_numpy
+from .backends import BACKENDS, backend_context, op_function, to_backend, to_numpy
 from .reference import assert_same, canonical, numpy_edge_cases, reference
 from .strategies import draw_case, has_drawer
 
@@ -84,6 +85,30 @@ def _compile(backend, fn):
     return tf.function(fn)
 
 
+def _kernel_case(spec, backend, data, dtypes):
+    """A drawn call of ``spec``'s op on ``backend`` as a kernel of its arrays: (kernel, its
+    array inputs, the case), or None where the drawn dtype is one the op refuses there."""
+    if not spec.compiled:
+        pytest.skip(f"{spec.qualname}: spec says compiled = false (it returns Python values, "
+                    "or a shape that depends on the values)")
+    dt = data.draw(st.sampled_from(dtypes), label="dtype")
+    if dt in spec.unsupported_dtypes(backend):
+        return None
+    case = draw_case(data, spec, dt)
+    arrays = [i for i, a in enumerate(case.args) if hasattr(a, "dtype")]
+    args = [_to(backend, a) for a in case.args]
+    kwargs = {k: _to(backend, v) for k, v in case.kwargs.items()}
+    f = op_function(spec)
+
+    def kernel(*arrs):
+        full = list(args)
+        for i, a in zip(arrays, arrs):
+            full[i] = a
+        return f(*full, **kwargs)
+
+    return kernel, [args[i] for i in arrays], case
+
+
 @pytest.mark.parametrize("qualname", DRAWN)
 @settings(max_examples=3)
 @given(data=st.data())
@@ -91,26 +116,45 @@ def test_compiled(qualname, cbackend, data):
     """The op traced by ``jax.jit`` / ``tf.function`` gives the eager result."""
     spec = SPEC[qualname]
     _skip_if_unavailable(spec, cbackend)
-    if not spec.compiled:
-        pytest.skip(f"{qualname}: spec says compiled = false (it returns Python values, "
-                    "or a shape that depends on the values)")
     with backend_context(cbackend):
-        dt = data.draw(st.sampled_from(_dtypes(spec, cbackend)), label="dtype")
-        if dt in spec.unsupported_dtypes(cbackend):
+        drawn = _kernel_case(spec, cbackend, data, _dtypes(spec, cbackend))
+        if drawn is None:
             return
-        case = draw_case(data, spec, dt)
-        arrays = [i for i, a in enumerate(case.args) if hasattr(a, "dtype")]
-        args = [_to(cbackend, a) for a in case.args]
-        kwargs = {k: _to(cbackend, v) for k, v in case.kwargs.items()}
-        f = op_function(spec)
-
-        def kernel(*arrs):
-            full = list(args)
-            for i, a in zip(arrays, arrs):
-                full[i] = a
-            return f(*full, **kwargs)
-
-        eager = to_numpy(kernel(*(args[i] for i in arrays)))
-        compiled = to_numpy(_compile(cbackend, kernel)(*(args[i] for i in arrays)))
+        kernel, inputs, case = drawn
+        eager = to_numpy(kernel(*inputs))
+        compiled = to_numpy(_compile(cbackend, kernel)(*inputs))
     assert_same(canonical(spec, compiled, case.args), canonical(spec, eager, case.args), spec,
                 what="compiled result")
+
+
+# array-api-compat's own torch functions (cumulative_sum ...) call its lru_cache'd
+# array_namespace, and dynamo says once per cache that it traces through it
+@pytest.mark.filterwarnings("ignore:Dynamo detected a call to a `functools.lru_cache`")
+@pytest.mark.parametrize("qualname", DRAWN)
+@settings(max_examples=1)
+@given(data=st.data())
+def test_torch_compiled(qualname, data):
+    """The op traced by ``torch.compile`` gives the eager result, in one graph unless the
+    spec's ``graph_break`` says why not (float32 where the op takes it; dynamo only:
+    inductor's code generation is torch's, and would cost minutes)."""
+    if "torch" not in BACKENDS:
+        pytest.skip("torch is not installed")
+    import torch
+    spec = SPEC[qualname]
+    _skip_if_unavailable(spec, "torch")
+    with backend_context("torch"):
+        dts = _dtypes(spec, "torch")
+        drawn = _kernel_case(spec, "torch", data, ["float32"] if "float32" in dts else dts)
+        if drawn is None:
+            return
+        kernel, inputs, case = drawn
+        eager = to_numpy(kernel(*inputs))
+        torch._dynamo.reset()  # each op traced afresh (the kernels share one code object)
+        if spec.graph_break:
+            with pytest.raises(Exception, match="(?i)unsupported|data-dependent"):
+                torch.compile(kernel, fullgraph=True, backend="eager")(*inputs)
+            torch._dynamo.reset()
+        compiled = to_numpy(torch.compile(kernel, fullgraph=not spec.graph_break,
+                                          backend="eager")(*inputs))
+    assert_same(canonical(spec, compiled, case.args), canonical(spec, eager, case.args), spec,
+                what="torch.compile result")

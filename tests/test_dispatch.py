@@ -46,6 +46,44 @@ def test_array_free_calls_use_the_default_backend(backend):
     assert crossops.get_backend() == "numpy"
 
 
+def test_use_backend_inside_torch_compile_traces_and_does_not_leak():
+    """A use_backend block inside a compiled function is traced (no graph break); one
+    with a graph break inside still holds on both sides of it; neither leaves the
+    default changed, on this thread or another."""
+    if "torch" not in BACKENDS:
+        pytest.skip("torch is not installed")
+    import torch
+
+    from crossops._backend import _traced
+
+    def inside(x):
+        with crossops.use_backend("torch"):
+            return x + xnp.ones(3)
+
+    def broken(x):
+        with crossops.use_backend("torch"):
+            y = x + xnp.ones(3)
+            torch._dynamo.graph_break()
+            seen.append(crossops.get_backend())  # eager, between the two graphs
+            return y + xnp.arange(3)
+
+    seen = []
+    x = torch.zeros(3)
+    torch._dynamo.reset()
+    torch.testing.assert_close(torch.compile(inside, fullgraph=True, backend="eager")(x),
+                               torch.ones(3))
+    for _ in range(2):
+        torch.testing.assert_close(torch.compile(broken, backend="eager")(x),
+                                   torch.tensor([1.0, 2.0, 3.0]))
+    assert seen == ["torch", "torch"]
+    assert crossops.get_backend() == "numpy" and getattr(_traced, "name", None) is None
+    other = []
+    t = threading.Thread(target=lambda: other.append(crossops.get_backend()))
+    t.start()
+    t.join()
+    assert other == ["numpy"]
+
+
 def test_set_backend_and_contextvar_is_per_thread():
     seen = {}
 

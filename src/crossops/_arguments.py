@@ -29,6 +29,7 @@ import numpy as np
 
 from ._backend import backend_of_type
 from ._errors import OpAxisError
+from ._host import host_constant
 from ._spec import OpSpec
 
 #: parameters holding an axis, or a tuple of axes, of the op's first array
@@ -105,17 +106,27 @@ def _host_error(spec: OpSpec, name: str, value, element: bool = False) -> Except
             isinstance(v, list | tuple | bool | numbers.Number | str | bytes | np.generic)
             for v in value):
         return None  # not a list, or a list of arrays (lexsort's keys): the op judges them
-    try:
-        kind = np.asarray(value).dtype.kind
-    except ValueError as e:  # ragged
+    kind = _list_kind(value)
+    if kind == "ragged":
         return ValueError(f"{spec.qualname}: argument {name!r} is not a rectangular nested "
-                          f"list of numbers: {e}")
-    except TypeError:  # arrays of another framework inside: the framework judges them
-        return None
+                          "list of numbers (each inner list must have the same length)")
     if kind in "USO":  # (not "V": ml_dtypes' bfloat16 is of kind "V")
         return TypeError(f"{spec.qualname}: argument {name!r} must hold numbers; got a list "
                          f"of {'strings' if kind in 'US' else 'objects'}")
     return None
+
+
+@host_constant
+def _list_kind(value: list | tuple) -> str:
+    """NumPy's dtype kind of a nested list of Python scalars (``"f"``, ``"i"``, ``"U"``
+    ...), ``"ragged"`` when it is not rectangular, ``""`` when arrays of another framework
+    lie inside (the framework judges them)."""
+    try:
+        return np.asarray(value).dtype.kind
+    except ValueError:
+        return "ragged"
+    except TypeError:
+        return ""
 
 
 def checks_values(spec: OpSpec) -> bool:
@@ -211,4 +222,8 @@ def diagnose(spec: OpSpec, arguments: dict) -> Exception | None:
                 if not -ndim - 1 <= a <= ndim:
                     return OpAxisError(f"{spec.qualname}: {param} {a} is out of bounds for "
                                        f"an array of {ndim} dimensions")
+    value = arguments.get("shape")
+    if spec.kind != "creation" and value is not None and _axes(value) is None:
+        return TypeError(f"{spec.qualname}: shape must be an int or a tuple of ints, "
+                         f"got {value!r}")
     return None

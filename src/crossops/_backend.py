@@ -16,13 +16,15 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import contextvars
 import importlib
 import importlib.util
 import os
 import sys
+import threading
 from types import ModuleType
+
+from ._host import host_constant
 
 #: the backends crossops runs on, in the order they are tried
 BACKENDS: tuple[str, ...] = ("numpy", "jax", "torch", "tensorflow")
@@ -46,6 +48,23 @@ _context_default: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 )
 
 
+# use_backend blocks entered while torch.compile traces. dynamo cannot trace a ContextVar,
+# but it traces a threading.local's attributes as side effects it can roll back, so a
+# block inside a compiled function is one more traced value, not a graph break
+class _Traced(threading.local):
+    def __init__(self):  # on each thread's first use: reads never raise AttributeError
+        self.name: str | None = None
+
+
+_traced = _Traced()
+
+
+def _tracing() -> bool:
+    """Whether torch.compile is tracing: ``torch.compiler.is_compiling`` once torch's
+    compiler is loaded (:mod:`crossops._accel` sets this name), False before."""
+    return False
+
+
 def get_backend() -> str:
     """The name of the backend that array-free calls (``zeros``, ``arange``) use.
 
@@ -54,13 +73,18 @@ def get_backend() -> str:
     str
         ``"numpy"``, ``"jax"``, ``"torch"`` or ``"tensorflow"``.
     """
+    return _traced.name or _context_default.get() or _global_default
+
+
+def traced_get_backend() -> str:
+    """:func:`get_backend` as torch.compile traces it (:mod:`crossops._accel` substitutes
+    it): the ContextVar is read once, while tracing."""
+    return _traced.name or _outer_default()
+
+
+@host_constant
+def _outer_default() -> str:
     return _context_default.get() or _global_default
-
-
-# torch.compile (dynamo) cannot trace ContextVar.get: it calls get_backend while tracing and
-# takes the result as a constant (torch.compiler.assume_constant_result's marker, set here
-# without importing torch)
-get_backend._dynamo_marked_constant = True
 
 
 def set_backend(name: str) -> None:
@@ -80,9 +104,12 @@ def set_backend(name: str) -> None:
     _global_default = _check_name(name)
 
 
-@contextlib.contextmanager
-def use_backend(name: str):
+class use_backend:  # noqa: N801 (a function to its users, as contextlib's)
     """Use ``name`` as the default backend inside a ``with`` block (thread- and task-safe).
+
+    Eagerly the block sets a ContextVar, so it holds for this thread and asyncio task only.
+    Inside a function torch.compile traces, it sets a thread-local that dynamo traces, so
+    the block compiles with no graph break.
 
     Examples
     --------
@@ -91,11 +118,29 @@ def use_backend(name: str):
     ...     type(xnp.zeros(2)).__name__
     'ndarray'
     """
-    token = _context_default.set(_check_name(name))
-    try:
-        yield name
-    finally:
-        _context_default.reset(token)
+
+    __slots__ = ("name", "_token", "_previous")
+
+    def __init__(self, name: str):
+        self.name = _check_name(name)
+        self._token = None
+        self._previous = None
+
+    def __enter__(self) -> str:
+        previous = _traced.name
+        if previous is not None or _tracing():  # within a traced block: stay in its slot
+            self._previous = previous
+            _traced.name = self.name
+        else:
+            self._token = _context_default.set(self.name)
+        return self.name
+
+    def __exit__(self, *exc) -> None:
+        if self._token is None:
+            _traced.name = self._previous
+        else:
+            _context_default.reset(self._token)
+            self._token = None
 
 
 _modules: dict[str, ModuleType] = {}

@@ -91,7 +91,7 @@ def _lengths(lhs, shape, axes_lengths, pattern):
         if len(unknown) > 1:
             raise ValueError(f"core.rearrange: cannot infer the lengths of {unknown} in "
                              f"{pattern!r}; give all but one as keyword arguments")
-        prod = math.prod(known.values())
+        prod = math.prod(list(known.values()))  # (torch.compile traces a list, not a view)
         if unknown:
             if prod == 0 or d % prod:
                 raise ValueError(f"core.rearrange: an axis of length {d} does not divide into "
@@ -150,7 +150,7 @@ def rearrange(tensor, pattern, **axes_lengths):
     perm = tuple(left_names.index(n) for n in right_names)
     if perm != tuple(range(len(perm))):
         x = xnp.permute_dims(x, perm)
-    return xnp.reshape(x, tuple(math.prod(lengths[n] for n in g) for g in out_groups))
+    return xnp.reshape(x, tuple(math.prod([lengths[n] for n in g]) for g in out_groups))
 
 
 GENERIC["rearrange"] = rearrange

@@ -11,6 +11,7 @@ import crossops.numpy as xnp
 from crossops._backend import backend_of
 from crossops._dispatch import call_on
 from crossops._dtypes import dtype_name, kind
+from crossops._host import host_constant
 
 _HALF = ("float16", "bfloat16")
 
@@ -48,7 +49,8 @@ def check_float(x, arg: str = "images"):
 
 def const(like, value, dtype: str):
     """NumPy data ``value`` as an array of dtype ``dtype`` on the backend of ``like``."""
-    value = np.asarray(value).tolist()  # plain Python data, on like's backend
+    if isinstance(value, (np.ndarray, np.generic)):  # (a tuple: dynamo reads no union)
+        value = value.tolist()  # plain Python data, on like's backend
     return call_on(backend_of(like), "asarray", value, dtype=dtype)
 
 
@@ -124,8 +126,16 @@ def pad_axis(x, axis: int, before: int, after: int, value=0):
     return xnp.pad(x, widths, constant_values=value)
 
 
-def gaussian_1d(size: int, sigma: float) -> np.ndarray:
-    """A normalised Gaussian window of ``size`` taps, centred, in float64."""
+@host_constant
+def gaussian_1d(size: int, sigma: float) -> list[float]:
+    """A normalised Gaussian window of ``size`` taps, centred, in float64 (host floats)."""
     t = np.arange(size, dtype=np.float64) - (size - 1) / 2.0
     g = np.exp(-0.5 * (t / float(sigma)) ** 2)
-    return g / g.sum()
+    return (g / g.sum()).tolist()
+
+
+@host_constant
+def grid(n: int, axis: int, ndim: int, step: int = 1) -> list:
+    """``0, step, ..., (n - 1) * step`` along ``axis`` of a nested list of rank ``ndim``
+    (its other axes of length 1)."""
+    return (np.arange(n) * step).reshape((1,) * axis + (n,) + (1,) * (ndim - axis - 1)).tolist()

@@ -28,6 +28,7 @@ from ._common import (
     conv1d_same,
     from_batched_last,
     gaussian_1d,
+    grid,
     name,
     shape,
     to_batched_last,
@@ -97,8 +98,7 @@ def sample(x, coords, order: int, mode: str, cval, batched: bool = False):
     base = None
     if batched:
         nb = xs[0]
-        base = const(x, (np.arange(nb) * math.prod(sizes)).reshape((nb,) + (1,) * (len(cs) - 1)),
-                     idx_dtype)
+        base = const(x, grid(nb, 0, len(cs), math.prod(sizes)), idx_dtype)
     result = None
     for items in itertools.product(*per_axis):
         flat = base
@@ -231,8 +231,8 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
         raise ValueError(f"transform has {nt} rows for {nb} images; give one row, or one per "
                          "image")
     tt = name(t)
-    gy = const(t, np.arange(h, dtype=np.float64).reshape(1, h, 1), tt)
-    gx = const(t, np.arange(w, dtype=np.float64).reshape(1, 1, w), tt)
+    gy = const(t, grid(h, 1, 3), tt)
+    gx = const(t, grid(w, 2, 3), tt)
 
     def col(i):
         return xnp.reshape(t[:, i], (nt, 1, 1))
@@ -297,8 +297,8 @@ def perspective_transform(images, start_points, end_points, interpolation="bilin
         raise ValueError(f"{nt} sets of points for {nb} images; give one, or one per image")
     t = _homography(sp, ep)
     tt = name(t)
-    gy = const(t, np.arange(h, dtype=np.float64).reshape(1, h, 1), tt)
-    gx = const(t, np.arange(w, dtype=np.float64).reshape(1, 1, w), tt)
+    gy = const(t, grid(h, 1, 3), tt)
+    gx = const(t, grid(w, 2, 3), tt)
 
     def col(i):
         return xnp.reshape(t[:, i], (nt, 1, 1))
@@ -377,8 +377,8 @@ def elastic_apply(images, noise, alpha, sigma, interpolation, fill_mode, fill_va
     dt = compute_dtype(x)
     field = const(x, noise, dt) if isinstance(noise, np.ndarray) else xnp.astype(noise, dt)
     field = conv1d_same(conv1d_same(field, g, 2), g, 3) * alpha
-    gy = const(x, np.arange(h, dtype=np.float64).reshape(1, h, 1), dt)
-    gx = const(x, np.arange(w, dtype=np.float64).reshape(1, 1, w), dt)
+    gy = const(x, grid(h, 1, 3), dt)
+    gx = const(x, grid(w, 2, 3), dt)
     y = _sample_images(x, gy + field[1], gx + field[0], INTERPOLATIONS[interpolation],
                        fill_mode, fill_value, name(images))
     return from_batched_last(y, fmt, unbatched)

@@ -106,6 +106,8 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
 def ctc_loss_torch(target, output, target_length, output_length, mask_index=0):
     import torch
     import torch.nn.functional as F
+    if torch.compiler.is_compiling():  # dynamo cannot trace torch's CTC kernel: the generic
+        return ctc_loss(target, output, target_length, output_length, mask_index)
     _check_loss(target, output, target_length, output_length)
     logp = F.log_softmax(_float(output), dim=-1).transpose(0, 1)
     return F.ctc_loss(logp, target.to(torch.int64), output_length.to(torch.int64),

@@ -18,7 +18,9 @@ from __future__ import annotations
 import math
 import operator
 
+from .._dispatch import call_on
 from .._dtypes import result_name
+from .._host import host_constant
 from ._keras import _backend, _is_array, _is_complex, _name, _on, _promote, _xnp
 from ._keras import _c as _scalar
 
@@ -163,6 +165,13 @@ def einsum(subscripts, *operands, **kwargs):
 
 # -- correlations and integrals -------------------------------------------------------------
 
+@host_constant
+def _window_index(m: int, n: int) -> list:
+    """``i + j`` for the ``m + n - 1`` windows ``i`` of length ``n``, flat."""
+    import numpy as np
+    return (np.arange(m + n - 1)[:, None] + np.arange(n)[None, :]).reshape(-1).tolist()
+
+
 @generic()
 def correlate(x1, x2, mode="valid"):
     """Cross-correlation of two 1-d arrays, ``c[k] = sum_n x1[n + k] * conj(x2[n])``,
@@ -172,7 +181,6 @@ def correlate(x1, x2, mode="valid"):
     >>> xnp.correlate(np.array([1.0, 2.0, 3.0]), np.array([0.0, 1.0, 0.5]), mode="same")
     array([2. , 3.5, 3. ])
     """
-    import numpy as np
     xnp = _xnp()
     if mode not in ("valid", "same", "full"):
         raise ValueError(f"correlate: mode must be 'valid', 'same' or 'full', got {mode!r}")
@@ -184,12 +192,10 @@ def correlate(x1, x2, mode="valid"):
     if m == 0 or n == 0:
         raise ValueError(f"correlate: x1 and x2 must not be empty, got lengths {m} and {n}")
     # full[i] = sum_j x1[i + j - (n - 1)] * conj(x2[j]), x1 zero outside [0, m)
-    with _on(x1):
-        pad = xnp.zeros((n - 1,), dtype=_name(x1))
-        padded = xnp.concat([pad, x1, pad], axis=0)
-        idx = np.arange(m + n - 1)[:, None] + np.arange(n)[None, :]
-        idx = xnp.asarray(idx.reshape(-1).tolist())
-    windows = xnp.take(padded, idx, axis=0)
+    b = _backend(x1)
+    pad = call_on(b, "zeros", (n - 1,), dtype=_name(x1))
+    padded = xnp.concat([pad, x1, pad], axis=0)
+    windows = xnp.take(padded, call_on(b, "asarray", _window_index(m, n)), axis=0)
     windows = xnp.reshape(windows, (m + n - 1, n))
     v = xnp.conj(x2) if _is_complex(x2) else x2
     full = xnp.tensordot(windows, v, axes=1)

@@ -223,7 +223,13 @@ def _diff(x, /, *, axis=-1, n=1, prepend=None, append=None):
 def squeeze(x, /, axis):
     if axis is None:  # NumPy's and Keras's default: every axis of size 1
         return torch.squeeze(x)
-    return NAMESPACE.squeeze(x, axis)
+    # an out-of-range int axis raises IndexError here, which the op turns into its axis error
+    axes = (axis,) if type(axis) is int else normalize_axes(axis, x.ndim, "squeeze")
+    for a in axes:
+        if x.shape[a] != 1:
+            raise ValueError(f"squeeze: cannot squeeze out axis {a}, of size {x.shape[a]}; "
+                             "only axes of size 1 can be removed")
+    return torch.squeeze(x, axis)
 
 
 def abs(x, /):  # noqa: A001
@@ -335,7 +341,13 @@ def sign(x, /):
     """uint16/uint32/uint64 have no sign kernel: 0 or 1, exact for every width."""
     if x.dtype in _WIDE_UNSIGNED:
         return (x != 0).to(x.dtype)
-    return NAMESPACE.sign(x)
+    # torch.sign neither keeps NaN nor takes complex; no masked assignment (which
+    # torch.compile cannot trace on a 0-d tensor)
+    if x.dtype.is_complex:
+        return torch.where(x == 0, torch.zeros_like(x), x / torch.abs(x))
+    if x.dtype.is_floating_point:
+        return torch.where(torch.isnan(x), x, torch.sign(x))
+    return torch.sign(x)
 
 
 pow = _widening(NAMESPACE.pow, "pow", arrays=2)  # noqa: A001
