@@ -32,6 +32,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import crossops.numpy as xnp
 import crossops.ops  # noqa: F401  (every namespace in the table)
 from crossops._arguments import axis_params
 from crossops._errors import OpAxisError
@@ -241,18 +242,20 @@ CREATION = {
 #: wrong shapes (of zeros, ones, empty, full) and what each raises
 BAD_SHAPES = {"a string": ("abc", TypeError), "a float": (1.5, TypeError),
               "an object": (object(), TypeError), "a tuple with a float": ((2, 1.5), TypeError),
-              "a ragged nested list": ([[1], [2, 3]], TypeError)}
+              "a ragged nested list": ([[1], [2, 3]], TypeError),
+              "a negative dimension": ((2, -3), ValueError), "a negative int": (-1, ValueError)}
 #: wrong counts (linspace's num, eye's n_rows)
 BAD_COUNTS = {"a string": ("x", TypeError), "a float": (2.5, TypeError),
-              "an object": (object(), TypeError)}
+              "an object": (object(), TypeError), "a negative int": (-2, ValueError)}
 
 
 @pytest.mark.parametrize("qualname", sorted(CREATION))
 @settings(max_examples=20 if THOROUGH else 6)
 @given(data=st.data())
 def test_wrong_creation_argument(qualname, backend, data):
-    """A wrong dtype, shape or count for a creation function: TypeError on every backend,
-    naming the op."""
+    """A wrong dtype, shape or count for a creation function: the same error type on every
+    backend (TypeError for a wrong type, ValueError for a negative size), naming the op
+    and, for a shape or count, the argument."""
     spec = SPEC[qualname]
     args, kwargs = CREATION[qualname]
     args, kwargs = list(args), dict(kwargs)
@@ -271,3 +274,18 @@ def test_wrong_creation_argument(qualname, backend, data):
     with backend_context(backend):
         err = _error(spec, args, kwargs)
     _check_error(err, qualname, backend, "creation", name, label, expected)
+    if name != "dtype":
+        assert name in str(err), f"{qualname} on {backend}: {name!r} not named: {err}"
+
+
+# jax reads the string "a" as a dtype first, and NumPy warns that this alias is deprecated
+@pytest.mark.filterwarnings("ignore:Data type alias 'a' was deprecated")
+@pytest.mark.parametrize("call, expected", [
+    (lambda: xnp.arange(0, 10, 0), ZeroDivisionError),  # NumPy's type for a zero step
+    (lambda: xnp.full((2,), "a"), TypeError),
+], ids=["arange_step_0", "full_string_fill"])
+def test_creation_values_raise_one_type_on_every_backend(backend, call, expected):
+    if backend == "numpy" and expected is TypeError:
+        pytest.skip("NumPy makes an array of strings, as numpy.full does")
+    with backend_context(backend), pytest.raises(expected, match="arange|full"):
+        call()

@@ -247,7 +247,8 @@ WITHOUT_CASES = {
         select split squeeze stack swapaxes take take_along_axis tile trace transpose tril
         triu unstack vsplit vstack where zeros_like matrix_transpose linalg.diagonal
         linalg.matrix_transpose linalg.trace fft.fft fft.fftn fft.fftshift fft.ifft fft.ifftn
-        fft.ifftshift fft.ihfft fft.rfft fft.rfftn math.fft math.fft2 math.ifft2 math.irfft
+        fft.ifftshift fft.ihfft fft.rfft fft.rfftn fft.fft2 fft.ifft2 fft.rfft2 math.fft
+        math.fft2 math.ifft2 math.irfft
         math.rfft math.stft math.istft math.extract_sequences math.segment_sum
         math.view_as_complex nansum nanmean nancumsum trapezoid nn.average_pool
         nn.adaptive_average_pool nn.depth_to_space nn.space_to_depth nn.fold nn.unfold
@@ -262,6 +263,7 @@ WITHOUT_CASES = {
     **dict.fromkeys(_names("""
         dot einsum inner kron vdot tensordot vecdot correlate vander linalg.outer
         linalg.cross linalg.tensordot linalg.vecdot linalg.matmul linalg.matrix_power
+        linalg.multi_dot
         nanvar nancumprod average geomspace logspace nn.glu nn.batch_normalization
         nn.dot_product_attention
         """), "a polynomial or a composition of smooth functions (softmax, sigmoid, exp, "

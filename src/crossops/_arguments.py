@@ -223,7 +223,41 @@ def diagnose(spec: OpSpec, arguments: dict) -> Exception | None:
                     return OpAxisError(f"{spec.qualname}: {param} {a} is out of bounds for "
                                        f"an array of {ndim} dimensions")
     value = arguments.get("shape")
-    if spec.kind != "creation" and value is not None and _axes(value) is None:
+    if spec.kind == "creation":
+        return _creation_error(spec, arguments)
+    if value is not None and _axes(value) is None:
         return TypeError(f"{spec.qualname}: shape must be an int or a tuple of ints, "
                          f"got {value!r}")
+    return None
+
+
+#: the creation functions' parameters that hold one count (eye's rows, linspace's samples)
+_COUNTS = ("n_rows", "n_cols", "num", "N", "M")
+
+
+def _creation_error(spec: OpSpec, arguments: dict) -> Exception | None:
+    """What is wrong with a failed creation call's shape, counts, step or fill value (the
+    backends' own messages and types differ: torch's, TensorFlow's kernels')."""
+    op = spec.qualname
+    shape = arguments.get("shape")
+    if shape is not None:
+        dims = _axes(shape)
+        if dims is None:
+            return TypeError(f"{op}: shape must be an int or a tuple of ints, got {shape!r}")
+        if any(d < 0 for d in dims):
+            return ValueError(f"{op}: negative dimensions are not allowed, got shape {shape!r}")
+    for name in _COUNTS:
+        value = arguments.get(name)
+        if value is None or name not in spec.parameters:
+            continue
+        if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+            return TypeError(f"{op}: {name} must be an int, got {value!r}")
+        if value < 0:
+            return ValueError(f"{op}: {name} must not be negative, got {value}")
+    if spec.name == "arange" and isinstance(arguments.get("step"), numbers.Number) and \
+            arguments["step"] == 0:
+        return ZeroDivisionError("arange: step must not be zero (as NumPy's arange)")
+    fill = arguments.get("fill_value")
+    if isinstance(fill, str | bytes):
+        return TypeError(f"{op}: fill_value must be a number, got {type(fill).__name__}")
     return None

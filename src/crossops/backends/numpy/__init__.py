@@ -214,11 +214,20 @@ def linalg_lstsq(a, b, rcond=None):
 _BFLOAT16 = np.dtype(ml_dtypes.bfloat16)
 
 
+_SCALAR_BOUNDS = frozenset({float, int, type(None)})
+
+
+def _own(bound):
+    return bound.copy() if isinstance(bound, np.ndarray) else bound
+
+
 def clip(x, /, min=None, max=None):  # noqa: A002
     """np.clip, which has no bfloat16 loop next to Python bounds: maximum then minimum
     there (the same result: NaN propagates, and max wins where min > max)."""
-    if x.dtype != _BFLOAT16:
-        return NAMESPACE.clip(x, min=min, max=max)
+    if x.dtype.kind == "f" and type(min) in _SCALAR_BOUNDS and type(max) in _SCALAR_BOUNDS:
+        return np.clip(x, min, max)  # (NEP 50: Python bounds keep x's float dtype)
+    if x.dtype != _BFLOAT16:  # (array-api-compat writes into integer array bounds: copies)
+        return NAMESPACE.clip(x, min=_own(min), max=_own(max))
     out = x.copy()
     if min is not None:
         out = np.maximum(out, np.asarray(min).astype(_BFLOAT16))

@@ -10,7 +10,7 @@ import math
 
 import tensorflow as tf
 
-from ._helpers import SAME_WIDTH_INT, UNSIGNED, nonzero, scalar_tensor, tensor
+from ._helpers import SAME_WIDTH_INT, UNSIGNED, is_tensor, nonzero, scalar_tensor, tensor
 
 __all__ = [
     "abs", "acos", "acosh", "add", "asin", "asinh", "atan", "atan2", "atanh",
@@ -506,6 +506,15 @@ def pow(x1, x2, /):  # noqa: A001
     return tf.where(tf.math.logical_not(nonzero(x2)), tf.ones_like(out), out)
 
 
+def _within(bound, dtype):
+    """An integer tensor bound limited to integer ``dtype``'s range, so that the cast to it
+    cannot wrap (an int16 bound of -1000 for int8 data is -128, not 24)."""
+    if not (is_tensor(bound) and dtype.is_integer and bound.dtype.is_integer
+            and bound.dtype != dtype and tf.uint64 not in (dtype, bound.dtype)):
+        return bound
+    return tf.clip_by_value(tf.cast(bound, tf.int64), dtype.min, dtype.max)
+
+
 def clip(x, /, min=None, max=None):  # noqa: A002
     """Clamp ``x`` to ``[min, max]`` (NaN in any operand gives NaN); the result has
     ``x``'s dtype."""
@@ -516,7 +525,7 @@ def clip(x, /, min=None, max=None):  # noqa: A002
     for bound, beyond in ((min, tf.math.less), (max, tf.math.greater)):
         if bound is None:
             continue
-        b = scalar_tensor(bound, x.dtype)
+        b = scalar_tensor(_within(bound, x.dtype), x.dtype)
         out = tf.where(beyond(out, b), b, out)
         if x.dtype.is_floating:
             out = tf.where(tf.math.is_nan(b), b, out)
