@@ -215,12 +215,16 @@ def arange_dtype(start, stop, step, dtype):
     floatx when any is a float."""
     if dtype is not None:
         return dtype
-    values = [v for v in (start, stop, step) if v is not None]
-    if all(type(v) in (int, bool) for v in values):
+    types = (type(start), type(stop), type(step))  # (one set test each: arange is hot)
+    if all(t in _INT_OR_NONE for t in types):
         return "int32"
-    if all(type(v) in _PY for v in values):
+    if all(t in _PY_OR_NONE for t in types):
         return floatx()
     return None  # arrays among them: the op's own rule
+
+
+_INT_OR_NONE = frozenset({int, bool, type(None)})
+_PY_OR_NONE = frozenset({*_PY, type(None)})
 
 
 def index_input(x):
