@@ -222,12 +222,21 @@ def diagnose(spec: OpSpec, arguments: dict) -> Exception | None:
                 if not -ndim - 1 <= a <= ndim:
                     return OpAxisError(f"{spec.qualname}: {param} {a} is out of bounds for "
                                        f"an array of {ndim} dimensions")
-    value = arguments.get("shape")
     if spec.kind == "creation":
         return _creation_error(spec, arguments)
-    if value is not None and _axes(value) is None:
-        return TypeError(f"{spec.qualname}: shape must be an int or a tuple of ints, "
-                         f"got {value!r}")
+    return _shape_error(spec.qualname, arguments.get("shape"))
+
+
+def _shape_error(op: str, shape, sizes: bool = False) -> Exception | None:
+    """What is wrong with a ``shape`` argument (None: not given); with ``sizes``, a
+    negative entry too (a new array's shape, where reshape's -1 has no place)."""
+    if shape is None:
+        return None
+    dims = _axes(shape)
+    if dims is None:
+        return TypeError(f"{op}: shape must be an int or a tuple of ints, got {shape!r}")
+    if sizes and any(d < 0 for d in dims):
+        return ValueError(f"{op}: negative dimensions are not allowed, got shape {shape!r}")
     return None
 
 
@@ -239,13 +248,9 @@ def _creation_error(spec: OpSpec, arguments: dict) -> Exception | None:
     """What is wrong with a failed creation call's shape, counts, step or fill value (the
     backends' own messages and types differ: torch's, TensorFlow's kernels')."""
     op = spec.qualname
-    shape = arguments.get("shape")
-    if shape is not None:
-        dims = _axes(shape)
-        if dims is None:
-            return TypeError(f"{op}: shape must be an int or a tuple of ints, got {shape!r}")
-        if any(d < 0 for d in dims):
-            return ValueError(f"{op}: negative dimensions are not allowed, got shape {shape!r}")
+    error = _shape_error(op, arguments.get("shape"), sizes=True)
+    if error is not None:
+        return error
     for name in _COUNTS:
         value = arguments.get(name)
         if value is None or name not in spec.parameters:

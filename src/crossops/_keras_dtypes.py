@@ -246,9 +246,7 @@ def floatx_output(out):
 
 def index_output(out):
     """Indices as Keras gives them: int32 (each array of ``nonzero``'s tuple)."""
-    if isinstance(out, tuple | list):
-        return type(out)(_as(a, "int32") for a in out)
-    return _as(out, "int32")
+    return as_dtype(out, "int32")
 
 
 def space_dtype(start, stop, dtype):

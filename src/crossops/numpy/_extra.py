@@ -18,6 +18,7 @@ import math
 import operator
 
 from .._axes import normalize_axis
+from .._dispatch import call_on
 from .._dtypes import dtype_name, kind, result_name
 from .._host import host_constant
 from ._keras import (
@@ -499,8 +500,7 @@ def flatnonzero(a):
 
 def _make(like, name: str, *args, **kwargs):
     """The creation call ``name`` on the backend of ``like`` (the default backend when like
-    is None), made there directly: traceable, as ``use_backend`` around it is not always."""
-    from .._dispatch import call_on
+    is None), made there directly."""
     return call_on(_backend(like) if like is not None else _backend(), name, *args, **kwargs)
 
 

@@ -19,6 +19,7 @@ import math
 import operator
 
 from .._axes import normalize_axis
+from .._dispatch import call_on, native_dtype
 from .._dtypes import dtype_name, kind
 from ._extra import _host, _no_out, _np, _torch_wide_uint, _ufunc_check, _wide
 from ._keras import _backend, _is_array, _known, _name, _xnp
@@ -39,23 +40,13 @@ def _generic(table: dict):
 generic = _generic(GENERIC)
 
 
-def _call_on(backend: str, name: str, *args, **kwargs):
-    from .._dispatch import call_on
-    return call_on(backend, name, *args, **kwargs)
-
-
-def _native(backend: str, name: str):
-    from .._dispatch import native_dtype
-    return native_dtype(backend, name)
-
-
 def _on_backend(x, backend: str):
     """``x`` (an array of ``backend``, or host data) as an array of ``backend``."""
     if _is_array(x) and _backend(x) == backend:
         return x
     if _is_array(x):  # a NumPy array beside arrays of another backend: host data
-        return _call_on(backend, "asarray", x)
-    return _call_on(backend, "asarray", _np().asarray(x))
+        return call_on(backend, "asarray", x)
+    return call_on(backend, "asarray", _np().asarray(x))
 
 
 def _as_array(x):
@@ -95,7 +86,7 @@ def _convert(a, dtype, like, **kw):
         kw = {k: v for k, v in kw.items() if v is not None}
         return _xnp().asarray(a, dtype=dtype, **kw)
     kw = {k: v for k, v in kw.items() if v is not None}
-    return _call_on(b, "asarray", a if _is_array(a) else _np().asarray(a), dtype=dtype, **kw)
+    return call_on(b, "asarray", a if _is_array(a) else _np().asarray(a), dtype=dtype, **kw)
 
 
 @generic
@@ -162,7 +153,7 @@ def fromfunction(function, shape, *, dtype=float, like=None, **kwargs):
                 "complex128": _wide(b)[2]}.get(name, name)
     grids = []
     for i, n in enumerate(dims):
-        v = _call_on(b, "arange", n, dtype=name)
+        v = call_on(b, "arange", n, dtype=name)
         v = _xnp().reshape(v, (1,) * i + (n,) + (1,) * (len(dims) - i - 1))
         grids.append(_xnp().broadcast_to(v, dims))
     return function(*grids, **kwargs)
@@ -173,7 +164,7 @@ def mask_indices(n, mask_func, k=0):
     n = _int_arg(n, "mask_indices", "n")
     xnp = _xnp()
     b = _backend()
-    m = _call_on(b, "ones", (n, n), dtype=_wide(b)[0])
+    m = call_on(b, "ones", (n, n), dtype=_wide(b)[0])
     # crossops's triu and tril take k by keyword (the array API's form); NumPy calls
     # mask_func(m, k)
     a = mask_func(m, k=k) if mask_func in (xnp.triu, xnp.tril) else mask_func(m, k)
@@ -199,7 +190,7 @@ def resize(a, new_shape):
     a = xnp.reshape(_as_array(a), (-1,))
     size = math.prod(dims)
     if a.shape[0] == 0 or size == 0:
-        return _call_on(_backend(a), "zeros", dims, dtype=_name(a))
+        return call_on(_backend(a), "zeros", dims, dtype=_name(a))
     repeats = -(-size // a.shape[0])
     flat = xnp.tile(a, (repeats,)) if repeats > 1 else a
     return xnp.reshape(flat[:size], dims)
@@ -287,7 +278,7 @@ def ravel_multi_index(multi_index, dims, mode="raise", order="C"):
         term = i * st
         out = term if out is None else out + term
     if out is None:
-        return _call_on(b, "asarray", 0, dtype=index)
+        return call_on(b, "asarray", 0, dtype=index)
     return out
 
 
@@ -338,7 +329,7 @@ def bitwise_count(x, /, out=None, *, where=True, casting="same_kind", order="K",
     elif name in _SIGNED_WIDER:  # the same values in a signed type (torch shifts those)
         x = xnp.astype(x, _SIGNED_WIDER[name])
     # bit k of x (two's complement) is (x >> k) & 1, also where >> is arithmetic
-    one = _call_on(_backend(x), "asarray", 1, dtype=_name(x))
+    one = call_on(_backend(x), "asarray", 1, dtype=_name(x))
     total = None
     for k in range(width):
         bit = xnp.astype(xnp.bitwise_and(xnp.bitwise_right_shift(x, k) if k else x, one),
@@ -435,7 +426,7 @@ def common_type(*arrays):
     b = _backend(*arrays) if arrays else _backend()
     name = (("complex64", "complex64", _wide(b)[2]) if complex_ else
             ("float16", "float32", _wide(b)[1]))[precision]
-    return _native(b, name)
+    return native_dtype(b, name)
 
 
 @generic
@@ -445,7 +436,7 @@ def min_scalar_type(a, /):
     b = _backend(a)
     value = _host(a) if _is_array(a) else a
     found = dtype_name(_np().min_scalar_type(value))
-    return _native(b, found)
+    return native_dtype(b, found)
 
 
 @generic
@@ -491,7 +482,7 @@ def cond(x, p=None):
         r = la.norm(x, ord=p, axis=(-2, -1)) * la.norm(inv, ord=p, axis=(-2, -1))
     # NumPy: nan from a singular matrix (inf * 0) is inf, unless x itself holds a nan
     nan_in_x = xnp.any(xnp.isnan(x), axis=(-2, -1))
-    inf = _call_on(_backend(r), "asarray", float("inf"), dtype=_name(r))
+    inf = call_on(_backend(r), "asarray", float("inf"), dtype=_name(r))
     return xnp.where(xnp.isnan(r) & ~nan_in_x, inf, r)
 
 
