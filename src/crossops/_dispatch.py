@@ -20,7 +20,6 @@ dtype('float32')
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import sys
 from collections.abc import Callable
@@ -124,10 +123,17 @@ class Op:
         return f
 
     def find(self, backend: str) -> Callable | None:
-        """The backend's function for this op, else the generic one, else None."""
-        f = _lookup(backend_module(backend), self.spec)
-        if f is None and not self.spec.unavailable(backend):
-            f = self.generic
+        """The backend's function for this op, else the generic one (in the form the
+        backend runs it, see :func:`_generic_form`), else None. A backend function marked
+        partial (:func:`crossops.backends._common.partial`) falls back to the generic where
+        it returns ``NotImplemented``."""
+        mod = backend_module(backend)
+        f = _lookup(mod, self.spec)
+        if f is None:
+            if not self.spec.unavailable(backend):
+                f = _generic_form(mod, self.spec, self.generic)
+        elif getattr(f, "partial", False) and self.generic is not None:
+            f = _falling_back(f, _generic_form(mod, self.spec, self.generic))
         return f
 
     def backends_with_impl(self) -> list[str]:
@@ -214,9 +220,9 @@ class Op:
         spec = self.spec
         if spec.kind in _NO_COERCE_KINDS and spec.kind != "custom" or spec.sequences:
             return
-        for path in spec.native.values():  # never import a module just to prefill
-            if path.rpartition(".")[0] not in sys.modules:
-                return
+        # finding the function imports at most the backend's chapter module of the op's
+        # group, which imports only the framework (already imported: prefilling follows
+        # it) and crossops's lowest layers, never an op namespace
         try:
             self.impl(backend)
         except NotImplementedError:
@@ -324,9 +330,9 @@ _ARRAY_API_NAMESPACES = ("", "linalg", "fft")
 
 def _lookup(mod, spec: OpSpec) -> Callable | None:
     """The backend function of an op: the backend module's own; else the function of the
-    op's name in the backend's chapter module of the op's group; else the function the
-    spec's ``native`` table names for this backend; else, for array API ops, the backend
-    namespace's."""
+    op's name in the backend's chapter module of the op's group
+    (``backends/<backend>/<group>.py``, where every framework-specific op function lives);
+    else, for array API ops, the backend namespace's."""
     attr = f"{spec.namespace}_{spec.name}" if spec.namespace else spec.name
     f = mod.__dict__.get(attr)
     if f is not None or attr in mod.__dict__:
@@ -334,16 +340,39 @@ def _lookup(mod, spec: OpSpec) -> Callable | None:
     f = getattr(backend_chapter(mod.NAME, spec.group), spec.name, None)
     if f is not None:  # backends/<name>/<group>.py, where the backend has one
         return f
-    path = spec.native.get(mod.NAME)
-    if path:
-        module, _, name = path.rpartition(".")
-        return getattr(importlib.import_module(module), name)
     if spec.array_api and spec.namespace in _ARRAY_API_NAMESPACES:
         ns = mod.NAMESPACE
         if spec.namespace:
             ns = getattr(ns, spec.namespace, None)
         return getattr(ns, spec.name, None)
     return None
+
+
+def _generic_form(mod, spec: OpSpec, generic: Callable | None) -> Callable | None:
+    """The op's generic implementation as backend ``mod`` runs it: compiled, where the
+    backend has ``compile_generic`` (JAX) and its chapter module of the op's group lists
+    the op in its ``COMPILED`` table (op name -> static parameters; ``EAGER``: argument
+    values that run eagerly), else as it is."""
+    compile_generic = getattr(mod, "compile_generic", None)
+    if generic is None or compile_generic is None:
+        return generic
+    chapter = backend_chapter(mod.NAME, spec.group)
+    table = getattr(chapter, "COMPILED", {})
+    if spec.name not in table:
+        return generic
+    return compile_generic(generic, table[spec.name], spec.arrays,
+                           getattr(chapter, "EAGER", {}).get(spec.name))
+
+
+def _falling_back(f: Callable, generic: Callable) -> Callable:
+    """Partial backend function ``f``, with ``generic`` run where it returns
+    ``NotImplemented`` (a case its framework's kernel does not handle)."""
+    def call(*args, **kwargs):
+        out = f(*args, **kwargs)
+        return generic(*args, **kwargs) if out is NotImplemented else out
+
+    call.__wrapped__ = f
+    return call
 
 
 def from_numpy(backend: str, x):

@@ -36,8 +36,9 @@ this field joins that test),
 ``grad_cases`` (test data only, never read by the runtime: inputs at which
 tests/test_gradient_cases.py differentiates an op that is not element-wise -- its ties,
 zeros and kinks -- each ``{ args = [...], kwargs = {...}, wrt = 0, note = "..." }``),
-``[name.native]`` (backend -> dotted path of the framework function that implements the
-op, e.g. ``jax = "jax.scipy.special.erf"``, where the backend module has none).
+Framework-specific functions are not named here: each lives in its backend's package,
+``crossops/backends/<backend>/<group>.py``, under the op's name (see
+``crossops._dispatch._lookup``).
 Ops of other namespaces than the array API's may also have a generic implementation
 written with crossops ops (the ``GENERIC`` dicts the generated op modules pass to
 ``crossops._dispatch.bind``).
@@ -64,12 +65,12 @@ from ._dtypes import CATEGORIES, SPEC_DIR
 _FIELDS = {"signature", "group", "dtypes", "kind", "reference", "array_api", "keras",
            "arrays", "sequences", "tolerance", "result", "limits", "ref_kwargs", "kwargs",
            "doc", "differentiable", "compiled", "values", "compare", "promote",
-           "native", "keras_dtype", "grad_points", "grad_cases", "graph_break"}
+           "keras_dtype", "grad_points", "grad_cases", "graph_break"}
 #: the keys of one ``grad_cases`` entry
 _GRAD_CASE_KEYS = {"args", "kwargs", "wrt", "note"}
 #: Keras's dtype rules an op of crossops.ops may follow; crossops/_keras_dtypes.py has one
 #: function for each, and scripts/gen_ops.py's KERAS_RULE_DOCS says what each does
-KERAS_DTYPE_RULES = ("float", "float2", "divide", "weak", "weak_int", "accumulate",
+KERAS_DTYPE_RULES = ("float", "float2", "divide", "weak", "weak_int", "weak_arrays", "accumulate",
                      "cumulative", "floatx", "arange", "convert", "index", "window",
                      "space", "bool_int32", "int8", "int8_operands", "accumulate_result",
                      "keep", "count", "promote_sequence", "promote3")
@@ -102,7 +103,6 @@ class OpSpec:
     values: str | None = None
     compare: str = "values"
     promote: tuple[str, ...] = ()
-    native: dict[str, str] = field(default_factory=dict)
     keras_dtype: str = ""
     grad_points: tuple[float, ...] | None = None
     grad_cases: tuple[dict, ...] = ()
@@ -186,7 +186,7 @@ def _entry(chapter: str, namespace: str, name: str, raw: dict) -> OpSpec:
         compiled=raw.get("compiled", True), graph_break=raw.get("graph_break", ""),
         values=raw.get("values"),
         compare=raw.get("compare", "values"), promote=tuple(raw.get("promote", ())),
-        native=dict(raw.get("native", {})), keras_dtype=_keras_dtype(name, raw),
+        keras_dtype=_keras_dtype(name, raw),
         grad_points=(tuple(float(p) for p in raw["grad_points"]) if "grad_points" in raw
                      else None),
         grad_cases=_grad_cases(name, raw),

@@ -269,3 +269,12 @@ def scaled(x, mean: float, stddev: float):
     if mean != 0.0:
         x = x + mean
     return x
+
+
+def partial(f: Callable) -> Callable:
+    """Mark backend function ``f`` as partial: for a case its framework's kernel does not
+    handle it returns ``NotImplemented``, and the op's generic implementation (written with
+    crossops ops) runs instead. :mod:`crossops._dispatch` adds that fallback once, when it
+    builds the op's table entry; a backend function not so marked is called as it is."""
+    f.partial = True
+    return f

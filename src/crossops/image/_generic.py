@@ -12,14 +12,15 @@ from ._color import COLOR
 from ._filters import FILTERS
 from ._patches import PATCHES
 from ._resize import RESIZE
-from ._sampling import SAMPLING
+from ._sampling import SAMPLING, elastic_apply, elastic_noise
 
 _PLAIN_ERRORS = (TypeError, ValueError, IndexError)
 
 
-def naming_errors(f):
-    """``f`` whose TypeError / ValueError / IndexError messages start with ``image.<op>:``."""
-    prefix = f"image.{f.__name__}: "
+def naming_errors(f, op: str | None = None):
+    """``f`` whose TypeError / ValueError / IndexError messages start with ``image.<op>:``
+    (``op``: ``f``'s name by default)."""
+    prefix = f"image.{op or f.__name__}: "
 
     @functools.wraps(f)
     def g(*args, **kwargs):
@@ -35,3 +36,18 @@ def naming_errors(f):
 
 GENERIC: dict = {name: naming_errors(f)
                  for name, f in {**COLOR, **FILTERS, **PATCHES, **RESIZE, **SAMPLING}.items()}
+
+
+def _elastic_host(images, alpha=20.0, sigma=5.0, interpolation="bilinear",
+                  fill_mode="reflect", fill_value=0.0, seed=None, data_format=None):
+    """The host stage of ``elastic_transform``: its arguments checked and its noise drawn
+    (NumPy), as the arguments of :func:`elastic_apply`."""
+    noise = elastic_noise(images, sigma, interpolation, fill_mode, seed, data_format)
+    return images, noise, alpha, sigma, interpolation, fill_mode, fill_value, data_format
+
+
+# a backend that compiles generic implementations (JAX) compiles only elastic_transform's
+# second stage, given the noise as an array: a new seed needs no new compilation
+GENERIC["elastic_transform"].stages = (
+    naming_errors(_elastic_host, "elastic_transform"),
+    naming_errors(elastic_apply, "elastic_transform"), ("images", "noise"))

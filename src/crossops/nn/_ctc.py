@@ -4,8 +4,9 @@
 holds logits ``(batch, time, classes)`` (log-softmax is applied here), ``target`` the
 padded labels ``(batch, max_label_length)``; the result is the per-sequence negative log
 likelihood, of dtype ``result_type(output.dtype, float32)``. The generic function is
-the CTC forward algorithm in log space, written with crossops ops (JAX and NumPy); torch
-and TensorFlow call ``torch.nn.functional.ctc_loss`` and ``tf.nn.ctc_loss``.
+the CTC forward algorithm in log space, written with crossops ops (NumPy; JAX compiles
+it); torch and TensorFlow call ``torch.nn.functional.ctc_loss`` and ``tf.nn.ctc_loss``
+(``crossops/backends/<backend>/nn.py``) where they can.
 
 ``ctc_decode`` with ``strategy="greedy"`` (every backend) takes the best class at each
 step within ``sequence_lengths``, merges repeats (``merge_repeated``), drops
@@ -42,21 +43,6 @@ def _float(x):
     return xnp.astype(x, result_name(dtype_name(x.dtype), "float32"), copy=False)
 
 
-def _check_loss(target, output, target_length, output_length):
-    op = "nn.ctc_loss"
-    if output.ndim != 3 or target.ndim != 2:
-        raise ValueError(f"{op}: output must be 3-D (batch, time, classes) and target 2-D "
-                         f"(batch, max_label_length), got shapes {w.shape_of(output)} and "
-                         f"{w.shape_of(target)}")
-    b = int(output.shape[0])
-    for arg, v in (("target", target), ("target_length", target_length),
-                   ("output_length", output_length)):
-        if int(v.shape[0]) != b or (arg != "target" and v.ndim != 1):
-            raise ValueError(f"{op}: {arg} must have the batch size of output ({b}) as its "
-                             f"{'first axis' if arg == 'target' else 'shape (batch,)'}, "
-                             f"got shape {w.shape_of(v)}")
-
-
 def _logaddexp(a, b):
     """logaddexp, whose gradient where both operands are -inf (states no alignment reaches
     yet, as a repeated label at the length limit leaves) is 0, not ``0 * exp(-inf + inf)``
@@ -69,7 +55,7 @@ def _logaddexp(a, b):
 
 def ctc_loss(target, output, target_length, output_length, mask_index=0):
     from . import log_softmax
-    _check_loss(target, output, target_length, output_length)
+    w.check_ctc_loss(target, output, target_length, output_length)
     logp = log_softmax(_float(output), axis=-1)
     b, t_max, _ = w.shape_of(logp)
     s = int(target.shape[1])
@@ -101,28 +87,6 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
                                  axis=-1)[:, 0]
     before = xnp.where(xnp.greater(tl, 0), before, neg[:, 0])
     return xnp.negative(xnp.logaddexp(last, before))
-
-
-def ctc_loss_torch(target, output, target_length, output_length, mask_index=0):
-    import torch
-    import torch.nn.functional as F
-    if torch.compiler.is_compiling():  # dynamo cannot trace torch's CTC kernel: the generic
-        return ctc_loss(target, output, target_length, output_length, mask_index)
-    _check_loss(target, output, target_length, output_length)
-    logp = F.log_softmax(_float(output), dim=-1).transpose(0, 1)
-    return F.ctc_loss(logp, target.to(torch.int64), output_length.to(torch.int64),
-                      target_length.to(torch.int64), blank=mask_index, reduction="none")
-
-
-def ctc_loss_tensorflow(target, output, target_length, output_length, mask_index=0):
-    import tensorflow as tf
-    _check_loss(target, output, target_length, output_length)
-    if output.dtype == tf.float64:  # tf.nn.ctc_loss mixes in float32: the generic runs
-        return ctc_loss(target, output, target_length, output_length, mask_index)
-    return tf.nn.ctc_loss(labels=tf.cast(target, tf.int32), logits=_float(output),
-                          label_length=tf.cast(target_length, tf.int32),
-                          logit_length=tf.cast(output_length, tf.int32),
-                          logits_time_major=False, blank_index=mask_index)
 
 
 # -- decoding --------------------------------------------------------------------------
@@ -208,19 +172,6 @@ def _beams(logp, beam_width, blank):
         beams = dict(ranked[:beam_width])
     return [(p, float(np.logaddexp(*v))) for p, v in
             sorted(beams.items(), key=lambda kv: -np.logaddexp(*kv[1]))]
-
-
-# JAX: the generic, compiled as one program per shape (beam search stays eager)
-ctc_loss_jax = w.jax_compiled(ctc_loss, "mask_index")
-_ctc_decode_jax = w.jax_compiled(ctc_decode, "strategy", "beam_width", "top_paths",
-                                 "merge_repeated", "mask_index")
-
-
-def ctc_decode_jax(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_paths=1,
-                   merge_repeated=True, mask_index=0):
-    f = ctc_decode if strategy == "beam_search" else _ctc_decode_jax
-    return f(inputs, sequence_lengths, strategy, beam_width, top_paths, merge_repeated,
-             mask_index)
 
 
 CTC = {f.__name__: f for f in (ctc_loss, ctc_decode)}

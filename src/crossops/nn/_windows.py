@@ -1,5 +1,7 @@
-"""Argument checking and window arithmetic shared by the convolution, pooling and
-fold/unfold ops (Keras's conventions), and the generic patch extraction they build on.
+"""The generic patch extraction and layout helpers of the convolution, pooling and
+fold/unfold ops (written with crossops ops, every backend), with the argument checking and
+window arithmetic of :mod:`crossops.backends._windows` (shared with the backends' own
+functions), re-exported here for the generic implementations.
 
 Conventions (those of Keras): inputs are ``(batch, *spatial, channels)`` for
 ``"channels_last"`` and ``(batch, channels, *spatial)`` for ``"channels_first"``;
@@ -10,96 +12,33 @@ Conventions (those of Keras): inputs are ``(batch, *spatial, channels)`` for
 
 from __future__ import annotations
 
-import math
-import operator
-
 import crossops.numpy as xnp
 
-FORMATS = ("channels_last", "channels_first")
-
-
-class Args:
-    """The checked arguments of one window op, as attributes (``Args(n=2, fmt=...)``).
-
-    A plain class rather than ``types.SimpleNamespace``: torch.compile traces building
-    and updating it, where a SimpleNamespace would break the graph.
-    """
-
-    def __init__(self, **values):
-        for key, value in values.items():
-            setattr(self, key, value)
-
-
-def padding(op: str, value) -> str:
-    """``"valid"`` or ``"same"``, in any case (as Keras lowers it)."""
-    p = value.lower() if isinstance(value, str) else value
-    if p not in ("valid", "same"):
-        raise ValueError(f'{op}: padding must be "valid" or "same" (any case), got {value!r}')
-    return p
-
-
-def ints(op: str, arg: str, value, n: int, *, minimum: int = 1) -> tuple[int, ...]:
-    """An int or a sequence of ``n`` ints (each at least ``minimum``) as an ``n``-tuple."""
-    try:
-        t = (operator.index(value),) * n if not isinstance(value, list | tuple) else tuple(
-            operator.index(v) for v in value)
-    except TypeError:
-        raise TypeError(f"{op}: {arg} must be an int or a sequence of {n} ints, got "
-                        f"{value!r}") from None
-    if len(t) != n or any(v < minimum for v in t):
-        raise ValueError(f"{op}: {arg} must be an int or a sequence of {n} ints, each >= "
-                         f"{minimum}, got {value!r}")
-    return t
-
-
-def shape_of(x) -> tuple:
-    return tuple(int(d) for d in x.shape)
-
-
-def spatial_input(op: str, x, ranks=(1, 2, 3)) -> int:
-    """The number of spatial dimensions of ``x`` (rank - 2), checked against ``ranks``."""
-    n = x.ndim - 2
-    if n not in ranks:
-        want = " or ".join(str(r + 2) for r in ranks)
-        raise ValueError(f"{op}: inputs must have rank {want} (batch, spatial..., channels), "
-                         f"got shape {shape_of(x)}")
-    return n
-
-
-def channels(x, fmt: str) -> int:
-    return int(x.shape[-1] if fmt == "channels_last" else x.shape[1])
-
-
-def spatial(x, fmt: str) -> tuple[int, ...]:
-    s = shape_of(x)
-    return s[1:-1] if fmt == "channels_last" else s[2:]
-
-
-def dilated(k: int, d: int) -> int:
-    return (k - 1) * d + 1
-
-
-def pads(op: str, size, kernel, strides, dilation, pad: str, shapes: str
-         ) -> tuple[tuple[int, int], ...]:
-    """Per spatial dimension, the (low, high) zero padding of a window op; raises if a
-    ``"valid"`` window does not fit (``shapes`` describes the operands for the message)."""
-    out = []
-    for n, k, s, d in zip(size, kernel, strides, dilation):
-        kd = dilated(k, d)
-        if pad == "valid":
-            if kd > n:
-                raise ValueError(f"{op}: the window ({kd} after dilation) is larger than the "
-                                 f'input ({n}) with padding="valid": {shapes}')
-            out.append((0, 0))
-        else:
-            total = max((-(-n // s) - 1) * s + kd - n, 0)
-            out.append((total // 2, total - total // 2))
-    return tuple(out)
-
-
-def out_sizes(size, kernel, strides, dilation, pad_pairs) -> tuple[int, ...]:
-    return tuple((n + lo + hi - dilated(k, d)) // s + 1
-                 for n, k, s, d, (lo, hi) in zip(size, kernel, strides, dilation, pad_pairs))
+from ..backends._windows import (  # noqa: F401  (re-exported for the generic ops)
+    FORMATS,
+    Args,
+    adaptive_args,
+    channels,
+    check_ctc_loss,
+    conv_args,
+    crop_slices,
+    depthwise_args,
+    dilated,
+    fold_args,
+    ints,
+    out_sizes,
+    padding,
+    pads,
+    pool_args,
+    prod,
+    separable_args,
+    shape_of,
+    spatial,
+    spatial_input,
+    transpose_args,
+    unfold_args,
+    window_counts,
+)
 
 
 def to_last(x, fmt: str):
@@ -178,36 +117,3 @@ def constant(like, values, dtype):
     from crossops._dispatch import native_function
     mod = backend_module(backend_of(like))
     return xnp.astype(native_function(mod, "asarray")(values), dtype, copy=False)
-
-
-def prod(values) -> int:
-    return math.prod(values)
-
-
-def _hashable(v):
-    return tuple(_hashable(e) for e in v) if isinstance(v, list | tuple) else v
-
-
-def jax_compiled(f, *static):
-    """``f`` run through ``jax.jit``, compiled once per shape and set of ``static``
-    arguments (lists made tuples): eager JAX runs every op as its own XLA program, so a
-    function of many small ops is much faster compiled as one. Under an outer ``jax.jit``
-    it simply inlines."""
-    import inspect
-    sig = inspect.signature(f)
-    jitted = None
-
-    def g(*args, **kwargs):
-        nonlocal jitted
-        if jitted is None:
-            import jax
-            jitted = jax.jit(f, static_argnames=static)
-        bound = sig.bind(*args, **kwargs)
-        for k in static:
-            if k in bound.arguments:
-                bound.arguments[k] = _hashable(bound.arguments[k])
-        return jitted(*bound.args, **bound.kwargs)
-
-    g.__name__ = f.__name__
-    g.__doc__ = f.__doc__
-    return g

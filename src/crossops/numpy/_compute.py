@@ -29,17 +29,6 @@ def down(y, n: str):
     return y if dtype_name(y.dtype) == n else xnp.astype(y, n, copy=False)
 
 
-def down_torch(y, n: str):
-    """:func:`down` for a torch op's result, except that a float32 op which
-    ``torch.autocast`` ran in its lower dtype keeps that dtype, as the torch op gives it."""
-    if n == "float32" and dtype_name(y.dtype) != n:
-        import torch
-        device = y.device.type
-        if torch.is_autocast_enabled(device) and y.dtype == torch.get_autocast_dtype(device):
-            return y
-    return down(y, n)
-
-
 def compute_dtype(x) -> str:
     """The float dtype an op computes ``x`` in when it needs floats: half precision and
     integers in float32, other floats in their own dtype."""

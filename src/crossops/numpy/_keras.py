@@ -16,7 +16,6 @@ import operator
 
 from .._axes import normalize_axes, normalize_axis
 from .._backend import backend_of_type, backend_of_values, get_backend
-from . import _natives_a  # noqa: F401  (loaded, so that the table prefills i0 and view)
 
 GENERIC: dict = {}
 

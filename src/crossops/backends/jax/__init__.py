@@ -17,6 +17,7 @@ from .._common import (
     make_native_dtype,
     zero_safe_sqrt,
 )
+from ._jit import compile_generic  # noqa: F401  (the jitted generics of COMPILED, see _dispatch)
 
 # tracers are instances of jax.Array but not subclasses of it: name their class too
 NAME = "jax"

@@ -1,17 +1,45 @@
-"""PyTorch's pieces of crossops.nn: ``batch_normalization`` as a subtraction and one
-``torch.addcmul`` (two passes over the data where the generic form makes three, and fewer
-in the backward pass; the same results within rounding; half precision computed in
-float32 and rounded once), and ``conv_weight``, the convolutions' kernel layout.
+"""PyTorch's functions of crossops.nn, found by op name (``backends/torch/nn.py``).
+
+- activations: ``relu``, ``sigmoid``, ``silu``, ``gelu``, ``softmax``, ``log_softmax``
+  call torch's own kernels (one kernel where the generic form runs several, and what a
+  compiler recognises); half precision is computed in float32 and rounded once; their
+  derivatives are torch's own, right at 0 (sigmoid'(0) = 1/4, silu'(0) = 1/2). For
+  x << 0 (below about -10) torch's gelu gives 0 or a value off by a few ulp of a tiny
+  number, where the generic form has no cancellation (as Keras's own gelu, which uses the
+  frameworks' kernels). A tuple ``axis`` of softmax is ``exp(x - logsumexp(x, axis))``;
+- ``conv``, ``depthwise_conv``, ``conv_transpose`` (``torch.nn.functional.conv*``; the
+  kernel in the layout the convolution reads, see :func:`conv_weight`),
+  ``max_pool``, ``average_pool``, the adaptive poolings, ``unfold`` and ``fold``
+  (``torch.nn.functional``), and ``ctc_loss`` (``torch.nn.functional.ctc_loss``; under
+  torch.compile, which cannot trace that kernel, the generic runs): arguments are checked
+  by :mod:`crossops.backends._windows`, as the generic forms check them; a float32 op that
+  ``torch.autocast`` runs in its lower dtype keeps that dtype, as torch's op gives it;
+- ``batch_normalization`` as a subtraction and one ``torch.addcmul`` (two passes over
+  the data where the generic form makes three, and fewer in the backward pass; the same
+  results within rounding; half precision computed in float32 and rounded once).
 
 (``moments`` keeps its generic form: ``torch.var_mean`` over the leading axes of a
 channels-last batch, as batch normalisation reduces, is about 20x slower on CPU than a
-mean and a mean of squares.)"""
+mean and a mean of squares.)
+
+Examples
+--------
+>>> import torch, crossops.nn as nn
+>>> nn.relu(torch.tensor([-1.0, 2.0])).tolist()
+[0.0, 2.0]
+"""
 
 from __future__ import annotations
 
-import torch
+import math
 
+import torch
+import torch.nn.functional as F
+
+from .. import _windows as w
+from .._common import partial
 from . import _HALF
+from ._compute import down, down_autocast, up, up_float
 
 
 def _compute(x):
@@ -105,3 +133,188 @@ def _out_first(kernel):
     transpose, about twice as fast on CPU as a general permuted copy."""
     *spatial, cin, cout = kernel.shape
     return kernel.reshape(-1, cout).t().contiguous().view(cout, *spatial, cin)
+
+
+# -- activations -----------------------------------------------------------------------
+
+def relu(x):
+    if x.dtype is torch.bool:  # as jax.nn.relu: int32 (torch has no bool relu)
+        return x.to(torch.int32)
+    return torch.relu(x)
+
+
+def sigmoid(x):
+    c, dt = up_float(x)
+    return down(torch.sigmoid(c), dt)
+
+
+def silu(x):
+    c, dt = up_float(x)
+    return down(F.silu(c), dt)
+
+
+def gelu(x, approximate=True):
+    c, dt = up_float(x)
+    return down(F.gelu(c, approximate="tanh" if approximate else "none"), dt)
+
+
+def _logsumexp(c, axis):
+    """``log(sum(exp(c)))`` over ``axis`` (a tuple, or None: every axis), kept."""
+    dims = tuple(range(c.ndim)) if axis is None else tuple(axis)
+    if not dims:  # over no axis: each element is its own sum
+        return c
+    return torch.logsumexp(c, dim=dims, keepdim=True)
+
+
+def softmax(x, axis=-1):
+    c, dt = up_float(x)
+    if isinstance(axis, int):
+        return down(torch.softmax(c, dim=axis), dt)
+    return down(torch.exp(c - _logsumexp(c, axis)), dt)
+
+
+def log_softmax(x, axis=-1):
+    c, dt = up_float(x)
+    if isinstance(axis, int):
+        return down(torch.log_softmax(c, dim=axis), dt)
+    return down(c - _logsumexp(c, axis), dt)
+
+
+# -- convolutions ----------------------------------------------------------------------
+
+def _operands(x, *kernels):
+    """The compute-dtype operands (half precision in float32) and the result dtype."""
+    c, dt = up(x)
+    return (c,) + tuple(k.to(c.dtype) for k in kernels), dt
+
+
+def _depthwise_as_grouped(kernel, n):
+    """A depthwise kernel ``(*k, C, M)`` as a grouped conv kernel ``(*k, 1, C * M)``."""
+    shape = tuple(kernel.shape)
+    return kernel.reshape(shape[:n] + (1, shape[n] * shape[n + 1]))
+
+
+def _first(c, a):
+    return c if a.fmt == "channels_first" else c.movedim(-1, 1)
+
+
+def _back(y, a):
+    return y if a.fmt == "channels_first" else y.movedim(1, -1)
+
+
+def _pad(x, pad_pairs, fill=0.0):
+    """Pad the last ``len(pad_pairs)`` axes of ``x`` by (low, high) with ``fill``."""
+    flat = [v for lo_hi in reversed(pad_pairs) for v in lo_hi]
+    return F.pad(x, flat, value=fill) if any(flat) else x
+
+
+def _conv(c, k, a, groups):
+    x = _first(c, a)
+    if all(lo == hi for lo, hi in a.pads):  # the convolution pads by itself, no copy
+        padding = tuple(lo for lo, _ in a.pads)
+    else:
+        x, padding = _pad(x, a.pads), 0
+    weight = conv_weight(k, a.fmt != "channels_first")
+    f = (F.conv1d, F.conv2d, F.conv3d)[a.n - 1]
+    return _back(f(x, weight, stride=a.strides, padding=padding, dilation=a.dilation,
+                   groups=groups), a)
+
+
+def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    a = w.conv_args("nn.conv", inputs, kernel, strides, padding, data_format, dilation_rate)
+    (c, k), dt = _operands(inputs, kernel)
+    return down_autocast(_conv(c, k, a, a.groups), dt)
+
+
+def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
+                   dilation_rate=1):
+    a = w.depthwise_args("nn.depthwise_conv", inputs, kernel, strides, padding, data_format,
+                         dilation_rate)
+    (c, k), dt = _operands(inputs, kernel)
+    return down_autocast(_conv(c, _depthwise_as_grouped(k, a.n), a, a.channels), dt)
+
+
+def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None,
+                   data_format=None, dilation_rate=1):
+    a = w.transpose_args("nn.conv_transpose", inputs, kernel, strides, padding,
+                         output_padding, data_format, dilation_rate)
+    (c, k), dt = _operands(inputs, kernel)
+    weight = k.permute((a.n + 1, a.n) + tuple(range(a.n)))  # (in, out, *k)
+    f = (F.conv_transpose1d, F.conv_transpose2d, F.conv_transpose3d)[a.n - 1]
+    y = f(_first(c, a), weight, stride=a.strides, dilation=a.dilation)
+    idx, extra = w.crop_slices(y.shape, a.crops, 2)  # the Keras window of the full result
+    return down_autocast(_back(_pad(y[idx], extra), a), dt)
+
+
+# -- pooling ---------------------------------------------------------------------------
+
+def _pool(kind, op, inputs, pool_size, strides, padding, data_format):
+    a = w.pool_args(op, inputs, pool_size, strides, padding, data_format)
+    c, dt = up(inputs)
+    x = _first(c, a)
+    if kind == "max":
+        f = (F.max_pool1d, F.max_pool2d, F.max_pool3d)[a.n - 1]
+        y = f(_pad(x, a.pads, -float("inf")), a.pool, a.strides)
+        return down(_back(y, a), dt)
+    f = (F.avg_pool1d, F.avg_pool2d, F.avg_pool3d)[a.n - 1]
+    y = _back(f(_pad(x, a.pads), a.pool, a.strides), a)
+    counts = w.window_counts(a)
+    if counts is not None:  # back to sums, then divided by the real counts
+        counts = torch.as_tensor(counts, dtype=c.dtype, device=c.device)
+        y = torch.divide(torch.multiply(y, float(math.prod(a.pool))), counts)
+    return down(y, dt)
+
+
+def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    return _pool("max", "nn.max_pool", inputs, pool_size, strides, padding, data_format)
+
+
+def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    return _pool("avg", "nn.average_pool", inputs, pool_size, strides, padding, data_format)
+
+
+def _adaptive(kind, op, inputs, output_size, data_format):
+    a = w.adaptive_args(op, inputs, output_size, data_format)
+    c, dt = up(inputs)
+    fs = (F.adaptive_max_pool1d, F.adaptive_max_pool2d, F.adaptive_max_pool3d) if kind == \
+        "max" else (F.adaptive_avg_pool1d, F.adaptive_avg_pool2d, F.adaptive_avg_pool3d)
+    return down(_back(fs[a.n - 1](_first(c, a), a.out), a), dt)
+
+
+def adaptive_max_pool(inputs, output_size, data_format=None):
+    return _adaptive("max", "nn.adaptive_max_pool", inputs, output_size, data_format)
+
+
+def adaptive_average_pool(inputs, output_size, data_format=None):
+    return _adaptive("avg", "nn.adaptive_average_pool", inputs, output_size, data_format)
+
+
+# -- fold / unfold ---------------------------------------------------------------------
+
+def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
+    a = w.unfold_args("nn.unfold", x, kernel_size, dilation, padding, stride)
+    c, dt = up(x)
+    return down(F.unfold(c, a.k, a.d, a.p, a.s), dt)
+
+
+def fold(x, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    a = w.fold_args("nn.fold", x, output_size, kernel_size, dilation, padding, stride)
+    c, dt = up(x)
+    return down(F.fold(c, a.size, a.k, a.d, a.p, a.s), dt)
+
+
+# -- ctc -------------------------------------------------------------------------------
+
+def _at_least_float32(x):
+    """``x`` in ``result_type(x.dtype, float32)``, as Keras's ctc ops compute."""
+    return x if x.dtype == torch.float64 or x.dtype == torch.float32 else x.float()
+
+
+@partial
+def ctc_loss(target, output, target_length, output_length, mask_index=0):
+    if torch.compiler.is_compiling():  # dynamo cannot trace torch's CTC kernel: the generic
+        return NotImplemented
+    w.check_ctc_loss(target, output, target_length, output_length)
+    logp = F.log_softmax(_at_least_float32(output), dim=-1).transpose(0, 1)
+    return F.ctc_loss(logp, target.to(torch.int64), output_length.to(torch.int64),
+                      target_length.to(torch.int64), blank=mask_index, reduction="none")

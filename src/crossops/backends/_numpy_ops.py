@@ -1,0 +1,169 @@
+"""The framework-free pieces of the backends' ``numpy`` chapters (``i0``, ``view``,
+``einsum``, ``bincount``): dtype rules, shape rules and argument checks, shared so that
+every backend follows NumPy's rules alike and raises the same errors.
+
+Examples
+--------
+>>> from crossops.backends._numpy_ops import view_shape
+>>> view_shape((2,), "float32", "int16")
+(4,)
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+import string
+
+from .._backend import backend_of_type
+from .._dtypes import dtype_name, kind, result_name
+
+_LETTERS = string.ascii_letters
+
+# -- i0 ---------------------------------------------------------------------------------------
+
+def i0_dtypes(name: str, wide: str) -> tuple[str, str]:
+    """(the dtype to compute i0 in, the result dtype) for an input dtype ``name``.
+
+    Integers give ``wide`` (float64, as NumPy); float16 and bfloat16 are computed in float32
+    and rounded once (the frameworks' half-precision kernels lose digits or are missing)."""
+    if name in ("float16", "bfloat16"):
+        return "float32", name
+    if name in ("float32", "float64"):
+        return name, name
+    if name.startswith("complex"):
+        raise TypeError(f"i0: x must be real (NumPy's i0 has no complex values), got {name}")
+    return wide, wide
+
+
+# -- view -------------------------------------------------------------------------------------
+
+ITEMSIZE = {"bool": 1, "int8": 1, "uint8": 1, "int16": 2, "uint16": 2, "float16": 2,
+             "bfloat16": 2, "int32": 4, "uint32": 4, "float32": 4, "int64": 8, "uint64": 8,
+             "float64": 8, "complex64": 8, "complex128": 16}
+
+
+def view_shape(shape: tuple, old: str, new: str) -> tuple:
+    """The shape of ``x.view(new)`` for ``x`` of dtype ``old`` and ``shape`` (NumPy's rule:
+    a change of itemsize rescales the last axis).
+
+    Raises
+    ------
+    ValueError
+        For a 0-d array, or a last axis whose size in bytes the new itemsize does not
+        divide, when the itemsize changes.
+    """
+    a, b = ITEMSIZE[old], ITEMSIZE[new]
+    if a == b:
+        return tuple(shape)
+    if not shape:
+        raise ValueError(f"view: a 0-d array of {old} cannot be viewed as {new} (itemsize "
+                         f"{a} -> {b}); only a dtype of the same itemsize works on 0-d arrays")
+    nbytes = shape[-1] * a
+    if nbytes % b:
+        raise ValueError(f"view: the last axis of x ({shape[-1]} x {a} bytes, shape "
+                         f"{tuple(shape)}) does not divide into {new} items of {b} bytes; "
+                         f"use a last axis of a multiple of {b // math.gcd(a, b)} elements")
+    return tuple(shape[:-1]) + (nbytes // b,)
+
+
+# -- einsum -----------------------------------------------------------------------------------
+
+def _sublist(labels, where: str) -> str:
+    out = []
+    for v in labels:
+        if v is Ellipsis:
+            out.append("...")
+            continue
+        try:
+            i = operator.index(v)
+        except TypeError:
+            raise TypeError(f"einsum: {where} must hold ints in [0, 52) or Ellipsis, "
+                            f"got {v!r}") from None
+        if not 0 <= i < len(_LETTERS):
+            raise ValueError(f"einsum: subscript {i} in {where} is out of range [0, 52)")
+        out.append(_LETTERS[i])
+    return "".join(out)
+
+
+def einsum_operands(subscripts, operands, asarray, cast, dtypes: dict) -> tuple:
+    """``(equation, operands, result dtype name)`` for a backend's einsum: the equation from
+    either of NumPy's call forms (:func:`equation`), Python and NumPy operands through the
+    backend's ``asarray``, and every operand cast (``cast(array, native dtype)``) to the
+    dtype they promote to (``dtypes``: name -> the backend's dtype)."""
+    eq, ops = equation(subscripts, operands)
+    if not ops:
+        raise ValueError("einsum: needs at least one operand")
+    ops = [o if backend_of_type(type(o)) is not None else asarray(o) for o in ops]
+    names = [dtype_name(o.dtype) for o in ops]
+    r = result_name(*names)
+    return eq, [o if n == r else cast(o, dtypes[r]) for o, n in zip(ops, names)], r
+
+
+def equation(subscripts, operands):
+    """The subscripts string and the operands, from either of NumPy's call forms:
+    ``einsum("ij,jk->ik", a, b)`` or ``einsum(a, [0, 1], b, [1, 2], [0, 2])``."""
+    if isinstance(subscripts, str):
+        return _explicit(subscripts.replace(" ", "")), list(operands)
+    items = [subscripts, *operands]
+    k = len(items) // 2
+    arrays, subs = items[0:2 * k:2], items[1:2 * k:2]
+    eq = ",".join(_sublist(s, f"the sublist of operand {i}") for i, s in enumerate(subs))
+    if len(items) % 2:
+        eq += "->" + _sublist(items[-1], "the output sublist")
+    return _explicit(eq), arrays
+
+
+def _explicit(eq: str) -> str:
+    """An implicit equation with its output written out, as NumPy reads it: the broadcast
+    axes (``...``) first, then the labels used once, in alphabetical order (TensorFlow
+    needs the ``...`` written out)."""
+    if "->" in eq:
+        return eq
+    labels = eq.replace("...", "").replace(",", "")
+    once = sorted(c for c in set(labels) if labels.count(c) == 1)
+    return eq + "->" + ("..." if "..." in eq else "") + "".join(once)
+
+
+def no_kwargs(kwargs, backend):
+    kwargs = {k: v for k, v in kwargs.items() if k != "optimize"}  # changes no result
+    if kwargs:
+        raise TypeError(f"einsum: keyword arguments {sorted(kwargs)} are not supported on "
+                        f"the {backend} backend (only 'optimize', which is ignored)")
+
+
+# -- bincount ---------------------------------------------------------------------------------
+
+def check_bincount(x, minlength, sparse) -> int:
+    """``bincount``'s arguments checked before its values are read: ``minlength`` as an
+    int."""
+    if sparse:
+        raise ValueError("bincount: sparse=True is not supported: crossops returns dense "
+                         "arrays on every backend; call it with sparse=False")
+    try:
+        minlength = operator.index(minlength)
+    except TypeError:
+        raise TypeError(f"bincount: minlength must be an int, got {minlength!r}") from None
+    if minlength < 0:
+        raise ValueError(f"bincount: minlength must be non-negative, got {minlength}")
+    if x.ndim != 1:
+        raise ValueError(f"bincount: x must be 1-d, got shape {tuple(x.shape)}")
+    if kind(dtype_name(x.dtype)) not in "iu":
+        raise TypeError(f"bincount: x must hold integers, got {dtype_name(x.dtype)}")
+    return minlength
+
+
+def negative_bins() -> ValueError:
+    return ValueError("bincount: x must hold non-negative integers")
+
+
+def check_weights(x, weights) -> None:
+    """``bincount``'s weights (or None): x's shape, real numbers."""
+    if weights is None:
+        return
+    if tuple(weights.shape) != tuple(x.shape):
+        raise ValueError(f"bincount: weights {tuple(weights.shape)} must have x's shape "
+                         f"{tuple(x.shape)}")
+    wname = dtype_name(weights.dtype)
+    if wname == "bool" or kind(wname) == "c":
+        raise TypeError(f"bincount: weights must be real numbers, got {wname}")

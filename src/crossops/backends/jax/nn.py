@@ -1,0 +1,175 @@
+"""JAX's functions of crossops.nn, found by op name (``backends/jax/nn.py``).
+
+- activations: ``relu``, ``sigmoid``, ``silu``, ``softmax``, ``log_softmax`` call
+  ``jax.nn``'s (what XLA fuses into a preceding convolution, where the generic
+  ``where(x < 0, 0, x)`` is a select); half precision is computed in float32 and rounded
+  once; a tuple ``axis`` or a 0-d input of softmax runs the generic form;
+- ``conv``, ``depthwise_conv``, ``conv_transpose`` (``lax.conv_general_dilated``,
+  ``lax.conv_transpose``), ``max_pool`` and ``average_pool`` (``lax.reduce_window``),
+  compiled with ``jax.jit`` once per shape and set of static arguments
+  (:mod:`crossops.backends.jax._jit`); arguments are checked by
+  :mod:`crossops.backends._windows`, as the generic forms check them;
+- ``COMPILED``: the ops whose generic implementation (written with crossops ops, many
+  small ops) runs through ``jax.jit``, one program per shape: op name -> its static
+  parameters; ``EAGER``: argument values for which the generic runs as it is (the beam
+  search of ``ctc_decode``, whose loop depends on the values).
+
+Examples
+--------
+>>> import jax.numpy as jnp, crossops.nn as nn
+>>> nn.relu(jnp.array([-1.0, 2.0])).tolist()
+[0.0, 2.0]
+"""
+
+from __future__ import annotations
+
+import math
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax import lax
+
+from .. import _windows as w
+from .._common import partial
+from ._compute import down, up, up_float
+from ._jit import jitted
+
+_CONV_STATIC = ("strides", "padding", "data_format", "dilation_rate")
+_POOL_STATIC = ("pool_size", "strides", "padding", "data_format")
+_FOLD_STATIC = ("kernel_size", "dilation", "padding", "stride")
+
+#: generic implementations compiled as one program per shape: op name -> static parameters
+COMPILED = {
+    "separable_conv": _CONV_STATIC,
+    "adaptive_max_pool": ("output_size", "data_format"),
+    "adaptive_average_pool": ("output_size", "data_format"),
+    "unfold": _FOLD_STATIC,
+    "fold": ("output_size", *_FOLD_STATIC),
+    "ctc_loss": ("mask_index",),
+    "ctc_decode": ("strategy", "beam_width", "top_paths", "merge_repeated", "mask_index"),
+}
+#: op name -> {parameter: value} for which the generic runs eagerly
+EAGER = {"ctc_decode": {"strategy": "beam_search"}}
+
+
+# -- activations -----------------------------------------------------------------------
+
+def relu(x):
+    if x.dtype == jnp.bool_:  # int32 whether x64 is on or off (jax.nn.relu: the default int)
+        return x.astype(jnp.int32)
+    return jax.nn.relu(x)
+
+
+def sigmoid(x):
+    c, dt = up_float(x)
+    return down(jax.nn.sigmoid(c), dt)
+
+
+def silu(x):
+    c, dt = up_float(x)
+    return down(jax.nn.silu(c), dt)
+
+
+@partial
+def softmax(x, axis=-1):
+    if not isinstance(axis, int) or x.ndim == 0:
+        return NotImplemented
+    c, dt = up_float(x)
+    return down(jax.nn.softmax(c, axis=axis), dt)
+
+
+@partial
+def log_softmax(x, axis=-1):
+    if not isinstance(axis, int) or x.ndim == 0:
+        return NotImplemented
+    c, dt = up_float(x)
+    return down(jax.nn.log_softmax(c, axis=axis), dt)
+
+
+# -- convolutions ----------------------------------------------------------------------
+
+def _operands(x, *kernels):
+    """The compute-dtype operands (half precision in float32) and the result dtype."""
+    c, dt = up(x)
+    return (c,) + tuple(k.astype(c.dtype) for k in kernels), dt
+
+
+def _depthwise_as_grouped(kernel, n):
+    """A depthwise kernel ``(*k, C, M)`` as a grouped conv kernel ``(*k, 1, C * M)``."""
+    shape = tuple(int(d) for d in kernel.shape)
+    return jnp.reshape(kernel, shape[:n] + (1, shape[n] * shape[n + 1]))
+
+
+def _lax_numbers(n, fmt):
+    lhs = (0, n + 1) + tuple(range(1, n + 1)) if fmt == "channels_last" else tuple(
+        range(n + 2))
+    return lax.ConvDimensionNumbers(lhs_spec=lhs, rhs_spec=(n + 1, n) + tuple(range(n)),
+                                    out_spec=lhs)
+
+
+def _conv(c, k, a, groups):
+    return lax.conv_general_dilated(c, k, a.strides, a.pads, rhs_dilation=a.dilation,
+                                    dimension_numbers=_lax_numbers(a.n, a.fmt),
+                                    feature_group_count=groups)
+
+
+def _conv_eager(inputs, kernel, strides=1, padding="valid", data_format=None,
+                dilation_rate=1):
+    a = w.conv_args("nn.conv", inputs, kernel, strides, padding, data_format, dilation_rate)
+    (c, k), dt = _operands(inputs, kernel)
+    return down(_conv(c, k, a, a.groups), dt)
+
+
+def _depthwise_conv_eager(inputs, kernel, strides=1, padding="valid", data_format=None,
+                          dilation_rate=1):
+    a = w.depthwise_args("nn.depthwise_conv", inputs, kernel, strides, padding, data_format,
+                         dilation_rate)
+    (c, k), dt = _operands(inputs, kernel)
+    return down(_conv(c, _depthwise_as_grouped(k, a.n), a, a.channels), dt)
+
+
+def _conv_transpose_eager(inputs, kernel, strides=1, padding="valid", output_padding=None,
+                          data_format=None, dilation_rate=1):
+    a = w.transpose_args("nn.conv_transpose", inputs, kernel, strides, padding,
+                         output_padding, data_format, dilation_rate)
+    (c, k), dt = _operands(inputs, kernel)
+    y = lax.conv_transpose(c, k, a.strides, a.edge_pads, rhs_dilation=a.dilation,
+                           dimension_numbers=_lax_numbers(a.n, a.fmt), transpose_kernel=True)
+    return down(y, dt)
+
+
+conv = jitted(_conv_eager, _CONV_STATIC)
+depthwise_conv = jitted(_depthwise_conv_eager, _CONV_STATIC)
+conv_transpose = jitted(_conv_transpose_eager, (*_CONV_STATIC, "output_padding"))
+
+
+# -- pooling ---------------------------------------------------------------------------
+
+def _window(a, values, fill=1):
+    """Per-axis window values in the input layout (1 for batch and channels)."""
+    return (fill,) + tuple(values) + (fill,) if a.fmt == "channels_last" else (
+        fill, fill) + tuple(values)
+
+
+def _max_pool_eager(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    a = w.pool_args("nn.max_pool", inputs, pool_size, strides, padding, data_format)
+    # a concrete (NumPy) init value: lax then knows the max monoid and differentiates it
+    return lax.reduce_window(inputs, np.array(-np.inf, inputs.dtype), lax.max,
+                             _window(a, a.pool), _window(a, a.strides),
+                             _window(a, a.pads, (0, 0)))
+
+
+def _average_pool_eager(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    a = w.pool_args("nn.average_pool", inputs, pool_size, strides, padding, data_format)
+    c, dt = up(inputs)
+    total = lax.reduce_window(c, np.array(0, c.dtype), lax.add, _window(a, a.pool),
+                              _window(a, a.strides), _window(a, a.pads, (0, 0)))
+    counts = w.window_counts(a)  # the real (not padding) elements of each window
+    if counts is None:
+        return down(jnp.divide(total, float(math.prod(a.pool))), dt)
+    return down(jnp.divide(total, jnp.asarray(counts).astype(c.dtype)), dt)
+
+
+max_pool = jitted(_max_pool_eager, _POOL_STATIC)
+average_pool = jitted(_average_pool_eager, _POOL_STATIC)

@@ -1,0 +1,68 @@
+"""NumPy's functions of crossops.numpy that adapt NumPy's own to crossops's rules, found
+by op name (``backends/numpy/numpy.py``): ``i0`` (float16 and bfloat16 computed in
+float32, integers in float64), ``view``, ``einsum`` (operands promoted with crossops's
+table; bfloat16, which has no einsum loops, in float32 rounded once) and ``bincount``
+(integer weights summed exactly), and ``bin_sums``, the counting step that other ops
+share. Dtype and shape rules and argument checks: :mod:`crossops.backends._numpy_ops`.
+"""
+
+from __future__ import annotations
+
+import ml_dtypes
+import numpy as np
+
+from ..._dtypes import dtype_name
+from .. import _numpy_ops as shared
+from . import DTYPES
+
+# -- i0 ---------------------------------------------------------------------------------------
+
+def i0(x):
+    x = np.asarray(x)
+    work, out = shared.i0_dtypes(dtype_name(x.dtype), "float64")
+    return np.asarray(np.i0(x.astype(DTYPES[work]))).astype(DTYPES[out])
+
+
+# -- view -------------------------------------------------------------------------------------
+
+def view(x, dtype=None):
+    if dtype is None:
+        return x.view()
+    shared.view_shape(x.shape, dtype_name(x.dtype), dtype_name(dtype))
+    return x.view(dtype)
+
+
+# -- einsum -----------------------------------------------------------------------------------
+
+def einsum(subscripts, *operands, **kwargs):
+    eq, ops, r = shared.einsum_operands(subscripts, operands, np.asarray,
+                                        lambda o, d: o.astype(d), DTYPES)
+    if r == "bfloat16":  # ml_dtypes has no einsum loops: float32, rounded once
+        out = np.einsum(eq, *(o.astype(np.float32) for o in ops), **kwargs)
+        return np.asarray(out).astype(ml_dtypes.bfloat16)
+    return np.asarray(np.einsum(eq, *ops, **kwargs))
+
+
+# -- bincount ---------------------------------------------------------------------------------
+
+def bin_sums(x, w, length: int):
+    """The counts of the values of ``x`` (int64), or the sums of ``w`` at them, in a result
+    of ``length`` entries (``x`` 1-d int64 with values in ``[0, length)``, unchecked)."""
+    if w is None:
+        return np.bincount(x, minlength=length).astype(np.int64)
+    if w.dtype.kind in "iu":  # exact, where NumPy's float64 accumulation would round
+        out = np.zeros(length, w.dtype)
+        np.add.at(out, x, w)
+        return out
+    return np.bincount(x, weights=w.astype(np.float64), minlength=length).astype(w.dtype)
+
+
+def bincount(x, weights=None, minlength=0, sparse=False):
+    minlength = shared.check_bincount(x, minlength, sparse)
+    x = x.astype(np.int64)
+    n = x.shape[0]
+    if n and bool(np.any(x < 0)):
+        raise shared.negative_bins()
+    length = max(int(np.max(x)) + 1 if n else 0, minlength)
+    shared.check_weights(x, weights)
+    return bin_sums(x, weights, length)

@@ -1,0 +1,235 @@
+"""TensorFlow's functions of crossops.nn, found by op name (``backends/tensorflow/nn.py``).
+
+- activations: ``relu``, ``sigmoid``, ``silu``, ``gelu``, ``softmax``, ``log_softmax``
+  call TensorFlow's own kernels; half precision is computed in float32 and rounded once;
+  NaN propagates (``tf.nn.softmax`` gives 0 beside a NaN: the NaN is put back); a tuple
+  ``axis`` or a 0-d input runs the generic form;
+- ``conv``, ``depthwise_conv``, ``conv_transpose`` (``tf.nn.convolution``,
+  ``depthwise_conv2d``, ``conv_transpose``), ``max_pool`` and ``average_pool``
+  (``tf.nn.pool``) and ``ctc_loss`` (``tf.nn.ctc_loss``). Where TensorFlow's CPU kernels
+  lack a case, the function returns ``NotImplemented`` and the generic form runs (it is
+  marked :func:`~crossops.backends._common.partial`): 3-D convolutions (their gradient
+  fails under an eager GradientTape), dilated transposed convolutions, 3-D float64
+  pooling and strides beyond the window, float64 CTC (``tf.nn.ctc_loss`` mixes in
+  float32). Arguments are checked by :mod:`crossops.backends._windows`, as the generic
+  forms check them.
+
+Examples
+--------
+>>> import tensorflow as tf, crossops.nn as nn
+>>> nn.relu(tf.constant([-1.0, 2.0])).numpy().tolist()
+[0.0, 2.0]
+"""
+
+from __future__ import annotations
+
+import tensorflow as tf
+
+from .. import _windows as w
+from .._common import partial
+from ._compute import down, up, up_float
+
+# -- activations -----------------------------------------------------------------------
+
+def relu(x):
+    if x.dtype is tf.bool:  # as jax.nn.relu: int32 (TensorFlow has no bool relu)
+        return tf.cast(x, tf.int32)
+    return tf.nn.relu(x)
+
+
+def sigmoid(x):
+    c, dt = up_float(x)
+    return down(tf.sigmoid(c), dt)
+
+
+def silu(x):
+    c, dt = up_float(x)
+    return down(tf.nn.silu(c), dt)
+
+
+def gelu(x, approximate=True):
+    c, dt = up_float(x)
+    return down(tf.nn.gelu(c, approximate=bool(approximate)), dt)
+
+
+def _nan_rows(x, y, axis):
+    """``y`` with NaN along ``axis`` wherever ``x`` has a NaN there (as the generic)."""
+    nan = tf.reduce_any(tf.math.is_nan(x), axis=axis, keepdims=True)
+    return tf.where(nan, tf.constant(float("nan"), y.dtype), y)
+
+
+@partial
+def softmax(x, axis=-1):
+    if not isinstance(axis, int) or x.ndim == 0:
+        return NotImplemented
+    c, dt = up_float(x)
+    return down(_nan_rows(c, tf.nn.softmax(c, axis=axis), axis), dt)
+
+
+@partial
+def log_softmax(x, axis=-1):
+    if not isinstance(axis, int) or x.ndim == 0:
+        return NotImplemented
+    c, dt = up_float(x)
+    return down(_nan_rows(c, tf.nn.log_softmax(c, axis=axis), axis), dt)
+
+
+# -- layout helpers --------------------------------------------------------------------
+
+def _to_last(x, fmt):
+    """``x`` as channels_last."""
+    if fmt == "channels_last":
+        return x
+    return tf.transpose(x, (0, *range(2, x.ndim), 1))
+
+
+def _from_last(y, fmt):
+    """A channels_last ``y`` in layout ``fmt``."""
+    if fmt == "channels_last":
+        return y
+    return tf.transpose(y, (0, y.ndim - 1, *range(1, y.ndim - 1)))
+
+
+def _pad_spatial(x, pad_pairs, first=1):
+    """Pad the spatial axes ``first, first + 1, ...`` of ``x`` with zeros."""
+    if not any(lo or hi for lo, hi in pad_pairs):
+        return x
+    width = [(0, 0)] * x.ndim
+    for i, p in enumerate(pad_pairs):
+        width[first + i] = tuple(p)
+    return tf.pad(x, width)
+
+
+def _operands(x, *kernels):
+    """The compute-dtype operands (half precision in float32) and the result dtype."""
+    c, dt = up(x)
+    return (c,) + tuple(tf.cast(k, c.dtype) for k in kernels), dt
+
+
+def _depthwise_as_grouped(kernel, n):
+    """A depthwise kernel ``(*k, C, M)`` as a grouped conv kernel ``(*k, 1, C * M)``."""
+    shape = tuple(int(d) for d in kernel.shape)
+    return tf.reshape(kernel, shape[:n] + (1, shape[n] * shape[n + 1]))
+
+
+# -- convolutions ----------------------------------------------------------------------
+
+def _conv(c, k, a):
+    """A channels_last TF convolution (grouped where k's in_channels divide C); TF has no
+    strides > 1 together with dilation > 1, so those run at stride 1 and are subsampled."""
+    both = any(s > 1 for s in a.strides) and any(d > 1 for d in a.dilation)
+    strides = (1,) * a.n if both else a.strides
+    x = _to_last(c, a.fmt)
+    if a.pad == "same" and not both:  # Keras's "same" is TF's: the kernel pads, no copy
+        padding = "SAME"
+    else:
+        x, padding = _pad_spatial(x, a.pads), "VALID"
+    cg = int(k.shape[-2])
+    groups = int(x.shape[-1]) // cg
+    if groups > 1:  # TF's CPU kernels cannot differentiate grouped convolutions (and Conv3D
+        # has no groups at all): one convolution per group
+        og = int(k.shape[-1]) // groups
+        y = tf.concat([tf.nn.convolution(x[..., g * cg:(g + 1) * cg],
+                                         k[..., g * og:(g + 1) * og], strides=strides,
+                                         padding=padding, dilations=a.dilation)
+                       for g in range(groups)], axis=-1)
+    else:
+        y = tf.nn.convolution(x, k, strides=strides, padding=padding, dilations=a.dilation)
+    if both:
+        y = y[(slice(None),) + tuple(slice(None, None, s) for s in a.strides)]
+    return _from_last(y, a.fmt)
+
+
+@partial
+def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    a = w.conv_args("nn.conv", inputs, kernel, strides, padding, data_format, dilation_rate)
+    if a.n == 3:  # TF's Conv3D gradient fails under an eager GradientTape: the generic runs
+        return NotImplemented
+    (c, k), dt = _operands(inputs, kernel)
+    return down(_conv(c, k, a), dt)
+
+
+@partial
+def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
+                   dilation_rate=1):
+    a = w.depthwise_args("nn.depthwise_conv", inputs, kernel, strides, padding, data_format,
+                         dilation_rate)
+    if a.n == 3:  # TF's Conv3D gradient fails under an eager GradientTape: the generic runs
+        return NotImplemented
+    (c, k), dt = _operands(inputs, kernel)
+    # TF's depthwise kernel: equal strides, and no strides > 1 together with dilation > 1
+    if a.n == 2 and a.strides[0] == a.strides[1] and not (
+            a.strides[0] > 1 and any(d > 1 for d in a.dilation)):
+        return down(_depthwise2d(c, k, a), dt)
+    return down(_conv(c, _depthwise_as_grouped(k, a.n), a), dt)
+
+
+def _depthwise2d(c, k, a):
+    """TF's own depthwise convolution (one kernel, differentiable on CPU), where a grouped
+    convolution would run one convolution per channel."""
+    x = _to_last(c, a.fmt)
+    if a.pad == "same":
+        padding = "SAME"
+    else:
+        x, padding = _pad_spatial(x, a.pads), "VALID"
+    y = tf.nn.depthwise_conv2d(x, k, strides=(1, *a.strides, 1), padding=padding,
+                               dilations=a.dilation)
+    return _from_last(y, a.fmt)
+
+
+@partial
+def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None,
+                   data_format=None, dilation_rate=1):
+    a = w.transpose_args("nn.conv_transpose", inputs, kernel, strides, padding,
+                         output_padding, data_format, dilation_rate)
+    if any(d > 1 for d in a.dilation):
+        # TF's CPU kernels have no dilated transposed convolution: the generic runs
+        return NotImplemented
+    (c, k), dt = _operands(inputs, kernel)
+    x = _to_last(c, a.fmt)
+    full = tuple((i - 1) * s + w.dilated(kk, d) for i, s, kk, d in
+                 zip(a.size, a.strides, a.ksize, a.dilation))
+    shape = (int(x.shape[0]),) + full + (int(k.shape[-2]),)
+    y = tf.nn.conv_transpose(x, k, shape, a.strides, padding="VALID", dilations=a.dilation)
+    idx, extra = w.crop_slices(y.shape, a.crops, 1)  # the Keras window of the full result
+    return down(_from_last(_pad_spatial(y[idx], extra), a.fmt), dt)
+
+
+# -- pooling ---------------------------------------------------------------------------
+
+def _pool(kind, op, inputs, pool_size, strides, padding, data_format):
+    a = w.pool_args(op, inputs, pool_size, strides, padding, data_format)
+    if a.n == 3 and inputs.dtype == tf.float64 or any(
+            s > k for s, k in zip(a.strides, a.pool)):
+        # the generic where TF has no kernel: 3-D float64, strides beyond the window
+        return NotImplemented
+    c, dt = up(inputs)
+    # TF's "SAME" is Keras's (average pooling excludes the padding); its CPU kernels
+    # take channels_last only
+    y = tf.nn.pool(_to_last(c, a.fmt), a.pool, kind, strides=a.strides,
+                   padding=a.pad.upper())
+    return down(_from_last(y, a.fmt), dt)
+
+
+@partial
+def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    return _pool("MAX", "nn.max_pool", inputs, pool_size, strides, padding, data_format)
+
+
+@partial
+def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    return _pool("AVG", "nn.average_pool", inputs, pool_size, strides, padding, data_format)
+
+
+# -- ctc -------------------------------------------------------------------------------
+
+@partial
+def ctc_loss(target, output, target_length, output_length, mask_index=0):
+    w.check_ctc_loss(target, output, target_length, output_length)
+    if output.dtype == tf.float64:  # tf.nn.ctc_loss mixes in float32: the generic runs
+        return NotImplemented
+    logits = output if output.dtype == tf.float32 else tf.cast(output, tf.float32)
+    return tf.nn.ctc_loss(labels=tf.cast(target, tf.int32), logits=logits,
+                          label_length=tf.cast(target_length, tf.int32),
+                          logit_length=tf.cast(output_length, tf.int32),
+                          logits_time_major=False, blank_index=mask_index)

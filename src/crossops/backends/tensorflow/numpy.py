@@ -1,0 +1,89 @@
+"""TensorFlow's functions of crossops.numpy that adapt TensorFlow's own to crossops's
+rules, found by op name (``backends/tensorflow/numpy.py``): ``i0``
+(``tf.math.bessel_i0``; float16 and bfloat16 computed in float32, integers in float64),
+``view`` (``tf.bitcast``; bool through uint8), ``einsum`` (operands promoted with
+crossops's table; dtypes without a kernel computed in int64, exact) and ``bincount``,
+and ``bin_sums``, the counting step that other ops share. Dtype and shape rules and
+argument checks: :mod:`crossops.backends._numpy_ops`.
+"""
+
+from __future__ import annotations
+
+import tensorflow as tf
+
+from ..._dtypes import dtype_name
+from .. import _numpy_ops as shared
+from . import DTYPES, NAMESPACE
+
+# -- i0 ---------------------------------------------------------------------------------------
+
+def i0(x):
+    x = tf.convert_to_tensor(x)
+    work, out = shared.i0_dtypes(dtype_name(x.dtype), "float64")
+    return tf.cast(tf.math.bessel_i0(tf.cast(x, DTYPES[work])), DTYPES[out])
+
+
+# -- view -------------------------------------------------------------------------------------
+
+def view(x, dtype=None):
+    x = tf.convert_to_tensor(x)
+    if dtype is None:
+        return x
+    old, new = dtype_name(x.dtype), dtype_name(dtype)
+    static = tuple(x.shape)
+    known = None not in static  # else a shape of tf.function left open: tf checks it
+    shape = shared.view_shape(static, old, new) if known else None
+    if old == new:
+        return x
+    if old == "bool":  # tf.bitcast has no bool: its bytes are those of uint8 0 and 1
+        x, old = tf.cast(x, tf.uint8), "uint8"
+    target = tf.uint8 if new == "bool" else dtype
+    a, b = shared.ITEMSIZE[old], shared.ITEMSIZE[new]
+    if a == b:
+        out = tf.bitcast(x, target)
+    elif a > b:  # each item becomes a // b items: a new last axis, merged into the old one
+        out = tf.reshape(tf.bitcast(x, target),
+                         shape if known else tf.concat([tf.shape(x)[:-1], [-1]], 0))
+    else:  # b // a items become one: split the last axis, then bitcast drops the new one
+        split = shape + (b // a,) if known else tf.concat([tf.shape(x)[:-1], [-1, b // a]], 0)
+        out = tf.bitcast(tf.reshape(x, split), target)
+    return tf.not_equal(out, 0) if new == "bool" else out
+
+
+# -- einsum -----------------------------------------------------------------------------------
+
+#: dtypes TensorFlow's einsum has no kernel for
+_NO_KERNEL = frozenset({"bool", "int8", "int16", "uint8", "uint16", "uint32", "uint64"})
+
+
+def einsum(subscripts, *operands, **kwargs):
+    shared.no_kwargs(kwargs, "tensorflow")
+    eq, ops, r = shared.einsum_operands(subscripts, operands, NAMESPACE.asarray,
+                                        tf.cast, DTYPES)
+    if r in _NO_KERNEL:  # in int64 (exact: integer products and sums wrap alike)
+        out = tf.einsum(eq, *(tf.cast(o, tf.int64) for o in ops))
+        return tf.not_equal(out, 0) if r == "bool" else tf.cast(out, DTYPES[r])
+    out = tf.einsum(eq, *ops)
+    return out if dtype_name(out.dtype) == r else tf.cast(out, DTYPES[r])
+
+
+# -- bincount ---------------------------------------------------------------------------------
+
+def bin_sums(x, w, length: int):
+    """The counts of the values of ``x`` (int64), or the sums of ``w`` at them, in a result
+    of ``length`` entries (``x`` 1-d int64 with values in ``[0, length)``, unchecked;
+    ``length`` a Python int, so this compiles)."""
+    if w is None:
+        return tf.math.bincount(x, minlength=length, maxlength=length, dtype=tf.int64)
+    return tf.math.unsorted_segment_sum(w, x, length)
+
+
+def bincount(x, weights=None, minlength=0, sparse=False):
+    minlength = shared.check_bincount(x, minlength, sparse)
+    x = tf.cast(x, tf.int64)
+    n = x.shape[0]
+    if n and bool(tf.reduce_any(x < 0)):
+        raise shared.negative_bins()
+    length = max(int(tf.reduce_max(x)) + 1 if n else 0, minlength)
+    shared.check_weights(x, weights)
+    return bin_sums(x, weights, length)

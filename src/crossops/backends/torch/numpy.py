@@ -1,0 +1,82 @@
+"""PyTorch's functions of crossops.numpy that adapt torch's own to crossops's rules, found
+by op name (``backends/torch/numpy.py``): ``i0`` (``torch.special.i0``; float16 and
+bfloat16 computed in float32, integers in float64), ``view`` (a non-contiguous tensor is
+copied first when the itemsize changes), ``einsum`` (operands promoted with crossops's
+table; dtypes without a CPU kernel computed in int64, exact; a float32 einsum that
+``torch.autocast`` ran in its lower dtype keeps it) and ``bincount``, and ``bin_sums``,
+the counting step that other ops share. Dtype and shape rules and argument checks:
+:mod:`crossops.backends._numpy_ops`.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from ..._dtypes import dtype_name
+from .. import _numpy_ops as shared
+from . import DTYPES, NAMESPACE
+from ._compute import down_autocast
+
+# -- i0 ---------------------------------------------------------------------------------------
+
+def i0(x):
+    work, out = shared.i0_dtypes(dtype_name(x.dtype), "float64")
+    return torch.special.i0(x.to(DTYPES[work])).to(DTYPES[out])
+
+
+# -- view -------------------------------------------------------------------------------------
+
+def view(x, dtype=None):
+    if dtype is None:
+        return x.view(x.shape)
+    old, new = dtype_name(x.dtype), dtype_name(dtype)
+    shape = shared.view_shape(tuple(x.shape), old, new)
+    if shared.ITEMSIZE[old] != shared.ITEMSIZE[new]:
+        if x.numel() == 0:  # torch wants a unit stride even where there are no items
+            return torch.empty(shape, dtype=dtype, device=x.device)
+        x = x.contiguous()  # torch rescales only a contiguous last axis
+    return x.view(dtype)
+
+
+# -- einsum -----------------------------------------------------------------------------------
+
+#: dtypes torch's CPU einsum has no kernel for
+_NO_KERNEL = frozenset({"bool", "uint16", "uint32", "uint64"})
+
+
+def einsum(subscripts, *operands, **kwargs):
+    shared.no_kwargs(kwargs, "torch")
+    eq, ops, r = shared.einsum_operands(subscripts, operands, NAMESPACE.asarray,
+                                        torch.Tensor.to, DTYPES)
+    if r == "float32":  # torch.autocast's dtype kept, as torch.einsum gives it
+        return down_autocast(torch.einsum(eq, *ops), torch.float32)
+    if r in _NO_KERNEL:  # in int64 (exact: integer products and sums wrap alike)
+        out = torch.einsum(eq, *(o.to(torch.int64) for o in ops))
+        return out != 0 if r == "bool" else out.to(DTYPES[r])
+    out = torch.einsum(eq, *ops)
+    return out if dtype_name(out.dtype) == r else out.to(DTYPES[r])
+
+
+# -- bincount ---------------------------------------------------------------------------------
+
+def bin_sums(x, w, length: int):
+    """The counts of the values of ``x`` (int64), or the sums of ``w`` at them, in a result
+    of ``length`` entries (``x`` 1-d int64 with values in ``[0, length)``, unchecked;
+    ``length`` a Python int, so this compiles)."""
+    if w is None:
+        return torch.bincount(x, minlength=length)[:length]
+    if w.dtype in (torch.uint16, torch.uint32, torch.uint64):  # no index_add kernel
+        out = torch.zeros(length, dtype=torch.int64).index_add(0, x, w.to(torch.int64))
+        return out.to(w.dtype)  # int64 wraps as the narrower unsigned type does
+    return torch.zeros(length, dtype=w.dtype).index_add(0, x, w)
+
+
+def bincount(x, weights=None, minlength=0, sparse=False):
+    minlength = shared.check_bincount(x, minlength, sparse)
+    x = x.to(torch.int64)
+    n = x.shape[0]
+    if n and bool(torch.any(x < 0)):
+        raise shared.negative_bins()
+    length = max(int(torch.max(x)) + 1 if n else 0, minlength)
+    shared.check_weights(x, weights)
+    return bin_sums(x, weights, length)
