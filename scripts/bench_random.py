@@ -1,7 +1,8 @@
 """Portable against native random numbers: time ratios per backend, eager and compiled.
 
-For each backend and mode (eager; compiled: ``jax.jit``, ``torch.compile``, ``tf.function``)
-and for ``uniform`` and ``normal`` of 1e3, 1e5 and 1e6 float32 values, the script times
+For each backend and mode (eager; compiled: ``jax.jit``, ``torch.compile(fullgraph=True)``,
+``tf.function``; xla: ``tf.function(jit_compile=True)``) and for ``uniform`` and ``normal`` of
+1e3, 1e5 and 1e6 float32 values, the script times
 crossops's portable generator (``crossops.random`` with ``set_random_generator("portable")``,
 the key a traced argument when compiled) against the framework's own generator called
 directly (``numpy.random.Generator(Philox)``, ``jax.random`` with a raw key,
@@ -12,7 +13,7 @@ native, portable, ... so that load on the machine falls on both alike) and their
 Run it alone on a quiet machine::
 
     nice -n 15 python3 scripts/bench_random.py [--backends torch,jax] [--reps 15]
-        [--sizes 1000,100000,1000000] [--modes eager,compiled]
+        [--sizes 1000,100000,1000000] [--modes eager,compiled,xla]
 """
 
 from __future__ import annotations
@@ -70,7 +71,8 @@ def _pair(backend: str, mode: str, op: str, n: int) -> tuple[Callable, Callable]
         if mode == "compiled":
             def native_c(k):
                 return torch.rand(n) if op == "uniform" else torch.randn(n)
-            p, q = torch.compile(portable_eager), torch.compile(native_c)
+            p = torch.compile(portable_eager, fullgraph=True)
+            q = torch.compile(native_c, fullgraph=True)
             return (lambda: p(key)), (lambda: q(key))
         return (lambda: portable_eager(key)), (lambda: native_t(7))
     import tensorflow as tf
@@ -81,8 +83,9 @@ def _pair(backend: str, mode: str, op: str, n: int) -> tuple[Callable, Callable]
             return tf.random.stateless_uniform((n,), pair)
         return tf.random.stateless_normal((n,), pair)
 
-    if mode == "compiled":
-        p, q = tf.function(portable_eager), tf.function(native_tf)
+    if mode in ("compiled", "xla"):
+        p = tf.function(portable_eager, jit_compile=mode == "xla")
+        q = tf.function(native_tf, jit_compile=mode == "xla")
         return (lambda: p(key)), (lambda: q(key))
     return (lambda: portable_eager(key)), (lambda: native_tf(key))
 
@@ -103,7 +106,7 @@ def _median_times(backend: str, fs: tuple[Callable, Callable], reps: int) -> tup
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--backends", default="numpy,jax,torch,tensorflow")
-    ap.add_argument("--modes", default="eager,compiled")
+    ap.add_argument("--modes", default="eager,compiled,xla")
     ap.add_argument("--sizes", default="1000,100000,1000000")
     ap.add_argument("--ops", default="uniform,normal")
     ap.add_argument("--reps", type=int, default=15)
@@ -112,7 +115,8 @@ def main() -> None:
           f"{'ratio':>8}")
     for backend in args.backends.split(","):
         for mode in args.modes.split(","):
-            if backend == "numpy" and mode == "compiled":
+            if (backend == "numpy" and mode != "eager") or (backend != "tensorflow"
+                                                              and mode == "xla"):
                 continue
             for op in args.ops.split(","):
                 for n in (int(s) for s in args.sizes.split(",")):

@@ -1,11 +1,12 @@
 """crossops.random on every backend: explicit seeds, determinism, compiled == eager,
 dtypes and shapes, bounds, moments and goodness of fit against SciPy's distributions.
 
-The numbers differ between backends by design (each draws with its own generator), so
-nothing here compares backends with each other: every check is of one backend's numbers
-against the distribution. The statistical checks use fixed seeds (deterministic) and
-bounds of five standard errors (or p > 1e-4), which a correct sampler passes except with
-a probability far below one in a thousand per check.
+The checks run with the default generator (the portable one, whose numbers agree across
+backends: tests/test_random_portable.py compares them); nothing here compares backends with
+each other: every check is of one backend's numbers against the distribution. The
+statistical checks use fixed seeds (deterministic) and bounds of five standard errors (or
+p > 1e-4), which a correct sampler passes except with a probability far below one in a
+thousand per check.
 """
 
 from __future__ import annotations
@@ -176,15 +177,33 @@ def test_compiled_gives_the_eager_numbers(cbackend, op):
         k = xr.key(11)
         eager = to_numpy(f(k))
         by_key = to_numpy(_compile(cbackend, f)(k))  # the key a traced argument
+        np.testing.assert_array_equal(by_key, eager)
+        if op in ("gamma", "beta"):
+            # the portable gamma and beta compile for seconds each (thousands of element-wise
+            # operations); how the seed reaches the graph is the same for every op, so
+            # the int seed and the split key are checked on the others
+            return
         by_int = to_numpy(_compile(cbackend, lambda: f(11))())  # an int seed inside
         split = to_numpy(_compile(cbackend, lambda k: f(xr.split(k)[1]))(k))
         eager_split = to_numpy(f(xr.split(k)[1]))
-    np.testing.assert_array_equal(by_key, eager)
     np.testing.assert_array_equal(by_int, eager)
     np.testing.assert_array_equal(split, eager_split)
 
 
-def test_torch_compile_gives_the_eager_numbers():
+@pytest.fixture
+def native_generator():
+    """The native generator for one test (each framework's own)."""
+    from crossops import config
+    before = config.random_generator()
+    config.set_random_generator("native")
+    yield
+    config.set_random_generator(before)
+
+
+def test_torch_compile_gives_the_eager_numbers(native_generator):
+    """The native torch generator under torch.compile: a graph break, the eager numbers.
+    (Pinned to "native": it checks torch's own generator; the portable one traces into the
+    graph, tests/test_random_portable.py.)"""
     torch = pytest.importorskip("torch")
     x = torch.arange(12, dtype=torch.float32).reshape(4, 3)
 

@@ -20,17 +20,16 @@ _FLOATX = ("float16", "bfloat16", "float32", "float64")
 DATA_FORMATS = ("channels_last", "channels_first")
 
 _settings = {"floatx": "float32", "epsilon": 1e-7, "image_data_format": "channels_last",
-             "random_generator": "native"}
+             "random_generator": "portable"}
 
 RANDOM_GENERATORS = ("portable", "native")
 
 
 def random_generator() -> str:
-    """Which generator ``crossops.random`` draws with: ``"native"`` (the default for now:
-    each framework's own generator) or ``"portable"`` (Threefry-2x32, the same numbers on
-    every backend for every random op and ``split``; about 3x slower than ``torch.rand``
-    in eager torch, drawn on the host under ``tf.function`` and outside the graph under
-    ``torch.compile``, which keeps it from being the default)."""
+    """Which generator ``crossops.random`` draws with: ``"portable"`` (the default:
+    Threefry-2x32 written with crossops ops, the same numbers on every backend, eager and
+    compiled, for every random op and ``split``) or ``"native"`` (each framework's own
+    generator: faster in eager torch and TensorFlow, different numbers per backend)."""
     return _settings["random_generator"]
 
 

@@ -9,6 +9,7 @@ and ``seed=key(s)`` give the same numbers.
 
 from __future__ import annotations
 
+import math
 import operator
 
 import numpy as np
@@ -21,6 +22,25 @@ MASK = 0xFFFFFFFF
 _HOW = ("crossops.random keeps no global generator: pass seed=<int> (the same int gives "
         "the same numbers again) or a key, e.g. seed=crossops.random.key(0), and "
         "crossops.random.split(key) for fresh keys")
+
+
+#: Threefry-2x32 (the portable generator, crossops/random/_portable.py): the rotations of
+#: its even and odd groups of four rounds, and the parity word of its key schedule
+THREEFRY_ROTATIONS = ((13, 15, 26, 6), (17, 29, 16, 24))
+THREEFRY_PARITY = 0x1BD11BDA
+
+
+def float_chunks(value: float, width: int) -> list[float]:
+    """``value`` as a sum of floats of at most ``width`` significant bits each (exact): a
+    product of one chunk and a number of ``24 - width`` bits (float32) is exact."""
+    out = []
+    r = value
+    while r != 0.0:
+        mant, e = math.frexp(r)  # r = mant * 2**e, 0.5 <= |mant| < 1
+        c = math.ldexp(math.trunc(math.ldexp(mant, width)), e - width)
+        out.append(c)
+        r -= c
+    return out
 
 
 def is_int_seed(seed) -> bool:
@@ -133,23 +153,45 @@ def int_bounds(minval, maxval, op: str) -> tuple[int, int]:
     return lo, hi
 
 
+#: float dtype name -> (significant bits, smallest normal exponent, largest exponent)
+_FLOAT_FORMATS = {"float16": (11, -14, 15), "bfloat16": (8, -126, 127),
+                  "float32": (24, -126, 127), "float64": (53, -1022, 1023)}
+
+
+def _spacing(value: float, name: str) -> float:
+    """The distance from ``value`` (representable in ``name``, non-zero) to its neighbour
+    away from zero."""
+    p, emin, _ = _FLOAT_FORMATS[name]
+    e = math.frexp(value)[1] - 1  # value = 1.f * 2**e
+    return math.ldexp(1.0, max(e, emin) - (p - 1))
+
+
 def below(value: float, name: str) -> float:
-    """The largest number of float dtype ``name`` below ``value`` (a Python float, exact)."""
-    import ml_dtypes
-    dt = np.dtype(ml_dtypes.bfloat16 if name == "bfloat16" else name)
-    v = np.asarray(value, dtype=dt)
-    if float(v) >= value:  # the dtype rounds value up (or holds it): step down one unit
-        ints = np.dtype(f"uint{dt.itemsize * 8}")
-        bits = int(v.view(ints))
-        sign = 1 << (dt.itemsize * 8 - 1)
-        if float(v) > 0:
-            bits -= 1
-        elif float(v) < 0 or bits & sign:  # negative (or -0.0): away from zero
-            bits = (bits | sign) + 1
-        else:  # +0.0: the smallest negative subnormal
-            bits = sign | 1
-        v = np.asarray(bits, dtype=ints).view(dt)
-    return float(v)
+    """The largest number of float dtype ``name`` below ``value`` (a Python float, exact).
+
+    Plain Python arithmetic (no NumPy), so that ``torch.compile`` and ``tf.function`` see a
+    constant."""
+    p, emin, emax = _FLOAT_FORMATS[name]
+    value = float(value)
+    largest = math.ldexp(2.0 - math.ldexp(1.0, 1 - p), emax)
+    if value > largest:
+        return largest
+    if value == 0.0:
+        return -math.ldexp(1.0, emin - (p - 1))
+    q = max(math.frexp(value)[1] - 1, emin) - (p - 1)
+    v = math.ldexp(float(round(math.ldexp(value, -q))), q)  # to nearest, ties to even
+    if v < -largest:
+        return -math.inf
+    if v < value:
+        return v
+    if v == 0.0:
+        return -math.ldexp(1.0, emin - (p - 1))
+    if v < 0:
+        return -math.inf if v == -largest else v - _spacing(v, name)
+    m, e = math.frexp(v)
+    if m == 0.5 and e - 1 > emin:  # a power of two: the spacing below is half
+        return v - math.ldexp(1.0, e - 2 - (p - 1))
+    return v - _spacing(v, name)
 
 
 def rate_value(rate, op: str) -> float:

@@ -24,13 +24,16 @@ backends other than NumPy in one call raise ``TypeError``.
 
 Generators
 ----------
-With ``crossops.config.set_random_generator("portable")`` every op and ``split`` draw with
-Threefry-2x32 (``crossops/random/_portable.py``): a seed gives the same numbers on every
-backend, eager and compiled (``normal`` to a few ulp: each framework's ``log``/``cos``/
-``sin``; ``truncated_normal``, ``categorical``, ``gamma``, ``beta`` and ``binomial`` to the
-bit, with crossops's own float32 ``log``/``exp``/``sqrt``; ``binomial`` needs its counts
-known at call time). ``"native"`` (the default for now, ``crossops.config.random_generator()``)
-uses each framework's own generator, so the numbers differ between backends (the
+By default (``crossops.config.random_generator() == "portable"``) every op and ``split``
+draw with Threefry-2x32 (``crossops/random/_portable.py``), written with crossops ops: a
+seed gives the same numbers, to the bit, on every backend, eager and compiled (``jax.jit``,
+``tf.function`` with or without ``jit_compile``, saved TensorFlow graphs, and
+``torch.compile(fullgraph=True)``), for every op including ``normal`` (crossops's own
+float32 ``log``/``sqrt``/``cos``/``sin``), ``dropout`` and the initializers, so a model
+trained with dropout from one seed follows the same trajectory on every backend.
+``binomial`` needs its counts known at trace time; float64 results of ops other than
+``uniform`` are float32 numbers widened. ``crossops.config.set_random_generator("native")``
+uses each framework's own generator instead, so the numbers differ between backends (the
 distributions do not):
 
 - numpy: ``numpy.random.Generator(numpy.random.Philox(key=...))``, built anew on each call
@@ -101,6 +104,35 @@ _ARRAYS = {"categorical": ("logits",), "dropout": ("inputs",), "shuffle": ("x",)
            "binomial": ("counts", "probabilities")}
 
 
+def _binder(name, sig):
+    """``(args, kwargs) -> {parameter: value}`` for the signature ``sig`` (positional or
+    keyword parameters only), defaults filled in: ``inspect.Signature.bind`` without its
+    mapping proxies, which ``torch.compile`` cannot trace (a graph break)."""
+    names = tuple(sig.parameters)
+    defaults = {n: p.default for n, p in sig.parameters.items()
+                if p.default is not _inspect.Parameter.empty}
+
+    def bind(args, kwargs):
+        if len(args) > len(names):
+            raise TypeError(f"random.{name} takes at most {len(names)} positional arguments, "
+                            f"got {len(args)}")
+        a = dict(defaults)
+        a.update(zip(names, args))
+        for k, v in kwargs.items():
+            if k not in names:
+                raise TypeError(f"random.{name} got an unexpected keyword argument {k!r}; "
+                                f"its parameters are {', '.join(names)}")
+            if names.index(k) < len(args):
+                raise TypeError(f"random.{name} got multiple values for argument {k!r}")
+            a[k] = v
+        missing = [n for n in names if n not in a]
+        if missing:
+            raise TypeError(f"random.{name} is missing the argument(s) {', '.join(missing)}")
+        return a
+
+    return bind
+
+
 def _with_seeds(name):
     """The public op ``name``: ``seed`` drawn (``SeedGenerator``, ``None``), then the portable
     generator's op (every op but ``dropout``, which draws its mask with ``uniform``) when
@@ -108,14 +140,12 @@ def _with_seeds(name):
     framework's own generator)."""
     native = getattr(_ops, name)
     portable = _portable.PORTABLE.get(name)
-    sig = _inspect.signature(native)
+    bind = _binder(name, _inspect.signature(native))
     arrays = _ARRAYS.get(name, ())
 
     @_functools.wraps(native)
     def op(*args, **kwargs):
-        bound = sig.bind(*args, **kwargs)
-        bound.apply_defaults()
-        a = bound.arguments
+        a = bind(args, kwargs)
         seed = a["seed"]
         if seed is None or isinstance(seed, SeedGenerator):
             backend = _backend_of_args(*(a[n] for n in arrays)) if arrays else None

@@ -53,9 +53,11 @@ def normal(
     """Random samples of a normal (Gaussian) distribution.
 
     ``seed`` is required: an int or a key (``xrandom.key``, ``xrandom.split``); the same
-    seed gives the same numbers again, on one backend. With an int seed the result is an
-    array of the default backend (``crossops.get_backend()``), with a key one of the key's
-    backend. Backends use different generators, so their numbers differ.
+    seed gives the same numbers again. With an int seed the result is an array of the default
+    backend (``crossops.get_backend()``), with a key one of the key's backend. The default
+    (portable) generator gives the same numbers on every backend, eager and compiled; with
+    ``crossops.config.set_random_generator("native")`` each backend draws with its own
+    generator, and the numbers differ between backends.
 
     Parameters
     ----------

@@ -1,6 +1,9 @@
-"""The portable generator of crossops.random: Threefry-2x32 (20 rounds, Salmon et al. 2011,
-the generator of ``jax.random``) and the distributions over it, written so that a seed gives
-the same bits on numpy, jax, torch and tensorflow, eager and compiled.
+"""The portable generator of crossops.random (the default, ``crossops.config.
+random_generator() == "portable"``): Threefry-2x32 (20 rounds, Salmon et al. 2011, the
+generator of ``jax.random``) and the distributions over it, written with crossops ops so
+that a seed gives the same bits on numpy, jax, torch and tensorflow, eager and compiled
+(``jax.jit``, ``tf.function`` with or without ``jit_compile``, saved TensorFlow graphs,
+``torch.compile(fullgraph=True)``).
 
 Why Threefry: it needs 32-bit addition, xor and rotation only (no multiply-high, which
 PyTorch's and JAX-without-x64's integer support makes awkward). The words are ``uint32``
@@ -11,22 +14,25 @@ Layout (that of ``jax.random.bits`` with ``jax_threefry_partitionable=False``): 
 words are ``threefry2x32(key, (c[:m], c[m:]))`` concatenated, for the counters
 ``c = 0 .. n-1`` padded with a 0 to even length ``2m``.
 
-Where the words are computed (the same words everywhere; only the speed differs):
+This module holds the algorithm, written with crossops ops; the backends' random modules
+(``crossops/backends/<backend>/random.py``) hold what is particular to a framework, found
+by name (the same numbers everywhere; only the speed differs):
 
-- on the host, in NumPy, in place over blocks of 2**16 words (cache-sized, one thread, no
-  allocation per round): the numpy backend, and calls on PyTorch (CPU tensors, not inside
-  a ``torch.func`` transform) and on TensorFlow (eager), whose results are converted at
-  the end. ``uniform``, ``normal``, ``randint`` and ``truncated_normal`` run whole on the
-  host there (``normal`` then with NumPy's ``log``/``cos``/``sin``); the other ops take the
-  words only. Under ``torch.compile`` every portable op is a graph break (the torch
-  backend's ``run_eagerly``) and runs so, with the eager numbers.
-- on jax, in one ``jax.jit`` kernel per size (fused by XLA; inlined under an outer jit);
-  an eager ``normal`` runs whole as one jitted program (the eager numbers are the jit's);
-- in TensorFlow graphs (``tf.function``), ``uniform``, ``normal``, ``randint`` and the ops
-  of ``_TF_HOST`` run on the host too, in one ``tf.numpy_function`` (not with
-  ``jit_compile=True``);
-- elsewhere (``shuffle`` and ``split`` in TensorFlow graphs, CUDA tensors, ``torch.func``)
-  with crossops ops.
+- ``host_words`` (numpy; torch eagerly on CPU; tensorflow eagerly): the key as Python ints
+  where a call may compute on the host, in the numpy backend's ``host_threefry`` (in place over
+  cache-sized blocks) and ``uniform32``, and convert the result: ``uniform``, ``normal``,
+  ``randint`` and ``truncated_normal`` run whole on the host there (crossops ops on
+  NumPy), the other ops take the words only.
+- ``threefry`` (jax): the words as one ``jax.jit`` kernel per size (fused by XLA; inlined
+  under an outer jit); ``run_jitted``: an eager jax ``normal`` as one jitted program.
+- ``run_xla`` (tensorflow): in a graph (``tf.function``), the ops with float arithmetic run
+  as one nested ``tf.function(jit_compile=True)``: Grappler, TensorFlow's graph optimiser,
+  would rewrite their arithmetic in a plain graph (``a c + b c`` to ``(a + b) c``), and it
+  leaves XLA functions alone. A saved graph then needs XLA (part of every TensorFlow).
+- torch: nothing more; under ``torch.compile`` the crossops form traces into the graph
+  (fullgraph; inductor and the "eager" backend give the eager bits). Tracing ``gamma`` or
+  ``beta`` (about 4,000 element-wise operations per value) takes dynamo tens of seconds,
+  and inductor minutes, once per shape.
 
 From the words:
 
@@ -34,21 +40,25 @@ From the words:
   words); bounds other than [0, 1) are applied as a sum of products that are exact in the
   float dtype, so that a compiler's fused multiply-add (XLA contracts ``a * b + c``) gives
   the same bits as separate operations. float16 / bfloat16 are drawn in float32 and rounded.
-- normal: Box-Muller on two uniforms, in float32 (float64 for float64): ``log``, ``sqrt``,
-  ``cos`` and ``sin`` are each framework's own, so the numbers agree to a few ulp only.
+- normal: Box-Muller, ``sqrt(-2 log(1 - u)) (cos, sin)(2 pi v)`` with this module's
+  ``_log``, ``_sqrt`` and ``_sincos`` (the angle reduced exactly on the integer bits of
+  ``v``): bit-identical everywhere, within 4 ulp of the exact value of the same words
+  (3.3 ulp at most on 1e6 draws, 0.52 on average).
 - randint: the high 32 bits of ``word * span`` (Lemire's multiply-shift, computed in 16-bit
   limbs so no intermediate exceeds 32 bits; bias at most span / 2**32; exact for spans that
   are powers of two); spans up to 2**32.
 - shuffle: a stable argsort of 31-bit random keys (ties keep index order on every backend).
 - dropout: the generic dropout over the portable uniform.
-- truncated_normal, categorical, gamma, beta, binomial: bit-identical on every backend,
-  eager and compiled. They use no framework transcendental: ``log`` and ``exp`` are
-  computed here (``_log``, ``_exp``: a 128- and 64-entry table and a short polynomial,
-  float32, within 2 ulp) and ``sqrt`` (``_sqrt``: Newton steps) from ``+ - * /``
-  (correctly rounded everywhere) and bit operations; every product that is not exact is a
-  sum of exact partial products (``_xmul``), so fused multiply-adds change nothing. Their
-  arithmetic runs in float32 whatever the dtype (float64 results are float32 numbers
-  widened).
+- truncated_normal, categorical, gamma, beta, binomial: they use no framework
+  transcendental: ``log`` and ``exp`` are computed here (``_log``, ``_exp``: a 128- and
+  64-entry table and a short polynomial, float32, within 2 ulp) and ``sqrt`` (``_sqrt``:
+  Newton steps) from ``+ - * /`` (correctly rounded everywhere) and bit operations; every
+  product that is not exact is a sum of exact partial products (``_xmul``), so fused
+  multiply-adds change nothing, and no two constants are added in a row (XLA would fold
+  them). ``binomial`` needs its counts known when traced (under ``jax.jit`` and
+  ``tf.function``: a Python number or a NumPy array).
+- float64: ``uniform`` draws 53 bits; every other op computes in float32 and widens (its
+  float64 results are float32 numbers).
 - split: the words of counters ``0 .. 2 num - 1`` as ``num`` keys (``jax.random.split``'s
   layout with ``jax_threefry_partitionable=False``).
 """
@@ -66,10 +76,9 @@ from .. import _seed
 from .._backend import use_backend
 from ._keys import backend_module
 
-_M32 = 0xFFFFFFFF
-_ROT = ((13, 15, 26, 6), (17, 29, 16, 24))
-_PARITY = 0x1BD11BDA
-_BLOCK = 1 << 16  # words per block of the host kernel (3 blocks of uint32 fit in L2)
+_M32 = _seed.MASK
+_ROT = _seed.THREEFRY_ROTATIONS
+_PARITY = _seed.THREEFRY_PARITY
 
 
 class _Words:
@@ -112,77 +121,6 @@ def _threefry(w: _Words, k0, k1, x0, x1):
     return x0, x1
 
 
-def host_threefry(k0: int, k1: int, n: int) -> np.ndarray:
-    """``n`` Threefry-2x32 words of the key ``(k0, k1)`` (the module's layout), in NumPy.
-
-    Computed in place over blocks of ``2**16`` counters, so that the 120-odd passes of a
-    block stay in cache and no array is allocated per round.
-
-    Parameters
-    ----------
-    k0, k1 : int
-        The key's words, in ``[0, 2**32)``.
-    n : int
-        How many words.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``uint32``, shape ``(n,)``.
-    """
-    m = (n + 1) // 2
-    out = np.empty(2 * m, np.uint32)
-    x0, x1 = out[:m], out[m:]
-    x0[:] = np.arange(m, dtype=np.uint32)
-    np.add(x0, np.uint32(m), out=x1)
-    if n % 2:
-        x1[-1] = 0  # the counter n wraps to 0: (c + m) mod n
-    ks = (k0 & _M32, k1 & _M32, (k0 ^ k1 ^ _PARITY) & _M32)
-    inject = [(np.uint32(ks[(i + 1) % 3]), np.uint32((ks[(i + 2) % 3] + i + 1) & _M32))
-              for i in range(5)]
-    tmp = np.empty(min(m, _BLOCK), np.uint32)
-    for s in range(0, m, _BLOCK):
-        a, b = x0[s:s + _BLOCK], x1[s:s + _BLOCK]
-        t = tmp[:len(a)]
-        a += np.uint32(ks[0])
-        b += np.uint32(ks[1])
-        for i in range(5):
-            for r in _ROT[i % 2]:
-                a += b
-                np.left_shift(b, np.uint32(r), out=t)
-                b >>= np.uint32(32 - r)
-                b |= t
-                b ^= a
-            a += inject[i][0]
-            b += inject[i][1]
-    return out[:n]
-
-
-@functools.cache
-def _jax_kernel(n: int):
-    """One ``jax.jit`` function: a raw uint32[2] key -> its ``n`` words."""
-    import jax
-    import jax.numpy as jnp
-
-    m = (n + 1) // 2
-
-    def words(key):
-        k0, k1 = key[0], key[1]
-        ks = (k0, k1, k0 ^ k1 ^ jnp.uint32(_PARITY))
-        c0 = jnp.arange(m, dtype=jnp.uint32)
-        c1 = (c0 + jnp.uint32(m)) % jnp.uint32(max(n, 1)) if n % 2 else c0 + jnp.uint32(m)
-        x0, x1 = c0 + ks[0], c1 + ks[1]
-        for i in range(5):
-            for r in _ROT[i % 2]:
-                x0 = x0 + x1
-                x1 = ((x1 << jnp.uint32(r)) | (x1 >> jnp.uint32(32 - r))) ^ x0
-            x0 = x0 + ks[(i + 1) % 3]
-            x1 = x1 + ks[(i + 2) % 3] + jnp.uint32(i + 1)
-        return jnp.concatenate([x0, x1])[:n]
-
-    return jax.jit(words)
-
-
 def as_key(backend: str, seed, op: str):
     """``seed`` (an int or a key array of ``backend``) as a uint32[2] key array there."""
     mod = backend_module(backend)
@@ -196,38 +134,16 @@ def as_key(backend: str, seed, op: str):
 
 
 def host_key(backend: str, seed, op: str) -> tuple[int, int] | None:
-    """The key words of ``seed`` as Python ints where the op may compute on the host and
-    convert (numpy; eager PyTorch on CPU with plain tensors; eager TensorFlow), else None."""
-    if backend == "numpy":
-        if _seed.is_int_seed(seed) or seed is None or not hasattr(seed, "shape"):
-            return _seed.words(seed, op)
-        _seed.check_key(seed, op)
-        k = np.asarray(seed).astype(np.int64) & _M32
-        return int(k[0]), int(k[1])
-    if backend == "torch":
-        import torch
-        if torch.compiler.is_compiling():
-            return None
-        if _seed.is_int_seed(seed):
-            return _seed.words(seed, op) if torch.get_default_device().type == "cpu" else None
-        wrapped = getattr(torch._C._functorch, "is_functorch_wrapped_tensor", None)
-        if (type(seed) is not torch.Tensor or seed.device.type != "cpu"
-                or (wrapped is not None and wrapped(seed))):
-            return None
-        _seed.check_key(seed, op)
-        hi, lo = seed.to(torch.int64).tolist()
-        return hi & _M32, lo & _M32
-    if backend == "tensorflow":
-        import tensorflow as tf
-        if not tf.executing_eagerly():
-            return None
-        if _seed.is_int_seed(seed):
-            return _seed.words(seed, op)
-        if not hasattr(seed, "numpy"):
-            return None
-        k = backend_module("tensorflow").as_key(seed, op).numpy()
-        return int(k[0]), int(k[1])
-    return None
+    """The key words of ``seed`` as Python ints where the op may compute on the host in
+    NumPy and convert (the backend module's ``host_words``: numpy; eager PyTorch on CPU
+    with plain tensors; eager TensorFlow), else None."""
+    host_words = getattr(backend_module(backend), "host_words", None)
+    return None if host_words is None else host_words(seed, op)
+
+
+def host_threefry(k0: int, k1: int, n: int) -> np.ndarray:
+    """``n`` words of the key ``(k0, k1)`` in NumPy (the numpy backend's kernel)."""
+    return backend_module("numpy").host_threefry(k0, k1, n)
 
 
 def _from_host(backend: str, x: np.ndarray):
@@ -244,8 +160,9 @@ def bits(backend: str, seed, n: int, op: str):
         return _from_host(backend, words.astype(np.int64) if w.masked else words), w
     with use_backend(backend):  # constants and counters on the key's backend
         key = as_key(backend, seed, op)
-        if backend == "jax":
-            return _jax_kernel(n)(xnp.astype(key, "uint32")), w
+        kernel = getattr(backend_module(backend), "threefry", None)
+        if kernel is not None:  # a backend's own kernel (jax: one jitted function)
+            return kernel(key, n), w
         k0, k1 = w.key_words(key)
         m = (n + 1) // 2
         c0 = xnp.arange(m, dtype=w.dtype)
@@ -253,18 +170,6 @@ def bits(backend: str, seed, n: int, op: str):
         y0, y1 = _threefry(w, k0, k1, c0, c1)
         out = xnp.concatenate([y0, y1])
     return (out if n % 2 == 0 else out[:n]), w
-
-
-def _chunks(value: float, width: int) -> list[float]:
-    """``value`` as a sum of floats of at most ``width`` significant bits each (exact)."""
-    out = []
-    r = value
-    while r != 0.0:
-        mant, e = math.frexp(r)  # r = mant * 2**e, 0.5 <= |mant| < 1
-        c = math.ldexp(math.trunc(math.ldexp(mant, width)), e - width)
-        out.append(c)
-        r -= c
-    return out
 
 
 def _unit(words, w: _Words, name: str, shape):
@@ -291,7 +196,7 @@ def _affine(parts, width: int, compute: str, scale: float, offset: float):
     in ``compute``, so fused multiply-adds change nothing."""
     cast = np.float64 if compute == "float64" else np.float32
     scale = float(cast(scale))
-    chunks = _chunks(scale, width) if scale != 1.0 else [1.0]
+    chunks = _seed.float_chunks(scale, width) if scale != 1.0 else [1.0]
     acc = None
     for c in chunks:
         for p, s in parts:
@@ -333,32 +238,6 @@ def _finish(backend: str, x: np.ndarray, name: str, below: float | None = None):
     return y
 
 
-def _host_uniform32(k0: int, k1: int, shape, lo: float, hi: float) -> np.ndarray:
-    """``uniform`` in float32 on the host: the terms and sums of ``_unit`` and ``_affine``
-    in the same order (so the same bits), in place, with three float32 buffers."""
-    words = host_threefry(k0, k1, math.prod(shape))
-    m = np.right_shift(words, np.uint32(8), out=words)
-    scale = _f32(hi - lo)
-    if scale == 1.0:  # hi * 2**-12 + lo * 2**-24 == m * 2**-24: both exact
-        acc = m.astype(np.float32)
-        acc *= np.float32(2.0 ** -24)
-    else:
-        parts = [(np.right_shift(m, np.uint32(12)).astype(np.float32), 2.0 ** -12),
-                 (np.bitwise_and(m, np.uint32(0xFFF), out=m).astype(np.float32), 2.0 ** -24)]
-        acc, tmp = None, np.empty(m.shape, np.float32)
-        for c in _chunks(scale, 12):
-            for p, sc in parts:
-                k = np.float32(c * sc)
-                if acc is None:
-                    acc = p * k if k != 1.0 else p.copy()
-                else:
-                    acc += np.multiply(p, k, out=tmp) if k != 1.0 else p
-    if lo != 0.0:
-        acc += np.float32(lo)
-    acc[acc >= np.float32(hi)] = np.float32(_seed.below(hi, "float32"))
-    return acc.reshape(shape)
-
-
 def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None, backend=None):
     name = _seed.float_name(dtype, "uniform")
     lo, hi = _seed.bounds(minval, maxval, "uniform")
@@ -367,7 +246,8 @@ def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None, backend=None):
     if compute == "float32" and backend in ("numpy", "torch", "tensorflow"):
         hk = host_key(backend, seed, "uniform")
         if hk is not None:
-            return _finish(backend, _host_uniform32(hk[0], hk[1], shape, lo, hi), name, hi)
+            x = backend_module("numpy").uniform32(hk[0], hk[1], shape, lo, hi)
+            return _finish(backend, x, name, hi)
     hk = _hosted(backend, seed, "uniform")
     if hk is not None:
         x = uniform(shape, lo, hi, dtype=compute, seed=hk, backend="numpy")
@@ -379,59 +259,57 @@ def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None, backend=None):
     return _clamp_below(x, hi, name)
 
 
-def _host_normal32(k0: int, k1: int, shape, mean: float, stddev: float) -> np.ndarray:
-    """``normal`` in float32 on the host: the operations of its crossops form in the same
-    order (so NumPy's bits), in place."""
-    n = math.prod(shape)
-    h = (n + 1) // 2
-    words = host_threefry(k0, k1, 2 * h)
-    u = np.right_shift(words, np.uint32(8), out=words).astype(np.float32).reshape(2, h)
-    u *= np.float32(2.0 ** -24)  # m * 2**-24, exactly _affine's hi * 2**-12 + lo * 2**-24
-    r, theta = u[0], u[1]
-    np.subtract(np.float32(1.0), r, out=r)
-    np.log(r, out=r)
-    r *= np.float32(-2.0)
-    np.sqrt(r, out=r)
-    theta *= np.float32(2.0 * math.pi)
-    z = np.empty(2 * h, np.float32)
-    np.multiply(r, np.cos(theta), out=z[:h])
-    np.multiply(r, np.sin(theta, out=theta), out=z[h:])
-    z = z[:n]
-    if stddev != 1.0:
-        z *= np.float32(stddev)
-    if mean != 0.0:
-        z += np.float32(mean)
-    return z.reshape(shape)
+_HOST_BLOCK = 1 << 14  # pairs per block of normal on NumPy (its temporaries stay in cache)
+
+
+def _box_muller(m1, m2, backend: str):
+    """``(r cos(2 pi v), r sin(2 pi v))`` for ``r = sqrt(-2 log(1 - u))``, ``u = m1 2**-24``
+    and ``v = m2 2**-24`` (int32 arrays of 24-bit integers, one shape)."""
+    # 1 - u = (2**24 - m1) 2**-24, exact; t = -2 log(1 - u), 0 (so r = 0) where u = 0
+    one_minus = xnp.multiply(xnp.astype(xnp.subtract(2 ** 24, m1), "float32"), 2.0 ** -24)
+    t = xnp.multiply(_log(one_minus, backend), -2.0)
+    pos = xnp.greater(t, 0.0)
+    r = xnp.where(pos, _sqrt(xnp.where(pos, t, 1.0)), 0.0)
+    cos, sin = _sincos(m2)
+    return _xmul(r, cos), _xmul(r, sin)
 
 
 def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, backend=None):
+    """The portable ``normal``: Box-Muller, bit-identical on every backend.
+
+    Values ``i`` and ``h + i`` (``h`` the number of pairs) come from words ``i`` and
+    ``h + i``: ``r = sqrt(-2 log(1 - u))`` from the first (``u = m 2**-24``, ``m`` its top
+    24 bits), then ``r cos(2 pi v)`` and ``r sin(2 pi v)`` from the second; ``log`` and
+    ``sqrt`` are ``_log`` and ``_sqrt``, ``cos`` and ``sin`` ``_sincos`` (exact range
+    reduction on the integer ``m``, then short polynomials). Within a few ulp of the exact
+    Box-Muller value of the same words. The arithmetic runs in float32 whatever the dtype
+    (float64 results are float32 numbers widened).
+    """
     name = _seed.float_name(dtype, "normal")
     mean = _seed.number(mean, "normal", "mean")
     stddev = _seed.number(stddev, "normal", "stddev")
     shape = _seed.shape_tuple(shape, "normal")
-    compute = "float64" if name == "float64" else "float32"
-    if compute == "float32" and backend in ("numpy", "torch", "tensorflow"):
-        hk = host_key(backend, seed, "normal")
-        if hk is not None:
-            return _finish(backend, _host_normal32(hk[0], hk[1], shape, mean, stddev), name)
     hk = _hosted(backend, seed, "normal")
     if hk is not None:
-        x = normal(shape, mean, stddev, dtype=compute, seed=hk, backend="numpy")
+        x = normal(shape, mean, stddev, dtype="float32", seed=hk, backend="numpy")
         return _finish(backend, x, name)
     n = math.prod(shape)
     h = (n + 1) // 2
-    parts, width = _draws(backend, seed, (2, h), name, "normal")
-    u = _affine(parts, width, compute, 1.0, 0.0)
-    u1 = xnp.subtract(1.0, u[0])  # (0, 1]: exact
-    theta = xnp.multiply(u[1], 2.0 * math.pi)
-    r = xnp.sqrt(xnp.multiply(xnp.log(u1), -2.0))
-    z = xnp.concatenate([xnp.multiply(r, xnp.cos(theta)), xnp.multiply(r, xnp.sin(theta))])
-    z = xnp.reshape(z[:n] if 2 * h != n else z, shape)
-    if stddev != 1.0:
-        z = xnp.multiply(z, stddev)
-    if mean != 0.0:
-        z = xnp.add(z, mean)
-    return z if name == compute else xnp.astype(z, name)
+    words, w = bits(backend, seed, 2 * h, "normal")
+    with use_backend(backend):
+        m = xnp.astype(xnp.right_shift(words, 8), "int32")  # 24 bits
+        if backend == "numpy" and h > _HOST_BLOCK:  # in cache-sized blocks: 1.7x faster
+            pairs = [_box_muller(m[i:min(i + _HOST_BLOCK, h)], m[h + i:h + min(i + _HOST_BLOCK, h)],
+                                 backend) for i in range(0, h, _HOST_BLOCK)]
+            z = xnp.concatenate([c for c, _ in pairs] + [s for _, s in pairs])
+        else:
+            z = xnp.concatenate(list(_box_muller(m[:h], m[h:], backend)))
+        z = xnp.reshape(z[:n] if 2 * h != n else z, shape)
+        if stddev != 1.0:
+            z = _xmulc(z, stddev)
+        if mean != 0.0:
+            z = xnp.add(z, _f32(mean))
+        return z if name == "float32" else xnp.astype(z, name)
 
 
 def randint(shape, minval, maxval, dtype="int32", seed=None, backend=None):
@@ -533,10 +411,10 @@ def _csplit(c: float) -> tuple[float, float]:
     c = _f32(c)
     if c == 0.0 or math.frexp(abs(c))[0] == 0.5:
         return c, 0.0
-    parts = _chunks(c, 12)
+    parts = _seed.float_chunks(c, 12)
     if len(parts) == 1:  # at most 12 bits: split off the lowest one
         bits = max(len(bin(int(math.ldexp(abs(c), 60))).rstrip("0")) - 2, 2)
-        parts = _chunks(c, bits - 1)
+        parts = _seed.float_chunks(c, bits - 1)
     return parts[0], _f32(c - parts[0])
 
 
@@ -599,7 +477,7 @@ def _hi_lo(values) -> tuple[np.ndarray, np.ndarray]:
 _LOG_C = np.array([1 + i / 128 if i < 64 else ((1 + i / 128) / 2 if i < 127 else 1.0)
                    for i in range(128)])
 _LOG_HI, _LOG_LO = _hi_lo(np.log(_LOG_C))
-_LN2 = _chunks(math.log(2.0), 16)
+_LN2 = _seed.float_chunks(math.log(2.0), 16)
 _LN2_HI, _LN2_LO = _LN2[0], _f32(_LN2[1])  # e * each is exact for |e| < 2**8
 
 
@@ -627,7 +505,8 @@ def _log(x, backend: str):
 
 # exp: x = (64 q + j) ln2 / 64 + r, |r| <= ln2 / 128; exp x = 2**q 2**(j/64) expm1-ish(r).
 _EXP_HI, _EXP_LO = _hi_lo(2.0 ** (np.arange(64) / 64))
-_L64 = [_f32(c) for c in _chunks(math.log(2.0) / 64, 10)[:3]]  # k * each exact, |k| < 2**14
+# k * each exact, |k| < 2**14
+_L64 = [_f32(c) for c in _seed.float_chunks(math.log(2.0) / 64, 10)[:3]]
 _EXP_MIN = -87.33  # below: 0 (the result would be subnormal, which XLA flushes)
 _EXP_MAX = 88.72  # above: inf
 
@@ -652,6 +531,39 @@ def _exp(x, backend: str):
     out = xnp.multiply(v, scale)  # exact: a power of two
     out = xnp.where(xnp.less(x, _EXP_MIN), 0.0, out)
     return xnp.where(xnp.greater(x, _EXP_MAX), float("inf"), out)
+
+
+# sin and cos of 2 pi u for u = m 2**-24 (m an integer in [0, 2**24)): the quadrant is the
+# top two bits of m, the rest k gives f = k 2**-22 in [0, 1) with 2 pi u = pi/2 (q + f);
+# g = min(f, 1 - f) in [0, 1/2] (exact) and sin(pi/2 g), cos(pi/2 g) by their Taylor series
+# in g (the terms left out are below 4e-9 relative).
+_HALF_PI = math.pi / 2
+_SIN_C = [(-1) ** i * _HALF_PI ** (2 * i + 1) / math.factorial(2 * i + 1) for i in range(5)]
+_COS_C = [(-1) ** i * _HALF_PI ** (2 * i) / math.factorial(2 * i) for i in range(6)]
+_PI2_HI = _seed.float_chunks(_HALF_PI, 12)[0]
+_SIN_C1 = (_PI2_HI, _f32(_HALF_PI - _PI2_HI))  # pi/2 as hi + lo
+
+
+def _sincos(m):
+    """``(cos(2 pi u), sin(2 pi u))`` for ``u = m 2**-24``, ``m`` an int32 array in
+    ``[0, 2**24)`` (within 2 ulp, the same bits on every backend and compiler)."""
+    q = xnp.right_shift(m, 22)
+    k = xnp.bitwise_and(m, 0x3FFFFF)
+    upper = xnp.greater(k, 0x200000)
+    g = xnp.multiply(xnp.astype(xnp.where(upper, xnp.subtract(0x400000, k), k), "float32"),
+                     2.0 ** -22)  # exact
+    z = _xmul(g, g)
+    s_tail = _xmul(z, _poly(z, _SIN_C[1:]))
+    # g hi + (g tail + g lo), each product FMA-proof (XLA would add the constants of
+    # g (hi + (lo + tail)) first)
+    s = xnp.add(_xmulc(g, _SIN_C1[0]), xnp.add(_xmul(g, s_tail), _xmulc(g, _SIN_C1[1])))
+    c = xnp.add(1.0, _xmul(z, _poly(z, _COS_C[1:])))
+    s, c = xnp.where(upper, c, s), xnp.where(upper, s, c)  # the angle pi/2 f
+    odd = xnp.equal(xnp.bitwise_and(q, 1), 1)  # pi/2 (q + f): swap, then negate
+    sin = xnp.where(odd, c, s)
+    cos = xnp.where(odd, xnp.negative(s), c)
+    neg = xnp.greater_equal(q, 2)
+    return xnp.where(neg, xnp.negative(cos), cos), xnp.where(neg, xnp.negative(sin), sin)
 
 
 # The inverse of the standard normal CDF: Wichura's AS241 (PPND7, about 1e-7 relative) on
@@ -699,7 +611,10 @@ def _param(backend: str, value, op: str, what: str):
     from .._dispatch import from_numpy
     if hasattr(value, "shape") and not isinstance(value, np.ndarray):
         if backend_of(value) == backend:
-            return xnp.astype(value, "float32")
+            # a traced parameter, seen through a selection that a compiler keeps: XLA would
+            # fold the caller's ``alpha + 1`` and an addition here into one
+            x = xnp.astype(value, "float32")
+            return xnp.where(xnp.equal(x, x), x, float("nan"))
     try:
         host = np.asarray(value, dtype=np.float32)
     except (TypeError, ValueError):
@@ -771,12 +686,12 @@ def categorical(logits, num_samples, dtype="int32", seed=None, backend=None):
 _GAMMA_ROUNDS = 8
 
 
-def _gamma_draws(a, words, n: int, shape, backend: str, offset: int = 0):
-    """Gamma(a) (a >= 1, float32, ``shape``) by Marsaglia and Tsang's method from the rows
-    ``offset .. offset + 2 R - 1`` of ``words`` viewed as ``(rows, n)``: R rounds, each a
-    normal by inversion and a uniform; the first accepted candidate is kept, and ``d = a -
-    1/3`` (v = 1) where all R are rejected."""
-    d = xnp.subtract(a, _f32(1 / 3))
+def _gamma_draws(d, words, n: int, shape, backend: str, offset: int = 0):
+    """Gamma(a) (a >= 1, float32, ``shape``) by Marsaglia and Tsang's method, given ``d = a -
+    1/3``, from the rows ``offset .. offset + 2 R - 1`` of ``words`` viewed as ``(rows, n)``:
+    R rounds, each a normal by inversion and a uniform; the first accepted candidate is
+    kept, and ``d`` (v = 1) where all R are rejected. (The caller computes ``d`` with one
+    addition to the parameter: XLA would fold ``(alpha + 1) - 1/3`` to ``alpha + 2/3``.)"""
     c = xnp.divide(1.0, _sqrt(_xmulc(d, 9.0)))
     out = d
     done = xnp.zeros(shape, dtype="bool")
@@ -800,7 +715,7 @@ def _log_gamma_draws(a, words, n: int, shape, backend: str, offset: int = 0):
     """log of a Gamma(a) draw (float32, any a > 0) as ``log G(a + 1) + log(U) / a``
     (Marsaglia and Tsang's boost, free of underflow for small ``a``), from ``2 R + 1`` rows
     of ``words`` from ``offset``."""
-    g = _gamma_draws(xnp.add(a, 1.0), words, n, shape, backend, offset)
+    g = _gamma_draws(xnp.add(a, _f32(2 / 3)), words, n, shape, backend, offset)
     row = offset + 2 * _GAMMA_ROUNDS
     lu = _log(_open_unit(words[row * n:(row + 1) * n], shape), backend)
     # log(U) * (1 / a): XLA rewrites a division by a constant into a multiplication by
@@ -825,7 +740,8 @@ def gamma(shape, alpha, dtype=None, seed=None, backend=None):
     with use_backend(backend):
         a = xnp.broadcast_to(_param(backend, alpha, "gamma", "alpha"), shape)
         small = xnp.less(a, 1.0)
-        g = _gamma_draws(xnp.where(small, xnp.add(a, 1.0), a), words, n, shape, backend)
+        d = xnp.where(small, xnp.add(a, _f32(2 / 3)), xnp.subtract(a, _f32(1 / 3)))
+        g = _gamma_draws(d, words, n, shape, backend)
         row = 2 * _GAMMA_ROUNDS
         lu = _log(_open_unit(words[row * n:(row + 1) * n], shape), backend)
         boost = _exp(_xmul(lu, xnp.divide(1.0, xnp.where(small, a, 1.0))), backend)
@@ -864,7 +780,10 @@ def _static_max(counts, op: str) -> int:
     """The largest count, known at call time (a number or a concrete array)."""
     import crossops
     if isinstance(counts, int | float) and not isinstance(counts, bool):
-        values = np.asarray(counts, dtype=np.float64)
+        top = float(counts)  # plain Python: a constant for torch.compile
+        if not math.isfinite(top) or top < 0:
+            raise ValueError(f"random.{op}: counts must be finite and non-negative, got {top}")
+        return int(math.ceil(top))
     else:
         try:
             values = np.asarray(crossops.to_numpy(counts), dtype=np.float64)
@@ -915,96 +834,34 @@ def binomial(shape, counts, probabilities, dtype=None, seed=None, backend=None):
         return xnp.astype(total, name)
 
 
-#: the ops that TensorFlow graphs (tf.function) run on the host, their array arguments and
-#: how they name their result dtype (Grappler, TensorFlow's graph optimiser, rewrites the
-#: float arithmetic of ``_log``, ``_exp`` and ``_xmul``, e.g. ``a c + b c`` to ``(a + b) c``,
-#: which changes the last bits; uniform, normal and randint for speed: the host kernel is
-#: 5-8x faster than Threefry as graph ops, and normal gets the eager bits)
-_TF_HOST = {"uniform": ((), _seed.float_name), "normal": ((), _seed.float_name),
-            "randint": ((), _seed.int_name),
-            "truncated_normal": ((), _seed.float_name), "gamma": (("alpha",), _seed.float_name),
-            "beta": (("alpha", "beta"), _seed.float_name),
-            "categorical": (("logits",), _seed.int_name),
-            "binomial": (("counts", "probabilities"), _seed.real_name)}
-
-
-def _tf_graph(fn, op: str, kwargs: dict):
-    """``fn(**kwargs)`` inside a TensorFlow graph: one ``tf.numpy_function`` running the
-    op on the host (NumPy, the eager numbers to the bit) from the key and the array
-    arguments, its result cast to the dtype asked for in the graph. (Not for XLA:
-    ``jit_compile=True`` cannot compile a Python function.)"""
-    import tensorflow as tf
-    arrays, dtype_of = _TF_HOST[op]
-    name = dtype_of(kwargs.get("dtype"), op)
-    host_name = "float32" if name in ("float16", "bfloat16") else name
-    key = as_key("tensorflow", kwargs["seed"], op)
-    traced = [a for a in arrays if isinstance(kwargs[a], tf.Tensor | tf.Variable)]
-    if op == "categorical":
-        out_shape = (int(kwargs["logits"].shape[0]), int(kwargs["num_samples"]))
-    else:
-        out_shape = _seed.shape_tuple(kwargs["shape"], op)
-
-    def host(k, *values):
-        kw = dict(kwargs, seed=np.asarray(k, dtype=np.uint32), backend="numpy")
-        kw.update(zip(traced, values))
-        kw["dtype"] = host_name
-        return np.asarray(fn(**kw), dtype=host_name)
-
-    y = tf.numpy_function(host, [key, *(kwargs[a] for a in traced)], Tout=tf.as_dtype(host_name),
-                          stateful=False, name=f"portable_{op}")
-    y.set_shape(out_shape)
-    if host_name == name:
-        return y
-    y = tf.cast(y, name)
-    if op == "uniform":  # as eagerly: values that rounding took to maxval moved below it
-        hi = _seed.bounds(kwargs.get("minval", 0.0), kwargs.get("maxval", 1.0), op)[1]
-        with use_backend("tensorflow"):
-            y = _clamp_below(y, hi, name)
-    return y
-
-
-@functools.cache
-def _jax_jitted(fn, static: tuple):
-    """``fn`` as one ``jax.jit`` function of the key, its other arguments fixed."""
-    import jax
-    return jax.jit(lambda key: fn(**dict(static), seed=key, backend="jax"))
-
-
-def _jax_eager(fn, kwargs: dict):
-    """An eager jax call of ``normal`` run as one jitted program: the program an outer
-    ``jax.jit`` inlines, so XLA fuses the Box-Muller arithmetic alike (op by op, jax's
-    eager ``log``/``cos``/``sin`` differ from XLA's fused ones in the last bits)."""
-    import jax
-    seed = kwargs["seed"]
-    if isinstance(seed, jax.core.Tracer):
-        return fn(backend="jax", **kwargs)
-    key = as_key("jax", seed, "normal")
-    static = tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
-                          for k, v in kwargs.items() if k != "seed"))
-    try:
-        hash(static)
-    except TypeError:  # an unhashable argument: run op by op
-        return fn(backend="jax", **kwargs)
-    return _jax_jitted(fn, static)(key)
+#: the array arguments of the ops that run as one XLA function in TensorFlow graphs (those
+#: with float arithmetic, which Grappler would rewrite; see the tensorflow backend's
+#: ``run_xla``)
+_TF_XLA = {"uniform": (), "normal": (), "truncated_normal": (), "gamma": ("alpha",),
+           "beta": ("alpha", "beta"), "categorical": ("logits",),
+           "binomial": ("counts", "probabilities")}
 
 
 def _entry(fn, op: str):
-    """The op ``fn`` as ``crossops.random`` calls it: on torch through the backend's
-    ``run_eagerly`` (a graph break under ``torch.compile``, where the host kernel then runs
-    with the eager numbers; dynamo would otherwise trace hundreds of small integer ops and
-    recompile on each rotation constant); in a TensorFlow graph, the ops of ``_TF_HOST``
-    through ``_tf_graph``."""
+    """The op ``fn`` as ``crossops.random`` calls it: in a TensorFlow graph, the ops of
+    ``_TF_XLA`` as one nested XLA function (the tensorflow backend's ``run_xla``); an eager
+    jax ``normal`` as one jitted program (the jax backend's ``run_jitted``: one dispatch
+    instead of about 150, the same bits); everything else as it is (under
+    ``torch.compile`` the crossops form traces into the graph)."""
     @functools.wraps(fn)
     def call(*args, backend=None, **kwargs):
-        if backend == "torch":
-            return backend_module("torch").run_eagerly(fn, *args, backend=backend, **kwargs)
         if backend == "jax" and op == "normal" and not args:
-            return _jax_eager(fn, kwargs)
-        if backend == "tensorflow" and op in _TF_HOST and not args:
-            import tensorflow as tf
-            if not tf.executing_eagerly():
-                return _tf_graph(fn, op, kwargs)
+            out = backend_module("jax").run_jitted(fn, dict(kwargs, backend="jax"))
+            if out is not None:
+                return out
+        if backend == "tensorflow" and op in _TF_XLA and not args:
+            mod = backend_module("tensorflow")
+            if mod.in_graph():
+                return mod.run_xla(functools.partial(fn, backend=backend), kwargs,
+                                   _TF_XLA[op] + ("seed",))
         return fn(*args, backend=backend, **kwargs)
+    # no __wrapped__: AutoGraph (tf.function) would read fn's source for call's and warn
+    del call.__wrapped__
     return call
 
 

@@ -170,3 +170,71 @@ def binomial(shape, counts, probabilities, dtype=None, seed=None):
     name = _seed.real_name(dtype, "binomial")
     return _run(_binomial, as_key(seed, "binomial"), n=_param(counts), p=_param(probabilities),
                 shape=_seed.shape_tuple(shape, "binomial"), name=name)
+
+
+# --- the portable generator's kernels (crossops/random/_portable.py) ------------------------
+
+@cache
+def _threefry_kernel(n: int):
+    """One ``jax.jit`` function: a raw uint32[2] key -> its ``n`` words."""
+    rot = _seed.THREEFRY_ROTATIONS
+    m = (n + 1) // 2
+
+    def words(key):
+        k0, k1 = key[0], key[1]
+        ks = (k0, k1, k0 ^ k1 ^ jnp.uint32(_seed.THREEFRY_PARITY))
+        c0 = jnp.arange(m, dtype=jnp.uint32)
+        c1 = (c0 + jnp.uint32(m)) % jnp.uint32(max(n, 1)) if n % 2 else c0 + jnp.uint32(m)
+        x0, x1 = c0 + ks[0], c1 + ks[1]
+        for i in range(5):
+            for r in rot[i % 2]:
+                x0 = x0 + x1
+                x1 = ((x1 << jnp.uint32(r)) | (x1 >> jnp.uint32(32 - r))) ^ x0
+            x0 = x0 + ks[(i + 1) % 3]
+            x1 = x1 + ks[(i + 2) % 3] + jnp.uint32(i + 1)
+        return jnp.concatenate([x0, x1])[:n]
+
+    return jax.jit(words)
+
+
+def threefry(key, n: int):
+    """The portable generator's ``n`` Threefry-2x32 words of the raw uint32[2] ``key`` (its
+    layout: ``threefry2x32(key, (c[:m], c[m:]))`` for the counters ``c = 0 .. n - 1`` padded
+    to even length ``2 m``; ``jax.random.bits`` with ``jax_threefry_partitionable=False``),
+    one jitted kernel per ``n`` (inlined and fused under an outer ``jax.jit``).
+
+    Parameters
+    ----------
+    key : jax.Array
+        ``uint32``, shape ``(2,)``.
+    n : int
+        How many words.
+
+    Returns
+    -------
+    jax.Array
+        ``uint32``, shape ``(n,)``.
+    """
+    return _threefry_kernel(n)(key.astype(jnp.uint32))
+
+
+@cache
+def _jitted_op(fn, static: tuple):
+    return jax.jit(lambda key: fn(**dict(static), seed=key))
+
+
+def run_jitted(fn, kwargs: dict):
+    """``fn(**kwargs)`` (a portable op, ``kwargs["seed"]`` its seed) run as one ``jax.jit``
+    program of the key, the other arguments fixed, when called eagerly: one dispatch instead
+    of hundreds. Returns None where it does not apply (inside a trace, or an argument that
+    cannot be a static one); the caller then runs ``fn`` itself."""
+    seed = kwargs["seed"]
+    if isinstance(seed, jax.core.Tracer):
+        return None
+    static = tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
+                          for k, v in kwargs.items() if k != "seed"))
+    try:
+        hash(static)
+    except TypeError:
+        return None
+    return _jitted_op(fn, static)(as_key(seed, "random"))

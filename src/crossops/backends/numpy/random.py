@@ -4,6 +4,8 @@ depends on its seed only). Half-precision results are drawn in float32 and round
 
 from __future__ import annotations
 
+import math
+
 import ml_dtypes
 import numpy as np
 
@@ -127,3 +129,95 @@ def binomial(shape, counts, probabilities, dtype=None, seed=None):
     if np.any(n < 0) or np.any(n != np.floor(n)):
         raise ValueError("random.binomial: counts must be non-negative whole numbers")
     return generator(seed, "binomial").binomial(n.astype(np.int64), p).astype(_np_dtype(name))
+
+
+# --- the portable generator's host kernels (crossops/random/_portable.py) -------------------
+#
+# NumPy computes the portable words and uniforms for the numpy backend, and for eager
+# PyTorch (CPU) and TensorFlow calls, which convert the result: the same numbers as the
+# generator's crossops form, faster (in place, in cache-sized blocks).
+
+_BLOCK = 1 << 16  # words per block of the host kernel (3 blocks of uint32 fit in L2)
+
+
+def host_words(seed, op: str) -> tuple[int, int]:
+    """The key words of ``seed`` (an int or a NumPy key) as Python ints."""
+    if _seed.is_int_seed(seed) or seed is None or not hasattr(seed, "shape"):
+        return _seed.words(seed, op)
+    _seed.check_key(seed, op)
+    k = np.asarray(seed).astype(np.int64) & _seed.MASK
+    return int(k[0]), int(k[1])
+
+
+def host_threefry(k0: int, k1: int, n: int) -> np.ndarray:
+    """``n`` Threefry-2x32 words of the key ``(k0, k1)`` in the portable generator's layout
+    (``threefry2x32(key, (c[:m], c[m:]))`` for the counters ``c = 0 .. n - 1`` padded to
+    even length ``2 m``), computed in place over blocks of ``2**16`` counters so that the
+    120-odd passes of a block stay in cache and no array is allocated per round.
+
+    Parameters
+    ----------
+    k0, k1 : int
+        The key's words, in ``[0, 2**32)``.
+    n : int
+        How many words.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``uint32``, shape ``(n,)``.
+    """
+    rot = _seed.THREEFRY_ROTATIONS
+    m = (n + 1) // 2
+    out = np.empty(2 * m, np.uint32)
+    x0, x1 = out[:m], out[m:]
+    x0[:] = np.arange(m, dtype=np.uint32)
+    np.add(x0, np.uint32(m), out=x1)
+    if n % 2:
+        x1[-1] = 0  # the counter n wraps to 0: (c + m) mod n
+    ks = (k0 & _seed.MASK, k1 & _seed.MASK, (k0 ^ k1 ^ _seed.THREEFRY_PARITY) & _seed.MASK)
+    inject = [(np.uint32(ks[(i + 1) % 3]), np.uint32((ks[(i + 2) % 3] + i + 1) & _seed.MASK))
+              for i in range(5)]
+    tmp = np.empty(min(m, _BLOCK), np.uint32)
+    for s in range(0, m, _BLOCK):
+        a, b = x0[s:s + _BLOCK], x1[s:s + _BLOCK]
+        t = tmp[:len(a)]
+        a += np.uint32(ks[0])
+        b += np.uint32(ks[1])
+        for i in range(5):
+            for r in rot[i % 2]:
+                a += b
+                np.left_shift(b, np.uint32(r), out=t)
+                b >>= np.uint32(32 - r)
+                b |= t
+                b ^= a
+            a += inject[i][0]
+            b += inject[i][1]
+    return out[:n]
+
+
+def uniform32(k0: int, k1: int, shape: tuple, lo: float, hi: float) -> np.ndarray:
+    """The portable ``uniform`` in float32 on ``[lo, hi)``: the terms and sums of its crossops
+    form (``_unit`` and ``_affine`` in crossops/random/_portable.py) in the same order, so
+    the same bits, in place with three float32 buffers."""
+    words = host_threefry(k0, k1, math.prod(shape))
+    m = np.right_shift(words, np.uint32(8), out=words)
+    scale = float(np.float32(hi - lo))
+    if scale == 1.0:  # hi * 2**-12 + lo * 2**-24 == m * 2**-24: both exact
+        acc = m.astype(np.float32)
+        acc *= np.float32(2.0 ** -24)
+    else:
+        parts = [(np.right_shift(m, np.uint32(12)).astype(np.float32), 2.0 ** -12),
+                 (np.bitwise_and(m, np.uint32(0xFFF), out=m).astype(np.float32), 2.0 ** -24)]
+        acc, tmp = None, np.empty(m.shape, np.float32)
+        for c in _seed.float_chunks(scale, 12):
+            for p, sc in parts:
+                k = np.float32(c * sc)
+                if acc is None:
+                    acc = p * k if k != 1.0 else p.copy()
+                else:
+                    acc += np.multiply(p, k, out=tmp) if k != 1.0 else p
+    if lo != 0.0:
+        acc += np.float32(lo)
+    acc[acc >= np.float32(hi)] = np.float32(_seed.below(hi, "float32"))
+    return acc.reshape(shape)

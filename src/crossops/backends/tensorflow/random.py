@@ -129,3 +129,43 @@ def binomial(shape, counts, probabilities, dtype=None, seed=None):
     p = tf.broadcast_to(tf.cast(probabilities, compute), shape)
     x = tf.random.stateless_binomial(shape, _pair(seed, "binomial"), n, p, output_dtype=compute)
     return tf.cast(x, _dt(name))
+
+
+# --- the portable generator (crossops/random/_portable.py) ----------------------------------
+
+def host_words(seed, op: str) -> tuple[int, int] | None:
+    """The key words of ``seed`` as Python ints where the portable generator may compute on
+    the host in NumPy and convert (eager calls), else None (in a graph)."""
+    if not tf.executing_eagerly():
+        return None
+    if _seed.is_int_seed(seed):
+        return _seed.words(seed, op)
+    if not hasattr(seed, "numpy"):
+        return None
+    k = as_key(seed, op).numpy()
+    return int(k[0]), int(k[1])
+
+
+def in_graph() -> bool:
+    """Whether a call is being traced into a graph (``tf.function``), not run eagerly."""
+    return not tf.executing_eagerly()
+
+
+def run_xla(fn, kwargs: dict, arrays: tuple[str, ...]):
+    """``fn(**kwargs)`` traced into the current graph as one nested ``tf.function`` with
+    ``jit_compile=True``, the tensors among ``kwargs[a]`` for ``a`` in ``arrays`` its inputs.
+
+    Why: in a plain graph Grappler (TensorFlow's graph optimiser) rewrites float arithmetic
+    (``a c + b c`` to ``(a + b) c``, ``(x + c1) + c2`` to ``x + (c1 + c2)``), which changes
+    the last bits of the portable generator's numbers; Grappler leaves functions marked for
+    XLA alone, and XLA's own rewrites are those ``jax.jit`` makes, which the portable
+    arithmetic is written to survive. The result is the eager numbers to the bit, in plain
+    graphs, under ``jit_compile=True`` (inlined) and in saved models (which then need XLA,
+    part of every TensorFlow build)."""
+    names = [a for a in arrays if isinstance(kwargs.get(a), tf.Tensor | tf.Variable)]
+
+    @tf.function(jit_compile=True, autograph=False)
+    def compiled(*values):
+        return fn(**dict(kwargs, **dict(zip(names, values))))
+
+    return compiled(*(kwargs[a] for a in names))

@@ -161,9 +161,20 @@ for _name in ("key", "split", "normal", "uniform", "truncated_normal", "randint"
 del _name
 
 
-@torch.compiler.disable
-def run_eagerly(fn, /, *args, **kwargs):
-    """``fn(*args, **kwargs)`` run eagerly, a graph break under ``torch.compile``: the
-    portable generator (crossops/random/_portable.py) draws on the host there, with the
-    eager numbers to the bit."""
-    return fn(*args, **kwargs)
+def host_words(seed, op: str) -> tuple[int, int] | None:
+    """The key words of ``seed`` as Python ints where the portable generator
+    (crossops/random/_portable.py) may compute on the host in NumPy and convert: eager
+    calls (not under ``torch.compile``) with an int seed and a CPU default device, or a
+    plain CPU key tensor (not one of a ``torch.func`` transform); else None (the portable
+    op then runs with torch ops, in the graph under ``torch.compile``)."""
+    if torch.compiler.is_compiling():
+        return None
+    if _seed.is_int_seed(seed):
+        return _seed.words(seed, op) if torch.get_default_device().type == "cpu" else None
+    wrapped = getattr(torch._C._functorch, "is_functorch_wrapped_tensor", None)
+    if (type(seed) is not torch.Tensor or seed.device.type != "cpu"
+            or (wrapped is not None and wrapped(seed))):
+        return None
+    _seed.check_key(seed, op)
+    hi, lo = seed.to(torch.int64).tolist()
+    return hi & _seed.MASK, lo & _seed.MASK
