@@ -4,7 +4,7 @@
 Each function has the spec entry's (Keras's) signature and NumPy's semantics; operands
 are promoted with crossops's table first (Python scalars weak), as in
 :mod:`crossops.numpy._keras`. ``einsum`` and ``bincount`` call each framework's own
-function through the adapters in :mod:`crossops.numpy._natives_b`.
+function through the adapters in ``crossops/backends/<backend>/numpy.py``.
 
 Examples
 --------
@@ -159,7 +159,7 @@ def kron(x1, x2):
 @generic()
 def einsum(subscripts, *operands, **kwargs):
     """Einstein summation (a backend with no native einsum would use this; every backend
-    has one, see :mod:`crossops.numpy._natives_b`)."""
+    has one, in ``crossops/backends/<backend>/numpy.py``)."""
     raise NotImplementedError("einsum: no native einsum on this backend")
 
 
@@ -286,7 +286,7 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
 @generic()
 def bincount(x, weights=None, minlength=0, sparse=False):
     """Occurrences of each value of a 1-d array of non-negative integers (see the
-    adapters in :mod:`crossops.numpy._natives_b`)."""
+    adapters in ``crossops/backends/<backend>/numpy.py``)."""
     raise NotImplementedError("bincount: no native bincount on this backend")
 
 
