@@ -476,7 +476,7 @@ KERAS_GROUPS = {"numpy": ["", "linalg"], "linalg": ["linalg"], "math": ["math"],
                 "nn": ["nn"], "core": ["core"], "einops": ["core"], "image": ["image"]}
 #: keras.ops names written by hand in crossops/_keras_special.py (forms the table's ops
 #: cannot take through a signature alone)
-KERAS_SPECIAL = ("where", "round", "max", "min", "linspace")
+KERAS_SPECIAL = ("where", "round", "max", "min", "linspace", "svd")
 #: the line that applies each of Keras's dtype rules (crossops/_keras_dtypes.py), written
 #: with the op's parameter names: ``{a}`` and ``{b}`` are its first two array parameters
 KERAS_RULE_LINES = {
@@ -485,6 +485,7 @@ KERAS_RULE_LINES = {
     "weak": ("if _TYPE({a}) in _PY or _TYPE({b}) in _PY:\n"
              "        {a}, {b} = _kd.weak_inputs({a}, {b})"),
     "weak_int": "{a}, {b} = _kd.weak_int_inputs({a}, {b})",
+    "weak_arrays": "{a}, {b} = _kd.weak_arrays({a}, {b})",
     "divide": "{a}, {b} = _kd.divide_inputs({a}, {b})",
     # a call at the defaults whose dtype the rule leaves alone goes through crossops.numpy's
     # function (its C front calls the backend's own sum at its defaults)
@@ -521,6 +522,8 @@ KERAS_RULE_DOCS = {
     "divide": "Dtypes as Keras: integer and bool operands compute in ``floatx()``; a Python float "
               "stays weak next to a float array.",
     "weak_int": "Dtypes as Keras: Python scalars as in ``add``; two bools compute in int32.",
+    "weak_arrays": "Dtypes as Keras: Python scalars as in ``add``; a scalar beside an array "
+                   "takes the array's dtype.",
     "accumulate": "Dtypes as Keras: bool, int8 and int16 accumulate in int32, uint8 and "
                   "uint16 in uint32, unless ``dtype`` is given.",
     "cumulative": "Dtypes as Keras: the input's dtype (bool: int32) unless ``dtype`` is "

@@ -268,6 +268,24 @@ def test_round_half_to_even_compiled(cbackend):
     _same(_compiled(cbackend, xnp.round, x), np.round(x))
 
 
+
+@pytest.mark.parametrize("name", ["round", "ceil", "floor", "trunc"])
+def test_rounding_bool_as_numpy(backend, name):
+    """torch has no bool rounding kernels and jax no bool round: NumPy's dtypes everywhere
+    (round gives float16, the others bool)."""
+    x = np.array([True, False])
+    _same(_run(backend, getattr(xnp, name), x), getattr(np, name)(x))
+
+
+def test_cholesky_of_a_matrix_that_is_not_positive_definite_raises(backend):
+    """NumPy raises LinAlgError (a ValueError); jax and TensorFlow's CPU kernel give NaN and
+    torch raises its own RuntimeError: eagerly, ValueError everywhere."""
+    a = np.array([[1.0, 2.0], [2.0, 1.0]], np.float32)
+    with pytest.raises(ValueError, match="linalg.cholesky"):
+        _run(backend, xnp.linalg.cholesky, a)
+    np.testing.assert_allclose(_run(backend, xnp.linalg.cholesky, a @ a.T),
+                               np.linalg.cholesky(a @ a.T), rtol=1e-5)
+
 # -- 5. integer division by zero ----------------------------------------------------------------
 
 _DIVIDEND = [7, -7, 0, 1]

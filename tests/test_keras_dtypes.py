@@ -18,6 +18,7 @@ import pytest
 from crossops import ops
 from crossops._dtypes import dtype_name
 from crossops._spec import load_spec
+from crossops.nn._activations import ACTIVATIONS as ACTIVATION_FUNCTIONS
 
 from .backends import backend_context, to_backend
 
@@ -42,6 +43,9 @@ ROWS = table()
 SPEC = load_spec()
 RULED = sorted(name for name, s in SPEC.items()
                if s.keras_dtype and not s.namespace and name in ROWS)
+#: the activations, which need no rule of their own: bool and integer inputs give floatx (as
+#: jax.nn, whose dtypes the table holds); relu and hard_tanh keep integers (bool: int32)
+ACTIVATIONS = sorted(name for name in ACTIVATION_FUNCTIONS if name in ROWS)
 
 
 def _array(backend: str, name: str, ndim: int):
@@ -70,11 +74,7 @@ def _narrowed(args: str, got: str, expected: str) -> bool:
     names = set(args.split(","))
     return got == "int64" and expected == "int32" and "uint32" in names and bool(names & SIGNED)
 #: rows where crossops.ops differs from Keras on purpose or for now, with the reason
-KNOWN = {
-    ("maximum", "bool,bool"), ("maximum", "bool,py:bool"), ("maximum", "py:bool,bool"),
-    ("minimum", "bool,bool"), ("minimum", "bool,py:bool"), ("minimum", "py:bool,bool"),
-}  # crossops.numpy.maximum/minimum refuse bool (the array API's real-numeric dtypes);
-#  NumPy and Keras accept it: open in issue 12
+KNOWN: set[tuple[str, str]] = set()
 #: the same on one backend only: bool operands of ops whose spec takes numeric dtypes (the
 #: array API's), which Keras accepts; open in issue 12
 KNOWN_ON = {
@@ -82,11 +82,10 @@ KNOWN_ON = {
     # the table's stack(x) stacks the rows of one array, which torch.stack refuses (it takes
     # a tuple of tensors; crossops's stack takes a sequence of arrays, as the array API's)
     "torch": {("matmul", "bool,bool"), ("dot", "bool,bool"), ("inner", "bool,bool")}
+    # torch has no uint16/uint32 kernels for comparisons and clamp
+    | {(op, d) for op in ("relu", "hard_tanh") for d in ("uint16", "uint32")}
     | {("stack", d) for d in ("bool", "uint8", "uint16", "uint32", "int8", "int16", "int32",
                               "bfloat16", "float16", "float32")},
-    # TensorFlow's fmax/fmin go through maximum/minimum, which refuse bool (as above)
-    "tensorflow": {(op, args) for op in ("fmax", "fmin")
-                   for args in ("bool,bool", "bool,py:bool", "py:bool,bool")},
 }
 
 
@@ -105,7 +104,7 @@ def test_table_is_vendored():
     assert RULED, "no op of the spec names a Keras dtype rule"
 
 
-@pytest.mark.parametrize("op", RULED)
+@pytest.mark.parametrize("op", RULED + ACTIVATIONS)
 def test_keras_result_dtypes(backend, op):
     """Every row of the table for ``op``: crossops.ops's result dtype is Keras's."""
     wrong = []

@@ -57,9 +57,16 @@ def test_where_with_condition_alone_gives_indices():
 
 
 def test_keras_arguments_not_supported_yet_raise_by_name():
-    with pytest.raises(NotImplementedError, match="ops.svd: compute_uv"):
-        ops.svd(np.eye(2), compute_uv=False)
-    assert len(ops.svd(np.eye(2), compute_uv=True)) == 3
+    with pytest.raises(NotImplementedError, match="ops.pinv: rcond"):
+        ops.pinv(np.eye(2), rcond=1e-3)
+
+
+def test_svd_without_u_and_v_gives_numpys_singular_values(backend):
+    x = np.array([[3.0, 1.0], [-2.0, 4.0], [0.5, 0.0]], np.float32)
+    s = ops.svd(to_backend(backend, x), compute_uv=False)
+    np.testing.assert_allclose(to_numpy(s), np.linalg.svd(x, compute_uv=False), rtol=1e-5)
+    u, s, vh = ops.svd(to_backend(backend, x), full_matrices=False)
+    np.testing.assert_allclose(to_numpy(u) * to_numpy(s) @ to_numpy(vh), x, atol=1e-5)
 
 
 def test_keras_forms_written_by_hand_match_numpy(backend):

@@ -99,3 +99,21 @@ def test_compiled_function_reads_a_captured_variable(backend):
         x = ops.convert_to_tensor(X)
     f = crossops.jit(lambda x: ops.matmul(x, kernel) + bias)
     np.testing.assert_allclose(to_numpy(f(x)), X @ kernel.numpy() + bias.numpy(), rtol=1e-5)
+
+
+def test_keras_variables_are_read_as_keras_reads_them():
+    """A Keras Variable (on Keras's own backend of this process) is a value holder too: the
+    ops read its value, as keras.ops does; the results are Keras's."""
+    keras = pytest.importorskip("keras")
+    v = keras.Variable(np.array([1.0, 2.0, 4.0], np.float32))
+    x = keras.ops.convert_to_tensor(X[:, :3])
+    for ours, theirs in [
+        (ops.add(x, v), keras.ops.add(x, v)),
+        (ops.sum(v), keras.ops.sum(v)),
+        (ops.layer_normalization(x, gamma=v, beta=v),
+         keras.ops.layer_normalization(x, gamma=v, beta=v)),
+        (ops.rms_normalization(x, scale=v), keras.ops.rms_normalization(x, scale=v)),
+    ]:
+        assert type(ours) is type(keras.ops.convert_to_tensor(theirs))
+        np.testing.assert_allclose(to_numpy(ours), keras.ops.convert_to_numpy(theirs),
+                                   rtol=1e-6, atol=1e-6)

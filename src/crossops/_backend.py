@@ -278,6 +278,19 @@ def backend_of(x) -> str:
 value_holders: set[type] = set()
 
 
+def is_holder_type(t: type) -> bool:
+    """Whether ``t`` is a value holder: a registered one, or Keras's ``Variable`` (or a
+    subclass), registered here when first met (Keras is never imported for it)."""
+    if t in value_holders:
+        return True
+    keras = sys.modules.get("keras")
+    variable = getattr(keras, "Variable", None)
+    if isinstance(variable, type) and issubclass(t, variable):
+        value_holders.add(t)
+        return True
+    return False
+
+
 def read_holders(x):
     """``x`` with every value holder (see :data:`value_holders`) replaced by its value: ``x``
     itself, or the elements of a list or tuple ``x`` (one level, as an op's arrays come)."""

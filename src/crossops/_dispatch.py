@@ -33,10 +33,10 @@ from ._backend import (
     call_backend,
     get_backend,
     is_dtype_type,
+    is_holder_type,
     is_host_type,
     is_scalar_type,
     read_holders,
-    value_holders,
 )
 from ._dtypes import dtype_name, kind, weak_scalar_name
 from ._errors import raise_for_op
@@ -160,7 +160,7 @@ class Op:
     def _callable(self, types: tuple) -> tuple[Callable, bool]:
         """The function for a call whose array arguments have ``types``, and whether it may
         be cached under them; found once per combination of types."""
-        if self.public is not None and not value_holders.isdisjoint(types):
+        if self.public is not None and any(map(is_holder_type, types)):
             return _reading_holders(self.public), True
         check_array_types(self.spec, types)
         f, cacheable = self._callable_for(types)

@@ -14,6 +14,8 @@ every backend, and ``crossops.ops`` keeps them:
   in ``int32``, uint8 and uint16 in ``uint32``, and keep ``int32`` and ``uint32`` (NumPy and
   PyTorch widen those to 64 bits); ``cumsum``, ``cumprod``, ``nancumsum`` and ``nancumprod``
   keep the input's dtype (bool: ``int32``);
+- ``append`` and ``outer`` treat Python scalars as ``add`` does, and a scalar beside an
+  array takes the array's dtype;
 - ``vander`` and ``unravel_index`` keep the input's dtype; ``bincount`` counts in ``int32``;
 - ``matmul`` and ``einsum`` of int8 by int8 give ``int32``; ``square`` and ``clip`` of
   bool give ``int32``;
@@ -142,6 +144,18 @@ def weak_inputs(x1, x2):
         array = _as(array, "int32")
     return (scalar, array) if py1 else (array, scalar)
 
+
+
+def weak_arrays(x1, x2):
+    """The operands of an op that joins two arrays (``append``, ``outer``) under Keras's
+    promotion: as :func:`weak_inputs`, and a Python scalar left beside an array becomes an
+    array of that array's dtype (``append(int8 array, 3)`` is int8; NumPy makes it int64)."""
+    x1, x2 = weak_inputs(x1, x2)
+    if type(x1) in _PY:
+        return _as(x1, dtype_name(x2.dtype)), x2
+    if type(x2) in _PY:
+        return x1, _as(x2, dtype_name(x1.dtype))
+    return x1, x2
 
 def divide_inputs(x1, x2):
     """The operands of ``divide``: as floatx when neither is a float (array or Python

@@ -39,22 +39,23 @@ _MAP = map
 _PY = (bool, int, float)  # the Python scalars, weak in Keras's promotion
 
 __all__ = [
-    'convert_to_tensor', 'cholesky', 'det', 'eig', 'eigh', 'inv', 'matrix_rank', 'pinv', 'qr',
-    'solve', 'svd', 'erfc', 'top_k', 'dot_product_attention', 'layer_normalization', 'abs',
-    'add', 'all', 'angle', 'any', 'arange', 'arccos', 'arccosh', 'arcsin', 'arcsinh', 'arctan',
-    'arctan2', 'arctanh', 'argmax', 'argmin', 'argpartition', 'argsort', 'array', 'average',
-    'bartlett', 'bincount', 'bitwise_and', 'bitwise_invert', 'bitwise_left_shift', 'bitwise_or',
-    'bitwise_right_shift', 'bitwise_xor', 'blackman', 'broadcast_to', 'cbrt', 'ceil', 'clip',
-    'concatenate', 'conj', 'corrcoef', 'correlate', 'cos', 'cosh', 'count_nonzero', 'cross',
-    'cumprod', 'cumsum', 'deg2rad', 'diagonal', 'diff', 'digitize', 'divide', 'dot', 'dstack',
-    'einsum', 'empty', 'empty_like', 'equal', 'exp', 'exp2', 'expand_dims', 'expm1', 'eye',
-    'fabs', 'flip', 'floor', 'floor_divide', 'fmax', 'fmin', 'fmod', 'full', 'full_like', 'gcd',
-    'geomspace', 'greater', 'greater_equal', 'hamming', 'hanning', 'heaviside', 'hstack',
-    'hypot', 'i0', 'identity', 'imag', 'inner', 'isfinite', 'isin', 'isinf', 'isnan', 'kaiser',
-    'kron', 'lcm', 'ldexp', 'left_shift', 'less', 'less_equal', 'log', 'log10', 'log1p', 'log2',
-    'logaddexp', 'logaddexp2', 'logical_and', 'logical_not', 'logical_or', 'logical_xor',
-    'logspace', 'matmul', 'maximum', 'mean', 'median', 'meshgrid', 'minimum', 'mod', 'moveaxis',
-    'multiply', 'nanargmax', 'nanargmin', 'nancumprod', 'nancumsum', 'nanmean', 'nanmedian',
+    'cast', 'convert_to_tensor', 'saturate_cast', 'cholesky', 'det', 'eig', 'eigh', 'inv',
+    'matrix_rank', 'pinv', 'qr', 'solve', 'erfc', 'top_k', 'dot_product_attention',
+    'layer_normalization', 'abs', 'add', 'all', 'angle', 'any', 'append', 'arange', 'arccos',
+    'arccosh', 'arcsin', 'arcsinh', 'arctan', 'arctan2', 'arctanh', 'argmax', 'argmin',
+    'argpartition', 'argsort', 'array', 'average', 'bartlett', 'bincount', 'bitwise_and',
+    'bitwise_invert', 'bitwise_left_shift', 'bitwise_or', 'bitwise_right_shift', 'bitwise_xor',
+    'blackman', 'broadcast_to', 'cbrt', 'ceil', 'clip', 'concatenate', 'conj', 'corrcoef',
+    'correlate', 'cos', 'cosh', 'count_nonzero', 'cross', 'cumprod', 'cumsum', 'deg2rad',
+    'diagonal', 'diff', 'digitize', 'divide', 'dot', 'dstack', 'einsum', 'empty', 'empty_like',
+    'equal', 'exp', 'exp2', 'expand_dims', 'expm1', 'eye', 'fabs', 'flip', 'floor',
+    'floor_divide', 'fmax', 'fmin', 'fmod', 'full', 'full_like', 'gcd', 'geomspace', 'greater',
+    'greater_equal', 'hamming', 'hanning', 'heaviside', 'hstack', 'hypot', 'i0', 'identity',
+    'imag', 'inner', 'isfinite', 'isin', 'isinf', 'isnan', 'kaiser', 'kron', 'lcm', 'ldexp',
+    'left_shift', 'less', 'less_equal', 'log', 'log10', 'log1p', 'log2', 'logaddexp',
+    'logaddexp2', 'logical_and', 'logical_not', 'logical_or', 'logical_xor', 'logspace',
+    'matmul', 'maximum', 'mean', 'median', 'meshgrid', 'minimum', 'mod', 'moveaxis', 'multiply',
+    'nanargmax', 'nanargmin', 'nancumprod', 'nancumsum', 'nanmean', 'nanmedian',
     'nanpercentile', 'nanprod', 'nanquantile', 'nanstd', 'nansum', 'nanvar', 'negative',
     'nextafter', 'nonzero', 'not_equal', 'ones', 'ones_like', 'outer', 'percentile', 'power',
     'prod', 'quantile', 'rad2deg', 'real', 'reciprocal', 'repeat', 'reshape', 'right_shift',
@@ -67,6 +68,31 @@ __all__ = [
 
 def _unsupported(op: str, arg) -> None:
     raise NotImplementedError(f"crossops.ops.{op}: {arg} is not supported yet")
+
+
+_cast = _bind('core.cast', {})
+
+
+def cast(x: ArrayLike, dtype: DTypeLike) -> Array:
+    """Convert x to another dtype.
+
+    keras.ops's form of ``crossops.core.cast``: Keras's parameter names, kinds and defaults, the
+    same computation.
+
+    Dtypes as Keras: ``floatx()`` (float32) unless ``dtype`` is given.
+    """
+    dtype = _kd.creation_dtype(dtype)
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _cast.cache[_key]
+        except KeyError:
+            _fn = _cast.resolve(_key, (_key,))
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
+        return _fn(x=x, dtype=dtype)
+    except Exception as _e:
+        _cast.fail(_e)
 
 
 _convert_to_tensor = _bind('core.convert_to_tensor', {})
@@ -95,6 +121,31 @@ def convert_to_tensor(
         return _fn(x=x, dtype=dtype, sparse=sparse, ragged=ragged)
     except Exception as _e:
         _convert_to_tensor.fail(_e)
+
+
+_saturate_cast = _bind('core.saturate_cast', {})
+
+
+def saturate_cast(x: ArrayLike, dtype: DTypeLike) -> Array:
+    """Cast x to ``dtype``, clamping values to the target's range first.
+
+    keras.ops's form of ``crossops.core.saturate_cast``: Keras's parameter names, kinds and
+    defaults, the same computation.
+
+    Dtypes as Keras: ``floatx()`` (float32) unless ``dtype`` is given.
+    """
+    dtype = _kd.creation_dtype(dtype)
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _saturate_cast.cache[_key]
+        except KeyError:
+            _fn = _saturate_cast.resolve(_key, (_key,))
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
+        return _fn(x=x, dtype=dtype)
+    except Exception as _e:
+        _saturate_cast.fail(_e)
 
 
 _cholesky = _bind('linalg.cholesky', {})
@@ -308,32 +359,6 @@ def solve(a: ArrayLike, b: ArrayLike) -> Array:
 
 
 solve = _accelerate(solve, _solve)
-
-
-_svd = _bind('linalg.svd', {})
-
-
-def svd(
-        x: ArrayLike, full_matrices: bool = True, compute_uv: Any = True,
-) -> tuple[Array, Array, Array]:
-    """Singular value decomposition: ``x = U @ diag(S) @ Vh``.
-
-    keras.ops's form of ``crossops.numpy.linalg.svd``: Keras's parameter names, kinds and
-    defaults, the same computation.
-
-    Not supported yet (raise NotImplementedError when given): ``compute_uv``.
-    """
-    if compute_uv is not True:
-        _unsupported('svd', 'compute_uv')
-    try:
-        _key = _TYPE(x)
-        try:
-            _fn = _svd.cache[_key]
-        except KeyError:
-            _fn = _svd.resolve(_key, (_key,))
-        return _fn(x, full_matrices=full_matrices)
-    except Exception as _e:
-        _svd.fail(_e)
 
 
 _erfc = _bind('math.erfc', {})
@@ -563,6 +588,30 @@ def any(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
 
 
 any = _accelerate(any, _any)
+
+
+_append = _bind('append', {})
+
+
+def append(x1: ArrayLike, x2: ArrayLike, axis: int | None = None) -> Array:
+    """Values appended to the end of an array, along an axis or flattened.
+
+    keras.ops's form of ``crossops.numpy.append``: Keras's parameter names, kinds and defaults,
+    the same computation.
+
+    Dtypes as Keras: Python scalars as in ``add``; a scalar beside an array takes the array's
+    dtype.
+    """
+    x1, x2 = _kd.weak_arrays(x1, x2)
+    try:
+        _key = (_TYPE(x1), _TYPE(x2))
+        try:
+            _fn = _append.cache[_key]
+        except KeyError:
+            _fn = _append.resolve(_key, _key)
+        return _fn(x1=x1, x2=x2, axis=axis)
+    except Exception as _e:
+        _append.fail(_e)
 
 
 _arange = _bind('arange', {})
@@ -3658,10 +3707,14 @@ def outer(x1: ArrayLike, x2: ArrayLike) -> Array:
 
     keras.ops's form of ``crossops.numpy.outer``: Keras's parameter names, kinds and defaults,
     the same computation.
+
+    Dtypes as Keras: Python scalars as in ``add``; a scalar beside an array takes the array's
+    dtype.
     """
     a = x1
     b = x2
     out = None
+    a, b = _kd.weak_arrays(a, b)
     try:
         _key = (_TYPE(a), _TYPE(b))
         try:
@@ -3671,9 +3724,6 @@ def outer(x1: ArrayLike, x2: ArrayLike) -> Array:
         return _fn(a=a, b=b, out=out)
     except Exception as _e:
         _outer.fail(_e)
-
-
-outer = _accelerate(outer, _outer)
 
 
 _percentile = _bind('percentile', {})

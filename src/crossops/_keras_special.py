@@ -214,3 +214,35 @@ def linspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = 
     if dtype is not None:
         out = xnp.astype(out, dtype)
     return (out, step) if retstep else out
+
+
+def svd(x: ArrayLike, full_matrices: bool = True,
+        compute_uv: bool = True) -> tuple[Array, Array, Array] | Array:
+    """Singular value decomposition ``x = U @ diag(S) @ Vh``, as keras.ops's ``svd``.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Matrices, of shape ``(..., M, N)``.
+    full_matrices : bool, default True
+        U and Vh square (``(..., M, M)`` and ``(..., N, N)``); else ``(..., M, K)`` and
+        ``(..., K, N)`` with ``K = min(M, N)``.
+    compute_uv : bool, default True
+        False: the singular values only (``linalg.svdvals``), as NumPy's ``svd``.
+
+    Returns
+    -------
+    tuple of Array, or Array
+        ``(U, S, Vh)``; ``S`` alone, descending, for ``compute_uv=False``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.svd(np.array([[3.0, 0.0], [0.0, -4.0]]), compute_uv=False)
+    array([4., 3.])
+    """
+    linalg = _xnp().linalg
+    if not compute_uv:
+        return linalg.svdvals(x)
+    return linalg.svd(x, full_matrices=full_matrices)

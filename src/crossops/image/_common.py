@@ -74,8 +74,10 @@ def from_batched_last(y, fmt: str, unbatched: bool):
     return y
 
 
-def as_tuple(value, n: int, arg: str) -> tuple:
-    """An int or a sequence of ``n`` ints as a tuple of ``n`` ints."""
+def as_tuple(value, n: int, arg: str, wrong_length: type[Exception] = ValueError) -> tuple:
+    """An int or a sequence of ``n`` ints as a tuple of ``n`` ints; a sequence of another
+    length raises ``wrong_length`` (Keras raises TypeError for a patch size, ValueError for
+    strides)."""
     if isinstance(value, (int, np.integer)):
         return (int(value),) * n
     try:
@@ -83,7 +85,7 @@ def as_tuple(value, n: int, arg: str) -> tuple:
     except TypeError:
         raise TypeError(f"{arg} must be an int or a tuple of {n} ints, got {value!r}") from None
     if len(t) != n:
-        raise ValueError(f"{arg} must be an int or a tuple of {n} ints, got {value!r}")
+        raise wrong_length(f"{arg} must be an int or a tuple of {n} ints, got {value!r}")
     return t
 
 

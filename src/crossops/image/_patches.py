@@ -147,7 +147,7 @@ def _extract(images, size, strides, dilation_rate, padding, data_format, nd, arg
     fmt = standardize_data_format(data_format)
     check_choice(padding, ("valid", "same"), "padding")
     rank = check_rank(images, (nd + 1, nd + 2), arg, f" for {nd}-D patches")
-    size = as_tuple(size, nd, "size")
+    size = as_tuple(size, nd, "size", TypeError)
     strides = size if strides is None else as_tuple(strides, nd, "strides")
     dilation = as_tuple(dilation_rate, nd, "dilation_rate")
     for n, t in (("size", size), ("strides", strides), ("dilation_rate", dilation)):
@@ -220,7 +220,7 @@ def reconstruct_patches(patches, size, output_size, strides=None, padding="valid
     if not isinstance(output_size, (tuple, list)):
         raise TypeError(f"output_size must be a tuple of ints, got {output_size!r}")
     nd = 2 if isinstance(size, int) else len(size)
-    size = as_tuple(size, nd, "size")
+    size = as_tuple(size, nd, "size", TypeError)
     if len(output_size) != nd:
         raise ValueError(f"output_size must have {nd} entries for {nd}-D patches, got "
                          f"{tuple(output_size)}")

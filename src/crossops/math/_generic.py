@@ -35,11 +35,12 @@ def top_k(x, k, sorted=True, is_stable=True):
 
 
 def in_top_k(targets, predictions, k):
-    # in the top k when fewer than k predictions are strictly larger (ties all count in)
-    t = xnp.take_along_axis(predictions, xnp.expand_dims(xnp.astype(targets, "int64"), axis=-1),
+    # in the top k when fewer than k predictions are strictly larger (ties all count in); a
+    # NaN prediction of the target is in no top k (as Keras)
+    t = xnp.take_along_axis(predictions, xnp.expand_dims(xnp.astype(targets, "int32"), axis=-1),
                             axis=-1)
     larger = xnp.sum(xnp.astype(predictions > t, "int32"), axis=-1)
-    return larger < k
+    return xnp.logical_and(larger < k, xnp.logical_not(xnp.isnan(xnp.squeeze(t, axis=-1))))
 
 
 def _segment(data, segment_ids, num_segments, fill, reduce):
@@ -146,7 +147,7 @@ def _window(x, window, sequence_length, fft_length):
     else:
         win = xnp.astype(window, name(x))
         if win.ndim != 1 or win.shape[0] != sequence_length:
-            raise ValueError(f"stft: the window must have shape ({sequence_length},), got "
+            raise ValueError(f"the window must have shape ({sequence_length},), got "
                              f"{tuple(win.shape)}")
     zeros = xnp.zeros_like(win[:1])
     parts = [xnp.broadcast_to(zeros, (l_pad,)), win, xnp.broadcast_to(zeros, (r_pad,))]
@@ -157,18 +158,26 @@ def _reflect_pad(x, p):
     """``numpy.pad(x, p, mode="reflect")`` along the last axis (p <= size - 1)."""
     n = x.shape[-1]
     if p > n - 1:
-        raise ValueError(f"stft: center=True reflects {p} samples, more than the signal's "
+        raise ValueError(f"center=True reflects {p} samples, more than the signal's "
                          f"{n} - 1")
     i = xnp.abs(xnp.subtract(arange_like(x, n + 2 * p, "int64"), p))
     i = xnp.subtract(n - 1, xnp.abs(xnp.subtract(n - 1, i)))
     return xnp.take(x, i, axis=-1)
 
 
+def _stride(sequence_stride) -> None:
+    """Keras's check of ``sequence_stride``: a positive Python int (ValueError otherwise)."""
+    if isinstance(sequence_stride, bool) or not isinstance(sequence_stride, int) \
+            or sequence_stride <= 0:
+        raise ValueError(f"`sequence_stride` must be a positive integer, got {sequence_stride!r}")
+
+
 def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=True):
+    _stride(sequence_stride)
     if name(x) not in ("float32", "float64"):
         raise TypeError(f"stft takes float32 or float64 input, got {name(x)}")
     if fft_length < sequence_length:
-        raise ValueError(f"stft: fft_length ({fft_length}) must be >= sequence_length "
+        raise ValueError(f"fft_length ({fft_length}) must be >= sequence_length "
                          f"({sequence_length})")
     if center:
         x = _reflect_pad(x, fft_length // 2)
@@ -180,6 +189,7 @@ def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=
 def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="hann",
           center=True):
     """Keras's istft: the windowed overlap-add of scipy.signal.istft, scaled as Keras does."""
+    _stride(sequence_stride)
     re = x[0]
     win = _window(re, window, sequence_length, fft_length)
     frames = xnp.fft.irfft(_complex(x), n=fft_length)               # (..., T, F)

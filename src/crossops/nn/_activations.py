@@ -2,6 +2,9 @@
 
 Half-precision inputs are computed in float32 and rounded once at the end; the forms
 are the stable ones (no ``exp`` of a large positive number, ``log1p``/``expm1`` near 0).
+Bool and integer inputs give ``floatx()`` (float32), as ``jax.nn`` (the reference of Keras's
+tests): ``sigmoid(int32)`` is float32, not integers truncated to 0; ``relu`` and
+``hard_tanh``, which need no fractions, keep the input's dtype, as ``jax.nn`` does.
 """
 
 from __future__ import annotations
@@ -10,10 +13,26 @@ import math
 
 import crossops.numpy as xnp
 
+from .._config import floatx
+from .._dtypes import kind
 from ..numpy._compute import elementwise, name
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def floating(f):
+    """Wrap an activation of one array: bool and integer inputs computed in ``floatx()``
+    (the result's dtype), half precision in float32 and rounded once."""
+    inner = elementwise(f)
+
+    def g(x, *args, **kwargs):
+        if kind(name(x)) in "biu":
+            x = xnp.astype(x, floatx())
+        return inner(x, *args, **kwargs)
+    g.__name__ = f.__name__
+    g.__doc__ = f.__doc__
+    return g
 
 
 def _minus_abs(x, positive):
@@ -42,49 +61,54 @@ def _clip(x, lo, hi):
     return xnp.where(x < lo, lo, xnp.where(x > hi, hi, x))
 
 
-@elementwise
-def relu(x):
-    return xnp.where(x < 0, 0.0, x)
+def _int32_bool(x):
+    """A bool array as int32 (``relu`` and ``hard_tanh`` of bools, as jax.nn)."""
+    return xnp.astype(x, "int32") if name(x) == "bool" else x
 
 
-@elementwise
+def relu(x):  # exact in every dtype: no compute dtype
+    x = _int32_bool(x)
+    return xnp.where(x < 0, 0, x)
+
+
+@floating
 def relu6(x):
     return _clip(x, 0.0, 6.0)
 
 
-@elementwise
+@floating
 def sigmoid(x):
     return _sigmoid(x)
 
 
-@elementwise
+@floating
 def sparse_sigmoid(x):
     return _clip(xnp.multiply(xnp.add(x, 1.0), 0.5), 0.0, 1.0)
 
 
-@elementwise
+@floating
 def softplus(x):
     return _softplus(x)
 
 
-@elementwise
+@floating
 def softsign(x):
     return xnp.divide(x, xnp.add(xnp.abs(x), 1.0))
 
 
-@elementwise
+@floating
 def soft_shrink(x, threshold=0.5):
     return xnp.where(x > threshold, xnp.subtract(x, threshold),
                      xnp.where(x < -threshold, xnp.add(x, threshold), xnp.zeros_like(x)))
 
 
-@elementwise
+@floating
 def sparse_plus(x):
     q = xnp.multiply(xnp.square(xnp.add(x, 1.0)), 0.25)
     return xnp.where(x <= -1, 0.0, xnp.where(x < 1, q, x))
 
 
-@elementwise
+@floating
 def silu(x):
     return xnp.multiply(x, _sigmoid(x))
 
@@ -93,7 +117,7 @@ def swish(x):
     return silu(x)
 
 
-@elementwise
+@floating
 def squareplus(x, b=4):
     # (x + sqrt(x^2 + b)) / 2, with sqrt(x^2 + b) as hypot(x, sqrt(b)) (no overflow) and,
     # for x < 0, the cancellation-free b / (2 (sqrt(x^2 + b) - x))
@@ -102,12 +126,12 @@ def squareplus(x, b=4):
                      xnp.divide(b * 0.5, xnp.subtract(s, x)))
 
 
-@elementwise
+@floating
 def log_sigmoid(x):
     return xnp.negative(_softplus(xnp.negative(x)))
 
 
-@elementwise
+@floating
 def leaky_relu(x, negative_slope=0.2):
     return xnp.where(x < 0, xnp.multiply(x, negative_slope), x)
 
@@ -116,12 +140,12 @@ def _hard_sigmoid(x):
     return _clip(xnp.add(xnp.divide(x, 6.0), 0.5), 0.0, 1.0)
 
 
-@elementwise
+@floating
 def hard_sigmoid(x):
     return _hard_sigmoid(x)
 
 
-@elementwise
+@floating
 def hard_silu(x):
     return xnp.multiply(x, _hard_sigmoid(x))
 
@@ -137,17 +161,17 @@ def _elu(x, alpha):
     return xnp.where(positive, x, xnp.multiply(xnp.expm1(negative), alpha))
 
 
-@elementwise
+@floating
 def elu(x, alpha=1.0):
     return _elu(x, alpha)
 
 
-@elementwise
+@floating
 def selu(x):
     return xnp.multiply(_elu(x, _SELU_ALPHA), _SELU_SCALE)
 
 
-@elementwise
+@floating
 def gelu(x, approximate=True):
     if approximate:
         # 0.5 x (1 + tanh(u)) = x sigmoid(2u): no cancellation for x << 0
@@ -159,7 +183,7 @@ def gelu(x, approximate=True):
     return xnp.multiply(xnp.multiply(x, 0.5), erfc(xnp.multiply(x, -1 / math.sqrt(2))))
 
 
-@elementwise
+@floating
 def celu(x, alpha=1.0):
     # at 0 the positive part carries the derivative (1 from both sides)
     neg = xnp.where(x < 0, x, xnp.zeros_like(x))
@@ -167,7 +191,7 @@ def celu(x, alpha=1.0):
     return xnp.add(pos, xnp.multiply(xnp.expm1(xnp.divide(neg, alpha)), alpha))
 
 
-@elementwise
+@floating
 def glu(x, axis=-1):
     n = x.shape[axis]
     if n % 2:
@@ -177,22 +201,25 @@ def glu(x, axis=-1):
     return xnp.moveaxis(xnp.multiply(a, _sigmoid(b)), -1, axis)
 
 
-@elementwise
-def hard_tanh(x):
-    return _clip(x, -1.0, 1.0)
+def hard_tanh(x):  # exact in every dtype: no compute dtype
+    # int bounds: integers stay integers (weak beside floats); unsigned ones have no -1
+    x = _int32_bool(x)
+    if kind(name(x)) == "u":
+        return xnp.where(x > 1, 1, x)
+    return _clip(x, -1, 1)
 
 
-@elementwise
+@floating
 def hard_shrink(x, threshold=0.5):
     return xnp.where(xnp.abs(x) > threshold, x, xnp.zeros_like(x))
 
 
-@elementwise
+@floating
 def tanh_shrink(x):
     return xnp.subtract(x, xnp.tanh(x))
 
 
-@elementwise
+@floating
 def threshold(x, threshold, default_value):
     return xnp.where(x > threshold, x, default_value)
 
@@ -203,19 +230,19 @@ def _max_shifted(x, axis):
     return xnp.subtract(x, m)
 
 
-@elementwise
+@floating
 def softmax(x, axis=-1):
     e = xnp.exp(_max_shifted(x, axis))
     return xnp.divide(e, xnp.sum(e, axis=axis, keepdims=True))
 
 
-@elementwise
+@floating
 def log_softmax(x, axis=-1):
     s = _max_shifted(x, axis)
     return xnp.subtract(s, xnp.log(xnp.sum(xnp.exp(s), axis=axis, keepdims=True)))
 
 
-@elementwise
+@floating
 def sparsemax(x, axis=-1):
     m = xnp.moveaxis(x, axis, -1)
     # sparsemax(x) = sparsemax(x - c): shifting by the max first keeps tau, and so

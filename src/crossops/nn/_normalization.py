@@ -71,7 +71,7 @@ def _broadcast_param(v, c, axis):
         return None
     v = xnp.astype(v, name(c), copy=False)
     axes = sorted(a % c.ndim for a in axis)
-    if v.ndim != c.ndim and axes != [c.ndim - 1]:
+    if len(v.shape) != c.ndim and axes != [c.ndim - 1]:
         shape = [c.shape[d] if d in axes else 1 for d in range(c.ndim)]
         v = xnp.reshape(v, tuple(shape))
     return v

@@ -46,16 +46,16 @@ def _promote(x1, x2):
     """Two arguments as arrays of one dtype, by crossops's table (Python scalars weak)."""
     xnp = _xnp()
     a1, a2 = _is_array(x1), _is_array(x2)
-    if a1 and a2:
-        if x1.dtype != x2.dtype:
-            dt = xnp.result_type(x1.dtype, x2.dtype)
-            x1, x2 = xnp.astype(x1, dt), xnp.astype(x2, dt)
-        return x1, x2
-    if a1:
-        return x1, _weak(x2, x1)
-    if a2:
-        return _weak(x1, x2), x2
-    return _promote(xnp.asarray(x1), xnp.asarray(x2))
+    if not (a1 or a2):
+        return _promote(xnp.asarray(x1), xnp.asarray(x2))
+    if not a2:
+        x2 = _weak(x2, x1)
+    elif not a1:
+        x1 = _weak(x1, x2)
+    if x1.dtype != x2.dtype:  # two arrays, or a scalar of a higher kind (a float by ints)
+        dt = xnp.result_type(x1.dtype, x2.dtype)
+        x1, x2 = xnp.astype(x1, dt), xnp.astype(x2, dt)
+    return x1, x2
 
 
 def _weak(s, like):
@@ -1264,11 +1264,22 @@ def select(condlist, choicelist, default=0):
         return out
 
 
+def _dims(shape) -> tuple:
+    """A shape argument's entries: one int (or 0-d array), or any sequence of them (tuple,
+    list, ``torch.Size``, ``tf.TensorShape``)."""
+    if isinstance(shape, int) or _is_array(shape) and len(shape.shape) == 0:
+        return (shape,)
+    try:
+        return tuple(shape)
+    except TypeError:
+        raise TypeError(f"unravel_index: shape must be an int or a sequence of ints, got "
+                        f"{shape!r}") from None
+
+
 @generic()
 def unravel_index(indices, shape):
     xnp = _xnp()
-    shape = (shape,) if not isinstance(shape, list | tuple) else shape
-    dims = tuple(_int("unravel_index", "shape", d) for d in shape)
+    dims = tuple(_int("unravel_index", "shape", d) for d in _dims(shape))
     if any(d < 0 for d in dims):
         raise ValueError(f"unravel_index: shape must not hold negative sizes, got {dims}")
     b = _backend(indices)

@@ -92,6 +92,13 @@ def sign(x, /):
     return NAMESPACE.sign(x) + 0  # sign(-0.0) is +0 in the standard; -0 + 0 is +0
 
 
+def round(x, /):  # noqa: A001
+    """jax has no rounding of bool: float16, as NumPy."""
+    if x.dtype == NAMESPACE.bool_:
+        return x.astype(NAMESPACE.float16)
+    return NAMESPACE.round(x)
+
+
 def _complex(re, im):
     return jax.lax.complex(re, im)
 
@@ -255,6 +262,17 @@ def std(x, /, *, axis=None, correction=0.0, keepdims=False):
         return NAMESPACE.std(x, axis=axis, correction=correction, keepdims=keepdims)
     return zero_safe_sqrt(NAMESPACE, NAMESPACE.var(x, axis=axis, correction=correction,
                                                    keepdims=keepdims))
+
+
+def linalg_cholesky(x, /, *, upper=False):
+    """jax gives NaN for a matrix that is not positive-definite: eagerly, that raises
+    ValueError, as NumPy's LinAlgError and the other backends (traced, NaN stays)."""
+    out = NAMESPACE.linalg.cholesky(x, upper=upper)
+    if not isinstance(out, jax.core.Tracer) and bool(NAMESPACE.isnan(out).any()) \
+            and not bool(NAMESPACE.isnan(x).any()):
+        raise ValueError("the matrix is not positive-definite: the factorization could not be "
+                         "completed")
+    return out
 
 
 def linalg_pinv(x, /, *, rtol=None):

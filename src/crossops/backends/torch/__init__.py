@@ -353,6 +353,23 @@ def sign(x, /):
 pow = _widening(NAMESPACE.pow, "pow", arrays=2)  # noqa: A001
 
 
+def _rounding(f, op: str):
+    """torch's rounding kernel ``f`` for bool too (torch has none): ``ceil``, ``floor`` and
+    ``trunc`` of bool give a bool copy, as NumPy; ``round`` of bool gives float16, as NumPy."""
+    def rounded(x, /):
+        if x.dtype == torch.bool:
+            return x.to(torch.float16) if op == "round" else x.clone()
+        return f(x)
+    rounded.__name__ = rounded.__qualname__ = op
+    return rounded
+
+
+ceil = _rounding(NAMESPACE.ceil, "ceil")
+floor = _rounding(NAMESPACE.floor, "floor")
+trunc = _rounding(NAMESPACE.trunc, "trunc")
+round = _rounding(NAMESPACE.round, "round")  # noqa: A001
+
+
 def floor_divide(x1, x2, /):
     if x1.is_floating_point():
         return fix_floor_divide(NAMESPACE, torch.floor_divide(x1, x2), x1, x2)
@@ -480,8 +497,11 @@ _DTYPE_REFUSED = ("not implemented for", "on a bool tensor is not supported",
 
 def translate_error(e):
     """torch raises RuntimeError for bad shapes and for missing dtype kernels (TypeError
-    on the other backends, as in NumPy)."""
+    on the other backends, as in NumPy), and its LinAlgError (a RuntimeError) for a matrix
+    that cannot be factored (NumPy's LinAlgError is a ValueError)."""
     from ..._errors import OpTypeError, OpValueError
+    if isinstance(e, torch.linalg.LinAlgError):
+        return OpValueError
     if type(e) is RuntimeError:
         text = str(e)
         return OpTypeError if any(s in text for s in _DTYPE_REFUSED) else OpValueError

@@ -165,9 +165,12 @@ trunc = _int_identity("trunc", lambda x: tf.where(x < 0, tf.math.ceil(x), tf.mat
 
 
 def round(x, /):  # noqa: A001
-    """Round half to even; complex numbers round their real and imaginary parts."""
+    """Round half to even; complex numbers round their real and imaginary parts; bool gives
+    float16, as NumPy."""
     x = _t(x)
-    if _is_int(x.dtype) or x.dtype == tf.bool:
+    if x.dtype == tf.bool:
+        return tf.cast(x, tf.float16)
+    if _is_int(x.dtype):
         return tf.identity(x)
     if _is_complex(x.dtype):
         return tf.complex(tf.math.round(tf.math.real(x)), tf.math.round(tf.math.imag(x)))
@@ -336,11 +339,16 @@ def divide(x1, x2, /):
 
 
 def _real_binary(op, fn):
+    """``fn`` of two real arrays; bools are ordered False < True, as NumPy's (TensorFlow's
+    kernels take no bool: computed in int8, a maximum or minimum given back as bool)."""
     def f(x1, x2, /):
         x1, x2 = _t(x1), _t(x2)
-        if _is_complex(x1.dtype) or x1.dtype == tf.bool:
+        if _is_complex(x1.dtype):
             raise TypeError(f"{op}: x1 has dtype {x1.dtype.name}; {op} takes real-valued "
-                            f"numeric arrays")
+                            f"arrays")
+        if x1.dtype == tf.bool and x2.dtype == tf.bool:
+            out = fn(tf.cast(x1, tf.int8), tf.cast(x2, tf.int8))
+            return tf.cast(out, tf.bool) if out.dtype == tf.int8 else out
         return fn(x1, x2)
     f.__name__ = f.__qualname__ = op
     return f

@@ -55,6 +55,8 @@ def _as_tensor_like(a, other):
         return tf.convert_to_tensor(a)
     if isinstance(a, (bool, int, float, complex)) and other is not None:
         name = weak_scalar_name(type(a), other.dtype.name, ("int64", "float32", "complex64"))
+        if type(a) is bool and name != "bool":
+            a = int(a)  # tf.constant makes no number of a bool
         return tf.constant(a, dtype=tf.as_dtype(name))
     return tf.convert_to_tensor(a)
 

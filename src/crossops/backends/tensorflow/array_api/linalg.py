@@ -78,6 +78,12 @@ def _eps(dt):
 def cholesky(x, /, *, upper=False):
     x = _matrix(x, "cholesky", square=True)
     low = tf.linalg.cholesky(x)
+    # TF's CPU kernel gives NaN for a matrix that is not positive-definite: eagerly that
+    # raises ValueError, as NumPy's LinAlgError and the other backends (in a graph, NaN stays)
+    if tf.executing_eagerly() and bool(tf.reduce_any(tf.math.is_nan(low))) and not bool(
+            tf.reduce_any(tf.math.is_nan(x))):
+        raise ValueError("linalg.cholesky: the matrix is not positive-definite: the "
+                         "factorization could not be completed")
     return tf.linalg.adjoint(low) if upper else low
 
 
