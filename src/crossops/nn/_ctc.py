@@ -34,6 +34,8 @@ import numpy as np
 import crossops.numpy as xnp
 from crossops._dtypes import dtype_name, result_name
 
+from .._backend import backend_of
+from .._dispatch import call_on
 from ..numpy._compute import arange_like
 from . import _windows as w
 
@@ -94,6 +96,11 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
 def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_paths=1,
                merge_repeated=True, mask_index=0):
     op = "nn.ctc_decode"
+    # lists (Keras takes them) as arrays, the lengths on the inputs' backend (under jax.jit a
+    # list of traced ints)
+    inputs = inputs if hasattr(inputs, "ndim") else xnp.asarray(inputs)
+    if not hasattr(sequence_lengths, "ndim"):
+        sequence_lengths = call_on(backend_of(inputs), "asarray", sequence_lengths)
     if inputs.ndim != 3 or sequence_lengths.ndim != 1 or \
             int(sequence_lengths.shape[0]) != int(inputs.shape[0]):
         raise ValueError(f"{op}: inputs must be 3-D (batch, time, classes) and "
@@ -113,8 +120,8 @@ def _greedy(x, lengths, merge_repeated, mask_index):
     b, t, _ = w.shape_of(x)
     idx = xnp.astype(xnp.argmax(x, axis=-1), "int32", copy=False)
     scores = xnp.max(x, axis=-1)
-    steps = xnp.expand_dims(arange_like(x, t, "int64"), 0)
-    past = xnp.greater_equal(steps, xnp.expand_dims(xnp.astype(lengths, "int64", copy=False), -1))
+    steps = xnp.expand_dims(arange_like(x, t, "int32"), 0)
+    past = xnp.greater_equal(steps, xnp.expand_dims(xnp.astype(lengths, "int32", copy=False), -1))
     idx = xnp.where(past, mask_index, idx)
     scores = xnp.where(past, 0.0, scores)
     if merge_repeated and t > 1:
