@@ -199,6 +199,14 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None,
     q, n = up(query)
     k = xnp.astype(key, name(q), copy=False)
     v = xnp.astype(value, name(q), copy=False)
+    heads, kv_heads = q.shape[2], k.shape[2]
+    if kv_heads != heads:  # grouped-query attention: query head i reads kv head i // group
+        if kv_heads < 1 or heads % kv_heads or v.shape[2] != kv_heads:
+            raise ValueError(f"dot_product_attention: the key and value heads ({kv_heads}, "
+                             f"{v.shape[2]}) must be equal and divide the query heads "
+                             f"({heads})")
+        k = xnp.repeat(k, heads // kv_heads, axis=2)
+        v = xnp.repeat(v, heads // kv_heads, axis=2)
     h = k.shape[-1]
     scale = 1.0 / math.sqrt(h) if scale is None else scale
     logits = xnp.matmul(xnp.permute_dims(q, (0, 2, 1, 3)), xnp.permute_dims(k, (0, 2, 3, 1)))
