@@ -90,3 +90,13 @@ def test_crossentropies_of_saturated_probabilities(backend, dt):
     assert np.all(np.isfinite(out)), out
     out = np.asarray(to_numpy(_run(backend, dt, nn.categorical_crossentropy, t, p)), np.float64)
     assert np.all(np.isfinite(out)), out
+
+
+def test_float16_moments_past_the_range_give_its_largest_value(backend):
+    """As Keras's own test: the mean in range, a variance past float16's range becomes its
+    largest finite value (computed in float32, then clipped), not inf."""
+    x = np.array([-741.0, 353.2, 1099.0, -1807.0, 502.8, -83.4, 333.5, -130.9], np.float16)
+    with backend_context(backend):
+        mean, var = nn.moments(to_backend(backend, x), axes=[0])
+    np.testing.assert_allclose(to_numpy(mean), np.mean(x.astype(np.float32)), rtol=1e-3)
+    assert to_numpy(var) == np.finfo(np.float16).max

@@ -46,6 +46,8 @@ def moments(x, axes, keepdims=False, synchronized=False):
     var = xnp.mean(xnp.square(xnp.subtract(c, mean)), axis=axes, keepdims=keepdims)
     if not keepdims:
         mean = xnp.squeeze(mean, axis=axes)
+    if n in ("float16", "bfloat16"):  # as Keras: a variance past the range is its largest
+        var = xnp.minimum(var, float(xnp.finfo(n).max))  # value, not inf (NaN stays)
     return down(mean, n), down(var, n)
 
 
