@@ -130,3 +130,20 @@ def test_take_along_axis_takes_narrow_integer_indices(backend, index_dtype):
     with backend_context(backend):
         out = ops.take_along_axis(to_backend(backend, x), to_backend(backend, i), axis=1)
     np.testing.assert_array_equal(to_numpy(out), [[2.0], [3.0]])
+
+
+def test_nanargmax_of_an_all_nan_slice_is_minus_one(backend):
+    """As Keras's own test (NumPy raises, which traced code cannot): -1 for a slice with no
+    number, NumPy's index elsewhere."""
+    x = np.array([[np.nan, np.nan], [1.0, np.nan], [2.0, 3.0]])
+    t = to_backend(backend, x.astype(np.float32))
+    np.testing.assert_array_equal(to_numpy(ops.nanargmax(t, axis=1)), [-1, 0, 1])
+    np.testing.assert_array_equal(to_numpy(ops.nanargmin(t, axis=1)), [-1, 0, 0])
+    np.testing.assert_array_equal(to_numpy(ops.nanargmax(t, axis=0)), np.nanargmax(x, axis=0))
+
+
+@pytest.mark.parametrize("shape, axes", [((3,), (0, 1)), ((2, 2), (0, 0)), ((2, 2), (1, -1)),
+                                         ((2, 2), (0, 1, 2))])
+def test_rot90_refuses_what_numpy_refuses(backend, shape, axes):
+    with pytest.raises(ValueError, match="rot90"):
+        ops.rot90(to_backend(backend, np.ones(shape, np.float32)), axes=axes)

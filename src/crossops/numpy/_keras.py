@@ -565,7 +565,10 @@ def _nan_arg(x, axis, keepdims, extreme, arg):
         return arg(x, axis=axis, keepdims=keepdims)
     m = extreme(x, axis=axis, keepdims=True)
     hit = xnp.astype(x == m, "int8")  # the first non-nan element equal to the extreme
-    return xnp.argmax(hit, axis=axis, keepdims=keepdims)
+    idx = xnp.argmax(hit, axis=axis, keepdims=keepdims)
+    # an all-NaN slice gives -1, as Keras (NumPy raises, which traced code cannot)
+    none = xnp.all(xnp.isnan(x), axis=axis, keepdims=keepdims)
+    return xnp.where(none, xnp.astype(xnp.full_like(idx, -1), _name(idx)), idx)
 
 
 @generic()
@@ -751,8 +754,16 @@ def flipud(x):
 @generic()
 def rot90(array, k=1, axes=(0, 1)):
     xnp = _xnp()
+    if array.ndim < 2:
+        raise ValueError(f"rot90 takes an array of at least 2 dimensions, got shape "
+                         f"{tuple(array.shape)}")
+    if len(axes) != 2:
+        raise ValueError(f"rot90: axes must be two axes, got {axes!r}")
+    a0, a1 = normalize_axis(axes[0], array.ndim, "rot90"), normalize_axis(axes[1], array.ndim,
+                                                                          "rot90")
+    if a0 == a1:
+        raise ValueError(f"rot90: axes must be two different axes, got {axes!r}")
     k %= 4
-    a0, a1 = axes[0] % array.ndim, axes[1] % array.ndim
     if k == 0:
         return copy(array)
     if k == 2:
