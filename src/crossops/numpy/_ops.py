@@ -10146,7 +10146,7 @@ def nanargmax(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> 
     >>> xnp.nanargmax(x, axis=1)
     array([2, 1])
     >>> xnp.nanargmax(x)
-    np.int64(2)
+    array(2)
     """
     try:
         _key = _TYPE(x)
@@ -10192,7 +10192,7 @@ def nanargmin(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> 
     >>> xnp.nanargmin(x, axis=1)
     array([2, 1])
     >>> xnp.nanargmin(x)
-    np.int64(2)
+    array(2)
     """
     try:
         _key = _TYPE(x)
