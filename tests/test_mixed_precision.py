@@ -118,6 +118,32 @@ def test_dense_mixed_bfloat16(bk):
 
 
 @pytest.mark.parametrize("bk", BACKENDS)
+def test_float32_layer_takes_half_precision_inputs_up_as_keras(bk):
+    """The usual mixed-precision head: a float32 softmax after bfloat16 layers computes and
+    returns float32, eagerly, symbolically and for a list of inputs, as in Keras; float64
+    data still reaches a float32 layer as it is (crossops's choice)."""
+    keras = pytest.importorskip("keras")
+    x = np.ones((2, 3), np.float32)
+    kx = keras.ops.cast(x, "bfloat16")
+    expected = _name(keras.layers.Activation("softmax", dtype="float32")(kx).dtype)
+    expected_add = _name(keras.layers.Add(dtype="float32")([kx, kx]).dtype)
+    assert expected == expected_add == "float32"
+    mixed_precision.set_global_policy("mixed_bfloat16")
+    with _backend(bk):
+        dense, head = layers.Dense(4), layers.Activation("softmax", dtype="float32")
+        hidden = dense(x)
+        assert _name(hidden.dtype) == "bfloat16"
+        assert _name(head(hidden).dtype) == expected
+        assert _name(layers.Add(dtype="float32")([hidden, hidden]).dtype) == expected_add
+        inputs = layers.Input((3,))
+        outputs = head(dense(inputs))
+        assert _name(outputs.dtype) == expected
+        assert _name(models.Model(inputs, outputs)(x).dtype) == expected
+        x64 = layers.Activation("relu", dtype="float32")(np.ones(2, np.float64))
+        assert _name(x64.dtype) == "float64"
+
+
+@pytest.mark.parametrize("bk", BACKENDS)
 def test_fit_mixed_bfloat16(bk):
     rng = np.random.default_rng(0)
     x = rng.normal(size=(64, 4)).astype(np.float32)

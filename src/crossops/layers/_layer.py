@@ -23,6 +23,7 @@ import crossops
 
 from .. import dtype_policies, initializers
 from .._backend import backend_chapter, backend_of_type, call_backend, get_backend
+from .._dtypes import dtype_name, kind
 from .._names import snake_case
 from .._variable import (
     _AUTOCAST_OPEN,
@@ -149,6 +150,10 @@ class Layer:
         # what the call casts its floating inputs to (None: they pass as they are; only
         # half-precision policies cast, so float64 data still reaches float32 layers)
         self._cast_inputs = compute if compute in dtype_policies.LOW_PRECISION else None
+        #: what a full-precision floating layer takes half-precision inputs up to (Keras
+        #: casts them too: a float32 softmax after bfloat16 layers computes in float32)
+        self._upcast = (compute if policy.is_floating and self._cast_inputs is None
+                        else None)
         self._mixed = policy.is_mixed
         #: whether a call goes through _autocast_call (one check on the hot path)
         self._autocasts = self._mixed or self._cast_inputs is not None
@@ -316,8 +321,9 @@ class Layer:
                 kwargs.pop("training")
         elif self.__dict__.get("_training_mode_set") and _takes_training(self.call, args):
             kwargs["training"] = self.training  # the mode set by train() / eval()
-        if self._autocasts or _AUTOCAST_OPEN[0] or (self._backend == "torch"
-                                                     and _torch_autocasting()):
+        if (self._autocasts or _AUTOCAST_OPEN[0]
+                or (self._backend == "torch" and _torch_autocasting())
+                or (self._upcast is not None and _has_half_precision(inputs))):
             return self._autocast_call(args, kwargs)
         return self.call(*args, **kwargs)
 
@@ -327,6 +333,8 @@ class Layer:
         the policy is mixed or changes an outer scope's dtype)."""
         policy_compute = compute = self._dtype_policy.compute_dtype
         dtype = self._cast_inputs
+        if self._upcast is not None and _has_half_precision(args[0]):
+            dtype = self._upcast
         if compute == "float32" and self._backend == "torch":
             # inside torch.autocast a float32 layer computes as under the mixed policy of
             # the autocast dtype (as torch.nn.Linear casts its input and weights there)
@@ -413,11 +421,34 @@ class Layer:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
 
 
+def _has_half_precision(inputs) -> bool:
+    """Whether ``inputs`` (an array, or a list or tuple of them) holds a float16 or
+    bfloat16 array (the answer kept per dtype object: this runs on every layer call)."""
+    dtype = getattr(inputs, "dtype", None)
+    if dtype is None:
+        return isinstance(inputs, (list, tuple)) and any(map(_has_half_precision, inputs))
+    try:
+        return _HALF_PRECISION[dtype]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable dtype
+        return False
+    try:
+        half = dtype_name(dtype) in dtype_policies.LOW_PRECISION
+    except TypeError:
+        half = False
+    _HALF_PRECISION[dtype] = half
+    return half
+
+
+#: dtype object -> whether it is float16 or bfloat16
+_HALF_PRECISION: dict = {}
+
+
 def _cast_floating(tree, dtype, backend):
     """The floating arrays among the leaves of ``tree`` cast to ``dtype`` (floating NumPy
     inputs become arrays of ``backend``)."""
     from .._dispatch import call_on
-    from .._dtypes import dtype_name, kind
 
     def cast(x):
         if not hasattr(x, "dtype") or isinstance(x, SymbolicTensor):
