@@ -59,11 +59,15 @@ def numpy_edge_cases():
     """Silence NumPy's warnings for the edge cases the drawers make on purpose, and only
     those: floating-point errors (nan, inf, 0, values outside an op's domain: log(0),
     arcsin(2), inf * 0) and the warnings of its reductions over empty or all-NaN slices
-    (var with correction >= n, nanmean of NaNs), which give nan, as crossops does."""
+    (var with correction >= n, nanmean of NaNs), which give nan, as crossops does.
+    PyTorch's own warning for var/std with correction >= n (a UserWarning) is silenced
+    too: the torch backend computes with torch and warns where NumPy does."""
     with np.errstate(all="ignore"), warnings.catch_warnings():
         for message in ("Degrees of freedom <= 0 for slice", "Mean of empty slice",
                         "All-NaN slice encountered"):
             warnings.filterwarnings("ignore", message, RuntimeWarning)
+        warnings.filterwarnings("ignore", r"(std|var)\(\): degrees of freedom is <= 0",
+                                UserWarning)
         yield
 
 

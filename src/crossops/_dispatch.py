@@ -91,18 +91,25 @@ class Op:
         NotImplementedError
             If the backend has no implementation; the message gives the spec's reason.
         """
-        try:
-            return self._impls[backend]
-        except KeyError:
-            pass
-        f = self.find(backend)
+        f = self._found(backend)
         if f is None:
             reason = self.spec.unavailable(backend) or "no implementation"
             raise NotImplementedError(
                 f"{self.spec.qualname} is not available on the {backend} backend: {reason}. "
                 f"Backends that have it: {', '.join(self.backends_with_impl()) or 'none'}"
             )
-        self._impls[backend] = f
+        return f
+
+    def _found(self, backend: str) -> Callable | None:
+        """:meth:`find`, kept per backend once found (a partial or compiled form is a new
+        wrapper each time it is built)."""
+        try:
+            return self._impls[backend]
+        except KeyError:
+            pass
+        f = self.find(backend)
+        if f is not None:
+            self._impls[backend] = f
         return f
 
     def full(self, backend: str) -> Callable:
@@ -141,7 +148,7 @@ class Op:
         out = []
         for b in _backend.BACKENDS:
             try:
-                if self.find(b) is not None:
+                if self._found(b) is not None:
                     out.append(b)
             except ImportError:
                 pass

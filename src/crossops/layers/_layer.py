@@ -23,6 +23,7 @@ import crossops
 
 from .. import dtype_policies, initializers
 from .._backend import backend_chapter, backend_of_type, call_backend, get_backend
+from .._dispatch import from_numpy
 from .._dtypes import dtype_name, kind
 from .._names import snake_case
 from .._variable import (
@@ -581,10 +582,8 @@ def _to_backend(host, backend, trainable, layout=None):
         import tensorflow as tf
         return tf.constant(host)
     import torch
-    if host.dtype.name == "bfloat16":
-        t = torch.from_numpy(host.view(np.int16).copy()).view(torch.bfloat16)
-    else:
-        t = torch.from_numpy(np.array(host, order="C"))  # a copy; keeps 0-d arrays 0-d
+    # an owned copy (from_numpy shares memory); np.array keeps 0-d arrays 0-d
+    t = from_numpy("torch", np.array(host, order="C"))
     if layout is not None:
         t = getattr(backend_chapter("torch", "nn"), layout)(t)
     return torch.nn.Parameter(t, requires_grad=True) if trainable else t

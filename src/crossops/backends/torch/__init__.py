@@ -249,7 +249,14 @@ max = _widening(NAMESPACE.max, "max", uint64="order")  # noqa: A001
 min = _widening(NAMESPACE.min, "min", uint64="order")  # noqa: A001
 argmax = _widening(NAMESPACE.argmax, "argmax", result="other", uint64="order")
 argmin = _widening(NAMESPACE.argmin, "argmin", result="other", uint64="order")
-searchsorted = _widening(NAMESPACE.searchsorted, "searchsorted", arrays=2, result="other",
+
+
+def _searchsorted(x1, x2, /, *, side="left", sorter=None):
+    # torch copies strided operands itself, with a UserWarning; the copy made here is silent
+    return NAMESPACE.searchsorted(x1.contiguous(), x2.contiguous(), side=side, sorter=sorter)
+
+
+searchsorted = _widening(_searchsorted, "searchsorted", arrays=2, result="other",
                          uint64="order")
 
 # --- NumPy's behaviour at integer division by zero and out-of-range indices
