@@ -46,6 +46,8 @@ def bench(session):
     session.run("python", "scripts/bench_kernels.py")
     session.run("python", "scripts/bench_train.py")
     session.run("python", "scripts/bench_models.py")
+    session.run("python", "scripts/bench_mixed_precision.py")
+    session.run("python", "scripts/bench_random.py")
 
 
 @nox.session

@@ -580,13 +580,41 @@ def _ndtri(q, backend: str):
     additions of constants (``(x + c1) - c2`` to ``x + (c1 - c2)``), which would round
     ``p - 1/2`` otherwise; the tail's ``min(p, 1 - p) = 1/2 - |q|`` is exact there
     (Sterbenz: ``|q| > 0.425``)."""
+    if backend == "numpy":
+        return _ndtri_host(q)
+    central = xnp.less_equal(xnp.abs(q), _f32(0.425))
+    return xnp.where(central, _ndtri_central(q), _ndtri_tail(q, backend))
+
+
+def _ndtri_central(q):
+    """AS241's central branch (``|q| <= 0.425``) of :func:`_ndtri`."""
     rc = xnp.subtract(_f32(0.180625), _xmul(q, q))
-    central = xnp.divide(_xmul(q, _poly(rc, _AS241_A)), _poly(rc, _AS241_B))
+    return xnp.divide(_xmul(q, _poly(rc, _AS241_A)), _poly(rc, _AS241_B))
+
+
+def _ndtri_tail(q, backend: str):
+    """AS241's first tail branch (``0.425 < |q|``, ``1/2 - |q| >= exp(-25)``)."""
     tail_p = xnp.subtract(0.5, xnp.abs(q))
     rt = xnp.subtract(_sqrt(xnp.negative(_log(tail_p, backend))), _f32(1.6))
     tail = xnp.divide(_poly(rt, _AS241_C), _poly(rt, _AS241_D))
-    tail = xnp.where(xnp.less(q, 0.0), xnp.negative(tail), tail)
-    return xnp.where(xnp.less_equal(xnp.abs(q), _f32(0.425)), central, tail)
+    return xnp.where(xnp.less(q, 0.0), xnp.negative(tail), tail)
+
+
+def _ndtri_host(q: np.ndarray) -> np.ndarray:
+    """:func:`_ndtri` on the host: each branch only on the values that take it, in
+    cache-sized blocks (the same element-wise operations on the same values: the same
+    bits, 4-5x faster than both branches over the whole array)."""
+    flat = q.reshape(-1)
+    out = np.empty_like(flat)
+    block = 2 * _HOST_BLOCK
+    for i in range(0, flat.size, block):
+        b, o = flat[i:i + block], out[i:i + block]
+        central = np.abs(b) <= np.float32(0.425)
+        o[central] = _ndtri_central(b[central])
+        if not central.all():
+            tail = ~central
+            o[tail] = _ndtri_tail(b[tail], "numpy")
+    return out.reshape(q.shape)
 
 
 def _open_unit(words, shape):
@@ -629,8 +657,9 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, backend
     ``p`` is uniform on ``[Phi(-2), Phi(2))`` (``p - 1/2`` the exact affine map of
     ``uniform``), and the value ``mean + stddev * ndtri(p)`` with ``ndtri`` Wichura's
     AS241 (about 1e-7 relative error), clipped to ``[-2, 2]`` before scaling. Cost: about
-    300 element-wise operations per value (a log, a sqrt and three rational functions,
-    both branches evaluated).
+    300 element-wise operations per value in compiled code (a log, a sqrt and three
+    rational functions, both branches evaluated); eager calls compute on the host, where
+    each value takes only its own branch (about 12% the tail's).
     """
     name = _seed.float_name(dtype, "truncated_normal")
     mean = _seed.number(mean, "truncated_normal", "mean")
