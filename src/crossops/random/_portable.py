@@ -871,15 +871,20 @@ _TF_XLA = {"uniform": (), "normal": (), "truncated_normal": (), "gamma": ("alpha
            "binomial": ("counts", "probabilities")}
 
 
+#: the ops that an eager jax call runs as one jitted program (long chains of element-wise
+#: operations on Python-number arguments)
+_JAX_JITTED = frozenset({"uniform", "normal", "truncated_normal"})
+
+
 def _entry(fn, op: str):
     """The op ``fn`` as ``crossops.random`` calls it: in a TensorFlow graph, the ops of
     ``_TF_XLA`` as one nested XLA function (the tensorflow backend's ``run_xla``); an eager
-    jax ``normal`` as one jitted program (the jax backend's ``run_jitted``: one dispatch
-    instead of about 150, the same bits); everything else as it is (under
+    jax call of ``_JAX_JITTED`` as one jitted program (the jax backend's ``run_jitted``: one
+    dispatch instead of tens to hundreds, the same bits); everything else as it is (under
     ``torch.compile`` the crossops form traces into the graph)."""
     @functools.wraps(fn)
     def call(*args, backend=None, **kwargs):
-        if backend == "jax" and op == "normal" and not args:
+        if backend == "jax" and op in _JAX_JITTED and not args:
             out = backend_module("jax").run_jitted(fn, dict(kwargs, backend="jax"))
             if out is not None:
                 return out
