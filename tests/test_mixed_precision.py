@@ -144,6 +144,25 @@ def test_float32_layer_takes_half_precision_inputs_up_as_keras(bk):
 
 
 @pytest.mark.parametrize("bk", BACKENDS)
+def test_every_floating_argument_is_cast_as_keras(bk):
+    """A mixed layer casts every floating argument, not only the first: attention's value
+    (and key) too, so its output has the compute dtype, as in Keras."""
+    keras = pytest.importorskip("keras")
+    x = np.random.default_rng(0).random((2, 4, 6)).astype(np.float32)
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        expected = _name(keras.layers.MultiHeadAttention(2, 3)(x, x).dtype)
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    assert expected == "bfloat16"
+    mixed_precision.set_global_policy("mixed_bfloat16")
+    with _backend(bk):
+        attention = layers.MultiHeadAttention(2, 3)
+        assert _name(attention(x, x).dtype) == expected
+        assert _name(attention(x, value=x).dtype) == expected
+
+
+@pytest.mark.parametrize("bk", BACKENDS)
 def test_fit_mixed_bfloat16(bk):
     rng = np.random.default_rng(0)
     x = rng.normal(size=(64, 4)).astype(np.float32)

@@ -342,8 +342,10 @@ class Layer:
             compute = _torch_autocast_dtype(args[0]) or compute
             if compute != policy_compute:
                 dtype = compute
-        if dtype is not None:
-            args = (_cast_floating(args[0], dtype, self._backend), *args[1:])
+        if dtype is not None:  # every floating argument, as Keras (attention's value and key)
+            args = tuple(_cast_floating(a, dtype, self._backend) for a in args)
+            if kwargs:
+                kwargs = {k: _cast_floating(v, dtype, self._backend) for k, v in kwargs.items()}
         outer = autocast_dtype()
         scope = None
         if outer is not None:
