@@ -141,7 +141,7 @@ def argpartition(x, kth, axis=-1):
 def unique(x, sorted=True, return_index=False, return_inverse=False,
            return_counts=False, axis=None, size=None, fill_value=None):
     """NumPy's unique; ``sorted=False`` in order of first occurrence; ``size`` pads (with
-    ``fill_value``, counts and indices with 0) or truncates, as Keras."""
+    ``fill_value``, counts with 0, first indices with 1) or truncates, as Keras."""
     wide = x.astype(np.float32) if x.dtype == ml_dtypes.bfloat16 else x
     values, index, inverse, counts = np.unique(
         wide, return_index=True, return_inverse=True, return_counts=True, axis=axis)
@@ -154,7 +154,7 @@ def unique(x, sorted=True, return_index=False, return_inverse=False,
         index, counts, inverse = index[order], counts[order], rank[inverse]
     if size is not None:
         values = _fit(values, size, ax, 0 if fill_value is None else fill_value)
-        index, counts = _fit(index, size, 0, 0), _fit(counts, size, 0, 0)
+        index, counts = _fit(index, size, 0, 1), _fit(counts, size, 0, 0)
     index, inverse, counts = (a.astype(np.int64) for a in (index, inverse, counts))
     extra = [a for a, want in ((index, return_index), (inverse, return_inverse),
                                (counts, return_counts)) if want]

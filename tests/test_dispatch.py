@@ -381,3 +381,174 @@ def test_python_scalar_arrays_made_while_tracing_are_not_kept():
         traced = tf.function(lambda v: xnp.multiply(v, 5.5))
         assert traced(tf.ones(2)).numpy().tolist() == [5.5, 5.5]
         assert xnp.multiply(tf.ones(2), 5.5).numpy().tolist() == [5.5, 5.5]
+
+
+# --- the backends' fast forms of common calls (scripts/bench_dispatch.py) ------------------
+
+def test_one_hot_gives_a_zero_row_for_ids_out_of_range(backend):
+    """nn.one_hot of int32/int64 ids (one kernel or one compiled program on jax, torch and
+    TensorFlow) is the comparison of the ids with arange(num_classes): a negative or too
+    large id gives a zero row; float32 unless a dtype is given."""
+    from crossops import nn
+    with backend_context(backend):
+        for ids in (np.array([0, 2, 5, -1, 3], np.int32), np.array([[1, 0], [4, -7]], np.int64),
+                    np.array(2, np.int32), np.zeros(0, np.int32)):
+            x = to_backend(backend, ids)
+            for dtype in (None, "float16", "int32", "bool"):
+                out = to_numpy(nn.one_hot(x, 4, dtype=dtype))
+                want = (ids[..., None] == np.arange(4)).astype(dtype or "float32")
+                assert out.dtype == want.dtype and out.shape == want.shape, (ids, dtype)
+                np.testing.assert_array_equal(out, want)
+            moved = to_numpy(nn.one_hot(x, 3, axis=0))  # another axis: the generic form
+            np.testing.assert_array_equal(
+                moved, np.moveaxis((ids[..., None] == np.arange(3)).astype("float32"), -1, 0))
+
+
+def _softmax_reference(x, axis, log):
+    shifted = x.astype(np.float64) - x.astype(np.float64).max(axis=axis, keepdims=True)
+    lse = np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+    return shifted - lse if log else np.exp(shifted - lse)
+
+
+@pytest.mark.parametrize("log", [False, True], ids=["softmax", "log_softmax"])
+def test_softmax_of_a_row_with_nan_is_nan_and_other_rows_are_kept(backend, log):
+    """A NaN anywhere in a row makes the whole row NaN (TensorFlow's eager form first asks
+    one sum whether there is any NaN); rows without NaN, -inf entries too, are exact."""
+    from crossops import nn
+    f = nn.log_softmax if log else nn.softmax
+    x = np.array([[1.0, np.nan, 2.0], [1.0, 2.0, 3.0], [-np.inf, 0.0, 1.0]], np.float32)
+    clean = np.array([[1.0, 2.0, 3.0], [-np.inf, 0.0, 1.0]], np.float32)
+    with backend_context(backend):
+        out = to_numpy(f(to_backend(backend, x), axis=-1))
+        assert out.dtype == np.float32
+        assert np.isnan(out[0]).all()
+        np.testing.assert_allclose(out[1:], _softmax_reference(clean, -1, log), rtol=1e-6)
+        columns = to_numpy(f(to_backend(backend, x.T.copy()), axis=0))  # NaN in a column
+        assert np.isnan(columns[:, 0]).all() and not np.isnan(columns[:, 1:]).any()
+        np.testing.assert_allclose(to_numpy(f(to_backend(backend, clean), axis=-1)),
+                                   _softmax_reference(clean, -1, log), rtol=1e-6)
+
+
+def test_argmax_picks_the_first_nan_and_ignores_infinities(backend):
+    """argmax/argmin: the first NaN wins, as NumPy; +inf beside -inf (whose sum is NaN, which
+    TensorFlow's eager check then tests element-wise) is an ordinary maximum."""
+    x = np.array([[1.0, np.nan, 3.0, np.nan], [np.inf, -np.inf, 0.0, 1.0]], np.float32)
+    with backend_context(backend):
+        t = to_backend(backend, x)
+        np.testing.assert_array_equal(to_numpy(xnp.argmax(t, axis=-1)), [1, 0])
+        np.testing.assert_array_equal(to_numpy(xnp.argmin(t, axis=-1)), [1, 1])
+        assert int(to_numpy(xnp.argmax(t))) == 1
+        clean = to_backend(backend, x[1:])
+        np.testing.assert_array_equal(to_numpy(xnp.argmax(clean, axis=1)), [0])
+
+
+def test_take_with_negative_indices_counts_from_the_end(backend):
+    """take: indices in range, negative ones (torch tries index_select first, then wraps
+    them), indices beside axis=None; an index past the end raises IndexError on torch."""
+    x = np.arange(12.0, dtype=np.float32).reshape(3, 4)
+    with backend_context(backend):
+        t = to_backend(backend, x)
+        for idx, axis in (([0, 2], 0), ([-1, 0], 0), ([3, -4], 1), ([1, -1], None),
+                          ([2, -3, 1], -1)):
+            out = xnp.take(t, to_backend(backend, np.array(idx, np.int32)), axis=axis)
+            np.testing.assert_array_equal(to_numpy(out), np.take(x, idx, axis=axis))
+        if backend == "torch":
+            with pytest.raises(IndexError, match="take"):
+                xnp.take(t, to_backend(backend, np.array([3], np.int64)), axis=0)
+            with pytest.raises(IndexError, match="take"):
+                xnp.take(t, to_backend(backend, np.array([-5], np.int64)), axis=1)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+def test_var_and_std_follow_numpy_for_every_axis_and_correction(backend, dtype):
+    """var and std (TensorFlow: the count and the correction in Python, four kernels for the
+    zero-safe root; jax: std compiled as one program) against NumPy's."""
+    x = (np.random.default_rng(3).standard_normal((4, 5)) * 10).astype(dtype)
+    tol = {"float16": 2e-3, "float32": 2e-6, "float64": 1e-12}[dtype]
+    with backend_context(backend):
+        t = to_backend(backend, x)
+        for axis in (None, 0, -1, (0, 1)):
+            for correction in (0, 1, 1.5):
+                for keepdims in (False, True):
+                    for ours, ref in ((xnp.var, np.var), (xnp.std, np.std)):
+                        out = to_numpy(ours(t, axis=axis, correction=correction,
+                                            keepdims=keepdims))
+                        want = ref(x.astype(np.float64), axis=axis, ddof=correction,
+                                   keepdims=keepdims)
+                        assert out.dtype == np.dtype(dtype) and out.shape == want.shape
+                        np.testing.assert_allclose(out, want, rtol=tol, atol=tol)
+        flat = to_numpy(xnp.std(to_backend(backend, np.full(3, 2.0, dtype))))
+        assert flat == 0 and not np.signbit(flat)
+
+
+def test_clip_by_python_numbers(backend):
+    """clip by int and float bounds (TensorFlow: kept bound tensors, no NaN test of a bound
+    that is a number): NaN stays NaN, a bound of None leaves that side open, and a kept
+    bound of -0.0 is not one of 0.0."""
+    x = np.array([np.nan, -0.0, 0.0, -2.0, 0.5, 3.0, np.inf, -np.inf], np.float32)
+    with backend_context(backend):
+        t = to_backend(backend, x)
+        for lo, hi in ((-1, 1), (0.0, None), (None, 0.5), (-0.0, 2.0), (-1.5, 2.5)):
+            for _ in range(2):  # the second call reads the kept bounds
+                out = to_numpy(xnp.clip(t, lo, hi))
+                want = np.clip(x, lo, hi)
+                assert out.dtype == np.float32
+                np.testing.assert_array_equal(out, want)
+        low = to_backend(backend, np.array([-1.0], np.float32))
+        for _ in range(2):
+            assert np.signbit(to_numpy(xnp.clip(low, -0.0, None))).all()
+            assert not np.signbit(to_numpy(xnp.clip(low, 0.0, None))).any()
+
+
+def test_arange_of_python_ints(backend):
+    """arange of ints (jax: a unit step as none, one iota; TensorFlow: a kept kernel's
+    bounds): NumPy's values, an integer dtype."""
+    with backend_context(backend):
+        for args in ((5,), (0,), (-3,), (3, 7), (2, 11, 3), (5, 0, -2), (7, 3)):
+            out = to_numpy(xnp.arange(*args))
+            np.testing.assert_array_equal(out, np.arange(*args))
+            assert out.dtype.kind == "i", (args, out.dtype)
+        assert to_numpy(xnp.arange(4, dtype="float16")).dtype == np.float16
+
+
+def test_concatenate_and_cumsum_fast_forms_and_their_fallbacks(backend):
+    """concatenate of arrays of one dtype and cumsum of float32/float64/int64 (torch and
+    NumPy call their kernels straight away, jax cumsum its cumulative_sum); mixed dtypes,
+    axis=None, dtype= and a bad axis take the generic forms, with their promotion and
+    errors."""
+    rng = np.random.default_rng(4)
+    a, b = rng.standard_normal((2, 3, 4)).astype(np.float32)
+    i = np.arange(12, dtype=np.int32).reshape(3, 4)
+    with backend_context(backend):
+        ta, tb, ti = (to_backend(backend, v) for v in (a, b, i))
+        for axis in (0, 1, -1, None):
+            np.testing.assert_array_equal(to_numpy(xnp.concatenate([ta, tb], axis=axis)),
+                                          np.concatenate([a, b], axis=axis))
+        mixed = to_numpy(xnp.concatenate((ta, ti), axis=0))  # promoted by the generic
+        assert mixed.dtype.kind == "f"
+        np.testing.assert_array_equal(mixed, np.concatenate([a, i.astype(np.float32)]))
+        with pytest.raises(ValueError, match="concatenate"):
+            xnp.concatenate([ta, to_backend(backend, a[:2])], axis=1)
+        for x in (a, a.astype(np.float64), np.arange(12, dtype=np.int64).reshape(3, 4)):
+            tx = to_backend(backend, x)
+            for axis in (None, 0, -1):
+                out = to_numpy(xnp.cumsum(tx, axis=axis))
+                assert out.dtype == x.dtype
+                np.testing.assert_allclose(out, np.cumsum(x, axis=axis), rtol=1e-6)
+        np.testing.assert_allclose(to_numpy(xnp.cumsum(ta, axis=0, dtype="float64")),
+                                   np.cumsum(a, axis=0, dtype=np.float64), rtol=1e-12)
+        with pytest.raises(ValueError, match="cumsum"):
+            xnp.cumsum(ta, axis=2)
+
+
+def test_ones_like_and_zeros_like_keep_or_set_the_dtype(backend):
+    """ones_like/zeros_like (TensorFlow: one kernel where the dtype is x's own)."""
+    x = np.arange(6, dtype=np.int16).reshape(2, 3)
+    with backend_context(backend):
+        t = to_backend(backend, x)
+        for f, want in ((xnp.ones_like, np.ones_like), (xnp.zeros_like, np.zeros_like)):
+            for dtype in (None, "int16", "float32", "bool"):
+                out = to_numpy(f(t, dtype=dtype))
+                ref = want(x, dtype=dtype)
+                assert out.dtype == ref.dtype and out.shape == ref.shape
+                np.testing.assert_array_equal(out, ref)

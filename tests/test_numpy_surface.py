@@ -81,6 +81,17 @@ _KERAS = ("a keras.ops numpy-group op whose spec entry (spec/numpy_keras.toml) h
           "changed in that chapter (crossops.ops keeps Keras's through _keras_ops)")
 _OUT_LIKE = ("NumPy's signature except out= (crossops never writes into arrays) or like= "
              "(creation on the backend of another array)")
+_REDUCTION = ("NumPy's reduction signature except out= (crossops never writes into arrays) "
+              "and where= (masked reductions; nor nanvar and nanstd's mean= and "
+              "correction=), with the defaults NumPy marks <no value> written as what they "
+              "stand for: keepdims=False, initial=None (no initial value)")
+_QUANTILE = ("NumPy's signature except out= (crossops never writes into arrays) and weights= "
+             "(NumPy takes it with method='inverted_cdf' only, a method crossops does not "
+             "have), NumPy's keepdims=<no value> written as False")
+_PAD = ("NumPy's **kwargs written as the one keyword crossops takes, constant_values: "
+        "the modes that read stat_length and end_values (maximum, mean, median, minimum, "
+        "linear_ramp) are not taken, and reflect and symmetric have NumPy's default "
+        "reflect_type='even' only")
 
 #: reason -> the functions whose parameters differ from NumPy's for it
 SIGNATURE_EXCEPTIONS = {
@@ -107,16 +118,15 @@ SIGNATURE_EXCEPTIONS = {
         linalg.slogdet linalg.solve linalg.svd fft.fft fft.fftfreq fft.fftn fft.fftshift
         fft.hfft fft.ifft fft.ifftn fft.ifftshift fft.ihfft fft.irfft fft.irfftn fft.rfft
         fft.rfftfreq fft.rfftn""",
-    _KERAS: """
-        allclose amax amin angle append argpartition array array_split average bartlett
-        bincount blackman column_stack concatenate copy corrcoef correlate cumprod cumsum
-        diag diagflat digitize dot dsplit dstack einsum fliplr flipud hamming hanning
-        histogram hsplit hstack inner isclose kaiser kron logspace median nan_to_num
-        nanargmax nanargmin nancumprod nancumsum nanmax nanmean nanmedian nanmin
-        nanpercentile nanprod nanquantile nanstd nansum nanvar ndim pad percentile ptp
-        quantile ravel rot90 size split swapaxes transpose tri unique unravel_index vdot
-        vsplit vstack""",
-    _OUT_LIKE: "cumulative_prod cumulative_sum identity isneginf isposinf trace",
+    _KERAS: "array bincount copy einsum histogram unique",
+    _OUT_LIKE: """
+        concatenate cumprod cumsum cumulative_prod cumulative_sum dot identity isneginf
+        isposinf median nancumprod nancumsum trace""",
+    _REDUCTION: """
+        amax amin average nanargmax nanargmin nanmax nanmean nanmedian nanmin nanprod
+        nanstd nansum nanvar ptp""",
+    _QUANTILE: "nanpercentile nanquantile percentile quantile",
+    _PAD: "pad",
 }
 EXCEPTED = {q: reason for reason, names in SIGNATURE_EXCEPTIONS.items()
             for q in names.split()}
@@ -143,6 +153,26 @@ def test_signature_is_numpys(qualname):
     else:
         assert same, (f"{qualname}{inspect.signature(ours)} differs from NumPy's "
                       f"{inspect.signature(theirs)}")
+
+
+#: reason -> (NumPy's parameters the functions leave out, the values NumPy's <no value>
+#: defaults are written as): those are the only differences
+DIFFERENCES = {
+    _OUT_LIKE: ({"out", "like"}, {}),
+    _REDUCTION: ({"out", "where", "mean", "correction"}, {"keepdims": False, "initial": None}),
+    _QUANTILE: ({"out", "weights"}, {"keepdims": False}),
+}
+
+
+@pytest.mark.parametrize("qualname", sorted(q for q, r in EXCEPTED.items() if r in DIFFERENCES))
+def test_signature_differs_only_as_its_reason_says(qualname):
+    theirs, ours = NUMPY[qualname]
+    left_out, written = DIFFERENCES[EXCEPTED[qualname]]
+    want = [(p.name, p.kind, repr(written[p.name] if p.default is np._NoValue else p.default))
+            for p in inspect.signature(theirs).parameters.values() if p.name not in left_out]
+    assert _params(ours, qualname) == want, (
+        f"{qualname}{inspect.signature(ours)}: NumPy's {inspect.signature(theirs)} less "
+        f"{sorted(left_out)}, <no value> defaults as {written}")
 
 
 def test_signature_exceptions_name_shared_functions():

@@ -237,6 +237,9 @@ def _shape_error(op: str, shape, sizes: bool = False) -> Exception | None:
         return TypeError(f"{op}: shape must be an int or a tuple of ints, got {shape!r}")
     if sizes and any(d < 0 for d in dims):
         return ValueError(f"{op}: negative dimensions are not allowed, got shape {shape!r}")
+    if any(d < -1 for d in dims) or dims.count(-1) > 1:  # reshape's -1, as Keras checks it
+        return ValueError(f"{op}: each size in shape must be a non-negative integer, or -1 "
+                          f"for at most one unknown size, got shape {shape!r}")
     return None
 
 

@@ -677,6 +677,19 @@ def forwarding(spec: OpSpec) -> list[tuple[inspect.Parameter, str]]:
 
 
 
+def like_placement(like, device):
+    """The backend and device of a creation call given NumPy's ``like=``: ``like``'s
+    backend (a NumPy array: numpy), and on torch ``like``'s device where ``device`` is None
+    (elsewhere the backend's default device)."""
+    backend = backend_of_type(type(like))
+    if backend is None:
+        raise TypeError(f"like must be an array of one of the backends, got "
+                        f"{type(like).__name__}")
+    if device is None and backend == "torch":
+        device = like.device
+    return backend, device
+
+
 def backend_of_impl(types) -> str:
     """The backend of a call whose array arguments have ``types`` (for converting a
     ``dtype`` argument to that backend's dtype object): the rule of

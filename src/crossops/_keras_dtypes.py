@@ -201,7 +201,8 @@ def cumulative_dtype(x, dtype):
 
 def convert_dtype(x, dtype):
     """``convert_to_tensor``'s dtype: int32 for Python ints and floatx for Python floats
-    (alone or in nested lists); arrays keep their own."""
+    (alone or in nested lists) and for an empty (nested) list or tuple; arrays keep their
+    own."""
     if dtype is not None or hasattr(x, "dtype"):
         return dtype
     found = set()
@@ -214,7 +215,7 @@ def convert_dtype(x, dtype):
             found.add(type(v))
         else:
             return None  # arrays or other objects inside: the op's own rule
-    if float in found:
+    if float in found or not found:  # no element at all: Keras's floatx, not float64
         return floatx()
     return "int32" if int in found else None
 

@@ -15,6 +15,7 @@ from ._accel import accelerate as _accelerate
 from ._dispatch import backend_of_impl as _backend_of_impl
 from ._dispatch import bind as _bind
 from ._dispatch import default_backend as _default_backend
+from ._dispatch import like_placement as _like_placement
 from ._dispatch import native_dtype as _native_dtype
 from ._typing import (  # noqa: F401
     Array,
@@ -41,28 +42,31 @@ _PY = (bool, int, float)  # the Python scalars, weak in Keras's promotion
 __all__ = [
     'cast', 'convert_to_tensor', 'saturate_cast', 'cholesky', 'det', 'eig', 'eigh', 'inv',
     'matrix_rank', 'pinv', 'qr', 'solve', 'erfc', 'top_k', 'dot_product_attention',
-    'layer_normalization', 'abs', 'add', 'all', 'angle', 'any', 'append', 'arange', 'arccos',
-    'arccosh', 'arcsin', 'arcsinh', 'arctan', 'arctan2', 'arctanh', 'argmax', 'argmin',
-    'argpartition', 'argsort', 'array', 'average', 'bartlett', 'bincount', 'bitwise_and',
-    'bitwise_invert', 'bitwise_left_shift', 'bitwise_or', 'bitwise_right_shift', 'bitwise_xor',
-    'blackman', 'broadcast_to', 'cbrt', 'ceil', 'clip', 'concatenate', 'conj', 'corrcoef',
-    'correlate', 'cos', 'cosh', 'count_nonzero', 'cross', 'cumprod', 'cumsum', 'deg2rad',
-    'diagonal', 'diff', 'digitize', 'divide', 'dot', 'dstack', 'einsum', 'empty', 'empty_like',
-    'equal', 'exp', 'exp2', 'expand_dims', 'expm1', 'eye', 'fabs', 'flip', 'floor',
+    'layer_normalization', 'abs', 'add', 'all', 'allclose', 'amax', 'amin', 'angle', 'any',
+    'append', 'arange', 'arccos', 'arccosh', 'arcsin', 'arcsinh', 'arctan', 'arctan2',
+    'arctanh', 'argmax', 'argmin', 'argpartition', 'argsort', 'array', 'array_split', 'average',
+    'bartlett', 'bincount', 'bitwise_and', 'bitwise_invert', 'bitwise_left_shift', 'bitwise_or',
+    'bitwise_right_shift', 'bitwise_xor', 'blackman', 'broadcast_to', 'cbrt', 'ceil', 'clip',
+    'concatenate', 'conj', 'corrcoef', 'correlate', 'cos', 'cosh', 'count_nonzero', 'cross',
+    'cumprod', 'cumsum', 'deg2rad', 'diag', 'diagflat', 'diagonal', 'diff', 'digitize',
+    'divide', 'dot', 'dsplit', 'dstack', 'einsum', 'empty', 'empty_like', 'equal', 'exp',
+    'exp2', 'expand_dims', 'expm1', 'eye', 'fabs', 'flip', 'fliplr', 'flipud', 'floor',
     'floor_divide', 'fmax', 'fmin', 'fmod', 'full', 'full_like', 'gcd', 'geomspace', 'greater',
-    'greater_equal', 'hamming', 'hanning', 'heaviside', 'hstack', 'hypot', 'i0', 'identity',
-    'imag', 'inner', 'isfinite', 'isin', 'isinf', 'isnan', 'kaiser', 'kron', 'lcm', 'ldexp',
-    'left_shift', 'less', 'less_equal', 'log', 'log10', 'log1p', 'log2', 'logaddexp',
-    'logaddexp2', 'logical_and', 'logical_not', 'logical_or', 'logical_xor', 'logspace',
-    'matmul', 'maximum', 'mean', 'median', 'meshgrid', 'minimum', 'mod', 'moveaxis', 'multiply',
-    'nanargmax', 'nanargmin', 'nancumprod', 'nancumsum', 'nanmean', 'nanmedian',
-    'nanpercentile', 'nanprod', 'nanquantile', 'nanstd', 'nansum', 'nanvar', 'negative',
-    'nextafter', 'nonzero', 'not_equal', 'ones', 'ones_like', 'outer', 'percentile', 'power',
-    'prod', 'quantile', 'rad2deg', 'real', 'reciprocal', 'repeat', 'reshape', 'right_shift',
-    'roll', 'searchsorted', 'sign', 'signbit', 'sin', 'sinc', 'sinh', 'slogdet', 'sort', 'sqrt',
-    'square', 'squeeze', 'stack', 'std', 'subtract', 'sum', 'take', 'take_along_axis', 'tan',
-    'tanh', 'tensordot', 'tile', 'trace', 'trapezoid', 'tri', 'tril', 'triu', 'true_divide',
-    'trunc', 'unravel_index', 'vander', 'var', 'vstack', 'zeros', 'zeros_like',
+    'greater_equal', 'hamming', 'hanning', 'heaviside', 'hsplit', 'hstack', 'hypot', 'i0',
+    'identity', 'imag', 'inner', 'isclose', 'isfinite', 'isin', 'isinf', 'isnan', 'kaiser',
+    'kron', 'lcm', 'ldexp', 'left_shift', 'less', 'less_equal', 'log', 'log10', 'log1p', 'log2',
+    'logaddexp', 'logaddexp2', 'logical_and', 'logical_not', 'logical_or', 'logical_xor',
+    'logspace', 'matmul', 'maximum', 'mean', 'median', 'meshgrid', 'minimum', 'mod', 'moveaxis',
+    'multiply', 'nan_to_num', 'nanargmax', 'nanargmin', 'nancumprod', 'nancumsum', 'nanmax',
+    'nanmean', 'nanmedian', 'nanmin', 'nanpercentile', 'nanprod', 'nanquantile', 'nanstd',
+    'nansum', 'nanvar', 'ndim', 'negative', 'nextafter', 'nonzero', 'not_equal', 'ones',
+    'ones_like', 'outer', 'pad', 'percentile', 'power', 'prod', 'ptp', 'quantile', 'rad2deg',
+    'ravel', 'real', 'reciprocal', 'repeat', 'reshape', 'right_shift', 'roll', 'rot90',
+    'searchsorted', 'sign', 'signbit', 'sin', 'sinc', 'sinh', 'size', 'slogdet', 'sort',
+    'split', 'sqrt', 'square', 'squeeze', 'stack', 'std', 'subtract', 'sum', 'swapaxes', 'take',
+    'take_along_axis', 'tan', 'tanh', 'tensordot', 'tile', 'trace', 'transpose', 'trapezoid',
+    'tri', 'tril', 'triu', 'true_divide', 'trunc', 'unravel_index', 'vander', 'var', 'vdot',
+    'vsplit', 'vstack', 'zeros', 'zeros_like',
 ]
 
 
@@ -544,6 +548,84 @@ def all(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
 all = _accelerate(all, _all)
 
 
+_allclose = _bind('allclose', {})
+
+
+def allclose(
+        x1: ArrayLike, x2: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08,
+        equal_nan: bool = False,
+) -> Array:
+    """Whether two arrays are equal within a tolerance at every position.
+
+    keras.ops's form of ``crossops.numpy.allclose``: Keras's parameter names, kinds and
+    defaults, the same computation.
+    """
+    a = x1
+    b = x2
+    try:
+        _key = (_TYPE(a), _TYPE(b))
+        try:
+            _fn = _allclose.cache[_key]
+        except KeyError:
+            _fn = _allclose.resolve(_key, _key)
+        return _fn(a=a, b=b, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    except Exception as _e:
+        _allclose.fail(_e)
+
+
+allclose = _accelerate(allclose, _allclose)
+
+
+_amax = _bind('amax', {})
+
+
+def amax(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+    """Maximum along the given axes; the NumPy name of ``max``.
+
+    keras.ops's form of ``crossops.numpy.amax``: Keras's parameter names, kinds and defaults,
+    the same computation.
+    """
+    a = x
+    initial = None
+    try:
+        _key = _TYPE(a)
+        try:
+            _fn = _amax.cache[_key]
+        except KeyError:
+            _fn = _amax.resolve(_key, (_key,))
+        return _fn(a=a, axis=axis, keepdims=keepdims, initial=initial)
+    except Exception as _e:
+        _amax.fail(_e)
+
+
+amax = _accelerate(amax, _amax)
+
+
+_amin = _bind('amin', {})
+
+
+def amin(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+    """Minimum along the given axes; the NumPy name of ``min``.
+
+    keras.ops's form of ``crossops.numpy.amin``: Keras's parameter names, kinds and defaults,
+    the same computation.
+    """
+    a = x
+    initial = None
+    try:
+        _key = _TYPE(a)
+        try:
+            _fn = _amin.cache[_key]
+        except KeyError:
+            _fn = _amin.resolve(_key, (_key,))
+        return _fn(a=a, axis=axis, keepdims=keepdims, initial=initial)
+    except Exception as _e:
+        _amin.fail(_e)
+
+
+amin = _accelerate(amin, _amin)
+
+
 _angle = _bind('angle', {})
 
 
@@ -555,14 +637,16 @@ def angle(x: ArrayLike) -> Array:
 
     Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
     """
-    x = _kd.float_input(x)
+    z = x
+    deg = False
+    z = _kd.float_input(z)
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(z)
         try:
             _fn = _angle.cache[_key]
         except KeyError:
             _fn = _angle.resolve(_key, (_key,))
-        return _fn(x=x)
+        return _fn(z=z, deg=deg)
     except Exception as _e:
         _angle.fail(_e)
 
@@ -602,14 +686,16 @@ def append(x1: ArrayLike, x2: ArrayLike, axis: int | None = None) -> Array:
     Dtypes as Keras: Python scalars as in ``add``; a scalar beside an array takes the array's
     dtype.
     """
-    x1, x2 = _kd.weak_arrays(x1, x2)
+    arr = x1
+    values = x2
+    arr, values = _kd.weak_arrays(arr, values)
     try:
-        _key = (_TYPE(x1), _TYPE(x2))
+        _key = (_TYPE(arr), _TYPE(values))
         try:
             _fn = _append.cache[_key]
         except KeyError:
             _fn = _append.resolve(_key, _key)
-        return _fn(x1=x1, x2=x2, axis=axis)
+        return _fn(arr=arr, values=values, axis=axis)
     except Exception as _e:
         _append.fail(_e)
 
@@ -631,9 +717,13 @@ def arange(
     if step is None:
         step = 1
     device = None
+    like = None
     dtype = _kd.arange_dtype(start, stop, step, dtype)
     try:
-        _b = _default_backend()
+        if like is None:
+            _b = _default_backend()
+        else:
+            _b, device = _like_placement(like, device)
         if dtype is not None:
             dtype = _native_dtype(_b, dtype)
         return _arange.impl(_b)(start, stop=stop, step=step, dtype=dtype, device=device)
@@ -862,14 +952,17 @@ def argpartition(x: ArrayLike, kth: int | Sequence[int], axis: int | None = -1) 
 
     Dtypes as Keras: int32 indices.
     """
-    x = _kd.index_input(x)
+    a = x
+    kind = 'introselect'
+    order = None
+    a = _kd.index_input(a)
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _argpartition.cache[_key]
         except KeyError:
             _fn = _argpartition.resolve(_key, (_key,))
-        _out = _fn(x=x, kth=kth, axis=axis)
+        _out = _fn(a=a, kth=kth, axis=axis, kind=kind, order=order)
     except Exception as _e:
         _argpartition.fail(_e)
     return _kd.index_output(_out)
@@ -878,7 +971,7 @@ def argpartition(x: ArrayLike, kth: int | Sequence[int], axis: int | None = -1) 
 _argsort = _bind('argsort', {})
 
 
-def argsort(x: ArrayLike, axis: int = -1) -> Array:
+def argsort(x: ArrayLike, axis: int | None = -1) -> Array:
     """Indices that sort an array along an axis.
 
     keras.ops's form of ``crossops.numpy.argsort``: Keras's parameter names, kinds and defaults,
@@ -926,6 +1019,32 @@ def array(x: ArrayLike, dtype: DTypeLike | None = None) -> Array:
         _array.fail(_e)
 
 
+_array_split = _bind('array_split', {})
+
+
+def array_split(
+        x: ArrayLike, indices_or_sections: int | Sequence[int], axis: int = 0,
+) -> list[Array]:
+    """Split an array into nearly equal sections, or at given indices, along an axis.
+
+    keras.ops's form of ``crossops.numpy.array_split``: Keras's parameter names, kinds and
+    defaults, the same computation.
+    """
+    ary = x
+    try:
+        _key = _TYPE(ary)
+        try:
+            _fn = _array_split.cache[_key]
+        except KeyError:
+            _fn = _array_split.resolve(_key, (_key,))
+        return _fn(ary=ary, indices_or_sections=indices_or_sections, axis=axis)
+    except Exception as _e:
+        _array_split.fail(_e)
+
+
+array_split = _accelerate(array_split, _array_split)
+
+
 _average = _bind('average', {})
 
 
@@ -937,14 +1056,17 @@ def average(x: ArrayLike, axis: Axis = None, weights: ArrayLike = None) -> Array
 
     Dtypes as Keras: with no float operand, the operands compute in ``floatx()``.
     """
-    x, weights = _kd.float_inputs(x, weights)
+    a = x
+    returned = False
+    keepdims = False
+    a, weights = _kd.float_inputs(a, weights)
     try:
-        _key = (_TYPE(x), _TYPE(weights))
+        _key = (_TYPE(a), _TYPE(weights))
         try:
             _fn = _average.cache[_key]
         except KeyError:
             _fn = _average.resolve(_key, _key)
-        return _fn(x=x, axis=axis, weights=weights)
+        return _fn(a=a, axis=axis, weights=weights, returned=returned, keepdims=keepdims)
     except Exception as _e:
         _average.fail(_e)
 
@@ -961,14 +1083,15 @@ def bartlett(x: ArrayLike) -> Array:
     Dtypes as Keras: the length may be a 0-d float array; the window is in ``floatx()``
     (float32).
     """
-    x = _kd.window_length(x)
+    M = x
+    M = _kd.window_length(M)
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(M)
         try:
             _fn = _bartlett.cache[_key]
         except KeyError:
             _fn = _bartlett.resolve(_key, (_key,))
-        _out = _fn(x=x)
+        _out = _fn(M=M)
     except Exception as _e:
         _bartlett.fail(_e)
     return _kd.floatx_output(_out)
@@ -1190,14 +1313,15 @@ def blackman(x: ArrayLike) -> Array:
     Dtypes as Keras: the length may be a 0-d float array; the window is in ``floatx()``
     (float32).
     """
-    x = _kd.window_length(x)
+    M = x
+    M = _kd.window_length(M)
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(M)
         try:
             _fn = _blackman.cache[_key]
         except KeyError:
             _fn = _blackman.resolve(_key, (_key,))
-        _out = _fn(x=x)
+        _out = _fn(M=M)
     except Exception as _e:
         _blackman.fail(_e)
     return _kd.floatx_output(_out)
@@ -1309,14 +1433,19 @@ def concatenate(xs: Sequence[ArrayLike], axis: int | None = 0) -> Array:
     Dtypes as Keras: the arrays are promoted together first (float16 with int16 gives float16,
     int32 with float32 float32).
     """
-    xs = _kd.promoted_sequence(xs)
+    arrays = xs
+    dtype = None
+    casting = 'same_kind'
+    arrays = _kd.promoted_sequence(arrays)
     try:
-        _key = (*_MAP(_TYPE, xs),)
+        _key = (*_MAP(_TYPE, arrays),)
         try:
             _fn = _concatenate.cache[_key]
         except KeyError:
             _fn = _concatenate.resolve(_key, _key)
-        return _fn(xs=xs, axis=axis)
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl(_key), dtype)
+        return _fn(arrays, axis=axis, dtype=dtype, casting=casting)
     except Exception as _e:
         _concatenate.fail(_e)
 
@@ -1355,14 +1484,19 @@ def corrcoef(x: ArrayLike) -> Array:
 
     Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
     """
+    y = None
+    rowvar = True
+    dtype = None
     x = _kd.float_input(x)
     try:
-        _key = _TYPE(x)
+        _key = (_TYPE(x), _TYPE(y))
         try:
             _fn = _corrcoef.cache[_key]
         except KeyError:
-            _fn = _corrcoef.resolve(_key, (_key,))
-        return _fn(x=x)
+            _fn = _corrcoef.resolve(_key, _key)
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl(_key), dtype)
+        return _fn(x=x, y=y, rowvar=rowvar, dtype=dtype)
     except Exception as _e:
         _corrcoef.fail(_e)
 
@@ -1381,14 +1515,16 @@ def correlate(
     Dtypes as Keras: integer and bool operands compute in ``floatx()``; a Python float stays
     weak next to a float array.
     """
-    x1, x2 = _kd.divide_inputs(x1, x2)
+    a = x1
+    v = x2
+    a, v = _kd.divide_inputs(a, v)
     try:
-        _key = (_TYPE(x1), _TYPE(x2))
+        _key = (_TYPE(a), _TYPE(v))
         try:
             _fn = _correlate.cache[_key]
         except KeyError:
             _fn = _correlate.resolve(_key, _key)
-        return _fn(x1=x1, x2=x2, mode=mode)
+        return _fn(a=a, v=v, mode=mode)
     except Exception as _e:
         _correlate.fail(_e)
 
@@ -1503,16 +1639,17 @@ def cumprod(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = Non
 
     Dtypes as Keras: the input's dtype (bool: int32) unless ``dtype`` is given.
     """
-    dtype = _kd.cumulative_dtype(x, dtype)
+    a = x
+    dtype = _kd.cumulative_dtype(a, dtype)
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _cumprod.cache[_key]
         except KeyError:
             _fn = _cumprod.resolve(_key, (_key,))
         if dtype is not None:
             dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
-        return _fn(x=x, axis=axis, dtype=dtype)
+        return _fn(a=a, axis=axis, dtype=dtype)
     except Exception as _e:
         _cumprod.fail(_e)
 
@@ -1528,16 +1665,17 @@ def cumsum(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None
 
     Dtypes as Keras: the input's dtype (bool: int32) unless ``dtype`` is given.
     """
-    dtype = _kd.cumulative_dtype(x, dtype)
+    a = x
+    dtype = _kd.cumulative_dtype(a, dtype)
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _cumsum.cache[_key]
         except KeyError:
             _fn = _cumsum.resolve(_key, (_key,))
         if dtype is not None:
             dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
-        return _fn(x=x, axis=axis, dtype=dtype)
+        return _fn(a=a, axis=axis, dtype=dtype)
     except Exception as _e:
         _cumsum.fail(_e)
 
@@ -1563,6 +1701,54 @@ def deg2rad(x: ArrayLike) -> Array:
         return _fn(x=x)
     except Exception as _e:
         _deg2rad.fail(_e)
+
+
+_diag = _bind('diag', {})
+
+
+def diag(x: ArrayLike, k: int = 0) -> Array:
+    """Extract a diagonal of a matrix, or build a matrix with a vector on a diagonal.
+
+    keras.ops's form of ``crossops.numpy.diag``: Keras's parameter names, kinds and defaults,
+    the same computation.
+    """
+    v = x
+    try:
+        _key = _TYPE(v)
+        try:
+            _fn = _diag.cache[_key]
+        except KeyError:
+            _fn = _diag.resolve(_key, (_key,))
+        return _fn(v=v, k=k)
+    except Exception as _e:
+        _diag.fail(_e)
+
+
+diag = _accelerate(diag, _diag)
+
+
+_diagflat = _bind('diagflat', {})
+
+
+def diagflat(x: ArrayLike, k: int = 0) -> Array:
+    """A square matrix with the flattened input on a diagonal.
+
+    keras.ops's form of ``crossops.numpy.diagflat``: Keras's parameter names, kinds and
+    defaults, the same computation.
+    """
+    v = x
+    try:
+        _key = _TYPE(v)
+        try:
+            _fn = _diagflat.cache[_key]
+        except KeyError:
+            _fn = _diagflat.resolve(_key, (_key,))
+        return _fn(v=v, k=k)
+    except Exception as _e:
+        _diagflat.fail(_e)
+
+
+diagflat = _accelerate(diagflat, _diagflat)
 
 
 _diagonal = _bind('diagonal', {})
@@ -1626,6 +1812,7 @@ def digitize(x: ArrayLike, bins: ArrayLike) -> Array:
 
     Dtypes as Keras: int32 indices.
     """
+    right = False
     x = _kd.index_input(x)
     try:
         _key = (_TYPE(x), _TYPE(bins))
@@ -1633,7 +1820,7 @@ def digitize(x: ArrayLike, bins: ArrayLike) -> Array:
             _fn = _digitize.cache[_key]
         except KeyError:
             _fn = _digitize.resolve(_key, _key)
-        _out = _fn(x=x, bins=bins)
+        _out = _fn(x=x, bins=bins, right=right)
     except Exception as _e:
         _digitize.fail(_e)
     return _kd.index_output(_out)
@@ -1678,20 +1865,46 @@ def dot(x1: ArrayLike, x2: ArrayLike) -> Array:
     Dtypes as Keras: a Python int stays weak (int32 alone or with a bool array), a Python float
     gives ``floatx()`` with a bool or integer array.
     """
-    if _TYPE(x1) in _PY or _TYPE(x2) in _PY:
-        x1, x2 = _kd.weak_inputs(x1, x2)
+    a = x1
+    b = x2
+    if _TYPE(a) in _PY or _TYPE(b) in _PY:
+        a, b = _kd.weak_inputs(a, b)
     try:
-        _key = (_TYPE(x1), _TYPE(x2))
+        _key = (_TYPE(a), _TYPE(b))
         try:
             _fn = _dot.cache[_key]
         except KeyError:
             _fn = _dot.resolve(_key, _key)
-        return _fn(x1=x1, x2=x2)
+        return _fn(a=a, b=b)
     except Exception as _e:
         _dot.fail(_e)
 
 
 dot = _accelerate(dot, _dot)
+
+
+_dsplit = _bind('dsplit', {})
+
+
+def dsplit(x: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Array]:
+    """Split an array along its third axis (depth).
+
+    keras.ops's form of ``crossops.numpy.dsplit``: Keras's parameter names, kinds and defaults,
+    the same computation.
+    """
+    ary = x
+    try:
+        _key = _TYPE(ary)
+        try:
+            _fn = _dsplit.cache[_key]
+        except KeyError:
+            _fn = _dsplit.resolve(_key, (_key,))
+        return _fn(ary=ary, indices_or_sections=indices_or_sections)
+    except Exception as _e:
+        _dsplit.fail(_e)
+
+
+dsplit = _accelerate(dsplit, _dsplit)
 
 
 _dstack = _bind('dstack', {})
@@ -1706,14 +1919,15 @@ def dstack(xs: Sequence[ArrayLike]) -> Array:
     Dtypes as Keras: the arrays are promoted together first (float16 with int16 gives float16,
     int32 with float32 float32).
     """
-    xs = _kd.promoted_sequence(xs)
+    tup = xs
+    tup = _kd.promoted_sequence(tup)
     try:
-        _key = (*_MAP(_TYPE, xs),)
+        _key = (*_MAP(_TYPE, tup),)
         try:
             _fn = _dstack.cache[_key]
         except KeyError:
             _fn = _dstack.resolve(_key, _key)
-        return _fn(xs=xs)
+        return _fn(tup=tup)
     except Exception as _e:
         _dstack.fail(_e)
 
@@ -1753,9 +1967,13 @@ def empty(shape: Shape, dtype: DTypeLike | None = None) -> Array:
     Dtypes as Keras: ``floatx()`` (float32) unless ``dtype`` is given.
     """
     device = None
+    like = None
     dtype = _kd.creation_dtype(dtype)
     try:
-        _b = _default_backend()
+        if like is None:
+            _b = _default_backend()
+        else:
+            _b, device = _like_placement(like, device)
         if dtype is not None:
             dtype = _native_dtype(_b, dtype)
         return _empty.impl(_b)(shape=shape, dtype=dtype, device=device)
@@ -1921,9 +2139,13 @@ def eye(N: int, M: int | None = None, k: int = 0, dtype: DTypeLike | None = None
     n_rows = N
     n_cols = M
     device = None
+    like = None
     dtype = _kd.creation_dtype(dtype)
     try:
-        _b = _default_backend()
+        if like is None:
+            _b = _default_backend()
+        else:
+            _b, device = _like_placement(like, device)
         if dtype is not None:
             dtype = _native_dtype(_b, dtype)
         return _eye.impl(_b)(n_rows, n_cols, k=k, dtype=dtype, device=device)
@@ -1975,6 +2197,54 @@ def flip(x: ArrayLike, axis: Axis = None) -> Array:
 
 
 flip = _accelerate(flip, _flip)
+
+
+_fliplr = _bind('fliplr', {})
+
+
+def fliplr(x: ArrayLike) -> Array:
+    """Reverse the order of the columns (axis 1).
+
+    keras.ops's form of ``crossops.numpy.fliplr``: Keras's parameter names, kinds and defaults,
+    the same computation.
+    """
+    m = x
+    try:
+        _key = _TYPE(m)
+        try:
+            _fn = _fliplr.cache[_key]
+        except KeyError:
+            _fn = _fliplr.resolve(_key, (_key,))
+        return _fn(m=m)
+    except Exception as _e:
+        _fliplr.fail(_e)
+
+
+fliplr = _accelerate(fliplr, _fliplr)
+
+
+_flipud = _bind('flipud', {})
+
+
+def flipud(x: ArrayLike) -> Array:
+    """Reverse the order of the rows (axis 0).
+
+    keras.ops's form of ``crossops.numpy.flipud``: Keras's parameter names, kinds and defaults,
+    the same computation.
+    """
+    m = x
+    try:
+        _key = _TYPE(m)
+        try:
+            _fn = _flipud.cache[_key]
+        except KeyError:
+            _fn = _flipud.resolve(_key, (_key,))
+        return _fn(m=m)
+    except Exception as _e:
+        _flipud.fail(_e)
+
+
+flipud = _accelerate(flipud, _flipud)
 
 
 _floor = _bind('floor', {})
@@ -2109,7 +2379,8 @@ _full = _bind('full', {})
 
 
 def full(
-        shape: Shape, fill_value: bool | int | float | complex, dtype: DTypeLike | None = None,
+        shape: Shape, fill_value: bool | int | float | complex | ArrayLike,
+        dtype: DTypeLike | None = None,
 ) -> Array:
     """A new array of the given shape filled with one value.
 
@@ -2119,9 +2390,13 @@ def full(
     Dtypes as Keras: ``floatx()`` (float32) unless ``dtype`` is given.
     """
     device = None
+    like = None
     dtype = _kd.creation_dtype(dtype)
     try:
-        _b = _default_backend()
+        if like is None:
+            _b = _default_backend()
+        else:
+            _b, device = _like_placement(like, device)
         if dtype is not None:
             dtype = _native_dtype(_b, dtype)
         return _full.impl(_b)(shape=shape, fill_value=fill_value, dtype=dtype, device=device)
@@ -2133,7 +2408,8 @@ _full_like = _bind('full_like', {})
 
 
 def full_like(
-        x: ArrayLike, fill_value: bool | int | float | complex, dtype: DTypeLike | None = None,
+        x: ArrayLike, fill_value: bool | int | float | complex | ArrayLike,
+        dtype: DTypeLike | None = None,
 ) -> Array:
     """A new array of x's shape filled with one value.
 
@@ -2272,14 +2548,15 @@ def hamming(x: ArrayLike) -> Array:
     Dtypes as Keras: the length may be a 0-d float array; the window is in ``floatx()``
     (float32).
     """
-    x = _kd.window_length(x)
+    M = x
+    M = _kd.window_length(M)
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(M)
         try:
             _fn = _hamming.cache[_key]
         except KeyError:
             _fn = _hamming.resolve(_key, (_key,))
-        _out = _fn(x=x)
+        _out = _fn(M=M)
     except Exception as _e:
         _hamming.fail(_e)
     return _kd.floatx_output(_out)
@@ -2297,14 +2574,15 @@ def hanning(x: ArrayLike) -> Array:
     Dtypes as Keras: the length may be a 0-d float array; the window is in ``floatx()``
     (float32).
     """
-    x = _kd.window_length(x)
+    M = x
+    M = _kd.window_length(M)
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(M)
         try:
             _fn = _hanning.cache[_key]
         except KeyError:
             _fn = _hanning.resolve(_key, (_key,))
-        _out = _fn(x=x)
+        _out = _fn(M=M)
     except Exception as _e:
         _hanning.fail(_e)
     return _kd.floatx_output(_out)
@@ -2334,6 +2612,30 @@ def heaviside(x1: ArrayLike, x2: ArrayLike) -> Array:
         _heaviside.fail(_e)
 
 
+_hsplit = _bind('hsplit', {})
+
+
+def hsplit(x: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Array]:
+    """Split an array horizontally: along axis 1, or axis 0 for a 1-d array.
+
+    keras.ops's form of ``crossops.numpy.hsplit``: Keras's parameter names, kinds and defaults,
+    the same computation.
+    """
+    ary = x
+    try:
+        _key = _TYPE(ary)
+        try:
+            _fn = _hsplit.cache[_key]
+        except KeyError:
+            _fn = _hsplit.resolve(_key, (_key,))
+        return _fn(ary=ary, indices_or_sections=indices_or_sections)
+    except Exception as _e:
+        _hsplit.fail(_e)
+
+
+hsplit = _accelerate(hsplit, _hsplit)
+
+
 _hstack = _bind('hstack', {})
 
 
@@ -2346,14 +2648,19 @@ def hstack(xs: Sequence[ArrayLike]) -> Array:
     Dtypes as Keras: the arrays are promoted together first (float16 with int16 gives float16,
     int32 with float32 float32).
     """
-    xs = _kd.promoted_sequence(xs)
+    tup = xs
+    dtype = None
+    casting = 'same_kind'
+    tup = _kd.promoted_sequence(tup)
     try:
-        _key = (*_MAP(_TYPE, xs),)
+        _key = (*_MAP(_TYPE, tup),)
         try:
             _fn = _hstack.cache[_key]
         except KeyError:
             _fn = _hstack.resolve(_key, _key)
-        return _fn(xs=xs)
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl(_key), dtype)
+        return _fn(tup=tup, dtype=dtype, casting=casting)
     except Exception as _e:
         _hstack.fail(_e)
 
@@ -2464,20 +2771,50 @@ def inner(x1: ArrayLike, x2: ArrayLike) -> Array:
     Dtypes as Keras: a Python int stays weak (int32 alone or with a bool array), a Python float
     gives ``floatx()`` with a bool or integer array.
     """
-    if _TYPE(x1) in _PY or _TYPE(x2) in _PY:
-        x1, x2 = _kd.weak_inputs(x1, x2)
+    a = x1
+    b = x2
+    if _TYPE(a) in _PY or _TYPE(b) in _PY:
+        a, b = _kd.weak_inputs(a, b)
     try:
-        _key = (_TYPE(x1), _TYPE(x2))
+        _key = (_TYPE(a), _TYPE(b))
         try:
             _fn = _inner.cache[_key]
         except KeyError:
             _fn = _inner.resolve(_key, _key)
-        return _fn(x1=x1, x2=x2)
+        return _fn(a, b)
     except Exception as _e:
         _inner.fail(_e)
 
 
 inner = _accelerate(inner, _inner)
+
+
+_isclose = _bind('isclose', {})
+
+
+def isclose(
+        x1: ArrayLike, x2: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08,
+        equal_nan: bool = False,
+) -> Array:
+    """Whether two arrays are equal within a tolerance, element-wise.
+
+    keras.ops's form of ``crossops.numpy.isclose``: Keras's parameter names, kinds and defaults,
+    the same computation.
+    """
+    a = x1
+    b = x2
+    try:
+        _key = (_TYPE(a), _TYPE(b))
+        try:
+            _fn = _isclose.cache[_key]
+        except KeyError:
+            _fn = _isclose.resolve(_key, _key)
+        return _fn(a=a, b=b, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    except Exception as _e:
+        _isclose.fail(_e)
+
+
+isclose = _accelerate(isclose, _isclose)
 
 
 _isfinite = _bind('isfinite', {})
@@ -2506,25 +2843,24 @@ isfinite = _accelerate(isfinite, _isfinite)
 _isin = _bind('isin', {})
 
 
-def isin(x1: ArrayLike, x2: ArrayLike, assume_unique: Any = False, invert: bool = False) -> Array:
+def isin(x1: ArrayLike, x2: ArrayLike, assume_unique: bool = False, invert: bool = False) -> Array:
     """Test whether each element of an array occurs in a second array.
 
     keras.ops's form of ``crossops.numpy.isin``: Keras's parameter names, kinds and defaults,
     the same computation.
-
-    Not supported yet (raise NotImplementedError when given): ``assume_unique``.
     """
-    if assume_unique is not False:
-        _unsupported('isin', 'assume_unique')
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
             _fn = _isin.cache[_key]
         except KeyError:
             _fn = _isin.resolve(_key, _key)
-        return _fn(x1, x2, invert=invert)
+        return _fn(x1, x2, assume_unique=assume_unique, invert=invert)
     except Exception as _e:
         _isin.fail(_e)
+
+
+isin = _accelerate(isin, _isin)
 
 
 _isinf = _bind('isinf', {})
@@ -2585,14 +2921,15 @@ def kaiser(x: ArrayLike, beta: ArrayLike) -> Array:
     Dtypes as Keras: the length may be a 0-d float array; the window is in ``floatx()``
     (float32).
     """
-    x = _kd.window_length(x)
+    M = x
+    M = _kd.window_length(M)
     try:
-        _key = (_TYPE(x), _TYPE(beta))
+        _key = (_TYPE(M), _TYPE(beta))
         try:
             _fn = _kaiser.cache[_key]
         except KeyError:
             _fn = _kaiser.resolve(_key, _key)
-        _out = _fn(x=x, beta=beta)
+        _out = _fn(M=M, beta=beta)
     except Exception as _e:
         _kaiser.fail(_e)
     return _kd.floatx_output(_out)
@@ -2602,7 +2939,7 @@ _kron = _bind('kron', {})
 
 
 def kron(x1: ArrayLike, x2: ArrayLike) -> Array:
-    """Kronecker product: blocks of x2, each scaled by one element of x1.
+    """Kronecker product: blocks of b, each scaled by one element of a.
 
     keras.ops's form of ``crossops.numpy.kron``: Keras's parameter names, kinds and defaults,
     the same computation.
@@ -2610,15 +2947,17 @@ def kron(x1: ArrayLike, x2: ArrayLike) -> Array:
     Dtypes as Keras: a Python int stays weak (int32 alone or with a bool array), a Python float
     gives ``floatx()`` with a bool or integer array.
     """
-    if _TYPE(x1) in _PY or _TYPE(x2) in _PY:
-        x1, x2 = _kd.weak_inputs(x1, x2)
+    a = x1
+    b = x2
+    if _TYPE(a) in _PY or _TYPE(b) in _PY:
+        a, b = _kd.weak_inputs(a, b)
     try:
-        _key = (_TYPE(x1), _TYPE(x2))
+        _key = (_TYPE(a), _TYPE(b))
         try:
             _fn = _kron.cache[_key]
         except KeyError:
             _fn = _kron.resolve(_key, _key)
-        return _fn(x1=x1, x2=x2)
+        return _fn(a=a, b=b)
     except Exception as _e:
         _kron.fail(_e)
 
@@ -3111,14 +3450,16 @@ def median(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
 
     Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
     """
-    x = _kd.float_input(x)
+    a = x
+    overwrite_input = False
+    a = _kd.float_input(a)
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _median.cache[_key]
         except KeyError:
             _fn = _median.resolve(_key, (_key,))
-        return _fn(x=x, axis=axis, keepdims=keepdims)
+        return _fn(a=a, axis=axis, overwrite_input=overwrite_input, keepdims=keepdims)
     except Exception as _e:
         _median.fail(_e)
 
@@ -3257,6 +3598,32 @@ def multiply(x1: ArrayLike, x2: ArrayLike) -> Array:
 multiply = _accelerate(multiply, _multiply)
 
 
+_nan_to_num = _bind('nan_to_num', {})
+
+
+def nan_to_num(
+        x: ArrayLike, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None,
+) -> Array:
+    """Replace NaN and infinities with finite numbers.
+
+    keras.ops's form of ``crossops.numpy.nan_to_num``: Keras's parameter names, kinds and
+    defaults, the same computation.
+    """
+    copy = True
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _nan_to_num.cache[_key]
+        except KeyError:
+            _fn = _nan_to_num.resolve(_key, (_key,))
+        return _fn(x=x, copy=copy, nan=nan, posinf=posinf, neginf=neginf)
+    except Exception as _e:
+        _nan_to_num.fail(_e)
+
+
+nan_to_num = _accelerate(nan_to_num, _nan_to_num)
+
+
 _nanargmax = _bind('nanargmax', {})
 
 
@@ -3268,14 +3635,15 @@ def nanargmax(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> 
 
     Dtypes as Keras: int32 indices.
     """
-    x = _kd.index_input(x)
+    a = x
+    a = _kd.index_input(a)
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _nanargmax.cache[_key]
         except KeyError:
             _fn = _nanargmax.resolve(_key, (_key,))
-        _out = _fn(x=x, axis=axis, keepdims=keepdims)
+        _out = _fn(a=a, axis=axis, keepdims=keepdims)
     except Exception as _e:
         _nanargmax.fail(_e)
     return _kd.index_output(_out)
@@ -3292,14 +3660,15 @@ def nanargmin(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> 
 
     Dtypes as Keras: int32 indices.
     """
-    x = _kd.index_input(x)
+    a = x
+    a = _kd.index_input(a)
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _nanargmin.cache[_key]
         except KeyError:
             _fn = _nanargmin.resolve(_key, (_key,))
-        _out = _fn(x=x, axis=axis, keepdims=keepdims)
+        _out = _fn(a=a, axis=axis, keepdims=keepdims)
     except Exception as _e:
         _nanargmin.fail(_e)
     return _kd.index_output(_out)
@@ -3316,16 +3685,17 @@ def nancumprod(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = 
 
     Dtypes as Keras: the input's dtype (bool: int32) unless ``dtype`` is given.
     """
-    dtype = _kd.cumulative_dtype(x, dtype)
+    a = x
+    dtype = _kd.cumulative_dtype(a, dtype)
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _nancumprod.cache[_key]
         except KeyError:
             _fn = _nancumprod.resolve(_key, (_key,))
         if dtype is not None:
             dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
-        return _fn(x=x, axis=axis, dtype=dtype)
+        return _fn(a=a, axis=axis, dtype=dtype)
     except Exception as _e:
         _nancumprod.fail(_e)
 
@@ -3341,18 +3711,44 @@ def nancumsum(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = N
 
     Dtypes as Keras: the input's dtype (bool: int32) unless ``dtype`` is given.
     """
-    dtype = _kd.cumulative_dtype(x, dtype)
+    a = x
+    dtype = _kd.cumulative_dtype(a, dtype)
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _nancumsum.cache[_key]
         except KeyError:
             _fn = _nancumsum.resolve(_key, (_key,))
         if dtype is not None:
             dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
-        return _fn(x=x, axis=axis, dtype=dtype)
+        return _fn(a=a, axis=axis, dtype=dtype)
     except Exception as _e:
         _nancumsum.fail(_e)
+
+
+_nanmax = _bind('nanmax', {})
+
+
+def nanmax(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+    """Maximum along the given axes, ignoring NaN.
+
+    keras.ops's form of ``crossops.numpy.nanmax``: Keras's parameter names, kinds and defaults,
+    the same computation.
+    """
+    a = x
+    initial = None
+    try:
+        _key = _TYPE(a)
+        try:
+            _fn = _nanmax.cache[_key]
+        except KeyError:
+            _fn = _nanmax.resolve(_key, (_key,))
+        return _fn(a=a, axis=axis, keepdims=keepdims, initial=initial)
+    except Exception as _e:
+        _nanmax.fail(_e)
+
+
+nanmax = _accelerate(nanmax, _nanmax)
 
 
 _nanmean = _bind('nanmean', {})
@@ -3366,14 +3762,18 @@ def nanmean(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
 
     Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
     """
-    x = _kd.float_input(x)
+    a = x
+    dtype = None
+    a = _kd.float_input(a)
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _nanmean.cache[_key]
         except KeyError:
             _fn = _nanmean.resolve(_key, (_key,))
-        return _fn(x=x, axis=axis, keepdims=keepdims)
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
+        return _fn(a=a, axis=axis, dtype=dtype, keepdims=keepdims)
     except Exception as _e:
         _nanmean.fail(_e)
 
@@ -3389,16 +3789,43 @@ def nanmedian(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
 
     Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
     """
-    x = _kd.float_input(x)
+    a = x
+    overwrite_input = False
+    a = _kd.float_input(a)
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _nanmedian.cache[_key]
         except KeyError:
             _fn = _nanmedian.resolve(_key, (_key,))
-        return _fn(x=x, axis=axis, keepdims=keepdims)
+        return _fn(a=a, axis=axis, overwrite_input=overwrite_input, keepdims=keepdims)
     except Exception as _e:
         _nanmedian.fail(_e)
+
+
+_nanmin = _bind('nanmin', {})
+
+
+def nanmin(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+    """Minimum along the given axes, ignoring NaN.
+
+    keras.ops's form of ``crossops.numpy.nanmin``: Keras's parameter names, kinds and defaults,
+    the same computation.
+    """
+    a = x
+    initial = None
+    try:
+        _key = _TYPE(a)
+        try:
+            _fn = _nanmin.cache[_key]
+        except KeyError:
+            _fn = _nanmin.resolve(_key, (_key,))
+        return _fn(a=a, axis=axis, keepdims=keepdims, initial=initial)
+    except Exception as _e:
+        _nanmin.fail(_e)
+
+
+nanmin = _accelerate(nanmin, _nanmin)
 
 
 _nanpercentile = _bind('nanpercentile', {})
@@ -3416,14 +3843,18 @@ def nanpercentile(
 
     Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
     """
-    x = _kd.float_input(x)
+    a = x
+    overwrite_input = False
+    a = _kd.float_input(a)
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _nanpercentile.cache[_key]
         except KeyError:
             _fn = _nanpercentile.resolve(_key, (_key,))
-        return _fn(x=x, q=q, axis=axis, method=method, keepdims=keepdims)
+        return _fn(
+            a=a, q=q, axis=axis, overwrite_input=overwrite_input, method=method, keepdims=keepdims,
+        )
     except Exception as _e:
         _nanpercentile.fail(_e)
 
@@ -3440,14 +3871,19 @@ def nanprod(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     Dtypes as Keras: bool, int8 and int16 accumulate in int32, uint8 and uint16 in uint32; int32
     and uint32 keep their dtype.
     """
-    _dtype = _kd.accumulated_dtype(x)
+    a = x
+    dtype = None
+    initial = None
+    _dtype = _kd.accumulated_dtype(a)
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _nanprod.cache[_key]
         except KeyError:
             _fn = _nanprod.resolve(_key, (_key,))
-        _out = _fn(x=x, axis=axis, keepdims=keepdims)
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
+        _out = _fn(a=a, axis=axis, dtype=dtype, keepdims=keepdims, initial=initial)
     except Exception as _e:
         _nanprod.fail(_e)
     return _kd.as_dtype(_out, _dtype)
@@ -3468,14 +3904,18 @@ def nanquantile(
 
     Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
     """
-    x = _kd.float_input(x)
+    a = x
+    overwrite_input = False
+    a = _kd.float_input(a)
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _nanquantile.cache[_key]
         except KeyError:
             _fn = _nanquantile.resolve(_key, (_key,))
-        return _fn(x=x, q=q, axis=axis, method=method, keepdims=keepdims)
+        return _fn(
+            a=a, q=q, axis=axis, overwrite_input=overwrite_input, method=method, keepdims=keepdims,
+        )
     except Exception as _e:
         _nanquantile.fail(_e)
 
@@ -3491,14 +3931,19 @@ def nanstd(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
 
     Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
     """
-    x = _kd.float_input(x)
+    a = x
+    dtype = None
+    ddof = 0
+    a = _kd.float_input(a)
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _nanstd.cache[_key]
         except KeyError:
             _fn = _nanstd.resolve(_key, (_key,))
-        return _fn(x=x, axis=axis, keepdims=keepdims)
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
+        return _fn(a=a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims)
     except Exception as _e:
         _nanstd.fail(_e)
 
@@ -3515,14 +3960,19 @@ def nansum(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     Dtypes as Keras: bool, int8 and int16 accumulate in int32, uint8 and uint16 in uint32; int32
     and uint32 keep their dtype.
     """
-    _dtype = _kd.accumulated_dtype(x)
+    a = x
+    dtype = None
+    initial = None
+    _dtype = _kd.accumulated_dtype(a)
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _nansum.cache[_key]
         except KeyError:
             _fn = _nansum.resolve(_key, (_key,))
-        _out = _fn(x=x, axis=axis, keepdims=keepdims)
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
+        _out = _fn(a=a, axis=axis, dtype=dtype, keepdims=keepdims, initial=initial)
     except Exception as _e:
         _nansum.fail(_e)
     return _kd.as_dtype(_out, _dtype)
@@ -3539,16 +3989,45 @@ def nanvar(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
 
     Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
     """
-    x = _kd.float_input(x)
+    a = x
+    dtype = None
+    ddof = 0
+    a = _kd.float_input(a)
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _nanvar.cache[_key]
         except KeyError:
             _fn = _nanvar.resolve(_key, (_key,))
-        return _fn(x=x, axis=axis, keepdims=keepdims)
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
+        return _fn(a=a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims)
     except Exception as _e:
         _nanvar.fail(_e)
+
+
+_ndim = _bind('ndim', {})
+
+
+def ndim(x: ArrayLike) -> int:
+    """Number of dimensions of an array, as a Python int.
+
+    keras.ops's form of ``crossops.numpy.ndim``: Keras's parameter names, kinds and defaults,
+    the same computation.
+    """
+    a = x
+    try:
+        _key = _TYPE(a)
+        try:
+            _fn = _ndim.cache[_key]
+        except KeyError:
+            _fn = _ndim.resolve(_key, (_key,))
+        return _fn(a=a)
+    except Exception as _e:
+        _ndim.fail(_e)
+
+
+ndim = _accelerate(ndim, _ndim)
 
 
 _negative = _bind('negative', {})
@@ -3663,9 +4142,13 @@ def ones(shape: Shape, dtype: DTypeLike | None = None) -> Array:
     Dtypes as Keras: ``floatx()`` (float32) unless ``dtype`` is given.
     """
     device = None
+    like = None
     dtype = _kd.creation_dtype(dtype)
     try:
-        _b = _default_backend()
+        if like is None:
+            _b = _default_backend()
+        else:
+            _b, device = _like_placement(like, device)
         if dtype is not None:
             dtype = _native_dtype(_b, dtype)
         return _ones.impl(_b)(shape=shape, dtype=dtype, device=device)
@@ -3726,6 +4209,34 @@ def outer(x1: ArrayLike, x2: ArrayLike) -> Array:
         _outer.fail(_e)
 
 
+_pad = _bind('pad', {})
+
+
+def pad(
+        x: ArrayLike, pad_width: int | Sequence[int] | Sequence[Sequence[int]],
+        mode: Literal["constant", "edge", "reflect", "symmetric", "wrap"] = 'constant',
+        constant_values: int | float | None = None,
+) -> Array:
+    """Pad an array with a constant or with values taken from its own edges.
+
+    keras.ops's form of ``crossops.numpy.pad``: Keras's parameter names, kinds and defaults, the
+    same computation.
+    """
+    array = x
+    try:
+        _key = _TYPE(array)
+        try:
+            _fn = _pad.cache[_key]
+        except KeyError:
+            _fn = _pad.resolve(_key, (_key,))
+        return _fn(array=array, pad_width=pad_width, mode=mode, constant_values=constant_values)
+    except Exception as _e:
+        _pad.fail(_e)
+
+
+pad = _accelerate(pad, _pad)
+
+
 _percentile = _bind('percentile', {})
 
 
@@ -3741,14 +4252,18 @@ def percentile(
 
     Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
     """
-    x = _kd.float_input(x)
+    a = x
+    overwrite_input = False
+    a = _kd.float_input(a)
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _percentile.cache[_key]
         except KeyError:
             _fn = _percentile.resolve(_key, (_key,))
-        return _fn(x=x, q=q, axis=axis, method=method, keepdims=keepdims)
+        return _fn(
+            a=a, q=q, axis=axis, overwrite_input=overwrite_input, method=method, keepdims=keepdims,
+        )
     except Exception as _e:
         _percentile.fail(_e)
 
@@ -3806,6 +4321,30 @@ def prod(
         _prod.fail(_e)
 
 
+_ptp = _bind('ptp', {})
+
+
+def ptp(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+    """Range (maximum minus minimum) along the given axes.
+
+    keras.ops's form of ``crossops.numpy.ptp``: Keras's parameter names, kinds and defaults, the
+    same computation.
+    """
+    a = x
+    try:
+        _key = _TYPE(a)
+        try:
+            _fn = _ptp.cache[_key]
+        except KeyError:
+            _fn = _ptp.resolve(_key, (_key,))
+        return _fn(a=a, axis=axis, keepdims=keepdims)
+    except Exception as _e:
+        _ptp.fail(_e)
+
+
+ptp = _accelerate(ptp, _ptp)
+
+
 _quantile = _bind('quantile', {})
 
 
@@ -3821,14 +4360,18 @@ def quantile(
 
     Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
     """
-    x = _kd.float_input(x)
+    a = x
+    overwrite_input = False
+    a = _kd.float_input(a)
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _quantile.cache[_key]
         except KeyError:
             _fn = _quantile.resolve(_key, (_key,))
-        return _fn(x=x, q=q, axis=axis, method=method, keepdims=keepdims)
+        return _fn(
+            a=a, q=q, axis=axis, overwrite_input=overwrite_input, method=method, keepdims=keepdims,
+        )
     except Exception as _e:
         _quantile.fail(_e)
 
@@ -3854,6 +4397,31 @@ def rad2deg(x: ArrayLike) -> Array:
         return _fn(x=x)
     except Exception as _e:
         _rad2deg.fail(_e)
+
+
+_ravel = _bind('ravel', {})
+
+
+def ravel(x: ArrayLike) -> Array:
+    """The elements of an array as a 1-d array, in row-major (C) order.
+
+    keras.ops's form of ``crossops.numpy.ravel``: Keras's parameter names, kinds and defaults,
+    the same computation.
+    """
+    a = x
+    order = 'C'
+    try:
+        _key = _TYPE(a)
+        try:
+            _fn = _ravel.cache[_key]
+        except KeyError:
+            _fn = _ravel.resolve(_key, (_key,))
+        return _fn(a=a, order=order)
+    except Exception as _e:
+        _ravel.fail(_e)
+
+
+ravel = _accelerate(ravel, _ravel)
 
 
 _real = _bind('real', {})
@@ -3928,7 +4496,7 @@ repeat = _accelerate(repeat, _repeat)
 _reshape = _bind('reshape', {})
 
 
-def reshape(x: ArrayLike, newshape: tuple[int, ...]) -> Array:
+def reshape(x: ArrayLike, newshape: int | tuple[int, ...]) -> Array:
     """Give an array a new shape without changing its data.
 
     keras.ops's form of ``crossops.numpy.reshape``: Keras's parameter names, kinds and defaults,
@@ -3994,6 +4562,30 @@ def roll(x: ArrayLike, shift: int | tuple[int, ...], axis: Axis = None) -> Array
 
 
 roll = _accelerate(roll, _roll)
+
+
+_rot90 = _bind('rot90', {})
+
+
+def rot90(array: ArrayLike, k: int = 1, axes: tuple[int, int] = (0, 1)) -> Array:
+    """Rotate an m by 90 degrees ``k`` times in the plane of two axes.
+
+    keras.ops's form of ``crossops.numpy.rot90``: Keras's parameter names, kinds and defaults,
+    the same computation.
+    """
+    m = array
+    try:
+        _key = _TYPE(m)
+        try:
+            _fn = _rot90.cache[_key]
+        except KeyError:
+            _fn = _rot90.resolve(_key, (_key,))
+        return _fn(m=m, k=k, axes=axes)
+    except Exception as _e:
+        _rot90.fail(_e)
+
+
+rot90 = _accelerate(rot90, _rot90)
 
 
 _searchsorted = _bind('searchsorted', {})
@@ -4140,6 +4732,31 @@ def sinh(x: ArrayLike) -> Array:
         _sinh.fail(_e)
 
 
+_size = _bind('size', {})
+
+
+def size(x: ArrayLike) -> int:
+    """Number of elements of an array, as a Python int.
+
+    keras.ops's form of ``crossops.numpy.size``: Keras's parameter names, kinds and defaults,
+    the same computation.
+    """
+    a = x
+    axis = None
+    try:
+        _key = _TYPE(a)
+        try:
+            _fn = _size.cache[_key]
+        except KeyError:
+            _fn = _size.resolve(_key, (_key,))
+        return _fn(a=a, axis=axis)
+    except Exception as _e:
+        _size.fail(_e)
+
+
+size = _accelerate(size, _size)
+
+
 _slogdet = _bind('linalg.slogdet', {})
 
 
@@ -4166,7 +4783,7 @@ slogdet = _accelerate(slogdet, _slogdet)
 _sort = _bind('sort', {})
 
 
-def sort(x: ArrayLike, axis: int = -1) -> Array:
+def sort(x: ArrayLike, axis: int | None = -1) -> Array:
     """Sorted copy of an array, along an axis.
 
     keras.ops's form of ``crossops.numpy.sort``: Keras's parameter names, kinds and defaults,
@@ -4186,6 +4803,30 @@ def sort(x: ArrayLike, axis: int = -1) -> Array:
 
 
 sort = _accelerate(sort, _sort)
+
+
+_split = _bind('split', {})
+
+
+def split(x: ArrayLike, indices_or_sections: int | Sequence[int], axis: int = 0) -> list[Array]:
+    """Split an array into equal sections, or at given indices, along an axis.
+
+    keras.ops's form of ``crossops.numpy.split``: Keras's parameter names, kinds and defaults,
+    the same computation.
+    """
+    ary = x
+    try:
+        _key = _TYPE(ary)
+        try:
+            _fn = _split.cache[_key]
+        except KeyError:
+            _fn = _split.resolve(_key, (_key,))
+        return _fn(ary=ary, indices_or_sections=indices_or_sections, axis=axis)
+    except Exception as _e:
+        _split.fail(_e)
+
+
+split = _accelerate(split, _split)
 
 
 _sqrt = _bind('sqrt', {})
@@ -4363,6 +5004,30 @@ def sum(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
         _sum.fail(_e)
 
 
+_swapaxes = _bind('swapaxes', {})
+
+
+def swapaxes(x: ArrayLike, axis1: int, axis2: int) -> Array:
+    """Interchange two axes of an array.
+
+    keras.ops's form of ``crossops.numpy.swapaxes``: Keras's parameter names, kinds and
+    defaults, the same computation.
+    """
+    a = x
+    try:
+        _key = _TYPE(a)
+        try:
+            _fn = _swapaxes.cache[_key]
+        except KeyError:
+            _fn = _swapaxes.resolve(_key, (_key,))
+        return _fn(a=a, axis1=axis1, axis2=axis2)
+    except Exception as _e:
+        _swapaxes.fail(_e)
+
+
+swapaxes = _accelerate(swapaxes, _swapaxes)
+
+
 _take = _bind('take', {})
 
 
@@ -4389,7 +5054,7 @@ take = _accelerate(take, _take)
 _take_along_axis = _bind('take_along_axis', {})
 
 
-def take_along_axis(x: ArrayLike, indices: ArrayLike, axis: int = None) -> Array:
+def take_along_axis(x: ArrayLike, indices: ArrayLike, axis: int | None = None) -> Array:
     """Elements of an array at per-position indices along an axis.
 
     keras.ops's form of ``crossops.numpy.take_along_axis``: Keras's parameter names, kinds and
@@ -4480,7 +5145,7 @@ tensordot = _accelerate(tensordot, _tensordot)
 _tile = _bind('tile', {})
 
 
-def tile(x: ArrayLike, repeats: tuple[int, ...]) -> Array:
+def tile(x: ArrayLike, repeats: int | tuple[int, ...]) -> Array:
     """Build an array by repeating an array a number of times along each axis.
 
     keras.ops's form of ``crossops.numpy.tile``: Keras's parameter names, kinds and defaults,
@@ -4529,6 +5194,30 @@ def trace(x: ArrayLike, offset: Any = 0, axis1: Any = 0, axis2: Any = 1) -> Arra
         _trace.fail(_e)
 
 
+_transpose = _bind('transpose', {})
+
+
+def transpose(x: ArrayLike, axes: Sequence[int] | None = None) -> Array:
+    """Permute the axes of an array; by default reverse them.
+
+    keras.ops's form of ``crossops.numpy.transpose``: Keras's parameter names, kinds and
+    defaults, the same computation.
+    """
+    a = x
+    try:
+        _key = _TYPE(a)
+        try:
+            _fn = _transpose.cache[_key]
+        except KeyError:
+            _fn = _transpose.resolve(_key, (_key,))
+        return _fn(a=a, axes=axes)
+    except Exception as _e:
+        _transpose.fail(_e)
+
+
+transpose = _accelerate(transpose, _transpose)
+
+
 _trapezoid = _bind('trapezoid', {})
 
 
@@ -4563,12 +5252,17 @@ def tri(N: int, M: int | None = None, k: int = 0, dtype: DTypeLike | None = None
 
     Dtypes as Keras: ``floatx()`` (float32) unless ``dtype`` is given.
     """
+    like = None
     dtype = _kd.creation_dtype(dtype)
     try:
-        _b = _default_backend()
+        _key = _TYPE(like)
+        try:
+            _fn = _tri.cache[_key]
+        except KeyError:
+            _fn = _tri.resolve(_key, (_key,))
         if dtype is not None:
-            dtype = _native_dtype(_b, dtype)
-        return _tri.impl(_b)(N=N, M=M, k=k, dtype=dtype)
+            dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
+        return _fn(N=N, M=M, k=k, dtype=dtype, like=like)
     except Exception as _e:
         _tri.fail(_e)
 
@@ -4677,6 +5371,7 @@ def unravel_index(indices: ArrayLike, shape: Shape) -> tuple[Array, ...]:
 
     Dtypes as Keras: the result has the input's dtype.
     """
+    order = 'C'
     _dtype = _kd.own_dtype(indices)
     try:
         _key = _TYPE(indices)
@@ -4684,7 +5379,7 @@ def unravel_index(indices: ArrayLike, shape: Shape) -> tuple[Array, ...]:
             _fn = _unravel_index.cache[_key]
         except KeyError:
             _fn = _unravel_index.resolve(_key, (_key,))
-        _out = _fn(indices=indices, shape=shape)
+        _out = _fn(indices=indices, shape=shape, order=order)
     except Exception as _e:
         _unravel_index.fail(_e)
     return _kd.as_dtype(_out, _dtype)
@@ -4738,6 +5433,55 @@ def var(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
         _var.fail(_e)
 
 
+_vdot = _bind('vdot', {})
+
+
+def vdot(x1: ArrayLike, x2: ArrayLike) -> Array:
+    """Dot product of two arrays flattened, with the first conjugated.
+
+    keras.ops's form of ``crossops.numpy.vdot``: Keras's parameter names, kinds and defaults,
+    the same computation.
+    """
+    a = x1
+    b = x2
+    try:
+        _key = (_TYPE(a), _TYPE(b))
+        try:
+            _fn = _vdot.cache[_key]
+        except KeyError:
+            _fn = _vdot.resolve(_key, _key)
+        return _fn(a, b)
+    except Exception as _e:
+        _vdot.fail(_e)
+
+
+vdot = _accelerate(vdot, _vdot)
+
+
+_vsplit = _bind('vsplit', {})
+
+
+def vsplit(x: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Array]:
+    """Split an array vertically: along axis 0.
+
+    keras.ops's form of ``crossops.numpy.vsplit``: Keras's parameter names, kinds and defaults,
+    the same computation.
+    """
+    ary = x
+    try:
+        _key = _TYPE(ary)
+        try:
+            _fn = _vsplit.cache[_key]
+        except KeyError:
+            _fn = _vsplit.resolve(_key, (_key,))
+        return _fn(ary=ary, indices_or_sections=indices_or_sections)
+    except Exception as _e:
+        _vsplit.fail(_e)
+
+
+vsplit = _accelerate(vsplit, _vsplit)
+
+
 _vstack = _bind('vstack', {})
 
 
@@ -4750,14 +5494,19 @@ def vstack(xs: Sequence[ArrayLike]) -> Array:
     Dtypes as Keras: the arrays are promoted together first (float16 with int16 gives float16,
     int32 with float32 float32).
     """
-    xs = _kd.promoted_sequence(xs)
+    tup = xs
+    dtype = None
+    casting = 'same_kind'
+    tup = _kd.promoted_sequence(tup)
     try:
-        _key = (*_MAP(_TYPE, xs),)
+        _key = (*_MAP(_TYPE, tup),)
         try:
             _fn = _vstack.cache[_key]
         except KeyError:
             _fn = _vstack.resolve(_key, _key)
-        return _fn(xs=xs)
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl(_key), dtype)
+        return _fn(tup=tup, dtype=dtype, casting=casting)
     except Exception as _e:
         _vstack.fail(_e)
 
@@ -4774,9 +5523,13 @@ def zeros(shape: Shape, dtype: DTypeLike | None = None) -> Array:
     Dtypes as Keras: ``floatx()`` (float32) unless ``dtype`` is given.
     """
     device = None
+    like = None
     dtype = _kd.creation_dtype(dtype)
     try:
-        _b = _default_backend()
+        if like is None:
+            _b = _default_backend()
+        else:
+            _b, device = _like_placement(like, device)
         if dtype is not None:
             dtype = _native_dtype(_b, dtype)
         return _zeros.impl(_b)(shape=shape, dtype=dtype, device=device)

@@ -216,6 +216,28 @@ def linspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = 
     return (out, step) if retstep else out
 
 
+def histogram(x: ArrayLike, bins: int = 10,
+              range: tuple[float, float] | None = None) -> tuple[Array, Array]:  # noqa: A002
+    """Counts of ``x`` in ``bins`` equal bins over ``range`` and the ``bins + 1`` edges, as
+    ``crossops.numpy.histogram``, for a 1-d (or 0-d) ``x`` only, as Keras: a 2-d or larger
+    ``x`` raises ValueError (NumPy flattens it).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> counts, edges = ops.histogram(np.array([0.0, 0.5, 1.0, 3.0]), bins=3)
+    >>> counts
+    array([2, 1, 1])
+    """
+    xnp = _xnp()
+    x = xnp.asarray(x) if not hasattr(x, "ndim") else x
+    if x.ndim > 1:
+        raise ValueError(f"histogram: x must be 1-dimensional, got shape {tuple(x.shape)}; "
+                         f"flatten it first with reshape(x, (-1,))")
+    return xnp.histogram(x, bins=bins, range=range)
+
+
 def svd(x: ArrayLike, full_matrices: bool = True,
         compute_uv: bool = True) -> tuple[Array, Array, Array] | Array:
     """Singular value decomposition ``x = U @ diag(S) @ Vh``, as keras.ops's ``svd``.

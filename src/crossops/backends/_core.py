@@ -2,7 +2,9 @@
 (plain Python on shapes and dtype names, no framework), so that each backend checks a call
 as the others do and raises the same errors: ``slice``, ``slice_update``, ``scatter``,
 ``scatter_update`` (start indices, sizes, reductions), ``unstack`` (its axis) and
-``saturate_cast`` (the limits each pair of dtypes clips to).
+``saturate_cast`` (the limits each pair of dtypes clips to); and NumPy's argument forms that
+the frameworks lack, read once for every backend (``tile``'s bare int, ``take_along_axis``'s
+``axis=None``).
 
 Shared rules of the indexing ops (Keras is silent on them; these follow ``jax.lax``):
 
@@ -113,6 +115,50 @@ def check_scatter_shapes(op, indices, values, shape):
         raise ValueError(f"{op}: values of shape {got} do not match indices of shape {ishape} "
                          f"for an array of shape {shape}; expected {want}")
     return shape
+
+
+# --------------------------------------------------------------------- NumPy's argument forms
+
+
+def tile_repetitions(repetitions) -> tuple:
+    """``tile``'s repetitions as a tuple, as NumPy reads them: a bare int (or a 0-d integer
+    array) ``n`` is ``(n,)``; a sequence or a 1-d array gives one count per axis. Python and
+    NumPy integers become ints; other entries (a traced size) are left to the backend.
+
+    Raises
+    ------
+    ValueError
+        For a negative count, as NumPy.
+
+    Examples
+    --------
+    >>> tile_repetitions(2), tile_repetitions([2, np.int64(3)])
+    ((2,), (2, 3))
+    """
+    if isinstance(repetitions, (int, np.integer)) or getattr(repetitions, "ndim", None) == 0:
+        repetitions = (repetitions,)
+    reps = tuple(int(r) if isinstance(r, (int, np.integer)) else r for r in repetitions)
+    for r in reps:
+        if isinstance(r, int) and r < 0:
+            raise ValueError(f"tile: repetitions {reps} has a negative count; counts must be "
+                             f"non-negative (0 gives an empty axis)")
+    return reps
+
+
+def check_flat_indices(op: str, indices) -> None:
+    """With ``axis=None``, ``take_along_axis`` takes ``x`` flattened, as NumPy: its indices
+    must then be 1-d.
+
+    Raises
+    ------
+    ValueError
+        For indices of another number of dimensions, as NumPy.
+    """
+    ndim = len(indices.shape)
+    if ndim != 1:
+        raise ValueError(f"{op}: with axis=None x is taken flattened and indices must be 1-d, "
+                         f"got indices of shape {tuple(indices.shape)}; reshape them to "
+                         f"(-1,) or give an axis")
 
 
 # ----------------------------------------------------------------------------- unstack

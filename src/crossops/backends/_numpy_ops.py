@@ -22,6 +22,24 @@ _LETTERS = string.ascii_letters
 
 # -- i0 ---------------------------------------------------------------------------------------
 
+def common_concatenate(arrays, axis, dtype, casting, array_type: type) -> bool:
+    """Whether a ``concatenate`` call is its common one, which a backend may hand straight
+    to its framework: a non-empty list or tuple of ``array_type`` arrays of one dtype, the
+    first neither 0-d nor an empty 1-d array, an int ``axis`` in range, no ``dtype`` and
+    NumPy's ``casting``. Every other call (promotion, host data, errors) takes the generic."""
+    if type(axis) is not int or type(arrays) not in (list, tuple) or not arrays or (
+            dtype is not None or casting != "same_kind"):
+        return False
+    first = arrays[0]
+    if type(first) is not array_type:
+        return False
+    nd = first.ndim
+    if nd == 0 or (nd == 1 and first.shape[0] == 0) or not -nd <= axis < nd:
+        return False
+    same = first.dtype
+    return all(type(x) is array_type and x.dtype is same for x in arrays)
+
+
 def i0_dtypes(name: str, wide: str) -> tuple[str, str]:
     """(the dtype to compute i0 in, the result dtype) for an input dtype ``name``.
 
@@ -136,7 +154,7 @@ def no_kwargs(kwargs, backend):
 
 def check_bincount(x, minlength, sparse) -> int:
     """``bincount``'s arguments checked before its values are read: ``minlength`` as an
-    int."""
+    int. ``x`` is 1-d, or 2-d for Keras's batched form (a row of counts per row of x)."""
     if sparse:
         raise ValueError("bincount: sparse=True is not supported: crossops returns dense "
                          "arrays on every backend; call it with sparse=False")
@@ -146,8 +164,9 @@ def check_bincount(x, minlength, sparse) -> int:
         raise TypeError(f"bincount: minlength must be an int, got {minlength!r}") from None
     if minlength < 0:
         raise ValueError(f"bincount: minlength must be non-negative, got {minlength}")
-    if x.ndim != 1:
-        raise ValueError(f"bincount: x must be 1-d, got shape {tuple(x.shape)}")
+    if x.ndim not in (1, 2):
+        raise ValueError(f"bincount: x must be 1-d (or 2-d: one row of counts per row), got "
+                         f"shape {tuple(x.shape)}")
     if kind(dtype_name(x.dtype)) not in "iu":
         raise TypeError(f"bincount: x must hold integers, got {dtype_name(x.dtype)}")
     return minlength

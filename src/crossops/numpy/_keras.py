@@ -145,13 +145,15 @@ def fabs(x):
 # -- element-wise -----------------------------------------------------------------------------
 
 @generic()
-def angle(x):
+def angle(z, deg=False):
     xnp = _xnp()
-    if _is_complex(x):
-        return xnp.atan2(xnp.imag(x), xnp.real(x))
-    if not _is_float(x):
-        x = xnp.astype(x, "float64" if _backend(x) != "tensorflow" else "float32")
-    return xnp.atan2(xnp.zeros_like(x), x)
+    if _is_complex(z):
+        out = xnp.atan2(xnp.imag(z), xnp.real(z))
+    else:
+        if not _is_float(z):
+            z = xnp.astype(z, "float64" if _backend(z) != "tensorflow" else "float32")
+        out = xnp.atan2(xnp.zeros_like(z), z)
+    return out * _c(180.0 / math.pi, out) if deg else out
 
 
 @generic()
@@ -232,9 +234,9 @@ def sinc(x):
 
 
 @generic()
-def isclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
+def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     xnp = _xnp()
-    x1, x2 = _promote(x1, x2)
+    x1, x2 = _promote(a, b)
     if not (_is_float(x1) or _is_complex(x1)):
         dt = "float64" if "float64" in _dtypes_of(x1) else "float32"
         x1 = xnp.astype(x1, dt)
@@ -252,8 +254,8 @@ def isclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 
 @generic()
-def allclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
-    return _xnp().all(isclose(x1, x2, rtol=rtol, atol=atol, equal_nan=equal_nan))
+def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return _xnp().all(isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
 @generic()
@@ -281,7 +283,8 @@ def isreal(x):
 
 
 @generic()
-def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
+def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
+    # copy: crossops never writes into x, so every result is a new array (or x unchanged)
     xnp = _xnp()
     if not (_is_float(x) or _is_complex(x)):
         return x
@@ -367,20 +370,41 @@ def fmin(x1, x2):
 # -- reductions and statistics -------------------------------------------------------------
 
 @generic()
-def amax(x, axis=None, keepdims=False):
-    return _xnp().max(x, axis=axis, keepdims=keepdims)
+def amax(a, axis=None, keepdims=False, initial=None):
+    return _with_initial(_xnp().max, _xnp().maximum, a, axis, keepdims, initial, "amax")
 
 
 @generic()
-def amin(x, axis=None, keepdims=False):
-    return _xnp().min(x, axis=axis, keepdims=keepdims)
+def amin(a, axis=None, keepdims=False, initial=None):
+    return _with_initial(_xnp().min, _xnp().minimum, a, axis, keepdims, initial, "amin")
 
 
-@generic()
-def ptp(x, axis=None, keepdims=False):
+def _reduced_shape(x, axis, keepdims, op) -> tuple:
+    axes = _axes(axis, x.ndim, op)
+    return tuple(1 if i in axes else n for i, n in enumerate(x.shape)
+                 if keepdims or i not in axes)
+
+
+def _with_initial(reduce, combine, x, axis, keepdims, initial, op):
+    """NumPy's ``initial`` of max and min: the reduction of ``x`` with ``initial`` as one
+    more element of every slice (an empty slice gives ``initial``), in x's dtype."""
     xnp = _xnp()
-    return xnp.subtract(xnp.max(x, axis=axis, keepdims=keepdims),
-                        xnp.min(x, axis=axis, keepdims=keepdims))
+    if initial is None:
+        return reduce(x, axis=axis, keepdims=keepdims)
+    if not _is_array(x):
+        x = xnp.asarray(x)
+    if math.prod(x.shape[a] for a in _axes(axis, x.ndim, op)) == 0:
+        with _on(x):
+            return xnp.full(_reduced_shape(x, axis, keepdims, op), initial, dtype=_name(x))
+    out = reduce(x, axis=axis, keepdims=keepdims)
+    return combine(out, xnp.astype(_c(initial, out), _name(out)))
+
+
+@generic()
+def ptp(a, axis=None, keepdims=False):
+    xnp = _xnp()
+    return xnp.subtract(xnp.max(a, axis=axis, keepdims=keepdims),
+                        xnp.min(a, axis=axis, keepdims=keepdims))
 
 
 def _axes(axis, ndim, op):
@@ -390,16 +414,24 @@ def _axes(axis, ndim, op):
 
 
 @generic()
-def average(x, axis=None, weights=None):
+def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
     xnp = _xnp()
     if weights is None:
-        return xnp.mean(x, axis=axis)
-    x, weights = _promote(x, weights)
+        avg = xnp.mean(a, axis=axis, keepdims=keepdims)
+        if not returned:
+            return avg
+        n = math.prod(a.shape[i] for i in _axes(axis, a.ndim, "average"))
+        return avg, xnp.full_like(avg, float(n))
+    x, weights = _promote(a, weights)
     if weights.ndim != x.ndim:  # 1-d weights along one axis
         shape = [1] * x.ndim
         shape[normalize_axis(axis, x.ndim, "average")] = weights.shape[0]
         weights = xnp.reshape(weights, tuple(shape))
-    return xnp.sum(x * weights, axis=axis) / xnp.sum(weights * xnp.ones_like(x), axis=axis)
+    total = xnp.sum(weights * xnp.ones_like(x), axis=axis, keepdims=keepdims)
+    avg = xnp.sum(x * weights, axis=axis, keepdims=keepdims) / total
+    if not returned:
+        return avg
+    return avg, xnp.astype(total, _name(avg))
 
 
 def _flat_last(x, axis, op):
@@ -485,13 +517,13 @@ def _weak_list(q, like):
 
 
 @generic()
-def quantile(x, q, axis=None, method="linear", keepdims=False):
-    return _quantile(x, q, axis, method, keepdims, ignore_nan=False, op="quantile")
+def quantile(a, q, axis=None, overwrite_input=False, method="linear", keepdims=False):
+    return _quantile(a, q, axis, method, keepdims, ignore_nan=False, op="quantile")
 
 
 @generic()
-def nanquantile(x, q, axis=None, method="linear", keepdims=False):
-    return _quantile(x, q, axis, method, keepdims, ignore_nan=True, op="nanquantile")
+def nanquantile(a, q, axis=None, overwrite_input=False, method="linear", keepdims=False):
+    return _quantile(a, q, axis, method, keepdims, ignore_nan=True, op="nanquantile")
 
 
 def _div100(q, x):
@@ -503,23 +535,23 @@ def _div100(q, x):
 
 
 @generic()
-def percentile(x, q, axis=None, method="linear", keepdims=False):
-    return _quantile(x, _div100(q, x), axis, method, keepdims, ignore_nan=False, op="percentile")
+def percentile(a, q, axis=None, overwrite_input=False, method="linear", keepdims=False):
+    return _quantile(a, _div100(q, a), axis, method, keepdims, ignore_nan=False, op="percentile")
 
 
 @generic()
-def nanpercentile(x, q, axis=None, method="linear", keepdims=False):
-    return _quantile(x, _div100(q, x), axis, method, keepdims, ignore_nan=True, op="nanpercentile")
+def nanpercentile(a, q, axis=None, overwrite_input=False, method="linear", keepdims=False):
+    return _quantile(a, _div100(q, a), axis, method, keepdims, ignore_nan=True, op="nanpercentile")
 
 
 @generic()
-def median(x, axis=None, keepdims=False):
-    return _quantile(x, 0.5, axis, "linear", keepdims, ignore_nan=False, op="median")
+def median(a, axis=None, overwrite_input=False, keepdims=False):
+    return _quantile(a, 0.5, axis, "linear", keepdims, ignore_nan=False, op="median")
 
 
 @generic()
-def nanmedian(x, axis=None, keepdims=False):
-    return _quantile(x, 0.5, axis, "linear", keepdims, ignore_nan=True, op="nanmedian")
+def nanmedian(a, axis=None, overwrite_input=False, keepdims=False):
+    return _quantile(a, 0.5, axis, "linear", keepdims, ignore_nan=True, op="nanmedian")
 
 
 def _fill_nan(x, value):
@@ -530,13 +562,15 @@ def _fill_nan(x, value):
 
 
 @generic()
-def nansum(x, axis=None, keepdims=False):
-    return _xnp().sum(_fill_nan(x, 0), axis=axis, keepdims=keepdims)
+def nansum(a, axis=None, dtype=None, keepdims=False, initial=None):
+    out = _xnp().sum(_fill_nan(a, 0), axis=axis, dtype=dtype, keepdims=keepdims)
+    return out if initial is None else out + _xnp().astype(_c(initial, out), _name(out))
 
 
 @generic()
-def nanprod(x, axis=None, keepdims=False):
-    return _xnp().prod(_fill_nan(x, 1), axis=axis, keepdims=keepdims)
+def nanprod(a, axis=None, dtype=None, keepdims=False, initial=None):
+    out = _xnp().prod(_fill_nan(a, 1), axis=axis, dtype=dtype, keepdims=keepdims)
+    return out if initial is None else out * _xnp().astype(_c(initial, out), _name(out))
 
 
 def _nan_extreme(x, axis, keepdims, f, fill):
@@ -550,13 +584,30 @@ def _nan_extreme(x, axis, keepdims, f, fill):
 
 
 @generic()
-def nanmax(x, axis=None, keepdims=False):
-    return _nan_extreme(x, axis, keepdims, _xnp().max, -math.inf)
+def nanmax(a, axis=None, keepdims=False, initial=None):
+    return _nan_initial(a, axis, keepdims, initial, _xnp().max, _xnp().fmax, -math.inf,
+                        "nanmax")
 
 
 @generic()
-def nanmin(x, axis=None, keepdims=False):
-    return _nan_extreme(x, axis, keepdims, _xnp().min, math.inf)
+def nanmin(a, axis=None, keepdims=False, initial=None):
+    return _nan_initial(a, axis, keepdims, initial, _xnp().min, _xnp().fmin, math.inf,
+                        "nanmin")
+
+
+def _nan_initial(x, axis, keepdims, initial, f, combine, fill, op):
+    """nanmax and nanmin with NumPy's ``initial``: one more element of every slice, so that
+    an all-NaN or empty slice gives it."""
+    if initial is None:
+        return _nan_extreme(x, axis, keepdims, f, fill)
+    xnp = _xnp()
+    if not _is_array(x):
+        x = xnp.asarray(x)
+    if math.prod(x.shape[a] for a in _axes(axis, x.ndim, op)) == 0:
+        with _on(x):
+            return xnp.full(_reduced_shape(x, axis, keepdims, op), initial, dtype=_name(x))
+    out = _nan_extreme(x, axis, keepdims, f, fill)
+    return combine(out, xnp.astype(_c(initial, out), _name(out)))
 
 
 def _nan_arg(x, axis, keepdims, extreme, arg):
@@ -572,44 +623,71 @@ def _nan_arg(x, axis, keepdims, extreme, arg):
 
 
 @generic()
-def nanargmax(x, axis=None, keepdims=False):
-    return _nan_arg(x, axis, keepdims, nanmax, _xnp().argmax)
+def nanargmax(a, axis=None, *, keepdims=False):
+    return _nan_arg(a, axis, keepdims, nanmax, _xnp().argmax)
 
 
 @generic()
-def nanargmin(x, axis=None, keepdims=False):
-    return _nan_arg(x, axis, keepdims, nanmin, _xnp().argmin)
+def nanargmin(a, axis=None, *, keepdims=False):
+    return _nan_arg(a, axis, keepdims, nanmin, _xnp().argmin)
 
 
-@generic()
-def nanmean(x, axis=None, keepdims=False):
+def _nan_stat_input(x, dtype):
+    """``x`` in the dtype NumPy's nanmean, nanvar and nanstd compute in: ``dtype`` where
+    given (a floating or complex one: crossops does not take NumPy's integer ones), else
+    x's floating dtype, integers and bools in float64 (JAX: its default float)."""
     xnp = _xnp()
+    if not _is_array(x):
+        x = xnp.asarray(x)
+    if dtype is not None:
+        from .._dtypes import dtype_name, kind
+        name = dtype_name(dtype)
+        if kind(name) not in "fc":
+            raise TypeError(f"dtype must be a floating or complex dtype, got {name}")
+        return xnp.astype(x, name)
+    if _is_float(x) or _is_complex(x):
+        return x
+    return xnp.astype(x, _wide_float(_backend(x)))
+
+
+@generic()
+def nanmean(a, axis=None, dtype=None, keepdims=False):
+    xnp = _xnp()
+    x = _nan_stat_input(a, dtype)
     valid = xnp.astype(xnp.logical_not(xnp.isnan(x)), _name(x))
     return xnp.sum(_fill_nan(x, 0), axis=axis, keepdims=keepdims) / \
         xnp.sum(valid, axis=axis, keepdims=keepdims)
 
 
 @generic()
-def nanvar(x, axis=None, keepdims=False):
+def nanvar(a, axis=None, dtype=None, ddof=0, keepdims=False):
     xnp = _xnp()
+    x = _nan_stat_input(a, dtype)
     valid = xnp.astype(xnp.logical_not(xnp.isnan(x)), _name(x))
     n = xnp.sum(valid, axis=axis, keepdims=True)
-    mean = xnp.sum(_fill_nan(x, 0), axis=axis, keepdims=True) / n
+    # (an all-NaN slice divides by one: its result is made NaN below)
+    mean = xnp.sum(_fill_nan(x, 0), axis=axis, keepdims=True) / xnp.where(
+        n == _c(0, n), xnp.ones_like(n), n)
     d = _fill_nan(x - mean, 0)
     d = xnp.real(d * xnp.conj(d)) if _is_complex(x) else d * d
     # n is a count in x's dtype: its real part for complex x (casting the complex value
     # itself to the real dtype of d warns that the imaginary part is dropped)
-    n = xnp.real(n) if _is_complex(x) else n
-    out = xnp.sum(d, axis=axis, keepdims=True) / xnp.astype(n, _name(d))
+    n = xnp.astype(xnp.real(n) if _is_complex(x) else n, _name(d))
+    dof = n - _c(float(ddof), n) if ddof else n
+    # n - ddof <= 0 (an all-NaN slice too) gives NaN, as NumPy (which also warns); a divisor
+    # of one there keeps the division itself clean
+    bad = dof <= _c(0.0, dof)
+    out = xnp.sum(d, axis=axis, keepdims=True) / xnp.where(bad, xnp.ones_like(dof), dof)
+    out = xnp.where(bad, xnp.full_like(out, math.nan), out)
     if not keepdims:
         out = xnp.squeeze(out, axis=_axes(axis, x.ndim, "nanvar")) if x.ndim else out
     return out
 
 
 @generic()
-def nanstd(x, axis=None, keepdims=False):
+def nanstd(a, axis=None, dtype=None, ddof=0, keepdims=False):
     xnp = _xnp()
-    v = nanvar(x, axis=axis, keepdims=keepdims)
+    v = nanvar(a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims)
     # the gradient at a zero variance is 0, a subgradient, not sqrt's inf * 0 = nan
     zero = v == 0
     return xnp.where(zero, xnp.zeros_like(v), xnp.sqrt(xnp.where(zero, xnp.ones_like(v), v)))
@@ -623,33 +701,33 @@ def _cum(x, axis, dtype, f):
 
 
 @generic()
-def cumsum(x, axis=None, dtype=None):
-    return _cum(x, axis, dtype, _xnp().cumulative_sum)
+def cumsum(a, axis=None, dtype=None):
+    return _cum(a, axis, dtype, _xnp().cumulative_sum)
 
 
 @generic()
-def cumprod(x, axis=None, dtype=None):
-    return _cum(x, axis, dtype, _xnp().cumulative_prod)
+def cumprod(a, axis=None, dtype=None):
+    return _cum(a, axis, dtype, _xnp().cumulative_prod)
 
 
 @generic()
-def nancumsum(x, axis=None, dtype=None):
-    return _cum(_fill_nan(x, 0), axis, dtype, _xnp().cumulative_sum)
+def nancumsum(a, axis=None, dtype=None):
+    return _cum(_fill_nan(a, 0), axis, dtype, _xnp().cumulative_sum)
 
 
 @generic()
-def nancumprod(x, axis=None, dtype=None):
-    return _cum(_fill_nan(x, 1), axis, dtype, _xnp().cumulative_prod)
+def nancumprod(a, axis=None, dtype=None):
+    return _cum(_fill_nan(a, 1), axis, dtype, _xnp().cumulative_prod)
 
 
 # -- shape and structure --------------------------------------------------------------------
 
 @generic()
-def append(x1, x2, axis=None):
+def append(arr, values, axis=None):
     xnp = _xnp()
     if axis is None:
-        return _concat([xnp.reshape(x1, (-1,)), xnp.reshape(x2, (-1,))], 0)
-    return _concat([x1, x2], axis)
+        return _concat([xnp.reshape(arr, (-1,)), xnp.reshape(values, (-1,))], 0)
+    return _concat([arr, values], axis)
 
 
 def _concat(xs, axis):
@@ -663,12 +741,43 @@ def _concat(xs, axis):
     return xnp.concat(xs, axis=axis)
 
 
-@generic()
-def concatenate(xs, axis=0):
+_CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
+
+
+def _cast_to(xs, dtype, casting):
+    """The arrays ``xs`` in ``dtype`` (None: their promoted dtype), each conversion allowed
+    by NumPy's ``casting`` rule (TypeError otherwise), as NumPy's concatenate and stacks."""
+    import numpy as np
+
+    from .._dtypes import dtype_name, result_name
+    if casting not in _CASTINGS:
+        raise ValueError(f"casting must be one of {', '.join(map(repr, _CASTINGS))}, got "
+                         f"{casting!r}")
     xnp = _xnp()
+    xs = [x if _is_array(x) else xnp.asarray(x) for x in xs]
+    if not xs:
+        return xs
+    names = [_name(x) for x in xs]
+    target = dtype_name(dtype) if dtype is not None else result_name(*names)
+    if casting != "unsafe":
+        import ml_dtypes  # noqa: F401  (NumPy's dtype of the name bfloat16)
+        for n in names:
+            src = np.dtype(ml_dtypes.bfloat16 if n == "bfloat16" else n)
+            dst = np.dtype(ml_dtypes.bfloat16 if target == "bfloat16" else target)
+            if not np.can_cast(src, dst, casting):
+                raise TypeError(f"cannot cast {n} to {target} under casting={casting!r}; "
+                                f"casting='unsafe' allows it")
+    return [x if n == target else xnp.astype(x, target) for x, n in zip(xs, names)]
+
+
+@generic()
+def concatenate(arrays, /, axis=0, *, dtype=None, casting="same_kind"):
+    xnp = _xnp()
+    xs = list(arrays)
+    if dtype is not None or casting != "same_kind":
+        xs = _cast_to(xs, dtype, casting)
     if axis is None:
         return _concat([xnp.reshape(x, (-1,)) for x in xs], 0)
-    xs = list(xs)
     if xs and _is_array(xs[0]) and all(type(x) is type(xs[0]) for x in xs):
         return xnp.concat(xs, axis=axis)  # arrays of one type: concat promotes them itself
     return _concat(xs, axis)
@@ -684,19 +793,41 @@ def copy(x):
     return _xnp().astype(x, _name(x), copy=True)
 
 
-@generic()
-def ravel(x):
-    return _xnp().reshape(x, (-1,))
+def _order(order, op) -> str:
+    if order not in ("C", "F"):
+        raise ValueError(f"order must be 'C' (row-major) or 'F' (column-major), got {order!r} "
+                         f"(crossops arrays have no memory layout for 'A' or 'K' to follow)")
+    return order
 
 
 @generic()
-def size(x):
-    return math.prod(x.shape)
+def ravel(a, order="C"):
+    xnp = _xnp()
+    if _order(order, "ravel") == "F":
+        a = xnp.permute_dims(a, tuple(reversed(range(a.ndim))))
+    return xnp.reshape(a, (-1,))
 
 
 @generic()
-def ndim(x):
-    return len(x.shape)
+def size(a, axis=None):
+    shape = _shape_of(a)
+    if axis is None:
+        return math.prod(shape)
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    return math.prod(shape[normalize_axis(i, len(shape), "size")] for i in axes)
+
+
+def _shape_of(a) -> tuple:
+    """The shape of an array, or of host data (a list, a scalar) as NumPy reads it."""
+    if _is_array(a):
+        return tuple(a.shape)
+    import numpy as np
+    return np.shape(a)
+
+
+@generic()
+def ndim(a):
+    return len(_shape_of(a))
 
 
 @generic()
@@ -726,33 +857,34 @@ def get_item(x, key):
 
 
 @generic()
-def swapaxes(x, axis1, axis2):
-    perm = list(range(x.ndim))
-    a = normalize_axis(axis1, x.ndim, "swapaxes", "axis1")
-    b = normalize_axis(axis2, x.ndim, "swapaxes", "axis2")
-    perm[a], perm[b] = perm[b], perm[a]
-    return _xnp().permute_dims(x, tuple(perm))
+def swapaxes(a, axis1, axis2):
+    perm = list(range(a.ndim))
+    i = normalize_axis(axis1, a.ndim, "swapaxes", "axis1")
+    j = normalize_axis(axis2, a.ndim, "swapaxes", "axis2")
+    perm[i], perm[j] = perm[j], perm[i]
+    return _xnp().permute_dims(a, tuple(perm))
 
 
 @generic()
-def transpose(x, axes=None):
-    axes = (tuple(reversed(range(x.ndim))) if axes is None
-            else normalize_axes(axes, x.ndim, "transpose", "axes"))
-    return _xnp().permute_dims(x, axes)
+def transpose(a, axes=None):
+    axes = (tuple(reversed(range(a.ndim))) if axes is None
+            else normalize_axes(axes, a.ndim, "transpose", "axes"))
+    return _xnp().permute_dims(a, axes)
 
 
 @generic()
-def fliplr(x):
-    return _xnp().flip(x, axis=1)
+def fliplr(m):
+    return _xnp().flip(m, axis=1)
 
 
 @generic()
-def flipud(x):
-    return _xnp().flip(x, axis=0)
+def flipud(m):
+    return _xnp().flip(m, axis=0)
 
 
 @generic()
-def rot90(array, k=1, axes=(0, 1)):
+def rot90(m, k=1, axes=(0, 1)):
+    array = m
     xnp = _xnp()
     if array.ndim < 2:
         raise ValueError(f"rot90 takes an array of at least 2 dimensions, got shape "
@@ -803,32 +935,32 @@ def _split(x, indices_or_sections, axis, equal):
 
 
 @generic()
-def split(x, indices_or_sections, axis=0):
-    return _split(x, indices_or_sections, axis, True)
+def split(ary, indices_or_sections, axis=0):
+    return _split(ary, indices_or_sections, axis, True)
 
 
 @generic()
-def array_split(x, indices_or_sections, axis=0):
-    return _split(x, indices_or_sections, axis, False)
+def array_split(ary, indices_or_sections, axis=0):
+    return _split(ary, indices_or_sections, axis, False)
 
 
 @generic()
-def hsplit(x, indices_or_sections):
-    return _split(x, indices_or_sections, 1 if x.ndim > 1 else 0, True)
+def hsplit(ary, indices_or_sections):
+    return _split(ary, indices_or_sections, 1 if ary.ndim > 1 else 0, True)
 
 
 @generic()
-def vsplit(x, indices_or_sections):
-    if x.ndim < 2:
-        raise ValueError("vsplit: x needs 2 or more dimensions")
-    return _split(x, indices_or_sections, 0, True)
+def vsplit(ary, indices_or_sections):
+    if ary.ndim < 2:
+        raise ValueError("ary needs 2 or more dimensions")
+    return _split(ary, indices_or_sections, 0, True)
 
 
 @generic()
-def dsplit(x, indices_or_sections):
-    if x.ndim < 3:
-        raise ValueError("dsplit: x needs 3 or more dimensions")
-    return _split(x, indices_or_sections, 2, True)
+def dsplit(ary, indices_or_sections):
+    if ary.ndim < 3:
+        raise ValueError("ary needs 3 or more dimensions")
+    return _split(ary, indices_or_sections, 2, True)
 
 
 def _atleast(x, n):
@@ -846,46 +978,58 @@ def _atleast(x, n):
 
 
 @generic()
-def hstack(xs):
-    xs = [_atleast(x, 1) for x in xs]
+def hstack(tup, *, dtype=None, casting="same_kind"):
+    xs = [_atleast(x, 1) for x in tup]
+    if dtype is not None or casting != "same_kind":
+        xs = _cast_to(xs, dtype, casting)
     return _concat(xs, 0 if xs[0].ndim == 1 else 1)
 
 
 @generic()
-def vstack(xs):
-    return _concat([_atleast(x, 2) for x in xs], 0)
+def vstack(tup, *, dtype=None, casting="same_kind"):
+    xs = [_atleast(x, 2) for x in tup]
+    if dtype is not None or casting != "same_kind":
+        xs = _cast_to(xs, dtype, casting)
+    return _concat(xs, 0)
 
 
 @generic()
-def dstack(xs):
-    return _concat([_atleast(x, 3) for x in xs], 2)
+def dstack(tup):
+    return _concat([_atleast(x, 3) for x in tup], 2)
 
 
 @generic()
-def column_stack(xs):
+def column_stack(tup):
     xnp = _xnp()
     cols = []
-    for x in xs:
+    for x in tup:
         x = _atleast(x, 1)
         cols.append(xnp.reshape(x, (-1, 1)) if x.ndim == 1 else x)
     return _concat(cols, 1)
 
 
 @generic()
-def tri(N, M=None, k=0, dtype=None):
+def tri(N, M=None, k=0, dtype=float, *, like=None):
+    from .._dtypes import dtype_name
     xnp = _xnp()
+    b = _backend(like) if like is not None else get_backend()
     M = N if M is None else M
-    mask = xnp.reshape(xnp.arange(N), (N, 1)) + k >= xnp.reshape(xnp.arange(M), (1, M))
-    if dtype is None:
-        from .._backend import backend_module
-        dtype = backend_module(get_backend()).default_dtypes()[1]
-    return xnp.astype(mask, dtype)
+    # (identity: a TensorFlow DType compares equal to the Python type it would convert)
+    if dtype is None or dtype is float:  # the backend's default float (NumPy's float64)
+        name = _defaults(b)[1]
+    else:
+        name = dtype_name(dtype)
+        if b == "jax" and name == "float64":  # jax without x64: its default float
+            name = _defaults(b)[1]
+    with _use(b):
+        mask = xnp.reshape(xnp.arange(N), (N, 1)) + k >= xnp.reshape(xnp.arange(M), (1, M))
+        return xnp.astype(mask, name)
 
 
 @generic()
-def diag(x, k=0):
-    with _on(x):
-        return _diag(x, k)
+def diag(v, k=0):
+    with _on(v):
+        return _diag(v, k)
 
 
 def _diag(x, k):
@@ -908,8 +1052,8 @@ def _diag(x, k):
 
 
 @generic()
-def diagflat(x, k=0):
-    return diag(_xnp().reshape(x, (-1,)), k)
+def diagflat(v, k=0):
+    return diag(_xnp().reshape(v, (-1,)), k)
 
 
 def _pad_widths(pad_width, ndim):
@@ -959,7 +1103,8 @@ def _pad_index(n, before, after, mode):
 
 
 @generic()
-def pad(x, pad_width, mode="constant", constant_values=None):
+def pad(array, pad_width, mode="constant", constant_values=None):
+    x = array
     widths = _pad_widths(pad_width, x.ndim)
     if mode == "constant":
         return _pad_constant(x, widths, constant_values)
@@ -1075,7 +1220,7 @@ def _window(op, x, terms, *arrays):
     """A symmetric window of length ``x`` from ``terms(n, M)``, n = 1-M, 3-M, ..., M-1, on
     the backend of ``x`` and ``arrays`` (the window's other arguments)."""
     xnp = _xnp()
-    m = _int(op, "x (the window length)", x)
+    m = _int(op, "M (the window length)", x)
     b = _backend(x, *arrays)
     dt = _wide_float(b)
     with _use(b):
@@ -1087,9 +1232,9 @@ def _window(op, x, terms, *arrays):
 
 
 @generic()
-def bartlett(x):
+def bartlett(M):
     xnp = _xnp()
-    return _window("bartlett", x, lambda n, m: xnp.where(n <= 0, 1 + n / (m - 1),
+    return _window("bartlett", M, lambda n, m: xnp.where(n <= 0, 1 + n / (m - 1),
                                                          1 - n / (m - 1)))
 
 
@@ -1105,22 +1250,22 @@ def _cosines(op, x, coefficients):
 
 
 @generic()
-def blackman(x):
-    return _cosines("blackman", x, (0.42, 0.5, 0.08))
+def blackman(M):
+    return _cosines("blackman", M, (0.42, 0.5, 0.08))
 
 
 @generic()
-def hamming(x):
-    return _cosines("hamming", x, (0.54, 0.46))
+def hamming(M):
+    return _cosines("hamming", M, (0.54, 0.46))
 
 
 @generic()
-def hanning(x):
-    return _cosines("hanning", x, (0.5, 0.5))
+def hanning(M):
+    return _cosines("hanning", M, (0.5, 0.5))
 
 
 @generic()
-def kaiser(x, beta):
+def kaiser(M, beta):
     xnp = _xnp()
 
     def terms(n, m):
@@ -1128,7 +1273,7 @@ def kaiser(x, beta):
         b = xnp.astype(beta, dt) if _is_array(beta) else xnp.asarray(float(beta), dtype=dt)
         r = n / (m - 1)
         return xnp.i0(b * xnp.sqrt(1 - r * r)) / xnp.i0(b)
-    return _window("kaiser", x, terms, beta)
+    return _window("kaiser", M, terms, beta)
 
 
 @generic()
@@ -1185,7 +1330,7 @@ def _spaced_dtype(op, b, arrays, dtype, floor):
 
 
 @generic()
-def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
+def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
     xnp = _xnp()
     b = _backend(start, stop)
     with _use(b):
@@ -1288,7 +1433,7 @@ def _dims(shape) -> tuple:
 
 
 @generic()
-def unravel_index(indices, shape):
+def unravel_index(indices, shape, order="C"):
     xnp = _xnp()
     dims = tuple(_int("unravel_index", "shape", d) for d in _dims(shape))
     if any(d < 0 for d in dims):
@@ -1303,15 +1448,16 @@ def unravel_index(indices, shape):
         if _known(xnp.any(xnp.logical_or(idx < 0, idx >= size))):
             raise ValueError(f"unravel_index: indices must lie in [0, {size}) for shape {dims}")
         out = []
-        for d in reversed(dims):
+        fortran = _order(order, "unravel_index") == "F"  # the first axis fastest
+        for d in (dims if fortran else reversed(dims)):
             d = max(d, 1)
             out.append(xnp.remainder(idx, d))
             idx = xnp.floor_divide(idx, d)
-        return tuple(reversed(out))
+        return tuple(out if fortran else reversed(out))
 
 
 @generic()
-def digitize(x, bins):
+def digitize(x, bins, right=False):
     xnp = _xnp()
     x, bins = _promote(x, bins)
     if len(bins.shape) != 1:
@@ -1320,14 +1466,17 @@ def digitize(x, bins):
         raise TypeError(f"digitize: x and bins must be real numbers, got dtype {_name(x)}")
     n = bins.shape[0]
     with _on(x):
-        inc = xnp.searchsorted(bins, x, side="right")
+        # right=False: bin i holds bins[i-1] <= x < bins[i] (increasing bins); right=True:
+        # bins[i-1] < x <= bins[i]; decreasing bins are searched reversed, the same side
+        side = "left" if right else "right"
+        inc = xnp.searchsorted(bins, x, side=side)
         if n <= 1:
             return inc
         up = xnp.all(xnp.greater_equal(bins[1:], bins[:-1]))
         down = xnp.all(xnp.less_equal(bins[1:], bins[:-1]))
         if _known(xnp.logical_not(xnp.logical_or(up, down))):
             raise ValueError("digitize: bins must be monotonically increasing or decreasing")
-        dec = n - xnp.searchsorted(xnp.flip(bins), x, side="right")
+        dec = n - xnp.searchsorted(xnp.flip(bins), x, side=side)
         return xnp.where(xnp.logical_and(down, xnp.logical_not(up)), dec, inc)
 
 

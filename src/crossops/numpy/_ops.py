@@ -18,6 +18,7 @@ from .._accel import accelerate as _accelerate
 from .._dispatch import backend_of_impl as _backend_of_impl
 from .._dispatch import bind as _bind
 from .._dispatch import default_backend as _default_backend
+from .._dispatch import like_placement as _like_placement
 from .._dispatch import native_dtype as _native_dtype
 from .._typing import (  # noqa: F401
     Array,
@@ -98,7 +99,7 @@ _arange = _bind('arange', _GENERIC)
 
 def arange(
         start: int | float, /, stop: int | float | None = None, step: int | float = 1, *,
-        dtype: DTypeLike | None = None, device: Device | None = None,
+        dtype: DTypeLike | None = None, device: Device | None = None, like: ArrayLike | None = None,
 ) -> Array:
     """Evenly spaced values in the half-open interval [start, stop).
 
@@ -122,11 +123,14 @@ def arange(
         ``"float32"``; None picks the default.
     device : Device | None, default None
         Device to place the result on; None means the backend's default device.
+    like : ArrayLike | None, default None
+        An array whose backend makes the result (NumPy's ``like=``), on that array's device
+        on torch; None uses the default backend.
 
     Returns
     -------
     Array
-        A 1-D array of the default backend.
+        A 1-D array of the default backend, or of like's.
 
     Examples
     --------
@@ -143,7 +147,10 @@ def arange(
     array([0., 1., 2.], dtype=float32)
     """
     try:
-        _b = _default_backend()
+        if like is None:
+            _b = _default_backend()
+        else:
+            _b, device = _like_placement(like, device)
         if dtype is not None:
             dtype = _native_dtype(_b, dtype)
         return _arange.impl(_b)(start, stop=stop, step=step, dtype=dtype, device=device)
@@ -224,7 +231,10 @@ asarray = _accelerate(asarray, _asarray)
 _empty = _bind('empty', _GENERIC)
 
 
-def empty(shape: Shape, *, dtype: DTypeLike | None = None, device: Device | None = None) -> Array:
+def empty(
+        shape: Shape, *, dtype: DTypeLike | None = None, device: Device | None = None,
+        like: ArrayLike | None = None,
+) -> Array:
     """A new array of the given shape whose values are not initialised.
 
     Only the shape and dtype are defined: NumPy and PyTorch return whatever the memory
@@ -241,11 +251,14 @@ def empty(shape: Shape, *, dtype: DTypeLike | None = None, device: Device | None
         ``"float32"``; None picks the default.
     device : Device | None, default None
         Device to place the result on; None means the backend's default device.
+    like : ArrayLike | None, default None
+        An array whose backend makes the result (NumPy's ``like=``), on that array's device
+        on torch; None uses the default backend.
 
     Returns
     -------
     Array
-        An uninitialised array of the default backend.
+        An uninitialised array of the default backend, or of like's.
 
     Examples
     --------
@@ -256,7 +269,10 @@ def empty(shape: Shape, *, dtype: DTypeLike | None = None, device: Device | None
     dtype('int8')
     """
     try:
-        _b = _default_backend()
+        if like is None:
+            _b = _default_backend()
+        else:
+            _b, device = _like_placement(like, device)
         if dtype is not None:
             dtype = _native_dtype(_b, dtype)
         return _empty.impl(_b)(shape=shape, dtype=dtype, device=device)
@@ -323,7 +339,7 @@ _eye = _bind('eye', _GENERIC)
 
 def eye(
         n_rows: int, n_cols: int | None = None, /, *, k: int = 0, dtype: DTypeLike | None = None,
-        device: Device | None = None,
+        device: Device | None = None, like: ArrayLike | None = None,
 ) -> Array:
     """A 2-D array with ones on a diagonal and zeros elsewhere.
 
@@ -344,11 +360,14 @@ def eye(
         ``"float32"``; None picks the default.
     device : Device | None, default None
         Device to place the result on; None means the backend's default device.
+    like : ArrayLike | None, default None
+        An array whose backend makes the result (NumPy's ``like=``), on that array's device
+        on torch; None uses the default backend.
 
     Returns
     -------
     Array
-        An array of shape (n_rows, n_cols) of the default backend.
+        An array of shape (n_rows, n_cols) of the default backend, or of like's.
 
     Examples
     --------
@@ -366,7 +385,10 @@ def eye(
            [0, 1, 0]], dtype=int32)
     """
     try:
-        _b = _default_backend()
+        if like is None:
+            _b = _default_backend()
+        else:
+            _b, device = _like_placement(like, device)
         if dtype is not None:
             dtype = _native_dtype(_b, dtype)
         return _eye.impl(_b)(n_rows, n_cols, k=k, dtype=dtype, device=device)
@@ -435,31 +457,35 @@ _full = _bind('full', _GENERIC)
 
 
 def full(
-        shape: Shape, fill_value: bool | int | float | complex, *, dtype: DTypeLike | None = None,
-        device: Device | None = None,
+        shape: Shape, fill_value: bool | int | float | complex | ArrayLike, *,
+        dtype: DTypeLike | None = None, device: Device | None = None, like: ArrayLike | None = None,
 ) -> Array:
     """A new array of the given shape filled with one value.
 
     Without a dtype the fill value sets it: a bool gives bool, an int the backend's default
     integer dtype, a float its default floating dtype, a complex its default complex
-    dtype.
+    dtype. An array fill_value is broadcast to shape and keeps its dtype, as in NumPy and
+    Keras, on every backend.
 
     Parameters
     ----------
     shape : Shape
         Shape of the result: an int or a sequence of ints.
-    fill_value : bool | int | float | complex
-        The value of every element.
+    fill_value : bool | int | float | complex | ArrayLike
+        The value of every element, or an array broadcast to shape.
     dtype : DTypeLike | None, default None
         Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
         ``"float32"``; None picks the default.
     device : Device | None, default None
         Device to place the result on; None means the backend's default device.
+    like : ArrayLike | None, default None
+        An array whose backend makes the result (NumPy's ``like=``), on that array's device
+        on torch; None uses the default backend.
 
     Returns
     -------
     Array
-        An array of the default backend.
+        An array of the default backend, or of like's.
 
     Examples
     --------
@@ -473,9 +499,15 @@ def full(
     array([ True,  True])
     >>> xnp.full(2, np.nan, dtype='float32')
     array([nan, nan], dtype=float32)
+    >>> xnp.full((2, 3), np.array([1, 4, 5]))
+    array([[1, 4, 5],
+           [1, 4, 5]])
     """
     try:
-        _b = _default_backend()
+        if like is None:
+            _b = _default_backend()
+        else:
+            _b, device = _like_placement(like, device)
         if dtype is not None:
             dtype = _native_dtype(_b, dtype)
         return _full.impl(_b)(shape=shape, fill_value=fill_value, dtype=dtype, device=device)
@@ -490,21 +522,22 @@ _full_like = _bind('full_like', _GENERIC)
 
 
 def full_like(
-        x: ArrayLike, /, fill_value: bool | int | float | complex, *,
+        x: ArrayLike, /, fill_value: bool | int | float | complex | ArrayLike, *,
         dtype: DTypeLike | None = None, device: Device | None = None,
 ) -> Array:
     """A new array of x's shape filled with one value.
 
     The result takes x's backend and, unless dtype is given, x's dtype: the fill value is
     cast to it, so 2.5 becomes 2 in an integer array. A fill value outside the range of an
-    integer dtype raises on NumPy and PyTorch and wraps around on JAX and TensorFlow.
+    integer dtype raises on NumPy and PyTorch and wraps around on JAX and TensorFlow. An
+    array fill_value is broadcast to x's shape, as in NumPy and Keras.
 
     Parameters
     ----------
     x : ArrayLike
         Array whose shape (and dtype and backend) the result takes.
-    fill_value : bool | int | float | complex
-        The value of every element.
+    fill_value : bool | int | float | complex | ArrayLike
+        The value of every element, or an array broadcast to x's shape.
     dtype : DTypeLike | None, default None
         Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
         ``"float32"``; None picks the default.
@@ -662,7 +695,10 @@ meshgrid = _accelerate(meshgrid, _meshgrid)
 _ones = _bind('ones', _GENERIC)
 
 
-def ones(shape: Shape, *, dtype: DTypeLike | None = None, device: Device | None = None) -> Array:
+def ones(
+        shape: Shape, *, dtype: DTypeLike | None = None, device: Device | None = None,
+        like: ArrayLike | None = None,
+) -> Array:
     """A new array of the given shape filled with ones.
 
     The default dtype is the backend's default floating dtype (float64 on NumPy, float32 on
@@ -677,11 +713,14 @@ def ones(shape: Shape, *, dtype: DTypeLike | None = None, device: Device | None 
         ``"float32"``; None picks the default.
     device : Device | None, default None
         Device to place the result on; None means the backend's default device.
+    like : ArrayLike | None, default None
+        An array whose backend makes the result (NumPy's ``like=``), on that array's device
+        on torch; None uses the default backend.
 
     Returns
     -------
     Array
-        An array of the default backend.
+        An array of the default backend, or of like's.
 
     Examples
     --------
@@ -693,7 +732,10 @@ def ones(shape: Shape, *, dtype: DTypeLike | None = None, device: Device | None 
            [1, 1]], dtype=int8)
     """
     try:
-        _b = _default_backend()
+        if like is None:
+            _b = _default_backend()
+        else:
+            _b, device = _like_placement(like, device)
         if dtype is not None:
             dtype = _native_dtype(_b, dtype)
         return _ones.impl(_b)(shape=shape, dtype=dtype, device=device)
@@ -858,7 +900,10 @@ triu = _accelerate(triu, _triu)
 _zeros = _bind('zeros', _GENERIC)
 
 
-def zeros(shape: Shape, *, dtype: DTypeLike | None = None, device: Device | None = None) -> Array:
+def zeros(
+        shape: Shape, *, dtype: DTypeLike | None = None, device: Device | None = None,
+        like: ArrayLike | None = None,
+) -> Array:
     """A new array of the given shape filled with zeros.
 
     The default dtype is the backend's default floating dtype (float64 on NumPy, float32 on
@@ -873,11 +918,14 @@ def zeros(shape: Shape, *, dtype: DTypeLike | None = None, device: Device | None
         ``"float32"``; None picks the default.
     device : Device | None, default None
         Device to place the result on; None means the backend's default device.
+    like : ArrayLike | None, default None
+        An array whose backend makes the result (NumPy's ``like=``), on that array's device
+        on torch; None uses the default backend.
 
     Returns
     -------
     Array
-        An array of the default backend.
+        An array of the default backend, or of like's.
 
     Examples
     --------
@@ -887,9 +935,14 @@ def zeros(shape: Shape, *, dtype: DTypeLike | None = None, device: Device | None
     >>> xnp.zeros((2, 3), dtype='int32')
     array([[0, 0, 0],
            [0, 0, 0]], dtype=int32)
+    >>> xnp.zeros(2, like=np.ones(3, dtype=np.float32))
+    array([0., 0.])
     """
     try:
-        _b = _default_backend()
+        if like is None:
+            _b = _default_backend()
+        else:
+            _b, device = _like_placement(like, device)
         if dtype is not None:
             dtype = _native_dtype(_b, dtype)
         return _zeros.impl(_b)(shape=shape, dtype=dtype, device=device)
@@ -4282,23 +4335,25 @@ take = _accelerate(take, _take)
 _take_along_axis = _bind('take_along_axis', _GENERIC)
 
 
-def take_along_axis(x: ArrayLike, indices: ArrayLike, /, *, axis: int = -1) -> Array:
+def take_along_axis(x: ArrayLike, indices: ArrayLike, /, *, axis: int | None = -1) -> Array:
     """Elements of an array at per-position indices along an axis.
 
     indices has x's number of dimensions; along axis it says which element to take, and
     its other axes broadcast with x's. The typical use is to apply the result of
     ``argsort`` or ``argmax(..., keepdims=True)`` to x. Out-of-range indices behave as in
     ``take``: IndexError on NumPy, PyTorch and eager TensorFlow, filled values (NaN for
-    floating dtypes) on JAX.
+    floating dtypes) on JAX. With ``axis=None`` x is taken flattened and indices must be 1-d,
+    as NumPy (ValueError otherwise).
 
     Parameters
     ----------
     x : ArrayLike
         Input array.
     indices : ArrayLike
-        Integer array with x's number of dimensions, broadcastable with x except along axis.
-    axis : int, default -1
-        The axis the indices select along.
+        Integer array with x's number of dimensions, broadcastable with x except along axis
+        (1-d with axis=None).
+    axis : int | None, default -1
+        The axis the indices select along; None takes x flattened.
 
     Returns
     -------
@@ -4318,6 +4373,8 @@ def take_along_axis(x: ArrayLike, indices: ArrayLike, /, *, axis: int = -1) -> A
            [40]])
     >>> xnp.take_along_axis(x, xnp.argmax(x, axis=0, keepdims=True), axis=0)
     array([[60, 50, 40]])
+    >>> xnp.take_along_axis(x, xnp.argsort(x, axis=None), axis=None)
+    array([10, 20, 30, 40, 50, 60])
     """
     try:
         _key = (_TYPE(x), _TYPE(indices))
@@ -4989,21 +5046,23 @@ repeat = _accelerate(repeat, _repeat)
 _reshape = _bind('reshape', _GENERIC)
 
 
-def reshape(x: ArrayLike, /, shape: tuple[int, ...], *, copy: bool | None = None) -> Array:
+def reshape(x: ArrayLike, /, shape: int | tuple[int, ...], *, copy: bool | None = None) -> Array:
     """Give an array a new shape without changing its data.
 
     The elements are read and placed in row-major (C) order. One entry of shape may be -1;
     it is then inferred from the size. ``copy=None`` returns a view where possible,
     ``copy=True`` always copies and ``copy=False`` raises ValueError when a view is
-    impossible (JAX, whose arrays are immutable, never raises). Give shape as a tuple:
-    PyTorch rejects a bare int.
+    impossible (JAX, whose arrays are immutable, never raises). A bare int ``n`` is read
+    as ``(n,)``. A size below -1, or more than one -1, raises ValueError on every backend, as
+    in Keras (NumPy reads any negative size as -1).
 
     Parameters
     ----------
     x : ArrayLike
         Input array.
-    shape : tuple[int, ...]
-        New shape, a tuple of ints with the same product as x's shape; one entry may be -1.
+    shape : int | tuple[int, ...]
+        New shape, a tuple of ints (or one int) with the same product as x's shape; one
+        entry may be -1.
     copy : bool | None, default None
         True always copies, False never copies (and raises if it would have to), None copies
         only when needed.
@@ -5026,6 +5085,8 @@ def reshape(x: ArrayLike, /, shape: tuple[int, ...], *, copy: bool | None = None
            [4, 5]])
     >>> xnp.reshape(np.array([[1, 2], [3, 4]]), (-1,))
     array([1, 2, 3, 4])
+    >>> xnp.reshape(x, 6)
+    array([0, 1, 2, 3, 4, 5])
     """
     try:
         _key = _TYPE(x)
@@ -5192,20 +5253,21 @@ stack = _accelerate(stack, _stack)
 _tile = _bind('tile', _GENERIC)
 
 
-def tile(x: ArrayLike, repetitions: tuple[int, ...], /) -> Array:
+def tile(x: ArrayLike, repetitions: int | tuple[int, ...], /) -> Array:
     """Build an array by repeating an array a number of times along each axis.
 
     The whole array is repeated (``repeat`` repeats each element instead). When
     repetitions is longer than x.ndim, x gets leading axes of size 1; when it is shorter,
-    it is padded with leading 1s. Give repetitions as a tuple: PyTorch and TensorFlow reject
-    a bare int.
+    it is padded with leading 1s. A bare int ``n`` is read as ``(n,)``, as NumPy, on every
+    backend.
 
     Parameters
     ----------
     x : ArrayLike
         Input array.
-    repetitions : tuple[int, ...]
-        Number of repetitions along each axis, a tuple of non-negative ints.
+    repetitions : int | tuple[int, ...]
+        Number of repetitions along each axis, a tuple of non-negative ints, or one int (the
+        last axis).
 
     Returns
     -------
@@ -5224,6 +5286,8 @@ def tile(x: ArrayLike, repetitions: tuple[int, ...], /) -> Array:
     >>> xnp.tile(np.array([[1, 2], [3, 4]]), (1, 2))
     array([[1, 2, 1, 2],
            [3, 4, 3, 4]])
+    >>> xnp.tile(x, 2)
+    array([1, 2, 1, 2])
     """
     try:
         _key = _TYPE(x)
@@ -8180,17 +8244,19 @@ arctan2 = _accelerate(arctan2, _arctan2)
 _angle = _bind('angle', _GENERIC)
 
 
-def angle(x: ArrayLike) -> Array:
+def angle(z: ArrayLike, deg: bool = False) -> Array:
     """Counterclockwise angle of complex numbers from the positive real axis, element-wise.
 
-    For complex x, ``arctan2(x.imag, x.real)``, in [-pi, pi]. Real inputs give 0 for
+    For complex z, ``arctan2(z.imag, z.real)``, in [-pi, pi]. Real inputs give 0 for
     non-negative values and pi for negative ones. The result is real: complex64 gives
     float32, complex128 float64; integers give float64 (float32 on TensorFlow).
 
     Parameters
     ----------
-    x : ArrayLike
+    z : ArrayLike
         Input array, complex or real.
+    deg : bool, default False
+        If True, the angle in degrees, else in radians.
 
     Returns
     -------
@@ -8204,14 +8270,16 @@ def angle(x: ArrayLike) -> Array:
     array([ 0.78539816,  3.14159265, -1.57079633])
     >>> xnp.angle(np.array([-2.0, 3.0]))
     array([3.14159265, 0.        ])
+    >>> xnp.angle(np.array([1 + 1j, -2.0]), deg=True)
+    array([ 45., 180.])
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(z)
         try:
             _fn = _angle.cache[_key]
         except KeyError:
             _fn = _angle.resolve(_key, (_key,))
-        return _fn(x=x)
+        return _fn(z=z, deg=deg)
     except Exception as _e:
         _angle.fail(_e)
 
@@ -8670,21 +8738,21 @@ _isclose = _bind('isclose', _GENERIC)
 
 
 def isclose(
-        x1: ArrayLike, x2: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08,
+        a: ArrayLike, b: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08,
         equal_nan: bool = False,
 ) -> Array:
     """Whether two arrays are equal within a tolerance, element-wise.
 
-    Tests ``abs(x1 - x2) <= atol + rtol * abs(x2)``, so it is not symmetric in x1 and x2.
+    Tests ``abs(a - b) <= atol + rtol * abs(b)``, so it is not symmetric in a and b.
     Infinities are close only to the same infinity; NaN is close to nothing unless
     ``equal_nan`` is True. Integer inputs are compared in floating point. The arrays
     broadcast together.
 
     Parameters
     ----------
-    x1 : ArrayLike
+    a : ArrayLike
         First array.
-    x2 : ArrayLike
+    b : ArrayLike
         Second array, the reference the relative tolerance scales with.
     rtol : float, default 1e-05
         Relative tolerance, a fraction of ``abs(x2)``.
@@ -8709,12 +8777,12 @@ def isclose(
     array([ True])
     """
     try:
-        _key = (_TYPE(x1), _TYPE(x2))
+        _key = (_TYPE(a), _TYPE(b))
         try:
             _fn = _isclose.cache[_key]
         except KeyError:
             _fn = _isclose.resolve(_key, _key)
-        return _fn(x1=x1, x2=x2, rtol=rtol, atol=atol, equal_nan=equal_nan)
+        return _fn(a=a, b=b, rtol=rtol, atol=atol, equal_nan=equal_nan)
     except Exception as _e:
         _isclose.fail(_e)
 
@@ -8726,19 +8794,19 @@ _allclose = _bind('allclose', _GENERIC)
 
 
 def allclose(
-        x1: ArrayLike, x2: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08,
+        a: ArrayLike, b: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08,
         equal_nan: bool = False,
 ) -> Array:
     """Whether two arrays are equal within a tolerance at every position.
 
-    ``all(isclose(x1, x2, rtol, atol, equal_nan))``: see ``isclose`` for the test (not
-    symmetric in x1 and x2) and the handling of NaN and infinities.
+    ``all(isclose(a, b, rtol, atol, equal_nan))``: see ``isclose`` for the test (not
+    symmetric in a and b) and the handling of NaN and infinities.
 
     Parameters
     ----------
-    x1 : ArrayLike
+    a : ArrayLike
         First array.
-    x2 : ArrayLike
+    b : ArrayLike
         Second array, the reference the relative tolerance scales with.
     rtol : float, default 1e-05
         Relative tolerance, a fraction of ``abs(x2)``.
@@ -8763,12 +8831,12 @@ def allclose(
     np.True_
     """
     try:
-        _key = (_TYPE(x1), _TYPE(x2))
+        _key = (_TYPE(a), _TYPE(b))
         try:
             _fn = _allclose.cache[_key]
         except KeyError:
             _fn = _allclose.resolve(_key, _key)
-        return _fn(x1=x1, x2=x2, rtol=rtol, atol=atol, equal_nan=equal_nan)
+        return _fn(a=a, b=b, rtol=rtol, atol=atol, equal_nan=equal_nan)
     except Exception as _e:
         _allclose.fail(_e)
 
@@ -8896,7 +8964,8 @@ _nan_to_num = _bind('nan_to_num', _GENERIC)
 
 
 def nan_to_num(
-        x: ArrayLike, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None,
+        x: ArrayLike, copy: bool = True, nan: float = 0.0, posinf: float | None = None,
+        neginf: float | None = None,
 ) -> Array:
     """Replace NaN and infinities with finite numbers.
 
@@ -8909,6 +8978,9 @@ def nan_to_num(
     ----------
     x : ArrayLike
         Input array.
+    copy : bool, default True
+        Taken for NumPy's signature: the result is always a new array (crossops never writes
+        into its input, so ``copy=False`` does not replace in place).
     nan : float, default 0.0
         Value for NaN.
     posinf : float | None, default None
@@ -8936,7 +9008,7 @@ def nan_to_num(
             _fn = _nan_to_num.cache[_key]
         except KeyError:
             _fn = _nan_to_num.resolve(_key, (_key,))
-        return _fn(x=x, nan=nan, posinf=posinf, neginf=neginf)
+        return _fn(x=x, copy=copy, nan=nan, posinf=posinf, neginf=neginf)
     except Exception as _e:
         _nan_to_num.fail(_e)
 
@@ -9425,19 +9497,24 @@ fmin = _accelerate(fmin, _fmin)
 _amax = _bind('amax', _GENERIC)
 
 
-def amax(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+def amax(
+        a: ArrayLike, axis: Axis = None, keepdims: bool = False, initial: float | None = None,
+) -> Array:
     """Maximum along the given axes; the NumPy name of ``max``.
 
     NaN propagates (see ``nanmax``). An empty reduction raises ValueError.
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
+    initial : float | None, default None
+        A value the result is at least as large as (the maximum of it and the elements); an
+        empty slice gives it. None: no such value (an empty slice raises).
 
     Returns
     -------
@@ -9452,14 +9529,16 @@ def amax(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     np.int64(5)
     >>> xnp.amax(x, axis=0)
     array([4, 5, 3])
+    >>> xnp.amax(np.zeros((0, 2)), axis=0, initial=-1.0)
+    array([-1., -1.])
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _amax.cache[_key]
         except KeyError:
             _fn = _amax.resolve(_key, (_key,))
-        return _fn(x=x, axis=axis, keepdims=keepdims)
+        return _fn(a=a, axis=axis, keepdims=keepdims, initial=initial)
     except Exception as _e:
         _amax.fail(_e)
 
@@ -9470,19 +9549,24 @@ amax = _accelerate(amax, _amax)
 _amin = _bind('amin', _GENERIC)
 
 
-def amin(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+def amin(
+        a: ArrayLike, axis: Axis = None, keepdims: bool = False, initial: float | None = None,
+) -> Array:
     """Minimum along the given axes; the NumPy name of ``min``.
 
     NaN propagates (see ``nanmin``). An empty reduction raises ValueError.
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
+    initial : float | None, default None
+        A value the result is at least as small as (the minimum of it and the elements); an
+        empty slice gives it. None: no such value (an empty slice raises).
 
     Returns
     -------
@@ -9500,12 +9584,12 @@ def amin(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
            [0]])
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _amin.cache[_key]
         except KeyError:
             _fn = _amin.resolve(_key, (_key,))
-        return _fn(x=x, axis=axis, keepdims=keepdims)
+        return _fn(a=a, axis=axis, keepdims=keepdims, initial=initial)
     except Exception as _e:
         _amin.fail(_e)
 
@@ -9516,15 +9600,15 @@ amin = _accelerate(amin, _amin)
 _ptp = _bind('ptp', _GENERIC)
 
 
-def ptp(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+def ptp(a: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """Range (maximum minus minimum) along the given axes.
 
-    The result has x's dtype, so for integers it can wrap (int8 values -100 and 100 give
+    The result has a's dtype, so for integers it can wrap (int8 values -100 and 100 give
     -56), as in NumPy. NaN propagates.
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
@@ -9546,12 +9630,12 @@ def ptp(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     array([4, 4])
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _ptp.cache[_key]
         except KeyError:
             _fn = _ptp.resolve(_key, (_key,))
-        return _fn(x=x, axis=axis, keepdims=keepdims)
+        return _fn(a=a, axis=axis, keepdims=keepdims)
     except Exception as _e:
         _ptp.fail(_e)
 
@@ -9562,23 +9646,31 @@ ptp = _accelerate(ptp, _ptp)
 _average = _bind('average', _GENERIC)
 
 
-def average(x: ArrayLike, axis: Axis = None, weights: ArrayLike = None) -> Array:
+def average(
+        a: ArrayLike, axis: Axis = None, weights: ArrayLike = None, returned: bool = False, *,
+        keepdims: bool = False,
+) -> Array:
     """Weighted mean along the given axes.
 
-    ``sum(x * weights) / sum(weights)`` over the axes; without weights, the plain mean.
-    weights has x's shape, or is 1-d with the length of x along a single ``axis``. Give
-    floating x: PyTorch and TensorFlow reject integer arrays here. Weights that sum to
+    ``sum(a * weights) / sum(weights)`` over the axes; without weights, the plain mean.
+    weights has a's shape, or is 1-d with the length of a along a single ``axis``. Give
+    floating a: PyTorch and TensorFlow reject integer arrays here. Weights that sum to
     zero divide by zero.
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
     weights : ArrayLike, default None
         Weight of each element: an array of x's shape, or a 1-d array along ``axis``; None
         weighs all elements equally.
+    returned : bool, default False
+        If True, also return the sum of the weights, with the average's shape (the number of
+        averaged elements without weights).
+    keepdims : bool, default False
+        If True, the reduced axes are kept in the result with size one.
 
     Returns
     -------
@@ -9595,14 +9687,16 @@ def average(x: ArrayLike, axis: Axis = None, weights: ArrayLike = None) -> Array
     array([1.75, 3.75])
     >>> xnp.average(x, axis=0)
     array([2., 3.])
+    >>> xnp.average(x, axis=1, weights=np.array([1.0, 3.0]), returned=True)
+    (array([1.75, 3.75]), array([4., 4.]))
     """
     try:
-        _key = (_TYPE(x), _TYPE(weights))
+        _key = (_TYPE(a), _TYPE(weights))
         try:
             _fn = _average.cache[_key]
         except KeyError:
             _fn = _average.resolve(_key, _key)
-        return _fn(x=x, axis=axis, weights=weights)
+        return _fn(a=a, axis=axis, weights=weights, returned=returned, keepdims=keepdims)
     except Exception as _e:
         _average.fail(_e)
 
@@ -9614,7 +9708,8 @@ _quantile = _bind('quantile', _GENERIC)
 
 
 def quantile(
-        x: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None,
+        a: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None,
+        overwrite_input: bool = False,
         method: Literal["linear", "lower", "higher", "nearest", "midpoint"] = 'linear',
         keepdims: bool = False,
 ) -> Array:
@@ -9624,18 +9719,21 @@ def quantile(
     says what to do between two values: ``"linear"`` interpolates, ``"lower"`` and
     ``"higher"`` take the value below or above, ``"nearest"`` the nearer one (the even
     index at a tie), ``"midpoint"`` their mean. Any NaN in a slice makes its quantiles
-    NaN (see ``nanquantile``). The result has x's floating dtype, as in Keras: give
-    floating x (integer arrays fail on PyTorch and TensorFlow). q is not checked: give
+    NaN (see ``nanquantile``). The result has a's floating dtype, as in Keras: give
+    floating a (integer arrays fail on PyTorch and TensorFlow). q is not checked: give
     values in [0, 1].
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
     q : float | Sequence[float] | ArrayLike
         Quantile or quantiles to compute, in [0, 1]: a number, a sequence or an array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
+    overwrite_input : bool, default False
+        Taken for NumPy's signature: crossops never writes into its input, whichever is
+        given.
     method : Literal["linear", "lower", "higher", "nearest", "midpoint"], default 'linear'
         How to pick a value between two data points: ``"linear"``, ``"lower"``,
         ``"higher"``, ``"nearest"`` or ``"midpoint"``.
@@ -9645,7 +9743,7 @@ def quantile(
     Returns
     -------
     Array
-        The quantiles: q's shape followed by x's shape without the reduced axes (kept with
+        The quantiles: q's shape followed by a's shape without the reduced axes (kept with
         size one if ``keepdims``).
 
     Examples
@@ -9663,12 +9761,14 @@ def quantile(
            [2. , 5. ]])
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _quantile.cache[_key]
         except KeyError:
             _fn = _quantile.resolve(_key, (_key,))
-        return _fn(x=x, q=q, axis=axis, method=method, keepdims=keepdims)
+        return _fn(
+            a=a, q=q, axis=axis, overwrite_input=overwrite_input, method=method, keepdims=keepdims,
+        )
     except Exception as _e:
         _quantile.fail(_e)
 
@@ -9680,7 +9780,8 @@ _nanquantile = _bind('nanquantile', _GENERIC)
 
 
 def nanquantile(
-        x: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None,
+        a: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None,
+        overwrite_input: bool = False,
         method: Literal["linear", "lower", "higher", "nearest", "midpoint"] = 'linear',
         keepdims: bool = False,
 ) -> Array:
@@ -9691,12 +9792,15 @@ def nanquantile(
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
     q : float | Sequence[float] | ArrayLike
         Quantile or quantiles to compute, in [0, 1]: a number, a sequence or an array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
+    overwrite_input : bool, default False
+        Taken for NumPy's signature: crossops never writes into its input, whichever is
+        given.
     method : Literal["linear", "lower", "higher", "nearest", "midpoint"], default 'linear'
         How to pick a value between two data points: ``"linear"``, ``"lower"``,
         ``"higher"``, ``"nearest"`` or ``"midpoint"``.
@@ -9706,7 +9810,7 @@ def nanquantile(
     Returns
     -------
     Array
-        The quantiles: q's shape followed by x's shape without the reduced axes (kept with
+        The quantiles: q's shape followed by a's shape without the reduced axes (kept with
         size one if ``keepdims``).
 
     Examples
@@ -9719,12 +9823,14 @@ def nanquantile(
     array([1., 1.])
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _nanquantile.cache[_key]
         except KeyError:
             _fn = _nanquantile.resolve(_key, (_key,))
-        return _fn(x=x, q=q, axis=axis, method=method, keepdims=keepdims)
+        return _fn(
+            a=a, q=q, axis=axis, overwrite_input=overwrite_input, method=method, keepdims=keepdims,
+        )
     except Exception as _e:
         _nanquantile.fail(_e)
 
@@ -9736,23 +9842,27 @@ _percentile = _bind('percentile', _GENERIC)
 
 
 def percentile(
-        x: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None,
+        a: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None,
+        overwrite_input: bool = False,
         method: Literal["linear", "lower", "higher", "nearest", "midpoint"] = 'linear',
         keepdims: bool = False,
 ) -> Array:
     """Percentiles of the data along the given axes.
 
-    ``quantile(x, q / 100, ...)``: see ``quantile`` for the methods, NaN and the result's
+    ``quantile(a, q / 100, ...)``: see ``quantile`` for the methods, NaN and the result's
     dtype.
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
     q : float | Sequence[float] | ArrayLike
         Percentile or percentiles to compute, in [0, 100]: a number, a sequence or an array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
+    overwrite_input : bool, default False
+        Taken for NumPy's signature: crossops never writes into its input, whichever is
+        given.
     method : Literal["linear", "lower", "higher", "nearest", "midpoint"], default 'linear'
         How to pick a value between two data points: ``"linear"``, ``"lower"``,
         ``"higher"``, ``"nearest"`` or ``"midpoint"``.
@@ -9762,7 +9872,7 @@ def percentile(
     Returns
     -------
     Array
-        The percentiles: q's shape followed by x's shape without the reduced axes (kept with
+        The percentiles: q's shape followed by a's shape without the reduced axes (kept with
         size one if ``keepdims``).
 
     Examples
@@ -9777,12 +9887,14 @@ def percentile(
     array(2.)
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _percentile.cache[_key]
         except KeyError:
             _fn = _percentile.resolve(_key, (_key,))
-        return _fn(x=x, q=q, axis=axis, method=method, keepdims=keepdims)
+        return _fn(
+            a=a, q=q, axis=axis, overwrite_input=overwrite_input, method=method, keepdims=keepdims,
+        )
     except Exception as _e:
         _percentile.fail(_e)
 
@@ -9794,22 +9906,26 @@ _nanpercentile = _bind('nanpercentile', _GENERIC)
 
 
 def nanpercentile(
-        x: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None,
+        a: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None,
+        overwrite_input: bool = False,
         method: Literal["linear", "lower", "higher", "nearest", "midpoint"] = 'linear',
         keepdims: bool = False,
 ) -> Array:
     """Percentiles of the data along the given axes, ignoring NaN.
 
-    ``nanquantile(x, q / 100, ...)``: a slice of NaN only gives NaN.
+    ``nanquantile(a, q / 100, ...)``: a slice of NaN only gives NaN.
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
     q : float | Sequence[float] | ArrayLike
         Percentile or percentiles to compute, in [0, 100]: a number, a sequence or an array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
+    overwrite_input : bool, default False
+        Taken for NumPy's signature: crossops never writes into its input, whichever is
+        given.
     method : Literal["linear", "lower", "higher", "nearest", "midpoint"], default 'linear'
         How to pick a value between two data points: ``"linear"``, ``"lower"``,
         ``"higher"``, ``"nearest"`` or ``"midpoint"``.
@@ -9819,7 +9935,7 @@ def nanpercentile(
     Returns
     -------
     Array
-        The percentiles: q's shape followed by x's shape without the reduced axes (kept with
+        The percentiles: q's shape followed by a's shape without the reduced axes (kept with
         size one if ``keepdims``).
 
     Examples
@@ -9832,12 +9948,14 @@ def nanpercentile(
     array([1., 4.])
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _nanpercentile.cache[_key]
         except KeyError:
             _fn = _nanpercentile.resolve(_key, (_key,))
-        return _fn(x=x, q=q, axis=axis, method=method, keepdims=keepdims)
+        return _fn(
+            a=a, q=q, axis=axis, overwrite_input=overwrite_input, method=method, keepdims=keepdims,
+        )
     except Exception as _e:
         _nanpercentile.fail(_e)
 
@@ -9848,19 +9966,24 @@ nanpercentile = _accelerate(nanpercentile, _nanpercentile)
 _median = _bind('median', _GENERIC)
 
 
-def median(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+def median(
+        a: ArrayLike, axis: Axis = None, overwrite_input: bool = False, keepdims: bool = False,
+) -> Array:
     """Median along the given axes.
 
     The middle value of each sorted slice, or the mean of the two middle values for an
-    even count. NaN in a slice gives NaN (see ``nanmedian``). The result has x's floating
-    dtype: give floating x (integer arrays fail on PyTorch and TensorFlow).
+    even count. NaN in a slice gives NaN (see ``nanmedian``). The result has a's floating
+    dtype: give floating a (integer arrays fail on PyTorch and TensorFlow).
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
+    overwrite_input : bool, default False
+        Taken for NumPy's signature: crossops never writes into its input, whichever is
+        given.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
 
@@ -9879,12 +10002,12 @@ def median(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     array([2., 5.])
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _median.cache[_key]
         except KeyError:
             _fn = _median.resolve(_key, (_key,))
-        return _fn(x=x, axis=axis, keepdims=keepdims)
+        return _fn(a=a, axis=axis, overwrite_input=overwrite_input, keepdims=keepdims)
     except Exception as _e:
         _median.fail(_e)
 
@@ -9895,17 +10018,22 @@ median = _accelerate(median, _median)
 _nanmedian = _bind('nanmedian', _GENERIC)
 
 
-def nanmedian(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+def nanmedian(
+        a: ArrayLike, axis: Axis = None, overwrite_input: bool = False, keepdims: bool = False,
+) -> Array:
     """Median along the given axes, ignoring NaN.
 
     The median of the non-NaN values of each slice; a slice of NaN only gives NaN.
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
+    overwrite_input : bool, default False
+        Taken for NumPy's signature: crossops never writes into its input, whichever is
+        given.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
 
@@ -9924,12 +10052,12 @@ def nanmedian(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     array([2.5, 2.5])
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _nanmedian.cache[_key]
         except KeyError:
             _fn = _nanmedian.resolve(_key, (_key,))
-        return _fn(x=x, axis=axis, keepdims=keepdims)
+        return _fn(a=a, axis=axis, overwrite_input=overwrite_input, keepdims=keepdims)
     except Exception as _e:
         _nanmedian.fail(_e)
 
@@ -9940,19 +10068,27 @@ nanmedian = _accelerate(nanmedian, _nanmedian)
 _nansum = _bind('nansum', _GENERIC)
 
 
-def nansum(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+def nansum(
+        a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, keepdims: bool = False,
+        initial: float | None = None,
+) -> Array:
     """Sum along the given axes, with NaN counted as zero.
 
     A slice of NaN only sums to 0. Integer inputs are summed as by ``sum``.
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
+    dtype : DTypeLike | None, default None
+        Data type to compute in and of the result; None: as NumPy, the input's dtype
+        (integers: the default integer of their kind).
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
+    initial : float | None, default None
+        A value added to each sum; None means 0.
 
     Returns
     -------
@@ -9969,12 +10105,14 @@ def nansum(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     array([1., 0., 5.])
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _nansum.cache[_key]
         except KeyError:
             _fn = _nansum.resolve(_key, (_key,))
-        return _fn(x=x, axis=axis, keepdims=keepdims)
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
+        return _fn(a=a, axis=axis, dtype=dtype, keepdims=keepdims, initial=initial)
     except Exception as _e:
         _nansum.fail(_e)
 
@@ -9985,19 +10123,27 @@ nansum = _accelerate(nansum, _nansum)
 _nanprod = _bind('nanprod', _GENERIC)
 
 
-def nanprod(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+def nanprod(
+        a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, keepdims: bool = False,
+        initial: float | None = None,
+) -> Array:
     """Product along the given axes, with NaN counted as one.
 
     A slice of NaN only gives 1. Integer inputs are multiplied as by ``prod``.
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
+    dtype : DTypeLike | None, default None
+        Data type to compute in and of the result; None: as NumPy, the input's dtype
+        (integers: the default integer of their kind).
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
+    initial : float | None, default None
+        A value multiplied into each product; None means 1.
 
     Returns
     -------
@@ -10012,12 +10158,14 @@ def nanprod(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     array([6., 1.])
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _nanprod.cache[_key]
         except KeyError:
             _fn = _nanprod.resolve(_key, (_key,))
-        return _fn(x=x, axis=axis, keepdims=keepdims)
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
+        return _fn(a=a, axis=axis, dtype=dtype, keepdims=keepdims, initial=initial)
     except Exception as _e:
         _nanprod.fail(_e)
 
@@ -10028,19 +10176,24 @@ nanprod = _accelerate(nanprod, _nanprod)
 _nanmax = _bind('nanmax', _GENERIC)
 
 
-def nanmax(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+def nanmax(
+        a: ArrayLike, axis: Axis = None, keepdims: bool = False, initial: float | None = None,
+) -> Array:
     """Maximum along the given axes, ignoring NaN.
 
     A slice of NaN only gives NaN. Integer inputs behave as in ``max``.
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
+    initial : float | None, default None
+        A value the result is at least as large as (the maximum of it and the elements); an
+        empty slice gives it. None: no such value (an empty slice raises).
 
     Returns
     -------
@@ -10057,12 +10210,12 @@ def nanmax(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     array([ 1., nan,  3.])
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _nanmax.cache[_key]
         except KeyError:
             _fn = _nanmax.resolve(_key, (_key,))
-        return _fn(x=x, axis=axis, keepdims=keepdims)
+        return _fn(a=a, axis=axis, keepdims=keepdims, initial=initial)
     except Exception as _e:
         _nanmax.fail(_e)
 
@@ -10073,19 +10226,24 @@ nanmax = _accelerate(nanmax, _nanmax)
 _nanmin = _bind('nanmin', _GENERIC)
 
 
-def nanmin(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+def nanmin(
+        a: ArrayLike, axis: Axis = None, keepdims: bool = False, initial: float | None = None,
+) -> Array:
     """Minimum along the given axes, ignoring NaN.
 
     A slice of NaN only gives NaN. Integer inputs behave as in ``min``.
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
+    initial : float | None, default None
+        A value the result is at least as small as (the minimum of it and the elements); an
+        empty slice gives it. None: no such value (an empty slice raises).
 
     Returns
     -------
@@ -10102,12 +10260,12 @@ def nanmin(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     array([ 1., nan,  2.])
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _nanmin.cache[_key]
         except KeyError:
             _fn = _nanmin.resolve(_key, (_key,))
-        return _fn(x=x, axis=axis, keepdims=keepdims)
+        return _fn(a=a, axis=axis, keepdims=keepdims, initial=initial)
     except Exception as _e:
         _nanmin.fail(_e)
 
@@ -10118,16 +10276,16 @@ nanmin = _accelerate(nanmin, _nanmin)
 _nanargmax = _bind('nanargmax', _GENERIC)
 
 
-def nanargmax(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> Array:
+def nanargmax(a: ArrayLike, axis: int | None = None, *, keepdims: bool = False) -> Array:
     """Index of the maximum along an axis, ignoring NaN.
 
     The first index of the largest non-NaN value; with ``axis=None``, a flat index into
-    x. A slice of NaN only gives 0 here (NumPy raises ValueError): check for it with
-    ``all(isnan(x), axis)`` where it can occur.
+    a. A slice of NaN only gives 0 here (NumPy raises ValueError): check for it with
+    ``all(isnan(a), axis)`` where it can occur.
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
     axis : int | None, default None
         The axis to search along; None searches the flattened array.
@@ -10149,12 +10307,12 @@ def nanargmax(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> 
     array(2)
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _nanargmax.cache[_key]
         except KeyError:
             _fn = _nanargmax.resolve(_key, (_key,))
-        return _fn(x=x, axis=axis, keepdims=keepdims)
+        return _fn(a=a, axis=axis, keepdims=keepdims)
     except Exception as _e:
         _nanargmax.fail(_e)
 
@@ -10165,15 +10323,15 @@ nanargmax = _accelerate(nanargmax, _nanargmax)
 _nanargmin = _bind('nanargmin', _GENERIC)
 
 
-def nanargmin(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> Array:
+def nanargmin(a: ArrayLike, axis: int | None = None, *, keepdims: bool = False) -> Array:
     """Index of the minimum along an axis, ignoring NaN.
 
     The first index of the smallest non-NaN value; with ``axis=None``, a flat index into
-    x. A slice of NaN only gives 0 here (NumPy raises ValueError).
+    a. A slice of NaN only gives 0 here (NumPy raises ValueError).
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
     axis : int | None, default None
         The axis to search along; None searches the flattened array.
@@ -10195,12 +10353,12 @@ def nanargmin(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> 
     array(2)
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _nanargmin.cache[_key]
         except KeyError:
             _fn = _nanargmin.resolve(_key, (_key,))
-        return _fn(x=x, axis=axis, keepdims=keepdims)
+        return _fn(a=a, axis=axis, keepdims=keepdims)
     except Exception as _e:
         _nanargmin.fail(_e)
 
@@ -10211,7 +10369,9 @@ nanargmin = _accelerate(nanargmin, _nanargmin)
 _nanmean = _bind('nanmean', _GENERIC)
 
 
-def nanmean(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+def nanmean(
+        a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, keepdims: bool = False,
+) -> Array:
     """Mean along the given axes, ignoring NaN.
 
     The sum of the non-NaN values over their count; a slice of NaN only gives NaN.
@@ -10219,10 +10379,13 @@ def nanmean(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
+    dtype : DTypeLike | None, default None
+        Data type to compute in and of the result; None: as NumPy, the input's dtype
+        (integers: float64; JAX: its default float).
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
 
@@ -10241,12 +10404,14 @@ def nanmean(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     array([2., 2.])
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _nanmean.cache[_key]
         except KeyError:
             _fn = _nanmean.resolve(_key, (_key,))
-        return _fn(x=x, axis=axis, keepdims=keepdims)
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
+        return _fn(a=a, axis=axis, dtype=dtype, keepdims=keepdims)
     except Exception as _e:
         _nanmean.fail(_e)
 
@@ -10257,19 +10422,30 @@ nanmean = _accelerate(nanmean, _nanmean)
 _nanvar = _bind('nanvar', _GENERIC)
 
 
-def nanvar(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+def nanvar(
+        a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, ddof: int | float = 0,
+        keepdims: bool = False,
+) -> Array:
     """Variance along the given axes, ignoring NaN.
 
-    The mean squared deviation from the mean of the non-NaN values, divided by their
-    count (no degrees-of-freedom correction). A slice of NaN only gives NaN. Complex
-    inputs give the real variance of ``abs(x - mean)``.
+    The squared deviations from the mean of the non-NaN values, summed and divided by
+    ``n - ddof``, n their count (``ddof=0``, the default: their mean). A slice of NaN only,
+    or one with ``n - ddof <= 0``, gives NaN. Integer inputs are computed in float64 (JAX:
+    its default float), or in ``dtype``. Complex inputs give the real variance of
+    ``abs(a - mean)``.
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
+    dtype : DTypeLike | None, default None
+        Data type to compute in and of the result; None: as NumPy, the input's dtype
+        (integers: float64; JAX: its default float).
+    ddof : int | float, default 0
+        Delta degrees of freedom: the sum of squared deviations is divided by ``n - ddof``,
+        n the count of non-NaN values; ``n - ddof <= 0`` gives NaN.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
 
@@ -10286,14 +10462,18 @@ def nanvar(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     array([1., 0.])
     >>> xnp.nanvar(x)
     array(1.5)
+    >>> xnp.nanvar(x, axis=1, ddof=1)
+    array([2., 0.])
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _nanvar.cache[_key]
         except KeyError:
             _fn = _nanvar.resolve(_key, (_key,))
-        return _fn(x=x, axis=axis, keepdims=keepdims)
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
+        return _fn(a=a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims)
     except Exception as _e:
         _nanvar.fail(_e)
 
@@ -10304,18 +10484,28 @@ nanvar = _accelerate(nanvar, _nanvar)
 _nanstd = _bind('nanstd', _GENERIC)
 
 
-def nanstd(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+def nanstd(
+        a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, ddof: int | float = 0,
+        keepdims: bool = False,
+) -> Array:
     """Standard deviation along the given axes, ignoring NaN.
 
-    The square root of ``nanvar``: divided by the count of non-NaN values, with no
-    degrees-of-freedom correction. A slice of NaN only gives NaN.
+    The square root of ``nanvar``: the sum of squared deviations divided by ``n - ddof``,
+    n the count of non-NaN values. A slice of NaN only, or one with ``n - ddof <= 0``,
+    gives NaN.
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
+    dtype : DTypeLike | None, default None
+        Data type to compute in and of the result; None: as NumPy, the input's dtype
+        (integers: float64; JAX: its default float).
+    ddof : int | float, default 0
+        Delta degrees of freedom: the sum of squared deviations is divided by ``n - ddof``,
+        n the count of non-NaN values; ``n - ddof <= 0`` gives NaN.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
 
@@ -10332,12 +10522,14 @@ def nanstd(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     array([1., 0.])
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _nanstd.cache[_key]
         except KeyError:
             _fn = _nanstd.resolve(_key, (_key,))
-        return _fn(x=x, axis=axis, keepdims=keepdims)
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
+        return _fn(a=a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims)
     except Exception as _e:
         _nanstd.fail(_e)
 
@@ -10348,7 +10540,7 @@ nanstd = _accelerate(nanstd, _nanstd)
 _cumsum = _bind('cumsum', _GENERIC)
 
 
-def cumsum(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None) -> Array:
+def cumsum(a: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None) -> Array:
     """Cumulative sum along an axis.
 
     With ``axis=None`` the array is flattened first, so the result is 1-d. With
@@ -10357,7 +10549,7 @@ def cumsum(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
     axis : int | None, default None
         The axis to accumulate along; None flattens x first.
@@ -10367,7 +10559,7 @@ def cumsum(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None
     Returns
     -------
     Array
-        The running sums, of x's shape (1-d for ``axis=None``).
+        The running sums, of a's shape (1-d for ``axis=None``).
 
     Examples
     --------
@@ -10382,14 +10574,14 @@ def cumsum(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None
     array([1., 3.], dtype=float32)
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _cumsum.cache[_key]
         except KeyError:
             _fn = _cumsum.resolve(_key, (_key,))
         if dtype is not None:
             dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
-        return _fn(x=x, axis=axis, dtype=dtype)
+        return _fn(a=a, axis=axis, dtype=dtype)
     except Exception as _e:
         _cumsum.fail(_e)
 
@@ -10400,7 +10592,7 @@ cumsum = _accelerate(cumsum, _cumsum)
 _cumprod = _bind('cumprod', _GENERIC)
 
 
-def cumprod(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None) -> Array:
+def cumprod(a: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None) -> Array:
     """Cumulative product along an axis.
 
     With ``axis=None`` the array is flattened first, so the result is 1-d. With
@@ -10409,7 +10601,7 @@ def cumprod(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = Non
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
     axis : int | None, default None
         The axis to accumulate along; None flattens x first.
@@ -10419,7 +10611,7 @@ def cumprod(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = Non
     Returns
     -------
     Array
-        The running products, of x's shape (1-d for ``axis=None``).
+        The running products, of a's shape (1-d for ``axis=None``).
 
     Examples
     --------
@@ -10432,14 +10624,14 @@ def cumprod(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = Non
            [ 3, 12]])
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _cumprod.cache[_key]
         except KeyError:
             _fn = _cumprod.resolve(_key, (_key,))
         if dtype is not None:
             dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
-        return _fn(x=x, axis=axis, dtype=dtype)
+        return _fn(a=a, axis=axis, dtype=dtype)
     except Exception as _e:
         _cumprod.fail(_e)
 
@@ -10450,7 +10642,7 @@ cumprod = _accelerate(cumprod, _cumprod)
 _nancumsum = _bind('nancumsum', _GENERIC)
 
 
-def nancumsum(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None) -> Array:
+def nancumsum(a: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None) -> Array:
     """Cumulative sum along an axis, with NaN counted as zero.
 
     As ``cumsum`` with every NaN replaced by 0: a leading run of NaN gives zeros, and
@@ -10458,7 +10650,7 @@ def nancumsum(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = N
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
     axis : int | None, default None
         The axis to accumulate along; None flattens x first.
@@ -10468,7 +10660,7 @@ def nancumsum(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = N
     Returns
     -------
     Array
-        The running sums, of x's shape (1-d for ``axis=None``).
+        The running sums, of a's shape (1-d for ``axis=None``).
 
     Examples
     --------
@@ -10480,14 +10672,14 @@ def nancumsum(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = N
            [1., 4.]])
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _nancumsum.cache[_key]
         except KeyError:
             _fn = _nancumsum.resolve(_key, (_key,))
         if dtype is not None:
             dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
-        return _fn(x=x, axis=axis, dtype=dtype)
+        return _fn(a=a, axis=axis, dtype=dtype)
     except Exception as _e:
         _nancumsum.fail(_e)
 
@@ -10498,14 +10690,14 @@ nancumsum = _accelerate(nancumsum, _nancumsum)
 _nancumprod = _bind('nancumprod', _GENERIC)
 
 
-def nancumprod(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None) -> Array:
+def nancumprod(a: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None) -> Array:
     """Cumulative product along an axis, with NaN counted as one.
 
     As ``cumprod`` with every NaN replaced by 1.
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
     axis : int | None, default None
         The axis to accumulate along; None flattens x first.
@@ -10515,7 +10707,7 @@ def nancumprod(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = 
     Returns
     -------
     Array
-        The running products, of x's shape (1-d for ``axis=None``).
+        The running products, of a's shape (1-d for ``axis=None``).
 
     Examples
     --------
@@ -10524,14 +10716,14 @@ def nancumprod(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = 
     array([2., 2., 6.])
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _nancumprod.cache[_key]
         except KeyError:
             _fn = _nancumprod.resolve(_key, (_key,))
         if dtype is not None:
             dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
-        return _fn(x=x, axis=axis, dtype=dtype)
+        return _fn(a=a, axis=axis, dtype=dtype)
     except Exception as _e:
         _nancumprod.fail(_e)
 
@@ -10542,7 +10734,7 @@ nancumprod = _accelerate(nancumprod, _nancumprod)
 _append = _bind('append', _GENERIC)
 
 
-def append(x1: ArrayLike, x2: ArrayLike, axis: int | None = None) -> Array:
+def append(arr: ArrayLike, values: ArrayLike, axis: int | None = None) -> Array:
     """Values appended to the end of an array, along an axis or flattened.
 
     With ``axis=None`` both arguments are flattened and joined into a 1-d array; with an
@@ -10551,9 +10743,9 @@ def append(x1: ArrayLike, x2: ArrayLike, axis: int | None = None) -> Array:
 
     Parameters
     ----------
-    x1 : ArrayLike
+    arr : ArrayLike
         The array to append to.
-    x2 : ArrayLike
+    values : ArrayLike
         The values to append.
     axis : int | None, default None
         The axis to join along; None flattens both first.
@@ -10575,12 +10767,12 @@ def append(x1: ArrayLike, x2: ArrayLike, axis: int | None = None) -> Array:
     array([1. , 2. , 3.5])
     """
     try:
-        _key = (_TYPE(x1), _TYPE(x2))
+        _key = (_TYPE(arr), _TYPE(values))
         try:
             _fn = _append.cache[_key]
         except KeyError:
             _fn = _append.resolve(_key, _key)
-        return _fn(x1=x1, x2=x2, axis=axis)
+        return _fn(arr=arr, values=values, axis=axis)
     except Exception as _e:
         _append.fail(_e)
 
@@ -10682,15 +10874,19 @@ copy = _accelerate(copy, _copy)
 _ravel = _bind('ravel', _GENERIC)
 
 
-def ravel(x: ArrayLike) -> Array:
+def ravel(a: ArrayLike, order: Literal["C", "F"] = 'C') -> Array:
     """The elements of an array as a 1-d array, in row-major (C) order.
 
-    The same as ``reshape(x, (-1,))``: a transposed input is read in its logical order.
+    With ``order='C'`` the same as ``reshape(a, (-1,))``: a transposed input is read in its
+    logical order. ``order='F'`` reads the transpose.
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
+    order : Literal["C", "F"], default 'C'
+        ``"C"``: the elements are read in row-major order (the last axis fastest); ``"F"``:
+        in column-major order (the first axis fastest).
 
     Returns
     -------
@@ -10707,12 +10903,12 @@ def ravel(x: ArrayLike) -> Array:
     array([1, 3, 2, 4])
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _ravel.cache[_key]
         except KeyError:
             _fn = _ravel.resolve(_key, (_key,))
-        return _fn(x=x)
+        return _fn(a=a, order=order)
     except Exception as _e:
         _ravel.fail(_e)
 
@@ -10723,16 +10919,19 @@ ravel = _accelerate(ravel, _ravel)
 _size = _bind('size', _GENERIC)
 
 
-def size(x: ArrayLike) -> int:
+def size(a: ArrayLike, axis: int | tuple[int, ...] | None = None) -> int:
     """Number of elements of an array, as a Python int.
 
-    The product of the shape; 1 for a 0-d array. It is read from the static shape, so it
-    is a Python int under a compiler too. x must be an array (not a list).
+    The product of the shape (of the lengths of ``axis``); 1 for a 0-d array. It is read
+    from the static shape, so it is a Python int under a compiler too.
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         An array of any backend.
+    axis : int | tuple[int, ...] | None, default None
+        An axis, or a tuple of axes (as NumPy 2.4), whose length (the product of their
+        lengths) to return; None gives the number of elements.
 
     Returns
     -------
@@ -10748,12 +10947,12 @@ def size(x: ArrayLike) -> int:
     1
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _size.cache[_key]
         except KeyError:
             _fn = _size.resolve(_key, (_key,))
-        return _fn(x=x)
+        return _fn(a=a, axis=axis)
     except Exception as _e:
         _size.fail(_e)
 
@@ -10764,14 +10963,14 @@ size = _accelerate(size, _size)
 _ndim = _bind('ndim', _GENERIC)
 
 
-def ndim(x: ArrayLike) -> int:
+def ndim(a: ArrayLike) -> int:
     """Number of dimensions of an array, as a Python int.
 
-    Read from the static shape, so it is a Python int under a compiler too. x must be an array.
+    Read from the static shape, so it is a Python int under a compiler too.
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         An array of any backend.
 
     Returns
@@ -10788,12 +10987,12 @@ def ndim(x: ArrayLike) -> int:
     0
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _ndim.cache[_key]
         except KeyError:
             _fn = _ndim.resolve(_key, (_key,))
-        return _fn(x=x)
+        return _fn(a=a)
     except Exception as _e:
         _ndim.fail(_e)
 
@@ -10852,14 +11051,14 @@ get_item = _accelerate(get_item, _get_item)
 _swapaxes = _bind('swapaxes', _GENERIC)
 
 
-def swapaxes(x: ArrayLike, axis1: int, axis2: int) -> Array:
+def swapaxes(a: ArrayLike, axis1: int, axis2: int) -> Array:
     """Interchange two axes of an array.
 
     Negative axes count from the end.
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
     axis1 : int
         First axis.
@@ -10882,12 +11081,12 @@ def swapaxes(x: ArrayLike, axis1: int, axis2: int) -> Array:
            [3]])
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _swapaxes.cache[_key]
         except KeyError:
             _fn = _swapaxes.resolve(_key, (_key,))
-        return _fn(x=x, axis1=axis1, axis2=axis2)
+        return _fn(a=a, axis1=axis1, axis2=axis2)
     except Exception as _e:
         _swapaxes.fail(_e)
 
@@ -10898,12 +11097,12 @@ swapaxes = _accelerate(swapaxes, _swapaxes)
 _transpose = _bind('transpose', _GENERIC)
 
 
-def transpose(x: ArrayLike, axes: Sequence[int] | None = None) -> Array:
+def transpose(a: ArrayLike, axes: Sequence[int] | None = None) -> Array:
     """Permute the axes of an array; by default reverse them.
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
     axes : Sequence[int] | None, default None
         A permutation of the axes (negative ones allowed): result axis i is x's axis
@@ -10928,12 +11127,12 @@ def transpose(x: ArrayLike, axes: Sequence[int] | None = None) -> Array:
            [3]])
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _transpose.cache[_key]
         except KeyError:
             _fn = _transpose.resolve(_key, (_key,))
-        return _fn(x=x, axes=axes)
+        return _fn(a=a, axes=axes)
     except Exception as _e:
         _transpose.fail(_e)
 
@@ -10944,14 +11143,14 @@ transpose = _accelerate(transpose, _transpose)
 _fliplr = _bind('fliplr', _GENERIC)
 
 
-def fliplr(x: ArrayLike) -> Array:
+def fliplr(m: ArrayLike) -> Array:
     """Reverse the order of the columns (axis 1).
 
-    x needs at least two dimensions.
+    m needs at least two dimensions.
 
     Parameters
     ----------
-    x : ArrayLike
+    m : ArrayLike
         Input array, at least 2-d.
 
     Returns
@@ -10967,12 +11166,12 @@ def fliplr(x: ArrayLike) -> Array:
            [6, 5, 4]])
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(m)
         try:
             _fn = _fliplr.cache[_key]
         except KeyError:
             _fn = _fliplr.resolve(_key, (_key,))
-        return _fn(x=x)
+        return _fn(m=m)
     except Exception as _e:
         _fliplr.fail(_e)
 
@@ -10983,14 +11182,14 @@ fliplr = _accelerate(fliplr, _fliplr)
 _flipud = _bind('flipud', _GENERIC)
 
 
-def flipud(x: ArrayLike) -> Array:
+def flipud(m: ArrayLike) -> Array:
     """Reverse the order of the rows (axis 0).
 
     A 1-d array is simply reversed.
 
     Parameters
     ----------
-    x : ArrayLike
+    m : ArrayLike
         Input array, at least 1-d.
 
     Returns
@@ -11009,12 +11208,12 @@ def flipud(x: ArrayLike) -> Array:
     array([3, 2, 1])
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(m)
         try:
             _fn = _flipud.cache[_key]
         except KeyError:
             _fn = _flipud.resolve(_key, (_key,))
-        return _fn(x=x)
+        return _fn(m=m)
     except Exception as _e:
         _flipud.fail(_e)
 
@@ -11025,17 +11224,17 @@ flipud = _accelerate(flipud, _flipud)
 _rot90 = _bind('rot90', _GENERIC)
 
 
-def rot90(array: ArrayLike, k: int = 1, axes: tuple[int, int] = (0, 1)) -> Array:
-    """Rotate an array by 90 degrees ``k`` times in the plane of two axes.
+def rot90(m: ArrayLike, k: int = 1, axes: tuple[int, int] = (0, 1)) -> Array:
+    """Rotate an m by 90 degrees ``k`` times in the plane of two axes.
 
     With the default axes, a positive k turns the first axis towards the second, which
     for a matrix is a counterclockwise turn; negative k turns the other way, and
-    ``axes=(1, 0)`` too. k is taken modulo 4. Give an array of two or more dimensions
+    ``axes=(1, 0)`` too. k is taken modulo 4. Give an m of two or more dimensions
     and two distinct axes.
 
     Parameters
     ----------
-    array : ArrayLike
+    m : ArrayLike
         Input array, at least 2-d.
     k : int, default 1
         Number of quarter turns.
@@ -11064,12 +11263,12 @@ def rot90(array: ArrayLike, k: int = 1, axes: tuple[int, int] = (0, 1)) -> Array
     (2, 4, 3)
     """
     try:
-        _key = _TYPE(array)
+        _key = _TYPE(m)
         try:
             _fn = _rot90.cache[_key]
         except KeyError:
             _fn = _rot90.resolve(_key, (_key,))
-        return _fn(array=array, k=k, axes=axes)
+        return _fn(m=m, k=k, axes=axes)
     except Exception as _e:
         _rot90.fail(_e)
 
@@ -11080,16 +11279,16 @@ rot90 = _accelerate(rot90, _rot90)
 _split = _bind('split', _GENERIC)
 
 
-def split(x: ArrayLike, indices_or_sections: int | Sequence[int], axis: int = 0) -> list[Array]:
+def split(ary: ArrayLike, indices_or_sections: int | Sequence[int], axis: int = 0) -> list[Array]:
     """Split an array into equal sections, or at given indices, along an axis.
 
-    An int N cuts x into N equal parts and raises ValueError if the axis length is not a
+    An int N cuts ary into N equal parts and raises ValueError if the axis length is not a
     multiple of N (``array_split`` allows unequal parts). A sequence of indices cuts
     before each index; indices past the end give empty pieces.
 
     Parameters
     ----------
-    x : ArrayLike
+    ary : ArrayLike
         Array to split.
     indices_or_sections : int | Sequence[int]
         The number of equal sections, or the sorted indices to split at.
@@ -11114,12 +11313,12 @@ def split(x: ArrayLike, indices_or_sections: int | Sequence[int], axis: int = 0)
            [4, 5]])]
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(ary)
         try:
             _fn = _split.cache[_key]
         except KeyError:
             _fn = _split.resolve(_key, (_key,))
-        return _fn(x=x, indices_or_sections=indices_or_sections, axis=axis)
+        return _fn(ary=ary, indices_or_sections=indices_or_sections, axis=axis)
     except Exception as _e:
         _split.fail(_e)
 
@@ -11131,7 +11330,7 @@ _array_split = _bind('array_split', _GENERIC)
 
 
 def array_split(
-        x: ArrayLike, indices_or_sections: int | Sequence[int], axis: int = 0,
+        ary: ArrayLike, indices_or_sections: int | Sequence[int], axis: int = 0,
 ) -> list[Array]:
     """Split an array into nearly equal sections, or at given indices, along an axis.
 
@@ -11141,7 +11340,7 @@ def array_split(
 
     Parameters
     ----------
-    x : ArrayLike
+    ary : ArrayLike
         Array to split.
     indices_or_sections : int | Sequence[int]
         The number of sections, or the sorted indices to split at.
@@ -11162,12 +11361,12 @@ def array_split(
     [array([0]), array([1]), array([], dtype=int64)]
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(ary)
         try:
             _fn = _array_split.cache[_key]
         except KeyError:
             _fn = _array_split.resolve(_key, (_key,))
-        return _fn(x=x, indices_or_sections=indices_or_sections, axis=axis)
+        return _fn(ary=ary, indices_or_sections=indices_or_sections, axis=axis)
     except Exception as _e:
         _array_split.fail(_e)
 
@@ -11178,14 +11377,14 @@ array_split = _accelerate(array_split, _array_split)
 _hsplit = _bind('hsplit', _GENERIC)
 
 
-def hsplit(x: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Array]:
+def hsplit(ary: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Array]:
     """Split an array horizontally: along axis 1, or axis 0 for a 1-d array.
 
     As ``split``: an int must divide the axis length.
 
     Parameters
     ----------
-    x : ArrayLike
+    ary : ArrayLike
         Array to split, at least 1-d.
     indices_or_sections : int | Sequence[int]
         The number of equal sections, or the sorted indices to split at.
@@ -11206,12 +11405,12 @@ def hsplit(x: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Array
     [array([0]), array([1, 2, 3])]
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(ary)
         try:
             _fn = _hsplit.cache[_key]
         except KeyError:
             _fn = _hsplit.resolve(_key, (_key,))
-        return _fn(x=x, indices_or_sections=indices_or_sections)
+        return _fn(ary=ary, indices_or_sections=indices_or_sections)
     except Exception as _e:
         _hsplit.fail(_e)
 
@@ -11222,14 +11421,14 @@ hsplit = _accelerate(hsplit, _hsplit)
 _vsplit = _bind('vsplit', _GENERIC)
 
 
-def vsplit(x: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Array]:
+def vsplit(ary: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Array]:
     """Split an array vertically: along axis 0.
 
-    x needs at least two dimensions; an int must divide the axis length.
+    ary needs at least two dimensions; an int must divide the axis length.
 
     Parameters
     ----------
-    x : ArrayLike
+    ary : ArrayLike
         Array to split, at least 2-d.
     indices_or_sections : int | Sequence[int]
         The number of equal sections, or the sorted indices to split at.
@@ -11252,12 +11451,12 @@ def vsplit(x: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Array
            [6, 7]])]
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(ary)
         try:
             _fn = _vsplit.cache[_key]
         except KeyError:
             _fn = _vsplit.resolve(_key, (_key,))
-        return _fn(x=x, indices_or_sections=indices_or_sections)
+        return _fn(ary=ary, indices_or_sections=indices_or_sections)
     except Exception as _e:
         _vsplit.fail(_e)
 
@@ -11268,14 +11467,14 @@ vsplit = _accelerate(vsplit, _vsplit)
 _dsplit = _bind('dsplit', _GENERIC)
 
 
-def dsplit(x: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Array]:
+def dsplit(ary: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Array]:
     """Split an array along its third axis (depth).
 
-    x needs at least three dimensions; an int must divide the axis length.
+    ary needs at least three dimensions; an int must divide the axis length.
 
     Parameters
     ----------
-    x : ArrayLike
+    ary : ArrayLike
         Array to split, at least 3-d.
     indices_or_sections : int | Sequence[int]
         The number of equal sections, or the sorted indices to split at.
@@ -11296,12 +11495,12 @@ def dsplit(x: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Array
             [6, 7]]])
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(ary)
         try:
             _fn = _dsplit.cache[_key]
         except KeyError:
             _fn = _dsplit.resolve(_key, (_key,))
-        return _fn(x=x, indices_or_sections=indices_or_sections)
+        return _fn(ary=ary, indices_or_sections=indices_or_sections)
     except Exception as _e:
         _dsplit.fail(_e)
 
@@ -11312,15 +11511,23 @@ dsplit = _accelerate(dsplit, _dsplit)
 _hstack = _bind('hstack', _GENERIC)
 
 
-def hstack(xs: Sequence[ArrayLike]) -> Array:
+def hstack(
+        tup: Sequence[ArrayLike], *, dtype: DTypeLike | None = None,
+        casting: Literal["no", "equiv", "safe", "same_kind", "unsafe"] = 'same_kind',
+) -> Array:
     """Join arrays horizontally: along axis 1, or axis 0 for 1-d arrays.
 
     0-d inputs count as 1-d. The dtypes promote together.
 
     Parameters
     ----------
-    xs : Sequence[ArrayLike]
+    tup : Sequence[ArrayLike]
         The arrays to join, matching in every axis but the joined one.
+    dtype : DTypeLike | None, default None
+        Data type of the result; None: the arrays' promoted dtype.
+    casting : Literal["no", "equiv", "safe", "same_kind", "unsafe"], default 'same_kind'
+        NumPy's rule for converting the arrays to dtype: ``"no"``, ``"equiv"``, ``"safe"``,
+        ``"same_kind"`` or ``"unsafe"``; a conversion it forbids raises TypeError.
 
     Returns
     -------
@@ -11337,12 +11544,14 @@ def hstack(xs: Sequence[ArrayLike]) -> Array:
            [2, 4]])
     """
     try:
-        _key = (*_MAP(_TYPE, xs),)
+        _key = (*_MAP(_TYPE, tup),)
         try:
             _fn = _hstack.cache[_key]
         except KeyError:
             _fn = _hstack.resolve(_key, _key)
-        return _fn(xs=xs)
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl(_key), dtype)
+        return _fn(tup=tup, dtype=dtype, casting=casting)
     except Exception as _e:
         _hstack.fail(_e)
 
@@ -11353,7 +11562,10 @@ hstack = _accelerate(hstack, _hstack)
 _vstack = _bind('vstack', _GENERIC)
 
 
-def vstack(xs: Sequence[ArrayLike]) -> Array:
+def vstack(
+        tup: Sequence[ArrayLike], *, dtype: DTypeLike | None = None,
+        casting: Literal["no", "equiv", "safe", "same_kind", "unsafe"] = 'same_kind',
+) -> Array:
     """Join arrays vertically: along axis 0, with 1-d arrays as rows.
 
     Inputs of fewer than two dimensions become rows (shape ``(1, n)``) first. The dtypes promote
@@ -11361,9 +11573,14 @@ def vstack(xs: Sequence[ArrayLike]) -> Array:
 
     Parameters
     ----------
-    xs : Sequence[ArrayLike]
+    tup : Sequence[ArrayLike]
         The arrays to join, matching in every axis but the first (after 1-d arrays become
         rows).
+    dtype : DTypeLike | None, default None
+        Data type of the result; None: the arrays' promoted dtype.
+    casting : Literal["no", "equiv", "safe", "same_kind", "unsafe"], default 'same_kind'
+        NumPy's rule for converting the arrays to dtype: ``"no"``, ``"equiv"``, ``"safe"``,
+        ``"same_kind"`` or ``"unsafe"``; a conversion it forbids raises TypeError.
 
     Returns
     -------
@@ -11382,12 +11599,14 @@ def vstack(xs: Sequence[ArrayLike]) -> Array:
            [5, 6]])
     """
     try:
-        _key = (*_MAP(_TYPE, xs),)
+        _key = (*_MAP(_TYPE, tup),)
         try:
             _fn = _vstack.cache[_key]
         except KeyError:
             _fn = _vstack.resolve(_key, _key)
-        return _fn(xs=xs)
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl(_key), dtype)
+        return _fn(tup=tup, dtype=dtype, casting=casting)
     except Exception as _e:
         _vstack.fail(_e)
 
@@ -11398,7 +11617,7 @@ vstack = _accelerate(vstack, _vstack)
 _dstack = _bind('dstack', _GENERIC)
 
 
-def dstack(xs: Sequence[ArrayLike]) -> Array:
+def dstack(tup: Sequence[ArrayLike]) -> Array:
     """Join arrays along the third axis (depth).
 
     Inputs are made 3-d first: a 1-d array of length n becomes shape ``(1, n, 1)``, a 2-d
@@ -11406,7 +11625,7 @@ def dstack(xs: Sequence[ArrayLike]) -> Array:
 
     Parameters
     ----------
-    xs : Sequence[ArrayLike]
+    tup : Sequence[ArrayLike]
         The arrays to join, matching in every axis but the third (after being made 3-d).
 
     Returns
@@ -11424,12 +11643,12 @@ def dstack(xs: Sequence[ArrayLike]) -> Array:
     (2, 2, 2)
     """
     try:
-        _key = (*_MAP(_TYPE, xs),)
+        _key = (*_MAP(_TYPE, tup),)
         try:
             _fn = _dstack.cache[_key]
         except KeyError:
             _fn = _dstack.resolve(_key, _key)
-        return _fn(xs=xs)
+        return _fn(tup=tup)
     except Exception as _e:
         _dstack.fail(_e)
 
@@ -11440,7 +11659,7 @@ dstack = _accelerate(dstack, _dstack)
 _column_stack = _bind('column_stack', _GENERIC)
 
 
-def column_stack(xs: Sequence[ArrayLike]) -> Array:
+def column_stack(tup: Sequence[ArrayLike]) -> Array:
     """Join 1-d arrays as the columns of a 2-d array.
 
     1-d inputs become columns; 2-d inputs are joined as they are, along axis 1. The dtypes
@@ -11448,7 +11667,7 @@ def column_stack(xs: Sequence[ArrayLike]) -> Array:
 
     Parameters
     ----------
-    xs : Sequence[ArrayLike]
+    tup : Sequence[ArrayLike]
         The arrays to join: 1-d arrays of one length, or 2-d arrays with that many rows.
 
     Returns
@@ -11467,12 +11686,12 @@ def column_stack(xs: Sequence[ArrayLike]) -> Array:
            [2, 6]])
     """
     try:
-        _key = (*_MAP(_TYPE, xs),)
+        _key = (*_MAP(_TYPE, tup),)
         try:
             _fn = _column_stack.cache[_key]
         except KeyError:
             _fn = _column_stack.resolve(_key, _key)
-        return _fn(xs=xs)
+        return _fn(tup=tup)
     except Exception as _e:
         _column_stack.fail(_e)
 
@@ -11483,7 +11702,10 @@ column_stack = _accelerate(column_stack, _column_stack)
 _concatenate = _bind('concatenate', _GENERIC)
 
 
-def concatenate(xs: Sequence[ArrayLike], axis: int | None = 0) -> Array:
+def concatenate(
+        arrays: Sequence[ArrayLike], /, axis: int | None = 0, *, dtype: DTypeLike | None = None,
+        casting: Literal["no", "equiv", "safe", "same_kind", "unsafe"] = 'same_kind',
+) -> Array:
     """Join arrays along an existing axis.
 
     The arrays must match in every other axis. Their dtypes promote together (int8 with
@@ -11491,10 +11713,15 @@ def concatenate(xs: Sequence[ArrayLike], axis: int | None = 0) -> Array:
 
     Parameters
     ----------
-    xs : Sequence[ArrayLike]
+    arrays : Sequence[ArrayLike]
         The arrays to join.
     axis : int | None, default 0
         The axis to join along; None flattens the arrays first.
+    dtype : DTypeLike | None, default None
+        Data type of the result; None: the arrays' promoted dtype.
+    casting : Literal["no", "equiv", "safe", "same_kind", "unsafe"], default 'same_kind'
+        NumPy's rule for converting the arrays to dtype: ``"no"``, ``"equiv"``, ``"safe"``,
+        ``"same_kind"`` or ``"unsafe"``; a conversion it forbids raises TypeError.
 
     Returns
     -------
@@ -11514,12 +11741,14 @@ def concatenate(xs: Sequence[ArrayLike], axis: int | None = 0) -> Array:
     array([1. , 2. , 3.5])
     """
     try:
-        _key = (*_MAP(_TYPE, xs),)
+        _key = (*_MAP(_TYPE, arrays),)
         try:
             _fn = _concatenate.cache[_key]
         except KeyError:
             _fn = _concatenate.resolve(_key, _key)
-        return _fn(xs=xs, axis=axis)
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl(_key), dtype)
+        return _fn(arrays, axis=axis, dtype=dtype, casting=casting)
     except Exception as _e:
         _concatenate.fail(_e)
 
@@ -11530,11 +11759,15 @@ concatenate = _accelerate(concatenate, _concatenate)
 _tri = _bind('tri', _GENERIC)
 
 
-def tri(N: int, M: int | None = None, k: int = 0, dtype: DTypeLike | None = None) -> Array:
+def tri(
+        N: int, M: int | None = None, k: int = 0, dtype: DTypeLike | None = float, *,
+        like: ArrayLike = None,
+) -> Array:
     """A matrix with ones at and below a diagonal and zeros elsewhere.
 
-    Element ``(i, j)`` is 1 where ``j <= i + k``. It is made on the default backend; the
-    default dtype is the backend's default floating dtype (float64 on NumPy).
+    Element ``(i, j)`` is 1 where ``j <= i + k``. It is made on the backend of ``like``,
+    else on the default backend; the default ``float`` is float64, as in NumPy (JAX without
+    x64: float32).
 
     Parameters
     ----------
@@ -11545,9 +11778,10 @@ def tri(N: int, M: int | None = None, k: int = 0, dtype: DTypeLike | None = None
     k : int, default 0
         The diagonal at and below which the ones are: 0 the main one, positive above it,
         negative below.
-    dtype : DTypeLike | None, default None
-        Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
-        ``"float32"``; None picks the default.
+    dtype : DTypeLike | None, default float
+        Data type of the result; the default float is float64 (JAX without x64: float32).
+    like : ArrayLike, default None
+        An array whose backend makes the result; None uses the default backend.
 
     Returns
     -------
@@ -11570,10 +11804,14 @@ def tri(N: int, M: int | None = None, k: int = 0, dtype: DTypeLike | None = None
            [1., 1., 0.]])
     """
     try:
-        _b = _default_backend()
+        _key = _TYPE(like)
+        try:
+            _fn = _tri.cache[_key]
+        except KeyError:
+            _fn = _tri.resolve(_key, (_key,))
         if dtype is not None:
-            dtype = _native_dtype(_b, dtype)
-        return _tri.impl(_b)(N=N, M=M, k=k, dtype=dtype)
+            dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
+        return _fn(N=N, M=M, k=k, dtype=dtype, like=like)
     except Exception as _e:
         _tri.fail(_e)
 
@@ -11584,16 +11822,16 @@ tri = _accelerate(tri, _tri)
 _diag = _bind('diag', _GENERIC)
 
 
-def diag(x: ArrayLike, k: int = 0) -> Array:
+def diag(v: ArrayLike, k: int = 0) -> Array:
     """Extract a diagonal of a matrix, or build a matrix with a vector on a diagonal.
 
-    For a 2-d x, the k-th diagonal as a 1-d array (empty when k is beyond the matrix).
-    For a 1-d x of length n, a square matrix of size ``n + abs(k)`` with x on its k-th
+    For a 2-d v, the k-th diagonal as a 1-d array (empty when k is beyond the matrix).
+    For a 1-d v of length n, a square matrix of size ``n + abs(k)`` with v on its k-th
     diagonal and zeros elsewhere. Other ranks raise ValueError.
 
     Parameters
     ----------
-    x : ArrayLike
+    v : ArrayLike
         A 2-d array to read from, or a 1-d array to place.
     k : int, default 0
         The diagonal: 0 the main one, positive above it, negative below.
@@ -11617,12 +11855,12 @@ def diag(x: ArrayLike, k: int = 0) -> Array:
            [0, 2, 0]])
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(v)
         try:
             _fn = _diag.cache[_key]
         except KeyError:
             _fn = _diag.resolve(_key, (_key,))
-        return _fn(x=x, k=k)
+        return _fn(v=v, k=k)
     except Exception as _e:
         _diag.fail(_e)
 
@@ -11633,14 +11871,14 @@ diag = _accelerate(diag, _diag)
 _diagflat = _bind('diagflat', _GENERIC)
 
 
-def diagflat(x: ArrayLike, k: int = 0) -> Array:
+def diagflat(v: ArrayLike, k: int = 0) -> Array:
     """A square matrix with the flattened input on a diagonal.
 
-    ``diag(ravel(x), k)``: any shape is flattened first.
+    ``diag(ravel(v), k)``: any shape is flattened first.
 
     Parameters
     ----------
-    x : ArrayLike
+    v : ArrayLike
         The values to place, of any shape.
     k : int, default 0
         The diagonal: 0 the main one, positive above it, negative below.
@@ -11664,12 +11902,12 @@ def diagflat(x: ArrayLike, k: int = 0) -> Array:
            [0, 0, 0]])
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(v)
         try:
             _fn = _diagflat.cache[_key]
         except KeyError:
             _fn = _diagflat.resolve(_key, (_key,))
-        return _fn(x=x, k=k)
+        return _fn(v=v, k=k)
     except Exception as _e:
         _diagflat.fail(_e)
 
@@ -11681,7 +11919,7 @@ _pad = _bind('pad', _GENERIC)
 
 
 def pad(
-        x: ArrayLike, pad_width: int | Sequence[int] | Sequence[Sequence[int]],
+        array: ArrayLike, pad_width: int | Sequence[int] | Sequence[Sequence[int]],
         mode: Literal["constant", "edge", "reflect", "symmetric", "wrap"] = 'constant',
         constant_values: int | float | None = None,
 ) -> Array:
@@ -11691,12 +11929,12 @@ def pad(
     the edge values; ``"reflect"`` mirrors without repeating the edge (``[1, 2, 3]`` gives
     ``... 3, 2 | 1, 2, 3 | 2, 1 ...``); ``"symmetric"`` mirrors with the edge repeated;
     ``"wrap"`` continues periodically. Pads wider than the array keep reflecting or
-    wrapping. The result keeps x's dtype, so a float fill value is truncated for an integer
-    x. constant_values is one number for every side here; other modes reject it.
+    wrapping. The result keeps array's dtype, so a float fill value is truncated for an integer
+    array. constant_values is one number for every side here; other modes reject it.
 
     Parameters
     ----------
-    x : ArrayLike
+    array : ArrayLike
         The array to pad.
     pad_width : int | Sequence[int] | Sequence[Sequence[int]]
         The widths ``(before, after)`` for each axis: an int for every side, one pair for
@@ -11732,12 +11970,12 @@ def pad(
            [3, 4, 4]])
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(array)
         try:
             _fn = _pad.cache[_key]
         except KeyError:
             _fn = _pad.resolve(_key, (_key,))
-        return _fn(x=x, pad_width=pad_width, mode=mode, constant_values=constant_values)
+        return _fn(array=array, pad_width=pad_width, mode=mode, constant_values=constant_values)
     except Exception as _e:
         _pad.fail(_e)
 
@@ -11748,23 +11986,23 @@ pad = _accelerate(pad, _pad)
 _bartlett = _bind('bartlett', _GENERIC)
 
 
-def bartlett(x: ArrayLike) -> Array:
+def bartlett(M: ArrayLike) -> Array:
     """The Bartlett window: a triangle that rises from 0 to 1 and falls back to 0.
 
-    A symmetric window of x points whose ends are 0. The length may be a Python int or a
+    A symmetric window of M points whose ends are 0. The length may be a Python int or a
     0-d integer array, whose backend the result then takes (else the default backend);
-    under a compiler it must be a static value. x <= 0 gives an empty array, x == 1 the
+    under a compiler it must be a static value. M <= 0 gives an empty array, M == 1 the
     array ``[1.0]``. The dtype is float64 (JAX: its default float).
 
     Parameters
     ----------
-    x : ArrayLike
+    M : ArrayLike
         Number of points of the window.
 
     Returns
     -------
     Array
-        The window, a 1-d array of length ``max(x, 0)``.
+        The window, a 1-d array of length ``max(M, 0)``.
 
     Examples
     --------
@@ -11775,12 +12013,12 @@ def bartlett(x: ArrayLike) -> Array:
     array([0.        , 0.66666667, 0.66666667, 0.        ])
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(M)
         try:
             _fn = _bartlett.cache[_key]
         except KeyError:
             _fn = _bartlett.resolve(_key, (_key,))
-        return _fn(x=x)
+        return _fn(M=M)
     except Exception as _e:
         _bartlett.fail(_e)
 
@@ -11791,24 +12029,24 @@ bartlett = _accelerate(bartlett, _bartlett)
 _blackman = _bind('blackman', _GENERIC)
 
 
-def blackman(x: ArrayLike) -> Array:
+def blackman(M: ArrayLike) -> Array:
     """The Blackman window, a three-term sum of cosines with low spectral leakage.
 
-    A symmetric window of x points, ``0.42 - 0.5 cos(2 pi n / (x - 1)) + 0.08 cos(4 pi n /
-    (x - 1))``; its ends are zero up to rounding. The length may be a Python int or a 0-d
+    A symmetric window of M points, ``0.42 - 0.5 cos(2 pi n / (M - 1)) + 0.08 cos(4 pi n /
+    (M - 1))``; its ends are zero up to rounding. The length may be a Python int or a 0-d
     integer array, whose backend the result then takes (else the default backend); under a
-    compiler it must be static. x <= 0 gives an empty array, x == 1 ``[1.0]``. The dtype is
+    compiler it must be static. M <= 0 gives an empty array, M == 1 ``[1.0]``. The dtype is
     float64 (JAX: its default float).
 
     Parameters
     ----------
-    x : ArrayLike
+    M : ArrayLike
         Number of points of the window.
 
     Returns
     -------
     Array
-        The window, a 1-d array of length ``max(x, 0)``.
+        The window, a 1-d array of length ``max(M, 0)``.
 
     Examples
     --------
@@ -11818,12 +12056,12 @@ def blackman(x: ArrayLike) -> Array:
            -1.38777878e-17])
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(M)
         try:
             _fn = _blackman.cache[_key]
         except KeyError:
             _fn = _blackman.resolve(_key, (_key,))
-        return _fn(x=x)
+        return _fn(M=M)
     except Exception as _e:
         _blackman.fail(_e)
 
@@ -11834,23 +12072,23 @@ blackman = _accelerate(blackman, _blackman)
 _hamming = _bind('hamming', _GENERIC)
 
 
-def hamming(x: ArrayLike) -> Array:
+def hamming(M: ArrayLike) -> Array:
     """The Hamming window, a raised cosine that does not reach zero at the ends.
 
-    A symmetric window of x points, ``0.54 - 0.46 cos(2 pi n / (x - 1))``; its ends are
+    A symmetric window of M points, ``0.54 - 0.46 cos(2 pi n / (M - 1))``; its ends are
     0.08. The length may be a Python int or a 0-d integer array, whose backend the result
-    then takes (else the default backend); under a compiler it must be static. x <= 0
-    gives an empty array, x == 1 ``[1.0]``. The dtype is float64 (JAX: its default float).
+    then takes (else the default backend); under a compiler it must be static. M <= 0
+    gives an empty array, M == 1 ``[1.0]``. The dtype is float64 (JAX: its default float).
 
     Parameters
     ----------
-    x : ArrayLike
+    M : ArrayLike
         Number of points of the window.
 
     Returns
     -------
     Array
-        The window, a 1-d array of length ``max(x, 0)``.
+        The window, a 1-d array of length ``max(M, 0)``.
 
     Examples
     --------
@@ -11859,12 +12097,12 @@ def hamming(x: ArrayLike) -> Array:
     array([0.08, 0.54, 1.  , 0.54, 0.08])
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(M)
         try:
             _fn = _hamming.cache[_key]
         except KeyError:
             _fn = _hamming.resolve(_key, (_key,))
-        return _fn(x=x)
+        return _fn(M=M)
     except Exception as _e:
         _hamming.fail(_e)
 
@@ -11875,23 +12113,23 @@ hamming = _accelerate(hamming, _hamming)
 _hanning = _bind('hanning', _GENERIC)
 
 
-def hanning(x: ArrayLike) -> Array:
+def hanning(M: ArrayLike) -> Array:
     """The Hann window, a raised cosine that falls to zero at the ends.
 
-    A symmetric window of x points, ``0.5 - 0.5 cos(2 pi n / (x - 1))``. The length may be
+    A symmetric window of M points, ``0.5 - 0.5 cos(2 pi n / (M - 1))``. The length may be
     a Python int or a 0-d integer array, whose backend the result then takes (else the
-    default backend); under a compiler it must be static. x <= 0 gives an empty array,
-    x == 1 ``[1.0]``. The dtype is float64 (JAX: its default float).
+    default backend); under a compiler it must be static. M <= 0 gives an empty array,
+    M == 1 ``[1.0]``. The dtype is float64 (JAX: its default float).
 
     Parameters
     ----------
-    x : ArrayLike
+    M : ArrayLike
         Number of points of the window.
 
     Returns
     -------
     Array
-        The window, a 1-d array of length ``max(x, 0)``.
+        The window, a 1-d array of length ``max(M, 0)``.
 
     Examples
     --------
@@ -11902,12 +12140,12 @@ def hanning(x: ArrayLike) -> Array:
     array([1.])
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(M)
         try:
             _fn = _hanning.cache[_key]
         except KeyError:
             _fn = _hanning.resolve(_key, (_key,))
-        return _fn(x=x)
+        return _fn(M=M)
     except Exception as _e:
         _hanning.fail(_e)
 
@@ -11918,19 +12156,19 @@ hanning = _accelerate(hanning, _hanning)
 _kaiser = _bind('kaiser', _GENERIC)
 
 
-def kaiser(x: ArrayLike, beta: ArrayLike) -> Array:
+def kaiser(M: ArrayLike, beta: ArrayLike) -> Array:
     """The Kaiser window, a Bessel-function taper whose width beta sets.
 
-    A symmetric window of x points, ``i0(beta * sqrt(1 - (2 n / (x - 1) - 1)**2)) /
+    A symmetric window of M points, ``i0(beta * sqrt(1 - (2 n / (M - 1) - 1)**2)) /
     i0(beta)``: beta 0 gives a rectangle, larger values a narrower bell (about 5 is close
     to a Hamming window, 8.6 to a Blackman window). The length may be a Python int or a
     0-d integer array, and beta a number or a 0-d array; the result takes their backend
-    (else the default backend). Under a compiler x must be static. The dtype is float64
+    (else the default backend). Under a compiler M must be static. The dtype is float64
     (JAX: its default float).
 
     Parameters
     ----------
-    x : ArrayLike
+    M : ArrayLike
         Number of points of the window.
     beta : ArrayLike
         Shape parameter: larger is narrower.
@@ -11938,7 +12176,7 @@ def kaiser(x: ArrayLike, beta: ArrayLike) -> Array:
     Returns
     -------
     Array
-        The window, a 1-d array of length ``max(x, 0)``.
+        The window, a 1-d array of length ``max(M, 0)``.
 
     Examples
     --------
@@ -11949,12 +12187,12 @@ def kaiser(x: ArrayLike, beta: ArrayLike) -> Array:
     array([0.    , 0.1649, 1.    , 0.1649, 0.    ])
     """
     try:
-        _key = (_TYPE(x), _TYPE(beta))
+        _key = (_TYPE(M), _TYPE(beta))
         try:
             _fn = _kaiser.cache[_key]
         except KeyError:
             _fn = _kaiser.resolve(_key, _key)
-        return _fn(x=x, beta=beta)
+        return _fn(M=M, beta=beta)
     except Exception as _e:
         _kaiser.fail(_e)
 
@@ -12077,7 +12315,7 @@ _logspace = _bind('logspace', _GENERIC)
 
 def logspace(
         start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = True,
-        base: float | ArrayLike = 10, dtype: DTypeLike | None = None, axis: int = 0,
+        base: float | ArrayLike = 10.0, dtype: DTypeLike | None = None, axis: int = 0,
 ) -> Array:
     """Powers of a base at exponents spaced evenly between two endpoints.
 
@@ -12099,7 +12337,7 @@ def logspace(
     endpoint : bool, default True
         If True, ``base ** stop`` is the last value; else the values stop one step before
         it.
-    base : float | ArrayLike, default 10
+    base : float | ArrayLike, default 10.0
         The base of the powers: a number or an array.
     dtype : DTypeLike | None, default None
         Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
@@ -12296,7 +12534,9 @@ select = _accelerate(select, _select)
 _unravel_index = _bind('unravel_index', _GENERIC)
 
 
-def unravel_index(indices: ArrayLike, shape: Shape) -> tuple[Array, ...]:
+def unravel_index(
+        indices: ArrayLike, shape: Shape, order: Literal["C", "F"] = 'C',
+) -> tuple[Array, ...]:
     """Convert flat indices into coordinate arrays for an array of a given shape.
 
     The inverse of computing a row-major (C order) flat index. Indices outside
@@ -12308,6 +12548,9 @@ def unravel_index(indices: ArrayLike, shape: Shape) -> tuple[Array, ...]:
         Integer flat indices.
     shape : Shape
         The shape the indices index into.
+    order : Literal["C", "F"], default 'C'
+        ``"C"``: the indices index in row-major order (the last axis fastest); ``"F"``: in
+        column-major order (the first axis fastest).
 
     Returns
     -------
@@ -12329,7 +12572,7 @@ def unravel_index(indices: ArrayLike, shape: Shape) -> tuple[Array, ...]:
             _fn = _unravel_index.cache[_key]
         except KeyError:
             _fn = _unravel_index.resolve(_key, (_key,))
-        return _fn(indices=indices, shape=shape)
+        return _fn(indices=indices, shape=shape, order=order)
     except Exception as _e:
         _unravel_index.fail(_e)
 
@@ -12440,7 +12683,7 @@ vectorize = _accelerate(vectorize, _vectorize)
 _digitize = _bind('digitize', _GENERIC)
 
 
-def digitize(x: ArrayLike, bins: ArrayLike) -> Array:
+def digitize(x: ArrayLike, bins: ArrayLike, right: bool = False) -> Array:
     """Index of the bin each value falls into.
 
     For increasing bins, the index i with ``bins[i - 1] <= x < bins[i]``: 0 below the
@@ -12454,6 +12697,9 @@ def digitize(x: ArrayLike, bins: ArrayLike) -> Array:
         Values to place.
     bins : ArrayLike
         Bin edges, a monotonic 1-d array.
+    right : bool, default False
+        If True, an interval holds its right edge and not its left one (``bins[i-1] < x <=
+        bins[i]`` for increasing bins), else its left edge (``bins[i-1] <= x < bins[i]``).
 
     Returns
     -------
@@ -12467,6 +12713,8 @@ def digitize(x: ArrayLike, bins: ArrayLike) -> Array:
     array([0, 1, 2, 3])
     >>> xnp.digitize(np.array([0.5, 1.0, 2.5, 4.0]), np.array([3.0, 2.0, 1.0]))
     array([3, 2, 1, 0])
+    >>> xnp.digitize(np.array([0.5, 1.0, 2.5, 4.0]), np.array([1.0, 2.0, 3.0]), right=True)
+    array([0, 0, 2, 3])
     """
     try:
         _key = (_TYPE(x), _TYPE(bins))
@@ -12474,7 +12722,7 @@ def digitize(x: ArrayLike, bins: ArrayLike) -> Array:
             _fn = _digitize.cache[_key]
         except KeyError:
             _fn = _digitize.resolve(_key, _key)
-        return _fn(x=x, bins=bins)
+        return _fn(x=x, bins=bins, right=right)
     except Exception as _e:
         _digitize.fail(_e)
 
@@ -12530,21 +12778,21 @@ trace = _accelerate(trace, _trace)
 _dot = _bind('dot', _GENERIC)
 
 
-def dot(x1: ArrayLike, x2: ArrayLike) -> Array:
+def dot(a: ArrayLike, b: ArrayLike) -> Array:
     """Dot product of two arrays, by NumPy's rules for each rank.
 
     If either operand is 0-d, the element-wise product. Otherwise the sum product over
-    the last axis of x1 and the second-to-last axis of x2 (its only axis if x2 is 1-d):
+    the last axis of a and the second-to-last axis of b (its only axis if b is 1-d):
     two vectors give a 0-d inner product, two matrices their matrix product, and higher
-    ranks give shape ``x1.shape[:-1] + x2.shape[:-2] + x2.shape[-1:]`` (every pairing,
+    ranks give shape ``a.shape[:-1] + b.shape[:-2] + b.shape[-1:]`` (every pairing,
     not a batched product: see ``matmul`` for that). The operands promote together
     first; complex values are not conjugated (see ``vdot``).
 
     Parameters
     ----------
-    x1 : ArrayLike
+    a : ArrayLike
         First operand.
-    x2 : ArrayLike
+    b : ArrayLike
         Second operand.
 
     Returns
@@ -12563,12 +12811,12 @@ def dot(x1: ArrayLike, x2: ArrayLike) -> Array:
     (2, 4, 5)
     """
     try:
-        _key = (_TYPE(x1), _TYPE(x2))
+        _key = (_TYPE(a), _TYPE(b))
         try:
             _fn = _dot.cache[_key]
         except KeyError:
             _fn = _dot.resolve(_key, _key)
-        return _fn(x1=x1, x2=x2)
+        return _fn(a=a, b=b)
     except Exception as _e:
         _dot.fail(_e)
 
@@ -12643,18 +12891,18 @@ einsum = _accelerate(einsum, _einsum)
 _inner = _bind('inner', _GENERIC)
 
 
-def inner(x1: ArrayLike, x2: ArrayLike) -> Array:
+def inner(a: ArrayLike, b: ArrayLike, /) -> Array:
     """Inner product: the sum product over the last axes of two arrays.
 
-    The last axes must have one length; the result has shape ``x1.shape[:-1] +
-    x2.shape[:-1]``. If either operand is 0-d, the element-wise product. The operands
+    The last axes must have one length; the result has shape ``a.shape[:-1] +
+    b.shape[:-1]``. If either operand is 0-d, the element-wise product. The operands
     promote together; complex values are not conjugated.
 
     Parameters
     ----------
-    x1 : ArrayLike
+    a : ArrayLike
         First operand.
-    x2 : ArrayLike
+    b : ArrayLike
         Second operand, with x1's last-axis length.
 
     Returns
@@ -12672,12 +12920,12 @@ def inner(x1: ArrayLike, x2: ArrayLike) -> Array:
            [3, 4, 7]])
     """
     try:
-        _key = (_TYPE(x1), _TYPE(x2))
+        _key = (_TYPE(a), _TYPE(b))
         try:
             _fn = _inner.cache[_key]
         except KeyError:
             _fn = _inner.resolve(_key, _key)
-        return _fn(x1=x1, x2=x2)
+        return _fn(a, b)
     except Exception as _e:
         _inner.fail(_e)
 
@@ -12688,17 +12936,17 @@ inner = _accelerate(inner, _inner)
 _kron = _bind('kron', _GENERIC)
 
 
-def kron(x1: ArrayLike, x2: ArrayLike) -> Array:
-    """Kronecker product: blocks of x2, each scaled by one element of x1.
+def kron(a: ArrayLike, b: ArrayLike) -> Array:
+    """Kronecker product: blocks of b, each scaled by one element of a.
 
     The operands are padded with leading axes of size one to the same rank; the result's
     shape is the element-wise product of the two shapes. The operands promote together.
 
     Parameters
     ----------
-    x1 : ArrayLike
+    a : ArrayLike
         The array whose elements scale the blocks.
-    x2 : ArrayLike
+    b : ArrayLike
         The block.
 
     Returns
@@ -12718,12 +12966,12 @@ def kron(x1: ArrayLike, x2: ArrayLike) -> Array:
            [0, 0, 3, 4]])
     """
     try:
-        _key = (_TYPE(x1), _TYPE(x2))
+        _key = (_TYPE(a), _TYPE(b))
         try:
             _fn = _kron.cache[_key]
         except KeyError:
             _fn = _kron.resolve(_key, _key)
-        return _fn(x1=x1, x2=x2)
+        return _fn(a=a, b=b)
     except Exception as _e:
         _kron.fail(_e)
 
@@ -12734,17 +12982,17 @@ kron = _accelerate(kron, _kron)
 _vdot = _bind('vdot', _GENERIC)
 
 
-def vdot(x1: ArrayLike, x2: ArrayLike) -> Array:
+def vdot(a: ArrayLike, b: ArrayLike, /) -> Array:
     """Dot product of two arrays flattened, with the first conjugated.
 
-    Both arrays are flattened and must have the same number of elements; complex x1 is
+    Both arrays are flattened and must have the same number of elements; complex a is
     conjugated, so ``vdot(x, x)`` is the squared norm. The result is 0-d.
 
     Parameters
     ----------
-    x1 : ArrayLike
+    a : ArrayLike
         First operand, conjugated if complex.
-    x2 : ArrayLike
+    b : ArrayLike
         Second operand, with as many elements as x1.
 
     Returns
@@ -12761,12 +13009,12 @@ def vdot(x1: ArrayLike, x2: ArrayLike) -> Array:
     array(10)
     """
     try:
-        _key = (_TYPE(x1), _TYPE(x2))
+        _key = (_TYPE(a), _TYPE(b))
         try:
             _fn = _vdot.cache[_key]
         except KeyError:
             _fn = _vdot.resolve(_key, _key)
-        return _fn(x1=x1, x2=x2)
+        return _fn(a, b)
     except Exception as _e:
         _vdot.fail(_e)
 
@@ -12778,20 +13026,20 @@ _correlate = _bind('correlate', _GENERIC)
 
 
 def correlate(
-        x1: ArrayLike, x2: ArrayLike, mode: Literal["valid", "same", "full"] = 'valid',
+        a: ArrayLike, v: ArrayLike, mode: Literal["valid", "same", "full"] = 'valid',
 ) -> Array:
     """Cross-correlation of two 1-d sequences.
 
-    ``c[k] = sum_n x1[n + k] * conj(x2[n])``, with x1 taken as zero outside its range.
+    ``c[k] = sum_n a[n + k] * conj(v[n])``, with a taken as zero outside its range.
     ``"full"`` gives every overlap (length ``m + n - 1``), ``"same"`` the central
     ``max(m, n)`` values, ``"valid"`` only the ``max(m, n) - min(m, n) + 1`` full overlaps.
     Both sequences must be non-empty; they promote together.
 
     Parameters
     ----------
-    x1 : ArrayLike
+    a : ArrayLike
         First 1-d sequence.
-    x2 : ArrayLike
+    v : ArrayLike
         Second 1-d sequence, conjugated if complex.
     mode : Literal["valid", "same", "full"], default 'valid'
         Which lags to return: ``"valid"``, ``"same"`` or ``"full"``.
@@ -12814,12 +13062,12 @@ def correlate(
     array([0.5, 2. , 3.5, 3. , 0. ])
     """
     try:
-        _key = (_TYPE(x1), _TYPE(x2))
+        _key = (_TYPE(a), _TYPE(v))
         try:
             _fn = _correlate.cache[_key]
         except KeyError:
             _fn = _correlate.resolve(_key, _key)
-        return _fn(x1=x1, x2=x2, mode=mode)
+        return _fn(a=a, v=v, mode=mode)
     except Exception as _e:
         _correlate.fail(_e)
 
@@ -12830,7 +13078,9 @@ correlate = _accelerate(correlate, _correlate)
 _corrcoef = _bind('corrcoef', _GENERIC)
 
 
-def corrcoef(x: ArrayLike) -> Array:
+def corrcoef(
+        x: ArrayLike, y: ArrayLike = None, rowvar: bool = True, *, dtype: DTypeLike | None = None,
+) -> Array:
     """Pearson correlation coefficients between the rows of an array.
 
     Each row of x is a variable and each column an observation. The result is the
@@ -12842,6 +13092,15 @@ def corrcoef(x: ArrayLike) -> Array:
     ----------
     x : ArrayLike
         1-d or 2-d array: variables in rows, observations in columns.
+    y : ArrayLike, default None
+        Further variables and observations, in x's layout, taken as more rows of x (columns,
+        with rowvar=False); None takes x alone.
+    rowvar : bool, default True
+        If True, each row is a variable and each column an observation; if False, each
+        column a variable.
+    dtype : DTypeLike | None, default None
+        Data type to compute in and of the result; None: the inputs' floating dtype (float64
+        for integers; JAX: its default float).
 
     Returns
     -------
@@ -12859,12 +13118,14 @@ def corrcoef(x: ArrayLike) -> Array:
            [-1.,  1.]])
     """
     try:
-        _key = _TYPE(x)
+        _key = (_TYPE(x), _TYPE(y))
         try:
             _fn = _corrcoef.cache[_key]
         except KeyError:
-            _fn = _corrcoef.resolve(_key, (_key,))
-        return _fn(x=x)
+            _fn = _corrcoef.resolve(_key, _key)
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl(_key), dtype)
+        return _fn(x=x, y=y, rowvar=rowvar, dtype=dtype)
     except Exception as _e:
         _corrcoef.fail(_e)
 
@@ -12937,12 +13198,14 @@ def bincount(
     weights. Its length is ``max(x) + 1``, at least minlength. Counts are int64 (JAX: its
     default integer); weighted sums keep the weights' dtype (real weights only). The
     length depends on the values, so this runs eagerly only. Negative values raise
-    ValueError; ``sparse=True`` raises ValueError, as crossops has dense arrays only.
+    ValueError; ``sparse=True`` raises ValueError, as crossops has dense arrays only. A 2-d
+    x is Keras's batched form (NumPy takes 1-d only): one row of counts per row of x, each of
+    the length ``max(x) + 1`` over all rows, at least minlength.
 
     Parameters
     ----------
     x : ArrayLike
-        1-d array of non-negative integers.
+        1-d (or 2-d, batched) array of non-negative integers.
     weights : ArrayLike, default None
         Weights of x's shape, summed per value instead of counting; None counts.
     minlength : int, default 0
@@ -12964,6 +13227,9 @@ def bincount(
     array([1, 2, 0, 1, 0, 0])
     >>> xnp.bincount(np.array([0, 1, 1]), weights=np.array([0.5, 1.0, 2.0]))
     array([0.5, 3. ])
+    >>> xnp.bincount(np.array([[0, 1, 1], [2, 2, 0]]))
+    array([[1, 2, 0],
+           [1, 0, 2]])
     """
     try:
         _key = (_TYPE(x), _TYPE(weights))
@@ -12990,13 +13256,15 @@ def histogram(
     The range (default: the minimum and maximum of x; a single value v gives
     ``(v - 0.5, v + 0.5)``) is cut into ``bins`` equal bins. Bin i holds the values with
     ``edges[i] <= v < edges[i + 1]``, the last bin also its right edge; values outside a
-    given range are left out. x is flattened and should hold no NaN. Counts are int64 (JAX:
-    its default integer); edges have x's floating dtype (float64 for integers).
+    given range are left out. A 2-d or larger x is flattened, as NumPy
+    (``crossops.ops.histogram`` refuses it with ValueError, as Keras). It should hold no NaN.
+    Counts are int64 (JAX: its default integer); edges have x's floating dtype (float64 for
+    integers).
 
     Parameters
     ----------
     x : ArrayLike
-        The data, of any shape.
+        The data, 1-d.
     bins : int, default 10
         Number of equal-width bins (edges as an array are not supported).
     range : tuple[float, float] | None, default None
@@ -13036,7 +13304,10 @@ histogram = _accelerate(histogram, _histogram)
 _argpartition = _bind('argpartition', _GENERIC)
 
 
-def argpartition(x: ArrayLike, kth: int | Sequence[int], axis: int | None = -1) -> Array:
+def argpartition(
+        a: ArrayLike, kth: int | Sequence[int], axis: int | None = -1,
+        kind: Literal["introselect"] = 'introselect', order: None = None,
+) -> Array:
     """Indices that partition an array around the k-th smallest element(s).
 
     In the result, position kth holds the index of the element a full sort would put
@@ -13047,13 +13318,17 @@ def argpartition(x: ArrayLike, kth: int | Sequence[int], axis: int | None = -1) 
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Array to partition.
     kth : int | Sequence[int]
         Position (or positions) of the element(s) that must land in their sorted place;
         negative counts from the end.
     axis : int | None, default -1
         The axis to partition along; None flattens x first.
+    kind : Literal["introselect"], default 'introselect'
+        The selection algorithm: ``"introselect"``, NumPy's only one.
+    order : None, default None
+        Must be None: crossops has no structured dtypes whose fields could be ordered.
 
     Returns
     -------
@@ -13071,12 +13346,12 @@ def argpartition(x: ArrayLike, kth: int | Sequence[int], axis: int | None = -1) 
            [0, 2, 1]])
     """
     try:
-        _key = _TYPE(x)
+        _key = _TYPE(a)
         try:
             _fn = _argpartition.cache[_key]
         except KeyError:
             _fn = _argpartition.resolve(_key, (_key,))
-        return _fn(x=x, kth=kth, axis=axis)
+        return _fn(a=a, kth=kth, axis=axis, kind=kind, order=order)
     except Exception as _e:
         _argpartition.fail(_e)
 
@@ -13094,13 +13369,15 @@ def unique(
 ) -> Array | tuple[Array, ...]:
     """The distinct elements of an array, or its distinct slices along an axis.
 
-    Sorted by default; ``sorted=False`` gives them in order of first occurrence. NaN
-    counts as one value. With ``axis``, whole slices along that axis are compared.
+    Sorted by default; ``sorted=False`` gives them in order of first occurrence. Each NaN
+    is a value of its own (sorted last), as in Keras and NumPy's ``equal_nan=False`` (NumPy
+    2's default merges them). With ``axis``, whole slices along that axis are compared.
     Optionally also returns, in this order: the index of the first occurrence of each
     value, the inverse (the position in the result of each element of x, with x's shape
     when axis is None) and the count of each value. ``size`` fixes the number of values,
     as in Keras: extra values are cut off, missing ones padded with ``fill_value`` (default
-    0), and the first indices and counts padded with 0. The result's length depends on the
+    0), the counts padded with 0 and the first indices with 1 (Keras's padding). The result's
+    length depends on the
     data, so this runs eagerly only.
 
     Parameters
@@ -13479,12 +13756,17 @@ where = _accelerate(where, _where)
 _isin = _bind('isin', _GENERIC)
 
 
-def isin(x1: ArrayLike, x2: ArrayLike, /, *, invert: bool = False) -> Array:
+def isin(
+        x1: ArrayLike, x2: ArrayLike, /, *, assume_unique: bool = False, invert: bool = False,
+) -> Array:
     """Test whether each element of an array occurs in a second array.
 
     x1 and x2 promote together before comparing, so ``1`` matches ``1.0``; -0.0 matches
     0.0 and NaN matches nothing, NaN included. x2 may have any shape (it is flattened) or
-    be a Python scalar.
+    be a Python scalar. ``assume_unique=True`` is NumPy's (and Keras's) promise that x1 and x2
+    each hold no repeated value, which may speed up the lookup: where it holds, the result is
+    the same; where it does not, the result is undefined, as in NumPy (TensorFlow's stays
+    exact).
 
     Parameters
     ----------
@@ -13492,6 +13774,8 @@ def isin(x1: ArrayLike, x2: ArrayLike, /, *, invert: bool = False) -> Array:
         Elements to look up.
     x2 : ArrayLike
         Values to look for.
+    assume_unique : bool, default False
+        If True, x1 and x2 are promised to hold no repeated values.
     invert : bool, default False
         If True, return the opposite: True where the element is not in x2.
 
@@ -13512,6 +13796,8 @@ def isin(x1: ArrayLike, x2: ArrayLike, /, *, invert: bool = False) -> Array:
            [ True, False]])
     >>> xnp.isin(np.array([1.0, np.nan]), np.array([np.nan, 1.0]))
     array([ True, False])
+    >>> xnp.isin(np.array([3, 1, 2]), np.array([2, 5]), assume_unique=True)
+    array([False, False,  True])
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -13519,7 +13805,7 @@ def isin(x1: ArrayLike, x2: ArrayLike, /, *, invert: bool = False) -> Array:
             _fn = _isin.cache[_key]
         except KeyError:
             _fn = _isin.resolve(_key, _key)
-        return _fn(x1, x2, invert=invert)
+        return _fn(x1, x2, assume_unique=assume_unique, invert=invert)
     except Exception as _e:
         _isin.fail(_e)
 
@@ -13710,7 +13996,7 @@ _argsort = _bind('argsort', _GENERIC)
 
 
 def argsort(
-        x: ArrayLike, /, *, axis: int = -1, descending: bool = False, stable: bool = True,
+        x: ArrayLike, /, *, axis: int | None = -1, descending: bool = False, stable: bool = True,
 ) -> Array:
     """Indices that sort an array along an axis.
 
@@ -13719,14 +14005,16 @@ def argsort(
     backend, in descending sorts too (so a descending argsort is not the reverse of an
     ascending one). With ``stable=False`` the order of equal elements is up to the backend
     (JAX and PyTorch differ from NumPy). NaN sorts last ascending and first descending, on
-    every backend. The indices have the backend's default integer dtype.
+    every backend. ``axis=None`` gives the indices that sort the flattened array, as NumPy.
+    The indices have the backend's default integer dtype.
 
     Parameters
     ----------
     x : ArrayLike
         Input array, real.
-    axis : int, default -1
-        Axis along which to sort (negative counts from the end).
+    axis : int | None, default -1
+        Axis along which to sort (negative counts from the end); None sorts the flattened
+        array.
     descending : bool, default False
         If True, sort from largest to smallest.
     stable : bool, default True
@@ -13735,7 +14023,7 @@ def argsort(
     Returns
     -------
     Array
-        Integer indices, of x's shape.
+        Integer indices, of x's shape (1-d with ``axis=None``).
 
     Examples
     --------
@@ -13750,6 +14038,8 @@ def argsort(
            [0, 1]])
     >>> xnp.argsort(np.array([2.0, np.nan, 1.0]))
     array([2, 0, 1])
+    >>> xnp.argsort(np.array([[3, 1], [2, 5]]), axis=None)
+    array([1, 2, 0, 3])
     """
     try:
         _key = _TYPE(x)
@@ -13769,21 +14059,22 @@ _sort = _bind('sort', _GENERIC)
 
 
 def sort(
-        x: ArrayLike, /, *, axis: int = -1, descending: bool = False, stable: bool = True,
+        x: ArrayLike, /, *, axis: int | None = -1, descending: bool = False, stable: bool = True,
 ) -> Array:
     """Sorted copy of an array, along an axis.
 
     NaN sorts last ascending and first descending, on every backend, as NumPy. With
     ``stable=True`` (the default) equal elements keep their order, which only shows in the
-    values for -0.0 and 0.0 (equal, kept as they were) and through ``argsort``. axis must be
-    an int: to sort all elements, flatten first with ``reshape(x, (-1,))``.
+    values for -0.0 and 0.0 (equal, kept as they were) and through ``argsort``. ``axis=None``
+    sorts the flattened array, as NumPy.
 
     Parameters
     ----------
     x : ArrayLike
         Input array, real.
-    axis : int, default -1
-        Axis along which to sort (negative counts from the end).
+    axis : int | None, default -1
+        Axis along which to sort (negative counts from the end); None sorts the flattened
+        array.
     descending : bool, default False
         If True, sort from largest to smallest.
     stable : bool, default True
@@ -13792,7 +14083,7 @@ def sort(
     Returns
     -------
     Array
-        The sorted array, of x's shape and dtype.
+        The sorted array, of x's shape (1-d with ``axis=None``) and dtype.
 
     Examples
     --------
@@ -13808,6 +14099,8 @@ def sort(
     array([-1.,  2., inf, nan])
     >>> xnp.sort(np.array([2.0, np.nan, -1.0, np.inf]), descending=True)
     array([nan, inf,  2., -1.])
+    >>> xnp.sort(x, axis=None)
+    array([1, 2, 3, 7, 8, 9])
     """
     try:
         _key = _TYPE(x)

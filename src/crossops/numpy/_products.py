@@ -80,58 +80,58 @@ def _int_arg(value, op: str, arg: str) -> int:
 # -- products -------------------------------------------------------------------------------
 
 @generic()
-def dot(x1, x2):
-    """Dot product with NumPy's rules: ``x1 * x2`` if either is 0-d, else the sum product
-    over the last axis of ``x1`` and the second-to-last (or only) axis of ``x2``.
+def dot(a, b):
+    """Dot product with NumPy's rules: ``a * b`` if either is 0-d, else the sum product
+    over the last axis of ``a`` and the second-to-last (or only) axis of ``b``.
 
     >>> import numpy as np, crossops.numpy as xnp
     >>> xnp.dot(np.ones((2, 3)), np.ones((4, 3, 5))).shape
     (2, 4, 5)
     """
     xnp = _xnp()
-    x1, x2 = _promote(x1, x2)
+    x1, x2 = _promote(a, b)
     if x1.ndim == 0 or x2.ndim == 0:
         return xnp.multiply(x1, x2)
-    a, b = x1.ndim - 1, max(x2.ndim - 2, 0)
-    if x1.shape[a] != x2.shape[b]:
+    i, j = x1.ndim - 1, max(x2.ndim - 2, 0)
+    if x1.shape[i] != x2.shape[j]:
         raise ValueError(f"dot: shapes {tuple(x1.shape)} and {tuple(x2.shape)} are not "
-                         f"aligned: x1's last axis ({x1.shape[a]}) must equal x2's "
+                         f"aligned: a's last axis ({x1.shape[i]}) must equal b's "
                          f"{'second-to-last' if x2.ndim > 1 else 'only'} axis "
-                         f"({x2.shape[b]})")
-    return xnp.tensordot(x1, x2, axes=([a], [b]))
+                         f"({x2.shape[j]})")
+    return xnp.tensordot(x1, x2, axes=([i], [j]))
 
 
 @generic()
-def inner(x1, x2):
-    """Inner product: the sum product over the last axes (``x1 * x2`` for 0-d).
+def inner(a, b, /):
+    """Inner product: the sum product over the last axes (``a * b`` for 0-d).
 
     >>> import numpy as np, crossops.numpy as xnp
     >>> xnp.inner(np.ones((2, 3)), np.ones((4, 3))).shape
     (2, 4)
     """
     xnp = _xnp()
-    x1, x2 = _promote(x1, x2)
+    x1, x2 = _promote(a, b)
     if x1.ndim == 0 or x2.ndim == 0:
         return xnp.multiply(x1, x2)
     if x1.shape[-1] != x2.shape[-1]:
-        raise ValueError(f"inner: the last axes of x1 {tuple(x1.shape)} and x2 "
+        raise ValueError(f"inner: the last axes of a {tuple(x1.shape)} and b "
                          f"{tuple(x2.shape)} differ in length")
     return xnp.tensordot(x1, x2, axes=([x1.ndim - 1], [x2.ndim - 1]))
 
 
 @generic()
-def vdot(x1, x2):
-    """Dot product of the flattened arrays, conjugating ``x1`` if complex (a 0-d array).
+def vdot(a, b, /):
+    """Dot product of the flattened arrays, conjugating ``a`` if complex (a 0-d array).
 
     >>> import numpy as np, crossops.numpy as xnp
     >>> xnp.vdot(np.array([1 + 2j, 3]), np.array([1j, 1]))
     array(5.+1.j)
     """
     xnp = _xnp()
-    x1, x2 = _promote(x1, x2)
+    x1, x2 = _promote(a, b)
     a, b = xnp.reshape(x1, (-1,)), xnp.reshape(x2, (-1,))
     if a.shape[0] != b.shape[0]:
-        raise ValueError(f"vdot: x1 {tuple(x1.shape)} and x2 {tuple(x2.shape)} must have "
+        raise ValueError(f"vdot: a {tuple(x1.shape)} and b {tuple(x2.shape)} must have "
                          f"the same number of elements")
     if _is_complex(a):
         a = xnp.conj(a)
@@ -139,21 +139,21 @@ def vdot(x1, x2):
 
 
 @generic()
-def kron(x1, x2):
-    """Kronecker product: blocks of ``x2`` scaled by the elements of ``x1``.
+def kron(a, b):
+    """Kronecker product: blocks of ``b`` scaled by the elements of ``a``.
 
     >>> import numpy as np, crossops.numpy as xnp
     >>> xnp.kron(np.eye(2), np.ones((2, 2))).shape
     (4, 4)
     """
     xnp = _xnp()
-    x1, x2 = _promote(x1, x2)
+    x1, x2 = _promote(a, b)
     nd = max(x1.ndim, x2.ndim)
     s1 = (1,) * (nd - x1.ndim) + tuple(x1.shape)
     s2 = (1,) * (nd - x2.ndim) + tuple(x2.shape)
-    a = xnp.reshape(x1, tuple(v for n in s1 for v in (n, 1)))
-    b = xnp.reshape(x2, tuple(v for n in s2 for v in (1, n)))
-    return xnp.reshape(xnp.multiply(a, b), tuple(m * n for m, n in zip(s1, s2)))
+    r1 = xnp.reshape(x1, tuple(v for n in s1 for v in (n, 1)))
+    r2 = xnp.reshape(x2, tuple(v for n in s2 for v in (1, n)))
+    return xnp.reshape(xnp.multiply(r1, r2), tuple(m * n for m, n in zip(s1, s2)))
 
 
 @generic()
@@ -173,8 +173,8 @@ def _window_index(m: int, n: int) -> list:
 
 
 @generic()
-def correlate(x1, x2, mode="valid"):
-    """Cross-correlation of two 1-d arrays, ``c[k] = sum_n x1[n + k] * conj(x2[n])``,
+def correlate(a, v, mode="valid"):
+    """Cross-correlation of two 1-d arrays, ``c[k] = sum_n a[n + k] * conj(v[n])``,
     as ``numpy.correlate``.
 
     >>> import numpy as np, crossops.numpy as xnp
@@ -184,21 +184,21 @@ def correlate(x1, x2, mode="valid"):
     xnp = _xnp()
     if mode not in ("valid", "same", "full"):
         raise ValueError(f"correlate: mode must be 'valid', 'same' or 'full', got {mode!r}")
-    x1, x2 = _promote(x1, x2)
+    x1, x2 = _promote(a, v)
     if x1.ndim != 1 or x2.ndim != 1:
-        raise ValueError(f"correlate: x1 and x2 must be 1-d, got shapes {tuple(x1.shape)} "
+        raise ValueError(f"correlate: a and v must be 1-d, got shapes {tuple(x1.shape)} "
                          f"and {tuple(x2.shape)}")
     m, n = x1.shape[0], x2.shape[0]
     if m == 0 or n == 0:
-        raise ValueError(f"correlate: x1 and x2 must not be empty, got lengths {m} and {n}")
+        raise ValueError(f"correlate: a and v must not be empty, got lengths {m} and {n}")
     # full[i] = sum_j x1[i + j - (n - 1)] * conj(x2[j]), x1 zero outside [0, m)
     b = _backend(x1)
     pad = call_on(b, "zeros", (n - 1,), dtype=_name(x1))
     padded = xnp.concat([pad, x1, pad], axis=0)
     windows = xnp.take(padded, call_on(b, "asarray", _window_index(m, n)), axis=0)
     windows = xnp.reshape(windows, (m + n - 1, n))
-    v = xnp.conj(x2) if _is_complex(x2) else x2
-    full = xnp.tensordot(windows, v, axes=1)
+    w = xnp.conj(x2) if _is_complex(x2) else x2
+    full = xnp.tensordot(windows, w, axes=1)
     if mode == "full":
         return full
     if mode == "same":
@@ -209,10 +209,10 @@ def correlate(x1, x2, mode="valid"):
 
 
 @generic()
-def corrcoef(x):
+def corrcoef(x, y=None, rowvar=True, *, dtype=None):
     """Pearson correlation coefficients of the rows of ``x`` (variables in rows,
-    observations in columns), as ``numpy.corrcoef``; integers give float64, one variable
-    a 0-d array.
+    observations in columns; columns with ``rowvar=False``), ``y``'s variables added
+    after ``x``'s, as ``numpy.corrcoef``; integers give float64, one variable a 0-d array.
 
     >>> import numpy as np, crossops.numpy as xnp
     >>> xnp.corrcoef(np.array([[1.0, 2.0, 3.0], [3.0, 1.0, 2.0]]))
@@ -221,10 +221,10 @@ def corrcoef(x):
     """
     from ..numpy._compute import down, up
     xnp = _xnp()
-    x = _inexact(_array(x))
-    if x.ndim not in (1, 2):
-        raise ValueError(f"corrcoef: x must be 1-d or 2-d (variables in rows), got shape "
-                         f"{tuple(x.shape)}")
+    x = _corr_rows(x, rowvar, "x")
+    if y is not None:
+        x = xnp.concat(_promote_all(x, _corr_rows(_array(y, like=x), rowvar, "y")), axis=0)
+    x = _inexact(x) if dtype is None else xnp.astype(x, _dtype_arg(dtype))
     c, n = up(x)
     rows = c if c.ndim == 2 else xnp.reshape(c, (1, -1))
     d = rows - xnp.mean(rows, axis=1, keepdims=True)
@@ -243,6 +243,24 @@ def corrcoef(x):
     if r.shape[0] == 1:  # one variable: NumPy gives a 0-d array
         r = xnp.reshape(r, ())
     return down(r, n)
+
+
+def _corr_rows(x, rowvar: bool, arg: str):
+    """A corrcoef argument as a 2-d array of variables in rows (NumPy's ``atleast_2d``,
+    transposed for ``rowvar=False`` unless it is one row)."""
+    xnp = _xnp()
+    x = _array(x)
+    if x.ndim not in (1, 2):
+        raise ValueError(f"{arg} must be 1-d or 2-d (variables in rows), got shape "
+                         f"{tuple(x.shape)}")
+    if x.ndim == 1:
+        return xnp.reshape(x, (1, -1))
+    return x if rowvar or x.shape[0] == 1 else xnp.permute_dims(x, (1, 0))
+
+
+def _dtype_arg(dtype) -> str:
+    from .._dtypes import dtype_name
+    return dtype_name(dtype)
 
 
 @generic()
@@ -296,7 +314,8 @@ def histogram(x, bins=10, range=None):
     and the ``bins + 1`` edges, as ``numpy.histogram``: bin ``i`` holds
     ``edges[i] <= v < edges[i + 1]``, the last bin also its right edge; values outside
     ``range`` are left out. Counts are int64; edges have x's float dtype (float64 for
-    integers). ``x`` is flattened.
+    integers). A 2-d or larger ``x`` is flattened, as NumPy (``crossops.ops.histogram``
+    refuses it, as Keras).
 
     >>> import numpy as np, crossops.numpy as xnp
     >>> counts, edges = xnp.histogram(np.array([0.0, 0.5, 1.0, 3.0]), bins=3)
@@ -351,18 +370,24 @@ def histogram(x, bins=10, range=None):
 
 
 @generic()
-def argpartition(x, kth, axis=-1):
-    """Indices that partition ``x`` along ``axis``: the element at each position ``kth``
+def argpartition(a, kth, axis=-1, kind="introselect", order=None):
+    """Indices that partition ``a`` along ``axis``: the element at each position ``kth``
     is the one a sort puts there, smaller ones before it, larger ones after. crossops
-    returns the stable sort's indices on every backend, which partition ``x`` for every
+    returns the stable sort's indices on every backend, which partition ``a`` for every
     ``kth`` at once. ``axis=None`` partitions the flattened array.
 
     >>> import numpy as np, crossops.numpy as xnp
     >>> xnp.argpartition(np.array([3, 1, 2]), 1)
     array([1, 2, 0])
     """
+    if kind != "introselect":
+        raise ValueError(f"kind must be 'introselect' (NumPy's only selection algorithm), "
+                         f"got {kind!r}")
+    if order is not None:
+        raise ValueError("order must be None: crossops has no structured dtypes whose "
+                         "fields it could order by")
     xnp = _xnp()
-    x = _array(x)
+    x = _array(a)
     if axis is None:
         x, axis = xnp.reshape(x, (-1,)), 0
     if x.ndim == 0:
@@ -389,8 +414,9 @@ def unique(x, sorted=True, return_index=False, return_inverse=False,
     ``numpy.unique``; with ``return_index``, ``return_inverse``, ``return_counts`` also
     the first indices, the inverse (of ``x``'s shape when ``axis`` is None) and the counts,
     as a tuple in that order. ``sorted=False`` gives them in order of first occurrence.
-    ``size`` pads (with ``fill_value``, default 0; counts and indices with 0) or truncates
-    the result to that many elements, as Keras does. NaNs count as one value.
+    ``size`` pads (with ``fill_value``, default 0; counts with 0, first indices with 1) or
+    truncates the result to that many elements, as Keras does. Each NaN is a value of its
+    own, as in Keras (NumPy 2's default, ``equal_nan=True``, merges them).
 
     >>> import numpy as np, crossops.numpy as xnp
     >>> xnp.unique(np.array([3, 1, 3, 2]), return_counts=True)
@@ -420,10 +446,7 @@ def unique(x, sorted=True, return_index=False, return_inverse=False,
         order = xnp.take(order, xnp.argsort(col, stable=True), axis=0)
     srt = xnp.take(rows, order, axis=0)
     if n:
-        differ = srt[1:] != srt[:-1]
-        if xnp.isdtype(srt.dtype, "real floating"):  # NaNs are one value, as in NumPy
-            differ = xnp.logical_and(differ, xnp.logical_not(
-                xnp.logical_and(xnp.isnan(srt[1:]), xnp.isnan(srt[:-1]))))
+        differ = srt[1:] != srt[:-1]  # NaN != NaN: each NaN its own value, as in Keras
         with _on(x):
             first = xnp.ones((1,), dtype="bool")
         new = xnp.concat([first, xnp.any(differ, axis=1)], axis=0)
@@ -451,7 +474,7 @@ def unique(x, sorted=True, return_index=False, return_inverse=False,
         if size < 0:
             raise ValueError(f"unique: size must be non-negative, got {size}")
         values = _fit(values, size, ax, 0 if fill_value is None else fill_value)
-        index, counts = _fit(index, size, 0, 0), _fit(counts, size, 0, 0)
+        index, counts = _fit(index, size, 0, 1), _fit(counts, size, 0, 0)  # Keras's pads
     extra = [a for a, want in ((index, return_index), (inverse, return_inverse),
                                (counts, return_counts)) if want]
     return (values, *extra) if extra else values

@@ -17,6 +17,7 @@ from .._common import (
     make_native_dtype,
     zero_safe_sqrt,
 )
+from .._core import tile_repetitions
 from ._jit import compile_generic  # noqa: F401  (the jitted generics of COMPILED, see _dispatch)
 
 # tracers are instances of jax.Array but not subclasses of it: name their class too
@@ -152,6 +153,22 @@ def sqrt(x, /):
 
 
 # --- signatures and results as the standard has them --------------------------------------
+def tile(x, repetitions, /):
+    """A negative count raises ValueError, as NumPy (jax.numpy.tile raises an XLA error)."""
+    return NAMESPACE.tile(x, tile_repetitions(repetitions))
+
+
+def arange(start, /, stop=None, step=1, *, dtype=None, device=None):
+    """jax.numpy's arange. A unit step of Python ints, with no dtype or an integer one
+    (keras.ops's int32), goes as none: the same integers, which jax makes as one iota
+    (given a step: an iota, a multiply, an add and three casts, five times the time)."""
+    if (step == 1 and type(step) is int and type(start) is int
+            and (stop is None or type(stop) is int)
+            and (dtype is None or np.dtype(dtype).kind in "iu")):
+        step = None
+    return NAMESPACE.arange(start, stop, step, dtype=dtype, device=device)
+
+
 def take(x, indices, /, *, axis=None):
     """jax's take, also of a Python list of indices (as NumPy's)."""
     if isinstance(indices, list | tuple):
@@ -254,14 +271,39 @@ def var(x, /, *, axis=None, correction=0.0, keepdims=False):
 
 def std(x, /, *, axis=None, correction=0.0, keepdims=False):
     """jax's std, with the gradient at a zero variance (a constant input) 0, a subgradient
-    (jax's is nan)."""
+    (jax's is nan). Floating input runs as one compiled program (:func:`_std_zero_safe`:
+    eagerly, its five small ops cost seven times jax's own std); an axis or correction
+    that cannot be a static argument runs it eagerly."""
     if x.dtype == NAMESPACE.float16:
         return std(x.astype(NAMESPACE.float32), axis=axis, correction=correction,
                    keepdims=keepdims).astype(NAMESPACE.float16)
     if not NAMESPACE.issubdtype(x.dtype, NAMESPACE.floating):
         return NAMESPACE.std(x, axis=axis, correction=correction, keepdims=keepdims)
+    if type(axis) is list:
+        axis = tuple(axis)
+    try:
+        return _std_compiled(x, axis, correction, keepdims)
+    except TypeError:  # an unhashable axis or correction (an array): eagerly, same values
+        if _hashable_statics(axis, correction, keepdims):
+            raise
+        return _std_zero_safe(x, axis, correction, keepdims)
+
+
+def _std_zero_safe(x, axis, correction, keepdims):
+    """The zero-safe square root of jax's var (floating ``x``)."""
     return zero_safe_sqrt(NAMESPACE, NAMESPACE.var(x, axis=axis, correction=correction,
                                                    keepdims=keepdims))
+
+
+_std_compiled = jax.jit(_std_zero_safe, static_argnums=(1, 2, 3))
+
+
+def _hashable_statics(*values) -> bool:
+    try:
+        hash(values)
+    except TypeError:
+        return False
+    return True
 
 
 def linalg_cholesky(x, /, *, upper=False):

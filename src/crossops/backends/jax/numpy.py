@@ -7,11 +7,38 @@ share. Dtype and shape rules and argument checks: :mod:`crossops.backends._numpy
 
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 
 from ..._dtypes import dtype_name
 from .. import _numpy_ops as shared
-from . import DTYPES, default_dtypes
+from .._common import partial
+from . import _HALF, DTYPES, default_dtypes
+
+# -- cumsum: its common call ------------------------------------------------------------------
+
+@partial
+def cumsum(a, axis=None, dtype=None):
+    """The generic's call of cumulative_sum (x flattened without an axis), made here without
+    the op's dispatch (floating x: jax's cumsum, the same kernel); float16/bfloat16 (summed
+    in float32) and a bad axis take the generic."""
+    x = a
+    if not isinstance(x, jax.Array) or x.dtype in _HALF:
+        return NotImplemented
+    if axis is None:  # NumPy flattens
+        x, axis = jnp.reshape(x, (-1,)), 0
+    elif type(axis) is not int or not -x.ndim <= axis < x.ndim:
+        return NotImplemented
+    if x.dtype in _OWN_SUM and (dtype is None or dtype == x.dtype):
+        # jax's cumsum: the same lax.cumsum, compiled (cumulative_sum runs eagerly, twice
+        # the time; it differs only in widening small integers)
+        return jnp.cumsum(x, axis=axis)
+    return jnp.cumulative_sum(x, axis=axis, dtype=dtype)
+
+
+#: dtypes a running sum keeps (no integer to widen)
+_OWN_SUM = frozenset(map(jnp.dtype, ("float32", "float64", "complex64", "complex128")))
+
 
 # -- i0 ---------------------------------------------------------------------------------------
 
@@ -51,9 +78,14 @@ def bin_sums(x, w, length: int):
 def bincount(x, weights=None, minlength=0, sparse=False):
     minlength = shared.check_bincount(x, minlength, sparse)
     x = x.astype(DTYPES[default_dtypes()[0]])
-    n = x.shape[0]
+    n = x.size
     if n and bool(jnp.any(x < 0)):
         raise shared.negative_bins()
     length = max(int(jnp.max(x)) + 1 if n else 0, minlength)
     shared.check_weights(x, weights)
+    if x.ndim == 2:  # Keras's batched form: row i counted in bins [i * length, (i + 1) * length)
+        rows = x.shape[0]
+        flat = (x + jnp.arange(rows, dtype=x.dtype)[:, None] * length).reshape(-1)
+        w = None if weights is None else weights.reshape(-1)
+        return bin_sums(flat, w, rows * length).reshape(rows, length)
     return bin_sums(x, weights, length)

@@ -48,8 +48,17 @@ def to_numpy(x) -> np.ndarray:
 globals().update(casting_functions(NAMESPACE, native_dtype))
 
 
-# NumPy's own functions where they already follow the standard (no wrapper on the hot path)
-reshape = np.reshape
+def reshape(x, /, shape, *, copy=None):
+    """np.reshape, except that a size below -1 raises ValueError, as on the other backends
+    and in Keras (NumPy reads any negative size as -1); the error's message comes from the
+    op's diagnosis of its arguments."""
+    if type(shape) is tuple or type(shape) is list:
+        for d in shape:
+            if d < -1:
+                raise ValueError(f"reshape: shape {shape!r} has a size below -1")
+    elif type(shape) is int and shape < -1:
+        raise ValueError(f"reshape: shape {shape!r} is below -1")
+    return np.reshape(x, shape, copy=copy)
 
 
 def _cpu(op: str, device) -> None:
@@ -89,6 +98,23 @@ def arange(start, /, stop=None, step=1, *, dtype=None, device=None):
     if device is not None:
         _cpu("arange", device)
     return np.arange(start, stop, step, dtype=dtype)
+
+
+def zeros_like(x, /, *, dtype=None, device=None):
+    if device is not None:
+        _cpu("zeros_like", device)
+    return np.zeros_like(x, dtype=dtype)
+
+
+def ones_like(x, /, *, dtype=None, device=None):
+    if device is not None:
+        _cpu("ones_like", device)
+    return np.ones_like(x, dtype=dtype)
+
+
+#: array-api-compat's permute_dims calls np.transpose (NumPy 2's permute_dims) in a Python
+#: frame of its own
+permute_dims = np.permute_dims
 _BF16 = np.dtype(ml_dtypes.bfloat16)
 
 
@@ -127,6 +153,21 @@ def diff(x, /, *, axis=-1, n=1, prepend=None, append=None):
     if n == 0:
         normalize_axis(axis, np.ndim(x), "diff")
     return np.diff(x, axis=axis, n=n, **kw)
+
+
+def sort(x, /, *, axis=-1, descending=False, stable=True):
+    """``axis=None`` sorts the flattened array, as NumPy (array-api-compat's descending sort
+    takes an int axis only)."""
+    if axis is None:
+        x, axis = np.reshape(x, -1), -1
+    return NAMESPACE.sort(x, axis=axis, descending=descending, stable=stable)
+
+
+def argsort(x, /, *, axis=-1, descending=False, stable=True):
+    """``axis=None``: the indices that sort the flattened array, as NumPy."""
+    if axis is None:
+        x, axis = np.reshape(x, -1), -1
+    return NAMESPACE.argsort(x, axis=axis, descending=descending, stable=stable)
 
 
 globals().update(dtype_functions(DTYPES, native_dtype, default_dtypes))

@@ -13,7 +13,38 @@ import numpy as np
 
 from ..._dtypes import dtype_name
 from .. import _numpy_ops as shared
+from .._common import partial
 from . import DTYPES
+
+# -- concatenate, cumsum: their common calls -------------------------------------------------
+# The generic forms (crossops.numpy._keras) call concat and cumulative_sum through their ops,
+# about 2 us more than np.concatenate and np.cumsum; these give those same calls straight away
+# and leave every other one (promotion across dtypes, 0-d or empty 1-d arrays, dtype=,
+# a bad axis, which the ops check) to the generic.
+
+@partial
+def concatenate(arrays, /, axis=0, *, dtype=None, casting="same_kind"):
+    if not shared.common_concatenate(arrays, axis, dtype, casting, np.ndarray):
+        return NotImplemented
+    return np.concatenate(arrays, axis)
+
+
+#: dtypes whose running sum np.cumsum computes as crossops does (in their own dtype)
+_CUMSUM_OWN = frozenset(map(np.dtype, (np.float32, np.float64, np.int64)))
+
+
+@partial
+def cumsum(a, axis=None, dtype=None):
+    x = a
+    if type(x) is not np.ndarray or x.dtype not in _CUMSUM_OWN or (
+            dtype is not None and dtype != x.dtype):  # keras.ops's form gives x's own dtype
+        return NotImplemented
+    if axis is None:  # NumPy flattens
+        return np.cumsum(x.reshape(-1), 0)
+    if type(axis) is not int or not -x.ndim <= axis < x.ndim:
+        return NotImplemented
+    return np.cumsum(x, axis)
+
 
 # -- i0 ---------------------------------------------------------------------------------------
 
@@ -60,9 +91,14 @@ def bin_sums(x, w, length: int):
 def bincount(x, weights=None, minlength=0, sparse=False):
     minlength = shared.check_bincount(x, minlength, sparse)
     x = x.astype(np.int64)
-    n = x.shape[0]
+    n = x.size
     if n and bool(np.any(x < 0)):
         raise shared.negative_bins()
     length = max(int(np.max(x)) + 1 if n else 0, minlength)
     shared.check_weights(x, weights)
+    if x.ndim == 2:  # Keras's batched form: row i counted in bins [i * length, (i + 1) * length)
+        rows = x.shape[0]
+        flat = (x + np.arange(rows, dtype=np.int64)[:, None] * length).reshape(-1)
+        w = None if weights is None else weights.reshape(-1)
+        return bin_sums(flat, w, rows * length).reshape(rows, length)
     return bin_sums(x, weights, length)

@@ -3,6 +3,8 @@ cast back once."""
 
 from __future__ import annotations
 
+import math
+
 import tensorflow as tf
 
 from ..._config import floatx
@@ -28,3 +30,30 @@ def up_float(x):
 def down(y, dtype):
     """``y`` cast back to ``dtype`` where it is not already."""
     return y if y.dtype == dtype else tf.cast(y, dtype)
+
+
+#: rank -> the int32 tensor of every axis (made eagerly, once per rank)
+_ALL_AXES: dict = {}
+
+
+def free_of_nan(x) -> bool:
+    """Whether floating ``x`` is known to hold no NaN, read eagerly from one sum over every
+    axis (NaN where x holds a NaN, and where +inf and -inf meet, a case then left to the
+    caller's element-wise check); False when traced (tf.function) or not floating. Cheaper
+    than ``reduce_any(is_nan(x))``: one kernel and no axes made per call."""
+    if not (x.dtype.is_floating and tf.executing_eagerly()):
+        return False
+    # tf.math.reduce_sum adds ~3 us, and makes the tensor of every axis on each call
+    return not math.isnan(tf.raw_ops.Sum(input=x, axis=all_axes(x.shape.rank)))
+
+
+def all_axes(rank: int):
+    """Every axis of a rank-``rank`` tensor, as the ``axis`` of a reduction kernel: a kept
+    int32 tensor (made once per rank) where executing eagerly, else a list (a tensor made
+    while tracing belongs to that graph)."""
+    axes = _ALL_AXES.get(rank)
+    if axes is None:
+        if not tf.executing_eagerly():
+            return list(range(rank))
+        axes = _ALL_AXES[rank] = tf.constant(list(range(rank)), tf.int32)
+    return axes

@@ -27,7 +27,7 @@ import tensorflow as tf
 
 from .. import _windows as w
 from .._common import partial
-from ._compute import down, up, up_float
+from ._compute import down, free_of_nan, up, up_float
 
 # -- activations -----------------------------------------------------------------------
 
@@ -53,7 +53,10 @@ def gelu(x, approximate=True):
 
 
 def _nan_rows(x, y, axis):
-    """``y`` with NaN along ``axis`` wherever ``x`` has a NaN there (as the generic)."""
+    """``y`` with NaN along ``axis`` wherever ``x`` has a NaN there (as the generic).
+    Eagerly, an ``x`` without NaN (one sum, :func:`free_of_nan`) gives ``y`` as it is."""
+    if free_of_nan(x):
+        return y
     nan = tf.reduce_any(tf.math.is_nan(x), axis=axis, keepdims=True)
     return tf.where(nan, tf.constant(float("nan"), y.dtype), y)
 
@@ -63,7 +66,9 @@ def softmax(x, axis=-1):
     if not isinstance(axis, int) or x.ndim == 0:
         return NotImplemented
     c, dt = up_float(x)
-    return down(_nan_rows(c, tf.nn.softmax(c, axis=axis), axis), dt)
+    # the last axis: the kernel tf.nn.softmax calls there, without its wrapper's ~4 us
+    y = tf.raw_ops.Softmax(logits=c) if _is_last(axis, c) else tf.nn.softmax(c, axis)
+    return down(_nan_rows(c, y, axis), dt)
 
 
 @partial
@@ -71,7 +76,35 @@ def log_softmax(x, axis=-1):
     if not isinstance(axis, int) or x.ndim == 0:
         return NotImplemented
     c, dt = up_float(x)
-    return down(_nan_rows(c, tf.nn.log_softmax(c, axis=axis), axis), dt)
+    y = tf.raw_ops.LogSoftmax(logits=c) if _is_last(axis, c) else tf.nn.log_softmax(c, axis)
+    return down(_nan_rows(c, y, axis), dt)
+
+
+def _is_last(axis: int, x) -> bool:
+    """Whether ``axis`` is the last axis of ``x`` (of a known rank, where not -1)."""
+    return axis == -1 or (x.ndim is not None and axis == x.ndim - 1)
+
+
+# -- one_hot ---------------------------------------------------------------------------
+
+@partial
+def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
+    """tf.one_hot (one kernel; an id out of range, negative too, gives a zero row, as the
+    generic's comparison with ``arange(num_classes)``); an ``axis``, sparse, an x that is
+    not an int32/int64 tensor, a count that is not a positive int, or a result dtype other
+    than a float or int32/int64 take the generic."""
+    if (sparse or axis != -1 or type(num_classes) is not int or num_classes <= 0
+            or not tf.is_tensor(x) or id(x.dtype) not in _ONE_HOT_INDICES):
+        return NotImplemented
+    if dtype is None:
+        dtype = tf.float32
+    elif not (dtype.is_floating or id(dtype) in _ONE_HOT_INDICES):
+        return NotImplemented
+    return tf.one_hot(x, num_classes, dtype=dtype)
+
+
+#: int32 and int64 by id (a tensor's dtype is interned; DType.__eq__ costs ~0.7 us)
+_ONE_HOT_INDICES = frozenset(map(id, (tf.int32, tf.int64)))
 
 
 # -- layout helpers --------------------------------------------------------------------

@@ -13,7 +13,51 @@ import tensorflow as tf
 
 from ..._dtypes import dtype_name
 from .. import _numpy_ops as shared
+from .._common import partial
 from . import DTYPES, NAMESPACE
+
+# -- concatenate, cumsum: their common calls -------------------------------------------------
+# The generic forms (crossops.numpy._keras) call concat and cumulative_sum through their ops;
+# these make those ops' kernel calls for the common case straight away (tf.concat and
+# tf.cumsum add ~3 us of wrapper each) and leave every other one (promotion across dtypes,
+# one array, 0-d arrays, dtype= or casting=, a bad axis, a Variable) to the generic.
+
+@partial
+def concatenate(arrays, /, axis=0, *, dtype=None, casting="same_kind"):
+    xs = arrays
+    if (dtype is not None or casting != "same_kind" or type(axis) is not int
+            or type(xs) not in (list, tuple) or len(xs) < 2):
+        return NotImplemented
+    first = xs[0]
+    if not isinstance(first, tf.Tensor):
+        return NotImplemented
+    rank = first.shape.rank
+    if not rank or not -rank <= axis < rank:
+        return NotImplemented
+    d = first.dtype
+    for x in xs:
+        if not isinstance(x, tf.Tensor) or x.dtype is not d:
+            return NotImplemented
+    return tf.raw_ops.ConcatV2(values=list(xs), axis=axis)
+
+
+#: dtypes whose running sum tf.cumsum computes as crossops does (in their own dtype), by id
+_OWN_SUM = frozenset(map(id, (tf.float32, tf.float64)))
+
+
+@partial
+def cumsum(a, axis=None, dtype=None):
+    x = a
+    if (not isinstance(x, tf.Tensor) or id(x.dtype) not in _OWN_SUM
+            or (dtype is not None and dtype is not x.dtype)):
+        return NotImplemented
+    if axis is None:  # NumPy flattens
+        return tf.raw_ops.Cumsum(x=tf.reshape(x, [-1]), axis=0)
+    rank = x.shape.rank
+    if type(axis) is not int or rank is None or not -rank <= axis < rank:
+        return NotImplemented
+    return tf.raw_ops.Cumsum(x=x, axis=axis)
+
 
 # -- i0 ---------------------------------------------------------------------------------------
 
@@ -81,9 +125,14 @@ def bin_sums(x, w, length: int):
 def bincount(x, weights=None, minlength=0, sparse=False):
     minlength = shared.check_bincount(x, minlength, sparse)
     x = tf.cast(x, tf.int64)
-    n = x.shape[0]
+    n = x.shape.num_elements()
     if n and bool(tf.reduce_any(x < 0)):
         raise shared.negative_bins()
     length = max(int(tf.reduce_max(x)) + 1 if n else 0, minlength)
     shared.check_weights(x, weights)
+    if x.shape.rank == 2:  # Keras's batched form: row i counted in bins [i * length, ...)
+        rows = x.shape[0]
+        flat = tf.reshape(x + tf.range(rows, dtype=tf.int64)[:, None] * length, [-1])
+        w = None if weights is None else tf.reshape(weights, [-1])
+        return tf.reshape(bin_sums(flat, w, rows * length), [rows, length])
     return bin_sums(x, weights, length)

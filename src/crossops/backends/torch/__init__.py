@@ -22,6 +22,7 @@ from .._common import (
     fix_remainder,
     make_native_dtype,
 )
+from .._core import check_flat_indices, tile_repetitions
 
 NAME = "torch"
 ARRAY_TYPES = (torch.Tensor,)
@@ -98,6 +99,10 @@ def from_numpy(x):
 
 
 add = torch.add
+# array-api-compat's multiply first casts a 0-d operand to the promoted dtype; crossops
+# gives the backend's function operands of one dtype already (a Python scalar too, as a
+# 0-d tensor of that dtype), where that cast does nothing
+multiply = torch.multiply
 matmul = torch.matmul
 
 
@@ -108,17 +113,34 @@ def where(condition, x1, x2, /):
 
 
 def sum(x, /, *, axis=None, dtype=None, keepdims=False):  # noqa: A001
-    if axis is None and not keepdims:
-        d = x.dtype
-        if d is not _UINT8 and d is not _UINT16 and d is not _UINT32 and d is not _UINT64:
+    d = x.dtype
+    if d is not _UINT8 and d is not _UINT16 and d is not _UINT32 and d is not _UINT64:
+        if axis is None and not keepdims:
             return torch.sum(x) if dtype is None else torch.sum(x, dtype=dtype)
+        if type(axis) is int and dtype is None:  # array-api-compat's call, made here
+            return torch.sum(x, axis, keepdim=keepdims)
     return _sum_unsigned(x, axis=axis, dtype=dtype, keepdims=keepdims)
 
 
 _UINT8, _UINT16, _UINT32, _UINT64 = torch.uint8, torch.uint16, torch.uint32, torch.uint64
 
 
+def arange(start, /, stop=None, step=1, *, dtype=None, device=None):
+    """``arange(n)`` of a positive Python int, in a dtype torch.arange makes directly (or
+    none: int64): torch.arange, the call array-api-compat's arange makes there, without its
+    frame and checks; other calls as that one (empty ranges, other dtypes)."""
+    if (stop is None and step == 1 and type(start) is int and type(step) is int and start > 0
+            and (dtype is None or dtype in _ARANGE_DTYPES)):
+        return torch.arange(start, dtype=dtype, device=device)
+    return NAMESPACE.arange(start, stop, step, dtype=dtype, device=device)
+
+
+_ARANGE_DTYPES = frozenset({torch.int32, torch.int64, torch.float32, torch.float64})
+
+
 def reshape(x, /, shape, *, copy=None):
+    if type(shape) is int:  # NumPy's and Keras's bare int (torch.reshape takes a tuple)
+        shape = (shape,)
     if copy is None:
         return torch.reshape(x, shape)
     return NAMESPACE.reshape(x, shape, copy=copy)
@@ -287,8 +309,19 @@ def _take(x, indices, /, *, axis=None):
         axis = normalize_axis(axis, x.ndim, "take")
         out = _take(x, indices.reshape(-1), axis=axis)
         return out.reshape(x.shape[:axis] + indices.shape + x.shape[axis + 1:])
+    if x.device.type == "cpu" and not torch.compiler.is_compiling():
+        # indices in range: index_select alone (the wrapping of negative ones below costs
+        # two more ops, 2.5x the time); on the CPU it raises for a negative or out-of-range
+        # index (a CUDA kernel asserts, a compiled one may not check), and the full form runs
+        try:
+            return torch.index_select(x, axis, indices)
+        except (RuntimeError, IndexError):
+            pass
     try:
-        return NAMESPACE.take(x, indices, axis=axis)
+        # negative indices count from the end (torch's index_select takes none): i + n where
+        # i < 0, in one add (array-api-compat's take: a comparison, an add and a where)
+        wrapped = torch.add(indices, indices < 0, alpha=x.shape[axis])
+        return torch.index_select(x, axis, wrapped)
     except RuntimeError as e:
         raise _out_of_bounds("take", e) from None
 
@@ -296,9 +329,21 @@ def _take(x, indices, /, *, axis=None):
 def _take_along_axis(x, indices, /, *, axis=-1):
     # torch.take_along_dim wraps an out-of-range index around the axis; torch.gather (on the
     # broadcast operands) checks it
+    if axis is None:  # NumPy's: x flattened, 1-d indices
+        check_flat_indices("take_along_axis", indices)
+        x, axis = x.reshape(-1), 0
     n = x.shape[axis]
     if indices.dtype not in (torch.int64, torch.int32):  # gather takes no narrower index
         indices = indices.to(torch.int64)
+    if _gather_as_is(x, indices, axis):
+        # indices of x's shape but along the axis, in range: gather alone (the wrapping and
+        # broadcasting below cost 3x the time); on the CPU it raises for a negative or
+        # out-of-range index (a CUDA kernel asserts, a compiled one may not check), and the
+        # full form runs
+        try:
+            return torch.gather(x, axis, indices)
+        except (RuntimeError, IndexError):
+            pass
     idx = torch.where(indices < 0, indices + n, indices)
     # the other axes broadcast; along ``axis`` each keeps its own length
     xb, ib = list(x.shape), list(idx.shape)
@@ -310,6 +355,37 @@ def _take_along_axis(x, indices, /, *, axis=-1):
         return torch.gather(x.expand(xs), axis, idx.expand(ids))
     except RuntimeError as e:
         raise _out_of_bounds("take_along_axis", e) from None
+
+
+def _gather_as_is(x, indices, axis) -> bool:
+    """Whether take_along_axis may try torch.gather on ``x`` and ``indices`` as they are:
+    on the CPU, not compiling, and the indices' shape x's but along ``axis`` (an int in
+    range), so that nothing broadcasts (gather would read a smaller index as a block)."""
+    nd = x.ndim
+    if (indices.ndim != nd or type(axis) is not int or not -nd <= axis < nd
+            or x.device.type != "cpu" or torch.compiler.is_compiling()):
+        return False
+    a = axis % nd
+    return x.shape[:a] == indices.shape[:a] and x.shape[a + 1:] == indices.shape[a + 1:]
+
+
+def sort(x, /, *, axis=-1, descending=False, stable=True):
+    """``axis=None`` sorts the flattened array, as NumPy (torch.sort takes an int only)."""
+    if axis is None:
+        x, axis = x.reshape(-1), -1
+    return NAMESPACE.sort(x, axis=axis, descending=descending, stable=stable)
+
+
+def argsort(x, /, *, axis=-1, descending=False, stable=True):
+    """``axis=None`` gives the indices that sort the flattened array, as NumPy."""
+    if axis is None:
+        x, axis = x.reshape(-1), -1
+    return NAMESPACE.argsort(x, axis=axis, descending=descending, stable=stable)
+
+
+def tile(x, repetitions, /):
+    """A bare int ``n`` tiles as ``(n,)``, as NumPy (torch.tile takes a tuple only)."""
+    return torch.tile(x, tile_repetitions(repetitions))
 
 
 # the same bits as int64: bitwise, wrapping (mod 2**64) and data-movement ops
@@ -334,14 +410,35 @@ tensordot = _widening(NAMESPACE.tensordot, "tensordot", **_BITS)
 linalg_tensordot = _widening(NAMESPACE.linalg.tensordot, "linalg.tensordot", **_BITS)
 linalg_outer = _widening(NAMESPACE.linalg.outer, "linalg.outer", **_BITS)
 linalg_cross = _widening(NAMESPACE.linalg.cross, "linalg.cross", **_BITS)
-count_nonzero = _widening(NAMESPACE.count_nonzero, "count_nonzero", result="other",
-                          uint64="bits")
+
+
+def _count_nonzero(x, /, *, axis=None, keepdims=False):
+    if type(axis) is tuple and not axis:  # no axis: each element (torch's dim=() is all)
+        return (x != 0).to(torch.int64)
+    return NAMESPACE.count_nonzero(x, axis=axis, keepdims=keepdims)
+
+
+count_nonzero = _widening(_count_nonzero, "count_nonzero", result="other", uint64="bits")
 nonzero = _widening(NAMESPACE.nonzero, "nonzero", result="other", uint64="bits")
 isin = _widening(NAMESPACE.isin, "isin", arrays=2, result="other", uint64="bits")
 
 # no exact uint64 form: uint16 and uint32 only
 bitwise_right_shift = _widening(NAMESPACE.bitwise_right_shift, "bitwise_right_shift", arrays=2)
-clip = _widening(NAMESPACE.clip, "clip")
+_clip = _widening(NAMESPACE.clip, "clip")
+
+
+def clip(x, /, min=None, max=None):  # noqa: A002
+    """Floating ``x`` between Python numbers other than NaN: torch.clamp, the call
+    array-api-compat's clip makes there, without its two frames; other calls as that one."""
+    if (x.is_floating_point() and (min is not None or max is not None)
+            and _plain_number(min) and _plain_number(max)):
+        return torch.clamp(x, min, max)
+    return _clip(x, min, max)
+
+
+def _plain_number(bound) -> bool:
+    """None, or a Python int or float other than NaN."""
+    return bound is None or (type(bound) in (int, float) and bound == bound)
 
 
 def sign(x, /):

@@ -38,7 +38,7 @@ import torch.nn.functional as F
 
 from .. import _windows as w
 from .._common import partial
-from . import _HALF
+from . import _HALF, reusable
 from ._compute import down, down_autocast, up, up_float
 
 
@@ -181,6 +181,40 @@ def log_softmax(x, axis=-1):
 
 
 # -- convolutions ----------------------------------------------------------------------
+
+@partial
+def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
+    """The generic's comparison of ``x`` with ``arange(num_classes)`` in torch's own calls
+    (torch.nn.functional.one_hot raises for a negative id, where the op gives a zero row);
+    an ``axis``, sparse, an x that is not an int32/int64 tensor, or a count that is not a
+    positive int take the generic."""
+    if (sparse or axis != -1 or type(num_classes) is not int or num_classes <= 0
+            or not isinstance(x, torch.Tensor)
+            or (x.dtype is not torch.int64 and x.dtype is not torch.int32)):
+        return NotImplemented
+    hot = torch.unsqueeze(x, -1) == _classes(num_classes, x.dtype, x.device)
+    return hot.to(torch.float32 if dtype is None else dtype)
+
+
+#: (count, dtype, device) -> arange(count), kept for the next one_hot (up to 64, then afresh)
+_CLASSES: dict = {}
+
+
+def _classes(n: int, dtype, device):
+    """``torch.arange(n)``, kept where :func:`crossops.backends.torch.reusable` allows (it
+    never leaves one_hot, which only compares with it); made afresh under torch.compile."""
+    if torch.compiler.is_compiling():
+        return torch.arange(n, dtype=dtype, device=device)
+    key = (n, dtype, device)
+    made = _CLASSES.get(key)
+    if made is None:
+        made = torch.arange(n, dtype=dtype, device=device)
+        if reusable(made):
+            if len(_CLASSES) >= 64:
+                _CLASSES.clear()
+            _CLASSES[key] = made
+    return made
+
 
 def _operands(x, *kernels):
     """The compute-dtype operands (half precision in float32) and the result dtype."""

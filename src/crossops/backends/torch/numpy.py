@@ -10,12 +10,44 @@ the counting step that other ops share. Dtype and shape rules and argument check
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 from ..._dtypes import dtype_name
 from .. import _numpy_ops as shared
+from .._common import partial
 from . import DTYPES, NAMESPACE
 from ._compute import down_autocast
+
+# -- concatenate, cumsum: their common calls -------------------------------------------------
+# The generic forms (crossops.numpy._keras) call concat and cumulative_sum through their ops,
+# about 2 us more than torch.cat and torch.cumsum; these give those same calls straight away
+# and leave every other one (promotion across dtypes, 0-d or empty 1-d arrays, dtype=,
+# a bad axis, which the ops check) to the generic.
+
+@partial
+def concatenate(arrays, /, axis=0, *, dtype=None, casting="same_kind"):
+    if not shared.common_concatenate(arrays, axis, dtype, casting, torch.Tensor):
+        return NotImplemented
+    return torch.cat(arrays, axis)
+
+
+#: dtypes whose running sum torch.cumsum computes as crossops does (in their own dtype)
+_CUMSUM_OWN = frozenset({torch.float32, torch.float64, torch.int64})
+
+
+@partial
+def cumsum(a, axis=None, dtype=None):
+    x = a
+    if type(x) is not torch.Tensor or x.dtype not in _CUMSUM_OWN or (
+            dtype is not None and dtype is not x.dtype):  # keras.ops's form gives x's own dtype
+        return NotImplemented
+    if axis is None:  # NumPy flattens
+        return torch.cumsum(x.reshape(-1), 0)
+    if type(axis) is not int or not -x.ndim <= axis < x.ndim:
+        return NotImplemented
+    return torch.cumsum(x, axis)
+
 
 # -- i0 ---------------------------------------------------------------------------------------
 
@@ -74,9 +106,47 @@ def bin_sums(x, w, length: int):
 def bincount(x, weights=None, minlength=0, sparse=False):
     minlength = shared.check_bincount(x, minlength, sparse)
     x = x.to(torch.int64)
-    n = x.shape[0]
+    n = x.numel()
     if n and bool(torch.any(x < 0)):
         raise shared.negative_bins()
     length = max(int(torch.max(x)) + 1 if n else 0, minlength)
     shared.check_weights(x, weights)
+    if x.ndim == 2:  # Keras's batched form: row i counted in bins [i * length, (i + 1) * length)
+        rows = x.shape[0]
+        flat = (x + torch.arange(rows, dtype=torch.int64, device=x.device)[:, None] * length)
+        w = None if weights is None else weights.reshape(-1)
+        return bin_sums(flat.reshape(-1), w, rows * length).reshape(rows, length)
     return bin_sums(x, weights, length)
+
+
+# -- full, full_like: NumPy's (and Keras's) array fill_value ---------------------------------
+
+def _array_fill(fill_value):
+    """``fill_value`` as a tensor where it is an array (a tensor or an ndarray: torch.full
+    takes a number only), else None."""
+    if isinstance(fill_value, torch.Tensor):
+        return fill_value
+    if isinstance(fill_value, np.ndarray):
+        return torch.as_tensor(fill_value)
+    return None
+
+
+def full(shape, fill_value, *, dtype=None, device=None):
+    """torch.full; an array fill_value is broadcast to shape (in its own dtype unless dtype
+    is given), as NumPy and Keras do."""
+    fill = _array_fill(fill_value)
+    if fill is None:
+        return NAMESPACE.full(shape, fill_value, dtype=dtype, device=device)
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    return fill.to(device=device, dtype=dtype).broadcast_to(shape).clone(
+        memory_format=torch.contiguous_format)
+
+
+def full_like(x, /, fill_value, *, dtype=None, device=None):
+    """torch.full_like; an array fill_value is broadcast to x's shape, in x's dtype unless
+    dtype is given, as NumPy and Keras do."""
+    fill = _array_fill(fill_value)
+    if fill is None:
+        return NAMESPACE.full_like(x, fill_value, dtype=dtype, device=device)
+    return fill.to(device=device or x.device, dtype=dtype or x.dtype).broadcast_to(
+        x.shape).clone(memory_format=torch.contiguous_format)

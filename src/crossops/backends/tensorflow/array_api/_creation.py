@@ -151,12 +151,22 @@ def _check_shape(shape, op):
 
 
 def full(shape, fill_value, *, dtype=None, device=None):
+    """tf.fill; an array fill_value (in its own dtype unless dtype is given) is broadcast
+    to shape, as NumPy and Keras do."""
     shape = _shape(shape, "full")
     _check_shape(shape, "full")
+    if isinstance(fill_value, np.ndarray):  # an array keeps its dtype, as in NumPy
+        fill_value = tf.convert_to_tensor(fill_value)
     if dtype is None:
         dtype = _scalar_dtype(fill_value)
     with on_device(device):
-        return tf.fill(shape, scalar_tensor(fill_value, dtype))
+        return _filled(shape, scalar_tensor(fill_value, dtype))
+
+
+def _filled(shape, value):
+    """A tensor of ``shape`` filled with ``value``: tf.fill for a scalar, a broadcast for
+    an array."""
+    return tf.broadcast_to(value, shape) if value.shape.rank else tf.fill(shape, value)
 
 
 def zeros(shape, *, dtype=None, device=None):
@@ -181,15 +191,19 @@ def empty(shape, *, dtype=None, device=None):
 def full_like(x, /, fill_value, *, dtype=None, device=None):
     dtype = dtype or x.dtype
     with on_device(device):
-        return tf.fill(tf.shape(x), scalar_tensor(fill_value, dtype))
+        return _filled(tf.shape(x), scalar_tensor(fill_value, dtype))
 
 
 def zeros_like(x, /, *, dtype=None, device=None):
+    if device is None and tf.is_tensor(x) and (dtype is None or dtype == x.dtype):
+        return tf.raw_ops.ZerosLike(x=x)  # one kernel (tf.shape and tf.zeros: two, ~3x)
     with on_device(device):
         return tf.zeros(tf.shape(x), dtype or x.dtype)
 
 
 def ones_like(x, /, *, dtype=None, device=None):
+    if device is None and tf.is_tensor(x) and (dtype is None or dtype == x.dtype):
+        return tf.raw_ops.OnesLike(x=x)  # one kernel (tf.shape and tf.ones: two, ~3x)
     with on_device(device):
         return tf.ones(tf.shape(x), dtype or x.dtype)
 
@@ -232,13 +246,29 @@ def arange(start, /, stop=None, step=1, *, dtype=None, device=None):
         n = max(0, math.ceil((stop - start) / step))
     with on_device(device):
         if ints and (dtype.is_integer or dtype.is_floating):
-            i = tf.range(n, dtype=tf.int64)
+            i = _iota64(n)
+            if start == 0 and step == 1:  # i itself
+                return tf.cast(i, dtype)
             # int64 arithmetic wraps modulo 2**64, which is exact for uint64 too
             out = tf.constant(_wrap64(start), tf.int64) + i * tf.constant(_wrap64(step), tf.int64)
             return tf.cast(out, dtype)
         i = tf.range(n, dtype=tf.float64)
         out = tf.constant(float(start), tf.float64) + i * tf.constant(float(step), tf.float64)
         return tf.cast(out, dtype)
+
+
+#: int64 0 and 1, made on the first eager call
+_RANGE64: list = []
+
+
+def _iota64(n: int):
+    """``tf.range(n, dtype=tf.int64)``: eagerly its kernel with kept int64 bounds (tf.range
+    makes them and checks its arguments on each call: five times the time)."""
+    if not tf.executing_eagerly():
+        return tf.range(n, dtype=tf.int64)
+    if not _RANGE64:
+        _RANGE64.extend((tf.constant(0, tf.int64), tf.constant(1, tf.int64)))
+    return tf.raw_ops.Range(start=_RANGE64[0], limit=n, delta=_RANGE64[1])
 
 
 def _wrap64(v: int) -> int:

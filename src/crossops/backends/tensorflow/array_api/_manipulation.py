@@ -5,6 +5,7 @@ from __future__ import annotations
 import tensorflow as tf
 
 from ...._axes import normalize_axis
+from ..._core import tile_repetitions
 from ._helpers import is_tensor, ndim, norm_axes, promote, shape_list, tensor, via_int
 
 __all__ = [
@@ -211,7 +212,8 @@ def repeat(x, repeats, /, *, axis=None):
 
 
 def tile(x, repetitions, /):
-    reps = list(repetitions)
+    """A bare int ``n`` tiles as ``(n,)``, as NumPy."""
+    reps = list(tile_repetitions(repetitions))
     n = ndim(x, "tile")
     if len(reps) < n:
         reps = [1] * (n - len(reps)) + reps

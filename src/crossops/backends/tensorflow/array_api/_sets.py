@@ -77,7 +77,8 @@ def unique_values(x, /):
     return _unique(x, "unique_values")[0]
 
 
-def isin(x1, x2, /, *, invert=False):
+def isin(x1, x2, /, *, assume_unique=False, invert=False):
+    """Membership by a sorted lookup, exact whether or not ``assume_unique`` holds."""
     x1, x2 = _promote(x1, x2, "isin")
     k2 = _sort_key(tf.reshape(x2, [-1]), "isin")
     k2 = tf.gather(k2, _argsort_last(k2, False))

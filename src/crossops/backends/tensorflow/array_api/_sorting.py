@@ -55,6 +55,8 @@ def _argsort_last(key, descending: bool):
 
 def _argsort(x, axis, descending, op):
     x = _tensor(x, op)
+    if axis is None:  # NumPy's: the flattened array
+        x, axis = tf.reshape(x, [-1]), -1
     nd = _ndim(x, op)
     if nd == 0:
         raise ValueError(f"{op}: x must have at least one dimension; reshape a 0-d array "
@@ -66,12 +68,14 @@ def _argsort(x, axis, descending, op):
 
 
 def argsort(x, /, *, axis=-1, descending=False, stable=True):
+    """``axis=None``: the indices that sort the flattened array, as NumPy."""
     _, idx, back = _argsort(x, axis, descending, "argsort")
     idx = tf.cast(idx, tf.int64)
     return idx if back is None else tf.transpose(idx, back)
 
 
 def sort(x, /, *, axis=-1, descending=False, stable=True):
+    """``axis=None`` sorts the flattened array, as NumPy."""
     xt, idx, back = _argsort(x, axis, descending, "sort")
     out = tf.gather(xt, idx, axis=-1, batch_dims=xt.shape.rank - 1)
     return out if back is None else tf.transpose(out, back)

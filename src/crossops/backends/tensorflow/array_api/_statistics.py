@@ -6,11 +6,14 @@ normalisation, promotion of two arrays, accumulator dtypes).
 
 from __future__ import annotations
 
+import math
+
 import tensorflow as tf
 
 from ...._axes import normalize_axis
 from ...._dtypes import result_name, weak_scalar_name
 from ..._common import zero_safe_sqrt
+from .._compute import all_axes
 from ._helpers import reduce_axis
 
 __all__ = ["cumulative_prod", "cumulative_sum", "max", "mean", "min", "prod", "std",
@@ -44,7 +47,9 @@ def _axes(x, axis, op: str) -> tuple[int, ...]:
 
 
 def _tensor(x, op: str, name: str = "x"):
-    if isinstance(x, (tf.Tensor, tf.Variable)):
+    if isinstance(x, tf.Tensor):  # what convert_to_tensor returns it as (without its ~1 us)
+        return x
+    if isinstance(x, tf.Variable):
         return tf.convert_to_tensor(x)
     raise TypeError(f"{op}: {name} must be a tf.Tensor, got {type(x).__name__}")
 
@@ -100,14 +105,35 @@ def _shape_list(x):
 def _count(x, axes):
     """Number of elements reduced over ``axes`` (a Python int when static)."""
     n = 1
-    shape = _shape_list(x)
+    static = x.shape.as_list()
+    # the dynamic shape (one more op) only where a reduced dimension is unknown
+    shape = static if all(static[a] is not None for a in axes) else _shape_list(x)
     for a in axes:
         n = n * shape[a]
     return n
 
 
 def _reduce(f, x, axis, keepdims, op):
-    return f(x, axis=reduce_axis(_axes(x, axis, op), x.shape.rank), keepdims=keepdims)
+    axis = reduce_axis(_axes(x, axis, op), x.shape.rank)
+    raw = _KERNELS.get(f)
+    if raw is None:
+        return f(x, axis=axis, keepdims=keepdims)
+    return _kernel(raw, x, axis, keepdims)
+
+
+def _kernel(raw, x, axis, keepdims):
+    """Reduction kernel ``raw`` (a tf.raw_ops function) of ``x`` over ``axis`` (as
+    :func:`reduce_axis` gives it: None for every axis)."""
+    return raw(input=x, axis=all_axes(x.shape.rank) if axis is None else axis,
+               keep_dims=keepdims)
+
+
+#: the kernels the tf.reduce_* functions call, called straight away: their wrappers cost
+#: ~3 us, and given axis=None make the tensor of every axis on each call (~10 us)
+_KERNELS = {tf.reduce_sum: tf.raw_ops.Sum, tf.reduce_prod: tf.raw_ops.Prod,
+            tf.reduce_mean: tf.raw_ops.Mean, tf.reduce_max: tf.raw_ops.Max,
+            tf.reduce_min: tf.raw_ops.Min, tf.reduce_any: tf.raw_ops.Any,
+            tf.reduce_all: tf.raw_ops.All}
 
 
 def _sum_prod(f, op, x, axis, dtype, keepdims):
@@ -139,7 +165,7 @@ def sum(x, /, *, axis=None, dtype=None, keepdims=False):  # noqa: A001
     if axis is None and dtype is None and keepdims is False:
         # hot path: floating dtypes accumulate in their own dtype
         if id(x.dtype) in _OWN_ACC:
-            return tf.math.reduce_sum(x)
+            return _kernel(tf.raw_ops.Sum, x, None, False)
     return _sum_prod(tf.reduce_sum, "sum", x, axis, dtype, keepdims)
 
 
@@ -156,8 +182,8 @@ def _max_min(op, f, fb, x, axis, keepdims):
     if any(x.shape[a] == 0 for a in axes):
         raise ValueError(f"{op}: zero-size reduction over axis {axes} of an array of shape "
                          f"{tuple(x.shape)} has no identity; reduce a non-empty axis")
-    return (fb if x.dtype == tf.bool else f)(x, axis=reduce_axis(axes, x.shape.rank),
-                                             keepdims=keepdims)
+    raw = _KERNELS[fb if x.dtype == tf.bool else f]
+    return _kernel(raw, x, reduce_axis(axes, x.shape.rank), keepdims)
 
 
 def max(x, /, *, axis=None, keepdims=False):  # noqa: A001
@@ -195,20 +221,39 @@ def var(x, /, *, axis=None, correction=0.0, keepdims=False):
         return tf.cast(var(tf.cast(x, tf.float32), axis=axis, correction=correction,
                            keepdims=keepdims), x.dtype)
     axes = _axes(x, axis, "var")
-    d = x - tf.reduce_mean(x, axis=reduce_axis(axes, x.shape.rank), keepdims=True)
-    if d.dtype.is_complex:
+    red = reduce_axis(axes, x.shape.rank)
+    mean = _kernel(tf.raw_ops.Mean, x, red, True)
+    if x.dtype.is_complex:
+        d = x - mean
         d2 = tf.math.real(d * tf.math.conj(d))
+    else:  # (x - mean) * (x - mean) in one kernel, each step rounded as written out
+        d2 = tf.raw_ops.SquaredDifference(x=x, y=mean)
+    n = _count(x, axes)
+    if type(n) is int and type(correction) in (int, float) and math.isfinite(correction):
+        # the same float64 arithmetic in Python (three scalar ops fewer); the division
+        # rounds it to d2's dtype as the cast does
+        dof = float(n) - correction
+        denom = dof if dof > 0.0 else 0.0
     else:
-        d2 = d * d
-    denom = tf.maximum(tf.cast(_count(x, axes), tf.float64) - correction, 0.0)
-    denom = tf.cast(denom, d2.dtype)
-    return tf.reduce_sum(d2, axis=reduce_axis(axes, x.shape.rank), keepdims=keepdims) / denom
+        denom = tf.cast(tf.maximum(tf.cast(n, tf.float64) - correction, 0.0), d2.dtype)
+    return tf.raw_ops.RealDiv(x=_kernel(tf.raw_ops.Sum, d2, red, keepdims), y=denom)
 
 
 def std(x, /, *, axis=None, correction=0.0, keepdims=False):
     """The square root of ``var``, whose gradient at a zero variance (a constant input) is
     0, a subgradient, rather than ``inf * 0 = nan``."""
-    return zero_safe_sqrt(tf, var(x, axis=axis, correction=correction, keepdims=keepdims))
+    return _zero_safe_sqrt(var(x, axis=axis, correction=correction, keepdims=keepdims))
+
+
+def _zero_safe_sqrt(s):
+    """:func:`crossops.backends._common.zero_safe_sqrt` of a real ``s``: the same values and
+    gradient, in four kernels where that one calls six (the zeros and ones are scalars)."""
+    if s.dtype.is_complex:
+        return zero_safe_sqrt(tf, s)
+    # the tensor first in each call: a traced kernel takes its dtype from its first operand
+    nonzero = tf.raw_ops.NotEqual(x=s, y=0.0)
+    root = tf.raw_ops.Sqrt(x=tf.raw_ops.SelectV2(condition=nonzero, t=s, e=1.0))
+    return tf.raw_ops.SelectV2(condition=nonzero, t=root, e=0.0)
 
 
 def _cumulative(op, f, init, x, axis, dtype, include_initial):
