@@ -163,6 +163,21 @@ def test_every_floating_argument_is_cast_as_keras(bk):
 
 
 @pytest.mark.parametrize("bk", BACKENDS)
+def test_recurrent_layers_make_their_state_on_their_own_backend(bk):
+    """A layer called on NumPy data lives on numpy even inside ``use_backend``: its initial
+    recurrent state and causal mask are made with ``like=`` on the layer's arrays, not on the
+    default backend (torch's bfloat16 met NumPy's there and failed)."""
+    x = np.random.default_rng(0).random((2, 4, 6)).astype(np.float32)
+    mixed_precision.set_global_policy("mixed_bfloat16")
+    with _backend(bk):
+        for layer in (layers.GRU(3), layers.LSTM(3), layers.SimpleRNN(3)):
+            out = layer(x)
+            assert isinstance(out, np.ndarray) and _name(out.dtype) == "bfloat16"
+        out = layers.MultiHeadAttention(2, 3)(x, x, use_causal_mask=True)
+        assert isinstance(out, np.ndarray) and _name(out.dtype) == "bfloat16"
+
+
+@pytest.mark.parametrize("bk", BACKENDS)
 def test_fit_mixed_bfloat16(bk):
     rng = np.random.default_rng(0)
     x = rng.normal(size=(64, 4)).astype(np.float32)

@@ -98,7 +98,7 @@ class MultiHeadAttention(Layer):
         mask = attention_mask
         if use_causal_mask:
             t, s = query.shape[1], key.shape[1]
-            causal = xnp.tril(xnp.ones((t, s), dtype="bool"))
+            causal = xnp.tril(xnp.ones((t, s), dtype="bool", like=scores))
             mask = causal if mask is None else xnp.logical_and(mask, causal)
         if mask is not None:
             mask = xnp.astype(mask, "bool", copy=False)

@@ -56,7 +56,7 @@ class _RNN(Layer):
         return self.bias_initializer
 
     def _initial_state(self, x):
-        zeros = xnp.zeros((x.shape[0], self.units), dtype=x.dtype)
+        zeros = xnp.zeros((x.shape[0], self.units), dtype=x.dtype, like=x)
         return (zeros,)
 
     def call(self, inputs, initial_state=None, training=False):
@@ -145,7 +145,7 @@ class LSTM(_RNN):
         return init
 
     def _initial_state(self, x):
-        zeros = xnp.zeros((x.shape[0], self.units), dtype=x.dtype)
+        zeros = xnp.zeros((x.shape[0], self.units), dtype=x.dtype, like=x)
         return (zeros, zeros)
 
     def cell(self, xw, state, u, _):
