@@ -483,7 +483,8 @@ KERAS_GROUPS = {"numpy": ["", "linalg"], "linalg": ["linalg"], "math": ["math"],
                 "nn": ["nn"], "core": ["core"], "einops": ["core"], "image": ["image"]}
 #: keras.ops names written by hand in crossops/_keras_special.py (forms the table's ops
 #: cannot take through a signature alone)
-KERAS_SPECIAL = ("where", "round", "max", "min", "linspace", "svd", "histogram")
+KERAS_SPECIAL = ("where", "round", "max", "min", "linspace", "svd", "histogram",
+                 "unique")
 #: the line that applies each of Keras's dtype rules (crossops/_keras_dtypes.py), written
 #: with the op's parameter names: ``{a}`` and ``{b}`` are its first two array parameters
 KERAS_RULE_LINES = {

@@ -227,15 +227,19 @@ def test_bincount_3d_raises(backend):
                                np.array([np.nan, np.nan], np.float64),
                                np.array([[3.0, np.nan], [np.nan, 3.0]], np.float32)],
                          ids=["mixed", "all-nan", "2d"])
-def test_unique_nan_values_are_distinct(backend, x):
-    """Each NaN is its own value, as in Keras (NumPy's equal_nan=False)."""
-    v, index, inverse, counts = np.unique(x, return_index=True, return_inverse=True,
-                                          return_counts=True, equal_nan=False)
-    out = _run(backend, ops.unique, x, return_index=True, return_inverse=True,
-               return_counts=True)
-    np.testing.assert_array_equal(out[0], v)
-    for o, e in zip(out[1:], (index, inverse.reshape(x.shape), counts), strict=True):
-        np.testing.assert_array_equal(o, e)
+def test_unique_nan_values(backend, x):
+    """keras.ops.unique: each NaN is its own value, as in Keras (NumPy's equal_nan=False);
+    crossops.numpy.unique: NaNs are one value by default, as NumPy, or not with
+    equal_nan=False."""
+    for f, kwargs, equal_nan in ((ops.unique, {}, False), (xnp.unique, {}, True),
+                                 (xnp.unique, {"equal_nan": False}, False)):
+        v, index, inverse, counts = np.unique(x, return_index=True, return_inverse=True,
+                                              return_counts=True, equal_nan=equal_nan)
+        out = _run(backend, f, x, return_index=True, return_inverse=True,
+                   return_counts=True, **kwargs)
+        np.testing.assert_array_equal(out[0], v)
+        for o, e in zip(out[1:], (index, inverse.reshape(x.shape), counts), strict=True):
+            np.testing.assert_array_equal(o, e)
 
 
 @pytest.mark.parametrize("axis", [None, 0, -1])

@@ -238,6 +238,24 @@ def histogram(x: ArrayLike, bins: int = 10,
     return xnp.histogram(x, bins=bins, range=range)
 
 
+def unique(x: ArrayLike, sorted: bool = True, return_index: bool = False,  # noqa: A002
+           return_inverse: bool = False, return_counts: bool = False, axis: int | None = None,
+           size: int | None = None,
+           fill_value: int | float | None = None) -> Array | tuple[Array, ...]:
+    """The unique elements of ``x``, as ``crossops.numpy.unique``, but each NaN a value of
+    its own, as Keras (NumPy's default merges them).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.unique(np.array([1.0, np.nan, np.nan]))
+    array([ 1., nan, nan])
+    """
+    return _xnp().unique(x, sorted, return_index, return_inverse, return_counts, axis, size,
+                         fill_value, equal_nan=False)
+
+
 def svd(x: ArrayLike, full_matrices: bool = True,
         compute_uv: bool = True) -> tuple[Array, Array, Array] | Array:
     """Singular value decomposition ``x = U @ diag(S) @ Vh``, as keras.ops's ``svd``.

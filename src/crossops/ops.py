@@ -243,6 +243,7 @@ from ._keras_special import (
     min,
     round,
     svd,
+    unique,
     where,
 )
 from .core._ops import (
@@ -485,7 +486,6 @@ from .numpy._ops import (
     triu_indices,
     triu_indices_from,
     union1d,
-    unique,
     unique_all,
     unique_counts,
     unique_inverse,

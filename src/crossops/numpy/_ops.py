@@ -13365,13 +13365,14 @@ _unique = _bind('unique', _GENERIC)
 def unique(
         x: ArrayLike, sorted: bool = True, return_index: bool = False, return_inverse: bool = False,
         return_counts: bool = False, axis: int | None = None, size: int | None = None,
-        fill_value: int | float | None = None,
+        fill_value: int | float | None = None, *, equal_nan: bool = True,
 ) -> Array | tuple[Array, ...]:
     """The distinct elements of an array, or its distinct slices along an axis.
 
-    Sorted by default; ``sorted=False`` gives them in order of first occurrence. Each NaN
-    is a value of its own (sorted last), as in Keras and NumPy's ``equal_nan=False`` (NumPy
-    2's default merges them). With ``axis``, whole slices along that axis are compared.
+    Sorted by default; ``sorted=False`` gives them in order of first occurrence. NaNs
+    (sorted last) count as one value, as NumPy's default ``equal_nan=True``; with
+    ``equal_nan=False`` each NaN is a value of its own (``crossops.ops.unique``'s rule, as
+    Keras). With ``axis``, whole slices along that axis are compared.
     Optionally also returns, in this order: the index of the first occurrence of each
     value, the inverse (the position in the result of each element of x, with x's shape
     when axis is None) and the count of each value. ``size`` fixes the number of values,
@@ -13399,6 +13400,8 @@ def unique(
         If given, the number of values to return (padded or cut).
     fill_value : int | float | None, default None
         The padding value for ``size``; None means 0.
+    equal_nan : bool, default True
+        If True, all NaNs are one value; if False, each NaN is its own.
 
     Returns
     -------
@@ -13421,6 +13424,8 @@ def unique(
     >>> xnp.unique(np.array([[1, 2], [1, 2], [0, 5]]), axis=0)
     array([[0, 5],
            [1, 2]])
+    >>> xnp.unique(np.array([1.0, np.nan, np.nan]))
+    array([ 1., nan])
     """
     try:
         _key = _TYPE(x)
@@ -13431,6 +13436,7 @@ def unique(
         return _fn(
             x=x, sorted=sorted, return_index=return_index, return_inverse=return_inverse,
             return_counts=return_counts, axis=axis, size=size, fill_value=fill_value,
+            equal_nan=equal_nan,
         )
     except Exception as _e:
         _unique.fail(_e)

@@ -409,14 +409,15 @@ def argpartition(a, kth, axis=-1, kind="introselect", order=None):
 
 @generic()
 def unique(x, sorted=True, return_index=False, return_inverse=False,
-           return_counts=False, axis=None, size=None, fill_value=None):
+           return_counts=False, axis=None, size=None, fill_value=None, *, equal_nan=True):
     """The unique elements of ``x`` (or its unique slices along ``axis``), as
     ``numpy.unique``; with ``return_index``, ``return_inverse``, ``return_counts`` also
     the first indices, the inverse (of ``x``'s shape when ``axis`` is None) and the counts,
     as a tuple in that order. ``sorted=False`` gives them in order of first occurrence.
     ``size`` pads (with ``fill_value``, default 0; counts with 0, first indices with 1) or
-    truncates the result to that many elements, as Keras does. Each NaN is a value of its
-    own, as in Keras (NumPy 2's default, ``equal_nan=True``, merges them).
+    truncates the result to that many elements, as Keras does. NaNs count as one value,
+    as NumPy's default ``equal_nan=True``; with ``equal_nan=False`` each NaN is a value of
+    its own (``crossops.ops.unique``, as Keras).
 
     >>> import numpy as np, crossops.numpy as xnp
     >>> xnp.unique(np.array([3, 1, 3, 2]), return_counts=True)
@@ -446,7 +447,10 @@ def unique(x, sorted=True, return_index=False, return_inverse=False,
         order = xnp.take(order, xnp.argsort(col, stable=True), axis=0)
     srt = xnp.take(rows, order, axis=0)
     if n:
-        differ = srt[1:] != srt[:-1]  # NaN != NaN: each NaN its own value, as in Keras
+        differ = srt[1:] != srt[:-1]  # NaN != NaN: each NaN its own value
+        if equal_nan and xnp.isdtype(srt.dtype, "real floating"):  # NaNs: one value
+            differ = xnp.logical_and(differ, xnp.logical_not(
+                xnp.logical_and(xnp.isnan(srt[1:]), xnp.isnan(srt[:-1]))))
         with _on(x):
             first = xnp.ones((1,), dtype="bool")
         new = xnp.concat([first, xnp.any(differ, axis=1)], axis=0)
