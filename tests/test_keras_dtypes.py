@@ -21,6 +21,7 @@ from crossops._spec import load_spec
 from crossops.nn._activations import ACTIVATIONS as ACTIVATION_FUNCTIONS
 
 from .backends import backend_context, to_backend
+from .reference import numpy_edge_cases
 
 TABLE = Path(__file__).parents[1] / "spec" / "reference" / "keras_dtypes.tsv"
 SCALARS = {"py:bool": True, "py:int": 1, "py:float": 1.0}
@@ -114,7 +115,8 @@ def test_keras_result_dtypes(backend, op):
                     or (op, args) in KNOWN_ON.get(backend, ())):
                 continue
             try:
-                got = dtype_name(_call(backend, op, args).dtype)
+                with numpy_edge_cases():  # the table's inputs hit arctanh(1), constant rows
+                    got = dtype_name(_call(backend, op, args).dtype)
             except Exception as e:  # noqa: BLE001  (reported with the row)
                 got = f"{type(e).__name__}: {e}"[:80]
             if got != expected and not _narrowed(args, got, expected):
