@@ -40,6 +40,15 @@ def common_concatenate(arrays, axis, dtype, casting, array_type: type) -> bool:
     return all(type(x) is array_type and x.dtype is same for x in arrays)
 
 
+def common_cumsum(x, axis, dtype, array_type: type, own) -> bool:
+    """Whether a ``cumsum`` call is its common one, which a backend may hand straight to
+    its framework: an ``array_type`` array of a dtype in ``own`` (those whose running sum
+    the framework computes in their own dtype, as crossops), no other ``dtype``, and
+    ``axis`` None (NumPy flattens) or an int in range. Every other call takes the generic."""
+    return (type(x) is array_type and x.dtype in own and (dtype is None or dtype == x.dtype)
+            and (axis is None or (type(axis) is int and -x.ndim <= axis < x.ndim)))
+
+
 def i0_dtypes(name: str, wide: str) -> tuple[str, str]:
     """(the dtype to compute i0 in, the result dtype) for an input dtype ``name``.
 

@@ -35,15 +35,9 @@ _CUMSUM_OWN = frozenset(map(np.dtype, (np.float32, np.float64, np.int64)))
 
 @partial
 def cumsum(a, axis=None, dtype=None):
-    x = a
-    if type(x) is not np.ndarray or x.dtype not in _CUMSUM_OWN or (
-            dtype is not None and dtype != x.dtype):  # keras.ops's form gives x's own dtype
+    if not shared.common_cumsum(a, axis, dtype, np.ndarray, _CUMSUM_OWN):
         return NotImplemented
-    if axis is None:  # NumPy flattens
-        return np.cumsum(x.reshape(-1), 0)
-    if type(axis) is not int or not -x.ndim <= axis < x.ndim:
-        return NotImplemented
-    return np.cumsum(x, axis)
+    return np.cumsum(a.reshape(-1), 0) if axis is None else np.cumsum(a, axis)
 
 
 # -- i0 ---------------------------------------------------------------------------------------

@@ -38,15 +38,9 @@ _CUMSUM_OWN = frozenset({torch.float32, torch.float64, torch.int64})
 
 @partial
 def cumsum(a, axis=None, dtype=None):
-    x = a
-    if type(x) is not torch.Tensor or x.dtype not in _CUMSUM_OWN or (
-            dtype is not None and dtype is not x.dtype):  # keras.ops's form gives x's own dtype
+    if not shared.common_cumsum(a, axis, dtype, torch.Tensor, _CUMSUM_OWN):
         return NotImplemented
-    if axis is None:  # NumPy flattens
-        return torch.cumsum(x.reshape(-1), 0)
-    if type(axis) is not int or not -x.ndim <= axis < x.ndim:
-        return NotImplemented
-    return torch.cumsum(x, axis)
+    return torch.cumsum(a.reshape(-1), 0) if axis is None else torch.cumsum(a, axis)
 
 
 # -- i0 ---------------------------------------------------------------------------------------
