@@ -187,7 +187,8 @@ def test_errors_name_the_layer_and_argument():
 def test_examples_run_as_doctests():
     finder = doctest.DocTestFinder(exclude_empty=True)
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    for name in ("_activations", "_preprocessing"):
+    for name in ("_activations", "_preprocessing", "_normalization", "_core", "_dot_attention",
+                 "_time_distributed"):
         mod = importlib.import_module(f"crossops.layers.{name}")
         for test in finder.find(mod, mod.__name__, module=mod):
             runner.run(test)

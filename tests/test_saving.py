@@ -270,12 +270,15 @@ SHAPES = {"Conv1D": (5, 2), "Conv2D": (5, 5, 2), "Conv3D": (4, 4, 4, 2),
           "Permute": (3,), "RepeatVector": (3,), "Reshape": (2,), "Flatten": (2, 3),
           "Embedding": None, "MultiHeadAttention": None, "Resizing": (4, 4, 1),
           "CenterCrop": (4, 4, 1), "BatchNormalization": (3,), "Dense": (3,),
-          "EinsumDense": (3,), "LayerNormalization": (3,), "RMSNormalization": (3,)}
+          "EinsumDense": (3,), "LayerNormalization": (3,), "RMSNormalization": (3,),
+          "Attention": None, "TimeDistributed": (4, 3)}
 
 
 def _args(name, lib):
     if name == "Bidirectional":
         return (lib.layers.LSTM(2),)
+    if name == "TimeDistributed":
+        return (lib.layers.Dense(2),)
     return ARGS.get(name, ())
 
 

@@ -1,14 +1,24 @@
 """Names: Keras's default object names from class names."""
 
+import re
+
+_WORD = re.compile(r"(.)([A-Z][a-z]+)")  # a capitalised word after any character
+_HUMP = re.compile(r"([a-z])([A-Z])")  # a capital after a lower-case letter
+
 
 def snake_case(name: str) -> str:
-    """``"MeanSquaredError"`` -> ``"mean_squared_error"`` (as Keras names layers, losses,
-    metrics and initializers).
+    """``"MeanSquaredError"`` -> ``"mean_squared_error"``, by Keras's rule for the default
+    names of layers, losses, metrics and initializers: an underscore before each
+    capitalised word and between a lower-case letter and a capital, so that runs of
+    capitals and digits stay together (``"Conv2D"`` -> ``"conv2d"``, ``"LeakyReLU"`` ->
+    ``"leaky_re_lu"``).
 
     Examples
     --------
     >>> snake_case("GlorotUniform")
     'glorot_uniform'
+    >>> snake_case("Conv2DTranspose"), snake_case("LSTM"), snake_case("RMSNormalization")
+    ('conv2d_transpose', 'lstm', 'rms_normalization')
     """
-    return "".join("_" + c.lower() if c.isupper() and i else c.lower()
-                   for i, c in enumerate(name))
+    name = re.sub(r"\W+", "", name)
+    return _HUMP.sub(r"\1_\2", _WORD.sub(r"\1_\2", name)).lower()

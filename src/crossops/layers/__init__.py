@@ -13,7 +13,7 @@ Examples
 
 from .._variable import StatelessScope, Variable
 from . import _functional as functional
-from ._activations import ELU, LeakyReLU, ReLU, Softmax
+from ._activations import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from ._attention import MultiHeadAttention
 from ._conv import (
                     AveragePooling1D,
@@ -35,7 +35,18 @@ from ._conv import (
                     MaxPooling3D,
                     SeparableConv2D,
 )
-from ._core import Activation, Dense, Dropout, Embedding, Flatten, Permute, RepeatVector, Reshape
+from ._core import (
+                    Activation,
+                    Dense,
+                    Dropout,
+                    Embedding,
+                    Flatten,
+                    Lambda,
+                    Permute,
+                    RepeatVector,
+                    Reshape,
+)
+from ._dot_attention import Attention
 from ._einsum_dense import EinsumDense
 from ._layer import Layer
 from ._merging import Add, Average, Concatenate, Multiply, UpSampling2D, ZeroPadding2D
@@ -44,10 +55,12 @@ from ._normalization import (
                     GroupNormalization,
                     LayerNormalization,
                     RMSNormalization,
+                    UnitNormalization,
 )
 from ._preprocessing import CenterCrop, Normalization, Rescaling, Resizing
 from ._rnn import GRU, LSTM, Bidirectional, SimpleRNN
 from ._symbolic import Input, SymbolicTensor
+from ._time_distributed import TimeDistributed
 from ._torch_module_wrapper import TorchModuleWrapper
 
 __all__ = [
@@ -56,6 +69,7 @@ __all__ = [
                     "LSTM",
                     "Activation",
                     "Add",
+                    "Attention",
                     "Average",
                     "AveragePooling1D",
                     "AveragePooling2D",
@@ -85,6 +99,7 @@ __all__ = [
                     "Layer",
                     "LayerNormalization",
                     "LeakyReLU",
+                    "Lambda",
                     "MaxPooling1D",
                     "MaxPooling2D",
                     "MaxPooling3D",
@@ -92,6 +107,7 @@ __all__ = [
                     "Normalization",
                     "Multiply",
                     "Permute",
+                    "PReLU",
                     "ReLU",
                     "RMSNormalization",
                     "RepeatVector",
@@ -103,7 +119,9 @@ __all__ = [
                     "Softmax",
                     "StatelessScope",
                     "SymbolicTensor",
+                    "TimeDistributed",
                     "TorchModuleWrapper",
+                    "UnitNormalization",
                     "UpSampling2D",
                     "Variable",
                     "ZeroPadding2D",

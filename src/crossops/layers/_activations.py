@@ -1,11 +1,13 @@
 """Activation layers with Keras's arguments and arithmetic: ReLU (with ``max_value``,
-``negative_slope``, ``threshold``), Softmax (with a mask), LeakyReLU, ELU."""
+``negative_slope``, ``threshold``), Softmax (with a mask), LeakyReLU, ELU, PReLU."""
 
 from __future__ import annotations
 
 import crossops.numpy as xnp
 from crossops import nn
 
+from .._dtypes import dtype_name
+from ._config import nulls, serialize_initializer
 from ._layer import Layer
 
 
@@ -106,7 +108,7 @@ class Softmax(Layer):
                                  f"axes than the inputs {tuple(inputs.shape)}")
             if not xnp.isdtype(mask.dtype, "bool"):
                 mask = mask > 0.5
-            low = -3e4 if str(inputs.dtype).endswith("float16") else -1e9
+            low = -3e4 if dtype_name(inputs.dtype) == "float16" else -1e9
             inputs = xnp.where(mask, inputs, xnp.full_like(inputs, low))
         axis = self.axis
         if isinstance(axis, tuple | list) and len(axis) > 1:
@@ -178,3 +180,78 @@ class ELU(Layer):
 
     def get_config(self) -> dict:
         return {**super().get_config(), "alpha": self.alpha}
+
+
+class PReLU(Layer):
+    """Parametric rectifier, Keras's ``PReLU``: ``relu(x) - alpha * relu(-x)`` with a
+    learned ``alpha`` per input position (batch axis excluded).
+
+    Parameters
+    ----------
+    alpha_initializer : str or Initializer
+        The initializer of ``alpha`` (default ``"Zeros"``, as Keras).
+    alpha_regularizer, alpha_constraint : None
+        Keras's; not available in crossops (only None is accepted).
+    shared_axes : int or sequence of int, optional
+        Axes (counted from 1, the batch axis being 0) along which ``alpha`` is shared:
+        its size is 1 there (``shared_axes=[1, 2]`` for one slope per channel of
+        (batch, height, width, channels) images).
+    **kwargs
+        ``name``, ``trainable``, ``dtype`` (see :class:`Layer`).
+
+    Notes
+    -----
+    The weight is ``alpha`` of shape ``input_shape[1:]`` with the shared axes set to 1,
+    as Keras's.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> layer = PReLU(alpha_initializer="ones", shared_axes=1)
+    >>> x = np.array([[[-2.0, 1.0], [3.0, -4.0]]], np.float32)
+    >>> layer(x).tolist()
+    [[[-2.0, 1.0], [3.0, -4.0]]]
+    >>> layer.alpha.shape
+    (1, 2)
+    """
+
+    def __init__(self, alpha_initializer="Zeros", alpha_regularizer=None, alpha_constraint=None,
+                 shared_axes: int | list | tuple | None = None, **kwargs):
+        for arg, value in (("alpha_regularizer", alpha_regularizer),
+                           ("alpha_constraint", alpha_constraint)):
+            if value is not None:
+                raise ValueError(f"PReLU: {arg} is not available in crossops (pass None)")
+        super().__init__(**kwargs)
+        if shared_axes is None:
+            self.shared_axes = None
+        elif isinstance(shared_axes, list | tuple):
+            self.shared_axes = list(shared_axes)
+        else:
+            self.shared_axes = [shared_axes]
+        for axis in self.shared_axes or ():
+            if not isinstance(axis, int) or axis < 1:
+                raise ValueError(f"PReLU: shared_axes must hold axes >= 1 (the batch axis 0 "
+                                 f"is never shared), got {shared_axes!r}")
+        self.alpha_initializer = alpha_initializer
+
+    def build(self, input_shape):
+        shape = list(input_shape[1:])
+        for axis in self.shared_axes or ():
+            if axis >= len(input_shape):
+                raise ValueError(f"{self.name}: shared axis {axis} is out of range for "
+                                 f"inputs of shape {tuple(input_shape)}")
+            shape[axis - 1] = 1
+        self._ndim = len(input_shape)
+        self.alpha = self.add_weight(tuple(shape), self.alpha_initializer, name="alpha")
+
+    def call(self, inputs):
+        if inputs.ndim != self._ndim:
+            raise ValueError(f"{self.name}: expected inputs of rank {self._ndim} (as at "
+                             f"build), got shape {tuple(inputs.shape)}")
+        return nn.relu(inputs) + (-self.alpha.value) * nn.relu(-inputs)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(),
+                "alpha_initializer": serialize_initializer(self.alpha_initializer),
+                **nulls("alpha_regularizer", "alpha_constraint"),
+                "shared_axes": self.shared_axes}

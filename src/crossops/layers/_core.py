@@ -1,15 +1,20 @@
 """Core layers: Dense, Activation, Dropout, Flatten, Reshape, Permute, RepeatVector,
-Embedding."""
+Embedding, Lambda."""
 
 from __future__ import annotations
 
+import base64
+import importlib
+import inspect
+import marshal
 import math
+import types
 
 import crossops.numpy as xnp
 import crossops.random as xr
 
 from . import _functional as F
-from ._config import nulls, serialize_activation, serialize_initializer
+from ._config import from_keras_config, nulls, serialize_activation, serialize_initializer
 from ._layer import Layer
 
 
@@ -205,3 +210,163 @@ class Embedding(Layer):
                 **nulls("embeddings_regularizer", "activity_regularizer",
                         "embeddings_constraint"),
                 "mask_zero": False, "quantization_config": None}
+
+
+class Lambda(Layer):
+    """Wraps a function of the inputs as a layer, Keras's ``Lambda``:
+    ``function(inputs, **arguments)``.
+
+    Parameters
+    ----------
+    function : callable
+        Called with the inputs (an array, or the list given to the layer) and the
+        ``arguments``; also with ``training`` and ``mask`` where its signature names them
+        (as Keras). Write it with ``crossops.ops`` / ``crossops.numpy`` so that it runs on
+        every backend.
+    output_shape : tuple or callable, optional
+        Kept for the config (Keras's shape inference); crossops finds output shapes by
+        running the function (symbolic calls run it once on zeros).
+    mask : None
+        Keras's mask computation; crossops's layers do not propagate Keras masks, so only
+        None is accepted.
+    arguments : dict, optional
+        Keyword arguments passed to ``function`` on every call.
+    **kwargs
+        ``name``, ``trainable``, ``dtype`` (see :class:`Layer`).
+
+    Notes
+    -----
+    ``get_config`` writes ``function`` as Keras 3.15 does: a named function as
+    ``{"module": "builtins", "class_name": "function", "config": <its name>,
+    "registered_name": "function"}`` (its module is not recorded), a Python lambda as
+    ``{"class_name": "__lambda__", "config": {"code", "defaults", "closure"}}`` (its
+    marshalled bytecode, base64). ``from_config`` finds a named function in
+    ``custom_objects``, then in ``crossops.ops``, then in the module the config names, and
+    otherwise raises a ValueError asking for ``custom_objects``; it rebuilds a lambda from
+    its bytecode only when called with ``safe_mode=False`` (loading code runs it: do it
+    only for configs you trust, and with the Python version that wrote it). A layer
+    holding a function has no weights.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import crossops.numpy as xnp
+    >>> def scale(x, factor=1.0):
+    ...     return xnp.multiply(x, factor)
+    >>> Lambda(scale, arguments={"factor": 3.0})(np.ones((1, 2), np.float32)).tolist()
+    [[3.0, 3.0]]
+    >>> Lambda(scale).get_config()["function"]["config"]
+    'scale'
+    """
+
+    def __init__(self, function, output_shape=None, mask=None, arguments: dict | None = None,
+                 **kwargs):
+        super().__init__(**kwargs)
+        if not callable(function):
+            raise ValueError(f"Lambda: function must be callable, got {function!r}")
+        if mask is not None:
+            raise ValueError("Lambda: mask must be None: crossops's layers do not compute "
+                             "or propagate Keras masks (pass masks to layers explicitly)")
+        if arguments is not None and not isinstance(arguments, dict):
+            raise ValueError(f"Lambda: arguments must be a dict of keyword arguments, got "
+                             f"{arguments!r}")
+        self.function = function
+        self.arguments = dict(arguments or {})
+        self.mask = None
+        if isinstance(output_shape, list) and all(isinstance(d, int | None)
+                                                  for d in output_shape):
+            output_shape = tuple(output_shape)
+        # (not _output_shape: symbolic calls record the traced shape there)
+        self._lambda_output_shape = output_shape
+        try:
+            names = inspect.getfullargspec(function).args
+        except TypeError:
+            names = []
+        self._takes_training = "training" in names
+        self._takes_mask = "mask" in names
+
+    @property
+    def output_shape_argument(self):
+        """The ``output_shape`` given to the constructor."""
+        return self._lambda_output_shape
+
+    def call(self, inputs, mask=None, training=None):
+        kwargs = dict(self.arguments)
+        if self._takes_mask:
+            kwargs["mask"] = mask
+        if self._takes_training:
+            kwargs["training"] = training
+        return self.function(inputs, **kwargs)
+
+    def get_config(self) -> dict:
+        config = {**super().get_config(), "function": _function_config(self.function)}
+        shape = self._lambda_output_shape
+        if shape is not None:
+            config["output_shape"] = _function_config(shape) if callable(shape) else shape
+        config["arguments"] = dict(self.arguments)
+        return config
+
+    @classmethod
+    def from_config(cls, config, custom_objects: dict | None = None,
+                    safe_mode: bool = True):
+        """The layer from its config (crossops's or Keras's); see the class's Notes for
+        how ``function`` (and a callable ``output_shape``) are found."""
+        config = dict(config)
+        config["function"] = _function_from_config(config["function"], custom_objects,
+                                                   safe_mode)
+        shape = config.get("output_shape")
+        if isinstance(shape, dict):
+            config["output_shape"] = _function_from_config(shape, custom_objects, safe_mode)
+        arguments = config.pop("arguments", None)
+        function = config.pop("function")
+        output_shape = config.pop("output_shape", None)
+        return cls(function, output_shape=output_shape, arguments=arguments,
+                   **from_keras_config(cls, config))
+
+
+def _function_config(fn) -> dict:
+    """A function as Keras 3.15's Lambda writes it in a config."""
+    if isinstance(fn, types.LambdaType) and fn.__name__ == "<lambda>":
+        code = base64.encodebytes(marshal.dumps(fn.__code__)).decode("ascii")
+        closure = tuple(c.cell_contents for c in fn.__closure__) if fn.__closure__ else None
+        return {"class_name": "__lambda__",
+                "config": {"code": code, "defaults": fn.__defaults__, "closure": closure}}
+    name = getattr(fn, "__name__", None) or type(fn).__name__
+    return {"module": "builtins", "class_name": "function", "config": name,
+            "registered_name": "function"}
+
+
+def _function_from_config(spec, custom_objects, safe_mode):
+    """The function of a config entry written by :func:`_function_config` (or Keras)."""
+    if callable(spec):
+        return spec
+    if isinstance(spec, str):  # a name (as crossops.saving passes one it did not find)
+        spec = {"module": "builtins", "class_name": "function", "config": spec}
+    if not isinstance(spec, dict):
+        raise ValueError(f"Lambda.from_config: cannot read a function from {spec!r}")
+    if spec.get("class_name") == "__lambda__":
+        if safe_mode:
+            raise ValueError("Lambda.from_config: the config holds a Python lambda "
+                             "(bytecode); loading it runs code, so it is refused unless "
+                             "from_config(..., safe_mode=False) is called for a trusted "
+                             "config")
+        inner = spec["config"]
+        code = marshal.loads(base64.decodebytes(inner["code"].encode("ascii")))
+        closure = inner.get("closure")
+        cells = tuple(types.CellType(v) for v in closure) if closure else None
+        defaults = tuple(inner["defaults"]) if inner.get("defaults") else None
+        return types.FunctionType(code, globals(), code.co_name, defaults, cells)
+    name = spec.get("config")
+    if custom_objects and name in custom_objects:
+        return custom_objects[name]
+    from crossops import ops
+    found = getattr(ops, str(name), None)
+    if callable(found):
+        return found
+    module = spec.get("module")
+    if module and module != "builtins":
+        found = getattr(importlib.import_module(module), str(name), None)
+        if callable(found):
+            return found
+    raise ValueError(f"Lambda.from_config: cannot find the function {name!r}; pass it as "
+                     f"from_config(config, custom_objects={{{name!r}: function}})")

@@ -430,8 +430,13 @@ def _has_half_precision(inputs) -> bool:
     dtype = getattr(inputs, "dtype", None)
     if dtype is None:
         return isinstance(inputs, (list, tuple)) and any(map(_has_half_precision, inputs))
+    # one table per dtype class: torch.compile traces the lookup, and cannot hash the
+    # dtypes of other frameworks (TensorFlow's) found in the same table
+    known = _HALF_PRECISION.get(type(dtype))
+    if known is None:
+        known = _HALF_PRECISION[type(dtype)] = {}
     try:
-        return _HALF_PRECISION[dtype]
+        return known[dtype]
     except KeyError:
         pass
     except TypeError:  # an unhashable dtype
@@ -440,11 +445,11 @@ def _has_half_precision(inputs) -> bool:
         half = dtype_name(dtype) in dtype_policies.LOW_PRECISION
     except TypeError:
         half = False
-    _HALF_PRECISION[dtype] = half
+    known[dtype] = half
     return half
 
 
-#: dtype object -> whether it is float16 or bfloat16
+#: dtype class -> {dtype object -> whether it is float16 or bfloat16}
 _HALF_PRECISION: dict = {}
 
 

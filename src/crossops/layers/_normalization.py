@@ -1,5 +1,5 @@
 """Normalization layers: BatchNormalization, LayerNormalization, RMSNormalization,
-GroupNormalization (Keras's arguments, weights and arithmetic)."""
+GroupNormalization, UnitNormalization (Keras's arguments, weights and arithmetic)."""
 
 from __future__ import annotations
 
@@ -189,6 +189,48 @@ class GroupNormalization(Layer):
         return {**super().get_config(), "groups": self.groups, "axis": self.axis,
                 "epsilon": self.epsilon, "center": self.center, "scale": self.scale,
                 **_gamma_beta(self)}
+
+
+class UnitNormalization(Layer):
+    """Scales each example to unit L2 norm over ``axis``, Keras's ``UnitNormalization``:
+    ``x / sqrt(max(sum(x**2, axis), 1e-24))`` (a zero vector stays zero).
+
+    Parameters
+    ----------
+    axis : int or sequence of int
+        The axis or axes normalised over (default the last).
+    **kwargs
+        ``name``, ``trainable``, ``dtype`` (see :class:`Layer`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> UnitNormalization()(np.array([[3.0, 4.0], [0.0, 0.0]], np.float32)).tolist()
+    [[0.6000000238418579, 0.800000011920929], [0.0, 0.0]]
+    """
+
+    def __init__(self, axis: int | list | tuple = -1, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(axis, list | tuple):
+            self.axis = list(axis)
+        elif isinstance(axis, int):
+            self.axis = axis
+        else:
+            raise TypeError(f"UnitNormalization: axis must be an int or a list/tuple of "
+                            f"ints, got {axis!r}")
+
+    def build(self, input_shape):
+        rank = len(input_shape)
+        for a in self.axis if isinstance(self.axis, list) else [self.axis]:
+            if not -rank <= a < rank:
+                raise ValueError(f"{self.name}: axis {self.axis} is out of range for inputs "
+                                 f"of shape {tuple(input_shape)}")
+
+    def call(self, inputs):
+        return nn.normalize(inputs, axis=self.axis, order=2, epsilon=1e-12)
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis}
 
 
 def _gamma_beta(layer) -> dict:
