@@ -193,3 +193,16 @@ def test_examples_run_as_doctests():
         for test in finder.find(mod, mod.__name__, module=mod):
             runner.run(test)
     assert runner.tries >= 10 and runner.failures == 0
+
+
+def test_default_names_are_keras_names():
+    # Keras names an object by its class (snake case): the names key weight paths and files
+    from crossops import losses, metrics
+    from crossops._names import snake_case
+    from keras.src.utils.naming import to_snake_case
+    classes = [n for mod in (layers, losses, metrics) for n in mod.__all__ if n[:1].isupper()]
+    classes += ["Conv2DTranspose", "LSTM", "GRU", "SimpleRNN", "ReLU", "PReLU", "ELU",
+                "RMSNormalization", "GlobalAveragePooling2D", "UpSampling2D", "MeanIoU", "AUC"]
+    assert len(classes) > 60
+    assert {n: snake_case(n) for n in classes} == {n: to_snake_case(n) for n in classes}
+    assert layers.Conv2D(2, 2, name=None).name.startswith("conv2d")
