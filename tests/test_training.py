@@ -325,6 +325,53 @@ def test_on_batch_methods(trainer):
     assert isinstance(logits, np.ndarray) and logits.shape == (20, 3)
 
 
+def _buffer(a):
+    """The address of an array's memory (jax, torch, tensorflow)."""
+    if hasattr(a, "unsafe_buffer_pointer"):
+        return a.unsafe_buffer_pointer()
+    if hasattr(a, "data_ptr"):
+        return a.data_ptr()
+    return None
+
+
+def test_fit_keeps_one_copy_of_the_training_state(trainer):
+    # Keras's trainers hold the model and optimizer state once during fit: jax donates
+    # it to the step, tensorflow updates its tf.Variables in place. crossops's variables
+    # hold the step's new arrays (torch: the Parameters keep their identity)
+    model = _mlp(optimizer=optimizers.Adam(1e-2))
+    model.fit(X[:20], Y[:20], batch_size=10, epochs=1, verbose=0)  # built, compiled
+    params = [v._value for v in model.trainable_variables]
+    old = [_buffer(v.value) for v in model.trainable_variables]
+    checked = []
+
+    class Check(crossops.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            runner = model._runner  # not self.model, which would write the state back
+            variables = model._state_variables("train")
+            if runner.state is None:  # tensorflow: the step wrote the variables
+                assert trainer == "tensorflow"
+                assert all(v._tf_variable for v in variables)
+            else:
+                state = [a for part in runner.state for a in part]
+                assert all(v._value is a or (_buffer(a) is not None and
+                                             _buffer(v._value) == _buffer(a))
+                           for v, a in zip(variables, state))
+            checked.append(batch)
+
+    before = _weights(model)
+    model.fit(X, Y, batch_size=25, epochs=2, verbose=0, callbacks=[Check()])
+    assert checked == [0, 1, 2, 3] * 2
+    if trainer == "jax":  # the first step's state was donated, its buffers reused
+        assert all(p.is_deleted() for p in params)
+    else:  # the module's Parameters, the tf.Variables, stay the model's
+        assert all(v._value is p for v, p in zip(model.trainable_variables, params))
+    if trainer == "torch":  # each Parameter holds the last step's storage
+        assert all(_buffer(v.value) != b for v, b in zip(model.trainable_variables, old))
+    assert not any(np.array_equal(a, b) for a, b in zip(before, _weights(model)))
+    np.testing.assert_allclose(model.evaluate(X, Y, verbose=0)[0], model.evaluate(
+        X, Y, verbose=0)[0])
+
+
 def test_class_weight_is_a_per_example_weight(trainer):
     weights = {0: 0.5, 1: 2.0, 2: 1.0}
     a, b = _mlp(), _mlp()

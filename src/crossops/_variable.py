@@ -153,6 +153,27 @@ class Variable:
             value = place_variable(value, self)
         self._value = value
 
+    def _adopt(self, value) -> bool:
+        """Hold ``value``, a pure training step's new array for this variable, without
+        copying it, where that is possible: on numpy and jax the array itself, on torch
+        its storage (the module keeps its Parameter). So a ``fit`` keeps one copy of the
+        training state, not the variables' and the step's. False, and nothing done, on
+        tensorflow (a tf.Variable is written in place only), under a distribution, and
+        for a value of another type, dtype or shape (``assign`` then casts or places)."""
+        old = self._value
+        if self._tf_variable or _DISTRIBUTION["distribution"] is not None or \
+                getattr(value, "dtype", None) != old.dtype or \
+                getattr(value, "shape", None) != old.shape:
+            return False
+        backend = backend_of_type(type(old))
+        if backend != backend_of_type(type(value)):
+            return False
+        if backend == "torch":  # the module's Parameter or buffer stays its own
+            old.data = value
+        else:
+            self._value = value
+        return True
+
     # -- what tf.GradientTape needs to take the variable as a source (``tape.gradient(loss,
     # model.trainable_variables)``): it differentiates with respect to the handle of the
     # tf.Variable that the layers read

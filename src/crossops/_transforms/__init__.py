@@ -12,6 +12,7 @@ tensor([2., 4.])
 
 from ._api import (
     compile_step,
+    distinct_buffers,
     grad,
     jacobian,
     jit,
@@ -22,5 +23,5 @@ from ._api import (
     vmap,
 )
 
-__all__ = ["compile_step", "grad", "jacobian", "jit", "jvp", "mark_batch_dynamic",
-           "value_and_grad", "vjp", "vmap"]
+__all__ = ["compile_step", "distinct_buffers", "grad", "jacobian", "jit", "jvp",
+           "mark_batch_dynamic", "value_and_grad", "vjp", "vmap"]

@@ -13,6 +13,7 @@ NumPy does not differentiate: there the differentiating transforms raise
 
 from __future__ import annotations
 
+import copy
 import functools
 import importlib
 import sys
@@ -309,7 +310,7 @@ def jit(fun, static_argnums=None, static_argnames=None):
                        differentiates=False)
 
 
-def compile_step(fun, jit_compile: bool | str = "auto"):
+def compile_step(fun, jit_compile: bool | str = "auto", donate: bool = False):
     """``fun`` (a training, evaluation or prediction step) compiled under Keras's
     ``jit_compile`` rule, for the trainers.
 
@@ -318,9 +319,29 @@ def compile_step(fun, jit_compile: bool | str = "auto"):
     ``"auto"`` compiles as :func:`jit` on JAX and PyTorch; on TensorFlow it uses XLA only
     where TensorFlow sees an accelerator, as Keras does (on CPUs TensorFlow's own kernels
     run convolutions several times faster than XLA's).
+
+    With ``donate``, the step gives up its first argument (the state it returns anew):
+    compiled JAX reuses its buffers for the new state (``donate_argnums``, as Keras's
+    JAX trainer), so the arrays passed in are deleted; each buffer must come once (see
+    :func:`distinct_buffers`). The other backends ignore it.
     """
-    return _PerBackend("jit", fun, lambda impl, b: impl.compile_step(fun, jit_compile),
+    return _PerBackend("jit", fun,
+                       lambda impl, b: impl.compile_step(fun, jit_compile, donate),
                        differentiates=False)
+
+
+def distinct_buffers(tree):
+    """``tree`` with every leaf that is the same object as an earlier leaf replaced by a
+    copy, so that a step that donates its state gets each buffer once (``copy.copy`` of
+    a JAX array, the backend that donates, owns a new buffer)."""
+    seen: set[int] = set()
+
+    def own(a):
+        if id(a) in seen:
+            return copy.copy(a)
+        seen.add(id(a))
+        return a
+    return optree.tree_map(own, tree, none_is_leaf=False)
 
 
 def mark_batch_dynamic(tree, backend: str) -> None:

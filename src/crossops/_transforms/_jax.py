@@ -32,8 +32,10 @@ def jit(fun, static_argnums, static_argnames):
     return jax.jit(fun, static_argnums=static_argnums, static_argnames=static_argnames)
 
 
-def compile_step(fun, jit_compile):
-    return jax.jit(fun) if jit_compile else fun
+def compile_step(fun, jit_compile, donate=False):
+    if not jit_compile:
+        return fun
+    return jax.jit(fun, donate_argnums=0) if donate else jax.jit(fun)
 
 
 def stop_gradient(x):

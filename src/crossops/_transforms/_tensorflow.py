@@ -167,7 +167,7 @@ def jit(fun, static_argnums, static_argnames):
 
 
 
-def compile_step(fun, jit_compile):
+def compile_step(fun, jit_compile, donate=False):
     # Keras's rule: XLA when asked, or on "auto" where there is an accelerator; else a
     # graph (TensorFlow's CPU kernels run a ResNet-50 step about 4x faster than XLA's)
     if jit_compile is True or (jit_compile == "auto" and _has_accelerator()):

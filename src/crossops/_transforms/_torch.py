@@ -48,7 +48,7 @@ def mark_batch_dynamic(tensors):
         torch._dynamo.maybe_mark_dynamic(t, 0)
 
 
-def compile_step(fun, jit_compile):
+def compile_step(fun, jit_compile, donate=False):
     return jit(fun, None, None) if jit_compile else fun
 
 

@@ -30,6 +30,7 @@ every backend (inside the pure steps, metrics see their state as ``metric.variab
 from __future__ import annotations
 
 import contextlib
+import functools
 
 import numpy as np
 import optree
@@ -41,7 +42,7 @@ from .. import metrics as metrics_mod
 from .. import optimizers
 from .._backend import backend_of_type
 from .._convert import to_numpy
-from .._transforms import compile_step, mark_batch_dynamic
+from .._transforms import compile_step, distinct_buffers, mark_batch_dynamic
 from .._variable import StatelessScope
 from ..callbacks import CallbackList
 from ..distribution import _hooks as _distribution
@@ -281,6 +282,33 @@ class Trainer:
         if kind is not _PREDICT:
             for v, a in zip([v for m in self.metrics for v in m.variables], state[-1]):
                 v.assign(a)
+
+    def _adopt_state(self, kind, state) -> bool:
+        """Make the variables hold a pure step's new ``state`` without copying it
+        (``Variable._adopt``): then the old arrays are freed, and ``fit`` holds one copy
+        of the model and optimizer state, not two. False where a variable cannot (then
+        the runner keeps the state apart, and ``sync`` writes it)."""
+        variables = self._state_variables(kind)
+        flat = [a for part in state for a in part]
+        if len(flat) != len(variables):
+            return False
+        return all(v._adopt(a) for v, a in zip(variables, flat))
+
+    def _state_in_place(self) -> bool:
+        """Whether a training step updates the variables in place: all are tf.Variables
+        (the tensorflow backend), and no distribution runs the step."""
+        if _distribution.active_for(self._weights_backend()) is not None:
+            return False
+        return all(v._tf_variable for v in self._state_variables(_TRAIN))
+
+    def _state_variables(self, kind) -> list:
+        """The variables whose values ``_state(kind)`` gives, in its order, flat."""
+        out = [*self.trainable_variables, *self.non_trainable_variables]
+        if kind is _TRAIN:
+            out += self.optimizer.variables
+        if kind is not _PREDICT:
+            out += [v for m in self.metrics for v in m.variables]
+        return out
 
     def _sync_training_state(self):
         """Write the running fit's state into the variables (for a callback that reads
@@ -610,18 +638,32 @@ class _Pure:
         self.model, self.kind, self.state = model, kind, None
         self.backend, self.pure_step = model._weights_backend(), step
         self.placed = False  # the state placed for a distribution once
+        #: whether the variables hold the state (see ``Trainer._adopt_state``); a training
+        #: step's state is given up to it (jax: donated, its buffers reused)
+        self.adopting = self.donating = kind is _TRAIN
+        #: whether a training step reads and writes the variables itself (tf.Variables,
+        #: which the step's graph updates in place, as Keras's TensorFlow trainer does)
+        self.in_place = kind is _TRAIN and model._state_in_place()
+        if self.in_place:
+            self.adopting = self.donating = False
+            step = functools.partial(_in_place_step, model, kind, step)
         if not model.run_eagerly and model._weights_backend() != "numpy":
-            key = (kind, model.optimizer.version if model.optimizer is not None else 0)
+            key = (kind, model.optimizer.version if model.optimizer is not None else 0,
+                   self.in_place)
             cache = model.__dict__.setdefault("_step_cache", {})
             if key not in cache:
-                cache[key] = compile_step(step, model.jit_compile)
+                cache[key] = compile_step(step, model.jit_compile, donate=self.donating)
             step = cache[key]
         self.step = step
 
     def __call__(self, data):
+        if self.in_place:
+            return self.step(data)
         if self.state is None:
-            self.state = _distribution.prepare_state(self.model._state(self.kind),
-                                                     self.backend)
+            state = self.model._state(self.kind)
+            if self.donating:  # each buffer once (a donated buffer cannot come twice)
+                state = distinct_buffers(state)
+            self.state = _distribution.prepare_state(state, self.backend)
             if not self.placed:  # the step as the distribution runs it, made once
                 self.step = _distribution.cached_step(
                     self.model.__dict__.setdefault("_step_cache", {}), self.pure_step,
@@ -630,12 +672,23 @@ class _Pure:
             self.placed = True
         out, state = self.step(self.state, data)
         self.state = (self.state[0], state) if self.kind is _PREDICT else state
+        if self.adopting:
+            self.adopting = self.model._adopt_state(self.kind, state)
         return out
 
     def sync(self):
         if self.state is not None:
-            self.model._write_state(self.kind, self.state)
+            if not self.adopting:
+                self.model._write_state(self.kind, self.state)
             self.state = None  # callbacks may change the variables: read them again
+
+
+def _in_place_step(model, kind, pure_step, data):
+    """``pure_step`` run on the variables' values, its new state written into them (in
+    place: compiled, TensorFlow updates each tf.Variable's buffer), its output returned."""
+    out, state = pure_step(model._state(kind), data)
+    model._write_state(kind, state)
+    return out
 
 
 class _Stateful:
