@@ -386,3 +386,17 @@ def test_abs_of_bool_is_the_input_on_every_backend(backend):
         out = ops.abs(to_backend(backend, x))
     assert to_numpy(out).dtype == np.bool_
     np.testing.assert_array_equal(to_numpy(out), x)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_negative_zero_scalars_keep_their_sign(backend, dtype):
+    # TensorFlow's eager cache of Python scalars gives 0.0 for a -0.0 once a 0.0 has been
+    # converted (they compare equal): convert both, in both orders, before each call
+    x = np.array([-1.0, 0.0, 2.0], dtype)
+    with backend_context(backend):
+        for _ in range(2):
+            xnp.full((), 0.0, dtype=dtype), xnp.full((), -0.0, dtype=dtype)
+            full = to_numpy(xnp.full((3,), -0.0, dtype=dtype))
+            clipped = to_numpy(xnp.clip(to_backend(backend, x), -0.0, 1.0))
+            np.testing.assert_array_equal(np.signbit(full), [True] * 3)
+            np.testing.assert_array_equal(np.signbit(clipped), np.signbit(np.clip(x, -0.0, 1.0)))

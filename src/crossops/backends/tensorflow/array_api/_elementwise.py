@@ -593,19 +593,12 @@ def _bound_tensor(bound, dtype):
     constant made while tracing belongs to that graph); a zero is keyed by its repr, which
     keeps its sign."""
     if not tf.executing_eagerly():
-        return _signed_scalar(bound, dtype)
+        return scalar_tensor(bound, dtype)
     key = (type(bound), bound if bound else repr(bound), dtype)
     b = _BOUNDS.get(key)
     if b is None:
         if len(_BOUNDS) >= 64:
             _BOUNDS.clear()
-        b = _BOUNDS[key] = _signed_scalar(bound, dtype)
+        b = _BOUNDS[key] = scalar_tensor(bound, dtype)
     return b
 
-
-def _signed_scalar(value, dtype):
-    """``scalar_tensor(value, dtype)``, -0.0 made as the negative of 0.0: TensorFlow's eager
-    cache of Python scalars takes -0.0 for a 0.0 converted before (they compare equal)."""
-    if value == 0 and math.copysign(1.0, value) < 0:
-        return tf.math.negative(scalar_tensor(0.0, dtype))
-    return scalar_tensor(value, dtype)

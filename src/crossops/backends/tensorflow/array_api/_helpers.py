@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 
 import tensorflow as tf
 
@@ -103,9 +104,13 @@ def shape_list(x):
 
 
 def scalar_tensor(value, dtype):
-    """``value`` (a Python scalar, or a tensor) as a tensor of ``dtype``."""
+    """``value`` (a Python scalar, or a tensor) as a tensor of ``dtype``; -0.0 is made as
+    the negative of 0.0, since ``tf.constant(-0.0, dtype)`` gives the 0.0 of TensorFlow's
+    eager cache of Python scalars once a 0.0 was converted (they compare equal)."""
     if is_tensor(value):
         return value if value.dtype == dtype else tf.cast(value, dtype)
+    if type(value) is float and value == 0.0 and math.copysign(1.0, value) < 0:
+        return tf.math.negative(tf.constant(0.0, dtype=dtype))
     try:
         return tf.constant(value, dtype=dtype)
     except (TypeError, ValueError):
