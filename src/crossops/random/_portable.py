@@ -24,15 +24,19 @@ by name (the same numbers everywhere; only the speed differs):
   ``randint`` and ``truncated_normal`` run whole on the host there (crossops ops on
   NumPy), the other ops take the words only.
 - ``threefry`` (jax): the words as one ``jax.jit`` kernel per size (fused by XLA; inlined
-  under an outer jit); ``run_jitted``: an eager jax ``normal`` as one jitted program.
-- ``run_xla`` (tensorflow): in a graph (``tf.function``), the ops with float arithmetic run
-  as one nested ``tf.function(jit_compile=True)``: Grappler, TensorFlow's graph optimiser,
-  would rewrite their arithmetic in a plain graph (``a c + b c`` to ``(a + b) c``), and it
-  leaves XLA functions alone. A saved graph then needs XLA (part of every TensorFlow).
-- torch: nothing more; under ``torch.compile`` the crossops form traces into the graph
-  (fullgraph; inductor and the "eager" backend give the eager bits). Tracing ``gamma`` or
-  ``beta`` (about 4,000 element-wise operations per value) takes dynamo tens of seconds,
-  and inductor minutes, once per shape.
+  under an outer jit).
+- ``run_program`` (jax, tensorflow): an op of ``PROGRAMS`` (those with float arithmetic) as
+  one compiled program, where that pays. jax: an eager call with Python-number arguments
+  as one jitted program (one dispatch instead of hundreds). tensorflow: in a graph
+  (``tf.function``), one nested ``tf.function(jit_compile=True)``: Grappler, TensorFlow's
+  graph optimiser, would rewrite their arithmetic in a plain graph (``a c + b c`` to
+  ``(a + b) c``), and it leaves XLA functions alone. A saved graph then needs XLA (part of
+  every TensorFlow).
+- ``WORDS`` (torch): the dtype of 32-bit words, int64 masked (torch shifts no uint32).
+  Under ``torch.compile`` the crossops form traces into the graph (fullgraph; inductor and
+  the "eager" backend give the eager bits). Tracing ``gamma`` or ``beta`` (about 4,000
+  element-wise operations per value) takes dynamo tens of seconds, and inductor minutes,
+  once per shape.
 
 From the words:
 
@@ -86,8 +90,9 @@ class _Words:
 
     def __init__(self, backend: str):
         self.backend = backend
-        self.masked = backend == "torch"
-        self.dtype = "int64" if self.masked else "uint32"
+        # the backend's dtype for words, where it is not uint32 (torch: int64, masked)
+        self.dtype = getattr(backend_module(backend), "WORDS", "uint32")
+        self.masked = self.dtype != "uint32"
 
     def add(self, a, b):
         s = xnp.add(a, b)
@@ -107,6 +112,10 @@ class _Words:
 
     def const(self, value: int):
         return xnp.asarray(value, dtype=self.dtype)
+
+
+#: the backend of host data (NumPy arrays), where the portable ops may compute for others
+HOST = "numpy"
 
 
 def _threefry(w: _Words, k0, k1, x0, x1):
@@ -143,12 +152,12 @@ def host_key(backend: str, seed, op: str) -> tuple[int, int] | None:
 
 def host_threefry(k0: int, k1: int, n: int) -> np.ndarray:
     """``n`` words of the key ``(k0, k1)`` in NumPy (the numpy backend's kernel)."""
-    return backend_module("numpy").host_threefry(k0, k1, n)
+    return backend_module(HOST).host_threefry(k0, k1, n)
 
 
 def _from_host(backend: str, x: np.ndarray):
     from .._dispatch import from_numpy
-    return x if backend == "numpy" else from_numpy(backend, x)
+    return from_numpy(backend, x)
 
 
 def bits(backend: str, seed, n: int, op: str):
@@ -219,9 +228,10 @@ def _draws(backend, seed, shape, name, op):
 
 
 def _hosted(backend: str, seed, op: str):
-    """The NumPy key to compute ``op`` with on the host for a torch or TensorFlow call, or
+    """The NumPy key to compute ``op`` with on the host, then convert, for a call on
+    another backend that allows it (its ``host_words``: eager torch and TensorFlow), or
     None (then the op runs with crossops ops on ``backend``)."""
-    if backend not in ("torch", "tensorflow"):
+    if backend == HOST:  # computes there anyway
         return None
     hk = host_key(backend, seed, op)
     return None if hk is None else np.asarray(hk, dtype=np.uint32)
@@ -243,14 +253,14 @@ def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None, backend=None):
     lo, hi = _seed.bounds(minval, maxval, "uniform")
     shape = _seed.shape_tuple(shape, "uniform")
     compute = "float64" if name == "float64" else "float32"
-    if compute == "float32" and backend in ("numpy", "torch", "tensorflow"):
+    if compute == "float32":
         hk = host_key(backend, seed, "uniform")
         if hk is not None:
-            x = backend_module("numpy").uniform32(hk[0], hk[1], shape, lo, hi)
+            x = backend_module(HOST).uniform32(hk[0], hk[1], shape, lo, hi)
             return _finish(backend, x, name, hi)
     hk = _hosted(backend, seed, "uniform")
     if hk is not None:
-        x = uniform(shape, lo, hi, dtype=compute, seed=hk, backend="numpy")
+        x = uniform(shape, lo, hi, dtype=compute, seed=hk, backend=HOST)
         return _finish(backend, x, name, hi)
     parts, width = _draws(backend, seed, shape, name, "uniform")
     x = _affine(parts, width, compute, hi - lo, lo)
@@ -291,14 +301,14 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, backend=None):
     shape = _seed.shape_tuple(shape, "normal")
     hk = _hosted(backend, seed, "normal")
     if hk is not None:
-        x = normal(shape, mean, stddev, dtype="float32", seed=hk, backend="numpy")
+        x = normal(shape, mean, stddev, dtype="float32", seed=hk, backend=HOST)
         return _finish(backend, x, name)
     n = math.prod(shape)
     h = (n + 1) // 2
     words, w = bits(backend, seed, 2 * h, "normal")
     with use_backend(backend):
         m = xnp.astype(xnp.right_shift(words, 8), "int32")  # 24 bits
-        if backend == "numpy" and h > _HOST_BLOCK:  # in cache-sized blocks: 1.7x faster
+        if isinstance(m, np.ndarray) and h > _HOST_BLOCK:  # in cache-sized blocks: 1.7x faster
             pairs = [_box_muller(m[i:min(i + _HOST_BLOCK, h)], m[h + i:h + min(i + _HOST_BLOCK, h)],
                                  backend) for i in range(0, h, _HOST_BLOCK)]
             z = xnp.concatenate([c for c, _ in pairs] + [s for _, s in pairs])
@@ -325,7 +335,7 @@ def randint(shape, minval, maxval, dtype="int32", seed=None, backend=None):
     shape = _seed.shape_tuple(shape, "randint")
     hk = _hosted(backend, seed, "randint")
     if hk is not None:
-        return _finish(backend, randint(shape, lo, hi, name, seed=hk, backend="numpy"), name)
+        return _finish(backend, randint(shape, lo, hi, name, seed=hk, backend=HOST), name)
     words, w = bits(backend, seed, math.prod(shape), "randint")
     if span & (span - 1) == 0:  # a power of two: the top bits, exactly uniform
         k = span.bit_length() - 1
@@ -580,7 +590,7 @@ def _ndtri(q, backend: str):
     additions of constants (``(x + c1) - c2`` to ``x + (c1 - c2)``), which would round
     ``p - 1/2`` otherwise; the tail's ``min(p, 1 - p) = 1/2 - |q|`` is exact there
     (Sterbenz: ``|q| > 0.425``)."""
-    if backend == "numpy":
+    if isinstance(q, np.ndarray):
         return _ndtri_host(q)
     central = xnp.less_equal(xnp.abs(q), _f32(0.425))
     return xnp.where(central, _ndtri_central(q), _ndtri_tail(q, backend))
@@ -613,7 +623,7 @@ def _ndtri_host(q: np.ndarray) -> np.ndarray:
         o[central] = _ndtri_central(b[central])
         if not central.all():
             tail = ~central
-            o[tail] = _ndtri_tail(b[tail], "numpy")
+            o[tail] = _ndtri_tail(b[tail], HOST)
     return out.reshape(q.shape)
 
 
@@ -667,7 +677,7 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, backend
     shape = _seed.shape_tuple(shape, "truncated_normal")
     hk = _hosted(backend, seed, "truncated_normal")
     if hk is not None:
-        x = truncated_normal(shape, mean, stddev, "float32", seed=hk, backend="numpy")
+        x = truncated_normal(shape, mean, stddev, "float32", seed=hk, backend=HOST)
         return _finish(backend, x, name)
     lo = 0.5 * math.erfc(2.0 / math.sqrt(2.0))
     width = 1.0 - 2.0 * lo
@@ -863,36 +873,31 @@ def binomial(shape, counts, probabilities, dtype=None, seed=None, backend=None):
         return xnp.astype(total, name)
 
 
-#: the array arguments of the ops that run as one XLA function in TensorFlow graphs (those
-#: with float arithmetic, which Grappler would rewrite; see the tensorflow backend's
-#: ``run_xla``)
-_TF_XLA = {"uniform": (), "normal": (), "truncated_normal": (), "gamma": ("alpha",),
-           "beta": ("alpha", "beta"), "categorical": ("logits",),
-           "binomial": ("counts", "probabilities")}
-
-
-#: the ops that an eager jax call runs as one jitted program (long chains of element-wise
-#: operations on Python-number arguments)
-_JAX_JITTED = frozenset({"uniform", "normal", "truncated_normal"})
+#: the ops whose float arithmetic a backend may run as one compiled program (long chains
+#: of element-wise operations), with their array arguments (the others are Python numbers
+#: and shapes)
+PROGRAMS = {"uniform": (), "normal": (), "truncated_normal": (), "gamma": ("alpha",),
+            "beta": ("alpha", "beta"), "categorical": ("logits",),
+            "binomial": ("counts", "probabilities")}
 
 
 def _entry(fn, op: str):
-    """The op ``fn`` as ``crossops.random`` calls it: in a TensorFlow graph, the ops of
-    ``_TF_XLA`` as one nested XLA function (the tensorflow backend's ``run_xla``); an eager
-    jax call of ``_JAX_JITTED`` as one jitted program (the jax backend's ``run_jitted``: one
-    dispatch instead of tens to hundreds, the same bits); everything else as it is (under
-    ``torch.compile`` the crossops form traces into the graph)."""
+    """The op ``fn`` as ``crossops.random`` calls it: an op of ``PROGRAMS`` through its
+    backend's ``run_program`` where the backend has one (jax: eager calls as one jitted
+    program, one dispatch instead of hundreds; tensorflow: in graphs, one nested XLA
+    function, which Grappler leaves alone; the same bits either way), which returns None
+    where it does not apply; everything else as it is (under ``torch.compile`` the
+    crossops form traces into the graph)."""
+    arrays = PROGRAMS.get(op)
+
     @functools.wraps(fn)
     def call(*args, backend=None, **kwargs):
-        if backend == "jax" and op in _JAX_JITTED and not args:
-            out = backend_module("jax").run_jitted(fn, dict(kwargs, backend="jax"))
-            if out is not None:
-                return out
-        if backend == "tensorflow" and op in _TF_XLA and not args:
-            mod = backend_module("tensorflow")
-            if mod.in_graph():
-                return mod.run_xla(functools.partial(fn, backend=backend), kwargs,
-                                   _TF_XLA[op] + ("seed",))
+        if arrays is not None and backend is not None and not args:
+            run = getattr(backend_module(backend), "run_program", None)
+            if run is not None:
+                out = run(fn, dict(kwargs, backend=backend), arrays)
+                if out is not None:
+                    return out
         return fn(*args, backend=backend, **kwargs)
     # no __wrapped__: AutoGraph (tf.function) would read fn's source for call's and warn
     del call.__wrapped__

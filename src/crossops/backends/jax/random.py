@@ -223,6 +223,12 @@ def _jitted_op(fn, static: tuple):
     return jax.jit(lambda key: fn(**dict(static), seed=key))
 
 
+def run_program(fn, kwargs: dict, arrays: tuple[str, ...]):
+    """A portable op (crossops/random/_portable.py's ``PROGRAMS``) as one jitted program
+    (:func:`run_jitted`) where it takes no array argument besides its seed; else None."""
+    return None if arrays else run_jitted(fn, kwargs)
+
+
 def run_jitted(fn, kwargs: dict):
     """``fn(**kwargs)`` (a portable op, ``kwargs["seed"]`` its seed) run as one ``jax.jit``
     program of the key, the other arguments fixed, when called eagerly: one dispatch instead

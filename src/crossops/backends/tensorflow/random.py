@@ -151,6 +151,12 @@ def in_graph() -> bool:
     return not tf.executing_eagerly()
 
 
+def run_program(fn, kwargs: dict, arrays: tuple[str, ...]):
+    """A portable op (crossops/random/_portable.py's ``PROGRAMS``) in a graph as one nested
+    XLA function (:func:`run_xla`), its seed and ``arrays`` its inputs; None eagerly."""
+    return run_xla(fn, kwargs, arrays + ("seed",)) if in_graph() else None
+
+
 def run_xla(fn, kwargs: dict, arrays: tuple[str, ...]):
     """``fn(**kwargs)`` traced into the current graph as one nested ``tf.function`` with
     ``jit_compile=True``, the tensors among ``kwargs[a]`` for ``a`` in ``arrays`` its inputs.

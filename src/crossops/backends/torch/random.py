@@ -17,6 +17,10 @@ import torch
 from ... import _seed
 from .._common import scaled
 
+#: the dtype of the portable generator's 32-bit words (crossops/random/_portable.py): int64,
+#: masked to 32 bits, since torch shifts no uint32
+WORDS = "int64"
+
 
 def _clamp_below(x, maxval: float, name: str):
     """``x`` with values that rounding took to ``maxval`` (or above) moved just below it,
