@@ -37,7 +37,10 @@ def common_concatenate(arrays, axis, dtype, casting, array_type: type) -> bool:
     if nd == 0 or (nd == 1 and first.shape[0] == 0) or not -nd <= axis < nd:
         return False
     same = first.dtype
-    return all(type(x) is array_type and x.dtype is same for x in arrays)
+    for x in arrays:  # a loop: a generator costs ~0.3 us more here
+        if type(x) is not array_type or x.dtype is not same:
+            return False
+    return True
 
 
 def common_cumsum(x, axis, dtype, array_type: type, own) -> bool:

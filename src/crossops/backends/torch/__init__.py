@@ -150,11 +150,23 @@ def reshape(x, /, shape, *, copy=None):
 #: position: each returns what the function above returns with its defaults, or raises.
 #: The dispatch's C front calls them straight away, and hands a call that raises to the
 #: full path (sum by dtype: as above, all but the unsigned ones).
+_NARROW = [d for d in DTYPES.values() if d not in (_UINT16, _UINT32, _UINT64)]
+_SIGNED = [d for d in _NARROW if d not in (torch.bool, _UINT8)]
+_FULL_FLOAT = (torch.float32, torch.float64)  # computed as they are (not half precision)
+
 AT_DEFAULTS = {
     "where": torch.where,
     "reshape": torch.reshape,
+    "expand_dims": torch.unsqueeze,  # a tuple axis raises: the op's own function takes it
     "sum": {d: torch.sum for d in DTYPES.values()
             if d not in (_UINT8, _UINT16, _UINT32, _UINT64)},
+    "max": {d: torch.amax for d in _NARROW},  # empty: raises, and the op's error follows
+    "min": {d: torch.amin for d in _NARROW},
+    "abs": {d: torch.abs for d in _SIGNED},
+    "square": {d: torch.square for d in _NARROW if d is not torch.bool},
+    "nn.relu": {d: torch.relu for d in _NARROW if d is not torch.bool},
+    "nn.sigmoid": dict.fromkeys(_FULL_FLOAT, torch.sigmoid),
+    "nn.silu": dict.fromkeys(_FULL_FLOAT, torch.nn.functional.silu),
 }
 
 

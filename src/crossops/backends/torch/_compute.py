@@ -17,21 +17,27 @@ def is_half(dtype) -> bool:
 def up(x):
     """``x`` in its compute dtype (float16 and bfloat16 computed in float32), and its own
     dtype, to cast the result back with :func:`down`."""
-    return (x.float() if is_half(x.dtype) else x), x.dtype
+    dt = x.dtype  # torch's dtypes are singletons: compared by identity, the fastest way
+    return (x.float() if dt is torch.float16 or dt is torch.bfloat16 else x), dt
 
 
 def up_float(x):
     """:func:`up` for an op whose result is a float: bool and integer inputs computed in, and
     given as, ``floatx()`` (as jax.nn's activations)."""
-    if is_half(x.dtype) or x.dtype.is_floating_point or x.dtype.is_complex:
-        return up(x)
+    dt = x.dtype
+    if dt is torch.float32 or dt is torch.float64:  # the common case, first
+        return x, dt
+    if dt is torch.float16 or dt is torch.bfloat16:
+        return x.float(), dt
+    if dt.is_floating_point or dt.is_complex:
+        return x, dt
     f = getattr(torch, floatx())
     return x.to(f), f
 
 
 def down(y, dtype):
     """``y`` cast back to ``dtype`` where it is not already."""
-    return y if y.dtype == dtype else y.to(dtype)
+    return y if y.dtype is dtype else y.to(dtype)
 
 
 def down_autocast(y, dtype):

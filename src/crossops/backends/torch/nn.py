@@ -167,6 +167,9 @@ def _logsumexp(c, axis):
 
 
 def softmax(x, axis=-1):
+    dt = x.dtype
+    if (dt is torch.float32 or dt is torch.float64) and type(axis) is int:  # the common call
+        return torch.softmax(x, axis)
     c, dt = up_float(x)
     if isinstance(axis, int):
         return down(torch.softmax(c, dim=axis), dt)
@@ -174,6 +177,9 @@ def softmax(x, axis=-1):
 
 
 def log_softmax(x, axis=-1):
+    dt = x.dtype
+    if (dt is torch.float32 or dt is torch.float64) and type(axis) is int:
+        return torch.log_softmax(x, axis)
     c, dt = up_float(x)
     if isinstance(axis, int):
         return down(torch.log_softmax(c, dim=axis), dt)
