@@ -31,7 +31,7 @@ DOCS = ROOT / "spec" / "docs"
 
 sys.path.insert(0, str(ROOT / "src"))
 
-from crossops._dispatch import PROMOTED_KINDS, forwarding  # noqa: E402
+from crossops._dispatch import PROMOTED_KINDS, forwarding, own_params  # noqa: E402
 from crossops._spec import OpSpec, load_spec  # noqa: E402
 
 #: namespace -> (generated module, its import name, the imports of its generic
@@ -136,11 +136,32 @@ def _forward_args(spec: OpSpec) -> str:
     return ", ".join(render[how].format(p.name) for p, how in forwarding(spec))
 
 
-def _body(spec: OpSpec, op: str) -> str:
+def _body(spec: OpSpec, op: str, keras: bool = False) -> str:
     """The function body: the type-keyed cache lookup and the call (the same code the
-    dispatch documents in ``crossops._dispatch``)."""
+    dispatch documents in ``crossops._dispatch``); before it, where the op has them, the
+    parameters the function keeps to itself (``own_params``): ``like=`` (the backend of
+    another array) and ``where=`` (a masked reduction), which keras.ops's forms lack."""
     params = spec.sig.parameters
     forward = _forward_args(spec)
+    kept = set() if keras else own_params(spec)
+    first = ""
+    masked = [p for p in ("where", "initial", "mean") if p in kept]
+    if masked:  # NumPy's masked reduction (and initial, mean), written once over crossops ops
+        every = ", ".join(f"{p}={p}" for p in params if params[p].kind is not
+                          params[p].POSITIONAL_ONLY)
+        lead = ", ".join(p for p in params if params[p].kind is params[p].POSITIONAL_ONLY)
+        test = " or ".join(f"{p} is not {params[p].default!r}" for p in masked)
+        first += (f"        if {test}:\n"
+                  + _wrapped(f"            return _masked.{spec.name}({lead}, {every})"))
+    if "like" in kept and spec.arrays:  # NumPy's like=: the backend (and torch device) of
+        data = ", ".join(spec.arrays)  # an array, not of the data
+        placed = (f"_b, device = _like_placement(like, device, {data})" if "device" in params
+                  else f"_b, _ = _like_placement(like, None, {data})")
+        fix = "".join(f"            if {p} is not None:\n"
+                      f"                {p} = _native_dtype(_b, {p})\n"
+                      for p in ("dtype",) if p in params)
+        first += (f"        if like is not None:\n            {placed}\n" + fix
+                  + _wrapped(f"            return {op}.impl(_b)({forward})"))
     singles = [a for a in spec.arrays if params[a].kind is not params[a].VAR_POSITIONAL
                and a not in spec.sequences]
     seqs = [a for a in spec.arrays if a not in singles] + [
@@ -165,7 +186,7 @@ def _body(spec: OpSpec, op: str) -> str:
         names = list(params)
         a, b = (names[i] for i in positions)
         same = " and ".join(f"_TYPE({p}) is _t" for p in names[1:])
-        return ("    try:\n"
+        return ("    try:\n" + first +
                 f"        _t = _TYPE({names[0]})\n"
                 f"        if {same}:\n"
                 f"            try:\n"
@@ -185,7 +206,7 @@ def _body(spec: OpSpec, op: str) -> str:
     fix = "".join(f"        if {p} is not None:\n"
                   f"            {p} = _native_dtype(_backend_of_impl({types}), {p})\n"
                   for p in dtype_params)
-    return ("    try:\n"
+    return ("    try:\n" + first
             + _wrapped(f"        _key = {key}") +
             f"        try:\n"
             f"            _fn = {op}.cache[_key]\n"
@@ -464,6 +485,8 @@ def module_source(namespace: str, examples: bool = True) -> str:
                                      if any(f"_{h}(" in d for d in defs)])
     dispatch_imports = "from .._accel import accelerate as _accelerate\n" + "".join(
         f"from .._dispatch import {h} as _{h}\n" for h in used)
+    if any("return _masked." in d for d in defs):  # NumPy's where= of the reductions
+        generic_imports = "from . import _masked\n" + generic_imports
     out = [HEADER.format(chapters=textwrap.fill(", ".join(chapters), 96, initial_indent="# ",
                                                 subsequent_indent="# "),
                          dispatch_imports=dispatch_imports,
@@ -662,6 +685,8 @@ def _keras_def(spec: OpSpec, ksig: inspect.Signature, doc: dict, glossary: dict)
             lines.append(f"    if {k.name} {test}:\n"
                          f"        _unsupported({name!r}, {k.name!r})\n")
     for p in spec.sig.parameters.values():
+        if p.name != "like" and p.name in own_params(spec) and p.name not in mapping:
+            continue  # the body does not read it (see _body)
         if p.name not in mapping:
             lines.append(f"    {p.name} = {p.default!r}\n")
         elif mapping[p.name] != p.name:
@@ -676,7 +701,7 @@ def _keras_def(spec: OpSpec, ksig: inspect.Signature, doc: dict, glossary: dict)
             line = line.split("\n")[0]  # trace: no call at the defaults to hand on
         s = spec.sequences[0] if spec.sequences else ""
         lines.append("    " + line.format(a=a, b=b, c=c, s=s, name=name) + "\n")
-    body = _body(spec, op)
+    body = _body(spec, op, keras=True)
     if rule in KERAS_RULE_RESULTS:  # the result converted too
         assert body.count("return ") == 1, spec.qualname
         body = (body.replace("return ", "_out = ")

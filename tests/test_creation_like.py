@@ -1,6 +1,7 @@
-"""NumPy's ``like=`` in crossops.numpy's creation functions: the result is an array of
-``like``'s backend (on its device on torch), with NumPy's values and the dtypes the
-backend's creation functions give; eagerly and under ``crossops.jit``."""
+"""NumPy's ``like=`` in crossops.numpy's creation and conversion functions (``asarray``,
+``array``, ``asanyarray``, ``ascontiguousarray``): the result is an array of ``like``'s
+backend (on its device on torch), with NumPy's values and the dtypes the backend's
+creation functions give; eagerly and under ``crossops.jit``."""
 
 from __future__ import annotations
 
@@ -27,6 +28,23 @@ CALLS = {
             lambda like: np.eye(3, 2, k=-1, like=like)),
     "empty": (lambda like: xnp.empty((0, 2), like=like),
               lambda like: np.empty((0, 2), like=like)),
+    # the conversions: Python data and NumPy arrays onto like's backend
+    "asarray": (lambda like: xnp.asarray([[1, 2.5], [-3, 0]], like=like),
+                lambda like: np.asarray([[1, 2.5], [-3, 0]], like=like)),
+    "asarray_dtype": (lambda like: xnp.asarray([1, 2], dtype="int8", like=like),
+                      lambda like: np.asarray([1, 2], dtype="int8", like=like)),
+    "asarray_ndarray": (lambda like: xnp.asarray(np.arange(3, dtype=np.int16), like=like),
+                        lambda like: np.asarray(np.arange(3, dtype=np.int16), like=like)),
+    "asarray_scalar": (lambda like: xnp.asarray(True, like=like),
+                       lambda like: np.asarray(True, like=like)),
+    "asarray_empty": (lambda like: xnp.asarray([], dtype="float32", like=like),
+                      lambda like: np.asarray([], dtype="float32", like=like)),
+    "array": (lambda like: xnp.array([[1, 2], [3, 4]], like=like),
+              lambda like: np.array([[1, 2], [3, 4]], like=like)),
+    "asanyarray": (lambda like: xnp.asanyarray([1.5, 2.5], like=like),
+                   lambda like: np.asanyarray([1.5, 2.5], like=like)),
+    "ascontiguousarray": (lambda like: xnp.ascontiguousarray(4.0, like=like),
+                          lambda like: np.ascontiguousarray(4.0, like=like)),
 }
 
 
@@ -46,6 +64,45 @@ def test_like_gives_an_array_of_likes_backend(name, backend):
     with crossops.use_backend(backend):  # the dtype the backend's own call gives
         plain = to_numpy(CALLS[name][0](None))
     assert got.dtype == plain.dtype
+    if name.startswith("asarray") and backend == "numpy":  # NumPy's dtypes exactly
+        assert got.dtype == expected.dtype
+
+
+@pytest.mark.parametrize("to", ["numpy", "jax", "torch", "tensorflow"])
+def test_asarray_like_keeps_or_moves_an_array(backend, to):
+    """An array of like's backend (or a NumPy array, or any array with a NumPy like, as
+    NumPy's own like=) converts; an array of another non-NumPy backend raises TypeError,
+    naming both, as any call mixing two backends."""
+    host = np.array([1.5, -2.0], np.float32)
+    x = to_backend(backend, host)
+    like = to_backend(to, np.zeros(1, np.float32))
+    if backend in ("numpy", to) or to == "numpy":
+        out = xnp.asarray(x, like=like)
+        assert backend_of(out) == to
+        got = to_numpy(out)
+        assert got.dtype == np.float32
+        np.testing.assert_array_equal(got, host)
+        if backend == to:  # nothing to convert: the array itself, as without like
+            assert xnp.asarray(x, like=like) is x
+    else:
+        with pytest.raises(TypeError, match=f"asarray: like is a {to} array and the data "
+                                            f"a {backend} array"):
+            xnp.asarray(x, like=like)
+
+
+def test_asarray_like_dtype_and_copy():
+    host = np.arange(4, dtype=np.int32)
+    like = np.zeros(1)
+    out = xnp.asarray(host, dtype="float16", like=like)
+    np.testing.assert_array_equal(out, np.asarray(host, dtype="float16", like=like))
+    assert out.dtype == np.float16
+    assert xnp.asarray(host, like=like) is host
+    copied = xnp.asarray(host, copy=True, like=like)
+    assert copied is not host and np.array_equal(copied, host)
+    with pytest.raises(ValueError):  # NumPy: a copy is needed for the dtype change
+        np.asarray(host, dtype="float16", copy=False, like=like)
+    with pytest.raises(ValueError, match="asarray"):
+        xnp.asarray(host, dtype="float16", copy=False, like=like)
 
 
 def test_like_under_jit(backend):
@@ -59,13 +116,29 @@ def test_like_under_jit(backend):
     np.testing.assert_array_equal(to_numpy(out), [1.0, 2.0, 3.0])
 
 
+@pytest.mark.parametrize("name", ["asarray", "array"])
+def test_conversion_like_under_jit(backend, name):
+    x = to_backend(backend, np.arange(3, dtype=np.float32))
+
+    def f(x):
+        return x * getattr(xnp, name)([2.0, -1.0, 0.5], dtype="float32", like=x)
+
+    out = crossops.jit(f)(x)
+    assert backend_of(out) == backend
+    np.testing.assert_array_equal(to_numpy(out), [0.0, -1.0, 1.0])
+
+
 def test_like_takes_the_torch_device_unless_device_is_given():
     torch = pytest.importorskip("torch")
     like = torch.ones(2, device="meta")
     assert xnp.zeros(3, like=like).device == like.device
     assert xnp.zeros(3, like=like, device="cpu").device == torch.device("cpu")
+    assert xnp.asarray([1.0, 2.0], like=like).device == like.device
+    assert xnp.asarray(np.ones(2), like=like, device="cpu").device == torch.device("cpu")
 
 
 def test_like_must_be_an_array():
     with pytest.raises(TypeError, match="zeros: like must be an array"):
         xnp.zeros(2, like=[1.0, 2.0])
+    with pytest.raises(TypeError, match="asarray: like must be an array"):
+        xnp.asarray([1.0], like=3.0)

@@ -6,6 +6,11 @@ edges: ``ddof`` at and past the count (NaN), ``initial`` with empty and all-NaN 
 integer input, ``casting`` where NumPy refuses; NumPy's parameter names by keyword and
 NumPy's positions (``overwrite_input`` before ``method``, ``copy`` before ``nan``); and
 crossops.ops keeping Keras's forms of the same ops.
+
+Then the reductions' ``where=`` (elementwise, broadcast, empty and full masks, NaN left out,
+integers, 0-d, under ``crossops.jit`` and differentiated), ``initial=`` (which ``max`` and
+``min`` need with ``where``), ``mean=`` and ``correction=`` of the variances, and the
+quantiles' ``weights=`` with ``method='inverted_cdf'`` (NumPy's errors too).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import warnings
 import numpy as np
 import pytest
 
+import crossops
 import crossops.numpy as xnp
 import crossops.ops as ops
 
@@ -411,3 +417,312 @@ def test_ops_keras_call_by_keras_names(backend):
         _same(ops.percentile(x=x[:1], q=50.0, method="lower"),
               _numpy(np.percentile, X3[:1], 50.0, method="lower"))
         _same(ops.nan_to_num(x, 1.0), np.nan_to_num(X3, nan=1.0))
+
+
+# -- where=, initial=, mean=, correction= of the reductions --------------------------------------
+
+WA = np.array([[1.0, 5.0, NAN, 2.0], [-2.0, 0.5, 3.0, NAN], [4.0, 4.0, -1.0, 7.5]])
+#: masks: elementwise (leaving the NaN of the first row out), a row broadcast, a column
+#: broadcast, one picking a single element per column, none at all, every element
+MASKS = {
+    "full": np.array([[True, True, False, True], [False, True, True, True],
+                      [True, False, True, True]]),
+    "row": np.array([True, False, True, False]),
+    "column": np.array([[True], [False], [True]]),
+    "one": np.eye(3, 4, dtype=bool),
+    "none": np.zeros((3, 4), bool),
+    "all": True,
+}
+IDENTITY_REDUCTIONS = ["sum", "prod", "mean", "var", "std", "all", "any", "nansum", "nanprod",
+                       "nanmean", "nanvar", "nanstd"]
+
+
+def _mask_on(backend, mask):
+    return mask if mask is True else to_backend(backend, np.asarray(mask))
+
+
+@pytest.mark.parametrize("op", IDENTITY_REDUCTIONS)
+@pytest.mark.parametrize("mask", list(MASKS))
+def test_where(backend, op, mask):
+    """Only the elements where picks take part, as NumPy: NaN left out by the mask does not
+    propagate; an empty selection gives the identity (sum, prod, all, any) or NaN (mean,
+    var, std and the nan forms); keepdims and every axis."""
+    w = MASKS[mask]
+    with backend_context(backend):
+        (x,) = _on(backend, WA)
+        f_x, f_np = getattr(xnp, op), getattr(np, op)
+        for axis in (None, 0, 1, (0, 1)):
+            for keepdims in (False, True):
+                _same(f_x(x, axis=axis, keepdims=keepdims, where=_mask_on(backend, w)),
+                      _numpy(f_np, WA, axis=axis, keepdims=keepdims, where=w))
+        # the mask as host data (a list) beside an array of the backend
+        if mask == "row":
+            _same(f_x(x, axis=1, where=[True, False, True, False]),
+                  _numpy(f_np, WA, axis=1, where=[True, False, True, False]))
+
+
+@pytest.mark.parametrize("op", ["sum", "prod", "mean", "var", "std", "all", "any",
+                                "nansum", "nanmean", "nanvar"])
+def test_where_dtypes_and_0d(backend, op):
+    """Integers and bools (sum's accumulation dtype; mean and var in float64), a 0-d
+    input; a mask of Python ints is cast to bool, an integer array raises TypeError, as
+    NumPy."""
+    ints = np.array([[3, -1, 4], [1, 5, -9]], np.int32)
+    flags = np.array([[True, False, True], [False, False, True]])
+    w = np.array([[1, 1, 0], [0, 1, 1]])
+    zero_d = np.float64(2.5)
+    with backend_context(backend):
+        i, b, z = _on(backend, ints, flags, zero_d)
+        f_x, f_np = getattr(xnp, op), getattr(np, op)
+        wb = to_backend(backend, w.astype(bool))
+        for axis in (None, 1):
+            _same(f_x(i, axis=axis, where=wb), _numpy(f_np, ints, axis=axis, where=w.astype(bool)))
+            if op in ("sum", "all", "any"):
+                _same(f_x(b, axis=axis, where=wb),
+                      _numpy(f_np, flags, axis=axis, where=w.astype(bool)))
+        _same(f_x(i, axis=0, where=w.tolist()), _numpy(f_np, ints, axis=0, where=w.tolist()))
+        with pytest.raises(TypeError):
+            f_np(ints, where=w)
+        with pytest.raises(TypeError, match=f"{op}: where must be a boolean array"):
+            f_x(i, where=to_backend(backend, w))
+        for keep in (True, False):
+            _same(f_x(z, where=keep), _numpy(f_np, zero_d, where=keep))
+
+
+@pytest.mark.parametrize("op", ["max", "min", "amax", "amin", "nanmax", "nanmin"])
+def test_where_needs_initial(backend, op):
+    """max and min have no identity: with where they take initial, which an empty
+    selection gives; without it, ValueError, as NumPy. The nan forms ignore NaN too, and
+    an all-NaN selection gives initial."""
+    big = "max" in op
+    with backend_context(backend):
+        (x,) = _on(backend, WA)
+        f_x, f_np = getattr(xnp, op), getattr(np, op)
+        for mask, w in MASKS.items():
+            if mask == "all":
+                continue
+            for initial in (-10.0, 3.0) if big else (10.0, 3.0):
+                for axis in (None, 0, 1):
+                    for keepdims in (False, True):
+                        _same(f_x(x, axis=axis, keepdims=keepdims, initial=initial,
+                                  where=_mask_on(backend, w)),
+                              _numpy(f_np, WA, axis=axis, keepdims=keepdims, initial=initial,
+                                     where=w))
+            with pytest.raises(ValueError):
+                f_np(WA, where=w)
+            with pytest.raises(ValueError, match=f"{op}: where needs initial"):
+                f_x(x, where=_mask_on(backend, w))
+        ints = np.array([[3, -1, 4], [1, 5, -9]], np.int16)
+        (i,) = _on(backend, ints)
+        w = np.array([[True, False, False], [False, False, False]])
+        _same(f_x(i, axis=1, initial=2, where=to_backend(backend, w)),
+              f_np(ints, axis=1, initial=2, where=w))
+
+
+@pytest.mark.parametrize("op", ["sum", "prod", "max", "min"])
+def test_initial_of_the_array_api_reductions(backend, op):
+    """sum, prod, max and min take NumPy's initial: one more element of each slice (an
+    empty slice gives it)."""
+    data = np.array([[1.0, 5.0, -2.0], [0.5, 2.0, 7.0]])
+    empty = np.zeros((0, 3))
+    with backend_context(backend):
+        d, e = _on(backend, data, empty)
+        f_x, f_np = getattr(xnp, op), getattr(np, op)
+        for initial in (0.0, 6.0, -3.0):
+            for axis in (None, 1):
+                _same(f_x(d, axis=axis, initial=initial), f_np(data, axis=axis, initial=initial))
+            _same(f_x(e, axis=0, keepdims=True, initial=initial),
+                  f_np(empty, axis=0, keepdims=True, initial=initial))
+
+
+@pytest.mark.parametrize("op", ["var", "std", "nanvar", "nanstd"])
+def test_mean_given(backend, op):
+    """mean= (in keepdims=True's shape) is the mean the deviations are taken from, as
+    NumPy: the computed one gives the same result, another one another."""
+    data = np.array([[1.0, 2.0, 4.0, 7.0], [3.0, -1.0, 0.0, 2.0]])
+    with backend_context(backend):
+        (x,) = _on(backend, data)
+        f_x, f_np = getattr(xnp, op), getattr(np, op)
+        for m in (data.mean(axis=1, keepdims=True), np.array([[0.0], [10.0]])):
+            (mb,) = _on(backend, m)
+            for keepdims in (False, True):
+                _same(f_x(x, axis=1, keepdims=keepdims, mean=mb),
+                      f_np(data, axis=1, keepdims=keepdims, mean=m))
+        m = np.array([[2.0, 0.5, 1.0, 4.0]])
+        w = np.array([[True, False, True, True], [True, True, False, True]])
+        _same(f_x(x, axis=0, where=to_backend(backend, w), mean=to_backend(backend, m)),
+              _numpy(f_np, data, axis=0, where=w, mean=m))
+
+
+@pytest.mark.parametrize("op", ["nanvar", "nanstd"])
+def test_correction(backend, op):
+    """correction is ddof's array API name; both given raises ValueError, as NumPy."""
+    with backend_context(backend):
+        (x,) = _on(backend, X3)
+        f_x, f_np = getattr(xnp, op), getattr(np, op)
+        for correction in (0, 1, 2.5):
+            for axis in (None, 1):
+                _same(f_x(x, axis=axis, correction=correction),
+                      _numpy(f_np, X3, axis=axis, correction=correction))
+        with pytest.raises(ValueError):
+            f_np(X3, ddof=1, correction=1)
+        with pytest.raises(ValueError, match=f"{op}: ddof and correction"):
+            f_x(x, ddof=1, correction=1)
+
+
+def test_var_zero_degrees_of_freedom_under_where(backend):
+    """NumPy's var divides by max(count - ddof, 0): inf, or NaN for 0/0; nanvar gives NaN."""
+    data = np.array([[1.0, 3.0, 8.0], [2.0, 2.0, 5.0]])
+    w = np.array([[True, True, False], [True, True, False]])
+    with backend_context(backend):
+        (x,) = _on(backend, data)
+        for op in ("var", "std", "nanvar", "nanstd"):
+            f_x, f_np = getattr(xnp, op), getattr(np, op)
+            kw = {"correction": 2} if op in ("var", "std") else {"ddof": 2}
+            _same(f_x(x, axis=1, where=to_backend(backend, w), **kw),
+                  _numpy(f_np, data, axis=1, where=w, **kw))
+
+
+def test_where_that_does_not_broadcast(backend):
+    with backend_context(backend):
+        (x,) = _on(backend, WA)
+        with pytest.raises(ValueError):
+            np.sum(WA, where=np.ones(3, bool))
+        with pytest.raises(ValueError, match="sum: where of shape"):
+            xnp.sum(x, where=to_backend(backend, np.ones(3, bool)))
+
+
+#: op -> its call under crossops.jit with the mask a traced argument
+JIT_CALLS = {
+    "sum": {}, "prod": {}, "mean": {}, "var": {"mean": None}, "std": {}, "all": {}, "any": {},
+    "max": {"initial": -5.0}, "min": {"initial": 5.0}, "amax": {"initial": -5.0},
+    "amin": {"initial": 5.0}, "nansum": {}, "nanprod": {}, "nanmean": {}, "nanvar": {},
+    "nanstd": {}, "nanmax": {"initial": -5.0}, "nanmin": {"initial": 5.0},
+}
+
+
+@pytest.mark.parametrize("op", sorted(JIT_CALLS))
+def test_where_under_jit(backend, op):
+    w = MASKS["full"]
+    if op in ("max", "min", "amax", "amin"):  # NaN left out: tf.function's XLA reduce_max
+        w = w & ~np.isnan(WA)                 # and reduce_min drop NaN
+    kwargs = {k: v for k, v in JIT_CALLS[op].items() if v is not None}
+
+    def f(x, where):
+        return getattr(xnp, op)(x, axis=1, where=where, **kwargs)
+
+    with backend_context(backend):
+        x, wb = _on(backend, WA, w)
+        got = crossops.jit(f)(x, wb)
+    _same(got, _numpy(getattr(np, op), WA, axis=1, where=w, **kwargs))
+
+
+# -- weights= of the quantiles (method='inverted_cdf') -------------------------------------------
+
+QA = np.array([[3.0, 1.0, 4.0, 1.0, 5.0], [9.0, 2.0, 6.0, 5.0, 3.0], [5.0, 8.0, 9.0, 7.0, 9.0]])
+QW = np.array([[1.0, 0.0, 2.0, 0.5, 1.0], [0.0, 0.0, 1.0, 3.0, 1.0], [2.0, 2.0, 2.0, 2.0, 2.0]])
+QUANTILE_OPS = ["quantile", "nanquantile", "percentile", "nanpercentile"]
+
+
+def _qs(op, qs):
+    return [q * 100 if isinstance(q, float) else [v * 100 for v in q] for q in qs] \
+        if "percentile" in op else qs
+
+
+@pytest.mark.parametrize("op", QUANTILE_OPS)
+def test_quantile_weights(backend, op):
+    """Weights of a's shape, or of a along axis (one axis or several), zero weights (leading
+    ones too), ties, q at 0 and 1, keepdims: NumPy's inverted_cdf."""
+    with backend_context(backend):
+        x, w = _on(backend, QA, QW)
+        f_x, f_np = getattr(xnp, op), getattr(np, op)
+        for q in _qs(op, [0.0, 0.2, 0.5, 0.75, 1.0, [0.1, 0.5, 0.99]]):
+            for keepdims in (False, True):
+                kw = {"method": "inverted_cdf", "keepdims": keepdims}
+                _same(f_x(x, q, weights=w, **kw), f_np(QA, q, weights=QW, **kw))
+                _same(f_x(x, q, axis=1, weights=w, **kw), f_np(QA, q, axis=1, weights=QW, **kw))
+                # (NumPy's nan forms fail on weights along axis, an IndexError of
+                # NumPy 2.4: they are compared with the same weights at a's shape)
+                along = (lambda w, ax: np.broadcast_to(np.expand_dims(w, 1 - ax), QA.shape)) \
+                    if op.startswith("nan") else (lambda w, ax: w)
+                (w1,) = _on(backend, QW[1])
+                _same(f_x(x, q, axis=1, weights=w1, **kw),
+                      f_np(QA, q, axis=1, weights=along(QW[1], 1), **kw))
+                (w0,) = _on(backend, QW[:, 2])
+                _same(f_x(x, q, axis=0, weights=w0, **kw),
+                      f_np(QA, q, axis=0, weights=along(QW[:, 2], 0), **kw))
+                (wt,) = _on(backend, QW.T.copy())  # several axes: weights in axis order
+                _same(f_x(x, q, axis=(1, 0), weights=wt, **kw),
+                      f_np(QA, q, axis=(1, 0), weights=QW.T, **kw))
+
+
+@pytest.mark.parametrize("op", QUANTILE_OPS)
+def test_inverted_cdf_without_weights_and_dtypes(backend, op):
+    """inverted_cdf without weights (equal ones), integer input keeping its dtype, NaN
+    (a slice with NaN gives NaN; the nan forms leave it out, and its weight with it)."""
+    ints = QA.astype(np.int64)
+    nans = QA.copy()
+    nans[0, 1] = nans[2, :] = NAN
+    with backend_context(backend):
+        x, i, n, w = _on(backend, QA, ints, nans, QW)
+        f_x, f_np = getattr(xnp, op), getattr(np, op)
+        for q in _qs(op, [0.3, [0.0, 0.5, 1.0]]):
+            kw = {"method": "inverted_cdf"}
+            _same(f_x(x, q, axis=1, **kw), f_np(QA, q, axis=1, **kw))
+            _same(f_x(i, q, axis=1, **kw), f_np(ints, q, axis=1, **kw))
+            _same(f_x(i, q, axis=0, weights=w, **kw), f_np(ints, q, axis=0, weights=QW, **kw))
+            _same(f_x(n, q, axis=1, weights=w, **kw),
+                  _numpy(f_np, nans, q, axis=1, weights=QW, **kw))
+
+
+@pytest.mark.parametrize("op", QUANTILE_OPS)
+def test_quantile_weights_errors(backend, op):
+    """NumPy's errors: weights with another method, negative weights, weights all zero,
+    weights of another shape without axis, or not that of a along axis."""
+    q = 50.0 if "percentile" in op else 0.5
+    f_x, f_np = getattr(xnp, op), getattr(np, op)
+    bad = [({"weights": QW}, ValueError, "inverted_cdf"),
+           ({"weights": -QW, "method": "inverted_cdf"}, ValueError, "non-negative"),
+           ({"weights": 0 * QW, "method": "inverted_cdf"}, ValueError, "all zero"),
+           ({"weights": QW[0], "method": "inverted_cdf"}, TypeError, "give axis"),
+           ({"weights": QW[0, :3], "method": "inverted_cdf", "axis": 1}, ValueError,
+            "along axis")]
+    with backend_context(backend):
+        (x,) = _on(backend, QA)
+        for kwargs, error, match in bad:
+            with pytest.raises(error):
+                _numpy(f_np, QA, q, **kwargs)
+            kwargs = {k: to_backend(backend, v) if k == "weights" else v
+                      for k, v in kwargs.items()}
+            with pytest.raises(error, match=match):
+                f_x(x, q, **kwargs)
+
+
+@pytest.mark.parametrize("op", QUANTILE_OPS)
+def test_quantile_weights_under_jit(backend, op):
+    q = [25.0, 60.0] if "percentile" in op else [0.25, 0.6]
+
+    def f(x, w):
+        return getattr(xnp, op)(x, q, axis=1, method="inverted_cdf", weights=w)
+
+    with backend_context(backend):
+        x, w = _on(backend, QA, QW)
+        got = crossops.jit(f)(x, w)
+    _same(got, getattr(np, op)(QA, q, axis=1, method="inverted_cdf", weights=QW))
+
+
+def test_where_gradients(backend):
+    """A masked mean (a masked loss) and a masked variance differentiate: the left-out
+    elements get zero gradient, the picked ones NumPy's formula's."""
+    if backend == "numpy":
+        pytest.skip("the numpy backend has no automatic differentiation")
+    m = np.array([[True, False, True], [False, False, True]])
+    x0 = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    n = m.sum(axis=1, keepdims=True)
+    mu = np.sum(x0 * m, axis=1, keepdims=True) / n
+    with backend_context(backend):
+        x, mb = _on(backend, x0, m)
+        g_mean = crossops.grad(lambda x: xnp.mean(x, where=mb))(x)
+        g_var = crossops.grad(lambda x: xnp.sum(xnp.var(x, axis=1, where=mb)))(x)
+    _same(g_mean, m / m.sum())
+    _same(g_var, np.where(m, 2 * (x0 - mu) / n, 0.0))

@@ -81,13 +81,12 @@ _KERAS = ("a keras.ops numpy-group op whose spec entry (spec/numpy_keras.toml) h
           "changed in that chapter (crossops.ops keeps Keras's through _keras_ops)")
 _OUT_LIKE = ("NumPy's signature except out= (crossops never writes into arrays) or like= "
              "(creation on the backend of another array)")
-_REDUCTION = ("NumPy's reduction signature except out= (crossops never writes into arrays) "
-              "and where= (masked reductions; nor nanvar and nanstd's mean= and "
-              "correction=), with the defaults NumPy marks <no value> written as what they "
-              "stand for: keepdims=False, initial=None (no initial value)")
-_QUANTILE = ("NumPy's signature except out= (crossops never writes into arrays) and weights= "
-             "(NumPy takes it with method='inverted_cdf' only, a method crossops does not "
-             "have), NumPy's keepdims=<no value> written as False")
+_REDUCTION = ("NumPy's reduction signature except out= (crossops never writes into arrays), "
+              "with the defaults NumPy marks <no value> written as what they stand for: "
+              "keepdims=False, initial=None (no initial value), where=True (every element), "
+              "mean=None (computed), correction=None (ddof)")
+_QUANTILE = ("NumPy's signature except out= (crossops never writes into arrays), NumPy's "
+             "keepdims=<no value> (nanquantile, nanpercentile) written as False")
 _PAD = ("NumPy's **kwargs written as the one keyword crossops takes, constant_values: "
         "the modes that read stat_length and end_values (maximum, mean, median, minimum, "
         "linear_ramp) are not taken, and reflect and symmetric have NumPy's default "
@@ -159,8 +158,9 @@ def test_signature_is_numpys(qualname):
 #: defaults are written as): those are the only differences
 DIFFERENCES = {
     _OUT_LIKE: ({"out", "like"}, {}),
-    _REDUCTION: ({"out", "where", "mean", "correction"}, {"keepdims": False, "initial": None}),
-    _QUANTILE: ({"out", "weights"}, {"keepdims": False}),
+    _REDUCTION: ({"out"}, {"keepdims": False, "initial": None, "where": True, "mean": None,
+                           "correction": None}),
+    _QUANTILE: ({"out"}, {"keepdims": False}),
 }
 
 

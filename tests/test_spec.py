@@ -10,7 +10,7 @@ import pytest
 
 import crossops.ops  # noqa: F401  (every namespace in the table)
 import crossops.random  # noqa: F401
-from crossops._dispatch import TABLE
+from crossops._dispatch import TABLE, own_params
 from crossops._spec import load_spec
 
 from .backends import op_function
@@ -59,8 +59,9 @@ def _accepts(f, spec) -> str | None:
     for p in spec.sig.parameters.values():
         if p.kind in (p.POSITIONAL_ONLY, p.VAR_POSITIONAL, p.VAR_KEYWORD):
             continue
-        if p.name == "like" and "like" not in spec.arrays:
-            continue  # NumPy's like= of a creation call: the public function picks the backend
+        if p.name in own_params(spec):
+            continue  # NumPy's like= of a creation call, where= of a reduction (and initial,
+            # mean): the public function handles them itself
         if p.name not in params:
             return f"takes no parameter {p.name!r} (signature {sig})"
     n_pos = sum(p.kind in (p.POSITIONAL_ONLY,) for p in spec.sig.parameters.values())

@@ -657,7 +657,8 @@ PROMOTED_KINDS = _PROMOTED_KINDS
 def forwarding(spec: OpSpec) -> list[tuple[inspect.Parameter, str]]:
     """How the generated function passes each parameter on: ``"pos"`` (positional-only
     ones, promoted ones, every one before a ``*args``), ``"*"``, ``"**"`` or ``"kw"``."""
-    params = list(spec.parameters.values())
+    kept = own_params(spec)
+    params = [p for p in spec.parameters.values() if p.name not in kept]
     # promoted parameters go by position (the promotion wrapper finds them there)
     positional = max((spec.params.index(p) + 1 for p in spec.promote), default=0)
     star = next((k for k, p in enumerate(params) if p.kind is p.VAR_POSITIONAL), None)
@@ -677,14 +678,37 @@ def forwarding(spec: OpSpec) -> list[tuple[inspect.Parameter, str]]:
 
 
 
-def like_placement(like, device):
+def own_params(spec: OpSpec) -> frozenset:
+    """The parameters an op's generated function handles itself and never passes on to the
+    op's (backend or generic) functions: NumPy's ``like=`` of a creation function (the
+    backend to create on) and NumPy's ``where=``, ``initial=`` and ``mean=`` of an array API
+    reduction (written once over crossops ops in ``crossops.numpy._masked``)."""
+    params = spec.parameters
+    kept = set()
+    if spec.kind == "creation" and "like" in params and "like" not in spec.arrays:
+        kept.add("like")
+    if spec.kind == "reduction":
+        kept.update(p for p in ("where", "initial", "mean") if p in params)
+    return frozenset(kept)
+
+
+def like_placement(like, device, *data):
     """The backend and device of a creation call given NumPy's ``like=``: ``like``'s
     backend (a NumPy array: numpy), and on torch ``like``'s device where ``device`` is None
-    (elsewhere the backend's default device)."""
+    (elsewhere the backend's default device). ``data``, the call's array arguments
+    (``asarray``'s ``obj``), may be host data or arrays of that backend (any array, where
+    ``like`` is a NumPy array: NumPy's own ``like=``): arrays of two non-NumPy backends do
+    not mix (crossops's one rule)."""
     backend = backend_of_type(type(like))
     if backend is None:
         raise TypeError(f"like must be an array of one of the backends, got "
                         f"{type(like).__name__}")
+    for x in data:
+        b = backend_of_type(type(x))
+        if b is not None and b != backend and "numpy" not in (b, backend):
+            raise TypeError(f"like is a {backend} array and the data a {b} array: arrays of "
+                            f"two backends do not mix; convert the data to a NumPy array "
+                            f"first (numpy.asarray), or leave out like")
     if device is None and backend == "torch":
         device = like.device
     return backend, device

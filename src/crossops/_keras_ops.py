@@ -587,13 +587,14 @@ def amax(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """
     a = x
     initial = None
+    where = True
     try:
         _key = _TYPE(a)
         try:
             _fn = _amax.cache[_key]
         except KeyError:
             _fn = _amax.resolve(_key, (_key,))
-        return _fn(a=a, axis=axis, keepdims=keepdims, initial=initial)
+        return _fn(a=a, axis=axis, keepdims=keepdims, initial=initial, where=where)
     except Exception as _e:
         _amax.fail(_e)
 
@@ -612,13 +613,14 @@ def amin(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """
     a = x
     initial = None
+    where = True
     try:
         _key = _TYPE(a)
         try:
             _fn = _amin.cache[_key]
         except KeyError:
             _fn = _amin.resolve(_key, (_key,))
-        return _fn(a=a, axis=axis, keepdims=keepdims, initial=initial)
+        return _fn(a=a, axis=axis, keepdims=keepdims, initial=initial, where=where)
     except Exception as _e:
         _amin.fail(_e)
 
@@ -1005,6 +1007,7 @@ def array(x: ArrayLike, dtype: DTypeLike | None = None) -> Array:
 
     Dtypes as Keras: Python ints give int32, Python floats ``floatx()``.
     """
+    like = None
     dtype = _kd.convert_dtype(x, dtype)
     try:
         _key = _TYPE(x)
@@ -1014,7 +1017,7 @@ def array(x: ArrayLike, dtype: DTypeLike | None = None) -> Array:
             _fn = _array.resolve(_key, (_key,))
         if dtype is not None:
             dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
-        return _fn(x=x, dtype=dtype)
+        return _fn(x=x, dtype=dtype, like=like)
     except Exception as _e:
         _array.fail(_e)
 
@@ -3737,13 +3740,14 @@ def nanmax(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """
     a = x
     initial = None
+    where = True
     try:
         _key = _TYPE(a)
         try:
             _fn = _nanmax.cache[_key]
         except KeyError:
             _fn = _nanmax.resolve(_key, (_key,))
-        return _fn(a=a, axis=axis, keepdims=keepdims, initial=initial)
+        return _fn(a=a, axis=axis, keepdims=keepdims, initial=initial, where=where)
     except Exception as _e:
         _nanmax.fail(_e)
 
@@ -3764,6 +3768,7 @@ def nanmean(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """
     a = x
     dtype = None
+    where = True
     a = _kd.float_input(a)
     try:
         _key = _TYPE(a)
@@ -3773,7 +3778,7 @@ def nanmean(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
             _fn = _nanmean.resolve(_key, (_key,))
         if dtype is not None:
             dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
-        return _fn(a=a, axis=axis, dtype=dtype, keepdims=keepdims)
+        return _fn(a=a, axis=axis, dtype=dtype, keepdims=keepdims, where=where)
     except Exception as _e:
         _nanmean.fail(_e)
 
@@ -3814,13 +3819,14 @@ def nanmin(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """
     a = x
     initial = None
+    where = True
     try:
         _key = _TYPE(a)
         try:
             _fn = _nanmin.cache[_key]
         except KeyError:
             _fn = _nanmin.resolve(_key, (_key,))
-        return _fn(a=a, axis=axis, keepdims=keepdims, initial=initial)
+        return _fn(a=a, axis=axis, keepdims=keepdims, initial=initial, where=where)
     except Exception as _e:
         _nanmin.fail(_e)
 
@@ -3833,7 +3839,8 @@ _nanpercentile = _bind('nanpercentile', {})
 
 def nanpercentile(
         x: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None,
-        method: Literal["linear", "lower", "higher", "nearest", "midpoint"] = 'linear',
+        method: Literal[
+            "linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf"] = 'linear',
         keepdims: bool = False,
 ) -> Array:
     """Percentiles of the data along the given axes, ignoring NaN.
@@ -3845,6 +3852,7 @@ def nanpercentile(
     """
     a = x
     overwrite_input = False
+    weights = None
     a = _kd.float_input(a)
     try:
         _key = _TYPE(a)
@@ -3854,6 +3862,7 @@ def nanpercentile(
             _fn = _nanpercentile.resolve(_key, (_key,))
         return _fn(
             a=a, q=q, axis=axis, overwrite_input=overwrite_input, method=method, keepdims=keepdims,
+            weights=weights,
         )
     except Exception as _e:
         _nanpercentile.fail(_e)
@@ -3874,6 +3883,7 @@ def nanprod(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     a = x
     dtype = None
     initial = None
+    where = True
     _dtype = _kd.accumulated_dtype(a)
     try:
         _key = _TYPE(a)
@@ -3883,7 +3893,7 @@ def nanprod(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
             _fn = _nanprod.resolve(_key, (_key,))
         if dtype is not None:
             dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
-        _out = _fn(a=a, axis=axis, dtype=dtype, keepdims=keepdims, initial=initial)
+        _out = _fn(a=a, axis=axis, dtype=dtype, keepdims=keepdims, initial=initial, where=where)
     except Exception as _e:
         _nanprod.fail(_e)
     return _kd.as_dtype(_out, _dtype)
@@ -3894,7 +3904,8 @@ _nanquantile = _bind('nanquantile', {})
 
 def nanquantile(
         x: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None,
-        method: Literal["linear", "lower", "higher", "nearest", "midpoint"] = 'linear',
+        method: Literal[
+            "linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf"] = 'linear',
         keepdims: bool = False,
 ) -> Array:
     """Quantiles of the data along the given axes, ignoring NaN.
@@ -3906,6 +3917,7 @@ def nanquantile(
     """
     a = x
     overwrite_input = False
+    weights = None
     a = _kd.float_input(a)
     try:
         _key = _TYPE(a)
@@ -3915,6 +3927,7 @@ def nanquantile(
             _fn = _nanquantile.resolve(_key, (_key,))
         return _fn(
             a=a, q=q, axis=axis, overwrite_input=overwrite_input, method=method, keepdims=keepdims,
+            weights=weights,
         )
     except Exception as _e:
         _nanquantile.fail(_e)
@@ -3934,6 +3947,9 @@ def nanstd(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     a = x
     dtype = None
     ddof = 0
+    where = True
+    mean = None
+    correction = None
     a = _kd.float_input(a)
     try:
         _key = _TYPE(a)
@@ -3943,7 +3959,10 @@ def nanstd(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
             _fn = _nanstd.resolve(_key, (_key,))
         if dtype is not None:
             dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
-        return _fn(a=a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims)
+        return _fn(
+            a=a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims, where=where, mean=mean,
+            correction=correction,
+        )
     except Exception as _e:
         _nanstd.fail(_e)
 
@@ -3963,6 +3982,7 @@ def nansum(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     a = x
     dtype = None
     initial = None
+    where = True
     _dtype = _kd.accumulated_dtype(a)
     try:
         _key = _TYPE(a)
@@ -3972,7 +3992,7 @@ def nansum(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
             _fn = _nansum.resolve(_key, (_key,))
         if dtype is not None:
             dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
-        _out = _fn(a=a, axis=axis, dtype=dtype, keepdims=keepdims, initial=initial)
+        _out = _fn(a=a, axis=axis, dtype=dtype, keepdims=keepdims, initial=initial, where=where)
     except Exception as _e:
         _nansum.fail(_e)
     return _kd.as_dtype(_out, _dtype)
@@ -3992,6 +4012,9 @@ def nanvar(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     a = x
     dtype = None
     ddof = 0
+    where = True
+    mean = None
+    correction = None
     a = _kd.float_input(a)
     try:
         _key = _TYPE(a)
@@ -4001,7 +4024,10 @@ def nanvar(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
             _fn = _nanvar.resolve(_key, (_key,))
         if dtype is not None:
             dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
-        return _fn(a=a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims)
+        return _fn(
+            a=a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims, where=where, mean=mean,
+            correction=correction,
+        )
     except Exception as _e:
         _nanvar.fail(_e)
 
@@ -4242,7 +4268,8 @@ _percentile = _bind('percentile', {})
 
 def percentile(
         x: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None,
-        method: Literal["linear", "lower", "higher", "nearest", "midpoint"] = 'linear',
+        method: Literal[
+            "linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf"] = 'linear',
         keepdims: bool = False,
 ) -> Array:
     """Percentiles of the data along the given axes.
@@ -4254,6 +4281,7 @@ def percentile(
     """
     a = x
     overwrite_input = False
+    weights = None
     a = _kd.float_input(a)
     try:
         _key = _TYPE(a)
@@ -4263,6 +4291,7 @@ def percentile(
             _fn = _percentile.resolve(_key, (_key,))
         return _fn(
             a=a, q=q, axis=axis, overwrite_input=overwrite_input, method=method, keepdims=keepdims,
+            weights=weights,
         )
     except Exception as _e:
         _percentile.fail(_e)
@@ -4350,7 +4379,8 @@ _quantile = _bind('quantile', {})
 
 def quantile(
         x: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None,
-        method: Literal["linear", "lower", "higher", "nearest", "midpoint"] = 'linear',
+        method: Literal[
+            "linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf"] = 'linear',
         keepdims: bool = False,
 ) -> Array:
     """Quantiles of the data along the given axes.
@@ -4362,6 +4392,7 @@ def quantile(
     """
     a = x
     overwrite_input = False
+    weights = None
     a = _kd.float_input(a)
     try:
         _key = _TYPE(a)
@@ -4371,6 +4402,7 @@ def quantile(
             _fn = _quantile.resolve(_key, (_key,))
         return _fn(
             a=a, q=q, axis=axis, overwrite_input=overwrite_input, method=method, keepdims=keepdims,
+            weights=weights,
         )
     except Exception as _e:
         _quantile.fail(_e)

@@ -370,12 +370,18 @@ def fmin(x1, x2):
 # -- reductions and statistics -------------------------------------------------------------
 
 @generic()
-def amax(a, axis=None, keepdims=False, initial=None):
+def amax(a, axis=None, keepdims=False, initial=None, where=True):
+    if where is not True:
+        from ._masked import extreme
+        return extreme("amax", a, axis, keepdims, initial, where)
     return _with_initial(_xnp().max, _xnp().maximum, a, axis, keepdims, initial, "amax")
 
 
 @generic()
-def amin(a, axis=None, keepdims=False, initial=None):
+def amin(a, axis=None, keepdims=False, initial=None, where=True):
+    if where is not True:
+        from ._masked import extreme
+        return extreme("amin", a, axis, keepdims, initial, where)
     return _with_initial(_xnp().min, _xnp().minimum, a, axis, keepdims, initial, "amin")
 
 
@@ -455,8 +461,13 @@ def _keep(out, x_ndim, axes, keepdims, lead=()):
     return xnp.reshape(out, tuple(lead) + tuple(shape))
 
 
-def _quantile(x, q, axis, method, keepdims, ignore_nan, op):
+def _quantile(x, q, axis, method, keepdims, ignore_nan, op, weights=None):
     xnp = _xnp()
+    if weights is not None and method != "inverted_cdf":
+        raise ValueError(f"only method 'inverted_cdf' takes weights (as in NumPy), got "
+                         f"method={method!r}")
+    if method == "inverted_cdf":
+        return _inverted_cdf(x, q, axis, keepdims, ignore_nan, op, weights)
     scalar_q = not _is_array(q) and not isinstance(q, list | tuple)
     qa = _weak(q, x) if scalar_q else xnp.astype(
         q if _is_array(q) else _weak_list(q, x), _name(x))
@@ -484,7 +495,7 @@ def _quantile(x, q, axis, method, keepdims, ignore_nan, op):
         pos = lo + xnp.where(xnp.ceil(pos) > lo, _c(0.5, x), _c(0.0, x))
     else:
         raise ValueError(f"quantile: method must be one of linear, lower, higher, nearest, "
-                         f"midpoint; got {method!r}")
+                         f"midpoint, inverted_cdf; got {method!r}")
     hi = xnp.minimum(lo + _c(1.0, x), xnp.maximum(count - _c(1.0, x), _c(0.0, x)))
     lo = xnp.maximum(lo, _c(0.0, x))
     ilo = xnp.astype(lo, "int64")
@@ -508,6 +519,80 @@ def _quantile(x, q, axis, method, keepdims, ignore_nan, op):
     return _keep(out, x.ndim, axes, keepdims, lead=qshape)
 
 
+def _quantile_weights(x, weights, axis, op):
+    """``weights`` as an array of x's backend and x's shape (NumPy's rules: x's shape, or
+    the shape of the reduced axes, which then must be given)."""
+    xnp = _xnp()
+    if _is_array(weights) and _backend(weights) != _backend(x) and _backend(x) == "numpy":
+        x = xnp.asarray(x, like=weights)  # NumPy data beside another backend's array
+    w = weights if _is_array(weights) and _backend(weights) == _backend(x) else \
+        xnp.asarray(weights, like=x)
+    if tuple(w.shape) != tuple(x.shape):
+        if axis is None:
+            raise TypeError(f"weights of shape {tuple(w.shape)} differ from a's shape "
+                            f"{tuple(x.shape)}: give axis, which they then run along (as in "
+                            f"NumPy)")
+        axes = normalize_axes(axis, x.ndim, op)
+        if tuple(w.shape) != tuple(x.shape[a] for a in axes):
+            raise ValueError(f"weights of shape {tuple(w.shape)} must have a's shape "
+                             f"{tuple(x.shape)} or that of a along axis {axis} "
+                             f"{tuple(x.shape[a] for a in axes)}")
+        order = sorted(range(len(axes)), key=lambda k: axes[k])
+        w = xnp.permute_dims(w, tuple(order)) if len(axes) > 1 else w
+        w = xnp.reshape(w, tuple(s if i in axes else 1 for i, s in enumerate(x.shape)))
+        w = xnp.broadcast_to(w, tuple(x.shape))
+    if _known(xnp.any(w < _c(0, w))):
+        raise ValueError("weights must be non-negative (as in NumPy)")
+    return x, w
+
+
+def _inverted_cdf(x, q, axis, keepdims, ignore_nan, op, weights):
+    """NumPy's method 'inverted_cdf': the first sorted value whose (weighted) cumulative
+    share reaches q; a's dtype. Weights of NaN values count as zero in the nan forms."""
+    xnp = _xnp()
+    if not _is_array(x):
+        x = xnp.asarray(x)
+    if weights is None:
+        w = xnp.ones_like(x, dtype=_wide_float(_backend(x)))
+    else:
+        x, w = _quantile_weights(x, weights, axis, op)
+    wide = _wide_float(_backend(x))
+    qa = xnp.asarray(q, dtype=wide, like=x) if not _is_array(q) else xnp.astype(q, wide)
+    qshape = tuple(qa.shape)
+    qa = xnp.reshape(qa, (-1,))
+    y, kept_shape, axes = _flat_last(x, axis, op)
+    w, _, _ = _flat_last(xnp.astype(w, wide), axis, op)
+    n = y.shape[-1]
+    floating = _is_float(y)
+    nan = xnp.isnan(y) if floating else xnp.zeros_like(y, dtype="bool")
+    if ignore_nan:
+        w = xnp.where(nan, xnp.zeros_like(w), w)
+    order = xnp.argsort(xnp.where(nan, xnp.full_like(y, math.inf), y) if floating else y,
+                        axis=-1, stable=True)
+    ys = xnp.take_along_axis(y, order, axis=-1)
+    cdf = xnp.cumulative_sum(xnp.take_along_axis(w, order, axis=-1), axis=-1)
+    total = cdf[..., -1:]
+    all_nan = xnp.all(nan, axis=-1, keepdims=True)
+    invalid = xnp.logical_or(xnp.logical_not(xnp.isfinite(total)), total == _c(0, total))
+    if ignore_nan:  # (a slice of NaN only gives NaN)
+        invalid = xnp.logical_and(invalid, xnp.logical_not(all_nan))
+    if _known(xnp.any(invalid)):
+        raise ValueError("weights included NaN or inf, or were all zero (as in NumPy)")
+    cdf = cdf / xnp.where(total == _c(0, total), xnp.ones_like(total), total)
+    # leading zero weights: the first value of positive weight answers q = 0 (NumPy)
+    cdf = xnp.where(cdf == _c(0, cdf), xnp.full_like(cdf, -1.0), cdf)
+    # searchsorted(cdf, q, side="left"): how many shares are below q
+    below = xnp.expand_dims(cdf, axis=-2) < xnp.reshape(qa, (-1, 1))  # (..., nq, n)
+    idx = xnp.minimum(xnp.sum(xnp.astype(below, "int64"), axis=-1), n - 1)
+    out = xnp.take_along_axis(ys, idx, axis=-1)  # (..., nq)
+    bad = all_nan if ignore_nan else xnp.any(nan, axis=-1, keepdims=True)
+    if floating:
+        out = xnp.where(bad, xnp.full_like(out, math.nan), out)
+    out = xnp.permute_dims(out, (out.ndim - 1,) + tuple(range(out.ndim - 1)))
+    out = xnp.reshape(out, qshape + kept_shape)
+    return _keep(out, x.ndim, axes, keepdims, lead=qshape)
+
+
 def _weak_list(q, like):
     from .._backend import backend_module
     from .._dispatch import native_function
@@ -517,13 +602,17 @@ def _weak_list(q, like):
 
 
 @generic()
-def quantile(a, q, axis=None, overwrite_input=False, method="linear", keepdims=False):
-    return _quantile(a, q, axis, method, keepdims, ignore_nan=False, op="quantile")
+def quantile(a, q, axis=None, overwrite_input=False, method="linear", keepdims=False, *,
+             weights=None):
+    return _quantile(a, q, axis, method, keepdims, ignore_nan=False, op="quantile",
+                     weights=weights)
 
 
 @generic()
-def nanquantile(a, q, axis=None, overwrite_input=False, method="linear", keepdims=False):
-    return _quantile(a, q, axis, method, keepdims, ignore_nan=True, op="nanquantile")
+def nanquantile(a, q, axis=None, overwrite_input=False, method="linear", keepdims=False, *,
+                weights=None):
+    return _quantile(a, q, axis, method, keepdims, ignore_nan=True, op="nanquantile",
+                     weights=weights)
 
 
 def _div100(q, x):
@@ -535,13 +624,17 @@ def _div100(q, x):
 
 
 @generic()
-def percentile(a, q, axis=None, overwrite_input=False, method="linear", keepdims=False):
-    return _quantile(a, _div100(q, a), axis, method, keepdims, ignore_nan=False, op="percentile")
+def percentile(a, q, axis=None, overwrite_input=False, method="linear", keepdims=False, *,
+               weights=None):
+    return _quantile(a, _div100(q, a), axis, method, keepdims, ignore_nan=False, op="percentile",
+                     weights=weights)
 
 
 @generic()
-def nanpercentile(a, q, axis=None, overwrite_input=False, method="linear", keepdims=False):
-    return _quantile(a, _div100(q, a), axis, method, keepdims, ignore_nan=True, op="nanpercentile")
+def nanpercentile(a, q, axis=None, overwrite_input=False, method="linear", keepdims=False, *,
+                  weights=None):
+    return _quantile(a, _div100(q, a), axis, method, keepdims, ignore_nan=True,
+                     op="nanpercentile", weights=weights)
 
 
 @generic()
@@ -562,13 +655,19 @@ def _fill_nan(x, value):
 
 
 @generic()
-def nansum(a, axis=None, dtype=None, keepdims=False, initial=None):
+def nansum(a, axis=None, dtype=None, keepdims=False, initial=None, where=True):
+    if where is not True:
+        from ._masked import nan_filled
+        a = nan_filled(a, where, "nansum", 0)
     out = _xnp().sum(_fill_nan(a, 0), axis=axis, dtype=dtype, keepdims=keepdims)
     return out if initial is None else out + _xnp().astype(_c(initial, out), _name(out))
 
 
 @generic()
-def nanprod(a, axis=None, dtype=None, keepdims=False, initial=None):
+def nanprod(a, axis=None, dtype=None, keepdims=False, initial=None, where=True):
+    if where is not True:
+        from ._masked import nan_filled
+        a = nan_filled(a, where, "nanprod", 1)
     out = _xnp().prod(_fill_nan(a, 1), axis=axis, dtype=dtype, keepdims=keepdims)
     return out if initial is None else out * _xnp().astype(_c(initial, out), _name(out))
 
@@ -584,13 +683,19 @@ def _nan_extreme(x, axis, keepdims, f, fill):
 
 
 @generic()
-def nanmax(a, axis=None, keepdims=False, initial=None):
+def nanmax(a, axis=None, keepdims=False, initial=None, where=True):
+    if where is not True:
+        from ._masked import extreme
+        return extreme("nanmax", a, axis, keepdims, initial, where, nan=True)
     return _nan_initial(a, axis, keepdims, initial, _xnp().max, _xnp().fmax, -math.inf,
                         "nanmax")
 
 
 @generic()
-def nanmin(a, axis=None, keepdims=False, initial=None):
+def nanmin(a, axis=None, keepdims=False, initial=None, where=True):
+    if where is not True:
+        from ._masked import extreme
+        return extreme("nanmin", a, axis, keepdims, initial, where, nan=True)
     return _nan_initial(a, axis, keepdims, initial, _xnp().min, _xnp().fmin, math.inf,
                         "nanmin")
 
@@ -651,17 +756,39 @@ def _nan_stat_input(x, dtype):
 
 
 @generic()
-def nanmean(a, axis=None, dtype=None, keepdims=False):
+def nanmean(a, axis=None, dtype=None, keepdims=False, *, where=True):
     xnp = _xnp()
+    if where is not True:
+        from ._masked import counts, nan_valid
+        a, valid = nan_valid(a, where, "nanmean")
+        x = _nan_stat_input(a, dtype)
+        total = xnp.sum(xnp.where(valid, x, xnp.zeros_like(x)), axis=axis, keepdims=keepdims)
+        return total / counts(valid, x, axis, keepdims)
     x = _nan_stat_input(a, dtype)
     valid = xnp.astype(xnp.logical_not(xnp.isnan(x)), _name(x))
     return xnp.sum(_fill_nan(x, 0), axis=axis, keepdims=keepdims) / \
         xnp.sum(valid, axis=axis, keepdims=keepdims)
 
 
+def _ddof(ddof, correction, op):
+    """NumPy's ``correction``, the array API's name for ``ddof``: one of the two."""
+    if correction is None:
+        return ddof
+    if ddof != 0:
+        raise ValueError(f"{op}: ddof and correction are two names for one value (correction "
+                         f"is the array API's): give one of them, not both")
+    return correction
+
+
 @generic()
-def nanvar(a, axis=None, dtype=None, ddof=0, keepdims=False):
+def nanvar(a, axis=None, dtype=None, ddof=0, keepdims=False, *, where=True, mean=None,
+           correction=None):
     xnp = _xnp()
+    ddof = _ddof(ddof, correction, "nanvar")
+    if where is not True or mean is not None:
+        from ._masked import moments, nan_valid
+        a, valid = nan_valid(a, where, "nanvar")
+        return moments(_nan_stat_input(a, dtype), valid, axis, ddof, keepdims, mean, True)
     x = _nan_stat_input(a, dtype)
     valid = xnp.astype(xnp.logical_not(xnp.isnan(x)), _name(x))
     n = xnp.sum(valid, axis=axis, keepdims=True)
@@ -685,9 +812,11 @@ def nanvar(a, axis=None, dtype=None, ddof=0, keepdims=False):
 
 
 @generic()
-def nanstd(a, axis=None, dtype=None, ddof=0, keepdims=False):
+def nanstd(a, axis=None, dtype=None, ddof=0, keepdims=False, *, where=True, mean=None,
+           correction=None):
     xnp = _xnp()
-    v = nanvar(a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims)
+    ddof = _ddof(ddof, correction, "nanstd")
+    v = nanvar(a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims, where=where, mean=mean)
     # the gradient at a zero variance is 0, a subgradient, not sqrt's inf * 0 = nan
     zero = v == 0
     return xnp.where(zero, xnp.zeros_like(v), xnp.sqrt(xnp.where(zero, xnp.ones_like(v), v)))
@@ -784,8 +913,10 @@ def concatenate(arrays, /, axis=0, *, dtype=None, casting="same_kind"):
 
 
 @generic()
-def array(x, dtype=None):
-    return _xnp().asarray(x, dtype=dtype)
+def array(x, dtype=None, *, like=None):
+    if like is None:
+        return _xnp().asarray(x, dtype=dtype)
+    return _xnp().asarray(x, dtype=dtype, like=like)
 
 
 @generic()

@@ -31,6 +31,7 @@ from .._typing import (  # noqa: F401
     Sequence,
     Shape,
 )
+from . import _masked
 from ._diagonals import GENERIC as _G3
 from ._extra import GENERIC as _G2
 from ._keras import GENERIC as _G0
@@ -166,7 +167,7 @@ _asarray = _bind('asarray', _GENERIC)
 
 def asarray(
         obj: ArrayLike, /, *, dtype: DTypeLike | None = None, device: Device | None = None,
-        copy: bool | None = None,
+        copy: bool | None = None, like: ArrayLike | None = None,
 ) -> Array:
     """Convert an object to an array.
 
@@ -175,7 +176,9 @@ def asarray(
     lists become arrays of the default backend. Without a dtype, Python
     data takes the backend's default dtype of its kind (``[1, 2.5]`` is float64 on NumPy
     and float32 on PyTorch, JAX and TensorFlow) and arrays keep theirs. ``copy=False`` with
-    a dtype change raises ValueError, except on JAX, which converts anyway.
+    a dtype change raises ValueError, except on JAX, which converts anyway. With NumPy's
+    ``like=``, the result is an array of ``like``'s backend (on its device on torch, unless
+    ``device`` is given), whatever ``obj`` is.
 
     Parameters
     ----------
@@ -190,6 +193,9 @@ def asarray(
     copy : bool | None, default None
         True always copies, False never copies (and raises if it would have to), None copies
         only when needed.
+    like : ArrayLike | None, default None
+        An array whose backend makes the result (NumPy's ``like=``), on that array's device
+        on torch; None: obj's backend (Python data: the default backend).
 
     Returns
     -------
@@ -211,8 +217,15 @@ def asarray(
     True
     >>> xnp.asarray(x, copy=True) is x
     False
+    >>> xnp.asarray([1.5, 2.0], like=x)
+    array([1.5, 2. ])
     """
     try:
+        if like is not None:
+            _b, device = _like_placement(like, device, obj)
+            if dtype is not None:
+                dtype = _native_dtype(_b, dtype)
+            return _asarray.impl(_b)(obj, dtype=dtype, device=device, copy=copy)
         _key = _TYPE(obj)
         try:
             _fn = _asarray.cache[_key]
@@ -5350,8 +5363,9 @@ _rint = _bind('rint', _GENERIC)
 
 
 def rint(
-        x: ArrayLike, /, out: Any = None, *, where: Any = True, casting: Any = 'same_kind',
-        order: Any = 'K', dtype: DTypeLike | None = None, subok: Any = True, signature: Any = None,
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Any = 'same_kind', order: Any = 'K', dtype: DTypeLike | None = None,
+        subok: Any = True, signature: Any = None,
 ) -> Array:
     """``rint``.
     """
@@ -5418,8 +5432,9 @@ _degrees = _bind('degrees', _GENERIC)
 
 
 def degrees(
-        x: ArrayLike, /, out: Any = None, *, where: Any = True, casting: Any = 'same_kind',
-        order: Any = 'K', dtype: DTypeLike | None = None, subok: Any = True, signature: Any = None,
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Any = 'same_kind', order: Any = 'K', dtype: DTypeLike | None = None,
+        subok: Any = True, signature: Any = None,
 ) -> Array:
     """``degrees``.
     """
@@ -5446,8 +5461,9 @@ _radians = _bind('radians', _GENERIC)
 
 
 def radians(
-        x: ArrayLike, /, out: Any = None, *, where: Any = True, casting: Any = 'same_kind',
-        order: Any = 'K', dtype: DTypeLike | None = None, subok: Any = True, signature: Any = None,
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Any = 'same_kind', order: Any = 'K', dtype: DTypeLike | None = None,
+        subok: Any = True, signature: Any = None,
 ) -> Array:
     """``radians``.
     """
@@ -5474,8 +5490,9 @@ _spacing = _bind('spacing', _GENERIC)
 
 
 def spacing(
-        x: ArrayLike, /, out: Any = None, *, where: Any = True, casting: Any = 'same_kind',
-        order: Any = 'K', dtype: DTypeLike | None = None, subok: Any = True, signature: Any = None,
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Any = 'same_kind', order: Any = 'K', dtype: DTypeLike | None = None,
+        subok: Any = True, signature: Any = None,
 ) -> Array:
     """spacing(x): the distance from x to the next float away from zero (negative for negative x).
     Results that are subnormal numbers (spacing(0) and the like) are flushed to zero on
@@ -5504,7 +5521,7 @@ _float_power = _bind('float_power', _GENERIC)
 
 
 def float_power(
-        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: Any = True,
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
         casting: Any = 'same_kind', order: Any = 'K', dtype: DTypeLike | None = None,
         subok: Any = True, signature: Any = None,
 ) -> Array:
@@ -5534,8 +5551,9 @@ _modf = _bind('modf', _GENERIC)
 
 
 def modf(
-        x: ArrayLike, /, out: Any = (None, None), *, where: Any = True, casting: Any = 'same_kind',
-        order: Any = 'K', dtype: DTypeLike | None = None, subok: Any = True, signature: Any = None,
+        x: ArrayLike, /, out: Any = (None, None), *, where: ArrayLike | bool = True,
+        casting: Any = 'same_kind', order: Any = 'K', dtype: DTypeLike | None = None,
+        subok: Any = True, signature: Any = None,
 ) -> Array:
     """``modf``.
     """
@@ -5562,8 +5580,9 @@ _frexp = _bind('frexp', _GENERIC)
 
 
 def frexp(
-        x: ArrayLike, /, out: Any = (None, None), *, where: Any = True, casting: Any = 'same_kind',
-        order: Any = 'K', dtype: DTypeLike | None = None, subok: Any = True, signature: Any = None,
+        x: ArrayLike, /, out: Any = (None, None), *, where: ArrayLike | bool = True,
+        casting: Any = 'same_kind', order: Any = 'K', dtype: DTypeLike | None = None,
+        subok: Any = True, signature: Any = None,
 ) -> Array:
     """``frexp``.
     """
@@ -5590,7 +5609,7 @@ _divmod = _bind('divmod', _GENERIC)
 
 
 def divmod(
-        x1: ArrayLike, x2: ArrayLike, /, out: Any = (None, None), *, where: Any = True,
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = (None, None), *, where: ArrayLike | bool = True,
         casting: Any = 'same_kind', order: Any = 'K', dtype: DTypeLike | None = None,
         subok: Any = True, signature: Any = None,
 ) -> Array:
@@ -7161,8 +7180,9 @@ _bitwise_count = _bind('bitwise_count', _GENERIC)
 
 
 def bitwise_count(
-        x: ArrayLike, /, out: Any = None, *, where: Any = True, casting: Any = 'same_kind',
-        order: Any = 'K', dtype: DTypeLike | None = None, subok: Any = True, signature: Any = None,
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Any = 'same_kind', order: Any = 'K', dtype: DTypeLike | None = None,
+        subok: Any = True, signature: Any = None,
 ) -> Array:
     """The number of 1 bits in the absolute value of each element.
 
@@ -7176,7 +7196,7 @@ def bitwise_count(
         Integer input array.
     out : Any, default None
         Must be None: crossops never writes into arrays.
-    where : Any, default True
+    where : ArrayLike | bool, default True
         Must be True (NumPy's masked ufunc form needs out).
     casting : Any, default 'same_kind'
         NumPy's casting rule for dtype.
@@ -7230,8 +7250,9 @@ _invert = _bind('invert', _GENERIC)
 
 
 def invert(
-        x: ArrayLike, /, out: Any = None, *, where: Any = True, casting: Any = 'same_kind',
-        order: Any = 'K', dtype: DTypeLike | None = None, subok: Any = True, signature: Any = None,
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Any = 'same_kind', order: Any = 'K', dtype: DTypeLike | None = None,
+        subok: Any = True, signature: Any = None,
 ) -> Array:
     """Bit-wise NOT of each element (NumPy's name for bitwise_not).
 
@@ -7245,7 +7266,7 @@ def invert(
         Integer or boolean input array.
     out : Any, default None
         Must be None: crossops never writes into arrays.
-    where : Any, default True
+    where : ArrayLike | bool, default True
         Must be True (NumPy's masked ufunc form needs out).
     casting : Any, default 'same_kind'
         NumPy's casting rule for dtype.
@@ -9499,6 +9520,7 @@ _amax = _bind('amax', _GENERIC)
 
 def amax(
         a: ArrayLike, axis: Axis = None, keepdims: bool = False, initial: float | None = None,
+        where: ArrayLike | bool = True,
 ) -> Array:
     """Maximum along the given axes; the NumPy name of ``max``.
 
@@ -9515,6 +9537,10 @@ def amax(
     initial : float | None, default None
         A value the result is at least as large as (the maximum of it and the elements); an
         empty slice gives it. None: no such value (an empty slice raises).
+    where : ArrayLike | bool, default True
+        NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
+        the input's shape) take part; the others count as the reduction's identity. True:
+        every element.
 
     Returns
     -------
@@ -9538,7 +9564,7 @@ def amax(
             _fn = _amax.cache[_key]
         except KeyError:
             _fn = _amax.resolve(_key, (_key,))
-        return _fn(a=a, axis=axis, keepdims=keepdims, initial=initial)
+        return _fn(a=a, axis=axis, keepdims=keepdims, initial=initial, where=where)
     except Exception as _e:
         _amax.fail(_e)
 
@@ -9551,6 +9577,7 @@ _amin = _bind('amin', _GENERIC)
 
 def amin(
         a: ArrayLike, axis: Axis = None, keepdims: bool = False, initial: float | None = None,
+        where: ArrayLike | bool = True,
 ) -> Array:
     """Minimum along the given axes; the NumPy name of ``min``.
 
@@ -9567,6 +9594,10 @@ def amin(
     initial : float | None, default None
         A value the result is at least as small as (the minimum of it and the elements); an
         empty slice gives it. None: no such value (an empty slice raises).
+    where : ArrayLike | bool, default True
+        NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
+        the input's shape) take part; the others count as the reduction's identity. True:
+        every element.
 
     Returns
     -------
@@ -9589,7 +9620,7 @@ def amin(
             _fn = _amin.cache[_key]
         except KeyError:
             _fn = _amin.resolve(_key, (_key,))
-        return _fn(a=a, axis=axis, keepdims=keepdims, initial=initial)
+        return _fn(a=a, axis=axis, keepdims=keepdims, initial=initial, where=where)
     except Exception as _e:
         _amin.fail(_e)
 
@@ -9710,8 +9741,9 @@ _quantile = _bind('quantile', _GENERIC)
 def quantile(
         a: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None,
         overwrite_input: bool = False,
-        method: Literal["linear", "lower", "higher", "nearest", "midpoint"] = 'linear',
-        keepdims: bool = False,
+        method: Literal[
+            "linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf"] = 'linear',
+        keepdims: bool = False, *, weights: ArrayLike | None = None,
 ) -> Array:
     """Quantiles of the data along the given axes.
 
@@ -9734,11 +9766,17 @@ def quantile(
     overwrite_input : bool, default False
         Taken for NumPy's signature: crossops never writes into its input, whichever is
         given.
-    method : Literal["linear", "lower", "higher", "nearest", "midpoint"], default 'linear'
+    method : {'linear', 'lower', 'higher', 'nearest', 'midpoint', 'inverted_cdf'}, default
+        'linear'
         How to pick a value between two data points: ``"linear"``, ``"lower"``,
-        ``"higher"``, ``"nearest"`` or ``"midpoint"``.
+        ``"higher"``, ``"nearest"``, ``"midpoint"``, or ``"inverted_cdf"`` (the first sorted
+        value whose cumulative share of the weights reaches q; a's dtype; the one method
+        that takes ``weights``).
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
+    weights : ArrayLike | None, default None
+        NumPy's weights of the values (a's shape, or that of a along axis), non-negative,
+        with ``method="inverted_cdf"`` only; None: equal weights.
 
     Returns
     -------
@@ -9759,6 +9797,9 @@ def quantile(
     >>> xnp.quantile(np.array([[1.0, 2.0], [3.0, 5.0]]), [0.5, 1.0], axis=1)
     array([[1.5, 4. ],
            [2. , 5. ]])
+    >>> xnp.quantile(np.array([1.0, 2.0, 3.0]), 0.5, method='inverted_cdf',
+    ...     weights=np.array([1.0, 0.5, 3.0]))
+    array(3.)
     """
     try:
         _key = _TYPE(a)
@@ -9768,6 +9809,7 @@ def quantile(
             _fn = _quantile.resolve(_key, (_key,))
         return _fn(
             a=a, q=q, axis=axis, overwrite_input=overwrite_input, method=method, keepdims=keepdims,
+            weights=weights,
         )
     except Exception as _e:
         _quantile.fail(_e)
@@ -9782,8 +9824,9 @@ _nanquantile = _bind('nanquantile', _GENERIC)
 def nanquantile(
         a: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None,
         overwrite_input: bool = False,
-        method: Literal["linear", "lower", "higher", "nearest", "midpoint"] = 'linear',
-        keepdims: bool = False,
+        method: Literal[
+            "linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf"] = 'linear',
+        keepdims: bool = False, *, weights: ArrayLike | None = None,
 ) -> Array:
     """Quantiles of the data along the given axes, ignoring NaN.
 
@@ -9801,11 +9844,17 @@ def nanquantile(
     overwrite_input : bool, default False
         Taken for NumPy's signature: crossops never writes into its input, whichever is
         given.
-    method : Literal["linear", "lower", "higher", "nearest", "midpoint"], default 'linear'
+    method : {'linear', 'lower', 'higher', 'nearest', 'midpoint', 'inverted_cdf'}, default
+        'linear'
         How to pick a value between two data points: ``"linear"``, ``"lower"``,
-        ``"higher"``, ``"nearest"`` or ``"midpoint"``.
+        ``"higher"``, ``"nearest"``, ``"midpoint"``, or ``"inverted_cdf"`` (the first sorted
+        value whose cumulative share of the weights reaches q; a's dtype; the one method
+        that takes ``weights``).
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
+    weights : ArrayLike | None, default None
+        NumPy's weights of the values (a's shape, or that of a along axis), non-negative,
+        with ``method="inverted_cdf"`` only; None: equal weights.
 
     Returns
     -------
@@ -9830,6 +9879,7 @@ def nanquantile(
             _fn = _nanquantile.resolve(_key, (_key,))
         return _fn(
             a=a, q=q, axis=axis, overwrite_input=overwrite_input, method=method, keepdims=keepdims,
+            weights=weights,
         )
     except Exception as _e:
         _nanquantile.fail(_e)
@@ -9844,8 +9894,9 @@ _percentile = _bind('percentile', _GENERIC)
 def percentile(
         a: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None,
         overwrite_input: bool = False,
-        method: Literal["linear", "lower", "higher", "nearest", "midpoint"] = 'linear',
-        keepdims: bool = False,
+        method: Literal[
+            "linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf"] = 'linear',
+        keepdims: bool = False, *, weights: ArrayLike | None = None,
 ) -> Array:
     """Percentiles of the data along the given axes.
 
@@ -9863,11 +9914,17 @@ def percentile(
     overwrite_input : bool, default False
         Taken for NumPy's signature: crossops never writes into its input, whichever is
         given.
-    method : Literal["linear", "lower", "higher", "nearest", "midpoint"], default 'linear'
+    method : {'linear', 'lower', 'higher', 'nearest', 'midpoint', 'inverted_cdf'}, default
+        'linear'
         How to pick a value between two data points: ``"linear"``, ``"lower"``,
-        ``"higher"``, ``"nearest"`` or ``"midpoint"``.
+        ``"higher"``, ``"nearest"``, ``"midpoint"``, or ``"inverted_cdf"`` (the first sorted
+        value whose cumulative share of the weights reaches q; a's dtype; the one method
+        that takes ``weights``).
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
+    weights : ArrayLike | None, default None
+        NumPy's weights of the values (a's shape, or that of a along axis), non-negative,
+        with ``method="inverted_cdf"`` only; None: equal weights.
 
     Returns
     -------
@@ -9894,6 +9951,7 @@ def percentile(
             _fn = _percentile.resolve(_key, (_key,))
         return _fn(
             a=a, q=q, axis=axis, overwrite_input=overwrite_input, method=method, keepdims=keepdims,
+            weights=weights,
         )
     except Exception as _e:
         _percentile.fail(_e)
@@ -9908,8 +9966,9 @@ _nanpercentile = _bind('nanpercentile', _GENERIC)
 def nanpercentile(
         a: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None,
         overwrite_input: bool = False,
-        method: Literal["linear", "lower", "higher", "nearest", "midpoint"] = 'linear',
-        keepdims: bool = False,
+        method: Literal[
+            "linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf"] = 'linear',
+        keepdims: bool = False, *, weights: ArrayLike | None = None,
 ) -> Array:
     """Percentiles of the data along the given axes, ignoring NaN.
 
@@ -9926,11 +9985,17 @@ def nanpercentile(
     overwrite_input : bool, default False
         Taken for NumPy's signature: crossops never writes into its input, whichever is
         given.
-    method : Literal["linear", "lower", "higher", "nearest", "midpoint"], default 'linear'
+    method : {'linear', 'lower', 'higher', 'nearest', 'midpoint', 'inverted_cdf'}, default
+        'linear'
         How to pick a value between two data points: ``"linear"``, ``"lower"``,
-        ``"higher"``, ``"nearest"`` or ``"midpoint"``.
+        ``"higher"``, ``"nearest"``, ``"midpoint"``, or ``"inverted_cdf"`` (the first sorted
+        value whose cumulative share of the weights reaches q; a's dtype; the one method
+        that takes ``weights``).
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
+    weights : ArrayLike | None, default None
+        NumPy's weights of the values (a's shape, or that of a along axis), non-negative,
+        with ``method="inverted_cdf"`` only; None: equal weights.
 
     Returns
     -------
@@ -9955,6 +10020,7 @@ def nanpercentile(
             _fn = _nanpercentile.resolve(_key, (_key,))
         return _fn(
             a=a, q=q, axis=axis, overwrite_input=overwrite_input, method=method, keepdims=keepdims,
+            weights=weights,
         )
     except Exception as _e:
         _nanpercentile.fail(_e)
@@ -10070,7 +10136,7 @@ _nansum = _bind('nansum', _GENERIC)
 
 def nansum(
         a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, keepdims: bool = False,
-        initial: float | None = None,
+        initial: float | None = None, where: ArrayLike | bool = True,
 ) -> Array:
     """Sum along the given axes, with NaN counted as zero.
 
@@ -10089,6 +10155,10 @@ def nansum(
         If True, the reduced axes are kept in the result with size one.
     initial : float | None, default None
         A value added to each sum; None means 0.
+    where : ArrayLike | bool, default True
+        NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
+        the input's shape) take part; the others count as the reduction's identity. True:
+        every element.
 
     Returns
     -------
@@ -10112,7 +10182,7 @@ def nansum(
             _fn = _nansum.resolve(_key, (_key,))
         if dtype is not None:
             dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
-        return _fn(a=a, axis=axis, dtype=dtype, keepdims=keepdims, initial=initial)
+        return _fn(a=a, axis=axis, dtype=dtype, keepdims=keepdims, initial=initial, where=where)
     except Exception as _e:
         _nansum.fail(_e)
 
@@ -10125,7 +10195,7 @@ _nanprod = _bind('nanprod', _GENERIC)
 
 def nanprod(
         a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, keepdims: bool = False,
-        initial: float | None = None,
+        initial: float | None = None, where: ArrayLike | bool = True,
 ) -> Array:
     """Product along the given axes, with NaN counted as one.
 
@@ -10144,6 +10214,10 @@ def nanprod(
         If True, the reduced axes are kept in the result with size one.
     initial : float | None, default None
         A value multiplied into each product; None means 1.
+    where : ArrayLike | bool, default True
+        NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
+        the input's shape) take part; the others count as the reduction's identity. True:
+        every element.
 
     Returns
     -------
@@ -10165,7 +10239,7 @@ def nanprod(
             _fn = _nanprod.resolve(_key, (_key,))
         if dtype is not None:
             dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
-        return _fn(a=a, axis=axis, dtype=dtype, keepdims=keepdims, initial=initial)
+        return _fn(a=a, axis=axis, dtype=dtype, keepdims=keepdims, initial=initial, where=where)
     except Exception as _e:
         _nanprod.fail(_e)
 
@@ -10178,6 +10252,7 @@ _nanmax = _bind('nanmax', _GENERIC)
 
 def nanmax(
         a: ArrayLike, axis: Axis = None, keepdims: bool = False, initial: float | None = None,
+        where: ArrayLike | bool = True,
 ) -> Array:
     """Maximum along the given axes, ignoring NaN.
 
@@ -10194,6 +10269,10 @@ def nanmax(
     initial : float | None, default None
         A value the result is at least as large as (the maximum of it and the elements); an
         empty slice gives it. None: no such value (an empty slice raises).
+    where : ArrayLike | bool, default True
+        NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
+        the input's shape) take part; the others count as the reduction's identity. True:
+        every element.
 
     Returns
     -------
@@ -10215,7 +10294,7 @@ def nanmax(
             _fn = _nanmax.cache[_key]
         except KeyError:
             _fn = _nanmax.resolve(_key, (_key,))
-        return _fn(a=a, axis=axis, keepdims=keepdims, initial=initial)
+        return _fn(a=a, axis=axis, keepdims=keepdims, initial=initial, where=where)
     except Exception as _e:
         _nanmax.fail(_e)
 
@@ -10228,6 +10307,7 @@ _nanmin = _bind('nanmin', _GENERIC)
 
 def nanmin(
         a: ArrayLike, axis: Axis = None, keepdims: bool = False, initial: float | None = None,
+        where: ArrayLike | bool = True,
 ) -> Array:
     """Minimum along the given axes, ignoring NaN.
 
@@ -10244,6 +10324,10 @@ def nanmin(
     initial : float | None, default None
         A value the result is at least as small as (the minimum of it and the elements); an
         empty slice gives it. None: no such value (an empty slice raises).
+    where : ArrayLike | bool, default True
+        NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
+        the input's shape) take part; the others count as the reduction's identity. True:
+        every element.
 
     Returns
     -------
@@ -10265,7 +10349,7 @@ def nanmin(
             _fn = _nanmin.cache[_key]
         except KeyError:
             _fn = _nanmin.resolve(_key, (_key,))
-        return _fn(a=a, axis=axis, keepdims=keepdims, initial=initial)
+        return _fn(a=a, axis=axis, keepdims=keepdims, initial=initial, where=where)
     except Exception as _e:
         _nanmin.fail(_e)
 
@@ -10370,7 +10454,8 @@ _nanmean = _bind('nanmean', _GENERIC)
 
 
 def nanmean(
-        a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, keepdims: bool = False,
+        a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, keepdims: bool = False, *,
+        where: ArrayLike | bool = True,
 ) -> Array:
     """Mean along the given axes, ignoring NaN.
 
@@ -10388,6 +10473,10 @@ def nanmean(
         (integers: float64; JAX: its default float).
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
+    where : ArrayLike | bool, default True
+        NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
+        the input's shape) take part; the others count as the reduction's identity. True:
+        every element.
 
     Returns
     -------
@@ -10402,6 +10491,8 @@ def nanmean(
     np.float64(2.0)
     >>> xnp.nanmean(x, axis=1)
     array([2., 2.])
+    >>> xnp.nanmean(np.array([1.0, np.nan, 5.0]), where=np.array([True, True, False]))
+    np.float64(1.0)
     """
     try:
         _key = _TYPE(a)
@@ -10411,7 +10502,7 @@ def nanmean(
             _fn = _nanmean.resolve(_key, (_key,))
         if dtype is not None:
             dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
-        return _fn(a=a, axis=axis, dtype=dtype, keepdims=keepdims)
+        return _fn(a=a, axis=axis, dtype=dtype, keepdims=keepdims, where=where)
     except Exception as _e:
         _nanmean.fail(_e)
 
@@ -10424,7 +10515,8 @@ _nanvar = _bind('nanvar', _GENERIC)
 
 def nanvar(
         a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, ddof: int | float = 0,
-        keepdims: bool = False,
+        keepdims: bool = False, *, where: ArrayLike | bool = True, mean: ArrayLike | None = None,
+        correction: int | float | None = None,
 ) -> Array:
     """Variance along the given axes, ignoring NaN.
 
@@ -10448,6 +10540,16 @@ def nanvar(
         n the count of non-NaN values; ``n - ddof <= 0`` gives NaN.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
+    where : ArrayLike | bool, default True
+        NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
+        the input's shape) take part; the others count as the reduction's identity. True:
+        every element.
+    mean : ArrayLike | None, default None
+        The mean, where already known (NumPy's ``mean=``), in the shape ``keepdims=True``
+        gives it; None: computed.
+    correction : int | float | None, default None
+        The array API's name for ``ddof`` (NumPy's ``correction=``): give one of the two.
+        None: ``ddof``.
 
     Returns
     -------
@@ -10473,7 +10575,10 @@ def nanvar(
             _fn = _nanvar.resolve(_key, (_key,))
         if dtype is not None:
             dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
-        return _fn(a=a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims)
+        return _fn(
+            a=a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims, where=where, mean=mean,
+            correction=correction,
+        )
     except Exception as _e:
         _nanvar.fail(_e)
 
@@ -10486,7 +10591,8 @@ _nanstd = _bind('nanstd', _GENERIC)
 
 def nanstd(
         a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, ddof: int | float = 0,
-        keepdims: bool = False,
+        keepdims: bool = False, *, where: ArrayLike | bool = True, mean: ArrayLike | None = None,
+        correction: int | float | None = None,
 ) -> Array:
     """Standard deviation along the given axes, ignoring NaN.
 
@@ -10508,6 +10614,16 @@ def nanstd(
         n the count of non-NaN values; ``n - ddof <= 0`` gives NaN.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
+    where : ArrayLike | bool, default True
+        NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
+        the input's shape) take part; the others count as the reduction's identity. True:
+        every element.
+    mean : ArrayLike | None, default None
+        The mean, where already known (NumPy's ``mean=``), in the shape ``keepdims=True``
+        gives it; None: computed.
+    correction : int | float | None, default None
+        The array API's name for ``ddof`` (NumPy's ``correction=``): give one of the two.
+        None: ``ddof``.
 
     Returns
     -------
@@ -10529,7 +10645,10 @@ def nanstd(
             _fn = _nanstd.resolve(_key, (_key,))
         if dtype is not None:
             dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
-        return _fn(a=a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims)
+        return _fn(
+            a=a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims, where=where, mean=mean,
+            correction=correction,
+        )
     except Exception as _e:
         _nanstd.fail(_e)
 
@@ -10783,13 +10902,14 @@ append = _accelerate(append, _append)
 _array = _bind('array', _GENERIC)
 
 
-def array(x: ArrayLike, dtype: DTypeLike | None = None) -> Array:
+def array(x: ArrayLike, dtype: DTypeLike | None = None, *, like: ArrayLike | None = None) -> Array:
     """An array of the default backend made from data, or an existing array converted.
 
     Python scalars and (nested) lists become an array of the default backend; an array of
     any backend stays on its backend, cast to ``dtype`` if one is given. This is
     ``asarray``: an array that already has the requested dtype is returned as it is,
-    not copied (use ``copy`` for a copy).
+    not copied (use ``copy`` for a copy). With NumPy's ``like=``, the result is an array of
+    ``like``'s backend, as ``asarray(x, dtype=dtype, like=like)``.
 
     Parameters
     ----------
@@ -10798,6 +10918,9 @@ def array(x: ArrayLike, dtype: DTypeLike | None = None) -> Array:
     dtype : DTypeLike | None, default None
         Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
         ``"float32"``; None picks the default.
+    like : ArrayLike | None, default None
+        An array whose backend makes the result (NumPy's ``like=``), on that array's device
+        on torch; None: x's backend (Python data: the default backend).
 
     Returns
     -------
@@ -10822,7 +10945,7 @@ def array(x: ArrayLike, dtype: DTypeLike | None = None) -> Array:
             _fn = _array.resolve(_key, (_key,))
         if dtype is not None:
             dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
-        return _fn(x=x, dtype=dtype)
+        return _fn(x=x, dtype=dtype, like=like)
     except Exception as _e:
         _array.fail(_e)
 
@@ -14252,7 +14375,10 @@ cumulative_sum = _accelerate(cumulative_sum, _cumulative_sum)
 _max = _bind('max', _GENERIC)
 
 
-def max(x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False) -> Array:
+def max(
+        x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False, initial: float | None = None,
+        where: ArrayLike | bool = True,
+) -> Array:
     """Largest element, over all elements or along axes.
 
     NaN propagates on every backend, as in NumPy: a reduced slice holding a NaN gives NaN.
@@ -14267,6 +14393,14 @@ def max(x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False) -> Array:
         Axis or axes along which to operate; None means all axes.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
+    initial : float | None, default None
+        A value the result is at least as large as (the maximum of it and the elements;
+        NumPy's ``initial=``): an empty slice gives it, and ``where`` needs it. None: no
+        such value.
+    where : ArrayLike | bool, default True
+        NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
+        the input's shape) take part; the others count as the reduction's identity. True:
+        every element.
 
     Returns
     -------
@@ -14286,8 +14420,13 @@ def max(x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False) -> Array:
            [4]])
     >>> xnp.max(np.array([[1.0, np.nan], [3.0, 4.0]]), axis=0)
     array([ 3., nan])
+    >>> xnp.max(np.array([[1.0, 9.0], [4.0, 2.0]]), axis=1, where=np.array([True, False]),
+    ...     initial=-np.inf)
+    array([1., 4.])
     """
     try:
+        if where is not True or initial is not None:
+            return _masked.max(x, axis=axis, keepdims=keepdims, initial=initial, where=where)
         _key = _TYPE(x)
         try:
             _fn = _max.cache[_key]
@@ -14304,7 +14443,10 @@ max = _accelerate(max, _max)
 _mean = _bind('mean', _GENERIC)
 
 
-def mean(x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False) -> Array:
+def mean(
+        x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False,
+        where: ArrayLike | bool = True,
+) -> Array:
     """Arithmetic mean, over all elements or along axes.
 
     The result keeps x's floating dtype (float16 in, float16 out). An empty slice gives NaN
@@ -14319,6 +14461,10 @@ def mean(x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False) -> Array
         Axis or axes along which to operate; None means all axes.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
+    where : ArrayLike | bool, default True
+        NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
+        the input's shape) take part; the others count as the reduction's identity. True:
+        every element.
 
     Returns
     -------
@@ -14338,8 +14484,12 @@ def mean(x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False) -> Array
            [4. ]])
     >>> xnp.mean(np.array([1.0, np.nan]))
     np.float64(nan)
+    >>> xnp.mean(np.array([1.0, 2.0, 9.0]), where=np.array([True, True, False]))
+    np.float64(1.5)
     """
     try:
+        if where is not True:
+            return _masked.mean(x, axis=axis, keepdims=keepdims, where=where)
         _key = _TYPE(x)
         try:
             _fn = _mean.cache[_key]
@@ -14356,7 +14506,10 @@ mean = _accelerate(mean, _mean)
 _min = _bind('min', _GENERIC)
 
 
-def min(x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False) -> Array:
+def min(
+        x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False, initial: float | None = None,
+        where: ArrayLike | bool = True,
+) -> Array:
     """Smallest element, over all elements or along axes.
 
     NaN propagates on every backend, as in NumPy: a reduced slice holding a NaN gives NaN.
@@ -14371,6 +14524,14 @@ def min(x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False) -> Array:
         Axis or axes along which to operate; None means all axes.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
+    initial : float | None, default None
+        A value the result is at least as small as (the minimum of it and the elements;
+        NumPy's ``initial=``): an empty slice gives it, and ``where`` needs it. None: no
+        such value.
+    where : ArrayLike | bool, default True
+        NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
+        the input's shape) take part; the others count as the reduction's identity. True:
+        every element.
 
     Returns
     -------
@@ -14389,8 +14550,12 @@ def min(x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False) -> Array:
     array([[1, 0, 2]])
     >>> xnp.min(np.array([2.0, np.nan, -1.0]))
     np.float64(nan)
+    >>> xnp.min(np.array([3.0, -5.0]), where=np.array([True, False]), initial=np.inf)
+    np.float64(3.0)
     """
     try:
+        if where is not True or initial is not None:
+            return _masked.min(x, axis=axis, keepdims=keepdims, initial=initial, where=where)
         _key = _TYPE(x)
         try:
             _fn = _min.cache[_key]
@@ -14409,7 +14574,7 @@ _prod = _bind('prod', _GENERIC)
 
 def prod(
         x: ArrayLike, /, *, axis: Axis = None, dtype: DTypeLike | None = None,
-        keepdims: bool = False,
+        keepdims: bool = False, initial: float | None = None, where: ArrayLike | bool = True,
 ) -> Array:
     """Product of the elements, over all elements or along axes.
 
@@ -14428,6 +14593,12 @@ def prod(
         ``"float32"``; None picks the default.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
+    initial : float | None, default None
+        A value multiplied into each product (NumPy's ``initial=``); None means 1.
+    where : ArrayLike | bool, default True
+        NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
+        the input's shape) take part; the others count as the reduction's identity. True:
+        every element.
 
     Returns
     -------
@@ -14446,8 +14617,14 @@ def prod(
     np.float32(1.0)
     >>> xnp.prod(np.array([2, 3], dtype=np.int16), dtype='float32')
     np.float32(6.0)
+    >>> xnp.prod(np.array([2.0, 3.0, 4.0]), where=np.array([True, False, True]))
+    np.float64(8.0)
     """
     try:
+        if where is not True or initial is not None:
+            return _masked.prod(
+                x, axis=axis, dtype=dtype, keepdims=keepdims, initial=initial, where=where,
+            )
         _key = _TYPE(x)
         try:
             _fn = _prod.cache[_key]
@@ -14468,7 +14645,7 @@ _std = _bind('std', _GENERIC)
 
 def std(
         x: ArrayLike, /, *, axis: Axis = None, correction: int | float = 0.0,
-        keepdims: bool = False,
+        keepdims: bool = False, where: ArrayLike | bool = True, mean: ArrayLike | None = None,
 ) -> Array:
     """Standard deviation, over all elements or along axes.
 
@@ -14490,6 +14667,13 @@ def std(
         the sample (Bessel's correction).
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
+    where : ArrayLike | bool, default True
+        NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
+        the input's shape) take part; the others count as the reduction's identity. True:
+        every element.
+    mean : ArrayLike | None, default None
+        The mean, where already known (NumPy's ``mean=``), in the shape ``keepdims=True``
+        gives it; None: computed.
 
     Returns
     -------
@@ -14507,8 +14691,14 @@ def std(
     >>> xnp.std(np.array([[1.0, 3.0], [2.0, 2.0]]), axis=1, keepdims=True)
     array([[1.],
            [0.]])
+    >>> xnp.std(np.array([1.0, 3.0]), mean=np.array([0.0]))
+    np.float64(2.23606797749979)
     """
     try:
+        if where is not True or mean is not None:
+            return _masked.std(
+                x, axis=axis, correction=correction, keepdims=keepdims, where=where, mean=mean,
+            )
         _key = _TYPE(x)
         try:
             _fn = _std.cache[_key]
@@ -14527,7 +14717,7 @@ _sum = _bind('sum', _GENERIC)
 
 def sum(
         x: ArrayLike, /, *, axis: Axis = None, dtype: DTypeLike | None = None,
-        keepdims: bool = False,
+        keepdims: bool = False, initial: float | None = None, where: ArrayLike | bool = True,
 ) -> Array:
     """Sum of the elements, over all elements or along axes.
 
@@ -14547,6 +14737,12 @@ def sum(
         ``"float32"``; None picks the default.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
+    initial : float | None, default None
+        A value added to each sum (NumPy's ``initial=``); None means 0.
+    where : ArrayLike | bool, default True
+        NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
+        the input's shape) take part; the others count as the reduction's identity. True:
+        every element.
 
     Returns
     -------
@@ -14567,8 +14763,16 @@ def sum(
     np.int64(200)
     >>> xnp.sum(np.array([1, 2], dtype=np.int8), dtype='float32')
     np.float32(3.0)
+    >>> xnp.sum(x, axis=1, where=np.array([True, False, True]))
+    array([ 4, 10])
+    >>> xnp.sum(x, initial=10)
+    np.int64(31)
     """
     try:
+        if where is not True or initial is not None:
+            return _masked.sum(
+                x, axis=axis, dtype=dtype, keepdims=keepdims, initial=initial, where=where,
+            )
         _key = _TYPE(x)
         try:
             _fn = _sum.cache[_key]
@@ -14589,7 +14793,7 @@ _var = _bind('var', _GENERIC)
 
 def var(
         x: ArrayLike, /, *, axis: Axis = None, correction: int | float = 0.0,
-        keepdims: bool = False,
+        keepdims: bool = False, where: ArrayLike | bool = True, mean: ArrayLike | None = None,
 ) -> Array:
     """Variance, over all elements or along axes.
 
@@ -14611,6 +14815,13 @@ def var(
         the sample (Bessel's correction).
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
+    where : ArrayLike | bool, default True
+        NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
+        the input's shape) take part; the others count as the reduction's identity. True:
+        every element.
+    mean : ArrayLike | None, default None
+        The mean, where already known (NumPy's ``mean=``), in the shape ``keepdims=True``
+        gives it; None: computed.
 
     Returns
     -------
@@ -14627,8 +14838,14 @@ def var(
     np.float64(1.6666666666666667)
     >>> xnp.var(np.array([[1.0, 2.0], [3.0, 6.0]]), axis=0)
     array([1., 4.])
+    >>> xnp.var(np.array([1.0, 2.0, 9.0]), where=np.array([True, True, False]))
+    np.float64(0.25)
     """
     try:
+        if where is not True or mean is not None:
+            return _masked.var(
+                x, axis=axis, correction=correction, keepdims=keepdims, where=where, mean=mean,
+            )
         _key = _TYPE(x)
         try:
             _fn = _var.cache[_key]
@@ -14645,7 +14862,10 @@ var = _accelerate(var, _var)
 _all = _bind('all', _GENERIC)
 
 
-def all(x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False) -> Array:
+def all(
+        x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False,
+        where: ArrayLike | bool = True,
+) -> Array:
     """Whether every element is true, over all elements or along axes.
 
     Non-boolean elements count as true where they are non-zero (NaN counts as true). An
@@ -14659,6 +14879,10 @@ def all(x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False) -> Array:
         Axis or axes along which to operate; None means all axes.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
+    where : ArrayLike | bool, default True
+        NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
+        the input's shape) take part; the others count as the reduction's identity. True:
+        every element.
 
     Returns
     -------
@@ -14681,6 +14905,8 @@ def all(x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False) -> Array:
     np.True_
     """
     try:
+        if where is not True:
+            return _masked.all(x, axis=axis, keepdims=keepdims, where=where)
         _key = _TYPE(x)
         try:
             _fn = _all.cache[_key]
@@ -14697,7 +14923,10 @@ all = _accelerate(all, _all)
 _any = _bind('any', _GENERIC)
 
 
-def any(x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False) -> Array:
+def any(
+        x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False,
+        where: ArrayLike | bool = True,
+) -> Array:
     """Whether any element is true, over all elements or along axes.
 
     Non-boolean elements count as true where they are non-zero (NaN counts as true). An
@@ -14711,6 +14940,10 @@ def any(x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False) -> Array:
         Axis or axes along which to operate; None means all axes.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
+    where : ArrayLike | bool, default True
+        NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
+        the input's shape) take part; the others count as the reduction's identity. True:
+        every element.
 
     Returns
     -------
@@ -14731,6 +14964,8 @@ def any(x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False) -> Array:
     np.False_
     """
     try:
+        if where is not True:
+            return _masked.any(x, axis=axis, keepdims=keepdims, where=where)
         _key = _TYPE(x)
         try:
             _fn = _any.cache[_key]
