@@ -5,6 +5,10 @@ on every backend (issue 12: found by Keras's ops tests).
   with ``axis=None`` takes ``x`` flattened at 1-d indices, and ``tile`` reads a bare int
   ``n`` as ``(n,)``, as NumPy; eager and compiled (``jax.jit``, ``tf.function``,
   ``torch.compile(fullgraph=True)``), through ``crossops.numpy`` and ``crossops.ops``.
+- Found on jax and tensorflow: ``moments(synchronized=True)`` under a ``tf.distribute``
+  strategy, ``signbit`` of bool, ``tril``/``triu`` with a traced ``k``, ``eye`` of a float
+  size, ``argsort`` of a 0-d array, ``argmax``/``argmin``/``sort`` of subnormals and
+  ``split`` at traced indices.
 
 Expected values come from NumPy (or tests.refs, NumPy's stable descending sort), never
 from crossops.
@@ -360,3 +364,207 @@ def test_count_nonzero_axes(backend, axis):
     for f in (xnp.count_nonzero, ops.count_nonzero):
         np.testing.assert_array_equal(_run(backend, f, x, axis=axis),
                                       np.count_nonzero(x, axis=axis))
+
+
+# -- moments(synchronized=True): Keras's TensorFlow form (issue 12) ---------------------------
+
+@pytest.mark.parametrize("keepdims", [False, True])
+@pytest.mark.parametrize("axes", [[0], [0, 1, 2], -1])
+def test_moments_synchronized_one_replica(backend, axes, keepdims):
+    """Outside a distribution strategy, synchronized=True gives the local moments on
+    TensorFlow (Keras's TensorFlow backend); the other backends raise NotImplementedError,
+    as Keras's do."""
+    x = np.random.default_rng(0).uniform(size=(2, 5, 4, 3)).astype(np.float32)
+    if backend != "tensorflow":
+        with pytest.raises(NotImplementedError, match="synchronized"):
+            _run(backend, ops.moments, x, axes=axes, synchronized=True, keepdims=keepdims)
+        return
+    mean, var = _run(backend, lambda a: ops.moments(a, axes=axes, keepdims=keepdims,
+                                                    synchronized=True), x)
+    ax = tuple(axes) if isinstance(axes, list) else axes
+    np.testing.assert_allclose(mean, x.mean(axis=ax, keepdims=keepdims), rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(var, x.var(axis=ax, keepdims=keepdims), rtol=1e-5, atol=1e-6)
+    assert mean.dtype == var.dtype == np.float32
+
+
+_MOMENTS_STRATEGY = r"""
+import json, os, sys
+import numpy as np
+import tensorflow as tf
+tf.config.set_logical_device_configuration(
+    tf.config.list_physical_devices("CPU")[0], [tf.config.LogicalDeviceConfiguration()] * 2)
+import keras
+from crossops import ops
+
+parts = [np.array([[5.0, 9.0, 1.0, 3.0]]), np.array([[2.0, -4.0, 0.5, 7.0]])]
+out = {}
+strategy = tf.distribute.MirroredStrategy(["CPU:0", "CPU:1"])
+for dtype in ("float16", "float32"):
+    values = strategy.experimental_distribute_values_from_function(
+        lambda ctx: tf.constant(parts[ctx.replica_id_in_sync_group], dtype=dtype))
+    for name, f in (("crossops", ops.moments), ("keras", keras.ops.moments)):
+        run = tf.function(lambda v: f(v, axes=[0, 1], keepdims=True, synchronized=True))
+        with strategy.scope():
+            mean, var = strategy.run(run, args=(values,))
+        out[f"{name}-{dtype}"] = [[m.numpy().tolist(), v.numpy().tolist(), m.dtype.name]
+                                  for m, v in zip(mean.values, var.values)]
+json.dump(out, sys.stdout)
+"""
+
+
+def test_moments_synchronized_across_replicas():
+    """Under tf.distribute.MirroredStrategy (two CPU replicas holding different values) the
+    moments are those of both replicas' values together, on each replica, as keras.ops's."""
+    pytest.importorskip("tensorflow")
+    pytest.importorskip("keras")
+    import json
+    import os
+    import subprocess
+    import sys
+    env = dict(os.environ, KERAS_BACKEND="tensorflow", TF_CPP_MIN_LOG_LEVEL="3")
+    # a subprocess: a process's logical devices are set once, before TensorFlow starts
+    proc = subprocess.run([sys.executable, "-c", _MOMENTS_STRATEGY], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    out = json.loads(proc.stdout)
+    both = np.concatenate([[5.0, 9.0, 1.0, 3.0], [2.0, -4.0, 0.5, 7.0]])
+    for dtype in ("float16", "float32"):
+        mine, keras_ = out[f"crossops-{dtype}"], out[f"keras-{dtype}"]
+        assert len(mine) == 2
+        for replica in mine:
+            assert replica[2] == dtype
+            np.testing.assert_allclose(replica[0], [[both.mean()]], rtol=1e-3)
+            np.testing.assert_allclose(replica[1], [[both.var()]], rtol=1e-3)
+        assert mine == keras_
+
+
+# -- found by Keras's numpy_test.py on jax and tensorflow (issue 12) --------------------------
+
+def test_signbit_of_bool(backend):
+    """bool counts as float16 in NumPy's signbit: never negative (TensorFlow raised)."""
+    x = np.array([True, False])
+    expected = np.signbit(x)
+    _same(_run(backend, xnp.signbit, x), expected)
+    _same(_run(backend, ops.signbit, x), expected)
+
+
+@pytest.mark.parametrize("k", [0, -1, 2])
+@pytest.mark.parametrize("name", ["tril", "triu"])
+def test_tril_triu_array_k(backend, name, k):
+    """k given as a 0-d integer array, eager and compiled (Keras's test passes one under
+    tf.function(jit_compile=True); TensorFlow mixed int64 positions with an int32 k)."""
+    if backend != "tensorflow":
+        pytest.skip("a traced k is TensorFlow's form; jax and torch take k as a static int, "
+                    "as keras.ops on them")
+    x = np.arange(24, dtype=np.int32).reshape(1, 2, 3, 4)
+    expected = getattr(np, name)(x, k)
+    kk = np.array(k, np.int32)
+    _same(_run(backend, lambda a, b: getattr(ops, name)(a, k=b), x, kk), expected)
+    _same(_compiled(backend, lambda a, b: getattr(xnp, name)(a, k=b), x, kk), expected)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "bfloat16"])
+def test_eye_of_float_array_raises(backend, dtype):
+    """A floating 0-d array as the size raises TypeError, as NumPy's and Keras's eye (an
+    integer one is a size)."""
+    with backend_context(backend):
+        x = ops.array(3, dtype=dtype)
+        with pytest.raises(TypeError, match="eye"):
+            ops.eye(x)
+        with pytest.raises(TypeError, match="eye"):
+            xnp.eye(3, x)
+        _same(to_numpy(ops.eye(ops.array(3, dtype="int32"))), np.eye(3, dtype=np.float32))
+
+
+@pytest.mark.parametrize("axis", [-1, 0, None])
+def test_argsort_0d(backend, axis):
+    """NumPy's argsort of a 0-d array: the indices of the 1-d array of its one value, [0]
+    (jax and TensorFlow raised); sort of a 0-d array still raises, as NumPy's."""
+    if backend == "torch":
+        pytest.skip("crossops's torch backend gives a 0-d index here (torch.argsort's own "
+                    "form); the torch backend is outside this change")
+    x = np.array(2.5, np.float32)
+    expected = np.argsort(x, axis=axis)
+    out = _run(backend, xnp.argsort, x, axis=axis)
+    assert out.shape == expected.shape
+    np.testing.assert_array_equal(out, expected)
+    _same(_run(backend, ops.argsort, x, axis=axis), expected.astype(np.int32))
+    with pytest.raises(ValueError):
+        np.sort(x)
+    with pytest.raises(ValueError, match="sort"):
+        _run(backend, xnp.sort, x)
+
+
+_SUBNORMAL = float(np.finfo(np.float32).smallest_subnormal)
+_ARG_INPUTS = {
+    "keras-argmax": np.array([-1.0, -0.0, _SUBNORMAL], np.float32),
+    "keras-argmin": np.array([0.0, float(np.finfo(np.float32).tiny), -_SUBNORMAL, 0.0, 459367.0],
+                             np.float32),
+    "zeros-nan": np.array([[0.0, -0.0, np.nan, 1.0, np.nan], [-0.0, 0.0, 2.0, -3.0, 5e-45]],
+                          np.float32),
+    "ties": np.array([[-0.0, 0.0, -_SUBNORMAL], [_SUBNORMAL, 0.0, 2 * _SUBNORMAL]], np.float32),
+    "float16": np.array([[0.0, 6e-8, -0.0], [-6e-8, -0.0, 0.0]], np.float16),
+}
+
+
+@pytest.mark.parametrize("keepdims", [False, True])
+@pytest.mark.parametrize("axis", [None, 0, -1])
+@pytest.mark.parametrize("name", sorted(_ARG_INPUTS))
+def test_argmax_argmin_subnormals(backend, name, axis, keepdims):
+    """Subnormals compare as their values, -0.0 ties with 0.0 (the first wins) and the
+    first NaN wins, as NumPy (Keras's test_argmax_negative_zero / test_argmin_negative_zero;
+    XLA's CPU kernels read subnormals as 0)."""
+    if backend == "tensorflow":
+        pytest.skip("not fixed on TensorFlow: its CPU kernels read subnormals as 0, and the "
+                    "fix costs extra kernels on every eager call")
+    x = _ARG_INPUTS[name]
+    if axis == 0 and x.ndim == 1 and name.startswith("keras"):
+        axis = -1
+    for f, ref in ((xnp.argmax, np.argmax), (xnp.argmin, np.argmin)):
+        expected = ref(x, axis=axis, keepdims=keepdims)
+        out = _run(backend, lambda a: f(a, axis=axis, keepdims=keepdims), x)
+        assert out.shape == expected.shape
+        np.testing.assert_array_equal(out, expected)
+    if x.ndim == 1 and not keepdims:
+        for f, ref in ((ops.argmax, np.argmax), (ops.argmin, np.argmin)):
+            _same(_run(backend, f, x), np.int32(ref(x)))
+        _same(_compiled(backend, lambda a: (xnp.argmax(a), xnp.argmin(a)), x)[0],
+              np.asarray(np.argmax(x)).astype(_run(backend, xnp.argmax, x).dtype))
+
+
+@pytest.mark.parametrize("jit_compile", [False, True])
+@pytest.mark.parametrize("indices", [[1, 2], [2, 1], [0, 5], [-1, 2], [1]])
+@pytest.mark.parametrize("name", ["split", "array_split"])
+def test_split_traced_indices_tf(name, indices, jit_compile):
+    """split / array_split with the indices a tensor traced by tf.function, with and without
+    jit_compile (Keras's test_split_with_jit_in_tf): the pieces of the eager call, which
+    equal NumPy's for indices within the axis (they iterated over the symbolic tensor)."""
+    tf = pytest.importorskip("tensorflow")
+    x = np.array([[1, 2, 3], [3, 2, 1]], np.int32)
+    with backend_context("tensorflow"):
+        f = getattr(ops, name)
+        out = tf.function(lambda a, i: f(a, i, axis=1), jit_compile=jit_compile)(
+            tf.constant(x), tf.constant(indices))
+        eager = f(tf.constant(x), indices, axis=1)
+    assert len(out) == len(eager) == len(indices) + 1
+    for o, e in zip(out, eager, strict=True):
+        _same(to_numpy(o), to_numpy(e))
+    if min(indices) >= 0:
+        for o, e in zip(out, getattr(np, name)(x, indices, axis=1), strict=True):
+            _same(to_numpy(o), e)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16"])
+def test_sort_subnormals(backend, dtype):
+    """sort / argsort order subnormals by value and keep -0.0 tied with 0.0, as NumPy
+    (TensorFlow's CPU kernels read subnormals as 0: its sort key compared with 0 made them
+    ties of 0.0)."""
+    if backend == "jax":
+        pytest.skip("not fixed on jax: XLA's CPU sort reads subnormals as 0")
+    s = float(np.finfo(dtype).smallest_subnormal)
+    x = np.array([2 * s, -0.0, s, 0.0, -s, np.nan, -1.0], dtype)
+    expected = np.argsort(x, stable=True)
+    np.testing.assert_array_equal(_run(backend, xnp.argsort, x), expected)
+    np.testing.assert_array_equal(_run(backend, xnp.argsort, x, descending=True),
+                                  refs.argsort(x, axis=-1, descending=True))
+    _same(_run(backend, xnp.sort, x), np.sort(x))

@@ -1313,8 +1313,9 @@ def moments(
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
     synchronized : bool, default False
-        Must be False: True (a mean across replicas of a distribution strategy) raises
-        NotImplementedError.
+        On TensorFlow, True gives the moments over every replica of the current
+        ``tf.distribute`` replica context (the local ones outside a strategy), as Keras; on
+        the other backends True raises NotImplementedError, as Keras.
 
     Returns
     -------

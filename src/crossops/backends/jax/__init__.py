@@ -169,6 +169,14 @@ def arange(start, /, stop=None, step=1, *, dtype=None, device=None):
     return NAMESPACE.arange(start, stop, step, dtype=dtype, device=device)
 
 
+def argsort(x, /, *, axis=-1, descending=False, stable=True):
+    """A 0-d x (axis -1 or 0) sorts as the 1-d array of its one value, as NumPy's argsort
+    (jax raises for it): ``[0]``."""
+    if x.ndim == 0 and axis in (-1, 0):
+        x = NAMESPACE.reshape(x, (1,))
+    return NAMESPACE.argsort(x, axis=axis, descending=descending, stable=stable)
+
+
 def take(x, indices, /, *, axis=None):
     """jax's take, also of a Python list of indices (as NumPy's)."""
     if isinstance(indices, list | tuple):
@@ -381,3 +389,45 @@ def any(x, /, *, axis=None, keepdims=False):  # noqa: A001
 
 def all(x, /, *, axis=None, keepdims=False):  # noqa: A001
     return NAMESPACE.all(_truth(x), axis=axis, keepdims=keepdims)
+
+
+# --- argmax / argmin: XLA's CPU kernels flush subnormals to zero ------------------------------
+#: a floating dtype's width in bytes -> the signed integer dtype of its bits
+_KEY_INT = {2: NAMESPACE.int16, 4: NAMESPACE.int32, 8: NAMESPACE.int64}
+
+
+def _arg_keyed(x, axis, keepdims, largest):
+    """argmax (``largest``) or argmin of floating ``x`` on an integer key of the same order,
+    so that subnormals compare as their values (XLA on CPU reads them as 0), -0.0 ties with
+    0.0 and the first NaN wins, as in NumPy."""
+    it = _KEY_INT[x.dtype.itemsize]
+    info = NAMESPACE.iinfo(it)
+    bits = jax.lax.bitcast_convert_type(x, it)
+    # negative floats: every bit but the sign flipped gives two's complement order
+    key = bits ^ ((bits >> (info.bits - 1)) & info.max)
+    key = NAMESPACE.where(key == -1, 0, key).astype(it)  # -0.0 -> the key of 0.0
+    key = NAMESPACE.where(NAMESPACE.isnan(x), info.max if largest else info.min, key)
+    f = NAMESPACE.argmax if largest else NAMESPACE.argmin
+    return f(key, axis=axis, keepdims=keepdims)
+
+
+_arg_keyed_compiled = jax.jit(_arg_keyed, static_argnums=(1, 2, 3))
+
+
+def argmax(x, /, *, axis=None, keepdims=False):
+    """jax's argmax; floating x on its integer order key (one compiled program): XLA's CPU
+    argmax reads subnormals as 0, NumPy does not."""
+    if not NAMESPACE.issubdtype(x.dtype, NAMESPACE.floating):
+        return NAMESPACE.argmax(x, axis=axis, keepdims=keepdims)
+    if axis is not None:
+        axis = normalize_axis(axis, x.ndim, "argmax")
+    return _arg_keyed_compiled(x, axis, bool(keepdims), True)
+
+
+def argmin(x, /, *, axis=None, keepdims=False):
+    """jax's argmin; floating x on its integer order key, as :func:`argmax`."""
+    if not NAMESPACE.issubdtype(x.dtype, NAMESPACE.floating):
+        return NAMESPACE.argmin(x, axis=axis, keepdims=keepdims)
+    if axis is not None:
+        axis = normalize_axis(axis, x.ndim, "argmin")
+    return _arg_keyed_compiled(x, axis, bool(keepdims), False)

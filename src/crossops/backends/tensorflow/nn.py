@@ -12,7 +12,9 @@
   fails under an eager GradientTape), dilated transposed convolutions, 3-D float64
   pooling and strides beyond the window, float64 CTC (``tf.nn.ctc_loss`` mixes in
   float32). Arguments are checked by :mod:`crossops.backends._windows`, as the generic
-  forms check them.
+  forms check them;
+- ``moments(synchronized=True)``: over the replicas of a ``tf.distribute`` strategy, as
+  Keras's TensorFlow backend.
 
 Examples
 --------
@@ -27,7 +29,7 @@ import tensorflow as tf
 
 from .. import _windows as w
 from .._common import partial
-from ._compute import down, free_of_nan, up, up_float
+from ._compute import _HALF, down, free_of_nan, up, up_float
 
 # -- activations -----------------------------------------------------------------------
 
@@ -105,6 +107,39 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
 
 #: int32 and int64 by id (a tensor's dtype is interned; DType.__eq__ costs ~0.7 us)
 _ONE_HOT_INDICES = frozenset(map(id, (tf.int32, tf.int64)))
+
+
+# -- moments ---------------------------------------------------------------------------
+
+@partial
+def moments(x, axes, keepdims=False, synchronized=False):
+    """``synchronized=True``: the mean and variance over every replica of the current
+    ``tf.distribute`` replica context, as Keras's TensorFlow backend (sums of x, of x**2 and
+    the counts all-reduced; variance ``E[x**2] - mean**2``, at least 0). Outside a
+    strategy's ``run`` (the default replica context, or none) they are the local moments.
+    float16/bfloat16 are computed in float32, a variance past their range is their largest
+    value (as the generic's). Unsynchronized calls take the generic."""
+    if not synchronized:
+        return NotImplemented
+    ctx = tf.distribute.get_replica_context()  # None in a strategy's cross-replica context
+    c, dtype = up(tf.convert_to_tensor(x))
+    if not c.dtype.is_floating:
+        c = tf.cast(c, tf.float32)  # Keras's moments are of floats
+        dtype = c.dtype
+    axes = list(axes) if isinstance(axes, list | tuple) else [axes]
+    total = tf.reduce_sum(c, axis=axes, keepdims=True)
+    squares = tf.reduce_sum(tf.square(c), axis=axes, keepdims=True)
+    count = tf.reduce_sum(tf.ones_like(c), axis=axes, keepdims=True)
+    if ctx is not None:
+        total, squares, count = (ctx.all_reduce(tf.distribute.ReduceOp.SUM, v)
+                                 for v in (total, squares, count))
+    mean = tf.math.divide_no_nan(total, count)
+    var = tf.maximum(tf.math.divide_no_nan(squares, count) - tf.square(mean), 0.0)
+    if not keepdims:
+        mean, var = tf.squeeze(mean, axes), tf.squeeze(var, axes)
+    if dtype in _HALF:
+        var = tf.minimum(var, dtype.max)
+    return down(mean, dtype), down(var, dtype)
 
 
 # -- layout helpers --------------------------------------------------------------------

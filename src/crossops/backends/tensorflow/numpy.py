@@ -2,9 +2,10 @@
 rules, found by op name (``backends/tensorflow/numpy.py``): ``i0``
 (``tf.math.bessel_i0``; float16 and bfloat16 computed in float32, integers in float64),
 ``view`` (``tf.bitcast``; bool through uint8), ``einsum`` (operands promoted with
-crossops's table; dtypes without a kernel computed in int64, exact) and ``bincount``,
-and ``bin_sums``, the counting step that other ops share. Dtype and shape rules and
-argument checks: :mod:`crossops.backends._numpy_ops`.
+crossops's table; dtypes without a kernel computed in int64, exact), ``bincount``,
+``bin_sums``, the counting step that other ops share, and ``split`` / ``array_split`` at
+indices traced by ``tf.function``. Dtype and shape rules and argument checks:
+:mod:`crossops.backends._numpy_ops`.
 """
 
 from __future__ import annotations
@@ -136,3 +137,39 @@ def bincount(x, weights=None, minlength=0, sparse=False):
         w = None if weights is None else tf.reshape(weights, [-1])
         return tf.reshape(bin_sums(flat, w, rows * length), [rows, length])
     return bin_sums(x, weights, length)
+
+
+# -- split, array_split: indices as a traced tensor -------------------------------------------
+
+def _traced_split(x, indices, axis, op):
+    """The pieces of ``x`` at ``indices``, a traced 1-d integer tensor of known length (inside
+    ``tf.function``, also with ``jit_compile=True``, where XLA reads the indices as
+    compile-time constants), bounds clipped to the axis as the generic's; else
+    NotImplemented (the generic reads the indices' values)."""
+    if (tf.executing_eagerly() or not tf.is_tensor(indices) or indices.shape.rank != 1
+            or indices.shape[0] is None or not indices.dtype.is_integer
+            or not tf.is_tensor(x) or x.shape.rank is None):
+        return NotImplemented
+    from ..._axes import normalize_axis
+    axis = normalize_axis(axis, x.shape.rank, op)
+    n = tf.shape(x, out_type=tf.int64)[axis]
+    inner = tf.clip_by_value(tf.cast(indices, tf.int64), 0, n)
+    bounds = tf.concat([tf.zeros([1], tf.int64), inner, tf.reshape(n, [1])], axis=0)
+    pieces = []
+    for i in range(int(indices.shape[0]) + 1):
+        start = bounds[i]
+        size = tf.maximum(bounds[i + 1] - start, 0)
+        begin = tf.one_hot(axis, x.shape.rank, on_value=start, off_value=tf.constant(0, tf.int64))
+        sizes = tf.one_hot(axis, x.shape.rank, on_value=size, off_value=tf.constant(-1, tf.int64))
+        pieces.append(tf.slice(x, begin, sizes))
+    return pieces
+
+
+@partial
+def split(ary, indices_or_sections, axis=0):
+    return _traced_split(ary, indices_or_sections, axis, "split")
+
+
+@partial
+def array_split(ary, indices_or_sections, axis=0):
+    return _traced_split(ary, indices_or_sections, axis, "array_split")

@@ -218,6 +218,9 @@ def eye(n_rows, n_cols=None, /, *, k=0, dtype=None, device=None):
     for name, n in (("n_rows", n_rows), ("n_cols", n_cols)):
         if not is_tensor(n):
             _count(n, "eye", name)
+        elif not n.dtype.is_integer:  # NumPy's and Keras's TypeError, for a 0-d tensor too
+            raise TypeError(f"eye: {name} must be an int or an integer tensor, got a "
+                            f"{n.dtype.name} tensor")
     if isinstance(k, int) and isinstance(n_rows, int) and isinstance(n_cols, int):
         k = max(-n_rows, min(k, n_cols))  # any k beyond the matrix gives zeros
     with on_device(device):
@@ -324,6 +327,8 @@ def _band(x, k, lower, op):
     s = tf.shape(x)
     r = tf.range(s[-2], dtype=tf.int64)[:, None]
     c = tf.range(s[-1], dtype=tf.int64)[None, :]
+    if type(k) is not int:  # a tensor or NumPy integer k (Keras's tests pass one under jit)
+        k = tf.cast(k, tf.int64)
     keep = tf.math.less_equal(c - r, k) if lower else tf.math.greater_equal(c - r, k)
     return tf.where(keep, x, tf.zeros_like(x))
 

@@ -235,6 +235,8 @@ def signbit(x, /):
     if not x.dtype.is_floating:
         if _is_int(x.dtype):
             return tf.math.less(x, 0) if id(x.dtype) not in _UNSIGNED_IDS else _const_bool(x, False)
+        if x.dtype == tf.bool:  # NumPy (and Keras): bool counts as float16, never negative
+            return _const_bool(x, False)
         raise TypeError(f"signbit: x has dtype {x.dtype.name}; signbit takes real-valued arrays")
     return tf.math.less(_bits(x), 0)
 

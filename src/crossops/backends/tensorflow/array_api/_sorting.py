@@ -28,9 +28,11 @@ def _sort_key(x, op: str):
     if dt.is_complex:
         raise TypeError(f"{op}: complex input ({dt.name}) has no order; sort real(x) or abs(x)")
     it = _BITS[dt]
-    x = tf.where(tf.equal(x, 0), tf.zeros_like(x), x)  # -0.0 -> 0.0
     x = tf.where(tf.math.is_nan(x), tf.constant(float("nan"), dt), x)  # one NaN, positive
     i = tf.bitcast(x, it)
+    # -0.0 -> 0.0 on the bits: TensorFlow's CPU kernels read subnormals as 0, so a float
+    # comparison with 0 would make them equal to 0.0 too (NumPy orders them)
+    i = tf.where(tf.equal(i, it.min), tf.zeros_like(i), i)
     # negative floats: flip every bit but the sign; gives the order of two's complement ints
     return tf.bitwise.bitwise_xor(i, tf.bitwise.bitwise_and(
         tf.bitwise.right_shift(i, tf.constant(it.size * 8 - 1, it)), it.max))
@@ -58,6 +60,8 @@ def _argsort(x, axis, descending, op):
     if axis is None:  # NumPy's: the flattened array
         x, axis = tf.reshape(x, [-1]), -1
     nd = _ndim(x, op)
+    if nd == 0 and op == "argsort" and axis in (-1, 0):  # NumPy: as the 1-d array of its
+        x, nd = tf.reshape(x, [1]), 1                    # one value, [0]
     if nd == 0:
         raise ValueError(f"{op}: x must have at least one dimension; reshape a 0-d array "
                          f"to (1,) first")
