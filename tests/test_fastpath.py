@@ -40,6 +40,16 @@ def _calls(backend):
         ("reshape", (i, (2, 6)), {"copy": True}), ("argsort", (a,), {}),
         ("add", (c, c), {}), ("subtract", (i, i), {}), ("where", (i, i, i), {}),
         ("where", (a, a, b), {}),
+        # options by keyword (or by position where the signature allows): fast calls too,
+        # except a dtype to convert, a keyword of the generated function's own (where=),
+        # an unknown or doubled one
+        ("sum", (a,), {"axis": -1}), ("sum", (i,), {"dtype": "float32"}),
+        ("sum", (a,), {"axis": 0, "where": c[0]}), ("mean", (a,), {"keepdims": True}),
+        ("max", (a,), {"axis": (0, 1)}), ("argmax", (a,), {"axis": 1, "keepdims": True}),
+        ("cumsum", (a,), {"axis": 1}), ("squeeze", (a[None],), {"axis": 0}),
+        ("clip", (a,), {"min": -0.5}), ("clip", (a, -0.5, 0.5), {}),
+        ("expand_dims", (a,), {"axis": -1}),
+        ("std", (a,), {"axis": 0, "correction": 1}),
     ] + [("sum", (to_backend(backend, np.ones((2, 3), dt)),), {}) for dt in CATEGORIES["numeric"]]
 
 
@@ -73,6 +83,33 @@ def test_front_and_generated_function_agree(backend):
             front = getattr(xnp, name)
             for _ in range(2):  # the first call fills the caches, the second hits them
                 _same(front(*args, **kwargs), FRONTS[front](*args, **kwargs))
+
+
+@built
+@pytest.mark.parametrize("name, kwargs", [
+    ("sum", {"axis": 0}), ("sum", {"axis": -1, "keepdims": True}), ("mean", {"axis": 1}),
+    ("max", {"axis": 1}), ("argmax", {"axis": -1}), ("squeeze", {"axis": 0}),
+    ("std", {"axis": 0, "keepdims": True})])
+def test_front_takes_calls_with_options_itself(name, kwargs):
+    # a call with options by keyword reaches the cached function without the generated
+    # Python function (no Python frame of it: the profiler sees C calls only)
+    x = np.ones((1, 3), np.float32)
+    f = getattr(xnp, name)
+    expected = FRONTS[f](x, **kwargs)  # fills the cache
+    frames = []
+
+    def profile(frame, event, arg):
+        if event == "call" and frame.f_code is FRONTS[f].__code__:
+            frames.append(frame.f_code.co_name)
+    sys.setprofile(profile)
+    try:
+        out = f(x, **kwargs)
+    finally:
+        sys.setprofile(None)
+    _same(out, expected)
+    assert frames == []
+    with pytest.raises(TypeError, match="bogus"):  # the generated function's error
+        f(x, **kwargs, bogus=1)
 
 
 @built

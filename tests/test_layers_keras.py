@@ -197,9 +197,10 @@ def test_examples_run_as_doctests():
 
 def test_default_names_are_keras_names():
     # Keras names an object by its class (snake case): the names key weight paths and files
+    from keras.src.utils.naming import to_snake_case
+
     from crossops import losses, metrics
     from crossops._names import snake_case
-    from keras.src.utils.naming import to_snake_case
     classes = [n for mod in (layers, losses, metrics) for n in mod.__all__ if n[:1].isupper()]
     classes += ["Conv2DTranspose", "LSTM", "GRU", "SimpleRNN", "ReLU", "PReLU", "ELU",
                 "RMSNormalization", "GlobalAveragePooling2D", "UpSampling2D", "MeanIoU", "AUC"]

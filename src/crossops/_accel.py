@@ -88,8 +88,10 @@ def _front(spec: OpSpec, op: Op, fn: Callable):
         ntyped, a, b = 1, -1, -1
     else:
         return None
-    kwnames = tuple(p.name for p, how in forwarding(spec) if how == "kw") or None
-    defaults = tuple(p.default for p in params[len(required):]) or None
+    passed = forwarding(spec)  # (less the generated function's own: own_params)
+    kwnames = tuple(p.name for p, how in passed if how == "kw") or None
+    defaults = tuple(p.default for p, _ in passed[len(required):]) or None
+    names, npos, kwfrom, convert = _options(params, [p for p, _ in passed], ntyped)
     doc = f"{spec.name}{spec.signature}\n--\n\n{fn.__doc__}"
     # the slow path's cache is keyed on the arguments' types only, and filled by
     # crossops.numpy's calls too: keras.ops's own forms (crossops._keras_ops,
@@ -97,8 +99,31 @@ def _front(spec: OpSpec, op: Op, fn: Callable):
     # 1.0)`` is float32), must not take it
     keras_form = fn.__module__ in ("crossops._keras_ops", "crossops._keras_special")
     mixed = op._slow_cache if promoted and not keras_form else None
+    if keras_form:  # its body maps Keras's parameters to the op's: every other call there
+        names = None
     return _make_front(spec.name, doc, fn.__module__, fn, op.cache, op.plain, mixed,
-                       defaults, kwnames, len(required), ntyped, a, b)
+                       defaults, kwnames, len(required), ntyped, a, b, names, npos, kwfrom,
+                       convert)
+
+
+def _options(public: list, forwarded: list, ntyped: int) -> tuple[tuple, int, int, int]:
+    """What a C front needs to take calls with options (by keyword, or by position where
+    the signature allows) straight to the cached function: the forwarded parameters'
+    names; how many may come by position (while the public signature's positional ones
+    are the forwarded ones in order); the first that may come by keyword (after the
+    positional-only ones and the arrays); and the index of ``dtype``, which the generated
+    function converts unless it is None (so a fast call passes None only), or -1."""
+    names = tuple(p.name for p in forwarded)
+    npos = kwfrom = 0
+    for pub, fwd in zip(public, forwarded):
+        if pub.name != fwd.name or pub.kind not in (pub.POSITIONAL_ONLY,
+                                                    pub.POSITIONAL_OR_KEYWORD):
+            break
+        npos += 1
+        if pub.kind is pub.POSITIONAL_ONLY:
+            kwfrom = npos
+    convert = names.index("dtype") if "dtype" in names else -1
+    return names, max(npos, ntyped), max(kwfrom, ntyped), convert
 
 
 # ---------------------------------------------------------------------------------------

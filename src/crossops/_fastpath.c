@@ -5,17 +5,22 @@
  * budget allows. `front(...)` wraps such a function in a builtin that handles the
  * common call itself:
  *
- *   the call passes exactly the op's required arguments, by position; the array
- *   arguments all have one type; that type is in the op's cache; and, for promoted
- *   ops, the two promoted arrays have one dtype
+ *   the call passes the op's array arguments by position, and its other parameters by
+ *   position or keyword as the signature allows (where the front has the parameters'
+ *   names; no dtype other than None); the array arguments all have one type; that
+ *   type is in the op's cache; and, for promoted ops, the two promoted arrays have one
+ *   dtype
  *
  * Then the builtin calls the op's plain function for that type (a backend's own
  * function that returns what crossops's returns, or raises: see AT_DEFAULTS in
- * crossops/backends) or else its cached function, as the generated function would.
- * A promoted op's call by position whose arrays differ in type or dtype (`x + 1.0`,
- * float32 + float64) calls the function its `Op.slow` has cached for the arguments'
- * types, as `slow` would. Anything else (keywords, a cache miss, an exception) goes
- * to the generated Python function, which resolves, fills the cache, and names the op
+ * crossops/backends), for a call of the required arguments only, or else its cached
+ * function with every parameter, the ones not given at their defaults, as the
+ * generated function would.
+ * A promoted op's call of its required arguments whose arrays differ in type or dtype
+ * (`x + 1.0`, float32 + float64) calls the function its `Op.slow` has cached for the
+ * arguments' types, as `slow` would. Anything else (a keyword the front does not know,
+ * such as NumPy's where= that the generated function handles itself, a dtype, a cache
+ * miss, an exception) goes to the generated Python function, which resolves, fills the cache, and names the op
  * in its errors. The builtin is a function of a small module object holding its
  * state, so it reads as `<built-in function add>`.
  */
@@ -34,6 +39,14 @@ typedef struct {
                             function; else NULL */
     PyObject *defaults;  /* tuple: the optional parameters' defaults */
     PyObject *kwnames;   /* tuple: names of the parameters passed by keyword, or NULL */
+    PyObject *names;     /* tuple: names of the parameters (required, then optional in
+                            the order of defaults), or NULL (a fast call gives the
+                            required ones only, by position) */
+    Py_ssize_t npos;     /* how many parameters may come by position */
+    Py_ssize_t kwfrom;   /* the first that may come by keyword (the others: positional
+                            only) */
+    Py_ssize_t convert;  /* the parameter that must be None (a dtype, which the generated
+                            function converts), or -1 */
     Py_ssize_t nreq;     /* required parameters: the arguments of a fast call */
     Py_ssize_t ntyped;   /* leading arguments that must share one type */
     Py_ssize_t dtype_a;  /* two arguments that must share one dtype, or -1 */
@@ -55,6 +68,7 @@ front_traverse(PyObject *m, visitproc visit, void *arg)
     Py_VISIT(s->mixed);
     Py_VISIT(s->defaults);
     Py_VISIT(s->kwnames);
+    Py_VISIT(s->names);
     return 0;
 }
 
@@ -70,6 +84,7 @@ front_clear(PyObject *m)
     Py_CLEAR(s->mixed);
     Py_CLEAR(s->defaults);
     Py_CLEAR(s->kwnames);
+    Py_CLEAR(s->names);
     return 0;
 }
 
@@ -169,6 +184,71 @@ plain_function(Front *s, PyObject *const *args, PyTypeObject *t)
     return f;
 }
 
+/* the index of keyword ``name`` among the front's parameters that may come by keyword,
+ * or -1 */
+static Py_ssize_t
+keyword_index(Front *s, PyObject *name)
+{
+    Py_ssize_t n = PyTuple_GET_SIZE(s->names);
+    for (Py_ssize_t i = s->kwfrom; i < n; i++)  /* identifiers are interned: identity */
+        if (PyTuple_GET_ITEM(s->names, i) == name)
+            return i;
+    for (Py_ssize_t i = s->kwfrom; i < n; i++)
+        if (PyUnicode_Compare(PyTuple_GET_ITEM(s->names, i), name) == 0)
+            return i;
+    PyErr_Clear();
+    return -1;
+}
+
+/* A call that is not the required arguments by position: the cached function with every
+ * parameter, or NULL with no error set where the call is not a fast one (then the
+ * generated function takes it). */
+static PyObject *
+call_full(Front *s, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    if (s->names == NULL || nargs < s->ntyped || nargs > s->npos)
+        return NULL;
+    PyTypeObject *t = Py_TYPE(args[0]);
+    for (Py_ssize_t i = 1; i < s->ntyped; i++)
+        if (Py_TYPE(args[i]) != t)
+            return NULL;
+    PyObject *all[MAX_PARAMS];
+    Py_ssize_t nopt = s->defaults ? PyTuple_GET_SIZE(s->defaults) : 0;
+    for (Py_ssize_t i = 0; i < nargs; i++)
+        all[i] = args[i];
+    for (Py_ssize_t i = nargs; i < s->nreq; i++)
+        all[i] = NULL;
+    for (Py_ssize_t i = nargs > s->nreq ? nargs - s->nreq : 0; i < nopt; i++)
+        all[s->nreq + i] = PyTuple_GET_ITEM(s->defaults, i);
+    Py_ssize_t nkwargs = kwnames == NULL ? 0 : PyTuple_GET_SIZE(kwnames);
+    for (Py_ssize_t j = 0; j < nkwargs; j++) {
+        Py_ssize_t k = keyword_index(s, PyTuple_GET_ITEM(kwnames, j));
+        if (k < nargs)  /* unknown, positional only, or given twice: the generated
+                           function raises (or handles a keyword of its own) */
+            return NULL;
+        all[k] = args[nargs + j];
+    }
+    for (Py_ssize_t i = nargs; i < s->nreq; i++)
+        if (all[i] == NULL)  /* a required argument missing */
+            return NULL;
+    if (s->dtype_a >= 0 && !same_dtype(all[s->dtype_a], all[s->dtype_b]))
+        return NULL;
+    if (s->convert >= 0 && all[s->convert] != Py_None)
+        return NULL;
+    PyObject *f = PyDict_GetItemWithError(s->cache, (PyObject *)t);
+    if (f == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    Py_INCREF(f);
+    Py_ssize_t nkw = s->kwnames ? PyTuple_GET_SIZE(s->kwnames) : 0;
+    PyObject *out = PyObject_Vectorcall(f, all, s->nreq + nopt - nkw, s->kwnames);
+    Py_DECREF(f);
+    if (out == NULL)
+        PyErr_Clear();  /* the generated function raises it again, naming the op */
+    return out;
+}
+
 static PyObject *
 call_op(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
@@ -176,8 +256,12 @@ call_op(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     PyObject *f, *out;
 
-    if (kwnames != NULL || nargs != s->nreq)
+    if (kwnames != NULL || nargs != s->nreq) {
+        out = call_full(s, args, nargs, kwnames);
+        if (out != NULL)
+            return out;
         goto fallback;
+    }
     PyTypeObject *t = Py_TYPE(args[0]);
     for (Py_ssize_t i = 1; i < s->ntyped; i++)
         if (Py_TYPE(args[i]) != t)
@@ -318,22 +402,28 @@ copy_string(PyObject *str)
 
 PyDoc_STRVAR(front_doc,
 "front(name, doc, module, fallback, cache, plain, mixed, defaults, kwnames, nreq,\n"
-"      ntyped, dtype_a, dtype_b)\n"
+"      ntyped, dtype_a, dtype_b, names, npos, kwfrom, convert)\n"
 "--\n\n"
 "A builtin named ``name`` that calls the cached function of a fast call (see the\n"
 "module docstring) and ``fallback`` for every other call.\n\n"
 "``doc`` starts with the signature line (``name(x, /)\\n--\\n\\n``); ``kwnames``\n"
 "and ``defaults`` are None where the op has no keyword or optional parameters;\n"
-"``mixed`` (a promoted op's slow-path cache) is None for other ops.");
+"``mixed`` (a promoted op's slow-path cache) is None for other ops. ``names``\n"
+"(the parameters' names, required then optional in the order of ``defaults``; None:\n"
+"a fast call gives the required arguments only, by position), ``npos`` (how many may\n"
+"come by position), ``kwfrom`` (the first that may come by keyword) and ``convert``\n"
+"(the one that must be None, or -1) allow fast calls with options.");
 
 static PyObject *
 front(PyObject *self, PyObject *args)
 {
     PyObject *name, *doc, *module, *fallback, *cache, *plain, *mixed, *defaults, *kwnames;
-    Py_ssize_t nreq, ntyped, dtype_a, dtype_b;
-    if (!PyArg_ParseTuple(args, "UUUOO!O!OOOnnnn:front", &name, &doc, &module, &fallback,
+    PyObject *names;
+    Py_ssize_t nreq, ntyped, dtype_a, dtype_b, npos, kwfrom, convert;
+    if (!PyArg_ParseTuple(args, "UUUOO!O!OOOnnnnOnnn:front", &name, &doc, &module, &fallback,
                           &PyDict_Type, &cache, &PyDict_Type, &plain, &mixed, &defaults,
-                          &kwnames, &nreq, &ntyped, &dtype_a, &dtype_b))
+                          &kwnames, &nreq, &ntyped, &dtype_a, &dtype_b, &names, &npos,
+                          &kwfrom, &convert))
         return NULL;
     Py_ssize_t nopt = defaults == Py_None ? 0 : PyTuple_Size(defaults);
     if (nopt < 0)
@@ -341,6 +431,10 @@ front(PyObject *self, PyObject *args)
     if (nreq < 1 || ntyped < 1 || ntyped > nreq || nreq + nopt > MAX_PARAMS
             || dtype_a >= nreq || dtype_b >= nreq
             || (kwnames != Py_None && !PyTuple_Check(kwnames))
+            || (names != Py_None && (!PyTuple_Check(names)
+                                     || PyTuple_GET_SIZE(names) != nreq + nopt))
+            || npos < ntyped || npos > nreq + nopt || kwfrom < ntyped
+            || kwfrom > nreq + nopt || convert < -1 || convert >= nreq + nopt
             || (mixed != Py_None && !PyDict_Check(mixed))) {
         PyErr_SetString(PyExc_ValueError, "front: inconsistent arguments");
         return NULL;
@@ -363,6 +457,10 @@ front(PyObject *self, PyObject *args)
     s->mixed = mixed == Py_None ? NULL : Py_NewRef(mixed);
     s->defaults = defaults == Py_None ? NULL : Py_NewRef(defaults);
     s->kwnames = kwnames == Py_None ? NULL : Py_NewRef(kwnames);
+    s->names = names == Py_None ? NULL : Py_NewRef(names);
+    s->npos = npos;
+    s->kwfrom = kwfrom;
+    s->convert = convert;
     s->nreq = nreq;
     s->ntyped = ntyped;
     s->dtype_a = dtype_a;
