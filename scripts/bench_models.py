@@ -15,9 +15,10 @@ host memory at every step (so the loss must go down). Runners per backend:
 - ``crossops``: ``Model.fit(..., steps_per_epoch=warmup + steps)`` with its defaults
   (``jit_compile="auto"``: jax.jit, torch.compile, tf.function);
 - ``native`` on jax: the same architecture written in ``jax.numpy`` / ``jax.lax``, its step
-  under ``jax.jit`` with optax; on torch: a hand-written ``torch.nn`` ResNet50 (Keras's
-  architecture; torchvision is not installed) and ``transformers.BertModel``, with
-  torch.optim, eager and (a second row) with the module under ``torch.compile``; on
+  under ``jax.jit`` with optax, the state donated; on torch: a hand-written ``torch.nn``
+  ResNet50 (Keras's architecture; torchvision is not installed) and
+  ``transformers.BertModel``, with torch.optim, eager and (a second row) with the module
+  under ``torch.compile``; on
   tensorflow: the Keras 3 model (Keras layers on the tensorflow backend) trained by a plain
   ``tf.function`` + ``tf.GradientTape`` step with Keras's Adam (not ``fit``);
 - ``keras``: Keras 3 ``Model.fit`` with ``KERAS_BACKEND`` set to the backend, its defaults.
@@ -40,6 +41,7 @@ runner raised (the last line of its error).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import resource
@@ -404,7 +406,8 @@ def jax_native(model: str, size: dict, total: int) -> dict:
         logits, stats = apply(params, stats, x)
         return optax.softmax_cross_entropy_with_integer_labels(logits, y).mean(), stats
 
-    @jax.jit
+    # the state donated to the step, as careful jax code (and Keras's JAX trainer) does
+    @functools.partial(jax.jit, donate_argnums=(0, 1, 2))
     def train_step(params, stats, opt_state, x, y):
         (value, stats), grads = jax.value_and_grad(loss_fn, has_aux=True)(params, stats, x, y)
         updates, opt_state = opt.update(grads, opt_state, params)
