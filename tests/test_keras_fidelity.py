@@ -479,10 +479,8 @@ def test_eye_of_float_array_raises(backend, dtype):
 @pytest.mark.parametrize("axis", [-1, 0, None])
 def test_argsort_0d(backend, axis):
     """NumPy's argsort of a 0-d array: the indices of the 1-d array of its one value, [0]
-    (jax and TensorFlow raised); sort of a 0-d array still raises, as NumPy's."""
-    if backend == "torch":
-        pytest.skip("crossops's torch backend gives a 0-d index here (torch.argsort's own "
-                    "form); the torch backend is outside this change")
+    (jax and TensorFlow raised, torch gave a 0-d index); sort of a 0-d array still raises,
+    as NumPy's."""
     x = np.array(2.5, np.float32)
     expected = np.argsort(x, axis=axis)
     out = _run(backend, xnp.argsort, x, axis=axis)

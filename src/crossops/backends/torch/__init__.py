@@ -382,15 +382,20 @@ def _gather_as_is(x, indices, axis) -> bool:
 
 
 def sort(x, /, *, axis=-1, descending=False, stable=True):
-    """``axis=None`` sorts the flattened array, as NumPy (torch.sort takes an int only)."""
+    """``axis=None`` sorts the flattened array, as NumPy (torch.sort takes an int only); a
+    0-d array has no axis to sort along, as in NumPy (torch sorts it)."""
     if axis is None:
         x, axis = x.reshape(-1), -1
+    elif x.ndim == 0:
+        normalize_axis(axis, 0, "sort")  # raises the axis error
     return NAMESPACE.sort(x, axis=axis, descending=descending, stable=stable)
 
 
 def argsort(x, /, *, axis=-1, descending=False, stable=True):
-    """``axis=None`` gives the indices that sort the flattened array, as NumPy."""
-    if axis is None:
+    """``axis=None`` gives the indices that sort the flattened array, and a 0-d ``x``
+    (axis -1 or 0) those of the 1-d array of its one value, ``[0]``, as NumPy (torch gives
+    a 0-d index)."""
+    if axis is None or (x.ndim == 0 and axis in (-1, 0)):
         x, axis = x.reshape(-1), -1
     return NAMESPACE.argsort(x, axis=axis, descending=descending, stable=stable)
 
