@@ -16,11 +16,14 @@ from crossops.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
 import crossops.numpy as xnp
 from crossops import ops
+from crossops._dtypes import dtype_name
 
 from . import refs
 from .backends import backend_context, native_types, to_backend, to_numpy
@@ -566,3 +569,26 @@ def test_sort_subnormals(backend, dtype):
     np.testing.assert_array_equal(_run(backend, xnp.argsort, x, descending=True),
                                   refs.argsort(x, axis=-1, descending=True))
     _same(_run(backend, xnp.sort, x), np.sort(x))
+
+
+@pytest.mark.parametrize("name, call", [
+    ("zeros", lambda d: ops.zeros(2, dtype=d)), ("arange", lambda d: ops.arange(3, dtype=d)),
+    ("full", lambda d: ops.full((2,), 1, dtype=d)), ("eye", lambda d: ops.eye(2, dtype=d)),
+    ("cast", lambda d: ops.cast(ops.ones(2), d)),
+    ("convert_to_tensor", lambda d: ops.convert_to_tensor([1, 2], dtype=d)),
+    ("one_hot", lambda d: ops.one_hot(ops.array([1]), 3, dtype=d))])
+def test_python_types_as_dtypes_read_as_keras(backend, name, call):
+    """keras.ops reads int and "int" as int32 (int64 on tensorflow), float as float32 and
+    complex as complex64 (complex128 on tensorflow), Keras's PYTHON_DTYPES_MAP; NumPy, and
+    crossops.numpy, read them as int64, float64 and complex128 (jax warned and truncated)."""
+    wide = backend == "tensorflow"
+    expected = {int: "int64" if wide else "int32", "int": "int64" if wide else "int32",
+                float: "float32"}
+    with backend_context(backend), warnings.catch_warnings():
+        warnings.simplefilter("error")  # jax's truncation warning among them
+        for dtype, want in expected.items():
+            if name == "one_hot" and dtype is float:
+                continue
+            assert dtype_name(call(dtype).dtype) == want, dtype
+    with backend_context(backend):  # NumPy's reading stays
+        assert xnp.zeros(2, dtype=float).dtype == xnp.zeros(2, dtype="float64").dtype

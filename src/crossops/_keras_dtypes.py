@@ -68,6 +68,21 @@ def _xnp():
     return xnp
 
 
+def native_dtype(backend: str, dtype):
+    """``dtype`` as ``backend``'s dtype object, reading the Python types as keras.ops
+    does: ``int`` and ``"int"`` are int32 (int64 on tensorflow), ``float`` float32,
+    ``complex`` complex64 (complex128 on tensorflow); NumPy, and crossops.numpy, read
+    them as int64, float64 and complex128."""
+    from ._dispatch import native_dtype as native
+    if dtype is int or (type(dtype) is str and dtype == "int"):
+        dtype = "int64" if backend == "tensorflow" else "int32"
+    elif dtype is float:
+        dtype = "float32"
+    elif dtype is complex:
+        dtype = "complex128" if backend == "tensorflow" else "complex64"
+    return native(backend, dtype)
+
+
 def _kind(value) -> str:
     """b, i, u, f or c for an array or NumPy scalar; for a Python scalar its own letter
     (``b`` bool, ``i`` int, ``f`` float, ``c`` complex)."""

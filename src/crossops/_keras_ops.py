@@ -16,7 +16,7 @@ from ._dispatch import backend_of_impl as _backend_of_impl
 from ._dispatch import bind as _bind
 from ._dispatch import default_backend as _default_backend
 from ._dispatch import like_placement as _like_placement
-from ._dispatch import native_dtype as _native_dtype
+from ._keras_dtypes import native_dtype as _native_dtype
 from ._typing import (  # noqa: F401
     Array,
     ArrayLike,
@@ -42,31 +42,31 @@ _PY = (bool, int, float)  # the Python scalars, weak in Keras's promotion
 __all__ = [
     'cast', 'convert_to_tensor', 'saturate_cast', 'cholesky', 'det', 'eig', 'eigh', 'inv',
     'matrix_rank', 'pinv', 'qr', 'solve', 'erfc', 'top_k', 'dot_product_attention',
-    'layer_normalization', 'abs', 'add', 'all', 'allclose', 'amax', 'amin', 'angle', 'any',
-    'append', 'arange', 'arccos', 'arccosh', 'arcsin', 'arcsinh', 'arctan', 'arctan2',
-    'arctanh', 'argmax', 'argmin', 'argpartition', 'argsort', 'array', 'array_split', 'average',
-    'bartlett', 'bincount', 'bitwise_and', 'bitwise_invert', 'bitwise_left_shift', 'bitwise_or',
-    'bitwise_right_shift', 'bitwise_xor', 'blackman', 'broadcast_to', 'cbrt', 'ceil', 'clip',
-    'concatenate', 'conj', 'corrcoef', 'correlate', 'cos', 'cosh', 'count_nonzero', 'cross',
-    'cumprod', 'cumsum', 'deg2rad', 'diag', 'diagflat', 'diagonal', 'diff', 'digitize',
-    'divide', 'dot', 'dsplit', 'dstack', 'einsum', 'empty', 'empty_like', 'equal', 'exp',
-    'exp2', 'expand_dims', 'expm1', 'eye', 'fabs', 'flip', 'fliplr', 'flipud', 'floor',
-    'floor_divide', 'fmax', 'fmin', 'fmod', 'full', 'full_like', 'gcd', 'geomspace', 'greater',
-    'greater_equal', 'hamming', 'hanning', 'heaviside', 'hsplit', 'hstack', 'hypot', 'i0',
-    'identity', 'imag', 'inner', 'isclose', 'isfinite', 'isin', 'isinf', 'isnan', 'kaiser',
-    'kron', 'lcm', 'ldexp', 'left_shift', 'less', 'less_equal', 'log', 'log10', 'log1p', 'log2',
-    'logaddexp', 'logaddexp2', 'logical_and', 'logical_not', 'logical_or', 'logical_xor',
-    'logspace', 'matmul', 'maximum', 'mean', 'median', 'meshgrid', 'minimum', 'mod', 'moveaxis',
-    'multiply', 'nan_to_num', 'nanargmax', 'nanargmin', 'nancumprod', 'nancumsum', 'nanmax',
-    'nanmean', 'nanmedian', 'nanmin', 'nanpercentile', 'nanprod', 'nanquantile', 'nanstd',
-    'nansum', 'nanvar', 'ndim', 'negative', 'nextafter', 'nonzero', 'not_equal', 'ones',
-    'ones_like', 'outer', 'pad', 'percentile', 'power', 'prod', 'ptp', 'quantile', 'rad2deg',
-    'ravel', 'real', 'reciprocal', 'repeat', 'reshape', 'right_shift', 'roll', 'rot90',
-    'searchsorted', 'sign', 'signbit', 'sin', 'sinc', 'sinh', 'size', 'slogdet', 'sort',
-    'split', 'sqrt', 'square', 'squeeze', 'stack', 'std', 'subtract', 'sum', 'swapaxes', 'take',
-    'take_along_axis', 'tan', 'tanh', 'tensordot', 'tile', 'trace', 'transpose', 'trapezoid',
-    'tri', 'tril', 'triu', 'true_divide', 'trunc', 'unravel_index', 'vander', 'var', 'vdot',
-    'vsplit', 'vstack', 'zeros', 'zeros_like',
+    'layer_normalization', 'multi_hot', 'one_hot', 'abs', 'add', 'all', 'allclose', 'amax',
+    'amin', 'angle', 'any', 'append', 'arange', 'arccos', 'arccosh', 'arcsin', 'arcsinh',
+    'arctan', 'arctan2', 'arctanh', 'argmax', 'argmin', 'argpartition', 'argsort', 'array',
+    'array_split', 'average', 'bartlett', 'bincount', 'bitwise_and', 'bitwise_invert',
+    'bitwise_left_shift', 'bitwise_or', 'bitwise_right_shift', 'bitwise_xor', 'blackman',
+    'broadcast_to', 'cbrt', 'ceil', 'clip', 'concatenate', 'conj', 'corrcoef', 'correlate',
+    'cos', 'cosh', 'count_nonzero', 'cross', 'cumprod', 'cumsum', 'deg2rad', 'diag', 'diagflat',
+    'diagonal', 'diff', 'digitize', 'divide', 'dot', 'dsplit', 'dstack', 'einsum', 'empty',
+    'empty_like', 'equal', 'exp', 'exp2', 'expand_dims', 'expm1', 'eye', 'fabs', 'flip',
+    'fliplr', 'flipud', 'floor', 'floor_divide', 'fmax', 'fmin', 'fmod', 'full', 'full_like',
+    'gcd', 'geomspace', 'greater', 'greater_equal', 'hamming', 'hanning', 'heaviside', 'hsplit',
+    'hstack', 'hypot', 'i0', 'identity', 'imag', 'inner', 'isclose', 'isfinite', 'isin',
+    'isinf', 'isnan', 'kaiser', 'kron', 'lcm', 'ldexp', 'left_shift', 'less', 'less_equal',
+    'log', 'log10', 'log1p', 'log2', 'logaddexp', 'logaddexp2', 'logical_and', 'logical_not',
+    'logical_or', 'logical_xor', 'logspace', 'matmul', 'maximum', 'mean', 'median', 'meshgrid',
+    'minimum', 'mod', 'moveaxis', 'multiply', 'nan_to_num', 'nanargmax', 'nanargmin',
+    'nancumprod', 'nancumsum', 'nanmax', 'nanmean', 'nanmedian', 'nanmin', 'nanpercentile',
+    'nanprod', 'nanquantile', 'nanstd', 'nansum', 'nanvar', 'ndim', 'negative', 'nextafter',
+    'nonzero', 'not_equal', 'ones', 'ones_like', 'outer', 'pad', 'percentile', 'power', 'prod',
+    'ptp', 'quantile', 'rad2deg', 'ravel', 'real', 'reciprocal', 'repeat', 'reshape',
+    'right_shift', 'roll', 'rot90', 'searchsorted', 'sign', 'signbit', 'sin', 'sinc', 'sinh',
+    'size', 'slogdet', 'sort', 'split', 'sqrt', 'square', 'squeeze', 'stack', 'std', 'subtract',
+    'sum', 'swapaxes', 'take', 'take_along_axis', 'tan', 'tanh', 'tensordot', 'tile', 'trace',
+    'transpose', 'trapezoid', 'tri', 'tril', 'triu', 'true_divide', 'trunc', 'unravel_index',
+    'vander', 'var', 'vdot', 'view', 'vsplit', 'vstack', 'zeros', 'zeros_like',
 ]
 
 
@@ -469,6 +469,64 @@ def layer_normalization(
         return _fn(x=x, gamma=gamma, beta=beta, axis=axis, epsilon=epsilon)
     except Exception as _e:
         _layer_normalization.fail(_e)
+
+
+_multi_hot = _bind('nn.multi_hot', {})
+
+
+def multi_hot(
+        inputs: ArrayLike, num_classes: int | None = None, axis: int = -1,
+        dtype: DTypeLike | None = None, sparse: bool = False, **kwargs: Any,
+) -> Array:
+    """Multi-hot encoding: for each sample, a 1 at every class id it contains.
+
+    keras.ops's form of ``crossops.nn.multi_hot``: Keras's parameter names, kinds and defaults,
+    the same computation.
+    """
+    try:
+        _key = _TYPE(inputs)
+        try:
+            _fn = _multi_hot.cache[_key]
+        except KeyError:
+            _fn = _multi_hot.resolve(_key, (_key,))
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
+        return _fn(
+            inputs=inputs, num_classes=num_classes, axis=axis, dtype=dtype, sparse=sparse, **kwargs,
+        )
+    except Exception as _e:
+        _multi_hot.fail(_e)
+
+
+multi_hot = _accelerate(multi_hot, _multi_hot)
+
+
+_one_hot = _bind('nn.one_hot', {})
+
+
+def one_hot(
+        x: ArrayLike, num_classes: int, axis: int = -1, dtype: DTypeLike | None = None,
+        sparse: bool = False,
+) -> Array:
+    """One-hot encoding of integer class ids.
+
+    keras.ops's form of ``crossops.nn.one_hot``: Keras's parameter names, kinds and defaults,
+    the same computation.
+    """
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _one_hot.cache[_key]
+        except KeyError:
+            _fn = _one_hot.resolve(_key, (_key,))
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
+        return _fn(x=x, num_classes=num_classes, axis=axis, dtype=dtype, sparse=sparse)
+    except Exception as _e:
+        _one_hot.fail(_e)
+
+
+one_hot = _accelerate(one_hot, _one_hot)
 
 
 _abs = _bind('abs', {})
@@ -5488,6 +5546,31 @@ def vdot(x1: ArrayLike, x2: ArrayLike) -> Array:
 
 
 vdot = _accelerate(vdot, _vdot)
+
+
+_view = _bind('view', {})
+
+
+def view(x: ArrayLike, dtype: DTypeLike | None = None) -> Array:
+    """The bytes of an array reinterpreted as another dtype.
+
+    keras.ops's form of ``crossops.numpy.view``: Keras's parameter names, kinds and defaults,
+    the same computation.
+    """
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _view.cache[_key]
+        except KeyError:
+            _fn = _view.resolve(_key, (_key,))
+        if dtype is not None:
+            dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
+        return _fn(x=x, dtype=dtype)
+    except Exception as _e:
+        _view.fail(_e)
+
+
+view = _accelerate(view, _view)
 
 
 _vsplit = _bind('vsplit', {})

@@ -151,6 +151,7 @@ from ._keras_ops import (
     minimum,
     mod,
     moveaxis,
+    multi_hot,
     multiply,
     nan_to_num,
     nanargmax,
@@ -172,6 +173,7 @@ from ._keras_ops import (
     nextafter,
     nonzero,
     not_equal,
+    one_hot,
     ones,
     ones_like,
     outer,
@@ -231,6 +233,7 @@ from ._keras_ops import (
     vander,
     var,
     vdot,
+    view,
     vsplit,
     vstack,
     zeros,
@@ -320,9 +323,7 @@ from .nn._ops import (
     log_softmax,
     max_pool,
     moments,
-    multi_hot,
     normalize,
-    one_hot,
     polar,
     psnr,
     relu,
@@ -495,7 +496,6 @@ from .numpy._ops import (
     vecdot,
     vecmat,
     vectorize,
-    view,
 )
 
 __all__ = [
