@@ -576,7 +576,8 @@ def test_sort_subnormals(backend, dtype):
     ("full", lambda d: ops.full((2,), 1, dtype=d)), ("eye", lambda d: ops.eye(2, dtype=d)),
     ("cast", lambda d: ops.cast(ops.ones(2), d)),
     ("convert_to_tensor", lambda d: ops.convert_to_tensor([1, 2], dtype=d)),
-    ("one_hot", lambda d: ops.one_hot(ops.array([1]), 3, dtype=d))])
+    ("one_hot", lambda d: ops.one_hot(ops.array([1]), 3, dtype=d)),
+    ("linspace", lambda d: ops.linspace(0, 4, 5, dtype=d))])
 def test_python_types_as_dtypes_read_as_keras(backend, name, call):
     """keras.ops reads int and "int" as int32 (int64 on tensorflow), float as float32 and
     complex as complex64 (complex128 on tensorflow), Keras's PYTHON_DTYPES_MAP; NumPy, and

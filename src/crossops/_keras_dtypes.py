@@ -68,19 +68,25 @@ def _xnp():
     return xnp
 
 
-def native_dtype(backend: str, dtype):
-    """``dtype`` as ``backend``'s dtype object, reading the Python types as keras.ops
-    does: ``int`` and ``"int"`` are int32 (int64 on tensorflow), ``float`` float32,
-    ``complex`` complex64 (complex128 on tensorflow); NumPy, and crossops.numpy, read
-    them as int64, float64 and complex128."""
-    from ._dispatch import native_dtype as native
+def keras_dtype(dtype, backend: str):
+    """``dtype`` with the Python types read as keras.ops reads them on ``backend``:
+    ``int`` and ``"int"`` are int32 (int64 on tensorflow), ``float`` float32, ``complex``
+    complex64 (complex128 on tensorflow); NumPy, and crossops.numpy, read them as int64,
+    float64 and complex128. Every other dtype as it is."""
     if dtype is int or (type(dtype) is str and dtype == "int"):
-        dtype = "int64" if backend == "tensorflow" else "int32"
-    elif dtype is float:
-        dtype = "float32"
-    elif dtype is complex:
-        dtype = "complex128" if backend == "tensorflow" else "complex64"
-    return native(backend, dtype)
+        return "int64" if backend == "tensorflow" else "int32"
+    if dtype is float:
+        return "float32"
+    if dtype is complex:
+        return "complex128" if backend == "tensorflow" else "complex64"
+    return dtype
+
+
+def native_dtype(backend: str, dtype):
+    """``dtype`` as ``backend``'s dtype object, the Python types read as keras.ops reads
+    them (:func:`keras_dtype`)."""
+    from ._dispatch import native_dtype as native
+    return native(backend, keras_dtype(dtype, backend))
 
 
 def _kind(value) -> str:

@@ -186,8 +186,10 @@ def linspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = 
     array([[ 0. ,  0.5,  1. ],
            [10. , 15. , 20. ]])
     """
+    from ._backend import backend_of
     xnp = _xnp()
     dtype = _kd.space_dtype(start, stop, dtype)  # floatx unless a float array is given
+    dtype = _kd.keras_dtype(dtype, backend_of(start if hasattr(start, "shape") else stop))
     num = int(num)
     if num < 0:
         raise ValueError(f"linspace: num must be non-negative, got {num}")
@@ -202,7 +204,6 @@ def linspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = 
         start = xnp.astype(start, xnp.result_type(start.dtype, stop.dtype, 1.0))
     stop = xnp.astype(stop, start.dtype)
     start, stop = xnp.broadcast_arrays(start, stop)
-    from ._backend import backend_of
     from ._dispatch import call_on
     t = call_on(backend_of(start), "arange", num, dtype=start.dtype)
     step = (stop - start) / div if div > 0 else (stop - start) * float("nan")
