@@ -261,26 +261,23 @@ class Trainer:
         return logs
 
     # -- state --------------------------------------------------------------------------
-    def _state(self, kind):
-        trainable = _values(self.trainable_variables)
-        non_trainable = _values(self.non_trainable_variables)
-        if kind is _PREDICT:
-            return trainable, non_trainable
-        metric_vars = _values(v for m in self.metrics for v in m.variables)
+    def _state_parts(self, kind) -> list[list]:
+        """The variables of a step's state, by part, in the order of Keras's state:
+        trainable, non-trainable, then the optimizer's (training) and the metrics' (not
+        prediction)."""
+        parts = [list(self.trainable_variables), list(self.non_trainable_variables)]
         if kind is _TRAIN:
-            return trainable, non_trainable, _values(self.optimizer.variables), metric_vars
-        return trainable, non_trainable, metric_vars
+            parts.append(list(self.optimizer.variables))
+        if kind is not _PREDICT:
+            parts.append([v for m in self.metrics for v in m.variables])
+        return parts
+
+    def _state(self, kind):
+        return tuple(_values(part) for part in self._state_parts(kind))
 
     def _write_state(self, kind, state):
-        for v, a in zip(self.trainable_variables, state[0]):
-            v.assign(a)
-        for v, a in zip(self.non_trainable_variables, state[1]):
-            v.assign(a)
-        if kind is _TRAIN:
-            for v, a in zip(self.optimizer.variables, state[2]):
-                v.assign(a)
-        if kind is not _PREDICT:
-            for v, a in zip([v for m in self.metrics for v in m.variables], state[-1]):
+        for part, values in zip(self._state_parts(kind), state):
+            for v, a in zip(part, values):
                 v.assign(a)
 
     def _adopt_state(self, kind, state) -> bool:
@@ -288,27 +285,18 @@ class Trainer:
         (``Variable._adopt``): then the old arrays are freed, and ``fit`` holds one copy
         of the model and optimizer state, not two. False where a variable cannot (then
         the runner keeps the state apart, and ``sync`` writes it)."""
-        variables = self._state_variables(kind)
-        flat = [a for part in state for a in part]
-        if len(flat) != len(variables):
+        parts = self._state_parts(kind)
+        if [len(p) for p in parts] != [len(values) for values in state]:
             return False
-        return all(v._adopt(a) for v, a in zip(variables, flat))
+        return all(v._adopt(a) for part, values in zip(parts, state)
+                   for v, a in zip(part, values))
 
     def _state_in_place(self) -> bool:
         """Whether a training step updates the variables in place: all are tf.Variables
         (the tensorflow backend), and no distribution runs the step."""
         if _distribution.active_for(self._weights_backend()) is not None:
             return False
-        return all(v._tf_variable for v in self._state_variables(_TRAIN))
-
-    def _state_variables(self, kind) -> list:
-        """The variables whose values ``_state(kind)`` gives, in its order, flat."""
-        out = [*self.trainable_variables, *self.non_trainable_variables]
-        if kind is _TRAIN:
-            out += self.optimizer.variables
-        if kind is not _PREDICT:
-            out += [v for m in self.metrics for v in m.variables]
-        return out
+        return all(v._tf_variable for part in self._state_parts(_TRAIN) for v in part)
 
     def _sync_training_state(self):
         """Write the running fit's state into the variables (for a callback that reads
