@@ -297,6 +297,12 @@ def test_lambda_config_is_keras_and_round_trips():
     # a crossops.ops function by name
     square = layers.Lambda.from_config(layers.Lambda(crossops.ops.square).get_config())
     _close(square(SEQ), SEQ ** 2)
+    # a module the config names is imported (its code run) only outside safe mode
+    named = dict(mine, function={"module": "json", "class_name": "function",
+                                 "config": "dumps", "registered_name": "function"})
+    with pytest.raises(ValueError, match="custom_objects"):
+        layers.Lambda.from_config(named)
+    assert layers.Lambda.from_config(named, safe_mode=False).function is __import__("json").dumps
 
 
 def test_lambda_python_lambda_config():

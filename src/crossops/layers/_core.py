@@ -241,8 +241,9 @@ class Lambda(Layer):
     "registered_name": "function"}`` (its module is not recorded), a Python lambda as
     ``{"class_name": "__lambda__", "config": {"code", "defaults", "closure"}}`` (its
     marshalled bytecode, base64). ``from_config`` finds a named function in
-    ``custom_objects``, then in ``crossops.ops``, then in the module the config names, and
-    otherwise raises a ValueError asking for ``custom_objects``; it rebuilds a lambda from
+    ``custom_objects``, then in ``crossops.ops``, then (with ``safe_mode=False`` only, as
+    importing a module runs its code) in the module the config names, and otherwise
+    raises a ValueError asking for ``custom_objects``; it rebuilds a lambda from
     its bytecode only when called with ``safe_mode=False`` (loading code runs it: do it
     only for configs you trust, and with the Python version that wrote it). A layer
     holding a function has no weights.
@@ -364,7 +365,7 @@ def _function_from_config(spec, custom_objects, safe_mode):
     if callable(found):
         return found
     module = spec.get("module")
-    if module and module != "builtins":
+    if module and module != "builtins" and not safe_mode:  # importing a module runs it
         found = getattr(importlib.import_module(module), str(name), None)
         if callable(found):
             return found
