@@ -385,7 +385,8 @@ def _fmt_default(p: inspect.Parameter) -> str:
     return "" if p.default is p.empty else f", default {_source(p.default)}"
 
 
-def _docstring(spec: OpSpec, doc: dict, glossary: dict, alias_line: str) -> str:
+def _docstring(spec: OpSpec, doc: dict, glossary: dict, alias_line: str,
+               sig: inspect.Signature | None = None) -> str:
     if not doc:
         lines = textwrap.wrap(spec.doc or f"``{spec.qualname}``.", 92)
     else:
@@ -397,7 +398,7 @@ def _docstring(spec: OpSpec, doc: dict, glossary: dict, alias_line: str) -> str:
                     len(line) - len(line.lstrip()))) if len(line) > 92 else [line]
         lines += ["", "Parameters", "----------"]
         texts = doc.get("params", {})
-        for p in spec.sig.parameters.values():
+        for p in (sig or spec.sig).parameters.values():
             star = "*" if p.kind is p.VAR_POSITIONAL else "**" if p.kind is p.VAR_KEYWORD else ""
             ann = _annotation(spec, p.name, doc, glossary)
             text = texts.get(p.name) or glossary.get(p.name, {}).get("doc") or "See above."
@@ -429,6 +430,9 @@ def _docstring(spec: OpSpec, doc: dict, glossary: dict, alias_line: str) -> str:
 
 def _def(spec: OpSpec, doc: dict, glossary: dict, alias_line: str) -> str:
     op = f"_{spec.name}"
+    form = numpy_form(spec)
+    if form is not None:  # NumPy's signature, mapped onto the op's parameters
+        return _numpy_def(spec, form, doc, glossary, alias_line)
     sig = _signature(spec, doc, glossary)
     head = f"def {spec.name}{sig}:\n"
     if len(head) > 101:
@@ -485,8 +489,12 @@ def module_source(namespace: str, examples: bool = True) -> str:
                                      if any(f"_{h}(" in d for d in defs)])
     dispatch_imports = "from .._accel import accelerate as _accelerate\n" + "".join(
         f"from .._dispatch import {h} as _{h}\n" for h in used)
-    if any("return _masked." in d for d in defs):  # NumPy's where= of the reductions
-        generic_imports = "from . import _masked\n" + generic_imports
+    helpers = [m for m, used in (("_forms", "_forms."), ("_masked", "return _masked."))
+               if any(used in d for d in defs)]  # NumPy's parameters the ops lack
+    if helpers:
+        generic_imports = f"from . import {', '.join(helpers)}\n" + generic_imports
+    if "_forms" in helpers:
+        generic_imports += "_ORDERS = _forms.ORDERS  # NumPy's order=, taken as it is\n"
     out = [HEADER.format(chapters=textwrap.fill(", ".join(chapters), 96, initial_indent="# ",
                                                 subsequent_indent="# "),
                          dispatch_imports=dispatch_imports,
@@ -495,6 +503,195 @@ def module_source(namespace: str, examples: bool = True) -> str:
                                        initial_indent="    ", subsequent_indent="    "))]
     out += ["\n\n" + d for d in defs]
     return "".join(out)
+
+
+# ---------------------------------------------------------------------------------------
+# crossops.numpy: NumPy's signatures
+
+#: NumPy's ``<no value>`` defaults, written as what they stand for (others: None)
+NUMPY_NO_VALUE = {"keepdims": False, "where": True}
+#: NumPy parameters that change no value in crossops (memory layout, subclasses): taken,
+#: checked, and otherwise ignored; the line that checks each. ``out=`` is taken as None
+#: only (crossops never writes into arrays), kept so that NumPy's positions stay NumPy's
+NUMPY_LAYOUT_LINES = {
+    "order": "if order not in _ORDERS:\n    _forms.check_order({name!r}, order)",
+    "subok": "",
+    "out": "if out is not None:\n    _forms.no_out({name!r})",
+}
+#: the rules spec/forms/numpy.toml names: (the NumPy parameters the rule takes, the line
+#: that applies it, written with the op's parameter names: ``{a}`` is the op's first array
+#: parameter, ``{s}`` its first sequence); a line that returns computes the call itself
+#: (``crossops.numpy._forms``)
+NUMPY_RULES = {
+    "ddof": (("ddof",), "if correction is None:\n    correction = ddof\nelif ddof != 0:\n"
+                        "    _forms.ddof_and_correction({name!r})"),
+    "dtype_first": (("dtype",), "if dtype is not None:\n    if _forms.integral(dtype):\n"
+                                "        return _forms.in_float(\n"
+                                "            {name}, {a}, dtype, axis=axis, keepdims=keepdims, "
+                                "where=where{stats})\n"
+                                "    {a} = _forms.astype({a}, dtype)"),
+    "sort_kind": (("kind", "order"), "if kind is None and order is None:\n"
+                                     "    stable = True if stable is None else stable\n"
+                                     "else:\n    stable = _forms.sort_stable({name!r}, kind, "
+                                     "order, stable)"),
+    "decimals": (("decimals",), "if decimals != 0:\n    return _forms.round_decimals({a}, "
+                                "decimals)"),
+    "like_shape": (("shape",), "if shape is not None:\n    return _forms.like_shaped("
+                               "{name!r}, {a}, shape, dtype, device{fill})"),
+    "take_mode": (("mode",), "if mode != 'raise':\n    indices = _forms.take_mode({a}, indices, "
+                             "axis, mode)"),
+    "where_one": ((), "if x1 is None or x2 is None:\n    return _forms.where_one(condition, "
+                      "x1, x2)"),
+    "clip": (("a_min", "a_max", "kwargs"), "if a_min is not None or a_max is not None or "
+                                           "kwargs:\n    min, max = _forms.clip_bounds(a_min, "
+                                           "a_max, min, max, kwargs)"),
+    "permute_none": ((), "if axes is None:\n    axes = _forms.reversed_axes({a})"),
+    "linspace": (("retstep", "axis"), "if retstep or axis != 0:\n    return _forms.linspace("
+                                      "start, stop, num, endpoint, retstep, dtype, axis, "
+                                      "device)"),
+    "meshgrid": (("copy", "sparse"), "if sparse:\n    return _forms.sparse_grid(arrays, "
+                                     "indexing)"),
+    "concat_dtype": (("dtype", "casting"), "if dtype is not None or casting != 'same_kind':\n"
+                                           "    {s} = _forms.cast_all({name!r}, {s}, dtype, "
+                                           "casting)"),
+    "can_cast": (("casting",), "if casting != 'safe':\n    return _forms.can_cast(from_, to, "
+                               "casting)"),
+    "isin_kind": (("kind",), "if kind is not None:\n    _forms.check_isin_kind(kind)"),
+    "histogram": (("density", "weights"), "if density is not None or weights is not None:\n"
+                                          "    return _forms.histogram({a}, bins, range, "
+                                          "density, weights)"),
+    "norm_none": ((), "if norm is None:\n    norm = 'backward'"),
+    "uplo": (("UPLO",), "{a} = _forms.hermitian({name!r}, {a}, UPLO)"),
+    "hermitian": (("hermitian",), ""),
+    "rank_tol": (("tol",), "if tol is not None:\n    return _forms.rank_with_tol({a}, tol, rtol)"),
+    "rcond": (("rcond",), "rtol = _forms.rcond_rtol(rcond, rtol)"),
+    "compute_uv": (("compute_uv",), "if not compute_uv:\n    return _forms.svdvals({a})"),
+    "qr_mode": ((), "if mode not in ('reduced', 'complete'):\n    return _forms.qr({a}, mode)"),
+    "array": (("copy", "ndmin", "ndmax"), "if ndmin or copy is not True or ndmax:\n"
+                                          "    return _forms.array({a}, dtype, copy, ndmin, "
+                                          "ndmax, like)"),
+}
+
+
+def numpy_signatures() -> dict[str, inspect.Signature]:
+    """NumPy's function name (``sum``, ``linalg.solve``) -> its signature, from
+    spec/reference/numpy_signatures.tsv, ``<no value>`` defaults as a marker."""
+    return {name if module == "numpy" else f"{module}.{name}": sig
+            for module, name, sig in _read_signatures("numpy_signatures.tsv",
+                                                      {"NOVALUE": _NoValue})}
+
+
+class _NoValue:
+    """NumPy's ``<no value>`` default, as read from the signature list."""
+
+
+def _numpy_forms() -> dict:
+    with open(ROOT / "spec" / "forms" / "numpy.toml", "rb") as f:
+        return tomllib.load(f)
+
+
+def numpy_form(spec: OpSpec) -> tuple[inspect.Signature, dict, dict] | None:
+    """crossops.numpy's form of ``spec``'s op where spec/forms/numpy.toml lists it:
+    (NumPy's signature as crossops.numpy takes it, op parameter -> form parameter, the
+    entry), or None (the op's own signature is crossops.numpy's)."""
+    if spec.namespace not in ("", "linalg", "fft"):
+        return None
+    entry = _numpy_forms().get(spec.qualname)
+    if entry is None:
+        return None
+    nsig = numpy_signatures()[spec.qualname]
+    P = inspect.Parameter
+    params = []
+    for p in nsig.parameters.values():
+        if p.default is _NoValue:
+            p = p.replace(default=NUMPY_NO_VALUE.get(p.name))
+        if p.name in entry.get("none_default", ()):
+            p = p.replace(default=None)
+        params.append(p)
+    mapping, _ = _keras_plan(spec, nsig.replace(parameters=params))
+    # the op's keywords NumPy lacks stay, keyword-only: the standard's (sort's descending=)
+    # and crossops's own (unique's size=)
+    tail = [p for p in params if p.kind is P.VAR_KEYWORD]
+    params = [p for p in params if p.kind is not P.VAR_KEYWORD]
+    for p in spec.sig.parameters.values():
+        if p.name not in mapping and p.name not in own_params(spec):
+            params.append(p.replace(kind=P.KEYWORD_ONLY))
+            mapping[p.name] = p.name
+    params += tail
+    form = [p.name for p in params]
+    for i, p in enumerate(spec.sig.parameters.values()):  # the C front's common call gives
+        if p.default is P.empty and p.kind is not P.VAR_POSITIONAL:  # them by position
+            assert i < len(form) and mapping.get(p.name) == form[i], (spec.qualname, p.name)
+    return nsig.replace(parameters=params), mapping, entry
+
+
+def _numpy_lines(spec: OpSpec, form: tuple) -> list[str]:
+    """The lines that turn a NumPy form's arguments into the op's: renamed parameters,
+    the op's parameters NumPy lacks (at their defaults), the entry's rules, and the checks
+    of the layout parameters no rule takes."""
+    fsig, mapping, entry = form
+    a = spec.arrays[0] if spec.arrays else ""
+    s = spec.sequences[0] if spec.sequences else ""
+    fill = ", fill_value" if "fill_value" in spec.sig.parameters else ""
+    lines, taken = [], set()
+    for p in spec.sig.parameters.values():
+        if p.name not in mapping:
+            if p.name not in own_params(spec):
+                lines.append(f"{p.name} = {p.default!r}")
+        elif mapping[p.name] != p.name:
+            lines.append(f"{p.name} = {mapping[p.name]}")
+    rules = [NUMPY_RULES[rule] for rule in entry.get("rules", ())]
+    for takes, _ in rules:
+        taken.update(takes)
+    for p in fsig.parameters:
+        if p in NUMPY_LAYOUT_LINES and p not in taken and p not in spec.sig.parameters \
+                and NUMPY_LAYOUT_LINES[p]:
+            lines.append(NUMPY_LAYOUT_LINES[p].format(name=spec.name))
+    stats = (",\n            correction=correction, mean=mean"
+             if "correction" in spec.sig.parameters else "")
+    lines += [line.format(name=spec.name, a=a, s=s, fill=fill, stats=stats)
+              for _, line in rules if line]
+    unknown = set(fsig.parameters) - set(mapping.values()) - set(NUMPY_LAYOUT_LINES) - taken
+    assert not unknown, f"{spec.qualname}: NumPy's {sorted(unknown)} taken by no rule"
+    return lines
+
+
+def _numpy_def(spec: OpSpec, form: tuple, doc: dict, glossary: dict,
+               alias_line: str) -> str:
+    """crossops.numpy's ``def`` of an op with NumPy's signature: the arguments mapped
+    onto the op's parameters, then the op's body."""
+    fsig, mapping, entry = form
+    op = f"_{spec.name}"
+    reverse = {f: o for o, f in mapping.items()}
+    docs = {**doc.get("params", {}), **entry.get("docs", {})}
+    types = entry.get("types", {})
+    params, texts = [], {}
+    for p in fsig.parameters.values():
+        o = reverse.get(p.name)
+        if p.name in types:
+            ann = types[p.name]
+        elif o is not None:
+            ann = _annotation(spec, o, doc, glossary)
+        else:
+            ann = glossary.get(p.name, {}).get("type", "Any")
+        if p.default is None and "None" not in ann and ann not in ("Any", "Axis"):
+            ann += " | None"  # NumPy's <no value>, written None
+        params.append((p, ann))
+        texts[p.name] = (docs.get(p.name) or (o and doc.get("params", {}).get(o))
+                         or glossary.get(p.name, {}).get("doc") or "See above.")
+    sig = _render(params, doc.get("returns_type", "Array"))
+    head = f"def {spec.name}{sig}:\n"
+    if len(head) > 101:
+        head = _wrap_head(spec.name, sig)
+    shown = dict(doc, params=texts, types={p.name: a for p, a in params})
+    docstring = _docstring(spec, shown, glossary, alias_line, fsig)
+    # before the op's body, whose error handling would read NumPy's errors (where with one
+    # of x and y) as the op's
+    lines = "".join(textwrap.indent(line, "    ") + "\n" for line in _numpy_lines(spec, form)
+                    if line)
+    body = lines + _body(spec, op)
+    return (f"{op} = _bind({spec.qualname!r}, _GENERIC)\n\n\n" + head + docstring + body
+            + "\n\n" + _wrapped(f"{spec.name} = _accelerate({spec.name}, {op})"))
 
 
 # ---------------------------------------------------------------------------------------
@@ -585,15 +782,19 @@ KERAS_NONE_IS_DEFAULT = {"arange": ("step",)}
 
 def keras_signatures() -> dict[str, tuple[str, inspect.Signature]]:
     """keras.ops name -> (group, signature), from spec/reference/keras_signatures.tsv."""
-    out = {}
-    path = ROOT / "spec" / "reference" / "keras_signatures.tsv"
-    for line in path.read_text().splitlines():
+    return {name: (group, sig) for group, name, sig in _read_signatures("keras_signatures.tsv")}
+
+
+def _read_signatures(file: str, names: dict | None = None):
+    """(first column, name, signature) of each line of spec/reference/``file``
+    (``<column> <name> <signature>``, tab-separated; ``#`` lines skipped), the signature's
+    defaults read with ``names`` in scope."""
+    for line in (ROOT / "spec" / "reference" / file).read_text().splitlines():
         if line.strip() and not line.startswith("#"):
-            group, name, text = line.split("\t")
+            column, name, text = line.split("\t")
             scope: dict = {}
-            exec(f"def _f{text}: pass", {}, scope)
-            out[name] = (group, inspect.signature(scope["_f"]))
-    return out
+            exec(f"def _f{text}: pass", dict(names or {}), scope)
+            yield column, name, inspect.signature(scope["_f"])
 
 
 def keras_op(group: str, name: str) -> OpSpec | None:
@@ -728,10 +929,12 @@ def _keras_def(spec: OpSpec, ksig: inspect.Signature, doc: dict, glossary: dict)
 def _has_keras_form(name: str, spec, ksig) -> bool:
     """Whether keras.ops's ``name`` gets its own form in crossops/_keras_ops.py: its
     signature or its dtype rules are Keras's own, or it takes a ``dtype`` (which keras.ops
-    reads its way: ``int`` is int32, ``float`` float32)."""
+    reads its way: ``int`` is int32, ``float`` float32), or crossops.numpy's function has
+    NumPy's signature where Keras's differs."""
+    form = numpy_form(spec) if spec is not None else None
     return spec is not None and name not in KERAS_SPECIAL and (
         bool(spec.keras_dtype) or not _same(spec.sig, ksig, kinds=True)
-        or "dtype" in ksig.parameters)
+        or "dtype" in ksig.parameters or (form is not None and not _same(form[0], ksig, True)))
 
 
 def _KERAS_NAMES() -> list[str]:  # noqa: N802

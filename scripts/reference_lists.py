@@ -16,7 +16,14 @@ The inspection API (``__array_namespace_info__`` and the methods of the object i
 returns), the constants, the dtypes and the array object are not listed: they are not
 ops of the spec.
 
-Both lists begin with ``#`` lines naming their source; the readers skip them.
+    python scripts/reference_lists.py numpy
+        numpy_signatures.tsv from the installed NumPy 2: one ``<module> <name>
+        <signature>`` line (module ``numpy``, ``linalg`` or ``fft``) for every public
+        function of those modules whose signature ``inspect`` gives; NumPy's ``<no value>``
+        default is written ``NOVALUE`` and a type default by its name (``dtype=float``).
+        ``scripts/gen_ops.py`` reads it for crossops.numpy's NumPy forms.
+
+All lists begin with ``#`` lines naming their source; the readers skip them.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import argparse
 import ast
 import inspect
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -116,10 +124,46 @@ def write_signatures(version: str, rows: list[tuple[str, str]]) -> None:
     (OUT / "keras_signatures.tsv").write_text("\n".join(lines) + "\n")
 
 
+def write_numpy_signatures() -> None:
+    """numpy_signatures.tsv: ``<module> <name> <signature>`` of the public functions of
+    ``numpy``, ``numpy.linalg`` and ``numpy.fft`` (classes aside)."""
+    import numpy as np
+
+    def default(value) -> str:
+        if value is np._NoValue:
+            return "NOVALUE"
+        return value.__name__ if isinstance(value, type) else repr(value)
+
+    lines = ["# The signatures of the public functions of numpy, numpy.linalg and numpy.fft,",
+             f"# NumPy {np.__version__}, as inspect.signature gives them, with NumPy's <no value>",
+             "# default written NOVALUE; tab-separated. Regenerate: python",
+             "# scripts/reference_lists.py numpy"]
+    for module, mod in (("numpy", np), ("linalg", np.linalg), ("fft", np.fft)):
+        for name in sorted(dir(mod)):
+            f = getattr(mod, name)
+            if name.startswith("_") or not callable(f) or isinstance(f, type):
+                continue
+            try:
+                sig = inspect.signature(f)
+            except (TypeError, ValueError):  # a ufunc or builtin without one
+                continue
+            params = [p.replace(default=inspect.Parameter.empty) for p in sig.parameters.values()]
+            text = str(sig.replace(parameters=params, return_annotation=sig.empty))
+            for p in sig.parameters.values():  # the defaults, written to be read back
+                if p.default is not p.empty:
+                    written = f"{p.name}={default(p.default)}"
+                    text = re.sub(rf"(?<![\w*]){p.name}(?=[,)])", lambda _: written, text,
+                                  count=1)
+            lines.append(f"{module}\t{name}\t{text}")
+    (OUT / "numpy_signatures.tsv").write_text("\n".join(lines) + "\n")
+    print(f"{OUT / 'numpy_signatures.tsv'}: {len(lines) - 4} signatures")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="which", required=True)
     sub.add_parser("keras", help="keras_ops.tsv from the installed keras")
+    sub.add_parser("numpy", help="numpy_signatures.tsv from the installed numpy")
     aa = sub.add_parser("array-api", help="array_api_<revision>.tsv from a data-apis/array-api "
                                           "checkout")
     aa.add_argument("checkout", type=Path)
@@ -135,6 +179,8 @@ def main():
             "Regenerate: python scripts/reference_lists.py keras",
         ], rows)
         write_signatures(version, rows)
+    elif args.which == "numpy":
+        write_numpy_signatures()
     else:
         rows = array_api_rows(args.checkout, args.ref, args.revision)
         where = args.ref or "work tree"

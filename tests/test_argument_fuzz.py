@@ -25,6 +25,7 @@ framework or crossops, and no result.
 
 from __future__ import annotations
 
+import inspect
 import os
 
 import numpy as np
@@ -89,6 +90,15 @@ def _set(spec, args: list, kwargs: dict, name: str, value) -> None:
         kwargs[name] = value
 
 
+def _defaults_to_none(spec, name: str) -> bool:
+    """Whether array parameter ``name`` is optional with default None: in the op's spec, or
+    in its public function (crossops.numpy's NumPy form of ``where`` has ``x=None``)."""
+    public = list(inspect.signature(op_function(spec)).parameters.values())
+    i = spec.params.index(name)
+    return spec.sig.parameters[name].default is None or (
+        i < len(public) and public[i].default is None)
+
+
 def _unbroadcastable(first) -> tuple | None:
     """A shape that does not broadcast with ``first``'s: one of its axes longer by one."""
     shape = tuple(getattr(first, "shape", ()))
@@ -114,7 +124,7 @@ def _spoil(draw, spec, backend, args, kwargs, what, name, dt):
     if what == "array":
         label = draw(st.sampled_from(sorted(BAD_ARRAYS)), f"value of {name}")
         value, expected = BAD_ARRAYS[label], ARRAY_ERRORS.get(label, TypeError)
-        if value is None and spec.sig.parameters[name].default is None:
+        if value is None and _defaults_to_none(spec, name):
             value, label = "abc", "a string"  # None is an optional array's default
     elif what == "axis":
         ndim = _first_ndim(spec, args, kwargs)

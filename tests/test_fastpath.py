@@ -71,9 +71,19 @@ def test_fronts_are_builtins_with_the_spec_signature():
         assert front.__doc__ == fn.__doc__
     assert repr(xnp.add) == "<built-in function add>"
     empty = inspect.Parameter.empty
-    sig = inspect.signature(xnp.sum)
-    assert sig.replace(parameters=[p.replace(annotation=empty) for p in sig.parameters.values()],
-                       return_annotation=empty) == spec["sum"].sig
+
+    def bare(sig):
+        return sig.replace(parameters=[p.replace(annotation=empty)
+                                       for p in sig.parameters.values()],
+                           return_annotation=empty)
+
+    assert bare(inspect.signature(xnp.add)) == spec["add"].sig
+    # NumPy's own (spec/forms/numpy.toml), its <no value> defaults written as they read
+    written = {"keepdims": False, "initial": None, "where": True}
+    numpys = inspect.signature(np.sum)
+    assert bare(inspect.signature(xnp.sum)) == numpys.replace(parameters=[
+        p.replace(default=written[p.name]) if p.default is np._NoValue else p
+        for p in numpys.parameters.values()])
 
 
 @built
@@ -86,16 +96,21 @@ def test_front_and_generated_function_agree(backend):
 
 
 @built
-@pytest.mark.parametrize("name, kwargs", [
-    ("sum", {"axis": 0}), ("sum", {"axis": -1, "keepdims": True}), ("mean", {"axis": 1}),
-    ("max", {"axis": 1}), ("argmax", {"axis": -1}), ("squeeze", {"axis": 0}),
-    ("std", {"axis": 0, "keepdims": True})])
-def test_front_takes_calls_with_options_itself(name, kwargs):
-    # a call with options by keyword reaches the cached function without the generated
-    # Python function (no Python frame of it: the profiler sees C calls only)
+@pytest.mark.parametrize("name, args, kwargs", [
+    ("sum", (), {"axis": 0}), ("sum", (), {"axis": -1, "keepdims": True}),
+    ("mean", (), {"axis": 1}), ("max", (), {"axis": 1}), ("argmax", (), {"axis": -1}),
+    ("squeeze", (), {"axis": 0}), ("prod", (), {"axis": 0, "keepdims": True}),
+    # NumPy's positions (crossops.numpy's NumPy forms, spec/forms/numpy.toml); not var and
+    # std, whose correction=None (NumPy's ddof decides) is not the op's correction=0.0
+    ("sum", (0,), {}), ("sum", (1, None), {}), ("mean", (1,), {}),
+    ("max", (1,), {"keepdims": True}), ("squeeze", (0,), {})])
+def test_front_takes_calls_with_options_itself(name, args, kwargs):
+    # a call with options by keyword, or by NumPy's positions, reaches the cached function
+    # without the generated Python function (no Python frame of it: the profiler sees C
+    # calls only)
     x = np.ones((1, 3), np.float32)
     f = getattr(xnp, name)
-    expected = FRONTS[f](x, **kwargs)  # fills the cache
+    expected = FRONTS[f](x, *args, **kwargs)  # fills the cache
     frames = []
 
     def profile(frame, event, arg):
@@ -103,13 +118,13 @@ def test_front_takes_calls_with_options_itself(name, kwargs):
             frames.append(frame.f_code.co_name)
     sys.setprofile(profile)
     try:
-        out = f(x, **kwargs)
+        out = f(x, *args, **kwargs)
     finally:
         sys.setprofile(None)
     _same(out, expected)
     assert frames == []
     with pytest.raises(TypeError, match="bogus"):  # the generated function's error
-        f(x, **kwargs, bogus=1)
+        f(x, *args, **kwargs, bogus=1)
 
 
 @built

@@ -740,3 +740,153 @@ def test_where_gradients(backend):
         g_var = crossops.grad(lambda x: xnp.sum(xnp.var(x, axis=1, where=mb)))(x)
     _same(g_mean, m / m.sum())
     _same(g_var, np.where(m, 2 * (x0 - mu) / n, 0.0))
+
+
+# -- NumPy's signatures of the standard's functions and Keras's (spec/forms/numpy.toml) ------
+
+A = np.array([[1.0, -2.5, 3.0], [0.5, 2.5, -1.5]])
+I = np.array([[3, 1, 2], [1, 3, 3]])  # noqa: E741  (ties)
+
+
+def _calls():
+    """(name, args, kwargs) called on crossops.numpy and NumPy alike: NumPy's positions
+    and NumPy's parameters the standard lacks."""
+    a, i = A, I
+    return [
+        ("sum", (a, 0), {}), ("sum", (i, 1, "float32"), {}),
+        ("prod", (a, None, None, None, True), {}),
+        ("mean", (a, 1), {}), ("mean", (i,), {"dtype": "float32"}), ("mean", (i, 0, "int64"), {}),
+        ("var", (a, 0), {"ddof": 1}), ("var", (a, None, None, None, 1, True), {}),
+        ("std", (a, 1, "float32"), {}), ("std", (i * 1.0,), {"ddof": 2}),
+        ("max", (a, 1, None, True), {}), ("min", (i, 0), {}), ("argmax", (i, 1), {}),
+        ("argmin", (i, 0), {}), ("all", (a, 0), {}), ("any", (i > 2, 1, None, True), {}),
+        ("count_nonzero", (i - 1, 0), {}),
+        ("round", (a, 1), {}), ("round", (np.array([15, 25, -35, 44]), -1), {}),
+        ("round", (np.array([2.675, -0.125, 1234.5]), -2), {}),
+        ("squeeze", (a[None],), {}), ("squeeze", (a[:1, None], 0), {}),
+        ("clip", (a, -1.0, 1.0), {}), ("clip", (a, None, 0.0), {}), ("clip", (a,), {"max": 2.0}),
+        ("sort", (i, 0), {}), ("sort", (i, -1, "stable"), {}), ("argsort", (i, 1, "mergesort"), {}),
+        ("argsort", (i,), {"kind": "stable"}), ("sort", (a,), {"stable": True}),
+        ("concat", ([a, a], 1), {}), ("stack", ([i, i], 1), {}),
+        ("stack", ([i, i],), {"dtype": "float32"}), ("concat", ([a, i],), {"dtype": "float32"}),
+        ("expand_dims", (a, 1), {}), ("flip", (a, 1), {}), ("tril", (a, -1), {}),
+        ("triu", (a, 1), {}), ("take", (a, np.array([0, 2]), 1), {}),
+        ("take", (a, np.array([-7, 5, 9]), 1), {"mode": "wrap"}),
+        ("take", (a, np.array([-7, 5, 9])), {"mode": "clip"}),
+        ("repeat", (a, 2, 0), {}), ("roll", (a, 1, 1), {}), ("diff", (a, 1, 0), {}),
+        ("diff", (i, 2), {}), ("moveaxis", (a, 0, 1), {}), ("tile", (a, 2), {}),
+        ("permute_dims", (a,), {}), ("permute_dims", (a, (1, 0)), {}),
+        ("searchsorted", (np.array([1.0, 2.0, 3.0]), np.array([2.0, 0.0]), "right"), {}),
+        ("tensordot", (a, a.T, 1), {}), ("take_along_axis", (i, np.argsort(i, 1), 1), {}),
+        ("where", (i > 1,), {}), ("where", (i > 1, a, 0.0), {}),
+        ("isin", (i, np.array([1, 3]), False, True), {}),
+        ("broadcast_to", (np.array([1.0, 2.0]), (2, 2)), {}),
+        ("reshape", (a, (3, 2)), {}), ("reshape", (a, (3, 2), "C"), {}),
+        ("zeros_like", (a, "int32"), {}), ("ones_like", (i,), {"shape": (2, 1)}),
+        ("full_like", (i, 7), {"shape": (3,), "dtype": "float32"}),
+        ("empty_like", (a,), {"shape": (0, 2)}),
+        ("linspace", (0.0, 1.0), {}), ("linspace", (0.0, 1.0, 5, False), {}),
+        ("linspace", (0.0, 1.0, 5), {"retstep": True}),
+        ("linspace", (np.array([0.0, 1.0]), 2.0, 3), {"axis": 1}),
+        ("histogram", (a, 3), {"weights": np.abs(a)}), ("histogram", (a, 4, (-3, 3), True), {}),
+        ("unique", (i,), {"return_counts": True}), ("unique", (i, True, True), {}),
+        ("bincount", (np.array([0, 2, 2]), np.array([1.0, 0.5, 0.5])), {}),
+        ("array", (a,), {"ndmin": 3}), ("copy", (a, "C"), {}),
+        ("linalg.eigvalsh", (np.array([[2.0, 9.0], [1.0, 3.0]]), "L"), {}),
+        ("linalg.eigvalsh", (np.array([[2.0, 1.0], [9.0, 3.0]]), "U"), {}),
+        ("linalg.svd", (A,), {"compute_uv": False}), ("linalg.matrix_rank", (A, 3.5), {}),
+        ("linalg.pinv", (A, 1e-3), {}), ("linalg.solve", (np.eye(2) * 2, np.ones(2)), {}),
+        ("fft.fft", (A, 4, 0), {}), ("fft.rfft", (A,), {"norm": None}),
+    ]
+
+
+def _resolve(mod, name):
+    for part in name.split("."):
+        mod = getattr(mod, part)
+    return mod
+
+
+@pytest.mark.parametrize("case", range(len(_calls())))
+def test_numpy_signatures_of_standard_functions(backend, case):
+    """A call written for NumPy (its positions, ddof=, decimals=, kind=, mode=, shape=,
+    retstep=, weights= ...) gives NumPy's result on every backend."""
+    name, args, kwargs = _calls()[case]
+    want = _numpy(_resolve(np, name), *args, **{k: (np.dtype(v) if k == "dtype" else v)
+                                                for k, v in kwargs.items()})
+    with backend_context(backend):
+        on = [[to_backend(backend, np.asarray(v)) for v in a] if isinstance(a, list) else
+              to_backend(backend, a) if isinstance(a, np.ndarray) else a for a in args]
+        kw = {k: to_backend(backend, v) if isinstance(v, np.ndarray) else v
+              for k, v in kwargs.items()}
+        got = _resolve(xnp, name)(*on, **kw)
+    if name == "linspace" and kwargs.get("retstep"):
+        _close(got[0], want[0])
+        assert got[1] == want[1]
+        return
+    if isinstance(want, tuple) or type(want).__name__.endswith("Result"):
+        want = tuple(want)
+        for g, w in zip(got, want):
+            _close(g, w)
+        return
+    _close(got, want)
+
+
+def _close(got, want):
+    """NumPy's values and shape; NumPy's dtype where the backend has it (jax without x64
+    and torch's default float follow the backend, as crossops's defaults do)."""
+    got, want = to_numpy(got), np.asarray(want)
+    assert got.shape == want.shape, (got.shape, want.shape)
+    assert got.dtype.kind == want.dtype.kind, (got.dtype, want.dtype)
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6, equal_nan=True)
+
+
+@pytest.mark.parametrize("call, error", [
+    (lambda x: xnp.var(x, ddof=1, correction=1), ValueError),
+    (lambda x: xnp.sort(x, kind="bogo"), ValueError),
+    (lambda x: xnp.sort(x, order="f0"), ValueError),
+    (lambda x: xnp.sort(x, kind="stable", stable=True), ValueError),
+    (lambda x: xnp.take(x, np.array([0]), mode="nearest"), ValueError),
+    (lambda x: xnp.where(x > 0, x), ValueError),
+    (lambda x: xnp.clip(x, 0, None, min=1), ValueError),
+    (lambda x: xnp.zeros_like(x, order="X"), ValueError),
+    (lambda x: xnp.stack([x, x], dtype="int8", casting="safe"), TypeError),
+    (lambda x: xnp.linalg.eigh(x[:, :2], UPLO="X"), ValueError),
+    (lambda x: xnp.sum(x, 0, None, x), TypeError),
+])
+def test_numpy_parameter_errors(backend, call, error):
+    """NumPy's errors for NumPy's parameters (the same type on every backend)."""
+    with backend_context(backend):
+        (x,) = _on(backend, A)
+        with pytest.raises(error):
+            call(x)
+        with pytest.raises(error):  # and NumPy's own
+            call(np.asarray(A)) if backend != "numpy" else call(A)
+
+
+def test_numpy_forms_compile(backend):
+    """NumPy's parameters under crossops.jit (jax.jit, torch.compile, tf.function)."""
+    def f(x):
+        return (xnp.var(x, 0, ddof=1) + xnp.round(x, 1)[0] + xnp.squeeze(x[None])[1]
+                + xnp.take(x, xnp.asarray([4, -4], like=x), 1, mode="wrap")[0, :1])
+
+    with backend_context(backend):
+        (x,) = _on(backend, A)
+        want = to_numpy(f(x))
+        got = to_numpy(crossops.jit(f)(x))
+    np.testing.assert_allclose(got, want, rtol=1e-6)
+    np.testing.assert_allclose(want, np.var(A, 0, ddof=1) + np.round(A, 1)[0] + A[1]
+                               + np.take(A, [4, -4], 1, mode="wrap")[0, :1], rtol=1e-6)
+
+
+def test_examples_of_the_numpy_form_helpers_run():
+    """The examples of ``crossops.numpy._forms`` (the helpers that take NumPy's parameters)
+    run as doctests."""
+    import doctest
+
+    from crossops.numpy import _forms
+
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    tests = doctest.DocTestFinder(exclude_empty=True).find(_forms, "_forms")
+    for t in tests:
+        runner.run(t)
+    assert runner.tries > 20 and runner.failures == 0, (runner.tries, runner.failures)

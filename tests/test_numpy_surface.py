@@ -36,6 +36,8 @@ from .strategies import draw_case
 SPEC = load_spec()
 LEFT_OUT = tomllib.loads(
     (Path(__file__).resolve().parents[1] / "spec" / "numpy_left_out.toml").read_text())
+FORMS = tomllib.loads(
+    (Path(__file__).resolve().parents[1] / "spec" / "forms" / "numpy.toml").read_text())
 MODULES = {"": (np, xnp), "linalg.": (np.linalg, xnp.linalg), "fft.": (np.fft, xnp.fft)}
 
 
@@ -73,12 +75,16 @@ def test_nothing_left_out_is_in_crossops_numpy():
 _UFUNC = ("NumPy's ufunc: crossops takes the array API standard's element-wise signature "
           "(x, /) or (x1, x2, /), without the ufunc keywords out, where, casting, order, "
           "dtype, subok and signature")
-_ARRAY_API = ("in the array API standard: crossops.numpy takes the standard's signature "
-              "(positional-only arrays, keyword-only axis/keepdims/dtype/device/copy, "
-              "norm='backward'), where NumPy's own differs")
 _KERAS = ("a keras.ops numpy-group op whose spec entry (spec/numpy_keras.toml) has Keras's "
           "parameter names and parameters (x, x1, xs ...) rather than NumPy's; to be "
           "changed in that chapter (crossops.ops keeps Keras's through _keras_ops)")
+_EYE = ("NumPy's signature with dtype=None where NumPy writes dtype=float: "
+        "crossops's default float dtype follows the backend (float32 on torch)")
+_FORM = ("NumPy's signature (out= taken as None only: crossops never writes into arrays), "
+         "with the defaults NumPy marks <no value> written as what they stand for "
+         "(keepdims=False, where=True, others None), and the array API standard's keywords "
+         "NumPy lacks kept keyword-only at the end: the standard's (sort's descending=) and "
+         "crossops's (unique's size=)")
 _OUT_LIKE = ("NumPy's signature except out= (crossops never writes into arrays) or like= "
              "(creation on the backend of another array)")
 _REDUCTION = ("NumPy's reduction signature except out= (crossops never writes into arrays), "
@@ -105,19 +111,11 @@ SIGNATURE_EXCEPTIONS = {
         negative nextafter not_equal positive pow power rad2deg reciprocal remainder
         right_shift sign signbit sin sinh sqrt square subtract tan tanh true_divide trunc
         vecdot""",
-    _ARRAY_API: """
-        all any arange argmax argmin argsort asarray broadcast_arrays broadcast_shapes
-        broadcast_to can_cast clip concat count_nonzero diff empty empty_like expand_dims
-        eye flip full full_like imag isin linspace max mean meshgrid min moveaxis nonzero
-        ones ones_like permute_dims prod real repeat reshape roll round searchsorted sort
-        squeeze stack std sum take take_along_axis tensordot tile tril triu unique_all
-        unique_counts unique_inverse unique_values var where zeros zeros_like
-        linalg.cholesky linalg.det linalg.eig linalg.eigh linalg.eigvals linalg.eigvalsh
-        linalg.inv linalg.matrix_power linalg.matrix_rank linalg.pinv linalg.qr
-        linalg.slogdet linalg.solve linalg.svd fft.fft fft.fftfreq fft.fftn fft.fftshift
-        fft.hfft fft.ifft fft.ifftn fft.ifftshift fft.ihfft fft.irfft fft.irfftn fft.rfft
-        fft.rfftfreq fft.rfftn""",
-    _KERAS: "array bincount copy einsum histogram unique",
+    _FORM: """
+        all any argmax argmin argsort bincount clip diff max mean min prod sort std sum
+        unique var linalg.pinv fft.fftfreq fft.rfftfreq""",
+    _EYE: "eye",
+    _KERAS: "einsum",
     _OUT_LIKE: """
         concatenate cumprod cumsum cumulative_prod cumulative_sum dot identity isneginf
         isposinf median nancumprod nancumsum trace""",
@@ -157,6 +155,8 @@ def test_signature_is_numpys(qualname):
 #: reason -> (NumPy's parameters the functions leave out, the values NumPy's <no value>
 #: defaults are written as): those are the only differences
 DIFFERENCES = {
+    _FORM: (set(), {"keepdims": False, "where": True}),
+    _EYE: (set(), {}),
     _OUT_LIKE: ({"out", "like"}, {}),
     _REDUCTION: ({"out"}, {"keepdims": False, "initial": None, "where": True, "mean": None,
                            "correction": None}),
@@ -168,8 +168,16 @@ DIFFERENCES = {
 def test_signature_differs_only_as_its_reason_says(qualname):
     theirs, ours = NUMPY[qualname]
     left_out, written = DIFFERENCES[EXCEPTED[qualname]]
-    want = [(p.name, p.kind, repr(written[p.name] if p.default is np._NoValue else p.default))
+    want = [(p.name, p.kind, repr(written.get(p.name) if p.default is np._NoValue else
+                                  None if (qualname, p.name) == ("eye", "dtype") else p.default))
             for p in inspect.signature(theirs).parameters.values() if p.name not in left_out]
+    if qualname in FORMS:  # the op's keywords NumPy lacks, keyword-only, last
+        spec, names = SPEC[qualname], {w[0] for w in want}
+        extra = [o for o in _params(ours, qualname) if o[0] not in names]
+        assert all(o == (o[0], inspect.Parameter.KEYWORD_ONLY,
+                         repr(spec.sig.parameters[o[0]].default)) for o in extra), extra
+        at = next((i for i, w in enumerate(want) if w[1] is w[1].VAR_KEYWORD), len(want))
+        want[at:at] = extra
     assert _params(ours, qualname) == want, (
         f"{qualname}{inspect.signature(ours)}: NumPy's {inspect.signature(theirs)} less "
         f"{sorted(left_out)}, <no value> defaults as {written}")

@@ -25,6 +25,7 @@ Examples
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 import sys
@@ -91,7 +92,10 @@ def _front(spec: OpSpec, op: Op, fn: Callable):
     passed = forwarding(spec)  # (less the generated function's own: own_params)
     kwnames = tuple(p.name for p, how in passed if how == "kw") or None
     defaults = tuple(p.default for p, _ in passed[len(required):]) or None
-    names, npos, kwfrom, convert = _options(params, [p for p, _ in passed], ntyped)
+    public = params
+    if fn.__code__.co_varnames[:len(params)] != spec.params:  # crossops.numpy's NumPy form
+        public = list(inspect.signature(fn).parameters.values())
+    names, npos, kwfrom, convert = _options(public, [p for p, _ in passed], ntyped)
     doc = f"{spec.name}{spec.signature}\n--\n\n{fn.__doc__}"
     # the slow path's cache is keyed on the arguments' types only, and filled by
     # crossops.numpy's calls too: keras.ops's own forms (crossops._keras_ops,
@@ -115,14 +119,20 @@ def _options(public: list, forwarded: list, ntyped: int) -> tuple[tuple, int, in
     function converts unless it is None (so a fast call passes None only), or -1."""
     names = tuple(p.name for p in forwarded)
     npos = kwfrom = 0
-    for pub, fwd in zip(public, forwarded):
-        if pub.name != fwd.name or pub.kind not in (pub.POSITIONAL_ONLY,
-                                                    pub.POSITIONAL_OR_KEYWORD):
+    for i, (pub, fwd) in enumerate(zip(public, forwarded)):
+        if (pub.name != fwd.name and i >= ntyped) or pub.kind not in (
+                pub.POSITIONAL_ONLY, pub.POSITIONAL_OR_KEYWORD):
             break
         npos += 1
         if pub.kind is pub.POSITIONAL_ONLY:
             kwfrom = npos
     convert = names.index("dtype") if "dtype" in names else -1
+    # a public signature of other parameters (crossops.numpy's NumPy forms: ``var``'s
+    # ``ddof``, ``sort``'s ``stable=None``) takes by keyword only what means the same
+    shared = {p.name: p.default for p in public}
+    if any(p.default is not p.empty and shared.get(p.name, p.default) != p.default
+           for p in forwarded[ntyped:]):
+        return None, max(npos, ntyped), max(kwfrom, ntyped), convert
     return names, max(npos, ntyped), max(kwfrom, ntyped), convert
 
 

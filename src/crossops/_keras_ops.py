@@ -47,26 +47,27 @@ __all__ = [
     'arctan', 'arctan2', 'arctanh', 'argmax', 'argmin', 'argpartition', 'argsort', 'array',
     'array_split', 'average', 'bartlett', 'bincount', 'bitwise_and', 'bitwise_invert',
     'bitwise_left_shift', 'bitwise_or', 'bitwise_right_shift', 'bitwise_xor', 'blackman',
-    'broadcast_to', 'cbrt', 'ceil', 'clip', 'concatenate', 'conj', 'corrcoef', 'correlate',
-    'cos', 'cosh', 'count_nonzero', 'cross', 'cumprod', 'cumsum', 'deg2rad', 'diag', 'diagflat',
-    'diagonal', 'diff', 'digitize', 'divide', 'dot', 'dsplit', 'dstack', 'einsum', 'empty',
-    'empty_like', 'equal', 'exp', 'exp2', 'expand_dims', 'expm1', 'eye', 'fabs', 'flip',
-    'fliplr', 'flipud', 'floor', 'floor_divide', 'fmax', 'fmin', 'fmod', 'full', 'full_like',
-    'gcd', 'geomspace', 'greater', 'greater_equal', 'hamming', 'hanning', 'heaviside', 'hsplit',
-    'hstack', 'hypot', 'i0', 'identity', 'imag', 'inner', 'isclose', 'isfinite', 'isin',
-    'isinf', 'isnan', 'kaiser', 'kron', 'lcm', 'ldexp', 'left_shift', 'less', 'less_equal',
-    'log', 'log10', 'log1p', 'log2', 'logaddexp', 'logaddexp2', 'logical_and', 'logical_not',
-    'logical_or', 'logical_xor', 'logspace', 'matmul', 'maximum', 'mean', 'median', 'meshgrid',
-    'minimum', 'mod', 'moveaxis', 'multiply', 'nan_to_num', 'nanargmax', 'nanargmin',
-    'nancumprod', 'nancumsum', 'nanmax', 'nanmean', 'nanmedian', 'nanmin', 'nanpercentile',
-    'nanprod', 'nanquantile', 'nanstd', 'nansum', 'nanvar', 'ndim', 'negative', 'nextafter',
-    'nonzero', 'not_equal', 'ones', 'ones_like', 'outer', 'pad', 'percentile', 'power', 'prod',
-    'ptp', 'quantile', 'rad2deg', 'ravel', 'real', 'reciprocal', 'repeat', 'reshape',
-    'right_shift', 'roll', 'rot90', 'searchsorted', 'sign', 'signbit', 'sin', 'sinc', 'sinh',
-    'size', 'slogdet', 'sort', 'split', 'sqrt', 'square', 'squeeze', 'stack', 'std', 'subtract',
-    'sum', 'swapaxes', 'take', 'take_along_axis', 'tan', 'tanh', 'tensordot', 'tile', 'trace',
-    'transpose', 'trapezoid', 'tri', 'tril', 'triu', 'true_divide', 'trunc', 'unravel_index',
-    'vander', 'var', 'vdot', 'view', 'vsplit', 'vstack', 'zeros', 'zeros_like',
+    'broadcast_to', 'cbrt', 'ceil', 'clip', 'concatenate', 'conj', 'copy', 'corrcoef',
+    'correlate', 'cos', 'cosh', 'count_nonzero', 'cross', 'cumprod', 'cumsum', 'deg2rad',
+    'diag', 'diagflat', 'diagonal', 'diff', 'digitize', 'divide', 'dot', 'dsplit', 'dstack',
+    'einsum', 'empty', 'empty_like', 'equal', 'exp', 'exp2', 'expand_dims', 'expm1', 'eye',
+    'fabs', 'flip', 'fliplr', 'flipud', 'floor', 'floor_divide', 'fmax', 'fmin', 'fmod', 'full',
+    'full_like', 'gcd', 'geomspace', 'greater', 'greater_equal', 'hamming', 'hanning',
+    'heaviside', 'hsplit', 'hstack', 'hypot', 'i0', 'identity', 'imag', 'inner', 'isclose',
+    'isfinite', 'isin', 'isinf', 'isnan', 'kaiser', 'kron', 'lcm', 'ldexp', 'left_shift',
+    'less', 'less_equal', 'log', 'log10', 'log1p', 'log2', 'logaddexp', 'logaddexp2',
+    'logical_and', 'logical_not', 'logical_or', 'logical_xor', 'logspace', 'matmul', 'maximum',
+    'mean', 'median', 'meshgrid', 'minimum', 'mod', 'moveaxis', 'multiply', 'nan_to_num',
+    'nanargmax', 'nanargmin', 'nancumprod', 'nancumsum', 'nanmax', 'nanmean', 'nanmedian',
+    'nanmin', 'nanpercentile', 'nanprod', 'nanquantile', 'nanstd', 'nansum', 'nanvar', 'ndim',
+    'negative', 'nextafter', 'nonzero', 'not_equal', 'ones', 'ones_like', 'outer', 'pad',
+    'percentile', 'power', 'prod', 'ptp', 'quantile', 'rad2deg', 'ravel', 'real', 'reciprocal',
+    'repeat', 'reshape', 'right_shift', 'roll', 'rot90', 'searchsorted', 'sign', 'signbit',
+    'sin', 'sinc', 'sinh', 'size', 'slogdet', 'sort', 'split', 'sqrt', 'square', 'squeeze',
+    'stack', 'std', 'subtract', 'sum', 'swapaxes', 'take', 'take_along_axis', 'tan', 'tanh',
+    'tensordot', 'tile', 'trace', 'transpose', 'trapezoid', 'tri', 'tril', 'triu',
+    'true_divide', 'trunc', 'unravel_index', 'vander', 'var', 'vdot', 'view', 'vsplit',
+    'vstack', 'zeros', 'zeros_like',
 ]
 
 
@@ -1532,6 +1533,29 @@ def conj(x: ArrayLike) -> Array:
 
 
 conj = _accelerate(conj, _conj)
+
+
+_copy = _bind('copy', {})
+
+
+def copy(x: ArrayLike) -> Array:
+    """A copy of an array, on its backend and with its dtype.
+
+    keras.ops's form of ``crossops.numpy.copy``: Keras's parameter names, kinds and defaults,
+    the same computation.
+    """
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _copy.cache[_key]
+        except KeyError:
+            _fn = _copy.resolve(_key, (_key,))
+        return _fn(x=x)
+    except Exception as _e:
+        _copy.fail(_e)
+
+
+copy = _accelerate(copy, _copy)
 
 
 _corrcoef = _bind('corrcoef', {})

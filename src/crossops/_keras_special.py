@@ -83,21 +83,7 @@ def round(x: ArrayLike, decimals: int = 0) -> Array:  # noqa: A001  (keras.ops.r
     array([ 1.23,  2.5 , -0.12])
     """
     xnp = _xnp()
-    x = xnp.asarray(x)
-    decimals = int(decimals)
-    if decimals == 0:
-        return xnp.round(x)
-    integer = xnp.isdtype(x.dtype, "integral")
-    if integer and decimals > 0:
-        return x
-    if integer:  # to a multiple of 10**-decimals, halves to even, in integers (exact)
-        s = 10 ** -decimals
-        q = xnp.floor_divide(x, s)
-        r = x - q * s
-        up = (2 * r > s) | ((2 * r == s) & (q % 2 == 1))
-        return (q + xnp.astype(up, x.dtype)) * s
-    scale = 10.0 ** abs(decimals)
-    return xnp.round(x * scale) / scale if decimals > 0 else xnp.round(x / scale) * scale
+    return xnp.round(xnp.asarray(x), int(decimals))  # NumPy's round(a, decimals)
 
 
 def _with_initial(op: str, x, axis, keepdims: bool, initial):
@@ -253,8 +239,8 @@ def unique(x: ArrayLike, sorted: bool = True, return_index: bool = False,  # noq
     >>> ops.unique(np.array([1.0, np.nan, np.nan]))
     array([ 1., nan, nan])
     """
-    return _xnp().unique(x, sorted, return_index, return_inverse, return_counts, axis, size,
-                         fill_value, equal_nan=False)
+    return _xnp().unique(x, return_index, return_inverse, return_counts, axis, sorted=sorted,
+                         size=size, fill_value=fill_value, equal_nan=False)
 
 
 def svd(x: ArrayLike, full_matrices: bool = True,

@@ -28,10 +28,12 @@ from .._typing import (  # noqa: F401
     Sequence,
     Shape,
 )
+from . import _forms
 from ._more import FFT as _G0
 
 #: op name -> its implementation written with crossops ops
 _GENERIC = _G0
+_ORDERS = _forms.ORDERS  # NumPy's order=, taken as it is
 
 # builtins the bodies use, under names no op shadows
 _TYPE = type
@@ -47,8 +49,8 @@ _fft = _bind('fft.fft', _GENERIC)
 
 
 def fft(
-        x: ArrayLike, /, *, n: int | None = None, axis: int = -1,
-        norm: Literal["backward", "ortho", "forward"] = 'backward',
+        a: ArrayLike, n: int | None = None, axis: int = -1,
+        norm: Literal["backward", "ortho", "forward"] | None = None, out: Any = None,
 ) -> Array:
     """One-dimensional discrete Fourier transform along an axis.
 
@@ -59,16 +61,18 @@ def fft(
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array, real or complex.
     n : int | None, default None
         Length of the transform: the axis is cut or zero-padded to n points; None keeps its
         length.
     axis : int, default -1
         The axis to transform.
-    norm : Literal["backward", "ortho", "forward"], default 'backward'
+    norm : Literal["backward", "ortho", "forward"] | None, default None
         Scaling: ``"backward"`` (none here, 1/n on the inverse), ``"ortho"`` (1/sqrt(n) both
         ways) or ``"forward"`` (1/n here, none on the inverse).
+    out : Any, default None
+        See above.
 
     Returns
     -------
@@ -87,6 +91,11 @@ def fft(
     >>> xnp.fft.fft(np.array([1.0, 2.0, 3.0, 4.0], np.float32), norm='ortho')
     array([ 5.+0.j, -1.+1.j, -1.+0.j, -1.-1.j], dtype=complex64)
     """
+    x = a
+    if out is not None:
+        _forms.no_out('fft')
+    if norm is None:
+        norm = 'backward'
     try:
         _key = _TYPE(x)
         try:
@@ -105,7 +114,7 @@ _fftfreq = _bind('fft.fftfreq', _GENERIC)
 
 
 def fftfreq(
-        n: int, /, *, d: float = 1.0, dtype: DTypeLike | None = None, device: Device | None = None,
+        n: int, d: float = 1.0, device: Device | None = None, *, dtype: DTypeLike | None = None,
 ) -> Array:
     """The sample frequencies of the points of an ``fft`` of length n.
 
@@ -120,11 +129,11 @@ def fftfreq(
         Length of the transform.
     d : float, default 1.0
         Sample spacing (the inverse of the sampling rate).
+    device : Device | None, default None
+        Device to place the result on; None means the backend's default device.
     dtype : DTypeLike | None, default None
         Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
         ``"float32"``; None picks the default.
-    device : Device | None, default None
-        Device to place the result on; None means the backend's default device.
 
     Returns
     -------
@@ -155,8 +164,8 @@ _fftn = _bind('fft.fftn', _GENERIC)
 
 
 def fftn(
-        x: ArrayLike, /, *, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
-        norm: Literal["backward", "ortho", "forward"] = 'backward',
+        a: ArrayLike, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
+        norm: Literal["backward", "ortho", "forward"] | None = None, out: Any = None,
 ) -> Array:
     """N-dimensional discrete Fourier transform over several axes.
 
@@ -166,16 +175,18 @@ def fftn(
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array, real or complex.
     s : Sequence[int] | None, default None
         Length of the transform along each of axes (cut or zero-padded); None keeps the
         lengths.
     axes : Sequence[int] | None, default None
         The axes to transform; None means all (or the last ``len(s)``).
-    norm : Literal["backward", "ortho", "forward"], default 'backward'
+    norm : Literal["backward", "ortho", "forward"] | None, default None
         Scaling: ``"backward"`` (none here), ``"ortho"`` (1/sqrt(n) both ways) or
         ``"forward"`` (1/n here), n being the product of the transform lengths.
+    out : Any, default None
+        See above.
 
     Returns
     -------
@@ -195,6 +206,11 @@ def fftn(
     >>> xnp.fft.fftn(x, s=(1, 4), axes=(0, 1))
     array([[ 3.+0.j,  1.-2.j, -1.+0.j,  1.+2.j]])
     """
+    x = a
+    if out is not None:
+        _forms.no_out('fftn')
+    if norm is None:
+        norm = 'backward'
     try:
         _key = _TYPE(x)
         try:
@@ -212,7 +228,7 @@ fftn = _accelerate(fftn, _fftn)
 _fftshift = _bind('fft.fftshift', _GENERIC)
 
 
-def fftshift(x: ArrayLike, /, *, axes: int | Sequence[int] | None = None) -> Array:
+def fftshift(x: ArrayLike, axes: int | Sequence[int] | None = None) -> Array:
     """Move the zero-frequency term of a spectrum to the centre.
 
     Rolls each of axes by half its length (``n // 2``), so an ``fft`` output, ordered
@@ -258,8 +274,8 @@ _hfft = _bind('fft.hfft', _GENERIC)
 
 
 def hfft(
-        x: ArrayLike, /, *, n: int | None = None, axis: int = -1,
-        norm: Literal["backward", "ortho", "forward"] = 'backward',
+        a: ArrayLike, n: int | None = None, axis: int = -1,
+        norm: Literal["backward", "ortho", "forward"] | None = None, out: Any = None,
 ) -> Array:
     """Real spectrum of a signal with Hermitian symmetry, given by its first half.
 
@@ -270,14 +286,16 @@ def hfft(
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         The first half of a Hermitian-symmetric signal, complex.
     n : int | None, default None
         Length of the output; None means ``2 * (m - 1)`` for m input points.
     axis : int, default -1
         The axis to transform.
-    norm : Literal["backward", "ortho", "forward"], default 'backward'
+    norm : Literal["backward", "ortho", "forward"] | None, default None
         Scaling: ``"backward"`` (none here), ``"ortho"`` (1/sqrt(n)) or ``"forward"`` (1/n).
+    out : Any, default None
+        See above.
 
     Returns
     -------
@@ -292,6 +310,11 @@ def hfft(
     >>> xnp.fft.hfft(np.array([1.0, 2j, 3.0]), n=4)
     array([ 4.,  2.,  4., -6.])
     """
+    x = a
+    if out is not None:
+        _forms.no_out('hfft')
+    if norm is None:
+        norm = 'backward'
     try:
         _key = _TYPE(x)
         try:
@@ -310,8 +333,8 @@ _ifft = _bind('fft.ifft', _GENERIC)
 
 
 def ifft(
-        x: ArrayLike, /, *, n: int | None = None, axis: int = -1,
-        norm: Literal["backward", "ortho", "forward"] = 'backward',
+        a: ArrayLike, n: int | None = None, axis: int = -1,
+        norm: Literal["backward", "ortho", "forward"] | None = None, out: Any = None,
 ) -> Array:
     """One-dimensional inverse discrete Fourier transform along an axis.
 
@@ -321,16 +344,18 @@ def ifft(
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array: a spectrum, complex or real.
     n : int | None, default None
         Length of the transform: the axis is cut or zero-padded to n points; None keeps its
         length.
     axis : int, default -1
         The axis to transform.
-    norm : Literal["backward", "ortho", "forward"], default 'backward'
+    norm : Literal["backward", "ortho", "forward"] | None, default None
         Scaling: ``"backward"`` (1/n here, none on the forward transform), ``"ortho"``
         (1/sqrt(n) both ways) or ``"forward"`` (none here).
+    out : Any, default None
+        See above.
 
     Returns
     -------
@@ -345,6 +370,11 @@ def ifft(
     >>> xnp.fft.ifft(np.array([4.0, 0.0, 0.0, 0.0]))
     array([1.+0.j, 1.+0.j, 1.+0.j, 1.+0.j])
     """
+    x = a
+    if out is not None:
+        _forms.no_out('ifft')
+    if norm is None:
+        norm = 'backward'
     try:
         _key = _TYPE(x)
         try:
@@ -363,8 +393,8 @@ _ifftn = _bind('fft.ifftn', _GENERIC)
 
 
 def ifftn(
-        x: ArrayLike, /, *, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
-        norm: Literal["backward", "ortho", "forward"] = 'backward',
+        a: ArrayLike, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
+        norm: Literal["backward", "ortho", "forward"] | None = None, out: Any = None,
 ) -> Array:
     """N-dimensional inverse discrete Fourier transform over several axes.
 
@@ -374,16 +404,18 @@ def ifftn(
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array: a spectrum, complex or real.
     s : Sequence[int] | None, default None
         Length of the transform along each of axes (cut or zero-padded); None keeps the
         lengths.
     axes : Sequence[int] | None, default None
         The axes to transform; None means all (or the last ``len(s)``).
-    norm : Literal["backward", "ortho", "forward"], default 'backward'
+    norm : Literal["backward", "ortho", "forward"] | None, default None
         Scaling: ``"backward"`` (1/n here), ``"ortho"`` (1/sqrt(n) both ways) or
         ``"forward"`` (none here), n being the product of the transform lengths.
+    out : Any, default None
+        See above.
 
     Returns
     -------
@@ -397,6 +429,11 @@ def ifftn(
     array([[1.+0.j, 2.+0.j],
            [3.+0.j, 4.+0.j]])
     """
+    x = a
+    if out is not None:
+        _forms.no_out('ifftn')
+    if norm is None:
+        norm = 'backward'
     try:
         _key = _TYPE(x)
         try:
@@ -414,7 +451,7 @@ ifftn = _accelerate(ifftn, _ifftn)
 _ifftshift = _bind('fft.ifftshift', _GENERIC)
 
 
-def ifftshift(x: ArrayLike, /, *, axes: int | Sequence[int] | None = None) -> Array:
+def ifftshift(x: ArrayLike, axes: int | Sequence[int] | None = None) -> Array:
     """Inverse of ``fftshift``: move the zero-frequency term back to the start.
 
     Rolls each of axes by ``-(n // 2)``; for odd lengths this differs from ``fftshift``.
@@ -457,8 +494,8 @@ _ihfft = _bind('fft.ihfft', _GENERIC)
 
 
 def ihfft(
-        x: ArrayLike, /, *, n: int | None = None, axis: int = -1,
-        norm: Literal["backward", "ortho", "forward"] = 'backward',
+        a: ArrayLike, n: int | None = None, axis: int = -1,
+        norm: Literal["backward", "ortho", "forward"] | None = None, out: Any = None,
 ) -> Array:
     """Inverse of ``hfft``: the Hermitian half of the inverse transform of a real spectrum.
 
@@ -468,15 +505,17 @@ def ihfft(
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array of real numbers.
     n : int | None, default None
         Number of input points: the axis is cut or zero-padded to n; None keeps its length.
     axis : int, default -1
         The axis to transform.
-    norm : Literal["backward", "ortho", "forward"], default 'backward'
+    norm : Literal["backward", "ortho", "forward"] | None, default None
         Scaling: ``"backward"`` (1/n here), ``"ortho"`` (1/sqrt(n)) or ``"forward"`` (none
         here).
+    out : Any, default None
+        See above.
 
     Returns
     -------
@@ -491,6 +530,11 @@ def ihfft(
     >>> xnp.fft.hfft(xnp.fft.ihfft(np.array([1.0, 2.0, 3.0, 4.0])), n=4)
     array([1., 2., 3., 4.])
     """
+    x = a
+    if out is not None:
+        _forms.no_out('ihfft')
+    if norm is None:
+        norm = 'backward'
     try:
         _key = _TYPE(x)
         try:
@@ -509,8 +553,8 @@ _irfft = _bind('fft.irfft', _GENERIC)
 
 
 def irfft(
-        x: ArrayLike, /, *, n: int | None = None, axis: int = -1,
-        norm: Literal["backward", "ortho", "forward"] = 'backward',
+        a: ArrayLike, n: int | None = None, axis: int = -1,
+        norm: Literal["backward", "ortho", "forward"] | None = None, out: Any = None,
 ) -> Array:
     """Inverse of ``rfft``: a real signal from the non-negative half of its spectrum.
 
@@ -522,15 +566,17 @@ def irfft(
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         The non-negative-frequency half of a spectrum, complex.
     n : int | None, default None
         Length of the output; None means ``2 * (m - 1)`` for m input points.
     axis : int, default -1
         The axis to transform.
-    norm : Literal["backward", "ortho", "forward"], default 'backward'
+    norm : Literal["backward", "ortho", "forward"] | None, default None
         Scaling: ``"backward"`` (1/n here), ``"ortho"`` (1/sqrt(n)) or ``"forward"`` (none
         here).
+    out : Any, default None
+        See above.
 
     Returns
     -------
@@ -546,6 +592,11 @@ def irfft(
     >>> xnp.fft.irfft(spectrum, n=5)
     array([1., 2., 3., 4., 5.])
     """
+    x = a
+    if out is not None:
+        _forms.no_out('irfft')
+    if norm is None:
+        norm = 'backward'
     try:
         _key = _TYPE(x)
         try:
@@ -564,8 +615,8 @@ _irfftn = _bind('fft.irfftn', _GENERIC)
 
 
 def irfftn(
-        x: ArrayLike, /, *, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
-        norm: Literal["backward", "ortho", "forward"] = 'backward',
+        a: ArrayLike, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
+        norm: Literal["backward", "ortho", "forward"] | None = None, out: Any = None,
 ) -> Array:
     """Inverse of ``rfftn``: a real array from the halved N-dimensional spectrum.
 
@@ -575,16 +626,18 @@ def irfftn(
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         The halved spectrum, complex.
     s : Sequence[int] | None, default None
         Output length along each of axes; None keeps the input lengths but ``2 * (m - 1)``
         along the last axis.
     axes : Sequence[int] | None, default None
         The axes to transform; None means all (or the last ``len(s)``).
-    norm : Literal["backward", "ortho", "forward"], default 'backward'
+    norm : Literal["backward", "ortho", "forward"] | None, default None
         Scaling: ``"backward"`` (1/n here), ``"ortho"`` (1/sqrt(n)) or ``"forward"`` (none
         here), n being the product of the output lengths.
+    out : Any, default None
+        See above.
 
     Returns
     -------
@@ -602,6 +655,11 @@ def irfftn(
     array([[0., 1., 2.],
            [3., 4., 5.]])
     """
+    x = a
+    if out is not None:
+        _forms.no_out('irfftn')
+    if norm is None:
+        norm = 'backward'
     try:
         _key = _TYPE(x)
         try:
@@ -620,8 +678,8 @@ _rfft = _bind('fft.rfft', _GENERIC)
 
 
 def rfft(
-        x: ArrayLike, /, *, n: int | None = None, axis: int = -1,
-        norm: Literal["backward", "ortho", "forward"] = 'backward',
+        a: ArrayLike, n: int | None = None, axis: int = -1,
+        norm: Literal["backward", "ortho", "forward"] | None = None, out: Any = None,
 ) -> Array:
     """One-dimensional discrete Fourier transform of a real signal: the non-negative frequencies
     only.
@@ -632,14 +690,16 @@ def rfft(
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array of real numbers.
     n : int | None, default None
         Number of input points: the axis is cut or zero-padded to n; None keeps its length.
     axis : int, default -1
         The axis to transform.
-    norm : Literal["backward", "ortho", "forward"], default 'backward'
+    norm : Literal["backward", "ortho", "forward"] | None, default None
         Scaling: ``"backward"`` (none here), ``"ortho"`` (1/sqrt(n)) or ``"forward"`` (1/n).
+    out : Any, default None
+        See above.
 
     Returns
     -------
@@ -656,6 +716,11 @@ def rfft(
     >>> xnp.fft.rfft(np.array([1.0, 2.0], np.float32), n=4)
     array([ 3.+0.j,  1.-2.j, -1.+0.j], dtype=complex64)
     """
+    x = a
+    if out is not None:
+        _forms.no_out('rfft')
+    if norm is None:
+        norm = 'backward'
     try:
         _key = _TYPE(x)
         try:
@@ -674,7 +739,7 @@ _rfftfreq = _bind('fft.rfftfreq', _GENERIC)
 
 
 def rfftfreq(
-        n: int, /, *, d: float = 1.0, dtype: DTypeLike | None = None, device: Device | None = None,
+        n: int, d: float = 1.0, device: Device | None = None, *, dtype: DTypeLike | None = None,
 ) -> Array:
     """The sample frequencies of the points of an ``rfft`` of length n.
 
@@ -688,11 +753,11 @@ def rfftfreq(
         Length of the transform.
     d : float, default 1.0
         Sample spacing (the inverse of the sampling rate).
+    device : Device | None, default None
+        Device to place the result on; None means the backend's default device.
     dtype : DTypeLike | None, default None
         Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
         ``"float32"``; None picks the default.
-    device : Device | None, default None
-        Device to place the result on; None means the backend's default device.
 
     Returns
     -------
@@ -723,8 +788,8 @@ _rfftn = _bind('fft.rfftn', _GENERIC)
 
 
 def rfftn(
-        x: ArrayLike, /, *, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
-        norm: Literal["backward", "ortho", "forward"] = 'backward',
+        a: ArrayLike, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
+        norm: Literal["backward", "ortho", "forward"] | None = None, out: Any = None,
 ) -> Array:
     """N-dimensional discrete Fourier transform of a real array.
 
@@ -734,16 +799,18 @@ def rfftn(
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array of real numbers.
     s : Sequence[int] | None, default None
         Number of input points along each of axes (cut or zero-padded); None keeps the
         lengths.
     axes : Sequence[int] | None, default None
         The axes to transform; None means all (or the last ``len(s)``).
-    norm : Literal["backward", "ortho", "forward"], default 'backward'
+    norm : Literal["backward", "ortho", "forward"] | None, default None
         Scaling: ``"backward"`` (none here), ``"ortho"`` (1/sqrt(n)) or ``"forward"`` (1/n),
         n being the product of the transform lengths.
+    out : Any, default None
+        See above.
 
     Returns
     -------
@@ -760,6 +827,11 @@ def rfftn(
     array([[8.+0.j, 0.+0.j, 0.+0.j],
            [0.+0.j, 0.+0.j, 0.+0.j]])
     """
+    x = a
+    if out is not None:
+        _forms.no_out('rfftn')
+    if norm is None:
+        norm = 'backward'
     try:
         _key = _TYPE(x)
         try:

@@ -28,11 +28,13 @@ from .._typing import (  # noqa: F401
     Sequence,
     Shape,
 )
+from . import _forms
 from ._linalg_extra import GENERIC as _G0
 from ._more import LINALG as _G1
 
 #: op name -> its implementation written with crossops ops
 _GENERIC = _G0 | _G1
+_ORDERS = _forms.ORDERS  # NumPy's order=, taken as it is
 
 # builtins the bodies use, under names no op shadows
 _TYPE = type
@@ -50,7 +52,7 @@ __all__ = [
 _cholesky = _bind('linalg.cholesky', _GENERIC)
 
 
-def cholesky(x: ArrayLike, /, *, upper: bool = False) -> Array:
+def cholesky(a: ArrayLike, /, *, upper: bool = False) -> Array:
     """Cholesky factor of a symmetric positive-definite matrix (or a stack of them).
 
     The lower-triangular L with ``x = L @ L.T``, or with ``upper=True`` the
@@ -61,7 +63,7 @@ def cholesky(x: ArrayLike, /, *, upper: bool = False) -> Array:
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Symmetric positive-definite matrices, shape ``(..., M, M)``.
     upper : bool, default False
         If True, return the upper-triangular factor instead of the lower one.
@@ -82,6 +84,7 @@ def cholesky(x: ArrayLike, /, *, upper: bool = False) -> Array:
     array([[2.        , 1.        ],
            [0.        , 1.41421356]])
     """
+    x = a
     try:
         _key = _TYPE(x)
         try:
@@ -147,7 +150,7 @@ cross = _accelerate(cross, _cross)
 _det = _bind('linalg.det', _GENERIC)
 
 
-def det(x: ArrayLike, /) -> Array:
+def det(a: ArrayLike) -> Array:
     """Determinant of a square matrix (or of each matrix in a stack).
 
     A singular matrix gives 0 (up to rounding, and possibly -0.0). For large matrices
@@ -155,7 +158,7 @@ def det(x: ArrayLike, /) -> Array:
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Square matrices, shape ``(..., M, M)``.
 
     Returns
@@ -171,6 +174,7 @@ def det(x: ArrayLike, /) -> Array:
     >>> xnp.linalg.det(np.stack([np.eye(2), 2 * np.eye(2)]))
     array([1., 4.])
     """
+    x = a
     try:
         _key = _TYPE(x)
         try:
@@ -234,7 +238,7 @@ diagonal = _accelerate(diagonal, _diagonal)
 _eig = _bind('linalg.eig', _GENERIC)
 
 
-def eig(x: ArrayLike, /) -> tuple[Array, Array]:
+def eig(a: ArrayLike) -> tuple[Array, Array]:
     """Eigenvalues and right eigenvectors of a general square matrix.
 
     Solves ``x @ v = w * v``. The results are complex even for a real x with real
@@ -245,7 +249,7 @@ def eig(x: ArrayLike, /) -> tuple[Array, Array]:
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Square matrices, shape ``(..., M, M)``.
 
     Returns
@@ -263,6 +267,7 @@ def eig(x: ArrayLike, /) -> tuple[Array, Array]:
     >>> xnp.linalg.eig(np.array([[0.0, -1.0], [1.0, 0.0]])).eigenvalues
     array([0.+1.j, 0.-1.j])
     """
+    x = a
     try:
         _key = _TYPE(x)
         try:
@@ -280,7 +285,7 @@ eig = _accelerate(eig, _eig)
 _eigh = _bind('linalg.eigh', _GENERIC)
 
 
-def eigh(x: ArrayLike, /) -> tuple[Array, Array]:
+def eigh(a: ArrayLike, UPLO: Literal['L', 'U'] = 'L') -> tuple[Array, Array]:
     """Eigenvalues and eigenvectors of a symmetric matrix.
 
     The eigenvalues are real and in ascending order; the eigenvectors, the columns of
@@ -289,8 +294,11 @@ def eigh(x: ArrayLike, /) -> tuple[Array, Array]:
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Symmetric matrices, shape ``(..., M, M)``.
+    UPLO : Literal['L', 'U'], default 'L'
+        Which triangle of ``a`` is read: 'L' (lower) or 'U' (upper); the other is taken as
+        its conjugate transpose.
 
     Returns
     -------
@@ -308,6 +316,8 @@ def eigh(x: ArrayLike, /) -> tuple[Array, Array]:
     array([[0.70710678, 0.70710678],
            [0.70710678, 0.70710678]])
     """
+    x = a
+    x = _forms.hermitian('eigh', x, UPLO)
     try:
         _key = _TYPE(x)
         try:
@@ -325,7 +335,7 @@ eigh = _accelerate(eigh, _eigh)
 _eigvals = _bind('linalg.eigvals', _GENERIC)
 
 
-def eigvals(x: ArrayLike, /) -> Array:
+def eigvals(a: ArrayLike) -> Array:
     """Eigenvalues of a general square matrix.
 
     The eigenvalues of ``eig``, always complex (complex64 for float32, complex128 for
@@ -333,7 +343,7 @@ def eigvals(x: ArrayLike, /) -> Array:
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Square matrices, shape ``(..., M, M)``.
 
     Returns
@@ -349,6 +359,7 @@ def eigvals(x: ArrayLike, /) -> Array:
     >>> xnp.linalg.eigvals(np.array([[0.0, -1.0], [1.0, 0.0]]))
     array([0.+1.j, 0.-1.j])
     """
+    x = a
     try:
         _key = _TYPE(x)
         try:
@@ -366,7 +377,7 @@ eigvals = _accelerate(eigvals, _eigvals)
 _eigvalsh = _bind('linalg.eigvalsh', _GENERIC)
 
 
-def eigvalsh(x: ArrayLike, /) -> Array:
+def eigvalsh(a: ArrayLike, UPLO: Literal['L', 'U'] = 'L') -> Array:
     """Eigenvalues of a symmetric matrix, in ascending order.
 
     Real, like x. Give a symmetric x: NumPy, PyTorch and TensorFlow read only its lower
@@ -374,8 +385,11 @@ def eigvalsh(x: ArrayLike, /) -> Array:
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Symmetric matrices, shape ``(..., M, M)``.
+    UPLO : Literal['L', 'U'], default 'L'
+        Which triangle of ``a`` is read: 'L' (lower) or 'U' (upper); the other is taken as
+        its conjugate transpose.
 
     Returns
     -------
@@ -388,6 +402,8 @@ def eigvalsh(x: ArrayLike, /) -> Array:
     >>> xnp.linalg.eigvalsh(np.array([[2.0, 1.0], [1.0, 2.0]]))
     array([1., 3.])
     """
+    x = a
+    x = _forms.hermitian('eigvalsh', x, UPLO)
     try:
         _key = _TYPE(x)
         try:
@@ -405,7 +421,7 @@ eigvalsh = _accelerate(eigvalsh, _eigvalsh)
 _inv = _bind('linalg.inv', _GENERIC)
 
 
-def inv(x: ArrayLike, /) -> Array:
+def inv(a: ArrayLike) -> Array:
     """Inverse of a square matrix (or of each matrix in a stack).
 
     A singular matrix raises an error on NumPy, PyTorch and TensorFlow; JAX returns
@@ -414,7 +430,7 @@ def inv(x: ArrayLike, /) -> Array:
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Invertible square matrices, shape ``(..., M, M)``.
 
     Returns
@@ -435,6 +451,7 @@ def inv(x: ArrayLike, /) -> Array:
            [[0.5, 0. ],
             [0. , 0.5]]])
     """
+    x = a
     try:
         _key = _TYPE(x)
         try:
@@ -557,7 +574,7 @@ matrix_norm = _accelerate(matrix_norm, _matrix_norm)
 _matrix_power = _bind('linalg.matrix_power', _GENERIC)
 
 
-def matrix_power(x: ArrayLike, n: int, /) -> Array:
+def matrix_power(a: ArrayLike, n: int) -> Array:
     """A square matrix raised to an integer power (or each matrix of a stack).
 
     Repeated matrix products; n = 0 gives the identity and a negative n
@@ -566,7 +583,7 @@ def matrix_power(x: ArrayLike, n: int, /) -> Array:
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Square matrices, shape ``(..., M, M)``.
     n : int
         The exponent.
@@ -590,6 +607,7 @@ def matrix_power(x: ArrayLike, n: int, /) -> Array:
     array([[0.5 , 0.  ],
            [0.  , 0.25]])
     """
+    x = a
     try:
         _key = _TYPE(x)
         try:
@@ -607,7 +625,10 @@ matrix_power = _accelerate(matrix_power, _matrix_power)
 _matrix_rank = _bind('linalg.matrix_rank', _GENERIC)
 
 
-def matrix_rank(x: ArrayLike, /, *, rtol: float | ArrayLike | None = None) -> Array:
+def matrix_rank(
+        A: ArrayLike, tol: float | ArrayLike | None = None, hermitian: bool = False, *,
+        rtol: float | ArrayLike | None = None,
+) -> Array:
     """Rank of a matrix (or of each matrix in a stack), from its singular values.
 
     The number of singular values greater than ``rtol`` times the largest one. The
@@ -615,8 +636,14 @@ def matrix_rank(x: ArrayLike, /, *, rtol: float | ArrayLike | None = None) -> Ar
 
     Parameters
     ----------
-    x : ArrayLike
+    A : ArrayLike
         Matrices, shape ``(..., M, N)``.
+    tol : float | ArrayLike | None, default None
+        Absolute threshold: singular values at or below it count as zero; None: ``rtol``
+        relative to the largest.
+    hermitian : bool, default False
+        NumPy's hint that ``A`` is Hermitian (it picks a faster method there); the result is
+        the same.
     rtol : float | ArrayLike | None, default None
         Relative tolerance for a singular value to count: a number, or an array broadcast
         against the stack; None picks the default above.
@@ -636,6 +663,9 @@ def matrix_rank(x: ArrayLike, /, *, rtol: float | ArrayLike | None = None) -> Ar
     >>> xnp.linalg.matrix_rank(np.array([[1.0, 0.0], [0.0, 1e-3]]), rtol=1e-2)
     np.int64(1)
     """
+    x = A
+    if tol is not None:
+        return _forms.rank_with_tol(x, tol, rtol)
     try:
         _key = _TYPE(x)
         try:
@@ -736,7 +766,10 @@ outer = _accelerate(outer, _outer)
 _pinv = _bind('linalg.pinv', _GENERIC)
 
 
-def pinv(x: ArrayLike, /, *, rtol: float | ArrayLike | None = None) -> Array:
+def pinv(
+        a: ArrayLike, rcond: float | ArrayLike | None = None, hermitian: bool = False, *,
+        rtol: float | ArrayLike | None = None,
+) -> Array:
     """Moore-Penrose pseudo-inverse of a matrix (or of each matrix in a stack).
 
     Computed from the singular value decomposition; singular values at most ``rtol``
@@ -746,8 +779,12 @@ def pinv(x: ArrayLike, /, *, rtol: float | ArrayLike | None = None) -> Array:
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Matrices, shape ``(..., M, N)``.
+    rcond : float | ArrayLike | None, default None
+        NumPy's older name of ``rtol``; give one of them.
+    hermitian : bool, default False
+        NumPy's hint that ``a`` is Hermitian; the result is the same.
     rtol : float | ArrayLike | None, default None
         Relative cutoff for small singular values: a number, or an array broadcast against
         the stack; None picks the default above.
@@ -768,6 +805,8 @@ def pinv(x: ArrayLike, /, *, rtol: float | ArrayLike | None = None) -> Array:
     array([[1., 0.],
            [0., 0.]])
     """
+    x = a
+    rtol = _forms.rcond_rtol(rcond, rtol)
     try:
         _key = _TYPE(x)
         try:
@@ -785,7 +824,7 @@ pinv = _accelerate(pinv, _pinv)
 _qr = _bind('linalg.qr', _GENERIC)
 
 
-def qr(x: ArrayLike, /, *, mode: Literal["reduced", "complete"] = 'reduced') -> tuple[Array, Array]:
+def qr(a: ArrayLike, mode: Literal["reduced", "complete"] = 'reduced') -> tuple[Array, Array]:
     """QR decomposition: x as an orthonormal Q times an upper-triangular R.
 
     With K = min(M, N), ``"reduced"`` gives Q of shape ``(..., M, K)`` and R of shape
@@ -795,7 +834,7 @@ def qr(x: ArrayLike, /, *, mode: Literal["reduced", "complete"] = 'reduced') -> 
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Matrices, shape ``(..., M, N)``.
     mode : Literal["reduced", "complete"], default 'reduced'
         ``"reduced"`` or ``"complete"``, as above.
@@ -818,6 +857,9 @@ def qr(x: ArrayLike, /, *, mode: Literal["reduced", "complete"] = 'reduced') -> 
     >>> xnp.linalg.qr(np.ones((3, 2)), mode='complete').Q.shape
     (3, 3)
     """
+    x = a
+    if mode not in ('reduced', 'complete'):
+        return _forms.qr(x, mode)
     try:
         _key = _TYPE(x)
         try:
@@ -835,7 +877,7 @@ qr = _accelerate(qr, _qr)
 _slogdet = _bind('linalg.slogdet', _GENERIC)
 
 
-def slogdet(x: ArrayLike, /) -> tuple[Array, Array]:
+def slogdet(a: ArrayLike) -> tuple[Array, Array]:
     """Sign and natural logarithm of the absolute value of the determinant.
 
     ``det(x) == sign * exp(logabsdet)``, without the overflow or underflow ``det`` can
@@ -843,7 +885,7 @@ def slogdet(x: ArrayLike, /) -> tuple[Array, Array]:
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Square matrices, shape ``(..., M, M)``.
 
     Returns
@@ -862,6 +904,7 @@ def slogdet(x: ArrayLike, /) -> tuple[Array, Array]:
     >>> xnp.linalg.slogdet(100.0 * np.eye(200)).logabsdet
     np.float64(921.0340371976157)
     """
+    x = a
     try:
         _key = _TYPE(x)
         try:
@@ -879,7 +922,7 @@ slogdet = _accelerate(slogdet, _slogdet)
 _solve = _bind('linalg.solve', _GENERIC)
 
 
-def solve(x1: ArrayLike, x2: ArrayLike, /) -> Array:
+def solve(a: ArrayLike, b: ArrayLike) -> Array:
     """Solve the linear system ``x1 @ y = x2`` for y.
 
     x1 holds square, invertible coefficient matrices. x2 is one vector if it is 1-d
@@ -890,9 +933,9 @@ def solve(x1: ArrayLike, x2: ArrayLike, /) -> Array:
 
     Parameters
     ----------
-    x1 : ArrayLike
+    a : ArrayLike
         Coefficient matrices, shape ``(..., M, M)``.
-    x2 : ArrayLike
+    b : ArrayLike
         Right-hand sides: shape ``(M,)``, or ``(..., M, K)``.
 
     Returns
@@ -910,6 +953,8 @@ def solve(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     array([[1., 1.],
            [2., 1.]])
     """
+    x1 = a
+    x2 = b
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
@@ -927,7 +972,9 @@ solve = _accelerate(solve, _solve)
 _svd = _bind('linalg.svd', _GENERIC)
 
 
-def svd(x: ArrayLike, /, *, full_matrices: bool = True) -> tuple[Array, Array, Array]:
+def svd(
+        a: ArrayLike, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool = False,
+) -> tuple[Array, Array, Array]:
     """Singular value decomposition: ``x = U @ diag(S) @ Vh``.
 
     The singular values S are non-negative and in descending order; U and Vh have
@@ -938,10 +985,14 @@ def svd(x: ArrayLike, /, *, full_matrices: bool = True) -> tuple[Array, Array, A
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Matrices, shape ``(..., M, N)``.
     full_matrices : bool, default True
         If True, U and Vh are square; else they keep only K = min(M, N) vectors.
+    compute_uv : bool, default True
+        If False, return the singular values only.
+    hermitian : bool, default False
+        NumPy's hint that ``a`` is Hermitian; the result is the same.
 
     Returns
     -------
@@ -959,6 +1010,9 @@ def svd(x: ArrayLike, /, *, full_matrices: bool = True) -> tuple[Array, Array, A
     >>> xnp.linalg.svd(np.ones((2, 3)), full_matrices=False).Vh.shape
     (2, 3)
     """
+    x = a
+    if not compute_uv:
+        return _forms.svdvals(x)
     try:
         _key = _TYPE(x)
         try:

@@ -31,7 +31,7 @@ from .._typing import (  # noqa: F401
     Sequence,
     Shape,
 )
-from . import _masked
+from . import _forms, _masked
 from ._diagonals import GENERIC as _G3
 from ._extra import GENERIC as _G2
 from ._keras import GENERIC as _G0
@@ -40,6 +40,7 @@ from ._products import GENERIC as _G1
 
 #: op name -> its implementation written with crossops ops
 _GENERIC = _G0 | _G1 | _G2 | _G3 | _G4
+_ORDERS = _forms.ORDERS  # NumPy's order=, taken as it is
 
 # builtins the bodies use, under names no op shadows
 _TYPE = type
@@ -99,7 +100,7 @@ _arange = _bind('arange', _GENERIC)
 
 
 def arange(
-        start: int | float, /, stop: int | float | None = None, step: int | float = 1, *,
+        start_or_stop: int | float, /, stop: int | float | None = None, step: int | float = 1, *,
         dtype: DTypeLike | None = None, device: Device | None = None, like: ArrayLike | None = None,
 ) -> Array:
     """Evenly spaced values in the half-open interval [start, stop).
@@ -113,7 +114,7 @@ def arange(
 
     Parameters
     ----------
-    start : int | float
+    start_or_stop : int | float
         First value; without stop, the end of the interval (which then starts at 0).
     stop : int | float | None, default None
         End of the interval, not included; None makes start the end.
@@ -147,6 +148,7 @@ def arange(
     >>> xnp.arange(3, dtype='float32')
     array([0., 1., 2.], dtype=float32)
     """
+    start = start_or_stop
     try:
         if like is None:
             _b = _default_backend()
@@ -166,7 +168,8 @@ _asarray = _bind('asarray', _GENERIC)
 
 
 def asarray(
-        obj: ArrayLike, /, *, dtype: DTypeLike | None = None, device: Device | None = None,
+        a: ArrayLike, dtype: DTypeLike | None = None,
+        order: Literal["C", "F", "A", "K"] | None = None, *, device: Device | None = None,
         copy: bool | None = None, like: ArrayLike | None = None,
 ) -> Array:
     """Convert an object to an array.
@@ -182,12 +185,15 @@ def asarray(
 
     Parameters
     ----------
-    obj : ArrayLike
+    a : ArrayLike
         An array of any backend, a Python scalar, a (nested) sequence, or an object with
         ``__array__`` or ``__dlpack__``.
     dtype : DTypeLike | None, default None
         Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
         ``"float32"``; None picks the default.
+    order : Literal["C", "F", "A", "K"] | None, default None
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
     device : Device | None, default None
         Device to place the result on; None means the backend's default device.
     copy : bool | None, default None
@@ -220,6 +226,9 @@ def asarray(
     >>> xnp.asarray([1.5, 2.0], like=x)
     array([1.5, 2. ])
     """
+    obj = a
+    if order not in _ORDERS:
+        _forms.check_order('asarray', order)
     try:
         if like is not None:
             _b, device = _like_placement(like, device, obj)
@@ -245,7 +254,8 @@ _empty = _bind('empty', _GENERIC)
 
 
 def empty(
-        shape: Shape, *, dtype: DTypeLike | None = None, device: Device | None = None,
+        shape: Shape, dtype: DTypeLike | None = None,
+        order: Literal["C", "F", "A", "K"] | None = 'C', *, device: Device | None = None,
         like: ArrayLike | None = None,
 ) -> Array:
     """A new array of the given shape whose values are not initialised.
@@ -262,6 +272,9 @@ def empty(
     dtype : DTypeLike | None, default None
         Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
         ``"float32"``; None picks the default.
+    order : Literal["C", "F", "A", "K"] | None, default 'C'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
     device : Device | None, default None
         Device to place the result on; None means the backend's default device.
     like : ArrayLike | None, default None
@@ -281,6 +294,8 @@ def empty(
     >>> xnp.empty(4, dtype='int8').dtype
     dtype('int8')
     """
+    if order not in _ORDERS:
+        _forms.check_order('empty', order)
     try:
         if like is None:
             _b = _default_backend()
@@ -300,7 +315,9 @@ _empty_like = _bind('empty_like', _GENERIC)
 
 
 def empty_like(
-        x: ArrayLike, /, *, dtype: DTypeLike | None = None, device: Device | None = None,
+        prototype: ArrayLike, /, dtype: DTypeLike | None = None,
+        order: Literal["C", "F", "A", "K"] | None = 'K', subok: bool = True,
+        shape: Shape | None = None, *, device: Device | None = None,
 ) -> Array:
     """A new array of x's shape whose values are not initialised.
 
@@ -309,11 +326,19 @@ def empty_like(
 
     Parameters
     ----------
-    x : ArrayLike
+    prototype : ArrayLike
         Array whose shape (and dtype and backend) the result takes.
     dtype : DTypeLike | None, default None
         Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
         ``"float32"``; None picks the default.
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    shape : Shape | None, default None
+        The result's shape, where not ``a``'s (NumPy's ``shape=``).
     device : Device | None, default None
         Device to place the result on; None means the backend's default device.
 
@@ -331,6 +356,11 @@ def empty_like(
     >>> xnp.empty_like(x, dtype='float32').dtype
     dtype('float32')
     """
+    x = prototype
+    if order not in _ORDERS:
+        _forms.check_order('empty_like', order)
+    if shape is not None:
+        return _forms.like_shaped('empty_like', x, shape, dtype, device)
     try:
         _key = _TYPE(x)
         try:
@@ -351,8 +381,9 @@ _eye = _bind('eye', _GENERIC)
 
 
 def eye(
-        n_rows: int, n_cols: int | None = None, /, *, k: int = 0, dtype: DTypeLike | None = None,
-        device: Device | None = None, like: ArrayLike | None = None,
+        N: int, M: int | None = None, k: int = 0, dtype: DTypeLike | None = None,
+        order: Literal["C", "F", "A", "K"] | None = 'C', *, device: Device | None = None,
+        like: ArrayLike | None = None,
 ) -> Array:
     """A 2-D array with ones on a diagonal and zeros elsewhere.
 
@@ -362,15 +393,18 @@ def eye(
 
     Parameters
     ----------
-    n_rows : int
+    N : int
         Number of rows.
-    n_cols : int | None, default None
+    M : int | None, default None
         Number of columns; None for n_rows.
     k : int, default 0
         Index of the diagonal: 0 the main one, positive above it, negative below.
     dtype : DTypeLike | None, default None
         Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
         ``"float32"``; None picks the default.
+    order : Literal["C", "F", "A", "K"] | None, default 'C'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
     device : Device | None, default None
         Device to place the result on; None means the backend's default device.
     like : ArrayLike | None, default None
@@ -397,6 +431,10 @@ def eye(
            [1, 0, 0],
            [0, 1, 0]], dtype=int32)
     """
+    n_rows = N
+    n_cols = M
+    if order not in _ORDERS:
+        _forms.check_order('eye', order)
     try:
         if like is None:
             _b = _default_backend()
@@ -470,8 +508,9 @@ _full = _bind('full', _GENERIC)
 
 
 def full(
-        shape: Shape, fill_value: bool | int | float | complex | ArrayLike, *,
-        dtype: DTypeLike | None = None, device: Device | None = None, like: ArrayLike | None = None,
+        shape: Shape, fill_value: bool | int | float | complex | ArrayLike,
+        dtype: DTypeLike | None = None, order: Literal["C", "F", "A", "K"] | None = 'C', *,
+        device: Device | None = None, like: ArrayLike | None = None,
 ) -> Array:
     """A new array of the given shape filled with one value.
 
@@ -489,6 +528,9 @@ def full(
     dtype : DTypeLike | None, default None
         Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
         ``"float32"``; None picks the default.
+    order : Literal["C", "F", "A", "K"] | None, default 'C'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
     device : Device | None, default None
         Device to place the result on; None means the backend's default device.
     like : ArrayLike | None, default None
@@ -516,6 +558,8 @@ def full(
     array([[1, 4, 5],
            [1, 4, 5]])
     """
+    if order not in _ORDERS:
+        _forms.check_order('full', order)
     try:
         if like is None:
             _b = _default_backend()
@@ -535,8 +579,9 @@ _full_like = _bind('full_like', _GENERIC)
 
 
 def full_like(
-        x: ArrayLike, /, fill_value: bool | int | float | complex | ArrayLike, *,
-        dtype: DTypeLike | None = None, device: Device | None = None,
+        a: ArrayLike, fill_value: bool | int | float | complex | ArrayLike,
+        dtype: DTypeLike | None = None, order: Literal["C", "F", "A", "K"] | None = 'K',
+        subok: bool = True, shape: Shape | None = None, *, device: Device | None = None,
 ) -> Array:
     """A new array of x's shape filled with one value.
 
@@ -547,13 +592,21 @@ def full_like(
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Array whose shape (and dtype and backend) the result takes.
     fill_value : bool | int | float | complex | ArrayLike
         The value of every element, or an array broadcast to x's shape.
     dtype : DTypeLike | None, default None
         Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
         ``"float32"``; None picks the default.
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    shape : Shape | None, default None
+        The result's shape, where not ``a``'s (NumPy's ``shape=``).
     device : Device | None, default None
         Device to place the result on; None means the backend's default device.
 
@@ -576,6 +629,11 @@ def full_like(
     array([[2.5, 2.5],
            [2.5, 2.5]])
     """
+    x = a
+    if order not in _ORDERS:
+        _forms.check_order('full_like', order)
+    if shape is not None:
+        return _forms.like_shaped('full_like', x, shape, dtype, device, fill_value)
     try:
         _key = _TYPE(x)
         try:
@@ -596,8 +654,9 @@ _linspace = _bind('linspace', _GENERIC)
 
 
 def linspace(
-        start: int | float | complex, stop: int | float | complex, /, num: int, *,
-        dtype: DTypeLike | None = None, device: Device | None = None, endpoint: bool = True,
+        start: int | float | complex, stop: int | float | complex, num: int = 50,
+        endpoint: bool = True, retstep: bool = False, dtype: DTypeLike | None = None, axis: int = 0,
+        *, device: Device | None = None,
 ) -> Array:
     """A given number of evenly spaced values from start to stop.
 
@@ -613,15 +672,19 @@ def linspace(
         First value.
     stop : int | float | complex
         Last value (the end of the interval with ``endpoint=False``).
-    num : int
+    num : int, default 50
         Number of values, at least 0.
+    endpoint : bool, default True
+        Whether stop is the last value; False spaces num values over [start, stop).
+    retstep : bool, default False
+        If True, return ``(samples, step)``.
     dtype : DTypeLike | None, default None
         Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
         ``"float32"``; None picks the default.
+    axis : int, default 0
+        The axis of the result along which the samples lie (for array ``start``/``stop``).
     device : Device | None, default None
         Device to place the result on; None means the backend's default device.
-    endpoint : bool, default True
-        Whether stop is the last value; False spaces num values over [start, stop).
 
     Returns
     -------
@@ -640,6 +703,8 @@ def linspace(
     >>> xnp.linspace(0, 1, 3, dtype='int32')
     array([0, 0, 1], dtype=int32)
     """
+    if retstep or axis != 0:
+        return _forms.linspace(start, stop, num, endpoint, retstep, dtype, axis, device)
     try:
         _b = _default_backend()
         if dtype is not None:
@@ -657,7 +722,10 @@ linspace = _accelerate(linspace, _linspace)
 _meshgrid = _bind('meshgrid', _GENERIC)
 
 
-def meshgrid(*arrays: ArrayLike, indexing: Literal["xy", "ij"] = 'xy') -> tuple[Array, ...]:
+def meshgrid(
+        *xi: ArrayLike, copy: bool = True, sparse: bool = False,
+        indexing: Literal["xy", "ij"] = 'xy',
+) -> tuple[Array, ...]:
     """Coordinate arrays of a grid, from one 1-D array per axis.
 
     With inputs of lengths M and N, ``indexing="xy"`` (the default, Cartesian) gives
@@ -667,8 +735,13 @@ def meshgrid(*arrays: ArrayLike, indexing: Literal["xy", "ij"] = 'xy') -> tuple[
 
     Parameters
     ----------
-    *arrays : ArrayLike
+    *xi : ArrayLike
         1-D arrays with the coordinates along each axis.
+    copy : bool, default True
+        NumPy's copy=: crossops's results are always new arrays.
+    sparse : bool, default False
+        If True, each output has size one along every axis but its own (they broadcast to
+        the full grid).
     indexing : Literal["xy", "ij"], default 'xy'
         ``"xy"`` for Cartesian indexing (first two output axes swapped), ``"ij"`` for matrix
         indexing.
@@ -691,6 +764,9 @@ def meshgrid(*arrays: ArrayLike, indexing: Literal["xy", "ij"] = 'xy') -> tuple[
     >>> [g.shape for g in xnp.meshgrid(np.array([1, 2, 3]), np.array([10, 20]), indexing='ij')]
     [(3, 2), (3, 2)]
     """
+    arrays = xi
+    if sparse:
+        return _forms.sparse_grid(arrays, indexing)
     try:
         _key = (*_MAP(_TYPE, arrays),)
         try:
@@ -709,7 +785,8 @@ _ones = _bind('ones', _GENERIC)
 
 
 def ones(
-        shape: Shape, *, dtype: DTypeLike | None = None, device: Device | None = None,
+        shape: Shape, dtype: DTypeLike | None = None,
+        order: Literal["C", "F", "A", "K"] | None = 'C', *, device: Device | None = None,
         like: ArrayLike | None = None,
 ) -> Array:
     """A new array of the given shape filled with ones.
@@ -724,6 +801,9 @@ def ones(
     dtype : DTypeLike | None, default None
         Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
         ``"float32"``; None picks the default.
+    order : Literal["C", "F", "A", "K"] | None, default 'C'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
     device : Device | None, default None
         Device to place the result on; None means the backend's default device.
     like : ArrayLike | None, default None
@@ -744,6 +824,8 @@ def ones(
     array([[1, 1],
            [1, 1]], dtype=int8)
     """
+    if order not in _ORDERS:
+        _forms.check_order('ones', order)
     try:
         if like is None:
             _b = _default_backend()
@@ -763,7 +845,9 @@ _ones_like = _bind('ones_like', _GENERIC)
 
 
 def ones_like(
-        x: ArrayLike, /, *, dtype: DTypeLike | None = None, device: Device | None = None,
+        a: ArrayLike, dtype: DTypeLike | None = None,
+        order: Literal["C", "F", "A", "K"] | None = 'K', subok: bool = True,
+        shape: Shape | None = None, *, device: Device | None = None,
 ) -> Array:
     """A new array of ones with x's shape.
 
@@ -771,11 +855,19 @@ def ones_like(
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Array whose shape (and dtype and backend) the result takes.
     dtype : DTypeLike | None, default None
         Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
         ``"float32"``; None picks the default.
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    shape : Shape | None, default None
+        The result's shape, where not ``a``'s (NumPy's ``shape=``).
     device : Device | None, default None
         Device to place the result on; None means the backend's default device.
 
@@ -793,6 +885,11 @@ def ones_like(
     >>> xnp.ones_like(x, dtype='bool')
     array([[ True,  True,  True]])
     """
+    x = a
+    if order not in _ORDERS:
+        _forms.check_order('ones_like', order)
+    if shape is not None:
+        return _forms.like_shaped('ones_like', x, shape, dtype, device)
     try:
         _key = _TYPE(x)
         try:
@@ -812,7 +909,7 @@ ones_like = _accelerate(ones_like, _ones_like)
 _tril = _bind('tril', _GENERIC)
 
 
-def tril(x: ArrayLike, /, *, k: int = 0) -> Array:
+def tril(m: ArrayLike, k: int = 0) -> Array:
     """Lower triangle of a matrix, or of each matrix in a stack.
 
     Keeps the elements on and below the k-th diagonal of the last two axes and zeroes the
@@ -820,7 +917,7 @@ def tril(x: ArrayLike, /, *, k: int = 0) -> Array:
 
     Parameters
     ----------
-    x : ArrayLike
+    m : ArrayLike
         Input array of at least two dimensions; the last two are the matrix.
     k : int, default 0
         Diagonal above which elements are zeroed: 0 the main one, positive above it,
@@ -847,6 +944,7 @@ def tril(x: ArrayLike, /, *, k: int = 0) -> Array:
     array([[1., 1., 0.],
            [1., 1., 1.]])
     """
+    x = m
     try:
         _key = _TYPE(x)
         try:
@@ -864,7 +962,7 @@ tril = _accelerate(tril, _tril)
 _triu = _bind('triu', _GENERIC)
 
 
-def triu(x: ArrayLike, /, *, k: int = 0) -> Array:
+def triu(m: ArrayLike, k: int = 0) -> Array:
     """Upper triangle of a matrix, or of each matrix in a stack.
 
     Keeps the elements on and above the k-th diagonal of the last two axes and zeroes the
@@ -872,7 +970,7 @@ def triu(x: ArrayLike, /, *, k: int = 0) -> Array:
 
     Parameters
     ----------
-    x : ArrayLike
+    m : ArrayLike
         Input array of at least two dimensions; the last two are the matrix.
     k : int, default 0
         Diagonal below which elements are zeroed: 0 the main one, positive above it,
@@ -896,6 +994,7 @@ def triu(x: ArrayLike, /, *, k: int = 0) -> Array:
            [0, 0, 6],
            [0, 0, 0]])
     """
+    x = m
     try:
         _key = _TYPE(x)
         try:
@@ -914,7 +1013,8 @@ _zeros = _bind('zeros', _GENERIC)
 
 
 def zeros(
-        shape: Shape, *, dtype: DTypeLike | None = None, device: Device | None = None,
+        shape: Shape, dtype: DTypeLike | None = None,
+        order: Literal["C", "F", "A", "K"] | None = 'C', *, device: Device | None = None,
         like: ArrayLike | None = None,
 ) -> Array:
     """A new array of the given shape filled with zeros.
@@ -929,6 +1029,9 @@ def zeros(
     dtype : DTypeLike | None, default None
         Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
         ``"float32"``; None picks the default.
+    order : Literal["C", "F", "A", "K"] | None, default 'C'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
     device : Device | None, default None
         Device to place the result on; None means the backend's default device.
     like : ArrayLike | None, default None
@@ -951,6 +1054,8 @@ def zeros(
     >>> xnp.zeros(2, like=np.ones(3, dtype=np.float32))
     array([0., 0.])
     """
+    if order not in _ORDERS:
+        _forms.check_order('zeros', order)
     try:
         if like is None:
             _b = _default_backend()
@@ -970,7 +1075,9 @@ _zeros_like = _bind('zeros_like', _GENERIC)
 
 
 def zeros_like(
-        x: ArrayLike, /, *, dtype: DTypeLike | None = None, device: Device | None = None,
+        a: ArrayLike, dtype: DTypeLike | None = None,
+        order: Literal["C", "F", "A", "K"] | None = 'K', subok: bool = True,
+        shape: Shape | None = None, *, device: Device | None = None,
 ) -> Array:
     """A new array of zeros with x's shape.
 
@@ -978,11 +1085,19 @@ def zeros_like(
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Array whose shape (and dtype and backend) the result takes.
     dtype : DTypeLike | None, default None
         Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
         ``"float32"``; None picks the default.
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    shape : Shape | None, default None
+        The result's shape, where not ``a``'s (NumPy's ``shape=``).
     device : Device | None, default None
         Device to place the result on; None means the backend's default device.
 
@@ -1002,6 +1117,11 @@ def zeros_like(
     array([[0., 0., 0.],
            [0., 0., 0.]], dtype=float32)
     """
+    x = a
+    if order not in _ORDERS:
+        _forms.check_order('zeros_like', order)
+    if shape is not None:
+        return _forms.like_shaped('zeros_like', x, shape, dtype, device)
     try:
         _key = _TYPE(x)
         try:
@@ -1082,7 +1202,10 @@ astype = _accelerate(astype, _astype)
 _can_cast = _bind('can_cast', _GENERIC)
 
 
-def can_cast(from_: ArrayLike | DTypeLike, to: DTypeLike, /) -> bool:
+def can_cast(
+        from_: ArrayLike | DTypeLike, to: DTypeLike,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'safe',
+) -> bool:
     """Whether a dtype converts to another under crossops's promotion rules.
 
     True when promoting from_ with to gives to, that is when ``result_type(from_, to) ==
@@ -1097,6 +1220,9 @@ def can_cast(from_: ArrayLike | DTypeLike, to: DTypeLike, /) -> bool:
         Source: a dtype, or an array whose dtype is used.
     to : DTypeLike
         Target dtype.
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'safe'
+        NumPy's casting rule: 'no', 'equiv', 'safe' (the array API's), 'same_kind' or
+        'unsafe'.
 
     Returns
     -------
@@ -1117,6 +1243,8 @@ def can_cast(from_: ArrayLike | DTypeLike, to: DTypeLike, /) -> bool:
     >>> xnp.can_cast('int32', 'float16')
     True
     """
+    if casting != 'safe':
+        return _forms.can_cast(from_, to, casting)
     try:
         _key = (_TYPE(from_), _TYPE(to))
         try:
@@ -2036,7 +2164,11 @@ ceil = _accelerate(ceil, _ceil)
 _clip = _bind('clip', _GENERIC)
 
 
-def clip(x: ArrayLike, /, min: ArrayLike | None = None, max: ArrayLike | None = None) -> Array:
+def clip(
+        a: ArrayLike, a_min: ArrayLike | None = None, a_max: ArrayLike | None = None,
+        out: Any = None, *, min: ArrayLike | None = None, max: ArrayLike | None = None,
+        **kwargs: Any,
+) -> Array:
     """Limit the values of an array to a range, element-wise.
 
     Computes ``minimum(maximum(x, min), max)``: where ``min > max`` the result is max, as in
@@ -2047,12 +2179,20 @@ def clip(x: ArrayLike, /, min: ArrayLike | None = None, max: ArrayLike | None = 
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array, real.
+    a_min : ArrayLike | None, default None
+        Lower bound (NumPy's positional name of ``min``); None: no lower bound.
+    a_max : ArrayLike | None, default None
+        Upper bound (NumPy's positional name of ``max``); None: no upper bound.
+    out : Any, default None
+        See above.
     min : ArrayLike | None, default None
         Lower bound: a scalar or an array broadcastable with x; None for no lower bound.
     max : ArrayLike | None, default None
         Upper bound: a scalar or an array broadcastable with x; None for no upper bound.
+    **kwargs : Any
+        NumPy's ufunc keywords: not taken (a TypeError names them).
 
     Returns
     -------
@@ -2074,6 +2214,11 @@ def clip(x: ArrayLike, /, min: ArrayLike | None = None, max: ArrayLike | None = 
     >>> xnp.clip(x, 3, 1)
     array([1, 1, 1, 1])
     """
+    x = a
+    if out is not None:
+        _forms.no_out('clip')
+    if a_min is not None or a_max is not None or kwargs:
+        min, max = _forms.clip_bounds(a_min, a_max, min, max, kwargs)
     try:
         _key = _TYPE(x)
         try:
@@ -2673,7 +2818,7 @@ hypot = _accelerate(hypot, _hypot)
 _imag = _bind('imag', _GENERIC)
 
 
-def imag(x: ArrayLike, /) -> Array:
+def imag(val: ArrayLike) -> Array:
     """Imaginary part of complex numbers, element-wise.
 
     complex64 gives float32 and complex128 float64. Takes complex inputs (PyTorch raises for
@@ -2681,7 +2826,7 @@ def imag(x: ArrayLike, /) -> Array:
 
     Parameters
     ----------
-    x : ArrayLike
+    val : ArrayLike
         Complex input array.
 
     Returns
@@ -2697,6 +2842,7 @@ def imag(x: ArrayLike, /) -> Array:
     >>> xnp.imag(np.array([1j], dtype=np.complex64))
     array([1.], dtype=float32)
     """
+    x = val
     try:
         _key = _TYPE(x)
         try:
@@ -3692,7 +3838,7 @@ pow = _accelerate(pow, _pow)
 _real = _bind('real', _GENERIC)
 
 
-def real(x: ArrayLike, /) -> Array:
+def real(val: ArrayLike) -> Array:
     """Real part of complex numbers, element-wise.
 
     complex64 gives float32 and complex128 float64; real floating-point inputs are returned
@@ -3700,7 +3846,7 @@ def real(x: ArrayLike, /) -> Array:
 
     Parameters
     ----------
-    x : ArrayLike
+    val : ArrayLike
         Input array, complex or real floating-point.
 
     Returns
@@ -3716,6 +3862,7 @@ def real(x: ArrayLike, /) -> Array:
     >>> xnp.real(np.array([1.5, 2.0], dtype=np.float32))
     array([1.5, 2. ], dtype=float32)
     """
+    x = val
     try:
         _key = _TYPE(x)
         try:
@@ -3828,7 +3975,7 @@ remainder = _accelerate(remainder, _remainder)
 _round = _bind('round', _GENERIC)
 
 
-def round(x: ArrayLike, /) -> Array:
+def round(a: ArrayLike, decimals: int = 0, out: Any = None) -> Array:
     """Round to the nearest integer, element-wise, halves to even.
 
     Ties go to the even neighbour (0.5 -> 0, 1.5 -> 2, -2.5 -> -2) on every backend, as in
@@ -3838,8 +3985,13 @@ def round(x: ArrayLike, /) -> Array:
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array, real.
+    decimals : int, default 0
+        Decimal places to round to, halves to even; negative values round to tens, hundreds
+        ... Integers are returned unchanged for ``decimals >= 0``.
+    out : Any, default None
+        See above.
 
     Returns
     -------
@@ -3854,6 +4006,11 @@ def round(x: ArrayLike, /) -> Array:
     >>> xnp.round(np.array([3, -4]))
     array([ 3, -4])
     """
+    x = a
+    if out is not None:
+        _forms.no_out('round')
+    if decimals != 0:
+        return _forms.round_decimals(x, decimals)
     try:
         _key = _TYPE(x)
         try:
@@ -4292,7 +4449,10 @@ trunc = _accelerate(trunc, _trunc)
 _take = _bind('take', _GENERIC)
 
 
-def take(x: ArrayLike, indices: ArrayLike, /, *, axis: int | None = None) -> Array:
+def take(
+        a: ArrayLike, indices: ArrayLike, axis: int | None = None, out: Any = None,
+        mode: Literal['raise', 'wrap', 'clip'] = 'raise',
+) -> Array:
     """Elements of an array at given indices along an axis.
 
     The result is x with the axis replaced by the indices: ``take(x, [2, 0], axis=1)`` is
@@ -4307,12 +4467,17 @@ def take(x: ArrayLike, indices: ArrayLike, /, *, axis: int | None = None) -> Arr
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
     indices : ArrayLike
         1-D integer array of the positions to take, possibly repeated.
     axis : int | None, default None
         Axis to take along; may be None only for a 1-D x.
+    out : Any, default None
+        See above.
+    mode : Literal['raise', 'wrap', 'clip'], default 'raise'
+        Out-of-bounds indices: 'raise' (crossops: an error where the backend checks, see the
+        notes), 'wrap' (taken modulo the axis length) or 'clip' (clipped to it).
 
     Returns
     -------
@@ -4331,6 +4496,11 @@ def take(x: ArrayLike, indices: ArrayLike, /, *, axis: int | None = None) -> Arr
     >>> xnp.take(np.array([5.0, 6.0, 7.0]), np.array([0, 0, 2]))
     array([5., 5., 7.])
     """
+    x = a
+    if out is not None:
+        _forms.no_out('take')
+    if mode != 'raise':
+        indices = _forms.take_mode(x, indices, axis, mode)
     try:
         _key = (_TYPE(x), _TYPE(indices))
         try:
@@ -4348,7 +4518,7 @@ take = _accelerate(take, _take)
 _take_along_axis = _bind('take_along_axis', _GENERIC)
 
 
-def take_along_axis(x: ArrayLike, indices: ArrayLike, /, *, axis: int | None = -1) -> Array:
+def take_along_axis(arr: ArrayLike, indices: ArrayLike, axis: int | None = -1) -> Array:
     """Elements of an array at per-position indices along an axis.
 
     indices has x's number of dimensions; along axis it says which element to take, and
@@ -4360,7 +4530,7 @@ def take_along_axis(x: ArrayLike, indices: ArrayLike, /, *, axis: int | None = -
 
     Parameters
     ----------
-    x : ArrayLike
+    arr : ArrayLike
         Input array.
     indices : ArrayLike
         Integer array with x's number of dimensions, broadcastable with x except along axis
@@ -4389,6 +4559,7 @@ def take_along_axis(x: ArrayLike, indices: ArrayLike, /, *, axis: int | None = -
     >>> xnp.take_along_axis(x, xnp.argsort(x, axis=None), axis=None)
     array([10, 20, 30, 40, 50, 60])
     """
+    x = arr
     try:
         _key = (_TYPE(x), _TYPE(indices))
         try:
@@ -4512,7 +4683,7 @@ _tensordot = _bind('tensordot', _GENERIC)
 
 
 def tensordot(
-        x1: ArrayLike, x2: ArrayLike, /, *, axes: int | tuple[Sequence[int], Sequence[int]] = 2,
+        a: ArrayLike, b: ArrayLike, axes: int | tuple[Sequence[int], Sequence[int]] = 2,
 ) -> Array:
     """Tensor contraction: the sum of products over given axes of two arrays.
 
@@ -4525,9 +4696,9 @@ def tensordot(
 
     Parameters
     ----------
-    x1 : ArrayLike
+    a : ArrayLike
         First array.
-    x2 : ArrayLike
+    b : ArrayLike
         Second array.
     axes : int | tuple[Sequence[int], Sequence[int]], default 2
         An int n (the last n axes of x1 with the first n of x2), or a pair of sequences of
@@ -4556,6 +4727,8 @@ def tensordot(
     array([[ 3,  4,  5],
            [ 6,  8, 10]])
     """
+    x1 = a
+    x2 = b
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
@@ -4624,7 +4797,7 @@ vecdot = _accelerate(vecdot, _vecdot)
 _broadcast_arrays = _bind('broadcast_arrays', _GENERIC)
 
 
-def broadcast_arrays(*arrays: ArrayLike) -> tuple[Array, ...]:
+def broadcast_arrays(*args: ArrayLike, subok: bool = False) -> tuple[Array, ...]:
     """Broadcast arrays against each other to one common shape.
 
     Shapes are aligned on their last axes; each axis of size 1 (or missing) stretches to the
@@ -4634,8 +4807,11 @@ def broadcast_arrays(*arrays: ArrayLike) -> tuple[Array, ...]:
 
     Parameters
     ----------
-    *arrays : ArrayLike
+    *args : ArrayLike
         Arrays to broadcast together.
+    subok : bool, default False
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
 
     Returns
     -------
@@ -4653,6 +4829,7 @@ def broadcast_arrays(*arrays: ArrayLike) -> tuple[Array, ...]:
     array([[10, 20, 30],
            [10, 20, 30]])
     """
+    arrays = args
     try:
         _key = (*_MAP(_TYPE, arrays),)
         try:
@@ -4670,7 +4847,7 @@ broadcast_arrays = _accelerate(broadcast_arrays, _broadcast_arrays)
 _broadcast_shapes = _bind('broadcast_shapes', _GENERIC)
 
 
-def broadcast_shapes(*shapes: Shape) -> tuple[int, ...]:
+def broadcast_shapes(*args: Shape) -> tuple[int, ...]:
     """The shape that arrays of the given shapes broadcast to.
 
     Works on shapes alone, without arrays: aligned on their last axes, each axis of size 1
@@ -4679,7 +4856,7 @@ def broadcast_shapes(*shapes: Shape) -> tuple[int, ...]:
 
     Parameters
     ----------
-    *shapes : Shape
+    *args : Shape
         Shapes, each a tuple of ints.
 
     Returns
@@ -4695,6 +4872,7 @@ def broadcast_shapes(*shapes: Shape) -> tuple[int, ...]:
     >>> xnp.broadcast_shapes((5, 1, 4), (3, 1), ())
     (5, 3, 4)
     """
+    shapes = args
     try:
         _key = (*_MAP(_TYPE, shapes),)
         try:
@@ -4712,7 +4890,7 @@ broadcast_shapes = _accelerate(broadcast_shapes, _broadcast_shapes)
 _broadcast_to = _bind('broadcast_to', _GENERIC)
 
 
-def broadcast_to(x: ArrayLike, /, shape: tuple[int, ...]) -> Array:
+def broadcast_to(array: ArrayLike, shape: tuple[int, ...], subok: bool = False) -> Array:
     """Broadcast an array to a given shape.
 
     x's shape is aligned with the end of shape; each of its axes must equal the target size
@@ -4721,10 +4899,13 @@ def broadcast_to(x: ArrayLike, /, shape: tuple[int, ...]) -> Array:
 
     Parameters
     ----------
-    x : ArrayLike
+    array : ArrayLike
         Array to broadcast.
     shape : tuple[int, ...]
         Target shape, a tuple of ints compatible with x's shape.
+    subok : bool, default False
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
 
     Returns
     -------
@@ -4741,6 +4922,7 @@ def broadcast_to(x: ArrayLike, /, shape: tuple[int, ...]) -> Array:
     array([[1, 1, 1, 1],
            [2, 2, 2, 2]])
     """
+    x = array
     try:
         _key = _TYPE(x)
         try:
@@ -4758,7 +4940,11 @@ broadcast_to = _accelerate(broadcast_to, _broadcast_to)
 _concat = _bind('concat', _GENERIC)
 
 
-def concat(arrays: Sequence[ArrayLike], /, *, axis: int | None = 0) -> Array:
+def concat(
+        arrays: Sequence[ArrayLike], /, axis: int | None = 0, out: Any = None, *,
+        dtype: DTypeLike | None = None,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+) -> Array:
     """Join a sequence of arrays along an existing axis.
 
     The arrays must have the same shape except along axis. With ``axis=None`` every array
@@ -4771,6 +4957,13 @@ def concat(arrays: Sequence[ArrayLike], /, *, axis: int | None = 0) -> Array:
     axis : int | None, default 0
         Axis along which to join (negative counts from the end); None flattens the arrays
         first.
+    out : Any, default None
+        See above.
+    dtype : DTypeLike | None, default None
+        The dtype the arrays are cast to first (NumPy's ``dtype=``); None: their promoted
+        dtype.
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for ``dtype``: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe'.
 
     Returns
     -------
@@ -4791,6 +4984,10 @@ def concat(arrays: Sequence[ArrayLike], /, *, axis: int | None = 0) -> Array:
     >>> xnp.concat([a, np.array([9])], axis=None)
     array([1, 2, 3, 4, 9])
     """
+    if out is not None:
+        _forms.no_out('concat')
+    if dtype is not None or casting != 'same_kind':
+        arrays = _forms.cast_all('concat', arrays, dtype, casting)
     try:
         _key = (*_MAP(_TYPE, arrays),)
         try:
@@ -4808,7 +5005,7 @@ concat = _accelerate(concat, _concat)
 _expand_dims = _bind('expand_dims', _GENERIC)
 
 
-def expand_dims(x: ArrayLike, /, axis: int | tuple[int, ...]) -> Array:
+def expand_dims(a: ArrayLike, axis: int | tuple[int, ...]) -> Array:
     """Insert axes of size one into the shape of an array.
 
     axis is the position of the new axis in the result, so ``expand_dims(x, -1)`` appends
@@ -4817,7 +5014,7 @@ def expand_dims(x: ArrayLike, /, axis: int | tuple[int, ...]) -> Array:
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
     axis : int | tuple[int, ...]
         Position (or positions) of the new axes in the result; negative counts from the end.
@@ -4840,6 +5037,7 @@ def expand_dims(x: ArrayLike, /, axis: int | tuple[int, ...]) -> Array:
     >>> xnp.expand_dims(x, (0, 2)).shape
     (1, 3, 1)
     """
+    x = a
     try:
         _key = _TYPE(x)
         try:
@@ -4857,14 +5055,14 @@ expand_dims = _accelerate(expand_dims, _expand_dims)
 _flip = _bind('flip', _GENERIC)
 
 
-def flip(x: ArrayLike, /, *, axis: Axis = None) -> Array:
+def flip(m: ArrayLike, axis: Axis = None) -> Array:
     """Reverse the order of elements along the given axes.
 
     The shape is unchanged. ``axis=None`` reverses every axis.
 
     Parameters
     ----------
-    x : ArrayLike
+    m : ArrayLike
         Input array.
     axis : Axis, default None
         Axis or axes to reverse; None reverses all of them.
@@ -4888,6 +5086,7 @@ def flip(x: ArrayLike, /, *, axis: Axis = None) -> Array:
     array([[4, 5, 6],
            [1, 2, 3]])
     """
+    x = m
     try:
         _key = _TYPE(x)
         try:
@@ -4906,7 +5105,7 @@ _moveaxis = _bind('moveaxis', _GENERIC)
 
 
 def moveaxis(
-        x: ArrayLike, source: int | tuple[int, ...], destination: int | tuple[int, ...], /,
+        a: ArrayLike, source: int | tuple[int, ...], destination: int | tuple[int, ...],
 ) -> Array:
     """Move axes of an array to new positions.
 
@@ -4915,7 +5114,7 @@ def moveaxis(
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
     source : int | tuple[int, ...]
         Original position (or positions) of the axes to move.
@@ -4938,6 +5137,7 @@ def moveaxis(
     >>> xnp.moveaxis(x, (0, 1), (2, 0)).shape
     (3, 4, 2)
     """
+    x = a
     try:
         _key = _TYPE(x)
         try:
@@ -4955,7 +5155,7 @@ moveaxis = _accelerate(moveaxis, _moveaxis)
 _permute_dims = _bind('permute_dims', _GENERIC)
 
 
-def permute_dims(x: ArrayLike, /, axes: tuple[int, ...]) -> Array:
+def permute_dims(a: ArrayLike, axes: tuple[int, ...] | None = None) -> Array:
     """Reorder the axes of an array.
 
     Axis i of the result is axis ``axes[i]`` of x, so axes lists every axis of x once.
@@ -4963,9 +5163,9 @@ def permute_dims(x: ArrayLike, /, axes: tuple[int, ...]) -> Array:
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
-    axes : tuple[int, ...]
+    axes : tuple[int, ...] | None, default None
         A permutation of ``range(x.ndim)``: for each axis of the result, the axis of x it
         comes from.
 
@@ -4985,6 +5185,9 @@ def permute_dims(x: ArrayLike, /, axes: tuple[int, ...]) -> Array:
     >>> xnp.permute_dims(np.zeros((2, 3, 4)), (2, 0, 1)).shape
     (4, 2, 3)
     """
+    x = a
+    if axes is None:
+        axes = _forms.reversed_axes(x)
     try:
         _key = _TYPE(x)
         try:
@@ -5002,7 +5205,7 @@ permute_dims = _accelerate(permute_dims, _permute_dims)
 _repeat = _bind('repeat', _GENERIC)
 
 
-def repeat(x: ArrayLike, repeats: ArrayLike, /, *, axis: int | None = None) -> Array:
+def repeat(a: ArrayLike, repeats: ArrayLike, axis: int | None = None) -> Array:
     """Repeat each element of an array a number of times.
 
     Each element is followed by its own copies: ``[1, 2]`` repeated twice is
@@ -5012,7 +5215,7 @@ def repeat(x: ArrayLike, repeats: ArrayLike, /, *, axis: int | None = None) -> A
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
     repeats : ArrayLike
         Number of repetitions: an int, or a 1-D integer array with one non-negative count
@@ -5042,6 +5245,7 @@ def repeat(x: ArrayLike, repeats: ArrayLike, /, *, axis: int | None = None) -> A
     >>> xnp.repeat(np.array([7, 8, 9]), np.array([3, 1, 0]))
     array([7, 7, 7, 8])
     """
+    x = a
     try:
         _key = (_TYPE(x), _TYPE(repeats))
         try:
@@ -5059,7 +5263,10 @@ repeat = _accelerate(repeat, _repeat)
 _reshape = _bind('reshape', _GENERIC)
 
 
-def reshape(x: ArrayLike, /, shape: int | tuple[int, ...], *, copy: bool | None = None) -> Array:
+def reshape(
+        a: ArrayLike, /, shape: int | tuple[int, ...],
+        order: Literal["C", "F", "A", "K"] | None = 'C', *, copy: bool | None = None,
+) -> Array:
     """Give an array a new shape without changing its data.
 
     The elements are read and placed in row-major (C) order. One entry of shape may be -1;
@@ -5071,11 +5278,14 @@ def reshape(x: ArrayLike, /, shape: int | tuple[int, ...], *, copy: bool | None 
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
     shape : int | tuple[int, ...]
         New shape, a tuple of ints (or one int) with the same product as x's shape; one
         entry may be -1.
+    order : Literal["C", "F", "A", "K"] | None, default 'C'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
     copy : bool | None, default None
         True always copies, False never copies (and raises if it would have to), None copies
         only when needed.
@@ -5101,6 +5311,9 @@ def reshape(x: ArrayLike, /, shape: int | tuple[int, ...], *, copy: bool | None 
     >>> xnp.reshape(x, 6)
     array([0, 1, 2, 3, 4, 5])
     """
+    x = a
+    if order not in _ORDERS:
+        _forms.check_order('reshape', order)
     try:
         _key = _TYPE(x)
         try:
@@ -5118,7 +5331,7 @@ reshape = _accelerate(reshape, _reshape)
 _roll = _bind('roll', _GENERIC)
 
 
-def roll(x: ArrayLike, /, shift: int | tuple[int, ...], *, axis: Axis = None) -> Array:
+def roll(a: ArrayLike, shift: int | tuple[int, ...], axis: Axis = None) -> Array:
     """Shift elements cyclically along axes.
 
     Elements shifted past the end come back at the start. With ``axis=None`` the array is
@@ -5128,7 +5341,7 @@ def roll(x: ArrayLike, /, shift: int | tuple[int, ...], *, axis: Axis = None) ->
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
     shift : int | tuple[int, ...]
         Number of places to shift (negative to the left), or one number per axis.
@@ -5154,6 +5367,7 @@ def roll(x: ArrayLike, /, shift: int | tuple[int, ...], *, axis: Axis = None) ->
     array([[6, 4, 5],
            [3, 1, 2]])
     """
+    x = a
     try:
         _key = _TYPE(x)
         try:
@@ -5171,7 +5385,7 @@ roll = _accelerate(roll, _roll)
 _squeeze = _bind('squeeze', _GENERIC)
 
 
-def squeeze(x: ArrayLike, /, axis: int | tuple[int, ...]) -> Array:
+def squeeze(a: ArrayLike, axis: int | tuple[int, ...] | None = None) -> Array:
     """Remove axes of size one from an array.
 
     axis is required and each axis it names must have size 1; otherwise ValueError is
@@ -5179,9 +5393,9 @@ def squeeze(x: ArrayLike, /, axis: int | tuple[int, ...]) -> Array:
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
-    axis : int | tuple[int, ...]
+    axis : int | tuple[int, ...] | None, default None
         Axis or axes to remove, each of size 1.
 
     Returns
@@ -5200,6 +5414,7 @@ def squeeze(x: ArrayLike, /, axis: int | tuple[int, ...]) -> Array:
     >>> xnp.squeeze(np.array([[5]]), -1)
     array([5])
     """
+    x = a
     try:
         _key = _TYPE(x)
         try:
@@ -5217,7 +5432,11 @@ squeeze = _accelerate(squeeze, _squeeze)
 _stack = _bind('stack', _GENERIC)
 
 
-def stack(arrays: Sequence[ArrayLike], /, *, axis: int = 0) -> Array:
+def stack(
+        arrays: Sequence[ArrayLike], axis: int = 0, out: Any = None, *,
+        dtype: DTypeLike | None = None,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+) -> Array:
     """Join a sequence of arrays along a new axis.
 
     All arrays must have the same shape; the result has one more dimension, of length
@@ -5229,6 +5448,13 @@ def stack(arrays: Sequence[ArrayLike], /, *, axis: int = 0) -> Array:
         Arrays of equal shapes to stack.
     axis : int, default 0
         Position of the new axis in the result (negative counts from the end).
+    out : Any, default None
+        See above.
+    dtype : DTypeLike | None, default None
+        The dtype the arrays are cast to first (NumPy's ``dtype=``); None: their promoted
+        dtype.
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for ``dtype``: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe'.
 
     Returns
     -------
@@ -5249,6 +5475,10 @@ def stack(arrays: Sequence[ArrayLike], /, *, axis: int = 0) -> Array:
     >>> xnp.stack([a, b], axis=-1).shape
     (3, 2)
     """
+    if out is not None:
+        _forms.no_out('stack')
+    if dtype is not None or casting != 'same_kind':
+        arrays = _forms.cast_all('stack', arrays, dtype, casting)
     try:
         _key = (*_MAP(_TYPE, arrays),)
         try:
@@ -5266,7 +5496,7 @@ stack = _accelerate(stack, _stack)
 _tile = _bind('tile', _GENERIC)
 
 
-def tile(x: ArrayLike, repetitions: int | tuple[int, ...], /) -> Array:
+def tile(A: ArrayLike, reps: int | tuple[int, ...]) -> Array:
     """Build an array by repeating an array a number of times along each axis.
 
     The whole array is repeated (``repeat`` repeats each element instead). When
@@ -5276,9 +5506,9 @@ def tile(x: ArrayLike, repetitions: int | tuple[int, ...], /) -> Array:
 
     Parameters
     ----------
-    x : ArrayLike
+    A : ArrayLike
         Input array.
-    repetitions : int | tuple[int, ...]
+    reps : int | tuple[int, ...]
         Number of repetitions along each axis, a tuple of non-negative ints, or one int (the
         last axis).
 
@@ -5302,6 +5532,8 @@ def tile(x: ArrayLike, repetitions: int | tuple[int, ...], /) -> Array:
     >>> xnp.tile(x, 2)
     array([1, 2, 1, 2])
     """
+    x = A
+    repetitions = reps
     try:
         _key = _TYPE(x)
         try:
@@ -5364,8 +5596,8 @@ _rint = _bind('rint', _GENERIC)
 
 def rint(
         x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
-        casting: Any = 'same_kind', order: Any = 'K', dtype: DTypeLike | None = None,
-        subok: Any = True, signature: Any = None,
+        casting: Any = 'same_kind', order: Literal["C", "F", "A", "K"] | None = 'K',
+        dtype: DTypeLike | None = None, subok: bool = True, signature: Any = None,
 ) -> Array:
     """``rint``.
     """
@@ -5433,8 +5665,8 @@ _degrees = _bind('degrees', _GENERIC)
 
 def degrees(
         x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
-        casting: Any = 'same_kind', order: Any = 'K', dtype: DTypeLike | None = None,
-        subok: Any = True, signature: Any = None,
+        casting: Any = 'same_kind', order: Literal["C", "F", "A", "K"] | None = 'K',
+        dtype: DTypeLike | None = None, subok: bool = True, signature: Any = None,
 ) -> Array:
     """``degrees``.
     """
@@ -5462,8 +5694,8 @@ _radians = _bind('radians', _GENERIC)
 
 def radians(
         x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
-        casting: Any = 'same_kind', order: Any = 'K', dtype: DTypeLike | None = None,
-        subok: Any = True, signature: Any = None,
+        casting: Any = 'same_kind', order: Literal["C", "F", "A", "K"] | None = 'K',
+        dtype: DTypeLike | None = None, subok: bool = True, signature: Any = None,
 ) -> Array:
     """``radians``.
     """
@@ -5491,8 +5723,8 @@ _spacing = _bind('spacing', _GENERIC)
 
 def spacing(
         x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
-        casting: Any = 'same_kind', order: Any = 'K', dtype: DTypeLike | None = None,
-        subok: Any = True, signature: Any = None,
+        casting: Any = 'same_kind', order: Literal["C", "F", "A", "K"] | None = 'K',
+        dtype: DTypeLike | None = None, subok: bool = True, signature: Any = None,
 ) -> Array:
     """spacing(x): the distance from x to the next float away from zero (negative for negative x).
     Results that are subnormal numbers (spacing(0) and the like) are flushed to zero on
@@ -5522,8 +5754,8 @@ _float_power = _bind('float_power', _GENERIC)
 
 def float_power(
         x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
-        casting: Any = 'same_kind', order: Any = 'K', dtype: DTypeLike | None = None,
-        subok: Any = True, signature: Any = None,
+        casting: Any = 'same_kind', order: Literal["C", "F", "A", "K"] | None = 'K',
+        dtype: DTypeLike | None = None, subok: bool = True, signature: Any = None,
 ) -> Array:
     """float_power(x1, x2): x1 ** x2 computed in float64 (complex128 for complex inputs), as NumPy;
     JAX without x64 computes in its default float.
@@ -5552,8 +5784,8 @@ _modf = _bind('modf', _GENERIC)
 
 def modf(
         x: ArrayLike, /, out: Any = (None, None), *, where: ArrayLike | bool = True,
-        casting: Any = 'same_kind', order: Any = 'K', dtype: DTypeLike | None = None,
-        subok: Any = True, signature: Any = None,
+        casting: Any = 'same_kind', order: Literal["C", "F", "A", "K"] | None = 'K',
+        dtype: DTypeLike | None = None, subok: bool = True, signature: Any = None,
 ) -> Array:
     """``modf``.
     """
@@ -5581,8 +5813,8 @@ _frexp = _bind('frexp', _GENERIC)
 
 def frexp(
         x: ArrayLike, /, out: Any = (None, None), *, where: ArrayLike | bool = True,
-        casting: Any = 'same_kind', order: Any = 'K', dtype: DTypeLike | None = None,
-        subok: Any = True, signature: Any = None,
+        casting: Any = 'same_kind', order: Literal["C", "F", "A", "K"] | None = 'K',
+        dtype: DTypeLike | None = None, subok: bool = True, signature: Any = None,
 ) -> Array:
     """``frexp``.
     """
@@ -5610,8 +5842,8 @@ _divmod = _bind('divmod', _GENERIC)
 
 def divmod(
         x1: ArrayLike, x2: ArrayLike, /, out: Any = (None, None), *, where: ArrayLike | bool = True,
-        casting: Any = 'same_kind', order: Any = 'K', dtype: DTypeLike | None = None,
-        subok: Any = True, signature: Any = None,
+        casting: Any = 'same_kind', order: Literal["C", "F", "A", "K"] | None = 'K',
+        dtype: DTypeLike | None = None, subok: bool = True, signature: Any = None,
 ) -> Array:
     """divmod(x1, x2): (floor_divide, remainder) with NumPy's values (an infinite dividend gives
     nan, an infinite divisor 0 or -1), integer division by zero gives (0, 0).
@@ -6151,7 +6383,8 @@ _partition = _bind('partition', _GENERIC)
 
 
 def partition(
-        a: ArrayLike, kth: Any, axis: Axis = -1, kind: Any = 'introselect', order: Any = None,
+        a: ArrayLike, kth: Any, axis: Axis = -1, kind: Any = 'introselect',
+        order: Literal["C", "F", "A", "K"] | None = None,
 ) -> Array:
     """partition(a, kth, axis=-1): a partitioned around each kth; crossops returns the sorted array
     on every backend, which is a partition for every kth at once (NumPy leaves the order within
@@ -6331,8 +6564,9 @@ _matvec = _bind('matvec', _GENERIC)
 
 def matvec(
         x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, axes: Any = None, axis: Axis = None,
-        keepdims: bool = False, casting: Any = 'same_kind', order: Any = 'K',
-        dtype: DTypeLike | None = None, subok: Any = True, signature: Any = None,
+        keepdims: bool = False, casting: Any = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: Any = None,
 ) -> Array:
     """matvec(x1, x2): the matrix-vector product over the last axes (NumPy 2.2's gufunc). NumPy's
     axes= and axis= default to its internal no-value marker; here they default to None.
@@ -6366,8 +6600,9 @@ _vecmat = _bind('vecmat', _GENERIC)
 
 def vecmat(
         x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, axes: Any = None, axis: Axis = None,
-        keepdims: bool = False, casting: Any = 'same_kind', order: Any = 'K',
-        dtype: DTypeLike | None = None, subok: Any = True, signature: Any = None,
+        keepdims: bool = False, casting: Any = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: Any = None,
 ) -> Array:
     """vecmat(x1, x2): the vector-matrix product over the last axes, x1 conjugated (NumPy 2.2's
     gufunc). NumPy's axes= and axis= default to its internal no-value marker; here they default
@@ -7181,8 +7416,8 @@ _bitwise_count = _bind('bitwise_count', _GENERIC)
 
 def bitwise_count(
         x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
-        casting: Any = 'same_kind', order: Any = 'K', dtype: DTypeLike | None = None,
-        subok: Any = True, signature: Any = None,
+        casting: Any = 'same_kind', order: Literal["C", "F", "A", "K"] | None = 'K',
+        dtype: DTypeLike | None = None, subok: bool = True, signature: Any = None,
 ) -> Array:
     """The number of 1 bits in the absolute value of each element.
 
@@ -7200,11 +7435,11 @@ def bitwise_count(
         Must be True (NumPy's masked ufunc form needs out).
     casting : Any, default 'same_kind'
         NumPy's casting rule for dtype.
-    order : Any, default 'K'
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
         Accepted for NumPy compatibility: 'K', 'A', 'C' or 'F'.
     dtype : DTypeLike | None, default None
         Must be None or uint8.
-    subok : Any, default True
+    subok : bool, default True
         Accepted for NumPy compatibility.
     signature : Any, default None
         Must be None.
@@ -7251,8 +7486,8 @@ _invert = _bind('invert', _GENERIC)
 
 def invert(
         x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
-        casting: Any = 'same_kind', order: Any = 'K', dtype: DTypeLike | None = None,
-        subok: Any = True, signature: Any = None,
+        casting: Any = 'same_kind', order: Literal["C", "F", "A", "K"] | None = 'K',
+        dtype: DTypeLike | None = None, subok: bool = True, signature: Any = None,
 ) -> Array:
     """Bit-wise NOT of each element (NumPy's name for bitwise_not).
 
@@ -7270,11 +7505,11 @@ def invert(
         Must be True (NumPy's masked ufunc form needs out).
     casting : Any, default 'same_kind'
         NumPy's casting rule for dtype.
-    order : Any, default 'K'
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
         Accepted for NumPy compatibility: 'K', 'A', 'C' or 'F'.
     dtype : DTypeLike | None, default None
         The dtype to compute in; None keeps x's.
-    subok : Any, default True
+    subok : bool, default True
         Accepted for NumPy compatibility.
     signature : Any, default None
         Must be None.
@@ -10902,7 +11137,11 @@ append = _accelerate(append, _append)
 _array = _bind('array', _GENERIC)
 
 
-def array(x: ArrayLike, dtype: DTypeLike | None = None, *, like: ArrayLike | None = None) -> Array:
+def array(
+        object: ArrayLike, dtype: DTypeLike | None = None, *, copy: bool | None = True,
+        order: Literal["C", "F", "A", "K"] | None = 'K', subok: bool = False, ndmin: int = 0,
+        ndmax: int = 0, like: ArrayLike | None = None,
+) -> Array:
     """An array of the default backend made from data, or an existing array converted.
 
     Python scalars and (nested) lists become an array of the default backend; an array of
@@ -10913,11 +11152,24 @@ def array(x: ArrayLike, dtype: DTypeLike | None = None, *, like: ArrayLike | Non
 
     Parameters
     ----------
-    x : ArrayLike
+    object : ArrayLike
         The data: a Python scalar, a (nested) sequence, or an array of any backend.
     dtype : DTypeLike | None, default None
         Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
         ``"float32"``; None picks the default.
+    copy : bool | None, default True
+        True (NumPy's default) always copies; None copies only when needed; False never
+        copies and raises ValueError where it would have to.
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    subok : bool, default False
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    ndmin : int, default 0
+        The least number of dimensions of the result: ones are prepended to the shape.
+    ndmax : int, default 0
+        NumPy's limit on the dimensions read from nested sequences: only 0 (no limit).
     like : ArrayLike | None, default None
         An array whose backend makes the result (NumPy's ``like=``), on that array's device
         on torch; None: x's backend (Python data: the default backend).
@@ -10937,6 +11189,11 @@ def array(x: ArrayLike, dtype: DTypeLike | None = None, *, like: ArrayLike | Non
     >>> xnp.array(np.array([1.5, 2.5]), dtype='int32')
     array([1, 2], dtype=int32)
     """
+    x = object
+    if order not in _ORDERS:
+        _forms.check_order('array', order)
+    if ndmin or copy is not True or ndmax:
+        return _forms.array(x, dtype, copy, ndmin, ndmax, like)
     try:
         _key = _TYPE(x)
         try:
@@ -10956,15 +11213,23 @@ array = _accelerate(array, _array)
 _copy = _bind('copy', _GENERIC)
 
 
-def copy(x: ArrayLike) -> Array:
+def copy(
+        a: ArrayLike, order: Literal["C", "F", "A", "K"] | None = 'K', subok: bool = False,
+) -> Array:
     """A copy of an array, on its backend and with its dtype.
 
     Writing into the copy (where the backend allows writes) leaves x unchanged.
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         The array to copy.
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    subok : bool, default False
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
 
     Returns
     -------
@@ -10980,6 +11245,9 @@ def copy(x: ArrayLike) -> Array:
     >>> a
     array([1, 2])
     """
+    x = a
+    if order not in _ORDERS:
+        _forms.check_order('copy', order)
     try:
         _key = _TYPE(x)
         try:
@@ -13313,7 +13581,8 @@ _bincount = _bind('bincount', _GENERIC)
 
 
 def bincount(
-        x: ArrayLike, weights: ArrayLike = None, minlength: int = 0, sparse: bool = False,
+        x: ArrayLike, /, weights: ArrayLike | None = None, minlength: int = 0, *,
+        sparse: bool = False,
 ) -> Array:
     """Count the occurrences of each value in an array of non-negative integers.
 
@@ -13329,7 +13598,7 @@ def bincount(
     ----------
     x : ArrayLike
         1-d (or 2-d, batched) array of non-negative integers.
-    weights : ArrayLike, default None
+    weights : ArrayLike | None, default None
         Weights of x's shape, summed per value instead of counting; None counts.
     minlength : int, default 0
         Smallest length of the result.
@@ -13372,7 +13641,8 @@ _histogram = _bind('histogram', _GENERIC)
 
 
 def histogram(
-        x: ArrayLike, bins: int = 10, range: tuple[float, float] | None = None,
+        a: ArrayLike, bins: int = 10, range: tuple[float, float] | None = None,
+        density: bool | None = None, weights: ArrayLike | None = None,
 ) -> tuple[Array, Array]:
     """Histogram of the values of an array, over equal-width bins.
 
@@ -13386,12 +13656,17 @@ def histogram(
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         The data, 1-d.
     bins : int, default 10
         Number of equal-width bins (edges as an array are not supported).
     range : tuple[float, float] | None, default None
         ``(min, max)`` of the bins; None uses x's minimum and maximum.
+    density : bool | None, default None
+        If True, the result is the density: counts divided by their total and the bin
+        widths.
+    weights : ArrayLike | None, default None
+        An array of ``a``'s shape: each value adds its weight to its bin instead of 1.
 
     Returns
     -------
@@ -13410,6 +13685,9 @@ def histogram(
     >>> xnp.histogram(np.array([0.0, 0.5, 1.0, 3.0, 9.0]), bins=2, range=(0, 4))
     (array([3, 1]), array([0., 2., 4.]))
     """
+    x = a
+    if density is not None or weights is not None:
+        return _forms.histogram(x, bins, range, density, weights)
     try:
         _key = _TYPE(x)
         try:
@@ -13486,9 +13764,9 @@ _unique = _bind('unique', _GENERIC)
 
 
 def unique(
-        x: ArrayLike, sorted: bool = True, return_index: bool = False, return_inverse: bool = False,
-        return_counts: bool = False, axis: int | None = None, size: int | None = None,
-        fill_value: int | float | None = None, *, equal_nan: bool = True,
+        ar: ArrayLike, return_index: bool = False, return_inverse: bool = False,
+        return_counts: bool = False, axis: int | None = None, *, equal_nan: bool = True,
+        sorted: bool = True, size: int | None = None, fill_value: int | float | None = None,
 ) -> Array | tuple[Array, ...]:
     """The distinct elements of an array, or its distinct slices along an axis.
 
@@ -13506,10 +13784,8 @@ def unique(
 
     Parameters
     ----------
-    x : ArrayLike
+    ar : ArrayLike
         Input array of real numbers.
-    sorted : bool, default True
-        If True, sort the values; else keep the order of first occurrence.
     return_index : bool, default False
         If True, also return the index in x (flattened for ``axis=None``) of each value's
         first occurrence.
@@ -13519,12 +13795,14 @@ def unique(
         If True, also return how often each value occurs.
     axis : int | None, default None
         The axis whose slices are compared; None flattens x.
+    equal_nan : bool, default True
+        If True, all NaNs are one value; if False, each NaN is its own.
+    sorted : bool, default True
+        If True, sort the values; else keep the order of first occurrence.
     size : int | None, default None
         If given, the number of values to return (padded or cut).
     fill_value : int | float | None, default None
         The padding value for ``size``; None means 0.
-    equal_nan : bool, default True
-        If True, all NaNs are one value; if False, each NaN is its own.
 
     Returns
     -------
@@ -13550,6 +13828,7 @@ def unique(
     >>> xnp.unique(np.array([1.0, np.nan, np.nan]))
     array([ 1., nan])
     """
+    x = ar
     try:
         _key = _TYPE(x)
         try:
@@ -13571,7 +13850,9 @@ unique = _accelerate(unique, _unique)
 _argmax = _bind('argmax', _GENERIC)
 
 
-def argmax(x: ArrayLike, /, *, axis: int | None = None, keepdims: bool = False) -> Array:
+def argmax(
+        a: ArrayLike, axis: int | None = None, out: Any = None, *, keepdims: bool = False,
+) -> Array:
     """Index of the largest element, over all elements or along an axis.
 
     Ties give the first occurrence. NaN counts as the largest value, so a slice with a NaN
@@ -13581,10 +13862,12 @@ def argmax(x: ArrayLike, /, *, axis: int | None = None, keepdims: bool = False) 
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array, real.
     axis : int | None, default None
         Axis along which to search; None searches the flattened array.
+    out : Any, default None
+        See above.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
 
@@ -13606,6 +13889,9 @@ def argmax(x: ArrayLike, /, *, axis: int | None = None, keepdims: bool = False) 
     >>> xnp.argmax(np.array([1.0, np.nan, 3.0, np.nan]))
     np.int64(1)
     """
+    x = a
+    if out is not None:
+        _forms.no_out('argmax')
     try:
         _key = _TYPE(x)
         try:
@@ -13623,7 +13909,9 @@ argmax = _accelerate(argmax, _argmax)
 _argmin = _bind('argmin', _GENERIC)
 
 
-def argmin(x: ArrayLike, /, *, axis: int | None = None, keepdims: bool = False) -> Array:
+def argmin(
+        a: ArrayLike, axis: int | None = None, out: Any = None, *, keepdims: bool = False,
+) -> Array:
     """Index of the smallest element, over all elements or along an axis.
 
     Ties give the first occurrence. A slice with a NaN gives the index of its first NaN, as
@@ -13633,10 +13921,12 @@ def argmin(x: ArrayLike, /, *, axis: int | None = None, keepdims: bool = False) 
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array, real.
     axis : int | None, default None
         Axis along which to search; None searches the flattened array.
+    out : Any, default None
+        See above.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
 
@@ -13656,6 +13946,9 @@ def argmin(x: ArrayLike, /, *, axis: int | None = None, keepdims: bool = False) 
     >>> xnp.argmin(np.array([2.0, np.nan, 0.0]))
     np.int64(1)
     """
+    x = a
+    if out is not None:
+        _forms.no_out('argmin')
     try:
         _key = _TYPE(x)
         try:
@@ -13673,7 +13966,7 @@ argmin = _accelerate(argmin, _argmin)
 _count_nonzero = _bind('count_nonzero', _GENERIC)
 
 
-def count_nonzero(x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False) -> Array:
+def count_nonzero(a: ArrayLike, axis: Axis = None, *, keepdims: bool = False) -> Array:
     """Number of non-zero elements, over all elements or along axes.
 
     An element counts when it is not zero (or False); NaN counts, -0.0 does not. The counts
@@ -13681,7 +13974,7 @@ def count_nonzero(x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False)
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
@@ -13706,6 +13999,7 @@ def count_nonzero(x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False)
     >>> xnp.count_nonzero(np.array([0.0, -0.0, np.nan]))
     array(1)
     """
+    x = a
     try:
         _key = _TYPE(x)
         try:
@@ -13723,7 +14017,7 @@ count_nonzero = _accelerate(count_nonzero, _count_nonzero)
 _nonzero = _bind('nonzero', _GENERIC)
 
 
-def nonzero(x: ArrayLike, /) -> tuple[Array, ...]:
+def nonzero(a: ArrayLike) -> tuple[Array, ...]:
     """Indices of the non-zero elements of an array.
 
     Returns one index array per dimension of x, all of the same length, so that
@@ -13733,7 +14027,7 @@ def nonzero(x: ArrayLike, /) -> tuple[Array, ...]:
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array of at least one dimension.
 
     Returns
@@ -13752,6 +14046,7 @@ def nonzero(x: ArrayLike, /) -> tuple[Array, ...]:
     >>> xnp.nonzero(np.array([0.0, 2.0, np.nan]))
     (array([1, 2]),)
     """
+    x = a
     try:
         _key = _TYPE(x)
         try:
@@ -13770,7 +14065,7 @@ _searchsorted = _bind('searchsorted', _GENERIC)
 
 
 def searchsorted(
-        x1: ArrayLike, x2: ArrayLike, /, *, side: Literal["left", "right"] = 'left',
+        a: ArrayLike, v: ArrayLike, side: Literal["left", "right"] = 'left',
         sorter: ArrayLike | None = None,
 ) -> Array:
     """Indices where values would be inserted into a sorted array to keep it sorted.
@@ -13784,9 +14079,9 @@ def searchsorted(
 
     Parameters
     ----------
-    x1 : ArrayLike
+    a : ArrayLike
         1-D array, sorted in ascending order (or made so by sorter).
-    x2 : ArrayLike
+    v : ArrayLike
         Values to find positions for; any shape.
     side : Literal["left", "right"], default 'left'
         ``"left"`` inserts before equal elements of x1, ``"right"`` after them.
@@ -13813,6 +14108,8 @@ def searchsorted(
     array([[0, 1],
            [2, 3]])
     """
+    x1 = a
+    x2 = v
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
@@ -13830,7 +14127,7 @@ searchsorted = _accelerate(searchsorted, _searchsorted)
 _where = _bind('where', _GENERIC)
 
 
-def where(condition: ArrayLike, x1: ArrayLike, x2: ArrayLike, /) -> Array:
+def where(condition: ArrayLike, x: ArrayLike | None = None, y: ArrayLike | None = None, /) -> Array:
     """Elements chosen from x1 where a condition is true and from x2 elsewhere.
 
     The three arguments broadcast together. x1 and x2 promote with crossops's table, Python
@@ -13842,9 +14139,9 @@ def where(condition: ArrayLike, x1: ArrayLike, x2: ArrayLike, /) -> Array:
     ----------
     condition : ArrayLike
         Boolean array (or read as truth values) selecting x1 where true.
-    x1 : ArrayLike
+    x : ArrayLike | None, default None
         Values taken where condition is true.
-    x2 : ArrayLike
+    y : ArrayLike | None, default None
         Values taken where condition is false.
 
     Returns
@@ -13865,6 +14162,10 @@ def where(condition: ArrayLike, x1: ArrayLike, x2: ArrayLike, /) -> Array:
     >>> xnp.where(x > 0, x, 0.0)
     array([0., 2., 0.])
     """
+    x1 = x
+    x2 = y
+    if x1 is None or x2 is None:
+        return _forms.where_one(condition, x1, x2)
     try:
         _t = _TYPE(condition)
         if _TYPE(x1) is _t and _TYPE(x2) is _t:
@@ -13886,7 +14187,8 @@ _isin = _bind('isin', _GENERIC)
 
 
 def isin(
-        x1: ArrayLike, x2: ArrayLike, /, *, assume_unique: bool = False, invert: bool = False,
+        element: ArrayLike, test_elements: ArrayLike, assume_unique: bool = False,
+        invert: bool = False, *, kind: Literal['sort', 'table'] | None = None,
 ) -> Array:
     """Test whether each element of an array occurs in a second array.
 
@@ -13899,14 +14201,17 @@ def isin(
 
     Parameters
     ----------
-    x1 : ArrayLike
+    element : ArrayLike
         Elements to look up.
-    x2 : ArrayLike
+    test_elements : ArrayLike
         Values to look for.
     assume_unique : bool, default False
         If True, x1 and x2 are promised to hold no repeated values.
     invert : bool, default False
         If True, return the opposite: True where the element is not in x2.
+    kind : Literal['sort', 'table'] | None, default None
+        NumPy's choice of algorithm (None, 'sort' or 'table'); the result does not depend on
+        it.
 
     Returns
     -------
@@ -13928,6 +14233,10 @@ def isin(
     >>> xnp.isin(np.array([3, 1, 2]), np.array([2, 5]), assume_unique=True)
     array([False, False,  True])
     """
+    x1 = element
+    x2 = test_elements
+    if kind is not None:
+        _forms.check_isin_kind(kind)
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
@@ -13945,7 +14254,7 @@ isin = _accelerate(isin, _isin)
 _unique_all = _bind('unique_all', _GENERIC)
 
 
-def unique_all(x: ArrayLike, /) -> Any:
+def unique_all(x: ArrayLike) -> Any:
     """Distinct values of an array with their first indices, inverse indices and counts.
 
     x is flattened. ``indices`` gives the index in the flattened x of the first occurrence
@@ -13996,7 +14305,7 @@ unique_all = _accelerate(unique_all, _unique_all)
 _unique_counts = _bind('unique_counts', _GENERIC)
 
 
-def unique_counts(x: ArrayLike, /) -> Any:
+def unique_counts(x: ArrayLike) -> Any:
     """Distinct values of an array and the number of times each occurs.
 
     x is flattened. Each NaN is its own value, with count 1.
@@ -14036,7 +14345,7 @@ unique_counts = _accelerate(unique_counts, _unique_counts)
 _unique_inverse = _bind('unique_inverse', _GENERIC)
 
 
-def unique_inverse(x: ArrayLike, /) -> Any:
+def unique_inverse(x: ArrayLike) -> Any:
     """Distinct values of an array and, for each element, the index of its value.
 
     x is flattened for the values; ``inverse_indices`` has x's shape, and
@@ -14083,7 +14392,7 @@ unique_inverse = _accelerate(unique_inverse, _unique_inverse)
 _unique_values = _bind('unique_values', _GENERIC)
 
 
-def unique_values(x: ArrayLike, /) -> Array:
+def unique_values(x: ArrayLike) -> Array:
     """Distinct values of an array, sorted.
 
     x is flattened. Each NaN is its own value, so several NaNs stay several. -0.0 and 0.0
@@ -14125,7 +14434,9 @@ _argsort = _bind('argsort', _GENERIC)
 
 
 def argsort(
-        x: ArrayLike, /, *, axis: int | None = -1, descending: bool = False, stable: bool = True,
+        a: ArrayLike, axis: int | None = -1,
+        kind: Literal['quicksort', 'mergesort', 'heapsort', 'stable'] | None = None,
+        order: None = None, *, stable: bool | None = None, descending: bool = False,
 ) -> Array:
     """Indices that sort an array along an axis.
 
@@ -14139,15 +14450,21 @@ def argsort(
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array, real.
     axis : int | None, default -1
         Axis along which to sort (negative counts from the end); None sorts the flattened
         array.
+    kind : {'quicksort', 'mergesort', 'heapsort', 'stable'} | None, default None
+        NumPy's sorting algorithm: 'stable' or 'mergesort' ask for a stable sort; the others
+        leave ties in any order (crossops sorts stably).
+    order : None, default None
+        NumPy's field names of a structured array: crossops arrays have no fields, so only
+        None.
+    stable : bool | None, default None
+        If True, equal elements keep their original relative order.
     descending : bool, default False
         If True, sort from largest to smallest.
-    stable : bool, default True
-        If True, equal elements keep their original relative order.
 
     Returns
     -------
@@ -14170,6 +14487,11 @@ def argsort(
     >>> xnp.argsort(np.array([[3, 1], [2, 5]]), axis=None)
     array([1, 2, 0, 3])
     """
+    x = a
+    if kind is None and order is None:
+        stable = True if stable is None else stable
+    else:
+        stable = _forms.sort_stable('argsort', kind, order, stable)
     try:
         _key = _TYPE(x)
         try:
@@ -14188,7 +14510,9 @@ _sort = _bind('sort', _GENERIC)
 
 
 def sort(
-        x: ArrayLike, /, *, axis: int | None = -1, descending: bool = False, stable: bool = True,
+        a: ArrayLike, axis: int | None = -1,
+        kind: Literal['quicksort', 'mergesort', 'heapsort', 'stable'] | None = None,
+        order: None = None, *, stable: bool | None = None, descending: bool = False,
 ) -> Array:
     """Sorted copy of an array, along an axis.
 
@@ -14199,15 +14523,21 @@ def sort(
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array, real.
     axis : int | None, default -1
         Axis along which to sort (negative counts from the end); None sorts the flattened
         array.
+    kind : {'quicksort', 'mergesort', 'heapsort', 'stable'} | None, default None
+        NumPy's sorting algorithm: 'stable' or 'mergesort' ask for a stable sort; the others
+        leave ties in any order (crossops sorts stably).
+    order : None, default None
+        NumPy's field names of a structured array: crossops arrays have no fields, so only
+        None.
+    stable : bool | None, default None
+        If True, equal elements keep their original relative order.
     descending : bool, default False
         If True, sort from largest to smallest.
-    stable : bool, default True
-        If True, equal elements keep their original relative order.
 
     Returns
     -------
@@ -14231,6 +14561,11 @@ def sort(
     >>> xnp.sort(x, axis=None)
     array([1, 2, 3, 7, 8, 9])
     """
+    x = a
+    if kind is None and order is None:
+        stable = True if stable is None else stable
+    else:
+        stable = _forms.sort_stable('sort', kind, order, stable)
     try:
         _key = _TYPE(x)
         try:
@@ -14376,8 +14711,8 @@ _max = _bind('max', _GENERIC)
 
 
 def max(
-        x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False, initial: float | None = None,
-        where: ArrayLike | bool = True,
+        a: ArrayLike, axis: Axis = None, out: Any = None, keepdims: bool = False,
+        initial: float | None = None, where: ArrayLike | bool = True,
 ) -> Array:
     """Largest element, over all elements or along axes.
 
@@ -14387,10 +14722,12 @@ def max(
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array, real.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
+    out : Any, default None
+        See above.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
     initial : float | None, default None
@@ -14424,6 +14761,9 @@ def max(
     ...     initial=-np.inf)
     array([1., 4.])
     """
+    x = a
+    if out is not None:
+        _forms.no_out('max')
     try:
         if where is not True or initial is not None:
             return _masked.max(x, axis=axis, keepdims=keepdims, initial=initial, where=where)
@@ -14444,8 +14784,8 @@ _mean = _bind('mean', _GENERIC)
 
 
 def mean(
-        x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False,
-        where: ArrayLike | bool = True,
+        a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, out: Any = None,
+        keepdims: bool = False, *, where: ArrayLike | bool = True,
 ) -> Array:
     """Arithmetic mean, over all elements or along axes.
 
@@ -14455,10 +14795,15 @@ def mean(
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array, floating-point.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
+    dtype : DTypeLike | None, default None
+        The dtype to compute in, and of the result (NumPy's ``dtype=``); None: the input's
+        (the default float for integers).
+    out : Any, default None
+        See above.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
     where : ArrayLike | bool, default True
@@ -14487,6 +14832,14 @@ def mean(
     >>> xnp.mean(np.array([1.0, 2.0, 9.0]), where=np.array([True, True, False]))
     np.float64(1.5)
     """
+    x = a
+    if out is not None:
+        _forms.no_out('mean')
+    if dtype is not None:
+        if _forms.integral(dtype):
+            return _forms.in_float(
+                mean, x, dtype, axis=axis, keepdims=keepdims, where=where)
+        x = _forms.astype(x, dtype)
     try:
         if where is not True:
             return _masked.mean(x, axis=axis, keepdims=keepdims, where=where)
@@ -14507,8 +14860,8 @@ _min = _bind('min', _GENERIC)
 
 
 def min(
-        x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False, initial: float | None = None,
-        where: ArrayLike | bool = True,
+        a: ArrayLike, axis: Axis = None, out: Any = None, keepdims: bool = False,
+        initial: float | None = None, where: ArrayLike | bool = True,
 ) -> Array:
     """Smallest element, over all elements or along axes.
 
@@ -14518,10 +14871,12 @@ def min(
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array, real.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
+    out : Any, default None
+        See above.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
     initial : float | None, default None
@@ -14553,6 +14908,9 @@ def min(
     >>> xnp.min(np.array([3.0, -5.0]), where=np.array([True, False]), initial=np.inf)
     np.float64(3.0)
     """
+    x = a
+    if out is not None:
+        _forms.no_out('min')
     try:
         if where is not True or initial is not None:
             return _masked.min(x, axis=axis, keepdims=keepdims, initial=initial, where=where)
@@ -14573,7 +14931,7 @@ _prod = _bind('prod', _GENERIC)
 
 
 def prod(
-        x: ArrayLike, /, *, axis: Axis = None, dtype: DTypeLike | None = None,
+        a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, out: Any = None,
         keepdims: bool = False, initial: float | None = None, where: ArrayLike | bool = True,
 ) -> Array:
     """Product of the elements, over all elements or along axes.
@@ -14584,13 +14942,15 @@ def prod(
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array, numeric.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
     dtype : DTypeLike | None, default None
         Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
         ``"float32"``; None picks the default.
+    out : Any, default None
+        See above.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
     initial : float | None, default None
@@ -14620,6 +14980,9 @@ def prod(
     >>> xnp.prod(np.array([2.0, 3.0, 4.0]), where=np.array([True, False, True]))
     np.float64(8.0)
     """
+    x = a
+    if out is not None:
+        _forms.no_out('prod')
     try:
         if where is not True or initial is not None:
             return _masked.prod(
@@ -14644,8 +15007,9 @@ _std = _bind('std', _GENERIC)
 
 
 def std(
-        x: ArrayLike, /, *, axis: Axis = None, correction: int | float = 0.0,
-        keepdims: bool = False, where: ArrayLike | bool = True, mean: ArrayLike | None = None,
+        a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, out: Any = None,
+        ddof: int | float = 0, keepdims: bool = False, *, where: ArrayLike | bool = True,
+        mean: ArrayLike | None = None, correction: int | float | None = None,
 ) -> Array:
     """Standard deviation, over all elements or along axes.
 
@@ -14658,13 +15022,18 @@ def std(
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array, real floating-point.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
-    correction : int | float, default 0.0
-        Subtracted from the number of elements in the divisor: 0 for the population, 1 for
-        the sample (Bessel's correction).
+    dtype : DTypeLike | None, default None
+        The dtype to compute in, and of the result; None: the input's (the default float for
+        integers).
+    out : Any, default None
+        See above.
+    ddof : int | float, default 0
+        Delta degrees of freedom: the divisor is N - ddof. ``correction`` is its array API
+        name; give one of them.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
     where : ArrayLike | bool, default True
@@ -14674,6 +15043,9 @@ def std(
     mean : ArrayLike | None, default None
         The mean, where already known (NumPy's ``mean=``), in the shape ``keepdims=True``
         gives it; None: computed.
+    correction : int | float | None, default None
+        Subtracted from the number of elements in the divisor: 0 for the population, 1 for
+        the sample (Bessel's correction).
 
     Returns
     -------
@@ -14694,6 +15066,19 @@ def std(
     >>> xnp.std(np.array([1.0, 3.0]), mean=np.array([0.0]))
     np.float64(2.23606797749979)
     """
+    x = a
+    if out is not None:
+        _forms.no_out('std')
+    if correction is None:
+        correction = ddof
+    elif ddof != 0:
+        _forms.ddof_and_correction('std')
+    if dtype is not None:
+        if _forms.integral(dtype):
+            return _forms.in_float(
+                std, x, dtype, axis=axis, keepdims=keepdims, where=where,
+                correction=correction, mean=mean)
+        x = _forms.astype(x, dtype)
     try:
         if where is not True or mean is not None:
             return _masked.std(
@@ -14716,7 +15101,7 @@ _sum = _bind('sum', _GENERIC)
 
 
 def sum(
-        x: ArrayLike, /, *, axis: Axis = None, dtype: DTypeLike | None = None,
+        a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, out: Any = None,
         keepdims: bool = False, initial: float | None = None, where: ArrayLike | bool = True,
 ) -> Array:
     """Sum of the elements, over all elements or along axes.
@@ -14728,13 +15113,15 @@ def sum(
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array, numeric.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
     dtype : DTypeLike | None, default None
         Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
         ``"float32"``; None picks the default.
+    out : Any, default None
+        See above.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
     initial : float | None, default None
@@ -14768,6 +15155,9 @@ def sum(
     >>> xnp.sum(x, initial=10)
     np.int64(31)
     """
+    x = a
+    if out is not None:
+        _forms.no_out('sum')
     try:
         if where is not True or initial is not None:
             return _masked.sum(
@@ -14792,8 +15182,9 @@ _var = _bind('var', _GENERIC)
 
 
 def var(
-        x: ArrayLike, /, *, axis: Axis = None, correction: int | float = 0.0,
-        keepdims: bool = False, where: ArrayLike | bool = True, mean: ArrayLike | None = None,
+        a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, out: Any = None,
+        ddof: int | float = 0, keepdims: bool = False, *, where: ArrayLike | bool = True,
+        mean: ArrayLike | None = None, correction: int | float | None = None,
 ) -> Array:
     """Variance, over all elements or along axes.
 
@@ -14806,13 +15197,18 @@ def var(
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array, real floating-point.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
-    correction : int | float, default 0.0
-        Subtracted from the number of elements in the divisor: 0 for the population, 1 for
-        the sample (Bessel's correction).
+    dtype : DTypeLike | None, default None
+        The dtype to compute in, and of the result; None: the input's (the default float for
+        integers).
+    out : Any, default None
+        See above.
+    ddof : int | float, default 0
+        Delta degrees of freedom: the divisor is N - ddof. ``correction`` is its array API
+        name; give one of them.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
     where : ArrayLike | bool, default True
@@ -14822,6 +15218,9 @@ def var(
     mean : ArrayLike | None, default None
         The mean, where already known (NumPy's ``mean=``), in the shape ``keepdims=True``
         gives it; None: computed.
+    correction : int | float | None, default None
+        Subtracted from the number of elements in the divisor: 0 for the population, 1 for
+        the sample (Bessel's correction).
 
     Returns
     -------
@@ -14841,6 +15240,19 @@ def var(
     >>> xnp.var(np.array([1.0, 2.0, 9.0]), where=np.array([True, True, False]))
     np.float64(0.25)
     """
+    x = a
+    if out is not None:
+        _forms.no_out('var')
+    if correction is None:
+        correction = ddof
+    elif ddof != 0:
+        _forms.ddof_and_correction('var')
+    if dtype is not None:
+        if _forms.integral(dtype):
+            return _forms.in_float(
+                var, x, dtype, axis=axis, keepdims=keepdims, where=where,
+                correction=correction, mean=mean)
+        x = _forms.astype(x, dtype)
     try:
         if where is not True or mean is not None:
             return _masked.var(
@@ -14863,7 +15275,7 @@ _all = _bind('all', _GENERIC)
 
 
 def all(
-        x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False,
+        a: ArrayLike, axis: Axis = None, out: Any = None, keepdims: bool = False, *,
         where: ArrayLike | bool = True,
 ) -> Array:
     """Whether every element is true, over all elements or along axes.
@@ -14873,10 +15285,12 @@ def all(
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array, boolean or read as truth values.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
+    out : Any, default None
+        See above.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
     where : ArrayLike | bool, default True
@@ -14904,6 +15318,9 @@ def all(
     >>> xnp.all(np.array([], dtype=bool))
     np.True_
     """
+    x = a
+    if out is not None:
+        _forms.no_out('all')
     try:
         if where is not True:
             return _masked.all(x, axis=axis, keepdims=keepdims, where=where)
@@ -14924,7 +15341,7 @@ _any = _bind('any', _GENERIC)
 
 
 def any(
-        x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False,
+        a: ArrayLike, axis: Axis = None, out: Any = None, keepdims: bool = False, *,
         where: ArrayLike | bool = True,
 ) -> Array:
     """Whether any element is true, over all elements or along axes.
@@ -14934,10 +15351,12 @@ def any(
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array, boolean or read as truth values.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
+    out : Any, default None
+        See above.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
     where : ArrayLike | bool, default True
@@ -14963,6 +15382,9 @@ def any(
     >>> xnp.any(np.array([], dtype=bool))
     np.False_
     """
+    x = a
+    if out is not None:
+        _forms.no_out('any')
     try:
         if where is not True:
             return _masked.any(x, axis=axis, keepdims=keepdims, where=where)
@@ -14983,7 +15405,7 @@ _diff = _bind('diff', _GENERIC)
 
 
 def diff(
-        x: ArrayLike, /, *, axis: int = -1, n: int = 1, prepend: ArrayLike | None = None,
+        a: ArrayLike, n: int = 1, axis: int = -1, prepend: ArrayLike | None = None,
         append: ArrayLike | None = None,
 ) -> Array:
     """The n-th discrete difference along an axis.
@@ -14995,12 +15417,12 @@ def diff(
 
     Parameters
     ----------
-    x : ArrayLike
+    a : ArrayLike
         Input array.
-    axis : int, default -1
-        Axis along which to take differences.
     n : int, default 1
         Number of times to difference; 0 returns x.
+    axis : int, default -1
+        Axis along which to take differences.
     prepend : ArrayLike | None, default None
         Values joined before x along axis: an array with x's shape except along axis (NumPy,
         JAX and TensorFlow also take a scalar; PyTorch does not).
@@ -15028,6 +15450,7 @@ def diff(
     >>> xnp.diff(np.array([2, 1], dtype=np.uint8))
     array([255], dtype=uint8)
     """
+    x = a
     try:
         _key = _TYPE(x)
         try:

@@ -1,0 +1,563 @@
+"""NumPy's parameters that crossops.numpy's functions take and the ops behind them lack.
+
+crossops.numpy's functions take NumPy 2's signatures (``sum(a, axis=None, dtype=None,
+keepdims=False, ...)``, ``var(a, ..., ddof=0)``), while an op of the spec has the array
+API standard's or keras.ops's (``var(x, /, *, axis=None, correction=0.0, ...)``).
+``scripts/gen_ops.py`` writes each such function with NumPy's parameters mapped onto the
+op's (``spec/forms/numpy.toml``); where NumPy has a parameter the op lacks, one line of the
+function calls the helper here that takes it. Each helper is written over crossops ops, so
+it runs on every backend, eager and compiled.
+
+Examples
+--------
+>>> import numpy as np, crossops.numpy as xnp
+>>> x = np.array([[1.0, 2.0], [3.0, 5.0]])
+>>> xnp.var(x, 0, ddof=1)
+array([2. , 4.5])
+>>> xnp.round(np.array([1.25, 2.675]), 1)
+array([1.2, 2.7])
+>>> xnp.where(np.array([0, 3, 0, 4]))
+(array([1, 3]),)
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+
+from .._typing import Array, ArrayLike, DTypeLike, Shape
+
+#: NumPy's memory orders: crossops arrays have no layout to choose, so each is taken and
+#: changes nothing
+ORDERS = (None, "C", "F", "A", "K")
+_SORT_KINDS = (None, "quicksort", "mergesort", "heapsort", "stable")
+_CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
+
+
+def _xnp():
+    import crossops.numpy as xnp
+    return xnp
+
+
+def check_order(op: str, order) -> None:
+    """Raise NumPy's ValueError for an ``order`` that is none of C, F, A or K.
+
+    Examples
+    --------
+    >>> check_order("zeros", "X")
+    Traceback (most recent call last):
+    ...
+    ValueError: zeros: order must be one of 'C', 'F', 'A' or 'K', got 'X'
+    """
+    if order not in ORDERS:
+        raise ValueError(f"{op}: order must be one of 'C', 'F', 'A' or 'K', got {order!r}")
+
+
+def no_out(op: str) -> None:
+    """Raise for NumPy's ``out=``: crossops never writes into arrays.
+
+    Examples
+    --------
+    >>> no_out("sum")
+    Traceback (most recent call last):
+    ...
+    TypeError: sum: out= is not taken (crossops never writes into an array); use the result
+    """
+    raise TypeError(f"{op}: out= is not taken (crossops never writes into an array); use "
+                    f"the result")
+
+
+def integral(dtype) -> bool:
+    """Whether ``dtype`` is a bool or integer dtype.
+
+    Examples
+    --------
+    >>> integral("int32"), integral("float32")
+    (True, False)
+    """
+    from .._dtypes import dtype_name
+
+    name = dtype_name(dtype)
+    return name == "bool" or name.startswith(("int", "uint"))
+
+
+def in_float(fn, x: ArrayLike, dtype, **kwargs) -> Array:
+    """NumPy's ``mean``/``var``/``std`` with an integer ``dtype``: computed in floats (the
+    default float, or float64 on a backend that has it), the result cast to ``dtype``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> in_float(xnp.mean, np.array([1, 2]), "int64")
+    np.int64(1)
+    """
+    xnp = _xnp()
+    x = xnp.asarray(x)
+    wide = xnp.astype(x, xnp.result_type(x.dtype, 1.0))
+    if not xnp.isdtype(wide.dtype, "real floating"):
+        wide = xnp.astype(x, "float64")
+    return xnp.astype(fn(wide, **kwargs), dtype)
+
+
+def ddof_and_correction(op: str) -> None:
+    """Raise NumPy's ValueError for both ``ddof`` (NumPy's) and ``correction`` (the
+    standard's name of it) given.
+
+    Examples
+    --------
+    >>> ddof_and_correction("var")
+    Traceback (most recent call last):
+    ...
+    ValueError: var: ddof and correction can't be provided simultaneously; give one of them
+    """
+    raise ValueError(f"{op}: ddof and correction can't be provided simultaneously; give one "
+                     f"of them")
+
+
+def astype(x: ArrayLike, dtype: DTypeLike) -> Array:
+    """``x`` as an array of ``dtype`` (NumPy's ``dtype=`` of ``mean``, ``var``, ``std``:
+    the dtype to compute in).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> astype(np.array([1, 2]), "float32").dtype
+    dtype('float32')
+    """
+    xnp = _xnp()
+    return xnp.astype(xnp.asarray(x), dtype)
+
+
+def sort_stable(op: str, kind, order, stable) -> bool:
+    """The standard's ``stable`` from NumPy's ``kind``, ``order`` and ``stable``.
+
+    crossops sorts stably whatever the kind: NumPy leaves the order of ties to the kind
+    ('quicksort' and 'heapsort' give any order), so a stable sort is one of its answers.
+    ``order`` (the fields of a structured array) is taken only as None.
+
+    Examples
+    --------
+    >>> sort_stable("sort", None, None, None), sort_stable("sort", "stable", None, None)
+    (True, True)
+    """
+    if order is not None:
+        raise ValueError(f"{op}: order names the fields of a structured array; crossops "
+                         f"arrays have none, so order must be None")
+    if kind not in _SORT_KINDS:
+        raise ValueError(f"{op}: kind must be one of {_SORT_KINDS[1:]} or None, got {kind!r}")
+    if stable is not None and kind is not None:
+        raise ValueError(f"{op}: kind and stable can't both be given; give one of them")
+    return True if stable is None else bool(stable)
+
+
+def round_decimals(x: ArrayLike, decimals: int) -> Array:
+    """``x`` rounded to ``decimals`` places, halves to even, as NumPy's ``round``: floats
+    scaled by ``10**decimals``, rounded and scaled back; integers rounded to a multiple of
+    ``10**-decimals`` exactly (and unchanged for ``decimals >= 0``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> round_decimals(np.array([1.234, -0.125]), 2)
+    array([ 1.23, -0.12])
+    >>> round_decimals(np.array([15, 25, -35]), -1)
+    array([ 20,  20, -40])
+    """
+    xnp = _xnp()
+    x = xnp.asarray(x)
+    decimals = operator.index(decimals)
+    if decimals == 0:
+        return xnp.round(x)
+    if xnp.isdtype(x.dtype, ("integral", "bool")):
+        if decimals > 0:
+            return x
+        s = 10 ** -decimals  # to a multiple of s, halves to even, in integers (exact)
+        q = xnp.floor_divide(x, s)
+        r = x - q * s
+        up = (2 * r > s) | ((2 * r == s) & (q % 2 == 1))
+        return (q + xnp.astype(up, x.dtype)) * s
+    scale = 10.0 ** abs(decimals)
+    return xnp.round(x * scale) / scale if decimals > 0 else xnp.round(x / scale) * scale
+
+
+def like_shaped(op: str, x: ArrayLike, shape: Shape, dtype, device, fill_value=None) -> Array:
+    """NumPy's ``zeros_like(a, shape=...)`` and its kin: an array of ``shape``, with ``x``'s
+    dtype (or ``dtype``), backend and device.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> like_shaped("full_like", np.ones(3, np.int8), (2,), None, None, 7)
+    array([7, 7], dtype=int8)
+    """
+    xnp = _xnp()
+    x = xnp.asarray(x)
+    dtype = x.dtype if dtype is None else dtype
+    if op == "full_like":
+        return xnp.full(shape, fill_value, dtype=dtype, device=device, like=x)
+    return getattr(xnp, op[:-len("_like")])(shape, dtype=dtype, device=device, like=x)
+
+
+def take_mode(x: ArrayLike, indices: ArrayLike, axis, mode: str) -> Array:
+    """``take``'s indices under NumPy's ``mode``: 'wrap' takes them modulo the axis
+    length, 'clip' clips them to it ('raise' leaves them as they are).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> take_mode(np.arange(3), np.array([-4, 5]), None, "wrap")
+    array([2, 2])
+    """
+    if mode not in ("raise", "wrap", "clip"):
+        raise ValueError(f"take: mode must be one of 'raise', 'wrap' or 'clip', got {mode!r}")
+    xnp = _xnp()
+    x = xnp.asarray(x)
+    if mode == "raise":
+        return indices
+    n = math.prod(x.shape) if axis is None else x.shape[axis]
+    indices = xnp.asarray(indices, like=x)
+    if n == 0:
+        raise IndexError("take: cannot take from an empty axis")
+    return indices % n if mode == "wrap" else xnp.clip(indices, 0, n - 1)
+
+
+def where_one(condition: ArrayLike, x1, x2):
+    """NumPy's ``where(condition)`` with neither ``x`` nor ``y``: ``nonzero(condition)``;
+    one without the other is NumPy's ValueError.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> where_one(np.array([[0, 1], [1, 0]]), None, None)
+    (array([0, 1]), array([1, 0]))
+    """
+    if x1 is not None or x2 is not None:
+        raise ValueError("where: either both or neither of x and y should be given")
+    xnp = _xnp()
+    return xnp.nonzero(xnp.asarray(condition))
+
+
+def clip_bounds(a_min, a_max, min, max, kwargs: dict):  # noqa: A002  (NumPy's names)
+    """``clip``'s bounds from NumPy's positional ``a_min``/``a_max`` and its keyword
+    ``min``/``max`` (one name for each bound); NumPy's ufunc keywords are not taken.
+
+    Examples
+    --------
+    >>> clip_bounds(0, None, None, 5, {})
+    (0, 5)
+    """
+    if kwargs:
+        raise TypeError(f"clip: NumPy's ufunc keywords are not taken: {sorted(kwargs)}")
+    if a_min is not None and min is not None:
+        raise ValueError("clip: give the lower bound as a_min or as min, not both")
+    if a_max is not None and max is not None:
+        raise ValueError("clip: give the upper bound as a_max or as max, not both")
+    return (min if a_min is None else a_min), (max if a_max is None else a_max)
+
+
+def reversed_axes(x: ArrayLike) -> tuple[int, ...]:
+    """The axes of ``x`` in reverse: NumPy's ``permute_dims(a)`` / ``transpose(a)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> reversed_axes(np.zeros((2, 3, 4)))
+    (2, 1, 0)
+    """
+    return tuple(range(_xnp().ndim(x) - 1, -1, -1))
+
+
+def linspace(start, stop, num: int, endpoint: bool, retstep: bool, dtype, axis: int,
+             device):
+    """NumPy's ``linspace`` with ``retstep`` or ``axis``: the samples along ``axis`` (for
+    array ``start``/``stop``), and with ``retstep`` the step as well.
+
+    Examples
+    --------
+    >>> linspace(0.0, 1.0, 5, True, True, None, 0, None)
+    (array([0.  , 0.25, 0.5 , 0.75, 1.  ]), 0.25)
+    """
+    xnp = _xnp()
+    num = operator.index(num)
+    if num < 0:
+        raise ValueError(f"linspace: num must be non-negative, got {num}")
+    div = (num - 1) if endpoint else num
+    if xnp.ndim(start) == 0 and xnp.ndim(stop) == 0:
+        out = xnp.linspace(start, stop, num, endpoint=endpoint, dtype=dtype, device=device)
+        step = (stop - start) / div if div > 0 else math.nan
+        step = step.item() if hasattr(step, "item") else step
+    else:  # NumPy's array endpoints: the samples along a new axis
+        lo, hi = xnp.asarray(start), xnp.asarray(stop)
+        lo, hi = xnp.broadcast_arrays(*([lo, xnp.asarray(hi, like=lo)] if _is_array(lo)
+                                        else [xnp.asarray(lo, like=hi), hi]))
+        dt = xnp.result_type(lo.dtype, 1.0)
+        lo, hi = xnp.astype(lo, dt), xnp.astype(hi, dt)
+        t = xnp.astype(xnp.arange(num, like=lo), dt)
+        step = (hi - lo) / div if div > 0 else xnp.full_like(lo, math.nan)
+        out = lo[None] + xnp.reshape(t, (num,) + (1,) * lo.ndim) * step[None]
+        if endpoint and num > 1:
+            out = xnp.concat([out[:-1], hi[None]], axis=0)
+        if dtype is not None:
+            out = xnp.astype(out, dtype)
+    if axis != 0:
+        out = xnp.moveaxis(out, 0, axis)
+    return (out, step) if retstep else out
+
+
+def _is_array(x) -> bool:
+    return hasattr(x, "shape") and hasattr(x, "dtype")
+
+
+def sparse_grid(arrays, indexing: str) -> tuple:
+    """NumPy's ``meshgrid(..., sparse=True)``: each 1-D input reshaped to size one along
+    every axis but its own, so that they broadcast to the full grid.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> [g.shape for g in sparse_grid((np.arange(2), np.arange(3)), "xy")]
+    [(1, 2), (3, 1)]
+    """
+    if indexing not in ("xy", "ij"):
+        raise ValueError(f"meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
+    xnp = _xnp()
+    n = len(arrays)
+    out = []
+    for i, a in enumerate(arrays):
+        a = xnp.reshape(xnp.asarray(a), (-1,))
+        shape = [1] * n
+        shape[i] = a.shape[0]
+        if indexing == "xy" and n > 1 and i < 2:
+            shape[0], shape[1] = shape[1], shape[0]
+        out.append(xnp.reshape(a, tuple(shape)))
+    return tuple(out)
+
+
+def cast_all(op: str, arrays, dtype, casting: str):
+    """``concat``'s and ``stack``'s arrays cast to ``dtype`` under NumPy's ``casting`` rule
+    (left as they are where ``dtype`` is None).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> [a.dtype for a in cast_all("stack", [np.ones(2, np.int8)], "float32", "same_kind")]
+    [dtype('float32')]
+    """
+    if casting not in _CASTINGS:
+        raise ValueError(f"{op}: casting must be one of {_CASTINGS}, got {casting!r}")
+    if dtype is None:
+        return arrays
+    xnp = _xnp()
+    out = []
+    for a in arrays:
+        a = xnp.asarray(a)
+        if not can_cast(a.dtype, dtype, casting):
+            raise TypeError(f"{op}: cannot cast {a.dtype} to {dtype} under casting="
+                            f"{casting!r}; pass casting='unsafe' to allow it")
+        out.append(xnp.astype(a, dtype))
+    return out
+
+
+def _kind_rank(name: str) -> int:
+    if name == "bool":
+        return 0
+    if name.startswith(("int", "uint")):
+        return 1
+    if name.startswith(("float", "bfloat")):
+        return 2
+    return 3
+
+
+def can_cast(from_, to, casting: str) -> bool:
+    """NumPy's ``can_cast`` under a ``casting`` rule other than 'safe' (the standard's,
+    which the op computes): 'no' and 'equiv' ask for the same dtype, 'same_kind' for a safe
+    cast or one within a kind (or to a higher kind), 'unsafe' allows any.
+
+    Examples
+    --------
+    >>> can_cast("float64", "float32", "same_kind"), can_cast("float64", "int32", "same_kind")
+    (True, False)
+    """
+    if casting not in _CASTINGS:
+        raise ValueError(f"can_cast: casting must be one of {_CASTINGS}, got {casting!r}")
+    from .._dtypes import dtype_name
+
+    xnp = _xnp()
+    src = dtype_name(from_.dtype if hasattr(from_, "dtype") else from_)
+    dst = dtype_name(to)
+    if casting == "unsafe":
+        return True
+    if casting in ("no", "equiv"):
+        return src == dst
+    if xnp.can_cast(src, dst):
+        return True
+    if src.startswith("uint") and dst.startswith("int"):
+        return True  # same kind in NumPy's table: integers
+    return _kind_rank(src) <= _kind_rank(dst)
+
+
+def check_isin_kind(kind) -> None:
+    """NumPy's ``isin(kind=...)``: None, 'sort' or 'table' (the result is the same).
+
+    Examples
+    --------
+    >>> check_isin_kind("table")
+    """
+    if kind not in (None, "sort", "table"):
+        raise ValueError(f"isin: kind must be None, 'sort' or 'table', got {kind!r}")
+
+
+def histogram(a: ArrayLike, bins, range, density, weights):  # noqa: A002
+    """NumPy's ``histogram`` with ``weights`` or ``density``: the weighted counts of the
+    bins (each value adds its weight), and with ``density`` their density.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> h, edges = histogram(np.array([0.0, 0.5, 1.0]), 2, None, None,
+    ...                      np.array([1.0, 2.0, 3.0]))
+    >>> h
+    array([1., 5.])
+    """
+    xnp = _xnp()
+    a = xnp.asarray(a)
+    counts, edges = xnp.histogram(a, bins=bins, range=range)
+    if weights is not None:
+        weights = xnp.asarray(weights, like=a)
+        if tuple(weights.shape) != tuple(a.shape):
+            raise ValueError("histogram: weights should have the same shape as a")
+        x = xnp.reshape(a, (-1,))
+        w = xnp.reshape(weights, (-1,))
+        n = edges.shape[0] - 1
+        inside = (x >= edges[0]) & (x <= edges[-1])
+        index = xnp.searchsorted(edges, x, side="right") - 1
+        index = xnp.clip(index, 0, n - 1)  # the last edge belongs to the last bin
+        index = xnp.where(inside, index, n)
+        counts = xnp.bincount(index, weights=w, minlength=n + 1)[:n]
+    if density:
+        widths = edges[1:] - edges[:-1]
+        counts = xnp.astype(counts, widths.dtype) if not xnp.isdtype(
+            counts.dtype, "real floating") else counts
+        counts = counts / widths / xnp.sum(counts)
+    return counts, edges
+
+
+def array(x: ArrayLike, dtype, copy, ndmin: int, ndmax: int, like) -> Array:
+    """NumPy's ``array`` with ``copy`` other than True, ``ndmin`` or ``ndmax``.
+
+    ``copy=False`` raises ValueError where the data must be converted or copied (a list,
+    another dtype); ``copy=None`` copies only then. ``ndmin`` prepends axes of size one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> array([1, 2], None, True, 3, 0, None).shape
+    (1, 1, 2)
+    """
+    if ndmax:
+        raise NotImplementedError("array: ndmax (a limit on the depth of nested sequences) "
+                                  "is not taken; pass 0")
+    xnp = _xnp()
+    out = xnp.asarray(x, dtype=dtype, copy=copy, like=like) if like is not None else \
+        xnp.asarray(x, dtype=dtype, copy=copy)
+    if ndmin > out.ndim:
+        out = xnp.reshape(out, (1,) * (ndmin - out.ndim) + tuple(out.shape))
+    return out
+
+
+# -- numpy.linalg -------------------------------------------------------------------------
+
+def hermitian(op: str, x: ArrayLike, uplo: str) -> Array:
+    """The Hermitian matrix NumPy's ``eigh(a, UPLO)`` reads: the ``uplo`` triangle of
+    ``x`` with its conjugate transpose as the other (the backends differ: JAX averages the
+    two triangles). An ``x`` that is not a matrix is returned as it is, for the op to name.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> hermitian("eigh", np.array([[1.0, 9.0], [2.0, 3.0]]), "L")
+    array([[1., 2.],
+           [2., 3.]])
+    """
+    if uplo not in ("L", "U"):
+        raise ValueError(f"{op}: UPLO must be 'L' or 'U', got {uplo!r}")
+    xnp = _xnp()
+    if isinstance(x, (list, tuple)):
+        try:
+            x = xnp.asarray(x)
+        except (TypeError, ValueError):
+            return x
+    if not _is_array(x) or x.ndim < 2 or not xnp.isdtype(x.dtype, ("real floating",
+                                                                  "complex floating")):
+        return x
+    part = xnp.tril(x, k=-1) if uplo == "L" else xnp.triu(x, k=1)
+    diag = xnp.real(xnp.linalg.diagonal(x)) if xnp.isdtype(x.dtype, "complex floating") \
+        else xnp.linalg.diagonal(x)
+    other = xnp.conj(xnp.matrix_transpose(part)) if xnp.isdtype(
+        x.dtype, "complex floating") else xnp.matrix_transpose(part)
+    eye = xnp.eye(x.shape[-1], dtype="bool", like=x)
+    return part + other + xnp.where(eye, xnp.astype(diag[..., None, :], x.dtype), 0)
+
+
+def rank_with_tol(x: ArrayLike, tol, rtol) -> Array:
+    """NumPy's ``matrix_rank(A, tol)``: the singular values above the absolute ``tol``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rank_with_tol(np.diag([3.0, 1e-3, 0.0]), 1e-2, None)
+    np.int64(1)
+    """
+    if rtol is not None:
+        raise ValueError("matrix_rank: give tol (absolute) or rtol (relative), not both")
+    xnp = _xnp()
+    s = xnp.linalg.svdvals(xnp.asarray(x))
+    tol = xnp.asarray(tol, dtype=s.dtype, like=s)
+    if xnp.ndim(tol) > 0:
+        tol = tol[..., None]
+    return xnp.count_nonzero(s > tol, axis=-1)
+
+
+def rcond_rtol(rcond, rtol):
+    """``pinv``'s relative cutoff from NumPy's ``rcond`` and the standard's ``rtol``.
+
+    Examples
+    --------
+    >>> rcond_rtol(1e-3, None)
+    0.001
+    """
+    if rcond is not None and rtol is not None:
+        raise ValueError("pinv: give rcond or rtol, not both")
+    return rtol if rcond is None else rcond
+
+
+def svdvals(x: ArrayLike) -> Array:
+    """NumPy's ``svd(a, compute_uv=False)``: the singular values, largest first.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> svdvals(np.diag([1.0, 3.0]))
+    array([3., 1.])
+    """
+    xnp = _xnp()
+    return xnp.linalg.svdvals(xnp.asarray(x))
+
+
+def qr(x: ArrayLike, mode: str):
+    """NumPy's ``qr(a, mode='r')``: R alone ('raw', LAPACK's own form, is not taken).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> r = qr(np.array([[3.0, 0.0], [4.0, 1.0]]), "r")
+    >>> np.abs(r).round(6).tolist()
+    [[5.0, 0.8], [0.0, 0.6]]
+    """
+    if mode == "raw":
+        raise NotImplementedError("qr: mode='raw' (LAPACK's Householder form) is not taken; "
+                                  "use 'reduced', 'complete' or 'r'")
+    if mode != "r":
+        raise ValueError(f"qr: mode must be 'reduced', 'complete', 'r' or 'raw', got {mode!r}")
+    xnp = _xnp()
+    return xnp.linalg.qr(xnp.asarray(x), mode="reduced")[1]
