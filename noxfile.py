@@ -1,4 +1,4 @@
-"""Sessions: tests, conformance (thorough), lint, bench, coverage, demo, keras_ops,
+"""Sessions: tests, conformance (thorough), lint, typing, bench, coverage, demo, keras_ops,
 applications, distribution.
 
 Every session that runs code installs crossops with all four backends: JAX, PyTorch
@@ -35,6 +35,15 @@ def conformance(session):
 def lint(session):
     session.install("ruff")
     session.run("ruff", "check", "src", "tests", "scripts")
+
+
+@nox.session
+def typing(session):
+    """pyright on a user's script (tests/test_typing.py): the ops' results typed as
+    crossops's ``Array``, wrong arguments reported. No backend runs: NumPy only."""
+    session.install("-c", "constraints.txt", "-e.[test]", "pyright")
+    session.run("pytest", "-q", "-p", "no:cacheprovider", "-rxX", "tests/test_typing.py",
+                *session.posargs)
 
 
 @nox.session

@@ -2,7 +2,9 @@
 layers, losses, metrics, optimizers -> models (the design's "Layout").
 
 The test reads every module's imports (module level and inside functions) and checks
-that each one goes to a lower layer of the list below, or stays inside its package.
+that each one goes to a lower layer of the list below, or stays inside its package. A
+second check keeps framework branches out of the op modules (each framework's pieces live
+in backends/<framework>/, found by name).
 """
 
 from __future__ import annotations
@@ -106,3 +108,89 @@ def test_imports_go_only_downward():
             if LEVEL[target] >= LEVEL[here]:
                 upward.append(f"{rel} imports {target} (layer {LEVEL[target]} >= {LEVEL[here]})")
     assert not upward, "\n".join(upward)
+
+
+# -- no framework branches in the op modules ---------------------------------------------------
+# "One home per backend": what one framework does differently lives in backends/<framework>/
+# (one module per chapter), found there by name. An op module that compares a backend's name
+# with "jax", "torch" or "tensorflow" (==, !=, is, in a literal tuple, a match case, a dict
+# keyed by framework) keeps a framework's piece outside its home.
+#
+# Comparing with "numpy" stays allowed: every such comparison in the op modules is the host-data
+# rule of the design's dispatch rules (NumPy arrays beside another backend's arrays convert to
+# it): numpy/_keras.py (quantile's weights), image/_resize.py (scale and translation as host
+# data), core/_conversion.py (convert_to_tensor, is_tensor), core/_control_flow.py
+# (_is_host_array), random/_portable.py (HOST, the generator's host kernel).
+
+#: the op namespaces; linalg and fft live in numpy (numpy/linalg.py, numpy/fft.py)
+OP_PACKAGES = ("numpy", "nn", "math", "linalg", "fft", "image", "core", "random")
+FRAMEWORKS = frozenset({"jax", "torch", "tensorflow"})
+
+#: branches not yet moved, as (module, source line): each must still be there (so that this
+#: list shrinks as they move) and no other may appear. None left.
+PENDING: set[tuple[str, str]] = set()
+
+
+def _framework(node) -> bool:
+    return isinstance(node, ast.Constant) and node.value in FRAMEWORKS
+
+
+def _framework_branches(tree: ast.AST) -> list[int]:
+    """The lines of ``tree`` that compare a value with a framework's name."""
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            left = node.left
+            for op, right in zip(node.ops, node.comparators):
+                if isinstance(op, (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)):
+                    hit = _framework(left) or _framework(right)
+                elif isinstance(op, (ast.In, ast.NotIn)):  # b in ("jax", ...), not "jax" in
+                    hit = isinstance(right, (ast.Tuple, ast.List, ast.Set)) and any(
+                        map(_framework, right.elts))       # sys.modules (a module's name)
+                else:
+                    hit = False
+                if hit:
+                    lines.append(node.lineno)
+                left = right
+        elif isinstance(node, ast.Dict) and any(_framework(k) for k in node.keys if k):
+            lines.append(node.lineno)
+        elif isinstance(node, ast.MatchValue) and _framework(node.value):
+            lines.append(node.lineno)
+    return lines
+
+
+def _branches_in_op_modules() -> set[tuple[str, str]]:
+    found = set()
+    for package in OP_PACKAGES:
+        folder = ROOT / package
+        for path in sorted(folder.rglob("*.py")) if folder.is_dir() else ():
+            source = path.read_text()
+            text = source.splitlines()
+            rel = path.relative_to(ROOT).as_posix()
+            found.update((rel, text[i - 1].strip())
+                         for i in _framework_branches(ast.parse(source)))
+    return found
+
+
+def test_branch_finder_sees_each_form():
+    source = '''
+if b == "jax": pass
+if "torch" != backend_of(x): pass
+if b in ("numpy", "tensorflow"): pass
+table = {"torch": f}
+match b:
+    case "jax": pass
+if "jax" in sys.modules: pass
+if b == "numpy" or b in ("numpy",): pass
+'''
+    assert sorted(_framework_branches(ast.parse(source))) == [2, 3, 4, 5, 7]
+
+
+def test_no_framework_branches_in_op_modules():
+    found = _branches_in_op_modules()
+    new = sorted(found - PENDING)
+    assert not new, ("an op module compares a backend's name with a framework's; move that "
+                     "framework's piece into backends/<framework>/<chapter>.py and find it "
+                     "by name there:\n" + "\n".join(f"{m}: {line}" for m, line in new))
+    moved = sorted(PENDING - found)
+    assert not moved, "moved already: remove from PENDING:\n" + "\n".join(map(str, moved))

@@ -15,6 +15,7 @@ import functools
 import inspect
 import itertools
 from collections import defaultdict
+from typing import Self
 
 import numpy as np
 import optree
@@ -26,6 +27,7 @@ from .._backend import backend_chapter, backend_of_type, call_backend, get_backe
 from .._dispatch import from_numpy
 from .._dtypes import dtype_name, kind
 from .._names import snake_case
+from .._typing import Array
 from .._variable import (
     _AUTOCAST_OPEN,
     AutocastScope,
@@ -111,7 +113,7 @@ class Layer:
         if "build" in cls.__dict__:  # a build called directly marks the layer built too
             cls.build = _marking_built(cls.__dict__["build"])
 
-    def __new__(cls, *args, **kwargs):
+    def __new__(cls, *args, **kwargs) -> Self:
         torch_module = get_backend() == "torch" and not _is_torch_module_class(cls)
         return object.__new__(_torch_class(cls) if torch_module else cls)
 
@@ -305,7 +307,7 @@ class Layer:
     def call(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__} must define call()")
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args, **kwargs) -> Array:
         if _any_symbolic(args) or _any_symbolic(kwargs):
             return symbolic_call(self, args, kwargs)
         if not args:

@@ -18,6 +18,7 @@ import math
 import operator
 
 from .._axes import normalize_axis
+from .._backend import backend_chapter
 from .._dispatch import call_on
 from .._dtypes import dtype_name, kind, result_name
 from .._host import host_constant
@@ -62,14 +63,11 @@ def _np_dtype(name: str):
     return _np().dtype(name)
 
 
-def _defaults(b: str) -> tuple[str, str, str]:
-    from .._backend import backend_module
-    return backend_module(b).default_dtypes()
-
-
 def _wide(b: str) -> tuple[str, str, str]:
-    """NumPy's (int64, float64, complex128), or JAX's narrower defaults with x64 off."""
-    return _defaults(b) if b == "jax" else ("int64", "float64", "complex128")
+    """NumPy's (int64, float64, complex128) as backend ``b`` gives them: the ``wide_dtypes``
+    of its numpy chapter where it has one (JAX's narrower defaults with x64 off)."""
+    wide = getattr(backend_chapter(b, "numpy"), "wide_dtypes", None)
+    return ("int64", "float64", "complex128") if wide is None else wide()
 
 
 def _index_dtype(like=None) -> str:
@@ -127,14 +125,17 @@ def _no_out(op: str, out) -> None:
                         f"use the returned array instead")
 
 
-def _torch_wide_uint(op: str, *xs) -> None:
-    """Raise for uint16/32/64 arrays on torch, which has no add, subtract or matmul kernels
-    for them (a documented limit of these ops, as of crossops's add): raised up front, so
-    that empty arrays raise too."""
+def _arithmetic_kernels(op: str, *xs) -> None:
+    """Raise for arrays of a dtype their backend has no add, subtract or matmul kernels for
+    (the ``NO_ARITHMETIC_DTYPES`` of its numpy chapter: uint16/32/64 on torch, a documented
+    limit of these ops, as of crossops's add): raised up front, so that empty arrays raise
+    too."""
     for x in xs:
-        if _is_array(x) and _backend(x) == "torch" and _name(x) in ("uint16", "uint32",
-                                                                       "uint64"):
-            raise TypeError(f"{op}: torch has no add, subtract or matmul kernels for "
+        if not _is_array(x):
+            continue
+        b = _backend(x)
+        if _name(x) in getattr(backend_chapter(b, "numpy"), "NO_ARITHMETIC_DTYPES", ()):
+            raise TypeError(f"{op}: {b} has no add, subtract or matmul kernels for "
                             f"{_name(x)}; cast to int64 first")
 
 
@@ -1005,7 +1006,7 @@ def piecewise(x, condlist, funclist, *args, **kw):
 def ediff1d(ary, to_end=None, to_begin=None):
     xnp = _xnp()
     ary = xnp.reshape(_array(ary), (-1,))
-    _torch_wide_uint("ediff1d", ary)
+    _arithmetic_kernels("ediff1d", ary)
     name = _name(ary)
     if kind(name) == "b":
         raise TypeError("ediff1d: boolean subtract is not supported; use logical_xor")
@@ -1043,7 +1044,7 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     if axis is not None:
         axisa = axisb = axisc = axis
     a, b = _pair(a, b)
-    _torch_wide_uint("cross", a, b)
+    _arithmetic_kernels("cross", a, b)
     a = xnp.moveaxis(a, normalize_axis(axisa, a.ndim, "cross"), -1)
     b = xnp.moveaxis(b, normalize_axis(axisb, b.ndim, "cross"), -1)
     if a.shape[-1] not in (2, 3) or b.shape[-1] not in (2, 3):
@@ -1096,7 +1097,7 @@ def matvec(x1, x2, /, out=None, *, axes=None, axis=None, keepdims=False, casting
     xnp = _xnp()
     _gufunc_check("matvec", out, axes, axis, keepdims, casting, order, subok, signature)
     x1, x2 = _mv_operands("matvec", x1, x2, dtype, casting)
-    _torch_wide_uint("matvec", x1, x2)
+    _arithmetic_kernels("matvec", x1, x2)
     if axes is not None:
         (i, j), (k,), (l_,) = axes
         x1 = xnp.moveaxis(x1, (i, j), (-2, -1))
@@ -1118,7 +1119,7 @@ def vecmat(x1, x2, /, out=None, *, axes=None, axis=None, keepdims=False, casting
     xnp = _xnp()
     _gufunc_check("vecmat", out, axes, axis, keepdims, casting, order, subok, signature)
     x1, x2 = _mv_operands("vecmat", x1, x2, dtype, casting)
-    _torch_wide_uint("vecmat", x1, x2)
+    _arithmetic_kernels("vecmat", x1, x2)
     if axes is not None:
         (k,), (i, j), (l_,) = axes
         x1 = xnp.moveaxis(x1, k, -1)
@@ -1747,7 +1748,7 @@ def polyval(p, x):
     x = _array(x, p)
     r = result_name(_name(p), _name(x)) if p.shape[0] else _name(x)
     p, x = xnp.astype(p, r), xnp.astype(x, r)
-    _torch_wide_uint("polyval", x)
+    _arithmetic_kernels("polyval", x)
     y = xnp.zeros_like(x)
     for i in builtins.range(p.shape[0]):
         y = y * x + p[i]
@@ -1767,7 +1768,7 @@ def polyadd(a1, a2):
         with _on(a2):
             a2 = xnp.concat([xnp.zeros((-diff,), dtype=_name(a2)), a2], axis=0)
     a1, a2 = _promote(a1, a2)
-    _torch_wide_uint("polyadd", a1)
+    _arithmetic_kernels("polyadd", a1)
     return a1 + a2
 
 
@@ -1784,7 +1785,7 @@ def polysub(a1, a2):
         with _on(a2):
             a2 = xnp.concat([xnp.zeros((-diff,), dtype=_name(a2)), a2], axis=0)
     a1, a2 = _promote(a1, a2)
-    _torch_wide_uint("polysub", a1)
+    _arithmetic_kernels("polysub", a1)
     if kind(_name(a1)) == "b":
         raise TypeError("polysub: boolean subtract is not supported")
     return a1 - a2

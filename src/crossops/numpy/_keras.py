@@ -151,7 +151,7 @@ def angle(z, deg=False):
         out = xnp.atan2(xnp.imag(z), xnp.real(z))
     else:
         if not _is_float(z):
-            z = xnp.astype(z, "float64" if _backend(z) != "tensorflow" else "float32")
+            z = xnp.astype(z, getattr(_chapter(_backend(z)), "ANGLE_FLOAT", "float64"))
         out = xnp.atan2(xnp.zeros_like(z), z)
     return out * _c(180.0 / math.pi, out) if deg else out
 
@@ -596,9 +596,11 @@ def _inverted_cdf(x, q, axis, keepdims, ignore_nan, op, weights):
 def _weak_list(q, like):
     from .._backend import backend_module
     from .._dispatch import native_function
-    mod = backend_module(_backend(like))
-    return native_function(mod, "asarray")(q, dtype=like.dtype if _backend(like) != "jax"
-                                           else None)
+    b = _backend(like)
+    own = getattr(_chapter(b), "quantile_list", None)  # (jax: in its default dtype)
+    if own is not None:
+        return own(q, like)
+    return native_function(backend_module(b), "asarray")(q, dtype=like.dtype)
 
 
 @generic()
@@ -1150,8 +1152,8 @@ def tri(N, M=None, k=0, dtype=float, *, like=None):
         name = _defaults(b)[1]
     else:
         name = dtype_name(dtype)
-        if b == "jax" and name == "float64":  # jax without x64: its default float
-            name = _defaults(b)[1]
+        if name == "float64":  # jax without x64: its default float
+            name = _wide_float(b)
     with _use(b):
         mask = xnp.reshape(xnp.arange(N), (N, 1)) + k >= xnp.reshape(xnp.arange(M), (1, M))
         return xnp.astype(mask, name)
@@ -1307,26 +1309,28 @@ def _defaults(b) -> tuple:
     return backend_module(b).default_dtypes()
 
 
+def _chapter(b):
+    """Backend ``b``'s numpy chapter (``backends/<b>/numpy.py``), where the generic
+    functions find a framework's own pieces by name."""
+    from .._backend import backend_chapter
+    return backend_chapter(b, "numpy")
+
+
 def _wide_float(b) -> str:
-    """float64 (NumPy's float), or jax's default float (float32 unless jax's x64 is on)."""
-    return _defaults(b)[1] if b == "jax" else "float64"
+    """float64 (NumPy's float) as backend ``b`` gives it: the float of its numpy chapter's
+    ``wide_dtypes`` where it has one (jax: float32 unless jax's x64 is on)."""
+    wide = getattr(_chapter(b), "wide_dtypes", None)
+    return "float64" if wide is None else wide()[1]
 
 
 def _known(flag) -> bool | None:
-    """A 0-d bool array's value, or None where it is not known yet (a jax tracer, a tensor
-    inside tf.function, a torch tensor under torch.compile): value checks run eagerly only."""
-    b = _backend(flag)
-    if b == "jax":
-        import jax
-        if isinstance(flag, jax.core.Tracer):
-            return None
-    elif b == "tensorflow":
-        if not hasattr(flag, "numpy"):
-            return None
-    elif b == "torch":
-        import torch
-        if torch.compiler.is_compiling():
-            return None
+    """A 0-d bool array's value, or None where it is not known yet (the backend's
+    ``value_known`` says: a jax tracer, a tensor inside tf.function, a torch tensor under
+    torch.compile): value checks run eagerly only."""
+    from .._backend import backend_module
+    known = getattr(backend_module(_backend(flag)), "value_known", None)
+    if known is not None and not known(flag):
+        return None
     return bool(flag)
 
 
@@ -1641,10 +1645,9 @@ class _Vectorized:
         names = [k for k in kwargs if k not in self.excluded]
         values = [args[i] for i in pos] + [kwargs[k] for k in names]
         b = backend_of_values(values, "vectorize")  # raises for arrays of two backends
-        if b == "jax":
-            import jax.numpy as jnp
-            return jnp.vectorize(self.pyfunc, excluded=set(self.excluded),
-                                 signature=self.signature)(*args, **kwargs)
+        native = getattr(_chapter(b), "native_vectorize", None)  # (jax's vectorize)
+        if native is not None:
+            return native(self.pyfunc, self.excluded, self.signature)(*args, **kwargs)
         with _use(b):
             return self._loop(b, args, kwargs, pos, names)
 
@@ -1705,8 +1708,9 @@ class _Vectorized:
     def _batched(self, b, call, flat, count):
         """The outputs of ``call`` on every row of ``flat``, stacked along a first axis."""
         xnp = _xnp()
-        if b == "torch":
-            out = _torch_vmap(call, flat)
+        batched = getattr(_chapter(b), "vmap_rows", None)  # (torch.vmap)
+        if batched is not None:
+            out = batched(call, flat)
             if out is not None:
                 return out
         rows = [call(*(a[i, ...] for a in flat)) for i in range(count)]
@@ -1730,14 +1734,6 @@ def _host_to(b: str, v):
         from .._dispatch import from_numpy
         return from_numpy(b, v)
     return _xnp().asarray(v)
-
-
-def _torch_vmap(call, flat):
-    import torch
-    try:
-        return torch.vmap(call)(*flat)
-    except (RuntimeError, TypeError, ValueError, NotImplementedError):
-        return None  # data-dependent Python in pyfunc: the caller calls it row by row
 
 
 @generic()

@@ -21,7 +21,7 @@ import operator
 from .._axes import normalize_axis
 from .._dispatch import call_on, native_dtype
 from .._dtypes import dtype_name, kind
-from ._extra import _host, _no_out, _np, _torch_wide_uint, _ufunc_check, _wide
+from ._extra import _arithmetic_kernels, _host, _no_out, _np, _ufunc_check, _wide
 from ._keras import _backend, _is_array, _known, _name, _xnp
 from ._products import _int_arg
 
@@ -148,9 +148,8 @@ def fromfunction(function, shape, *, dtype=float, like=None, **kwargs):
     # (identity: a TensorFlow DType compares equal to the Python type it would convert)
     builtin = any(dtype is t for t in (int, float, builtins.bool, complex))
     name = dtype_name(_np().dtype(dtype)) if builtin else dtype_name(dtype)
-    if b == "jax":
-        name = {"int64": _wide(b)[0], "float64": _wide(b)[1],
-                "complex128": _wide(b)[2]}.get(name, name)
+    wide = _wide(b)  # (jax with x64 off: its 32-bit defaults)
+    name = {"int64": wide[0], "float64": wide[1], "complex128": wide[2]}.get(name, name)
     grids = []
     for i, n in enumerate(dims):
         v = call_on(b, "arange", n, dtype=name)
@@ -520,7 +519,7 @@ def multi_dot(arrays, *, out=None):
         raise ValueError("linalg.multi_dot: expecting at least two arrays")
     b = _backend(*arrays)
     arrays = [_on_backend(a, b) for a in arrays]
-    _torch_wide_uint("linalg.multi_dot", *arrays)
+    _arithmetic_kernels("linalg.multi_dot", *arrays)
     if n == 2:
         return xnp.dot(arrays[0], arrays[1])
     first, last = arrays[0].ndim, arrays[-1].ndim

@@ -53,11 +53,13 @@ def _promote_all(*xs):
 
 
 def _wide_names(like) -> tuple[str, str]:
-    """(int64, float64), or their narrower forms on JAX with x64 off (JAX's setting, which
-    crossops follows rather than warn on every call)."""
-    from .._backend import backend_module
-    if _backend(like) == "jax":
-        ints, floats, _ = backend_module("jax").default_dtypes()
+    """(int64, float64), or their narrower forms where the backend's numpy chapter has
+    ``wide_dtypes`` (JAX with x64 off: JAX's setting, which crossops follows rather than
+    warn on every call)."""
+    from .._backend import backend_chapter
+    wide = getattr(backend_chapter(_backend(like), "numpy"), "wide_dtypes", None)
+    if wide is not None:
+        ints, floats, _ = wide()
         return ints, floats
     return "int64", "float64"
 

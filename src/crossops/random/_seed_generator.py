@@ -10,12 +10,12 @@ seed; under ``jax.jit`` this raises, as in Keras (pass a ``SeedGenerator`` inste
 from __future__ import annotations
 
 import random as _python_random
-import sys
+from contextlib import nullcontext
 
 import numpy as np
 
 from .. import _seed
-from .._backend import get_backend
+from .._backend import backend_chapter, get_backend
 from .._variable import Variable
 
 _GLOBAL: dict[str, SeedGenerator] = {}
@@ -62,12 +62,9 @@ class SeedGenerator:
         self.backend = backend or get_backend()
         start = np.asarray([seed & _seed.MASK, seed >> 32], dtype=np.uint32)
         from .._dispatch import from_numpy
-        if self.backend == "tensorflow":
-            import tensorflow as tf
-            with tf.init_scope():  # a tf.Variable made outside any tf.function
-                self.state = Variable(from_numpy("tensorflow", start), trainable=False,
-                                      name="seed_generator_state")
-        else:
+        # (tensorflow: made outside any tf.function)
+        scope = getattr(backend_chapter(self.backend, "random"), "state_scope", nullcontext)
+        with scope():
             self.state = Variable(from_numpy(self.backend, start), trainable=False,
                                   name="seed_generator_state")
         self.state.seed_state = True
@@ -100,19 +97,12 @@ class SeedGenerator:
         return f"<SeedGenerator name={self.name} backend={self.backend}>"
 
 
-def _in_jax_tracing() -> bool:
-    if "jax" not in sys.modules:
-        return False
-    import jax
-    import jax.numpy as jnp
-    return isinstance(jnp.ones(()), jax.core.Tracer)
-
-
 def global_seed_generator(backend: str | None = None) -> SeedGenerator:
     """The global ``SeedGenerator`` of ``backend`` (made on first use, with a random seed)
     that ``seed=None`` draws from. Raises ``ValueError`` while tracing a jax function."""
     backend = backend or get_backend()
-    if backend == "jax" and _in_jax_tracing():
+    tracing = getattr(backend_chapter(backend, "random"), "tracing", None)  # (jax.jit)
+    if tracing is not None and tracing():
         raise ValueError(
             "crossops.random: seed=None under jax.jit would trace one fixed seed (a constant "
             "after tracing); create a crossops.random.SeedGenerator, keep it (e.g. as a layer "

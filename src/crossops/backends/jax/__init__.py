@@ -58,6 +58,12 @@ def to_numpy(x) -> np.ndarray:
     return np.asarray(x)
 
 
+def value_known(x) -> bool:
+    """Whether array ``x``'s values are known now: not a tracer of ``jax.jit``, ``vmap``
+    or ``grad`` (value checks then run eagerly only)."""
+    return not isinstance(x, jax.core.Tracer)
+
+
 globals().update(dtype_functions(DTYPES, native_dtype, default_dtypes))
 _result_type = result_type  # noqa: F821  (defined just above)
 

@@ -89,3 +89,25 @@ def bincount(x, weights=None, minlength=0, sparse=False):
         w = None if weights is None else weights.reshape(-1)
         return bin_sums(flat, w, rows * length).reshape(rows, length)
     return bin_sums(x, weights, length)
+
+
+# -- found by name by crossops.numpy's generic functions (the other backends have none) ------
+
+def wide_dtypes() -> tuple[str, str, str]:
+    """NumPy's (int64, float64, complex128) as jax gives them: its default dtypes, 32-bit
+    unless jax's x64 setting is on (crossops follows that setting rather than warn on
+    every call). A backend without this function keeps the 64-bit dtypes."""
+    return default_dtypes()
+
+
+def native_vectorize(pyfunc, excluded, signature):
+    """``vectorize``'s function as ``jax.numpy.vectorize`` makes it (batched with
+    ``jax.vmap``, so it compiles); the other backends loop, or batch, in the generic."""
+    return jnp.vectorize(pyfunc, excluded=set(excluded), signature=signature)
+
+
+def quantile_list(q, like):
+    """``quantile``'s ``q`` given as a list: an array in jax's default dtype, which the
+    caller casts to ``like``'s (a backend without this function makes it in ``like``'s
+    dtype straight away)."""
+    return jnp.asarray(q)

@@ -244,3 +244,11 @@ def run_jitted(fn, kwargs: dict):
     except TypeError:
         return None
     return _jitted_op(fn, static)(as_key(seed, "random"))
+
+
+# --- found by name by crossops.random.SeedGenerator's module ------------------------------
+
+def tracing() -> bool:
+    """Whether a call is being traced (``jax.jit``): a draw with ``seed=None`` would then
+    trace one fixed seed, so the global generator refuses it."""
+    return isinstance(jnp.ones(()), jax.core.Tracer)

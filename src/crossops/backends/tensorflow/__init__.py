@@ -43,6 +43,12 @@ def to_numpy(x) -> np.ndarray:
     return np.asarray(x.numpy() if hasattr(x, "numpy") else x)
 
 
+def value_known(x) -> bool:
+    """Whether tensor ``x``'s values are known now: an EagerTensor, not a tensor of a
+    ``tf.function``'s graph (value checks then run eagerly only)."""
+    return hasattr(x, "numpy")
+
+
 globals().update(dtype_functions(DTYPES, native_dtype, default_dtypes))
 
 

@@ -173,3 +173,10 @@ def split(ary, indices_or_sections, axis=0):
 @partial
 def array_split(ary, indices_or_sections, axis=0):
     return _traced_split(ary, indices_or_sections, axis, "array_split")
+
+
+# -- found by name by crossops.numpy's generic functions (the other backends have none) ------
+
+#: the float that ``angle`` computes integer and bool arrays in (NumPy's float64 on the
+#: other backends)
+ANGLE_FLOAT = "float32"

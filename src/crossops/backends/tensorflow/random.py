@@ -175,3 +175,11 @@ def run_xla(fn, kwargs: dict, arrays: tuple[str, ...]):
         return fn(**dict(kwargs, **dict(zip(names, values))))
 
     return compiled(*(kwargs[a] for a in names))
+
+
+# --- found by name by crossops.random.SeedGenerator's module ------------------------------
+
+def state_scope():
+    """The scope a ``SeedGenerator``'s state variable is made in: ``tf.init_scope()``, so
+    that it is made outside any ``tf.function`` (the other backends need none)."""
+    return tf.init_scope()

@@ -79,6 +79,12 @@ def to_numpy(x) -> np.ndarray:
     return x.resolve_conj().numpy()
 
 
+def value_known(x) -> bool:
+    """Whether tensor ``x``'s values are known now: not while ``torch.compile`` traces
+    (value checks then run eagerly only)."""
+    return not torch.compiler.is_compiling()
+
+
 globals().update(casting_functions(NAMESPACE, native_dtype))
 
 _BF16_NP = np.dtype(ml_dtypes.bfloat16)

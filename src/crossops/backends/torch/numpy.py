@@ -144,3 +144,20 @@ def full_like(x, /, fill_value, *, dtype=None, device=None):
         return NAMESPACE.full_like(x, fill_value, dtype=dtype, device=device)
     return fill.to(device=device or x.device, dtype=dtype or x.dtype).broadcast_to(
         x.shape).clone(memory_format=torch.contiguous_format)
+
+
+# -- found by name by crossops.numpy's generic functions (the other backends have none) ------
+
+#: the dtypes torch has no add, subtract or matmul kernels for; the generic functions that
+#: need them raise for these up front (so that empty arrays raise too)
+NO_ARITHMETIC_DTYPES = frozenset({"uint16", "uint32", "uint64"})
+
+
+def vmap_rows(call, flat):
+    """``call`` on every row of the arrays ``flat`` (their first axis), batched with
+    ``torch.vmap``; None where ``call`` runs Python that depends on the values (the caller
+    then calls it row by row)."""
+    try:
+        return torch.vmap(call)(*flat)
+    except (RuntimeError, TypeError, ValueError, NotImplementedError):
+        return None
