@@ -105,48 +105,11 @@ static struct PyModuleDef front_def = {
     front_traverse, front_clear, front_free,
 };
 
-/* The dtype getter of the last array type whose dtype is a getset descriptor (torch's,
- * NumPy's), kept while the type's version tag is unchanged: assigning to an attribute
- * of the type or of a base clears the tag, and a new type at a freed type's address
- * gets a new one. Looking the descriptor up again on every call costs as much as the
- * getter itself. */
-static PyTypeObject *getter_type;
-static unsigned int getter_version;
-static PyGetSetDef *getter_def;
-
-/* x.dtype, new reference: what getattr returns, without its lookup where the type
- * allows (generic attribute lookup, dtype a data descriptor of the type) */
+/* x.dtype, new reference (CPython's public API: an attribute lookup, which the type's
+ * method cache makes cheap) */
 static PyObject *
 get_dtype(PyObject *x)
 {
-    PyTypeObject *t = Py_TYPE(x);
-    if (t == getter_type && t->tp_version_tag == getter_version)
-        return getter_def->get(x, getter_def->closure);
-    if (t->tp_getattro == PyObject_GenericGetAttr) {
-        /* the type's own attribute: a data descriptor of the type comes back as itself */
-        PyObject *d = PyObject_GetAttr((PyObject *)t, str_dtype);
-        if (d == NULL) {
-            PyErr_Clear();
-            return PyObject_GetAttr(x, str_dtype);
-        }
-        if (Py_IS_TYPE(d, &PyGetSetDescr_Type)
-                && ((PyGetSetDescrObject *)d)->d_getset->get != NULL
-                && PyObject_TypeCheck(x, PyDescr_TYPE(d))
-                && PyType_HasFeature(t, Py_TPFLAGS_VALID_VERSION_TAG)) {
-            getter_type = t;
-            getter_version = t->tp_version_tag;
-            getter_def = ((PyGetSetDescrObject *)d)->d_getset;
-            Py_DECREF(d);  /* the type holds it while its version tag holds */
-            return getter_def->get(x, getter_def->closure);
-        }
-        if (Py_TYPE(d)->tp_descr_get != NULL
-                && Py_TYPE(d)->tp_descr_set != NULL) {  /* a property, say */
-            PyObject *out = Py_TYPE(d)->tp_descr_get(d, x, (PyObject *)t);
-            Py_DECREF(d);
-            return out;
-        }
-        Py_DECREF(d);
-    }
     return PyObject_GetAttr(x, str_dtype);
 }
 
