@@ -516,7 +516,7 @@ NUMPY_NO_VALUE = {"keepdims": False, "where": True}
 NUMPY_LAYOUT_LINES = {
     "order": "if order not in _ORDERS:\n    _forms.check_order({name!r}, order)",
     "subok": "",
-    "out": "if out is not None:\n    _forms.no_out({name!r})",
+    "out": "if out is not None:\n    _forms.no_out({name!r}, out)",
 }
 #: the rules spec/forms/numpy.toml names: (the NumPy parameters the rule takes, the line
 #: that applies it, written with the op's parameter names: ``{a}`` is the op's first array

@@ -93,7 +93,7 @@ def fft(
     """
     x = a
     if out is not None:
-        _forms.no_out('fft')
+        _forms.no_out('fft', out)
     if norm is None:
         norm = 'backward'
     try:
@@ -208,7 +208,7 @@ def fftn(
     """
     x = a
     if out is not None:
-        _forms.no_out('fftn')
+        _forms.no_out('fftn', out)
     if norm is None:
         norm = 'backward'
     try:
@@ -312,7 +312,7 @@ def hfft(
     """
     x = a
     if out is not None:
-        _forms.no_out('hfft')
+        _forms.no_out('hfft', out)
     if norm is None:
         norm = 'backward'
     try:
@@ -372,7 +372,7 @@ def ifft(
     """
     x = a
     if out is not None:
-        _forms.no_out('ifft')
+        _forms.no_out('ifft', out)
     if norm is None:
         norm = 'backward'
     try:
@@ -431,7 +431,7 @@ def ifftn(
     """
     x = a
     if out is not None:
-        _forms.no_out('ifftn')
+        _forms.no_out('ifftn', out)
     if norm is None:
         norm = 'backward'
     try:
@@ -532,7 +532,7 @@ def ihfft(
     """
     x = a
     if out is not None:
-        _forms.no_out('ihfft')
+        _forms.no_out('ihfft', out)
     if norm is None:
         norm = 'backward'
     try:
@@ -594,7 +594,7 @@ def irfft(
     """
     x = a
     if out is not None:
-        _forms.no_out('irfft')
+        _forms.no_out('irfft', out)
     if norm is None:
         norm = 'backward'
     try:
@@ -657,7 +657,7 @@ def irfftn(
     """
     x = a
     if out is not None:
-        _forms.no_out('irfftn')
+        _forms.no_out('irfftn', out)
     if norm is None:
         norm = 'backward'
     try:
@@ -718,7 +718,7 @@ def rfft(
     """
     x = a
     if out is not None:
-        _forms.no_out('rfft')
+        _forms.no_out('rfft', out)
     if norm is None:
         norm = 'backward'
     try:
@@ -829,7 +829,7 @@ def rfftn(
     """
     x = a
     if out is not None:
-        _forms.no_out('rfftn')
+        _forms.no_out('rfftn', out)
     if norm is None:
         norm = 'backward'
     try:

@@ -53,20 +53,6 @@ def check_order(op: str, order) -> None:
         raise ValueError(f"{op}: order must be one of 'C', 'F', 'A' or 'K', got {order!r}")
 
 
-def no_out(op: str) -> None:
-    """Raise for NumPy's ``out=``: crossops never writes into arrays.
-
-    Examples
-    --------
-    >>> no_out("sum")
-    Traceback (most recent call last):
-    ...
-    TypeError: sum: out= is not taken (crossops never writes into an array); use the result
-    """
-    raise TypeError(f"{op}: out= is not taken (crossops never writes into an array); use "
-                    f"the result")
-
-
 def integral(dtype) -> bool:
     """Whether ``dtype`` is a bool or integer dtype.
 

@@ -2216,7 +2216,7 @@ def clip(
     """
     x = a
     if out is not None:
-        _forms.no_out('clip')
+        _forms.no_out('clip', out)
     if a_min is not None or a_max is not None or kwargs:
         min, max = _forms.clip_bounds(a_min, a_max, min, max, kwargs)
     try:
@@ -4008,7 +4008,7 @@ def round(a: ArrayLike, decimals: int = 0, out: Any = None) -> Array:
     """
     x = a
     if out is not None:
-        _forms.no_out('round')
+        _forms.no_out('round', out)
     if decimals != 0:
         return _forms.round_decimals(x, decimals)
     try:
@@ -4498,7 +4498,7 @@ def take(
     """
     x = a
     if out is not None:
-        _forms.no_out('take')
+        _forms.no_out('take', out)
     if mode != 'raise':
         indices = _forms.take_mode(x, indices, axis, mode)
     try:
@@ -4985,7 +4985,7 @@ def concat(
     array([1, 2, 3, 4, 9])
     """
     if out is not None:
-        _forms.no_out('concat')
+        _forms.no_out('concat', out)
     if dtype is not None or casting != 'same_kind':
         arrays = _forms.cast_all('concat', arrays, dtype, casting)
     try:
@@ -5476,7 +5476,7 @@ def stack(
     (3, 2)
     """
     if out is not None:
-        _forms.no_out('stack')
+        _forms.no_out('stack', out)
     if dtype is not None or casting != 'same_kind':
         arrays = _forms.cast_all('stack', arrays, dtype, casting)
     try:
@@ -13891,7 +13891,7 @@ def argmax(
     """
     x = a
     if out is not None:
-        _forms.no_out('argmax')
+        _forms.no_out('argmax', out)
     try:
         _key = _TYPE(x)
         try:
@@ -13948,7 +13948,7 @@ def argmin(
     """
     x = a
     if out is not None:
-        _forms.no_out('argmin')
+        _forms.no_out('argmin', out)
     try:
         _key = _TYPE(x)
         try:
@@ -14763,7 +14763,7 @@ def max(
     """
     x = a
     if out is not None:
-        _forms.no_out('max')
+        _forms.no_out('max', out)
     try:
         if where is not True or initial is not None:
             return _masked.max(x, axis=axis, keepdims=keepdims, initial=initial, where=where)
@@ -14834,7 +14834,7 @@ def mean(
     """
     x = a
     if out is not None:
-        _forms.no_out('mean')
+        _forms.no_out('mean', out)
     if dtype is not None:
         if _forms.integral(dtype):
             return _forms.in_float(
@@ -14910,7 +14910,7 @@ def min(
     """
     x = a
     if out is not None:
-        _forms.no_out('min')
+        _forms.no_out('min', out)
     try:
         if where is not True or initial is not None:
             return _masked.min(x, axis=axis, keepdims=keepdims, initial=initial, where=where)
@@ -14982,7 +14982,7 @@ def prod(
     """
     x = a
     if out is not None:
-        _forms.no_out('prod')
+        _forms.no_out('prod', out)
     try:
         if where is not True or initial is not None:
             return _masked.prod(
@@ -15068,7 +15068,7 @@ def std(
     """
     x = a
     if out is not None:
-        _forms.no_out('std')
+        _forms.no_out('std', out)
     if correction is None:
         correction = ddof
     elif ddof != 0:
@@ -15157,7 +15157,7 @@ def sum(
     """
     x = a
     if out is not None:
-        _forms.no_out('sum')
+        _forms.no_out('sum', out)
     try:
         if where is not True or initial is not None:
             return _masked.sum(
@@ -15242,7 +15242,7 @@ def var(
     """
     x = a
     if out is not None:
-        _forms.no_out('var')
+        _forms.no_out('var', out)
     if correction is None:
         correction = ddof
     elif ddof != 0:
@@ -15320,7 +15320,7 @@ def all(
     """
     x = a
     if out is not None:
-        _forms.no_out('all')
+        _forms.no_out('all', out)
     try:
         if where is not True:
             return _masked.all(x, axis=axis, keepdims=keepdims, where=where)
@@ -15384,7 +15384,7 @@ def any(
     """
     x = a
     if out is not None:
-        _forms.no_out('any')
+        _forms.no_out('any', out)
     try:
         if where is not True:
             return _masked.any(x, axis=axis, keepdims=keepdims, where=where)
