@@ -890,3 +890,19 @@ def test_examples_of_the_numpy_form_helpers_run():
     for t in tests:
         runner.run(t)
     assert runner.tries > 20 and runner.failures == 0, (runner.tries, runner.failures)
+
+
+@pytest.mark.parametrize("op", ["mean", "var", "std"])
+def test_statistics_of_integers_and_bools(backend, op):
+    """NumPy's mean, var and std of integer and bool arrays compute in float64 (jax with
+    x64 off: its float32); keras.ops's mean gives floatx() (float32), as Keras."""
+    for v in (np.array([[1, 2, 4], [7, 7, 9]], np.int32), np.array([True, False, True]),
+              np.array([], np.int64)):
+        with backend_context(backend):
+            (x,) = _on(backend, v)
+            got = getattr(xnp, op)(x, axis=-1)
+        _close(got, _numpy(getattr(np, op), v, axis=-1))
+        assert to_numpy(got).dtype == np.float64
+    with backend_context(backend):
+        (x,) = _on(backend, np.array([1, 2], np.int32))
+        assert to_numpy(ops.mean(x)).dtype == np.float32

@@ -14790,8 +14790,9 @@ def mean(
     """Arithmetic mean, over all elements or along axes.
 
     The result keeps x's floating dtype (float16 in, float16 out). An empty slice gives NaN
-    (NumPy also warns) and NaN propagates. Give floating-point input: for integers NumPy
-    and JAX compute in their default floating dtype, while PyTorch and TensorFlow raise.
+    (NumPy also warns) and NaN propagates. Integer and bool inputs compute in float64, as
+    NumPy's (JAX with x64 off: float32), on every backend; ``dtype`` sets the dtype to compute
+    in.
 
     Parameters
     ----------
@@ -14824,6 +14825,8 @@ def mean(
     np.float64(2.75)
     >>> xnp.mean(x, axis=0)
     array([2. , 3.5])
+    >>> xnp.mean(np.array([1, 2, 4]))
+    np.float64(2.3333333333333335)
     >>> xnp.mean(x, axis=1, keepdims=True)
     array([[1.5],
            [4. ]])
@@ -15017,8 +15020,8 @@ def std(
     N elements of each slice. ``correction=0`` (the default, NumPy's ``ddof=0``) gives the
     population deviation, ``correction=1`` the sample one. When N - correction is 0 or less,
     NumPy, PyTorch and TensorFlow divide by zero (inf, or NaN if every deviation is 0) and
-    JAX gives NaN. Takes real floating-point input (PyTorch and TensorFlow raise for
-    integers).
+    JAX gives NaN. Integer and bool inputs compute in float64, as NumPy's (JAX with x64 off:
+    float32).
 
     Parameters
     ----------
@@ -15192,8 +15195,8 @@ def var(
     ``correction=0`` (the default, NumPy's ``ddof=0``) gives the population variance,
     ``correction=1`` the unbiased sample variance. When N - correction is 0 or less,
     NumPy, PyTorch and TensorFlow divide by zero (inf, or NaN if every deviation is 0) and
-    JAX gives NaN. An empty slice gives NaN. Takes real floating-point input (PyTorch and
-    TensorFlow raise for integers).
+    JAX gives NaN. An empty slice gives NaN. Integer and bool inputs compute in float64, as
+    NumPy's (JAX with x64 off: float32).
 
     Parameters
     ----------
@@ -15234,6 +15237,8 @@ def var(
     >>> xnp.var(x)
     np.float64(1.25)
     >>> xnp.var(x, correction=1)
+    np.float64(1.6666666666666667)
+    >>> xnp.var(x, ddof=1)
     np.float64(1.6666666666666667)
     >>> xnp.var(np.array([[1.0, 2.0], [3.0, 6.0]]), axis=0)
     array([1., 4.])

@@ -276,7 +276,20 @@ def pow(x1, x2, /):  # noqa: A001
     return NAMESPACE.where(NAMESPACE.isfinite(a) & NAMESPACE.isfinite(b), res, out)
 
 
+def _in_float(x):
+    """``x``, integers and bools in jax's default float (NumPy's float64 with x64 on; jax's
+    own mean gives float32 for int32)."""
+    if NAMESPACE.issubdtype(x.dtype, NAMESPACE.inexact):
+        return x
+    return x.astype(default_dtypes()[1])
+
+
+def mean(x, /, *, axis=None, keepdims=False):
+    return NAMESPACE.mean(_in_float(x), axis=axis, keepdims=keepdims)
+
+
 def var(x, /, *, axis=None, correction=0.0, keepdims=False):
+    x = _in_float(x)
     if x.dtype == NAMESPACE.float16:  # accumulate in float32, round once (no overflow)
         return NAMESPACE.var(x.astype(NAMESPACE.float32), axis=axis, correction=correction,
                              keepdims=keepdims).astype(NAMESPACE.float16)
@@ -288,6 +301,7 @@ def std(x, /, *, axis=None, correction=0.0, keepdims=False):
     (jax's is nan). Floating input runs as one compiled program (:func:`_std_zero_safe`:
     eagerly, its five small ops cost seven times jax's own std); an axis or correction
     that cannot be a static argument runs it eagerly."""
+    x = _in_float(x)
     if x.dtype == NAMESPACE.float16:
         return std(x.astype(NAMESPACE.float32), axis=axis, correction=correction,
                    keepdims=keepdims).astype(NAMESPACE.float16)

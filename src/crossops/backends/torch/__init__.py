@@ -578,7 +578,17 @@ def _var_no_axis(x, correction):
     return (d * d) / (dof if dof > 0 else 0.0)
 
 
+def _in_float(x):
+    """``x``, integers and bools in float64 (NumPy's mean, var and std; torch's refuse)."""
+    return x if x.is_floating_point() or x.is_complex() else x.to(torch.float64)
+
+
+def mean(x, /, *, axis=None, keepdims=False):
+    return NAMESPACE.mean(_in_float(x), axis=axis, keepdims=keepdims)
+
+
 def var(x, /, *, axis=None, correction=0.0, keepdims=False):
+    x = _in_float(x)
     if axis == ():
         return _var_no_axis(x, correction)
     return NAMESPACE.var(x, axis=axis, correction=correction, keepdims=keepdims)
@@ -586,6 +596,7 @@ def var(x, /, *, axis=None, correction=0.0, keepdims=False):
 
 def std(x, /, *, axis=None, correction=0.0, keepdims=False):
     """torch's std takes integral corrections only; var takes any."""
+    x = _in_float(x)
     if axis == ():
         return torch.sqrt(_var_no_axis(x, correction))
     if float(correction).is_integer():

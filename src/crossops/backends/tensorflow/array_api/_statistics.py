@@ -195,10 +195,10 @@ def min(x, /, *, axis=None, keepdims=False):  # noqa: A001
 
 
 def _floating(x, op):
+    """``x`` as a tensor, integers and bools in float64 (NumPy's mean, var and std)."""
     x = _tensor(x, op)
     if not (x.dtype.is_floating or x.dtype.is_complex):
-        raise TypeError(f"{op}: expects a floating-point array, got {x.dtype.name}; cast with "
-                        f"astype(x, float32) or float64 first")
+        x = tf.cast(x, tf.float64)
     return x
 
 
