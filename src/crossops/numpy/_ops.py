@@ -4476,8 +4476,9 @@ def take(
     out : Any, default None
         See above.
     mode : Literal['raise', 'wrap', 'clip'], default 'raise'
-        Out-of-bounds indices: 'raise' (crossops: an error where the backend checks, see the
-        notes), 'wrap' (taken modulo the axis length) or 'clip' (clipped to it).
+        Out-of-range indices: 'raise' (IndexError on numpy, torch and eager tensorflow; jax
+        fills, see above), 'wrap' (taken modulo the axis length) or 'clip' (clipped to it),
+        the same on every backend.
 
     Returns
     -------
