@@ -26,6 +26,7 @@ import math
 import operator
 
 from .._typing import Array, ArrayLike, DTypeLike, Shape
+from ._extra import _no_out as no_out  # noqa: F401  (NumPy's out=, for the generated functions)
 
 #: NumPy's memory orders: crossops arrays have no layout to choose, so each is taken and
 #: changes nothing
