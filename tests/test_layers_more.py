@@ -504,3 +504,194 @@ def test_model_file_round_trip_and_keras_reads_it(tmp_path):
     theirs = keras.models.load_model(
         tmp_path / "m.keras", custom_objects={"double": lambda x: keras.ops.multiply(x, 2.0)})
     _close(_keras_np(theirs(SEQ)), want)
+
+
+# -- the wrappers' weight paths (Keras's name scopes) -------------------------------------
+
+_FRESH = iter(range(10 ** 6))
+
+
+def _fresh_classes(lib_layers, tag):
+    """Subclasses of Dense, LSTM, GRU, SimpleRNN, TimeDistributed and Bidirectional with
+    class names used nowhere else, for Keras (``lib_layers`` keras.layers) and crossops
+    alike: their automatic names start at the first of each counter in both, so the two
+    frameworks' counters (``dense_x3``, ``dense_x3_1``) can be compared."""
+    return {base: type(f"{base}X{tag}", (getattr(lib_layers, base),), {})
+            for base in ("Dense", "LSTM", "GRU", "SimpleRNN", "TimeDistributed",
+                         "Bidirectional")}
+
+
+def _td_called(c, lib):
+    layer = c["TimeDistributed"](c["Dense"](3))
+    layer(np.ones((2, 4, 5), np.float32))
+    return layer
+
+
+def _td_built(c, lib):
+    first = c["TimeDistributed"](c["Dense"](3))
+    first.build((2, 4, 5))
+    second = c["TimeDistributed"](c["Dense"](2))  # the counters: *_1
+    second.build((2, 4, 5))
+    return [first, second]
+
+
+def _td_prebuilt(c, lib):
+    inner = c["Dense"](3)
+    inner.build((None, 5))  # built outside: keeps its own paths
+    layer = c["TimeDistributed"](inner)
+    layer.build((2, 4, 5))
+    return layer
+
+
+def _td_nested(c, lib):
+    layer = c["TimeDistributed"](c["TimeDistributed"](c["Dense"](3)))
+    layer(np.ones((2, 4, 3, 5), np.float32))
+    return layer
+
+
+def _bi_lstm(c, lib):
+    layer = c["Bidirectional"](c["LSTM"](3))
+    layer(np.ones((2, 4, 5), np.float32))
+    return layer
+
+
+def _bi_backward_given(c, lib):
+    layer = c["Bidirectional"](c["GRU"](3, name="fw"),
+                               backward_layer=c["GRU"](3, go_backwards=True, name="bw"))
+    layer(np.ones((2, 4, 5), np.float32))
+    return layer
+
+
+def _functional(c, lib):
+    inputs = lib.Input((4, 5))
+    h = c["Bidirectional"](c["SimpleRNN"](2, return_sequences=True))(inputs)
+    outputs = c["TimeDistributed"](c["Dense"](1))(h)
+    return lib.Model(inputs, outputs)
+
+
+def _sequential_called(c, lib):
+    model = lib.Sequential([c["TimeDistributed"](c["Dense"](3)),
+                            c["Bidirectional"](c["LSTM"](2))])
+    model(np.ones((2, 4, 5), np.float32))
+    return model
+
+
+def _sequential_input(c, lib):
+    return lib.Sequential([lib.Input((4, 5)), c["TimeDistributed"](c["Dense"](3))])
+
+
+_PATH_CASES = {"td_called": _td_called, "td_built_twice": _td_built,
+               "td_prebuilt": _td_prebuilt, "td_nested": _td_nested, "bi_lstm": _bi_lstm,
+               "bi_backward_given": _bi_backward_given, "functional": _functional,
+               "sequential_called": _sequential_called}
+
+
+class _Crossops:
+    """crossops's names for what the path cases make (keras's: ``keras`` itself)."""
+
+    Input = staticmethod(layers.Input)
+
+    @staticmethod
+    def Model(inputs, outputs):  # noqa: N802 (keras.Model's name)
+        from crossops import models
+        return models.Model(inputs, outputs)
+
+    @staticmethod
+    def Sequential(items):  # noqa: N802
+        from crossops import models
+        return models.Sequential(items)
+
+
+def _paths(made):
+    made = made if isinstance(made, list) else [made]
+    return [v.path for layer in made for v in layer.weights]
+
+
+@pytest.mark.parametrize("case", sorted(_PATH_CASES))
+def test_wrapper_weight_paths_are_keras(backend, case):
+    """Every weight's path, with the automatic names' counters, as Keras 3's: the wrapper's
+    name in front of the wrapped layer's (time_distributed/dense/kernel), Bidirectional's
+    forward_/backward_ copies and the recurrent cell (bidirectional/forward_lstm/lstm_cell/
+    kernel), the wrappers inside a functional model and a Sequential built by its call."""
+    import keras
+    tag = next(_FRESH)
+    classes = _fresh_classes(keras.layers, tag)
+    with keras.saving.custom_object_scope({c.__name__: c for c in classes.values()}):
+        want = _paths(_PATH_CASES[case](classes, keras))  # (Bidirectional deserializes)
+    with backend_context(backend):
+        got = _paths(_PATH_CASES[case](_fresh_classes(layers, tag), _Crossops))
+    assert got == want
+    assert len(set(got)) == len(got) > 0
+
+
+@pytest.mark.xfail(strict=True, reason="a Sequential given an Input builds its layers "
+                   "outside its name scope in crossops (no 'sequential/' in front, as "
+                   "Keras has); changing it changes the distribution tests' layout keys")
+def test_sequential_with_input_weight_paths_are_keras():
+    import keras
+    tag = next(_FRESH)
+    want = _paths(_sequential_input(_fresh_classes(keras.layers, tag), keras))
+    with backend_context("numpy"):
+        got = _paths(_sequential_input(_fresh_classes(layers, tag), _Crossops))
+    assert got == want
+
+
+def test_bidirectional_copies_the_layer_as_keras():
+    """Both directions are new layers made from the wrapped layer's config (its name
+    prefixed, never twice), the backward one going backwards, as Keras's."""
+    import keras
+    for lib in (keras.layers, layers):
+        inner = lib.LSTM(2, name="forward_enc")
+        bi = lib.Bidirectional(inner)
+        assert bi.forward_layer is not inner
+        assert (bi.forward_layer.name, bi.backward_layer.name) == ("forward_enc",
+                                                                   "backward_forward_enc")
+        assert (bi.forward_layer.go_backwards, bi.backward_layer.go_backwards) == (False, True)
+        again = lib.Bidirectional.from_config(bi.get_config())
+        assert (again.forward_layer.name, again.backward_layer.name) == (
+            "forward_enc", "backward_forward_enc")
+        with pytest.raises(ValueError, match="go_backwards"):
+            lib.Bidirectional(lib.LSTM(2, go_backwards=True))
+        with pytest.raises(ValueError, match="go_backwards"):
+            lib.Bidirectional(lib.LSTM(2), backward_layer=lib.LSTM(2))
+        with pytest.raises(ValueError, match="return_sequences"):
+            lib.Bidirectional(lib.LSTM(2), backward_layer=lib.LSTM(
+                2, go_backwards=True, return_sequences=True))
+
+
+def _wrappers_model(lib):
+    inputs = lib.Input((5, 4))
+    h = lib.layers.Bidirectional(lib.layers.LSTM(3, return_sequences=True, name="enc"),
+                                 name="bi")(inputs)
+    h = lib.layers.TimeDistributed(lib.layers.Dense(2, name="proj"), name="td")(h)
+    outputs = lib.layers.Bidirectional(lib.layers.GRU(2, name="dec"), merge_mode="sum",
+                                       name="bi2")(h)
+    return lib.Model(inputs, outputs)
+
+
+def test_wrapper_keras_files_round_trip_both_ways(backend, tmp_path):
+    """A model of the wrappers saved by Keras loads in crossops, and crossops's file in
+    Keras: same outputs, same weight paths."""
+    import keras
+
+    from crossops import models
+
+    class _Lib:
+        Input = staticmethod(layers.Input)
+        Model = staticmethod(models.Model)
+    _Lib.layers = layers
+    ref = _wrappers_model(keras)
+    ref.set_weights(_random_weights(ref))
+    ref.save(tmp_path / "keras.keras")
+    want = _keras_np(ref(SEQ))
+    with backend_context(backend):
+        ours = models.load_model(tmp_path / "keras.keras")
+        _close(to_numpy(ours(to_backend(backend, SEQ))), want)
+        assert [v.path for v in ours.weights] == [v.path for v in ref.weights]
+        mine = _wrappers_model(_Lib)
+        mine.set_weights(ref.get_weights())
+        mine.save(tmp_path / "crossops.keras")
+        assert [v.path for v in mine.weights] == [v.path for v in ref.weights]
+    theirs = keras.models.load_model(tmp_path / "crossops.keras")
+    _close(_keras_np(theirs(SEQ)), want)
+    assert [v.path for v in theirs.weights] == [v.path for v in ref.weights]

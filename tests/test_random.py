@@ -474,3 +474,29 @@ def test_errors(backend):
             xr.categorical(to_backend(backend, np.zeros(3, np.float32)), 2, seed=0)
         with pytest.raises(IndexError, match="axis"):
             xr.shuffle(x, axis=2, seed=0)
+
+
+@pytest.mark.parametrize("generator", ["portable", "native"])
+@pytest.mark.parametrize("op", ["uniform", "normal"])
+def test_float64_draws_have_float64_resolution(backend, generator, op):
+    """float64 uniform and normal draws are float64 numbers, not float32 ones widened: on
+    N draws, all but a few are not representable in float32 (a 53-bit value is a float32
+    one with probability about 2**-29), and uniform's low bits are used (its values times
+    2**53 are integers, not all multiples of 2**29). jax with x64 on (backend_context)."""
+    from crossops import config
+    before = config.random_generator()
+    config.set_random_generator(generator)
+    try:
+        with backend_context(backend):
+            f = getattr(xr, op)
+            x = to_numpy(f((N,), dtype="float64", seed=17))
+    finally:
+        config.set_random_generator(before)
+    assert x.dtype == np.float64
+    widened = x.astype(np.float32).astype(np.float64) == x
+    assert widened.sum() <= 2, f"{widened.sum()} of {N} draws are float32 numbers"
+    if op == "uniform":
+        assert np.all((x >= 0) & (x < 1))
+        if generator == "portable":  # 53 bits: k 2**-53 for integers k, odd ones among them
+            k = x * 2.0 ** 53
+            assert np.array_equal(k, np.floor(k)) and np.any(k % 2 == 1)

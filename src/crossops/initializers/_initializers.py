@@ -19,21 +19,52 @@ from crossops._names import snake_case
 _TRUNCATION = 0.87962566103423978  # stddev of a unit normal truncated to [-2, 2]
 
 
-def compute_fans(shape) -> tuple[int, int]:
-    """(fan_in, fan_out) of a weight shape; convolution kernels are (spatial..., in, out).
+def compute_fans(shape, input_axes=None, output_axes=None) -> tuple[int, int]:
+    """(fan_in, fan_out) of a weight shape, as Keras's.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        The weight's shape.
+    input_axes, output_axes : sequence of int, optional
+        The axes of the input and of the output units (negative counts from the end).
+        Given both, fan_in and fan_out are the products of those axes' sizes; otherwise
+        (either one None) the shape's layout decides: a vector is its own fan in and
+        out, a matrix is (in, out), and a convolution kernel is (spatial..., in, out).
+
+    Returns
+    -------
+    tuple of int
 
     Examples
     --------
     >>> compute_fans((3, 3, 8, 16))
     (72, 144)
+    >>> compute_fans((8, 4, 16), input_axes=[0], output_axes=[1, 2])
+    (8, 64)
     """
     shape = tuple(shape)
+    if input_axes is not None and output_axes is not None:
+        return _axes_size(shape, input_axes, "input_axes"), \
+            _axes_size(shape, output_axes, "output_axes")
     if len(shape) == 0:
         return 1, 1
     if len(shape) == 1:
         return shape[0], shape[0]
     receptive = math.prod(shape[:-2])
     return shape[-2] * receptive, shape[-1] * receptive
+
+
+def _axes_size(shape, axes, what) -> int:
+    """The product of ``shape``'s sizes on ``axes`` (checked against the rank)."""
+    size = 1
+    for axis in axes:
+        if not isinstance(axis, int | np.integer) or not -len(shape) <= axis < len(shape):
+            raise ValueError(f"compute_fans: {what} must be axes of the weight's shape "
+                             f"{shape} (ints in [-{len(shape)}, {len(shape)})), got "
+                             f"{list(axes)}")
+        size *= shape[axis]
+    return int(size)
 
 
 def _np_dtype(dtype):
@@ -141,22 +172,57 @@ class RandomUniform(Initializer):
 
 class VarianceScaling(Initializer):
     """Variance ``scale / n`` with ``n`` the fan in, fan out or their mean (``mode``), from a
-    truncated normal, a normal or a uniform distribution."""
+    truncated normal, a normal or a uniform distribution, Keras's ``VarianceScaling``.
 
-    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+    Parameters
+    ----------
+    scale : float
+        The variance's numerator (> 0).
+    mode : {"fan_in", "fan_out", "fan_avg"}
+    distribution : {"truncated_normal", "untruncated_normal", "uniform"}
+        (``"normal"`` means ``"truncated_normal"``, as Keras; any case.)
+    seed : int, optional
+    input_axes, output_axes : list of int, optional
+        The axes of the input and output units: given both, the fans are the products of
+        their sizes (see :func:`compute_fans`), as Keras's (an EinsumDense kernel whose
+        layout is not (..., in, out)).
+
+    Examples
+    --------
+    >>> init = VarianceScaling(2.0, "fan_out", "uniform", seed=0, input_axes=[0],
+    ...                        output_axes=[1, 2])
+    >>> w = init((100, 4, 5))
+    >>> bool(abs(w).max() <= (3 * 2.0 / 20) ** 0.5)
+    True
+    >>> init.get_config()["output_axes"]
+    [1, 2]
+    """
+
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None,
+                 input_axes=None, output_axes=None):
         super().__init__(seed)
         if mode not in ("fan_in", "fan_out", "fan_avg"):
             raise ValueError(f"VarianceScaling: mode must be fan_in, fan_out or fan_avg, "
                              f"got {mode!r}")
+        if isinstance(distribution, str):
+            distribution = distribution.lower()
+            if distribution == "normal":  # Keras's alias
+                distribution = "truncated_normal"
         if distribution not in ("truncated_normal", "untruncated_normal", "uniform"):
             raise ValueError("VarianceScaling: distribution must be truncated_normal, "
                              f"untruncated_normal or uniform, got {distribution!r}")
         if scale <= 0:
             raise ValueError(f"VarianceScaling: scale must be > 0, got {scale}")
+        for what, axes in (("input_axes", input_axes), ("output_axes", output_axes)):
+            if axes is not None and (isinstance(axes, str | bytes) or not all(
+                    isinstance(a, int | np.integer) for a in np.atleast_1d(axes))):
+                raise ValueError(f"{type(self).__name__}: {what} must be a list of ints or "
+                                 f"None, got {axes!r}")
         self.scale, self.mode, self.distribution = scale, mode, distribution
+        self.input_axes, self.output_axes = input_axes, output_axes
 
     def sample(self, shape, rng):
-        fan_in, fan_out = compute_fans(shape)
+        fan_in, fan_out = compute_fans(shape, self.input_axes, self.output_axes)
         n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
         variance = self.scale / max(1.0, n)
         if self.distribution == "truncated_normal":
@@ -168,13 +234,33 @@ class VarianceScaling(Initializer):
 
 
 def _scaling(name, scale, mode, distribution, doc):
-    def __init__(self, seed=None):
-        VarianceScaling.__init__(self, scale, mode, distribution, seed)
+    def __init__(self, seed=None, input_axes=None, output_axes=None):
+        VarianceScaling.__init__(self, scale, mode, distribution, seed, input_axes,
+                                 output_axes)
 
     def get_config(self):
-        return {"seed": self.seed}
+        return {"seed": self.seed, "input_axes": self.input_axes,
+                "output_axes": self.output_axes}
+    doc = f"""{doc}
+
+    Keras's ``{name}``: :class:`VarianceScaling` with scale {scale}, mode ``{mode}`` and
+    distribution ``{distribution}``.
+
+    Parameters
+    ----------
+    seed : int, optional
+    input_axes, output_axes : list of int, optional
+        The axes of the input and output units (see :func:`compute_fans`).
+
+    Examples
+    --------
+    >>> {name}(seed=0)((2, 3)).shape
+    (2, 3)
+    >>> {name}().get_config()
+    {{'seed': None, 'input_axes': None, 'output_axes': None}}
+    """
     return type(name, (VarianceScaling,), {"__init__": __init__, "get_config": get_config,
-                                           "__doc__": doc})
+                                           "__doc__": doc, "__module__": __name__})
 
 
 GlorotUniform = _scaling("GlorotUniform", 1.0, "fan_avg", "uniform",

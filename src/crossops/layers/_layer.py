@@ -11,6 +11,7 @@ dtype (its floating inputs and weights read in that dtype, the weights staying f
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import inspect
 import itertools
@@ -42,6 +43,25 @@ from ._symbolic import SymbolicTensor, symbolic_call
 
 _NAME_COUNTS: dict = defaultdict(itertools.count)
 _TORCH_CLASSES: dict = {}
+#: the name scope open now (Keras's): the path of the layer building or first calling, ""
+#: outside every layer; a weight's path is its layer's scope path, then the weight's name
+_SCOPE_PATH: contextvars.ContextVar[str] = contextvars.ContextVar("crossops_scope", default="")
+
+
+class _NameScope:
+    """Makes ``path`` the open name scope for a ``with`` block (thread- and task-safe)."""
+
+    __slots__ = ("path", "token")
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def __enter__(self):
+        self.token = _SCOPE_PATH.set(self.path)
+        return self
+
+    def __exit__(self, *exc):
+        _SCOPE_PATH.reset(self.token)
 
 
 
@@ -220,7 +240,8 @@ class Layer:
         host = initializers.get(initializer)(tuple(int(s) for s in shape), dtype)
         backend = self._backend or self._made_on
         value = _to_backend(host, backend, trainable, layout)
-        variable = Variable(value, trainable=trainable, name=name, path=f"{self.name}/{name}")
+        variable = Variable(value, trainable=trainable, name=name,
+                            path=f"{self._variable_scope()}/{name}")
         variable.seed_state = seed_state
         self._own_weights.append(variable)
         if backend == "torch" and _is_torch_module_class(type(self)):
@@ -232,6 +253,26 @@ class Layer:
             else:
                 self.register_buffer(key, value)
         return variable
+
+    def _scope_path(self) -> str:
+        """The path of this layer's name scope: the scope open when it first opened its
+        own (its parent's path, kept from then on, as Keras's ``_parent_path``), then its
+        name. A layer built or first called inside another's build or first call has that
+        layer's path in front (``time_distributed/dense``)."""
+        parent = self.__dict__.get("_parent_path")
+        if parent is None:
+            parent = _SCOPE_PATH.get()
+            self.__dict__["_parent_path"] = parent
+        return f"{parent}/{self.name}" if parent else self.name
+
+    def _name_scope(self) -> _NameScope:
+        """This layer's name scope, opened by its build and its first call."""
+        return _NameScope(self._scope_path())
+
+    def _variable_scope(self) -> str:
+        """The path in front of this layer's weights' names (its scope path; a recurrent
+        layer adds its cell's name, as Keras's)."""
+        return self._scope_path()
 
     def _all_layers(self):
         seen, out = set(), []
@@ -315,10 +356,14 @@ class Layer:
         inputs = args[0]
         if not self.built:
             self._backend = backend_of_tree(inputs) or self._made_on
-            with crossops.use_backend(self._backend):
-                self.build(optree.tree_map(lambda x: tuple(x.shape), inputs)
-                           if not hasattr(inputs, "shape") else tuple(inputs.shape))
-            self.built = True
+            # the first call runs in this layer's name scope: sublayers built in it (by
+            # build or by call) have this layer's path in front of theirs, as Keras's
+            with self._name_scope():
+                with crossops.use_backend(self._backend):
+                    self.build(optree.tree_map(lambda x: tuple(x.shape), inputs)
+                               if not hasattr(inputs, "shape") else tuple(inputs.shape))
+                self.built = True
+                return self(*args, **kwargs)
         if "training" in kwargs:
             if not _accepts(self.call, "training"):
                 kwargs.pop("training")
@@ -572,7 +617,8 @@ def _marking_built(build):
     def marked(self, *args, **kwargs):
         if self._backend is None:
             self._backend = self._made_on
-        out = build(self, *args, **kwargs)
+        with self._name_scope():  # sublayers built here have this layer's path in front
+            out = build(self, *args, **kwargs)
         self.built = True
         return out
 

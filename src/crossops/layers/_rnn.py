@@ -19,6 +19,7 @@ from ._layer import Layer
 
 class _RNN(Layer):
     gates = 1
+    _cell_name = "simple_rnn_cell"  # Keras's cell layer's name (its weights' scope)
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid",
                  use_bias=True, kernel_initializer="glorot_uniform",
@@ -48,6 +49,11 @@ class _RNN(Layer):
                                                 name="recurrent_kernel")
         self.bias = self.add_weight(self._bias_shape(), self._bias_init(), name="bias") \
             if self.use_bias else None
+
+    def _variable_scope(self) -> str:
+        # Keras's recurrent layers keep their weights in a cell layer named after them
+        # (lstm/lstm_cell/kernel); crossops has no cell layer but gives the same paths
+        return f"{self._scope_path()}/{self._cell_name}"
 
     def _bias_shape(self):
         return (self.gates * self.units,)
@@ -127,6 +133,7 @@ class LSTM(_RNN):
     forget gate's bias starts at 1 (``unit_forget_bias``)."""
 
     gates = 4
+    _cell_name = "lstm_cell"
 
     def __init__(self, units, unit_forget_bias=True, **kwargs):
         super().__init__(units, **kwargs)
@@ -166,6 +173,7 @@ class GRU(_RNN):
     reset, candidate; separate input and recurrent biases)."""
 
     gates = 3
+    _cell_name = "gru_cell"
 
     def __init__(self, units, reset_after=True, **kwargs):
         super().__init__(units, **kwargs)
@@ -199,8 +207,35 @@ class GRU(_RNN):
 
 
 class Bidirectional(Layer):
-    """Runs ``layer`` forwards and a copy backwards; merges their outputs (``concat``,
-    ``sum``, ``mul``, ``ave``)."""
+    """Runs a recurrent layer forwards and backwards over the time axis and merges the two
+    outputs, Keras's ``Bidirectional``.
+
+    Parameters
+    ----------
+    layer : SimpleRNN, LSTM or GRU
+        The recurrent layer whose config both directions are made from (as Keras, two new
+        layers, ``forward_<name>`` and ``backward_<name>``; ``layer`` itself is not used).
+    merge_mode : {"concat", "sum", "mul", "ave"}
+        How the two outputs are merged.
+    backward_layer : SimpleRNN, LSTM or GRU, optional
+        The backward layer, used as it is (it should have ``go_backwards=True``).
+    **kwargs
+        ``name``, ``trainable``, ``dtype`` (see :class:`Layer`).
+
+    Notes
+    -----
+    The weights' paths are Keras's: ``bidirectional/forward_lstm/lstm_cell/kernel``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops.layers import LSTM
+    >>> layer = Bidirectional(LSTM(3, name="enc"), name="bi")
+    >>> layer(np.ones((2, 4, 5), np.float32)).shape
+    (2, 6)
+    >>> [v.path for v in layer.weights][:2]
+    ['bi/forward_enc/lstm_cell/kernel', 'bi/forward_enc/lstm_cell/recurrent_kernel']
+    """
 
     def __init__(self, layer, merge_mode="concat", backward_layer=None, **kwargs):
         super().__init__(**kwargs)
@@ -210,11 +245,24 @@ class Bidirectional(Layer):
         if layer.return_state:
             raise ValueError("Bidirectional: wrap a layer with return_state=False")
         self.merge_mode = merge_mode
-        self.forward_layer = layer
+        # as Keras: both directions are new layers made from ``layer``'s config (``layer``
+        # itself, and any weights it has, are not used), named forward_<name> and
+        # backward_<name>; a given ``backward_layer`` is used as it is
+        config = layer.get_config()
+        config["name"] = f"forward_{layer.name.removeprefix('forward_')}"
+        self.forward_layer = type(layer).from_config(config)
         if backward_layer is None:
             config = layer.get_config()
-            config.update(name=f"backward_{layer.name}", go_backwards=not layer.go_backwards)
+            config.update(name=f"backward_{layer.name.removeprefix('backward_')}",
+                          go_backwards=True)
             backward_layer = type(layer).from_config(config)
+        if backward_layer.go_backwards == self.forward_layer.go_backwards:
+            raise ValueError(f"Bidirectional: the forward and backward layers need different "
+                             f"go_backwards, got {self.forward_layer.go_backwards} for both "
+                             f"(wrap a layer with go_backwards=False)")
+        if backward_layer.return_sequences != self.forward_layer.return_sequences:
+            raise ValueError("Bidirectional: the forward and backward layers need the same "
+                             "return_sequences")
         self.backward_layer = backward_layer
 
     def call(self, inputs, training=False):
@@ -247,7 +295,10 @@ class Bidirectional(Layer):
 
 
 def _serialized(layer) -> dict:
-    return keras_object("keras.layers", type(layer).__name__, layer.get_config())
+    # Keras's Bidirectional sets its layers' zero_output_for_mask to their return_sequences
+    # (what a masked step outputs; crossops's recurrent layers take no mask)
+    config = {**layer.get_config(), "zero_output_for_mask": layer.return_sequences}
+    return keras_object("keras.layers", type(layer).__name__, config)
 
 
 def _recurrent_from_config(spec: dict):
@@ -256,6 +307,8 @@ def _recurrent_from_config(spec: dict):
     if found is None:
         raise ValueError(f"Bidirectional.from_config: cannot wrap a "
                          f"{spec.get('class_name')!r}; crossops wraps SimpleRNN, LSTM or GRU")
-    return found.from_config(spec["config"])
+    config = dict(spec["config"])
+    config.pop("zero_output_for_mask", None)  # Bidirectional's own setting (see _serialized)
+    return found.from_config(config)
 
 

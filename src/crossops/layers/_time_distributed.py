@@ -19,7 +19,9 @@ class TimeDistributed(Layer):
     ----------
     layer : Layer
         The crossops layer applied to every time step (its weights are shared by all of
-        them, and are this layer's weights).
+        them, and are this layer's weights). If ``layer`` is built by this layer, its
+        weights' paths have this layer's name in front (``time_distributed/dense/kernel``),
+        as Keras's; a layer built before keeps its paths.
     **kwargs
         ``name``, ``trainable``, ``dtype`` (see :class:`Layer`).
 
@@ -37,11 +39,11 @@ class TimeDistributed(Layer):
     --------
     >>> import numpy as np
     >>> from crossops.layers import Dense
-    >>> layer = TimeDistributed(Dense(2, kernel_initializer="ones", name="proj"))
+    >>> layer = TimeDistributed(Dense(2, kernel_initializer="ones", name="proj"), name="td")
     >>> layer(np.ones((1, 3, 4), np.float32)).shape
     (1, 3, 2)
     >>> [v.path for v in layer.weights]
-    ['proj/kernel', 'proj/bias']
+    ['td/proj/kernel', 'td/proj/bias']
     """
 
     def __init__(self, layer: Layer, **kwargs):

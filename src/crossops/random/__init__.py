@@ -31,8 +31,10 @@ seed gives the same numbers, to the bit, on every backend, eager and compiled (`
 ``torch.compile(fullgraph=True)``), for every op including ``normal`` (crossops's own
 float32 ``log``/``sqrt``/``cos``/``sin``), ``dropout`` and the initializers, so a model
 trained with dropout from one seed follows the same trajectory on every backend.
-``binomial`` needs its counts known at trace time; float64 results of ops other than
-``uniform`` are float32 numbers widened. ``crossops.config.set_random_generator("native")``
+``binomial``'s counts may be traced (``jax.jit``, ``tf.function``; under
+``torch.compile(fullgraph=True)`` they must be Python numbers or NumPy arrays); float64
+results of ops other than ``uniform`` and ``normal`` are float32 numbers widened.
+``crossops.config.set_random_generator("native")``
 uses each framework's own generator instead, so the numbers differ between backends (the
 distributions do not):
 

@@ -59,18 +59,23 @@ From the words:
   Newton steps) from ``+ - * /`` (correctly rounded everywhere) and bit operations; every
   product that is not exact is a sum of exact partial products (``_xmul``), so fused
   multiply-adds change nothing, and no two constants are added in a row (XLA would fold
-  them). ``binomial`` needs its counts known when traced (under ``jax.jit`` and
-  ``tf.function``: a Python number or a NumPy array).
-- float64: ``uniform`` draws 53 bits; every other op computes in float32 and widens (its
-  float64 results are float32 numbers).
+  them). ``binomial`` with counts known only when run (traced by ``jax.jit`` or
+  ``tf.function``) loops over ``max(counts)`` trials, computing each trial's words from
+  their indices: the same bits as eager.
+- float64: ``uniform`` draws 53 bits (two words per value); ``normal`` is Box-Muller on
+  two such uniforms per pair with float64 ``log``, ``sqrt``, ``cos`` and ``sin`` computed
+  here (``_normal64``: within 4 ulp, the same bits everywhere); every other op computes in
+  float32 and widens (its float64 results are float32 numbers).
 - split: the words of counters ``0 .. 2 num - 1`` as ``num`` keys (``jax.random.split``'s
   layout with ``jax_threefry_partitionable=False``).
 """
 
 from __future__ import annotations
 
+import decimal as _decimal
 import functools
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -281,6 +286,7 @@ def _box_muller(m1, m2, backend: str):
     pos = xnp.greater(t, 0.0)
     r = xnp.where(pos, _sqrt(xnp.where(pos, t, 1.0)), 0.0)
     cos, sin = _sincos(m2)
+    r = _halved(r)
     return _xmul(r, cos), _xmul(r, sin)
 
 
@@ -292,17 +298,21 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, backend=None):
     24 bits), then ``r cos(2 pi v)`` and ``r sin(2 pi v)`` from the second; ``log`` and
     ``sqrt`` are ``_log`` and ``_sqrt``, ``cos`` and ``sin`` ``_sincos`` (exact range
     reduction on the integer ``m``, then short polynomials). Within a few ulp of the exact
-    Box-Muller value of the same words. The arithmetic runs in float32 whatever the dtype
-    (float64 results are float32 numbers widened).
+    Box-Muller value of the same words. The arithmetic runs in float32 for every dtype but
+    float64, which has its own float64 form (:func:`_normal64`: 53-bit uniforms, float64
+    ``log``, ``sqrt``, ``cos`` and ``sin``).
     """
     name = _seed.float_name(dtype, "normal")
     mean = _seed.number(mean, "normal", "mean")
     stddev = _seed.number(stddev, "normal", "stddev")
     shape = _seed.shape_tuple(shape, "normal")
+    compute = "float64" if name == "float64" else "float32"
     hk = _hosted(backend, seed, "normal")
     if hk is not None:
-        x = normal(shape, mean, stddev, dtype="float32", seed=hk, backend=HOST)
+        x = normal(shape, mean, stddev, dtype=compute, seed=hk, backend=HOST)
         return _finish(backend, x, name)
+    if compute == "float64":
+        return _normal64(shape, mean, stddev, seed, backend)
     n = math.prod(shape)
     h = (n + 1) // 2
     words, w = bits(backend, seed, 2 * h, "normal")
@@ -433,10 +443,32 @@ def _xmul(a, b):
     ones first: within about 1 ulp of the product, and the same bits whether or not a
     compiler fuses the additions with the multiplications. No two products added together
     share a factor (TensorFlow's graph optimiser would hoist it, see ``_csplit``)."""
-    ah, al = _split(a)
-    bh, bl = _split(b)
+    ah, al = _halves(a, _split)
+    bh, bl = (ah, al) if b is a else _halves(b, _split)
     s = xnp.add(xnp.multiply(ah, bl), xnp.multiply(al, bh))
     return xnp.add(xnp.add(s, xnp.multiply(al, bl)), xnp.multiply(ah, bh))
+
+
+class _Halved(NamedTuple):
+    """An array with its ``_split`` (or ``_split64``) halves, made once for an array that
+    ``_xmul`` and its kin multiply several times: the same operations on the same values,
+    fewer of them (eagerly; compilers merge repeated splits themselves)."""
+    x: object
+    hi: object
+    lo: object
+
+
+def _halved(x, split=None) -> _Halved:
+    return _Halved(x, *(split or _split)(x))
+
+
+def _halves(a, split):
+    """The halves of ``a`` (an array, or a :class:`_Halved`)."""
+    return (a.hi, a.lo) if type(a) is _Halved else split(a)
+
+
+def _value(a):
+    return a.x if type(a) is _Halved else a
 
 
 def _xmulc(a, c: float):
@@ -444,8 +476,8 @@ def _xmulc(a, c: float):
     power of two)."""
     ch, cl = _csplit(c)
     if cl == 0.0:
-        return xnp.multiply(a, ch)
-    ah, al = _split(a)
+        return xnp.multiply(_value(a), ch)
+    ah, al = _halves(a, _split)
     s = xnp.add(xnp.multiply(ah, cl), xnp.multiply(al, ch))
     return xnp.add(xnp.add(s, xnp.multiply(al, cl)), xnp.multiply(ah, ch))
 
@@ -464,6 +496,8 @@ def _sqrt(x):
 
 def _poly(x, coeffs):
     """``coeffs[0] + coeffs[1] x + ...`` by Horner's rule, every product by ``_xmul``."""
+    if len(coeffs) > 2 and type(x) is not _Halved:
+        x = _halved(x)
     acc = xnp.add(_xmulc(x, coeffs[-1]), _f32(coeffs[-2]))
     for c in reversed(coeffs[:-2]):
         acc = xnp.add(_xmul(acc, x), _f32(c))
@@ -503,9 +537,11 @@ def _log(x, backend: str):
     e = xnp.astype(xnp.where(upper, xnp.add(e, 1), e), "float32")
     c = xnp.take(_table(backend, _LOG_C), i)
     r = xnp.divide(xnp.subtract(m, c), c)  # m - c exact (Sterbenz)
-    r2 = _xmul(r, r)
-    r3 = _xmul(r2, r)
-    r4 = _xmul(r2, r2)
+    rh = _halved(r)
+    r2 = _xmul(rh, rh)
+    r2h = _halved(r2)
+    r3 = _xmul(r2h, rh)
+    r4 = _xmul(r2h, r2h)
     p = xnp.subtract(_xmulc(r3, 1 / 3), xnp.multiply(r4, 0.25))
     p = xnp.add(xnp.subtract(p, xnp.multiply(r2, 0.5)), r)  # log1p(r) to r**4
     hi = xnp.add(xnp.multiply(e, _LN2_HI), xnp.take(_table(backend, _LOG_HI), i))
@@ -532,8 +568,9 @@ def _exp(x, backend: str):
     ki = xnp.astype(k, "int32")
     j = xnp.bitwise_and(ki, 63)
     q = xnp.right_shift(ki, 6)  # floor(k / 64)
-    r2 = _xmul(r, r)
-    p = xnp.add(xnp.add(_xmulc(_xmul(r2, r), 1 / 6), xnp.multiply(r2, 0.5)), r)  # e**r - 1
+    rh = _halved(r)
+    r2 = _xmul(rh, rh)
+    p = xnp.add(xnp.add(_xmulc(_xmul(r2, rh), 1 / 6), xnp.multiply(r2, 0.5)), r)  # e**r - 1
     t_hi = xnp.take(_table(backend, _EXP_HI), j)
     t_lo = xnp.take(_table(backend, _EXP_LO), j)
     v = xnp.add(t_hi, xnp.add(t_lo, _xmul(t_hi, p)))
@@ -562,7 +599,8 @@ def _sincos(m):
     upper = xnp.greater(k, 0x200000)
     g = xnp.multiply(xnp.astype(xnp.where(upper, xnp.subtract(0x400000, k), k), "float32"),
                      2.0 ** -22)  # exact
-    z = _xmul(g, g)
+    g = _halved(g)
+    z = _halved(_xmul(g, g))
     s_tail = _xmul(z, _poly(z, _SIN_C[1:]))
     # g hi + (g tail + g lo), each product FMA-proof (XLA would add the constants of
     # g (hi + (lo + tail)) first)
@@ -815,8 +853,11 @@ def beta(shape, alpha, beta, dtype=None, seed=None, backend=None):
 _BINOMIAL_BLOCK = 1 << 22  # words per block of trials
 
 
-def _static_max(counts, op: str) -> int:
-    """The largest count, known at call time (a number or a concrete array)."""
+def _static_max(counts, op: str) -> int | None:
+    """The largest count, known at call time (a number or a concrete array), or None for
+    an array whose values are known only when run (a tracer of jax.jit, a symbolic tensor
+    of tf.function). Under torch.compile a tensor's values are read (dynamo traces the
+    NumPy conversion; fullgraph=True refuses it)."""
     import crossops
     if isinstance(counts, int | float) and not isinstance(counts, bool):
         top = float(counts)  # plain Python: a constant for torch.compile
@@ -827,11 +868,10 @@ def _static_max(counts, op: str) -> int:
         try:
             values = np.asarray(crossops.to_numpy(counts), dtype=np.float64)
         except Exception:
-            raise TypeError(
-                f"random.{op}: the portable generator draws max(counts) Bernoulli trials per "
-                f"value, so counts must be known when the call is traced: pass a Python number "
-                f"or a NumPy array (not a traced {type(counts).__name__}), or use "
-                f"crossops.config.set_random_generator('native')") from None
+            if hasattr(counts, "shape") and not isinstance(counts, np.ndarray):
+                return None
+            raise TypeError(f"random.{op}: counts must be a number or an array of numbers, "
+                            f"got {type(counts).__name__}") from None
     if values.size == 0:
         return 0
     top = float(np.max(values))
@@ -841,18 +881,81 @@ def _static_max(counts, op: str) -> int:
     return int(math.ceil(top))
 
 
+def _words_at(w: _Words, k0, k1, total, j):
+    """The words ``j`` (int32 indices below ``total``) of ``bits(key, total)`` for a
+    ``total`` known only when run (an int32 scalar array): word ``j`` is the first lane of
+    the counter pair ``(j, (j + m) mod total)`` for ``j < m = ceil(total / 2)``, else the
+    second lane of the pair ``(j - m, j mod total)``, as ``bits`` lays them out."""
+    m = xnp.floor_divide(xnp.add(total, 1), 2)
+    first = xnp.less(j, m)
+    c = xnp.where(first, j, xnp.subtract(j, m))
+    c0 = xnp.astype(c, w.dtype)
+    c1 = xnp.astype(xnp.remainder(xnp.add(c, m), total), w.dtype)
+    y0, y1 = _threefry(w, k0, k1, c0, c1)
+    return xnp.where(first, y0, y1)
+
+
+def _binomial_traced(shape, counts, probabilities, name, seed, backend):
+    """``binomial`` for counts known only when run (under ``jax.jit`` or ``tf.function``):
+    a loop over the ``max(counts)`` trials whose words are those the eager form draws (the
+    same blocks, block keys and word layout, each word computed from its index), so that
+    the results are the same bits. Counts that are negative or not finite give unspecified
+    values (they cannot be checked when traced)."""
+    n = math.prod(shape)
+    w = _Words(backend)
+    with use_backend(backend):
+        key = as_key(backend, seed, "binomial")
+        k0, k1 = w.key_words(key)
+        cnt = xnp.broadcast_to(_param(backend, counts, "binomial", "counts"), shape)
+        prob = xnp.broadcast_to(_param(backend, probabilities, "binomial", "probabilities"),
+                                shape)
+        top = xnp.astype(xnp.ceil(xnp.max(xnp.asarray(_param(backend, counts, "binomial",
+                                                                "counts")))), "int32")
+        per = xnp.maximum(xnp.minimum(top, _BINOMIAL_BLOCK // max(n, 1)), 1)
+        blocks = xnp.floor_divide(xnp.subtract(xnp.add(top, per), 1), per)
+        index = xnp.arange(n, dtype="int32")
+        pair = xnp.arange(2, dtype="int32")
+
+        def body(t, total):
+            blk = xnp.floor_divide(t, per)
+            t0 = xnp.multiply(blk, per)
+            k = xnp.minimum(per, xnp.subtract(top, t0))
+            # the block's key: words 2 blk and 2 blk + 1 of split(seed, blocks)
+            bk = _words_at(w, k0, k1, xnp.multiply(blocks, 2), xnp.add(pair, xnp.multiply(blk, 2)))
+            if not w.masked:
+                bk = xnp.astype(bk, "uint32")
+            words = _words_at(w, bk[0], bk[1], xnp.multiply(k, n),
+                              xnp.add(index, xnp.multiply(xnp.subtract(t, t0), n)))
+            parts, width = _unit(words, w, "float32", shape)
+            u = _affine(parts, width, "float32", 1.0, 0.0)
+            hit = xnp.logical_and(xnp.less(u, prob), xnp.less(xnp.astype(t, "float32"), cnt))
+            return xnp.add(t, 1), xnp.add(total, xnp.astype(hit, "int32"))
+
+        from .. import core
+        _, total = core.while_loop(lambda t, total: xnp.less(t, top), body,
+                                   (xnp.asarray(0, dtype="int32"),
+                                    xnp.zeros(shape, dtype="int32")))
+        return xnp.astype(total, name)
+
+
 def binomial(shape, counts, probabilities, dtype=None, seed=None, backend=None):
     """The portable ``binomial``: a sum of Bernoulli trials.
 
     Value ``i`` counts the trials ``t < counts[i]`` whose uniform (24 bits) is below
     ``probabilities[i]`` (float32), for ``t < max(counts)``: exact integer comparisons, so
     nothing is rounded. Cost: ``max(counts)`` words per value, in blocks of 2**22 words
-    (each block from its own key of ``split``); ``max(counts)`` must be known at call time.
+    (each block from its own key of ``split``). Counts traced by ``jax.jit`` or
+    ``tf.function`` run as a loop over the trials (``_binomial_traced``), same bits.
     """
     name = _seed.real_name(dtype, "binomial")
     shape = _seed.shape_tuple(shape, "binomial")
     n = math.prod(shape)
     top = _static_max(counts, "binomial")
+    if top is None:  # counts known only when run
+        if n == 0:
+            with use_backend(backend):
+                return xnp.zeros(shape, dtype=name)
+        return _binomial_traced(shape, counts, probabilities, name, seed, backend)
     per = max(1, min(top, _BINOMIAL_BLOCK // max(n, 1)))  # trials per block
     blocks = -(-top // per) if top else 0
     keys = split(seed, blocks, backend=backend) if blocks else None
@@ -871,6 +974,190 @@ def binomial(shape, counts, probabilities, dtype=None, seed=None, backend=None):
             hit = xnp.logical_and(xnp.less(u, prob), xnp.less(trial, cnt))
             total = xnp.add(total, xnp.sum(xnp.astype(hit, "int32"), axis=0))
         return xnp.astype(total, name)
+
+
+# --- float64 normal ------------------------------------------------------------------------
+#
+# The float32 arithmetic above, in float64: products that feed additions are sums of exact
+# partial products of 26-bit halves (``_split64`` rounds to 26 significant bits, so the
+# rest has at most 26 too, and every partial product fits 53 bits), so that fused
+# multiply-adds change nothing; log, sqrt, cos and sin are computed here from + - * / and
+# bit operations, the same bits on every backend and compiler.
+
+def _dd(value) -> tuple[float, float]:
+    """A Decimal as float64 ``(hi, lo)``: ``hi`` the nearest float64, ``lo`` the rest."""
+    hi = float(value)
+    return hi, float(value - _decimal.Decimal(hi))
+
+
+def _round_bits(c: float, bits: int) -> float:
+    """``c`` rounded to ``bits`` significant bits (Python float)."""
+    if c == 0.0:
+        return 0.0
+    mant, e = math.frexp(c)
+    return math.ldexp(round(math.ldexp(mant, bits)), e - bits)
+
+
+_D = _decimal.Context(prec=50)
+_LN2_64 = _D.ln(_decimal.Decimal(2))
+_LN2_64_HI = _round_bits(float(_LN2_64), 40)  # e * each exact for |e| < 2**12
+_LN2_64_LO = _round_bits(float(_LN2_64 - _decimal.Decimal(_LN2_64_HI)), 40)
+_LOG64_HI, _LOG64_LO = (np.array(v) for v in zip(*[
+    _dd(_D.ln(_decimal.Decimal(float(c)))) for c in _LOG_C]))
+_LOG1P_C = [(-1) ** (k + 1) / k for k in range(2, 10)]  # log1p(r) = r + r**2 P(r)
+_PI2_64 = _dd(_D.divide(_decimal.Decimal(
+    "3.14159265358979323846264338327950288419716939937510582097494459"), 2))
+_SIN64_C = [(-1) ** i * _HALF_PI ** (2 * i + 1) / math.factorial(2 * i + 1)
+            for i in range(1, 10)]
+_COS64_C = [(-1) ** i * _HALF_PI ** (2 * i) / math.factorial(2 * i) for i in range(1, 10)]
+
+
+def _split64(x):
+    """``x`` (float64) as ``(hi, lo)``: ``hi`` rounded to 26 significant bits on the bit
+    pattern, ``lo = x - hi`` (exact, at most 26 significant bits)."""
+    b = xnp.view(x, "int64")
+    hi = xnp.view(xnp.bitwise_and(xnp.add(b, 1 << 26), -(1 << 27)), "float64")
+    return hi, xnp.subtract(x, hi)
+
+
+def _csplit64(c: float) -> tuple[float, float]:
+    """A Python constant as ``(hi, lo)`` of at most 26 significant bits each, ``lo`` zero
+    only for a power of two (see ``_csplit``)."""
+    if c == 0.0 or math.frexp(abs(c))[0] == 0.5:
+        return c, 0.0
+    hi = _round_bits(c, 26)
+    if hi == c:  # at most 26 bits: split off the lowest one
+        bits = 26
+        while _round_bits(c, bits - 1) == c:
+            bits -= 1
+        hi = _round_bits(c, bits - 1)
+    return hi, c - hi
+
+
+def _xmul64(a, b):
+    """``a * b`` (float64) as the sum of four exact partial products (see ``_xmul``)."""
+    ah, al = _halves(a, _split64)
+    bh, bl = (ah, al) if b is a else _halves(b, _split64)
+    s = xnp.add(xnp.multiply(ah, bl), xnp.multiply(al, bh))
+    return xnp.add(xnp.add(s, xnp.multiply(al, bl)), xnp.multiply(ah, bh))
+
+
+def _xmulc64(a, c: float):
+    """``a * c`` for a Python constant ``c`` (float64), as ``_xmul64``."""
+    ch, cl = _csplit64(c)
+    if cl == 0.0:
+        return xnp.multiply(_value(a), ch)
+    ah, al = _halves(a, _split64)
+    s = xnp.add(xnp.multiply(ah, cl), xnp.multiply(al, ch))
+    return xnp.add(xnp.add(s, xnp.multiply(al, cl)), xnp.multiply(ah, ch))
+
+
+def _poly64(x, coeffs):
+    """``coeffs[0] + coeffs[1] x + ...`` (float64) by Horner's rule, products by _xmul64."""
+    if len(coeffs) > 2 and type(x) is not _Halved:
+        x = _halved(x, _split64)
+    acc = xnp.add(_xmulc64(x, coeffs[-1]), float(coeffs[-2]))
+    for c in reversed(coeffs[:-2]):
+        acc = xnp.add(_xmul64(acc, x), float(c))
+    return acc
+
+
+def _table64(backend: str, values):
+    from .._dispatch import from_numpy
+    return from_numpy(backend, np.asarray(values, dtype=np.float64))
+
+
+def _sqrt64(x):
+    """The square root of positive normal float64 ``x`` (within 1 ulp): a guess from the bit
+    pattern, then five Newton steps (see ``_sqrt``)."""
+    b = xnp.view(x, "int64")
+    y = xnp.view(xnp.add(xnp.right_shift(b, 1), 0x1FF7A3BEA91D9B1B), "float64")
+    for _ in range(5):
+        y = xnp.multiply(xnp.add(y, xnp.divide(x, y)), 0.5)
+    return y
+
+
+def _log64(x, backend: str):
+    """The natural log of positive normal float64 ``x`` (the float32 ``_log``'s method: a
+    128-entry table of log(c), double-double, and log1p of ``|r| < 2**-7`` to ``r**9``)."""
+    b = xnp.view(x, "int64")
+    e = xnp.subtract(xnp.right_shift(b, 52), 1023)
+    i = xnp.bitwise_and(xnp.right_shift(b, 45), 0x7F)
+    m = xnp.view(xnp.bitwise_or(xnp.bitwise_and(b, (1 << 52) - 1), 1023 << 52), "float64")
+    upper = xnp.greater_equal(i, 64)
+    m = xnp.where(upper, xnp.multiply(m, 0.5), m)
+    e = xnp.astype(xnp.where(upper, xnp.add(e, 1), e), "float64")
+    c = xnp.take(_table64(backend, _LOG_C), i)
+    r = xnp.divide(xnp.subtract(m, c), c)  # m - c exact (Sterbenz)
+    rh = _halved(r, _split64)
+    p = xnp.add(_xmul64(_xmul64(rh, rh), _poly64(rh, _LOG1P_C)), r)
+    hi = xnp.add(xnp.multiply(e, _LN2_64_HI), xnp.take(_table64(backend, _LOG64_HI), i))
+    lo = xnp.add(xnp.add(xnp.multiply(e, _LN2_64_LO), xnp.take(_table64(backend, _LOG64_LO),
+                                                               i)), p)
+    return xnp.add(hi, lo)
+
+
+def _sincos64(m):
+    """``(cos(2 pi u), sin(2 pi u))`` for ``u = m 2**-53``, ``m`` an int64 array in
+    ``[0, 2**53)``: ``_sincos``'s exact reduction on the integer, then Taylor series in
+    ``g`` in [0, 1/2] to g**19 (the terms left out are below 1e-19)."""
+    q = xnp.right_shift(m, 51)
+    k = xnp.bitwise_and(m, (1 << 51) - 1)
+    upper = xnp.greater(k, 1 << 50)
+    g = xnp.multiply(xnp.astype(xnp.where(upper, xnp.subtract(1 << 51, k), k), "float64"),
+                     2.0 ** -51)  # exact
+    g = _halved(g, _split64)
+    z = _halved(_xmul64(g, g), _split64)
+    s_tail = _xmul64(z, _poly64(z, _SIN64_C))
+    s = xnp.add(_xmulc64(g, _PI2_64[0]), xnp.add(_xmul64(g, s_tail), _xmulc64(g, _PI2_64[1])))
+    c = xnp.add(1.0, _xmul64(z, _poly64(z, _COS64_C)))
+    s, c = xnp.where(upper, c, s), xnp.where(upper, s, c)
+    odd = xnp.equal(xnp.bitwise_and(q, 1), 1)
+    sin = xnp.where(odd, c, s)
+    cos = xnp.where(odd, xnp.negative(s), c)
+    neg = xnp.greater_equal(q, 2)
+    return xnp.where(neg, xnp.negative(cos), cos), xnp.where(neg, xnp.negative(sin), sin)
+
+
+def _box_muller64(m1, m2, backend: str):
+    """``(r cos(2 pi v), r sin(2 pi v))`` for ``r = sqrt(-2 log(1 - u))``, ``u = m1 2**-53``
+    and ``v = m2 2**-53`` (int64 arrays of 53-bit integers, one shape), in float64."""
+    one_minus = xnp.multiply(xnp.astype(xnp.subtract(1 << 53, m1), "float64"), 2.0 ** -53)
+    t = xnp.multiply(_log64(one_minus, backend), -2.0)
+    pos = xnp.greater(t, 0.0)
+    r = xnp.where(pos, _sqrt64(xnp.where(pos, t, 1.0)), 0.0)
+    cos, sin = _sincos64(m2)
+    r = _halved(r, _split64)
+    return _xmul64(r, cos), _xmul64(r, sin)
+
+
+def _normal64(shape, mean, stddev, seed, backend):
+    """The portable float64 ``normal``: Box-Muller on 53-bit uniforms. Values ``i`` and
+    ``h + i`` (``h`` pairs) come from words ``i``, ``h + i`` (the top 53 bits of their 64
+    give ``u``, ``r = sqrt(-2 log(1 - u))``) and ``2h + i``, ``3h + i`` (``v``, the angle
+    ``2 pi v``); log, sqrt, cos and sin are the float64 functions above."""
+    n = math.prod(shape)
+    h = (n + 1) // 2
+    words, w = bits(backend, seed, 4 * h, "normal")
+    with use_backend(backend):
+        wd = xnp.astype(words, "int64")
+
+        def top53(a, b):
+            return xnp.bitwise_or(xnp.left_shift(a, 21), xnp.right_shift(b, 11))
+        m1 = top53(wd[:h], wd[h:2 * h])
+        m2 = top53(wd[2 * h:3 * h], wd[3 * h:])
+        if isinstance(m1, np.ndarray) and h > _HOST_BLOCK:  # in cache-sized blocks
+            pairs = [_box_muller64(m1[i:i + _HOST_BLOCK], m2[i:i + _HOST_BLOCK], backend)
+                     for i in range(0, h, _HOST_BLOCK)]
+            z = xnp.concatenate([c for c, _ in pairs] + [s for _, s in pairs])
+        else:
+            z = xnp.concatenate(list(_box_muller64(m1, m2, backend)))
+        z = xnp.reshape(z[:n] if 2 * h != n else z, shape)
+        if stddev != 1.0:
+            z = _xmulc64(z, stddev)
+        if mean != 0.0:
+            z = xnp.add(z, float(mean))
+        return z
 
 
 #: the ops whose float arithmetic a backend may run as one compiled program (long chains
