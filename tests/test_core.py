@@ -179,6 +179,102 @@ def test_associative_scan_with_unequal_lengths_raises(backend):
             core.associative_scan(lambda x, y: (x[0] + y[0], x[1] + y[1]), (a, b))
 
 
+def _odd_even(f, xs):
+    """The odd/even recursion of ``jax.lax.associative_scan`` along axis 0 (NumPy), written
+    from its description: it groups the values as JAX does, so a non-associative ``f``
+    tells a different grouping apart."""
+    n = len(xs)
+    if n < 2:
+        return xs
+    odd = _odd_even(f, f(xs[0:-1:2], xs[1::2]))
+    even = f(odd[:-1] if n % 2 == 0 else odd, xs[2::2])
+    out = np.empty_like(xs)
+    out[0], out[2::2], out[1::2] = xs[0], even, odd
+    return out
+
+
+@pytest.mark.parametrize("jit_compile", [False, True], ids=["graph", "xla"])
+def test_associative_scan_of_a_length_unknown_when_traced(jit_compile):
+    """tf.function with a None dimension along the scanned axis (issue 18: it raised
+    int(None)); also with jit_compile=True, where Keras's TensorFlow backend fails. A pytree
+    of an exact integer sum, a max and a non-associative float step, reverse and axis 1:
+    the sum and max equal a sequential fold, the float step JAX's odd/even grouping exactly
+    (as Keras, whose eager TensorFlow results these equal)."""
+    tf = pytest.importorskip("tensorflow")
+    rng = np.random.default_rng(18)
+
+    def f(a, b):
+        return {"sum": a["sum"] + b["sum"], "max": [crossops.numpy.maximum(a["max"][0],
+                                                                         b["max"][0])],
+                "step": a["step"] * 0.5 + b["step"]}
+
+    for n in (0, 1, 2, 3, 5, 8, 13):
+        for axis, reverse in ((1, True), (0, False), (-1, False)):
+            shape = [3, 4, 2]
+            shape[axis] = n
+            ints = rng.integers(-9, 9, shape).astype(np.int32)
+            step = rng.standard_normal(shape).astype(np.float32)
+            spec = [None if i == axis % 3 else s for i, s in enumerate(shape)]
+            scan = tf.function(
+                lambda e, axis=axis, reverse=reverse: core.associative_scan(
+                    f, e, reverse=reverse, axis=axis),
+                input_signature=[{"sum": tf.TensorSpec(spec, tf.int32),
+                                  "max": [tf.TensorSpec(spec, tf.int32)],
+                                  "step": tf.TensorSpec(spec, tf.float32)}],
+                jit_compile=jit_compile)
+            out = scan({"sum": ints, "max": [ints], "step": step})
+            np.testing.assert_array_equal(out["sum"].numpy(),
+                                          _sequential(np.add, ints, axis, reverse))
+            np.testing.assert_array_equal(out["max"][0].numpy(),
+                                          _sequential(np.maximum, ints, axis, reverse))
+            moved = np.moveaxis(step, axis, 0)
+            moved = moved[::-1] if reverse else moved
+            expected = _odd_even(lambda a, b: a * np.float32(0.5) + b, moved)
+            expected = np.moveaxis(expected[::-1] if reverse else expected, 0, axis)
+            np.testing.assert_array_equal(out["step"].numpy(), expected)
+            assert out["step"].shape == step.shape and out["sum"].dtype == tf.int32
+
+
+@pytest.mark.parametrize("jit_compile", [False, True], ids=["graph", "xla"])
+def test_associative_scan_of_an_unknown_length_differentiates(jit_compile):
+    """The gradient through the loops of an unknown length: d sum(cumsum(x)) / dx[i] is
+    the number of partial sums x[i] is in, n - i."""
+    tf = pytest.importorskip("tensorflow")
+
+    @tf.function(input_signature=[tf.TensorSpec([None], tf.float32)],
+                 jit_compile=jit_compile)
+    def grad(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            total = tf.reduce_sum(core.associative_scan(lambda a, b: a + b, x))
+        return tape.gradient(total, x)
+
+    for n in (1, 6, 7):
+        np.testing.assert_array_equal(grad(tf.ones(n)).numpy(),
+                                      np.arange(n, 0, -1, dtype=np.float32))
+
+
+def test_associative_scan_of_unknown_unequal_lengths_raises():
+    """Lengths unknown when traced and unequal when run: TensorFlow's InvalidArgumentError
+    naming the op (its check runs with the graph)."""
+    tf = pytest.importorskip("tensorflow")
+    scan = tf.function(lambda a, b: core.associative_scan(
+        lambda x, y: (x[0] + y[0], x[1] + y[1]), (a, b)),
+        input_signature=[tf.TensorSpec([None], tf.float32)] * 2)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="core.associative_scan"):
+        scan(tf.ones(3), tf.ones(4))
+
+
+def test_scan_of_a_length_unknown_when_traced_asks_for_length():
+    """core.scan with xs of a None length under tf.function and no length=: a ValueError
+    saying what to give (it raised int(None))."""
+    tf = pytest.importorskip("tensorflow")
+    scan = tf.function(lambda xs: core.scan(lambda c, x: (c + x, c), np.float32(0), xs),
+                       input_signature=[tf.TensorSpec([None], tf.float32)])
+    with pytest.raises(ValueError, match="core.scan.*unknown.*length="):
+        scan(tf.ones(3))
+
+
 # ----------------------------------------------------------------------------- loops
 
 

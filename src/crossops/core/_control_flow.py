@@ -11,7 +11,8 @@ control_flow.py``, for the function of the op's name:
 - jax: ``jax.lax.cond / switch / while_loop / fori_loop / scan / associative_scan /
   map`` and ``jax.vmap`` (so everything traces under ``jax.jit``);
 - TensorFlow: ``tf.cond``, ``tf.switch_case``, ``tf.while_loop`` (with TensorArrays for
-  scan's stacked outputs) and ``tf.vectorized_map``; in eager mode loops run in Python;
+  scan's stacked outputs; ``associative_scan`` of a length unknown when traced, as two
+  loops) and ``tf.vectorized_map``; in eager mode loops run in Python;
 - PyTorch: plain Python in eager mode; under ``torch.compile`` the higher-order ops
   ``torch.cond``, ``while_loop`` and ``scan``, and ``torch.vmap``;
 - NumPy: no control-flow module, plain Python.
@@ -233,8 +234,20 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     return _python_scan(backend, step, init, x_leaves, x_tree, n, reverse)
 
 
+def _static_length(x, axis):
+    """The length of ``x`` along ``axis`` as an int, or None where it is unknown when
+    traced (a ``None`` dimension under ``tf.function``)."""
+    n = x.shape[axis]
+    return None if n is None else int(n)
+
+
 def _scan_length(op, leaves, length, axis):
-    lens = {int(x.shape[axis]) for x in leaves}
+    known = [_static_length(x, axis) for x in leaves]
+    lens = {n for n in known if n is not None}
+    if None in known and length is None and not lens:
+        raise ValueError(f"{op}: the length of the arrays scanned over is unknown when "
+                         f"traced (a None dimension); give length=, or trace with a known "
+                         f"length")
     if len(lens) > 1:
         raise ValueError(f"{op}: the arrays scanned over have different lengths "
                          f"{sorted(lens)} along axis {axis}; they must all have one length")
@@ -307,7 +320,11 @@ def associative_scan(f, elems, reverse=False, axis=0):
         raise ValueError(f"core.associative_scan: axis {axis} is out of range for arrays of "
                          f"{ndim} dimensions")
     axis = axis % ndim
-    _scan_length("core.associative_scan", leaves, None, axis)
+    lens = {_static_length(x, axis) for x in leaves} - {None}
+    if len(lens) > 1:
+        raise ValueError(f"core.associative_scan: the arrays scanned over have different "
+                         f"lengths {sorted(lens)} along axis {axis}; they must all have one "
+                         f"length")
     out = _native(backend, "associative_scan", f, elems, reverse, axis)
     if out is not NotImplemented:
         return out
