@@ -30,7 +30,8 @@ LAYERS = [
     {"nn"},
     {"distribution"},
     {"_variable"},
-    {"image", "random", "core"},
+    {"image", "core"},
+    {"random"},  # (binomial of counts traced runs a core.while_loop)
     {"_keras_dtypes"},
     {"_keras_ops", "_keras_special"},
     {"ops"},

@@ -571,7 +571,7 @@ def _functional(c, lib):
 
 def _sequential_called(c, lib):
     model = lib.Sequential([c["TimeDistributed"](c["Dense"](3)),
-                            c["Bidirectional"](c["LSTM"](2))])
+                            c["Bidirectional"](c["LSTM"](2))], name="seq")  # (no counter)
     model(np.ones((2, 4, 5), np.float32))
     return model
 
@@ -597,9 +597,9 @@ class _Crossops:
         return models.Model(inputs, outputs)
 
     @staticmethod
-    def Sequential(items):  # noqa: N802
+    def Sequential(items, name=None):  # noqa: N802
         from crossops import models
-        return models.Sequential(items)
+        return models.Sequential(items, name=name)
 
 
 def _paths(made):
