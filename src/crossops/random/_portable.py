@@ -438,13 +438,15 @@ def _csplit(c: float) -> tuple[float, float]:
     return parts[0], _f32(c - parts[0])
 
 
-def _xmul(a, b):
-    """``a * b`` (float32 arrays) as the sum of four exact partial products, the middle
-    ones first: within about 1 ulp of the product, and the same bits whether or not a
-    compiler fuses the additions with the multiplications. No two products added together
-    share a factor (TensorFlow's graph optimiser would hoist it, see ``_csplit``)."""
-    ah, al = _halves(a, _split)
-    bh, bl = (ah, al) if b is a else _halves(b, _split)
+def _xmul(a, b, split=None):
+    """``a * b`` (float32 arrays; float64 with ``split=_split64``) as the sum of four exact
+    partial products, the middle ones first: within about 1 ulp of the product, and the
+    same bits whether or not a compiler fuses the additions with the multiplications. No
+    two products added together share a factor (TensorFlow's graph optimiser would hoist
+    it, see ``_csplit``)."""
+    split = split or _split
+    ah, al = _halves(a, split)
+    bh, bl = (ah, al) if b is a else _halves(b, split)
     s = xnp.add(xnp.multiply(ah, bl), xnp.multiply(al, bh))
     return xnp.add(xnp.add(s, xnp.multiply(al, bl)), xnp.multiply(ah, bh))
 
@@ -471,13 +473,13 @@ def _value(a):
     return a.x if type(a) is _Halved else a
 
 
-def _xmulc(a, c: float):
+def _xmulc(a, c: float, split=None, csplit=None):
     """``a * c`` for a Python constant ``c``, as ``_xmul`` does it (one exact product for a
-    power of two)."""
-    ch, cl = _csplit(c)
+    power of two); float64 with ``split=_split64, csplit=_csplit64``."""
+    ch, cl = (csplit or _csplit)(c)
     if cl == 0.0:
         return xnp.multiply(_value(a), ch)
-    ah, al = _halves(a, _split)
+    ah, al = _halves(a, split or _split)
     s = xnp.add(xnp.multiply(ah, cl), xnp.multiply(al, ch))
     return xnp.add(xnp.add(s, xnp.multiply(al, cl)), xnp.multiply(ah, ch))
 
@@ -1036,20 +1038,12 @@ def _csplit64(c: float) -> tuple[float, float]:
 
 def _xmul64(a, b):
     """``a * b`` (float64) as the sum of four exact partial products (see ``_xmul``)."""
-    ah, al = _halves(a, _split64)
-    bh, bl = (ah, al) if b is a else _halves(b, _split64)
-    s = xnp.add(xnp.multiply(ah, bl), xnp.multiply(al, bh))
-    return xnp.add(xnp.add(s, xnp.multiply(al, bl)), xnp.multiply(ah, bh))
+    return _xmul(a, b, _split64)
 
 
 def _xmulc64(a, c: float):
-    """``a * c`` for a Python constant ``c`` (float64), as ``_xmul64``."""
-    ch, cl = _csplit64(c)
-    if cl == 0.0:
-        return xnp.multiply(_value(a), ch)
-    ah, al = _halves(a, _split64)
-    s = xnp.add(xnp.multiply(ah, cl), xnp.multiply(al, ch))
-    return xnp.add(xnp.add(s, xnp.multiply(al, cl)), xnp.multiply(ah, ch))
+    """``a * c`` for a Python constant ``c`` (float64), as ``_xmulc``."""
+    return _xmulc(a, c, _split64, _csplit64)
 
 
 def _poly64(x, coeffs):
