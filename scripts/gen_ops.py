@@ -31,6 +31,7 @@ DOCS = ROOT / "spec" / "docs"
 
 sys.path.insert(0, str(ROOT / "src"))
 
+from crossops._arguments import axis_params  # noqa: E402
 from crossops._dispatch import PROMOTED_KINDS, forwarding, own_params  # noqa: E402
 from crossops._spec import OpSpec, load_spec  # noqa: E402
 
@@ -137,7 +138,26 @@ def _forward_args(spec: OpSpec) -> str:
 
 
 def _body(spec: OpSpec, op: str, keras: bool = False) -> str:
-    """The function body: the type-keyed cache lookup and the call (the same code the
+    """The function body: the refusal of bool axes, then the call (``_call``)."""
+    return _bool_axes(spec) + _call(spec, op, keras)
+
+
+def _bool_axes(spec: OpSpec) -> str:
+    """The lines that refuse a bool for a parameter holding axes, on every backend (some
+    frameworks read it as 0 or 1; NumPy's C functions refuse it, its Python ones read it
+    as an int: crossops refuses it everywhere). The C front hands such calls here."""
+    lines = []
+    for p in axis_params(spec):
+        message = repr(f"{spec.qualname}: {p} must be an int (or ints), not a bool")
+        raising = f"        raise TypeError({message})"
+        if len(raising) > 100:
+            raising = f"        raise TypeError(\n            {message})"
+        lines.append(f"    if {p} is True or {p} is False:\n{raising}\n")
+    return "".join(lines)
+
+
+def _call(spec: OpSpec, op: str, keras: bool = False) -> str:
+    """The call: the type-keyed cache lookup and the call (the same code the
     dispatch documents in ``crossops._dispatch``); before it, where the op has them, the
     parameters the function keeps to itself (``own_params``): ``like=`` (the backend of
     another array) and ``where=`` (a masked reduction), which keras.ops's forms lack."""
@@ -518,6 +538,10 @@ NUMPY_LAYOUT_LINES = {
     "subok": "",
     "out": "if out is not None:\n    _forms.no_out({name!r}, out)",
 }
+#: NumPy parameters a rule takes that, given by position with the op's own keyword of that
+#: name absent, mean the op's parameter: the C front takes such calls straight to the
+#: cached function (``clip(a, -1, 1)``)
+NUMPY_POSITIONS = {"clip": {"a_min": "min", "a_max": "max"}}
 #: the rules spec/forms/numpy.toml names: (the NumPy parameters the rule takes, the line
 #: that applies it, written with the op's parameter names: ``{a}`` is the op's first array
 #: parameter, ``{s}`` its first sequence); a line that returns computes the call itself
@@ -690,8 +714,11 @@ def _numpy_def(spec: OpSpec, form: tuple, doc: dict, glossary: dict,
     lines = "".join(textwrap.indent(line, "    ") + "\n" for line in _numpy_lines(spec, form)
                     if line)
     body = lines + _body(spec, op)
+    positions = {k: v for rule in entry.get("rules", ()) for k, v in
+                 NUMPY_POSITIONS.get(rule, {}).items()}
+    more = f", positions={positions!r}" if positions else ""
     return (f"{op} = _bind({spec.qualname!r}, _GENERIC)\n\n\n" + head + docstring + body
-            + "\n\n" + _wrapped(f"{spec.name} = _accelerate({spec.name}, {op})"))
+            + "\n\n" + _wrapped(f"{spec.name} = _accelerate({spec.name}, {op}{more})"))
 
 
 # ---------------------------------------------------------------------------------------

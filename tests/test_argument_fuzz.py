@@ -299,3 +299,34 @@ def test_creation_values_raise_one_type_on_every_backend(backend, call, expected
         pytest.skip("NumPy makes an array of strings, as numpy.full does")
     with backend_context(backend), pytest.raises(expected, match="arange|full"):
         call()
+
+
+#: ops with a parameter holding axes (a bool there is refused on every backend)
+WITH_AXES = [q for q in DRAWN if axis_params(SPEC[q]) and SPEC[q].group not in PYTREE_GROUPS]
+
+
+@pytest.mark.parametrize("qualname", WITH_AXES)
+@settings(max_examples=1)
+@given(data=st.data())
+def test_bool_axis_is_refused(qualname, backend, data):
+    """A bool for an axis: TypeError naming the op and the argument, on every backend, also
+    once the call's types are cached (where the C front takes calls itself). Some
+    frameworks read True as axis 1 (jax's reductions); NumPy's C functions refuse it while
+    its Python ones (flip, moveaxis, median) read it as 1: crossops refuses it everywhere."""
+    spec = SPEC[qualname]
+    _skip_if_unavailable(spec, backend)
+    with backend_context(backend):
+        dt = data.draw(st.sampled_from(_dtypes(spec, backend)), label="dtype")
+        case = draw_case(data, spec, dt)
+        args = [_to(backend, a) for a in case.args]
+        kwargs = {k: _to(backend, v) for k, v in case.kwargs.items()}
+        try:
+            op_function(spec)(*args, **kwargs)  # a valid call: the caches hold its types
+        except Exception:  # noqa: BLE001  (a drawn case an op refuses is tested elsewhere)
+            pass
+        for name in axis_params(spec):
+            for flag in (True, False):
+                spoilt_args, spoilt_kwargs = list(args), dict(kwargs)
+                _set(spec, spoilt_args, spoilt_kwargs, name, flag)
+                err = _error(spec, spoilt_args, spoilt_kwargs)
+                _check_error(err, qualname, backend, "axis", name, repr(flag), TypeError)

@@ -103,7 +103,9 @@ def test_front_and_generated_function_agree(backend):
     # NumPy's positions (crossops.numpy's NumPy forms, spec/forms/numpy.toml); not var and
     # std, whose correction=None (NumPy's ddof decides) is not the op's correction=0.0
     ("sum", (0,), {}), ("sum", (1, None), {}), ("mean", (1,), {}),
-    ("max", (1,), {"keepdims": True}), ("squeeze", (0,), {})])
+    ("max", (1,), {"keepdims": True}), ("squeeze", (0,), {}),
+    # NumPy's a_min/a_max by position are the op's min/max
+    ("clip", (-1, 1), {}), ("clip", (0,), {"max": 2})])
 def test_front_takes_calls_with_options_itself(name, args, kwargs):
     # a call with options by keyword, or by NumPy's positions, reaches the cached function
     # without the generated Python function (no Python frame of it: the profiler sees C

@@ -34,6 +34,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from . import _backend
+from ._arguments import axis_params
 from ._dispatch import FUNCTIONS, PROMOTED_KINDS, Op, forwarding
 from ._spec import OpSpec
 
@@ -51,10 +52,12 @@ except ImportError:  # built without a C compiler, or turned off: the generated 
     _make_front = None
 
 
-def accelerate(fn: F, op: Op) -> F:
+def accelerate(fn: F, op: Op, positions: dict | None = None) -> F:
     """``fn`` (an op's generated function), or its C front where ``crossops._fastpath``
-    is built and the op has a fast call; registered in ``crossops._dispatch.FUNCTIONS``."""
-    front = _front(op.spec, op, fn)
+    is built and the op has a fast call; registered in ``crossops._dispatch.FUNCTIONS``.
+    ``positions``: the public parameters that, given by position, mean an op parameter
+    of another name (crossops.numpy's ``clip``: ``a_min`` is ``min``)."""
+    front = _front(op.spec, op, fn, positions or {})
     if front is not None:
         FRONTS[front] = fn
         if _torch_compile_ready:
@@ -65,7 +68,7 @@ def accelerate(fn: F, op: Op) -> F:
     return public
 
 
-def _front(spec: OpSpec, op: Op, fn: Callable):
+def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict):
     """The C front of generated function ``fn``, or None where the C extension is
     missing or the op has no fast call: an op gets one if its array arguments lead its
     signature, all required and by position, and its cache is keyed on their one type
@@ -95,7 +98,8 @@ def _front(spec: OpSpec, op: Op, fn: Callable):
     public = params
     if fn.__code__.co_varnames[:len(params)] != spec.params:  # crossops.numpy's NumPy form
         public = list(inspect.signature(fn).parameters.values())
-    names, npos, kwfrom, convert = _options(public, [p for p, _ in passed], ntyped)
+    names, npos, kwfrom, convert = _options(public, [p for p, _ in passed], ntyped,
+                                            positions)
     doc = f"{spec.name}{spec.signature}\n--\n\n{fn.__doc__}"
     # the slow path's cache is keyed on the arguments' types only, and filled by
     # crossops.numpy's calls too: keras.ops's own forms (crossops._keras_ops,
@@ -105,22 +109,27 @@ def _front(spec: OpSpec, op: Op, fn: Callable):
     mixed = op._slow_cache if promoted and not keras_form else None
     if keras_form:  # its body maps Keras's parameters to the op's: every other call there
         names = None
+    forwarded = [p.name for p, _ in passed]
+    axes = tuple(forwarded.index(p) for p in axis_params(spec) if p in forwarded)
     return _make_front(spec.name, doc, fn.__module__, fn, op.cache, op.plain, mixed,
                        defaults, kwnames, len(required), ntyped, a, b, names, npos, kwfrom,
-                       convert)
+                       convert, axes)
 
 
-def _options(public: list, forwarded: list, ntyped: int) -> tuple[tuple, int, int, int]:
+def _options(public: list, forwarded: list, ntyped: int,
+             positions: dict) -> tuple[tuple, int, int, int]:
     """What a C front needs to take calls with options (by keyword, or by position where
     the signature allows) straight to the cached function: the forwarded parameters'
     names; how many may come by position (while the public signature's positional ones
-    are the forwarded ones in order); the first that may come by keyword (after the
-    positional-only ones and the arrays); and the index of ``dtype``, which the generated
-    function converts unless it is None (so a fast call passes None only), or -1."""
+    are the forwarded ones in order, or stand for them by ``positions``); the first that
+    may come by keyword (after the positional-only ones and the arrays); and the index of
+    ``dtype``, which the generated function converts unless it is None (so a fast call
+    passes None only), or -1."""
     names = tuple(p.name for p in forwarded)
     npos = kwfrom = 0
     for i, (pub, fwd) in enumerate(zip(public, forwarded)):
-        if (pub.name != fwd.name and i >= ntyped) or pub.kind not in (
+        meant = positions.get(pub.name, pub.name)
+        if (meant != fwd.name and i >= ntyped) or pub.kind not in (
                 pub.POSITIONAL_ONLY, pub.POSITIONAL_OR_KEYWORD):
             break
         npos += 1

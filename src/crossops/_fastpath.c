@@ -29,6 +29,7 @@
 #include <stddef.h>
 
 #define MAX_PARAMS 16
+#define MAX_AXES 4
 
 typedef struct {
     PyObject *fallback;  /* the generated Python function */
@@ -51,6 +52,10 @@ typedef struct {
     Py_ssize_t ntyped;   /* leading arguments that must share one type */
     Py_ssize_t dtype_a;  /* two arguments that must share one dtype, or -1 */
     Py_ssize_t dtype_b;
+    Py_ssize_t naxes;    /* the parameters that hold axes, by index: a bool there is not
+                            a fast call (the generated function refuses it, where some
+                            frameworks would read it as 0 or 1) */
+    Py_ssize_t axes[MAX_AXES];
     PyMethodDef def;     /* name and docstring of the builtin */
 } Front;
 
@@ -163,6 +168,18 @@ keyword_index(Front *s, PyObject *name)
     return -1;
 }
 
+/* whether a parameter that holds axes is given a bool (``n``: the arguments in ``all``) */
+static int
+bool_axis(Front *s, PyObject *const *all, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; i < s->naxes; i++) {
+        Py_ssize_t k = s->axes[i];
+        if (k < n && (all[k] == Py_True || all[k] == Py_False))
+            return 1;
+    }
+    return 0;
+}
+
 /* A call that is not the required arguments by position: the cached function with every
  * parameter, or NULL with no error set where the call is not a fast one (then the
  * generated function takes it). */
@@ -198,6 +215,8 @@ call_full(Front *s, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
         return NULL;
     if (s->convert >= 0 && all[s->convert] != Py_None)
         return NULL;
+    if (s->naxes && bool_axis(s, all, s->nreq + nopt))
+        return NULL;
     PyObject *f = PyDict_GetItemWithError(s->cache, (PyObject *)t);
     if (f == NULL) {
         PyErr_Clear();
@@ -232,6 +251,8 @@ call_op(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 
     if (s->dtype_a >= 0 && !same_dtype(args[s->dtype_a], args[s->dtype_b]))
         goto mixed;
+    if (s->naxes && bool_axis(s, args, nargs))
+        goto fallback;
     if ((f = plain_function(s, args, t)) != NULL) {
         Py_INCREF(f);  /* borrowed from a dict the call may grow */
         out = PyObject_Vectorcall(f, args, nargs, NULL);
@@ -365,7 +386,7 @@ copy_string(PyObject *str)
 
 PyDoc_STRVAR(front_doc,
 "front(name, doc, module, fallback, cache, plain, mixed, defaults, kwnames, nreq,\n"
-"      ntyped, dtype_a, dtype_b, names, npos, kwfrom, convert)\n"
+"      ntyped, dtype_a, dtype_b, names, npos, kwfrom, convert, axes)\n"
 "--\n\n"
 "A builtin named ``name`` that calls the cached function of a fast call (see the\n"
 "module docstring) and ``fallback`` for every other call.\n\n"
@@ -375,19 +396,30 @@ PyDoc_STRVAR(front_doc,
 "(the parameters' names, required then optional in the order of ``defaults``; None:\n"
 "a fast call gives the required arguments only, by position), ``npos`` (how many may\n"
 "come by position), ``kwfrom`` (the first that may come by keyword) and ``convert``\n"
-"(the one that must be None, or -1) allow fast calls with options.");
+"(the one that must be None, or -1) allow fast calls with options. ``axes``: the\n"
+"indices of the parameters that hold axes (a tuple of at most 4), where a bool is not\n"
+"a fast call.");
 
 static PyObject *
 front(PyObject *self, PyObject *args)
 {
     PyObject *name, *doc, *module, *fallback, *cache, *plain, *mixed, *defaults, *kwnames;
-    PyObject *names;
+    PyObject *names, *axes;
     Py_ssize_t nreq, ntyped, dtype_a, dtype_b, npos, kwfrom, convert;
-    if (!PyArg_ParseTuple(args, "UUUOO!O!OOOnnnnOnnn:front", &name, &doc, &module, &fallback,
-                          &PyDict_Type, &cache, &PyDict_Type, &plain, &mixed, &defaults,
-                          &kwnames, &nreq, &ntyped, &dtype_a, &dtype_b, &names, &npos,
-                          &kwfrom, &convert))
+    if (!PyArg_ParseTuple(args, "UUUOO!O!OOOnnnnOnnnO!:front", &name, &doc, &module,
+                          &fallback, &PyDict_Type, &cache, &PyDict_Type, &plain, &mixed,
+                          &defaults, &kwnames, &nreq, &ntyped, &dtype_a, &dtype_b, &names,
+                          &npos, &kwfrom, &convert, &PyTuple_Type, &axes))
         return NULL;
+    Py_ssize_t naxes = PyTuple_GET_SIZE(axes);
+    Py_ssize_t axis_index[MAX_AXES];
+    for (Py_ssize_t i = 0; i < naxes && i < MAX_AXES; i++) {
+        axis_index[i] = PyLong_AsSsize_t(PyTuple_GET_ITEM(axes, i));
+        if (axis_index[i] == -1 && PyErr_Occurred())
+            return NULL;
+        if (axis_index[i] < 0)
+            naxes = MAX_AXES + 1;  /* reported below */
+    }
     Py_ssize_t nopt = defaults == Py_None ? 0 : PyTuple_Size(defaults);
     if (nopt < 0)
         return NULL;
@@ -398,7 +430,7 @@ front(PyObject *self, PyObject *args)
                                      || PyTuple_GET_SIZE(names) != nreq + nopt))
             || npos < ntyped || npos > nreq + nopt || kwfrom < ntyped
             || kwfrom > nreq + nopt || convert < -1 || convert >= nreq + nopt
-            || (mixed != Py_None && !PyDict_Check(mixed))) {
+            || (mixed != Py_None && !PyDict_Check(mixed)) || naxes > MAX_AXES) {
         PyErr_SetString(PyExc_ValueError, "front: inconsistent arguments");
         return NULL;
     }
@@ -428,6 +460,9 @@ front(PyObject *self, PyObject *args)
     s->ntyped = ntyped;
     s->dtype_a = dtype_a;
     s->dtype_b = dtype_b;
+    s->naxes = naxes;
+    for (Py_ssize_t i = 0; i < naxes; i++)
+        s->axes[i] = axis_index[i];
     FrontFunction *fn = PyObject_GC_New(FrontFunction, &FrontFunction_Type);
     if (fn == NULL) {
         Py_DECREF(m);

@@ -461,6 +461,8 @@ def layer_normalization(
     """
     if kwargs:
         _unsupported('layer_normalization', sorted(kwargs))
+    if axis is True or axis is False:
+        raise TypeError('nn.layer_normalization: axis must be an int (or ints), not a bool')
     try:
         _key = (_TYPE(x), _TYPE(gamma), _TYPE(beta))
         try:
@@ -484,6 +486,8 @@ def multi_hot(
     keras.ops's form of ``crossops.nn.multi_hot``: Keras's parameter names, kinds and defaults,
     the same computation.
     """
+    if axis is True or axis is False:
+        raise TypeError('nn.multi_hot: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(inputs)
         try:
@@ -514,6 +518,8 @@ def one_hot(
     keras.ops's form of ``crossops.nn.one_hot``: Keras's parameter names, kinds and defaults,
     the same computation.
     """
+    if axis is True or axis is False:
+        raise TypeError('nn.one_hot: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -593,6 +599,8 @@ def all(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     keras.ops's form of ``crossops.numpy.all``: Keras's parameter names, kinds and defaults, the
     same computation.
     """
+    if axis is True or axis is False:
+        raise TypeError('all: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -647,6 +655,8 @@ def amax(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     a = x
     initial = None
     where = True
+    if axis is True or axis is False:
+        raise TypeError('amax: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -673,6 +683,8 @@ def amin(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     a = x
     initial = None
     where = True
+    if axis is True or axis is False:
+        raise TypeError('amin: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -721,6 +733,8 @@ def any(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     keras.ops's form of ``crossops.numpy.any``: Keras's parameter names, kinds and defaults, the
     same computation.
     """
+    if axis is True or axis is False:
+        raise TypeError('any: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -750,6 +764,8 @@ def append(x1: ArrayLike, x2: ArrayLike, axis: int | None = None) -> Array:
     arr = x1
     values = x2
     arr, values = _kd.weak_arrays(arr, values)
+    if axis is True or axis is False:
+        raise TypeError('append: axis must be an int (or ints), not a bool')
     try:
         _key = (_TYPE(arr), _TYPE(values))
         try:
@@ -966,6 +982,8 @@ def argmax(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> Arr
     Dtypes as Keras: int32 indices.
     """
     x = _kd.index_input(x)
+    if axis is True or axis is False:
+        raise TypeError('argmax: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -990,6 +1008,8 @@ def argmin(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> Arr
     Dtypes as Keras: int32 indices.
     """
     x = _kd.index_input(x)
+    if axis is True or axis is False:
+        raise TypeError('argmin: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -1017,6 +1037,8 @@ def argpartition(x: ArrayLike, kth: int | Sequence[int], axis: int | None = -1) 
     kind = 'introselect'
     order = None
     a = _kd.index_input(a)
+    if axis is True or axis is False:
+        raise TypeError('argpartition: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -1043,6 +1065,8 @@ def argsort(x: ArrayLike, axis: int | None = -1) -> Array:
     descending = False
     stable = True
     x = _kd.index_input(x)
+    if axis is True or axis is False:
+        raise TypeError('argsort: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -1093,6 +1117,8 @@ def array_split(
     defaults, the same computation.
     """
     ary = x
+    if axis is True or axis is False:
+        raise TypeError('array_split: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(ary)
         try:
@@ -1122,6 +1148,8 @@ def average(x: ArrayLike, axis: Axis = None, weights: ArrayLike = None) -> Array
     returned = False
     keepdims = False
     a, weights = _kd.float_inputs(a, weights)
+    if axis is True or axis is False:
+        raise TypeError('average: axis must be an int (or ints), not a bool')
     try:
         _key = (_TYPE(a), _TYPE(weights))
         try:
@@ -1499,6 +1527,8 @@ def concatenate(xs: Sequence[ArrayLike], axis: int | None = 0) -> Array:
     dtype = None
     casting = 'same_kind'
     arrays = _kd.promoted_sequence(arrays)
+    if axis is True or axis is False:
+        raise TypeError('concatenate: axis must be an int (or ints), not a bool')
     try:
         _key = (*_MAP(_TYPE, arrays),)
         try:
@@ -1673,6 +1703,8 @@ def count_nonzero(x: ArrayLike, axis: Axis = None) -> Array:
     """
     keepdims = False
     x = _kd.index_input(x)
+    if axis is True or axis is False:
+        raise TypeError('count_nonzero: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -1699,6 +1731,8 @@ def cross(
     """
     a = x1
     b = x2
+    if axis is True or axis is False:
+        raise TypeError('cross: axis must be an int (or ints), not a bool')
     try:
         _key = (_TYPE(a), _TYPE(b))
         try:
@@ -1726,6 +1760,8 @@ def cumprod(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = Non
     """
     a = x
     dtype = _kd.cumulative_dtype(a, dtype)
+    if axis is True or axis is False:
+        raise TypeError('cumprod: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -1752,6 +1788,8 @@ def cumsum(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None
     """
     a = x
     dtype = _kd.cumulative_dtype(a, dtype)
+    if axis is True or axis is False:
+        raise TypeError('cumsum: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -1846,6 +1884,10 @@ def diagonal(x: ArrayLike, offset: Any = 0, axis1: Any = 0, axis2: Any = 1) -> A
     defaults, the same computation.
     """
     a = x
+    if axis1 is True or axis1 is False:
+        raise TypeError('diagonal: axis1 must be an int (or ints), not a bool')
+    if axis2 is True or axis2 is False:
+        raise TypeError('diagonal: axis2 must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -1872,6 +1914,8 @@ def diff(a: ArrayLike, n: int = 1, axis: int = -1) -> Array:
     x = a
     prepend = None
     append = None
+    if axis is True or axis is False:
+        raise TypeError('diff: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -2173,6 +2217,8 @@ def expand_dims(x: ArrayLike, axis: int | tuple[int, ...]) -> Array:
     keras.ops's form of ``crossops.numpy.expand_dims``: Keras's parameter names, kinds and
     defaults, the same computation.
     """
+    if axis is True or axis is False:
+        raise TypeError('expand_dims: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -2270,6 +2316,8 @@ def flip(x: ArrayLike, axis: Axis = None) -> Array:
     keras.ops's form of ``crossops.numpy.flip``: Keras's parameter names, kinds and defaults,
     the same computation.
     """
+    if axis is True or axis is False:
+        raise TypeError('flip: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -2556,6 +2604,8 @@ def geomspace(
     Dtypes as Keras: ``floatx()`` (float32) unless ``dtype`` is given.
     """
     dtype = _kd.creation_dtype(dtype)
+    if axis is True or axis is False:
+        raise TypeError('geomspace: axis must be an int (or ints), not a bool')
     try:
         _key = (_TYPE(start), _TYPE(stop))
         try:
@@ -3429,6 +3479,8 @@ def logspace(
     is a float array.
     """
     dtype = _kd.space_dtype(start, stop, dtype)
+    if axis is True or axis is False:
+        raise TypeError('logspace: axis must be an int (or ints), not a bool')
     try:
         _key = (_TYPE(start), _TYPE(stop))
         try:
@@ -3513,6 +3565,8 @@ def mean(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
     """
     x = _kd.float_input(x)
+    if axis is True or axis is False:
+        raise TypeError('mean: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -3538,6 +3592,8 @@ def median(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     a = x
     overwrite_input = False
     a = _kd.float_input(a)
+    if axis is True or axis is False:
+        raise TypeError('median: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -3638,6 +3694,10 @@ def moveaxis(
     keras.ops's form of ``crossops.numpy.moveaxis``: Keras's parameter names, kinds and
     defaults, the same computation.
     """
+    if source is True or source is False:
+        raise TypeError('moveaxis: source must be an int (or ints), not a bool')
+    if destination is True or destination is False:
+        raise TypeError('moveaxis: destination must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -3722,6 +3782,8 @@ def nanargmax(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> 
     """
     a = x
     a = _kd.index_input(a)
+    if axis is True or axis is False:
+        raise TypeError('nanargmax: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -3747,6 +3809,8 @@ def nanargmin(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> 
     """
     a = x
     a = _kd.index_input(a)
+    if axis is True or axis is False:
+        raise TypeError('nanargmin: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -3772,6 +3836,8 @@ def nancumprod(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = 
     """
     a = x
     dtype = _kd.cumulative_dtype(a, dtype)
+    if axis is True or axis is False:
+        raise TypeError('nancumprod: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -3798,6 +3864,8 @@ def nancumsum(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = N
     """
     a = x
     dtype = _kd.cumulative_dtype(a, dtype)
+    if axis is True or axis is False:
+        raise TypeError('nancumsum: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -3823,6 +3891,8 @@ def nanmax(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     a = x
     initial = None
     where = True
+    if axis is True or axis is False:
+        raise TypeError('nanmax: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -3852,6 +3922,8 @@ def nanmean(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     dtype = None
     where = True
     a = _kd.float_input(a)
+    if axis is True or axis is False:
+        raise TypeError('nanmean: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -3879,6 +3951,8 @@ def nanmedian(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     a = x
     overwrite_input = False
     a = _kd.float_input(a)
+    if axis is True or axis is False:
+        raise TypeError('nanmedian: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -3902,6 +3976,8 @@ def nanmin(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     a = x
     initial = None
     where = True
+    if axis is True or axis is False:
+        raise TypeError('nanmin: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -3936,6 +4012,8 @@ def nanpercentile(
     overwrite_input = False
     weights = None
     a = _kd.float_input(a)
+    if axis is True or axis is False:
+        raise TypeError('nanpercentile: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -3967,6 +4045,8 @@ def nanprod(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     initial = None
     where = True
     _dtype = _kd.accumulated_dtype(a)
+    if axis is True or axis is False:
+        raise TypeError('nanprod: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -4001,6 +4081,8 @@ def nanquantile(
     overwrite_input = False
     weights = None
     a = _kd.float_input(a)
+    if axis is True or axis is False:
+        raise TypeError('nanquantile: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -4033,6 +4115,8 @@ def nanstd(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     mean = None
     correction = None
     a = _kd.float_input(a)
+    if axis is True or axis is False:
+        raise TypeError('nanstd: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -4066,6 +4150,8 @@ def nansum(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     initial = None
     where = True
     _dtype = _kd.accumulated_dtype(a)
+    if axis is True or axis is False:
+        raise TypeError('nansum: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -4098,6 +4184,8 @@ def nanvar(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     mean = None
     correction = None
     a = _kd.float_input(a)
+    if axis is True or axis is False:
+        raise TypeError('nanvar: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -4365,6 +4453,8 @@ def percentile(
     overwrite_input = False
     weights = None
     a = _kd.float_input(a)
+    if axis is True or axis is False:
+        raise TypeError('percentile: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -4419,6 +4509,8 @@ def prod(
     dtype = _kd.accumulator(x, dtype)
     if dtype is None and axis is None and keepdims is False:
         return _ops.prod(x)
+    if axis is True or axis is False:
+        raise TypeError('prod: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -4442,6 +4534,8 @@ def ptp(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     same computation.
     """
     a = x
+    if axis is True or axis is False:
+        raise TypeError('ptp: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -4476,6 +4570,8 @@ def quantile(
     overwrite_input = False
     weights = None
     a = _kd.float_input(a)
+    if axis is True or axis is False:
+        raise TypeError('quantile: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -4593,6 +4689,8 @@ def repeat(x: ArrayLike, repeats: ArrayLike, axis: int | None = None) -> Array:
     keras.ops's form of ``crossops.numpy.repeat``: Keras's parameter names, kinds and defaults,
     the same computation.
     """
+    if axis is True or axis is False:
+        raise TypeError('repeat: axis must be an int (or ints), not a bool')
     try:
         _key = (_TYPE(x), _TYPE(repeats))
         try:
@@ -4664,6 +4762,8 @@ def roll(x: ArrayLike, shift: int | tuple[int, ...], axis: Axis = None) -> Array
     keras.ops's form of ``crossops.numpy.roll``: Keras's parameter names, kinds and defaults,
     the same computation.
     """
+    if axis is True or axis is False:
+        raise TypeError('roll: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -4688,6 +4788,8 @@ def rot90(array: ArrayLike, k: int = 1, axes: tuple[int, int] = (0, 1)) -> Array
     the same computation.
     """
     m = array
+    if axes is True or axes is False:
+        raise TypeError('rot90: axes must be an int (or ints), not a bool')
     try:
         _key = _TYPE(m)
         try:
@@ -4857,6 +4959,8 @@ def size(x: ArrayLike) -> int:
     """
     a = x
     axis = None
+    if axis is True or axis is False:
+        raise TypeError('size: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -4905,6 +5009,8 @@ def sort(x: ArrayLike, axis: int | None = -1) -> Array:
     """
     descending = False
     stable = True
+    if axis is True or axis is False:
+        raise TypeError('sort: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -4929,6 +5035,8 @@ def split(x: ArrayLike, indices_or_sections: int | Sequence[int], axis: int = 0)
     the same computation.
     """
     ary = x
+    if axis is True or axis is False:
+        raise TypeError('split: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(ary)
         try:
@@ -4998,6 +5106,8 @@ def squeeze(x: ArrayLike, axis: int | tuple[int, ...] = None) -> Array:
     keras.ops's form of ``crossops.numpy.squeeze``: Keras's parameter names, kinds and defaults,
     the same computation.
     """
+    if axis is True or axis is False:
+        raise TypeError('squeeze: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -5023,6 +5133,8 @@ def stack(x: Sequence[ArrayLike], axis: int = 0) -> Array:
     """
     arrays = x
     arrays = _kd.promoted_sequence(arrays)
+    if axis is True or axis is False:
+        raise TypeError('stack: axis must be an int (or ints), not a bool')
     try:
         _key = (*_MAP(_TYPE, arrays),)
         try:
@@ -5047,6 +5159,8 @@ def std(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """
     correction = 0.0
     x = _kd.float_input(x)
+    if axis is True or axis is False:
+        raise TypeError('std: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -5105,6 +5219,8 @@ def sum(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     dtype = _kd.accumulator(x, dtype)
     if dtype is None and axis is None and keepdims is False:
         return _ops.sum(x)
+    if axis is True or axis is False:
+        raise TypeError('sum: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -5128,6 +5244,10 @@ def swapaxes(x: ArrayLike, axis1: int, axis2: int) -> Array:
     defaults, the same computation.
     """
     a = x
+    if axis1 is True or axis1 is False:
+        raise TypeError('swapaxes: axis1 must be an int (or ints), not a bool')
+    if axis2 is True or axis2 is False:
+        raise TypeError('swapaxes: axis2 must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -5151,6 +5271,8 @@ def take(x: ArrayLike, indices: ArrayLike, axis: int | None = None) -> Array:
     keras.ops's form of ``crossops.numpy.take``: Keras's parameter names, kinds and defaults,
     the same computation.
     """
+    if axis is True or axis is False:
+        raise TypeError('take: axis must be an int (or ints), not a bool')
     try:
         _key = (_TYPE(x), _TYPE(indices))
         try:
@@ -5174,6 +5296,8 @@ def take_along_axis(x: ArrayLike, indices: ArrayLike, axis: int | None = None) -
     keras.ops's form of ``crossops.numpy.take_along_axis``: Keras's parameter names, kinds and
     defaults, the same computation.
     """
+    if axis is True or axis is False:
+        raise TypeError('take_along_axis: axis must be an int (or ints), not a bool')
     try:
         _key = (_TYPE(x), _TYPE(indices))
         try:
@@ -5295,6 +5419,10 @@ def trace(x: ArrayLike, offset: Any = 0, axis1: Any = 0, axis2: Any = 1) -> Arra
     a = x
     dtype = None
     dtype = _kd.accumulator(a, dtype)
+    if axis1 is True or axis1 is False:
+        raise TypeError('trace: axis1 must be an int (or ints), not a bool')
+    if axis2 is True or axis2 is False:
+        raise TypeError('trace: axis2 must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -5318,6 +5446,8 @@ def transpose(x: ArrayLike, axes: Sequence[int] | None = None) -> Array:
     defaults, the same computation.
     """
     a = x
+    if axes is True or axes is False:
+        raise TypeError('transpose: axes must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -5344,6 +5474,8 @@ def trapezoid(y: ArrayLike, x: ArrayLike = None, dx: float = 1.0, axis: int = -1
     Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
     """
     y = _kd.float_input(y)
+    if axis is True or axis is False:
+        raise TypeError('trapezoid: axis must be an int (or ints), not a bool')
     try:
         _key = (_TYPE(y), _TYPE(x))
         try:
@@ -5536,6 +5668,8 @@ def var(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """
     correction = 0.0
     x = _kd.float_input(x)
+    if axis is True or axis is False:
+        raise TypeError('var: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:

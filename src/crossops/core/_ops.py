@@ -358,6 +358,8 @@ def associative_scan(f: Callable, elems: Any, reverse: bool = False, axis: int =
     array([[  1,   2,   6],
            [  4,  20, 120]])
     """
+    if axis is True or axis is False:
+        raise TypeError('core.associative_scan: axis must be an int (or ints), not a bool')
     try:
         _b = _default_backend()
         return _associative_scan.impl(_b)(f=f, elems=elems, reverse=reverse, axis=axis)
@@ -696,6 +698,8 @@ def unstack(x: ArrayLike, num: int | None = None, axis: int = 0) -> list[Array]:
     >>> core.unstack(x, axis=1)
     [array([1, 3]), array([2, 4])]
     """
+    if axis is True or axis is False:
+        raise TypeError('core.unstack: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:

@@ -75,6 +75,8 @@ def logsumexp(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     >>> xmath.logsumexp(x, axis=1, keepdims=True).shape
     (2, 1)
     """
+    if axis is True or axis is False:
+        raise TypeError('math.logsumexp: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:

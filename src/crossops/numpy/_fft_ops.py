@@ -96,6 +96,8 @@ def fft(
         _forms.no_out('fft', out)
     if norm is None:
         norm = 'backward'
+    if axis is True or axis is False:
+        raise TypeError('fft.fft: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -211,6 +213,8 @@ def fftn(
         _forms.no_out('fftn', out)
     if norm is None:
         norm = 'backward'
+    if axes is True or axes is False:
+        raise TypeError('fft.fftn: axes must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -256,6 +260,8 @@ def fftshift(x: ArrayLike, axes: int | Sequence[int] | None = None) -> Array:
     array([[2, 0, 1],
            [5, 3, 4]])
     """
+    if axes is True or axes is False:
+        raise TypeError('fft.fftshift: axes must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -315,6 +321,8 @@ def hfft(
         _forms.no_out('hfft', out)
     if norm is None:
         norm = 'backward'
+    if axis is True or axis is False:
+        raise TypeError('fft.hfft: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -375,6 +383,8 @@ def ifft(
         _forms.no_out('ifft', out)
     if norm is None:
         norm = 'backward'
+    if axis is True or axis is False:
+        raise TypeError('fft.ifft: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -434,6 +444,8 @@ def ifftn(
         _forms.no_out('ifftn', out)
     if norm is None:
         norm = 'backward'
+    if axes is True or axes is False:
+        raise TypeError('fft.ifftn: axes must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -476,6 +488,8 @@ def ifftshift(x: ArrayLike, axes: int | Sequence[int] | None = None) -> Array:
     >>> xnp.fft.ifftshift(xnp.fft.fftshift(np.arange(5)))
     array([0, 1, 2, 3, 4])
     """
+    if axes is True or axes is False:
+        raise TypeError('fft.ifftshift: axes must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -535,6 +549,8 @@ def ihfft(
         _forms.no_out('ihfft', out)
     if norm is None:
         norm = 'backward'
+    if axis is True or axis is False:
+        raise TypeError('fft.ihfft: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -597,6 +613,8 @@ def irfft(
         _forms.no_out('irfft', out)
     if norm is None:
         norm = 'backward'
+    if axis is True or axis is False:
+        raise TypeError('fft.irfft: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -660,6 +678,8 @@ def irfftn(
         _forms.no_out('irfftn', out)
     if norm is None:
         norm = 'backward'
+    if axes is True or axes is False:
+        raise TypeError('fft.irfftn: axes must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -721,6 +741,8 @@ def rfft(
         _forms.no_out('rfft', out)
     if norm is None:
         norm = 'backward'
+    if axis is True or axis is False:
+        raise TypeError('fft.rfft: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -832,6 +854,8 @@ def rfftn(
         _forms.no_out('rfftn', out)
     if norm is None:
         norm = 'backward'
+    if axes is True or axes is False:
+        raise TypeError('fft.rfftn: axes must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -884,6 +908,8 @@ def fft2(
     array([[10.+0.j, -2.+0.j],
            [-4.+0.j,  0.+0.j]])
     """
+    if axes is True or axes is False:
+        raise TypeError('fft.fft2: axes must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -935,6 +961,8 @@ def ifft2(
     array([[1.+0.j, 2.+0.j],
            [3.+0.j, 4.+0.j]])
     """
+    if axes is True or axes is False:
+        raise TypeError('fft.ifft2: axes must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -986,6 +1014,8 @@ def rfft2(
     array([[11.+0.j, -2.+3.j, -3.+0.j],
            [ 9.+0.j, -2.+1.j, -1.+0.j]])
     """
+    if axes is True or axes is False:
+        raise TypeError('fft.rfft2: axes must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -1037,6 +1067,8 @@ def irfft2(
     array([[1., 2.],
            [3., 4.]])
     """
+    if axes is True or axes is False:
+        raise TypeError('fft.irfft2: axes must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:

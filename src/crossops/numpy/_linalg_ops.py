@@ -133,6 +133,8 @@ def cross(x1: ArrayLike, x2: ArrayLike, /, *, axis: int = -1) -> Array:
     array([[ 0., -1.,  0.],
            [ 0.,  0.,  0.]])
     """
+    if axis is True or axis is False:
+        raise TypeError('linalg.cross: axis must be an int (or ints), not a bool')
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
@@ -1202,6 +1204,8 @@ def vecdot(x1: ArrayLike, x2: ArrayLike, /, *, axis: int = -1) -> Array:
     >>> xnp.linalg.vecdot(np.array([1j, 1.0]), np.array([1j, 1.0]))
     np.complex128(2+0j)
     """
+    if axis is True or axis is False:
+        raise TypeError('linalg.vecdot: axis must be an int (or ints), not a bool')
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
@@ -1256,6 +1260,8 @@ def vector_norm(
     >>> xnp.linalg.vector_norm(np.array([[3.0, 4.0], [6.0, 8.0]]), axis=1)
     array([ 5., 10.])
     """
+    if axis is True or axis is False:
+        raise TypeError('linalg.vector_norm: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -1459,6 +1465,8 @@ def norm(
     >>> xnp.linalg.norm(np.ones((2, 2, 2)), axis=(1, 2))
     array([2., 2.])
     """
+    if axis is True or axis is False:
+        raise TypeError('linalg.norm: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -1768,6 +1776,8 @@ def tensorsolve(a: ArrayLike, b: ArrayLike, axes: Sequence[int] | None = None) -
     array([[0. , 0.5, 1. ],
            [1.5, 2. , 2.5]])
     """
+    if axes is True or axes is False:
+        raise TypeError('linalg.tensorsolve: axes must be an int (or ints), not a bool')
     try:
         _key = (_TYPE(a), _TYPE(b))
         try:

@@ -2230,7 +2230,7 @@ def clip(
         _clip.fail(_e)
 
 
-clip = _accelerate(clip, _clip)
+clip = _accelerate(clip, _clip, positions={'a_min': 'min', 'a_max': 'max'})
 
 
 _conj = _bind('conj', _GENERIC)
@@ -4502,6 +4502,8 @@ def take(
         _forms.no_out('take', out)
     if mode != 'raise':
         indices = _forms.take_mode(x, indices, axis, mode)
+    if axis is True or axis is False:
+        raise TypeError('take: axis must be an int (or ints), not a bool')
     try:
         _key = (_TYPE(x), _TYPE(indices))
         try:
@@ -4561,6 +4563,8 @@ def take_along_axis(arr: ArrayLike, indices: ArrayLike, axis: int | None = -1) -
     array([10, 20, 30, 40, 50, 60])
     """
     x = arr
+    if axis is True or axis is False:
+        raise TypeError('take_along_axis: axis must be an int (or ints), not a bool')
     try:
         _key = (_TYPE(x), _TYPE(indices))
         try:
@@ -4781,6 +4785,8 @@ def vecdot(x1: ArrayLike, x2: ArrayLike, /, *, axis: int = -1) -> Array:
     >>> xnp.vecdot(np.array([1j, 2]), np.array([1j, 1]))
     np.complex128(3+0j)
     """
+    if axis is True or axis is False:
+        raise TypeError('vecdot: axis must be an int (or ints), not a bool')
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
@@ -4989,6 +4995,8 @@ def concat(
         _forms.no_out('concat', out)
     if dtype is not None or casting != 'same_kind':
         arrays = _forms.cast_all('concat', arrays, dtype, casting)
+    if axis is True or axis is False:
+        raise TypeError('concat: axis must be an int (or ints), not a bool')
     try:
         _key = (*_MAP(_TYPE, arrays),)
         try:
@@ -5039,6 +5047,8 @@ def expand_dims(a: ArrayLike, axis: int | tuple[int, ...]) -> Array:
     (1, 3, 1)
     """
     x = a
+    if axis is True or axis is False:
+        raise TypeError('expand_dims: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -5088,6 +5098,8 @@ def flip(m: ArrayLike, axis: Axis = None) -> Array:
            [1, 2, 3]])
     """
     x = m
+    if axis is True or axis is False:
+        raise TypeError('flip: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -5139,6 +5151,10 @@ def moveaxis(
     (3, 4, 2)
     """
     x = a
+    if source is True or source is False:
+        raise TypeError('moveaxis: source must be an int (or ints), not a bool')
+    if destination is True or destination is False:
+        raise TypeError('moveaxis: destination must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -5189,6 +5205,8 @@ def permute_dims(a: ArrayLike, axes: tuple[int, ...] | None = None) -> Array:
     x = a
     if axes is None:
         axes = _forms.reversed_axes(x)
+    if axes is True or axes is False:
+        raise TypeError('permute_dims: axes must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -5247,6 +5265,8 @@ def repeat(a: ArrayLike, repeats: ArrayLike, axis: int | None = None) -> Array:
     array([7, 7, 7, 8])
     """
     x = a
+    if axis is True or axis is False:
+        raise TypeError('repeat: axis must be an int (or ints), not a bool')
     try:
         _key = (_TYPE(x), _TYPE(repeats))
         try:
@@ -5369,6 +5389,8 @@ def roll(a: ArrayLike, shift: int | tuple[int, ...], axis: Axis = None) -> Array
            [3, 1, 2]])
     """
     x = a
+    if axis is True or axis is False:
+        raise TypeError('roll: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -5416,6 +5438,8 @@ def squeeze(a: ArrayLike, axis: int | tuple[int, ...] | None = None) -> Array:
     array([5])
     """
     x = a
+    if axis is True or axis is False:
+        raise TypeError('squeeze: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -5480,6 +5504,8 @@ def stack(
         _forms.no_out('stack', out)
     if dtype is not None or casting != 'same_kind':
         arrays = _forms.cast_all('stack', arrays, dtype, casting)
+    if axis is True or axis is False:
+        raise TypeError('stack: axis must be an int (or ints), not a bool')
     try:
         _key = (*_MAP(_TYPE, arrays),)
         try:
@@ -5578,6 +5604,8 @@ def unstack(x: ArrayLike, /, *, axis: int = 0) -> tuple[Array, ...]:
     >>> xnp.unstack(x, axis=1)
     (array([1, 4]), array([2, 5]), array([3, 6]))
     """
+    if axis is True or axis is False:
+        raise TypeError('unstack: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -6303,6 +6331,8 @@ _compress = _bind('compress', _GENERIC)
 def compress(condition: ArrayLike, a: ArrayLike, axis: Axis = None, out: Any = None) -> Array:
     """``compress``.
     """
+    if axis is True or axis is False:
+        raise TypeError('compress: axis must be an int (or ints), not a bool')
     try:
         _key = (_TYPE(condition), _TYPE(a))
         try:
@@ -6325,6 +6355,8 @@ def delete(arr: ArrayLike, obj: Any, axis: Axis = None) -> Array:
     None). obj (an int, a slice, a sequence of ints or a boolean mask) is read eagerly: under a
     compiler it must be a Python value.
     """
+    if axis is True or axis is False:
+        raise TypeError('delete: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(arr)
         try:
@@ -6346,6 +6378,8 @@ def insert(arr: ArrayLike, obj: Any, values: ArrayLike, axis: Axis = None) -> Ar
     """insert(arr, obj, values, axis=None): values inserted before the indices obj along axis, as
     NumPy. obj is read eagerly: under a compiler it must be a Python value.
     """
+    if axis is True or axis is False:
+        raise TypeError('insert: axis must be an int (or ints), not a bool')
     try:
         _key = (_TYPE(arr), _TYPE(values))
         try:
@@ -6366,6 +6400,8 @@ _trim_zeros = _bind('trim_zeros', _GENERIC)
 def trim_zeros(filt: ArrayLike, trim: Any = 'fb', axis: Axis = None) -> Array:
     """``trim_zeros``.
     """
+    if axis is True or axis is False:
+        raise TypeError('trim_zeros: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(filt)
         try:
@@ -6391,6 +6427,8 @@ def partition(
     on every backend, which is a partition for every kth at once (NumPy leaves the order within
     each side unspecified).
     """
+    if axis is True or axis is False:
+        raise TypeError('partition: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -6411,6 +6449,8 @@ _lexsort = _bind('lexsort', _GENERIC)
 def lexsort(keys: ArrayLike, axis: Axis = -1) -> Array:
     """``lexsort``.
     """
+    if axis is True or axis is False:
+        raise TypeError('lexsort: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(keys)
         try:
@@ -6431,6 +6471,8 @@ _apply_along_axis = _bind('apply_along_axis', _GENERIC)
 def apply_along_axis(func1d: Any, axis: Axis, arr: ArrayLike, *args: Any, **kwargs: Any) -> Array:
     """``apply_along_axis``.
     """
+    if axis is True or axis is False:
+        raise TypeError('apply_along_axis: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(arr)
         try:
@@ -6451,6 +6493,8 @@ _apply_over_axes = _bind('apply_over_axes', _GENERIC)
 def apply_over_axes(func: Any, a: ArrayLike, axes: Any) -> Array:
     """``apply_over_axes``.
     """
+    if axes is True or axes is False:
+        raise TypeError('apply_over_axes: axes must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -6546,6 +6590,8 @@ def cross(
     On torch: uint16, uint32, uint64 inputs raise: torch has no CPU add, subtract or matmul
     kernels for uint16/32/64 (as crossops's add); these raise (cast to int64 first)
     """
+    if axis is True or axis is False:
+        raise TypeError('cross: axis must be an int (or ints), not a bool')
     try:
         _key = (_TYPE(a), _TYPE(b))
         try:
@@ -6577,6 +6623,10 @@ def matvec(
     On torch: uint16, uint32, uint64 inputs raise: torch has no CPU add, subtract or matmul
     kernels for uint16/32/64 (as crossops's add); these raise (cast to int64 first)
     """
+    if axis is True or axis is False:
+        raise TypeError('matvec: axis must be an int (or ints), not a bool')
+    if axes is True or axes is False:
+        raise TypeError('matvec: axes must be an int (or ints), not a bool')
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
@@ -6614,6 +6664,10 @@ def vecmat(
     On torch: uint16, uint32, uint64 inputs raise: torch has no CPU add, subtract or matmul
     kernels for uint16/32/64 (as crossops's add); these raise (cast to int64 first)
     """
+    if axis is True or axis is False:
+        raise TypeError('vecmat: axis must be an int (or ints), not a bool')
+    if axes is True or axes is False:
+        raise TypeError('vecmat: axes must be an int (or ints), not a bool')
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
@@ -6710,6 +6764,8 @@ _gradient = _bind('gradient', _GENERIC)
 def gradient(f: ArrayLike, *varargs: ArrayLike, axis: Axis = None, edge_order: Any = 1) -> Array:
     """``gradient``.
     """
+    if axis is True or axis is False:
+        raise TypeError('gradient: axis must be an int (or ints), not a bool')
     try:
         _key = (_TYPE(f), *_MAP(_TYPE, varargs))
         try:
@@ -6732,6 +6788,8 @@ def unwrap(
 ) -> Array:
     """``unwrap``.
     """
+    if axis is True or axis is False:
+        raise TypeError('unwrap: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(p)
         try:
@@ -7125,6 +7183,8 @@ _packbits = _bind('packbits', _GENERIC)
 def packbits(a: ArrayLike, /, axis: Axis = None, bitorder: Any = 'big') -> Array:
     """``packbits``.
     """
+    if axis is True or axis is False:
+        raise TypeError('packbits: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -7147,6 +7207,8 @@ def unpackbits(
 ) -> Array:
     """``unpackbits``.
     """
+    if axis is True or axis is False:
+        raise TypeError('unpackbits: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -7355,6 +7417,8 @@ def rollaxis(a: ArrayLike, axis: int, start: int = 0) -> Array:
     >>> xnp.rollaxis(a, 1, 4).shape
     (3, 5, 6, 4)
     """
+    if axis is True or axis is False:
+        raise TypeError('rollaxis: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -9794,6 +9858,8 @@ def amax(
     >>> xnp.amax(np.zeros((0, 2)), axis=0, initial=-1.0)
     array([-1., -1.])
     """
+    if axis is True or axis is False:
+        raise TypeError('amax: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -9850,6 +9916,8 @@ def amin(
     array([[1],
            [0]])
     """
+    if axis is True or axis is False:
+        raise TypeError('amin: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -9896,6 +9964,8 @@ def ptp(a: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     >>> xnp.ptp(x, axis=1)
     array([4, 4])
     """
+    if axis is True or axis is False:
+        raise TypeError('ptp: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -9957,6 +10027,8 @@ def average(
     >>> xnp.average(x, axis=1, weights=np.array([1.0, 3.0]), returned=True)
     (array([1.75, 3.75]), array([4., 4.]))
     """
+    if axis is True or axis is False:
+        raise TypeError('average: axis must be an int (or ints), not a bool')
     try:
         _key = (_TYPE(a), _TYPE(weights))
         try:
@@ -10037,6 +10109,8 @@ def quantile(
     ...     weights=np.array([1.0, 0.5, 3.0]))
     array(3.)
     """
+    if axis is True or axis is False:
+        raise TypeError('quantile: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -10107,6 +10181,8 @@ def nanquantile(
     >>> xnp.nanquantile(x[0], [0.0, 0.25], method='lower')
     array([1., 1.])
     """
+    if axis is True or axis is False:
+        raise TypeError('nanquantile: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -10179,6 +10255,8 @@ def percentile(
     >>> xnp.percentile(x, 25, method='higher')
     array(2.)
     """
+    if axis is True or axis is False:
+        raise TypeError('percentile: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -10248,6 +10326,8 @@ def nanpercentile(
     >>> xnp.nanpercentile(x, [0, 100])
     array([1., 4.])
     """
+    if axis is True or axis is False:
+        raise TypeError('nanpercentile: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -10303,6 +10383,8 @@ def median(
     >>> xnp.median(x, axis=1)
     array([2., 5.])
     """
+    if axis is True or axis is False:
+        raise TypeError('median: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -10353,6 +10435,8 @@ def nanmedian(
     >>> xnp.nanmedian(x, axis=1)
     array([2.5, 2.5])
     """
+    if axis is True or axis is False:
+        raise TypeError('nanmedian: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -10410,6 +10494,8 @@ def nansum(
     >>> xnp.nansum(x, axis=0)
     array([1., 0., 5.])
     """
+    if axis is True or axis is False:
+        raise TypeError('nansum: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -10467,6 +10553,8 @@ def nanprod(
     >>> xnp.nanprod(x, axis=1)
     array([6., 1.])
     """
+    if axis is True or axis is False:
+        raise TypeError('nanprod: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -10524,6 +10612,8 @@ def nanmax(
     >>> xnp.nanmax(x, axis=0)
     array([ 1., nan,  3.])
     """
+    if axis is True or axis is False:
+        raise TypeError('nanmax: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -10579,6 +10669,8 @@ def nanmin(
     >>> xnp.nanmin(x, axis=0)
     array([ 1., nan,  2.])
     """
+    if axis is True or axis is False:
+        raise TypeError('nanmin: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -10626,6 +10718,8 @@ def nanargmax(a: ArrayLike, axis: int | None = None, *, keepdims: bool = False) 
     >>> xnp.nanargmax(x)
     array(2)
     """
+    if axis is True or axis is False:
+        raise TypeError('nanargmax: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -10672,6 +10766,8 @@ def nanargmin(a: ArrayLike, axis: int | None = None, *, keepdims: bool = False) 
     >>> xnp.nanargmin(x)
     array(2)
     """
+    if axis is True or axis is False:
+        raise TypeError('nanargmin: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -10730,6 +10826,8 @@ def nanmean(
     >>> xnp.nanmean(np.array([1.0, np.nan, 5.0]), where=np.array([True, True, False]))
     np.float64(1.0)
     """
+    if axis is True or axis is False:
+        raise TypeError('nanmean: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -10803,6 +10901,8 @@ def nanvar(
     >>> xnp.nanvar(x, axis=1, ddof=1)
     array([2., 0.])
     """
+    if axis is True or axis is False:
+        raise TypeError('nanvar: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -10873,6 +10973,8 @@ def nanstd(
     >>> xnp.nanstd(x, axis=1)
     array([1., 0.])
     """
+    if axis is True or axis is False:
+        raise TypeError('nanstd: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -10928,6 +11030,8 @@ def cumsum(a: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None
     >>> xnp.cumsum(np.array([1, 2], np.int8), dtype='float32')
     array([1., 3.], dtype=float32)
     """
+    if axis is True or axis is False:
+        raise TypeError('cumsum: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -10978,6 +11082,8 @@ def cumprod(a: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = Non
     array([[ 1,  2],
            [ 3, 12]])
     """
+    if axis is True or axis is False:
+        raise TypeError('cumprod: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -11026,6 +11132,8 @@ def nancumsum(a: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = N
     array([[1., 0.],
            [1., 4.]])
     """
+    if axis is True or axis is False:
+        raise TypeError('nancumsum: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -11070,6 +11178,8 @@ def nancumprod(a: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = 
     >>> xnp.nancumprod(np.array([2.0, np.nan, 3.0]))
     array([2., 2., 6.])
     """
+    if axis is True or axis is False:
+        raise TypeError('nancumprod: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -11121,6 +11231,8 @@ def append(arr: ArrayLike, values: ArrayLike, axis: int | None = None) -> Array:
     >>> xnp.append(np.array([1, 2]), np.array([3.5]))
     array([1. , 2. , 3.5])
     """
+    if axis is True or axis is False:
+        raise TypeError('append: axis must be an int (or ints), not a bool')
     try:
         _key = (_TYPE(arr), _TYPE(values))
         try:
@@ -11338,6 +11450,8 @@ def size(a: ArrayLike, axis: int | tuple[int, ...] | None = None) -> int:
     >>> xnp.size(np.array(1.0))
     1
     """
+    if axis is True or axis is False:
+        raise TypeError('size: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -11472,6 +11586,10 @@ def swapaxes(a: ArrayLike, axis1: int, axis2: int) -> Array:
            [2],
            [3]])
     """
+    if axis1 is True or axis1 is False:
+        raise TypeError('swapaxes: axis1 must be an int (or ints), not a bool')
+    if axis2 is True or axis2 is False:
+        raise TypeError('swapaxes: axis2 must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -11518,6 +11636,8 @@ def transpose(a: ArrayLike, axes: Sequence[int] | None = None) -> Array:
            [2],
            [3]])
     """
+    if axes is True or axes is False:
+        raise TypeError('transpose: axes must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -11654,6 +11774,8 @@ def rot90(m: ArrayLike, k: int = 1, axes: tuple[int, int] = (0, 1)) -> Array:
     >>> xnp.rot90(np.zeros((2, 3, 4)), axes=(1, 2)).shape
     (2, 4, 3)
     """
+    if axes is True or axes is False:
+        raise TypeError('rot90: axes must be an int (or ints), not a bool')
     try:
         _key = _TYPE(m)
         try:
@@ -11704,6 +11826,8 @@ def split(ary: ArrayLike, indices_or_sections: int | Sequence[int], axis: int = 
            [3]]), array([[1, 2],
            [4, 5]])]
     """
+    if axis is True or axis is False:
+        raise TypeError('split: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(ary)
         try:
@@ -11752,6 +11876,8 @@ def array_split(
     >>> xnp.array_split(np.arange(2), 3)
     [array([0]), array([1]), array([], dtype=int64)]
     """
+    if axis is True or axis is False:
+        raise TypeError('array_split: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(ary)
         try:
@@ -12132,6 +12258,8 @@ def concatenate(
     >>> xnp.concatenate([a, np.array([3.5])], axis=None)
     array([1. , 2. , 3.5])
     """
+    if axis is True or axis is False:
+        raise TypeError('concatenate: axis must be an int (or ints), not a bool')
     try:
         _key = (*_MAP(_TYPE, arrays),)
         try:
@@ -12686,6 +12814,8 @@ def geomspace(
     array([[  1.,  10., 100.],
            [  2.,   8.,  32.]])
     """
+    if axis is True or axis is False:
+        raise TypeError('geomspace: axis must be an int (or ints), not a bool')
     try:
         _key = (_TYPE(start), _TYPE(stop))
         try:
@@ -12756,6 +12886,8 @@ def logspace(
            [  2.,  10.],
            [  4., 100.]])
     """
+    if axis is True or axis is False:
+        raise TypeError('logspace: axis must be an int (or ints), not a bool')
     try:
         _key = (_TYPE(start), _TYPE(stop))
         try:
@@ -13128,6 +13260,10 @@ _diagonal = _bind('diagonal', _GENERIC)
 def diagonal(a: ArrayLike, offset: Any = 0, axis1: Any = 0, axis2: Any = 1) -> Array:
     """``diagonal``.
     """
+    if axis1 is True or axis1 is False:
+        raise TypeError('diagonal: axis1 must be an int (or ints), not a bool')
+    if axis2 is True or axis2 is False:
+        raise TypeError('diagonal: axis2 must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -13151,6 +13287,10 @@ def trace(
 ) -> Array:
     """``trace``.
     """
+    if axis1 is True or axis1 is False:
+        raise TypeError('trace: axis1 must be an int (or ints), not a bool')
+    if axis2 is True or axis2 is False:
+        raise TypeError('trace: axis2 must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -13564,6 +13704,8 @@ def trapezoid(y: ArrayLike, x: ArrayLike = None, dx: float = 1.0, axis: int = -1
     >>> xnp.trapezoid(np.array([[1, 2], [3, 4]]), axis=0)
     array([2., 3.])
     """
+    if axis is True or axis is False:
+        raise TypeError('trapezoid: axis must be an int (or ints), not a bool')
     try:
         _key = (_TYPE(y), _TYPE(x))
         try:
@@ -13747,6 +13889,8 @@ def argpartition(
     array([[1, 2, 0],
            [0, 2, 1]])
     """
+    if axis is True or axis is False:
+        raise TypeError('argpartition: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(a)
         try:
@@ -13830,6 +13974,8 @@ def unique(
     array([ 1., nan])
     """
     x = ar
+    if axis is True or axis is False:
+        raise TypeError('unique: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -13893,6 +14039,8 @@ def argmax(
     x = a
     if out is not None:
         _forms.no_out('argmax', out)
+    if axis is True or axis is False:
+        raise TypeError('argmax: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -13950,6 +14098,8 @@ def argmin(
     x = a
     if out is not None:
         _forms.no_out('argmin', out)
+    if axis is True or axis is False:
+        raise TypeError('argmin: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -14001,6 +14151,8 @@ def count_nonzero(a: ArrayLike, axis: Axis = None, *, keepdims: bool = False) ->
     array(1)
     """
     x = a
+    if axis is True or axis is False:
+        raise TypeError('count_nonzero: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -14493,6 +14645,8 @@ def argsort(
         stable = True if stable is None else stable
     else:
         stable = _forms.sort_stable('argsort', kind, order, stable)
+    if axis is True or axis is False:
+        raise TypeError('argsort: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -14567,6 +14721,8 @@ def sort(
         stable = True if stable is None else stable
     else:
         stable = _forms.sort_stable('sort', kind, order, stable)
+    if axis is True or axis is False:
+        raise TypeError('sort: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -14626,6 +14782,8 @@ def cumulative_prod(
     >>> xnp.cumulative_prod(np.array([1.5, np.nan, 2.0]))
     array([1.5, nan, nan])
     """
+    if axis is True or axis is False:
+        raise TypeError('cumulative_prod: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -14692,6 +14850,8 @@ def cumulative_sum(
     >>> xnp.cumulative_sum(np.array([1, 2, 3], dtype=np.int8), dtype='float32')
     array([1., 3., 6.], dtype=float32)
     """
+    if axis is True or axis is False:
+        raise TypeError('cumulative_sum: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:
@@ -14765,6 +14925,8 @@ def max(
     x = a
     if out is not None:
         _forms.no_out('max', out)
+    if axis is True or axis is False:
+        raise TypeError('max: axis must be an int (or ints), not a bool')
     try:
         if where is not True or initial is not None:
             return _masked.max(x, axis=axis, keepdims=keepdims, initial=initial, where=where)
@@ -14844,6 +15006,8 @@ def mean(
             return _forms.in_float(
                 mean, x, dtype, axis=axis, keepdims=keepdims, where=where)
         x = _forms.astype(x, dtype)
+    if axis is True or axis is False:
+        raise TypeError('mean: axis must be an int (or ints), not a bool')
     try:
         if where is not True:
             return _masked.mean(x, axis=axis, keepdims=keepdims, where=where)
@@ -14915,6 +15079,8 @@ def min(
     x = a
     if out is not None:
         _forms.no_out('min', out)
+    if axis is True or axis is False:
+        raise TypeError('min: axis must be an int (or ints), not a bool')
     try:
         if where is not True or initial is not None:
             return _masked.min(x, axis=axis, keepdims=keepdims, initial=initial, where=where)
@@ -14987,6 +15153,8 @@ def prod(
     x = a
     if out is not None:
         _forms.no_out('prod', out)
+    if axis is True or axis is False:
+        raise TypeError('prod: axis must be an int (or ints), not a bool')
     try:
         if where is not True or initial is not None:
             return _masked.prod(
@@ -15083,6 +15251,8 @@ def std(
                 std, x, dtype, axis=axis, keepdims=keepdims, where=where,
                 correction=correction, mean=mean)
         x = _forms.astype(x, dtype)
+    if axis is True or axis is False:
+        raise TypeError('std: axis must be an int (or ints), not a bool')
     try:
         if where is not True or mean is not None:
             return _masked.std(
@@ -15162,6 +15332,8 @@ def sum(
     x = a
     if out is not None:
         _forms.no_out('sum', out)
+    if axis is True or axis is False:
+        raise TypeError('sum: axis must be an int (or ints), not a bool')
     try:
         if where is not True or initial is not None:
             return _masked.sum(
@@ -15259,6 +15431,8 @@ def var(
                 var, x, dtype, axis=axis, keepdims=keepdims, where=where,
                 correction=correction, mean=mean)
         x = _forms.astype(x, dtype)
+    if axis is True or axis is False:
+        raise TypeError('var: axis must be an int (or ints), not a bool')
     try:
         if where is not True or mean is not None:
             return _masked.var(
@@ -15327,6 +15501,8 @@ def all(
     x = a
     if out is not None:
         _forms.no_out('all', out)
+    if axis is True or axis is False:
+        raise TypeError('all: axis must be an int (or ints), not a bool')
     try:
         if where is not True:
             return _masked.all(x, axis=axis, keepdims=keepdims, where=where)
@@ -15391,6 +15567,8 @@ def any(
     x = a
     if out is not None:
         _forms.no_out('any', out)
+    if axis is True or axis is False:
+        raise TypeError('any: axis must be an int (or ints), not a bool')
     try:
         if where is not True:
             return _masked.any(x, axis=axis, keepdims=keepdims, where=where)
@@ -15457,6 +15635,8 @@ def diff(
     array([255], dtype=uint8)
     """
     x = a
+    if axis is True or axis is False:
+        raise TypeError('diff: axis must be an int (or ints), not a bool')
     try:
         _key = _TYPE(x)
         try:

@@ -433,6 +433,8 @@ def shuffle(x: ArrayLike, axis: int = 0, seed: Seed = None) -> Array:
     >>> bool((m[1] - m[0] == 3).all())
     True
     """
+    if axis is True or axis is False:
+        raise TypeError('random.shuffle: axis must be an int (or ints), not a bool')
     try:
         _key = (_TYPE(x), _TYPE(seed))
         try:
