@@ -82,8 +82,8 @@ def test_nanvar_ddof(backend, op, ddof, axis):
         (x,) = _on(backend, X3)
         got = getattr(xnp, op)(x, axis=axis, ddof=ddof)
         _same(got, _numpy(getattr(np, op), X3, axis=axis, ddof=ddof))
-        # NumPy's position of ddof: after dtype (and out, which crossops does not take)
-        _same(getattr(xnp, op)(x, axis, None, ddof, True),
+        # NumPy's positions: ddof after dtype and out
+        _same(getattr(xnp, op)(x, axis, None, None, ddof, True),
               _numpy(getattr(np, op), X3, axis, None, None, ddof, True))
 
 
@@ -118,7 +118,7 @@ def test_nansum_nanprod_dtype_and_initial(backend, op):
             _same(f_x(f, initial=initial), f_np(floats, initial=initial))
             _same(f_x(f, axis=0, keepdims=True, initial=initial),
                   f_np(floats, axis=0, keepdims=True, initial=initial))
-        _same(f_x(i, 1, "int32", False, 2), f_np(ints, 1, "int32", None, False, 2))
+        _same(f_x(i, 1, "int32", None, False, 2), f_np(ints, 1, "int32", None, False, 2))
         empty = np.zeros((0, 2))
         (e,) = _on(backend, empty)
         _same(f_x(e, axis=0, initial=4.0), f_np(empty, axis=0, initial=4.0))
@@ -145,7 +145,7 @@ def test_initial(backend, op):
                       f_np(empty, axis=0, keepdims=keepdims, initial=initial))
         _same(f_x(e, initial=1.5), f_np(empty, initial=1.5))
         _same(f_x(i, initial=2), f_np(ints, initial=2))
-        _same(f_x(i, 0, False, 10), f_np(ints, 0, None, False, 10))
+        _same(f_x(i, 0, None, False, 10), f_np(ints, 0, None, False, 10))
 
 
 # -- digitize: right -----------------------------------------------------------------------------
@@ -300,7 +300,7 @@ def test_quantile_positions(backend, op):
     with backend_context(backend):
         (x,) = _on(backend, a)
         for method in ("linear", "lower", "nearest"):
-            _same(getattr(xnp, op)(x, q, 1, True, method, True),
+            _same(getattr(xnp, op)(x, q, 1, None, True, method, True),
                   _numpy(getattr(np, op), a.copy(), q, 1, None, True, method, True))
         _same(to_numpy(x), a)  # untouched
 
@@ -310,7 +310,7 @@ def test_median_overwrite_input(backend, op):
     a = np.array([[3.0, NAN, 1.0], [2.0, 4.0, 6.0]])
     with backend_context(backend):
         (x,) = _on(backend, a)
-        _same(getattr(xnp, op)(x, 1, True, True),
+        _same(getattr(xnp, op)(x, 1, None, True, True),
               _numpy(getattr(np, op), a.copy(), 1, None, True, True))
         _same(getattr(xnp, op)(x, axis=0, overwrite_input=True),
               _numpy(getattr(np, op), a.copy(), axis=0, overwrite_input=True))

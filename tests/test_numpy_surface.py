@@ -87,12 +87,6 @@ _FORM = ("NumPy's signature (out= taken as None only: crossops never writes into
          "crossops's (unique's size=)")
 _OUT_LIKE = ("NumPy's signature except out= (crossops never writes into arrays) or like= "
              "(creation on the backend of another array)")
-_REDUCTION = ("NumPy's reduction signature except out= (crossops never writes into arrays), "
-              "with the defaults NumPy marks <no value> written as what they stand for: "
-              "keepdims=False, initial=None (no initial value), where=True (every element), "
-              "mean=None (computed), correction=None (ddof)")
-_QUANTILE = ("NumPy's signature except out= (crossops never writes into arrays), NumPy's "
-             "keepdims=<no value> (nanquantile, nanpercentile) written as False")
 _PAD = ("NumPy's **kwargs written as the one keyword crossops takes, constant_values: "
         "the modes that read stat_length and end_values (maximum, mean, median, minimum, "
         "linear_ramp) are not taken, and reflect and symmetric have NumPy's default "
@@ -112,17 +106,13 @@ SIGNATURE_EXCEPTIONS = {
         right_shift sign signbit sin sinh sqrt square subtract tan tanh true_divide trunc
         vecdot""",
     _FORM: """
-        all any argmax argmin argsort bincount clip diff max mean min prod sort std sum
-        unique var linalg.pinv fft.fftfreq fft.rfftfreq""",
+        all amax amin any argmax argmin argsort average bincount clip diff max mean min
+        nanargmax nanargmin nanmax nanmean nanmedian nanmin nanpercentile nanprod
+        nanquantile nanstd nansum nanvar prod ptp sort std sum unique var linalg.pinv
+        fft.fftfreq fft.rfftfreq""",
     _EYE: "eye",
     _KERAS: "einsum",
-    _OUT_LIKE: """
-        concatenate cumprod cumsum cumulative_prod cumulative_sum dot identity isneginf
-        isposinf median nancumprod nancumsum trace""",
-    _REDUCTION: """
-        amax amin average nanargmax nanargmin nanmax nanmean nanmedian nanmin nanprod
-        nanstd nansum nanvar ptp""",
-    _QUANTILE: "nanpercentile nanquantile percentile quantile",
+    _OUT_LIKE: "identity trace",
     _PAD: "pad",
 }
 EXCEPTED = {q: reason for reason, names in SIGNATURE_EXCEPTIONS.items()
@@ -158,9 +148,6 @@ DIFFERENCES = {
     _FORM: (set(), {"keepdims": False, "where": True}),
     _EYE: (set(), {}),
     _OUT_LIKE: ({"out", "like"}, {}),
-    _REDUCTION: ({"out"}, {"keepdims": False, "initial": None, "where": True, "mean": None,
-                           "correction": None}),
-    _QUANTILE: ({"out"}, {"keepdims": False}),
 }
 
 

@@ -166,9 +166,10 @@ def check_lists(spec: OpSpec, args: tuple, kwargs: dict) -> None:
 
 def axis_params(spec: OpSpec) -> list[str]:
     """The parameters of ``spec``'s op that hold axes of its first array (tensordot's
-    ``axes`` is a count of axes, or two lists of them: not one)."""
+    ``axes`` is a count of axes, or two lists of them; matvec's and vecmat's, NumPy's
+    gufunc ``axes``, a list of each operand's: not one)."""
     return [p for p in AXIS_PARAMS if p in spec.parameters
-            and not (p == "axes" and spec.name == "tensordot")]
+            and not (p == "axes" and spec.name in ("tensordot", "matvec", "vecmat"))]
 
 
 def _ndim(value, sequence: bool = False) -> int | None:

@@ -54,20 +54,20 @@ __all__ = [
     'fabs', 'flip', 'fliplr', 'flipud', 'floor', 'floor_divide', 'fmax', 'fmin', 'fmod', 'full',
     'full_like', 'gcd', 'geomspace', 'greater', 'greater_equal', 'hamming', 'hanning',
     'heaviside', 'hsplit', 'hstack', 'hypot', 'i0', 'identity', 'imag', 'inner', 'isclose',
-    'isfinite', 'isin', 'isinf', 'isnan', 'kaiser', 'kron', 'lcm', 'ldexp', 'left_shift',
-    'less', 'less_equal', 'log', 'log10', 'log1p', 'log2', 'logaddexp', 'logaddexp2',
-    'logical_and', 'logical_not', 'logical_or', 'logical_xor', 'logspace', 'matmul', 'maximum',
-    'mean', 'median', 'meshgrid', 'minimum', 'mod', 'moveaxis', 'multiply', 'nan_to_num',
-    'nanargmax', 'nanargmin', 'nancumprod', 'nancumsum', 'nanmax', 'nanmean', 'nanmedian',
-    'nanmin', 'nanpercentile', 'nanprod', 'nanquantile', 'nanstd', 'nansum', 'nanvar', 'ndim',
-    'negative', 'nextafter', 'nonzero', 'not_equal', 'ones', 'ones_like', 'outer', 'pad',
-    'percentile', 'power', 'prod', 'ptp', 'quantile', 'rad2deg', 'ravel', 'real', 'reciprocal',
-    'repeat', 'reshape', 'right_shift', 'roll', 'rot90', 'searchsorted', 'sign', 'signbit',
-    'sin', 'sinc', 'sinh', 'size', 'slogdet', 'sort', 'split', 'sqrt', 'square', 'squeeze',
-    'stack', 'std', 'subtract', 'sum', 'swapaxes', 'take', 'take_along_axis', 'tan', 'tanh',
-    'tensordot', 'tile', 'trace', 'transpose', 'trapezoid', 'tri', 'tril', 'triu',
-    'true_divide', 'trunc', 'unravel_index', 'vander', 'var', 'vdot', 'view', 'vsplit',
-    'vstack', 'zeros', 'zeros_like',
+    'isfinite', 'isin', 'isinf', 'isnan', 'isneginf', 'isposinf', 'kaiser', 'kron', 'lcm',
+    'ldexp', 'left_shift', 'less', 'less_equal', 'log', 'log10', 'log1p', 'log2', 'logaddexp',
+    'logaddexp2', 'logical_and', 'logical_not', 'logical_or', 'logical_xor', 'logspace',
+    'matmul', 'maximum', 'mean', 'median', 'meshgrid', 'minimum', 'mod', 'moveaxis', 'multiply',
+    'nan_to_num', 'nanargmax', 'nanargmin', 'nancumprod', 'nancumsum', 'nanmax', 'nanmean',
+    'nanmedian', 'nanmin', 'nanpercentile', 'nanprod', 'nanquantile', 'nanstd', 'nansum',
+    'nanvar', 'ndim', 'negative', 'nextafter', 'nonzero', 'not_equal', 'ones', 'ones_like',
+    'outer', 'pad', 'percentile', 'power', 'prod', 'ptp', 'quantile', 'rad2deg', 'ravel',
+    'real', 'reciprocal', 'repeat', 'reshape', 'right_shift', 'roll', 'rot90', 'searchsorted',
+    'sign', 'signbit', 'sin', 'sinc', 'sinh', 'size', 'slogdet', 'sort', 'split', 'sqrt',
+    'square', 'squeeze', 'stack', 'std', 'subtract', 'sum', 'swapaxes', 'take',
+    'take_along_axis', 'tan', 'tanh', 'tensordot', 'tile', 'trace', 'transpose', 'trapezoid',
+    'tri', 'tril', 'triu', 'true_divide', 'trunc', 'unravel_index', 'vander', 'var', 'vdot',
+    'view', 'vsplit', 'vstack', 'zeros', 'zeros_like',
 ]
 
 
@@ -3042,6 +3042,52 @@ def isnan(x: ArrayLike) -> Array:
 
 
 isnan = _accelerate(isnan, _isnan)
+
+
+_isneginf = _bind('isneginf', {})
+
+
+def isneginf(x: ArrayLike) -> Array:
+    """Whether each element is negative infinity.
+
+    keras.ops's form of ``crossops.numpy.isneginf``: Keras's parameter names, kinds and
+    defaults, the same computation.
+    """
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _isneginf.cache[_key]
+        except KeyError:
+            _fn = _isneginf.resolve(_key, (_key,))
+        return _fn(x=x)
+    except Exception as _e:
+        _isneginf.fail(_e)
+
+
+isneginf = _accelerate(isneginf, _isneginf)
+
+
+_isposinf = _bind('isposinf', {})
+
+
+def isposinf(x: ArrayLike) -> Array:
+    """Whether each element is positive infinity.
+
+    keras.ops's form of ``crossops.numpy.isposinf``: Keras's parameter names, kinds and
+    defaults, the same computation.
+    """
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _isposinf.cache[_key]
+        except KeyError:
+            _fn = _isposinf.resolve(_key, (_key,))
+        return _fn(x=x)
+    except Exception as _e:
+        _isposinf.fail(_e)
+
+
+isposinf = _accelerate(isposinf, _isposinf)
 
 
 _kaiser = _bind('kaiser', {})

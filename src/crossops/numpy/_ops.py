@@ -6625,8 +6625,6 @@ def matvec(
     """
     if axis is True or axis is False:
         raise TypeError('matvec: axis must be an int (or ints), not a bool')
-    if axes is True or axes is False:
-        raise TypeError('matvec: axes must be an int (or ints), not a bool')
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
@@ -6666,8 +6664,6 @@ def vecmat(
     """
     if axis is True or axis is False:
         raise TypeError('vecmat: axis must be an int (or ints), not a bool')
-    if axes is True or axes is False:
-        raise TypeError('vecmat: axes must be an int (or ints), not a bool')
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
@@ -9168,7 +9164,7 @@ allclose = _accelerate(allclose, _allclose)
 _isneginf = _bind('isneginf', _GENERIC)
 
 
-def isneginf(x: ArrayLike) -> Array:
+def isneginf(x: ArrayLike, out: Any = None) -> Array:
     """Whether each element is negative infinity.
 
     Integer and boolean inputs give all False.
@@ -9177,6 +9173,8 @@ def isneginf(x: ArrayLike) -> Array:
     ----------
     x : ArrayLike
         Input array of real numbers.
+    out : Any, default None
+        See above.
 
     Returns
     -------
@@ -9189,6 +9187,8 @@ def isneginf(x: ArrayLike) -> Array:
     >>> xnp.isneginf(np.array([-np.inf, np.inf, np.nan, -1.0]))
     array([ True, False, False, False])
     """
+    if out is not None:
+        _forms.no_out('isneginf', out)
     try:
         _key = _TYPE(x)
         try:
@@ -9206,7 +9206,7 @@ isneginf = _accelerate(isneginf, _isneginf)
 _isposinf = _bind('isposinf', _GENERIC)
 
 
-def isposinf(x: ArrayLike) -> Array:
+def isposinf(x: ArrayLike, out: Any = None) -> Array:
     """Whether each element is positive infinity.
 
     Integer and boolean inputs give all False.
@@ -9215,6 +9215,8 @@ def isposinf(x: ArrayLike) -> Array:
     ----------
     x : ArrayLike
         Input array of real numbers.
+    out : Any, default None
+        See above.
 
     Returns
     -------
@@ -9227,6 +9229,8 @@ def isposinf(x: ArrayLike) -> Array:
     >>> xnp.isposinf(np.array([-np.inf, np.inf, np.nan, 1.0]))
     array([False,  True, False, False])
     """
+    if out is not None:
+        _forms.no_out('isposinf', out)
     try:
         _key = _TYPE(x)
         try:
@@ -9819,8 +9823,8 @@ _amax = _bind('amax', _GENERIC)
 
 
 def amax(
-        a: ArrayLike, axis: Axis = None, keepdims: bool = False, initial: float | None = None,
-        where: ArrayLike | bool = True,
+        a: ArrayLike, axis: Axis = None, out: Any = None, keepdims: bool = False,
+        initial: float | None = None, where: ArrayLike | bool = True,
 ) -> Array:
     """Maximum along the given axes; the NumPy name of ``max``.
 
@@ -9832,6 +9836,8 @@ def amax(
         Input array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
+    out : Any, default None
+        See above.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
     initial : float | None, default None
@@ -9858,6 +9864,8 @@ def amax(
     >>> xnp.amax(np.zeros((0, 2)), axis=0, initial=-1.0)
     array([-1., -1.])
     """
+    if out is not None:
+        _forms.no_out('amax', out)
     if axis is True or axis is False:
         raise TypeError('amax: axis must be an int (or ints), not a bool')
     try:
@@ -9878,8 +9886,8 @@ _amin = _bind('amin', _GENERIC)
 
 
 def amin(
-        a: ArrayLike, axis: Axis = None, keepdims: bool = False, initial: float | None = None,
-        where: ArrayLike | bool = True,
+        a: ArrayLike, axis: Axis = None, out: Any = None, keepdims: bool = False,
+        initial: float | None = None, where: ArrayLike | bool = True,
 ) -> Array:
     """Minimum along the given axes; the NumPy name of ``min``.
 
@@ -9891,6 +9899,8 @@ def amin(
         Input array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
+    out : Any, default None
+        See above.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
     initial : float | None, default None
@@ -9916,6 +9926,8 @@ def amin(
     array([[1],
            [0]])
     """
+    if out is not None:
+        _forms.no_out('amin', out)
     if axis is True or axis is False:
         raise TypeError('amin: axis must be an int (or ints), not a bool')
     try:
@@ -9935,7 +9947,7 @@ amin = _accelerate(amin, _amin)
 _ptp = _bind('ptp', _GENERIC)
 
 
-def ptp(a: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+def ptp(a: ArrayLike, axis: Axis = None, out: Any = None, keepdims: bool = False) -> Array:
     """Range (maximum minus minimum) along the given axes.
 
     The result has a's dtype, so for integers it can wrap (int8 values -100 and 100 give
@@ -9947,6 +9959,8 @@ def ptp(a: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
         Input array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
+    out : Any, default None
+        See above.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
 
@@ -9964,6 +9978,8 @@ def ptp(a: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     >>> xnp.ptp(x, axis=1)
     array([4, 4])
     """
+    if out is not None:
+        _forms.no_out('ptp', out)
     if axis is True or axis is False:
         raise TypeError('ptp: axis must be an int (or ints), not a bool')
     try:
@@ -9984,8 +10000,8 @@ _average = _bind('average', _GENERIC)
 
 
 def average(
-        a: ArrayLike, axis: Axis = None, weights: ArrayLike = None, returned: bool = False, *,
-        keepdims: bool = False,
+        a: ArrayLike, axis: Axis = None, weights: ArrayLike | None = None, returned: bool = False,
+        *, keepdims: bool = False,
 ) -> Array:
     """Weighted mean along the given axes.
 
@@ -10000,7 +10016,7 @@ def average(
         Input array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
-    weights : ArrayLike, default None
+    weights : ArrayLike | None, default None
         Weight of each element: an array of x's shape, or a 1-d array along ``axis``; None
         weighs all elements equally.
     returned : bool, default False
@@ -10047,7 +10063,7 @@ _quantile = _bind('quantile', _GENERIC)
 
 
 def quantile(
-        a: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None,
+        a: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None, out: Any = None,
         overwrite_input: bool = False,
         method: Literal[
             "linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf"] = 'linear',
@@ -10071,6 +10087,8 @@ def quantile(
         Quantile or quantiles to compute, in [0, 1]: a number, a sequence or an array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
+    out : Any, default None
+        See above.
     overwrite_input : bool, default False
         Taken for NumPy's signature: crossops never writes into its input, whichever is
         given.
@@ -10109,6 +10127,8 @@ def quantile(
     ...     weights=np.array([1.0, 0.5, 3.0]))
     array(3.)
     """
+    if out is not None:
+        _forms.no_out('quantile', out)
     if axis is True or axis is False:
         raise TypeError('quantile: axis must be an int (or ints), not a bool')
     try:
@@ -10132,7 +10152,7 @@ _nanquantile = _bind('nanquantile', _GENERIC)
 
 
 def nanquantile(
-        a: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None,
+        a: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None, out: Any = None,
         overwrite_input: bool = False,
         method: Literal[
             "linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf"] = 'linear',
@@ -10151,6 +10171,8 @@ def nanquantile(
         Quantile or quantiles to compute, in [0, 1]: a number, a sequence or an array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
+    out : Any, default None
+        See above.
     overwrite_input : bool, default False
         Taken for NumPy's signature: crossops never writes into its input, whichever is
         given.
@@ -10181,6 +10203,8 @@ def nanquantile(
     >>> xnp.nanquantile(x[0], [0.0, 0.25], method='lower')
     array([1., 1.])
     """
+    if out is not None:
+        _forms.no_out('nanquantile', out)
     if axis is True or axis is False:
         raise TypeError('nanquantile: axis must be an int (or ints), not a bool')
     try:
@@ -10204,7 +10228,7 @@ _percentile = _bind('percentile', _GENERIC)
 
 
 def percentile(
-        a: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None,
+        a: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None, out: Any = None,
         overwrite_input: bool = False,
         method: Literal[
             "linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf"] = 'linear',
@@ -10223,6 +10247,8 @@ def percentile(
         Percentile or percentiles to compute, in [0, 100]: a number, a sequence or an array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
+    out : Any, default None
+        See above.
     overwrite_input : bool, default False
         Taken for NumPy's signature: crossops never writes into its input, whichever is
         given.
@@ -10255,6 +10281,8 @@ def percentile(
     >>> xnp.percentile(x, 25, method='higher')
     array(2.)
     """
+    if out is not None:
+        _forms.no_out('percentile', out)
     if axis is True or axis is False:
         raise TypeError('percentile: axis must be an int (or ints), not a bool')
     try:
@@ -10278,7 +10306,7 @@ _nanpercentile = _bind('nanpercentile', _GENERIC)
 
 
 def nanpercentile(
-        a: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None,
+        a: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None, out: Any = None,
         overwrite_input: bool = False,
         method: Literal[
             "linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf"] = 'linear',
@@ -10296,6 +10324,8 @@ def nanpercentile(
         Percentile or percentiles to compute, in [0, 100]: a number, a sequence or an array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
+    out : Any, default None
+        See above.
     overwrite_input : bool, default False
         Taken for NumPy's signature: crossops never writes into its input, whichever is
         given.
@@ -10326,6 +10356,8 @@ def nanpercentile(
     >>> xnp.nanpercentile(x, [0, 100])
     array([1., 4.])
     """
+    if out is not None:
+        _forms.no_out('nanpercentile', out)
     if axis is True or axis is False:
         raise TypeError('nanpercentile: axis must be an int (or ints), not a bool')
     try:
@@ -10349,7 +10381,8 @@ _median = _bind('median', _GENERIC)
 
 
 def median(
-        a: ArrayLike, axis: Axis = None, overwrite_input: bool = False, keepdims: bool = False,
+        a: ArrayLike, axis: Axis = None, out: Any = None, overwrite_input: bool = False,
+        keepdims: bool = False,
 ) -> Array:
     """Median along the given axes.
 
@@ -10363,6 +10396,8 @@ def median(
         Input array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
+    out : Any, default None
+        See above.
     overwrite_input : bool, default False
         Taken for NumPy's signature: crossops never writes into its input, whichever is
         given.
@@ -10383,6 +10418,8 @@ def median(
     >>> xnp.median(x, axis=1)
     array([2., 5.])
     """
+    if out is not None:
+        _forms.no_out('median', out)
     if axis is True or axis is False:
         raise TypeError('median: axis must be an int (or ints), not a bool')
     try:
@@ -10403,7 +10440,8 @@ _nanmedian = _bind('nanmedian', _GENERIC)
 
 
 def nanmedian(
-        a: ArrayLike, axis: Axis = None, overwrite_input: bool = False, keepdims: bool = False,
+        a: ArrayLike, axis: Axis = None, out: Any = None, overwrite_input: bool = False,
+        keepdims: bool = False,
 ) -> Array:
     """Median along the given axes, ignoring NaN.
 
@@ -10415,6 +10453,8 @@ def nanmedian(
         Input array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
+    out : Any, default None
+        See above.
     overwrite_input : bool, default False
         Taken for NumPy's signature: crossops never writes into its input, whichever is
         given.
@@ -10435,6 +10475,8 @@ def nanmedian(
     >>> xnp.nanmedian(x, axis=1)
     array([2.5, 2.5])
     """
+    if out is not None:
+        _forms.no_out('nanmedian', out)
     if axis is True or axis is False:
         raise TypeError('nanmedian: axis must be an int (or ints), not a bool')
     try:
@@ -10455,8 +10497,8 @@ _nansum = _bind('nansum', _GENERIC)
 
 
 def nansum(
-        a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, keepdims: bool = False,
-        initial: float | None = None, where: ArrayLike | bool = True,
+        a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, out: Any = None,
+        keepdims: bool = False, initial: float | None = None, where: ArrayLike | bool = True,
 ) -> Array:
     """Sum along the given axes, with NaN counted as zero.
 
@@ -10471,6 +10513,8 @@ def nansum(
     dtype : DTypeLike | None, default None
         Data type to compute in and of the result; None: as NumPy, the input's dtype
         (integers: the default integer of their kind).
+    out : Any, default None
+        See above.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
     initial : float | None, default None
@@ -10494,6 +10538,8 @@ def nansum(
     >>> xnp.nansum(x, axis=0)
     array([1., 0., 5.])
     """
+    if out is not None:
+        _forms.no_out('nansum', out)
     if axis is True or axis is False:
         raise TypeError('nansum: axis must be an int (or ints), not a bool')
     try:
@@ -10516,8 +10562,8 @@ _nanprod = _bind('nanprod', _GENERIC)
 
 
 def nanprod(
-        a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, keepdims: bool = False,
-        initial: float | None = None, where: ArrayLike | bool = True,
+        a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, out: Any = None,
+        keepdims: bool = False, initial: float | None = None, where: ArrayLike | bool = True,
 ) -> Array:
     """Product along the given axes, with NaN counted as one.
 
@@ -10532,6 +10578,8 @@ def nanprod(
     dtype : DTypeLike | None, default None
         Data type to compute in and of the result; None: as NumPy, the input's dtype
         (integers: the default integer of their kind).
+    out : Any, default None
+        See above.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
     initial : float | None, default None
@@ -10553,6 +10601,8 @@ def nanprod(
     >>> xnp.nanprod(x, axis=1)
     array([6., 1.])
     """
+    if out is not None:
+        _forms.no_out('nanprod', out)
     if axis is True or axis is False:
         raise TypeError('nanprod: axis must be an int (or ints), not a bool')
     try:
@@ -10575,8 +10625,8 @@ _nanmax = _bind('nanmax', _GENERIC)
 
 
 def nanmax(
-        a: ArrayLike, axis: Axis = None, keepdims: bool = False, initial: float | None = None,
-        where: ArrayLike | bool = True,
+        a: ArrayLike, axis: Axis = None, out: Any = None, keepdims: bool = False,
+        initial: float | None = None, where: ArrayLike | bool = True,
 ) -> Array:
     """Maximum along the given axes, ignoring NaN.
 
@@ -10588,6 +10638,8 @@ def nanmax(
         Input array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
+    out : Any, default None
+        See above.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
     initial : float | None, default None
@@ -10612,6 +10664,8 @@ def nanmax(
     >>> xnp.nanmax(x, axis=0)
     array([ 1., nan,  3.])
     """
+    if out is not None:
+        _forms.no_out('nanmax', out)
     if axis is True or axis is False:
         raise TypeError('nanmax: axis must be an int (or ints), not a bool')
     try:
@@ -10632,8 +10686,8 @@ _nanmin = _bind('nanmin', _GENERIC)
 
 
 def nanmin(
-        a: ArrayLike, axis: Axis = None, keepdims: bool = False, initial: float | None = None,
-        where: ArrayLike | bool = True,
+        a: ArrayLike, axis: Axis = None, out: Any = None, keepdims: bool = False,
+        initial: float | None = None, where: ArrayLike | bool = True,
 ) -> Array:
     """Minimum along the given axes, ignoring NaN.
 
@@ -10645,6 +10699,8 @@ def nanmin(
         Input array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
+    out : Any, default None
+        See above.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
     initial : float | None, default None
@@ -10669,6 +10725,8 @@ def nanmin(
     >>> xnp.nanmin(x, axis=0)
     array([ 1., nan,  2.])
     """
+    if out is not None:
+        _forms.no_out('nanmin', out)
     if axis is True or axis is False:
         raise TypeError('nanmin: axis must be an int (or ints), not a bool')
     try:
@@ -10688,7 +10746,9 @@ nanmin = _accelerate(nanmin, _nanmin)
 _nanargmax = _bind('nanargmax', _GENERIC)
 
 
-def nanargmax(a: ArrayLike, axis: int | None = None, *, keepdims: bool = False) -> Array:
+def nanargmax(
+        a: ArrayLike, axis: int | None = None, out: Any = None, *, keepdims: bool = False,
+) -> Array:
     """Index of the maximum along an axis, ignoring NaN.
 
     The first index of the largest non-NaN value; with ``axis=None``, a flat index into
@@ -10701,6 +10761,8 @@ def nanargmax(a: ArrayLike, axis: int | None = None, *, keepdims: bool = False) 
         Input array.
     axis : int | None, default None
         The axis to search along; None searches the flattened array.
+    out : Any, default None
+        See above.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
 
@@ -10718,6 +10780,8 @@ def nanargmax(a: ArrayLike, axis: int | None = None, *, keepdims: bool = False) 
     >>> xnp.nanargmax(x)
     array(2)
     """
+    if out is not None:
+        _forms.no_out('nanargmax', out)
     if axis is True or axis is False:
         raise TypeError('nanargmax: axis must be an int (or ints), not a bool')
     try:
@@ -10737,7 +10801,9 @@ nanargmax = _accelerate(nanargmax, _nanargmax)
 _nanargmin = _bind('nanargmin', _GENERIC)
 
 
-def nanargmin(a: ArrayLike, axis: int | None = None, *, keepdims: bool = False) -> Array:
+def nanargmin(
+        a: ArrayLike, axis: int | None = None, out: Any = None, *, keepdims: bool = False,
+) -> Array:
     """Index of the minimum along an axis, ignoring NaN.
 
     The first index of the smallest non-NaN value; with ``axis=None``, a flat index into
@@ -10749,6 +10815,8 @@ def nanargmin(a: ArrayLike, axis: int | None = None, *, keepdims: bool = False) 
         Input array.
     axis : int | None, default None
         The axis to search along; None searches the flattened array.
+    out : Any, default None
+        See above.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
 
@@ -10766,6 +10834,8 @@ def nanargmin(a: ArrayLike, axis: int | None = None, *, keepdims: bool = False) 
     >>> xnp.nanargmin(x)
     array(2)
     """
+    if out is not None:
+        _forms.no_out('nanargmin', out)
     if axis is True or axis is False:
         raise TypeError('nanargmin: axis must be an int (or ints), not a bool')
     try:
@@ -10786,8 +10856,8 @@ _nanmean = _bind('nanmean', _GENERIC)
 
 
 def nanmean(
-        a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, keepdims: bool = False, *,
-        where: ArrayLike | bool = True,
+        a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, out: Any = None,
+        keepdims: bool = False, *, where: ArrayLike | bool = True,
 ) -> Array:
     """Mean along the given axes, ignoring NaN.
 
@@ -10803,6 +10873,8 @@ def nanmean(
     dtype : DTypeLike | None, default None
         Data type to compute in and of the result; None: as NumPy, the input's dtype
         (integers: float64; JAX: its default float).
+    out : Any, default None
+        See above.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
     where : ArrayLike | bool, default True
@@ -10826,6 +10898,8 @@ def nanmean(
     >>> xnp.nanmean(np.array([1.0, np.nan, 5.0]), where=np.array([True, True, False]))
     np.float64(1.0)
     """
+    if out is not None:
+        _forms.no_out('nanmean', out)
     if axis is True or axis is False:
         raise TypeError('nanmean: axis must be an int (or ints), not a bool')
     try:
@@ -10848,9 +10922,9 @@ _nanvar = _bind('nanvar', _GENERIC)
 
 
 def nanvar(
-        a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, ddof: int | float = 0,
-        keepdims: bool = False, *, where: ArrayLike | bool = True, mean: ArrayLike | None = None,
-        correction: int | float | None = None,
+        a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, out: Any = None,
+        ddof: int | float = 0, keepdims: bool = False, *, where: ArrayLike | bool = True,
+        mean: ArrayLike | None = None, correction: int | float | None = None,
 ) -> Array:
     """Variance along the given axes, ignoring NaN.
 
@@ -10869,6 +10943,8 @@ def nanvar(
     dtype : DTypeLike | None, default None
         Data type to compute in and of the result; None: as NumPy, the input's dtype
         (integers: float64; JAX: its default float).
+    out : Any, default None
+        See above.
     ddof : int | float, default 0
         Delta degrees of freedom: the sum of squared deviations is divided by ``n - ddof``,
         n the count of non-NaN values; ``n - ddof <= 0`` gives NaN.
@@ -10901,6 +10977,8 @@ def nanvar(
     >>> xnp.nanvar(x, axis=1, ddof=1)
     array([2., 0.])
     """
+    if out is not None:
+        _forms.no_out('nanvar', out)
     if axis is True or axis is False:
         raise TypeError('nanvar: axis must be an int (or ints), not a bool')
     try:
@@ -10926,9 +11004,9 @@ _nanstd = _bind('nanstd', _GENERIC)
 
 
 def nanstd(
-        a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, ddof: int | float = 0,
-        keepdims: bool = False, *, where: ArrayLike | bool = True, mean: ArrayLike | None = None,
-        correction: int | float | None = None,
+        a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, out: Any = None,
+        ddof: int | float = 0, keepdims: bool = False, *, where: ArrayLike | bool = True,
+        mean: ArrayLike | None = None, correction: int | float | None = None,
 ) -> Array:
     """Standard deviation along the given axes, ignoring NaN.
 
@@ -10945,6 +11023,8 @@ def nanstd(
     dtype : DTypeLike | None, default None
         Data type to compute in and of the result; None: as NumPy, the input's dtype
         (integers: float64; JAX: its default float).
+    out : Any, default None
+        See above.
     ddof : int | float, default 0
         Delta degrees of freedom: the sum of squared deviations is divided by ``n - ddof``,
         n the count of non-NaN values; ``n - ddof <= 0`` gives NaN.
@@ -10973,6 +11053,8 @@ def nanstd(
     >>> xnp.nanstd(x, axis=1)
     array([1., 0.])
     """
+    if out is not None:
+        _forms.no_out('nanstd', out)
     if axis is True or axis is False:
         raise TypeError('nanstd: axis must be an int (or ints), not a bool')
     try:
@@ -10997,7 +11079,9 @@ nanstd = _accelerate(nanstd, _nanstd)
 _cumsum = _bind('cumsum', _GENERIC)
 
 
-def cumsum(a: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None) -> Array:
+def cumsum(
+        a: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None, out: Any = None,
+) -> Array:
     """Cumulative sum along an axis.
 
     With ``axis=None`` the array is flattened first, so the result is 1-d. With
@@ -11012,6 +11096,8 @@ def cumsum(a: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None
         The axis to accumulate along; None flattens x first.
     dtype : DTypeLike | None, default None
         Data type to accumulate in and return; None picks as described above.
+    out : Any, default None
+        See above.
 
     Returns
     -------
@@ -11030,6 +11116,8 @@ def cumsum(a: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None
     >>> xnp.cumsum(np.array([1, 2], np.int8), dtype='float32')
     array([1., 3.], dtype=float32)
     """
+    if out is not None:
+        _forms.no_out('cumsum', out)
     if axis is True or axis is False:
         raise TypeError('cumsum: axis must be an int (or ints), not a bool')
     try:
@@ -11051,7 +11139,9 @@ cumsum = _accelerate(cumsum, _cumsum)
 _cumprod = _bind('cumprod', _GENERIC)
 
 
-def cumprod(a: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None) -> Array:
+def cumprod(
+        a: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None, out: Any = None,
+) -> Array:
     """Cumulative product along an axis.
 
     With ``axis=None`` the array is flattened first, so the result is 1-d. With
@@ -11066,6 +11156,8 @@ def cumprod(a: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = Non
         The axis to accumulate along; None flattens x first.
     dtype : DTypeLike | None, default None
         Data type to accumulate in and return; None picks as described above.
+    out : Any, default None
+        See above.
 
     Returns
     -------
@@ -11082,6 +11174,8 @@ def cumprod(a: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = Non
     array([[ 1,  2],
            [ 3, 12]])
     """
+    if out is not None:
+        _forms.no_out('cumprod', out)
     if axis is True or axis is False:
         raise TypeError('cumprod: axis must be an int (or ints), not a bool')
     try:
@@ -11103,7 +11197,9 @@ cumprod = _accelerate(cumprod, _cumprod)
 _nancumsum = _bind('nancumsum', _GENERIC)
 
 
-def nancumsum(a: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None) -> Array:
+def nancumsum(
+        a: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None, out: Any = None,
+) -> Array:
     """Cumulative sum along an axis, with NaN counted as zero.
 
     As ``cumsum`` with every NaN replaced by 0: a leading run of NaN gives zeros, and
@@ -11117,6 +11213,8 @@ def nancumsum(a: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = N
         The axis to accumulate along; None flattens x first.
     dtype : DTypeLike | None, default None
         Data type to accumulate in and return; None picks as in ``cumsum``.
+    out : Any, default None
+        See above.
 
     Returns
     -------
@@ -11132,6 +11230,8 @@ def nancumsum(a: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = N
     array([[1., 0.],
            [1., 4.]])
     """
+    if out is not None:
+        _forms.no_out('nancumsum', out)
     if axis is True or axis is False:
         raise TypeError('nancumsum: axis must be an int (or ints), not a bool')
     try:
@@ -11153,7 +11253,9 @@ nancumsum = _accelerate(nancumsum, _nancumsum)
 _nancumprod = _bind('nancumprod', _GENERIC)
 
 
-def nancumprod(a: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None) -> Array:
+def nancumprod(
+        a: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None, out: Any = None,
+) -> Array:
     """Cumulative product along an axis, with NaN counted as one.
 
     As ``cumprod`` with every NaN replaced by 1.
@@ -11166,6 +11268,8 @@ def nancumprod(a: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = 
         The axis to accumulate along; None flattens x first.
     dtype : DTypeLike | None, default None
         Data type to accumulate in and return; None picks as in ``cumprod``.
+    out : Any, default None
+        See above.
 
     Returns
     -------
@@ -11178,6 +11282,8 @@ def nancumprod(a: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = 
     >>> xnp.nancumprod(np.array([2.0, np.nan, 3.0]))
     array([2., 2., 6.])
     """
+    if out is not None:
+        _forms.no_out('nancumprod', out)
     if axis is True or axis is False:
         raise TypeError('nancumprod: axis must be an int (or ints), not a bool')
     try:
@@ -12221,7 +12327,8 @@ _concatenate = _bind('concatenate', _GENERIC)
 
 
 def concatenate(
-        arrays: Sequence[ArrayLike], /, axis: int | None = 0, *, dtype: DTypeLike | None = None,
+        arrays: Sequence[ArrayLike], /, axis: int | None = 0, out: Any = None, *,
+        dtype: DTypeLike | None = None,
         casting: Literal["no", "equiv", "safe", "same_kind", "unsafe"] = 'same_kind',
 ) -> Array:
     """Join arrays along an existing axis.
@@ -12235,6 +12342,8 @@ def concatenate(
         The arrays to join.
     axis : int | None, default 0
         The axis to join along; None flattens the arrays first.
+    out : Any, default None
+        See above.
     dtype : DTypeLike | None, default None
         Data type of the result; None: the arrays' promoted dtype.
     casting : Literal["no", "equiv", "safe", "same_kind", "unsafe"], default 'same_kind'
@@ -12258,6 +12367,8 @@ def concatenate(
     >>> xnp.concatenate([a, np.array([3.5])], axis=None)
     array([1. , 2. , 3.5])
     """
+    if out is not None:
+        _forms.no_out('concatenate', out)
     if axis is True or axis is False:
         raise TypeError('concatenate: axis must be an int (or ints), not a bool')
     try:
@@ -13310,7 +13421,7 @@ trace = _accelerate(trace, _trace)
 _dot = _bind('dot', _GENERIC)
 
 
-def dot(a: ArrayLike, b: ArrayLike) -> Array:
+def dot(a: ArrayLike, b: ArrayLike, out: Any = None) -> Array:
     """Dot product of two arrays, by NumPy's rules for each rank.
 
     If either operand is 0-d, the element-wise product. Otherwise the sum product over
@@ -13326,6 +13437,8 @@ def dot(a: ArrayLike, b: ArrayLike) -> Array:
         First operand.
     b : ArrayLike
         Second operand.
+    out : Any, default None
+        See above.
 
     Returns
     -------
@@ -13342,6 +13455,8 @@ def dot(a: ArrayLike, b: ArrayLike) -> Array:
     >>> xnp.dot(np.ones((2, 3)), np.ones((4, 3, 5))).shape
     (2, 4, 5)
     """
+    if out is not None:
+        _forms.no_out('dot', out)
     try:
         _key = (_TYPE(a), _TYPE(b))
         try:
@@ -14742,7 +14857,7 @@ _cumulative_prod = _bind('cumulative_prod', _GENERIC)
 
 def cumulative_prod(
         x: ArrayLike, /, *, axis: int | None = None, dtype: DTypeLike | None = None,
-        include_initial: bool = False,
+        out: Any = None, include_initial: bool = False,
 ) -> Array:
     """Cumulative product of the elements along an axis.
 
@@ -14761,6 +14876,8 @@ def cumulative_prod(
     dtype : DTypeLike | None, default None
         Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
         ``"float32"``; None picks the default.
+    out : Any, default None
+        See above.
     include_initial : bool, default False
         If True, the result starts with 1 (the empty product) along axis.
 
@@ -14782,6 +14899,8 @@ def cumulative_prod(
     >>> xnp.cumulative_prod(np.array([1.5, np.nan, 2.0]))
     array([1.5, nan, nan])
     """
+    if out is not None:
+        _forms.no_out('cumulative_prod', out)
     if axis is True or axis is False:
         raise TypeError('cumulative_prod: axis must be an int (or ints), not a bool')
     try:
@@ -14805,7 +14924,7 @@ _cumulative_sum = _bind('cumulative_sum', _GENERIC)
 
 def cumulative_sum(
         x: ArrayLike, /, *, axis: int | None = None, dtype: DTypeLike | None = None,
-        include_initial: bool = False,
+        out: Any = None, include_initial: bool = False,
 ) -> Array:
     """Cumulative sum of the elements along an axis.
 
@@ -14824,6 +14943,8 @@ def cumulative_sum(
     dtype : DTypeLike | None, default None
         Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
         ``"float32"``; None picks the default.
+    out : Any, default None
+        See above.
     include_initial : bool, default False
         If True, the result starts with 0 (the empty sum) along axis.
 
@@ -14850,6 +14971,8 @@ def cumulative_sum(
     >>> xnp.cumulative_sum(np.array([1, 2, 3], dtype=np.int8), dtype='float32')
     array([1., 3., 6.], dtype=float32)
     """
+    if out is not None:
+        _forms.no_out('cumulative_sum', out)
     if axis is True or axis is False:
         raise TypeError('cumulative_sum: axis must be an int (or ints), not a bool')
     try:
