@@ -515,9 +515,6 @@ def test_argmax_argmin_subnormals(backend, name, axis, keepdims):
     """Subnormals compare as their values, -0.0 ties with 0.0 (the first wins) and the
     first NaN wins, as NumPy (Keras's test_argmax_negative_zero / test_argmin_negative_zero;
     XLA's CPU kernels read subnormals as 0)."""
-    if backend == "tensorflow":
-        pytest.skip("not fixed on TensorFlow: its CPU kernels read subnormals as 0, and the "
-                    "fix costs extra kernels on every eager call")
     x = _ARG_INPUTS[name]
     if axis == 0 and x.ndim == 1 and name.startswith("keras"):
         axis = -1

@@ -168,6 +168,8 @@ def unstack_axis(x, num, axis):
     ndim = len(x.shape)
     if ndim == 0:
         raise ValueError("core.unstack: x is 0-d; it needs an axis to unstack along")
+    if type(axis) is not int and (isinstance(axis, bool) or not hasattr(axis, "__index__")):
+        raise TypeError(f"core.unstack: axis must be an int, got {axis!r}")  # as Keras
     if not -ndim <= axis < ndim:
         raise ValueError(f"core.unstack: axis {axis} is out of range for an array of {ndim} "
                          f"dimensions")

@@ -21,6 +21,7 @@ from .._axes import normalize_axis
 from .._backend import backend_chapter
 from .._dispatch import call_on
 from .._dtypes import dtype_name, kind, result_name
+from .._errors import OpAxisError
 from .._host import host_constant
 from ._keras import (
     _atleast,
@@ -1078,6 +1079,63 @@ def _gufunc_check(op, out, axes, axis, keepdims, casting, order, subok, signatur
         raise ValueError(f"{op}: keepdims=True needs an output without core dimensions")
 
 
+def _gufunc_axes(op, axes, cores, ndims):
+    """NumPy's ``axes=`` of a gufunc, checked as NumPy checks it: a list with an entry (a
+    tuple of ``cores[i]`` axes, or an int where that is 1) for each operand of core
+    dimensions ``cores`` (inputs, then the output; the output's may be left out where it
+    has none) and ``ndims`` (the output's: the broadcast loop dimensions and its own core
+    ones). Returns each operand's axes, each in ``[0, ndim)``."""
+    if not isinstance(axes, list):
+        raise TypeError(f"{op}: axes should be a list, got {type(axes).__name__}")
+    if len(axes) != len(cores) and not (len(axes) == len(cores) - 1 and cores[-1] == 0):
+        raise ValueError(f"{op}: axes should be a list with an entry for all {len(cores)} "
+                         f"inputs and outputs; entries for outputs can only be omitted if "
+                         f"none of them has core axes")
+    out = []
+    for i, (entry, ncore, ndim) in enumerate(zip(axes, cores, ndims)):
+        if not isinstance(entry, tuple):
+            if ncore != 1:
+                raise TypeError(f"{op}: axes item {i} should be a tuple")
+            entry = (entry,)
+        if len(entry) != ncore:
+            raise OpAxisError(f"{op}: operand {i} has {ncore} core dimensions, but "
+                              f"{len(entry)} dimensions are specified by axes tuple")
+        seen = []
+        for a in entry:
+            if isinstance(a, bool):
+                raise TypeError(f"{op}: axes item {i} holds {a!r}; an integer is required")
+            try:
+                a = operator.index(a)
+            except TypeError:
+                raise TypeError(f"{op}: axes item {i} holds {a!r}; an integer is "
+                                f"required") from None
+            if not -ndim <= a < ndim:
+                raise OpAxisError(f"{op}: axis {a} is out of bounds for array of dimension "
+                                  f"{ndim}")
+            a %= ndim
+            if a in seen:
+                raise ValueError(f"{op}: axes item {i} has value {a} repeated")
+            seen.append(a)
+        out.append(tuple(seen))
+    return out
+
+
+def _mv_axes(op, axes, x1, x2, first):
+    """matvec's (``first`` 2: x1 is the matrix) or vecmat's (``first`` 1) operands with
+    NumPy's ``axes=`` core axes moved last, and the axis of the result to put them at."""
+    xnp = _xnp()
+    second = 3 - first
+    for x, n, name in ((x1, first, "x1"), (x2, second, "x2")):
+        if x.ndim < n:
+            raise ValueError(f"{op}: {name} needs {n} or more dimensions, got shape "
+                             f"{tuple(x.shape)}")
+    loop = builtins.max(x1.ndim - first, x2.ndim - second)
+    a1, a2, a3 = _gufunc_axes(op, axes, (first, second, 1), (x1.ndim, x2.ndim, loop + 1))
+    x1 = xnp.moveaxis(x1, a1, tuple(range(-first, 0)))
+    x2 = xnp.moveaxis(x2, a2, tuple(range(-second, 0)))
+    return x1, x2, a3[0]
+
+
 def _mv_operands(op, x1, x2, dtype, casting):
     xnp = _xnp()
     x1, x2 = _pair(x1, x2)
@@ -1099,9 +1157,7 @@ def matvec(x1, x2, /, out=None, *, axes=None, axis=None, keepdims=False, casting
     x1, x2 = _mv_operands("matvec", x1, x2, dtype, casting)
     _arithmetic_kernels("matvec", x1, x2)
     if axes is not None:
-        (i, j), (k,), (l_,) = axes
-        x1 = xnp.moveaxis(x1, (i, j), (-2, -1))
-        x2 = xnp.moveaxis(x2, k, -1)
+        x1, x2, l_ = _mv_axes("matvec", axes, x1, x2, 2)
     if x1.ndim < 2 or x2.ndim < 1:
         raise ValueError(f"matvec: x1 needs 2 or more dimensions and x2 1 or more, got "
                          f"shapes {tuple(x1.shape)} and {tuple(x2.shape)}")
@@ -1121,9 +1177,7 @@ def vecmat(x1, x2, /, out=None, *, axes=None, axis=None, keepdims=False, casting
     x1, x2 = _mv_operands("vecmat", x1, x2, dtype, casting)
     _arithmetic_kernels("vecmat", x1, x2)
     if axes is not None:
-        (k,), (i, j), (l_,) = axes
-        x1 = xnp.moveaxis(x1, k, -1)
-        x2 = xnp.moveaxis(x2, (i, j), (-2, -1))
+        x1, x2, l_ = _mv_axes("vecmat", axes, x1, x2, 1)
     if x1.ndim < 1 or x2.ndim < 2:
         raise ValueError(f"vecmat: x1 needs 1 or more dimensions and x2 2 or more, got "
                          f"shapes {tuple(x1.shape)} and {tuple(x2.shape)}")

@@ -25,6 +25,8 @@ from __future__ import annotations
 import math
 import operator
 
+import numpy as np
+
 from .._typing import Array, ArrayLike, DTypeLike, Shape
 from ._extra import _no_out as no_out  # noqa: F401  (NumPy's out=, for the generated functions)
 
@@ -254,41 +256,78 @@ def reversed_axes(x: ArrayLike) -> tuple[int, ...]:
     return tuple(range(_xnp().ndim(x) - 1, -1, -1))
 
 
+#: the types of Python's numbers: ``linspace``'s bounds that take the op's own path
+SCALARS = frozenset({bool, int, float, complex})
+#: NumPy's arrays and scalars: host data, of the other bound's backend (a tuple, which
+#: torch.compile reads in isinstance, where it does not read a union of types)
+_HOST_ARRAYS = (np.ndarray, np.generic)
+
+
 def linspace(start, stop, num: int, endpoint: bool, retstep: bool, dtype, axis: int,
              device):
-    """NumPy's ``linspace`` with ``retstep`` or ``axis``: the samples along ``axis`` (for
-    array ``start``/``stop``), and with ``retstep`` the step as well.
+    """NumPy's ``linspace`` beyond the op's call (Python numbers, ``axis=0``, no
+    ``retstep``): with ``retstep`` the step as well; array ``start``/``stop`` (of any
+    backend, 0-d included) give the samples along a new ``axis``, computed as NumPy
+    computes them (``start + arange(num) * step``, ``stop`` itself last), in the dtype
+    crossops's table gives the bounds and a Python float (the backend's default float
+    for integers), ``floor``-ed first for an integer ``dtype``.
 
     Examples
     --------
+    >>> import numpy as np
     >>> linspace(0.0, 1.0, 5, True, True, None, 0, None)
     (array([0.  , 0.25, 0.5 , 0.75, 1.  ]), 0.25)
+    >>> linspace(np.array([0.0, 1.0]), np.array([1.0, 3.0]), 3, True, False, None, -1, None)
+    array([[0. , 0.5, 1. ],
+           [1. , 2. , 3. ]])
     """
     xnp = _xnp()
     num = operator.index(num)
     if num < 0:
         raise ValueError(f"linspace: num must be non-negative, got {num}")
     div = (num - 1) if endpoint else num
-    if xnp.ndim(start) == 0 and xnp.ndim(stop) == 0:
+    if type(start) in SCALARS and type(stop) in SCALARS:
         out = xnp.linspace(start, stop, num, endpoint=endpoint, dtype=dtype, device=device)
         step = (stop - start) / div if div > 0 else math.nan
-        step = step.item() if hasattr(step, "item") else step
-    else:  # NumPy's array endpoints: the samples along a new axis
-        lo, hi = xnp.asarray(start), xnp.asarray(stop)
-        lo, hi = xnp.broadcast_arrays(*([lo, xnp.asarray(hi, like=lo)] if _is_array(lo)
-                                        else [xnp.asarray(lo, like=hi), hi]))
-        dt = xnp.result_type(lo.dtype, 1.0)
-        lo, hi = xnp.astype(lo, dt), xnp.astype(hi, dt)
-        t = xnp.astype(xnp.arange(num, like=lo), dt)
-        step = (hi - lo) / div if div > 0 else xnp.full_like(lo, math.nan)
-        out = lo[None] + xnp.reshape(t, (num,) + (1,) * lo.ndim) * step[None]
-        if endpoint and num > 1:
-            out = xnp.concat([out[:-1], hi[None]], axis=0)
-        if dtype is not None:
-            out = xnp.astype(out, dtype)
+        if axis != 0:
+            out = xnp.moveaxis(out, 0, axis)
+        return (out, step) if retstep else out
+    # the backend of the bounds: a framework's array among them, else the default one's
+    # (host data: NumPy arrays, lists)
+    # (loops, not generators: torch.compile traces them)
+    first = start if type(start) not in SCALARS else stop
+    for v in (start, stop):
+        if _is_array(v) and not isinstance(v, _HOST_ARRAYS):
+            first = v
+            break
+    first = xnp.asarray(first)
+    lo = start if type(start) in SCALARS else xnp.asarray(start, like=first)
+    hi = stop if type(stop) in SCALARS else xnp.asarray(stop, like=first)
+    dt = xnp.result_type(lo.dtype if _is_array(lo) else lo, hi.dtype if _is_array(hi) else hi,
+                         1.0)
+    lo, hi = xnp.broadcast_arrays(xnp.astype(xnp.asarray(lo, like=first), dt),
+                                  xnp.astype(xnp.asarray(hi, like=first), dt))
+    delta = hi - lo
+    real = dt if not xnp.isdtype(dt, "complex floating") else xnp.real(lo).dtype
+    y = xnp.astype(xnp.arange(num, dtype=real, like=lo), dt)
+    y = xnp.reshape(y, (num,) + (1,) * lo.ndim)
+    if div > 0:
+        step = delta / div
+        # NumPy scales by delta after dividing where some step is 0 (underflowed)
+        y = xnp.where(xnp.any(step == 0), y / div * delta, y * step)
+    else:  # no step: 0 samples, or 1 with the endpoint
+        step = math.nan
+        y = y * delta
+    y = y + lo
+    if endpoint and num > 1:
+        y = xnp.concat([y[:-1], hi[None]], axis=0)
     if axis != 0:
-        out = xnp.moveaxis(out, 0, axis)
-    return (out, step) if retstep else out
+        y = xnp.moveaxis(y, 0, axis)
+    if dtype is not None:
+        if integral(dtype) and not xnp.isdtype(dt, "complex floating"):
+            y = xnp.floor(y)
+        y = xnp.astype(y, dtype)
+    return (y, step) if retstep else y
 
 
 def _is_array(x) -> bool:

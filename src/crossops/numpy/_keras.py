@@ -828,6 +828,10 @@ def _cum(x, axis, dtype, f):
     if axis is None:  # NumPy flattens
         x = _xnp().reshape(x, (-1,))
         axis = 0
+    elif isinstance(axis, tuple | list):  # NumPy's cumsum takes an int only (its
+        # cumulative_sum, which f is, also a tuple of one)
+        raise TypeError(f"{f.__name__.replace('ulative_', '')}: axis must be an int, got "
+                        f"{axis!r}")
     return f(x, axis=axis, dtype=dtype)
 
 
@@ -1444,6 +1448,13 @@ def _spaced(op, s, e, num, endpoint):
     if endpoint and num > 1:
         y = xnp.concat([y[:-1], xnp.expand_dims(e, axis=0)], axis=0)
     return y
+
+
+@generic()
+def linspace(start, stop, /, num, *, dtype=None, device=None, endpoint=True):
+    # array bounds (the backends' linspace takes Python numbers): NumPy's samples
+    from ._forms import linspace as spaced
+    return spaced(start, stop, num, endpoint, False, dtype, 0, device)
 
 
 def _endpoints(start, stop, b):

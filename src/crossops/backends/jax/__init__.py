@@ -7,6 +7,7 @@ import jax.numpy as NAMESPACE  # noqa: N812
 import numpy as np
 
 from ..._axes import normalize_axis
+from .._axis_tuples import accumulate_axis, unstack_axis
 from .._common import (
     check_lstsq,
     check_triangular,
@@ -18,6 +19,7 @@ from .._common import (
     zero_safe_sqrt,
 )
 from .._core import tile_repetitions
+from .._spacing import number_linspace
 from ._jit import compile_generic  # noqa: F401  (the jitted generics of COMPILED, see _dispatch)
 
 # tracers are instances of jax.Array but not subclasses of it: name their class too
@@ -214,10 +216,22 @@ def broadcast_arrays(*arrays):
 _HALF = frozenset({np.dtype(NAMESPACE.float16), np.dtype(NAMESPACE.bfloat16)})
 
 
+linspace = number_linspace(NAMESPACE.linspace)  # array bounds: the generic's (NumPy's)
+
+
+def unstack(x, /, *, axis=0):
+    """jax's unstack, also with NumPy's axis of one int in a sequence."""
+    if type(axis) is not int:
+        axis = unstack_axis(axis, "unstack")
+    return NAMESPACE.unstack(x, axis=axis)
+
+
 def cumulative_sum(x, /, *, axis=None, dtype=None, include_initial=False):
     """float16 and bfloat16 add in float32, each partial sum rounded once to the input's
     dtype (XLA adds bfloat16 in bfloat16 on the CPU: the running sum of 2000 values near
     1000 ends at 2.04e6 for 2.0e6); other dtypes as jax's."""
+    if type(axis) is tuple:  # NumPy's axis of one int in a tuple
+        axis = accumulate_axis(axis, "cumulative_sum")
     if dtype is None and x.dtype in _HALF:
         return NAMESPACE.cumulative_sum(x, axis=axis, dtype=NAMESPACE.float32,
                                         include_initial=include_initial).astype(x.dtype)
@@ -228,6 +242,8 @@ def cumulative_prod(x, /, *, axis=None, dtype=None, include_initial=False):
     """Integers narrower than the default integer accumulate in it (as cumulative_sum);
     float16 and bfloat16 multiply in float32, each partial product rounded once to the
     input's dtype (XLA rounds them at every step)."""
+    if type(axis) is tuple:  # NumPy's axis of one int in a tuple
+        axis = accumulate_axis(axis, "cumulative_prod")
     if dtype is None and x.dtype in _HALF:
         return NAMESPACE.cumulative_prod(x, axis=axis, dtype=NAMESPACE.float32,
                                          include_initial=include_initial).astype(x.dtype)

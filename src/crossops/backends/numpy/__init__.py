@@ -7,6 +7,7 @@ import ml_dtypes
 import numpy as np
 
 from ..._axes import normalize_axes, normalize_axis
+from .._axis_tuples import accumulate_axis
 from .._common import (
     casting_functions,
     check_lstsq,
@@ -16,6 +17,7 @@ from .._common import (
     fix_floor_divide,
     make_native_dtype,
 )
+from .._spacing import number_linspace
 
 NAME = "numpy"
 ARRAY_TYPES = (np.ndarray, np.generic)
@@ -238,6 +240,8 @@ def _cumulative_in_float32(f):
     dtype, rounding at every step: the bfloat16 running sum of 2000 values near 1000 stops
     at 262,144; the float16 one of 2000 values near 10 ends at 19,120 for 19,944)."""
     def g(x, /, *, axis=None, dtype=None, include_initial=False):
+        if type(axis) is tuple:  # NumPy's axis of one int in a tuple (array-api-compat's
+            axis = accumulate_axis(axis, f.__name__)  # wrapper takes an int only)
         if dtype is None and (x.dtype is _BF16 or x.dtype is _F16):
             return f(x, axis=axis, dtype=np.float32,
                      include_initial=include_initial).astype(x.dtype)
@@ -246,8 +250,15 @@ def _cumulative_in_float32(f):
     return g
 
 
+def linalg_cross(x1, x2, /, *, axis=-1):
+    """NumPy's linalg.cross (array-api-compat's is ``numpy.cross``, which also takes
+    vectors of 2 elements)."""
+    return np.linalg.cross(x1, x2, axis=axis)
+
+
 cumulative_sum = _cumulative_in_float32(NAMESPACE.cumulative_sum)
 cumulative_prod = _cumulative_in_float32(NAMESPACE.cumulative_prod)
+linspace = number_linspace(NAMESPACE.linspace)  # array bounds: the generic's (NumPy's)
 
 AT_DEFAULTS = {"sum": {d: np.sum for d in DTYPES.values() if d is not _BF16},
                "prod": {d: np.prod for d in DTYPES.values() if d is not _BF16}}

@@ -8,6 +8,7 @@ import numpy as np
 import tensorflow as tf
 
 from .._common import dtype_functions, dtype_table, make_native_dtype
+from .._spacing import number_linspace
 from . import array_api as NAMESPACE  # noqa: N812
 
 NAME = "tensorflow"
@@ -58,6 +59,7 @@ def namespace_info():
 
 # keras.ops linalg beyond the standard (spec/linalg.toml)
 linalg_solve_triangular = NAMESPACE.linalg.solve_triangular
+linspace = number_linspace(NAMESPACE.linspace)  # array bounds: the generic's (NumPy's)
 
 
 def translate_error(e):

@@ -12,6 +12,7 @@ from array_api_compat.common._aliases import UniqueAllResult as _UniqueAll
 
 from ..._axes import normalize_axes, normalize_axis
 from ..._dtypes import _compute_name, dtype_name, result_name
+from .._axis_tuples import accumulate_axis, unstack_axis
 from .._common import (
     casting_functions,
     dtype_functions,
@@ -23,6 +24,7 @@ from .._common import (
     make_native_dtype,
 )
 from .._core import check_flat_indices, tile_repetitions
+from .._spacing import number_linspace
 
 NAME = "torch"
 ARRAY_TYPES = (torch.Tensor,)
@@ -246,6 +248,31 @@ def concat(arrays, /, *, axis=0):
     return NAMESPACE.concat(arrays, axis=axis)
 
 
+def moveaxis(x, source, destination, /):
+    """torch.moveaxis, which takes two ints or two sequences, also with one of each (as
+    NumPy: an int is a sequence of one axis); sequences of different lengths are NumPy's
+    ValueError (torch's is a RuntimeError)."""
+    if type(source) is not int or type(destination) is not int:
+        source = tuple(source) if isinstance(source, tuple | list) else (source,)
+        destination = (tuple(destination) if isinstance(destination, tuple | list)
+                       else (destination,))
+        if len(source) != len(destination):
+            raise ValueError(f"moveaxis: `source` and `destination` arguments must have the "
+                             f"same number of elements, got {len(source)} and "
+                             f"{len(destination)}")
+    return torch.moveaxis(x, source, destination)
+
+
+def unstack(x, /, *, axis=0):
+    """The tensors along ``axis`` (an int, or NumPy's sequence of one int)."""
+    if type(axis) is not int:
+        axis = unstack_axis(axis, "unstack")
+    return NAMESPACE.unstack(x, axis=axis)
+
+
+linspace = number_linspace(NAMESPACE.linspace)  # array bounds: the generic's (NumPy's)
+
+
 def roll(x, /, shift, *, axis=None):
     """torch.roll returns an empty tensor without reading the axes."""
     if axis is not None and not x.numel():
@@ -432,7 +459,22 @@ vecdot = _widening(NAMESPACE.vecdot, "vecdot", **_BITS)  # mod 2**64: same bits
 tensordot = _widening(NAMESPACE.tensordot, "tensordot", **_BITS)
 linalg_tensordot = _widening(NAMESPACE.linalg.tensordot, "linalg.tensordot", **_BITS)
 linalg_outer = _widening(NAMESPACE.linalg.outer, "linalg.outer", **_BITS)
-linalg_cross = _widening(NAMESPACE.linalg.cross, "linalg.cross", **_BITS)
+
+
+def _linalg_cross(x1, x2, /, *, axis=-1):
+    """array-api-compat's cross along a negative axis of both (its broadcast first makes
+    it the same axis); else, as NumPy, the axis counted in each array on its own, moved
+    last, and the result's moved to ``axis``."""
+    n1, n2 = x1.ndim, x2.ndim
+    if type(axis) is int and -(n1 if n1 < n2 else n2) <= axis <= -1:  # (min is the op's)
+        return NAMESPACE.linalg.cross(x1, x2, axis=axis)
+    a1 = normalize_axis(axis, n1, "linalg.cross")
+    a2 = normalize_axis(axis, n2, "linalg.cross")
+    out = NAMESPACE.linalg.cross(torch.moveaxis(x1, a1, -1), torch.moveaxis(x2, a2, -1))
+    return torch.moveaxis(out, -1, normalize_axis(axis, out.ndim, "linalg.cross"))
+
+
+linalg_cross = _widening(_linalg_cross, "linalg.cross", **_BITS)
 
 
 def _count_nonzero(x, /, *, axis=None, keepdims=False):
@@ -564,8 +606,24 @@ def _unsigned_accumulation(f, half_in_float32: bool = False):
 
 
 prod = _unsigned_accumulation(NAMESPACE.prod, half_in_float32=True)
-cumulative_sum = _unsigned_accumulation(NAMESPACE.cumulative_sum, half_in_float32=True)
-cumulative_prod = _unsigned_accumulation(NAMESPACE.cumulative_prod, half_in_float32=True)
+_cumulative_sum = _unsigned_accumulation(NAMESPACE.cumulative_sum, half_in_float32=True)
+_cumulative_prod = _unsigned_accumulation(NAMESPACE.cumulative_prod, half_in_float32=True)
+
+
+def cumulative_sum(x, /, *, axis=None, dtype=None, include_initial=False):
+    """torch's, with NumPy's axis of one int in a tuple (torch takes an int only)."""
+    if type(axis) is tuple:
+        axis = accumulate_axis(axis, "cumulative_sum")
+    return _cumulative_sum(x, axis=axis, dtype=dtype, include_initial=include_initial)
+
+
+def cumulative_prod(x, /, *, axis=None, dtype=None, include_initial=False):
+    """torch's, with NumPy's axis of one int in a tuple (torch takes an int only)."""
+    if type(axis) is tuple:
+        axis = accumulate_axis(axis, "cumulative_prod")
+    return _cumulative_prod(x, axis=axis, dtype=dtype, include_initial=include_initial)
+
+
 linalg_trace = _unsigned_accumulation(NAMESPACE.linalg.trace)
 _sum_unsigned = _unsigned_accumulation(NAMESPACE.sum)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tensorflow as tf
 
 from ...._axes import normalize_axis
+from ..._axis_tuples import unstack_axis
 from ..._core import tile_repetitions
 from ._helpers import is_tensor, ndim, norm_axes, promote, shape_list, tensor, via_int
 
@@ -87,6 +88,8 @@ def stack(arrays, /, *, axis=0):
 
 
 def unstack(x, /, *, axis=0):
+    if type(axis) is not int:  # NumPy's axis of one int in a sequence
+        axis = unstack_axis(axis, "unstack")
     axis = normalize_axis(axis, ndim(x, "unstack"), "unstack")
     if x.shape[axis] is None:
         raise ValueError(f"unstack: the size of axis {axis} must be known when tracing (got "

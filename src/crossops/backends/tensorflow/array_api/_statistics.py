@@ -12,6 +12,7 @@ import tensorflow as tf
 
 from ...._axes import normalize_axis
 from ...._dtypes import result_name, weak_scalar_name
+from ..._axis_tuples import accumulate_axis
 from ..._common import zero_safe_sqrt
 from .._compute import all_axes
 from ._helpers import reduce_axis
@@ -267,6 +268,8 @@ def _cumulative(op, f, init, x, axis, dtype, include_initial):
             x = tf.reshape(x, [1])
             nd = 1
         axis = 0
+    if type(axis) is tuple:  # NumPy's axis of one int in a tuple
+        axis = accumulate_axis(axis, op)
     axis = normalize_axis(axis, nd, op)
     if dtype is None and id(x.dtype) in _HALF:
         # tf.cumsum and tf.math.cumprod of float16/bfloat16 round at every step (a bfloat16

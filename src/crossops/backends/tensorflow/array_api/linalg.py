@@ -12,8 +12,10 @@ from typing import NamedTuple
 
 import tensorflow as tf
 
+from ...._axes import normalize_axis
 from ..._common import zero_safe_sqrt
 from ._linear_algebra import _widened, matmul, matrix_transpose, tensordot, vecdot
+from ._manipulation import moveaxis
 from ._searching import count_nonzero
 from ._statistics import _acc_dtype, _axes, _ndim, _promote, _shape_list, _tensor
 
@@ -90,9 +92,8 @@ def cholesky(x, /, *, upper=False):
 def cross(x1, x2, /, *, axis=-1):
     x1, x2 = _promote(x1, x2, "linalg.cross")
     n1, n2 = _ndim(x1, "linalg.cross"), _ndim(x2, "linalg.cross")
-    if not -min(n1, n2) <= axis <= -1:
-        raise ValueError(f"linalg.cross: axis={axis} must be in [{-min(n1, n2)}, -1] for "
-                         f"shapes {tuple(x1.shape)} and {tuple(x2.shape)}")
+    if type(axis) is not int or not -min(n1, n2) <= axis <= -1:
+        return _cross_moved(x1, x2, axis, n1, n2)
     if x1.shape[axis] != 3 or x2.shape[axis] != 3:
         raise ValueError(f"linalg.cross: axis {axis} must have size 3 in both arrays, got "
                          f"shapes {tuple(x1.shape)} and {tuple(x2.shape)}")
@@ -104,6 +105,19 @@ def cross(x1, x2, /, *, axis=-1):
     shape = tf.broadcast_dynamic_shape(tf.shape(x1), tf.shape(x2))
     shape = tf.concat([shape[:max(n1, n2) + axis], shape[max(n1, n2) + axis + 1:]], 0)
     return tf.stack([tf.broadcast_to(o, shape) for o in out], axis=axis)
+
+
+def _cross_moved(x1, x2, axis, n1, n2):
+    """NumPy's cross along ``axis`` counted in each array on its own (a positive axis, or
+    one beyond the shorter array's rank): each vector axis moved last, the result's moved
+    to ``axis`` of the result."""
+    a1 = normalize_axis(axis, n1, "linalg.cross")
+    a2 = normalize_axis(axis, n2, "linalg.cross")
+    if x1.shape[a1] != 3 or x2.shape[a2] != 3:
+        raise ValueError(f"linalg.cross: axis {axis} must have size 3 in both arrays, got "
+                         f"shapes {tuple(x1.shape)} and {tuple(x2.shape)}")
+    out = cross(moveaxis(x1, a1, -1), moveaxis(x2, a2, -1), axis=-1)
+    return moveaxis(out, -1, normalize_axis(axis, out.shape.rank, "linalg.cross"))
 
 
 def det(x, /):
