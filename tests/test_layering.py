@@ -3,8 +3,8 @@ layers, losses, metrics, optimizers -> models (the design's "Layout").
 
 The test reads every module's imports (module level and inside functions) and checks
 that each one goes to a lower layer of the list below, or stays inside its package. A
-second check keeps framework branches out of the op modules (each framework's pieces live
-in backends/<framework>/, found by name).
+second check keeps framework branches out of the op modules and of the model layer (each
+framework's pieces live in backends/<framework>/, found by name).
 """
 
 from __future__ import annotations
@@ -160,17 +160,25 @@ def _framework_branches(tree: ast.AST) -> list[int]:
     return lines
 
 
-def _branches_in_op_modules() -> set[tuple[str, str]]:
+def _branches_in(packages) -> set[tuple[str, str]]:
+    """(module, source line) of each framework branch in ``packages`` (folders, or single
+    modules such as ``_variable``)."""
     found = set()
-    for package in OP_PACKAGES:
+    for package in packages:
         folder = ROOT / package
-        for path in sorted(folder.rglob("*.py")) if folder.is_dir() else ():
+        paths = sorted(folder.rglob("*.py")) if folder.is_dir() else [
+            p for p in [ROOT / f"{package}.py"] if p.exists()]
+        for path in paths:
             source = path.read_text()
             text = source.splitlines()
             rel = path.relative_to(ROOT).as_posix()
             found.update((rel, text[i - 1].strip())
                          for i in _framework_branches(ast.parse(source)))
     return found
+
+
+def _branches_in_op_modules() -> set[tuple[str, str]]:
+    return _branches_in(OP_PACKAGES)
 
 
 def test_branch_finder_sees_each_form():
@@ -195,3 +203,63 @@ def test_no_framework_branches_in_op_modules():
                      "by name there:\n" + "\n".join(f"{m}: {line}" for m, line in new))
     moved = sorted(PENDING - found)
     assert not moved, "moved already: remove from PENDING:\n" + "\n".join(map(str, moved))
+
+
+# -- no framework branches in the model layer ---------------------------------------------------
+# The same rule above the ops: what a layer, a variable, the trainer, the data adapters, an
+# optimizer or the distribution API does differently on one framework is a named piece of
+# that backend's chapter (backends/<framework>/layers.py, variables.py, training.py,
+# distribution.py, keras_dtypes.py, shapes.py, optimizers.py), asked for by name with a
+# neutral default where a backend has none. Comparing with "numpy" stays allowed (the
+# host-data rule), and so does "pandas" (the data adapters' inputs).
+
+#: the model layer's packages (folders) and modules
+MODEL_PACKAGES = ("layers", "trainers", "distribution", "optimizers", "losses", "metrics",
+                  "callbacks", "saving", "models", "utils", "applications", "initializers",
+                  "mixed_precision", "_variable", "_keras_dtypes")
+
+#: comparisons with a framework's name that are no backend branch, as (module, source line),
+#: each with its reason; each must still be there
+NOT_BRANCHES: set[tuple[str, str]] = {
+    # Keras's preprocess_input modes "caffe", "tf" and "torch" (the normalisation of the
+    # pretrained weights), whatever the backend
+    ("applications/imagenet_utils.py", 'if mode not in ("caffe", "tf", "torch"):'),
+    ("applications/imagenet_utils.py", 'if mode == "torch":'),
+}
+
+
+def test_no_framework_branches_in_the_model_layer():
+    missing = [p for p in MODEL_PACKAGES if not (ROOT / p).is_dir()
+               and not (ROOT / f"{p}.py").exists()]
+    assert not missing, f"no such package or module: {missing} (update MODEL_PACKAGES)"
+    found = _branches_in(MODEL_PACKAGES)
+    new = sorted(found - NOT_BRANCHES)
+    assert not new, ("a model-layer module compares a backend's name with a framework's; "
+                     "make that framework's piece a named function or constant of "
+                     "backends/<framework>/<chapter>.py, asked for by name (with a neutral "
+                     "default), as crossops.layers asks the 'layers' chapter:\n"
+                     + "\n".join(f"{m}: {line}" for m, line in new))
+    gone = sorted(NOT_BRANCHES - found)
+    assert not gone, "no longer there: remove from NOT_BRANCHES:\n" + "\n".join(map(str, gone))
+
+
+def test_model_layer_branch_check_sees_a_branch(tmp_path, monkeypatch):
+    """The model-layer check reads single modules and packages alike (a branch planted in a
+    copy of _variable.py is found)."""
+    fake = tmp_path / "crossops"
+    fake.mkdir()
+    source = (ROOT / "_variable.py").read_text() + '\nif backend == "torch":\n    pass\n'
+    (fake / "_variable.py").write_text(source)
+    monkeypatch.setitem(globals(), "ROOT", fake)
+    assert _branches_in(["_variable"]) == {("_variable.py", 'if backend == "torch":')}
+
+
+def test_every_backend_gives_the_pieces_the_model_layer_needs():
+    """The pieces the model layer asks every backend for, with no neutral default (read from
+    the source: no framework is imported): ``layers.weight_value`` (a new weight's array)."""
+    for backend in ("numpy", "jax", "torch", "tensorflow"):
+        path = ROOT / "backends" / backend / "layers.py"
+        assert path.exists(), f"backends/{backend}/layers.py is missing"
+        names = {n.name for n in ast.parse(path.read_text()).body
+                 if isinstance(n, ast.FunctionDef)}
+        assert "weight_value" in names, f"backends/{backend}/layers.py: no weight_value"

@@ -53,6 +53,7 @@ dtype('int32')
 
 from __future__ import annotations
 
+from ._backend import backend_chapter
 from ._config import floatx
 from ._dtypes import dtype_name, kind, result_name
 
@@ -74,12 +75,20 @@ def keras_dtype(dtype, backend: str):
     complex64 (complex128 on tensorflow); NumPy, and crossops.numpy, read them as int64,
     float64 and complex128. Every other dtype as it is."""
     if dtype is int or (type(dtype) is str and dtype == "int"):
-        return "int64" if backend == "tensorflow" else "int32"
+        return _python_dtype(backend, "INT", "int32")
     if dtype is float:
         return "float32"
     if dtype is complex:
-        return "complex128" if backend == "tensorflow" else "complex64"
+        return _python_dtype(backend, "COMPLEX", "complex64")
     return dtype
+
+
+def _python_dtype(backend: str | None, name: str, default: str) -> str:
+    """The dtype that ``backend``'s ``keras_dtypes`` chapter gives a Python type as (its
+    constant ``name``: tensorflow's ``INT`` is int64), else ``default``."""
+    if backend is None:
+        return default
+    return getattr(backend_chapter(backend, "keras_dtypes"), name, default)
 
 
 def native_dtype(backend: str, dtype):

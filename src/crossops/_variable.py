@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import threading
 
-from ._backend import backend_of_type, read_holders, value_holders
+from ._backend import backend_chapter, backend_of_type, read_holders, value_holders
 from ._convert import to_numpy
 from ._dtypes import dtype_name, kind
 from .distribution._api import _STATE as _DISTRIBUTION
-from .distribution._hooks import assignable, place_variable
+from .distribution._hooks import place_variable
 
 # the stateless scopes entered in each thread, innermost last: a thread-local list rather
 # than a ContextVar, which torch.compile cannot trace (a graph break per layer call)
@@ -29,6 +29,29 @@ def _scopes() -> list:
 # reading a variable costs one check of this number when no layer computes in another
 # dtype than its weights'), and this thread's innermost target dtype in _LOCAL.autocast
 _AUTOCAST_OPEN = [0]
+
+
+def _piece(backend: str | None, name: str):
+    """Backend ``backend``'s function ``name`` of its ``variables`` chapter
+    (``crossops/backends/<backend>/variables.py``), or None where it has none: each
+    framework's piece of a variable lives there, found by name."""
+    return None if backend is None else getattr(backend_chapter(backend, "variables"), name,
+                                                None)
+
+
+#: array type -> its backend's ``detached`` (None: nothing to do), found once per type
+_DETACH: dict = {}
+
+
+def detached(x):
+    """``x`` off its framework's autograd tape where it has one (torch: ``x.detach()``, the
+    same storage), else ``x``."""
+    t = type(x)
+    try:
+        off = _DETACH[t]
+    except KeyError:
+        off = _DETACH[t] = _piece(backend_of_type(t), "detached")
+    return x if off is None else off(x)
 
 
 def autocast_dtype():
@@ -91,9 +114,9 @@ class Variable:
     """
 
     def __init__(self, value, *, trainable=True, name="variable", path=None):
-        if backend_of_type(type(value)) == "tensorflow" and not hasattr(value, "handle"):
-            import tensorflow as tf  # a tf.Variable: tf.GradientTape and tf.function know it
-            value = tf.Variable(value, trainable=trainable)
+        held = _piece(backend_of_type(type(value)), "held_value")
+        if held is not None:  # tensorflow: a tf.Variable, which tf.GradientTape knows
+            value = held(value, trainable)
         self._value = value
         #: a tf.Variable, which layers read as a tensor (GradientTape records the read)
         self._tf_variable = hasattr(value, "handle") and hasattr(value, "read_value")
@@ -140,10 +163,9 @@ class Variable:
         backend = backend_of_type(type(self._value))
         if type(value) is not type(self._value) and backend_of_type(type(value)) != backend:
             value = _as_backend(value, backend, self._value.dtype)  # host data (a NumPy array)
-        if backend == "torch":
-            import torch
-            with torch.no_grad():  # in place: the module's registered tensor stays this one
-                self._value.copy_(assignable(value, self._value))  # DTensors: one layout
+        in_place = _piece(backend, "assign_in_place")
+        if in_place is not None:  # torch: the module's registered tensor stays this one
+            in_place(self._value, value)
             return
         if self._tf_variable:  # in place, as tf.function expects; in the variable's dtype
             import tensorflow as tf
@@ -168,8 +190,9 @@ class Variable:
         backend = backend_of_type(type(old))
         if backend != backend_of_type(type(value)):
             return False
-        if backend == "torch":  # the module's Parameter or buffer stays its own
-            old.data = value
+        adopt = _piece(backend, "adopt")
+        if adopt is not None:  # torch: the module's Parameter or buffer stays its own
+            adopt(old, value)
         else:
             self._value = value
         return True
@@ -203,10 +226,7 @@ class Variable:
 
     def numpy(self):
         """The value as a NumPy array."""
-        v = self.value
-        if backend_of_type(type(v)) == "torch":
-            v = v.detach()
-        return to_numpy(v)
+        return to_numpy(detached(self.value))
 
     def __repr__(self):
         return f"<Variable path={self.path} shape={self.shape} dtype={self.dtype}>"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import crossops.numpy as xnp
 
-from .._backend import backend_of_type, get_backend, is_dtype_type
+from .._backend import backend_chapter, backend_of_type, get_backend, is_dtype_type
 from .._convert import to_numpy
 from .._dispatch import from_numpy
 from .._dtypes import dtype_name, kind
@@ -63,9 +63,11 @@ def shape(x):
         x = xnp.asarray(x)
     dims = tuple(x.shape)
     if None in dims:  # TensorFlow under tf.function: unknown sizes as scalar tensors
-        import tensorflow as tf
-        dynamic = tf.shape(x)
-        dims = tuple(dynamic[i] if d is None else d for i, d in enumerate(dims))
+        b = backend_of_type(type(x))
+        fill = None if b is None else getattr(backend_chapter(b, "shapes"), "unknown_sizes",
+                                              None)
+        if fill is not None:
+            dims = fill(x, dims)
     return dims
 
 

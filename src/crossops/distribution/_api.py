@@ -16,7 +16,7 @@ import warnings
 
 import numpy as np
 
-from .._backend import get_backend
+from .._backend import backend_chapter, get_backend
 
 #: the mesh axis that a DataParallel made from devices shards the batch along (Keras's)
 DEFAULT_BATCH_DIM_NAME = "batch"
@@ -27,13 +27,10 @@ _STATE: dict = {"distribution": None}
 
 
 def _backend_impl(backend: str):
-    if backend == "jax":
-        from . import _jax as impl
-    elif backend == "torch":
-        from . import _torch as impl
-    elif backend == "tensorflow":
-        from . import _tensorflow as impl
-    else:
+    """``backend``'s side of the distribution API: its ``distribution`` chapter
+    (``crossops/backends/<backend>/distribution.py``, found by name)."""
+    impl = backend_chapter(backend, "distribution")
+    if impl is None:
         raise NotImplementedError(
             f"crossops.distribution: the {backend} backend has no distribution support; "
             f"use one of {DISTRIBUTED_BACKENDS} (crossops.use_backend(...))")
@@ -304,6 +301,10 @@ class Distribution:
         Whether each process reads only its share of each batch (multi-process runs).
     """
 
+    #: whether the variables are laid out one by one by a layout map (ModelParallel) rather
+    #: than replicated; what the backends' ``distribution`` chapters read
+    _lays_out_variables = False
+
     def __init__(self, device_mesh, batch_dim_name=None, auto_shard_dataset=True):
         self._device_mesh = device_mesh
         self._batch_dim_name = batch_dim_name
@@ -432,6 +433,8 @@ class ModelParallel(Distribution):
     >>> mp.batch_dim_name
     'batch'
     """
+
+    _lays_out_variables = True
 
     def __init__(self, *, layout_map=None, batch_dim_name=None, auto_shard_dataset=True,
                  **kwargs):

@@ -4,7 +4,6 @@ each does nothing when no distribution of the arrays' backend is active."""
 from __future__ import annotations
 
 import contextlib
-import sys
 
 import numpy as np
 import optree
@@ -17,16 +16,6 @@ def place_variable(value, variable):
     """A new variable's array, laid out as the active distribution says."""
     dist = active_for(backend_of_type(type(value)))
     return value if dist is None else dist._impl.place_variable(dist, value, variable)
-
-
-def assignable(value, current):
-    """``value`` ready to be copied into a torch variable's array ``current`` in place:
-    into a DTensor (a ModelParallel variable) distributed as ``current`` is, out of a
-    DTensor into a plain tensor whole; as it is when no DTensor can exist."""
-    if "torch.distributed.tensor" not in sys.modules:
-        return value
-    from . import _torch
-    return _torch.assignable(value, current)
 
 
 def build_scope(backend: str):
@@ -98,7 +87,9 @@ def cached_step(cache: dict, step, out_state, backend: str, kind: str, compiled:
     key = ("distribution", dist, kind, compiled, id(optimizer),
            getattr(optimizer, "version", 0))
     if key not in cache:
-        cache[key] = dist._impl.jit_step(dist, step, out_state, kind, compiled)
+        from .._transforms import jit
+        cache[key] = dist._impl.jit_step(dist, step, out_state, kind,
+                                         jit if compiled else None)
     return cache[key]
 
 

@@ -25,7 +25,6 @@ import crossops
 
 from .. import dtype_policies, initializers
 from .._backend import backend_chapter, backend_of_type, call_backend, get_backend
-from .._dispatch import from_numpy
 from .._dtypes import dtype_name, kind
 from .._names import snake_case
 from .._typing import Array
@@ -42,7 +41,6 @@ from ._config import from_keras_config, serialize_dtype
 from ._symbolic import SymbolicTensor, symbolic_call
 
 _NAME_COUNTS: dict = defaultdict(itertools.count)
-_TORCH_CLASSES: dict = {}
 #: the name scope open now (Keras's): the path of the layer building or first calling, ""
 #: outside every layer; a weight's path is its layer's scope path, then the weight's name
 _SCOPE_PATH: contextvars.ContextVar[str] = contextvars.ContextVar("crossops_scope", default="")
@@ -66,28 +64,11 @@ class _NameScope:
 
 
 
-def _torch_class(cls):
-    """``cls`` mixed with ``torch.nn.Module`` (made once per class)."""
-    found = _TORCH_CLASSES.get(cls)
-    if found is None:
-        import torch
-        found = type(cls.__name__, (cls, torch.nn.Module),
-                     {"__module__": cls.__module__, "__qualname__": cls.__qualname__,
-                      "forward": lambda self, *a, **k: self.call(*a, **k),
-                      "train": _train})
-        _TORCH_CLASSES[cls] = found
-    return found
-
-
-def _train(self, mode=True):
-    """``torch.nn.Module.train`` (``eval()`` calls it with False), which also makes the
-    mode the default of ``training`` for this layer and its sublayers (torch recurses into
-    them): a call that does not pass ``training`` then uses ``self.training``. Until
-    ``train()`` or ``eval()`` is called, such a call is in inference (as Keras's layers,
-    whatever the mode a new torch module starts in)."""
-    import torch
-    self._training_mode_set = True
-    return torch.nn.Module.train(self, mode)
+def _chapter(backend: str | None, name: str = "layers"):
+    """``backend``'s chapter ``name`` (``crossops/backends/<backend>/<name>.py``), or None
+    where it has none (or no backend is known yet): each framework's piece of the layers
+    lives there, found by name."""
+    return None if backend is None else backend_chapter(backend, name)
 
 
 def backend_of_tree(tree) -> str | None:
@@ -127,6 +108,12 @@ class Layer:
 
     #: whether this layer is a TorchModuleWrapper (the one layer that holds a bare module)
     _wraps_torch_module = False
+    #: its backend's check "is a framework autocast region open" (the ``layers`` chapter's
+    #: ``autocasting``: torch.autocast), or None, and the chapter's ``autocast_dtype``
+    #: (the region's dtype for some inputs); found once, when ``_backend`` is set, so that
+    #: a call reads one attribute
+    _autocast_region = None
+    _autocast_region_dtype = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -134,8 +121,11 @@ class Layer:
             cls.build = _marking_built(cls.__dict__["build"])
 
     def __new__(cls, *args, **kwargs) -> Self:
-        torch_module = get_backend() == "torch" and not _is_torch_module_class(cls)
-        return object.__new__(_torch_class(cls) if torch_module else cls)
+        # the default backend's class for layers (torch: mixed with torch.nn.Module)
+        made = getattr(_chapter(get_backend()), "layer_class", None)
+        if made is not None and not _is_torch_module_class(cls):
+            cls = made(cls)
+        return object.__new__(cls)
 
     def __init__(self, trainable=True, name=None, dtype=None, **kwargs):
         if kwargs:
@@ -200,6 +190,10 @@ class Layer:
 
     # -- attribute tracking -------------------------------------------------------------
     def __setattr__(self, key, value):
+        if key == "_backend":
+            home = _chapter(value)
+            self.__dict__["_autocast_region"] = getattr(home, "autocasting", None)
+            self.__dict__["_autocast_region_dtype"] = getattr(home, "autocast_dtype", None)
         torch = _torch_if_loaded()
         if (torch is not None and isinstance(value, torch.nn.Module)
                 and not isinstance(value, Layer) and not self._wraps_torch_module):
@@ -244,14 +238,10 @@ class Layer:
                             path=f"{self._variable_scope()}/{name}")
         variable.seed_state = seed_state
         self._own_weights.append(variable)
-        if backend == "torch" and _is_torch_module_class(type(self)):
-            import torch
-            key = f"w{len(self._own_weights) - 1}_{name}"
-            value = variable._value  # as a distribution laid it out (a DTensor)
-            if isinstance(value, torch.nn.Parameter):
-                self.register_parameter(key, value)
-            else:
-                self.register_buffer(key, value)
+        register = getattr(_chapter(backend), "register_weight", None)
+        if register is not None and _is_torch_module_class(type(self)):
+            # as a distribution laid it out (a DTensor)
+            register(self, f"w{len(self._own_weights) - 1}_{name}", variable._value)
         return variable
 
     def _scope_path(self) -> str:
@@ -369,8 +359,9 @@ class Layer:
                 kwargs.pop("training")
         elif self.__dict__.get("_training_mode_set") and _takes_training(self.call, args):
             kwargs["training"] = self.training  # the mode set by train() / eval()
+        region = self._autocast_region
         if (self._autocasts or _AUTOCAST_OPEN[0]
-                or (self._backend == "torch" and _torch_autocasting())
+                or (region is not None and region())
                 or (self._upcast is not None and _has_half_precision(inputs))):
             return self._autocast_call(args, kwargs)
         return self.call(*args, **kwargs)
@@ -383,10 +374,11 @@ class Layer:
         dtype = self._cast_inputs
         if self._upcast is not None and _has_half_precision(args[0]):
             dtype = self._upcast
-        if compute == "float32" and self._backend == "torch":
+        region_dtype = self._autocast_region_dtype
+        if compute == "float32" and region_dtype is not None:
             # inside torch.autocast a float32 layer computes as under the mixed policy of
             # the autocast dtype (as torch.nn.Linear casts its input and weights there)
-            compute = _torch_autocast_dtype(args[0]) or compute
+            compute = region_dtype(args[0]) or compute
             if compute != policy_compute:
                 dtype = compute
         if dtype is not None:  # every floating argument, as Keras (attention's value and key)
@@ -530,32 +522,6 @@ def _torch_if_loaded():
     return sys.modules.get("torch")
 
 
-#: torch's check "is any torch.autocast region open" (found on the first torch call)
-_ANY_TORCH_AUTOCAST: list = []
-
-
-def _torch_autocasting() -> bool:
-    """Whether a ``torch.autocast`` region is open on some device (one cheap C call; a
-    constant for torch.compile)."""
-    if not _ANY_TORCH_AUTOCAST:
-        import torch
-        _ANY_TORCH_AUTOCAST.append(torch._C._is_any_autocast_enabled)
-    return _ANY_TORCH_AUTOCAST[0]()
-
-
-def _torch_autocast_dtype(inputs) -> str | None:
-    """The dtype name of the ``torch.autocast`` region open for the device of the first
-    torch tensor among ``inputs``, else None."""
-    if not _torch_autocasting():
-        return None
-    import torch
-    leaves = (inputs,) if isinstance(inputs, torch.Tensor) else optree.tree_leaves(inputs)
-    device = next((x.device.type for x in leaves if isinstance(x, torch.Tensor)), "cpu")
-    if not torch.is_autocast_enabled(device):
-        return None
-    return str(torch.get_autocast_dtype(device)).removeprefix("torch.")
-
-
 def _any_symbolic(tree) -> bool:
     """Whether a symbolic tensor is among the (list, tuple, dict) leaves of ``tree``; plain
     Python, so that torch.compile traces a layer call."""
@@ -626,19 +592,7 @@ def _marking_built(build):
 
 
 def _to_backend(host, backend, trainable, layout=None):
-    """A NumPy array as a ``backend`` array (a torch Parameter when trainable), laid out
-    in memory by the torch ``nn`` chapter's function ``layout`` where given."""
-    if backend == "numpy":
-        return host.copy()
-    if backend == "jax":
-        import jax
-        return jax.device_put(host)  # a plain transfer (jnp.asarray runs an XLA copy)
-    if backend == "tensorflow":
-        import tensorflow as tf
-        return tf.constant(host)
-    import torch
-    # an owned copy (from_numpy shares memory); np.array keeps 0-d arrays 0-d
-    t = from_numpy("torch", np.array(host, order="C"))
-    if layout is not None:
-        t = getattr(backend_chapter("torch", "nn"), layout)(t)
-    return torch.nn.Parameter(t, requires_grad=True) if trainable else t
+    """A NumPy array as an owned ``backend`` array: the ``layers`` chapter's
+    ``weight_value`` (a torch Parameter when trainable, laid out in memory by the torch
+    ``nn`` chapter's function ``layout`` where given)."""
+    return backend_chapter(backend, "layers").weight_value(host, trainable, layout)

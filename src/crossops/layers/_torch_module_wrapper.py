@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import io
 
-from .._backend import get_backend
+from .._backend import backend_chapter, get_backend
 from .._variable import AutocastScope, Variable, current_scope
 from ._layer import Layer
 
@@ -78,7 +78,8 @@ class TorchModuleWrapper(Layer):
 
     def __init__(self, module, name=None, output_shape=None, **kwargs):
         backend = get_backend()
-        if backend != "torch":
+        # a backend whose layers are torch modules (its ``layers`` chapter says so)
+        if not getattr(backend_chapter(backend, "layers"), "TORCH_MODULES", False):
             raise ValueError(
                 f"TorchModuleWrapper works only on the torch backend; the backend is "
                 f"{backend!r}. Create it (or the model that holds the torch module) inside "

@@ -68,18 +68,13 @@ def _backend_of(leaves) -> str:
 
 
 def _off_the_tape(backend):
-    """A context that keeps an update off PyTorch's autograd tape.
-
-    Trainable torch variables are ``nn.Parameter`` objects: without this, every update's result
-    would record a graph back to the previous step's parameters, and a training loop
-    would keep all of them alive. Inside ``crossops.grad`` (a ``torch.func`` transform)
-    the update stays differentiable, as on JAX.
-    """
-    if backend == "torch":
-        import torch
-        if torch.is_grad_enabled() and torch._C._functorch.maybe_current_level() is None:
-            return torch.no_grad()
-    return contextlib.nullcontext()
+    """A context that keeps an update off the framework's autograd tape: the ``variables``
+    chapter's ``update_scope`` where the backend has one (torch: ``torch.no_grad()`` when
+    eager; trainable torch variables are ``nn.Parameter`` objects, and without it every
+    update would record a graph back to the previous step's parameters), else nothing
+    (jax and tensorflow record no tape outside a transform or a GradientTape)."""
+    scope = getattr(backend_chapter(backend, "variables"), "update_scope", None)
+    return contextlib.nullcontext() if scope is None else scope()
 
 
 #: parameter dtypes whose update is computed in float32 (with float32 slots) and rounded

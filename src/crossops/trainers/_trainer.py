@@ -43,7 +43,7 @@ from .. import optimizers
 from .._backend import backend_of_type
 from .._convert import to_numpy
 from .._transforms import compile_step, distinct_buffers, mark_batch_dynamic
-from .._variable import StatelessScope
+from .._variable import StatelessScope, detached
 from ..callbacks import CallbackList
 from ..distribution import _hooks as _distribution
 from ..layers._layer import _is_torch_module_class, _to_backend
@@ -55,6 +55,7 @@ from .data_adapters import (
     train_validation_split,
     unpack_x_y_sample_weight,
 )
+from .data_adapters._utils import training_piece
 
 TRAINABLE_BACKENDS = ("jax", "torch", "tensorflow")
 
@@ -365,7 +366,7 @@ class Trainer:
         adapter = get_data_adapter(x, y, sample_weight, batch_size=batch_size,
                                    steps_per_epoch=steps, shuffle=shuffle,
                                    class_weight=class_weight, caller=caller, seed=seed)
-        compiled = backend == "torch" and self._use_jit()
+        compiled = self._use_jit()  # (marking the batch axis dynamic: torch.compile's)
 
         def to_backend(batch):
             batch = _packed(batch)
@@ -483,7 +484,7 @@ class Trainer:
         self._metrics_on(backend)
         if self.optimizer.variables is None:
             self.optimizer.build(self.trainable_variables)
-        if backend != "jax" and self._overrides("train_step"):
+        if not training_piece(backend, "STATELESS_STEPS") and self._overrides("train_step"):
             return _Stateful(self.train_step)
         return _Pure(self, _TRAIN, lambda state, data: self.train_step(state, data))
 
@@ -527,7 +528,7 @@ class Trainer:
         self._build_from(first_batch)
         self._check_targets("evaluate", None, y)
         self._metrics_on(backend)
-        if backend != "jax" and self._overrides("test_step"):
+        if not training_piece(backend, "STATELESS_STEPS") and self._overrides("test_step"):
             return _Stateful(self.test_step)
         return _Pure(self, _TEST, lambda state, data: self.test_step(state, data))
 
@@ -557,16 +558,17 @@ class Trainer:
 
     def _predict_runner(self, backend, first_batch):
         self._build_from(first_batch)
-        if backend == "jax" or (backend == "tensorflow" and not self.run_eagerly and
-                                not self._overrides("predict_step")):
+        # jax: stateless overrides; tensorflow: the default step compiled (Keras's contracts)
+        if training_piece(backend, "STATELESS_STEPS") or (
+                training_piece(backend, "PURE_PREDICT") and not self.run_eagerly and
+                not self._overrides("predict_step")):
             return _Pure(self, _PREDICT, lambda state, data: self.predict_step(state, data))
-        if backend == "torch":
-            import torch
-
-            def no_grad(data):
-                with torch.no_grad():
+        scope = training_piece(backend, "inference_scope")  # torch: no_grad
+        if scope is not None:
+            def inference(data):
+                with scope():
                     return self.predict_step(data)
-            return _Stateful(no_grad)
+            return _Stateful(inference)
         return _Stateful(self.predict_step)
 
     # -- on one batch -------------------------------------------------------------------
@@ -717,8 +719,7 @@ def _values(variables) -> list:
     """The variables' arrays for a pure step; torch parameters as plain tensors (the same
     storage, off autograd's tape), so that a compiled step sees one input type from the
     first call on."""
-    out = [v.value for v in variables]
-    return [x.detach() if backend_of_type(type(x)) == "torch" else x for x in out]
+    return [detached(v.value) for v in variables]
 
 
 def _as_backend(a, backend):
@@ -764,9 +765,7 @@ def _packed(batch):
 
 def _host(a):
     a = _distribution.gather(a)  # a jax array over several processes
-    if backend_of_type(type(a)) == "torch":
-        a = a.detach()
-    return to_numpy(a)
+    return to_numpy(detached(a))
 
 
 def _host_tree(x):

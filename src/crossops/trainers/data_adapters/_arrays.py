@@ -20,11 +20,11 @@ from ._utils import (
     check_lengths,
     check_sample_weight,
     class_weight_to_sample_weight,
-    framework,
     is_nested,
     leaves_with_paths,
     map_structure,
     prepare_leaf,
+    training_piece,
 )
 
 #: Keras's default batch size for arrays
@@ -48,12 +48,9 @@ def take(leaf, index):
         return leaf[index]
     if isinstance(leaf, np.ndarray):
         return leaf.take(index, axis=0)
-    backend = array_backend(leaf)
-    if backend == "torch":
-        torch = framework("torch")
-        return leaf.index_select(0, torch.from_numpy(index).to(leaf.device))
-    if backend == "tensorflow":
-        return framework("tensorflow").gather(leaf, index, axis=0)
+    rows = training_piece(array_backend(leaf), "take_rows")  # torch, tensorflow
+    if rows is not None:
+        return rows(leaf, index)
     return leaf[index]  # jax, and anything that indexes as NumPy does
 
 

@@ -9,12 +9,12 @@ the form ``"<caller>: <what is wrong>; <what to do>"``.
 from __future__ import annotations
 
 import numbers
-import sys
 
 import numpy as np
 
-from ..._backend import backend_of_type
+from ..._backend import BACKENDS, backend_chapter, backend_of_type
 from ..._convert import to_numpy
+from ..._variable import detached
 
 #: the accepted kinds of ``x``, for the TypeError on anything else
 ACCEPTED = ("NumPy arrays, arrays of jax / torch / tensorflow, pandas DataFrames or Series "
@@ -150,9 +150,18 @@ def prepare_leaf(leaf, backend: str):
     tape (same storage); others as they are."""
     if backend == "pandas":
         return np.asarray(leaf.to_numpy())
-    if backend == "torch" and getattr(leaf, "requires_grad", False):
-        return leaf.detach()
+    if getattr(leaf, "requires_grad", False):  # on autograd's tape (torch)
+        return detached(leaf)
     return leaf
+
+
+def training_piece(backend: str | None, name: str):
+    """Backend ``backend``'s piece ``name`` of its ``training`` chapter
+    (``crossops/backends/<backend>/training.py``), or None where it has none (or
+    ``backend`` is no crossops backend: "pandas", None)."""
+    if backend not in BACKENDS:
+        return None
+    return getattr(backend_chapter(backend, "training"), name, None)
 
 
 def host_leaf(leaf):
@@ -364,12 +373,3 @@ def standardize_batch(batch, *, caller: str, kind: str, convert, class_weight=No
     check_lengths(leaves_with_paths(x, "x") + leaves_with_paths(y, "y")
                   + leaves_with_paths(sw, "sample_weight"), f"{caller}: a batch from {kind}")
     return x, y, sw
-
-
-def framework(name: str):
-    """An already imported framework module (its arrays exist), imported if not."""
-    mod = sys.modules.get(name)
-    if mod is None:
-        import importlib
-        mod = importlib.import_module(name)
-    return mod

@@ -10,6 +10,9 @@ Model parallelism with ``torch.distributed.tensor`` (DTensor): every variable ma
 ``TensorLayout`` names and whole (``Replicate``) along the others; the batch is given
 whole to every process as a replicated DTensor, and DTensor's sharding propagation runs
 the collectives that each op needs, gradients included.
+
+``crossops.distribution`` finds this module by name: the torch backend's ``distribution``
+chapter (:func:`crossops._backend.backend_chapter`).
 """
 
 from __future__ import annotations
@@ -53,8 +56,7 @@ def process_id() -> int:
 
 
 def _model_parallel(dist_obj) -> bool:
-    from ._api import ModelParallel
-    return isinstance(dist_obj, ModelParallel)
+    return dist_obj._lays_out_variables  # a ModelParallel
 
 
 def _placed(dist_obj) -> bool:
@@ -263,17 +265,16 @@ def prepare_state(dist_obj, state):
     return state
 
 
-def jit_step(dist_obj, step, state, kind, compiled):
-    """Under ModelParallel, ``step`` (compiled when ``compiled``) run under DTensor's
-    ``implicit_replication``: every process runs the same step on the same batch, so a
-    plain tensor that the step makes (a dropout mask drawn from a random key, a
-    constant) holds the same values everywhere, which is what DTensor then takes it to
-    be (replicated). Otherwise None: the trainer's own step."""
+def jit_step(dist_obj, step, state, kind, jit):
+    """Under ModelParallel, ``step`` (compiled by ``jit``, crossops's compiler, unless it
+    is None) run under DTensor's ``implicit_replication``: every process runs the same
+    step on the same batch, so a plain tensor that the step makes (a dropout mask drawn
+    from a random key, a constant) holds the same values everywhere, which is what
+    DTensor then takes it to be (replicated). Otherwise None: the trainer's own step."""
     if not _placed(dist_obj):
         return None
     from torch.distributed.tensor.experimental import implicit_replication
-    if compiled:
-        from .._transforms import jit
+    if jit is not None:
         step = jit(step)
 
     def replicated_step(state, data):

@@ -1,5 +1,8 @@
 """The jax side of crossops.distribution: meshes and layouts as ``jax.sharding`` objects,
-variables placed at creation, batches made global arrays split along the batch axis."""
+variables placed at creation, batches made global arrays split along the batch axis.
+
+``crossops.distribution`` finds this module by name: the jax backend's ``distribution``
+chapter (:func:`crossops._backend.backend_chapter`)."""
 
 from __future__ import annotations
 
@@ -137,10 +140,12 @@ def prepare_state(dist, state):
     return jax.tree_util.tree_map(put, state)
 
 
-def jit_step(dist, step, state, kind, compiled):
+def jit_step(dist, step, state, kind, jit):
     """``step(state, data) -> (out, state)`` compiled with the state's shardings as its
-    output shardings, so that the state keeps its layout from step to step."""
-    if not compiled:
+    output shardings, so that the state keeps its layout from step to step (``jax.jit``
+    itself; ``jit``, crossops's compiler when the step is to be compiled, is None when it
+    is not, and then the trainer's own step serves)."""
+    if jit is None:
         return None
     shardings = jax.tree_util.tree_map(lambda a: a.sharding, state)
     return jax.jit(step, out_shardings=(None, shardings))

@@ -8,6 +8,9 @@ metric updates are summed over the replicas by the replica context's all-reduce,
 replica computes the same new state, which the step returns (replica 0's copy). The
 variables stay plain ``tf.Variable`` objects; the state travels as the step's inputs and
 outputs, as on every backend.
+
+``crossops.distribution`` finds this module by name: the tensorflow backend's
+``distribution`` chapter (:func:`crossops._backend.backend_chapter`).
 """
 
 from __future__ import annotations
@@ -61,8 +64,7 @@ def distribute_tensor(tensor, layout):
 
 
 def check(dist_obj) -> None:
-    from ._api import ModelParallel
-    if isinstance(dist_obj, ModelParallel):
+    if dist_obj._lays_out_variables:  # a ModelParallel
         raise NotImplementedError(
             "crossops.distribution: ModelParallel is not supported on tensorflow "
             "(tf.distribute has no per-variable layouts for crossops's tf.Variables); use "
@@ -97,9 +99,11 @@ def _flat(tree):
     return tf.nest.flatten(tree, expand_composites=False)
 
 
-def jit_step(dist_obj, step, state, kind, compiled):
+def jit_step(dist_obj, step, state, kind, jit):
     """``step`` run by every replica of the mesh's MirroredStrategy on its rows (a
-    prediction runs on the whole batch, as without a distribution)."""
+    prediction runs on the whole batch, as without a distribution), under one
+    ``tf.function`` whether or not the step is to be compiled (``jit``, crossops's
+    compiler, or None)."""
     if kind == "predict":
         return None
     strategy = dist_obj.device_mesh.backend_mesh

@@ -1,0 +1,14 @@
+"""Shapes on TensorFlow, where a tensor traced by ``tf.function`` may have sizes unknown
+until it runs (found by name, chapter ``shapes``, by ``crossops.core.shape``; see
+:func:`crossops._backend.backend_chapter`)."""
+
+from __future__ import annotations
+
+import tensorflow as tf
+
+
+def unknown_sizes(x, dims: tuple) -> tuple:
+    """``dims`` (``x``'s static shape, holding None for a size unknown when traced) with
+    each unknown size as a scalar tensor of ``tf.shape(x)``, as ``keras.ops.shape``."""
+    dynamic = tf.shape(x)
+    return tuple(dynamic[i] if d is None else d for i, d in enumerate(dims))

@@ -1,0 +1,82 @@
+"""What ``crossops.layers.Layer`` does on PyTorch: layers that are ``torch.nn.Module`` s, their
+weights registered with the module, and ``torch.autocast`` regions.
+
+Found by name by the layers (:func:`crossops._backend.backend_chapter`, chapter
+``layers``); a backend without one of these names takes the layers' neutral default (plain
+Python objects, no registration, no framework autocast region).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import optree
+import torch
+
+from . import from_numpy
+
+#: layers made while torch is the default backend are ``torch.nn.Module`` s (so
+#: ``torch.optim`` trains them and ``TorchModuleWrapper`` can hold a bare module)
+TORCH_MODULES = True
+
+_CLASSES: dict = {}
+
+
+def layer_class(cls):
+    """``cls`` (a Layer class) mixed with ``torch.nn.Module``, made once per class:
+    ``forward`` calls the layer's ``call``, ``train`` / ``eval`` set its training mode."""
+    found = _CLASSES.get(cls)
+    if found is None:
+        found = type(cls.__name__, (cls, torch.nn.Module),
+                     {"__module__": cls.__module__, "__qualname__": cls.__qualname__,
+                      "forward": lambda self, *a, **k: self.call(*a, **k),
+                      "train": _train})
+        _CLASSES[cls] = found
+    return found
+
+
+def _train(self, mode=True):
+    """``torch.nn.Module.train`` (``eval()`` calls it with False), which also makes the
+    mode the default of ``training`` for this layer and its sublayers (torch recurses into
+    them): a call that does not pass ``training`` then uses ``self.training``. Until
+    ``train()`` or ``eval()`` is called, such a call is in inference (as Keras's layers,
+    whatever the mode a new torch module starts in)."""
+    self._training_mode_set = True
+    return torch.nn.Module.train(self, mode)
+
+
+def register_weight(layer, key: str, value) -> None:
+    """Register a new weight's array with the layer's module: a ``torch.nn.Parameter`` as
+    a parameter, anything else (a non-trainable tensor, a DTensor) as a buffer."""
+    if isinstance(value, torch.nn.Parameter):
+        layer.register_parameter(key, value)
+    else:
+        layer.register_buffer(key, value)
+
+
+def weight_value(host, trainable: bool, layout: str | None = None):
+    """A NumPy array (a new weight's initial value, or a batch's array) as an owned torch
+    tensor: a ``torch.nn.Parameter`` when ``trainable``; laid out in memory by the ``nn``
+    chapter's function ``layout`` where given (``conv_kernel_layout``)."""
+    # an owned copy (from_numpy shares memory); np.array keeps 0-d arrays 0-d
+    t = from_numpy(np.array(host, order="C"))
+    if layout is not None:
+        from . import nn
+        t = getattr(nn, layout)(t)
+    return torch.nn.Parameter(t, requires_grad=True) if trainable else t
+
+
+#: torch's check "is any torch.autocast region open" (one cheap C call; a constant for
+#: torch.compile)
+autocasting = torch._C._is_any_autocast_enabled
+
+
+def autocast_dtype(inputs) -> str | None:
+    """The dtype name of the ``torch.autocast`` region open for the device of the first
+    torch tensor among ``inputs``, else None."""
+    if not autocasting():
+        return None
+    leaves = (inputs,) if isinstance(inputs, torch.Tensor) else optree.tree_leaves(inputs)
+    device = next((x.device.type for x in leaves if isinstance(x, torch.Tensor)), "cpu")
+    if not torch.is_autocast_enabled(device):
+        return None
+    return str(torch.get_autocast_dtype(device)).removeprefix("torch.")
