@@ -34,7 +34,7 @@ def model(layers_mod=None):
     from crossops import layers, models
     m = models.Sequential([layers.Input((6,)), layers.Dense(8, activation="tanh", name="d1"),
                            layers.EinsumDense("ab,bc->ac", output_shape=3, bias_axes="c",
-                                              name="e1")])
+                                              name="e1")], name="mlp")
     m.compile(optimizer="adam", loss="mse", jit_compile=JIT)
     return m
 
@@ -84,9 +84,9 @@ def run_jax():
 
     mesh = d.DeviceMesh((2, 4), ["batch", "model"])
     layout_map = d.LayoutMap(mesh)
-    layout_map["d1/kernel"] = (None, "model")
-    layout_map["d1/bias"] = ("model",)
-    layout_map["e1/kernel"] = ("model", None)
+    layout_map["mlp/d1/kernel"] = (None, "model")
+    layout_map["mlp/d1/bias"] = ("model",)
+    layout_map["mlp/e1/kernel"] = ("model", None)
     with d.ModelParallel(layout_map=layout_map, batch_dim_name="batch").scope():
         m = model()
         m.set_weights(w0)
@@ -124,7 +124,7 @@ def run_jax_processes():
         out["predict"] = np.asarray(m.predict(x, verbose=0)).tolist()
     mesh = d.DeviceMesh((2, 2), ["batch", "model"])
     layout_map = d.LayoutMap(mesh)
-    layout_map["d1/kernel"] = (None, "model")
+    layout_map["mlp/d1/kernel"] = (None, "model")
     with d.ModelParallel(layout_map=layout_map).scope():
         m = model()
         m.set_weights(weights(m))
@@ -189,9 +189,9 @@ def run_torch_model_parallel(x, y):
     out = {}
     mesh = d.DeviceMesh((1, 2), ["batch", "model"])
     layout_map = d.LayoutMap(mesh)
-    layout_map["d1/kernel"] = (None, "model")
-    layout_map["d1/bias"] = ("model",)
-    layout_map["e1/kernel"] = ("model", None)
+    layout_map["mlp/d1/kernel"] = (None, "model")
+    layout_map["mlp/d1/bias"] = ("model",)
+    layout_map["mlp/e1/kernel"] = ("model", None)
     with d.ModelParallel(layout_map=layout_map).scope():
         m = model()
         w0 = weights(m)
@@ -215,7 +215,7 @@ def run_torch_model_parallel(x, y):
         out["model_parallel_trained_outputs"] = np.asarray(m.predict(x, verbose=0)).tolist()
         # crossops's ops on DTensors: the torch backend, DTensor results, torch's values
         # (one type for both operands: the C front's fast path; two: the Python path)
-        kernel = next(v for v in m.weights if v.path == "d1/kernel").value.detach()
+        kernel = next(v for v in m.weights if v.path == "mlp/d1/kernel").value.detach()
         results = {"tanh": (xnp.tanh(kernel), torch.tanh(kernel)),
                    "add": (xnp.add(kernel, kernel), torch.add(kernel, kernel)),
                    "matmul": (xnp.matmul(xs, kernel), torch.matmul(xs, kernel)),
@@ -226,8 +226,8 @@ def run_torch_model_parallel(x, y):
             for name, (got, want) in results.items()}
     if DROPOUT:
         lm = d.LayoutMap(mesh)
-        lm["d1/kernel"] = (None, "model")
-        lm["d2/kernel"] = ("model", None)
+        lm["mlp/d1/kernel"] = (None, "model")
+        lm["mlp/d2/kernel"] = ("model", None)
         with d.ModelParallel(layout_map=lm).scope():
             out["model_parallel_dropout"] = dropout_trajectory(x, y)
     return out
@@ -240,7 +240,8 @@ def dropout_model():
     from crossops import layers, models
     m = models.Sequential([layers.Input((6,)), layers.Dense(8, use_bias=False, name="d1"),
                            layers.BatchNormalization(name="bn"),
-                           layers.Dropout(0.5, seed=3, name="drop"), layers.Dense(3, name="d2")])
+                           layers.Dropout(0.5, seed=3, name="drop"), layers.Dense(3, name="d2")],
+                          name="mlp")
     m.compile(optimizer="adam", loss="mse", run_eagerly=True)  # eager: no compile time
     m.set_weights([np.abs(w) if "variance" in v.path else w
                    for v, w in zip(m.weights, weights(m))])

@@ -92,7 +92,7 @@ def test_model_parallel_and_scope(backend):
     with crossops.use_backend(backend):
         mesh = d.DeviceMesh((1, 1), ["data", "model"])
         layout_map = d.LayoutMap(mesh)
-        layout_map["d/kernel"] = (None, "model")
+        layout_map["m/d/kernel"] = (None, "model")
         dist = d.ModelParallel(layout_map=layout_map)
     assert dist.batch_dim_name == "data" and dist.num_model_replicas == 1
     assert dist.get_data_layout((8, 3)).axes == ("data", None)
@@ -115,7 +115,7 @@ def test_jax_one_device_fit_in_process():
         for dist in (None, d.DataParallel(devices=d.list_devices()[:1])):
             d.set_distribution(dist)
             try:
-                m = models.Sequential([layers.Input((3,)), layers.Dense(1, name="d")])
+                m = models.Sequential([layers.Input((3,)), layers.Dense(1, name="d")], name="m")
                 m.set_weights([np.full((3, 1), 0.1, "float32"), np.zeros(1, "float32")])
                 m.compile(optimizer="sgd", loss="mse")
                 h = m.fit(x, y, batch_size=4, epochs=2, shuffle=False, verbose=0)
@@ -137,11 +137,11 @@ def test_torch_model_parallel_on_one_device_in_process():
             dist = None
             if devices is not None:
                 layout_map = d.LayoutMap(d.DeviceMesh((1,), ["model"], devices=devices))
-                layout_map["d/kernel"] = (None, "model")
+                layout_map["m/d/kernel"] = (None, "model")
                 dist = d.ModelParallel(layout_map=layout_map)
             d.set_distribution(dist)
             try:
-                m = models.Sequential([layers.Input((3,)), layers.Dense(1, name="d")])
+                m = models.Sequential([layers.Input((3,)), layers.Dense(1, name="d")], name="m")
                 m.set_weights([np.full((3, 1), 0.1, "float32"), np.zeros(1, "float32")])
                 m.compile(optimizer="adam", loss="mse", run_eagerly=True)
                 h = m.fit(x, y, batch_size=4, epochs=2, shuffle=False, verbose=0)
@@ -150,9 +150,9 @@ def test_torch_model_parallel_on_one_device_in_process():
                 d.set_distribution(None)
         _same_trajectory(runs[1], runs[0])
         layout_map = d.LayoutMap(d.DeviceMesh((2,), ["model"], devices=["cpu:0", "cpu:1"]))
-        layout_map["d/kernel"] = (None, "model")
+        layout_map["m/d/kernel"] = (None, "model")
         with d.ModelParallel(layout_map=layout_map).scope():
-            m = models.Sequential([layers.Input((3,)), layers.Dense(1, name="d")])
+            m = models.Sequential([layers.Input((3,)), layers.Dense(1, name="d")], name="m")
             m.compile(optimizer="sgd", loss="mse", run_eagerly=True)
             with pytest.raises(RuntimeError, match="ModelParallel over 2 devices needs a "
                                                    "process group of 2 processes"):
@@ -197,8 +197,8 @@ def test_jax_data_and_model_parallel_on_8_host_devices(jax_run):
         _same_trajectory(r[name], r["single"])
     _same_trajectory(r["data_parallel_8_partial"], r["single_partial"])
     assert r["data_parallel_2_replicated"] and r["data_parallel_8_replicated"]
-    specs = {"d1/kernel": "P(None, 'model')", "d1/bias": "P('model',)",
-             "e1/kernel": "P('model', None)", "e1/bias": "P(None,)"}
+    specs = {"mlp/d1/kernel": "P(None, 'model')", "mlp/d1/bias": "P('model',)",
+             "mlp/e1/kernel": "P('model', None)", "mlp/e1/bias": "P(None,)"}
     assert r["model_parallel_specs"] == specs
     assert r["model_parallel_specs_after"] == specs  # fit keeps the layouts
     assert "P(None, 'model')" in r["optimizer_specs"]  # moments follow their weights
@@ -238,14 +238,14 @@ def test_torch_model_parallel_with_dtensor_in_2_processes(torch_run):
     """A 1 x 2 (batch x model) mesh: Dense's kernel split by columns, EinsumDense's by
     rows, as DTensors; outputs and loss trajectory as on one device."""
     r = torch_run
-    placements = {"d1/kernel": "(Replicate(), Shard(dim=1))",
-                  "d1/bias": "(Replicate(), Shard(dim=0))",
-                  "e1/kernel": "(Replicate(), Shard(dim=0))",
-                  "e1/bias": "(Replicate(), Replicate())"}
+    placements = {"mlp/d1/kernel": "(Replicate(), Shard(dim=1))",
+                  "mlp/d1/bias": "(Replicate(), Shard(dim=0))",
+                  "mlp/e1/kernel": "(Replicate(), Shard(dim=0))",
+                  "mlp/e1/bias": "(Replicate(), Replicate())"}
     assert r["model_parallel_placements"] == placements
     assert r["model_parallel_placements_after"] == placements  # fit keeps the layouts
-    assert r["model_parallel_local_shapes"] == {"d1/kernel": [6, 4], "d1/bias": [4],
-                                                "e1/kernel": [4, 3], "e1/bias": [3]}
+    assert r["model_parallel_local_shapes"] == {"mlp/d1/kernel": [6, 4], "mlp/d1/bias": [4],
+                                                "mlp/e1/kernel": [4, 3], "mlp/e1/bias": [3]}
     assert r["model_parallel_parameters"]
     # the moments follow their weights; the counters are replicated
     assert {"(Replicate(), Shard(dim=1))", "(Replicate(), Shard(dim=0))",

@@ -624,9 +624,128 @@ def test_wrapper_weight_paths_are_keras(backend, case):
     assert len(set(got)) == len(got) > 0
 
 
-@pytest.mark.xfail(strict=True, reason="a Sequential given an Input builds its layers "
-                   "outside its name scope in crossops (no 'sequential/' in front, as "
-                   "Keras has); changing it changes the distribution tests' layout keys")
+def _model_classes(lib_layers, lib_models, tag):
+    """Dense, BatchNormalization and Sequential subclasses with fresh class names (as
+    :func:`_fresh_classes`), and the library's Input, Model and plain Dense."""
+    c = {b: type(f"{b}X{tag}", (getattr(lib_layers, b),), {})
+         for b in ("Dense", "BatchNormalization")}
+    c["Sequential"] = type(f"SequentialX{tag}", (lib_models.Sequential,), {})
+    c.update(Input=lib_layers.Input, Model=lib_models.Model, Plain=lib_layers.Dense,
+             Layer=lib_layers.Layer)
+    return c
+
+
+_X4 = np.ones((2, 4), np.float32)
+
+
+def _seq_input(c):
+    return c["Sequential"]([c["Input"]((4,)), c["Dense"](3), c["BatchNormalization"](),
+                            c["Dense"](2)])
+
+
+def _seq_called(c):
+    model = c["Sequential"]([c["Dense"](3), c["Dense"](2)])
+    model(_X4)
+    return model
+
+
+def _seq_built(c):
+    model = c["Sequential"]([c["Dense"](3), c["Dense"](2)])
+    model.build((None, 4))
+    return model
+
+
+def _seq_added(c):
+    model = c["Sequential"]()
+    model.add(c["Input"]((4,)))
+    model.add(c["Dense"](3))
+    model.add(c["Dense"](2))  # built when added, in the model's scope
+    return model
+
+
+def _seq_nested(c):
+    inner = c["Sequential"]([c["Dense"](3)])  # built by the outer one's build
+    return c["Sequential"]([c["Input"]((4,)), inner, c["Dense"](2)])
+
+
+def _seq_nested_inputs(c):
+    inner = c["Sequential"]([c["Input"]((4,)), c["Dense"](3)])  # built on its own
+    return c["Sequential"]([c["Input"]((4,)), inner, c["Dense"](2)])
+
+
+def _seq_prebuilt_layer(c):
+    dense = c["Dense"](3)
+    dense.build((None, 4))  # keeps its own path
+    return c["Sequential"]([c["Input"]((4,)), dense, c["Dense"](2)])
+
+
+def _functional_of_named(c):
+    x = c["Input"]((4,))
+    return c["Model"](x, c["Dense"](2)(c["Plain"](3, name="first")(x)))
+
+
+def _functional_of_sequentials(c):
+    given = c["Sequential"]([c["Input"]((4,)), c["Dense"](3)])
+    x = c["Input"]((4,))
+    h = c["Sequential"]([c["Dense"](3)])(given(x))
+    return c["Model"](x, c["Dense"](2)(h))
+
+
+def _subclassed(c):
+    class Net(c["Model"]):
+        def __init__(self):
+            super().__init__(name="net")
+            self.dense = c["Dense"](3)
+            self.given = c["Sequential"]([c["Input"]((3,)), c["Dense"](3)])
+            self.called = c["Sequential"]([c["Dense"](2)])
+
+        def call(self, x):
+            return self.called(self.given(self.dense(x)))
+    model = Net()
+    model(_X4)
+    return model
+
+
+def _sequential_made_in_build(c):
+    class Holder(c["Layer"]):
+        def build(self, shape):
+            self.inner = c["Sequential"]([c["Input"]((4,)), c["Dense"](2)])
+
+        def call(self, x):
+            return self.inner(x)
+    layer = Holder(name="holder")
+    layer(_X4)
+    return layer
+
+
+def _seq_from_config(c):
+    model = c["Sequential"]([c["Input"]((4,)), c["Plain"](3, name="p"),
+                             c["Plain"](2, name="q")], name="s")
+    return type(model).from_config(model.get_config())
+
+
+_MODEL_PATH_CASES = {f.__name__[1:]: f for f in (
+    _seq_input, _seq_called, _seq_built, _seq_added, _seq_nested, _seq_nested_inputs,
+    _seq_prebuilt_layer, _functional_of_named, _functional_of_sequentials, _subclassed,
+    _sequential_made_in_build, _seq_from_config)}
+
+
+@pytest.mark.parametrize("case", sorted(_MODEL_PATH_CASES))
+def test_model_weight_paths_are_keras(backend, case):
+    """Weight paths in Sequential (given an Input, built by a call, by ``build``, by
+    ``add``, nested), functional and subclassed models, as Keras 3's: a layer built while
+    a model builds has the model's path in front (``sequential/dense/kernel``), a layer
+    built before keeps its own."""
+    import keras
+    tag = next(_FRESH)
+    want = _paths(_MODEL_PATH_CASES[case](_model_classes(keras.layers, keras, tag)))
+    with backend_context(backend):
+        from crossops import models
+        got = _paths(_MODEL_PATH_CASES[case](_model_classes(layers, models, tag)))
+    assert got == want
+    assert len(set(got)) == len(got) > 0
+
+
 def test_sequential_with_input_weight_paths_are_keras():
     import keras
     tag = next(_FRESH)
@@ -634,6 +753,7 @@ def test_sequential_with_input_weight_paths_are_keras():
     with backend_context("numpy"):
         got = _paths(_sequential_input(_fresh_classes(layers, tag), _Crossops))
     assert got == want
+    assert want[0].startswith("sequential")
 
 
 def test_bidirectional_copies_the_layer_as_keras():

@@ -522,27 +522,42 @@ def _moments_ok(x, mean, var, what):
         f"{what}: variance {x.var()} vs {var}")
 
 
-@pytest.mark.parametrize("name", ["truncated_normal", "gamma", "gamma_small", "gamma_large",
-                                  "beta", "beta_small"])
+@pytest.mark.parametrize("name", ["truncated_normal", "truncated_normal_float64", "gamma",
+                                  "gamma_small", "gamma_large", "beta", "beta_small",
+                                  "gamma_float64", "gamma_small_float64",
+                                  "beta_small_float64"])
 def test_new_ops_moments_and_ks(name):
     stats = pytest.importorskip("scipy.stats")
     cases = {
         "truncated_normal": (lambda s: xr.truncated_normal((N_STAT,), 0.5, 2.0, seed=s),
                              stats.truncnorm(-2, 2, loc=0.5, scale=2.0)),
+        "truncated_normal_float64": (
+            lambda s: xr.truncated_normal((N_STAT,), 0.5, 2.0, dtype="float64", seed=s),
+            stats.truncnorm(-2, 2, loc=0.5, scale=2.0)),
         "gamma": (lambda s: xr.gamma((N_STAT,), 2.5, seed=s), stats.gamma(2.5)),
         "gamma_small": (lambda s: xr.gamma((N_STAT,), 0.3, seed=s), stats.gamma(0.3)),
         "gamma_large": (lambda s: xr.gamma((N_STAT,), 60.0, seed=s), stats.gamma(60.0)),
         "beta": (lambda s: xr.beta((N_STAT,), 2.0, 5.0, seed=s), stats.beta(2.0, 5.0)),
         "beta_small": (lambda s: xr.beta((N_STAT,), 0.4, 0.7, seed=s), stats.beta(0.4, 0.7)),
+        "gamma_float64": (lambda s: xr.gamma((N_STAT,), 2.5, dtype="float64", seed=s),
+                          stats.gamma(2.5)),
+        "gamma_small_float64": (lambda s: xr.gamma((N_STAT,), 0.3, dtype="float64", seed=s),
+                                stats.gamma(0.3)),
+        "beta_small_float64": (lambda s: xr.beta((N_STAT,), 0.4, 0.7, dtype="float64", seed=s),
+                               stats.beta(0.4, 0.7)),
     }
     draw, dist = cases[name]
     with crossops.use_backend("numpy"):
-        x = _np(draw(31)).astype(np.float64)
+        x = _np(draw(31))
+    if name.endswith("float64"):  # float64 numbers, not widened float32 ones
+        assert x.dtype == np.float64
+        assert np.mean(x.astype(np.float32).astype(np.float64) == x) < 1e-3
+    x = x.astype(np.float64)
     assert np.all(np.isfinite(x))
     _moments_ok(x, dist.mean(), dist.var(), name)
     p = stats.kstest(x, dist.cdf).pvalue
     assert p > 1e-4, f"{name}: KS p-value {p}"
-    if name == "truncated_normal":
+    if name.startswith("truncated_normal"):
         assert np.all(np.abs(x - 0.5) <= 4.0) and np.abs(x - 0.5).max() > 3.9
 
 
@@ -694,3 +709,149 @@ def test_dropout_model_follows_one_trajectory_on_every_backend():
         for w, r in zip(end[b], end["jax"]):
             np.testing.assert_allclose(w, r, rtol=1e-5, atol=1e-6, err_msg=b)
     assert not np.allclose(loss["jax"][0], loss["jax"][-1])  # it trained
+
+
+# -- float64 truncated_normal (53-bit uniforms, float64 AS241) ----------------------------
+@pytest.mark.parametrize("shape", [(1,), (7,), (3, 5), (0,), (40001,)])
+def test_truncated_normal_float64_bits(shape):
+    """The float64 truncated normal's bits on every backend (jax with x64 on), eager, with
+    mean and stddev, and NumPy's per-branch evaluation (40001 values)."""
+    import jax
+    out = {}
+    for b in BACKENDS:
+        with crossops.use_backend(b), jax.enable_x64(b == "jax"):
+            out[b] = _np(xr.truncated_normal(shape, 0.5, 1.7, dtype="float64",
+                                             seed=2 ** 40 + 9))
+    _same_bits(out)
+    assert out["numpy"].dtype == np.float64 and out["numpy"].shape == shape
+
+
+def test_truncated_normal_float64_accuracy():
+    """float64 truncated normal: the standard normal quantile of ``p = lo + width u`` for
+    the 53-bit uniform ``u`` of words ``i`` (top 27 bits) and ``n + i`` (top 26 bits),
+    against mpmath at 40 digits. Rounding ``p - 1/2`` (half an ulp of 1/2) moves the
+    quantile by up to ``1 / phi(2) = 18.5`` times that, 9.3 ulp of 1, and AS241's own
+    error is about 1e-16 relative: within 12 ulp of 1 absolutely (9 measured), within 12
+    ulp of the value where ``|z| > 1/4`` (10 measured); every value a float64 number
+    (none a widened float32)."""
+    mpmath = pytest.importorskip("mpmath")
+    from crossops.backends.numpy import random as host
+    n, seed = 3000, 123
+    with crossops.use_backend("numpy"):
+        x = _np(xr.truncated_normal((n,), dtype="float64", seed=seed))
+    w = host.host_threefry(0, seed, 2 * n).astype(np.uint64)
+    a, b = w[:n] >> np.uint64(5), w[n:] >> np.uint64(6)
+    lo = 0.5 * math.erfc(2.0 / math.sqrt(2.0))
+    width = 1.0 - 2.0 * lo
+    with mpmath.workdps(40):
+        mp = mpmath.mpf
+        exact = np.array([float(mpmath.sqrt(2) * mpmath.erfinv(
+            2 * (mp(lo) - mp(0.5) + mp(width) * (mp(int(i)) * mp(2) ** -27
+                                                 + mp(int(j)) * mp(2) ** -53))))
+            for i, j in zip(a, b)])
+    exact = np.clip(exact, -2.0, 2.0)
+    err = np.abs(x - exact)
+    assert err.max() <= 12 * 2.0 ** -52, err.max() / 2.0 ** -52
+    far = np.abs(exact) > 0.25
+    assert (err[far] / np.spacing(np.abs(exact[far]))).max() <= 12
+    assert np.sum(x.astype(np.float32).astype(np.float64) == x) <= 2
+    assert np.all(np.abs(x) <= 2.0)
+
+
+@pytest.mark.parametrize("compiler", ["jax.jit", "tf.function", "tf.function:xla",
+                                      "torch.compile:eager"])
+def test_truncated_normal_float64_compiled_equal_eager(compiler):
+    """float64 truncated normal compiled (jax with x64 on; torch.compile(fullgraph=True)
+    runs the crossops form, not the host's): the eager bits."""
+    import jax
+
+    def f(k):
+        return {"t": xr.truncated_normal((4, 5), 0.5, 2.0, dtype="float64", seed=k),
+                "t1": xr.truncated_normal((3,), dtype="float64", seed=k)}
+    with crossops.use_backend("numpy"):
+        ref = {k: _np(v) for k, v in f(xr.key(4)).items()}
+    with jax.enable_x64(compiler == "jax.jit"):
+        got = _run_compiled(compiler, f, np.asarray([0, 4], np.uint32))
+        got = {k: _np(v) for k, v in got.items()}
+    for name, r in ref.items():
+        assert r.dtype == np.float64
+        _same_bits({"numpy": r, compiler: got[name]})
+
+
+# -- float64 gamma and beta (52-bit uniforms, float64 arithmetic) --------------------------
+def _gamma_family64(s, a=None):
+    a = np.array([0.5, 3.0, 20.0]) if a is None else a
+    return {"gamma": xr.gamma((40,), 2.5, dtype="float64", seed=s),
+            "gamma_small": xr.gamma((40,), 0.3, dtype="float64", seed=s),
+            "gamma_array": xr.gamma((2, 20), np.array([[0.05], [40.0]]), dtype="float64",
+                                    seed=s),
+            "gamma_traced": xr.gamma((2, 3), a, dtype="float64", seed=s),
+            "beta": xr.beta((40,), 0.4, 2.0, dtype="float64", seed=s),
+            "beta_traced": xr.beta((3,), a, a + 1.0, dtype="float64", seed=s)}
+
+
+def test_gamma_beta_float64_bits():
+    """float64 gamma and beta: the same bits on every backend (jax with x64 on), for
+    parameters below and above 1 and arrays of them."""
+    import jax
+    out = {}
+    for b in BACKENDS:
+        with crossops.use_backend(b), jax.enable_x64(b == "jax"):
+            out[b] = {k: _np(v) for k, v in _gamma_family64(2 ** 40 + 11).items()}
+    for k in out["numpy"]:
+        assert out["numpy"][k].dtype == np.float64
+        _same_bits({b: out[b][k] for b in BACKENDS})
+
+
+@pytest.mark.parametrize("case", ["gamma", "all"])
+@pytest.mark.parametrize("compiler", ["jax.jit", "tf.function:xla"])
+def test_gamma_beta_float64_compiled_equal_eager(compiler, case):
+    """float64 gamma and beta compiled, parameters traced too (jax with x64 on): the eager
+    bits. (tf.function without XLA runs them as the nested XLA function of
+    ``run_program``, as it does float32's.) XLA compiles one float64 gamma in about 20 s
+    and a beta in about 45 (jax), TensorFlow's XLA about twice that: the CI profile
+    compiles one gamma under jax.jit, the thorough profile all of them on both."""
+    import os
+
+    import jax
+    if (compiler, case) != ("jax.jit", "gamma") and os.environ.get(
+            "CROSSOPS_PROFILE") != "thorough":
+        pytest.skip("XLA compiles float64 gamma and beta for minutes: thorough profile")
+    a = np.array([0.5, 3.0, 20.0])
+
+    def one(k, a):
+        return {"gamma_traced": xr.gamma((2, 3), a, dtype="float64", seed=k)}
+    f = one if case == "gamma" else _gamma_family64
+    with crossops.use_backend("numpy"):
+        ref = {k: _np(v) for k, v in f(xr.key(4), a).items()}
+    with jax.enable_x64(compiler == "jax.jit"):
+        got = _run_compiled(compiler, f, np.asarray([0, 4], np.uint32), a)
+        got = {k: _np(v) for k, v in got.items()}
+    for k, r in ref.items():
+        _same_bits({"numpy": r, compiler: got[k]})
+
+
+def test_float64_exp_and_quantile_accuracy():
+    """The float64 pieces of gamma and beta: ``_exp64`` within 1 ulp of NumPy's exp
+    (itself within 1 ulp), 0 where the result would be subnormal and inf past overflow;
+    ``_ndtri64_full`` within 6 ulp of mpmath (40 digits) across its three branches, out
+    to the 2**-53 tails of the 52-bit uniforms."""
+    mpmath = pytest.importorskip("mpmath")
+    from crossops.random import _portable
+    rng = np.random.default_rng(0)
+    x = np.concatenate([rng.uniform(-708, 709, 5000), rng.uniform(-1, 1, 5000), [0.0]])
+    with crossops.use_backend("numpy"):
+        y = _portable._exp64(x, "numpy")
+        edge = _portable._exp64(np.array([-708.5, -800.0, 710.0]), "numpy")
+    assert (np.abs(y - np.exp(x)) / np.spacing(np.exp(x))).max() <= 1
+    assert edge.tolist() == [0.0, 0.0, float("inf")]
+    tails = np.exp(rng.uniform(np.log(2.0 ** -53), np.log(0.07), 1500))
+    q = np.concatenate([0.5 - tails, tails - 0.5, rng.uniform(-0.425, 0.425, 500),
+                        [0.5 - 2.0 ** -53, 2.0 ** -53 - 0.5]])
+    with crossops.use_backend("numpy"):
+        z = _portable._ndtri64_full(q, "numpy")
+    with mpmath.workdps(40):
+        exact = np.array([float(mpmath.sqrt(2) * mpmath.erfinv(2 * mpmath.mpf(v))) for v in q])
+    nonzero = exact != 0
+    ulps = np.abs(z - exact)[nonzero] / np.spacing(np.abs(exact[nonzero]))
+    assert ulps.max() <= 6, ulps.max()

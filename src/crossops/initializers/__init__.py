@@ -10,11 +10,13 @@ Examples
 """
 
 from ._initializers import (
+                            STFT,
                             Constant,
                             GlorotNormal,
                             GlorotUniform,
                             HeNormal,
                             HeUniform,
+                            Identity,
                             Initializer,
                             LecunNormal,
                             LecunUniform,
@@ -30,6 +32,7 @@ from ._initializers import (
                             serialize,
 )
 
-__all__ = ["Constant", "GlorotNormal", "GlorotUniform", "HeNormal", "HeUniform", "Initializer",
-           "LecunNormal", "LecunUniform", "Ones", "Orthogonal", "RandomNormal", "RandomUniform",
-           "TruncatedNormal", "VarianceScaling", "Zeros", "compute_fans", "get", "serialize"]
+__all__ = ["STFT", "Constant", "GlorotNormal", "GlorotUniform", "HeNormal", "HeUniform",
+           "Identity", "Initializer", "LecunNormal", "LecunUniform", "Ones", "Orthogonal",
+           "RandomNormal", "RandomUniform", "TruncatedNormal", "VarianceScaling", "Zeros",
+           "compute_fans", "get", "serialize"]

@@ -295,14 +295,169 @@ class Orthogonal(Initializer):
         return self.gain * q.reshape(shape)
 
 
+class Identity(Initializer):
+    """The identity matrix times ``gain`` (Keras's ``Identity``, alias
+    ``IdentityInitializer``): ones on the main diagonal of a 2-D shape, rectangular
+    shapes included.
+
+    Parameters
+    ----------
+    gain : float
+        The diagonal's value.
+
+    Notes
+    -----
+    As Keras's, ``get_config()`` is ``{}``: the gain is not in the config, so a model
+    saved with ``Identity(gain=2.0)`` is read back (by Keras and by crossops) with gain 1.
+    The result has the dtype asked for, integer and bool dtypes included (Keras's
+    backends disagree there: float64, float32 or a TypeError).
+
+    Examples
+    --------
+    >>> Identity(gain=2.0)((2, 3)).tolist()
+    [[2.0, 0.0, 0.0], [0.0, 2.0, 0.0]]
+    >>> Identity().get_config()
+    {}
+    """
+
+    def __init__(self, gain=1.0):
+        super().__init__(None)
+        self.gain = gain
+
+    def __call__(self, shape, dtype="float32"):
+        shape = tuple(shape)
+        if len(shape) != 2:
+            raise ValueError("Identity matrix initializer can only be used for 2D matrices. "
+                             f"Received: shape={shape} of rank {len(shape)}.")
+        return super().__call__(shape, dtype)
+
+    def sample(self, shape, rng):
+        return self.gain * np.eye(*shape)
+
+    def get_config(self):
+        return {}
+
+
+class STFT(Initializer):
+    """Convolution kernels of a short-time Fourier transform (Keras's ``STFT``, alias
+    ``STFTInitializer``): for a shape ``(T, C, F)``, the real (cosine) or imaginary
+    (sine) part of the DFT of a ``T``-sample frame at ``F`` frequencies,
+    ``cos(-2 pi t f / (2 (F - 1)))``, times a window scaled to unit L2 norm (density) or
+    unit L1 norm (spectrum).
+
+    Computed as Keras's, in the dtype asked for (the angles too: a float16 kernel is
+    Keras's float16 kernel), on the host with NumPy.
+
+    Parameters
+    ----------
+    side : {"real", "imag"}
+    window : str, array_like or None
+        A window of ``scipy.signal.get_window`` by name (needs SciPy), the window's ``T``
+        values, or None (no window).
+    scaling : {"density", "spectrum", None}
+    periodic : bool
+        Whether a named window is periodic (``fftbins`` of ``get_window``).
+
+    Notes
+    -----
+    Keras's kernel is ``(T, 1, F)`` whatever ``C``; here it is broadcast to the shape asked
+    for (every input channel the same kernel). Non-floating dtypes raise a ValueError
+    (Keras's kernel is NaN there).
+
+    Examples
+    --------
+    >>> k = STFT(window=None)((4, 1, 3))
+    >>> k.shape, k[:, 0, 0].tolist()
+    ((4, 1, 3), [1.0, 1.0, 1.0, 1.0])
+    >>> STFT().get_config()
+    {'side': 'real', 'window': 'hann', 'periodic': False, 'scaling': 'density'}
+    """
+
+    def __init__(self, side="real", window="hann", scaling="density", periodic=False):
+        super().__init__(None)
+        if side not in ["real", "imag"]:
+            raise ValueError(f"side should be 'real' or 'imag', not {side}")
+        if isinstance(window, str):
+            _get_window(window, 1)  # raises for an unknown window
+        if scaling is not None and scaling not in ["density", "spectrum"]:
+            raise ValueError("Scaling is invalid, it must be `None`, 'density' or "
+                             f"'spectrum'. Received scaling={scaling}")
+        self.side, self.window, self.scaling, self.periodic = side, window, scaling, periodic
+
+    def __call__(self, shape, dtype="float32"):
+        shape = tuple(int(d) for d in shape)
+        if len(shape) != 3:
+            raise ValueError("STFT: the shape must be (frame_length, input_channels, "
+                             f"fft_length // 2 + 1), got {shape}")
+        d = _np_dtype(dtype)
+        if not (np.issubdtype(d, np.floating) or d == ml_dtypes.bfloat16):
+            raise ValueError(f"STFT: dtype must be a floating dtype, got {dtype!r}")
+        frame_length, _, fft_length = shape
+        with np.errstate(divide="ignore", invalid="ignore"):
+            kernel = self._kernel(frame_length, fft_length, d)
+        return np.ascontiguousarray(np.broadcast_to(kernel, shape))
+
+    def _kernel(self, frame_length, fft_length, d):
+        """Keras's computation, op by op in dtype ``d``."""
+        win, scaling = None, None
+        if self.window is not None:
+            win = self.window
+            if isinstance(win, str):
+                win = _get_window(win, frame_length, self.periodic)
+            win = np.asarray(win).astype(d)
+            if win.ndim != 1 or win.shape[-1] != frame_length:
+                raise ValueError("The shape of `window` must be equal to [frame_length]."
+                                 f"Received: window shape={win.shape}")
+            win = win.reshape(frame_length, 1, 1)
+            if self.scaling == "density":
+                scaling = np.sqrt(_sum(np.square(win), d))
+            elif self.scaling == "spectrum":
+                scaling = _sum(np.abs(win), d)
+        freq = np.arange(fft_length, dtype=d).reshape(1, 1, fft_length) / \
+            np.asarray((fft_length - 1) * 2).astype(d)
+        time = np.arange(frame_length, dtype=d).reshape(frame_length, 1, 1)
+        pi = np.arccos(np.asarray(-1).astype(d))
+        args = (np.asarray(-2).astype(d) * time) * freq * pi
+        kernel = (np.cos(args) if self.side == "real" else np.sin(args)).astype(d)
+        if win is not None:
+            kernel = kernel * win
+            if scaling is not None:
+                kernel = kernel / scaling
+        return kernel
+
+    def get_config(self):
+        return {"side": self.side, "window": self.window, "periodic": self.periodic,
+                "scaling": self.scaling}
+
+
+def _sum(x, d):
+    """The sum of ``x`` in dtype ``d``, half-precision floats accumulated in float32 (as
+    the backends' reductions do)."""
+    acc = np.float32 if np.dtype(d).itemsize < 4 else d
+    return np.asarray(np.sum(x, dtype=acc)).astype(d)
+
+
+def _get_window(window, length, periodic=False):
+    """``scipy.signal.get_window`` (a window by name needs SciPy)."""
+    try:
+        from scipy.signal import get_window
+    except ImportError:
+        raise ImportError(f"STFT: the window {window!r} given by name needs SciPy "
+                          "(scipy.signal.get_window); install scipy, or pass the window's "
+                          "values") from None
+    return get_window(window, length, periodic)
+
+
 ALL = {c.__name__: c for c in (Zeros, Ones, Constant, RandomNormal, RandomUniform,
                                TruncatedNormal, VarianceScaling, GlorotUniform, GlorotNormal,
-                               HeUniform, HeNormal, LecunUniform, LecunNormal, Orthogonal)}
+                               HeUniform, HeNormal, LecunUniform, LecunNormal, Orthogonal,
+                               Identity, STFT)}
 
-
-
-
-ALIASES = {snake_case(k): v for k, v in ALL.items()}
+#: the names ``get`` knows: the classes', in snake case, and Keras's aliases
+ALIASES = {snake_case(k): v for k, v in ALL.items()} | {
+    "IdentityInitializer": Identity, "STFTInitializer": STFT,
+    "OrthogonalInitializer": Orthogonal, "normal": RandomNormal, "uniform": RandomUniform,
+    "one": Ones, "zero": Zeros}
 
 
 def get(identifier) -> Initializer:
@@ -323,7 +478,11 @@ def get(identifier) -> Initializer:
             raise ValueError(f"unknown initializer {identifier!r}; known: {sorted(ALIASES)}")
         return cls()
     if isinstance(identifier, dict):
-        return ALL[identifier["class_name"]].from_config(identifier.get("config", {}))
+        name = identifier["class_name"]
+        cls = ALL.get(name) or ALIASES.get(name)
+        if cls is None:
+            raise ValueError(f"unknown initializer {name!r}; known: {sorted(ALL)}")
+        return cls.from_config(identifier.get("config", {}))
     raise TypeError(f"cannot interpret {identifier!r} as an initializer")
 
 

@@ -232,7 +232,7 @@ class Sequential(Model):
     >>> import numpy as np
     >>> from crossops import layers, models
     >>> model = models.Sequential([layers.Input((3,)), layers.Dense(4), layers.Dense(1)])
-    >>> model.predict(np.zeros((5, 3), np.float32)).shape
+    >>> model.predict(np.zeros((5, 3), np.float32), verbose=0).shape
     (5, 1)
     """
 
@@ -261,16 +261,25 @@ class Sequential(Model):
             self._build_symbolic()
 
     def _build_symbolic(self):
-        x = self._input
-        for layer in self.layers:
-            x = layer(x)
+        """Call the layers on the Input, in this model's name scope (as Keras's build
+        does): a layer built here has the model's path in front of its weights'
+        (``sequential/dense/kernel``); one built before keeps its own."""
+        with self._name_scope():
+            self._call_symbolic(self._input)
         self.built = True
 
     def build(self, input_shape):
         self._build_input_shape = [None, *input_shape[1:]]  # kept in the config
-        x = Input(tuple(input_shape[1:]))
+        self._call_symbolic(Input(tuple(input_shape[1:])))
+
+    def _call_symbolic(self, x):
+        """Call the layers in turn on the symbolic ``x``, keeping each one's input shape
+        (its ``build_config`` in the model's config, as Keras's)."""
+        shapes = []
         for layer in self.layers:
+            shapes.append(list(x.shape))
             x = layer(x)
+        self._layer_input_shapes = shapes
 
     def call(self, inputs, training=False):
         x = inputs
@@ -289,7 +298,14 @@ class Sequential(Model):
         if self._input is not None:
             shape = list(self._input.shape)
             entries.append(input_layer_config(self._input, self._input.name))
-        entries.extend(serialize_keras_object(layer) for layer in self.layers)
+        shapes = self.__dict__.get("_layer_input_shapes") or []
+        for i, layer in enumerate(self.layers):
+            entry = serialize_keras_object(layer)
+            if layer.built and i < len(shapes) and "build_config" not in entry:
+                # Keras's: the layer is built from it when deserialized, before the model
+                # is (so its weights' paths have no model in front, as in Keras)
+                entry["build_config"] = {"input_shape": shapes[i]}
+            entries.append(entry)
         return {"name": self.name, "trainable": self.trainable, "layers": entries,
                 "build_input_shape": shape}
 

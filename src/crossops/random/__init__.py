@@ -32,8 +32,11 @@ seed gives the same numbers, to the bit, on every backend, eager and compiled (`
 float32 ``log``/``sqrt``/``cos``/``sin``), ``dropout`` and the initializers, so a model
 trained with dropout from one seed follows the same trajectory on every backend.
 ``binomial``'s counts may be traced (``jax.jit``, ``tf.function``; under
-``torch.compile(fullgraph=True)`` they must be Python numbers or NumPy arrays); float64
-results of ops other than ``uniform`` and ``normal`` are float32 numbers widened.
+``torch.compile(fullgraph=True)`` they must be Python numbers or NumPy arrays). float64
+``uniform``, ``normal``, ``truncated_normal``, ``gamma`` and ``beta`` are float64
+throughout (uniforms of 52 or 53 bits from two words each, float64 arithmetic);
+``binomial`` and ``categorical`` read their probabilities and logits as float32 (their
+results are counts and indices).
 ``crossops.config.set_random_generator("native")``
 uses each framework's own generator instead, so the numbers differ between backends (the
 distributions do not):

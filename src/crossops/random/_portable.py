@@ -64,8 +64,12 @@ From the words:
   their indices: the same bits as eager.
 - float64: ``uniform`` draws 53 bits (two words per value); ``normal`` is Box-Muller on
   two such uniforms per pair with float64 ``log``, ``sqrt``, ``cos`` and ``sin`` computed
-  here (``_normal64``: within 4 ulp, the same bits everywhere); every other op computes in
-  float32 and widens (its float64 results are float32 numbers).
+  here (``_normal64``: within 4 ulp, the same bits everywhere); ``truncated_normal`` is
+  the inversion of one such uniform by AS241 in double precision (``_ndtri64``: within
+  12 ulp of 1 of the exact quantile); ``gamma`` and ``beta`` run their float32 method in
+  float64 (``_F64``: 52-bit open uniforms, ``_log64``, ``_exp64``, ``_sqrt64`` and AS241's
+  three branches); ``binomial`` and ``categorical`` read their probabilities and logits
+  as float32.
 - split: the words of counters ``0 .. 2 num - 1`` as ``num`` keys (``jax.random.split``'s
   layout with ``jax_threefry_partitionable=False``).
 """
@@ -683,18 +687,18 @@ def _centred_unit(words, shape):
     return xnp.reshape(xnp.multiply(xnp.astype(odd, "float32"), 2.0 ** -24), shape)
 
 
-def _param(backend: str, value, op: str, what: str):
-    """A distribution parameter as a float32 array of ``backend``."""
+def _param(backend: str, value, op: str, what: str, dtype: str = "float32"):
+    """A distribution parameter as a float32 (or ``dtype``) array of ``backend``."""
     from .._backend import backend_of
     from .._dispatch import from_numpy
     if hasattr(value, "shape") and not isinstance(value, np.ndarray):
         if backend_of(value) == backend:
             # a traced parameter, seen through a selection that a compiler keeps: XLA would
             # fold the caller's ``alpha + 1`` and an addition here into one
-            x = xnp.astype(value, "float32")
+            x = xnp.astype(value, dtype)
             return xnp.where(xnp.equal(x, x), x, float("nan"))
     try:
-        host = np.asarray(value, dtype=np.float32)
+        host = np.asarray(value, dtype=dtype)
     except (TypeError, ValueError):
         raise TypeError(f"random.{op}: {what} must be a number or an array of numbers, got "
                         f"{type(value).__name__}") from None
@@ -709,18 +713,23 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, backend
     AS241 (about 1e-7 relative error), clipped to ``[-2, 2]`` before scaling. Cost: about
     300 element-wise operations per value in compiled code (a log, a sqrt and three
     rational functions, both branches evaluated); eager calls compute on the host, where
-    each value takes only its own branch (about 12% the tail's).
+    each value takes only its own branch (about 12% the tail's). float64 has its own
+    float64 form (:func:`_truncated_normal64`: 53-bit uniforms from two words per value,
+    AS241 in double precision).
     """
     name = _seed.float_name(dtype, "truncated_normal")
     mean = _seed.number(mean, "truncated_normal", "mean")
     stddev = _seed.number(stddev, "truncated_normal", "stddev")
     shape = _seed.shape_tuple(shape, "truncated_normal")
+    compute = "float64" if name == "float64" else "float32"
     hk = _hosted(backend, seed, "truncated_normal")
     if hk is not None:
-        x = truncated_normal(shape, mean, stddev, "float32", seed=hk, backend=HOST)
+        x = truncated_normal(shape, mean, stddev, compute, seed=hk, backend=HOST)
         return _finish(backend, x, name)
     lo = 0.5 * math.erfc(2.0 / math.sqrt(2.0))
     width = 1.0 - 2.0 * lo
+    if compute == "float64":
+        return _truncated_normal64(shape, mean, stddev, seed, backend, lo, width)
     parts, bits_width = _draws(backend, seed, shape, "float32", "truncated_normal")
     with use_backend(backend):
         q = _affine(parts, bits_width, "float32", width, lo - 0.5)  # p - 1/2
@@ -765,67 +774,99 @@ def categorical(logits, num_samples, dtype="int32", seed=None, backend=None):
 _GAMMA_ROUNDS = 8
 
 
-def _gamma_draws(d, words, n: int, shape, backend: str, offset: int = 0):
-    """Gamma(a) (a >= 1, float32, ``shape``) by Marsaglia and Tsang's method, given ``d = a -
-    1/3``, from the rows ``offset .. offset + 2 R - 1`` of ``words`` viewed as ``(rows, n)``:
-    R rounds, each a normal by inversion and a uniform; the first accepted candidate is
-    kept, and ``d`` (v = 1) where all R are rejected. (The caller computes ``d`` with one
-    addition to the parameter: XLA would fold ``(alpha + 1) - 1/3`` to ``alpha + 2/3``.)"""
-    c = xnp.divide(1.0, _sqrt(_xmulc(d, 9.0)))
+class _Kit(NamedTuple):
+    """The arithmetic of one float dtype for the gamma family: float32 (``_F32``) or float64
+    (``_F64``, defined with the float64 functions below)."""
+    dtype: str
+    words_per_uniform: int
+    const: object      # a Python constant rounded to the dtype
+    tiny: float        # above it, a positive number is normal
+    xmul: object
+    xmulc: object
+    sqrt: object
+    log: object        # (x, backend)
+    exp: object        # (x, backend)
+    ndtri: object      # (q, backend)
+    open_unit: object  # (words, n, row, shape): the uniform of row ``row``
+    centred_unit: object
+    param: object      # (backend, value, op, what)
+
+
+def _row32(words, n, row):
+    return words[row * n:(row + 1) * n]
+
+
+_F32 = _Kit("float32", 1, _f32, 2.0 ** -100, _xmul, _xmulc, _sqrt, _log, _exp, _ndtri,
+            lambda words, n, row, shape: _open_unit(_row32(words, n, row), shape),
+            lambda words, n, row, shape: _centred_unit(_row32(words, n, row), shape),
+            lambda *a: _param(*a))
+
+
+def _gamma_draws(d, words, n: int, shape, backend: str, offset: int = 0, kit=_F32):
+    """Gamma(a) (a >= 1, ``kit.dtype``, ``shape``) by Marsaglia and Tsang's method, given
+    ``d = a - 1/3``, from the uniforms ``offset .. offset + 2 R - 1`` of ``words`` (each
+    ``kit.words_per_uniform`` rows of ``n`` words): R rounds, each a normal by inversion and
+    a uniform; the first accepted candidate is kept, and ``d`` (v = 1) where all R are
+    rejected. (The caller computes ``d`` with one addition to the parameter: XLA would fold
+    ``(alpha + 1) - 1/3`` to ``alpha + 2/3``.)"""
+    c = xnp.divide(1.0, kit.sqrt(kit.xmulc(d, 9.0)))
     out = d
     done = xnp.zeros(shape, dtype="bool")
     for i in range(_GAMMA_ROUNDS):
         row = offset + 2 * i
-        x = _ndtri(_centred_unit(words[row * n:(row + 1) * n], shape), backend)
-        lu = _log(_open_unit(words[(row + 1) * n:(row + 2) * n], shape), backend)
-        v = xnp.add(_xmul(c, x), 1.0)
-        v3 = _xmul(_xmul(v, v), v)
-        ok = xnp.logical_and(xnp.greater(v, 0.0), xnp.greater(v3, 2.0 ** -100))
+        x = kit.ndtri(kit.centred_unit(words, n, row, shape), backend)
+        lu = kit.log(kit.open_unit(words, n, row + 1, shape), backend)
+        v = xnp.add(kit.xmul(c, x), 1.0)
+        v3 = kit.xmul(kit.xmul(v, v), v)
+        ok = xnp.logical_and(xnp.greater(v, 0.0), xnp.greater(v3, kit.tiny))
         v3 = xnp.where(ok, v3, 1.0)  # logs of positive normal numbers only
-        rhs = xnp.subtract(xnp.add(xnp.multiply(_xmul(x, x), 0.5), d), _xmul(d, v3))
-        rhs = xnp.add(rhs, _xmul(d, _log(v3, backend)))
+        rhs = xnp.subtract(xnp.add(xnp.multiply(kit.xmul(x, x), 0.5), d), kit.xmul(d, v3))
+        rhs = xnp.add(rhs, kit.xmul(d, kit.log(v3, backend)))
         take = xnp.logical_and(xnp.logical_and(ok, xnp.less(lu, rhs)), xnp.logical_not(done))
-        out = xnp.where(take, _xmul(d, v3), out)
+        out = xnp.where(take, kit.xmul(d, v3), out)
         done = xnp.logical_or(done, take)
     return out
 
 
-def _log_gamma_draws(a, words, n: int, shape, backend: str, offset: int = 0):
-    """log of a Gamma(a) draw (float32, any a > 0) as ``log G(a + 1) + log(U) / a``
-    (Marsaglia and Tsang's boost, free of underflow for small ``a``), from ``2 R + 1`` rows
-    of ``words`` from ``offset``."""
-    g = _gamma_draws(xnp.add(a, _f32(2 / 3)), words, n, shape, backend, offset)
+def _log_gamma_draws(a, words, n: int, shape, backend: str, offset: int = 0, kit=_F32):
+    """log of a Gamma(a) draw (``kit.dtype``, any a > 0) as ``log G(a + 1) + log(U) / a``
+    (Marsaglia and Tsang's boost, free of underflow for small ``a``), from ``2 R + 1``
+    uniforms of ``words`` from ``offset``."""
+    g = _gamma_draws(xnp.add(a, kit.const(2 / 3)), words, n, shape, backend, offset, kit)
     row = offset + 2 * _GAMMA_ROUNDS
-    lu = _log(_open_unit(words[row * n:(row + 1) * n], shape), backend)
+    lu = kit.log(kit.open_unit(words, n, row, shape), backend)
     # log(U) * (1 / a): XLA rewrites a division by a constant into a multiplication by
     # its reciprocal, so the reciprocal is taken here and the product made FMA-proof
-    return xnp.add(_log(g, backend), _xmul(lu, xnp.divide(1.0, a)))
+    return xnp.add(kit.log(g, backend), kit.xmul(lu, xnp.divide(1.0, a)))
 
 
 def gamma(shape, alpha, dtype=None, seed=None, backend=None):
     """The portable ``gamma``: Marsaglia and Tsang (2000) with a fixed number of rounds.
 
-    Each value takes ``2 R + 1 = 17`` words: R = 8 rounds of (a normal by inversion, a
+    Each value takes ``2 R + 1 = 17`` uniforms: R = 8 rounds of (a normal by inversion, a
     uniform), accepting the first candidate ``d v**3`` (``d = a - 1/3`` or, for ``a < 1``,
     ``a + 2/3``) with ``log u < x**2 / 2 + d - d v**3 + d log v**3``, and one uniform for
     ``a < 1`` (``G(a) = G(a + 1) U**(1/a)``). A round accepts with probability above 0.95,
     so all eight reject with probability below 4e-11; the value is then ``d`` (documented
-    fallback). Cost: about 4,000 element-wise operations per value.
+    fallback). A uniform is one word (float32 arithmetic, for every dtype but float64) or
+    two (float64: 52-bit uniforms and float64 arithmetic). Cost: about 4,000 element-wise
+    operations per value (float64: about twice that).
     """
     name = _seed.float_name(dtype, "gamma")
     shape = _seed.shape_tuple(shape, "gamma")
+    kit = _F64 if name == "float64" else _F32
     n = math.prod(shape)
-    words, w = bits(backend, seed, (2 * _GAMMA_ROUNDS + 1) * n, "gamma")
+    words, w = bits(backend, seed, (2 * _GAMMA_ROUNDS + 1) * kit.words_per_uniform * n,
+                    "gamma")
     with use_backend(backend):
-        a = xnp.broadcast_to(_param(backend, alpha, "gamma", "alpha"), shape)
+        a = xnp.broadcast_to(kit.param(backend, alpha, "gamma", "alpha"), shape)
         small = xnp.less(a, 1.0)
-        d = xnp.where(small, xnp.add(a, _f32(2 / 3)), xnp.subtract(a, _f32(1 / 3)))
-        g = _gamma_draws(d, words, n, shape, backend)
-        row = 2 * _GAMMA_ROUNDS
-        lu = _log(_open_unit(words[row * n:(row + 1) * n], shape), backend)
-        boost = _exp(_xmul(lu, xnp.divide(1.0, xnp.where(small, a, 1.0))), backend)
-        out = xnp.where(small, _xmul(g, boost), g)
-        return out if name == "float32" else xnp.astype(out, name)
+        d = xnp.where(small, xnp.add(a, kit.const(2 / 3)), xnp.subtract(a, kit.const(1 / 3)))
+        g = _gamma_draws(d, words, n, shape, backend, 0, kit)
+        lu = kit.log(kit.open_unit(words, n, 2 * _GAMMA_ROUNDS, shape), backend)
+        boost = kit.exp(kit.xmul(lu, xnp.divide(1.0, xnp.where(small, a, 1.0))), backend)
+        out = xnp.where(small, kit.xmul(g, boost), g)
+        return out if name == kit.dtype else xnp.astype(out, name)
 
 
 def beta(shape, alpha, beta, dtype=None, seed=None, backend=None):
@@ -833,23 +874,24 @@ def beta(shape, alpha, beta, dtype=None, seed=None, backend=None):
 
     ``log X = log G(alpha + 1) + log(U) / alpha`` (and Y alike), then ``exp`` of each minus
     the larger, so that small parameters do not underflow to 0 / 0. Each value takes
-    ``2 (2 R + 1) = 34`` words; cost about twice ``gamma``'s.
+    ``2 (2 R + 1) = 34`` uniforms (float64: two words each); cost about twice ``gamma``'s.
     """
     name = _seed.float_name(dtype, "beta")
     shape = _seed.shape_tuple(shape, "beta")
+    kit = _F64 if name == "float64" else _F32
     n = math.prod(shape)
     rows = 2 * _GAMMA_ROUNDS + 1
-    words, w = bits(backend, seed, 2 * rows * n, "beta")
+    words, w = bits(backend, seed, 2 * rows * kit.words_per_uniform * n, "beta")
     with use_backend(backend):
-        a = xnp.broadcast_to(_param(backend, alpha, "beta", "alpha"), shape)
-        b = xnp.broadcast_to(_param(backend, beta, "beta", "beta"), shape)
-        lx = _log_gamma_draws(a, words, n, shape, backend, 0)
-        ly = _log_gamma_draws(b, words, n, shape, backend, rows)
+        a = xnp.broadcast_to(kit.param(backend, alpha, "beta", "alpha"), shape)
+        b = xnp.broadcast_to(kit.param(backend, beta, "beta", "beta"), shape)
+        lx = _log_gamma_draws(a, words, n, shape, backend, 0, kit)
+        ly = _log_gamma_draws(b, words, n, shape, backend, rows, kit)
         m = xnp.maximum(lx, ly)
-        x = _exp(xnp.subtract(lx, m), backend)
-        y = _exp(xnp.subtract(ly, m), backend)
+        x = kit.exp(xnp.subtract(lx, m), backend)
+        y = kit.exp(xnp.subtract(ly, m), backend)
         out = xnp.divide(x, xnp.add(x, y))
-        return out if name == "float32" else xnp.astype(out, name)
+        return out if name == kit.dtype else xnp.astype(out, name)
 
 
 _BINOMIAL_BLOCK = 1 << 22  # words per block of trials
@@ -1152,6 +1194,182 @@ def _normal64(shape, mean, stddev, seed, backend):
         if mean != 0.0:
             z = xnp.add(z, float(mean))
         return z
+
+
+# --- float64 truncated normal ----------------------------------------------------------
+#
+# Wichura's AS241 in double precision (PPND16, about 1e-16 relative) on p in [Phi(-2),
+# Phi(2)): its central branch and its first tail branch (r = sqrt(-log(min(p, 1 - p))) <= 5;
+# the second, for r > 5, is never needed here), every product by _xmul64.
+_AS241_64_A = (3.387132872796366608, 133.14166789178437745, 1971.5909503065514427,
+               13731.693765509461125, 45921.953931549871457, 67265.770927008700853,
+               33430.575583588128105, 2509.0809287301226727)
+_AS241_64_B = (1.0, 42.313330701600911252, 687.1870074920579083, 5394.1960214247511077,
+               21213.794301586595867, 39307.89580009271061, 28729.085735721942674,
+               5226.495278852545925)
+_AS241_64_C = (1.42343711074968357734, 4.6303378461565452959, 5.7694972214606914055,
+               3.64784832476320460504, 1.27045825245236838258, 0.24178072517745061177,
+               0.0227238449892691845833, 7.7454501427834140764e-4)
+_AS241_64_D = (1.0, 2.05319162663775882187, 1.6763848301838038494, 0.68976733498510000455,
+               0.14810397642748007459, 0.0151986665636164571966, 5.475938084995344946e-4,
+               1.05075007164441684324e-9)
+
+
+def _ndtri64_central(q):
+    """AS241's central branch (``|q| <= 0.425``) in float64."""
+    rc = xnp.subtract(0.180625, _xmul64(q, q))
+    rc = _halved(rc, _split64)
+    return xnp.divide(_xmul64(q, _poly64(rc, _AS241_64_A)), _poly64(rc, _AS241_64_B))
+
+
+def _ndtri64_tail(q, backend: str):
+    """AS241's first tail branch (``0.425 < |q|``, ``1/2 - |q| >= exp(-25)``) in float64."""
+    tail_p = xnp.subtract(0.5, xnp.abs(q))  # exact (Sterbenz) where the branch is taken
+    rt = xnp.subtract(_sqrt64(xnp.negative(_log64(tail_p, backend))), 1.6)
+    rt = _halved(rt, _split64)
+    tail = xnp.divide(_poly64(rt, _AS241_64_C), _poly64(rt, _AS241_64_D))
+    return xnp.where(xnp.less(q, 0.0), xnp.negative(tail), tail)
+
+
+def _ndtri64(q, backend: str):
+    """The standard normal quantile of ``p = 1/2 + q`` for float64 ``q`` with ``p`` in
+    ``[exp(-25), 1 - exp(-25)]`` (see ``_ndtri``); on NumPy each value takes only its
+    own branch (the same operations on the same values: the same bits)."""
+    if isinstance(q, np.ndarray):
+        flat = q.reshape(-1)
+        out = np.empty_like(flat)
+        central = np.abs(flat) <= 0.425
+        out[central] = _ndtri64_central(flat[central])
+        if not central.all():
+            out[~central] = _ndtri64_tail(flat[~central], backend)
+        return out.reshape(q.shape)
+    central = xnp.less_equal(xnp.abs(q), 0.425)
+    return xnp.where(central, _ndtri64_central(q), _ndtri64_tail(q, backend))
+
+
+def _truncated_normal64(shape, mean, stddev, seed, backend, lo: float, width: float):
+    """The portable float64 ``truncated_normal``: ``_ndtri64`` of ``p`` uniform on
+    ``[lo, lo + width)`` (53 bits: two words per value, as float64 ``uniform``), clipped
+    to [-2, 2], then scaled."""
+    parts, bits_width = _draws(backend, seed, shape, "float64", "truncated_normal")
+    with use_backend(backend):
+        q = _affine(parts, bits_width, "float64", width, lo - 0.5)  # p - 1/2
+        z = xnp.clip(_ndtri64(q, backend), -2.0, 2.0)
+        if stddev != 1.0:
+            z = _xmulc64(z, stddev)
+        if mean != 0.0:
+            z = xnp.add(z, float(mean))
+        return z
+
+
+# --- float64 gamma and beta ----------------------------------------------------------------
+#
+# The float32 gamma family's method in float64 (``_F64``): 52-bit open uniforms from two
+# words each, ``_log64``, ``_sqrt64``, the exp below, and AS241's three branches (the third,
+# for r = sqrt(-log(min(p, 1 - p))) > 5, reaches the 2**-53 of these uniforms).
+_AS241_64_E = (6.6579046435011037772, 5.4637849111641143699, 1.7848265399172913358,
+               0.29656057182850489123, 0.026532189526576123093, 0.0012426609473880784386,
+               2.71155556874348757815e-5, 2.01033439929228813265e-7)
+_AS241_64_F = (1.0, 0.59983220655588793769, 0.13692988092273580531, 0.014875361290850615025,
+               7.868691311456132591e-4, 1.8463183175100546818e-5, 1.4215117583164458887e-7,
+               2.04426310338993978564e-15)
+
+
+def _ndtri64_far(q, backend: str):
+    """AS241's second tail branch (``r > 5``) in float64."""
+    tail_p = xnp.subtract(0.5, xnp.abs(q))
+    rt = xnp.subtract(_sqrt64(xnp.negative(_log64(tail_p, backend))), 5.0)
+    rt = _halved(rt, _split64)
+    tail = xnp.divide(_poly64(rt, _AS241_64_E), _poly64(rt, _AS241_64_F))
+    return xnp.where(xnp.less(q, 0.0), xnp.negative(tail), tail)
+
+
+_FAR_P = math.exp(-25.0)  # below, r > 5: the far tail
+
+
+def _ndtri64_full(q, backend: str):
+    """The standard normal quantile of ``p = 1/2 + q`` for float64 ``q`` in
+    ``[-1/2 + 2**-53, 1/2 - 2**-53]``: AS241's three branches."""
+    if isinstance(q, np.ndarray):
+        flat = q.reshape(-1)
+        out = np.empty_like(flat)
+        far = 0.5 - np.abs(flat) < _FAR_P
+        out[~far] = _ndtri64(flat[~far], backend)
+        if far.any():
+            out[far] = _ndtri64_far(flat[far], backend)
+        return out.reshape(q.shape)
+    far = xnp.less(xnp.subtract(0.5, xnp.abs(q)), _FAR_P)
+    return xnp.where(far, _ndtri64_far(q, backend), _ndtri64(q, backend))
+
+
+def _k52(words, n: int, row: int):
+    """52 random bits (int64) from row ``row`` of a float64 uniform: the top 26 bits of
+    words ``2 n row .. 2 n row + n - 1`` and of the next ``n``."""
+    base = 2 * n * row
+    wd = xnp.astype(words[base:base + 2 * n], "int64")
+    return xnp.bitwise_or(xnp.left_shift(xnp.right_shift(wd[:n], 6), 26),
+                          xnp.right_shift(wd[n:], 6))
+
+
+def _open_unit64(words, n: int, row: int, shape):
+    """Uniform float64 on the open interval: ``(2 k + 1) 2**-53`` for 52 bits ``k``, in
+    ``[2**-53, 1 - 2**-53]``, symmetric about 1/2."""
+    odd = xnp.bitwise_or(xnp.left_shift(_k52(words, n, row), 1), 1)
+    return xnp.reshape(xnp.multiply(xnp.astype(odd, "float64"), 2.0 ** -53), shape)
+
+
+def _centred_unit64(words, n: int, row: int, shape):
+    """``_open_unit64 - 1/2``, exact: ``(2 k + 1 - 2**52) 2**-53``."""
+    odd = xnp.subtract(xnp.bitwise_or(xnp.left_shift(_k52(words, n, row), 1), 1), 1 << 52)
+    return xnp.reshape(xnp.multiply(xnp.astype(odd, "float64"), 2.0 ** -53), shape)
+
+
+def _dec_chunks(value, bits: int, count: int) -> list[float]:
+    """A Decimal as ``count`` floats of at most ``bits`` significant bits, their sum the
+    value to about ``count * bits`` bits."""
+    out, r = [], value
+    for _ in range(count):
+        c = _round_bits(float(r), bits)
+        out.append(c)
+        r -= _decimal.Decimal(c)
+    return out
+
+
+# exp: x = (64 q + j) ln2 / 64 + r, |r| <= ln2 / 128; exp x = 2**q 2**(j/64) (1 + p(r)).
+_EXP64_HI, _EXP64_LO = (np.array(v) for v in zip(*[
+    _dd(_D.exp(_LN2_64 * j / 64)) for j in range(64)]))
+_L64_64 = _dec_chunks(_D.divide(_LN2_64, 64), 36, 3)  # k * each exact for |k| < 2**17
+_EXPM1_C = [1 / math.factorial(k) for k in range(2, 9)]  # e**r - 1 = r + r**2 P(r)
+_EXP64_MIN = -708.39  # below: 0 (the result would be subnormal)
+_EXP64_MAX = 709.78  # above: inf
+
+
+def _exp64(x, backend: str):
+    """``e**x`` for float64 ``x`` (the float32 ``_exp``'s method: a 64-entry table of
+    2**(j/64), double-double, and ``e**r - 1`` to ``r**8``; 0 below -708.39 and inf above
+    709.78)."""
+    xc = xnp.clip(x, -709.0, 709.5)
+    k = xnp.floor(xnp.add(_xmulc64(xc, 64.0 / math.log(2.0)), 0.5))
+    r = xnp.subtract(xc, xnp.multiply(k, _L64_64[0]))
+    r = xnp.subtract(r, xnp.multiply(k, _L64_64[1]))
+    r = xnp.subtract(r, xnp.multiply(k, _L64_64[2]))
+    ki = xnp.astype(k, "int64")
+    j = xnp.bitwise_and(ki, 63)
+    q = xnp.right_shift(ki, 6)  # floor(k / 64)
+    rh = _halved(r, _split64)
+    p = xnp.add(_xmul64(_xmul64(rh, rh), _poly64(rh, _EXPM1_C)), r)
+    t_hi = xnp.take(_table64(backend, _EXP64_HI), j)
+    t_lo = xnp.take(_table64(backend, _EXP64_LO), j)
+    v = xnp.add(t_hi, xnp.add(t_lo, _xmul64(t_hi, p)))
+    scale = xnp.view(xnp.left_shift(xnp.add(xnp.clip(q, -1022, 1023), 1023), 52), "float64")
+    out = xnp.multiply(v, scale)  # exact: a power of two
+    out = xnp.where(xnp.less(x, _EXP64_MIN), 0.0, out)
+    return xnp.where(xnp.greater(x, _EXP64_MAX), float("inf"), out)
+
+
+_F64 = _Kit("float64", 2, float, 2.0 ** -1000, _xmul64, _xmulc64, _sqrt64, _log64, _exp64,
+            _ndtri64_full, _open_unit64, _centred_unit64,
+            lambda *a: _param(*a, dtype="float64"))
 
 
 #: the ops whose float arithmetic a backend may run as one compiled program (long chains
