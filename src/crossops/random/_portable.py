@@ -329,10 +329,7 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, backend=None):
         else:
             z = xnp.concatenate(list(_box_muller(m[:h], m[h:], backend)))
         z = xnp.reshape(z[:n] if 2 * h != n else z, shape)
-        if stddev != 1.0:
-            z = _xmulc(z, stddev)
-        if mean != 0.0:
-            z = xnp.add(z, _f32(mean))
+        z = _scaled(z, mean, stddev)
         return z if name == "float32" else xnp.astype(z, name)
 
 
@@ -734,10 +731,7 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, backend
     with use_backend(backend):
         q = _affine(parts, bits_width, "float32", width, lo - 0.5)  # p - 1/2
         z = xnp.clip(_ndtri(q, backend), -2.0, 2.0)
-        if stddev != 1.0:
-            z = _xmulc(z, stddev)
-        if mean != 0.0:
-            z = xnp.add(z, _f32(mean))
+        z = _scaled(z, mean, stddev)
         return z if name == "float32" else xnp.astype(z, name)
 
 
@@ -1189,11 +1183,22 @@ def _normal64(shape, mean, stddev, seed, backend):
         else:
             z = xnp.concatenate(list(_box_muller64(m1, m2, backend)))
         z = xnp.reshape(z[:n] if 2 * h != n else z, shape)
-        if stddev != 1.0:
-            z = _xmulc64(z, stddev)
-        if mean != 0.0:
-            z = xnp.add(z, float(mean))
-        return z
+        return _scaled64(z, mean, stddev)
+
+
+def _scaled(z, mean, stddev):
+    """float32 ``z * stddev + mean``, the product exact-rounded (``_xmulc``); each step
+    only where it changes something."""
+    if stddev != 1.0:
+        z = _xmulc(z, stddev)
+    return z if mean == 0.0 else xnp.add(z, _f32(mean))
+
+
+def _scaled64(z, mean, stddev):
+    """float64 ``z * stddev + mean`` (``_xmulc64``), as :func:`_scaled`."""
+    if stddev != 1.0:
+        z = _xmulc64(z, stddev)
+    return z if mean == 0.0 else xnp.add(z, float(mean))
 
 
 # --- float64 truncated normal ----------------------------------------------------------
@@ -1255,11 +1260,7 @@ def _truncated_normal64(shape, mean, stddev, seed, backend, lo: float, width: fl
     with use_backend(backend):
         q = _affine(parts, bits_width, "float64", width, lo - 0.5)  # p - 1/2
         z = xnp.clip(_ndtri64(q, backend), -2.0, 2.0)
-        if stddev != 1.0:
-            z = _xmulc64(z, stddev)
-        if mean != 0.0:
-            z = xnp.add(z, float(mean))
-        return z
+        return _scaled64(z, mean, stddev)
 
 
 # --- float64 gamma and beta ----------------------------------------------------------------
