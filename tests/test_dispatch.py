@@ -552,3 +552,42 @@ def test_ones_like_and_zeros_like_keep_or_set_the_dtype(backend):
                 ref = want(x, dtype=dtype)
                 assert out.dtype == ref.dtype and out.shape == ref.shape
                 np.testing.assert_array_equal(out, ref)
+
+
+def _sparse_of(backend, dense: np.ndarray):
+    """``dense`` as the backend's sparse array (jax BCOO, tf.SparseTensor)."""
+    if backend == "jax":
+        from jax.experimental import sparse
+        return sparse.BCOO.fromdense(dense)
+    import tensorflow as tf
+    return tf.sparse.from_dense(dense)
+
+
+def test_sparse_arrays_resolve_to_their_backend_and_leave_dense_calls_alone(backend):
+    """A sparse array (an op of its backend's ``sparse`` chapter, or made dense) does not
+    touch the caches of dense calls: a dense call after it still gets a dense result."""
+    if backend not in ("jax", "tensorflow"):
+        pytest.skip("sparse arrays are jax's and tensorflow's (as in keras.ops)")
+    dense = np.array([[1.0, 0.0], [0.0, -2.0]], np.float32)
+    with backend_context(backend):
+        x = to_backend(backend, dense)
+        sp = _sparse_of(backend, dense)
+        cases = [(lambda a: xnp.exp(a), np.exp(dense)),
+                 (lambda a: xnp.reshape(a, (4,)), dense.reshape(4)),
+                 (lambda a: xnp.concatenate([a, x], axis=1), np.concatenate([dense, dense], 1)),
+                 (lambda a: xnp.add(a, np.ones(2, np.float32)), dense + 1),
+                 (lambda a: xnp.sum(a, axis=0), dense.sum(0))]
+        for f, expected in cases:
+            for a in (sp, x, sp):
+                out = f(a)
+                if backend_of(out) is None:
+                    out = crossops.ops.convert_to_numpy(out)
+                np.testing.assert_allclose(to_numpy(out), expected)
+        assert isinstance(xnp.exp(x), native_types(backend))
+        np.testing.assert_allclose(to_numpy(xnp.exp(x)), np.exp(dense))
+
+
+def backend_of(a):
+    from crossops._backend import backend_of_type, is_sparse_type
+    t = type(a)
+    return None if is_sparse_type(t) else backend_of_type(t)

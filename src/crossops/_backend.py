@@ -193,6 +193,11 @@ _SCALARS = (bool, int, float, complex)
 _type_backend: dict[type, str | None] = {t: None for t in (*_SCALARS, type(None), list, tuple)}
 
 
+def loaded_backends() -> list[str]:
+    """The backends whose framework is imported already (only their arrays can exist)."""
+    return [name for name in BACKENDS if _FRAMEWORK[name] in sys.modules]
+
+
 def backend_of_type(t: type) -> str | None:
     """The backend an array (or dtype) type belongs to, or None for scalars, lists and the like.
 
@@ -203,18 +208,23 @@ def backend_of_type(t: type) -> str | None:
     except KeyError:
         pass
     found = None
-    for name in BACKENDS:
-        if _FRAMEWORK[name] in sys.modules:
-            mod = backend_module(name)
-            if issubclass(t, mod.ARRAY_TYPES):
-                found = name
-                break
-            if issubclass(t, mod.DTYPE_TYPES):
-                found = name
-                _dtype_types.add(t)
-                break
+    for name in loaded_backends():
+        mod = backend_module(name)
+        if issubclass(t, mod.ARRAY_TYPES):
+            found = name
+            break
+        if issubclass(t, mod.DTYPE_TYPES):
+            found = name
+            _dtype_types.add(t)
+            break
+        sparse = getattr(mod, "sparse_types", None)
+        if sparse is not None and issubclass(t, sparse()):
+            found = name
+            _sparse_types.add(t)
+            break
     _type_backend[t] = found
-    if found is not None and getattr(backend_module(found), "PREFILL", False):
+    if (found is not None and t not in _sparse_types
+            and getattr(backend_module(found), "PREFILL", False)):
         for listener in on_new_array_type:
             listener(t, found)
     return found
@@ -260,6 +270,16 @@ on_new_array_type: list = []
 
 
 _dtype_types: set[type] = set()
+
+
+#: the sparse array types met so far (``jax.experimental.sparse.BCOO``, ``tf.SparseTensor``):
+#: each backend lists its own in ``sparse_types()``
+_sparse_types: set[type] = set()
+
+
+def is_sparse_type(t: type) -> bool:
+    """Whether ``t`` is a backend's sparse array type (see :func:`backend_of_type`)."""
+    return t in _sparse_types
 
 
 def is_dtype_type(t: type) -> bool:

@@ -36,6 +36,7 @@ from ._backend import (
     is_holder_type,
     is_host_type,
     is_scalar_type,
+    is_sparse_type,
     read_holders,
 )
 from ._dtypes import dtype_name, kind, weak_scalar_name
@@ -57,7 +58,7 @@ class Op:
     """One op of the table: its spec, its implementation on each backend, its call caches."""
 
     __slots__ = ("spec", "generic", "public", "cache", "plain", "_plain_is_full",
-                 "_slow_cache", "_impls", "_full", "_layout", "__weakref__")
+                 "_slow_cache", "_impls", "_full", "_layout", "_places", "__weakref__")
 
     def __init__(self, spec: OpSpec, generic: Callable | None = None):
         self.spec = spec
@@ -82,6 +83,7 @@ class Op:
         # where the array arguments lie (read when a call converts host data; made here, as
         # torch.compile cannot trace the parsing of a signature)
         self._layout = _array_layout(spec)
+        self._places = _array_places(spec)
 
     def impl(self, backend: str) -> Callable:
         """The backend's own function for this op (no promotion, no conversion).
@@ -167,8 +169,8 @@ class Op:
     def _callable(self, types: tuple) -> tuple[Callable, bool]:
         """The function for a call whose array arguments have ``types``, and whether it may
         be cached under them; found once per combination of types."""
-        if self.public is not None and any(map(is_holder_type, types)):
-            return _reading_holders(self.public), True
+        if any(map(is_holder_type, types)):
+            return self._reading_holders, True
         check_array_types(self.spec, types)
         f, cacheable = self._callable_for(types)
         if checks_values(self.spec) and any(issubclass(t, list | tuple) for t in types):
@@ -178,6 +180,8 @@ class Op:
     def _callable_for(self, types: tuple) -> tuple[Callable, bool]:
         backend, cacheable = self.backend_for(types)
         spec = self.spec
+        if any(map(is_sparse_type, types)):
+            return self.sparse(backend), cacheable
         host = [t for t in types if is_host_type(t, backend)]
         if not host or spec.kind in ("creation", "dtype"):
             return self.full(backend), cacheable
@@ -202,6 +206,67 @@ class Op:
                 return fast, cacheable
         return general, cacheable
 
+    def sparse(self, backend: str) -> Callable:
+        """The function for calls given a sparse array (jax's BCOO, ``tf.SparseTensor``):
+        the op's function in ``backends/<backend>/sparse.py``, which keeps the result
+        sparse where keras.ops does (host data beside it converted as in dense calls);
+        else the op's public function called again with every sparse argument made
+        dense by that module's ``densify``, as keras.ops converts them."""
+        chapter = backend_chapter(backend, "sparse")
+        spec = self.spec
+        attr = f"{spec.namespace}_{spec.name}" if spec.namespace else spec.name
+        f = getattr(chapter, attr, None)
+        if f is not None:
+            if spec.kind in _NO_COERCE_KINDS and spec.kind != "custom":
+                return f
+            return _coercing(f, spec, backend_module(backend),
+                             lists=spec.kind not in _NO_COERCE_KINDS, layout=self._layout)
+        if chapter is None:
+            raise TypeError(f"{spec.qualname}: sparse arrays are not supported on the "
+                            f"{backend} backend; make them dense first")
+        densify = chapter.densify
+
+        def dense(a):
+            if is_sparse_type(type(a)):
+                return densify(a)
+            if type(a) is list or type(a) is tuple:
+                return type(a)(map(dense, a))
+            return a
+
+        def densified(*args, **kwargs):
+            return self.call(tuple(map(dense, args)), {k: dense(v) for k, v in kwargs.items()})
+        return densified
+
+    def _reading_holders(self, *args, **kwargs):
+        """The call of the op given a value holder (a crossops Variable) among its arrays:
+        the call again with the held values (read at each call)."""
+        return self.call(tuple(map(read_holders, args)),
+                         {k: read_holders(v) for k, v in kwargs.items()})
+
+    def call(self, args: tuple, kwargs: dict):
+        """Call the op with arguments of its own (the spec's) signature, as its generated
+        function does once it has them: the function for the types of the array
+        arguments, found once per combination of types. The path of calls whose arguments
+        were rewritten on the way (a Variable's values read, sparse arrays made dense)."""
+        types = []
+        for how, i, name, default in self._places:
+            if how == "star":
+                types.extend(map(type, args[i:]))
+                continue
+            a = args[i] if i is not None and i < len(args) else kwargs.get(name, default)
+            if how == "one":
+                types.append(type(a))
+            elif a is not None:
+                types.extend(map(type, a))
+        types = tuple(types)
+        try:
+            f = self._slow_cache[types]
+        except KeyError:
+            f, cacheable = self._callable(types)
+            if cacheable:
+                self._slow_cache[types] = f
+        return f(*args, **kwargs)
+
     def resolve(self, key, types: tuple) -> Callable:
         """Find (and cache under ``key``) the callable for a call whose array arguments
         have ``types`` (``key`` is ``types``, or its one type for single-array ops)."""
@@ -213,7 +278,7 @@ class Op:
     def _store(self, key, f: Callable) -> None:
         self.cache[key] = f
         backend = backend_of_type(key) if isinstance(key, type) else None
-        if backend is not None and not is_dtype_type(key):
+        if backend is not None and not is_dtype_type(key) and not is_sparse_type(key):
             plain = getattr(backend_module(backend), "AT_DEFAULTS", {}).get(self.spec.qualname)
             if plain is None and self._plain_is_full:
                 plain = f
@@ -289,18 +354,31 @@ class Op:
             if cacheable:
                 self._slow_cache[types] = f
                 backend, _ = self.backend_for(types)
-                if all(t is types[0] for t in types) and backend_of_type(types[0]) == backend:
+                if (all(t is types[0] for t in types) and backend_of_type(types[0]) == backend
+                        and not is_sparse_type(types[0])):
                     self._store(types[0], self.impl(backend))
         return f(*args)
 
 
-def _reading_holders(public: Callable) -> Callable:
-    """The call of an op given a value holder (a crossops Variable) among its arrays:
-    ``public``, the op's function, called again with the held values (read at each call)."""
-    def call(*args, **kwargs):
-        return public(*map(read_holders, args),
-                      **{k: read_holders(v) for k, v in kwargs.items()})
-    return call
+def _array_places(spec: OpSpec) -> tuple:
+    """Where a call by the op's own signature holds each array argument, in the order of
+    its cache key (the single array parameters, then the elements of its sequence, see
+    ``crossops._arguments._key_names``): (how, position or None, name, default), where
+    ``how`` is "one" (an array), "seq" (a list of arrays) or "star" (``*arrays``)."""
+    params = spec.parameters
+    ones, seqs = [], []
+    for name in (*spec.arrays, *(s for s in spec.sequences if s not in spec.arrays)):
+        p = params[name]
+        i = spec.params.index(name) if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD,
+                                                  p.VAR_POSITIONAL) else None
+        default = None if p.default is p.empty else p.default
+        if p.kind is p.VAR_POSITIONAL:
+            seqs.append(("star", i, name, ()))
+        elif name in spec.sequences:
+            seqs.append(("seq", i, name, default))
+        else:
+            ones.append(("one", i, name, default))
+    return tuple(ones + seqs)
 
 
 def _dtype_argument_types(backend: str) -> set[type]:

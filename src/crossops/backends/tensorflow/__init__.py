@@ -14,6 +14,12 @@ from . import array_api as NAMESPACE  # noqa: N812
 NAME = "tensorflow"
 ARRAY_TYPES = (tf.Tensor, tf.Variable)
 DTYPE_TYPES = (tf.dtypes.DType,)
+
+
+def sparse_types() -> tuple[type, ...]:
+    """TensorFlow's sparse array types. Calls given one run the op's function of
+    ``backends/tensorflow/sparse.py`` (see ``crossops._dispatch``)."""
+    return (tf.SparseTensor, tf.IndexedSlices, tf.RaggedTensor)
 #: TensorFlow does not promote at all
 NATIVE_PROMOTION = False
 #: TensorFlow does not take Python scalars as weak
