@@ -164,12 +164,8 @@ class Variable:
         if type(value) is not type(self._value) and backend_of_type(type(value)) != backend:
             value = _as_backend(value, backend, self._value.dtype)  # host data (a NumPy array)
         in_place = _piece(backend, "assign_in_place")
-        if in_place is not None:  # torch: the module's registered tensor stays this one
-            in_place(self._value, value)
-            return
-        if self._tf_variable:  # in place, as tf.function expects; in the variable's dtype
-            import tensorflow as tf
-            self._value.assign(tf.cast(value, self._value.dtype))
+        if in_place is not None:  # torch: the module's registered tensor stays this one;
+            in_place(self._value, value)  # tensorflow: the tf.Variable, as tf.function expects
             return
         if _DISTRIBUTION["distribution"] is not None:
             value = place_variable(value, self)

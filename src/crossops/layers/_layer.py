@@ -24,7 +24,13 @@ import optree
 import crossops
 
 from .. import dtype_policies, initializers
-from .._backend import backend_chapter, backend_of_type, call_backend, get_backend
+from .._backend import (
+    backend_chapter,
+    backend_of_type,
+    call_backend,
+    get_backend,
+    loaded_backends,
+)
 from .._dtypes import dtype_name, kind
 from .._names import snake_case
 from .._typing import Array
@@ -123,16 +129,16 @@ class Layer:
     def __new__(cls, *args, **kwargs) -> Self:
         # the default backend's class for layers (torch: mixed with torch.nn.Module)
         made = getattr(_chapter(get_backend()), "layer_class", None)
-        if made is not None and not _is_torch_module_class(cls):
+        if made is not None and module_home(cls) is None:
             cls = made(cls)
         return object.__new__(cls)
 
     def __init__(self, trainable=True, name=None, dtype=None, **kwargs):
         if kwargs:
             raise TypeError(f"{type(self).__name__}: unknown arguments {sorted(kwargs)}")
-        if _is_torch_module_class(type(self)):
-            import torch
-            torch.nn.Module.__init__(self)
+        home = module_home(type(self))
+        if home is not None:
+            home.init_module(self)
         base = snake_case(type(self).__name__)
         if name is None:
             n = next(_NAME_COUNTS[base])
@@ -194,9 +200,8 @@ class Layer:
             home = _chapter(value)
             self.__dict__["_autocast_region"] = getattr(home, "autocasting", None)
             self.__dict__["_autocast_region_dtype"] = getattr(home, "autocast_dtype", None)
-        torch = _torch_if_loaded()
-        if (torch is not None and isinstance(value, torch.nn.Module)
-                and not isinstance(value, Layer) and not self._wraps_torch_module):
+        if (not isinstance(value, Layer) and module_home(type(value)) is not None
+                and not self._wraps_torch_module):
             # a bare torch module: wrapped (as Keras), so that its parameters are this
             # layer's variables, which fit trains (the wrapper runs the module with the
             # values of a stateless call); ``self.<key>(x)`` calls the wrapper, and
@@ -214,7 +219,7 @@ class Layer:
                 for layer in found:
                     if layer is not self and all(layer is not t for t in tracked):
                         tracked.append(layer)
-                if _is_torch_module_class(type(self)) and not isinstance(value, Layer):
+                if module_home(type(self)) is not None and not isinstance(value, Layer):
                     for i, layer in enumerate(found):  # lists of layers: register each
                         self.add_module(f"{key}_{i}", layer)
         super().__setattr__(key, value)
@@ -239,7 +244,7 @@ class Layer:
         variable.seed_state = seed_state
         self._own_weights.append(variable)
         register = getattr(_chapter(backend), "register_weight", None)
-        if register is not None and _is_torch_module_class(type(self)):
+        if register is not None and module_home(type(self)) is not None:
             # as a distribution laid it out (a DTensor)
             register(self, f"w{len(self._own_weights) - 1}_{name}", variable._value)
         return variable
@@ -512,14 +517,26 @@ def _cast_floating(tree, dtype, backend):
     return optree.tree_map(cast, tree)
 
 
-def _is_torch_module_class(cls) -> bool:
-    torch = _torch_if_loaded()
-    return torch is not None and issubclass(cls, torch.nn.Module)
+def module_home(cls: type):
+    """The ``layers`` chapter of the framework whose module class ``cls`` is a subclass of
+    (torch: ``torch.nn.Module``, its chapter's ``MODULE_TYPES``), or None; found once per
+    class, among the frameworks already imported (a module exists only then)."""
+    try:
+        return _MODULE_HOMES[cls]
+    except KeyError:
+        pass
+    found = None
+    for name in loaded_backends():
+        chapter = backend_chapter(name, "layers")
+        types = getattr(chapter, "MODULE_TYPES", ())
+        if types and issubclass(cls, types):
+            found = chapter
+            break
+    _MODULE_HOMES[cls] = found
+    return found
 
 
-def _torch_if_loaded():
-    import sys
-    return sys.modules.get("torch")
+_MODULE_HOMES: dict = {}
 
 
 def _any_symbolic(tree) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import optree
 
-from ..layers._layer import Layer, _torch_if_loaded, _wrap_torch_module
+from ..layers._layer import Layer, _wrap_torch_module, module_home
 from ..layers._symbolic import Input, SymbolicTensor, run_graph, topological_nodes
 from ..saving import _keras_file, _keras_h5, _registry
 from ..saving._serialization import input_layer_config, serialize_keras_object
@@ -249,9 +249,7 @@ class Sequential(Model):
                 raise ValueError(f"{self.name}: an Input can only come first")
             self._input = layer
             return
-        torch = _torch_if_loaded()
-        if torch is not None and isinstance(layer, torch.nn.Module) and \
-                not isinstance(layer, Layer):
+        if not isinstance(layer, Layer) and module_home(type(layer)) is not None:
             layer = _wrap_torch_module(layer, self._made_on)  # a bare torch module
         if not isinstance(layer, Layer):
             raise TypeError(f"{self.name}.add: expected a Layer (or a torch.nn.Module), "

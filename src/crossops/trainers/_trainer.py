@@ -46,7 +46,7 @@ from .._transforms import compile_step, distinct_buffers, mark_batch_dynamic
 from .._variable import StatelessScope, detached
 from ..callbacks import CallbackList
 from ..distribution import _hooks as _distribution
-from ..layers._layer import _is_torch_module_class, _to_backend
+from ..layers._layer import _to_backend, module_home
 from . import _compile_utils
 from ._epoch_iterator import EpochIterator
 from .data_adapters import (
@@ -433,7 +433,7 @@ class Trainer:
         self._initial_epoch = None
         callbacks.on_train_begin()
         initial_epoch = self._initial_epoch or initial_epoch
-        with _torch_mode(self, True):
+        with _training_mode(self, True):
             training_logs = self._fit_epochs(iterator, val_iterator, callbacks, backend,
                                              initial_epoch, epochs, validation_freq)
         callbacks.on_train_end(training_logs)
@@ -504,7 +504,7 @@ class Trainer:
         return logs if return_dict else _flat(logs, self.metrics_names)
 
     def _evaluate(self, iterator, backend, callbacks):
-        with _torch_mode(self, False):
+        with _training_mode(self, False):
             return self._evaluate_epoch(iterator, backend, callbacks)
 
     def _evaluate_epoch(self, iterator, backend, callbacks):
@@ -543,7 +543,7 @@ class Trainer:
                                  steps=iterator.num_batches)
         callbacks.on_predict_begin()
         runner, outputs = None, []
-        with _torch_mode(self, False):
+        with _training_mode(self, False):
             for step, batch in iterator.enumerate_epoch():
                 if runner is None:
                     runner = self._predict_runner(backend, batch)
@@ -579,7 +579,7 @@ class Trainer:
         self._assert_compiled("train_on_batch")
         backend = self._check_trainable_backend("train_on_batch")
         batch = self._one_batch("train_on_batch", backend, x, y, sample_weight, class_weight)
-        with _torch_mode(self, True):
+        with _training_mode(self, True):
             return self._run_once(self._train_runner(backend, batch), batch, return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
@@ -587,7 +587,7 @@ class Trainer:
         self._assert_compiled("test_on_batch")
         backend = self._weights_backend()
         batch = self._one_batch("test_on_batch", backend, x, y, sample_weight)
-        with _torch_mode(self, False):
+        with _training_mode(self, False):
             return self._run_once(self._test_runner(backend, batch), batch, return_dict)
 
     def _run_once(self, runner, batch, return_dict):
@@ -600,7 +600,7 @@ class Trainer:
         """The outputs for one batch, as NumPy arrays."""
         backend = self._weights_backend()
         batch = self._one_batch("predict_on_batch", backend, x)
-        with _torch_mode(self, False):
+        with _training_mode(self, False):
             out = self._predict_runner(backend, batch)(batch)
         return optree.tree_map(_host, out)
 
@@ -694,25 +694,13 @@ class _Stateful:
         pass
 
 
-@contextlib.contextmanager
-def _torch_mode(model, training):
-    """A torch model in training (``fit``) or inference mode (``evaluate``, ``predict``)
-    for the duration, as Keras's torch trainer sets ``train()`` / ``eval()``; so the
-    layers that a subclassed model calls without ``training`` follow the step, and raw
-    torch modules too. Every module's mode (and whether one was set) is restored after,
-    so a plain call afterwards behaves as before."""
-    if not _is_torch_module_class(type(model)):
-        yield
-        return
-    saved = [(m, m.training, m.__dict__.get("_training_mode_set")) for m in model.modules()]
-    model.train(training)
-    try:
-        yield
-    finally:
-        for m, mode, was_set in saved:
-            m.training = mode
-            if "_training_mode_set" in m.__dict__ and not was_set:
-                del m.__dict__["_training_mode_set"]
+def _training_mode(model, training):
+    """The model in training (``fit``) or inference mode (``evaluate``, ``predict``) for
+    the duration, where its framework has modes (torch: ``train()`` / ``eval()``, the
+    ``layers`` chapter's ``training_mode``); else nothing to do."""
+    home = module_home(type(model))
+    mode = getattr(home, "training_mode", None)
+    return mode(model, training) if mode is not None else contextlib.nullcontext()
 
 
 def _values(variables) -> list:

@@ -13,3 +13,9 @@ def held_value(value, trainable: bool):
     if hasattr(value, "handle"):
         return value
     return tf.Variable(value, trainable=trainable)
+
+
+def assign_in_place(current, value) -> None:
+    """Write ``value`` into the ``tf.Variable`` ``current`` in place (as ``tf.function``
+    expects of a variable), cast to the variable's dtype."""
+    current.assign(tf.cast(value, current.dtype))

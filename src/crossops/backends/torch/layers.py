@@ -8,6 +8,8 @@ Python objects, no registration, no framework autocast region).
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import optree
 import torch
@@ -17,6 +19,10 @@ from . import from_numpy
 #: layers made while torch is the default backend are ``torch.nn.Module`` s (so
 #: ``torch.optim`` trains them and ``TorchModuleWrapper`` can hold a bare module)
 TORCH_MODULES = True
+#: the framework's module class: a layer class mixed with it is a module (its
+#: ``__init__`` runs :func:`init_module`), and a bare module assigned to a layer is
+#: wrapped in a ``TorchModuleWrapper`` (as Keras does)
+MODULE_TYPES = (torch.nn.Module,)
 
 _CLASSES: dict = {}
 
@@ -32,6 +38,29 @@ def layer_class(cls):
                       "train": _train})
         _CLASSES[cls] = found
     return found
+
+
+def init_module(layer) -> None:
+    """Initialise the ``torch.nn.Module`` part of a layer made of a :func:`layer_class`."""
+    torch.nn.Module.__init__(layer)
+
+
+@contextlib.contextmanager
+def training_mode(model, training: bool):
+    """The model and every module in it in training (``fit``) or inference mode
+    (``evaluate``, ``predict``) for the duration, as Keras's torch trainer sets ``train()``
+    / ``eval()``; so the layers that a subclassed model calls without ``training`` follow
+    the step, and raw torch modules too. Every module's mode (and whether one was set)
+    is restored after, so a plain call afterwards behaves as before."""
+    saved = [(m, m.training, m.__dict__.get("_training_mode_set")) for m in model.modules()]
+    model.train(training)
+    try:
+        yield
+    finally:
+        for m, mode, was_set in saved:
+            m.training = mode
+            if "_training_mode_set" in m.__dict__ and not was_set:
+                del m.__dict__["_training_mode_set"]
 
 
 def _train(self, mode=True):
