@@ -591,3 +591,18 @@ def backend_of(a):
     from crossops._backend import backend_of_type, is_sparse_type
     t = type(a)
     return None if is_sparse_type(t) else backend_of_type(t)
+
+
+def test_asarray_of_a_list_of_arrays_stacks_them_as_numpy(backend):
+    """A (nested) list holding arrays of the default backend is stacked, as NumPy stacks a
+    list of arrays (torch.asarray refuses one; crossops's torch asarray stacks it)."""
+    rows = [np.array([1.0, 2.0], np.float32), np.array([3.0, 4.0], np.float32)]
+    with backend_context(backend):
+        arrays = [to_backend(backend, r) for r in rows]
+        for obj, want in [(arrays, np.stack(rows)), ([arrays, arrays], np.stack([rows, rows])),
+                          ([arrays[0], [5.0, 6.0]], np.array([[1, 2], [5, 6]], np.float32))]:
+            out = xnp.asarray(obj)
+            assert isinstance(out, native_types(backend))
+            np.testing.assert_array_equal(to_numpy(out), want)
+        with pytest.raises(ValueError):
+            xnp.asarray([arrays[0], to_backend(backend, np.ones(3, np.float32))])

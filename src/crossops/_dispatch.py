@@ -258,14 +258,19 @@ class Op:
                 types.append(type(a))
             elif a is not None:
                 types.extend(map(type, a))
-        types = tuple(types)
+        return self._for_types(tuple(types))(*args, **kwargs)
+
+    def _for_types(self, types: tuple) -> Callable:
+        """The function for a call whose array arguments have ``types`` (all of them, in
+        the order of the op's cache key), found once per combination and kept."""
         try:
-            f = self._slow_cache[types]
+            return self._slow_cache[types]
         except KeyError:
-            f, cacheable = self._callable(types)
-            if cacheable:
-                self._slow_cache[types] = f
-        return f(*args, **kwargs)
+            pass
+        f, cacheable = self._callable(types)
+        if cacheable:
+            self._slow_cache[types] = f
+        return f
 
     def resolve(self, key, types: tuple) -> Callable:
         """Find (and cache under ``key``) the callable for a call whose array arguments
@@ -350,9 +355,8 @@ class Op:
         try:
             f = self._slow_cache[types]
         except KeyError:
-            f, cacheable = self._callable(types)
-            if cacheable:
-                self._slow_cache[types] = f
+            f = self._for_types(types)
+            if types in self._slow_cache:
                 backend, _ = self.backend_for(types)
                 if (all(t is types[0] for t in types) and backend_of_type(types[0]) == backend
                         and not is_sparse_type(types[0])):

@@ -88,6 +88,36 @@ def value_known(x) -> bool:
 
 
 globals().update(casting_functions(NAMESPACE, native_dtype))
+_asarray = asarray  # noqa: F821  (casting_functions's)
+
+
+def asarray(obj, /, *, dtype=None, device=None, copy=None):
+    """The namespace's ``asarray`` taking any dtype; a (nested) list or tuple holding
+    tensors, which ``torch.asarray`` refuses, is stacked as NumPy stacks a list of arrays
+    (its elements promoted to one dtype). Tried only once ``torch.asarray`` has refused."""
+    try:
+        return _asarray(obj, dtype=dtype, device=device, copy=copy)
+    except (ValueError, TypeError, RuntimeError):
+        if not isinstance(obj, list | tuple) or not _holds_tensor(obj):
+            raise
+    return _asarray(_stacked(obj), dtype=dtype, device=device, copy=copy)
+
+
+def _holds_tensor(seq) -> bool:
+    return any(isinstance(e, torch.Tensor) or isinstance(e, list | tuple) and _holds_tensor(e)
+               for e in seq)
+
+
+def _stacked(seq):
+    """A list or tuple of tensors, numbers and such sequences as one tensor."""
+    parts = [_stacked(e) if isinstance(e, list | tuple) else torch.as_tensor(e) for e in seq]
+    if not parts:
+        return torch.asarray(seq)
+    common = parts[0].dtype
+    for p in parts[1:]:
+        common = torch.promote_types(common, p.dtype)
+    return torch.stack([p.to(common) for p in parts])
+
 
 _BF16_NP = np.dtype(ml_dtypes.bfloat16)
 
