@@ -33,6 +33,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import crossops
 import crossops.numpy as xnp
 import crossops.ops  # noqa: F401  (every namespace in the table)
 from crossops._arguments import axis_params
@@ -301,18 +302,37 @@ def test_creation_values_raise_one_type_on_every_backend(backend, call, expected
         call()
 
 
+
+@pytest.mark.skipif("tensorflow" not in BACKENDS, reason="needs TensorFlow's dtypes")
+def test_int_and_bool_dtypes_after_tensorflow_dtypes(backend):
+    """A TensorFlow dtype hashes and compares equal to its enum (tf.int16 == 5, tf.float32
+    == 1 == True): once those had passed through the dtype cache, ``zeros(3, dtype=5)``
+    gave int16 and ``dtype=True`` float32. Both stay TypeErrors, on every backend."""
+    import tensorflow as tf
+    with backend_context(backend):
+        for dt in (tf.int16, tf.float32, tf.bool):
+            xnp.zeros(3, dtype=dt)  # through the dtype cache
+        for bad in (5, True, 1):
+            with pytest.raises(TypeError, match="zeros: unknown dtype"):
+                xnp.zeros(3, dtype=bad)
+
 #: ops with a parameter holding axes (a bool there is refused on every backend)
 WITH_AXES = [q for q in DRAWN if axis_params(SPEC[q]) and SPEC[q].group not in PYTREE_GROUPS]
+#: bools given for axes: bare, inside a tuple or a list, and NumPy's bool scalars
+BOOL_AXES = {"True": True, "False": False, "(0, True)": (0, True), "(False, 0)": (False, 0),
+             "[True]": [True], "(np.True_,)": (np.True_,), "np.False_": np.False_}
 
 
 @pytest.mark.parametrize("qualname", WITH_AXES)
 @settings(max_examples=1)
 @given(data=st.data())
 def test_bool_axis_is_refused(qualname, backend, data):
-    """A bool for an axis: TypeError naming the op and the argument, on every backend, also
-    once the call's types are cached (where the C front takes calls itself). Some
-    frameworks read True as axis 1 (jax's reductions); NumPy's C functions refuse it while
-    its Python ones (flip, moveaxis, median) read it as 1: crossops refuses it everywhere."""
+    """A bool for an axis, bare or inside a tuple or list of axes: TypeError naming the op
+    and the argument, on every backend, also once the call's types are cached (where the C
+    front takes calls itself). Some frameworks read True as axis 1 (jax's reductions,
+    torch's expand_dims in a tuple); NumPy's C functions refuse it while its Python ones
+    (flip, moveaxis, median, expand_dims, fft) read it as 1: crossops refuses it
+    everywhere."""
     spec = SPEC[qualname]
     _skip_if_unavailable(spec, backend)
     with backend_context(backend):
@@ -325,8 +345,74 @@ def test_bool_axis_is_refused(qualname, backend, data):
         except Exception:  # noqa: BLE001  (a drawn case an op refuses is tested elsewhere)
             pass
         for name in axis_params(spec):
-            for flag in (True, False):
+            for label, flag in BOOL_AXES.items():
                 spoilt_args, spoilt_kwargs = list(args), dict(kwargs)
                 _set(spec, spoilt_args, spoilt_kwargs, name, flag)
                 err = _error(spec, spoilt_args, spoilt_kwargs)
-                _check_error(err, qualname, backend, "axis", name, repr(flag), TypeError)
+                _check_error(err, qualname, backend, "axis", name, label, TypeError)
+                assert "not a bool" in str(err), (  # refused as a bool, not by chance
+                    f"{qualname} on {backend} with {name} = {label}: {err}")
+
+
+#: an array with axes of size 1 (squeeze), and calls of ops with a tuple or list of axes,
+#: one per family (reductions, manipulation, linalg, fft, keras.ops's forms): name ->
+#: (the call of axes, valid axes, the same axes with a bool, NumPy's result)
+_X4 = np.arange(1.0, 7.0, dtype=np.float32).reshape(2, 1, 3, 1)
+TUPLE_AXIS_CALLS = {
+    "sum": (lambda x, a: xnp.sum(x, axis=a), (0, 2), (0, True),
+            np.sum(_X4, axis=(0, 2))),
+    "flip": (lambda x, a: xnp.flip(x, axis=a), [0, 2], [0, False],
+             np.flip(_X4, axis=(0, 2))),
+    "transpose": (lambda x, a: xnp.transpose(x, a), (3, 2, 1, 0), (3, 2, True, 0),
+                  np.transpose(_X4, (3, 2, 1, 0))),
+    "expand_dims": (lambda x, a: xnp.expand_dims(x, a), (0, 2), (0, True),
+                    np.expand_dims(_X4, (0, 2))),
+    "squeeze": (lambda x, a: xnp.squeeze(x, a), (1, 3), (True, 3), np.squeeze(_X4, (1, 3))),
+    "moveaxis": (lambda x, a: xnp.moveaxis(x, a, (2, 3)), (0, 1), (0, True),
+                 np.moveaxis(_X4, (0, 1), (2, 3))),
+    "linalg.norm": (lambda x, a: xnp.linalg.norm(x, axis=a), (0, 2), (0, True),
+                    np.linalg.norm(_X4, axis=(0, 2))),
+    "fft.fftn": (lambda x, a: xnp.fft.fftn(x, axes=a), (0, 2), (True, 2),
+                 np.fft.fftn(_X4, axes=(0, 2)).astype(np.complex64)),
+    "ops.sum": (lambda x, a: crossops.ops.sum(x, axis=a), (0, 2), (0, True),
+                np.sum(_X4, axis=(0, 2))),
+    "ops.expand_dims": (lambda x, a: crossops.ops.expand_dims(x, a), (0, 2), (np.True_, 0),
+                        np.expand_dims(_X4, (0, 2))),
+}
+
+
+def _causes(err: BaseException) -> str:
+    """The messages of ``err`` and of the exceptions it was raised from."""
+    out = []
+    while err is not None and len(out) < 8:
+        out.append(f"{type(err).__name__}: {err}")
+        err = err.__cause__ or err.__context__
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("name", sorted(TUPLE_AXIS_CALLS))
+def test_bool_in_axis_tuple_compiled(backend, name):
+    """Compiled (``crossops.jit``: jax.jit, torch.compile, tf.function), a tuple or list of
+    int axes gives NumPy's result (on torch also under ``torch.compile(fullgraph=True)``:
+    the scan for bools breaks no graph), and the same axes holding a bool raise TypeError
+    naming the op and the argument. ``torch.compile(fullgraph=True)`` reports an exception
+    raised while tracing as its own ``Unsupported``, the TypeError as the cause (for a bare
+    bool too): that error is checked there. There a NumPy bool in the tuple meets dynamo's
+    own error first (it traces NumPy scalars as tensors, so no check sees their type)."""
+    from .test_axis_gaps import _compiled, _same
+    call, good, bad, expected = TUPLE_AXIS_CALLS[name]
+    _same(_compiled(backend, lambda x: call(x, good), _X4), expected)
+    op = name.rpartition(".")[2]
+    with backend_context(backend):
+        x = _to(backend, _X4)
+        with pytest.raises(TypeError, match=f"{op}: .* must be an int \\(or ints\\), not a bool"):
+            crossops.jit(lambda x: call(x, bad))(x)
+        if backend == "torch":
+            import torch
+            torch._dynamo.reset()
+            with pytest.raises(Exception) as info:
+                torch.compile(lambda x: call(x, bad), fullgraph=True, backend="eager")(x)
+            torch._dynamo.reset()
+            if not any(isinstance(a, np.bool_) for a in bad):  # dynamo traces NumPy scalars
+                # as tensors: its own error comes first (never a result)
+                assert f"{op}: " in _causes(info.value) and "not a bool" in _causes(info.value)

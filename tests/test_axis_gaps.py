@@ -335,20 +335,50 @@ def test_linspace_array_endpoints_other_forms(backend):
     _same(to_numpy(step), want_step)
 
 
+#: ulps from NumPy's values, measured eagerly (2026-12-04), by the backend's float64 and
+#: float32 functions, which round differently from NumPy's: pow(10, y) is within 1 ulp of
+#: NumPy's on jax and torch and 2 on tensorflow (20,000 draws, |y| <= 300); geomspace's
+#: samples, 10 ** (logs of the bounds), also carry log10's (2 ulp on jax, 3 on
+#: tensorflow, 0 on torch), which the exponential scales by ln(10)·|log10(bound)|: within
+#: these figures for the bounds below (jax's 2 ulp at one of 50 samples), up to 24 ulp for
+#: bounds near 1000
+SPACING_ULPS = {"logspace": {"numpy": 0, "jax": 1, "torch": 1, "tensorflow": 2},
+                "geomspace": {"numpy": 0, "jax": 2, "torch": 1, "tensorflow": 2}}
+
+
 @pytest.mark.parametrize("name", ["geomspace", "logspace"])
 @pytest.mark.parametrize("kwargs", [{"num": 5}, {"num": 5, "endpoint": False}, {"num": 0},
-                                    {"num": 1}, {"num": 6, "axis": -1}], ids=str)
+                                    {"num": 1}, {"num": 6, "axis": -1}, {"num": 50}],
+                         ids=str)
 def test_geomspace_logspace_array_endpoints(backend, name, kwargs):
     """Shape and dtype exact, the endpoints exact where NumPy sets them (geomspace); the
-    powers within 4 ulp of NumPy's (each backend's pow rounds in its own way)."""
+    samples NumPy's, computed in NumPy's order (the exponents by linspace's formula, in the
+    bounds' dtype), within the backend's rounding of pow and log10 (``SPACING_ULPS``)."""
     lo, hi = (LO + 1, HI) if name == "geomspace" else (LO, HI)
     want = getattr(np, name)(lo, hi, **kwargs)
     got = _run(backend, lambda a, b: getattr(xnp, name)(a, b, **kwargs), lo, hi)
     assert got.dtype == want.dtype and got.shape == want.shape
-    np.testing.assert_array_max_ulp(got, want, maxulp=4)
+    np.testing.assert_array_max_ulp(got, want, maxulp=SPACING_ULPS[name][backend])
     if name == "geomspace" and want.size:
         first = np.take(want, 0, axis=kwargs.get("axis", 0))
         np.testing.assert_array_equal(np.take(got, 0, axis=kwargs.get("axis", 0)), first)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_logspace_wide_exponents(backend, dtype):
+    """Exponents up to 300 (float64; 30 in float32), with a step that is no exact binary
+    fraction: NumPy's exponents exactly (linspace divides as NumPy does: XLA turned the
+    division by the count into a product with its reciprocal, an ulp off, which 10 ** 281
+    made 1155 ulp), in the bounds' dtype (float32 bounds: NumPy's float32 powers), then the
+    backend's pow."""
+    scale = 1.0 if dtype == "float64" else 0.1
+    lo = (np.array([-3.0, 0.5, 2.0, 1e-3]) * scale).astype(dtype)
+    hi = (np.array([7.0, -4.0, 300.0, 5.0]) * scale).astype(dtype)
+    for kwargs in ({"num": 50}, {"num": 7, "endpoint": False}):
+        want = np.logspace(lo, hi, **kwargs)
+        got = _run(backend, lambda a, b: xnp.logspace(a, b, **kwargs), lo, hi)
+        assert got.dtype == want.dtype and got.shape == want.shape
+        np.testing.assert_array_max_ulp(got, want, maxulp=SPACING_ULPS["logspace"][backend])
 
 
 def test_linspace_array_endpoints_compiled(backend):

@@ -103,6 +103,39 @@ def test_nan_statistics_dtype(backend, op):
             getattr(xnp, op)(f, dtype="int32")  # NumPy: TypeError too, for float input
 
 
+INTS = np.array([[100, 100, 100, 7], [-3, -4, 0, 1], [1, 2, 4, 7]], np.int32)
+
+
+@pytest.mark.parametrize("op", ["mean", "var", "std", "nanmean", "nanvar", "nanstd"])
+@pytest.mark.parametrize("dtype", ["int8", "uint8", "int16", "int32", "bool"])
+def test_statistics_in_an_integer_dtype(backend, op, dtype):
+    """An integer dtype= computes as NumPy does: sums in that dtype (int8 wraps: 300 is
+    44), each division truncated toward zero (-3.5 is -3), var's deviations from that
+    truncated mean; integer and bool inputs of the nan forms the same (no NaN to drop).
+    Where NumPy raises TypeError (std of an array result, which its sqrt cannot write into
+    an integer out=; var of bools in bool, which subtracts bools), crossops computes as
+    for a 0-d result."""
+    fn, ref = getattr(xnp, op), getattr(np, op)
+    ddofs = [{}] if op.endswith("mean") else [{"ddof": 0}, {"ddof": 1}]
+    mask = np.array([[True, False, True, True]] * 3)
+    for a in (INTS, INTS.astype(np.int8), INTS > 0):
+        (x,) = _on(backend, a)
+        for axis, keepdims, where in [(None, False, True), (0, False, True), (1, True, True),
+                                      (1, False, mask), (None, False, mask)]:
+            for extra in ddofs:
+                kwargs = dict(axis=axis, dtype=dtype, keepdims=keepdims, where=where, **extra)
+                with np.errstate(all="ignore"):
+                    try:
+                        want = ref(a, **kwargs)
+                    except TypeError:  # NumPy's std of an array result, its bool - bool
+                        assert (op.endswith("std") and (axis is not None or keepdims)
+                                or (op != "mean" and dtype == "bool" and a.dtype == bool))
+                        continue
+                with backend_context(backend), np.errstate(all="ignore"):
+                    got = fn(x, **kwargs)
+                _same(got, want)
+
+
 # -- nansum, nanprod: dtype and initial ---------------------------------------------------------
 
 @pytest.mark.parametrize("op", ["nansum", "nanprod"])
@@ -795,6 +828,7 @@ def _calls():
         ("unique", (i,), {"return_counts": True}), ("unique", (i, True, True), {}),
         ("bincount", (np.array([0, 2, 2]), np.array([1.0, 0.5, 0.5])), {}),
         ("array", (a,), {"ndmin": 3}), ("copy", (a, "C"), {}),
+        ("array", ([[1.0, 2.0], [3.0, 4.0]],), {"ndmax": 2}), ("array", (a,), {"ndmax": 1}),
         ("linalg.eigvalsh", (np.array([[2.0, 9.0], [1.0, 3.0]]), "L"), {}),
         ("linalg.eigvalsh", (np.array([[2.0, 1.0], [9.0, 3.0]]), "U"), {}),
         ("linalg.svd", (A,), {"compute_uv": False}), ("linalg.matrix_rank", (A, 3.5), {}),
@@ -909,3 +943,13 @@ def test_statistics_of_integers_and_bools(backend, op):
     with backend_context(backend):
         (x,) = _on(backend, np.array([1, 2], np.int32))
         assert to_numpy(ops.mean(x)).dtype == np.float32
+
+
+@pytest.mark.parametrize("ndmax", [1, -1, 65])
+def test_array_ndmax_refuses_what_numpy_refuses(backend, ndmax):
+    """Nested sequences deeper than ndmax (NumPy: objects, which need dtype=object) and an
+    ndmax out of [0, 64] raise ValueError, as in NumPy."""
+    with pytest.raises(ValueError):
+        np.array([[1.0, 2.0], [3.0, 4.0]], ndmax=ndmax)
+    with backend_context(backend), pytest.raises(ValueError, match="array: .*ndmax"):
+        xnp.array([[1.0, 2.0], [3.0, 4.0]], ndmax=ndmax)

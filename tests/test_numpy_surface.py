@@ -85,8 +85,8 @@ _FORM = ("NumPy's signature (out= taken as None only: crossops never writes into
          "(keepdims=False, where=True, others None), and the array API standard's keywords "
          "NumPy lacks kept keyword-only at the end: the standard's (sort's descending=) and "
          "crossops's (unique's size=)")
-_OUT_LIKE = ("NumPy's signature except out= (crossops never writes into arrays) or like= "
-             "(creation on the backend of another array)")
+_OUT_LIKE = ("NumPy's signature except like= (creation on the backend of another array): "
+             "identity is written with crossops ops, which make it on the default backend")
 _PAD = ("NumPy's **kwargs written as the one keyword crossops takes, constant_values: "
         "the modes that read stat_length and end_values (maximum, mean, median, minimum, "
         "linear_ramp) are not taken, and reflect and symmetric have NumPy's default "
@@ -112,7 +112,7 @@ SIGNATURE_EXCEPTIONS = {
         fft.fftfreq fft.rfftfreq""",
     _EYE: "eye",
     _KERAS: "einsum",
-    _OUT_LIKE: "identity trace",
+    _OUT_LIKE: "identity",
     _PAD: "pad",
 }
 EXCEPTED = {q: reason for reason, names in SIGNATURE_EXCEPTIONS.items()

@@ -172,6 +172,36 @@ def axis_params(spec: OpSpec) -> list[str]:
             and not (p == "axes" and spec.name in ("tensordot", "matvec", "vecmat"))]
 
 
+#: the types of a value for a parameter holding axes that are, or may hold, a bool: the
+#: generated functions hand such a value to :func:`refuse_bool_axis` (an int or None costs
+#: one set lookup of its type; the C front of ``crossops._fastpath`` takes only calls whose
+#: axes are None, ints or tuples and lists of ints)
+BOOL_AXIS_TYPES = frozenset({bool, np.bool_, tuple, list})
+_BOOLS = (bool, np.bool_)
+
+
+def refuse_bool_axis(op: str, name: str, value: object) -> None:
+    """Raise TypeError where ``value``, given for ``op``'s parameter ``name`` that holds
+    axes, is a bool, or a tuple or list holding one (NumPy's C functions refuse them, its
+    Python ones read True as axis 1, as some frameworks do: crossops refuses them
+    everywhere); return for anything else (the op judges it).
+
+    Examples
+    --------
+    >>> refuse_bool_axis("sum", "axis", (0, 1))
+    >>> refuse_bool_axis("sum", "axis", (True, 0))
+    Traceback (most recent call last):
+    ...
+    TypeError: sum: axis must be an int (or ints), not a bool
+    """
+    if type(value) in _BOOLS:
+        raise TypeError(f"{op}: {name} must be an int (or ints), not a bool")
+    if isinstance(value, tuple | list):
+        for a in value:  # a loop, which torch.compile traces
+            if type(a) in _BOOLS:
+                raise TypeError(f"{op}: {name} must be an int (or ints), not a bool")
+
+
 def _ndim(value, sequence: bool = False) -> int | None:
     """The number of dimensions of an array argument (of its first array, for a sequence
     of arrays), or None where it cannot be told."""

@@ -52,9 +52,10 @@ typedef struct {
     Py_ssize_t ntyped;   /* leading arguments that must share one type */
     Py_ssize_t dtype_a;  /* two arguments that must share one dtype, or -1 */
     Py_ssize_t dtype_b;
-    Py_ssize_t naxes;    /* the parameters that hold axes, by index: a bool there is not
-                            a fast call (the generated function refuses it, where some
-                            frameworks would read it as 0 or 1) */
+    Py_ssize_t naxes;    /* the parameters that hold axes, by index: a bool there, bare
+                            or in a tuple or list, is not a fast call (the generated
+                            function refuses it, where some frameworks would read it as
+                            0 or 1); only None, ints and tuples or lists of ints are */
     Py_ssize_t axes[MAX_AXES];
     PyMethodDef def;     /* name and docstring of the builtin */
 } Front;
@@ -168,13 +169,33 @@ keyword_index(Front *s, PyObject *name)
     return -1;
 }
 
-/* whether a parameter that holds axes is given a bool (``n``: the arguments in ``all``) */
+/* whether an argument for a parameter that holds axes may go to the framework as it is:
+ * None, an int, or a tuple or list of ints. A bool, bare or inside (some frameworks read
+ * True as axis 1), a NumPy scalar or anything else is not a fast call: the generated
+ * function refuses a bool and judges the rest. None or an int costs two pointer
+ * comparisons at most; a tuple, a scan of its items. */
+static inline int
+plain_axes(PyObject *v)
+{
+    if (v == Py_None || PyLong_CheckExact(v))
+        return 1;
+    if (!PyTuple_CheckExact(v) && !PyList_CheckExact(v))
+        return 0;
+    PyObject **items = PySequence_Fast_ITEMS(v);
+    for (Py_ssize_t i = 0, n = PySequence_Fast_GET_SIZE(v); i < n; i++)
+        if (!PyLong_CheckExact(items[i]))
+            return 0;
+    return 1;
+}
+
+/* whether a parameter that holds axes is given something other than None, an int or a
+ * tuple or list of ints (``n``: the arguments in ``all``) */
 static int
-bool_axis(Front *s, PyObject *const *all, Py_ssize_t n)
+odd_axes(Front *s, PyObject *const *all, Py_ssize_t n)
 {
     for (Py_ssize_t i = 0; i < s->naxes; i++) {
         Py_ssize_t k = s->axes[i];
-        if (k < n && (all[k] == Py_True || all[k] == Py_False))
+        if (k < n && !plain_axes(all[k]))
             return 1;
     }
     return 0;
@@ -215,7 +236,7 @@ call_full(Front *s, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
         return NULL;
     if (s->convert >= 0 && all[s->convert] != Py_None)
         return NULL;
-    if (s->naxes && bool_axis(s, all, s->nreq + nopt))
+    if (s->naxes && odd_axes(s, all, s->nreq + nopt))
         return NULL;
     PyObject *f = PyDict_GetItemWithError(s->cache, (PyObject *)t);
     if (f == NULL) {
@@ -251,7 +272,7 @@ call_op(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 
     if (s->dtype_a >= 0 && !same_dtype(args[s->dtype_a], args[s->dtype_b]))
         goto mixed;
-    if (s->naxes && bool_axis(s, args, nargs))
+    if (s->naxes && odd_axes(s, args, nargs))
         goto fallback;
     if ((f = plain_function(s, args, t)) != NULL) {
         Py_INCREF(f);  /* borrowed from a dict the call may grow */
@@ -397,8 +418,8 @@ PyDoc_STRVAR(front_doc,
 "a fast call gives the required arguments only, by position), ``npos`` (how many may\n"
 "come by position), ``kwfrom`` (the first that may come by keyword) and ``convert``\n"
 "(the one that must be None, or -1) allow fast calls with options. ``axes``: the\n"
-"indices of the parameters that hold axes (a tuple of at most 4), where a bool is not\n"
-"a fast call.");
+"indices of the parameters that hold axes (a tuple of at most 4), where only None, an\n"
+"int or a tuple or list of ints is a fast call (not a bool, bare or inside).");
 
 static PyObject *
 front(PyObject *self, PyObject *args)

@@ -12,6 +12,8 @@ from typing import Any, Literal  # noqa: F401
 
 from . import _keras_dtypes as _kd
 from ._accel import accelerate as _accelerate
+from ._arguments import BOOL_AXIS_TYPES as _BOOL_AXIS_TYPES
+from ._arguments import refuse_bool_axis as _refuse_bool_axis
 from ._dispatch import backend_of_impl as _backend_of_impl
 from ._dispatch import bind as _bind
 from ._dispatch import default_backend as _default_backend
@@ -461,8 +463,8 @@ def layer_normalization(
     """
     if kwargs:
         _unsupported('layer_normalization', sorted(kwargs))
-    if axis is True or axis is False:
-        raise TypeError('nn.layer_normalization: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nn.layer_normalization', 'axis', axis)
     try:
         _key = (_TYPE(x), _TYPE(gamma), _TYPE(beta))
         try:
@@ -486,8 +488,8 @@ def multi_hot(
     keras.ops's form of ``crossops.nn.multi_hot``: Keras's parameter names, kinds and defaults,
     the same computation.
     """
-    if axis is True or axis is False:
-        raise TypeError('nn.multi_hot: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nn.multi_hot', 'axis', axis)
     try:
         _key = _TYPE(inputs)
         try:
@@ -518,8 +520,8 @@ def one_hot(
     keras.ops's form of ``crossops.nn.one_hot``: Keras's parameter names, kinds and defaults,
     the same computation.
     """
-    if axis is True or axis is False:
-        raise TypeError('nn.one_hot: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nn.one_hot', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -599,8 +601,8 @@ def all(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     keras.ops's form of ``crossops.numpy.all``: Keras's parameter names, kinds and defaults, the
     same computation.
     """
-    if axis is True or axis is False:
-        raise TypeError('all: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('all', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -655,8 +657,8 @@ def amax(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     a = x
     initial = None
     where = True
-    if axis is True or axis is False:
-        raise TypeError('amax: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('amax', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -683,8 +685,8 @@ def amin(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     a = x
     initial = None
     where = True
-    if axis is True or axis is False:
-        raise TypeError('amin: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('amin', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -733,8 +735,8 @@ def any(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     keras.ops's form of ``crossops.numpy.any``: Keras's parameter names, kinds and defaults, the
     same computation.
     """
-    if axis is True or axis is False:
-        raise TypeError('any: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('any', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -764,8 +766,8 @@ def append(x1: ArrayLike, x2: ArrayLike, axis: int | None = None) -> Array:
     arr = x1
     values = x2
     arr, values = _kd.weak_arrays(arr, values)
-    if axis is True or axis is False:
-        raise TypeError('append: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('append', 'axis', axis)
     try:
         _key = (_TYPE(arr), _TYPE(values))
         try:
@@ -982,8 +984,8 @@ def argmax(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> Arr
     Dtypes as Keras: int32 indices.
     """
     x = _kd.index_input(x)
-    if axis is True or axis is False:
-        raise TypeError('argmax: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('argmax', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -1008,8 +1010,8 @@ def argmin(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> Arr
     Dtypes as Keras: int32 indices.
     """
     x = _kd.index_input(x)
-    if axis is True or axis is False:
-        raise TypeError('argmin: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('argmin', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -1037,8 +1039,8 @@ def argpartition(x: ArrayLike, kth: int | Sequence[int], axis: int | None = -1) 
     kind = 'introselect'
     order = None
     a = _kd.index_input(a)
-    if axis is True or axis is False:
-        raise TypeError('argpartition: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('argpartition', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -1065,8 +1067,8 @@ def argsort(x: ArrayLike, axis: int | None = -1) -> Array:
     descending = False
     stable = True
     x = _kd.index_input(x)
-    if axis is True or axis is False:
-        raise TypeError('argsort: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('argsort', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -1117,8 +1119,8 @@ def array_split(
     defaults, the same computation.
     """
     ary = x
-    if axis is True or axis is False:
-        raise TypeError('array_split: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('array_split', 'axis', axis)
     try:
         _key = _TYPE(ary)
         try:
@@ -1148,8 +1150,8 @@ def average(x: ArrayLike, axis: Axis = None, weights: ArrayLike = None) -> Array
     returned = False
     keepdims = False
     a, weights = _kd.float_inputs(a, weights)
-    if axis is True or axis is False:
-        raise TypeError('average: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('average', 'axis', axis)
     try:
         _key = (_TYPE(a), _TYPE(weights))
         try:
@@ -1527,8 +1529,8 @@ def concatenate(xs: Sequence[ArrayLike], axis: int | None = 0) -> Array:
     dtype = None
     casting = 'same_kind'
     arrays = _kd.promoted_sequence(arrays)
-    if axis is True or axis is False:
-        raise TypeError('concatenate: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('concatenate', 'axis', axis)
     try:
         _key = (*_MAP(_TYPE, arrays),)
         try:
@@ -1703,8 +1705,8 @@ def count_nonzero(x: ArrayLike, axis: Axis = None) -> Array:
     """
     keepdims = False
     x = _kd.index_input(x)
-    if axis is True or axis is False:
-        raise TypeError('count_nonzero: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('count_nonzero', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -1721,18 +1723,18 @@ _cross = _bind('cross', {})
 
 
 def cross(
-        x1: ArrayLike, x2: ArrayLike, axisa: Any = -1, axisb: Any = -1, axisc: Any = -1,
-        axis: Axis = None,
+        x1: ArrayLike, x2: ArrayLike, axisa: int = -1, axisb: int = -1, axisc: int = -1,
+        axis: int | None = None,
 ) -> Array:
-    """``cross``.
+    """The cross product of (arrays of) 2- or 3-element vectors.
 
     keras.ops's form of ``crossops.numpy.cross``: Keras's parameter names, kinds and defaults,
     the same computation.
     """
     a = x1
     b = x2
-    if axis is True or axis is False:
-        raise TypeError('cross: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('cross', 'axis', axis)
     try:
         _key = (_TYPE(a), _TYPE(b))
         try:
@@ -1760,8 +1762,8 @@ def cumprod(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = Non
     """
     a = x
     dtype = _kd.cumulative_dtype(a, dtype)
-    if axis is True or axis is False:
-        raise TypeError('cumprod: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('cumprod', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -1788,8 +1790,8 @@ def cumsum(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None
     """
     a = x
     dtype = _kd.cumulative_dtype(a, dtype)
-    if axis is True or axis is False:
-        raise TypeError('cumsum: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('cumsum', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -1877,17 +1879,17 @@ diagflat = _accelerate(diagflat, _diagflat)
 _diagonal = _bind('diagonal', {})
 
 
-def diagonal(x: ArrayLike, offset: Any = 0, axis1: Any = 0, axis2: Any = 1) -> Array:
-    """``diagonal``.
+def diagonal(x: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Array:
+    """A diagonal of an array, over the axes axis1 and axis2 (by default the first two).
 
     keras.ops's form of ``crossops.numpy.diagonal``: Keras's parameter names, kinds and
     defaults, the same computation.
     """
     a = x
-    if axis1 is True or axis1 is False:
-        raise TypeError('diagonal: axis1 must be an int (or ints), not a bool')
-    if axis2 is True or axis2 is False:
-        raise TypeError('diagonal: axis2 must be an int (or ints), not a bool')
+    if _TYPE(axis1) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('diagonal', 'axis1', axis1)
+    if _TYPE(axis2) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('diagonal', 'axis2', axis2)
     try:
         _key = _TYPE(a)
         try:
@@ -1914,8 +1916,8 @@ def diff(a: ArrayLike, n: int = 1, axis: int = -1) -> Array:
     x = a
     prepend = None
     append = None
-    if axis is True or axis is False:
-        raise TypeError('diff: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('diff', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -2217,8 +2219,8 @@ def expand_dims(x: ArrayLike, axis: int | tuple[int, ...]) -> Array:
     keras.ops's form of ``crossops.numpy.expand_dims``: Keras's parameter names, kinds and
     defaults, the same computation.
     """
-    if axis is True or axis is False:
-        raise TypeError('expand_dims: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('expand_dims', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -2316,8 +2318,8 @@ def flip(x: ArrayLike, axis: Axis = None) -> Array:
     keras.ops's form of ``crossops.numpy.flip``: Keras's parameter names, kinds and defaults,
     the same computation.
     """
-    if axis is True or axis is False:
-        raise TypeError('flip: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('flip', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -2604,8 +2606,8 @@ def geomspace(
     Dtypes as Keras: ``floatx()`` (float32) unless ``dtype`` is given.
     """
     dtype = _kd.creation_dtype(dtype)
-    if axis is True or axis is False:
-        raise TypeError('geomspace: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('geomspace', 'axis', axis)
     try:
         _key = (_TYPE(start), _TYPE(stop))
         try:
@@ -3525,8 +3527,8 @@ def logspace(
     is a float array.
     """
     dtype = _kd.space_dtype(start, stop, dtype)
-    if axis is True or axis is False:
-        raise TypeError('logspace: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('logspace', 'axis', axis)
     try:
         _key = (_TYPE(start), _TYPE(stop))
         try:
@@ -3611,8 +3613,8 @@ def mean(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
     """
     x = _kd.float_input(x)
-    if axis is True or axis is False:
-        raise TypeError('mean: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('mean', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -3638,8 +3640,8 @@ def median(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     a = x
     overwrite_input = False
     a = _kd.float_input(a)
-    if axis is True or axis is False:
-        raise TypeError('median: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('median', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -3740,10 +3742,10 @@ def moveaxis(
     keras.ops's form of ``crossops.numpy.moveaxis``: Keras's parameter names, kinds and
     defaults, the same computation.
     """
-    if source is True or source is False:
-        raise TypeError('moveaxis: source must be an int (or ints), not a bool')
-    if destination is True or destination is False:
-        raise TypeError('moveaxis: destination must be an int (or ints), not a bool')
+    if _TYPE(source) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('moveaxis', 'source', source)
+    if _TYPE(destination) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('moveaxis', 'destination', destination)
     try:
         _key = _TYPE(x)
         try:
@@ -3828,8 +3830,8 @@ def nanargmax(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> 
     """
     a = x
     a = _kd.index_input(a)
-    if axis is True or axis is False:
-        raise TypeError('nanargmax: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nanargmax', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -3855,8 +3857,8 @@ def nanargmin(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> 
     """
     a = x
     a = _kd.index_input(a)
-    if axis is True or axis is False:
-        raise TypeError('nanargmin: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nanargmin', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -3882,8 +3884,8 @@ def nancumprod(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = 
     """
     a = x
     dtype = _kd.cumulative_dtype(a, dtype)
-    if axis is True or axis is False:
-        raise TypeError('nancumprod: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nancumprod', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -3910,8 +3912,8 @@ def nancumsum(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = N
     """
     a = x
     dtype = _kd.cumulative_dtype(a, dtype)
-    if axis is True or axis is False:
-        raise TypeError('nancumsum: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nancumsum', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -3937,8 +3939,8 @@ def nanmax(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     a = x
     initial = None
     where = True
-    if axis is True or axis is False:
-        raise TypeError('nanmax: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nanmax', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -3968,8 +3970,8 @@ def nanmean(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     dtype = None
     where = True
     a = _kd.float_input(a)
-    if axis is True or axis is False:
-        raise TypeError('nanmean: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nanmean', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -3997,8 +3999,8 @@ def nanmedian(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     a = x
     overwrite_input = False
     a = _kd.float_input(a)
-    if axis is True or axis is False:
-        raise TypeError('nanmedian: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nanmedian', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -4022,8 +4024,8 @@ def nanmin(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     a = x
     initial = None
     where = True
-    if axis is True or axis is False:
-        raise TypeError('nanmin: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nanmin', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -4058,8 +4060,8 @@ def nanpercentile(
     overwrite_input = False
     weights = None
     a = _kd.float_input(a)
-    if axis is True or axis is False:
-        raise TypeError('nanpercentile: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nanpercentile', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -4091,8 +4093,8 @@ def nanprod(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     initial = None
     where = True
     _dtype = _kd.accumulated_dtype(a)
-    if axis is True or axis is False:
-        raise TypeError('nanprod: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nanprod', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -4127,8 +4129,8 @@ def nanquantile(
     overwrite_input = False
     weights = None
     a = _kd.float_input(a)
-    if axis is True or axis is False:
-        raise TypeError('nanquantile: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nanquantile', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -4161,8 +4163,8 @@ def nanstd(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     mean = None
     correction = None
     a = _kd.float_input(a)
-    if axis is True or axis is False:
-        raise TypeError('nanstd: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nanstd', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -4196,8 +4198,8 @@ def nansum(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     initial = None
     where = True
     _dtype = _kd.accumulated_dtype(a)
-    if axis is True or axis is False:
-        raise TypeError('nansum: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nansum', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -4230,8 +4232,8 @@ def nanvar(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     mean = None
     correction = None
     a = _kd.float_input(a)
-    if axis is True or axis is False:
-        raise TypeError('nanvar: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nanvar', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -4428,7 +4430,7 @@ _outer = _bind('outer', {})
 
 
 def outer(x1: ArrayLike, x2: ArrayLike) -> Array:
-    """``outer``.
+    """The outer product of two vectors: ``out[i, j] = a[i] * b[j]``.
 
     keras.ops's form of ``crossops.numpy.outer``: Keras's parameter names, kinds and defaults,
     the same computation.
@@ -4499,8 +4501,8 @@ def percentile(
     overwrite_input = False
     weights = None
     a = _kd.float_input(a)
-    if axis is True or axis is False:
-        raise TypeError('percentile: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('percentile', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -4555,8 +4557,8 @@ def prod(
     dtype = _kd.accumulator(x, dtype)
     if dtype is None and axis is None and keepdims is False:
         return _ops.prod(x)
-    if axis is True or axis is False:
-        raise TypeError('prod: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('prod', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -4580,8 +4582,8 @@ def ptp(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     same computation.
     """
     a = x
-    if axis is True or axis is False:
-        raise TypeError('ptp: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('ptp', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -4616,8 +4618,8 @@ def quantile(
     overwrite_input = False
     weights = None
     a = _kd.float_input(a)
-    if axis is True or axis is False:
-        raise TypeError('quantile: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('quantile', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -4735,8 +4737,8 @@ def repeat(x: ArrayLike, repeats: ArrayLike, axis: int | None = None) -> Array:
     keras.ops's form of ``crossops.numpy.repeat``: Keras's parameter names, kinds and defaults,
     the same computation.
     """
-    if axis is True or axis is False:
-        raise TypeError('repeat: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('repeat', 'axis', axis)
     try:
         _key = (_TYPE(x), _TYPE(repeats))
         try:
@@ -4808,8 +4810,8 @@ def roll(x: ArrayLike, shift: int | tuple[int, ...], axis: Axis = None) -> Array
     keras.ops's form of ``crossops.numpy.roll``: Keras's parameter names, kinds and defaults,
     the same computation.
     """
-    if axis is True or axis is False:
-        raise TypeError('roll: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('roll', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -4834,8 +4836,8 @@ def rot90(array: ArrayLike, k: int = 1, axes: tuple[int, int] = (0, 1)) -> Array
     the same computation.
     """
     m = array
-    if axes is True or axes is False:
-        raise TypeError('rot90: axes must be an int (or ints), not a bool')
+    if _TYPE(axes) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('rot90', 'axes', axes)
     try:
         _key = _TYPE(m)
         try:
@@ -5005,8 +5007,8 @@ def size(x: ArrayLike) -> int:
     """
     a = x
     axis = None
-    if axis is True or axis is False:
-        raise TypeError('size: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('size', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -5055,8 +5057,8 @@ def sort(x: ArrayLike, axis: int | None = -1) -> Array:
     """
     descending = False
     stable = True
-    if axis is True or axis is False:
-        raise TypeError('sort: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('sort', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -5081,8 +5083,8 @@ def split(x: ArrayLike, indices_or_sections: int | Sequence[int], axis: int = 0)
     the same computation.
     """
     ary = x
-    if axis is True or axis is False:
-        raise TypeError('split: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('split', 'axis', axis)
     try:
         _key = _TYPE(ary)
         try:
@@ -5152,8 +5154,8 @@ def squeeze(x: ArrayLike, axis: int | tuple[int, ...] = None) -> Array:
     keras.ops's form of ``crossops.numpy.squeeze``: Keras's parameter names, kinds and defaults,
     the same computation.
     """
-    if axis is True or axis is False:
-        raise TypeError('squeeze: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('squeeze', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -5179,8 +5181,8 @@ def stack(x: Sequence[ArrayLike], axis: int = 0) -> Array:
     """
     arrays = x
     arrays = _kd.promoted_sequence(arrays)
-    if axis is True or axis is False:
-        raise TypeError('stack: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('stack', 'axis', axis)
     try:
         _key = (*_MAP(_TYPE, arrays),)
         try:
@@ -5205,8 +5207,8 @@ def std(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """
     correction = 0.0
     x = _kd.float_input(x)
-    if axis is True or axis is False:
-        raise TypeError('std: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('std', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -5265,8 +5267,8 @@ def sum(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     dtype = _kd.accumulator(x, dtype)
     if dtype is None and axis is None and keepdims is False:
         return _ops.sum(x)
-    if axis is True or axis is False:
-        raise TypeError('sum: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('sum', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -5290,10 +5292,10 @@ def swapaxes(x: ArrayLike, axis1: int, axis2: int) -> Array:
     defaults, the same computation.
     """
     a = x
-    if axis1 is True or axis1 is False:
-        raise TypeError('swapaxes: axis1 must be an int (or ints), not a bool')
-    if axis2 is True or axis2 is False:
-        raise TypeError('swapaxes: axis2 must be an int (or ints), not a bool')
+    if _TYPE(axis1) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('swapaxes', 'axis1', axis1)
+    if _TYPE(axis2) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('swapaxes', 'axis2', axis2)
     try:
         _key = _TYPE(a)
         try:
@@ -5317,8 +5319,8 @@ def take(x: ArrayLike, indices: ArrayLike, axis: int | None = None) -> Array:
     keras.ops's form of ``crossops.numpy.take``: Keras's parameter names, kinds and defaults,
     the same computation.
     """
-    if axis is True or axis is False:
-        raise TypeError('take: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('take', 'axis', axis)
     try:
         _key = (_TYPE(x), _TYPE(indices))
         try:
@@ -5342,8 +5344,8 @@ def take_along_axis(x: ArrayLike, indices: ArrayLike, axis: int | None = None) -
     keras.ops's form of ``crossops.numpy.take_along_axis``: Keras's parameter names, kinds and
     defaults, the same computation.
     """
-    if axis is True or axis is False:
-        raise TypeError('take_along_axis: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('take_along_axis', 'axis', axis)
     try:
         _key = (_TYPE(x), _TYPE(indices))
         try:
@@ -5453,8 +5455,9 @@ tile = _accelerate(tile, _tile)
 _trace = _bind('trace', {})
 
 
-def trace(x: ArrayLike, offset: Any = 0, axis1: Any = 0, axis2: Any = 1) -> Array:
-    """``trace``.
+def trace(x: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Array:
+    """The sum along a diagonal of an array, over the axes axis1 and axis2 (by default the first
+    two).
 
     keras.ops's form of ``crossops.numpy.trace``: Keras's parameter names, kinds and defaults,
     the same computation.
@@ -5465,10 +5468,10 @@ def trace(x: ArrayLike, offset: Any = 0, axis1: Any = 0, axis2: Any = 1) -> Arra
     a = x
     dtype = None
     dtype = _kd.accumulator(a, dtype)
-    if axis1 is True or axis1 is False:
-        raise TypeError('trace: axis1 must be an int (or ints), not a bool')
-    if axis2 is True or axis2 is False:
-        raise TypeError('trace: axis2 must be an int (or ints), not a bool')
+    if _TYPE(axis1) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('trace', 'axis1', axis1)
+    if _TYPE(axis2) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('trace', 'axis2', axis2)
     try:
         _key = _TYPE(a)
         try:
@@ -5492,8 +5495,8 @@ def transpose(x: ArrayLike, axes: Sequence[int] | None = None) -> Array:
     defaults, the same computation.
     """
     a = x
-    if axes is True or axes is False:
-        raise TypeError('transpose: axes must be an int (or ints), not a bool')
+    if _TYPE(axes) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('transpose', 'axes', axes)
     try:
         _key = _TYPE(a)
         try:
@@ -5520,8 +5523,8 @@ def trapezoid(y: ArrayLike, x: ArrayLike = None, dx: float = 1.0, axis: int = -1
     Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
     """
     y = _kd.float_input(y)
-    if axis is True or axis is False:
-        raise TypeError('trapezoid: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('trapezoid', 'axis', axis)
     try:
         _key = (_TYPE(y), _TYPE(x))
         try:
@@ -5714,8 +5717,8 @@ def var(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """
     correction = 0.0
     x = _kd.float_input(x)
-    if axis is True or axis is False:
-        raise TypeError('var: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('var', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:

@@ -14,6 +14,8 @@ from __future__ import annotations
 from typing import Any, Literal  # noqa: F401
 
 from .._accel import accelerate as _accelerate
+from .._arguments import BOOL_AXIS_TYPES as _BOOL_AXIS_TYPES
+from .._arguments import refuse_bool_axis as _refuse_bool_axis
 from .._dispatch import backend_of_impl as _backend_of_impl
 from .._dispatch import bind as _bind
 from .._dispatch import default_backend as _default_backend
@@ -358,8 +360,8 @@ def associative_scan(f: Callable, elems: Any, reverse: bool = False, axis: int =
     array([[  1,   2,   6],
            [  4,  20, 120]])
     """
-    if axis is True or axis is False:
-        raise TypeError('core.associative_scan: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('core.associative_scan', 'axis', axis)
     try:
         _b = _default_backend()
         return _associative_scan.impl(_b)(f=f, elems=elems, reverse=reverse, axis=axis)
@@ -698,8 +700,8 @@ def unstack(x: ArrayLike, num: int | None = None, axis: int = 0) -> list[Array]:
     >>> core.unstack(x, axis=1)
     [array([1, 3]), array([2, 4])]
     """
-    if axis is True or axis is False:
-        raise TypeError('core.unstack: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('core.unstack', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:

@@ -14,6 +14,8 @@ from __future__ import annotations
 from typing import Any, Literal  # noqa: F401
 
 from .._accel import accelerate as _accelerate
+from .._arguments import BOOL_AXIS_TYPES as _BOOL_AXIS_TYPES
+from .._arguments import refuse_bool_axis as _refuse_bool_axis
 from .._dispatch import bind as _bind
 from .._typing import (  # noqa: F401
     Array,
@@ -75,8 +77,8 @@ def logsumexp(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     >>> xmath.logsumexp(x, axis=1, keepdims=True).shape
     (2, 1)
     """
-    if axis is True or axis is False:
-        raise TypeError('math.logsumexp: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('math.logsumexp', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:

@@ -14,6 +14,8 @@ from __future__ import annotations
 from typing import Any, Literal  # noqa: F401
 
 from .._accel import accelerate as _accelerate
+from .._arguments import BOOL_AXIS_TYPES as _BOOL_AXIS_TYPES
+from .._arguments import refuse_bool_axis as _refuse_bool_axis
 from .._dispatch import backend_of_impl as _backend_of_impl
 from .._dispatch import bind as _bind
 from .._dispatch import native_dtype as _native_dtype
@@ -1023,8 +1025,8 @@ def glu(x: ArrayLike, axis: int = -1) -> Array:
     >>> nn.glu(np.array([[1.0, 2.0, 0.0, 100.0]]))
     array([[0.5, 2. ]])
     """
-    if axis is True or axis is False:
-        raise TypeError('nn.glu: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nn.glu', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -1070,8 +1072,8 @@ def softmax(x: ArrayLike, axis: Axis = -1) -> Array:
     array([[0.5, 0.5],
            [0. , 1. ]])
     """
-    if axis is True or axis is False:
-        raise TypeError('nn.softmax: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nn.softmax', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -1116,8 +1118,8 @@ def log_softmax(x: ArrayLike, axis: Axis = -1) -> Array:
     >>> nn.log_softmax(np.array([0.0, 1000.0]))
     array([-1000.,     0.])
     """
-    if axis is True or axis is False:
-        raise TypeError('nn.log_softmax: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nn.log_softmax', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -1161,8 +1163,8 @@ def sparsemax(x: ArrayLike, axis: int = -1) -> Array:
     >>> nn.sparsemax(np.array([0.1, 0.2, 0.3]))
     array([0.23333333, 0.33333333, 0.43333333])
     """
-    if axis is True or axis is False:
-        raise TypeError('nn.sparsemax: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nn.sparsemax', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -1221,8 +1223,8 @@ def one_hot(
     array([[0, 1, 0],
            [1, 0, 0]], dtype=int32)
     """
-    if axis is True or axis is False:
-        raise TypeError('nn.one_hot: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nn.one_hot', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -1285,8 +1287,8 @@ def multi_hot(
     >>> nn.multi_hot(np.array([0, 3]))
     array([1., 0., 0., 1.], dtype=float32)
     """
-    if axis is True or axis is False:
-        raise TypeError('nn.multi_hot: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nn.multi_hot', 'axis', axis)
     try:
         _key = _TYPE(inputs)
         try:
@@ -1344,8 +1346,8 @@ def moments(
     >>> nn.moments(x, axes=[0, 1], keepdims=True)
     (array([[3.]]), array([[3.5]]))
     """
-    if axes is True or axes is False:
-        raise TypeError('nn.moments: axes must be an int (or ints), not a bool')
+    if _TYPE(axes) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nn.moments', 'axes', axes)
     try:
         _key = _TYPE(x)
         try:
@@ -1408,8 +1410,8 @@ def batch_normalization(
     array([[ 9., 19.],
            [11., 21.]])
     """
-    if axis is True or axis is False:
-        raise TypeError('nn.batch_normalization: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nn.batch_normalization', 'axis', axis)
     try:
         _key = (_TYPE(x), _TYPE(mean), _TYPE(variance), _TYPE(offset), _TYPE(scale))
         try:
@@ -1470,8 +1472,8 @@ def layer_normalization(
     array([[-1.22474478,  0.        ,  3.44948956],
            [ 0.        ,  0.        ,  1.        ]])
     """
-    if axis is True or axis is False:
-        raise TypeError('nn.layer_normalization: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nn.layer_normalization', 'axis', axis)
     try:
         _key = (_TYPE(x), _TYPE(gamma), _TYPE(beta))
         try:
@@ -1526,8 +1528,8 @@ def rms_normalization(
     array([[0.84852813, 0.56568542],
            [0.99999995, 0.49999998]])
     """
-    if axis is True or axis is False:
-        raise TypeError('nn.rms_normalization: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nn.rms_normalization', 'axis', axis)
     try:
         _key = (_TYPE(x), _TYPE(scale))
         try:
@@ -1581,8 +1583,8 @@ def normalize(
     array([[0.42857143, 0.57142857],
            [0.        , 0.        ]])
     """
-    if axis is True or axis is False:
-        raise TypeError('nn.normalize: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nn.normalize', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -1682,8 +1684,8 @@ def categorical_crossentropy(
     >>> nn.categorical_crossentropy(t, np.zeros((2, 3)), from_logits=True)
     array([1.09861229, 1.09861229])
     """
-    if axis is True or axis is False:
-        raise TypeError('nn.categorical_crossentropy: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nn.categorical_crossentropy', 'axis', axis)
     try:
         _key = (_TYPE(target), _TYPE(output))
         try:
@@ -1735,9 +1737,8 @@ def sparse_categorical_crossentropy(
     >>> nn.sparse_categorical_crossentropy(np.array([1, 0]), np.zeros((2, 3)), from_logits=True)
     array([1.09861229, 1.09861229])
     """
-    if axis is True or axis is False:
-        raise TypeError(
-            'nn.sparse_categorical_crossentropy: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nn.sparse_categorical_crossentropy', 'axis', axis)
     try:
         _key = (_TYPE(target), _TYPE(output))
         try:

@@ -14,6 +14,8 @@ from __future__ import annotations
 from typing import Any, Literal  # noqa: F401
 
 from .._accel import accelerate as _accelerate
+from .._arguments import BOOL_AXIS_TYPES as _BOOL_AXIS_TYPES
+from .._arguments import refuse_bool_axis as _refuse_bool_axis
 from .._dispatch import bind as _bind
 from .._dispatch import default_backend as _default_backend
 from .._dispatch import native_dtype as _native_dtype
@@ -96,8 +98,8 @@ def fft(
         _forms.no_out('fft', out)
     if norm is None:
         norm = 'backward'
-    if axis is True or axis is False:
-        raise TypeError('fft.fft: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('fft.fft', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -213,8 +215,8 @@ def fftn(
         _forms.no_out('fftn', out)
     if norm is None:
         norm = 'backward'
-    if axes is True or axes is False:
-        raise TypeError('fft.fftn: axes must be an int (or ints), not a bool')
+    if _TYPE(axes) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('fft.fftn', 'axes', axes)
     try:
         _key = _TYPE(x)
         try:
@@ -260,8 +262,8 @@ def fftshift(x: ArrayLike, axes: int | Sequence[int] | None = None) -> Array:
     array([[2, 0, 1],
            [5, 3, 4]])
     """
-    if axes is True or axes is False:
-        raise TypeError('fft.fftshift: axes must be an int (or ints), not a bool')
+    if _TYPE(axes) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('fft.fftshift', 'axes', axes)
     try:
         _key = _TYPE(x)
         try:
@@ -321,8 +323,8 @@ def hfft(
         _forms.no_out('hfft', out)
     if norm is None:
         norm = 'backward'
-    if axis is True or axis is False:
-        raise TypeError('fft.hfft: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('fft.hfft', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -383,8 +385,8 @@ def ifft(
         _forms.no_out('ifft', out)
     if norm is None:
         norm = 'backward'
-    if axis is True or axis is False:
-        raise TypeError('fft.ifft: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('fft.ifft', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -444,8 +446,8 @@ def ifftn(
         _forms.no_out('ifftn', out)
     if norm is None:
         norm = 'backward'
-    if axes is True or axes is False:
-        raise TypeError('fft.ifftn: axes must be an int (or ints), not a bool')
+    if _TYPE(axes) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('fft.ifftn', 'axes', axes)
     try:
         _key = _TYPE(x)
         try:
@@ -488,8 +490,8 @@ def ifftshift(x: ArrayLike, axes: int | Sequence[int] | None = None) -> Array:
     >>> xnp.fft.ifftshift(xnp.fft.fftshift(np.arange(5)))
     array([0, 1, 2, 3, 4])
     """
-    if axes is True or axes is False:
-        raise TypeError('fft.ifftshift: axes must be an int (or ints), not a bool')
+    if _TYPE(axes) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('fft.ifftshift', 'axes', axes)
     try:
         _key = _TYPE(x)
         try:
@@ -549,8 +551,8 @@ def ihfft(
         _forms.no_out('ihfft', out)
     if norm is None:
         norm = 'backward'
-    if axis is True or axis is False:
-        raise TypeError('fft.ihfft: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('fft.ihfft', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -613,8 +615,8 @@ def irfft(
         _forms.no_out('irfft', out)
     if norm is None:
         norm = 'backward'
-    if axis is True or axis is False:
-        raise TypeError('fft.irfft: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('fft.irfft', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -678,8 +680,8 @@ def irfftn(
         _forms.no_out('irfftn', out)
     if norm is None:
         norm = 'backward'
-    if axes is True or axes is False:
-        raise TypeError('fft.irfftn: axes must be an int (or ints), not a bool')
+    if _TYPE(axes) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('fft.irfftn', 'axes', axes)
     try:
         _key = _TYPE(x)
         try:
@@ -741,8 +743,8 @@ def rfft(
         _forms.no_out('rfft', out)
     if norm is None:
         norm = 'backward'
-    if axis is True or axis is False:
-        raise TypeError('fft.rfft: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('fft.rfft', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -854,8 +856,8 @@ def rfftn(
         _forms.no_out('rfftn', out)
     if norm is None:
         norm = 'backward'
-    if axes is True or axes is False:
-        raise TypeError('fft.rfftn: axes must be an int (or ints), not a bool')
+    if _TYPE(axes) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('fft.rfftn', 'axes', axes)
     try:
         _key = _TYPE(x)
         try:
@@ -908,8 +910,8 @@ def fft2(
     array([[10.+0.j, -2.+0.j],
            [-4.+0.j,  0.+0.j]])
     """
-    if axes is True or axes is False:
-        raise TypeError('fft.fft2: axes must be an int (or ints), not a bool')
+    if _TYPE(axes) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('fft.fft2', 'axes', axes)
     try:
         _key = _TYPE(a)
         try:
@@ -961,8 +963,8 @@ def ifft2(
     array([[1.+0.j, 2.+0.j],
            [3.+0.j, 4.+0.j]])
     """
-    if axes is True or axes is False:
-        raise TypeError('fft.ifft2: axes must be an int (or ints), not a bool')
+    if _TYPE(axes) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('fft.ifft2', 'axes', axes)
     try:
         _key = _TYPE(a)
         try:
@@ -1014,8 +1016,8 @@ def rfft2(
     array([[11.+0.j, -2.+3.j, -3.+0.j],
            [ 9.+0.j, -2.+1.j, -1.+0.j]])
     """
-    if axes is True or axes is False:
-        raise TypeError('fft.rfft2: axes must be an int (or ints), not a bool')
+    if _TYPE(axes) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('fft.rfft2', 'axes', axes)
     try:
         _key = _TYPE(a)
         try:
@@ -1067,8 +1069,8 @@ def irfft2(
     array([[1., 2.],
            [3., 4.]])
     """
-    if axes is True or axes is False:
-        raise TypeError('fft.irfft2: axes must be an int (or ints), not a bool')
+    if _TYPE(axes) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('fft.irfft2', 'axes', axes)
     try:
         _key = _TYPE(a)
         try:

@@ -29,6 +29,7 @@ import numpy as np
 
 from .._typing import Array, ArrayLike, DTypeLike, Shape
 from ._extra import _no_out as no_out  # noqa: F401  (NumPy's out=, for the generated functions)
+from ._keras import _backend, _wide_float
 
 #: NumPy's memory orders: crossops arrays have no layout to choose, so each is taken and
 #: changes nothing
@@ -70,22 +71,51 @@ def integral(dtype) -> bool:
     return name == "bool" or name.startswith(("int", "uint"))
 
 
-def in_float(fn, x: ArrayLike, dtype, **kwargs) -> Array:
-    """NumPy's ``mean``/``var``/``std`` with an integer ``dtype``: computed in floats (the
-    default float, or float64 on a backend that has it), the result cast to ``dtype``.
+def integer_stat(fn, x: ArrayLike, dtype, *, axis, keepdims, where, correction=0,
+                 mean=None) -> Array:
+    """NumPy's ``mean``, ``var`` and ``std`` (``fn``) with an integer or bool ``dtype``, as
+    NumPy computes them: each sum in ``dtype`` (integers wrap), each division in floats
+    cast back to ``dtype`` (toward zero); ``var``'s deviations from that truncated mean,
+    squared in their own integer dtype; ``std`` the root of that truncated variance, cast
+    back too.
 
     Examples
     --------
     >>> import numpy as np, crossops.numpy as xnp
-    >>> in_float(xnp.mean, np.array([1, 2]), "int64")
-    np.int64(1)
+    >>> integer_stat(xnp.mean, np.array([1, 2]), "int64", axis=None, keepdims=False,
+    ...              where=True)
+    array(1)
+    >>> integer_stat(xnp.mean, np.array([100, 100, 100], np.int8), "int8", axis=None,
+    ...              keepdims=False, where=True)
+    array(14, dtype=int8)
     """
     xnp = _xnp()
     x = xnp.asarray(x)
-    wide = xnp.astype(x, xnp.result_type(x.dtype, 1.0))
-    if not xnp.isdtype(wide.dtype, "real floating"):
-        wide = xnp.astype(x, "float64")
-    return xnp.astype(fn(wide, **kwargs), dtype)
+    name = _name_of(dtype)
+    wide = _wide_float(_backend(x))  # float64 (jax: float32 unless x64 is on)
+    count = xnp.sum(xnp.ones_like(x, dtype=wide), axis=axis, keepdims=True, where=where)
+
+    def divide(total, n):  # NumPy's true_divide into an integer out=: toward zero
+        return xnp.astype(xnp.astype(total, wide) / n, name)
+
+    total = xnp.sum(x, axis=axis, dtype=name, keepdims=True, where=where)
+    if fn.__name__ == "mean":
+        out = divide(total, count)
+    else:
+        centre = divide(total, count) if mean is None else xnp.asarray(mean)
+        d = xnp.subtract(x, centre)
+        out = divide(xnp.sum(xnp.multiply(d, d), axis=axis, dtype=name, keepdims=True, where=where),
+                     xnp.maximum(count - correction, 0.0))
+        if fn.__name__ == "std":
+            out = xnp.astype(xnp.sqrt(xnp.astype(out, wide)), name)
+    if not keepdims:
+        out = xnp.squeeze(out, axis=axis) if axis is not None else xnp.reshape(out, ())
+    return out
+
+
+def _name_of(dtype) -> str:
+    from .._dtypes import dtype_name
+    return dtype_name(dtype)
 
 
 def ddof_and_correction(op: str) -> None:
@@ -312,9 +342,11 @@ def linspace(start, stop, num: int, endpoint: bool, retstep: bool, dtype, axis: 
     y = xnp.astype(xnp.arange(num, dtype=real, like=lo), dt)
     y = xnp.reshape(y, (num,) + (1,) * lo.ndim)
     if div > 0:
-        step = delta / div
+        # divisors as whole arrays: XLA (jax, eagerly too) multiplies by the reciprocal of
+        # a broadcast divisor, which is an ulp off NumPy's quotient in half the cases
+        step = delta / xnp.full_like(delta, div)
         # NumPy scales by delta after dividing where some step is 0 (underflowed)
-        y = xnp.where(xnp.any(step == 0), y / div * delta, y * step)
+        y = xnp.where(xnp.any(step == 0), y / xnp.full_like(y, div) * delta, y * step)
     else:  # no step: 0 samples, or 1 with the endpoint
         step = math.nan
         y = y * delta
@@ -473,19 +505,27 @@ def array(x: ArrayLike, dtype, copy, ndmin: int, ndmax: int, like) -> Array:
 
     ``copy=False`` raises ValueError where the data must be converted or copied (a list,
     another dtype); ``copy=None`` copies only then. ``ndmin`` prepends axes of size one.
+    ``ndmax`` limits the axes made from nested sequences (an array keeps its own): deeper
+    sequences raise ValueError, as NumPy does without ``dtype=object``, which crossops
+    does not have.
 
     Examples
     --------
     >>> import numpy as np
     >>> array([1, 2], None, True, 3, 0, None).shape
     (1, 1, 2)
+    >>> array([[1, 2], [3, 4]], None, True, 0, 2, None).shape
+    (2, 2)
     """
-    if ndmax:
-        raise NotImplementedError("array: ndmax (a limit on the depth of nested sequences) "
-                                  "is not taken; pass 0")
+    if not 0 <= operator.index(ndmax) <= 64:
+        raise ValueError(f"array: ndmax must be in the range [0, 64], got {ndmax}")
     xnp = _xnp()
     out = xnp.asarray(x, dtype=dtype, copy=copy, like=like) if like is not None else \
         xnp.asarray(x, dtype=dtype, copy=copy)
+    if ndmax and isinstance(x, list | tuple) and out.ndim > ndmax:
+        raise ValueError(f"array: the nested sequences make {out.ndim} dimensions, more than "
+                         f"ndmax={ndmax}; NumPy keeps the deeper ones as objects "
+                         f"(dtype=object), which crossops arrays cannot hold")
     if ndmin > out.ndim:
         out = xnp.reshape(out, (1,) * (ndmin - out.ndim) + tuple(out.shape))
     return out

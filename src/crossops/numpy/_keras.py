@@ -739,6 +739,15 @@ def nanargmin(a, axis=None, *, keepdims=False):
     return _nan_arg(a, axis, keepdims, nanmin, _xnp().argmin)
 
 
+def _no_nan_to_drop(a, dtype) -> bool:
+    """Whether NumPy's nanmean, nanvar or nanstd of ``a`` in ``dtype`` is its mean, var or
+    std: ``a`` of integers or bools (no NaN to drop), given an integer ``dtype`` (which
+    those compute in as NumPy does, see ``crossops.numpy._forms.integer_stat``)."""
+    from ._forms import integral
+    return dtype is not None and integral(dtype) and not (
+        _is_float(a) or _is_complex(a)) and _is_array(a)
+
+
 def _nan_stat_input(x, dtype):
     """``x`` in the dtype NumPy's nanmean, nanvar and nanstd compute in: ``dtype`` where
     given (a floating or complex one: crossops does not take NumPy's integer ones), else
@@ -760,6 +769,8 @@ def _nan_stat_input(x, dtype):
 @generic()
 def nanmean(a, axis=None, dtype=None, keepdims=False, *, where=True):
     xnp = _xnp()
+    if _no_nan_to_drop(a, dtype):
+        return xnp.mean(a, axis=axis, dtype=dtype, keepdims=keepdims, where=where)
     if where is not True:
         from ._masked import counts, nan_valid
         a, valid = nan_valid(a, where, "nanmean")
@@ -787,6 +798,9 @@ def nanvar(a, axis=None, dtype=None, ddof=0, keepdims=False, *, where=True, mean
            correction=None):
     xnp = _xnp()
     ddof = _ddof(ddof, correction, "nanvar")
+    if _no_nan_to_drop(a, dtype):
+        return xnp.var(a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims, where=where,
+                       mean=mean)
     if where is not True or mean is not None:
         from ._masked import moments, nan_valid
         a, valid = nan_valid(a, where, "nanvar")
@@ -818,6 +832,9 @@ def nanstd(a, axis=None, dtype=None, ddof=0, keepdims=False, *, where=True, mean
            correction=None):
     xnp = _xnp()
     ddof = _ddof(ddof, correction, "nanstd")
+    if _no_nan_to_drop(a, dtype):
+        return xnp.std(a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims, where=where,
+                       mean=mean)
     v = nanvar(a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims, where=where, mean=mean)
     # the gradient at a zero variance is 0, a subgradient, not sqrt's inf * 0 = nan
     zero = v == 0
@@ -1436,18 +1453,13 @@ def _float_result(b, arrays, floor: str | None) -> str:
 
 def _spaced(op, s, e, num, endpoint):
     """NumPy's linspace of arrays ``s`` and ``e`` (one shape, one float dtype) along a new
-    first axis."""
-    xnp = _xnp()
+    first axis (``linspace``'s, as NumPy's logspace and geomspace call it), ``num``
+    checked in ``op``'s name."""
+    from ._forms import linspace as spaced
     num = _int(op, "num", num)
     if num < 0:
         raise ValueError(f"{op}: num must be >= 0, got {num}")
-    div = num - 1 if endpoint else num
-    t = xnp.reshape(xnp.arange(num, dtype=_name(s)), (num,) + (1,) * len(s.shape))
-    delta = e - s
-    y = t * (delta / div) + s if div > 0 else t * delta + s
-    if endpoint and num > 1:
-        y = xnp.concat([y[:-1], xnp.expand_dims(e, axis=0)], axis=0)
-    return y
+    return spaced(s, e, num, endpoint, False, None, 0, None)
 
 
 @generic()
@@ -1457,13 +1469,23 @@ def linspace(start, stop, /, num, *, dtype=None, device=None, endpoint=True):
     return spaced(start, stop, num, endpoint, False, dtype, 0, device)
 
 
-def _endpoints(start, stop, b):
-    """start and stop as arrays of the widest float, broadcast together."""
+def _endpoints(start, stop, b, dt: str | None = None):
+    """start and stop as arrays of ``dt`` (the widest float if None), broadcast together."""
     xnp = _xnp()
-    wide = _wide_float(b)
+    wide = _wide_float(b) if dt is None else dt
     s, e = (xnp.astype(v, wide) if _is_array(v) else xnp.asarray(v, dtype=wide)
             for v in (start, stop))
     return xnp.broadcast_arrays(s, e)
+
+
+def _working_float(b, arrays) -> str:
+    """The dtype NumPy computes a sequence spaced between ``arrays`` in: their promoted
+    dtype where it is floating, else (numbers, integers) NumPy's float64, or the widest
+    float backend ``b`` has."""
+    from .._dtypes import kind, result_name
+    names = [_name(a) for a in arrays if _is_array(a)]
+    r = result_name(*names) if names else None
+    return r if r is not None and kind(r) == "f" else _wide_float(b)
 
 
 def _spaced_dtype(op, b, arrays, dtype, floor):
@@ -1481,11 +1503,16 @@ def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
     b = _backend(start, stop)
     with _use(b):
         out_dt = _spaced_dtype("logspace", b, (start, stop, base), dtype, None)
-        s, e = _endpoints(start, stop, b)
-        base = xnp.astype(base, _name(s)) if _is_array(base) else \
-            xnp.asarray(base, dtype=_name(s))
+        # NumPy's order: the exponents in the bounds' float dtype (NumPy's float64 for
+        # numbers and integers), the powers in that joined with an array base's
+        work = _working_float(b, (start, stop))
+        s, e = _endpoints(start, stop, b, work)
+        power = _working_float(b, (s, base)) if _is_array(base) else work
+        base = xnp.astype(base, power) if _is_array(base) else \
+            xnp.asarray(base, dtype=power)
         s, e, base = xnp.broadcast_arrays(s, e, base)
-        out = xnp.pow(xnp.expand_dims(base, axis=0), _spaced("logspace", s, e, num, endpoint))
+        y = xnp.astype(_spaced("logspace", s, e, num, endpoint), power)
+        out = xnp.pow(xnp.expand_dims(base, axis=0), y)
         return xnp.astype(xnp.moveaxis(out, 0, axis), out_dt)
 
 

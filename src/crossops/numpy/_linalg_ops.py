@@ -14,6 +14,8 @@ from __future__ import annotations
 from typing import Any, Literal  # noqa: F401
 
 from .._accel import accelerate as _accelerate
+from .._arguments import BOOL_AXIS_TYPES as _BOOL_AXIS_TYPES
+from .._arguments import refuse_bool_axis as _refuse_bool_axis
 from .._dispatch import backend_of_impl as _backend_of_impl
 from .._dispatch import bind as _bind
 from .._dispatch import native_dtype as _native_dtype
@@ -133,8 +135,8 @@ def cross(x1: ArrayLike, x2: ArrayLike, /, *, axis: int = -1) -> Array:
     array([[ 0., -1.,  0.],
            [ 0.,  0.,  0.]])
     """
-    if axis is True or axis is False:
-        raise TypeError('linalg.cross: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('linalg.cross', 'axis', axis)
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
@@ -1204,8 +1206,8 @@ def vecdot(x1: ArrayLike, x2: ArrayLike, /, *, axis: int = -1) -> Array:
     >>> xnp.linalg.vecdot(np.array([1j, 1.0]), np.array([1j, 1.0]))
     np.complex128(2+0j)
     """
-    if axis is True or axis is False:
-        raise TypeError('linalg.vecdot: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('linalg.vecdot', 'axis', axis)
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
@@ -1260,8 +1262,8 @@ def vector_norm(
     >>> xnp.linalg.vector_norm(np.array([[3.0, 4.0], [6.0, 8.0]]), axis=1)
     array([ 5., 10.])
     """
-    if axis is True or axis is False:
-        raise TypeError('linalg.vector_norm: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('linalg.vector_norm', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -1465,8 +1467,8 @@ def norm(
     >>> xnp.linalg.norm(np.ones((2, 2, 2)), axis=(1, 2))
     array([2., 2.])
     """
-    if axis is True or axis is False:
-        raise TypeError('linalg.norm: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('linalg.norm', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -1776,8 +1778,8 @@ def tensorsolve(a: ArrayLike, b: ArrayLike, axes: Sequence[int] | None = None) -
     array([[0. , 0.5, 1. ],
            [1.5, 2. , 2.5]])
     """
-    if axes is True or axes is False:
-        raise TypeError('linalg.tensorsolve: axes must be an int (or ints), not a bool')
+    if _TYPE(axes) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('linalg.tensorsolve', 'axes', axes)
     try:
         _key = (_TYPE(a), _TYPE(b))
         try:

@@ -15,6 +15,8 @@ from __future__ import annotations
 from typing import Any, Literal  # noqa: F401
 
 from .._accel import accelerate as _accelerate
+from .._arguments import BOOL_AXIS_TYPES as _BOOL_AXIS_TYPES
+from .._arguments import refuse_bool_axis as _refuse_bool_axis
 from .._dispatch import backend_of_impl as _backend_of_impl
 from .._dispatch import bind as _bind
 from .._dispatch import default_backend as _default_backend
@@ -654,24 +656,31 @@ _linspace = _bind('linspace', _GENERIC)
 
 
 def linspace(
-        start: int | float | complex, stop: int | float | complex, num: int = 50,
-        endpoint: bool = True, retstep: bool = False, dtype: DTypeLike | None = None, axis: int = 0,
-        *, device: Device | None = None,
-) -> Array:
+        start: int | float | complex | ArrayLike, stop: int | float | complex | ArrayLike,
+        num: int = 50, endpoint: bool = True, retstep: bool = False, dtype: DTypeLike | None = None,
+        axis: int = 0, *, device: Device | None = None,
+) -> Array | tuple[Array, Any]:
     """A given number of evenly spaced values from start to stop.
 
     The step is ``(stop - start) / (num - 1)``, or ``/ num`` with ``endpoint=False``, which
-    leaves stop out. stop may be smaller than start. The default dtype is the backend's
-    default floating dtype (a complex one for complex bounds). With an integer dtype,
-    fractional values are rounded differently by backend: NumPy and JAX round down,
-    PyTorch and TensorFlow toward zero.
+    leaves stop out. stop may be smaller than start. With Python numbers as bounds the result
+    is 1-D, made on the default backend, and the default dtype is the backend's default
+    floating dtype (a complex one for complex bounds). As in NumPy, start and stop may also
+    be arrays (of any backend, or host data such as NumPy arrays): they broadcast together
+    and the samples lie along a new axis ``axis`` (the first by default), computed as NumPy
+    computes them on the arrays' backend (the default backend for host data), in the dtype
+    the bounds promote to with a Python float (float32 bounds stay float32; integers give
+    the default float). With an integer dtype, fractional values are rounded differently by
+    backend for number bounds: NumPy and JAX round down, PyTorch and TensorFlow toward zero;
+    array bounds are rounded down on every backend.
 
     Parameters
     ----------
-    start : int | float | complex
-        First value.
-    stop : int | float | complex
-        Last value (the end of the interval with ``endpoint=False``).
+    start : int | float | complex | ArrayLike
+        First value: a number, or an array of first values.
+    stop : int | float | complex | ArrayLike
+        Last value (the end of the interval with ``endpoint=False``): a number, or an array
+        broadcastable with start.
     num : int, default 50
         Number of values, at least 0.
     endpoint : bool, default True
@@ -688,8 +697,10 @@ def linspace(
 
     Returns
     -------
-    Array
-        A 1-D array of num elements, of the default backend.
+    Array | tuple[Array, Any]
+        num values along axis: a 1-D array for number bounds, else of shape ``(num,
+        *broadcast(start, stop).shape)`` with the samples moved to axis; with retstep, the
+        pair ``(samples, step)``.
 
     Examples
     --------
@@ -702,6 +713,13 @@ def linspace(
     array([10.,  5.,  0.])
     >>> xnp.linspace(0, 1, 3, dtype='int32')
     array([0, 0, 1], dtype=int32)
+    >>> xnp.linspace(np.array([0.0, 1.0]), np.array([1.0, 3.0]), 3)
+    array([[0. , 1. ],
+           [0.5, 2. ],
+           [1. , 3. ]])
+    >>> xnp.linspace(np.array([0.0, 1.0]), 2.0, 3, axis=1)
+    array([[0. , 1. , 2. ],
+           [1. , 1.5, 2. ]])
     """
     if retstep or axis != 0:
         return _forms.linspace(start, stop, num, endpoint, retstep, dtype, axis, device)
@@ -4502,8 +4520,8 @@ def take(
         _forms.no_out('take', out)
     if mode != 'raise':
         indices = _forms.take_mode(x, indices, axis, mode)
-    if axis is True or axis is False:
-        raise TypeError('take: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('take', 'axis', axis)
     try:
         _key = (_TYPE(x), _TYPE(indices))
         try:
@@ -4563,8 +4581,8 @@ def take_along_axis(arr: ArrayLike, indices: ArrayLike, axis: int | None = -1) -
     array([10, 20, 30, 40, 50, 60])
     """
     x = arr
-    if axis is True or axis is False:
-        raise TypeError('take_along_axis: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('take_along_axis', 'axis', axis)
     try:
         _key = (_TYPE(x), _TYPE(indices))
         try:
@@ -4785,8 +4803,8 @@ def vecdot(x1: ArrayLike, x2: ArrayLike, /, *, axis: int = -1) -> Array:
     >>> xnp.vecdot(np.array([1j, 2]), np.array([1j, 1]))
     np.complex128(3+0j)
     """
-    if axis is True or axis is False:
-        raise TypeError('vecdot: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('vecdot', 'axis', axis)
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
@@ -4995,8 +5013,8 @@ def concat(
         _forms.no_out('concat', out)
     if dtype is not None or casting != 'same_kind':
         arrays = _forms.cast_all('concat', arrays, dtype, casting)
-    if axis is True or axis is False:
-        raise TypeError('concat: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('concat', 'axis', axis)
     try:
         _key = (*_MAP(_TYPE, arrays),)
         try:
@@ -5047,8 +5065,8 @@ def expand_dims(a: ArrayLike, axis: int | tuple[int, ...]) -> Array:
     (1, 3, 1)
     """
     x = a
-    if axis is True or axis is False:
-        raise TypeError('expand_dims: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('expand_dims', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -5098,8 +5116,8 @@ def flip(m: ArrayLike, axis: Axis = None) -> Array:
            [1, 2, 3]])
     """
     x = m
-    if axis is True or axis is False:
-        raise TypeError('flip: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('flip', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -5151,10 +5169,10 @@ def moveaxis(
     (3, 4, 2)
     """
     x = a
-    if source is True or source is False:
-        raise TypeError('moveaxis: source must be an int (or ints), not a bool')
-    if destination is True or destination is False:
-        raise TypeError('moveaxis: destination must be an int (or ints), not a bool')
+    if _TYPE(source) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('moveaxis', 'source', source)
+    if _TYPE(destination) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('moveaxis', 'destination', destination)
     try:
         _key = _TYPE(x)
         try:
@@ -5205,8 +5223,8 @@ def permute_dims(a: ArrayLike, axes: tuple[int, ...] | None = None) -> Array:
     x = a
     if axes is None:
         axes = _forms.reversed_axes(x)
-    if axes is True or axes is False:
-        raise TypeError('permute_dims: axes must be an int (or ints), not a bool')
+    if _TYPE(axes) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('permute_dims', 'axes', axes)
     try:
         _key = _TYPE(x)
         try:
@@ -5265,8 +5283,8 @@ def repeat(a: ArrayLike, repeats: ArrayLike, axis: int | None = None) -> Array:
     array([7, 7, 7, 8])
     """
     x = a
-    if axis is True or axis is False:
-        raise TypeError('repeat: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('repeat', 'axis', axis)
     try:
         _key = (_TYPE(x), _TYPE(repeats))
         try:
@@ -5389,8 +5407,8 @@ def roll(a: ArrayLike, shift: int | tuple[int, ...], axis: Axis = None) -> Array
            [3, 1, 2]])
     """
     x = a
-    if axis is True or axis is False:
-        raise TypeError('roll: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('roll', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -5438,8 +5456,8 @@ def squeeze(a: ArrayLike, axis: int | tuple[int, ...] | None = None) -> Array:
     array([5])
     """
     x = a
-    if axis is True or axis is False:
-        raise TypeError('squeeze: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('squeeze', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -5504,8 +5522,8 @@ def stack(
         _forms.no_out('stack', out)
     if dtype is not None or casting != 'same_kind':
         arrays = _forms.cast_all('stack', arrays, dtype, casting)
-    if axis is True or axis is False:
-        raise TypeError('stack: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('stack', 'axis', axis)
     try:
         _key = (*_MAP(_TYPE, arrays),)
         try:
@@ -5604,8 +5622,8 @@ def unstack(x: ArrayLike, /, *, axis: int = 0) -> tuple[Array, ...]:
     >>> xnp.unstack(x, axis=1)
     (array([1, 4]), array([2, 5]), array([3, 6]))
     """
-    if axis is True or axis is False:
-        raise TypeError('unstack: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('unstack', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -5624,11 +5642,54 @@ _rint = _bind('rint', _GENERIC)
 
 
 def rint(
-        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
-        casting: Any = 'same_kind', order: Literal["C", "F", "A", "K"] | None = 'K',
-        dtype: DTypeLike | None = None, subok: bool = True, signature: Any = None,
+        x: ArrayLike, /, out: None = None, *, where: ArrayLike | bool = True,
+        casting: Literal["no", "equiv", "safe", "same_kind", "unsafe"] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
 ) -> Array:
-    """``rint``.
+    """Round each element to the nearest integer, halves to the nearest even integer.
+
+    ``rint(2.5)`` is 2.0 and ``rint(-0.5)`` is -0.0, as NumPy. The result is floating, as
+    NumPy's ufunc loops make it: floats keep their dtype, bool and 8-bit integers give
+    float16, 16-bit integers float32, wider integers float64 (float32 on JAX without x64);
+    complex inputs round their real and imaginary parts. NaN and infinities are kept.
+    NumPy's ufunc keywords are accepted: ``out`` must be None, ``where`` True; ``dtype``
+    chooses a floating dtype to compute in (a cast ``casting`` forbids raises TypeError).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+    out : None, default None
+        Must be None: crossops never writes into arrays.
+    where : ArrayLike | bool, default True
+        Must be True (NumPy's masked ufunc form needs out).
+    casting : Literal["no", "equiv", "safe", "same_kind", "unsafe"], default 'same_kind'
+        NumPy's casting rule for converting x to dtype: ``"no"``, ``"equiv"``, ``"safe"``,
+        ``"same_kind"`` or ``"unsafe"``.
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        A floating dtype to compute in; None: x's float dtype (see above).
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        Must be None.
+
+    Returns
+    -------
+    Array
+        The rounded values, of a floating dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.rint(np.array([-1.5, -0.5, 0.5, 1.5, 2.5, 2.7]))
+    array([-2., -0.,  0.,  2.,  2.,  3.])
+    >>> xnp.rint(np.array([1, 2], dtype=np.int8))
+    array([1., 2.], dtype=float16)
     """
     try:
         _key = _TYPE(x)
@@ -5652,8 +5713,40 @@ rint = _accelerate(rint, _rint)
 _around = _bind('around', _GENERIC)
 
 
-def around(a: ArrayLike, decimals: Any = 0, out: Any = None) -> Array:
-    """``around``.
+def around(a: ArrayLike, decimals: int = 0, out: None = None) -> Array:
+    """Round to the given number of decimals, halves to the nearest even value.
+
+    As NumPy, ``around(a, d)`` computes ``round(a * 10**d) / 10**d`` (``round(a / 10**-d) *
+    10**-d`` for negative d), so values that are not exact in binary can round the other
+    way (``around(1.005, 2)`` is 1.0). Integers keep their dtype: unchanged for
+    ``decimals >= 0``, rounded to tens, hundreds ... (computed in float64) for negative
+    decimals. Booleans give float16 (negative decimals raise TypeError); complex inputs round
+    their real and imaginary parts. NaN and infinities are kept.
+
+    Parameters
+    ----------
+    a : ArrayLike
+        Input array.
+    decimals : int, default 0
+        Number of decimal places to round to; negative values round to the left of the
+        point.
+    out : None, default None
+        Must be None: crossops never writes into arrays.
+
+    Returns
+    -------
+    Array
+        The rounded array, of a's dtype (float16 for booleans).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.around(np.array([0.37, 1.64, 2.5, 3.5]), decimals=1)
+    array([0.4, 1.6, 2.5, 3.5])
+    >>> xnp.around(np.array([0.5, 1.5, 2.5]))
+    array([0., 2., 2.])
+    >>> xnp.around(np.array([1234, 1250, -1350]), decimals=-2)
+    array([ 1200,  1200, -1400])
     """
     try:
         _key = _TYPE(a)
@@ -5672,8 +5765,32 @@ around = _accelerate(around, _around)
 _fix = _bind('fix', _GENERIC)
 
 
-def fix(x: ArrayLike, out: Any = None) -> Array:
-    """``fix``.
+def fix(x: ArrayLike, out: None = None) -> Array:
+    """Round each element toward zero.
+
+    ``fix(2.7)`` is 2.0 and ``fix(-2.7)`` is -2.0 (the same as ``trunc``). Floats keep their
+    dtype; integers and booleans are returned unchanged (as a new array). NaN and
+    infinities are kept.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Real or boolean input array.
+    out : None, default None
+        Must be None: crossops never writes into arrays.
+
+    Returns
+    -------
+    Array
+        The truncated values, of x's dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.fix(np.array([2.1, 2.9, -2.1, -2.9]))
+    array([ 2.,  2., -2., -2.])
+    >>> xnp.fix(np.array([3, -3]))
+    array([ 3, -3])
     """
     try:
         _key = _TYPE(x)
@@ -5693,11 +5810,53 @@ _degrees = _bind('degrees', _GENERIC)
 
 
 def degrees(
-        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
-        casting: Any = 'same_kind', order: Literal["C", "F", "A", "K"] | None = 'K',
-        dtype: DTypeLike | None = None, subok: bool = True, signature: Any = None,
+        x: ArrayLike, /, out: None = None, *, where: ArrayLike | bool = True,
+        casting: Literal["no", "equiv", "safe", "same_kind", "unsafe"] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
 ) -> Array:
-    """``degrees``.
+    """Convert angles from radians to degrees, element-wise.
+
+    ``x * 180 / pi``. Integers and booleans are converted first as NumPy's ufunc loops do
+    (bool and 8-bit integers to float16, 16-bit to float32, wider to float64 (float32 on JAX
+    without x64)); float16 and bfloat16 are computed in float32 and rounded back. Complex
+    inputs raise TypeError. The same as ``rad2deg``. NumPy's ufunc keywords are accepted:
+    ``out`` must be None, ``where`` True; ``dtype`` chooses the float dtype to compute in.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Real input array: angles in radians.
+    out : None, default None
+        Must be None: crossops never writes into arrays.
+    where : ArrayLike | bool, default True
+        Must be True (NumPy's masked ufunc form needs out).
+    casting : Literal["no", "equiv", "safe", "same_kind", "unsafe"], default 'same_kind'
+        NumPy's casting rule for converting x to dtype: ``"no"``, ``"equiv"``, ``"safe"``,
+        ``"same_kind"`` or ``"unsafe"``.
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        A floating dtype to compute in; None: x's float dtype (see above).
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        Must be None.
+
+    Returns
+    -------
+    Array
+        The angles in degrees, of a floating dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.degrees(np.array([0.0, np.pi / 2, np.pi, -np.pi]))
+    array([   0.,   90.,  180., -180.])
+    >>> xnp.degrees(np.array([1], dtype=np.int16)).dtype
+    dtype('float32')
     """
     try:
         _key = _TYPE(x)
@@ -5722,11 +5881,53 @@ _radians = _bind('radians', _GENERIC)
 
 
 def radians(
-        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
-        casting: Any = 'same_kind', order: Literal["C", "F", "A", "K"] | None = 'K',
-        dtype: DTypeLike | None = None, subok: bool = True, signature: Any = None,
+        x: ArrayLike, /, out: None = None, *, where: ArrayLike | bool = True,
+        casting: Literal["no", "equiv", "safe", "same_kind", "unsafe"] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
 ) -> Array:
-    """``radians``.
+    """Convert angles from degrees to radians, element-wise.
+
+    ``x * pi / 180``. Integers and booleans are converted first as NumPy's ufunc loops do
+    (bool and 8-bit integers to float16, 16-bit to float32, wider to float64 (float32 on JAX
+    without x64)); float16 and bfloat16 are computed in float32 and rounded back. Complex
+    inputs raise TypeError. The same as ``deg2rad``. NumPy's ufunc keywords are accepted:
+    ``out`` must be None, ``where`` True; ``dtype`` chooses the float dtype to compute in.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Real input array: angles in degrees.
+    out : None, default None
+        Must be None: crossops never writes into arrays.
+    where : ArrayLike | bool, default True
+        Must be True (NumPy's masked ufunc form needs out).
+    casting : Literal["no", "equiv", "safe", "same_kind", "unsafe"], default 'same_kind'
+        NumPy's casting rule for converting x to dtype: ``"no"``, ``"equiv"``, ``"safe"``,
+        ``"same_kind"`` or ``"unsafe"``.
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        A floating dtype to compute in; None: x's float dtype (see above).
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        Must be None.
+
+    Returns
+    -------
+    Array
+        The angles in radians, of a floating dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.radians(np.array([0.0, 90.0, 180.0, -45.0]))
+    array([ 0.        ,  1.57079633,  3.14159265, -0.78539816])
+    >>> xnp.radians(np.array([180], dtype=np.float32))
+    array([3.1415927], dtype=float32)
     """
     try:
         _key = _TYPE(x)
@@ -5751,13 +5952,54 @@ _spacing = _bind('spacing', _GENERIC)
 
 
 def spacing(
-        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
-        casting: Any = 'same_kind', order: Literal["C", "F", "A", "K"] | None = 'K',
-        dtype: DTypeLike | None = None, subok: bool = True, signature: Any = None,
+        x: ArrayLike, /, out: None = None, *, where: ArrayLike | bool = True,
+        casting: Literal["no", "equiv", "safe", "same_kind", "unsafe"] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
 ) -> Array:
-    """spacing(x): the distance from x to the next float away from zero (negative for negative x).
-    Results that are subnormal numbers (spacing(0) and the like) are flushed to zero on
-    TensorFlow and XLA on CPU.
+    """The distance from each element to the next representable float away from zero.
+
+    ``spacing(x)`` is ``nextafter(x, copysign(inf, x)) - x``: one unit in the last place of
+    x, negative for negative x; infinities give NaN, NaN gives NaN. Integers are converted
+    first as NumPy's ufunc loops do (8-bit to float16, 16-bit to float32, wider to float64);
+    complex inputs raise TypeError. Results that are subnormal numbers (``spacing(0.0)`` and
+    the like) are flushed to zero on TensorFlow and XLA on CPU. NumPy's ufunc keywords are
+    accepted: ``out`` must be None, ``where`` True; ``dtype`` chooses the float dtype.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Real input array.
+    out : None, default None
+        Must be None: crossops never writes into arrays.
+    where : ArrayLike | bool, default True
+        Must be True (NumPy's masked ufunc form needs out).
+    casting : Literal["no", "equiv", "safe", "same_kind", "unsafe"], default 'same_kind'
+        NumPy's casting rule for converting x to dtype: ``"no"``, ``"equiv"``, ``"safe"``,
+        ``"same_kind"`` or ``"unsafe"``.
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        A floating dtype to compute in; None: x's float dtype (see above).
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        Must be None.
+
+    Returns
+    -------
+    Array
+        The spacings, of x's float dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.spacing(np.array([1.0, -1.0, 1e10]))
+    array([ 2.22044605e-16, -2.22044605e-16,  1.90734863e-06])
+    >>> xnp.spacing(np.array([1.0, 1024.0], dtype=np.float32))
+    array([1.1920929e-07, 1.2207031e-04], dtype=float32)
     """
     try:
         _key = _TYPE(x)
@@ -5782,12 +6024,57 @@ _float_power = _bind('float_power', _GENERIC)
 
 
 def float_power(
-        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
-        casting: Any = 'same_kind', order: Literal["C", "F", "A", "K"] | None = 'K',
-        dtype: DTypeLike | None = None, subok: bool = True, signature: Any = None,
+        x1: ArrayLike, x2: ArrayLike, /, out: None = None, *, where: ArrayLike | bool = True,
+        casting: Literal["no", "equiv", "safe", "same_kind", "unsafe"] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
 ) -> Array:
-    """float_power(x1, x2): x1 ** x2 computed in float64 (complex128 for complex inputs), as NumPy;
-    JAX without x64 computes in its default float.
+    """x1 raised to the power x2, element-wise, computed in float64 (complex128).
+
+    Unlike ``power``, the arguments are first converted to float64, or complex128 when
+    either is complex, whatever their dtypes (float32 included), so integer arguments may
+    have negative exponents and the result does not overflow as integers would. On JAX
+    without x64 the computation is in its default float (float32, complex64). A negative
+    real base with a non-integer exponent gives NaN (use a complex input for the complex
+    root). NumPy's ufunc keywords are accepted: ``out`` must be None, ``where`` True;
+    ``dtype`` may only be float64 or complex128.
+
+    Parameters
+    ----------
+    x1 : ArrayLike
+        The bases.
+    x2 : ArrayLike
+        The exponents (broadcast against x1).
+    out : None, default None
+        Must be None: crossops never writes into arrays.
+    where : ArrayLike | bool, default True
+        Must be True (NumPy's masked ufunc form needs out).
+    casting : Literal["no", "equiv", "safe", "same_kind", "unsafe"], default 'same_kind'
+        NumPy's casting rule for converting the arguments to dtype: ``"no"``, ``"equiv"``,
+        ``"safe"``, ``"same_kind"`` or ``"unsafe"``.
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        float64, complex128 or None (the one the arguments need).
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        Must be None.
+
+    Returns
+    -------
+    Array
+        The powers, float64 or complex128.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.float_power(np.array([2, 3, 4]), np.array([3, -1, 0.5]))
+    array([8.        , 0.33333333, 2.        ])
+    >>> xnp.float_power(np.array([-8.0 + 0j]), 2)
+    array([64.-0.j])
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -5812,11 +6099,55 @@ _modf = _bind('modf', _GENERIC)
 
 
 def modf(
-        x: ArrayLike, /, out: Any = (None, None), *, where: ArrayLike | bool = True,
-        casting: Any = 'same_kind', order: Literal["C", "F", "A", "K"] | None = 'K',
-        dtype: DTypeLike | None = None, subok: bool = True, signature: Any = None,
-) -> Array:
-    """``modf``.
+        x: ArrayLike, /, out: tuple[None, None] | None = (None, None), *,
+        where: ArrayLike | bool = True,
+        casting: Literal["no", "equiv", "safe", "same_kind", "unsafe"] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> tuple[Array, Array]:
+    """The fractional and integral parts of each element.
+
+    Both parts have the sign of x (``modf(-3.5)`` is ``(-0.5, -3.0)``). Infinities give a
+    zero fractional part and themselves as integral part; NaN gives NaN in both. Integers are
+    converted first as NumPy's ufunc loops do (8-bit to float16, 16-bit to float32, wider to
+    float64); complex inputs raise TypeError. NumPy's ufunc keywords are accepted: ``out``
+    must be None (or a pair of Nones), ``where`` True; ``dtype`` chooses the float dtype.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Real input array.
+    out : tuple[None, None] | None, default (None, None)
+        Must be None or ``(None, None)``: crossops never writes into arrays.
+    where : ArrayLike | bool, default True
+        Must be True (NumPy's masked ufunc form needs out).
+    casting : Literal["no", "equiv", "safe", "same_kind", "unsafe"], default 'same_kind'
+        NumPy's casting rule for converting x to dtype: ``"no"``, ``"equiv"``, ``"safe"``,
+        ``"same_kind"`` or ``"unsafe"``.
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        A floating dtype to compute in; None: x's float dtype (see above).
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        Must be None.
+
+    Returns
+    -------
+    tuple[Array, Array]
+        The pair ``(fractional, integral)``, each of x's float dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.modf(np.array([3.5, -3.5, 0.25, 4.0]))
+    (array([ 0.5 , -0.5 ,  0.25,  0.  ]), array([ 3., -3.,  0.,  4.]))
+    >>> frac, whole = xnp.modf(np.array([2.75], dtype=np.float32))
+    >>> whole
+    array([2.], dtype=float32)
     """
     try:
         _key = _TYPE(x)
@@ -5841,11 +6172,56 @@ _frexp = _bind('frexp', _GENERIC)
 
 
 def frexp(
-        x: ArrayLike, /, out: Any = (None, None), *, where: ArrayLike | bool = True,
-        casting: Any = 'same_kind', order: Literal["C", "F", "A", "K"] | None = 'K',
-        dtype: DTypeLike | None = None, subok: bool = True, signature: Any = None,
-) -> Array:
-    """``frexp``.
+        x: ArrayLike, /, out: tuple[None, None] | None = (None, None), *,
+        where: ArrayLike | bool = True,
+        casting: Literal["no", "equiv", "safe", "same_kind", "unsafe"] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> tuple[Array, Array]:
+    """Split each element into a mantissa and a power-of-two exponent.
+
+    ``x == mantissa * 2**exponent`` with ``0.5 <= |mantissa| < 1``; subnormal numbers are
+    split exactly too. Zero, infinities and NaN give themselves as mantissa and exponent 0.
+    The exponent is int32, as NumPy's. The split reads the bits of the float, so it is exact
+    on every backend. Integers are converted first as NumPy's ufunc loops do; complex
+    inputs raise TypeError. NumPy's ufunc keywords are accepted: ``out`` must be None (or a
+    pair of Nones), ``where`` True; ``dtype`` chooses the float dtype.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Real input array.
+    out : tuple[None, None] | None, default (None, None)
+        Must be None or ``(None, None)``: crossops never writes into arrays.
+    where : ArrayLike | bool, default True
+        Must be True (NumPy's masked ufunc form needs out).
+    casting : Literal["no", "equiv", "safe", "same_kind", "unsafe"], default 'same_kind'
+        NumPy's casting rule for converting x to dtype: ``"no"``, ``"equiv"``, ``"safe"``,
+        ``"same_kind"`` or ``"unsafe"``.
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        A floating dtype to compute in; None: x's float dtype (see above).
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        Must be None.
+
+    Returns
+    -------
+    tuple[Array, Array]
+        The pair ``(mantissa, exponent)``: mantissas of x's float dtype, int32 exponents.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.frexp(np.array([8.0, 0.3, -5.0, 0.0]))
+    (array([ 0.5  ,  0.6  , -0.625,  0.   ]), array([ 4, -1,  3,  0], dtype=int32))
+    >>> m, e = xnp.frexp(np.array([12.0]))
+    >>> m * 2.0 ** e
+    array([12.])
     """
     try:
         _key = _TYPE(x)
@@ -5870,18 +6246,64 @@ _divmod = _bind('divmod', _GENERIC)
 
 
 def divmod(
-        x1: ArrayLike, x2: ArrayLike, /, out: Any = (None, None), *, where: ArrayLike | bool = True,
-        casting: Any = 'same_kind', order: Literal["C", "F", "A", "K"] | None = 'K',
-        dtype: DTypeLike | None = None, subok: bool = True, signature: Any = None,
-) -> Array:
-    """divmod(x1, x2): (floor_divide, remainder) with NumPy's values (an infinite dividend gives
-    nan, an infinite divisor 0 or -1), integer division by zero gives (0, 0).
+        x1: ArrayLike, x2: ArrayLike, /, out: tuple[None, None] | None = (None, None), *,
+        where: ArrayLike | bool = True,
+        casting: Literal["no", "equiv", "safe", "same_kind", "unsafe"] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> tuple[Array, Array]:
+    """Floor division and remainder at once: ``(x1 // x2, x1 % x2)``, element-wise.
+
+    The quotient is rounded toward minus infinity and the remainder has the sign of x2, as
+    Python's and NumPy's ``divmod``. Floats follow NumPy's values, not the array API
+    standard's special cases: an infinite dividend gives a NaN quotient, an infinite divisor
+    a quotient of 0 or -1. Integer division by zero gives ``(0, 0)`` (NumPy warns and gives
+    the same). The arguments are promoted by crossops's table; booleans and complex numbers
+    raise TypeError. NumPy's ufunc keywords are accepted: ``out`` must be None (or a pair of
+    Nones), ``where`` True; ``dtype`` casts both arguments first.
+
+    Parameters
+    ----------
+    x1 : ArrayLike
+        The dividends.
+    x2 : ArrayLike
+        The divisors (broadcast against x1).
+    out : tuple[None, None] | None, default (None, None)
+        Must be None or ``(None, None)``: crossops never writes into arrays.
+    where : ArrayLike | bool, default True
+        Must be True (NumPy's masked ufunc form needs out).
+    casting : Literal["no", "equiv", "safe", "same_kind", "unsafe"], default 'same_kind'
+        NumPy's casting rule for dtype: ``"no"``, ``"equiv"``, ``"safe"``, ``"same_kind"``
+        or ``"unsafe"``.
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        A dtype to cast both arguments to first; None keeps their promoted dtype.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        Must be None.
+
+    Returns
+    -------
+    tuple[Array, Array]
+        The pair ``(quotient, remainder)``, each of the promoted dtype.
 
     Notes
     -----
     On torch: uint64 inputs raise: torch has no floor division kernel for uint64 and no
     wider integer type to compute it in (as crossops's floor_divide); raises (cast to int64
     first)
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.divmod(np.array([7, -7, 7, 5]), np.array([2, 2, -2, 0]))
+    (array([ 3, -4, -4,  0]), array([ 1,  1, -1,  0]))
+    >>> xnp.divmod(np.array([7.5, -7.5]), np.array([2.0, 2.0]))
+    (array([ 3., -4.]), array([1.5, 0.5]))
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -5906,7 +6328,28 @@ _iscomplex = _bind('iscomplex', _GENERIC)
 
 
 def iscomplex(x: ArrayLike) -> Array:
-    """``iscomplex``.
+    """Whether each element has a nonzero imaginary part.
+
+    Element-wise, unlike ``iscomplexobj``: a complex element with imaginary part 0 gives
+    False, and real or boolean inputs give all False.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        A boolean array of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.iscomplex(np.array([1 + 1j, 1 + 0j, 4.5]))
+    array([ True, False, False])
+    >>> xnp.iscomplex(np.array([1, 2]))
+    array([False, False])
     """
     try:
         _key = _TYPE(x)
@@ -5925,8 +6368,32 @@ iscomplex = _accelerate(iscomplex, _iscomplex)
 _iscomplexobj = _bind('iscomplexobj', _GENERIC)
 
 
-def iscomplexobj(x: ArrayLike) -> Array:
-    """``iscomplexobj``.
+def iscomplexobj(x: ArrayLike) -> bool:
+    """Whether the input has a complex dtype.
+
+    Reads the dtype only, not the values: a complex array whose imaginary parts are all 0
+    is complex. Arrays of every backend, lists and scalars are accepted (lists and scalars
+    as NumPy reads them); works on arrays under a compiler, as the dtype is static.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        An array of any backend, a list or a scalar.
+
+    Returns
+    -------
+    bool
+        True or False.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.iscomplexobj(np.array([1 + 0j]))
+    True
+    >>> xnp.iscomplexobj(np.array([1.0]))
+    False
+    >>> xnp.iscomplexobj([3, 1 + 0j])
+    True
     """
     try:
         _key = _TYPE(x)
@@ -5945,8 +6412,29 @@ iscomplexobj = _accelerate(iscomplexobj, _iscomplexobj)
 _isrealobj = _bind('isrealobj', _GENERIC)
 
 
-def isrealobj(x: ArrayLike) -> Array:
-    """``isrealobj``.
+def isrealobj(x: ArrayLike) -> bool:
+    """Whether the input does not have a complex dtype.
+
+    ``not iscomplexobj(x)``: reads the dtype only, so a complex array whose imaginary parts
+    are all 0 is not real. Arrays of every backend, lists and scalars are accepted.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        An array of any backend, a list or a scalar.
+
+    Returns
+    -------
+    bool
+        True or False.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.isrealobj(np.array([1.0, 2.0]))
+    True
+    >>> xnp.isrealobj(np.array([1 + 0j]))
+    False
     """
     try:
         _key = _TYPE(x)
@@ -5965,8 +6453,34 @@ isrealobj = _accelerate(isrealobj, _isrealobj)
 _isscalar = _bind('isscalar', _GENERIC)
 
 
-def isscalar(element: Any) -> Array:
-    """``isscalar``.
+def isscalar(element: Any) -> bool:
+    """Whether the object is a scalar (NumPy's definition).
+
+    As ``numpy.isscalar``: Python numbers, strings, bytes and NumPy scalars (``np.float32(1)``)
+    are scalars; arrays are not, of any backend and of any shape, 0-d included (use
+    ``xnp.ndim(x) == 0`` for those); nor are lists.
+
+    Parameters
+    ----------
+    element : Any
+        Any object.
+
+    Returns
+    -------
+    bool
+        True or False.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.isscalar(3.1)
+    True
+    >>> xnp.isscalar(np.float32(1.0))
+    True
+    >>> xnp.isscalar(np.array(3.1))
+    False
+    >>> xnp.isscalar([3.1])
+    False
     """
     try:
         _b = _default_backend()
@@ -5981,8 +6495,36 @@ isscalar = _accelerate(isscalar, _isscalar)
 _real_if_close = _bind('real_if_close', _GENERIC)
 
 
-def real_if_close(a: ArrayLike, tol: Any = 100) -> Array:
-    """``real_if_close``.
+def real_if_close(a: ArrayLike, tol: float = 100) -> Array:
+    """The real part of a complex array whose imaginary parts are all close to zero.
+
+    If every imaginary part is below ``tol`` (in units of the dtype's machine epsilon when
+    ``tol > 1``, absolute otherwise) the real parts are returned, else the array unchanged.
+    One decision for the whole array; real inputs are returned as they are. The decision
+    reads the values, so the op runs eagerly, not under a compiler.
+
+    Parameters
+    ----------
+    a : ArrayLike
+        Input array.
+    tol : float, default 100
+        The bound on the imaginary parts: machine epsilons of a's dtype if above 1, else an
+        absolute value.
+
+    Returns
+    -------
+    Array
+        The real parts, of the matching real dtype, or a itself.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.real_if_close(np.array([2.1 + 4e-15j, 5.2 + 3e-16j]))
+    array([2.1, 5.2])
+    >>> xnp.real_if_close(np.array([2.1 + 4e-13j, 5.2 + 3e-15j]))
+    array([2.1+4.e-13j, 5.2+3.e-15j])
+    >>> xnp.real_if_close(np.array([2.1 + 4e-13j]), tol=1e-12)
+    array([2.1])
     """
     try:
         _key = _TYPE(a)
@@ -6001,9 +6543,37 @@ real_if_close = _accelerate(real_if_close, _real_if_close)
 _promote_types = _bind('promote_types', _GENERIC)
 
 
-def promote_types(type1: ArrayLike, type2: ArrayLike, /) -> Array:
-    """promote_types(type1, type2): the dtype both promote to by crossops's promotion table (int32
-    with float16 gives float16, where NumPy gives float64), as the backend's dtype object.
+def promote_types(type1: DTypeLike, type2: DTypeLike, /) -> Any:
+    """The dtype two dtypes promote to, by crossops's promotion table.
+
+    The table is crossops's (the array API standard's within a kind; an integer with a float
+    gives that float), so it differs from NumPy's where NumPy widens: ``int32`` with
+    ``float16`` gives float16 (NumPy: float64). Dtypes of every backend, NumPy dtypes and names
+    are accepted; the result is
+    the dtype object of the backend of the arguments' dtypes (the default backend's for
+    names and NumPy dtypes).
+
+    Parameters
+    ----------
+    type1 : DTypeLike
+        A dtype of any backend, a NumPy dtype or scalar type, or a name.
+    type2 : DTypeLike
+        A dtype of any backend, a NumPy dtype or scalar type, or a name.
+
+    Returns
+    -------
+    Any
+        The promoted dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.promote_types('int8', 'uint8')
+    dtype('int16')
+    >>> xnp.promote_types(np.int32, np.float16)
+    dtype('float16')
+    >>> xnp.promote_types('float32', 'complex64')
+    dtype('complex64')
     """
     try:
         _key = (_TYPE(type1), _TYPE(type2))
@@ -6022,9 +6592,38 @@ promote_types = _accelerate(promote_types, _promote_types)
 _array_equal = _bind('array_equal', _GENERIC)
 
 
-def array_equal(a1: ArrayLike, a2: ArrayLike, equal_nan: Any = False) -> Array:
-    """array_equal(a1, a2, equal_nan=False): whether a1 and a2 have one shape and equal elements,
-    as a 0-d bool array of the arguments' backend (NumPy returns a Python bool).
+def array_equal(a1: ArrayLike, a2: ArrayLike, equal_nan: bool = False) -> Array:
+    """Whether two arrays have the same shape and equal elements.
+
+    Arrays of different shapes give False (no broadcasting: see ``array_equiv``). NaN is
+    not equal to NaN unless ``equal_nan=True``, which counts NaNs in the same places as
+    equal (for complex numbers, a NaN in either part). The result is a 0-d boolean array
+    of the arguments' backend (NumPy returns a Python bool); ``bool(...)`` of it reads the
+    value, which under a compiler is not known.
+
+    Parameters
+    ----------
+    a1 : ArrayLike
+        Input array.
+    a2 : ArrayLike
+        Input array.
+    equal_nan : bool, default False
+        Whether NaNs in the same places count as equal.
+
+    Returns
+    -------
+    Array
+        A 0-d boolean array.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.array_equal(np.array([1, 2]), np.array([1, 2]))
+    np.True_
+    >>> xnp.array_equal(np.array([1, 2]), np.array([1, 2, 3]))
+    array(False)
+    >>> xnp.array_equal(np.array([1.0, np.nan]), np.array([1.0, np.nan]), equal_nan=True)
+    np.True_
     """
     try:
         _key = (_TYPE(a1), _TYPE(a2))
@@ -6044,8 +6643,32 @@ _array_equiv = _bind('array_equiv', _GENERIC)
 
 
 def array_equiv(a1: ArrayLike, a2: ArrayLike) -> Array:
-    """array_equiv(a1, a2): whether a1 and a2 broadcast together and are equal, as a 0-d bool array
-    of the arguments' backend (NumPy returns a Python bool).
+    """Whether two arrays are equal after broadcasting them together.
+
+    Shapes that do not broadcast give False; NaN is never equal to NaN. The result is a 0-d
+    boolean array of the arguments' backend (NumPy returns a Python bool).
+
+    Parameters
+    ----------
+    a1 : ArrayLike
+        Input array.
+    a2 : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        A 0-d boolean array.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.array_equiv(np.array([1, 2]), np.array([[1, 2], [1, 2]]))
+    np.True_
+    >>> xnp.array_equiv(np.array([1, 2]), np.array([[1, 2, 1, 2], [1, 2, 1, 2]]))
+    array(False)
+    >>> xnp.array_equiv(np.array([1, 2]), np.array([[1, 2], [1, 3]]))
+    np.False_
     """
     try:
         _key = (_TYPE(a1), _TYPE(a2))
@@ -6065,7 +6688,33 @@ _argwhere = _bind('argwhere', _GENERIC)
 
 
 def argwhere(a: ArrayLike) -> Array:
-    """``argwhere``.
+    """The indices of the nonzero elements, one row per element.
+
+    ``stack(nonzero(a), axis=1)``: rows in row-major order, of the index dtype (int64;
+    int32 on JAX without x64). A 0-d input gives shape ``(1, 0)`` if it is nonzero and
+    ``(0, 0)`` otherwise, as NumPy. The number of rows depends on the values, so the op runs
+    eagerly, not under a compiler.
+
+    Parameters
+    ----------
+    a : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        An integer array of shape ``(N, a.ndim)`` for N nonzero elements.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.argwhere(np.array([[0, 1, 2], [3, 0, 5]]) > 1)
+    array([[0, 2],
+           [1, 0],
+           [1, 2]])
+    >>> xnp.argwhere(np.array([0.0, 2.0, np.nan]))
+    array([[1],
+           [2]])
     """
     try:
         _key = _TYPE(a)
@@ -6085,7 +6734,28 @@ _flatnonzero = _bind('flatnonzero', _GENERIC)
 
 
 def flatnonzero(a: ArrayLike) -> Array:
-    """``flatnonzero``.
+    """The indices of the nonzero elements of the flattened array.
+
+    ``nonzero(ravel(a))[0]`` (NaN counts as nonzero). The length depends on the values, so
+    the op runs eagerly, not under a compiler.
+
+    Parameters
+    ----------
+    a : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        A 1-D array of the index dtype (int64; int32 on JAX without x64).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.flatnonzero(np.array([[0, 1], [2, 0]]))
+    array([1, 2])
+    >>> xnp.flatnonzero(np.array([-2, 0, 0, 3]) > 0)
+    array([3])
     """
     try:
         _key = _TYPE(a)
@@ -6104,8 +6774,37 @@ flatnonzero = _accelerate(flatnonzero, _flatnonzero)
 _tril_indices = _bind('tril_indices', _GENERIC)
 
 
-def tril_indices(n: Any, k: Any = 0, m: Any = None) -> Array:
-    """``tril_indices``.
+def tril_indices(n: int, k: int = 0, m: int | None = None) -> tuple[Array, Array]:
+    """The row and column indices of the lower triangle of an (n, m) array.
+
+    The entries ``(i, j)`` with ``j <= i + k``, in row-major order. Made on the default
+    backend, in its index dtype (int64; int32 on JAX without x64); use
+    ``tril_indices_from`` for an array's backend.
+
+    Parameters
+    ----------
+    n : int
+        The number of rows.
+    k : int, default 0
+        The diagonal bounding the triangle: 0 the main one, positive above it, negative
+        below.
+    m : int | None, default None
+        The number of columns; None: n.
+
+    Returns
+    -------
+    tuple[Array, Array]
+        The pair ``(rows, cols)`` of 1-D index arrays.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.tril_indices(3)
+    (array([0, 1, 1, 2, 2, 2]), array([0, 0, 1, 0, 1, 2]))
+    >>> xnp.tril_indices(3, k=-1)
+    (array([1, 2, 2]), array([0, 0, 1]))
+    >>> xnp.tril_indices(2, m=4)
+    (array([0, 1, 1]), array([0, 0, 1]))
     """
     try:
         _b = _default_backend()
@@ -6120,8 +6819,38 @@ tril_indices = _accelerate(tril_indices, _tril_indices)
 _triu_indices = _bind('triu_indices', _GENERIC)
 
 
-def triu_indices(n: Any, k: Any = 0, m: Any = None) -> Array:
-    """``triu_indices``.
+def triu_indices(n: int, k: int = 0, m: int | None = None) -> tuple[Array, Array]:
+    """The row and column indices of the upper triangle of an (n, m) array.
+
+    The entries ``(i, j)`` with ``j >= i + k``, in row-major order. Made on the default
+    backend, in its index dtype (int64; int32 on JAX without x64); use
+    ``triu_indices_from`` for an array's backend.
+
+    Parameters
+    ----------
+    n : int
+        The number of rows.
+    k : int, default 0
+        The diagonal bounding the triangle: 0 the main one, positive above it, negative
+        below.
+    m : int | None, default None
+        The number of columns; None: n.
+
+    Returns
+    -------
+    tuple[Array, Array]
+        The pair ``(rows, cols)`` of 1-D index arrays.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.triu_indices(3)
+    (array([0, 0, 0, 1, 1, 2]), array([0, 1, 2, 1, 2, 2]))
+    >>> xnp.triu_indices(3, k=1)
+    (array([0, 0, 1]), array([1, 2, 2]))
+    >>> a = np.arange(9).reshape(3, 3)
+    >>> a[xnp.triu_indices(3, k=1)]
+    array([1, 2, 5])
     """
     try:
         _b = _default_backend()
@@ -6136,8 +6865,32 @@ triu_indices = _accelerate(triu_indices, _triu_indices)
 _tril_indices_from = _bind('tril_indices_from', _GENERIC)
 
 
-def tril_indices_from(arr: ArrayLike, k: Any = 0) -> Array:
-    """``tril_indices_from``.
+def tril_indices_from(arr: ArrayLike, k: int = 0) -> tuple[Array, Array]:
+    """The row and column indices of the lower triangle of a 2-D array.
+
+    ``tril_indices(*arr.shape, k=k)`` (the shape need not be square), made on arr's backend.
+    Arrays that are not 2-D raise ValueError.
+
+    Parameters
+    ----------
+    arr : ArrayLike
+        A 2-D array: its shape and backend are used.
+    k : int, default 0
+        The diagonal bounding the triangle: 0 the main one, positive above it, negative
+        below.
+
+    Returns
+    -------
+    tuple[Array, Array]
+        The pair ``(rows, cols)`` of 1-D index arrays.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.tril_indices_from(np.ones((3, 3)))
+    (array([0, 1, 1, 2, 2, 2]), array([0, 0, 1, 0, 1, 2]))
+    >>> xnp.tril_indices_from(np.ones((2, 3)), k=1)
+    (array([0, 0, 1, 1, 1]), array([0, 1, 0, 1, 2]))
     """
     try:
         _key = _TYPE(arr)
@@ -6156,8 +6909,32 @@ tril_indices_from = _accelerate(tril_indices_from, _tril_indices_from)
 _triu_indices_from = _bind('triu_indices_from', _GENERIC)
 
 
-def triu_indices_from(arr: ArrayLike, k: Any = 0) -> Array:
-    """``triu_indices_from``.
+def triu_indices_from(arr: ArrayLike, k: int = 0) -> tuple[Array, Array]:
+    """The row and column indices of the upper triangle of a 2-D array.
+
+    ``triu_indices(*arr.shape, k=k)`` (the shape need not be square), made on arr's backend.
+    Arrays that are not 2-D raise ValueError.
+
+    Parameters
+    ----------
+    arr : ArrayLike
+        A 2-D array: its shape and backend are used.
+    k : int, default 0
+        The diagonal bounding the triangle: 0 the main one, positive above it, negative
+        below.
+
+    Returns
+    -------
+    tuple[Array, Array]
+        The pair ``(rows, cols)`` of 1-D index arrays.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.triu_indices_from(np.ones((3, 3)))
+    (array([0, 0, 0, 1, 1, 2]), array([0, 1, 2, 1, 2, 2]))
+    >>> xnp.triu_indices_from(np.ones((3, 2)), k=-1)
+    (array([0, 0, 1, 1, 2]), array([0, 1, 0, 1, 1]))
     """
     try:
         _key = _TYPE(arr)
@@ -6176,8 +6953,33 @@ triu_indices_from = _accelerate(triu_indices_from, _triu_indices_from)
 _diag_indices = _bind('diag_indices', _GENERIC)
 
 
-def diag_indices(n: Any, ndim: Any = 2) -> Array:
-    """``diag_indices``.
+def diag_indices(n: int, ndim: int = 2) -> tuple[Array, ...]:
+    """The indices of the main diagonal of an n x n x ... array of ndim dimensions.
+
+    ``ndim`` copies of ``arange(n)``: indexing an array with them picks its diagonal
+    ``a[i, i, ..., i]``. Made on the default backend, in its
+    index dtype (int64; int32 on JAX without x64).
+
+    Parameters
+    ----------
+    n : int
+        The length of each axis.
+    ndim : int, default 2
+        The number of dimensions.
+
+    Returns
+    -------
+    tuple[Array, ...]
+        A tuple of ndim equal 1-D index arrays.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.diag_indices(3)
+    (array([0, 1, 2]), array([0, 1, 2]))
+    >>> a = np.arange(16).reshape(4, 4)
+    >>> a[xnp.diag_indices(4)]
+    array([ 0,  5, 10, 15])
     """
     try:
         _b = _default_backend()
@@ -6192,8 +6994,29 @@ diag_indices = _accelerate(diag_indices, _diag_indices)
 _diag_indices_from = _bind('diag_indices_from', _GENERIC)
 
 
-def diag_indices_from(arr: ArrayLike) -> Array:
-    """``diag_indices_from``.
+def diag_indices_from(arr: ArrayLike) -> tuple[Array, ...]:
+    """The indices of the main diagonal of an array whose axes all have one length.
+
+    ``diag_indices(arr.shape[0], arr.ndim)``, made on arr's backend. Arrays of fewer than
+    two dimensions, or whose axes differ in length, raise ValueError.
+
+    Parameters
+    ----------
+    arr : ArrayLike
+        An array of at least two dimensions, all of one length.
+
+    Returns
+    -------
+    tuple[Array, ...]
+        A tuple of arr.ndim equal 1-D index arrays.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.diag_indices_from(np.zeros((3, 3)))
+    (array([0, 1, 2]), array([0, 1, 2]))
+    >>> xnp.diag_indices_from(np.zeros((2, 2, 2)))
+    (array([0, 1]), array([0, 1]), array([0, 1]))
     """
     try:
         _key = _TYPE(arr)
@@ -6212,8 +7035,36 @@ diag_indices_from = _accelerate(diag_indices_from, _diag_indices_from)
 _ix_ = _bind('ix_', _GENERIC)
 
 
-def ix_(*args: ArrayLike) -> Array:
-    """``ix_``.
+def ix_(*args: ArrayLike) -> tuple[Array, ...]:
+    """Open-mesh index arrays from 1-D sequences, to index the cross product.
+
+    The k-th of n sequences is reshaped to have its length along axis k and size one along
+    the others, so that ``a[ix_(rows, cols)]`` picks the submatrix of those rows and
+    columns. Boolean sequences are converted to the indices of their True entries (so their
+    length depends on the values: eager only); empty lists give empty index arrays. Every
+    argument must be one-dimensional (ValueError otherwise).
+
+    Parameters
+    ----------
+    *args : ArrayLike
+        1-D integer or boolean sequences, one per axis.
+
+    Returns
+    -------
+    tuple[Array, ...]
+        A tuple of n arrays, each with n dimensions.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> rows, cols = xnp.ix_(np.array([0, 2]), np.array([1, 3]))
+    >>> rows.shape, cols.shape
+    ((2, 1), (1, 2))
+    >>> np.arange(12).reshape(3, 4)[xnp.ix_(np.array([0, 2]), np.array([1, 3]))]
+    array([[ 1,  3],
+           [ 9, 11]])
+    >>> xnp.ix_(np.array([True, False, True]))
+    (array([0, 2]),)
     """
     try:
         _key = (*_MAP(_TYPE, args),)
@@ -6232,8 +7083,32 @@ ix_ = _accelerate(ix_, _ix_)
 _atleast_1d = _bind('atleast_1d', _GENERIC)
 
 
-def atleast_1d(*arys: ArrayLike) -> Array:
-    """``atleast_1d``.
+def atleast_1d(*arys: ArrayLike) -> Array | tuple[Array, ...]:
+    """The inputs as arrays of at least one dimension.
+
+    0-d inputs become arrays of shape ``(1,)``; others are returned as they are. Host data
+    (lists, scalars) becomes arrays of the backend of the first array argument, else of the
+    default backend.
+
+    Parameters
+    ----------
+    *arys : ArrayLike
+        Arrays, lists or scalars.
+
+    Returns
+    -------
+    Array | tuple[Array, ...]
+        One array for one input, else a tuple of them.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.atleast_1d(1.0)
+    array([1.])
+    >>> xnp.atleast_1d(np.arange(3))
+    array([0, 1, 2])
+    >>> xnp.atleast_1d(1, [3, 4])
+    (array([1]), array([3, 4]))
     """
     try:
         _key = (*_MAP(_TYPE, arys),)
@@ -6252,8 +7127,32 @@ atleast_1d = _accelerate(atleast_1d, _atleast_1d)
 _atleast_2d = _bind('atleast_2d', _GENERIC)
 
 
-def atleast_2d(*arys: ArrayLike) -> Array:
-    """``atleast_2d``.
+def atleast_2d(*arys: ArrayLike) -> Array | tuple[Array, ...]:
+    """The inputs as arrays of at least two dimensions.
+
+    0-d inputs become shape ``(1, 1)`` and 1-D inputs of shape ``(N,)`` become ``(1, N)``;
+    others are returned as they are. Host data becomes arrays of the backend of the first
+    array argument, else of the default backend.
+
+    Parameters
+    ----------
+    *arys : ArrayLike
+        Arrays, lists or scalars.
+
+    Returns
+    -------
+    Array | tuple[Array, ...]
+        One array for one input, else a tuple of them.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.atleast_2d(3.0)
+    array([[3.]])
+    >>> xnp.atleast_2d(np.arange(3))
+    array([[0, 1, 2]])
+    >>> [a.shape for a in xnp.atleast_2d(1, [1, 2], [[1, 2]])]
+    [(1, 1), (1, 2), (1, 2)]
     """
     try:
         _key = (*_MAP(_TYPE, arys),)
@@ -6272,8 +7171,32 @@ atleast_2d = _accelerate(atleast_2d, _atleast_2d)
 _atleast_3d = _bind('atleast_3d', _GENERIC)
 
 
-def atleast_3d(*arys: ArrayLike) -> Array:
-    """``atleast_3d``.
+def atleast_3d(*arys: ArrayLike) -> Array | tuple[Array, ...]:
+    """The inputs as arrays of at least three dimensions.
+
+    As NumPy: 0-d inputs become shape ``(1, 1, 1)``, 1-D ``(N,)`` become ``(1, N, 1)`` and
+    2-D ``(M, N)`` become ``(M, N, 1)``; others are returned as they are. Host data becomes
+    arrays of the backend of the first array argument, else of the default backend.
+
+    Parameters
+    ----------
+    *arys : ArrayLike
+        Arrays, lists or scalars.
+
+    Returns
+    -------
+    Array | tuple[Array, ...]
+        One array for one input, else a tuple of them.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.atleast_3d(3.0).shape
+    (1, 1, 1)
+    >>> xnp.atleast_3d(np.arange(3)).shape
+    (1, 3, 1)
+    >>> xnp.atleast_3d(np.ones((4, 3))).shape
+    (4, 3, 1)
     """
     try:
         _key = (*_MAP(_TYPE, arys),)
@@ -6293,7 +7216,34 @@ _block = _bind('block', _GENERIC)
 
 
 def block(arrays: Any) -> Array:
-    """``block``.
+    """Assemble an array from nested lists of blocks.
+
+    The innermost lists are concatenated along the last axis, the lists around them along
+    the second-to-last, and so on, as NumPy's ``block``; blocks of fewer dimensions than the
+    result get leading axes of size one first. Every list must be nested equally deep and
+    non-empty (ValueError otherwise); tuples are not lists here, as in NumPy. Host data
+    becomes arrays of the backend of the first array among the blocks; dtypes promote by
+    crossops's table.
+
+    Parameters
+    ----------
+    arrays : Any
+        Nested lists of arrays or scalars (the blocks).
+
+    Returns
+    -------
+    Array
+        The assembled array.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.block([np.array([1, 2]), np.array([3])])
+    array([1, 2, 3])
+    >>> xnp.block([[np.eye(2), np.zeros((2, 1))], [np.ones((1, 2)), np.array([[5.0]])]])
+    array([[1., 0., 0.],
+           [0., 1., 0.],
+           [1., 1., 5.]])
     """
     try:
         _b = _default_backend()
@@ -6308,8 +7258,45 @@ block = _accelerate(block, _block)
 _choose = _bind('choose', _GENERIC)
 
 
-def choose(a: ArrayLike, choices: Any, out: Any = None, mode: Any = 'raise') -> Array:
-    """``choose``.
+def choose(
+        a: ArrayLike, choices: Sequence[ArrayLike] | ArrayLike, out: None = None,
+        mode: Literal["raise", "wrap", "clip"] = 'raise',
+) -> Array:
+    """An array built from index array a by picking, per element, from choices[a].
+
+    ``choose(a, choices)[i] == choices[a[i]][i]``, with a and every choice broadcast
+    together. Out-of-range indices raise ValueError with ``mode="raise"`` (checked where
+    the values are known: eagerly, not under a compiler), wrap around with ``"wrap"`` and
+    are clipped to ``[0, n - 1]`` with ``"clip"``. a must hold integers (or booleans); the
+    choices promote by crossops's table.
+
+    Parameters
+    ----------
+    a : ArrayLike
+        Integer array of indices into choices.
+    choices : Sequence[ArrayLike] | ArrayLike
+        A sequence of arrays (or an array whose first axis is the choice), broadcastable
+        with a.
+    out : None, default None
+        Must be None: crossops never writes into arrays.
+    mode : Literal["raise", "wrap", "clip"], default 'raise'
+        ``"raise"``, ``"wrap"`` or ``"clip"``: what indices outside ``[0, n)`` do.
+
+    Returns
+    -------
+    Array
+        The picked values, of the choices' promoted dtype and the broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> choices = [np.arange(4), np.arange(10, 14), np.arange(20, 24)]
+    >>> xnp.choose(np.array([2, 0, 1, 0]), choices)
+    array([20,  1, 12,  3])
+    >>> xnp.choose(np.array([2, 4, 1, -1]), choices, mode='clip')
+    array([20, 21, 12,  3])
+    >>> xnp.choose(np.array([2, 4, 1, -1]), choices, mode='wrap')
+    array([20, 11, 12, 23])
     """
     try:
         _key = _TYPE(a)
@@ -6328,11 +7315,48 @@ choose = _accelerate(choose, _choose)
 _compress = _bind('compress', _GENERIC)
 
 
-def compress(condition: ArrayLike, a: ArrayLike, axis: Axis = None, out: Any = None) -> Array:
-    """``compress``.
+def compress(
+        condition: ArrayLike, a: ArrayLike, axis: int | None = None, out: None = None,
+) -> Array:
+    """The slices of a along axis where condition is True.
+
+    condition is 1-D; nonzero entries keep the slice of that position. A condition shorter
+    than the axis keeps nothing beyond its end; a longer one raises IndexError if an entry
+    beyond the axis is True. With ``axis=None`` a is flattened first. The result's length
+    depends on the values, so the op runs eagerly, not under a compiler.
+
+    Parameters
+    ----------
+    condition : ArrayLike
+        A 1-D array: which slices to keep.
+    a : ArrayLike
+        Input array.
+    axis : int | None, default None
+        The axis to select along; None: a flattened.
+    out : None, default None
+        Must be None: crossops never writes into arrays.
+
+    Returns
+    -------
+    Array
+        The kept slices, of a's dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a = np.array([[1, 2], [3, 4], [5, 6]])
+    >>> xnp.compress(np.array([False, True, True]), a, axis=0)
+    array([[3, 4],
+           [5, 6]])
+    >>> xnp.compress(np.array([False, True]), a, axis=1)
+    array([[2],
+           [4],
+           [6]])
+    >>> xnp.compress(np.array([False, True]), a)
+    array([2])
     """
-    if axis is True or axis is False:
-        raise TypeError('compress: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('compress', 'axis', axis)
     try:
         _key = (_TYPE(condition), _TYPE(a))
         try:
@@ -6350,13 +7374,46 @@ compress = _accelerate(compress, _compress)
 _delete = _bind('delete', _GENERIC)
 
 
-def delete(arr: ArrayLike, obj: Any, axis: Axis = None) -> Array:
-    """delete(arr, obj, axis=None): arr without the entries obj names along axis (arr flattened if
-    None). obj (an int, a slice, a sequence of ints or a boolean mask) is read eagerly: under a
-    compiler it must be a Python value.
+def delete(
+        arr: ArrayLike, obj: int | slice | Sequence[int] | ArrayLike, axis: int | None = None,
+) -> Array:
+    """A new array with the entries that obj names along axis left out.
+
+    obj is an int, a slice, a sequence of ints or a boolean mask of the axis's length;
+    negative indices count from the end and an index out of range raises IndexError. With
+    ``axis=None`` arr is flattened first. obj is read on the host, eagerly: under a
+    compiler it must be a Python value (a slice, an int or a list).
+
+    Parameters
+    ----------
+    arr : ArrayLike
+        Input array.
+    obj : int | slice | Sequence[int] | ArrayLike
+        The entries to delete: an int, a slice, a sequence of ints or a boolean mask.
+    axis : int | None, default None
+        The axis to delete along; None: arr flattened.
+
+    Returns
+    -------
+    Array
+        arr without the deleted entries, of arr's dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a = np.arange(12).reshape(3, 4)
+    >>> xnp.delete(a, 1, axis=0)
+    array([[ 0,  1,  2,  3],
+           [ 8,  9, 10, 11]])
+    >>> xnp.delete(a, [0, 3], axis=1)
+    array([[ 1,  2],
+           [ 5,  6],
+           [ 9, 10]])
+    >>> xnp.delete(a, slice(None, None, 2))
+    array([ 1,  3,  5,  7,  9, 11])
     """
-    if axis is True or axis is False:
-        raise TypeError('delete: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('delete', 'axis', axis)
     try:
         _key = _TYPE(arr)
         try:
@@ -6374,12 +7431,49 @@ delete = _accelerate(delete, _delete)
 _insert = _bind('insert', _GENERIC)
 
 
-def insert(arr: ArrayLike, obj: Any, values: ArrayLike, axis: Axis = None) -> Array:
-    """insert(arr, obj, values, axis=None): values inserted before the indices obj along axis, as
-    NumPy. obj is read eagerly: under a compiler it must be a Python value.
+def insert(
+        arr: ArrayLike, obj: int | slice | Sequence[int] | ArrayLike, values: ArrayLike,
+        axis: int | None = None,
+) -> Array:
+    """A new array with values inserted before the indices obj along axis.
+
+    obj is an int, a slice or a sequence of ints (indices of the original array; several
+    values at one index keep their order; a boolean mask stands for its True positions);
+    values broadcast to the inserted slices and are cast to arr's dtype. With ``axis=None`` arr
+    is flattened first. obj is
+    read on the host, eagerly: under a compiler it must be a Python value.
+
+    Parameters
+    ----------
+    arr : ArrayLike
+        Input array.
+    obj : int | slice | Sequence[int] | ArrayLike
+        Where to insert: an int, a slice, a sequence of ints or a boolean mask.
+    values : ArrayLike
+        The values to insert, broadcast to the inserted slices.
+    axis : int | None, default None
+        The axis to insert along; None: arr flattened.
+
+    Returns
+    -------
+    Array
+        arr with the values inserted, of arr's dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a = np.array([[1, 1], [2, 2], [3, 3]])
+    >>> xnp.insert(a, 1, 5)
+    array([1, 5, 1, 2, 2, 3, 3])
+    >>> xnp.insert(a, 1, np.array([7, 8, 9]), axis=1)
+    array([[1, 7, 1],
+           [2, 8, 2],
+           [3, 9, 3]])
+    >>> xnp.insert(np.arange(4), [1, 1, 3], np.array([10, 20, 30]))
+    array([ 0, 10, 20,  1,  2, 30,  3])
     """
-    if axis is True or axis is False:
-        raise TypeError('insert: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('insert', 'axis', axis)
     try:
         _key = (_TYPE(arr), _TYPE(values))
         try:
@@ -6397,11 +7491,44 @@ insert = _accelerate(insert, _insert)
 _trim_zeros = _bind('trim_zeros', _GENERIC)
 
 
-def trim_zeros(filt: ArrayLike, trim: Any = 'fb', axis: Axis = None) -> Array:
-    """``trim_zeros``.
+def trim_zeros(filt: ArrayLike, trim: str = 'fb', axis: Axis = None) -> Array | Sequence:
+    """Trim the leading and/or trailing zeros of an array.
+
+    ``trim="f"`` trims the front, ``"b"`` the back, ``"fb"`` both. With an axis (or
+    all axes, for None) the bounding box of the nonzero entries is kept along those axes
+    (NumPy 2.2's ``axis=``); an all-zero array gives an empty one. Lists and tuples are
+    trimmed as NumPy trims them and keep their type. The result's shape depends on the values,
+    so
+    the op runs eagerly, not under a compiler.
+
+    Parameters
+    ----------
+    filt : ArrayLike
+        Input array (or list).
+    trim : str, default 'fb'
+        ``"f"``, ``"b"`` or ``"fb"``: trim the front, the back or both.
+    axis : Axis, default None
+        The axis or axes to trim along; None: all of them.
+
+    Returns
+    -------
+    Array | Sequence
+        The trimmed array (a slice of filt).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a = np.array([0, 0, 0, 1, 2, 3, 0, 2, 1, 0])
+    >>> xnp.trim_zeros(a)
+    array([1, 2, 3, 0, 2, 1])
+    >>> xnp.trim_zeros(a, trim='b')
+    array([0, 0, 0, 1, 2, 3, 0, 2, 1])
+    >>> xnp.trim_zeros(np.array([[0, 0, 0], [0, 1, 0], [0, 2, 0]]))
+    array([[1],
+           [2]])
     """
-    if axis is True or axis is False:
-        raise TypeError('trim_zeros: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('trim_zeros', 'axis', axis)
     try:
         _key = _TYPE(filt)
         try:
@@ -6420,15 +7547,46 @@ _partition = _bind('partition', _GENERIC)
 
 
 def partition(
-        a: ArrayLike, kth: Any, axis: Axis = -1, kind: Any = 'introselect',
-        order: Literal["C", "F", "A", "K"] | None = None,
+        a: ArrayLike, kth: int | Sequence[int], axis: int | None = -1,
+        kind: Literal["introselect"] = 'introselect', order: None = None,
 ) -> Array:
-    """partition(a, kth, axis=-1): a partitioned around each kth; crossops returns the sorted array
-    on every backend, which is a partition for every kth at once (NumPy leaves the order within
-    each side unspecified).
+    """An array partitioned so that the kth element is where sorting would put it.
+
+    NumPy only promises that the element at each kth position is in its sorted place, with
+    smaller or equal elements before it and larger or equal ones after, the order on each
+    side unspecified. crossops returns the sorted array (a stable sort) on every backend,
+    which is such a partition for every kth at once; NaNs go last. kth out of range raises
+    ValueError; complex arrays raise TypeError. With ``axis=None`` a is flattened first.
+
+    Parameters
+    ----------
+    a : ArrayLike
+        Real input array.
+    kth : int | Sequence[int]
+        The position (or positions) to partition around.
+    axis : int | None, default -1
+        The axis to partition along; None: a flattened.
+    kind : Literal["introselect"], default 'introselect'
+        Must be ``"introselect"`` (NumPy's one algorithm).
+    order : None, default None
+        Must be None (NumPy's field order of structured arrays, which crossops has not).
+
+    Returns
+    -------
+    Array
+        The partitioned (sorted) array, of a's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.partition(np.array([3, 4, 2, 1]), 2)
+    array([1, 2, 3, 4])
+    >>> xnp.partition(np.array([[5, 1, 3], [2, 9, 0]]), 1, axis=1)
+    array([[1, 3, 5],
+           [0, 2, 9]])
     """
-    if axis is True or axis is False:
-        raise TypeError('partition: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('partition', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -6446,11 +7604,38 @@ partition = _accelerate(partition, _partition)
 _lexsort = _bind('lexsort', _GENERIC)
 
 
-def lexsort(keys: ArrayLike, axis: Axis = -1) -> Array:
-    """``lexsort``.
+def lexsort(keys: Sequence[ArrayLike] | ArrayLike, axis: int = -1) -> Array:
+    """The indices that sort by several keys, the last key the primary one.
+
+    The sort is stable: ties in the last key are broken by the one before it, and so on;
+    ties in every key keep their original order. keys is a sequence of arrays of one shape,
+    or a 2-D array whose rows are the keys. NaNs sort last, as NumPy. The result is of the
+    index dtype (int64; int32 on JAX without x64).
+
+    Parameters
+    ----------
+    keys : Sequence[ArrayLike] | ArrayLike
+        A sequence of arrays of one shape, or a 2-D array of keys in rows.
+    axis : int, default -1
+        The axis to sort along.
+
+    Returns
+    -------
+    Array
+        The sorting indices along axis, of the keys' shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> surnames = np.array([3, 1, 2, 1])
+    >>> first_names = np.array([0, 2, 1, 1])
+    >>> xnp.lexsort((first_names, surnames))
+    array([3, 1, 2, 0])
+    >>> xnp.lexsort(np.array([[1, 5, 1, 4, 3], [9, 4, 0, 4, 0]]))
+    array([2, 4, 3, 1, 0])
     """
-    if axis is True or axis is False:
-        raise TypeError('lexsort: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('lexsort', 'axis', axis)
     try:
         _key = _TYPE(keys)
         try:
@@ -6468,11 +7653,50 @@ lexsort = _accelerate(lexsort, _lexsort)
 _apply_along_axis = _bind('apply_along_axis', _GENERIC)
 
 
-def apply_along_axis(func1d: Any, axis: Axis, arr: ArrayLike, *args: Any, **kwargs: Any) -> Array:
-    """``apply_along_axis``.
+def apply_along_axis(
+        func1d: Callable, axis: int, arr: ArrayLike, *args: Any, **kwargs: Any,
+) -> Array:
+    """Apply a function to the 1-D slices of arr along axis.
+
+    ``func1d(slice, *args, **kwargs)`` is called once per slice, in a Python loop (each call
+    traced under a compiler), and the results, which must all have one shape, are stacked in
+    place of the axis (a scalar result removes it; an n-D result puts n axes there). Results
+    of different dtypes are cast to the first's. Arrays with no slices (a size-0 axis other
+    than axis) raise ValueError, as NumPy. For vectorisable functions, calling them on the
+    whole array with ``axis=`` is much faster.
+
+    Parameters
+    ----------
+    func1d : Callable
+        Called with a 1-D slice (then args and kwargs); returns an array or a scalar.
+    axis : int
+        The axis along which arr is sliced.
+    arr : ArrayLike
+        Input array.
+    *args : Any
+        More positional arguments to func1d.
+    **kwargs : Any
+        Keyword arguments to func1d.
+
+    Returns
+    -------
+    Array
+        The stacked results.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a = np.array([[1, 5, 2], [4, 4, 9]])
+    >>> xnp.apply_along_axis(lambda v: v.max() - v.min(), 1, a)
+    array([4, 5])
+    >>> xnp.apply_along_axis(xnp.sort, 1, a)
+    array([[1, 2, 5],
+           [4, 4, 9]])
+    >>> xnp.apply_along_axis(lambda v: v[0] + v[1], 0, a)
+    array([ 5,  9, 11])
     """
-    if axis is True or axis is False:
-        raise TypeError('apply_along_axis: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('apply_along_axis', 'axis', axis)
     try:
         _key = _TYPE(arr)
         try:
@@ -6490,11 +7714,40 @@ apply_along_axis = _accelerate(apply_along_axis, _apply_along_axis)
 _apply_over_axes = _bind('apply_over_axes', _GENERIC)
 
 
-def apply_over_axes(func: Any, a: ArrayLike, axes: Any) -> Array:
-    """``apply_over_axes``.
+def apply_over_axes(func: Callable, a: ArrayLike, axes: int | Sequence[int]) -> Array:
+    """Apply a reduction repeatedly over several axes, keeping them with size one.
+
+    For each axis in turn, ``a = func(a, axis)``; where func removes the axis it is put back
+    with size one, so the result has a's number of dimensions (a result of any other shape
+    raises ValueError). Negative axes count from the end.
+
+    Parameters
+    ----------
+    func : Callable
+        Called as ``func(array, axis)``; returns an array with that axis removed or kept.
+    a : ArrayLike
+        Input array.
+    axes : int | Sequence[int]
+        The axes to apply func over, in order.
+
+    Returns
+    -------
+    Array
+        The result, with a's number of dimensions.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a = np.arange(24).reshape(2, 3, 4)
+    >>> xnp.apply_over_axes(xnp.sum, a, [0, 2])
+    array([[[ 60],
+            [ 92],
+            [124]]])
+    >>> xnp.apply_over_axes(xnp.max, a, 1).shape
+    (2, 1, 4)
     """
-    if axes is True or axes is False:
-        raise TypeError('apply_over_axes: axes must be an int (or ints), not a bool')
+    if _TYPE(axes) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('apply_over_axes', 'axes', axes)
     try:
         _key = _TYPE(a)
         try:
@@ -6512,10 +7765,46 @@ apply_over_axes = _accelerate(apply_over_axes, _apply_over_axes)
 _piecewise = _bind('piecewise', _GENERIC)
 
 
-def piecewise(x: ArrayLike, condlist: Any, funclist: Any, *args: Any, **kw: Any) -> Array:
-    """piecewise(x, condlist, funclist, *args, **kw): NumPy's piecewise, where each function is
-    called on the whole of x and its values are kept where its condition holds (NumPy calls it
-    on x[cond]): the same for element-wise functions, and compilable.
+def piecewise(
+        x: ArrayLike, condlist: Sequence[ArrayLike] | ArrayLike, funclist: Sequence[Callable | Any],
+        *args: Any, **kw: Any,
+) -> Array:
+    """A piecewise-defined function: each function's values where its condition holds.
+
+    condlist holds boolean arrays (broadcast to x's shape), funclist one function or value
+    per condition, plus optionally one more: the value where no condition holds (else 0).
+    Where several conditions hold, the later one wins. Unlike NumPy, which calls each
+    function on ``x[cond]``, crossops calls it on the whole of x and keeps its values where
+    the condition holds: the same for element-wise functions, and it runs under a
+    compiler. Values are cast to x's dtype (an integer x gives integer results).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array: the domain.
+    condlist : Sequence[ArrayLike] | ArrayLike
+        Boolean arrays (or one), each of x's shape or broadcastable to it.
+    funclist : Sequence[Callable | Any]
+        One function ``f(x, *args, **kw)`` or scalar per condition, plus optionally one for
+        'otherwise'.
+    *args : Any
+        More positional arguments to the functions.
+    **kw : Any
+        Keyword arguments to the functions.
+
+    Returns
+    -------
+    Array
+        The values, of x's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.linspace(-2.5, 2.5, 6)
+    >>> xnp.piecewise(x, [x < 0, x >= 0], [-1, 1])
+    array([-1., -1., -1.,  1.,  1.,  1.])
+    >>> xnp.piecewise(x, [x < 0], [lambda v: -v, lambda v: v ** 2])
+    array([2.5 , 1.5 , 0.5 , 0.25, 2.25, 6.25])
     """
     try:
         _key = _TYPE(x)
@@ -6534,13 +7823,44 @@ piecewise = _accelerate(piecewise, _piecewise)
 _ediff1d = _bind('ediff1d', _GENERIC)
 
 
-def ediff1d(ary: ArrayLike, to_end: Any = None, to_begin: Any = None) -> Array:
-    """``ediff1d``.
+def ediff1d(
+        ary: ArrayLike, to_end: ArrayLike | None = None, to_begin: ArrayLike | None = None,
+) -> Array:
+    """The differences between consecutive elements of the flattened array.
+
+    ``ravel(ary)[1:] - ravel(ary)[:-1]``, with to_begin prepended and to_end appended
+    (flattened, and cast to ary's dtype; a cast ``same_kind`` forbids, such as float into
+    integers, raises TypeError). Integer differences wrap around on overflow, as NumPy's;
+    booleans raise TypeError (use ``logical_xor``).
+
+    Parameters
+    ----------
+    ary : ArrayLike
+        Input array (flattened).
+    to_end : ArrayLike | None, default None
+        Values to append to the differences; None: none.
+    to_begin : ArrayLike | None, default None
+        Values to prepend to the differences; None: none.
+
+    Returns
+    -------
+    Array
+        A 1-D array of ary's dtype.
 
     Notes
     -----
     On torch: uint16, uint32, uint64 inputs raise: torch has no CPU add, subtract or matmul
     kernels for uint16/32/64 (as crossops's add); these raise (cast to int64 first)
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.ediff1d(np.array([1, 2, 4, 7, 0]))
+    array([ 1,  2,  3, -7])
+    >>> xnp.ediff1d(np.array([[1, 2], [4, 7]]))
+    array([1, 2, 3])
+    >>> xnp.ediff1d(np.array([1, 2, 4]), to_begin=-99, to_end=np.array([88, 99]))
+    array([-99,   1,   2,  88,  99])
     """
     try:
         _key = _TYPE(ary)
@@ -6559,8 +7879,38 @@ ediff1d = _accelerate(ediff1d, _ediff1d)
 _outer = _bind('outer', _GENERIC)
 
 
-def outer(a: ArrayLike, b: ArrayLike, out: Any = None) -> Array:
-    """``outer``.
+def outer(a: ArrayLike, b: ArrayLike, out: None = None) -> Array:
+    """The outer product of two vectors: ``out[i, j] = a[i] * b[j]``.
+
+    Both inputs are flattened first, so arrays of any shape are accepted. Complex inputs are
+    not conjugated. dtypes promote by crossops's table.
+
+    Parameters
+    ----------
+    a : ArrayLike
+        First input (flattened).
+    b : ArrayLike
+        Second input (flattened).
+    out : None, default None
+        Must be None: crossops never writes into arrays.
+
+    Returns
+    -------
+    Array
+        An array of shape ``(a.size, b.size)``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.outer(np.array([1, 2, 3]), np.array([1, 10]))
+    array([[ 1, 10],
+           [ 2, 20],
+           [ 3, 30]])
+    >>> xnp.outer(np.array([[1, 2], [3, 4]]), np.array([1.0, -1.0]))
+    array([[ 1., -1.],
+           [ 2., -2.],
+           [ 3., -3.],
+           [ 4., -4.]])
     """
     try:
         _key = (_TYPE(a), _TYPE(b))
@@ -6580,18 +7930,55 @@ _cross = _bind('cross', _GENERIC)
 
 
 def cross(
-        a: ArrayLike, b: ArrayLike, axisa: Any = -1, axisb: Any = -1, axisc: Any = -1,
-        axis: Axis = None,
+        a: ArrayLike, b: ArrayLike, axisa: int = -1, axisb: int = -1, axisc: int = -1,
+        axis: int | None = None,
 ) -> Array:
-    """``cross``.
+    """The cross product of (arrays of) 2- or 3-element vectors.
+
+    The vectors lie along axisa of a and axisb of b (``axis`` sets all three axes at once);
+    the other axes broadcast. 3-vectors give 3-vectors, placed along axisc of the result.
+    A 2-vector counts as a 3-vector with z = 0; two 2-vectors give only the z component (so
+    the vector axis is removed). NumPy 2 deprecates 2-element vectors (with a warning);
+    crossops takes them without one. Other lengths raise ValueError.
+
+    Parameters
+    ----------
+    a : ArrayLike
+        First vectors.
+    b : ArrayLike
+        Second vectors.
+    axisa : int, default -1
+        The axis of a holding the vectors.
+    axisb : int, default -1
+        The axis of b holding the vectors.
+    axisc : int, default -1
+        The axis of the result holding the vectors (ignored when both inputs are 2-vectors).
+    axis : int | None, default None
+        If not None, axisa, axisb and axisc all at once.
+
+    Returns
+    -------
+    Array
+        The cross products.
 
     Notes
     -----
     On torch: uint16, uint32, uint64 inputs raise: torch has no CPU add, subtract or matmul
     kernels for uint16/32/64 (as crossops's add); these raise (cast to int64 first)
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.cross(np.array([1, 2, 3]), np.array([4, 5, 6]))
+    array([-3,  6, -3])
+    >>> xnp.cross(np.array([[1, 0, 0], [0, 1, 0]]), np.array([0, 0, 1]))
+    array([[ 0, -1,  0],
+           [ 1,  0,  0]])
+    >>> xnp.cross(np.array([1, 2]), np.array([3, 4]))
+    np.int64(-2)
     """
-    if axis is True or axis is False:
-        raise TypeError('cross: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('cross', 'axis', axis)
     try:
         _key = (_TYPE(a), _TYPE(b))
         try:
@@ -6610,21 +7997,75 @@ _matvec = _bind('matvec', _GENERIC)
 
 
 def matvec(
-        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, axes: Any = None, axis: Axis = None,
-        keepdims: bool = False, casting: Any = 'same_kind',
+        x1: ArrayLike, x2: ArrayLike, /, out: None = None, *, axes: list[Any] | None = None,
+        axis: None = None, keepdims: bool = False,
+        casting: Literal["no", "equiv", "safe", "same_kind", "unsafe"] = 'same_kind',
         order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
-        subok: bool = True, signature: Any = None,
+        subok: bool = True, signature: None = None,
 ) -> Array:
-    """matvec(x1, x2): the matrix-vector product over the last axes (NumPy 2.2's gufunc). NumPy's
-    axes= and axis= default to its internal no-value marker; here they default to None.
+    """The matrix-vector product over the last axes: ``matvec(A, v)[..., i] = sum_j A[..., i, j] *
+    v[..., j]``.
+
+    NumPy 2.2's gufunc with signature ``(m,n),(n)->(m)``: x1 holds matrices in its last two
+    axes, x2 vectors in its last; the other axes broadcast. Nothing is conjugated. ``axes=``
+    moves the core axes, as NumPy's: a list of a pair of axes for x1, one axis for x2 and one
+    for the result. NumPy's ``axes`` and ``axis`` default to its internal no-value marker;
+    here they default to None, and ``axis=`` (for gufuncs with one core axis per operand)
+    raises TypeError. Other ufunc keywords: ``out`` must be None, ``keepdims`` False;
+    ``dtype`` casts both operands first. Mismatched lengths raise ValueError.
+
+    Parameters
+    ----------
+    x1 : ArrayLike
+        Matrices, shape ``(..., m, n)``.
+    x2 : ArrayLike
+        Vectors, shape ``(..., n)``.
+    out : None, default None
+        Must be None: crossops never writes into arrays.
+    axes : list[Any] | None, default None
+        NumPy's gufunc ``axes=``: ``[(row axis, column axis) of x1, axis of x2, axis of the
+        result]``; None: the last ones.
+    axis : None, default None
+        Must be None (NumPy's form for gufuncs of one core axis per operand).
+    keepdims : bool, default False
+        Must be False (the result keeps its core axis).
+    casting : Literal["no", "equiv", "safe", "same_kind", "unsafe"], default 'same_kind'
+        NumPy's casting rule for dtype: ``"no"``, ``"equiv"``, ``"safe"``, ``"same_kind"``
+        or ``"unsafe"``.
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        A dtype to cast both operands to first; None: their promoted dtype.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        Must be None.
+
+    Returns
+    -------
+    Array
+        The products, of shape ``broadcast(x1.shape[:-2], x2.shape[:-1]) + (m,)``.
 
     Notes
     -----
     On torch: uint16, uint32, uint64 inputs raise: torch has no CPU add, subtract or matmul
     kernels for uint16/32/64 (as crossops's add); these raise (cast to int64 first)
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> xnp.matvec(a, np.array([1.0, 1.0]))
+    array([3., 7.])
+    >>> xnp.matvec(a, np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]))
+    array([[1., 3.],
+           [2., 4.],
+           [3., 7.]])
     """
-    if axis is True or axis is False:
-        raise TypeError('matvec: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('matvec', 'axis', axis)
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
@@ -6648,22 +8089,72 @@ _vecmat = _bind('vecmat', _GENERIC)
 
 
 def vecmat(
-        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, axes: Any = None, axis: Axis = None,
-        keepdims: bool = False, casting: Any = 'same_kind',
+        x1: ArrayLike, x2: ArrayLike, /, out: None = None, *, axes: list[Any] | None = None,
+        axis: None = None, keepdims: bool = False,
+        casting: Literal["no", "equiv", "safe", "same_kind", "unsafe"] = 'same_kind',
         order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
-        subok: bool = True, signature: Any = None,
+        subok: bool = True, signature: None = None,
 ) -> Array:
-    """vecmat(x1, x2): the vector-matrix product over the last axes, x1 conjugated (NumPy 2.2's
-    gufunc). NumPy's axes= and axis= default to its internal no-value marker; here they default
-    to None.
+    """The vector-matrix product over the last axes, the vector conjugated.
+
+    ``vecmat(v, A)[..., j] = sum_i conj(v[..., i]) * A[..., i, j]``: NumPy 2.2's gufunc with
+    signature ``(n),(n,m)->(m)``; x1 holds vectors in its last axis, x2 matrices in its last
+    two; the other axes broadcast. ``axes=`` moves the core axes, as NumPy's: a list of one
+    axis for x1, a pair for x2 and one axis for the result. NumPy's ``axes`` and ``axis``
+    default to its internal no-value marker; here they default to None, and ``axis=`` raises
+    TypeError. Other ufunc keywords: ``out`` must be None, ``keepdims`` False; ``dtype``
+    casts both operands first. Mismatched lengths raise ValueError.
+
+    Parameters
+    ----------
+    x1 : ArrayLike
+        Vectors, shape ``(..., n)`` (conjugated).
+    x2 : ArrayLike
+        Matrices, shape ``(..., n, m)``.
+    out : None, default None
+        Must be None: crossops never writes into arrays.
+    axes : list[Any] | None, default None
+        NumPy's gufunc ``axes=``: ``[axis of x1, (row axis, column axis) of x2, axis of the
+        result]``; None: the last ones.
+    axis : None, default None
+        Must be None (NumPy's form for gufuncs of one core axis per operand).
+    keepdims : bool, default False
+        Must be False (the result keeps its core axis).
+    casting : Literal["no", "equiv", "safe", "same_kind", "unsafe"], default 'same_kind'
+        NumPy's casting rule for dtype: ``"no"``, ``"equiv"``, ``"safe"``, ``"same_kind"``
+        or ``"unsafe"``.
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        A dtype to cast both operands to first; None: their promoted dtype.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        Must be None.
+
+    Returns
+    -------
+    Array
+        The products, of shape ``broadcast(x1.shape[:-1], x2.shape[:-2]) + (m,)``.
 
     Notes
     -----
     On torch: uint16, uint32, uint64 inputs raise: torch has no CPU add, subtract or matmul
     kernels for uint16/32/64 (as crossops's add); these raise (cast to int64 first)
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> xnp.vecmat(np.array([1.0, 1.0]), a)
+    array([4., 6.])
+    >>> xnp.vecmat(np.array([1j, 1.0]), a)
+    array([3.-1.j, 4.-2.j])
     """
-    if axis is True or axis is False:
-        raise TypeError('vecmat: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('vecmat', 'axis', axis)
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
@@ -6686,8 +8177,38 @@ vecmat = _accelerate(vecmat, _vecmat)
 _convolve = _bind('convolve', _GENERIC)
 
 
-def convolve(a: ArrayLike, v: ArrayLike, mode: Any = 'full') -> Array:
-    """``convolve``.
+def convolve(a: ArrayLike, v: ArrayLike, mode: Literal["full", "same", "valid"] = 'full') -> Array:
+    """The discrete linear convolution of two 1-D sequences.
+
+    ``(a * v)[n] = sum_m a[m] * v[n - m]``. ``mode="full"`` gives every point of overlap
+    (length ``N + M - 1``), ``"same"`` the central ``max(N, M)`` values, ``"valid"`` only
+    the points where the sequences overlap completely (length ``max(N, M) - min(N, M) +
+    1``). The arguments may come in either order (the longer one is slid over). Empty inputs
+    raise ValueError; 0-d inputs count as length one. dtypes promote by crossops's table.
+
+    Parameters
+    ----------
+    a : ArrayLike
+        First 1-D input.
+    v : ArrayLike
+        Second 1-D input.
+    mode : Literal["full", "same", "valid"], default 'full'
+        ``"full"``, ``"same"`` or ``"valid"``: which part of the convolution to return.
+
+    Returns
+    -------
+    Array
+        A 1-D array of the convolution.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.convolve(np.array([1.0, 2.0, 3.0]), np.array([0.0, 1.0, 0.5]))
+    array([0. , 1. , 2.5, 4. , 1.5])
+    >>> xnp.convolve(np.array([1.0, 2.0, 3.0]), np.array([0.0, 1.0, 0.5]), mode='same')
+    array([1. , 2.5, 4. ])
+    >>> xnp.convolve(np.array([1, 2, 3]), np.array([1, 1]), mode='valid')
+    array([3, 5])
     """
     try:
         _key = (_TYPE(a), _TYPE(v))
@@ -6707,10 +8228,56 @@ _cov = _bind('cov', _GENERIC)
 
 
 def cov(
-        m: ArrayLike, y: ArrayLike = None, rowvar: Any = True, bias: Any = False, ddof: Any = None,
-        fweights: Any = None, aweights: Any = None, *, dtype: DTypeLike | None = None,
+        m: ArrayLike, y: ArrayLike = None, rowvar: bool = True, bias: bool = False,
+        ddof: int | None = None, fweights: ArrayLike | None = None,
+        aweights: ArrayLike | None = None, *, dtype: DTypeLike | None = None,
 ) -> Array:
-    """``cov``.
+    """The covariance matrix of variables given by their observations.
+
+    Each row of m is a variable and each column an observation (the other way round with
+    ``rowvar=False``); y adds more variables. The divisor is ``N - ddof`` (ddof 1 by
+    default, 0 with ``bias=True``), or with weights NumPy's weighted form: fweights count
+    repeats of an observation (integers), aweights weigh it. Computed in float64 (complex128
+    for complex input; on JAX without x64 float32) unless dtype says otherwise, as NumPy.
+    One variable gives a 0-d result. A divisor of 0 or less gives infinities or NaN (NumPy
+    also warns). Negative weights raise ValueError (checked eagerly).
+
+    Parameters
+    ----------
+    m : ArrayLike
+        Observations: 1-D (one variable) or 2-D (variables in rows).
+    y : ArrayLike, default None
+        More variables, in the same form as m; None: none.
+    rowvar : bool, default True
+        If True, rows are variables and columns observations; if False, the other way round.
+    bias : bool, default False
+        If True (and ddof is None), divide by N instead of N - 1.
+    ddof : int | None, default None
+        The delta degrees of freedom: the divisor is N - ddof; None: 1, or 0 with bias.
+    fweights : ArrayLike | None, default None
+        Integer frequency weights, one per observation; None: all one.
+    aweights : ArrayLike | None, default None
+        Observation weights, one per observation; None: all one.
+    dtype : DTypeLike | None, default None
+        The dtype to compute in; None: float64 (complex128 for complex input).
+
+    Returns
+    -------
+    Array
+        The covariance matrix, of shape ``(variables, variables)``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> m = np.array([[0.0, 1.0, 2.0], [2.0, 1.0, 0.0]])
+    >>> xnp.cov(m)
+    array([[ 1., -1.],
+           [-1.,  1.]])
+    >>> xnp.cov(np.array([1.0, 2.0, 4.0]), np.array([2.0, 4.0, 9.0]), bias=True)
+    array([[1.55555556, 3.66666667],
+           [3.66666667, 8.66666667]])
+    >>> xnp.cov(np.array([1.0, 2.0, 4.0]), fweights=np.array([1, 2, 1]))
+    array(1.58333333)
     """
     try:
         _key = (_TYPE(m), _TYPE(y))
@@ -6735,10 +8302,49 @@ _interp = _bind('interp', _GENERIC)
 
 
 def interp(
-        x: ArrayLike, xp: ArrayLike, fp: ArrayLike, left: Any = None, right: Any = None,
-        period: Any = None,
+        x: ArrayLike, xp: ArrayLike, fp: ArrayLike, left: float | complex | None = None,
+        right: float | complex | None = None, period: float | None = None,
 ) -> Array:
-    """``interp``.
+    """One-dimensional linear interpolation of the points (xp, fp) at x.
+
+    xp must be increasing (it is not checked, as in NumPy; with ``period`` it need not be).
+    x below ``xp[0]`` gives left (default ``fp[0]``), above ``xp[-1]`` right (default
+    ``fp[-1]``); NaN in x gives NaN. With ``period`` the points repeat with that period and
+    left and right are ignored. The result is float64 (complex128 for complex fp; float32
+    and complex64 on JAX without x64), whatever the inputs' dtypes, as NumPy.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        The points to evaluate at.
+    xp : ArrayLike
+        The x-coordinates of the data points, 1-D and increasing.
+    fp : ArrayLike
+        The y-coordinates of the data points, 1-D, of xp's length.
+    left : float | complex | None, default None
+        The value for x below ``xp[0]``; None: ``fp[0]``.
+    right : float | complex | None, default None
+        The value for x above ``xp[-1]``; None: ``fp[-1]``.
+    period : float | None, default None
+        The period of the x-coordinates, for angles and the like; None: not periodic.
+
+    Returns
+    -------
+    Array
+        The interpolated values, of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xp = np.array([1.0, 2.0, 3.0])
+    >>> fp = np.array([3.0, 2.0, 0.0])
+    >>> xnp.interp(np.array([0.0, 1.5, 2.5, 4.0]), xp, fp)
+    array([3. , 2.5, 1. , 0. ])
+    >>> xnp.interp(np.array([0.0, 4.0]), xp, fp, left=-1.0, right=10.0)
+    array([-1., 10.])
+    >>> angles, values = np.array([-180.0, 0.0, 90.0]), np.array([4.0, 0.0, 2.0])
+    >>> xnp.interp(np.array([-170.0, 190.0]), angles, values, period=360)
+    array([3.77777778, 3.77777778])
     """
     try:
         _key = (_TYPE(x), _TYPE(xp), _TYPE(fp))
@@ -6757,11 +8363,52 @@ interp = _accelerate(interp, _interp)
 _gradient = _bind('gradient', _GENERIC)
 
 
-def gradient(f: ArrayLike, *varargs: ArrayLike, axis: Axis = None, edge_order: Any = 1) -> Array:
-    """``gradient``.
+def gradient(
+        f: ArrayLike, *varargs: ArrayLike | float, axis: int | Sequence[int] | None = None,
+        edge_order: int = 1,
+) -> Array | tuple[Array, ...]:
+    """The gradient of an array of samples, by central differences.
+
+    Interior points use second-order central differences; the edges one-sided differences
+    of first order (``edge_order=1``) or second order (``edge_order=2``). varargs gives the
+    spacing: none (1 along every axis), one scalar for every axis, or one per axis, each a
+    scalar or the 1-D coordinates along that axis (non-uniform spacing). Integer inputs
+    give float64 (float32 on JAX without x64); floats keep their dtype. An axis needs at
+    least ``edge_order + 1`` samples (ValueError otherwise).
+
+    Parameters
+    ----------
+    f : ArrayLike
+        The samples.
+    *varargs : ArrayLike | float
+        The spacing: nothing, one scalar, or one scalar or 1-D coordinate array per axis.
+    axis : int | Sequence[int] | None, default None
+        The axis or axes to differentiate along; None: all of them.
+    edge_order : int, default 1
+        1 or 2: the order of the differences at the edges.
+
+    Returns
+    -------
+    Array | tuple[Array, ...]
+        One array of f's shape for one axis, else a tuple of them, one per axis.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> f = np.array([1.0, 2.0, 4.0, 7.0, 11.0])
+    >>> xnp.gradient(f)
+    array([1. , 1.5, 2.5, 3.5, 4. ])
+    >>> xnp.gradient(f, 2.0)
+    array([0.5 , 0.75, 1.25, 1.75, 2.  ])
+    >>> xnp.gradient(f, np.array([0.0, 1.0, 1.5, 3.5, 4.0]))
+    array([1. , 3. , 3.5, 6.7, 8. ])
+    >>> xnp.gradient(np.array([[1.0, 2.0, 6.0], [3.0, 4.0, 5.0]]))
+    (array([[ 2.,  2., -1.],
+           [ 2.,  2., -1.]]), array([[1. , 2.5, 4. ],
+           [1. , 1. , 1. ]]))
     """
-    if axis is True or axis is False:
-        raise TypeError('gradient: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('gradient', 'axis', axis)
     try:
         _key = (_TYPE(f), *_MAP(_TYPE, varargs))
         try:
@@ -6780,12 +8427,48 @@ _unwrap = _bind('unwrap', _GENERIC)
 
 
 def unwrap(
-        p: ArrayLike, discont: Any = None, axis: Axis = -1, *, period: Any = 6.283185307179586,
+        p: ArrayLike, discont: float | None = None, axis: int = -1, *,
+        period: float = 6.283185307179586,
 ) -> Array:
-    """``unwrap``.
+    """Unwrap a phase by taking the complement of large jumps with respect to period.
+
+    Where consecutive values along axis differ by more than ``max(discont, period / 2)``,
+    multiples of period are added to the later values so that the jump becomes the one of
+    the smallest magnitude. The default period is 2 pi (angles in radians); integer inputs
+    with an integer period stay integers, others become float64 (float32 on JAX without
+    x64) unless already floating. The first value along axis is kept.
+
+    Parameters
+    ----------
+    p : ArrayLike
+        Input array: the phases.
+    discont : float | None, default None
+        The smallest jump that is unwrapped; values below period / 2 act as period / 2.
+        None: period / 2.
+    axis : int, default -1
+        The axis along which to unwrap.
+    period : float, default 6.283185307179586
+        The size of the range over which the input wraps.
+
+    Returns
+    -------
+    Array
+        The unwrapped values, of p's shape.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> phase = np.array([0.0, 0.8, 1.6, 2.4, 3.2, -2.3, -1.5])
+    >>> xnp.unwrap(phase)
+    array([0.        , 0.8       , 1.6       , 2.4       , 3.2       ,
+           3.98318531, 4.78318531])
+    >>> xnp.unwrap(np.array([0, 1, 2, -1, 0]), period=4)
+    array([0, 1, 2, 3, 4])
+    >>> xnp.unwrap(np.array([1, 2, 3, 4, 5, 6, 1, 2, 3]), period=6)
+    array([1, 2, 3, 4, 5, 6, 7, 8, 9])
     """
-    if axis is True or axis is False:
-        raise TypeError('unwrap: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('unwrap', 'axis', axis)
     try:
         _key = _TYPE(p)
         try:
@@ -6804,9 +8487,46 @@ _histogram_bin_edges = _bind('histogram_bin_edges', _GENERIC)
 
 
 def histogram_bin_edges(
-        a: ArrayLike, bins: Any = 10, range: Any = None, weights: Any = None,
+        a: ArrayLike, bins: int | ArrayLike | str = 10, range: tuple[float, float] | None = None,
+        weights: ArrayLike | None = None,
 ) -> Array:
-    """``histogram_bin_edges``.
+    """The edges of the bins that ``histogram`` would use.
+
+    An int gives that many equal-width bins between the smallest and largest value (or
+    range); a min equal to the max widens the range by 0.5 each way; an empty array uses
+    [0, 1]. A sequence gives the edges themselves (they must increase, ValueError
+    otherwise). A string names NumPy's estimators (``"auto"``, ``"fd"``, ``"sturges"``
+    ...): those edges are computed by NumPy on the host, so the op runs eagerly, not under a
+    compiler. Integer inputs give float64 edges, floats their own dtype. A range or data
+    that is not finite raises ValueError.
+
+    Parameters
+    ----------
+    a : ArrayLike
+        Input data (flattened).
+    bins : int | ArrayLike | str, default 10
+        The number of equal-width bins, the edges themselves, or the name of NumPy's
+        estimator of the bin width.
+    range : tuple[float, float] | None, default None
+        ``(min, max)`` of the bins; None: the data's minimum and maximum.
+    weights : ArrayLike | None, default None
+        Weights of the values, used by the string estimators that take them; None: all one.
+
+    Returns
+    -------
+    Array
+        The 1-D array of edges (one more than the number of bins).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a = np.array([0.0, 0.5, 2.0, 3.0, 4.0])
+    >>> xnp.histogram_bin_edges(a, bins=4)
+    array([0., 1., 2., 3., 4.])
+    >>> xnp.histogram_bin_edges(a, bins=2, range=(0, 8))
+    array([0., 4., 8.])
+    >>> xnp.histogram_bin_edges(np.array([1, 1, 1]), bins=2)
+    array([0.5, 1. , 1.5])
     """
     try:
         _key = _TYPE(a)
@@ -6826,10 +8546,53 @@ _histogram2d = _bind('histogram2d', _GENERIC)
 
 
 def histogram2d(
-        x: ArrayLike, y: ArrayLike, bins: Any = 10, range: Any = None, density: Any = None,
-        weights: Any = None,
-) -> Array:
-    """``histogram2d``.
+        x: ArrayLike, y: ArrayLike, bins: int | ArrayLike | Sequence[int | ArrayLike] = 10,
+        range: Sequence[Sequence[float]] | None = None, density: bool | None = None,
+        weights: ArrayLike | None = None,
+) -> tuple[Array, Array, Array]:
+    """The two-dimensional histogram of the points (x, y).
+
+    ``histogramdd`` of the pairs: an int (or a pair of ints) for equal-width bins over each
+    coordinate's range, or the edges of each (an array, or a pair of arrays). The last bin
+    of each axis includes its upper edge; values outside the range are left out. Counts (or
+    summed weights) are float64 (float32 on JAX without x64); ``density=True`` divides by the
+    total and the bin areas, so the histogram integrates to 1.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        The x-coordinates of the points.
+    y : ArrayLike
+        The y-coordinates of the points, of x's length.
+    bins : int | ArrayLike | Sequence[int | ArrayLike], default 10
+        The number of bins (one int, or one per axis) or the bin edges (one array, or one
+        per axis).
+    range : Sequence[Sequence[float]] | None, default None
+        ``[[xmin, xmax], [ymin, ymax]]``; None: the data's extent.
+    density : bool | None, default None
+        If True, a density (integrating to 1) instead of counts.
+    weights : ArrayLike | None, default None
+        A weight per point, summed instead of counting; None: all one.
+
+    Returns
+    -------
+    tuple[Array, Array, Array]
+        The triple ``(H, xedges, yedges)``: H of shape ``(nx, ny)``, the edges 1-D.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([0.0, 1.0, 1.0, 2.0, 3.0])
+    >>> y = np.array([0.0, 0.0, 1.0, 3.0, 3.0])
+    >>> H, xedges, yedges = xnp.histogram2d(x, y, bins=2)
+    >>> H
+    array([[3., 0.],
+           [0., 2.]])
+    >>> xedges
+    array([0. , 1.5, 3. ])
+    >>> xnp.histogram2d(x, y, bins=[np.array([0.0, 2.0, 4.0]), np.array([0.0, 3.0])])[0]
+    array([[3.],
+           [2.]])
     """
     try:
         _key = (_TYPE(x), _TYPE(y))
@@ -6849,10 +8612,52 @@ _histogramdd = _bind('histogramdd', _GENERIC)
 
 
 def histogramdd(
-        sample: ArrayLike, bins: Any = 10, range: Any = None, density: Any = None,
-        weights: Any = None,
-) -> Array:
-    """``histogramdd``.
+        sample: ArrayLike, bins: int | Sequence[int | ArrayLike] = 10,
+        range: Sequence[Sequence[float] | None] | None = None, density: bool | None = None,
+        weights: ArrayLike | None = None,
+) -> tuple[Array, list[Array]]:
+    """The multidimensional histogram of a sample of points.
+
+    sample is an ``(N, D)`` array of N points in D dimensions (or a sequence of D 1-D
+    coordinate arrays). bins is an int for every dimension, one per dimension, or the edges
+    of each; the last bin of each dimension includes its upper edge and values outside the
+    range are left out. Counts (or summed weights) are float64 (float32 on JAX without x64);
+    ``density=True`` divides by the total and the bin volumes. Edges are computed as in
+    ``histogram_bin_edges``.
+
+    Parameters
+    ----------
+    sample : ArrayLike
+        The points: an ``(N, D)`` array, or D coordinate arrays of length N.
+    bins : int | Sequence[int | ArrayLike], default 10
+        The number of bins (one int, or one per dimension) or the bin edges (one array per
+        dimension).
+    range : Sequence[Sequence[float] | None] | None, default None
+        One ``(min, max)`` per dimension (or None for the data's); None: the data's extent.
+    density : bool | None, default None
+        If True, a density (integrating to 1) instead of counts.
+    weights : ArrayLike | None, default None
+        A weight per point, summed instead of counting; None: all one.
+
+    Returns
+    -------
+    tuple[Array, list[Array]]
+        The pair ``(H, edges)``: H of shape ``(bins_0, ..., bins_{D-1})`` and a list of D
+        1-D edge arrays.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> sample = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [2.0, 3.0]])
+    >>> H, edges = xnp.histogramdd(sample, bins=2)
+    >>> H
+    array([[1., 0.],
+           [2., 1.]])
+    >>> edges
+    [array([0., 1., 2.]), array([0. , 1.5, 3. ])]
+    >>> xnp.histogramdd(sample, bins=(2, 3), density=True)[0]
+    array([[0.25, 0.  , 0.  ],
+           [0.25, 0.25, 0.25]])
     """
     try:
         _key = _TYPE(sample)
@@ -6872,9 +8677,40 @@ _intersect1d = _bind('intersect1d', _GENERIC)
 
 
 def intersect1d(
-        ar1: ArrayLike, ar2: ArrayLike, assume_unique: Any = False, return_indices: Any = False,
-) -> Array:
-    """``intersect1d``.
+        ar1: ArrayLike, ar2: ArrayLike, assume_unique: bool = False, return_indices: bool = False,
+) -> Array | tuple[Array, Array, Array]:
+    """The sorted unique values that are in both arrays.
+
+    Both inputs are flattened. With ``assume_unique=True`` the inputs are taken to hold no
+    repeats (faster; wrong results otherwise). With ``return_indices=True`` the indices of
+    the values' first occurrences in ar1 and ar2 come as well (of the index dtype). The
+    length depends on the values, so the op runs eagerly, not under a compiler. NaNs never
+    match.
+
+    Parameters
+    ----------
+    ar1 : ArrayLike
+        Input array (flattened).
+    ar2 : ArrayLike
+        Input array (flattened).
+    assume_unique : bool, default False
+        If True, the inputs are taken to hold unique values.
+    return_indices : bool, default False
+        If True, also return the indices of the common values in ar1 and ar2.
+
+    Returns
+    -------
+    Array | tuple[Array, Array, Array]
+        The sorted common values, or with return_indices the triple ``(values, indices in
+        ar1, indices in ar2)``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.intersect1d(np.array([1, 3, 4, 3]), np.array([3, 1, 2, 1]))
+    array([1, 3])
+    >>> xnp.intersect1d(np.array([1, 1, 2, 3, 4]), np.array([2, 1, 4, 6]), return_indices=True)
+    (array([1, 2, 4]), array([0, 2, 4]), array([1, 0, 2]))
     """
     try:
         _key = (_TYPE(ar1), _TYPE(ar2))
@@ -6894,7 +8730,30 @@ _union1d = _bind('union1d', _GENERIC)
 
 
 def union1d(ar1: ArrayLike, ar2: ArrayLike) -> Array:
-    """``union1d``.
+    """The sorted unique values that are in either array.
+
+    ``unique(concat([ravel(ar1), ravel(ar2)]))``. The length depends on the values, so the
+    op runs eagerly, not under a compiler. dtypes promote by crossops's table.
+
+    Parameters
+    ----------
+    ar1 : ArrayLike
+        Input array (flattened).
+    ar2 : ArrayLike
+        Input array (flattened).
+
+    Returns
+    -------
+    Array
+        A 1-D sorted array of unique values.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.union1d(np.array([-1, 0, 1]), np.array([-2, 0, 2]))
+    array([-2, -1,  0,  1,  2])
+    >>> xnp.union1d(np.array([[1, 1], [3, 3]]), np.array([2.5]))
+    array([1. , 2.5, 3. ])
     """
     try:
         _key = (_TYPE(ar1), _TYPE(ar2))
@@ -6913,8 +8772,34 @@ union1d = _accelerate(union1d, _union1d)
 _setdiff1d = _bind('setdiff1d', _GENERIC)
 
 
-def setdiff1d(ar1: ArrayLike, ar2: ArrayLike, assume_unique: Any = False) -> Array:
-    """``setdiff1d``.
+def setdiff1d(ar1: ArrayLike, ar2: ArrayLike, assume_unique: bool = False) -> Array:
+    """The sorted unique values of ar1 that are not in ar2.
+
+    Both inputs are flattened. With ``assume_unique=True`` the inputs are taken to hold no
+    repeats, and ar1's values keep their order (no sort). The length depends on the values,
+    so the op runs eagerly, not under a compiler.
+
+    Parameters
+    ----------
+    ar1 : ArrayLike
+        Input array (flattened).
+    ar2 : ArrayLike
+        The values to leave out (flattened).
+    assume_unique : bool, default False
+        If True, the inputs are taken to hold unique values (and ar1 is not sorted).
+
+    Returns
+    -------
+    Array
+        A 1-D array of ar1's values not in ar2.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.setdiff1d(np.array([1, 2, 3, 2, 4, 1]), np.array([3, 4, 5, 6]))
+    array([1, 2])
+    >>> xnp.setdiff1d(np.array([5, 1, 3]), np.array([1]), assume_unique=True)
+    array([5, 3])
     """
     try:
         _key = (_TYPE(ar1), _TYPE(ar2))
@@ -6933,8 +8818,32 @@ setdiff1d = _accelerate(setdiff1d, _setdiff1d)
 _setxor1d = _bind('setxor1d', _GENERIC)
 
 
-def setxor1d(ar1: ArrayLike, ar2: ArrayLike, assume_unique: Any = False) -> Array:
-    """``setxor1d``.
+def setxor1d(ar1: ArrayLike, ar2: ArrayLike, assume_unique: bool = False) -> Array:
+    """The sorted unique values that are in exactly one of the arrays.
+
+    Both inputs are flattened. With ``assume_unique=True`` the inputs are taken to hold no
+    repeats (wrong results otherwise). The length depends on the values, so the op runs
+    eagerly, not under a compiler.
+
+    Parameters
+    ----------
+    ar1 : ArrayLike
+        Input array (flattened).
+    ar2 : ArrayLike
+        Input array (flattened).
+    assume_unique : bool, default False
+        If True, the inputs are taken to hold unique values.
+
+    Returns
+    -------
+    Array
+        A 1-D sorted array.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.setxor1d(np.array([1, 2, 3, 2, 4]), np.array([2, 3, 5, 7, 5]))
+    array([1, 4, 5, 7])
     """
     try:
         _key = (_TYPE(ar1), _TYPE(ar2))
@@ -6954,12 +8863,37 @@ _polyval = _bind('polyval', _GENERIC)
 
 
 def polyval(p: ArrayLike, x: ArrayLike) -> Array:
-    """``polyval``.
+    """Evaluate a polynomial at the given points.
+
+    ``p[0] * x**(n-1) + ... + p[n-1]``, by Horner's scheme, for coefficients p highest power
+    first. p and x promote by crossops's table (NumPy's would widen float32 with int64
+    coefficients to float64); an empty p gives zeros. Integer evaluation wraps around on
+    overflow.
+
+    Parameters
+    ----------
+    p : ArrayLike
+        1-D coefficients, highest power first.
+    x : ArrayLike
+        The points to evaluate at.
+
+    Returns
+    -------
+    Array
+        The values, of x's shape.
 
     Notes
     -----
     On torch: uint16, uint32, uint64 inputs raise: torch has no CPU add, subtract or matmul
     kernels for uint16/32/64 (as crossops's add); these raise (cast to int64 first)
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.polyval(np.array([3, 0, 1]), 5)
+    np.int64(76)
+    >>> xnp.polyval(np.array([1.0, -2.0, 1.0]), np.array([0.0, 1.0, 2.0, 3.0]))
+    array([1., 0., 1., 4.])
     """
     try:
         _key = (_TYPE(p), _TYPE(x))
@@ -6979,12 +8913,35 @@ _polyadd = _bind('polyadd', _GENERIC)
 
 
 def polyadd(a1: ArrayLike, a2: ArrayLike) -> Array:
-    """``polyadd``.
+    """The sum of two polynomials.
+
+    The shorter coefficient array is padded with leading zeros; leading zeros of the
+    inputs are kept, as NumPy's. dtypes promote by crossops's table.
+
+    Parameters
+    ----------
+    a1 : ArrayLike
+        1-D coefficients, highest power first (or a scalar).
+    a2 : ArrayLike
+        1-D coefficients, highest power first (or a scalar).
+
+    Returns
+    -------
+    Array
+        The coefficients of the sum, highest power first.
 
     Notes
     -----
     On torch: uint16, uint32, uint64 inputs raise: torch has no CPU add, subtract or matmul
     kernels for uint16/32/64 (as crossops's add); these raise (cast to int64 first)
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.polyadd(np.array([1, 2]), np.array([9, 5, 4]))
+    array([9, 6, 6])
+    >>> xnp.polyadd(np.array([1.5, 0.0]), np.array([2.0]))
+    array([1.5, 2. ])
     """
     try:
         _key = (_TYPE(a1), _TYPE(a2))
@@ -7004,12 +8961,36 @@ _polysub = _bind('polysub', _GENERIC)
 
 
 def polysub(a1: ArrayLike, a2: ArrayLike) -> Array:
-    """``polysub``.
+    """The difference of two polynomials, a1 - a2.
+
+    The shorter coefficient array is padded with leading zeros; leading zeros of the
+    inputs are kept, as NumPy's. dtypes promote by crossops's table; booleans raise
+    TypeError.
+
+    Parameters
+    ----------
+    a1 : ArrayLike
+        1-D coefficients of the minuend, highest power first (or a scalar).
+    a2 : ArrayLike
+        1-D coefficients of the subtrahend, highest power first (or a scalar).
+
+    Returns
+    -------
+    Array
+        The coefficients of the difference, highest power first.
 
     Notes
     -----
     On torch: uint16, uint32, uint64 inputs raise: torch has no CPU add, subtract or matmul
     kernels for uint16/32/64 (as crossops's add); these raise (cast to int64 first)
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.polysub(np.array([2, 10, -2]), np.array([3, 10, -4]))
+    array([-1,  0,  2])
+    >>> xnp.polysub(np.array([1.0]), np.array([1.0, 0.0, 1.0]))
+    array([-1.,  0.,  0.])
     """
     try:
         _key = (_TYPE(a1), _TYPE(a2))
@@ -7029,8 +9010,31 @@ _polymul = _bind('polymul', _GENERIC)
 
 
 def polymul(a1: ArrayLike, a2: ArrayLike) -> Array:
-    """polymul(a1, a2): the product of two polynomials; as NumPy (through poly1d) leading zeros of
-    each are dropped first, so the result length depends on the values.
+    """The product of two polynomials.
+
+    The convolution of the coefficients. As NumPy (which goes through ``poly1d``), leading
+    zeros of each input are dropped first, so the result's length depends on the values and
+    the op runs eagerly, not under a compiler.
+
+    Parameters
+    ----------
+    a1 : ArrayLike
+        1-D coefficients, highest power first.
+    a2 : ArrayLike
+        1-D coefficients, highest power first.
+
+    Returns
+    -------
+    Array
+        The coefficients of the product, highest power first.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.polymul(np.array([1, 2, 3]), np.array([9, 5, 1]))
+    array([ 9, 23, 38, 17,  3])
+    >>> xnp.polymul(np.array([0.0, 1.0, -1.0]), np.array([1.0, 1.0]))
+    array([ 1.,  0., -1.])
     """
     try:
         _key = (_TYPE(a1), _TYPE(a2))
@@ -7049,9 +9053,35 @@ polymul = _accelerate(polymul, _polymul)
 _polyder = _bind('polyder', _GENERIC)
 
 
-def polyder(p: ArrayLike, m: Any = 1) -> Array:
-    """polyder(p, m=1): the m-th derivative of the polynomial p, with crossops's promotion table
-    where NumPy's differs (a float32 polynomial stays float32).
+def polyder(p: ArrayLike, m: int = 1) -> Array:
+    """The m-th derivative of a polynomial.
+
+    Each derivative drops the constant term and multiplies the others by their powers; a
+    derivative of a constant is the empty polynomial. Integer coefficients stay integers;
+    the dtype follows crossops's table where NumPy's differs (a float32 polynomial stays
+    float32). m must be non-negative (ValueError).
+
+    Parameters
+    ----------
+    p : ArrayLike
+        1-D coefficients, highest power first.
+    m : int, default 1
+        The order of the derivative, at least 0.
+
+    Returns
+    -------
+    Array
+        The coefficients of the derivative, highest power first.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.polyder(np.array([1, 1, 1, 1]))
+    array([3, 2, 1])
+    >>> xnp.polyder(np.array([1.0, 1.0, 1.0, 1.0]), m=2)
+    array([6., 2.])
+    >>> xnp.polyder(np.array([1.0, 2.0]), m=3)
+    array([], dtype=float64)
     """
     try:
         _key = _TYPE(p)
@@ -7070,9 +9100,38 @@ polyder = _accelerate(polyder, _polyder)
 _polyint = _bind('polyint', _GENERIC)
 
 
-def polyint(p: ArrayLike, m: Any = 1, k: Any = None) -> Array:
-    """polyint(p, m=1, k=None): the m-th antiderivative of the polynomial p, with crossops's
-    promotion table where NumPy's differs (a float32 polynomial stays float32).
+def polyint(p: ArrayLike, m: int = 1, k: ArrayLike | float | None = None) -> Array:
+    """The m-th antiderivative of a polynomial.
+
+    Each integration divides the coefficients by their new powers and appends an integration
+    constant: k holds one per integration, in order, a scalar for all of them, or None for
+    zeros. The result is floating: float64 for integer input (float32 on JAX without x64),
+    else the input's float dtype, promoted with k's (crossops's table, where NumPy's
+    differs). m must be non-negative (ValueError).
+
+    Parameters
+    ----------
+    p : ArrayLike
+        1-D coefficients, highest power first.
+    m : int, default 1
+        The order of the antiderivative, at least 0.
+    k : ArrayLike | float | None, default None
+        The integration constants: one per integration, one for all, or None for zeros.
+
+    Returns
+    -------
+    Array
+        The coefficients of the antiderivative, highest power first.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.polyint(np.array([3, 2, 1]))
+    array([1., 1., 1., 0.])
+    >>> xnp.polyint(np.array([1.0, 1.0]), m=2)
+    array([0.16666667, 0.5       , 0.        , 0.        ])
+    >>> xnp.polyint(np.array([1.0, 1.0]), m=2, k=[3.0, 5.0])
+    array([0.16666667, 0.5       , 3.        , 5.        ])
     """
     try:
         _key = _TYPE(p)
@@ -7091,8 +9150,33 @@ polyint = _accelerate(polyint, _polyint)
 _polydiv = _bind('polydiv', _GENERIC)
 
 
-def polydiv(u: ArrayLike, v: ArrayLike) -> Array:
-    """``polydiv``.
+def polydiv(u: ArrayLike, v: ArrayLike) -> tuple[Array, Array]:
+    """The quotient and remainder of polynomial division.
+
+    ``u == polyadd(polymul(q, v), r)``, with the remainder of lower degree than v. Integer
+    inputs are divided in float64. Leading entries of the remainder of magnitude at most
+    1e-8 are dropped, as NumPy's; its length
+    depends on the values, so the op runs eagerly, not under a compiler.
+
+    Parameters
+    ----------
+    u : ArrayLike
+        Coefficients of the dividend, highest power first.
+    v : ArrayLike
+        Coefficients of the divisor, highest power first (its first must be nonzero).
+
+    Returns
+    -------
+    tuple[Array, Array]
+        The pair ``(quotient, remainder)`` of coefficient arrays, highest power first.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.polydiv(np.array([3.0, 5.0, 2.0]), np.array([2.0, 1.0]))
+    (array([1.5 , 1.75]), array([0.25]))
+    >>> xnp.polydiv(np.array([1, -3, 2]), np.array([1, -1]))
+    (array([ 1., -2.]), array([0.]))
     """
     try:
         _key = (_TYPE(u), _TYPE(v))
@@ -7112,7 +9196,33 @@ _poly = _bind('poly', _GENERIC)
 
 
 def poly(seq_of_zeros: ArrayLike) -> Array:
-    """``poly``.
+    """The coefficients of the monic polynomial with the given roots.
+
+    ``(x - z[0]) * (x - z[1]) * ...`` expanded, highest power first; a square 2-D input
+    gives its characteristic polynomial (the roots are its eigenvalues). Complex roots give
+    complex coefficients, made real when the roots come in conjugate pairs. Integer roots
+    are computed in float64. No roots give the constant 1.0 (a 0-d array of the backend, where
+    NumPy returns a Python float).
+
+    Parameters
+    ----------
+    seq_of_zeros : ArrayLike
+        The roots (1-D), or a square matrix whose characteristic polynomial is wanted.
+
+    Returns
+    -------
+    Array
+        The coefficients, highest power first (length ``len(seq_of_zeros) + 1``).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.poly(np.array([1.0, 2.0]))
+    array([ 1., -3.,  2.])
+    >>> xnp.poly(np.array([1j, -1j]))
+    array([1., 0., 1.])
+    >>> xnp.poly(np.array([[1.0, 0.0], [0.0, 3.0]]))
+    array([ 1., -4.,  3.])
     """
     try:
         _key = _TYPE(seq_of_zeros)
@@ -7132,8 +9242,33 @@ _roots = _bind('roots', _GENERIC)
 
 
 def roots(p: ArrayLike) -> Array:
-    """roots(p): the roots of the polynomial p (the eigenvalues of its companion matrix), sorted by
-    real part then imaginary part on every backend; real when every root is.
+    """The roots of a polynomial.
+
+    The eigenvalues of the companion matrix of p, with leading zeros dropped first and
+    trailing zeros giving roots at 0. crossops sorts them by real part, then imaginary part,
+    on every backend (NumPy leaves the order to LAPACK). The result is real when every root
+    is (for real p), else complex. Computed in p's float dtype (float64 for integers). The
+    number of roots depends on the values, so the op runs eagerly, not under a compiler.
+
+    Parameters
+    ----------
+    p : ArrayLike
+        1-D coefficients, highest power first.
+
+    Returns
+    -------
+    Array
+        The roots, 1-D.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.roots(np.array([1.0, -3.0, 2.0]))
+    array([1., 2.])
+    >>> xnp.roots(np.array([1.0, 0.0, 1.0]))
+    array([ 0.-1.j, -0.+1.j])
+    >>> xnp.roots(np.array([0.0, 2.0, -2.0, 0.0]))
+    array([0., 1.])
     """
     try:
         _key = _TYPE(p)
@@ -7153,11 +9288,49 @@ _polyfit = _bind('polyfit', _GENERIC)
 
 
 def polyfit(
-        x: ArrayLike, y: ArrayLike, deg: Any, rcond: Any = None, full: Any = False, w: Any = None,
-        cov: Any = False,
-) -> Array:
-    """polyfit(x, y, deg, ...): least-squares polynomial fit, as NumPy; the least-squares problem
-    is solved by the SVD on every backend.
+        x: ArrayLike, y: ArrayLike, deg: int, rcond: float | None = None, full: bool = False,
+        w: ArrayLike | None = None, cov: bool | Literal["unscaled"] = False,
+) -> Array | tuple[Array, ...]:
+    """The least-squares polynomial fit of degree deg to the points (x, y).
+
+    Minimises ``sum(w**2 * (y - polyval(c, x))**2)``, as NumPy; y may hold several data sets
+    in its columns. The least-squares problem is solved by the SVD on every backend, in
+    float64 (float32 on JAX without x64) whatever the float type of x and y, as NumPy's
+    ``vander`` does. ``full=True`` also returns the residuals, rank, singular values and
+    rcond; ``cov=True`` the covariance matrix of the coefficients (scaled by the residuals
+    unless ``cov="unscaled"``). Unlike NumPy, a rank-deficient fit does not warn.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        The x-coordinates, 1-D.
+    y : ArrayLike
+        The y-coordinates: 1-D, or 2-D with one data set per column.
+    deg : int
+        The degree of the polynomial.
+    rcond : float | None, default None
+        Relative cutoff for small singular values; None: ``len(x) * eps``.
+    full : bool, default False
+        If True, return ``(coefficients, residuals, rank, singular_values, rcond)``.
+    w : ArrayLike | None, default None
+        Weights of the points (multiplying the residuals); None: all one.
+    cov : bool | Literal["unscaled"], default False
+        If True (or ``"unscaled"``), also return the covariance matrix of the coefficients.
+
+    Returns
+    -------
+    Array | tuple[Array, ...]
+        The coefficients, highest power first (one column per data set), or the tuples full
+        and cov ask for.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> x = np.array([0.0, 1.0, 2.0, 3.0])
+    >>> xnp.polyfit(x, np.array([1.0, 3.0, 5.0, 7.0]), 1)
+    array([2., 1.])
+    >>> xnp.polyfit(x, (x - 1.0) ** 2, 2).round(12)
+    array([ 1., -2.,  1.])
     """
     try:
         _key = (_TYPE(x), _TYPE(y))
@@ -7176,11 +9349,44 @@ polyfit = _accelerate(polyfit, _polyfit)
 _packbits = _bind('packbits', _GENERIC)
 
 
-def packbits(a: ArrayLike, /, axis: Axis = None, bitorder: Any = 'big') -> Array:
-    """``packbits``.
+def packbits(
+        a: ArrayLike, /, axis: int | None = None, bitorder: Literal["big", "little"] = 'big',
+) -> Array:
+    """Pack the elements of a binary-valued array into the bits of uint8 bytes.
+
+    Each element counts as one bit (nonzero: 1); groups of eight along axis become one
+    byte, the first element in the highest bit (``bitorder="big"``) or the lowest
+    (``"little"``). The last group is padded with zeros. With ``axis=None`` a is flattened
+    first. Floating inputs raise TypeError, as NumPy.
+
+    Parameters
+    ----------
+    a : ArrayLike
+        An integer or boolean array.
+    axis : int | None, default None
+        The axis to pack along; None: a flattened.
+    bitorder : Literal["big", "little"], default 'big'
+        ``"big"`` or ``"little"``: whether the first element goes to the highest or the
+        lowest bit.
+
+    Returns
+    -------
+    Array
+        A uint8 array, ``ceil(n / 8)`` long along axis.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.packbits(np.array([1, 0, 1, 1, 0, 0, 0, 1, 1], dtype=np.uint8))
+    array([177, 128], dtype=uint8)
+    >>> xnp.packbits(np.array([True, False, True]), bitorder='little')
+    array([5], dtype=uint8)
+    >>> xnp.packbits(np.array([[1, 0, 1], [0, 1, 1]]), axis=1)
+    array([[160],
+           [ 96]], dtype=uint8)
     """
-    if axis is True or axis is False:
-        raise TypeError('packbits: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('packbits', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -7199,12 +9405,45 @@ _unpackbits = _bind('unpackbits', _GENERIC)
 
 
 def unpackbits(
-        a: ArrayLike, /, axis: Axis = None, count: Any = None, bitorder: Any = 'big',
+        a: ArrayLike, /, axis: int | None = None, count: int | None = None,
+        bitorder: Literal["big", "little"] = 'big',
 ) -> Array:
-    """``unpackbits``.
+    """Unpack the bits of a uint8 array into a binary-valued uint8 array.
+
+    Each byte along axis becomes eight elements of 0 or 1, highest bit first
+    (``bitorder="big"``) or lowest first (``"little"``). ``count`` keeps that many
+    elements along axis (padding with zeros if it is more than there are; negative counts
+    leave out that many at the end). With ``axis=None`` a is flattened first. Inputs that
+    are not uint8 raise TypeError.
+
+    Parameters
+    ----------
+    a : ArrayLike
+        A uint8 array.
+    axis : int | None, default None
+        The axis to unpack along; None: a flattened.
+    count : int | None, default None
+        The number of elements to keep along axis; None: all ``8 * n``.
+    bitorder : Literal["big", "little"], default 'big'
+        ``"big"`` or ``"little"``: whether the highest or the lowest bit comes first.
+
+    Returns
+    -------
+    Array
+        A uint8 array of 0s and 1s.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.unpackbits(np.array([2, 7], dtype=np.uint8))
+    array([0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 1, 1], dtype=uint8)
+    >>> xnp.unpackbits(np.array([2], dtype=np.uint8), bitorder='little')
+    array([0, 1, 0, 0, 0, 0, 0, 0], dtype=uint8)
+    >>> xnp.unpackbits(np.array([255], dtype=np.uint8), count=3)
+    array([1, 1, 1], dtype=uint8)
     """
-    if axis is True or axis is False:
-        raise TypeError('unpackbits: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('unpackbits', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -7413,8 +9652,8 @@ def rollaxis(a: ArrayLike, axis: int, start: int = 0) -> Array:
     >>> xnp.rollaxis(a, 1, 4).shape
     (3, 5, 6, 4)
     """
-    if axis is True or axis is False:
-        raise TypeError('rollaxis: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('rollaxis', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -9866,8 +12105,8 @@ def amax(
     """
     if out is not None:
         _forms.no_out('amax', out)
-    if axis is True or axis is False:
-        raise TypeError('amax: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('amax', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -9928,8 +12167,8 @@ def amin(
     """
     if out is not None:
         _forms.no_out('amin', out)
-    if axis is True or axis is False:
-        raise TypeError('amin: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('amin', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -9980,8 +12219,8 @@ def ptp(a: ArrayLike, axis: Axis = None, out: Any = None, keepdims: bool = False
     """
     if out is not None:
         _forms.no_out('ptp', out)
-    if axis is True or axis is False:
-        raise TypeError('ptp: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('ptp', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -10043,8 +12282,8 @@ def average(
     >>> xnp.average(x, axis=1, weights=np.array([1.0, 3.0]), returned=True)
     (array([1.75, 3.75]), array([4., 4.]))
     """
-    if axis is True or axis is False:
-        raise TypeError('average: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('average', 'axis', axis)
     try:
         _key = (_TYPE(a), _TYPE(weights))
         try:
@@ -10129,8 +12368,8 @@ def quantile(
     """
     if out is not None:
         _forms.no_out('quantile', out)
-    if axis is True or axis is False:
-        raise TypeError('quantile: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('quantile', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -10205,8 +12444,8 @@ def nanquantile(
     """
     if out is not None:
         _forms.no_out('nanquantile', out)
-    if axis is True or axis is False:
-        raise TypeError('nanquantile: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nanquantile', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -10283,8 +12522,8 @@ def percentile(
     """
     if out is not None:
         _forms.no_out('percentile', out)
-    if axis is True or axis is False:
-        raise TypeError('percentile: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('percentile', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -10358,8 +12597,8 @@ def nanpercentile(
     """
     if out is not None:
         _forms.no_out('nanpercentile', out)
-    if axis is True or axis is False:
-        raise TypeError('nanpercentile: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nanpercentile', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -10420,8 +12659,8 @@ def median(
     """
     if out is not None:
         _forms.no_out('median', out)
-    if axis is True or axis is False:
-        raise TypeError('median: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('median', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -10477,8 +12716,8 @@ def nanmedian(
     """
     if out is not None:
         _forms.no_out('nanmedian', out)
-    if axis is True or axis is False:
-        raise TypeError('nanmedian: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nanmedian', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -10540,8 +12779,8 @@ def nansum(
     """
     if out is not None:
         _forms.no_out('nansum', out)
-    if axis is True or axis is False:
-        raise TypeError('nansum: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nansum', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -10603,8 +12842,8 @@ def nanprod(
     """
     if out is not None:
         _forms.no_out('nanprod', out)
-    if axis is True or axis is False:
-        raise TypeError('nanprod: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nanprod', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -10666,8 +12905,8 @@ def nanmax(
     """
     if out is not None:
         _forms.no_out('nanmax', out)
-    if axis is True or axis is False:
-        raise TypeError('nanmax: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nanmax', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -10727,8 +12966,8 @@ def nanmin(
     """
     if out is not None:
         _forms.no_out('nanmin', out)
-    if axis is True or axis is False:
-        raise TypeError('nanmin: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nanmin', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -10782,8 +13021,8 @@ def nanargmax(
     """
     if out is not None:
         _forms.no_out('nanargmax', out)
-    if axis is True or axis is False:
-        raise TypeError('nanargmax: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nanargmax', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -10836,8 +13075,8 @@ def nanargmin(
     """
     if out is not None:
         _forms.no_out('nanargmin', out)
-    if axis is True or axis is False:
-        raise TypeError('nanargmin: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nanargmin', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -10900,8 +13139,8 @@ def nanmean(
     """
     if out is not None:
         _forms.no_out('nanmean', out)
-    if axis is True or axis is False:
-        raise TypeError('nanmean: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nanmean', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -10979,8 +13218,8 @@ def nanvar(
     """
     if out is not None:
         _forms.no_out('nanvar', out)
-    if axis is True or axis is False:
-        raise TypeError('nanvar: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nanvar', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -11055,8 +13294,8 @@ def nanstd(
     """
     if out is not None:
         _forms.no_out('nanstd', out)
-    if axis is True or axis is False:
-        raise TypeError('nanstd: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nanstd', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -11118,8 +13357,8 @@ def cumsum(
     """
     if out is not None:
         _forms.no_out('cumsum', out)
-    if axis is True or axis is False:
-        raise TypeError('cumsum: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('cumsum', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -11176,8 +13415,8 @@ def cumprod(
     """
     if out is not None:
         _forms.no_out('cumprod', out)
-    if axis is True or axis is False:
-        raise TypeError('cumprod: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('cumprod', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -11232,8 +13471,8 @@ def nancumsum(
     """
     if out is not None:
         _forms.no_out('nancumsum', out)
-    if axis is True or axis is False:
-        raise TypeError('nancumsum: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nancumsum', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -11284,8 +13523,8 @@ def nancumprod(
     """
     if out is not None:
         _forms.no_out('nancumprod', out)
-    if axis is True or axis is False:
-        raise TypeError('nancumprod: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nancumprod', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -11337,8 +13576,8 @@ def append(arr: ArrayLike, values: ArrayLike, axis: int | None = None) -> Array:
     >>> xnp.append(np.array([1, 2]), np.array([3.5]))
     array([1. , 2. , 3.5])
     """
-    if axis is True or axis is False:
-        raise TypeError('append: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('append', 'axis', axis)
     try:
         _key = (_TYPE(arr), _TYPE(values))
         try:
@@ -11556,8 +13795,8 @@ def size(a: ArrayLike, axis: int | tuple[int, ...] | None = None) -> int:
     >>> xnp.size(np.array(1.0))
     1
     """
-    if axis is True or axis is False:
-        raise TypeError('size: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('size', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -11692,10 +13931,10 @@ def swapaxes(a: ArrayLike, axis1: int, axis2: int) -> Array:
            [2],
            [3]])
     """
-    if axis1 is True or axis1 is False:
-        raise TypeError('swapaxes: axis1 must be an int (or ints), not a bool')
-    if axis2 is True or axis2 is False:
-        raise TypeError('swapaxes: axis2 must be an int (or ints), not a bool')
+    if _TYPE(axis1) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('swapaxes', 'axis1', axis1)
+    if _TYPE(axis2) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('swapaxes', 'axis2', axis2)
     try:
         _key = _TYPE(a)
         try:
@@ -11742,8 +13981,8 @@ def transpose(a: ArrayLike, axes: Sequence[int] | None = None) -> Array:
            [2],
            [3]])
     """
-    if axes is True or axes is False:
-        raise TypeError('transpose: axes must be an int (or ints), not a bool')
+    if _TYPE(axes) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('transpose', 'axes', axes)
     try:
         _key = _TYPE(a)
         try:
@@ -11880,8 +14119,8 @@ def rot90(m: ArrayLike, k: int = 1, axes: tuple[int, int] = (0, 1)) -> Array:
     >>> xnp.rot90(np.zeros((2, 3, 4)), axes=(1, 2)).shape
     (2, 4, 3)
     """
-    if axes is True or axes is False:
-        raise TypeError('rot90: axes must be an int (or ints), not a bool')
+    if _TYPE(axes) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('rot90', 'axes', axes)
     try:
         _key = _TYPE(m)
         try:
@@ -11932,8 +14171,8 @@ def split(ary: ArrayLike, indices_or_sections: int | Sequence[int], axis: int = 
            [3]]), array([[1, 2],
            [4, 5]])]
     """
-    if axis is True or axis is False:
-        raise TypeError('split: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('split', 'axis', axis)
     try:
         _key = _TYPE(ary)
         try:
@@ -11982,8 +14221,8 @@ def array_split(
     >>> xnp.array_split(np.arange(2), 3)
     [array([0]), array([1]), array([], dtype=int64)]
     """
-    if axis is True or axis is False:
-        raise TypeError('array_split: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('array_split', 'axis', axis)
     try:
         _key = _TYPE(ary)
         try:
@@ -12369,8 +14608,8 @@ def concatenate(
     """
     if out is not None:
         _forms.no_out('concatenate', out)
-    if axis is True or axis is False:
-        raise TypeError('concatenate: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('concatenate', 'axis', axis)
     try:
         _key = (*_MAP(_TYPE, arrays),)
         try:
@@ -12925,8 +15164,8 @@ def geomspace(
     array([[  1.,  10., 100.],
            [  2.,   8.,  32.]])
     """
-    if axis is True or axis is False:
-        raise TypeError('geomspace: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('geomspace', 'axis', axis)
     try:
         _key = (_TYPE(start), _TYPE(stop))
         try:
@@ -12952,8 +15191,10 @@ def logspace(
 ) -> Array:
     """Powers of a base at exponents spaced evenly between two endpoints.
 
-    ``base ** linspace(start, stop, num, endpoint)``, computed in float64 (JAX: its
-    default float). Array start, stop and base broadcast together and add a new axis, at
+    ``base ** linspace(start, stop, num, endpoint)``, computed in NumPy's order: the
+    exponents in the floating dtype of start and stop (float64 for numbers and integers;
+    JAX: its default float), the powers in that joined with an array base's dtype. Array
+    start, stop and base broadcast together and add a new axis, at
     ``axis``. The result takes the backend of start and stop (the default backend for
     numbers), and an array base must be of that backend.
     ``dtype=None`` gives the floating dtype of the arrays, or the default float (float64
@@ -12997,8 +15238,8 @@ def logspace(
            [  2.,  10.],
            [  4., 100.]])
     """
-    if axis is True or axis is False:
-        raise TypeError('logspace: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('logspace', 'axis', axis)
     try:
         _key = (_TYPE(start), _TYPE(stop))
         try:
@@ -13368,13 +15609,49 @@ digitize = _accelerate(digitize, _digitize)
 _diagonal = _bind('diagonal', _GENERIC)
 
 
-def diagonal(a: ArrayLike, offset: Any = 0, axis1: Any = 0, axis2: Any = 1) -> Array:
-    """``diagonal``.
+def diagonal(a: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Array:
+    """A diagonal of an array, over the axes axis1 and axis2 (by default the first two).
+
+    NumPy's ``diagonal``: the two axes are removed and the diagonal is appended as the last
+    axis, so a 2-D array gives a 1-D diagonal and an array of shape ``(2, 3, 4)`` with
+    ``axis1=1, axis2=2`` gives shape ``(2, 3)``. offset picks a diagonal above (positive) or
+    below (negative) the main one; one beyond the array gives an empty diagonal. Unlike
+    ``linalg.diagonal``, which takes the last two axes, the default axes are the first two.
+    On some backends the result is a view of a: treat it as read-only.
+
+    Parameters
+    ----------
+    a : ArrayLike
+        Input array, at least 2-D.
+    offset : int, default 0
+        The diagonal: 0 the main one, positive above it, negative below.
+    axis1 : int, default 0
+        The first axis of the 2-D planes the diagonals are taken from.
+    axis2 : int, default 1
+        The second axis of those planes.
+
+    Returns
+    -------
+    Array
+        The diagonal entries, of shape ``a.shape`` without axis1 and axis2, plus the
+        diagonal's length.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> a = np.arange(9).reshape(3, 3)
+    >>> xnp.diagonal(a)
+    array([0, 4, 8])
+    >>> xnp.diagonal(a, offset=1)
+    array([1, 5])
+    >>> xnp.diagonal(np.arange(8).reshape(2, 2, 2), axis1=1, axis2=2)
+    array([[0, 3],
+           [4, 7]])
     """
-    if axis1 is True or axis1 is False:
-        raise TypeError('diagonal: axis1 must be an int (or ints), not a bool')
-    if axis2 is True or axis2 is False:
-        raise TypeError('diagonal: axis2 must be an int (or ints), not a bool')
+    if _TYPE(axis1) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('diagonal', 'axis1', axis1)
+    if _TYPE(axis2) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('diagonal', 'axis2', axis2)
     try:
         _key = _TYPE(a)
         try:
@@ -13393,15 +15670,56 @@ _trace = _bind('trace', _GENERIC)
 
 
 def trace(
-        a: ArrayLike, offset: Any = 0, axis1: Any = 0, axis2: Any = 1,
-        dtype: DTypeLike | None = None,
+        a: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1,
+        dtype: DTypeLike | None = None, out: Any = None,
 ) -> Array:
-    """``trace``.
+    """The sum along a diagonal of an array, over the axes axis1 and axis2 (by default the first
+    two).
+
+    ``sum(diagonal(a, offset, axis1, axis2), axis=-1)``. Without a dtype, integers and
+    booleans are summed in the default integer of their kind, as NumPy's ``sum`` (bool, int8
+    ... int32 give int64, uint8 ... uint32 give uint64; int32 and uint32 on JAX without x64);
+    floats keep their dtype. A diagonal beyond the array sums to 0. Unlike
+    ``linalg.trace``, the default axes are the first two, not the last two.
+
+    Parameters
+    ----------
+    a : ArrayLike
+        Input array, at least 2-D.
+    offset : int, default 0
+        The diagonal: 0 the main one, positive above it, negative below.
+    axis1 : int, default 0
+        The first axis of the 2-D planes the diagonals are taken from.
+    axis2 : int, default 1
+        The second axis of those planes.
+    dtype : DTypeLike | None, default None
+        The dtype to sum in and return; None: see above.
+    out : Any, default None
+        See above.
+
+    Returns
+    -------
+    Array
+        The sums, of ``a.shape`` without axis1 and axis2 (0-d for a 2-D a).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.trace(np.eye(3))
+    np.float64(3.0)
+    >>> xnp.trace(np.arange(9).reshape(3, 3), offset=-1)
+    np.int64(10)
+    >>> xnp.trace(np.arange(8).reshape(2, 2, 2), axis1=1, axis2=2)
+    array([ 3, 11])
+    >>> xnp.trace(np.ones((2, 2), dtype=np.uint8))
+    np.uint64(2)
     """
-    if axis1 is True or axis1 is False:
-        raise TypeError('trace: axis1 must be an int (or ints), not a bool')
-    if axis2 is True or axis2 is False:
-        raise TypeError('trace: axis2 must be an int (or ints), not a bool')
+    if out is not None:
+        _forms.no_out('trace', out)
+    if _TYPE(axis1) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('trace', 'axis1', axis1)
+    if _TYPE(axis2) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('trace', 'axis2', axis2)
     try:
         _key = _TYPE(a)
         try:
@@ -13819,8 +16137,8 @@ def trapezoid(y: ArrayLike, x: ArrayLike = None, dx: float = 1.0, axis: int = -1
     >>> xnp.trapezoid(np.array([[1, 2], [3, 4]]), axis=0)
     array([2., 3.])
     """
-    if axis is True or axis is False:
-        raise TypeError('trapezoid: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('trapezoid', 'axis', axis)
     try:
         _key = (_TYPE(y), _TYPE(x))
         try:
@@ -14004,8 +16322,8 @@ def argpartition(
     array([[1, 2, 0],
            [0, 2, 1]])
     """
-    if axis is True or axis is False:
-        raise TypeError('argpartition: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('argpartition', 'axis', axis)
     try:
         _key = _TYPE(a)
         try:
@@ -14089,8 +16407,8 @@ def unique(
     array([ 1., nan])
     """
     x = ar
-    if axis is True or axis is False:
-        raise TypeError('unique: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('unique', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -14154,8 +16472,8 @@ def argmax(
     x = a
     if out is not None:
         _forms.no_out('argmax', out)
-    if axis is True or axis is False:
-        raise TypeError('argmax: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('argmax', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -14213,8 +16531,8 @@ def argmin(
     x = a
     if out is not None:
         _forms.no_out('argmin', out)
-    if axis is True or axis is False:
-        raise TypeError('argmin: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('argmin', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -14266,8 +16584,8 @@ def count_nonzero(a: ArrayLike, axis: Axis = None, *, keepdims: bool = False) ->
     array(1)
     """
     x = a
-    if axis is True or axis is False:
-        raise TypeError('count_nonzero: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('count_nonzero', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -14760,8 +17078,8 @@ def argsort(
         stable = True if stable is None else stable
     else:
         stable = _forms.sort_stable('argsort', kind, order, stable)
-    if axis is True or axis is False:
-        raise TypeError('argsort: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('argsort', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -14836,8 +17154,8 @@ def sort(
         stable = True if stable is None else stable
     else:
         stable = _forms.sort_stable('sort', kind, order, stable)
-    if axis is True or axis is False:
-        raise TypeError('sort: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('sort', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -14901,8 +17219,8 @@ def cumulative_prod(
     """
     if out is not None:
         _forms.no_out('cumulative_prod', out)
-    if axis is True or axis is False:
-        raise TypeError('cumulative_prod: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('cumulative_prod', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -14973,8 +17291,8 @@ def cumulative_sum(
     """
     if out is not None:
         _forms.no_out('cumulative_sum', out)
-    if axis is True or axis is False:
-        raise TypeError('cumulative_sum: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('cumulative_sum', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:
@@ -15048,8 +17366,8 @@ def max(
     x = a
     if out is not None:
         _forms.no_out('max', out)
-    if axis is True or axis is False:
-        raise TypeError('max: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('max', 'axis', axis)
     try:
         if where is not True or initial is not None:
             return _masked.max(x, axis=axis, keepdims=keepdims, initial=initial, where=where)
@@ -15088,7 +17406,8 @@ def mean(
         Axis or axes along which to operate; None means all axes.
     dtype : DTypeLike | None, default None
         The dtype to compute in, and of the result (NumPy's ``dtype=``); None: the input's
-        (the default float for integers).
+        (the default float for integers). An integer or bool dtype computes as NumPy does:
+        sums in it (wrapping), each division truncated toward zero.
     out : Any, default None
         See above.
     keepdims : bool, default False
@@ -15126,11 +17445,11 @@ def mean(
         _forms.no_out('mean', out)
     if dtype is not None:
         if _forms.integral(dtype):
-            return _forms.in_float(
+            return _forms.integer_stat(
                 mean, x, dtype, axis=axis, keepdims=keepdims, where=where)
         x = _forms.astype(x, dtype)
-    if axis is True or axis is False:
-        raise TypeError('mean: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('mean', 'axis', axis)
     try:
         if where is not True:
             return _masked.mean(x, axis=axis, keepdims=keepdims, where=where)
@@ -15202,8 +17521,8 @@ def min(
     x = a
     if out is not None:
         _forms.no_out('min', out)
-    if axis is True or axis is False:
-        raise TypeError('min: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('min', 'axis', axis)
     try:
         if where is not True or initial is not None:
             return _masked.min(x, axis=axis, keepdims=keepdims, initial=initial, where=where)
@@ -15276,8 +17595,8 @@ def prod(
     x = a
     if out is not None:
         _forms.no_out('prod', out)
-    if axis is True or axis is False:
-        raise TypeError('prod: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('prod', 'axis', axis)
     try:
         if where is not True or initial is not None:
             return _masked.prod(
@@ -15323,7 +17642,8 @@ def std(
         Axis or axes along which to operate; None means all axes.
     dtype : DTypeLike | None, default None
         The dtype to compute in, and of the result; None: the input's (the default float for
-        integers).
+        integers). An integer or bool dtype computes as NumPy does: sums in it (wrapping),
+        each division truncated toward zero.
     out : Any, default None
         See above.
     ddof : int | float, default 0
@@ -15370,12 +17690,12 @@ def std(
         _forms.ddof_and_correction('std')
     if dtype is not None:
         if _forms.integral(dtype):
-            return _forms.in_float(
+            return _forms.integer_stat(
                 std, x, dtype, axis=axis, keepdims=keepdims, where=where,
                 correction=correction, mean=mean)
         x = _forms.astype(x, dtype)
-    if axis is True or axis is False:
-        raise TypeError('std: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('std', 'axis', axis)
     try:
         if where is not True or mean is not None:
             return _masked.std(
@@ -15455,8 +17775,8 @@ def sum(
     x = a
     if out is not None:
         _forms.no_out('sum', out)
-    if axis is True or axis is False:
-        raise TypeError('sum: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('sum', 'axis', axis)
     try:
         if where is not True or initial is not None:
             return _masked.sum(
@@ -15502,7 +17822,8 @@ def var(
         Axis or axes along which to operate; None means all axes.
     dtype : DTypeLike | None, default None
         The dtype to compute in, and of the result; None: the input's (the default float for
-        integers).
+        integers). An integer or bool dtype computes as NumPy does: sums in it (wrapping),
+        each division truncated toward zero.
     out : Any, default None
         See above.
     ddof : int | float, default 0
@@ -15550,12 +17871,12 @@ def var(
         _forms.ddof_and_correction('var')
     if dtype is not None:
         if _forms.integral(dtype):
-            return _forms.in_float(
+            return _forms.integer_stat(
                 var, x, dtype, axis=axis, keepdims=keepdims, where=where,
                 correction=correction, mean=mean)
         x = _forms.astype(x, dtype)
-    if axis is True or axis is False:
-        raise TypeError('var: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('var', 'axis', axis)
     try:
         if where is not True or mean is not None:
             return _masked.var(
@@ -15624,8 +17945,8 @@ def all(
     x = a
     if out is not None:
         _forms.no_out('all', out)
-    if axis is True or axis is False:
-        raise TypeError('all: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('all', 'axis', axis)
     try:
         if where is not True:
             return _masked.all(x, axis=axis, keepdims=keepdims, where=where)
@@ -15690,8 +18011,8 @@ def any(
     x = a
     if out is not None:
         _forms.no_out('any', out)
-    if axis is True or axis is False:
-        raise TypeError('any: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('any', 'axis', axis)
     try:
         if where is not True:
             return _masked.any(x, axis=axis, keepdims=keepdims, where=where)
@@ -15758,8 +18079,8 @@ def diff(
     array([255], dtype=uint8)
     """
     x = a
-    if axis is True or axis is False:
-        raise TypeError('diff: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('diff', 'axis', axis)
     try:
         _key = _TYPE(x)
         try:

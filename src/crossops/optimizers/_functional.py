@@ -61,10 +61,10 @@ class UpdatePair(NamedTuple):
     update: Callable
 
 
-def _backend_of(leaves) -> str:
+def _backend_of(leaves, op: str = "optimizers") -> str:
     """The backend of ``leaves`` (crossops's one rule, NumPy arrays being host data), else
-    the default backend."""
-    return backend_of_values(leaves, "optimizers")
+    the default backend; arrays of two backends raise TypeError naming ``op``."""
+    return backend_of_values(leaves, op)
 
 
 def _off_the_tape(backend):
@@ -259,7 +259,10 @@ def functional(rule: Rule, learning_rate=0.001, weight_decay=None, clipnorm=None
 
     def update(grads, state: OptimizerState, params):
         leaves, grad_leaves, rebuild = _flatten_pair(name, params, grads)
-        backend = _backend_of(leaves)
+        # the parameters' and the gradients' backend: one, by the one rule (before, torch
+        # parameters with jax gradients raised Python's TypeError, and jax parameters with
+        # TensorFlow gradients came back as TensorFlow tensors)
+        backend = _backend_of(leaves + grad_leaves, f"{name}.update")
         with _off_the_tape(backend):
             return _update(grad_leaves, state, leaves, rebuild, backend)
 

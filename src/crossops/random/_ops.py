@@ -14,6 +14,8 @@ from __future__ import annotations
 from typing import Any, Literal  # noqa: F401
 
 from .._accel import accelerate as _accelerate
+from .._arguments import BOOL_AXIS_TYPES as _BOOL_AXIS_TYPES
+from .._arguments import refuse_bool_axis as _refuse_bool_axis
 from .._dispatch import backend_of_impl as _backend_of_impl
 from .._dispatch import bind as _bind
 from .._dispatch import native_dtype as _native_dtype
@@ -433,8 +435,8 @@ def shuffle(x: ArrayLike, axis: int = 0, seed: Seed = None) -> Array:
     >>> bool((m[1] - m[0] == 3).all())
     True
     """
-    if axis is True or axis is False:
-        raise TypeError('random.shuffle: axis must be an int (or ints), not a bool')
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('random.shuffle', 'axis', axis)
     try:
         _key = (_TYPE(x), _TYPE(seed))
         try:
