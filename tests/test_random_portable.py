@@ -179,19 +179,25 @@ def test_normal_float64_bits(shape):
 @pytest.mark.parametrize("compiler", ["jax.jit", "tf.function", "tf.function:xla"])
 def test_float64_draws_compiled_equal_eager(compiler):
     """float64 uniform and normal compiled (jax with x64 on): the eager bits."""
-    import jax
 
     def f(k):
         return {"u": xr.uniform((4, 5), -1.0, 3.0, dtype="float64", seed=k),
                 "n": xr.normal((4, 5), 0.5, 2.0, dtype="float64", seed=k),
                 "n1": xr.normal((3,), dtype="float64", seed=k)}
+    _float64_compiled_equal_eager(compiler, f)
+
+
+def _float64_compiled_equal_eager(compiler, f, *args):
+    """``f(key, *args)`` (a dict of float64 draws) compiled by ``compiler`` (jax with x64
+    on) gives the bits of NumPy's eager call."""
+    import jax
     with crossops.use_backend("numpy"):
-        ref = {k: _np(v) for k, v in f(xr.key(4)).items()}
+        ref = {k: _np(v) for k, v in f(xr.key(4), *args).items()}
     with jax.enable_x64(compiler == "jax.jit"):
-        got = _run_compiled(compiler, f, np.asarray([0, 4], np.uint32))
+        got = _run_compiled(compiler, f, np.asarray([0, 4], np.uint32), *args)
         got = {k: _np(v) for k, v in got.items()}
     for name, r in ref.items():
-        assert r.dtype == np.float64
+        assert r.dtype == np.float64, name
         _same_bits({"numpy": r, compiler: got[name]})
 
 
@@ -246,6 +252,23 @@ def test_compiled_equal_eager(compiler):
     got = _run_compiled(compiler, f, np.asarray([0, 4], np.uint32), ones, ar)
     for name, r in ref.items():
         _same_bits({"numpy": r, compiler: _np(got[name]).astype(r.dtype)})
+
+
+def test_int_seeds_under_torch_compile_fullgraph():
+    """Python int seeds in a function torch.compile(fullgraph=True) traces: the key is a
+    constant of the graph (no graph break), and the numbers are the eager ones."""
+    ones = np.ones((4, 5), np.float32)
+
+    def f(x):
+        return {"u": xr.uniform((4, 5), -1.0, 3.0, seed=7),
+                "n": xr.normal((3,), seed=2 ** 40 + 1),
+                "d": xr.dropout(x, 0.4, seed=5),
+                "b": xr.binomial((2, 3), 6, 0.3, seed=9)}
+    with crossops.use_backend("numpy"):
+        ref = {k: _np(v) for k, v in f(ones).items()}
+    got = _run_compiled("torch.compile:eager", f, ones)
+    for name, r in ref.items():
+        _same_bits({"numpy": r, "torch.compile": _np(got[name]).astype(r.dtype)})
 
 
 def test_tf_saved_model_draws_eager_numbers(tmp_path):
@@ -459,17 +482,19 @@ def test_elementary_functions_accuracy_and_bits():
 
 def _compiled_cases():
     logits = np.log(np.array([[0.1, 0.2, 0.7], [0.5, 0.3, 0.2]], np.float32))
+    counts = np.array([[0.0, 3.0, 11.5]], np.float32)  # traced: a loop over the trials
 
-    def cheap(k, lg):
+    def cheap(k, lg, cn):
         return {"t": xr.truncated_normal((3, 4), -1.0, 0.5, seed=k),
                 "c": xr.categorical(lg, 6, seed=k),
                 "b": xr.binomial((8,), 9, 0.4, seed=k),
+                "bt": xr.binomial((2, 3), cn, 0.4, seed=k),
                 "s": xr.split(k, 3)}
 
-    def costly(k, lg):
+    def costly(k, lg, cn):
         return {"g": xr.gamma((6,), 0.7, seed=k), "be": xr.beta((6,), 1.5, 0.5, seed=k)}
 
-    return logits, {"cheap": cheap, "costly": costly}
+    return (logits, counts), {"cheap": cheap, "costly": costly}
 
 
 @pytest.mark.parametrize("case", ["cheap", "costly"])
@@ -483,11 +508,11 @@ def test_new_ops_compiled_equal_eager(compiler, case):
     if (compiler, case) == ("torch.compile:eager", "costly") and os.environ.get(
             "CROSSOPS_PROFILE") != "thorough":
         pytest.skip("dynamo traces gamma and beta for about two minutes: thorough profile")
-    logits, cases = _compiled_cases()
+    args, cases = _compiled_cases()
     f = cases[case]
     with crossops.use_backend("numpy"):
-        ref = {k: _np(v) for k, v in f(xr.key(8), logits).items()}
-    got = _run_compiled(compiler, f, np.asarray([0, 8], np.uint32), logits)
+        ref = {k: _np(v) for k, v in f(xr.key(8), *args).items()}
+    got = _run_compiled(compiler, f, np.asarray([0, 8], np.uint32), *args)
     for k, r in ref.items():
         _same_bits({"numpy": r, compiler: _np(got[k]).astype(r.dtype)})
 
@@ -644,23 +669,18 @@ def _traced_binomial(compiler, counts, shape, probabilities, dtype, seed):
     """``binomial`` with ``counts`` an argument of the compiled function (traced)."""
     def f(c):
         return xr.binomial(shape, c, probabilities, dtype=dtype, seed=seed)
-    if compiler == "jax.jit":
-        import jax
-        with crossops.use_backend("jax"):
-            return _np(jax.jit(f)(jax.numpy.asarray(counts)))
-    import tensorflow as tf
-    with crossops.use_backend("tensorflow"):
-        return _np(tf.function(f, jit_compile=compiler == "tf.function:xla")(
-            tf.constant(counts)))
+    return _np(_run_compiled(compiler, f, counts))
 
 
-@pytest.mark.parametrize("compiler", ["jax.jit", "tf.function", "tf.function:xla"])
+@pytest.mark.parametrize("compiler", ["jax.jit", "tf.function", "tf.function:xla",
+                                      "torch.compile:eager"])
 @pytest.mark.parametrize("block", [None, 8, 3])
 def test_binomial_traced_counts_equal_eager(compiler, block, monkeypatch):
-    """Counts traced by jax.jit or tf.function: the eager bits (eager computes max(counts)
-    first, traced code loops over it): one block of trials, and several (a small block
-    size: each block has its own key of split, and the last block is shorter), counts of
-    zero, fractional counts, counts broadcast to the shape, an integer dtype."""
+    """Counts traced by jax.jit, tf.function or torch.compile(fullgraph=True) (a
+    while_loop in the one graph): the eager bits (eager computes max(counts) first,
+    traced code loops over it): one block of trials, and several (a small block size:
+    each block has its own key of split, and the last block is shorter), counts of zero,
+    fractional counts, counts broadcast to the shape, an integer dtype."""
     from crossops.random import _portable
     if block is not None:
         monkeypatch.setattr(_portable, "_BINOMIAL_BLOCK", block)
@@ -676,6 +696,24 @@ def test_binomial_traced_counts_equal_eager(compiler, block, monkeypatch):
         empty = _np(xr.binomial((0, 3), np.float32(4.0), 0.5, seed=1))
     _same_bits({"numpy": empty,
                 compiler: _traced_binomial(compiler, np.float32(4.0), (0, 3), 0.5, None, 1)})
+
+
+@pytest.mark.parametrize("name", ["RandomUniform", "RandomNormal", "TruncatedNormal",
+                                  "GlorotUniform", "GlorotNormal", "HeUniform", "HeNormal",
+                                  "LecunUniform", "LecunNormal", "VarianceScaling"])
+def test_initializers_bits(name):
+    """A seeded random initializer draws the same bits on numpy, jax, torch and
+    tensorflow (float32; float64 where the backend has it: jax with x64 on)."""
+    import jax
+
+    from crossops import initializers
+    for dtype in ("float32", "float64"):
+        out = {}
+        for b in BACKENDS:
+            with crossops.use_backend(b), jax.enable_x64(b == "jax"):
+                out[b] = _np(getattr(initializers, name)(seed=11)((7, 5), dtype=dtype))
+        _same_bits(out)
+        assert out["numpy"].dtype == np.dtype(dtype)
 
 
 def test_dropout_model_follows_one_trajectory_on_every_backend():
@@ -763,19 +801,11 @@ def test_truncated_normal_float64_accuracy():
 def test_truncated_normal_float64_compiled_equal_eager(compiler):
     """float64 truncated normal compiled (jax with x64 on; torch.compile(fullgraph=True)
     runs the crossops form, not the host's): the eager bits."""
-    import jax
 
     def f(k):
         return {"t": xr.truncated_normal((4, 5), 0.5, 2.0, dtype="float64", seed=k),
                 "t1": xr.truncated_normal((3,), dtype="float64", seed=k)}
-    with crossops.use_backend("numpy"):
-        ref = {k: _np(v) for k, v in f(xr.key(4)).items()}
-    with jax.enable_x64(compiler == "jax.jit"):
-        got = _run_compiled(compiler, f, np.asarray([0, 4], np.uint32))
-        got = {k: _np(v) for k, v in got.items()}
-    for name, r in ref.items():
-        assert r.dtype == np.float64
-        _same_bits({"numpy": r, compiler: got[name]})
+    _float64_compiled_equal_eager(compiler, f)
 
 
 # -- float64 gamma and beta (52-bit uniforms, float64 arithmetic) --------------------------
@@ -812,8 +842,6 @@ def test_gamma_beta_float64_compiled_equal_eager(compiler, case):
     and a beta in about 45 (jax), TensorFlow's XLA about twice that: the CI profile
     compiles one gamma under jax.jit, the thorough profile all of them on both."""
     import os
-
-    import jax
     if (compiler, case) != ("jax.jit", "gamma") and os.environ.get(
             "CROSSOPS_PROFILE") != "thorough":
         pytest.skip("XLA compiles float64 gamma and beta for minutes: thorough profile")
@@ -821,14 +849,7 @@ def test_gamma_beta_float64_compiled_equal_eager(compiler, case):
 
     def one(k, a):
         return {"gamma_traced": xr.gamma((2, 3), a, dtype="float64", seed=k)}
-    f = one if case == "gamma" else _gamma_family64
-    with crossops.use_backend("numpy"):
-        ref = {k: _np(v) for k, v in f(xr.key(4), a).items()}
-    with jax.enable_x64(compiler == "jax.jit"):
-        got = _run_compiled(compiler, f, np.asarray([0, 4], np.uint32), a)
-        got = {k: _np(v) for k, v in got.items()}
-    for k, r in ref.items():
-        _same_bits({"numpy": r, compiler: got[k]})
+    _float64_compiled_equal_eager(compiler, one if case == "gamma" else _gamma_family64, a)
 
 
 def test_float64_exp_and_quantile_accuracy():

@@ -449,3 +449,127 @@ def test_examples_run_as_doctests(module):
         for test in doctest.DocTestFinder().find(models.Model.save, "Model.save"):
             runner.run(test)
     assert runner.failures == 0, f"{runner.failures} of {runner.tries} example lines failed"
+
+
+# -- a Sequential's config as Keras's: built by a call, by build(), given an Input, nested --
+
+_SEQ_X = RNG.random((5, 3), np.float32)
+
+
+def _seq_layers(L):
+    return [L.Dense(4, name="a"), L.Dense(2, name="b")]
+
+
+def _seq_inner(lib):
+    return lib.models.Sequential([lib.layers.Dense(4, name="a")], name="inner")
+
+
+def _seq_then(model, how):
+    """``model`` built as ``how`` says: called on ``_SEQ_X`` (a batch of 5), built for a
+    shape, or left as it is."""
+    if how == "call":
+        model(_SEQ_X)
+    elif how is not None:
+        model.build(how)
+    return model
+
+
+_SEQ_CASES = {
+    "called": lambda lib: _seq_then(lib.models.Sequential(_seq_layers(lib.layers), name="s"),
+                                    "call"),
+    "built_batch_7": lambda lib: _seq_then(
+        lib.models.Sequential(_seq_layers(lib.layers), name="s"), (7, 3)),
+    "built_no_batch": lambda lib: _seq_then(
+        lib.models.Sequential(_seq_layers(lib.layers), name="s"), (None, 3)),
+    "input": lambda lib: lib.models.Sequential(
+        [lib.layers.Input((3,)), *_seq_layers(lib.layers)], name="s"),
+    "input_batch_5": lambda lib: lib.models.Sequential(
+        [lib.layers.Input((3,), batch_size=5), *_seq_layers(lib.layers)], name="s"),
+    "nested_called": lambda lib: _seq_then(lib.models.Sequential(
+        [_seq_inner(lib), lib.layers.Dense(2, name="b")], name="s"), "call"),
+    "nested_built": lambda lib: _seq_then(lib.models.Sequential(
+        [_seq_inner(lib), lib.layers.Dense(2, name="b")], name="s"), (None, 3)),
+    "nested_input": lambda lib: lib.models.Sequential(
+        [lib.layers.Input((3,)), _seq_inner(lib), lib.layers.Dense(2, name="b")], name="s"),
+    "mixed_bfloat16_called": lambda lib: _seq_then(lib.models.Sequential(
+        [lib.layers.Dense(4, name="a", dtype="mixed_bfloat16")], name="s"), "call"),
+    "added_after_call": lambda lib: _seq_added_after_call(lib),
+    "unbuilt": lambda lib: lib.models.Sequential(_seq_layers(lib.layers), name="s"),
+}
+
+
+def _seq_added_after_call(lib):
+    model = _seq_then(lib.models.Sequential([lib.layers.Dense(4, name="a")], name="s"), "call")
+    model.add(lib.layers.Dense(2, name="b"))  # the model builds again on its InputLayer
+    return model
+
+
+def _seq_config(model) -> str:
+    """The model's config as JSON (key order kept), the InputLayers' names (Keras's
+    counter, ``input_layer``, ``input_layer_1`` ...) replaced by one word."""
+    config = json.loads(json.dumps(model.get_config()))
+
+    def visit(c):
+        if isinstance(c, dict):
+            if c.get("class_name") == "InputLayer":
+                name = c["config"]["name"]
+                assert name == "input_layer" or name.startswith("input_layer_") or (
+                    name.startswith("tensor_")), name  # crossops's Input(): tensor_<n>
+                c["config"]["name"] = "INPUT"
+            for v in c.values():
+                visit(v)
+        elif isinstance(c, list):
+            for v in c:
+                visit(v)
+    visit(config)
+    return json.dumps(config)
+
+
+@pytest.mark.parametrize("case", sorted(_SEQ_CASES))
+def test_sequential_config_is_keras(case, backend):
+    """A Sequential built by a call (Keras's InputLayer with the call's batch size first),
+    by ``build(shape)``, given an Input, nested, unbuilt: crossops's config equals Keras
+    3.15's, values and key order; each reads the other's config (Keras's ``from_config``
+    and crossops's) into a model of the same config and weight paths."""
+    want_model = _SEQ_CASES[case](keras)
+    want = _seq_config(want_model)
+    # a model read from a config builds its layers before itself: their own paths
+    read = keras.Sequential.from_config(json.loads(json.dumps(want_model.get_config())))
+    with crossops.use_backend(backend):
+        mine = _SEQ_CASES[case](crossops)
+        assert _seq_config(mine) == want
+        assert [v.path for v in mine.weights] == [v.path for v in want_model.weights]
+        ours = models.Sequential.from_config(json.loads(json.dumps(want_model.get_config())))
+        assert _seq_config(ours) == want
+        assert [v.path for v in ours.weights] == [v.path for v in read.weights]
+        config = json.loads(json.dumps(mine.get_config()))
+    theirs = keras.Sequential.from_config(config)
+    assert _seq_config(theirs) == want
+    assert [v.path for v in theirs.weights] == [v.path for v in read.weights]
+
+
+@pytest.mark.parametrize("case", sorted(set(_SEQ_CASES) - {"unbuilt"}))
+def test_sequential_keras_files_both_ways(case, backend, tmp_path):
+    """The built Sequentials in ``.keras`` files: Keras's file loads in crossops, and
+    crossops's in Keras, with Keras's config, weight paths and outputs."""
+    ref = _SEQ_CASES[case](keras)
+    ref.set_weights([RNG.normal(0, 0.5, w.shape).astype(w.dtype) for w in ref.get_weights()])
+    ref.save(tmp_path / "keras.keras")
+    want = _predict(ref, _SEQ_X)
+    paths = [v.path for v in keras.models.load_model(tmp_path / "keras.keras").weights]
+    with crossops.use_backend(backend):
+        ours = models.load_model(tmp_path / "keras.keras")
+        assert _seq_config(ours) == _seq_config(ref)
+        assert [v.path for v in ours.weights] == paths
+        np.testing.assert_allclose(_predict(ours, _SEQ_X).astype(np.float32),
+                                   want.astype(np.float32), rtol=1e-5, atol=1e-6)
+        mine = _SEQ_CASES[case](crossops)
+        mine.set_weights(ref.get_weights())
+        mine.save(tmp_path / "crossops.keras")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = keras.models.load_model(tmp_path / "crossops.keras")
+    assert _seq_config(theirs) == _seq_config(ref)
+    assert [v.path for v in theirs.weights] == paths
+    np.testing.assert_allclose(_predict(theirs, _SEQ_X).astype(np.float32),
+                               want.astype(np.float32), rtol=1e-5, atol=1e-6)

@@ -185,6 +185,13 @@ def _prepare_torch_compile(mod) -> None:
     torch.compiler.substitute_in_graph(_backend.get_backend)(_backend.traced_get_backend)
     for front, fn in FRONTS.items():
         _substitute(front, fn)
+    # the backend's chapters, found now: traced code that looks one up (core.while_loop's
+    # control_flow, crossops.random's random) would otherwise import it under dynamo, which
+    # refuses importlib (a graph break; fullgraph=True raises)
+    import pkgutil
+    for info in pkgutil.iter_modules(mod.__path__):
+        if not info.name.startswith("_"):
+            _backend.backend_chapter("torch", info.name)
     _torch_compile_ready = True
 
 

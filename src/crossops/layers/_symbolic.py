@@ -71,7 +71,12 @@ def symbolic_call(layer, args, kwargs):
         out = layer(*concrete_args, **concrete_kwargs)
     leaves, treedef = optree.tree_flatten(out)
     node = Node(layer, args, kwargs, None)
-    outputs = [SymbolicTensor((None,) + tuple(o.shape[1:]), _dtype_name(o.dtype), node, i)
+    # the batch size stays known where every symbolic input's is (Keras's): the zeros had it
+    known = all(t.shape[:1] != (None,) for t in optree.tree_leaves((args, kwargs),
+                                                                    is_leaf=_is_sym)
+                if _is_sym(t))
+    outputs = [SymbolicTensor((o.shape[0] if known and len(o.shape) else None,)
+                              + tuple(o.shape[1:]), _dtype_name(o.dtype), node, i)
                for i, o in enumerate(leaves)]
     node.outputs = optree.tree_unflatten(treedef, outputs)
     layer._output_shape = outputs[0].shape if len(outputs) == 1 else [o.shape for o in outputs]

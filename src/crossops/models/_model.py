@@ -7,7 +7,9 @@ from __future__ import annotations
 import numpy as np
 import optree
 
-from ..layers._layer import Layer, _wrap_torch_module, module_home
+import crossops
+
+from ..layers._layer import _NAME_COUNTS, Layer, _wrap_torch_module, module_home
 from ..layers._symbolic import Input, SymbolicTensor, run_graph, topological_nodes
 from ..saving import _keras_file, _keras_h5, _registry
 from ..saving._serialization import input_layer_config, serialize_keras_object
@@ -266,9 +268,36 @@ class Sequential(Model):
             self._call_symbolic(self._input)
         self.built = True
 
+    def __call__(self, *args, **kwargs):
+        if not self.built and self.layers and args and isinstance(args[0], SymbolicTensor):
+            # called on a symbolic tensor (inside another model's build): built from its
+            # shape, its batch size None where the tensor's is, as Keras's (the generic
+            # path would build it from the zeros of a batch of one that stand for it)
+            self._backend = self._made_on
+            with self._name_scope(), crossops.use_backend(self._backend):
+                self.build(args[0].shape)
+            self.built = True
+        return super().__call__(*args, **kwargs)
+
     def build(self, input_shape):
-        self._build_input_shape = [None, *input_shape[1:]]  # kept in the config
-        self._call_symbolic(Input(tuple(input_shape[1:])))
+        """Build the layers for inputs of ``input_shape`` (the batch size included), as
+        Keras's: an input of that shape (Keras's InputLayer, with the first layer's
+        compute dtype) goes first, and the config then holds it."""
+        shape = tuple(None if d is None else int(d) for d in input_shape)
+        if self._input is not None:
+            if shape != tuple(self._input.shape):
+                raise ValueError(f"{self.name}.build: the model has an Input of shape "
+                                 f"{tuple(self._input.shape)}; it cannot be built for "
+                                 f"input_shape {shape}")
+        elif self.layers:
+            n = next(_NAME_COUNTS["input_layer"])  # Keras's name for it
+            self._input = Input(shape[1:], batch_size=shape[0],
+                                dtype=self.layers[0].compute_dtype,
+                                name="input_layer" if n == 0 else f"input_layer_{n}")
+        else:
+            self._build_input_shape = list(shape)
+            return
+        self._call_symbolic(self._input)
 
     def _call_symbolic(self, x):
         """Call the layers in turn on the symbolic ``x``, keeping each one's input shape
@@ -289,12 +318,12 @@ class Sequential(Model):
         return list(self.layers)
 
     def get_config(self):
-        """Keras 3's Sequential config: the layers in order (an InputLayer first when the
-        model has an Input), and ``build_input_shape``."""
+        """Keras 3's Sequential config: ``name``, ``trainable``, ``dtype``, the layers in
+        order (an InputLayer first once the model has an input: given, or made by a
+        build or first call) and, once built, ``build_input_shape`` (the batch size
+        included)."""
         entries = []
-        shape = self.__dict__.get("_build_input_shape")
         if self._input is not None:
-            shape = list(self._input.shape)
             entries.append(input_layer_config(self._input, self._input.name))
         shapes = self.__dict__.get("_layer_input_shapes") or []
         for i, layer in enumerate(self.layers):
@@ -303,9 +332,13 @@ class Sequential(Model):
                 # Keras's: the layer is built from it when deserialized, before the model
                 # is (so its weights' paths have no model in front, as in Keras)
                 entry["build_config"] = {"input_shape": shapes[i]}
+            if isinstance(layer, Model) and "compile_config" not in entry:
+                entry["compile_config"] = layer.get_compile_config() or {}  # Keras's
             entries.append(entry)
-        return {"name": self.name, "trainable": self.trainable, "layers": entries,
-                "build_input_shape": shape}
+        config = {**Layer.get_config(self), "layers": entries}
+        if self._input is not None:
+            config["build_input_shape"] = list(self._input.shape)
+        return config
 
     @classmethod
     def from_config(cls, config, custom_objects=None):

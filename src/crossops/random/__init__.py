@@ -31,8 +31,8 @@ seed gives the same numbers, to the bit, on every backend, eager and compiled (`
 ``torch.compile(fullgraph=True)``), for every op including ``normal`` (crossops's own
 float32 ``log``/``sqrt``/``cos``/``sin``), ``dropout`` and the initializers, so a model
 trained with dropout from one seed follows the same trajectory on every backend.
-``binomial``'s counts may be traced (``jax.jit``, ``tf.function``; under
-``torch.compile(fullgraph=True)`` they must be Python numbers or NumPy arrays). float64
+``binomial``'s counts may be traced (``jax.jit``, ``tf.function``,
+``torch.compile(fullgraph=True)``: a loop over ``max(counts)`` trials). float64
 ``uniform``, ``normal``, ``truncated_normal``, ``gamma`` and ``beta`` are float64
 throughout (uniforms of 52 or 53 bits from two words each, float64 arithmetic);
 ``binomial`` and ``categorical`` read their probabilities and logits as float32 (their

@@ -59,9 +59,9 @@ From the words:
   Newton steps) from ``+ - * /`` (correctly rounded everywhere) and bit operations; every
   product that is not exact is a sum of exact partial products (``_xmul``), so fused
   multiply-adds change nothing, and no two constants are added in a row (XLA would fold
-  them). ``binomial`` with counts known only when run (traced by ``jax.jit`` or
-  ``tf.function``) loops over ``max(counts)`` trials, computing each trial's words from
-  their indices: the same bits as eager.
+  them). ``binomial`` with counts known only when run (traced by ``jax.jit``,
+  ``tf.function`` or ``torch.compile``) loops over ``max(counts)`` trials, computing
+  each trial's words from their indices: the same bits as eager.
 - float64: ``uniform`` draws 53 bits (two words per value); ``normal`` is Box-Muller on
   two such uniforms per pair with float64 ``log``, ``sqrt``, ``cos`` and ``sin`` computed
   here (``_normal64``: within 4 ulp, the same bits everywhere); ``truncated_normal`` is
@@ -85,7 +85,7 @@ import numpy as np
 
 import crossops.numpy as xnp
 
-from .. import _seed
+from .. import _backend, _seed, core
 from .._backend import use_backend
 from ._keys import backend_module
 
@@ -140,10 +140,16 @@ def _threefry(w: _Words, k0, k1, x0, x1):
 
 
 def as_key(backend: str, seed, op: str):
-    """``seed`` (an int or a key array of ``backend``) as a uint32[2] key array there."""
+    """``seed`` (an int or a key array of ``backend``) as a key array there: uint32[2],
+    or for an int seed on a backend whose words are another dtype (torch), of that dtype
+    (a constant that torch.compile traces and inductor folds)."""
     mod = backend_module(backend)
     if seed is None or _seed.is_int_seed(seed) or not hasattr(seed, "shape"):
-        _seed.words(seed, op)  # raises for None and for what is neither int nor array
+        words = _seed.words(seed, op)  # raises for None and for what is neither int nor array
+        dtype = getattr(mod, "WORDS", "uint32")
+        if dtype != "uint32":  # (torch) the words' own dtype: inductor folds no uint32
+            with use_backend(backend):
+                return xnp.asarray(words, dtype=dtype)
         return mod.key(seed)
     if hasattr(mod, "as_key"):  # jax (typed keys) and tensorflow
         return mod.as_key(seed, op)
@@ -894,14 +900,16 @@ _BINOMIAL_BLOCK = 1 << 22  # words per block of trials
 def _static_max(counts, op: str) -> int | None:
     """The largest count, known at call time (a number or a concrete array), or None for
     an array whose values are known only when run (a tracer of jax.jit, a symbolic tensor
-    of tf.function). Under torch.compile a tensor's values are read (dynamo traces the
-    NumPy conversion; fullgraph=True refuses it)."""
+    of tf.function, any array while torch.compile traces: dynamo would trace the NumPy
+    conversion, a data-dependent branch that fullgraph=True refuses)."""
     import crossops
     if isinstance(counts, int | float) and not isinstance(counts, bool):
         top = float(counts)  # plain Python: a constant for torch.compile
         if not math.isfinite(top) or top < 0:
             raise ValueError(f"random.{op}: counts must be finite and non-negative, got {top}")
         return int(math.ceil(top))
+    elif _backend._tracing() and hasattr(counts, "shape"):
+        return None  # torch.compile traces an array's values (and an ndarray's) as unknown
     else:
         try:
             values = np.asarray(crossops.to_numpy(counts), dtype=np.float64)
@@ -923,18 +931,20 @@ def _words_at(w: _Words, k0, k1, total, j):
     """The words ``j`` (int32 indices below ``total``) of ``bits(key, total)`` for a
     ``total`` known only when run (an int32 scalar array): word ``j`` is the first lane of
     the counter pair ``(j, (j + m) mod total)`` for ``j < m = ceil(total / 2)``, else the
-    second lane of the pair ``(j - m, j mod total)``, as ``bits`` lays them out."""
+    second lane of the pair ``(j - m, j mod total)``, as ``bits`` lays them out. A
+    ``total`` of 0 gives words that nothing reads (and divides by nothing)."""
     m = xnp.floor_divide(xnp.add(total, 1), 2)
     first = xnp.less(j, m)
     c = xnp.where(first, j, xnp.subtract(j, m))
     c0 = xnp.astype(c, w.dtype)
-    c1 = xnp.astype(xnp.remainder(xnp.add(c, m), total), w.dtype)
+    c1 = xnp.astype(xnp.remainder(xnp.add(c, m), xnp.maximum(total, 1)), w.dtype)
     y0, y1 = _threefry(w, k0, k1, c0, c1)
     return xnp.where(first, y0, y1)
 
 
 def _binomial_traced(shape, counts, probabilities, name, seed, backend):
-    """``binomial`` for counts known only when run (under ``jax.jit`` or ``tf.function``):
+    """``binomial`` for counts known only when run (under ``jax.jit``, ``tf.function`` or
+    ``torch.compile``, whose ``while_loop`` takes the data-dependent trip count):
     a loop over the ``max(counts)`` trials whose words are those the eager form draws (the
     same blocks, block keys and word layout, each word computed from its index), so that
     the results are the same bits. Counts that are negative or not finite give unspecified
@@ -942,8 +952,8 @@ def _binomial_traced(shape, counts, probabilities, name, seed, backend):
     n = math.prod(shape)
     w = _Words(backend)
     with use_backend(backend):
-        key = as_key(backend, seed, "binomial")
-        k0, k1 = w.key_words(key)
+        key = as_key(backend, seed, "binomial")  # its words taken in the body: views of
+        # one array, if the loop's closure held them, would alias (torch's while_loop refuses)
         cnt = xnp.broadcast_to(_param(backend, counts, "binomial", "counts"), shape)
         prob = xnp.broadcast_to(_param(backend, probabilities, "binomial", "probabilities"),
                                 shape)
@@ -959,7 +969,8 @@ def _binomial_traced(shape, counts, probabilities, name, seed, backend):
             t0 = xnp.multiply(blk, per)
             k = xnp.minimum(per, xnp.subtract(top, t0))
             # the block's key: words 2 blk and 2 blk + 1 of split(seed, blocks)
-            bk = _words_at(w, k0, k1, xnp.multiply(blocks, 2), xnp.add(pair, xnp.multiply(blk, 2)))
+            bk = _words_at(w, *w.key_words(key), xnp.multiply(blocks, 2),
+                           xnp.add(pair, xnp.multiply(blk, 2)))
             if not w.masked:
                 bk = xnp.astype(bk, "uint32")
             words = _words_at(w, bk[0], bk[1], xnp.multiply(k, n),
@@ -969,10 +980,11 @@ def _binomial_traced(shape, counts, probabilities, name, seed, backend):
             hit = xnp.logical_and(xnp.less(u, prob), xnp.less(xnp.astype(t, "float32"), cnt))
             return xnp.add(t, 1), xnp.add(total, xnp.astype(hit, "int32"))
 
-        from .. import core
-        _, total = core.while_loop(lambda t, total: xnp.less(t, top), body,
-                                   (xnp.asarray(0, dtype="int32"),
-                                    xnp.zeros(shape, dtype="int32")))
+        # trial 0 outside the loop (no hits where every count is 0): it also fills the
+        # dispatch caches the body reads, in the outer trace, since torch.compile refuses
+        # side effects inside while_loop's body
+        first = body(xnp.asarray(0, dtype="int32"), xnp.zeros(shape, dtype="int32"))
+        _, total = core.while_loop(lambda t, total: xnp.less(t, top), body, first)
         return xnp.astype(total, name)
 
 
@@ -982,8 +994,9 @@ def binomial(shape, counts, probabilities, dtype=None, seed=None, backend=None):
     Value ``i`` counts the trials ``t < counts[i]`` whose uniform (24 bits) is below
     ``probabilities[i]`` (float32), for ``t < max(counts)``: exact integer comparisons, so
     nothing is rounded. Cost: ``max(counts)`` words per value, in blocks of 2**22 words
-    (each block from its own key of ``split``). Counts traced by ``jax.jit`` or
-    ``tf.function`` run as a loop over the trials (``_binomial_traced``), same bits.
+    (each block from its own key of ``split``). Counts traced by ``jax.jit``,
+    ``tf.function`` or ``torch.compile`` run as a loop over the trials
+    (``_binomial_traced``), same bits.
     """
     name = _seed.real_name(dtype, "binomial")
     shape = _seed.shape_tuple(shape, "binomial")

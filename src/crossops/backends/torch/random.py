@@ -4,10 +4,10 @@ key or of the array arguments (else torch's default device). Half-precision resu
 drawn in float32 and rounded.
 
 ``torch.compile`` cannot create a generator inside a graph (dynamo reports an
-``Unsupported`` opaque object), so every op here is marked ``torch.compiler.disable``: under
-``torch.compile`` a call is a graph break and runs eagerly, with the eager numbers to the
-bit (inductor's own exp and log would change the last bits of ``beta``);
-``fullgraph=True`` raises.
+``Unsupported`` opaque object), so every op here but ``key`` is marked
+``torch.compiler.disable``: under ``torch.compile`` a call is a graph break and runs
+eagerly, with the eager numbers to the bit (inductor's own exp and log would change the
+last bits of ``beta``); ``fullgraph=True`` raises.
 """
 
 from __future__ import annotations
@@ -60,8 +60,8 @@ def generator(seed, op: str, device) -> torch.Generator:
 
 
 def key(seed):
-    return torch.tensor(_seed.words(seed, "key"), dtype=torch.uint32,
-                        device=torch.get_default_device())
+    # on torch's default device (factories follow it); traced into a torch.compile graph
+    return torch.tensor(_seed.words(seed, "key"), dtype=torch.uint32)
 
 
 def split(key, num=2):
@@ -158,8 +158,8 @@ def binomial(shape, counts, probabilities, dtype=None, seed=None):
     return x.to(_dt(name))
 
 
-# every op runs eagerly under torch.compile (see the module docstring)
-for _name in ("key", "split", "normal", "uniform", "truncated_normal", "randint", "categorical",
+# every op but key runs eagerly under torch.compile (see the module docstring)
+for _name in ("split", "normal", "uniform", "truncated_normal", "randint", "categorical",
               "shuffle", "gamma", "binomial"):
     globals()[_name] = torch.compiler.disable(globals()[_name])
 del _name
