@@ -826,9 +826,10 @@ def convert_to_tensor(
     An array of jax, torch or tensorflow keeps its backend. NumPy arrays are host data:
     they become arrays of the default backend (``crossops.get_backend()``) with their dtype,
     as Keras's ``convert_to_tensor`` does; Python scalars and (nested) lists become arrays
-    of the default backend with its default dtypes. ``sparse`` and ``ragged`` are accepted for
-    Keras compatibility; crossops arrays
-    are dense, so they change nothing.
+    of the default backend with its default dtypes. A sparse array (jax's BCOO,
+    ``tf.SparseTensor``, ``tf.IndexedSlices``) or a ``tf.RaggedTensor`` stays as it is,
+    unless ``sparse=False`` (``ragged=False``) asks for it dense, as in Keras; dense input
+    is never made sparse.
 
     Parameters
     ----------
@@ -838,9 +839,9 @@ def convert_to_tensor(
         Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
         ``"float32"``; None picks the default.
     sparse : bool | None, default None
-        Accepted for Keras compatibility (None, True or False); has no effect.
+        False: a sparse input is made dense; None or True: kept as it is.
     ragged : bool | None, default None
-        Accepted for Keras compatibility (None, True or False); has no effect.
+        False: a ragged input (tensorflow) is made dense; None or True: kept as it is.
 
     Returns
     -------

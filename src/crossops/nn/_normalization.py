@@ -18,7 +18,8 @@ def _axes(axis):
 
 def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     if sparse:
-        raise ValueError("one_hot: sparse=True is not supported (crossops has no sparse arrays)")
+        raise ValueError("one_hot: sparse=True makes a sparse array, which only the jax and "
+                         "tensorflow backends have (as in keras.ops); pass sparse=False")
     if not hasattr(x, "dtype"):  # a list or Python int: an array of the default backend
         x = xnp.asarray(x)
     hot = xnp.equal(xnp.expand_dims(x, axis=-1), arange_like(x, num_classes, name(x)))

@@ -1203,7 +1203,8 @@ def one_hot(
     dtype : DTypeLike | None, default None
         Data type of the result; None gives float32.
     sparse : bool, default False
-        Must be False: crossops has no sparse arrays (True raises ValueError).
+        True: a sparse array (jax: a BCOO; tensorflow: a tf.SparseTensor), as keras.ops; the
+        numpy and torch backends have none (ValueError).
 
     Returns
     -------
@@ -1269,7 +1270,8 @@ def multi_hot(
     dtype : DTypeLike | None, default None
         Data type of the result; None gives float32.
     sparse : bool, default False
-        Must be False: crossops has no sparse arrays (True raises ValueError).
+        True: a sparse array (jax: a BCOO; tensorflow: a tf.SparseTensor), as keras.ops; the
+        numpy and torch backends have none (ValueError).
     **kwargs : Any
         Accepted for Keras compatibility; any keyword argument raises TypeError.
 

@@ -67,6 +67,9 @@ def default_dtypes() -> tuple[str, str, str]:
 
 
 def to_numpy(x) -> np.ndarray:
+    if not isinstance(x, ARRAY_TYPES) and isinstance(x, sparse_types()):
+        from .sparse import densify  # a sparse array (BCOO ...): its dense values
+        x = densify(x)
     return np.asarray(x)
 
 

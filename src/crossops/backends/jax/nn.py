@@ -93,9 +93,12 @@ def log_softmax(x, axis=-1):
 def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     """The generic's comparison of ``x`` with ``arange(num_classes)``, compiled as one
     program (eagerly, the generic's four small ops cost five times jax.nn.one_hot); an
-    ``axis``, sparse, an x that is not an int32/int64 array, or a count that is not a
-    positive int take the generic."""
-    if (sparse or axis != -1 or type(num_classes) is not int or num_classes <= 0
+    ``axis``, an x that is not an int32/int64 array, or a count that is not a positive int
+    take the generic. ``sparse=True`` gives a BCOO (``backends/jax/sparse.py``)."""
+    if sparse:
+        from .sparse import bcoo_one_hot  # (imports jax.experimental.sparse: 0.15 s)
+        return bcoo_one_hot(x, num_classes, axis, dtype)
+    if (axis != -1 or type(num_classes) is not int or num_classes <= 0
             or not isinstance(x, jax.Array) or x.dtype not in _ONE_HOT_INDICES):
         return NotImplemented
     return _one_hot(x, num_classes, jnp.float32 if dtype is None else dtype)
@@ -107,6 +110,15 @@ def _one_hot_compute(x, num_classes, dtype):
 
 _one_hot = jax.jit(_one_hot_compute, static_argnums=(1, 2))
 _ONE_HOT_INDICES = (np.dtype(np.int32), np.dtype(np.int64))
+
+
+@partial
+def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwargs):
+    """``sparse=True``: a BCOO (``backends/jax/sparse.py``); otherwise the generic."""
+    if not sparse or kwargs:
+        return NotImplemented
+    from .sparse import bcoo_multi_hot
+    return bcoo_multi_hot(inputs, num_classes, axis, dtype)
 
 
 # -- convolutions ----------------------------------------------------------------------

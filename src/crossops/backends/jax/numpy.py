@@ -76,6 +76,9 @@ def bin_sums(x, w, length: int):
 
 
 def bincount(x, weights=None, minlength=0, sparse=False):
+    if sparse:  # a BCOO of the counts (backends/jax/sparse.py)
+        from .sparse import bincount as sparse_bincount
+        return sparse_bincount(x, weights, minlength, sparse)
     minlength = shared.check_bincount(x, minlength, sparse)
     x = x.astype(DTYPES[default_dtypes()[0]])
     n = x.size

@@ -17,9 +17,12 @@ DTYPE_TYPES = (tf.dtypes.DType,)
 
 
 def sparse_types() -> tuple[type, ...]:
-    """TensorFlow's sparse array types. Calls given one run the op's function of
-    ``backends/tensorflow/sparse.py`` (see ``crossops._dispatch``)."""
+    """TensorFlow's sparse array types, and its ragged tensors, which keras.ops takes the
+    same way (an element a ragged row lacks is a zero). Calls given one run the op's
+    function of ``backends/tensorflow/sparse.py`` (see ``crossops._dispatch``)."""
     return (tf.SparseTensor, tf.IndexedSlices, tf.RaggedTensor)
+
+
 #: TensorFlow does not promote at all
 NATIVE_PROMOTION = False
 #: TensorFlow does not take Python scalars as weak
@@ -47,6 +50,9 @@ def default_dtypes() -> tuple[str, str, str]:
 
 
 def to_numpy(x) -> np.ndarray:
+    if isinstance(x, sparse_types()):  # missing elements are zeros
+        from .sparse import densify
+        x = densify(x)
     return np.asarray(x.numpy() if hasattr(x, "numpy") else x)
 
 

@@ -94,8 +94,11 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     """tf.one_hot (one kernel; an id out of range, negative too, gives a zero row, as the
     generic's comparison with ``arange(num_classes)``); an ``axis``, sparse, an x that is
     not an int32/int64 tensor, a count that is not a positive int, or a result dtype other
-    than a float or int32/int64 take the generic."""
-    if (sparse or axis != -1 or type(num_classes) is not int or num_classes <= 0
+    than a float or int32/int64 take the generic. ``sparse=True``: a ``tf.SparseTensor``
+    (:func:`_sparse_one_hot`), as keras.ops on TensorFlow."""
+    if sparse:
+        return _sparse_one_hot(x, num_classes, axis, dtype)
+    if (axis != -1 or type(num_classes) is not int or num_classes <= 0
             or not tf.is_tensor(x) or id(x.dtype) not in _ONE_HOT_INDICES):
         return NotImplemented
     if dtype is None:
@@ -107,6 +110,57 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
 
 #: int32 and int64 by id (a tensor's dtype is interned; DType.__eq__ costs ~0.7 us)
 _ONE_HOT_INDICES = frozenset(map(id, (tf.int32, tf.int64)))
+
+
+def _sparse_one_hot(x, num_classes, axis, dtype):
+    """one_hot as a ``tf.SparseTensor``: an entry of 1 (True for bool) at each id in
+    ``[0, num_classes)`` (other ids give no entry: a zero row, as the dense one_hot), the
+    class axis at ``axis``; float32 unless ``dtype`` is given."""
+    ids = x if tf.is_tensor(x) else tf.convert_to_tensor(x)
+    if not ids.dtype.is_integer:
+        return NotImplemented  # the generic says what it takes
+    rank = ids.shape.rank
+    axis = axis + rank + 1 if axis < 0 else axis
+    if not 0 <= axis <= rank:
+        return NotImplemented
+    ids = tf.cast(ids, tf.int64)
+    where = tf.where(tf.logical_and(ids >= 0, ids < num_classes))
+    cols = tf.gather_nd(ids, where)[:, None]
+    indices = tf.concat([where[:, :axis], cols, where[:, axis:]], axis=1)
+    shape = tf.shape(ids, out_type=tf.int64)
+    dense_shape = tf.concat([shape[:axis], [num_classes], shape[axis:]], 0)
+    dtype = tf.float32 if dtype is None else tf.as_dtype(dtype)
+    out = tf.sparse.reorder(tf.SparseTensor(indices, tf.ones(tf.shape(cols)[:1], dtype),
+                                            dense_shape))
+    static = ids.shape.as_list()
+    out.set_shape(static[:axis] + [num_classes] + static[axis:])
+    return out
+
+
+@partial
+def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwargs):
+    """``sparse=True``: a ``tf.SparseTensor`` (a 1 at each class id a sample holds, ids
+    outside ``[0, num_classes)`` ignored), as keras.ops on TensorFlow; the dense form takes
+    the generic."""
+    if not sparse or kwargs:
+        return NotImplemented
+    ids = inputs if tf.is_tensor(inputs) else tf.convert_to_tensor(inputs)
+    if num_classes is None:
+        if not hasattr(ids, "numpy"):
+            return NotImplemented  # the size comes from the values: eager only
+        num_classes = int(tf.reduce_max(ids)) + 1
+    dtype = tf.float32 if dtype is None else tf.as_dtype(dtype)
+    work = tf.int8 if dtype == tf.bool else dtype  # tf.sparse.reduce_max takes no bools
+    hot = _sparse_one_hot(ids, num_classes, axis, work)
+    if hot is NotImplemented:
+        return hot
+    out = tf.sparse.reduce_max(hot, axis=1 if ids.shape.rank > 1 else 0,
+                               output_is_sparse=True)
+    if work is not dtype:
+        shape = out.shape
+        out = tf.SparseTensor(out.indices, tf.cast(out.values, dtype), out.dense_shape)
+        out.set_shape(shape)
+    return out
 
 
 # -- moments ---------------------------------------------------------------------------

@@ -124,6 +124,9 @@ def bin_sums(x, w, length: int):
 
 
 def bincount(x, weights=None, minlength=0, sparse=False):
+    if sparse:  # keras.ops's sparse counts: a tf.SparseTensor
+        from .sparse import bincount as sparse_bincount
+        return sparse_bincount(x, weights, minlength, sparse)
     minlength = shared.check_bincount(x, minlength, sparse)
     x = tf.cast(x, tf.int64)
     n = x.shape.num_elements()
