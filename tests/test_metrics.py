@@ -126,3 +126,21 @@ def test_reset_and_errors():
         metrics.AUC(curve="XY")
     with pytest.raises(ValueError, match="thresholds must be in"):
         metrics.Precision(thresholds=[1.5])
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_variables_exist_from_construction_with_keras_names(backend, case):
+    """``metric.variables`` are there before the first update, with Keras's names
+    (``mean/total``, ``auc/true_positives`` ...), shapes and zeros."""
+    import keras
+    cls_name, kwargs, _ = CASES[case]
+    keras_metric = getattr(keras.metrics, cls_name)(**kwargs)
+    with backend_context(backend):
+        metric = getattr(metrics, cls_name)(**kwargs)
+    theirs, ours = keras_metric.variables, metric.variables
+    # (Keras numbers its names, auc_48, as each metric is made)
+    assert [v.path for v in ours] == [f"{metric.name}/{v.path.split('/', 1)[1]}"
+                                      for v in theirs]
+    assert [tuple(v.shape) for v in ours] == [tuple(v.shape) for v in theirs]
+    for v in ours:
+        assert not to_numpy(v.value).any()

@@ -57,10 +57,19 @@ def _ratio(a, b):
     return xnp.where(b != 0, a / xnp.where(b != 0, b, 1.0), 0.0)
 
 
+#: Keras's names of the confusion counts' variables
+_COUNT_NAMES = {"tp": "true_positives", "fp": "false_positives", "tn": "true_negatives",
+                "fn": "false_negatives"}
+
+
 class _AtThresholds(Metric):
     """Precision and Recall: counts at thresholds (default 0.5; none with ``top_k``)."""
 
     _counts = ()  # which of (tp, fp, tn, fn) the metric keeps
+
+    @property
+    def state_names(self) -> tuple:
+        return tuple(_COUNT_NAMES[c] for c in self._counts)
 
     def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
         super().__init__(name=name, dtype=dtype)
@@ -138,6 +147,8 @@ class AUC(Metric):
         self.label_weights, self.from_logits = label_weights, from_logits
         if multi_label and num_labels is None:
             raise ValueError("AUC: multi_label=True needs num_labels (the state's shape)")
+
+    state_names = tuple(_COUNT_NAMES[c] for c in ("tp", "fp", "tn", "fn"))
 
     def initial(self):
         shape = (self.num_thresholds,) + ((self.num_labels,) if self.multi_label else ())

@@ -42,6 +42,10 @@ class Metric:
     2.0
     """
 
+    #: the names of the state's variables, Keras's (``total``, ``count`` ...); a metric
+    #: without names calls them ``state_0``, ``state_1`` ...
+    state_names: tuple = ()
+
     def __init__(self, name=None, dtype=None):
         self.name = name or snake_case(type(self).__name__)
         self.dtype = dtype or "float32"
@@ -83,8 +87,11 @@ class Metric:
     def variables(self) -> list[Variable]:
         """The state, as Variables (made on first use, on the default backend)."""
         if self._variables is None:
-            self._variables = [Variable(x, trainable=False, name=f"{self.name}/state_{i}")
-                               for i, x in enumerate(self._fresh(self._backend))]
+            names = self.state_names
+            self._variables = [
+                Variable(x, trainable=False,
+                         name=f"{self.name}/{names[i] if i < len(names) else f'state_{i}'}")
+                for i, x in enumerate(self._fresh(self._backend))]
         return self._variables
 
     def _on_backend(self, backend):
@@ -146,6 +153,8 @@ def samplewise(values, sample_weight, reduce, dtype):
 class Sum(Metric):
     """The weighted sum of the values."""
 
+    state_names = ("total",)
+
     def initial(self):
         return (0.0,)
 
@@ -160,6 +169,8 @@ class Sum(Metric):
 
 class Mean(Metric):
     """The weighted mean of the values."""
+
+    state_names = ("total", "count")
 
     def initial(self):
         return (0.0, 0.0)
