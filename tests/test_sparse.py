@@ -1022,3 +1022,24 @@ def test_tensorflow_sparse_shapes_must_match():
     for f in (ops.add, ops.multiply, ops.maximum):
         with pytest.raises(ValueError):
             f(a, b)
+
+
+@pytest.mark.parametrize("framework", ["jax", "tensorflow"])
+def test_sum_and_prod_with_initial_of_a_sparse_array(framework):
+    """NumPy's ``initial=`` of ``sum``/``prod`` of a sparse array: the dense reduction's
+    values (the initial value is added to the sparse sum as to a dense one)."""
+    import crossops.numpy as xnp
+    dense = np.array([[1.0, 0.0], [0.0, 2.0]], np.float32)
+    if framework == "jax":
+        import jax.numpy as jnp
+        from jax.experimental import sparse
+        x = sparse.BCOO.fromdense(jnp.asarray(dense))
+    else:
+        import tensorflow as tf
+        x = tf.sparse.from_dense(dense)
+    for axis in (None, 0, 1):
+        np.testing.assert_array_equal(ops.convert_to_numpy(xnp.sum(x, axis=axis, initial=5.0)),
+                                      np.sum(dense, axis=axis, initial=5.0))
+        np.testing.assert_array_equal(
+            ops.convert_to_numpy(xnp.prod(x, axis=axis, initial=2.0)),
+            np.prod(dense, axis=axis, initial=2.0))

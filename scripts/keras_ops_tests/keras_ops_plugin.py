@@ -373,6 +373,35 @@ def _relax_message_checks():
     test_case.TestCase.assertWarnsRegex = assertWarnsRegex
 
 
+def _redirected(value):
+    """``value`` as the test module's globals are redirected, where it is an op function
+    of a keras ops module; else ``value`` itself."""
+    if (callable(value) and not isinstance(value, type)
+            and getattr(value, "__module__", "") in OPS_MODULES
+            and not getattr(value, "__kot_wrapped__", False)):
+        return _resolve(value, value.__name__, value.__module__ == "keras.src.ops.image")
+    return value
+
+
+def _patch_parameters(item):
+    """Redirect the op functions among a parameterized test's parameters (absl's
+    ``parameterized`` binds them when the test class is made, in the closure cell
+    ``testcase_params`` of the test method: Keras's ``SparseTest`` passes
+    ``op_function=knp.abs``), as the test module's globals are."""
+    fn = getattr(getattr(item, "cls", None), item.name, None)
+    fn = getattr(fn, "__func__", fn)
+    code, cells = getattr(fn, "__code__", None), getattr(fn, "__closure__", None)
+    if code is None or not cells or "testcase_params" not in code.co_freevars:
+        return
+    cell = cells[code.co_freevars.index("testcase_params")]
+    params = cell.cell_contents
+    if isinstance(params, dict):
+        for key, value in list(params.items()):
+            params[key] = _redirected(value)
+    elif isinstance(params, tuple | list):
+        cell.cell_contents = type(params)(map(_redirected, params))
+
+
 def pytest_collection_modifyitems(session, config, items):
     from keras.src.backend import backend
     excluded = set()
@@ -394,6 +423,7 @@ def pytest_collection_modifyitems(session, config, items):
         if mod is not None and mod.__name__ not in TEST_MODULES:
             TEST_MODULES.add(mod.__name__)
             _patch_test_module(mod)
+        _patch_parameters(item)
 
 
 _results = {}

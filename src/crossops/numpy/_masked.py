@@ -77,7 +77,8 @@ def _additive(op: str, x, axis, dtype, keepdims, initial, where):
     if initial is None:
         return out
     initial = xnp.astype(_c(initial, out), _name(out))
-    return out + initial if op == "sum" else out * initial
+    # (crossops's ops, not the operators: a sparse sum is a tf.SparseTensor)
+    return xnp.add(out, initial) if op == "sum" else xnp.multiply(out, initial)
 
 
 def sum(x, /, *, axis=None, dtype=None, keepdims=False, initial=None, where=True):  # noqa: A001
