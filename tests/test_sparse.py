@@ -353,9 +353,10 @@ def tf_keras():
     return _keras_subprocess("tensorflow", "_tf_keras_results")
 
 
-def _tf_same(mine, theirs):
+def _same(mine, theirs):
+    """A result described as (kind, dtype, values) equals Keras's."""
     kind, dtype, values = mine
-    assert (kind, dtype) == theirs[:2], (mine[:2], theirs[:2])
+    assert (kind, dtype) == tuple(theirs[:2]), (mine[:2], theirs[:2])
     if kind == "tuple":
         assert values == theirs[2]
         return
@@ -386,7 +387,7 @@ def test_tensorflow_sparse_as_keras(tf_keras, case, compiled):
         theirs = theirs[3]
         mine = ("dense", *mine[1:])
         theirs = ("dense", *theirs[1:])
-    _tf_same(mine, theirs)
+    _same(mine, theirs)
 
 
 # -- tensorflow: the edges, against NumPy on the dense values ---------------------------------
@@ -777,20 +778,6 @@ def jax_keras():
     return _keras_subprocess("jax", "_jax_keras_results")
 
 
-def _jax_same(mine, theirs):
-    kind, dtype, values = mine
-    assert (kind, dtype) == tuple(theirs[:2]), (mine[:2], theirs[:2])
-    if kind == "tuple":
-        assert values == theirs[2]
-        return
-    values, expected = np.asarray(values), np.asarray(theirs[2])
-    assert values.shape == expected.shape, (values.shape, expected.shape)
-    if values.dtype.kind in "fc":
-        np.testing.assert_allclose(values, expected, rtol=1e-6, atol=0, equal_nan=True)
-    else:
-        np.testing.assert_array_equal(values, expected)
-
-
 @pytest.mark.parametrize(("case", "compiled"), _JAX_RUNS,
                          ids=[f"{c[0]}-{'jit' if j else 'eager'}" for c, j in _JAX_RUNS])
 def test_jax_sparse_as_keras(jax_keras, case, compiled):
@@ -805,7 +792,7 @@ def test_jax_sparse_as_keras(jax_keras, case, compiled):
     if cid in _JAX_OWN_DTYPE:
         theirs = (theirs[0], _JAX_OWN_DTYPE[cid], theirs[2])
     mine = _jax_run(getattr(ops, op), names, kwargs, compiled)
-    _jax_same(mine, theirs)
+    _same(mine, theirs)
 
 
 #: cases whose dtype deliberately differs from Keras 3.15.1's sparse path: crossops keeps
