@@ -140,16 +140,12 @@ def _threefry(w: _Words, k0, k1, x0, x1):
 
 
 def as_key(backend: str, seed, op: str):
-    """``seed`` (an int or a key array of ``backend``) as a key array there: uint32[2],
-    or for an int seed on a backend whose words are another dtype (torch), of that dtype
-    (a constant that torch.compile traces and inductor folds)."""
+    """``seed`` (an int or a key array of ``backend``) as a uint32[2] key array there (on
+    torch, from an int seed: a graph break under ``torch.compile``, see
+    ``backends/torch/random.py``)."""
     mod = backend_module(backend)
     if seed is None or _seed.is_int_seed(seed) or not hasattr(seed, "shape"):
-        words = _seed.words(seed, op)  # raises for None and for what is neither int nor array
-        dtype = getattr(mod, "WORDS", "uint32")
-        if dtype != "uint32":  # (torch) the words' own dtype: inductor folds no uint32
-            with use_backend(backend):
-                return xnp.asarray(words, dtype=dtype)
+        _seed.words(seed, op)  # raises for None and for what is neither int nor array
         return mod.key(seed)
     if hasattr(mod, "as_key"):  # jax (typed keys) and tensorflow
         return mod.as_key(seed, op)

@@ -4,10 +4,12 @@ key or of the array arguments (else torch's default device). Half-precision resu
 drawn in float32 and rounded.
 
 ``torch.compile`` cannot create a generator inside a graph (dynamo reports an
-``Unsupported`` opaque object), so every op here but ``key`` is marked
-``torch.compiler.disable``: under ``torch.compile`` a call is a graph break and runs
-eagerly, with the eager numbers to the bit (inductor's own exp and log would change the
-last bits of ``beta``); ``fullgraph=True`` raises.
+``Unsupported`` opaque object), so every op here is marked ``torch.compiler.disable``:
+under ``torch.compile`` a call is a graph break and runs eagerly, with the eager numbers
+to the bit (inductor's own exp and log would change the last bits of ``beta``);
+``fullgraph=True`` raises. ``key`` too: a key made inside the graph from a Python int is
+a constant, and inductor folds the portable generator's whole Threefry chain over it for
+many minutes; made outside, it is an input of the graph after the break.
 """
 
 from __future__ import annotations
@@ -60,8 +62,8 @@ def generator(seed, op: str, device) -> torch.Generator:
 
 
 def key(seed):
-    # on torch's default device (factories follow it); traced into a torch.compile graph
-    return torch.tensor(_seed.words(seed, "key"), dtype=torch.uint32)
+    return torch.tensor(_seed.words(seed, "key"), dtype=torch.uint32,
+                        device=torch.get_default_device())
 
 
 def split(key, num=2):
@@ -158,8 +160,8 @@ def binomial(shape, counts, probabilities, dtype=None, seed=None):
     return x.to(_dt(name))
 
 
-# every op but key runs eagerly under torch.compile (see the module docstring)
-for _name in ("split", "normal", "uniform", "truncated_normal", "randint", "categorical",
+# every op runs eagerly under torch.compile (see the module docstring)
+for _name in ("key", "split", "normal", "uniform", "truncated_normal", "randint", "categorical",
               "shuffle", "gamma", "binomial"):
     globals()[_name] = torch.compiler.disable(globals()[_name])
 del _name
