@@ -235,3 +235,33 @@ def test_config_round_trip(case):
         clone.set_weights(layer.get_weights())
         np.testing.assert_allclose(to_numpy(clone(x)), to_numpy(layer(x)), rtol=1e-6)
 
+
+
+@pytest.mark.parametrize("signature", ["static", "unknown"])
+def test_dense_on_sequences_in_a_tf_function_multiplies_rows(signature):
+    """A Dense on (batch, time, features) inside a ``tf.function``: NumPy's values and
+    kernel gradient, computed as one 2-D MatMul over all rows (as Keras), not a broadcast
+    BatchMatMulV2 whose kernel gradient is a product per batch element, summed; with the
+    shape known when traced and with unknown batch and time."""
+    tf = pytest.importorskip("tensorflow")
+    with backend_context("tensorflow"):
+        dense = layers.Dense(5, use_bias=False)
+        dense.build(SEQ.shape)
+    kernel = dense.trainable_variables[0]
+    spec = [tf.TensorSpec(SEQ.shape if signature == "static" else (None, None, 8))]
+
+    @tf.function(input_signature=spec)
+    def step(x):
+        with tf.GradientTape() as tape:
+            y = dense(x)
+            loss = tf.reduce_sum(y * y)
+        return y, tape.gradient(loss, [kernel])[0]
+
+    y, grad = step(tf.constant(SEQ))
+    w = to_numpy(kernel.value).astype(np.float64)
+    want = SEQ.astype(np.float64) @ w
+    np.testing.assert_allclose(y.numpy(), want, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(grad.numpy(), SEQ.reshape(-1, 8).T @ (2 * want.reshape(-1, 5)),
+                               rtol=1e-4, atol=1e-4)
+    ops = {op.type for op in step.get_concrete_function().graph.get_operations()}
+    assert "MatMul" in ops and "BatchMatMulV2" not in ops, sorted(ops)
