@@ -544,8 +544,9 @@ NUMPY_LAYOUT_LINES = {
 }
 #: NumPy parameters a rule takes that, given by position with the op's own keyword of that
 #: name absent, mean the op's parameter: the C front takes such calls straight to the
-#: cached function (``clip(a, -1, 1)``)
-NUMPY_POSITIONS = {"clip": {"a_min": "min", "a_max": "max"}}
+#: cached function (``clip(a, -1, 1)``); None: a parameter whose value the rule reads
+#: (the C front takes no call that gives it)
+NUMPY_POSITIONS = {"clip": {"a_min": "min", "a_max": "max"}, "qr_mode": {"mode": None}}
 #: the rules spec/forms/numpy.toml names: (the NumPy parameters the rule takes, the line
 #: that applies it, written with the op's parameter names: ``{a}`` is the op's first array
 #: parameter, ``{s}`` its first sequence); a line that returns computes the call itself
@@ -555,7 +556,7 @@ NUMPY_RULES = {
                         "    _forms.ddof_and_correction({name!r})"),
     "dtype_first": (("dtype",), "if dtype is not None:\n    if _forms.integral(dtype):\n"
                                 "        return _forms.integer_stat(\n"
-                                "            {name}, {a}, dtype, axis=axis, keepdims=keepdims, "
+                                "            {name!r}, {a}, dtype, axis=axis, keepdims=keepdims, "
                                 "where=where{stats})\n"
                                 "    {a} = _forms.astype({a}, dtype)"),
     "sort_kind": (("kind", "order"), "if kind is None and order is None:\n"
@@ -595,6 +596,8 @@ NUMPY_RULES = {
     "rcond": (("rcond",), "rtol = _forms.rcond_rtol(rcond, rtol)"),
     "compute_uv": (("compute_uv",), "if not compute_uv:\n    return _forms.svdvals({a})"),
     "qr_mode": ((), "if mode not in ('reduced', 'complete'):\n    return _forms.qr({a}, mode)"),
+    "einsum": (("optimize",), "subscripts, operands, kwargs = _forms.einsum_args(operands, "
+                              "optimize, kwargs)"),
     "array": (("copy", "ndmin", "ndmax"), "if ndmin or copy is not True or ndmax:\n"
                                           "    return _forms.array({a}, dtype, copy, ndmin, "
                                           "ndmax, like)"),
@@ -637,6 +640,10 @@ def numpy_form(spec: OpSpec) -> tuple[inspect.Signature, dict, dict] | None:
             p = p.replace(default=None)
         params.append(p)
     mapping, _ = _keras_plan(spec, nsig.replace(parameters=params))
+    # the op's parameters that NumPy's leading *args holds first (einsum's subscripts): the
+    # entry's rule takes them out of it
+    packed = entry.get("packed", ())
+    mapping.update({p: p for p in packed})
     # the op's keywords NumPy lacks stay, keyword-only: the standard's (sort's descending=)
     # and crossops's own (unique's size=)
     tail = [p for p in params if p.kind is P.VAR_KEYWORD]
@@ -648,7 +655,8 @@ def numpy_form(spec: OpSpec) -> tuple[inspect.Signature, dict, dict] | None:
     params += tail
     form = [p.name for p in params]
     for i, p in enumerate(spec.sig.parameters.values()):  # the C front's common call gives
-        if p.default is P.empty and p.kind is not P.VAR_POSITIONAL:  # them by position
+        if p.default is P.empty and p.kind not in (P.VAR_POSITIONAL, P.VAR_KEYWORD) \
+                and p.name not in packed:  # them by position
             assert i < len(form) and mapping.get(p.name) == form[i], (spec.qualname, p.name)
     return nsig.replace(parameters=params), mapping, entry
 

@@ -14,6 +14,8 @@ from crossops._dtypes import dtype_name
 BACKENDS = [b for b in crossops.BACKENDS
             if b == "numpy" or importlib.util.find_spec(b) is not None]
 MISSING = {b: f"{b} is not installed" for b in crossops.BACKENDS if b not in BACKENDS}
+#: the installed backends whose arrays are not host data
+OTHERS = [b for b in BACKENDS if b != "numpy"]
 
 
 def to_backend(backend: str, x):
@@ -76,3 +78,34 @@ def op_function(spec):
     module = {"": "crossops.numpy", "linalg": "crossops.numpy.linalg",
               "fft": "crossops.numpy.fft"}.get(spec.namespace, f"crossops.{spec.namespace}")
     return getattr(importlib.import_module(module), spec.name)
+
+
+def flush_to_zero(x):
+    """Subnormal floats as zeros of the same sign: TensorFlow and XLA on CPU flush them
+    (denormals-are-zero), so results near them differ from NumPy's by design."""
+    if not isinstance(x, np.ndarray) or not (x.dtype.kind in "fc" or
+                                            x.dtype == np.dtype(ml_dtypes.bfloat16)):
+        return x
+    if x.dtype.kind == "c":
+        return flush_to_zero(x.real) + 1j * flush_to_zero(x.imag)
+    tiny = ml_dtypes.finfo(x.dtype).tiny
+    with np.errstate(invalid="ignore"):
+        small = np.abs(x.astype(np.float64)) < float(tiny)
+    return np.where(small, np.copysign(np.zeros((), x.dtype), x), x).astype(x.dtype)
+
+
+def assert_mixed_backends_raise(calls, b1: str, b2: str) -> None:
+    """Each of ``calls``, ``(op, call)`` or ``(op, call, arguments)``, given arrays of
+    backends ``b1`` and ``b2``, raises the dispatch's TypeError: a message that starts
+    ``"{op}: arrays of two backends"`` and names both backends, each of ``arguments``
+    (the names of the two arguments) and what would work."""
+    import pytest
+    for op, call, *arguments in calls:
+        with pytest.raises(TypeError) as info:
+            call()
+        msg = str(info.value)
+        assert msg.startswith(f"{op}: arrays of two backends"), msg
+        assert b1 in msg and b2 in msg, msg
+        assert "crossops.to_numpy" in msg, msg
+        for name in (arguments[0] if arguments else ()):
+            assert f"{name} on " in msg, msg

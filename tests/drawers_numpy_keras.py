@@ -14,22 +14,9 @@ from crossops._dtypes import DTYPE_NAMES
 from crossops._dtypes import kind as dtype_kind
 
 from . import strategies as S
+from .backends import flush_to_zero as _ftz
 
 DRAWERS: dict = {}
-
-
-def _ftz(x):
-    """Subnormal floats as zeros of the same sign: TensorFlow and XLA on CPU flush them
-    (denormals-are-zero), so results near them differ from NumPy's by design."""
-    if not isinstance(x, np.ndarray) or not (x.dtype.kind in "fc" or
-                                            x.dtype == np.dtype(ml_dtypes.bfloat16)):
-        return x
-    if x.dtype.kind == "c":
-        return _ftz(x.real) + 1j * _ftz(x.imag)
-    tiny = ml_dtypes.finfo(x.dtype).tiny
-    with np.errstate(invalid="ignore"):
-        small = np.abs(x.astype(np.float64)) < float(tiny)
-    return np.where(small, np.copysign(np.zeros((), x.dtype), x), x).astype(x.dtype)
 
 
 def flushed(drawer):

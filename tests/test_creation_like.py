@@ -28,6 +28,12 @@ CALLS = {
             lambda like: np.eye(3, 2, k=-1, like=like)),
     "empty": (lambda like: xnp.empty((0, 2), like=like),
               lambda like: np.empty((0, 2), like=like)),
+    "identity": (lambda like: xnp.identity(3, like=like),
+                 lambda like: np.identity(3, like=like)),
+    "identity_int": (lambda like: xnp.identity(2, "int16", like=like),
+                     lambda like: np.identity(2, "int16", like=like)),
+    "identity_empty": (lambda like: xnp.identity(0, like=like),
+                       lambda like: np.identity(0, like=like)),
     # the conversions: Python data and NumPy arrays onto like's backend
     "asarray": (lambda like: xnp.asarray([[1, 2.5], [-3, 0]], like=like),
                 lambda like: np.asarray([[1, 2.5], [-3, 0]], like=like)),
@@ -135,6 +141,7 @@ def test_like_takes_the_torch_device_unless_device_is_given():
     assert xnp.zeros(3, like=like, device="cpu").device == torch.device("cpu")
     assert xnp.asarray([1.0, 2.0], like=like).device == like.device
     assert xnp.asarray(np.ones(2), like=like, device="cpu").device == torch.device("cpu")
+    assert xnp.identity(2, like=like).device == like.device
 
 
 def test_like_must_be_an_array():
@@ -142,3 +149,5 @@ def test_like_must_be_an_array():
         xnp.zeros(2, like=[1.0, 2.0])
     with pytest.raises(TypeError, match="asarray: like must be an array"):
         xnp.asarray([1.0], like=3.0)
+    with pytest.raises(TypeError, match="identity: like must be an array"):
+        xnp.identity(2, like=[1.0])

@@ -15,9 +15,8 @@ import pytest
 import crossops
 from crossops import layers, losses, metrics, optimizers
 
-from .backends import BACKENDS, native_types, to_backend, to_numpy
+from .backends import OTHERS, assert_mixed_backends_raise, native_types, to_backend, to_numpy
 
-OTHERS = [b for b in BACKENDS if b != "numpy"]
 #: ordered pairs: which backend comes first matters to the code that finds the backend
 PAIRS = [(b1, b2) for b1 in OTHERS for b2 in OTHERS if b1 != b2]
 #: one-hot targets and probabilities (categorical losses and metrics take both)
@@ -35,29 +34,60 @@ def _dense(backend):
 @pytest.mark.parametrize("pair", PAIRS, ids="-".join)
 def test_two_backends_raise_naming_the_function_and_both(pair):
     b1, b2 = pair
-    y, p = to_backend(b1, Y), to_backend(b2, P)
     params, grads = [to_backend(b1, P)], [to_backend(b2, P)]
     init, update = optimizers.adam(0.1)
     layer = _dense(b1)
     variables = layer.trainable_variables
     calls = [
-        ("losses and metrics", lambda: losses.mean_squared_error(y, p)),
-        ("losses and metrics", lambda: losses.MeanSquaredError()(y, p)),
-        ("losses and metrics", lambda: losses.CategoricalCrossentropy()(y, p)),
-        ("metrics", lambda: metrics.MeanSquaredError().update_state(y, p)),
-        ("metrics", lambda: metrics.CategoricalAccuracy().update_state(y, p)),
         ("adam.update", lambda: update(grads, init(params), params)),
         ("adam.update", lambda: optimizers.Adam(0.1).apply(
             [to_backend(b2, np.ones(tuple(v.shape), np.float32)) for v in variables],
             variables)),
         ("matmul", lambda: layer(to_backend(b2, np.ones((1, 3), np.float32)))),
     ]
-    for name, call in calls:
-        with pytest.raises(TypeError) as info:
-            call()
-        msg = str(info.value)
-        assert msg.startswith(f"{name}: arrays of two backends"), msg
-        assert b1 in msg and b2 in msg, msg
+    assert_mixed_backends_raise(calls, b1, b2)
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids="-".join)
+def test_losses_and_metrics_raise_naming_themselves_and_the_arguments(pair):
+    """The TypeError names the loss or metric (its class, and its name where it is its
+    own; a function by its name), the two arguments, both backends and what would work."""
+    b1, b2 = pair
+    y, p = to_backend(b1, Y), to_backend(b2, P)
+    p1 = to_backend(b1, P)
+    labels = to_backend(b1, np.array([1, 0], np.int32))
+    w2 = to_backend(b2, np.array([1.0, 0.5], np.float32))
+    yp = ("y_true", "y_pred")
+    calls = [
+        ("mean_squared_error", lambda: losses.mean_squared_error(y, p), yp),
+        ("categorical_crossentropy", lambda: losses.categorical_crossentropy(y, p), yp),
+        ("sparse_categorical_crossentropy",
+         lambda: losses.sparse_categorical_crossentropy(labels, p), yp),
+        ("MeanSquaredError", lambda: losses.MeanSquaredError()(y, p), yp),
+        ("MeanSquaredError 'mine'", lambda: losses.MeanSquaredError(name="mine")(y, p), yp),
+        ("CategoricalCrossentropy", lambda: losses.CategoricalCrossentropy()(y, p), yp),
+        ("SparseCategoricalCrossentropy",
+         lambda: losses.SparseCategoricalCrossentropy(ignore_class=0)(labels, p), yp),
+        ("MeanSquaredError", lambda: losses.MeanSquaredError()(y, p1, sample_weight=w2),
+         ("y_true", "sample_weight")),
+        ("reduce_weighted", lambda: losses.reduce_weighted(p1[:, 0], w2),
+         ("sample_weight", "values")),
+        ("accuracy", lambda: metrics.accuracy(labels, to_backend(b2, np.array([1, 1]))), yp),
+        ("MeanSquaredError.update_state",
+         lambda: metrics.MeanSquaredError().update_state(y, p), yp),
+        ("CategoricalAccuracy.update_state",
+         lambda: metrics.CategoricalAccuracy().update_state(y, p), yp),
+        ("CategoricalAccuracy.update_state",
+         lambda: metrics.CategoricalAccuracy().update_state(y, p1, sample_weight=w2),
+         ("y_true", "sample_weight")),
+        ("Mean.update_state", lambda: metrics.Mean().update_state(p1, sample_weight=w2),
+         ("values", "sample_weight")),
+        ("AUC.update_state", lambda: metrics.AUC().update_state(y, p), yp),
+        ("MeanSquaredError.stateless_update_state",
+         lambda: metrics.MeanSquaredError().stateless_update_state(
+             [to_backend(b2, np.zeros((), np.float32))] * 2, y, p), yp),
+    ]
+    assert_mixed_backends_raise(calls, b1, b2)
 
 
 def test_numpy_gradients_convert_to_the_parameters_backend(backend):

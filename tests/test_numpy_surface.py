@@ -75,9 +75,6 @@ def test_nothing_left_out_is_in_crossops_numpy():
 _UFUNC = ("NumPy's ufunc: crossops takes the array API standard's element-wise signature "
           "(x, /) or (x1, x2, /), without the ufunc keywords out, where, casting, order, "
           "dtype, subok and signature")
-_KERAS = ("a keras.ops numpy-group op whose spec entry (spec/numpy_keras.toml) has Keras's "
-          "parameter names and parameters (x, x1, xs ...) rather than NumPy's; to be "
-          "changed in that chapter (crossops.ops keeps Keras's through _keras_ops)")
 _EYE = ("NumPy's signature with dtype=None where NumPy writes dtype=float: "
         "crossops's default float dtype follows the backend (float32 on torch)")
 _FORM = ("NumPy's signature (out= taken as None only: crossops never writes into arrays), "
@@ -85,8 +82,6 @@ _FORM = ("NumPy's signature (out= taken as None only: crossops never writes into
          "(keepdims=False, where=True, others None), and the array API standard's keywords "
          "NumPy lacks kept keyword-only at the end: the standard's (sort's descending=) and "
          "crossops's (unique's size=)")
-_OUT_LIKE = ("NumPy's signature except like= (creation on the backend of another array): "
-             "identity is written with crossops ops, which make it on the default backend")
 _PAD = ("NumPy's **kwargs written as the one keyword crossops takes, constant_values: "
         "the modes that read stat_length and end_values (maximum, mean, median, minimum, "
         "linear_ramp) are not taken, and reflect and symmetric have NumPy's default "
@@ -111,8 +106,6 @@ SIGNATURE_EXCEPTIONS = {
         nanquantile nanstd nansum nanvar prod ptp sort std sum unique var linalg.pinv
         fft.fftfreq fft.rfftfreq""",
     _EYE: "eye",
-    _KERAS: "einsum",
-    _OUT_LIKE: "identity",
     _PAD: "pad",
 }
 EXCEPTED = {q: reason for reason, names in SIGNATURE_EXCEPTIONS.items()
@@ -147,7 +140,6 @@ def test_signature_is_numpys(qualname):
 DIFFERENCES = {
     _FORM: (set(), {"keepdims": False, "where": True}),
     _EYE: (set(), {}),
-    _OUT_LIKE: ({"out", "like"}, {}),
 }
 
 

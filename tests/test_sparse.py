@@ -2,7 +2,8 @@
 inputs (issue 12: "accept sparse inputs wherever keras.ops accepts them"): the values, the
 dtype, and whether the result is sparse, eager and compiled.
 
-One section per backend, each with its own test functions (named after the backend).
+The inputs come from one table, built as each backend's sparse arrays; then one section per
+backend, each with its own test functions (named after the backend).
 Keras reads ``KERAS_BACKEND`` once, when it is imported: each section computes Keras's
 results in a subprocess started with that backend's ``KERAS_BACKEND``, once per session.
 """
@@ -41,166 +42,225 @@ def _keras_subprocess(backend: str, entry: str) -> dict:
             return pickle.load(f)
 
 
+# == the inputs: one table, built as each backend's sparse arrays ============================
+#
+# An input is named ``<kind>_<key>[_<dtype>]``: ``sp_*`` a sparse array, every dimension
+# sparse (a tf.SparseTensor, a BCOO), ``sl_*`` sparse rows (tf.IndexedSlices; on jax a BCOO
+# with a dense last dimension, Keras's "indexed slices" there), ``d_*`` a dense array,
+# ``s_*`` a 0-d array, ``py_*`` a Python scalar; a suffix (``_i32`` ...) names the dtype,
+# float32 without one. Each backend adds inputs of its own (ragged tensors, duplicate
+# indices, batched BCOO), and builds ``*_xy``: y's values at the very indices of ``*_x``.
+
+_X = np.array([[1.0, 0.5, -0.7], [0.9, 0.2, -1.0]])
+_Y = np.array([[4.0, 5.0, 6.0], [3.0, 2.0, 1.0]])
+_X3 = np.random.default_rng(0).random((4, 2, 3))
+_SUFFIXES = {"i32": "int32", "f32": "float32", "f64": "float64", "f16": "float16",
+             "i8": "int8", "c64": "complex64", "bool": "bool"}
+_EVERY_OTHER = [[0, 0], [0, 2], [1, 1]]
+_IDS_AT = [[0], [1], [2], [4], [5]]
+#: ``sp_<key>``: (dense values, the indices stored)
+_SPARSE = {
+    # x's entries at every other position (one stored zero: 0.0 at (0, 2))
+    "x": (_X * [[1, 1, 0], [1, 1, 1]], _EVERY_OTHER),
+    "ydis": (_Y, [[0, 1], [1, 0], [1, 2]]),  # disjoint from sp_x
+    "ysup": (_Y, [[i, j] for i in range(2) for j in range(3)]),
+    "ysub": (_Y, [[0, 0]]),
+    "empty": (np.zeros((2, 3)), []),
+    "c": (_X * (1 + 1j), _EVERY_OTHER),
+    "x3": (_X3, np.argwhere(_X3 > 0.4)),
+    "x11": (_X[:, None, :], [[0, 0, 0], [1, 0, 2]]),
+    # not in row-major order (TensorFlow's are put in that order: its kernels assume it)
+    "m": (np.arange(15.0).reshape(5, 3) % 4, [[0, 1], [2, 2], [4, 0], [3, 1]]),
+    "n": (np.arange(12.0).reshape(3, 4) % 3, [[0, 0], [1, 3], [2, 1]]),
+    "ids": ([0, 3, 1, 0, 3, 3], _IDS_AT),
+    "w": ([0.5, 2.0, 1.0, 0.0, 3.0, 1.5], _IDS_AT),
+    "idx": ([[-1, 0, 0], [0, 0, 2]], [[0, 0], [1, 2]]),
+}
+#: ``sl_<key>``: (dense values, the rows stored)
+_ROWS = {"x": (_X, [0]), "ydis": (_Y, [1]), "ysup": (_Y, [0, 1]), "x3": (_X3, [0, 2])}
+#: ``d_<key>`` and ``s_<key>``: the values (NaN is 0 in an integer dtype)
+_DENSE = {
+    "y": _Y,
+    "x3": _X3 * 4,
+    "t": np.arange(60.0).reshape(3, 4, 5) - 30,
+    "m": np.arange(12.0).reshape(3, 4) - 5,
+    "k": np.arange(15.0).reshape(5, 3) - 7,
+    "b3": np.arange(24.0).reshape(2, 3, 4) - 9,
+    "zn": [[np.nan, np.nan, 3], [0, 0, 1]],
+    "ids": [[0, 2, 2], [1, 3, 0]],
+    "ids1": [0, 2, 1, 3],
+    "w1": [0.5, 1.0, 2.0, -1.0],
+    "2": 2,
+}
+_PY = {"py_2": 2, "py_2.5": 2.5}
+#: the ops compared on sparse inputs of every backend (TensorFlow's also ``fabs``)
+_ELEMENTWISE = ["abs", "absolute", "arcsin", "arcsinh", "arctan", "arctanh", "ceil", "conj",
+                "conjugate", "copy", "expm1", "floor", "imag", "log1p", "negative", "real",
+                "round", "sign", "sin", "sinh", "sqrt", "square", "tan", "tanh"]
+_DENSIFYING = ["arccos", "arccosh", "cos", "cosh", "exp", "exp2", "isfinite", "log", "log10",
+               "log2", "reciprocal"]
+_BINARY = ["add", "subtract", "maximum", "minimum", "multiply", "divide", "true_divide"]
+#: the operands of the binary ops
+_PAIRS = [("sp_x", "d_y"), ("d_y", "sp_x"), ("sp_x", "s_2"), ("s_2", "sp_x"),
+          ("sp_x", "sp_xy"), ("sp_x", "sp_ydis"), ("sp_x", "sp_ysup"), ("sp_ysub", "sp_x"),
+          ("sp_empty", "sp_x"), ("sl_x", "d_y"), ("d_y", "sl_x"), ("sl_x", "s_2"),
+          ("sl_x", "sl_xy"), ("sl_x", "sl_ydis"), ("sl_x", "sl_ysup")]
+#: the reductions' axes on 3-d inputs, by tag
+_AXES = {"none": None, "0": 0, "1": 1, "01": (0, 1), "12": (1, 2), "all": (0, 1, 2),
+         "empty": ()}
+
+
+def _parse(name: str) -> tuple[str, str, str]:
+    """(kind, key, dtype name) of an input's name."""
+    kind, _, rest = name.partition("_")
+    key, _, suffix = rest.rpartition("_")
+    if key and suffix in _SUFFIXES:
+        return kind, key, _SUFFIXES[suffix]
+    return kind, rest, "float32"
+
+
+def _as(values, dtype: str) -> np.ndarray:
+    """NumPy ``values`` in ``dtype`` (NaN as 0 in integer and boolean dtypes)."""
+    values = np.asarray(values)
+    if np.dtype(dtype).kind in "iub":
+        values = np.nan_to_num(values, nan=0.0)
+    return values.astype(dtype)
+
+
+def _from_dense(dense, where, dtype: str, sparse):
+    """``sparse(values, indices, shape)`` of the entries of ``dense`` at ``where``."""
+    dense = _as(dense, dtype)
+    idx = np.asarray(where, np.int64).reshape(-1, dense.ndim)
+    return sparse(dense[tuple(idx.T)], idx, dense.shape)
+
+
+def _build(name: str, sparse, rows, dense):
+    """The input called ``name`` from the tables above, made by a backend's
+    ``sparse(values, indices, shape)``, ``rows(values, rows, shape)`` and
+    ``dense(values)``."""
+    if name in _PY:
+        return _PY[name]
+    kind, key, dtype = _parse(name)
+    if kind == "sp":
+        return _from_dense(*_SPARSE[key], dtype, sparse)
+    if kind == "sl":
+        values, which = _ROWS[key]
+        values = _as(values, dtype)
+        return rows(values[which], np.asarray(which, np.int64), values.shape)
+    return dense(_as(_DENSE[key], dtype))
+
+
+def _args(names, make):
+    """The inputs of a case, each by ``make(name)`` (a list of names is a list of inputs);
+    a ``*_xy`` input shares the indices of the ``*_x`` input beside it (built once, for
+    both: ``make`` gives the two)."""
+    if len(names) == 2 and all(isinstance(n, str) for n in names) and any(
+            _parse(n)[1] == "xy" for n in names):
+        i = next(k for k, n in enumerate(names) if _parse(n)[1] == "xy")
+        y, x = make(names[i])
+        return [y, x] if i == 0 else [x, y]
+    return [[make(m) for m in n] if isinstance(n, list) else make(n) for n in names]
+
+
 # == tensorflow: tf.SparseTensor, tf.IndexedSlices, tf.RaggedTensor ==========================
 
-_TF_X = np.array([[1.0, 0.5, -0.7], [0.9, 0.2, -1.0]])
-_TF_Y = np.array([[4.0, 5.0, 6.0], [3.0, 2.0, 1.0]])
-_TF_X3 = np.random.default_rng(0).random((4, 2, 3))
-
-
-#: the dtype suffixes of input names
-_TF_SUFFIXES = {"i32": "int32", "f32": "float32", "f64": "float64", "i8": "int8",
-                "c64": "complex64", "bool": "bool"}
-
-
 def _tf_input(name: str):
-    """The input called ``name``, built afresh (the same in both processes).
-
-    ``st_*`` tf.SparseTensor, ``sl_*`` tf.IndexedSlices, ``rg_*`` tf.RaggedTensor,
-    ``d_*`` dense tensors, ``s_*`` 0-d tensors, ``py_*`` Python scalars."""
+    """The input called ``name`` as TensorFlow's, built afresh (the same in both
+    processes): ``sp_*`` tf.SparseTensor (indices in row-major order), ``sl_*``
+    tf.IndexedSlices, ``rg_*`` tf.RaggedTensor."""
     import tensorflow as tf
 
-    def st(dense, idx, dtype="float32"):
-        dense = np.asarray(dense)
-        idx = np.asarray(idx, np.int64).reshape(-1, dense.ndim)
-        vals = dense[tuple(idx.T)] if len(idx) else np.zeros([0], dense.dtype)
-        return tf.SparseTensor(idx, tf.constant(vals, dtype), dense.shape)
+    def sparse(values, idx, shape):
+        order = np.lexsort(idx.T[::-1])
+        return tf.SparseTensor(idx[order], tf.constant(values[order]), shape)
 
-    def sl(dense, rows, dtype="float32"):
-        dense = np.asarray(dense)
-        return tf.IndexedSlices(tf.constant(dense[rows], dtype), tf.constant(rows, tf.int64),
-                                tf.constant(dense.shape, tf.int64))
+    def rows(values, which, shape):
+        return tf.IndexedSlices(tf.constant(values), tf.constant(which),
+                                tf.constant(shape, tf.int64))
 
-    every_other = [[0, 0], [0, 2], [1, 1]]
-    kind, _, rest = name.partition("_")
-    dtype = _TF_SUFFIXES.get(rest.split("_")[-1], "float32")
-    table = {
-        # x's entries at every other position (one stored zero: 0.0 at (0, 2) below)
-        "st_x": lambda d: st(_TF_X * [[1, 1, 0], [1, 1, 1]], every_other, d),
-        # the same indices tensor as st_x (the op sees `x1.indices is x2.indices`)
-        "st_xy": None,
-        "st_ydis": lambda d: st(_TF_Y, [[0, 1], [1, 0], [1, 2]], d),  # disjoint from st_x
-        "st_ysup": lambda d: st(_TF_Y, [[i, j] for i in range(2) for j in range(3)], d),
-        "st_ysub": lambda d: st(_TF_Y, [[0, 0]], d),
-        "st_empty": lambda d: st(np.zeros((2, 3)), [], d),
-        "st_c": lambda d: st(_TF_X * (1 + 1j), every_other, d),
-        "st_x3": lambda d: st(_TF_X3, np.argwhere(_TF_X3 > 0.4), d),
-        "st_x11": lambda d: st(_TF_X[:, None, :], [[0, 0, 0], [1, 0, 2]], d),
-        "st_m": lambda d: st(np.arange(15.0).reshape(5, 3) % 4,
-                             [[0, 1], [2, 2], [3, 1], [4, 0]], d),
-        "st_n": lambda d: st(np.arange(12.0).reshape(3, 4) % 3, [[0, 0], [1, 3], [2, 1]], d),
-        "st_b3m": lambda d: st(np.ones((2, 5, 3)), [[0, 1, 2], [1, 0, 1], [1, 4, 0]], d),
-        "st_b3n": lambda d: st(np.ones((2, 3, 4)) * 2, [[0, 1, 1], [0, 2, 3], [1, 0, 0]], d),
-        "st_ids": lambda d: st([0, 3, 1, 0, 3, 3], [[0], [1], [2], [4], [5]], d),
-        "st_w": lambda d: st([0.5, 2.0, 1.0, 0.0, 3.0, 1.5], [[0], [1], [2], [4], [5]], d),
-        "st_idx": lambda d: tf.SparseTensor([[0, 0], [1, 2]], tf.constant([-1, 2], d), (2, 3)),
-        "sl_x": lambda d: sl(_TF_X, [0], d),
-        "sl_xy": None,
-        "sl_ydis": lambda d: sl(_TF_Y, [1], d),
-        "sl_ysup": lambda d: sl(_TF_Y, [0, 1], d),
-        "sl_x3": lambda d: sl(_TF_X3, [0, 2], d),
-        "sl_dup": lambda d: tf.IndexedSlices(tf.constant(_TF_X[[0, 0, 1]], d),
+    kind, key, dtype = _parse(name)
+    if key == "xy":  # y's values at x's very indices tensor, and x
+        x = _tf_input(name.replace("_xy", "_x", 1))
+        at = x.indices.numpy()
+        y = _as(_Y, dtype)
+        if kind == "sp":
+            return tf.SparseTensor(x.indices, tf.constant(y[tuple(at.T)]), x.dense_shape), x
+        return tf.IndexedSlices(tf.constant(y[at]), x.indices, x.dense_shape), x
+    own = {
+        "sp_b3m": lambda d: _from_dense(np.ones((2, 5, 3)), [[0, 1, 2], [1, 0, 1], [1, 4, 0]],
+                                        d, sparse),
+        "sp_b3n": lambda d: _from_dense(np.ones((2, 3, 4)) * 2,
+                                        [[0, 1, 1], [0, 2, 3], [1, 0, 0]], d, sparse),
+        "sl_dup": lambda d: tf.IndexedSlices(tf.constant(_X[[0, 0, 1]], d),
                                              tf.constant([1, 1, 0], tf.int64),
                                              tf.constant([3, 3], tf.int64)),
         "rg_idx": lambda d: tf.ragged.constant([[2], [0, -1, 1]], dtype=tf.int64),
         "rg_x": lambda d: tf.ragged.constant([[3.0, -1.0, 4.0, 1.0], [], [5.0, -9.0]],
                                              dtype=d),
-        "d_y": lambda d: tf.constant(_TF_Y, d),
-        "d_x3": lambda d: tf.constant(_TF_X3 * 4, d),
-        "d_t": lambda d: tf.constant(np.arange(60.0).reshape(3, 4, 5) - 30, d),
-        "d_m": lambda d: tf.constant(np.arange(12.0).reshape(3, 4) - 5, d),
-        "d_k": lambda d: tf.constant(np.arange(15.0).reshape(5, 3) - 7, d),
-        "d_zn": lambda d: tf.constant([[np.nan, np.nan, 3], [0, 0, 1]] if d != "int32"
-                                      else [[0, 0, 3], [0, 0, 1]], d),
-        "d_ids": lambda d: tf.constant([[0, 2, 2], [1, 3, 0]], d),
-        "d_ids1": lambda d: tf.constant([0, 2, 1, 3], d),
-        "d_w1": lambda d: tf.constant([0.5, 1.0, 2.0, -1.0], d),
-        "s_2": lambda d: tf.constant(2, d),
     }
-    if kind == "py":
-        return {"py_2": 2, "py_2.5": 2.5}[name]
-    base = "_".join(name.split("_")[:2]) if rest.split("_")[-1] in _TF_SUFFIXES else name
-    if base in ("st_xy", "sl_xy"):  # y's values at x's very indices tensor
-        x = table[base.replace("xy", "x")](dtype)
-        if kind == "st":
-            vals = tf.constant(_TF_Y[tuple(x.indices.numpy().T)], dtype)
-            return tf.SparseTensor(x.indices, vals, x.dense_shape), x
-        return tf.IndexedSlices(tf.constant(_TF_Y[[0]], dtype), x.indices, x.dense_shape), x
-    return table[base](dtype)
-
-
-_TF_ELEMENTWISE = ["abs", "absolute", "arcsin", "arcsinh", "arctan", "arctanh", "ceil", "conj",
-                   "conjugate", "copy", "expm1", "floor", "imag", "log1p", "negative", "real",
-                   "round", "sign", "sin", "sinh", "sqrt", "square", "tan", "tanh", "fabs"]
-_TF_DENSIFYING = ["arccos", "arccosh", "cos", "cosh", "exp", "exp2", "isfinite", "log", "log10",
-                  "log2", "reciprocal"]
-_TF_BINARY = ["add", "subtract", "maximum", "minimum", "multiply", "divide", "true_divide"]
-_TF_PAIRS = [("st_x", "d_y"), ("d_y", "st_x"), ("st_x", "s_2"), ("s_2", "st_x"),
-             ("st_x", "st_xy"), ("st_x", "st_ydis"), ("st_x", "st_ysup"), ("st_ysub", "st_x"),
-             ("st_empty", "st_x"), ("sl_x", "d_y"), ("d_y", "sl_x"), ("sl_x", "s_2"),
-             ("sl_x", "sl_xy"), ("sl_x", "sl_ydis"), ("sl_x", "sl_ysup")]
+    if f"{kind}_{key}" in own:
+        return own[f"{kind}_{key}"](dtype)
+    return _build(name, sparse, rows, tf.constant)
 
 
 def _tf_cases() -> list[tuple]:
     """(id, op, input names, keyword arguments) of every case compared with Keras."""
     cases = []
-    for op in _TF_ELEMENTWISE:
-        ins = ["st_x", "sl_x", "st_x_i32", "st_empty", "rg_x"]
+    for op in _ELEMENTWISE + ["fabs"]:
+        ins = ["sp_x", "sl_x", "sp_x_i32", "sp_empty", "rg_x"]
         if op in ("conj", "conjugate", "imag", "real"):
-            ins = ["st_c_c64", "sl_x", "st_x_i32"]
+            ins = ["sp_c_c64", "sl_x", "sp_x_i32"]
         cases += [(f"{op}-{i}", op, [i], {}) for i in ins]
-    for op in _TF_DENSIFYING:
-        cases += [(f"{op}-{i}", op, [i], {}) for i in ("st_x", "sl_x")]
-    for op in _TF_BINARY:
+    for op in _DENSIFYING:
+        cases += [(f"{op}-{i}", op, [i], {}) for i in ("sp_x", "sl_x")]
+    for op in _BINARY:
         for dtype in ("f32", "i32"):
-            for a, b in _TF_PAIRS:
+            for a, b in _PAIRS:
                 cases.append((f"{op}-{a}-{b}-{dtype}", op, [f"{a}_{dtype}", f"{b}_{dtype}"], {}))
-        cases.append((f"{op}-st_x-py_2", op, ["st_x", "py_2"], {}))
-        cases.append((f"{op}-st_x_i32-py_2", op, ["st_x_i32", "py_2"], {}))
+        cases.append((f"{op}-sp_x-py_2", op, ["sp_x", "py_2"], {}))
+        cases.append((f"{op}-sp_x_i32-py_2", op, ["sp_x_i32", "py_2"], {}))
     for dtype in ("f32", "i32"):
-        for kind in ("st", "sl"):
+        for kind in ("sp", "sl"):
             cases.append((f"divide-zeros-nans-{kind}-{dtype}", "divide",
                           [f"{kind}_x_{dtype}", f"d_zn_{dtype}"], {}))
-    axes = {"none": None, "0": 0, "1": 1, "01": (0, 1), "12": (1, 2), "all": (0, 1, 2),
-            "empty": ()}
-    for tag, axis in axes.items():
+    for tag, axis in _AXES.items():
         for keepdims in (False, True):
             kw = {"axis": axis, "keepdims": keepdims}
-            cases.append((f"sum-{tag}-{keepdims}", "sum", ["st_x3"], kw))
+            cases.append((f"sum-{tag}-{keepdims}", "sum", ["sp_x3"], kw))
             cases.append((f"sum-sl-{tag}-{keepdims}", "sum", ["sl_x3"], kw))
             cases.append((f"mean-sl-{tag}-{keepdims}", "mean", ["sl_x3"], kw))
-    cases += [("sum-i8", "sum", ["st_x3_i8"], {"axis": 0}),
-              ("sum-i32", "sum", ["st_x3_i32"], {"axis": 1}),
-              ("sum-bool", "sum", ["st_x3_bool"], {"axis": 0}),
-              ("sum-empty-0d", "sum", ["st_empty"], {}),
+    cases += [("sum-i8", "sum", ["sp_x3_i8"], {"axis": 0}),
+              ("sum-i32", "sum", ["sp_x3_i32"], {"axis": 1}),
+              ("sum-bool", "sum", ["sp_x3_bool"], {"axis": 0}),
+              ("sum-empty-0d", "sum", ["sp_empty"], {}),
               ("mean-sl-f32-1", "mean", ["sl_x3"], {"axis": -1})]
-    cases += [(f"expand_dims-{a}", "expand_dims", ["st_x"], {"axis": a}) for a in (0, 1, -2, 2)]
-    cases += [(f"reshape-{i}", "reshape", ["st_x3"], {"newshape": s})
+    cases += [(f"expand_dims-{a}", "expand_dims", ["sp_x"], {"axis": a}) for a in (0, 1, -2, 2)]
+    cases += [(f"reshape-{i}", "reshape", ["sp_x3"], {"newshape": s})
               for i, s in enumerate([(4, 3, 2), (4, 3, -1), (4, 6), (24,)])]
-    cases += [("squeeze-none", "squeeze", ["st_x11"], {}),
-              ("squeeze-1", "squeeze", ["st_x11"], {"axis": 1}),
-              ("squeeze-m2", "squeeze", ["st_x11"], {"axis": -2}),
-              ("squeeze-noop", "squeeze", ["st_x"], {}),
-              ("transpose-none", "transpose", ["st_x3"], {}),
-              ("transpose-axes", "transpose", ["st_x3"], {"axes": (0, 2, 1)}),
-              ("transpose-2d", "transpose", ["st_x"], {})]
+    cases += [("squeeze-none", "squeeze", ["sp_x11"], {}),
+              ("squeeze-1", "squeeze", ["sp_x11"], {"axis": 1}),
+              ("squeeze-m2", "squeeze", ["sp_x11"], {"axis": -2}),
+              ("squeeze-noop", "squeeze", ["sp_x"], {}),
+              ("transpose-none", "transpose", ["sp_x3"], {}),
+              ("transpose-axes", "transpose", ["sp_x3"], {"axes": (0, 2, 1)}),
+              ("transpose-2d", "transpose", ["sp_x"], {})]
     for axis in (0, 1):
-        cases += [(f"concatenate-st-{axis}", "concatenate", [["st_x", "st_ydis"]], {"axis": axis}),
-                  (f"concatenate-mixed-{axis}", "concatenate", [["st_x", "d_y"]], {"axis": axis}),
-                  (f"concatenate-dtypes-{axis}", "concatenate", [["st_x_i32", "st_ydis"]],
+        cases += [(f"concatenate-st-{axis}", "concatenate", [["sp_x", "sp_ydis"]], {"axis": axis}),
+                  (f"concatenate-mixed-{axis}", "concatenate", [["sp_x", "d_y"]], {"axis": axis}),
+                  (f"concatenate-dtypes-{axis}", "concatenate", [["sp_x_i32", "sp_ydis"]],
                    {"axis": axis})]
-    cases += [("matmul-st-st", "matmul", ["st_m", "st_n"], {}),
-              ("matmul-st-d", "matmul", ["st_m", "d_m"], {}),
-              ("matmul-d-st", "matmul", ["d_k", "st_n"], {}),
-              ("matmul-st-st-f64", "matmul", ["st_m_f64", "st_n_f64"], {}),
-              ("matmul-st-st-3d", "matmul", ["st_b3m", "st_b3n"], {}),
-              ("matmul-st-d-i32", "matmul", ["st_m_i32", "d_m_i32"], {})]
-    cases += [("digitize-st", "digitize", ["st_x3"], {"bins": [0.1, 0.2, 1.0]}),
+    cases += [("matmul-st-st", "matmul", ["sp_m", "sp_n"], {}),
+              ("matmul-st-d", "matmul", ["sp_m", "d_m"], {}),
+              ("matmul-d-st", "matmul", ["d_k", "sp_n"], {}),
+              ("matmul-st-st-f64", "matmul", ["sp_m_f64", "sp_n_f64"], {}),
+              ("matmul-st-st-3d", "matmul", ["sp_b3m", "sp_b3n"], {}),
+              ("matmul-st-d-i32", "matmul", ["sp_m_i32", "d_m_i32"], {})]
+    cases += [("digitize-st", "digitize", ["sp_x3"], {"bins": [0.1, 0.2, 1.0]}),
               ("digitize-sl", "digitize", ["sl_x3"], {"bins": [0.1, 0.2, 1.0]}),
               ("digitize-rg", "digitize", ["rg_x"], {"bins": [0.1, 0.2, 1.0]}),
-              ("bincount-st", "bincount", ["st_ids_i32"], {}),
-              ("bincount-st-min", "bincount", ["st_ids_i32"], {"minlength": 7}),
-              ("bincount-st-w", "bincount", ["st_ids_i32", "st_w"], {}),
+              ("bincount-st", "bincount", ["sp_ids_i32"], {}),
+              ("bincount-st-min", "bincount", ["sp_ids_i32"], {"minlength": 7}),
+              ("bincount-st-w", "bincount", ["sp_ids_i32", "sp_w"], {}),
               ("bincount-dense-sparse", "bincount", ["d_ids1_i32"], {"sparse": True}),
               ("bincount-dense2d-sparse", "bincount", ["d_ids_i32"],
                {"sparse": True, "minlength": 5}),
@@ -208,22 +268,22 @@ def _tf_cases() -> list[tuple]:
               ("add-rg-rg", "add", ["rg_x", "rg_x"], {}),
               ("multiply-rg-py", "multiply", ["rg_x", "py_2.5"], {}),
               ("subtract-rg-s", "subtract", ["rg_x", "s_2"], {}),
-              ("take-st", "take", ["d_t", "st_idx_i32"], {"axis": 0}),
-              ("take-st-1", "take", ["d_t", "st_idx_i32"], {"axis": 1})]
+              ("take-st", "take", ["d_t", "sp_idx_i32"], {"axis": 0}),
+              ("take-st-1", "take", ["d_t", "sp_idx_i32"], {"axis": 1})]
     cases += [(f"take-rg-{a}", "take", ["d_t", "rg_idx"], {"axis": a}) for a in (None, 0, 1, -1)]
-    cases += [("convert-st", "convert_to_tensor", ["st_x"], {}),
-              ("convert-st-sparse", "convert_to_tensor", ["st_x"], {"sparse": True}),
-              ("convert-st-dense", "convert_to_tensor", ["st_x"], {"sparse": False}),
-              ("convert-st-dtype", "convert_to_tensor", ["st_x"], {"dtype": "int32"}),
+    cases += [("convert-st", "convert_to_tensor", ["sp_x"], {}),
+              ("convert-st-sparse", "convert_to_tensor", ["sp_x"], {"sparse": True}),
+              ("convert-st-dense", "convert_to_tensor", ["sp_x"], {"sparse": False}),
+              ("convert-st-dtype", "convert_to_tensor", ["sp_x"], {"dtype": "int32"}),
               ("convert-sl", "convert_to_tensor", ["sl_x"], {}),
               ("convert-rg", "convert_to_tensor", ["rg_x"], {}),
               ("convert-rg-dense", "convert_to_tensor", ["rg_x"], {"ragged": False}),
-              ("cast-st", "cast", ["st_x"], {"dtype": "int32"}),
+              ("cast-st", "cast", ["sp_x"], {"dtype": "int32"}),
               ("cast-sl", "cast", ["sl_x"], {"dtype": "float16"}),
-              ("shape-st", "shape", ["st_x"], {}),
+              ("shape-st", "shape", ["sp_x"], {}),
               ("shape-rg", "shape", ["rg_x"], {}),
               ("ndim-rg", "ndim", ["rg_x"], {}),
-              ("ndim-st", "ndim", ["st_x3"], {})]
+              ("ndim-st", "ndim", ["sp_x3"], {})]
     for dtype in (None, "int32", "bool"):
         cases += [(f"one_hot-{dtype}", "one_hot", ["d_ids1_i32"],
                    {"num_classes": 4, "sparse": True, "dtype": dtype}),
@@ -244,29 +304,6 @@ _TF_COMPILED = {"abs", "sin", "round", "bincount", "add", "subtract", "maximum",
                 "digitize"}
 
 
-def _tf_args(names):
-    """The inputs of a case (a list of names is a list of inputs)."""
-    out = []
-    for n in names:
-        if isinstance(n, list):
-            out.append([_tf_args([m])[0] for m in n])
-            continue
-        v = _tf_input(n)
-        out.append(v[0] if isinstance(v, tuple) else v)
-    return out
-
-
-def _tf_pair_args(names):
-    """Like :func:`_tf_args`, with a ``*_xy`` input sharing the indices tensor of the
-    ``*_x`` input beside it (built once, for both)."""
-    if len(names) == 2 and all(isinstance(n, str) for n in names) and any(
-            n.split("_")[1] == "xy" for n in names if n.count("_")):
-        i = next(k for k, n in enumerate(names) if n.split("_")[1] == "xy")
-        y, x = _tf_input(names[i])
-        return [y, x] if i == 0 else [x, y]
-    return _tf_args(names)
-
-
 def _tf_dense_args(names):
     """A case's inputs with every sparse or ragged one made dense (zeros where missing)."""
     import tensorflow as tf
@@ -277,7 +314,7 @@ def _tf_dense_args(names):
         if isinstance(a, tf.SparseTensor | tf.IndexedSlices | tf.RaggedTensor):
             return tf.constant(_tf_describe(a)[2])
         return a
-    return [dense(a) for a in _tf_pair_args(names)]
+    return [dense(a) for a in _args(names, _tf_input)]
 
 
 def _tf_describe(out):
@@ -301,7 +338,7 @@ def _tf_describe(out):
 def _tf_run(f, names, kwargs, compiled: bool):
     """``f`` on a case's inputs (eager, or inside a tf.function), described."""
     import tensorflow as tf
-    args = _tf_pair_args(names)
+    args = _args(names, _tf_input)
     if not compiled:
         return _tf_describe(f(*args, **kwargs))
     consts = {i: a for i, a in enumerate(args) if isinstance(a, int | float | list)}
@@ -497,108 +534,48 @@ def test_tensorflow_matmul_unordered_indices():
 
 # == jax: jax.experimental.sparse.BCOO =========================================================
 
-_JAX_X = np.array([[1.0, 0.5, -0.7], [0.9, 0.2, -1.0]])
-_JAX_Y = np.array([[4.0, 5.0, 6.0], [3.0, 2.0, 1.0]])
-_JAX_X3 = np.random.default_rng(1).random((4, 2, 3))
-_JAX_SUFFIXES = {"i32": "int32", "f32": "float32", "f16": "float16", "i8": "int8",
-                 "c64": "complex64", "bool": "bool"}
-
-
 def _jax_input(name: str):
-    """The input called ``name``, built afresh (the same in both processes).
-
-    ``sp_*`` BCOO with every dimension sparse, ``sl_*`` BCOO of rows (a dense last
-    dimension: Keras's "indexed slices" on jax), ``d_*`` dense arrays, ``s_*`` 0-d arrays,
-    ``py_*`` Python scalars; a suffix (``_i32`` ...) names the dtype (float32 otherwise)."""
+    """The input called ``name`` as jax's, built afresh (the same in both processes):
+    ``sp_*`` a BCOO of sparse dimensions only, ``sl_*`` a BCOO of rows (a dense last
+    dimension)."""
     import jax.numpy as jnp
     from jax.experimental import sparse as jsp
 
-    def sp(dense, idx, dtype):
-        dense = np.asarray(dense)
-        idx = np.asarray(idx, np.int32).reshape(-1, dense.ndim)
-        vals = dense[tuple(idx.T)] if len(idx) else np.zeros([0])
-        return jsp.BCOO((jnp.asarray(vals, dtype), jnp.asarray(idx)), shape=dense.shape)
+    def sparse(values, idx, shape):
+        return jsp.BCOO((jnp.asarray(values), jnp.asarray(idx, np.int32)), shape=shape)
 
-    def sl(dense, rows, dtype):
-        dense = np.asarray(dense)
-        return jsp.BCOO((jnp.asarray(dense[rows], dtype), jnp.asarray(rows, np.int32)[:, None]),
-                        shape=dense.shape)
+    def rows(values, which, shape):
+        return jsp.BCOO((jnp.asarray(values), jnp.asarray(which, np.int32)[:, None]),
+                        shape=shape)
 
     def fromdense(dense, dtype, n_batch=0):
         return jsp.BCOO.fromdense(jnp.asarray(dense, dtype), n_batch=n_batch)
 
-    every_other = [[0, 0], [0, 2], [1, 1]]
-    three = np.argwhere(_JAX_X3 > 0.4)
-    table = {
-        # x's entries at every other position, one of them a stored 0.0 (at (0, 2))
-        "sp_x": lambda d: sp(_JAX_X * [[1, 1, 0], [1, 1, 1]], every_other, d),
-        "sp_ydis": lambda d: sp(_JAX_Y, [[0, 1], [1, 0], [1, 2]], d),  # disjoint from sp_x
-        "sp_ysup": lambda d: sp(_JAX_Y, [[i, j] for i in range(2) for j in range(3)], d),
-        "sp_ysub": lambda d: sp(_JAX_Y, [[0, 0]], d),
-        "sp_empty": lambda d: sp(np.zeros((2, 3)), [], d),
+    kind, key, dtype = _parse(name)
+    if key == "xy":  # y's values at x's very indices array, and x
+        x = _jax_input(name.replace("_xy", "_x", 1))
+        y = _as(_Y, dtype)[tuple(np.asarray(x.indices).T)]
+        return jsp.BCOO((jnp.asarray(y), x.indices), shape=x.shape), x
+    own = {
         # duplicate indices: (0, 0) twice (its dense value is their sum)
         "sp_dup": lambda d: jsp.BCOO((jnp.asarray([0.25, 0.5, -0.75], d),
                                       jnp.asarray([[0, 0], [1, 2], [0, 0]], np.int32)),
                                      shape=(2, 3)),
-        "sp_c": lambda d: sp(_JAX_X * (1 + 1j), every_other, d),
-        "sp_x3": lambda d: sp(_JAX_X3, three, d),
-        "sp_x11": lambda d: sp(_JAX_X[:, None, :], [[0, 0, 0], [1, 0, 2]], d),
-        "sp_m": lambda d: sp(np.arange(15.0).reshape(5, 3) % 4, [[0, 1], [2, 2], [4, 0], [3, 1]],
-                             d),
-        "sp_n": lambda d: sp(np.arange(12.0).reshape(3, 4) % 3, [[0, 0], [1, 3], [2, 1]], d),
         "sp_b3m": lambda d: fromdense(np.arange(30.0).reshape(2, 5, 3) % 3, d, n_batch=1),
         "sp_b3n": lambda d: fromdense(np.arange(24.0).reshape(2, 3, 4) % 5 - 2, d, n_batch=1),
-        "sp_ids": lambda d: sp([0, 3, 1, 0, 3, 3], [[0], [1], [2], [4], [5]], d),
-        "sp_w": lambda d: sp([0.5, 2.0, 1.0, 0.0, 3.0, 1.5], [[0], [1], [2], [4], [5]], d),
         # a row of ids, as Keras's expand_dims makes it (its new dimension a batch one)
         "sp_idsrow": lambda d: jsp.bcoo_broadcast_in_dim(
-            sp([0, 3, 1, 0, 3, 3], [[0], [1], [2], [4], [5]], d), shape=(1, 6),
+            _jax_input(name.replace("sp_idsrow", "sp_ids")), shape=(1, 6),
             broadcast_dimensions=(1,)),
-        "sp_idx": lambda d: jsp.BCOO((jnp.asarray([-1, 2], d),
-                                      jnp.asarray([[0, 0], [1, 2]], np.int32)), shape=(2, 3)),
-        "sl_x": lambda d: sl(_JAX_X, [0], d),
-        "sl_ydis": lambda d: sl(_JAX_Y, [1], d),
-        "sl_ysup": lambda d: sl(_JAX_Y, [0, 1], d),
-        "sl_x3": lambda d: sl(_JAX_X3, [0, 2], d),
-        "d_y": lambda d: jnp.asarray(_JAX_Y, d),
-        "d_x3": lambda d: jnp.asarray(_JAX_X3 * 4, d),
-        "d_m": lambda d: jnp.asarray(np.arange(12.0).reshape(3, 4) - 5, d),
-        "d_k": lambda d: jnp.asarray(np.arange(15.0).reshape(5, 3) - 7, d),
-        "d_b3": lambda d: jnp.asarray(np.arange(24.0).reshape(2, 3, 4) - 9, d),
-        "d_zn": lambda d: jnp.asarray([[np.nan, np.nan, 3], [0, 0, 1]] if d != "int32"
-                                      else [[0, 0, 3], [0, 0, 1]], d),
-        "d_ids": lambda d: jnp.asarray([[0, 2, 2], [1, 3, 0]], d),
-        "d_ids1": lambda d: jnp.asarray([0, 2, 1, 3], d),
-        "s_2": lambda d: jnp.asarray(2, d),
     }
-    kind, _, rest = name.partition("_")
-    if kind == "py":
-        return {"py_2": 2, "py_2.5": 2.5}[name]
-    suffix = rest.split("_")[-1]
-    dtype = _JAX_SUFFIXES.get(suffix, "float32")
-    base = name[:-len(suffix) - 1] if suffix in _JAX_SUFFIXES else name
-    if base in ("sp_xy", "sl_xy"):  # y's values at x's very indices array
-        x = table[base.replace("xy", "x")](dtype)
-        if kind == "sp":
-            vals = jnp.asarray(_JAX_Y[tuple(np.asarray(x.indices).T)], dtype)
-        else:
-            vals = jnp.asarray(_JAX_Y[np.asarray(x.indices)[:, 0]], dtype)
-        return jsp.BCOO((vals, x.indices), shape=x.shape), x
-    return table[base](dtype)
+    if f"{kind}_{key}" in own:
+        return own[f"{kind}_{key}"](dtype)
+    return _build(name, sparse, rows, jnp.asarray)
 
 
-_JAX_ELEMENTWISE = ["abs", "absolute", "arcsin", "arcsinh", "arctan", "arctanh", "ceil", "conj",
-                    "conjugate", "copy", "expm1", "floor", "imag", "log1p", "negative", "real",
-                    "round", "sign", "sin", "sinh", "sqrt", "square", "tan", "tanh"]
 #: element-wise ops also compared on int32, empty, duplicate-index and row (slices) inputs
 _JAX_ELEMENTWISE_EDGES = ["abs", "sin", "sqrt", "round", "negative", "square", "floor"]
-_JAX_DENSIFYING = ["arccos", "arccosh", "cos", "cosh", "exp", "exp2", "isfinite", "log", "log10",
-                   "log2", "reciprocal"]
-_JAX_BINARY = ["add", "subtract", "maximum", "minimum", "multiply", "divide", "true_divide"]
-_JAX_PAIRS = [("sp_x", "d_y"), ("d_y", "sp_x"), ("sp_x", "s_2"), ("s_2", "sp_x"),
-              ("sp_x", "sp_xy"), ("sp_x", "sp_ydis"), ("sp_x", "sp_ysup"), ("sp_ysub", "sp_x"),
-              ("sp_empty", "sp_x"), ("sp_dup", "sp_ydis"), ("sl_x", "d_y"), ("d_y", "sl_x"),
-              ("sl_x", "s_2"), ("sl_x", "sl_xy"), ("sl_x", "sl_ydis"), ("sl_x", "sl_ysup")]
+_JAX_PAIRS = _PAIRS + [("sp_dup", "sp_ydis")]
 #: the pairs also compared in int32, and compiled (float32)
 _JAX_PAIRS_I32 = [("sp_x", "d_y"), ("sp_x", "s_2"), ("sp_x", "sp_ydis"), ("sp_x", "sp_xy")]
 _JAX_PAIRS_JIT = [("sp_x", "d_y"), ("s_2", "sp_x"), ("sp_x", "sp_ydis"), ("sp_dup", "sp_ydis"),
@@ -609,17 +586,17 @@ def _jax_cases() -> list[tuple]:
     """(id, op, input names, keyword arguments, compiled) of every case compared with
     Keras: eager, and also under jax.jit where ``compiled``."""
     cases = []
-    for op in _JAX_ELEMENTWISE:
+    for op in _ELEMENTWISE:
         ins = ["sp_x"]
         if op in _JAX_ELEMENTWISE_EDGES:
             ins += ["sl_x", "sp_x_i32", "sp_empty", "sp_dup"]
         if op in ("conj", "conjugate", "imag", "real"):
             ins = ["sp_c_c64", "sl_x"]
         cases += [(f"{op}-{i}", op, [i], {}, i in ("sp_x", "sp_dup")) for i in ins]
-    for op in _JAX_DENSIFYING:
+    for op in _DENSIFYING:
         ins = ["sp_x", "sl_x", "sp_dup"] if op in ("exp", "cos") else ["sp_x"]
         cases += [(f"{op}-{i}", op, [i], {}, op == "exp") for i in ins]
-    for op in _JAX_BINARY:
+    for op in _BINARY:
         full = op in ("add", "maximum", "multiply", "divide")
         for a, b in _JAX_PAIRS if full else _JAX_PAIRS_I32:
             cases.append((f"{op}-{a}-{b}-f32", op, [f"{a}_f32", f"{b}_f32"], {},
@@ -633,9 +610,7 @@ def _jax_cases() -> list[tuple]:
                       [f"sp_x_{dtype}", f"d_zn_{dtype}"], {}, False))
         cases.append((f"divide-zeros-nans-sl-{dtype}", "divide",
                       [f"sl_x_{dtype}", f"d_zn_{dtype}"], {}, False))
-    axes = {"none": None, "0": 0, "1": 1, "01": (0, 1), "12": (1, 2), "all": (0, 1, 2),
-            "empty": ()}
-    for tag, axis in axes.items():
+    for tag, axis in _AXES.items():
         for keepdims in (False, True):
             kw = {"axis": axis, "keepdims": keepdims}
             jit = tag in ("none", "12")
@@ -712,20 +687,6 @@ _JAX_CASES = _jax_cases()
 _JAX_RUNS = [(c, False) for c in _JAX_CASES] + [(c, True) for c in _JAX_CASES if c[4]]
 
 
-def _jax_args(names):
-    """The inputs of a case (a list of names is a list of inputs); a ``*_xy`` input shares
-    the indices array of the ``*_x`` input beside it (built once, for both)."""
-    if len(names) == 2 and all(isinstance(n, str) for n in names) and any(
-            n.split("_")[1] == "xy" for n in names if n.count("_")):
-        i = next(k for k, n in enumerate(names) if n.count("_") and n.split("_")[1] == "xy")
-        y, x = _jax_input(names[i])
-        return [y, x] if i == 0 else [x, y]
-    out = []
-    for n in names:
-        out.append([_jax_input(m) for m in n] if isinstance(n, list) else _jax_input(n))
-    return out
-
-
 def _jax_describe(out):
     """(kind, dtype name, dense values) of a result: kind is sparse (a BCOO of sparse
     dimensions only), slices (a BCOO with dense dimensions), dense or tuple (a shape)."""
@@ -744,7 +705,7 @@ def _jax_run(f, names, kwargs, compiled: bool):
     """``f`` on a case's inputs (eager, or inside jax.jit: arrays and sparse arrays as
     arguments, Python scalars and keyword arguments as constants), described."""
     import jax
-    args = _jax_args(names)
+    args = _args(names, _jax_input)
     if not compiled:
         return _jax_describe(f(*args, **kwargs))
     consts = {i: a for i, a in enumerate(args) if isinstance(a, int | float)}

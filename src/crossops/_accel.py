@@ -56,7 +56,9 @@ def accelerate(fn: F, op: Op, positions: dict | None = None) -> F:
     """``fn`` (an op's generated function), or its C front where ``crossops._fastpath``
     is built and the op has a fast call; registered in ``crossops._dispatch.FUNCTIONS``.
     ``positions``: the public parameters that, given by position, mean an op parameter
-    of another name (crossops.numpy's ``clip``: ``a_min`` is ``min``)."""
+    of another name (crossops.numpy's ``clip``: ``a_min`` is ``min``); None for one whose
+    value the generated function reads first (``qr``'s ``mode='raw'``): the front then
+    takes the required arguments alone."""
     front = _front(op.spec, op, fn, positions or {})
     if front is not None:
         FRONTS[front] = fn
@@ -126,6 +128,8 @@ def _options(public: list, forwarded: list, ntyped: int,
     ``dtype``, which the generated function converts unless it is None (so a fast call
     passes None only), or -1."""
     names = tuple(p.name for p in forwarded)
+    if None in positions.values():  # a value the generated function checks first
+        return None, ntyped, ntyped, -1
     npos = kwfrom = 0
     for i, (pub, fwd) in enumerate(zip(public, forwarded)):
         meant = positions.get(pub.name, pub.name)

@@ -325,7 +325,8 @@ def read_holders(x):
 # ----------------------------------------------------------------------------- the call rule
 
 
-def call_backend(types, op: str = "crossops") -> str | None:
+def call_backend(types, op: str = "crossops",
+                 names: tuple[str, ...] | None = None) -> str | None:
     """The backend of a call whose array arguments have ``types``: crossops's one rule,
     which the dispatch table and every module that finds a call's backend follow.
 
@@ -342,7 +343,8 @@ def call_backend(types, op: str = "crossops") -> str | None:
     Raises
     ------
     TypeError
-        If arrays of two backends other than NumPy meet; the message names ``op`` and both.
+        If arrays of two backends other than NumPy meet; the message names ``op`` and both
+        (and the two arguments, where ``names`` gives the name of each of ``types``).
 
     Examples
     --------
@@ -353,7 +355,7 @@ def call_backend(types, op: str = "crossops") -> str | None:
     """
     found = found_type = from_dtype = None
     host = False
-    for t in types:
+    for i, t in enumerate(types):
         b = backend_of_type(t)
         if b is None:
             continue
@@ -363,18 +365,20 @@ def call_backend(types, op: str = "crossops") -> str | None:
         elif b == "numpy":
             host = True
         elif found is None:
-            found, found_type = b, t
+            found, found_type, found_at = b, t, i
         elif b != found:
-            raise mixed_backends_error(op, (found, found_type), (b, t))
+            raise mixed_backends_error(op, (found, found_type), (b, t),
+                                       None if names is None else (names[found_at], names[i]))
     if found is not None:
         return found
     return "numpy" if host else from_dtype
 
 
-def backend_of_values(values, op: str = "crossops") -> str:
+def backend_of_values(values, op: str = "crossops",
+                      names: tuple[str, ...] | None = None) -> str:
     """:func:`call_backend` of the types of ``values`` (arrays, scalars, lists), else the
     default backend."""
-    return call_backend(map(type, values), op) or get_backend()
+    return call_backend(map(type, values), op, names) or get_backend()
 
 
 def is_host_type(t: type, backend: str) -> bool:
@@ -387,15 +391,20 @@ def is_host_type(t: type, backend: str) -> bool:
     return b == "numpy" and backend != "numpy" and t not in _dtype_types
 
 
-def mixed_backends_error(op: str, first: tuple[str, type], second: tuple[str, type]) -> TypeError:
+def mixed_backends_error(op: str, first: tuple[str, type], second: tuple[str, type],
+                         names: tuple[str, str] | None = None) -> TypeError:
     """The error of a call with arrays of two backends (other than NumPy): ``first`` and
-    ``second`` are (backend, array type)."""
+    ``second`` are (backend, array type); ``names``, where given, the two arguments'."""
     (b1, t1), (b2, t2) = first, second
+    a1, a2 = (f"{n} on " for n in names) if names else ("", "")
+    which = f"{names[0]} or {names[1]}" if names else "one of them"
+    x = names[0] if names else "x"
     return TypeError(
-        f"{op}: arrays of two backends in one call, {b1} ({t1.__module__}.{t1.__qualname__}) "
-        f"and {b2} ({t2.__module__}.{t2.__qualname__}); crossops converts only host data "
-        f"(NumPy arrays, Python lists and scalars) to a call's backend: make one of them "
-        f"a NumPy array first (crossops.to_numpy(x)), or convert it with the other "
+        f"{op}: arrays of two backends in one call, {a1}{b1} "
+        f"({t1.__module__}.{t1.__qualname__}) and {a2}{b2} "
+        f"({t2.__module__}.{t2.__qualname__}); crossops converts only host data "
+        f"(NumPy arrays, Python lists and scalars) to a call's backend: make {which} "
+        f"a NumPy array first (crossops.to_numpy({x})), or convert it with the other "
         f"framework's asarray")
 
 

@@ -620,8 +620,10 @@ class _WeakScalars:
         ``dtype`` (a native dtype), found once."""
         name = weak_scalar_name(scalar_type, self._names.get(dtype) or dtype_name(dtype),
                                 self._mod.default_dtypes())
-        found = self.targets.setdefault(scalar_type, {})[dtype] = (self._mod.DTYPES[name],
-                                                                   name)
+        native = self._mod.DTYPES.get(name)
+        if native is None:  # a dtype outside the promotion table (float8): the array's own
+            native = self._mod.native_dtype(name)
+        found = self.targets.setdefault(scalar_type, {})[dtype] = (native, name)
         return found
 
     def constant(self, scalar, native):

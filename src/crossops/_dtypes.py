@@ -58,8 +58,14 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
 # array API spelling of the same kinds (for isdtype)
 CATEGORIES["boolean"] = CATEGORIES["bool"]
 
+#: the float8 types Keras knows: storage dtypes outside the promotion table (Keras has no
+#: implicit conversion from them: promoting one raises ValueError), made by ``astype`` /
+#: ``cast``, ``asarray`` / ``convert_to_tensor`` and the creation functions, on the backends
+#: that have them (ml_dtypes on NumPy)
+FLOAT8 = ("float8_e4m3fn", "float8_e5m2")
+
 _KIND = {n: k for k, names in
-         (("b", ("bool",)), ("i", SIGNED), ("u", UNSIGNED), ("f", REAL_FLOATING),
+         (("b", ("bool",)), ("i", SIGNED), ("u", UNSIGNED), ("f", REAL_FLOATING + FLOAT8),
           ("c", COMPLEX_FLOATING)) for n in names}
 
 
@@ -119,10 +125,26 @@ def _compute_name(dtype) -> str:
 
 
 def result_name(*names: str) -> str:
-    """Promote dtype names with the crossops table (left to right)."""
+    """Promote dtype names with the crossops table (left to right).
+
+    Raises
+    ------
+    ValueError
+        If a float8 dtype meets another dtype: as in Keras, there is no implicit conversion
+        from float8 (cast first).
+    """
     out = names[0]
-    for n in names[1:]:
-        out = _TABLE[out, n]
+    try:
+        for n in names[1:]:
+            out = _TABLE[out, n]
+    except KeyError:
+        float8 = [n for n in names if n in FLOAT8]
+        if not float8:
+            raise
+        if all(n == names[0] for n in names):  # one float8 dtype: nothing to convert
+            return names[0]
+        raise ValueError(f"there is no implicit conversion from float8 dtypes ({float8[0]} "
+                         f"among {', '.join(names)}); cast to another dtype first") from None
     return out
 
 

@@ -2863,12 +2863,17 @@ def identity(n: int, dtype: DTypeLike | None = None) -> Array:
 
     Dtypes as Keras: ``floatx()`` (float32) unless ``dtype`` is given.
     """
+    like = None
     dtype = _kd.creation_dtype(dtype)
     try:
-        _b = _default_backend()
+        _key = _TYPE(like)
+        try:
+            _fn = _identity.cache[_key]
+        except KeyError:
+            _fn = _identity.resolve(_key, (_key,))
         if dtype is not None:
-            dtype = _native_dtype(_b, dtype)
-        return _identity.impl(_b)(n=n, dtype=dtype)
+            dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
+        return _fn(n=n, dtype=dtype, like=like)
     except Exception as _e:
         _identity.fail(_e)
 

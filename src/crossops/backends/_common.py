@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .._dtypes import DTYPE_NAMES, dtype_name, result_name
+from .._dtypes import DTYPE_NAMES, FLOAT8, dtype_name, result_name
 
 
-def dtype_table(lookup: Callable[[str], object]) -> dict[str, object]:
-    """name -> native dtype for every name ``lookup`` knows (others are left out)."""
+def dtype_table(lookup: Callable[[str], object], names=DTYPE_NAMES) -> dict[str, object]:
+    """name -> native dtype for every name of ``names`` (the promotion table's) that
+    ``lookup`` knows (others are left out)."""
     out = {}
-    for name in DTYPE_NAMES:
+    for name in names:
         try:
             d = lookup(name)
         except (AttributeError, TypeError):
@@ -19,6 +20,13 @@ def dtype_table(lookup: Callable[[str], object]) -> dict[str, object]:
             out[name] = d
             dtype_name(d)  # warm the name cache (a compiler tracing dispatch finds it filled)
     return out
+
+
+def float8_table(lookup: Callable[[str], object]) -> dict[str, object]:
+    """name -> native dtype of the float8 types (``crossops._dtypes.FLOAT8``) the backend
+    has: storage dtypes its ``native_dtype`` takes, kept out of ``DTYPES`` (the promotion
+    table's dtypes, which the dispatch iterates)."""
+    return dtype_table(lookup, FLOAT8)
 
 
 def make_native_dtype(table: dict[str, object], backend: str, native_type=None):
@@ -72,7 +80,11 @@ def promoting(f: Callable, astype: Callable, table: dict, positions=(0, 1)):
             cache[d1, d2] = (None if n1 == r else table.get(r), None if n2 == r else table.get(r))
 
     def targets(d1, d2):
-        return cache[d1, d2]
+        try:
+            return cache[d1, d2]
+        except KeyError:  # a dtype outside the table (float8): only with itself
+            result_name(dtype_name(d1), dtype_name(d2))  # (ValueError for float8 and another)
+            return None, None
 
     def promoted(*args, **kwargs):
         d1, d2 = getattr(args[i], "dtype", None), getattr(args[j], "dtype", None)

@@ -186,7 +186,9 @@ def unstack_axis(x, num, axis):
 
 
 def _np_dtype(name: str) -> np.dtype:
-    return np.dtype(ml_dtypes.bfloat16) if name == "bfloat16" else np.dtype(name)
+    if name == "bfloat16" or name.startswith("float8"):  # ml_dtypes's
+        return np.dtype(getattr(ml_dtypes, name))
+    return np.dtype(name)
 
 
 def _range(name: str) -> tuple:
@@ -247,4 +249,7 @@ def saturate_limits(in_name: str, out_name: str):
     if kind(in_name) == "c" or kind(out_name) == "c":
         raise TypeError(f"core.saturate_cast: complex dtypes have no range to saturate to (got "
                         f"{in_name} -> {out_name}); use cast")
-    return LIMITS[in_name, out_name]
+    try:
+        return LIMITS[in_name, out_name]
+    except KeyError:  # a float8 dtype: its limits now (ml_dtypes' finfo)
+        return saturation_limits(in_name, out_name)

@@ -20,6 +20,16 @@ from .._dtypes import dtype_name, kind, result_name
 
 _LETTERS = string.ascii_letters
 
+# -- linalg.qr --------------------------------------------------------------------------------
+
+def check_qr_mode(mode) -> None:
+    """The array API's (and keras.ops's) modes of ``linalg.qr``: ValueError for any other.
+    crossops.numpy's ``'r'`` and ``'raw'`` are its own forms, which never reach a backend's
+    qr (numpy's, jax's and torch's natives would take some of them, in other forms)."""
+    if not isinstance(mode, str) or mode not in ("reduced", "complete"):
+        raise ValueError(f"linalg.qr: mode must be 'reduced' or 'complete', got {mode!r}")
+
+
 # -- i0 ---------------------------------------------------------------------------------------
 
 def common_concatenate(arrays, axis, dtype, casting, array_type: type) -> bool:

@@ -33,9 +33,11 @@ class Loss:
         raise NotImplementedError
 
     def __call__(self, y_true, y_pred, sample_weight=None):
+        op = F.label(self)
+        F.check_one_backend(op, y_true=y_true, y_pred=y_pred, sample_weight=sample_weight)
         y_pred = F.float_pred(y_pred)
         if self.dtype is not None:
-            y_pred = F.as_array_like(y_pred, y_pred, self.dtype)
+            y_pred = F.as_array_like(y_pred, y_pred, self.dtype, op=op)
         values, mask = self._values_and_mask(y_true, y_pred)
         return reduce_weighted(values, sample_weight, mask, self.reduction)
 
@@ -62,7 +64,8 @@ class LossFunctionWrapper(Loss):
         self.kwargs = kwargs
 
     def call(self, y_true, y_pred):
-        y_true = F.as_array_like(y_true, y_pred, getattr(y_true, "dtype", None))
+        y_true = F.as_array_like(y_true, y_pred, getattr(y_true, "dtype", None),
+                                 op=F.label(self))
         y_true, y_pred = F.squeeze_or_expand_to_same_rank(y_true, y_pred)
         return type(self).fn(y_true, y_pred, **self.kwargs)
 
@@ -127,7 +130,8 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
                          ignore_class=ignore_class, axis=axis)
 
     def call(self, y_true, y_pred):
-        y_true = F.as_array_like(y_true, y_pred, getattr(y_true, "dtype", "int32"))
+        y_true = F.as_array_like(y_true, y_pred, getattr(y_true, "dtype", "int32"),
+                                 op=F.label(self))
         return F.sparse_categorical_crossentropy(y_true, y_pred, **self.kwargs)
 
     def _values_and_mask(self, y_true, y_pred):
@@ -135,5 +139,7 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
         ignore = self.kwargs["ignore_class"]
         if ignore is None:
             return values, None
-        y_true = F.as_array_like(y_true, y_pred, getattr(y_true, "dtype", "int32"))
-        return values, F.as_array_like(xnp.reshape(y_true != ignore, values.shape), values)
+        y_true = F.as_array_like(y_true, y_pred, getattr(y_true, "dtype", "int32"),
+                                 op=F.label(self))
+        return values, F.as_array_like(xnp.reshape(y_true != ignore, values.shape), values,
+                                       op=F.label(self))

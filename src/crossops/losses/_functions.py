@@ -11,21 +11,39 @@ from crossops import nn
 
 from .._backend import backend_of_type, call_backend
 from .._dispatch import call_on
+from .._names import snake_case
 
 EPSILON = 1e-7  # Keras's backend.epsilon()
 
 
-def as_array_like(x, ref, dtype=None):
+def as_array_like(x, ref, dtype=None, *, op: str,
+                  names: tuple[str, str] = ("y_true", "y_pred")):
     """``x`` (an array of ``ref``'s backend, a NumPy array, a list or a scalar) as an array
-    of ``ref``'s backend, cast to ``dtype`` (default ``ref.dtype``)."""
+    of ``ref``'s backend, cast to ``dtype`` (default ``ref.dtype``).
+
+    The dispatch's one rule: NumPy arrays are host data, two other backends never mix;
+    their TypeError names ``op`` (the loss or metric) and ``names`` (the arguments that
+    ``x`` and ``ref`` came as)."""
     dtype = ref.dtype if dtype is None else dtype
     backend = backend_of_type(type(ref))
     if backend_of_type(type(x)) == backend:
         return x if x.dtype == dtype else xnp.astype(x, dtype, copy=False)
-    # the dispatch's one rule: NumPy arrays are host data, two other backends never mix
-    call_backend((type(x), type(ref)), "losses and metrics")
+    call_backend((type(x), type(ref)), op, names)
     host = crossops.to_numpy(x) if hasattr(x, "dtype") else x
     return call_on(backend, "asarray", host, dtype=dtype)
+
+
+def check_one_backend(op: str, **arguments) -> None:
+    """Raise the dispatch's TypeError, naming ``op`` and the two arguments, where
+    ``arguments`` (name -> value) hold arrays of two backends other than NumPy."""
+    call_backend(tuple(type(v) for v in arguments.values()), op, tuple(arguments))
+
+
+def label(owner) -> str:
+    """A loss's or metric's name in messages: its class's name, and its ``name`` where that
+    is not the class's own."""
+    cls = type(owner).__name__
+    return cls if owner.name == snake_case(cls) else f"{cls} {owner.name!r}"
 
 
 def float_pred(y_pred):
@@ -37,9 +55,9 @@ def float_pred(y_pred):
     return y_pred
 
 
-def _pair(y_true, y_pred):
+def _pair(y_true, y_pred, op):
     y_pred = float_pred(y_pred)
-    return as_array_like(y_true, y_pred), y_pred
+    return as_array_like(y_true, y_pred, op=op), y_pred
 
 
 def squeeze_or_expand_to_same_rank(x1, x2):
@@ -61,20 +79,20 @@ def mean_squared_error(y_true, y_pred):
     >>> mean_squared_error(np.array([[0., 1.]]), np.array([[1., 1.]])).tolist()
     [0.5]
     """
-    y_true, y_pred = _pair(y_true, y_pred)
+    y_true, y_pred = _pair(y_true, y_pred, "mean_squared_error")
     d = y_true - y_pred
     return xnp.mean(d * d, axis=-1)
 
 
 def mean_absolute_error(y_true, y_pred):
     """``mean(abs(y_true - y_pred), axis=-1)``."""
-    y_true, y_pred = _pair(y_true, y_pred)
+    y_true, y_pred = _pair(y_true, y_pred, "mean_absolute_error")
     return xnp.mean(xnp.abs(y_true - y_pred), axis=-1)
 
 
 def huber(y_true, y_pred, delta=1.0):
     """Quadratic for errors up to ``delta``, linear beyond, averaged over the last axis."""
-    y_true, y_pred = _pair(y_true, y_pred)
+    y_true, y_pred = _pair(y_true, y_pred, "huber")
     err = y_pred - y_true
     a = xnp.abs(err)
     return xnp.mean(xnp.where(a <= delta, 0.5 * err * err, delta * a - 0.5 * delta * delta),
@@ -83,7 +101,7 @@ def huber(y_true, y_pred, delta=1.0):
 
 def log_cosh(y_true, y_pred):
     """``mean(log(cosh(y_pred - y_true)), axis=-1)``, computed without overflow."""
-    y_true, y_pred = _pair(y_true, y_pred)
+    y_true, y_pred = _pair(y_true, y_pred, "log_cosh")
     x = y_pred - y_true
     return xnp.mean(x + nn.softplus(-2.0 * x) - math.log(2.0), axis=-1)
 
@@ -91,7 +109,7 @@ def log_cosh(y_true, y_pred):
 def hinge(y_true, y_pred):
     """``mean(maximum(1 - y_true * y_pred, 0), axis=-1)``; labels in {0, 1} are first
     mapped to {-1, 1}."""
-    y_true, y_pred = _pair(y_true, y_pred)
+    y_true, y_pred = _pair(y_true, y_pred, "hinge")
     binary = xnp.all((y_true == 0) | (y_true == 1))
     y_true = xnp.where(binary, 2.0 * y_true - 1.0, y_true)
     return xnp.mean(xnp.maximum(1.0 - y_true * y_pred, 0.0), axis=-1)
@@ -99,7 +117,7 @@ def hinge(y_true, y_pred):
 
 def kl_divergence(y_true, y_pred):
     """``sum(y_true * log(y_true / y_pred), axis=-1)``, both clipped to [1e-7, 1]."""
-    y_true, y_pred = _pair(y_true, y_pred)
+    y_true, y_pred = _pair(y_true, y_pred, "kl_divergence")
     y_true = xnp.clip(y_true, EPSILON, 1.0)
     y_pred = xnp.clip(y_pred, EPSILON, 1.0)
     return xnp.sum(y_true * xnp.log(y_true / y_pred), axis=-1)
@@ -107,7 +125,7 @@ def kl_divergence(y_true, y_pred):
 
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     """Binary crossentropy averaged over ``axis``, with labels smoothed towards 0.5."""
-    y_true, y_pred = _pair(y_true, y_pred)
+    y_true, y_pred = _pair(y_true, y_pred, "binary_crossentropy")
     if label_smoothing:
         y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
     return xnp.mean(nn.binary_crossentropy(y_true, y_pred, from_logits=from_logits), axis=axis)
@@ -124,7 +142,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     along ``axis``."""
     if isinstance(axis, bool):
         raise TypeError(f"categorical_crossentropy: axis must be an int, got {axis!r}")
-    y_true, y_pred = _pair(y_true, y_pred)
+    y_true, y_pred = _pair(y_true, y_pred, "categorical_crossentropy")
     y_true = _smooth(y_true, y_pred, label_smoothing, axis)
     return nn.categorical_crossentropy(y_true, y_pred, from_logits=from_logits, axis=axis)
 
@@ -133,7 +151,7 @@ def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_l
                                    label_smoothing=0.0, axis=-1):
     """Focal crossentropy (Lin et al.): the crossentropy of each class weighted by
     ``alpha * (1 - p) ** gamma``."""
-    y_true, y_pred = _pair(y_true, y_pred)
+    y_true, y_pred = _pair(y_true, y_pred, "categorical_focal_crossentropy")
     y_true = _smooth(y_true, y_pred, label_smoothing, axis)
     if from_logits:
         y_pred = nn.softmax(y_pred, axis=axis)
@@ -147,7 +165,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     ``axis``; entries labelled ``ignore_class`` give 0."""
     y_pred = float_pred(y_pred)
     y_true = as_array_like(y_true, y_pred, dtype=None if not hasattr(y_true, "dtype")
-                           else y_true.dtype)
+                           else y_true.dtype, op="sparse_categorical_crossentropy")
     if y_true.ndim == y_pred.ndim and y_true.shape[axis] == 1:
         y_true = xnp.squeeze(y_true, axis=axis)
     if ignore_class is None:

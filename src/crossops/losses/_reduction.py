@@ -39,7 +39,7 @@ def reduce_weighted(values, sample_weight=None, mask=None, reduction="sum_over_b
         out = reduce_weighted(xnp.astype(values, "float32"), sample_weight, mask, reduction)
         return xnp.astype(out, dtype)
     if mask is not None:
-        mask = as_array_like(mask, values)
+        mask = as_array_like(mask, values, op="reduce_weighted", names=("mask", "values"))
         if reduction in ("mean", "sum_over_batch_size"):
             valid = xnp.sum(mask)
             total = math.prod(mask.shape)
@@ -48,11 +48,13 @@ def reduce_weighted(values, sample_weight=None, mask=None, reduction="sum_over_b
         if sample_weight is None:
             sample_weight = mask
         else:
-            sample_weight = as_array_like(sample_weight, values)
+            sample_weight = as_array_like(sample_weight, values, op="reduce_weighted",
+                                          names=("sample_weight", "values"))
             mask, sample_weight = squeeze_or_expand_to_same_rank(mask, sample_weight)
             sample_weight = sample_weight * mask
     if sample_weight is not None:
-        sample_weight = as_array_like(sample_weight, values)
+        sample_weight = as_array_like(sample_weight, values, op="reduce_weighted",
+                                      names=("sample_weight", "values"))
         values, sample_weight = squeeze_or_expand_to_same_rank(values, sample_weight)
         values = values * sample_weight
     if reduction in (None, "none") or values.ndim == 0 or values.shape == (0,):

@@ -45,7 +45,13 @@ def in_top_k(targets, predictions, k):
 
 def _segment(data, segment_ids, num_segments, fill, reduce):
     if num_segments is None:  # eager only: the size comes from the values
-        num_segments = int(xnp.max(segment_ids)) + 1
+        top = xnp.max(segment_ids)
+        try:
+            num_segments = int(top) + 1
+        except (TypeError, ValueError, RuntimeError):  # a traced value (jax.jit, tf.function)
+            raise ValueError("num_segments must be given where segment_ids' values are not "
+                             "known (under jax.jit or tf.function); pass num_segments, the "
+                             "number of segments") from None
     ids = arange_like(segment_ids, num_segments, segment_ids.dtype)
     hit = xnp.equal(xnp.expand_dims(segment_ids, axis=0), xnp.expand_dims(ids, axis=1))  # (S, N)
     hit = xnp.reshape(hit, tuple(hit.shape) + (1,) * (data.ndim - 1))

@@ -412,10 +412,13 @@ def segment_sum(
     segment_ids : ArrayLike
         Integer segment of each row, ``(data.shape[0],)``.
     num_segments : int | None, default None
-        The number of segments; None reads it from the ids.
+        The number of segments; None reads it from the ids (``max + 1``), eagerly: under
+        ``jax.jit`` or ``tf.function`` it must be given (ValueError otherwise; Keras's JAX
+        backend always requires it).
     sorted : bool, default False
-        Accepted for Keras compatibility (whether the ids are sorted); the result is the
-        same either way.
+        Whether the ids are sorted (a hint, as in Keras); the result is the same either way.
+        It may be given with ``num_segments`` on every backend, as Keras documents (Keras's
+        TensorFlow backend alone refuses that pair).
 
     Returns
     -------
@@ -466,10 +469,13 @@ def segment_max(
     segment_ids : ArrayLike
         Integer segment of each row, ``(data.shape[0],)``.
     num_segments : int | None, default None
-        The number of segments; None reads it from the ids.
+        The number of segments; None reads it from the ids (``max + 1``), eagerly: under
+        ``jax.jit`` or ``tf.function`` it must be given (ValueError otherwise; Keras's JAX
+        backend always requires it).
     sorted : bool, default False
-        Accepted for Keras compatibility (whether the ids are sorted); the result is the
-        same either way.
+        Whether the ids are sorted (a hint, as in Keras); the result is the same either way.
+        It may be given with ``num_segments`` on every backend, as Keras documents (Keras's
+        TensorFlow backend alone refuses that pair).
 
     Returns
     -------
@@ -517,10 +523,13 @@ def segment_min(
     segment_ids : ArrayLike
         Integer segment of each row, ``(data.shape[0],)``.
     num_segments : int | None, default None
-        The number of segments; None reads it from the ids.
+        The number of segments; None reads it from the ids (``max + 1``), eagerly: under
+        ``jax.jit`` or ``tf.function`` it must be given (ValueError otherwise; Keras's JAX
+        backend always requires it).
     sorted : bool, default False
-        Accepted for Keras compatibility (whether the ids are sorted); the result is the
-        same either way.
+        Whether the ids are sorted (a hint, as in Keras); the result is the same either way.
+        It may be given with ``num_segments`` on every backend, as Keras documents (Keras's
+        TensorFlow backend alone refuses that pair).
 
     Returns
     -------
@@ -568,10 +577,13 @@ def segment_prod(
     segment_ids : ArrayLike
         Integer segment of each row, ``(data.shape[0],)``.
     num_segments : int | None, default None
-        The number of segments; None reads it from the ids.
+        The number of segments; None reads it from the ids (``max + 1``), eagerly: under
+        ``jax.jit`` or ``tf.function`` it must be given (ValueError otherwise; Keras's JAX
+        backend always requires it).
     sorted : bool, default False
-        Accepted for Keras compatibility (whether the ids are sorted); the result is the
-        same either way.
+        Whether the ids are sorted (a hint, as in Keras); the result is the same either way.
+        It may be given with ``num_segments`` on every backend, as Keras documents (Keras's
+        TensorFlow backend alone refuses that pair).
 
     Returns
     -------

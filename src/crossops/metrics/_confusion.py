@@ -9,7 +9,7 @@ import crossops.math as xm
 import crossops.numpy as xnp
 from crossops import nn
 
-from ..losses._functions import as_array_like, float_pred
+from ..losses._functions import as_array_like, float_pred, label
 from ._metrics import Metric
 
 EPSILON = 1e-7
@@ -28,7 +28,8 @@ def confusion_counts(y_true, y_pred, thresholds, sample_weight=None, class_id=No
     """(tp, fp, tn, fn) at each threshold: arrays of shape (T,), or (T, labels) when
     ``per_label``."""
     y_pred = float_pred(y_pred)
-    y_true = as_array_like(y_true, y_pred, getattr(y_true, "dtype", None))
+    y_true = as_array_like(y_true, y_pred, getattr(y_true, "dtype", None),
+                           op="confusion_counts")
     y_true = xnp.astype(y_true, "bool", copy=False)
     if top_k is not None:
         y_pred = _top_k_only(y_pred, top_k)
@@ -37,12 +38,14 @@ def confusion_counts(y_true, y_pred, thresholds, sample_weight=None, class_id=No
     if sample_weight is None:
         w = xnp.ones_like(y_pred)
     else:  # one weight per example: trailing axes added, then broadcast
-        w = as_array_like(sample_weight, y_pred)
+        w = as_array_like(sample_weight, y_pred, op="confusion_counts",
+                          names=("sample_weight", "y_pred"))
         w = xnp.broadcast_to(xnp.reshape(w, w.shape + (1,) * (y_pred.ndim - w.ndim)),
                              y_pred.shape)
     shape = (-1, y_pred.shape[-1]) if per_label else (-1,)
     y_true, y_pred, w = (xnp.reshape(a, shape) for a in (y_true, y_pred, w))
-    thr = as_array_like(np.asarray(thresholds, np.float32), y_pred)
+    thr = as_array_like(np.asarray(thresholds, np.float32), y_pred, op="confusion_counts",
+                        names=("thresholds", "y_pred"))
     thr = xnp.reshape(thr, (-1,) + (1,) * y_pred.ndim)
     pos = y_pred > thr                                   # (T, N[, L])
     wt = w * xnp.astype(y_true, w.dtype, copy=False)
@@ -181,7 +184,8 @@ class AUC(Metric):
             return by_label
         if self.label_weights is None:
             return xnp.mean(by_label)
-        w = as_array_like(np.asarray(self.label_weights, np.float32), by_label)
+        w = as_array_like(np.asarray(self.label_weights, np.float32), by_label,
+                          op=label(self), names=("label_weights", "values"))
         return _ratio(xnp.sum(by_label * w), xnp.sum(w))
 
     @staticmethod

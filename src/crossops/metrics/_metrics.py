@@ -10,6 +10,9 @@ the backend of the data the metric last saw: ``tf.Variable`` s on tensorflow, so
 
 from __future__ import annotations
 
+import functools
+import inspect
+
 import crossops
 import crossops.numpy as xnp
 
@@ -18,14 +21,22 @@ from .._dispatch import call_on
 from .._names import snake_case
 from .._variable import Variable
 from ..losses import _functions as L
-from ..losses._functions import as_array_like, squeeze_or_expand_to_same_rank
+from ..losses._functions import as_array_like, label, squeeze_or_expand_to_same_rank
 from . import _functions as F
 
 
-def _backend_of(*xs) -> str:
-    """The backend of a call with ``xs`` (crossops's one rule, NumPy arrays being host
-    data), else the default backend."""
-    return backend_of_values(xs, "metrics")
+@functools.cache
+def _update_names(cls: type) -> tuple:
+    """The names of the positional data arguments of ``cls.update`` (after ``variables``)."""
+    params = list(inspect.signature(cls.update).parameters.values())[2:]
+    return tuple(p.name for p in params if p.kind is p.POSITIONAL_OR_KEYWORD)
+
+
+def _argument_names(cls: type, n: int, keywords) -> tuple:
+    """The names of ``n`` positional data arguments and ``keywords`` of ``cls.update``
+    (``args[i]`` past its named ones)."""
+    names = _update_names(cls)
+    return (*names[:n], *(f"args[{i}]" for i in range(len(names), n)), *keywords)
 
 
 class Metric:
@@ -67,8 +78,20 @@ class Metric:
                      else call_on(backend, "asarray", v, dtype=self.dtype) for v in self.initial())
 
     # -- the stateless API (Keras's names and signatures) -------------------------------
+    def _data_backend(self, method: str, args, kwargs) -> str:
+        """The backend of an update's data (crossops's one rule, NumPy arrays being host
+        data), else the default backend; arrays of two backends raise TypeError naming the
+        metric, ``method`` and the two arguments."""
+        values = (*args, *kwargs.values())
+        try:
+            return backend_of_values(values)
+        except TypeError:  # the names worked out only for the error (never traced)
+            return backend_of_values(values, f"{label(self)}.{method}",
+                                     _argument_names(type(self), len(args), kwargs))
+
     def stateless_update_state(self, metric_variables, *args, **kwargs):
         """New metric variables after one update; ``metric_variables`` is not changed."""
+        self._data_backend("stateless_update_state", args, kwargs)
         variables = tuple(metric_variables)
         if len(variables) != len(self.initial()):
             raise ValueError(f"{self.name}.stateless_update_state: expected "
@@ -104,7 +127,7 @@ class Metric:
                     v.assign(call_on(backend, "asarray", x))
 
     def update_state(self, *args, **kwargs):
-        self._on_backend(_backend_of(*args, *kwargs.values()))
+        self._on_backend(self._data_backend("update_state", args, kwargs))
         new = self.stateless_update_state([v.value for v in self.variables], *args, **kwargs)
         for v, x in zip(self.variables, new):
             v.assign(x)
@@ -133,11 +156,13 @@ class Metric:
 
 
 
-def samplewise(values, sample_weight, reduce, dtype):
-    """Keras's reduction of values (and weights) to one value per example."""
+def samplewise(values, sample_weight, reduce, dtype, op):
+    """Keras's reduction of values (and weights) to one value per example; ``op`` names
+    the metric in errors."""
     values = xnp.astype(values, dtype, copy=False)
     if sample_weight is not None:
-        sample_weight = as_array_like(sample_weight, values)
+        sample_weight = as_array_like(sample_weight, values, op=op,
+                                      names=("sample_weight", "values"))
         values, sample_weight = squeeze_or_expand_to_same_rank(values, sample_weight)
         if values.ndim > sample_weight.ndim:
             values = reduce(values, axis=tuple(range(sample_weight.ndim, values.ndim)))
@@ -159,8 +184,9 @@ class Sum(Metric):
         return (0.0,)
 
     def update(self, variables, values, sample_weight=None):
-        values = as_array_like(values, variables[0])
-        values, _ = samplewise(values, sample_weight, xnp.sum, self.dtype)
+        op = f"{label(self)}.update"
+        values = as_array_like(values, variables[0], op=op, names=("values", "total"))
+        values, _ = samplewise(values, sample_weight, xnp.sum, self.dtype, op)
         return (variables[0] + xnp.sum(values),)
 
     def compute(self, variables):
@@ -177,8 +203,9 @@ class Mean(Metric):
 
     def update(self, variables, values, sample_weight=None):
         total, count = variables
-        values = as_array_like(values, total)
-        values, sample_weight = samplewise(values, sample_weight, xnp.mean, self.dtype)
+        op = f"{label(self)}.update"
+        values = as_array_like(values, total, op=op, names=("values", "total"))
+        values, sample_weight = samplewise(values, sample_weight, xnp.mean, self.dtype, op)
         if sample_weight is not None:
             n = xnp.sum(sample_weight)
         else:

@@ -24,6 +24,7 @@ from .._dtypes import dtype_name, kind, result_name
 from .._errors import OpAxisError
 from .._host import host_constant
 from ._keras import (
+    _angle_scale,
     _atleast,
     _backend,
     _c,
@@ -189,15 +190,6 @@ def _float_input(op, x, dtype, casting, *, complex_ok=True):
     return x if target == src else xnp.astype(x, target)
 
 
-def _in_float32(f, x):
-    """``f(x)`` computed in float32 for float16 and bfloat16 (NumPy's half loops)."""
-    xnp = _xnp()
-    name = _name(x)
-    if name in ("float16", "bfloat16"):
-        return xnp.astype(f(xnp.astype(x, "float32")), name)
-    return f(x)
-
-
 # -- element-wise -----------------------------------------------------------------------------
 
 @generic()
@@ -251,24 +243,22 @@ def fix(x, out=None):
     return _xnp().trunc(x)
 
 
-def _angle_scale(op, x, factor, out, where, casting, order, dtype, subok, signature):
+def _angle_ufunc(op, x, out, where, casting, order, dtype, subok, signature):
     _ufunc_check(op, out, where, casting, order, subok, signature)
     x = _float_input(op, _array(x), dtype, casting, complex_ok=False)
-    return _in_float32(lambda v: v * _c(factor, v), x)
+    return _angle_scale(x, op)
 
 
 @generic()
 def degrees(x, /, out=None, *, where=True, casting="same_kind", order="K", dtype=None,
             subok=True, signature=None):
-    return _angle_scale("degrees", x, 180.0 / math.pi, out, where, casting, order, dtype,
-                        subok, signature)
+    return _angle_ufunc("degrees", x, out, where, casting, order, dtype, subok, signature)
 
 
 @generic()
 def radians(x, /, out=None, *, where=True, casting="same_kind", order="K", dtype=None,
             subok=True, signature=None):
-    return _angle_scale("radians", x, math.pi / 180.0, out, where, casting, order, dtype,
-                        subok, signature)
+    return _angle_ufunc("radians", x, out, where, casting, order, dtype, subok, signature)
 
 
 @generic()
@@ -453,8 +443,12 @@ def _pair(a1, a2):
 
 
 def _false(like):
+    """False as ``all`` gives it on ``like``'s backend (NumPy: a ``numpy.bool_``, as
+    ``numpy.all``; elsewhere a 0-d boolean array), so every path of a comparison returns
+    one kind, that of ``allclose``."""
+    xnp = _xnp()
     with _on(like):
-        return _xnp().asarray(False)
+        return xnp.all(xnp.asarray(False))
 
 
 @generic()

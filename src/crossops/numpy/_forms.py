@@ -30,6 +30,7 @@ import numpy as np
 from .._typing import Array, ArrayLike, DTypeLike, Shape
 from ._extra import _no_out as no_out  # noqa: F401  (NumPy's out=, for the generated functions)
 from ._keras import _backend, _wide_float
+from ._namespace import numpy_namespace
 
 #: NumPy's memory orders: crossops arrays have no layout to choose, so each is taken and
 #: changes nothing
@@ -38,9 +39,7 @@ _SORT_KINDS = (None, "quicksort", "mergesort", "heapsort", "stable")
 _CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
 
 
-def _xnp():
-    import crossops.numpy as xnp
-    return xnp
+_xnp = numpy_namespace
 
 
 def check_order(op: str, order) -> None:
@@ -71,24 +70,26 @@ def integral(dtype) -> bool:
     return name == "bool" or name.startswith(("int", "uint"))
 
 
-def integer_stat(fn, x: ArrayLike, dtype, *, axis, keepdims, where, correction=0,
+def integer_stat(stat: str, x: ArrayLike, dtype, *, axis, keepdims, where, correction=0,
                  mean=None) -> Array:
-    """NumPy's ``mean``, ``var`` and ``std`` (``fn``) with an integer or bool ``dtype``, as
-    NumPy computes them: each sum in ``dtype`` (integers wrap), each division in floats
-    cast back to ``dtype`` (toward zero); ``var``'s deviations from that truncated mean,
-    squared in their own integer dtype; ``std`` the root of that truncated variance, cast
-    back too.
+    """NumPy's ``mean``, ``var`` or ``std`` (``stat``, its name) with an integer or bool
+    ``dtype``, as NumPy computes them: each sum in ``dtype`` (integers wrap), each division
+    in floats cast back to ``dtype`` (toward zero); ``var``'s deviations from that truncated
+    mean, squared in their own integer dtype; ``std`` the root of that truncated variance,
+    cast back too.
 
     Examples
     --------
     >>> import numpy as np, crossops.numpy as xnp
-    >>> integer_stat(xnp.mean, np.array([1, 2]), "int64", axis=None, keepdims=False,
+    >>> integer_stat("mean", np.array([1, 2]), "int64", axis=None, keepdims=False,
     ...              where=True)
     array(1)
-    >>> integer_stat(xnp.mean, np.array([100, 100, 100], np.int8), "int8", axis=None,
+    >>> integer_stat("mean", np.array([100, 100, 100], np.int8), "int8", axis=None,
     ...              keepdims=False, where=True)
     array(14, dtype=int8)
     """
+    if stat not in ("mean", "var", "std"):
+        raise ValueError(f"integer_stat: stat must be 'mean', 'var' or 'std', got {stat!r}")
     xnp = _xnp()
     x = xnp.asarray(x)
     name = _name_of(dtype)
@@ -99,14 +100,14 @@ def integer_stat(fn, x: ArrayLike, dtype, *, axis, keepdims, where, correction=0
         return xnp.astype(xnp.astype(total, wide) / n, name)
 
     total = xnp.sum(x, axis=axis, dtype=name, keepdims=True, where=where)
-    if fn.__name__ == "mean":
+    if stat == "mean":
         out = divide(total, count)
     else:
         centre = divide(total, count) if mean is None else xnp.asarray(mean)
         d = xnp.subtract(x, centre)
         out = divide(xnp.sum(xnp.multiply(d, d), axis=axis, dtype=name, keepdims=True, where=where),
                      xnp.maximum(count - correction, 0.0))
-        if fn.__name__ == "std":
+        if stat == "std":
             out = xnp.astype(xnp.sqrt(xnp.astype(out, wide)), name)
     if not keepdims:
         out = xnp.squeeze(out, axis=axis) if axis is not None else xnp.reshape(out, ())
@@ -427,9 +428,9 @@ def _kind_rank(name: str) -> int:
 
 
 def can_cast(from_, to, casting: str) -> bool:
-    """NumPy's ``can_cast`` under a ``casting`` rule other than 'safe' (the standard's,
-    which the op computes): 'no' and 'equiv' ask for the same dtype, 'same_kind' for a safe
-    cast or one within a kind (or to a higher kind), 'unsafe' allows any.
+    """NumPy's ``can_cast`` under a ``casting`` rule: 'safe' is the standard's (crossops's
+    table, which the op computes), 'no' and 'equiv' ask for the same dtype, 'same_kind'
+    for a safe cast or one within a kind (or to a higher kind), 'unsafe' allows any.
 
     Examples
     --------
@@ -449,6 +450,8 @@ def can_cast(from_, to, casting: str) -> bool:
         return src == dst
     if xnp.can_cast(src, dst):
         return True
+    if casting == "safe":  # (concatenate's, stack's and einsum's casting='safe')
+        return False
     if src.startswith("uint") and dst.startswith("int"):
         return True  # same kind in NumPy's table: integers
     return _kind_rank(src) <= _kind_rank(dst)
@@ -611,7 +614,14 @@ def svdvals(x: ArrayLike) -> Array:
 
 
 def qr(x: ArrayLike, mode: str):
-    """NumPy's ``qr(a, mode='r')``: R alone ('raw', LAPACK's own form, is not taken).
+    """NumPy's ``qr(a, mode='r')``: R alone; and ``mode='raw'``: LAPACK geqrf's
+    ``(h, tau)``, h transposed as NumPy gives it (the Householder vectors below the
+    diagonal of ``h.T``, R on and above it; ``tau`` their scales, ``min(M, N)`` per matrix).
+    Integer and bool input computes in float64 (JAX without x64: float32), as NumPy; half
+    precision raises TypeError, as NumPy's linalg. numpy, jax and torch call LAPACK's geqrf
+    (``torch.geqrf``); TensorFlow runs the same Householder steps (``backends/tensorflow/
+    numpy.py``). Signs are LAPACK's: a real alpha of -0.0 counts as negative (NumPy's
+    OpenBLAS; torch's LAPACK may choose the other sign there).
 
     Examples
     --------
@@ -619,11 +629,85 @@ def qr(x: ArrayLike, mode: str):
     >>> r = qr(np.array([[3.0, 0.0], [4.0, 1.0]]), "r")
     >>> np.abs(r).round(6).tolist()
     [[5.0, 0.8], [0.0, 0.6]]
+    >>> h, tau = qr(np.array([[3.0, 0.0], [4.0, 1.0]]), "raw")
+    >>> h.round(6).tolist(), tau.round(6).tolist()
+    ([[-5.0, 0.5], [-0.8, 0.6]], [1.6, 0.0])
     """
     if mode == "raw":
-        raise NotImplementedError("qr: mode='raw' (LAPACK's Householder form) is not taken; "
-                                  "use 'reduced', 'complete' or 'r'")
+        return _qr_raw(x)
     if mode != "r":
         raise ValueError(f"qr: mode must be 'reduced', 'complete', 'r' or 'raw', got {mode!r}")
     xnp = _xnp()
     return xnp.linalg.qr(xnp.asarray(x), mode="reduced")[1]
+
+
+def _qr_raw(x: ArrayLike) -> tuple:
+    from .._backend import backend_chapter
+    from .._dtypes import dtype_name, kind
+    xnp = _xnp()
+    x = xnp.asarray(x)
+    b = _backend(x)
+    name = dtype_name(x.dtype)
+    if kind(name) not in ("f", "c"):  # integers and bool: NumPy's float64
+        name = _wide_float(b)
+        x = xnp.astype(x, name)
+    if name not in ("float32", "float64", "complex64", "complex128"):
+        raise TypeError(f"qr: array type {name} is unsupported in linalg; use float32, "
+                        f"float64, complex64 or complex128 (cast with astype)")
+    if x.ndim < 2:
+        raise np.linalg.LinAlgError(f"qr: {x.ndim}-dimensional array given. Array must be at "
+                                    f"least two-dimensional")
+    return backend_chapter(b, "numpy").qr_raw(x)
+
+_EINSUM_KEYWORDS = ("dtype", "order", "casting")
+
+
+def einsum_args(operands: tuple, optimize, kwargs: dict) -> tuple:
+    """NumPy's einsum arguments, ``(*operands, optimize=, **kwargs)``, as the op takes
+    them: ``(subscripts, operands, keywords for the backend's einsum)``. NumPy's ``dtype``
+    casts the arrays (under ``casting``: each must cast to it by that rule; without
+    ``dtype``, 'no' and 'equiv' ask for one dtype); ``order`` is checked; ``optimize`` goes
+    to the backend's einsum unless it is NumPy's default, False.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> s, ops, kw = einsum_args(("i,i", np.arange(3, dtype=np.int8), [1, 2, 3]), False,
+    ...                          {"dtype": "float32"})
+    >>> s, [o.dtype for o in ops], kw
+    ('i,i', [dtype('float32'), dtype('float32')], {})
+    >>> einsum_args(("i", np.ones(2)), False, {"dtype": "int32"})
+    Traceback (most recent call last):
+    ...
+    TypeError: einsum: cannot cast float64 to int32 under casting='safe'; pass ...
+    """
+    unknown = [k for k in kwargs if k not in _EINSUM_KEYWORDS]
+    if unknown:
+        raise TypeError(f"einsum: unexpected keyword argument {unknown[0]!r}; NumPy's einsum "
+                        f"takes out, dtype, order, casting and optimize")
+    if not operands:
+        raise ValueError("einsum: must specify the einstein sum subscripts string and at "
+                         "least one operand, or at least one operand and its subscripts list")
+    dtype, casting = kwargs.get("dtype"), kwargs.get("casting", "safe")
+    check_order("einsum", kwargs.get("order", "K"))
+    items = list(operands)
+    if isinstance(items[0], str):  # the arrays: after the subscripts string, or alternating
+        at = list(range(1, len(items)))  # with their sublists (then the output's sublist)
+    else:
+        at = list(range(0, 2 * (len(items) // 2), 2))
+    arrays = [items[i] for i in at]
+    if dtype is not None:
+        arrays = cast_all("einsum", arrays, dtype, casting)
+    elif casting not in _CASTINGS:
+        raise ValueError(f"einsum: casting must be one of {_CASTINGS}, got {casting!r}")
+    elif casting in ("no", "equiv"):
+        from .._dtypes import dtype_name
+        xnp = _xnp()
+        names = [dtype_name(xnp.asarray(a).dtype) for a in arrays]
+        if len(set(names)) > 1:
+            other = next(n for n in names if n != names[0])
+            raise TypeError(f"einsum: casting={casting!r} asks the operands for one dtype, got "
+                            f"{names[0]} and {other}; pass casting='safe' or a dtype")
+    for i, a in zip(at, arrays):
+        items[i] = a
+    return items[0], items[1:], ({} if optimize is False else {"optimize": optimize})

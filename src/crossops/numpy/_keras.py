@@ -13,16 +13,16 @@ from __future__ import annotations
 import itertools
 import math
 import operator
+import struct
 
 from .._axes import normalize_axes, normalize_axis
 from .._backend import backend_of_type, backend_of_values, get_backend
+from ._namespace import numpy_namespace
 
 GENERIC: dict = {}
 
 
-def _xnp():
-    import crossops.numpy as xnp
-    return xnp
+_xnp = numpy_namespace
 
 
 def generic(name=None):
@@ -166,14 +166,43 @@ def cbrt(x):
     return xnp.where(negative, -root, root)
 
 
+def _float32_value(v: float) -> float:
+    """``v`` rounded to the nearest float32 (ties to even), as a Python float."""
+    return struct.unpack("f", struct.pack("f", v))[0]
+
+
+# NumPy's factors (npy_math's rad2deg/deg2rad: 180/pi and pi/180 divided in the loop's own
+# precision). A float32 quotient of float32 operands rounded once from float64 is the
+# float32 division's result, so 180f / pi_f is 57.295776, not float32(180 / pi) = 57.29578.
+_ANGLE_FACTORS = {
+    "degrees": (180.0 / math.pi, _float32_value(180.0 / _float32_value(math.pi))),
+    "radians": (math.pi / 180.0, _float32_value(_float32_value(math.pi) / 180.0)),
+}
+
+
+def _angle_scale(x, to: str):
+    """Angles converted ``to`` "degrees" or "radians" as NumPy does: float32 times NumPy's
+    float32 factor, float16 and bfloat16 computed in float32 and rounded back (NumPy's half
+    loops), float64 times the float64 factor (other dtypes too: the weak factor promotes
+    integers to the default float)."""
+    xnp = _xnp()
+    wide, single = _ANGLE_FACTORS[to]
+    name = _name(x)
+    if name == "float32":
+        return xnp.multiply(x, _c(single, x))
+    if name in ("float16", "bfloat16"):
+        return xnp.astype(_angle_scale(xnp.astype(x, "float32"), to), name)
+    return xnp.multiply(x, _c(wide, x))
+
+
 @generic()
 def deg2rad(x):
-    return _xnp().multiply(x, _c(math.pi / 180.0, x))
+    return _angle_scale(x, "radians")
 
 
 @generic()
 def rad2deg(x):
-    return _xnp().multiply(x, _c(180.0 / math.pi, x))
+    return _angle_scale(x, "degrees")
 
 
 @generic()
@@ -1433,8 +1462,11 @@ def kaiser(M, beta):
 
 
 @generic()
-def identity(n, dtype=None):
-    return _xnp().eye(_int("identity", "n", n), dtype=dtype)
+def identity(n, dtype=None, *, like=None):
+    if like is not None and backend_of_type(type(like)) is None:
+        raise TypeError(f"identity: like must be an array of one of the backends, got "
+                        f"{type(like).__name__}")
+    return _xnp().eye(_int("identity", "n", n), dtype=dtype, like=like)
 
 
 def _float_result(b, arrays, floor: str | None) -> str:

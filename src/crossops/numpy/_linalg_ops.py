@@ -828,7 +828,9 @@ pinv = _accelerate(pinv, _pinv)
 _qr = _bind('linalg.qr', _GENERIC)
 
 
-def qr(a: ArrayLike, mode: Literal["reduced", "complete"] = 'reduced') -> tuple[Array, Array]:
+def qr(
+        a: ArrayLike, mode: Literal["reduced", "complete", "r", "raw"] = 'reduced',
+) -> tuple[Array, Array]:
     """QR decomposition: x as an orthonormal Q times an upper-triangular R.
 
     With K = min(M, N), ``"reduced"`` gives Q of shape ``(..., M, K)`` and R of shape
@@ -840,8 +842,12 @@ def qr(a: ArrayLike, mode: Literal["reduced", "complete"] = 'reduced') -> tuple[
     ----------
     a : ArrayLike
         Matrices, shape ``(..., M, N)``.
-    mode : Literal["reduced", "complete"], default 'reduced'
-        ``"reduced"`` or ``"complete"``, as above.
+    mode : Literal["reduced", "complete", "r", "raw"], default 'reduced'
+        ``"reduced"`` or ``"complete"``, as above; ``"r"``: R alone; ``"raw"``: LAPACK
+        geqrf's ``(h, tau)`` as NumPy gives them (h transposed: R on and above the diagonal
+        of ``h.T``, the Householder vectors below it; ``tau`` of shape ``(..., K)``).
+        Integer input computes in float64 (JAX without x64: float32). TensorFlow, which has
+        no geqrf, runs LAPACK's unblocked Householder steps; the others call geqrf.
 
     Returns
     -------
@@ -875,7 +881,7 @@ def qr(a: ArrayLike, mode: Literal["reduced", "complete"] = 'reduced') -> tuple[
         _qr.fail(_e)
 
 
-qr = _accelerate(qr, _qr)
+qr = _accelerate(qr, _qr, positions={'mode': None})
 
 
 _slogdet = _bind('linalg.slogdet', _GENERIC)

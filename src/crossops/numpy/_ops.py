@@ -5817,11 +5817,14 @@ def degrees(
 ) -> Array:
     """Convert angles from radians to degrees, element-wise.
 
-    ``x * 180 / pi``. Integers and booleans are converted first as NumPy's ufunc loops do
-    (bool and 8-bit integers to float16, 16-bit to float32, wider to float64 (float32 on JAX
-    without x64)); float16 and bfloat16 are computed in float32 and rounded back. Complex
-    inputs raise TypeError. The same as ``rad2deg``. NumPy's ufunc keywords are accepted:
-    ``out`` must be None, ``where`` True; ``dtype`` chooses the float dtype to compute in.
+    ``x * (180 / pi)``, the factor divided in the precision NumPy computes in (float32:
+    57.295776), so results are NumPy's bit for bit (subnormal operands and results of float32
+    and float64 flush to zero on TensorFlow and XLA on CPU). Integers and booleans are
+    converted first as NumPy's ufunc loops do (bool and 8-bit integers to float16, 16-bit to
+    float32, wider to float64 (float32 on JAX without x64)); float16 and bfloat16 are computed
+    in float32 and rounded back. Complex inputs raise TypeError. The same as ``rad2deg``.
+    NumPy's ufunc keywords are accepted: ``out`` must be None, ``where`` True; ``dtype``
+    chooses the float dtype to compute in.
 
     Parameters
     ----------
@@ -5888,11 +5891,14 @@ def radians(
 ) -> Array:
     """Convert angles from degrees to radians, element-wise.
 
-    ``x * pi / 180``. Integers and booleans are converted first as NumPy's ufunc loops do
-    (bool and 8-bit integers to float16, 16-bit to float32, wider to float64 (float32 on JAX
-    without x64)); float16 and bfloat16 are computed in float32 and rounded back. Complex
-    inputs raise TypeError. The same as ``deg2rad``. NumPy's ufunc keywords are accepted:
-    ``out`` must be None, ``where`` True; ``dtype`` chooses the float dtype to compute in.
+    ``x * (pi / 180)``, the factor divided in the precision NumPy computes in, so results are
+    NumPy's bit for bit (subnormal operands and results of float32 and float64 flush to zero
+    on TensorFlow and XLA on CPU). Integers and booleans are converted first as NumPy's ufunc
+    loops do (bool and 8-bit integers to float16, 16-bit to float32, wider to float64 (float32
+    on JAX without x64)); float16 and bfloat16 are computed in float32 and rounded back.
+    Complex inputs raise TypeError. The same as ``deg2rad``. NumPy's ufunc keywords are
+    accepted: ``out`` must be None, ``where`` True; ``dtype`` chooses the float dtype to
+    compute in.
 
     Parameters
     ----------
@@ -6598,8 +6604,9 @@ def array_equal(a1: ArrayLike, a2: ArrayLike, equal_nan: bool = False) -> Array:
     Arrays of different shapes give False (no broadcasting: see ``array_equiv``). NaN is
     not equal to NaN unless ``equal_nan=True``, which counts NaNs in the same places as
     equal (for complex numbers, a NaN in either part). The result is a 0-d boolean array
-    of the arguments' backend (NumPy returns a Python bool); ``bool(...)`` of it reads the
-    value, which under a compiler is not known.
+    of the arguments' backend on every path, as ``allclose``'s: a NumPy bool scalar for NumPy
+    inputs (NumPy returns a Python bool); ``bool(...)`` of it reads the value, which under a
+    compiler is not known.
 
     Parameters
     ----------
@@ -6613,7 +6620,7 @@ def array_equal(a1: ArrayLike, a2: ArrayLike, equal_nan: bool = False) -> Array:
     Returns
     -------
     Array
-        A 0-d boolean array.
+        A 0-d boolean array (a NumPy bool scalar for NumPy inputs).
 
     Examples
     --------
@@ -6621,7 +6628,7 @@ def array_equal(a1: ArrayLike, a2: ArrayLike, equal_nan: bool = False) -> Array:
     >>> xnp.array_equal(np.array([1, 2]), np.array([1, 2]))
     np.True_
     >>> xnp.array_equal(np.array([1, 2]), np.array([1, 2, 3]))
-    array(False)
+    np.False_
     >>> xnp.array_equal(np.array([1.0, np.nan]), np.array([1.0, np.nan]), equal_nan=True)
     np.True_
     """
@@ -6646,7 +6653,8 @@ def array_equiv(a1: ArrayLike, a2: ArrayLike) -> Array:
     """Whether two arrays are equal after broadcasting them together.
 
     Shapes that do not broadcast give False; NaN is never equal to NaN. The result is a 0-d
-    boolean array of the arguments' backend (NumPy returns a Python bool).
+    boolean array of the arguments' backend on every path, as ``allclose``'s: a NumPy bool
+    scalar for NumPy inputs (NumPy returns a Python bool).
 
     Parameters
     ----------
@@ -6658,7 +6666,7 @@ def array_equiv(a1: ArrayLike, a2: ArrayLike) -> Array:
     Returns
     -------
     Array
-        A 0-d boolean array.
+        A 0-d boolean array (a NumPy bool scalar for NumPy inputs).
 
     Examples
     --------
@@ -6666,7 +6674,7 @@ def array_equiv(a1: ArrayLike, a2: ArrayLike) -> Array:
     >>> xnp.array_equiv(np.array([1, 2]), np.array([[1, 2], [1, 2]]))
     np.True_
     >>> xnp.array_equiv(np.array([1, 2]), np.array([[1, 2, 1, 2], [1, 2, 1, 2]]))
-    array(False)
+    np.False_
     >>> xnp.array_equiv(np.array([1, 2]), np.array([[1, 2], [1, 3]]))
     np.False_
     """
@@ -10979,7 +10987,8 @@ def deg2rad(x: ArrayLike) -> Array:
     Returns
     -------
     Array
-        ``x * pi / 180``, in x's floating dtype.
+        ``x * (pi / 180)``, in x's floating dtype: NumPy's ``deg2rad`` bit for bit (float16
+        and bfloat16 computed in float32).
 
     Examples
     --------
@@ -11015,7 +11024,8 @@ def rad2deg(x: ArrayLike) -> Array:
     Returns
     -------
     Array
-        ``x * 180 / pi``, in x's floating dtype.
+        ``x * (180 / pi)``, in x's floating dtype: NumPy's ``rad2deg`` bit for bit (float16
+        and bfloat16 computed in float32).
 
     Examples
     --------
@@ -15261,11 +15271,12 @@ logspace = _accelerate(logspace, _logspace)
 _identity = _bind('identity', _GENERIC)
 
 
-def identity(n: int, dtype: DTypeLike | None = None) -> Array:
+def identity(n: int, dtype: DTypeLike | None = None, *, like: ArrayLike = None) -> Array:
     """The n x n identity matrix.
 
-    Made on the default backend; the default dtype is the backend's default float (float64 on
-    NumPy).
+    Made on the backend of ``like`` (and, on torch, its device), else on the default backend;
+    the default dtype is the backend's default float (float64 on NumPy; JAX without x64:
+    float32).
 
     Parameters
     ----------
@@ -15274,6 +15285,8 @@ def identity(n: int, dtype: DTypeLike | None = None) -> Array:
     dtype : DTypeLike | None, default None
         Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
         ``"float32"``; None picks the default.
+    like : ArrayLike, default None
+        An array whose backend makes the result; None uses the default backend.
 
     Returns
     -------
@@ -15290,12 +15303,19 @@ def identity(n: int, dtype: DTypeLike | None = None) -> Array:
     >>> xnp.identity(2, dtype='int32')
     array([[1, 0],
            [0, 1]], dtype=int32)
+    >>> xnp.identity(2, like=np.zeros(1))
+    array([[1., 0.],
+           [0., 1.]])
     """
     try:
-        _b = _default_backend()
+        _key = _TYPE(like)
+        try:
+            _fn = _identity.cache[_key]
+        except KeyError:
+            _fn = _identity.resolve(_key, (_key,))
         if dtype is not None:
-            dtype = _native_dtype(_b, dtype)
-        return _identity.impl(_b)(n=n, dtype=dtype)
+            dtype = _native_dtype(_backend_of_impl((_key,)), dtype)
+        return _fn(n=n, dtype=dtype, like=like)
     except Exception as _e:
         _identity.fail(_e)
 
@@ -15792,7 +15812,10 @@ dot = _accelerate(dot, _dot)
 _einsum = _bind('einsum', _GENERIC)
 
 
-def einsum(subscripts: ArrayLike, *operands: ArrayLike, **kwargs: Any) -> Array:
+def einsum(
+        *operands: ArrayLike | str | list, out: Any = None, optimize: bool | str | list = False,
+        **kwargs: Any,
+) -> Array:
     """Evaluate an Einstein summation over the operands.
 
     Each operand's axes are labelled with letters; labels repeated across operands are
@@ -15804,18 +15827,29 @@ def einsum(subscripts: ArrayLike, *operands: ArrayLike, **kwargs: Any) -> Array:
 
     Each backend's own einsum does the work, after the operands are promoted to one dtype
     by crossops's table; the result has that dtype (integer sums wrap in it, as in
-    NumPy). Keyword arguments go to NumPy's and JAX's einsum; ``optimize`` is accepted,
-    and ignored, on PyTorch and TensorFlow too.
+    NumPy). ``dtype`` casts the operands first, under NumPy's ``casting`` rule, and
+    gives the result's dtype. ``out`` is taken as None only: crossops never writes into
+    arrays. keras.ops's form passes its keyword arguments to NumPy's and JAX's einsum
+    (``optimize`` is taken, and ignored, on PyTorch and TensorFlow too).
 
     Parameters
     ----------
-    subscripts : ArrayLike
-        The labels, such as ``"ij,jk->ik"``; or, in NumPy's second form, the first operand.
-    *operands : ArrayLike
-        The arrays to combine, one per comma-separated group of labels (in the second form,
-        arrays alternating with their label lists).
+    *operands : ArrayLike | str | list
+        The subscripts string (such as ``"ij,jk->ik"``) and then the arrays to combine, one
+        per comma-separated group of labels; or NumPy's second form: the arrays each
+        followed by its list of integer labels, then optionally the output's list.
+    out : Any, default None
+        See above.
+    optimize : bool | str | list, default False
+        NumPy's contraction order (False, True, 'greedy', 'optimal' or a path): given to
+        NumPy's and JAX's einsum (False: the backend's default), taken and ignored on
+        PyTorch and TensorFlow; it changes no result.
     **kwargs : Any
-        Keyword arguments for NumPy's or JAX's einsum, such as ``optimize``.
+        NumPy's ``dtype`` (the dtype the operands are cast to, and of the result; None:
+        their promoted dtype), ``casting`` (NumPy's rule for those casts: 'no', 'equiv',
+        'safe', 'same_kind' or 'unsafe'; 'no' and 'equiv' also ask the operands for one
+        dtype without ``dtype``) and ``order`` (checked; no layout is kept). Any other
+        keyword raises TypeError.
 
     Returns
     -------
@@ -15838,7 +15872,12 @@ def einsum(subscripts: ArrayLike, *operands: ArrayLike, **kwargs: Any) -> Array:
     array([3., 3.])
     >>> xnp.einsum(a, [0, 1], np.array([1, 1]), [1], [0])
     array([3, 7])
+    >>> xnp.einsum('ij->', a.astype(np.int8), dtype='float32')
+    array(10., dtype=float32)
     """
+    if out is not None:
+        _forms.no_out('einsum', out)
+    subscripts, operands, kwargs = _forms.einsum_args(operands, optimize, kwargs)
     try:
         _key = (_TYPE(subscripts), *_MAP(_TYPE, operands))
         try:
@@ -17446,7 +17485,7 @@ def mean(
     if dtype is not None:
         if _forms.integral(dtype):
             return _forms.integer_stat(
-                mean, x, dtype, axis=axis, keepdims=keepdims, where=where)
+                'mean', x, dtype, axis=axis, keepdims=keepdims, where=where)
         x = _forms.astype(x, dtype)
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
         _refuse_bool_axis('mean', 'axis', axis)
@@ -17691,7 +17730,7 @@ def std(
     if dtype is not None:
         if _forms.integral(dtype):
             return _forms.integer_stat(
-                std, x, dtype, axis=axis, keepdims=keepdims, where=where,
+                'std', x, dtype, axis=axis, keepdims=keepdims, where=where,
                 correction=correction, mean=mean)
         x = _forms.astype(x, dtype)
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
@@ -17872,7 +17911,7 @@ def var(
     if dtype is not None:
         if _forms.integral(dtype):
             return _forms.integer_stat(
-                var, x, dtype, axis=axis, keepdims=keepdims, where=where,
+                'var', x, dtype, axis=axis, keepdims=keepdims, where=where,
                 correction=correction, mean=mean)
         x = _forms.astype(x, dtype)
     if _TYPE(axis) in _BOOL_AXIS_TYPES:

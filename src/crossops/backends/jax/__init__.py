@@ -15,6 +15,7 @@ from .._common import (
     dtype_table,
     fix_floor_divide,
     fix_remainder,
+    float8_table,
     make_native_dtype,
     zero_safe_sqrt,
 )
@@ -45,7 +46,9 @@ NATIVE_WEAK_SCALARS = True
 #: 64-bit ones are kept (as ``jax.numpy.float64`` is): jax itself then warns and gives
 #: the 32-bit dtype, and ``__array_namespace_info__().dtypes()`` leaves them out.
 DTYPES = dtype_table(lambda n: getattr(NAMESPACE, n).dtype if n != "bool" else np.dtype(bool))
-native_dtype = make_native_dtype(DTYPES, "jax")
+#: the float8 types, which native_dtype takes too
+FLOAT8_DTYPES = float8_table(lambda n: getattr(NAMESPACE, n).dtype)
+native_dtype = make_native_dtype({**DTYPES, **FLOAT8_DTYPES}, "jax")
 
 
 def translate_error(e):

@@ -114,3 +114,10 @@ def quantile_list(q, like):
     caller casts to ``like``'s (a backend without this function makes it in ``like``'s
     dtype straight away)."""
     return jnp.asarray(q)
+
+
+def qr_raw(x):
+    """NumPy's ``linalg.qr(x, mode='raw')``: LAPACK geqrf's ``(h, tau)``, h transposed
+    (``jax.numpy.linalg.qr``'s raw mode; ``x`` floating or complex, at least 2-d)."""
+    h, tau = jnp.linalg.qr(x, mode="raw")
+    return h, tau

@@ -15,6 +15,7 @@ from .._common import (
     dtype_table,
     fix_expm1,
     fix_floor_divide,
+    float8_table,
     make_native_dtype,
 )
 from .._spacing import number_linspace
@@ -29,7 +30,9 @@ NATIVE_PROMOTION = False
 NATIVE_WEAK_SCALARS = False
 
 DTYPES = dtype_table(lambda n: np.dtype(ml_dtypes.bfloat16 if n == "bfloat16" else n))
-native_dtype = make_native_dtype(DTYPES, "numpy")
+#: the float8 types (ml_dtypes's), which native_dtype takes too
+FLOAT8_DTYPES = float8_table(lambda n: np.dtype(getattr(ml_dtypes, n)))
+native_dtype = make_native_dtype({**DTYPES, **FLOAT8_DTYPES}, "numpy")
 
 
 def reusable(x) -> bool:

@@ -96,3 +96,10 @@ def bincount(x, weights=None, minlength=0, sparse=False):
         w = None if weights is None else weights.reshape(-1)
         return bin_sums(flat, w, rows * length).reshape(rows, length)
     return bin_sums(x, weights, length)
+
+
+def qr_raw(x):
+    """NumPy's ``linalg.qr(x, mode='raw')``: LAPACK geqrf's ``(h, tau)``, h transposed
+    (``x`` float32, float64, complex64 or complex128, at least 2-d)."""
+    h, tau = np.linalg.qr(x, mode="raw")
+    return h, tau

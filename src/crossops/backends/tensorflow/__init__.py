@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import tensorflow as tf
 
-from .._common import dtype_functions, dtype_table, make_native_dtype
+from .._common import dtype_functions, dtype_table, float8_table, make_native_dtype
 from .._spacing import number_linspace
 from . import array_api as NAMESPACE  # noqa: N812
 
@@ -29,7 +29,9 @@ NATIVE_PROMOTION = False
 NATIVE_WEAK_SCALARS = False
 
 DTYPES = dtype_table(lambda n: getattr(tf, n))
-native_dtype = make_native_dtype(DTYPES, "tensorflow")
+#: the float8 types (``tf.dtypes.experimental``), which native_dtype takes too
+FLOAT8_DTYPES = float8_table(lambda n: getattr(tf.dtypes.experimental, n))
+native_dtype = make_native_dtype({**DTYPES, **FLOAT8_DTYPES}, "tensorflow")
 
 #: TF's own functions for calls with operands of one dtype: each returns what the
 #: namespace's function returns, or raises where that one takes another path (bool add, a

@@ -183,3 +183,64 @@ def array_split(ary, indices_or_sections, axis=0):
 #: the float that ``angle`` computes integer and bool arrays in (NumPy's float64 on the
 #: other backends)
 ANGLE_FLOAT = "float32"
+
+
+def qr_raw(x):
+    """NumPy's ``linalg.qr(x, mode='raw')``: LAPACK geqrf's ``(h, tau)``, h transposed.
+
+    TensorFlow has no geqrf: this is LAPACK's unblocked Householder QR (geqr2 with larfg's
+    reflectors: ``beta = -copysign(norm, Re alpha)``, ``tau = (beta - alpha) / beta``,
+    ``v = x / (alpha - beta)``, tau 0 where the column below the diagonal is zero and alpha
+    is real), one column at a time, batched over the leading axes. Each matrix is scaled
+    by a power of two first (exact), so that the norms do not overflow. ``x`` float32,
+    float64, complex64 or complex128, at least 2-d, its last two sizes known when traced.
+    """
+    from .array_api.linalg import _pow2_scale
+    m, n = x.shape[-2], x.shape[-1]
+    if m is None or n is None:
+        raise ValueError(f"linalg.qr: mode='raw' on TensorFlow needs the matrix shape known "
+                         f"when traced, got shape {x.shape}")
+    dt, cplx = x.dtype, x.dtype.is_complex
+    scale = _pow2_scale(x)
+    a = _times_real(x, 1 / tf.math.real(scale))
+    rows, cols, taus = [], [], []
+    for j in range(min(m, n)):  # a: the trailing block (..., m - j, n - j)
+        alpha, rest, block = a[..., 0, 0], a[..., 1:, 0], a[..., :, 1:]
+        re = tf.math.real(alpha)
+        im = tf.math.imag(alpha) if cplx else tf.zeros_like(re)
+        norm2 = tf.reduce_sum(tf.square(tf.abs(rest)), axis=-1)
+        keep = tf.logical_and(tf.equal(norm2, 0), tf.equal(im, 0))
+        negative = tf.logical_or(re < 0, tf.logical_and(tf.equal(re, 0), 1 / re < 0))
+        size = tf.sqrt(re * re + im * im + norm2)
+        beta = tf.where(negative, size, -size)
+        safe = tf.where(keep, tf.ones_like(beta), beta)  # (no 0/0 where tau is 0)
+        cbeta, csafe = tf.cast(beta, dt), tf.cast(safe, dt)
+        tau = tf.where(keep, tf.zeros_like(alpha), (csafe - alpha) / csafe)
+        inv = 1 / tf.where(keep, tf.ones_like(alpha), alpha - cbeta)
+        v_rest = tf.where(keep[..., None], rest, rest * inv[..., None])
+        v = tf.concat([tf.ones_like(alpha)[..., None], v_rest], axis=-1)
+        # H^H = I - conj(tau) v v^H applied to the columns right of this one
+        w = tf.reduce_sum(tf.math.conj(v)[..., :, None] * block, axis=-2)
+        block = block - (tf.math.conj(tau)[..., None, None] * v[..., :, None]
+                         * w[..., None, :])
+        rows.append(tf.concat([tf.zeros_like(a[..., 0, :1])] * j
+                              + [tf.where(keep, alpha, cbeta)[..., None], block[..., 0, :]],
+                              axis=-1))
+        cols.append(tf.concat([tf.zeros_like(a[..., :1, 0])] * (j + 1) + [v_rest], axis=-1))
+        taus.append(tau)
+        a = block[..., 1:, :]
+    k = len(taus)
+    zeros = tf.zeros_like(x)
+    upper = tf.concat([tf.stack(rows, axis=-2), zeros[..., k:, :]], axis=-2) if k else zeros
+    lower = tf.concat([tf.stack(cols, axis=-1), zeros[..., :, k:]], axis=-1) if k else zeros
+    r, c = tf.range(m)[:, None], tf.range(n)[None, :]
+    out = tf.where(r <= c, _times_real(upper, tf.math.real(scale)), lower)
+    tau = tf.stack(taus, axis=-1) if k else tf.zeros(tf.concat([tf.shape(x)[:-2], [0]], 0), dt)
+    return tf.linalg.matrix_transpose(out), tau
+
+
+def _times_real(x, s):
+    """``x`` times the real ``s`` (a power of two), exactly also where x is complex."""
+    if x.dtype.is_complex:
+        return tf.complex(tf.math.real(x) * s, tf.math.imag(x) * s)
+    return x * s

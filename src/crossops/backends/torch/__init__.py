@@ -21,6 +21,7 @@ from .._common import (
     fix_floor_divide,
     fix_log1p,
     fix_remainder,
+    float8_table,
     make_native_dtype,
 )
 from .._core import check_flat_indices, tile_repetitions
@@ -38,7 +39,9 @@ NATIVE_WEAK_SCALARS = False
 PREFILL = True
 
 DTYPES = dtype_table(lambda n: getattr(torch, n))
-native_dtype = make_native_dtype(DTYPES, "torch", torch.dtype)
+#: the float8 types, which native_dtype takes too
+FLOAT8_DTYPES = float8_table(lambda n: getattr(torch, n))
+native_dtype = make_native_dtype({**DTYPES, **FLOAT8_DTYPES}, "torch", torch.dtype)
 
 
 def native_dtype_uncached(dtype):

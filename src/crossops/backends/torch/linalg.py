@@ -1,9 +1,19 @@
 """PyTorch's functions of crossops.linalg beyond the array API namespace's, found by op
-name (``backends/torch/linalg.py``): ``cholesky_inverse`` (``torch.cholesky_inverse``)."""
+name (``backends/torch/linalg.py``): ``cholesky_inverse`` (``torch.cholesky_inverse``),
+``det`` (its derivative at singular matrices) and ``qr`` (the array API's and keras.ops's
+modes only: torch's own ``'r'`` gives an empty Q)."""
 
 from __future__ import annotations
 
 import torch
+
+from .. import _numpy_ops as shared
+from . import NAMESPACE
+
+
+def qr(x, /, *, mode="reduced"):
+    shared.check_qr_mode(mode)
+    return NAMESPACE.linalg.qr(x, mode=mode)
 
 
 def cholesky_inverse(x, upper=False):

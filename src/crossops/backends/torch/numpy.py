@@ -161,3 +161,10 @@ def vmap_rows(call, flat):
         return torch.vmap(call)(*flat)
     except (RuntimeError, TypeError, ValueError, NotImplementedError):
         return None
+
+
+def qr_raw(x):
+    """NumPy's ``linalg.qr(x, mode='raw')``: LAPACK geqrf's ``(h, tau)``, h transposed
+    (``torch.geqrf``; ``x`` floating or complex, at least 2-d)."""
+    a, tau = torch.geqrf(x)
+    return a.mT, tau

@@ -64,7 +64,8 @@ def common_dtype(arrays, op: str):
     """The dtype of ``arrays`` under crossops's promotion table."""
     names = [dtype_name(a.dtype) for a in arrays]
     try:
-        return getattr(tf, result_name(*names))
+        name = result_name(*names)
+        return getattr(tf, name) if hasattr(tf, name) else arrays[0].dtype  # (one float8)
     except KeyError:
         raise TypeError(f"{op}: no common dtype for {', '.join(names)}") from None
 

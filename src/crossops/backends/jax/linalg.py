@@ -1,0 +1,13 @@
+"""JAX's functions of crossops.linalg that adapt ``jax.numpy``'s own to crossops's
+rules, found by op name (``backends/jax/linalg.py``): ``qr``, with the array API's (and
+keras.ops's) modes only."""
+
+from __future__ import annotations
+
+from .. import _numpy_ops as shared
+from . import NAMESPACE
+
+
+def qr(x, /, *, mode="reduced"):
+    shared.check_qr_mode(mode)
+    return NAMESPACE.linalg.qr(x, mode=mode)
