@@ -254,25 +254,59 @@ def test_compiled_equal_eager(compiler):
         _same_bits({"numpy": r, compiler: _np(got[name]).astype(r.dtype)})
 
 
-def test_int_seeds_under_torch_compile():
-    """Python int seeds in a function torch.compile traces: torch's key is made eagerly (a
-    graph break; inside the graph it would be a constant over which inductor folds the
-    whole Threefry chain for many minutes), and the numbers are the eager ones."""
+def _int_seed_ops(x):
+    return {"u": xr.uniform((4, 5), -1.0, 3.0, seed=7),
+            "n": xr.normal((3,), seed=2 ** 40 + 1),
+            "d": xr.dropout(x, 0.4, seed=5),
+            "b": xr.binomial((2, 3), 6, 0.3, seed=9)}
+
+
+def _int_seeds_compiled(f, **options):
+    """``f(ones)`` eagerly on numpy and compiled by ``torch.compile(**options)`` on torch:
+    the same bits."""
     import torch
     ones = np.ones((4, 5), np.float32)
-
-    def f(x):
-        return {"u": xr.uniform((4, 5), -1.0, 3.0, seed=7),
-                "n": xr.normal((3,), seed=2 ** 40 + 1),
-                "d": xr.dropout(x, 0.4, seed=5),
-                "b": xr.binomial((2, 3), 6, 0.3, seed=9)}
     with crossops.use_backend("numpy"):
         ref = {k: _np(v) for k, v in f(ones).items()}
     torch._dynamo.reset()
     with crossops.use_backend("torch"):
-        got = torch.compile(f, backend="eager")(torch.from_numpy(ones))
+        got = torch.compile(f, **options)(torch.from_numpy(ones))
     for name, r in ref.items():
         _same_bits({"numpy": r, "torch.compile": _np(got[name]).astype(r.dtype)})
+
+
+def test_int_seeds_under_torch_compile():
+    """Python int seeds in a function torch.compile traces: the numbers are the eager ones
+    (the key is made in the graph by an op that inductor cannot fold)."""
+    _int_seeds_compiled(_int_seed_ops, backend="eager")
+
+
+@pytest.mark.parametrize("dynamo_backend", ["eager", "aot_eager", "inductor"])
+def test_int_seeds_under_torch_compile_fullgraph(dynamo_backend):
+    """Python int seeds under torch.compile(fullgraph=True): no graph break, the eager bits.
+    With inductor (uniform and dropout: normal and binomial take inductor minutes to
+    compile, key or no key), compiled in well under a minute: a key made by
+    ``torch.tensor`` would be a constant that inductor inlines into the whole Threefry
+    chain, for more than ten minutes."""
+    f = _int_seed_ops
+    if dynamo_backend == "inductor":
+        def f(x):
+            return {"u": xr.uniform((4, 5), -1.0, 3.0, seed=7), "d": xr.dropout(x, 0.4, seed=5)}
+    _int_seeds_compiled(f, backend=dynamo_backend, fullgraph=True)
+
+
+def test_int_seed_key_under_torch_compile():
+    """``key(int)`` inside a torch.compile(fullgraph=True) graph: the eager key, on the
+    default device, usable as a seed; eagerly, a plain tensor."""
+    import torch
+    torch._dynamo.reset()
+    with crossops.use_backend("torch"):
+        k = torch.compile(lambda: xr.key(2 ** 40 + 3), fullgraph=True, backend="aot_eager")()
+        eager = xr.key(2 ** 40 + 3)
+    assert k.dtype == torch.uint32 and k.device == torch.get_default_device()
+    np.testing.assert_array_equal(_np(k), [256, 3])
+    np.testing.assert_array_equal(_np(eager), [256, 3])
+    assert type(eager) is torch.Tensor
 
 
 def test_tf_saved_model_draws_eager_numbers(tmp_path):
@@ -671,8 +705,7 @@ _TRACED_COUNTS = [np.float32(9.0), np.array([0.0, 5.0, 17.0, 2.5], np.float32),
 
 def _traced_binomial(compiler, counts, shape, probabilities, dtype, seed):
     """``binomial`` with ``counts`` and the key of ``seed`` arguments of the compiled
-    function (traced; torch.compile(fullgraph=True) takes no int seed: see
-    ``test_int_seeds_under_torch_compile``)."""
+    function (traced)."""
     def f(c, k):
         return xr.binomial(shape, c, probabilities, dtype=dtype, seed=k)
     key = np.asarray(crossops._seed.words(seed, "binomial"), np.uint32)

@@ -513,8 +513,7 @@ def _seq_config(model) -> str:
         if isinstance(c, dict):
             if c.get("class_name") == "InputLayer":
                 name = c["config"]["name"]
-                assert name == "input_layer" or name.startswith("input_layer_") or (
-                    name.startswith("tensor_")), name  # crossops's Input(): tensor_<n>
+                assert name == "input_layer" or name.startswith("input_layer_"), name
                 c["config"]["name"] = "INPUT"
             for v in c.values():
                 visit(v)
@@ -573,3 +572,57 @@ def test_sequential_keras_files_both_ways(case, backend, tmp_path):
     assert [v.path for v in theirs.weights] == paths
     np.testing.assert_allclose(_predict(theirs, _SEQ_X).astype(np.float32),
                                want.astype(np.float32), rtol=1e-5, atol=1e-6)
+
+
+def _counted(name: str) -> tuple[str, int]:
+    """An automatic name as (base, counter): ``input_layer`` -> ("input_layer", 0),
+    ``input_layer_4`` -> ("input_layer", 4)."""
+    base, _, n = name.rpartition("_")
+    return (base, int(n)) if n.isdigit() else (name, 0)
+
+
+def _input_names(lib):
+    """The names a user sees of three Inputs (the second named "pixels") made one after
+    another, as a functional model on them holds them: each tensor's name, and the input
+    layers' names in the model's config (its layers and ``input_layers``), each automatic
+    one as (base, counter relative to the first Input's)."""
+    a, b, c = lib.layers.Input((3,)), lib.layers.Input((3,), name="pixels"), lib.layers.Input((2,))
+    y = lib.layers.Concatenate(name="cat")([a, b, c])
+    config = lib.models.Model([a, b, c], y, name="m").get_config()
+    layer_names = [e["config"]["name"] for e in config["layers"] if e["class_name"] == "InputLayer"]
+    assert layer_names == [e["name"] for e in config["layers"][:3]]
+    assert layer_names == [r[0] for r in config["input_layers"]]
+
+    def relative(names):
+        first = _counted(names[0])[1]
+        return [name if name == "pixels" else (_counted(name)[0], _counted(name)[1] - first)
+                for name in names]
+    return {"tensors": relative([a.name, b.name, c.name]), "layers": relative(layer_names)}
+
+
+def test_input_names_are_keras(backend):
+    """``Input`` names its tensor as Keras does (``keras_tensor``, ``keras_tensor_1`` ...) and
+    its input layer too (``input_layer``, ``input_layer_1`` ... in the model's config; a
+    given name names both); the counters compared from each library's first Input."""
+    want = _input_names(keras)
+    assert want == {"tensors": [("keras_tensor", 0), "pixels", ("keras_tensor", 1)],
+                    "layers": [("input_layer", 0), "pixels", ("input_layer", 1)]}
+    with crossops.use_backend(backend):
+        assert _input_names(crossops) == want
+
+
+def test_input_layer_names_in_keras_files(backend, tmp_path):
+    """A functional model on automatically named Inputs saved by crossops: Keras reads its
+    input layers by the names crossops gave (``input_layer...``), and crossops reads them
+    back the same."""
+    with crossops.use_backend(backend):
+        x = layers.Input((3,))
+        model = models.Model(x, layers.Dense(2, name="d")(x), name="m")
+        name = model.get_config()["input_layers"][0]  # one input: one [name, 0, 0]
+        assert _counted(name)[0] == "input_layer"
+        model.save(tmp_path / "m.keras")
+        back = models.load_model(tmp_path / "m.keras")
+        assert back.get_config()["input_layers"][0] == name
+    theirs = keras.models.load_model(tmp_path / "m.keras")
+    assert theirs.layers[0].name == name
+    assert theirs.get_config()["input_layers"][0] == name

@@ -1,6 +1,8 @@
 """Names: Keras's default object names from class names."""
 
+import itertools
 import re
+from collections import defaultdict
 
 _WORD = re.compile(r"(.)([A-Z][a-z]+)")  # a capitalised word after any character
 _HUMP = re.compile(r"([a-z])([A-Z])")  # a capital after a lower-case letter
@@ -22,3 +24,21 @@ def snake_case(name: str) -> str:
     """
     name = re.sub(r"\W+", "", name)
     return _HUMP.sub(r"\1_\2", _WORD.sub(r"\1_\2", name)).lower()
+
+
+#: the automatic names given so far, a counter per base name (Keras's: one per process)
+_NAME_COUNTS: dict = defaultdict(itertools.count)
+
+
+def auto_name(base: str) -> str:
+    """The next automatic name for ``base``, as Keras numbers them: ``base`` the first time,
+    then ``base_1``, ``base_2`` ... (layers by their snake-cased class name, an ``Input``'s
+    layer as ``input_layer``, symbolic tensors as ``keras_tensor``).
+
+    Examples
+    --------
+    >>> auto_name("doctest_base"), auto_name("doctest_base")
+    ('doctest_base', 'doctest_base_1')
+    """
+    n = next(_NAME_COUNTS[base])
+    return base if n == 0 else f"{base}_{n}"

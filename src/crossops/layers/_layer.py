@@ -14,8 +14,6 @@ from __future__ import annotations
 import contextvars
 import functools
 import inspect
-import itertools
-from collections import defaultdict
 from typing import Self
 
 import numpy as np
@@ -32,7 +30,7 @@ from .._backend import (
     loaded_backends,
 )
 from .._dtypes import dtype_name, kind
-from .._names import snake_case
+from .._names import auto_name, snake_case
 from .._typing import Array
 from .._variable import (
     _AUTOCAST_OPEN,
@@ -46,7 +44,6 @@ from .._variable import (
 from ._config import from_keras_config, serialize_dtype
 from ._symbolic import SymbolicTensor, symbolic_call
 
-_NAME_COUNTS: dict = defaultdict(itertools.count)
 #: the name scope open now (Keras's): the path of the layer building or first calling, ""
 #: outside every layer; a weight's path is its layer's scope path, then the weight's name
 _SCOPE_PATH: contextvars.ContextVar[str] = contextvars.ContextVar("crossops_scope", default="")
@@ -141,8 +138,7 @@ class Layer:
             home.init_module(self)
         base = snake_case(type(self).__name__)
         if name is None:
-            n = next(_NAME_COUNTS[base])
-            name = base if n == 0 else f"{base}_{n}"
+            name = auto_name(base)
         self.name = name
         self.trainable = trainable
         self.dtype_policy = dtype

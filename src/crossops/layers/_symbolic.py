@@ -5,27 +5,29 @@ which also builds the layer."""
 
 from __future__ import annotations
 
-import itertools
-
 import optree
 
 import crossops
 import crossops.numpy as xnp
 
+from .._names import auto_name
 from ..distribution._hooks import build_scope
-
-_COUNT = itertools.count()
 
 
 class SymbolicTensor:
-    """A placeholder with a shape (``None`` for the batch axis) and a dtype."""
+    """A placeholder with a shape (``None`` for the batch axis) and a dtype, named as Keras
+    names its ``KerasTensor``s (``keras_tensor``, ``keras_tensor_1`` ...) unless given a
+    name; an ``Input``'s also carries the name of its input layer (``layer_name``)."""
 
     def __init__(self, shape, dtype="float32", node=None, index=0, name=None):
         self.shape = tuple(shape)
         self.dtype = dtype
         self.node = node
         self.index = index
-        self.name = name or f"tensor_{next(_COUNT)}"
+        self.name = name or auto_name("keras_tensor")
+        #: the name of the input layer of an ``Input`` (in a model's layers and config),
+        #: else None
+        self.layer_name = None
 
     @property
     def ndim(self):
@@ -45,12 +47,20 @@ class Node:
 def Input(shape, batch_size=None, dtype="float32", name=None):
     """A symbolic input: ``shape`` excludes the batch axis.
 
+    As in Keras, ``name`` names the tensor and its input layer; without one the tensor is
+    ``keras_tensor``, ``keras_tensor_1`` ... and the input layer (in a model's config and
+    ``.keras`` file) ``input_layer``, ``input_layer_1`` ...
+
     Examples
     --------
     >>> Input((4,)).shape
     (None, 4)
+    >>> Input((4,), name="pixels").layer_name
+    'pixels'
     """
-    return SymbolicTensor((batch_size,) + tuple(shape), dtype, name=name)
+    t = SymbolicTensor((batch_size,) + tuple(shape), dtype, name=name)
+    t.layer_name = name or auto_name("input_layer")
+    return t
 
 
 def _is_sym(x):

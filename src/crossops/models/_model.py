@@ -9,7 +9,7 @@ import optree
 
 import crossops
 
-from ..layers._layer import _NAME_COUNTS, Layer, _wrap_torch_module, module_home
+from ..layers._layer import Layer, _wrap_torch_module, module_home
 from ..layers._symbolic import Input, SymbolicTensor, run_graph, topological_nodes
 from ..saving import _keras_file, _keras_h5, _registry
 from ..saving._serialization import input_layer_config, serialize_keras_object
@@ -290,10 +290,8 @@ class Sequential(Model):
                                  f"{tuple(self._input.shape)}; it cannot be built for "
                                  f"input_shape {shape}")
         elif self.layers:
-            n = next(_NAME_COUNTS["input_layer"])  # Keras's name for it
             self._input = Input(shape[1:], batch_size=shape[0],
-                                dtype=self.layers[0].compute_dtype,
-                                name="input_layer" if n == 0 else f"input_layer_{n}")
+                                dtype=self.layers[0].compute_dtype)
         else:
             self._build_input_shape = list(shape)
             return
@@ -324,7 +322,8 @@ class Sequential(Model):
         included)."""
         entries = []
         if self._input is not None:
-            entries.append(input_layer_config(self._input, self._input.name))
+            entries.append(input_layer_config(self._input, self._input.layer_name
+                                              or self._input.name))
         shapes = self.__dict__.get("_layer_input_shapes") or []
         for i, layer in enumerate(self.layers):
             entry = serialize_keras_object(layer)
@@ -382,7 +381,7 @@ def _unique_names(model, input_leaves) -> dict:
     """A name per input tensor and layer of a functional model (Keras's configs refer to
     them by name), made unique where two share one."""
     names, used = {}, set()
-    for obj, name in [*((t, t.name) for t in input_leaves),
+    for obj, name in [*((t, t.layer_name or t.name) for t in input_leaves),
                       *((layer, layer.name) for layer in model.layers)]:
         base, n = name, 0
         while name in used:

@@ -141,7 +141,7 @@ def _threefry(w: _Words, k0, k1, x0, x1):
 
 def as_key(backend: str, seed, op: str):
     """``seed`` (an int or a key array of ``backend``) as a uint32[2] key array there (on
-    torch, from an int seed: a graph break under ``torch.compile``, see
+    torch, from an int seed under ``torch.compile``: an op opaque to inductor, see
     ``backends/torch/random.py``)."""
     mod = backend_module(backend)
     if seed is None or _seed.is_int_seed(seed) or not hasattr(seed, "shape"):

@@ -4,12 +4,15 @@ key or of the array arguments (else torch's default device). Half-precision resu
 drawn in float32 and rounded.
 
 ``torch.compile`` cannot create a generator inside a graph (dynamo reports an
-``Unsupported`` opaque object), so every op here is marked ``torch.compiler.disable``:
-under ``torch.compile`` a call is a graph break and runs eagerly, with the eager numbers
-to the bit (inductor's own exp and log would change the last bits of ``beta``);
-``fullgraph=True`` raises. ``key`` too: a key made inside the graph from a Python int is
-a constant, and inductor folds the portable generator's whole Threefry chain over it for
-many minutes; made outside, it is an input of the graph after the break.
+``Unsupported`` opaque object), so every op here but ``key`` is marked
+``torch.compiler.disable``: under ``torch.compile`` a call is a graph break and runs
+eagerly, with the eager numbers to the bit (inductor's own exp and log would change the
+last bits of ``beta``); ``fullgraph=True`` raises. ``key`` traces into the graph (so the
+portable generator takes Python int seeds under ``fullgraph=True``) as the custom op
+``crossops::key_words``, which inductor cannot see into: a key made there by
+``torch.tensor`` would be a constant that inductor inlines into every element-wise
+operation of the Threefry chain over it, and it then spent more than ten minutes lowering
+``uniform((4, 5), seed=7)``; as an opaque buffer the key is read like a graph input.
 """
 
 from __future__ import annotations
@@ -61,9 +64,23 @@ def generator(seed, op: str, device) -> torch.Generator:
     return g
 
 
+@torch.library.custom_op("crossops::key_words", mutates_args=())
+def _key_words(hi: int, lo: int, device: torch.device) -> torch.Tensor:
+    """The key ``[hi, lo]`` (uint32) on ``device``: an op that inductor leaves opaque."""
+    return torch.tensor([hi, lo], dtype=torch.uint32, device=device)
+
+
+@_key_words.register_fake
+def _key_words_fake(hi, lo, device):
+    return torch.empty((2,), dtype=torch.uint32, device=device)
+
+
 def key(seed):
-    return torch.tensor(_seed.words(seed, "key"), dtype=torch.uint32,
-                        device=torch.get_default_device())
+    hi, lo = _seed.words(seed, "key")
+    if torch.compiler.is_compiling():  # opaque to inductor (see the module docstring)
+        # the default device, as dynamo sees it (it traces no get_default_device)
+        return _key_words(hi, lo, torch.empty(0).device)
+    return torch.tensor([hi, lo], dtype=torch.uint32, device=torch.get_default_device())
 
 
 def split(key, num=2):
@@ -160,8 +177,8 @@ def binomial(shape, counts, probabilities, dtype=None, seed=None):
     return x.to(_dt(name))
 
 
-# every op runs eagerly under torch.compile (see the module docstring)
-for _name in ("key", "split", "normal", "uniform", "truncated_normal", "randint", "categorical",
+# every op but key runs eagerly under torch.compile (see the module docstring)
+for _name in ("split", "normal", "uniform", "truncated_normal", "randint", "categorical",
               "shuffle", "gamma", "binomial"):
     globals()[_name] = torch.compiler.disable(globals()[_name])
 del _name
