@@ -122,3 +122,36 @@ def test_jax_pmap_and_shard_map_loops_on_2_host_devices(tmp_path):
     np.testing.assert_allclose(r["shard_map"], r["single"], rtol=0, atol=1e-5)
     assert r["weights_max_diff"] <= 1e-5 and r["shard_map_weights_max_diff"] <= 1e-5
     assert r["replicas_equal"]  # the pmap replicas stay identical
+
+
+def test_autograph_calls_crossops_code_as_it_calls_keras_code():
+    """Inside a user's ``tf.function`` AutoGraph converts the user's code, not crossops's,
+    as it leaves Keras's alone: a layer's ``call`` that branches on a tensor raises the
+    error Keras 3's raises (branch with ``crossops.core.cond``, which traces). Before,
+    AutoGraph converted every crossops module a model's call reached: seconds on the
+    first trace, and warnings."""
+    tf = pytest.importorskip("tensorflow")
+    keras = pytest.importorskip("keras")
+    from crossops import core, layers
+
+    def branching(base):
+        class Branching(base):
+            def call(self, x):
+                if tf.reduce_sum(x) > 0:
+                    return x
+                return -x
+        return Branching()
+
+    class Conditional(layers.Layer):
+        def call(self, x):
+            return core.cond(tf.reduce_sum(x) > 0, lambda: x, lambda: -x)
+
+    x = tf.constant([-1.0, -2.0])
+    errors = []
+    for layer in (branching(keras.layers.Layer), branching(layers.Layer)):
+        with pytest.raises(TypeError) as info:
+            tf.function(lambda x, layer=layer: layer(x))(x)
+        errors.append(type(info.value))
+    assert errors[0] is errors[1] is tf.errors.OperatorNotAllowedInGraphError
+    with crossops.use_backend("tensorflow"):
+        np.testing.assert_array_equal(tf.function(Conditional())(x).numpy(), [1.0, 2.0])

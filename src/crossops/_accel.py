@@ -13,6 +13,9 @@
   ``crossops.jit`` gives ``torch.compile``, drops the guards on crossops's own dispatch.
   All of it happens when torch's compiler (``torch._dynamo``) is imported with the torch
   backend loaded (by ``torch.compile``, ``crossops.jit`` or the user), never before.
+- **tf.function.** AutoGraph calls crossops's code as it is, as it calls Keras's (see
+  :func:`called_as_is`): the ops that are Python functions, and the layers, losses,
+  metrics and optimizers.
 
 Examples
 --------
@@ -64,7 +67,7 @@ def accelerate(fn: F, op: Op, positions: dict | None = None) -> F:
         FRONTS[front] = fn
         if _torch_compile_ready:
             _substitute(front, fn)
-    public = front or fn
+    public = front or called_as_is(fn)  # (a front is a builtin: AutoGraph calls it as is)
     FUNCTIONS[public] = op
     op.public = public
     return public
@@ -147,6 +150,38 @@ def _options(public: list, forwarded: list, ntyped: int,
            for p in forwarded[ntyped:]):
         return None, max(npos, ntyped), max(kwfrom, ntyped), convert
     return names, max(npos, ntyped), max(kwfrom, ntyped), convert
+
+
+# ---------------------------------------------------------------------------------------
+# tf.function
+
+def called_as_is(obj: F) -> F:
+    """``obj`` (a function, or a class: its instances), marked for TensorFlow's AutoGraph
+    to call as it is inside a ``tf.function``, without converting its Python control flow
+    to graph ops (TensorFlow's mark of its own artifacts, which
+    ``tf.autograph.experimental.do_not_convert`` sets; AutoGraph leaves Keras's modules
+    alone by name). crossops's control flow runs on Python values, as under ``jax.jit``,
+    so converting it only cost time (seconds on a model's first trace) and warnings; as in
+    Keras 3, a layer's ``call`` branches on a tensor with ``crossops.core.cond``. Costs
+    nothing per call."""
+    obj.autograph_info__ = frozenset()
+    return obj
+
+
+class CalledAsIs:
+    """Base of crossops's layers, losses, metrics and optimizers: AutoGraph calls their
+    instances, and the methods crossops's classes define (``apply``, ``update_state``
+    ...), as they are (:func:`called_as_is`); a user's subclass's own methods are the
+    user's code, which AutoGraph converts when the user's code calls them."""
+
+    autograph_info__ = frozenset()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.__module__.startswith("crossops."):
+            for value in vars(cls).values():
+                if isinstance(value, types.FunctionType):
+                    called_as_is(value)
 
 
 # ---------------------------------------------------------------------------------------

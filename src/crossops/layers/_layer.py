@@ -22,6 +22,7 @@ import optree
 import crossops
 
 from .. import dtype_policies, initializers
+from .._accel import CalledAsIs
 from .._backend import (
     backend_chapter,
     backend_of_type,
@@ -81,7 +82,7 @@ def backend_of_tree(tree) -> str | None:
                         "layers")
 
 
-class Layer:
+class Layer(CalledAsIs):
     """Base class of the layers.
 
     Subclasses create weights in ``build(input_shape)`` with :meth:`add_weight` and

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import crossops.numpy as xnp
 
+from .._accel import CalledAsIs
 from .._names import snake_case
 from . import _functions as F
 from ._reduction import check_reduction, reduce_weighted
 
 
-class Loss:
+class Loss(CalledAsIs):
     """Base class: ``call(y_true, y_pred)`` gives per-example values; ``__call__`` weights
     and reduces them.
 

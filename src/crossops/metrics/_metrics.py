@@ -16,6 +16,7 @@ import inspect
 import crossops
 import crossops.numpy as xnp
 
+from .._accel import CalledAsIs
 from .._backend import backend_of_values
 from .._dispatch import call_on
 from .._names import snake_case
@@ -39,7 +40,7 @@ def _argument_names(cls: type, n: int, keywords) -> tuple:
     return (*names[:n], *(f"args[{i}]" for i in range(len(names), n)), *keywords)
 
 
-class Metric:
+class Metric(CalledAsIs):
     """Base class. Subclasses give ``initial()`` (a tuple of Python numbers or (shape,
     value) pairs), ``update(variables, *args, sample_weight=None)`` and
     ``compute(variables)``, all pure.

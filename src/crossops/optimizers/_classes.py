@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import inspect
 
+from .._accel import CalledAsIs
 from .._variable import Variable
 from . import _builders
 from ._functional import OptimizerState, state_from_leaves, state_leaves
 
 
-class Optimizer:
+class Optimizer(CalledAsIs):
     """A functional optimizer with its state kept as ``variables`` (a flat list of
     :class:`crossops.layers.Variable`, built from the trainable variables on first use).
 
