@@ -55,7 +55,9 @@ from __future__ import annotations
 
 from ._backend import backend_chapter
 from ._config import floatx
+from ._dispatch import native_dtype as _native
 from ._dtypes import dtype_name, kind, result_name
+from .numpy._namespace import numpy_namespace
 
 #: the Python scalar types, weak in Keras's promotion as in NumPy's
 _PY = (bool, int, float)
@@ -64,9 +66,7 @@ _ACCUMULATOR = {"bool": "int32", "int8": "int32", "int16": "int32", "uint8": "ui
                 "uint16": "uint32", "int32": "int32", "uint32": "uint32"}
 
 
-def _xnp():
-    import crossops.numpy as xnp
-    return xnp
+_xnp = numpy_namespace
 
 
 def keras_dtype(dtype, backend: str):
@@ -94,8 +94,7 @@ def _python_dtype(backend: str | None, name: str, default: str) -> str:
 def native_dtype(backend: str, dtype):
     """``dtype`` as ``backend``'s dtype object, the Python types read as keras.ops reads
     them (:func:`keras_dtype`)."""
-    from ._dispatch import native_dtype as native
-    return native(backend, keras_dtype(dtype, backend))
+    return _native(backend, keras_dtype(dtype, backend))
 
 
 def _kind(value) -> str:
@@ -221,12 +220,15 @@ def accumulator(x, dtype):
 
 
 def cumulative_dtype(x, dtype):
-    """The ``dtype`` argument of ``cumsum`` or ``cumprod``: ``x``'s own dtype (bool:
-    int32) when none is given, where NumPy widens integers to the default int."""
+    """The ``dtype`` argument of ``cumsum`` or ``cumprod``: an integer ``x``'s own dtype
+    (bool: int32) when none is given, where NumPy widens integers to the default int;
+    None for floats, which the op keeps as Keras does (and its fast path takes)."""
     if dtype is not None or not hasattr(x, "dtype"):
         return dtype
     name = dtype_name(x.dtype)
-    return "int32" if name == "bool" else name
+    if name == "bool":
+        return "int32"
+    return None if kind(name) in "fc" else name
 
 
 def convert_dtype(x, dtype):

@@ -14,7 +14,10 @@ from __future__ import annotations
 from . import _keras_dtypes as _kd
 from ._accel import accelerate
 from ._typing import Array, ArrayLike, Axis, DTypeLike
+from .numpy._namespace import numpy_namespace
 from .numpy._ops import _where
+from .numpy._ops import max as _np_max
+from .numpy._ops import min as _np_min
 
 # crossops.numpy, imported on first use (this module loads with crossops.ops)
 
@@ -22,9 +25,7 @@ from .numpy._ops import _where
 _PY = (bool, int, float)
 
 
-def _xnp():
-    import crossops.numpy as xnp
-    return xnp
+_xnp = numpy_namespace
 
 
 def where(condition: ArrayLike, x1: ArrayLike | None = None,
@@ -87,6 +88,11 @@ def round(x: ArrayLike, decimals: int = 0) -> Array:  # noqa: A001  (keras.ops.r
 
 
 def _with_initial(op: str, x, axis, keepdims: bool, initial):
+    if initial is None and hasattr(x, "shape"):  # an array: NumPy's reduction straight away
+        reduce = _np_max if op == "max" else _np_min
+        if keepdims:
+            return reduce(x, axis=axis, keepdims=True)
+        return reduce(x) if axis is None else reduce(x, axis)
     xnp = _xnp()
     x = xnp.asarray(x)
     reduce = getattr(xnp, op)

@@ -5,13 +5,12 @@ crossops ops; the array API's forms, over the last two axes, are ``linalg.diagon
 from __future__ import annotations
 
 from .._axes import normalize_axis
+from ._namespace import numpy_namespace
 
 GENERIC: dict = {}
 
 
-def _xnp():
-    import crossops.numpy as xnp
-    return xnp
+_xnp = numpy_namespace
 
 
 def _to_last_two(op: str, a, axis1: int, axis2: int):

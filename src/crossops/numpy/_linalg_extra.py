@@ -9,13 +9,12 @@ A backend module's own ``linalg_<name>`` (or the entry's ``native`` table) wins 
 from __future__ import annotations
 
 from .._errors import OpAxisError, OpValueError
+from ._namespace import numpy_namespace
 
 GENERIC: dict = {}
 
 
-def _xnp():
-    import crossops.numpy as xnp
-    return xnp
+_xnp = numpy_namespace
 
 
 def generic(f):
