@@ -151,3 +151,5 @@ def test_like_must_be_an_array():
         xnp.asarray([1.0], like=3.0)
     with pytest.raises(TypeError, match="identity: like must be an array"):
         xnp.identity(2, like=[1.0])
+    with pytest.raises(TypeError, match="tri: like must be an array"):  # as NumPy's
+        xnp.tri(2, like=[1.0])

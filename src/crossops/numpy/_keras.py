@@ -17,6 +17,7 @@ import struct
 
 from .._axes import normalize_axes, normalize_axis
 from .._backend import backend_of_type, backend_of_values, get_backend
+from .._dispatch import like_placement
 from ._namespace import numpy_namespace
 
 GENERIC: dict = {}
@@ -1195,7 +1196,7 @@ def column_stack(tup):
 def tri(N, M=None, k=0, dtype=float, *, like=None):
     from .._dtypes import dtype_name
     xnp = _xnp()
-    b = _backend(like) if like is not None else get_backend()
+    b = like_placement(like, None)[0] if like is not None else get_backend()
     M = N if M is None else M
     # (identity: a TensorFlow DType compares equal to the Python type it would convert)
     if dtype is None or dtype is float:  # the backend's default float (NumPy's float64)
