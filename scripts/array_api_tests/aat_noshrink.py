@@ -1,6 +1,6 @@
 # Vendored from the workplace tool shared/tools/aat_noshrink.py (2026-12-03);
 # runner.sh loads it from beside itself.
-"""Optional pytest plugin used by run_conformance.sh when AAT_NO_SHRINK=1.
+"""Optional pytest plugin used by runner.sh when AAT_NO_SHRINK=1.
 
 Re-loads the suite's Hypothesis profile ("array-api-tests", registered in the
 suite's conftest.py) with the shrink and explain phases removed. Failing tests

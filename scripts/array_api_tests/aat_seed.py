@@ -1,6 +1,6 @@
 # Vendored from the workplace tool shared/tools/aat_seed.py (2026-12-03);
 # runner.sh loads it from beside itself.
-"""Optional pytest plugin loaded by run_conformance.sh unless AAT_RANDOMIZE=1.
+"""Optional pytest plugin loaded by runner.sh unless AAT_RANDOMIZE=1.
 
 --derandomize fixes the examples of @given tests, but test_special_cases.py's
 test_unary (256 items) draws its single input with strategy.example(), whose

@@ -7,7 +7,7 @@
 #   MODULE: P passed, F failed, S skipped, E errors in T s
 #
 # Usage:
-#   run_array_api_tests.sh MODULE [MAX_EXAMPLES] [extra pytest args...]
+#   runner.sh MODULE [MAX_EXAMPLES] [extra pytest args...]
 #
 #   MODULE        anything ARRAY_API_TESTS_MODULE accepts, e.g. array_api_strict,
 #                 array_api_compat.numpy, array_api_compat.torch, jax.numpy, or
@@ -37,7 +37,7 @@
 # Library settings such as JAX_ENABLE_X64 are simply inherited from the caller.
 # Needs pytest, hypothesis, ndindex and pytest-json-report (pytest-timeout optional) in PYTHON's environment.
 # Example: AAT_DIR=<suite checkout> PYTHON=.venv/bin/python \
-#   ./run_array_api_tests.sh "exec('import crossops; crossops.set_backend(\"torch\"); import crossops.numpy as xp')" 20
+#   ./runner.sh "exec('import crossops; crossops.set_backend(\"torch\"); import crossops.numpy as xp')" 20
 set -u
 
 # ---- machine-specific locations (override via environment) -----------------

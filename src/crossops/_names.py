@@ -1,5 +1,6 @@
 """Names: Keras's default object names from class names."""
 
+import functools
 import itertools
 import re
 from collections import defaultdict
@@ -8,6 +9,7 @@ _WORD = re.compile(r"(.)([A-Z][a-z]+)")  # a capitalised word after any characte
 _HUMP = re.compile(r"([a-z])([A-Z])")  # a capital after a lower-case letter
 
 
+@functools.lru_cache(maxsize=1024)  # a loss or metric names itself on every call
 def snake_case(name: str) -> str:
     """``"MeanSquaredError"`` -> ``"mean_squared_error"``, by Keras's rule for the default
     names of layers, losses, metrics and initializers: an underscore before each

@@ -30,6 +30,16 @@ def check_qr_mode(mode) -> None:
         raise ValueError(f"linalg.qr: mode must be 'reduced' or 'complete', got {mode!r}")
 
 
+def mode_checked_qr(namespace):
+    """``namespace.linalg.qr`` (numpy's, jax's or torch's array API namespace) taking the
+    array API's modes only (:func:`check_qr_mode`): the natives take others in other forms
+    (torch's ``'r'`` gives an empty Q)."""
+    def qr(x, /, *, mode="reduced"):
+        check_qr_mode(mode)
+        return namespace.linalg.qr(x, mode=mode)
+    return qr
+
+
 # -- i0 ---------------------------------------------------------------------------------------
 
 def common_concatenate(arrays, axis, dtype, casting, array_type: type) -> bool:

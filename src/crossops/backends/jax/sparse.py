@@ -209,9 +209,7 @@ def conj(x: Sparse) -> jsp.BCOO:
     return _map(jnp.conj, x, linear=True)
 
 
-def conjugate(x: Sparse) -> jsp.BCOO:
-    """Complex conjugate of the stored values: sparse."""
-    return _map(jnp.conj, x, linear=True)
+conjugate = conj  # NumPy's other name
 
 
 def copy(x: Sparse) -> jsp.BCOO:

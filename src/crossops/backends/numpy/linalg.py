@@ -7,7 +7,4 @@ from __future__ import annotations
 from .. import _numpy_ops as shared
 from . import NAMESPACE
 
-
-def qr(x, /, *, mode="reduced"):
-    shared.check_qr_mode(mode)
-    return NAMESPACE.linalg.qr(x, mode=mode)
+qr = shared.mode_checked_qr(NAMESPACE)

@@ -10,10 +10,7 @@ import torch
 from .. import _numpy_ops as shared
 from . import NAMESPACE
 
-
-def qr(x, /, *, mode="reduced"):
-    shared.check_qr_mode(mode)
-    return NAMESPACE.linalg.qr(x, mode=mode)
+qr = shared.mode_checked_qr(NAMESPACE)
 
 
 def cholesky_inverse(x, upper=False):

@@ -14,6 +14,7 @@ import tensorflow as tf
 
 from ...._axes import normalize_axis
 from ..._common import zero_safe_sqrt
+from ..._numpy_ops import check_qr_mode
 from ._linear_algebra import _widened, matmul, matrix_transpose, tensordot, vecdot
 from ._manipulation import moveaxis
 from ._searching import count_nonzero
@@ -181,8 +182,7 @@ def svd(x, /, *, full_matrices=True):
 
 
 def qr(x, /, *, mode="reduced"):
-    if mode not in ("reduced", "complete"):
-        raise ValueError(f"linalg.qr: mode must be 'reduced' or 'complete', got {mode!r}")
+    check_qr_mode(mode)
     x = _matrix(x, "qr")
     # scale each matrix by a power of two near its largest entry (exact), so that the
     # Householder norms do not overflow for large entries; R takes the scale back
