@@ -741,9 +741,10 @@ KERAS_MODULE = "_keras_ops.py"
 KERAS_GROUPS = {"numpy": ["", "linalg"], "linalg": ["linalg"], "math": ["math"],
                 "nn": ["nn"], "core": ["core"], "einops": ["core"], "image": ["image"]}
 #: keras.ops names written by hand in crossops/_keras_special.py (forms the table's ops
-#: cannot take through a signature alone)
+#: cannot take through a signature alone), and crossops.ops's ``result_type``, which Keras
+#: has as ``keras.backend.result_type`` (it refuses the float8 dtypes)
 KERAS_SPECIAL = ("where", "round", "max", "min", "linspace", "svd", "histogram",
-                 "unique")
+                 "unique", "result_type")
 #: the line that applies each of Keras's dtype rules (crossops/_keras_dtypes.py), written
 #: with the op's parameter names: ``{a}`` and ``{b}`` are its first two array parameters
 KERAS_RULE_LINES = {
@@ -1072,7 +1073,8 @@ def exports_block(path: str) -> str:
             by_module[mod] = [n for n in by_module[mod]
                               if n not in in_keras_module and n not in KERAS_SPECIAL]
         by_module["._keras_ops"] = sorted(in_keras_module)
-        by_module["._keras_special"] = sorted(n for n in KERAS_SPECIAL if n in keras)
+        by_module["._keras_special"] = sorted(n for n in KERAS_SPECIAL
+                                              if n in keras or n in chosen)
         chosen.update({n: "keras" for n in in_keras_module | set(KERAS_SPECIAL)})
     lines = [BEGIN]
     for mod in sorted(by_module):

@@ -109,3 +109,28 @@ def assert_mixed_backends_raise(calls, b1: str, b2: str) -> None:
         assert "crossops.to_numpy" in msg, msg
         for name in (arguments[0] if arguments else ()):
             assert f"{name} on " in msg, msg
+
+
+def keras_subprocess(backend: str, module: str, entry: str, timeout: float = 900) -> dict:
+    """Keras's results, computed in a fresh Python with ``KERAS_BACKEND`` set to
+    ``backend`` (Keras reads it once, when it is imported): runs ``<module>.<entry>(path)``
+    (``module`` a test module, ``"tests.test_sparse"``), which writes its results (a dict)
+    to ``path`` as a pickle, and returns them."""
+    import os
+    import pickle
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+    root = Path(__file__).parents[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "out.pkl")
+        env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3",
+                   PYTHONPATH=os.pathsep.join([str(root), str(root / "src"),
+                                               os.environ.get("PYTHONPATH", "")]))
+        code = f"import {module} as t; t.{entry}({path!r})"
+        proc = subprocess.run([sys.executable, "-c", code], env=env, cwd=root,
+                              capture_output=True, text=True, timeout=timeout)
+        assert proc.returncode == 0, proc.stderr[-4000:]
+        with open(path, "rb") as f:
+            return pickle.load(f)

@@ -10,11 +10,7 @@ results in a subprocess started with that backend's ``KERAS_BACKEND``, once per 
 
 from __future__ import annotations
 
-import os
 import pickle
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -22,24 +18,13 @@ import pytest
 import crossops
 from crossops import ops
 
-ROOT = Path(__file__).parents[1]
+from .backends import keras_subprocess
 
 
 def _keras_subprocess(backend: str, entry: str) -> dict:
     """Run ``tests.test_sparse.<entry>(path)`` in a fresh Python with ``KERAS_BACKEND``
-    set to ``backend``; it writes its results (a dict) to ``path`` as a pickle."""
-    import tempfile
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "out.pkl")
-        env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3",
-                   PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "src"),
-                                               os.environ.get("PYTHONPATH", "")]))
-        code = f"import tests.test_sparse as t; t.{entry}({path!r})"
-        proc = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT,
-                              capture_output=True, text=True, timeout=900)
-        assert proc.returncode == 0, proc.stderr[-4000:]
-        with open(path, "rb") as f:
-            return pickle.load(f)
+    set to ``backend`` (see :func:`tests.backends.keras_subprocess`)."""
+    return keras_subprocess(backend, "tests.test_sparse", entry)
 
 
 # == the inputs: one table, built as each backend's sparse arrays ============================

@@ -28,6 +28,12 @@ class OpTypeError(TypeError, RuntimeError):
     """A dtype or type an op does not take on a backend (a TypeError; also a RuntimeError)."""
 
 
+class OpFloat8Error(OpTypeError, ValueError):
+    """A float8 array where the backend has no kernel for the op (TensorFlow has none for
+    float8 arithmetic): a TypeError, as for any dtype a kernel lacks, and a ValueError, as
+    Keras raises it there ("no implicit conversion from float8 dtypes")."""
+
+
 #: an axis out of range, as NumPy, JAX, crossops's TensorFlow namespace and torch say it
 _AXIS_OUT = re.compile(r"axis\W*-?\d+ is out of bounds|Dimension out of range")
 _TORCH_AXIS = re.compile(r"Dimension out of range \(expected to be in range of "

@@ -56,7 +56,7 @@ from __future__ import annotations
 from ._backend import backend_chapter
 from ._config import floatx
 from ._dispatch import native_dtype as _native
-from ._dtypes import dtype_name, kind, result_name
+from ._dtypes import FLOAT8, dtype_name, kind, result_name
 from .numpy._namespace import numpy_namespace
 
 #: the Python scalar types, weak in Keras's promotion as in NumPy's
@@ -380,3 +380,20 @@ def promoted_sequence(xs):
         return xs
     target = result_name(*names)
     return type(xs)(_as(x, target) for x in xs)
+
+
+def refuse_float8(op: str, arrays_and_dtypes) -> None:
+    """Raise Keras's ValueError where a float8 dtype is among ``arrays_and_dtypes`` (arrays,
+    dtypes, Python scalars): Keras's ``result_type`` has no implicit conversion from float8,
+    not even to itself (it must be cast first). Anything not a dtype is left to the op."""
+    for a in arrays_and_dtypes:
+        if type(a) in _PY or type(a) is complex:
+            continue
+        try:
+            name = dtype_name(a if isinstance(a, type) else getattr(a, "dtype", a))
+        except TypeError:
+            continue
+        if name in FLOAT8:
+            raise ValueError(f"{op}: there is no implicit conversion from float8 dtypes "
+                             f"({name} among the inputs; in Keras, not even to the same "
+                             f"float8 dtype); cast it to another dtype first")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from . import _keras_dtypes as _kd
 from ._accel import accelerate
-from ._typing import Array, ArrayLike, Axis, DTypeLike
+from ._typing import Any, Array, ArrayLike, Axis, DTypeLike
 from .numpy._namespace import numpy_namespace
 from .numpy._ops import _where
 from .numpy._ops import max as _np_max
@@ -58,6 +58,43 @@ def where(condition: ArrayLike, x1: ArrayLike | None = None,
 # the where op's C front takes the three-array calls (those of crossops.numpy.where) and
 # hands every other call, one argument too, to the def above
 where = accelerate(where, _where)
+
+
+def result_type(*arrays_and_dtypes: ArrayLike | DTypeLike) -> Any:
+    """The dtype that promoting the given arrays and dtypes together gives, as
+    ``crossops.numpy.result_type``, except that a float8 dtype among them raises, as in
+    Keras (``keras.backend.result_type``): Keras has no implicit conversion from float8
+    dtypes, not even to the same float8 dtype.
+
+    Parameters
+    ----------
+    *arrays_and_dtypes : ArrayLike | DTypeLike
+        Arrays, dtypes and Python scalars to promote together.
+
+    Returns
+    -------
+    Any
+        The promoted dtype, of the arrays' backend (of the default backend when only
+        dtypes are given).
+
+    Raises
+    ------
+    ValueError
+        If a float8 dtype (``float8_e4m3fn``, ``float8_e5m2``) is among them: cast it first.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.result_type(np.ones(2, np.int8), "float16")
+    dtype('float16')
+    >>> ops.result_type("float8_e4m3fn", "float8_e4m3fn")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: result_type: there is no implicit conversion from float8 dtypes ...
+    """
+    _kd.refuse_float8("result_type", arrays_and_dtypes)
+    return _xnp().result_type(*arrays_and_dtypes)
 
 
 def round(x: ArrayLike, decimals: int = 0) -> Array:  # noqa: A001  (keras.ops.round)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .._dtypes import DTYPE_NAMES, FLOAT8, dtype_name, result_name
+from .._errors import OpValueError
 
 
 def dtype_table(lookup: Callable[[str], object], names=DTYPE_NAMES) -> dict[str, object]:
@@ -83,7 +84,10 @@ def promoting(f: Callable, astype: Callable, table: dict, positions=(0, 1)):
         try:
             return cache[d1, d2]
         except KeyError:  # a dtype outside the table (float8): only with itself
-            result_name(dtype_name(d1), dtype_name(d2))  # (ValueError for float8 and another)
+            try:
+                result_name(dtype_name(d1), dtype_name(d2))
+            except ValueError as e:  # float8 and another dtype: Keras's ValueError (torch's
+                raise OpValueError(str(e)) from None  # own promotion raises RuntimeError)
             return None, None
 
     def promoted(*args, **kwargs):
@@ -205,7 +209,10 @@ def dtype_functions(table: dict, native_dtype: Callable, default_dtypes: Callabl
         out = result_name(*names)
         for s in scalars:
             out = weak_scalar_name(s, out, default_dtypes())
-        return table[out]
+        try:
+            return table[out]
+        except KeyError:  # a float8 dtype, alone or with itself (as NumPy with ml_dtypes)
+            return native_dtype(out)
 
     return dict(finfo=finfo, iinfo=iinfo, can_cast=can_cast, isdtype=isdtype,
                 result_type=result_type)

@@ -4,6 +4,8 @@ Nothing here changes TensorFlow's global settings (no NumPy behaviour switch).""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import tensorflow as tf
 
@@ -76,9 +78,18 @@ linalg_solve_triangular = NAMESPACE.linalg.solve_triangular
 linspace = number_linspace(NAMESPACE.linspace)  # array bounds: the generic's (NumPy's)
 
 
+#: a float8 dtype as TensorFlow's messages name it (``float8_e4m3fn``, ``DT_FLOAT8_E5M2``)
+_FLOAT8_NAMED = re.compile(r"float8_e[0-9a-z]+", re.IGNORECASE)
+
+
 def translate_error(e):
-    """TensorFlow's own errors as the usual Python types."""
-    from ..._errors import OpTypeError, OpValueError
+    """TensorFlow's own errors as the usual Python types; a float8 tensor where the kernel
+    has none (no float8 arithmetic on TensorFlow) is a TypeError and a ValueError, as Keras's
+    TensorFlow backend raises ValueError ("no implicit conversion from float8 dtypes")."""
+    from ..._errors import OpFloat8Error, OpTypeError, OpValueError
+    if isinstance(e, (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError,
+                      tf.errors.NotFoundError)) and _FLOAT8_NAMED.search(str(e)):
+        return OpFloat8Error
     if isinstance(e, (tf.errors.InvalidArgumentError, tf.errors.OutOfRangeError)):
         # a dtype the kernel does not take is a TypeError, as on the other backends
         return OpTypeError if "is not in the list of allowed values" in str(e) else OpValueError
@@ -88,8 +99,11 @@ def translate_error(e):
 
 
 def error_message(e) -> str:
-    """TF's message without its graph-node prefix and ``[Op:...]`` suffix."""
-    import re
+    """TF's message without its graph-node prefix and ``[Op:...]`` suffix; for a float8
+    tensor where the kernel has none, what to do instead."""
     msg = getattr(e, "message", None) or str(e)
+    if isinstance(e, tf.errors.OpError) and (found := _FLOAT8_NAMED.search(msg)):
+        return (f"TensorFlow has no {found[0].lower()} kernel for this op (there is no "
+                f"implicit conversion from float8 dtypes); cast to float32 first")
     msg = re.sub(r"\{\{[^}]*\}\}\s*", "", msg)
     return re.sub(r"\s*\[Op:[^\]]*\].*$", "", msg.strip().split("\n")[0], flags=re.S).strip()

@@ -15,6 +15,7 @@ from ._helpers import (
     DEFAULT_COMPLEX,
     DEFAULT_FLOAT,
     DEFAULT_INT,
+    is_float8,
     is_tensor,
     ndim,
     on_device,
@@ -165,26 +166,18 @@ def full(shape, fill_value, *, dtype=None, device=None):
 
 def _filled(shape, value):
     """A tensor of ``shape`` filled with ``value``: tf.fill for a scalar, a broadcast for
-    an array (and for float8, which tf.fill has no kernel for)."""
-    if value.shape.rank or _float8(value.dtype):
+    an array (and for float8, which tf.fill has no kernel for; the float8 tensors of the
+    other creation functions are made in float32, then cast)."""
+    if value.shape.rank or is_float8(value.dtype):
         return tf.broadcast_to(value, shape)
     return tf.fill(shape, value)
-
-
-#: the float8 types: TensorFlow casts to them only from floats, and its fill and
-#: ones/zeros-like kernels lack them (those tensors are made in float32, then cast)
-_FLOAT8 = frozenset(getattr(tf.dtypes.experimental, n) for n in ("float8_e4m3fn", "float8_e5m2"))
-
-
-def _float8(dtype) -> bool:
-    return dtype in _FLOAT8
 
 
 def zeros(shape, *, dtype=None, device=None):
     shape = _shape(shape, "zeros")
     _check_shape(shape, "zeros")
     with on_device(device):
-        if _float8(dtype):
+        if is_float8(dtype):
             return tf.cast(tf.zeros(shape, tf.float32), dtype)
         return tf.zeros(shape, dtype or DEFAULT_FLOAT)
 
@@ -193,7 +186,7 @@ def ones(shape, *, dtype=None, device=None):
     shape = _shape(shape, "ones")
     _check_shape(shape, "ones")
     with on_device(device):
-        if _float8(dtype):
+        if is_float8(dtype):
             return tf.cast(tf.ones(shape, tf.float32), dtype)
         return tf.ones(shape, dtype or DEFAULT_FLOAT)
 
@@ -211,9 +204,9 @@ def full_like(x, /, fill_value, *, dtype=None, device=None):
 
 def zeros_like(x, /, *, dtype=None, device=None):
     if device is None and tf.is_tensor(x) and (dtype is None or dtype == x.dtype) \
-            and x.dtype not in _FLOAT8:
+            and not is_float8(x.dtype):
         return tf.raw_ops.ZerosLike(x=x)  # one kernel (tf.shape and tf.zeros: two, ~3x)
-    if _float8(dtype or x.dtype):
+    if is_float8(dtype or x.dtype):
         return zeros(tf.shape(x), dtype=dtype or x.dtype, device=device)
     with on_device(device):
         return tf.zeros(tf.shape(x), dtype or x.dtype)
@@ -221,9 +214,9 @@ def zeros_like(x, /, *, dtype=None, device=None):
 
 def ones_like(x, /, *, dtype=None, device=None):
     if device is None and tf.is_tensor(x) and (dtype is None or dtype == x.dtype) \
-            and x.dtype not in _FLOAT8:
+            and not is_float8(x.dtype):
         return tf.raw_ops.OnesLike(x=x)  # one kernel (tf.shape and tf.ones: two, ~3x)
-    if _float8(dtype or x.dtype):
+    if is_float8(dtype or x.dtype):
         return ones(tf.shape(x), dtype=dtype or x.dtype, device=device)
     with on_device(device):
         return tf.ones(tf.shape(x), dtype or x.dtype)
@@ -248,7 +241,7 @@ def eye(n_rows, n_cols=None, /, *, k=0, dtype=None, device=None):
         r = tf.range(n_rows, dtype=tf.int64)[:, None]
         c = tf.range(n_cols, dtype=tf.int64)[None, :]
         eye = tf.math.equal(c - r, k)
-        if _float8(dtype):  # (no bool -> float8 cast)
+        if is_float8(dtype):  # (no bool -> float8 cast)
             return tf.cast(tf.cast(eye, tf.float32), dtype)
         return tf.cast(eye, dtype or DEFAULT_FLOAT)
 

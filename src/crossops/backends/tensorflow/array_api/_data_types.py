@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import tensorflow as tf
 
-from ._helpers import nonzero, on_device
+from ._helpers import is_float8, nonzero, on_device
 
 __all__ = ["astype"]
 
@@ -18,8 +18,10 @@ def astype(x, dtype, /, *, copy=True, device=None):
     with on_device(device):
         if x.dtype == dtype:
             return tf.identity(x) if copy or device is not None else x
-        if dtype == tf.bool:
-            return nonzero(x)
+        if dtype == tf.bool:  # (float8 has no comparison kernels: through float32)
+            return nonzero(tf.cast(x, tf.float32) if is_float8(x.dtype) else x)
         if x.dtype.is_complex and not dtype.is_complex:
             x = tf.math.real(x)
+        if is_float8(dtype) and not x.dtype.is_floating:
+            x = tf.cast(x, tf.float32)  # TensorFlow casts to float8 from floats only (exact)
         return tf.cast(x, dtype)

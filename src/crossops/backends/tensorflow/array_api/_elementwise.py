@@ -10,7 +10,15 @@ import math
 
 import tensorflow as tf
 
-from ._helpers import SAME_WIDTH_INT, UNSIGNED, is_tensor, nonzero, scalar_tensor, tensor
+from ._helpers import (
+    SAME_WIDTH_INT,
+    UNSIGNED,
+    is_float8,
+    is_tensor,
+    nonzero,
+    scalar_tensor,
+    tensor,
+)
 
 __all__ = [
     "abs", "acos", "acosh", "add", "asin", "asinh", "atan", "atan2", "atanh",
@@ -203,22 +211,28 @@ def _const_bool(x, value: bool):
     return tf.fill(tf.shape(x), value)
 
 
+def _widened(x):
+    """``x``, a float8 tensor as float32 (exact; TensorFlow has no float8 kernels for the
+    value tests, where Keras's TensorFlow backend answers as for integers)."""
+    return tf.cast(x, tf.float32) if is_float8(x.dtype) else x
+
+
 def isnan(x, /):
-    x = _t(x)
+    x = _widened(_t(x))
     if _is_complex(x.dtype):
         return tf.math.logical_or(tf.math.is_nan(tf.math.real(x)), tf.math.is_nan(tf.math.imag(x)))
     return tf.math.is_nan(x) if x.dtype.is_floating else _const_bool(x, False)
 
 
 def isinf(x, /):
-    x = _t(x)
+    x = _widened(_t(x))
     if _is_complex(x.dtype):
         return tf.math.logical_or(tf.math.is_inf(tf.math.real(x)), tf.math.is_inf(tf.math.imag(x)))
     return tf.math.is_inf(x) if x.dtype.is_floating else _const_bool(x, False)
 
 
 def isfinite(x, /):
-    x = _t(x)
+    x = _widened(_t(x))
     if _is_complex(x.dtype):
         return tf.math.logical_and(tf.math.is_finite(tf.math.real(x)),
                                    tf.math.is_finite(tf.math.imag(x)))

@@ -16,6 +16,17 @@ SAME_WIDTH_INT = {1: tf.int8, 2: tf.int16, 4: tf.int32, 8: tf.int64}
 
 DEFAULT_INT, DEFAULT_FLOAT, DEFAULT_COMPLEX = tf.int64, tf.float32, tf.complex64
 
+#: the float8 types (``crossops._dtypes.FLOAT8``): storage dtypes, which TensorFlow casts
+#: to only from floats and has no fill, ones/zeros-like or arithmetic kernels for on CPU
+FLOAT8 = frozenset(getattr(tf.dtypes.experimental, n) for n in ("float8_e4m3fn", "float8_e5m2"))
+#: by id: TensorFlow's DType objects are interned (hashing one costs more than the test)
+_FLOAT8_IDS = frozenset(map(id, FLOAT8))
+
+
+def is_float8(dtype) -> bool:
+    """Whether ``dtype`` (a TensorFlow DType, or None) is a float8 type."""
+    return id(dtype) in _FLOAT8_IDS
+
 
 def is_tensor(x) -> bool:
     return isinstance(x, (tf.Tensor, tf.Variable))
