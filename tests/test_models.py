@@ -178,7 +178,9 @@ def test_functional_model_with_two_inputs_and_outputs(backend):
         y1, y2 = model.predict([np.ones((2, 3), np.float32), np.ones((2, 2), np.float32)])
     np.testing.assert_allclose(y1, np.full((2, 1), 12.0))
     np.testing.assert_allclose(y2, np.full((2, 2), 2.0))
-    assert len(model.layers) == 3
+    # Keras's order: by depth from the outputs, the InputLayers included
+    assert [type(x).__name__ for x in model.layers] == ["InputLayer", "Dense", "InputLayer",
+                                                        "Dense", "Dense"]
     with backend_context(backend):  # the config round trip rebuilds the same graph
         clone = models.Functional.from_config(model.get_config())
         clone.set_weights(model.get_weights())

@@ -250,6 +250,7 @@ ARGS = {"Dense": (2,), "Activation": ("relu",), "Dropout": (0.1,), "Reshape": ((
         "CenterCrop": (2, 2)}
 ARGS.update({f"Conv{r}D{t}": (2, 2) for r in (1, 2, 3) for t in ("", "Transpose")})
 ARGS["SeparableConv2D"] = (2, 2)
+ARGS["InputLayer"] = ((3,),)  # its shape
 #: crossops's layer classes that Keras also has (Layer itself is the abstract base)
 MIRRORED = sorted(n for n in layers.__all__ if isinstance(getattr(layers, n), type)
                   and issubclass(getattr(layers, n), layers.Layer) and n != "Layer"
@@ -271,7 +272,8 @@ SHAPES = {"Conv1D": (5, 2), "Conv2D": (5, 5, 2), "Conv3D": (4, 4, 4, 2),
           "Embedding": None, "MultiHeadAttention": None, "Resizing": (4, 4, 1),
           "CenterCrop": (4, 4, 1), "BatchNormalization": (3,), "Dense": (3,),
           "EinsumDense": (3,), "LayerNormalization": (3,), "RMSNormalization": (3,),
-          "Attention": None, "TimeDistributed": (4, 3)}
+          "Attention": None, "TimeDistributed": (4, 3),
+          "InputLayer": None}  # never called: tests/test_input_layer.py
 
 
 def _args(name, lib):

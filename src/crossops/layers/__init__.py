@@ -48,6 +48,7 @@ from ._core import (
 )
 from ._dot_attention import Attention
 from ._einsum_dense import EinsumDense
+from ._input_layer import Input, InputLayer
 from ._layer import Layer
 from ._merging import Add, Average, Concatenate, Multiply, UpSampling2D, ZeroPadding2D
 from ._normalization import (
@@ -59,7 +60,7 @@ from ._normalization import (
 )
 from ._preprocessing import CenterCrop, Normalization, Rescaling, Resizing
 from ._rnn import GRU, LSTM, Bidirectional, SimpleRNN
-from ._symbolic import Input, SymbolicTensor
+from ._symbolic import SymbolicTensor
 from ._time_distributed import TimeDistributed
 from ._torch_module_wrapper import TorchModuleWrapper
 
@@ -96,6 +97,7 @@ __all__ = [
                     "GlobalMaxPooling2D",
                     "GroupNormalization",
                     "Input",
+                    "InputLayer",
                     "Layer",
                     "LayerNormalization",
                     "LeakyReLU",

@@ -1,7 +1,7 @@
-"""Symbolic tensors for the functional API: ``Input(shape)`` stands for a batch of inputs;
-calling a layer on symbolic tensors records a node and returns symbolic outputs whose
-shapes come from running the layer once on zeros (batch of 1) of the default backend,
-which also builds the layer."""
+"""Symbolic tensors for the functional API: ``Input(shape)`` (an ``InputLayer``'s output,
+in ``_input_layer``) stands for a batch of inputs; calling a layer on symbolic tensors
+records a node and returns symbolic outputs whose shapes come from running the layer once
+on zeros (batch of 1) of the default backend, which also builds the layer."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from ..distribution._hooks import build_scope
 class SymbolicTensor:
     """A placeholder with a shape (``None`` for the batch axis) and a dtype, named as Keras
     names its ``KerasTensor``s (``keras_tensor``, ``keras_tensor_1`` ...) unless given a
-    name; an ``Input``'s also carries the name of its input layer (``layer_name``)."""
+    name; an ``Input``'s also points at its ``InputLayer`` (``_input_layer``, as a Keras
+    tensor's history points at its layer)."""
 
     def __init__(self, shape, dtype="float32", node=None, index=0, name=None):
         self.shape = tuple(shape)
@@ -25,9 +26,8 @@ class SymbolicTensor:
         self.node = node
         self.index = index
         self.name = name or auto_name("keras_tensor")
-        #: the name of the input layer of an ``Input`` (in a model's layers and config),
-        #: else None
-        self.layer_name = None
+        #: the InputLayer whose output this is (an ``Input``), else None
+        self._input_layer = None
 
     @property
     def ndim(self):
@@ -42,25 +42,6 @@ class Node:
 
     def __init__(self, layer, args, kwargs, outputs):
         self.layer, self.args, self.kwargs, self.outputs = layer, args, kwargs, outputs
-
-
-def Input(shape, batch_size=None, dtype="float32", name=None):
-    """A symbolic input: ``shape`` excludes the batch axis.
-
-    As in Keras, ``name`` names the tensor and its input layer; without one the tensor is
-    ``keras_tensor``, ``keras_tensor_1`` ... and the input layer (in a model's config and
-    ``.keras`` file) ``input_layer``, ``input_layer_1`` ...
-
-    Examples
-    --------
-    >>> Input((4,)).shape
-    (None, 4)
-    >>> Input((4,), name="pixels").layer_name
-    'pixels'
-    """
-    t = SymbolicTensor((batch_size,) + tuple(shape), dtype, name=name)
-    t.layer_name = name or auto_name("input_layer")
-    return t
 
 
 def _is_sym(x):

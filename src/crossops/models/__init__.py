@@ -14,7 +14,7 @@ Examples
 """
 
 from ..callbacks import Callback, EarlyStopping, History, LearningRateScheduler, ModelCheckpoint
-from ..layers._symbolic import Input
+from ..layers._input_layer import Input
 from ..saving import load_model
 from ._model import Functional, Model, Sequential
 

@@ -9,10 +9,11 @@ import optree
 
 import crossops
 
+from ..layers._input_layer import Input, InputLayer, input_layer_of
 from ..layers._layer import Layer, _wrap_torch_module, module_home
-from ..layers._symbolic import Input, SymbolicTensor, run_graph, topological_nodes
+from ..layers._symbolic import SymbolicTensor, run_graph, topological_nodes
 from ..saving import _keras_file, _keras_h5, _registry
-from ..saving._serialization import input_layer_config, serialize_keras_object
+from ..saving._serialization import serialize_keras_object
 from ..trainers._trainer import Trainer
 
 
@@ -138,6 +139,66 @@ class Model(Trainer, Layer):
             many = bool(shape) and isinstance(shape[0], list | tuple)
             self(([zeros(s) for s in shape]) if many else zeros(shape))
 
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """The model from its config: a functional model's config (``name``, ``layers``,
+        ``input_layers``, ``output_layers``) read by ``Model`` itself gives a
+        :class:`Functional` (as Keras's ``Model.from_config``); otherwise the config's
+        arguments go to the class's constructor."""
+        if cls is Model and all(k in config for k in ("name", "layers", "input_layers",
+                                                      "output_layers")):
+            return Functional.from_config(config, custom_objects=custom_objects)
+        with _registry.custom_object_scope(custom_objects):
+            return super().from_config(config)
+
+    # -- layers -------------------------------------------------------------------------------
+    def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
+        """A layer of the model by its name or by its index in ``layers`` (Keras's
+        ``Model.get_layer``); a functional model's InputLayers are found too.
+
+        Parameters
+        ----------
+        name : str, optional
+            The layer's name.
+        index : int, optional
+            Its position in ``layers``. Give ``name`` or ``index``, not both.
+
+        Returns
+        -------
+        Layer
+
+        Raises
+        ------
+        ValueError
+            If both or neither are given, or no layer has that name or index.
+
+        Examples
+        --------
+        >>> from crossops import layers, models
+        >>> x = layers.Input((3,), name="x")
+        >>> model = models.Model(x, layers.Dense(2, name="d")(x))
+        >>> model.get_layer("d").units, type(model.get_layer(index=0)).__name__
+        (2, 'InputLayer')
+        """
+        listed = self.__dict__.get("layers")
+        listed = list(listed if listed is not None else self._tracked)
+        if index is not None and name is not None:
+            raise ValueError(f"{self.name}.get_layer: provide only a layer name or a layer "
+                             f"index. Received: index={index}, name={name}.")
+        if index is not None:
+            if len(listed) <= index:
+                raise ValueError(f"{self.name}.get_layer: was asked to retrieve layer at "
+                                 f"index {index} but model only has {len(listed)} layers.")
+            return listed[index]
+        if name is not None:
+            for layer in listed:
+                if layer.name == name:
+                    return layer
+            raise ValueError(f"{self.name}.get_layer: no such layer: {name}. Existing layers "
+                             f"are: {[layer.name for layer in listed]}.")
+        raise ValueError(f"{self.name}.get_layer: provide either a layer name or layer "
+                         "index.")
+
     # -- summary ------------------------------------------------------------------------------
 
     def summary(self, print_fn=print):
@@ -161,15 +222,40 @@ class Functional(Model):
 
     def __init__(self, inputs, outputs, name=None, **kwargs):
         super().__init__(name=name, **kwargs)
-        self.inputs, self.outputs = inputs, outputs
+        self._inputs_struct, self._outputs_struct = inputs, outputs
         self._nodes = topological_nodes(inputs, outputs)
         # Keras's order (by depth from the inputs), so that get_weights / set_weights and
         # the weights files' per-class numbering agree with Keras's for branching graphs
-        self.layers = _keras_h5.keras_layer_order(inputs, outputs, self._nodes)
+        listed = _keras_h5.keras_layer_order(inputs, outputs, self._nodes)
+        # the layers are tracked without the InputLayers (no weights; a torch model's
+        # submodules keep their names), then listed with them, as Keras's ``layers``
+        self.layers = [layer for layer in listed if not isinstance(layer, InputLayer)]
+        self.__dict__["layers"] = listed
         self.built = True
 
+    @property
+    def inputs(self) -> list:
+        """The input tensors, flat (Keras's); ``input`` keeps the structure given."""
+        return _flat(self._inputs_struct)
+
+    @property
+    def outputs(self) -> list:
+        """The output tensors, flat (Keras's); ``output`` keeps the structure given."""
+        return _flat(self._outputs_struct)
+
+    @property
+    def input(self):
+        """The inputs as given to the constructor (a tensor, list or dict)."""
+        return self._inputs_struct
+
+    @property
+    def output(self):
+        """The outputs as given to the constructor (a tensor, list or dict)."""
+        return self._outputs_struct
+
     def call(self, inputs, training=False):
-        return run_graph(self._nodes, self.inputs, self.outputs, inputs, training=training)
+        return run_graph(self._nodes, self._inputs_struct, self._outputs_struct, inputs,
+                         training=training)
 
     def _keras_layer_list(self):
         return list(self.layers)
@@ -178,9 +264,11 @@ class Functional(Model):
         """Keras 3's functional config: every layer (the inputs as InputLayers) with the
         calls it made (``inbound_nodes``, whose tensors name the layer, call and output
         they come from), and the model's ``input_layers`` and ``output_layers``."""
-        input_leaves = optree.tree_leaves(self.inputs, is_leaf=_is_sym)
-        names = _unique_names(self, input_leaves)
-        history = {id(t): [names[id(t)], 0, 0] for t in input_leaves}
+        input_leaves = self.inputs
+        # an input a layer computed has no InputLayer: one is written for it (by its name)
+        loose = [t for t in input_leaves if input_layer_of(t) is None]
+        names = _unique_names(self, loose)
+        history = {id(t): [names[id(input_layer_of(t) or t)], 0, 0] for t in input_leaves}
         calls: dict = {}
         for node in self._nodes:
             k = calls.setdefault(id(node.layer), [])
@@ -195,22 +283,26 @@ class Functional(Model):
                     "keras_history": history[id(x)]}} if _is_sym(x) else
                 serialize_keras_object(x), tree, is_leaf=_is_sym, none_is_leaf=True)
         entries = []
-        for t in input_leaves:
-            entry = input_layer_config(t, names[id(t)])
+        for t in loose:
+            entry = serialize_keras_object(InputLayer(batch_shape=t.shape, dtype=t.dtype,
+                                                      name=names[id(t)]))
             entries.append({**entry, "name": names[id(t)], "inbound_nodes": []})
         for layer in self._keras_layer_list():
             entry = serialize_keras_object(layer)
             entry["name"] = names[id(layer)]
             entry["inbound_nodes"] = [{"args": encode(list(n.args)), "kwargs": encode(n.kwargs)}
-                                      for n in calls[id(layer)]]
+                                      for n in calls.get(id(layer), [])]
             entries.append(entry)
 
-        def refs(tree):
+        def refs(tree):  # Keras's: a dict stays a dict, a list or tuple is a list
+            if isinstance(tree, dict):
+                return {k: refs(v) for k, v in tree.items()}
             leaves = optree.tree_leaves(tree, is_leaf=_is_sym)
             out = [history[id(t)] for t in leaves]
             return out[0] if _is_sym(tree) else out
         return {"name": self.name, "trainable": self.trainable, "layers": entries,
-                "input_layers": refs(self.inputs), "output_layers": refs(self.outputs)}
+                "input_layers": refs(self._inputs_struct),
+                "output_layers": refs(self._outputs_struct)}
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
@@ -224,6 +316,11 @@ class Functional(Model):
 
 def _is_sym(x):
     return isinstance(x, SymbolicTensor)
+
+
+def _flat(tree) -> list:
+    """The symbolic tensors of a structure, as a list."""
+    return [t for t in optree.tree_leaves(tree, is_leaf=_is_sym) if _is_sym(t)]
 
 
 class Sequential(Model):
@@ -246,10 +343,18 @@ class Sequential(Model):
             self.add(layer)
 
     def add(self, layer):
-        if isinstance(layer, SymbolicTensor):
+        """Put ``layer`` on top of the stack: a Layer (a bare torch module is wrapped), or
+        first an ``Input`` or ``InputLayer`` (the model's input: built at once, and not
+        listed in ``layers``, as Keras's)."""
+        if isinstance(layer, SymbolicTensor) and input_layer_of(layer) is not None:
+            layer = input_layer_of(layer)
+        if isinstance(layer, InputLayer):
             if self._input is not None or self.layers:
-                raise ValueError(f"{self.name}: an Input can only come first")
-            self._input = layer
+                raise ValueError(f"{self.name}.add: an Input or InputLayer can only come "
+                                 f"first (the model has "
+                                 f"{'an input' if self._input is not None else 'layers'}"
+                                 " already)")
+            self._input = layer.output
             return
         if not isinstance(layer, Layer) and module_home(type(layer)) is not None:
             layer = _wrap_torch_module(layer, self._made_on)  # a bare torch module
@@ -267,6 +372,24 @@ class Sequential(Model):
         with self._name_scope():
             self._call_symbolic(self._input)
         self.built = True
+
+    @property
+    def inputs(self) -> list:
+        """The input tensor in a list, once the model has an input (given, or made by a
+        build or first call); before, an AttributeError (Keras's)."""
+        if self._input is None:
+            raise AttributeError(f"Sequential model '{self.name}' has no defined inputs yet.")
+        return [self._input]
+
+    @property
+    def outputs(self) -> list:
+        """The output tensor in a list, once the model has an input and layers; before, an
+        AttributeError (Keras's)."""
+        output = self.__dict__.get("_output")
+        if output is None:
+            raise AttributeError(f"Sequential model '{self.name}' has no defined outputs "
+                                 "yet.")
+        return [output]
 
     def __call__(self, *args, **kwargs):
         if not self.built and self.layers and args and isinstance(args[0], SymbolicTensor):
@@ -305,6 +428,7 @@ class Sequential(Model):
             shapes.append(list(x.shape))
             x = layer(x)
         self._layer_input_shapes = shapes
+        self._output = x
 
     def call(self, inputs, training=False):
         x = inputs
@@ -322,8 +446,7 @@ class Sequential(Model):
         included)."""
         entries = []
         if self._input is not None:
-            entries.append(input_layer_config(self._input, self._input.layer_name
-                                              or self._input.name))
+            entries.append(serialize_keras_object(input_layer_of(self._input)))
         shapes = self.__dict__.get("_layer_input_shapes") or []
         for i, layer in enumerate(self.layers):
             entry = serialize_keras_object(layer)
@@ -377,11 +500,12 @@ def _dtype_name(config) -> str:
     return "float32" if str(dtype).startswith("mixed_") else dtype
 
 
-def _unique_names(model, input_leaves) -> dict:
-    """A name per input tensor and layer of a functional model (Keras's configs refer to
-    them by name), made unique where two share one."""
+def _unique_names(model, loose_inputs) -> dict:
+    """A name per layer of a functional model (its InputLayers included) and per input
+    tensor without an InputLayer (Keras's configs refer to them by name), made unique
+    where two share one."""
     names, used = {}, set()
-    for obj, name in [*((t, t.layer_name or t.name) for t in input_leaves),
+    for obj, name in [*((t, t.name) for t in loose_inputs),
                       *((layer, layer.name) for layer in model.layers)]:
         base, n = name, 0
         while name in used:
@@ -402,8 +526,8 @@ def _functional_from_config(cls, config, deserialize):
         obj = deserialize({k: v for k, v in spec.items() if k not in ("inbound_nodes",
                                                                        "name")})
         created[name] = obj
-        if _is_sym(obj):
-            outputs[(name, 0)] = [obj]
+        if isinstance(obj, InputLayer):
+            outputs[(name, 0)] = [obj.output]
         else:
             for i, node in enumerate(spec.get("inbound_nodes", [])):
                 pending.append((name, i, node))
@@ -448,6 +572,8 @@ def _functional_from_config(cls, config, deserialize):
         pending = [p for p in pending if p not in progress]
 
     def refs(value):
+        if isinstance(value, dict):
+            return {k: refs(v) for k, v in value.items()}
         if value and isinstance(value[0], str):
             return tensor(value)
         tensors = [tensor(r) for r in value]

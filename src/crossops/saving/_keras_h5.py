@@ -98,14 +98,16 @@ def _join(path, name):
 
 
 def keras_layer_order(inputs, outputs, nodes) -> list:
-    """The layers of a functional graph in Keras's order (``Functional.layers``): by
-    decreasing depth, then by first visit of a depth-first walk from the outputs (Keras's
-    ``map_graph``), so that per-class numbering of the weights' paths matches Keras's.
-    ``nodes`` are the graph's nodes (each with ``layer``, ``args``, ``kwargs``,
+    """The layers of a functional graph in Keras's order (``Functional.layers``), its
+    InputLayers included: by decreasing depth, then by first visit of a depth-first walk
+    from the outputs (Keras's ``map_graph``), an input no output reads at depth 0 before
+    the others there; so that the per-class numbering of the weights' paths matches
+    Keras's. ``nodes`` are the graph's nodes (each with ``layer``, ``args``, ``kwargs``,
     ``outputs``)."""
     import optree
 
-    from ..layers._symbolic import SymbolicTensor
+    from ..layers._input_layer import input_layer_of
+    from ..layers._symbolic import Node, SymbolicTensor
 
     def sym(x):
         return isinstance(x, SymbolicTensor)
@@ -113,15 +115,21 @@ def keras_layer_order(inputs, outputs, nodes) -> list:
     def parents(node):
         return [t for t in optree.tree_leaves((node.args, node.kwargs), is_leaf=sym)
                 if sym(t)]
-    input_ids = {id(t) for t in optree.tree_leaves(inputs, is_leaf=sym)}
+    input_leaves = [t for t in optree.tree_leaves(inputs, is_leaf=sym) if sym(t)]
+    input_ids = {id(t) for t in input_leaves}
+    # an input made by an InputLayer is that layer's node (Keras's); another (a tensor a
+    # layer computed, given as an input) stands outside the graph
+    input_nodes = {id(t): Node(input_layer_of(t), (), {}, t) for t in input_leaves
+                   if input_layer_of(t) is not None}
     index: dict = {}  # layer id -> first visit
     order: list = []  # nodes, inputs first
     finished, layers = set(), {}
 
     def visit(t):
-        if id(t) in input_ids or t.node is None:
+        node = input_nodes.get(id(t))
+        if node is None and (id(t) in input_ids or t.node is None):
             return
-        node = t.node
+        node = node or t.node
         if id(node) in finished:
             return
         layers[id(node.layer)] = node.layer
@@ -144,6 +152,10 @@ def keras_layer_order(inputs, outputs, nodes) -> list:
             parent = by_output.get(id(p))
             if parent is not None:
                 node_depth[id(parent)] = max(depth + 1, node_depth.get(id(parent), 0))
+    for node in input_nodes.values():  # inputs no output reads (Keras keeps them)
+        if id(node.layer) not in layers:
+            layers[id(node.layer)] = node.layer
+            layer_depth[id(node.layer)], index[id(node.layer)] = 0, -1
     ranked = sorted(layers, key=lambda k: (-layer_depth[k], index[k]))
     return [layers[k] for k in ranked]
 

@@ -14,7 +14,6 @@ import re
 import numpy as np
 
 from ..layers._config import keras_object, serialize_dtype
-from ..layers._symbolic import Input
 from . import _registry
 
 #: class names whose configs hold code; loading them would run it
@@ -132,8 +131,6 @@ def _deserialize(config):
         if found is not None:
             return found
         return inner  # a built-in function by name (an activation, a loss): crossops's
-    if class_name == "InputLayer":
-        return _input_from_config(inner)
     cls = _lookup(registered, class_name, config.get("module"))
     if cls is None:
         raise ValueError(f"deserialize_keras_object: unknown class {class_name!r} (module "
@@ -188,24 +185,6 @@ def _lookup(registered, class_name, module):
     if isinstance(class_name, str):
         return _registry.builtin(module, class_name)
     return None
-
-
-def _input_from_config(config: dict):
-    """Keras's InputLayer config as a crossops symbolic Input."""
-    shape = config.get("batch_shape") or config.get("batch_input_shape")
-    if shape is None:
-        shape = [None, *config.get("shape", [])]
-    dtype = config.get("dtype") or "float32"
-    if isinstance(dtype, dict):
-        dtype = dtype.get("config", {}).get("name", "float32")
-    return Input(tuple(shape[1:]), batch_size=shape[0], dtype=dtype, name=config.get("name"))
-
-
-def input_layer_config(tensor, name: str) -> dict:
-    """Keras's serialized InputLayer for the symbolic input ``tensor``."""
-    return keras_object("keras.layers", "InputLayer", {
-        "batch_shape": list(tensor.shape), "dtype": tensor.dtype, "sparse": False,
-        "ragged": False, "name": name, "optional": False})
 
 
 def snake(obj) -> str:
