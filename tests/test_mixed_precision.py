@@ -241,6 +241,25 @@ def test_loss_scale_skips_non_finite_steps_and_grows(bk):
         assert float(_floats(opt.scale_loss(loss)).ravel()[0]) == 16.0
 
 
+def test_loss_scale_skip_keeps_a_given_up_state():
+    """fit's eager step gives its state up to the optimizer (torch's multi-tensor forms
+    then write into it); a skipped step must still give the old values back."""
+    pytest.importorskip("torch")
+    from crossops.optimizers._functional import donated
+    with _backend("torch"):
+        w = _to_backend(np.ones(2, np.float32), "torch", False)
+        opt = mixed_precision.LossScaleOptimizer(optimizers.Adam(0.5), initial_scale=8.0)
+        opt.build([w])
+        state = [v.value.clone() for v in opt.variables]
+        bad = _to_backend(np.array([np.inf, 1.0], np.float32), "torch", False)
+        with donated([w, *state]):
+            (new_w,), new_state = opt.stateless_apply(state, [bad], [w])
+        np.testing.assert_array_equal(_floats(new_w), [1.0, 1.0])
+        np.testing.assert_array_equal(_floats(w), [1.0, 1.0])
+        assert all(np.array_equal(_floats(a), _floats(b)) for a, b in
+                   zip(new_state[2:], state[2:]))  # Adam's slots: the old zeros
+
+
 def test_loss_scaling_saves_float16_gradients():
     """A float16 gradient below float16's range (1e-8) is zero unscaled, found with
     scaling."""

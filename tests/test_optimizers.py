@@ -176,6 +176,23 @@ def test_gradient_accumulation_counters_are_separate_variables(backend):
         np.testing.assert_allclose(w.numpy(), [0.5, 0.5])
 
 
+def test_built_optimizer_keeps_its_state_in_its_variables_only(backend):
+    """The initial slots are as large as the model: once the variables hold them (a
+    tf.Variable copies its initial value), the optimizer keeps only their layout."""
+    from crossops.layers import Variable
+    from crossops.optimizers._functional import state_leaves
+    with backend_context(backend):
+        w = Variable(to_backend(backend, np.ones(4, np.float32)))
+        opt = optimizers.Adam(learning_rate=0.1)
+        opt.build([w])
+        assert len(opt.variables) == 4  # iterations, m, v, calls
+        assert all(x is None for x in state_leaves(opt._layout))
+        opt.apply([to_backend(backend, np.ones(4, np.float32))], [w])
+        assert int(opt.iterations) == 1
+        step = 0.1 * np.sqrt(1 - 0.999) / (1 - 0.9) * 0.1 / (np.sqrt(0.001) + 1e-7)
+        np.testing.assert_allclose(w.numpy(), 1 - step, rtol=1e-6)  # Keras's first step
+
+
 def test_torch_updates_record_no_autograd_graph():
     """Trainable torch variables are nn.Parameters; the updated values must not chain a
     graph back to them (every step would keep the previous ones alive)."""
@@ -209,3 +226,39 @@ def test_torch_multi_tensor_form_matches_the_rules(case, monkeypatch):
     rules, _ = _ours_run("torch", builder, kwargs, params, grads)
     for k in params:
         np.testing.assert_allclose(fast[k], rules[k], rtol=1e-6, atol=1e-7, err_msg=k)
+
+
+@pytest.mark.parametrize("case", ["sgd", "sgd_momentum", "sgd_nesterov", "sgd_weight_decay",
+                                  "adam", "adam_amsgrad", "adamw", "adam_accumulation"])
+def test_torch_donated_update_writes_the_same_bits_in_place(case):
+    """A fit step gives its state up to the update (``_functional.donated``): the torch
+    forms then write the new parameters and slots into the given tensors, as torch.optim
+    does, with the same bits as the pure forms; gradient accumulation, which may keep the
+    old parameters, and an update given nothing up leave their inputs untouched."""
+    pytest.importorskip("torch")
+    from crossops.optimizers._functional import donated, state_leaves
+    builder, _, kwargs = CASES[case]
+    params, grads = _problem()
+    opt = getattr(optimizers, builder)(**kwargs)
+
+    def run(give_up):
+        p = [to_backend("torch", v) for v in params.values()]
+        state = opt.init(p)
+        for g in grads:
+            given = [*p, *(x for s in state.slots for x in s)]
+            before = [x.clone() for x in given]
+            with donated(given if give_up else []):
+                new_p, new_state = opt.update([to_backend("torch", g[k]) for k in params],
+                                              state, p)
+            new_given = [*new_p, *(x for s in new_state.slots for x in s)]
+            if give_up and "accumulation" not in case:
+                assert all(a is b for a, b in zip(new_given, given))
+            else:
+                assert all(np.array_equal(to_numpy(x), to_numpy(b))
+                           for x, b in zip(given, before))
+            p, state = new_p, new_state
+        return [to_numpy(x) for x in [*p, *state_leaves(state)]]
+
+    with backend_context("torch"):
+        for a, b in zip(run(True), run(False)):
+            np.testing.assert_array_equal(a, b)

@@ -369,6 +369,30 @@ def test_fit_keeps_one_copy_of_the_training_state(trainer):
         X, Y, verbose=0)[0])
 
 
+@pytest.mark.skipif("torch" not in BACKENDS, reason="torch is not installed")
+def test_torch_fit_writes_the_state_into_its_tensors():
+    # as torch.optim steps: the step stores the new parameters and optimizer slots into
+    # the tensors it was given (compiled: inductor writes those buffers; eager: the
+    # optimizer's multi-tensor form), so that the old and the new state are not both held
+    # until the step ends; compiled and eager give the same numbers
+    with crossops.use_backend("torch"):
+        runs = {}
+        for eager in (True, False):
+            model = _mlp(optimizer=optimizers.Adam(1e-2), run_eagerly=eager)
+            model.fit(X[:20], Y[:20], batch_size=10, epochs=1, verbose=0, shuffle=False)
+            variables = [v for part in model._state_parts("train") for v in part]
+            storage = [v._value.data_ptr() for v in variables]
+            before = _weights(model)
+            model.fit(X, Y, batch_size=25, epochs=2, verbose=0, shuffle=False)
+            kept = [v._value.data_ptr() == d for v, d in zip(variables, storage)]
+            # eagerly the counters and metrics are new 0-d tensors the variables adopt
+            assert all(kept[:len(model.trainable_variables)] if eager else kept)
+            assert not any(np.array_equal(a, b) for a, b in zip(before, _weights(model)))
+            runs[eager] = _weights(model) + [v.numpy() for v in model.optimizer.variables]
+        for a, b in zip(runs[True], runs[False]):
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
 def test_class_weight_is_a_per_example_weight(trainer):
     weights = {0: 0.5, 1: 2.0, 2: 1.0}
     a, b = _mlp(), _mlp()

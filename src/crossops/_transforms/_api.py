@@ -322,8 +322,10 @@ def compile_step(fun, jit_compile: bool | str = "auto", donate: bool = False):
 
     With ``donate``, the step gives up its first argument (the state it returns anew):
     compiled JAX reuses its buffers for the new state (``donate_argnums``, as Keras's
-    JAX trainer), so the arrays passed in are deleted; each buffer must come once (see
-    :func:`distinct_buffers`). The other backends ignore it.
+    JAX trainer), so the arrays passed in are deleted; compiled PyTorch writes the new
+    state into the tensors passed in and returns them (a ``fun`` that returns
+    ``(out, new_state)``). Each buffer must come once (see :func:`distinct_buffers`).
+    TensorFlow ignores it (its trainer updates tf.Variables in place).
     """
     return _PerBackend("jit", fun,
                        lambda impl, b: impl.compile_step(fun, jit_compile, donate),
@@ -333,12 +335,13 @@ def compile_step(fun, jit_compile: bool | str = "auto", donate: bool = False):
 def distinct_buffers(tree):
     """``tree`` with every leaf that is the same object as an earlier leaf replaced by a
     copy, so that a step that donates its state gets each buffer once (``copy.copy`` of
-    a JAX array, the backend that donates, owns a new buffer)."""
+    a JAX array owns a new buffer; a torch tensor's shares its storage, ``clone`` not)."""
     seen: set[int] = set()
 
     def own(a):
         if id(a) in seen:
-            return copy.copy(a)
+            clone = getattr(a, "clone", None)  # torch
+            return clone() if clone is not None else copy.copy(a)
         seen.add(id(a))
         return a
     return optree.tree_map(own, tree, none_is_leaf=False)

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 
 import torch
@@ -108,7 +109,30 @@ def mark_batch_dynamic(tensors):
 
 
 def compile_step(fun, jit_compile, donate=False):
-    return jit(fun, None, None) if jit_compile else fun
+    if not jit_compile:
+        return fun
+    if donate:
+        fun = functools.partial(_written_back, fun)
+    return jit(fun, None, None)
+
+
+def _written_back(fun, state, *args):
+    """``fun(state, *args)``, a step that returns ``(out, new_state)``, with the new state
+    written into the tensors of ``state`` (``copy_`` inside the compiled graph, which
+    inductor turns into kernels that store into those buffers) and ``state`` returned.
+
+    A donated state is given up to the step, as on jax: so the step's new parameters and
+    optimizer slots are not held beside the old ones until it ends (torch.optim updates in
+    place too), and a model's variables, whose storage the state shares, are updated."""
+    out, new = fun(state, *args)
+    old_leaves, old_spec = flatten(state)
+    new_leaves, new_spec = flatten(new)
+    if old_spec != new_spec:  # not a state in, state out step: nothing to write back
+        return out, new
+    for old, value in zip(old_leaves, new_leaves):
+        if old is not value:
+            old.copy_(value)
+    return out, state
 
 
 def stop_gradient(x):

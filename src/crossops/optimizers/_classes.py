@@ -8,7 +8,7 @@ import inspect
 from .._accel import CalledAsIs
 from .._variable import Variable
 from . import _builders
-from ._functional import OptimizerState, state_from_leaves, state_leaves
+from ._functional import OptimizerState, state_from_leaves, state_leaves, state_skeleton
 
 
 class Optimizer(CalledAsIs):
@@ -56,8 +56,9 @@ class Optimizer(CalledAsIs):
 
     def build(self, trainable_variables):
         values = [v.value if hasattr(v, "value") else v for v in trainable_variables]
-        self._layout = self.pair.init(values)
-        leaves = state_leaves(self._layout)
+        state = self.pair.init(values)
+        leaves = state_leaves(state)
+        self._layout = state_skeleton(state)
         self.variables = [Variable(x, trainable=False, name=f"{self.name}/state_{i}")
                           for i, x in enumerate(leaves)]
 

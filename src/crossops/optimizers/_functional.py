@@ -1,7 +1,8 @@
 """Optimizers as pure ``(init, update)`` pairs over pytrees of arrays.
 
 ``init(params) -> OptimizerState`` and ``update(grads, state, params) -> (params, state)``
-never mutate anything: they work the same eagerly, under ``crossops.jit`` / ``jax.jit`` /
+never mutate anything (but the arrays a caller gives up with :func:`donated`): they work
+the same eagerly, under ``crossops.jit`` / ``jax.jit`` /
 ``tf.function``, and inside ``crossops.value_and_grad`` training steps, on every backend.
 The Keras-like classes in this package are thin stateful shells around these pairs.
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import threading
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -90,16 +92,44 @@ def _wide(p):
     return p
 
 
-def _multi_tensor(rule: Rule, backend: str, params: list, grads: list) -> Callable | None:
+#: the ids of the arrays given up to the running update (see :func:`donated`), per thread
+_DONATED = threading.local()
+
+
+@contextlib.contextmanager
+def donated(arrays):
+    """Within the context, an update may write its new parameters and slots into these
+    ``arrays`` where its form can (PyTorch's multi-tensor forms, eagerly), as torch.optim
+    does, instead of making new ones. A ``fit`` step gives up the state it owns this way,
+    so that the old and the new state are not both held until the step ends."""
+    previous = getattr(_DONATED, "ids", None)
+    _DONATED.ids = {id(a) for a in arrays}
+    try:
+        yield
+    finally:
+        _DONATED.ids = previous
+
+
+def _given_up(params: list, slots: list) -> bool:
+    """Whether every parameter and slot was given up (:func:`donated`)."""
+    ids = getattr(_DONATED, "ids", None)
+    return bool(ids) and all(id(p) in ids for p in params) and all(
+        id(x) in ids for s in slots for x in s)
+
+
+def _multi_tensor(rule: Rule, backend: str, params: list, grads: list, slots: list,
+                  may_write: bool) -> Callable | None:
     """The backend's multi-tensor form of ``rule`` (its ``optimizers`` chapter's function of
-    the rule's name), where it has one and the arrays can take it; else None."""
+    the rule's name), where it has one and the arrays can take it; else None. With
+    ``may_write``, it writes into parameters and slots that were given up."""
     if not rule.name:
         return None
     home = backend_chapter(backend, "optimizers")
     form = getattr(home, rule.name, None)
     if form is None or not home.usable(params, grads):
         return None
-    return functools.partial(form, **rule.options)
+    in_place = may_write and _given_up(params, slots)
+    return functools.partial(form, **rule.options, in_place=in_place)
 
 
 def _scalar(value, dtype, like_backend):
@@ -135,6 +165,14 @@ def state_leaves(state: OptimizerState) -> list:
     """The arrays of ``state`` as one flat list, in ``optree.tree_leaves`` order."""
     return [state.iterations, *(x for slots in state.slots for x in slots),
             *state.accumulators, state.calls, *state.extra]
+
+
+def state_skeleton(state: OptimizerState) -> OptimizerState:
+    """The layout of ``state`` with None for every array: what :func:`state_from_leaves`
+    reads, without keeping the arrays alive (an optimizer's initial slots are as large as
+    the model)."""
+    return OptimizerState(None, [(None,) * len(s) for s in state.slots],
+                          [None] * len(state.accumulators), None, (None,) * len(state.extra))
 
 
 def state_from_leaves(leaves, like: OptimizerState) -> OptimizerState:
@@ -221,7 +259,7 @@ def functional(rule: Rule, learning_rate=0.001, weight_decay=None, clipnorm=None
     def lr_at(iterations):
         return learning_rate(iterations) if callable(learning_rate) else learning_rate
 
-    def apply(grads, state, leaves, backend):
+    def apply(grads, state, leaves, backend, may_write=True):
         if clipnorm:
             grads = [clip_by_norm(g, clipnorm) for g in grads]
         elif global_clipnorm:
@@ -233,7 +271,7 @@ def functional(rule: Rule, learning_rate=0.001, weight_decay=None, clipnorm=None
         extra = state.extra
         if rule.extra is not None:
             extra = (rule.extra[1](extra[0], t32),)
-        many = _multi_tensor(rule, backend, leaves, grads)
+        many = _multi_tensor(rule, backend, leaves, grads, state.slots, may_write)
         if many is not None:  # all variables at once (one dtype: float32 or float64)
             dtype = leaves[0].dtype
             lr_p = xnp.astype(lr, dtype, copy=False) if hasattr(lr, "dtype") else lr
@@ -276,7 +314,8 @@ def functional(rule: Rule, learning_rate=0.001, weight_decay=None, clipnorm=None
         acc = [a + xnp.astype(g, a.dtype, copy=False)
                for a, g in zip(state.accumulators, grad_leaves)]
         now = (state.calls + 1) % steps == 0
-        new, slots, extra = apply([a / steps for a in acc], state, leaves, backend)
+        new, slots, extra = apply([a / steps for a in acc], state, leaves, backend,
+                                  may_write=False)  # the old parameters may be kept
 
         def pick(a, b):
             return xnp.where(now, a, b)

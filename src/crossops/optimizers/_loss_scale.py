@@ -9,7 +9,7 @@ import crossops.numpy as xnp
 from .._backend import backend_of_values
 from .._variable import Variable
 from ._classes import ALL, Optimizer, get
-from ._functional import _off_the_tape, _scalar
+from ._functional import _off_the_tape, _scalar, donated
 
 
 class LossScaleOptimizer(Optimizer):
@@ -139,8 +139,9 @@ class LossScaleOptimizer(Optimizer):
         finite = self.check_finite(grads)
         unscaled = [None if g is None else g / xnp.astype(scale, g.dtype, copy=False)
                     for g in grads]
-        new_params, new_inner = self.inner_optimizer.stateless_apply(
-            inner_vars, unscaled, trainable_variables)
+        with donated(()):  # nothing given up: the old values stay where a step is skipped
+            new_params, new_inner = self.inner_optimizer.stateless_apply(
+                inner_vars, unscaled, trainable_variables)
         grow = xnp.logical_and(finite, counter == self.dynamic_growth_steps - 1)
         new_scale = xnp.where(finite, xnp.where(grow, scale * 2.0, scale), scale * 0.5)
         new_counter = xnp.where(xnp.logical_and(finite, xnp.logical_not(grow)),

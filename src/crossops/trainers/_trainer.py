@@ -47,6 +47,7 @@ from .._variable import StatelessScope, detached
 from ..callbacks import CallbackList
 from ..distribution import _hooks as _distribution
 from ..layers._layer import _to_backend, module_home
+from ..optimizers._functional import donated
 from . import _compile_utils
 from ._epoch_iterator import EpochIterator
 from .data_adapters import (
@@ -629,7 +630,8 @@ class _Pure:
         self.backend, self.pure_step = model._weights_backend(), step
         self.placed = False  # the state placed for a distribution once
         #: whether the variables hold the state (see ``Trainer._adopt_state``); a training
-        #: step's state is given up to it (jax: donated, its buffers reused)
+        #: step's state is given up to it (jax: donated, its buffers reused; torch: the
+        #: new state written into its tensors, by the compiled step or the optimizer)
         self.adopting = self.donating = kind is _TRAIN
         #: whether a training step reads and writes the variables itself (tf.Variables,
         #: which the step's graph updates in place, as Keras's TensorFlow trainer does)
@@ -660,7 +662,11 @@ class _Pure:
                     self.state[1] if self.kind is _PREDICT else self.state, self.backend,
                     self.kind, self.model._use_jit(), self.model.optimizer) or self.step
             self.placed = True
-        out, state = self.step(self.state, data)
+        if self.donating:  # eagerly, the optimizer may write into the state it is given
+            with donated([a for part in self.state for a in part]):
+                out, state = self.step(self.state, data)
+        else:
+            out, state = self.step(self.state, data)
         self.state = (self.state[0], state) if self.kind is _PREDICT else state
         if self.adopting:
             self.adopting = self.model._adopt_state(self.kind, state)

@@ -5,8 +5,11 @@ variable, each a Python call. These forms update all the variables of one dtype 
 ``torch._foreach_*`` kernels (the ones ``torch.optim`` uses), a few launches per step.
 
 They are pure, as the rules are: every result is a new tensor and the inputs are never
-written. The arithmetic is Keras's, as in the rules, up to the rounding of fused kernels
-(``lerp``, ``addcmul``, ``addcdiv``); ``tests/test_optimizers.py`` compares the two forms.
+written, unless ``in_place`` says the caller gave the parameters and slots up (a ``fit``
+step's donated state, ``crossops.optimizers._functional.donated``): then the results are
+written into them, with the same kernels and bits, as torch.optim does. The arithmetic is
+Keras's, as in the rules, up to the rounding of fused kernels (``lerp``, ``addcmul``,
+``addcdiv``); ``tests/test_optimizers.py`` compares the forms.
 
 ``crossops.optimizers._functional`` calls a form only where :func:`usable` says so. That
 means eagerly, outside torch.compile and outside torch.func transforms, where the rules'
@@ -44,53 +47,66 @@ def _scalar(x) -> float:
     return float(x.item()) if isinstance(x, torch.Tensor) else float(x)
 
 
-def _decayed(params: list, lr, weight_decay) -> list:
-    """Keras's decoupled weight decay, ``p - p * weight_decay * lr``, as new tensors."""
+def _into(op: str, tensors: list, *args, in_place: bool) -> list:
+    """``torch._foreach_<op>(tensors, *args)``: written into ``tensors`` (and returned)
+    where ``in_place``, else new tensors."""
+    if in_place:
+        getattr(torch, f"_foreach_{op}_")(tensors, *args)
+        return tensors
+    return getattr(torch, f"_foreach_{op}")(tensors, *args)
+
+
+def _decayed(params: list, lr, weight_decay, in_place: bool) -> list:
+    """Keras's decoupled weight decay, ``p - p * weight_decay * lr``."""
     if not weight_decay:
         return params
     decay = torch._foreach_mul(params, weight_decay)
     torch._foreach_mul_(decay, _scalar(lr))
-    return torch._foreach_sub(params, decay)
+    return _into("sub", params, decay, in_place=in_place)
 
 
 def sgd(grads: list, params: list, slots: list, lr, t, weight_decay=None, *,
-        momentum: float, nesterov: bool) -> tuple[list, list]:
+        momentum: float, nesterov: bool, in_place: bool = False) -> tuple[list, list]:
     """SGD with (Nesterov) momentum: ``m = m * momentum - g * lr``, ``p + m`` (Nesterov:
     ``p + m * momentum - g * lr``). Returns the new parameters and slot tuples."""
-    params = _decayed(params, lr, weight_decay)
+    params = _decayed(params, lr, weight_decay, in_place)
     step = -_scalar(lr)
     if momentum == 0:
+        if in_place:
+            torch._foreach_add_(params, grads, alpha=step)
+            return params, slots
         return torch._foreach_add(params, grads, alpha=step), slots
-    m = torch._foreach_mul([s[0] for s in slots], momentum)
+    m = _into("mul", [s[0] for s in slots], momentum, in_place=in_place)
     torch._foreach_add_(m, grads, alpha=step)
     if nesterov:
         update = torch._foreach_mul(m, momentum)
         torch._foreach_add_(update, grads, alpha=step)
     else:
         update = m
-    return torch._foreach_add(params, update), [(x,) for x in m]
+    return _into("add", params, update, in_place=in_place), [(x,) for x in m]
 
 
 def adam(grads: list, params: list, slots: list, lr, t, weight_decay=None, *,
-         beta_1: float, beta_2: float, epsilon: float, amsgrad: bool) -> tuple[list, list]:
+         beta_1: float, beta_2: float, epsilon: float, amsgrad: bool,
+         in_place: bool = False) -> tuple[list, list]:
     """Adam (AdamW with ``weight_decay``), as Keras writes it:
     ``m += (g - m) * (1 - beta_1)``, ``v += (g * g - v) * (1 - beta_2)`` and
     ``p -= m * alpha / (sqrt(v) + epsilon)`` with
     ``alpha = lr * sqrt(1 - beta_2 ** t) / (1 - beta_1 ** t)``, computed in the variables'
     dtype. Returns the new parameters and slot tuples ``(m, v)`` (``(m, v, v_hat)`` with
     ``amsgrad``)."""
-    params = _decayed(params, lr, weight_decay)
+    params = _decayed(params, lr, weight_decay, in_place)
     t = torch.as_tensor(t, dtype=params[0].dtype)
     alpha = _scalar(lr * torch.sqrt(1 - beta_2 ** t) / (1 - beta_1 ** t))
-    m = torch._foreach_lerp([s[0] for s in slots], grads, 1 - beta_1)
-    v = torch._foreach_mul([s[1] for s in slots], beta_2)
+    m = _into("lerp", [s[0] for s in slots], grads, 1 - beta_1, in_place=in_place)
+    v = _into("mul", [s[1] for s in slots], beta_2, in_place=in_place)
     torch._foreach_addcmul_(v, grads, grads, 1 - beta_2)
     if amsgrad:
-        v_hat = torch._foreach_maximum([s[2] for s in slots], v)
+        v_hat = _into("maximum", [s[2] for s in slots], v, in_place=in_place)
         denominator = torch._foreach_sqrt(v_hat)
         new_slots = list(zip(m, v, v_hat))
     else:
         denominator = torch._foreach_sqrt(v)
         new_slots = list(zip(m, v))
     torch._foreach_add_(denominator, epsilon)
-    return torch._foreach_addcdiv(params, m, denominator, -alpha), new_slots
+    return _into("addcdiv", params, m, denominator, -alpha, in_place=in_place), new_slots
