@@ -1,6 +1,5 @@
 """Names: Keras's default object names from class names."""
 
-import functools
 import itertools
 import re
 from collections import defaultdict
@@ -9,7 +8,12 @@ _WORD = re.compile(r"(.)([A-Z][a-z]+)")  # a capitalised word after any characte
 _HUMP = re.compile(r"([a-z])([A-Z])")  # a capital after a lower-case letter
 
 
-@functools.lru_cache(maxsize=1024)  # a loss or metric names itself on every call
+#: the names converted so far (a loss or metric names itself on every call, also inside
+#: a compiled step: a plain dict, which torch.compile reads as it is, where it warns that
+#: it traces through an ``lru_cache``)
+_SNAKE: dict[str, str] = {}
+
+
 def snake_case(name: str) -> str:
     """``"MeanSquaredError"`` -> ``"mean_squared_error"``, by Keras's rule for the default
     names of layers, losses, metrics and initializers: an underscore before each
@@ -24,8 +28,11 @@ def snake_case(name: str) -> str:
     >>> snake_case("Conv2DTranspose"), snake_case("LSTM"), snake_case("RMSNormalization")
     ('conv2d_transpose', 'lstm', 'rms_normalization')
     """
-    name = re.sub(r"\W+", "", name)
-    return _HUMP.sub(r"\1_\2", _WORD.sub(r"\1_\2", name)).lower()
+    found = _SNAKE.get(name)
+    if found is None:
+        word = re.sub(r"\W+", "", name)
+        found = _SNAKE[name] = _HUMP.sub(r"\1_\2", _WORD.sub(r"\1_\2", word)).lower()
+    return found
 
 
 #: the automatic names given so far, a counter per base name (Keras's: one per process)
