@@ -63,7 +63,23 @@ def ints(op: str, arg: str, value, n: int, *, minimum: int = 1) -> tuple[int, ..
 
 
 def shape_of(x) -> tuple:
-    return tuple(int(d) for d in x.shape)
+    return tuple(map(int, x.shape))
+
+
+class Operands:
+    """The operands of a window op described for its error messages (``f"{shapes}"``),
+    written only when a message needs it: formatting the shapes cost about a quarter of a
+    convolution's argument checks on every call."""
+
+    def __init__(self, x, second: str, value, fmt: str):
+        self.x, self.second, self.value, self.fmt = x, second, value, fmt
+
+    def __str__(self) -> str:
+        value = shape_of(self.value) if hasattr(self.value, "shape") else self.value
+        return (f"inputs shape {shape_of(self.x)}, {self.second} {value}, "
+                f"data_format={self.fmt!r}")
+
+    __format__ = object.__format__
 
 
 def spatial_input(op: str, x, ranks=(1, 2, 3)) -> int:
@@ -89,7 +105,7 @@ def dilated(k: int, d: int) -> int:
     return (k - 1) * d + 1
 
 
-def pads(op: str, size, kernel, strides, dilation, pad: str, shapes: str
+def pads(op: str, size, kernel, strides, dilation, pad: str, shapes: object
          ) -> tuple[tuple[int, int], ...]:
     """Per spatial dimension, the (low, high) zero padding of a window op; raises if a
     ``"valid"`` window does not fit (``shapes`` describes the operands for the message)."""
@@ -125,8 +141,7 @@ def _conv_common(op, inputs, kernel, strides, padding_, data_format, dilation_ra
     n = spatial_input(op, inputs)
     fmt = standardize_data_format(data_format, op)
     pad = padding(op, padding_)
-    shapes = f"inputs shape {shape_of(inputs)}, kernel shape {shape_of(kernel)}, " \
-             f"data_format={fmt!r}"
+    shapes = Operands(inputs, "kernel shape", kernel, fmt)
     if kernel.ndim != inputs.ndim:
         raise ValueError(f"{op}: the kernel must have the rank of the inputs ({inputs.ndim}: "
                          f"spatial..., in, out), got {shapes}")
@@ -235,7 +250,7 @@ def pool_args(op, inputs, pool_size, strides, padding_, data_format) -> Args:
     pool = ints(op, "pool_size", pool_size, n)
     strides = pool if strides is None else ints(op, "strides", strides, n)
     size = spatial(inputs, fmt)
-    shapes = f"inputs shape {shape_of(inputs)}, pool_size {pool}, data_format={fmt!r}"
+    shapes = Operands(inputs, "pool_size", pool, fmt)
     pad_pairs = pads(op, size, pool, strides, (1,) * n, pad, shapes)
     return Args(n=n, fmt=fmt, pad=pad, pool=pool, strides=strides, size=size,
                 pads=pad_pairs, out=out_sizes(size, pool, strides, (1,) * n, pad_pairs))
