@@ -12,6 +12,8 @@ np.int64(6)
 """
 
 import math as _math
+import sys as _sys
+import types as _types
 
 from .._backend import backend_module as _backend_module
 from .._backend import get_backend as _get_backend
@@ -431,11 +433,27 @@ def __array_namespace_info__():
     return _backend_module(_get_backend()).namespace_info()
 
 
+def _dtype(name: str):
+    """The default backend's dtype object of ``name``: the dtype attributes follow the
+    default backend, so that ``x.dtype == xnp.float32``."""
+    table = _backend_module(_get_backend()).DTYPES
+    if name in table:
+        return table[name]
+    raise AttributeError(f"dtype {name} is not supported by the {_get_backend()} backend")
+
+
+class _Namespace(_types.ModuleType):
+    """crossops.numpy's module type: its dtype attributes (``xnp.float32`` ...) are
+    properties, found in one lookup; a module ``__getattr__`` runs only after a failed
+    one, which cost about 0.7 us per ``xnp.float32`` (a third of a small ``astype``)."""
+
+
+for _name in _DTYPE_NAMES:
+    setattr(_Namespace, _name, property(lambda _module, _n=_name: _dtype(_n)))
+_sys.modules[__name__].__class__ = _Namespace
+
+
 def __getattr__(name):
-    # dtype objects follow the default backend, so that ``x.dtype == xnp.float32``
-    if name in _DTYPE_NAMES:
-        table = _backend_module(_get_backend()).DTYPES
-        if name in table:
-            return table[name]
-        raise AttributeError(f"dtype {name} is not supported by the {_get_backend()} backend")
+    if name in _DTYPE_NAMES:  # (a property that raised: the backend lacks the dtype)
+        return _dtype(name)
     raise AttributeError(f"module 'crossops.numpy' has no attribute {name!r}")
