@@ -598,9 +598,34 @@ NUMPY_RULES = {
     "qr_mode": ((), "if mode not in ('reduced', 'complete'):\n    return _forms.qr({a}, mode)"),
     "einsum": (("optimize",), "subscripts, operands, kwargs = _forms.einsum_args(operands, "
                               "optimize, kwargs)"),
+    "ufunc": (("where", "casting", "dtype", "signature"),
+              "if dtype is not None or casting != 'same_kind' or where is not True or "
+              "signature is not None:\n    return _forms.ufunc({name!r}, {name}, ({arrays},), "
+              "where, casting,\n                        dtype, signature)"),
     "array": (("copy", "ndmin", "ndmax"), "if ndmin or copy is not True or ndmax:\n"
                                           "    return _forms.array({a}, dtype, copy, ndmin, "
                                           "ndmax, like)"),
+}
+
+
+#: the text and annotations of the NumPy parameters a rule takes, for every function of
+#: the rule (an entry's own ``docs`` / ``types`` override them)
+NUMPY_RULE_DOCS = {
+    "ufunc": ({
+        "where": "NumPy's mask of the elements an ``out=`` array receives: crossops never "
+                 "writes into arrays, so only True (ValueError otherwise; use "
+                 "``xnp.where`` on the result).",
+        "casting": "NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', "
+                   "'same_kind' or 'unsafe'; each array's cast to the dtype of the "
+                   "computation is checked (TypeError).",
+        "dtype": "The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it "
+                 "first (under ``casting``) where the function does not give it already; "
+                 "TypeError where the function cannot give it (a comparison asked for "
+                 "floats). None: the function's own.",
+        "signature": "NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` "
+                     "chooses the dtype.",
+    }, {"casting": "Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe']",
+        "signature": "None"}),
 }
 
 
@@ -685,7 +710,8 @@ def _numpy_lines(spec: OpSpec, form: tuple) -> list[str]:
             lines.append(NUMPY_LAYOUT_LINES[p].format(name=spec.name))
     stats = (",\n            correction=correction, mean=mean"
              if "correction" in spec.sig.parameters else "")
-    lines += [line.format(name=spec.name, a=a, s=s, fill=fill, stats=stats)
+    arrays = ", ".join(spec.arrays)
+    lines += [line.format(name=spec.name, a=a, s=s, fill=fill, stats=stats, arrays=arrays)
               for _, line in rules if line]
     unknown = set(fsig.parameters) - set(mapping.values()) - set(NUMPY_LAYOUT_LINES) - taken
     assert not unknown, f"{spec.qualname}: NumPy's {sorted(unknown)} taken by no rule"
@@ -699,8 +725,10 @@ def _numpy_def(spec: OpSpec, form: tuple, doc: dict, glossary: dict,
     fsig, mapping, entry = form
     op = f"_{spec.name}"
     reverse = {f: o for o, f in mapping.items()}
-    docs = {**doc.get("params", {}), **entry.get("docs", {})}
-    types = entry.get("types", {})
+    rule_docs = [NUMPY_RULE_DOCS[r] for r in entry.get("rules", ()) if r in NUMPY_RULE_DOCS]
+    docs = {**doc.get("params", {}), **{k: v for d, _ in rule_docs for k, v in d.items()},
+            **entry.get("docs", {})}
+    types = {**{k: v for _, t in rule_docs for k, v in t.items()}, **entry.get("types", {})}
     params, texts = [], {}
     for p in fsig.parameters.values():
         o = reverse.get(p.name)

@@ -29,6 +29,7 @@ from ._keras import (
     _backend,
     _c,
     _concat,
+    _float_loop,
     _is_array,
     _is_complex,
     _is_float,
@@ -42,6 +43,10 @@ from ._natives_b import bin_sums
 from ._products import _array, _inexact, _int_arg, _promote_all
 
 GENERIC: dict = {}
+
+
+#: NumPy's casting rules
+CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
 
 
 def generic(name=None):
@@ -143,30 +148,33 @@ def _arithmetic_kernels(op: str, *xs) -> None:
 
 def _ufunc_check(op, out, where, casting, order, subok, signature):
     _no_out(op, out)
+    check_ufunc_keywords(op, where, casting, signature)
+    if order not in ("K", "A", "C", "F", None):
+        raise ValueError(f"{op}: order must be one of 'K', 'A', 'C' or 'F', got {order!r}")
+
+
+def check_ufunc_keywords(op: str, where, casting: str, signature) -> None:
+    """Raise for NumPy's ufunc keywords crossops cannot honour: ``where=`` other than True
+    (it fills only an ``out=`` array, which crossops never writes into), a ``casting``
+    that is not a rule, and ``signature=`` (``dtype=`` chooses the dtype).
+
+    Examples
+    --------
+    >>> check_ufunc_keywords("add", True, "same_kind", None)
+    >>> check_ufunc_keywords("add", False, "same_kind", None)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: add: where= needs out= ...
+    """
     if where is not True:
         raise ValueError(f"{op}: where= needs out= (NumPy leaves the other elements "
                          f"uninitialised); use xnp.where on the result instead")
-    if casting not in ("no", "equiv", "safe", "same_kind", "unsafe"):
-        raise ValueError(f"{op}: casting must be one of 'no', 'equiv', 'safe', 'same_kind' "
-                         f"or 'unsafe', got {casting!r}")
-    if order not in ("K", "A", "C", "F", None):
-        raise ValueError(f"{op}: order must be one of 'K', 'A', 'C' or 'F', got {order!r}")
+    if casting not in CASTINGS:
+        raise ValueError(f"{op}: casting must be one of {CASTINGS}, got {casting!r}")
     if signature is not None:
         raise TypeError(f"{op}: signature= is not supported; use dtype= to choose the "
                         f"computation's dtype")
 
-
-def _float_loop(name: str, b: str) -> str:
-    """The dtype of a NumPy float ufunc (loops e, f, d) on an input dtype: bool and 8-bit
-    integers give float16, 16-bit ones float32, wider ones float64; floats keep theirs."""
-    k = kind(name)
-    if k in "fc":
-        return name
-    if name in ("bool", "int8", "uint8"):
-        return "float16"
-    if name in ("int16", "uint16"):
-        return "float32"
-    return _wide(b)[1]
 
 
 def _can_cast(src: str, dst: str, casting: str) -> bool:

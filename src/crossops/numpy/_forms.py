@@ -28,7 +28,9 @@ import operator
 import numpy as np
 
 from .._typing import Array, ArrayLike, DTypeLike, Shape
+from ._extra import CASTINGS as _CASTINGS
 from ._extra import _no_out as no_out  # noqa: F401  (NumPy's out=, for the generated functions)
+from ._extra import check_ufunc_keywords
 from ._keras import _backend, _wide_float
 from ._namespace import numpy_namespace
 
@@ -36,7 +38,6 @@ from ._namespace import numpy_namespace
 #: changes nothing
 ORDERS = (None, "C", "F", "A", "K")
 _SORT_KINDS = (None, "quicksort", "mergesort", "heapsort", "stable")
-_CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
 
 
 _xnp = numpy_namespace
@@ -415,6 +416,63 @@ def cast_all(op: str, arrays, dtype, casting: str):
                             f"{casting!r}; pass casting='unsafe' to allow it")
         out.append(xnp.astype(a, dtype))
     return out
+
+
+def ufunc(op: str, f, arrays: tuple, where, casting: str, dtype, signature):
+    """``f(*arrays)``, an element-wise function called with NumPy's ufunc keywords.
+
+    ``dtype=`` is the result's dtype, as in NumPy: where ``f`` does not give it already,
+    the arrays are cast to it first (each cast allowed by ``casting``), and a function
+    that then still gives another dtype (a comparison asked for floats, true division
+    for integers) raises TypeError, as NumPy finds no loop. Without ``dtype``, a
+    ``casting`` of 'no', 'equiv' or 'safe' checks each array's cast to the dtype ``f``
+    computes in (its result's; the promoted inputs' for a boolean result).
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.numpy as xnp
+    >>> xnp.add(np.array([1, 2], np.int32), 1, dtype="float32")
+    array([2., 3.], dtype=float32)
+    >>> xnp.sqrt(np.array([4], np.int32), casting="no")
+    Traceback (most recent call last):
+    ...
+    TypeError: sqrt: cannot cast input 0 from int32 to float64 with casting='no'
+    """
+    check_ufunc_keywords(op, where, casting, signature)
+    if dtype is None:
+        out = f(*arrays)
+        if casting not in ("same_kind", "unsafe"):
+            loop = _name_of(out.dtype)
+            if loop == "bool":
+                loop = _name_of(_xnp().result_type(*(a for a in arrays if _is_array(a)) or
+                                                   [out]))
+            _check_casts(op, arrays, loop, casting)
+        return out
+    target = _name_of(dtype)
+    try:
+        out = f(*arrays)
+    except (TypeError, ValueError):  # no computation in the inputs' dtype (bool negative)
+        out = None
+    if out is not None and _name_of(out.dtype) == target:
+        return out
+    xnp = _xnp()
+    if not any(_is_array(a) for a in arrays):  # Python numbers alone: NumPy's default dtypes
+        arrays = tuple(xnp.asarray(a) for a in arrays)
+    _check_casts(op, arrays, target, casting)
+    out = f(*(xnp.astype(a, target) if _is_array(a) else a for a in arrays))
+    if _name_of(out.dtype) != target:
+        raise TypeError(f"{op}: no computation gives dtype={target} (from {target} inputs it "
+                        f"gives {_name_of(out.dtype)}); NumPy finds no loop either")
+    return out
+
+
+def _check_casts(op: str, arrays, target: str, casting: str) -> None:
+    """Raise NumPy's TypeError where an array of ``arrays`` cannot be cast to ``target``
+    under ``casting`` (Python numbers are weak: they take any dtype)."""
+    for i, a in enumerate(arrays):
+        if _is_array(a) and not can_cast(a.dtype, target, casting):
+            raise TypeError(f"{op}: cannot cast input {i} from {_name_of(a.dtype)} to "
+                            f"{target} with casting={casting!r}")
 
 
 def _kind_rank(name: str) -> int:

@@ -140,6 +140,7 @@ def right_shift(x, y):
 
 @generic()
 def fabs(x):
+    (x,) = _in_float_loop(x)  # NumPy's fabs has float loops only
     return _xnp().abs(x)
 
 
@@ -209,6 +210,7 @@ def rad2deg(x):
 @generic()
 def exp2(x):
     xnp = _xnp()
+    (x,) = _in_float_loop(x)  # NumPy's exp2 has float loops only
     return xnp.pow(xnp.full_like(x, 2.0), x)
 
 
@@ -234,7 +236,7 @@ def fmod(x1, x2):
 @generic()
 def heaviside(x1, x2):
     xnp = _xnp()
-    x1, x2 = _promote(x1, x2)
+    x1, x2 = _in_float_loop(*_promote(x1, x2))  # NumPy's heaviside: float loops only
     out = xnp.where(x1 < 0, xnp.zeros_like(x1), xnp.where(x1 > 0, xnp.ones_like(x1), x2))
     return xnp.where(xnp.isnan(x1), x1, out)
 
@@ -333,10 +335,18 @@ def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
 _ITERATIONS = {8: 14, 16: 26, 32: 48, 64: 94}  # Euclid's worst case (Fibonacci numbers)
 
 
+def _integers(op: str, x1, x2) -> tuple:
+    """``x1`` and ``x2`` (promoted), which must be integers: NumPy's ``gcd`` and ``lcm``
+    have integer loops only (TypeError, as NumPy's, for bool, floats and complex)."""
+    if not _is_int(x1):
+        raise TypeError(f"{op}: the arguments must be integers, got {_name(x1)}")
+    return x1, x2
+
+
 @generic()
 def gcd(x1, x2):
     xnp = _xnp()
-    x1, x2 = _promote(x1, x2)
+    x1, x2 = _integers("gcd", *_promote(x1, x2))
     a, b = xnp.broadcast_arrays(_abs(x1), _abs(x2))
     for _ in range(_ITERATIONS[xnp.iinfo(a.dtype).bits]):
         nz = b != 0
@@ -348,7 +358,7 @@ def gcd(x1, x2):
 @generic()
 def lcm(x1, x2):
     xnp = _xnp()
-    x1, x2 = _promote(x1, x2)
+    x1, x2 = _integers("lcm", *_promote(x1, x2))
     g = gcd(x1, x2)
     zero = g == 0
     q = xnp.floor_divide(_abs(x1), xnp.where(zero, xnp.ones_like(g), g))
@@ -1372,6 +1382,29 @@ def _wide_float(b) -> str:
     ``wide_dtypes`` where it has one (jax: float32 unless jax's x64 is on)."""
     wide = getattr(_chapter(b), "wide_dtypes", None)
     return "float64" if wide is None else wide()[1]
+
+
+def _float_loop(name: str, b: str) -> str:
+    """The dtype of a NumPy float ufunc (loops e, f, d) on an input dtype: bool and 8-bit
+    integers give float16, 16-bit ones float32, wider ones float64 (as backend ``b`` gives
+    it); floats keep theirs."""
+    if not name.startswith(("bool", "int", "uint")):
+        return name
+    if name in ("bool", "int8", "uint8"):
+        return "float16"
+    if name in ("int16", "uint16"):
+        return "float32"
+    return _wide_float(b)
+
+
+def _in_float_loop(*xs) -> tuple:
+    """Arrays of one dtype in the dtype NumPy's float ufuncs compute them in (integers and
+    bool: :func:`_float_loop`); floats unchanged."""
+    name = _name(xs[0])
+    target = _float_loop(name, _backend(xs[0]))
+    if target == name:
+        return xs
+    return tuple(_xnp().astype(x, target) for x in xs)
 
 
 def _known(flag) -> bool | None:

@@ -1472,7 +1472,12 @@ result_type = _accelerate(result_type, _result_type)
 _abs = _bind('abs', _GENERIC)
 
 
-def abs(x: ArrayLike, /) -> Array:
+def abs(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Absolute value, element-wise.
 
     Complex inputs give their magnitude in the matching real dtype (complex64 -> float32).
@@ -1482,6 +1487,27 @@ def abs(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array, real or complex.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -1498,6 +1524,13 @@ def abs(x: ArrayLike, /) -> Array:
     >>> xnp.abs(np.array([-128, -3, 5], dtype=np.int8))
     array([-128,    3,    5], dtype=int8)
     """
+    if out is not None:
+        _forms.no_out('abs', out)
+    if order not in _ORDERS:
+        _forms.check_order('abs', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('abs', abs, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -1515,7 +1548,12 @@ abs = _accelerate(abs, _abs)
 _acos = _bind('acos', _GENERIC)
 
 
-def acos(x: ArrayLike, /) -> Array:
+def acos(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Inverse cosine, element-wise.
 
     The result lies in [0, pi]; real inputs outside [-1, 1] give NaN. Integer input is
@@ -1526,6 +1564,27 @@ def acos(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array: cosines, in [-1, 1] for a real result.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -1540,6 +1599,13 @@ def acos(x: ArrayLike, /) -> Array:
     >>> xnp.acos(np.array([0.5], dtype=np.float32))
     array([1.0471976], dtype=float32)
     """
+    if out is not None:
+        _forms.no_out('acos', out)
+    if order not in _ORDERS:
+        _forms.check_order('acos', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('acos', acos, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -1557,7 +1623,12 @@ acos = _accelerate(acos, _acos)
 _acosh = _bind('acosh', _GENERIC)
 
 
-def acosh(x: ArrayLike, /) -> Array:
+def acosh(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Inverse hyperbolic cosine, element-wise.
 
     The result is non-negative; real inputs below 1 give NaN. Integer input is computed in
@@ -1567,6 +1638,27 @@ def acosh(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array, at least 1 for a real result.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -1579,6 +1671,13 @@ def acosh(x: ArrayLike, /) -> Array:
     >>> xnp.acosh(np.array([1.0, 2.0, 10.0]))
     array([0.        , 1.3169579 , 2.99322285])
     """
+    if out is not None:
+        _forms.no_out('acosh', out)
+    if order not in _ORDERS:
+        _forms.check_order('acosh', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('acosh', acosh, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -1596,7 +1695,12 @@ acosh = _accelerate(acosh, _acosh)
 _add = _bind('add', _GENERIC)
 
 
-def add(x1: ArrayLike, x2: ArrayLike, /) -> Array:
+def add(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Sum of two arrays, element-wise.
 
     The arguments broadcast together and promote with crossops's table, the same on every
@@ -1611,6 +1715,27 @@ def add(x1: ArrayLike, x2: ArrayLike, /) -> Array:
         First addend.
     x2 : ArrayLike
         Second addend, broadcastable with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -1635,6 +1760,13 @@ def add(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     >>> xnp.add(np.array([127], dtype=np.int8), 1)
     array([-128], dtype=int8)
     """
+    if out is not None:
+        _forms.no_out('add', out)
+    if order not in _ORDERS:
+        _forms.check_order('add', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('add', add, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -1655,7 +1787,12 @@ add = _accelerate(add, _add)
 _asin = _bind('asin', _GENERIC)
 
 
-def asin(x: ArrayLike, /) -> Array:
+def asin(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Inverse sine, element-wise.
 
     The result lies in [-pi/2, pi/2]; real inputs outside [-1, 1] give NaN. Integer input is
@@ -1665,6 +1802,27 @@ def asin(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array: sines, in [-1, 1] for a real result.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -1677,6 +1835,13 @@ def asin(x: ArrayLike, /) -> Array:
     >>> xnp.asin(np.array([-1.0, 0.0, 0.5]))
     array([-1.57079633,  0.        ,  0.52359878])
     """
+    if out is not None:
+        _forms.no_out('asin', out)
+    if order not in _ORDERS:
+        _forms.check_order('asin', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('asin', asin, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -1694,7 +1859,12 @@ asin = _accelerate(asin, _asin)
 _asinh = _bind('asinh', _GENERIC)
 
 
-def asinh(x: ArrayLike, /) -> Array:
+def asinh(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Inverse hyperbolic sine, element-wise.
 
     Defined for every real input; odd (``asinh(-x) == -asinh(x)``). Integer input is
@@ -1704,6 +1874,27 @@ def asinh(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -1716,6 +1907,13 @@ def asinh(x: ArrayLike, /) -> Array:
     >>> xnp.asinh(np.array([-1.0, 0.0, 1.0]))
     array([-0.88137359,  0.        ,  0.88137359])
     """
+    if out is not None:
+        _forms.no_out('asinh', out)
+    if order not in _ORDERS:
+        _forms.check_order('asinh', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('asinh', asinh, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -1733,7 +1931,12 @@ asinh = _accelerate(asinh, _asinh)
 _atan = _bind('atan', _GENERIC)
 
 
-def atan(x: ArrayLike, /) -> Array:
+def atan(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Inverse tangent, element-wise.
 
     The result lies in [-pi/2, pi/2]; ``atan(inf)`` is pi/2. For the angle of a point use
@@ -1744,6 +1947,27 @@ def atan(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array: tangents.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -1756,6 +1980,13 @@ def atan(x: ArrayLike, /) -> Array:
     >>> xnp.atan(np.array([0.0, 1.0, -np.inf]))
     array([ 0.        ,  0.78539816, -1.57079633])
     """
+    if out is not None:
+        _forms.no_out('atan', out)
+    if order not in _ORDERS:
+        _forms.check_order('atan', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('atan', atan, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -1773,7 +2004,12 @@ atan = _accelerate(atan, _atan)
 _atan2 = _bind('atan2', _GENERIC)
 
 
-def atan2(x1: ArrayLike, x2: ArrayLike, /) -> Array:
+def atan2(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Angle of the point (x2, x1) from the positive x axis, element-wise.
 
     Both signs choose the quadrant, so the result covers [-pi, pi], unlike
@@ -1787,6 +2023,27 @@ def atan2(x1: ArrayLike, x2: ArrayLike, /) -> Array:
         y coordinates (the dividend).
     x2 : ArrayLike
         x coordinates (the divisor), broadcastable with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -1801,6 +2058,13 @@ def atan2(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     >>> xnp.atan2(np.array([0.0, -0.0]), np.array([-1.0, -1.0]))
     array([ 3.14159265, -3.14159265])
     """
+    if out is not None:
+        _forms.no_out('atan2', out)
+    if order not in _ORDERS:
+        _forms.check_order('atan2', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('atan2', atan2, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -1821,7 +2085,12 @@ atan2 = _accelerate(atan2, _atan2)
 _atanh = _bind('atanh', _GENERIC)
 
 
-def atanh(x: ArrayLike, /) -> Array:
+def atanh(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Inverse hyperbolic tangent, element-wise.
 
     ``atanh(+-1)`` is +-inf and real inputs outside [-1, 1] give NaN. Integer input is
@@ -1831,6 +2100,27 @@ def atanh(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array, in [-1, 1] for a real result.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -1843,6 +2133,13 @@ def atanh(x: ArrayLike, /) -> Array:
     >>> xnp.atanh(np.array([-0.5, 0.0, 0.5]))
     array([-0.54930614,  0.        ,  0.54930614])
     """
+    if out is not None:
+        _forms.no_out('atanh', out)
+    if order not in _ORDERS:
+        _forms.check_order('atanh', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('atanh', atanh, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -1860,7 +2157,12 @@ atanh = _accelerate(atanh, _atanh)
 _bitwise_and = _bind('bitwise_and', _GENERIC)
 
 
-def bitwise_and(x1: ArrayLike, x2: ArrayLike, /) -> Array:
+def bitwise_and(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Bitwise AND of integers, logical AND of booleans, element-wise.
 
     Floating-point inputs raise. Mixed integer dtypes promote first (``int8 & uint8`` is
@@ -1872,6 +2174,27 @@ def bitwise_and(x1: ArrayLike, x2: ArrayLike, /) -> Array:
         Integer or boolean array.
     x2 : ArrayLike
         Integer or boolean array, broadcastable with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -1886,6 +2209,13 @@ def bitwise_and(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     >>> xnp.bitwise_and(np.array([True, True, False]), np.array([True, False, False]))
     array([ True, False, False])
     """
+    if out is not None:
+        _forms.no_out('bitwise_and', out)
+    if order not in _ORDERS:
+        _forms.check_order('bitwise_and', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('bitwise_and', bitwise_and, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -1906,7 +2236,12 @@ bitwise_and = _accelerate(bitwise_and, _bitwise_and)
 _bitwise_invert = _bind('bitwise_invert', _GENERIC)
 
 
-def bitwise_invert(x: ArrayLike, /) -> Array:
+def bitwise_invert(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Bitwise inversion of integers, logical NOT of booleans, element-wise.
 
     For signed integers ``~x`` is ``-x - 1`` (two's complement); for unsigned ones it is
@@ -1916,6 +2251,27 @@ def bitwise_invert(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Integer or boolean array.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -1932,6 +2288,13 @@ def bitwise_invert(x: ArrayLike, /) -> Array:
     >>> xnp.bitwise_invert(np.array([True, False]))
     array([False,  True])
     """
+    if out is not None:
+        _forms.no_out('bitwise_invert', out)
+    if order not in _ORDERS:
+        _forms.check_order('bitwise_invert', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('bitwise_invert', bitwise_invert, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -1949,7 +2312,12 @@ bitwise_invert = _accelerate(bitwise_invert, _bitwise_invert)
 _bitwise_left_shift = _bind('bitwise_left_shift', _GENERIC)
 
 
-def bitwise_left_shift(x1: ArrayLike, x2: ArrayLike, /) -> Array:
+def bitwise_left_shift(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Shift the bits of integers to the left, element-wise.
 
     ``x1 << x2`` is ``x1 * 2**x2`` while it fits; bits shifted past the width are lost, and
@@ -1962,6 +2330,27 @@ def bitwise_left_shift(x1: ArrayLike, x2: ArrayLike, /) -> Array:
         Integer array: the values to shift.
     x2 : ArrayLike
         Integer array of non-negative shift counts, broadcastable with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -1977,6 +2366,13 @@ def bitwise_left_shift(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     ...     dtype=np.uint8))
     array([128,   0], dtype=uint8)
     """
+    if out is not None:
+        _forms.no_out('bitwise_left_shift', out)
+    if order not in _ORDERS:
+        _forms.check_order('bitwise_left_shift', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('bitwise_left_shift', bitwise_left_shift, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -1997,7 +2393,12 @@ bitwise_left_shift = _accelerate(bitwise_left_shift, _bitwise_left_shift)
 _bitwise_or = _bind('bitwise_or', _GENERIC)
 
 
-def bitwise_or(x1: ArrayLike, x2: ArrayLike, /) -> Array:
+def bitwise_or(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Bitwise OR of integers, logical OR of booleans, element-wise.
 
     Floating-point inputs raise.
@@ -2008,6 +2409,27 @@ def bitwise_or(x1: ArrayLike, x2: ArrayLike, /) -> Array:
         Integer or boolean array.
     x2 : ArrayLike
         Integer or boolean array, broadcastable with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -2022,6 +2444,13 @@ def bitwise_or(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     >>> xnp.bitwise_or(np.array([True, False]), np.array([False, False]))
     array([ True, False])
     """
+    if out is not None:
+        _forms.no_out('bitwise_or', out)
+    if order not in _ORDERS:
+        _forms.check_order('bitwise_or', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('bitwise_or', bitwise_or, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -2042,7 +2471,12 @@ bitwise_or = _accelerate(bitwise_or, _bitwise_or)
 _bitwise_right_shift = _bind('bitwise_right_shift', _GENERIC)
 
 
-def bitwise_right_shift(x1: ArrayLike, x2: ArrayLike, /) -> Array:
+def bitwise_right_shift(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Shift the bits of integers to the right, element-wise.
 
     An arithmetic shift: signed values keep their sign, so ``-16 >> 2`` is -4, the floor of
@@ -2055,6 +2489,27 @@ def bitwise_right_shift(x1: ArrayLike, x2: ArrayLike, /) -> Array:
         Integer array: the values to shift.
     x2 : ArrayLike
         Integer array of non-negative shift counts, broadcastable with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -2075,6 +2530,13 @@ def bitwise_right_shift(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     ...     dtype=np.int32))
     array([ 0, -1], dtype=int32)
     """
+    if out is not None:
+        _forms.no_out('bitwise_right_shift', out)
+    if order not in _ORDERS:
+        _forms.check_order('bitwise_right_shift', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('bitwise_right_shift', bitwise_right_shift, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -2095,7 +2557,12 @@ bitwise_right_shift = _accelerate(bitwise_right_shift, _bitwise_right_shift)
 _bitwise_xor = _bind('bitwise_xor', _GENERIC)
 
 
-def bitwise_xor(x1: ArrayLike, x2: ArrayLike, /) -> Array:
+def bitwise_xor(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Bitwise exclusive OR of integers, logical XOR of booleans, element-wise.
 
     Floating-point inputs raise.
@@ -2106,6 +2573,27 @@ def bitwise_xor(x1: ArrayLike, x2: ArrayLike, /) -> Array:
         Integer or boolean array.
     x2 : ArrayLike
         Integer or boolean array, broadcastable with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -2120,6 +2608,13 @@ def bitwise_xor(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     >>> xnp.bitwise_xor(np.array([True, True]), np.array([True, False]))
     array([False,  True])
     """
+    if out is not None:
+        _forms.no_out('bitwise_xor', out)
+    if order not in _ORDERS:
+        _forms.check_order('bitwise_xor', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('bitwise_xor', bitwise_xor, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -2140,7 +2635,12 @@ bitwise_xor = _accelerate(bitwise_xor, _bitwise_xor)
 _ceil = _bind('ceil', _GENERIC)
 
 
-def ceil(x: ArrayLike, /) -> Array:
+def ceil(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Round up to the nearest integer, element-wise.
 
     The result is the smallest integer not less than x, in x's dtype: floating inputs stay
@@ -2151,6 +2651,27 @@ def ceil(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array, real.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -2165,6 +2686,13 @@ def ceil(x: ArrayLike, /) -> Array:
     >>> xnp.ceil(np.array([1, -2]))
     array([ 1, -2])
     """
+    if out is not None:
+        _forms.no_out('ceil', out)
+    if order not in _ORDERS:
+        _forms.check_order('ceil', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('ceil', ceil, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -2254,7 +2782,12 @@ clip = _accelerate(clip, _clip, positions={'a_min': 'min', 'a_max': 'max'})
 _conj = _bind('conj', _GENERIC)
 
 
-def conj(x: ArrayLike, /) -> Array:
+def conj(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Complex conjugate, element-wise.
 
     Negates the imaginary part; real and integer inputs are returned unchanged.
@@ -2263,6 +2796,27 @@ def conj(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -2277,6 +2831,13 @@ def conj(x: ArrayLike, /) -> Array:
     >>> xnp.conj(np.array([1.5, -2.0]))
     array([ 1.5, -2. ])
     """
+    if out is not None:
+        _forms.no_out('conj', out)
+    if order not in _ORDERS:
+        _forms.check_order('conj', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('conj', conj, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -2294,7 +2855,12 @@ conj = _accelerate(conj, _conj)
 _copysign = _bind('copysign', _GENERIC)
 
 
-def copysign(x1: ArrayLike, x2: ArrayLike, /) -> Array:
+def copysign(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """The magnitude of x1 with the sign of x2, element-wise.
 
     The sign bit of x2 is used, so ``-0.0`` counts as negative, and a NaN's sign bit too.
@@ -2306,6 +2872,27 @@ def copysign(x1: ArrayLike, x2: ArrayLike, /) -> Array:
         Values whose magnitude is kept.
     x2 : ArrayLike
         Values whose sign is taken, broadcastable with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -2320,6 +2907,13 @@ def copysign(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     >>> xnp.copysign(np.array([4.0, 5.0]), -1.0)
     array([-4., -5.])
     """
+    if out is not None:
+        _forms.no_out('copysign', out)
+    if order not in _ORDERS:
+        _forms.check_order('copysign', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('copysign', copysign, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -2340,7 +2934,12 @@ copysign = _accelerate(copysign, _copysign)
 _cos = _bind('cos', _GENERIC)
 
 
-def cos(x: ArrayLike, /) -> Array:
+def cos(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Cosine, element-wise.
 
     Infinite inputs give NaN. Integer input is computed in the backend's default floating
@@ -2351,6 +2950,27 @@ def cos(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array: angles in radians.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -2363,6 +2983,13 @@ def cos(x: ArrayLike, /) -> Array:
     >>> xnp.cos(np.array([0.0, np.pi / 3, np.pi]))
     array([ 1. ,  0.5, -1. ])
     """
+    if out is not None:
+        _forms.no_out('cos', out)
+    if order not in _ORDERS:
+        _forms.check_order('cos', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('cos', cos, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -2380,7 +3007,12 @@ cos = _accelerate(cos, _cos)
 _cosh = _bind('cosh', _GENERIC)
 
 
-def cosh(x: ArrayLike, /) -> Array:
+def cosh(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Hyperbolic cosine, element-wise.
 
     The result is at least 1 for real inputs and overflows to inf for large ``|x|``. Integer
@@ -2391,6 +3023,27 @@ def cosh(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -2403,6 +3056,13 @@ def cosh(x: ArrayLike, /) -> Array:
     >>> xnp.cosh(np.array([-1.0, 0.0, 1.0]))
     array([1.54308063, 1.        , 1.54308063])
     """
+    if out is not None:
+        _forms.no_out('cosh', out)
+    if order not in _ORDERS:
+        _forms.check_order('cosh', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('cosh', cosh, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -2420,7 +3080,12 @@ cosh = _accelerate(cosh, _cosh)
 _divide = _bind('divide', _GENERIC)
 
 
-def divide(x1: ArrayLike, x2: ArrayLike, /) -> Array:
+def divide(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """True division, element-wise.
 
     Always floating-point: integer inputs give float64 on NumPy and TensorFlow and float32
@@ -2433,6 +3098,27 @@ def divide(x1: ArrayLike, x2: ArrayLike, /) -> Array:
         Dividend.
     x2 : ArrayLike
         Divisor, broadcastable with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -2450,6 +3136,13 @@ def divide(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     array([[3. , 2. ],
            [4.5, 3. ]])
     """
+    if out is not None:
+        _forms.no_out('divide', out)
+    if order not in _ORDERS:
+        _forms.check_order('divide', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('divide', divide, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -2470,7 +3163,12 @@ divide = _accelerate(divide, _divide)
 _equal = _bind('equal', _GENERIC)
 
 
-def equal(x1: ArrayLike, x2: ArrayLike, /) -> Array:
+def equal(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Truth value of ``x1 == x2``, element-wise.
 
     The arguments broadcast and promote before comparing, so ``1 == 1.0`` is True. NaN is
@@ -2482,6 +3180,27 @@ def equal(x1: ArrayLike, x2: ArrayLike, /) -> Array:
         First array.
     x2 : ArrayLike
         Second array, broadcastable with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -2499,6 +3218,13 @@ def equal(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     array([[False],
            [ True]])
     """
+    if out is not None:
+        _forms.no_out('equal', out)
+    if order not in _ORDERS:
+        _forms.check_order('equal', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('equal', equal, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -2519,7 +3245,12 @@ equal = _accelerate(equal, _equal)
 _exp = _bind('exp', _GENERIC)
 
 
-def exp(x: ArrayLike, /) -> Array:
+def exp(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Exponential ``e**x``, element-wise.
 
     Large inputs overflow to inf, very negative ones give 0. Integer input is computed in
@@ -2530,6 +3261,27 @@ def exp(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -2544,6 +3296,13 @@ def exp(x: ArrayLike, /) -> Array:
     >>> xnp.exp(np.array([1, 2]))
     array([2.71828183, 7.3890561 ])
     """
+    if out is not None:
+        _forms.no_out('exp', out)
+    if order not in _ORDERS:
+        _forms.check_order('exp', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('exp', exp, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -2561,7 +3320,12 @@ exp = _accelerate(exp, _exp)
 _expm1 = _bind('expm1', _GENERIC)
 
 
-def expm1(x: ArrayLike, /) -> Array:
+def expm1(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """``exp(x) - 1``, element-wise, accurate for small x.
 
     For ``|x|`` near zero ``exp(x) - 1`` loses most of its digits to cancellation; ``expm1``
@@ -2572,6 +3336,27 @@ def expm1(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -2586,6 +3371,13 @@ def expm1(x: ArrayLike, /) -> Array:
     >>> xnp.exp(np.array([1e-10])) - 1
     array([1.00000008e-10])
     """
+    if out is not None:
+        _forms.no_out('expm1', out)
+    if order not in _ORDERS:
+        _forms.check_order('expm1', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('expm1', expm1, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -2603,7 +3395,12 @@ expm1 = _accelerate(expm1, _expm1)
 _floor = _bind('floor', _GENERIC)
 
 
-def floor(x: ArrayLike, /) -> Array:
+def floor(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Round down to the nearest integer, element-wise.
 
     The result is the largest integer not greater than x, in x's dtype: floating inputs stay
@@ -2613,6 +3410,27 @@ def floor(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array, real.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -2627,6 +3445,13 @@ def floor(x: ArrayLike, /) -> Array:
     >>> xnp.floor(np.array([3, -4]))
     array([ 3, -4])
     """
+    if out is not None:
+        _forms.no_out('floor', out)
+    if order not in _ORDERS:
+        _forms.check_order('floor', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('floor', floor, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -2644,7 +3469,12 @@ floor = _accelerate(floor, _floor)
 _floor_divide = _bind('floor_divide', _GENERIC)
 
 
-def floor_divide(x1: ArrayLike, x2: ArrayLike, /) -> Array:
+def floor_divide(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Floor of the quotient, element-wise (Python's ``//``).
 
     Rounds toward negative infinity, so ``-7 // 2`` is -4, and keeps the promoted dtype.
@@ -2658,6 +3488,27 @@ def floor_divide(x1: ArrayLike, x2: ArrayLike, /) -> Array:
         Dividend, real.
     x2 : ArrayLike
         Divisor, real, broadcastable with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -2677,6 +3528,13 @@ def floor_divide(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     >>> xnp.floor_divide(np.array([7.5, -7.5]), 2.0)
     array([ 3., -4.])
     """
+    if out is not None:
+        _forms.no_out('floor_divide', out)
+    if order not in _ORDERS:
+        _forms.check_order('floor_divide', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('floor_divide', floor_divide, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -2697,7 +3555,12 @@ floor_divide = _accelerate(floor_divide, _floor_divide)
 _greater = _bind('greater', _GENERIC)
 
 
-def greater(x1: ArrayLike, x2: ArrayLike, /) -> Array:
+def greater(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Truth value of ``x1 > x2``, element-wise.
 
     The arguments broadcast and promote before comparing. Any comparison with NaN is False.
@@ -2708,6 +3571,27 @@ def greater(x1: ArrayLike, x2: ArrayLike, /) -> Array:
         First array, real.
     x2 : ArrayLike
         Second array, real, broadcastable with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -2722,6 +3606,13 @@ def greater(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     >>> xnp.greater(np.array([1.0, np.nan]), 0.0)
     array([ True, False])
     """
+    if out is not None:
+        _forms.no_out('greater', out)
+    if order not in _ORDERS:
+        _forms.check_order('greater', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('greater', greater, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -2742,7 +3633,12 @@ greater = _accelerate(greater, _greater)
 _greater_equal = _bind('greater_equal', _GENERIC)
 
 
-def greater_equal(x1: ArrayLike, x2: ArrayLike, /) -> Array:
+def greater_equal(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Truth value of ``x1 >= x2``, element-wise.
 
     The arguments broadcast and promote before comparing. Any comparison with NaN is False.
@@ -2753,6 +3649,27 @@ def greater_equal(x1: ArrayLike, x2: ArrayLike, /) -> Array:
         First array, real.
     x2 : ArrayLike
         Second array, real, broadcastable with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -2767,6 +3684,13 @@ def greater_equal(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     >>> xnp.greater_equal(np.array([np.nan, np.inf]), np.inf)
     array([False,  True])
     """
+    if out is not None:
+        _forms.no_out('greater_equal', out)
+    if order not in _ORDERS:
+        _forms.check_order('greater_equal', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('greater_equal', greater_equal, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -2787,7 +3711,12 @@ greater_equal = _accelerate(greater_equal, _greater_equal)
 _hypot = _bind('hypot', _GENERIC)
 
 
-def hypot(x1: ArrayLike, x2: ArrayLike, /) -> Array:
+def hypot(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Length of the hypotenuse ``sqrt(x1**2 + x2**2)``, element-wise.
 
     Computed without overflow or underflow in the intermediate squares. An infinite leg
@@ -2800,6 +3729,27 @@ def hypot(x1: ArrayLike, x2: ArrayLike, /) -> Array:
         First leg.
     x2 : ArrayLike
         Second leg, broadcastable with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -2816,6 +3766,13 @@ def hypot(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     >>> xnp.hypot(np.array([np.inf]), np.array([np.nan]))
     array([inf])
     """
+    if out is not None:
+        _forms.no_out('hypot', out)
+    if order not in _ORDERS:
+        _forms.check_order('hypot', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('hypot', hypot, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -2878,7 +3835,12 @@ imag = _accelerate(imag, _imag)
 _isfinite = _bind('isfinite', _GENERIC)
 
 
-def isfinite(x: ArrayLike, /) -> Array:
+def isfinite(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Test for finite values (not infinite and not NaN), element-wise.
 
     Integer and boolean inputs are all finite. A complex value is finite when both of its
@@ -2888,6 +3850,27 @@ def isfinite(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -2902,6 +3885,13 @@ def isfinite(x: ArrayLike, /) -> Array:
     >>> xnp.isfinite(np.array([1, 2]))
     array([ True,  True])
     """
+    if out is not None:
+        _forms.no_out('isfinite', out)
+    if order not in _ORDERS:
+        _forms.check_order('isfinite', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('isfinite', isfinite, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -2919,7 +3909,12 @@ isfinite = _accelerate(isfinite, _isfinite)
 _isinf = _bind('isinf', _GENERIC)
 
 
-def isinf(x: ArrayLike, /) -> Array:
+def isinf(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Test for positive or negative infinity, element-wise.
 
     A complex value is infinite when either part is infinite, even if the other is NaN.
@@ -2929,6 +3924,27 @@ def isinf(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -2943,6 +3959,13 @@ def isinf(x: ArrayLike, /) -> Array:
     >>> xnp.isinf(np.array([complex(np.inf, np.nan), 1j]))
     array([ True, False])
     """
+    if out is not None:
+        _forms.no_out('isinf', out)
+    if order not in _ORDERS:
+        _forms.check_order('isinf', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('isinf', isinf, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -2960,7 +3983,12 @@ isinf = _accelerate(isinf, _isinf)
 _isnan = _bind('isnan', _GENERIC)
 
 
-def isnan(x: ArrayLike, /) -> Array:
+def isnan(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Test for NaN, element-wise.
 
     A complex value is NaN when either part is NaN. Integer inputs give all False. Use this
@@ -2970,6 +3998,27 @@ def isnan(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -2984,6 +4033,13 @@ def isnan(x: ArrayLike, /) -> Array:
     >>> xnp.isnan(np.array([complex(1, np.nan), 1j]))
     array([ True, False])
     """
+    if out is not None:
+        _forms.no_out('isnan', out)
+    if order not in _ORDERS:
+        _forms.check_order('isnan', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('isnan', isnan, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -3001,7 +4057,12 @@ isnan = _accelerate(isnan, _isnan)
 _less = _bind('less', _GENERIC)
 
 
-def less(x1: ArrayLike, x2: ArrayLike, /) -> Array:
+def less(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Truth value of ``x1 < x2``, element-wise.
 
     The arguments broadcast and promote before comparing. Any comparison with NaN is False.
@@ -3012,6 +4073,27 @@ def less(x1: ArrayLike, x2: ArrayLike, /) -> Array:
         First array, real.
     x2 : ArrayLike
         Second array, real, broadcastable with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -3026,6 +4108,13 @@ def less(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     >>> xnp.less(np.array([1.0, np.nan]), 2.0)
     array([ True, False])
     """
+    if out is not None:
+        _forms.no_out('less', out)
+    if order not in _ORDERS:
+        _forms.check_order('less', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('less', less, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -3046,7 +4135,12 @@ less = _accelerate(less, _less)
 _less_equal = _bind('less_equal', _GENERIC)
 
 
-def less_equal(x1: ArrayLike, x2: ArrayLike, /) -> Array:
+def less_equal(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Truth value of ``x1 <= x2``, element-wise.
 
     The arguments broadcast and promote before comparing. Any comparison with NaN is False.
@@ -3057,6 +4151,27 @@ def less_equal(x1: ArrayLike, x2: ArrayLike, /) -> Array:
         First array, real.
     x2 : ArrayLike
         Second array, real, broadcastable with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -3072,6 +4187,13 @@ def less_equal(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     array([[ True,  True],
            [False,  True]])
     """
+    if out is not None:
+        _forms.no_out('less_equal', out)
+    if order not in _ORDERS:
+        _forms.check_order('less_equal', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('less_equal', less_equal, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -3092,7 +4214,12 @@ less_equal = _accelerate(less_equal, _less_equal)
 _log = _bind('log', _GENERIC)
 
 
-def log(x: ArrayLike, /) -> Array:
+def log(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Natural logarithm, element-wise.
 
     ``log(0)`` is -inf and negative real inputs give NaN (NumPy also warns). Integer input
@@ -3103,6 +4230,27 @@ def log(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array, positive for a finite real result.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -3117,6 +4265,13 @@ def log(x: ArrayLike, /) -> Array:
     >>> xnp.log(np.array([np.inf]))
     array([inf])
     """
+    if out is not None:
+        _forms.no_out('log', out)
+    if order not in _ORDERS:
+        _forms.check_order('log', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('log', log, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -3134,7 +4289,12 @@ log = _accelerate(log, _log)
 _log10 = _bind('log10', _GENERIC)
 
 
-def log10(x: ArrayLike, /) -> Array:
+def log10(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Base-10 logarithm, element-wise.
 
     ``log10(0)`` is -inf and negative real inputs give NaN. Integer input is computed in
@@ -3144,6 +4304,27 @@ def log10(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array, positive for a finite real result.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -3156,6 +4337,13 @@ def log10(x: ArrayLike, /) -> Array:
     >>> xnp.log10(np.array([1.0, 10.0, 1000.0, 0.01]))
     array([ 0.,  1.,  3., -2.])
     """
+    if out is not None:
+        _forms.no_out('log10', out)
+    if order not in _ORDERS:
+        _forms.check_order('log10', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('log10', log10, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -3173,7 +4361,12 @@ log10 = _accelerate(log10, _log10)
 _log1p = _bind('log1p', _GENERIC)
 
 
-def log1p(x: ArrayLike, /) -> Array:
+def log1p(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """``log(1 + x)``, element-wise, accurate for small x.
 
     For ``|x|`` near zero ``log(1 + x)`` loses the digits of x to rounding; ``log1p`` keeps
@@ -3184,6 +4377,27 @@ def log1p(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array, greater than -1 for a finite real result.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -3200,6 +4414,13 @@ def log1p(x: ArrayLike, /) -> Array:
     >>> xnp.log1p(np.array([1e-17]))
     array([1.e-17])
     """
+    if out is not None:
+        _forms.no_out('log1p', out)
+    if order not in _ORDERS:
+        _forms.check_order('log1p', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('log1p', log1p, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -3217,7 +4438,12 @@ log1p = _accelerate(log1p, _log1p)
 _log2 = _bind('log2', _GENERIC)
 
 
-def log2(x: ArrayLike, /) -> Array:
+def log2(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Base-2 logarithm, element-wise.
 
     ``log2(0)`` is -inf and negative real inputs give NaN. Integer input is computed in the
@@ -3227,6 +4453,27 @@ def log2(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array, positive for a finite real result.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -3239,6 +4486,13 @@ def log2(x: ArrayLike, /) -> Array:
     >>> xnp.log2(np.array([1.0, 2.0, 1024.0, 0.5]))
     array([ 0.,  1., 10., -1.])
     """
+    if out is not None:
+        _forms.no_out('log2', out)
+    if order not in _ORDERS:
+        _forms.check_order('log2', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('log2', log2, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -3256,7 +4510,12 @@ log2 = _accelerate(log2, _log2)
 _logaddexp = _bind('logaddexp', _GENERIC)
 
 
-def logaddexp(x1: ArrayLike, x2: ArrayLike, /) -> Array:
+def logaddexp(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """``log(exp(x1) + exp(x2))``, element-wise, without overflow.
 
     Useful for adding probabilities stored as logarithms: the exponentials are never formed,
@@ -3269,6 +4528,27 @@ def logaddexp(x1: ArrayLike, x2: ArrayLike, /) -> Array:
         First input, real.
     x2 : ArrayLike
         Second input, real, broadcastable with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -3283,6 +4563,13 @@ def logaddexp(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     >>> xnp.logaddexp(np.array([-np.inf, 1.0]), -np.inf)
     array([-inf,   1.])
     """
+    if out is not None:
+        _forms.no_out('logaddexp', out)
+    if order not in _ORDERS:
+        _forms.check_order('logaddexp', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('logaddexp', logaddexp, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -3303,7 +4590,12 @@ logaddexp = _accelerate(logaddexp, _logaddexp)
 _logical_and = _bind('logical_and', _GENERIC)
 
 
-def logical_and(x1: ArrayLike, x2: ArrayLike, /) -> Array:
+def logical_and(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Logical AND, element-wise.
 
     Non-boolean inputs count as True where they are non-zero (NaN counts as True).
@@ -3314,6 +4606,27 @@ def logical_and(x1: ArrayLike, x2: ArrayLike, /) -> Array:
         First array, boolean (or read as truth values).
     x2 : ArrayLike
         Second array, broadcastable with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -3328,6 +4641,13 @@ def logical_and(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     >>> xnp.logical_and(np.array([0, 1, 2]), np.array([1, 1, 0]))
     array([False,  True, False])
     """
+    if out is not None:
+        _forms.no_out('logical_and', out)
+    if order not in _ORDERS:
+        _forms.check_order('logical_and', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('logical_and', logical_and, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -3348,7 +4668,12 @@ logical_and = _accelerate(logical_and, _logical_and)
 _logical_not = _bind('logical_not', _GENERIC)
 
 
-def logical_not(x: ArrayLike, /) -> Array:
+def logical_not(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Logical NOT, element-wise.
 
     Non-boolean inputs count as True where they are non-zero.
@@ -3357,6 +4682,27 @@ def logical_not(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array, boolean (or read as truth values).
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -3371,6 +4717,13 @@ def logical_not(x: ArrayLike, /) -> Array:
     >>> xnp.logical_not(np.array([0.0, 2.5]))
     array([ True, False])
     """
+    if out is not None:
+        _forms.no_out('logical_not', out)
+    if order not in _ORDERS:
+        _forms.check_order('logical_not', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('logical_not', logical_not, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -3388,7 +4741,12 @@ logical_not = _accelerate(logical_not, _logical_not)
 _logical_or = _bind('logical_or', _GENERIC)
 
 
-def logical_or(x1: ArrayLike, x2: ArrayLike, /) -> Array:
+def logical_or(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Logical OR, element-wise.
 
     Non-boolean inputs count as True where they are non-zero.
@@ -3399,6 +4757,27 @@ def logical_or(x1: ArrayLike, x2: ArrayLike, /) -> Array:
         First array, boolean (or read as truth values).
     x2 : ArrayLike
         Second array, broadcastable with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -3414,6 +4793,13 @@ def logical_or(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     array([[ True,  True],
            [False, False]])
     """
+    if out is not None:
+        _forms.no_out('logical_or', out)
+    if order not in _ORDERS:
+        _forms.check_order('logical_or', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('logical_or', logical_or, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -3434,7 +4820,12 @@ logical_or = _accelerate(logical_or, _logical_or)
 _logical_xor = _bind('logical_xor', _GENERIC)
 
 
-def logical_xor(x1: ArrayLike, x2: ArrayLike, /) -> Array:
+def logical_xor(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Logical exclusive OR, element-wise.
 
     True where exactly one argument is true; non-boolean inputs count as True where they are
@@ -3446,6 +4837,27 @@ def logical_xor(x1: ArrayLike, x2: ArrayLike, /) -> Array:
         First array, boolean (or read as truth values).
     x2 : ArrayLike
         Second array, broadcastable with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -3458,6 +4870,13 @@ def logical_xor(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     >>> xnp.logical_xor(np.array([True, True, False]), np.array([True, False, False]))
     array([False,  True, False])
     """
+    if out is not None:
+        _forms.no_out('logical_xor', out)
+    if order not in _ORDERS:
+        _forms.check_order('logical_xor', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('logical_xor', logical_xor, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -3478,7 +4897,12 @@ logical_xor = _accelerate(logical_xor, _logical_xor)
 _maximum = _bind('maximum', _GENERIC)
 
 
-def maximum(x1: ArrayLike, x2: ArrayLike, /) -> Array:
+def maximum(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Larger of two arrays, element-wise.
 
     NaN propagates: where either argument is NaN the result is NaN, on every backend. Which
@@ -3491,6 +4915,27 @@ def maximum(x1: ArrayLike, x2: ArrayLike, /) -> Array:
         First array, real.
     x2 : ArrayLike
         Second array, real, broadcastable with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -3507,6 +4952,13 @@ def maximum(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     >>> xnp.maximum(np.array([-2, 0, 2]), 0)
     array([0, 0, 2])
     """
+    if out is not None:
+        _forms.no_out('maximum', out)
+    if order not in _ORDERS:
+        _forms.check_order('maximum', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('maximum', maximum, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -3527,7 +4979,12 @@ maximum = _accelerate(maximum, _maximum)
 _minimum = _bind('minimum', _GENERIC)
 
 
-def minimum(x1: ArrayLike, x2: ArrayLike, /) -> Array:
+def minimum(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Smaller of two arrays, element-wise.
 
     NaN propagates: where either argument is NaN the result is NaN, on every backend. For
@@ -3539,6 +4996,27 @@ def minimum(x1: ArrayLike, x2: ArrayLike, /) -> Array:
         First array, real.
     x2 : ArrayLike
         Second array, real, broadcastable with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -3553,6 +5031,13 @@ def minimum(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     >>> xnp.minimum(np.array([1.0, np.nan, 3.0]), np.array([2.0, 0.0, np.nan]))
     array([ 1., nan, nan])
     """
+    if out is not None:
+        _forms.no_out('minimum', out)
+    if order not in _ORDERS:
+        _forms.check_order('minimum', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('minimum', minimum, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -3573,7 +5058,12 @@ minimum = _accelerate(minimum, _minimum)
 _multiply = _bind('multiply', _GENERIC)
 
 
-def multiply(x1: ArrayLike, x2: ArrayLike, /) -> Array:
+def multiply(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Product of two arrays, element-wise.
 
     The arguments broadcast and promote with crossops's table; integer overflow wraps
@@ -3585,6 +5075,27 @@ def multiply(x1: ArrayLike, x2: ArrayLike, /) -> Array:
         First factor.
     x2 : ArrayLike
         Second factor, broadcastable with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -3602,6 +5113,13 @@ def multiply(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     >>> xnp.multiply(np.array([100], dtype=np.int8), 2)
     array([-56], dtype=int8)
     """
+    if out is not None:
+        _forms.no_out('multiply', out)
+    if order not in _ORDERS:
+        _forms.check_order('multiply', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('multiply', multiply, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -3622,7 +5140,12 @@ multiply = _accelerate(multiply, _multiply)
 _negative = _bind('negative', _GENERIC)
 
 
-def negative(x: ArrayLike, /) -> Array:
+def negative(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Numerical negative ``-x``, element-wise.
 
     Signed integers wrap at their minimum (``-(-128)`` is -128 in int8) and unsigned ones
@@ -3633,6 +5156,27 @@ def negative(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array, numeric.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -3649,6 +5193,13 @@ def negative(x: ArrayLike, /) -> Array:
     >>> xnp.negative(np.array([1, 2], dtype=np.uint8))
     array([255, 254], dtype=uint8)
     """
+    if out is not None:
+        _forms.no_out('negative', out)
+    if order not in _ORDERS:
+        _forms.check_order('negative', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('negative', negative, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -3666,7 +5217,12 @@ negative = _accelerate(negative, _negative)
 _nextafter = _bind('nextafter', _GENERIC)
 
 
-def nextafter(x1: ArrayLike, x2: ArrayLike, /) -> Array:
+def nextafter(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """The next representable floating-point value after x1 toward x2, element-wise.
 
     The step is one unit in the last place of x1's dtype; where ``x1 == x2`` the result is
@@ -3680,6 +5236,27 @@ def nextafter(x1: ArrayLike, x2: ArrayLike, /) -> Array:
         Values to step from, real floating-point.
     x2 : ArrayLike
         Directions to step toward, broadcastable with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -3695,6 +5272,13 @@ def nextafter(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     >>> xnp.nextafter(np.array([1.0]), np.array([2.0])) - 1.0
     array([2.22044605e-16])
     """
+    if out is not None:
+        _forms.no_out('nextafter', out)
+    if order not in _ORDERS:
+        _forms.check_order('nextafter', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('nextafter', nextafter, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -3715,7 +5299,12 @@ nextafter = _accelerate(nextafter, _nextafter)
 _not_equal = _bind('not_equal', _GENERIC)
 
 
-def not_equal(x1: ArrayLike, x2: ArrayLike, /) -> Array:
+def not_equal(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Truth value of ``x1 != x2``, element-wise.
 
     The arguments broadcast and promote before comparing. NaN is unequal to everything,
@@ -3727,6 +5316,27 @@ def not_equal(x1: ArrayLike, x2: ArrayLike, /) -> Array:
         First array.
     x2 : ArrayLike
         Second array, broadcastable with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -3741,6 +5351,13 @@ def not_equal(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     >>> xnp.not_equal(np.array([np.nan]), np.array([np.nan]))
     array([ True])
     """
+    if out is not None:
+        _forms.no_out('not_equal', out)
+    if order not in _ORDERS:
+        _forms.check_order('not_equal', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('not_equal', not_equal, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -3761,7 +5378,12 @@ not_equal = _accelerate(not_equal, _not_equal)
 _positive = _bind('positive', _GENERIC)
 
 
-def positive(x: ArrayLike, /) -> Array:
+def positive(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Numerical positive ``+x``, element-wise.
 
     Returns the values unchanged, in x's dtype; boolean inputs raise on NumPy and PyTorch.
@@ -3770,6 +5392,27 @@ def positive(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array, numeric.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -3782,6 +5425,13 @@ def positive(x: ArrayLike, /) -> Array:
     >>> xnp.positive(np.array([-1.5, 0.0, 2.0]))
     array([-1.5,  0. ,  2. ])
     """
+    if out is not None:
+        _forms.no_out('positive', out)
+    if order not in _ORDERS:
+        _forms.check_order('positive', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('positive', positive, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -3799,7 +5449,12 @@ positive = _accelerate(positive, _positive)
 _pow = _bind('pow', _GENERIC)
 
 
-def pow(x1: ArrayLike, x2: ArrayLike, /) -> Array:
+def pow(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """First array raised to the powers of the second, element-wise.
 
     The arguments broadcast and promote, so an integer array raised to integer powers stays
@@ -3813,6 +5468,27 @@ def pow(x1: ArrayLike, x2: ArrayLike, /) -> Array:
         Bases.
     x2 : ArrayLike
         Exponents, broadcastable with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -3836,6 +5512,13 @@ def pow(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     >>> xnp.pow(np.array([0.0, 0.0, -2.0]), np.array([0.0, 2.0, 3.0]))
     array([ 1.,  0., -8.])
     """
+    if out is not None:
+        _forms.no_out('pow', out)
+    if order not in _ORDERS:
+        _forms.check_order('pow', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('pow', pow, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -3898,7 +5581,12 @@ real = _accelerate(real, _real)
 _reciprocal = _bind('reciprocal', _GENERIC)
 
 
-def reciprocal(x: ArrayLike, /) -> Array:
+def reciprocal(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Reciprocal ``1 / x``, element-wise.
 
     ``1 / 0.0`` is inf and ``1 / -0.0`` is -inf. Takes floating-point inputs: for integers
@@ -3909,6 +5597,27 @@ def reciprocal(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array, floating-point.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -3923,6 +5632,13 @@ def reciprocal(x: ArrayLike, /) -> Array:
     >>> xnp.reciprocal(np.array([1, 2, 4]).astype(np.float32))
     array([1.  , 0.5 , 0.25], dtype=float32)
     """
+    if out is not None:
+        _forms.no_out('reciprocal', out)
+    if order not in _ORDERS:
+        _forms.check_order('reciprocal', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('reciprocal', reciprocal, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -3940,7 +5656,12 @@ reciprocal = _accelerate(reciprocal, _reciprocal)
 _remainder = _bind('remainder', _GENERIC)
 
 
-def remainder(x1: ArrayLike, x2: ArrayLike, /) -> Array:
+def remainder(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Remainder of floor division, element-wise (Python's ``%``).
 
     ``x1 - floor_divide(x1, x2) * x2``: the result has the sign of the divisor x2 (as
@@ -3954,6 +5675,27 @@ def remainder(x1: ArrayLike, x2: ArrayLike, /) -> Array:
         Dividend, real.
     x2 : ArrayLike
         Divisor, real, broadcastable with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -3973,6 +5715,13 @@ def remainder(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     >>> xnp.remainder(np.array([5.5, -6.0, 6.0]), np.array([2.0, 3.0, -3.0]))
     array([ 1.5,  0. , -0. ])
     """
+    if out is not None:
+        _forms.no_out('remainder', out)
+    if order not in _ORDERS:
+        _forms.check_order('remainder', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('remainder', remainder, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -4046,7 +5795,12 @@ round = _accelerate(round, _round)
 _sign = _bind('sign', _GENERIC)
 
 
-def sign(x: ArrayLike, /) -> Array:
+def sign(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Sign of the elements: -1, 0 or 1, element-wise.
 
     Zeros give 0 (either signed zero gives 0.0) and NaN gives NaN. For complex inputs the
@@ -4057,6 +5811,27 @@ def sign(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array, numeric.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -4073,6 +5848,13 @@ def sign(x: ArrayLike, /) -> Array:
     >>> xnp.sign(np.array([3 + 4j, -2j]))
     array([ 0.6+0.8j, -0. -1.j ])
     """
+    if out is not None:
+        _forms.no_out('sign', out)
+    if order not in _ORDERS:
+        _forms.check_order('sign', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('sign', sign, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -4090,7 +5872,12 @@ sign = _accelerate(sign, _sign)
 _signbit = _bind('signbit', _GENERIC)
 
 
-def signbit(x: ArrayLike, /) -> Array:
+def signbit(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Test whether the sign bit is set, element-wise.
 
     Unlike ``x < 0``, it sees the sign of zeros and of NaN: ``signbit(-0.0)`` is True.
@@ -4100,6 +5887,27 @@ def signbit(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array, real floating-point.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -4114,6 +5922,13 @@ def signbit(x: ArrayLike, /) -> Array:
     >>> xnp.signbit(np.array([-np.inf, np.inf]))
     array([ True, False])
     """
+    if out is not None:
+        _forms.no_out('signbit', out)
+    if order not in _ORDERS:
+        _forms.check_order('signbit', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('signbit', signbit, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -4131,7 +5946,12 @@ signbit = _accelerate(signbit, _signbit)
 _sin = _bind('sin', _GENERIC)
 
 
-def sin(x: ArrayLike, /) -> Array:
+def sin(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Sine, element-wise.
 
     Infinite inputs give NaN. Integer input is computed in the backend's default floating
@@ -4142,6 +5962,27 @@ def sin(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array: angles in radians.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -4154,6 +5995,13 @@ def sin(x: ArrayLike, /) -> Array:
     >>> xnp.sin(np.array([0.0, np.pi / 6, np.pi / 2]))
     array([0. , 0.5, 1. ])
     """
+    if out is not None:
+        _forms.no_out('sin', out)
+    if order not in _ORDERS:
+        _forms.check_order('sin', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('sin', sin, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -4171,7 +6019,12 @@ sin = _accelerate(sin, _sin)
 _sinh = _bind('sinh', _GENERIC)
 
 
-def sinh(x: ArrayLike, /) -> Array:
+def sinh(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Hyperbolic sine, element-wise.
 
     Odd, and overflows to +-inf for large ``|x|``. Integer input is computed in the
@@ -4181,6 +6034,27 @@ def sinh(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -4193,6 +6067,13 @@ def sinh(x: ArrayLike, /) -> Array:
     >>> xnp.sinh(np.array([-1.0, 0.0, 1.0]))
     array([-1.17520119,  0.        ,  1.17520119])
     """
+    if out is not None:
+        _forms.no_out('sinh', out)
+    if order not in _ORDERS:
+        _forms.check_order('sinh', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('sinh', sinh, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -4210,7 +6091,12 @@ sinh = _accelerate(sinh, _sinh)
 _sqrt = _bind('sqrt', _GENERIC)
 
 
-def sqrt(x: ArrayLike, /) -> Array:
+def sqrt(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Non-negative square root, element-wise.
 
     Negative real inputs give NaN (NumPy also warns); complex inputs give the principal
@@ -4222,6 +6108,27 @@ def sqrt(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -4238,6 +6145,13 @@ def sqrt(x: ArrayLike, /) -> Array:
     >>> xnp.sqrt(np.array([9, 16]))
     array([3., 4.])
     """
+    if out is not None:
+        _forms.no_out('sqrt', out)
+    if order not in _ORDERS:
+        _forms.check_order('sqrt', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('sqrt', sqrt, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -4255,7 +6169,12 @@ sqrt = _accelerate(sqrt, _sqrt)
 _square = _bind('square', _GENERIC)
 
 
-def square(x: ArrayLike, /) -> Array:
+def square(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Square ``x * x``, element-wise.
 
     The result keeps x's dtype; integer overflow wraps around.
@@ -4264,6 +6183,27 @@ def square(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array, numeric.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -4280,6 +6220,13 @@ def square(x: ArrayLike, /) -> Array:
     >>> xnp.square(np.array([16], dtype=np.int8))
     array([0], dtype=int8)
     """
+    if out is not None:
+        _forms.no_out('square', out)
+    if order not in _ORDERS:
+        _forms.check_order('square', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('square', square, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -4297,7 +6244,12 @@ square = _accelerate(square, _square)
 _subtract = _bind('subtract', _GENERIC)
 
 
-def subtract(x1: ArrayLike, x2: ArrayLike, /) -> Array:
+def subtract(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Difference of two arrays, element-wise.
 
     The arguments broadcast and promote with crossops's table; integer overflow wraps
@@ -4309,6 +6261,27 @@ def subtract(x1: ArrayLike, x2: ArrayLike, /) -> Array:
         Minuend.
     x2 : ArrayLike
         Subtrahend, broadcastable with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -4326,6 +6299,13 @@ def subtract(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     >>> xnp.subtract(np.array([0], dtype=np.uint8), 1)
     array([255], dtype=uint8)
     """
+    if out is not None:
+        _forms.no_out('subtract', out)
+    if order not in _ORDERS:
+        _forms.check_order('subtract', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('subtract', subtract, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -4346,7 +6326,12 @@ subtract = _accelerate(subtract, _subtract)
 _tan = _bind('tan', _GENERIC)
 
 
-def tan(x: ArrayLike, /) -> Array:
+def tan(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Tangent, element-wise.
 
     Infinite inputs give NaN; near odd multiples of pi/2 the result is large rather than
@@ -4357,6 +6342,27 @@ def tan(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array: angles in radians.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -4369,6 +6375,13 @@ def tan(x: ArrayLike, /) -> Array:
     >>> xnp.tan(np.array([0.0, np.pi / 4, -np.pi / 4]))
     array([ 0.,  1., -1.])
     """
+    if out is not None:
+        _forms.no_out('tan', out)
+    if order not in _ORDERS:
+        _forms.check_order('tan', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('tan', tan, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -4386,7 +6399,12 @@ tan = _accelerate(tan, _tan)
 _tanh = _bind('tanh', _GENERIC)
 
 
-def tanh(x: ArrayLike, /) -> Array:
+def tanh(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Hyperbolic tangent, element-wise.
 
     The result lies in [-1, 1]: it saturates to +-1 for large ``|x|`` without overflow.
@@ -4397,6 +6415,27 @@ def tanh(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -4409,6 +6448,13 @@ def tanh(x: ArrayLike, /) -> Array:
     >>> xnp.tanh(np.array([-np.inf, -0.5, 0.0, 0.5, 1000.0]))
     array([-1.        , -0.46211716,  0.        ,  0.46211716,  1.        ])
     """
+    if out is not None:
+        _forms.no_out('tanh', out)
+    if order not in _ORDERS:
+        _forms.check_order('tanh', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('tanh', tanh, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -4426,7 +6472,12 @@ tanh = _accelerate(tanh, _tanh)
 _trunc = _bind('trunc', _GENERIC)
 
 
-def trunc(x: ArrayLike, /) -> Array:
+def trunc(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Round toward zero, element-wise.
 
     Drops the fractional part: positive values round down, negative ones up. The result
@@ -4436,6 +6487,27 @@ def trunc(x: ArrayLike, /) -> Array:
     ----------
     x : ArrayLike
         Input array, real.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -4450,6 +6522,13 @@ def trunc(x: ArrayLike, /) -> Array:
     >>> xnp.trunc(np.array([5, -5]))
     array([ 5, -5])
     """
+    if out is not None:
+        _forms.no_out('trunc', out)
+    if order not in _ORDERS:
+        _forms.check_order('trunc', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('trunc', trunc, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -10496,7 +12575,12 @@ iterable = _accelerate(iterable, _iterable)
 _absolute = _bind('absolute', _GENERIC)
 
 
-def absolute(x: ArrayLike) -> Array:
+def absolute(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Absolute value, element-wise; the NumPy name of ``abs``.
 
     Complex inputs give their magnitude, in the matching real dtype. Signed integers
@@ -10506,6 +12590,27 @@ def absolute(x: ArrayLike) -> Array:
     ----------
     x : ArrayLike
         Input array.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -10520,6 +12625,13 @@ def absolute(x: ArrayLike) -> Array:
     >>> xnp.absolute(np.array([3 + 4j]))
     array([5.])
     """
+    if out is not None:
+        _forms.no_out('absolute', out)
+    if order not in _ORDERS:
+        _forms.check_order('absolute', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('absolute', absolute, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -10537,7 +12649,12 @@ absolute = _accelerate(absolute, _absolute)
 _arccos = _bind('arccos', _GENERIC)
 
 
-def arccos(x: ArrayLike) -> Array:
+def arccos(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Inverse cosine, element-wise; the NumPy name of ``acos``.
 
     The result lies in [0, pi]; inputs outside [-1, 1] give NaN.
@@ -10546,6 +12663,27 @@ def arccos(x: ArrayLike) -> Array:
     ----------
     x : ArrayLike
         Input array: cosines.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -10558,6 +12696,13 @@ def arccos(x: ArrayLike) -> Array:
     >>> xnp.arccos(np.array([1.0, 0.0, -1.0]))
     array([0.        , 1.57079633, 3.14159265])
     """
+    if out is not None:
+        _forms.no_out('arccos', out)
+    if order not in _ORDERS:
+        _forms.check_order('arccos', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('arccos', arccos, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -10575,7 +12720,12 @@ arccos = _accelerate(arccos, _arccos)
 _arccosh = _bind('arccosh', _GENERIC)
 
 
-def arccosh(x: ArrayLike) -> Array:
+def arccosh(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Inverse hyperbolic cosine, element-wise; the NumPy name of ``acosh``.
 
     The result is non-negative; inputs below 1 give NaN.
@@ -10584,6 +12734,27 @@ def arccosh(x: ArrayLike) -> Array:
     ----------
     x : ArrayLike
         Input array, at least 1 for a real result.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -10596,6 +12767,13 @@ def arccosh(x: ArrayLike) -> Array:
     >>> xnp.arccosh(np.array([1.0, 2.0, 10.0]))
     array([0.        , 1.3169579 , 2.99322285])
     """
+    if out is not None:
+        _forms.no_out('arccosh', out)
+    if order not in _ORDERS:
+        _forms.check_order('arccosh', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('arccosh', arccosh, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -10613,7 +12791,12 @@ arccosh = _accelerate(arccosh, _arccosh)
 _arcsin = _bind('arcsin', _GENERIC)
 
 
-def arcsin(x: ArrayLike) -> Array:
+def arcsin(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Inverse sine, element-wise; the NumPy name of ``asin``.
 
     The result lies in [-pi/2, pi/2]; inputs outside [-1, 1] give NaN.
@@ -10622,6 +12805,27 @@ def arcsin(x: ArrayLike) -> Array:
     ----------
     x : ArrayLike
         Input array: sines.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -10634,6 +12838,13 @@ def arcsin(x: ArrayLike) -> Array:
     >>> xnp.arcsin(np.array([-1.0, 0.0, 0.5]))
     array([-1.57079633,  0.        ,  0.52359878])
     """
+    if out is not None:
+        _forms.no_out('arcsin', out)
+    if order not in _ORDERS:
+        _forms.check_order('arcsin', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('arcsin', arcsin, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -10651,13 +12862,39 @@ arcsin = _accelerate(arcsin, _arcsin)
 _arcsinh = _bind('arcsinh', _GENERIC)
 
 
-def arcsinh(x: ArrayLike) -> Array:
+def arcsinh(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Inverse hyperbolic sine, element-wise; the NumPy name of ``asinh``.
 
     Parameters
     ----------
     x : ArrayLike
         Input array.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -10670,6 +12907,13 @@ def arcsinh(x: ArrayLike) -> Array:
     >>> xnp.arcsinh(np.array([-1.0, 0.0, 1.0]))
     array([-0.88137359,  0.        ,  0.88137359])
     """
+    if out is not None:
+        _forms.no_out('arcsinh', out)
+    if order not in _ORDERS:
+        _forms.check_order('arcsinh', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('arcsinh', arcsinh, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -10687,7 +12931,12 @@ arcsinh = _accelerate(arcsinh, _arcsinh)
 _arctan = _bind('arctan', _GENERIC)
 
 
-def arctan(x: ArrayLike) -> Array:
+def arctan(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Inverse tangent, element-wise; the NumPy name of ``atan``.
 
     The result lies in [-pi/2, pi/2]; ``arctan(inf)`` is pi/2.
@@ -10696,6 +12945,27 @@ def arctan(x: ArrayLike) -> Array:
     ----------
     x : ArrayLike
         Input array: tangents.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -10708,6 +12978,13 @@ def arctan(x: ArrayLike) -> Array:
     >>> xnp.arctan(np.array([0.0, 1.0, np.inf]))
     array([0.        , 0.78539816, 1.57079633])
     """
+    if out is not None:
+        _forms.no_out('arctan', out)
+    if order not in _ORDERS:
+        _forms.check_order('arctan', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('arctan', arctan, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -10725,7 +13002,12 @@ arctan = _accelerate(arctan, _arctan)
 _arctanh = _bind('arctanh', _GENERIC)
 
 
-def arctanh(x: ArrayLike) -> Array:
+def arctanh(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Inverse hyperbolic tangent, element-wise; the NumPy name of ``atanh``.
 
     ``arctanh(+-1)`` is +-inf; inputs beyond [-1, 1] give NaN.
@@ -10734,6 +13016,27 @@ def arctanh(x: ArrayLike) -> Array:
     ----------
     x : ArrayLike
         Input array, in [-1, 1] for a real result.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -10746,6 +13049,13 @@ def arctanh(x: ArrayLike) -> Array:
     >>> xnp.arctanh(np.array([-0.5, 0.0, 0.5]))
     array([-0.54930614,  0.        ,  0.54930614])
     """
+    if out is not None:
+        _forms.no_out('arctanh', out)
+    if order not in _ORDERS:
+        _forms.check_order('arctanh', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('arctanh', arctanh, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -10763,7 +13073,12 @@ arctanh = _accelerate(arctanh, _arctanh)
 _arctan2 = _bind('arctan2', _GENERIC)
 
 
-def arctan2(x1: ArrayLike, x2: ArrayLike) -> Array:
+def arctan2(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Angle of the point (x2, x1) from the positive x axis, element-wise; the NumPy name of
     ``atan2``.
 
@@ -10777,6 +13092,27 @@ def arctan2(x1: ArrayLike, x2: ArrayLike) -> Array:
         y coordinates.
     x2 : ArrayLike
         x coordinates.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -10791,6 +13127,13 @@ def arctan2(x1: ArrayLike, x2: ArrayLike) -> Array:
     >>> xnp.arctan2(np.array([0.0, -0.0]), np.array([-1.0, -1.0]))
     array([ 3.14159265, -3.14159265])
     """
+    if out is not None:
+        _forms.no_out('arctan2', out)
+    if order not in _ORDERS:
+        _forms.check_order('arctan2', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('arctan2', arctan2, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
@@ -10854,7 +13197,12 @@ angle = _accelerate(angle, _angle)
 _bitwise_not = _bind('bitwise_not', _GENERIC)
 
 
-def bitwise_not(x: ArrayLike) -> Array:
+def bitwise_not(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Bitwise inversion of integers, logical not of booleans, element-wise; the NumPy name of
     ``bitwise_invert``.
 
@@ -10864,6 +13212,27 @@ def bitwise_not(x: ArrayLike) -> Array:
     ----------
     x : ArrayLike
         Input array of an integer or boolean dtype.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -10880,6 +13249,13 @@ def bitwise_not(x: ArrayLike) -> Array:
     >>> xnp.bitwise_not(np.array([True, False]))
     array([False,  True])
     """
+    if out is not None:
+        _forms.no_out('bitwise_not', out)
+    if order not in _ORDERS:
+        _forms.check_order('bitwise_not', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('bitwise_not', bitwise_not, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -10897,7 +13273,12 @@ bitwise_not = _accelerate(bitwise_not, _bitwise_not)
 _conjugate = _bind('conjugate', _GENERIC)
 
 
-def conjugate(x: ArrayLike) -> Array:
+def conjugate(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Complex conjugate, element-wise; the NumPy name of ``conj``.
 
     Real inputs are returned unchanged.
@@ -10906,6 +13287,27 @@ def conjugate(x: ArrayLike) -> Array:
     ----------
     x : ArrayLike
         Input array.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -10920,6 +13322,13 @@ def conjugate(x: ArrayLike) -> Array:
     >>> xnp.conjugate(np.array([1.0, -2.0]))
     array([ 1., -2.])
     """
+    if out is not None:
+        _forms.no_out('conjugate', out)
+    if order not in _ORDERS:
+        _forms.check_order('conjugate', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('conjugate', conjugate, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -10937,7 +13346,12 @@ conjugate = _accelerate(conjugate, _conjugate)
 _cbrt = _bind('cbrt', _GENERIC)
 
 
-def cbrt(x: ArrayLike) -> Array:
+def cbrt(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Real cube root, element-wise.
 
     Negative inputs give negative roots (``cbrt(-8.0)`` is -2.0), unlike
@@ -10947,6 +13361,27 @@ def cbrt(x: ArrayLike) -> Array:
     ----------
     x : ArrayLike
         Input array.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -10959,6 +13394,13 @@ def cbrt(x: ArrayLike) -> Array:
     >>> xnp.cbrt(np.array([-8.0, 0.0, 27.0]))
     array([-2.,  0.,  3.])
     """
+    if out is not None:
+        _forms.no_out('cbrt', out)
+    if order not in _ORDERS:
+        _forms.check_order('cbrt', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('cbrt', cbrt, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -10976,13 +13418,39 @@ cbrt = _accelerate(cbrt, _cbrt)
 _deg2rad = _bind('deg2rad', _GENERIC)
 
 
-def deg2rad(x: ArrayLike) -> Array:
+def deg2rad(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Convert angles from degrees to radians, element-wise.
 
     Parameters
     ----------
     x : ArrayLike
         Angles in degrees.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -10996,6 +13464,13 @@ def deg2rad(x: ArrayLike) -> Array:
     >>> xnp.deg2rad(np.array([0.0, 90.0, 180.0]))
     array([0.        , 1.57079633, 3.14159265])
     """
+    if out is not None:
+        _forms.no_out('deg2rad', out)
+    if order not in _ORDERS:
+        _forms.check_order('deg2rad', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('deg2rad', deg2rad, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -11013,13 +13488,39 @@ deg2rad = _accelerate(deg2rad, _deg2rad)
 _rad2deg = _bind('rad2deg', _GENERIC)
 
 
-def rad2deg(x: ArrayLike) -> Array:
+def rad2deg(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Convert angles from radians to degrees, element-wise.
 
     Parameters
     ----------
     x : ArrayLike
         Angles in radians.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -11033,6 +13534,13 @@ def rad2deg(x: ArrayLike) -> Array:
     >>> xnp.rad2deg(np.array([0.0, np.pi / 2, np.pi]))
     array([  0.,  90., 180.])
     """
+    if out is not None:
+        _forms.no_out('rad2deg', out)
+    if order not in _ORDERS:
+        _forms.check_order('rad2deg', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('rad2deg', rad2deg, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -11050,7 +13558,12 @@ rad2deg = _accelerate(rad2deg, _rad2deg)
 _exp2 = _bind('exp2', _GENERIC)
 
 
-def exp2(x: ArrayLike) -> Array:
+def exp2(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Two to the power x, element-wise.
 
     Give floating inputs: an integer x stays integer here (NumPy's exp2 returns floats),
@@ -11061,6 +13574,27 @@ def exp2(x: ArrayLike) -> Array:
     ----------
     x : ArrayLike
         Exponents.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -11073,6 +13607,13 @@ def exp2(x: ArrayLike) -> Array:
     >>> xnp.exp2(np.array([-1.0, 0.0, 3.0]))
     array([0.5, 1. , 8. ])
     """
+    if out is not None:
+        _forms.no_out('exp2', out)
+    if order not in _ORDERS:
+        _forms.check_order('exp2', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('exp2', exp2, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -11090,7 +13631,12 @@ exp2 = _accelerate(exp2, _exp2)
 _fabs = _bind('fabs', _GENERIC)
 
 
-def fabs(x: ArrayLike) -> Array:
+def fabs(
+        x: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Absolute value of real numbers, element-wise.
 
     The same as ``absolute`` for real inputs; ``fabs(-0.0)`` is 0.0.
@@ -11099,6 +13645,27 @@ def fabs(x: ArrayLike) -> Array:
     ----------
     x : ArrayLike
         Input array of real numbers.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -11111,6 +13678,13 @@ def fabs(x: ArrayLike) -> Array:
     >>> xnp.fabs(np.array([-1.5, 0.0, 2.0]))
     array([1.5, 0. , 2. ])
     """
+    if out is not None:
+        _forms.no_out('fabs', out)
+    if order not in _ORDERS:
+        _forms.check_order('fabs', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('fabs', fabs, (x,), where, casting,
+                            dtype, signature)
     try:
         _key = _TYPE(x)
         try:
@@ -11128,7 +13702,12 @@ fabs = _accelerate(fabs, _fabs)
 _fmod = _bind('fmod', _GENERIC)
 
 
-def fmod(x1: ArrayLike, x2: ArrayLike) -> Array:
+def fmod(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Remainder of division with the sign of the dividend (C's fmod), element-wise.
 
     ``fmod(x1, x2)`` is ``x1 - trunc(x1 / x2) * x2``: it has x1's sign, where ``mod`` takes
@@ -11141,6 +13720,27 @@ def fmod(x1: ArrayLike, x2: ArrayLike) -> Array:
         Dividend.
     x2 : ArrayLike
         Divisor.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -11162,6 +13762,13 @@ def fmod(x1: ArrayLike, x2: ArrayLike) -> Array:
     >>> xnp.fmod(np.array([-7.5, 7.5]), 2.0)
     array([-1.5,  1.5])
     """
+    if out is not None:
+        _forms.no_out('fmod', out)
+    if order not in _ORDERS:
+        _forms.check_order('fmod', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('fmod', fmod, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
@@ -11179,7 +13786,12 @@ fmod = _accelerate(fmod, _fmod)
 _heaviside = _bind('heaviside', _GENERIC)
 
 
-def heaviside(x1: ArrayLike, x2: ArrayLike) -> Array:
+def heaviside(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Heaviside step function, element-wise: 0 where x1 < 0, x2 where x1 == 0, 1 where x1 > 0.
 
     NaN in x1 gives NaN. x1 and x2 broadcast together.
@@ -11190,6 +13802,27 @@ def heaviside(x1: ArrayLike, x2: ArrayLike) -> Array:
         Input values.
     x2 : ArrayLike
         The value where x1 is zero.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -11204,6 +13837,13 @@ def heaviside(x1: ArrayLike, x2: ArrayLike) -> Array:
     >>> xnp.heaviside(np.array([-1.5, 0.0, 2.0]), np.array([1.0, 0.0, 1.0]))
     array([0., 0., 1.])
     """
+    if out is not None:
+        _forms.no_out('heaviside', out)
+    if order not in _ORDERS:
+        _forms.check_order('heaviside', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('heaviside', heaviside, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
@@ -11221,7 +13861,12 @@ heaviside = _accelerate(heaviside, _heaviside)
 _logaddexp2 = _bind('logaddexp2', _GENERIC)
 
 
-def logaddexp2(x1: ArrayLike, x2: ArrayLike) -> Array:
+def logaddexp2(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Base-2 logarithm of ``2**x1 + 2**x2``, element-wise, without overflow.
 
     Useful for adding probabilities stored as base-2 logarithms: the powers of two are
@@ -11234,6 +13879,27 @@ def logaddexp2(x1: ArrayLike, x2: ArrayLike) -> Array:
         Base-2 logarithms.
     x2 : ArrayLike
         Base-2 logarithms, broadcast with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -11248,6 +13914,13 @@ def logaddexp2(x1: ArrayLike, x2: ArrayLike) -> Array:
     >>> xnp.logaddexp2(np.array([0.0, 5.0]), np.array([3.0, -np.inf]))
     array([3.169925, 5.      ])
     """
+    if out is not None:
+        _forms.no_out('logaddexp2', out)
+    if order not in _ORDERS:
+        _forms.check_order('logaddexp2', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('logaddexp2', logaddexp2, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
@@ -11593,7 +14266,12 @@ nan_to_num = _accelerate(nan_to_num, _nan_to_num)
 _gcd = _bind('gcd', _GENERIC)
 
 
-def gcd(x1: ArrayLike, x2: ArrayLike) -> Array:
+def gcd(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Greatest common divisor of the absolute values, element-wise.
 
     ``gcd(0, 0)`` is 0. The operands broadcast and promote together. As with
@@ -11605,6 +14283,27 @@ def gcd(x1: ArrayLike, x2: ArrayLike) -> Array:
         Integer array.
     x2 : ArrayLike
         Integer array, broadcast with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -11622,6 +14321,13 @@ def gcd(x1: ArrayLike, x2: ArrayLike) -> Array:
     >>> xnp.gcd(np.array([12, -18, 0, 0]), np.array([18, 12, 5, 0]))
     array([6, 6, 5, 0])
     """
+    if out is not None:
+        _forms.no_out('gcd', out)
+    if order not in _ORDERS:
+        _forms.check_order('gcd', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('gcd', gcd, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
@@ -11639,7 +14345,12 @@ gcd = _accelerate(gcd, _gcd)
 _lcm = _bind('lcm', _GENERIC)
 
 
-def lcm(x1: ArrayLike, x2: ArrayLike) -> Array:
+def lcm(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Least common multiple of the absolute values, element-wise.
 
     Zero if either operand is zero. A multiple beyond the dtype's range wraps around. The
@@ -11651,6 +14362,27 @@ def lcm(x1: ArrayLike, x2: ArrayLike) -> Array:
         Integer array.
     x2 : ArrayLike
         Integer array, broadcast with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -11668,6 +14400,13 @@ def lcm(x1: ArrayLike, x2: ArrayLike) -> Array:
     >>> xnp.lcm(np.array([4, -6, 0]), np.array([6, 4, 5]))
     array([12, 12,  0])
     """
+    if out is not None:
+        _forms.no_out('lcm', out)
+    if order not in _ORDERS:
+        _forms.check_order('lcm', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('lcm', lcm, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
@@ -11685,7 +14424,12 @@ lcm = _accelerate(lcm, _lcm)
 _ldexp = _bind('ldexp', _GENERIC)
 
 
-def ldexp(x1: ArrayLike, x2: ArrayLike) -> Array:
+def ldexp(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Compute ``x1 * 2**x2``, element-wise.
 
     The result has x1's dtype; the power of two is applied in two halves, so that it does
@@ -11698,6 +14442,27 @@ def ldexp(x1: ArrayLike, x2: ArrayLike) -> Array:
         Mantissas, a floating array.
     x2 : ArrayLike
         Integer exponents of two, broadcast with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -11712,6 +14477,13 @@ def ldexp(x1: ArrayLike, x2: ArrayLike) -> Array:
     >>> xnp.ldexp(np.array([1.0], np.float32), 10)
     array([1024.], dtype=float32)
     """
+    if out is not None:
+        _forms.no_out('ldexp', out)
+    if order not in _ORDERS:
+        _forms.check_order('ldexp', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('ldexp', ldexp, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
@@ -11773,7 +14545,12 @@ divide_no_nan = _accelerate(divide_no_nan, _divide_no_nan)
 _true_divide = _bind('true_divide', _GENERIC)
 
 
-def true_divide(x1: ArrayLike, x2: ArrayLike) -> Array:
+def true_divide(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """True division, element-wise; the NumPy name of ``divide``.
 
     Integer inputs give floating results: float64 on NumPy and TensorFlow, float32 on
@@ -11786,6 +14563,27 @@ def true_divide(x1: ArrayLike, x2: ArrayLike) -> Array:
         Dividend.
     x2 : ArrayLike
         Divisor, broadcast with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -11800,6 +14598,13 @@ def true_divide(x1: ArrayLike, x2: ArrayLike) -> Array:
     >>> xnp.true_divide(np.array([1.0, 6.0]), 4.0)
     array([0.25, 1.5 ])
     """
+    if out is not None:
+        _forms.no_out('true_divide', out)
+    if order not in _ORDERS:
+        _forms.check_order('true_divide', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('true_divide', true_divide, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
@@ -11817,7 +14622,12 @@ true_divide = _accelerate(true_divide, _true_divide)
 _mod = _bind('mod', _GENERIC)
 
 
-def mod(x1: ArrayLike, x2: ArrayLike) -> Array:
+def mod(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Remainder of floor division, element-wise; the NumPy name of ``remainder``.
 
     The result has the sign of the divisor x2, like Python's ``%`` (``fmod`` takes the
@@ -11829,6 +14639,27 @@ def mod(x1: ArrayLike, x2: ArrayLike) -> Array:
         Dividend.
     x2 : ArrayLike
         Divisor, broadcast with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -11843,6 +14674,13 @@ def mod(x1: ArrayLike, x2: ArrayLike) -> Array:
     >>> xnp.mod(np.array([5.5, -5.5]), 2.0)
     array([1.5, 0.5])
     """
+    if out is not None:
+        _forms.no_out('mod', out)
+    if order not in _ORDERS:
+        _forms.check_order('mod', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('mod', mod, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
@@ -11860,7 +14698,12 @@ mod = _accelerate(mod, _mod)
 _power = _bind('power', _GENERIC)
 
 
-def power(x1: ArrayLike, x2: ArrayLike) -> Array:
+def power(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """First array raised to the powers of the second, element-wise; the NumPy name of ``pow``.
 
     Integer arrays give integers (which wrap on overflow). A negative integer exponent of
@@ -11874,6 +14717,27 @@ def power(x1: ArrayLike, x2: ArrayLike) -> Array:
         Bases.
     x2 : ArrayLike
         Exponents, broadcast with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -11888,6 +14752,13 @@ def power(x1: ArrayLike, x2: ArrayLike) -> Array:
     >>> xnp.power(np.array([2.0, 4.0]), 0.5)
     array([1.41421356, 2.        ])
     """
+    if out is not None:
+        _forms.no_out('power', out)
+    if order not in _ORDERS:
+        _forms.check_order('power', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('power', power, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
@@ -11905,17 +14776,43 @@ power = _accelerate(power, _power)
 _left_shift = _bind('left_shift', _GENERIC)
 
 
-def left_shift(x: ArrayLike, y: ArrayLike) -> Array:
+def left_shift(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Shift the bits of integers to the left, element-wise: ``x * 2**y`` modulo the dtype.
 
     Bits shifted out are lost, so the result wraps (int8 1 shifted by 7 is -128).
 
     Parameters
     ----------
-    x : ArrayLike
+    x1 : ArrayLike
         Integers to shift.
-    y : ArrayLike
+    x2 : ArrayLike
         Non-negative shift counts, broadcast with x.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -11930,6 +14827,15 @@ def left_shift(x: ArrayLike, y: ArrayLike) -> Array:
     >>> xnp.left_shift(np.array([1], np.int8), 7)
     array([-128], dtype=int8)
     """
+    x = x1
+    y = x2
+    if out is not None:
+        _forms.no_out('left_shift', out)
+    if order not in _ORDERS:
+        _forms.check_order('left_shift', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('left_shift', left_shift, (x, y,), where, casting,
+                            dtype, signature)
     try:
         _key = (_TYPE(x), _TYPE(y))
         try:
@@ -11947,17 +14853,43 @@ left_shift = _accelerate(left_shift, _left_shift)
 _right_shift = _bind('right_shift', _GENERIC)
 
 
-def right_shift(x: ArrayLike, y: ArrayLike) -> Array:
+def right_shift(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Shift the bits of integers to the right, element-wise: ``floor(x / 2**y)``.
 
     The shift is arithmetic: negative numbers stay negative.
 
     Parameters
     ----------
-    x : ArrayLike
+    x1 : ArrayLike
         Integers to shift.
-    y : ArrayLike
+    x2 : ArrayLike
         Non-negative shift counts, broadcast with x.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -11970,6 +14902,15 @@ def right_shift(x: ArrayLike, y: ArrayLike) -> Array:
     >>> xnp.right_shift(np.array([16, -16]), 2)
     array([ 4, -4])
     """
+    x = x1
+    y = x2
+    if out is not None:
+        _forms.no_out('right_shift', out)
+    if order not in _ORDERS:
+        _forms.check_order('right_shift', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('right_shift', right_shift, (x, y,), where, casting,
+                            dtype, signature)
     try:
         _key = (_TYPE(x), _TYPE(y))
         try:
@@ -11987,7 +14928,12 @@ right_shift = _accelerate(right_shift, _right_shift)
 _fmax = _bind('fmax', _GENERIC)
 
 
-def fmax(x1: ArrayLike, x2: ArrayLike) -> Array:
+def fmax(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Element-wise maximum that ignores NaN.
 
     Where one operand is NaN, the other is taken; only where both are NaN is the result
@@ -11999,6 +14945,27 @@ def fmax(x1: ArrayLike, x2: ArrayLike) -> Array:
         First array.
     x2 : ArrayLike
         Second array, broadcast with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -12013,6 +14980,13 @@ def fmax(x1: ArrayLike, x2: ArrayLike) -> Array:
     >>> xnp.fmax(np.array([1, 5]), np.array([3, 2]))
     array([3, 5])
     """
+    if out is not None:
+        _forms.no_out('fmax', out)
+    if order not in _ORDERS:
+        _forms.check_order('fmax', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('fmax', fmax, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
@@ -12030,7 +15004,12 @@ fmax = _accelerate(fmax, _fmax)
 _fmin = _bind('fmin', _GENERIC)
 
 
-def fmin(x1: ArrayLike, x2: ArrayLike) -> Array:
+def fmin(
+        x1: ArrayLike, x2: ArrayLike, /, out: Any = None, *, where: ArrayLike | bool = True,
+        casting: Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'] = 'same_kind',
+        order: Literal["C", "F", "A", "K"] | None = 'K', dtype: DTypeLike | None = None,
+        subok: bool = True, signature: None = None,
+) -> Array:
     """Element-wise minimum that ignores NaN.
 
     Where one operand is NaN, the other is taken; only where both are NaN is the result
@@ -12042,6 +15021,27 @@ def fmin(x1: ArrayLike, x2: ArrayLike) -> Array:
         First array.
     x2 : ArrayLike
         Second array, broadcast with x1.
+    out : Any, default None
+        See above.
+    where : ArrayLike | bool, default True
+        NumPy's mask of the elements an ``out=`` array receives: crossops never writes into
+        arrays, so only True (ValueError otherwise; use ``xnp.where`` on the result).
+    casting : Literal['no', 'equiv', 'safe', 'same_kind', 'unsafe'], default 'same_kind'
+        NumPy's casting rule for the inputs: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe';
+        each array's cast to the dtype of the computation is checked (TypeError).
+    order : Literal["C", "F", "A", "K"] | None, default 'K'
+        NumPy's memory order. crossops arrays have no layout to choose: every order gives
+        the same result (each is checked).
+    dtype : DTypeLike | None, default None
+        The result's dtype, as NumPy's ``dtype=``: the arrays are cast to it first (under
+        ``casting``) where the function does not give it already; TypeError where the
+        function cannot give it (a comparison asked for floats). None: the function's own.
+    subok : bool, default True
+        NumPy's choice to keep array subclasses: crossops arrays have none, so it changes
+        nothing.
+    signature : None, default None
+        NumPy's loop signature: only None (TypeError otherwise); ``dtype=`` chooses the
+        dtype.
 
     Returns
     -------
@@ -12054,6 +15054,13 @@ def fmin(x1: ArrayLike, x2: ArrayLike) -> Array:
     >>> xnp.fmin(np.array([1.0, np.nan, np.nan]), np.array([np.nan, 2.0, np.nan]))
     array([ 1.,  2., nan])
     """
+    if out is not None:
+        _forms.no_out('fmin', out)
+    if order not in _ORDERS:
+        _forms.check_order('fmin', order)
+    if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
+        return _forms.ufunc('fmin', fmin, (x1, x2,), where, casting,
+                            dtype, signature)
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
