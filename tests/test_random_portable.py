@@ -295,6 +295,36 @@ def test_int_seeds_under_torch_compile_fullgraph(dynamo_backend):
     _int_seeds_compiled(f, backend=dynamo_backend, fullgraph=True)
 
 
+def test_torch_compiled_random_serves_every_batch_size():
+    """A batch axis torch.compile traces symbolically (``fit`` marks it dynamic) stays
+    symbolic through the portable generator: one graph serves every batch size (before,
+    each size compiled its own, so a model with Dropout compiled again for its last,
+    partial batch), with NumPy's bits at each size. (The first two calls may compile twice:
+    the first trace fills a dispatch cache that dynamo then guards on.)"""
+    torch = pytest.importorskip("torch")
+    counters = pytest.importorskip("torch._dynamo.utils").counters
+
+    def f(x):
+        return {"d": xr.dropout(x, 0.4, seed=5), "u": xr.uniform(x.shape, seed=7)}
+
+    torch._dynamo.reset()
+    compiled = torch.compile(f, backend="eager", fullgraph=True)
+    graphs = None
+    for n in (16, 8, 7, 5, 2, 11):
+        ones = np.ones((n, 3), np.float32)
+        with crossops.use_backend("numpy"):
+            ref = {k: _np(v) for k, v in f(ones).items()}
+        x = torch.from_numpy(ones)
+        torch._dynamo.maybe_mark_dynamic(x, 0)
+        with crossops.use_backend("torch"):
+            got = compiled(x)
+        for name, r in ref.items():
+            _same_bits({"numpy": r, "torch.compile": _np(got[name]).astype(r.dtype)})
+        if n == 8:
+            graphs = counters["stats"]["unique_graphs"]
+    assert counters["stats"]["unique_graphs"] == graphs
+
+
 def test_int_seed_key_under_torch_compile():
     """``key(int)`` inside a torch.compile(fullgraph=True) graph: the eager key, on the
     default device, usable as a seed; eagerly, a plain tensor."""

@@ -82,16 +82,24 @@ def shape_tuple(shape, op: str) -> tuple[int, ...]:
     if shape is None:
         raise TypeError(f"random.{op}: shape is required (a tuple of ints, e.g. (2, 3))")
     try:
-        dims = (operator.index(shape),)
+        dims = (_dim(shape),)
     except TypeError:
         try:
-            dims = tuple(operator.index(d) for d in shape)
+            dims = tuple(_dim(d) for d in shape)
         except TypeError:
             raise TypeError(f"random.{op}: shape must be an int or a sequence of ints, "
                             f"got {shape!r}") from None
     if any(d < 0 for d in dims):
         raise ValueError(f"random.{op}: shape {dims} has a negative dimension")
     return dims
+
+
+def _dim(d):
+    """A dimension as a Python int; a size torch.compile traces symbolically (a dynamic batch
+    axis) stays symbolic, so that one compiled program serves every size."""
+    if isinstance(d, int) and not isinstance(d, bool):  # (torch.compile's symbolic too)
+        return d
+    return operator.index(d)
 
 
 def float_name(dtype, op: str) -> str:

@@ -184,12 +184,16 @@ def bits(backend: str, seed, n: int, op: str):
         if kernel is not None:  # a backend's own kernel (jax: one jitted function)
             return kernel(key, n), w
         k0, k1 = w.key_words(key)
+        # counters i and i + m (mod n) for i < m = ceil(n / 2), by slicing one arange and
+        # its roll: no scalar operand and no branch on n, so that a size torch.compile
+        # traces symbolically (a dynamic batch axis) stays so
         m = (n + 1) // 2
-        c0 = xnp.arange(m, dtype=w.dtype)
-        c1 = xnp.remainder(xnp.add(c0, m), max(n, 1)) if n % 2 else xnp.add(c0, m)
+        counters = xnp.arange(n, dtype=w.dtype)
+        c0 = counters[:m]
+        c1 = xnp.roll(counters, -m)[:m]
         y0, y1 = _threefry(w, k0, k1, c0, c1)
         out = xnp.concatenate([y0, y1])
-    return (out if n % 2 == 0 else out[:n]), w
+    return out[:n], w
 
 
 def _unit(words, w: _Words, name: str, shape):
