@@ -12,6 +12,7 @@ import pytest
 import crossops
 from crossops import initializers as init
 from crossops import layers, losses, models, optimizers
+from crossops._backend import backend_of_type
 
 from .backends import BACKENDS
 
@@ -391,6 +392,27 @@ def test_torch_fit_writes_the_state_into_its_tensors():
             runs[eager] = _weights(model) + [v.numpy() for v in model.optimizer.variables]
         for a, b in zip(runs[True], runs[False]):
             np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("made_on", TRAINABLE)
+def test_subclassed_model_made_under_a_backend_trains_there_on_host_data(made_on):
+    # a subclassed model builds on its first call: fit's first call on NumPy rows must
+    # build it on the backend it was made on, not on NumPy (host data)
+    class Net(models.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.dense = layers.Dense(3)
+
+        def call(self, x, training=False):
+            return self.dense(x)
+
+    with crossops.use_backend(made_on):
+        net = Net()
+        net.compile(optimizer=optimizers.SGD(0.1),
+                    loss=losses.SparseCategoricalCrossentropy(from_logits=True))
+    history = net.fit(X, Y, batch_size=25, epochs=2, verbose=0)
+    assert history.history["loss"][1] < history.history["loss"][0]
+    assert {backend_of_type(type(w.value)) for w in net.weights} == {made_on}
 
 
 def test_class_weight_is_a_per_example_weight(trainer):

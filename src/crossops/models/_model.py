@@ -74,9 +74,13 @@ class Model(Trainer, Layer):
         unchanged and raises a ValueError naming the file and what differs."""
         _keras_file.load_weights(self, filepath)
 
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None, **kwargs):
-        self._compile_args = {"optimizer": optimizer, "loss": loss, "metrics": metrics}
-        super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
+    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
+                weighted_metrics=None, **kwargs):
+        self._compile_args = {"optimizer": optimizer, "loss": loss,
+                              "loss_weights": loss_weights, "metrics": metrics,
+                              "weighted_metrics": weighted_metrics}
+        super().compile(optimizer=optimizer, loss=loss, loss_weights=loss_weights,
+                        metrics=metrics, weighted_metrics=weighted_metrics, **kwargs)
 
     compile.__doc__ = Trainer.compile.__doc__
 
@@ -85,11 +89,12 @@ class Model(Trainer, Layer):
         if getattr(self, "optimizer", None) is None:
             return None
         args = getattr(self, "_compile_args", {})
-        metrics = args.get("metrics")
         return {"optimizer": serialize_keras_object(self.optimizer),
-                "loss": _serialize_loss(args.get("loss")), "loss_weights": None,
-                "metrics": None if metrics is None else [_serialize_loss(m) for m in metrics],
-                "weighted_metrics": None, "run_eagerly": bool(self.run_eagerly),
+                "loss": _serialize_loss(args.get("loss")),
+                "loss_weights": args.get("loss_weights"),
+                "metrics": _serialize_loss(args.get("metrics")),
+                "weighted_metrics": _serialize_loss(args.get("weighted_metrics")),
+                "run_eagerly": bool(self.run_eagerly),
                 "steps_per_execution": 1, "jit_compile": self.jit_compile is True}
 
     def compile_from_config(self, config: dict) -> None:
@@ -98,11 +103,10 @@ class Model(Trainer, Layer):
         optimizer = config.get("optimizer") or "rmsprop"
         if isinstance(optimizer, dict):
             optimizer = deserialize_keras_object(_optimizer_config(optimizer))
-        loss = _deserialize_loss(config.get("loss"))
-        metrics = config.get("metrics")
-        if metrics is not None:
-            metrics = [_deserialize_loss(m) for m in metrics]
-        self.compile(optimizer=optimizer, loss=loss, metrics=metrics,
+        self.compile(optimizer=optimizer, loss=_deserialize_loss(config.get("loss")),
+                     loss_weights=config.get("loss_weights"),
+                     metrics=_deserialize_loss(config.get("metrics")),
+                     weighted_metrics=_deserialize_loss(config.get("weighted_metrics")),
                      run_eagerly=bool(config.get("run_eagerly", False)))
 
     def get_build_config(self) -> dict:
@@ -242,6 +246,13 @@ class Functional(Model):
     def outputs(self) -> list:
         """The output tensors, flat (Keras's); ``output`` keeps the structure given."""
         return _flat(self._outputs_struct)
+
+    @property
+    def output_names(self) -> list[str]:
+        """The names of the layers that give the outputs, in ``outputs`` order (Keras's:
+        ``compile``'s losses and metrics are keyed by them)."""
+        return [(t.node.layer if t.node is not None else t._input_layer).name
+                for t in self.outputs]
 
     @property
     def input(self):
@@ -596,6 +607,8 @@ def _serialize_loss(loss):
         return loss
     if isinstance(loss, list | tuple):
         return [_serialize_loss(x) for x in loss]
+    if isinstance(loss, dict):  # per output name (Keras keeps the dict)
+        return {k: _serialize_loss(v) for k, v in loss.items()}
     if hasattr(loss, "get_config"):
         return serialize_keras_object(loss)
     name = getattr(loss, "__name__", None)
@@ -607,7 +620,12 @@ def _serialize_loss(loss):
 
 def _deserialize_loss(value):
     """A loss or metric from a compile config (names stay names, which compile reads;
-    objects crossops has by that class name are built)."""
+    objects crossops has by that class name are built; lists and dicts of them per
+    output)."""
+    if isinstance(value, list | tuple):
+        return [_deserialize_loss(v) for v in value]
+    if isinstance(value, dict) and "class_name" not in value:
+        return {k: _deserialize_loss(v) for k, v in value.items()}
     if not isinstance(value, dict):
         return value
     from ..saving._serialization import deserialize_keras_object

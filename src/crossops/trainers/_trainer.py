@@ -69,21 +69,37 @@ class Trainer:
     stop_training = False
     run_eagerly = False
     jit_compile = "auto"
-    _compiled_metrics: list = []
+    _compile_loss = None
+    _compile_metrics = None
     _initial_epoch = None
 
     # -- compile ------------------------------------------------------------------------
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None, run_eagerly=False,
-                jit_compile="auto", auto_scale_loss=True):
+    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
+                weighted_metrics=None, run_eagerly=False, jit_compile="auto",
+                auto_scale_loss=True):
         """Set the optimizer, the loss and the metrics for ``fit`` / ``evaluate``.
 
         Parameters
         ----------
         optimizer : str or crossops.optimizers.Optimizer
-        loss : str, crossops.losses.Loss, callable or None
-            None for a model whose ``train_step`` or ``compute_loss`` computes the loss.
-        metrics : list of str, Metric or callable, optional
-            ``"accuracy"`` picks the accuracy matching the loss.
+        loss : str, crossops.losses.Loss, callable, list, dict or None
+            One loss for every output; for a model with several outputs, a list (one per
+            output, in order; None for an output without a loss) or a dict keyed by the
+            output names (a dict output's keys). None for a model whose ``train_step`` or
+            ``compute_loss`` computes the loss. With several losses the logs hold each
+            one, unweighted, as ``<output name>_loss`` beside the total ``loss`` (Keras).
+        loss_weights : float, list or dict, optional
+            The factors of the losses in the total: a float (one output), or a list or
+            dict in the structure of ``loss``.
+        metrics : list or dict, optional
+            Metrics (names, Metric objects or functions of ``(y_true, y_pred)``), not
+            weighted by ``sample_weight``. With one output, a list applied to it; with
+            several, a list with one entry per output (a metric, a list of them or None)
+            or a dict keyed by output names, logged as ``<output name>_<metric>``.
+            ``"accuracy"`` picks the binary, sparse or categorical accuracy from the
+            shapes of the targets and the output, as Keras 3.
+        weighted_metrics : list or dict, optional
+            As ``metrics``, weighted by ``sample_weight`` (and ``class_weight``).
         run_eagerly : bool
             Run the steps op by op (for debugging).
         jit_compile : "auto" or bool
@@ -103,10 +119,14 @@ class Trainer:
             # as Keras: float16 gradients need loss scaling
             self.optimizer = optimizers.LossScaleOptimizer(self.optimizer,
                                                            name="loss_scale_optimizer")
-        self.loss = _compile_utils.get_loss(loss)
-        self.metric_names = list(metrics or [])
-        self._compiled_metrics = [_compile_utils.get_metric(m, self.loss)
-                                  for m in self.metric_names]
+        output_names = getattr(self, "output_names", None)
+        structured = isinstance(loss, list | tuple | dict)
+        # a structure of losses stays as given (Keras's ``model.loss``); one loss resolved
+        self.loss = loss if structured else _compile_utils.get_loss(loss)
+        self._compile_loss = None if loss is None else _compile_utils.CompileLoss(
+            loss if structured else self.loss, loss_weights, output_names)
+        self._compile_metrics = _compile_utils.CompileMetrics(metrics, weighted_metrics,
+                                                              output_names)
         self._loss_tracker = metrics_mod.Mean(name="loss")
         self.run_eagerly = bool(run_eagerly)
         self.jit_compile = jit_compile
@@ -118,10 +138,17 @@ class Trainer:
 
     @property
     def metrics(self) -> list:
-        """The loss tracker (named ``"loss"``) and the compiled metrics, in log order."""
+        """The loss tracker (named ``"loss"``), the compiled metrics and, with several
+        losses, each loss's tracker (``<output name>_loss``), in Keras's order (the
+        compiled metrics and the trackers once the first batch has built them)."""
         if not self.compiled:
             return []
-        return [self._loss_tracker, *self._compiled_metrics]
+        out = [self._loss_tracker]
+        if self._compile_metrics is not None:
+            out += self._compile_metrics.metrics
+        if self._compile_loss is not None:
+            out += self._compile_loss.metrics
+        return out
 
     @property
     def metrics_names(self) -> list[str]:
@@ -146,35 +173,62 @@ class Trainer:
 
     # -- the overridable pieces -----------------------------------------------------------
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        """The compiled loss of ``(y, y_pred)`` plus the losses the layers added during
-        the forward pass (``self.losses``). Override it to change the loss of the default
-        steps.
+        """The compiled loss of ``(y, y_pred)`` (the weighted sum over the outputs) plus the
+        losses the layers added during the forward pass (``self.losses``). Override it to
+        change the loss of the default steps.
         """
-        if self.loss is None:
+        if self._compile_loss is None:
             raise ValueError(f"{self.name}.compute_loss: no loss to compute; pass loss=... "
                              "to compile(), or override compute_loss or train_step")
-        total = self.loss(y, y_pred, sample_weight=sample_weight)
+        total = self._compile_loss(y, y_pred, sample_weight)
         for extra in self.losses:
-            total = total + extra
+            total = extra if total is None else total + extra
+        if total is None:
+            raise ValueError(f"{self.name}.compute_loss: no output has a loss (every entry "
+                             "of compile's loss is None); give at least one loss")
         return total
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None) -> dict:
         """Update the compiled metrics with the batch and return every metric's result
         (loss included), as Keras does. Override it to log other figures."""
-        for m in self._compiled_metrics:
-            m.update_state(y, y_pred, sample_weight=sample_weight)
+        compiled = self._compile_metrics
+        if compiled is not None:
+            if not compiled.built:
+                compiled.build(y, y_pred)
+            if compiled.entries:
+                compiled.update_state(y, y_pred, sample_weight)
         return self.get_metrics_result()
 
     def get_metrics_result(self) -> dict:
-        """``{name: result}`` of ``self.metrics``."""
+        """``{name: result}`` of ``self.metrics`` (a compiled metric under its name in the
+        logs: ``<output name>_<metric>`` for a model with several outputs)."""
+        names = self._compile_metrics.log_names if self._compile_metrics is not None else {}
         out = {}
         for m in self.metrics:
             result = m.result()
             if isinstance(result, dict):
                 out.update(result)
             else:
-                out[m.name] = result
+                out[names.get(id(m), m.name)] = result
         return out
+
+    def _build_compiled(self, batch):
+        """Resolve the compiled loss and metrics against the model's outputs (their
+        structure and shapes) and the batch's targets, once, before the first step: a
+        functional or Sequential model's symbolic outputs, else the outputs on the
+        batch."""
+        loss, compiled = self._compile_loss, self._compile_metrics
+        if (loss is None or loss.built) and (compiled is None or compiled.built):
+            return
+        x, y, _ = unpack_x_y_sample_weight(batch)
+        y_pred = self.__dict__.get("_outputs_struct", self.__dict__.get("_output"))
+        if y_pred is None:
+            with _distribution.build_scope(self._weights_backend()):
+                y_pred = self(x, training=False)
+        if loss is not None and not loss.built:
+            loss.build(y, y_pred)
+        if compiled is not None and not compiled.built:
+            compiled.build(y, y_pred)
 
     def train_step(self, *args):
         """One training step. On jax (Keras's stateless contract):
@@ -209,44 +263,61 @@ class Trainer:
             if self.__dict__.get("_mixed"):  # a mixed policy: the loss in float32 (Keras's
                 y_pred = _float32_outputs(y_pred)  # losses compute in floatx)
             loss = self.compute_loss(x, y, y_pred, sw, training=training)
-        return loss, (y_pred, [scope.get(v) for v in self.non_trainable_variables])
+        return loss, (y_pred, [scope.get(v) for v in self.non_trainable_variables],
+                      self._per_loss_values())
+
+    def _per_loss_values(self):
+        """The unweighted loss of each output that the compiled loss just computed (for
+        the ``<output name>_loss`` trackers: several losses only), taken from it."""
+        compiled = self._compile_loss
+        if compiled is None or compiled.values is None:
+            return ()
+        values, compiled.values = compiled.values, None
+        return tuple(values)
 
     def _pure_train_step(self, state, data):
         trainable, non_trainable, optimizer_vars, metric_vars = state
         x, y, sw = unpack_x_y_sample_weight(data)
         scale_loss = getattr(self.optimizer, "scale_loss", None)
         if scale_loss is None:
-            (loss, (y_pred, non_trainable)), grads = crossops.value_and_grad(
+            (loss, (y_pred, non_trainable, per_loss)), grads = crossops.value_and_grad(
                 lambda tv: self._forward(tv, non_trainable, x, y, sw, True),
                 has_aux=True)(list(trainable))
         else:  # a LossScaleOptimizer: differentiate the scaled loss (it unscales)
             def scaled(tv):
                 loss, aux = self._forward(tv, non_trainable, x, y, sw, True)
                 return scale_loss(loss, optimizer_vars), (loss, aux)
-            (_, (loss, (y_pred, non_trainable))), grads = crossops.value_and_grad(
+            (_, (loss, (y_pred, non_trainable, per_loss))), grads = crossops.value_and_grad(
                 scaled, has_aux=True)(list(trainable))
         grads = _distribution.reduce_gradients(grads, lambda: _batch_size(x))  # data parallel
         trainable, optimizer_vars = self.optimizer.stateless_apply(
             optimizer_vars, grads, trainable)
-        logs, metric_vars = self._stateless_metrics(metric_vars, loss, x, y, y_pred, sw)
+        logs, metric_vars = self._stateless_metrics(metric_vars, loss, x, y, y_pred, sw,
+                                                    per_loss)
         return logs, (trainable, non_trainable, optimizer_vars, metric_vars)
 
     def _pure_test_step(self, state, data):
         trainable, non_trainable, metric_vars = state
         x, y, sw = unpack_x_y_sample_weight(data)
-        loss, (y_pred, non_trainable) = self._forward(trainable, non_trainable, x, y, sw,
-                                                      False)
-        logs, metric_vars = self._stateless_metrics(metric_vars, loss, x, y, y_pred, sw)
+        loss, (y_pred, non_trainable, per_loss) = self._forward(trainable, non_trainable, x,
+                                                                y, sw, False)
+        logs, metric_vars = self._stateless_metrics(metric_vars, loss, x, y, y_pred, sw,
+                                                    per_loss)
         return logs, (trainable, non_trainable, metric_vars)
 
-    def _stateless_metrics(self, metric_vars, loss, x, y, y_pred, sw):
+    def _stateless_metrics(self, metric_vars, loss, x, y, y_pred, sw, per_loss=()):
         """Keras's metric update inside a pure step: the loss tracker weighted by the
         batch's size (so the epoch's loss is the mean over examples, whatever the batch
-        size), then ``compute_metrics``, with every metric reading and writing its state
+        size), as is each output's loss tracker (``per_loss``: their values, with several
+        losses), then ``compute_metrics``, with every metric reading and writing its state
         through ``metric.variables``, which a StatelessScope maps to the step's arrays."""
         variables = [v for m in self.metrics for v in m.variables]
         with StatelessScope(dict(zip(variables, metric_vars))) as scope:
-            self._loss_tracker.update_state(loss, sample_weight=_batch_size(x))
+            size = _batch_size(x)
+            self._loss_tracker.update_state(loss, sample_weight=size)
+            for tracker, value in zip(self._compile_loss.metrics if per_loss else (),
+                                      per_loss):
+                tracker.update_state(value, sample_weight=size)
             logs = self.compute_metrics(x, y, y_pred, sw)
         new = [scope.get(v) for v in variables]
         reduced = _distribution.reduce_metrics(metric_vars, new)
@@ -426,8 +497,10 @@ class Trainer:
         callbacks = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0,
                                  model=self, verbose=_verbosity(verbose), epochs=epochs,
                                  steps=iterator.num_batches)
-        if not self.built and is_array_input(x):
-            self._build_from((_host_rows(x, 1),))
+        if not self.built and is_array_input(x):  # on the backend it trains on (host rows
+            # would build a subclassed model made under use_backend(...) on NumPy)
+            self._build_from((optree.tree_map(lambda a: _as_backend(a, backend),
+                                              _host_rows(x, 1)),))
         if self.built and self.optimizer.variables is None:
             self.optimizer.build(self.trainable_variables)
         self.stop_training = False
@@ -481,6 +554,7 @@ class Trainer:
     def _train_runner(self, backend, first_batch):
         _, y, _ = unpack_x_y_sample_weight(first_batch)
         self._build_from(first_batch)
+        self._build_compiled(first_batch)
         self._check_targets("fit", None, y)
         self._metrics_on(backend)
         if self.optimizer.variables is None:
@@ -527,6 +601,7 @@ class Trainer:
     def _test_runner(self, backend, first_batch):
         _, y, _ = unpack_x_y_sample_weight(first_batch)
         self._build_from(first_batch)
+        self._build_compiled(first_batch)
         self._check_targets("evaluate", None, y)
         self._metrics_on(backend)
         if not training_piece(backend, "STATELESS_STEPS") and self._overrides("test_step"):
@@ -799,9 +874,10 @@ def _floats(logs) -> dict:
 
 def _flat(logs, names):
     """Keras's return value of ``evaluate``: the single figure, or the figures in the
-    order of ``metrics_names``."""
+    order of ``metrics_names``, then the others by name (a model with several outputs:
+    ``<output name>_<metric>``)."""
     ordered = [logs[n] for n in names if n in logs] + \
-        [v for k, v in logs.items() if k not in names]
+        [logs[k] for k in sorted(logs) if k not in names]
     return ordered[0] if len(ordered) == 1 else ordered
 
 
