@@ -44,29 +44,29 @@ _PY = (bool, int, float)  # the Python scalars, weak in Keras's promotion
 __all__ = [
     'cast', 'convert_to_tensor', 'saturate_cast', 'cholesky', 'det', 'eig', 'eigh', 'inv',
     'matrix_rank', 'pinv', 'qr', 'solve', 'erfc', 'top_k', 'dot_product_attention',
-    'layer_normalization', 'multi_hot', 'one_hot', 'abs', 'add', 'all', 'allclose', 'amax',
-    'amin', 'angle', 'any', 'append', 'arange', 'arccos', 'arccosh', 'arcsin', 'arcsinh',
-    'arctan', 'arctan2', 'arctanh', 'argmax', 'argmin', 'argpartition', 'argsort', 'array',
-    'array_split', 'average', 'bartlett', 'bincount', 'bitwise_and', 'bitwise_invert',
-    'bitwise_left_shift', 'bitwise_or', 'bitwise_right_shift', 'bitwise_xor', 'blackman',
-    'broadcast_to', 'cbrt', 'ceil', 'clip', 'concatenate', 'conj', 'copy', 'corrcoef',
-    'correlate', 'cos', 'cosh', 'count_nonzero', 'cross', 'cumprod', 'cumsum', 'deg2rad',
-    'diag', 'diagflat', 'diagonal', 'diff', 'digitize', 'divide', 'dot', 'dsplit', 'dstack',
-    'einsum', 'empty', 'empty_like', 'equal', 'exp', 'exp2', 'expand_dims', 'expm1', 'eye',
-    'fabs', 'flip', 'fliplr', 'flipud', 'floor', 'floor_divide', 'fmax', 'fmin', 'fmod', 'full',
-    'full_like', 'gcd', 'geomspace', 'greater', 'greater_equal', 'hamming', 'hanning',
-    'heaviside', 'hsplit', 'hstack', 'hypot', 'i0', 'identity', 'imag', 'inner', 'isclose',
-    'isfinite', 'isin', 'isinf', 'isnan', 'isneginf', 'isposinf', 'kaiser', 'kron', 'lcm',
-    'ldexp', 'left_shift', 'less', 'less_equal', 'log', 'log10', 'log1p', 'log2', 'logaddexp',
-    'logaddexp2', 'logical_and', 'logical_not', 'logical_or', 'logical_xor', 'logspace',
-    'matmul', 'maximum', 'mean', 'median', 'meshgrid', 'minimum', 'mod', 'moveaxis', 'multiply',
-    'nan_to_num', 'nanargmax', 'nanargmin', 'nancumprod', 'nancumsum', 'nanmax', 'nanmean',
-    'nanmedian', 'nanmin', 'nanpercentile', 'nanprod', 'nanquantile', 'nanstd', 'nansum',
-    'nanvar', 'ndim', 'negative', 'nextafter', 'nonzero', 'not_equal', 'ones', 'ones_like',
-    'outer', 'pad', 'percentile', 'power', 'prod', 'ptp', 'quantile', 'rad2deg', 'ravel',
-    'real', 'reciprocal', 'repeat', 'reshape', 'right_shift', 'roll', 'rot90', 'searchsorted',
-    'sign', 'signbit', 'sin', 'sinc', 'sinh', 'size', 'slogdet', 'sort', 'split', 'sqrt',
-    'square', 'squeeze', 'stack', 'std', 'subtract', 'sum', 'swapaxes', 'take',
+    'layer_normalization', 'multi_hot', 'one_hot', 'abs', 'absolute', 'add', 'all', 'allclose',
+    'amax', 'amin', 'angle', 'any', 'append', 'arange', 'arccos', 'arccosh', 'arcsin',
+    'arcsinh', 'arctan', 'arctan2', 'arctanh', 'argmax', 'argmin', 'argpartition', 'argsort',
+    'array', 'array_split', 'average', 'bartlett', 'bincount', 'bitwise_and', 'bitwise_invert',
+    'bitwise_left_shift', 'bitwise_not', 'bitwise_or', 'bitwise_right_shift', 'bitwise_xor',
+    'blackman', 'broadcast_to', 'cbrt', 'ceil', 'clip', 'concatenate', 'conj', 'conjugate',
+    'copy', 'corrcoef', 'correlate', 'cos', 'cosh', 'count_nonzero', 'cross', 'cumprod',
+    'cumsum', 'deg2rad', 'diag', 'diagflat', 'diagonal', 'diff', 'digitize', 'divide', 'dot',
+    'dsplit', 'dstack', 'einsum', 'empty', 'empty_like', 'equal', 'exp', 'exp2', 'expand_dims',
+    'expm1', 'eye', 'fabs', 'flip', 'fliplr', 'flipud', 'floor', 'floor_divide', 'fmax', 'fmin',
+    'fmod', 'full', 'full_like', 'gcd', 'geomspace', 'greater', 'greater_equal', 'hamming',
+    'hanning', 'heaviside', 'hsplit', 'hstack', 'hypot', 'i0', 'identity', 'imag', 'inner',
+    'isclose', 'isfinite', 'isin', 'isinf', 'isnan', 'isneginf', 'isposinf', 'kaiser', 'kron',
+    'lcm', 'ldexp', 'left_shift', 'less', 'less_equal', 'log', 'log10', 'log1p', 'log2',
+    'logaddexp', 'logaddexp2', 'logical_and', 'logical_not', 'logical_or', 'logical_xor',
+    'logspace', 'matmul', 'maximum', 'mean', 'median', 'meshgrid', 'minimum', 'mod', 'moveaxis',
+    'multiply', 'nan_to_num', 'nanargmax', 'nanargmin', 'nancumprod', 'nancumsum', 'nanmax',
+    'nanmean', 'nanmedian', 'nanmin', 'nanpercentile', 'nanprod', 'nanquantile', 'nanstd',
+    'nansum', 'nanvar', 'ndim', 'negative', 'nextafter', 'nonzero', 'not_equal', 'ones',
+    'ones_like', 'outer', 'pad', 'percentile', 'power', 'prod', 'ptp', 'quantile', 'rad2deg',
+    'ravel', 'real', 'reciprocal', 'repeat', 'reshape', 'right_shift', 'roll', 'rot90',
+    'searchsorted', 'sign', 'signbit', 'sin', 'sinc', 'sinh', 'size', 'slogdet', 'sort',
+    'split', 'sqrt', 'square', 'squeeze', 'stack', 'std', 'subtract', 'sum', 'swapaxes', 'take',
     'take_along_axis', 'tan', 'tanh', 'tensordot', 'tile', 'trace', 'transpose', 'trapezoid',
     'tri', 'tril', 'triu', 'true_divide', 'trunc', 'unravel_index', 'vander', 'var', 'vdot',
     'view', 'vsplit', 'vstack', 'zeros', 'zeros_like',
@@ -559,6 +559,29 @@ def abs(x: ArrayLike) -> Array:
 
 
 abs = _accelerate(abs, _abs)
+
+
+_absolute = _bind('absolute', {})
+
+
+def absolute(x: ArrayLike) -> Array:
+    """Absolute value, element-wise; the NumPy name of ``abs``.
+
+    keras.ops's form of ``crossops.numpy.absolute``: Keras's parameter names, kinds and
+    defaults, the same computation.
+    """
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _absolute.cache[_key]
+        except KeyError:
+            _fn = _absolute.resolve(_key, (_key,))
+        return _fn(x=x)
+    except Exception as _e:
+        _absolute.fail(_e)
+
+
+absolute = _accelerate(absolute, _absolute)
 
 
 _add = _bind('add', {})
@@ -1299,6 +1322,30 @@ def bitwise_left_shift(x: ArrayLike, y: ArrayLike) -> Array:
         _bitwise_left_shift.fail(_e)
 
 
+_bitwise_not = _bind('bitwise_not', {})
+
+
+def bitwise_not(x: ArrayLike) -> Array:
+    """Bitwise inversion of integers, logical not of booleans, element-wise; the NumPy name of
+    ``bitwise_invert``.
+
+    keras.ops's form of ``crossops.numpy.bitwise_not``: Keras's parameter names, kinds and
+    defaults, the same computation.
+    """
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _bitwise_not.cache[_key]
+        except KeyError:
+            _fn = _bitwise_not.resolve(_key, (_key,))
+        return _fn(x=x)
+    except Exception as _e:
+        _bitwise_not.fail(_e)
+
+
+bitwise_not = _accelerate(bitwise_not, _bitwise_not)
+
+
 _bitwise_or = _bind('bitwise_or', {})
 
 
@@ -1565,6 +1612,29 @@ def conj(x: ArrayLike) -> Array:
 
 
 conj = _accelerate(conj, _conj)
+
+
+_conjugate = _bind('conjugate', {})
+
+
+def conjugate(x: ArrayLike) -> Array:
+    """Complex conjugate, element-wise; the NumPy name of ``conj``.
+
+    keras.ops's form of ``crossops.numpy.conjugate``: Keras's parameter names, kinds and
+    defaults, the same computation.
+    """
+    try:
+        _key = _TYPE(x)
+        try:
+            _fn = _conjugate.cache[_key]
+        except KeyError:
+            _fn = _conjugate.resolve(_key, (_key,))
+        return _fn(x=x)
+    except Exception as _e:
+        _conjugate.fail(_e)
+
+
+conjugate = _accelerate(conjugate, _conjugate)
 
 
 _copy = _bind('copy', {})
