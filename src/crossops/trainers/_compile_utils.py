@@ -1,6 +1,6 @@
 """What ``compile`` turns its arguments into: a loss object from a name, a class instance
 or a function, and metric objects from names (``"accuracy"`` picks the accuracy that fits
-the loss, as Keras does)."""
+the shapes of the targets and the output, as Keras 3 does), per output."""
 
 from __future__ import annotations
 
@@ -51,19 +51,14 @@ class FunctionLoss(losses_mod.Loss):
         return self.fn(y_true, y_pred)
 
 
-def get_metric(metric, loss):
+def get_metric(metric):
     """A :class:`crossops.metrics.Metric` from ``compile``'s ``metrics`` entries; a name
-    becomes the metric's name in the logs, as in Keras."""
+    becomes the metric's name in the logs, as in Keras (``"accuracy"`` without targets to
+    read shapes from: :class:`~crossops.metrics.Accuracy`; :func:`_metric_for` picks by
+    shapes)."""
     if isinstance(metric, metrics_mod.Metric):
         return metric
     if metric in ("accuracy", "acc"):
-        kind = type(loss).__name__ if loss is not None else ""
-        if "SparseCategorical" in kind:
-            return metrics_mod.SparseCategoricalAccuracy(name=metric)
-        if "Categorical" in kind:
-            return metrics_mod.CategoricalAccuracy(name=metric)
-        if "Binary" in kind:
-            return metrics_mod.BinaryAccuracy(name=metric)
         return metrics_mod.Accuracy(name=metric)
     if isinstance(metric, str):
         name = ALIASES.get(metric, metric)
@@ -118,7 +113,7 @@ def _metric_for(identifier, y_true, y_pred):
                metrics_mod.SparseCategoricalAccuracy if sparse else
                metrics_mod.CategoricalAccuracy)
         return cls(name=identifier)
-    return get_metric(identifier, None)
+    return get_metric(identifier)
 
 
 def _is_nested(x) -> bool:

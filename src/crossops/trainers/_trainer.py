@@ -722,6 +722,9 @@ class _Pure:
                 cache[key] = compile_step(step, model.jit_compile, donate=self.donating)
             step = cache[key]
         self.step = step
+        #: whether an eager step gives its state up to the optimizer (a compiled one is
+        #: given it by ``compile_step``'s ``donate``): no set of ids per compiled step
+        self.gives_up = self.donating and not model._use_jit()
 
     def __call__(self, data):
         if self.in_place:
@@ -737,7 +740,7 @@ class _Pure:
                     self.state[1] if self.kind is _PREDICT else self.state, self.backend,
                     self.kind, self.model._use_jit(), self.model.optimizer) or self.step
             self.placed = True
-        if self.donating:  # eagerly, the optimizer may write into the state it is given
+        if self.gives_up:  # eagerly, the optimizer may write into the state it is given
             with donated([a for part in self.state for a in part]):
                 out, state = self.step(self.state, data)
         else:
