@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from crossops._arguments import axis_params  # noqa: E402
 from crossops._dispatch import PROMOTED_KINDS, forwarding, own_params  # noqa: E402
+from crossops._keras_dtypes import _UNCHANGED  # noqa: E402
 from crossops._spec import OpSpec, load_spec  # noqa: E402
 
 #: namespace -> (generated module, its import name, the imports of its generic
@@ -404,6 +405,8 @@ def _source(value) -> str:
 
 
 def _fmt_default(p: inspect.Parameter) -> str:
+    if isinstance(p.default, _NoValueDefault):  # (NumPy's <no value>: see NoValue)
+        return f", default <no value> (taken as {p.default.value!r})"
     return "" if p.default is p.empty else f", default {_source(p.default)}"
 
 
@@ -534,6 +537,18 @@ def module_source(namespace: str, examples: bool = True) -> str:
 
 #: NumPy's ``<no value>`` defaults, written as what they stand for (others: None)
 NUMPY_NO_VALUE = {"keepdims": False, "where": True}
+
+
+class _NoValueDefault:
+    """NumPy's ``<no value>`` default in a crossops.numpy signature: written as
+    ``_forms.NoValue(<what it stands for>)``, whose repr is NumPy's ``<no value>``; the
+    function's first lines take what it stands for in its place."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def __repr__(self) -> str:
+        return f"_forms.NoValue({self.value!r})"
 #: NumPy parameters that change no value in crossops (memory layout, subclasses): taken,
 #: checked, and otherwise ignored; the line that checks each. ``out=`` is taken as None
 #: only (crossops never writes into arrays), kept so that NumPy's positions stay NumPy's
@@ -602,6 +617,12 @@ NUMPY_RULES = {
               "if dtype is not None or casting != 'same_kind' or where is not True or "
               "signature is not None:\n    return _forms.ufunc({name!r}, {name}, ({arrays},), "
               "where, casting,\n                        dtype, signature)"),
+    # integer and bool arrays in the loop NumPy runs for them (sqrt(int8) in float16, of
+    # int32 in float64); the C front takes float and complex arrays alone
+    "numpy_loop": ((), "({arrays},) = _forms.numpy_loop({name!r}, {arrays})"),
+    # NumPy's integer loops of reciprocal (1 / x toward zero); the C front takes floats
+    "int_reciprocal": ((), "if _forms.integral_array({a}):\n    return "
+                           "_forms.integer_reciprocal({a})"),
     "array": (("copy", "ndmin", "ndmax"), "if ndmin or copy is not True or ndmax:\n"
                                           "    return _forms.array({a}, dtype, copy, ndmin, "
                                           "ndmax, like)"),
@@ -660,7 +681,7 @@ def numpy_form(spec: OpSpec) -> tuple[inspect.Signature, dict, dict] | None:
     params = []
     for p in nsig.parameters.values():
         if p.default is _NoValue:
-            p = p.replace(default=NUMPY_NO_VALUE.get(p.name))
+            p = p.replace(default=_NoValueDefault(NUMPY_NO_VALUE.get(p.name)))
         if p.name in entry.get("none_default", ()):
             p = p.replace(default=None)
         params.append(p)
@@ -695,6 +716,9 @@ def _numpy_lines(spec: OpSpec, form: tuple) -> list[str]:
     s = spec.sequences[0] if spec.sequences else ""
     fill = ", fill_value" if "fill_value" in spec.sig.parameters else ""
     lines, taken = [], set()
+    for p in fsig.parameters.values():  # NumPy's <no value>: not given
+        if isinstance(p.default, _NoValueDefault):
+            lines.append(f"if _TYPE({p.name}) is _forms.NoValue:\n    {p.name} = {p.name}.value")
     for p in spec.sig.parameters.values():
         if p.name not in mapping:
             if p.name not in own_params(spec):
@@ -757,6 +781,8 @@ def _numpy_def(spec: OpSpec, form: tuple, doc: dict, glossary: dict,
     positions = {k: v for rule in entry.get("rules", ()) for k, v in
                  NUMPY_POSITIONS.get(rule, {}).items()}
     more = f", positions={positions!r}" if positions else ""
+    if {"numpy_loop", "int_reciprocal"} & set(entry.get("rules", ())):
+        more += ", dtypes=_forms.inexact_dtypes()"  # (other dtypes: the rule's line)
     return (f"{op} = _bind({spec.qualname!r}, _GENERIC)\n\n\n" + head + docstring + body
             + "\n\n" + _wrapped(f"{spec.name} = _accelerate({spec.name}, {op}{more})"))
 
@@ -907,16 +933,22 @@ def _keras_plan(spec: OpSpec, ksig: inspect.Signature):
 #: Keras dtype rules that change nothing when every argument is an array of one type and
 #: dtype (they act on Python scalars only): the op's C front may take those calls
 _FRONT_SAFE_RULES = {None, "weak"}
+#: Keras dtype rules that change only some dtypes of the arrays (``sum``'s int8, ``exp``'s
+#: integers) and not the result: the op's C front takes the calls of the other dtypes
+#: (``crossops._keras_dtypes.unchanged_dtypes``) and hands these to the Keras def
+_FRONT_DTYPE_RULES = frozenset(_UNCHANGED)
 
 
 def _front_serves_keras(spec: OpSpec, ksig: inspect.Signature, mapping: dict,
                         extra: list) -> bool:
-    """Whether the op's C front (built from the op's own signature; it takes calls of the
-    required arguments only, by position, and hands every other call to the Keras def)
-    may stand for the Keras def: the required parameters match in order, the optional
-    ones Keras shares keep the op's defaults, and the Keras dtype rule acts on Python
-    scalars only."""
-    if extra or (spec.keras_dtype or None) not in _FRONT_SAFE_RULES \
+    """Whether the op's C front (built from the op's own signature; it takes calls of
+    arrays by position and of the parameters Keras names as the op does, and hands every
+    other call to the Keras def) may stand for the Keras def: the required parameters
+    match in order, the optional ones Keras shares keep the op's defaults, and the Keras
+    dtype rule acts on Python scalars only, or on some dtypes of the arrays only (the
+    front takes the others: ``_FRONT_DTYPE_RULES``)."""
+    rule = spec.keras_dtype or None
+    if extra or (rule not in _FRONT_SAFE_RULES and rule not in _FRONT_DTYPE_RULES) \
             or spec.name in KERAS_NONE_IS_DEFAULT:
         return False
     empty = inspect.Parameter.empty
@@ -989,7 +1021,8 @@ def _keras_def(spec: OpSpec, ksig: inspect.Signature, doc: dict, glossary: dict)
         text_doc += ["", *textwrap.wrap(KERAS_RULE_DOCS[rule], 92)]
     docstring = '    """' + textwrap.indent("\n".join(text_doc), "    ").lstrip() + '\n    """\n'
     fast = _front_serves_keras(spec, ksig, mapping, extra)
-    tail = ("\n\n" + _wrapped(f"{name} = _accelerate({name}, {op})")) if fast else ""
+    dtypes = f", dtypes=_kd.unchanged_dtypes({rule!r})" if rule in _FRONT_DTYPE_RULES else ""
+    tail = ("\n\n" + _wrapped(f"{name} = _accelerate({name}, {op}{dtypes})")) if fast else ""
     return (f"{op} = _bind({spec.qualname!r}, {{}})\n\n\n" + head + docstring + "".join(lines)
             + body + tail)
 

@@ -179,3 +179,70 @@ def test_pure_python_dispatch_gives_the_same_results():
     here = json.loads(subprocess.run([sys.executable, "-c", _PURE], check=True,
                                      capture_output=True, text=True).stdout)
     assert out[1:] == here[1:]
+
+
+def _keras_calls(backend):
+    """(crossops.ops name, args, kwargs) of keras.ops forms whose dtype rule changes some
+    dtypes only: their fronts take the others (crossops._keras_dtypes.unchanged_dtypes)."""
+    rng = np.random.default_rng(1)
+    out = []
+    for dt in ["bool", "int8", "int16", "int32", "int64", "uint8", "float16", "float32",
+               "float64"]:
+        x = to_backend(backend, (rng.standard_normal((3, 4)) * 3).astype(dt))
+        y = to_backend(backend, (rng.standard_normal((4, 3)) * 3).astype(dt))
+        out += [("sum", (x,), {}), ("sum", (x,), {"axis": 0}), ("sum", (x, -1), {}),
+                ("prod", (x,), {"axis": 1, "keepdims": True}), ("matmul", (x, y), {}),
+                ("exp", (x,), {}), ("mean", (x,), {"axis": -1, "keepdims": True}),
+                ("square", (x,), {}), ("cumsum", (x,), {"axis": 0}),
+                ("floor_divide", (x, x), {})]
+    return out
+
+
+@built
+def test_keras_fronts_and_forms_agree(backend):
+    # every dtype, those the rule changes (handed to the Keras form) and the others
+    from crossops import ops
+    with backend_context(backend):
+        for name, args, kwargs in _keras_calls(backend):
+            front = getattr(ops, name)
+            assert FRONTS[front].__module__ == "crossops._keras_ops"
+            for _ in range(2):  # the first call fills the caches, the second hits them
+                try:
+                    expected = FRONTS[front](*args, **kwargs)
+                except Exception as e:  # (a dtype a backend lacks a kernel for)
+                    with pytest.raises(type(e)):
+                        front(*args, **kwargs)
+                    break
+                _same(front(*args, **kwargs), expected)
+
+
+@built
+@pytest.mark.parametrize("name, kwargs, changed", [
+    ("sum", {}, "bool int8"), ("sum", {"axis": 0}, "bool int8"), ("exp", {}, "bool int8"),
+    ("square", {}, "bool"), ("cumsum", {"axis": 1}, "bool int8"),
+    ("mean", {"axis": 0, "keepdims": True}, "bool int8")])
+def test_keras_front_takes_the_dtypes_its_rule_leaves_alone(name, kwargs, changed):
+    from crossops import ops
+    f = getattr(ops, name)
+    form = FRONTS[f]
+    frames = []
+
+    def profile(frame, event, arg):
+        if event == "call" and frame.f_code is form.__code__:
+            frames.append(frame.f_code.co_name)
+
+    for dt in ["float32", "bool", "int8"]:
+        own = dt not in changed.split()
+        x = np.ones((2, 3), dt)
+        expected = form(x, **kwargs)  # fills the cache
+        frames.clear()
+        sys.setprofile(profile)
+        try:
+            out = f(x, **kwargs)
+        finally:
+            sys.setprofile(None)
+        _same(out, expected)
+        assert frames == ([] if own else [name])  # the Keras form applies the rule
+    # only Keras's parameters by keyword: sum has no dtype in keras.ops
+    with pytest.raises(TypeError, match="dtype"):
+        ops.sum(np.ones(3, np.float32), dtype=None)

@@ -78,10 +78,9 @@ _GUFUNC = ("NumPy's gufunc: crossops takes the array API standard's signature (x
 _EYE = ("NumPy's signature with dtype=None where NumPy writes dtype=float: "
         "crossops's default float dtype follows the backend (float32 on torch)")
 _FORM = ("NumPy's signature (out= taken as None only: crossops never writes into arrays), "
-         "with the defaults NumPy marks <no value> written as what they stand for "
-         "(keepdims=False, where=True, others None), and the array API standard's keywords "
-         "NumPy lacks kept keyword-only at the end: the standard's (sort's descending=) and "
-         "crossops's (unique's size=)")
+         "and the array API standard's keywords NumPy lacks kept keyword-only at the end: "
+         "the standard's (sort's descending=) and crossops's (unique's size=, bincount's "
+         "sparse=, fftfreq's dtype=)")
 _PAD = ("NumPy's **kwargs written as the one keyword crossops takes, constant_values: "
         "the modes that read stat_length and end_values (maximum, mean, median, minimum, "
         "linear_ramp) are not taken, and reflect and symmetric have NumPy's default "
@@ -90,11 +89,7 @@ _PAD = ("NumPy's **kwargs written as the one keyword crossops takes, constant_va
 #: reason -> the functions whose parameters differ from NumPy's for it
 SIGNATURE_EXCEPTIONS = {
     _GUFUNC: "matmul vecdot",
-    _FORM: """
-        all amax amin any argmax argmin argsort average bincount clip diff max mean min
-        nanargmax nanargmin nanmax nanmean nanmedian nanmin nanpercentile nanprod
-        nanquantile nanstd nansum nanvar prod ptp sort std sum unique var linalg.pinv
-        fft.fftfreq fft.rfftfreq""",
+    _FORM: "argsort bincount sort unique fft.fftfreq fft.rfftfreq",
     _EYE: "eye",
     _PAD: "pad",
 }
@@ -128,7 +123,7 @@ def test_signature_is_numpys(qualname):
 #: reason -> (NumPy's parameters the functions leave out, the values NumPy's <no value>
 #: defaults are written as): those are the only differences
 DIFFERENCES = {
-    _FORM: (set(), {"keepdims": False, "where": True}),
+    _FORM: (set(), {}),
     _EYE: (set(), {}),
 }
 
@@ -381,3 +376,25 @@ def test_compiled_matches_eager(qualname, compiler, data):
         compiled = to_numpy(jitted(*args, **kwargs))
     assert list(jitted.compiled) == [compiler]
     assert_same(compiled, eager, spec, what=f"{qualname} under crossops.jit on {compiler}")
+
+
+def test_no_value_defaults_mean_not_given(backend):
+    """NumPy's ``<no value>`` defaults: crossops's marker has NumPy's repr, an argument
+    left out is not given (NumPy's semantics of ``numpy._NoValue``), and ``keepdims``'s
+    marker given explicitly is as False."""
+    x = np.array([[1.0, 4.0, 2.0], [3.0, -1.0, 0.5]])
+    for name, args, kwargs in [("sum", (), {"axis": 0}), ("mean", (), {}), ("max", (1,), {}),
+                               ("var", (), {"ddof": 1}), ("clip", (0.0, 2.0), {}),
+                               ("diff", (), {}), ("argmax", (), {"axis": 1}),
+                               ("nanmedian", (), {})]:
+        f = getattr(xnp, name)
+        given = {n: p.default for n, p in inspect.signature(f).parameters.items()
+                 if repr(p.default) == "<no value>"}
+        assert given, name
+        with backend_context(backend):
+            a = to_backend(backend, x)
+            want = to_numpy(f(a, *args, **kwargs))
+            got = to_numpy(f(a, *args, **kwargs, **{k: v for k, v in given.items()
+                                                     if k == "keepdims"}))
+        np.testing.assert_array_equal(got, want, err_msg=name)
+        np.testing.assert_allclose(want, getattr(np, name)(x, *args, **kwargs), rtol=1e-12)

@@ -23,6 +23,7 @@ import crossops
 SCRIPT = '''\
 import numpy as np
 
+import crossops
 import crossops.numpy as xnp
 from crossops import layers, ops
 
@@ -33,6 +34,8 @@ reveal_type(xnp.linalg.norm(x, ord=2, axis=1))  # norm
 reveal_type(ops.matmul(x, xnp.transpose(x)))  # matmul
 reveal_type(layers.Dense(4)(x))  # layer
 reveal_type(xnp.sum)  # signature
+reveal_type(crossops.image.resize(x, (1, 1)))  # facade
+reveal_type(crossops.jit)  # transform
 xnp.sum(x, axis="rows")  # wrong axis
 '''
 
@@ -101,12 +104,20 @@ def test_wrong_argument_is_reported(diagnostics):
 def test_signature_is_typed(diagnostics):
     revealed = _revealed(diagnostics, "signature")
     assert "axis: int | tuple[int, ...] | None = None" in revealed, revealed
-    assert "keepdims: bool = False" in revealed, revealed
+    # NumPy's default, ``<no value>`` (an argument not given: crossops.numpy's NoValue)
+    assert "keepdims: bool = _forms.NoValue(False)" in revealed, revealed
 
 
 @pytest.mark.parametrize("tag", [
     pytest.param(tag, marks=pytest.mark.xfail(strict=True, reason=PENDING[tag]))
     if tag in PENDING else tag
-    for tag in ("sum", "softmax", "norm", "matmul", "layer")])
+    for tag in ("sum", "softmax", "norm", "matmul", "layer", "facade")])
 def test_result_is_crossops_array(diagnostics, tag):
     assert _revealed(diagnostics, tag) == "Array"
+
+
+def test_top_level_names_are_typed(diagnostics):
+    """``crossops.jit`` and the namespaces loaded on first use (the package's module
+    ``__getattr__``) are the functions and modules, to a type checker, not ``Any``."""
+    revealed = _revealed(diagnostics, "transform")
+    assert revealed.startswith("(fun"), revealed  # (was "ModuleType | Any")

@@ -46,25 +46,21 @@ CASES = [
     ("dtype float32 of float64, safe", F64, {"dtype": "float32", "casting": "safe"}),
 ]
 
-#: (function, case) -> why crossops differs from NumPy there. The functions that compute
-#: in float (rint, spacing, degrees ...) through their own code check ``casting`` only
-#: against an explicit ``dtype``; NumPy's ldexp loop takes a float and an int (crossops
-#: casts both arguments to ``dtype``); NumPy's signbit has float loops only (crossops
-#: computes it on integers as they are)
-DIFFERENCES = {
-    **{(f, "casting no, int32"): "a float function's own code checks casting= only with "
-       "dtype=" for f in ("degrees", "radians", "rint", "spacing", "float_power", "frexp",
-                          "modf", "signbit")},
-    **{("ldexp", c): "NumPy's ldexp loop is (float, int): crossops casts both to dtype="
-       for c in ("dtype float32 of int32", "casting safe, float32", "casting equiv, float64",
-                 "dtype float32 of float64")},
-    **{("frexp", c): "frexp's own code casts to a floating dtype= where NumPy finds no "
-       "(float -> float, int) loop" for c in ("dtype float32 of int32",
-                                              "dtype float64 of int32, unsafe",
-                                              "dtype float32 of float64")},
-    **{("divmod", c): "divmod's own code casts to dtype= unchecked" for c in (
-        "dtype int64 of float64", "dtype float32 of float64, safe")},
-}
+#: (function, case) pairs that NumPy's own loop search decides where crossops's rules alone
+#: did not: the float functions with their own code (degrees ... signbit) under casting=
+#: without dtype=, ldexp's (float, int) loop, frexp's (float, int) outputs, divmod's casts
+LOOP_CASES = [
+    *[(f, "casting no, int32") for f in ("degrees", "radians", "rint", "spacing",
+                                         "float_power", "frexp", "modf", "signbit")],
+    *[("ldexp", c) for c in ("dtype float32 of int32", "casting safe, float32",
+                             "casting equiv, float64", "dtype float32 of float64")],
+    *[("frexp", c) for c in ("dtype float32 of int32", "dtype float64 of int32, unsafe",
+                             "dtype float32 of float64")],
+    *[("divmod", c) for c in ("dtype int64 of float64", "dtype float32 of float64, safe")],
+    ("ldexp", "dtype float64 of int32, unsafe"), ("modf", "dtype float32 of float64"),
+    ("divmod", "dtype float32 of float64"),
+]
+CASES_BY_LABEL = {label: (x, kwargs) for label, x, kwargs in CASES}
 
 
 def _outcome(f, args, kwargs):
@@ -88,24 +84,41 @@ def test_every_ufunc_takes_numpys_keywords():
         assert ours == theirs, (name, ours, theirs)
 
 
+def _assert_as_numpy(name, label, want, got):
+    assert got[0] == want[0], (name, label, want, got)
+    if want[0] == "raises":
+        assert got[1] == want[1], (name, label, "NumPy's TypeError", want, got)
+        return
+    for (dt, value), (wdt, wvalue) in zip(got[1], want[1], strict=True):
+        assert dt == wdt, (name, label, dt, wdt)
+        np.testing.assert_allclose(value.astype(np.float64) if value.dtype != bool else
+                                   value, wvalue.astype(np.float64) if wvalue.dtype != bool
+                                   else wvalue, rtol=1e-6, err_msg=f"{name} {label}")
+
+
 @pytest.mark.parametrize("name", UFUNCS)
-def test_ufunc_keywords_as_numpy(name):
+def test_ufunc_keywords_as_numpy(backend, name):
     f, g = getattr(np, name), getattr(xnp, name)
-    for label, x, kwargs in CASES:
-        args = (x,) * f.nin
-        want, got = _outcome(f, args, kwargs), _outcome(g, args, kwargs)
-        if (name, label) in DIFFERENCES:
-            assert got != want or want[0] == "gives", (name, label, "now as NumPy: drop it")
-            continue
-        assert got[0] == want[0], (name, label, want, got)
-        if want[0] == "raises":
-            assert got[1] == want[1], (name, label, "NumPy's TypeError", want, got)
-            continue
-        for (dt, value), (wdt, wvalue) in zip(got[1], want[1]):
-            assert dt == wdt, (name, label, dt, wdt)
-            np.testing.assert_allclose(value.astype(np.float64) if value.dtype != bool else
-                                       value, wvalue.astype(np.float64) if wvalue.dtype != bool
-                                       else wvalue, rtol=1e-6, err_msg=f"{name} {label}")
+    with backend_context(backend):
+        for label, x, kwargs in CASES:
+            want = _outcome(f, (x,) * f.nin, kwargs)
+            got = _outcome(g, (to_backend(backend, x),) * f.nin, kwargs)
+            _assert_as_numpy(name, label, want, got)
+
+
+@pytest.mark.parametrize("name, label", LOOP_CASES)
+def test_numpys_loop_decides_compiled(backend, name, label):
+    """The calls NumPy's loop search decides give NumPy's dtypes or TypeError under the
+    compilers too (the search runs while the function is traced)."""
+    if backend == "numpy":
+        pytest.skip("crossops.jit compiles nothing on numpy (the eager test covers it)")
+    f, g = getattr(np, name), getattr(xnp, name)
+    x, kwargs = CASES_BY_LABEL[label]
+    with backend_context(backend):
+        want = _outcome(f, (x,) * f.nin, kwargs)
+        got = _outcome(crossops.jit(lambda *a: g(*a, **kwargs)),
+                       (to_backend(backend, x),) * f.nin, {})
+        _assert_as_numpy(name, label, want, got)
 
 
 @pytest.mark.parametrize("kwargs, error", [

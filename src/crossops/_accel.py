@@ -4,7 +4,10 @@
   arrays lead its signature gets a front: a builtin that takes the op's common call (the
   required arguments only, by position, arrays of one type already in the op's cache)
   and hands every other call to the op's generated function (see ``_fastpath.c``). The
-  generated modules call :func:`accelerate` after each ``def``.
+  generated modules call :func:`accelerate` after each ``def``. A keras.ops form whose
+  dtype rule changes some dtypes (``ops.sum`` of int8 accumulates in int32, ``ops.exp``
+  of an integer is float32) gets a front that takes only the dtypes the rule leaves alone
+  (``crossops._keras_dtypes.unchanged_dtypes``).
   ``CROSSOPS_PURE_PYTHON=1`` turns the fronts off.
 - **torch.compile.** dynamo cannot look into a builtin, so each front is registered with
   ``torch.compiler.substitute_in_graph`` to trace its generated function instead; torch's
@@ -55,14 +58,16 @@ except ImportError:  # built without a C compiler, or turned off: the generated 
     _make_front = None
 
 
-def accelerate(fn: F, op: Op, positions: dict | None = None) -> F:
+def accelerate(fn: F, op: Op, positions: dict | None = None, dtypes: set | None = None) -> F:
     """``fn`` (an op's generated function), or its C front where ``crossops._fastpath``
     is built and the op has a fast call; registered in ``crossops._dispatch.FUNCTIONS``.
     ``positions``: the public parameters that, given by position, mean an op parameter
     of another name (crossops.numpy's ``clip``: ``a_min`` is ``min``); None for one whose
     value the generated function reads first (``qr``'s ``mode='raw'``): the front then
-    takes the required arguments alone."""
-    front = _front(op.spec, op, fn, positions or {})
+    takes the required arguments alone. ``dtypes`` (a keras.ops form whose dtype rule
+    changes some dtypes, see ``crossops._keras_dtypes.unchanged_dtypes``): the front takes
+    only calls whose first array has one of these dtypes, and hands the others to ``fn``."""
+    front = _front(op.spec, op, fn, positions or {}, dtypes)
     if front is not None:
         FRONTS[front] = fn
         if _torch_compile_ready:
@@ -73,7 +78,7 @@ def accelerate(fn: F, op: Op, positions: dict | None = None) -> F:
     return public
 
 
-def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict):
+def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | None = None):
     """The C front of generated function ``fn``, or None where the C extension is
     missing or the op has no fast call: an op gets one if its array arguments lead its
     signature, all required and by position, and its cache is keyed on their one type
@@ -100,25 +105,30 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict):
     passed = forwarding(spec)  # (less the generated function's own: own_params)
     kwnames = tuple(p.name for p, how in passed if how == "kw") or None
     defaults = tuple(p.default for p, _ in passed[len(required):]) or None
-    public = params
-    if fn.__code__.co_varnames[:len(params)] != spec.params:  # crossops.numpy's NumPy form
-        public = list(inspect.signature(fn).parameters.values())
-    names, npos, kwfrom, convert = _options(public, [p for p, _ in passed], ntyped,
-                                            positions)
-    doc = f"{spec.name}{spec.signature}\n--\n\n{fn.__doc__}"
+    if dtypes is not None and a > 0:
+        return None  # (the front checks the dtype of the first argument)
     # the slow path's cache is keyed on the arguments' types only, and filled by
     # crossops.numpy's calls too: keras.ops's own forms (crossops._keras_ops,
     # ._keras_special), whose dtype rules act on Python scalars (``ops.add(int8_array,
     # 1.0)`` is float32), must not take it
     keras_form = fn.__module__ in ("crossops._keras_ops", "crossops._keras_special")
+    public = params
+    if keras_form or fn.__code__.co_varnames[:len(params)] != spec.params:
+        public = list(inspect.signature(fn).parameters.values())  # (NumPy's, Keras's)
+    names, npos, kwfrom, convert = _options(public, [p for p, _ in passed], ntyped,
+                                            positions)
+    doc = f"{spec.name}{spec.signature}\n--\n\n{fn.__doc__}"
     mixed = op._slow_cache if promoted and not keras_form else None
-    if keras_form:  # its body maps Keras's parameters to the op's: every other call there
-        names = None
+    if keras_form and names is not None:
+        # by keyword only the op's parameters that Keras's signature has by the same name
+        # (its body maps the rest, or has no such parameter: ``sum``'s ``dtype``)
+        known = {p.name for p in public}
+        names = tuple(n if n in known else None for n in names)
     forwarded = [p.name for p, _ in passed]
     axes = tuple(forwarded.index(p) for p in axis_params(spec) if p in forwarded)
     return _make_front(spec.name, doc, fn.__module__, fn, op.cache, op.plain, mixed,
                        defaults, kwnames, len(required), ntyped, a, b, names, npos, kwfrom,
-                       convert, axes)
+                       convert, axes, dtypes)
 
 
 def _options(public: list, forwarded: list, ntyped: int,

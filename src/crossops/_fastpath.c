@@ -21,8 +21,11 @@
  * arguments' types, as `slow` would. Anything else (a keyword the front does not know,
  * such as NumPy's where= that the generated function handles itself, a dtype, a cache
  * miss, an exception) goes to the generated Python function, which resolves, fills the cache, and names the op
- * in its errors. The builtin is a function of a small module object holding its
- * state, so it reads as `<built-in function add>`.
+ * in its errors. A front of a keras.ops form (crossops._keras_ops) whose dtype rule
+ * changes some dtypes of the arrays (`ops.sum` of int8 accumulates in int32) has the set
+ * of the other dtypes: a call whose first array has a dtype outside it goes to the form.
+ * The builtin is a function of a small module object holding its state, so it reads as
+ * `<built-in function add>`.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -57,6 +60,8 @@ typedef struct {
                             function refuses it, where some frameworks would read it as
                             0 or 1); only None, ints and tuples or lists of ints are */
     Py_ssize_t axes[MAX_AXES];
+    PyObject *dtypes;    /* set: the dtypes of a fast call's first array (crossops.ops's
+                            Keras forms: those its dtype rule leaves alone), or NULL: any */
     PyMethodDef def;     /* name and docstring of the builtin */
 } Front;
 
@@ -75,6 +80,7 @@ front_traverse(PyObject *m, visitproc visit, void *arg)
     Py_VISIT(s->defaults);
     Py_VISIT(s->kwnames);
     Py_VISIT(s->names);
+    Py_VISIT(s->dtypes);
     return 0;
 }
 
@@ -91,6 +97,7 @@ front_clear(PyObject *m)
     Py_CLEAR(s->defaults);
     Py_CLEAR(s->kwnames);
     Py_CLEAR(s->names);
+    Py_CLEAR(s->dtypes);
     return 0;
 }
 
@@ -119,9 +126,10 @@ get_dtype(PyObject *x)
     return PyObject_GetAttr(x, str_dtype);
 }
 
-/* 1 if a and b have one dtype, 0 if not or on error (cleared) */
+/* 1 if a and b have one dtype, 0 if not or on error (cleared); where 1 and ``out`` is
+ * not NULL, *out is that dtype (a new reference) */
 static int
-same_dtype(PyObject *a, PyObject *b)
+same_dtype(PyObject *a, PyObject *b, PyObject **out)
 {
     PyObject *da = get_dtype(a);
     if (da == NULL) {
@@ -129,22 +137,51 @@ same_dtype(PyObject *a, PyObject *b)
         return 0;
     }
     PyObject *db = get_dtype(b);
-    Py_DECREF(da);
     if (db == NULL) {
+        Py_DECREF(da);
         PyErr_Clear();
         return 0;
     }
     Py_DECREF(db);
-    return da == db;  /* compared by identity, as the generated function does */
+    if (da != db) {  /* compared by identity, as the generated function does */
+        Py_DECREF(da);
+        return 0;
+    }
+    if (out != NULL)
+        *out = da;
+    else
+        Py_DECREF(da);
+    return 1;
+}
+
+/* whether a call whose first array is ``x`` may take the fast path as far as its dtype
+ * goes: always where the front has no ``dtypes``; else where x's dtype is among them
+ * (``*dtype``: x's dtype, a new reference, read here where still NULL, for
+ * plain_function). 0 on error (cleared). */
+static int
+allowed_dtype(Front *s, PyObject *x, PyObject **dtype)
+{
+    if (s->dtypes == NULL)
+        return 1;
+    if (*dtype == NULL && (*dtype = get_dtype(x)) == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    int found = PySet_Contains(s->dtypes, *dtype);
+    if (found < 0) {
+        PyErr_Clear();  /* an unhashable dtype: not a fast call */
+        return 0;
+    }
+    return found;
 }
 
 /* the function for this call from the plain cache, or NULL (no error set) */
 static PyObject *
-plain_function(Front *s, PyObject *const *args, PyTypeObject *t)
+plain_function(Front *s, PyObject *const *args, PyTypeObject *t, PyObject *known)
 {
     PyObject *f = PyDict_GetItemWithError(s->plain, (PyObject *)t);
-    if (f != NULL && PyDict_CheckExact(f)) {
-        PyObject *dtype = get_dtype(args[0]);
+    if (f != NULL && PyDict_CheckExact(f)) {  /* by args[0]'s dtype (``known``, if read) */
+        PyObject *dtype = known != NULL ? Py_NewRef(known) : get_dtype(args[0]);
         f = dtype == NULL ? NULL : PyDict_GetItemWithError(f, dtype);
         Py_XDECREF(dtype);
     }
@@ -162,9 +199,11 @@ keyword_index(Front *s, PyObject *name)
     for (Py_ssize_t i = s->kwfrom; i < n; i++)  /* identifiers are interned: identity */
         if (PyTuple_GET_ITEM(s->names, i) == name)
             return i;
-    for (Py_ssize_t i = s->kwfrom; i < n; i++)
-        if (PyUnicode_Compare(PyTuple_GET_ITEM(s->names, i), name) == 0)
+    for (Py_ssize_t i = s->kwfrom; i < n; i++) {
+        PyObject *known = PyTuple_GET_ITEM(s->names, i);  /* None: not by keyword */
+        if (PyUnicode_CheckExact(known) && PyUnicode_Compare(known, name) == 0)
             return i;
+    }
     PyErr_Clear();
     return -1;
 }
@@ -232,12 +271,19 @@ call_full(Front *s, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
     for (Py_ssize_t i = nargs; i < s->nreq; i++)
         if (all[i] == NULL)  /* a required argument missing */
             return NULL;
-    if (s->dtype_a >= 0 && !same_dtype(all[s->dtype_a], all[s->dtype_b]))
+    if (s->dtype_a >= 0 && !same_dtype(all[s->dtype_a], all[s->dtype_b], NULL))
         return NULL;
     if (s->convert >= 0 && all[s->convert] != Py_None)
         return NULL;
     if (s->naxes && odd_axes(s, all, s->nreq + nopt))
         return NULL;
+    if (s->dtypes != NULL) {
+        PyObject *dtype = NULL;
+        int ok = allowed_dtype(s, all[0], &dtype);
+        Py_XDECREF(dtype);
+        if (!ok)
+            return NULL;
+    }
     PyObject *f = PyDict_GetItemWithError(s->cache, (PyObject *)t);
     if (f == NULL) {
         PyErr_Clear();
@@ -258,6 +304,7 @@ call_op(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
     Front *s = PyModule_GetState(m);
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     PyObject *f, *out;
+    PyObject *dtype = NULL;  /* args[0]'s dtype, where read (a new reference) */
 
     if (kwnames != NULL || nargs != s->nreq) {
         out = call_full(s, args, nargs, kwnames);
@@ -270,11 +317,14 @@ call_op(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
         if (Py_TYPE(args[i]) != t)
             goto mixed;
 
-    if (s->dtype_a >= 0 && !same_dtype(args[s->dtype_a], args[s->dtype_b]))
+    if (s->dtype_a >= 0 && !same_dtype(args[s->dtype_a], args[s->dtype_b],
+                                       s->dtype_a == 0 ? &dtype : NULL))
         goto mixed;
     if (s->naxes && odd_axes(s, args, nargs))
         goto fallback;
-    if ((f = plain_function(s, args, t)) != NULL) {
+    if (!allowed_dtype(s, args[0], &dtype))  /* (front() checks dtype_a is 0 or -1) */
+        goto fallback;
+    if ((f = plain_function(s, args, t, dtype)) != NULL) {
         Py_INCREF(f);  /* borrowed from a dict the call may grow */
         out = PyObject_Vectorcall(f, args, nargs, NULL);
         Py_DECREF(f);
@@ -302,7 +352,7 @@ call_op(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
     Py_DECREF(f);
     goto done;
 mixed:  /* a promoted op's call by position: the slow path's function for these types */
-    if (s->mixed == NULL)
+    if (s->mixed == NULL || s->dtypes != NULL)
         goto fallback;
     PyObject *key = PyTuple_New(nargs);
     if (key == NULL) {
@@ -321,10 +371,13 @@ mixed:  /* a promoted op's call by position: the slow path's function for these 
     out = PyObject_Vectorcall(f, args, nargs, NULL);
     Py_DECREF(f);
 done:
+    Py_XDECREF(dtype);
     if (out != NULL)
         return out;
     PyErr_Clear();  /* the generated function raises it again, naming the op */
+    return PyObject_Vectorcall(s->fallback, args, nargs, kwnames);
 fallback:
+    Py_XDECREF(dtype);
     return PyObject_Vectorcall(s->fallback, args, nargs, kwnames);
 }
 
@@ -407,7 +460,7 @@ copy_string(PyObject *str)
 
 PyDoc_STRVAR(front_doc,
 "front(name, doc, module, fallback, cache, plain, mixed, defaults, kwnames, nreq,\n"
-"      ntyped, dtype_a, dtype_b, names, npos, kwfrom, convert, axes)\n"
+"      ntyped, dtype_a, dtype_b, names, npos, kwfrom, convert, axes, dtypes=None)\n"
 "--\n\n"
 "A builtin named ``name`` that calls the cached function of a fast call (see the\n"
 "module docstring) and ``fallback`` for every other call.\n\n"
@@ -419,18 +472,21 @@ PyDoc_STRVAR(front_doc,
 "come by position), ``kwfrom`` (the first that may come by keyword) and ``convert``\n"
 "(the one that must be None, or -1) allow fast calls with options. ``axes``: the\n"
 "indices of the parameters that hold axes (a tuple of at most 4), where only None, an\n"
-"int or a tuple or list of ints is a fast call (not a bool, bare or inside).");
+"int or a tuple or list of ints is a fast call (not a bool, bare or inside).\n"
+"``dtypes``: a set, where only a call whose first array has one of these dtypes is a\n"
+"fast call (crossops.ops's Keras forms: the dtypes their rule leaves alone; the set may\n"
+"grow as backends load); only for ops whose dtype check, if any, starts at argument 0.");
 
 static PyObject *
 front(PyObject *self, PyObject *args)
 {
     PyObject *name, *doc, *module, *fallback, *cache, *plain, *mixed, *defaults, *kwnames;
-    PyObject *names, *axes;
+    PyObject *names, *axes, *dtypes = Py_None;
     Py_ssize_t nreq, ntyped, dtype_a, dtype_b, npos, kwfrom, convert;
-    if (!PyArg_ParseTuple(args, "UUUOO!O!OOOnnnnOnnnO!:front", &name, &doc, &module,
+    if (!PyArg_ParseTuple(args, "UUUOO!O!OOOnnnnOnnnO!|O:front", &name, &doc, &module,
                           &fallback, &PyDict_Type, &cache, &PyDict_Type, &plain, &mixed,
                           &defaults, &kwnames, &nreq, &ntyped, &dtype_a, &dtype_b, &names,
-                          &npos, &kwfrom, &convert, &PyTuple_Type, &axes))
+                          &npos, &kwfrom, &convert, &PyTuple_Type, &axes, &dtypes))
         return NULL;
     Py_ssize_t naxes = PyTuple_GET_SIZE(axes);
     Py_ssize_t axis_index[MAX_AXES];
@@ -451,7 +507,8 @@ front(PyObject *self, PyObject *args)
                                      || PyTuple_GET_SIZE(names) != nreq + nopt))
             || npos < ntyped || npos > nreq + nopt || kwfrom < ntyped
             || kwfrom > nreq + nopt || convert < -1 || convert >= nreq + nopt
-            || (mixed != Py_None && !PyDict_Check(mixed)) || naxes > MAX_AXES) {
+            || (mixed != Py_None && !PyDict_Check(mixed)) || naxes > MAX_AXES
+            || (dtypes != Py_None && (!PyAnySet_Check(dtypes) || dtype_a > 0))) {
         PyErr_SetString(PyExc_ValueError, "front: inconsistent arguments");
         return NULL;
     }
@@ -482,6 +539,7 @@ front(PyObject *self, PyObject *args)
     s->dtype_a = dtype_a;
     s->dtype_b = dtype_b;
     s->naxes = naxes;
+    s->dtypes = dtypes == Py_None ? NULL : Py_NewRef(dtypes);
     for (Py_ssize_t i = 0; i < naxes; i++)
         s->axes[i] = axis_index[i];
     FrontFunction *fn = PyObject_GC_New(FrontFunction, &FrontFunction_Type);

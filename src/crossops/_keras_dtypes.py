@@ -53,6 +53,7 @@ dtype('int32')
 
 from __future__ import annotations
 
+from . import _backend
 from ._backend import backend_chapter
 from ._config import floatx
 from ._dispatch import native_dtype as _native
@@ -128,6 +129,49 @@ def _as(value, name: str):
     if type(value) in _PY:
         return xnp.asarray(value, dtype=name)
     return value if dtype_name(value.dtype) == name else xnp.astype(value, name)
+
+
+#: the rules whose functions change only some dtypes of an op's (first) array argument and
+#: nothing else, given arrays of one dtype: rule -> whether a dtype (its name) is left
+#: alone. Python scalars are not arrays: they never take a C front's fast call.
+_UNCHANGED = {
+    "float": lambda name: kind(name) in "fc",
+    "float2": lambda name: kind(name) in "fc",
+    "divide": lambda name: kind(name) in "fc",
+    "cumulative": lambda name: kind(name) in "fc",
+    "weak_int": lambda name: name != "bool",
+    "bool_int32": lambda name: name != "bool",
+    "int8": lambda name: name != "int8",
+    "accumulate": lambda name: name not in _ACCUMULATOR,
+}
+#: rule -> the native dtypes (of every backend loaded) that it leaves alone
+_unchanged_sets: dict[str, set] = {}
+
+
+def unchanged_dtypes(rule: str) -> set | None:
+    """The native dtypes, of every loaded backend, on which Keras's dtype rule ``rule``
+    changes nothing (a live set: it grows as backends load), or None for a rule not
+    known to act on the array's dtype alone. A C front of a keras.ops form takes the fast
+    call only for arrays of these dtypes (``crossops._accel.accelerate``); the others go
+    to the form, which applies the rule."""
+    keep = _UNCHANGED.get(rule)
+    if keep is None:
+        return None
+    found = _unchanged_sets.get(rule)
+    if found is None:
+        found = _unchanged_sets[rule] = set()
+        for mod in list(_backend._modules.values()):
+            found.update(d for name, d in mod.DTYPES.items() if keep(name))
+    return found
+
+
+def _add_unchanged(name: str, mod) -> None:
+    for rule, found in _unchanged_sets.items():
+        keep = _UNCHANGED[rule]
+        found.update(d for n, d in mod.DTYPES.items() if keep(n))
+
+
+_backend.on_backend_loaded.append(_add_unchanged)
 
 
 def float_input(x):

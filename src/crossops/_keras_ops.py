@@ -391,6 +391,9 @@ def erfc(x: ArrayLike) -> Array:
         _erfc.fail(_e)
 
 
+erfc = _accelerate(erfc, _erfc, dtypes=_kd.unchanged_dtypes('float'))
+
+
 _top_k = _bind('math.top_k', {})
 
 
@@ -749,6 +752,9 @@ def angle(x: ArrayLike) -> Array:
         _angle.fail(_e)
 
 
+angle = _accelerate(angle, _angle, dtypes=_kd.unchanged_dtypes('float'))
+
+
 _any = _bind('any', {})
 
 
@@ -856,6 +862,9 @@ def arccos(x: ArrayLike) -> Array:
         _arccos.fail(_e)
 
 
+arccos = _accelerate(arccos, _arccos, dtypes=_kd.unchanged_dtypes('float'))
+
+
 _arccosh = _bind('arccosh', {})
 
 
@@ -877,6 +886,9 @@ def arccosh(x: ArrayLike) -> Array:
         return _fn(x=x)
     except Exception as _e:
         _arccosh.fail(_e)
+
+
+arccosh = _accelerate(arccosh, _arccosh, dtypes=_kd.unchanged_dtypes('float'))
 
 
 _arcsin = _bind('arcsin', {})
@@ -902,6 +914,9 @@ def arcsin(x: ArrayLike) -> Array:
         _arcsin.fail(_e)
 
 
+arcsin = _accelerate(arcsin, _arcsin, dtypes=_kd.unchanged_dtypes('float'))
+
+
 _arcsinh = _bind('arcsinh', {})
 
 
@@ -925,6 +940,9 @@ def arcsinh(x: ArrayLike) -> Array:
         _arcsinh.fail(_e)
 
 
+arcsinh = _accelerate(arcsinh, _arcsinh, dtypes=_kd.unchanged_dtypes('float'))
+
+
 _arctan = _bind('arctan', {})
 
 
@@ -946,6 +964,9 @@ def arctan(x: ArrayLike) -> Array:
         return _fn(x=x)
     except Exception as _e:
         _arctan.fail(_e)
+
+
+arctan = _accelerate(arctan, _arctan, dtypes=_kd.unchanged_dtypes('float'))
 
 
 _arctan2 = _bind('arctan2', {})
@@ -972,6 +993,9 @@ def arctan2(x1: ArrayLike, x2: ArrayLike) -> Array:
         _arctan2.fail(_e)
 
 
+arctan2 = _accelerate(arctan2, _arctan2, dtypes=_kd.unchanged_dtypes('float2'))
+
+
 _arctanh = _bind('arctanh', {})
 
 
@@ -993,6 +1017,9 @@ def arctanh(x: ArrayLike) -> Array:
         return _fn(x=x)
     except Exception as _e:
         _arctanh.fail(_e)
+
+
+arctanh = _accelerate(arctanh, _arctanh, dtypes=_kd.unchanged_dtypes('float'))
 
 
 _argmax = _bind('argmax', {})
@@ -1186,6 +1213,9 @@ def average(x: ArrayLike, axis: Axis = None, weights: ArrayLike = None) -> Array
         _average.fail(_e)
 
 
+average = _accelerate(average, _average, dtypes=_kd.unchanged_dtypes('float2'))
+
+
 _bartlett = _bind('bartlett', {})
 
 
@@ -1322,6 +1352,11 @@ def bitwise_left_shift(x: ArrayLike, y: ArrayLike) -> Array:
         _bitwise_left_shift.fail(_e)
 
 
+bitwise_left_shift = _accelerate(
+    bitwise_left_shift, _bitwise_left_shift, dtypes=_kd.unchanged_dtypes('weak_int'),
+)
+
+
 _bitwise_not = _bind('bitwise_not', {})
 
 
@@ -1405,6 +1440,11 @@ def bitwise_right_shift(x: ArrayLike, y: ArrayLike) -> Array:
         return _bitwise_right_shift.slow(x1, x2)
     except Exception as _e:
         _bitwise_right_shift.fail(_e)
+
+
+bitwise_right_shift = _accelerate(
+    bitwise_right_shift, _bitwise_right_shift, dtypes=_kd.unchanged_dtypes('weak_int'),
+)
 
 
 _bitwise_xor = _bind('bitwise_xor', {})
@@ -1512,6 +1552,9 @@ def cbrt(x: ArrayLike) -> Array:
         _cbrt.fail(_e)
 
 
+cbrt = _accelerate(cbrt, _cbrt, dtypes=_kd.unchanged_dtypes('float'))
+
+
 _ceil = _bind('ceil', {})
 
 
@@ -1533,6 +1576,9 @@ def ceil(x: ArrayLike) -> Array:
         return _fn(x)
     except Exception as _e:
         _ceil.fail(_e)
+
+
+ceil = _accelerate(ceil, _ceil, dtypes=_kd.unchanged_dtypes('float'))
 
 
 _clip = _bind('clip', {})
@@ -1688,6 +1734,9 @@ def corrcoef(x: ArrayLike) -> Array:
         _corrcoef.fail(_e)
 
 
+corrcoef = _accelerate(corrcoef, _corrcoef, dtypes=_kd.unchanged_dtypes('float'))
+
+
 _correlate = _bind('correlate', {})
 
 
@@ -1716,6 +1765,9 @@ def correlate(
         _correlate.fail(_e)
 
 
+correlate = _accelerate(correlate, _correlate, dtypes=_kd.unchanged_dtypes('divide'))
+
+
 _cos = _bind('cos', {})
 
 
@@ -1739,6 +1791,9 @@ def cos(x: ArrayLike) -> Array:
         _cos.fail(_e)
 
 
+cos = _accelerate(cos, _cos, dtypes=_kd.unchanged_dtypes('float'))
+
+
 _cosh = _bind('cosh', {})
 
 
@@ -1760,6 +1815,9 @@ def cosh(x: ArrayLike) -> Array:
         return _fn(x)
     except Exception as _e:
         _cosh.fail(_e)
+
+
+cosh = _accelerate(cosh, _cosh, dtypes=_kd.unchanged_dtypes('float'))
 
 
 _count_nonzero = _bind('count_nonzero', {})
@@ -1847,6 +1905,9 @@ def cumprod(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = Non
         _cumprod.fail(_e)
 
 
+cumprod = _accelerate(cumprod, _cumprod, dtypes=_kd.unchanged_dtypes('cumulative'))
+
+
 _cumsum = _bind('cumsum', {})
 
 
@@ -1875,6 +1936,9 @@ def cumsum(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None
         _cumsum.fail(_e)
 
 
+cumsum = _accelerate(cumsum, _cumsum, dtypes=_kd.unchanged_dtypes('cumulative'))
+
+
 _deg2rad = _bind('deg2rad', {})
 
 
@@ -1896,6 +1960,9 @@ def deg2rad(x: ArrayLike) -> Array:
         return _fn(x=x)
     except Exception as _e:
         _deg2rad.fail(_e)
+
+
+deg2rad = _accelerate(deg2rad, _deg2rad, dtypes=_kd.unchanged_dtypes('float'))
 
 
 _diag = _bind('diag', {})
@@ -2052,6 +2119,9 @@ def divide(x1: ArrayLike, x2: ArrayLike) -> Array:
         return _divide.slow(x1, x2)
     except Exception as _e:
         _divide.fail(_e)
+
+
+divide = _accelerate(divide, _divide, dtypes=_kd.unchanged_dtypes('divide'))
 
 
 _dot = _bind('dot', {})
@@ -2257,6 +2327,9 @@ def exp(x: ArrayLike) -> Array:
         _exp.fail(_e)
 
 
+exp = _accelerate(exp, _exp, dtypes=_kd.unchanged_dtypes('float'))
+
+
 _exp2 = _bind('exp2', {})
 
 
@@ -2278,6 +2351,9 @@ def exp2(x: ArrayLike) -> Array:
         return _fn(x=x)
     except Exception as _e:
         _exp2.fail(_e)
+
+
+exp2 = _accelerate(exp2, _exp2, dtypes=_kd.unchanged_dtypes('float'))
 
 
 _expand_dims = _bind('expand_dims', {})
@@ -2326,6 +2402,9 @@ def expm1(x: ArrayLike) -> Array:
         return _fn(x)
     except Exception as _e:
         _expm1.fail(_e)
+
+
+expm1 = _accelerate(expm1, _expm1, dtypes=_kd.unchanged_dtypes('float'))
 
 
 _eye = _bind('eye', {})
@@ -2377,6 +2456,9 @@ def fabs(x: ArrayLike) -> Array:
         return _fn(x=x)
     except Exception as _e:
         _fabs.fail(_e)
+
+
+fabs = _accelerate(fabs, _fabs, dtypes=_kd.unchanged_dtypes('float'))
 
 
 _flip = _bind('flip', {})
@@ -2475,6 +2557,9 @@ def floor(x: ArrayLike) -> Array:
         _floor.fail(_e)
 
 
+floor = _accelerate(floor, _floor, dtypes=_kd.unchanged_dtypes('float'))
+
+
 _floor_divide = _bind('floor_divide', {})
 
 
@@ -2499,6 +2584,9 @@ def floor_divide(x1: ArrayLike, x2: ArrayLike) -> Array:
         return _floor_divide.slow(x1, x2)
     except Exception as _e:
         _floor_divide.fail(_e)
+
+
+floor_divide = _accelerate(floor_divide, _floor_divide, dtypes=_kd.unchanged_dtypes('weak_int'))
 
 
 _fmax = _bind('fmax', {})
@@ -2580,6 +2668,9 @@ def fmod(x1: ArrayLike, x2: ArrayLike) -> Array:
         _fmod.fail(_e)
 
 
+fmod = _accelerate(fmod, _fmod, dtypes=_kd.unchanged_dtypes('weak_int'))
+
+
 _full = _bind('full', {})
 
 
@@ -2659,6 +2750,9 @@ def gcd(x1: ArrayLike, x2: ArrayLike) -> Array:
         return _fn(x1=x1, x2=x2)
     except Exception as _e:
         _gcd.fail(_e)
+
+
+gcd = _accelerate(gcd, _gcd, dtypes=_kd.unchanged_dtypes('weak_int'))
 
 
 _geomspace = _bind('geomspace', {})
@@ -2819,6 +2913,9 @@ def heaviside(x1: ArrayLike, x2: ArrayLike) -> Array:
         _heaviside.fail(_e)
 
 
+heaviside = _accelerate(heaviside, _heaviside, dtypes=_kd.unchanged_dtypes('divide'))
+
+
 _hsplit = _bind('hsplit', {})
 
 
@@ -2899,6 +2996,9 @@ def hypot(x1: ArrayLike, x2: ArrayLike) -> Array:
         _hypot.fail(_e)
 
 
+hypot = _accelerate(hypot, _hypot, dtypes=_kd.unchanged_dtypes('divide'))
+
+
 _i0 = _bind('i0', {})
 
 
@@ -2920,6 +3020,9 @@ def i0(x: ArrayLike) -> Array:
         return _fn(x=x)
     except Exception as _e:
         _i0.fail(_e)
+
+
+i0 = _accelerate(i0, _i0, dtypes=_kd.unchanged_dtypes('float'))
 
 
 _identity = _bind('identity', {})
@@ -3246,6 +3349,9 @@ def lcm(x1: ArrayLike, x2: ArrayLike) -> Array:
         _lcm.fail(_e)
 
 
+lcm = _accelerate(lcm, _lcm, dtypes=_kd.unchanged_dtypes('weak_int'))
+
+
 _ldexp = _bind('ldexp', {})
 
 
@@ -3269,6 +3375,9 @@ def ldexp(x1: ArrayLike, x2: ArrayLike) -> Array:
         _ldexp.fail(_e)
 
 
+ldexp = _accelerate(ldexp, _ldexp, dtypes=_kd.unchanged_dtypes('float'))
+
+
 _left_shift = _bind('left_shift', {})
 
 
@@ -3290,6 +3399,9 @@ def left_shift(x: ArrayLike, y: ArrayLike) -> Array:
         return _fn(x=x, y=y)
     except Exception as _e:
         _left_shift.fail(_e)
+
+
+left_shift = _accelerate(left_shift, _left_shift, dtypes=_kd.unchanged_dtypes('weak_int'))
 
 
 _less = _bind('less', {})
@@ -3367,6 +3479,9 @@ def log(x: ArrayLike) -> Array:
         _log.fail(_e)
 
 
+log = _accelerate(log, _log, dtypes=_kd.unchanged_dtypes('float'))
+
+
 _log10 = _bind('log10', {})
 
 
@@ -3388,6 +3503,9 @@ def log10(x: ArrayLike) -> Array:
         return _fn(x)
     except Exception as _e:
         _log10.fail(_e)
+
+
+log10 = _accelerate(log10, _log10, dtypes=_kd.unchanged_dtypes('float'))
 
 
 _log1p = _bind('log1p', {})
@@ -3413,6 +3531,9 @@ def log1p(x: ArrayLike) -> Array:
         _log1p.fail(_e)
 
 
+log1p = _accelerate(log1p, _log1p, dtypes=_kd.unchanged_dtypes('float'))
+
+
 _log2 = _bind('log2', {})
 
 
@@ -3434,6 +3555,9 @@ def log2(x: ArrayLike) -> Array:
         return _fn(x)
     except Exception as _e:
         _log2.fail(_e)
+
+
+log2 = _accelerate(log2, _log2, dtypes=_kd.unchanged_dtypes('float'))
 
 
 _logaddexp = _bind('logaddexp', {})
@@ -3462,6 +3586,9 @@ def logaddexp(x1: ArrayLike, x2: ArrayLike) -> Array:
         _logaddexp.fail(_e)
 
 
+logaddexp = _accelerate(logaddexp, _logaddexp, dtypes=_kd.unchanged_dtypes('float2'))
+
+
 _logaddexp2 = _bind('logaddexp2', {})
 
 
@@ -3483,6 +3610,9 @@ def logaddexp2(x1: ArrayLike, x2: ArrayLike) -> Array:
         return _fn(x1=x1, x2=x2)
     except Exception as _e:
         _logaddexp2.fail(_e)
+
+
+logaddexp2 = _accelerate(logaddexp2, _logaddexp2, dtypes=_kd.unchanged_dtypes('float2'))
 
 
 _logical_and = _bind('logical_and', {})
@@ -3645,6 +3775,9 @@ def matmul(x1: ArrayLike, x2: ArrayLike) -> Array:
         _matmul.fail(_e)
 
 
+matmul = _accelerate(matmul, _matmul, dtypes=_kd.unchanged_dtypes('int8'))
+
+
 _maximum = _bind('maximum', {})
 
 
@@ -3701,6 +3834,9 @@ def mean(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
         _mean.fail(_e)
 
 
+mean = _accelerate(mean, _mean, dtypes=_kd.unchanged_dtypes('float'))
+
+
 _median = _bind('median', {})
 
 
@@ -3726,6 +3862,9 @@ def median(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
         return _fn(a=a, axis=axis, overwrite_input=overwrite_input, keepdims=keepdims)
     except Exception as _e:
         _median.fail(_e)
+
+
+median = _accelerate(median, _median, dtypes=_kd.unchanged_dtypes('float'))
 
 
 _meshgrid = _bind('meshgrid', {})
@@ -3804,6 +3943,9 @@ def mod(x1: ArrayLike, x2: ArrayLike) -> Array:
         return _fn(x1=x1, x2=x2)
     except Exception as _e:
         _mod.fail(_e)
+
+
+mod = _accelerate(mod, _mod, dtypes=_kd.unchanged_dtypes('weak_int'))
 
 
 _moveaxis = _bind('moveaxis', {})
@@ -3974,6 +4116,9 @@ def nancumprod(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = 
         _nancumprod.fail(_e)
 
 
+nancumprod = _accelerate(nancumprod, _nancumprod, dtypes=_kd.unchanged_dtypes('cumulative'))
+
+
 _nancumsum = _bind('nancumsum', {})
 
 
@@ -4000,6 +4145,9 @@ def nancumsum(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = N
         return _fn(a=a, axis=axis, dtype=dtype)
     except Exception as _e:
         _nancumsum.fail(_e)
+
+
+nancumsum = _accelerate(nancumsum, _nancumsum, dtypes=_kd.unchanged_dtypes('cumulative'))
 
 
 _nanmax = _bind('nanmax', {})
@@ -4060,6 +4208,9 @@ def nanmean(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
         _nanmean.fail(_e)
 
 
+nanmean = _accelerate(nanmean, _nanmean, dtypes=_kd.unchanged_dtypes('float'))
+
+
 _nanmedian = _bind('nanmedian', {})
 
 
@@ -4085,6 +4236,9 @@ def nanmedian(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
         return _fn(a=a, axis=axis, overwrite_input=overwrite_input, keepdims=keepdims)
     except Exception as _e:
         _nanmedian.fail(_e)
+
+
+nanmedian = _accelerate(nanmedian, _nanmedian, dtypes=_kd.unchanged_dtypes('float'))
 
 
 _nanmin = _bind('nanmin', {})
@@ -4149,6 +4303,9 @@ def nanpercentile(
         )
     except Exception as _e:
         _nanpercentile.fail(_e)
+
+
+nanpercentile = _accelerate(nanpercentile, _nanpercentile, dtypes=_kd.unchanged_dtypes('float'))
 
 
 _nanprod = _bind('nanprod', {})
@@ -4220,6 +4377,9 @@ def nanquantile(
         _nanquantile.fail(_e)
 
 
+nanquantile = _accelerate(nanquantile, _nanquantile, dtypes=_kd.unchanged_dtypes('float'))
+
+
 _nanstd = _bind('nanstd', {})
 
 
@@ -4254,6 +4414,9 @@ def nanstd(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
         )
     except Exception as _e:
         _nanstd.fail(_e)
+
+
+nanstd = _accelerate(nanstd, _nanstd, dtypes=_kd.unchanged_dtypes('float'))
 
 
 _nansum = _bind('nansum', {})
@@ -4323,6 +4486,9 @@ def nanvar(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
         )
     except Exception as _e:
         _nanvar.fail(_e)
+
+
+nanvar = _accelerate(nanvar, _nanvar, dtypes=_kd.unchanged_dtypes('float'))
 
 
 _ndim = _bind('ndim', {})
@@ -4397,6 +4563,9 @@ def nextafter(x1: ArrayLike, x2: ArrayLike) -> Array:
         return _nextafter.slow(x1, x2)
     except Exception as _e:
         _nextafter.fail(_e)
+
+
+nextafter = _accelerate(nextafter, _nextafter, dtypes=_kd.unchanged_dtypes('divide'))
 
 
 _nonzero = _bind('nonzero', {})
@@ -4592,6 +4761,9 @@ def percentile(
         _percentile.fail(_e)
 
 
+percentile = _accelerate(percentile, _percentile, dtypes=_kd.unchanged_dtypes('float'))
+
+
 _power = _bind('power', {})
 
 
@@ -4613,6 +4785,9 @@ def power(x1: ArrayLike, x2: ArrayLike) -> Array:
         return _fn(x1=x1, x2=x2)
     except Exception as _e:
         _power.fail(_e)
+
+
+power = _accelerate(power, _power, dtypes=_kd.unchanged_dtypes('weak_int'))
 
 
 _prod = _bind('prod', {})
@@ -4645,6 +4820,9 @@ def prod(
         return _fn(x, axis=axis, dtype=dtype, keepdims=keepdims)
     except Exception as _e:
         _prod.fail(_e)
+
+
+prod = _accelerate(prod, _prod, dtypes=_kd.unchanged_dtypes('accumulate'))
 
 
 _ptp = _bind('ptp', {})
@@ -4709,6 +4887,9 @@ def quantile(
         _quantile.fail(_e)
 
 
+quantile = _accelerate(quantile, _quantile, dtypes=_kd.unchanged_dtypes('float'))
+
+
 _rad2deg = _bind('rad2deg', {})
 
 
@@ -4730,6 +4911,9 @@ def rad2deg(x: ArrayLike) -> Array:
         return _fn(x=x)
     except Exception as _e:
         _rad2deg.fail(_e)
+
+
+rad2deg = _accelerate(rad2deg, _rad2deg, dtypes=_kd.unchanged_dtypes('float'))
 
 
 _ravel = _bind('ravel', {})
@@ -4803,6 +4987,9 @@ def reciprocal(x: ArrayLike) -> Array:
         _reciprocal.fail(_e)
 
 
+reciprocal = _accelerate(reciprocal, _reciprocal, dtypes=_kd.unchanged_dtypes('float'))
+
+
 _repeat = _bind('repeat', {})
 
 
@@ -4874,6 +5061,9 @@ def right_shift(x: ArrayLike, y: ArrayLike) -> Array:
         return _fn(x=x, y=y)
     except Exception as _e:
         _right_shift.fail(_e)
+
+
+right_shift = _accelerate(right_shift, _right_shift, dtypes=_kd.unchanged_dtypes('weak_int'))
 
 
 _roll = _bind('roll', {})
@@ -5025,6 +5215,9 @@ def sin(x: ArrayLike) -> Array:
         _sin.fail(_e)
 
 
+sin = _accelerate(sin, _sin, dtypes=_kd.unchanged_dtypes('float'))
+
+
 _sinc = _bind('sinc', {})
 
 
@@ -5048,6 +5241,9 @@ def sinc(x: ArrayLike) -> Array:
         _sinc.fail(_e)
 
 
+sinc = _accelerate(sinc, _sinc, dtypes=_kd.unchanged_dtypes('float'))
+
+
 _sinh = _bind('sinh', {})
 
 
@@ -5069,6 +5265,9 @@ def sinh(x: ArrayLike) -> Array:
         return _fn(x)
     except Exception as _e:
         _sinh.fail(_e)
+
+
+sinh = _accelerate(sinh, _sinh, dtypes=_kd.unchanged_dtypes('float'))
 
 
 _size = _bind('size', {})
@@ -5197,6 +5396,9 @@ def sqrt(x: ArrayLike) -> Array:
         _sqrt.fail(_e)
 
 
+sqrt = _accelerate(sqrt, _sqrt, dtypes=_kd.unchanged_dtypes('float'))
+
+
 _square = _bind('square', {})
 
 
@@ -5218,6 +5420,9 @@ def square(x: ArrayLike) -> Array:
         return _fn(x)
     except Exception as _e:
         _square.fail(_e)
+
+
+square = _accelerate(square, _square, dtypes=_kd.unchanged_dtypes('bool_int32'))
 
 
 _squeeze = _bind('squeeze', {})
@@ -5295,6 +5500,9 @@ def std(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
         _std.fail(_e)
 
 
+std = _accelerate(std, _std, dtypes=_kd.unchanged_dtypes('float'))
+
+
 _subtract = _bind('subtract', {})
 
 
@@ -5355,6 +5563,9 @@ def sum(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
         return _fn(x, axis=axis, dtype=dtype, keepdims=keepdims)
     except Exception as _e:
         _sum.fail(_e)
+
+
+sum = _accelerate(sum, _sum, dtypes=_kd.unchanged_dtypes('accumulate'))
 
 
 _swapaxes = _bind('swapaxes', {})
@@ -5455,6 +5666,9 @@ def tan(x: ArrayLike) -> Array:
         _tan.fail(_e)
 
 
+tan = _accelerate(tan, _tan, dtypes=_kd.unchanged_dtypes('float'))
+
+
 _tanh = _bind('tanh', {})
 
 
@@ -5476,6 +5690,9 @@ def tanh(x: ArrayLike) -> Array:
         return _fn(x)
     except Exception as _e:
         _tanh.fail(_e)
+
+
+tanh = _accelerate(tanh, _tanh, dtypes=_kd.unchanged_dtypes('float'))
 
 
 _tensordot = _bind('tensordot', {})
@@ -5560,6 +5777,9 @@ def trace(x: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Arra
         _trace.fail(_e)
 
 
+trace = _accelerate(trace, _trace, dtypes=_kd.unchanged_dtypes('accumulate'))
+
+
 _transpose = _bind('transpose', {})
 
 
@@ -5609,6 +5829,9 @@ def trapezoid(y: ArrayLike, x: ArrayLike = None, dx: float = 1.0, axis: int = -1
         return _fn(y=y, x=x, dx=dx, axis=axis)
     except Exception as _e:
         _trapezoid.fail(_e)
+
+
+trapezoid = _accelerate(trapezoid, _trapezoid, dtypes=_kd.unchanged_dtypes('float'))
 
 
 _tri = _bind('tri', {})
@@ -5707,6 +5930,9 @@ def true_divide(x1: ArrayLike, x2: ArrayLike) -> Array:
         _true_divide.fail(_e)
 
 
+true_divide = _accelerate(true_divide, _true_divide, dtypes=_kd.unchanged_dtypes('divide'))
+
+
 _trunc = _bind('trunc', {})
 
 
@@ -5803,6 +6029,9 @@ def var(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
         return _fn(x, axis=axis, correction=correction, keepdims=keepdims)
     except Exception as _e:
         _var.fail(_e)
+
+
+var = _accelerate(var, _var, dtypes=_kd.unchanged_dtypes('float'))
 
 
 _vdot = _bind('vdot', {})

@@ -15,7 +15,7 @@ from . import _keras_dtypes as _kd
 from ._accel import accelerate
 from ._typing import Any, Array, ArrayLike, Axis, DTypeLike
 from .numpy._namespace import numpy_namespace
-from .numpy._ops import _where
+from .numpy._ops import _max, _min, _where
 from .numpy._ops import max as _np_max
 from .numpy._ops import min as _np_min
 
@@ -44,6 +44,15 @@ def where(condition: ArrayLike, x1: ArrayLike | None = None,
     -------
     Array or tuple of Array
         The chosen values, or one index array per axis of ``condition``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.where(np.array([True, False]), np.array([1, 2]), np.array([3, 4]))
+    array([1, 4])
+    >>> ops.where(np.array([0, 3, 5]))
+    (array([1, 2], dtype=int32),)
     """
     if x1 is None and x2 is None:
         return _kd.index_output(_xnp().nonzero(condition))  # int32, as Keras's
@@ -182,10 +191,30 @@ def max(x: ArrayLike, axis: Axis = None, keepdims: bool = False,  # noqa: A001
     return _with_initial("max", x, axis, keepdims, initial)
 
 
+# the op's C front takes the calls without ``initial`` on arrays in its cache
+max = accelerate(max, _max)  # noqa: A001
+
+
 def min(x: ArrayLike, axis: Axis = None, keepdims: bool = False,  # noqa: A001
         initial: float | None = None) -> Array:
     """The smallest element over ``axis``, and at most ``initial`` where given, as NumPy's
     ``min`` (see :func:`max`).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+    axis : int or tuple of int, optional
+        The axes to reduce; all of them by default.
+    keepdims : bool
+        Keep the reduced axes, of size 1.
+    initial : float, optional
+        An upper bound of the result, which also gives an empty reduction its value.
+
+    Returns
+    -------
+    Array
+        The minimum, of ``x``'s dtype.
 
     Examples
     --------
@@ -197,6 +226,9 @@ def min(x: ArrayLike, axis: Axis = None, keepdims: bool = False,  # noqa: A001
     return _with_initial("min", x, axis, keepdims, initial)
 
 
+min = accelerate(min, _min)  # noqa: A001
+
+
 def linspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = True,
              retstep: bool = False, dtype: DTypeLike | None = None,
              axis: int = 0) -> Array | tuple[Array, Array]:
@@ -204,6 +236,26 @@ def linspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = 
     ``endpoint=False``), as NumPy's ``linspace``; array ``start``/``stop`` give one
     sequence per element, along ``axis`` of the result. Python numbers and integer arrays
     give ``floatx()`` (float32) unless ``dtype`` is given, as in Keras.
+
+    Parameters
+    ----------
+    start, stop : ArrayLike
+        The first and the last value (scalars, or arrays broadcast together).
+    num : int
+        How many values.
+    endpoint : bool
+        Whether ``stop`` is the last value (else it is left out).
+    retstep : bool
+        Return the spacing too.
+    dtype : DTypeLike, optional
+        The result's dtype.
+    axis : int
+        Where the sequences go in the result, for array ``start``/``stop``.
+
+    Returns
+    -------
+    Array or tuple of (Array, Array)
+        The values, and with ``retstep`` the step between them.
 
     Examples
     --------
@@ -252,6 +304,20 @@ def histogram(x: ArrayLike, bins: int = 10,
     ``crossops.numpy.histogram``, for a 1-d (or 0-d) ``x`` only, as Keras: a 2-d or larger
     ``x`` raises ValueError (NumPy flattens it).
 
+    Parameters
+    ----------
+    x : ArrayLike
+        A 1-d (or 0-d) array of real numbers.
+    bins : int
+        The number of equal bins.
+    range : tuple of float, optional
+        ``(low, high)`` of the bins; by default ``x``'s minimum and maximum.
+
+    Returns
+    -------
+    tuple of Array
+        ``(counts, edges)``: ``bins`` integer counts and ``bins + 1`` edges.
+
     Examples
     --------
     >>> import numpy as np
@@ -274,6 +340,27 @@ def unique(x: ArrayLike, sorted: bool = True, return_index: bool = False,  # noq
            fill_value: int | float | None = None) -> Array | tuple[Array, ...]:
     """The unique elements of ``x``, as ``crossops.numpy.unique``, but each NaN a value of
     its own, as Keras (NumPy's default merges them).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array (flattened unless ``axis`` is given).
+    sorted : bool
+        Return the unique values sorted.
+    return_index, return_inverse, return_counts : bool
+        Also return the first index of each unique value, the index of each element in
+        the unique values, and how often each unique value occurs.
+    axis : int, optional
+        The axis along which to find unique slices.
+    size : int, optional
+        A fixed number of unique values (padded with ``fill_value``), for compilers.
+    fill_value : int or float, optional
+        The padding of a ``size`` result.
+
+    Returns
+    -------
+    Array or tuple of Array
+        The unique values, followed by the arrays asked for by ``return_*``.
 
     Examples
     --------

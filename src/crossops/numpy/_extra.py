@@ -176,13 +176,161 @@ def check_ufunc_keywords(op: str, where, casting: str, signature) -> None:
                         f"computation's dtype")
 
 
+#: the dtypes NumPy itself has (its loops are looked up for these only; bfloat16 and the
+#: float8 types are ml_dtypes' and keep crossops's own rules)
+_NUMPY_NATIVE = frozenset({"bool", "int8", "int16", "int32", "int64", "uint8", "uint16",
+                           "uint32", "uint64", "float16", "float32", "float64", "complex64",
+                           "complex128"})
+_SAME_NAMES = {n: n for n in _NUMPY_NATIVE}
+#: Python numbers, which NumPy's loop search takes as weak scalars
+_PY_SCALARS = {bool: "bool", int: "int", float: "float", complex: "complex"}
+
+
+@host_constant
+def numpy_ufunc_loop(op: str, inputs: tuple, dtype, casting: str) -> tuple:
+    """The loop NumPy's ufunc ``op`` runs for inputs of the dtypes ``inputs`` (names; 'int',
+    'float' and 'complex' for Python numbers) under ``dtype=`` (the outputs' dtype, or None)
+    and ``casting=``, asked of NumPy's own type resolution (``ufunc.resolve_dtypes``):
+    ``("loop", input dtypes, output dtypes)``, ``("cast", i, from, to)`` where input ``i``
+    cannot be cast to the loop by ``casting``, ``("none",)`` where NumPy has no loop, or
+    ``("unknown",)`` where NumPy cannot say (a dtype it lacks, a name that is no ufunc).
+    Python data in and out: a compiler runs it once, while it traces.
+
+    Examples
+    --------
+    >>> numpy_ufunc_loop("ldexp", ("float32", "int32"), "float32", "same_kind")
+    ('loop', ('float32', 'int32'), ('float32',))
+    >>> numpy_ufunc_loop("signbit", ("int32",), None, "no")
+    ('cast', 0, 'int32', 'float64')
+    >>> numpy_ufunc_loop("less", ("float32", "float32"), "float32", "same_kind")
+    ('none',)
+    """
+    np = _np()
+    f = getattr(np, op, None)
+    if not isinstance(f, np.ufunc) or dtype not in _NUMPY_NATIVE | {None} or any(
+            n not in _NUMPY_NATIVE | {"int", "float", "complex"} for n in inputs):
+        return ("unknown",)
+    ins = tuple({"int": int, "float": float, "complex": complex}.get(n) or np.dtype(n)
+                for n in inputs)
+    sig = (None,) * f.nin + ((np.dtype(dtype),) * f.nout if dtype is not None else
+                             (None,) * f.nout)
+    try:
+        loop = f.resolve_dtypes(ins + (None,) * f.nout, signature=sig, casting=casting)
+    except TypeError:
+        try:  # a loop that only a cast casting= forbids: name that cast
+            loop = f.resolve_dtypes(ins + (None,) * f.nout, signature=sig, casting="unsafe")
+        except TypeError:
+            return ("none",)
+        for i, (a, b) in enumerate(zip(ins, loop)):
+            if isinstance(a, np.dtype) and not np.can_cast(a, b, casting):
+                return ("cast", i, a.name, b.name)
+        return ("none",)
+    names = tuple(dtype_name(d) for d in loop)
+    return ("loop", names[:f.nin], names[f.nin:])
+
+
+def ufunc_loop(op: str, arrays: tuple, dtype, casting: str):
+    """NumPy's loop for a ufunc call with ``dtype=`` or ``casting=`` (see
+    :func:`numpy_ufunc_loop`), its dtypes as the arrays' backend gives them (jax without
+    x64: 32-bit for 64-bit), as ``(input dtypes, output dtypes)``; TypeError where NumPy
+    finds none (naming the cast that ``casting`` forbids); None where NumPy cannot say,
+    for crossops's own rules to decide.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> ufunc_loop("ldexp", (np.ones(2, np.float32), 2), "float32", "same_kind")
+    (('float32', 'int32'), ('float32',))
+    >>> ufunc_loop("divmod", (np.ones(2), np.ones(2)), "int64", "same_kind")
+    Traceback (most recent call last):
+    ...
+    TypeError: divmod: cannot cast input 0 from float64 to int64 with casting='same_kind'
+    """
+    names = scalar_names(arrays)
+    target = None if dtype is None else dtype_name(dtype)
+    found = numpy_ufunc_loop(op, names, target, casting)
+    if found[0] == "unknown":
+        return None
+    if found[0] == "cast":
+        _, i, src, dst = found
+        raise TypeError(f"{op}: cannot cast input {i} from {src} to {dst} with "
+                        f"casting={casting!r}")
+    if found[0] == "none":
+        if target is not None:
+            raise TypeError(f"{op}: no computation gives dtype={target} from inputs of "
+                            f"{', '.join(names)} with casting={casting!r}; NumPy finds no "
+                            f"loop either")
+        raise TypeError(f"{op}: NumPy has no loop for inputs of {', '.join(names)} with "
+                        f"casting={casting!r}")
+    return loop_on_backend(found, arrays)
+
+
+def loop_on_backend(found: tuple, arrays: tuple) -> tuple:
+    """A loop :func:`numpy_ufunc_loop` found, ``(input dtypes, output dtypes)`` as the
+    backend of ``arrays`` gives them (jax without x64: 32-bit for NumPy's 64-bit)."""
+    first = None
+    for a in arrays:  # (a loop, not a generator: torch.compile traces it)
+        if _is_array(a):
+            first = a
+            break
+    wide = _wide(_backend(first) if first is not None else _backend())
+    # the names through this module's own table: torch.compile cannot guard on values
+    # that come from a host_constant's result, and these are dtypes its calls read
+    as_backend = {**_SAME_NAMES, "int64": wide[0], "float64": wide[1], "complex128": wide[2]}
+    return (tuple([as_backend[n] for n in found[1]]),
+            tuple([as_backend[n] for n in found[2]]))
+
+
+def scalar_names(xs: tuple) -> tuple:
+    """The dtype names :func:`numpy_ufunc_loop` takes for ``xs``: an array's dtype, 'int',
+    'float' or 'complex' for a Python number ('?' for anything else)."""
+    return tuple([_name(a) if _is_array(a) else _PY_SCALARS.get(type(a), "?") for a in xs])
+
+
+def ufunc_inputs(arrays: tuple, loop: tuple) -> tuple:
+    """``arrays`` cast to the input dtypes of NumPy's ``loop`` (from :func:`ufunc_loop`);
+    Python numbers as they are (weak).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> [a.dtype for a in ufunc_inputs((np.ones(1, np.int32),), (("float32",), ("float32",)))]
+    [dtype('float32')]
+    """
+    xnp = _xnp()
+    out = []
+    for a, t in zip(arrays, loop[0]):
+        if _is_array(a):
+            a = a if _name(a) == t else xnp.astype(a, t)
+        elif isinstance(a, complex) and kind(t) != "c":  # NumPy's unsafe casts of a
+            a = a.real  # Python number into a loop of a lower kind
+        if isinstance(a, float) and kind(t) in "iu":
+            a = int(a)
+        elif isinstance(a, int | float) and kind(t) == "b":
+            a = bool(a)
+        out.append(a)
+    return tuple(out)
+
+
 
 def _can_cast(src: str, dst: str, casting: str) -> bool:
     return bool(_np().can_cast(_np_dtype(src), _np_dtype(dst), casting))
 
 
+def _keyword_loop(op: str, arrays: tuple, dtype, casting: str):
+    """NumPy's loop (:func:`ufunc_loop`) for a call of a ufunc with its own code here,
+    where ``dtype=`` or ``casting=`` is given (None otherwise: the function's own rules)."""
+    if dtype is None and casting == "same_kind":
+        return None
+    return ufunc_loop(op, arrays, dtype, casting)
+
+
 def _float_input(op, x, dtype, casting, *, complex_ok=True):
-    """``x`` (an array) in the dtype NumPy's float ufunc computes in."""
+    """``x`` (an array) in the dtype NumPy's float ufunc computes in: its loop's, where
+    ``dtype=`` or ``casting=`` is given."""
+    loop = _keyword_loop(op, (x,), dtype, casting)
+    if loop is not None:
+        return ufunc_inputs((x,), loop)[0]
     xnp = _xnp()
     src = _name(x)
     if dtype is not None:
@@ -285,6 +433,10 @@ def float_power(x1, x2, /, out=None, *, where=True, casting="same_kind", order="
                 dtype=None, subok=True, signature=None):
     xnp = _xnp()
     _ufunc_check("float_power", out, where, casting, order, subok, signature)
+    loop = _keyword_loop("float_power", (x1, x2), dtype, casting)
+    if loop is not None:
+        x1, x2 = _promote(*ufunc_inputs((x1, x2), loop))
+        return xnp.pow(xnp.astype(x1, loop[1][0]), xnp.astype(x2, loop[1][0]))
     x1, x2 = _promote(x1, x2)
     target = _complex128(x1) if _is_complex(x1) else _float64(x1)
     if dtype is not None:
@@ -363,8 +515,11 @@ def divmod_(x1, x2, /, out=(None, None), *, where=True, casting="same_kind", ord
             dtype=None, subok=True, signature=None):
     xnp = _xnp()
     _ufunc_check("divmod", out, where, casting, order, subok, signature)
+    loop = _keyword_loop("divmod", (x1, x2), dtype, casting)
+    if loop is not None:
+        x1, x2 = ufunc_inputs((x1, x2), loop)
     x1, x2 = _promote(x1, x2)
-    if dtype is not None:
+    if dtype is not None and loop is None:  # (a dtype NumPy lacks: cast as asked)
         target = dtype_name(dtype)
         x1, x2 = xnp.astype(x1, target), xnp.astype(x2, target)
     k = kind(_name(x1))

@@ -22,15 +22,24 @@ array([1.2, 2.7])
 
 from __future__ import annotations
 
+import enum
 import math
 import operator
 
 import numpy as np
 
+from .._host import host_constant
 from .._typing import Array, ArrayLike, DTypeLike, Shape
 from ._extra import CASTINGS as _CASTINGS
 from ._extra import _no_out as no_out  # noqa: F401  (NumPy's out=, for the generated functions)
-from ._extra import check_ufunc_keywords
+from ._extra import (
+    check_ufunc_keywords,
+    loop_on_backend,
+    numpy_ufunc_loop,
+    scalar_names,
+    ufunc_inputs,
+    ufunc_loop,
+)
 from ._keras import _backend, _wide_float
 from ._namespace import numpy_namespace
 
@@ -41,6 +50,43 @@ _SORT_KINDS = (None, "quicksort", "mergesort", "heapsort", "stable")
 
 
 _xnp = numpy_namespace
+
+
+class NoValue(enum.Enum):
+    """NumPy's ``<no value>`` default (``numpy._NoValue``): an argument not given. A
+    crossops.numpy function takes ``value``, what it stands for (``keepdims``'s False,
+    ``where``'s True, None; an enum, which torch.compile takes as a constant), in its
+    place; it equals ``value``, so that the function's C
+    front takes calls by keyword as it takes the op's (whose default is ``value``). Given
+    explicitly (NumPy's wrappers pass ``numpy._NoValue`` on), only ``keepdims``'s is
+    taken everywhere (it is as true as its value): a fast call hands the others to the
+    backend as they are.
+
+    Examples
+    --------
+    >>> import inspect, crossops.numpy as xnp
+    >>> inspect.signature(xnp.sum).parameters["keepdims"].default
+    <no value>
+    """
+
+    FALSE = False
+    TRUE = True
+    NONE = None
+
+    def __repr__(self) -> str:
+        return "<no value>"
+
+    def __eq__(self, other) -> bool:
+        return other is self or (type(other) is not NoValue and other is self.value)
+
+    def __ne__(self, other) -> bool:
+        return not self.__eq__(other)
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+    def __bool__(self) -> bool:
+        return bool(self.value)
 
 
 def check_order(op: str, order) -> None:
@@ -439,6 +485,13 @@ def ufunc(op: str, f, arrays: tuple, where, casting: str, dtype, signature):
     TypeError: sqrt: cannot cast input 0 from int32 to float64 with casting='no'
     """
     check_ufunc_keywords(op, where, casting, signature)
+    loop = ufunc_loop(op, arrays, dtype, casting)  # NumPy's own loop search, or None
+    if loop is not None:
+        if dtype is None:  # casting= checked: the result is crossops's (its table)
+            return f(*arrays)
+        target = loop[1][0]
+        out = f(*ufunc_inputs(arrays, loop))
+        return out if _name_of(out.dtype) == target else _xnp().astype(out, target)
     if dtype is None:
         out = f(*arrays)
         if casting not in ("same_kind", "unsafe"):
@@ -464,6 +517,115 @@ def ufunc(op: str, f, arrays: tuple, where, casting: str, dtype, signature):
         raise TypeError(f"{op}: no computation gives dtype={target} (from {target} inputs it "
                         f"gives {_name_of(out.dtype)}); NumPy finds no loop either")
     return out
+
+
+def numpy_loop(op: str, *xs) -> tuple:
+    """``xs``, the arguments of NumPy's ufunc ``op``, with integer and bool arrays cast to
+    the dtypes of the loop NumPy runs for them (``sqrt``: int8 and bool in float16, int16
+    in float32, int32 and int64 in float64, as the backend gives float64: jax without x64
+    float32), where a backend's own function would compute them in its default float or
+    refuse them. Arrays of several dtypes are promoted by crossops's table first; an
+    array of another kind, or no array, leaves ``xs`` as they are.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> numpy_loop("arctan2", np.ones(2, np.int8), 2)
+    (array([1., 1.], dtype=float16), 2)
+    >>> numpy_loop("sqrt", np.ones(2, np.float32))[0].dtype
+    dtype('float32')
+    """
+    # (loops, not generators: torch.compile traces them)
+    names = []
+    for x in xs:
+        if _is_array(x):
+            if not integral(x.dtype):
+                return xs
+            names.append(_name_of(x.dtype))
+    if not names:
+        return xs
+    xnp = _xnp()
+    if len(set(names)) > 1:
+        common = xnp.result_type(*[x for x in xs if _is_array(x)])
+        xs = tuple([xnp.astype(x, common) if _is_array(x) else x for x in xs])
+    found = numpy_ufunc_loop(op, scalar_names(xs), None, "same_kind")
+    if found[0] != "loop":
+        return xs
+    return ufunc_inputs(xs, loop_on_backend(found, xs))
+
+
+def integral_array(x) -> bool:
+    """Whether ``x`` is an array of a bool or integer dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> integral_array(np.ones(2, np.int8)), integral_array(np.ones(2)), integral_array(3)
+    (True, False, False)
+    """
+    return _is_array(x) and integral(x.dtype)
+
+
+def integer_reciprocal(x: Array) -> Array:
+    """NumPy's ``reciprocal`` of integers: ``1 / x`` in their own dtype, toward zero, so 1
+    and -1 give themselves and other values 0; bool computes as int8, as NumPy's loop.
+    Zero gives NumPy's value on this machine (its cast of an infinite quotient, which
+    NumPy gives with a divide-by-zero warning: on x86 0 for 8- and 16-bit integers, the
+    minimum for wider ones).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> integer_reciprocal(np.array([1, -1, 2, -3, 5], np.int32))
+    array([ 1, -1,  0,  0,  0], dtype=int32)
+    """
+    xnp = _xnp()
+    if _name_of(x.dtype) == "bool":
+        x = xnp.astype(x, "int8")
+    one = xnp.ones_like(x)
+    keep = x == one
+    if xnp.isdtype(x.dtype, "signed integer"):  # (unsigned: -1 is their maximum)
+        keep = keep | (x == -one)
+    out = xnp.where(keep, x, xnp.zeros_like(x))
+    at_zero = _reciprocal_of_zero(_name_of(x.dtype))
+    return out if at_zero == 0 else xnp.where(x == 0, xnp.full_like(x, at_zero), out)
+
+
+@host_constant
+def _reciprocal_of_zero(name: str) -> int:
+    """NumPy's ``reciprocal`` of a zero of integer dtype ``name``, on this machine."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return int(np.reciprocal(np.zeros(1, name))[0])
+
+
+#: the float and complex dtypes of every loaded backend (filled on first use, then as
+#: backends load): the C front of a function with the numpy_loop rule takes arrays of these
+_INEXACT: set = set()
+
+
+def inexact_dtypes() -> set:
+    """The native float and complex dtypes of every loaded backend (a live set): a C
+    front (``crossops._accel.accelerate``) of a function whose integer inputs NumPy
+    computes in a float loop (:func:`numpy_loop`) takes only arrays of these, and hands
+    the others to the function.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> np.dtype("float32") in inexact_dtypes(), np.dtype("int32") in inexact_dtypes()
+    (True, False)
+    """
+    from .. import _backend
+    if _add_inexact not in _backend.on_backend_loaded:
+        for mod in list(_backend._modules.values()):
+            _add_inexact(None, mod)
+        _backend.on_backend_loaded.append(_add_inexact)
+    return _INEXACT
+
+
+def _add_inexact(name, mod) -> None:
+    from .._dtypes import kind
+    _INEXACT.update(d for n, d in mod.DTYPES.items() if kind(n) in "fc")
 
 
 def _check_casts(op: str, arrays, target: str, casting: str) -> None:

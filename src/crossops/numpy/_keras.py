@@ -152,8 +152,9 @@ def angle(z, deg=False):
     if _is_complex(z):
         out = xnp.atan2(xnp.imag(z), xnp.real(z))
     else:
-        if not _is_float(z):
-            z = xnp.astype(z, getattr(_chapter(_backend(z)), "ANGLE_FLOAT", "float64"))
+        # NumPy's arctan2(0, z): integers in their float loop; bool with the weak 0 as
+        # NumPy's default integer, so in float64
+        z = _in_wide_float(z) if _name(z) == "bool" else _in_float_loop(z)[0]
         out = xnp.atan2(xnp.zeros_like(z), z)
     return out * _c(180.0 / math.pi, out) if deg else out
 
@@ -161,6 +162,7 @@ def angle(z, deg=False):
 @generic()
 def cbrt(x):
     xnp = _xnp()
+    (x,) = _in_float_loop(x)  # NumPy's cbrt has float loops only
     # |x| and the sign put back by where on the sign bit, not abs and sign: the root's
     # slope at +-0 is then +inf (pow's), not sign'(0) * inf = nan; -0.0 gives -0.0
     negative = xnp.signbit(x)
@@ -199,12 +201,12 @@ def _angle_scale(x, to: str):
 
 @generic()
 def deg2rad(x):
-    return _angle_scale(x, "radians")
+    return _angle_scale(*_in_float_loop(x), "radians")
 
 
 @generic()
 def rad2deg(x):
-    return _angle_scale(x, "degrees")
+    return _angle_scale(*_in_float_loop(x), "degrees")
 
 
 @generic()
@@ -244,7 +246,7 @@ def heaviside(x1, x2):
 @generic()
 def logaddexp2(x1, x2):
     xnp = _xnp()
-    x1, x2 = _promote(x1, x2)
+    x1, x2 = _in_float_loop(*_promote(x1, x2))  # NumPy's logaddexp2: float loops only
     m = xnp.maximum(x1, x2)
     # equal operands are answered by the last line; zeros for them here keep inf - inf
     # (and NumPy's "invalid value" warning, which np.logaddexp2 does not give) out
@@ -261,6 +263,7 @@ def logaddexp2(x1, x2):
 @generic()
 def sinc(x):
     xnp = _xnp()
+    x = _in_wide_float(x)  # integers and bool: NumPy's float64 (sinc is no ufunc)
     y = xnp.where(x == 0, xnp.ones_like(x), x) * _c(math.pi, x)
     return xnp.where(x == 0, xnp.ones_like(x), xnp.sin(y) / y)
 
@@ -370,6 +373,7 @@ def ldexp(x1, x2):
     xnp = _xnp()
     if not _is_array(x1):
         x1 = xnp.asarray(x1)
+    (x1,) = _in_float_loop(x1)  # NumPy's ldexp loops take floats
     e = xnp.astype(x2, _name(x1)) if _is_array(x2) else _c(float(x2), x1)
     # 2**e in two halves, so that neither overflows where the result does not
     half = xnp.floor(e * _c(0.5, x1))
@@ -681,11 +685,13 @@ def nanpercentile(a, q, axis=None, overwrite_input=False, method="linear", keepd
 
 @generic()
 def median(a, axis=None, overwrite_input=False, keepdims=False):
+    a = _in_wide_float(a)
     return _quantile(a, 0.5, axis, "linear", keepdims, ignore_nan=False, op="median")
 
 
 @generic()
 def nanmedian(a, axis=None, overwrite_input=False, keepdims=False):
+    a = _in_wide_float(a)
     return _quantile(a, 0.5, axis, "linear", keepdims, ignore_nan=True, op="nanmedian")
 
 
@@ -1405,6 +1411,17 @@ def _in_float_loop(*xs) -> tuple:
     if target == name:
         return xs
     return tuple(_xnp().astype(x, target) for x in xs)
+
+
+def _in_wide_float(x):
+    """``x`` as an array, integers and bool in NumPy's float64 as the backend gives it
+    (:func:`_wide_float`): the float of NumPy's functions that are no ufuncs (``median``,
+    ``sinc``) for them; floats unchanged."""
+    xnp = _xnp()
+    x = x if _is_array(x) else xnp.asarray(x)
+    if _is_float(x) or _is_complex(x):
+        return x
+    return xnp.astype(x, _wide_float(_backend(x)))
 
 
 def _known(flag) -> bool | None:

@@ -772,7 +772,7 @@ _pinv = _bind('linalg.pinv', _GENERIC)
 
 def pinv(
         a: ArrayLike, rcond: float | ArrayLike | None = None, hermitian: bool = False, *,
-        rtol: float | ArrayLike | None = None,
+        rtol: float | ArrayLike | None = _forms.NoValue(None),
 ) -> Array:
     """Moore-Penrose pseudo-inverse of a matrix (or of each matrix in a stack).
 
@@ -789,7 +789,7 @@ def pinv(
         NumPy's older name of ``rtol``; give one of them.
     hermitian : bool, default False
         NumPy's hint that ``a`` is Hermitian; the result is the same.
-    rtol : float | ArrayLike | None, default None
+    rtol : float | ArrayLike | None, default <no value> (taken as None)
         Relative cutoff for small singular values: a number, or an array broadcast against
         the stack; None picks the default above.
 
@@ -809,6 +809,8 @@ def pinv(
     array([[1., 0.],
            [0., 0.]])
     """
+    if _TYPE(rtol) is _forms.NoValue:
+        rtol = rtol.value
     x = a
     rtol = _forms.rcond_rtol(rcond, rtol)
     try:

@@ -1606,6 +1606,7 @@ def acos(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('acos', acos, (x,), where, casting,
                             dtype, signature)
+    (x,) = _forms.numpy_loop('acos', x)
     try:
         _key = _TYPE(x)
         try:
@@ -1617,7 +1618,7 @@ def acos(
         _acos.fail(_e)
 
 
-acos = _accelerate(acos, _acos)
+acos = _accelerate(acos, _acos, dtypes=_forms.inexact_dtypes())
 
 
 _acosh = _bind('acosh', _GENERIC)
@@ -1678,6 +1679,7 @@ def acosh(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('acosh', acosh, (x,), where, casting,
                             dtype, signature)
+    (x,) = _forms.numpy_loop('acosh', x)
     try:
         _key = _TYPE(x)
         try:
@@ -1689,7 +1691,7 @@ def acosh(
         _acosh.fail(_e)
 
 
-acosh = _accelerate(acosh, _acosh)
+acosh = _accelerate(acosh, _acosh, dtypes=_forms.inexact_dtypes())
 
 
 _add = _bind('add', _GENERIC)
@@ -1842,6 +1844,7 @@ def asin(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('asin', asin, (x,), where, casting,
                             dtype, signature)
+    (x,) = _forms.numpy_loop('asin', x)
     try:
         _key = _TYPE(x)
         try:
@@ -1853,7 +1856,7 @@ def asin(
         _asin.fail(_e)
 
 
-asin = _accelerate(asin, _asin)
+asin = _accelerate(asin, _asin, dtypes=_forms.inexact_dtypes())
 
 
 _asinh = _bind('asinh', _GENERIC)
@@ -1914,6 +1917,7 @@ def asinh(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('asinh', asinh, (x,), where, casting,
                             dtype, signature)
+    (x,) = _forms.numpy_loop('asinh', x)
     try:
         _key = _TYPE(x)
         try:
@@ -1925,7 +1929,7 @@ def asinh(
         _asinh.fail(_e)
 
 
-asinh = _accelerate(asinh, _asinh)
+asinh = _accelerate(asinh, _asinh, dtypes=_forms.inexact_dtypes())
 
 
 _atan = _bind('atan', _GENERIC)
@@ -1987,6 +1991,7 @@ def atan(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('atan', atan, (x,), where, casting,
                             dtype, signature)
+    (x,) = _forms.numpy_loop('atan', x)
     try:
         _key = _TYPE(x)
         try:
@@ -1998,7 +2003,7 @@ def atan(
         _atan.fail(_e)
 
 
-atan = _accelerate(atan, _atan)
+atan = _accelerate(atan, _atan, dtypes=_forms.inexact_dtypes())
 
 
 _atan2 = _bind('atan2', _GENERIC)
@@ -2065,6 +2070,7 @@ def atan2(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('atan2', atan2, (x1, x2,), where, casting,
                             dtype, signature)
+    (x1, x2,) = _forms.numpy_loop('atan2', x1, x2)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -2079,7 +2085,7 @@ def atan2(
         _atan2.fail(_e)
 
 
-atan2 = _accelerate(atan2, _atan2)
+atan2 = _accelerate(atan2, _atan2, dtypes=_forms.inexact_dtypes())
 
 
 _atanh = _bind('atanh', _GENERIC)
@@ -2140,6 +2146,7 @@ def atanh(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('atanh', atanh, (x,), where, casting,
                             dtype, signature)
+    (x,) = _forms.numpy_loop('atanh', x)
     try:
         _key = _TYPE(x)
         try:
@@ -2151,7 +2158,7 @@ def atanh(
         _atanh.fail(_e)
 
 
-atanh = _accelerate(atanh, _atanh)
+atanh = _accelerate(atanh, _atanh, dtypes=_forms.inexact_dtypes())
 
 
 _bitwise_and = _bind('bitwise_and', _GENERIC)
@@ -2711,8 +2718,9 @@ _clip = _bind('clip', _GENERIC)
 
 
 def clip(
-        a: ArrayLike, a_min: ArrayLike | None = None, a_max: ArrayLike | None = None,
-        out: Any = None, *, min: ArrayLike | None = None, max: ArrayLike | None = None,
+        a: ArrayLike, a_min: ArrayLike | None = _forms.NoValue(None),
+        a_max: ArrayLike | None = _forms.NoValue(None), out: Any = None, *,
+        min: ArrayLike | None = _forms.NoValue(None), max: ArrayLike | None = _forms.NoValue(None),
         **kwargs: Any,
 ) -> Array:
     """Limit the values of an array to a range, element-wise.
@@ -2727,15 +2735,15 @@ def clip(
     ----------
     a : ArrayLike
         Input array, real.
-    a_min : ArrayLike | None, default None
+    a_min : ArrayLike | None, default <no value> (taken as None)
         Lower bound (NumPy's positional name of ``min``); None: no lower bound.
-    a_max : ArrayLike | None, default None
+    a_max : ArrayLike | None, default <no value> (taken as None)
         Upper bound (NumPy's positional name of ``max``); None: no upper bound.
     out : Any, default None
         See above.
-    min : ArrayLike | None, default None
+    min : ArrayLike | None, default <no value> (taken as None)
         Lower bound: a scalar or an array broadcastable with x; None for no lower bound.
-    max : ArrayLike | None, default None
+    max : ArrayLike | None, default <no value> (taken as None)
         Upper bound: a scalar or an array broadcastable with x; None for no upper bound.
     **kwargs : Any
         NumPy's ufunc keywords: not taken (a TypeError names them).
@@ -2760,6 +2768,14 @@ def clip(
     >>> xnp.clip(x, 3, 1)
     array([1, 1, 1, 1])
     """
+    if _TYPE(a_min) is _forms.NoValue:
+        a_min = a_min.value
+    if _TYPE(a_max) is _forms.NoValue:
+        a_max = a_max.value
+    if _TYPE(min) is _forms.NoValue:
+        min = min.value
+    if _TYPE(max) is _forms.NoValue:
+        max = max.value
     x = a
     if out is not None:
         _forms.no_out('clip', out)
@@ -2914,6 +2930,7 @@ def copysign(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('copysign', copysign, (x1, x2,), where, casting,
                             dtype, signature)
+    (x1, x2,) = _forms.numpy_loop('copysign', x1, x2)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -2928,7 +2945,7 @@ def copysign(
         _copysign.fail(_e)
 
 
-copysign = _accelerate(copysign, _copysign)
+copysign = _accelerate(copysign, _copysign, dtypes=_forms.inexact_dtypes())
 
 
 _cos = _bind('cos', _GENERIC)
@@ -2990,6 +3007,7 @@ def cos(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('cos', cos, (x,), where, casting,
                             dtype, signature)
+    (x,) = _forms.numpy_loop('cos', x)
     try:
         _key = _TYPE(x)
         try:
@@ -3001,7 +3019,7 @@ def cos(
         _cos.fail(_e)
 
 
-cos = _accelerate(cos, _cos)
+cos = _accelerate(cos, _cos, dtypes=_forms.inexact_dtypes())
 
 
 _cosh = _bind('cosh', _GENERIC)
@@ -3063,6 +3081,7 @@ def cosh(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('cosh', cosh, (x,), where, casting,
                             dtype, signature)
+    (x,) = _forms.numpy_loop('cosh', x)
     try:
         _key = _TYPE(x)
         try:
@@ -3074,7 +3093,7 @@ def cosh(
         _cosh.fail(_e)
 
 
-cosh = _accelerate(cosh, _cosh)
+cosh = _accelerate(cosh, _cosh, dtypes=_forms.inexact_dtypes())
 
 
 _divide = _bind('divide', _GENERIC)
@@ -3143,6 +3162,7 @@ def divide(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('divide', divide, (x1, x2,), where, casting,
                             dtype, signature)
+    (x1, x2,) = _forms.numpy_loop('divide', x1, x2)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -3157,7 +3177,7 @@ def divide(
         _divide.fail(_e)
 
 
-divide = _accelerate(divide, _divide)
+divide = _accelerate(divide, _divide, dtypes=_forms.inexact_dtypes())
 
 
 _equal = _bind('equal', _GENERIC)
@@ -3303,6 +3323,7 @@ def exp(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('exp', exp, (x,), where, casting,
                             dtype, signature)
+    (x,) = _forms.numpy_loop('exp', x)
     try:
         _key = _TYPE(x)
         try:
@@ -3314,7 +3335,7 @@ def exp(
         _exp.fail(_e)
 
 
-exp = _accelerate(exp, _exp)
+exp = _accelerate(exp, _exp, dtypes=_forms.inexact_dtypes())
 
 
 _expm1 = _bind('expm1', _GENERIC)
@@ -3378,6 +3399,7 @@ def expm1(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('expm1', expm1, (x,), where, casting,
                             dtype, signature)
+    (x,) = _forms.numpy_loop('expm1', x)
     try:
         _key = _TYPE(x)
         try:
@@ -3389,7 +3411,7 @@ def expm1(
         _expm1.fail(_e)
 
 
-expm1 = _accelerate(expm1, _expm1)
+expm1 = _accelerate(expm1, _expm1, dtypes=_forms.inexact_dtypes())
 
 
 _floor = _bind('floor', _GENERIC)
@@ -3773,6 +3795,7 @@ def hypot(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('hypot', hypot, (x1, x2,), where, casting,
                             dtype, signature)
+    (x1, x2,) = _forms.numpy_loop('hypot', x1, x2)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -3787,7 +3810,7 @@ def hypot(
         _hypot.fail(_e)
 
 
-hypot = _accelerate(hypot, _hypot)
+hypot = _accelerate(hypot, _hypot, dtypes=_forms.inexact_dtypes())
 
 
 _imag = _bind('imag', _GENERIC)
@@ -4272,6 +4295,7 @@ def log(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('log', log, (x,), where, casting,
                             dtype, signature)
+    (x,) = _forms.numpy_loop('log', x)
     try:
         _key = _TYPE(x)
         try:
@@ -4283,7 +4307,7 @@ def log(
         _log.fail(_e)
 
 
-log = _accelerate(log, _log)
+log = _accelerate(log, _log, dtypes=_forms.inexact_dtypes())
 
 
 _log10 = _bind('log10', _GENERIC)
@@ -4344,6 +4368,7 @@ def log10(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('log10', log10, (x,), where, casting,
                             dtype, signature)
+    (x,) = _forms.numpy_loop('log10', x)
     try:
         _key = _TYPE(x)
         try:
@@ -4355,7 +4380,7 @@ def log10(
         _log10.fail(_e)
 
 
-log10 = _accelerate(log10, _log10)
+log10 = _accelerate(log10, _log10, dtypes=_forms.inexact_dtypes())
 
 
 _log1p = _bind('log1p', _GENERIC)
@@ -4421,6 +4446,7 @@ def log1p(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('log1p', log1p, (x,), where, casting,
                             dtype, signature)
+    (x,) = _forms.numpy_loop('log1p', x)
     try:
         _key = _TYPE(x)
         try:
@@ -4432,7 +4458,7 @@ def log1p(
         _log1p.fail(_e)
 
 
-log1p = _accelerate(log1p, _log1p)
+log1p = _accelerate(log1p, _log1p, dtypes=_forms.inexact_dtypes())
 
 
 _log2 = _bind('log2', _GENERIC)
@@ -4493,6 +4519,7 @@ def log2(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('log2', log2, (x,), where, casting,
                             dtype, signature)
+    (x,) = _forms.numpy_loop('log2', x)
     try:
         _key = _TYPE(x)
         try:
@@ -4504,7 +4531,7 @@ def log2(
         _log2.fail(_e)
 
 
-log2 = _accelerate(log2, _log2)
+log2 = _accelerate(log2, _log2, dtypes=_forms.inexact_dtypes())
 
 
 _logaddexp = _bind('logaddexp', _GENERIC)
@@ -4570,6 +4597,7 @@ def logaddexp(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('logaddexp', logaddexp, (x1, x2,), where, casting,
                             dtype, signature)
+    (x1, x2,) = _forms.numpy_loop('logaddexp', x1, x2)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -4584,7 +4612,7 @@ def logaddexp(
         _logaddexp.fail(_e)
 
 
-logaddexp = _accelerate(logaddexp, _logaddexp)
+logaddexp = _accelerate(logaddexp, _logaddexp, dtypes=_forms.inexact_dtypes())
 
 
 _logical_and = _bind('logical_and', _GENERIC)
@@ -5279,6 +5307,7 @@ def nextafter(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('nextafter', nextafter, (x1, x2,), where, casting,
                             dtype, signature)
+    (x1, x2,) = _forms.numpy_loop('nextafter', x1, x2)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -5293,7 +5322,7 @@ def nextafter(
         _nextafter.fail(_e)
 
 
-nextafter = _accelerate(nextafter, _nextafter)
+nextafter = _accelerate(nextafter, _nextafter, dtypes=_forms.inexact_dtypes())
 
 
 _not_equal = _bind('not_equal', _GENERIC)
@@ -5639,6 +5668,8 @@ def reciprocal(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('reciprocal', reciprocal, (x,), where, casting,
                             dtype, signature)
+    if _forms.integral_array(x):
+        return _forms.integer_reciprocal(x)
     try:
         _key = _TYPE(x)
         try:
@@ -5650,7 +5681,7 @@ def reciprocal(
         _reciprocal.fail(_e)
 
 
-reciprocal = _accelerate(reciprocal, _reciprocal)
+reciprocal = _accelerate(reciprocal, _reciprocal, dtypes=_forms.inexact_dtypes())
 
 
 _remainder = _bind('remainder', _GENERIC)
@@ -6002,6 +6033,7 @@ def sin(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('sin', sin, (x,), where, casting,
                             dtype, signature)
+    (x,) = _forms.numpy_loop('sin', x)
     try:
         _key = _TYPE(x)
         try:
@@ -6013,7 +6045,7 @@ def sin(
         _sin.fail(_e)
 
 
-sin = _accelerate(sin, _sin)
+sin = _accelerate(sin, _sin, dtypes=_forms.inexact_dtypes())
 
 
 _sinh = _bind('sinh', _GENERIC)
@@ -6074,6 +6106,7 @@ def sinh(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('sinh', sinh, (x,), where, casting,
                             dtype, signature)
+    (x,) = _forms.numpy_loop('sinh', x)
     try:
         _key = _TYPE(x)
         try:
@@ -6085,7 +6118,7 @@ def sinh(
         _sinh.fail(_e)
 
 
-sinh = _accelerate(sinh, _sinh)
+sinh = _accelerate(sinh, _sinh, dtypes=_forms.inexact_dtypes())
 
 
 _sqrt = _bind('sqrt', _GENERIC)
@@ -6152,6 +6185,7 @@ def sqrt(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('sqrt', sqrt, (x,), where, casting,
                             dtype, signature)
+    (x,) = _forms.numpy_loop('sqrt', x)
     try:
         _key = _TYPE(x)
         try:
@@ -6163,7 +6197,7 @@ def sqrt(
         _sqrt.fail(_e)
 
 
-sqrt = _accelerate(sqrt, _sqrt)
+sqrt = _accelerate(sqrt, _sqrt, dtypes=_forms.inexact_dtypes())
 
 
 _square = _bind('square', _GENERIC)
@@ -6382,6 +6416,7 @@ def tan(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('tan', tan, (x,), where, casting,
                             dtype, signature)
+    (x,) = _forms.numpy_loop('tan', x)
     try:
         _key = _TYPE(x)
         try:
@@ -6393,7 +6428,7 @@ def tan(
         _tan.fail(_e)
 
 
-tan = _accelerate(tan, _tan)
+tan = _accelerate(tan, _tan, dtypes=_forms.inexact_dtypes())
 
 
 _tanh = _bind('tanh', _GENERIC)
@@ -6455,6 +6490,7 @@ def tanh(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('tanh', tanh, (x,), where, casting,
                             dtype, signature)
+    (x,) = _forms.numpy_loop('tanh', x)
     try:
         _key = _TYPE(x)
         try:
@@ -6466,7 +6502,7 @@ def tanh(
         _tanh.fail(_e)
 
 
-tanh = _accelerate(tanh, _tanh)
+tanh = _accelerate(tanh, _tanh, dtypes=_forms.inexact_dtypes())
 
 
 _trunc = _bind('trunc', _GENERIC)
@@ -12703,6 +12739,7 @@ def arccos(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('arccos', arccos, (x,), where, casting,
                             dtype, signature)
+    (x,) = _forms.numpy_loop('arccos', x)
     try:
         _key = _TYPE(x)
         try:
@@ -12714,7 +12751,7 @@ def arccos(
         _arccos.fail(_e)
 
 
-arccos = _accelerate(arccos, _arccos)
+arccos = _accelerate(arccos, _arccos, dtypes=_forms.inexact_dtypes())
 
 
 _arccosh = _bind('arccosh', _GENERIC)
@@ -12774,6 +12811,7 @@ def arccosh(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('arccosh', arccosh, (x,), where, casting,
                             dtype, signature)
+    (x,) = _forms.numpy_loop('arccosh', x)
     try:
         _key = _TYPE(x)
         try:
@@ -12785,7 +12823,7 @@ def arccosh(
         _arccosh.fail(_e)
 
 
-arccosh = _accelerate(arccosh, _arccosh)
+arccosh = _accelerate(arccosh, _arccosh, dtypes=_forms.inexact_dtypes())
 
 
 _arcsin = _bind('arcsin', _GENERIC)
@@ -12845,6 +12883,7 @@ def arcsin(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('arcsin', arcsin, (x,), where, casting,
                             dtype, signature)
+    (x,) = _forms.numpy_loop('arcsin', x)
     try:
         _key = _TYPE(x)
         try:
@@ -12856,7 +12895,7 @@ def arcsin(
         _arcsin.fail(_e)
 
 
-arcsin = _accelerate(arcsin, _arcsin)
+arcsin = _accelerate(arcsin, _arcsin, dtypes=_forms.inexact_dtypes())
 
 
 _arcsinh = _bind('arcsinh', _GENERIC)
@@ -12914,6 +12953,7 @@ def arcsinh(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('arcsinh', arcsinh, (x,), where, casting,
                             dtype, signature)
+    (x,) = _forms.numpy_loop('arcsinh', x)
     try:
         _key = _TYPE(x)
         try:
@@ -12925,7 +12965,7 @@ def arcsinh(
         _arcsinh.fail(_e)
 
 
-arcsinh = _accelerate(arcsinh, _arcsinh)
+arcsinh = _accelerate(arcsinh, _arcsinh, dtypes=_forms.inexact_dtypes())
 
 
 _arctan = _bind('arctan', _GENERIC)
@@ -12985,6 +13025,7 @@ def arctan(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('arctan', arctan, (x,), where, casting,
                             dtype, signature)
+    (x,) = _forms.numpy_loop('arctan', x)
     try:
         _key = _TYPE(x)
         try:
@@ -12996,7 +13037,7 @@ def arctan(
         _arctan.fail(_e)
 
 
-arctan = _accelerate(arctan, _arctan)
+arctan = _accelerate(arctan, _arctan, dtypes=_forms.inexact_dtypes())
 
 
 _arctanh = _bind('arctanh', _GENERIC)
@@ -13056,6 +13097,7 @@ def arctanh(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('arctanh', arctanh, (x,), where, casting,
                             dtype, signature)
+    (x,) = _forms.numpy_loop('arctanh', x)
     try:
         _key = _TYPE(x)
         try:
@@ -13067,7 +13109,7 @@ def arctanh(
         _arctanh.fail(_e)
 
 
-arctanh = _accelerate(arctanh, _arctanh)
+arctanh = _accelerate(arctanh, _arctanh, dtypes=_forms.inexact_dtypes())
 
 
 _arctan2 = _bind('arctan2', _GENERIC)
@@ -13134,6 +13176,7 @@ def arctan2(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('arctan2', arctan2, (x1, x2,), where, casting,
                             dtype, signature)
+    (x1, x2,) = _forms.numpy_loop('arctan2', x1, x2)
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
@@ -13145,7 +13188,7 @@ def arctan2(
         _arctan2.fail(_e)
 
 
-arctan2 = _accelerate(arctan2, _arctan2)
+arctan2 = _accelerate(arctan2, _arctan2, dtypes=_forms.inexact_dtypes())
 
 
 _angle = _bind('angle', _GENERIC)
@@ -14605,6 +14648,7 @@ def true_divide(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('true_divide', true_divide, (x1, x2,), where, casting,
                             dtype, signature)
+    (x1, x2,) = _forms.numpy_loop('true_divide', x1, x2)
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
@@ -14616,7 +14660,7 @@ def true_divide(
         _true_divide.fail(_e)
 
 
-true_divide = _accelerate(true_divide, _true_divide)
+true_divide = _accelerate(true_divide, _true_divide, dtypes=_forms.inexact_dtypes())
 
 
 _mod = _bind('mod', _GENERIC)
@@ -15079,8 +15123,9 @@ _amax = _bind('amax', _GENERIC)
 
 
 def amax(
-        a: ArrayLike, axis: Axis = None, out: Any = None, keepdims: bool = False,
-        initial: float | None = None, where: ArrayLike | bool = True,
+        a: ArrayLike, axis: Axis = None, out: Any = None, keepdims: bool = _forms.NoValue(False),
+        initial: float | None = _forms.NoValue(None),
+        where: ArrayLike | bool = _forms.NoValue(True),
 ) -> Array:
     """Maximum along the given axes; the NumPy name of ``max``.
 
@@ -15094,12 +15139,12 @@ def amax(
         Axis or axes along which to operate; None means all axes.
     out : Any, default None
         See above.
-    keepdims : bool, default False
+    keepdims : bool, default <no value> (taken as False)
         If True, the reduced axes are kept in the result with size one.
-    initial : float | None, default None
+    initial : float | None, default <no value> (taken as None)
         A value the result is at least as large as (the maximum of it and the elements); an
         empty slice gives it. None: no such value (an empty slice raises).
-    where : ArrayLike | bool, default True
+    where : ArrayLike | bool, default <no value> (taken as True)
         NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
         the input's shape) take part; the others count as the reduction's identity. True:
         every element.
@@ -15120,6 +15165,12 @@ def amax(
     >>> xnp.amax(np.zeros((0, 2)), axis=0, initial=-1.0)
     array([-1., -1.])
     """
+    if _TYPE(keepdims) is _forms.NoValue:
+        keepdims = keepdims.value
+    if _TYPE(initial) is _forms.NoValue:
+        initial = initial.value
+    if _TYPE(where) is _forms.NoValue:
+        where = where.value
     if out is not None:
         _forms.no_out('amax', out)
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
@@ -15142,8 +15193,9 @@ _amin = _bind('amin', _GENERIC)
 
 
 def amin(
-        a: ArrayLike, axis: Axis = None, out: Any = None, keepdims: bool = False,
-        initial: float | None = None, where: ArrayLike | bool = True,
+        a: ArrayLike, axis: Axis = None, out: Any = None, keepdims: bool = _forms.NoValue(False),
+        initial: float | None = _forms.NoValue(None),
+        where: ArrayLike | bool = _forms.NoValue(True),
 ) -> Array:
     """Minimum along the given axes; the NumPy name of ``min``.
 
@@ -15157,12 +15209,12 @@ def amin(
         Axis or axes along which to operate; None means all axes.
     out : Any, default None
         See above.
-    keepdims : bool, default False
+    keepdims : bool, default <no value> (taken as False)
         If True, the reduced axes are kept in the result with size one.
-    initial : float | None, default None
+    initial : float | None, default <no value> (taken as None)
         A value the result is at least as small as (the minimum of it and the elements); an
         empty slice gives it. None: no such value (an empty slice raises).
-    where : ArrayLike | bool, default True
+    where : ArrayLike | bool, default <no value> (taken as True)
         NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
         the input's shape) take part; the others count as the reduction's identity. True:
         every element.
@@ -15182,6 +15234,12 @@ def amin(
     array([[1],
            [0]])
     """
+    if _TYPE(keepdims) is _forms.NoValue:
+        keepdims = keepdims.value
+    if _TYPE(initial) is _forms.NoValue:
+        initial = initial.value
+    if _TYPE(where) is _forms.NoValue:
+        where = where.value
     if out is not None:
         _forms.no_out('amin', out)
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
@@ -15203,7 +15261,9 @@ amin = _accelerate(amin, _amin)
 _ptp = _bind('ptp', _GENERIC)
 
 
-def ptp(a: ArrayLike, axis: Axis = None, out: Any = None, keepdims: bool = False) -> Array:
+def ptp(
+        a: ArrayLike, axis: Axis = None, out: Any = None, keepdims: bool = _forms.NoValue(False),
+) -> Array:
     """Range (maximum minus minimum) along the given axes.
 
     The result has a's dtype, so for integers it can wrap (int8 values -100 and 100 give
@@ -15217,7 +15277,7 @@ def ptp(a: ArrayLike, axis: Axis = None, out: Any = None, keepdims: bool = False
         Axis or axes along which to operate; None means all axes.
     out : Any, default None
         See above.
-    keepdims : bool, default False
+    keepdims : bool, default <no value> (taken as False)
         If True, the reduced axes are kept in the result with size one.
 
     Returns
@@ -15234,6 +15294,8 @@ def ptp(a: ArrayLike, axis: Axis = None, out: Any = None, keepdims: bool = False
     >>> xnp.ptp(x, axis=1)
     array([4, 4])
     """
+    if _TYPE(keepdims) is _forms.NoValue:
+        keepdims = keepdims.value
     if out is not None:
         _forms.no_out('ptp', out)
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
@@ -15257,7 +15319,7 @@ _average = _bind('average', _GENERIC)
 
 def average(
         a: ArrayLike, axis: Axis = None, weights: ArrayLike | None = None, returned: bool = False,
-        *, keepdims: bool = False,
+        *, keepdims: bool = _forms.NoValue(False),
 ) -> Array:
     """Weighted mean along the given axes.
 
@@ -15278,7 +15340,7 @@ def average(
     returned : bool, default False
         If True, also return the sum of the weights, with the average's shape (the number of
         averaged elements without weights).
-    keepdims : bool, default False
+    keepdims : bool, default <no value> (taken as False)
         If True, the reduced axes are kept in the result with size one.
 
     Returns
@@ -15299,6 +15361,8 @@ def average(
     >>> xnp.average(x, axis=1, weights=np.array([1.0, 3.0]), returned=True)
     (array([1.75, 3.75]), array([4., 4.]))
     """
+    if _TYPE(keepdims) is _forms.NoValue:
+        keepdims = keepdims.value
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
         _refuse_bool_axis('average', 'axis', axis)
     try:
@@ -15412,7 +15476,7 @@ def nanquantile(
         overwrite_input: bool = False,
         method: Literal[
             "linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf"] = 'linear',
-        keepdims: bool = False, *, weights: ArrayLike | None = None,
+        keepdims: bool = _forms.NoValue(False), *, weights: ArrayLike | None = None,
 ) -> Array:
     """Quantiles of the data along the given axes, ignoring NaN.
 
@@ -15438,7 +15502,7 @@ def nanquantile(
         ``"higher"``, ``"nearest"``, ``"midpoint"``, or ``"inverted_cdf"`` (the first sorted
         value whose cumulative share of the weights reaches q; a's dtype; the one method
         that takes ``weights``).
-    keepdims : bool, default False
+    keepdims : bool, default <no value> (taken as False)
         If True, the reduced axes are kept in the result with size one.
     weights : ArrayLike | None, default None
         NumPy's weights of the values (a's shape, or that of a along axis), non-negative,
@@ -15459,6 +15523,8 @@ def nanquantile(
     >>> xnp.nanquantile(x[0], [0.0, 0.25], method='lower')
     array([1., 1.])
     """
+    if _TYPE(keepdims) is _forms.NoValue:
+        keepdims = keepdims.value
     if out is not None:
         _forms.no_out('nanquantile', out)
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
@@ -15566,7 +15632,7 @@ def nanpercentile(
         overwrite_input: bool = False,
         method: Literal[
             "linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf"] = 'linear',
-        keepdims: bool = False, *, weights: ArrayLike | None = None,
+        keepdims: bool = _forms.NoValue(False), *, weights: ArrayLike | None = None,
 ) -> Array:
     """Percentiles of the data along the given axes, ignoring NaN.
 
@@ -15591,7 +15657,7 @@ def nanpercentile(
         ``"higher"``, ``"nearest"``, ``"midpoint"``, or ``"inverted_cdf"`` (the first sorted
         value whose cumulative share of the weights reaches q; a's dtype; the one method
         that takes ``weights``).
-    keepdims : bool, default False
+    keepdims : bool, default <no value> (taken as False)
         If True, the reduced axes are kept in the result with size one.
     weights : ArrayLike | None, default None
         NumPy's weights of the values (a's shape, or that of a along axis), non-negative,
@@ -15612,6 +15678,8 @@ def nanpercentile(
     >>> xnp.nanpercentile(x, [0, 100])
     array([1., 4.])
     """
+    if _TYPE(keepdims) is _forms.NoValue:
+        keepdims = keepdims.value
     if out is not None:
         _forms.no_out('nanpercentile', out)
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
@@ -15697,7 +15765,7 @@ _nanmedian = _bind('nanmedian', _GENERIC)
 
 def nanmedian(
         a: ArrayLike, axis: Axis = None, out: Any = None, overwrite_input: bool = False,
-        keepdims: bool = False,
+        keepdims: bool = _forms.NoValue(False),
 ) -> Array:
     """Median along the given axes, ignoring NaN.
 
@@ -15714,7 +15782,7 @@ def nanmedian(
     overwrite_input : bool, default False
         Taken for NumPy's signature: crossops never writes into its input, whichever is
         given.
-    keepdims : bool, default False
+    keepdims : bool, default <no value> (taken as False)
         If True, the reduced axes are kept in the result with size one.
 
     Returns
@@ -15731,6 +15799,8 @@ def nanmedian(
     >>> xnp.nanmedian(x, axis=1)
     array([2.5, 2.5])
     """
+    if _TYPE(keepdims) is _forms.NoValue:
+        keepdims = keepdims.value
     if out is not None:
         _forms.no_out('nanmedian', out)
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
@@ -15754,7 +15824,8 @@ _nansum = _bind('nansum', _GENERIC)
 
 def nansum(
         a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, out: Any = None,
-        keepdims: bool = False, initial: float | None = None, where: ArrayLike | bool = True,
+        keepdims: bool = _forms.NoValue(False), initial: float | None = _forms.NoValue(None),
+        where: ArrayLike | bool = _forms.NoValue(True),
 ) -> Array:
     """Sum along the given axes, with NaN counted as zero.
 
@@ -15771,11 +15842,11 @@ def nansum(
         (integers: the default integer of their kind).
     out : Any, default None
         See above.
-    keepdims : bool, default False
+    keepdims : bool, default <no value> (taken as False)
         If True, the reduced axes are kept in the result with size one.
-    initial : float | None, default None
+    initial : float | None, default <no value> (taken as None)
         A value added to each sum; None means 0.
-    where : ArrayLike | bool, default True
+    where : ArrayLike | bool, default <no value> (taken as True)
         NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
         the input's shape) take part; the others count as the reduction's identity. True:
         every element.
@@ -15794,6 +15865,12 @@ def nansum(
     >>> xnp.nansum(x, axis=0)
     array([1., 0., 5.])
     """
+    if _TYPE(keepdims) is _forms.NoValue:
+        keepdims = keepdims.value
+    if _TYPE(initial) is _forms.NoValue:
+        initial = initial.value
+    if _TYPE(where) is _forms.NoValue:
+        where = where.value
     if out is not None:
         _forms.no_out('nansum', out)
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
@@ -15819,7 +15896,8 @@ _nanprod = _bind('nanprod', _GENERIC)
 
 def nanprod(
         a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, out: Any = None,
-        keepdims: bool = False, initial: float | None = None, where: ArrayLike | bool = True,
+        keepdims: bool = _forms.NoValue(False), initial: float | None = _forms.NoValue(None),
+        where: ArrayLike | bool = _forms.NoValue(True),
 ) -> Array:
     """Product along the given axes, with NaN counted as one.
 
@@ -15836,11 +15914,11 @@ def nanprod(
         (integers: the default integer of their kind).
     out : Any, default None
         See above.
-    keepdims : bool, default False
+    keepdims : bool, default <no value> (taken as False)
         If True, the reduced axes are kept in the result with size one.
-    initial : float | None, default None
+    initial : float | None, default <no value> (taken as None)
         A value multiplied into each product; None means 1.
-    where : ArrayLike | bool, default True
+    where : ArrayLike | bool, default <no value> (taken as True)
         NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
         the input's shape) take part; the others count as the reduction's identity. True:
         every element.
@@ -15857,6 +15935,12 @@ def nanprod(
     >>> xnp.nanprod(x, axis=1)
     array([6., 1.])
     """
+    if _TYPE(keepdims) is _forms.NoValue:
+        keepdims = keepdims.value
+    if _TYPE(initial) is _forms.NoValue:
+        initial = initial.value
+    if _TYPE(where) is _forms.NoValue:
+        where = where.value
     if out is not None:
         _forms.no_out('nanprod', out)
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
@@ -15881,8 +15965,9 @@ _nanmax = _bind('nanmax', _GENERIC)
 
 
 def nanmax(
-        a: ArrayLike, axis: Axis = None, out: Any = None, keepdims: bool = False,
-        initial: float | None = None, where: ArrayLike | bool = True,
+        a: ArrayLike, axis: Axis = None, out: Any = None, keepdims: bool = _forms.NoValue(False),
+        initial: float | None = _forms.NoValue(None),
+        where: ArrayLike | bool = _forms.NoValue(True),
 ) -> Array:
     """Maximum along the given axes, ignoring NaN.
 
@@ -15896,12 +15981,12 @@ def nanmax(
         Axis or axes along which to operate; None means all axes.
     out : Any, default None
         See above.
-    keepdims : bool, default False
+    keepdims : bool, default <no value> (taken as False)
         If True, the reduced axes are kept in the result with size one.
-    initial : float | None, default None
+    initial : float | None, default <no value> (taken as None)
         A value the result is at least as large as (the maximum of it and the elements); an
         empty slice gives it. None: no such value (an empty slice raises).
-    where : ArrayLike | bool, default True
+    where : ArrayLike | bool, default <no value> (taken as True)
         NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
         the input's shape) take part; the others count as the reduction's identity. True:
         every element.
@@ -15920,6 +16005,12 @@ def nanmax(
     >>> xnp.nanmax(x, axis=0)
     array([ 1., nan,  3.])
     """
+    if _TYPE(keepdims) is _forms.NoValue:
+        keepdims = keepdims.value
+    if _TYPE(initial) is _forms.NoValue:
+        initial = initial.value
+    if _TYPE(where) is _forms.NoValue:
+        where = where.value
     if out is not None:
         _forms.no_out('nanmax', out)
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
@@ -15942,8 +16033,9 @@ _nanmin = _bind('nanmin', _GENERIC)
 
 
 def nanmin(
-        a: ArrayLike, axis: Axis = None, out: Any = None, keepdims: bool = False,
-        initial: float | None = None, where: ArrayLike | bool = True,
+        a: ArrayLike, axis: Axis = None, out: Any = None, keepdims: bool = _forms.NoValue(False),
+        initial: float | None = _forms.NoValue(None),
+        where: ArrayLike | bool = _forms.NoValue(True),
 ) -> Array:
     """Minimum along the given axes, ignoring NaN.
 
@@ -15957,12 +16049,12 @@ def nanmin(
         Axis or axes along which to operate; None means all axes.
     out : Any, default None
         See above.
-    keepdims : bool, default False
+    keepdims : bool, default <no value> (taken as False)
         If True, the reduced axes are kept in the result with size one.
-    initial : float | None, default None
+    initial : float | None, default <no value> (taken as None)
         A value the result is at least as small as (the minimum of it and the elements); an
         empty slice gives it. None: no such value (an empty slice raises).
-    where : ArrayLike | bool, default True
+    where : ArrayLike | bool, default <no value> (taken as True)
         NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
         the input's shape) take part; the others count as the reduction's identity. True:
         every element.
@@ -15981,6 +16073,12 @@ def nanmin(
     >>> xnp.nanmin(x, axis=0)
     array([ 1., nan,  2.])
     """
+    if _TYPE(keepdims) is _forms.NoValue:
+        keepdims = keepdims.value
+    if _TYPE(initial) is _forms.NoValue:
+        initial = initial.value
+    if _TYPE(where) is _forms.NoValue:
+        where = where.value
     if out is not None:
         _forms.no_out('nanmin', out)
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
@@ -16003,7 +16101,8 @@ _nanargmax = _bind('nanargmax', _GENERIC)
 
 
 def nanargmax(
-        a: ArrayLike, axis: int | None = None, out: Any = None, *, keepdims: bool = False,
+        a: ArrayLike, axis: int | None = None, out: Any = None, *,
+        keepdims: bool = _forms.NoValue(False),
 ) -> Array:
     """Index of the maximum along an axis, ignoring NaN.
 
@@ -16019,7 +16118,7 @@ def nanargmax(
         The axis to search along; None searches the flattened array.
     out : Any, default None
         See above.
-    keepdims : bool, default False
+    keepdims : bool, default <no value> (taken as False)
         If True, the reduced axes are kept in the result with size one.
 
     Returns
@@ -16036,6 +16135,8 @@ def nanargmax(
     >>> xnp.nanargmax(x)
     array(2)
     """
+    if _TYPE(keepdims) is _forms.NoValue:
+        keepdims = keepdims.value
     if out is not None:
         _forms.no_out('nanargmax', out)
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
@@ -16058,7 +16159,8 @@ _nanargmin = _bind('nanargmin', _GENERIC)
 
 
 def nanargmin(
-        a: ArrayLike, axis: int | None = None, out: Any = None, *, keepdims: bool = False,
+        a: ArrayLike, axis: int | None = None, out: Any = None, *,
+        keepdims: bool = _forms.NoValue(False),
 ) -> Array:
     """Index of the minimum along an axis, ignoring NaN.
 
@@ -16073,7 +16175,7 @@ def nanargmin(
         The axis to search along; None searches the flattened array.
     out : Any, default None
         See above.
-    keepdims : bool, default False
+    keepdims : bool, default <no value> (taken as False)
         If True, the reduced axes are kept in the result with size one.
 
     Returns
@@ -16090,6 +16192,8 @@ def nanargmin(
     >>> xnp.nanargmin(x)
     array(2)
     """
+    if _TYPE(keepdims) is _forms.NoValue:
+        keepdims = keepdims.value
     if out is not None:
         _forms.no_out('nanargmin', out)
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
@@ -16113,7 +16217,7 @@ _nanmean = _bind('nanmean', _GENERIC)
 
 def nanmean(
         a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, out: Any = None,
-        keepdims: bool = False, *, where: ArrayLike | bool = True,
+        keepdims: bool = _forms.NoValue(False), *, where: ArrayLike | bool = _forms.NoValue(True),
 ) -> Array:
     """Mean along the given axes, ignoring NaN.
 
@@ -16131,9 +16235,9 @@ def nanmean(
         (integers: float64; JAX: its default float).
     out : Any, default None
         See above.
-    keepdims : bool, default False
+    keepdims : bool, default <no value> (taken as False)
         If True, the reduced axes are kept in the result with size one.
-    where : ArrayLike | bool, default True
+    where : ArrayLike | bool, default <no value> (taken as True)
         NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
         the input's shape) take part; the others count as the reduction's identity. True:
         every element.
@@ -16154,6 +16258,10 @@ def nanmean(
     >>> xnp.nanmean(np.array([1.0, np.nan, 5.0]), where=np.array([True, True, False]))
     np.float64(1.0)
     """
+    if _TYPE(keepdims) is _forms.NoValue:
+        keepdims = keepdims.value
+    if _TYPE(where) is _forms.NoValue:
+        where = where.value
     if out is not None:
         _forms.no_out('nanmean', out)
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
@@ -16179,8 +16287,10 @@ _nanvar = _bind('nanvar', _GENERIC)
 
 def nanvar(
         a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, out: Any = None,
-        ddof: int | float = 0, keepdims: bool = False, *, where: ArrayLike | bool = True,
-        mean: ArrayLike | None = None, correction: int | float | None = None,
+        ddof: int | float = 0, keepdims: bool = _forms.NoValue(False), *,
+        where: ArrayLike | bool = _forms.NoValue(True),
+        mean: ArrayLike | None = _forms.NoValue(None),
+        correction: int | float | None = _forms.NoValue(None),
 ) -> Array:
     """Variance along the given axes, ignoring NaN.
 
@@ -16204,16 +16314,16 @@ def nanvar(
     ddof : int | float, default 0
         Delta degrees of freedom: the sum of squared deviations is divided by ``n - ddof``,
         n the count of non-NaN values; ``n - ddof <= 0`` gives NaN.
-    keepdims : bool, default False
+    keepdims : bool, default <no value> (taken as False)
         If True, the reduced axes are kept in the result with size one.
-    where : ArrayLike | bool, default True
+    where : ArrayLike | bool, default <no value> (taken as True)
         NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
         the input's shape) take part; the others count as the reduction's identity. True:
         every element.
-    mean : ArrayLike | None, default None
+    mean : ArrayLike | None, default <no value> (taken as None)
         The mean, where already known (NumPy's ``mean=``), in the shape ``keepdims=True``
         gives it; None: computed.
-    correction : int | float | None, default None
+    correction : int | float | None, default <no value> (taken as None)
         The array API's name for ``ddof`` (NumPy's ``correction=``): give one of the two.
         None: ``ddof``.
 
@@ -16233,6 +16343,14 @@ def nanvar(
     >>> xnp.nanvar(x, axis=1, ddof=1)
     array([2., 0.])
     """
+    if _TYPE(keepdims) is _forms.NoValue:
+        keepdims = keepdims.value
+    if _TYPE(where) is _forms.NoValue:
+        where = where.value
+    if _TYPE(mean) is _forms.NoValue:
+        mean = mean.value
+    if _TYPE(correction) is _forms.NoValue:
+        correction = correction.value
     if out is not None:
         _forms.no_out('nanvar', out)
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
@@ -16261,8 +16379,10 @@ _nanstd = _bind('nanstd', _GENERIC)
 
 def nanstd(
         a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, out: Any = None,
-        ddof: int | float = 0, keepdims: bool = False, *, where: ArrayLike | bool = True,
-        mean: ArrayLike | None = None, correction: int | float | None = None,
+        ddof: int | float = 0, keepdims: bool = _forms.NoValue(False), *,
+        where: ArrayLike | bool = _forms.NoValue(True),
+        mean: ArrayLike | None = _forms.NoValue(None),
+        correction: int | float | None = _forms.NoValue(None),
 ) -> Array:
     """Standard deviation along the given axes, ignoring NaN.
 
@@ -16284,16 +16404,16 @@ def nanstd(
     ddof : int | float, default 0
         Delta degrees of freedom: the sum of squared deviations is divided by ``n - ddof``,
         n the count of non-NaN values; ``n - ddof <= 0`` gives NaN.
-    keepdims : bool, default False
+    keepdims : bool, default <no value> (taken as False)
         If True, the reduced axes are kept in the result with size one.
-    where : ArrayLike | bool, default True
+    where : ArrayLike | bool, default <no value> (taken as True)
         NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
         the input's shape) take part; the others count as the reduction's identity. True:
         every element.
-    mean : ArrayLike | None, default None
+    mean : ArrayLike | None, default <no value> (taken as None)
         The mean, where already known (NumPy's ``mean=``), in the shape ``keepdims=True``
         gives it; None: computed.
-    correction : int | float | None, default None
+    correction : int | float | None, default <no value> (taken as None)
         The array API's name for ``ddof`` (NumPy's ``correction=``): give one of the two.
         None: ``ddof``.
 
@@ -16309,6 +16429,14 @@ def nanstd(
     >>> xnp.nanstd(x, axis=1)
     array([1., 0.])
     """
+    if _TYPE(keepdims) is _forms.NoValue:
+        keepdims = keepdims.value
+    if _TYPE(where) is _forms.NoValue:
+        where = where.value
+    if _TYPE(mean) is _forms.NoValue:
+        mean = mean.value
+    if _TYPE(correction) is _forms.NoValue:
+        correction = correction.value
     if out is not None:
         _forms.no_out('nanstd', out)
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
@@ -19477,7 +19605,8 @@ _argmax = _bind('argmax', _GENERIC)
 
 
 def argmax(
-        a: ArrayLike, axis: int | None = None, out: Any = None, *, keepdims: bool = False,
+        a: ArrayLike, axis: int | None = None, out: Any = None, *,
+        keepdims: bool = _forms.NoValue(False),
 ) -> Array:
     """Index of the largest element, over all elements or along an axis.
 
@@ -19494,7 +19623,7 @@ def argmax(
         Axis along which to search; None searches the flattened array.
     out : Any, default None
         See above.
-    keepdims : bool, default False
+    keepdims : bool, default <no value> (taken as False)
         If True, the reduced axes are kept in the result with size one.
 
     Returns
@@ -19515,6 +19644,8 @@ def argmax(
     >>> xnp.argmax(np.array([1.0, np.nan, 3.0, np.nan]))
     np.int64(1)
     """
+    if _TYPE(keepdims) is _forms.NoValue:
+        keepdims = keepdims.value
     x = a
     if out is not None:
         _forms.no_out('argmax', out)
@@ -19538,7 +19669,8 @@ _argmin = _bind('argmin', _GENERIC)
 
 
 def argmin(
-        a: ArrayLike, axis: int | None = None, out: Any = None, *, keepdims: bool = False,
+        a: ArrayLike, axis: int | None = None, out: Any = None, *,
+        keepdims: bool = _forms.NoValue(False),
 ) -> Array:
     """Index of the smallest element, over all elements or along an axis.
 
@@ -19555,7 +19687,7 @@ def argmin(
         Axis along which to search; None searches the flattened array.
     out : Any, default None
         See above.
-    keepdims : bool, default False
+    keepdims : bool, default <no value> (taken as False)
         If True, the reduced axes are kept in the result with size one.
 
     Returns
@@ -19574,6 +19706,8 @@ def argmin(
     >>> xnp.argmin(np.array([2.0, np.nan, 0.0]))
     np.int64(1)
     """
+    if _TYPE(keepdims) is _forms.NoValue:
+        keepdims = keepdims.value
     x = a
     if out is not None:
         _forms.no_out('argmin', out)
@@ -20359,8 +20493,9 @@ _max = _bind('max', _GENERIC)
 
 
 def max(
-        a: ArrayLike, axis: Axis = None, out: Any = None, keepdims: bool = False,
-        initial: float | None = None, where: ArrayLike | bool = True,
+        a: ArrayLike, axis: Axis = None, out: Any = None, keepdims: bool = _forms.NoValue(False),
+        initial: float | None = _forms.NoValue(None),
+        where: ArrayLike | bool = _forms.NoValue(True),
 ) -> Array:
     """Largest element, over all elements or along axes.
 
@@ -20376,13 +20511,13 @@ def max(
         Axis or axes along which to operate; None means all axes.
     out : Any, default None
         See above.
-    keepdims : bool, default False
+    keepdims : bool, default <no value> (taken as False)
         If True, the reduced axes are kept in the result with size one.
-    initial : float | None, default None
+    initial : float | None, default <no value> (taken as None)
         A value the result is at least as large as (the maximum of it and the elements;
         NumPy's ``initial=``): an empty slice gives it, and ``where`` needs it. None: no
         such value.
-    where : ArrayLike | bool, default True
+    where : ArrayLike | bool, default <no value> (taken as True)
         NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
         the input's shape) take part; the others count as the reduction's identity. True:
         every element.
@@ -20409,6 +20544,12 @@ def max(
     ...     initial=-np.inf)
     array([1., 4.])
     """
+    if _TYPE(keepdims) is _forms.NoValue:
+        keepdims = keepdims.value
+    if _TYPE(initial) is _forms.NoValue:
+        initial = initial.value
+    if _TYPE(where) is _forms.NoValue:
+        where = where.value
     x = a
     if out is not None:
         _forms.no_out('max', out)
@@ -20435,7 +20576,7 @@ _mean = _bind('mean', _GENERIC)
 
 def mean(
         a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, out: Any = None,
-        keepdims: bool = False, *, where: ArrayLike | bool = True,
+        keepdims: bool = _forms.NoValue(False), *, where: ArrayLike | bool = _forms.NoValue(True),
 ) -> Array:
     """Arithmetic mean, over all elements or along axes.
 
@@ -20456,9 +20597,9 @@ def mean(
         sums in it (wrapping), each division truncated toward zero.
     out : Any, default None
         See above.
-    keepdims : bool, default False
+    keepdims : bool, default <no value> (taken as False)
         If True, the reduced axes are kept in the result with size one.
-    where : ArrayLike | bool, default True
+    where : ArrayLike | bool, default <no value> (taken as True)
         NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
         the input's shape) take part; the others count as the reduction's identity. True:
         every element.
@@ -20486,6 +20627,10 @@ def mean(
     >>> xnp.mean(np.array([1.0, 2.0, 9.0]), where=np.array([True, True, False]))
     np.float64(1.5)
     """
+    if _TYPE(keepdims) is _forms.NoValue:
+        keepdims = keepdims.value
+    if _TYPE(where) is _forms.NoValue:
+        where = where.value
     x = a
     if out is not None:
         _forms.no_out('mean', out)
@@ -20516,8 +20661,9 @@ _min = _bind('min', _GENERIC)
 
 
 def min(
-        a: ArrayLike, axis: Axis = None, out: Any = None, keepdims: bool = False,
-        initial: float | None = None, where: ArrayLike | bool = True,
+        a: ArrayLike, axis: Axis = None, out: Any = None, keepdims: bool = _forms.NoValue(False),
+        initial: float | None = _forms.NoValue(None),
+        where: ArrayLike | bool = _forms.NoValue(True),
 ) -> Array:
     """Smallest element, over all elements or along axes.
 
@@ -20533,13 +20679,13 @@ def min(
         Axis or axes along which to operate; None means all axes.
     out : Any, default None
         See above.
-    keepdims : bool, default False
+    keepdims : bool, default <no value> (taken as False)
         If True, the reduced axes are kept in the result with size one.
-    initial : float | None, default None
+    initial : float | None, default <no value> (taken as None)
         A value the result is at least as small as (the minimum of it and the elements;
         NumPy's ``initial=``): an empty slice gives it, and ``where`` needs it. None: no
         such value.
-    where : ArrayLike | bool, default True
+    where : ArrayLike | bool, default <no value> (taken as True)
         NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
         the input's shape) take part; the others count as the reduction's identity. True:
         every element.
@@ -20564,6 +20710,12 @@ def min(
     >>> xnp.min(np.array([3.0, -5.0]), where=np.array([True, False]), initial=np.inf)
     np.float64(3.0)
     """
+    if _TYPE(keepdims) is _forms.NoValue:
+        keepdims = keepdims.value
+    if _TYPE(initial) is _forms.NoValue:
+        initial = initial.value
+    if _TYPE(where) is _forms.NoValue:
+        where = where.value
     x = a
     if out is not None:
         _forms.no_out('min', out)
@@ -20590,7 +20742,8 @@ _prod = _bind('prod', _GENERIC)
 
 def prod(
         a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, out: Any = None,
-        keepdims: bool = False, initial: float | None = None, where: ArrayLike | bool = True,
+        keepdims: bool = _forms.NoValue(False), initial: float | None = _forms.NoValue(None),
+        where: ArrayLike | bool = _forms.NoValue(True),
 ) -> Array:
     """Product of the elements, over all elements or along axes.
 
@@ -20609,11 +20762,11 @@ def prod(
         ``"float32"``; None picks the default.
     out : Any, default None
         See above.
-    keepdims : bool, default False
+    keepdims : bool, default <no value> (taken as False)
         If True, the reduced axes are kept in the result with size one.
-    initial : float | None, default None
+    initial : float | None, default <no value> (taken as None)
         A value multiplied into each product (NumPy's ``initial=``); None means 1.
-    where : ArrayLike | bool, default True
+    where : ArrayLike | bool, default <no value> (taken as True)
         NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
         the input's shape) take part; the others count as the reduction's identity. True:
         every element.
@@ -20638,6 +20791,12 @@ def prod(
     >>> xnp.prod(np.array([2.0, 3.0, 4.0]), where=np.array([True, False, True]))
     np.float64(8.0)
     """
+    if _TYPE(keepdims) is _forms.NoValue:
+        keepdims = keepdims.value
+    if _TYPE(initial) is _forms.NoValue:
+        initial = initial.value
+    if _TYPE(where) is _forms.NoValue:
+        where = where.value
     x = a
     if out is not None:
         _forms.no_out('prod', out)
@@ -20668,8 +20827,10 @@ _std = _bind('std', _GENERIC)
 
 def std(
         a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, out: Any = None,
-        ddof: int | float = 0, keepdims: bool = False, *, where: ArrayLike | bool = True,
-        mean: ArrayLike | None = None, correction: int | float | None = None,
+        ddof: int | float = 0, keepdims: bool = _forms.NoValue(False), *,
+        where: ArrayLike | bool = _forms.NoValue(True),
+        mean: ArrayLike | None = _forms.NoValue(None),
+        correction: int | float = _forms.NoValue(None),
 ) -> Array:
     """Standard deviation, over all elements or along axes.
 
@@ -20695,16 +20856,16 @@ def std(
     ddof : int | float, default 0
         Delta degrees of freedom: the divisor is N - ddof. ``correction`` is its array API
         name; give one of them.
-    keepdims : bool, default False
+    keepdims : bool, default <no value> (taken as False)
         If True, the reduced axes are kept in the result with size one.
-    where : ArrayLike | bool, default True
+    where : ArrayLike | bool, default <no value> (taken as True)
         NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
         the input's shape) take part; the others count as the reduction's identity. True:
         every element.
-    mean : ArrayLike | None, default None
+    mean : ArrayLike | None, default <no value> (taken as None)
         The mean, where already known (NumPy's ``mean=``), in the shape ``keepdims=True``
         gives it; None: computed.
-    correction : int | float | None, default None
+    correction : int | float, default <no value> (taken as None)
         Subtracted from the number of elements in the divisor: 0 for the population, 1 for
         the sample (Bessel's correction).
 
@@ -20727,6 +20888,14 @@ def std(
     >>> xnp.std(np.array([1.0, 3.0]), mean=np.array([0.0]))
     np.float64(2.23606797749979)
     """
+    if _TYPE(keepdims) is _forms.NoValue:
+        keepdims = keepdims.value
+    if _TYPE(where) is _forms.NoValue:
+        where = where.value
+    if _TYPE(mean) is _forms.NoValue:
+        mean = mean.value
+    if _TYPE(correction) is _forms.NoValue:
+        correction = correction.value
     x = a
     if out is not None:
         _forms.no_out('std', out)
@@ -20765,7 +20934,8 @@ _sum = _bind('sum', _GENERIC)
 
 def sum(
         a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, out: Any = None,
-        keepdims: bool = False, initial: float | None = None, where: ArrayLike | bool = True,
+        keepdims: bool = _forms.NoValue(False), initial: float | None = _forms.NoValue(None),
+        where: ArrayLike | bool = _forms.NoValue(True),
 ) -> Array:
     """Sum of the elements, over all elements or along axes.
 
@@ -20785,11 +20955,11 @@ def sum(
         ``"float32"``; None picks the default.
     out : Any, default None
         See above.
-    keepdims : bool, default False
+    keepdims : bool, default <no value> (taken as False)
         If True, the reduced axes are kept in the result with size one.
-    initial : float | None, default None
+    initial : float | None, default <no value> (taken as None)
         A value added to each sum (NumPy's ``initial=``); None means 0.
-    where : ArrayLike | bool, default True
+    where : ArrayLike | bool, default <no value> (taken as True)
         NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
         the input's shape) take part; the others count as the reduction's identity. True:
         every element.
@@ -20818,6 +20988,12 @@ def sum(
     >>> xnp.sum(x, initial=10)
     np.int64(31)
     """
+    if _TYPE(keepdims) is _forms.NoValue:
+        keepdims = keepdims.value
+    if _TYPE(initial) is _forms.NoValue:
+        initial = initial.value
+    if _TYPE(where) is _forms.NoValue:
+        where = where.value
     x = a
     if out is not None:
         _forms.no_out('sum', out)
@@ -20848,8 +21024,10 @@ _var = _bind('var', _GENERIC)
 
 def var(
         a: ArrayLike, axis: Axis = None, dtype: DTypeLike | None = None, out: Any = None,
-        ddof: int | float = 0, keepdims: bool = False, *, where: ArrayLike | bool = True,
-        mean: ArrayLike | None = None, correction: int | float | None = None,
+        ddof: int | float = 0, keepdims: bool = _forms.NoValue(False), *,
+        where: ArrayLike | bool = _forms.NoValue(True),
+        mean: ArrayLike | None = _forms.NoValue(None),
+        correction: int | float = _forms.NoValue(None),
 ) -> Array:
     """Variance, over all elements or along axes.
 
@@ -20875,16 +21053,16 @@ def var(
     ddof : int | float, default 0
         Delta degrees of freedom: the divisor is N - ddof. ``correction`` is its array API
         name; give one of them.
-    keepdims : bool, default False
+    keepdims : bool, default <no value> (taken as False)
         If True, the reduced axes are kept in the result with size one.
-    where : ArrayLike | bool, default True
+    where : ArrayLike | bool, default <no value> (taken as True)
         NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
         the input's shape) take part; the others count as the reduction's identity. True:
         every element.
-    mean : ArrayLike | None, default None
+    mean : ArrayLike | None, default <no value> (taken as None)
         The mean, where already known (NumPy's ``mean=``), in the shape ``keepdims=True``
         gives it; None: computed.
-    correction : int | float | None, default None
+    correction : int | float, default <no value> (taken as None)
         Subtracted from the number of elements in the divisor: 0 for the population, 1 for
         the sample (Bessel's correction).
 
@@ -20908,6 +21086,14 @@ def var(
     >>> xnp.var(np.array([1.0, 2.0, 9.0]), where=np.array([True, True, False]))
     np.float64(0.25)
     """
+    if _TYPE(keepdims) is _forms.NoValue:
+        keepdims = keepdims.value
+    if _TYPE(where) is _forms.NoValue:
+        where = where.value
+    if _TYPE(mean) is _forms.NoValue:
+        mean = mean.value
+    if _TYPE(correction) is _forms.NoValue:
+        correction = correction.value
     x = a
     if out is not None:
         _forms.no_out('var', out)
@@ -20945,8 +21131,8 @@ _all = _bind('all', _GENERIC)
 
 
 def all(
-        a: ArrayLike, axis: Axis = None, out: Any = None, keepdims: bool = False, *,
-        where: ArrayLike | bool = True,
+        a: ArrayLike, axis: Axis = None, out: Any = None, keepdims: bool = _forms.NoValue(False), *,
+        where: ArrayLike | bool = _forms.NoValue(True),
 ) -> Array:
     """Whether every element is true, over all elements or along axes.
 
@@ -20961,9 +21147,9 @@ def all(
         Axis or axes along which to operate; None means all axes.
     out : Any, default None
         See above.
-    keepdims : bool, default False
+    keepdims : bool, default <no value> (taken as False)
         If True, the reduced axes are kept in the result with size one.
-    where : ArrayLike | bool, default True
+    where : ArrayLike | bool, default <no value> (taken as True)
         NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
         the input's shape) take part; the others count as the reduction's identity. True:
         every element.
@@ -20988,6 +21174,10 @@ def all(
     >>> xnp.all(np.array([], dtype=bool))
     np.True_
     """
+    if _TYPE(keepdims) is _forms.NoValue:
+        keepdims = keepdims.value
+    if _TYPE(where) is _forms.NoValue:
+        where = where.value
     x = a
     if out is not None:
         _forms.no_out('all', out)
@@ -21013,8 +21203,8 @@ _any = _bind('any', _GENERIC)
 
 
 def any(
-        a: ArrayLike, axis: Axis = None, out: Any = None, keepdims: bool = False, *,
-        where: ArrayLike | bool = True,
+        a: ArrayLike, axis: Axis = None, out: Any = None, keepdims: bool = _forms.NoValue(False), *,
+        where: ArrayLike | bool = _forms.NoValue(True),
 ) -> Array:
     """Whether any element is true, over all elements or along axes.
 
@@ -21029,9 +21219,9 @@ def any(
         Axis or axes along which to operate; None means all axes.
     out : Any, default None
         See above.
-    keepdims : bool, default False
+    keepdims : bool, default <no value> (taken as False)
         If True, the reduced axes are kept in the result with size one.
-    where : ArrayLike | bool, default True
+    where : ArrayLike | bool, default <no value> (taken as True)
         NumPy's mask of a reduction: only the elements where it is True (it broadcasts to
         the input's shape) take part; the others count as the reduction's identity. True:
         every element.
@@ -21054,6 +21244,10 @@ def any(
     >>> xnp.any(np.array([], dtype=bool))
     np.False_
     """
+    if _TYPE(keepdims) is _forms.NoValue:
+        keepdims = keepdims.value
+    if _TYPE(where) is _forms.NoValue:
+        where = where.value
     x = a
     if out is not None:
         _forms.no_out('any', out)
@@ -21079,8 +21273,8 @@ _diff = _bind('diff', _GENERIC)
 
 
 def diff(
-        a: ArrayLike, n: int = 1, axis: int = -1, prepend: ArrayLike | None = None,
-        append: ArrayLike | None = None,
+        a: ArrayLike, n: int = 1, axis: int = -1, prepend: ArrayLike | None = _forms.NoValue(None),
+        append: ArrayLike | None = _forms.NoValue(None),
 ) -> Array:
     """The n-th discrete difference along an axis.
 
@@ -21097,10 +21291,10 @@ def diff(
         Number of times to difference; 0 returns x.
     axis : int, default -1
         Axis along which to take differences.
-    prepend : ArrayLike | None, default None
+    prepend : ArrayLike | None, default <no value> (taken as None)
         Values joined before x along axis: an array with x's shape except along axis (NumPy,
         JAX and TensorFlow also take a scalar; PyTorch does not).
-    append : ArrayLike | None, default None
+    append : ArrayLike | None, default <no value> (taken as None)
         Values joined after x along axis, as for prepend.
 
     Returns
@@ -21124,6 +21318,10 @@ def diff(
     >>> xnp.diff(np.array([2, 1], dtype=np.uint8))
     array([255], dtype=uint8)
     """
+    if _TYPE(prepend) is _forms.NoValue:
+        prepend = prepend.value
+    if _TYPE(append) is _forms.NoValue:
+        append = append.value
     x = a
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
         _refuse_bool_axis('diff', 'axis', axis)

@@ -180,11 +180,6 @@ def array_split(ary, indices_or_sections, axis=0):
 
 # -- found by name by crossops.numpy's generic functions (the other backends have none) ------
 
-#: the float that ``angle`` computes integer and bool arrays in (NumPy's float64 on the
-#: other backends)
-ANGLE_FLOAT = "float32"
-
-
 def qr_raw(x):
     """NumPy's ``linalg.qr(x, mode='raw')``: LAPACK geqrf's ``(h, tau)``, h transposed.
 
