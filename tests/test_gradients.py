@@ -46,28 +46,9 @@ NON_DIFFERENTIABLE_KINDS = {
 }
 
 #: ops with a result of floating dtype whose gradient is zero almost everywhere or
-#: undefined, where backends legitimately differ (a gradient by convention, or none)
-NON_DIFFERENTIABLE = {
-    **{n: "piecewise constant: zero gradient almost everywhere, backends differ (or raise) "
-          "on whether to define one" for n in (
-              "ceil", "floor", "round", "trunc", "sign", "signbit", "heaviside", "floor_divide",
-              "nextafter", "remainder", "fmod", "mod", "nn.one_hot", "nn.multi_hot",
-              "nn.hard_shrink", "nn.threshold", "linalg.matrix_rank", "math.in_top_k", "tri")},
-    "empty_like": "its values are unspecified",
-    "view": "reinterprets bits: no derivative",
-    "linalg.eig": "complex eigenvectors: gradient depends on each backend's phase choice",
-    "linalg.eigvals": "complex eigenvalues of a general matrix: not supported by every "
-                      "backend's autodiff",
-    "linalg.eigh": "eigenvectors are unique only up to sign: the gradient of a sum over them "
-                   "depends on each backend's sign choice",
-    "linalg.svd": "singular vectors are unique only up to sign: the gradient depends on each "
-                  "backend's sign choice",
-    "linalg.qr": "Q and R are unique only up to signs of their columns and rows",
-    **{n: "set ops with a data-dependent result shape: torch.unique has no derivative and "
-          "jax's unique computes outside autodiff (a zero gradient); not differentiable in "
-          "crossops" for n in ("unique_all", "unique_counts", "unique_inverse",
-                               "unique_values")},
-}
+#: undefined, where backends legitimately differ (a gradient by convention, or none): the
+#: spec says so and why (``not_differentiable``)
+NON_DIFFERENTIABLE = {q: s.not_differentiable for q, s in SPEC.items() if s.not_differentiable}
 
 #: ops defined on part of the real line: the drawn input is mapped into the domain (outside
 #: it the forward value is NaN and backends' gradient formulas legitimately disagree)

@@ -111,6 +111,126 @@ def test_imports_go_only_downward():
     assert not upward, "\n".join(upward)
 
 
+# -- no import cycle between modules -------------------------------------------------------------
+# The layers above order the packages; inside a package, modules could still import each other
+# at import time. Imports inside functions are lazy by design (a generic op written with the
+# public namespace imports it when it first runs) and are not import-time cycles; a module
+# importing its own package's ``__init__`` is Python's normal partial import, not a cycle.
+
+
+def _module_name(path: Path, root: Path) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _import_time_nodes(body):
+    """The statements of ``body`` that run when the module is imported: not those inside
+    functions, nor under ``if TYPE_CHECKING``."""
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            yield from _import_time_nodes(node.orelse)
+            continue
+        yield node
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            inner = getattr(node, field, None)
+            if isinstance(inner, list):
+                yield from _import_time_nodes(inner)
+
+
+def _import_time_graph(root: Path) -> dict[str, set[str]]:
+    """Module -> the crossops modules it imports when it is imported (``""`` is the root)."""
+    paths = {_module_name(p, root): p for p in root.rglob("*.py")}
+
+    def known(dotted: str) -> str | None:
+        while dotted not in paths and "." in dotted:
+            dotted = dotted.rsplit(".", 1)[0]
+        return dotted if dotted in paths else None
+
+    graph: dict[str, set[str]] = {}
+    for name, path in paths.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        ancestors = {".".join(name.split(".")[:i]) for i in range(len(name.split(".")))}
+        out: set[str] = set()
+        for node in _import_time_nodes(ast.parse(path.read_text()).body):
+            targets = []
+            if isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = package.split(".") if package else []
+                    base = base[:len(base) - (node.level - 1)]
+                    mod = ".".join(base + (node.module.split(".") if node.module else []))
+                elif node.module and (node.module + ".").startswith("crossops."):
+                    mod = node.module.partition(".")[2]
+                else:
+                    continue
+                targets += [f"{mod}.{a.name}".strip(".") for a in node.names] + [mod]
+            elif isinstance(node, ast.Import):
+                targets += [a.name.partition(".")[2] for a in node.names
+                            if a.name.startswith("crossops.")]
+            for t in targets:
+                found = known(t)
+                if found is not None and found != name and found not in ancestors:
+                    out.add(found)
+        graph[name] = out
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found = []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_no_import_cycle_between_modules():
+    cycles = _cycles(_import_time_graph(ROOT))
+    assert not cycles, "modules that import each other when imported:\n" + "\n".join(
+        " -> ".join(c) for c in cycles)
+
+
+def test_cycle_finder_sees_a_cycle(tmp_path):
+    """A planted cycle (a imports b at import time, b imports a) is found; a lazy import
+    inside a function and an import of the module's own package are not cycles."""
+    pkg = tmp_path / "crossops"
+    (pkg / "sub").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "sub" / "__init__.py").write_text("from . import a\n")
+    (pkg / "sub" / "a.py").write_text("from . import b\nimport crossops.sub\n")
+    (pkg / "sub" / "b.py").write_text("from .a import x\n")
+    (pkg / "lazy.py").write_text("def f():\n    from . import lazy2\n")
+    (pkg / "lazy2.py").write_text("from . import lazy\n")
+    assert _cycles(_import_time_graph(pkg)) == [["sub.a", "sub.b"]]
+
+
 # -- no framework branches in the op modules ---------------------------------------------------
 # "One home per backend": what one framework does differently lives in backends/<framework>/
 # (one module per chapter), found there by name. An op module that compares a backend's name

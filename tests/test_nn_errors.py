@@ -71,6 +71,12 @@ CASES = {
                        {}, r"nn\.ctc_loss: target must have the batch size of output \(1\)"),
     "ctc_decode strategy": (nn.ctc_decode, lambda b: (_a(b, (1, 4, 3)), _a(b, (1,), "int32")),
                             {"strategy": "best"}, r"nn\.ctc_decode: strategy must be"),
+    "depth_to_space data_format": (nn.depth_to_space, lambda b: (_a(b, (1, 2, 2, 4)), 2),
+                                   {"data_format": "NHWC"},
+                                   r"nn\.depth_to_space: data_format must be"),
+    "space_to_depth data_format": (nn.space_to_depth, lambda b: (_a(b, (1, 2, 2, 4)), 2),
+                                   {"data_format": "NCHW"},
+                                   r"nn\.space_to_depth: data_format must be"),
 }
 
 
@@ -91,6 +97,22 @@ def test_padding_any_case(padding, backend):
                                padding=padding))
         want = to_numpy(nn.conv(to_backend(backend, x), to_backend(backend, k),
                                 padding=padding.lower()))
+    np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("data_format", [None, "Channels_Last", "CHANNELS_FIRST"])
+@pytest.mark.parametrize("name", ["depth_to_space", "space_to_depth"])
+def test_spatial_data_format_read_as_keras(name, data_format, backend):
+    """depth_to_space/space_to_depth read data_format with the one helper, as Keras does:
+    None is config.image_data_format(), and any case is taken."""
+    import keras
+    if name == "space_to_depth" and data_format == "CHANNELS_FIRST":
+        pytest.skip("Keras's TensorFlow backend (the harness's) orders channels_first "
+                    "space_to_depth otherwise than its JAX backend, whose order crossops has")
+    x = np.arange(64, dtype=np.float32).reshape(1, 4, 4, 4)
+    want = np.asarray(getattr(keras.ops, name)(x, 2, data_format=data_format))
+    with backend_context(backend):
+        got = to_numpy(getattr(nn, name)(to_backend(backend, x), 2, data_format=data_format))
     np.testing.assert_array_equal(got, want)
 
 

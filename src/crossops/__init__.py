@@ -11,6 +11,8 @@ Examples
 array([1., 1.])
 """
 
+from typing import TYPE_CHECKING
+
 from ._backend import BACKENDS, get_backend, set_backend, use_backend
 from ._convert import to_numpy
 
@@ -26,6 +28,37 @@ _SUBMODULES = ("numpy", "nn", "math", "core", "image", "random", "ops", "config"
 _TRANSFORMS = ("grad", "value_and_grad", "vjp", "jvp", "jacobian", "vmap", "jit")
 # core ops that are also top-level names, as in Keras
 _CORE = ("stop_gradient", "custom_gradient")
+
+
+if TYPE_CHECKING:  # what __getattr__ gives, as a type checker (pyright, mypy) reads it
+    from . import callbacks as callbacks
+    from . import config as config
+    from . import core as core
+    from . import dtype_policies as dtype_policies
+    from . import image as image
+    from . import initializers as initializers
+    from . import layers as layers
+    from . import losses as losses
+    from . import math as math
+    from . import metrics as metrics
+    from . import mixed_precision as mixed_precision
+    from . import models as models
+    from . import nn as nn
+    from . import numpy as numpy
+    from . import ops as ops
+    from . import optimizers as optimizers
+    from . import random as random
+    from . import saving as saving
+    from . import utils as utils
+    from ._transforms import grad as grad
+    from ._transforms import jacobian as jacobian
+    from ._transforms import jit as jit
+    from ._transforms import jvp as jvp
+    from ._transforms import value_and_grad as value_and_grad
+    from ._transforms import vjp as vjp
+    from ._transforms import vmap as vmap
+    from .core import custom_gradient as custom_gradient
+    from .core import stop_gradient as stop_gradient
 
 
 def __getattr__(name):

@@ -72,6 +72,13 @@ def get_backend() -> str:
     -------
     str
         ``"numpy"``, ``"jax"``, ``"torch"`` or ``"tensorflow"``.
+
+    Examples
+    --------
+    >>> import crossops
+    >>> with crossops.use_backend("numpy"):
+    ...     crossops.get_backend()
+    'numpy'
     """
     return _traced.name or _context_default.get() or _global_default
 
@@ -110,6 +117,11 @@ class use_backend:  # noqa: N801 (a function to its users, as contextlib's)
     Eagerly the block sets a ContextVar, so it holds for this thread and asyncio task only.
     Inside a function torch.compile traces, it sets a thread-local that dynamo traces, so
     the block compiles with no graph break.
+
+    Parameters
+    ----------
+    name : str
+        One of ``crossops.BACKENDS``; the previous default is back when the block ends.
 
     Examples
     --------

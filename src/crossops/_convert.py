@@ -8,6 +8,17 @@ def to_numpy(x):
 
     bfloat16 arrays become ``ml_dtypes.bfloat16`` arrays; gradients are not tracked.
 
+    Parameters
+    ----------
+    x : array, scalar or list
+        An array of any backend (a tracer of a compiler has no values to give), or host
+        data.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``x``'s values, with its dtype and shape.
+
     Examples
     --------
     >>> import crossops

@@ -38,14 +38,21 @@ class OpFloat8Error(OpTypeError, ValueError):
 _AXIS_OUT = re.compile(r"axis\W*-?\d+ is out of bounds|Dimension out of range")
 _TORCH_AXIS = re.compile(r"Dimension out of range \(expected to be in range of "
                          r"\[(-?\d+), (-?\d+)\], but got (-?\d+)\)")
+#: TensorFlow's kernels' words (softmax, log_softmax: an InvalidArgumentError)
+_TF_AXIS = re.compile(r"`dim` must be in the range \[-?\d+, \d+\) where (\d+) is the number "
+                      r"of dimensions in the input\. Received: dim=(-?\d+)")
 
 
 def _axis_message(msg: str) -> str:
-    """torch's axis message in NumPy's words (the others already use them)."""
+    """torch's and TensorFlow's axis messages in NumPy's words (the others already use
+    them)."""
     m = _TORCH_AXIS.search(msg)
-    if m is None:
-        return msg
-    return f"axis {m[3]} is out of bounds for an array of {int(m[2]) + 1} dimensions"
+    if m is not None:
+        return f"axis {m[3]} is out of bounds for an array of {int(m[2]) + 1} dimensions"
+    m = _TF_AXIS.search(msg)
+    if m is not None:
+        return f"axis {m[2]} is out of bounds for an array of {m[1]} dimensions"
+    return msg
 
 
 def raised_in(e: BaseException, package: str) -> bool:
@@ -72,7 +79,8 @@ def raise_for_op(name: str, e: BaseException, backends) -> None:
             e.args = (f"{name}: {e.args[0]}",) + e.args[1:]
         raise e
     text = str(e)
-    if isinstance(e, (ValueError, IndexError, RuntimeError)) and _AXIS_OUT.search(text):
+    if (isinstance(e, (ValueError, IndexError, RuntimeError)) and _AXIS_OUT.search(text)
+            or _TF_AXIS.search(text)):
         msg = _axis_message(text.strip().split("\n")[0])
         raise OpAxisError(msg if msg.startswith(name) else f"{name}: {msg}") from e
     for mod in backends:

@@ -33,6 +33,9 @@ binary element-wise ops, ``where`` and ``matmul`` are promoted by their kind),
 ``grad_points`` (points where the gradient test checks an element-wise op besides
 0, +-1 and +-large: its kinks and the edges of its domain; an op of kind ``custom`` with
 this field joins that test),
+``not_differentiable`` (why the op has no gradient crossops checks: piecewise constant,
+unspecified values, a derivative that depends on each backend's choice of sign or phase;
+the gradient tests leave it out, with this reason),
 ``grad_cases`` (test data only, never read by the runtime: inputs at which
 tests/test_gradient_cases.py differentiates an op that is not element-wise -- its ties,
 zeros and kinks -- each ``{ args = [...], kwargs = {...}, wrt = 0, note = "..." }``),
@@ -64,7 +67,7 @@ from ._dtypes import CATEGORIES, SPEC_DIR
 
 _FIELDS = {"signature", "group", "dtypes", "kind", "reference", "array_api", "keras",
            "arrays", "sequences", "tolerance", "result", "limits", "ref_kwargs", "kwargs",
-           "doc", "differentiable", "compiled", "values", "compare", "promote",
+           "doc", "not_differentiable", "compiled", "values", "compare", "promote",
            "keras_dtype", "grad_points", "grad_cases", "graph_break"}
 #: the keys of one ``grad_cases`` entry
 _GRAD_CASE_KEYS = {"args", "kwargs", "wrt", "note"}
@@ -106,6 +109,7 @@ class OpSpec:
     keras_dtype: str = ""
     grad_points: tuple[float, ...] | None = None
     grad_cases: tuple[dict, ...] = ()
+    not_differentiable: str = ""
 
     @property
     def qualname(self) -> str:
@@ -190,6 +194,7 @@ def _entry(chapter: str, namespace: str, name: str, raw: dict) -> OpSpec:
         grad_points=(tuple(float(p) for p in raw["grad_points"]) if "grad_points" in raw
                      else None),
         grad_cases=_grad_cases(name, raw),
+        not_differentiable=raw.get("not_differentiable", ""),
     )
 
 

@@ -17,6 +17,8 @@ import copy
 import functools
 import importlib
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import optree
 
@@ -97,7 +99,8 @@ def _value_and_grad(name, fun, argnums, has_aux):
     return value_and_grad_fun
 
 
-def value_and_grad(fun, argnums=0, has_aux=False):
+def value_and_grad(fun: Callable[..., Any], argnums: int | tuple[int, ...] = 0,
+                   has_aux: bool = False) -> Callable[..., Any]:
     """A function returning ``fun``'s value and its gradient w.r.t. argument(s) ``argnums``.
 
     Parameters
@@ -133,11 +136,25 @@ def value_and_grad(fun, argnums=0, has_aux=False):
     return _value_and_grad("value_and_grad", fun, argnums, has_aux)
 
 
-def grad(fun, argnums=0, has_aux=False):
+def grad(fun: Callable[..., Any], argnums: int | tuple[int, ...] = 0,
+         has_aux: bool = False) -> Callable[..., Any]:
     """A function returning the gradient of scalar-valued ``fun`` w.r.t. ``argnums``.
 
-    Parameters are those of :func:`value_and_grad`; the function returns ``grads``
-    (``(grads, aux)`` with ``has_aux``).
+    Parameters
+    ----------
+    fun : callable
+        Returns a scalar (an array of shape ``()``), or ``(scalar, aux)`` with
+        ``has_aux``.
+    argnums : int or tuple of int
+        The positional arguments to differentiate (pytrees of floating-point arrays).
+    has_aux : bool
+        ``fun`` returns ``(value, aux)``; ``aux`` is returned, not differentiated.
+
+    Returns
+    -------
+    callable
+        ``(*args, **kwargs) -> grads`` (``(grads, aux)`` with ``has_aux``); ``grads`` has
+        the structure of ``args[argnums]`` (a tuple of them for a tuple ``argnums``).
 
     Examples
     --------
@@ -155,8 +172,17 @@ def grad(fun, argnums=0, has_aux=False):
     return grad_fun
 
 
-def vjp(fun, *primals, has_aux=False):
+def vjp(fun: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple:
     """``fun(*primals)`` and its vector-Jacobian product function.
+
+    Parameters
+    ----------
+    fun : callable
+        Takes ``len(primals)`` positional arguments.
+    *primals : pytrees of floating-point arrays
+        The point at which ``fun`` is differentiated.
+    has_aux : bool
+        ``fun`` returns ``(out, aux)``; ``aux`` is returned, not differentiated.
 
     Returns
     -------
@@ -179,7 +205,8 @@ def vjp(fun, *primals, has_aux=False):
     return backend_impl(backend).vjp(fun, primals, has_aux)
 
 
-def jvp(fun, primals, tangents, has_aux=False):
+def jvp(fun: Callable[..., Any], primals: tuple | list, tangents: tuple | list,
+        has_aux: bool = False) -> tuple:
     """``fun(*primals)`` and its Jacobian-vector product with ``tangents`` (forward mode).
 
     Parameters
@@ -215,13 +242,28 @@ def jvp(fun, primals, tangents, has_aux=False):
     return backend_impl(backend).jvp(fun, primals, tangents, has_aux)
 
 
-def jacobian(fun, argnums=0, has_aux=False):
+def jacobian(fun: Callable[..., Any], argnums: int | tuple[int, ...] = 0,
+             has_aux: bool = False) -> Callable[..., Any]:
     """A function returning the Jacobian of ``fun`` w.r.t. ``argnums`` (reverse mode).
 
     For an output leaf of shape ``S`` and an input leaf of shape ``T`` the block has shape
     ``S + T``; the result has the output's structure, each leaf holding the structure of
     the differentiated arguments (a tuple of them for a tuple ``argnums``), as
     ``jax.jacobian``.
+
+    Parameters
+    ----------
+    fun : callable
+        Returns a pytree of arrays (``(out, aux)`` with ``has_aux``).
+    argnums : int or tuple of int
+        The positional arguments to differentiate (pytrees of floating-point arrays).
+    has_aux : bool
+        ``fun`` returns ``(out, aux)``; ``aux`` is returned, not differentiated.
+
+    Returns
+    -------
+    callable
+        ``(*args, **kwargs) -> jac`` (``(jac, aux)`` with ``has_aux``), ``jac`` as above.
 
     Examples
     --------
@@ -242,7 +284,7 @@ def jacobian(fun, argnums=0, has_aux=False):
     return jacobian_fun
 
 
-def vmap(fun, in_axes=0, out_axes=0):
+def vmap(fun: Callable[..., Any], in_axes: Any = 0, out_axes: Any = 0) -> Callable[..., Any]:
     """A function mapping ``fun`` over an axis of its arguments (batching).
 
     Parameters
@@ -256,6 +298,11 @@ def vmap(fun, in_axes=0, out_axes=0):
 
     Keyword arguments of the vmapped function are passed to ``fun`` unmapped on every
     backend (``jax.vmap`` would map them over axis 0).
+
+    Returns
+    -------
+    callable
+        ``fun`` batched: its results stacked along ``out_axes``.
 
     Examples
     --------
@@ -284,7 +331,8 @@ def vmap(fun, in_axes=0, out_axes=0):
     return vmapped
 
 
-def jit(fun, static_argnums=None, static_argnames=None):
+def jit(fun: Callable[..., Any], static_argnums: int | tuple[int, ...] | None = None,
+        static_argnames: str | tuple[str, ...] | None = None) -> Callable[..., Any]:
     """``fun`` compiled by the backend of its arguments, once per input signature.
 
     ``jax.jit`` on JAX; ``torch.compile`` on PyTorch; on TensorFlow
@@ -298,6 +346,12 @@ def jit(fun, static_argnums=None, static_argnames=None):
     static_argnums, static_argnames : int, str or sequences of them, optional
         Arguments that are Python values the compiled program depends on (JAX needs them
         declared; PyTorch and TensorFlow specialise on Python values by themselves).
+
+    Returns
+    -------
+    callable
+        ``fun``'s compiled form, with ``fun``'s signature; it compiles on its first call of
+        each backend and input signature.
 
     Examples
     --------

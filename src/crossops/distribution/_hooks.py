@@ -8,7 +8,7 @@ import contextlib
 import numpy as np
 import optree
 
-from .._backend import backend_of_type
+from .._backend import backend_of_type, call_backend
 from ._api import active_for
 
 
@@ -94,9 +94,9 @@ def cached_step(cache: dict, step, out_state, backend: str, kind: str, compiled:
 
 
 def _backend_of(arrays):
-    for a in arrays:
-        return backend_of_type(type(a))
-    return None
+    """The backend of a step's ``arrays`` by crossops's one rule (NumPy arrays are host
+    data; arrays of two other backends raise TypeError), or None for no array."""
+    return call_backend(map(type, arrays), "distribution")
 
 
 def reduce_gradients(grads: list, local_count) -> list:

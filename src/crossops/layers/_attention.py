@@ -7,11 +7,12 @@ from __future__ import annotations
 import math
 
 import crossops.numpy as xnp
-from crossops import nn
+from crossops import core, nn
 
+from .._backend import get_backend, use_backend
 from ._config import nulls, serialize_initializer
 from ._core import Dropout
-from ._layer import Layer
+from ._layer import Layer, backend_of_tree
 
 _LARGE_NEGATIVE = -1e9
 
@@ -69,9 +70,9 @@ class MultiHeadAttention(Layer):
         if value is None:
             raise TypeError(f"{self.name}: call(query, value, key=None, ...) needs a value")
         if not self.built and not _symbolic(query):
-            self._backend = _backend(query)
-            import crossops
-            with crossops.use_backend(self._backend):
+            # crossops's one rule over the three inputs (NumPy ones are host data)
+            self._backend = backend_of_tree((query, value, key)) or get_backend()
+            with use_backend(self._backend):
                 self.build(tuple(query.shape), tuple(value.shape),
                            None if key is None else tuple(key.shape))
             self.built = True
@@ -80,7 +81,7 @@ class MultiHeadAttention(Layer):
     def _project(self, x, kernel, bias):
         d, h, n = kernel.shape
         y = xnp.matmul(x, xnp.reshape(kernel.value, (d, h * n)))
-        y = xnp.reshape(y, tuple(x.shape[:-1]) + (h, n))
+        y = xnp.reshape(y, core.shape(x)[:-1] + (h, n))  # (a None batch: tf.shape's)
         return y if bias is None else y + bias.value
 
     def call(self, query, value, key=None, attention_mask=None,
@@ -108,7 +109,7 @@ class MultiHeadAttention(Layer):
         probs = nn.softmax(scores, axis=-1)
         dropped = self.dropout_layer(probs, training=training)
         ctx = xnp.matmul(dropped, xnp.permute_dims(v, (0, 2, 1, 3)))  # (B, H, T, V)
-        b, h, t, vd = ctx.shape
+        b, h, t, vd = core.shape(ctx)
         ctx = xnp.reshape(xnp.permute_dims(ctx, (0, 2, 1, 3)), (b, t, h * vd))
         out = xnp.matmul(ctx, xnp.reshape(self.output_kernel.value, (h * vd, self._out)))
         if self.output_bias is not None:
@@ -130,7 +131,3 @@ def _symbolic(x):
     from ._symbolic import SymbolicTensor
     return isinstance(x, SymbolicTensor)
 
-
-def _backend(x):
-    from .._backend import backend_of_type, get_backend
-    return backend_of_type(type(x)) or get_backend()

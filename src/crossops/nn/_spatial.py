@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import crossops.numpy as xnp
 
+from .._config import standardize_data_format
 
-def _check(op, x, data_format, block_size):
+
+def _check(op, x, data_format, block_size) -> str:
+    """The checked arguments' ``data_format`` (None: ``config.image_data_format()``, as
+    Keras reads it)."""
     if isinstance(block_size, bool) or not isinstance(block_size, int):
         raise TypeError(f"`block_size` must be an int, got {block_size!r}")
     if block_size < 2:  # as Keras: 1 would change nothing, 0 and below nothing sensible
         raise ValueError(f"`block_size` must be at least 2, got {block_size}")
     if x.ndim != 4:
         raise ValueError(f"{op} takes a 4-D input, got shape {tuple(x.shape)}")
-    if data_format not in ("channels_last", "channels_first"):
-        raise ValueError(f'{op}: data_format must be "channels_last" or "channels_first", '
-                         f"got {data_format!r}")
+    return standardize_data_format(data_format)  # (the op names itself in the error)
 
 
 def depth_to_space(x, block_size, data_format="channels_last"):
-    _check("depth_to_space", x, data_format, block_size)
+    data_format = _check("depth_to_space", x, data_format, block_size)
     b = block_size
     if data_format == "channels_last":
         n, h, w, c = x.shape
@@ -36,7 +38,7 @@ def depth_to_space(x, block_size, data_format="channels_last"):
 
 
 def space_to_depth(x, block_size, data_format="channels_last"):
-    _check("space_to_depth", x, data_format, block_size)
+    data_format = _check("space_to_depth", x, data_format, block_size)
     b = block_size
     if data_format == "channels_last":
         n, h, w, c = x.shape

@@ -6,7 +6,7 @@ import jax
 import jax.numpy as NAMESPACE  # noqa: N812
 import numpy as np
 
-from ..._axes import normalize_axis
+from ..._axes import normalize_axes, normalize_axis
 from .._axis_tuples import accumulate_axis, unstack_axis
 from .._common import (
     check_lstsq,
@@ -315,11 +315,21 @@ def _in_float(x):
     return x.astype(default_dtypes()[1]) if x.dtype.kind in "biu" else x
 
 
+def _check_axes(x, axis, op: str) -> None:
+    """Raise crossops's ``OpAxisError`` for an axis just out of range: jax's mean, var and
+    std read the reduced size as ``x.shape[axis]`` first, an ``IndexError`` for ``axis``
+    of ``ndim`` to ``2 * ndim - 1`` or ``-ndim - 1``."""
+    if axis is not None:
+        normalize_axes(axis, x.ndim, op)
+
+
 def mean(x, /, *, axis=None, keepdims=False):
+    _check_axes(x, axis, "mean")
     return NAMESPACE.mean(_in_float(x), axis=axis, keepdims=keepdims)
 
 
 def var(x, /, *, axis=None, correction=0.0, keepdims=False):
+    _check_axes(x, axis, "var")
     x = _in_float(x)
     if x.dtype == NAMESPACE.float16:  # accumulate in float32, round once (no overflow)
         return NAMESPACE.var(x.astype(NAMESPACE.float32), axis=axis, correction=correction,
@@ -332,6 +342,7 @@ def std(x, /, *, axis=None, correction=0.0, keepdims=False):
     (jax's is nan). Floating input runs as one compiled program (:func:`_std_zero_safe`:
     eagerly, its five small ops cost seven times jax's own std); an axis or correction
     that cannot be a static argument runs it eagerly."""
+    _check_axes(x, axis, "std")
     x = _in_float(x)
     if x.dtype == NAMESPACE.float16:
         return std(x.astype(NAMESPACE.float32), axis=axis, correction=correction,

@@ -36,6 +36,7 @@ import tensorflow as tf
 
 from .._common import promoting
 from . import DTYPES, NAMESPACE, native_dtype
+from .array_api._helpers import norm_axes
 
 xp = NAMESPACE
 
@@ -416,11 +417,10 @@ def _weak(x, other):
 
 # -- reductions -------------------------------------------------------------------------------
 
-def _axes(axis, rank: int):
-    if axis is None:
-        return list(range(rank))
-    axes = list(axis) if isinstance(axis, (tuple, list)) else [axis]
-    return sorted(a + rank if a < 0 else a for a in axes)
+def _axes(axis, rank: int, op: str) -> list[int]:
+    """``axis`` (None, an int or a sequence of ints) as sorted axes in ``[0, rank)``, checked
+    as the dense ops check them (``OpAxisError`` out of range, no axis twice)."""
+    return sorted(norm_axes(axis, rank, op))
 
 
 def sum(x, /, *, axis=None, dtype=None, keepdims=False, **kwargs):  # noqa: A001
@@ -435,7 +435,7 @@ def sum(x, /, *, axis=None, dtype=None, keepdims=False, **kwargs):  # noqa: A001
     rank = x.shape.rank
     if x.dtype == tf.bool:  # tf.sparse.reduce_sum takes no bools (a sum of bools is an int)
         x = _with_values(x, tf.cast(x.values, tf.int64))
-    out = tf.sparse.reduce_sum(x, axis=_axes(axis, rank), keepdims=keepdims,
+    out = tf.sparse.reduce_sum(x, axis=_axes(axis, rank, "sum"), keepdims=keepdims,
                                output_is_sparse=True)
     return out
 
@@ -448,7 +448,7 @@ def mean(x, /, *, axis=None, keepdims=False, **kwargs):
             or x.dense_shape is None:
         return xp.mean(densify(x), axis=axis, keepdims=keepdims, **kwargs)
     rank = len(_static_shape(x))
-    axes = _axes(axis, rank)
+    axes = _axes(axis, rank, "mean")
     if isinstance(axis, (tuple, list)) and not axis:
         return x
     if 0 in axes:
@@ -470,7 +470,7 @@ def expand_dims(x, /, axis):
     if not isinstance(x, _ST):
         return xp.expand_dims(densify(x), axis=axis)
     rank = x.shape.rank + (len(axis) if isinstance(axis, (tuple, list)) else 1)
-    for a in _axes(axis, rank):
+    for a in _axes(axis, rank, "expand_dims"):
         x = tf.sparse.expand_dims(x, a)
     return x
 
@@ -492,7 +492,7 @@ def squeeze(x, /, axis=None):
     if axis is None:
         axes = [i for i, d in enumerate(static) if d == 1]
     else:
-        axes = _axes(axis, rank)
+        axes = _axes(axis, rank, "squeeze")
         for a in axes:
             if static[a] is not None and static[a] != 1:
                 raise ValueError(f"squeeze: cannot squeeze axis {a} of size {static[a]}; "
