@@ -27,6 +27,7 @@ Y_A = _rng.standard_normal((N, 1)).astype(np.float32)
 Y_B = _rng.standard_normal((N, 2)).astype(np.float32)
 Y_BIN = (_rng.uniform(size=(N, 1)) > 0.5).astype(np.float32)
 Y_SPARSE = _rng.integers(0, 3, N).astype(np.int32)
+Y_C = _rng.standard_normal((N, 3)).astype(np.float32)
 SW = np.linspace(0.0, 2.0, N).astype(np.float32)  # a 0 weight: an example that counts not
 SW_B = _rng.uniform(0.5, 1.5, N).astype(np.float32)
 
@@ -43,6 +44,10 @@ def _build(layers, models, kind):
         b = layers.Dense(2, name="out_b")(h)
     if kind == "dict":  # keys other than the layers' names, not in sorted order
         return models.Model(x, {"z": a, "b": b})
+    if kind in ("dict_of_lists", "tuple_in_list"):  # nested outputs
+        c = layers.Dense(3, name="out_c")(h)
+        return models.Model(x, {"p": [a, b], "q": c} if kind == "dict_of_lists"
+                            else [(a, b), c])
     if kind == "single_list":
         return models.Model(x, [a])
     return models.Model(x, [a, b])
@@ -81,6 +86,24 @@ CASES = {
         "classes", {"loss": ["binary_crossentropy", "sparse_categorical_crossentropy"],
                     "metrics": [["accuracy"], ["accuracy", "acc"]]},
         [Y_BIN, Y_SPARSE], None),
+    # nested outputs: losses named by their paths ("p/out_a_loss", "0/out_a_loss", with
+    # the output's name for a list index), metrics by the outputs' names
+    "nested_one_loss": ("dict_of_lists", {"loss": "mse"}, {"p": [Y_A, Y_B], "q": Y_C},
+                        None),
+    "nested_structures": (
+        "dict_of_lists", {"loss": {"p": ["mse", "mae"], "q": "mse"},
+                          "loss_weights": {"p": [1.0, 0.5], "q": 2.0},
+                          "metrics": {"p": [["mae"], None], "q": ["mae", "mse"]}},
+        {"p": [Y_A, Y_B], "q": Y_C}, None),
+    "tuple_in_list_metrics": ("tuple_in_list", {"loss": "mae", "metrics": [(["mse"], ["mae"]),
+                                                                           ["mse"]]},
+                              [(Y_A, Y_B), Y_C], None),
+    "tuple_in_list_none": ("tuple_in_list", {"loss": [["mse", None], "mae"]},
+                           [(Y_A, Y_B), Y_C], None),
+    "tuple_in_list_flat_losses": ("tuple_in_list", {"loss": ["mse", "mae", "mse"],
+                                                    "weighted_metrics": [(["mae"], None),
+                                                                         ["mae"]]},
+                                  [(Y_A, Y_B), Y_C], SW),
 }
 
 #: name -> (model kind, compile arguments, y): Keras rejects these, at compile or fit
@@ -246,3 +269,71 @@ def test_compile_config_records_the_structures_as_keras(trainer, keras_results):
     want = model.evaluate(X, [Y_A, Y_B], verbose=0, return_dict=True)
     got = loaded.evaluate(X, [Y_A, Y_B], verbose=0, return_dict=True)
     _assert_logs_match(got, want, "loaded")
+
+
+# -- a train_step override that calls compute_loss ---------------------------------------
+def _override_model(layers, models, tf):
+    """A subclassed two-output model with Keras's guide's ``train_step`` (TensorFlow): the
+    loss from ``self.compute_loss``, the logs from ``self.compute_metrics``; built on a
+    TensorFlow batch."""
+
+    class Override(models.Model):
+        def __init__(self):
+            super().__init__()
+            self.hidden = layers.Dense(5, activation="tanh")
+            self.out_a, self.out_b = layers.Dense(1), layers.Dense(2)
+
+        def call(self, x):
+            h = self.hidden(x)
+            return [self.out_a(h), self.out_b(h)]
+
+        def train_step(self, data):
+            x, y = data
+            with tf.GradientTape() as tape:
+                y_pred = self(x, training=True)
+                loss = self.compute_loss(x=x, y=y, y_pred=y_pred)
+            grads = tape.gradient(loss, self.trainable_variables)
+            self.optimizer.apply(grads, self.trainable_variables)
+            return self.compute_metrics(x, y, y_pred)
+
+    model = Override()
+    model(tf.constant(X[:2]))
+    return model
+
+
+_OVERRIDE_COMPILE = {"loss": ["mse", "mae"], "metrics": [["mae"], None]}
+
+
+def _override_history(model):
+    model.set_weights(_initial_weights(model))
+    model.compile(optimizer="sgd", **_OVERRIDE_COMPILE)
+    # batches of 5: Keras's tensorflow graphs weigh each batch's loss alike (no static
+    # batch size), crossops by its size; with equal batches both give the same figures
+    history = model.fit(X, [Y_A, Y_B], batch_size=5, epochs=EPOCHS, shuffle=False,
+                        verbose=0).history
+    return {k: [float(v) for v in vs] for k, vs in history.items()}
+
+
+def keras_override(path):
+    """Keras's history for the ``train_step`` override (tensorflow backend)."""
+    import pickle
+
+    import keras
+    import tensorflow as tf
+    out = _override_history(_override_model(keras.layers, keras.models, tf))
+    with open(path, "wb") as f:
+        pickle.dump(out, f)
+
+
+def test_train_step_override_feeds_each_outputs_loss_tracker():
+    """A ``train_step`` that calls ``self.compute_loss`` (Keras's guide) feeds each output's
+    loss tracker as Keras's does (a subclassed model's: named after the losses,
+    ``mse_loss`` and ``mae_loss``): the same logs."""
+    tf = pytest.importorskip("tensorflow")
+    pytest.importorskip("keras")
+    want = keras_subprocess("tensorflow", "tests.test_multi_output", "keras_override")
+    from crossops import layers, models
+    with crossops.use_backend("tensorflow"):
+        got = _override_history(_override_model(layers, models, tf))
+    assert {"mse_loss", "mae_loss", "mae"} <= set(want)
+    _assert_logs_match(got, want, "history")

@@ -78,7 +78,10 @@ def _is_typed_key(k) -> bool:
 
 
 def shape_tuple(shape, op: str) -> tuple[int, ...]:
-    """``shape`` as a tuple of non-negative Python ints."""
+    """``shape`` as a tuple of non-negative Python ints; a size known only when the program
+    runs (a dynamic batch axis: a symbolic int of ``torch.compile``, or a scalar integer
+    tensor of ``tf.shape`` under ``tf.function``, as ``crossops.core.shape`` gives) stays as
+    it is, so that one traced program serves every size."""
     if shape is None:
         raise TypeError(f"random.{op}: shape is required (a tuple of ints, e.g. (2, 3))")
     try:
@@ -89,17 +92,27 @@ def shape_tuple(shape, op: str) -> tuple[int, ...]:
         except TypeError:
             raise TypeError(f"random.{op}: shape must be an int or a sequence of ints, "
                             f"got {shape!r}") from None
-    if any(d < 0 for d in dims):
+    if any(isinstance(d, int) and d < 0 for d in dims):
         raise ValueError(f"random.{op}: shape {dims} has a negative dimension")
     return dims
 
 
 def _dim(d):
     """A dimension as a Python int; a size torch.compile traces symbolically (a dynamic batch
-    axis) stays symbolic, so that one compiled program serves every size."""
+    axis) stays symbolic, and so does a scalar integer tensor with no value yet (a graph
+    tensor of TensorFlow, ``tf.shape(x)[0]``), so that one compiled program serves every
+    size."""
     if isinstance(d, int) and not isinstance(d, bool):  # (torch.compile's symbolic too)
         return d
-    return operator.index(d)
+    try:
+        return operator.index(d)
+    except TypeError:
+        # a graph's tensor (it has the ``op`` that makes it; a jax tracer has none, and
+        # jax sizes must be concrete)
+        if getattr(d, "ndim", None) == 0 and hasattr(d, "op") and \
+                kind(dtype_name(d.dtype)) in "iu":
+            return d
+        raise
 
 
 def float_name(dtype, op: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import crossops.numpy as xnp
 
-from .. import _seed
+from .. import _seed, core
 from .._dtypes import dtype_name, kind
 from ._keys import backend_of_args, key_on
 
@@ -17,7 +17,9 @@ def dropout(inputs, rate, noise_shape=None, seed=None):
     name = dtype_name(inputs.dtype)
     if kind(name) != "f":
         raise TypeError(f"random.dropout: inputs must be floating-point, got dtype {name}")
-    shape = tuple(inputs.shape)
+    # a size unknown when traced (tf.function with a None batch) as its tf.shape tensor, so
+    # that the mask of a batch of n is the eager one (a symbolic torch size stays symbolic)
+    shape = core.shape(inputs)
     if noise_shape is None:
         noise = shape
     else:

@@ -334,7 +334,7 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, backend=None):
             z = xnp.concatenate([c for c, _ in pairs] + [s for _, s in pairs])
         else:
             z = xnp.concatenate(list(_box_muller(m[:h], m[h:], backend)))
-        z = xnp.reshape(z[:n] if 2 * h != n else z, shape)
+        z = xnp.reshape(z[:n], shape)  # no branch on n's parity (n may be symbolic)
         z = _scaled(z, mean, stddev)
         return z if name == "float32" else xnp.astype(z, name)
 
@@ -374,9 +374,9 @@ def randint(shape, minval, maxval, dtype="int32", seed=None, backend=None):
 
 
 def shuffle(x, axis=0, seed=None, backend=None):
-    ndim = len(x.shape)
-    axis = _seed.axis_index(axis, ndim, "shuffle")
-    n = int(x.shape[axis])
+    dims = core.shape(x)  # a size unknown when traced (tf.function) as a scalar tensor
+    axis = _seed.axis_index(axis, len(dims), "shuffle")
+    n = _seed.shape_tuple(dims[axis], "shuffle")[0]
     words, w = bits(backend, seed, n, "shuffle")
     with use_backend(backend):
         keys = xnp.astype(xnp.right_shift(words, 1), "int32")
@@ -761,7 +761,7 @@ def categorical(logits, num_samples, dtype="int32", seed=None, backend=None):
                         f"{type(num_samples).__name__}") from None
     if num < 0:
         raise ValueError(f"random.categorical: num_samples must be non-negative, got {num}")
-    batch, classes = (int(d) for d in logits.shape)
+    batch, classes = _seed.shape_tuple(core.shape(logits), "categorical")
     words, w = bits(backend, seed, batch * num * classes, "categorical")
     with use_backend(backend):
         lg = _param(backend, logits, "categorical", "logits")
@@ -959,7 +959,9 @@ def _binomial_traced(shape, counts, probabilities, name, seed, backend):
                                 shape)
         top = xnp.astype(xnp.ceil(xnp.max(xnp.asarray(_param(backend, counts, "binomial",
                                                                 "counts")))), "int32")
-        per = xnp.maximum(xnp.minimum(top, _BINOMIAL_BLOCK // max(n, 1)), 1)
+        cap = _BINOMIAL_BLOCK // max(n, 1) if isinstance(n, int) else \
+            xnp.floor_divide(_BINOMIAL_BLOCK, xnp.maximum(n, 1))  # (n a tf.shape tensor)
+        per = xnp.maximum(xnp.minimum(top, cap), 1)
         blocks = xnp.floor_divide(xnp.subtract(xnp.add(top, per), 1), per)
         index = xnp.arange(n, dtype="int32")
         pair = xnp.arange(2, dtype="int32")
@@ -1002,8 +1004,8 @@ def binomial(shape, counts, probabilities, dtype=None, seed=None, backend=None):
     shape = _seed.shape_tuple(shape, "binomial")
     n = math.prod(shape)
     top = _static_max(counts, "binomial")
-    if top is None:  # counts known only when run
-        if n == 0:
+    if top is None or not isinstance(n, int):  # counts or the shape known only when run
+        if isinstance(n, int) and n == 0:
             with use_backend(backend):
                 return xnp.zeros(shape, dtype=name)
         return _binomial_traced(shape, counts, probabilities, name, seed, backend)
@@ -1195,7 +1197,7 @@ def _normal64(shape, mean, stddev, seed, backend):
             z = xnp.concatenate([c for c, _ in pairs] + [s for _, s in pairs])
         else:
             z = xnp.concatenate(list(_box_muller64(m1, m2, backend)))
-        z = xnp.reshape(z[:n] if 2 * h != n else z, shape)
+        z = xnp.reshape(z[:n], shape)  # no branch on n's parity (n may be symbolic)
         return _scaled64(z, mean, stddev)
 
 

@@ -40,6 +40,17 @@ def get_loss(loss):
                     "function of (y_true, y_pred)")
 
 
+def _loss_name(identifier, resolved) -> str:
+    """The name Keras 3 gives the loss of an output without a name (a subclassed model's):
+    a loss function's name as given (``"mse"``: its tracker logs ``mse_loss``), a class's
+    name (``"MeanSquaredError"``) or a Loss object's its own (``mean_squared_error``)."""
+    if isinstance(identifier, str) and identifier.lower() not in ("crossentropy", "ce") \
+            and identifier not in {c.__name__ for c in _classes(losses_mod, losses_mod.Loss)
+                                   .values()}:
+        return identifier
+    return resolved.name
+
+
 class FunctionLoss(losses_mod.Loss):
     """A per-example loss function used as a Loss (mean over the batch)."""
 
@@ -152,25 +163,56 @@ class Outputs:
             self.kind, self.keys = "list", list(range(len(y_pred)))
             self.names = list(output_names) if output_names and \
                 len(output_names) == len(y_pred) else [None] * len(y_pred)
-        if self.kind != "leaf":
-            nested = [k for k in self.keys if _is_nested(y_pred[k])]
-            if nested:
-                raise NotImplementedError(
-                    f"compile: the model's output {nested[0]!r} is itself a structure "
-                    f"({_shape_tree(y_pred)}); crossops compiles losses and metrics for "
-                    "one level of outputs (an array, a list, a tuple or a dict of arrays)")
+        if self.kind != "leaf" and any(_is_nested(y_pred[k]) for k in self.keys):
+            # outputs nested deeper (a dict of lists, a tuple in a list): each array by its
+            # path, in Keras's flat order (optree's: dict keys sorted), named by the
+            # model's flat output names
+            paths, leaves, self.spec = optree.tree_flatten_with_path(y_pred)
+            self.kind, self.keys = "tree", [tuple(p) for p in paths]
+            self.names = list(output_names) if output_names and \
+                len(output_names) == len(leaves) else [None] * len(leaves)
+            self.structure, self.top_dict = _shape_tree(y_pred), isinstance(y_pred, dict)
         self.output_names = output_names
         self.count = len(self.keys)
 
     def pick(self, tree, key):
         """Output ``key``'s part of ``tree`` (as :meth:`align` laid it out)."""
-        return tree if key is None else tree[key]
+        if key is None:
+            return tree
+        if self.kind == "tree":
+            for k in key:
+                tree = tree[k]
+            return tree
+        return tree[key]
+
+    def _align_tree(self, tree, what, loss_keys):
+        """``tree`` in the structure of nested outputs (Keras: the same structure, lists
+        and tuples alike; any structure with one array per output, in the flat order; a
+        dict keyed by the flat output names; or the arrays of the outputs with a loss
+        only)."""
+        names = self.output_names or []
+        if isinstance(tree, dict) and names and set(tree) == set(names) and \
+                not self.top_dict:
+            leaves = [tree[n] for n in names]
+        else:
+            leaves = optree.tree_leaves(tree, none_is_leaf=True) if _is_nested(tree) \
+                else [tree]
+        if len(leaves) == self.count:
+            return optree.tree_unflatten(self.spec, leaves)
+        if loss_keys is not None and len(leaves) == len(loss_keys):
+            by_path = dict(zip(loss_keys, leaves))
+            return optree.tree_unflatten(self.spec, [by_path.get(k) for k in self.keys])
+        raise ValueError(
+            f"compile: {what} has the structure {_shape_tree(tree)}, but the model's "
+            f"outputs are {self.structure}; give one array per output in that structure")
 
     def align(self, tree, what="y", loss_keys=None):
         """``tree`` (targets or sample weights) laid out as the outputs: a list or tuple
         in output order, a dict keyed by output names (list outputs) or by the outputs'
         keys (dict outputs), one array for a single output; ``loss_keys``: the outputs
         that have a loss, which a shorter list of targets may cover alone (Keras)."""
+        if self.kind == "tree":
+            return self._align_tree(tree, what, loss_keys)
         if self.kind == "leaf":
             if isinstance(tree, list | tuple) and len(tree) == 1:
                 return tree[0]
@@ -250,7 +292,7 @@ class CompileLoss:
         their structure and shapes) and the targets ``y_true``."""
         outputs = Outputs(y_pred, self.output_names)
         loss, weights = self.user_loss, self.user_weights
-        if isinstance(loss, dict) and outputs.kind != "dict":
+        if isinstance(loss, dict) and not isinstance(y_pred, dict):
             names = self.output_names or []
             if set(names) != set(loss):
                 raise ValueError(
@@ -259,6 +301,12 @@ class CompileLoss:
             loss = [loss[n] for n in names]
             if isinstance(weights, dict):
                 weights = [weights.get(n) for n in names]
+        if outputs.kind == "tree":
+            per = _tree_losses(loss, weights, y_pred, outputs)
+            loss_keys = [k for k, (e, _) in per.items() if e is not None]
+            y_true = outputs.align(y_true, "y", loss_keys) if y_true is not None else None
+            self._resolve(list(per.items()), outputs, y_true, y_pred)
+            return self._finish(outputs)
         weights = _weights_like(loss, weights)
         per = {}  # output key -> (loss identifier, weight), in Keras's order
         if not _is_nested(loss):
@@ -311,12 +359,17 @@ class CompileLoss:
             y_p = outputs.pick(y_pred, key)
             y_t = outputs.pick(y_true, key) if y_true is not None else None
             resolved = _loss_for(identifier, y_t, y_p)
-            if isinstance(key, str):
+            if isinstance(key, tuple):  # a path into nested outputs: Keras's "p/out_a"
+                flat_name = outputs.names[outputs.keys.index(key)]
+                last = key[-1] if isinstance(key[-1], str) else \
+                    flat_name if flat_name is not None else _loss_name(identifier, resolved)
+                name = "/".join(str(k) for k in key[:-1] + (last,))
+            elif isinstance(key, str):
                 name = key
             else:
                 index = 0 if key is None else key
                 name = outputs.names[index] if index < len(outputs.names) and \
-                    outputs.names[index] is not None else resolved.name
+                    outputs.names[index] is not None else _loss_name(identifier, resolved)
             self.entries.append((key, resolved, weight, name))
 
     def _finish(self, outputs):
@@ -380,6 +433,114 @@ def _weights_like(loss, weights):
     return list(flat)
 
 
+class _Weighted:
+    """A loss and its weight, one leaf of the structure of losses (Keras's
+    ``WeightedLoss``)."""
+
+    def __init__(self, loss, weight):
+        self.loss, self.weight = loss, weight
+
+
+def _n_leaves(tree) -> int:
+    return len(optree.tree_leaves(tree))
+
+
+def _tree_losses(loss, weights, y_pred, outputs) -> dict:
+    """``{output path: (loss, weight)}`` for nested outputs, as Keras 3's CompileLoss: one
+    loss for every output; a flat list with one loss per output (flat order); or a
+    structure that follows the outputs' (lists and tuples alike), where a flat list at a
+    node may also give one loss per output under it; None skips an output."""
+    if weights is not None:
+        flat_loss = optree.tree_leaves(loss, none_is_leaf=True)
+        flat_w = optree.tree_leaves(weights, none_is_leaf=True)
+        if len(flat_loss) != len(flat_w):
+            raise ValueError(f"compile: `loss_weights` must match the number of losses, got "
+                             f"{len(flat_loss)} losses and {len(flat_w)} weights.")
+        spec = optree.tree_structure(loss, none_is_leaf=True)
+        loss = optree.tree_unflatten(spec, [_Weighted(a, w) for a, w in zip(flat_loss,
+                                                                            flat_w)])
+    per = {}
+
+    def walk(entry, node, path):
+        if isinstance(entry, _Weighted) or not _is_nested(entry):
+            pair = (entry.loss, entry.weight) if isinstance(entry, _Weighted) else \
+                (entry, None)
+            if pair[0] is None:
+                return
+            if _is_nested(node):  # one loss over a part with several outputs
+                if path:
+                    raise ValueError(
+                        f"compile: the loss at {'/'.join(map(str, path))} stands for the "
+                        f"outputs {_shape_tree(node)}; give one loss per output there")
+                for sub_path, _ in zip(*optree.tree_flatten_with_path(node)[:2]):
+                    per[path + tuple(sub_path)] = pair
+                return
+            per[path] = pair
+            return
+        if isinstance(entry, list | tuple) and _is_nested(node) and \
+                not any(_is_nested(e) for e in entry) and len(entry) == _n_leaves(node) \
+                and not (isinstance(node, list | tuple) and len(node) == len(entry)):
+            for sub_path, e in zip(optree.tree_flatten_with_path(node)[0], entry):
+                walk(e, None, path + tuple(sub_path))
+            return
+        if isinstance(entry, dict) and isinstance(node, dict):
+            items = entry.items()
+        elif isinstance(entry, list | tuple) and isinstance(node, list | tuple) and \
+                len(entry) <= len(node):
+            items = enumerate(entry)
+        else:
+            raise KeyError(
+                f"compile: the losses {_shape_tree(entry)} at "
+                f"{'/'.join(map(str, path)) or 'the top'} do not follow the model's "
+                f"outputs {_shape_tree(node)}; give a loss, one per output in a flat list, "
+                "or a structure like the outputs'")
+        for k, e in items:
+            if e is None:
+                continue
+            if isinstance(node, dict) and k not in node:
+                raise KeyError(f"compile: the path {path + (k,)} in the `loss` argument "
+                               f"can't be found in the model's outputs {outputs.structure}")
+            walk(e, node[k], path + (k,))
+
+    walk(loss, y_pred, ())
+    return {k: per[k] for k in outputs.keys if k in per}  # Keras's (flat) order
+
+
+def _tree_metrics(user, y_pred, outputs, arg) -> list:
+    """(path, output name, metric identifiers) for nested outputs: ``user`` follows the
+    outputs' structure (lists and tuples alike), with a metric, a list of metrics or None
+    for each output (Keras 3's "deeply nested case")."""
+    out = []
+
+    def walk(entry, node, path):
+        if entry is None:
+            return
+        if not _is_nested(node):
+            idents = list(entry) if isinstance(entry, list | tuple) else [entry]
+            if any(_is_nested(i) for i in idents):
+                raise ValueError(f"compile: invalid `{arg}` at {'/'.join(map(str, path))}: "
+                                 "a metric or a list of metrics per output")
+            name = outputs.names[outputs.keys.index(path)]
+            out.append((path, name, idents))
+            return
+        if isinstance(node, dict) and isinstance(entry, dict) and set(entry) == set(node):
+            items = ((k, entry[k]) for k in node)
+        elif isinstance(node, list | tuple) and isinstance(entry, list | tuple) and \
+                len(entry) == len(node):
+            items = enumerate(entry)
+        else:
+            raise ValueError(
+                f"compile: invalid `{arg}`. `{arg}` should contain metrics objects and match "
+                f"the output structure of the model: {outputs.structure} (a metric, a list "
+                f"of metrics or None per output).\nReceived: {arg}={user!r}")
+        for k, e in items:
+            walk(e, node[k], path + (k,))
+
+    walk(user, y_pred, ())
+    order = {k: i for i, k in enumerate(outputs.keys)}
+    return sorted(out, key=lambda e: order[e[0]])
+
+
 class CompileMetrics:
     """``compile``'s ``metrics`` and ``weighted_metrics`` over the model's outputs, as
     Keras 3's ``CompileMetrics``: for one output, every metric applies to it; for several,
@@ -437,6 +598,8 @@ class CompileMetrics:
         if outputs.count == 1:
             key = outputs.keys[0]
             return [(key, None, optree.tree_leaves(user))]
+        if outputs.kind == "tree":
+            return _tree_metrics(user, y_pred, outputs, arg)
         entries = None
         if isinstance(user, list | tuple) and len(user) == outputs.count:
             entries = list(user)

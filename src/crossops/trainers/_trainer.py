@@ -87,7 +87,11 @@ class Trainer:
             output, in order; None for an output without a loss) or a dict keyed by the
             output names (a dict output's keys). None for a model whose ``train_step`` or
             ``compute_loss`` computes the loss. With several losses the logs hold each
-            one, unweighted, as ``<output name>_loss`` beside the total ``loss`` (Keras).
+            one, unweighted, as ``<output name>_loss`` beside the total ``loss`` (Keras;
+            a subclassed model's outputs have no names: ``<loss name>_loss``). Outputs
+            nested deeper (a dict of lists, a tuple in a list) take one loss, a flat
+            list with one per output, or a structure like theirs; their losses are
+            logged by path, ``p/out_a_loss`` (Keras 3's names).
         loss_weights : float, list or dict, optional
             The factors of the losses in the total: a float (one output), or a list or
             dict in the structure of ``loss``.
@@ -95,7 +99,8 @@ class Trainer:
             Metrics (names, Metric objects or functions of ``(y_true, y_pred)``), not
             weighted by ``sample_weight``. With one output, a list applied to it; with
             several, a list with one entry per output (a metric, a list of them or None)
-            or a dict keyed by output names, logged as ``<output name>_<metric>``.
+            or a dict keyed by output names, logged as ``<output name>_<metric>``
+            (nested outputs: a structure like theirs).
             ``"accuracy"`` picks the binary, sparse or categorical accuracy from the
             shapes of the targets and the output, as Keras 3.
         weighted_metrics : list or dict, optional
@@ -123,8 +128,11 @@ class Trainer:
         structured = isinstance(loss, list | tuple | dict)
         # a structure of losses stays as given (Keras's ``model.loss``); one loss resolved
         self.loss = loss if structured else _compile_utils.get_loss(loss)
+        # a name stays a name: it names the loss of each output (a subclassed model's
+        # ``mse_loss``, as Keras)
         self._compile_loss = None if loss is None else _compile_utils.CompileLoss(
-            loss if structured else self.loss, loss_weights, output_names)
+            loss if structured or isinstance(loss, str) else self.loss, loss_weights,
+            output_names)
         self._compile_metrics = _compile_utils.CompileMetrics(metrics, weighted_metrics,
                                                               output_names)
         self._loss_tracker = metrics_mod.Mean(name="loss")
@@ -181,6 +189,11 @@ class Trainer:
             raise ValueError(f"{self.name}.compute_loss: no loss to compute; pass loss=... "
                              "to compile(), or override compute_loss or train_step")
         total = self._compile_loss(y, y_pred, sample_weight)
+        if not self.__dict__.get("_per_loss_to_step"):
+            # called by a user's step (a train_step override): each output's loss tracker
+            # is fed here, as Keras's compiled loss does (the default steps feed them with
+            # the metrics, in the step's metric state: ``_stateless_metrics``)
+            self._feed_loss_trackers(self._per_loss_values(), y_pred)
         for extra in self.losses:
             total = extra if total is None else total + extra
         if total is None:
@@ -262,9 +275,22 @@ class Trainer:
             y_pred = self(x, training=training)
             if self.__dict__.get("_mixed"):  # a mixed policy: the loss in float32 (Keras's
                 y_pred = _float32_outputs(y_pred)  # losses compute in floatx)
-            loss = self.compute_loss(x, y, y_pred, sw, training=training)
+            self.__dict__["_per_loss_to_step"] = True  # each output's loss: to the step's
+            try:  # metrics (``_per_loss_values``), not to the trackers' variables
+                loss = self.compute_loss(x, y, y_pred, sw, training=training)
+            finally:
+                self.__dict__["_per_loss_to_step"] = False
         return loss, (y_pred, [scope.get(v) for v in self.non_trainable_variables],
                       self._per_loss_values())
+
+    def _feed_loss_trackers(self, values, y_pred):
+        """Each output's loss tracker (``<output name>_loss``) updated with its unweighted
+        value of the batch, weighted by the batch's size (no gradient flows into it)."""
+        if not values:
+            return
+        size = _batch_size(y_pred)
+        for tracker, value in zip(self._compile_loss.metrics, values):
+            tracker.update_state(crossops.stop_gradient(value), sample_weight=size)
 
     def _per_loss_values(self):
         """The unweighted loss of each output that the compiled loss just computed (for
