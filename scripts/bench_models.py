@@ -13,7 +13,8 @@ categorical cross-entropy of logits, one fixed synthetic batch (seeded NumPy) fe
 host memory at every step (so the loss must go down). Runners per backend:
 
 - ``crossops``: ``Model.fit(..., steps_per_epoch=warmup + steps)`` with its defaults
-  (``jit_compile="auto"``: jax.jit, torch.compile, tf.function);
+  (``jit_compile="auto"``, Keras's rule: jax.jit, eager torch, tf.function); on torch also
+  ``crossops-compiled``, with ``jit_compile=True`` (torch.compile);
 - ``native`` on jax: the same architecture written in ``jax.numpy`` / ``jax.lax``, its step
   under ``jax.jit`` with optax, the state donated; on torch: a hand-written ``torch.nn``
   ResNet50 (Keras's architecture; torchvision is not installed) and
@@ -56,11 +57,13 @@ import numpy as np
 
 #: the runners of each backend, in table order
 RUNNERS = {"jax": ["crossops", "native", "keras"],
-           "torch": ["crossops", "native", "native-compiled", "keras"],
+           "torch": ["crossops", "crossops-compiled", "native", "native-compiled", "keras"],
            "tensorflow": ["crossops", "native", "keras"]}
 
 #: how each runner is described in the tables
 LABELS = {"crossops": "crossops fit", "keras": "Keras 3 fit",
+          ("torch", "crossops"): "crossops fit (eager: the default)",
+          ("torch", "crossops-compiled"): "crossops fit, jit_compile=True",
           ("jax", "native"): "native: jax + optax, jax.jit",
           ("torch", "native"): "native: torch eager + torch.optim",
           ("torch", "native-compiled"): "native: torch.compile(module) + torch.optim",
@@ -129,7 +132,8 @@ def _fit_result(record: dict, start: float) -> dict:
             "loss0": step_losses[0], "loss": step_losses[-1]}
 
 
-def crossops_fit(model: str, backend: str, size: dict, total: int) -> dict:
+def crossops_fit(model: str, backend: str, size: dict, total: int,
+                 jit_compile: bool | str = "auto") -> dict:
     """Train the crossops model with ``Model.fit`` for ``total`` steps on ``backend``."""
     import crossops
     from crossops import callbacks, layers, losses, models, optimizers
@@ -157,7 +161,8 @@ def crossops_fit(model: str, backend: str, size: dict, total: int) -> dict:
                     return self.head(self.bert(inputs, training=training)["pooler_output"])
             net = BertClassifier(name="bert_classifier")
         net.compile(optimizer=optimizers.Adam(learning_rate=size["lr"], epsilon=EPS),
-                    loss=losses.SparseCategoricalCrossentropy(from_logits=True))
+                    loss=losses.SparseCategoricalCrossentropy(from_logits=True),
+                    jit_compile=jit_compile)
     x, y = batch_data(model, size)
     record = {"times": [], "mean_loss": []}
     timer = _timer_callback(callbacks.Callback, record)
@@ -532,8 +537,9 @@ def child(model: str, backend: str, runner: str, quick: bool, total: int) -> dic
     """Run one configuration in this process and return its figures, with the peak RSS
     (MiB, ``ru_maxrss``) after the run."""
     size = SIZES["quick" if quick else "full"][model]
-    if runner == "crossops":
-        result = crossops_fit(model, backend, size, total)
+    if runner.startswith("crossops"):
+        result = crossops_fit(model, backend, size, total,
+                              jit_compile=True if runner == "crossops-compiled" else "auto")
     elif runner == "keras":
         result = keras_fit(model, backend, size, total)
     elif backend == "jax":
@@ -579,9 +585,8 @@ def table(model: str, results: dict, args: argparse.Namespace) -> str:
 
     for backend in args.backends:
         rows = {runner: results.get((backend, runner)) for runner in RUNNERS[backend]}
-        ours = rows["crossops"]
         for runner, r in rows.items():
-            label = LABELS.get(runner) or LABELS[(backend, runner)]
+            label = LABELS.get((backend, runner)) or LABELS[runner]
             if r is None:
                 continue
             if "error" in r:
@@ -591,7 +596,8 @@ def table(model: str, results: dict, args: argparse.Namespace) -> str:
             cells = [f"{r['first']:.1f}", f"{1000 * statistics.median(r['steps']):.1f}",
                      f"{r['loss0']:.3g} -> {r['loss']:.3g}", f"{r['rss_mib']:.0f}"]
             ratios = ["", "", ""]
-            if runner == "crossops" and "error" not in ours:
+            if runner.startswith("crossops") and "error" not in r:
+                ours = r
                 natives = [n for n in RUNNERS[backend] if n.startswith("native")
                            and rows[n] and "error" not in rows[n]]
                 kinds = {n: (f" ({'compiled' if 'compiled' in n else 'eager'})"
@@ -617,7 +623,8 @@ def main() -> None:
     p.add_argument("--backends", nargs="*", default=["jax", "torch", "tensorflow"],
                    choices=list(RUNNERS))
     p.add_argument("--runners", nargs="*", default=None,
-                   help="only these runners (crossops, native, native-compiled, keras)")
+                   help="only these runners (crossops, crossops-compiled, native, "
+                        "native-compiled, keras)")
     p.add_argument("--steps", type=int, default=10, help="timed steps after the warmup")
     p.add_argument("--warmup", type=int, default=3, help="untimed steps, the first included")
     p.add_argument("--timeout", type=int, default=1800, help="seconds per configuration")

@@ -204,7 +204,9 @@ def _assert_logs_match(got, want, where):
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_case_matches_keras(trainer, keras_results, case):
-    got = _run(_crossops_model(CASES[case][0]), case)
+    # compiled steps (on torch fit's default runs eagerly, as Keras's: ask for them)
+    got = _run(_crossops_model(CASES[case][0]), case,
+               **({"jit_compile": True} if trainer == "torch" else {}))
     want = keras_results["cases"][case]
     _assert_logs_match(got["history"], want["history"], "history")
     for part in ("evaluate", "train_on_batch", "test_on_batch"):

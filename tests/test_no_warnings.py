@@ -126,14 +126,15 @@ def _models(backend):
 
 
 def _compiled_and_saved(backend, folder):
-    """Sequential, compiled (the default ``jit_compile``): fit with validation and
-    callbacks, evaluate, predict, save and load both ways."""
+    """Sequential, compiled (the default ``jit_compile``; ``True`` on torch, whose default
+    runs eagerly): fit with validation and callbacks, evaluate, predict, save and load
+    both ways."""
     from crossops import callbacks, losses, optimizers, saving
 
     x, y = _data()
     model = _models(backend)[0]()
     model.compile(optimizers.Adam(1e-2), losses.SparseCategoricalCrossentropy(from_logits=True),
-                  metrics=["accuracy"])
+                  metrics=["accuracy"], jit_compile=True if backend == "torch" else "auto")
     model.fit(x, y, batch_size=16, epochs=3, validation_data=(x, y), verbose=0,
               callbacks=[callbacks.EarlyStopping(patience=2),
                          callbacks.ModelCheckpoint(os.path.join(folder, "best.keras"))])

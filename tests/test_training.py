@@ -120,7 +120,7 @@ def test_every_pipeline_trains_every_backend_to_the_same_numbers(trainer, pipeli
 def test_compiled_fit_on_a_dataset_and_validation_dataset(trainer):
     tf = pytest.importorskip("tensorflow")
     data = tf.data.Dataset.from_tensor_slices((X, Y)).batch(32)
-    model = _mlp()
+    model = _mlp(jit_compile=True if trainer == "torch" else "auto")  # (torch: eager)
     history = model.fit(data, validation_data=data, epochs=3, verbose=0)
     assert history.history["loss"][-1] < history.history["loss"][0]
     assert len(history.history["val_loss"]) == 3
@@ -379,7 +379,8 @@ def test_torch_fit_writes_the_state_into_its_tensors():
     with crossops.use_backend("torch"):
         runs = {}
         for eager in (True, False):
-            model = _mlp(optimizer=optimizers.Adam(1e-2), run_eagerly=eager)
+            model = _mlp(optimizer=optimizers.Adam(1e-2), run_eagerly=eager,
+                         jit_compile=not eager)
             model.fit(X[:20], Y[:20], batch_size=10, epochs=1, verbose=0, shuffle=False)
             variables = [v for part in model._state_parts("train") for v in part]
             storage = [v._value.data_ptr() for v in variables]
@@ -488,7 +489,7 @@ with crossops.use_backend("torch"):
     model = models.Sequential([layers.Input((6,)), *PIECES, layers.Dense(8, activation="relu"),
                                layers.Dense(3)])
     model.compile("adam", losses.SparseCategoricalCrossentropy(from_logits=True),
-                  metrics=["accuracy"])
+                  metrics=["accuracy"], jit_compile=True)
     model.fit(x, y, batch_size=32, epochs=3, verbose=0)  # 32, 32, 32, 4 in each epoch
 print(counters["stats"]["unique_graphs"], sum(counters["graph_break"].values()))
 """
@@ -546,6 +547,25 @@ def test_jit_compile_follows_keras_on_tensorflow(jit_compile):
     graph = step.for_backend("tensorflow")  # a tf.function, or the XLA-first wrapper
     xla = jit_compile is True or (jit_compile == "auto" and accelerated)
     assert isinstance(graph, tf.types.experimental.PolymorphicFunction) != xla
+
+
+@pytest.mark.skipif("torch" not in BACKENDS, reason="torch is not installed")
+@pytest.mark.parametrize("jit_compile", ["auto", True, False])
+def test_jit_compile_follows_keras_on_torch(jit_compile):
+    """On PyTorch ``"auto"`` runs the steps eagerly, as Keras 3's rule does
+    (``torch.compile`` spends seconds to minutes on the first step); ``True`` compiles."""
+    with crossops.use_backend("torch"):
+        model = _CountingLoss([layers.Input((6,)), layers.Dense(3)])
+        model.compile(optimizer="sgd", jit_compile=jit_compile,
+                      loss=losses.SparseCategoricalCrossentropy(from_logits=True))
+        type(model).runs = 0  # (a torch.nn.Module subclass of _CountingLoss on torch)
+        model.fit(X[:80], Y[:80], batch_size=20, epochs=2, shuffle=False, verbose=0)
+    assert model._use_jit() is (jit_compile is True)
+    (step,) = model._step_cache.values()
+    compiled = hasattr(step.for_backend("torch"), "_torchdynamo_orig_callable")
+    assert compiled is (jit_compile is True)
+    if not compiled:  # every step ran in Python
+        assert type(model).runs == 8
 
 
 @pytest.mark.parametrize("jit_compile", [True, False])

@@ -205,6 +205,25 @@ def _substitute(front, fn) -> None:
     torch.compiler.substitute_in_graph(front, skip_signature_check=True)(fn)
 
 
+#: methods that torch.compile runs eagerly instead of tracing (``(class, name)``)
+_EAGER: list[tuple[type, str]] = []
+
+
+def eager_under_torch_compile(cls: type, name: str) -> None:
+    """Have ``torch.compile`` run method ``name`` of ``cls`` eagerly where a compiled
+    function calls it (``torch.compiler.disable``: one graph break), instead of tracing
+    it: for work done once whose tracing would cost graphs and guards, such as a layer's
+    build on its first call. Nothing changes until torch's compiler is loaded."""
+    _EAGER.append((cls, name))
+    if _torch_compile_ready:
+        _disable(cls, name)
+
+
+def _disable(cls: type, name: str) -> None:
+    import torch
+    setattr(cls, name, torch.compiler.disable(getattr(cls, name)))
+
+
 def _on_backend_loaded(name: str, mod) -> None:
     """With the torch backend: the substitutions once torch's compiler (``torch._dynamo``)
     is imported, now or when ``torch.compile`` first imports it. Eager use never loads
@@ -234,6 +253,8 @@ def _prepare_torch_compile(mod) -> None:
     torch.compiler.substitute_in_graph(_backend.get_backend)(_backend.traced_get_backend)
     for front, fn in FRONTS.items():
         _substitute(front, fn)
+    for cls, name in _EAGER:
+        _disable(cls, name)
     # the backend's chapters, found now: traced code that looks one up (core.while_loop's
     # control_flow, crossops.random's random) would otherwise import it under dynamo, which
     # refuses importlib (a graph break; fullgraph=True raises)

@@ -18,10 +18,11 @@ from ._api import (
     jit,
     jvp,
     mark_batch_dynamic,
+    step_compiles,
     value_and_grad,
     vjp,
     vmap,
 )
 
 __all__ = ["compile_step", "distinct_buffers", "grad", "jacobian", "jit", "jvp",
-           "mark_batch_dynamic", "value_and_grad", "vjp", "vmap"]
+           "mark_batch_dynamic", "step_compiles", "value_and_grad", "vjp", "vmap"]

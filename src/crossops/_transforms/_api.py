@@ -370,9 +370,10 @@ def compile_step(fun, jit_compile: bool | str = "auto", donate: bool = False):
 
     ``jit_compile=True`` compiles as :func:`jit`. ``False`` runs the step eagerly on JAX
     and PyTorch, and as a ``tf.function`` graph without XLA on TensorFlow (as Keras).
-    ``"auto"`` compiles as :func:`jit` on JAX and PyTorch; on TensorFlow it uses XLA only
-    where TensorFlow sees an accelerator, as Keras does (on CPUs TensorFlow's own kernels
-    run convolutions several times faster than XLA's).
+    ``"auto"`` follows Keras 3 too: it compiles as :func:`jit` on JAX, runs the step
+    eagerly on PyTorch (``torch.compile`` takes from seconds to minutes on a model's first
+    step), and on TensorFlow uses XLA only where TensorFlow sees an accelerator (on CPUs
+    TensorFlow's own kernels run convolutions several times faster than XLA's).
 
     With ``donate``, the step gives up its first argument (the state it returns anew):
     compiled JAX reuses its buffers for the new state (``donate_argnums``, as Keras's
@@ -384,6 +385,15 @@ def compile_step(fun, jit_compile: bool | str = "auto", donate: bool = False):
     return _PerBackend("jit", fun,
                        lambda impl, b: impl.compile_step(fun, jit_compile, donate),
                        differentiates=False)
+
+
+def step_compiles(jit_compile: bool | str, backend: str) -> bool:
+    """Whether :func:`compile_step` compiles a step on ``backend`` under ``jit_compile``
+    (``"auto"``: the backend's ``AUTO_COMPILES``, Keras 3's rule; a TensorFlow step is a
+    graph, with XLA or without)."""
+    if jit_compile == "auto":
+        return backend_impl(backend).AUTO_COMPILES
+    return jit_compile is True
 
 
 def distinct_buffers(tree):

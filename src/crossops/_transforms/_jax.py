@@ -32,6 +32,10 @@ def jit(fun, static_argnums, static_argnames):
     return jax.jit(fun, static_argnums=static_argnums, static_argnames=static_argnames)
 
 
+#: ``jit_compile="auto"`` compiles the steps (jax.jit)
+AUTO_COMPILES = True
+
+
 def compile_step(fun, jit_compile, donate=False):
     if not jit_compile:
         return fun

@@ -168,6 +168,11 @@ def jit(fun, static_argnums, static_argnames):
 
 
 
+#: ``jit_compile="auto"`` compiles the steps: tf.function graphs (with XLA where TensorFlow
+#: sees an accelerator)
+AUTO_COMPILES = True
+
+
 def compile_step(fun, jit_compile, donate=False):
     # Keras's rule: XLA when asked, or on "auto" where there is an accelerator; else a
     # graph (TensorFlow's CPU kernels run a ResNet-50 step about 4x faster than XLA's)

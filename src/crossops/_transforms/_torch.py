@@ -108,8 +108,13 @@ def mark_batch_dynamic(tensors):
         torch._dynamo.maybe_mark_dynamic(t, 0)
 
 
+#: ``jit_compile="auto"`` runs the steps eagerly, as Keras 3's rule (torch.compile takes
+#: seconds to minutes on a model's first step)
+AUTO_COMPILES = False
+
+
 def compile_step(fun, jit_compile, donate=False):
-    if not jit_compile:
+    if jit_compile is not True:  # (False, or "auto": see AUTO_COMPILES)
         return fun
     if donate:
         fun = functools.partial(_written_back, fun)

@@ -22,7 +22,7 @@ import optree
 import crossops
 
 from .. import dtype_policies, initializers
-from .._accel import CalledAsIs
+from .._accel import CalledAsIs, eager_under_torch_compile
 from .._backend import (
     backend_chapter,
     backend_of_type,
@@ -246,6 +246,21 @@ class Layer(CalledAsIs):
             register(self, f"w{len(self._own_weights) - 1}_{name}", variable._value)
         return variable
 
+    def _build_and_call(self, args: tuple, kwargs: dict):
+        """The first call: build from the inputs' shapes, then call. It runs in this
+        layer's name scope, so sublayers built in it (by build or by call) have this
+        layer's path in front of theirs, as Keras's. Under ``torch.compile`` it runs
+        eagerly (see the registration below the class): a compiled function that first
+        calls a fresh layer breaks its graph once here, instead of tracing the build."""
+        inputs = args[0]
+        self._backend = backend_of_tree(inputs) or self._made_on
+        with self._name_scope():
+            with crossops.use_backend(self._backend):
+                self.build(optree.tree_map(lambda x: tuple(x.shape), inputs)
+                           if not hasattr(inputs, "shape") else tuple(inputs.shape))
+            self.built = True
+            return self(*args, **kwargs)
+
     def _scope_path(self) -> str:
         """The path of this layer's name scope: the scope open when it first opened its
         own (its parent's path, kept from then on, as Keras's ``_parent_path``), then its
@@ -347,15 +362,7 @@ class Layer(CalledAsIs):
             raise TypeError(f"{self.name}: call it with the inputs as first argument")
         inputs = args[0]
         if not self.built:
-            self._backend = backend_of_tree(inputs) or self._made_on
-            # the first call runs in this layer's name scope: sublayers built in it (by
-            # build or by call) have this layer's path in front of theirs, as Keras's
-            with self._name_scope():
-                with crossops.use_backend(self._backend):
-                    self.build(optree.tree_map(lambda x: tuple(x.shape), inputs)
-                               if not hasattr(inputs, "shape") else tuple(inputs.shape))
-                self.built = True
-                return self(*args, **kwargs)
+            return self._build_and_call(args, kwargs)
         if "training" in kwargs:
             if not _accepts(self.call, "training"):
                 kwargs.pop("training")
@@ -463,6 +470,9 @@ class Layer(CalledAsIs):
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+eager_under_torch_compile(Layer, "_build_and_call")
 
 
 def _has_half_precision(inputs) -> bool:

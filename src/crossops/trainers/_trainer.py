@@ -42,7 +42,7 @@ from .. import metrics as metrics_mod
 from .. import optimizers
 from .._backend import backend_of_type
 from .._convert import to_numpy
-from .._transforms import compile_step, distinct_buffers, mark_batch_dynamic
+from .._transforms import compile_step, distinct_buffers, mark_batch_dynamic, step_compiles
 from .._variable import StatelessScope, detached
 from ..callbacks import CallbackList
 from ..distribution import _hooks as _distribution
@@ -111,8 +111,10 @@ class Trainer:
             Compile the steps with ``crossops.jit`` (jax.jit, torch.compile,
             ``tf.function(jit_compile=True)``). ``False`` runs them eagerly on JAX and
             PyTorch and as ``tf.function`` graphs without XLA on TensorFlow. ``"auto"``
-            (the default) compiles on JAX and PyTorch, and on TensorFlow uses XLA only
-            where TensorFlow sees a GPU or TPU (as Keras). ``run_eagerly`` overrides it.
+            (the default) follows Keras 3: it compiles on JAX, runs eagerly on PyTorch
+            (``torch.compile`` spends from seconds to minutes on a model's first step),
+            and on TensorFlow uses XLA only where TensorFlow sees a GPU or TPU.
+            ``run_eagerly`` overrides it.
         auto_scale_loss : bool
             Under the ``"mixed_float16"`` dtype policy, wrap the optimizer in a
             ``LossScaleOptimizer`` (as Keras).
@@ -176,8 +178,10 @@ class Trainer:
             m._on_backend(backend)
 
     def _use_jit(self) -> bool:
-        return not self.run_eagerly and (self.jit_compile is True or
-                                         self.jit_compile == "auto")
+        """Whether the steps compile (Keras's rule): with ``jit_compile=True``, or by
+        default (``"auto"``) on JAX and TensorFlow; on PyTorch ``"auto"`` runs eagerly."""
+        return not self.run_eagerly and step_compiles(self.jit_compile,
+                                                      self._weights_backend())
 
     # -- the overridable pieces -----------------------------------------------------------
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
