@@ -276,6 +276,41 @@ def after_import(name: str, callback) -> None:
 #: its torch.compile substitutions)
 on_backend_loaded: list = []
 
+
+#: predicate on dtype names -> the native dtypes, of every loaded backend, it accepts
+_native_dtype_sets: dict = {}
+
+
+def native_dtypes_where(keep) -> set:
+    """The native dtypes, of every loaded backend, whose name ``keep`` accepts: a live set
+    that grows as backends load. A C front (``crossops._accel.accelerate``) takes its fast
+    call only for arrays of these dtypes and hands the others to the Python function.
+    ``keep`` is the key: pass one module-level function, not a new lambda per call.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops._dtypes import kind
+    >>> def inexact(name): return kind(name) in "fc"
+    >>> found = native_dtypes_where(inexact)
+    >>> np.dtype("float32") in found, np.dtype("int32") in found
+    (True, False)
+    """
+    found = _native_dtype_sets.get(keep)
+    if found is None:
+        found = _native_dtype_sets[keep] = set()
+        for mod in list(_modules.values()):
+            found.update(d for name, d in mod.DTYPES.items() if keep(name))
+    return found
+
+
+def _grow_native_dtype_sets(name: str, mod: ModuleType) -> None:
+    for keep, found in _native_dtype_sets.items():
+        found.update(d for n, d in mod.DTYPES.items() if keep(n))
+
+
+on_backend_loaded.append(_grow_native_dtype_sets)
+
 #: called with (type, backend) when an array type of a backend whose module sets
 #: ``PREFILL`` is first seen (the dispatch table fills its caches for it)
 on_new_array_type: list = []

@@ -144,10 +144,6 @@ _UNCHANGED = {
     "int8": lambda name: name != "int8",
     "accumulate": lambda name: name not in _ACCUMULATOR,
 }
-#: rule -> the native dtypes (of every backend loaded) that it leaves alone
-_unchanged_sets: dict[str, set] = {}
-
-
 def unchanged_dtypes(rule: str) -> set | None:
     """The native dtypes, of every loaded backend, on which Keras's dtype rule ``rule``
     changes nothing (a live set: it grows as backends load), or None for a rule not
@@ -155,23 +151,7 @@ def unchanged_dtypes(rule: str) -> set | None:
     call only for arrays of these dtypes (``crossops._accel.accelerate``); the others go
     to the form, which applies the rule."""
     keep = _UNCHANGED.get(rule)
-    if keep is None:
-        return None
-    found = _unchanged_sets.get(rule)
-    if found is None:
-        found = _unchanged_sets[rule] = set()
-        for mod in list(_backend._modules.values()):
-            found.update(d for name, d in mod.DTYPES.items() if keep(name))
-    return found
-
-
-def _add_unchanged(name: str, mod) -> None:
-    for rule, found in _unchanged_sets.items():
-        keep = _UNCHANGED[rule]
-        found.update(d for n, d in mod.DTYPES.items() if keep(n))
-
-
-_backend.on_backend_loaded.append(_add_unchanged)
+    return None if keep is None else _backend.native_dtypes_where(keep)
 
 
 def float_input(x):

@@ -28,6 +28,8 @@ import operator
 
 import numpy as np
 
+from .._backend import native_dtypes_where
+from .._dtypes import kind as dtype_kind
 from .._host import host_constant
 from .._typing import Array, ArrayLike, DTypeLike, Shape
 from ._extra import CASTINGS as _CASTINGS
@@ -598,11 +600,6 @@ def _reciprocal_of_zero(name: str) -> int:
         return int(np.reciprocal(np.zeros(1, name))[0])
 
 
-#: the float and complex dtypes of every loaded backend (filled on first use, then as
-#: backends load): the C front of a function with the numpy_loop rule takes arrays of these
-_INEXACT: set = set()
-
-
 def inexact_dtypes() -> set:
     """The native float and complex dtypes of every loaded backend (a live set): a C
     front (``crossops._accel.accelerate``) of a function whose integer inputs NumPy
@@ -615,17 +612,11 @@ def inexact_dtypes() -> set:
     >>> np.dtype("float32") in inexact_dtypes(), np.dtype("int32") in inexact_dtypes()
     (True, False)
     """
-    from .. import _backend
-    if _add_inexact not in _backend.on_backend_loaded:
-        for mod in list(_backend._modules.values()):
-            _add_inexact(None, mod)
-        _backend.on_backend_loaded.append(_add_inexact)
-    return _INEXACT
+    return native_dtypes_where(_is_inexact)
 
 
-def _add_inexact(name, mod) -> None:
-    from .._dtypes import kind
-    _INEXACT.update(d for n, d in mod.DTYPES.items() if kind(n) in "fc")
+def _is_inexact(name: str) -> bool:
+    return dtype_kind(name) in "fc"
 
 
 def _check_casts(op: str, arrays, target: str, casting: str) -> None:
