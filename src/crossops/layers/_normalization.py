@@ -101,21 +101,10 @@ class LayerNormalization(Layer):
         self.beta = self.add_weight(shape, self.beta_initializer, name="beta") \
             if self.center else None
 
-    def _broadcast(self, w, ndim):
-        shape = [1] * ndim
-        for a, n in zip(self._axes, w.shape):
-            shape[a] = n
-        return xnp.reshape(w, tuple(shape))
-
     def call(self, inputs):
-        axes = tuple(self._axes)
-        mean, var = nn.moments(inputs, axes, keepdims=True)
-        y = (inputs - mean) / xnp.sqrt(var + self.epsilon)
-        if self.gamma is not None:
-            y = y * self._broadcast(self.gamma.value, inputs.ndim)
-        if self.beta is not None:
-            y = y + self._broadcast(self.beta.value, inputs.ndim)
-        return y
+        gamma, beta = (None if w is None else w.value for w in (self.gamma, self.beta))
+        return nn.layer_normalization(inputs, gamma, beta, axis=self._axes,
+                                      epsilon=self.epsilon)
 
     def get_config(self):
         return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon,

@@ -10,10 +10,9 @@ import crossops.numpy as xnp
 from crossops import nn
 
 from .._backend import backend_of_type, call_backend
+from .._config import epsilon
 from .._dispatch import call_on
 from .._names import snake_case
-
-EPSILON = 1e-7  # Keras's backend.epsilon()
 
 
 def as_array_like(x, ref, dtype=None, *, op: str,
@@ -116,10 +115,11 @@ def hinge(y_true, y_pred):
 
 
 def kl_divergence(y_true, y_pred):
-    """``sum(y_true * log(y_true / y_pred), axis=-1)``, both clipped to [1e-7, 1]."""
+    """``sum(y_true * log(y_true / y_pred), axis=-1)``, both clipped to ``[epsilon, 1]``
+    (``crossops.config.epsilon()``, 1e-7 unless set)."""
     y_true, y_pred = _pair(y_true, y_pred, "kl_divergence")
-    y_true = xnp.clip(y_true, EPSILON, 1.0)
-    y_pred = xnp.clip(y_pred, EPSILON, 1.0)
+    y_true = xnp.clip(y_true, epsilon(), 1.0)
+    y_pred = xnp.clip(y_pred, epsilon(), 1.0)
     return xnp.sum(y_true * xnp.log(y_true / y_pred), axis=-1)
 
 
@@ -155,7 +155,7 @@ def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_l
     y_true = _smooth(y_true, y_pred, label_smoothing, axis)
     if from_logits:
         y_pred = nn.softmax(y_pred, axis=axis)
-    p = xnp.clip(y_pred / xnp.sum(y_pred, axis=axis, keepdims=True), EPSILON, 1.0 - EPSILON)
+    p = xnp.clip(y_pred / xnp.sum(y_pred, axis=axis, keepdims=True), epsilon(), 1.0 - epsilon())
     return xnp.sum(alpha * (1.0 - p) ** gamma * (-y_true * xnp.log(p)), axis=axis)
 
 

@@ -7,12 +7,12 @@ import numpy as np
 
 import crossops.math as xm
 import crossops.numpy as xnp
-from crossops import nn
+from crossops import core, nn
 
+from .._config import epsilon
 from ..losses._functions import as_array_like, float_pred, label
 from ._metrics import Metric
 
-EPSILON = 1e-7
 NEG_INF = -1e10
 
 
@@ -40,8 +40,8 @@ def confusion_counts(y_true, y_pred, thresholds, sample_weight=None, class_id=No
     else:  # one weight per example: trailing axes added, then broadcast
         w = as_array_like(sample_weight, y_pred, op="confusion_counts",
                           names=("sample_weight", "y_pred"))
-        w = xnp.broadcast_to(xnp.reshape(w, w.shape + (1,) * (y_pred.ndim - w.ndim)),
-                             y_pred.shape)
+        w = xnp.broadcast_to(xnp.reshape(w, core.shape(w) + (1,) * (y_pred.ndim - w.ndim)),
+                             core.shape(y_pred))
     shape = (-1, y_pred.shape[-1]) if per_label else (-1,)
     y_true, y_pred, w = (xnp.reshape(a, shape) for a in (y_true, y_pred, w))
     thr = as_array_like(np.asarray(thresholds, np.float32), y_pred, op="confusion_counts",
@@ -143,7 +143,7 @@ class AUC(Metric):
             if num_thresholds <= 1:
                 raise ValueError(f"AUC: num_thresholds must be > 1, got {num_thresholds}")
             inner = [(i + 1) / (num_thresholds - 1) for i in range(num_thresholds - 2)]
-        self.thresholds = [0.0 - EPSILON] + inner + [1.0 + EPSILON]
+        self.thresholds = [0.0 - epsilon()] + inner + [1.0 + epsilon()]
         self.num_thresholds = len(self.thresholds)
         self.curve, self.summation_method = curve.upper(), summation_method
         self.multi_label, self.num_labels = multi_label, num_labels

@@ -6,9 +6,10 @@ from __future__ import annotations
 import math
 
 import crossops.numpy as xnp
+from crossops import _config
 from crossops._dtypes import dtype_name
 
-from ..numpy._compute import EPSILON, arange_like, down, name, up
+from ..numpy._compute import arange_like, down, name, up
 from ._activations import _softplus
 
 
@@ -81,13 +82,14 @@ def _broadcast_param(v, c, axis):
 
 
 def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None):
-    epsilon = EPSILON if epsilon is None else epsilon
+    epsilon = _config.epsilon() if epsilon is None else epsilon
+    import crossops.math
+    import crossops.nn
     c, n = up(x)
     axis = list(axis) if isinstance(axis, list | tuple) else [axis]
-    mean = xnp.mean(c, axis=tuple(axis), keepdims=True)
-    d = xnp.subtract(c, mean)
-    var = xnp.mean(xnp.square(d), axis=tuple(axis), keepdims=True)
-    out = xnp.divide(d, xnp.sqrt(xnp.add(var, epsilon)))
+    # as Keras: the backend's moments (TensorFlow's tf.nn.moments), then one rsqrt
+    mean, var = crossops.nn.moments(c, tuple(axis), keepdims=True)
+    out = xnp.multiply(xnp.subtract(c, mean), crossops.math.rsqrt(xnp.add(var, epsilon)))
     g, bt = _broadcast_param(gamma, c, axis), _broadcast_param(beta, c, axis)
     if g is not None:
         out = xnp.multiply(out, g)
@@ -97,7 +99,7 @@ def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None):
 
 
 def rms_normalization(x, scale=None, axis=-1, epsilon=None):
-    epsilon = EPSILON if epsilon is None else epsilon
+    epsilon = _config.epsilon() if epsilon is None else epsilon
     c, n = up(x)
     if c.ndim == 0:
         c = xnp.expand_dims(c, axis=0)
@@ -112,7 +114,7 @@ def rms_normalization(x, scale=None, axis=-1, epsilon=None):
 def normalize(x, axis=-1, order=2, epsilon=None):
     if not isinstance(order, int) or order < 1:
         raise ValueError(f"normalize: order must be an int >= 1, got {order!r}")
-    epsilon = EPSILON if epsilon is None else epsilon
+    epsilon = _config.epsilon() if epsilon is None else epsilon
     c, n = up(x)
     if c.ndim == 0:
         c = xnp.expand_dims(c, axis=0)
@@ -131,7 +133,7 @@ def _log_probs_last(o, from_logits):
         import crossops.nn
         return crossops.nn.log_softmax(o, axis=-1)  # the framework's own where it has one
     o = xnp.divide(o, xnp.sum(o, axis=-1, keepdims=True))
-    return xnp.log(xnp.clip(o, EPSILON, 1.0 - EPSILON))
+    return xnp.log(xnp.clip(o, _config.epsilon(), 1.0 - _config.epsilon()))
 
 
 def binary_crossentropy(target, output, from_logits=False):
@@ -141,7 +143,7 @@ def binary_crossentropy(target, output, from_logits=False):
         # softplus(x) - x t: exact for any logit, and its derivative sigmoid(x) - t
         # everywhere (also at 0, where a form through |x| would lose it)
         return down(xnp.subtract(_softplus(o), xnp.multiply(o, t)), n)
-    o = xnp.clip(o, EPSILON, 1.0 - EPSILON)
+    o = xnp.clip(o, _config.epsilon(), 1.0 - _config.epsilon())
     ll = xnp.add(xnp.multiply(t, xnp.log(o)),
                  xnp.multiply(xnp.subtract(1.0, t), xnp.log1p(xnp.negative(o))))
     return down(xnp.negative(ll), n)

@@ -7,8 +7,6 @@ import crossops.numpy as xnp
 from crossops._dtypes import dtype_name, kind
 
 _HALF = ("float16", "bfloat16")
-#: Keras's ``backend.epsilon()`` (the default of crossops.config.epsilon())
-EPSILON = 1e-7
 
 
 def name(x) -> str:

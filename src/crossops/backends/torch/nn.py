@@ -36,6 +36,7 @@ import math
 import torch
 import torch.nn.functional as F
 
+from ..._config import epsilon as config_epsilon
 from .. import _windows as w
 from .._common import partial
 from . import _HALF, reusable
@@ -60,6 +61,29 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
     centered = c - b(mean)
     out = centered * inv if offset is None else torch.addcmul(b(offset), centered, inv)
     return out.to(x.dtype)
+
+
+@partial
+def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None):
+    """torch's fused kernel (``F.layer_norm``), as Keras's torch backend, where the
+    normalised axes are the last ones and the scale and offset have their shape (leading
+    ones allowed); else ``NotImplemented`` (the generic form)."""
+    if not isinstance(x, torch.Tensor) or not x.is_floating_point():
+        return NotImplemented
+    axes = axis if isinstance(axis, list | tuple) else [axis]
+    ndim, k = x.ndim, len(axes)
+    if not 0 < k <= ndim or any(type(a) is not int or not -ndim <= a < ndim for a in axes) \
+            or sorted(a % ndim for a in axes) != list(range(ndim - k, ndim)):
+        return NotImplemented
+    shape = x.shape[ndim - k:]
+    params = [v for v in (gamma, beta) if v is not None]
+    if any(not isinstance(v, torch.Tensor) or v.shape[v.ndim - k:] != shape
+           or v.numel() != shape.numel() for v in params):
+        return NotImplemented
+    c = _compute(x)
+    g, b = (None if v is None else v.to(c.dtype).reshape(shape) for v in (gamma, beta))
+    return F.layer_norm(c, shape, g, b, config_epsilon() if epsilon is None else epsilon
+                        ).to(x.dtype)
 
 
 class _ConvWeight(torch.autograd.Function):
