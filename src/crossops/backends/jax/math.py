@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 import jax.scipy.special as special
+from jax import lax
 
 _HALF = (jnp.float16, jnp.bfloat16)
 
@@ -18,6 +19,10 @@ def _unary(f, x):
 def _binary(f, x1, x2):
     compute = jnp.float32 if x1.dtype in _HALF else x1.dtype
     return f(x1.astype(compute), x2.astype(compute)).astype(x1.dtype)
+
+
+def rsqrt(x):
+    return _unary(lax.rsqrt, x)
 
 
 def erf(x):

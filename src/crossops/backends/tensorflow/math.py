@@ -26,6 +26,10 @@ def _erf(c):
     return tf.math.erf(tf.where(c > six, six, tf.where(c < -six, -six, c)))
 
 
+def rsqrt(x):
+    return _unary(tf.math.rsqrt, x)
+
+
 def erf(x):
     return _unary(_erf, x)
 

@@ -19,6 +19,10 @@ def _binary(f, x1, x2):
     return f(x1.to(compute), x2.to(compute)).to(x1.dtype)
 
 
+def rsqrt(x):
+    return _unary(torch.rsqrt, x)
+
+
 def erf(x):
     return _unary(torch.special.erf, x)
 
