@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
+import functools
 import inspect
 import io
 import re
@@ -326,7 +327,7 @@ def _run_examples(alias_line: str, lines: list[str], qualname: str) -> list[str]
     import numpy as np
     scope: dict = {}
     exec(alias_line, scope)
-    out = [f">>> {alias_line}"]
+    out = [f">>> {a}" for a in alias_line.splitlines()]
     with np.printoptions(legacy=False):
         for line in lines:
             try:
@@ -650,6 +651,7 @@ NUMPY_RULE_DOCS = {
 }
 
 
+@functools.cache  # (read once: the Keras forms ask for it per op)
 def numpy_signatures() -> dict[str, inspect.Signature]:
     """NumPy's function name (``sum``, ``linalg.solve``) -> its signature, from
     spec/reference/numpy_signatures.tsv, ``<no value>`` defaults as a marker."""
@@ -662,6 +664,7 @@ class _NoValue:
     """NumPy's ``<no value>`` default, as read from the signature list."""
 
 
+@functools.cache
 def _numpy_forms() -> dict:
     with open(ROOT / "spec" / "forms" / "numpy.toml", "rb") as f:
         return tomllib.load(f)
@@ -853,7 +856,7 @@ KERAS_RULE_DOCS = {
     "convert": "Dtypes as Keras: Python ints give int32, Python floats ``floatx()``.",
     "floatx": "Dtypes as Keras: ``floatx()`` (float32) unless ``dtype`` is given.",
     "arange": "Dtypes as Keras: int32 for Python ints, ``floatx()`` with a Python float.",
-    "index": "Dtypes as Keras: int32 indices.",
+    "index": "Dtypes as Keras: int32, whatever the backend's default integer.",
     "window": "Dtypes as Keras: the length may be a 0-d float array; the window is in "
               "``floatx()`` (float32).",
     "space": "Dtypes as Keras: ``floatx()`` (float32) unless ``dtype`` is given or ``start`` "
@@ -872,6 +875,246 @@ KERAS_RULE_DOCS = {
 }
 #: parameters whose Keras default None stands for the op's own default
 KERAS_NONE_IS_DEFAULT = {"arange": ("step",)}
+#: the example alias lines of crossops.ops's forms
+KERAS_ALIAS = "import numpy as np\nfrom crossops import ops"
+#: the most calls of the op that a Keras form's example shows (``_keras_examples``)
+KERAS_EXAMPLE_CALLS = 3
+#: what a Keras form's parameter of this name adds to the op's own text, in every form
+#: that has it (the bodies read ``dtype`` with ``crossops._keras_dtypes.native_dtype``)
+KERAS_PARAM_NOTES = {
+    "dtype": "``int`` means int32 (int64 on tensorflow) and ``float`` float32, as in "
+             "keras.ops (crossops.numpy: int64, float64).",
+}
+#: the inputs of a one-argument call that shows Keras's dtype rule, for the forms whose own
+#: examples show none (``_keras_examples``): the first that the op takes without a warning
+#: (values whose results are exact, so that the outputs are the same on every machine)
+KERAS_RULE_DEMOS = {"float": ("np.array([0])", "np.array([1])"),
+                    "bool_int32": ("np.array([True, False])",),
+                    "cumulative": ("np.array([True, True])",),
+                    "accumulate": ("np.array([100, 100], dtype=np.int8)",),
+                    "accumulate_result": ("np.array([100, 100], dtype=np.int8)",)}
+#: the text of a Keras parameter the op has no place for (``_keras_plan``'s extras)
+KERAS_UNSUPPORTED = ("Keras's parameter, not supported yet: anything but the default raises "
+                     "NotImplementedError.")
+
+
+def _keras_target(spec: OpSpec) -> str:
+    """The public function whose keras.ops form ``spec``'s Keras def is."""
+    where = "crossops.numpy" if spec.namespace in ("", "linalg", "fft") else "crossops"
+    return f"{where}.{spec.qualname}"
+
+
+def _own_form(spec: OpSpec) -> tuple[inspect.Signature, dict, dict, tuple]:
+    """The signature of ``spec``'s own public function (crossops.numpy's NumPy form, or the
+    op's), op parameter -> its parameter there, the positions at which that function
+    takes a parameter of another name (NumPy's ``clip(a, a_min, a_max)``: op parameter ->
+    the form's parameter at its position), and the op parameters its leading ``*args``
+    hold first (einsum's ``subscripts``)."""
+    form = numpy_form(spec)
+    if form is None:
+        return spec.sig, {p: p for p in spec.sig.parameters}, {}, ()
+    fsig, mapping, entry = form
+    positions = {o: f for rule in entry.get("rules", ())
+                 for f, o in NUMPY_POSITIONS.get(rule, {}).items() if o}
+    return fsig, mapping, positions, tuple(entry.get("packed", ()))
+
+
+def _keras_param_text(spec: OpSpec, k: inspect.Parameter, op_param: str | None, doc: dict,
+                      glossary: dict, own: tuple, renames: dict[str, str]) -> str:
+    """A Keras form's parameter text: the op's own (spec/docs, else the glossary; the op's
+    parameter names as Keras's: ``renames``), what the Keras form reads differently
+    (``KERAS_PARAM_NOTES``), and where crossops.numpy's (or the op's own) function names it
+    or defaults it otherwise."""
+    if op_param is None:
+        return KERAS_UNSUPPORTED
+    keras_doc = doc.get("keras", {})
+    text = keras_doc.get("params", {}).get(k.name) or _keras_names(
+        doc.get("params", {}).get(op_param) or glossary.get(op_param, {}).get("doc")
+        or "See above.", renames)
+    if k.name in KERAS_PARAM_NOTES:
+        text += " " + KERAS_PARAM_NOTES[k.name]
+    fsig, mapping, _, _ = own
+    f = fsig.parameters.get(mapping.get(op_param, ""))
+    if f is not None and k.kind is not k.VAR_KEYWORD:
+        target = _keras_target(spec)
+        other_default = (f.default != k.default and not isinstance(f.default, _NoValueDefault)
+                         and k.kind is not k.VAR_POSITIONAL)
+        default = f" (default {_source(f.default)})" if other_default else ""
+        if f.name != k.name:
+            text += f" ``{target}`` names it ``{f.name}``{default}."
+        elif other_default:
+            text += f" ``{target}``'s default: {_source(f.default)}."
+    return text
+
+
+def _keras_names(text: str, renames: dict[str, str]) -> str:
+    """The op's text with the op's parameter names that Keras renames (op name -> Keras's)
+    written as Keras's: within ````code```` spans, and elsewhere where the name cannot be a
+    word (``x1``, ``start_or_stop``, ``a's``)."""
+    if not renames:
+        return text
+    every = "|".join(map(re.escape, renames))
+    code = re.compile(rf"\b({every})\b")
+    unlike_words = [re.escape(o) for o in renames if re.search(r"[_\d]", o)]
+    prose = re.compile(rf"\b({every})(?='s\b)"
+                       + (rf"|\b({'|'.join(unlike_words)})\b" if unlike_words else ""))
+    out = []
+    for part in re.split(r"(``.*?``)", text):
+        if part.startswith("``"):
+            part = code.sub(lambda m: renames[m.group(1)], part)
+        else:
+            part = prose.sub(lambda m: renames[m.group(1) or m.group(2)], part)
+        out.append(part)
+    return "".join(out)
+
+
+def _keras_rule_doc(rule: str, ksig: inspect.Signature) -> str:
+    """What Keras's dtype rule ``rule`` does to the form's result (``KERAS_RULE_DOCS``),
+    without its ``dtype`` clause where the Keras form takes no ``dtype``."""
+    text = KERAS_RULE_DOCS[rule]
+    if "dtype" not in ksig.parameters:
+        text = re.sub(r",? unless ``dtype`` is given", "", text)
+        assert "``dtype``" not in text, rule
+    return text
+
+
+def _names(tree: ast.Module, ctx: type) -> set[str]:
+    """The names an example line loads (``ast.Load``) or assigns (``ast.Store``: its
+    assignments' targets; a subscript's or attribute's counts as its base name)."""
+    if ctx is ast.Load:
+        return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
+                and isinstance(n.ctx, ast.Load)}
+    targets = [t for s in tree.body if isinstance(s, ast.Assign | ast.AugAssign)
+               for t in (s.targets if isinstance(s, ast.Assign) else [s.target])]
+    return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+
+
+def _op_at(sig: inspect.Signature, mapping: dict, i: int) -> str | None:
+    """The op parameter that a function of signature ``sig`` (its parameter -> the op's:
+    ``mapping``) takes at position ``i``."""
+    params = [p for p in sig.parameters.values()
+              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)]
+    for j, p in enumerate(params):
+        if j == i or p.kind is p.VAR_POSITIONAL:
+            return mapping.get(p.name)
+    return None
+
+
+def _keras_call(call: ast.Call, spec: OpSpec, ksig: inspect.Signature, kmapping: dict,
+                own: tuple) -> bool:
+    """Whether keras.ops's form takes the op's own function's call ``call`` as it is: each
+    argument at the same position, or under the same name, means the same op parameter,
+    and Keras's required parameters are all given."""
+    fsig, fmapping, positions, leading = own
+    freverse = {f: o for o, f in fmapping.items() if o not in leading}
+    freverse.update({f: o for o, f in positions.items()})
+    kreverse = {k: o for o, k in kmapping.items()}
+    for i, a in enumerate(call.args):
+        o = leading[i] if i < len(leading) else _op_at(fsig, freverse, i - len(leading))
+        if o is None or _op_at(ksig, kreverse, i) != o:
+            return False
+        if isinstance(a, ast.Starred) and kmapping.get(o) not in [
+                p.name for p in ksig.parameters.values() if p.kind is p.VAR_POSITIONAL]:
+            return False
+    for kw in call.keywords:
+        o = freverse.get(kw.arg)
+        if kw.arg is None or o is None or kmapping.get(o) != kw.arg:
+            return False
+    starred = any(isinstance(a, ast.Starred) for a in call.args)
+    try:
+        ksig.bind(*([0] * (0 if starred else len(call.args))),
+                  **{kw.arg: 0 for kw in call.keywords})
+    except TypeError:
+        return starred
+    return True
+
+
+def _keras_examples(spec: OpSpec, ksig: inspect.Signature, kmapping: dict, doc: dict,
+                    own: tuple) -> list[str]:
+    """The example lines of keras.ops's form (spec/docs' ``[op.keras] examples`` where an
+    entry has them): the op's own example calls that the Keras form takes as they are
+    (``_keras_call``), as ``ops.<name>``, with the lines they need; at most
+    ``KERAS_EXAMPLE_CALLS`` calls: the first, then those whose result differs from the
+    op's own function's (Keras's dtype rules and defaults), then the rest in order; where
+    none differs, a call on ``KERAS_RULE_DEMOS``'s input that does."""
+    if "examples" in doc.get("keras", {}):
+        return doc["keras"]["examples"]
+    alias_line = NAMESPACES[spec.namespace][3]
+    dotted = alias_line.rpartition(" as ")[2] + "." + (
+        f"{spec.namespace}." if spec.namespace in ("linalg", "fft") else "") + spec.name
+    mine, theirs = {}, {}
+    exec(alias_line, theirs)
+    exec(KERAS_ALIAS, mine)
+    lines, calls, differs = [], [], set()
+    for i, line in enumerate(doc.get("examples", ())):
+        tree = ast.parse(line)
+        found = [n for n in ast.walk(tree) if isinstance(n, ast.Call)
+                 and ast.unparse(n.func) == dotted]
+        is_call = bool(found)
+        if is_call:
+            if not all(_keras_call(c, spec, ksig, kmapping, own) for c in found):
+                lines.append((line, tree, True, False))
+                continue
+            line = line.replace(dotted + "(", f"ops.{spec.name}(")
+            tree = ast.parse(line)
+        seen = [_shown(doc["examples"][i], theirs), _shown(line, mine)]
+        ok = seen[1] is not Exception
+        lines.append((line, tree, is_call, ok))
+        if is_call and ok:
+            calls.append(i)
+            if seen[0] != seen[1]:
+                differs.add(i)
+    chosen = calls[:1] + [i for i in calls[1:] if i in differs]
+    chosen = sorted((chosen + [i for i in calls if i not in chosen])[:KERAS_EXAMPLE_CALLS])
+    if not chosen:
+        return []
+    demo = []  # none shows Keras's dtype rule: its one-argument call where it has one
+    required = [k for k in ksig.parameters.values() if k.default is k.empty]
+    if not differs & set(chosen) and len(required) == 1:
+        for data in KERAS_RULE_DEMOS.get(spec.keras_dtype, ()):
+            shown = (_shown(f"{dotted}({data})", theirs, strict=True),
+                     _shown(f"ops.{spec.name}({data})", mine, strict=True))
+            if Exception not in shown:
+                demo = [f"ops.{spec.name}({data})"] if shown[0] != shown[1] else []
+                break
+    unmade = set().union(*(_names(t, ast.Store) for i, (_, t, c, _) in enumerate(lines)
+                           if c and i not in chosen))
+    keep = set(chosen)
+    for i, (_, tree, is_call, ok) in enumerate(lines):  # the lines after the first call
+        binds = any(isinstance(t, ast.Name | ast.Tuple | ast.List | ast.Starred)  # that
+                    for s in tree.body if isinstance(s, ast.Assign)  # show or change what
+                    for t in s.targets)  # it made
+        if ok and not is_call and i > chosen[0] and not binds \
+                and not _names(tree, ast.Load) & unmade:
+            keep.add(i)
+    need: set[str] = set()
+    for i in range(len(lines) - 1, -1, -1):  # and the lines that make what the kept read
+        line, tree, is_call, ok = lines[i]
+        if i not in keep and ok and not is_call and _names(tree, ast.Store) & need \
+                and i < max(keep):
+            keep.add(i)
+        if i in keep:
+            need = (need - _names(tree, ast.Store)) | _names(tree, ast.Load)
+    return [lines[i][0] for i in sorted(keep)] + demo
+
+
+def _shown(line: str, scope: dict, strict: bool = False):
+    """What running an example line in ``scope`` shows: an expression's repr, None for a
+    statement, ``Exception`` where it raises (``strict``: or warns)."""
+    import warnings
+
+    import numpy as np
+    with np.printoptions(legacy=False), warnings.catch_warnings():
+        if strict:
+            warnings.simplefilter("error")
+        try:
+            tree = ast.parse(line)
+            if len(tree.body) == 1 and isinstance(tree.body[0], ast.Expr):
+                return repr(eval(line, scope))
+            exec(line, scope)
+            return None
+        except Exception:  # a line Keras's form refuses, or one that needs such a line
+            return Exception
 
 
 def keras_signatures() -> dict[str, tuple[str, inspect.Signature]]:
@@ -962,7 +1205,8 @@ def _front_serves_keras(spec: OpSpec, ksig: inspect.Signature, mapping: dict,
                for k in ksig.parameters.values() if k.default is not empty and k.name in reverse)
 
 
-def _keras_def(spec: OpSpec, ksig: inspect.Signature, doc: dict, glossary: dict) -> str:
+def _keras_def(spec: OpSpec, ksig: inspect.Signature, doc: dict, glossary: dict,
+               examples: bool = True) -> str:
     name = spec.name
     op = f"_{name}"
     mapping, extra = _keras_plan(spec, ksig)
@@ -1007,24 +1251,40 @@ def _keras_def(spec: OpSpec, ksig: inspect.Signature, doc: dict, glossary: dict)
         assert body.count("return ") == 1, spec.qualname
         body = (body.replace("return ", "_out = ")
                 + f"    return _kd.{KERAS_RULE_RESULTS[rule]}\n")
-    where = "crossops.numpy" if spec.namespace in ("", "linalg", "fft") else "crossops"
-    target = f"{where}.{spec.qualname}"
-    summary = doc.get("summary") or f"``{spec.qualname}``."
-    text_doc = [*textwrap.wrap(summary, 92), "",
-                *textwrap.wrap(f"keras.ops's form of ``{target}``: Keras's parameter names, "
-                               f"kinds and defaults, the same computation.", 92)]
-    if extra:
-        text_doc += ["", *textwrap.wrap(
-            "Not supported yet (raise NotImplementedError when given): "
-            + ", ".join(f"``{k.name}``" for k in extra) + ".", 92)]
-    if rule:
-        text_doc += ["", *textwrap.wrap(KERAS_RULE_DOCS[rule], 92)]
-    docstring = '    """' + textwrap.indent("\n".join(text_doc), "    ").lstrip() + '\n    """\n'
+    docstring = _docstring(spec, _keras_doc(spec, ksig, mapping, doc, glossary, examples),
+                           glossary, KERAS_ALIAS if examples else None, ksig)
     fast = _front_serves_keras(spec, ksig, mapping, extra)
     dtypes = f", dtypes=_kd.unchanged_dtypes({rule!r})" if rule in _FRONT_DTYPE_RULES else ""
     tail = ("\n\n" + _wrapped(f"{name} = _accelerate({name}, {op}{dtypes})")) if fast else ""
     return (f"{op} = _bind({spec.qualname!r}, {{}})\n\n\n" + head + docstring + "".join(lines)
             + body + tail)
+
+
+def _keras_doc(spec: OpSpec, ksig: inspect.Signature, mapping: dict, doc: dict,
+               glossary: dict, examples: bool = True) -> dict:
+    """The docs entry of keras.ops's form (as ``_docstring`` reads one): the op's summary;
+    a line naming the function whose form it is; each Keras parameter's text
+    (``_keras_param_text``); the op's return text, or the entry's ``[op.keras]`` one, with
+    Keras's dtype rule; and the examples of ``_keras_examples``."""
+    own = _own_form(spec)
+    reverse = {k: p for p, k in mapping.items()}
+    renames = {p: k for p, k in mapping.items() if p != k}
+    keras_doc = doc.get("keras", {})
+    rule = spec.keras_dtype
+    returns = keras_doc.get("returns") or _keras_names(
+        doc.get("returns") or "The result, an array of the arguments' backend.", renames)
+    return dict(
+        doc,
+        summary=_keras_names(doc.get("summary") or f"``{spec.qualname}``.", renames),
+        details=f"keras.ops's form of ``{_keras_target(spec)}``: Keras 3's signature, the "
+                "same computation (see there for edge cases).",
+        params={k.name: _keras_param_text(spec, k, reverse.get(k.name), doc, glossary, own,
+                                          renames) for k in ksig.parameters.values()},
+        types={k.name: _annotation(spec, reverse[k.name], doc, glossary)
+               if k.name in reverse else "Any" for k in ksig.parameters.values()},
+        returns=returns + (" " + _keras_rule_doc(rule, ksig) if rule else ""),
+        examples=_keras_examples(spec, ksig, mapping, doc, own) if examples else [],
+    )
 
 
 def _has_keras_form(name: str, spec, ksig) -> bool:
@@ -1044,7 +1304,7 @@ def _KERAS_NAMES() -> list[str]:  # noqa: N802
             if _has_keras_form(name, keras_op(group, name), ksig)]
 
 
-def keras_module_source() -> str:
+def keras_module_source(examples: bool = True) -> str:
     """crossops/_keras_ops.py: keras.ops's form of each op whose keras.ops signature is
     not the op's own."""
     glossary = _glossary()
@@ -1054,7 +1314,7 @@ def keras_module_source() -> str:
         if not _has_keras_form(name, spec, ksig):
             continue
         doc = _docs(spec.chapter).get(spec.name, {})
-        defs.append(_keras_def(spec, ksig, doc, glossary))
+        defs.append(_keras_def(spec, ksig, doc, glossary, examples))
         names.append(name)
     used = sorted(h for h in ("backend_of_impl", "default_backend", "like_placement")
                   if any(f"_{h}(" in d for d in defs))
@@ -1176,7 +1436,7 @@ def outputs(write: bool = False, examples: bool = True) -> dict[Path, str]:
         files[path] = module_source(ns, examples)
         if write:
             _write(path, files[path])
-    files[SRC / KERAS_MODULE] = keras_module_source()
+    files[SRC / KERAS_MODULE] = keras_module_source(examples)
     if write:
         _write(SRC / KERAS_MODULE, files[SRC / KERAS_MODULE])
     return files

@@ -2,10 +2,10 @@
 and Examples sections, its examples run, and no public docstring names a test module
 (issue 13, point 1).
 
-``test_generated`` runs the examples of the generated op modules (``numpy/_ops.py`` ...);
-this file covers the whole public surface: ``crossops``'s own functions and transforms,
-``crossops.ops`` (its generated Keras forms and the hand-written ones of
-``_keras_special.py``), and every namespace's ``__all__``.
+``test_generated`` runs the examples of the generated modules (``numpy/_ops.py`` ... and
+``_keras_ops.py``, crossops.ops's Keras forms); this file covers the whole public surface:
+``crossops``'s own functions and transforms, ``crossops.ops`` (its generated Keras forms and
+the hand-written ones of ``_keras_special.py``), and every namespace's ``__all__``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import pytest
 import crossops
 from crossops._accel import FRONTS
 
-from .test_generated import MODULES as GENERATED
+from .test_generated import DOCTESTED
 
 #: the public op namespaces
 NAMESPACES = ["crossops", "crossops.numpy", "crossops.numpy.linalg", "crossops.numpy.fft",
@@ -29,14 +29,6 @@ NAMESPACES = ["crossops", "crossops.numpy", "crossops.numpy.linalg", "crossops.n
 #: the top-level transforms and core ops (``crossops.grad`` ...), loaded on first use
 TOP_LEVEL = ("grad", "value_and_grad", "vjp", "jvp", "jacobian", "vmap", "jit",
              "stop_gradient", "custom_gradient")
-
-#: sections not written yet, by the rule that finds them; each must still be missing, so
-#: that this list shrinks as they are written
-#: - crossops.ops's generated Keras forms (crossops/_keras_ops.py, 226 functions): a summary
-#:   and "keras.ops's form of crossops.numpy.X" only; scripts/gen_ops.py writes them
-#: - crossops.random's seed helpers (crossops/random/_seed_generator.py)
-PENDING_MODULES = {"crossops._keras_ops"}
-PENDING_NAMES = {"crossops.random.draw_seed", "crossops.random.global_seed_generator"}
 
 _SECTION = {k: re.compile(rf"^\s*{k}\n\s*-{{3,}}\s*$", re.M)
             for k in ("Parameters", "Returns", "Yields", "Examples")}
@@ -83,10 +75,6 @@ def _missing(f) -> list[str]:
     return out
 
 
-def _pending(qualname: str, f) -> bool:
-    return qualname in PENDING_NAMES or _home(f) in PENDING_MODULES
-
-
 def test_the_surface_is_large():
     """A guard on the collection itself: every namespace was read."""
     assert len(PUBLIC) > 900
@@ -94,25 +82,17 @@ def test_the_surface_is_large():
 
 
 def test_every_public_op_has_parameters_returns_and_examples():
-    lacking = {q: m for q, f in PUBLIC.items() if (m := _missing(f)) and not _pending(q, f)}
+    lacking = {q: m for q, f in PUBLIC.items() if (m := _missing(f))}
     assert not lacking, "\n".join(f"{q}: no {', '.join(m)}" for q, m in sorted(lacking.items()))
 
 
-def test_pending_docstrings_are_still_pending():
-    """The listed gaps are real: an entry whose sections are written must leave the list."""
-    pending = {q: f for q, f in PUBLIC.items() if _pending(q, f)}
-    assert len([q for q, f in pending.items() if _home(f) == "crossops._keras_ops"]) > 100
-    written = sorted(q for q, f in pending.items() if not _missing(f))
-    assert not written, f"remove from PENDING_*: {written}"
-
-
 def _hand_written():
-    """The public functions outside the generated op modules (whose examples
+    """The public functions outside the generated modules (whose examples
     ``test_generated`` runs), by defining module."""
     out: dict[str, list] = {}
     for q, f in PUBLIC.items():
         home = _home(f)
-        if home not in GENERATED.values():
+        if home not in DOCTESTED:
             out.setdefault(home, []).append((q, f))
     return out
 

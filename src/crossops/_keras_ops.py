@@ -83,10 +83,32 @@ _cast = _bind('core.cast', {})
 def cast(x: ArrayLike, dtype: DTypeLike) -> Array:
     """Convert x to another dtype.
 
-    keras.ops's form of ``crossops.core.cast``: Keras's parameter names, kinds and defaults, the
-    same computation.
+    keras.ops's form of ``crossops.core.cast``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: ``floatx()`` (float32) unless ``dtype`` is given.
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+    dtype : DTypeLike
+        The target dtype: a dtype of any backend, a NumPy dtype or a name such as
+        ``"float32"``. ``int`` means int32 (int64 on tensorflow) and ``float`` float32, as
+        in keras.ops (crossops.numpy: int64, float64).
+
+    Returns
+    -------
+    Array
+        x in ``dtype``, of x's shape and backend. Dtypes as Keras: ``floatx()`` (float32)
+        unless ``dtype`` is given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.cast(np.array([1.7, -1.7, 2.5]), 'int32')
+    array([ 1, -1,  2], dtype=int32)
+    >>> ops.cast(np.array([0, 1, 2]), 'bool')
+    array([False,  True,  True])
     """
     dtype = _kd.creation_dtype(dtype)
     try:
@@ -111,10 +133,37 @@ def convert_to_tensor(
 ) -> Array:
     """x as an array, cast to ``dtype`` if given.
 
-    keras.ops's form of ``crossops.core.convert_to_tensor``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.core.convert_to_tensor``: Keras 3's signature, the same
+    computation (see there for edge cases).
 
-    Dtypes as Keras: Python ints give int32, Python floats ``floatx()``.
+    Parameters
+    ----------
+    x : ArrayLike
+        An array of any backend, a Python scalar or a (nested) list.
+    dtype : DTypeLike | None, default None
+        Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
+        ``"float32"``; None picks the default. ``int`` means int32 (int64 on tensorflow) and
+        ``float`` float32, as in keras.ops (crossops.numpy: int64, float64).
+    sparse : bool | None, default None
+        False: a sparse input is made dense; None or True: kept as it is.
+    ragged : bool | None, default None
+        False: a ragged input (tensorflow) is made dense; None or True: kept as it is.
+
+    Returns
+    -------
+    Array
+        An array of x's backend, or of the default backend for host data (NumPy arrays,
+        lists, scalars). Dtypes as Keras: Python ints give int32, Python floats
+        ``floatx()``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.convert_to_tensor([1, 2], dtype='int8')
+    array([1, 2], dtype=int8)
+    >>> ops.convert_to_tensor(np.array([1, 2]), dtype='float32')
+    array([1., 2.], dtype=float32)
     """
     dtype = _kd.convert_dtype(x, dtype)
     try:
@@ -136,10 +185,34 @@ _saturate_cast = _bind('core.saturate_cast', {})
 def saturate_cast(x: ArrayLike, dtype: DTypeLike) -> Array:
     """Cast x to ``dtype``, clamping values to the target's range first.
 
-    keras.ops's form of ``crossops.core.saturate_cast``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.core.saturate_cast``: Keras 3's signature, the same
+    computation (see there for edge cases).
 
-    Dtypes as Keras: ``floatx()`` (float32) unless ``dtype`` is given.
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, real or bool.
+    dtype : DTypeLike
+        The target dtype: a real or bool dtype of any backend, a NumPy dtype or a name.
+        ``int`` means int32 (int64 on tensorflow) and ``float`` float32, as in keras.ops
+        (crossops.numpy: int64, float64).
+
+    Returns
+    -------
+    Array
+        x in ``dtype``, of x's shape and backend. Dtypes as Keras: ``floatx()`` (float32)
+        unless ``dtype`` is given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.saturate_cast(np.array([-1.0, 300.0, np.nan, np.inf]), 'uint8')
+    array([  0, 255,   0, 255], dtype=uint8)
+    >>> ops.saturate_cast(np.array([-200, 5, 200]), 'int8')
+    array([-128,    5,  127], dtype=int8)
+    >>> ops.saturate_cast(np.array([1e40, -np.inf]), 'float32')
+    array([ 3.4028235e+38, -3.4028235e+38], dtype=float32)
     """
     dtype = _kd.creation_dtype(dtype)
     try:
@@ -161,8 +234,33 @@ _cholesky = _bind('linalg.cholesky', {})
 def cholesky(x: ArrayLike, upper: bool = False) -> Array:
     """Cholesky factor of a symmetric positive-definite matrix (or a stack of them).
 
-    keras.ops's form of ``crossops.numpy.linalg.cholesky``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.linalg.cholesky``: Keras 3's signature, the same
+    computation (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Symmetric positive-definite matrices, shape ``(..., M, M)``.
+        ``crossops.numpy.linalg.cholesky`` names it ``a``.
+    upper : bool, default False
+        If True, return the upper-triangular factor instead of the lower one.
+
+    Returns
+    -------
+    Array
+        The triangular factor, of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> a = np.array([[4.0, 2.0], [2.0, 3.0]])
+    >>> ops.cholesky(a)
+    array([[2.        , 0.        ],
+           [1.        , 1.41421356]])
+    >>> ops.cholesky(a, upper=True)
+    array([[2.        , 1.        ],
+           [0.        , 1.41421356]])
     """
     try:
         _key = _TYPE(x)
@@ -184,8 +282,28 @@ _det = _bind('linalg.det', {})
 def det(x: ArrayLike) -> Array:
     """Determinant of a square matrix (or of each matrix in a stack).
 
-    keras.ops's form of ``crossops.numpy.linalg.det``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.linalg.det``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Square matrices, shape ``(..., M, M)``. ``crossops.numpy.linalg.det`` names it
+        ``a``.
+
+    Returns
+    -------
+    Array
+        The determinants, of shape ``x.shape[:-2]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.det(np.array([[2.0, 0.0], [1.0, 3.0]]))
+    np.float64(6.0)
+    >>> ops.det(np.stack([np.eye(2), 2 * np.eye(2)]))
+    array([1., 4.])
     """
     try:
         _key = _TYPE(x)
@@ -207,8 +325,30 @@ _eig = _bind('linalg.eig', {})
 def eig(x: ArrayLike) -> tuple[Array, Array]:
     """Eigenvalues and right eigenvectors of a general square matrix.
 
-    keras.ops's form of ``crossops.numpy.linalg.eig``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.linalg.eig``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Square matrices, shape ``(..., M, M)``. ``crossops.numpy.linalg.eig`` names it
+        ``a``.
+
+    Returns
+    -------
+    tuple[Array, Array]
+        A named tuple ``(eigenvalues, eigenvectors)``: shapes ``(..., M)`` and ``(..., M,
+        M)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> w, v = ops.eig(np.array([[2.0, 0.0], [0.0, 3.0]]))
+    >>> w
+    array([2.+0.j, 3.+0.j])
+    >>> ops.eig(np.array([[0.0, -1.0], [1.0, 0.0]])).eigenvalues
+    array([0.+1.j, 0.-1.j])
     """
     try:
         _key = _TYPE(x)
@@ -230,8 +370,31 @@ _eigh = _bind('linalg.eigh', {})
 def eigh(x: ArrayLike) -> tuple[Array, Array]:
     """Eigenvalues and eigenvectors of a symmetric matrix.
 
-    keras.ops's form of ``crossops.numpy.linalg.eigh``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.linalg.eigh``: Keras 3's signature, the same
+    computation (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Symmetric matrices, shape ``(..., M, M)``. ``crossops.numpy.linalg.eigh`` names it
+        ``a``.
+
+    Returns
+    -------
+    tuple[Array, Array]
+        A named tuple ``(eigenvalues, eigenvectors)``: shapes ``(..., M)`` and ``(..., M,
+        M)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> w, v = ops.eigh(np.array([[2.0, 1.0], [1.0, 2.0]]))
+    >>> w
+    array([1., 3.])
+    >>> abs(v)
+    array([[0.70710678, 0.70710678],
+           [0.70710678, 0.70710678]])
     """
     try:
         _key = _TYPE(x)
@@ -253,8 +416,33 @@ _inv = _bind('linalg.inv', {})
 def inv(x: ArrayLike) -> Array:
     """Inverse of a square matrix (or of each matrix in a stack).
 
-    keras.ops's form of ``crossops.numpy.linalg.inv``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.linalg.inv``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Invertible square matrices, shape ``(..., M, M)``. ``crossops.numpy.linalg.inv``
+        names it ``a``.
+
+    Returns
+    -------
+    Array
+        The inverses, of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.inv(np.array([[4.0, 7.0], [2.0, 6.0]]))
+    array([[ 0.6, -0.7],
+           [-0.2,  0.4]])
+    >>> ops.inv(np.stack([np.eye(2), 2 * np.eye(2)]))
+    array([[[1. , 0. ],
+            [0. , 1. ]],
+    <BLANKLINE>
+           [[0.5, 0. ],
+            [0. , 0.5]]])
     """
     try:
         _key = _TYPE(x)
@@ -276,10 +464,31 @@ _matrix_rank = _bind('linalg.matrix_rank', {})
 def matrix_rank(x: ArrayLike, tol: Any = None) -> Array:
     """Rank of a matrix (or of each matrix in a stack), from its singular values.
 
-    keras.ops's form of ``crossops.numpy.linalg.matrix_rank``: Keras's parameter names, kinds
-    and defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.linalg.matrix_rank``: Keras 3's signature, the same
+    computation (see there for edge cases).
 
-    Not supported yet (raise NotImplementedError when given): ``tol``.
+    Parameters
+    ----------
+    x : ArrayLike
+        Matrices, shape ``(..., M, N)``. ``crossops.numpy.linalg.matrix_rank`` names it
+        ``A``.
+    tol : Any, default None
+        Keras's parameter, not supported yet: anything but the default raises
+        NotImplementedError.
+
+    Returns
+    -------
+    Array
+        The ranks, in the default integer dtype, of shape ``x.shape[:-2]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.matrix_rank(np.array([[1.0, 2.0], [2.0, 4.0]]))
+    np.int64(1)
+    >>> ops.matrix_rank(np.eye(3))
+    np.int64(3)
     """
     if tol is not None:
         _unsupported('matrix_rank', 'tol')
@@ -301,10 +510,30 @@ _pinv = _bind('linalg.pinv', {})
 def pinv(x: ArrayLike, rcond: Any = None) -> Array:
     """Moore-Penrose pseudo-inverse of a matrix (or of each matrix in a stack).
 
-    keras.ops's form of ``crossops.numpy.linalg.pinv``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.linalg.pinv``: Keras 3's signature, the same
+    computation (see there for edge cases).
 
-    Not supported yet (raise NotImplementedError when given): ``rcond``.
+    Parameters
+    ----------
+    x : ArrayLike
+        Matrices, shape ``(..., M, N)``. ``crossops.numpy.linalg.pinv`` names it ``a``.
+    rcond : Any, default None
+        Keras's parameter, not supported yet: anything but the default raises
+        NotImplementedError.
+
+    Returns
+    -------
+    Array
+        The pseudo-inverses, shape ``(..., N, M)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.pinv(np.array([[1.0, 0.0, 0.0], [0.0, 2.0, 0.0]]))
+    array([[1. , 0. ],
+           [0. , 0.5],
+           [0. , 0. ]])
     """
     if rcond is not None:
         _unsupported('pinv', 'rcond')
@@ -326,8 +555,35 @@ _qr = _bind('linalg.qr', {})
 def qr(x: ArrayLike, mode: Literal["reduced", "complete"] = 'reduced') -> tuple[Array, Array]:
     """QR decomposition: x as an orthonormal Q times an upper-triangular R.
 
-    keras.ops's form of ``crossops.numpy.linalg.qr``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.linalg.qr``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Matrices, shape ``(..., M, N)``. ``crossops.numpy.linalg.qr`` names it ``a``.
+    mode : Literal["reduced", "complete"], default 'reduced'
+        ``"reduced"`` (with K = min(M, N): Q of shape ``(..., M, K)``, R ``(..., K, N)``) or
+        ``"complete"`` (a square Q ``(..., M, M)``, R ``(..., M, N)``).
+
+    Returns
+    -------
+    tuple[Array, Array]
+        A named tuple ``(Q, R)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> q, r = ops.qr(np.array([[3.0, 1.0], [4.0, 2.0]]))
+    >>> q
+    array([[-0.6, -0.8],
+           [-0.8,  0.6]])
+    >>> r
+    array([[-5. , -2.2],
+           [ 0. ,  0.4]])
+    >>> ops.qr(np.ones((3, 2)), mode='complete').Q.shape
+    (3, 3)
     """
     try:
         _key = _TYPE(x)
@@ -347,10 +603,33 @@ _solve = _bind('linalg.solve', {})
 
 
 def solve(a: ArrayLike, b: ArrayLike) -> Array:
-    """Solve the linear system ``x1 @ y = x2`` for y.
+    """Solve the linear system ``a @ y = b`` for y.
 
-    keras.ops's form of ``crossops.numpy.linalg.solve``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.linalg.solve``: Keras 3's signature, the same
+    computation (see there for edge cases).
+
+    Parameters
+    ----------
+    a : ArrayLike
+        Coefficient matrices, shape ``(..., M, M)``.
+    b : ArrayLike
+        Right-hand sides: shape ``(M,)``, or ``(..., M, K)``.
+
+    Returns
+    -------
+    Array
+        The solution y, of b's shape broadcast with the stack.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> a = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> ops.solve(a, np.array([5.0, 11.0]))
+    array([1., 2.])
+    >>> ops.solve(a, np.array([[5.0, 3.0], [11.0, 7.0]]))
+    array([[1., 1.],
+           [2., 1.]])
     """
     x1 = a
     x2 = b
@@ -374,10 +653,30 @@ _erfc = _bind('math.erfc', {})
 def erfc(x: ArrayLike) -> Array:
     """Complementary error function, element-wise: ``1 - erf(x)``.
 
-    keras.ops's form of ``crossops.math.erfc``: Keras's parameter names, kinds and defaults, the
-    same computation.
+    keras.ops's form of ``crossops.math.erfc``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        Values in [0, 2]. Dtypes as Keras: a bool or integer input computes in ``floatx()``
+        (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.erfc(np.array([-1.0, 0.0, 1.0]))
+    array([1.84270079, 1.        , 0.15729921])
+    >>> ops.erfc(np.array([6.0])) > 0
+    array([ True])
+    >>> ops.erfc(np.array([0]))
+    array([1.], dtype=float32)
     """
     x = _kd.float_input(x)
     try:
@@ -400,8 +699,33 @@ _top_k = _bind('math.top_k', {})
 def top_k(x: ArrayLike, k: int, sorted: bool = True) -> tuple[Array, Array]:
     """The ``k`` largest values along the last axis, with their indices.
 
-    keras.ops's form of ``crossops.math.top_k``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.math.top_k``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array; the search runs along its last axis.
+    k : int
+        How many values to return (at most the size of the last axis).
+    sorted : bool, default True
+        Accepted for Keras compatibility; the values are always sorted.
+
+    Returns
+    -------
+    tuple[Array, Array]
+        The tuple ``(values, indices)``, each of shape ``x.shape[:-1] + (k,)``; indices are
+        int32.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> values, indices = ops.top_k(np.array([[3.0, 1.0, 3.0, 2.0]]), 3)
+    >>> values
+    array([[3., 3., 2.]])
+    >>> indices
+    array([[0, 2, 3]], dtype=int32)
     """
     is_stable = True
     try:
@@ -428,11 +752,49 @@ def dot_product_attention(
 ) -> Array:
     """Scaled dot-product attention: ``softmax(query @ key.T * scale + bias) @ value`` per head.
 
-    keras.ops's form of ``crossops.nn.dot_product_attention``: Keras's parameter names, kinds
-    and defaults, the same computation.
+    keras.ops's form of ``crossops.nn.dot_product_attention``: Keras 3's signature, the same
+    computation (see there for edge cases).
 
-    Dtypes as Keras: the first three arrays compute in their promoted dtype (bfloat16 with
-    float16 gives float32).
+    Parameters
+    ----------
+    query : ArrayLike
+        Queries, ``(batch, T, heads, dim)``.
+    key : ArrayLike
+        Keys, ``(batch, S, heads, dim)``.
+    value : ArrayLike
+        Values, ``(batch, S, heads, dim)``.
+    bias : ArrayLike, default None
+        Added to the logits, broadcast to ``(batch, heads, T, S)``; None adds nothing.
+    mask : ArrayLike, default None
+        Boolean, broadcast to ``(batch, heads, T, S)``: False hides a key from a query; None
+        hides nothing.
+    scale : float | None, default None
+        Multiplier of the logits; None uses ``1 / sqrt(dim)``.
+    is_causal : bool, default False
+        If True, query ``t`` sees only keys ``s <= t`` (combined with ``mask``).
+    flash_attention : bool | None, default None
+        None or False; True (a fused kernel) raises ValueError, crossops has none.
+    attn_logits_soft_cap : float | None, default None
+        If given, the logits are soft-capped to ``(-cap, cap)`` with ``cap * tanh(logits /
+        cap)``.
+
+    Returns
+    -------
+    Array
+        The attended values, of query's shape ``(batch, T, heads, dim)``. Dtypes as Keras:
+        the first three arrays compute in their promoted dtype (bfloat16 with float16 gives
+        float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> q = np.zeros((1, 2, 1, 1))
+    >>> v = np.array([1.0, 3.0]).reshape(1, 2, 1, 1)
+    >>> ops.dot_product_attention(q, q, v)[0, :, 0, 0]
+    array([2., 2.])
+    >>> ops.dot_product_attention(q, q, v, is_causal=True)[0, :, 0, 0]
+    array([1., 2.])
     """
     query, key, value = _kd.promoted_sequence((query, key, value))
     try:
@@ -459,10 +821,42 @@ def layer_normalization(
 ) -> Array:
     """Layer normalisation: standardise over ``axis``, then scale by ``gamma``, shift by ``beta``.
 
-    keras.ops's form of ``crossops.nn.layer_normalization``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.nn.layer_normalization``: Keras 3's signature, the same
+    computation (see there for edge cases).
 
-    Not supported yet (raise NotImplementedError when given): ``kwargs``.
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+    gamma : ArrayLike, default None
+        Scale, of the shape of the normalised axes (broadcast against x); None scales by 1.
+    beta : ArrayLike, default None
+        Offset, of the shape of the normalised axes; None adds nothing.
+    axis : int | Sequence[int], default -1
+        Axis or axes to normalise over; default the last.
+    epsilon : float | None, default None
+        Added to the variance; None uses 1e-7 (Keras's ``epsilon()``).
+    **kwargs : Any
+        Keras's parameter, not supported yet: anything but the default raises
+        NotImplementedError.
+
+    Returns
+    -------
+    Array
+        The normalised array, of x's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[1.0, 2.0, 3.0], [2.0, 2.0, 2.0]])
+    >>> ops.layer_normalization(x)
+    array([[-1.22474478,  0.        ,  1.22474478],
+           [ 0.        ,  0.        ,  0.        ]])
+    >>> ops.layer_normalization(x, gamma=np.array([1.0, 1.0, 2.0]), beta=np.array([0.0, 0.0,
+    ...     1.0]))
+    array([[-1.22474478,  0.        ,  3.44948956],
+           [ 0.        ,  0.        ,  1.        ]])
     """
     if kwargs:
         _unsupported('layer_normalization', sorted(kwargs))
@@ -488,8 +882,42 @@ def multi_hot(
 ) -> Array:
     """Multi-hot encoding: for each sample, a 1 at every class id it contains.
 
-    keras.ops's form of ``crossops.nn.multi_hot``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.nn.multi_hot``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    inputs : ArrayLike
+        Integer class ids: 1-D for one sample, 2-D ``(batch, ids)`` for a batch.
+    num_classes : int | None, default None
+        The number of classes; None reads it from the values (``max(inputs) + 1``).
+    axis : int, default -1
+        Passed to ``one_hot`` as the position of the class axis, before the reduction over
+        the ids axis (axis 1, or 0 for 1-D inputs), as Keras does; keep -1 for the usual
+        layout.
+    dtype : DTypeLike | None, default None
+        Data type of the result; None gives float32. ``int`` means int32 (int64 on
+        tensorflow) and ``float`` float32, as in keras.ops (crossops.numpy: int64, float64).
+    sparse : bool, default False
+        True: a sparse array (jax: a BCOO; tensorflow: a tf.SparseTensor), as keras.ops; the
+        numpy and torch backends have none (ValueError).
+    **kwargs : Any
+        Accepted for Keras compatibility; any keyword argument raises TypeError.
+
+    Returns
+    -------
+    Array
+        Zeros and ones, float32 unless ``dtype`` says otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.multi_hot(np.array([[0, 2], [1, 1]]), 4)
+    array([[1., 0., 1., 0.],
+           [0., 1., 0., 0.]], dtype=float32)
+    >>> ops.multi_hot(np.array([0, 3]))
+    array([1., 0., 0., 1.], dtype=float32)
     """
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
         _refuse_bool_axis('nn.multi_hot', 'axis', axis)
@@ -520,8 +948,42 @@ def one_hot(
 ) -> Array:
     """One-hot encoding of integer class ids.
 
-    keras.ops's form of ``crossops.nn.one_hot``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.nn.one_hot``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Integer class ids, any shape.
+    num_classes : int
+        The number of classes: the size of the new axis.
+    axis : int, default -1
+        Where the class axis goes in the result; -1 appends it.
+    dtype : DTypeLike | None, default None
+        Data type of the result; None gives float32. ``int`` means int32 (int64 on
+        tensorflow) and ``float`` float32, as in keras.ops (crossops.numpy: int64, float64).
+    sparse : bool, default False
+        True: a sparse array (jax: a BCOO; tensorflow: a tf.SparseTensor), as keras.ops; the
+        numpy and torch backends have none (ValueError).
+
+    Returns
+    -------
+    Array
+        An array of shape ``x.shape`` with a class axis of size ``num_classes`` inserted at
+        ``axis``; float32 unless ``dtype`` says otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.one_hot(np.array([0, 2, 5, -1]), 3)
+    array([[1., 0., 0.],
+           [0., 0., 1.],
+           [0., 0., 0.],
+           [0., 0., 0.]], dtype=float32)
+    >>> ops.one_hot(np.array([1, 0]), 3, dtype='int32')
+    array([[0, 1, 0],
+           [1, 0, 0]], dtype=int32)
     """
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
         _refuse_bool_axis('nn.one_hot', 'axis', axis)
@@ -547,8 +1009,29 @@ _abs = _bind('abs', {})
 def abs(x: ArrayLike) -> Array:
     """Absolute value, element-wise.
 
-    keras.ops's form of ``crossops.numpy.abs``: Keras's parameter names, kinds and defaults, the
-    same computation.
+    keras.ops's form of ``crossops.numpy.abs``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, real or complex.
+
+    Returns
+    -------
+    Array
+        ``|x|``, of x's shape; x's dtype for real inputs.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.abs(np.array([-2.5, 0.0, 3.0]))
+    array([2.5, 0. , 3. ])
+    >>> ops.abs(np.array([3 + 4j, -1j]))
+    array([5., 1.])
+    >>> ops.abs(np.array([-128, -3, 5], dtype=np.int8))
+    array([-128,    3,    5], dtype=int8)
     """
     try:
         _key = _TYPE(x)
@@ -570,8 +1053,27 @@ _absolute = _bind('absolute', {})
 def absolute(x: ArrayLike) -> Array:
     """Absolute value, element-wise; the NumPy name of ``abs``.
 
-    keras.ops's form of ``crossops.numpy.absolute``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.absolute``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        ``|x|``, of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.absolute(np.array([-1.5, 0.0, 2.0]))
+    array([1.5, 0. , 2. ])
+    >>> ops.absolute(np.array([3 + 4j]))
+    array([5.])
     """
     try:
         _key = _TYPE(x)
@@ -593,11 +1095,39 @@ _add = _bind('add', {})
 def add(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Sum of two arrays, element-wise.
 
-    keras.ops's form of ``crossops.numpy.add``: Keras's parameter names, kinds and defaults, the
-    same computation.
+    keras.ops's form of ``crossops.numpy.add``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: a Python int stays weak (int32 alone or with a bool array), a Python float
-    gives ``floatx()`` with a bool or integer array.
+    Parameters
+    ----------
+    x1 : ArrayLike
+        First addend.
+    x2 : ArrayLike
+        Second addend, broadcastable with x1.
+
+    Returns
+    -------
+    Array
+        ``x1 + x2``, of the broadcast shape and the promoted dtype. Dtypes as Keras: a
+        Python int stays weak (int32 alone or with a bool array), a Python float gives
+        ``floatx()`` with a bool or integer array.
+
+    Notes
+    -----
+    On torch: uint16, uint32, uint64 inputs raise: torch has no CPU kernel for uint16/32/64
+    here; the hot path stays the raw torch function, so these raise (cast to int64 first)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.add(np.array([1, 2, 3]), np.array([10, 20, 30]))
+    array([11, 22, 33])
+    >>> ops.add(np.array([[1], [2]]), np.array([10, 20]))
+    array([[11, 21],
+           [12, 22]])
+    >>> ops.add(np.array([1, 2], dtype=np.int8), 1)
+    array([2, 3], dtype=int8)
     """
     if _TYPE(x1) in _PY or _TYPE(x2) in _PY:
         x1, x2 = _kd.weak_inputs(x1, x2)
@@ -624,8 +1154,34 @@ _all = _bind('all', {})
 def all(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """Whether every element is true, over all elements or along axes.
 
-    keras.ops's form of ``crossops.numpy.all``: Keras's parameter names, kinds and defaults, the
-    same computation.
+    keras.ops's form of ``crossops.numpy.all``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, boolean or read as truth values. ``crossops.numpy.all`` names it ``a``.
+    axis : Axis, default None
+        Axis or axes along which to operate; None means all axes.
+    keepdims : bool, default False
+        If True, the reduced axes are kept in the result with size one.
+
+    Returns
+    -------
+    Array
+        A boolean array, with the reduced axes removed (or kept with size one).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[True, False], [True, True]])
+    >>> ops.all(x)
+    np.False_
+    >>> ops.all(x, axis=1)
+    array([False,  True])
+    >>> ops.all(x, axis=0, keepdims=True)
+    array([[ True, False]])
     """
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
         _refuse_bool_axis('all', 'axis', axis)
@@ -652,8 +1208,38 @@ def allclose(
 ) -> Array:
     """Whether two arrays are equal within a tolerance at every position.
 
-    keras.ops's form of ``crossops.numpy.allclose``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.allclose``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x1 : ArrayLike
+        First array. ``crossops.numpy.allclose`` names it ``a``.
+    x2 : ArrayLike
+        Second array, the reference the relative tolerance scales with.
+        ``crossops.numpy.allclose`` names it ``b``.
+    rtol : float, default 1e-05
+        Relative tolerance, a fraction of ``abs(x2)``.
+    atol : float, default 1e-08
+        Absolute tolerance.
+    equal_nan : bool, default False
+        If True, NaN in both arrays at one position counts as close.
+
+    Returns
+    -------
+    Array
+        A 0-d boolean array (a NumPy bool scalar for NumPy inputs).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.allclose(np.array([1.0, 2.0]), np.array([1.0, 2.0 + 1e-7]))
+    np.True_
+    >>> ops.allclose(np.array([1.0, np.nan]), np.array([1.0, np.nan]))
+    np.False_
+    >>> ops.allclose(np.array([1.0, np.nan]), np.array([1.0, np.nan]), equal_nan=True)
+    np.True_
     """
     a = x1
     b = x2
@@ -677,8 +1263,32 @@ _amax = _bind('amax', {})
 def amax(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """Maximum along the given axes; the NumPy name of ``max``.
 
-    keras.ops's form of ``crossops.numpy.amax``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.amax``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.amax`` names it ``a``.
+    axis : Axis, default None
+        Axis or axes along which to operate; None means all axes.
+    keepdims : bool, default False
+        If True, the reduced axes are kept in the result with size one.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[1, 5, 2], [4, 0, 3]])
+    >>> ops.amax(x)
+    np.int64(5)
+    >>> ops.amax(x, axis=0)
+    array([4, 5, 3])
     """
     a = x
     initial = None
@@ -705,8 +1315,33 @@ _amin = _bind('amin', {})
 def amin(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """Minimum along the given axes; the NumPy name of ``min``.
 
-    keras.ops's form of ``crossops.numpy.amin``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.amin``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.amin`` names it ``a``.
+    axis : Axis, default None
+        Axis or axes along which to operate; None means all axes.
+    keepdims : bool, default False
+        If True, the reduced axes are kept in the result with size one.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[1, 5, 2], [4, 0, 3]])
+    >>> ops.amin(x)
+    np.int64(0)
+    >>> ops.amin(x, axis=1, keepdims=True)
+    array([[1],
+           [0]])
     """
     a = x
     initial = None
@@ -733,10 +1368,30 @@ _angle = _bind('angle', {})
 def angle(x: ArrayLike) -> Array:
     """Counterclockwise angle of complex numbers from the positive real axis, element-wise.
 
-    keras.ops's form of ``crossops.numpy.angle``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.angle``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, complex or real. ``crossops.numpy.angle`` names it ``z``.
+
+    Returns
+    -------
+    Array
+        The angles in radians. Dtypes as Keras: a bool or integer input computes in
+        ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.angle(np.array([1 + 1j, -1 + 0j, -1j]))
+    array([ 0.78539816,  3.14159265, -1.57079633])
+    >>> ops.angle(np.array([-2.0, 3.0]))
+    array([3.14159265, 0.        ])
+    >>> ops.angle(np.array([0]))
+    array([0.], dtype=float32)
     """
     z = x
     deg = False
@@ -761,8 +1416,34 @@ _any = _bind('any', {})
 def any(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """Whether any element is true, over all elements or along axes.
 
-    keras.ops's form of ``crossops.numpy.any``: Keras's parameter names, kinds and defaults, the
-    same computation.
+    keras.ops's form of ``crossops.numpy.any``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, boolean or read as truth values. ``crossops.numpy.any`` names it ``a``.
+    axis : Axis, default None
+        Axis or axes along which to operate; None means all axes.
+    keepdims : bool, default False
+        If True, the reduced axes are kept in the result with size one.
+
+    Returns
+    -------
+    Array
+        A boolean array, with the reduced axes removed (or kept with size one).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[True, False], [False, False]])
+    >>> ops.any(x)
+    np.True_
+    >>> ops.any(x, axis=1)
+    array([ True, False])
+    >>> ops.any(np.array([0, 0, 3]))
+    np.True_
     """
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
         _refuse_bool_axis('any', 'axis', axis)
@@ -786,11 +1467,35 @@ _append = _bind('append', {})
 def append(x1: ArrayLike, x2: ArrayLike, axis: int | None = None) -> Array:
     """Values appended to the end of an array, along an axis or flattened.
 
-    keras.ops's form of ``crossops.numpy.append``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.append``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: Python scalars as in ``add``; a scalar beside an array takes the array's
-    dtype.
+    Parameters
+    ----------
+    x1 : ArrayLike
+        The array to append to. ``crossops.numpy.append`` names it ``arr``.
+    x2 : ArrayLike
+        The values to append. ``crossops.numpy.append`` names it ``values``.
+    axis : int | None, default None
+        The axis to join along; None flattens both first.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: Python scalars as
+        in ``add``; a scalar beside an array takes the array's dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.append(np.array([1, 2]), np.array([[3, 4]]))
+    array([1, 2, 3, 4])
+    >>> ops.append(np.array([[1, 2]]), np.array([[3, 4]]), axis=0)
+    array([[1, 2],
+           [3, 4]])
+    >>> ops.append(np.array([1, 2]), np.array([3.5]))
+    array([1. , 2. , 3.5])
     """
     arr = x1
     values = x2
@@ -817,10 +1522,40 @@ def arange(
 ) -> Array:
     """Evenly spaced values in the half-open interval [start, stop).
 
-    keras.ops's form of ``crossops.numpy.arange``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.arange``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: int32 for Python ints, ``floatx()`` with a Python float.
+    Parameters
+    ----------
+    start : int | float
+        First value; without stop, the end of the interval (which then starts at 0).
+        ``crossops.numpy.arange`` names it ``start_or_stop``.
+    stop : int | float | None, default None
+        End of the interval, not included; None makes start the end.
+    step : int | float, default None
+        Spacing between values, positive or negative but not zero.
+        ``crossops.numpy.arange``'s default: 1.
+    dtype : DTypeLike | None, default None
+        Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
+        ``"float32"``; None picks the default. ``int`` means int32 (int64 on tensorflow) and
+        ``float`` float32, as in keras.ops (crossops.numpy: int64, float64).
+
+    Returns
+    -------
+    Array
+        A 1-D array of the default backend. Dtypes as Keras: int32 for Python ints,
+        ``floatx()`` with a Python float.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.arange(5)
+    array([0, 1, 2, 3, 4], dtype=int32)
+    >>> ops.arange(2, 11, 3)
+    array([2, 5, 8], dtype=int32)
+    >>> ops.arange(5, 0, -2)
+    array([5, 3, 1], dtype=int32)
     """
     if step is None:
         step = 1
@@ -845,10 +1580,28 @@ _arccos = _bind('arccos', {})
 def arccos(x: ArrayLike) -> Array:
     """Inverse cosine, element-wise; the NumPy name of ``acos``.
 
-    keras.ops's form of ``crossops.numpy.arccos``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.arccos``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array: cosines.
+
+    Returns
+    -------
+    Array
+        The angles in radians. Dtypes as Keras: a bool or integer input computes in
+        ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.arccos(np.array([1.0, 0.0, -1.0]))
+    array([0.        , 1.57079633, 3.14159265])
+    >>> ops.arccos(np.array([0]))
+    array([1.5707964], dtype=float32)
     """
     x = _kd.float_input(x)
     try:
@@ -871,10 +1624,28 @@ _arccosh = _bind('arccosh', {})
 def arccosh(x: ArrayLike) -> Array:
     """Inverse hyperbolic cosine, element-wise; the NumPy name of ``acosh``.
 
-    keras.ops's form of ``crossops.numpy.arccosh``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.arccosh``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, at least 1 for a real result.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: a bool or integer
+        input computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.arccosh(np.array([1.0, 2.0, 10.0]))
+    array([0.        , 1.3169579 , 2.99322285])
+    >>> ops.arccosh(np.array([1]))
+    array([0.], dtype=float32)
     """
     x = _kd.float_input(x)
     try:
@@ -897,10 +1668,28 @@ _arcsin = _bind('arcsin', {})
 def arcsin(x: ArrayLike) -> Array:
     """Inverse sine, element-wise; the NumPy name of ``asin``.
 
-    keras.ops's form of ``crossops.numpy.arcsin``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.arcsin``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array: sines.
+
+    Returns
+    -------
+    Array
+        The angles in radians. Dtypes as Keras: a bool or integer input computes in
+        ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.arcsin(np.array([-1.0, 0.0, 0.5]))
+    array([-1.57079633,  0.        ,  0.52359878])
+    >>> ops.arcsin(np.array([0]))
+    array([0.], dtype=float32)
     """
     x = _kd.float_input(x)
     try:
@@ -923,10 +1712,28 @@ _arcsinh = _bind('arcsinh', {})
 def arcsinh(x: ArrayLike) -> Array:
     """Inverse hyperbolic sine, element-wise; the NumPy name of ``asinh``.
 
-    keras.ops's form of ``crossops.numpy.arcsinh``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.arcsinh``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: a bool or integer
+        input computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.arcsinh(np.array([-1.0, 0.0, 1.0]))
+    array([-0.88137359,  0.        ,  0.88137359])
+    >>> ops.arcsinh(np.array([0]))
+    array([0.], dtype=float32)
     """
     x = _kd.float_input(x)
     try:
@@ -949,10 +1756,28 @@ _arctan = _bind('arctan', {})
 def arctan(x: ArrayLike) -> Array:
     """Inverse tangent, element-wise; the NumPy name of ``atan``.
 
-    keras.ops's form of ``crossops.numpy.arctan``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.arctan``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array: tangents.
+
+    Returns
+    -------
+    Array
+        The angles in radians. Dtypes as Keras: a bool or integer input computes in
+        ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.arctan(np.array([0.0, 1.0, np.inf]))
+    array([0.        , 0.78539816, 1.57079633])
+    >>> ops.arctan(np.array([0]))
+    array([0.], dtype=float32)
     """
     x = _kd.float_input(x)
     try:
@@ -976,10 +1801,30 @@ def arctan2(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Angle of the point (x2, x1) from the positive x axis, element-wise; the NumPy name of
     ``atan2``.
 
-    keras.ops's form of ``crossops.numpy.arctan2``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.arctan2``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: with no float operand, the operands compute in ``floatx()``.
+    Parameters
+    ----------
+    x1 : ArrayLike
+        y coordinates.
+    x2 : ArrayLike
+        x coordinates.
+
+    Returns
+    -------
+    Array
+        The angles in radians, of the broadcast shape. Dtypes as Keras: with no float
+        operand, the operands compute in ``floatx()``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.arctan2(np.array([1.0, 1.0, -1.0]), np.array([1.0, -1.0, -1.0]))
+    array([ 0.78539816,  2.35619449, -2.35619449])
+    >>> ops.arctan2(np.array([0.0, -0.0]), np.array([-1.0, -1.0]))
+    array([ 3.14159265, -3.14159265])
     """
     x1, x2 = _kd.float_inputs(x1, x2)
     try:
@@ -1002,10 +1847,28 @@ _arctanh = _bind('arctanh', {})
 def arctanh(x: ArrayLike) -> Array:
     """Inverse hyperbolic tangent, element-wise; the NumPy name of ``atanh``.
 
-    keras.ops's form of ``crossops.numpy.arctanh``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.arctanh``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, in [-1, 1] for a real result.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: a bool or integer
+        input computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.arctanh(np.array([-0.5, 0.0, 0.5]))
+    array([-0.54930614,  0.        ,  0.54930614])
+    >>> ops.arctanh(np.array([0]))
+    array([0.], dtype=float32)
     """
     x = _kd.float_input(x)
     try:
@@ -1028,10 +1891,35 @@ _argmax = _bind('argmax', {})
 def argmax(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> Array:
     """Index of the largest element, over all elements or along an axis.
 
-    keras.ops's form of ``crossops.numpy.argmax``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.argmax``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: int32 indices.
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, real. ``crossops.numpy.argmax`` names it ``a``.
+    axis : int | None, default None
+        Axis along which to search; None searches the flattened array.
+    keepdims : bool, default False
+        If True, the reduced axes are kept in the result with size one.
+
+    Returns
+    -------
+    Array
+        The indices, with axis removed (or kept with size one). Dtypes as Keras: int32,
+        whatever the backend's default integer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[1, 7, 7], [9, 2, 9]])
+    >>> ops.argmax(x)
+    np.int32(3)
+    >>> ops.argmax(x, axis=1)
+    array([1, 0], dtype=int32)
+    >>> ops.argmax(x, axis=0, keepdims=True)
+    array([[1, 0, 1]], dtype=int32)
     """
     x = _kd.index_input(x)
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
@@ -1054,10 +1942,35 @@ _argmin = _bind('argmin', {})
 def argmin(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> Array:
     """Index of the smallest element, over all elements or along an axis.
 
-    keras.ops's form of ``crossops.numpy.argmin``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.argmin``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: int32 indices.
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, real. ``crossops.numpy.argmin`` names it ``a``.
+    axis : int | None, default None
+        Axis along which to search; None searches the flattened array.
+    keepdims : bool, default False
+        If True, the reduced axes are kept in the result with size one.
+
+    Returns
+    -------
+    Array
+        The indices, with axis removed (or kept with size one). Dtypes as Keras: int32,
+        whatever the backend's default integer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[4, 1, 1], [0, 5, 0]])
+    >>> ops.argmin(x)
+    np.int32(3)
+    >>> ops.argmin(x, axis=1)
+    array([1, 0], dtype=int32)
+    >>> ops.argmin(np.array([2.0, np.nan, 0.0]))
+    np.int32(1)
     """
     x = _kd.index_input(x)
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
@@ -1080,10 +1993,34 @@ _argpartition = _bind('argpartition', {})
 def argpartition(x: ArrayLike, kth: int | Sequence[int], axis: int | None = -1) -> Array:
     """Indices that partition an array around the k-th smallest element(s).
 
-    keras.ops's form of ``crossops.numpy.argpartition``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.argpartition``: Keras 3's signature, the same
+    computation (see there for edge cases).
 
-    Dtypes as Keras: int32 indices.
+    Parameters
+    ----------
+    x : ArrayLike
+        Array to partition. ``crossops.numpy.argpartition`` names it ``a``.
+    kth : int | Sequence[int]
+        Position (or positions) of the element(s) that must land in their sorted place;
+        negative counts from the end.
+    axis : int | None, default -1
+        The axis to partition along; None flattens x first.
+
+    Returns
+    -------
+    Array
+        Indices along axis (of the flattened array for ``axis=None``). Dtypes as Keras:
+        int32, whatever the backend's default integer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.argpartition(np.array([3, 1, 2]), 1)
+    array([1, 2, 0], dtype=int32)
+    >>> ops.argpartition(np.array([[3, 1, 2], [0, 5, 4]]), 0, axis=1)
+    array([[1, 2, 0],
+           [0, 2, 1]], dtype=int32)
     """
     a = x
     kind = 'introselect'
@@ -1109,10 +2046,35 @@ _argsort = _bind('argsort', {})
 def argsort(x: ArrayLike, axis: int | None = -1) -> Array:
     """Indices that sort an array along an axis.
 
-    keras.ops's form of ``crossops.numpy.argsort``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.argsort``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: int32 indices.
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, real. ``crossops.numpy.argsort`` names it ``a``.
+    axis : int | None, default -1
+        Axis along which to sort (negative counts from the end); None sorts the flattened
+        array.
+
+    Returns
+    -------
+    Array
+        Integer indices, of x's shape (1-d with ``axis=None``). Dtypes as Keras: int32,
+        whatever the backend's default integer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([3, 1, 2, 1])
+    >>> ops.argsort(x)
+    array([1, 3, 2, 0], dtype=int32)
+    >>> ops.argsort(np.array([[3, 1], [2, 5]]), axis=0)
+    array([[1, 0],
+           [0, 1]], dtype=int32)
+    >>> ops.argsort(np.array([2.0, np.nan, 1.0]))
+    array([2, 0, 1], dtype=int32)
     """
     descending = False
     stable = True
@@ -1137,10 +2099,35 @@ _array = _bind('array', {})
 def array(x: ArrayLike, dtype: DTypeLike | None = None) -> Array:
     """An array of the default backend made from data, or an existing array converted.
 
-    keras.ops's form of ``crossops.numpy.array``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.array``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: Python ints give int32, Python floats ``floatx()``.
+    Parameters
+    ----------
+    x : ArrayLike
+        The data: a Python scalar, a (nested) sequence, or an array of any backend.
+        ``crossops.numpy.array`` names it ``object``.
+    dtype : DTypeLike | None, default None
+        Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
+        ``"float32"``; None picks the default. ``int`` means int32 (int64 on tensorflow) and
+        ``float`` float32, as in keras.ops (crossops.numpy: int64, float64).
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: Python ints give
+        int32, Python floats ``floatx()``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.array([1, 2, 3])
+    array([1, 2, 3], dtype=int32)
+    >>> ops.array([1, 2], dtype='float32')
+    array([1., 2.], dtype=float32)
+    >>> ops.array(np.array([1.5, 2.5]), dtype='int32')
+    array([1, 2], dtype=int32)
     """
     like = None
     dtype = _kd.convert_dtype(x, dtype)
@@ -1165,8 +2152,31 @@ def array_split(
 ) -> list[Array]:
     """Split an array into nearly equal sections, or at given indices, along an axis.
 
-    keras.ops's form of ``crossops.numpy.array_split``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.array_split``: Keras 3's signature, the same
+    computation (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Array to split. ``crossops.numpy.array_split`` names it ``ary``.
+    indices_or_sections : int | Sequence[int]
+        The number of sections, or the sorted indices to split at.
+    axis : int, default 0
+        The axis to split along.
+
+    Returns
+    -------
+    list[Array]
+        The pieces.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.array_split(np.arange(5), 3)
+    [array([0, 1]), array([2, 3]), array([4])]
+    >>> ops.array_split(np.arange(2), 3)
+    [array([0]), array([1]), array([], dtype=int64)]
     """
     ary = x
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
@@ -1191,10 +2201,36 @@ _average = _bind('average', {})
 def average(x: ArrayLike, axis: Axis = None, weights: ArrayLike = None) -> Array:
     """Weighted mean along the given axes.
 
-    keras.ops's form of ``crossops.numpy.average``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.average``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: with no float operand, the operands compute in ``floatx()``.
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.average`` names it ``a``.
+    axis : Axis, default None
+        Axis or axes along which to operate; None means all axes.
+    weights : ArrayLike, default None
+        Weight of each element: an array of x's shape, or a 1-d array along ``axis``; None
+        weighs all elements equally.
+
+    Returns
+    -------
+    Array
+        The averages, with the reduced axes removed. Dtypes as Keras: with no float operand,
+        the operands compute in ``floatx()``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.average(np.array([1.0, 2.0, 3.0]), weights=np.array([3.0, 1.0, 0.0]))
+    np.float64(1.25)
+    >>> x = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> ops.average(x, axis=1, weights=np.array([1.0, 3.0]))
+    array([1.75, 3.75])
+    >>> ops.average(x, axis=0)
+    array([2., 3.])
     """
     a = x
     returned = False
@@ -1222,11 +2258,28 @@ _bartlett = _bind('bartlett', {})
 def bartlett(x: ArrayLike) -> Array:
     """The Bartlett window: a triangle that rises from 0 to 1 and falls back to 0.
 
-    keras.ops's form of ``crossops.numpy.bartlett``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.bartlett``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: the length may be a 0-d float array; the window is in ``floatx()``
-    (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Number of points of the window. ``crossops.numpy.bartlett`` names it ``M``.
+
+    Returns
+    -------
+    Array
+        The window, a 1-d array of length ``max(x, 0)``. Dtypes as Keras: the length may be
+        a 0-d float array; the window is in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.bartlett(5)
+    array([0. , 0.5, 1. , 0.5, 0. ], dtype=float32)
+    >>> ops.bartlett(4)
+    array([0.       , 0.6666667, 0.6666667, 0.       ], dtype=float32)
     """
     M = x
     M = _kd.window_length(M)
@@ -1250,10 +2303,37 @@ def bincount(
 ) -> Array:
     """Count the occurrences of each value in an array of non-negative integers.
 
-    keras.ops's form of ``crossops.numpy.bincount``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.bincount``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: int32 counts without ``weights``.
+    Parameters
+    ----------
+    x : ArrayLike
+        1-d (or 2-d, batched) array of non-negative integers.
+    weights : ArrayLike, default None
+        Weights of x's shape, summed per value instead of counting; None counts.
+    minlength : int, default 0
+        Smallest length of the result.
+    sparse : bool, default False
+        Must be False: sparse results are not supported.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: int32 counts
+        without ``weights``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.bincount(np.array([0, 1, 1, 3]))
+    array([1, 2, 0, 1], dtype=int32)
+    >>> ops.bincount(np.array([0, 1, 1, 3]), minlength=6)
+    array([1, 2, 0, 1, 0, 0], dtype=int32)
+    >>> ops.bincount(np.array([[0, 1, 1], [2, 2, 0]]))
+    array([[1, 2, 0],
+           [1, 0, 2]], dtype=int32)
     """
     _dtype = _kd.count_dtype(x, weights)
     try:
@@ -1274,11 +2354,32 @@ _bitwise_and = _bind('bitwise_and', {})
 def bitwise_and(x: ArrayLike, y: ArrayLike) -> Array:
     """Bitwise AND of integers, logical AND of booleans, element-wise.
 
-    keras.ops's form of ``crossops.numpy.bitwise_and``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.bitwise_and``: Keras 3's signature, the same
+    computation (see there for edge cases).
 
-    Dtypes as Keras: a Python int stays weak (int32 alone or with a bool array), a Python float
-    gives ``floatx()`` with a bool or integer array.
+    Parameters
+    ----------
+    x : ArrayLike
+        Integer or boolean array. ``crossops.numpy.bitwise_and`` names it ``x1``.
+    y : ArrayLike
+        Integer or boolean array, broadcastable with x. ``crossops.numpy.bitwise_and`` names
+        it ``x2``.
+
+    Returns
+    -------
+    Array
+        ``x & y``, of the broadcast shape and the promoted dtype. Dtypes as Keras: a Python
+        int stays weak (int32 alone or with a bool array), a Python float gives ``floatx()``
+        with a bool or integer array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.bitwise_and(np.array([12, 10]), np.array([10, 6]))
+    array([8, 2])
+    >>> ops.bitwise_and(np.array([True, True, False]), np.array([True, False, False]))
+    array([ True, False, False])
     """
     x1 = x
     x2 = y
@@ -1307,8 +2408,29 @@ _bitwise_invert = _bind('bitwise_invert', {})
 def bitwise_invert(x: ArrayLike) -> Array:
     """Bitwise inversion of integers, logical NOT of booleans, element-wise.
 
-    keras.ops's form of ``crossops.numpy.bitwise_invert``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.bitwise_invert``: Keras 3's signature, the same
+    computation (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Integer or boolean array.
+
+    Returns
+    -------
+    Array
+        ``~x``, of x's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.bitwise_invert(np.array([0, 5, -1], dtype=np.int8))
+    array([-1, -6,  0], dtype=int8)
+    >>> ops.bitwise_invert(np.array([0, 5], dtype=np.uint8))
+    array([255, 250], dtype=uint8)
+    >>> ops.bitwise_invert(np.array([True, False]))
+    array([False,  True])
     """
     try:
         _key = _TYPE(x)
@@ -1330,10 +2452,33 @@ _bitwise_left_shift = _bind('bitwise_left_shift', {})
 def bitwise_left_shift(x: ArrayLike, y: ArrayLike) -> Array:
     """Shift the bits of integers to the left, element-wise.
 
-    keras.ops's form of ``crossops.numpy.bitwise_left_shift``: Keras's parameter names, kinds
-    and defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.bitwise_left_shift``: Keras 3's signature, the same
+    computation (see there for edge cases).
 
-    Dtypes as Keras: Python scalars as in ``add``; two bools compute in int32.
+    Parameters
+    ----------
+    x : ArrayLike
+        Integer array: the values to shift. ``crossops.numpy.bitwise_left_shift`` names it
+        ``x1``.
+    y : ArrayLike
+        Integer array of non-negative shift counts, broadcastable with x.
+        ``crossops.numpy.bitwise_left_shift`` names it ``x2``.
+
+    Returns
+    -------
+    Array
+        ``x << y``, of the broadcast shape and the promoted integer dtype. Dtypes as Keras:
+        Python scalars as in ``add``; two bools compute in int32.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.bitwise_left_shift(np.array([1, 3, -8]), np.array([3, 1, 1]))
+    array([  8,   6, -16])
+    >>> ops.bitwise_left_shift(np.array([1, 1], dtype=np.uint8), np.array([7, 8],
+    ...     dtype=np.uint8))
+    array([128,   0], dtype=uint8)
     """
     x1 = x
     x2 = y
@@ -1364,8 +2509,29 @@ def bitwise_not(x: ArrayLike) -> Array:
     """Bitwise inversion of integers, logical not of booleans, element-wise; the NumPy name of
     ``bitwise_invert``.
 
-    keras.ops's form of ``crossops.numpy.bitwise_not``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.bitwise_not``: Keras 3's signature, the same
+    computation (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array of an integer or boolean dtype.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.bitwise_not(np.array([0, 5, -1], np.int8))
+    array([-1, -6,  0], dtype=int8)
+    >>> ops.bitwise_not(np.array([0, 5], np.uint8))
+    array([255, 250], dtype=uint8)
+    >>> ops.bitwise_not(np.array([True, False]))
+    array([False,  True])
     """
     try:
         _key = _TYPE(x)
@@ -1387,11 +2553,32 @@ _bitwise_or = _bind('bitwise_or', {})
 def bitwise_or(x: ArrayLike, y: ArrayLike) -> Array:
     """Bitwise OR of integers, logical OR of booleans, element-wise.
 
-    keras.ops's form of ``crossops.numpy.bitwise_or``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.bitwise_or``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: a Python int stays weak (int32 alone or with a bool array), a Python float
-    gives ``floatx()`` with a bool or integer array.
+    Parameters
+    ----------
+    x : ArrayLike
+        Integer or boolean array. ``crossops.numpy.bitwise_or`` names it ``x1``.
+    y : ArrayLike
+        Integer or boolean array, broadcastable with x. ``crossops.numpy.bitwise_or`` names
+        it ``x2``.
+
+    Returns
+    -------
+    Array
+        ``x | y``, of the broadcast shape and the promoted dtype. Dtypes as Keras: a Python
+        int stays weak (int32 alone or with a bool array), a Python float gives ``floatx()``
+        with a bool or integer array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.bitwise_or(np.array([12, 10]), np.array([10, 6]))
+    array([14, 14])
+    >>> ops.bitwise_or(np.array([True, False]), np.array([False, False]))
+    array([ True, False])
     """
     x1 = x
     x2 = y
@@ -1420,10 +2607,38 @@ _bitwise_right_shift = _bind('bitwise_right_shift', {})
 def bitwise_right_shift(x: ArrayLike, y: ArrayLike) -> Array:
     """Shift the bits of integers to the right, element-wise.
 
-    keras.ops's form of ``crossops.numpy.bitwise_right_shift``: Keras's parameter names, kinds
-    and defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.bitwise_right_shift``: Keras 3's signature, the same
+    computation (see there for edge cases).
 
-    Dtypes as Keras: Python scalars as in ``add``; two bools compute in int32.
+    Parameters
+    ----------
+    x : ArrayLike
+        Integer array: the values to shift. ``crossops.numpy.bitwise_right_shift`` names it
+        ``x1``.
+    y : ArrayLike
+        Integer array of non-negative shift counts, broadcastable with x.
+        ``crossops.numpy.bitwise_right_shift`` names it ``x2``.
+
+    Returns
+    -------
+    Array
+        ``x >> y``, of the broadcast shape and the promoted integer dtype. Dtypes as Keras:
+        Python scalars as in ``add``; two bools compute in int32.
+
+    Notes
+    -----
+    On torch: uint64 inputs raise: torch has no uint64 kernel and no wider integer to
+    compute it exactly in; raises TypeError (cast to int64 first, exact below 2**63)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.bitwise_right_shift(np.array([16, -16, 7]), np.array([2, 2, 1]))
+    array([ 4, -4,  3])
+    >>> ops.bitwise_right_shift(np.array([16, -16], dtype=np.int32), np.array([40, 40],
+    ...     dtype=np.int32))
+    array([ 0, -1], dtype=int32)
     """
     x1 = x
     x2 = y
@@ -1453,11 +2668,32 @@ _bitwise_xor = _bind('bitwise_xor', {})
 def bitwise_xor(x: ArrayLike, y: ArrayLike) -> Array:
     """Bitwise exclusive OR of integers, logical XOR of booleans, element-wise.
 
-    keras.ops's form of ``crossops.numpy.bitwise_xor``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.bitwise_xor``: Keras 3's signature, the same
+    computation (see there for edge cases).
 
-    Dtypes as Keras: a Python int stays weak (int32 alone or with a bool array), a Python float
-    gives ``floatx()`` with a bool or integer array.
+    Parameters
+    ----------
+    x : ArrayLike
+        Integer or boolean array. ``crossops.numpy.bitwise_xor`` names it ``x1``.
+    y : ArrayLike
+        Integer or boolean array, broadcastable with x. ``crossops.numpy.bitwise_xor`` names
+        it ``x2``.
+
+    Returns
+    -------
+    Array
+        ``x ^ y``, of the broadcast shape and the promoted dtype. Dtypes as Keras: a Python
+        int stays weak (int32 alone or with a bool array), a Python float gives ``floatx()``
+        with a bool or integer array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.bitwise_xor(np.array([12, 10]), np.array([10, 6]))
+    array([ 6, 12])
+    >>> ops.bitwise_xor(np.array([True, True]), np.array([True, False]))
+    array([False,  True])
     """
     x1 = x
     x2 = y
@@ -1486,11 +2722,27 @@ _blackman = _bind('blackman', {})
 def blackman(x: ArrayLike) -> Array:
     """The Blackman window, a three-term sum of cosines with low spectral leakage.
 
-    keras.ops's form of ``crossops.numpy.blackman``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.blackman``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: the length may be a 0-d float array; the window is in ``floatx()``
-    (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Number of points of the window. ``crossops.numpy.blackman`` names it ``M``.
+
+    Returns
+    -------
+    Array
+        The window, a 1-d array of length ``max(x, 0)``. Dtypes as Keras: the length may be
+        a 0-d float array; the window is in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.blackman(5)
+    array([-1.3877788e-17,  3.4000000e-01,  1.0000000e+00,  3.4000000e-01,
+           -1.3877788e-17], dtype=float32)
     """
     M = x
     M = _kd.window_length(M)
@@ -1512,8 +2764,31 @@ _broadcast_to = _bind('broadcast_to', {})
 def broadcast_to(x: ArrayLike, shape: tuple[int, ...]) -> Array:
     """Broadcast an array to a given shape.
 
-    keras.ops's form of ``crossops.numpy.broadcast_to``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.broadcast_to``: Keras 3's signature, the same
+    computation (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Array to broadcast. ``crossops.numpy.broadcast_to`` names it ``array``.
+    shape : tuple[int, ...]
+        Target shape, a tuple of ints compatible with x's shape.
+
+    Returns
+    -------
+    Array
+        An array of the given shape and x's dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.broadcast_to(np.array([1, 2, 3]), (2, 3))
+    array([[1, 2, 3],
+           [1, 2, 3]])
+    >>> ops.broadcast_to(np.array([[1], [2]]), (2, 4))
+    array([[1, 1, 1, 1],
+           [2, 2, 2, 2]])
     """
     try:
         _key = _TYPE(x)
@@ -1535,10 +2810,28 @@ _cbrt = _bind('cbrt', {})
 def cbrt(x: ArrayLike) -> Array:
     """Real cube root, element-wise.
 
-    keras.ops's form of ``crossops.numpy.cbrt``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.cbrt``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: a bool or integer
+        input computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.cbrt(np.array([-8.0, 0.0, 27.0]))
+    array([-2.,  0.,  3.])
+    >>> ops.cbrt(np.array([0]))
+    array([0.], dtype=float32)
     """
     x = _kd.float_input(x)
     try:
@@ -1561,10 +2854,28 @@ _ceil = _bind('ceil', {})
 def ceil(x: ArrayLike) -> Array:
     """Round up to the nearest integer, element-wise.
 
-    keras.ops's form of ``crossops.numpy.ceil``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.ceil``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, real.
+
+    Returns
+    -------
+    Array
+        The rounded values, of x's shape and dtype. Dtypes as Keras: a bool or integer input
+        computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.ceil(np.array([-1.7, -0.5, 0.2, 1.0]))
+    array([-1., -0.,  1.,  1.])
+    >>> ops.ceil(np.array([1, -2]))
+    array([ 1., -2.], dtype=float32)
     """
     x = _kd.float_input(x)
     try:
@@ -1587,10 +2898,37 @@ _clip = _bind('clip', {})
 def clip(x: ArrayLike, x_min: ArrayLike | None, x_max: ArrayLike | None) -> Array:
     """Limit the values of an array to a range, element-wise.
 
-    keras.ops's form of ``crossops.numpy.clip``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.clip``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: a bool input computes in int32.
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, real. ``crossops.numpy.clip`` names it ``a``.
+    x_min : ArrayLike | None
+        Lower bound: a scalar or an array broadcastable with x; None for no lower bound.
+        ``crossops.numpy.clip`` names it ``min``.
+    x_max : ArrayLike | None
+        Upper bound: a scalar or an array broadcastable with x; None for no upper bound.
+        ``crossops.numpy.clip`` names it ``max``.
+
+    Returns
+    -------
+    Array
+        x with its values clipped, of the broadcast shape and x's dtype. Dtypes as Keras: a
+        bool input computes in int32.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([-3, 0, 4, 9])
+    >>> ops.clip(x, 0, 5)
+    array([0, 0, 4, 5])
+    >>> ops.clip(x, np.array([-5, 1, 1, 10]), 8)
+    array([-3,  1,  4,  8])
+    >>> ops.clip(np.array([0.5, np.nan, 7.0]), 1.0, 3.0)
+    array([ 1., nan,  3.])
     """
     min = x_min
     max = x_max
@@ -1612,11 +2950,35 @@ _concatenate = _bind('concatenate', {})
 def concatenate(xs: Sequence[ArrayLike], axis: int | None = 0) -> Array:
     """Join arrays along an existing axis.
 
-    keras.ops's form of ``crossops.numpy.concatenate``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.concatenate``: Keras 3's signature, the same
+    computation (see there for edge cases).
 
-    Dtypes as Keras: the arrays are promoted together first (float16 with int16 gives float16,
-    int32 with float32 float32).
+    Parameters
+    ----------
+    xs : Sequence[ArrayLike]
+        The arrays to join. ``crossops.numpy.concatenate`` names it ``arrays``.
+    axis : int | None, default 0
+        The axis to join along; None flattens the arrays first.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: the arrays are
+        promoted together first (float16 with int16 gives float16, int32 with float32
+        float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> a = np.array([[1, 2]])
+    >>> ops.concatenate([a, np.array([[3, 4]])])
+    array([[1, 2],
+           [3, 4]])
+    >>> ops.concatenate([a, np.array([[3]])], axis=1)
+    array([[1, 2, 3]])
+    >>> ops.concatenate([a, np.array([3.5])], axis=None)
+    array([1. , 2. , 3.5])
     """
     arrays = xs
     dtype = None
@@ -1643,8 +3005,27 @@ _conj = _bind('conj', {})
 def conj(x: ArrayLike) -> Array:
     """Complex conjugate, element-wise.
 
-    keras.ops's form of ``crossops.numpy.conj``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.conj``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        The conjugates, of x's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.conj(np.array([1 + 2j, 3 - 1j]))
+    array([1.-2.j, 3.+1.j])
+    >>> ops.conj(np.array([1.5, -2.0]))
+    array([ 1.5, -2. ])
     """
     try:
         _key = _TYPE(x)
@@ -1666,8 +3047,27 @@ _conjugate = _bind('conjugate', {})
 def conjugate(x: ArrayLike) -> Array:
     """Complex conjugate, element-wise; the NumPy name of ``conj``.
 
-    keras.ops's form of ``crossops.numpy.conjugate``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.conjugate``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.conjugate(np.array([1 + 2j, 3 - 1j]))
+    array([1.-2.j, 3.+1.j])
+    >>> ops.conjugate(np.array([1.0, -2.0]))
+    array([ 1., -2.])
     """
     try:
         _key = _TYPE(x)
@@ -1689,8 +3089,28 @@ _copy = _bind('copy', {})
 def copy(x: ArrayLike) -> Array:
     """A copy of an array, on its backend and with its dtype.
 
-    keras.ops's form of ``crossops.numpy.copy``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.copy``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        The array to copy. ``crossops.numpy.copy`` names it ``a``.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> a = np.array([1, 2])
+    >>> b = ops.copy(a)
+    >>> b[0] = 9
+    >>> a
+    array([1, 2])
     """
     try:
         _key = _TYPE(x)
@@ -1712,10 +3132,30 @@ _corrcoef = _bind('corrcoef', {})
 def corrcoef(x: ArrayLike) -> Array:
     """Pearson correlation coefficients between the rows of an array.
 
-    keras.ops's form of ``crossops.numpy.corrcoef``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.corrcoef``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        1-d or 2-d array: variables in rows, observations in columns.
+
+    Returns
+    -------
+    Array
+        A ``(rows, rows)`` matrix, or a 0-d array for one variable. Dtypes as Keras: a bool
+        or integer input computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.corrcoef(np.array([[1.0, 2.0, 3.0], [3.0, 1.0, 2.0]]))
+    array([[ 1. , -0.5],
+           [-0.5,  1. ]])
+    >>> ops.corrcoef(np.array([[1, 2, 3], [6, 4, 2]]))
+    array([[ 1., -1.],
+           [-1.,  1.]], dtype=float32)
     """
     y = None
     rowvar = True
@@ -1745,11 +3185,37 @@ def correlate(
 ) -> Array:
     """Cross-correlation of two 1-d sequences.
 
-    keras.ops's form of ``crossops.numpy.correlate``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.correlate``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: integer and bool operands compute in ``floatx()``; a Python float stays
-    weak next to a float array.
+    Parameters
+    ----------
+    x1 : ArrayLike
+        First 1-d sequence. ``crossops.numpy.correlate`` names it ``a``.
+    x2 : ArrayLike
+        Second 1-d sequence, conjugated if complex. ``crossops.numpy.correlate`` names it
+        ``v``.
+    mode : Literal["valid", "same", "full"], default 'valid'
+        Which lags to return: ``"valid"``, ``"same"`` or ``"full"``.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: integer and bool
+        operands compute in ``floatx()``; a Python float stays weak next to a float array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> a = np.array([1.0, 2.0, 3.0])
+    >>> v = np.array([0.0, 1.0, 0.5])
+    >>> ops.correlate(a, v)
+    array([3.5])
+    >>> ops.correlate(a, v, mode='same')
+    array([2. , 3.5, 3. ])
+    >>> ops.correlate(a, v, mode='full')
+    array([0.5, 2. , 3.5, 3. , 0. ])
     """
     a = x1
     v = x2
@@ -1774,10 +3240,28 @@ _cos = _bind('cos', {})
 def cos(x: ArrayLike) -> Array:
     """Cosine, element-wise.
 
-    keras.ops's form of ``crossops.numpy.cos``: Keras's parameter names, kinds and defaults, the
-    same computation.
+    keras.ops's form of ``crossops.numpy.cos``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array: angles in radians.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: a bool or integer
+        input computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.cos(np.array([0.0, np.pi / 3, np.pi]))
+    array([ 1. ,  0.5, -1. ])
+    >>> ops.cos(np.array([0]))
+    array([1.], dtype=float32)
     """
     x = _kd.float_input(x)
     try:
@@ -1800,10 +3284,28 @@ _cosh = _bind('cosh', {})
 def cosh(x: ArrayLike) -> Array:
     """Hyperbolic cosine, element-wise.
 
-    keras.ops's form of ``crossops.numpy.cosh``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.cosh``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: a bool or integer
+        input computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.cosh(np.array([-1.0, 0.0, 1.0]))
+    array([1.54308063, 1.        , 1.54308063])
+    >>> ops.cosh(np.array([0]))
+    array([1.], dtype=float32)
     """
     x = _kd.float_input(x)
     try:
@@ -1826,10 +3328,33 @@ _count_nonzero = _bind('count_nonzero', {})
 def count_nonzero(x: ArrayLike, axis: Axis = None) -> Array:
     """Number of non-zero elements, over all elements or along axes.
 
-    keras.ops's form of ``crossops.numpy.count_nonzero``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.count_nonzero``: Keras 3's signature, the same
+    computation (see there for edge cases).
 
-    Dtypes as Keras: int32 indices.
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.count_nonzero`` names it ``a``.
+    axis : Axis, default None
+        Axis or axes along which to operate; None means all axes.
+
+    Returns
+    -------
+    Array
+        The counts, with the reduced axes removed (or kept with size one). Dtypes as Keras:
+        int32, whatever the backend's default integer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[0, 1, 2], [3, 0, 0]])
+    >>> ops.count_nonzero(x)
+    array(3, dtype=int32)
+    >>> ops.count_nonzero(x, axis=1)
+    array([2, 1], dtype=int32)
+    >>> ops.count_nonzero(np.array([0.0, -0.0, np.nan]))
+    array(1, dtype=int32)
     """
     keepdims = False
     x = _kd.index_input(x)
@@ -1856,8 +3381,45 @@ def cross(
 ) -> Array:
     """The cross product of (arrays of) 2- or 3-element vectors.
 
-    keras.ops's form of ``crossops.numpy.cross``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.cross``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x1 : ArrayLike
+        First vectors. ``crossops.numpy.cross`` names it ``a``.
+    x2 : ArrayLike
+        Second vectors. ``crossops.numpy.cross`` names it ``b``.
+    axisa : int, default -1
+        The axis of a holding the vectors.
+    axisb : int, default -1
+        The axis of b holding the vectors.
+    axisc : int, default -1
+        The axis of the result holding the vectors (ignored when both inputs are 2-vectors).
+    axis : int | None, default None
+        If not None, axisa, axisb and axisc all at once.
+
+    Returns
+    -------
+    Array
+        The cross products.
+
+    Notes
+    -----
+    On torch: uint16, uint32, uint64 inputs raise: torch has no CPU add, subtract or matmul
+    kernels for uint16/32/64 (as crossops's add); these raise (cast to int64 first)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.cross(np.array([1, 2, 3]), np.array([4, 5, 6]))
+    array([-3,  6, -3])
+    >>> ops.cross(np.array([[1, 0, 0], [0, 1, 0]]), np.array([0, 0, 1]))
+    array([[ 0, -1,  0],
+           [ 1,  0,  0]])
+    >>> ops.cross(np.array([1, 2]), np.array([3, 4]))
+    np.int64(-2)
     """
     a = x1
     b = x2
@@ -1883,10 +3445,38 @@ _cumprod = _bind('cumprod', {})
 def cumprod(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None) -> Array:
     """Cumulative product along an axis.
 
-    keras.ops's form of ``crossops.numpy.cumprod``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.cumprod``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: the input's dtype (bool: int32) unless ``dtype`` is given.
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.cumprod`` names it ``a``.
+    axis : int | None, default None
+        The axis to accumulate along; None flattens x first.
+    dtype : DTypeLike | None, default None
+        Data type to accumulate in and return; None: as Returns says. ``int`` means int32
+        (int64 on tensorflow) and ``float`` float32, as in keras.ops (crossops.numpy: int64,
+        float64).
+
+    Returns
+    -------
+    Array
+        The running products, of x's shape (1-d for ``axis=None``). Dtypes as Keras: the
+        input's dtype (bool: int32) unless ``dtype`` is given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[1, 2], [3, 4]])
+    >>> ops.cumprod(x)
+    array([ 1,  2,  6, 24])
+    >>> ops.cumprod(x, axis=1)
+    array([[ 1,  2],
+           [ 3, 12]])
+    >>> ops.cumprod(np.array([True, True]))
+    array([1, 1], dtype=int32)
     """
     a = x
     dtype = _kd.cumulative_dtype(a, dtype)
@@ -1914,10 +3504,40 @@ _cumsum = _bind('cumsum', {})
 def cumsum(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None) -> Array:
     """Cumulative sum along an axis.
 
-    keras.ops's form of ``crossops.numpy.cumsum``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.cumsum``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: the input's dtype (bool: int32) unless ``dtype`` is given.
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.cumsum`` names it ``a``.
+    axis : int | None, default None
+        The axis to accumulate along; None flattens x first.
+    dtype : DTypeLike | None, default None
+        Data type to accumulate in and return; None: as Returns says. ``int`` means int32
+        (int64 on tensorflow) and ``float`` float32, as in keras.ops (crossops.numpy: int64,
+        float64).
+
+    Returns
+    -------
+    Array
+        The running sums, of x's shape (1-d for ``axis=None``). Dtypes as Keras: the input's
+        dtype (bool: int32) unless ``dtype`` is given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[1, 2], [3, 4]])
+    >>> ops.cumsum(x)
+    array([ 1,  3,  6, 10])
+    >>> ops.cumsum(x, axis=0)
+    array([[1, 2],
+           [4, 6]])
+    >>> ops.cumsum(np.array([1, 2], np.int8), dtype='float32')
+    array([1., 3.], dtype=float32)
+    >>> ops.cumsum(np.array([True, True]))
+    array([1, 2], dtype=int32)
     """
     a = x
     dtype = _kd.cumulative_dtype(a, dtype)
@@ -1945,10 +3565,29 @@ _deg2rad = _bind('deg2rad', {})
 def deg2rad(x: ArrayLike) -> Array:
     """Convert angles from degrees to radians, element-wise.
 
-    keras.ops's form of ``crossops.numpy.deg2rad``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.deg2rad``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Angles in degrees.
+
+    Returns
+    -------
+    Array
+        ``x * (pi / 180)``, in x's floating dtype: NumPy's ``deg2rad`` bit for bit (float16
+        and bfloat16 computed in float32). Dtypes as Keras: a bool or integer input computes
+        in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.deg2rad(np.array([0.0, 90.0, 180.0]))
+    array([0.        , 1.57079633, 3.14159265])
+    >>> ops.deg2rad(np.array([0]))
+    array([0.], dtype=float32)
     """
     x = _kd.float_input(x)
     try:
@@ -1971,8 +3610,35 @@ _diag = _bind('diag', {})
 def diag(x: ArrayLike, k: int = 0) -> Array:
     """Extract a diagonal of a matrix, or build a matrix with a vector on a diagonal.
 
-    keras.ops's form of ``crossops.numpy.diag``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.diag``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        A 2-d array to read from, or a 1-d array to place. ``crossops.numpy.diag`` names it
+        ``v``.
+    k : int, default 0
+        The diagonal: 0 the main one, positive above it, negative below.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> m = np.arange(9).reshape(3, 3)
+    >>> ops.diag(m)
+    array([0, 4, 8])
+    >>> ops.diag(m, k=1)
+    array([1, 5])
+    >>> ops.diag(np.array([1, 2]), k=-1)
+    array([[0, 0, 0],
+           [1, 0, 0],
+           [0, 2, 0]])
     """
     v = x
     try:
@@ -1995,8 +3661,34 @@ _diagflat = _bind('diagflat', {})
 def diagflat(x: ArrayLike, k: int = 0) -> Array:
     """A square matrix with the flattened input on a diagonal.
 
-    keras.ops's form of ``crossops.numpy.diagflat``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.diagflat``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        The values to place, of any shape. ``crossops.numpy.diagflat`` names it ``v``.
+    k : int, default 0
+        The diagonal: 0 the main one, positive above it, negative below.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.diagflat(np.array([[1, 2], [3, 4]]))
+    array([[1, 0, 0, 0],
+           [0, 2, 0, 0],
+           [0, 0, 3, 0],
+           [0, 0, 0, 4]])
+    >>> ops.diagflat(np.array([1, 2]), k=1)
+    array([[0, 1, 0],
+           [0, 0, 2],
+           [0, 0, 0]])
     """
     v = x
     try:
@@ -2019,8 +3711,38 @@ _diagonal = _bind('diagonal', {})
 def diagonal(x: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Array:
     """A diagonal of an array, over the axes axis1 and axis2 (by default the first two).
 
-    keras.ops's form of ``crossops.numpy.diagonal``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.diagonal``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, at least 2-D. ``crossops.numpy.diagonal`` names it ``a``.
+    offset : int, default 0
+        The diagonal: 0 the main one, positive above it, negative below.
+    axis1 : int, default 0
+        The first axis of the 2-D planes the diagonals are taken from.
+    axis2 : int, default 1
+        The second axis of those planes.
+
+    Returns
+    -------
+    Array
+        The diagonal entries, of shape ``x.shape`` without axis1 and axis2, plus the
+        diagonal's length.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> a = np.arange(9).reshape(3, 3)
+    >>> ops.diagonal(a)
+    array([0, 4, 8])
+    >>> ops.diagonal(a, offset=1)
+    array([1, 5])
+    >>> ops.diagonal(np.arange(8).reshape(2, 2, 2), axis1=1, axis2=2)
+    array([[0, 3],
+           [4, 7]])
     """
     a = x
     if _TYPE(axis1) in _BOOL_AXIS_TYPES:
@@ -2047,8 +3769,35 @@ _diff = _bind('diff', {})
 def diff(a: ArrayLike, n: int = 1, axis: int = -1) -> Array:
     """The n-th discrete difference along an axis.
 
-    keras.ops's form of ``crossops.numpy.diff``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.diff``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    a : ArrayLike
+        Input array.
+    n : int, default 1
+        Number of times to difference; 0 returns x.
+    axis : int, default -1
+        Axis along which to take differences.
+
+    Returns
+    -------
+    Array
+        The differences: a's shape with axis shortened by n (plus the prepended and appended
+        lengths).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([1, 4, 9, 16])
+    >>> ops.diff(x)
+    array([3, 5, 7])
+    >>> ops.diff(x, n=2)
+    array([2, 2])
+    >>> ops.diff(np.array([[1, 2], [5, 3]]), axis=0)
+    array([[4, 1]])
     """
     x = a
     prepend = None
@@ -2075,10 +3824,30 @@ _digitize = _bind('digitize', {})
 def digitize(x: ArrayLike, bins: ArrayLike) -> Array:
     """Index of the bin each value falls into.
 
-    keras.ops's form of ``crossops.numpy.digitize``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.digitize``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: int32 indices.
+    Parameters
+    ----------
+    x : ArrayLike
+        Values to place.
+    bins : ArrayLike
+        Bin edges, a monotonic 1-d array.
+
+    Returns
+    -------
+    Array
+        Bin indices, of x's shape. Dtypes as Keras: int32, whatever the backend's default
+        integer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.digitize(np.array([0.5, 1.0, 2.5, 4.0]), np.array([1.0, 2.0, 3.0]))
+    array([0, 1, 2, 3], dtype=int32)
+    >>> ops.digitize(np.array([0.5, 1.0, 2.5, 4.0]), np.array([3.0, 2.0, 1.0]))
+    array([3, 2, 1, 0], dtype=int32)
     """
     right = False
     x = _kd.index_input(x)
@@ -2100,11 +3869,33 @@ _divide = _bind('divide', {})
 def divide(x1: ArrayLike, x2: ArrayLike) -> Array:
     """True division, element-wise.
 
-    keras.ops's form of ``crossops.numpy.divide``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.divide``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: integer and bool operands compute in ``floatx()``; a Python float stays
-    weak next to a float array.
+    Parameters
+    ----------
+    x1 : ArrayLike
+        Dividend.
+    x2 : ArrayLike
+        Divisor, broadcastable with x1.
+
+    Returns
+    -------
+    Array
+        ``x1 / x2``, of the broadcast shape. Dtypes as Keras: integer and bool operands
+        compute in ``floatx()``; a Python float stays weak next to a float array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.divide(np.array([1.0, -3.0, 7.0]), np.array([4.0, 2.0, 0.5]))
+    array([ 0.25, -1.5 , 14.  ])
+    >>> ops.divide(np.array([1, 3]), 2)
+    array([0.5, 1.5], dtype=float32)
+    >>> ops.divide(np.array([[6.0], [9.0]]), np.array([2.0, 3.0]))
+    array([[3. , 2. ],
+           [4.5, 3. ]])
     """
     x1, x2 = _kd.divide_inputs(x1, x2)
     try:
@@ -2130,11 +3921,33 @@ _dot = _bind('dot', {})
 def dot(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Dot product of two arrays, by NumPy's rules for each rank.
 
-    keras.ops's form of ``crossops.numpy.dot``: Keras's parameter names, kinds and defaults, the
-    same computation.
+    keras.ops's form of ``crossops.numpy.dot``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: a Python int stays weak (int32 alone or with a bool array), a Python float
-    gives ``floatx()`` with a bool or integer array.
+    Parameters
+    ----------
+    x1 : ArrayLike
+        First operand. ``crossops.numpy.dot`` names it ``a``.
+    x2 : ArrayLike
+        Second operand. ``crossops.numpy.dot`` names it ``b``.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: a Python int stays
+        weak (int32 alone or with a bool array), a Python float gives ``floatx()`` with a
+        bool or integer array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.dot(np.array([1, 2, 3]), np.array([4, 5, 6]))
+    array(32)
+    >>> ops.dot(np.array([[1, 2], [3, 4]]), np.array([1, 1]))
+    array([3, 7])
+    >>> ops.dot(np.ones((2, 3)), np.ones((4, 3, 5))).shape
+    (2, 4, 5)
     """
     a = x1
     b = x2
@@ -2160,8 +3973,31 @@ _dsplit = _bind('dsplit', {})
 def dsplit(x: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Array]:
     """Split an array along its third axis (depth).
 
-    keras.ops's form of ``crossops.numpy.dsplit``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.dsplit``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Array to split, at least 3-d. ``crossops.numpy.dsplit`` names it ``ary``.
+    indices_or_sections : int | Sequence[int]
+        The number of equal sections, or the sorted indices to split at.
+
+    Returns
+    -------
+    list[Array]
+        The pieces.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> parts = ops.dsplit(np.arange(8).reshape(1, 2, 4), 2)
+    >>> [p.shape for p in parts]
+    [(1, 2, 2), (1, 2, 2)]
+    >>> parts[1]
+    array([[[2, 3],
+            [6, 7]]])
     """
     ary = x
     try:
@@ -2184,11 +4020,31 @@ _dstack = _bind('dstack', {})
 def dstack(xs: Sequence[ArrayLike]) -> Array:
     """Join arrays along the third axis (depth).
 
-    keras.ops's form of ``crossops.numpy.dstack``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.dstack``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: the arrays are promoted together first (float16 with int16 gives float16,
-    int32 with float32 float32).
+    Parameters
+    ----------
+    xs : Sequence[ArrayLike]
+        The arrays to join, matching in every axis but the third (after being made 3-d).
+        ``crossops.numpy.dstack`` names it ``tup``.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: the arrays are
+        promoted together first (float16 with int16 gives float16, int32 with float32
+        float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.dstack([np.array([1, 2]), np.array([3, 4])])
+    array([[[1, 3],
+            [2, 4]]])
+    >>> ops.dstack([np.ones((2, 2)), np.zeros((2, 2))]).shape
+    (2, 2, 2)
     """
     tup = xs
     tup = _kd.promoted_sequence(tup)
@@ -2209,10 +4065,38 @@ _einsum = _bind('einsum', {})
 def einsum(subscripts: ArrayLike, *operands: ArrayLike, **kwargs: Any) -> Array:
     """Evaluate an Einstein summation over the operands.
 
-    keras.ops's form of ``crossops.numpy.einsum``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.einsum``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: int8 operands (all of them) give int32.
+    Parameters
+    ----------
+    subscripts : ArrayLike
+        The labels, such as ``"ij,jk->ik"``; or, in NumPy's second form, the first operand.
+    *operands : ArrayLike
+        The arrays to combine, one per comma-separated group of labels (in the second form,
+        arrays alternating with their label lists).
+    **kwargs : Any
+        Keyword arguments for NumPy's or JAX's einsum, such as ``optimize``.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: int8 operands (all
+        of them) give int32.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> a = np.array([[1, 2], [3, 4]])
+    >>> ops.einsum('ij,jk->ik', a, np.array([[1], [1]]))
+    array([[3],
+           [7]])
+    >>> ops.einsum('ii', a)
+    array(5)
+    >>> ops.einsum('ji', a)
+    array([[1, 3],
+           [2, 4]])
     """
     operands = _kd.int8_operands(operands)
     try:
@@ -2232,10 +4116,32 @@ _empty = _bind('empty', {})
 def empty(shape: Shape, dtype: DTypeLike | None = None) -> Array:
     """A new array of the given shape whose values are not initialised.
 
-    keras.ops's form of ``crossops.numpy.empty``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.empty``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: ``floatx()`` (float32) unless ``dtype`` is given.
+    Parameters
+    ----------
+    shape : Shape
+        Shape of the result: an int or a sequence of ints.
+    dtype : DTypeLike | None, default None
+        Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
+        ``"float32"``; None picks the default. ``int`` means int32 (int64 on tensorflow) and
+        ``float`` float32, as in keras.ops (crossops.numpy: int64, float64).
+
+    Returns
+    -------
+    Array
+        An uninitialised array of the default backend. Dtypes as Keras: ``floatx()``
+        (float32) unless ``dtype`` is given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.empty((2, 3)).shape
+    (2, 3)
+    >>> ops.empty(4, dtype='int8').dtype
+    dtype('int8')
     """
     device = None
     like = None
@@ -2258,8 +4164,33 @@ _empty_like = _bind('empty_like', {})
 def empty_like(x: ArrayLike, dtype: DTypeLike | None = None) -> Array:
     """A new array of x's shape whose values are not initialised.
 
-    keras.ops's form of ``crossops.numpy.empty_like``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.empty_like``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Array whose shape (and dtype and backend) the result takes.
+        ``crossops.numpy.empty_like`` names it ``prototype``.
+    dtype : DTypeLike | None, default None
+        Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
+        ``"float32"``; None picks the default. ``int`` means int32 (int64 on tensorflow) and
+        ``float`` float32, as in keras.ops (crossops.numpy: int64, float64).
+
+    Returns
+    -------
+    Array
+        An uninitialised array of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[1, 2, 3]], dtype=np.int16)
+    >>> ops.empty_like(x).shape, ops.empty_like(x).dtype
+    ((1, 3), dtype('int16'))
+    >>> ops.empty_like(x, dtype='float32').dtype
+    dtype('float32')
     """
     device = None
     try:
@@ -2284,8 +4215,32 @@ _equal = _bind('equal', {})
 def equal(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Truth value of ``x1 == x2``, element-wise.
 
-    keras.ops's form of ``crossops.numpy.equal``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.equal``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x1 : ArrayLike
+        First array.
+    x2 : ArrayLike
+        Second array, broadcastable with x1.
+
+    Returns
+    -------
+    Array
+        A boolean array of the broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.equal(np.array([1, 2, 3]), np.array([1.0, 2.5, 3.0]))
+    array([ True, False,  True])
+    >>> ops.equal(np.array([np.nan, 0.0]), np.array([np.nan, -0.0]))
+    array([False,  True])
+    >>> ops.equal(np.array([[1], [2]]), 2)
+    array([[False],
+           [ True]])
     """
     try:
         _t = _TYPE(x1)
@@ -2310,10 +4265,28 @@ _exp = _bind('exp', {})
 def exp(x: ArrayLike) -> Array:
     """Exponential ``e**x``, element-wise.
 
-    keras.ops's form of ``crossops.numpy.exp``: Keras's parameter names, kinds and defaults, the
-    same computation.
+    keras.ops's form of ``crossops.numpy.exp``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: a bool or integer
+        input computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.exp(np.array([0.0, 1.0, -np.inf]))
+    array([1.        , 2.71828183, 0.        ])
+    >>> ops.exp(np.array([1, 2]))
+    array([2.718282 , 7.3890557], dtype=float32)
     """
     x = _kd.float_input(x)
     try:
@@ -2336,10 +4309,28 @@ _exp2 = _bind('exp2', {})
 def exp2(x: ArrayLike) -> Array:
     """Two to the power x, element-wise.
 
-    keras.ops's form of ``crossops.numpy.exp2``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.exp2``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Exponents.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: a bool or integer
+        input computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.exp2(np.array([-1.0, 0.0, 3.0]))
+    array([0.5, 1. , 8. ])
+    >>> ops.exp2(np.array([0]))
+    array([1.], dtype=float32)
     """
     x = _kd.float_input(x)
     try:
@@ -2362,8 +4353,34 @@ _expand_dims = _bind('expand_dims', {})
 def expand_dims(x: ArrayLike, axis: int | tuple[int, ...]) -> Array:
     """Insert axes of size one into the shape of an array.
 
-    keras.ops's form of ``crossops.numpy.expand_dims``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.expand_dims``: Keras 3's signature, the same
+    computation (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.expand_dims`` names it ``a``.
+    axis : int | tuple[int, ...]
+        Position (or positions) of the new axes in the result; negative counts from the end.
+
+    Returns
+    -------
+    Array
+        x with the new axes, of x's dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([1, 2, 3])
+    >>> ops.expand_dims(x, 0)
+    array([[1, 2, 3]])
+    >>> ops.expand_dims(x, -1)
+    array([[1],
+           [2],
+           [3]])
+    >>> ops.expand_dims(x, (0, 2)).shape
+    (1, 3, 1)
     """
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
         _refuse_bool_axis('expand_dims', 'axis', axis)
@@ -2387,10 +4404,28 @@ _expm1 = _bind('expm1', {})
 def expm1(x: ArrayLike) -> Array:
     """``exp(x) - 1``, element-wise, accurate for small x.
 
-    keras.ops's form of ``crossops.numpy.expm1``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.expm1``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: a bool or integer
+        input computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.expm1(np.array([1e-10, 0.0, 1.0]))
+    array([1.00000000e-10, 0.00000000e+00, 1.71828183e+00])
+    >>> ops.expm1(np.array([0]))
+    array([0.], dtype=float32)
     """
     x = _kd.float_input(x)
     try:
@@ -2413,10 +4448,43 @@ _eye = _bind('eye', {})
 def eye(N: int, M: int | None = None, k: int = 0, dtype: DTypeLike | None = None) -> Array:
     """A 2-D array with ones on a diagonal and zeros elsewhere.
 
-    keras.ops's form of ``crossops.numpy.eye``: Keras's parameter names, kinds and defaults, the
-    same computation.
+    keras.ops's form of ``crossops.numpy.eye``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: ``floatx()`` (float32) unless ``dtype`` is given.
+    Parameters
+    ----------
+    N : int
+        Number of rows.
+    M : int | None, default None
+        Number of columns; None for N.
+    k : int, default 0
+        Index of the diagonal: 0 the main one, positive above it, negative below.
+    dtype : DTypeLike | None, default None
+        Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
+        ``"float32"``; None picks the default. ``int`` means int32 (int64 on tensorflow) and
+        ``float`` float32, as in keras.ops (crossops.numpy: int64, float64).
+
+    Returns
+    -------
+    Array
+        An array of shape (N, M) of the default backend. Dtypes as Keras: ``floatx()``
+        (float32) unless ``dtype`` is given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.eye(3)
+    array([[1., 0., 0.],
+           [0., 1., 0.],
+           [0., 0., 1.]], dtype=float32)
+    >>> ops.eye(2, 4, k=1)
+    array([[0., 1., 0., 0.],
+           [0., 0., 1., 0.]], dtype=float32)
+    >>> ops.eye(3, k=-1, dtype='int32')
+    array([[0, 0, 0],
+           [1, 0, 0],
+           [0, 1, 0]], dtype=int32)
     """
     n_rows = N
     n_cols = M
@@ -2441,10 +4509,28 @@ _fabs = _bind('fabs', {})
 def fabs(x: ArrayLike) -> Array:
     """Absolute value of real numbers, element-wise.
 
-    keras.ops's form of ``crossops.numpy.fabs``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.fabs``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array of real numbers.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: a bool or integer
+        input computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.fabs(np.array([-1.5, 0.0, 2.0]))
+    array([1.5, 0. , 2. ])
+    >>> ops.fabs(np.array([0]))
+    array([0.], dtype=float32)
     """
     x = _kd.float_input(x)
     try:
@@ -2467,8 +4553,35 @@ _flip = _bind('flip', {})
 def flip(x: ArrayLike, axis: Axis = None) -> Array:
     """Reverse the order of elements along the given axes.
 
-    keras.ops's form of ``crossops.numpy.flip``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.flip``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.flip`` names it ``m``.
+    axis : Axis, default None
+        Axis or axes to reverse; None reverses all of them.
+
+    Returns
+    -------
+    Array
+        An array of x's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[1, 2, 3], [4, 5, 6]])
+    >>> ops.flip(x)
+    array([[6, 5, 4],
+           [3, 2, 1]])
+    >>> ops.flip(x, axis=1)
+    array([[3, 2, 1],
+           [6, 5, 4]])
+    >>> ops.flip(x, axis=0)
+    array([[4, 5, 6],
+           [1, 2, 3]])
     """
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
         _refuse_bool_axis('flip', 'axis', axis)
@@ -2492,8 +4605,26 @@ _fliplr = _bind('fliplr', {})
 def fliplr(x: ArrayLike) -> Array:
     """Reverse the order of the columns (axis 1).
 
-    keras.ops's form of ``crossops.numpy.fliplr``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.fliplr``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, at least 2-d. ``crossops.numpy.fliplr`` names it ``m``.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.fliplr(np.array([[1, 2, 3], [4, 5, 6]]))
+    array([[3, 2, 1],
+           [6, 5, 4]])
     """
     m = x
     try:
@@ -2516,8 +4647,29 @@ _flipud = _bind('flipud', {})
 def flipud(x: ArrayLike) -> Array:
     """Reverse the order of the rows (axis 0).
 
-    keras.ops's form of ``crossops.numpy.flipud``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.flipud``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, at least 1-d. ``crossops.numpy.flipud`` names it ``m``.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.flipud(np.array([[1, 2], [3, 4], [5, 6]]))
+    array([[5, 6],
+           [3, 4],
+           [1, 2]])
+    >>> ops.flipud(np.array([1, 2, 3]))
+    array([3, 2, 1])
     """
     m = x
     try:
@@ -2540,10 +4692,28 @@ _floor = _bind('floor', {})
 def floor(x: ArrayLike) -> Array:
     """Round down to the nearest integer, element-wise.
 
-    keras.ops's form of ``crossops.numpy.floor``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.floor``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, real.
+
+    Returns
+    -------
+    Array
+        The rounded values, of x's shape and dtype. Dtypes as Keras: a bool or integer input
+        computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.floor(np.array([-1.7, -0.5, 0.2, 1.0]))
+    array([-2., -1.,  0.,  1.])
+    >>> ops.floor(np.array([3, -4]))
+    array([ 3., -4.], dtype=float32)
     """
     x = _kd.float_input(x)
     try:
@@ -2566,10 +4736,35 @@ _floor_divide = _bind('floor_divide', {})
 def floor_divide(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Floor of the quotient, element-wise (Python's ``//``).
 
-    keras.ops's form of ``crossops.numpy.floor_divide``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.floor_divide``: Keras 3's signature, the same
+    computation (see there for edge cases).
 
-    Dtypes as Keras: Python scalars as in ``add``; two bools compute in int32.
+    Parameters
+    ----------
+    x1 : ArrayLike
+        Dividend, real.
+    x2 : ArrayLike
+        Divisor, real, broadcastable with x1.
+
+    Returns
+    -------
+    Array
+        ``x1 // x2``, of the broadcast shape and the promoted dtype. Dtypes as Keras: Python
+        scalars as in ``add``; two bools compute in int32.
+
+    Notes
+    -----
+    On torch: uint64 inputs raise: torch has no uint64 kernel and no wider integer to
+    compute it exactly in; raises TypeError (cast to int64 first, exact below 2**63)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.floor_divide(np.array([7, -7, 7, -7]), np.array([2, 2, -2, -2]))
+    array([ 3, -4, -4,  3])
+    >>> ops.floor_divide(np.array([7.5, -7.5]), 2.0)
+    array([ 3., -4.])
     """
     x1, x2 = _kd.weak_int_inputs(x1, x2)
     try:
@@ -2595,11 +4790,31 @@ _fmax = _bind('fmax', {})
 def fmax(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Element-wise maximum that ignores NaN.
 
-    keras.ops's form of ``crossops.numpy.fmax``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.fmax``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: a Python int stays weak (int32 alone or with a bool array), a Python float
-    gives ``floatx()`` with a bool or integer array.
+    Parameters
+    ----------
+    x1 : ArrayLike
+        First array.
+    x2 : ArrayLike
+        Second array, broadcast with x1.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: a Python int stays
+        weak (int32 alone or with a bool array), a Python float gives ``floatx()`` with a
+        bool or integer array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.fmax(np.array([1.0, np.nan, np.nan]), np.array([np.nan, 2.0, np.nan]))
+    array([ 1.,  2., nan])
+    >>> ops.fmax(np.array([1, 5]), np.array([3, 2]))
+    array([3, 5])
     """
     if _TYPE(x1) in _PY or _TYPE(x2) in _PY:
         x1, x2 = _kd.weak_inputs(x1, x2)
@@ -2623,11 +4838,29 @@ _fmin = _bind('fmin', {})
 def fmin(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Element-wise minimum that ignores NaN.
 
-    keras.ops's form of ``crossops.numpy.fmin``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.fmin``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: a Python int stays weak (int32 alone or with a bool array), a Python float
-    gives ``floatx()`` with a bool or integer array.
+    Parameters
+    ----------
+    x1 : ArrayLike
+        First array.
+    x2 : ArrayLike
+        Second array, broadcast with x1.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: a Python int stays
+        weak (int32 alone or with a bool array), a Python float gives ``floatx()`` with a
+        bool or integer array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.fmin(np.array([1.0, np.nan, np.nan]), np.array([np.nan, 2.0, np.nan]))
+    array([ 1.,  2., nan])
     """
     if _TYPE(x1) in _PY or _TYPE(x2) in _PY:
         x1, x2 = _kd.weak_inputs(x1, x2)
@@ -2651,10 +4884,35 @@ _fmod = _bind('fmod', {})
 def fmod(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Remainder of division with the sign of the dividend (C's fmod), element-wise.
 
-    keras.ops's form of ``crossops.numpy.fmod``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.fmod``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: Python scalars as in ``add``; two bools compute in int32.
+    Parameters
+    ----------
+    x1 : ArrayLike
+        Dividend.
+    x2 : ArrayLike
+        Divisor.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: Python scalars as
+        in ``add``; two bools compute in int32.
+
+    Notes
+    -----
+    On torch: uint64 inputs raise: torch has no remainder kernel for uint64 and no wider
+    integer type to compute it in
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.fmod(np.array([-7, 7]), np.array([3, -3]))
+    array([-1,  1])
+    >>> ops.fmod(np.array([-7.5, 7.5]), 2.0)
+    array([-1.5,  1.5])
     """
     x1, x2 = _kd.weak_int_inputs(x1, x2)
     try:
@@ -2680,10 +4938,37 @@ def full(
 ) -> Array:
     """A new array of the given shape filled with one value.
 
-    keras.ops's form of ``crossops.numpy.full``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.full``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: ``floatx()`` (float32) unless ``dtype`` is given.
+    Parameters
+    ----------
+    shape : Shape
+        Shape of the result: an int or a sequence of ints.
+    fill_value : bool | int | float | complex | ArrayLike
+        The value of every element, or an array broadcast to shape.
+    dtype : DTypeLike | None, default None
+        Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
+        ``"float32"``; None picks the default. ``int`` means int32 (int64 on tensorflow) and
+        ``float`` float32, as in keras.ops (crossops.numpy: int64, float64).
+
+    Returns
+    -------
+    Array
+        An array of the default backend. Dtypes as Keras: ``floatx()`` (float32) unless
+        ``dtype`` is given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.full((2, 3), 7)
+    array([[7., 7., 7.],
+           [7., 7., 7.]], dtype=float32)
+    >>> ops.full(3, 0.5)
+    array([0.5, 0.5, 0.5], dtype=float32)
+    >>> ops.full((2,), True)
+    array([1., 1.], dtype=float32)
     """
     device = None
     like = None
@@ -2709,8 +4994,40 @@ def full_like(
 ) -> Array:
     """A new array of x's shape filled with one value.
 
-    keras.ops's form of ``crossops.numpy.full_like``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.full_like``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Array whose shape (and dtype and backend) the result takes.
+        ``crossops.numpy.full_like`` names it ``a``.
+    fill_value : bool | int | float | complex | ArrayLike
+        The value of every element, or an array broadcast to x's shape.
+    dtype : DTypeLike | None, default None
+        Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
+        ``"float32"``; None picks the default. ``int`` means int32 (int64 on tensorflow) and
+        ``float`` float32, as in keras.ops (crossops.numpy: int64, float64).
+
+    Returns
+    -------
+    Array
+        An array of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[1, 2], [3, 4]], dtype=np.int32)
+    >>> ops.full_like(x, 9)
+    array([[9, 9],
+           [9, 9]], dtype=int32)
+    >>> ops.full_like(x, 2.5)
+    array([[2, 2],
+           [2, 2]], dtype=int32)
+    >>> ops.full_like(x, 2.5, dtype='float64')
+    array([[2.5, 2.5],
+           [2.5, 2.5]])
     """
     device = None
     try:
@@ -2735,10 +5052,33 @@ _gcd = _bind('gcd', {})
 def gcd(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Greatest common divisor of the absolute values, element-wise.
 
-    keras.ops's form of ``crossops.numpy.gcd``: Keras's parameter names, kinds and defaults, the
-    same computation.
+    keras.ops's form of ``crossops.numpy.gcd``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: Python scalars as in ``add``; two bools compute in int32.
+    Parameters
+    ----------
+    x1 : ArrayLike
+        Integer array.
+    x2 : ArrayLike
+        Integer array, broadcast with x1.
+
+    Returns
+    -------
+    Array
+        Integers of the promoted dtype. Dtypes as Keras: Python scalars as in ``add``; two
+        bools compute in int32.
+
+    Notes
+    -----
+    On torch: uint64 inputs raise: torch has no remainder kernel for uint64 and no wider
+    integer type to compute it in
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.gcd(np.array([12, -18, 0, 0]), np.array([18, 12, 5, 0]))
+    array([6, 6, 5, 0])
     """
     x1, x2 = _kd.weak_int_inputs(x1, x2)
     try:
@@ -2764,10 +5104,42 @@ def geomspace(
 ) -> Array:
     """Numbers spaced evenly on a log scale (a geometric progression) between two endpoints.
 
-    keras.ops's form of ``crossops.numpy.geomspace``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.geomspace``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: ``floatx()`` (float32) unless ``dtype`` is given.
+    Parameters
+    ----------
+    start : ArrayLike
+        The first value: a nonzero number or array.
+    stop : ArrayLike
+        The last value (if ``endpoint``): nonzero, of start's sign.
+    num : int, default 50
+        Number of values.
+    endpoint : bool, default True
+        If True, stop is the last value; else the num values stop one step before it.
+    dtype : DTypeLike | None, default None
+        Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
+        ``"float32"``; None picks the default. ``int`` means int32 (int64 on tensorflow) and
+        ``float`` float32, as in keras.ops (crossops.numpy: int64, float64).
+    axis : int, default 0
+        Where the new axis goes in the result, for array start and stop.
+
+    Returns
+    -------
+    Array
+        The num values, along a new axis at ``axis``. Dtypes as Keras: ``floatx()``
+        (float32) unless ``dtype`` is given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.geomspace(1, 1000, 4)
+    array([   1.,   10.,  100., 1000.], dtype=float32)
+    >>> ops.geomspace(-1, -16, 5)
+    array([ -1.,  -2.,  -4.,  -8., -16.], dtype=float32)
+    >>> ops.geomspace(1, 16, 4, endpoint=False)
+    array([1., 2., 4., 8.], dtype=float32)
     """
     dtype = _kd.creation_dtype(dtype)
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
@@ -2791,8 +5163,29 @@ _greater = _bind('greater', {})
 def greater(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Truth value of ``x1 > x2``, element-wise.
 
-    keras.ops's form of ``crossops.numpy.greater``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.greater``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x1 : ArrayLike
+        First array, real.
+    x2 : ArrayLike
+        Second array, real, broadcastable with x1.
+
+    Returns
+    -------
+    Array
+        A boolean array of the broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.greater(np.array([1, 5, 3]), np.array([2, 2, 3]))
+    array([False,  True, False])
+    >>> ops.greater(np.array([1.0, np.nan]), 0.0)
+    array([ True, False])
     """
     try:
         _t = _TYPE(x1)
@@ -2817,8 +5210,29 @@ _greater_equal = _bind('greater_equal', {})
 def greater_equal(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Truth value of ``x1 >= x2``, element-wise.
 
-    keras.ops's form of ``crossops.numpy.greater_equal``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.greater_equal``: Keras 3's signature, the same
+    computation (see there for edge cases).
+
+    Parameters
+    ----------
+    x1 : ArrayLike
+        First array, real.
+    x2 : ArrayLike
+        Second array, real, broadcastable with x1.
+
+    Returns
+    -------
+    Array
+        A boolean array of the broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.greater_equal(np.array([1, 5, 3]), np.array([2, 2, 3]))
+    array([False,  True,  True])
+    >>> ops.greater_equal(np.array([np.nan, np.inf]), np.inf)
+    array([False,  True])
     """
     try:
         _t = _TYPE(x1)
@@ -2843,11 +5257,26 @@ _hamming = _bind('hamming', {})
 def hamming(x: ArrayLike) -> Array:
     """The Hamming window, a raised cosine that does not reach zero at the ends.
 
-    keras.ops's form of ``crossops.numpy.hamming``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.hamming``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: the length may be a 0-d float array; the window is in ``floatx()``
-    (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Number of points of the window. ``crossops.numpy.hamming`` names it ``M``.
+
+    Returns
+    -------
+    Array
+        The window, a 1-d array of length ``max(x, 0)``. Dtypes as Keras: the length may be
+        a 0-d float array; the window is in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.hamming(5)
+    array([0.08, 0.54, 1.  , 0.54, 0.08], dtype=float32)
     """
     M = x
     M = _kd.window_length(M)
@@ -2869,11 +5298,28 @@ _hanning = _bind('hanning', {})
 def hanning(x: ArrayLike) -> Array:
     """The Hann window, a raised cosine that falls to zero at the ends.
 
-    keras.ops's form of ``crossops.numpy.hanning``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.hanning``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: the length may be a 0-d float array; the window is in ``floatx()``
-    (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Number of points of the window. ``crossops.numpy.hanning`` names it ``M``.
+
+    Returns
+    -------
+    Array
+        The window, a 1-d array of length ``max(x, 0)``. Dtypes as Keras: the length may be
+        a 0-d float array; the window is in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.hanning(5)
+    array([0. , 0.5, 1. , 0.5, 0. ], dtype=float32)
+    >>> ops.hanning(1)
+    array([1.], dtype=float32)
     """
     M = x
     M = _kd.window_length(M)
@@ -2895,11 +5341,30 @@ _heaviside = _bind('heaviside', {})
 def heaviside(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Heaviside step function, element-wise: 0 where x1 < 0, x2 where x1 == 0, 1 where x1 > 0.
 
-    keras.ops's form of ``crossops.numpy.heaviside``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.heaviside``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: integer and bool operands compute in ``floatx()``; a Python float stays
-    weak next to a float array.
+    Parameters
+    ----------
+    x1 : ArrayLike
+        Input values.
+    x2 : ArrayLike
+        The value where x1 is zero.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: integer and bool
+        operands compute in ``floatx()``; a Python float stays weak next to a float array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.heaviside(np.array([-1.5, 0.0, 2.0]), 0.5)
+    array([0. , 0.5, 1. ])
+    >>> ops.heaviside(np.array([-1.5, 0.0, 2.0]), np.array([1.0, 0.0, 1.0]))
+    array([0., 0., 1.])
     """
     x1, x2 = _kd.divide_inputs(x1, x2)
     try:
@@ -2922,8 +5387,31 @@ _hsplit = _bind('hsplit', {})
 def hsplit(x: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Array]:
     """Split an array horizontally: along axis 1, or axis 0 for a 1-d array.
 
-    keras.ops's form of ``crossops.numpy.hsplit``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.hsplit``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Array to split, at least 1-d. ``crossops.numpy.hsplit`` names it ``ary``.
+    indices_or_sections : int | Sequence[int]
+        The number of equal sections, or the sorted indices to split at.
+
+    Returns
+    -------
+    list[Array]
+        The pieces.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.hsplit(np.arange(8).reshape(2, 4), 2)
+    [array([[0, 1],
+           [4, 5]]), array([[2, 3],
+           [6, 7]])]
+    >>> ops.hsplit(np.arange(4), [1])
+    [array([0]), array([1, 2, 3])]
     """
     ary = x
     try:
@@ -2946,11 +5434,31 @@ _hstack = _bind('hstack', {})
 def hstack(xs: Sequence[ArrayLike]) -> Array:
     """Join arrays horizontally: along axis 1, or axis 0 for 1-d arrays.
 
-    keras.ops's form of ``crossops.numpy.hstack``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.hstack``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: the arrays are promoted together first (float16 with int16 gives float16,
-    int32 with float32 float32).
+    Parameters
+    ----------
+    xs : Sequence[ArrayLike]
+        The arrays to join, matching in every axis but the joined one.
+        ``crossops.numpy.hstack`` names it ``tup``.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: the arrays are
+        promoted together first (float16 with int16 gives float16, int32 with float32
+        float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.hstack([np.array([1, 2]), np.array([3])])
+    array([1, 2, 3])
+    >>> ops.hstack([np.array([[1], [2]]), np.array([[3], [4]])])
+    array([[1, 3],
+           [2, 4]])
     """
     tup = xs
     dtype = None
@@ -2975,11 +5483,32 @@ _hypot = _bind('hypot', {})
 def hypot(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Length of the hypotenuse ``sqrt(x1**2 + x2**2)``, element-wise.
 
-    keras.ops's form of ``crossops.numpy.hypot``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.hypot``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: integer and bool operands compute in ``floatx()``; a Python float stays
-    weak next to a float array.
+    Parameters
+    ----------
+    x1 : ArrayLike
+        First leg.
+    x2 : ArrayLike
+        Second leg, broadcastable with x1.
+
+    Returns
+    -------
+    Array
+        The lengths, of the broadcast shape. Dtypes as Keras: integer and bool operands
+        compute in ``floatx()``; a Python float stays weak next to a float array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.hypot(np.array([3.0, 5.0]), np.array([4.0, 12.0]))
+    array([ 5., 13.])
+    >>> ops.hypot(np.array([3e200]), np.array([4e200]))
+    array([5.e+200])
+    >>> ops.hypot(np.array([np.inf]), np.array([np.nan]))
+    array([inf])
     """
     x1, x2 = _kd.divide_inputs(x1, x2)
     try:
@@ -3005,10 +5534,28 @@ _i0 = _bind('i0', {})
 def i0(x: ArrayLike) -> Array:
     """Modified Bessel function of the first kind, order 0, element-wise.
 
-    keras.ops's form of ``crossops.numpy.i0``: Keras's parameter names, kinds and defaults, the
-    same computation.
+    keras.ops's form of ``crossops.numpy.i0``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array of real numbers.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: a bool or integer
+        input computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.i0(np.array([0.0, 1.0, -1.0, 2.0]))
+    array([1.        , 1.26606588, 1.26606588, 2.2795853 ])
+    >>> ops.i0(np.array([0, 1]))
+    array([0.99999994, 1.2660661 ], dtype=float32)
     """
     x = _kd.float_input(x)
     try:
@@ -3031,10 +5578,35 @@ _identity = _bind('identity', {})
 def identity(n: int, dtype: DTypeLike | None = None) -> Array:
     """The n x n identity matrix.
 
-    keras.ops's form of ``crossops.numpy.identity``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.identity``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: ``floatx()`` (float32) unless ``dtype`` is given.
+    Parameters
+    ----------
+    n : int
+        Number of rows and columns.
+    dtype : DTypeLike | None, default None
+        Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
+        ``"float32"``; None picks the default. ``int`` means int32 (int64 on tensorflow) and
+        ``float`` float32, as in keras.ops (crossops.numpy: int64, float64).
+
+    Returns
+    -------
+    Array
+        An array of shape ``(n, n)`` with ones on the diagonal. Dtypes as Keras:
+        ``floatx()`` (float32) unless ``dtype`` is given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.identity(3)
+    array([[1., 0., 0.],
+           [0., 1., 0.],
+           [0., 0., 1.]], dtype=float32)
+    >>> ops.identity(2, dtype='int32')
+    array([[1, 0],
+           [0, 1]], dtype=int32)
     """
     like = None
     dtype = _kd.creation_dtype(dtype)
@@ -3057,8 +5629,27 @@ _imag = _bind('imag', {})
 def imag(x: ArrayLike) -> Array:
     """Imaginary part of complex numbers, element-wise.
 
-    keras.ops's form of ``crossops.numpy.imag``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.imag``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Complex input array. ``crossops.numpy.imag`` names it ``val``.
+
+    Returns
+    -------
+    Array
+        The imaginary parts, of x's shape, in the matching real dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.imag(np.array([1 + 2j, 3 - 1j]))
+    array([ 2., -1.])
+    >>> ops.imag(np.array([1j], dtype=np.complex64))
+    array([1.], dtype=float32)
     """
     try:
         _key = _TYPE(x)
@@ -3080,11 +5671,32 @@ _inner = _bind('inner', {})
 def inner(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Inner product: the sum product over the last axes of two arrays.
 
-    keras.ops's form of ``crossops.numpy.inner``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.inner``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: a Python int stays weak (int32 alone or with a bool array), a Python float
-    gives ``floatx()`` with a bool or integer array.
+    Parameters
+    ----------
+    x1 : ArrayLike
+        First operand. ``crossops.numpy.inner`` names it ``a``.
+    x2 : ArrayLike
+        Second operand, with x1's last-axis length. ``crossops.numpy.inner`` names it ``b``.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: a Python int stays
+        weak (int32 alone or with a bool array), a Python float gives ``floatx()`` with a
+        bool or integer array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.inner(np.array([1, 2]), np.array([3, 4]))
+    array(11)
+    >>> ops.inner(np.array([[1, 2], [3, 4]]), np.array([[1, 0], [0, 1], [1, 1]]))
+    array([[1, 2, 3],
+           [3, 4, 7]])
     """
     a = x1
     b = x2
@@ -3113,8 +5725,38 @@ def isclose(
 ) -> Array:
     """Whether two arrays are equal within a tolerance, element-wise.
 
-    keras.ops's form of ``crossops.numpy.isclose``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.isclose``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x1 : ArrayLike
+        First array. ``crossops.numpy.isclose`` names it ``a``.
+    x2 : ArrayLike
+        Second array, the reference the relative tolerance scales with.
+        ``crossops.numpy.isclose`` names it ``b``.
+    rtol : float, default 1e-05
+        Relative tolerance, a fraction of ``abs(x2)``.
+    atol : float, default 1e-08
+        Absolute tolerance.
+    equal_nan : bool, default False
+        If True, NaN in both arrays at one position counts as close.
+
+    Returns
+    -------
+    Array
+        A boolean array of the broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.isclose(np.array([1.0, 1.0, 0.0]), np.array([1.0 + 1e-9, 1.1, 1e-9]))
+    array([ True, False,  True])
+    >>> ops.isclose(np.array([100.0]), np.array([101.0]), rtol=0.01)
+    array([ True])
+    >>> ops.isclose(np.array([np.nan]), np.array([np.nan]), equal_nan=True)
+    array([ True])
     """
     a = x1
     b = x2
@@ -3138,8 +5780,27 @@ _isfinite = _bind('isfinite', {})
 def isfinite(x: ArrayLike) -> Array:
     """Test for finite values (not infinite and not NaN), element-wise.
 
-    keras.ops's form of ``crossops.numpy.isfinite``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.isfinite``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        A boolean array of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.isfinite(np.array([1.0, np.inf, -np.inf, np.nan]))
+    array([ True, False, False, False])
+    >>> ops.isfinite(np.array([1, 2]))
+    array([ True,  True])
     """
     try:
         _key = _TYPE(x)
@@ -3161,8 +5822,38 @@ _isin = _bind('isin', {})
 def isin(x1: ArrayLike, x2: ArrayLike, assume_unique: bool = False, invert: bool = False) -> Array:
     """Test whether each element of an array occurs in a second array.
 
-    keras.ops's form of ``crossops.numpy.isin``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.isin``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x1 : ArrayLike
+        Elements to look up. ``crossops.numpy.isin`` names it ``element``.
+    x2 : ArrayLike
+        Values to look for. ``crossops.numpy.isin`` names it ``test_elements``.
+    assume_unique : bool, default False
+        If True, x1 and x2 are promised to hold no repeated values.
+    invert : bool, default False
+        If True, return the opposite: True where the element is not in x2.
+
+    Returns
+    -------
+    Array
+        A boolean array of x1's shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[1, 2], [3, 4]])
+    >>> ops.isin(x, np.array([2, 4, 6]))
+    array([[False,  True],
+           [False,  True]])
+    >>> ops.isin(x, np.array([2, 4, 6]), invert=True)
+    array([[ True, False],
+           [ True, False]])
+    >>> ops.isin(np.array([1.0, np.nan]), np.array([np.nan, 1.0]))
+    array([ True, False])
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -3184,8 +5875,27 @@ _isinf = _bind('isinf', {})
 def isinf(x: ArrayLike) -> Array:
     """Test for positive or negative infinity, element-wise.
 
-    keras.ops's form of ``crossops.numpy.isinf``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.isinf``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        A boolean array of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.isinf(np.array([1.0, np.inf, -np.inf, np.nan]))
+    array([False,  True,  True, False])
+    >>> ops.isinf(np.array([complex(np.inf, np.nan), 1j]))
+    array([ True, False])
     """
     try:
         _key = _TYPE(x)
@@ -3207,8 +5917,27 @@ _isnan = _bind('isnan', {})
 def isnan(x: ArrayLike) -> Array:
     """Test for NaN, element-wise.
 
-    keras.ops's form of ``crossops.numpy.isnan``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.isnan``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        A boolean array of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.isnan(np.array([1.0, np.nan, np.inf]))
+    array([False,  True, False])
+    >>> ops.isnan(np.array([complex(1, np.nan), 1j]))
+    array([ True, False])
     """
     try:
         _key = _TYPE(x)
@@ -3230,8 +5959,25 @@ _isneginf = _bind('isneginf', {})
 def isneginf(x: ArrayLike) -> Array:
     """Whether each element is negative infinity.
 
-    keras.ops's form of ``crossops.numpy.isneginf``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.isneginf``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array of real numbers.
+
+    Returns
+    -------
+    Array
+        A boolean array of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.isneginf(np.array([-np.inf, np.inf, np.nan, -1.0]))
+    array([ True, False, False, False])
     """
     try:
         _key = _TYPE(x)
@@ -3253,8 +5999,25 @@ _isposinf = _bind('isposinf', {})
 def isposinf(x: ArrayLike) -> Array:
     """Whether each element is positive infinity.
 
-    keras.ops's form of ``crossops.numpy.isposinf``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.isposinf``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array of real numbers.
+
+    Returns
+    -------
+    Array
+        A boolean array of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.isposinf(np.array([-np.inf, np.inf, np.nan, 1.0]))
+    array([False,  True, False, False])
     """
     try:
         _key = _TYPE(x)
@@ -3276,11 +6039,30 @@ _kaiser = _bind('kaiser', {})
 def kaiser(x: ArrayLike, beta: ArrayLike) -> Array:
     """The Kaiser window, a Bessel-function taper whose width beta sets.
 
-    keras.ops's form of ``crossops.numpy.kaiser``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.kaiser``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: the length may be a 0-d float array; the window is in ``floatx()``
-    (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Number of points of the window. ``crossops.numpy.kaiser`` names it ``M``.
+    beta : ArrayLike
+        Shape parameter: larger is narrower.
+
+    Returns
+    -------
+    Array
+        The window, a 1-d array of length ``max(x, 0)``. Dtypes as Keras: the length may be
+        a 0-d float array; the window is in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.kaiser(5, 0.0)
+    array([1., 1., 1., 1., 1.], dtype=float32)
+    >>> ops.kaiser(5, 14.0).round(4)
+    array([0.    , 0.1649, 1.    , 0.1649, 0.    ], dtype=float32)
     """
     M = x
     M = _kd.window_length(M)
@@ -3302,11 +6084,34 @@ _kron = _bind('kron', {})
 def kron(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Kronecker product: blocks of b, each scaled by one element of a.
 
-    keras.ops's form of ``crossops.numpy.kron``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.kron``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: a Python int stays weak (int32 alone or with a bool array), a Python float
-    gives ``floatx()`` with a bool or integer array.
+    Parameters
+    ----------
+    x1 : ArrayLike
+        The array whose elements scale the blocks. ``crossops.numpy.kron`` names it ``a``.
+    x2 : ArrayLike
+        The block. ``crossops.numpy.kron`` names it ``b``.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: a Python int stays
+        weak (int32 alone or with a bool array), a Python float gives ``floatx()`` with a
+        bool or integer array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.kron(np.array([1, 10]), np.array([1, 2, 3]))
+    array([ 1,  2,  3, 10, 20, 30])
+    >>> ops.kron(np.eye(2, dtype=int), np.array([[1, 2], [3, 4]]))
+    array([[1, 2, 0, 0],
+           [3, 4, 0, 0],
+           [0, 0, 1, 2],
+           [0, 0, 3, 4]])
     """
     a = x1
     b = x2
@@ -3332,10 +6137,33 @@ _lcm = _bind('lcm', {})
 def lcm(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Least common multiple of the absolute values, element-wise.
 
-    keras.ops's form of ``crossops.numpy.lcm``: Keras's parameter names, kinds and defaults, the
-    same computation.
+    keras.ops's form of ``crossops.numpy.lcm``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: Python scalars as in ``add``; two bools compute in int32.
+    Parameters
+    ----------
+    x1 : ArrayLike
+        Integer array.
+    x2 : ArrayLike
+        Integer array, broadcast with x1.
+
+    Returns
+    -------
+    Array
+        Integers of the promoted dtype. Dtypes as Keras: Python scalars as in ``add``; two
+        bools compute in int32.
+
+    Notes
+    -----
+    On torch: uint64 inputs raise: torch has no remainder kernel for uint64 and no wider
+    integer type to compute it in
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.lcm(np.array([4, -6, 0]), np.array([6, 4, 5]))
+    array([12, 12,  0])
     """
     x1, x2 = _kd.weak_int_inputs(x1, x2)
     try:
@@ -3358,10 +6186,30 @@ _ldexp = _bind('ldexp', {})
 def ldexp(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Compute ``x1 * 2**x2``, element-wise.
 
-    keras.ops's form of ``crossops.numpy.ldexp``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.ldexp``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x1 : ArrayLike
+        Mantissas, a floating array.
+    x2 : ArrayLike
+        Integer exponents of two, broadcast with x1.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: a bool or integer
+        input computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.ldexp(np.array([1.0, 3.0, 0.5]), np.array([2, -1, 3]))
+    array([4. , 1.5, 4. ])
+    >>> ops.ldexp(np.array([1.0], np.float32), 10)
+    array([1024.], dtype=float32)
     """
     x1 = _kd.float_input(x1)
     try:
@@ -3384,10 +6232,31 @@ _left_shift = _bind('left_shift', {})
 def left_shift(x: ArrayLike, y: ArrayLike) -> Array:
     """Shift the bits of integers to the left, element-wise: ``x * 2**y`` modulo the dtype.
 
-    keras.ops's form of ``crossops.numpy.left_shift``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.left_shift``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: Python scalars as in ``add``; two bools compute in int32.
+    Parameters
+    ----------
+    x : ArrayLike
+        Integers to shift. ``crossops.numpy.left_shift`` names it ``x1``.
+    y : ArrayLike
+        Non-negative shift counts, broadcast with x. ``crossops.numpy.left_shift`` names it
+        ``x2``.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: Python scalars as
+        in ``add``; two bools compute in int32.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.left_shift(np.array([1, 3]), np.array([2, 1]))
+    array([4, 6])
+    >>> ops.left_shift(np.array([1], np.int8), 7)
+    array([-128], dtype=int8)
     """
     x, y = _kd.weak_int_inputs(x, y)
     try:
@@ -3410,8 +6279,29 @@ _less = _bind('less', {})
 def less(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Truth value of ``x1 < x2``, element-wise.
 
-    keras.ops's form of ``crossops.numpy.less``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.less``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x1 : ArrayLike
+        First array, real.
+    x2 : ArrayLike
+        Second array, real, broadcastable with x1.
+
+    Returns
+    -------
+    Array
+        A boolean array of the broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.less(np.array([1, 5, 3]), np.array([2, 2, 3]))
+    array([ True, False, False])
+    >>> ops.less(np.array([1.0, np.nan]), 2.0)
+    array([ True, False])
     """
     try:
         _t = _TYPE(x1)
@@ -3436,8 +6326,30 @@ _less_equal = _bind('less_equal', {})
 def less_equal(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Truth value of ``x1 <= x2``, element-wise.
 
-    keras.ops's form of ``crossops.numpy.less_equal``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.less_equal``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x1 : ArrayLike
+        First array, real.
+    x2 : ArrayLike
+        Second array, real, broadcastable with x1.
+
+    Returns
+    -------
+    Array
+        A boolean array of the broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.less_equal(np.array([1, 5, 3]), np.array([2, 2, 3]))
+    array([ True, False,  True])
+    >>> ops.less_equal(np.array([[1], [3]]), np.array([2, 3]))
+    array([[ True,  True],
+           [False,  True]])
     """
     try:
         _t = _TYPE(x1)
@@ -3462,10 +6374,30 @@ _log = _bind('log', {})
 def log(x: ArrayLike) -> Array:
     """Natural logarithm, element-wise.
 
-    keras.ops's form of ``crossops.numpy.log``: Keras's parameter names, kinds and defaults, the
-    same computation.
+    keras.ops's form of ``crossops.numpy.log``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, positive for a finite real result.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: a bool or integer
+        input computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.log(np.array([1.0, np.e, 10.0]))
+    array([0.        , 1.        , 2.30258509])
+    >>> ops.log(np.array([np.inf]))
+    array([inf])
+    >>> ops.log(np.array([1]))
+    array([0.], dtype=float32)
     """
     x = _kd.float_input(x)
     try:
@@ -3488,10 +6420,28 @@ _log10 = _bind('log10', {})
 def log10(x: ArrayLike) -> Array:
     """Base-10 logarithm, element-wise.
 
-    keras.ops's form of ``crossops.numpy.log10``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.log10``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, positive for a finite real result.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: a bool or integer
+        input computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.log10(np.array([1.0, 10.0, 1000.0, 0.01]))
+    array([ 0.,  1.,  3., -2.])
+    >>> ops.log10(np.array([1]))
+    array([0.], dtype=float32)
     """
     x = _kd.float_input(x)
     try:
@@ -3514,10 +6464,30 @@ _log1p = _bind('log1p', {})
 def log1p(x: ArrayLike) -> Array:
     """``log(1 + x)``, element-wise, accurate for small x.
 
-    keras.ops's form of ``crossops.numpy.log1p``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.log1p``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, greater than -1 for a finite real result.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: a bool or integer
+        input computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.log1p(np.array([1e-10, 0.0, np.e - 1]))
+    array([1.e-10, 0.e+00, 1.e+00])
+    >>> ops.log1p(np.array([1e-17]))
+    array([1.e-17])
+    >>> ops.log1p(np.array([0]))
+    array([0.], dtype=float32)
     """
     x = _kd.float_input(x)
     try:
@@ -3540,10 +6510,28 @@ _log2 = _bind('log2', {})
 def log2(x: ArrayLike) -> Array:
     """Base-2 logarithm, element-wise.
 
-    keras.ops's form of ``crossops.numpy.log2``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.log2``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, positive for a finite real result.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: a bool or integer
+        input computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.log2(np.array([1.0, 2.0, 1024.0, 0.5]))
+    array([ 0.,  1., 10., -1.])
+    >>> ops.log2(np.array([1]))
+    array([0.], dtype=float32)
     """
     x = _kd.float_input(x)
     try:
@@ -3566,10 +6554,30 @@ _logaddexp = _bind('logaddexp', {})
 def logaddexp(x1: ArrayLike, x2: ArrayLike) -> Array:
     """``log(exp(x1) + exp(x2))``, element-wise, without overflow.
 
-    keras.ops's form of ``crossops.numpy.logaddexp``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.logaddexp``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: with no float operand, the operands compute in ``floatx()``.
+    Parameters
+    ----------
+    x1 : ArrayLike
+        First input, real.
+    x2 : ArrayLike
+        Second input, real, broadcastable with x1.
+
+    Returns
+    -------
+    Array
+        The results, of the broadcast shape. Dtypes as Keras: with no float operand, the
+        operands compute in ``floatx()``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.logaddexp(np.array([0.0, 1000.0]), np.array([0.0, 1000.0]))
+    array([6.93147181e-01, 1.00069315e+03])
+    >>> ops.logaddexp(np.array([-np.inf, 1.0]), -np.inf)
+    array([-inf,   1.])
     """
     x1, x2 = _kd.float_inputs(x1, x2)
     try:
@@ -3595,10 +6603,30 @@ _logaddexp2 = _bind('logaddexp2', {})
 def logaddexp2(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Base-2 logarithm of ``2**x1 + 2**x2``, element-wise, without overflow.
 
-    keras.ops's form of ``crossops.numpy.logaddexp2``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.logaddexp2``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: with no float operand, the operands compute in ``floatx()``.
+    Parameters
+    ----------
+    x1 : ArrayLike
+        Base-2 logarithms.
+    x2 : ArrayLike
+        Base-2 logarithms, broadcast with x1.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: with no float
+        operand, the operands compute in ``floatx()``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.logaddexp2(np.array([1.0, 1000.0]), np.array([1.0, 1000.0]))
+    array([   2., 1001.])
+    >>> ops.logaddexp2(np.array([0.0, 5.0]), np.array([3.0, -np.inf]))
+    array([3.169925, 5.      ])
     """
     x1, x2 = _kd.float_inputs(x1, x2)
     try:
@@ -3621,8 +6649,29 @@ _logical_and = _bind('logical_and', {})
 def logical_and(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Logical AND, element-wise.
 
-    keras.ops's form of ``crossops.numpy.logical_and``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.logical_and``: Keras 3's signature, the same
+    computation (see there for edge cases).
+
+    Parameters
+    ----------
+    x1 : ArrayLike
+        First array, boolean (or read as truth values).
+    x2 : ArrayLike
+        Second array, broadcastable with x1.
+
+    Returns
+    -------
+    Array
+        A boolean array of the broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.logical_and(np.array([True, True, False]), np.array([True, False, False]))
+    array([ True, False, False])
+    >>> ops.logical_and(np.array([0, 1, 2]), np.array([1, 1, 0]))
+    array([False,  True, False])
     """
     try:
         _t = _TYPE(x1)
@@ -3647,8 +6696,27 @@ _logical_not = _bind('logical_not', {})
 def logical_not(x: ArrayLike) -> Array:
     """Logical NOT, element-wise.
 
-    keras.ops's form of ``crossops.numpy.logical_not``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.logical_not``: Keras 3's signature, the same
+    computation (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, boolean (or read as truth values).
+
+    Returns
+    -------
+    Array
+        A boolean array of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.logical_not(np.array([True, False]))
+    array([False,  True])
+    >>> ops.logical_not(np.array([0.0, 2.5]))
+    array([ True, False])
     """
     try:
         _key = _TYPE(x)
@@ -3670,8 +6738,30 @@ _logical_or = _bind('logical_or', {})
 def logical_or(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Logical OR, element-wise.
 
-    keras.ops's form of ``crossops.numpy.logical_or``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.logical_or``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x1 : ArrayLike
+        First array, boolean (or read as truth values).
+    x2 : ArrayLike
+        Second array, broadcastable with x1.
+
+    Returns
+    -------
+    Array
+        A boolean array of the broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.logical_or(np.array([True, True, False]), np.array([True, False, False]))
+    array([ True,  True, False])
+    >>> ops.logical_or(np.array([[True], [False]]), np.array([False, False]))
+    array([[ True,  True],
+           [False, False]])
     """
     try:
         _t = _TYPE(x1)
@@ -3696,8 +6786,27 @@ _logical_xor = _bind('logical_xor', {})
 def logical_xor(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Logical exclusive OR, element-wise.
 
-    keras.ops's form of ``crossops.numpy.logical_xor``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.logical_xor``: Keras 3's signature, the same
+    computation (see there for edge cases).
+
+    Parameters
+    ----------
+    x1 : ArrayLike
+        First array, boolean (or read as truth values).
+    x2 : ArrayLike
+        Second array, broadcastable with x1.
+
+    Returns
+    -------
+    Array
+        A boolean array of the broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.logical_xor(np.array([True, True, False]), np.array([True, False, False]))
+    array([False,  True, False])
     """
     try:
         _t = _TYPE(x1)
@@ -3725,11 +6834,45 @@ def logspace(
 ) -> Array:
     """Powers of a base at exponents spaced evenly between two endpoints.
 
-    keras.ops's form of ``crossops.numpy.logspace``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.logspace``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: ``floatx()`` (float32) unless ``dtype`` is given or ``start`` or ``stop``
-    is a float array.
+    Parameters
+    ----------
+    start : ArrayLike
+        The first exponent.
+    stop : ArrayLike
+        The last exponent (if ``endpoint``).
+    num : int, default 50
+        Number of values.
+    endpoint : bool, default True
+        If True, ``base ** stop`` is the last value; else the values stop one step before
+        it.
+    base : float | ArrayLike, default 10
+        The base of the powers: a number or an array.
+    dtype : DTypeLike | None, default None
+        Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
+        ``"float32"``; None picks the default. ``int`` means int32 (int64 on tensorflow) and
+        ``float`` float32, as in keras.ops (crossops.numpy: int64, float64).
+    axis : int, default 0
+        Where the new axis goes in the result, for array start, stop or base.
+
+    Returns
+    -------
+    Array
+        The num values, along a new axis at ``axis``. Dtypes as Keras: ``floatx()``
+        (float32) unless ``dtype`` is given or ``start`` or ``stop`` is a float array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.logspace(0, 3, 4)
+    array([   1.,   10.,  100., 1000.], dtype=float32)
+    >>> ops.logspace(0, 3, 4, base=2)
+    array([1., 2., 4., 8.], dtype=float32)
+    >>> ops.logspace(0, 3, 3, endpoint=False)
+    array([  1.,  10., 100.], dtype=float32)
     """
     dtype = _kd.space_dtype(start, stop, dtype)
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
@@ -3755,10 +6898,40 @@ _matmul = _bind('matmul', {})
 def matmul(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Matrix product of two arrays (the ``@`` operator).
 
-    keras.ops's form of ``crossops.numpy.matmul``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.matmul``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: int8 by int8 gives int32.
+    Parameters
+    ----------
+    x1 : ArrayLike
+        First array, at least 1-D; its last axis is contracted.
+    x2 : ArrayLike
+        Second array, at least 1-D; its second-to-last axis (its only axis if 1-D) is
+        contracted.
+
+    Returns
+    -------
+    Array
+        The product; for 2-D inputs of shape (n, k) and (k, m), shape (n, m). Dtypes as
+        Keras: int8 by int8 gives int32.
+
+    Notes
+    -----
+    On torch: uint16, uint32, uint64 inputs raise: torch has no CPU kernel for uint16/32/64
+    here; the hot path stays the raw torch function, so these raise (cast to int64 first)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> a = np.array([[1, 2], [3, 4]])
+    >>> ops.matmul(a, np.array([[5], [6]]))
+    array([[17],
+           [39]])
+    >>> ops.matmul(a, np.array([5, 6]))
+    array([17, 39])
+    >>> ops.matmul(np.array([1, 2]), np.array([3, 4]))
+    np.int64(11)
     """
     x1, x2 = _kd.int8_inputs(x1, x2)
     try:
@@ -3784,11 +6957,33 @@ _maximum = _bind('maximum', {})
 def maximum(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Larger of two arrays, element-wise.
 
-    keras.ops's form of ``crossops.numpy.maximum``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.maximum``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: a Python int stays weak (int32 alone or with a bool array), a Python float
-    gives ``floatx()`` with a bool or integer array.
+    Parameters
+    ----------
+    x1 : ArrayLike
+        First array, real.
+    x2 : ArrayLike
+        Second array, real, broadcastable with x1.
+
+    Returns
+    -------
+    Array
+        The element-wise maxima, of the broadcast shape and the promoted dtype. Dtypes as
+        Keras: a Python int stays weak (int32 alone or with a bool array), a Python float
+        gives ``floatx()`` with a bool or integer array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.maximum(np.array([1, 5, 3]), np.array([4, 2, 3]))
+    array([4, 5, 3])
+    >>> ops.maximum(np.array([1.0, np.nan, 3.0]), np.array([2.0, 0.0, np.nan]))
+    array([ 2., nan, nan])
+    >>> ops.maximum(np.array([-2, 0, 2]), 0)
+    array([0, 0, 2])
     """
     if _TYPE(x1) in _PY or _TYPE(x2) in _PY:
         x1, x2 = _kd.weak_inputs(x1, x2)
@@ -3815,10 +7010,35 @@ _mean = _bind('mean', {})
 def mean(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """Arithmetic mean, over all elements or along axes.
 
-    keras.ops's form of ``crossops.numpy.mean``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.mean``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, floating-point. ``crossops.numpy.mean`` names it ``a``.
+    axis : Axis, default None
+        Axis or axes along which to operate; None means all axes.
+    keepdims : bool, default False
+        If True, the reduced axes are kept in the result with size one.
+
+    Returns
+    -------
+    Array
+        The means, with the reduced axes removed (or kept with size one). Dtypes as Keras: a
+        bool or integer input computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[1.0, 2.0], [3.0, 5.0]])
+    >>> ops.mean(x)
+    np.float64(2.75)
+    >>> ops.mean(x, axis=0)
+    array([2. , 3.5])
+    >>> ops.mean(np.array([1, 2, 4]))
+    np.float32(2.3333333)
     """
     x = _kd.float_input(x)
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
@@ -3843,10 +7063,35 @@ _median = _bind('median', {})
 def median(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """Median along the given axes.
 
-    keras.ops's form of ``crossops.numpy.median``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.median``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.median`` names it ``a``.
+    axis : Axis, default None
+        Axis or axes along which to operate; None means all axes.
+    keepdims : bool, default False
+        If True, the reduced axes are kept in the result with size one.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: a bool or integer
+        input computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[1.0, 3.0, 2.0], [4.0, 6.0, 5.0]])
+    >>> ops.median(x)
+    array(3.5)
+    >>> ops.median(x, axis=1)
+    array([2., 5.])
+    >>> ops.median(np.array([0]))
+    array(0., dtype=float32)
     """
     a = x
     overwrite_input = False
@@ -3873,8 +7118,36 @@ _meshgrid = _bind('meshgrid', {})
 def meshgrid(*x: ArrayLike, indexing: Literal["xy", "ij"] = 'xy') -> tuple[Array, ...]:
     """Coordinate arrays of a grid, from one 1-D array per axis.
 
-    keras.ops's form of ``crossops.numpy.meshgrid``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.meshgrid``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    *x : ArrayLike
+        1-D arrays with the coordinates along each axis. ``crossops.numpy.meshgrid`` names
+        it ``xi``.
+    indexing : Literal["xy", "ij"], default 'xy'
+        ``"xy"`` for Cartesian indexing (first two output axes swapped), ``"ij"`` for matrix
+        indexing.
+
+    Returns
+    -------
+    tuple[Array, ...]
+        A tuple with one array per input, all of the grid's shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> gx, gy = ops.meshgrid(np.array([1, 2, 3]), np.array([10, 20]))
+    >>> gx
+    array([[1, 2, 3],
+           [1, 2, 3]])
+    >>> gy
+    array([[10, 10, 10],
+           [20, 20, 20]])
+    >>> [g.shape for g in ops.meshgrid(np.array([1, 2, 3]), np.array([10, 20]), indexing='ij')]
+    [(3, 2), (3, 2)]
     """
     arrays = x
     try:
@@ -3897,11 +7170,31 @@ _minimum = _bind('minimum', {})
 def minimum(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Smaller of two arrays, element-wise.
 
-    keras.ops's form of ``crossops.numpy.minimum``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.minimum``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: a Python int stays weak (int32 alone or with a bool array), a Python float
-    gives ``floatx()`` with a bool or integer array.
+    Parameters
+    ----------
+    x1 : ArrayLike
+        First array, real.
+    x2 : ArrayLike
+        Second array, real, broadcastable with x1.
+
+    Returns
+    -------
+    Array
+        The element-wise minima, of the broadcast shape and the promoted dtype. Dtypes as
+        Keras: a Python int stays weak (int32 alone or with a bool array), a Python float
+        gives ``floatx()`` with a bool or integer array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.minimum(np.array([1, 5, 3]), np.array([4, 2, 3]))
+    array([1, 2, 3])
+    >>> ops.minimum(np.array([1.0, np.nan, 3.0]), np.array([2.0, 0.0, np.nan]))
+    array([ 1., nan, nan])
     """
     if _TYPE(x1) in _PY or _TYPE(x2) in _PY:
         x1, x2 = _kd.weak_inputs(x1, x2)
@@ -3928,10 +7221,30 @@ _mod = _bind('mod', {})
 def mod(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Remainder of floor division, element-wise; the NumPy name of ``remainder``.
 
-    keras.ops's form of ``crossops.numpy.mod``: Keras's parameter names, kinds and defaults, the
-    same computation.
+    keras.ops's form of ``crossops.numpy.mod``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: Python scalars as in ``add``; two bools compute in int32.
+    Parameters
+    ----------
+    x1 : ArrayLike
+        Dividend.
+    x2 : ArrayLike
+        Divisor, broadcast with x1.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: Python scalars as
+        in ``add``; two bools compute in int32.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.mod(np.array([-7, 7]), np.array([3, -3]))
+    array([ 2, -2])
+    >>> ops.mod(np.array([5.5, -5.5]), 2.0)
+    array([1.5, 0.5])
     """
     x1, x2 = _kd.weak_int_inputs(x1, x2)
     try:
@@ -3956,8 +7269,34 @@ def moveaxis(
 ) -> Array:
     """Move axes of an array to new positions.
 
-    keras.ops's form of ``crossops.numpy.moveaxis``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.moveaxis``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.moveaxis`` names it ``a``.
+    source : int | tuple[int, ...]
+        Original position (or positions) of the axes to move.
+    destination : int | tuple[int, ...]
+        New position (or positions) of those axes, one for each in source.
+
+    Returns
+    -------
+    Array
+        A permutation of x, of x's dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.zeros((2, 3, 4))
+    >>> ops.moveaxis(x, 0, -1).shape
+    (3, 4, 2)
+    >>> ops.moveaxis(x, -1, 0).shape
+    (4, 2, 3)
+    >>> ops.moveaxis(x, (0, 1), (2, 0)).shape
+    (3, 4, 2)
     """
     if _TYPE(source) in _BOOL_AXIS_TYPES:
         _refuse_bool_axis('moveaxis', 'source', source)
@@ -3983,11 +7322,34 @@ _multiply = _bind('multiply', {})
 def multiply(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Product of two arrays, element-wise.
 
-    keras.ops's form of ``crossops.numpy.multiply``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.multiply``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: a Python int stays weak (int32 alone or with a bool array), a Python float
-    gives ``floatx()`` with a bool or integer array.
+    Parameters
+    ----------
+    x1 : ArrayLike
+        First factor.
+    x2 : ArrayLike
+        Second factor, broadcastable with x1.
+
+    Returns
+    -------
+    Array
+        ``x1 * x2``, of the broadcast shape and the promoted dtype. Dtypes as Keras: a
+        Python int stays weak (int32 alone or with a bool array), a Python float gives
+        ``floatx()`` with a bool or integer array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.multiply(np.array([1, 2, 3]), np.array([4, 5, 6]))
+    array([ 4, 10, 18])
+    >>> ops.multiply(np.array([[1], [2]]), np.array([1.5, -1.0]))
+    array([[ 1.5, -1. ],
+           [ 3. , -2. ]])
+    >>> ops.multiply(np.array([100], dtype=np.int8), 2)
+    array([-56], dtype=int8)
     """
     if _TYPE(x1) in _PY or _TYPE(x2) in _PY:
         x1, x2 = _kd.weak_inputs(x1, x2)
@@ -4016,8 +7378,34 @@ def nan_to_num(
 ) -> Array:
     """Replace NaN and infinities with finite numbers.
 
-    keras.ops's form of ``crossops.numpy.nan_to_num``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.nan_to_num``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+    nan : float, default 0.0
+        Value for NaN.
+    posinf : float | None, default None
+        Value for +inf; None means the largest finite value of x's dtype.
+    neginf : float | None, default None
+        Value for -inf; None means the most negative finite value of x's dtype.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.nan_to_num(np.array([np.nan, np.inf, -np.inf, 1.0], np.float32))
+    array([ 0.0000000e+00,  3.4028235e+38, -3.4028235e+38,  1.0000000e+00],
+          dtype=float32)
+    >>> ops.nan_to_num(np.array([np.nan, np.inf, -np.inf]), nan=-1.0, posinf=9.0)
+    array([-1.00000000e+000,  9.00000000e+000, -1.79769313e+308])
     """
     copy = True
     try:
@@ -4040,10 +7428,33 @@ _nanargmax = _bind('nanargmax', {})
 def nanargmax(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> Array:
     """Index of the maximum along an axis, ignoring NaN.
 
-    keras.ops's form of ``crossops.numpy.nanargmax``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.nanargmax``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: int32 indices.
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.nanargmax`` names it ``a``.
+    axis : int | None, default None
+        The axis to search along; None searches the flattened array.
+    keepdims : bool, default False
+        If True, the reduced axes are kept in the result with size one.
+
+    Returns
+    -------
+    Array
+        The indices, with axis removed (or kept with size one). Dtypes as Keras: int32,
+        whatever the backend's default integer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[1.0, np.nan, 3.0], [np.nan, 2.0, 2.0]])
+    >>> ops.nanargmax(x, axis=1)
+    array([2, 1], dtype=int32)
+    >>> ops.nanargmax(x)
+    array(2, dtype=int32)
     """
     a = x
     a = _kd.index_input(a)
@@ -4067,10 +7478,33 @@ _nanargmin = _bind('nanargmin', {})
 def nanargmin(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> Array:
     """Index of the minimum along an axis, ignoring NaN.
 
-    keras.ops's form of ``crossops.numpy.nanargmin``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.nanargmin``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: int32 indices.
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.nanargmin`` names it ``a``.
+    axis : int | None, default None
+        The axis to search along; None searches the flattened array.
+    keepdims : bool, default False
+        If True, the reduced axes are kept in the result with size one.
+
+    Returns
+    -------
+    Array
+        The indices, with axis removed (or kept with size one). Dtypes as Keras: int32,
+        whatever the backend's default integer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[1.0, np.nan, 0.5], [np.nan, 2.0, 2.0]])
+    >>> ops.nanargmin(x, axis=1)
+    array([2, 1], dtype=int32)
+    >>> ops.nanargmin(x)
+    array(2, dtype=int32)
     """
     a = x
     a = _kd.index_input(a)
@@ -4094,10 +7528,34 @@ _nancumprod = _bind('nancumprod', {})
 def nancumprod(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None) -> Array:
     """Cumulative product along an axis, with NaN counted as one.
 
-    keras.ops's form of ``crossops.numpy.nancumprod``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.nancumprod``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: the input's dtype (bool: int32) unless ``dtype`` is given.
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.nancumprod`` names it ``a``.
+    axis : int | None, default None
+        The axis to accumulate along; None flattens x first.
+    dtype : DTypeLike | None, default None
+        Data type to accumulate in and return; None: as Returns says. ``int`` means int32
+        (int64 on tensorflow) and ``float`` float32, as in keras.ops (crossops.numpy: int64,
+        float64).
+
+    Returns
+    -------
+    Array
+        The running products, of x's shape (1-d for ``axis=None``). Dtypes as Keras: the
+        input's dtype (bool: int32) unless ``dtype`` is given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.nancumprod(np.array([2.0, np.nan, 3.0]))
+    array([2., 2., 6.])
+    >>> ops.nancumprod(np.array([True, True]))
+    array([1, 1], dtype=int32)
     """
     a = x
     dtype = _kd.cumulative_dtype(a, dtype)
@@ -4125,10 +7583,37 @@ _nancumsum = _bind('nancumsum', {})
 def nancumsum(x: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None) -> Array:
     """Cumulative sum along an axis, with NaN counted as zero.
 
-    keras.ops's form of ``crossops.numpy.nancumsum``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.nancumsum``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: the input's dtype (bool: int32) unless ``dtype`` is given.
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.nancumsum`` names it ``a``.
+    axis : int | None, default None
+        The axis to accumulate along; None flattens x first.
+    dtype : DTypeLike | None, default None
+        Data type to accumulate in and return; None: as Returns says. ``int`` means int32
+        (int64 on tensorflow) and ``float`` float32, as in keras.ops (crossops.numpy: int64,
+        float64).
+
+    Returns
+    -------
+    Array
+        The running sums, of x's shape (1-d for ``axis=None``). Dtypes as Keras: the input's
+        dtype (bool: int32) unless ``dtype`` is given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.nancumsum(np.array([np.nan, 1.0, np.nan, 2.0]))
+    array([0., 1., 1., 3.])
+    >>> ops.nancumsum(np.array([[1.0, np.nan], [np.nan, 4.0]]), axis=0)
+    array([[1., 0.],
+           [1., 4.]])
+    >>> ops.nancumsum(np.array([True, True]))
+    array([1, 2], dtype=int32)
     """
     a = x
     dtype = _kd.cumulative_dtype(a, dtype)
@@ -4156,8 +7641,32 @@ _nanmax = _bind('nanmax', {})
 def nanmax(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """Maximum along the given axes, ignoring NaN.
 
-    keras.ops's form of ``crossops.numpy.nanmax``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.nanmax``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.nanmax`` names it ``a``.
+    axis : Axis, default None
+        Axis or axes along which to operate; None means all axes.
+    keepdims : bool, default False
+        If True, the reduced axes are kept in the result with size one.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[1.0, np.nan, 3.0], [np.nan, np.nan, 2.0]])
+    >>> ops.nanmax(x, axis=1)
+    array([3., 2.])
+    >>> ops.nanmax(x, axis=0)
+    array([ 1., nan,  3.])
     """
     a = x
     initial = None
@@ -4184,10 +7693,35 @@ _nanmean = _bind('nanmean', {})
 def nanmean(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """Mean along the given axes, ignoring NaN.
 
-    keras.ops's form of ``crossops.numpy.nanmean``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.nanmean``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.nanmean`` names it ``a``.
+    axis : Axis, default None
+        Axis or axes along which to operate; None means all axes.
+    keepdims : bool, default False
+        If True, the reduced axes are kept in the result with size one.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: a bool or integer
+        input computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[1.0, np.nan, 3.0], [np.nan, np.nan, 2.0]])
+    >>> ops.nanmean(x)
+    np.float64(2.0)
+    >>> ops.nanmean(x, axis=1)
+    array([2., 2.])
+    >>> ops.nanmean(np.array([0]))
+    np.float32(0.0)
     """
     a = x
     dtype = None
@@ -4217,10 +7751,35 @@ _nanmedian = _bind('nanmedian', {})
 def nanmedian(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """Median along the given axes, ignoring NaN.
 
-    keras.ops's form of ``crossops.numpy.nanmedian``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.nanmedian``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.nanmedian`` names it ``a``.
+    axis : Axis, default None
+        Axis or axes along which to operate; None means all axes.
+    keepdims : bool, default False
+        If True, the reduced axes are kept in the result with size one.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: a bool or integer
+        input computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[1.0, np.nan, 4.0], [2.0, 3.0, np.nan]])
+    >>> ops.nanmedian(x)
+    array(2.5)
+    >>> ops.nanmedian(x, axis=1)
+    array([2.5, 2.5])
+    >>> ops.nanmedian(np.array([0]))
+    array(0., dtype=float32)
     """
     a = x
     overwrite_input = False
@@ -4247,8 +7806,32 @@ _nanmin = _bind('nanmin', {})
 def nanmin(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """Minimum along the given axes, ignoring NaN.
 
-    keras.ops's form of ``crossops.numpy.nanmin``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.nanmin``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.nanmin`` names it ``a``.
+    axis : Axis, default None
+        Axis or axes along which to operate; None means all axes.
+    keepdims : bool, default False
+        If True, the reduced axes are kept in the result with size one.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[1.0, np.nan, 3.0], [np.nan, np.nan, 2.0]])
+    >>> ops.nanmin(x)
+    array(1.)
+    >>> ops.nanmin(x, axis=0)
+    array([ 1., nan,  2.])
     """
     a = x
     initial = None
@@ -4280,10 +7863,42 @@ def nanpercentile(
 ) -> Array:
     """Percentiles of the data along the given axes, ignoring NaN.
 
-    keras.ops's form of ``crossops.numpy.nanpercentile``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.nanpercentile``: Keras 3's signature, the same
+    computation (see there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.nanpercentile`` names it ``a``.
+    q : float | Sequence[float] | ArrayLike
+        Percentile or percentiles to compute, in [0, 100]: a number, a sequence or an array.
+    axis : Axis, default None
+        Axis or axes along which to operate; None means all axes.
+    method : {'linear', 'lower', 'higher', 'nearest', 'midpoint', 'inverted_cdf'}, default
+        'linear'
+        How to pick a value between two data points: ``"linear"``, ``"lower"``,
+        ``"higher"``, ``"nearest"``, ``"midpoint"``, or ``"inverted_cdf"`` (the first sorted
+        value whose cumulative share of the weights reaches q; x's dtype; the one method
+        that takes ``weights``).
+    keepdims : bool, default False
+        If True, the reduced axes are kept in the result with size one.
+
+    Returns
+    -------
+    Array
+        The percentiles: q's shape followed by x's shape without the reduced axes (kept with
+        size one if ``keepdims``). Dtypes as Keras: a bool or integer input computes in
+        ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[1.0, np.nan], [3.0, 4.0]])
+    >>> ops.nanpercentile(x, 50, axis=1)
+    array([1. , 3.5])
+    >>> ops.nanpercentile(x, [0, 100])
+    array([1., 4.])
     """
     a = x
     overwrite_input = False
@@ -4314,11 +7929,34 @@ _nanprod = _bind('nanprod', {})
 def nanprod(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """Product along the given axes, with NaN counted as one.
 
-    keras.ops's form of ``crossops.numpy.nanprod``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.nanprod``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: bool, int8 and int16 accumulate in int32, uint8 and uint16 in uint32; int32
-    and uint32 keep their dtype.
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.nanprod`` names it ``a``.
+    axis : Axis, default None
+        Axis or axes along which to operate; None means all axes.
+    keepdims : bool, default False
+        If True, the reduced axes are kept in the result with size one.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: bool, int8 and
+        int16 accumulate in int32, uint8 and uint16 in uint32; int32 and uint32 keep their
+        dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[2.0, np.nan, 3.0], [np.nan, np.nan, np.nan]])
+    >>> ops.nanprod(x, axis=1)
+    array([6., 1.])
+    >>> ops.nanprod(np.array([100, 100], dtype=np.int8))
+    np.int32(10000)
     """
     a = x
     dtype = None
@@ -4352,10 +7990,42 @@ def nanquantile(
 ) -> Array:
     """Quantiles of the data along the given axes, ignoring NaN.
 
-    keras.ops's form of ``crossops.numpy.nanquantile``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.nanquantile``: Keras 3's signature, the same
+    computation (see there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.nanquantile`` names it ``a``.
+    q : float | Sequence[float] | ArrayLike
+        Quantile or quantiles to compute, in [0, 1]: a number, a sequence or an array.
+    axis : Axis, default None
+        Axis or axes along which to operate; None means all axes.
+    method : {'linear', 'lower', 'higher', 'nearest', 'midpoint', 'inverted_cdf'}, default
+        'linear'
+        How to pick a value between two data points: ``"linear"``, ``"lower"``,
+        ``"higher"``, ``"nearest"``, ``"midpoint"``, or ``"inverted_cdf"`` (the first sorted
+        value whose cumulative share of the weights reaches q; x's dtype; the one method
+        that takes ``weights``).
+    keepdims : bool, default False
+        If True, the reduced axes are kept in the result with size one.
+
+    Returns
+    -------
+    Array
+        The quantiles: q's shape followed by x's shape without the reduced axes (kept with
+        size one if ``keepdims``). Dtypes as Keras: a bool or integer input computes in
+        ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[1.0, np.nan, 3.0], [4.0, 6.0, np.nan]])
+    >>> ops.nanquantile(x, 0.5, axis=1)
+    array([2., 5.])
+    >>> ops.nanquantile(x[0], [0.0, 0.25], method='lower')
+    array([1., 1.])
     """
     a = x
     overwrite_input = False
@@ -4386,10 +8056,33 @@ _nanstd = _bind('nanstd', {})
 def nanstd(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """Standard deviation along the given axes, ignoring NaN.
 
-    keras.ops's form of ``crossops.numpy.nanstd``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.nanstd``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.nanstd`` names it ``a``.
+    axis : Axis, default None
+        Axis or axes along which to operate; None means all axes.
+    keepdims : bool, default False
+        If True, the reduced axes are kept in the result with size one.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: a bool or integer
+        input computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[1.0, np.nan, 3.0], [np.nan, 4.0, 4.0]])
+    >>> ops.nanstd(x, axis=1)
+    array([1., 0.])
+    >>> ops.nanstd(np.array([0]))
+    array(0., dtype=float32)
     """
     a = x
     dtype = None
@@ -4425,11 +8118,36 @@ _nansum = _bind('nansum', {})
 def nansum(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """Sum along the given axes, with NaN counted as zero.
 
-    keras.ops's form of ``crossops.numpy.nansum``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.nansum``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: bool, int8 and int16 accumulate in int32, uint8 and uint16 in uint32; int32
-    and uint32 keep their dtype.
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.nansum`` names it ``a``.
+    axis : Axis, default None
+        Axis or axes along which to operate; None means all axes.
+    keepdims : bool, default False
+        If True, the reduced axes are kept in the result with size one.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: bool, int8 and
+        int16 accumulate in int32, uint8 and uint16 in uint32; int32 and uint32 keep their
+        dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[1.0, np.nan, 3.0], [np.nan, np.nan, 2.0]])
+    >>> ops.nansum(x)
+    np.float64(6.0)
+    >>> ops.nansum(x, axis=0)
+    array([1., 0., 5.])
+    >>> ops.nansum(np.array([100, 100], dtype=np.int8))
+    np.int32(200)
     """
     a = x
     dtype = None
@@ -4458,10 +8176,35 @@ _nanvar = _bind('nanvar', {})
 def nanvar(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """Variance along the given axes, ignoring NaN.
 
-    keras.ops's form of ``crossops.numpy.nanvar``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.nanvar``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.nanvar`` names it ``a``.
+    axis : Axis, default None
+        Axis or axes along which to operate; None means all axes.
+    keepdims : bool, default False
+        If True, the reduced axes are kept in the result with size one.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: a bool or integer
+        input computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[1.0, np.nan, 3.0], [np.nan, 4.0, 4.0]])
+    >>> ops.nanvar(x, axis=1)
+    array([1., 0.])
+    >>> ops.nanvar(x)
+    array(1.5)
+    >>> ops.nanvar(np.array([0]))
+    array(0., dtype=float32)
     """
     a = x
     dtype = None
@@ -4497,8 +8240,27 @@ _ndim = _bind('ndim', {})
 def ndim(x: ArrayLike) -> int:
     """Number of dimensions of an array, as a Python int.
 
-    keras.ops's form of ``crossops.numpy.ndim``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.ndim``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        An array of any backend. ``crossops.numpy.ndim`` names it ``a``.
+
+    Returns
+    -------
+    int
+        The number of axes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.ndim(np.zeros((2, 3)))
+    2
+    >>> ops.ndim(np.array(1.0))
+    0
     """
     a = x
     try:
@@ -4521,8 +8283,29 @@ _negative = _bind('negative', {})
 def negative(x: ArrayLike) -> Array:
     """Numerical negative ``-x``, element-wise.
 
-    keras.ops's form of ``crossops.numpy.negative``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.negative``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, numeric.
+
+    Returns
+    -------
+    Array
+        ``-x``, of x's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.negative(np.array([1.5, -2.0, 0.0]))
+    array([-1.5,  2. , -0. ])
+    >>> ops.negative(np.array([-128, 1], dtype=np.int8))
+    array([-128,   -1], dtype=int8)
+    >>> ops.negative(np.array([1, 2], dtype=np.uint8))
+    array([255, 254], dtype=uint8)
     """
     try:
         _key = _TYPE(x)
@@ -4544,11 +8327,31 @@ _nextafter = _bind('nextafter', {})
 def nextafter(x1: ArrayLike, x2: ArrayLike) -> Array:
     """The next representable floating-point value after x1 toward x2, element-wise.
 
-    keras.ops's form of ``crossops.numpy.nextafter``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.nextafter``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: integer and bool operands compute in ``floatx()``; a Python float stays
-    weak next to a float array.
+    Parameters
+    ----------
+    x1 : ArrayLike
+        Values to step from, real floating-point.
+    x2 : ArrayLike
+        Directions to step toward, broadcastable with x1.
+
+    Returns
+    -------
+    Array
+        The neighbouring values, of the broadcast shape. Dtypes as Keras: integer and bool
+        operands compute in ``floatx()``; a Python float stays weak next to a float array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.nextafter(np.array([1.0, 1.0], dtype=np.float32), np.array([2.0, 0.0],
+    ...     dtype=np.float32))
+    array([1.0000001 , 0.99999994], dtype=float32)
+    >>> ops.nextafter(np.array([1.0]), np.array([2.0])) - 1.0
+    array([2.22044605e-16])
     """
     x1, x2 = _kd.divide_inputs(x1, x2)
     try:
@@ -4574,10 +8377,31 @@ _nonzero = _bind('nonzero', {})
 def nonzero(x: ArrayLike) -> tuple[Array, ...]:
     """Indices of the non-zero elements of an array.
 
-    keras.ops's form of ``crossops.numpy.nonzero``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.nonzero``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: int32 indices.
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array of at least one dimension. ``crossops.numpy.nonzero`` names it ``a``.
+
+    Returns
+    -------
+    tuple[Array, ...]
+        A tuple of x.ndim 1-D integer arrays of indices. Dtypes as Keras: int32, whatever
+        the backend's default integer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[0, 7], [3, 0]])
+    >>> ops.nonzero(x)
+    (array([0, 1], dtype=int32), array([1, 0], dtype=int32))
+    >>> x[ops.nonzero(x)]
+    array([7, 3])
+    >>> ops.nonzero(np.array([0.0, 2.0, np.nan]))
+    (array([1, 2], dtype=int32),)
     """
     x = _kd.index_input(x)
     try:
@@ -4598,8 +8422,29 @@ _not_equal = _bind('not_equal', {})
 def not_equal(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Truth value of ``x1 != x2``, element-wise.
 
-    keras.ops's form of ``crossops.numpy.not_equal``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.not_equal``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x1 : ArrayLike
+        First array.
+    x2 : ArrayLike
+        Second array, broadcastable with x1.
+
+    Returns
+    -------
+    Array
+        A boolean array of the broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.not_equal(np.array([1, 2, 3]), np.array([1, 0, 3]))
+    array([False,  True, False])
+    >>> ops.not_equal(np.array([np.nan]), np.array([np.nan]))
+    array([ True])
     """
     try:
         _t = _TYPE(x1)
@@ -4624,10 +8469,33 @@ _ones = _bind('ones', {})
 def ones(shape: Shape, dtype: DTypeLike | None = None) -> Array:
     """A new array of the given shape filled with ones.
 
-    keras.ops's form of ``crossops.numpy.ones``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.ones``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: ``floatx()`` (float32) unless ``dtype`` is given.
+    Parameters
+    ----------
+    shape : Shape
+        Shape of the result: an int or a sequence of ints.
+    dtype : DTypeLike | None, default None
+        Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
+        ``"float32"``; None picks the default. ``int`` means int32 (int64 on tensorflow) and
+        ``float`` float32, as in keras.ops (crossops.numpy: int64, float64).
+
+    Returns
+    -------
+    Array
+        An array of the default backend. Dtypes as Keras: ``floatx()`` (float32) unless
+        ``dtype`` is given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.ones(3)
+    array([1., 1., 1.], dtype=float32)
+    >>> ops.ones((2, 2), dtype='int8')
+    array([[1, 1],
+           [1, 1]], dtype=int8)
     """
     device = None
     like = None
@@ -4650,8 +8518,33 @@ _ones_like = _bind('ones_like', {})
 def ones_like(x: ArrayLike, dtype: DTypeLike | None = None) -> Array:
     """A new array of ones with x's shape.
 
-    keras.ops's form of ``crossops.numpy.ones_like``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.ones_like``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Array whose shape (and dtype and backend) the result takes.
+        ``crossops.numpy.ones_like`` names it ``a``.
+    dtype : DTypeLike | None, default None
+        Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
+        ``"float32"``; None picks the default. ``int`` means int32 (int64 on tensorflow) and
+        ``float`` float32, as in keras.ops (crossops.numpy: int64, float64).
+
+    Returns
+    -------
+    Array
+        An array of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[1.5, 2.5, 3.5]])
+    >>> ops.ones_like(x)
+    array([[1., 1., 1.]])
+    >>> ops.ones_like(x, dtype='bool')
+    array([[ True,  True,  True]])
     """
     device = None
     try:
@@ -4674,13 +8567,37 @@ _outer = _bind('outer', {})
 
 
 def outer(x1: ArrayLike, x2: ArrayLike) -> Array:
-    """The outer product of two vectors: ``out[i, j] = a[i] * b[j]``.
+    """The outer product of two vectors: ``out[i, j] = x1[i] * x2[j]``.
 
-    keras.ops's form of ``crossops.numpy.outer``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.outer``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: Python scalars as in ``add``; a scalar beside an array takes the array's
-    dtype.
+    Parameters
+    ----------
+    x1 : ArrayLike
+        First input (flattened). ``crossops.numpy.outer`` names it ``a``.
+    x2 : ArrayLike
+        Second input (flattened). ``crossops.numpy.outer`` names it ``b``.
+
+    Returns
+    -------
+    Array
+        An array of shape ``(x1.size, x2.size)``. Dtypes as Keras: Python scalars as in
+        ``add``; a scalar beside an array takes the array's dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.outer(np.array([1, 2, 3]), np.array([1, 10]))
+    array([[ 1, 10],
+           [ 2, 20],
+           [ 3, 30]])
+    >>> ops.outer(np.array([[1, 2], [3, 4]]), np.array([1.0, -1.0]))
+    array([[ 1., -1.],
+           [ 2., -2.],
+           [ 3., -3.],
+           [ 4., -4.]])
     """
     a = x1
     b = x2
@@ -4707,8 +8624,38 @@ def pad(
 ) -> Array:
     """Pad an array with a constant or with values taken from its own edges.
 
-    keras.ops's form of ``crossops.numpy.pad``: Keras's parameter names, kinds and defaults, the
-    same computation.
+    keras.ops's form of ``crossops.numpy.pad``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        The array to pad. ``crossops.numpy.pad`` names it ``array``.
+    pad_width : int | Sequence[int] | Sequence[Sequence[int]]
+        The widths ``(before, after)`` for each axis: an int for every side, one pair for
+        every axis, or one pair per axis.
+    mode : Literal["constant", "edge", "reflect", "symmetric", "wrap"], default 'constant'
+        How to fill the pad: ``"constant"``, ``"edge"``, ``"reflect"``, ``"symmetric"`` or
+        ``"wrap"``.
+    constant_values : int | float | None, default None
+        The fill value of mode ``"constant"``; None means 0.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([1, 2, 3])
+    >>> ops.pad(x, 2)
+    array([0, 0, 1, 2, 3, 0, 0])
+    >>> ops.pad(x, (1, 2), constant_values=9)
+    array([9, 1, 2, 3, 9, 9])
+    >>> ops.pad(x, 2, mode='reflect')
+    array([3, 2, 1, 2, 3, 2, 1])
     """
     array = x
     try:
@@ -4736,10 +8683,44 @@ def percentile(
 ) -> Array:
     """Percentiles of the data along the given axes.
 
-    keras.ops's form of ``crossops.numpy.percentile``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.percentile``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.percentile`` names it ``a``.
+    q : float | Sequence[float] | ArrayLike
+        Percentile or percentiles to compute, in [0, 100]: a number, a sequence or an array.
+    axis : Axis, default None
+        Axis or axes along which to operate; None means all axes.
+    method : {'linear', 'lower', 'higher', 'nearest', 'midpoint', 'inverted_cdf'}, default
+        'linear'
+        How to pick a value between two data points: ``"linear"``, ``"lower"``,
+        ``"higher"``, ``"nearest"``, ``"midpoint"``, or ``"inverted_cdf"`` (the first sorted
+        value whose cumulative share of the weights reaches q; x's dtype; the one method
+        that takes ``weights``).
+    keepdims : bool, default False
+        If True, the reduced axes are kept in the result with size one.
+
+    Returns
+    -------
+    Array
+        The percentiles: q's shape followed by x's shape without the reduced axes (kept with
+        size one if ``keepdims``). Dtypes as Keras: a bool or integer input computes in
+        ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([1.0, 2.0, 3.0, 4.0])
+    >>> ops.percentile(x, 50)
+    array(2.5)
+    >>> ops.percentile(x, [25, 75])
+    array([1.75, 3.25])
+    >>> ops.percentile(x, 25, method='higher')
+    array(2.)
     """
     a = x
     overwrite_input = False
@@ -4770,10 +8751,30 @@ _power = _bind('power', {})
 def power(x1: ArrayLike, x2: ArrayLike) -> Array:
     """First array raised to the powers of the second, element-wise; the NumPy name of ``pow``.
 
-    keras.ops's form of ``crossops.numpy.power``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.power``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: Python scalars as in ``add``; two bools compute in int32.
+    Parameters
+    ----------
+    x1 : ArrayLike
+        Bases.
+    x2 : ArrayLike
+        Exponents, broadcast with x1.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: Python scalars as
+        in ``add``; two bools compute in int32.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.power(np.array([2, 3]), np.array([3, 2]))
+    array([8, 9])
+    >>> ops.power(np.array([2.0, 4.0]), 0.5)
+    array([1.41421356, 2.        ])
     """
     x1, x2 = _kd.weak_int_inputs(x1, x2)
     try:
@@ -4798,11 +8799,42 @@ def prod(
 ) -> Array:
     """Product of the elements, over all elements or along axes.
 
-    keras.ops's form of ``crossops.numpy.prod``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.prod``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: bool, int8 and int16 accumulate in int32, uint8 and uint16 in uint32,
-    unless ``dtype`` is given.
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, numeric. ``crossops.numpy.prod`` names it ``a``.
+    axis : Axis, default None
+        Axis or axes along which to operate; None means all axes.
+    keepdims : bool, default False
+        If True, the reduced axes are kept in the result with size one.
+    dtype : DTypeLike | None, default None
+        Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
+        ``"float32"``; None picks the default. ``int`` means int32 (int64 on tensorflow) and
+        ``float`` float32, as in keras.ops (crossops.numpy: int64, float64).
+
+    Returns
+    -------
+    Array
+        The products, with the reduced axes removed (or kept with size one). Dtypes as
+        Keras: bool, int8 and int16 accumulate in int32, uint8 and uint16 in uint32, unless
+        ``dtype`` is given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[1, 2, 3], [4, 5, 6]])
+    >>> ops.prod(x)
+    np.int64(720)
+    >>> ops.prod(x, axis=1)
+    array([  6, 120])
+    >>> ops.prod(np.array([], dtype=np.float32))
+    np.float32(1.0)
+    >>> ops.prod(np.array([100, 100], dtype=np.int8))
+    np.int32(10000)
     """
     dtype = _kd.accumulator(x, dtype)
     if dtype is None and axis is None and keepdims is False:
@@ -4831,8 +8863,32 @@ _ptp = _bind('ptp', {})
 def ptp(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """Range (maximum minus minimum) along the given axes.
 
-    keras.ops's form of ``crossops.numpy.ptp``: Keras's parameter names, kinds and defaults, the
-    same computation.
+    keras.ops's form of ``crossops.numpy.ptp``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.ptp`` names it ``a``.
+    axis : Axis, default None
+        Axis or axes along which to operate; None means all axes.
+    keepdims : bool, default False
+        If True, the reduced axes are kept in the result with size one.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[1, 5, 2], [4, 0, 3]])
+    >>> ops.ptp(x)
+    np.int64(5)
+    >>> ops.ptp(x, axis=1)
+    array([4, 4])
     """
     a = x
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
@@ -4862,10 +8918,44 @@ def quantile(
 ) -> Array:
     """Quantiles of the data along the given axes.
 
-    keras.ops's form of ``crossops.numpy.quantile``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.quantile``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.quantile`` names it ``a``.
+    q : float | Sequence[float] | ArrayLike
+        Quantile or quantiles to compute, in [0, 1]: a number, a sequence or an array.
+    axis : Axis, default None
+        Axis or axes along which to operate; None means all axes.
+    method : {'linear', 'lower', 'higher', 'nearest', 'midpoint', 'inverted_cdf'}, default
+        'linear'
+        How to pick a value between two data points: ``"linear"``, ``"lower"``,
+        ``"higher"``, ``"nearest"``, ``"midpoint"``, or ``"inverted_cdf"`` (the first sorted
+        value whose cumulative share of the weights reaches q; x's dtype; the one method
+        that takes ``weights``).
+    keepdims : bool, default False
+        If True, the reduced axes are kept in the result with size one.
+
+    Returns
+    -------
+    Array
+        The quantiles: q's shape followed by x's shape without the reduced axes (kept with
+        size one if ``keepdims``). Dtypes as Keras: a bool or integer input computes in
+        ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([1.0, 2.0, 3.0, 4.0])
+    >>> ops.quantile(x, 0.5)
+    array(2.5)
+    >>> ops.quantile(x, [0.25, 0.4])
+    array([1.75, 2.2 ])
+    >>> ops.quantile(x, 0.4, method='nearest')
+    array(2.)
     """
     a = x
     overwrite_input = False
@@ -4896,10 +8986,29 @@ _rad2deg = _bind('rad2deg', {})
 def rad2deg(x: ArrayLike) -> Array:
     """Convert angles from radians to degrees, element-wise.
 
-    keras.ops's form of ``crossops.numpy.rad2deg``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.rad2deg``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Angles in radians.
+
+    Returns
+    -------
+    Array
+        ``x * (180 / pi)``, in x's floating dtype: NumPy's ``rad2deg`` bit for bit (float16
+        and bfloat16 computed in float32). Dtypes as Keras: a bool or integer input computes
+        in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.rad2deg(np.array([0.0, np.pi / 2, np.pi]))
+    array([  0.,  90., 180.])
+    >>> ops.rad2deg(np.array([0]))
+    array([0.], dtype=float32)
     """
     x = _kd.float_input(x)
     try:
@@ -4922,8 +9031,28 @@ _ravel = _bind('ravel', {})
 def ravel(x: ArrayLike) -> Array:
     """The elements of an array as a 1-d array, in row-major (C) order.
 
-    keras.ops's form of ``crossops.numpy.ravel``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.ravel``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.ravel`` names it ``a``.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[1, 2], [3, 4]])
+    >>> ops.ravel(x)
+    array([1, 2, 3, 4])
+    >>> ops.ravel(x.T)
+    array([1, 3, 2, 4])
     """
     a = x
     order = 'C'
@@ -4947,8 +9076,28 @@ _real = _bind('real', {})
 def real(x: ArrayLike) -> Array:
     """Real part of complex numbers, element-wise.
 
-    keras.ops's form of ``crossops.numpy.real``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.real``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, complex or real floating-point. ``crossops.numpy.real`` names it
+        ``val``.
+
+    Returns
+    -------
+    Array
+        The real parts, of x's shape, in the matching real dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.real(np.array([1 + 2j, 3 - 1j]))
+    array([1., 3.])
+    >>> ops.real(np.array([1.5, 2.0], dtype=np.float32))
+    array([1.5, 2. ], dtype=float32)
     """
     try:
         _key = _TYPE(x)
@@ -4970,10 +9119,30 @@ _reciprocal = _bind('reciprocal', {})
 def reciprocal(x: ArrayLike) -> Array:
     """Reciprocal ``1 / x``, element-wise.
 
-    keras.ops's form of ``crossops.numpy.reciprocal``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.reciprocal``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, floating-point.
+
+    Returns
+    -------
+    Array
+        ``1 / x``, of x's shape and dtype. Dtypes as Keras: a bool or integer input computes
+        in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.reciprocal(np.array([2.0, 0.5, -4.0]))
+    array([ 0.5 ,  2.  , -0.25])
+    >>> ops.reciprocal(np.array([1, 2, 4]).astype(np.float32))
+    array([1.  , 0.5 , 0.25], dtype=float32)
+    >>> ops.reciprocal(np.array([1]))
+    array([1.], dtype=float32)
     """
     x = _kd.float_input(x)
     try:
@@ -4996,8 +9165,39 @@ _repeat = _bind('repeat', {})
 def repeat(x: ArrayLike, repeats: ArrayLike, axis: int | None = None) -> Array:
     """Repeat each element of an array a number of times.
 
-    keras.ops's form of ``crossops.numpy.repeat``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.repeat``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.repeat`` names it ``a``.
+    repeats : ArrayLike
+        Number of repetitions: an int, or a 1-D integer array with one non-negative count
+        per element along axis.
+    axis : int | None, default None
+        Axis along which to repeat; None flattens x first.
+
+    Returns
+    -------
+    Array
+        The repeated array, 1-D when axis is None.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[1, 2], [3, 4]])
+    >>> ops.repeat(x, 2)
+    array([1, 1, 2, 2, 3, 3, 4, 4])
+    >>> ops.repeat(x, 2, axis=0)
+    array([[1, 2],
+           [1, 2],
+           [3, 4],
+           [3, 4]])
+    >>> ops.repeat(x, np.array([1, 0]), axis=1)
+    array([[1],
+           [3]])
     """
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
         _refuse_bool_axis('repeat', 'axis', axis)
@@ -5021,8 +9221,36 @@ _reshape = _bind('reshape', {})
 def reshape(x: ArrayLike, newshape: int | tuple[int, ...]) -> Array:
     """Give an array a new shape without changing its data.
 
-    keras.ops's form of ``crossops.numpy.reshape``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.reshape``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.reshape`` names it ``a``.
+    newshape : int | tuple[int, ...]
+        New shape, a tuple of ints (or one int) with the same product as x's shape; one
+        entry may be -1. ``crossops.numpy.reshape`` names it ``shape``.
+
+    Returns
+    -------
+    Array
+        An array of the new shape, of x's dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.arange(6)
+    >>> ops.reshape(x, (2, 3))
+    array([[0, 1, 2],
+           [3, 4, 5]])
+    >>> ops.reshape(x, (3, -1))
+    array([[0, 1],
+           [2, 3],
+           [4, 5]])
+    >>> ops.reshape(np.array([[1, 2], [3, 4]]), (-1,))
+    array([1, 2, 3, 4])
     """
     shape = newshape
     copy = None
@@ -5046,10 +9274,29 @@ _right_shift = _bind('right_shift', {})
 def right_shift(x: ArrayLike, y: ArrayLike) -> Array:
     """Shift the bits of integers to the right, element-wise: ``floor(x / 2**y)``.
 
-    keras.ops's form of ``crossops.numpy.right_shift``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.right_shift``: Keras 3's signature, the same
+    computation (see there for edge cases).
 
-    Dtypes as Keras: Python scalars as in ``add``; two bools compute in int32.
+    Parameters
+    ----------
+    x : ArrayLike
+        Integers to shift. ``crossops.numpy.right_shift`` names it ``x1``.
+    y : ArrayLike
+        Non-negative shift counts, broadcast with x. ``crossops.numpy.right_shift`` names it
+        ``x2``.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: Python scalars as
+        in ``add``; two bools compute in int32.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.right_shift(np.array([16, -16]), 2)
+    array([ 4, -4])
     """
     x, y = _kd.weak_int_inputs(x, y)
     try:
@@ -5072,8 +9319,37 @@ _roll = _bind('roll', {})
 def roll(x: ArrayLike, shift: int | tuple[int, ...], axis: Axis = None) -> Array:
     """Shift elements cyclically along axes.
 
-    keras.ops's form of ``crossops.numpy.roll``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.roll``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.roll`` names it ``a``.
+    shift : int | tuple[int, ...]
+        Number of places to shift (negative to the left), or one number per axis.
+    axis : Axis, default None
+        Axis or axes along which to shift; None shifts the flattened array.
+
+    Returns
+    -------
+    Array
+        An array of x's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[1, 2, 3], [4, 5, 6]])
+    >>> ops.roll(x, 1)
+    array([[6, 1, 2],
+           [3, 4, 5]])
+    >>> ops.roll(x, -1, axis=1)
+    array([[2, 3, 1],
+           [5, 6, 4]])
+    >>> ops.roll(x, (1, 1), axis=(0, 1))
+    array([[6, 4, 5],
+           [3, 1, 2]])
     """
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
         _refuse_bool_axis('roll', 'axis', axis)
@@ -5097,8 +9373,37 @@ _rot90 = _bind('rot90', {})
 def rot90(array: ArrayLike, k: int = 1, axes: tuple[int, int] = (0, 1)) -> Array:
     """Rotate an m by 90 degrees ``k`` times in the plane of two axes.
 
-    keras.ops's form of ``crossops.numpy.rot90``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.rot90``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    array : ArrayLike
+        Input array, at least 2-d. ``crossops.numpy.rot90`` names it ``m``.
+    k : int, default 1
+        Number of quarter turns.
+    axes : tuple[int, int], default (0, 1)
+        The two axes of the plane of rotation.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> m = np.array([[1, 2], [3, 4]])
+    >>> ops.rot90(m)
+    array([[2, 4],
+           [1, 3]])
+    >>> ops.rot90(m, k=-1)
+    array([[3, 1],
+           [4, 2]])
+    >>> ops.rot90(m, k=2)
+    array([[4, 3],
+           [2, 1]])
     """
     m = array
     if _TYPE(axes) in _BOOL_AXIS_TYPES:
@@ -5125,10 +9430,38 @@ def searchsorted(
 ) -> Array:
     """Indices where values would be inserted into a sorted array to keep it sorted.
 
-    keras.ops's form of ``crossops.numpy.searchsorted``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.searchsorted``: Keras 3's signature, the same
+    computation (see there for edge cases).
 
-    Dtypes as Keras: int32 indices.
+    Parameters
+    ----------
+    sorted_sequence : ArrayLike
+        1-D array, sorted in ascending order (or made so by sorter).
+        ``crossops.numpy.searchsorted`` names it ``a``.
+    values : ArrayLike
+        Values to find positions for; any shape. ``crossops.numpy.searchsorted`` names it
+        ``v``.
+    side : Literal["left", "right"], default 'left'
+        ``"left"`` inserts before equal elements of sorted_sequence, ``"right"`` after them.
+
+    Returns
+    -------
+    Array
+        Integer indices into sorted_sequence, of values's shape. Dtypes as Keras: int32,
+        whatever the backend's default integer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x1 = np.array([1, 2, 2, 3])
+    >>> ops.searchsorted(x1, np.array([2, 0, 5]))
+    array([1, 0, 4], dtype=int32)
+    >>> ops.searchsorted(x1, np.array([2, 0, 5]), side='right')
+    array([3, 0, 4], dtype=int32)
+    >>> ops.searchsorted(np.array([1, 3, 5]), np.array([[0, 3], [4, 9]]))
+    array([[0, 1],
+           [2, 3]], dtype=int32)
     """
     x1 = sorted_sequence
     x2 = values
@@ -5152,8 +9485,29 @@ _sign = _bind('sign', {})
 def sign(x: ArrayLike) -> Array:
     """Sign of the elements: -1, 0 or 1, element-wise.
 
-    keras.ops's form of ``crossops.numpy.sign``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.sign``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, numeric.
+
+    Returns
+    -------
+    Array
+        The signs, of x's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.sign(np.array([-2.5, -0.0, 0.0, 3.0, np.nan]))
+    array([-1.,  0.,  0.,  1., nan])
+    >>> ops.sign(np.array([-7, 0, 7]))
+    array([-1,  0,  1])
+    >>> ops.sign(np.array([3 + 4j, -2j]))
+    array([ 0.6+0.8j, -0. -1.j ])
     """
     try:
         _key = _TYPE(x)
@@ -5175,8 +9529,27 @@ _signbit = _bind('signbit', {})
 def signbit(x: ArrayLike) -> Array:
     """Test whether the sign bit is set, element-wise.
 
-    keras.ops's form of ``crossops.numpy.signbit``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.signbit``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, real floating-point.
+
+    Returns
+    -------
+    Array
+        A boolean array of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.signbit(np.array([-1.5, -0.0, 0.0, 2.0]))
+    array([ True,  True, False, False])
+    >>> ops.signbit(np.array([-np.inf, np.inf]))
+    array([ True, False])
     """
     try:
         _key = _TYPE(x)
@@ -5198,10 +9571,28 @@ _sin = _bind('sin', {})
 def sin(x: ArrayLike) -> Array:
     """Sine, element-wise.
 
-    keras.ops's form of ``crossops.numpy.sin``: Keras's parameter names, kinds and defaults, the
-    same computation.
+    keras.ops's form of ``crossops.numpy.sin``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array: angles in radians.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: a bool or integer
+        input computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.sin(np.array([0.0, np.pi / 6, np.pi / 2]))
+    array([0. , 0.5, 1. ])
+    >>> ops.sin(np.array([0]))
+    array([0.], dtype=float32)
     """
     x = _kd.float_input(x)
     try:
@@ -5224,10 +9615,28 @@ _sinc = _bind('sinc', {})
 def sinc(x: ArrayLike) -> Array:
     """Normalized sinc function, ``sin(pi x) / (pi x)``, element-wise.
 
-    keras.ops's form of ``crossops.numpy.sinc``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.sinc``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: a bool or integer
+        input computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.sinc(np.array([0.0, 0.5, 2.0]))
+    array([ 1.00000000e+00,  6.36619772e-01, -3.89817183e-17])
+    >>> ops.sinc(np.array([0]))
+    array([1.], dtype=float32)
     """
     x = _kd.float_input(x)
     try:
@@ -5250,10 +9659,28 @@ _sinh = _bind('sinh', {})
 def sinh(x: ArrayLike) -> Array:
     """Hyperbolic sine, element-wise.
 
-    keras.ops's form of ``crossops.numpy.sinh``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.sinh``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: a bool or integer
+        input computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.sinh(np.array([-1.0, 0.0, 1.0]))
+    array([-1.17520119,  0.        ,  1.17520119])
+    >>> ops.sinh(np.array([0]))
+    array([0.], dtype=float32)
     """
     x = _kd.float_input(x)
     try:
@@ -5276,8 +9703,27 @@ _size = _bind('size', {})
 def size(x: ArrayLike) -> int:
     """Number of elements of an array, as a Python int.
 
-    keras.ops's form of ``crossops.numpy.size``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.size``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        An array of any backend. ``crossops.numpy.size`` names it ``a``.
+
+    Returns
+    -------
+    int
+        The element count.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.size(np.zeros((2, 3)))
+    6
+    >>> ops.size(np.array(1.0))
+    1
     """
     a = x
     axis = None
@@ -5303,8 +9749,31 @@ _slogdet = _bind('linalg.slogdet', {})
 def slogdet(x: ArrayLike) -> tuple[Array, Array]:
     """Sign and natural logarithm of the absolute value of the determinant.
 
-    keras.ops's form of ``crossops.numpy.linalg.slogdet``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.linalg.slogdet``: Keras 3's signature, the same
+    computation (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Square matrices, shape ``(..., M, M)``. ``crossops.numpy.linalg.slogdet`` names it
+        ``a``.
+
+    Returns
+    -------
+    tuple[Array, Array]
+        A named tuple ``(sign, logabsdet)``, each of shape ``x.shape[:-2]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> sign, logabsdet = ops.slogdet(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    >>> sign
+    np.float64(-1.0)
+    >>> logabsdet
+    np.float64(0.6931471805599455)
+    >>> ops.slogdet(100.0 * np.eye(200)).logabsdet
+    np.float64(921.0340371976157)
     """
     try:
         _key = _TYPE(x)
@@ -5326,8 +9795,34 @@ _sort = _bind('sort', {})
 def sort(x: ArrayLike, axis: int | None = -1) -> Array:
     """Sorted copy of an array, along an axis.
 
-    keras.ops's form of ``crossops.numpy.sort``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.sort``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, real. ``crossops.numpy.sort`` names it ``a``.
+    axis : int | None, default -1
+        Axis along which to sort (negative counts from the end); None sorts the flattened
+        array.
+
+    Returns
+    -------
+    Array
+        The sorted array, of x's shape (1-d with ``axis=None``) and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[3, 1, 2], [9, 7, 8]])
+    >>> ops.sort(x)
+    array([[1, 2, 3],
+           [7, 8, 9]])
+    >>> ops.sort(np.array([2.0, np.nan, -1.0, np.inf]))
+    array([-1.,  2., inf, nan])
+    >>> ops.sort(x, axis=None)
+    array([1, 2, 3, 7, 8, 9])
     """
     descending = False
     stable = True
@@ -5353,8 +9848,35 @@ _split = _bind('split', {})
 def split(x: ArrayLike, indices_or_sections: int | Sequence[int], axis: int = 0) -> list[Array]:
     """Split an array into equal sections, or at given indices, along an axis.
 
-    keras.ops's form of ``crossops.numpy.split``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.split``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Array to split. ``crossops.numpy.split`` names it ``ary``.
+    indices_or_sections : int | Sequence[int]
+        The number of equal sections, or the sorted indices to split at.
+    axis : int, default 0
+        The axis to split along.
+
+    Returns
+    -------
+    list[Array]
+        The pieces, in order along the axis.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.split(np.arange(6), 3)
+    [array([0, 1]), array([2, 3]), array([4, 5])]
+    >>> ops.split(np.arange(6), [1, 4])
+    [array([0]), array([1, 2, 3]), array([4, 5])]
+    >>> ops.split(np.arange(6).reshape(2, 3), [1], axis=1)
+    [array([[0],
+           [3]]), array([[1, 2],
+           [4, 5]])]
     """
     ary = x
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
@@ -5379,10 +9901,30 @@ _sqrt = _bind('sqrt', {})
 def sqrt(x: ArrayLike) -> Array:
     """Non-negative square root, element-wise.
 
-    keras.ops's form of ``crossops.numpy.sqrt``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.sqrt``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: a bool or integer
+        input computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.sqrt(np.array([4.0, 2.0, 0.0, np.inf]))
+    array([2.        , 1.41421356, 0.        ,        inf])
+    >>> ops.sqrt(np.array([-4 + 0j]))
+    array([0.+2.j])
+    >>> ops.sqrt(np.array([9, 16]))
+    array([3., 4.], dtype=float32)
     """
     x = _kd.float_input(x)
     try:
@@ -5405,10 +9947,31 @@ _square = _bind('square', {})
 def square(x: ArrayLike) -> Array:
     """Square ``x * x``, element-wise.
 
-    keras.ops's form of ``crossops.numpy.square``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.square``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: a bool input computes in int32.
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, numeric.
+
+    Returns
+    -------
+    Array
+        ``x**2``, of x's shape and dtype. Dtypes as Keras: a bool input computes in int32.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.square(np.array([-3, 0, 2]))
+    array([9, 0, 4])
+    >>> ops.square(np.array([1.5, 1j]))
+    array([ 2.25+0.j, -1.  +0.j])
+    >>> ops.square(np.array([16], dtype=np.int8))
+    array([0], dtype=int8)
+    >>> ops.square(np.array([True, False]))
+    array([1, 0], dtype=int32)
     """
     x = _kd.bool_int32_input(x)
     try:
@@ -5431,8 +9994,32 @@ _squeeze = _bind('squeeze', {})
 def squeeze(x: ArrayLike, axis: int | tuple[int, ...] = None) -> Array:
     """Remove axes of size one from an array.
 
-    keras.ops's form of ``crossops.numpy.squeeze``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.squeeze``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.squeeze`` names it ``a``.
+    axis : int | tuple[int, ...], default None
+        Axis or axes to remove, each of size 1.
+
+    Returns
+    -------
+    Array
+        x without those axes, of x's dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.zeros((1, 3, 1))
+    >>> ops.squeeze(x, 0).shape
+    (3, 1)
+    >>> ops.squeeze(x, (0, 2)).shape
+    (3,)
+    >>> ops.squeeze(np.array([[5]]), -1)
+    array([5])
     """
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
         _refuse_bool_axis('squeeze', 'axis', axis)
@@ -5453,11 +10040,36 @@ _stack = _bind('stack', {})
 def stack(x: Sequence[ArrayLike], axis: int = 0) -> Array:
     """Join a sequence of arrays along a new axis.
 
-    keras.ops's form of ``crossops.numpy.stack``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.stack``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: the arrays are promoted together first (float16 with int16 gives float16,
-    int32 with float32 float32).
+    Parameters
+    ----------
+    x : Sequence[ArrayLike]
+        Arrays of equal shapes to stack. ``crossops.numpy.stack`` names it ``arrays``.
+    axis : int, default 0
+        Position of the new axis in the result (negative counts from the end).
+
+    Returns
+    -------
+    Array
+        The stacked array. Dtypes as Keras: the arrays are promoted together first (float16
+        with int16 gives float16, int32 with float32 float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> a, b = np.array([1, 2, 3]), np.array([4, 5, 6])
+    >>> ops.stack([a, b])
+    array([[1, 2, 3],
+           [4, 5, 6]])
+    >>> ops.stack([a, b], axis=1)
+    array([[1, 4],
+           [2, 5],
+           [3, 6]])
+    >>> ops.stack([a, b], axis=-1).shape
+    (3, 2)
     """
     arrays = x
     arrays = _kd.promoted_sequence(arrays)
@@ -5480,10 +10092,36 @@ _std = _bind('std', {})
 def std(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """Standard deviation, over all elements or along axes.
 
-    keras.ops's form of ``crossops.numpy.std``: Keras's parameter names, kinds and defaults, the
-    same computation.
+    keras.ops's form of ``crossops.numpy.std``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, real floating-point. ``crossops.numpy.std`` names it ``a``.
+    axis : Axis, default None
+        Axis or axes along which to operate; None means all axes.
+    keepdims : bool, default False
+        If True, the reduced axes are kept in the result with size one.
+
+    Returns
+    -------
+    Array
+        The standard deviations, with the reduced axes removed (or kept with size one).
+        Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([1.0, 2.0, 3.0, 4.0])
+    >>> ops.std(x)
+    np.float64(1.118033988749895)
+    >>> ops.std(np.array([[1.0, 3.0], [2.0, 2.0]]), axis=1, keepdims=True)
+    array([[1.],
+           [0.]])
+    >>> ops.std(np.array([0]))
+    np.float32(0.0)
     """
     correction = 0.0
     x = _kd.float_input(x)
@@ -5509,11 +10147,34 @@ _subtract = _bind('subtract', {})
 def subtract(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Difference of two arrays, element-wise.
 
-    keras.ops's form of ``crossops.numpy.subtract``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.subtract``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: a Python int stays weak (int32 alone or with a bool array), a Python float
-    gives ``floatx()`` with a bool or integer array.
+    Parameters
+    ----------
+    x1 : ArrayLike
+        Minuend.
+    x2 : ArrayLike
+        Subtrahend, broadcastable with x1.
+
+    Returns
+    -------
+    Array
+        ``x1 - x2``, of the broadcast shape and the promoted dtype. Dtypes as Keras: a
+        Python int stays weak (int32 alone or with a bool array), a Python float gives
+        ``floatx()`` with a bool or integer array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.subtract(np.array([10, 20, 30]), np.array([1, 2, 3]))
+    array([ 9, 18, 27])
+    >>> ops.subtract(np.array([[1.0], [2.0]]), np.array([0.5, 1.0]))
+    array([[0.5, 0. ],
+           [1.5, 1. ]])
+    >>> ops.subtract(np.array([0], dtype=np.uint8), 1)
+    array([255], dtype=uint8)
     """
     if _TYPE(x1) in _PY or _TYPE(x2) in _PY:
         x1, x2 = _kd.weak_inputs(x1, x2)
@@ -5540,11 +10201,35 @@ _sum = _bind('sum', {})
 def sum(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """Sum of the elements, over all elements or along axes.
 
-    keras.ops's form of ``crossops.numpy.sum``: Keras's parameter names, kinds and defaults, the
-    same computation.
+    keras.ops's form of ``crossops.numpy.sum``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: bool, int8 and int16 accumulate in int32, uint8 and uint16 in uint32,
-    unless ``dtype`` is given.
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, numeric. ``crossops.numpy.sum`` names it ``a``.
+    axis : Axis, default None
+        Axis or axes along which to operate; None means all axes.
+    keepdims : bool, default False
+        If True, the reduced axes are kept in the result with size one.
+
+    Returns
+    -------
+    Array
+        The sums, with the reduced axes removed (or kept with size one). Dtypes as Keras:
+        bool, int8 and int16 accumulate in int32, uint8 and uint16 in uint32.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[1, 2, 3], [4, 5, 6]])
+    >>> ops.sum(x)
+    np.int64(21)
+    >>> ops.sum(x, axis=0)
+    array([5, 7, 9])
+    >>> ops.sum(np.array([100, 100], dtype=np.int8))
+    np.int32(200)
     """
     dtype = None
     dtype = _kd.accumulator(x, dtype)
@@ -5574,8 +10259,33 @@ _swapaxes = _bind('swapaxes', {})
 def swapaxes(x: ArrayLike, axis1: int, axis2: int) -> Array:
     """Interchange two axes of an array.
 
-    keras.ops's form of ``crossops.numpy.swapaxes``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.swapaxes``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.swapaxes`` names it ``a``.
+    axis1 : int
+        First axis.
+    axis2 : int
+        Second axis.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.swapaxes(np.zeros((2, 3, 4)), 0, -1).shape
+    (4, 3, 2)
+    >>> ops.swapaxes(np.array([[1, 2, 3]]), 0, 1)
+    array([[1],
+           [2],
+           [3]])
     """
     a = x
     if _TYPE(axis1) in _BOOL_AXIS_TYPES:
@@ -5602,8 +10312,35 @@ _take = _bind('take', {})
 def take(x: ArrayLike, indices: ArrayLike, axis: int | None = None) -> Array:
     """Elements of an array at given indices along an axis.
 
-    keras.ops's form of ``crossops.numpy.take``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.take``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.take`` names it ``a``.
+    indices : ArrayLike
+        1-D integer array of the positions to take, possibly repeated.
+    axis : int | None, default None
+        Axis to take along; may be None only for a 1-D x.
+
+    Returns
+    -------
+    Array
+        An array of x's dtype, with the indexed axis of len(indices).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[10, 20, 30], [40, 50, 60]])
+    >>> ops.take(x, np.array([2, 0]), axis=1)
+    array([[30, 10],
+           [60, 40]])
+    >>> ops.take(x, np.array([-1]), axis=0)
+    array([[40, 50, 60]])
+    >>> ops.take(np.array([5.0, 6.0, 7.0]), np.array([0, 0, 2]))
+    array([5., 5., 7.])
     """
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
         _refuse_bool_axis('take', 'axis', axis)
@@ -5627,8 +10364,34 @@ _take_along_axis = _bind('take_along_axis', {})
 def take_along_axis(x: ArrayLike, indices: ArrayLike, axis: int | None = None) -> Array:
     """Elements of an array at per-position indices along an axis.
 
-    keras.ops's form of ``crossops.numpy.take_along_axis``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.take_along_axis``: Keras 3's signature, the same
+    computation (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.take_along_axis`` names it ``arr``.
+    indices : ArrayLike
+        Integer array with x's number of dimensions, broadcastable with x except along axis
+        (1-d with axis=None).
+    axis : int | None, default None
+        The axis the indices select along; None takes x flattened.
+        ``crossops.numpy.take_along_axis``'s default: -1.
+
+    Returns
+    -------
+    Array
+        An array of x's dtype and of the broadcast shape of x and indices, with indices'
+        length along axis.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[30, 10, 20], [60, 50, 40]])
+    >>> ops.take_along_axis(x, np.array([[0], [2]]), axis=1)
+    array([[30],
+           [40]])
     """
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
         _refuse_bool_axis('take_along_axis', 'axis', axis)
@@ -5649,10 +10412,28 @@ _tan = _bind('tan', {})
 def tan(x: ArrayLike) -> Array:
     """Tangent, element-wise.
 
-    keras.ops's form of ``crossops.numpy.tan``: Keras's parameter names, kinds and defaults, the
-    same computation.
+    keras.ops's form of ``crossops.numpy.tan``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array: angles in radians.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: a bool or integer
+        input computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.tan(np.array([0.0, np.pi / 4, -np.pi / 4]))
+    array([ 0.,  1., -1.])
+    >>> ops.tan(np.array([0]))
+    array([0.], dtype=float32)
     """
     x = _kd.float_input(x)
     try:
@@ -5675,10 +10456,28 @@ _tanh = _bind('tanh', {})
 def tanh(x: ArrayLike) -> Array:
     """Hyperbolic tangent, element-wise.
 
-    keras.ops's form of ``crossops.numpy.tanh``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.tanh``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: a bool or integer
+        input computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.tanh(np.array([-np.inf, -0.5, 0.0, 0.5, 1000.0]))
+    array([-1.        , -0.46211716,  0.        ,  0.46211716,  1.        ])
+    >>> ops.tanh(np.array([0]))
+    array([0.], dtype=float32)
     """
     x = _kd.float_input(x)
     try:
@@ -5703,8 +10502,39 @@ def tensordot(
 ) -> Array:
     """Tensor contraction: the sum of products over given axes of two arrays.
 
-    keras.ops's form of ``crossops.numpy.tensordot``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.tensordot``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x1 : ArrayLike
+        First array. ``crossops.numpy.tensordot`` names it ``a``.
+    x2 : ArrayLike
+        Second array. ``crossops.numpy.tensordot`` names it ``b``.
+    axes : int | tuple[Sequence[int], Sequence[int]], default 2
+        An int n (the last n axes of x1 with the first n of x2), or a pair of sequences of
+        axes of x1 and of x2 to contract together.
+
+    Returns
+    -------
+    Array
+        The contraction, of the remaining axes of x1 then of x2.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> a = np.arange(6).reshape(2, 3)
+    >>> b = np.arange(6).reshape(3, 2)
+    >>> ops.tensordot(a, b, axes=1)
+    array([[10, 13],
+           [28, 40]])
+    >>> ops.tensordot(a, b.T)
+    array(50)
+    >>> ops.tensordot(a, b, axes=([0], [1]))
+    array([[ 3,  9, 15],
+           [ 4, 14, 24],
+           [ 5, 19, 33]])
     """
     try:
         _key = (_TYPE(x1), _TYPE(x2))
@@ -5726,8 +10556,35 @@ _tile = _bind('tile', {})
 def tile(x: ArrayLike, repeats: int | tuple[int, ...]) -> Array:
     """Build an array by repeating an array a number of times along each axis.
 
-    keras.ops's form of ``crossops.numpy.tile``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.tile``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.tile`` names it ``A``.
+    repeats : int | tuple[int, ...]
+        Number of repetitions along each axis, a tuple of non-negative ints, or one int (the
+        last axis). ``crossops.numpy.tile`` names it ``reps``.
+
+    Returns
+    -------
+    Array
+        The tiled array, of x's dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([1, 2])
+    >>> ops.tile(x, (3,))
+    array([1, 2, 1, 2, 1, 2])
+    >>> ops.tile(x, (2, 2))
+    array([[1, 2, 1, 2],
+           [1, 2, 1, 2]])
+    >>> ops.tile(np.array([[1, 2], [3, 4]]), (1, 2))
+    array([[1, 2, 1, 2],
+           [3, 4, 3, 4]])
     """
     repetitions = repeats
     try:
@@ -5751,11 +10608,36 @@ def trace(x: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Arra
     """The sum along a diagonal of an array, over the axes axis1 and axis2 (by default the first
     two).
 
-    keras.ops's form of ``crossops.numpy.trace``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.trace``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: bool, int8 and int16 accumulate in int32, uint8 and uint16 in uint32,
-    unless ``dtype`` is given.
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, at least 2-D. ``crossops.numpy.trace`` names it ``a``.
+    offset : int, default 0
+        The diagonal: 0 the main one, positive above it, negative below.
+    axis1 : int, default 0
+        The first axis of the 2-D planes the diagonals are taken from.
+    axis2 : int, default 1
+        The second axis of those planes.
+
+    Returns
+    -------
+    Array
+        The sums, of ``x.shape`` without axis1 and axis2 (0-d for a 2-D a). Dtypes as Keras:
+        bool, int8 and int16 accumulate in int32, uint8 and uint16 in uint32.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.trace(np.eye(3))
+    np.float64(3.0)
+    >>> ops.trace(np.arange(9).reshape(3, 3), offset=-1)
+    np.int64(10)
+    >>> ops.trace(np.ones((2, 2), dtype=np.uint8))
+    np.uint32(2)
     """
     a = x
     dtype = None
@@ -5786,8 +10668,35 @@ _transpose = _bind('transpose', {})
 def transpose(x: ArrayLike, axes: Sequence[int] | None = None) -> Array:
     """Permute the axes of an array; by default reverse them.
 
-    keras.ops's form of ``crossops.numpy.transpose``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.transpose``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array. ``crossops.numpy.transpose`` names it ``a``.
+    axes : Sequence[int] | None, default None
+        A permutation of the axes (negative ones allowed): result axis i is x's axis
+        ``axes[i]``; None reverses the order.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.zeros((2, 3, 4))
+    >>> ops.transpose(x).shape
+    (4, 3, 2)
+    >>> ops.transpose(x, axes=(1, 0, 2)).shape
+    (3, 2, 4)
+    >>> ops.transpose(np.array([[1, 2, 3]]))
+    array([[1],
+           [2],
+           [3]])
     """
     a = x
     if _TYPE(axes) in _BOOL_AXIS_TYPES:
@@ -5812,10 +10721,37 @@ _trapezoid = _bind('trapezoid', {})
 def trapezoid(y: ArrayLike, x: ArrayLike = None, dx: float = 1.0, axis: int = -1) -> Array:
     """Integrate along an axis with the trapezoidal rule.
 
-    keras.ops's form of ``crossops.numpy.trapezoid``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.trapezoid``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    y : ArrayLike
+        The values to integrate.
+    x : ArrayLike, default None
+        Sample points: 1-d along the axis, or of y's shape; None uses the spacing dx.
+    dx : float, default 1.0
+        Spacing between samples, where x is None.
+    axis : int, default -1
+        The axis to integrate along.
+
+    Returns
+    -------
+    Array
+        The integral, with the axis removed. Dtypes as Keras: a bool or integer input
+        computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> y = np.array([1.0, 2.0, 3.0])
+    >>> ops.trapezoid(y)
+    np.float64(4.0)
+    >>> ops.trapezoid(y, dx=0.5)
+    np.float64(2.0)
+    >>> ops.trapezoid(np.array([[1, 2], [3, 4]]), axis=0)
+    array([2., 3.], dtype=float32)
     """
     y = _kd.float_input(y)
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
@@ -5840,10 +10776,44 @@ _tri = _bind('tri', {})
 def tri(N: int, M: int | None = None, k: int = 0, dtype: DTypeLike | None = None) -> Array:
     """A matrix with ones at and below a diagonal and zeros elsewhere.
 
-    keras.ops's form of ``crossops.numpy.tri``: Keras's parameter names, kinds and defaults, the
-    same computation.
+    keras.ops's form of ``crossops.numpy.tri``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: ``floatx()`` (float32) unless ``dtype`` is given.
+    Parameters
+    ----------
+    N : int
+        Number of rows.
+    M : int | None, default None
+        Number of columns; None means N.
+    k : int, default 0
+        The diagonal at and below which the ones are: 0 the main one, positive above it,
+        negative below.
+    dtype : DTypeLike | None, default None
+        Data type of the result; None gives ``floatx()``. ``int`` means int32 (int64 on
+        tensorflow) and ``float`` float32, as in keras.ops (crossops.numpy: int64, float64).
+        ``crossops.numpy.tri``'s default: float.
+
+    Returns
+    -------
+    Array
+        An array of shape ``(N, M)``. Dtypes as Keras: ``floatx()`` (float32) unless
+        ``dtype`` is given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.tri(3)
+    array([[1., 0., 0.],
+           [1., 1., 0.],
+           [1., 1., 1.]], dtype=float32)
+    >>> ops.tri(2, 4, k=1, dtype='int32')
+    array([[1, 1, 0, 0],
+           [1, 1, 1, 0]], dtype=int32)
+    >>> ops.tri(3, k=-1)
+    array([[0., 0., 0.],
+           [1., 0., 0.],
+           [1., 1., 0.]], dtype=float32)
     """
     like = None
     dtype = _kd.creation_dtype(dtype)
@@ -5866,8 +10836,39 @@ _tril = _bind('tril', {})
 def tril(x: ArrayLike, k: int = 0) -> Array:
     """Lower triangle of a matrix, or of each matrix in a stack.
 
-    keras.ops's form of ``crossops.numpy.tril``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.tril``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array of at least two dimensions; the last two are the matrix.
+        ``crossops.numpy.tril`` names it ``m``.
+    k : int, default 0
+        Diagonal above which elements are zeroed: 0 the main one, positive above it,
+        negative below.
+
+    Returns
+    -------
+    Array
+        An array of x's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.arange(1, 10).reshape(3, 3)
+    >>> ops.tril(x)
+    array([[1, 0, 0],
+           [4, 5, 0],
+           [7, 8, 9]])
+    >>> ops.tril(x, k=-1)
+    array([[0, 0, 0],
+           [4, 0, 0],
+           [7, 8, 0]])
+    >>> ops.tril(np.ones((2, 3)), k=1)
+    array([[1., 1., 0.],
+           [1., 1., 1.]])
     """
     try:
         _key = _TYPE(x)
@@ -5889,8 +10890,36 @@ _triu = _bind('triu', {})
 def triu(x: ArrayLike, k: int = 0) -> Array:
     """Upper triangle of a matrix, or of each matrix in a stack.
 
-    keras.ops's form of ``crossops.numpy.triu``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.triu``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array of at least two dimensions; the last two are the matrix.
+        ``crossops.numpy.triu`` names it ``m``.
+    k : int, default 0
+        Diagonal below which elements are zeroed: 0 the main one, positive above it,
+        negative below.
+
+    Returns
+    -------
+    Array
+        An array of x's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.arange(1, 10).reshape(3, 3)
+    >>> ops.triu(x)
+    array([[1, 2, 3],
+           [0, 5, 6],
+           [0, 0, 9]])
+    >>> ops.triu(x, k=1)
+    array([[0, 2, 3],
+           [0, 0, 6],
+           [0, 0, 0]])
     """
     try:
         _key = _TYPE(x)
@@ -5912,11 +10941,30 @@ _true_divide = _bind('true_divide', {})
 def true_divide(x1: ArrayLike, x2: ArrayLike) -> Array:
     """True division, element-wise; the NumPy name of ``divide``.
 
-    keras.ops's form of ``crossops.numpy.true_divide``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.true_divide``: Keras 3's signature, the same
+    computation (see there for edge cases).
 
-    Dtypes as Keras: integer and bool operands compute in ``floatx()``; a Python float stays
-    weak next to a float array.
+    Parameters
+    ----------
+    x1 : ArrayLike
+        Dividend.
+    x2 : ArrayLike
+        Divisor, broadcast with x1.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: integer and bool
+        operands compute in ``floatx()``; a Python float stays weak next to a float array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.true_divide(np.array([1, 3]), np.array([2, 2]))
+    array([0.5, 1.5], dtype=float32)
+    >>> ops.true_divide(np.array([1.0, 6.0]), 4.0)
+    array([0.25, 1.5 ])
     """
     x1, x2 = _kd.divide_inputs(x1, x2)
     try:
@@ -5939,8 +10987,27 @@ _trunc = _bind('trunc', {})
 def trunc(x: ArrayLike) -> Array:
     """Round toward zero, element-wise.
 
-    keras.ops's form of ``crossops.numpy.trunc``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.trunc``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, real.
+
+    Returns
+    -------
+    Array
+        The truncated values, of x's shape and dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.trunc(np.array([-1.7, -0.2, 0.2, 1.7]))
+    array([-1., -0.,  0.,  1.])
+    >>> ops.trunc(np.array([5, -5]))
+    array([ 5, -5])
     """
     try:
         _key = _TYPE(x)
@@ -5962,10 +11029,30 @@ _unravel_index = _bind('unravel_index', {})
 def unravel_index(indices: ArrayLike, shape: Shape) -> tuple[Array, ...]:
     """Convert flat indices into coordinate arrays for an array of a given shape.
 
-    keras.ops's form of ``crossops.numpy.unravel_index``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.unravel_index``: Keras 3's signature, the same
+    computation (see there for edge cases).
 
-    Dtypes as Keras: the result has the input's dtype.
+    Parameters
+    ----------
+    indices : ArrayLike
+        Integer flat indices.
+    shape : Shape
+        The shape the indices index into.
+
+    Returns
+    -------
+    tuple[Array, ...]
+        One array per dimension of shape, each of the indices' shape. Dtypes as Keras: the
+        result has the input's dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.unravel_index(np.array([1, 5, 7]), (2, 4))
+    (array([0, 1, 1]), array([1, 1, 3]))
+    >>> ops.unravel_index(np.array(22), (3, 4, 5))
+    (np.int64(1), np.int64(0), np.int64(2))
     """
     order = 'C'
     _dtype = _kd.own_dtype(indices)
@@ -5987,10 +11074,39 @@ _vander = _bind('vander', {})
 def vander(x: ArrayLike, N: int | None = None, increasing: bool = False) -> Array:
     """The Vandermonde matrix of a vector: its columns are powers of the vector.
 
-    keras.ops's form of ``crossops.numpy.vander``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.vander``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: the result has the input's dtype.
+    Parameters
+    ----------
+    x : ArrayLike
+        A 1-d array.
+    N : int | None, default None
+        Number of columns; None means ``len(x)``.
+    increasing : bool, default False
+        If True, the powers increase from left to right.
+
+    Returns
+    -------
+    Array
+        An array of shape ``(len(x), N)``. Dtypes as Keras: the result has the input's
+        dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.vander(np.array([1, 2, 3]))
+    array([[1, 1, 1],
+           [4, 2, 1],
+           [9, 3, 1]])
+    >>> ops.vander(np.array([1, 2, 3]), N=2, increasing=True)
+    array([[1, 1],
+           [1, 2],
+           [1, 3]])
+    >>> ops.vander(np.array([2.0, 0.5]), 4)
+    array([[8.   , 4.   , 2.   , 1.   ],
+           [0.125, 0.25 , 0.5  , 1.   ]])
     """
     _dtype = _kd.own_dtype(x)
     try:
@@ -6011,10 +11127,35 @@ _var = _bind('var', {})
 def var(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """Variance, over all elements or along axes.
 
-    keras.ops's form of ``crossops.numpy.var``: Keras's parameter names, kinds and defaults, the
-    same computation.
+    keras.ops's form of ``crossops.numpy.var``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array, real floating-point. ``crossops.numpy.var`` names it ``a``.
+    axis : Axis, default None
+        Axis or axes along which to operate; None means all axes.
+    keepdims : bool, default False
+        If True, the reduced axes are kept in the result with size one.
+
+    Returns
+    -------
+    Array
+        The variances, with the reduced axes removed (or kept with size one). Dtypes as
+        Keras: a bool or integer input computes in ``floatx()`` (float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([1.0, 2.0, 3.0, 4.0])
+    >>> ops.var(x)
+    np.float64(1.25)
+    >>> ops.var(np.array([[1.0, 2.0], [3.0, 6.0]]), axis=0)
+    array([1., 4.])
+    >>> ops.var(np.array([0]))
+    np.float32(0.0)
     """
     correction = 0.0
     x = _kd.float_input(x)
@@ -6040,8 +11181,29 @@ _vdot = _bind('vdot', {})
 def vdot(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Dot product of two arrays flattened, with the first conjugated.
 
-    keras.ops's form of ``crossops.numpy.vdot``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.vdot``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x1 : ArrayLike
+        First operand, conjugated if complex. ``crossops.numpy.vdot`` names it ``a``.
+    x2 : ArrayLike
+        Second operand, with as many elements as x1. ``crossops.numpy.vdot`` names it ``b``.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.vdot(np.array([1 + 2j, 3]), np.array([1j, 1]))
+    array(5.+1.j)
+    >>> ops.vdot(np.array([[1, 2], [3, 4]]), np.array([[1, 1], [1, 1]]))
+    array(10)
     """
     a = x1
     b = x2
@@ -6065,8 +11227,33 @@ _view = _bind('view', {})
 def view(x: ArrayLike, dtype: DTypeLike | None = None) -> Array:
     """The bytes of an array reinterpreted as another dtype.
 
-    keras.ops's form of ``crossops.numpy.view``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.view``: Keras 3's signature, the same computation (see
+    there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+    dtype : DTypeLike | None, default None
+        The dtype to read the bytes as; None gives a view with x's own dtype. ``int`` means
+        int32 (int64 on tensorflow) and ``float`` float32, as in keras.ops (crossops.numpy:
+        int64, float64).
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.view(np.array([1.0], np.float32), 'int32')
+    array([1065353216], dtype=int32)
+    >>> ops.view(np.array([-1, 1], np.int8), 'uint8')
+    array([255,   1], dtype=uint8)
+    >>> ops.view(np.array([1, 2], np.int16), 'int32')
+    array([131073], dtype=int32)
     """
     try:
         _key = _TYPE(x)
@@ -6090,8 +11277,33 @@ _vsplit = _bind('vsplit', {})
 def vsplit(x: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Array]:
     """Split an array vertically: along axis 0.
 
-    keras.ops's form of ``crossops.numpy.vsplit``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.vsplit``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Array to split, at least 2-d. ``crossops.numpy.vsplit`` names it ``ary``.
+    indices_or_sections : int | Sequence[int]
+        The number of equal sections, or the sorted indices to split at.
+
+    Returns
+    -------
+    list[Array]
+        The pieces.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.vsplit(np.arange(8).reshape(4, 2), 2)
+    [array([[0, 1],
+           [2, 3]]), array([[4, 5],
+           [6, 7]])]
+    >>> ops.vsplit(np.arange(8).reshape(4, 2), [1])
+    [array([[0, 1]]), array([[2, 3],
+           [4, 5],
+           [6, 7]])]
     """
     ary = x
     try:
@@ -6114,11 +11326,33 @@ _vstack = _bind('vstack', {})
 def vstack(xs: Sequence[ArrayLike]) -> Array:
     """Join arrays vertically: along axis 0, with 1-d arrays as rows.
 
-    keras.ops's form of ``crossops.numpy.vstack``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.vstack``: Keras 3's signature, the same computation
+    (see there for edge cases).
 
-    Dtypes as Keras: the arrays are promoted together first (float16 with int16 gives float16,
-    int32 with float32 float32).
+    Parameters
+    ----------
+    xs : Sequence[ArrayLike]
+        The arrays to join, matching in every axis but the first (after 1-d arrays become
+        rows). ``crossops.numpy.vstack`` names it ``tup``.
+
+    Returns
+    -------
+    Array
+        The result, an array of the arguments' backend. Dtypes as Keras: the arrays are
+        promoted together first (float16 with int16 gives float16, int32 with float32
+        float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.vstack([np.array([1, 2]), np.array([3, 4])])
+    array([[1, 2],
+           [3, 4]])
+    >>> ops.vstack([np.array([[1, 2], [3, 4]]), np.array([5, 6])])
+    array([[1, 2],
+           [3, 4],
+           [5, 6]])
     """
     tup = xs
     dtype = None
@@ -6143,10 +11377,33 @@ _zeros = _bind('zeros', {})
 def zeros(shape: Shape, dtype: DTypeLike | None = None) -> Array:
     """A new array of the given shape filled with zeros.
 
-    keras.ops's form of ``crossops.numpy.zeros``: Keras's parameter names, kinds and defaults,
-    the same computation.
+    keras.ops's form of ``crossops.numpy.zeros``: Keras 3's signature, the same computation (see
+    there for edge cases).
 
-    Dtypes as Keras: ``floatx()`` (float32) unless ``dtype`` is given.
+    Parameters
+    ----------
+    shape : Shape
+        Shape of the result: an int or a sequence of ints.
+    dtype : DTypeLike | None, default None
+        Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
+        ``"float32"``; None picks the default. ``int`` means int32 (int64 on tensorflow) and
+        ``float`` float32, as in keras.ops (crossops.numpy: int64, float64).
+
+    Returns
+    -------
+    Array
+        An array of the default backend. Dtypes as Keras: ``floatx()`` (float32) unless
+        ``dtype`` is given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> ops.zeros(3)
+    array([0., 0., 0.], dtype=float32)
+    >>> ops.zeros((2, 3), dtype='int32')
+    array([[0, 0, 0],
+           [0, 0, 0]], dtype=int32)
     """
     device = None
     like = None
@@ -6169,8 +11426,35 @@ _zeros_like = _bind('zeros_like', {})
 def zeros_like(x: ArrayLike, dtype: DTypeLike | None = None) -> Array:
     """A new array of zeros with x's shape.
 
-    keras.ops's form of ``crossops.numpy.zeros_like``: Keras's parameter names, kinds and
-    defaults, the same computation.
+    keras.ops's form of ``crossops.numpy.zeros_like``: Keras 3's signature, the same computation
+    (see there for edge cases).
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Array whose shape (and dtype and backend) the result takes.
+        ``crossops.numpy.zeros_like`` names it ``a``.
+    dtype : DTypeLike | None, default None
+        Data type of the result: a dtype of any backend, a NumPy dtype or a name such as
+        ``"float32"``; None picks the default. ``int`` means int32 (int64 on tensorflow) and
+        ``float`` float32, as in keras.ops (crossops.numpy: int64, float64).
+
+    Returns
+    -------
+    Array
+        An array of x's shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossops import ops
+    >>> x = np.array([[1, 2, 3], [4, 5, 6]])
+    >>> ops.zeros_like(x)
+    array([[0, 0, 0],
+           [0, 0, 0]])
+    >>> ops.zeros_like(x, dtype='float32')
+    array([[0., 0., 0.],
+           [0., 0., 0.]], dtype=float32)
     """
     device = None
     try:

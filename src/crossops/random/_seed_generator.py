@@ -99,7 +99,32 @@ class SeedGenerator:
 
 def global_seed_generator(backend: str | None = None) -> SeedGenerator:
     """The global ``SeedGenerator`` of ``backend`` (made on first use, with a random seed)
-    that ``seed=None`` draws from. Raises ``ValueError`` while tracing a jax function."""
+    that ``seed=None`` draws from.
+
+    Parameters
+    ----------
+    backend : str, optional
+        The backend whose generator to return; default ``crossops.get_backend()``.
+
+    Returns
+    -------
+    SeedGenerator
+        The same generator on every call for one backend.
+
+    Raises
+    ------
+    ValueError
+        While tracing a jax function (``jax.jit``), where a seedless draw would trace one
+        fixed seed: pass a ``SeedGenerator``, an int seed or a key instead.
+
+    Examples
+    --------
+    >>> import crossops.random as xr
+    >>> xr.global_seed_generator("numpy")
+    <SeedGenerator name=global_numpy backend=numpy>
+    >>> xr.global_seed_generator("numpy") is xr.global_seed_generator("numpy")
+    True
+    """
     backend = backend or get_backend()
     tracing = getattr(backend_chapter(backend, "random"), "tracing", None)  # (jax.jit)
     if tracing is not None and tracing():
@@ -115,7 +140,32 @@ def global_seed_generator(backend: str | None = None) -> SeedGenerator:
 
 def draw_seed(seed, backend: str | None = None):
     """What an op draws with: a ``SeedGenerator``'s next key, the global generator's for
-    ``None``, else ``seed`` itself (an int or a key array)."""
+    ``None``, else ``seed`` itself (an int or a key array).
+
+    Parameters
+    ----------
+    seed : int, key array, SeedGenerator or None
+        A random op's ``seed=`` argument. A generator advances on each call.
+    backend : str, optional
+        The backend whose global generator ``None`` draws from; default
+        ``crossops.get_backend()``.
+
+    Returns
+    -------
+    int or Array
+        ``seed`` itself, or the generator's current key (``uint32``, shape ``(2,)``).
+
+    Examples
+    --------
+    >>> import crossops.random as xr
+    >>> xr.draw_seed(7)
+    7
+    >>> gen = xr.SeedGenerator(42, backend="numpy")
+    >>> xr.draw_seed(gen)
+    array([42,  0], dtype=uint32)
+    >>> xr.draw_seed(gen)
+    array([42,  1], dtype=uint32)
+    """
     if isinstance(seed, SeedGenerator):
         return seed.next()
     if seed is None:
