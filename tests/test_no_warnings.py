@@ -74,9 +74,10 @@ def test_common_flows_give_no_warning(backend):
 
 
 def test_tensorflow_evaluates_several_models_without_retracing(request):
-    """Each model's evaluate step is traced per batch shape (the full and the last, partial
-    batch); TensorFlow counts traces per function's code, so the trainer's steps are
-    partials of their own (as Keras 3, which logs nothing for five such models)."""
+    """Each model's evaluate step is traced (once, with an unknown batch size, or per
+    batch shape where a step needs the size); TensorFlow counts traces per function's
+    code, so the trainer's steps are partials of their own (as Keras 3, which logs nothing
+    for five such models)."""
     pytest.importorskip("tensorflow")
     if "tensorflow" not in (request.config.getoption("--backend") or ["tensorflow"]):
         pytest.skip("a tensorflow case, and --backend chose others")

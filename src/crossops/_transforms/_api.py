@@ -6,7 +6,9 @@ arrays it is given) and returns a function that, when called, picks the backend 
 its array arguments and applies that backend's own machinery: ``jax.grad`` ... on JAX,
 ``torch.func`` and ``torch.compile`` on PyTorch, ``tf.GradientTape``,
 ``tf.autodiff.ForwardAccumulator``, ``tf.vectorized_map`` and ``tf.function`` on
-TensorFlow (see ``crossops._transforms._tensorflow`` for how ``jit`` chooses XLA).
+TensorFlow (see ``crossops.backends.tensorflow.transforms`` for how ``jit`` chooses XLA).
+Each backend's machinery is its ``transforms`` chapter, ``crossops/backends/<name>/
+transforms.py``, found by name (:func:`backend_impl`).
 NumPy does not differentiate: there the differentiating transforms raise
 ``NotImplementedError``, ``vmap`` loops and ``jit`` runs the function as it is.
 """
@@ -15,14 +17,12 @@ from __future__ import annotations
 
 import copy
 import functools
-import importlib
-import sys
 from collections.abc import Callable
 from typing import Any
 
 import optree
 
-from .._backend import backend_of_type
+from .._backend import backend_chapter, backend_of_type
 from ._tree import (
     argnums_tuple,
     as_float_arrays,
@@ -33,10 +33,18 @@ from ._tree import (
 
 
 def backend_impl(backend: str):
-    """The module of the transforms on ``backend`` (imports it on first use)."""
-    name = f"crossops._transforms._{backend}"
-    # loaded already in a traced call (torch.compile cannot trace an import)
-    return sys.modules.get(name) or importlib.import_module(name)
+    """The module of the transforms on ``backend``: its ``transforms`` chapter,
+    ``crossops/backends/<backend>/transforms.py`` (imported on first use; a traced call
+    finds it cached)."""
+    return backend_chapter(backend, "transforms")
+
+
+def _guard_filter():
+    """The guard filter crossops gives a compiler that guards on Python objects
+    (torch.compile's ``guard_filter_fn``): passed into the backends' ``jit`` and
+    ``compile_step``, which sit below :mod:`crossops._accel` and cannot import it."""
+    from .._accel import skip_crossops_guards
+    return skip_crossops_guards
 
 
 class _PerBackend:
@@ -360,11 +368,12 @@ def jit(fun: Callable[..., Any], static_argnums: int | tuple[int, ...] | None = 
     np.float64(6.0)
     """
     return _PerBackend("jit", fun, lambda impl, b: impl.jit(fun, static_argnums,
-                                                             static_argnames),
+                                                             static_argnames, _guard_filter()),
                        differentiates=False)
 
 
-def compile_step(fun, jit_compile: bool | str = "auto", donate: bool = False):
+def compile_step(fun, jit_compile: bool | str = "auto", donate: bool = False,
+                 batched: bool = False):
     """``fun`` (a training, evaluation or prediction step) compiled under Keras's
     ``jit_compile`` rule, for the trainers.
 
@@ -381,9 +390,17 @@ def compile_step(fun, jit_compile: bool | str = "auto", donate: bool = False):
     state into the tensors passed in and returns them (a ``fun`` that returns
     ``(out, new_state)``). Each buffer must come once (see :func:`distinct_buffers`).
     TensorFlow ignores it (its trainer updates tf.Variables in place).
+
+    With ``batched``, the step's last positional argument is a batch (a pytree of arrays
+    whose first axis, the batch axis, varies between calls): a TensorFlow step is traced
+    once, with that axis unknown (``None``), so that one graph serves every batch size,
+    the last, partial batch included, as Keras's TensorFlow trainer's ``tf.function``
+    over its dataset iterator (torch marks the batch axis dynamic on the batches
+    themselves, see :func:`mark_batch_dynamic`; JAX compiles per shape).
     """
     return _PerBackend("jit", fun,
-                       lambda impl, b: impl.compile_step(fun, jit_compile, donate),
+                       lambda impl, b: impl.compile_step(fun, jit_compile, donate,
+                                                         _guard_filter(), batched),
                        differentiates=False)
 
 
@@ -415,7 +432,8 @@ def mark_batch_dynamic(tree, backend: str) -> None:
     """Tell ``backend``'s compiler that the first axis of the arrays in ``tree`` varies
     between calls (a batch axis), so that one compiled program serves every batch size:
     on torch, one ``torch.compile`` graph for the full batches and the last, partial one;
-    nothing to do on jax and tensorflow, which compile per shape anyway."""
+    nothing to do on jax, which compiles per shape, nor on tensorflow, whose steps
+    :func:`compile_step` traces with the batch axis unknown (``batched``)."""
     impl = backend_impl(backend)
     mark = getattr(impl, "mark_batch_dynamic", None)
     if mark is not None:

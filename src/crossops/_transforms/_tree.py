@@ -20,24 +20,10 @@ from .._backend import (
     value_holders,
 )
 from .._dtypes import dtype_name, kind
+from ..backends._tree import split_aux, tree_map
 
 #: the backends whose machinery differentiates (every backend but numpy)
 DIFFERENTIATING = ("jax", "torch", "tensorflow")
-
-
-def flatten(tree) -> tuple[list, optree.PyTreeSpec]:
-    """The leaves of ``tree`` and its structure (``None`` is an empty subtree)."""
-    return optree.tree_flatten(tree)
-
-
-def unflatten(spec: optree.PyTreeSpec, leaves):
-    """The tree of structure ``spec`` holding ``leaves``."""
-    return optree.tree_unflatten(spec, list(leaves))
-
-
-def tree_map(f, tree, *rest):
-    """``f`` applied leaf by leaf to ``tree`` (and trees of the same structure)."""
-    return optree.tree_map(f, tree, *rest)
 
 
 def on_one_backend(name: str, *trees) -> tuple[str, tuple]:
@@ -130,13 +116,3 @@ def scalar_output(name: str, fun, has_aux: bool):
         return out
 
     return checked
-
-
-def split_aux(name: str, out, has_aux: bool):
-    """``(value, aux)`` of a function's result (``aux`` is None without ``has_aux``)."""
-    if not has_aux:
-        return out, None
-    if not isinstance(out, tuple | list) or len(out) != 2:
-        raise ValueError(f"crossops.{name}: with has_aux=True the function must return a pair "
-                         f"(output, aux), got {type(out).__name__}")
-    return out[0], out[1]

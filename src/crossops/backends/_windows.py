@@ -63,7 +63,9 @@ def ints(op: str, arg: str, value, n: int, *, minimum: int = 1) -> tuple[int, ..
 
 
 def shape_of(x) -> tuple:
-    return tuple(map(int, x.shape))
+    """``x``'s shape as ints; a size unknown until the graph runs (TensorFlow's step
+    traced once, with a None batch axis) stays None."""
+    return tuple(None if d is None else int(d) for d in x.shape)
 
 
 class Operands:

@@ -1,5 +1,5 @@
 """``stop_gradient`` and ``custom_gradient`` (spec/core_autodiff.toml) over each backend's
-autodiff machinery (``crossops._transforms._<backend>``).
+autodiff machinery (its ``transforms`` chapter, ``crossops/backends/<name>/transforms.py``).
 
 Both are generic: the backend is read from the arrays when the op (for
 ``custom_gradient``, the function it returns) is called.

@@ -12,6 +12,7 @@ import types
 
 import crossops.numpy as xnp
 import crossops.random as xr
+from crossops import core
 
 from . import _functional as F
 from ._config import from_keras_config, nulls, serialize_activation, serialize_initializer
@@ -133,7 +134,8 @@ class Flatten(Layer):
     def call(self, inputs):
         if self.data_format == "channels_first" and inputs.ndim > 2:
             inputs = xnp.permute_dims(inputs, (0, *range(2, inputs.ndim), 1))
-        return xnp.reshape(inputs, (inputs.shape[0], math.prod(inputs.shape[1:])))
+        # (core.shape: a batch size unknown when traced, TensorFlow's None, as a tensor)
+        return xnp.reshape(inputs, (core.shape(inputs)[0], math.prod(inputs.shape[1:])))
 
     def get_config(self):
         return {**super().get_config(), "data_format": self.data_format}
@@ -147,7 +149,7 @@ class Reshape(Layer):
         self.target_shape = tuple(target_shape)
 
     def call(self, inputs):
-        return xnp.reshape(inputs, (inputs.shape[0],) + self.target_shape)
+        return xnp.reshape(inputs, (core.shape(inputs)[0],) + self.target_shape)
 
     def get_config(self):
         return {**super().get_config(), "target_shape": self.target_shape}
@@ -181,7 +183,7 @@ class RepeatVector(Layer):
             raise ValueError(f"{self.name}: expected inputs of rank 2, got shape "
                              f"{tuple(inputs.shape)}")
         return xnp.broadcast_to(xnp.expand_dims(inputs, axis=1),
-                                (inputs.shape[0], self.n, inputs.shape[1]))
+                                (core.shape(inputs)[0], self.n, inputs.shape[1]))
 
     def get_config(self):
         return {**super().get_config(), "n": self.n}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 
 import crossops.numpy as xnp
-from crossops import nn
+from crossops import core, nn
 from crossops._dispatch import FUNCTIONS
 
 # keras.activations' defaults where they differ from the ops' (gelu is exact there)
@@ -56,7 +56,7 @@ def embedding(ids, table):
     if not xnp.isdtype(ids.dtype, "integral"):
         ids = xnp.astype(ids, "int32", copy=False)
     rows = xnp.take(table, xnp.reshape(ids, (-1,)), axis=0)
-    return xnp.reshape(rows, tuple(ids.shape) + (table.shape[-1],))
+    return xnp.reshape(rows, core.shape(ids) + (table.shape[-1],))  # (a None batch too)
 
 
 def layer_normalization(x, gamma, beta, axis=-1, epsilon=1e-3):

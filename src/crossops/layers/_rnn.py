@@ -62,7 +62,7 @@ class _RNN(Layer):
         return self.bias_initializer
 
     def _initial_state(self, x):
-        zeros = xnp.zeros((x.shape[0], self.units), dtype=x.dtype, like=x)
+        zeros = _zero_state(x, self.units)
         return (zeros,)
 
     def call(self, inputs, initial_state=None, training=False):
@@ -152,7 +152,7 @@ class LSTM(_RNN):
         return init
 
     def _initial_state(self, x):
-        zeros = xnp.zeros((x.shape[0], self.units), dtype=x.dtype, like=x)
+        zeros = _zero_state(x, self.units)
         return (zeros, zeros)
 
     def cell(self, xw, state, u, _):
@@ -312,3 +312,12 @@ def _recurrent_from_config(spec: dict):
     return found.from_config(config)
 
 
+def _zero_state(x, units: int):
+    """A zero state of ``units`` per example of ``x`` (batch, time, features); where the
+    batch size is unknown until the graph runs (TensorFlow's None, ``core.shape`` gives
+    it as a tensor), one row broadcast to it."""
+    b = x.shape[0]
+    if b is not None:
+        return xnp.zeros((b, units), dtype=x.dtype, like=x)
+    one = xnp.zeros((1, units), dtype=x.dtype, like=x)
+    return xnp.broadcast_to(one, (core.shape(x)[0], units))

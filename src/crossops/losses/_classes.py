@@ -4,6 +4,7 @@ and reduce its per-example values (``loss(y_true, y_pred, sample_weight=None)``)
 from __future__ import annotations
 
 import crossops.numpy as xnp
+from crossops import core
 
 from .._accel import CalledAsIs
 from .._names import snake_case
@@ -142,5 +143,5 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
             return values, None
         y_true = F.as_array_like(y_true, y_pred, getattr(y_true, "dtype", "int32"),
                                  op=F.label(self))
-        return values, F.as_array_like(xnp.reshape(y_true != ignore, values.shape), values,
+        return values, F.as_array_like(xnp.reshape(y_true != ignore, core.shape(values)), values,
                                        op=F.label(self))

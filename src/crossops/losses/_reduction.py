@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import crossops.numpy as xnp
+from crossops import core
 
 from .._dtypes import dtype_name
 from ._functions import as_array_like, squeeze_or_expand_to_same_rank
@@ -42,7 +43,7 @@ def reduce_weighted(values, sample_weight=None, mask=None, reduction="sum_over_b
         mask = as_array_like(mask, values, op="reduce_weighted", names=("mask", "values"))
         if reduction in ("mean", "sum_over_batch_size"):
             valid = xnp.sum(mask)
-            total = math.prod(mask.shape)
+            total = _count(mask, "float32")
             scale = xnp.where(valid > 0, total / xnp.where(valid > 0, valid, 1.0), 0.0)
             mask = mask * scale
         if sample_weight is None:
@@ -65,5 +66,17 @@ def reduce_weighted(values, sample_weight=None, mask=None, reduction="sum_over_b
     if reduction == "mean_with_sample_weight" and sample_weight is not None:
         divisor = xnp.sum(sample_weight)
         return xnp.where(divisor != 0, total / xnp.where(divisor != 0, divisor, 1.0), 0.0)
-    n = math.prod(values.shape)
+    n = _count(values, total.dtype)
+    if not isinstance(n, int):  # known when the graph runs (an empty batch sums to 0)
+        return total / xnp.maximum(n, 1)
     return total / n if n else total * 0
+
+
+def _count(x, dtype):
+    """The number of elements of ``x``: an int, or, where a size is unknown until the
+    graph runs (TensorFlow's step traced once, with a None batch axis), a scalar array of
+    ``dtype``."""
+    dims = tuple(x.shape)
+    if None not in dims:
+        return math.prod(dims)
+    return xnp.astype(math.prod(core.shape(x)), dtype)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import crossops.math as xm
 import crossops.numpy as xnp
+from crossops import core
 
 from ..losses._functions import as_array_like, float_pred, squeeze_or_expand_to_same_rank
 
@@ -57,7 +58,7 @@ def top_k_categorical_accuracy(y_true, y_pred, k=5):
     y_true = as_array_like(y_true, y_pred, getattr(y_true, "dtype", None),
                            op="top_k_categorical_accuracy")
     labels = xnp.argmax(y_true, axis=-1)
-    shape = labels.shape
+    shape = core.shape(labels)  # (a None batch as a tensor)
     flat = xnp.reshape(y_pred, (-1, y_pred.shape[-1]))
     hits = xm.in_top_k(xnp.astype(xnp.reshape(labels, (-1,)), "int32", copy=False), flat, k)
     return xnp.reshape(xnp.astype(hits, "float32", copy=False), shape)

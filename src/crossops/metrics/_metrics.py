@@ -15,6 +15,7 @@ import inspect
 
 import crossops
 import crossops.numpy as xnp
+from crossops import core
 
 from .._accel import CalledAsIs
 from .._backend import backend_of_values
@@ -167,7 +168,7 @@ def samplewise(values, sample_weight, reduce, dtype, op):
         values, sample_weight = squeeze_or_expand_to_same_rank(values, sample_weight)
         if values.ndim > sample_weight.ndim:
             values = reduce(values, axis=tuple(range(sample_weight.ndim, values.ndim)))
-        sample_weight = xnp.broadcast_to(sample_weight, values.shape)
+        sample_weight = xnp.broadcast_to(sample_weight, core.shape(values))
         values = values * sample_weight
         if sample_weight.ndim > 1:
             sample_weight = reduce(sample_weight, axis=tuple(range(1, sample_weight.ndim)))
@@ -209,8 +210,12 @@ class Mean(Metric):
         values, sample_weight = samplewise(values, sample_weight, xnp.mean, self.dtype, op)
         if sample_weight is not None:
             n = xnp.sum(sample_weight)
-        else:
-            n = values.shape[0] if values.ndim >= 1 else 1
+        elif values.ndim == 0:
+            n = 1
+        else:  # (a tensor where the batch size is known when the graph runs)
+            n = values.shape[0]
+            if n is None:
+                n = xnp.astype(core.shape(values)[0], count.dtype)
         return total + xnp.sum(values), count + n
 
     def compute(self, variables):

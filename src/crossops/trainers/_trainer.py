@@ -749,7 +749,10 @@ class _Pure:
                    self.in_place)
             cache = model.__dict__.setdefault("_step_cache", {})
             if key not in cache:
-                cache[key] = compile_step(step, model.jit_compile, donate=self.donating)
+                # batched: one trace for every batch size on tensorflow (the last,
+                # partial batch too), as Keras's tf.function over its dataset iterator
+                cache[key] = compile_step(step, model.jit_compile, donate=self.donating,
+                                          batched=True)
             step = cache[key]
         self.step = step
         #: whether an eager step gives its state up to the optimizer (a compiled one is

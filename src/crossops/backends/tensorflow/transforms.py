@@ -17,9 +17,9 @@ import functools
 
 import tensorflow as tf
 
-from ._batching import batch_size, moved_out, split_mapped
-from ._custom import call_grad_fn, grads_tuple
-from ._tree import flatten, split_aux, unflatten
+from .._batching import batch_size, moved_out, split_mapped
+from .._custom_gradient import call_grad_fn, grads_tuple
+from .._tree import flatten, split_aux, tree_map, unflatten
 
 _ZERO = tf.UnconnectedGradients.ZERO
 
@@ -119,53 +119,116 @@ def vmap(fun, in_axes, out_axes):
 
 def _signature(args, kwargs):
     leaves, spec = flatten((args, kwargs))
-    key = [spec]
-    for x in leaves:
-        if isinstance(x, tf.Tensor | tf.Variable):
-            key.append((tuple(x.shape), x.dtype))
-        else:
-            try:
-                hash(x)
-                key.append((type(x), x))
-            except TypeError:
-                key.append((type(x), id(x)))
-    return tuple(key)
+    return (spec, *map(_leaf_key, leaves))
+
+
+def _leaf_key(x):
+    if isinstance(x, tf.Tensor | tf.Variable):
+        return (tuple(x.shape), x.dtype)
+    try:
+        hash(x)
+        return (type(x), x)
+    except TypeError:
+        return (type(x), id(x))
+
+
+def _step_key(args, kwargs, batched):
+    """The signature a step is traced for: with ``batched``, the batch axis of the last
+    argument's tensors unknown (as :func:`_relaxed` gives them to the trace)."""
+    if not batched or not args:
+        return _signature(args, kwargs)
+    leaves, spec = flatten(args[-1])
+    return (_signature(args[:-1], kwargs), spec,
+            *((None, *x.shape[1:], x.dtype) if isinstance(x, tf.Tensor) and x.shape.rank
+              else _leaf_key(x) for x in leaves))
+
+
+def _batch_free(x):
+    """A batch's tensor as the spec of a tensor whose first axis (the batch axis) is
+    unknown; any other leaf as it is."""
+    if isinstance(x, tf.Tensor) and x.shape.rank:
+        return tf.TensorSpec((None, *x.shape[1:]), x.dtype)
+    return x
+
+
+def _relaxed(args: tuple, batched: bool) -> tuple:
+    """``args`` as a step is traced for them: with ``batched``, the tensors of the last
+    argument (the batch) as specs with an unknown batch axis, the rest as they are."""
+    if not batched or not args:
+        return args
+    return (*args[:-1], tree_map(_batch_free, args[-1]))
+
+
+def _call(function, args, kwargs, batched, relaxed):
+    """``function(*args, **kwargs)`` for a signature not met before: a batched step is
+    first traced for ``relaxed`` (its batch axis unknown), so that this call and the
+    later ones of every batch size run that one graph (tf.function dispatches a call to
+    a trace whose input types are more general). A step whose code needs the batch size
+    as a Python int (``TypeError`` or ``ValueError`` while traced so) is traced for each
+    batch shape instead, as a tf.function is; a genuine error raises there."""
+    if batched:
+        try:
+            function.get_concrete_function(*relaxed, **kwargs)
+        except (TypeError, ValueError):
+            pass
+    return function(*args, **kwargs)
 
 
 class _Compiled:
     """``tf.function(jit_compile=True)`` per input signature where XLA compiles it, else
-    ``tf.function``."""
+    ``tf.function``; with ``batched``, one trace serves every batch size (see
+    :func:`compile_step`), XLA compiling the traced graph for each shape it meets."""
 
-    def __init__(self, fun):
+    def __init__(self, fun, batched=False):
         # no autograph: Python control flow runs at trace time, as under jax.jit
         # (partials: their traces are counted apart from other models', see compile_step)
         self.xla = tf.function(functools.partial(fun), jit_compile=True, autograph=False)
         self.graph = tf.function(functools.partial(fun), autograph=False)
+        self.batched = batched
         self.choice: dict = {}
 
     def __call__(self, *args, **kwargs):
-        key = _signature(args, kwargs)
+        key = _step_key(args, kwargs, self.batched)
         f = self.choice.get(key)
         if f is not None:
             return f(*args, **kwargs)
+        relaxed = _relaxed(args, self.batched)
         try:
-            out = self.xla(*args, **kwargs)
+            out = _call(self.xla, args, kwargs, self.batched, relaxed)
         except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError,
                 tf.errors.InternalError):
             # XLA cannot compile this graph: run it as a plain graph; a genuine error of
             # the function raises again there
-            out = self.graph(*args, **kwargs)
+            out = _call(self.graph, args, kwargs, self.batched, relaxed)
             self.choice[key] = self.graph
             return out
         self.choice[key] = self.xla
         return out
 
 
-def jit(fun, static_argnums, static_argnames):
-    # tf.function traces anew for each value of a non-tensor argument: static arguments
-    # need no declaration
-    return _Compiled(fun)
+class _OneTrace:
+    """A batched step's ``tf.function`` (see :func:`compile_step`), traced once for each
+    signature of its arguments with the batch axis left out (the structure, the dtypes,
+    the other axes), with that axis unknown: the full batches and the last, partial one
+    run one graph."""
 
+    def __init__(self, function):
+        self.function = function
+        self.traced: set = set()
+
+    def __call__(self, *args, **kwargs):
+        key = _step_key(args, kwargs, True)
+        if key in self.traced:
+            return self.function(*args, **kwargs)
+        out = _call(self.function, args, kwargs, True, _relaxed(args, True))
+        self.traced.add(key)
+        return out
+
+
+def jit(fun, static_argnums, static_argnames, guard_filter=None):
+    # tf.function traces anew for each value of a non-tensor argument: static arguments
+    # need no declaration (guard_filter: torch.compile's, nothing to filter here)
+    return _Compiled(fun)
 
 
 #: ``jit_compile="auto"`` compiles the steps: tf.function graphs (with XLA where TensorFlow
@@ -173,21 +236,25 @@ def jit(fun, static_argnums, static_argnames):
 AUTO_COMPILES = True
 
 
-def compile_step(fun, jit_compile, donate=False):
+def compile_step(fun, jit_compile, donate=False, guard_filter=None, batched=False):
     # Keras's rule: XLA when asked, or on "auto" where there is an accelerator; else a
-    # graph (TensorFlow's CPU kernels run a ResNet-50 step about 4x faster than XLA's)
+    # graph (TensorFlow's CPU kernels run a ResNet-50 step about 4x faster than XLA's).
+    # batched: traced once with the batch axis unknown, as Keras's tf.function over its
+    # dataset iterator, whose batches have a None batch axis
     if jit_compile is True or (jit_compile == "auto" and _has_accelerator()):
-        return _Compiled(fun)
+        return _Compiled(fun, batched)
     # a partial of its own: TensorFlow counts retracings per function's code, so the one
     # lambda of the trainer's step (a graph per model, traced per batch shape) would count
     # every model's traces together and log "triggered tf.function retracing" by the
     # third model; a partial has no code, and its traces are counted apart
-    return tf.function(functools.partial(fun), autograph=False)
+    function = tf.function(functools.partial(fun), autograph=False)
+    return _OneTrace(function) if batched else function
 
 
 @functools.cache
 def _has_accelerator() -> bool:
     return any(d.device_type != "CPU" for d in tf.config.list_physical_devices())
+
 
 def stop_gradient(x):
     return tf.stop_gradient(x)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import jax
 
-from ._custom import call_grad_fn, grads_tuple
+from .._custom_gradient import call_grad_fn, grads_tuple
 
 
 def value_and_grad(fun, argnums, has_aux):
@@ -28,7 +28,8 @@ def vmap(fun, in_axes, out_axes):
     return jax.vmap(fun, in_axes=in_axes, out_axes=out_axes)
 
 
-def jit(fun, static_argnums, static_argnames):
+def jit(fun, static_argnums, static_argnames, guard_filter=None):
+    # (guard_filter: torch.compile's; jax.jit has no guards to filter)
     return jax.jit(fun, static_argnums=static_argnums, static_argnames=static_argnames)
 
 
@@ -36,7 +37,7 @@ def jit(fun, static_argnums, static_argnames):
 AUTO_COMPILES = True
 
 
-def compile_step(fun, jit_compile, donate=False):
+def compile_step(fun, jit_compile, donate=False, guard_filter=None, batched=False):
     if not jit_compile:
         return fun
     return jax.jit(fun, donate_argnums=0) if donate else jax.jit(fun)

@@ -9,9 +9,8 @@ import threading
 
 import torch
 
-from .._accel import skip_crossops_guards
-from ._custom import call_grad_fn, grads_tuple
-from ._tree import flatten, tree_map, unflatten
+from .._custom_gradient import call_grad_fn, grads_tuple
+from .._tree import flatten, tree_map, unflatten
 
 
 def value_and_grad(fun, argnums, has_aux):
@@ -97,9 +96,12 @@ def vmap(fun, in_axes, out_axes):
     return torch.func.vmap(fun, in_dims=in_axes, out_dims=out_axes)
 
 
-def jit(fun, static_argnums, static_argnames):
-    # dynamo guards on Python values itself: static arguments need no declaration
-    return torch.compile(fun, options={"guard_filter_fn": skip_crossops_guards})
+def jit(fun, static_argnums, static_argnames, guard_filter=None):
+    # dynamo guards on Python values itself: static arguments need no declaration;
+    # guard_filter: the guard filter crossops gives torch.compile (the transforms pass
+    # crossops._accel.skip_crossops_guards in, which the backends cannot import)
+    options = None if guard_filter is None else {"guard_filter_fn": guard_filter}
+    return torch.compile(fun, options=options)
 
 
 def mark_batch_dynamic(tensors):
@@ -113,12 +115,12 @@ def mark_batch_dynamic(tensors):
 AUTO_COMPILES = False
 
 
-def compile_step(fun, jit_compile, donate=False):
+def compile_step(fun, jit_compile, donate=False, guard_filter=None, batched=False):
     if jit_compile is not True:  # (False, or "auto": see AUTO_COMPILES)
         return fun
     if donate:
         fun = functools.partial(_written_back, fun)
-    return jit(fun, None, None)
+    return jit(fun, None, None, guard_filter)
 
 
 def _written_back(fun, state, *args):
