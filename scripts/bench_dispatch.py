@@ -11,7 +11,20 @@ conv is compared with ``F.conv2d`` on the same data in NCHW, as a torch user wri
 Prints a Markdown table per call, then the median and the worst ratio per backend, and
 ``import crossops`` in fresh interpreters.
 
-    python scripts/bench_dispatch.py [--blocks 9] [--backend torch] (--backend repeatable)
+``--namespace`` adds a column: the same call through a namespace pre-resolved for the
+array type, in the manner of array-api-compat's ``array_namespace`` (issue 13): the user
+code ``ns = namespace_of(a)`` once, then ``ns.add(a, b)``, where each attribute of ``ns``
+is a pure-Python function (the op's own signature, the spec's) that checks what the
+generated function would (the arrays' type, one dtype for promoted ops, axes that are
+None, an int or a tuple of ints, no dtype to convert) and calls the backend function
+resolved for that type; every other call takes crossops's general path. It measures
+whether pure Python, without the per-call type lookup and without the C fronts, reaches
+the budget (compare with a run under ``CROSSOPS_PURE_PYTHON=1``, where crossops.numpy's
+calls are the generated Python functions). Each call's result is checked against
+crossops's once.
+
+    python scripts/bench_dispatch.py [--blocks 9] [--backend torch] [--namespace]
+    (--backend repeatable; --backends is the same option)
 """
 
 from __future__ import annotations
@@ -30,6 +43,8 @@ import crossops
 import crossops.numpy as xnp
 from crossops import nn
 from crossops import ops as kops
+from crossops._arguments import axis_params
+from crossops._dispatch import FUNCTIONS, call_on, forwarding, native_dtype
 
 BUDGET = {"numpy": 1.6, "jax": 1.15, "torch": 1.15, "tensorflow": 1.15}
 
@@ -204,6 +219,143 @@ def arrays(backend) -> dict:
     return {k: mk(v) for k, v in host.items()}
 
 
+# ---------------------------------------------------------------------------------------
+# a namespace pre-resolved per array type (--namespace)
+
+class PreResolved:
+    """The ops for arrays of one type (``namespace_of(x)``): each attribute, made on first
+    use, is a Python function of the op's own signature whose common call goes straight
+    to the backend function resolved once for that type (see :func:`_pre_resolved`)."""
+
+    def __init__(self, array_type: type, backend: str):
+        self._type = array_type
+        self._backend = backend
+
+    def __getattr__(self, name: str):
+        public = getattr(nn, name, None) if name in NN_NAMES else getattr(xnp, name)
+        fn = _pre_resolved(FUNCTIONS[public], self._type, self._backend)
+        setattr(self, name, fn)
+        return fn
+
+
+#: the calls of the bench made through crossops.nn (the others: crossops.numpy)
+NN_NAMES = {"relu", "sigmoid", "gelu", "softmax", "log_softmax", "one_hot", "conv"}
+
+_NAMESPACES: dict = {}
+
+
+def namespace_of(x) -> PreResolved:
+    """The pre-resolved namespace of ``x``'s array type (one per type)."""
+    t = type(x)
+    ns = _NAMESPACES.get(t)
+    if ns is None:
+        from crossops._backend import backend_of_type
+        ns = _NAMESPACES[t] = PreResolved(t, backend_of_type(t))
+    return ns
+
+
+def _pre_resolved(op, t: type, backend: str):
+    """Op ``op``'s function for arrays of type ``t``, written from its spec: where every
+    array argument has type ``t`` (and, for promoted ops, the operands one dtype), every
+    axis is None, an int or a tuple of ints and no dtype is given, it calls the function
+    crossops's dispatch resolves for these types (``op.impl``: operands of one dtype; else
+    ``op.full``), or for the required arguments alone the framework's own function that
+    the C fronts call (``op.plain``); other calls take the op's general path
+    (``Op.call``; creation calls on ``backend``)."""
+    spec = op.spec
+    passed = forwarding(spec)
+    if any(how in ("*", "**") for _, how in passed):
+        return None  # (*operands: einsum) not written here
+    promoted = spec.dispatch in ("binary", "matmul", "where")
+    f = op.impl(backend) if promoted else op.full(backend)
+    env = {"_f": f, "_T": t, "_TS": frozenset({t}), "_op": op, "_slow": _general,
+           "_backend": backend}
+    sig, guard, fast, slow_pos, slow_kw = [], [], [], [], []
+    star = False
+    for p, how in passed:
+        name = p.name
+        if p.default is not p.empty:
+            env[f"_d_{name}"] = p.default
+            text = f"{name}=_d_{name}"
+        else:
+            text = name
+        if p.kind is p.KEYWORD_ONLY and not star:
+            sig.append("*")
+            star = True
+        sig.append(text)
+        if p.kind is p.POSITIONAL_ONLY and p is [q for q, _ in passed
+                                                   if q.kind is q.POSITIONAL_ONLY][-1]:
+            sig.append("/")
+        fast.append(name if how == "pos" else f"{name}={name}")
+        (slow_pos if how == "pos" else slow_kw).append(name)
+        if name in spec.sequences:
+            guard.append(f"type({name}) in (list, tuple) and {name} "
+                         f"and _TS.issuperset(map(type, {name}))")
+        elif name in spec.arrays:
+            guard.append(f"type({name}) is _T")
+        elif name in axis_params(spec):  # (no bool, bare or in a tuple: the C fronts' rule)
+            guard.append(f"({name} is None or type({name}) is int or (type({name}) is tuple "
+                         f"and bool not in map(type, {name})))")
+        elif name == "dtype":
+            guard.append("dtype is None")
+    if promoted:
+        a, b = (1, 2) if spec.dispatch == "where" else (0, 1)
+        guard.append(f"{spec.params[a]}.dtype is {spec.params[b]}.dtype")
+    kwargs = ", ".join(f"{n!r}: {n}" for n in slow_kw)
+    creation = not spec.arrays and not spec.sequences
+    # the framework's own function for the call of the required arguments (a backend's
+    # AT_DEFAULTS, as the C fronts take it: by the first array's dtype where a dict), which
+    # hands a call it refuses to the op's function
+    plain = op.plain.get(t) if not promoted else None
+    at_defaults = ""
+    if plain is not None:
+        env["_plain"] = plain
+        required = [p.name for p, _ in passed if p.default is p.empty]
+        optional = [p.name for p, _ in passed if p.default is not p.empty]
+        pick = (f"_plain.get({required[0]}.dtype)" if isinstance(plain, dict)
+                else "_plain")
+        at_defaults = (
+            f"        if {' and '.join(f'{n} is _d_{n}' for n in optional) or 'True'}:\n"
+            f"            _p = {pick}\n"
+            f"            if _p is not None:\n"
+            f"                try:\n"
+            f"                    return _p({', '.join(required)})\n"
+            f"                except Exception:\n"
+            f"                    pass\n")
+    source = (f"def {spec.name}({', '.join(sig)}):\n"
+              f"    if {' and '.join(guard) or 'True'}:\n"
+              f"{at_defaults}"
+              f"        return _f({', '.join(fast)})\n"
+              f"    return _slow(_op, _backend, {creation}, "
+              f"({''.join(n + ', ' for n in slow_pos)}), {{{kwargs}}})\n")
+    exec(source, env)
+    fn = env[spec.name]
+    fn.__source__ = source
+    return fn
+
+
+def _general(op, backend: str, creation: bool, args: tuple, kwargs: dict):
+    """The call a pre-resolved function does not take: crossops's general path for the
+    op's own signature (a dtype converted, as the generated functions do)."""
+    if creation:
+        return call_on(backend, op.spec.qualname, *args, **kwargs)
+    if kwargs.get("dtype") is not None:
+        kwargs["dtype"] = native_dtype(backend, kwargs["dtype"])
+    return op.call(args, kwargs)
+
+
+def namespace_form(statement: str) -> str | None:
+    """The same call through the pre-resolved namespace ``ns``, or None where the op has
+    no pre-resolved function (``*operands``)."""
+    module, rest = statement.split(".", 1)
+    name = rest.split("(")[0]
+    public = getattr(nn if module == "nn" else xnp, name)
+    if FUNCTIONS.get(public) is None or any(how in ("*", "**") for _, how in
+                                            forwarding(FUNCTIONS[public].spec)):
+        return None
+    return "ns." + rest
+
+
 def keras_form(statement: str) -> str | None:
     """The same call through ``crossops.ops`` (Keras's names), or None if it has no such
     name."""
@@ -211,21 +363,35 @@ def keras_form(statement: str) -> str | None:
     return "kops." + statement.split(".", 1)[1] if hasattr(kops, name) else None
 
 
-def bench_backend(backend, blocks):
+def bench_backend(backend, blocks, namespace=False):
     with crossops.use_backend(backend):  # creation calls (zeros, arange) make its arrays
-        return _bench_backend(backend, blocks)
+        return _bench_backend(backend, blocks, namespace)
 
 
-def _bench_backend(backend, blocks):
+def _same_result(x, y, call: str) -> None:
+    assert type(x) is type(y), call
+    assert str(x.dtype) == str(y.dtype) and tuple(x.shape) == tuple(y.shape), call
+    np.testing.assert_array_equal(np.asarray(x), np.asarray(y), err_msg=call)
+
+
+def _bench_backend(backend, blocks, namespace=False):
     """Per call: (statement, native ns, crossops.numpy ns, its ratio, crossops.ops ns or
-    None, its ratio or None); ratios are medians over blocks of interleaved timings."""
+    None, its ratio or None[, pre-resolved ns or None, its ratio or None]); ratios are
+    medians over blocks of interleaved timings."""
     g = {"np": np, "xnp": xnp, "nn": nn, "kops": kops, **arrays(backend)}
     exec(NATIVE_MODULES[backend], g)
+    if namespace:
+        g["ns"] = namespace_of(g["a"])  # the user's code: once
     rows = []
     for ours, native in CALLS:
         if backend not in native:
             continue
         statements = [native[backend], ours] + ([keras_form(ours)] if keras_form(ours) else [])
+        pre = namespace_form(ours) if namespace else None
+        if pre is not None:
+            expected = eval(ours, g)  # (fills crossops's caches first)
+            _same_result(eval(pre, g), expected, pre)  # the same result, once
+            statements.append(pre)
         timers = [timeit.Timer(s, globals=g) for s in statements]
         n = max(10, int(0.002 / max(timers[0].timeit(20) / 20, 1e-9)))  # ~2 ms per timing
         for t in timers:
@@ -241,10 +407,15 @@ def _bench_backend(backend, blocks):
         ns = [statistics.median(ts) * 1e9 for ts in times]
         ratios = [statistics.median(o / nat for o, nat in zip(ts, times[0]))
                   for ts in times[1:]]
+        if pre is not None:
+            pre_ns, pre_ratio = ns.pop(), ratios.pop()
+        else:
+            pre_ns = pre_ratio = None
         if len(ratios) == 1:
             ns.append(None)
             ratios.append(None)
-        rows.append((ours, ns[0], ns[1], ratios[0], ns[2], ratios[1]))
+        row = (ours, ns[0], ns[1], ratios[0], ns[2], ratios[1])
+        rows.append(row + (pre_ns, pre_ratio) if namespace else row)
     return rows
 
 
@@ -258,31 +429,59 @@ def import_time(runs=7):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--blocks", type=int, default=9)
-    p.add_argument("--backend", action="append", help="only these backends (repeatable)")
+    p.add_argument("--backend", "--backends", action="append",
+                   help="only these backends (repeatable)")
+    p.add_argument("--namespace", action="store_true",
+                   help="also time each call through a namespace pre-resolved for the "
+                        "array type (pure Python; see the module docstring)")
     args = p.parse_args()
     backends = [b for b in ("numpy", "torch", "jax", "tensorflow")
                 if (b == "numpy" or importlib.util.find_spec(b))
                 and (not args.backend or b in args.backend)]
     front = isinstance(xnp.add, types.BuiltinFunctionType)
     print(f"dispatch: {'C fronts (crossops._fastpath)' if front else 'pure Python'}\n")
+    extra = " pre-resolved (ns) | ratio |" if args.namespace else ""
     print("| backend | call | native (ns) | crossops.numpy (ns) | ratio | crossops.ops (ns) "
-          "| ratio |")
-    print("|---|---|---:|---:|---:|---:|---:|")
-    summary = []
+          "| ratio |" + extra)
+    print("|---|---|---:|---:|---:|---:|---:|" + ("---:|---:|" if args.namespace else ""))
+    summary, pre_summary = [], []
     for b in backends:
-        rows = bench_backend(b, args.blocks)
-        for call, tn, to, r, tk, rk in rows:
+        rows = bench_backend(b, args.blocks, args.namespace)
+        for row in rows:
+            call, tn, to, r, tk, rk = row[:6]
             keras = "—|—" if tk is None else f"{tk:,.0f} | {rk:.2f}x"
-            print(f"| {b} | `{call}` | {tn:,.0f} | {to:,.0f} | {r:.2f}x | {keras} |")
-        ratios = [r for *_, r, _, _ in rows] + [rk for *_, rk in rows if rk is not None]
+            line = f"| {b} | `{call}` | {tn:,.0f} | {to:,.0f} | {r:.2f}x | {keras} |"
+            if args.namespace:
+                tp, rp = row[6:]
+                line += " —|— |" if tp is None else f" {tp:,.0f} | {rp:.2f}x |"
+            print(line)
+        ratios = [row[3] for row in rows] + [row[5] for row in rows if row[5] is not None]
         worst = max(rows, key=lambda row: max(row[3], row[5] or 0))
         summary.append((b, len(rows), statistics.median(ratios), max(ratios), worst[0]))
+        if args.namespace:
+            pre = [row for row in rows if row[7] is not None]
+            pre_ratios = [row[7] for row in pre]
+            # crossops.numpy's ratios on the same calls, for comparison
+            same = [row[3] for row in pre]
+            worst = max(pre, key=lambda row: row[7])
+            pre_summary.append((b, len(pre), statistics.median(pre_ratios),
+                                max(pre_ratios), worst[0], statistics.median(same)))
     print("\n| backend | calls | median ratio | worst ratio | worst call | budget |")
     print("|---|---:|---:|---:|---|---:|")
     for b, count, med, worst, call in summary:
         ok = "ok" if med <= BUDGET[b] else "OVER"
         print(f"| {b} | {count} | {med:.2f}x | {worst:.2f}x | `{call}` | "
               f"{BUDGET[b]}x (median) {ok} |")
+    if args.namespace:
+        print("\nPre-resolved namespace (pure Python), against crossops.numpy/nn on the same "
+              "calls:\n")
+        print("| backend | calls | median ratio | worst ratio | worst call | crossops.numpy "
+              "median | budget |")
+        print("|---|---:|---:|---:|---|---:|---:|")
+        for b, count, med, worst, call, same in pre_summary:
+            ok = "ok" if med <= BUDGET[b] else "OVER"
+            print(f"| {b} | {count} | {med:.2f}x | {worst:.2f}x | `{call}` | {same:.2f}x | "
+                  f"{BUDGET[b]}x (median) {ok} |")
     print(f"\n`import crossops`: {import_time() * 1e3:.1f} ms (median of 7 fresh interpreters;"
           f" budget 50 ms)")
 

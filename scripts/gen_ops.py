@@ -2,7 +2,7 @@
 
 Every public op is a real, typed, documented ``def`` in a module a reader can open
 (``crossops/numpy/_ops.py``, ``crossops/nn/_ops.py`` ...). This script writes those
-modules from ``spec/<chapter>.toml`` (signatures, array arguments, kinds) and
+modules from ``spec/<chapter>.toml`` (signatures, array arguments, dispatch rules) and
 ``spec/docs/<chapter>.toml`` (summaries, parameter texts, annotations, examples; the
 examples are run here and their outputs recorded, so the docstrings are doctests), and
 the explicit re-export block of each public namespace. The output is checked in;
@@ -33,7 +33,7 @@ DOCS = ROOT / "spec" / "docs"
 sys.path.insert(0, str(ROOT / "src"))
 
 from crossops._arguments import axis_params  # noqa: E402
-from crossops._dispatch import PROMOTED_KINDS, forwarding, own_params  # noqa: E402
+from crossops._dispatch import PROMOTED_DISPATCH, forwarding, own_params  # noqa: E402
 from crossops._keras_dtypes import _UNCHANGED  # noqa: E402
 from crossops._spec import OpSpec, load_spec  # noqa: E402
 
@@ -205,7 +205,7 @@ def _call(spec: OpSpec, op: str, keras: bool = False) -> str:
                 + textwrap.indent(fix, "    ")
                 + _wrapped(f"        return {op}.impl(_b)({forward})")
                 + f"    except Exception as _e:\n        {op}.fail(_e)\n")
-    positions = PROMOTED_KINDS.get(spec.kind)
+    positions = PROMOTED_DISPATCH.get(spec.dispatch)
     if positions:
         names = list(params)
         a, b = (names[i] for i in positions)
@@ -407,7 +407,8 @@ def _source(value) -> str:
 
 def _fmt_default(p: inspect.Parameter) -> str:
     if isinstance(p.default, _NoValueDefault):  # (NumPy's <no value>: see NoValue)
-        return f", default <no value> (taken as {p.default.value!r})"
+        return ", default <no value>" if p.default.own else \
+            f", default <no value> (taken as {p.default.value!r})"
     return "" if p.default is p.empty else f", default {_source(p.default)}"
 
 
@@ -545,8 +546,9 @@ class _NoValueDefault:
     ``_forms.NoValue(<what it stands for>)``, whose repr is NumPy's ``<no value>``; the
     function's first lines take what it stands for in its place."""
 
-    def __init__(self, value):
+    def __init__(self, value, own: bool = False):
         self.value = value
+        self.own = own  # (read by a rule's line itself: NUMPY_NO_VALUE_RULES)
 
     def __repr__(self) -> str:
         return f"_forms.NoValue({self.value!r})"
@@ -609,7 +611,8 @@ NUMPY_RULES = {
     "uplo": (("UPLO",), "{a} = _forms.hermitian({name!r}, {a}, UPLO)"),
     "hermitian": (("hermitian",), ""),
     "rank_tol": (("tol",), "if tol is not None:\n    return _forms.rank_with_tol({a}, tol, rtol)"),
-    "rcond": (("rcond",), "rtol = _forms.rcond_rtol(rcond, rtol)"),
+    # (rtol not given, NumPy's <no value>: rcond's default, 1e-15)
+    "rcond": (("rcond", "rtol"), "rtol = _forms.rcond_rtol(rcond, rtol)"),
     "compute_uv": (("compute_uv",), "if not compute_uv:\n    return _forms.svdvals({a})"),
     "qr_mode": ((), "if mode not in ('reduced', 'complete'):\n    return _forms.qr({a}, mode)"),
     "einsum": (("optimize",), "subscripts, operands, kwargs = _forms.einsum_args(operands, "
@@ -621,6 +624,9 @@ NUMPY_RULES = {
     # integer and bool arrays in the loop NumPy runs for them (sqrt(int8) in float16, of
     # int32 in float64); the C front takes float and complex arrays alone
     "numpy_loop": ((), "({arrays},) = _forms.numpy_loop({name!r}, {arrays})"),
+    # bool arrays in the loop NumPy runs for them (square of bool in int8; positive of
+    # bool: TypeError); the C front takes the other dtypes
+    "bool_loop": ((), "({arrays},) = _forms.bool_loop({name!r}, {arrays})"),
     # NumPy's integer loops of reciprocal (1 / x toward zero); the C front takes floats
     "int_reciprocal": ((), "if _forms.integral_array({a}):\n    return "
                            "_forms.integer_reciprocal({a})"),
@@ -628,6 +634,11 @@ NUMPY_RULES = {
                                           "    return _forms.array({a}, dtype, copy, ndmin, "
                                           "ndmax, like)"),
 }
+
+
+#: the rules whose line reads NumPy's <no value> itself (pinv's rtol not given: rcond's
+#: default, 1e-15), where every other rule's parameters get what it stands for first
+NUMPY_NO_VALUE_RULES = frozenset({"rcond"})
 
 
 #: the text and annotations of the NumPy parameters a rule takes, for every function of
@@ -682,9 +693,11 @@ def numpy_form(spec: OpSpec) -> tuple[inspect.Signature, dict, dict] | None:
     nsig = numpy_signatures()[spec.qualname]
     P = inspect.Parameter
     params = []
+    own = {p for r in entry.get("rules", ()) if r in NUMPY_NO_VALUE_RULES
+           for p in NUMPY_RULES[r][0]}
     for p in nsig.parameters.values():
         if p.default is _NoValue:
-            p = p.replace(default=_NoValueDefault(NUMPY_NO_VALUE.get(p.name)))
+            p = p.replace(default=_NoValueDefault(NUMPY_NO_VALUE.get(p.name), p.name in own))
         if p.name in entry.get("none_default", ()):
             p = p.replace(default=None)
         params.append(p)
@@ -719,8 +732,11 @@ def _numpy_lines(spec: OpSpec, form: tuple) -> list[str]:
     s = spec.sequences[0] if spec.sequences else ""
     fill = ", fill_value" if "fill_value" in spec.sig.parameters else ""
     lines, taken = [], set()
-    for p in fsig.parameters.values():  # NumPy's <no value>: not given
-        if isinstance(p.default, _NoValueDefault):
+    rules = [NUMPY_RULES[rule] for rule in entry.get("rules", ())]
+    for takes, _ in rules:
+        taken.update(takes)
+    for p in fsig.parameters.values():  # NumPy's <no value>: not given (unless the rule
+        if isinstance(p.default, _NoValueDefault) and not p.default.own:  # reads it)
             lines.append(f"if _TYPE({p.name}) is _forms.NoValue:\n    {p.name} = {p.name}.value")
     for p in spec.sig.parameters.values():
         if p.name not in mapping:
@@ -728,9 +744,6 @@ def _numpy_lines(spec: OpSpec, form: tuple) -> list[str]:
                 lines.append(f"{p.name} = {p.default!r}")
         elif mapping[p.name] != p.name:
             lines.append(f"{p.name} = {mapping[p.name]}")
-    rules = [NUMPY_RULES[rule] for rule in entry.get("rules", ())]
-    for takes, _ in rules:
-        taken.update(takes)
     for p in fsig.parameters:
         if p in NUMPY_LAYOUT_LINES and p not in taken and p not in spec.sig.parameters \
                 and NUMPY_LAYOUT_LINES[p]:
@@ -786,6 +799,10 @@ def _numpy_def(spec: OpSpec, form: tuple, doc: dict, glossary: dict,
     more = f", positions={positions!r}" if positions else ""
     if {"numpy_loop", "int_reciprocal"} & set(entry.get("rules", ())):
         more += ", dtypes=_forms.inexact_dtypes()"  # (other dtypes: the rule's line)
+    elif "bool_loop" in entry.get("rules", ()):
+        more += ", dtypes=_forms.non_bool_dtypes()"  # (bool: the rule's line)
+    elif "rcond" in entry.get("rules", ()):
+        more += ", dtypes=set()"  # (a front of no dtype: the rule's line runs every call)
     return (f"{op} = _bind({spec.qualname!r}, _GENERIC)\n\n\n" + head + docstring + body
             + "\n\n" + _wrapped(f"{spec.name} = _accelerate({spec.name}, {op}{more})"))
 
@@ -1180,6 +1197,10 @@ _FRONT_SAFE_RULES = {None, "weak"}
 #: integers) and not the result: the op's C front takes the calls of the other dtypes
 #: (``crossops._keras_dtypes.unchanged_dtypes``) and hands these to the Keras def
 _FRONT_DTYPE_RULES = frozenset(_UNCHANGED)
+#: Keras dtype rules that also cast the result (KERAS_RULE_RESULTS), the ops whose C front
+#: casts the result (one array) itself, and the dtype it casts to (``accelerate``'s
+#: ``result``: the backend's ``RESULT_CASTS``)
+_RESULT_FRONTS = {"index": {"argmax": "int32", "argmin": "int32", "argsort": "int32"}}
 
 
 def _front_serves_keras(spec: OpSpec, ksig: inspect.Signature, mapping: dict,
@@ -1194,6 +1215,8 @@ def _front_serves_keras(spec: OpSpec, ksig: inspect.Signature, mapping: dict,
     if extra or (rule not in _FRONT_SAFE_RULES and rule not in _FRONT_DTYPE_RULES) \
             or spec.name in KERAS_NONE_IS_DEFAULT:
         return False
+    if rule in KERAS_RULE_RESULTS and spec.name not in _RESULT_FRONTS.get(rule, ()):
+        return False  # (a result the front does not cast: a tuple of indices, nonzero's)
     empty = inspect.Parameter.empty
     o_req = [p.name for p in spec.sig.parameters.values() if p.default is empty]
     k_req = [k for k in ksig.parameters.values() if k.default is empty]
@@ -1255,6 +1278,8 @@ def _keras_def(spec: OpSpec, ksig: inspect.Signature, doc: dict, glossary: dict,
                            glossary, KERAS_ALIAS if examples else None, ksig)
     fast = _front_serves_keras(spec, ksig, mapping, extra)
     dtypes = f", dtypes=_kd.unchanged_dtypes({rule!r})" if rule in _FRONT_DTYPE_RULES else ""
+    if fast and rule in _RESULT_FRONTS:
+        dtypes += f", result={_RESULT_FRONTS[rule][name]!r}"
     tail = ("\n\n" + _wrapped(f"{name} = _accelerate({name}, {op}{dtypes})")) if fast else ""
     return (f"{op} = _bind({spec.qualname!r}, {{}})\n\n\n" + head + docstring + "".join(lines)
             + body + tail)

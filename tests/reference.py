@@ -9,7 +9,7 @@ import warnings
 import ml_dtypes
 import numpy as np
 
-from crossops._dispatch import _PROMOTED_KINDS
+from crossops._dispatch import PROMOTED_DISPATCH
 from crossops._dtypes import dtype_name, kind, result_name
 
 from .strategies import np_dtype
@@ -22,7 +22,7 @@ def resolve(path: str):
 
 
 def _promote(spec, args):
-    positions = _PROMOTED_KINDS.get(spec.kind)
+    positions = PROMOTED_DISPATCH.get(spec.dispatch)
     if not positions:
         return args
     i, j = positions

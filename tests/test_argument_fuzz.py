@@ -60,7 +60,7 @@ BAD_DTYPES = {"the int 5": 5, "True": True, "an unknown name": "float31", "an ob
 NOT_ONLY_ARRAYS = {"window", "bins", "subscripts", "seed", "dtype"}
 #: groups whose array parameters take pytrees or seeds (control flow, random)
 PYTREE_GROUPS = {"core", "random"}
-#: kinds of op whose second operand broadcasts against the first
+#: draws (spec/tests) of ops whose second operand broadcasts against the first
 BROADCASTING = {"binary", "binary_nonzero", "binary_shift", "compare"}
 
 
@@ -68,15 +68,15 @@ def _mutations(spec, case) -> list[tuple[str, str]]:
     """(what to spoil, which parameter) for a drawn case of ``spec``'s op."""
     out = []
     present = set(spec.params[:len(case.args)]) | set(case.kwargs)
-    if spec.group not in PYTREE_GROUPS and spec.kind != "dtype":
+    if spec.group not in PYTREE_GROUPS and spec.dispatch != "dtype":
         for name in spec.arrays:
             if name in present and name not in NOT_ONLY_ARRAYS:
                 out.append(("array", name))
     if spec.group not in PYTREE_GROUPS:
         out += [("axis", name) for name in axis_params(spec)]
-    if "dtype" in spec.params and spec.kind != "dtype":
+    if "dtype" in spec.params and spec.dispatch != "dtype":
         out.append(("dtype", "dtype"))
-    if spec.kind in BROADCASTING:
+    if spec.draw in BROADCASTING:
         out.append(("shape", spec.arrays[1]))
     return out
 

@@ -16,12 +16,12 @@ import pytest
 
 import crossops.numpy as xnp
 from crossops import ops
-from crossops._spec import load_spec
 
 from . import refs
+from ._spec_tests import spec_for_tests
 from .backends import backend_context, to_backend, to_numpy
 
-SPEC = load_spec()
+SPEC = spec_for_tests()
 
 #: the differences that stay, (op, backend) -> what that backend does instead of NumPy's
 #: behaviour; each is named in the op's spec doc (the words given) and pinned below. Every

@@ -19,13 +19,13 @@ from hypothesis import strategies as st
 import crossops.ops  # noqa: F401  (every namespace in the table)
 import crossops.random  # noqa: F401
 from crossops._backend import backend_module
-from crossops._spec import load_spec
 
+from ._spec_tests import spec_for_tests
 from .backends import BACKENDS, backend_context, op_function, to_backend, to_numpy
 from .reference import assert_same, canonical, numpy_edge_cases, reference
 from .strategies import draw_case, has_drawer
 
-SPEC = load_spec()
+SPEC = spec_for_tests()
 DRAWN = sorted(q for q, s in SPEC.items() if has_drawer(s))
 #: cases drawn per op and backend: 6 in the default suite (which must stay within its time
 #: budget: JAX compiles every primitive of a generic op anew for each shape), 200 in the

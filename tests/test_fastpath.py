@@ -50,6 +50,13 @@ def _calls(backend):
         ("clip", (a,), {"min": -0.5}), ("clip", (a, -0.5, 0.5), {}),
         ("expand_dims", (a,), {"axis": -1}),
         ("std", (a,), {"axis": 0, "correction": 1}),
+        # a list or tuple of arrays first: keyed on the items' types (mixed dtypes, a host
+        # array among them, a dtype to convert: the generated function's own path)
+        ("concatenate", ([a, b],), {"axis": 1}), ("concatenate", ((a, i),), {}),
+        ("concatenate", ([a],), {"axis": None}), ("stack", ([a, b],), {}),
+        ("stack", ((a, b),), {"axis": -1}), ("hstack", ([a, b],), {}),
+        ("concatenate", ([a, b],), {"dtype": "float64"}),
+        ("concatenate", ([a, to_numpy(b)],), {}),
     ] + [("sum", (to_backend(backend, np.ones((2, 3), dt)),), {}) for dt in CATEGORIES["numeric"]]
 
 
@@ -131,6 +138,37 @@ def test_front_takes_calls_with_options_itself(name, args, kwargs):
 
 
 @built
+@pytest.mark.parametrize("name, kwargs", [
+    ("concatenate", {"axis": 1}), ("concatenate", {}), ("stack", {}), ("stack", {"axis": 1}),
+    ("hstack", {}), ("vstack", {})])
+@pytest.mark.parametrize("container", [list, tuple])
+def test_front_takes_a_sequence_of_arrays_itself(name, kwargs, container):
+    # a sequence op's call, its cache keyed on the types of the items, reaches the cached
+    # function without the generated Python function
+    x = np.ones((2, 3), np.float32)
+    arrays = container([x, x + 1])
+    f = getattr(xnp, name)
+    assert isinstance(f, types.BuiltinFunctionType)
+    expected = FRONTS[f](arrays, **kwargs)  # fills the cache
+    frames = []
+
+    def profile(frame, event, arg):
+        if event == "call" and frame.f_code is FRONTS[f].__code__:
+            frames.append(frame.f_code.co_name)
+    sys.setprofile(profile)
+    try:
+        out = f(arrays, **kwargs)
+    finally:
+        sys.setprofile(None)
+    _same(out, expected)
+    assert frames == []
+    _same(f([x, x.astype(np.float64)], **kwargs),  # another key: the generated function
+          FRONTS[f]([x, x.astype(np.float64)], **kwargs))
+    with pytest.raises(ValueError, match=f"^{name}"):  # the op's error, named
+        f(container([x, np.ones((4, 5, 6), np.float32)]), **kwargs)
+
+
+@built
 def test_front_errors_name_the_op(backend):
     with backend_context(backend):
         a = to_backend(backend, np.ones((3, 4), np.float32))
@@ -194,7 +232,10 @@ def _keras_calls(backend):
                 ("prod", (x,), {"axis": 1, "keepdims": True}), ("matmul", (x, y), {}),
                 ("exp", (x,), {}), ("mean", (x,), {"axis": -1, "keepdims": True}),
                 ("square", (x,), {}), ("cumsum", (x,), {"axis": 0}),
-                ("floor_divide", (x, x), {})]
+                ("floor_divide", (x, x), {}),
+                # a result cast to int32 (by the front where the backend has the cast)
+                ("argmax", (x,), {"axis": -1}), ("argmax", (x,), {}),
+                ("argmin", (x, 0), {"keepdims": True}), ("argsort", (x,), {})]
     return out
 
 
@@ -214,6 +255,38 @@ def test_keras_fronts_and_forms_agree(backend):
                         front(*args, **kwargs)
                     break
                 _same(front(*args, **kwargs), expected)
+
+
+@built
+@pytest.mark.parametrize("name, kwargs", [
+    ("argmax", {"axis": -1}), ("argmax", {}), ("argmin", {"axis": 0, "keepdims": True}),
+    ("argsort", {"axis": 0})])
+def test_keras_front_casts_its_result_on_torch(name, kwargs):
+    # ops.argmax's int32 indices: the front calls the op's function and the backend's cast
+    # (torch's RESULT_CASTS), without the Keras form; a bool tensor takes the form (its
+    # rule converts the input)
+    torch = pytest.importorskip("torch")
+    from crossops import ops
+    f = getattr(ops, name)
+    form = FRONTS[f]
+    frames = []
+
+    def profile(frame, event, arg):
+        if event == "call" and frame.f_code is form.__code__:
+            frames.append(frame.f_code.co_name)
+
+    for dt, own in [(torch.float32, True), (torch.int64, True), (torch.bool, False)]:
+        x = (torch.arange(12) % 5 - 2).reshape(3, 4).to(dt)
+        expected = form(x, **kwargs)  # fills the cache
+        frames.clear()
+        sys.setprofile(profile)
+        try:
+            out = f(x, **kwargs)
+        finally:
+            sys.setprofile(None)
+        _same(out, expected)
+        assert out.dtype is torch.int32
+        assert frames == ([] if own else [name])
 
 
 @built

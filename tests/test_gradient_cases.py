@@ -257,6 +257,9 @@ WITHOUT_CASES = {
         image.reconstruct_patches image.gaussian_blur image.sobel_edges
         image.rgb_to_grayscale image.affine_transform image.perspective_transform
         image.map_coordinates image.resize image.scale_and_translate image.elastic_transform
+        apply_over_axes asanyarray asarray_chkfinite ascontiguousarray asfortranarray require
+        real_if_close atleast_1d atleast_2d atleast_3d block choose compress delete insert
+        extract ediff1d gradient polyadd polysub polyder polyint resize rollaxis trim_zeros
         """), "linear in the array differentiated (a copy, a rearrangement, a selection, a "
               "sum, a transform, an interpolation at fixed coordinates): the gradient is the "
               "same at every input, there is no special point"),
@@ -266,18 +269,37 @@ WITHOUT_CASES = {
         linalg.multi_dot
         nanvar nancumprod average geomspace logspace nn.glu nn.batch_normalization
         nn.dot_product_attention
+        convolve cov cross matvec vecmat outer poly polymul polyval
         """), "a polynomial or a composition of smooth functions (softmax, sigmoid, exp, "
               "x / sqrt(v + epsilon)) on its whole domain: no special point beyond those of "
               "the ops it is built from, which have their own cases"),
     **dict.fromkeys(_names("""
         linalg.cholesky linalg.cholesky_inverse linalg.solve_triangular linalg.lstsq
-        linalg.pinv linalg.lu_factor math.logdet
+        linalg.pinv linalg.lu_factor math.logdet polyfit
         """), "smooth where defined; a singular or rank-deficient input is outside the domain "
               "(pinv and lu_factor's pivoting jump there): no derivative to check, and "
               "test_gradients covers well-conditioned inputs"),
     "nn.psnr": "smooth except where the two images are equal, where it is infinite (no "
                "derivative)",
     "image.ssim": "smooth: its constants k1, k2 keep every denominator positive",
+    **dict.fromkeys(_names("apply_along_axis piecewise"),
+                    "applies the caller's functions (on the caller's conditions): its special "
+                    "points are theirs (the drawn ones are linear, quadratic or constant)"),
+    **dict.fromkeys(_names("partition sort_complex"),
+                    "a sort's values: its ties are its only special points, which sort's cases "
+                    "cover"),
+    "roots": "the eigenvalues of the companion matrix: smooth where the roots are simple; a "
+             "repeated root has an infinite derivative (no derivative to check)",
+    "polydiv": "a rational function of the coefficients, smooth wherever the divisor's leading "
+               "coefficient is nonzero (the op is undefined where it is zero)",
+    "histogram_bin_edges": "linear in the samples' minimum and maximum: its kinks are ties of "
+                           "those, which max's and min's cases cover",
+    "interp": "piecewise linear between the knots xp: at a knot the two one-sided slopes "
+              "differ and either is a subgradient (test_gradients draws off the knots)",
+    "unwrap": "the identity plus multiples of 2 pi that jump where a difference crosses pi: a "
+              "jump has no derivative to check, elsewhere it is linear",
+    "float_power": "power computed in float64: its special points are power's, which power's "
+                   "grad_points cover (test_gradient_points)",
 }
 
 

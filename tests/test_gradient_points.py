@@ -1,7 +1,7 @@
 """Gradients of element-wise ops at their special points, on every differentiating backend.
 
 The property test of ``test_gradients.py`` moves its draws off ties and kinks. This one
-goes to them: every element-wise op of the spec (kinds ``unary`` and ``binary``, and the
+goes to them: every element-wise op of the spec (drawn as ``unary`` or ``binary``, and the
 ``custom`` ones with a ``grad_points`` field) is differentiated in float64 at 0, +-1,
 +-1/2, +-30 and +-1000, and at the op's own ``grad_points`` (its kinks and domain edges);
 binary ops (and ``custom`` ones of two arrays with ``grad_points``) at every pair of a
@@ -63,13 +63,13 @@ UNDEFINED_AT = {
 
 def _element_wise(spec, arity: int) -> bool:
     """Whether ``spec`` is a differentiable element-wise op of ``arity`` arrays with float64:
-    of kind ``unary``/``binary``, or of kind ``custom`` with a ``grad_points`` field (its
+    drawn as ``unary``/``binary``, or a ``custom`` one with a ``grad_points`` field (its
     arrays the first ``arity`` parameters)."""
     if "float64" not in spec.dtype_names or _differentiable(spec) is not None:
         return False
-    if spec.kind == ("unary", "binary")[arity - 1]:
+    if spec.draw == ("unary", "binary")[arity - 1]:
         return True
-    return (spec.kind == "custom" and spec.grad_points is not None
+    return (spec.draw == "custom" and spec.grad_points is not None
             and len(spec.arrays) == arity and spec.params[:arity] == spec.arrays)
 
 

@@ -16,14 +16,14 @@ from hypothesis import strategies as st
 
 import crossops
 import crossops.nn
-from crossops._spec import load_spec
 
+from ._spec_tests import spec_for_tests
 from .backends import backend_context, op_function, to_backend, to_numpy
 from .reference import assert_same
 from .strategies import draw_case, has_drawer
 from .test_transforms import diff_params
 
-SPEC = load_spec()
+SPEC = spec_for_tests()
 NN = sorted(q for q, s in SPEC.items() if s.namespace == "nn" and has_drawer(s))
 
 

@@ -17,9 +17,9 @@ import pytest
 
 from crossops import ops
 from crossops._dtypes import dtype_name
-from crossops._spec import load_spec
 from crossops.nn._activations import ACTIVATIONS as ACTIVATION_FUNCTIONS
 
+from ._spec_tests import spec_for_tests
 from .backends import backend_context, to_backend
 from .reference import numpy_edge_cases
 
@@ -41,7 +41,7 @@ def table() -> dict[str, list[tuple[str, str]]]:
 
 
 ROWS = table()
-SPEC = load_spec()
+SPEC = spec_for_tests()
 RULED = sorted(name for name, s in SPEC.items()
                if s.keras_dtype and not s.namespace and name in ROWS)
 #: the activations, which need no rule of their own: bool and integer inputs give floatx (as

@@ -11,15 +11,16 @@ import pytest
 
 import crossops.numpy as xnp
 from crossops._backend import backend_module
-from crossops._dispatch import _PROMOTED_KINDS
+from crossops._dispatch import PROMOTED_DISPATCH
 from crossops._dtypes import CATEGORIES, DTYPE_NAMES, dtype_name, result_name
-from crossops._spec import load_spec
 
+from ._spec_tests import spec_for_tests
 from .backends import backend_context, to_backend
 from .strategies import np_dtype
 
-SPEC = load_spec()
-BINARY = sorted(q for q, s in SPEC.items() if s.kind in _PROMOTED_KINDS and s.kind != "where")
+SPEC = spec_for_tests()
+BINARY = sorted(q for q, s in SPEC.items()
+                if s.dispatch in PROMOTED_DISPATCH and s.dispatch != "where")
 
 
 def test_table_is_symmetric_and_follows_the_design():
@@ -54,7 +55,7 @@ def test_every_dtype_pair_promotes_by_the_table(qualname, backend):
             x1 = to_backend(backend, np.ones((2, 2), np_dtype(a)))
             x2 = to_backend(backend, np.ones((2, 2), np_dtype(b)))
             out = f(x1, x2)
-            expected = "bool" if spec.kind == "compare" else result_name(a, b)
+            expected = "bool" if spec.draw == "compare" else result_name(a, b)
             assert dtype_name(out.dtype) == expected, f"{qualname}({a}, {b}) on {backend}"
 
 

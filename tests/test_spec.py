@@ -3,6 +3,7 @@ entry with one signature, or the entry says why not."""
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import tomllib
 from pathlib import Path
@@ -11,12 +12,14 @@ import pytest
 
 import crossops.ops  # noqa: F401  (every namespace in the table)
 import crossops.random  # noqa: F401
+from crossops import _spec
 from crossops._dispatch import TABLE, own_params
-from crossops._spec import load_spec
+from crossops._dtypes import SPEC_DIR
 
+from ._spec_tests import DRAWS, TEST_FIELDS, TESTS_DIR, spec_for_tests
 from .backends import op_function
 
-SPEC = load_spec()
+SPEC = spec_for_tests()
 REFERENCE = Path(__file__).parents[1] / "spec" / "reference"  # see its README.md
 
 
@@ -102,3 +105,47 @@ def test_every_limit_names_a_known_backend_and_a_reason():
             assert backend in ("numpy", "jax", "torch", "tensorflow"), (qual, backend)
             reason = limit if isinstance(limit, str) else limit.get("reason")
             assert reason and len(reason) > 10, f"{qual}: {backend} limit needs a reason"
+
+
+# -- the spec split by audience: what an op is (runtime) and how the tests check it ----------
+
+@pytest.mark.parametrize("name", sorted(TEST_FIELDS))
+def test_the_runtime_rejects_a_test_field(name):
+    """A test field at the top level of an entry of spec/<chapter>.toml is an error that
+    says where it belongs."""
+    raw = {"signature": "(x, /)", name: "x"}
+    with pytest.raises(ValueError, match=r"unknown fields .* spec/tests/elementwise\.toml"):
+        _spec._entry("elementwise", "", "op", raw)
+
+
+def test_the_runtime_spec_holds_no_test_field():
+    runtime = {f.name for f in dataclasses.fields(_spec.OpSpec)}
+    assert not runtime & TEST_FIELDS
+    assert not _spec._FIELDS & TEST_FIELDS
+    assert all(type(s) is _spec.OpSpec for s in _spec.load_spec().values())
+
+
+def test_every_test_file_is_a_chapter_and_names_its_ops():
+    chapters = {p.stem for p in SPEC_DIR.glob("*.toml")}
+    files = sorted(TESTS_DIR.glob("*.toml"))
+    assert files
+    for path in files:
+        assert path.stem in chapters, f"spec/tests/{path.name} has no spec/{path.name}"
+    # spec_for_tests raises for an entry that names no op of its chapter; SPEC loaded
+
+
+#: the dispatch rule (spec/<chapter>.toml) each drawer's inputs assume: binary drawers draw
+#: two arrays promoted together, where's a condition and two arrays, the one-array drawers
+#: arrays converted from host data; custom drawers draw for any rule
+DRAW_DISPATCH = {"unary": "convert", "clip": "convert", "cumulative": "convert",
+                 "sort": "convert", "arg_reduction": "convert", "binary": "binary",
+                 "binary_shift": "binary", "binary_nonzero": "binary", "compare": "binary",
+                 "where": "where", "matmul": "matmul", "reduction": "reduction",
+                 "creation": "creation", "dtype": "dtype"}
+
+
+def test_what_the_tests_draw_agrees_with_the_dispatch_rule():
+    assert set(DRAW_DISPATCH) | {"custom"} == set(DRAWS)
+    wrong = [(q, s.draw, s.dispatch) for q, s in SPEC.items()
+             if s.draw in DRAW_DISPATCH and DRAW_DISPATCH[s.draw] != s.dispatch]
+    assert not wrong, wrong

@@ -7,7 +7,11 @@
   generated modules call :func:`accelerate` after each ``def``. A keras.ops form whose
   dtype rule changes some dtypes (``ops.sum`` of int8 accumulates in int32, ``ops.exp``
   of an integer is float32) gets a front that takes only the dtypes the rule leaves alone
-  (``crossops._keras_dtypes.unchanged_dtypes``).
+  (``crossops._keras_dtypes.unchanged_dtypes``). An op whose first parameter is a
+  sequence of arrays (``concatenate``, ``stack``) gets a front keyed on the types of the
+  items, as its generated function keys its cache. A fast call that raises is not run
+  again: the front hands the exception to the op's ``Op.failed``, which raises it as the
+  generated function would (:func:`_fail_hook`).
   ``CROSSOPS_PURE_PYTHON=1`` turns the fronts off.
 - **torch.compile.** dynamo cannot look into a builtin, so each front is registered with
   ``torch.compiler.substitute_in_graph`` to trace its generated function instead; torch's
@@ -31,6 +35,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import inspect
 import os
 import re
@@ -41,7 +46,7 @@ from typing import TypeVar
 
 from . import _backend
 from ._arguments import axis_params
-from ._dispatch import FUNCTIONS, PROMOTED_KINDS, Op, forwarding
+from ._dispatch import FUNCTIONS, PROMOTED_DISPATCH, Op, forwarding
 from ._spec import OpSpec
 
 F = TypeVar("F", bound=Callable)
@@ -54,11 +59,13 @@ try:
         raise ImportError("CROSSOPS_PURE_PYTHON is set")
     from ._fastpath import MAX_PARAMS as _MAX_PARAMS
     from ._fastpath import front as _make_front
+    from ._fastpath import not_given as _not_given
 except ImportError:  # built without a C compiler, or turned off: the generated functions
     _make_front = None
 
 
-def accelerate(fn: F, op: Op, positions: dict | None = None, dtypes: set | None = None) -> F:
+def accelerate(fn: F, op: Op, positions: dict | None = None, dtypes: set | None = None,
+               result: str | None = None) -> F:
     """``fn`` (an op's generated function), or its C front where ``crossops._fastpath``
     is built and the op has a fast call; registered in ``crossops._dispatch.FUNCTIONS``.
     ``positions``: the public parameters that, given by position, mean an op parameter
@@ -66,8 +73,11 @@ def accelerate(fn: F, op: Op, positions: dict | None = None, dtypes: set | None 
     value the generated function reads first (``qr``'s ``mode='raw'``): the front then
     takes the required arguments alone. ``dtypes`` (a keras.ops form whose dtype rule
     changes some dtypes, see ``crossops._keras_dtypes.unchanged_dtypes``): the front takes
-    only calls whose first array has one of these dtypes, and hands the others to ``fn``."""
-    front = _front(op.spec, op, fn, positions or {}, dtypes)
+    only calls whose first array has one of these dtypes, and hands the others to ``fn``.
+    ``result`` (a keras.ops form that casts its result: ``ops.argmax``'s int32): the
+    front casts a fast call's result to this dtype, by the cast of the array type's
+    backend (its ``RESULT_CASTS``; a backend without one: its calls go to ``fn``)."""
+    front = _front(op.spec, op, fn, positions or {}, dtypes, result)
     if front is not None:
         FRONTS[front] = fn
         if _torch_compile_ready:
@@ -78,34 +88,48 @@ def accelerate(fn: F, op: Op, positions: dict | None = None, dtypes: set | None 
     return public
 
 
-def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | None = None):
+def not_given_marker(marker_type: type) -> None:
+    """Have the C fronts hand a call with an option of ``marker_type`` to the generated
+    function: crossops.numpy's ``<no value>`` marker given explicitly, which only the
+    generated function reads as the value it stands for (the backend would get the
+    marker itself)."""
+    if _make_front is not None:
+        _not_given(marker_type)
+
+
+def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | None = None,
+           result: str | None = None):
     """The C front of generated function ``fn``, or None where the C extension is
     missing or the op has no fast call: an op gets one if its array arguments lead its
     signature, all required and by position, and its cache is keyed on their one type
-    (promoted ops, ops of one array)."""
+    (promoted ops, ops of one array), or on the types of the items of its first
+    parameter, a sequence of arrays."""
     if _make_front is None:
         return None
     params = list(spec.parameters.values())
     required = [p for p in params if p.default is p.empty]
-    if (not required or params[:len(required)] != required or spec.sequences
-            or len(params) > _MAX_PARAMS
+    # a sequence of arrays first (concatenate's): a front keyed on its items' types
+    seq = bool(spec.sequences) and spec.sequences == (params[0].name,) and set(
+        spec.arrays) <= set(spec.sequences)
+    if (not required or params[:len(required)] != required
+            or (spec.sequences and not seq) or len(params) > _MAX_PARAMS
             or any(p.kind is p.KEYWORD_ONLY for p in required)
             or any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params)):
         return None
     dtype = spec.parameters.get("dtype")
     if dtype is not None and dtype.default is not None:
         return None  # a dtype to convert on every call
-    promoted = PROMOTED_KINDS.get(spec.kind)
+    promoted = PROMOTED_DISPATCH.get(spec.dispatch)
     if promoted:
         ntyped, (a, b) = len(params), promoted
-    elif spec.arrays == (params[0].name,):
+    elif seq or spec.arrays == (params[0].name,):
         ntyped, a, b = 1, -1, -1
     else:
         return None
     passed = forwarding(spec)  # (less the generated function's own: own_params)
     kwnames = tuple(p.name for p, how in passed if how == "kw") or None
     defaults = tuple(p.default for p, _ in passed[len(required):]) or None
-    if dtypes is not None and a > 0:
+    if dtypes is not None and (a > 0 or seq):
         return None  # (the front checks the dtype of the first argument)
     # the slow path's cache is keyed on the arguments' types only, and filled by
     # crossops.numpy's calls too: keras.ops's own forms (crossops._keras_ops,
@@ -117,8 +141,12 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
         public = list(inspect.signature(fn).parameters.values())  # (NumPy's, Keras's)
     names, npos, kwfrom, convert = _options(public, [p for p, _ in passed], ntyped,
                                             positions)
+    if (seq or result) and names is None:
+        return None  # (a sequence op's every call takes the path with options)
     doc = f"{spec.name}{spec.signature}\n--\n\n{fn.__doc__}"
     mixed = op._slow_cache if promoted and not keras_form else None
+    if result is not None and (mixed is not None or seq):
+        return None  # (a front that casts its result takes one type's calls only)
     if keras_form and names is not None:
         # by keyword only the op's parameters that Keras's signature has by the same name
         # (its body maps the rest, or has no such parameter: ``sum``'s ``dtype``)
@@ -128,7 +156,48 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
     axes = tuple(forwarded.index(p) for p in axis_params(spec) if p in forwarded)
     return _make_front(spec.name, doc, fn.__module__, fn, op.cache, op.plain, mixed,
                        defaults, kwnames, len(required), ntyped, a, b, names, npos, kwfrom,
-                       convert, axes, dtypes)
+                       convert, axes, dtypes, _fail_hook(op, fn, tuple(forwarded)), seq,
+                       None if result is None else _result_casts(result))
+
+
+#: a result dtype's name -> {array type: the cast of a result of that type to it}, from
+#: each loaded backend's ``RESULT_CASTS`` (live dicts, read by the C fronts)
+_RESULT_CASTS: dict[str, dict] = {}
+
+
+def _result_casts(name: str) -> dict:
+    """The live dict of casts to dtype ``name`` (filled as backends load)."""
+    casts = _RESULT_CASTS.get(name)
+    if casts is None:
+        casts = _RESULT_CASTS[name] = {}
+        for mod in list(_backend._modules.values()):
+            _add_casts(mod, name, casts)
+    return casts
+
+
+def _add_casts(mod, name: str, casts: dict) -> None:
+    cast = getattr(mod, "RESULT_CASTS", {}).get(name)
+    if cast is not None:
+        casts.update(dict.fromkeys(mod.ARRAY_TYPES, cast))
+
+
+def _grow_result_casts(backend: str, mod) -> None:
+    for name, casts in _RESULT_CASTS.items():
+        _add_casts(mod, name, casts)
+
+
+_backend.on_backend_loaded.append(_grow_result_casts)
+
+
+def _fail_hook(op: Op, fn: Callable, forwarded: tuple) -> Callable | None:
+    """What a C front calls when its fast call raised: ``op.failed`` for the op's
+    parameters ``forwarded`` (the ones the generated function passes on, whose values the
+    front hands over), which raises the error as the generated function ``fn`` would,
+    without running the op again; None where ``fn`` does not raise its errors through
+    ``op.fail`` (a hand-written keras.ops form: then ``fn`` takes the call again)."""
+    if "fail" not in fn.__code__.co_names:
+        return None
+    return functools.partial(op.failed, forwarded)
 
 
 def _options(public: list, forwarded: list, ntyped: int,

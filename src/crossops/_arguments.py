@@ -131,7 +131,7 @@ def _list_kind(value: list | tuple) -> str:
 
 def checks_values(spec: OpSpec) -> bool:
     """Whether ``spec``'s array parameters take arrays only (not dtypes, pytrees, seeds)."""
-    return spec.kind != "dtype" and spec.group not in _UNCHECKED_GROUPS
+    return spec.dispatch != "dtype" and spec.group not in _UNCHECKED_GROUPS
 
 
 def _array_error(spec: OpSpec, arguments: dict) -> Exception | None:
@@ -253,7 +253,7 @@ def diagnose(spec: OpSpec, arguments: dict) -> Exception | None:
                 if not -ndim - 1 <= a <= ndim:
                     return OpAxisError(f"{spec.qualname}: {param} {a} is out of bounds for "
                                        f"an array of {ndim} dimensions")
-    if spec.kind == "creation":
+    if spec.dispatch == "creation":
         return _creation_error(spec, arguments)
     return _shape_error(spec.qualname, arguments.get("shape"))
 

@@ -44,14 +44,15 @@ from ._errors import raise_for_op
 from ._spec import OpSpec, load_spec
 from .backends._common import promoting
 
-# kinds of op whose array arguments may be Python scalars, weak in promotion
-_WEAK_SCALAR_KINDS = {"binary", "binary_shift", "binary_nonzero", "compare", "where"}
-# kinds of op whose array arguments are promoted with crossops's table: their positions
-_PROMOTED_KINDS = {"binary": (0, 1), "binary_shift": (0, 1), "binary_nonzero": (0, 1),
-                   "compare": (0, 1), "matmul": (0, 1), "where": (1, 2)}
+# the spec's ``dispatch`` values (crossops._spec) of ops whose array arguments may be
+# Python scalars, weak in promotion
+_WEAK_SCALAR_DISPATCH = {"binary", "where"}
+# ``dispatch`` values of ops whose array arguments are promoted with crossops's table:
+# their positions
+_PROMOTED_DISPATCH = {"binary": (0, 1), "matmul": (0, 1), "where": (1, 2)}
 # ops whose array arguments are passed through as given (no conversion of lists); of
 # these, custom ops still get NumPy arrays converted to the call's backend (host data)
-_NO_COERCE_KINDS = {"creation", "dtype", "custom"}
+_AS_GIVEN_DISPATCH = {"creation", "dtype", "custom"}
 
 
 class Op:
@@ -75,7 +76,7 @@ class Op:
         #: takes just those; read by the C front
         self.plain: dict = {}
         params = spec.parameters.values()
-        self._plain_is_full = spec.kind in _PROMOTED_KINDS or all(
+        self._plain_is_full = spec.dispatch in _PROMOTED_DISPATCH or all(
             p.default is p.empty and p.kind is p.POSITIONAL_ONLY for p in params)
         self._slow_cache: dict = {}
         self._impls: dict[str, Callable] = {}
@@ -93,6 +94,10 @@ class Op:
         NotImplementedError
             If the backend has no implementation; the message gives the spec's reason.
         """
+        try:  # (:meth:`_found`'s lookup, written out: creation calls read it every time)
+            return self._impls[backend]
+        except KeyError:
+            pass
         f = self._found(backend)
         if f is None:
             reason = self.spec.unavailable(backend) or "no implementation"
@@ -124,7 +129,7 @@ class Op:
         f = self.impl(backend)
         mod = backend_module(backend)
         spec = self.spec
-        positions = _PROMOTED_KINDS.get(spec.kind) or tuple(
+        positions = _PROMOTED_DISPATCH.get(spec.dispatch) or tuple(
             spec.params.index(p) for p in spec.promote)
         if positions and not mod.NATIVE_PROMOTION:
             f = promoting(f, native_function(mod, "astype"), mod.DTYPES, positions)
@@ -183,23 +188,23 @@ class Op:
         if any(map(is_sparse_type, types)):
             return self.sparse(backend), cacheable
         host = [t for t in types if is_host_type(t, backend)]
-        if not host or spec.kind in ("creation", "dtype"):
+        if not host or spec.dispatch in ("creation", "dtype"):
             return self.full(backend), cacheable
         # NumPy arrays beside arrays of another backend: host data, converted to it
         numpy = backend != "numpy" and any(backend_of_type(t) == "numpy" for t in host)
-        if spec.kind in _NO_COERCE_KINDS and not numpy:
+        if spec.dispatch in _AS_GIVEN_DISPATCH and not numpy:
             return self.full(backend), cacheable
         mod = backend_module(backend)
-        if (not numpy and cacheable and spec.kind in _WEAK_SCALAR_KINDS
+        if (not numpy and cacheable and spec.dispatch in _WEAK_SCALAR_DISPATCH
                 and mod.NATIVE_WEAK_SCALARS and all(map(is_scalar_type, host))
                 and sum(backend_of_type(types[i]) is not None
-                        for i in _PROMOTED_KINDS[spec.kind]) == 1):
+                        for i in _PROMOTED_DISPATCH[spec.dispatch]) == 1):
             # one array and a Python scalar to promote: NumPy and JAX apply the same weak
             # rule as crossops
             return self.impl(backend), cacheable
         general = _coercing(self.full(backend), spec, mod,
-                            lists=spec.kind not in _NO_COERCE_KINDS, layout=self._layout)
-        if not numpy and cacheable and spec.kind in _WEAK_SCALAR_KINDS:
+                            lists=spec.dispatch not in _AS_GIVEN_DISPATCH, layout=self._layout)
+        if not numpy and cacheable and spec.dispatch in _WEAK_SCALAR_DISPATCH:
             fast = _weak_scalar_call(self.impl(backend), self.full(backend), general, spec,
                                      mod, types)
             if fast is not None:
@@ -217,10 +222,10 @@ class Op:
         attr = f"{spec.namespace}_{spec.name}" if spec.namespace else spec.name
         f = getattr(chapter, attr, None)
         if f is not None:
-            if spec.kind in _NO_COERCE_KINDS and spec.kind != "custom":
+            if spec.dispatch in _AS_GIVEN_DISPATCH and spec.dispatch != "custom":
                 return f
             return _coercing(f, spec, backend_module(backend),
-                             lists=spec.kind not in _NO_COERCE_KINDS, layout=self._layout)
+                             lists=spec.dispatch not in _AS_GIVEN_DISPATCH, layout=self._layout)
         if chapter is None:
             raise TypeError(f"{spec.qualname}: sparse arrays are not supported on the "
                             f"{backend} backend; make them dense first")
@@ -295,7 +300,7 @@ class Op:
         in element-wise ops), so that a compiler tracing the first call (torch.compile)
         only ever sees a cache hit."""
         spec = self.spec
-        if spec.kind in _NO_COERCE_KINDS and spec.kind != "custom" or spec.sequences:
+        if spec.dispatch in _AS_GIVEN_DISPATCH and spec.dispatch != "custom" or spec.sequences:
             return
         # finding the function imports at most the backend's chapter module of the op's
         # group, which imports only the framework (already imported: prefilling follows
@@ -308,17 +313,17 @@ class Op:
                    is not inspect.Parameter.VAR_POSITIONAL]
         if not singles or len(singles) != len(spec.arrays):
             return
-        if spec.kind in _PROMOTED_KINDS:
+        if spec.dispatch in _PROMOTED_DISPATCH:
             import numpy as np
             n = len(spec.params)
             self._store(t, self.impl(backend))
             self._slow_cache[(t,) * n] = self.full(backend)
             # beside an array of type t: another such array, a NumPy array (host data) and,
             # in element-wise ops, Python scalars; where's condition may be a NumPy array too
-            hosts = (np.ndarray, bool, int, float, complex) if spec.kind in _WEAK_SCALAR_KINDS \
-                else (np.ndarray,)
-            i, j = _PROMOTED_KINDS[spec.kind]
-            conditions = (t, np.ndarray) if spec.kind == "where" else (t,)
+            weak = spec.dispatch in _WEAK_SCALAR_DISPATCH
+            hosts = (np.ndarray, bool, int, float, complex) if weak else (np.ndarray,)
+            i, j = _PROMOTED_DISPATCH[spec.dispatch]
+            conditions = (t, np.ndarray) if spec.dispatch == "where" else (t,)
             for s1 in (t, *hosts):
                 for s2 in (t, *hosts):
                     if s1 is t or s2 is t:
@@ -343,7 +348,20 @@ class Op:
         where the call's arguments explain it (an axis out of range), that error instead.
         Called from the except clause of the op's generated function, whose local
         variables are the call's arguments."""
-        better = diagnose(self.spec, sys._getframe(1).f_locals)
+        self._raise(e, sys._getframe(1).f_locals)
+
+    def failed(self, names: tuple, e: Exception, values: tuple):
+        """Raise the error of a C front's fast call (see ``crossops._fastpath``) whose
+        function raised ``e``, given ``values`` for the op's parameters ``names`` (those
+        the generated function passes on): as the generated function's except clause
+        (:meth:`fail`) raises it, so that the front need not run the op again."""
+        try:
+            raise e
+        except Exception as error:  # (raised from here, as from the except clause)
+            self._raise(error, dict(zip(names, values)))
+
+    def _raise(self, e: Exception, arguments: dict):
+        better = diagnose(self.spec, arguments)
         if better is not None:
             raise better from e
         raise_for_op(self.spec.qualname, e, list(_backend._modules.values()))
@@ -484,9 +502,9 @@ def _array_layout(spec: OpSpec) -> tuple[list, str | None, list]:
     (``where``'s condition: it never decides the dtype), ``"seq"`` (a sequence of arrays),
     None (not an array)."""
     params = spec.parameters
-    weak = spec.kind in _WEAK_SCALAR_KINDS
+    weak = spec.dispatch in _WEAK_SCALAR_DISPATCH
     roles = {a: "weak" if weak else "array" for a in spec.arrays}
-    if spec.kind == "where":
+    if spec.dispatch == "where":
         roles[spec.arrays[0]] = "cond"
     roles.update({s: "seq" for s in spec.sequences})
     pos_roles = [roles.get(p.name) for p in params.values()
@@ -628,8 +646,10 @@ class _WeakScalars:
 
     def constant(self, scalar, native):
         """The 0-d array of ``scalar`` in native dtype ``native``, made or kept."""
-        # 0.0 == -0.0 (and 0 == False): zero is keyed by its repr, keeping its sign
-        key = (scalar, native) if scalar else (repr(scalar), native)
+        # 0.0 == -0.0: a float or complex zero is keyed by its repr, keeping its sign (an
+        # int or bool zero makes the same array as 0: keyed as it is)
+        key = (scalar, native) if scalar or type(scalar) not in (float, complex) else (
+            repr(scalar), native)
         made = self._constants.get(key)
         if made is None:
             made = self._asarray(scalar, dtype=native)
@@ -663,9 +683,10 @@ def _weak_scalar_call(impl: Callable, full: Callable, general: Callable, spec: O
     the lookups are written out here for the common call. Where the scalar's dtype is the
     array's and the backend applies the same rule (NumPy 2, but not beside bfloat16), the
     scalar goes to the function as it is. Where the scalar's dtype is the array's, the
-    backend's own function ``impl`` runs, else the promoting ``full``. Calls with keywords
-    take ``general`` (:func:`_coercing`)."""
-    i, j = _PROMOTED_KINDS[spec.kind]
+    backend's own function ``impl`` runs (or the framework's own, where the backend's
+    ``AT_DEFAULTS`` has it for that dtype: torch.maximum), else the promoting ``full``.
+    Calls with keywords take ``general`` (:func:`_coercing`)."""
+    i, j = _PROMOTED_DISPATCH[spec.dispatch]
     own = mod.ARRAY_TYPES
     if is_scalar_type(types[i]) and issubclass(types[j], own):
         k, other = i, j
@@ -677,14 +698,22 @@ def _weak_scalar_call(impl: Callable, full: Callable, general: Callable, spec: O
         return None  # where's condition: not an array of the backend
     scalar_type = types[k]
     weak = _WeakScalars(spec, mod)
+    constants = weak._constants
+    signed_zero = scalar_type is float or scalar_type is complex  # (see constant())
     as_is = mod.NAME == "numpy"
+    # the framework's own function by dtype, for operands of that one dtype: keyed on the
+    # first argument's dtype, which is the array's where the op's operands lead it
+    own_fns = getattr(mod, "AT_DEFAULTS", {}).get(spec.qualname) if i == 0 else None
+    if not isinstance(own_fns, dict):
+        own_fns = {}
     #: the array's dtype -> (the scalar's native dtype, or None: as it is; its name; the
     #: function to call)
     plans: dict = {}
 
     def plan(dtype):
         native, name = weak.target(scalar_type, dtype)
-        f = impl if native == dtype else full  # one dtype: nothing to promote
+        # one dtype: nothing to promote
+        f = own_fns.get(dtype, impl) if native == dtype else full
         if as_is and native == dtype and name != "bfloat16":
             native = None  # NumPy 2 applies crossops's weak rule itself (not to bfloat16)
         found = plans[dtype] = (native, name, f)
@@ -698,9 +727,16 @@ def _weak_scalar_call(impl: Callable, full: Callable, general: Callable, spec: O
         scalar = args[k]
         if scalar_type is int:
             _check_fits(spec, scalar, name)
-        if native is not None:
-            args = list(args)
-            args[k] = weak.constant(scalar, native)
+        if native is None:
+            return f(*args)
+        # weak.constant(scalar, native), its lookup written out
+        made = constants.get((scalar, native)) if scalar or not signed_zero else None
+        if made is None:
+            made = weak.constant(scalar, native)
+        if len(args) == 2:
+            return f(args[0], made) if k else f(made, args[1])
+        args = list(args)
+        args[k] = made
         return f(*args)
 
     call.__wrapped__ = full
@@ -734,8 +770,9 @@ def _widest(names: list[str]) -> str:
     return result_name(*names)
 
 
-#: the argument positions that promotion reads, by kind (for the generated functions)
-PROMOTED_KINDS = _PROMOTED_KINDS
+#: the argument positions that promotion reads, by the spec's ``dispatch`` (for the
+#: generated functions)
+PROMOTED_DISPATCH = _PROMOTED_DISPATCH
 
 
 def forwarding(spec: OpSpec) -> list[tuple[inspect.Parameter, str]]:
@@ -769,9 +806,9 @@ def own_params(spec: OpSpec) -> frozenset:
     reduction (written once over crossops ops in ``crossops.numpy._masked``)."""
     params = spec.parameters
     kept = set()
-    if spec.kind == "creation" and "like" in params and "like" not in spec.arrays:
+    if spec.dispatch == "creation" and "like" in params and "like" not in spec.arrays:
         kept.add("like")
-    if spec.kind == "reduction":
+    if spec.dispatch == "reduction":
         kept.update(p for p in ("where", "initial", "mean") if p in params)
     return frozenset(kept)
 

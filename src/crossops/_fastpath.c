@@ -20,10 +20,23 @@
  * (`x + 1.0`, float32 + float64) calls the function its `Op.slow` has cached for the
  * arguments' types, as `slow` would. Anything else (a keyword the front does not know,
  * such as NumPy's where= that the generated function handles itself, a dtype, a cache
- * miss, an exception) goes to the generated Python function, which resolves, fills the cache, and names the op
- * in its errors. A front of a keras.ops form (crossops._keras_ops) whose dtype rule
+ * miss) goes to the generated Python function, which resolves and fills the cache. A
+ * fast call that raises is not run again: the front hands the exception, with the values
+ * it passed for the op's parameters, to the op's ``fail`` hook (``Op.failed``), which
+ * raises it as the generated function's except clause would (naming the op); the call of
+ * a plain function that raises goes to the generated function, which takes the call on
+ * its own path (torch.unsqueeze refuses a tuple axis that the op's function takes); an
+ * exception that is not an Exception (KeyboardInterrupt) propagates as it is. A front of a keras.ops form (crossops._keras_ops) whose dtype rule
  * changes some dtypes of the arrays (`ops.sum` of int8 accumulates in int32) has the set
  * of the other dtypes: a call whose first array has a dtype outside it goes to the form.
+ * A front may also convert the result (``post``: a keras.ops form whose rule casts it,
+ * ``ops.argmax``'s int32): a dict of array type -> the cast of a result for that type,
+ * called on the result of a fast call; a call whose array type is not in it goes to the
+ * generated function.
+ * An op whose first parameter is a sequence of arrays (`concatenate([x, y], axis=1)`)
+ * has a front too (``seq``): its cache is keyed on the tuple of the types of the items
+ * of a list or tuple, as the generated function keys it, and every call takes the path
+ * with options.
  * The builtin is a function of a small module object holding its state, so it reads as
  * `<built-in function add>`.
  */
@@ -62,6 +75,14 @@ typedef struct {
     Py_ssize_t axes[MAX_AXES];
     PyObject *dtypes;    /* set: the dtypes of a fast call's first array (crossops.ops's
                             Keras forms: those its dtype rule leaves alone), or NULL: any */
+    PyObject *post;      /* dict: array type -> the cast of a fast call's result, or NULL
+                            (the result as it is); a type not in it: not a fast call */
+    int seq;             /* the first parameter is a list or tuple of arrays, the cache
+                            key the tuple of their types */
+    PyObject *fail;      /* fail(exception, values): raises the op's error for a fast call
+                            that raised (values: those passed for the op's parameters, in
+                            the order of names), or NULL: the generated function runs the
+                            call again to raise it */
     PyMethodDef def;     /* name and docstring of the builtin */
 } Front;
 
@@ -81,6 +102,8 @@ front_traverse(PyObject *m, visitproc visit, void *arg)
     Py_VISIT(s->kwnames);
     Py_VISIT(s->names);
     Py_VISIT(s->dtypes);
+    Py_VISIT(s->fail);
+    Py_VISIT(s->post);
     return 0;
 }
 
@@ -98,6 +121,8 @@ front_clear(PyObject *m)
     Py_CLEAR(s->kwnames);
     Py_CLEAR(s->names);
     Py_CLEAR(s->dtypes);
+    Py_CLEAR(s->fail);
+    Py_CLEAR(s->post);
     return 0;
 }
 
@@ -240,9 +265,112 @@ odd_axes(Front *s, PyObject *const *all, Py_ssize_t n)
     return 0;
 }
 
+/* The error of a fast call whose function raised (the error is set): raised through the
+ * front's fail hook, given the values passed for the op's parameters (``values``, ``n``),
+ * so that the op does not run again; without a hook, the generated function takes the
+ * call (and raises). Always NULL, or the generated function's result. */
+static PyObject *
+raise_failed(Front *s, PyObject *const *values, Py_ssize_t n, PyObject *const *args,
+             size_t nargsf, PyObject *kwnames)
+{
+    if (!PyErr_ExceptionMatches(PyExc_Exception))
+        return NULL;  /* KeyboardInterrupt, SystemExit: as it is */
+    if (s->fail == NULL) {
+        PyErr_Clear();
+        return PyObject_Vectorcall(s->fallback, args, nargsf, kwnames);
+    }
+#if PY_VERSION_HEX >= 0x030C0000
+    PyObject *exc = PyErr_GetRaisedException();
+#else
+    PyObject *type, *exc, *tb;
+    PyErr_Fetch(&type, &exc, &tb);
+    PyErr_NormalizeException(&type, &exc, &tb);
+    if (tb != NULL) {
+        PyException_SetTraceback(exc, tb);
+        Py_DECREF(tb);
+    }
+    Py_XDECREF(type);
+#endif
+    if (exc == NULL)
+        return NULL;
+    PyObject *tuple = PyTuple_New(n);
+    if (tuple == NULL) {
+        Py_DECREF(exc);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++)
+        PyTuple_SET_ITEM(tuple, i, Py_NewRef(values[i]));
+    PyObject *out = PyObject_CallFunctionObjArgs(s->fail, exc, tuple, NULL);
+    Py_DECREF(exc);
+    Py_DECREF(tuple);
+    if (out == NULL)
+        return NULL;
+    Py_DECREF(out);  /* (the hook always raises) */
+    PyErr_SetString(PyExc_SystemError, "crossops._fastpath: the fail hook returned");
+    return NULL;
+}
+
+/* the cast of a fast call's result for arrays of type ``t`` (a new reference), or NULL
+ * with no error set where the front has ``post`` and no cast for ``t`` (not a fast
+ * call); Py_None where the front casts nothing */
+static PyObject *
+result_cast(Front *s, PyTypeObject *t)
+{
+    if (s->post == NULL)
+        return Py_NewRef(Py_None);
+    PyObject *cast = PyDict_GetItemWithError(s->post, (PyObject *)t);
+    if (cast == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    return Py_NewRef(cast);
+}
+
+/* ``out`` (a fast call's result, a new reference, or NULL) cast by ``cast`` (stolen;
+ * Py_None: as it is) */
+static PyObject *
+cast_result(PyObject *cast, PyObject *out)
+{
+    if (cast != Py_None && out != NULL) {
+        PyObject *res = PyObject_CallOneArg(cast, out);
+        Py_DECREF(out);
+        out = res;
+    }
+    Py_DECREF(cast);
+    return out;
+}
+
+/* the cache key of a sequence op's call: the tuple of the types of the items of list or
+ * tuple ``v`` (a new reference), or NULL (no error set) where ``v`` is neither, or empty,
+ * or longer than MAX_ITEMS */
+#define MAX_ITEMS 64
+static PyObject *
+sequence_key(PyObject *v)
+{
+    if (!PyList_CheckExact(v) && !PyTuple_CheckExact(v))
+        return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(v);
+    if (n < 1 || n > MAX_ITEMS)
+        return NULL;
+    PyObject *key = PyTuple_New(n);
+    if (key == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    PyObject **items = PySequence_Fast_ITEMS(v);
+    for (Py_ssize_t i = 0; i < n; i++)
+        PyTuple_SET_ITEM(key, i, Py_NewRef((PyObject *)Py_TYPE(items[i])));
+    return key;
+}
+
 /* A call that is not the required arguments by position: the cached function with every
- * parameter, or NULL with no error set where the call is not a fast one (then the
- * generated function takes it). */
+ * parameter; NULL with no error set where the call is not a fast one (then the generated
+ * function takes it), or the fast call's error, raised once (see raise_failed). */
+/* the type of crossops.numpy's ``<no value>`` marker (crossops.numpy._forms.NoValue), or
+ * NULL: an option of a call given as the marker itself is not a fast call (the generated
+ * function takes the value it stands for) */
+static PyObject *not_given_type = NULL;
+
 static PyObject *
 call_full(Front *s, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
@@ -271,6 +399,10 @@ call_full(Front *s, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
     for (Py_ssize_t i = nargs; i < s->nreq; i++)
         if (all[i] == NULL)  /* a required argument missing */
             return NULL;
+    if (not_given_type != NULL)
+        for (Py_ssize_t i = s->nreq; i < s->nreq + nopt; i++)
+            if ((PyObject *)Py_TYPE(all[i]) == not_given_type)
+                return NULL;
     if (s->dtype_a >= 0 && !same_dtype(all[s->dtype_a], all[s->dtype_b], NULL))
         return NULL;
     if (s->convert >= 0 && all[s->convert] != Py_None)
@@ -284,18 +416,30 @@ call_full(Front *s, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
         if (!ok)
             return NULL;
     }
-    PyObject *f = PyDict_GetItemWithError(s->cache, (PyObject *)t);
+    PyObject *f;
+    if (s->seq) {
+        PyObject *key = sequence_key(all[0]);
+        if (key == NULL)
+            return NULL;
+        f = PyDict_GetItemWithError(s->cache, key);
+        Py_DECREF(key);
+    }
+    else
+        f = PyDict_GetItemWithError(s->cache, (PyObject *)t);
     if (f == NULL) {
         PyErr_Clear();
         return NULL;
     }
+    PyObject *cast = result_cast(s, t);
+    if (cast == NULL)
+        return NULL;
     Py_INCREF(f);
     Py_ssize_t nkw = s->kwnames ? PyTuple_GET_SIZE(s->kwnames) : 0;
     PyObject *out = PyObject_Vectorcall(f, all, s->nreq + nopt - nkw, s->kwnames);
     Py_DECREF(f);
     if (out == NULL)
-        PyErr_Clear();  /* the generated function raises it again, naming the op */
-    return out;
+        out = raise_failed(s, all, s->nreq + nopt, args, nargs, kwnames);
+    return cast_result(cast, out);
 }
 
 static PyObject *
@@ -306,9 +450,9 @@ call_op(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
     PyObject *f, *out;
     PyObject *dtype = NULL;  /* args[0]'s dtype, where read (a new reference) */
 
-    if (kwnames != NULL || nargs != s->nreq) {
+    if (kwnames != NULL || nargs != s->nreq || s->seq) {
         out = call_full(s, args, nargs, kwnames);
-        if (out != NULL)
+        if (out != NULL || PyErr_Occurred())
             return out;
         goto fallback;
     }
@@ -324,11 +468,30 @@ call_op(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
         goto fallback;
     if (!allowed_dtype(s, args[0], &dtype))  /* (front() checks dtype_a is 0 or -1) */
         goto fallback;
+    if (s->post != NULL) {  /* the path that casts the result (no plain function) */
+        Py_XDECREF(dtype);
+        out = call_full(s, args, nargs, kwnames);
+        if (out != NULL || PyErr_Occurred())
+            return out;
+        return PyObject_Vectorcall(s->fallback, args, nargs, kwnames);
+    }
     if ((f = plain_function(s, args, t, dtype)) != NULL) {
+        /* the op's cached function itself (a promoted op's), whose error is the op's, or
+           a backend's own function (AT_DEFAULTS), which hands the calls it refuses to the
+           op's own path (read before the call, which may grow the dicts) */
+        int cached = PyDict_GetItemWithError(s->cache, (PyObject *)t) == f;
         Py_INCREF(f);  /* borrowed from a dict the call may grow */
         out = PyObject_Vectorcall(f, args, nargs, NULL);
         Py_DECREF(f);
-        goto done;
+        Py_XDECREF(dtype);
+        if (out != NULL)
+            return out;
+        if (cached)
+            return raise_failed(s, args, nargs, args, nargs, kwnames);
+        if (!PyErr_ExceptionMatches(PyExc_Exception))
+            return NULL;
+        PyErr_Clear();
+        return PyObject_Vectorcall(s->fallback, args, nargs, kwnames);
     }
     f = PyDict_GetItemWithError(s->cache, (PyObject *)t);
     if (f == NULL) {
@@ -338,6 +501,9 @@ call_op(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
     Py_INCREF(f);
     if (s->defaults == NULL && s->kwnames == NULL) {
         out = PyObject_Vectorcall(f, args, nargs, NULL);
+        Py_DECREF(f);
+        if (out == NULL)
+            out = raise_failed(s, args, nargs, args, nargs, kwnames);
     }
     else {  /* forward every parameter, the optional ones with their defaults */
         PyObject *all[MAX_PARAMS];
@@ -348,8 +514,10 @@ call_op(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
         for (Py_ssize_t i = 0; i < nopt; i++)
             all[nargs + i] = PyTuple_GET_ITEM(s->defaults, i);
         out = PyObject_Vectorcall(f, all, nargs + nopt - nkw, s->kwnames);
+        Py_DECREF(f);
+        if (out == NULL)
+            out = raise_failed(s, all, nargs + nopt, args, nargs, kwnames);
     }
-    Py_DECREF(f);
     goto done;
 mixed:  /* a promoted op's call by position: the slow path's function for these types */
     if (s->mixed == NULL || s->dtypes != NULL)
@@ -370,12 +538,11 @@ mixed:  /* a promoted op's call by position: the slow path's function for these 
     Py_INCREF(f);
     out = PyObject_Vectorcall(f, args, nargs, NULL);
     Py_DECREF(f);
+    if (out == NULL)  /* the function Op.slow calls for these types: its error, once */
+        out = raise_failed(s, args, nargs, args, nargs, kwnames);
 done:
     Py_XDECREF(dtype);
-    if (out != NULL)
-        return out;
-    PyErr_Clear();  /* the generated function raises it again, naming the op */
-    return PyObject_Vectorcall(s->fallback, args, nargs, kwnames);
+    return out;
 fallback:
     Py_XDECREF(dtype);
     return PyObject_Vectorcall(s->fallback, args, nargs, kwnames);
@@ -460,7 +627,8 @@ copy_string(PyObject *str)
 
 PyDoc_STRVAR(front_doc,
 "front(name, doc, module, fallback, cache, plain, mixed, defaults, kwnames, nreq,\n"
-"      ntyped, dtype_a, dtype_b, names, npos, kwfrom, convert, axes, dtypes=None)\n"
+"      ntyped, dtype_a, dtype_b, names, npos, kwfrom, convert, axes, dtypes=None,\n"
+"      fail=None, seq=False, post=None)\n"
 "--\n\n"
 "A builtin named ``name`` that calls the cached function of a fast call (see the\n"
 "module docstring) and ``fallback`` for every other call.\n\n"
@@ -475,18 +643,27 @@ PyDoc_STRVAR(front_doc,
 "int or a tuple or list of ints is a fast call (not a bool, bare or inside).\n"
 "``dtypes``: a set, where only a call whose first array has one of these dtypes is a\n"
 "fast call (crossops.ops's Keras forms: the dtypes their rule leaves alone; the set may\n"
-"grow as backends load); only for ops whose dtype check, if any, starts at argument 0.");
+"grow as backends load); only for ops whose dtype check, if any, starts at argument 0.\n"
+"``fail``: None, or ``fail(exception, values)``, which raises the op's error for a fast\n"
+"call whose function raised ``exception`` (``values``: those passed for the op's\n"
+"parameters, in the order of ``names``), so that the call does not run twice.\n"
+"``seq``: the first parameter is a list or tuple of arrays, whose items' types (a\n"
+"tuple) key the cache; ``ntyped`` is then 1, and there is no ``mixed`` nor ``dtypes``.\n"
+"``post``: None, or a dict of array type -> the cast of a fast call's result (a call\n"
+"whose type is not in it goes to ``fallback``); not with ``mixed`` nor ``seq``, and\n"
+"``names`` must be given.");
 
 static PyObject *
 front(PyObject *self, PyObject *args)
 {
     PyObject *name, *doc, *module, *fallback, *cache, *plain, *mixed, *defaults, *kwnames;
-    PyObject *names, *axes, *dtypes = Py_None;
+    PyObject *names, *axes, *dtypes = Py_None, *fail = Py_None, *post = Py_None;
+    int seq = 0;
     Py_ssize_t nreq, ntyped, dtype_a, dtype_b, npos, kwfrom, convert;
-    if (!PyArg_ParseTuple(args, "UUUOO!O!OOOnnnnOnnnO!|O:front", &name, &doc, &module,
+    if (!PyArg_ParseTuple(args, "UUUOO!O!OOOnnnnOnnnO!|OOpO:front", &name, &doc, &module,
                           &fallback, &PyDict_Type, &cache, &PyDict_Type, &plain, &mixed,
                           &defaults, &kwnames, &nreq, &ntyped, &dtype_a, &dtype_b, &names,
-                          &npos, &kwfrom, &convert, &PyTuple_Type, &axes, &dtypes))
+                          &npos, &kwfrom, &convert, &PyTuple_Type, &axes, &dtypes, &fail, &seq, &post))
         return NULL;
     Py_ssize_t naxes = PyTuple_GET_SIZE(axes);
     Py_ssize_t axis_index[MAX_AXES];
@@ -508,7 +685,12 @@ front(PyObject *self, PyObject *args)
             || npos < ntyped || npos > nreq + nopt || kwfrom < ntyped
             || kwfrom > nreq + nopt || convert < -1 || convert >= nreq + nopt
             || (mixed != Py_None && !PyDict_Check(mixed)) || naxes > MAX_AXES
-            || (dtypes != Py_None && (!PyAnySet_Check(dtypes) || dtype_a > 0))) {
+            || (dtypes != Py_None && (!PyAnySet_Check(dtypes) || dtype_a > 0))
+            || (fail != Py_None && !PyCallable_Check(fail))
+            || (seq && (ntyped != 1 || mixed != Py_None || dtypes != Py_None
+                        || names == Py_None))
+            || (post != Py_None && (!PyDict_Check(post) || mixed != Py_None || seq
+                                    || names == Py_None))) {
         PyErr_SetString(PyExc_ValueError, "front: inconsistent arguments");
         return NULL;
     }
@@ -540,6 +722,9 @@ front(PyObject *self, PyObject *args)
     s->dtype_b = dtype_b;
     s->naxes = naxes;
     s->dtypes = dtypes == Py_None ? NULL : Py_NewRef(dtypes);
+    s->fail = fail == Py_None ? NULL : Py_NewRef(fail);
+    s->seq = seq;
+    s->post = post == Py_None ? NULL : Py_NewRef(post);
     for (Py_ssize_t i = 0; i < naxes; i++)
         s->axes[i] = axis_index[i];
     FrontFunction *fn = PyObject_GC_New(FrontFunction, &FrontFunction_Type);
@@ -562,8 +747,25 @@ front(PyObject *self, PyObject *args)
     return (PyObject *)fn;
 }
 
+static PyObject *
+set_not_given(PyObject *m, PyObject *type)
+{
+    if (!PyType_Check(type)) {
+        PyErr_SetString(PyExc_TypeError, "not_given: a type is required");
+        return NULL;
+    }
+    Py_XSETREF(not_given_type, Py_NewRef(type));
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(not_given_doc,
+"not_given(type)\n--\n\n"
+"Calls given an option of ``type`` (crossops.numpy's ``<no value>`` marker) are not fast\n"
+"calls: the generated function takes them.");
+
 static PyMethodDef methods[] = {
     {"front", front, METH_VARARGS, front_doc},
+    {"not_given", set_not_given, METH_O, not_given_doc},
     {NULL, NULL, 0, NULL},
 };
 

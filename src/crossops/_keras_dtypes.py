@@ -143,6 +143,9 @@ _UNCHANGED = {
     "bool_int32": lambda name: name != "bool",
     "int8": lambda name: name != "int8",
     "accumulate": lambda name: name not in _ACCUMULATOR,
+    # (the input: the result is cast to int32, by the C front too: see gen_ops's
+    # _RESULT_FRONTS)
+    "index": lambda name: name != "bool",
 }
 def unchanged_dtypes(rule: str) -> set | None:
     """The native dtypes, of every loaded backend, on which Keras's dtype rule ``rule``

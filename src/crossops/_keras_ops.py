@@ -1936,6 +1936,9 @@ def argmax(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> Arr
     return _kd.index_output(_out)
 
 
+argmax = _accelerate(argmax, _argmax, dtypes=_kd.unchanged_dtypes('index'), result='int32')
+
+
 _argmin = _bind('argmin', {})
 
 
@@ -1985,6 +1988,9 @@ def argmin(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> Arr
     except Exception as _e:
         _argmin.fail(_e)
     return _kd.index_output(_out)
+
+
+argmin = _accelerate(argmin, _argmin, dtypes=_kd.unchanged_dtypes('index'), result='int32')
 
 
 _argpartition = _bind('argpartition', {})
@@ -2091,6 +2097,9 @@ def argsort(x: ArrayLike, axis: int | None = -1) -> Array:
     except Exception as _e:
         _argsort.fail(_e)
     return _kd.index_output(_out)
+
+
+argsort = _accelerate(argsort, _argsort, dtypes=_kd.unchanged_dtypes('index'), result='int32')
 
 
 _array = _bind('array', {})

@@ -1,7 +1,15 @@
 """The op specification: ``spec/*.toml`` read into :class:`OpSpec` records.
 
-Every op crossops has is one entry of a spec file. The dispatch table, the
-conformance tests, the signature meta-test and the coverage report all read it.
+Every op crossops has is one entry of a spec file. The dispatch table, the generated
+public modules (scripts/gen_ops.py) and the coverage report read it; so do the tests.
+
+The spec is split by audience. ``spec/<chapter>.toml`` says what an op is: the facts the
+runtime, the generator and the docs read, and the contract the tests check (its dtypes
+and per-backend limits). How the tests check an op (what inputs to draw, the reference,
+the tolerance, its differentiability) lives in ``spec/tests/<chapter>.toml`` under the
+op's name, which only the tests read (``tests/_spec_tests.py``); its docstrings live in
+``spec/docs/<chapter>.toml``, which only the generator reads. This module never opens
+those two folders, and rejects a test field at the top level of an entry.
 
 An entry reads::
 
@@ -9,36 +17,36 @@ An entry reads::
     signature = "(x1, x2, /)"
     group = "numpy"             # numpy, nn, linalg, fft, math, image, core, random
     dtypes = "numeric"          # a category of crossops._dtypes.CATEGORIES
-    kind = "binary"             # what inputs the conformance suite draws
-    reference = "numpy.add"     # the reference the suite compares with
+    dispatch = "binary"         # how the dispatch table takes the arguments (below)
     array_api = true
     keras = true
 
     [add.limits]
     torch = { dtypes = ["uint16", "uint32", "uint64"], reason = "no kernels in torch" }
 
+``dispatch`` (default ``"custom"``) is how the table treats an op's array arguments:
+
+- ``"binary"``: arguments 0 and 1 are promoted together with crossops's table (where the
+  backend's own promotion differs), Python scalars among them are weak, and host data
+  (lists, NumPy arrays, scalars) is converted to the call's backend (arithmetic, bitwise
+  ops, comparisons);
+- ``"where"``: as ``"binary"`` for arguments 1 and 2; argument 0 is the condition;
+- ``"matmul"``: arguments 0 and 1 promoted together, no weak scalars;
+- ``"convert"``: host data in the array arguments converted to the call's backend, no
+  promotion (unless ``promote`` says so);
+- ``"reduction"``: as ``"convert"``; NumPy's ``where=``, ``initial=`` and ``mean=`` are
+  handled by the public function (``crossops.numpy._masked``);
+- ``"creation"``: arguments passed as given; NumPy's ``like=`` picks the backend;
+- ``"dtype"``: arguments passed as given (dtype functions);
+- ``"custom"``: lists passed as given (the op reads them); NumPy arrays beside arrays of
+  another backend are converted to it.
+
 Optional fields: ``arrays`` (the parameters that carry arrays; by default the
 positional-only ones), ``sequences`` (parameters holding a sequence of arrays),
-``tolerance`` (in units of the result dtype's epsilon; 0 means exact),
-``result`` (how the result dtype follows from the inputs; default: as the reference;
-``"at_least_float32"``: float16/bfloat16 inputs give float32),
-``ref_kwargs`` and ``kwargs`` (keyword arguments for the reference and the op in tests),
-``values`` (the range of values the tests draw: ``"moderate"`` keeps ``|x| <= 100``),
-``compiled = false`` (the op cannot run under a compiler, e.g. data-dependent shapes),
-``graph_break`` (test data only: why torch.compile cannot trace the op in one graph; it
-runs there, with a break, but not under ``fullgraph=True``),
-``compare = "shape_dtype"`` (the values are unspecified, as in ``empty``),
-``promote = ["x1", "x2"]`` (two array parameters promoted together with crossops's table;
-binary element-wise ops, ``where`` and ``matmul`` are promoted by their kind),
-``grad_points`` (points where the gradient test checks an element-wise op besides
-0, +-1 and +-large: its kinks and the edges of its domain; an op of kind ``custom`` with
-this field joins that test),
-``not_differentiable`` (why the op has no gradient crossops checks: piecewise constant,
-unspecified values, a derivative that depends on each backend's choice of sign or phase;
-the gradient tests leave it out, with this reason),
-``grad_cases`` (test data only, never read by the runtime: inputs at which
-tests/test_gradient_cases.py differentiates an op that is not element-wise -- its ties,
-zeros and kinks -- each ``{ args = [...], kwargs = {...}, wrt = 0, note = "..." }``),
+``promote = ["x1", "x2"]`` (two array parameters promoted together with crossops's table,
+for ops whose ``dispatch`` does not already promote), ``doc`` (the generated function's
+summary where spec/docs has none), ``keras_dtype`` (the Keras dtype rule crossops.ops
+applies, one of :data:`KERAS_DTYPE_RULES`), ``limits`` (below).
 Framework-specific functions are not named here: each lives in its backend's package,
 ``crossops/backends/<backend>/<group>.py``, under the op's name (see
 ``crossops._dispatch._lookup``).
@@ -54,6 +62,8 @@ Examples
 >>> from crossops._spec import load_spec
 >>> load_spec()["add"].params
 ('x1', 'x2')
+>>> load_spec()["add"].dispatch
+'binary'
 """
 
 from __future__ import annotations
@@ -65,12 +75,10 @@ from functools import cache, cached_property
 
 from ._dtypes import CATEGORIES, SPEC_DIR
 
-_FIELDS = {"signature", "group", "dtypes", "kind", "reference", "array_api", "keras",
-           "arrays", "sequences", "tolerance", "result", "limits", "ref_kwargs", "kwargs",
-           "doc", "not_differentiable", "compiled", "values", "compare", "promote",
-           "keras_dtype", "grad_points", "grad_cases", "graph_break"}
-#: the keys of one ``grad_cases`` entry
-_GRAD_CASE_KEYS = {"args", "kwargs", "wrt", "note"}
+_FIELDS = {"signature", "group", "dtypes", "dispatch", "array_api", "keras", "arrays",
+           "sequences", "limits", "doc", "promote", "keras_dtype"}
+#: the values of ``dispatch`` (see the module docstring)
+DISPATCH = ("binary", "where", "matmul", "convert", "reduction", "creation", "dtype", "custom")
 #: Keras's dtype rules an op of crossops.ops may follow; crossops/_keras_dtypes.py has one
 #: function for each, and scripts/gen_ops.py's KERAS_RULE_DOCS says what each does
 KERAS_DTYPE_RULES = ("float", "float2", "divide", "weak", "weak_int", "weak_arrays", "accumulate",
@@ -89,27 +97,15 @@ class OpSpec:
     signature: str
     group: str
     dtypes: str
-    kind: str
-    reference: str
+    dispatch: str = "custom"
     array_api: bool = False
     keras: bool = False
     arrays: tuple[str, ...] = ()
     sequences: tuple[str, ...] = ()
-    tolerance: float | None = None
-    result: str | None = None
     limits: dict[str, str | dict] = field(default_factory=dict)
-    ref_kwargs: dict = field(default_factory=dict)
-    kwargs: dict = field(default_factory=dict)
     doc: str = ""
-    compiled: bool = True
-    graph_break: str = ""
-    values: str | None = None
-    compare: str = "values"
     promote: tuple[str, ...] = ()
     keras_dtype: str = ""
-    grad_points: tuple[float, ...] | None = None
-    grad_cases: tuple[dict, ...] = ()
-    not_differentiable: str = ""
 
     @property
     def qualname(self) -> str:
@@ -165,7 +161,9 @@ def _parse_signature(name: str, text: str) -> inspect.Signature:
 def _entry(chapter: str, namespace: str, name: str, raw: dict) -> OpSpec:
     unknown = set(raw) - _FIELDS
     if unknown:
-        raise ValueError(f"spec entry {name!r} in {chapter}.toml: unknown fields {sorted(unknown)}")
+        raise ValueError(f"spec entry {name!r} in {chapter}.toml: unknown fields "
+                         f"{sorted(unknown)}; an entry holds {sorted(_FIELDS)}, and how the "
+                         f"tests check the op goes in spec/tests/{chapter}.toml")
     sig = _parse_signature(name, raw["signature"])  # also checks the signature's syntax
     if "arrays" in raw:
         arrays = tuple(raw["arrays"])
@@ -179,34 +177,16 @@ def _entry(chapter: str, namespace: str, name: str, raw: dict) -> OpSpec:
     dtypes = raw.get("dtypes", "all")
     if dtypes not in CATEGORIES:
         raise ValueError(f"spec entry {name!r}: unknown dtype category {dtypes!r}")
+    dispatch = raw.get("dispatch", "custom")
+    if dispatch not in DISPATCH:
+        raise ValueError(f"spec entry {name!r}: unknown dispatch {dispatch!r}; one of {DISPATCH}")
     return OpSpec(
         name=name, namespace=namespace, chapter=chapter, signature=raw["signature"],
-        group=raw.get("group", "numpy"), dtypes=dtypes, kind=raw.get("kind", "custom"),
-        reference=raw.get("reference", ""), array_api=raw.get("array_api", False),
-        keras=raw.get("keras", False), arrays=arrays, sequences=sequences,
-        tolerance=raw.get("tolerance"), result=raw.get("result"),
-        limits=dict(raw.get("limits", {})), ref_kwargs=dict(raw.get("ref_kwargs", {})),
-        kwargs=dict(raw.get("kwargs", {})), doc=raw.get("doc", ""),
-        compiled=raw.get("compiled", True), graph_break=raw.get("graph_break", ""),
-        values=raw.get("values"),
-        compare=raw.get("compare", "values"), promote=tuple(raw.get("promote", ())),
-        keras_dtype=_keras_dtype(name, raw),
-        grad_points=(tuple(float(p) for p in raw["grad_points"]) if "grad_points" in raw
-                     else None),
-        grad_cases=_grad_cases(name, raw),
-        not_differentiable=raw.get("not_differentiable", ""),
+        group=raw.get("group", "numpy"), dtypes=dtypes, dispatch=dispatch,
+        array_api=raw.get("array_api", False), keras=raw.get("keras", False), arrays=arrays,
+        sequences=sequences, limits=dict(raw.get("limits", {})), doc=raw.get("doc", ""),
+        promote=tuple(raw.get("promote", ())), keras_dtype=_keras_dtype(name, raw),
     )
-
-
-def _grad_cases(name: str, raw: dict) -> tuple[dict, ...]:
-    """The entry's ``grad_cases``, each checked for its keys (tests read them)."""
-    cases = tuple(raw.get("grad_cases", ()))
-    for case in cases:
-        if not isinstance(case, dict) or "args" not in case or set(case) - _GRAD_CASE_KEYS:
-            raise ValueError(f"spec entry {name!r}: a grad_cases entry is a table with "
-                             f"'args' and optionally {sorted(_GRAD_CASE_KEYS - {'args'})}, "
-                             f"not {case!r}")
-    return cases
 
 
 def _keras_dtype(name: str, raw: dict) -> str:
@@ -221,18 +201,19 @@ def _keras_dtype(name: str, raw: dict) -> str:
 def load_spec() -> dict[str, OpSpec]:
     """Every op of ``spec/*.toml``, keyed by qualified name (``"linalg.solve"``)."""
     ops: dict[str, OpSpec] = {}
-    for path in sorted(SPEC_DIR.glob("*.toml")):
+    for path in sorted(SPEC_DIR.glob("*.toml")):  # (not spec/tests/ nor spec/docs/)
         if path.stem == "promotion":
             continue
+        chapter = path.stem
         with open(path, "rb") as f:
             data = tomllib.load(f)
         namespace = data.get("namespace", "")
         for name, raw in data.items():
             if not isinstance(raw, dict):
                 continue
-            op = _entry(path.stem, namespace, name, raw)
+            op = _entry(chapter, namespace, name, raw)
             if op.qualname in ops:
                 raise ValueError(f"op {op.qualname!r} is in {ops[op.qualname].chapter}.toml "
-                                 f"and {path.name}")
+                                 f"and {chapter}.toml")
             ops[op.qualname] = op
     return ops

@@ -161,6 +161,20 @@ def check_flat_indices(op: str, indices) -> None:
                          f"(-1,) or give an axis")
 
 
+def check_integer_indices(op: str, name: str) -> None:
+    """``take_along_axis``'s indices must be integers (NumPy's IndexError for the dtype
+    ``name`` of any other, bool included; the frameworks raise TypeError, or take them).
+
+    Raises
+    ------
+    IndexError
+        For indices of a bool, float or complex dtype, as NumPy.
+    """
+    if name == "bool" or not name.startswith(("int", "uint")):
+        raise IndexError(f"{op}: indices must be an integer array, got dtype {name}; cast "
+                         f"them first, e.g. astype(indices, 'int64')")
+
+
 # ----------------------------------------------------------------------------- unstack
 
 

@@ -20,6 +20,32 @@ from .._dtypes import dtype_name, kind, result_name
 
 _LETTERS = string.ascii_letters
 
+# -- roll -------------------------------------------------------------------------------------
+
+def roll_pairs(shift, axis) -> tuple[tuple, tuple]:
+    """NumPy's ``roll`` arguments broadcast against each other: one shift per axis (one
+    shift for several axes, or several shifts for one axis, repeated; an axis given
+    twice rolls by the sum of its shifts), as tuples of equal length; ValueError where
+    their lengths differ and neither is 1, as NumPy's broadcast.
+
+    Examples
+    --------
+    >>> roll_pairs(1, (0, 1)), roll_pairs((1, 2), 0)
+    (((1, 1), (0, 1)), ((1, 2), (0, 0)))
+    """
+    shifts = tuple(shift) if isinstance(shift, tuple | list) else (shift,)
+    axes = tuple(axis) if isinstance(axis, tuple | list) else (axis,)
+    if len(shifts) != len(axes):
+        if len(shifts) == 1:
+            shifts *= len(axes)
+        elif len(axes) == 1:
+            axes *= len(shifts)
+        else:
+            raise ValueError(f"roll: shift {shift!r} and axis {axis!r} cannot be broadcast "
+                             f"together: give one shift per axis, or one of them alone")
+    return shifts, axes
+
+
 # -- linalg.qr --------------------------------------------------------------------------------
 
 def check_qr_mode(mode) -> None:
@@ -199,7 +225,7 @@ def check_bincount(x, minlength, sparse) -> int:
     if x.ndim not in (1, 2):
         raise ValueError(f"bincount: x must be 1-d (or 2-d: one row of counts per row), got "
                          f"shape {tuple(x.shape)}")
-    if kind(dtype_name(x.dtype)) not in "iu":
+    if kind(dtype_name(x.dtype)) not in "biu":  # (bool: 0 and 1, as NumPy counts them)
         raise TypeError(f"bincount: x must hold integers, got {dtype_name(x.dtype)}")
     return minlength
 

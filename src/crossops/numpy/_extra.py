@@ -312,6 +312,39 @@ def ufunc_inputs(arrays: tuple, loop: tuple) -> tuple:
     return tuple(out)
 
 
+def bool_loop(op: str, *xs) -> tuple:
+    """``xs``, the arguments of NumPy's ufunc ``op``, with bool arrays cast to the dtypes
+    of the loop NumPy runs for them where every array is bool: NumPy has no bool loop for
+    ``square``, ``floor_divide``, ``remainder``, ``fmod``, ``power``, the shifts or
+    ``conj`` and computes them in int8 (int64 with a Python int), where a backend's own
+    function gives its default int, or float16, or refuses bool. TypeError where NumPy
+    has no loop at all (``positive``, ``sign`` of bool), as NumPy. Any other array leaves
+    ``xs`` as they are (the backend promotes them as NumPy does).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> bool_loop("square", np.array([True, False]))
+    (array([1, 0], dtype=int8),)
+    >>> bool_loop("left_shift", np.array([True]), 2)[0].dtype
+    dtype('int64')
+    >>> bool_loop("positive", np.array([True]))
+    Traceback (most recent call last):
+    ...
+    TypeError: positive: NumPy has no loop for inputs of bool with casting='same_kind'
+    """
+    seen = False
+    for x in xs:  # (a loop, not a generator: torch.compile traces it)
+        if _is_array(x):
+            if _name(x) != "bool":
+                return xs
+            seen = True
+    if not seen:
+        return xs
+    loop = ufunc_loop(op, xs, None, "same_kind")
+    return xs if loop is None else ufunc_inputs(xs, loop)
+
+
 
 def _can_cast(src: str, dst: str, casting: str) -> bool:
     return bool(_np().can_cast(_np_dtype(src), _np_dtype(dst), casting))
@@ -518,6 +551,8 @@ def divmod_(x1, x2, /, out=(None, None), *, where=True, casting="same_kind", ord
     loop = _keyword_loop("divmod", (x1, x2), dtype, casting)
     if loop is not None:
         x1, x2 = ufunc_inputs((x1, x2), loop)
+    else:  # bool computes in NumPy's int8 loop
+        x1, x2 = bool_loop("divmod", x1, x2)
     x1, x2 = _promote(x1, x2)
     if dtype is not None and loop is None:  # (a dtype NumPy lacks: cast as asked)
         target = dtype_name(dtype)
@@ -1035,7 +1070,11 @@ def partition(a, kth, axis=-1, kind="introselect", order=None):
         raise AxisError("partition: axis out of bounds for a 0-d array")
     axis = normalize_axis(axis, a.ndim, "partition")
     n = a.shape[axis]
+    if type(kth).__module__ == "numpy" and hasattr(kth, "tolist"):  # a NumPy array or int
+        kth = kth.tolist()
     for k in (kth if isinstance(kth, list | tuple) else [kth]):
+        if isinstance(k, bool):
+            raise ValueError("partition: booleans are not accepted as kth, as NumPy's")
         k = _int_arg(k, "partition", "kth")
         if not -n <= k < n:
             raise ValueError(f"partition: kth(={k}) out of bounds ({n})")
@@ -1535,6 +1574,9 @@ def _axis_tuple(axis, ndim, op):
 def gradient(f, *varargs, axis=None, edge_order=1):
     xnp = _xnp()
     f = _array(f, _first_array(varargs))
+    if _name(f) == "bool":  # NumPy subtracts bools, for which it has no loop
+        raise TypeError("gradient: f has dtype bool, whose differences NumPy does not "
+                        "take; cast it to an integer or float dtype first")
     N = f.ndim
     axes = _axis_tuple(axis, N, "gradient")
     n = len(varargs)
@@ -1961,8 +2003,8 @@ def polyval(p, x):
     p, x = xnp.astype(p, r), xnp.astype(x, r)
     _arithmetic_kernels("polyval", x)
     y = xnp.zeros_like(x)
-    for i in builtins.range(p.shape[0]):
-        y = y * x + p[i]
+    for i in builtins.range(p.shape[0]):  # (the ops, not the operators: bool is or, and)
+        y = xnp.add(xnp.multiply(y, x), p[i])
     return y
 
 
@@ -1980,7 +2022,7 @@ def polyadd(a1, a2):
             a2 = xnp.concat([xnp.zeros((-diff,), dtype=_name(a2)), a2], axis=0)
     a1, a2 = _promote(a1, a2)
     _arithmetic_kernels("polyadd", a1)
-    return a1 + a2
+    return xnp.add(a1, a2)  # (the op, not the operator: bool is or, as NumPy's)
 
 
 @generic()

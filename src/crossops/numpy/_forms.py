@@ -28,6 +28,7 @@ import operator
 
 import numpy as np
 
+from .._accel import not_given_marker
 from .._backend import native_dtypes_where
 from .._dtypes import kind as dtype_kind
 from .._host import host_constant
@@ -35,6 +36,7 @@ from .._typing import Array, ArrayLike, DTypeLike, Shape
 from ._extra import CASTINGS as _CASTINGS
 from ._extra import _no_out as no_out  # noqa: F401  (NumPy's out=, for the generated functions)
 from ._extra import (
+    bool_loop,  # noqa: F401  (the generated functions' bool_loop rule)
     check_ufunc_keywords,
     loop_on_backend,
     numpy_ufunc_loop,
@@ -60,9 +62,8 @@ class NoValue(enum.Enum):
     ``where``'s True, None; an enum, which torch.compile takes as a constant), in its
     place; it equals ``value``, so that the function's C
     front takes calls by keyword as it takes the op's (whose default is ``value``). Given
-    explicitly (NumPy's wrappers pass ``numpy._NoValue`` on), only ``keepdims``'s is
-    taken everywhere (it is as true as its value): a fast call hands the others to the
-    backend as they are.
+    explicitly (NumPy's wrappers pass ``numpy._NoValue`` on), the call is not a C front's
+    fast call: the generated function takes it and reads the value.
 
     Examples
     --------
@@ -89,6 +90,9 @@ class NoValue(enum.Enum):
 
     def __bool__(self) -> bool:
         return bool(self.value)
+
+
+not_given_marker(NoValue)  # (given explicitly: the generated function reads it)
 
 
 def check_order(op: str, order) -> None:
@@ -619,6 +623,24 @@ def _is_inexact(name: str) -> bool:
     return dtype_kind(name) in "fc"
 
 
+def non_bool_dtypes() -> set:
+    """The native dtypes but bool of every loaded backend (a live set): the C front of a
+    function whose bool inputs NumPy computes in another loop (:func:`bool_loop`) takes
+    only arrays of these, and hands bool arrays to the function.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> np.dtype("int8") in non_bool_dtypes(), np.dtype("bool") in non_bool_dtypes()
+    (True, False)
+    """
+    return native_dtypes_where(_is_not_bool)
+
+
+def _is_not_bool(name: str) -> bool:
+    return name != "bool"
+
+
 def _check_casts(op: str, arrays, target: str, casting: str) -> None:
     """Raise NumPy's TypeError where an array of ``arrays`` cannot be cast to ``target``
     under ``casting`` (Python numbers are weak: they take any dtype)."""
@@ -799,16 +821,20 @@ def rank_with_tol(x: ArrayLike, tol, rtol) -> Array:
 
 
 def rcond_rtol(rcond, rtol):
-    """``pinv``'s relative cutoff from NumPy's ``rcond`` and the standard's ``rtol``.
+    """``pinv``'s relative cutoff from NumPy's ``rcond`` and the standard's ``rtol``, as
+    NumPy 2 takes them: neither given, NumPy's 1e-15; ``rtol=None``, the standard's
+    default (None: ``max(M, N)`` times the dtype's epsilon); both given, ValueError.
 
     Examples
     --------
-    >>> rcond_rtol(1e-3, None)
-    0.001
+    >>> rcond_rtol(1e-3, NoValue.NONE), rcond_rtol(None, NoValue.NONE), rcond_rtol(None, None)
+    (0.001, 1e-15, None)
     """
-    if rcond is not None and rtol is not None:
-        raise ValueError("pinv: give rcond or rtol, not both")
-    return rtol if rcond is None else rcond
+    if type(rtol) is not NoValue:
+        if rcond is not None:
+            raise ValueError("pinv: give rcond or rtol, not both")
+        return rtol
+    return 1e-15 if rcond is None else rcond
 
 
 def svdvals(x: ArrayLike) -> Array:

@@ -777,7 +777,7 @@ def pinv(
     """Moore-Penrose pseudo-inverse of a matrix (or of each matrix in a stack).
 
     Computed from the singular value decomposition; singular values at most ``rtol``
-    times the largest one are treated as zero. The default rtol is ``max(M, N)`` times the
+    times the largest one are treated as zero. ``rtol=None`` is ``max(M, N)`` times the
     machine epsilon of x's dtype. For an invertible matrix this is the inverse; ``pinv(x)
     @ b`` is the minimum-norm least-squares solution of ``x @ y = b``.
 
@@ -786,12 +786,14 @@ def pinv(
     a : ArrayLike
         Matrices, shape ``(..., M, N)``.
     rcond : float | ArrayLike | None, default None
-        NumPy's older name of ``rtol``; give one of them.
+        NumPy's older name of ``rtol``; give one of them. Neither given: NumPy's cutoff,
+        1e-15.
     hermitian : bool, default False
         NumPy's hint that ``a`` is Hermitian; the result is the same.
-    rtol : float | ArrayLike | None, default <no value> (taken as None)
+    rtol : float | ArrayLike | None, default <no value>
         Relative cutoff for small singular values: a number, or an array broadcast against
-        the stack; None picks the default above.
+        the stack; None: ``max(M, N)`` times the machine epsilon of a's dtype (the array API
+        standard's default). Not given: ``rcond``'s.
 
     Returns
     -------
@@ -809,8 +811,6 @@ def pinv(
     array([[1., 0.],
            [0., 0.]])
     """
-    if _TYPE(rtol) is _forms.NoValue:
-        rtol = rtol.value
     x = a
     rtol = _forms.rcond_rtol(rcond, rtol)
     try:
@@ -824,7 +824,7 @@ def pinv(
         _pinv.fail(_e)
 
 
-pinv = _accelerate(pinv, _pinv)
+pinv = _accelerate(pinv, _pinv, dtypes=set())
 
 
 _qr = _bind('linalg.qr', _GENERIC)

@@ -316,8 +316,10 @@ def bitwise_count(x, /, out=None, *, where=True, casting="same_kind", order="K",
     _ufunc_check("bitwise_count", out, where, casting, order, subok, signature)
     x = _as_array(x)
     name = _name(x)
+    if name == "bool":  # NumPy's loop for bool: its bits as uint8's, 0 or 1
+        x, name = xnp.astype(x, "uint8"), "uint8"
     if kind(name) not in "iu":
-        raise TypeError(f"bitwise_count: x must be of an integer dtype, got {name}")
+        raise TypeError(f"bitwise_count: x must be of an integer or bool dtype, got {name}")
     if dtype is not None and dtype_name(dtype) != "uint8":
         raise TypeError(f"bitwise_count: no loop for dtype {dtype_name(dtype)}; NumPy "
                         f"returns uint8")

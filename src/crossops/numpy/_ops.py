@@ -2328,8 +2328,8 @@ def bitwise_left_shift(
     """Shift the bits of integers to the left, element-wise.
 
     ``x1 << x2`` is ``x1 * 2**x2`` while it fits; bits shifted past the width are lost, and
-    a shift by the bit width or more gives 0 on every backend. Negative shift counts are
-    undefined (TensorFlow leaves x1 unchanged, the others give 0).
+    a shift by the bit width or more gives 0 on every backend, and so does a negative shift
+    count (NumPy's value).
 
     Parameters
     ----------
@@ -2380,6 +2380,7 @@ def bitwise_left_shift(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('bitwise_left_shift', bitwise_left_shift, (x1, x2,), where, casting,
                             dtype, signature)
+    (x1, x2,) = _forms.bool_loop('bitwise_left_shift', x1, x2)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -2394,7 +2395,9 @@ def bitwise_left_shift(
         _bitwise_left_shift.fail(_e)
 
 
-bitwise_left_shift = _accelerate(bitwise_left_shift, _bitwise_left_shift)
+bitwise_left_shift = _accelerate(
+    bitwise_left_shift, _bitwise_left_shift, dtypes=_forms.non_bool_dtypes(),
+)
 
 
 _bitwise_or = _bind('bitwise_or', _GENERIC)
@@ -2487,8 +2490,8 @@ def bitwise_right_shift(
     """Shift the bits of integers to the right, element-wise.
 
     An arithmetic shift: signed values keep their sign, so ``-16 >> 2`` is -4, the floor of
-    ``x1 / 2**x2``. A shift by the bit width or more gives 0 for non-negative values and -1
-    for negative ones, on every backend.
+    ``x1 / 2**x2``. A shift by the bit width or more, or by a negative count, gives 0 for
+    non-negative values and -1 for negative ones (NumPy's values), on every backend.
 
     Parameters
     ----------
@@ -2544,6 +2547,7 @@ def bitwise_right_shift(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('bitwise_right_shift', bitwise_right_shift, (x1, x2,), where, casting,
                             dtype, signature)
+    (x1, x2,) = _forms.bool_loop('bitwise_right_shift', x1, x2)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -2558,7 +2562,9 @@ def bitwise_right_shift(
         _bitwise_right_shift.fail(_e)
 
 
-bitwise_right_shift = _accelerate(bitwise_right_shift, _bitwise_right_shift)
+bitwise_right_shift = _accelerate(
+    bitwise_right_shift, _bitwise_right_shift, dtypes=_forms.non_bool_dtypes(),
+)
 
 
 _bitwise_xor = _bind('bitwise_xor', _GENERIC)
@@ -2854,6 +2860,7 @@ def conj(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('conj', conj, (x,), where, casting,
                             dtype, signature)
+    (x,) = _forms.bool_loop('conj', x)
     try:
         _key = _TYPE(x)
         try:
@@ -2865,7 +2872,7 @@ def conj(
         _conj.fail(_e)
 
 
-conj = _accelerate(conj, _conj)
+conj = _accelerate(conj, _conj, dtypes=_forms.non_bool_dtypes())
 
 
 _copysign = _bind('copysign', _GENERIC)
@@ -3557,6 +3564,7 @@ def floor_divide(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('floor_divide', floor_divide, (x1, x2,), where, casting,
                             dtype, signature)
+    (x1, x2,) = _forms.bool_loop('floor_divide', x1, x2)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -3571,7 +3579,7 @@ def floor_divide(
         _floor_divide.fail(_e)
 
 
-floor_divide = _accelerate(floor_divide, _floor_divide)
+floor_divide = _accelerate(floor_divide, _floor_divide, dtypes=_forms.non_bool_dtypes())
 
 
 _greater = _bind('greater', _GENERIC)
@@ -5228,6 +5236,7 @@ def negative(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('negative', negative, (x,), where, casting,
                             dtype, signature)
+    (x,) = _forms.bool_loop('negative', x)
     try:
         _key = _TYPE(x)
         try:
@@ -5239,7 +5248,7 @@ def negative(
         _negative.fail(_e)
 
 
-negative = _accelerate(negative, _negative)
+negative = _accelerate(negative, _negative, dtypes=_forms.non_bool_dtypes())
 
 
 _nextafter = _bind('nextafter', _GENERIC)
@@ -5461,6 +5470,7 @@ def positive(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('positive', positive, (x,), where, casting,
                             dtype, signature)
+    (x,) = _forms.bool_loop('positive', x)
     try:
         _key = _TYPE(x)
         try:
@@ -5472,7 +5482,7 @@ def positive(
         _positive.fail(_e)
 
 
-positive = _accelerate(positive, _positive)
+positive = _accelerate(positive, _positive, dtypes=_forms.non_bool_dtypes())
 
 
 _pow = _bind('pow', _GENERIC)
@@ -5548,6 +5558,7 @@ def pow(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('pow', pow, (x1, x2,), where, casting,
                             dtype, signature)
+    (x1, x2,) = _forms.bool_loop('pow', x1, x2)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -5562,7 +5573,7 @@ def pow(
         _pow.fail(_e)
 
 
-pow = _accelerate(pow, _pow)
+pow = _accelerate(pow, _pow, dtypes=_forms.non_bool_dtypes())
 
 
 _real = _bind('real', _GENERIC)
@@ -5753,6 +5764,7 @@ def remainder(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('remainder', remainder, (x1, x2,), where, casting,
                             dtype, signature)
+    (x1, x2,) = _forms.bool_loop('remainder', x1, x2)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -5767,7 +5779,7 @@ def remainder(
         _remainder.fail(_e)
 
 
-remainder = _accelerate(remainder, _remainder)
+remainder = _accelerate(remainder, _remainder, dtypes=_forms.non_bool_dtypes())
 
 
 _round = _bind('round', _GENERIC)
@@ -5886,6 +5898,7 @@ def sign(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('sign', sign, (x,), where, casting,
                             dtype, signature)
+    (x,) = _forms.bool_loop('sign', x)
     try:
         _key = _TYPE(x)
         try:
@@ -5897,7 +5910,7 @@ def sign(
         _sign.fail(_e)
 
 
-sign = _accelerate(sign, _sign)
+sign = _accelerate(sign, _sign, dtypes=_forms.non_bool_dtypes())
 
 
 _signbit = _bind('signbit', _GENERIC)
@@ -6261,6 +6274,7 @@ def square(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('square', square, (x,), where, casting,
                             dtype, signature)
+    (x,) = _forms.bool_loop('square', x)
     try:
         _key = _TYPE(x)
         try:
@@ -6272,7 +6286,7 @@ def square(
         _square.fail(_e)
 
 
-square = _accelerate(square, _square)
+square = _accelerate(square, _square, dtypes=_forms.non_bool_dtypes())
 
 
 _subtract = _bind('subtract', _GENERIC)
@@ -6340,6 +6354,7 @@ def subtract(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('subtract', subtract, (x1, x2,), where, casting,
                             dtype, signature)
+    (x1, x2,) = _forms.bool_loop('subtract', x1, x2)
     try:
         _t = _TYPE(x1)
         if _TYPE(x2) is _t:
@@ -6354,7 +6369,7 @@ def subtract(
         _subtract.fail(_e)
 
 
-subtract = _accelerate(subtract, _subtract)
+subtract = _accelerate(subtract, _subtract, dtypes=_forms.non_bool_dtypes())
 
 
 _tan = _bind('tan', _GENERIC)
@@ -13372,6 +13387,7 @@ def conjugate(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('conjugate', conjugate, (x,), where, casting,
                             dtype, signature)
+    (x,) = _forms.bool_loop('conjugate', x)
     try:
         _key = _TYPE(x)
         try:
@@ -13383,7 +13399,7 @@ def conjugate(
         _conjugate.fail(_e)
 
 
-conjugate = _accelerate(conjugate, _conjugate)
+conjugate = _accelerate(conjugate, _conjugate, dtypes=_forms.non_bool_dtypes())
 
 
 _cbrt = _bind('cbrt', _GENERIC)
@@ -13812,6 +13828,7 @@ def fmod(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('fmod', fmod, (x1, x2,), where, casting,
                             dtype, signature)
+    (x1, x2,) = _forms.bool_loop('fmod', x1, x2)
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
@@ -13823,7 +13840,7 @@ def fmod(
         _fmod.fail(_e)
 
 
-fmod = _accelerate(fmod, _fmod)
+fmod = _accelerate(fmod, _fmod, dtypes=_forms.non_bool_dtypes())
 
 
 _heaviside = _bind('heaviside', _GENERIC)
@@ -14725,6 +14742,7 @@ def mod(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('mod', mod, (x1, x2,), where, casting,
                             dtype, signature)
+    (x1, x2,) = _forms.bool_loop('mod', x1, x2)
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
@@ -14736,7 +14754,7 @@ def mod(
         _mod.fail(_e)
 
 
-mod = _accelerate(mod, _mod)
+mod = _accelerate(mod, _mod, dtypes=_forms.non_bool_dtypes())
 
 
 _power = _bind('power', _GENERIC)
@@ -14803,6 +14821,7 @@ def power(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('power', power, (x1, x2,), where, casting,
                             dtype, signature)
+    (x1, x2,) = _forms.bool_loop('power', x1, x2)
     try:
         _key = (_TYPE(x1), _TYPE(x2))
         try:
@@ -14814,7 +14833,7 @@ def power(
         _power.fail(_e)
 
 
-power = _accelerate(power, _power)
+power = _accelerate(power, _power, dtypes=_forms.non_bool_dtypes())
 
 
 _left_shift = _bind('left_shift', _GENERIC)
@@ -14880,6 +14899,7 @@ def left_shift(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('left_shift', left_shift, (x, y,), where, casting,
                             dtype, signature)
+    (x, y,) = _forms.bool_loop('left_shift', x, y)
     try:
         _key = (_TYPE(x), _TYPE(y))
         try:
@@ -14891,7 +14911,7 @@ def left_shift(
         _left_shift.fail(_e)
 
 
-left_shift = _accelerate(left_shift, _left_shift)
+left_shift = _accelerate(left_shift, _left_shift, dtypes=_forms.non_bool_dtypes())
 
 
 _right_shift = _bind('right_shift', _GENERIC)
@@ -14955,6 +14975,7 @@ def right_shift(
     if dtype is not None or casting != 'same_kind' or where is not True or signature is not None:
         return _forms.ufunc('right_shift', right_shift, (x, y,), where, casting,
                             dtype, signature)
+    (x, y,) = _forms.bool_loop('right_shift', x, y)
     try:
         _key = (_TYPE(x), _TYPE(y))
         try:
@@ -14966,7 +14987,7 @@ def right_shift(
         _right_shift.fail(_e)
 
 
-right_shift = _accelerate(right_shift, _right_shift)
+right_shift = _accelerate(right_shift, _right_shift, dtypes=_forms.non_bool_dtypes())
 
 
 _fmax = _bind('fmax', _GENERIC)

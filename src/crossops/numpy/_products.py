@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import operator
 
+from .._axes import normalize_axis
 from .._dispatch import call_on
 from .._dtypes import result_name
 from .._host import host_constant
@@ -284,21 +285,25 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
     ax = axis % y.ndim
     lo = (slice(None),) * ax + (slice(None, -1),)
     hi = (slice(None),) * ax + (slice(1, None),)
+    # as NumPy: neighbours added, and x's steps taken, in their own dtypes (bool: or and
+    # xor; integers wrap), the rest in floats (integers and bools in float64); uint64's
+    # sums in float64 (torch has no uint64 add: the same values below 2**63)
+    if _name(y) == "uint64":
+        y = _inexact(y)
+    pairs = xnp.add(y[hi], y[lo])
     if x is None:
-        y = _inexact(y)
-        d = _scalar(dx, y)
+        pairs = _inexact(pairs)
+        return xnp.sum(_scalar(dx, pairs) * pairs / _scalar(2.0, pairs), axis=ax)
+    x = _array(x, y)
+    if x.ndim == 1:
+        if x.shape[0] != y.shape[ax]:
+            raise ValueError(f"trapezoid: x has {x.shape[0]} points, y has "
+                             f"{y.shape[ax]} along axis {axis}")
+        d = xnp.reshape(xnp.diff(x), (-1,) + (1,) * (y.ndim - 1 - ax))
     else:
-        y, x = _promote(y, _array(x, y))
-        y = _inexact(y)
-        x = xnp.astype(x, _name(y))
-        if x.ndim == 1:
-            if x.shape[0] != y.shape[ax]:
-                raise ValueError(f"trapezoid: x has {x.shape[0]} points, y has "
-                                 f"{y.shape[ax]} along axis {axis}")
-            d = xnp.reshape(x[1:] - x[:-1], (-1,) + (1,) * (y.ndim - 1 - ax))
-        else:
-            d = x[hi] - x[lo]
-    return xnp.sum(d * (y[hi] + y[lo]) / _scalar(2.0, y), axis=ax)
+        d = xnp.diff(x, axis=ax)
+    area = _inexact(xnp.multiply(d, pairs))
+    return xnp.sum(area / _scalar(2.0, area), axis=ax)
 
 
 # -- counting -------------------------------------------------------------------------------
@@ -394,12 +399,14 @@ def argpartition(a, kth, axis=-1, kind="introselect", order=None):
         x, axis = xnp.reshape(x, (-1,)), 0
     if x.ndim == 0:
         raise ValueError("argpartition: x must have at least one dimension (or axis=None)")
-    if not -x.ndim <= axis < x.ndim:
-        raise ValueError(f"argpartition: axis {axis} is out of bounds for x of shape "
-                         f"{tuple(x.shape)}")
+    axis = normalize_axis(axis, x.ndim, "argpartition")  # (NumPy's AxisError)
     n = x.shape[axis]
+    if type(kth).__module__ == "numpy" and hasattr(kth, "tolist"):  # a NumPy array or int
+        kth = kth.tolist()
     ks = list(kth) if isinstance(kth, list | tuple) else [kth]
     for k in ks:
+        if isinstance(k, bool):
+            raise ValueError("argpartition: booleans are not accepted as kth, as NumPy's")
         k = _int_arg(k, "argpartition", "kth")
         if not -n <= k < n:
             raise ValueError(f"argpartition: kth {k} is out of bounds for an axis of "

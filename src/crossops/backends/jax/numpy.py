@@ -13,7 +13,8 @@ import jax.numpy as jnp
 from ..._dtypes import dtype_name
 from .. import _numpy_ops as shared
 from .._common import partial
-from . import _HALF, DTYPES, default_dtypes
+from .._core import check_integer_indices
+from . import _HALF, DTYPES, NAMESPACE, default_dtypes
 
 # -- cumsum: its common call ------------------------------------------------------------------
 
@@ -38,6 +39,27 @@ def cumsum(a, axis=None, dtype=None):
 
 #: dtypes a running sum keeps (no integer to widen)
 _OWN_SUM = frozenset(map(jnp.dtype, ("float32", "float64", "complex64", "complex128")))
+
+
+# -- tril, triu: NumPy's 1-d form -------------------------------------------------------------
+
+def tril(x, /, *, k=0):
+    """jax.numpy.tril; a 1-d x as NumPy's: its rows repeated into a square, masked."""
+    return jnp.tril(jnp.broadcast_to(x, (x.shape[0],) * 2) if x.ndim == 1 else x, k=k)
+
+
+def triu(x, /, *, k=0):
+    """jax.numpy.triu; a 1-d x as NumPy's: its rows repeated into a square, masked."""
+    return jnp.triu(jnp.broadcast_to(x, (x.shape[0],) * 2) if x.ndim == 1 else x, k=k)
+
+
+# -- take_along_axis: NumPy's error for indices that are no integers -------------------------
+
+def take_along_axis(x, indices, /, *, axis=-1):
+    """jax.numpy.take_along_axis (out-of-range indices filled), after NumPy's IndexError
+    for indices of a bool or float dtype (jax's is a TypeError)."""
+    check_integer_indices("take_along_axis", dtype_name(indices.dtype))
+    return NAMESPACE.take_along_axis(x, indices, axis=axis)
 
 
 # -- i0 ---------------------------------------------------------------------------------------

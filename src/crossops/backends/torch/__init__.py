@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import builtins
 import functools
+import operator
 
 import array_api_compat.torch as NAMESPACE  # noqa: N812
 import ml_dtypes
@@ -24,7 +26,8 @@ from .._common import (
     float8_table,
     make_native_dtype,
 )
-from .._core import check_flat_indices, tile_repetitions
+from .._core import check_flat_indices, check_integer_indices, tile_repetitions
+from .._numpy_ops import roll_pairs
 from .._spacing import number_linspace
 
 NAME = "torch"
@@ -144,7 +147,22 @@ add = torch.add
 # gives the backend's function operands of one dtype already (a Python scalar too, as a
 # 0-d tensor of that dtype), where that cast does nothing
 multiply = torch.multiply
-matmul = torch.matmul
+
+
+def matmul(x1, x2, /):
+    """torch.matmul; bool tensors (no torch kernel) as NumPy: an or of ands. The C front
+    calls torch.matmul itself (AT_DEFAULTS) for every other dtype."""
+    if x1.dtype is torch.bool and x2.dtype is torch.bool:
+        return torch.matmul(x1.to(torch.float32), x2.to(torch.float32)) != 0
+    return torch.matmul(x1, x2)
+
+
+linalg_matmul = matmul
+
+
+def imag(x, /):
+    """torch.imag, which refuses real tensors; those give zeros, as NumPy's imag."""
+    return torch.imag(x) if x.is_complex() else torch.zeros_like(x)
 
 
 def where(condition, x1, x2, /):
@@ -196,12 +214,18 @@ _SIGNED = [d for d in _NARROW if d not in (torch.bool, _UINT8)]
 _FULL_FLOAT = (torch.float32, torch.float64)  # computed as they are (not half precision)
 
 AT_DEFAULTS = {
+    "matmul": {d: torch.matmul for d in DTYPES.values() if d is not torch.bool},
+    "linalg.matmul": {d: torch.matmul for d in DTYPES.values() if d is not torch.bool},
     "where": torch.where,
     "reshape": torch.reshape,
     "expand_dims": torch.unsqueeze,  # a tuple axis raises: the op's own function takes it
     "sum": {d: torch.sum for d in DTYPES.values()
             if d not in (_UINT8, _UINT16, _UINT32, _UINT64)},
     "max": {d: torch.amax for d in _NARROW},  # empty: raises, and the op's error follows
+    # (also the call of a tensor and a Python scalar of its dtype: see
+    # crossops._dispatch._weak_scalar_call)
+    "maximum": {d: torch.maximum for d in _NARROW},
+    "minimum": {d: torch.minimum for d in _NARROW},
     "min": {d: torch.amin for d in _NARROW},
     "abs": {d: torch.abs for d in _SIGNED},
     "square": {d: torch.square for d in _NARROW if d is not torch.bool},
@@ -274,6 +298,34 @@ def _widening(f, name: str, *, arrays: int = 1, result: str = "same", uint64: st
     return widened
 
 
+def _bool_kernels(f, how: str):
+    """``f`` for bool tensors, for which torch has no kernel (NumPy has). ``how="uint8"``:
+    computed on their 0s and 1s as uint8 (argmax, isin: the same indices and answers).
+    ``how="any"``, for a sum of products of tensors that are all bool: computed in
+    float32, then ``!= 0``, NumPy's bool result (an or of ands: the float sums of 0s and
+    1s are 0 only where every product is). Other dtypes call ``f`` as it is."""
+
+    def as_uint8(*args, **kwargs):
+        found = False
+        for a in args:  # (loops, not generators: torch.compile traces them)
+            if type(a) is torch.Tensor and a.dtype is torch.bool:
+                found = True
+        if found:
+            args = [a.to(torch.uint8) if type(a) is torch.Tensor and a.dtype is torch.bool
+                    else a for a in args]
+        return f(*args, **kwargs)
+
+    def any_of_products(*args, **kwargs):
+        tensors = [a for a in args if type(a) is torch.Tensor]
+        if not tensors or [a for a in tensors if a.dtype is not torch.bool]:
+            return f(*args, **kwargs)
+        args = [a.to(torch.float32) if type(a) is torch.Tensor else a for a in args]
+        return f(*args, **kwargs) != 0
+
+    wrapped = as_uint8 if how == "uint8" else any_of_products
+    return functools.wraps(f)(wrapped)
+
+
 def concat(arrays, /, *, axis=0):
     """torch.cat skips the axis check when every tensor is 1-d and empty."""
     if axis is not None and arrays and arrays[0].ndim == 1 and not arrays[0].numel():
@@ -307,9 +359,18 @@ linspace = number_linspace(NAMESPACE.linspace)  # array bounds: the generic's (N
 
 
 def roll(x, /, shift, *, axis=None):
-    """torch.roll returns an empty tensor without reading the axes."""
+    """torch.roll, with NumPy's shift and axis broadcast against each other (one shift
+    for several axes, several for one axis); torch.roll returns an empty tensor without
+    reading the axes."""
     if axis is not None and not x.numel():
         normalize_axes(axis, x.ndim, "roll")
+    if type(shift) is torch.Tensor:  # (torch.roll takes Python ints)
+        shift = shift.tolist()
+    if axis is None:
+        if type(shift) in (tuple, list):  # NumPy's: each shift along the one flat axis
+            shift = builtins.sum(shift)
+    elif type(axis) in (tuple, list) or type(shift) in (tuple, list):
+        shift, axis = roll_pairs(shift, axis)
     return NAMESPACE.roll(x, shift, axis=axis)
 
 
@@ -351,10 +412,52 @@ less = _widening(torch.less, "less", **_ORDER)
 less_equal = _widening(torch.less_equal, "less_equal", **_ORDER)
 maximum = _widening(torch.maximum, "maximum", arrays=2, uint64="order")
 minimum = _widening(torch.minimum, "minimum", arrays=2, uint64="order")
-max = _widening(NAMESPACE.max, "max", uint64="order")  # noqa: A001
-min = _widening(NAMESPACE.min, "min", uint64="order")  # noqa: A001
-argmax = _widening(NAMESPACE.argmax, "argmax", result="other", uint64="order")
-argmin = _widening(NAMESPACE.argmin, "argmin", result="other", uint64="order")
+_max = _widening(NAMESPACE.max, "max", uint64="order")
+_min = _widening(NAMESPACE.min, "min", uint64="order")
+
+
+def max(x, /, *, axis=None, keepdims=False):  # noqa: A001
+    """torch.amax over an int axis (the call array-api-compat makes, without its frame
+    and the widening one: ``max(x, axis=1)`` is a common call); other calls, and
+    uint16/32/64, as array-api-compat's max, widened."""
+    if type(axis) is int and x.dtype not in _WIDE_UNSIGNED:
+        return torch.amax(x, axis, keepdims)
+    return _max(x, axis=axis, keepdims=keepdims)
+
+
+def min(x, /, *, axis=None, keepdims=False):  # noqa: A001
+    """torch.amin over an int axis; other calls as array-api-compat's min, widened
+    (see :func:`max`)."""
+    if type(axis) is int and x.dtype not in _WIDE_UNSIGNED:
+        return torch.amin(x, axis, keepdims)
+    return _min(x, axis=axis, keepdims=keepdims)
+_argmax = _bool_kernels(_widening(NAMESPACE.argmax, "argmax", result="other",
+                                  uint64="order"), "uint8")
+_argmin = _bool_kernels(_widening(NAMESPACE.argmin, "argmin", result="other",
+                                  uint64="order"), "uint8")
+#: dtypes torch.argmax and torch.argmin have no kernel for
+_NO_ARG_KERNEL = _WIDE_UNSIGNED | {torch.bool}
+
+#: a dtype's name -> the cast of an op's result to it, which a C front calls on the result
+#: of a keras.ops form that casts it (``ops.argmax``'s int32 indices): a C callable, as
+#: ``astype`` casts (a new tensor; torch has no argmax into int32)
+RESULT_CASTS = {"int32": operator.methodcaller("to", torch.int32)}
+
+
+def argmax(x, /, *, axis=None, keepdims=False):
+    """torch.argmax over an int axis where torch has the kernel (without the frames of
+    the bool and widening wrappers: ``argmax(x, axis=-1)`` is a common call); other calls
+    through them."""
+    if type(axis) is int and x.dtype not in _NO_ARG_KERNEL:
+        return torch.argmax(x, axis, keepdims)
+    return _argmax(x, axis=axis, keepdims=keepdims)
+
+
+def argmin(x, /, *, axis=None, keepdims=False):
+    """torch.argmin over an int axis (see :func:`argmax`)."""
+    if type(axis) is int and x.dtype not in _NO_ARG_KERNEL:
+        return torch.argmin(x, axis, keepdims)
+    return _argmin(x, axis=axis, keepdims=keepdims)
 
 
 def _searchsorted(x1, x2, /, *, side="left", sorter=None):
@@ -387,6 +490,9 @@ def _out_of_bounds(op, e):
 def _take(x, indices, /, *, axis=None):
     if not isinstance(indices, torch.Tensor):  # a Python int or list, as NumPy takes
         indices = torch.as_tensor(indices, device=x.device)
+    if indices.dtype is not torch.int64 and indices.dtype is not torch.int32 and not (
+            indices.is_floating_point() or indices.is_complex()):
+        indices = indices.to(torch.int64)  # (NumPy takes any integer or bool indices)
     if axis is None:  # NumPy's: over the flattened array
         x, axis = x.reshape(-1), 0
     if indices.ndim != 1:  # NumPy's: the indices' shape replaces the axis (torch takes 1-d)
@@ -419,6 +525,7 @@ def _take_along_axis(x, indices, /, *, axis=-1):
         x, axis = x.reshape(-1), 0
     n = x.shape[axis]
     if indices.dtype not in (torch.int64, torch.int32):  # gather takes no narrower index
+        check_integer_indices("take_along_axis", dtype_name(indices.dtype))
         indices = indices.to(torch.int64)
     if _gather_as_is(x, indices, axis):
         # indices of x's shape but along the axis, in range: gather alone (the wrapping and
@@ -490,7 +597,16 @@ subtract = _widening(torch.subtract, "subtract", **_BITS)
 negative = _widening(torch.negative, "negative", uint64="bits")
 square = _widening(torch.square, "square", uint64="bits")
 diff = _widening(_diff, "diff", uint64="bits")
-repeat = _widening(NAMESPACE.repeat, "repeat", uint64="bits")
+_repeat = _widening(NAMESPACE.repeat, "repeat", uint64="bits")
+
+
+def repeat(x, repeats, /, *, axis=None):
+    """torch's repeat_interleave, whose tensor of repeats must be int64 (NumPy takes any
+    integer or bool counts)."""
+    if type(repeats) is torch.Tensor and repeats.dtype is not torch.int64 and not (
+            repeats.is_floating_point() or repeats.is_complex()):
+        repeats = repeats.to(torch.int64)
+    return _repeat(x, repeats, axis=axis)
 flip = _widening(NAMESPACE.flip, "flip", uint64="bits")
 _take_widened = _widening(_take, "take", uint64="bits")
 
@@ -509,11 +625,23 @@ def take(x, indices, /, *, axis=None):
 
 
 take_along_axis = _widening(_take_along_axis, "take_along_axis", uint64="bits")
-tril = _widening(NAMESPACE.tril, "tril", uint64="bits")
-triu = _widening(NAMESPACE.triu, "triu", uint64="bits")
-vecdot = _widening(NAMESPACE.vecdot, "vecdot", **_BITS)  # mod 2**64: same bits
-tensordot = _widening(NAMESPACE.tensordot, "tensordot", **_BITS)
-linalg_tensordot = _widening(NAMESPACE.linalg.tensordot, "linalg.tensordot", **_BITS)
+_tril = _widening(NAMESPACE.tril, "tril", uint64="bits")
+_triu = _widening(NAMESPACE.triu, "triu", uint64="bits")
+
+
+def tril(x, /, *, k=0):
+    """torch.tril; a 1-d x as NumPy's: its rows repeated into a square, masked."""
+    return _tril(x.expand(x.shape[0], -1) if x.ndim == 1 else x, k=k)
+
+
+def triu(x, /, *, k=0):
+    """torch.triu; a 1-d x as NumPy's: its rows repeated into a square, masked."""
+    return _triu(x.expand(x.shape[0], -1) if x.ndim == 1 else x, k=k)
+# (uint64: mod 2**64, the same bits; bool: an or of ands)
+vecdot = _bool_kernels(_widening(NAMESPACE.vecdot, "vecdot", **_BITS), "any")
+tensordot = _bool_kernels(_widening(NAMESPACE.tensordot, "tensordot", **_BITS), "any")
+linalg_tensordot = _bool_kernels(_widening(NAMESPACE.linalg.tensordot, "linalg.tensordot",
+                                           **_BITS), "any")
 linalg_outer = _widening(NAMESPACE.linalg.outer, "linalg.outer", **_BITS)
 
 
@@ -541,7 +669,8 @@ def _count_nonzero(x, /, *, axis=None, keepdims=False):
 
 count_nonzero = _widening(_count_nonzero, "count_nonzero", result="other", uint64="bits")
 nonzero = _widening(NAMESPACE.nonzero, "nonzero", result="other", uint64="bits")
-isin = _widening(NAMESPACE.isin, "isin", arrays=2, result="other", uint64="bits")
+isin = _bool_kernels(_widening(NAMESPACE.isin, "isin", arrays=2, result="other",
+                               uint64="bits"), "uint8")
 
 # no exact uint64 form: uint16 and uint32 only
 bitwise_right_shift = _widening(NAMESPACE.bitwise_right_shift, "bitwise_right_shift", arrays=2)

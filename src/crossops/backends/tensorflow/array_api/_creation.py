@@ -339,8 +339,11 @@ def meshgrid(*arrays, indexing="xy"):
 
 
 def _band(x, k, lower, op):
-    if ndim(x, op) < 2:
-        raise ValueError(f"{op}: x must have at least 2 dimensions, got shape {x.shape}")
+    n = ndim(x, op)
+    if n < 1:
+        raise ValueError(f"{op}: x must have at least 1 dimension, got shape {x.shape}")
+    if n == 1:  # NumPy's: its rows repeated into a square, masked
+        x = tf.broadcast_to(x, tf.concat([tf.shape(x), tf.shape(x)], 0))
     s = tf.shape(x)
     r = tf.range(s[-2], dtype=tf.int64)[:, None]
     c = tf.range(s[-1], dtype=tf.int64)[None, :]

@@ -305,23 +305,30 @@ bitwise_xor = _bitwise("bitwise_xor", tf.bitwise.bitwise_xor, tf.math.logical_xo
 
 
 def bitwise_left_shift(x1, x2, /):
-    """``x1 << x2``; shifts of the bit width or more give 0."""
+    """``x1 << x2``; shifts of the bit width or more, and negative ones, give 0 (as
+    NumPy's, which takes a negative count as a huge unsigned one)."""
     x1, x2 = _t(x1), _t(x2)
     _check_int("bitwise_left_shift", x1, "x1")
     nbits = tf.constant(8 * x1.dtype.size - 1, x2.dtype)
     out = tf.bitwise.left_shift(x1, tf.math.minimum(x2, nbits))
-    return tf.where(x2 > nbits, tf.zeros_like(out), out)
+    big = x2 > nbits
+    if id(x2.dtype) not in _UNSIGNED_IDS:
+        big = tf.math.logical_or(big, x2 < 0)
+    return tf.where(big, tf.zeros_like(out), out)
 
 
 def bitwise_right_shift(x1, x2, /):
-    """Arithmetic ``x1 >> x2``; shifts of the bit width or more give 0 (or -1 for
-    negative ``x1``)."""
+    """Arithmetic ``x1 >> x2``; shifts of the bit width or more, and negative ones (as
+    NumPy's), give 0 (or -1 for negative ``x1``)."""
     x1, x2 = _t(x1), _t(x2)
     _check_int("bitwise_right_shift", x1, "x1")
     nbits = tf.constant(8 * x1.dtype.size - 1, x2.dtype)
-    out = tf.bitwise.right_shift(x1, tf.math.minimum(x2, nbits))
+    big = x2 > nbits
+    if id(x2.dtype) not in _UNSIGNED_IDS:
+        big = tf.math.logical_or(big, x2 < 0)
+    out = tf.bitwise.right_shift(x1, tf.where(big, nbits, x2))
     if id(x1.dtype) in _UNSIGNED_IDS:
-        out = tf.where(x2 > nbits, tf.zeros_like(out), out)
+        out = tf.where(big, tf.zeros_like(out), out)
     return out
 
 

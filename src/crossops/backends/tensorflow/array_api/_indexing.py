@@ -5,8 +5,8 @@ from __future__ import annotations
 import tensorflow as tf
 
 from ...._axes import normalize_axis
-from ..._core import check_flat_indices
-from ._helpers import ndim, tensor, via_int
+from ..._core import check_flat_indices, check_integer_indices
+from ._helpers import is_tensor, ndim, tensor, via_int
 
 __all__ = ["take", "take_along_axis"]
 
@@ -55,6 +55,8 @@ def take(x, indices, /, *, axis=None):
         x, axis = tf.reshape(tensor(x), [-1]), 0
     n = ndim(x, "take")
     axis = normalize_axis(axis, n, "take")
+    if is_tensor(indices) and indices.dtype is tf.bool:  # NumPy's: bools as 0 and 1
+        indices = tf.cast(indices, tf.int32)
     idx = _wrap(indices, _size(x, axis), "take")
     return via_int(x, lambda v: tf.gather(v, idx, axis=axis))
 
@@ -76,6 +78,7 @@ def take_along_axis(x, indices, /, *, axis=-1):
         raise ValueError(f"take_along_axis: indices must have as many axes as x ({n}), "
                          f"got {tensor(indices).shape.rank}")
     axis = normalize_axis(axis, n, "take_along_axis")
+    check_integer_indices("take_along_axis", tensor(indices).dtype.name)
     idx = _wrap(indices, _size(x, axis), "take_along_axis")
     if axis == n - 1 and x.shape[:-1].is_fully_defined() and x.shape[:-1] == idx.shape[:-1]:
         # the common case (top-k, sort indices): no axis to move, nothing to broadcast

@@ -7,6 +7,7 @@ import tensorflow as tf
 from ...._axes import normalize_axis
 from ..._axis_tuples import unstack_axis
 from ..._core import tile_repetitions
+from ..._numpy_ops import roll_pairs
 from ._helpers import is_tensor, ndim, norm_axes, promote, shape_list, tensor, via_int
 
 __all__ = [
@@ -182,17 +183,20 @@ def reshape(x, /, shape, *, copy=None):
 
 
 def roll(x, /, shift, *, axis=None):
+    """tf.roll, with NumPy's shift and axis broadcast against each other (one shift for
+    several axes, several for one axis), and x flattened without an axis."""
     if axis is None:
-        flat = tf.reshape(x, [-1])
-        return tf.reshape(tf.roll(flat, shift, 0), tf.shape(x))
+        return tf.reshape(roll(tf.reshape(x, [-1]), shift, axis=0), tf.shape(x))
     n = ndim(x, "roll")
-    if isinstance(axis, (tuple, list)):
-        axes = [normalize_axis(a, n, "roll") for a in axis]
-        shifts = list(shift) if isinstance(shift, (tuple, list)) else [shift] * len(axes)
-        if len(shifts) != len(axes):
-            raise ValueError(f"roll: shift {shift} and axis {axis} must have the same length")
+    if is_tensor(shift):  # (tf.roll takes int32 or int64 shifts; it checks their length)
+        shifts, axes = tf.cast(shift, tf.int64), axis
     else:
-        axes, shifts = [normalize_axis(axis, n, "roll")], [shift]
+        shifts, axes = roll_pairs(shift, axis)
+        shifts = list(shifts)
+    if isinstance(axes, tuple | list):
+        axes = [normalize_axis(a, n, "roll") for a in axes]
+    else:
+        axes = normalize_axis(axes, n, "roll")
     return tf.roll(x, shifts, axes)
 
 
@@ -205,6 +209,8 @@ def repeat(x, repeats, /, *, axis=None):
     else:
         axis = normalize_axis(axis, ndim(x, "repeat"), "repeat")
     if is_tensor(repeats):
+        if repeats.dtype is tf.bool:  # NumPy's: bools as 0 and 1
+            repeats = tf.cast(repeats, tf.int64)
         if not repeats.dtype.is_integer:
             raise TypeError(f"repeat: repeats has dtype {repeats.dtype.name}; it must be an "
                             f"int or an integer array")
