@@ -6,6 +6,7 @@ from __future__ import annotations
 import crossops.numpy as xnp
 from crossops import nn
 
+from .._backend import backend_chapter
 from ._config import nulls, serialize_initializer
 from ._layer import Layer
 
@@ -53,17 +54,28 @@ class BatchNormalization(Layer):
             raise ValueError(f"{self.name}: expected inputs of rank {self._ndim}, got shape "
                              f"{tuple(inputs.shape)}")
         axis = self.axis % inputs.ndim
+        offset = None if self.beta is None else self.beta.value
+        scale = None if self.gamma is None else self.gamma.value
+        out = NotImplemented
         if training and self.trainable:
-            reduce = [a for a in range(inputs.ndim) if a != axis]
-            mean, var = nn.moments(inputs, reduce)
+            fused = getattr(backend_chapter(self._backend, "nn"), "batch_normalization_training",
+                            None) if self._backend is not None else None
+            if fused is not None:  # torch: one fused kernel, its statistics with it
+                out = fused(inputs, axis, scale, offset, self.epsilon)
+            if out is NotImplemented:
+                reduce = [a for a in range(inputs.ndim) if a != axis]
+                mean, var = nn.moments(inputs, reduce)
+            else:
+                out, mean, var = out
             m = self.momentum
             self.moving_mean.assign(self.moving_mean.value * m + mean * (1 - m))
             self.moving_variance.assign(self.moving_variance.value * m + var * (1 - m))
         else:
             mean, var = self.moving_mean.value, self.moving_variance.value
-        return nn.batch_normalization(
-            inputs, mean, var, axis=axis, offset=None if self.beta is None else self.beta.value,
-            scale=None if self.gamma is None else self.gamma.value, epsilon=self.epsilon)
+        if out is not NotImplemented:
+            return out
+        return nn.batch_normalization(inputs, mean, var, axis=axis, offset=offset,
+                                      scale=scale, epsilon=self.epsilon)
 
     def get_config(self):
         return {**super().get_config(), "axis": self.axis, "momentum": self.momentum,

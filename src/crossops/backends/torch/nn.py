@@ -16,7 +16,9 @@
   ``torch.autocast`` runs in its lower dtype keeps that dtype, as torch's op gives it;
 - ``batch_normalization`` as a subtraction and one ``torch.addcmul`` (two passes over
   the data where the generic form makes three, and fewer in the backward pass; the same
-  results within rounding; half precision computed in float32 and rounded once).
+  results within rounding; half precision computed in float32 and rounded once);
+- ``batch_normalization_training`` (not an op: ``BatchNormalization``'s training call
+  finds it by name) as torch's fused kernel, with the batch's statistics.
 
 (``moments`` keeps its generic form: ``torch.var_mean`` over the leading axes of a
 channels-last batch, as batch normalisation reduces, is about 20x slower on CPU than a
@@ -62,6 +64,35 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
     centered = c - b(mean)
     out = centered * inv if offset is None else torch.addcmul(b(offset), centered, inv)
     return out.to(x.dtype)
+
+
+def batch_normalization_training(x, axis, scale=None, offset=None, epsilon=1e-3):
+    """A training batch normalisation by torch's fused kernel (``F.batch_norm``, as
+    ``torch.nn.BatchNorm*d`` computes it; channels-last inputs read in place):
+    ``(out, mean, variance)``, the batch's statistics over every axis but ``axis``
+    (``variance`` biased, as ``moments`` gives it) with ``out`` as
+    ``batch_normalization(x, mean, variance, ...)`` and its gradient through the
+    statistics. Two passes over the data forward where moments and the arithmetic make
+    five, and one fused backward kernel. Found by name by ``BatchNormalization``; eager
+    float32 and float64 only (``NotImplemented`` elsewhere: half precision, under
+    torch.compile or a torch.func transform, a batch of one value per channel)."""
+    if (not isinstance(x, torch.Tensor) or x.dtype not in (torch.float32, torch.float64)
+            or x.ndim < 2 or torch.compiler.is_compiling()
+            or torch._C._functorch.maybe_current_level() is not None):
+        return NotImplemented
+    axis %= x.ndim
+    channels = x.shape[axis]
+    count = x.numel() // max(channels, 1)
+    if count < 2 or any(v is not None and (not isinstance(v, torch.Tensor) or v.dtype != x.dtype
+                                           or tuple(v.shape) != (channels,))
+                        for v in (scale, offset)):
+        return NotImplemented
+    # the kernel writes the batch's mean and unbiased variance into these (momentum 1)
+    mean = torch.zeros(channels, dtype=x.dtype, device=x.device)
+    variance = torch.zeros(channels, dtype=x.dtype, device=x.device)
+    out = F.batch_norm(x.movedim(axis, 1), mean, variance, scale, offset, training=True,
+                       momentum=1.0, eps=epsilon).movedim(1, axis)
+    return out, mean, variance * ((count - 1) / count)
 
 
 @partial

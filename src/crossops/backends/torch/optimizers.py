@@ -98,6 +98,9 @@ def adam(grads: list, params: list, slots: list, lr, t, weight_decay=None, *,
     params = _decayed(params, lr, weight_decay, in_place)
     t = torch.as_tensor(t, dtype=params[0].dtype)
     alpha = _scalar(lr * torch.sqrt(1 - beta_2 ** t) / (1 - beta_1 ** t))
+    if params[0].device.type == "cpu" and not amsgrad:
+        return _adam_per_tensor(grads, params, slots, alpha, beta_1, beta_2, epsilon,
+                                in_place)
     m = _into("lerp", [s[0] for s in slots], grads, 1 - beta_1, in_place=in_place)
     v = _into("mul", [s[1] for s in slots], beta_2, in_place=in_place)
     torch._foreach_addcmul_(v, grads, grads, 1 - beta_2)
@@ -110,3 +113,27 @@ def adam(grads: list, params: list, slots: list, lr, t, weight_decay=None, *,
         new_slots = list(zip(m, v))
     torch._foreach_add_(denominator, epsilon)
     return _into("addcdiv", params, m, denominator, -alpha, in_place=in_place), new_slots
+
+
+def _adam_per_tensor(grads: list, params: list, slots: list, alpha: float, beta_1: float,
+                     beta_2: float, epsilon: float, in_place: bool) -> tuple[list, list]:
+    """:func:`adam`'s arithmetic (the same kernels, so the same bits) one variable at a
+    time, as torch.optim does on CPU, where ``_foreach_*`` kernels are a loop over the
+    tensors anyway: each variable's update stays in cache, and the denominators are made
+    one variable at a time (reused by the allocator) instead of all at once (fresh pages
+    for the whole model at every step: Adam ran 1.3x to 1.8x slower on ResNet50 and BERT)."""
+    new_params, new_slots = [], []
+    for g, p, (m, v) in zip(grads, params, slots):
+        if in_place:
+            m.lerp_(g, 1 - beta_1)
+            v.mul_(beta_2)
+        else:
+            m = torch.lerp(m, g, 1 - beta_1)
+            v = torch.mul(v, beta_2)
+        v.addcmul_(g, g, value=1 - beta_2)
+        denominator = torch.sqrt(v).add_(epsilon)
+        p = p.addcdiv_(m, denominator, value=-alpha) if in_place else \
+            torch.addcdiv(p, m, denominator, value=-alpha)
+        new_params.append(p)
+        new_slots.append((m, v))
+    return new_params, new_slots
