@@ -20,7 +20,9 @@ def install(session, extras="jax,torch,test"):
 def tests(session):
     """The whole test suite on every backend (CI profile)."""
     install(session)
-    session.run("pytest", "-n", "2", "-q", "-p", "no:cacheprovider", *session.posargs)
+    # (the 20 slowest tests printed at the end: the suite's budget is 30 minutes)
+    session.run("pytest", "-n", "2", "-q", "-p", "no:cacheprovider", "--durations=20",
+                *session.posargs)
 
 
 @nox.session
