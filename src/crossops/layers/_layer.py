@@ -559,20 +559,10 @@ def _any_symbolic(tree) -> bool:
 
 
 def _accepts(f, name) -> bool:
-    """Whether ``f`` takes an argument ``name`` (cached per function: a layer call given
-    ``training=`` asks it every time, and inspecting a signature costs ~0.1 ms)."""
-    key = (getattr(f, "__func__", f), name)
-    found = _ACCEPTS.get(key)
-    if found is None:
-        try:
-            found = name in inspect.signature(f).parameters
-        except (TypeError, ValueError):
-            found = True
-        _ACCEPTS[key] = found
-    return found
-
-
-_ACCEPTS: dict = {}
+    try:
+        return name in inspect.signature(f).parameters
+    except (TypeError, ValueError):
+        return True
 
 
 def _takes_training(f, args) -> bool:
