@@ -160,33 +160,15 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
                        None if result is None else _result_casts(result))
 
 
-#: a result dtype's name -> {array type: the cast of a result of that type to it}, from
-#: each loaded backend's ``RESULT_CASTS`` (live dicts, read by the C fronts)
-_RESULT_CASTS: dict[str, dict] = {}
-
-
 def _result_casts(name: str) -> dict:
-    """The live dict of casts to dtype ``name`` (filled as backends load)."""
-    casts = _RESULT_CASTS.get(name)
-    if casts is None:
-        casts = _RESULT_CASTS[name] = {}
-        for mod in list(_backend._modules.values()):
-            _add_casts(mod, name, casts)
-    return casts
-
-
-def _add_casts(mod, name: str, casts: dict) -> None:
-    cast = getattr(mod, "RESULT_CASTS", {}).get(name)
-    if cast is not None:
-        casts.update(dict.fromkeys(mod.ARRAY_TYPES, cast))
-
-
-def _grow_result_casts(backend: str, mod) -> None:
-    for name, casts in _RESULT_CASTS.items():
-        _add_casts(mod, name, casts)
-
-
-_backend.on_backend_loaded.append(_grow_result_casts)
+    """{array type: the cast of a result of that type to dtype ``name``}, from each loaded
+    backend's ``RESULT_CASTS``: a live dict, read by the C fronts, that grows as backends
+    load (``_backend.grown_with_backends``)."""
+    def fill(casts: dict, mod) -> None:
+        cast = getattr(mod, "RESULT_CASTS", {}).get(name)
+        if cast is not None:
+            casts.update(dict.fromkeys(mod.ARRAY_TYPES, cast))
+    return _backend.grown_with_backends(("result casts", name), fill, {})
 
 
 def _fail_hook(op: Op, fn: Callable, forwarded: tuple) -> Callable | None:

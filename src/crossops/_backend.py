@@ -277,39 +277,57 @@ def after_import(name: str, callback) -> None:
 on_backend_loaded: list = []
 
 
-#: predicate on dtype names -> the native dtypes, of every loaded backend, it accepts
-_native_dtype_sets: dict = {}
+#: key -> (container, fill) of :func:`grown_with_backends`
+_grown: dict = {}
+
+
+def grown_with_backends(key, fill, container):
+    """A live collection, kept under ``key`` (the first call's ``container``, a set or a
+    dict): ``fill(container, module)`` has run for every loaded backend module and runs
+    for each backend loaded later. The C fronts read such collections (their dtype sets,
+    their result casts) on every call, so they must grow in place.
+
+    Examples
+    --------
+    >>> found = grown_with_backends("doc-example", lambda names, mod: names.add(mod.NAME),
+    ...                             set())
+    >>> "numpy" in found or not _modules
+    True
+    """
+    entry = _grown.get(key)
+    if entry is None:
+        entry = _grown[key] = (container, fill)
+        for mod in list(_modules.values()):
+            fill(container, mod)
+    return entry[0]
 
 
 def native_dtypes_where(keep) -> set:
     """The native dtypes, of every loaded backend, whose name ``keep`` accepts: a live set
-    that grows as backends load. A C front (``crossops._accel.accelerate``) takes its fast
-    call only for arrays of these dtypes and hands the others to the Python function.
-    ``keep`` is the key: pass one module-level function, not a new lambda per call.
+    that grows as backends load (:func:`grown_with_backends`). A C front
+    (``crossops._accel.accelerate``) takes its fast call only for arrays of these dtypes
+    and hands the others to the Python function. ``keep`` is the key: pass one
+    module-level function (``crossops._dtypes.is_inexact``), not a new lambda per call.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from crossops._dtypes import kind
-    >>> def inexact(name): return kind(name) in "fc"
-    >>> found = native_dtypes_where(inexact)
+    >>> from crossops._dtypes import is_inexact
+    >>> found = native_dtypes_where(is_inexact)
     >>> np.dtype("float32") in found, np.dtype("int32") in found
     (True, False)
     """
-    found = _native_dtype_sets.get(keep)
-    if found is None:
-        found = _native_dtype_sets[keep] = set()
-        for mod in list(_modules.values()):
-            found.update(d for name, d in mod.DTYPES.items() if keep(name))
-    return found
+    def fill(found: set, mod: ModuleType) -> None:
+        found.update(d for name, d in mod.DTYPES.items() if keep(name))
+    return grown_with_backends(keep, fill, set())
 
 
-def _grow_native_dtype_sets(name: str, mod: ModuleType) -> None:
-    for keep, found in _native_dtype_sets.items():
-        found.update(d for n, d in mod.DTYPES.items() if keep(n))
+def _grow(name: str, mod: ModuleType) -> None:
+    for container, fill in _grown.values():
+        fill(container, mod)
 
 
-on_backend_loaded.append(_grow_native_dtype_sets)
+on_backend_loaded.append(_grow)
 
 #: called with (type, backend) when an array type of a backend whose module sets
 #: ``PREFILL`` is first seen (the dispatch table fills its caches for it)

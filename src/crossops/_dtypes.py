@@ -74,6 +74,16 @@ def kind(name: str) -> str:
     return _KIND[name]
 
 
+def is_inexact(name: str) -> bool:
+    """Whether dtype name ``name`` is a float or complex one."""
+    return _KIND[name] in "fc"
+
+
+def is_not_bool(name: str) -> bool:
+    """Whether dtype name ``name`` is any but bool."""
+    return name != "bool"
+
+
 # NumPy's meanings: ``float`` (the Python type or the name) is float64, ``complex`` complex128
 _ALIASES = {"bool_": "bool", "boolean": "bool", "half": "float16", "float": "float64",
             "double": "float64", "cfloat": "complex64", "cdouble": "complex128",

@@ -57,7 +57,7 @@ from . import _backend
 from ._backend import backend_chapter
 from ._config import floatx
 from ._dispatch import native_dtype as _native
-from ._dtypes import FLOAT8, dtype_name, kind, result_name
+from ._dtypes import FLOAT8, dtype_name, is_inexact, is_not_bool, kind, result_name
 from .numpy._namespace import numpy_namespace
 
 #: the Python scalar types, weak in Keras's promotion as in NumPy's
@@ -135,17 +135,17 @@ def _as(value, name: str):
 #: nothing else, given arrays of one dtype: rule -> whether a dtype (its name) is left
 #: alone. Python scalars are not arrays: they never take a C front's fast call.
 _UNCHANGED = {
-    "float": lambda name: kind(name) in "fc",
-    "float2": lambda name: kind(name) in "fc",
-    "divide": lambda name: kind(name) in "fc",
-    "cumulative": lambda name: kind(name) in "fc",
-    "weak_int": lambda name: name != "bool",
-    "bool_int32": lambda name: name != "bool",
+    "float": is_inexact,
+    "float2": is_inexact,
+    "divide": is_inexact,
+    "cumulative": is_inexact,
+    "weak_int": is_not_bool,
+    "bool_int32": is_not_bool,
     "int8": lambda name: name != "int8",
     "accumulate": lambda name: name not in _ACCUMULATOR,
     # (the input: the result is cast to int32, by the C front too: see gen_ops's
     # _RESULT_FRONTS)
-    "index": lambda name: name != "bool",
+    "index": is_not_bool,
 }
 def unchanged_dtypes(rule: str) -> set | None:
     """The native dtypes, of every loaded backend, on which Keras's dtype rule ``rule``

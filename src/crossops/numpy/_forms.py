@@ -30,7 +30,7 @@ import numpy as np
 
 from .._accel import not_given_marker
 from .._backend import native_dtypes_where
-from .._dtypes import kind as dtype_kind
+from .._dtypes import is_inexact, is_not_bool
 from .._host import host_constant
 from .._typing import Array, ArrayLike, DTypeLike, Shape
 from ._extra import CASTINGS as _CASTINGS
@@ -616,11 +616,7 @@ def inexact_dtypes() -> set:
     >>> np.dtype("float32") in inexact_dtypes(), np.dtype("int32") in inexact_dtypes()
     (True, False)
     """
-    return native_dtypes_where(_is_inexact)
-
-
-def _is_inexact(name: str) -> bool:
-    return dtype_kind(name) in "fc"
+    return native_dtypes_where(is_inexact)
 
 
 def non_bool_dtypes() -> set:
@@ -634,11 +630,7 @@ def non_bool_dtypes() -> set:
     >>> np.dtype("int8") in non_bool_dtypes(), np.dtype("bool") in non_bool_dtypes()
     (True, False)
     """
-    return native_dtypes_where(_is_not_bool)
-
-
-def _is_not_bool(name: str) -> bool:
-    return name != "bool"
+    return native_dtypes_where(is_not_bool)
 
 
 def _check_casts(op: str, arrays, target: str, casting: str) -> None:
