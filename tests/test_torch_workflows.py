@@ -180,6 +180,67 @@ def test_train_and_eval_set_the_default_of_training():
     np.testing.assert_array_equal(model(x).detach().numpy(), clean)
 
 
+
+class _Seen(layers.Layer):
+    """Returns what its call was given as ``training`` (a layer of each kind of call
+    below), as a float, so that a Sequential's output shows it."""
+
+    def call(self, x, training=None):
+        return x * 0 + (-1.0 if training is None else float(training))
+
+
+class _NoTraining(layers.Layer):
+    def call(self, x):
+        return x + 1
+
+
+class _KeywordOnly(layers.Layer):
+    def call(self, x, *, training=False):
+        return x * 0 + float(training)
+
+
+class _Positional(layers.Layer):
+    def call(self, x, scale, training=None):
+        return x * scale + (-1.0 if training is None else float(training))
+
+
+def test_training_argument_read_once_per_class(monkeypatch):
+    """Whether a layer's call takes ``training`` is read from its signature when the class
+    is made (or an instance's own ``call`` is set), not on every call: ``training=`` goes
+    to a call that takes it and is dropped for one that does not, and after ``train()`` /
+    ``eval()`` the mode fills a ``training`` the arguments leave free, positional or
+    keyword-only, as before."""
+    import inspect
+    x = torch.ones((2, 3))
+    with crossops.use_backend("torch"):
+        seen, plain, keyword, positional = _Seen(), _NoTraining(), _KeywordOnly(), _Positional()
+    for layer in (seen, plain, keyword):
+        layer(x)  # built
+    positional(x, 2.0)
+
+    def no_signature(*args, **kwargs):
+        raise AssertionError("a layer call read a signature")
+    monkeypatch.setattr(inspect, "signature", no_signature)
+    assert torch.equal(seen(x, training=True), torch.ones((2, 3)))
+    assert torch.equal(seen(x), -torch.ones((2, 3)))  # no mode set: None
+    assert torch.equal(plain(x, training=True), x + 1)  # dropped
+    assert torch.equal(keyword(x, training=True), torch.ones((2, 3)))
+    seen.eval()
+    keyword.train()
+    positional.train()
+    assert torch.equal(seen(x), torch.zeros((2, 3)))
+    assert torch.equal(keyword(x), torch.ones((2, 3)))
+    assert torch.equal(positional(x, 2.0), 3 * torch.ones((2, 3)))  # mode: True
+    assert torch.equal(positional(x, 2.0, False), 2 * torch.ones((2, 3)))  # given
+    monkeypatch.undo()
+
+    # an instance's own call: its signature is read when it is set
+    plain.call = lambda inputs, training=None: inputs * 0 + float(bool(training))
+    assert torch.equal(plain(x, training=True), torch.ones((2, 3)))
+    seen.call = lambda inputs: inputs - 1
+    assert torch.equal(seen(x, training=True), torch.zeros((2, 3)))
+    assert _NoTraining()._call_accepts_training is False  # the class is as it was
+
 def test_state_dict_round_trip():
     model = _wrapped_sequential()
     with crossops.use_backend("torch"):

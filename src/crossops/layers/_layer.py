@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextvars
 import functools
 import inspect
+import sys
 from typing import Self
 
 import numpy as np
@@ -119,10 +120,20 @@ class Layer(CalledAsIs):
     _autocast_region = None
     _autocast_region_dtype = None
 
+    #: whether ``call`` takes a ``training`` argument, and how many positional arguments
+    #: leave it free (see :func:`_training_parameter`): read from the signature once per
+    #: class (and per instance whose ``call`` is set), not on every call (~0.1 ms), and
+    #: kept on the class, which torch.compile's guards see as a constant (a cache filled on
+    #: the first call made a compiled function's second call compile again)
+    _call_accepts_training = False
+    _call_training_free_below = 0
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if "build" in cls.__dict__:  # a build called directly marks the layer built too
             cls.build = _marking_built(cls.__dict__["build"])
+        cls._call_accepts_training, cls._call_training_free_below = \
+            _training_parameter(_unbound_call(cls))
 
     def __new__(cls, *args, **kwargs) -> Self:
         # the default backend's class for layers (torch: mixed with torch.nn.Module)
@@ -193,6 +204,9 @@ class Layer(CalledAsIs):
 
     # -- attribute tracking -------------------------------------------------------------
     def __setattr__(self, key, value):
+        if key == "call":  # a call of this instance's own: its signature read once too
+            self.__dict__["_call_accepts_training"], \
+                self.__dict__["_call_training_free_below"] = _training_parameter(value)
         if key == "_backend":
             home = _chapter(value)
             self.__dict__["_autocast_region"] = getattr(home, "autocasting", None)
@@ -364,9 +378,10 @@ class Layer(CalledAsIs):
         if not self.built:
             return self._build_and_call(args, kwargs)
         if "training" in kwargs:
-            if not _accepts(self.call, "training"):
+            if not self._call_accepts_training:
                 kwargs.pop("training")
-        elif self.__dict__.get("_training_mode_set") and _takes_training(self.call, args):
+        elif (self.__dict__.get("_training_mode_set")
+              and len(args) < self._call_training_free_below):
             kwargs["training"] = self.training  # the mode set by train() / eval()
         region = self._autocast_region
         if (self._autocasts or _AUTOCAST_OPEN[0]
@@ -565,30 +580,35 @@ def _accepts(f, name) -> bool:
         return True
 
 
-def _takes_training(f, args) -> bool:
-    """Whether ``f`` has a ``training`` parameter that ``args`` do not fill (cached per
-    function and number of arguments: layer calls are on the hot path, and inspecting a
-    signature in a torch.compile trace would break the graph)."""
-    key = (getattr(f, "__func__", f), len(args))
-    found = _TAKES_TRAINING.get(key)
-    if found is None:
-        found = _TAKES_TRAINING[key] = _training_slot_free(f, len(args))
-    return found
+def _unbound_call(cls: type):
+    """``cls.call`` as an instance's ``self.call`` is called (without ``self``), for
+    reading its signature."""
+    raw = inspect.getattr_static(cls, "call", None)
+    f = getattr(cls, "call", None)
+    if inspect.isfunction(raw):
+        return functools.partial(f, None)  # the signature without ``self``
+    return f  # a staticmethod, classmethod or callable object: called as it is
 
 
-_TAKES_TRAINING: dict = {}
-
-
-def _training_slot_free(f, nargs) -> bool:
+def _training_parameter(f) -> tuple[bool, int]:
+    """``(accepts, free_below)`` for a layer's call ``f``: whether a ``training=``
+    keyword may be passed to it (as :func:`_accepts`: True where the signature cannot be
+    read), and the number of positional arguments below which its ``training`` parameter
+    is left free for the mode set by ``train()`` / ``eval()`` (its position, plus one;
+    ``sys.maxsize`` for a keyword-only one; 0 where there is none, or no signature)."""
     try:
         params = list(inspect.signature(f).parameters.values())
     except (TypeError, ValueError):
-        return False
+        return True, 0
     for i, p in enumerate(params):
         if p.name == "training":
-            return not (p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-                        and i < nargs)
-    return False
+            positional = p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+            return True, i + 1 if positional else sys.maxsize
+    return False, 0
+
+
+Layer._call_accepts_training, Layer._call_training_free_below = \
+    _training_parameter(_unbound_call(Layer))
 
 
 def _wrap_torch_module(module, backend):

@@ -132,8 +132,10 @@ def _adam_per_tensor(grads: list, params: list, slots: list, alpha: float, beta_
             v = torch.mul(v, beta_2)
         v.addcmul_(g, g, value=1 - beta_2)
         denominator = torch.sqrt(v).add_(epsilon)
+        # the pure form writes the new parameter over its denominator, the one temporary
+        # (the same kernel, so the same bits): three new tensors a variable, not four
         p = p.addcdiv_(m, denominator, value=-alpha) if in_place else \
-            torch.addcdiv(p, m, denominator, value=-alpha)
+            torch.addcdiv(p, m, denominator, value=-alpha, out=denominator)
         new_params.append(p)
         new_slots.append((m, v))
     return new_params, new_slots
