@@ -87,8 +87,10 @@ HEADER = '''\
 
 Each function finds the backend function for the types of its array arguments in its
 op's cache (``crossops._dispatch.Op``) and calls it; a miss resolves the backend once
-per combination of types. ``accelerate`` puts the C front of ``crossops._fastpath``
-before the functions whose common call it can take (none without the extension).
+per combination of types. ``accelerate_generated`` puts the C front of
+``crossops._fastpath`` before the functions whose common call it can take (none without
+the extension); each function raises its errors through its op's ``fail``, so a front
+raises a failed fast call's error as the function would, without running it again.
 """
 
 from __future__ import annotations
@@ -515,7 +517,7 @@ def module_source(namespace: str, examples: bool = True) -> str:
                                                  "like_placement", "native_dtype")
                                      if any(f"_{h}(" in d for d in defs)])
     axes = any("_refuse_bool_axis(" in d for d in defs)
-    dispatch_imports = ("from .._accel import accelerate as _accelerate\n"
+    dispatch_imports = ("from .._accel import accelerate_generated as _accelerate\n"
                         + (_BOOL_AXIS_IMPORTS.format(up="..") if axes else "") + "".join(
                             f"from .._dispatch import {h} as _{h}\n" for h in used))
     helpers = [m for m, used in (("_forms", "_forms."), ("_masked", "return _masked."))
@@ -1361,7 +1363,7 @@ from __future__ import annotations
 from typing import Any, Literal  # noqa: F401
 
 from . import _keras_dtypes as _kd
-from ._accel import accelerate as _accelerate
+from ._accel import accelerate_generated as _accelerate
 {imports}from ._typing import (  # noqa: F401
     Array,
     ArrayLike,

@@ -79,6 +79,18 @@ def _batch_norm(draw, spec, dt):
     return Case((x, mean, var), kw)
 
 
+def _batch_norm_training(draw, spec, dt):
+    x = _x(draw, dt, nonempty_shapes, "moderate")
+    axis = _axis(draw, x)
+    c = x.shape[axis]
+    kw = dict(epsilon=1e-3)
+    if draw(st.booleans()):
+        kw["offset"] = arrays(draw, dt, (c,), "moderate")
+    if draw(st.booleans()):
+        kw["scale"] = arrays(draw, dt, (c,), "moderate")
+    return Case((x, axis), kw)
+
+
 def _layer_norm(draw, spec, dt):
     x = _x(draw, dt, nonempty_shapes, "moderate")
     axis = draw(st.sampled_from([-1, x.ndim - 1] + ([[x.ndim - 2, x.ndim - 1]] if x.ndim > 1
@@ -195,6 +207,7 @@ DRAWERS: dict = {
     "nn.multi_hot": _multi_hot,
     "nn.moments": _moments,
     "nn.batch_normalization": _batch_norm,
+    "nn.batch_normalization_training": _batch_norm_training,
     "nn.layer_normalization": _layer_norm,
     "nn.rms_normalization": _rms_norm,
     "nn.normalize": _normalize,

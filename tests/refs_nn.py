@@ -213,6 +213,12 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
     return _r(out, x)
 
 
+def batch_normalization_training(x, axis, offset=None, scale=None, epsilon=1e-3):
+    axis %= x.ndim
+    mean, var = moments(x, tuple(a for a in range(x.ndim) if a != axis))
+    return batch_normalization(x, mean, var, axis, offset, scale, epsilon), mean, var
+
+
 def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None):
     eps = EPS if epsilon is None else epsilon
     axes = tuple(axis) if isinstance(axis, list | tuple) else (axis,)

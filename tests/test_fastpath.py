@@ -60,6 +60,22 @@ def _calls(backend):
     ] + [("sum", (to_backend(backend, np.ones((2, 3), dt)),), {}) for dt in CATEGORIES["numeric"]]
 
 
+def _frames_of(fn, call):
+    """``call()``'s result, and the names of the Python frames of ``fn`` it entered (a
+    front that takes the call itself enters none: the profiler sees C calls only)."""
+    frames = []
+
+    def profile(frame, event, arg):
+        if event == "call" and frame.f_code is fn.__code__:
+            frames.append(frame.f_code.co_name)
+    sys.setprofile(profile)
+    try:
+        out = call()
+    finally:
+        sys.setprofile(None)
+    return out, frames
+
+
 def _same(x, y):
     assert type(x) is type(y)
     assert str(x.dtype) == str(y.dtype) and tuple(x.shape) == tuple(y.shape)
@@ -121,16 +137,7 @@ def test_front_takes_calls_with_options_itself(name, args, kwargs):
     x = np.ones((1, 3), np.float32)
     f = getattr(xnp, name)
     expected = FRONTS[f](x, *args, **kwargs)  # fills the cache
-    frames = []
-
-    def profile(frame, event, arg):
-        if event == "call" and frame.f_code is FRONTS[f].__code__:
-            frames.append(frame.f_code.co_name)
-    sys.setprofile(profile)
-    try:
-        out = f(x, *args, **kwargs)
-    finally:
-        sys.setprofile(None)
+    out, frames = _frames_of(FRONTS[f], lambda: f(x, *args, **kwargs))
     _same(out, expected)
     assert frames == []
     with pytest.raises(TypeError, match="bogus"):  # the generated function's error
@@ -150,16 +157,7 @@ def test_front_takes_a_sequence_of_arrays_itself(name, kwargs, container):
     f = getattr(xnp, name)
     assert isinstance(f, types.BuiltinFunctionType)
     expected = FRONTS[f](arrays, **kwargs)  # fills the cache
-    frames = []
-
-    def profile(frame, event, arg):
-        if event == "call" and frame.f_code is FRONTS[f].__code__:
-            frames.append(frame.f_code.co_name)
-    sys.setprofile(profile)
-    try:
-        out = f(arrays, **kwargs)
-    finally:
-        sys.setprofile(None)
+    out, frames = _frames_of(FRONTS[f], lambda: f(arrays, **kwargs))
     _same(out, expected)
     assert frames == []
     _same(f([x, x.astype(np.float64)], **kwargs),  # another key: the generated function
@@ -269,21 +267,10 @@ def test_keras_front_casts_its_result_on_torch(name, kwargs):
     from crossops import ops
     f = getattr(ops, name)
     form = FRONTS[f]
-    frames = []
-
-    def profile(frame, event, arg):
-        if event == "call" and frame.f_code is form.__code__:
-            frames.append(frame.f_code.co_name)
-
     for dt, own in [(torch.float32, True), (torch.int64, True), (torch.bool, False)]:
         x = (torch.arange(12) % 5 - 2).reshape(3, 4).to(dt)
         expected = form(x, **kwargs)  # fills the cache
-        frames.clear()
-        sys.setprofile(profile)
-        try:
-            out = f(x, **kwargs)
-        finally:
-            sys.setprofile(None)
+        out, frames = _frames_of(form, lambda: f(x, **kwargs))
         _same(out, expected)
         assert out.dtype is torch.int32
         assert frames == ([] if own else [name])
@@ -298,24 +285,80 @@ def test_keras_front_takes_the_dtypes_its_rule_leaves_alone(name, kwargs, change
     from crossops import ops
     f = getattr(ops, name)
     form = FRONTS[f]
-    frames = []
-
-    def profile(frame, event, arg):
-        if event == "call" and frame.f_code is form.__code__:
-            frames.append(frame.f_code.co_name)
-
     for dt in ["float32", "bool", "int8"]:
         own = dt not in changed.split()
         x = np.ones((2, 3), dt)
         expected = form(x, **kwargs)  # fills the cache
-        frames.clear()
-        sys.setprofile(profile)
-        try:
-            out = f(x, **kwargs)
-        finally:
-            sys.setprofile(None)
+        out, frames = _frames_of(form, lambda: f(x, **kwargs))
         _same(out, expected)
         assert frames == ([] if own else [name])  # the Keras form applies the rule
     # only Keras's parameters by keyword: sum has no dtype in keras.ops
     with pytest.raises(TypeError, match="dtype"):
         ops.sum(np.ones(3, np.float32), dtype=None)
+
+
+@built
+@pytest.mark.parametrize("name, kwargs", [
+    ("argmax", {"axis": -1}), ("argmax", {}), ("argmin", {"axis": 0, "keepdims": True})])
+def test_keras_front_makes_int32_indices_on_tensorflow(name, kwargs):
+    # ops.argmax on TensorFlow: the front calls the backend's int32 function
+    # (RESULT_FUNCTIONS) in place of the op's and a cast, without the Keras form; the
+    # indices are the form's (ties: the first; NaN: the first NaN; -0.0 ties with 0.0)
+    tf = pytest.importorskip("tensorflow")
+    from crossops import ops
+    f = getattr(ops, name)
+    form = FRONTS[f]
+    values = np.array([[1.0, 3.0, 3.0, -0.0], [0.0, -0.0, np.nan, np.nan],
+                       [2.0, 1e-40, -1e-40, 2.0]], np.float32)
+    for dt, own in [("float32", True), ("float16", True), ("int64", True), ("bool", False)]:
+        host = values if dt.startswith("float") else np.nan_to_num(values)
+        x = tf.constant(host.astype(dt) if dt != "bool" else host > 0)
+        expected = form(x, **kwargs)  # fills the cache
+        out, frames = _frames_of(form, lambda: f(x, **kwargs))
+        _same(out, expected)
+        assert out.dtype is tf.int32
+        assert frames == ([] if own else [name])
+
+
+@built
+@pytest.mark.parametrize("name", ["add", "maximum", "multiply"])
+def test_keras_weak_front_takes_a_scalar_beside_a_float_array(name):
+    # a Keras form of the ``weak`` rule: a Python scalar beside a float array comes out
+    # as in crossops.numpy, so the front takes it (through the slow path's cache); beside
+    # a bool or integer array the rule changes the dtype (int8 + 1.0 is float32 in Keras),
+    # and the form takes the call. Dtypes as keras.ops gives them.
+    keras = pytest.importorskip("keras")
+    from crossops import ops
+    f = getattr(ops, name)
+    form = FRONTS[f]
+    for dt, scalar, own in [("float32", 0.5, True), ("float16", 2, True),
+                            ("float64", True, True), ("int8", 1.0, False),
+                            ("int8", 3, False), ("bool", 1, False)]:
+        x = np.arange(-2, 4).astype(dt)
+        for args in [(x, scalar), (scalar, x)]:
+            expected = form(*args)  # fills the cache
+            out, frames = _frames_of(form, lambda: f(*args))
+            _same(out, expected)
+            keras_out = getattr(keras.ops, name)(*args)
+            assert str(out.dtype) == keras.backend.standardize_dtype(keras_out.dtype)
+            assert frames == ([] if own else [name])
+
+
+@built
+@pytest.mark.parametrize("name, kwargs", [
+    ("argmax", {"axis": -1}), ("argmax", {}), ("argmin", {"axis": 0, "keepdims": True}),
+    ("argsort", {"axis": 0})])
+def test_keras_front_casts_its_result_on_numpy(name, kwargs):
+    # NumPy's RESULT_CASTS: the front casts the op's indices (a NumPy scalar without an
+    # axis) to int32 itself, as the Keras form does (a bool array takes the form)
+    from crossops import ops
+    f = getattr(ops, name)
+    form = FRONTS[f]
+    values = np.array([[1.0, 3.0, 3.0, -0.0], [0.0, -0.0, np.nan, np.nan]], np.float32)
+    for x, own in [(values, True), (np.nan_to_num(values).astype(np.int64), True),
+                   (values > 0, False)]:
+        expected = form(x, **kwargs)
+        out, frames = _frames_of(form, lambda: f(x, **kwargs))
+        _same(out, expected)
+        assert out.dtype == np.int32
+        assert frames == ([] if own else [name])

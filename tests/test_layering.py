@@ -383,3 +383,240 @@ def test_every_backend_gives_the_pieces_the_model_layer_needs():
         names = {n.name for n in ast.parse(path.read_text()).body
                  if isinstance(n, ast.FunctionDef)}
         assert "weight_value" in names, f"backends/{backend}/layers.py: no weight_value"
+
+
+# -- one seam for acceleration ------------------------------------------------------------------
+# What crossops does for torch.compile (the C fronts' substitutions, host work run at trace
+# time, methods run eagerly, the guard filter) is done in one module, crossops._accel, the
+# seam. Modules below it declare what they need through its entry points, which know no
+# compiler: crossops._host.host_constant (host work on Python data; _accel marks it) and the
+# hooks crossops._backend leaves for _accel to set (_tracing, get_backend's substitute).
+# Modules above it call _accel's functions (accelerate, eager_under_torch_compile,
+# skip_crossops_guards). Only the torch backend's own home, backends/torch/, also speaks to
+# torch's compiler: that is framework code (torch.compiler.is_compiling, disable).
+
+#: the seam, and the framework home allowed to speak to torch's compiler
+SEAM = ("_accel.py",)
+TORCH_HOME = "backends/torch/"
+
+#: the compiler's names: a module that reads one of them speaks to torch's compiler
+_COMPILER = re.compile(r"\btorch\.(compiler|_dynamo)\b|\b(substitute_in_graph|"
+                       r"assume_constant_result|_dynamo_marked_constant)\b")
+
+
+def _compiler_uses(tree: ast.AST) -> list[int]:
+    """The lines of ``tree``'s code (not its docstrings and comments) that name torch's
+    compiler: an attribute (``torch.compiler.disable``), an import (``import
+    torch._dynamo``) or a string that names it (``after_import("torch._dynamo", ...)``)."""
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef,
+                                       ast.ClassDef)) and node.body
+                  and isinstance(node.body[0], ast.Expr)
+                  and isinstance(node.body[0].value, ast.Constant)}
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            text = ast.unparse(node)
+        elif isinstance(node, ast.Import):
+            text = " ".join(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            text = " ".join([node.module or ""] + [f"{node.module}.{a.name}" for a in node.names])
+        elif (isinstance(node, ast.Constant) and isinstance(node.value, str)
+              and id(node) not in docstrings):
+            text = node.value
+        else:
+            continue
+        if _COMPILER.search(text):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_compiler_use_finder_sees_each_form():
+    source = '''"""torch.compiler.disable in a docstring is no use."""
+import torch._dynamo
+from torch._dynamo import config
+torch.compiler.disable(f)
+fn._dynamo_marked_constant = True
+after_import("torch._dynamo", g)
+# torch.compiler in a comment
+torch.compile(f)
+'''
+    assert sorted(set(_compiler_uses(ast.parse(source)))) == [2, 3, 4, 5, 6]
+
+
+def test_only_the_seam_speaks_to_torchs_compiler():
+    """The torch.compile accommodations are in crossops._accel alone (and torch's own
+    framework code in backends/torch/); crossops._host, the seam's entry point for the
+    modules below it, records its declarations and imports nothing of crossops's."""
+    found = []
+    for path in sorted(ROOT.rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel in SEAM or rel.startswith(TORCH_HOME):
+            continue
+        found += [f"{rel}:{n}" for n in _compiler_uses(ast.parse(path.read_text()))]
+    assert not found, ("a module outside crossops._accel speaks to torch's compiler; declare "
+                       "what it needs (crossops._host.host_constant, an _accel function) "
+                       "and let _accel act on it:\n" + "\n".join(found))
+    assert _imports(ROOT / "_host.py") == set(), "crossops._host imports nothing of crossops"
+    assert LEVEL["_host"] == 0 and LEVEL["_accel"] > LEVEL["_dispatch"]
+
+
+def test_host_constants_are_marked_for_torch_compile():
+    """Once torch's compiler is loaded, every function declared host work is marked for
+    dynamo to call at trace time (torch.compiler.assume_constant_result), those declared
+    later too."""
+    torch = __import__("pytest").importorskip("torch")
+    __import__("torch._dynamo")  # (what torch.compile imports)
+
+    import crossops.image  # noqa: F401  (modules with host work)
+    import crossops.numpy  # noqa: F401
+    from crossops import _accel, _host
+    torch.tensor([1.0]) + 0  # (the torch backend is loaded with crossops.numpy and torch)
+    assert _accel._torch_compile_ready
+    assert len(_host.HOST_CONSTANTS) >= 8
+    unmarked = [f.__qualname__ for f in _host.HOST_CONSTANTS
+                if not getattr(f, "_dynamo_marked_constant", False)]
+    assert not unmarked
+
+    @_host.host_constant
+    def later(n: int) -> list:
+        return list(range(n))
+    assert later._dynamo_marked_constant
+    _host.HOST_CONSTANTS.remove(later)
+
+    @torch.compile(fullgraph=True, backend="eager")
+    def f(x):
+        return x + torch.tensor(later(3), dtype=x.dtype).sum()
+    assert f(torch.zeros(2)).tolist() == [3.0, 3.0]
+
+
+# -- one helper per concern: jit with static arguments, static-or-dynamic shapes ----------------
+# A jax.jit of crossops's own functions, with static arguments, is made by one helper,
+# backends/jax/_jit.py's ``jitted`` (lists as tuples, an unhashable value run eagerly). The
+# transforms compile the user's functions (crossops.jit, the training step, the sharded
+# step), with the user's static arguments: they call jax.jit themselves.
+JIT_HOME = "backends/jax/_jit.py"
+USER_JIT = {"backends/jax/transforms.py", "backends/jax/distribution.py"}
+
+# On TensorFlow a size may be unknown while tf.function traces (None in the static shape):
+# reading "the static size where known, else tf.shape's" is written once, in the TF helper
+# set (array_api/_helpers.py: ``shape_list`` and ``dim``).
+SHAPE_HOME = "backends/tensorflow/array_api/_helpers.py"
+
+
+def _jit_uses(tree: ast.AST) -> list[int]:
+    """The lines that name ``jax.jit`` (a call, or ``functools.partial(jax.jit, ...)``) or
+    pass ``static_argnums`` / ``static_argnames`` to a call."""
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and ast.unparse(node) == "jax.jit":
+            lines.append(node.lineno)
+        elif isinstance(node, ast.ImportFrom) and node.module == "jax" and any(
+                a.name == "jit" for a in node.names):
+            lines.append(node.lineno)
+        elif isinstance(node, ast.Call) and any(
+                k.arg in ("static_argnums", "static_argnames") for k in node.keywords):
+            lines.append(node.lineno)
+    return lines
+
+
+def _is_tf_shape(node) -> bool:
+    return isinstance(node, ast.Call) and ast.unparse(node.func) == "tf.shape"
+
+
+def _none_test(node) -> bool:
+    return isinstance(node, ast.Compare) and any(
+        isinstance(op, (ast.Is, ast.IsNot)) for op in node.ops) and any(
+        isinstance(c, ast.Constant) and c.value is None for c in [node.left, *node.comparators])
+
+
+def _shape_fallbacks(tree: ast.AST) -> list[int]:
+    """The lines that choose between a static size and ``tf.shape``'s: a conditional
+    expression testing ``is None`` / ``is not None`` with a branch that reads ``tf.shape``
+    (directly, or a name assigned from it in the same function)."""
+    lines = []
+    scopes = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.Module))]
+    for scope in scopes:
+        names = {t.id for n in ast.walk(scope) if isinstance(n, ast.Assign)
+                 and _is_tf_shape(n.value) for t in n.targets if isinstance(t, ast.Name)}
+        for node in ast.walk(scope):
+            if not (isinstance(node, ast.IfExp) and _none_test(node.test)):
+                continue
+            for branch in (node.body, node.orelse):
+                if any(_is_tf_shape(n) or (isinstance(n, ast.Name) and n.id in names)
+                       for n in ast.walk(branch)):
+                    lines.append(node.lineno)
+    return sorted(set(lines))
+
+
+def test_duplicate_finders_see_each_form():
+    jit = '''
+f = jax.jit(g, static_argnums=(1,))
+h = functools.partial(jax.jit, static_argnames="n")
+from jax import jit
+k = jax.jit(g)
+crossops.jit(g, static_argnums=0)
+'''
+    assert sorted(_jit_uses(ast.parse(jit))) == [2, 2, 3, 3, 4, 5, 6]
+    shape = '''
+def size(x, axis):
+    d = x.shape[axis]
+    return d if d is not None else tf.shape(x)[axis]
+def shape_list(x):
+    dyn = tf.shape(x)
+    return [d if d is not None else dyn[i] for i, d in enumerate(x.shape.as_list())]
+n = 2 * (tf.shape(x)[-1] - 1) if x.shape[-1] is None else 2 * (x.shape[-1] - 1)
+m = 0 if axis is None else tf.size(x)
+'''
+    assert _shape_fallbacks(ast.parse(shape)) == [4, 7, 8]
+
+
+def test_one_helper_for_jit_with_static_arguments_and_for_static_shapes():
+    jits, shapes = [], []
+    for path in sorted(ROOT.rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        tree = ast.parse(path.read_text())
+        if rel != JIT_HOME and rel not in USER_JIT:
+            jits += [f"{rel}:{n}" for n in _jit_uses(tree)]
+        if rel != SHAPE_HOME:
+            shapes += [f"{rel}:{n}" for n in _shape_fallbacks(tree)]
+    assert not jits, ("a jax.jit (or static arguments) outside backends/jax/_jit.py; use its "
+                      "``jitted(f, static_names)``:\n" + "\n".join(jits))
+    assert not shapes, ("a static-or-dynamic shape read outside the TF helper set; use "
+                        "array_api/_helpers.py's ``shape_list`` or ``dim``:\n"
+                        + "\n".join(shapes))
+
+
+# -- the model layer reaches op functions through the dispatch table only ----------------------
+# A layer that needs a backend's kernel for an op (BatchNormalization's training call, by
+# torch's fused F.batch_norm) calls an op of the table (nn.batch_normalization_training), as
+# LayerNormalization calls nn.layer_normalization; it does not look the function up by name
+# in a backend's op chapter. The model layer's own chapters (layers, training, variables,
+# optimizers, keras_dtypes, distribution) hold what is not an op.
+OP_CHAPTERS = frozenset({"numpy", "linalg", "fft", "nn", "math", "image", "core", "random",
+                         "sparse", "control_flow"})
+
+
+def _op_chapter_lookups(tree: ast.AST) -> list[int]:
+    """The lines that ask ``backend_chapter`` (or a wrapper named ``_chapter``) for one of
+    the op chapters by name."""
+    return [node.lineno for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and ast.unparse(node.func).split(".")[-1] in (
+                "backend_chapter", "_chapter")
+            and any(isinstance(a, ast.Constant) and a.value in OP_CHAPTERS
+                    for a in node.args[1:] + [k.value for k in node.keywords])]
+
+
+def test_the_model_layer_finds_no_op_function_by_name():
+    assert _op_chapter_lookups(ast.parse(
+        'f = getattr(backend_chapter(b, "nn"), "fused", None)\n'
+        'g = backend_chapter(b, "layers")\n')) == [1]
+    found = []
+    for package in MODEL_PACKAGES:
+        folder = ROOT / package
+        paths = sorted(folder.rglob("*.py")) if folder.is_dir() else [ROOT / f"{package}.py"]
+        for path in paths:
+            found += [f"{path.relative_to(ROOT)}:{n}"
+                      for n in _op_chapter_lookups(ast.parse(path.read_text()))]
+    assert not found, ("a model-layer module looks up a backend's op function by name; call "
+                       "an op of the dispatch table instead:\n" + "\n".join(found))

@@ -82,3 +82,32 @@ def test_batch_normalization_training_edges():
         want = np.array([[-1.0, -1.0], [1.0, 1.0]]) * np.array([1, 2]) / np.sqrt(
             np.array([1, 4]) + 1e-3)
         np.testing.assert_allclose(got.float().detach().numpy(), want, rtol=1e-2)
+
+
+def test_batch_normalization_layer_trains_through_the_fused_op(monkeypatch):
+    """BatchNormalization's training call is the op nn.batch_normalization_training of the
+    dispatch table, which torch runs as one F.batch_norm call (float32, eager); the op
+    itself gives NumPy's float64 batch statistics and output."""
+    import torch.nn.functional as F
+
+    from crossops import nn
+    calls = []
+    real = F.batch_norm
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs.get("training"))
+        return real(*args, **kwargs)
+    monkeypatch.setattr(F, "batch_norm", counted)
+    x = RNG.standard_normal((8, 3, 4)).astype(np.float32)
+    with backend_context("torch"):
+        bn = layers.BatchNormalization(axis=1)
+        bn(torch.from_numpy(x), training=True)
+        assert calls == [True]
+        out, mean, var = nn.batch_normalization_training(torch.from_numpy(x), 1, epsilon=1e-3)
+        assert calls == [True, True]
+    x64 = x.astype(np.float64)
+    want_mean, want_var = x64.mean((0, 2)), x64.var((0, 2))
+    np.testing.assert_allclose(mean.numpy(), want_mean, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(var.numpy(), want_var, rtol=1e-5)
+    want = (x64 - want_mean[:, None]) / np.sqrt(want_var[:, None] + 1e-3)
+    np.testing.assert_allclose(out.numpy(), want, rtol=1e-5, atol=1e-5)

@@ -307,7 +307,9 @@ def test_super_train_step_from_a_stateful_override(trainer):
                   loss=losses.SparseCategoricalCrossentropy(from_logits=True))
     before = _weights(model)
     model.fit(X, Y, batch_size=50, epochs=1, verbose=0)
-    assert len(calls) == 2
+    # tensorflow compiles the override, as Keras: its Python body runs when it is traced,
+    # once for both batches; torch runs it eagerly, once a batch
+    assert len(calls) == (1 if trainer == "tensorflow" else 2)
     assert not np.allclose(before[0], model.get_weights()[0])
 
 

@@ -11,13 +11,20 @@
   sequence of arrays (``concatenate``, ``stack``) gets a front keyed on the types of the
   items, as its generated function keys its cache. A fast call that raises is not run
   again: the front hands the exception to the op's ``Op.failed``, which raises it as the
-  generated function would (:func:`_fail_hook`).
+  generated function would (:func:`_fail_hook`). That holds for the functions
+  ``scripts/gen_ops.py`` writes, each of which raises its errors through ``Op.fail``: the
+  generated modules call :func:`accelerate_generated`, which says so; a hand-written form
+  calls :func:`accelerate`, and its front hands a failed call to the form.
   ``CROSSOPS_PURE_PYTHON=1`` turns the fronts off.
 - **torch.compile.** dynamo cannot look into a builtin, so each front is registered with
   ``torch.compiler.substitute_in_graph`` to trace its generated function instead; torch's
   cached dtype helpers are substituted by uncached ones (a cache read under tracing
-  guards on every cached key); and :func:`skip_crossops_guards`, the guard filter
-  ``crossops.jit`` gives ``torch.compile``, drops the guards on crossops's own dispatch.
+  guards on every cached key); the functions declared host work on Python data
+  (``crossops._host.host_constant``: the entry point of this seam for the modules below
+  it) are marked ``torch.compiler.assume_constant_result``, so that dynamo calls them
+  while tracing and takes their results as constants; and :func:`skip_crossops_guards`,
+  the guard filter ``crossops.jit`` gives ``torch.compile``, drops the guards on
+  crossops's own dispatch.
   All of it happens when torch's compiler (``torch._dynamo``) is imported with the torch
   backend loaded (by ``torch.compile``, ``crossops.jit`` or the user), never before.
 - **tf.function.** AutoGraph calls crossops's code as it is, as it calls Keras's (see
@@ -44,9 +51,10 @@ import types
 from collections.abc import Callable
 from typing import TypeVar
 
-from . import _backend
+from . import _backend, _host
 from ._arguments import axis_params
 from ._dispatch import FUNCTIONS, PROMOTED_DISPATCH, Op, forwarding
+from ._dtypes import is_inexact
 from ._spec import OpSpec
 
 F = TypeVar("F", bound=Callable)
@@ -65,7 +73,7 @@ except ImportError:  # built without a C compiler, or turned off: the generated 
 
 
 def accelerate(fn: F, op: Op, positions: dict | None = None, dtypes: set | None = None,
-               result: str | None = None) -> F:
+               result: str | None = None, *, raises_through_op: bool = False) -> F:
     """``fn`` (an op's generated function), or its C front where ``crossops._fastpath``
     is built and the op has a fast call; registered in ``crossops._dispatch.FUNCTIONS``.
     ``positions``: the public parameters that, given by position, mean an op parameter
@@ -76,16 +84,36 @@ def accelerate(fn: F, op: Op, positions: dict | None = None, dtypes: set | None 
     only calls whose first array has one of these dtypes, and hands the others to ``fn``.
     ``result`` (a keras.ops form that casts its result: ``ops.argmax``'s int32): the
     front casts a fast call's result to this dtype, by the cast of the array type's
-    backend (its ``RESULT_CASTS``; a backend without one: its calls go to ``fn``)."""
-    front = _front(op.spec, op, fn, positions or {}, dtypes, result)
+    backend (its ``RESULT_CASTS``; a backend without one: its calls go to ``fn``).
+    ``raises_through_op``: whether ``fn`` raises every error through ``op.fail`` (the
+    generated functions do: :func:`accelerate_generated`); then the front raises a fast
+    call's error as ``fn`` would, without running the op again, else it hands the failed
+    call to ``fn`` (a hand-written keras.ops form, whose own checks may raise first)."""
+    front = _front(op.spec, op, fn, positions or {}, dtypes, result, raises_through_op)
     if front is not None:
         FRONTS[front] = fn
+        if raises_through_op:
+            RAISE_THROUGH_OP.add(fn)
         if _torch_compile_ready:
             _substitute(front, fn)
     public = front or called_as_is(fn)  # (a front is a builtin: AutoGraph calls it as is)
     FUNCTIONS[public] = op
     op.public = public
     return public
+
+
+#: the generated functions behind fronts that raise a fast call's error through
+#: ``Op.failed`` (accelerated by :func:`accelerate_generated`)
+RAISE_THROUGH_OP: set = set()
+
+
+def accelerate_generated(fn: F, op: Op, positions: dict | None = None,
+                         dtypes: set | None = None, result: str | None = None) -> F:
+    """:func:`accelerate` for a function that ``scripts/gen_ops.py`` wrote, which the
+    generated modules call after each ``def``: every such function runs its op inside one
+    ``try`` whose ``except Exception as _e: <op>.fail(_e)`` clause raises its errors
+    (``raises_through_op=True``)."""
+    return accelerate(fn, op, positions, dtypes, result, raises_through_op=True)
 
 
 def not_given_marker(marker_type: type) -> None:
@@ -98,7 +126,7 @@ def not_given_marker(marker_type: type) -> None:
 
 
 def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | None = None,
-           result: str | None = None):
+           result: str | None = None, raises_through_op: bool = False):
     """The C front of generated function ``fn``, or None where the C extension is
     missing or the op has no fast call: an op gets one if its array arguments lead its
     signature, all required and by position, and its cache is keyed on their one type
@@ -134,7 +162,9 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
     # the slow path's cache is keyed on the arguments' types only, and filled by
     # crossops.numpy's calls too: keras.ops's own forms (crossops._keras_ops,
     # ._keras_special), whose dtype rules act on Python scalars (``ops.add(int8_array,
-    # 1.0)`` is float32), must not take it
+    # 1.0)`` is float32), must not take it; but for Keras's ``weak`` rule (``weak_inputs``
+    # alone) a Python scalar beside a float or complex array, and two arrays, come out
+    # as in crossops.numpy, so such a form takes those calls (the front's ``weak`` set)
     keras_form = fn.__module__ in ("crossops._keras_ops", "crossops._keras_special")
     public = params
     if keras_form or fn.__code__.co_varnames[:len(params)] != spec.params:
@@ -144,7 +174,8 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
     if (seq or result) and names is None:
         return None  # (a sequence op's every call takes the path with options)
     doc = f"{spec.name}{spec.signature}\n--\n\n{fn.__doc__}"
-    mixed = op._slow_cache if promoted and not keras_form else None
+    weak = keras_form and spec.keras_dtype == "weak"
+    mixed = op._slow_cache if promoted and (weak or not keras_form) else None
     if result is not None and (mixed is not None or seq):
         return None  # (a front that casts its result takes one type's calls only)
     if keras_form and names is not None:
@@ -156,8 +187,12 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
     axes = tuple(forwarded.index(p) for p in axis_params(spec) if p in forwarded)
     return _make_front(spec.name, doc, fn.__module__, fn, op.cache, op.plain, mixed,
                        defaults, kwnames, len(required), ntyped, a, b, names, npos, kwfrom,
-                       convert, axes, dtypes, _fail_hook(op, fn, tuple(forwarded)), seq,
-                       None if result is None else _result_casts(result))
+                       convert, axes, dtypes,
+                       _fail_hook(op, raises_through_op, tuple(forwarded)), seq,
+                       None if result is None else _result_casts(result),
+                       None if result is None else _result_functions(spec.name, result),
+                       _backend.native_dtypes_where(is_inexact) if weak and mixed is not None
+                       else None)
 
 
 def _result_casts(name: str) -> dict:
@@ -171,13 +206,27 @@ def _result_casts(name: str) -> dict:
     return _backend.grown_with_backends(("result casts", name), fill, {})
 
 
-def _fail_hook(op: Op, fn: Callable, forwarded: tuple) -> Callable | None:
+def _result_functions(op: str, name: str) -> dict:
+    """{array type: op ``op``'s function giving its result in dtype ``name``}, from each
+    loaded backend's ``RESULT_FUNCTIONS`` (for its ``FRONT_TYPES``): what a C front that
+    casts its result calls instead of the cached function and the cast, where a backend
+    makes the result in that dtype at once (TensorFlow's int32 ``argmax``); a live dict,
+    as :func:`_result_casts`."""
+    def fill(functions: dict, mod) -> None:
+        f = getattr(mod, "RESULT_FUNCTIONS", {}).get((op, name))
+        if f is not None:
+            functions.update(dict.fromkeys(getattr(mod, "FRONT_TYPES", mod.ARRAY_TYPES), f))
+    return _backend.grown_with_backends(("result functions", op, name), fill, {})
+
+
+def _fail_hook(op: Op, raises_through_op: bool, forwarded: tuple) -> Callable | None:
     """What a C front calls when its fast call raised: ``op.failed`` for the op's
     parameters ``forwarded`` (the ones the generated function passes on, whose values the
-    front hands over), which raises the error as the generated function ``fn`` would,
-    without running the op again; None where ``fn`` does not raise its errors through
-    ``op.fail`` (a hand-written keras.ops form: then ``fn`` takes the call again)."""
-    if "fail" not in fn.__code__.co_names:
+    front hands over), which raises the error as the generated function would, without
+    running the op again; None where the function does not raise its errors through
+    ``op.fail`` (``raises_through_op`` false: a hand-written keras.ops form, which then
+    takes the call again)."""
+    if not raises_through_op:
         return None
     return functools.partial(op.failed, forwarded)
 
@@ -302,6 +351,11 @@ def _prepare_torch_compile(mod) -> None:
     # use_backend blocks and the default backend, traced (see crossops._backend.use_backend)
     _backend._tracing = torch.compiler.is_compiling
     torch.compiler.substitute_in_graph(_backend.get_backend)(_backend.traced_get_backend)
+    # host work on Python data (crossops._host.host_constant): called while tracing, its
+    # result a constant; those marked later (a module imported after this) too
+    for fn in _host.HOST_CONSTANTS:
+        torch.compiler.assume_constant_result(fn)
+    _host.on_marked.append(torch.compiler.assume_constant_result)
     for front, fn in FRONTS.items():
         _substitute(front, fn)
     for cls, name in _EAGER:

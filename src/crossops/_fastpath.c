@@ -32,7 +32,13 @@
  * A front may also convert the result (``post``: a keras.ops form whose rule casts it,
  * ``ops.argmax``'s int32): a dict of array type -> the cast of a result for that type,
  * called on the result of a fast call; a call whose array type is not in it goes to the
- * generated function.
+ * generated function. Where a backend makes the result in that dtype at once
+ * (``direct``: array type -> such a function of the op's parameters, TensorFlow's int32
+ * argmax), the front calls that function in place of the cached one and the cast.
+ * A keras.ops form whose rule acts on Python scalars only beside some dtypes (``weak``:
+ * ``ops.add(int8_array, 1.0)`` is float32, ``ops.add(float16_array, 1.0)`` float16 as
+ * in crossops.numpy) takes a call of mixed types through ``mixed`` only where no Python
+ * scalar meets an array of a dtype outside ``weak``.
  * An op whose first parameter is a sequence of arrays (`concatenate([x, y], axis=1)`)
  * has a front too (``seq``): its cache is keyed on the tuple of the types of the items
  * of a list or tuple, as the generated function keys it, and every call takes the path
@@ -77,6 +83,14 @@ typedef struct {
                             Keras forms: those its dtype rule leaves alone), or NULL: any */
     PyObject *post;      /* dict: array type -> the cast of a fast call's result, or NULL
                             (the result as it is); a type not in it: not a fast call */
+    PyObject *weak;      /* with mixed: set: a keras.ops form whose rule changes the dtype
+                            of a call with a Python scalar (bool, int, float) beside an
+                            array of a dtype outside it (``ops.add(int8, 1.0)`` is
+                            float32) takes such a call through ``mixed`` only where the
+                            array's dtype is in it, or NULL: any */
+    PyObject *direct;    /* with post: dict: array type -> a function of the op's
+                            parameters that gives the result already cast (called in place
+                            of the cached function and the cast), or NULL */
     int seq;             /* the first parameter is a list or tuple of arrays, the cache
                             key the tuple of their types */
     PyObject *fail;      /* fail(exception, values): raises the op's error for a fast call
@@ -104,6 +118,8 @@ front_traverse(PyObject *m, visitproc visit, void *arg)
     Py_VISIT(s->dtypes);
     Py_VISIT(s->fail);
     Py_VISIT(s->post);
+    Py_VISIT(s->direct);
+    Py_VISIT(s->weak);
     return 0;
 }
 
@@ -123,6 +139,8 @@ front_clear(PyObject *m)
     Py_CLEAR(s->dtypes);
     Py_CLEAR(s->fail);
     Py_CLEAR(s->post);
+    Py_CLEAR(s->direct);
+    Py_CLEAR(s->weak);
     return 0;
 }
 
@@ -213,6 +231,38 @@ plain_function(Front *s, PyObject *const *args, PyTypeObject *t, PyObject *known
     if (f == NULL)
         PyErr_Clear();  /* a miss, or a key that cannot be looked up: not a fast call */
     return f;
+}
+
+static inline int
+python_scalar(PyObject *v)
+{
+    return PyFloat_CheckExact(v) || PyLong_CheckExact(v) || PyBool_Check(v);
+}
+
+/* whether a promoted op's call of mixed types may take the slow path's function as far
+ * as the front's ``weak`` dtypes go: no Python scalar among the two promoted arguments,
+ * or one beside an array whose dtype is among them (0 on error, cleared) */
+static int
+weak_allowed(Front *s, PyObject *const *args)
+{
+    PyObject *a = args[s->dtype_a], *b = args[s->dtype_b];
+    int sa = python_scalar(a), sb = python_scalar(b);
+    if (!sa && !sb)
+        return 1;
+    if (sa && sb)
+        return 0;
+    PyObject *dtype = get_dtype(sa ? b : a);
+    if (dtype == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    int found = PySet_Contains(s->weak, dtype);
+    Py_DECREF(dtype);
+    if (found < 0) {
+        PyErr_Clear();
+        return 0;
+    }
+    return found;
 }
 
 /* the index of keyword ``name`` among the front's parameters that may come by keyword,
@@ -430,9 +480,17 @@ call_full(Front *s, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
         PyErr_Clear();
         return NULL;
     }
-    PyObject *cast = result_cast(s, t);
-    if (cast == NULL)
-        return NULL;
+    PyObject *cast;
+    PyObject *g = s->direct ? PyDict_GetItemWithError(s->direct, (PyObject *)t) : NULL;
+    if (g != NULL) {  /* the backend's function that gives the cast result itself */
+        f = g;
+        cast = Py_NewRef(Py_None);
+    }
+    else {
+        PyErr_Clear();
+        if ((cast = result_cast(s, t)) == NULL)
+            return NULL;
+    }
     Py_INCREF(f);
     Py_ssize_t nkw = s->kwnames ? PyTuple_GET_SIZE(s->kwnames) : 0;
     PyObject *out = PyObject_Vectorcall(f, all, s->nreq + nopt - nkw, s->kwnames);
@@ -520,7 +578,8 @@ call_op(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
     }
     goto done;
 mixed:  /* a promoted op's call by position: the slow path's function for these types */
-    if (s->mixed == NULL || s->dtypes != NULL)
+    if (s->mixed == NULL || s->dtypes != NULL
+            || (s->weak != NULL && !weak_allowed(s, args)))
         goto fallback;
     PyObject *key = PyTuple_New(nargs);
     if (key == NULL) {
@@ -628,7 +687,7 @@ copy_string(PyObject *str)
 PyDoc_STRVAR(front_doc,
 "front(name, doc, module, fallback, cache, plain, mixed, defaults, kwnames, nreq,\n"
 "      ntyped, dtype_a, dtype_b, names, npos, kwfrom, convert, axes, dtypes=None,\n"
-"      fail=None, seq=False, post=None)\n"
+"      fail=None, seq=False, post=None, direct=None, weak=None)\n"
 "--\n\n"
 "A builtin named ``name`` that calls the cached function of a fast call (see the\n"
 "module docstring) and ``fallback`` for every other call.\n\n"
@@ -651,19 +710,25 @@ PyDoc_STRVAR(front_doc,
 "tuple) key the cache; ``ntyped`` is then 1, and there is no ``mixed`` nor ``dtypes``.\n"
 "``post``: None, or a dict of array type -> the cast of a fast call's result (a call\n"
 "whose type is not in it goes to ``fallback``); not with ``mixed`` nor ``seq``, and\n"
-"``names`` must be given.");
+"``names`` must be given. ``direct``: None, or (with ``post``) a dict of array type ->\n"
+"a function of the op's parameters whose result needs no cast, called in place of the\n"
+"cached function and the cast. ``weak``: None, or (with ``mixed``) a set of dtypes: a\n"
+"call with a Python scalar beside an array takes ``mixed`` only where the array's\n"
+"dtype is in it (a keras.ops form whose rule changes the others).");
 
 static PyObject *
 front(PyObject *self, PyObject *args)
 {
     PyObject *name, *doc, *module, *fallback, *cache, *plain, *mixed, *defaults, *kwnames;
     PyObject *names, *axes, *dtypes = Py_None, *fail = Py_None, *post = Py_None;
+    PyObject *direct = Py_None, *weak = Py_None;
     int seq = 0;
     Py_ssize_t nreq, ntyped, dtype_a, dtype_b, npos, kwfrom, convert;
-    if (!PyArg_ParseTuple(args, "UUUOO!O!OOOnnnnOnnnO!|OOpO:front", &name, &doc, &module,
+    if (!PyArg_ParseTuple(args, "UUUOO!O!OOOnnnnOnnnO!|OOpOOO:front", &name, &doc, &module,
                           &fallback, &PyDict_Type, &cache, &PyDict_Type, &plain, &mixed,
                           &defaults, &kwnames, &nreq, &ntyped, &dtype_a, &dtype_b, &names,
-                          &npos, &kwfrom, &convert, &PyTuple_Type, &axes, &dtypes, &fail, &seq, &post))
+                          &npos, &kwfrom, &convert, &PyTuple_Type, &axes, &dtypes, &fail, &seq, &post,
+                          &direct, &weak))
         return NULL;
     Py_ssize_t naxes = PyTuple_GET_SIZE(axes);
     Py_ssize_t axis_index[MAX_AXES];
@@ -690,7 +755,10 @@ front(PyObject *self, PyObject *args)
             || (seq && (ntyped != 1 || mixed != Py_None || dtypes != Py_None
                         || names == Py_None))
             || (post != Py_None && (!PyDict_Check(post) || mixed != Py_None || seq
-                                    || names == Py_None))) {
+                                    || names == Py_None))
+            || (direct != Py_None && (!PyDict_Check(direct) || post == Py_None))
+            || (weak != Py_None && (!PyAnySet_Check(weak) || mixed == Py_None
+                                    || dtype_a < 0))) {
         PyErr_SetString(PyExc_ValueError, "front: inconsistent arguments");
         return NULL;
     }
@@ -725,6 +793,8 @@ front(PyObject *self, PyObject *args)
     s->fail = fail == Py_None ? NULL : Py_NewRef(fail);
     s->seq = seq;
     s->post = post == Py_None ? NULL : Py_NewRef(post);
+    s->direct = direct == Py_None ? NULL : Py_NewRef(direct);
+    s->weak = weak == Py_None ? NULL : Py_NewRef(weak);
     for (Py_ssize_t i = 0; i < naxes; i++)
         s->axes[i] = axis_index[i];
     FrontFunction *fn = PyObject_GC_New(FrontFunction, &FrontFunction_Type);

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Literal  # noqa: F401
 
 from . import _keras_dtypes as _kd
-from ._accel import accelerate as _accelerate
+from ._accel import accelerate_generated as _accelerate
 from ._arguments import BOOL_AXIS_TYPES as _BOOL_AXIS_TYPES
 from ._arguments import refuse_bool_axis as _refuse_bool_axis
 from ._dispatch import backend_of_impl as _backend_of_impl
@@ -6219,6 +6219,8 @@ def ldexp(x1: ArrayLike, x2: ArrayLike) -> Array:
     array([4. , 1.5, 4. ])
     >>> ops.ldexp(np.array([1.0], np.float32), 10)
     array([1024.], dtype=float32)
+    >>> ops.ldexp(3, np.array([1, 2], np.int32))
+    array([ 6., 12.], dtype=float32)
     """
     x1 = _kd.float_input(x1)
     try:

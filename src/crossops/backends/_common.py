@@ -8,6 +8,23 @@ from .._dtypes import DTYPE_NAMES, FLOAT8, dtype_name, result_name
 from .._errors import OpValueError
 
 
+def not_a_dtype(x) -> bool:
+    """Whether ``x``, given where a dtype belongs, is an array of any backend (NumPy 2
+    raises TypeError there: it cannot construct a dtype from an array), where a dtype, a
+    scalar type, a name or a NumPy scalar is one."""
+    import numpy as np
+    return (not isinstance(x, type | str | np.generic | np.dtype)
+            and hasattr(x, "dtype") and hasattr(x, "shape"))
+
+
+def refuse_array_dtype(op: str, arg: str, x) -> None:
+    """TypeError where ``x``, op's dtype argument ``arg``, is an array (:func:`not_a_dtype`),
+    as NumPy 2's."""
+    if not_a_dtype(x):
+        raise TypeError(f"{op}: {arg} must be a dtype, got an array ({type(x).__name__}); "
+                        f"pass its .dtype")
+
+
 def dtype_table(lookup: Callable[[str], object], names=DTYPE_NAMES) -> dict[str, object]:
     """name -> native dtype for every name of ``names`` (the promotion table's) that
     ``lookup`` knows (others are left out)."""
@@ -165,7 +182,8 @@ def dtype_functions(table: dict, native_dtype: Callable, default_dtypes: Callabl
     from .._dtypes import CATEGORIES, kind, weak_scalar_name
 
     def _name(x) -> str:
-        d = getattr(x, "dtype", x)
+        # (a NumPy scalar type such as np.float32 has a class attribute ``dtype``)
+        d = x if isinstance(x, type) else getattr(x, "dtype", x)
         return dtype_name(d)
 
     def finfo(type, /):  # noqa: A002
@@ -182,6 +200,7 @@ def dtype_functions(table: dict, native_dtype: Callable, default_dtypes: Callabl
         return iinfo_object(name, table[name])
 
     def can_cast(from_, to, /):
+        refuse_array_dtype("can_cast", "to", to)
         a, b = _name(from_), _name(to)
         return result_name(a, b) == b
 

@@ -46,6 +46,33 @@ def roll_pairs(shift, axis) -> tuple[tuple, tuple]:
     return shifts, axes
 
 
+# -- clip of bool ---------------------------------------------------------------------------
+
+def bool_clip_dtype(low, high, defaults: tuple[str, str, str]) -> str:
+    """The dtype NumPy 2 clips a bool array in: bool with the bounds' dtypes by the
+    promotion table, a Python number weak beside the arrays (a Python int gives the
+    default int, a float the default float: the backend's ``defaults``, its (int, float,
+    complex)). No bound at all raises TypeError, as NumPy's (it has no bool loop for
+    ``positive``, which a clip without bounds is).
+
+    Examples
+    --------
+    >>> bool_clip_dtype(0, None, ("int64", "float64", "complex128"))
+    'int64'
+    >>> bool_clip_dtype(False, True, ("int64", "float64", "complex128"))
+    'bool'
+    """
+    from .._dtypes import weak_scalar_name
+    if low is None and high is None:
+        raise TypeError("clip: x has dtype bool and no bound; NumPy's clip has no bool loop "
+                        "without bounds (give min or max, or cast x to an integer dtype)")
+    bounds = [b for b in (low, high) if b is not None]
+    weak = [type(b) in (bool, int, float, complex) for b in bounds]
+    name = result_name("bool", *(dtype_name(b.dtype) for b, w in zip(bounds, weak) if not w))
+    return result_name(name, *(weak_scalar_name(type(b), name, defaults)
+                               for b, w in zip(bounds, weak) if w))
+
+
 # -- linalg.qr --------------------------------------------------------------------------------
 
 def check_qr_mode(mode) -> None:

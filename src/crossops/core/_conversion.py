@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import crossops.numpy as xnp
 
-from .._backend import backend_chapter, backend_of_type, get_backend, is_dtype_type
+from .._backend import backend_of_type, get_backend, is_dtype_type
 from .._convert import to_numpy
 from .._dispatch import from_numpy
 from .._dtypes import dtype_name, kind
 from .._pytree import is_array as _is_array
 from ..backends._core import saturate_limits
+from ..numpy._keras import sizes
 
 
 def cast(x, dtype):
@@ -61,14 +62,7 @@ def is_tensor(x):
 def shape(x):
     if not _is_array(x):
         x = xnp.asarray(x)
-    dims = tuple(x.shape)
-    if None in dims:  # TensorFlow under tf.function: unknown sizes as scalar tensors
-        b = backend_of_type(type(x))
-        fill = None if b is None else getattr(backend_chapter(b, "shapes"), "unknown_sizes",
-                                              None)
-        if fill is not None:
-            dims = fill(x, dims)
-    return dims
+    return sizes(x)  # TensorFlow under tf.function: unknown sizes as scalar tensors
 
 
 def dtype(x):

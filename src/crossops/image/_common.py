@@ -21,8 +21,9 @@ def name(x) -> str:
 
 
 def shape(x) -> tuple:
-    """The static shape of ``x`` as a tuple of ints (TensorFlow's TensorShape too)."""
-    return tuple(int(s) for s in x.shape)
+    """The static shape of ``x`` as a tuple of ints (TensorFlow's TensorShape too), None
+    for a size unknown while TensorFlow traces ``x`` (a None batch axis)."""
+    return tuple(None if s is None else int(s) for s in x.shape)
 
 
 def check_rank(x, ranks, arg: str = "images", what: str = "") -> int:

@@ -4,9 +4,8 @@ GroupNormalization, UnitNormalization (Keras's arguments, weights and arithmetic
 from __future__ import annotations
 
 import crossops.numpy as xnp
-from crossops import nn
+from crossops import core, nn
 
-from .._backend import backend_chapter
 from ._config import nulls, serialize_initializer
 from ._layer import Layer
 
@@ -56,25 +55,15 @@ class BatchNormalization(Layer):
         axis = self.axis % inputs.ndim
         offset = None if self.beta is None else self.beta.value
         scale = None if self.gamma is None else self.gamma.value
-        out = NotImplemented
-        if training and self.trainable:
-            fused = getattr(backend_chapter(self._backend, "nn"), "batch_normalization_training",
-                            None) if self._backend is not None else None
-            if fused is not None:  # torch: one fused kernel, its statistics with it
-                out = fused(inputs, axis, scale, offset, self.epsilon)
-            if out is NotImplemented:
-                reduce = [a for a in range(inputs.ndim) if a != axis]
-                mean, var = nn.moments(inputs, reduce)
-            else:
-                out, mean, var = out
+        if training and self.trainable:  # the batch's statistics (torch: one fused kernel)
+            out, mean, var = nn.batch_normalization_training(
+                inputs, axis, offset=offset, scale=scale, epsilon=self.epsilon)
             m = self.momentum
             self.moving_mean.assign(self.moving_mean.value * m + mean * (1 - m))
             self.moving_variance.assign(self.moving_variance.value * m + var * (1 - m))
-        else:
-            mean, var = self.moving_mean.value, self.moving_variance.value
-        if out is not NotImplemented:
             return out
-        return nn.batch_normalization(inputs, mean, var, axis=axis, offset=offset,
+        return nn.batch_normalization(inputs, self.moving_mean.value,
+                                      self.moving_variance.value, axis=axis, offset=offset,
                                       scale=scale, epsilon=self.epsilon)
 
     def get_config(self):
@@ -171,7 +160,7 @@ class GroupNormalization(Layer):
 
     def call(self, inputs):
         ndim, axis = inputs.ndim, self.axis % inputs.ndim
-        shape = tuple(inputs.shape)
+        shape = core.shape(inputs)  # (a batch size unknown when traced: tf.shape's)
         c = shape[axis]
         grouped = xnp.reshape(inputs, shape[:axis] + (self.groups, c // self.groups)
                               + shape[axis + 1:])

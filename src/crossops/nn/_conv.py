@@ -23,6 +23,7 @@ from __future__ import annotations
 import crossops.numpy as xnp
 
 from ..numpy._compute import down, name, up
+from ..numpy._keras import sizes
 from . import _windows as w
 
 
@@ -43,7 +44,9 @@ def _depthwise_as_grouped(kernel, n):
 def _grouped_matmul(p, kernel, groups, out_shape):
     """``p`` windows ``(batch, *out, K, C)`` times ``kernel`` ``(*k, C / groups, O)``."""
     shape = w.shape_of(p)
-    m, k, c = w.prod(shape[:-2]), shape[-2], shape[-1]
+    # (-1: the rows, where a size is unknown while traced, a None batch axis)
+    m = -1 if None in shape[:-2] else w.prod(shape[:-2])
+    k, c = shape[-2], shape[-1]
     cg = c // groups
     o = int(kernel.shape[-1])
     p = xnp.reshape(p, (m, k, groups, cg))
@@ -59,7 +62,7 @@ def _conv_core(x_last, kernel, strides, dilation, pad_pairs, groups):
     """A channels_last convolution in the compute dtype (generic)."""
     ksize = w.shape_of(kernel)[:-2]
     p = w.patches(x_last, ksize, strides, dilation, pad_pairs)
-    out_shape = w.shape_of(p)[:-2]
+    out_shape = sizes(p)[:-2]  # (a None batch axis: tf.shape's)
     return _grouped_matmul(p, kernel, groups, out_shape)
 
 

@@ -7,6 +7,7 @@ import math
 
 import crossops.numpy as xnp
 from crossops import _config
+from crossops._axes import normalize_axis
 from crossops._dtypes import dtype_name
 
 from ..numpy._compute import arange_like, down, name, up
@@ -68,6 +69,18 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
     if offset is not None:
         out = xnp.add(out, b(offset))
     return down(out, n)
+
+
+def batch_normalization_training(x, axis, offset=None, scale=None, epsilon=1e-3):
+    import crossops.nn
+    if not hasattr(x, "ndim"):
+        x = xnp.asarray(x)
+    axis = normalize_axis(axis, x.ndim, "nn.batch_normalization_training")
+    # as BatchNormalization in Keras: the backend's moments, then batch_normalization
+    mean, var = crossops.nn.moments(x, [a for a in range(x.ndim) if a != axis])
+    out = crossops.nn.batch_normalization(x, mean, var, axis=axis, offset=offset, scale=scale,
+                                          epsilon=epsilon)
+    return out, mean, var
 
 
 def _broadcast_param(v, c, axis):
@@ -239,6 +252,7 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None,
 
 
 OTHERS = {f.__name__: f for f in (
-    one_hot, multi_hot, moments, batch_normalization, layer_normalization,
+    one_hot, multi_hot, moments, batch_normalization, batch_normalization_training,
+    layer_normalization,
     rms_normalization, normalize, binary_crossentropy, categorical_crossentropy,
     sparse_categorical_crossentropy, psnr, polar, dot_product_attention)}

@@ -5,15 +5,17 @@
 
 Each function finds the backend function for the types of its array arguments in its
 op's cache (``crossops._dispatch.Op``) and calls it; a miss resolves the backend once
-per combination of types. ``accelerate`` puts the C front of ``crossops._fastpath``
-before the functions whose common call it can take (none without the extension).
+per combination of types. ``accelerate_generated`` puts the C front of
+``crossops._fastpath`` before the functions whose common call it can take (none without
+the extension); each function raises its errors through its op's ``fail``, so a front
+raises a failed fast call's error as the function would, without running it again.
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal  # noqa: F401
 
-from .._accel import accelerate as _accelerate
+from .._accel import accelerate_generated as _accelerate
 from .._arguments import BOOL_AXIS_TYPES as _BOOL_AXIS_TYPES
 from .._arguments import refuse_bool_axis as _refuse_bool_axis
 from .._dispatch import backend_of_impl as _backend_of_impl
@@ -44,11 +46,12 @@ __all__ = [
     'swish', 'log_sigmoid', 'hard_sigmoid', 'hard_silu', 'hard_swish', 'selu', 'tanh_shrink',
     'hard_tanh', 'soft_shrink', 'hard_shrink', 'squareplus', 'leaky_relu', 'elu', 'celu',
     'gelu', 'threshold', 'glu', 'softmax', 'log_softmax', 'sparsemax', 'one_hot', 'multi_hot',
-    'moments', 'batch_normalization', 'layer_normalization', 'rms_normalization', 'normalize',
-    'binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy',
-    'psnr', 'polar', 'dot_product_attention', 'depth_to_space', 'space_to_depth', 'conv',
-    'depthwise_conv', 'separable_conv', 'conv_transpose', 'max_pool', 'average_pool',
-    'adaptive_max_pool', 'adaptive_average_pool', 'unfold', 'fold', 'ctc_loss', 'ctc_decode',
+    'moments', 'batch_normalization', 'batch_normalization_training', 'layer_normalization',
+    'rms_normalization', 'normalize', 'binary_crossentropy', 'categorical_crossentropy',
+    'sparse_categorical_crossentropy', 'psnr', 'polar', 'dot_product_attention',
+    'depth_to_space', 'space_to_depth', 'conv', 'depthwise_conv', 'separable_conv',
+    'conv_transpose', 'max_pool', 'average_pool', 'adaptive_max_pool', 'adaptive_average_pool',
+    'unfold', 'fold', 'ctc_loss', 'ctc_decode',
 ]
 
 
@@ -1429,6 +1432,75 @@ def batch_normalization(
 
 
 batch_normalization = _accelerate(batch_normalization, _batch_normalization)
+
+
+_batch_normalization_training = _bind('nn.batch_normalization_training', _GENERIC)
+
+
+def batch_normalization_training(
+        x: ArrayLike, axis: int, offset: ArrayLike = None, scale: ArrayLike = None,
+        epsilon: float = 0.001,
+) -> tuple[Array, Array, Array]:
+    """Batch normalisation in training: normalise with the batch's own statistics, and return them.
+
+    The mean and (population) variance of ``x`` over every axis but ``axis``, as ``moments``
+    gives them, and ``x`` normalised with them, as ``batch_normalization`` computes it: what
+    a ``BatchNormalization`` layer's training call does (the layer then updates its moving
+    averages with the statistics). The parameters are those of Keras's
+    ``batch_normalization`` without the statistics, in its order. On PyTorch a float32 or
+    float64 call runs torch's fused kernel (``F.batch_norm``, as ``torch.nn.BatchNorm*d``):
+    two passes over the data forward where the two ops make five, and one fused backward
+    kernel; elsewhere (half precision, under ``torch.compile`` or a ``torch.func``
+    transform) and on the other backends the two ops run. float16 and bfloat16 inputs are
+    computed in float32.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input array.
+    axis : int
+        The feature axis: the statistics are taken over every other axis, one per position
+        of this one.
+    offset : ArrayLike, default None
+        1-D offsets (beta) added after scaling; None adds nothing.
+    scale : ArrayLike, default None
+        1-D scales (gamma) multiplied in; None scales by 1.
+    epsilon : float, default 0.001
+        Added to the variance to avoid dividing by zero.
+
+    Returns
+    -------
+    tuple[Array, Array, Array]
+        The tuple ``(out, mean, variance)``: the normalised array, of x's shape and dtype,
+        and the batch's 1-D statistics, one per position of ``axis``.
+
+    Examples
+    --------
+    >>> import numpy as np, crossops.nn as nn
+    >>> x = np.array([[1.0, 2.0], [3.0, 6.0]])
+    >>> out, mean, variance = nn.batch_normalization_training(x, axis=1, epsilon=0.0)
+    >>> out
+    array([[-1., -1.],
+           [ 1.,  1.]])
+    >>> mean, variance
+    (array([2., 4.]), array([1., 4.]))
+    """
+    if _TYPE(axis) in _BOOL_AXIS_TYPES:
+        _refuse_bool_axis('nn.batch_normalization_training', 'axis', axis)
+    try:
+        _key = (_TYPE(x), _TYPE(offset), _TYPE(scale))
+        try:
+            _fn = _batch_normalization_training.cache[_key]
+        except KeyError:
+            _fn = _batch_normalization_training.resolve(_key, _key)
+        return _fn(x=x, axis=axis, offset=offset, scale=scale, epsilon=epsilon)
+    except Exception as _e:
+        _batch_normalization_training.fail(_e)
+
+
+batch_normalization_training = _accelerate(
+    batch_normalization_training, _batch_normalization_training,
+)
 
 
 _layer_normalization = _bind('nn.layer_normalization', _GENERIC)

@@ -39,6 +39,7 @@ from ..backends._windows import (  # noqa: F401  (re-exported for the generic op
     unfold_args,
     window_counts,
 )
+from ..numpy._keras import sizes
 
 
 def to_last(x, fmt: str):
@@ -94,10 +95,10 @@ def spread(x, strides, first: int = 1):
         ax = first + i
         n = int(x.shape[ax])
         y = xnp.expand_dims(x, ax + 1)
-        zshape = list(y.shape)
+        zshape = list(sizes(y))  # (a None batch axis: tf.shape's)
         zshape[ax + 1] = s - 1
         y = xnp.concat([y, _zeros(y, zshape)], axis=ax + 1)
-        shape = list(x.shape)
+        shape = list(sizes(x))
         shape[ax] = n * s
         y = xnp.reshape(y, tuple(shape))
         x = y[(slice(None),) * ax + (slice(0, (n - 1) * s + 1),)]
@@ -107,7 +108,9 @@ def spread(x, strides, first: int = 1):
 def _zeros(like, shape):
     from crossops._backend import backend_of
     from crossops._dispatch import call_on
-    return call_on(backend_of(like), "zeros", tuple(int(v) for v in shape), dtype=like.dtype)
+    return call_on(backend_of(like), "zeros",
+                   tuple(v if hasattr(v, "dtype") else int(v) for v in shape),
+                   dtype=like.dtype)
 
 
 def constant(like, values, dtype):

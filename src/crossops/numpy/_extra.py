@@ -1087,8 +1087,8 @@ def partition(a, kth, axis=-1, kind="introselect", order=None):
 @generic()
 def lexsort(keys, axis=-1):
     xnp = _xnp()
-    if _is_array(keys):
-        ks = [keys] if keys.ndim <= 1 else [keys[i] for i in range(keys.shape[0])]
+    if _is_array(keys):  # keys along the first axis, as NumPy (a 1-d array: 0-d keys)
+        ks = [keys[i] for i in range(keys.shape[0])] if keys.ndim else []
     else:
         like = _first_array(keys)
         ks = [_array(k, like) for k in keys]
@@ -1097,9 +1097,11 @@ def lexsort(keys, axis=-1):
     shape = tuple(ks[0].shape)
     if any(tuple(k.shape) != shape for k in ks):
         raise ValueError("lexsort: all keys need to be the same shape")
-    if not shape:
+    if not shape:  # 0-d keys sort as one element (axis 0 or -1), as NumPy
         from numpy.exceptions import AxisError
-        raise AxisError("lexsort: the keys must have at least one dimension")
+        if axis not in (0, -1):
+            raise AxisError(f"lexsort: axis {axis} is out of bounds for keys of dimension 0")
+        return xnp.zeros((), dtype=_index_dtype(ks[0]))
     axis = normalize_axis(axis, len(shape), "lexsort")
     perm = xnp.argsort(ks[0], axis=axis, stable=True)
     for k in ks[1:]:

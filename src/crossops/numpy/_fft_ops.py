@@ -5,15 +5,17 @@
 
 Each function finds the backend function for the types of its array arguments in its
 op's cache (``crossops._dispatch.Op``) and calls it; a miss resolves the backend once
-per combination of types. ``accelerate`` puts the C front of ``crossops._fastpath``
-before the functions whose common call it can take (none without the extension).
+per combination of types. ``accelerate_generated`` puts the C front of
+``crossops._fastpath`` before the functions whose common call it can take (none without
+the extension); each function raises its errors through its op's ``fail``, so a front
+raises a failed fast call's error as the function would, without running it again.
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal  # noqa: F401
 
-from .._accel import accelerate as _accelerate
+from .._accel import accelerate_generated as _accelerate
 from .._arguments import BOOL_AXIS_TYPES as _BOOL_AXIS_TYPES
 from .._arguments import refuse_bool_axis as _refuse_bool_axis
 from .._dispatch import bind as _bind

@@ -665,9 +665,10 @@ def can_cast(from_, to, casting: str) -> bool:
     if casting not in _CASTINGS:
         raise ValueError(f"can_cast: casting must be one of {_CASTINGS}, got {casting!r}")
     from .._dtypes import dtype_name
-
+    from ..backends._common import not_a_dtype, refuse_array_dtype
+    refuse_array_dtype("can_cast", "to", to)
     xnp = _xnp()
-    src = dtype_name(from_.dtype if hasattr(from_, "dtype") else from_)
+    src = dtype_name(from_.dtype if not_a_dtype(from_) else from_)
     dst = dtype_name(to)
     if casting == "unsafe":
         return True

@@ -368,17 +368,84 @@ def lcm(x1, x2):
     return xnp.where(zero, xnp.zeros_like(g), q * _abs(x2))
 
 
+_INT32_RANGE = (-2**31, 2**31 - 1)
+_INT64_RANGE = (-2**63, 2**63 - 1)
+
+
+def _ldexp_mantissas(x1, x2):
+    """ldexp's x1 as an array in the dtype of NumPy's loop (ei, fi, di and their int64
+    forms): arrays by :func:`_float_loop`; a Python float in float64, a Python bool in
+    float16, a Python int in float16 beside integer arrays and in float64 beside bool
+    arrays or a Python exponent (NumPy 2's choices), each as the backend gives it."""
+    xnp = _xnp()
+    if _is_array(x1):
+        return _in_float_loop(x1)[0]
+    b = _backend(x1, x2)
+    if isinstance(x1, float):
+        dt = _wide_float(b)
+    elif isinstance(x1, bool | int):
+        wide = not isinstance(x1, bool) and (not _is_array(x2) or _name(x2) == "bool")
+        dt = _wide_float(b) if wide else "float16"
+    else:
+        return _in_float_loop(xnp.asarray(x1))[0]
+    with _use(b):
+        return xnp.asarray(x1, dtype=dt)
+
+
+def _ldexp_exponents(x1, x2):
+    """ldexp's x2, checked as NumPy checks it: integers or bool (floats and uint64 have no
+    loop: TypeError); a Python int within int32 (int64 where x1 is bool, or a Python int
+    or float), else OverflowError."""
+    if _is_array(x2):
+        if not (_is_int(x2) or _name(x2) == "bool") or _name(x2) == "uint64":
+            raise TypeError(f"ldexp: x2 has dtype {_name(x2)}; NumPy's ldexp takes integer "
+                            "exponents of at most 64 signed bits (cast x2 to int32 or int64)")
+        return x2
+    if isinstance(x2, float | complex):
+        raise TypeError(f"ldexp: x2 is a Python {type(x2).__name__}; ldexp takes integer "
+                        "exponents (pass an int or an integer array)")
+    wide = (isinstance(x1, bool | int | float) and not _is_array(x1)) or \
+        (_is_array(x1) and _name(x1) == "bool")
+    lo, hi = _INT64_RANGE if wide else _INT32_RANGE
+    if not isinstance(x2, bool) and not lo <= int(x2) <= hi:
+        raise OverflowError(f"ldexp: x2 = {x2} is out of bounds for "
+                            f"{'int64' if wide else 'int32'}, the exponent of NumPy's loop")
+    return x2
+
+
 @generic()
 def ldexp(x1, x2):
     xnp = _xnp()
-    if not _is_array(x1):
-        x1 = xnp.asarray(x1)
-    (x1,) = _in_float_loop(x1)  # NumPy's ldexp loops take floats
-    e = xnp.astype(x2, _name(x1)) if _is_array(x2) else _c(float(x2), x1)
-    # 2**e in two halves, so that neither overflows where the result does not
-    half = xnp.floor(e * _c(0.5, x1))
-    two = xnp.full_like(x1, 2.0)
-    return x1 * xnp.pow(two, half) * xnp.pow(two, e - half)
+    x2 = _ldexp_exponents(x1, x2)
+    x1 = _ldexp_mantissas(x1, x2)  # in the float of NumPy's loop
+    # exponents beyond the dtype's span of exponents (largest over smallest subnormal) give
+    # what that span gives: clamped, they are exact in x1's float
+    name = _name(x1)
+    span = _LDEXP_SPAN.get(name, _LDEXP_SPAN["float64"])
+    # narrower floats computed in a wider one, where every product is exact: the result is
+    # rounded once, as NumPy's (float64 itself may round twice below its normal numbers)
+    wide = _wide_float(_backend(x1))
+    work = wide if name != wide and wide == "float64" else \
+        "float32" if name in ("float16", "bfloat16") else name
+    y = xnp.astype(x1, work) if work != name else x1
+    if _is_array(x2):  # (in NumPy's int64 as the backend gives it: jax's int32 without x64)
+        wide_int = getattr(_chapter(_backend(x2)), "wide_dtypes", lambda: ("int64",))()[0]
+        e = xnp.astype(xnp.clip(xnp.astype(x2, wide_int), -span, span), work)
+    else:
+        e = _c(float(max(-span, min(span, int(x2)))), y)
+    # 2**e in four parts of e's sign (a quarter each, the rest last), so that none
+    # overflows where the result does not
+    part = xnp.trunc(e * _c(0.25, y))
+    two = xnp.full_like(y, 2.0)
+    step = xnp.pow(two, part)
+    out = y * step * step * step * xnp.pow(two, e - _c(3.0, y) * part)
+    return xnp.astype(out, name) if work != name else out
+
+
+#: a little more than the span of each float's exponents, from its largest finite value
+#: down to its smallest subnormal: 2**16 / 2**-24, 2**128 / 2**-149 (bfloat16 as float32's
+#: exponents, 2**-133), 2**1024 / 2**-1074
+_LDEXP_SPAN = {"float16": 48, "bfloat16": 280, "float32": 280, "float64": 2100}
 
 
 @generic()
@@ -491,7 +558,9 @@ def _flat_last(x, axis, op):
     kept = [a for a in range(x.ndim) if a not in axes]
     x = xnp.permute_dims(x, tuple(kept) + axes)
     kept_shape = tuple(x.shape[: len(kept)])
-    return xnp.reshape(x, kept_shape + (-1,)), kept_shape, axes
+    sizes = tuple(x.shape[len(kept):])  # (-1 cannot say how long where x is empty)
+    n = -1 if None in sizes or None in kept_shape else math.prod(sizes)
+    return xnp.reshape(x, kept_shape + (n,)), kept_shape, axes
 
 
 def _keep(out, x_ndim, axes, keepdims, lead=()):
@@ -507,6 +576,16 @@ def _keep(out, x_ndim, axes, keepdims, lead=()):
 
 def _quantile(x, q, axis, method, keepdims, ignore_nan, op, weights=None):
     xnp = _xnp()
+    if _is_array(x) and _name(x) == "bool":  # NumPy: the methods that pick elements only
+        if method not in ("lower", "higher", "nearest", "inverted_cdf"):
+            raise TypeError(f"{op}: a has dtype bool and method {method!r} interpolates, "
+                            f"which subtracts bools (NumPy raises too); use method 'lower', "
+                            f"'higher', 'nearest' or 'inverted_cdf', or cast a to a number")
+        out = _quantile(_in_wide_float(x), q, axis, method, keepdims, ignore_nan, op,
+                        weights)  # (0 and 1, exact in any float)
+        if math.prod(x.shape[a] for a in _axes(axis, x.ndim, op)) == 0:
+            return out  # NaN, in float64, as NumPy's nan-forms give it
+        return xnp.astype(out, "bool")
     if weights is not None and method != "inverted_cdf":
         raise ValueError(f"only method 'inverted_cdf' takes weights (as in NumPy), got "
                          f"method={method!r}")
@@ -519,6 +598,12 @@ def _quantile(x, q, axis, method, keepdims, ignore_nan, op, weights=None):
     qa = xnp.reshape(qa, (-1,))
     y, kept_shape, axes = _flat_last(x, axis, op)
     n = y.shape[-1]
+    if n == 0:  # nothing to reduce: NumPy's median and nan-forms give nan, the others fail
+        if not (ignore_nan or op == "median"):
+            raise IndexError(f"{op}: a has no elements along the axes to reduce; NumPy's "
+                             f"{op} has none to take")
+        out = xnp.full(qshape + kept_shape, math.nan, dtype=x.dtype)
+        return _keep(out, x.ndim, axes, keepdims, lead=qshape)
     nan = xnp.isnan(y)
     if ignore_nan:
         count = xnp.sum(xnp.astype(xnp.logical_not(nan), _name(x)), axis=-1, keepdims=True)
@@ -1011,6 +1096,8 @@ def ravel(a, order="C"):
 @generic()
 def size(a, axis=None):
     shape = _shape_of(a)
+    if None in shape:  # TensorFlow traced with an unknown size: a scalar tensor, as Keras
+        shape = sizes(a)
     if axis is None:
         return math.prod(shape)
     axes = (axis,) if isinstance(axis, int) else tuple(axis)
@@ -1023,6 +1110,32 @@ def _shape_of(a) -> tuple:
         return tuple(a.shape)
     import numpy as np
     return np.shape(a)
+
+
+def sizes(x) -> tuple:
+    """The shape of array ``x`` with each size unknown while TensorFlow traces it (None)
+    as a scalar tensor, as ``keras.ops.shape`` (and ``core.shape``) gives it.
+
+    Parameters
+    ----------
+    x : array
+        An array of any backend.
+
+    Returns
+    -------
+    tuple
+        ``x``'s static shape where known; an unknown size as ``tf.shape``'s, read by the
+        backend's ``shapes`` chapter (the TensorFlow helper set's ``shape_list``).
+    """
+    dims = tuple(x.shape)
+    if None in dims:
+        from .._backend import backend_chapter
+        b = backend_of_type(type(x))
+        fill = None if b is None else getattr(backend_chapter(b, "shapes"), "unknown_sizes",
+                                              None)
+        if fill is not None:
+            dims = fill(x, dims)
+    return dims
 
 
 @generic()
@@ -1320,7 +1433,7 @@ def _pad_constant(x, widths, constant_values):
     for ax, (b, a) in enumerate(widths):
         if not (a or b):
             continue
-        shape = list(out.shape)
+        shape = list(sizes(out))  # (a size unknown when traced: tf.shape's)
         parts = []
         if b:
             shape[ax] = b
@@ -1645,13 +1758,23 @@ def vander(x, N=None, increasing=False):
         return out if increasing else xnp.flip(out, axis=1)
 
 
+def _rows(seq):
+    """An array of one or more dimensions as the list of its rows along the first axis (the
+    sequence NumPy iterates); anything else as it is."""
+    if _is_array(seq) and len(seq.shape):
+        return [seq[i] for i in range(seq.shape[0])]
+    return seq
+
+
 @generic()
 def select(condlist, choicelist, default=0):
     from .._dtypes import result_name
     xnp = _xnp()
+    condlist, choicelist = _rows(condlist), _rows(choicelist)
     if not isinstance(condlist, list | tuple) or not isinstance(choicelist, list | tuple):
         raise TypeError(f"select: condlist and choicelist must be lists (or tuples) of arrays, "
-                        f"got {type(condlist).__name__} and {type(choicelist).__name__}")
+                        f"or arrays of one or more dimensions, got {type(condlist).__name__} "
+                        f"and {type(choicelist).__name__}")
     if len(condlist) != len(choicelist):
         raise ValueError(f"select: condlist and choicelist must have one length, got "
                          f"{len(condlist)} and {len(choicelist)}")

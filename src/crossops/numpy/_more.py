@@ -374,17 +374,18 @@ def _abstract_kinds() -> dict:
             np.floating: "f", np.complexfloating: "c", np.bool_: "b"}
 
 
-def _dtype_arg(op: str, arg):
-    """A dtype argument (a dtype of any backend, a NumPy scalar type, a name, an array) as
-    a crossops dtype name, or a NumPy abstract scalar type as it is."""
+def _dtype_arg(op: str, arg, name: str = "dtype"):
+    """A dtype argument (a dtype of any backend, a NumPy scalar type, a name) as a crossops
+    dtype name, or a NumPy abstract scalar type as it is; an array raises TypeError, as in
+    NumPy 2."""
     if isinstance(arg, type) and arg in _abstract_kinds() and arg is not _np().bool_:
         return arg
+    from ..backends._common import refuse_array_dtype
+    refuse_array_dtype(op, name, arg)  # (NumPy 2 takes no array here)
     try:
         return dtype_name(arg)
     except (TypeError, ValueError, KeyError):
         pass
-    if hasattr(arg, "dtype"):  # an array of any backend
-        return dtype_name(arg.dtype)
     try:
         return dtype_name(_np().dtype(arg))
     except TypeError:
@@ -393,7 +394,7 @@ def _dtype_arg(op: str, arg):
 
 @generic
 def issubdtype(arg1, arg2):
-    a, b = _dtype_arg("issubdtype", arg1), _dtype_arg("issubdtype", arg2)
+    a, b = _dtype_arg("issubdtype", arg1, "arg1"), _dtype_arg("issubdtype", arg2, "arg2")
     kinds = _abstract_kinds()
     if isinstance(a, type):  # an abstract type is a subtype of the abstract types above it
         return builtins.bool(isinstance(b, type) and issubclass(a, b))

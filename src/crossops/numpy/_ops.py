@@ -6,15 +6,17 @@
 
 Each function finds the backend function for the types of its array arguments in its
 op's cache (``crossops._dispatch.Op``) and calls it; a miss resolves the backend once
-per combination of types. ``accelerate`` puts the C front of ``crossops._fastpath``
-before the functions whose common call it can take (none without the extension).
+per combination of types. ``accelerate_generated`` puts the C front of
+``crossops._fastpath`` before the functions whose common call it can take (none without
+the extension); each function raises its errors through its op's ``fail``, so a front
+raises a failed fast call's error as the function would, without running it again.
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal  # noqa: F401
 
-from .._accel import accelerate as _accelerate
+from .._accel import accelerate_generated as _accelerate
 from .._arguments import BOOL_AXIS_TYPES as _BOOL_AXIS_TYPES
 from .._arguments import refuse_bool_axis as _refuse_bool_axis
 from .._dispatch import backend_of_impl as _backend_of_impl
@@ -1230,7 +1232,9 @@ def can_cast(
     to``, using crossops's table (the same on every backend), so that the conversion never
     goes to a lower kind or a narrower type of the same kind. The table differs from
     NumPy's ``can_cast`` in places: every integer dtype casts to float16 here (as
-    ``int32 + float16`` is float16), and uint64 casts to no signed integer.
+    ``int32 + float16`` is float16), and uint64 casts to no signed integer. from_ may be an
+    array (its dtype is read); to may not, and neither may be a Python number (TypeError, as
+    NumPy 2's); Python's ``int``, ``float`` and ``complex`` read as NumPy reads them.
 
     Parameters
     ----------
@@ -2735,7 +2739,10 @@ def clip(
     NumPy, on every backend. NaN in x or in a bound gives NaN. The bounds broadcast with x
     and the result keeps x's dtype: on NumPy and TensorFlow a float bound on an integer x is
     cast to x's dtype (``clip`` of int64 ``[0, 2, 5]`` at ``min=1.5`` gives ``[1, 2, 5]``),
-    while PyTorch and JAX return a float32 result there.
+    while PyTorch and JAX return a float32 result there. A bool x promotes with its bounds,
+    as NumPy's (by the promotion table, a Python int giving the default int and a Python
+    float the backend's default float: ``clip`` of bool at ``min=0`` is int64, at
+    ``max=False`` bool), and with no bound at all raises TypeError, as NumPy's.
 
     Parameters
     ----------
@@ -9747,8 +9754,9 @@ def lexsort(keys: Sequence[ArrayLike] | ArrayLike, axis: int = -1) -> Array:
 
     The sort is stable: ties in the last key are broken by the one before it, and so on;
     ties in every key keep their original order. keys is a sequence of arrays of one shape,
-    or a 2-D array whose rows are the keys. NaNs sort last, as NumPy. The result is of the
-    index dtype (int64; int32 on JAX without x64).
+    or an array whose entries along its first axis are the keys (the rows of a 2-D array; a
+    1-D array holds 0-D keys, which sort to index 0, as NumPy's). NaNs sort last, as NumPy.
+    The result is of the index dtype (int64; int32 on JAX without x64).
 
     Parameters
     ----------
@@ -12456,8 +12464,9 @@ def issubdtype(arg1: Any, arg2: Any) -> bool:
     Dtypes of every backend, NumPy scalar types and names are accepted; the second argument
     may also be one of NumPy's abstract types (``np.floating``, ``np.integer``,
     ``np.signedinteger``, ``np.unsignedinteger``, ``np.complexfloating``, ``np.inexact``,
-    ``np.number``, ``np.generic``). bfloat16 is a floating type here (NumPy, which has no
-    bfloat16 of its own, says otherwise for ml_dtypes' type).
+    ``np.number``, ``np.generic``). An array raises TypeError, as NumPy 2's (pass its
+    ``dtype``). bfloat16 is a floating type here (NumPy, which has no bfloat16 of its own,
+    says otherwise for ml_dtypes' type).
 
     Parameters
     ----------
@@ -14492,9 +14501,16 @@ def ldexp(
 ) -> Array:
     """Compute ``x1 * 2**x2``, element-wise.
 
-    The result has x1's dtype; the power of two is applied in two halves, so that it does
-    not overflow where the result itself is finite (``ldexp(2.0**-600, 1200)`` is
-    ``2.0**600``, though ``2.0**1200`` is inf).
+    The result has the float of NumPy 2's loop: a float x1's dtype; integer and bool arrays
+    as NumPy's float ufuncs take them (bool and 8-bit integers float16, 16-bit float32,
+    wider float64); a Python float x1 float64, a Python bool float16, a Python int float16
+    beside an integer array and float64 beside a bool array or a Python exponent (float64 as
+    the backend gives it). x2 holds integers or bools: a float or uint64 exponent raises
+    TypeError, a Python int beyond int32 OverflowError (beyond int64 where x1 is bool or a
+    Python number), as NumPy's. The power of two never overflows where the result is finite
+    (``ldexp(2.0**-600, 1200)`` is ``2.0**600``, though ``2.0**1200`` is inf), and float16,
+    bfloat16 and float32 results are rounded once, as NumPy's (computed in float64 where
+    the backend has it; float64 results below its normal numbers may round twice).
 
     Parameters
     ----------
@@ -14536,6 +14552,8 @@ def ldexp(
     array([4. , 1.5, 4. ])
     >>> xnp.ldexp(np.array([1.0], np.float32), 10)
     array([1024.], dtype=float32)
+    >>> xnp.ldexp(3, np.array([1, 2], np.int32))
+    array([ 6., 12.], dtype=float16)
     """
     if out is not None:
         _forms.no_out('ldexp', out)
@@ -16938,7 +16956,9 @@ def size(a: ArrayLike, axis: int | tuple[int, ...] | None = None) -> int:
     """Number of elements of an array, as a Python int.
 
     The product of the shape (of the lengths of ``axis``); 1 for a 0-d array. It is read
-    from the static shape, so it is a Python int under a compiler too.
+    from the static shape, so it is a Python int under a compiler too, except where
+    TensorFlow traces a size as unknown (a None batch axis under ``tf.function``): then it
+    is a 0-d int32 tensor, as ``keras.ops.size`` gives.
 
     Parameters
     ----------
@@ -18545,6 +18565,8 @@ def select(
     ``condlist[1]`` holds ``choicelist[1]``, and so on; where none holds, ``default``.
     Conditions must be boolean arrays; everything broadcasts together, and the choices and
     default promote together (a Python number as default takes the choices' dtype).
+    condlist and choicelist are lists (or tuples) of arrays, or arrays whose entries along
+    the first axis are the conditions and choices, as NumPy iterates them.
 
     Parameters
     ----------

@@ -21,7 +21,12 @@ Overrides follow Keras 3's contract of each backend:
   gradients itself (``loss.backward()`` / ``tf.GradientTape``), calls
   ``self.optimizer.apply(grads, self.trainable_variables)``, updates ``self.metrics`` and
   returns the logs; ``test_step(self, data)`` returns the logs; ``predict_step(self,
-  data)`` returns the outputs. They run eagerly.
+  data)`` returns the outputs. On torch they run eagerly. On tensorflow they are compiled
+  as Keras's ``make_train_function`` compiles them: a ``tf.function`` around the
+  override (XLA under ``compile``'s ``jit_compile`` rule), traced once with the batch
+  axis unknown, so that every batch size runs one graph (a Python side effect of the
+  override runs when it is traced, not at every batch); ``run_eagerly=True`` runs them
+  eagerly, batch by batch.
 
 ``compute_loss`` and ``compute_metrics`` overrides are honoured by the default steps on
 every backend (inside the pure steps, metrics see their state as ``metric.variables``).
@@ -394,12 +399,28 @@ class Trainer:
         return all(v._adopt(a) for part, values in zip(parts, state)
                    for v, a in zip(part, values))
 
-    def _state_in_place(self) -> bool:
-        """Whether a training step updates the variables in place: all are tf.Variables
-        (the tensorflow backend), and no distribution runs the step."""
+    def _state_in_place(self, kind) -> bool:
+        """Whether a step of ``kind`` updates the variables in place: all are
+        tf.Variables (the tensorflow backend), and no distribution runs the step."""
         if _distribution.active_for(self._weights_backend()) is not None:
             return False
-        return all(v._tf_variable for part in self._state_parts(_TRAIN) for v in part)
+        return all(v._tf_variable for part in self._state_parts(kind) for v in part)
+
+    def _override_runner(self, backend, kind, step):
+        """The runner of a stateful ``train_step`` / ``test_step`` / ``predict_step``
+        override (torch, tensorflow): on tensorflow compiled as Keras's trainer compiles
+        it (``make_train_function``: a ``tf.function`` around the override, with XLA
+        under ``jit_compile``'s rule), traced once with the batch axis unknown, unless
+        ``run_eagerly`` (or a distribution runs the step); elsewhere run eagerly."""
+        if self.run_eagerly or not training_piece(backend, "COMPILED_OVERRIDES") or \
+                not self._state_in_place(kind):
+            return _Stateful(step)
+        version = self.optimizer.version if self.optimizer is not None else 0
+        key = ("override", kind, version)
+        cache = self.__dict__.setdefault("_step_cache", {})
+        if key not in cache:
+            cache[key] = compile_step(step, self.jit_compile, batched=True)
+        return _Stateful(cache[key])
 
     def _sync_training_state(self):
         """Write the running fit's state into the variables (for a callback that reads
@@ -590,7 +611,7 @@ class Trainer:
         if self.optimizer.variables is None:
             self.optimizer.build(self.trainable_variables)
         if not training_piece(backend, "STATELESS_STEPS") and self._overrides("train_step"):
-            return _Stateful(self.train_step)
+            return self._override_runner(backend, _TRAIN, self.train_step)
         return _Pure(self, _TRAIN, lambda state, data: self.train_step(state, data))
 
     # -- evaluate -----------------------------------------------------------------------
@@ -635,7 +656,7 @@ class Trainer:
         self._check_targets("evaluate", None, y)
         self._metrics_on(backend)
         if not training_piece(backend, "STATELESS_STEPS") and self._overrides("test_step"):
-            return _Stateful(self.test_step)
+            return self._override_runner(backend, _TEST, self.test_step)
         return _Pure(self, _TEST, lambda state, data: self.test_step(state, data))
 
     # -- predict ------------------------------------------------------------------------
@@ -675,7 +696,7 @@ class Trainer:
                 with scope():
                     return self.predict_step(data)
             return _Stateful(inference)
-        return _Stateful(self.predict_step)
+        return self._override_runner(backend, _PREDICT, self.predict_step)
 
     # -- on one batch -------------------------------------------------------------------
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
@@ -740,7 +761,7 @@ class _Pure:
         self.adopting = self.donating = kind is _TRAIN
         #: whether a training step reads and writes the variables itself (tf.Variables,
         #: which the step's graph updates in place, as Keras's TensorFlow trainer does)
-        self.in_place = kind is _TRAIN and model._state_in_place()
+        self.in_place = kind is _TRAIN and model._state_in_place(kind)
         if self.in_place:
             self.adopting = self.donating = False
             step = functools.partial(_in_place_step, model, kind, step)

@@ -20,8 +20,9 @@ from .._common import (
     zero_safe_sqrt,
 )
 from .._core import tile_repetitions
+from .._numpy_ops import bool_clip_dtype
 from .._spacing import number_linspace
-from ._jit import compile_generic  # noqa: F401  (the jitted generics of COMPILED, see _dispatch)
+from ._jit import compile_generic, jitted  # noqa: F401  (compile_generic: see _dispatch)
 
 # tracers are instances of jax.Array but not subclasses of it: name their class too
 NAME = "jax"
@@ -111,6 +112,13 @@ def remainder(x1, x2, /):
     if NAMESPACE.issubdtype(out.dtype, NAMESPACE.floating):
         return fix_remainder(NAMESPACE, out, x2)
     return out
+
+
+def clip(x, /, min=None, max=None):  # noqa: A002
+    """jax's clip; a bool array with no bound raises NumPy's TypeError (jax returns it)."""
+    if min is None and max is None and x.dtype == np.bool_:
+        bool_clip_dtype(min, max, default_dtypes())  # (raises)
+    return NAMESPACE.clip(x, min, max)
 
 
 def sign(x, /):
@@ -341,7 +349,7 @@ def std(x, /, *, axis=None, correction=0.0, keepdims=False):
     """jax's std, with the gradient at a zero variance (a constant input) 0, a subgradient
     (jax's is nan). Floating input runs as one compiled program (:func:`_std_zero_safe`:
     eagerly, its five small ops cost seven times jax's own std); an axis or correction
-    that cannot be a static argument runs it eagerly."""
+    that cannot be a static argument runs it eagerly (:func:`._jit.jitted`)."""
     _check_axes(x, axis, "std")
     x = _in_float(x)
     if x.dtype == NAMESPACE.float16:
@@ -349,14 +357,7 @@ def std(x, /, *, axis=None, correction=0.0, keepdims=False):
                    keepdims=keepdims).astype(NAMESPACE.float16)
     if not NAMESPACE.issubdtype(x.dtype, NAMESPACE.floating):
         return NAMESPACE.std(x, axis=axis, correction=correction, keepdims=keepdims)
-    if type(axis) is list:
-        axis = tuple(axis)
-    try:
-        return _std_compiled(x, axis, correction, keepdims)
-    except TypeError:  # an unhashable axis or correction (an array): eagerly, same values
-        if _hashable_statics(axis, correction, keepdims):
-            raise
-        return _std_zero_safe(x, axis, correction, keepdims)
+    return _std_compiled(x, axis, correction, keepdims)
 
 
 def _std_zero_safe(x, axis, correction, keepdims):
@@ -365,15 +366,7 @@ def _std_zero_safe(x, axis, correction, keepdims):
                                                    keepdims=keepdims))
 
 
-_std_compiled = jax.jit(_std_zero_safe, static_argnums=(1, 2, 3))
-
-
-def _hashable_statics(*values) -> bool:
-    try:
-        hash(values)
-    except TypeError:
-        return False
-    return True
+_std_compiled = jitted(_std_zero_safe, ("axis", "correction", "keepdims"))
 
 
 def linalg_cholesky(x, /, *, upper=False):
@@ -473,7 +466,7 @@ def _arg_keyed(x, axis, keepdims, largest):
     return f(key, axis=axis, keepdims=keepdims)
 
 
-_arg_keyed_compiled = jax.jit(_arg_keyed, static_argnums=(1, 2, 3))
+_arg_keyed_compiled = jitted(_arg_keyed, ("axis", "keepdims", "largest"))
 
 
 def argmax(x, /, *, axis=None, keepdims=False):

@@ -1,4 +1,6 @@
-"""Functions run through ``jax.jit``, one program per shape and set of static arguments.
+"""Functions run through ``jax.jit``, one program per shape and set of static arguments:
+crossops's one helper for a ``jax.jit`` with static arguments (``tests/test_layering.py``
+finds no other ``jax.jit`` of crossops's own functions).
 
 Eager JAX runs every small op as its own XLA program, so a function of many small ops
 (the convolution's argument handling around ``lax.conv_general_dilated``, or a generic
@@ -7,10 +9,18 @@ arguments (sizes, strings, data formats, scalars) are static: lists become tuple
 one is not hashable (an array ``fill_value``) the function runs as it is, eagerly, with
 the same result. Under an outer ``jax.jit`` the compiled form simply inlines.
 
-:func:`compile_generic` is what :mod:`crossops._dispatch` calls for the ops a JAX chapter
-module lists in its ``COMPILED`` table (op name -> static parameter names, or None for
-every parameter that is not one of the spec's ``arrays``), with the op's generic
-implementation.
+:func:`jitted` is the helper; :func:`compile_generic` is what :mod:`crossops._dispatch`
+calls for the ops a JAX chapter module lists in its ``COMPILED`` table (op name -> static
+parameter names, or None for every parameter that is not one of the spec's ``arrays``),
+with the op's generic implementation.
+
+Examples
+--------
+>>> import jax.numpy as jnp
+>>> from crossops.backends.jax._jit import jitted
+>>> total = jitted(lambda x, axis: jnp.sum(x, axis=axis), ("axis",))
+>>> total(jnp.ones((2, 3)), [0, 1]).tolist()  # (the list is static as a tuple)
+6.0
 """
 
 from __future__ import annotations
@@ -20,33 +30,73 @@ import inspect
 from collections.abc import Callable
 
 
-def _hashable(v):
+def hashable(v):
+    """``v`` as a static argument: lists and tuples (nested) as tuples; TypeError where
+    ``v`` is not hashable (an array, a tracer: the caller then runs eagerly)."""
     if isinstance(v, list | tuple):
-        return tuple(_hashable(e) for e in v)
-    hash(v)  # TypeError for arrays and tracers: the caller then runs the function eagerly
+        return tuple(hashable(e) for e in v)
+    hash(v)
     return v
 
 
 def jitted(f: Callable, static: tuple[str, ...]) -> Callable:
-    """``f`` through ``jax.jit`` with parameters ``static`` static (made hashable); a call
-    whose static argument is not hashable runs ``f`` eagerly."""
-    sig = inspect.signature(f)
+    """``f`` through ``jax.jit`` (compiled on first use) with its parameters ``static``
+    static, given by position or by keyword: one program per shape of the arrays and
+    value of the static arguments, lists among them taken as tuples. A call whose static
+    argument is not hashable (an array, a tracer) runs ``f`` eagerly, with the same
+    result.
+
+    Parameters
+    ----------
+    f : callable
+        A function of arrays and static arguments.
+    static : tuple of str
+        Names of parameters of ``f``.
+
+    Returns
+    -------
+    callable
+        ``f``'s compiled form, with ``f``'s signature.
+
+    Examples
+    --------
+    >>> import jax.numpy as jnp
+    >>> from crossops.backends.jax._jit import jitted
+    >>> scaled = jitted(lambda x, k: x * k, ("k",))
+    >>> scaled(jnp.arange(3), 2).tolist(), scaled(jnp.arange(3), k=3).tolist()
+    ([0, 2, 4], [0, 3, 6])
+    """
+    positional = []  # the parameters that a call may give by position, in order
+    for p in inspect.signature(f).parameters.values():
+        if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            break
+        positional.append(p.name)
+    positions = tuple(positional.index(k) for k in static if k in positional)
     compiled = None
 
     @functools.wraps(f)
     def g(*args, **kwargs):
         nonlocal compiled
-        bound = sig.bind(*args, **kwargs)
+        given, named = list(args), kwargs
+        if named:  # by position where the signature allows (one call form: one cache entry)
+            named = dict(named)
+            for name in positional[len(given):]:
+                if name not in named:
+                    break
+                given.append(named.pop(name))
         try:
+            for i in positions:
+                if i < len(given):
+                    given[i] = hashable(given[i])
             for k in static:
-                if k in bound.arguments:
-                    bound.arguments[k] = _hashable(bound.arguments[k])
+                if k in named:
+                    named[k] = hashable(named[k])
         except TypeError:
             return f(*args, **kwargs)
         if compiled is None:
             import jax
             compiled = jax.jit(f, static_argnames=static)
-        return compiled(*bound.args, **bound.kwargs)
+        return compiled(*given, **named)
 
     return g
 

@@ -108,7 +108,7 @@ def _one_hot_compute(x, num_classes, dtype):
     return (x[..., None] == jnp.arange(num_classes, dtype=x.dtype)).astype(dtype)
 
 
-_one_hot = jax.jit(_one_hot_compute, static_argnums=(1, 2))
+_one_hot = jitted(_one_hot_compute, ("num_classes", "dtype"))
 _ONE_HOT_INDICES = (np.dtype(np.int32), np.dtype(np.int64))
 
 

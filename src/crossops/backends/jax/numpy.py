@@ -41,6 +41,24 @@ def cumsum(a, axis=None, dtype=None):
 _OWN_SUM = frozenset(map(jnp.dtype, ("float32", "float64", "complex64", "complex128")))
 
 
+# -- astype: one copy -------------------------------------------------------------------------
+
+def astype(x, dtype, /, *, copy=True, device=None):
+    """jax.numpy.astype, copying only where the cast itself makes none (x already has the
+    dtype): ``copy=True`` would copy the cast's new array again (a second dispatch)."""
+    return jnp.astype(x, dtype, copy=copy and x.dtype == dtype, device=device)
+
+
+# -- repeat: bool counts ----------------------------------------------------------------------
+
+def repeat(x, repeats, /, *, axis=None):
+    """jax.numpy.repeat, with bool counts taken as NumPy's 0 and 1 (jax scatters them into
+    a bool array, which it warns will become an error)."""
+    if isinstance(repeats, jax.Array) and repeats.dtype == jnp.bool_:
+        repeats = repeats.astype(jnp.int32)
+    return jnp.repeat(x, repeats, axis=axis)
+
+
 # -- tril, triu: NumPy's 1-d form -------------------------------------------------------------
 
 def tril(x, /, *, k=0):

@@ -18,6 +18,7 @@ import jax.numpy as jnp
 
 from ... import _seed
 from .._common import scaled
+from ._jit import hashable, jitted
 
 
 def _clamp_below(x, maxval: float, name: str):
@@ -57,7 +58,8 @@ def _param(value):
 
 @cache
 def _jitted(f, static: frozenset):
-    return jax.jit(f, static_argnames=tuple(static))
+    """``f`` through ``jax.jit`` with the parameters ``static`` static, one per set."""
+    return jitted(f, tuple(sorted(static)))
 
 
 def _run(f, k, **kwargs):
@@ -174,27 +176,25 @@ def binomial(shape, counts, probabilities, dtype=None, seed=None):
 
 # --- the portable generator's kernels (crossops/random/_portable.py) ------------------------
 
-@cache
-def _threefry_kernel(n: int):
-    """One ``jax.jit`` function: a raw uint32[2] key -> its ``n`` words."""
+def _threefry_words(key, n: int):
+    """A raw uint32[2] key -> its ``n`` words (``n`` static: :data:`_threefry_compiled`)."""
     rot = _seed.THREEFRY_ROTATIONS
     m = (n + 1) // 2
+    k0, k1 = key[0], key[1]
+    ks = (k0, k1, k0 ^ k1 ^ jnp.uint32(_seed.THREEFRY_PARITY))
+    c0 = jnp.arange(m, dtype=jnp.uint32)
+    c1 = (c0 + jnp.uint32(m)) % jnp.uint32(max(n, 1)) if n % 2 else c0 + jnp.uint32(m)
+    x0, x1 = c0 + ks[0], c1 + ks[1]
+    for i in range(5):
+        for r in rot[i % 2]:
+            x0 = x0 + x1
+            x1 = ((x1 << jnp.uint32(r)) | (x1 >> jnp.uint32(32 - r))) ^ x0
+        x0 = x0 + ks[(i + 1) % 3]
+        x1 = x1 + ks[(i + 2) % 3] + jnp.uint32(i + 1)
+    return jnp.concatenate([x0, x1])[:n]
 
-    def words(key):
-        k0, k1 = key[0], key[1]
-        ks = (k0, k1, k0 ^ k1 ^ jnp.uint32(_seed.THREEFRY_PARITY))
-        c0 = jnp.arange(m, dtype=jnp.uint32)
-        c1 = (c0 + jnp.uint32(m)) % jnp.uint32(max(n, 1)) if n % 2 else c0 + jnp.uint32(m)
-        x0, x1 = c0 + ks[0], c1 + ks[1]
-        for i in range(5):
-            for r in rot[i % 2]:
-                x0 = x0 + x1
-                x1 = ((x1 << jnp.uint32(r)) | (x1 >> jnp.uint32(32 - r))) ^ x0
-            x0 = x0 + ks[(i + 1) % 3]
-            x1 = x1 + ks[(i + 2) % 3] + jnp.uint32(i + 1)
-        return jnp.concatenate([x0, x1])[:n]
 
-    return jax.jit(words)
+_threefry_compiled = jitted(_threefry_words, ("n",))
 
 
 def threefry(key, n: int):
@@ -215,12 +215,7 @@ def threefry(key, n: int):
     jax.Array
         ``uint32``, shape ``(n,)``.
     """
-    return _threefry_kernel(n)(key.astype(jnp.uint32))
-
-
-@cache
-def _jitted_op(fn, static: tuple):
-    return jax.jit(lambda key: fn(**dict(static), seed=key))
+    return _threefry_compiled(key.astype(jnp.uint32), n)
 
 
 def run_program(fn, kwargs: dict, arrays: tuple[str, ...]):
@@ -237,13 +232,12 @@ def run_jitted(fn, kwargs: dict):
     seed = kwargs["seed"]
     if isinstance(seed, jax.core.Tracer):
         return None
-    static = tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
-                          for k, v in kwargs.items() if k != "seed"))
+    static = {k: v for k, v in kwargs.items() if k != "seed"}
     try:
-        hash(static)
+        hash(tuple(map(hashable, static.values())))
     except TypeError:
         return None
-    return _jitted_op(fn, static)(as_key(seed, "random"))
+    return _jitted(fn, frozenset(static))(**static, seed=as_key(seed, "random"))
 
 
 # --- found by name by crossops.random.SeedGenerator's module ------------------------------

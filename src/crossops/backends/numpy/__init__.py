@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import operator
+
 import array_api_compat.numpy as NAMESPACE  # noqa: N812
 import ml_dtypes
 import numpy as np
@@ -18,6 +20,7 @@ from .._common import (
     float8_table,
     make_native_dtype,
 )
+from .._numpy_ops import bool_clip_dtype
 from .._spacing import number_linspace
 
 NAME = "numpy"
@@ -266,6 +269,11 @@ linspace = number_linspace(NAMESPACE.linspace)  # array bounds: the generic's (N
 AT_DEFAULTS = {"sum": {d: np.sum for d in DTYPES.values() if d is not _BF16},
                "prod": {d: np.prod for d in DTYPES.values() if d is not _BF16}}
 
+#: a dtype's name -> the cast of an op's result to it, which a C front calls on the result
+#: of a keras.ops form that casts it (``ops.argmax``'s int32 indices): a C callable, as
+#: ``astype`` casts (an array, or a NumPy scalar where the op gives one)
+RESULT_CASTS = {"int32": operator.methodcaller("astype", np.int32)}
+
 
 def linalg_lstsq(a, b, rcond=None):
     """keras.ops.linalg.lstsq: the solution of ``numpy.linalg.lstsq``."""
@@ -288,6 +296,10 @@ def clip(x, /, min=None, max=None):  # noqa: A002
     there (the same result: NaN propagates, and max wins where min > max)."""
     if x.dtype.kind == "f" and type(min) in _SCALAR_BOUNDS and type(max) in _SCALAR_BOUNDS:
         return np.clip(x, min, max)  # (NEP 50: Python bounds keep x's float dtype)
+    if x.dtype == np.bool_:  # NumPy's promotion of the bounds (array-api-compat keeps bool)
+        dt = DTYPES[bool_clip_dtype(min, max, default_dtypes())]
+        return np.clip(x.astype(dt), *(None if b is None else np.asarray(b).astype(dt)
+                                       for b in (min, max)))
     if x.dtype != _BFLOAT16:  # (array-api-compat writes into integer array bounds: copies)
         return NAMESPACE.clip(x, min=_own(min), max=_own(max))
     out = x.copy()

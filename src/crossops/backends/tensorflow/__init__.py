@@ -15,6 +15,10 @@ from . import array_api as NAMESPACE  # noqa: N812
 
 NAME = "tensorflow"
 ARRAY_TYPES = (tf.Tensor, tf.Variable)
+#: the exact types of the arrays whose calls the C fronts' per-type tables take
+#: (``RESULT_FUNCTIONS``): eager tensors (a ``tf.function``'s are traced once, by the ops'
+#: Python functions)
+FRONT_TYPES = (type(tf.constant(0)),)
 DTYPE_TYPES = (tf.dtypes.DType,)
 
 
@@ -40,6 +44,13 @@ native_dtype = make_native_dtype({**DTYPES, **FLOAT8_DTYPES}, "tensorflow")
 #: non-bool condition). The dispatch's C front calls them straight away, and hands a call
 #: that raises to the full path.
 AT_DEFAULTS = {"add": tf.math.add, "subtract": tf.math.subtract, "where": tf.where}
+
+#: (op name, dtype name) -> the op's function giving its result in that dtype, which a C
+#: front of a keras.ops form that casts its result (``ops.argmax``'s int32 indices) calls
+#: in place of the op's function and the cast (a tf.cast costs a second kernel and ~8 us);
+#: for the types of ``FRONT_TYPES``
+RESULT_FUNCTIONS = {("argmax", "int32"): NAMESPACE._searching.argmax_int32,
+                    ("argmin", "int32"): NAMESPACE._searching.argmin_int32}
 
 
 def reusable(x) -> bool:

@@ -8,10 +8,9 @@
   ``depthwise_conv2d``, ``conv_transpose``), ``max_pool`` and ``average_pool``
   (``tf.nn.pool``) and ``ctc_loss`` (``tf.nn.ctc_loss``). Where TensorFlow's CPU kernels
   lack a case, the function returns ``NotImplemented`` and the generic form runs (it is
-  marked :func:`~crossops.backends._common.partial`): 3-D convolutions (their gradient
-  fails under an eager GradientTape), dilated transposed convolutions, 3-D float64
-  pooling and strides beyond the window, float64 CTC (``tf.nn.ctc_loss`` mixes in
-  float32). Arguments are checked by :mod:`crossops.backends._windows`, as the generic
+  marked :func:`~crossops.backends._common.partial`): dilated transposed convolutions,
+  3-D float64 pooling and strides beyond the window, float64 CTC (``tf.nn.ctc_loss``
+  mixes in float32). Arguments are checked by :mod:`crossops.backends._windows`, as the generic
   forms check them;
 - ``moments(synchronized=True)``: over the replicas of a ``tf.distribute`` strategy, as
   Keras's TensorFlow backend.
@@ -30,6 +29,7 @@ import tensorflow as tf
 from .. import _windows as w
 from .._common import partial
 from ._compute import _HALF, down, free_of_nan, up, up_float
+from .array_api._helpers import dim
 
 # -- activations -----------------------------------------------------------------------
 
@@ -236,6 +236,13 @@ def _depthwise_as_grouped(kernel, n):
 
 # -- convolutions ----------------------------------------------------------------------
 
+def _last_format(n: int) -> str:
+    """TensorFlow's name of the channels_last layout of ``n`` spatial axes (``"NDHWC"``),
+    given to its convolutions explicitly: Conv3D's gradient reads the attribute, which an
+    eager op left at its default lacks (``AttributeError`` under an eager GradientTape)."""
+    return "N" + "DHW"[3 - n:] + "C"
+
+
 def _conv(c, k, a):
     """A channels_last TF convolution (grouped where k's in_channels divide C); TF has no
     strides > 1 together with dilation > 1, so those run at stride 1 and are subsampled."""
@@ -253,10 +260,12 @@ def _conv(c, k, a):
         og = int(k.shape[-1]) // groups
         y = tf.concat([tf.nn.convolution(x[..., g * cg:(g + 1) * cg],
                                          k[..., g * og:(g + 1) * og], strides=strides,
-                                         padding=padding, dilations=a.dilation)
+                                         padding=padding, data_format=_last_format(a.n),
+                                         dilations=a.dilation)
                        for g in range(groups)], axis=-1)
     else:
-        y = tf.nn.convolution(x, k, strides=strides, padding=padding, dilations=a.dilation)
+        y = tf.nn.convolution(x, k, strides=strides, padding=padding,
+                              data_format=_last_format(a.n), dilations=a.dilation)
     if both:
         y = y[(slice(None),) + tuple(slice(None, None, s) for s in a.strides)]
     return _from_last(y, a.fmt)
@@ -265,8 +274,6 @@ def _conv(c, k, a):
 @partial
 def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
     a = w.conv_args("nn.conv", inputs, kernel, strides, padding, data_format, dilation_rate)
-    if a.n == 3:  # TF's Conv3D gradient fails under an eager GradientTape: the generic runs
-        return NotImplemented
     (c, k), dt = _operands(inputs, kernel)
     return down(_conv(c, k, a), dt)
 
@@ -276,8 +283,6 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
                    dilation_rate=1):
     a = w.depthwise_args("nn.depthwise_conv", inputs, kernel, strides, padding, data_format,
                          dilation_rate)
-    if a.n == 3:  # TF's Conv3D gradient fails under an eager GradientTape: the generic runs
-        return NotImplemented
     (c, k), dt = _operands(inputs, kernel)
     # TF's depthwise kernel: equal strides, and no strides > 1 together with dilation > 1
     if a.n == 2 and a.strides[0] == a.strides[1] and not (
@@ -311,7 +316,8 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
     x = _to_last(c, a.fmt)
     full = tuple((i - 1) * s + w.dilated(kk, d) for i, s, kk, d in
                  zip(a.size, a.strides, a.ksize, a.dilation))
-    shape = (int(x.shape[0]),) + full + (int(k.shape[-2]),)
+    # (the batch size unknown while traced, a None batch axis: tf.shape's)
+    shape = (dim(x, 0),) + full + (int(k.shape[-2]),)
     y = tf.nn.conv_transpose(x, k, shape, a.strides, padding="VALID", dilations=a.dilation)
     idx, extra = w.crop_slices(y.shape, a.crops, 1)  # the Keras window of the full result
     return down(_from_last(_pad_spatial(y[idx], extra), a.fmt), dt)

@@ -4,11 +4,11 @@ until it runs (found by name, chapter ``shapes``, by ``crossops.core.shape``; se
 
 from __future__ import annotations
 
-import tensorflow as tf
+from .array_api._helpers import shape_list
 
 
 def unknown_sizes(x, dims: tuple) -> tuple:
     """``dims`` (``x``'s static shape, holding None for a size unknown when traced) with
-    each unknown size as a scalar tensor of ``tf.shape(x)``, as ``keras.ops.shape``."""
-    dynamic = tf.shape(x)
-    return tuple(dynamic[i] if d is None else d for i, d in enumerate(dims))
+    each unknown size as a scalar tensor of ``tf.shape(x)``, as ``keras.ops.shape``
+    (:func:`crossops.backends.tensorflow.array_api._helpers.shape_list`)."""
+    return tuple(shape_list(x, list(dims)))

@@ -36,7 +36,7 @@ import tensorflow as tf
 
 from .._common import promoting
 from . import DTYPES, NAMESPACE, native_dtype
-from .array_api._helpers import norm_axes
+from .array_api._helpers import norm_axes, shape_list
 
 xp = NAMESPACE
 
@@ -189,10 +189,9 @@ def core_shape(x):
     """The shape of a sparse or ragged array, as a tuple: a ragged dimension is None, a
     dimension unknown while tracing a dynamic size (as keras.ops.shape)."""
     shape = _static_shape(x).as_list()
-    if None in shape and not isinstance(x, _RAGGED):
-        dynamic = x.dense_shape
-        shape = [dynamic[i] if d is None else d for i, d in enumerate(shape)]
-    elif isinstance(x, _RAGGED) and shape and shape[0] is None:
+    if not isinstance(x, _RAGGED):
+        shape = shape_list(x, shape, lambda: x.dense_shape)
+    elif shape and shape[0] is None:
         shape[0] = x.nrows()
     return tuple(shape)
 

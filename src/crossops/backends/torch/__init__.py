@@ -27,7 +27,7 @@ from .._common import (
     make_native_dtype,
 )
 from .._core import check_flat_indices, check_integer_indices, tile_repetitions
-from .._numpy_ops import roll_pairs
+from .._numpy_ops import bool_clip_dtype, roll_pairs
 from .._spacing import number_linspace
 
 NAME = "torch"
@@ -685,7 +685,24 @@ def clip(x, /, min=None, max=None):  # noqa: A002
             and (max is None or (type(max) in _PLAIN_NUMBERS and max == max))
             and (min is not None or max is not None) and x.is_floating_point()):
         return torch.clamp(x, min, max)
+    if x.dtype == torch.bool:  # torch has no bool clamp; NumPy promotes with the bounds
+        return _bool_clip(x, min, max)
     return _clip(x, min, max)
+
+
+def _bool_clip(x, low, high):
+    """NumPy's clip of a bool tensor: in the dtype of :func:`bool_clip_dtype`, bool
+    bounds as logical or / and."""
+    dt = DTYPES[bool_clip_dtype(low, high, default_dtypes())]
+    out = x.to(dt)
+    for bound, pick in ((low, torch.maximum), (high, torch.minimum)):
+        if bound is not None:
+            b = bound.to(device=x.device, dtype=dt) if isinstance(bound, torch.Tensor) \
+                else torch.tensor(bound, dtype=dt, device=x.device)
+            if dt == torch.bool:
+                pick = torch.logical_or if pick is torch.maximum else torch.logical_and
+            out = pick(out, b)
+    return out
 
 
 _PLAIN_NUMBERS = frozenset({int, float})

@@ -17,8 +17,8 @@
 - ``batch_normalization`` as a subtraction and one ``torch.addcmul`` (two passes over
   the data where the generic form makes three, and fewer in the backward pass; the same
   results within rounding; half precision computed in float32 and rounded once);
-- ``batch_normalization_training`` (not an op: ``BatchNormalization``'s training call
-  finds it by name) as torch's fused kernel, with the batch's statistics.
+- ``batch_normalization_training`` (``BatchNormalization``'s training call) as torch's
+  fused kernel, with the batch's statistics.
 
 (``moments`` keeps its generic form: ``torch.var_mean`` over the leading axes of a
 channels-last batch, as batch normalisation reduces, is about 20x slower on CPU than a
@@ -66,18 +66,20 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
     return out.to(x.dtype)
 
 
-def batch_normalization_training(x, axis, scale=None, offset=None, epsilon=1e-3):
+@partial
+def batch_normalization_training(x, axis, offset=None, scale=None, epsilon=1e-3):
     """A training batch normalisation by torch's fused kernel (``F.batch_norm``, as
     ``torch.nn.BatchNorm*d`` computes it; channels-last inputs read in place):
     ``(out, mean, variance)``, the batch's statistics over every axis but ``axis``
     (``variance`` biased, as ``moments`` gives it) with ``out`` as
     ``batch_normalization(x, mean, variance, ...)`` and its gradient through the
     statistics. Two passes over the data forward where moments and the arithmetic make
-    five, and one fused backward kernel. Found by name by ``BatchNormalization``; eager
-    float32 and float64 only (``NotImplemented`` elsewhere: half precision, under
+    five, and one fused backward kernel. Eager float32 and float64 only
+    (``NotImplemented`` elsewhere, and the generic form runs: half precision, under
     torch.compile or a torch.func transform, a batch of one value per channel)."""
     if (not isinstance(x, torch.Tensor) or x.dtype not in (torch.float32, torch.float64)
-            or x.ndim < 2 or torch.compiler.is_compiling()
+            or x.ndim < 2 or type(axis) is not int or not -x.ndim <= axis < x.ndim
+            or type(epsilon) not in (float, int) or torch.compiler.is_compiling()
             or torch._C._functorch.maybe_current_level() is not None):
         return NotImplemented
     axis %= x.ndim
@@ -92,7 +94,39 @@ def batch_normalization_training(x, axis, scale=None, offset=None, epsilon=1e-3)
     variance = torch.zeros(channels, dtype=x.dtype, device=x.device)
     out = F.batch_norm(x.movedim(axis, 1), mean, variance, scale, offset, training=True,
                        momentum=1.0, eps=epsilon).movedim(1, axis)
-    return out, mean, variance * ((count - 1) / count)
+    variance = variance * ((count - 1) / count)
+    if x.requires_grad and torch.is_grad_enabled():  # the buffers carry no gradient
+        return out, *_BatchStatistics.apply(x, mean, variance, axis)
+    return out, mean, variance
+
+
+class _BatchStatistics(torch.autograd.Function):
+    """The batch's mean and biased variance over every axis of ``x`` but ``axis``, as
+    ``F.batch_norm`` wrote them into its buffers, with their gradients with respect to
+    ``x`` (``g / n`` and ``2 (x - mean) g / n``); nothing is computed backward where
+    neither statistic is used (the layer's case: they only update the moving averages)."""
+
+    @staticmethod
+    def forward(ctx, x, mean, variance, axis):
+        ctx.set_materialize_grads(False)
+        ctx.save_for_backward(x, mean)
+        ctx.axis = axis
+        return mean.clone(), variance.clone()
+
+    @staticmethod
+    def backward(ctx, g_mean, g_variance):
+        if g_mean is None and g_variance is None:
+            return None, None, None, None
+        x, mean = ctx.saved_tensors
+        shape = [1] * x.ndim
+        shape[ctx.axis] = -1
+        n = x.numel() // x.shape[ctx.axis]
+        gx = torch.zeros_like(x)
+        if g_mean is not None:
+            gx = gx + (g_mean / n).reshape(shape)
+        if g_variance is not None:
+            gx = gx + (x - mean.reshape(shape)) * (g_variance * (2 / n)).reshape(shape)
+        return gx, None, None, None
 
 
 @partial

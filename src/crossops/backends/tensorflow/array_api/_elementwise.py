@@ -11,6 +11,9 @@ import math
 import tensorflow as tf
 
 from ._helpers import (
+    DEFAULT_COMPLEX,
+    DEFAULT_FLOAT,
+    DEFAULT_INT,
     SAME_WIDTH_INT,
     UNSIGNED,
     is_float8,
@@ -571,8 +574,10 @@ def clip(x, /, min=None, max=None):  # noqa: A002
     """Clamp ``x`` to ``[min, max]`` (NaN in any operand gives NaN); the result has
     ``x``'s dtype."""
     x = _t(x)
-    if _is_complex(x.dtype) or x.dtype is tf.bool:
+    if _is_complex(x.dtype):
         raise TypeError(f"clip: x has dtype {x.dtype.name}; clip takes real-valued arrays")
+    if x.dtype is tf.bool:  # NumPy's promotion of the bounds
+        return _bool_clip(x, min, max)
     if x.dtype.is_floating and _plain_bound(min) and _plain_bound(max):
         return _clip_by_numbers(x, min, max)
     out = x
@@ -585,6 +590,22 @@ def clip(x, /, min=None, max=None):  # noqa: A002
             out = tf.where(tf.math.is_nan(b), b, out)
     if out is x:
         return tf.identity(x)
+    return out
+
+
+def _bool_clip(x, low, high):
+    """NumPy's clip of a bool tensor: in the dtype of :func:`bool_clip_dtype` (TensorFlow's
+    default int and float for Python bounds), bool bounds as logical or / and."""
+    from ..._numpy_ops import bool_clip_dtype
+    names = tuple(d.name for d in (DEFAULT_INT, DEFAULT_FLOAT, DEFAULT_COMPLEX))
+    dt = tf.as_dtype(bool_clip_dtype(low, high, names))
+    out = tf.cast(x, dt)
+    for bound, pick in ((low, tf.maximum), (high, tf.minimum)):
+        if bound is not None:
+            b = tf.cast(bound, dt) if is_tensor(bound) else tf.constant(bound, dt)
+            if dt is tf.bool:
+                pick = tf.logical_or if pick is tf.maximum else tf.logical_and
+            out = pick(out, b)
     return out
 
 

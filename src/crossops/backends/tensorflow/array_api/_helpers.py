@@ -106,13 +106,39 @@ def on_device(device):
     return tf.device(getattr(device, "name", device))
 
 
-def shape_list(x):
-    """The shape of ``x``: static ints where known, scalar tensors elsewhere."""
-    static = x.shape.as_list()
+def shape_list(x, static: list | None = None, dynamic=None) -> list:
+    """The shape of ``x``: static ints where known, scalar tensors of its dynamic shape
+    where a size is unknown while ``tf.function`` traces (crossops's one static-or-dynamic
+    shape read on TensorFlow, with :func:`dim`; ``tests/test_layering.py`` finds no other).
+
+    Parameters
+    ----------
+    x : tf.Tensor
+        The array (or a sparse or ragged one, with ``static`` and ``dynamic`` given).
+    static : list, optional
+        ``x``'s static shape, None where unknown; ``x.shape.as_list()`` by default.
+    dynamic : callable, optional
+        A function giving ``x``'s shape as a 1-d tensor, called only where a size is
+        unknown; ``tf.shape(x)`` by default (a sparse array's: its ``dense_shape``).
+
+    Returns
+    -------
+    list
+        One int or 0-d tensor per axis.
+    """
+    if static is None:
+        static = x.shape.as_list()
     if all(d is not None for d in static):
         return static
-    dyn = tf.shape(x)
+    dyn = tf.shape(x) if dynamic is None else dynamic()
     return [d if d is not None else dyn[i] for i, d in enumerate(static)]
+
+
+def dim(x, axis: int, out_type=tf.int32):
+    """The size of ``x`` along ``axis``: an int where static, else a 0-d ``out_type``
+    tensor of ``tf.shape(x)`` (see :func:`shape_list`)."""
+    d = x.shape[axis]
+    return d if d is not None else tf.shape(x, out_type=out_type)[axis]
 
 
 def scalar_tensor(value, dtype):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import tensorflow as tf
 
 from ...._axes import normalize_axis
+from ._helpers import dim
 from ._statistics import _ndim, _promote, _tensor
 
 __all__ = ["matmul", "matrix_transpose", "tensordot", "vecdot"]
@@ -65,8 +66,7 @@ def _rows_matmul(x1, x2):
     BatchMatMulV2 forms a product per batch and sums them (a Dense layer's step on
     (batch, time, features) ran at 0.55-0.7x of Keras's)."""
     shape = x1.shape[:-1].concatenate(x2.shape[-1:])
-    k = x1.shape[-1]
-    rows = tf.raw_ops.MatMul(a=tf.reshape(x1, (-1, tf.shape(x1)[-1] if k is None else k)), b=x2)
+    rows = tf.raw_ops.MatMul(a=tf.reshape(x1, (-1, dim(x1, -1))), b=x2)
     if shape.is_fully_defined():
         return tf.reshape(rows, shape)
     out = tf.reshape(rows, tf.concat([tf.shape(x1)[:-1], tf.shape(x2)[-1:]], 0))

@@ -188,8 +188,13 @@ def roll(x, /, shift, *, axis=None):
     if axis is None:
         return tf.reshape(roll(tf.reshape(x, [-1]), shift, axis=0), tf.shape(x))
     n = ndim(x, "roll")
-    if is_tensor(shift):  # (tf.roll takes int32 or int64 shifts; it checks their length)
-        shifts, axes = tf.cast(shift, tf.int64), axis
+    if is_tensor(shift):  # (tf.roll takes int32 or int64 shifts), broadcast as NumPy's
+        shift = tf.cast(shift, tf.int64)
+        if shift.shape.rank not in (0, 1):
+            raise ValueError(f"roll: shift must be a scalar or a 1-d array, got shape "
+                             f"{tuple(shift.shape)}")
+        shifts, axes = roll_pairs(tf.unstack(shift) if shift.shape.rank else [shift], axis)
+        shifts = tf.stack(shifts)
     else:
         shifts, axes = roll_pairs(shift, axis)
         shifts = list(shifts)

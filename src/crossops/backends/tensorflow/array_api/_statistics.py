@@ -15,7 +15,7 @@ from ...._dtypes import result_name, weak_scalar_name
 from ..._axis_tuples import accumulate_axis
 from ..._common import zero_safe_sqrt
 from .._compute import all_axes
-from ._helpers import reduce_axis
+from ._helpers import dim, reduce_axis
 
 __all__ = ["cumulative_prod", "cumulative_sum", "max", "mean", "min", "prod", "std",
            "sum", "var"]
@@ -97,20 +97,11 @@ def _acc_dtype(dt):
     return dt
 
 
-def _shape_list(x):
-    """Static dims where known, dynamic scalars elsewhere."""
-    dyn = tf.shape(x)
-    return [d if d is not None else dyn[i] for i, d in enumerate(x.shape.as_list())]
-
-
 def _count(x, axes):
     """Number of elements reduced over ``axes`` (a Python int when static)."""
     n = 1
-    static = x.shape.as_list()
-    # the dynamic shape (one more op) only where a reduced dimension is unknown
-    shape = static if all(static[a] is not None for a in axes) else _shape_list(x)
-    for a in axes:
-        n = n * shape[a]
+    for a in axes:  # (the dynamic shape, one more op, only where a size is unknown)
+        n = n * dim(x, a)
     return n
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import tensorflow as tf
 
 from ...._axes import normalize_axis
+from ._helpers import dim
 from ._statistics import _ndim, _tensor
 
 __all__ = ["fft", "fftfreq", "fftn", "fftshift", "hfft", "ifft", "ifftn", "ifftshift",
@@ -111,7 +112,7 @@ def _r2c(x, n, axis, norm, op):
 def _c2r(x, n, axis, norm, op):
     x, nd, axis = _complex_on_last_axis(x, n, axis, norm, op)
     if n is None:
-        n = 2 * (tf.shape(x)[-1] - 1) if x.shape[-1] is None else 2 * (x.shape[-1] - 1)
+        n = 2 * (dim(x, -1) - 1)
         if isinstance(n, int) and n < 1:
             raise ValueError(f"fft.{op}: the output length 2*(m-1) must be positive; give n")
     x = _resize(x, n // 2 + 1)

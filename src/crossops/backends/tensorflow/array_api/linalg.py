@@ -15,10 +15,11 @@ import tensorflow as tf
 from ...._axes import normalize_axis
 from ..._common import zero_safe_sqrt
 from ..._numpy_ops import check_qr_mode
+from ._helpers import shape_list
 from ._linear_algebra import _widened, matmul, matrix_transpose, tensordot, vecdot
 from ._manipulation import moveaxis
 from ._searching import count_nonzero
-from ._statistics import _acc_dtype, _axes, _ndim, _promote, _shape_list, _tensor
+from ._statistics import _acc_dtype, _axes, _ndim, _promote, _tensor
 
 __all__ = ["cholesky", "cross", "det", "diagonal", "eig", "eigh", "eigvals", "eigvalsh",
            "inv", "matmul", "matrix_norm", "matrix_power", "matrix_rank", "matrix_transpose",
@@ -148,7 +149,7 @@ def diagonal(x, /, *, offset=0):
                          f"{tuple(x.shape)}")
     m, n = x.shape[-2], x.shape[-1]
     if m is not None and n is not None and not -m < offset < n or m == 0 or n == 0:
-        return tf.zeros(_shape_list(x)[:-2] + [0], x.dtype)
+        return tf.zeros(shape_list(x)[:-2] + [0], x.dtype)
     return tf.linalg.diag_part(x, k=offset)
 
 
@@ -251,7 +252,7 @@ def matrix_power(x, n, /):
 def matrix_rank(x, /, *, rtol=None):
     x = _matrix(x, "matrix_rank")
     s = svdvals(x)
-    m, n = _shape_list(x)[-2:]
+    m, n = shape_list(x)[-2:]
     if rtol is None:
         tol = tf.cast(tf.maximum(m, n), s.dtype) * _eps(x.dtype)
         tol = tol * tf.reduce_max(s, axis=-1, keepdims=True)
@@ -264,7 +265,7 @@ def matrix_rank(x, /, *, rtol=None):
 
 def pinv(x, /, *, rtol=None):
     x = _matrix(x, "pinv")
-    m, n = _shape_list(x)[-2:]
+    m, n = shape_list(x)[-2:]
     s, u, v = tf.linalg.svd(x, full_matrices=False)
     if rtol is None:
         rtol = tf.cast(tf.maximum(m, n), s.dtype) * _eps(x.dtype)
