@@ -10,6 +10,7 @@ import numpy as np
 import tensorflow as tf
 
 from ...._axes import normalize_axis
+from .._compute import cpu_buffer
 from ._helpers import reduce_axis
 from ._sorting import _sort_key
 from ._statistics import _axes, _ndim, _promote, _tensor
@@ -34,11 +35,11 @@ def _arg(op, f, x, axis, keepdims, index=tf.int64):
         if x.shape[axis] == 0:
             raise ValueError(f"{op}: attempt to get {op} over an empty axis {axis} of shape "
                              f"{tuple(x.shape)}")
-    if x.dtype.is_floating and tf.executing_eagerly() and "CPU" in x.device:
+    if x.dtype.is_floating and (h := cpu_buffer(x)) is not None:
         # TF's CPU kernels read subnormals as 0 (ties where NumPy has an order): NumPy's
         # argmax over the tensor's own buffer (no copy) gives NumPy's index, the first NaN
         # and -0.0 tied with 0.0 included, for less than the kernel and a NaN check cost
-        host = (np.argmax if f is tf.argmax else np.argmin)(x._numpy(), axis=axis,
+        host = (np.argmax if f is tf.argmax else np.argmin)(h, axis=axis,
                                                              keepdims=bool(keepdims))
         if index is tf.int32:  # (NumPy's cast: cheaper than the constant's own)
             return tf.constant(np.asarray(host, np.int32))

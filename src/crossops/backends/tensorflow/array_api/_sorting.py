@@ -14,6 +14,7 @@ import numpy as np
 import tensorflow as tf
 
 from ...._axes import normalize_axis
+from .._compute import cpu_buffer
 from ._statistics import _ndim, _tensor
 
 __all__ = ["argsort", "sort"]
@@ -66,16 +67,15 @@ _HOST_SORTED = frozenset(map(id, (tf.bool, tf.int8, tf.int16, tf.int32, tf.int64
                                   tf.float64)))
 
 
-def _on_host(x) -> bool:
-    """Whether ``x`` is an eager CPU tensor that NumPy sorts (see ``_HOST_SORTED``)."""
-    return (id(x.dtype) in _HOST_SORTED and tf.executing_eagerly()
-            and "CPU" in x.device)
+def _on_host(x):
+    """NumPy's view of ``x``'s buffer where ``x`` is an eager CPU tensor that NumPy sorts
+    (see ``_HOST_SORTED``), else None."""
+    return cpu_buffer(x) if id(x.dtype) in _HOST_SORTED else None
 
 
-def _host_argsort(x, axis: int, descending: bool):
-    """NumPy's stable argsort (int64, a NumPy array) of eager CPU tensor ``x`` along
+def _host_argsort(h, axis: int, descending: bool):
+    """NumPy's stable argsort (int64, a NumPy array) of ``h`` (a tensor's buffer) along
     ``axis`` (an int in range); descending keeps the order of ties too, as ``top_k``'s."""
-    h = x._numpy()  # (the tensor's buffer, no copy)
     if not descending:
         return np.argsort(h, axis=axis, kind="stable")
     n = h.shape[axis] - 1
@@ -99,8 +99,8 @@ def _prepared(x, axis, op):
 def _argsort(x, axis, descending, op):
     """(x with ``axis`` moved last, the stable argsort along it, the permutation back)."""
     xt, back = _last(x, axis, x.shape.rank)
-    if _on_host(xt):
-        idx = tf.constant(_host_argsort(xt, -1, descending), tf.int32)
+    if (h := _on_host(xt)) is not None:
+        idx = tf.constant(_host_argsort(h, -1, descending), tf.int32)
     else:
         idx = _argsort_last(_sort_key(xt, op), descending)
     return xt, idx, back
@@ -109,8 +109,8 @@ def _argsort(x, axis, descending, op):
 def argsort(x, /, *, axis=-1, descending=False, stable=True):
     """``axis=None``: the indices that sort the flattened array, as NumPy."""
     x, axis = _prepared(x, axis, "argsort")
-    if _on_host(x):
-        return tf.constant(_host_argsort(x, axis, descending), tf.int64)
+    if (h := _on_host(x)) is not None:
+        return tf.constant(_host_argsort(h, axis, descending), tf.int64)
     _, idx, back = _argsort(x, axis, descending, "argsort")
     idx = tf.cast(idx, tf.int64)
     return idx if back is None else tf.transpose(idx, back)
@@ -119,9 +119,9 @@ def argsort(x, /, *, axis=-1, descending=False, stable=True):
 def sort(x, /, *, axis=-1, descending=False, stable=True):
     """``axis=None`` sorts the flattened array, as NumPy."""
     x, axis = _prepared(x, axis, "sort")
-    if _on_host(x) and not x.dtype.is_floating:  # (a float's sort gathers: differentiable)
-        return tf.constant(np.take_along_axis(x._numpy(), _host_argsort(x, axis, descending),
-                                              axis))
+    h = None if x.dtype.is_floating else _on_host(x)  # (a float's sort gathers: the
+    if h is not None:                                  # gradient goes through it)
+        return tf.constant(np.take_along_axis(h, _host_argsort(h, axis, descending), axis))
     xt, idx, back = _argsort(x, axis, descending, "sort")
     out = tf.gather(xt, idx, axis=-1, batch_dims=xt.shape.rank - 1)
     return out if back is None else tf.transpose(out, back)
