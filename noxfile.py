@@ -29,7 +29,7 @@ def tests(session):
 def conformance(session):
     """The conformance suite with many more examples (the thorough profile)."""
     install(session)
-    session.run("pytest", "-n", "2", "-q", "tests/test_conformance.py", *session.posargs,
+    session.run("pytest", "-n", "2", "-q", "-m", "conformance", "tests", *session.posargs,
                 env={"CROSSOPS_PROFILE": "thorough"})
 
 

@@ -7,6 +7,7 @@ import importlib.util
 
 import ml_dtypes
 import numpy as np
+import pytest
 
 import crossops
 from crossops._dtypes import dtype_name
@@ -16,6 +17,17 @@ BACKENDS = [b for b in crossops.BACKENDS
 MISSING = {b: f"{b} is not installed" for b in crossops.BACKENDS if b not in BACKENDS}
 #: the installed backends whose arrays are not host data
 OTHERS = [b for b in BACKENDS if b != "numpy"]
+#: the backends that differentiate
+DIFF = ("jax", "torch", "tensorflow")
+
+
+def diff_params(config) -> list:
+    """``pytest.param`` for each differentiating backend chosen by ``--backend`` (the
+    ``dbackend`` and ``jbackend`` fixtures' values, tests/conftest.py)."""
+    chosen = config.getoption("--backend") or list(DIFF)
+    return [pytest.param(b, id=b, marks=() if b in BACKENDS else
+                         pytest.mark.skip(reason=f"{b} is not installed"))
+            for b in DIFF if b in chosen]
 
 
 def to_backend(backend: str, x):

@@ -1,4 +1,5 @@
-"""Backends as one fixture, and the hypothesis profiles.
+"""Backends as one fixture, the spec-driven tests parametrised over their chapter's ops,
+and the hypothesis profiles.
 
 Profiles: ``ci`` (the default: few examples, the whole run stays within its time
 budget) and ``thorough`` (many more examples). Choose with ``CROSSOPS_PROFILE``.
@@ -11,7 +12,8 @@ import os
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-from .backends import BACKENDS, MISSING
+from ._chapters import ops_of, suite_markers
+from .backends import BACKENDS, MISSING, diff_params
 
 settings.register_profile(
     # no shrinking: a failure is reported with the example that found it, at once (shrinking
@@ -61,6 +63,21 @@ def pytest_generate_tests(metafunc):
         chosen = metafunc.config.getoption("--backend") or BACKENDS
         metafunc.parametrize("cbackend", [b for b in ("jax", "tensorflow")
                                           if b in BACKENDS and b in chosen])
+    for name in ("dbackend", "jbackend"):  # the backends that differentiate / jit-compile
+        if name in metafunc.fixturenames:
+            metafunc.parametrize(name, diff_params(metafunc.config))
+    if hasattr(metafunc.function, "spec_ops"):  # a suite's per-op test (tests/_chapters.py)
+        chapter = getattr(metafunc.module, "CHAPTER", None)
+        if chapter is None:
+            raise ValueError(f"{metafunc.function.__name__} is a per-op test: it runs in the "
+                             f"chapter modules (tests/test_<chapter>.py, CHAPTER = ...), "
+                             f"not in {metafunc.module.__name__}")
+        metafunc.parametrize("qualname", ops_of(metafunc.function, chapter))
+
+
+def pytest_configure(config):
+    for line in suite_markers():
+        config.addinivalue_line("markers", line)
 
 
 @pytest.fixture(autouse=True, scope="session")

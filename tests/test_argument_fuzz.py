@@ -39,6 +39,7 @@ import crossops.ops  # noqa: F401  (every namespace in the table)
 from crossops._arguments import axis_params
 from crossops._errors import OpAxisError
 
+from ._chapters import per_op
 from .backends import BACKENDS, backend_context, op_function
 from .strategies import draw_case
 from .test_conformance import DRAWN, SPEC, _dtypes, _skip_if_unavailable, _to
@@ -164,7 +165,7 @@ def _check_error(err, qualname, backend, what, name, label, expected) -> None:
         assert name in message, f"{where}: the message does not name {name!r}: {message}"
 
 
-@pytest.mark.parametrize("qualname", DRAWN)
+@per_op(DRAWN)
 @settings(max_examples=EXAMPLES)
 @given(data=st.data())
 def test_wrong_argument(qualname, backend, data):
@@ -210,8 +211,8 @@ def _kind_of_error(err: Exception | None) -> str:
     return type(err).__name__
 
 
+@per_op(EVERYWHERE)
 @pytest.mark.skipif(len(BACKENDS) < 2, reason="needs two backends to compare")
-@pytest.mark.parametrize("qualname", EVERYWHERE)
 @settings(max_examples=20 if THOROUGH else 1)
 @given(data=st.data())
 def test_same_error_on_every_backend(qualname, data):
@@ -260,7 +261,7 @@ BAD_COUNTS = {"a string": ("x", TypeError), "a float": (2.5, TypeError),
               "an object": (object(), TypeError), "a negative int": (-2, ValueError)}
 
 
-@pytest.mark.parametrize("qualname", sorted(CREATION))
+@per_op(sorted(CREATION))
 @settings(max_examples=20 if THOROUGH else 6)
 @given(data=st.data())
 def test_wrong_creation_argument(qualname, backend, data):
@@ -323,7 +324,7 @@ BOOL_AXES = {"True": True, "False": False, "(0, True)": (0, True), "(False, 0)":
              "[True]": [True], "(np.True_,)": (np.True_,), "np.False_": np.False_}
 
 
-@pytest.mark.parametrize("qualname", WITH_AXES)
+@per_op(WITH_AXES)
 @settings(max_examples=1)
 @given(data=st.data())
 def test_bool_axis_is_refused(qualname, backend, data):

@@ -6,6 +6,10 @@ NumPy reference in dtype and shape exactly and in value within the entry's toler
 ``test_compiled`` runs the same op under ``jax.jit`` and ``tf.function`` and checks it
 against the eager result; ``test_torch_compiled`` under ``torch.compile`` in one graph
 (``fullgraph=True``), except for the ops whose spec entry says why they break the graph.
+
+The tests run in the chapter modules, each over its chapter's ops
+(``tests/test_<chapter>.py``, see ``tests/_chapters.py``); ``pytest -m conformance`` runs
+this suite alone.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import crossops.ops  # noqa: F401  (every namespace in the table)
 import crossops.random  # noqa: F401
 from crossops._backend import backend_module
 
+from ._chapters import per_op
 from ._spec_tests import spec_for_tests
 from .backends import BACKENDS, backend_context, op_function, to_backend, to_numpy
 from .reference import assert_same, canonical, numpy_edge_cases, reference
@@ -59,7 +64,7 @@ def _skip_if_unavailable(spec, backend):
         pytest.skip(f"{spec.qualname} is not available on {backend}: {why}")
 
 
-@pytest.mark.parametrize("qualname", DRAWN)
+@per_op(DRAWN)
 @settings(max_examples=EXAMPLES)
 @given(data=st.data())
 def test_op(qualname, backend, data):
@@ -109,7 +114,7 @@ def _kernel_case(spec, backend, data, dtypes):
     return kernel, [args[i] for i in arrays], case
 
 
-@pytest.mark.parametrize("qualname", DRAWN)
+@per_op(DRAWN)
 @settings(max_examples=3)
 @given(data=st.data())
 def test_compiled(qualname, cbackend, data):
@@ -129,8 +134,8 @@ def test_compiled(qualname, cbackend, data):
 
 # array-api-compat's own torch functions (cumulative_sum ...) call its lru_cache'd
 # array_namespace, and dynamo says once per cache that it traces through it
+@per_op(DRAWN)
 @pytest.mark.filterwarnings("ignore:Dynamo detected a call to a `functools.lru_cache`")
-@pytest.mark.parametrize("qualname", DRAWN)
 @settings(max_examples=1)
 @given(data=st.data())
 def test_torch_compiled(qualname, data):

@@ -15,6 +15,7 @@ from hypothesis.extra import numpy as hnp
 import crossops
 from crossops import core
 
+from ._chapters import chapter_tests
 from .backends import backend_context, to_backend, to_numpy
 
 MODES = ["eager", "compiled"]
@@ -495,3 +496,9 @@ def test_scatter_update_with_an_unknown_reduction_raises(backend):
     idx = to_backend(backend, np.asarray([[0]]))
     with pytest.raises(ValueError, match="core.scatter_update: unknown reduction"):
         core.scatter_update(x, idx, x[:1], reduction="mean")
+
+
+# -- the spec-driven suites' cases for this chapter's ops, each once (tests/_chapters.py) ------
+
+CHAPTER = "core"
+globals().update(chapter_tests(CHAPTER))

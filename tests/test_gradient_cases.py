@@ -64,16 +64,10 @@ from crossops._dtypes import dtype_name, kind
 from .backends import BACKENDS, backend_context, op_function, to_backend, to_numpy
 from .test_gradient_points import BINARY, UNARY, _check, _truth
 from .test_gradients import OPS, SPEC, _differentiable
-from .test_transforms import diff_params
 
 #: every spec op with gradient cases, each case by its index (the ops are differentiable
 #: and not element-wise: checked below)
 CASES = [(q, i) for q, s in sorted(SPEC.items()) for i in range(len(s.grad_cases))]
-
-
-def pytest_generate_tests(metafunc):
-    if "dbackend" in metafunc.fixturenames:
-        metafunc.parametrize("dbackend", diff_params(metafunc.config))
 
 
 def _case_id(case) -> str:

@@ -33,9 +33,9 @@ import pytest
 import crossops
 import crossops.numpy as xnp
 
+from ._chapters import per_op
 from .backends import backend_context, op_function, to_backend, to_numpy
 from .test_gradients import SPEC, _differentiable
-from .test_transforms import diff_params
 
 POINTS = (0.0, 1.0, -1.0, 0.5, -0.5, 30.0, -30.0, 1000.0, -1000.0)
 #: the grid a binary op is differentiated on, each pair in both orders
@@ -75,11 +75,6 @@ def _element_wise(spec, arity: int) -> bool:
 
 UNARY = sorted(q for q, s in SPEC.items() if _element_wise(s, 1))
 BINARY = sorted(q for q, s in SPEC.items() if _element_wise(s, 2))
-
-
-def pytest_generate_tests(metafunc):
-    if "dbackend" in metafunc.fixturenames:
-        metafunc.parametrize("dbackend", diff_params(metafunc.config))
 
 
 def _values(f, x: np.ndarray) -> np.ndarray:
@@ -180,7 +175,7 @@ def _points(spec) -> np.ndarray:
     return np.array(sorted(set(POINTS) | set(spec.grad_points or ())), np.float64)
 
 
-@pytest.mark.parametrize("qualname", UNARY)
+@per_op(UNARY)
 def test_unary_gradient_at_special_points(qualname, dbackend):
     spec = _float64_spec(qualname, dbackend)
     f = _real(op_function(spec))
@@ -193,7 +188,7 @@ def test_unary_gradient_at_special_points(qualname, dbackend):
     _check(qualname, dbackend, x, g, _truth(f, x))
 
 
-@pytest.mark.parametrize("qualname", BINARY)
+@per_op(BINARY)
 def test_binary_gradient_at_special_points(qualname, dbackend):
     spec = _float64_spec(qualname, dbackend)
     f = _real(op_function(spec))

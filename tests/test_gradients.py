@@ -34,10 +34,10 @@ import crossops.numpy as xnp
 import crossops.ops
 from crossops._dtypes import dtype_name, kind
 
+from ._chapters import per_op
 from ._spec_tests import spec_for_tests
-from .backends import BACKENDS, backend_context, op_function, to_backend, to_numpy
+from .backends import BACKENDS, backend_context, diff_params, op_function, to_backend, to_numpy
 from .strategies import draw_case, has_drawer
-from .test_transforms import diff_params
 
 SPEC = spec_for_tests()
 
@@ -56,7 +56,18 @@ NON_DIFFERENTIABLE = {q: s.not_differentiable for q, s in SPEC.items() if s.not_
 #: it the forward value is NaN and backends' gradient formulas legitimately disagree)
 DOMAIN = {"acosh": lambda a: 1.5 + np.abs(a), "arccosh": lambda a: 1.5 + np.abs(a),
           # a pole at 0: finite differences lose their accuracy next to it
-          "reciprocal": lambda a: np.where(a < 0, -0.5, 0.5) + a}
+          "reciprocal": lambda a: np.where(a < 0, -0.5, 0.5) + a,
+          # eigenvalues apart (where two meet, their sum weighted by the cotangents has no
+          # derivative): the diagonal spread by more than Gershgorin's discs' radii
+          "linalg.eigvalsh": lambda a: _spread_diagonal(a)}
+
+
+def _spread_diagonal(a):
+    """Square matrices ``a`` plus ``diag(0, s, 2s, ...)`` with ``s = 2n(max|a| + 1)``: the
+    eigenvalues of their symmetric parts at least 2 apart."""
+    n = a.shape[-1]
+    s = 2 * n * (float(np.max(np.abs(a), initial=0.0)) + 1)
+    return a + np.diag(np.arange(n) * s)
 
 
 #: ops whose drawn input has a structure a nudge would break (symmetric positive definite
@@ -229,7 +240,7 @@ def _check_finite_differences(spec, args, i, loss, g, rng):
                 f"central finite difference {fd}")
 
 
-@pytest.mark.parametrize("qualname", OPS)
+@per_op(OPS)
 @settings(max_examples=2, phases=[Phase.explicit, Phase.reuse, Phase.generate])  # no shrinking:
 @given(data=st.data())                                   # its minutes would blow the CI budget
 def test_gradient(qualname, pytestconfig, data):

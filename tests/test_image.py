@@ -9,6 +9,7 @@ import pytest
 
 from crossops import image
 
+from ._chapters import chapter_tests
 from .backends import backend_context, to_backend, to_numpy
 
 
@@ -148,3 +149,9 @@ def test_elastic_transform_seed_none_draws_fresh_noise(backend):
         d = to_numpy(image.elastic_transform(to_backend(backend, x), sigma=1.0, seed=3))
     assert not np.array_equal(a, b)
     np.testing.assert_array_equal(c, d)
+
+
+# -- the spec-driven suites' cases for this chapter's ops, each once (tests/_chapters.py) ------
+
+CHAPTER = "image"
+globals().update(chapter_tests(CHAPTER))

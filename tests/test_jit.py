@@ -17,31 +17,14 @@ from hypothesis import strategies as st
 import crossops
 import crossops.nn
 
+from ._chapters import per_op
 from ._spec_tests import spec_for_tests
 from .backends import backend_context, op_function, to_backend, to_numpy
 from .reference import assert_same
 from .strategies import draw_case, has_drawer
-from .test_transforms import diff_params
 
 SPEC = spec_for_tests()
 NN = sorted(q for q, s in SPEC.items() if s.namespace == "nn" and has_drawer(s))
-
-
-#: (backend, op) -> a known bug outside the transforms, xfail (strict: a fix shows as XPASS)
-KNOWN_BUGS: dict = {}
-
-
-def pytest_generate_tests(metafunc):
-    if "jbackend" in metafunc.fixturenames:  # the backends that compile, and each nn op
-        params = []
-        for p in diff_params(metafunc.config):
-            b = p.values[0]
-            for q in NN:
-                marks = list(p.marks)
-                if (b, q) in KNOWN_BUGS:
-                    marks.append(pytest.mark.xfail(reason=KNOWN_BUGS[b, q], strict=True))
-                params.append(pytest.param(b, q, id=f"{b}-{q}", marks=marks))
-        metafunc.parametrize("jbackend,qualname", params)
 
 
 def _dtype(spec) -> str:
@@ -57,6 +40,7 @@ def _static(v):
     return tuple(v) if isinstance(v, list) else v  # jax.jit hashes static arguments
 
 
+@per_op(NN)
 @settings(max_examples=1)  # torch.compile takes seconds per op
 @given(data=st.data())
 def test_nn_op_under_jit_matches_eager(qualname, jbackend, data):

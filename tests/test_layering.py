@@ -17,7 +17,7 @@ ROOT = Path(__file__).parents[1] / "src" / "crossops"
 
 #: the layers, lowest first; a package imports only from packages of lower layers
 LAYERS = [
-    {"_typing", "_dtypes", "_errors", "_names", "_config", "_host"},
+    {"_typing", "_dtypes", "_errors", "_names", "_config", "_host", "_shapes"},
     {"dtype_policies"},
     {"_spec", "_backend", "config", "_axes"},
     {"_convert", "_pytree", "_seed", "_arguments"},
@@ -502,6 +502,8 @@ USER_JIT = {"backends/jax/transforms.py", "backends/jax/distribution.py"}
 # reading "the static size where known, else tf.shape's" is written once, in the TF helper
 # set (array_api/_helpers.py: ``shape_list`` and ``dim``).
 SHAPE_HOME = "backends/tensorflow/array_api/_helpers.py"
+# A shape's static sizes as ints, None where unknown while traced: crossops._shapes.static_dims.
+INTS_HOME = "_shapes.py"
 
 
 def _jit_uses(tree: ast.AST) -> list[int]:
@@ -525,26 +527,60 @@ def _is_tf_shape(node) -> bool:
 
 
 def _none_test(node) -> bool:
+    """``a is None``, ``a is not None``, ``None in a``, ``None not in a``."""
     return isinstance(node, ast.Compare) and any(
-        isinstance(op, (ast.Is, ast.IsNot)) for op in node.ops) and any(
+        isinstance(op, (ast.Is, ast.IsNot, ast.In, ast.NotIn)) for op in node.ops) and any(
         isinstance(c, ast.Constant) and c.value is None for c in [node.left, *node.comparators])
+
+
+def _assigned(scope, keep) -> set[str]:
+    """The names ``scope`` assigns from an expression ``keep`` accepts."""
+    return {t.id for n in ast.walk(scope) if isinstance(n, ast.Assign) and keep(n.value)
+            for t in n.targets if isinstance(t, ast.Name)}
 
 
 def _shape_fallbacks(tree: ast.AST) -> list[int]:
     """The lines that choose between a static size and ``tf.shape``'s: a conditional
-    expression testing ``is None`` / ``is not None`` with a branch that reads ``tf.shape``
-    (directly, or a name assigned from it in the same function)."""
+    expression testing ``is None`` / ``None in`` (or a name assigned from such a test) with
+    a branch that reads ``tf.shape`` (directly, or a name assigned from it in the same
+    function)."""
     lines = []
     scopes = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.Module))]
     for scope in scopes:
-        names = {t.id for n in ast.walk(scope) if isinstance(n, ast.Assign)
-                 and _is_tf_shape(n.value) for t in n.targets if isinstance(t, ast.Name)}
+        names = _assigned(scope, _is_tf_shape)
+        tests = _assigned(scope, lambda v: any(_none_test(n) for n in ast.walk(v)))
         for node in ast.walk(scope):
-            if not (isinstance(node, ast.IfExp) and _none_test(node.test)):
+            if not (isinstance(node, ast.IfExp) and (_none_test(node.test) or (
+                    isinstance(node.test, ast.Name) and node.test.id in tests))):
                 continue
             for branch in (node.body, node.orelse):
                 if any(_is_tf_shape(n) or (isinstance(n, ast.Name) and n.id in names)
                        for n in ast.walk(branch)):
+                    lines.append(node.lineno)
+    return sorted(set(lines))
+
+
+def _static_int_reads(tree: ast.AST) -> list[int]:
+    """The lines that read a shape's sizes as ints or None by hand (``None if d is None
+    else int(d)``, ``d`` a size of a shape: a name iterated over or assigned from an
+    expression naming a shape), which crossops._shapes.static_dims does."""
+    def from_shape(v) -> bool:
+        return "shape" in ast.unparse(v)
+
+    lines = []
+    scopes = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.Module))]
+    for scope in scopes:
+        sizes = _assigned(scope, from_shape) | {
+            t.id for c in ast.walk(scope) if isinstance(c, ast.comprehension)
+            and from_shape(c.iter) for t in ast.walk(c.target) if isinstance(t, ast.Name)}
+        for node in ast.walk(scope):
+            if not (isinstance(node, ast.IfExp) and _none_test(node.test)):
+                continue
+            for none, other in ((node.body, node.orelse), (node.orelse, node.body)):
+                if (isinstance(none, ast.Constant) and none.value is None
+                        and isinstance(other, ast.Call) and ast.unparse(other.func) == "int"
+                        and len(other.args) == 1 and isinstance(other.args[0], ast.Name)
+                        and other.args[0].id in sizes):
                     lines.append(node.lineno)
     return sorted(set(lines))
 
@@ -567,12 +603,24 @@ def shape_list(x):
     return [d if d is not None else dyn[i] for i, d in enumerate(x.shape.as_list())]
 n = 2 * (tf.shape(x)[-1] - 1) if x.shape[-1] is None else 2 * (x.shape[-1] - 1)
 m = 0 if axis is None else tf.size(x)
+def view(x):
+    known = None not in tuple(x.shape)
+    return s if known else tf.concat([tf.shape(x)[:-1], [-1]], 0)
+tau = taus if k else tf.zeros(tf.shape(x))
 '''
-    assert _shape_fallbacks(ast.parse(shape)) == [4, 7, 8]
+    assert _shape_fallbacks(ast.parse(shape)) == [4, 7, 8, 12]
+    ints = '''
+s = tuple(None if d is None else int(d) for d in x.shape)
+def first(leaf):
+    d = leaf.shape[0]
+    return None if d is None else int(d)
+steps = None if steps is None else int(steps)
+'''
+    assert _static_int_reads(ast.parse(ints)) == [2, 5]
 
 
 def test_one_helper_for_jit_with_static_arguments_and_for_static_shapes():
-    jits, shapes = [], []
+    jits, shapes, ints = [], [], []
     for path in sorted(ROOT.rglob("*.py")):
         rel = path.relative_to(ROOT).as_posix()
         tree = ast.parse(path.read_text())
@@ -580,11 +628,15 @@ def test_one_helper_for_jit_with_static_arguments_and_for_static_shapes():
             jits += [f"{rel}:{n}" for n in _jit_uses(tree)]
         if rel != SHAPE_HOME:
             shapes += [f"{rel}:{n}" for n in _shape_fallbacks(tree)]
+        if rel != INTS_HOME:
+            ints += [f"{rel}:{n}" for n in _static_int_reads(tree)]
     assert not jits, ("a jax.jit (or static arguments) outside backends/jax/_jit.py; use its "
                       "``jitted(f, static_names)``:\n" + "\n".join(jits))
     assert not shapes, ("a static-or-dynamic shape read outside the TF helper set; use "
                         "array_api/_helpers.py's ``shape_list`` or ``dim``:\n"
                         + "\n".join(shapes))
+    assert not ints, ("a shape's sizes read as ints or None by hand; use "
+                      "crossops._shapes.static_dims:\n" + "\n".join(ints))
 
 
 # -- the model layer reaches op functions through the dispatch table only ----------------------

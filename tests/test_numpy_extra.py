@@ -11,6 +11,7 @@ import pytest
 import crossops.numpy as xnp
 from crossops._spec import load_spec
 
+from ._chapters import chapter_tests
 from .backends import backend_context, to_backend, to_numpy
 
 EXTRA = sorted(s.name for s in load_spec().values() if s.chapter == "numpy_extra")
@@ -108,3 +109,9 @@ def test_bad_pad_widths_raise_numpys_error_types(backend, pad_width):
         np.pad(x, pad_width)
     with backend_context(backend), pytest.raises(want.type, match="pad"):
         xnp.pad(to_backend(backend, x), pad_width)
+
+
+# -- the spec-driven suites' cases for this chapter's ops, each once (tests/_chapters.py) ------
+
+CHAPTER = "numpy_extra"
+globals().update(chapter_tests(CHAPTER))

@@ -18,6 +18,10 @@ from ._spec_tests import spec_for_tests
 from .backends import backend_context, to_backend
 from .strategies import np_dtype
 
+#: the spec chapter this module mirrors (spec/promotion.toml: a table, no ops, so no
+#: spec-driven suite runs here; tests/_chapters.py)
+CHAPTER = "promotion"
+
 SPEC = spec_for_tests()
 BINARY = sorted(q for q, s in SPEC.items()
                 if s.dispatch in PROMOTED_DISPATCH and s.dispatch != "where")

@@ -24,6 +24,7 @@ import crossops
 import crossops.random as xr
 from crossops._dtypes import dtype_name
 
+from ._chapters import chapter_tests
 from .backends import BACKENDS, backend_context, native_types, to_backend, to_numpy
 
 N = 10_000
@@ -500,3 +501,9 @@ def test_float64_draws_have_float64_resolution(backend, generator, op):
         if generator == "portable":  # 53 bits: k 2**-53 for integers k, odd ones among them
             k = x * 2.0 ** 53
             assert np.array_equal(k, np.floor(k)) and np.any(k % 2 == 1)
+
+
+# -- the spec-driven suites' cases for this chapter's ops, each once (tests/_chapters.py) ------
+
+CHAPTER = "random"
+globals().update(chapter_tests(CHAPTER))

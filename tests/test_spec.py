@@ -4,6 +4,7 @@ entry with one signature, or the entry says why not."""
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import inspect
 import tomllib
 from pathlib import Path
@@ -16,6 +17,7 @@ from crossops import _spec
 from crossops._dispatch import TABLE, own_params
 from crossops._dtypes import SPEC_DIR
 
+from ._chapters import chapter_tests, per_op_tests
 from ._spec_tests import DRAWS, TEST_FIELDS, TESTS_DIR, spec_for_tests
 from .backends import op_function
 
@@ -149,3 +151,33 @@ def test_what_the_tests_draw_agrees_with_the_dispatch_rule():
     wrong = [(q, s.draw, s.dispatch) for q, s in SPEC.items()
              if s.draw in DRAW_DISPATCH and DRAW_DISPATCH[s.draw] != s.dispatch]
     assert not wrong, wrong
+
+
+def test_every_chapter_has_its_test_module():
+    """The tests mirror the spec: ``tests/test_<chapter>.py`` for ``spec/<chapter>.toml``,
+    naming its chapter, holding tests, and running the spec-driven suites' per-op tests of
+    that chapter's ops (tests/_chapters.py); no other module names a chapter."""
+    chapters = sorted(p.stem for p in SPEC_DIR.glob("*.toml"))
+    tests_dir = Path(__file__).parent
+    for chapter in chapters:
+        assert (tests_dir / f"test_{chapter}.py").is_file(), (
+            f"spec/{chapter}.toml has no tests/test_{chapter}.py: create it with CHAPTER = "
+            f"{chapter!r} and globals().update(chapter_tests(CHAPTER)), see tests/_chapters.py")
+        module = importlib.import_module(f"{__package__}.test_{chapter}")
+        assert getattr(module, "CHAPTER", None) == chapter, f"test_{chapter}.py: CHAPTER"
+        for name, test in chapter_tests(chapter).items():
+            assert getattr(module, name, None) is test, (
+                f"test_{chapter}.py does not run the per-op test {name} of its chapter's ops")
+        assert any(n.startswith("test_") and callable(v) for n, v in vars(module).items()), (
+            f"test_{chapter}.py holds no test")
+    others = [p.name for p in tests_dir.glob("test_*.py")
+              if p.stem.removeprefix("test_") not in chapters
+              and "\nCHAPTER = " in p.read_text()]
+    assert not others, f"{others} name a chapter the spec does not have"
+
+
+def test_every_op_of_a_per_op_test_has_a_chapter_module():
+    """Each per-op test covers ops of the spec only, so each case runs in a chapter module."""
+    for name, test in per_op_tests().items():
+        unknown = set(test.spec_ops) - set(SPEC)
+        assert not unknown, f"{name} covers ops the spec lacks: {sorted(unknown)}"

@@ -2,7 +2,8 @@
 
 - a size unknown while ``tf.function`` traces (a None axis) is read by the TF helper set's
   ``shape_list`` / ``dim``: the ops that read sizes give NumPy's values traced with an
-  unknown axis, as eagerly;
+  unknown axis, as eagerly (associative_scan's: tests/test_core.py); a shape's static sizes
+  as ints or None are ``crossops._shapes.static_dims``'s;
 - a ``jax.jit`` with static arguments is ``backends/jax/_jit.py``'s ``jitted``: static
   arguments by position or keyword, lists as tuples, one compilation per static value,
   an unhashable value run eagerly; the ops built on it (std, argmax, one_hot, the random
@@ -32,6 +33,10 @@ _SIZED = {
     "matrix_rank": (lambda x: xnp.linalg.matrix_rank(x), np.linalg.matrix_rank(A)),
     "pinv": (lambda x: xnp.linalg.pinv(x), np.linalg.pinv(A)),
     "shape": (lambda x: xnp.stack(core.shape(x)), np.array(A.shape)),
+    "view": (lambda x: xnp.view(x, "uint8"), A.view(np.uint8)),
+    "view_wider": (lambda x: xnp.view(x[:, :2], "float64"), A[:, :2].copy().view(np.float64)),
+    "broadcast_arrays": (lambda x: xnp.broadcast_arrays(x[:, :1], x[:1])[0],
+                         np.broadcast_arrays(A[:, :1], A[:1])[0]),
 }
 
 

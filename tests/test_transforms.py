@@ -1,6 +1,6 @@
 """The transforms (``crossops.grad``, ``value_and_grad``, ``vjp``, ``jvp``, ``jacobian``,
-``vmap``, ``jit``) and the core ops ``stop_gradient`` and ``custom_gradient`` on every
-backend, in float64, against analytic derivatives."""
+``vmap``, ``jit``) on every backend, in float64, against analytic derivatives (the core ops
+``stop_gradient`` and ``custom_gradient``: tests/test_core_autodiff.py)."""
 
 from __future__ import annotations
 
@@ -11,23 +11,7 @@ import pytest
 import crossops
 import crossops.numpy as xnp
 
-from .backends import BACKENDS, backend_context, to_backend, to_numpy
-
-#: the backends that differentiate
-DIFF = ("jax", "torch", "tensorflow")
-
-
-def diff_params(config) -> list:
-    """``pytest.param`` for each differentiating backend chosen by ``--backend``."""
-    chosen = config.getoption("--backend") or list(DIFF)
-    return [pytest.param(b, id=b, marks=() if b in BACKENDS else
-                         pytest.mark.skip(reason=f"{b} is not installed"))
-            for b in DIFF if b in chosen]
-
-
-def pytest_generate_tests(metafunc):
-    if "dbackend" in metafunc.fixturenames:
-        metafunc.parametrize("dbackend", diff_params(metafunc.config))
+from .backends import BACKENDS, DIFF, backend_context, to_backend, to_numpy
 
 
 def _np(tree):
@@ -213,72 +197,6 @@ def test_jacobian(dbackend):
     close(jac, (1 - np.tanh(A @ X) ** 2)[:, None] * A)
     close((jx, jy), (np.diag(Y), np.diag(X)))
     close(jd, {"s": np.ones(4), "e": [np.diag(np.exp(X))]})
-
-
-# -- stop_gradient and custom_gradient -------------------------------------------------------
-
-def test_stop_gradient_blocks_gradients(dbackend):
-    with backend_context(dbackend):
-        x = to_backend(dbackend, X)
-        g = crossops.grad(lambda x: xnp.sum(x * crossops.stop_gradient(x)))(x)
-        jac = crossops.jacobian(lambda x: crossops.core.stop_gradient(x) * 2.0 + x)(x)
-        value = crossops.stop_gradient(x)
-    close(g, X)
-    close(jac, np.eye(4))
-    close(value, X)
-    assert type(value) is type(x)
-
-
-def test_stop_gradient_on_numpy_returns_the_values():
-    out = crossops.stop_gradient(X)
-    np.testing.assert_array_equal(out, X)
-    assert crossops.stop_gradient is crossops.core.stop_gradient
-
-
-@crossops.custom_gradient
-def _log1pexp(x):
-    # the backend-agnostic Keras form: called as grad(upstream)
-    e = xnp.exp(x)
-
-    def grad(*args, upstream=None):
-        if upstream is None:
-            (upstream,) = args
-        return upstream * (1.0 - 1.0 / (1.0 + e))
-
-    return xnp.log(1.0 + e), grad
-
-
-@crossops.custom_gradient
-def _scaled_product(x, y, *, scale):
-    # the PyTorch form of Keras (grad(*args, upstream)), two arguments, a tuple output
-    def grad(x, y, *, upstream):
-        up_p, up_s = upstream
-        return 10.0 * up_p * y, 10.0 * (up_p * x + up_s)
-
-    return (scale * x * y, y * 1.0), grad
-
-
-def test_custom_gradient(dbackend):
-    big = np.array([1.0, 50.0, 800.0])
-    with backend_context(dbackend):
-        x = to_backend(dbackend, big)
-        value = _log1pexp(to_backend(dbackend, X))
-        g = crossops.grad(lambda x: xnp.sum(_log1pexp(x)))(x)
-        gx, gy = crossops.grad(
-            lambda x, y: xnp.sum(_scaled_product(x, y, scale=3.0)[0])
-            + xnp.sum(_scaled_product(x, y, scale=3.0)[1]), argnums=(0, 1))(
-            to_backend(dbackend, X), to_backend(dbackend, Y))
-    close(value, np.log1p(np.exp(X)))
-    close(g, 1.0 / (1.0 + np.exp(-big)))  # finite where the plain gradient is nan
-    close(gx, 10.0 * Y)
-    close(gy, 10.0 * (X + 1.0))
-
-
-def test_custom_gradient_on_numpy_returns_the_output():
-    close(_log1pexp(X), np.log1p(np.exp(X)))
-    close(_scaled_product(X, Y, scale=2.0), (2 * X * Y, Y))
-    with pytest.raises(TypeError, match="custom_gradient"):
-        crossops.custom_gradient(3)
 
 
 # -- vmap ----------------------------------------------------------------------------------

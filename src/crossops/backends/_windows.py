@@ -24,6 +24,7 @@ import operator
 import numpy as np
 
 from .._config import standardize_data_format
+from .._shapes import static_dims
 
 FORMATS = ("channels_last", "channels_first")
 
@@ -65,7 +66,7 @@ def ints(op: str, arg: str, value, n: int, *, minimum: int = 1) -> tuple[int, ..
 def shape_of(x) -> tuple:
     """``x``'s shape as ints; a size unknown until the graph runs (TensorFlow's step
     traced once, with a None batch axis) stays None."""
-    return tuple(None if d is None else int(d) for d in x.shape)
+    return static_dims(x.shape)
 
 
 class Operands:

@@ -31,6 +31,7 @@ from .. import _pytree as _tree
 from .._backend import backend_chapter, backend_module, backend_of_type, call_backend, get_backend
 from .._pytree import check_same
 from .._pytree import is_array as _is_array
+from .._shapes import static_dims
 
 # ----------------------------------------------------------------------------- helpers
 
@@ -237,8 +238,7 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
 def _static_length(x, axis):
     """The length of ``x`` along ``axis`` as an int, or None where it is unknown when
     traced (a ``None`` dimension under ``tf.function``)."""
-    n = x.shape[axis]
-    return None if n is None else int(n)
+    return static_dims((x.shape[axis],))[0]
 
 
 def _scan_length(op, leaves, length, axis):

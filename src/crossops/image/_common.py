@@ -12,6 +12,7 @@ from crossops._backend import backend_of
 from crossops._dispatch import call_on
 from crossops._dtypes import dtype_name, kind
 from crossops._host import host_constant
+from crossops._shapes import static_dims
 
 _HALF = ("float16", "bfloat16")
 
@@ -23,7 +24,7 @@ def name(x) -> str:
 def shape(x) -> tuple:
     """The static shape of ``x`` as a tuple of ints (TensorFlow's TensorShape too), None
     for a size unknown while TensorFlow traces ``x`` (a None batch axis)."""
-    return tuple(None if s is None else int(s) for s in x.shape)
+    return static_dims(x.shape)
 
 
 def check_rank(x, ranks, arg: str = "images", what: str = "") -> int:

@@ -9,6 +9,7 @@ import optree
 
 import crossops
 
+from .._shapes import static_dims
 from ..layers._input_layer import Input, InputLayer, input_layer_of
 from ..layers._layer import Layer, _wrap_torch_module, module_home
 from ..layers._symbolic import SymbolicTensor, run_graph, topological_nodes
@@ -417,7 +418,7 @@ class Sequential(Model):
         """Build the layers for inputs of ``input_shape`` (the batch size included), as
         Keras's: an input of that shape (Keras's InputLayer, with the first layer's
         compute dtype) goes first, and the config then holds it."""
-        shape = tuple(None if d is None else int(d) for d in input_shape)
+        shape = static_dims(input_shape)
         if self._input is not None:
             if shape != tuple(self._input.shape):
                 raise ValueError(f"{self.name}.build: the model has an Input of shape "

@@ -21,6 +21,7 @@ import operator
 from .._axes import normalize_axis
 from .._dispatch import call_on, native_dtype
 from .._dtypes import dtype_name, kind
+from .._shapes import static_dims
 from ._extra import _arithmetic_kernels, _host, _no_out, _np, _ufunc_check, _wide
 from ._keras import _backend, _is_array, _known, _name, _xnp
 from ._products import _int_arg
@@ -175,7 +176,7 @@ def mask_indices(n, mask_func, k=0):
 @generic
 def shape(a):
     if _is_array(a):
-        return tuple(None if n is None else int(n) for n in a.shape)
+        return static_dims(a.shape)
     return tuple(_np().shape(a))
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import tensorflow as tf
 
 from ..._pytree import checked_branches, describe, flatten, unflatten
+from .array_api._helpers import dim
 
 
 def cond(pred, true_fn, false_fn):
@@ -90,9 +91,9 @@ def associative_scan(f, elems, reverse, axis):
     if tf.executing_eagerly() or all(x.shape[axis] is not None for x in leaves):
         return NotImplemented
     leaves = [tf.convert_to_tensor(x) for x in leaves]
-    n = tf.shape(leaves[0])[axis]
+    n = dim(leaves[0], axis)
     checks = [tf.debugging.assert_equal(
-        tf.shape(x)[axis], n, message="core.associative_scan: the arrays scanned over "
+        dim(x, axis), n, message="core.associative_scan: the arrays scanned over "
         "have different lengths; they must all have one length") for x in leaves[1:]]
     with tf.control_dependencies(checks):
         n = tf.identity(n)

@@ -16,6 +16,7 @@ from ..._dtypes import dtype_name
 from .. import _numpy_ops as shared
 from .._common import partial
 from . import DTYPES, NAMESPACE
+from .array_api._helpers import shape_list
 
 # -- concatenate, cumsum: their common calls -------------------------------------------------
 # The generic forms (crossops.numpy._keras) call concat and cumulative_sum through their ops;
@@ -75,9 +76,9 @@ def view(x, dtype=None):
     if dtype is None:
         return x
     old, new = dtype_name(x.dtype), dtype_name(dtype)
-    static = tuple(x.shape)
-    known = None not in static  # else a shape of tf.function left open: tf checks it
-    shape = shared.view_shape(static, old, new) if known else None
+    dims = shape_list(x)  # a size tf.function left open is a tensor: tf checks it
+    known = all(isinstance(d, int) for d in dims)
+    shape = shared.view_shape(tuple(dims), old, new) if known else None
     if old == new:
         return x
     if old == "bool":  # tf.bitcast has no bool: its bytes are those of uint8 0 and 1
@@ -87,10 +88,9 @@ def view(x, dtype=None):
     if a == b:
         out = tf.bitcast(x, target)
     elif a > b:  # each item becomes a // b items: a new last axis, merged into the old one
-        out = tf.reshape(tf.bitcast(x, target),
-                         shape if known else tf.concat([tf.shape(x)[:-1], [-1]], 0))
+        out = tf.reshape(tf.bitcast(x, target), shape if known else tf.stack(dims[:-1] + [-1]))
     else:  # b // a items become one: split the last axis, then bitcast drops the new one
-        split = shape + (b // a,) if known else tf.concat([tf.shape(x)[:-1], [-1, b // a]], 0)
+        split = shape + (b // a,) if known else tf.stack(dims[:-1] + [-1, b // a])
         out = tf.bitcast(tf.reshape(x, split), target)
     return tf.not_equal(out, 0) if new == "bool" else out
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..._backend import BACKENDS, backend_chapter, backend_of_type
 from ..._convert import to_numpy
+from ..._shapes import static_dims
 from ..._variable import detached
 
 #: the accepted kinds of ``x``, for the TypeError on anything else
@@ -194,8 +195,7 @@ def first_dim(leaf) -> int | None:
     shape = getattr(leaf, "shape", None)
     if shape is None or len(shape) == 0:
         return None
-    d = shape[0]
-    return None if d is None else int(d)
+    return static_dims(shape[:1])[0]
 
 
 # -------------------------------------------------------------------------- validation

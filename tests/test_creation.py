@@ -1,0 +1,14 @@
+"""Chapter ``creation`` of the spec (spec/creation.toml): the array API standard's creation
+functions.
+
+The spec-driven suites' cases for this chapter's ops, each once (tests/_chapters.py says
+how): conformance against NumPy, compiled, gradients, wrong arguments, as each suite
+covers them.
+"""
+
+from __future__ import annotations
+
+from ._chapters import chapter_tests
+
+CHAPTER = "creation"
+globals().update(chapter_tests(CHAPTER))

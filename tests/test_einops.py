@@ -1,0 +1,14 @@
+"""Chapter ``einops`` of the spec (spec/einops.toml): einops-style axis rearrangement
+(keras.ops.rearrange).
+
+The spec-driven suites' cases for this chapter's ops, each once (tests/_chapters.py says
+how): conformance against NumPy, compiled, gradients, wrong arguments, as each suite
+covers them.
+"""
+
+from __future__ import annotations
+
+from ._chapters import chapter_tests
+
+CHAPTER = "einops"
+globals().update(chapter_tests(CHAPTER))

@@ -1,0 +1,14 @@
+"""Chapter ``indexing`` of the spec (spec/indexing.toml): the array API standard's indexing
+functions.
+
+The spec-driven suites' cases for this chapter's ops, each once (tests/_chapters.py says
+how): conformance against NumPy, compiled, gradients, wrong arguments, as each suite
+covers them.
+"""
+
+from __future__ import annotations
+
+from ._chapters import chapter_tests
+
+CHAPTER = "indexing"
+globals().update(chapter_tests(CHAPTER))

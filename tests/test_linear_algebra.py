@@ -1,0 +1,14 @@
+"""Chapter ``linear_algebra`` of the spec (spec/linear_algebra.toml): the array API standard's
+linear algebra functions.
+
+The spec-driven suites' cases for this chapter's ops, each once (tests/_chapters.py says
+how): conformance against NumPy, compiled, gradients, wrong arguments, as each suite
+covers them.
+"""
+
+from __future__ import annotations
+
+from ._chapters import chapter_tests
+
+CHAPTER = "linear_algebra"
+globals().update(chapter_tests(CHAPTER))

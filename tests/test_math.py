@@ -1,0 +1,13 @@
+"""Chapter ``math`` of the spec (spec/math.toml): keras.ops.math.
+
+The spec-driven suites' cases for this chapter's ops, each once (tests/_chapters.py says
+how): conformance against NumPy, compiled, gradients, wrong arguments, as each suite
+covers them.
+"""
+
+from __future__ import annotations
+
+from ._chapters import chapter_tests
+
+CHAPTER = "math"
+globals().update(chapter_tests(CHAPTER))

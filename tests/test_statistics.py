@@ -1,0 +1,14 @@
+"""Chapter ``statistics`` of the spec (spec/statistics.toml): the array API standard's
+statistical functions.
+
+The spec-driven suites' cases for this chapter's ops, each once (tests/_chapters.py says
+how): conformance against NumPy, compiled, gradients, wrong arguments, as each suite
+covers them.
+"""
+
+from __future__ import annotations
+
+from ._chapters import chapter_tests
+
+CHAPTER = "statistics"
+globals().update(chapter_tests(CHAPTER))
