@@ -112,6 +112,7 @@ from typing import Any, Literal  # noqa: F401
 # builtins the bodies use, under names no op shadows
 _TYPE = type
 _MAP = map
+_SEQS = (list, tuple)  # the sequences whose items key a call
 
 __all__ = [
 {all}
@@ -223,7 +224,11 @@ def _call(spec: OpSpec, op: str, keras: bool = False) -> str:
                 f"                return _fn({forward})\n"
                 f"        return {op}.slow({forward})\n"
                 f"    except Exception as _e:\n        {op}.fail(_e)\n")
-    items = [f"_TYPE({a})" for a in singles] + [f"*_MAP(_TYPE, {s})" for s in seqs]
+    # a sequence argument keys on its items' types; an array given for it (NumPy iterates
+    # its rows) on its own type, as a symbolic tf.Tensor cannot be iterated
+    items = [f"_TYPE({a})" for a in singles] + [
+        f"*_MAP(_TYPE, {s})" if params[s].kind is params[s].VAR_POSITIONAL
+        else f"*(_MAP(_TYPE, {s}) if _TYPE({s}) in _SEQS else (_TYPE({s}),))" for s in seqs]
     if len(items) == 1 and not seqs:
         key, types = items[0], "(_key,)"
     else:
@@ -1384,6 +1389,7 @@ from .numpy import _linalg_ops, _ops  # noqa: F401
 # builtins the bodies use, under names no op shadows
 _TYPE = type
 _MAP = map
+_SEQS = (list, tuple)  # the sequences whose items key a call
 _PY = (bool, int, float)  # the Python scalars, weak in Keras's promotion
 
 __all__ = [

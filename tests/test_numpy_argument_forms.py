@@ -130,6 +130,55 @@ def test_ldexp_beyond_the_range_of_exponents_as_numpy(backend, dt):
             np.testing.assert_array_equal(got, want, err_msg=f"{dt} 2**{e}")
 
 
+# -- ldexp of float64 below the normal numbers ------------------------------------------------
+
+_M = np.array([0.5, -0.75, 0.7500000000000001, 1 - 2**-53, 1.5, 0.0, -0.0, np.inf, -np.inf,
+               np.nan, 5e-324, 3 * 5e-324, 8.36034687e-314, -7.50557126e-314,
+               2.2250738585072014e-308, 2.0**-990 * 1.2345678901234567, 1.7976931348623157e308])
+_E = np.array([-1140, -1075, -1074, -1073, -1060, -1030, -1022, -60, -8, -5, -1, 0, 3, 26,
+               1023, 1030, 2100, -2200, 3000], np.int32)
+
+
+def _ldexp_edges():
+    """Every mantissa of _M with every exponent of _E, and NumPy's bits of each."""
+    m, e = np.meshgrid(_M, _E, indexing="ij")
+    return m.ravel(), e.ravel()
+
+
+def _same_bits(backend, got, m, e):
+    """Bit for bit NumPy's; on TensorFlow and XLA, which flush subnormal inputs and results
+    on CPU, NumPy's of the flushed inputs, flushed, also passes (and zero where that is the
+    smallest normal number: they flush a product that is subnormal before it rounds up)."""
+    def same(want):
+        return (got.view(np.int64) == want.view(np.int64)) | (np.isnan(got) & np.isnan(want))
+
+    ok = same(np.ldexp(m, e))
+    if backend in ("jax", "tensorflow"):
+        flushed = flush_to_zero(np.ldexp(flush_to_zero(m), e))
+        ok |= same(flushed) | ((np.abs(flushed) == np.finfo(np.float64).tiny) & (got == 0))
+    assert got.dtype == np.float64 and ok.all(), (m[~ok], e[~ok], got[~ok])
+
+
+def test_ldexp_float64_rounds_once_as_numpy(backend):
+    m, e = _ldexp_edges()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with backend_context(backend):
+            got = to_numpy(xnp.ldexp(to_backend(backend, m), to_backend(backend, e)))
+            one = to_numpy(xnp.ldexp(to_backend(backend, _M), -1074))
+    _same_bits(backend, got, m, e)
+    _same_bits(backend, one, _M, np.full(_M.shape, -1074))
+
+
+def test_ldexp_float64_rounds_once_compiled(backend):
+    if backend == "numpy":
+        pytest.skip("crossops.jit compiles nothing on numpy (the eager test covers it)")
+    m, e = _ldexp_edges()
+    with backend_context(backend):
+        got = to_numpy(crossops.jit(xnp.ldexp)(to_backend(backend, m), to_backend(backend, e)))
+    _same_bits(backend, got, m, e)
+
+
 # -- lexsort's keys and select's lists as arrays ---------------------------------------------
 
 K1 = np.array([3, 1, 2, 1])
@@ -177,15 +226,25 @@ def test_select_with_arrays_as_numpy(backend, case):
 def test_select_with_arrays_compiled(backend):
     if backend == "numpy":
         pytest.skip("crossops.jit compiles nothing on numpy (the eager test covers it)")
-    if backend == "tensorflow":
-        pytest.skip("the dispatch iterates a sequence argument for its key, which a symbolic "
-                    "tf.Tensor refuses: under tf.function condlist must be a list of arrays")
     want = np.select(C, CH, default=-1)
     with backend_context(backend):
         got = to_numpy(crossops.jit(lambda c, v: xnp.select(c, v, default=-1))(
             to_backend(backend, C), to_backend(backend, CH)))
+        mixed = to_numpy(crossops.jit(lambda c, v: xnp.select(c, [v[0], v[1]]))(
+            to_backend(backend, C), to_backend(backend, CH)))
     assert name_of(got.dtype) == name_of(want.dtype)
     np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(mixed, np.select(C, [CH[0], CH[1]]))
+
+
+def test_select_with_arrays_of_unknown_length_under_tf_function():
+    """A tf.function input of unknown leading size has no rows to iterate: a ValueError that
+    says what would work (a known size is covered by test_select_with_arrays_compiled)."""
+    tf = pytest.importorskip("tensorflow")
+    f = tf.function(lambda c, v: xnp.select(c, v), input_signature=[
+        tf.TensorSpec([None, 3], tf.bool), tf.TensorSpec([2, 3], tf.int32)])
+    with pytest.raises(ValueError, match="unknown .symbolic. leading size"):
+        f(tf.constant(C), tf.constant(CH))
 
 
 # -- tile's reps and roll's shift as arrays ----------------------------------------------------
@@ -252,6 +311,34 @@ DTYPE_CALLS = {
 @pytest.mark.parametrize("casting", ["safe", "same_kind", "unsafe", "no"])
 def test_can_cast_given_arrays_as_numpy(backend, case, casting):
     _compare(backend, lambda m, t: DTYPE_CALLS[case](_Casting(m, casting), t))
+
+
+#: NumPy's spellings of dtypes: type codes, sized codes, byte orders, dtype objects, types
+SPELLINGS = ["?", "b1", "b", "B", "h", "i", "l", "i1", "u2", "i4", "<i4", "=i8", "u8", "e",
+             "f", "d", "f2", "f4", "f8", "F", "c16", "bool", "int8", "float64", np.dtype("i2"),
+             np.dtype(">f4"), np.uint32, np.complex64, bool, int, float, complex]
+
+
+@pytest.mark.parametrize("casting", ["same_kind", "unsafe", "no", "equiv"])
+def test_can_cast_spellings_as_numpy(casting):
+    """Every pair of NumPy's spellings under the castings whose rule is NumPy's."""
+    for a in SPELLINGS:
+        for b in SPELLINGS:
+            assert xnp.can_cast(a, b, casting=casting) == np.can_cast(a, b, casting), (a, b)
+
+
+def test_can_cast_spellings_safe():
+    """'safe' follows crossops's table (which differs from NumPy's in places): a code asks
+    what its dtype's name asks."""
+    for a in SPELLINGS:
+        for b in SPELLINGS:
+            assert xnp.can_cast(a, b) == xnp.can_cast(np.dtype(a).name, np.dtype(b).name)
+    assert xnp.can_cast("i4", "f8") and not xnp.can_cast("f8", "i4")
+    assert xnp.can_cast("?", "b1") and not xnp.can_cast("i1", "?")
+    with pytest.raises(TypeError):  # NumPy 2's: a Python scalar is not a dtype
+        xnp.can_cast(1, "i4")
+    with pytest.raises(TypeError):  # a code of a dtype crossops lacks (NumPy's str)
+        xnp.can_cast("U4", "i4")
 
 
 @pytest.mark.parametrize("case", sorted(c for c in DTYPE_CALLS if c.startswith("issubdtype")))

@@ -127,6 +127,12 @@ def _compute_name(dtype) -> str:
             name = getattr(dtype, "__name__", None) or str(dtype)
     name = name.removeprefix("torch.").removeprefix("jnp.")
     name = _ALIASES.get(name, name)
+    if name not in _KIND and isinstance(dtype, str):  # NumPy's codes: 'i4', '?', '<f8', 'e'
+        import numpy as np
+        try:
+            name = np.dtype(dtype).name
+        except TypeError:
+            pass
     if name not in _KIND:
         raise TypeError(
             f"unknown dtype {dtype!r}; crossops knows {', '.join(DTYPE_NAMES)}"

@@ -39,6 +39,7 @@ from .numpy import _linalg_ops, _ops  # noqa: F401
 # builtins the bodies use, under names no op shadows
 _TYPE = type
 _MAP = map
+_SEQS = (list, tuple)  # the sequences whose items key a call
 _PY = (bool, int, float)  # the Python scalars, weak in Keras's promotion
 
 __all__ = [
@@ -2996,7 +2997,7 @@ def concatenate(xs: Sequence[ArrayLike], axis: int | None = 0) -> Array:
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
         _refuse_bool_axis('concatenate', 'axis', axis)
     try:
-        _key = (*_MAP(_TYPE, arrays),)
+        _key = (*(_MAP(_TYPE, arrays) if _TYPE(arrays) in _SEQS else (_TYPE(arrays),)),)
         try:
             _fn = _concatenate.cache[_key]
         except KeyError:
@@ -4058,7 +4059,7 @@ def dstack(xs: Sequence[ArrayLike]) -> Array:
     tup = xs
     tup = _kd.promoted_sequence(tup)
     try:
-        _key = (*_MAP(_TYPE, tup),)
+        _key = (*(_MAP(_TYPE, tup) if _TYPE(tup) in _SEQS else (_TYPE(tup),)),)
         try:
             _fn = _dstack.cache[_key]
         except KeyError:
@@ -5474,7 +5475,7 @@ def hstack(xs: Sequence[ArrayLike]) -> Array:
     casting = 'same_kind'
     tup = _kd.promoted_sequence(tup)
     try:
-        _key = (*_MAP(_TYPE, tup),)
+        _key = (*(_MAP(_TYPE, tup) if _TYPE(tup) in _SEQS else (_TYPE(tup),)),)
         try:
             _fn = _hstack.cache[_key]
         except KeyError:
@@ -7869,7 +7870,9 @@ _nanpercentile = _bind('nanpercentile', {})
 def nanpercentile(
         x: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None,
         method: Literal[
-            "linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf"] = 'linear',
+            "linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf",
+            "averaged_inverted_cdf", "closest_observation", "interpolated_inverted_cdf", "hazen",
+            "weibull", "median_unbiased", "normal_unbiased"] = 'linear',
         keepdims: bool = False,
 ) -> Array:
     """Percentiles of the data along the given axes, ignoring NaN.
@@ -7885,12 +7888,16 @@ def nanpercentile(
         Percentile or percentiles to compute, in [0, 100]: a number, a sequence or an array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
-    method : {'linear', 'lower', 'higher', 'nearest', 'midpoint', 'inverted_cdf'}, default
-        'linear'
+    method : {'linear', 'lower', 'higher', 'nearest', 'midpoint', 'inverted_cdf',
+        'averaged_inverted_cdf', 'closest_observation', 'interpolated_inverted_cdf', 'hazen',
+        'weibull', 'median_unbiased', 'normal_unbiased'}, default 'linear'
         How to pick a value between two data points: ``"linear"``, ``"lower"``,
-        ``"higher"``, ``"nearest"``, ``"midpoint"``, or ``"inverted_cdf"`` (the first sorted
-        value whose cumulative share of the weights reaches q; x's dtype; the one method
-        that takes ``weights``).
+        ``"higher"``, ``"nearest"``, ``"midpoint"``, ``"inverted_cdf"`` (the first sorted
+        value whose cumulative share of the weights reaches q; the one method that takes
+        ``weights``), or NumPy's other methods of Hyndman and Fan:
+        ``"averaged_inverted_cdf"``, ``"closest_observation"``,
+        ``"interpolated_inverted_cdf"``, ``"hazen"``, ``"weibull"``, ``"median_unbiased"``,
+        ``"normal_unbiased"``.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
 
@@ -7996,7 +8003,9 @@ _nanquantile = _bind('nanquantile', {})
 def nanquantile(
         x: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None,
         method: Literal[
-            "linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf"] = 'linear',
+            "linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf",
+            "averaged_inverted_cdf", "closest_observation", "interpolated_inverted_cdf", "hazen",
+            "weibull", "median_unbiased", "normal_unbiased"] = 'linear',
         keepdims: bool = False,
 ) -> Array:
     """Quantiles of the data along the given axes, ignoring NaN.
@@ -8012,12 +8021,16 @@ def nanquantile(
         Quantile or quantiles to compute, in [0, 1]: a number, a sequence or an array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
-    method : {'linear', 'lower', 'higher', 'nearest', 'midpoint', 'inverted_cdf'}, default
-        'linear'
+    method : {'linear', 'lower', 'higher', 'nearest', 'midpoint', 'inverted_cdf',
+        'averaged_inverted_cdf', 'closest_observation', 'interpolated_inverted_cdf', 'hazen',
+        'weibull', 'median_unbiased', 'normal_unbiased'}, default 'linear'
         How to pick a value between two data points: ``"linear"``, ``"lower"``,
-        ``"higher"``, ``"nearest"``, ``"midpoint"``, or ``"inverted_cdf"`` (the first sorted
-        value whose cumulative share of the weights reaches q; x's dtype; the one method
-        that takes ``weights``).
+        ``"higher"``, ``"nearest"``, ``"midpoint"``, ``"inverted_cdf"`` (the first sorted
+        value whose cumulative share of the weights reaches q; the one method that takes
+        ``weights``), or NumPy's other methods of Hyndman and Fan:
+        ``"averaged_inverted_cdf"``, ``"closest_observation"``,
+        ``"interpolated_inverted_cdf"``, ``"hazen"``, ``"weibull"``, ``"median_unbiased"``,
+        ``"normal_unbiased"``.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
 
@@ -8689,7 +8702,9 @@ _percentile = _bind('percentile', {})
 def percentile(
         x: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None,
         method: Literal[
-            "linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf"] = 'linear',
+            "linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf",
+            "averaged_inverted_cdf", "closest_observation", "interpolated_inverted_cdf", "hazen",
+            "weibull", "median_unbiased", "normal_unbiased"] = 'linear',
         keepdims: bool = False,
 ) -> Array:
     """Percentiles of the data along the given axes.
@@ -8705,12 +8720,16 @@ def percentile(
         Percentile or percentiles to compute, in [0, 100]: a number, a sequence or an array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
-    method : {'linear', 'lower', 'higher', 'nearest', 'midpoint', 'inverted_cdf'}, default
-        'linear'
+    method : {'linear', 'lower', 'higher', 'nearest', 'midpoint', 'inverted_cdf',
+        'averaged_inverted_cdf', 'closest_observation', 'interpolated_inverted_cdf', 'hazen',
+        'weibull', 'median_unbiased', 'normal_unbiased'}, default 'linear'
         How to pick a value between two data points: ``"linear"``, ``"lower"``,
-        ``"higher"``, ``"nearest"``, ``"midpoint"``, or ``"inverted_cdf"`` (the first sorted
-        value whose cumulative share of the weights reaches q; x's dtype; the one method
-        that takes ``weights``).
+        ``"higher"``, ``"nearest"``, ``"midpoint"``, ``"inverted_cdf"`` (the first sorted
+        value whose cumulative share of the weights reaches q; the one method that takes
+        ``weights``), or NumPy's other methods of Hyndman and Fan:
+        ``"averaged_inverted_cdf"``, ``"closest_observation"``,
+        ``"interpolated_inverted_cdf"``, ``"hazen"``, ``"weibull"``, ``"median_unbiased"``,
+        ``"normal_unbiased"``.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
 
@@ -8924,7 +8943,9 @@ _quantile = _bind('quantile', {})
 def quantile(
         x: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None,
         method: Literal[
-            "linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf"] = 'linear',
+            "linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf",
+            "averaged_inverted_cdf", "closest_observation", "interpolated_inverted_cdf", "hazen",
+            "weibull", "median_unbiased", "normal_unbiased"] = 'linear',
         keepdims: bool = False,
 ) -> Array:
     """Quantiles of the data along the given axes.
@@ -8940,12 +8961,16 @@ def quantile(
         Quantile or quantiles to compute, in [0, 1]: a number, a sequence or an array.
     axis : Axis, default None
         Axis or axes along which to operate; None means all axes.
-    method : {'linear', 'lower', 'higher', 'nearest', 'midpoint', 'inverted_cdf'}, default
-        'linear'
+    method : {'linear', 'lower', 'higher', 'nearest', 'midpoint', 'inverted_cdf',
+        'averaged_inverted_cdf', 'closest_observation', 'interpolated_inverted_cdf', 'hazen',
+        'weibull', 'median_unbiased', 'normal_unbiased'}, default 'linear'
         How to pick a value between two data points: ``"linear"``, ``"lower"``,
-        ``"higher"``, ``"nearest"``, ``"midpoint"``, or ``"inverted_cdf"`` (the first sorted
-        value whose cumulative share of the weights reaches q; x's dtype; the one method
-        that takes ``weights``).
+        ``"higher"``, ``"nearest"``, ``"midpoint"``, ``"inverted_cdf"`` (the first sorted
+        value whose cumulative share of the weights reaches q; the one method that takes
+        ``weights``), or NumPy's other methods of Hyndman and Fan:
+        ``"averaged_inverted_cdf"``, ``"closest_observation"``,
+        ``"interpolated_inverted_cdf"``, ``"hazen"``, ``"weibull"``, ``"median_unbiased"``,
+        ``"normal_unbiased"``.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
 
@@ -10087,7 +10112,7 @@ def stack(x: Sequence[ArrayLike], axis: int = 0) -> Array:
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
         _refuse_bool_axis('stack', 'axis', axis)
     try:
-        _key = (*_MAP(_TYPE, arrays),)
+        _key = (*(_MAP(_TYPE, arrays) if _TYPE(arrays) in _SEQS else (_TYPE(arrays),)),)
         try:
             _fn = _stack.cache[_key]
         except KeyError:
@@ -11370,7 +11395,7 @@ def vstack(xs: Sequence[ArrayLike]) -> Array:
     casting = 'same_kind'
     tup = _kd.promoted_sequence(tup)
     try:
-        _key = (*_MAP(_TYPE, tup),)
+        _key = (*(_MAP(_TYPE, tup) if _TYPE(tup) in _SEQS else (_TYPE(tup),)),)
         try:
             _fn = _vstack.cache[_key]
         except KeyError:

@@ -43,6 +43,7 @@ _GENERIC = _G0 | _G1 | _G2
 # builtins the bodies use, under names no op shadows
 _TYPE = type
 _MAP = map
+_SEQS = (list, tuple)  # the sequences whose items key a call
 
 __all__ = [
     'cond', 'switch', 'while_loop', 'fori_loop', 'scan', 'associative_scan', 'map',

@@ -36,6 +36,7 @@ _GENERIC = _G0
 # builtins the bodies use, under names no op shadows
 _TYPE = type
 _MAP = map
+_SEQS = (list, tuple)  # the sequences whose items key a call
 
 __all__ = [
     'affine_transform', 'crop_images', 'elastic_transform', 'extract_patches',

@@ -38,6 +38,7 @@ _GENERIC = _G0
 # builtins the bodies use, under names no op shadows
 _TYPE = type
 _MAP = map
+_SEQS = (list, tuple)  # the sequences whose items key a call
 
 __all__ = [
     'logsumexp', 'rsqrt', 'erf', 'erfc', 'erfinv', 'gammainc', 'top_k', 'in_top_k',
@@ -860,7 +861,7 @@ def istft(
     True
     """
     try:
-        _key = (_TYPE(window), *_MAP(_TYPE, x))
+        _key = (_TYPE(window), *(_MAP(_TYPE, x) if _TYPE(x) in _SEQS else (_TYPE(x),)))
         try:
             _fn = _istft.cache[_key]
         except KeyError:
@@ -902,7 +903,7 @@ def fft(x: Sequence[ArrayLike]) -> tuple[Array, Array]:
     (array([10., -2., -2., -2.]), array([ 0.,  2.,  0., -2.]))
     """
     try:
-        _key = (*_MAP(_TYPE, x),)
+        _key = (*(_MAP(_TYPE, x) if _TYPE(x) in _SEQS else (_TYPE(x),)),)
         try:
             _fn = _fft.cache[_key]
         except KeyError:
@@ -942,7 +943,7 @@ def fft2(x: Sequence[ArrayLike]) -> tuple[Array, Array]:
            [0., 0.]]))
     """
     try:
-        _key = (*_MAP(_TYPE, x),)
+        _key = (*(_MAP(_TYPE, x) if _TYPE(x) in _SEQS else (_TYPE(x),)),)
         try:
             _fn = _fft2.cache[_key]
         except KeyError:
@@ -982,7 +983,7 @@ def ifft2(x: Sequence[ArrayLike]) -> tuple[Array, Array]:
            [0., 0.]]))
     """
     try:
-        _key = (*_MAP(_TYPE, x),)
+        _key = (*(_MAP(_TYPE, x) if _TYPE(x) in _SEQS else (_TYPE(x),)),)
         try:
             _fn = _ifft2.cache[_key]
         except KeyError:
@@ -1070,7 +1071,7 @@ def irfft(x: Sequence[ArrayLike], fft_length: int | None = None) -> Array:
     array([1., 2., 3.])
     """
     try:
-        _key = (*_MAP(_TYPE, x),)
+        _key = (*(_MAP(_TYPE, x) if _TYPE(x) in _SEQS else (_TYPE(x),)),)
         try:
             _fn = _irfft.cache[_key]
         except KeyError:

@@ -42,6 +42,7 @@ _ORDERS = _forms.ORDERS  # NumPy's order=, taken as it is
 # builtins the bodies use, under names no op shadows
 _TYPE = type
 _MAP = map
+_SEQS = (list, tuple)  # the sequences whose items key a call
 
 __all__ = [
     'fft', 'fftfreq', 'fftn', 'fftshift', 'hfft', 'ifft', 'ifftn', 'ifftshift', 'ihfft',

@@ -643,13 +643,29 @@ def _check_casts(op: str, arrays, target: str, casting: str) -> None:
 
 
 def _kind_rank(name: str) -> int:
+    """NumPy's order of kinds for casting='same_kind': bool < unsigned < signed integer <
+    float < complex (a cast to a later kind, or within one, is of the same kind)."""
     if name == "bool":
         return 0
-    if name.startswith(("int", "uint")):
+    if name.startswith("uint"):
         return 1
-    if name.startswith(("float", "bfloat")):
+    if name.startswith("int"):
         return 2
-    return 3
+    if name.startswith(("float", "bfloat")):
+        return 3
+    return 4
+
+
+def _native_order(dtype) -> bool:
+    """Whether a dtype (a NumPy dtype or spelling: ``'>i4'`` is not) is in the machine's
+    byte order; every other backend's dtype is."""
+    import numpy as np
+    if isinstance(dtype, str | np.dtype):
+        try:
+            return np.dtype(dtype).isnative
+        except TypeError:
+            return True
+    return True
 
 
 def can_cast(from_, to, casting: str) -> bool:
@@ -668,18 +684,19 @@ def can_cast(from_, to, casting: str) -> bool:
     from ..backends._common import not_a_dtype, refuse_array_dtype
     refuse_array_dtype("can_cast", "to", to)
     xnp = _xnp()
-    src = dtype_name(from_.dtype if not_a_dtype(from_) else from_)
-    dst = dtype_name(to)
+    if not_a_dtype(from_):
+        from_ = from_.dtype
+    src, dst = dtype_name(from_), dtype_name(to)
     if casting == "unsafe":
         return True
-    if casting in ("no", "equiv"):
+    if casting == "no":  # the same dtype in the same byte order ('equiv' allows a swap)
+        return src == dst and _native_order(from_) == _native_order(to)
+    if casting == "equiv":
         return src == dst
     if xnp.can_cast(src, dst):
         return True
     if casting == "safe":  # (concatenate's, stack's and einsum's casting='safe')
         return False
-    if src.startswith("uint") and dst.startswith("int"):
-        return True  # same kind in NumPy's table: integers
     return _kind_rank(src) <= _kind_rank(dst)
 
 

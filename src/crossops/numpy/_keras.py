@@ -433,6 +433,8 @@ def ldexp(x1, x2):
         e = xnp.astype(xnp.clip(xnp.astype(x2, wide_int), -span, span), work)
     else:
         e = _c(float(max(-span, min(span, int(x2)))), y)
+    if name == "float64":  # (below its normal numbers a product may round: one does)
+        return _ldexp_float64(y, e)
     # 2**e in four parts of e's sign (a quarter each, the rest last), so that none
     # overflows where the result does not
     part = xnp.trunc(e * _c(0.25, y))
@@ -440,6 +442,25 @@ def ldexp(x1, x2):
     step = xnp.pow(two, part)
     out = y * step * step * step * xnp.pow(two, e - _c(3.0, y) * part)
     return xnp.astype(out, name) if work != name else out
+
+
+def _ldexp_float64(y, e):
+    """``y * 2**e`` of float64 ``y`` and whole float64 ``e`` (clamped to the span), rounded
+    once, as NumPy's: scaled first in three exact steps (up, or down to no lower than the
+    normal numbers, by y's exponent from ``log2``, which may be one off), then once by the
+    rest (the one rounding, where the result is subnormal). Where subnormals are flushed
+    (XLA and TensorFlow on CPU) the result is that of y flushed."""
+    xnp = _xnp()
+    size = xnp.abs(y)
+    zero = size == 0
+    lg = xnp.floor(xnp.log2(xnp.where(zero, xnp.ones_like(size), size)))  # (no log of 0)
+    # (0, inf and nan: all of e in the three steps, as nothing rounds)
+    lg = xnp.where(zero | ~xnp.isfinite(lg), xnp.full_like(lg, 2200.0), lg)
+    first = xnp.maximum(e, xnp.minimum(_c(0.0, y), _c(-1020.0, y) - lg))
+    part = xnp.trunc(first * _c(1 / 3, y))
+    two = xnp.full_like(y, 2.0)
+    step = xnp.pow(two, part)
+    return y * step * step * xnp.pow(two, first - _c(2.0, y) * part) * xnp.pow(two, e - first)
 
 
 #: a little more than the span of each float's exponents, from its largest finite value
@@ -574,78 +595,138 @@ def _keep(out, x_ndim, axes, keepdims, lead=()):
     return xnp.reshape(out, tuple(lead) + tuple(shape))
 
 
+#: NumPy's continuous methods of Hyndman and Fan: (alpha, beta) of the virtual index
+#: ``n*q + alpha + q*(1 - alpha - beta) - 1``
+_ALPHA_BETA = {"interpolated_inverted_cdf": (0.0, 1.0), "hazen": (0.5, 0.5),
+               "weibull": (0.0, 0.0), "median_unbiased": (1 / 3, 1 / 3),
+               "normal_unbiased": (3 / 8, 3 / 8)}
+#: the methods that pick an element of a (the result keeps an integer or bool a's dtype)
+_PICKING = ("inverted_cdf", "closest_observation", "lower", "higher", "nearest")
+_METHODS = ("linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf",
+            "averaged_inverted_cdf", "closest_observation", *_ALPHA_BETA)
+
+
 def _quantile(x, q, axis, method, keepdims, ignore_nan, op, weights=None):
     xnp = _xnp()
-    if _is_array(x) and _name(x) == "bool":  # NumPy: the methods that pick elements only
-        if method not in ("lower", "higher", "nearest", "inverted_cdf"):
+    if method not in _METHODS:
+        raise ValueError(f"{op}: method must be one of {', '.join(_METHODS)}; got {method!r}")
+    x = x if _is_array(x) else xnp.asarray(x)
+    if ignore_nan and None not in x.shape and math.prod(x.shape) == 0:
+        return _nan_of_empty(x, q, axis, keepdims, op)
+    if _name(x) == "bool":  # NumPy: the methods that pick elements only
+        sizes = [x.shape[a] for a in _axes(axis, x.ndim, op)]
+        if method not in _PICKING and (None in sizes or math.prod(sizes)):  # (no values:
+            # NumPy's IndexError first)
             raise TypeError(f"{op}: a has dtype bool and method {method!r} interpolates, "
-                            f"which subtracts bools (NumPy raises too); use method 'lower', "
-                            f"'higher', 'nearest' or 'inverted_cdf', or cast a to a number")
+                            f"which subtracts bools (NumPy raises too); use method "
+                            f"{', '.join(map(repr, _PICKING))}, or cast a to a number")
         out = _quantile(_in_wide_float(x), q, axis, method, keepdims, ignore_nan, op,
-                        weights)  # (0 and 1, exact in any float)
-        if math.prod(x.shape[a] for a in _axes(axis, x.ndim, op)) == 0:
-            return out  # NaN, in float64, as NumPy's nan-forms give it
+                        weights)  # (0 and 1, exact in any float; no values: IndexError)
         return xnp.astype(out, "bool")
     if weights is not None and method != "inverted_cdf":
         raise ValueError(f"only method 'inverted_cdf' takes weights (as in NumPy), got "
                          f"method={method!r}")
     if method == "inverted_cdf":
         return _inverted_cdf(x, q, axis, keepdims, ignore_nan, op, weights)
+    floating = _is_float(x) or _is_complex(x)
+    if not floating and method not in _PICKING:
+        x, floating = _in_wide_float(x), True  # an interpolation: NumPy's float64
+    y, kept_shape, axes = _flat_last(x, axis, op)
+    # the dtype the positions are computed in: an array q's as a's float; else NumPy's
+    # float64 (q a Python float: its weight rounds to a's float in the lerp only)
+    fl = y if floating and _is_array(q) else xnp.astype(y[..., :1], _wide_float(_backend(x)))
     scalar_q = not _is_array(q) and not isinstance(q, list | tuple)
-    qa = _weak(q, x) if scalar_q else xnp.astype(
-        q if _is_array(q) else _weak_list(q, x), _name(x))
+    qa = _weak(q, fl) if scalar_q else xnp.astype(
+        q if _is_array(q) else _weak_list(q, fl), _name(fl))
     qshape = tuple(qa.shape)
     qa = xnp.reshape(qa, (-1,))
-    y, kept_shape, axes = _flat_last(x, axis, op)
     n = y.shape[-1]
     if n == 0:  # nothing to reduce: NumPy's median and nan-forms give nan, the others fail
         if not (ignore_nan or op == "median"):
             raise IndexError(f"{op}: a has no elements along the axes to reduce; NumPy's "
                              f"{op} has none to take")
-        out = xnp.full(qshape + kept_shape, math.nan, dtype=x.dtype)
+        out = xnp.full(qshape + kept_shape, math.nan,
+                       dtype=_name(y) if floating else _name(fl))
         return _keep(out, x.ndim, axes, keepdims, lead=qshape)
-    nan = xnp.isnan(y)
-    if ignore_nan:
-        count = xnp.sum(xnp.astype(xnp.logical_not(nan), _name(x)), axis=-1, keepdims=True)
+    if floating:
+        nan = xnp.isnan(y)
+        y = xnp.sort(xnp.where(nan, xnp.full_like(y, math.inf), y), axis=-1)
     else:
-        count = xnp.full_like(y[..., :1], float(n))
-    y = xnp.sort(xnp.where(nan, xnp.full_like(y, math.inf), y), axis=-1)
-    pos = qa * (count - _c(1.0, x))  # (..., nq)
-    if method == "linear":
-        lo = xnp.floor(pos)
-    elif method == "lower":
-        lo = pos = xnp.floor(pos)
-    elif method == "higher":
-        lo = pos = xnp.ceil(pos)
-    elif method == "nearest":
-        lo = pos = xnp.round(pos)
-    elif method == "midpoint":
-        lo = xnp.floor(pos)
-        pos = lo + xnp.where(xnp.ceil(pos) > lo, _c(0.5, x), _c(0.0, x))
+        y = xnp.sort(y, axis=-1)
+    if ignore_nan and floating:
+        count = xnp.sum(xnp.astype(xnp.logical_not(nan), _name(fl)), axis=-1, keepdims=True)
     else:
-        raise ValueError(f"quantile: method must be one of linear, lower, higher, nearest, "
-                         f"midpoint, inverted_cdf; got {method!r}")
-    hi = xnp.minimum(lo + _c(1.0, x), xnp.maximum(count - _c(1.0, x), _c(0.0, x)))
-    lo = xnp.maximum(lo, _c(0.0, x))
-    ilo = xnp.astype(lo, "int64")
-    ihi = xnp.astype(hi, "int64")
-    a = xnp.take_along_axis(y, ilo, axis=-1)
-    b = xnp.take_along_axis(y, ihi, axis=-1)
-    # slices whose result is nan (a nan, or no values) read the infs that stand for nans:
-    # zeros there keep inf - inf, and a warning NumPy does not give, out of the lerp
-    bad = (count == _c(0.0, x)) if ignore_nan else xnp.any(nan, axis=-1, keepdims=True)
-    a = xnp.where(bad, xnp.zeros_like(a), a)
-    b = xnp.where(bad, xnp.zeros_like(b), b)
-    t = pos - lo
-    # NumPy's lerp: from the nearer end
-    diff = b - a
-    out = xnp.where(t >= _c(0.5, x), b - diff * (_c(1.0, x) - t), a + diff * t)
-    out = xnp.where(t == _c(0.0, x), a, out)
-    out = xnp.where(bad, xnp.full_like(out, math.nan), out)
+        count = xnp.full_like(fl[..., :1], float(n))
+    one, zero = _c(1.0, fl), _c(0.0, fl)
+    lo, t = _quantile_position(qa, count, method, fl)
+    last = xnp.maximum(count - one, zero)  # (a virtual index past either end: that end)
+    hi = xnp.minimum(lo + one, last)
+    lo = xnp.minimum(xnp.maximum(lo, zero), last)
+    a = xnp.take_along_axis(y, xnp.astype(lo, "int64"), axis=-1)
+    if not floating:  # an integer a, a picking method: the element, in a's dtype
+        out = a
+    else:
+        b = xnp.take_along_axis(y, xnp.astype(hi, "int64"), axis=-1)
+        # slices whose result is nan (a nan, or no values) read the infs that stand for
+        # nans: zeros there keep inf - inf, and a warning NumPy does not give, out of the lerp
+        bad = (count == zero) if ignore_nan else xnp.any(nan, axis=-1, keepdims=True)
+        a = xnp.where(bad, xnp.zeros_like(a), a)
+        b = xnp.where(bad, xnp.zeros_like(b), b)
+        # NumPy's lerp: from the nearer end
+        t = xnp.astype(t, _name(y))
+        diff = b - a
+        out = xnp.where(t >= _c(0.5, y), b - diff * (_c(1.0, y) - t), a + diff * t)
+        out = xnp.where(t == _c(0.0, y), a, out)
+        out = xnp.where(bad, xnp.full_like(out, math.nan), out)
     # (kept..., nq) -> (q..., kept...)
     out = xnp.permute_dims(out, (out.ndim - 1,) + tuple(range(out.ndim - 1)))
     out = xnp.reshape(out, qshape + kept_shape)
     return _keep(out, x.ndim, axes, keepdims, lead=qshape)
+
+
+def _nan_of_empty(x, q, axis, keepdims, op):
+    """The nan-forms' result where ``x`` has no elements, whatever the method (NumPy's:
+    NaN, in x's float or float64 for bool and integers; no values where the kept axes are
+    empty)."""
+    xnp = _xnp()
+    axes = _axes(axis, x.ndim, op)
+    qshape = tuple(q.shape) if _is_array(q) else tuple(xnp.asarray(q).shape)
+    shape = tuple(1 if i in axes else d for i, d in enumerate(x.shape) if keepdims
+                  or i not in axes)
+    dtype = _name(x) if _is_float(x) else _wide_float(_backend(x))
+    return xnp.full(qshape + shape, math.nan, dtype=dtype, like=x)
+
+
+def _quantile_position(qa, count, method, fl):
+    """NumPy's virtual index of each quantile ``qa`` (..., nq) in a sorted slice of
+    ``count`` values, as the index of its lower element ``lo`` (a float, maybe -1) and the
+    weight ``t`` of the element after it, in the dtype of ``fl``."""
+    xnp = _xnp()
+    one, zero = _c(1.0, fl), _c(0.0, fl)
+    if method in _ALPHA_BETA:
+        alpha, beta = _ALPHA_BETA[method]
+        pos = count * qa + (_c(alpha, fl) + qa * _c(1.0 - alpha - beta, fl)) - one
+        lo = xnp.floor(pos)
+        return lo, pos - lo
+    if method == "averaged_inverted_cdf":  # the mean of two elements where n*q is whole
+        pos = count * qa - one
+        lo = xnp.floor(pos)
+        return lo, xnp.where(pos == lo, _c(0.5, fl), one)
+    if method == "closest_observation":  # the nearest element, an even one (1-based) at ties
+        pos = count * qa - _c(1.5, fl)
+        lo = xnp.floor(pos)
+        odd = xnp.remainder(lo, _c(2.0, fl)) == one
+        return xnp.where(xnp.logical_and(pos == lo, odd), lo, lo + one), xnp.zeros_like(pos)
+    pos = qa * (count - one)
+    if method == "linear":
+        lo = xnp.floor(pos)
+        return lo, pos - lo
+    if method == "midpoint":
+        lo = xnp.floor(pos)
+        return lo, xnp.where(xnp.ceil(pos) > lo, _c(0.5, fl), zero)
+    pick = {"lower": xnp.floor, "higher": xnp.ceil, "nearest": xnp.round}[method]
+    lo = pick(pos)
+    return lo, xnp.zeros_like(lo)
 
 
 def _quantile_weights(x, weights, axis, op):
@@ -1758,11 +1839,17 @@ def vander(x, N=None, increasing=False):
         return out if increasing else xnp.flip(out, axis=1)
 
 
-def _rows(seq):
+def _rows(seq, op: str, arg: str):
     """An array of one or more dimensions as the list of its rows along the first axis (the
-    sequence NumPy iterates); anything else as it is."""
+    sequence NumPy iterates); anything else as it is. The first axis must have a static
+    length (a ``tf.function`` input of unknown leading size has none)."""
     if _is_array(seq) and len(seq.shape):
-        return [seq[i] for i in range(seq.shape[0])]
+        n = seq.shape[0]
+        if n is None:
+            raise ValueError(f"{op}: {arg} is an array of unknown (symbolic) leading size; "
+                             f"give its length statically (a tf.function input_signature "
+                             f"with a known first dimension) or pass a list of arrays")
+        return [seq[i] for i in range(n)]
     return seq
 
 
@@ -1770,7 +1857,8 @@ def _rows(seq):
 def select(condlist, choicelist, default=0):
     from .._dtypes import result_name
     xnp = _xnp()
-    condlist, choicelist = _rows(condlist), _rows(choicelist)
+    condlist = _rows(condlist, "select", "condlist")
+    choicelist = _rows(choicelist, "select", "choicelist")
     if not isinstance(condlist, list | tuple) or not isinstance(choicelist, list | tuple):
         raise TypeError(f"select: condlist and choicelist must be lists (or tuples) of arrays, "
                         f"or arrays of one or more dimensions, got {type(condlist).__name__} "

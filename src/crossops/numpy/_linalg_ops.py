@@ -43,6 +43,7 @@ _ORDERS = _forms.ORDERS  # NumPy's order=, taken as it is
 # builtins the bodies use, under names no op shadows
 _TYPE = type
 _MAP = map
+_SEQS = (list, tuple)  # the sequences whose items key a call
 
 __all__ = [
     'cholesky', 'cross', 'det', 'diagonal', 'eig', 'eigh', 'eigvals', 'eigvalsh', 'inv',
@@ -1594,7 +1595,10 @@ def jvp(
     (18.0, 12.0)
     """
     try:
-        _key = (*_MAP(_TYPE, primals), *_MAP(_TYPE, tangents))
+        _key = (
+            *(_MAP(_TYPE, primals) if _TYPE(primals) in _SEQS else (_TYPE(primals),)),
+            *(_MAP(_TYPE, tangents) if _TYPE(tangents) in _SEQS else (_TYPE(tangents),)),
+        )
         try:
             _fn = _jvp.cache[_key]
         except KeyError:
@@ -1700,7 +1704,7 @@ def multi_dot(arrays: Sequence[ArrayLike], *, out: Any = None) -> Array:
     np.float64(11.0)
     """
     try:
-        _key = (*_MAP(_TYPE, arrays),)
+        _key = (*(_MAP(_TYPE, arrays) if _TYPE(arrays) in _SEQS else (_TYPE(arrays),)),)
         try:
             _fn = _multi_dot.cache[_key]
         except KeyError:

@@ -49,6 +49,7 @@ _ORDERS = _forms.ORDERS  # NumPy's order=, taken as it is
 # builtins the bodies use, under names no op shadows
 _TYPE = type
 _MAP = map
+_SEQS = (list, tuple)  # the sequences whose items key a call
 
 __all__ = [
     'arange', 'asarray', 'empty', 'empty_like', 'eye', 'from_dlpack', 'full', 'full_like',
@@ -7153,7 +7154,7 @@ def concat(
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
         _refuse_bool_axis('concat', 'axis', axis)
     try:
-        _key = (*_MAP(_TYPE, arrays),)
+        _key = (*(_MAP(_TYPE, arrays) if _TYPE(arrays) in _SEQS else (_TYPE(arrays),)),)
         try:
             _fn = _concat.cache[_key]
         except KeyError:
@@ -7662,7 +7663,7 @@ def stack(
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
         _refuse_bool_axis('stack', 'axis', axis)
     try:
-        _key = (*_MAP(_TYPE, arrays),)
+        _key = (*(_MAP(_TYPE, arrays) if _TYPE(arrays) in _SEQS else (_TYPE(arrays),)),)
         try:
             _fn = _stack.cache[_key]
         except KeyError:
@@ -11700,7 +11701,9 @@ def ravel_multi_index(
     array([22, 36])
     """
     try:
-        _key = (*_MAP(_TYPE, multi_index),)
+        _key = (
+            *(_MAP(_TYPE, multi_index) if _TYPE(multi_index) in _SEQS else (_TYPE(multi_index),)),
+        )
         try:
             _fn = _ravel_multi_index.cache[_key]
         except KeyError:
@@ -15425,7 +15428,9 @@ def quantile(
         a: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None, out: Any = None,
         overwrite_input: bool = False,
         method: Literal[
-            "linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf"] = 'linear',
+            "linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf",
+            "averaged_inverted_cdf", "closest_observation", "interpolated_inverted_cdf", "hazen",
+            "weibull", "median_unbiased", "normal_unbiased"] = 'linear',
         keepdims: bool = False, *, weights: ArrayLike | None = None,
 ) -> Array:
     """Quantiles of the data along the given axes.
@@ -15434,8 +15439,10 @@ def quantile(
     says what to do between two values: ``"linear"`` interpolates, ``"lower"`` and
     ``"higher"`` take the value below or above, ``"nearest"`` the nearer one (the even
     index at a tie), ``"midpoint"`` their mean. Any NaN in a slice makes its quantiles
-    NaN (see ``nanquantile``). The result has a's floating dtype, as in Keras: give
-    floating a (integer arrays fail on PyTorch and TensorFlow). q is not checked: give
+    NaN (see ``nanquantile``). The result has a's floating dtype; an integer or bool a
+    keeps its dtype under the methods that pick an element (``"lower"``, ``"higher"``,
+    ``"nearest"``, ``"inverted_cdf"``, ``"closest_observation"``) and gives NumPy's float64
+    under the others (bool refuses them: TypeError, as NumPy's). q is not checked: give
     values in [0, 1].
 
     Parameters
@@ -15451,12 +15458,16 @@ def quantile(
     overwrite_input : bool, default False
         Taken for NumPy's signature: crossops never writes into its input, whichever is
         given.
-    method : {'linear', 'lower', 'higher', 'nearest', 'midpoint', 'inverted_cdf'}, default
-        'linear'
+    method : {'linear', 'lower', 'higher', 'nearest', 'midpoint', 'inverted_cdf',
+        'averaged_inverted_cdf', 'closest_observation', 'interpolated_inverted_cdf', 'hazen',
+        'weibull', 'median_unbiased', 'normal_unbiased'}, default 'linear'
         How to pick a value between two data points: ``"linear"``, ``"lower"``,
-        ``"higher"``, ``"nearest"``, ``"midpoint"``, or ``"inverted_cdf"`` (the first sorted
-        value whose cumulative share of the weights reaches q; a's dtype; the one method
-        that takes ``weights``).
+        ``"higher"``, ``"nearest"``, ``"midpoint"``, ``"inverted_cdf"`` (the first sorted
+        value whose cumulative share of the weights reaches q; the one method that takes
+        ``weights``), or NumPy's other methods of Hyndman and Fan:
+        ``"averaged_inverted_cdf"``, ``"closest_observation"``,
+        ``"interpolated_inverted_cdf"``, ``"hazen"``, ``"weibull"``, ``"median_unbiased"``,
+        ``"normal_unbiased"``.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
     weights : ArrayLike | None, default None
@@ -15514,7 +15525,9 @@ def nanquantile(
         a: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None, out: Any = None,
         overwrite_input: bool = False,
         method: Literal[
-            "linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf"] = 'linear',
+            "linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf",
+            "averaged_inverted_cdf", "closest_observation", "interpolated_inverted_cdf", "hazen",
+            "weibull", "median_unbiased", "normal_unbiased"] = 'linear',
         keepdims: bool = _forms.NoValue(False), *, weights: ArrayLike | None = None,
 ) -> Array:
     """Quantiles of the data along the given axes, ignoring NaN.
@@ -15535,12 +15548,16 @@ def nanquantile(
     overwrite_input : bool, default False
         Taken for NumPy's signature: crossops never writes into its input, whichever is
         given.
-    method : {'linear', 'lower', 'higher', 'nearest', 'midpoint', 'inverted_cdf'}, default
-        'linear'
+    method : {'linear', 'lower', 'higher', 'nearest', 'midpoint', 'inverted_cdf',
+        'averaged_inverted_cdf', 'closest_observation', 'interpolated_inverted_cdf', 'hazen',
+        'weibull', 'median_unbiased', 'normal_unbiased'}, default 'linear'
         How to pick a value between two data points: ``"linear"``, ``"lower"``,
-        ``"higher"``, ``"nearest"``, ``"midpoint"``, or ``"inverted_cdf"`` (the first sorted
-        value whose cumulative share of the weights reaches q; a's dtype; the one method
-        that takes ``weights``).
+        ``"higher"``, ``"nearest"``, ``"midpoint"``, ``"inverted_cdf"`` (the first sorted
+        value whose cumulative share of the weights reaches q; the one method that takes
+        ``weights``), or NumPy's other methods of Hyndman and Fan:
+        ``"averaged_inverted_cdf"``, ``"closest_observation"``,
+        ``"interpolated_inverted_cdf"``, ``"hazen"``, ``"weibull"``, ``"median_unbiased"``,
+        ``"normal_unbiased"``.
     keepdims : bool, default <no value> (taken as False)
         If True, the reduced axes are kept in the result with size one.
     weights : ArrayLike | None, default None
@@ -15592,7 +15609,9 @@ def percentile(
         a: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None, out: Any = None,
         overwrite_input: bool = False,
         method: Literal[
-            "linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf"] = 'linear',
+            "linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf",
+            "averaged_inverted_cdf", "closest_observation", "interpolated_inverted_cdf", "hazen",
+            "weibull", "median_unbiased", "normal_unbiased"] = 'linear',
         keepdims: bool = False, *, weights: ArrayLike | None = None,
 ) -> Array:
     """Percentiles of the data along the given axes.
@@ -15613,12 +15632,16 @@ def percentile(
     overwrite_input : bool, default False
         Taken for NumPy's signature: crossops never writes into its input, whichever is
         given.
-    method : {'linear', 'lower', 'higher', 'nearest', 'midpoint', 'inverted_cdf'}, default
-        'linear'
+    method : {'linear', 'lower', 'higher', 'nearest', 'midpoint', 'inverted_cdf',
+        'averaged_inverted_cdf', 'closest_observation', 'interpolated_inverted_cdf', 'hazen',
+        'weibull', 'median_unbiased', 'normal_unbiased'}, default 'linear'
         How to pick a value between two data points: ``"linear"``, ``"lower"``,
-        ``"higher"``, ``"nearest"``, ``"midpoint"``, or ``"inverted_cdf"`` (the first sorted
-        value whose cumulative share of the weights reaches q; a's dtype; the one method
-        that takes ``weights``).
+        ``"higher"``, ``"nearest"``, ``"midpoint"``, ``"inverted_cdf"`` (the first sorted
+        value whose cumulative share of the weights reaches q; the one method that takes
+        ``weights``), or NumPy's other methods of Hyndman and Fan:
+        ``"averaged_inverted_cdf"``, ``"closest_observation"``,
+        ``"interpolated_inverted_cdf"``, ``"hazen"``, ``"weibull"``, ``"median_unbiased"``,
+        ``"normal_unbiased"``.
     keepdims : bool, default False
         If True, the reduced axes are kept in the result with size one.
     weights : ArrayLike | None, default None
@@ -15670,7 +15693,9 @@ def nanpercentile(
         a: ArrayLike, q: float | Sequence[float] | ArrayLike, axis: Axis = None, out: Any = None,
         overwrite_input: bool = False,
         method: Literal[
-            "linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf"] = 'linear',
+            "linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf",
+            "averaged_inverted_cdf", "closest_observation", "interpolated_inverted_cdf", "hazen",
+            "weibull", "median_unbiased", "normal_unbiased"] = 'linear',
         keepdims: bool = _forms.NoValue(False), *, weights: ArrayLike | None = None,
 ) -> Array:
     """Percentiles of the data along the given axes, ignoring NaN.
@@ -15690,12 +15715,16 @@ def nanpercentile(
     overwrite_input : bool, default False
         Taken for NumPy's signature: crossops never writes into its input, whichever is
         given.
-    method : {'linear', 'lower', 'higher', 'nearest', 'midpoint', 'inverted_cdf'}, default
-        'linear'
+    method : {'linear', 'lower', 'higher', 'nearest', 'midpoint', 'inverted_cdf',
+        'averaged_inverted_cdf', 'closest_observation', 'interpolated_inverted_cdf', 'hazen',
+        'weibull', 'median_unbiased', 'normal_unbiased'}, default 'linear'
         How to pick a value between two data points: ``"linear"``, ``"lower"``,
-        ``"higher"``, ``"nearest"``, ``"midpoint"``, or ``"inverted_cdf"`` (the first sorted
-        value whose cumulative share of the weights reaches q; a's dtype; the one method
-        that takes ``weights``).
+        ``"higher"``, ``"nearest"``, ``"midpoint"``, ``"inverted_cdf"`` (the first sorted
+        value whose cumulative share of the weights reaches q; the one method that takes
+        ``weights``), or NumPy's other methods of Hyndman and Fan:
+        ``"averaged_inverted_cdf"``, ``"closest_observation"``,
+        ``"interpolated_inverted_cdf"``, ``"hazen"``, ``"weibull"``, ``"median_unbiased"``,
+        ``"normal_unbiased"``.
     keepdims : bool, default <no value> (taken as False)
         If True, the reduced axes are kept in the result with size one.
     weights : ArrayLike | None, default None
@@ -17593,7 +17622,7 @@ def hstack(
            [2, 4]])
     """
     try:
-        _key = (*_MAP(_TYPE, tup),)
+        _key = (*(_MAP(_TYPE, tup) if _TYPE(tup) in _SEQS else (_TYPE(tup),)),)
         try:
             _fn = _hstack.cache[_key]
         except KeyError:
@@ -17648,7 +17677,7 @@ def vstack(
            [5, 6]])
     """
     try:
-        _key = (*_MAP(_TYPE, tup),)
+        _key = (*(_MAP(_TYPE, tup) if _TYPE(tup) in _SEQS else (_TYPE(tup),)),)
         try:
             _fn = _vstack.cache[_key]
         except KeyError:
@@ -17692,7 +17721,7 @@ def dstack(tup: Sequence[ArrayLike]) -> Array:
     (2, 2, 2)
     """
     try:
-        _key = (*_MAP(_TYPE, tup),)
+        _key = (*(_MAP(_TYPE, tup) if _TYPE(tup) in _SEQS else (_TYPE(tup),)),)
         try:
             _fn = _dstack.cache[_key]
         except KeyError:
@@ -17735,7 +17764,7 @@ def column_stack(tup: Sequence[ArrayLike]) -> Array:
            [2, 6]])
     """
     try:
-        _key = (*_MAP(_TYPE, tup),)
+        _key = (*(_MAP(_TYPE, tup) if _TYPE(tup) in _SEQS else (_TYPE(tup),)),)
         try:
             _fn = _column_stack.cache[_key]
         except KeyError:
@@ -17797,7 +17826,7 @@ def concatenate(
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
         _refuse_bool_axis('concatenate', 'axis', axis)
     try:
-        _key = (*_MAP(_TYPE, arrays),)
+        _key = (*(_MAP(_TYPE, arrays) if _TYPE(arrays) in _SEQS else (_TYPE(arrays),)),)
         try:
             _fn = _concatenate.cache[_key]
         except KeyError:
@@ -18592,7 +18621,10 @@ def select(
     array([ 0,  1,  2,  3, -1, -1])
     """
     try:
-        _key = (*_MAP(_TYPE, condlist), *_MAP(_TYPE, choicelist))
+        _key = (
+            *(_MAP(_TYPE, condlist) if _TYPE(condlist) in _SEQS else (_TYPE(condlist),)),
+            *(_MAP(_TYPE, choicelist) if _TYPE(choicelist) in _SEQS else (_TYPE(choicelist),)),
+        )
         try:
             _fn = _select.cache[_key]
         except KeyError:

@@ -40,6 +40,7 @@ _GENERIC = _G0
 # builtins the bodies use, under names no op shadows
 _TYPE = type
 _MAP = map
+_SEQS = (list, tuple)  # the sequences whose items key a call
 
 __all__ = [
     'normal', 'uniform', 'truncated_normal', 'randint', 'categorical', 'dropout', 'shuffle',

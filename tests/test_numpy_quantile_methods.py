@@ -1,0 +1,93 @@
+"""NumPy 2's thirteen quantile methods in crossops.numpy's ``quantile``, ``nanquantile``,
+``percentile`` and ``nanpercentile`` on every backend, eager and compiled (issue 12): the
+same values bit for bit and the same dtype as NumPy's, integers kept by the methods that
+pick an element and float64 from the others, NaN from the nan-forms of empty input.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import crossops
+import crossops.numpy as xnp
+
+from .backends import backend_context, name_of, to_backend, to_numpy
+
+METHODS = ("inverted_cdf", "averaged_inverted_cdf", "closest_observation",
+           "interpolated_inverted_cdf", "hazen", "weibull", "linear", "median_unbiased",
+           "normal_unbiased", "lower", "higher", "midpoint", "nearest")
+Q = [0.0, 0.1, 0.25, 0.4, 0.5, 0.75, 0.9, 1.0]  # (ties of the virtual index at 0.25, 0.5)
+DATA = {
+    "int32": np.array([[3, 1, 7, 2, 2, 8], [9, -4, 0, 5, 5, 5]], np.int32),
+    "float64": np.array([[0.5, -1.25, 3.0, 2.0, 2.0, 7.5], [9.0, -4.0, 0.0, 5.0, 1e-300, 6.0]]),
+    "float64, NaN": np.array([[np.nan, 2.5, 1.0, np.nan], [2.0, -1.0, 0.5, 3.0]]),
+}
+
+
+def _same(got, want):
+    got = np.asarray(got)
+    assert got.shape == want.shape, (got.shape, want.shape)
+    assert name_of(got.dtype) == name_of(want.dtype), (got.dtype, want.dtype)
+    np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_quantile_methods_as_numpy(backend, method):
+    if method == "inverted_cdf" and backend != "numpy":
+        pytest.skip("slow on the other backends' eager ops; test_numpy_bool_inputs and the "
+                    "conformance suite cover it there")
+    # (the other backends' eager ops are slow: NumPy takes every form, they two)
+    calls = (("quantile", Q, 1), ("nanpercentile", [0, 40, 50, 100], None))
+    if backend == "numpy":
+        calls += (("nanquantile", Q, None), ("percentile", 40, 1))
+    with backend_context(backend):
+        for data in sorted(DATA) if backend == "numpy" else ("int32", "float64, NaN"):
+            x = DATA[data]
+            a = to_backend(backend, x)
+            for name, q, axis in calls:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # (NumPy's warning of a NaN slice)
+                    want = np.asarray(getattr(np, name)(x, q, axis=axis, method=method))
+                _same(to_numpy(getattr(xnp, name)(a, q, axis=axis, method=method)), want)
+
+
+def test_quantile_methods_compiled(backend):
+    if backend == "numpy":
+        pytest.skip("crossops.jit compiles nothing on numpy (the eager test covers it)")
+    x, f = DATA["int32"], DATA["float64"]
+
+    def two(a, b):  # (one compiled function: torch.compile takes seconds for each)
+        return (xnp.quantile(a, 0.4, axis=1, method="closest_observation"),
+                xnp.percentile(b, 25.0, axis=1, method="hazen"))
+
+    with backend_context(backend):
+        got = [to_numpy(r) for r in crossops.jit(two)(to_backend(backend, x),
+                                                       to_backend(backend, f))]
+    _same(got[0], np.quantile(x, 0.4, axis=1, method="closest_observation"))
+    _same(got[1], np.percentile(f, 25.0, axis=1, method="hazen"))
+
+
+@pytest.mark.parametrize("dt", ["bool", "int8", "float32"])
+def test_nan_forms_of_empty_input_as_numpy(backend, dt):
+    """No elements at all: NaN in a's float (float64 for bool and integers), whatever the
+    method and whichever axes are reduced (an empty inner axis, or only a kept one)."""
+    for shape, axis in (((2, 0), 1), ((0, 3), 0), ((2, 0), 0), ((2, 0, 3), 1), ((3, 0), None)):
+        x = np.zeros(shape, dt)
+        for method in ("lower", "inverted_cdf", "linear"):
+            for keepdims in (False, True):
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    want = np.asarray(np.nanquantile(x, 0.5, axis=axis, method=method,
+                                                     keepdims=keepdims))
+                with backend_context(backend):
+                    got = to_numpy(xnp.nanquantile(to_backend(backend, x), 0.5, axis=axis,
+                                                   method=method, keepdims=keepdims))
+                _same(got, want)
+
+
+def test_unknown_method_names_the_methods():
+    with pytest.raises(ValueError, match="quantile: method must be one of linear"):
+        xnp.quantile(np.arange(3.0), 0.5, method="cubic")
