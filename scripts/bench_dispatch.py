@@ -24,7 +24,8 @@ calls are the generated Python functions). Each call's result is checked against
 crossops's once.
 
     python scripts/bench_dispatch.py [--blocks 9] [--backend torch] [--namespace]
-    (--backend repeatable; --backends is the same option)
+                                     [--only TEXT]
+    (--backend and --only repeatable; --backends is the same option)
 """
 
 from __future__ import annotations
@@ -363,9 +364,9 @@ def keras_form(statement: str) -> str | None:
     return "kops." + statement.split(".", 1)[1] if hasattr(kops, name) else None
 
 
-def bench_backend(backend, blocks, namespace=False):
+def bench_backend(backend, blocks, namespace=False, only=None):
     with crossops.use_backend(backend):  # creation calls (zeros, arange) make its arrays
-        return _bench_backend(backend, blocks, namespace)
+        return _bench_backend(backend, blocks, namespace, only)
 
 
 def _same_result(x, y, call: str) -> None:
@@ -374,17 +375,18 @@ def _same_result(x, y, call: str) -> None:
     np.testing.assert_array_equal(np.asarray(x), np.asarray(y), err_msg=call)
 
 
-def _bench_backend(backend, blocks, namespace=False):
+def _bench_backend(backend, blocks, namespace=False, only=None):
     """Per call: (statement, native ns, crossops.numpy ns, its ratio, crossops.ops ns or
     None, its ratio or None[, pre-resolved ns or None, its ratio or None]); ratios are
-    medians over blocks of interleaved timings."""
+    medians over blocks of interleaved timings. ``only``: the calls whose statement
+    contains one of these strings (None: every call)."""
     g = {"np": np, "xnp": xnp, "nn": nn, "kops": kops, **arrays(backend)}
     exec(NATIVE_MODULES[backend], g)
     if namespace:
         g["ns"] = namespace_of(g["a"])  # the user's code: once
     rows = []
     for ours, native in CALLS:
-        if backend not in native:
+        if backend not in native or (only and not any(o in ours for o in only)):
             continue
         statements = [native[backend], ours] + ([keras_form(ours)] if keras_form(ours) else [])
         pre = namespace_form(ours) if namespace else None
@@ -431,6 +433,9 @@ def main():
     p.add_argument("--blocks", type=int, default=9)
     p.add_argument("--backend", "--backends", action="append",
                    help="only these backends (repeatable)")
+    p.add_argument("--only", action="append", metavar="TEXT",
+                   help="only the calls whose statement contains TEXT (repeatable): "
+                        "--only sum --only concatenate")
     p.add_argument("--namespace", action="store_true",
                    help="also time each call through a namespace pre-resolved for the "
                         "array type (pure Python; see the module docstring)")
@@ -446,7 +451,7 @@ def main():
     print("|---|---|---:|---:|---:|---:|---:|" + ("---:|---:|" if args.namespace else ""))
     summary, pre_summary = [], []
     for b in backends:
-        rows = bench_backend(b, args.blocks, args.namespace)
+        rows = bench_backend(b, args.blocks, args.namespace, args.only)
         for row in rows:
             call, tn, to, r, tk, rk = row[:6]
             keras = "—|—" if tk is None else f"{tk:,.0f} | {rk:.2f}x"
@@ -455,6 +460,8 @@ def main():
                 tp, rp = row[6:]
                 line += " —|— |" if tp is None else f" {tp:,.0f} | {rp:.2f}x |"
             print(line)
+        if not rows:
+            continue
         ratios = [row[3] for row in rows] + [row[5] for row in rows if row[5] is not None]
         worst = max(rows, key=lambda row: max(row[3], row[5] or 0))
         summary.append((b, len(rows), statistics.median(ratios), max(ratios), worst[0]))

@@ -15,6 +15,11 @@
   ``scripts/gen_ops.py`` writes, each of which raises its errors through ``Op.fail``: the
   generated modules call :func:`accelerate_generated`, which says so; a hand-written form
   calls :func:`accelerate`, and its front hands a failed call to the form.
+  A front also calls a framework's own function for a call with options where the
+  backend's ``AT_OPTIONS`` has one (``torch.sum(x, 0)`` for ``sum(x, axis=0)``:
+  ``Op.options``), a backend's partial function without its fallback's frame
+  (``Op.partials``), and a binary op's function with the 0-d array its slow path keeps
+  for a Python float (``maximum(x, 0.0)``: ``Op.scalar_plan``).
   ``CROSSOPS_PURE_PYTHON=1`` turns the fronts off.
 - **torch.compile.** dynamo cannot look into a builtin, so each front is registered with
   ``torch.compiler.substitute_in_graph`` to trace its generated function instead; torch's
@@ -192,7 +197,10 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
                        None if result is None else _result_casts(result),
                        None if result is None else _result_functions(spec.name, result),
                        _backend.native_dtypes_where(is_inexact) if weak and mixed is not None
-                       else None)
+                       else None,
+                       op.options if names is not None else None, op.partials,
+                       op.scalar_plan if mixed is not None and len(required) == 2
+                       and (a, b) == (0, 1) else None)
 
 
 def _result_casts(name: str) -> dict:

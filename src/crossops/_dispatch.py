@@ -58,8 +58,9 @@ _AS_GIVEN_DISPATCH = {"creation", "dtype", "custom"}
 class Op:
     """One op of the table: its spec, its implementation on each backend, its call caches."""
 
-    __slots__ = ("spec", "generic", "public", "cache", "plain", "_plain_is_full",
-                 "_slow_cache", "_impls", "_full", "_layout", "_places", "__weakref__")
+    __slots__ = ("spec", "generic", "public", "cache", "plain", "options", "partials",
+                 "_plain_is_full", "_slow_cache", "_impls", "_full", "_layout", "_places",
+                 "_passed", "__weakref__")
 
     def __init__(self, spec: OpSpec, generic: Callable | None = None):
         self.spec = spec
@@ -75,6 +76,16 @@ class Op:
         #: entry (a function, or dtype -> function), else the cached function where it
         #: takes just those; read by the C front
         self.plain: dict = {}
+        #: array type (a sequence op: its cache key, the items of one array type) -> (the
+        #: framework's function, or dtype -> function, and the indices of the optional
+        #: parameters it takes by position after the required ones, among those the
+        #: generated function passes on): a backend's ``AT_OPTIONS`` entry, for calls
+        #: whose other options are at their defaults; read by the C front
+        self.options: dict = {}
+        #: cache key -> (the cached function, the backend's partial function it wraps:
+        #: :func:`_falling_back`); while the cache holds that function, the C front calls
+        #: the partial one first
+        self.partials: dict = {}
         params = spec.parameters.values()
         self._plain_is_full = spec.dispatch in _PROMOTED_DISPATCH or all(
             p.default is p.empty and p.kind is p.POSITIONAL_ONLY for p in params)
@@ -85,6 +96,9 @@ class Op:
         # torch.compile cannot trace the parsing of a signature)
         self._layout = _array_layout(spec)
         self._places = _array_places(spec)
+        # the names of the parameters the generated function passes on, in order (the
+        # indices of Op.options)
+        self._passed = tuple(p.name for p, _ in forwarding(spec))
 
     def impl(self, backend: str) -> Callable:
         """The backend's own function for this op (no promotion, no conversion).
@@ -287,13 +301,30 @@ class Op:
 
     def _store(self, key, f: Callable) -> None:
         self.cache[key] = f
-        backend = backend_of_type(key) if isinstance(key, type) else None
-        if backend is not None and not is_dtype_type(key) and not is_sparse_type(key):
-            plain = getattr(backend_module(backend), "AT_DEFAULTS", {}).get(self.spec.qualname)
+        raw = getattr(f, "falls_back_from", None)
+        if raw is not None and raw is getattr(f, "__wrapped__", None):  # (not a copy's)
+            self.partials[key] = (f, raw)
+        if isinstance(key, type):
+            array_type = key
+        elif self.spec.sequences and type(key) is tuple and key and all(
+                k is key[0] for k in key):  # a sequence op's: arrays of one type
+            array_type = key[0]
+        else:
+            return
+        backend = backend_of_type(array_type)
+        if backend is None or is_dtype_type(array_type) or is_sparse_type(array_type):
+            return
+        mod = backend_module(backend)
+        if array_type is key:
+            plain = getattr(mod, "AT_DEFAULTS", {}).get(self.spec.qualname)
             if plain is None and self._plain_is_full:
                 plain = f
             if plain is not None:
                 self.plain[key] = plain
+        options = getattr(mod, "AT_OPTIONS", {}).get(self.spec.qualname)
+        if options is not None:
+            function, names = options
+            self.options[key] = (function, *map(self._passed.index, names))
 
     def prefill(self, t: type, backend: str) -> None:
         """Fill the call caches for arrays of type ``t`` (and Python scalars beside them
@@ -342,6 +373,19 @@ class Op:
                 for d in _dtype_argument_types(backend):
                     key = (t,) * i + (d,) + (t,) * (len(singles) - i - 1)
                     self.cache[key] = self._callable(key)[0]
+
+    def scalar_plan(self, array_type: type, dtype, scalar: float, position: int):
+        """For the C front of a binary op (``scalar_plan``): how the slow path's function
+        for an array of ``array_type`` and a Python float at ``position`` calls the op
+        with an array of ``dtype`` and ``scalar`` (see ``plan_for`` in
+        :func:`_weak_scalar_call`); False where that function never gives a plan, None
+        where it is not cached yet."""
+        key = (float, array_type) if position == 0 else (array_type, float)
+        f = self._slow_cache.get(key)
+        if f is None:
+            return None
+        plan_for = getattr(f, "plan_for", None)
+        return False if plan_for is None else plan_for(dtype, scalar)
 
     def fail(self, e: Exception):
         """Re-raise an error from this op's call, naming the op (see crossops._errors);
@@ -479,6 +523,7 @@ def _falling_back(f: Callable, generic: Callable) -> Callable:
         return generic(*args, **kwargs) if out is NotImplemented else out
 
     call.__wrapped__ = f
+    call.falls_back_from = f  # (the C front calls f first: Op.partials)
     return call
 
 
@@ -739,7 +784,23 @@ def _weak_scalar_call(impl: Callable, full: Callable, general: Callable, spec: O
         args[k] = made
         return f(*args)
 
+    def plan_for(dtype, scalar) -> tuple | bool:
+        """What ``call`` does with an array of ``dtype`` and the Python float ``scalar`` in
+        its place (C fronts: ``scalar_plan``): ``(f, the 0-d array, whether it is kept for
+        later calls)``; False where the scalar goes to ``f`` as it is (NumPy) or no array
+        is ever kept (a backend without ``reusable``)."""
+        native, _, f = plans.get(dtype) or plan(dtype)
+        if native is None or weak._reusable is None:
+            return False
+        key = (scalar, native) if scalar else (repr(scalar), native)  # (see constant())
+        made = constants.get(key)
+        if made is None:
+            made = weak.constant(scalar, native)
+        return f, made, constants.get(key) is made
+
     call.__wrapped__ = full
+    if scalar_type is float and len(types) == 2:
+        call.plan_for = plan_for
     return call
 
 

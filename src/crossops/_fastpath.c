@@ -43,6 +43,18 @@
  * has a front too (``seq``): its cache is keyed on the tuple of the types of the items
  * of a list or tuple, as the generated function keys it, and every call takes the path
  * with options.
+ * A call with options (`sum(x, axis=0)`, `max(x, axis=1, keepdims=True)`) whose array
+ * type the op's ``options`` has (a backend's ``AT_OPTIONS``) calls the framework's own
+ * function there (``torch.sum``) with the required arguments and the named options by
+ * position, where those options hold an int (an axis) or a bool and every other option
+ * its default (a sequence op's: its cache key, the items of one dtype and one number of
+ * dimensions, ``torch.cat``); a call that raises goes on to the cached function, which
+ * raises the op's error. Where the cached function wraps a backend's partial function
+ * (which returns NotImplemented for a call its framework does not take; ``partials``),
+ * the front calls that one, and the cached one only where it returns NotImplemented.
+ * A binary op's call of an array and a Python float (``maximum(x, 0.0)``) calls the
+ * function and the 0-d array of the float that the op's slow path keeps for them, got
+ * once from the op (``scalar_plan``) and kept for the calls that repeat them.
  * The builtin is a function of a small module object holding its state, so it reads as
  * `<built-in function add>`.
  */
@@ -93,14 +105,36 @@ typedef struct {
                             of the cached function and the cast), or NULL */
     int seq;             /* the first parameter is a list or tuple of arrays, the cache
                             key the tuple of their types */
+    PyObject *options;   /* dict: array type -> (function or dict: dtype -> function,
+                            index, ...): the framework's own function for a call whose
+                            optional parameters at those indices hold an int (an axis) or a
+                            bool (the others), every other one its default, called with the
+                            required arguments and those values by position; or NULL */
+    PyObject *partials;  /* dict: cache key -> (the cached function, the backend's partial
+                            function it wraps): where the cache still holds that function,
+                            the partial one is called instead (it returns NotImplemented
+                            for a call its framework does not take, then the cached one
+                            takes the call); or NULL */
     PyObject *fail;      /* fail(exception, values): raises the op's error for a fast call
                             that raised (values: those passed for the op's parameters, in
                             the order of names), or NULL: the generated function runs the
                             call again to raise it */
+    PyObject *last_key;  /* seq: the last cache key made (a tuple of types), or NULL */
+    PyObject *scalar_plan; /* with mixed, a binary op's: plan(array type, dtype, scalar,
+                            position) -> (function, constant, keep): the function and the
+                            0-d array of a Python float that the slow path's function for
+                            (array, float) calls (``keep``: the slow path keeps that
+                            constant for later calls), False where that type's calls never
+                            take this path, None where this one does not; or NULL */
+    PyObject *never;     /* set: the array types plan said False for */
+    PyObject *sc_type, *sc_dtype, *sc_fn, *sc_const;  /* the last kept plan: the array's
+                            type and dtype, the function, the constant (or NULL) */
+    double sc_value;     /* ... the float's value (compared bit for bit) */
+    int sc_pos;          /* ... and its position */
     PyMethodDef def;     /* name and docstring of the builtin */
 } Front;
 
-static PyObject *str_dtype;
+static PyObject *str_dtype, *str_ndim;
 
 static int
 front_traverse(PyObject *m, visitproc visit, void *arg)
@@ -120,6 +154,15 @@ front_traverse(PyObject *m, visitproc visit, void *arg)
     Py_VISIT(s->post);
     Py_VISIT(s->direct);
     Py_VISIT(s->weak);
+    Py_VISIT(s->options);
+    Py_VISIT(s->partials);
+    Py_VISIT(s->last_key);
+    Py_VISIT(s->scalar_plan);
+    Py_VISIT(s->never);
+    Py_VISIT(s->sc_type);
+    Py_VISIT(s->sc_dtype);
+    Py_VISIT(s->sc_fn);
+    Py_VISIT(s->sc_const);
     return 0;
 }
 
@@ -141,6 +184,15 @@ front_clear(PyObject *m)
     Py_CLEAR(s->post);
     Py_CLEAR(s->direct);
     Py_CLEAR(s->weak);
+    Py_CLEAR(s->options);
+    Py_CLEAR(s->partials);
+    Py_CLEAR(s->last_key);
+    Py_CLEAR(s->scalar_plan);
+    Py_CLEAR(s->never);
+    Py_CLEAR(s->sc_type);
+    Py_CLEAR(s->sc_dtype);
+    Py_CLEAR(s->sc_fn);
+    Py_CLEAR(s->sc_const);
     return 0;
 }
 
@@ -390,26 +442,194 @@ cast_result(PyObject *cast, PyObject *out)
     return out;
 }
 
+/* whether parameter ``j`` holds axes */
+static int
+holds_axes(Front *s, Py_ssize_t j)
+{
+    for (Py_ssize_t i = 0; i < s->naxes; i++)
+        if (s->axes[i] == j)
+            return 1;
+    return 0;
+}
+
+/* the number of dimensions of ``x`` (-1 on error, cleared) */
+static Py_ssize_t
+get_ndim(PyObject *x)
+{
+    PyObject *v = PyObject_GetAttr(x, str_ndim);
+    if (v == NULL) {
+        PyErr_Clear();
+        return -1;
+    }
+    Py_ssize_t n = PyLong_Check(v) ? PyLong_AsSsize_t(v) : -1;
+    Py_DECREF(v);
+    if (n < 0)
+        PyErr_Clear();
+    return n;
+}
+
+/* whether the items of list or tuple ``v`` (at least one) have one dtype and one number
+ * of dimensions: that number plus one where they do, else 0 (also on error, cleared) */
+static Py_ssize_t
+uniform_items(PyObject *v)
+{
+    PyObject **items = PySequence_Fast_ITEMS(v);
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(v);
+    Py_ssize_t nd = get_ndim(items[0]);
+    PyObject *dtype = nd < 0 ? NULL : get_dtype(items[0]);
+    if (dtype == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    int same = 1;
+    for (Py_ssize_t i = 1; i < n && same; i++) {
+        PyObject *d = get_dtype(items[i]);
+        if (d == NULL) {
+            PyErr_Clear();
+            same = 0;
+        }
+        else {
+            same = d == dtype && get_ndim(items[i]) == nd;  /* (dtypes by identity) */
+            Py_DECREF(d);
+        }
+    }
+    Py_DECREF(dtype);
+    return same ? nd + 1 : 0;
+}
+
+/* The call of the framework's own function that ``options`` has for cache key
+ * ``key`` (see Front), given the values of the op's parameters ``all`` (``nopt``
+ * optional ones): its result; or NULL with no error set where the call is not such a
+ * one, or where the function raised an Exception (then the cached function takes the
+ * call, and raises the op's error); or NULL with an error that is not an Exception
+ * (KeyboardInterrupt). */
+static PyObject *
+call_options(Front *s, PyObject *const *all, PyObject *key, Py_ssize_t nopt)
+{
+    PyObject *entry = PyDict_GetItemWithError(s->options, key);
+    if (entry == NULL || !PyTuple_CheckExact(entry) || PyTuple_GET_SIZE(entry) < 1) {
+        PyErr_Clear();
+        return NULL;
+    }
+    PyObject *first = all[0];
+    Py_ssize_t nd = -1;  /* a sequence op's items' number of dimensions */
+    if (s->seq) {  /* a sequence op: items of one dtype and one number of dimensions */
+        nd = uniform_items(first) - 1;
+        if (nd < 0)
+            return NULL;
+        first = PySequence_Fast_ITEMS(first)[0];
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(entry) - 1;
+    if (n > nopt)
+        return NULL;
+    PyObject *pass[MAX_PARAMS];
+    char given[MAX_PARAMS] = {0};
+    for (Py_ssize_t i = 0; i < s->nreq; i++)
+        pass[i] = all[i];
+    for (Py_ssize_t k = 0; k < n; k++) {
+        Py_ssize_t j = PyLong_AsSsize_t(PyTuple_GET_ITEM(entry, k + 1));
+        if (j < s->nreq || j >= s->nreq + nopt) {
+            PyErr_Clear();
+            return NULL;
+        }
+        PyObject *v = all[j];  /* an axis: an int (not a bool); else a bool */
+        if (holds_axes(s, j) ? !PyLong_CheckExact(v) : !PyBool_Check(v))
+            return NULL;
+        if (nd >= 0 && holds_axes(s, j)) {  /* an axis in range (torch.cat checks none
+                                               where every item is empty and 1-d) */
+            Py_ssize_t a = PyLong_AsSsize_t(v);
+            if (a == -1 && PyErr_Occurred()) {
+                PyErr_Clear();
+                return NULL;
+            }
+            if (a < -nd || a >= nd)
+                return NULL;
+        }
+        given[j] = 1;
+        pass[s->nreq + k] = v;
+    }
+    for (Py_ssize_t j = s->nreq; j < s->nreq + nopt; j++)
+        if (!given[j] && all[j] != PyTuple_GET_ITEM(s->defaults, j - s->nreq))
+            return NULL;  /* (compared by identity: None, False, a cached small int) */
+    PyObject *f = PyTuple_GET_ITEM(entry, 0);
+    Py_INCREF(entry);  /* f is borrowed from it; the call may change ``options`` */
+    if (PyDict_CheckExact(f)) {  /* by the first array's dtype */
+        PyObject *dtype = get_dtype(first);
+        f = dtype == NULL ? NULL : PyDict_GetItemWithError(f, dtype);
+        Py_XDECREF(dtype);
+        if (f == NULL) {
+            PyErr_Clear();
+            Py_DECREF(entry);
+            return NULL;
+        }
+    }
+    PyObject *out = PyObject_Vectorcall(f, pass, s->nreq + n, NULL);
+    Py_DECREF(entry);
+    if (out == NULL && PyErr_ExceptionMatches(PyExc_Exception))
+        PyErr_Clear();
+    return out;
+}
+
+/* ``f``, the cached function for cache key ``key`` (a new reference, stolen), called:
+ * where ``partials`` has the backend's partial function that ``f`` wraps, that one first,
+ * and ``f`` only where it returns NotImplemented (as ``f`` itself would do, without its
+ * Python frame on the common call) */
+static PyObject *
+call_cached(Front *s, PyObject *f, PyObject *key, PyObject *const *args, size_t nargsf,
+            PyObject *kwnames)
+{
+    if (s->partials != NULL && PyDict_GET_SIZE(s->partials) > 0) {
+        PyObject *pair = PyDict_GetItemWithError(s->partials, key);
+        if (pair != NULL && PyTuple_CheckExact(pair) && PyTuple_GET_SIZE(pair) == 2
+                && PyTuple_GET_ITEM(pair, 0) == f) {  /* (the cached function, wrapped) */
+            PyObject *raw = Py_NewRef(PyTuple_GET_ITEM(pair, 1));
+            PyObject *out = PyObject_Vectorcall(raw, args, nargsf, kwnames);
+            Py_DECREF(raw);
+            if (out != Py_NotImplemented) {
+                Py_DECREF(f);
+                return out;
+            }
+            Py_DECREF(out);
+        }
+        else if (pair == NULL)
+            PyErr_Clear();
+    }
+    PyObject *out = PyObject_Vectorcall(f, args, nargsf, kwnames);
+    Py_DECREF(f);
+    return out;
+}
+
 /* the cache key of a sequence op's call: the tuple of the types of the items of list or
  * tuple ``v`` (a new reference), or NULL (no error set) where ``v`` is neither, or empty,
- * or longer than MAX_ITEMS */
+ * or longer than MAX_ITEMS. The front keeps the last key it made (``s->last_key``) and
+ * gives it again for items of the same types: no tuple to allocate (nor for the garbage
+ * collector to count) on a loop's calls. */
 #define MAX_ITEMS 64
 static PyObject *
-sequence_key(PyObject *v)
+sequence_key(Front *s, PyObject *v)
 {
     if (!PyList_CheckExact(v) && !PyTuple_CheckExact(v))
         return NULL;
     Py_ssize_t n = PySequence_Fast_GET_SIZE(v);
     if (n < 1 || n > MAX_ITEMS)
         return NULL;
+    PyObject **items = PySequence_Fast_ITEMS(v);
+    PyObject *last = s->last_key;
+    if (last != NULL && PyTuple_GET_SIZE(last) == n) {
+        Py_ssize_t i = 0;
+        while (i < n && PyTuple_GET_ITEM(last, i) == (PyObject *)Py_TYPE(items[i]))
+            i++;
+        if (i == n)
+            return Py_NewRef(last);
+    }
     PyObject *key = PyTuple_New(n);
     if (key == NULL) {
         PyErr_Clear();
         return NULL;
     }
-    PyObject **items = PySequence_Fast_ITEMS(v);
     for (Py_ssize_t i = 0; i < n; i++)
         PyTuple_SET_ITEM(key, i, Py_NewRef((PyObject *)Py_TYPE(items[i])));
+    Py_XSETREF(s->last_key, Py_NewRef(key));
     return key;
 }
 
@@ -466,21 +686,16 @@ call_full(Front *s, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
         if (!ok)
             return NULL;
     }
-    PyObject *f;
-    if (s->seq) {
-        PyObject *key = sequence_key(all[0]);
-        if (key == NULL)
-            return NULL;
-        f = PyDict_GetItemWithError(s->cache, key);
-        Py_DECREF(key);
-    }
-    else
-        f = PyDict_GetItemWithError(s->cache, (PyObject *)t);
+    PyObject *key = s->seq ? sequence_key(s, all[0]) : Py_NewRef((PyObject *)t);
+    if (key == NULL)
+        return NULL;
+    PyObject *f = PyDict_GetItemWithError(s->cache, key);
     if (f == NULL) {
         PyErr_Clear();
+        Py_DECREF(key);
         return NULL;
     }
-    PyObject *cast;
+    PyObject *cast, *out;
     PyObject *g = s->direct ? PyDict_GetItemWithError(s->direct, (PyObject *)t) : NULL;
     if (g != NULL) {  /* the backend's function that gives the cast result itself */
         f = g;
@@ -488,16 +703,116 @@ call_full(Front *s, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
     }
     else {
         PyErr_Clear();
-        if ((cast = result_cast(s, t)) == NULL)
+        if ((cast = result_cast(s, t)) == NULL) {
+            Py_DECREF(key);
             return NULL;
+        }
     }
-    Py_INCREF(f);
+    Py_INCREF(f);  /* (borrowed from a dict that a call may change) */
+    if (g == NULL && s->options != NULL && PyDict_GET_SIZE(s->options) > 0) {
+        out = call_options(s, all, key, nopt);  /* the framework's own function */
+        if (out != NULL || PyErr_Occurred()) {
+            Py_DECREF(f);
+            Py_DECREF(key);
+            return cast_result(cast, out);
+        }
+    }
     Py_ssize_t nkw = s->kwnames ? PyTuple_GET_SIZE(s->kwnames) : 0;
-    PyObject *out = PyObject_Vectorcall(f, all, s->nreq + nopt - nkw, s->kwnames);
-    Py_DECREF(f);
+    if (g != NULL) {
+        out = PyObject_Vectorcall(f, all, s->nreq + nopt - nkw, s->kwnames);
+        Py_DECREF(f);
+    }
+    else
+        out = call_cached(s, f, key, all, s->nreq + nopt - nkw, s->kwnames);
+    Py_DECREF(key);
     if (out == NULL)
         out = raise_failed(s, all, s->nreq + nopt, args, nargs, kwnames);
     return cast_result(cast, out);
+}
+
+/* A binary promoted op's call of an array and a Python float (``maximum(x, 0.0)``), as
+ * the slow path's function for those types makes it (see crossops._dispatch's
+ * _weak_scalar_call): its function called with the array and the 0-d array of the float
+ * that the slow path keeps, both got from ``scalar_plan`` once and kept here for the
+ * calls that repeat the float, the array's type and dtype. *taken: whether it made the
+ * call (then the result, or NULL with its error); else NULL, no error. */
+static PyObject *
+scalar_call(Front *s, PyObject *const *args, int *taken)
+{
+    *taken = 0;
+    int k = PyFloat_CheckExact(args[0]) ? 0 : PyFloat_CheckExact(args[1]) ? 1 : -1;
+    if (k < 0)
+        return NULL;
+    PyObject *x = args[1 - k];
+    PyObject *t = (PyObject *)Py_TYPE(x);
+    if (python_scalar(x) || PyComplex_CheckExact(x))
+        return NULL;
+    if (s->never != NULL) {
+        int never = PySet_Contains(s->never, t);
+        if (never != 0) {
+            if (never < 0)
+                PyErr_Clear();
+            return NULL;
+        }
+    }
+    double v = PyFloat_AS_DOUBLE(args[k]);
+    PyObject *dtype = get_dtype(x);
+    if (dtype == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    PyObject *fn, *c;
+    if (s->sc_const != NULL && s->sc_dtype == dtype && s->sc_type == t && s->sc_pos == k
+            && memcmp(&v, &s->sc_value, sizeof v) == 0) {  /* (-0.0 is not 0.0) */
+        Py_DECREF(dtype);
+        fn = Py_NewRef(s->sc_fn);
+        c = Py_NewRef(s->sc_const);
+    }
+    else {
+        PyObject *plan = PyObject_CallFunction(s->scalar_plan, "OOOi", t, dtype, args[k],
+                                               k);
+        if (plan == NULL) {
+            Py_DECREF(dtype);
+            if (!PyErr_ExceptionMatches(PyExc_Exception)) {
+                *taken = 1;
+                return NULL;
+            }
+            PyErr_Clear();
+            return NULL;
+        }
+        if (plan == Py_False) {
+            if (s->never == NULL)
+                s->never = PySet_New(NULL);
+            if (s->never == NULL || PySet_Add(s->never, t) < 0)
+                PyErr_Clear();
+        }
+        if (!PyTuple_CheckExact(plan) || PyTuple_GET_SIZE(plan) != 3) {
+            Py_DECREF(plan);
+            Py_DECREF(dtype);
+            return NULL;
+        }
+        fn = Py_NewRef(PyTuple_GET_ITEM(plan, 0));
+        c = Py_NewRef(PyTuple_GET_ITEM(plan, 1));
+        if (PyObject_IsTrue(PyTuple_GET_ITEM(plan, 2)) == 1) {
+            Py_XSETREF(s->sc_type, Py_NewRef(t));
+            Py_XSETREF(s->sc_dtype, Py_NewRef(dtype));
+            Py_XSETREF(s->sc_fn, Py_NewRef(fn));
+            Py_XSETREF(s->sc_const, Py_NewRef(c));
+            s->sc_value = v;
+            s->sc_pos = k;
+        }
+        PyErr_Clear();
+        Py_DECREF(plan);
+        Py_DECREF(dtype);
+    }
+    PyObject *pair[2];
+    pair[k] = c;
+    pair[1 - k] = x;
+    *taken = 1;
+    PyObject *out = PyObject_Vectorcall(fn, pair, 2, NULL);
+    Py_DECREF(fn);
+    Py_DECREF(c);
+    return out;
 }
 
 static PyObject *
@@ -536,14 +851,19 @@ call_op(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
     if ((f = plain_function(s, args, t, dtype)) != NULL) {
         /* the op's cached function itself (a promoted op's), whose error is the op's, or
            a backend's own function (AT_DEFAULTS), which hands the calls it refuses to the
-           op's own path (read before the call, which may grow the dicts) */
-        int cached = PyDict_GetItemWithError(s->cache, (PyObject *)t) == f;
+           op's own path (which of the two: read where the call failed, f still held) */
         Py_INCREF(f);  /* borrowed from a dict the call may grow */
         out = PyObject_Vectorcall(f, args, nargs, NULL);
-        Py_DECREF(f);
         Py_XDECREF(dtype);
-        if (out != NULL)
+        if (out != NULL) {
+            Py_DECREF(f);
             return out;
+        }
+        PyObject *etype, *evalue, *etb;  /* (the call's error kept aside for the lookup) */
+        PyErr_Fetch(&etype, &evalue, &etb);
+        int cached = PyDict_GetItem(s->cache, (PyObject *)t) == f;
+        PyErr_Restore(etype, evalue, etb);
+        Py_DECREF(f);
         if (cached)
             return raise_failed(s, args, nargs, args, nargs, kwnames);
         if (!PyErr_ExceptionMatches(PyExc_Exception))
@@ -558,8 +878,7 @@ call_op(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
     }
     Py_INCREF(f);
     if (s->defaults == NULL && s->kwnames == NULL) {
-        out = PyObject_Vectorcall(f, args, nargs, NULL);
-        Py_DECREF(f);
+        out = call_cached(s, f, (PyObject *)t, args, nargs, NULL);
         if (out == NULL)
             out = raise_failed(s, args, nargs, args, nargs, kwnames);
     }
@@ -571,8 +890,7 @@ call_op(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
             all[i] = args[i];
         for (Py_ssize_t i = 0; i < nopt; i++)
             all[nargs + i] = PyTuple_GET_ITEM(s->defaults, i);
-        out = PyObject_Vectorcall(f, all, nargs + nopt - nkw, s->kwnames);
-        Py_DECREF(f);
+        out = call_cached(s, f, (PyObject *)t, all, nargs + nopt - nkw, s->kwnames);
         if (out == NULL)
             out = raise_failed(s, all, nargs + nopt, args, nargs, kwnames);
     }
@@ -581,6 +899,15 @@ mixed:  /* a promoted op's call by position: the slow path's function for these 
     if (s->mixed == NULL || s->dtypes != NULL
             || (s->weak != NULL && !weak_allowed(s, args)))
         goto fallback;
+    if (s->scalar_plan != NULL && nargs == 2) {  /* an array and a Python float */
+        int taken;
+        out = scalar_call(s, args, &taken);
+        if (taken) {
+            if (out == NULL)  /* the slow path's function's error, once */
+                out = raise_failed(s, args, nargs, args, nargs, kwnames);
+            goto done;
+        }
+    }
     PyObject *key = PyTuple_New(nargs);
     if (key == NULL) {
         PyErr_Clear();
@@ -687,7 +1014,8 @@ copy_string(PyObject *str)
 PyDoc_STRVAR(front_doc,
 "front(name, doc, module, fallback, cache, plain, mixed, defaults, kwnames, nreq,\n"
 "      ntyped, dtype_a, dtype_b, names, npos, kwfrom, convert, axes, dtypes=None,\n"
-"      fail=None, seq=False, post=None, direct=None, weak=None)\n"
+"      fail=None, seq=False, post=None, direct=None, weak=None, options=None,\n"
+"      partials=None, scalar_plan=None)\n"
 "--\n\n"
 "A builtin named ``name`` that calls the cached function of a fast call (see the\n"
 "module docstring) and ``fallback`` for every other call.\n\n"
@@ -714,21 +1042,36 @@ PyDoc_STRVAR(front_doc,
 "a function of the op's parameters whose result needs no cast, called in place of the\n"
 "cached function and the cast. ``weak``: None, or (with ``mixed``) a set of dtypes: a\n"
 "call with a Python scalar beside an array takes ``mixed`` only where the array's\n"
-"dtype is in it (a keras.ops form whose rule changes the others).");
+"dtype is in it (a keras.ops form whose rule changes the others). ``options``: None,\n"
+"or (with ``names``) a dict of array type (``seq``: cache key) -> (f, index, ...): a call\n"
+"whose optional parameters at those indices (of ``names``) hold an int where they hold\n"
+"axes, else a bool, and every other optional parameter its default (the same object),\n"
+"(``seq``: whose items have one dtype and one number of dimensions) calls ``f`` (or\n"
+"``f[dtype]`` of the first array, where a dict) with the required\n"
+"arguments and those values by position; a call it raises for goes on to the cached\n"
+"function. ``partials``: None, or a dict of cache key -> (the cached function, the\n"
+"partial backend function it wraps): while the cache holds that function, the partial\n"
+"one is called first, the cached one only where it returns NotImplemented.\n"
+"``scalar_plan``: None, or (with ``mixed``, a binary op of two required arguments)\n"
+"``plan(array type, dtype, scalar, position)``: for a call of an array and a Python\n"
+"float, ``(f, constant, keep)``, where ``f(array, constant)`` (in the call's order) is\n"
+"the slow path's call; the front keeps the last plan whose ``keep`` is true for the\n"
+"calls that repeat it; False: that array type never takes this path; None: not now.");
 
 static PyObject *
 front(PyObject *self, PyObject *args)
 {
     PyObject *name, *doc, *module, *fallback, *cache, *plain, *mixed, *defaults, *kwnames;
     PyObject *names, *axes, *dtypes = Py_None, *fail = Py_None, *post = Py_None;
-    PyObject *direct = Py_None, *weak = Py_None;
+    PyObject *direct = Py_None, *weak = Py_None, *options = Py_None, *partials = Py_None;
+    PyObject *scalar_plan = Py_None;
     int seq = 0;
     Py_ssize_t nreq, ntyped, dtype_a, dtype_b, npos, kwfrom, convert;
-    if (!PyArg_ParseTuple(args, "UUUOO!O!OOOnnnnOnnnO!|OOpOOO:front", &name, &doc, &module,
+    if (!PyArg_ParseTuple(args, "UUUOO!O!OOOnnnnOnnnO!|OOpOOOOOO:front", &name, &doc, &module,
                           &fallback, &PyDict_Type, &cache, &PyDict_Type, &plain, &mixed,
                           &defaults, &kwnames, &nreq, &ntyped, &dtype_a, &dtype_b, &names,
                           &npos, &kwfrom, &convert, &PyTuple_Type, &axes, &dtypes, &fail, &seq, &post,
-                          &direct, &weak))
+                          &direct, &weak, &options, &partials, &scalar_plan))
         return NULL;
     Py_ssize_t naxes = PyTuple_GET_SIZE(axes);
     Py_ssize_t axis_index[MAX_AXES];
@@ -758,7 +1101,12 @@ front(PyObject *self, PyObject *args)
                                     || names == Py_None))
             || (direct != Py_None && (!PyDict_Check(direct) || post == Py_None))
             || (weak != Py_None && (!PyAnySet_Check(weak) || mixed == Py_None
-                                    || dtype_a < 0))) {
+                                    || dtype_a < 0))
+            || (options != Py_None && (!PyDict_Check(options) || names == Py_None))
+            || (partials != Py_None && !PyDict_Check(partials))
+            || (scalar_plan != Py_None
+                && (!PyCallable_Check(scalar_plan) || mixed == Py_None || nreq != 2
+                    || dtype_a != 0 || dtype_b != 1))) {
         PyErr_SetString(PyExc_ValueError, "front: inconsistent arguments");
         return NULL;
     }
@@ -795,6 +1143,9 @@ front(PyObject *self, PyObject *args)
     s->post = post == Py_None ? NULL : Py_NewRef(post);
     s->direct = direct == Py_None ? NULL : Py_NewRef(direct);
     s->weak = weak == Py_None ? NULL : Py_NewRef(weak);
+    s->options = options == Py_None ? NULL : Py_NewRef(options);
+    s->partials = partials == Py_None ? NULL : Py_NewRef(partials);
+    s->scalar_plan = scalar_plan == Py_None ? NULL : Py_NewRef(scalar_plan);
     for (Py_ssize_t i = 0; i < naxes; i++)
         s->axes[i] = axis_index[i];
     FrontFunction *fn = PyObject_GC_New(FrontFunction, &FrontFunction_Type);
@@ -849,7 +1200,8 @@ PyMODINIT_FUNC
 PyInit__fastpath(void)
 {
     str_dtype = PyUnicode_InternFromString("dtype");
-    if (str_dtype == NULL)
+    str_ndim = PyUnicode_InternFromString("ndim");
+    if (str_dtype == NULL || str_ndim == NULL)
         return NULL;
     if (PyType_Ready(&FrontFunction_Type) < 0)
         return NULL;

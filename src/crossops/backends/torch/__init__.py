@@ -95,6 +95,15 @@ def value_known(x) -> bool:
 
 globals().update(casting_functions(NAMESPACE, native_dtype))
 _asarray = asarray  # noqa: F821  (casting_functions's)
+_astype = astype  # noqa: F821  (casting_functions's)
+
+
+def astype(x, dtype, /, *, copy=True, device=None):
+    """The shared ``astype`` (the dtype converted by :func:`native_dtype`), with
+    array-api-compat's call of ``x.to`` made here where no device is given."""
+    if device is None:
+        return x.to(dtype=native_dtype(dtype), copy=copy)
+    return _astype(x, dtype, copy=copy, device=device)
 
 
 def asarray(obj, /, *, dtype=None, device=None, copy=None):
@@ -142,7 +151,6 @@ def from_numpy(x):
     return torch.asarray(x)
 
 
-add = torch.add
 # array-api-compat's multiply first casts a 0-d operand to the promoted dtype; crossops
 # gives the backend's function operands of one dtype already (a Python scalar too, as a
 # 0-d tensor of that dtype), where that cast does nothing
@@ -190,8 +198,32 @@ def arange(start, /, stop=None, step=1, *, dtype=None, device=None):
     frame and checks; other calls as that one (empty ranges, other dtypes)."""
     if (stop is None and step == 1 and type(start) is int and type(step) is int and start > 0
             and (dtype is None or dtype in _ARANGE_DTYPES)):
+        if device is None:  # (torch parses each keyword given, None too)
+            return torch.arange(start) if dtype is None else torch.arange(start, dtype=dtype)
         return torch.arange(start, dtype=dtype, device=device)
     return NAMESPACE.arange(start, stop, step, dtype=dtype, device=device)
+
+
+def zeros(shape, *, dtype=None, device=None):
+    """torch.zeros, array-api-compat's call, without the keywords left at None (torch
+    parses each keyword given, None too: a fifth of the call's time at 32x32)."""
+    if device is None:
+        return torch.zeros(shape) if dtype is None else torch.zeros(shape, dtype=dtype)
+    return torch.zeros(shape, dtype=dtype, device=device)
+
+
+def ones(shape, *, dtype=None, device=None):
+    """torch.ones, without the keywords left at None (see :func:`zeros`)."""
+    if device is None:
+        return torch.ones(shape) if dtype is None else torch.ones(shape, dtype=dtype)
+    return torch.ones(shape, dtype=dtype, device=device)
+
+
+def empty(shape, *, dtype=None, device=None):
+    """torch.empty, without the keywords left at None (see :func:`zeros`)."""
+    if device is None:
+        return torch.empty(shape) if dtype is None else torch.empty(shape, dtype=dtype)
+    return torch.empty(shape, dtype=dtype, device=device)
 
 
 _ARANGE_DTYPES = frozenset({torch.int32, torch.int64, torch.float32, torch.float64})
@@ -214,11 +246,19 @@ _SIGNED = [d for d in _NARROW if d not in (torch.bool, _UINT8)]
 _FULL_FLOAT = (torch.float32, torch.float64)  # computed as they are (not half precision)
 
 AT_DEFAULTS = {
+    "add": {d: torch.add for d in _NARROW},  # (uint16/32/64: the widened add below)
     "matmul": {d: torch.matmul for d in DTYPES.values() if d is not torch.bool},
     "linalg.matmul": {d: torch.matmul for d in DTYPES.values() if d is not torch.bool},
     "where": torch.where,
     "reshape": torch.reshape,
     "expand_dims": torch.unsqueeze,  # a tuple axis raises: the op's own function takes it
+    # the namespace's functions make these calls (the *_like ones: without dtype=None and
+    # device=None, which torch parses)
+    "broadcast_to": torch.broadcast_to,
+    "permute_dims": torch.permute,
+    "ones_like": torch.ones_like,
+    "zeros_like": torch.zeros_like,
+    "empty_like": torch.empty_like,
     "sum": {d: torch.sum for d in DTYPES.values()
             if d not in (_UINT8, _UINT16, _UINT32, _UINT64)},
     "max": {d: torch.amax for d in _NARROW},  # empty: raises, and the op's error follows
@@ -232,6 +272,33 @@ AT_DEFAULTS = {
     "nn.relu": {d: torch.relu for d in _NARROW if d is not torch.bool},
     "nn.sigmoid": dict.fromkeys(_FULL_FLOAT, torch.sigmoid),
     "nn.silu": dict.fromkeys(_FULL_FLOAT, torch.nn.functional.silu),
+}
+
+
+#: torch's own functions for calls that give an op some of its options (an int axis, a
+#: bool keepdims) and leave the others at their defaults: op -> (function, or dtype ->
+#: function; the options it takes by position after the required arguments). The C front
+#: calls ``function(x, axis, keepdims)`` straight away, where the op's function above
+#: would make that same call (``sum(x, axis=0)``, ``max(x, axis=1, keepdims=True)``), and
+#: hands a call that raises to the op's function.
+_ARG_KERNEL = [d for d in _NARROW if d is not torch.bool]
+_INEXACT = [d for d in DTYPES.values() if d.is_floating_point or d.is_complex]
+AT_OPTIONS = {
+    "sum": (AT_DEFAULTS["sum"], ("axis", "keepdims")),
+    "max": (AT_DEFAULTS["max"], ("axis", "keepdims")),
+    "min": (AT_DEFAULTS["min"], ("axis", "keepdims")),
+    "argmax": (dict.fromkeys(_ARG_KERNEL, torch.argmax), ("axis", "keepdims")),
+    "argmin": (dict.fromkeys(_ARG_KERNEL, torch.argmin), ("axis", "keepdims")),
+    "mean": (dict.fromkeys(_INEXACT, torch.mean), ("axis", "keepdims")),
+    # a list or tuple of tensors of one dtype and one number of dimensions (the front
+    # checks): torch.cat, as numpy.py's concatenate calls it there (torch.cat's skipping
+    # of empty 1-d tensors beside others of more dimensions cannot occur). (stack's
+    # cached function is torch.stack itself, whose keyword costs less than those checks)
+    "concatenate": (torch.cat, ("axis",)),
+    # the dtypes whose running sum torch.cumsum computes as crossops does (numpy.py's
+    # cumsum calls it for them; an axis out of range raises, and the generic takes it)
+    "cumsum": (dict.fromkeys((torch.float32, torch.float64, torch.int64), torch.cumsum),
+               ("axis",)),
 }
 
 
@@ -569,7 +636,8 @@ def sort(x, /, *, axis=-1, descending=False, stable=True):
         x, axis = x.reshape(-1), -1
     elif x.ndim == 0:
         normalize_axis(axis, 0, "sort")  # raises the axis error
-    return NAMESPACE.sort(x, axis=axis, descending=descending, stable=stable)
+    # array-api-compat's call, made here
+    return torch.sort(x, dim=axis, descending=descending, stable=stable).values
 
 
 def argsort(x, /, *, axis=-1, descending=False, stable=True):
@@ -593,6 +661,7 @@ bitwise_or = _widening(torch.bitwise_or, "bitwise_or", **_BITS)
 bitwise_xor = _widening(torch.bitwise_xor, "bitwise_xor", **_BITS)
 bitwise_invert = _widening(torch.bitwise_not, "bitwise_invert", uint64="bits")
 bitwise_left_shift = _widening(NAMESPACE.bitwise_left_shift, "bitwise_left_shift", **_BITS)
+add = _widening(torch.add, "add", **_BITS)  # (torch has no uint16/32/64 add)
 subtract = _widening(torch.subtract, "subtract", **_BITS)
 negative = _widening(torch.negative, "negative", uint64="bits")
 square = _widening(torch.square, "square", uint64="bits")
@@ -687,7 +756,22 @@ def clip(x, /, min=None, max=None):  # noqa: A002
         return torch.clamp(x, min, max)
     if x.dtype == torch.bool:  # torch has no bool clamp; NumPy promotes with the bounds
         return _bool_clip(x, min, max)
+    if x.dtype == torch.uint64:  # no uint64 clamp: the widened maximum and minimum
+        return _uint64_clip(x, min, max)
     return _clip(x, min, max)
+
+
+def _uint64_clip(x, low, high):
+    """NumPy's clip of a uint64 tensor (torch has no uint64 clamp or comparison): the
+    :func:`maximum` and :func:`minimum` that compute on int64 shifted by 2**63, exact;
+    a Python int bound is a uint64 tensor, as NumPy takes it beside uint64."""
+    out = x
+    for bound, pick in ((low, maximum), (high, minimum)):
+        if bound is not None:
+            if not isinstance(bound, torch.Tensor):
+                bound = torch.tensor(bound, dtype=torch.uint64, device=x.device)
+            out = pick(out, bound)
+    return out
 
 
 def _bool_clip(x, low, high):
@@ -854,8 +938,21 @@ def var(x, /, *, axis=None, correction=0.0, keepdims=False):
     return NAMESPACE.var(x, axis=axis, correction=correction, keepdims=keepdims)
 
 
+#: every axis of an array of n dimensions (n < 9): the dims array-api-compat's std gives
+#: torch for axis None
+_ALL_AXES = tuple(tuple(range(n)) for n in range(9))
+
+
 def std(x, /, *, axis=None, correction=0.0, keepdims=False):
-    """torch's std takes integral corrections only; var takes any."""
+    """torch's std takes integral corrections only; var takes any. The common call (a
+    floating ``x``, axis None without keepdims or an int axis, a correction of 0) makes
+    array-api-compat's call of torch.std itself, without its frame and checks."""
+    if ((correction == 0 and (type(correction) is float or type(correction) is int))
+            and x.is_floating_point()):
+        if axis is None and keepdims is False and x.ndim < 9:
+            return torch.std(x, _ALL_AXES[x.ndim], correction=0)
+        if type(axis) is int:
+            return torch.std(x, (axis,), correction=0, keepdims=keepdims)
     x = _in_float(x)
     if axis == ():
         return torch.sqrt(_var_no_axis(x, correction))

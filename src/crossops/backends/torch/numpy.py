@@ -71,6 +71,19 @@ _NO_KERNEL = frozenset({"bool", "uint16", "uint32", "uint64"})
 
 
 def einsum(subscripts, *operands, **kwargs):
+    if not kwargs and type(subscripts) is str and operands and "->" in subscripts:
+        # the common call, an explicit equation without spaces and tensors of one float32
+        # or float64 dtype, as the general path below makes it (no cast, no promotion)
+        d = operands[0].dtype if type(operands[0]) is torch.Tensor else None
+        if (d is torch.float32 or d is torch.float64) and " " not in subscripts:
+            for o in operands:  # (a loop: a generator costs more here)
+                if type(o) is not torch.Tensor or o.dtype is not d:
+                    break
+            else:
+                out = torch.einsum(subscripts, *operands)
+                if d is torch.float32:
+                    return down_autocast(out, d)
+                return out if out.dtype is d else out.to(d)
     shared.no_kwargs(kwargs, "torch")
     eq, ops, r = shared.einsum_operands(subscripts, operands, NAMESPACE.asarray,
                                         torch.Tensor.to, DTYPES)

@@ -14,14 +14,19 @@ from .._tree import flatten, tree_map, unflatten
 
 
 def value_and_grad(fun, argnums, has_aux):
-    g = torch.func.grad_and_value(fun, argnums=argnums, has_aux=has_aux)
+    # torch.func's transform is made on the first call that needs it (nested, traced or
+    # inside another transform), not here: an eager step that builds a new
+    # value_and_grad(f) each time (a closure over its batch) runs by autograd only
+    made = []
 
     def value_and_grad_fun(*args, **kwargs):
         if _outermost():
             out = _by_autograd(fun, argnums, has_aux, args, kwargs)
             if out is not None:
                 return out
-        grads, value = g(*args, **kwargs)
+        if not made:
+            made.append(torch.func.grad_and_value(fun, argnums=argnums, has_aux=has_aux))
+        grads, value = made[0](*args, **kwargs)
         return value, grads
 
     return value_and_grad_fun

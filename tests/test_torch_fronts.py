@@ -1,0 +1,400 @@
+"""The C fronts' calls of torch's own functions (the torch backend's ``AT_OPTIONS``: an int
+axis and a bool keepdims, ``torch.sum(x, axis, keepdims)``; ``torch.cat`` for a list of
+tensors of one dtype and one number of dimensions), of a backend's partial function
+(``Op.partials``) and torch's ``std`` of its common call: the same results (dtype, shape,
+values, NaN and ties), errors and gradients as the generated Python functions, which call
+the backend's own functions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import crossops.numpy as xnp
+from crossops import ops
+from crossops._accel import FRONTS
+from crossops._dispatch import TABLE
+
+torch = pytest.importorskip("torch")
+
+built = pytest.mark.skipif(
+    not FRONTS, reason="crossops._fastpath is not built here: the generated Python "
+    "functions dispatch every call")
+
+
+def _outcome(f, *args, **kwargs):
+    """("ok", dtype, shape, values as float64 NumPy, with NaN) or ("error", type, text)."""
+    try:
+        out = f(*args, **kwargs)
+    except Exception as e:  # noqa: BLE001  (compared below)
+        return ("error", type(e), str(e))
+    return ("ok", out.dtype, tuple(out.shape), out.detach().to(torch.float64).numpy()
+            if not out.is_complex() else out.detach().numpy())
+
+
+def _same(front, args, kwargs):
+    fast = _outcome(front, *args, **kwargs)
+    slow = _outcome(FRONTS[front], *args, **kwargs)  # the generated function
+    assert fast[:3] == slow[:3], (front, kwargs, fast, slow)
+    if fast[0] == "ok":
+        np.testing.assert_array_equal(fast[3], slow[3], err_msg=f"{front} {kwargs}")
+
+
+def _tensors():
+    """Edge inputs: ties, NaN, -0.0, empty axes, every dtype with a kernel."""
+    ties = torch.tensor([[1.0, 3.0, 3.0], [float("nan"), 2.0, float("nan")],
+                         [-0.0, 0.0, -0.0]])
+    out = [ties, ties.to(torch.float16), ties.to(torch.bfloat16), ties.to(torch.float64),
+           torch.zeros((0, 3)), torch.zeros((2, 0)), torch.tensor(2.5)]
+    ints = torch.tensor([[3, -1, 3], [0, 0, 7]])
+    out += [ints.to(d) for d in (torch.int8, torch.int32, torch.int64, torch.uint8,
+                                 torch.uint16, torch.uint32)]
+    out += [ints > 0, torch.complex(ties.nan_to_num(), ties.nan_to_num())]
+    return out
+
+
+@built
+@pytest.mark.parametrize("name", ["sum", "max", "min", "argmax", "argmin", "mean", "cumsum"])
+def test_options_call_of_torch_agrees_with_the_generated_function(name):
+    front = getattr(xnp, name)
+    keep = name != "cumsum"
+    for x in _tensors():
+        for axis in (0, 1, -1, -2, 2, -3):
+            _same(front, (x,), {"axis": axis})
+            if keep:
+                _same(front, (x,), {"axis": axis, "keepdims": True})
+                _same(front, (x, axis), {"keepdims": False})
+        if keep:  # (calls the options path does not take: the generated function's)
+            _same(front, (x,), {"axis": (0,), "keepdims": True})
+            _same(front, (x,), {"axis": True})
+
+
+@built
+def test_options_call_takes_an_int_axis_and_bool_keepdims_only(monkeypatch):
+    x = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
+    xnp.sum(x, axis=0)  # fills the caches
+    calls: list = []
+    function, *indices = TABLE["sum"].options[torch.Tensor]
+    assert function[torch.float32] is torch.sum
+
+    def spy(*args):
+        calls.append(args[1:])
+        return torch.sum(*args)
+
+    monkeypatch.setitem(TABLE["sum"].options, torch.Tensor,
+                        (dict.fromkeys(function, spy), *indices))
+    xnp.sum(x, axis=0)
+    ops.sum(x, axis=-1, keepdims=True)
+    assert calls == [(0, False), (-1, True)]
+    for kwargs in ({"axis": (0,)}, {"axis": None}, {"axis": 0, "dtype": "float64"},
+                   {"axis": 0, "keepdims": 1}):
+        _outcome(xnp.sum, x, **kwargs)  # (keepdims=1: torch's TypeError, as before)
+    assert len(calls) == 2  # (the cached function took those)
+
+
+@built
+def test_options_error_is_the_ops_error():
+    x = torch.ones((2, 3))
+    for front, kwargs in ((xnp.sum, {"axis": 5}), (xnp.argmax, {"axis": -3}),
+                          (ops.mean, {"axis": 2, "keepdims": True}),
+                          (xnp.max, {"axis": 0})):
+        arg = x if front is not xnp.max else torch.ones((0, 3))
+        fast, slow = _outcome(front, arg, **kwargs), _outcome(FRONTS[front], arg, **kwargs)
+        assert fast[0] == "error" and fast == slow, (front, fast, slow)
+
+
+@built
+def test_options_call_keeps_gradients():
+    x = torch.tensor([[1.0, 3.0, 3.0], [2.0, -1.0, 0.5]], requires_grad=True)
+    for f, native in ((lambda t: xnp.sum(t, axis=0), lambda t: torch.sum(t, 0)),
+                      (lambda t: xnp.max(t, axis=1), lambda t: torch.amax(t, 1)),
+                      (lambda t: xnp.mean(t, axis=-1, keepdims=True),
+                       lambda t: torch.mean(t, -1, True))):
+        (g,) = torch.autograd.grad(f(x).sum(), x)
+        (h,) = torch.autograd.grad(native(x).sum(), x)
+        assert torch.equal(g, h)
+
+
+@built
+def test_keras_argmax_casts_the_options_result():
+    x = torch.tensor([[1.0, 3.0, 3.0], [float("nan"), 2.0, float("nan")]])
+    out = ops.argmax(x, axis=-1)
+    assert out.dtype == torch.int32 and out.tolist() == [1, 0]
+    assert ops.argmax(x, axis=0, keepdims=True).tolist() == [[1, 0, 1]]
+
+
+@built
+def test_sequence_options_call_agrees_with_the_generated_function(monkeypatch):
+    name = "concatenate"
+    front = xnp.concatenate
+    a, b = torch.ones((2, 3)), torch.arange(6.0).reshape(2, 3)
+    calls: list = []
+    front([a, b])  # fills the caches
+    key = (torch.Tensor, torch.Tensor)
+    function, *indices = TABLE[name].options[key]
+
+    def spy(*args):
+        calls.append(args[1:])
+        return function(*args)
+
+    monkeypatch.setitem(TABLE[name].options, key, (spy, *indices))
+    cases = [([a, b], {}), ((a, b), {"axis": 1}), ([a, b], {"axis": -1}),
+             ([a, b], {"axis": 3}), ([a, b.to(torch.int32)], {}),
+             ([a, b.to(torch.float64)], {"axis": 1}), ([a, b[0]], {}), ([a, b[:1]], {}),
+             # torch.cat skips an empty 1-d tensor beside others; NumPy refuses it
+             ([a, torch.zeros(0)], {"axis": 0}), ([torch.zeros(0), torch.ones(2)], {}),
+             ([torch.tensor(1.0), torch.tensor(2.0)], {}),
+             # torch.cat checks no axis where every item is empty and 1-d
+             ([torch.zeros(0)], {"axis": 7}), ([torch.zeros(0)] * 2, {"axis": -2})]
+    for arrays, kwargs in cases:
+        _same(front, (arrays,), kwargs)
+    assert _outcome(front, [torch.zeros(0)], axis=7)[0] == "error"
+    # one dtype and one number of dimensions: torch's own function, by position
+    assert (0,) in calls and (1,) in calls
+    calls.clear()
+    front([a, b.to(torch.int32)])  # two dtypes, two numbers of dimensions: not taken
+    _outcome(front, [a, torch.zeros(0)], axis=0)
+    assert calls == []
+
+
+@built
+def test_partial_function_runs_before_the_generic(monkeypatch):
+    a = torch.ones((2, 3))
+    xnp.cumsum(a, axis=None)  # fills the caches
+    op = TABLE["cumsum"]
+    cached, raw = op.partials[torch.Tensor]
+    assert op.cache[torch.Tensor] is cached and cached.__wrapped__ is raw
+    calls: list = []
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs)
+        return raw(*args, **kwargs)
+
+    monkeypatch.setitem(op.partials, torch.Tensor, (cached, spy))
+    out = xnp.cumsum(a, axis=None)  # (axis None: not an options call)
+    assert calls and out.tolist() == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+    calls.clear()
+    # the partial function refuses (NotImplemented): the generic gives the result
+    half = torch.ones(3, dtype=torch.float16)
+    assert xnp.cumsum(half, axis=None).tolist() == [1.0, 2.0, 3.0]
+    assert calls
+    _same(xnp.cumsum, (half,), {"axis": None})
+    # a cache entry replaced since: its function, not the partial one
+    monkeypatch.setitem(op.cache, torch.Tensor, lambda *args, **kwargs: "replaced")
+    calls.clear()
+    assert xnp.cumsum(a, axis=None) == "replaced" and not calls
+
+
+@built
+@pytest.mark.filterwarnings("ignore:std\\(\\)")  # (torch's warning, on empty input)
+def test_std_common_call_is_array_api_compats():
+    x = torch.tensor([[1.0, 3.0, 3.0], [float("nan"), 2.0, -0.0]])
+    y = torch.randn(5, 7, dtype=torch.float64)
+    for t in (x, y, y.to(torch.float16), torch.tensor(1.5), torch.zeros((0, 2))):
+        dims = tuple(range(t.ndim))
+        for kwargs, expected in (
+                ({}, torch.std(t, dims, correction=0)),
+                ({"axis": 0}, torch.std(t, (0,), correction=0) if t.ndim else None),
+                ({"axis": -1, "keepdims": True},
+                 torch.std(t, (-1,), correction=0, keepdims=True) if t.ndim else None),
+                ({"correction": 0}, torch.std(t, dims, correction=0))):
+            if expected is None:
+                continue
+            out = xnp.std(t, **kwargs)
+            assert out.dtype == expected.dtype and out.shape == expected.shape
+            torch.testing.assert_close(out, expected, rtol=0, atol=0, equal_nan=True)
+    for kwargs in ({"correction": 1}, {"axis": 0, "correction": 0.5}, {"keepdims": True}):
+        a = np.asarray(xnp.std(y, **kwargs))
+        ddof = kwargs.get("correction", 0)
+        np.testing.assert_allclose(a, np.std(y.numpy(), axis=kwargs.get("axis"), ddof=ddof,
+                                             keepdims=kwargs.get("keepdims", False)),
+                                   rtol=1e-12)
+    i = torch.tensor([[1, 2], [3, 5]])
+    assert xnp.std(i).dtype == torch.float64  # (integers: NumPy's float64)
+
+
+@built
+def test_torch_functions_for_the_required_arguments():
+    import crossops.backends.torch as tb
+    v, a = torch.arange(3.0), torch.arange(6.0).reshape(2, 3)
+    for name, args in (("broadcast_to", (v, (2, 3))), ("permute_dims", (a, (1, 0))),
+                       ("ones_like", (a,)), ("zeros_like", (a.to(torch.int8),)),
+                       ("empty_like", (a,))):
+        front = getattr(xnp, name)
+        front(*args)  # fills the caches
+        assert TABLE[name].plain[torch.Tensor] is tb.AT_DEFAULTS[name]
+        out, slow = front(*args), FRONTS[front](*args)
+        assert (out.dtype, out.shape, out.stride()) == (slow.dtype, slow.shape, slow.stride())
+        if name != "empty_like":
+            assert torch.equal(out, slow)
+    for bad in ((v, (2, 4)), (v, (3, 0))):  # torch's error, then the op's
+        fast, slow = _outcome(xnp.broadcast_to, *bad), _outcome(FRONTS[xnp.broadcast_to], *bad)
+        assert fast[0] == "error" and fast == slow
+
+
+def test_torch_creation_and_casts_keep_their_results():
+    import crossops.backends.torch as tb
+    for f, native in ((tb.zeros, torch.zeros), (tb.ones, torch.ones), (tb.empty, torch.empty)):
+        for shape in ((2, 3), 4, (), (0, 2)):
+            for kwargs in ({}, {"dtype": torch.int8}, {"device": "cpu"},
+                           {"dtype": torch.float64, "device": torch.device("cpu")}):
+                out, expected = f(shape, **kwargs), native(shape, **kwargs)
+                assert (out.dtype, out.shape, out.device) == (
+                    expected.dtype, expected.shape, expected.device)
+                if f is not tb.empty:
+                    assert torch.equal(out, expected)
+    assert torch.equal(tb.arange(5), torch.arange(5))
+    assert tb.arange(5, dtype=torch.float32).dtype == torch.float32
+    x = torch.tensor([[1.5, -0.0, float("nan")], [70000.0, 2.0, -3.25]])
+    for dtype in ("float16", torch.bfloat16, "int32", torch.float32, "bool"):
+        for copy in (True, False):
+            out, expected = tb.astype(x, dtype, copy=copy), tb._astype(x, dtype, copy=copy)
+            assert out.dtype == expected.dtype
+            assert torch.equal(_bits(out), _bits(expected))  # (NaN and -0.0 too)
+            assert (out is x) == (expected is x)
+
+
+def _bits(t):
+    """``t``'s bits, as integers of its itemsize."""
+    return t.view({1: torch.uint8, 2: torch.int16, 4: torch.int32}[t.dtype.itemsize])
+
+
+def test_torch_sort_is_array_api_compats_stable_sort():
+    import array_api_compat.torch as compat
+
+    x = torch.tensor([[0.0, -0.0, float("nan"), 1.0, -0.0, 0.0, -float("nan")],
+                      [3.0, 3.0, -1.0, 2.0, -0.0, 0.0, 1.0]])
+    for axis in (-1, 0, 1):
+        for descending in (False, True):
+            out = xnp.sort(x, axis=axis) if not descending else _op_sort(x, axis, descending)
+            expected = compat.sort(x, axis=axis, descending=descending, stable=True)
+            assert torch.equal(out.view(torch.int32), expected.view(torch.int32))
+
+
+def _op_sort(x, axis, descending):
+    """The torch backend's sort itself (crossops.numpy.sort has no descending)."""
+    return TABLE["sort"].impl("torch")(x, axis=axis, descending=descending)
+
+
+def test_torch_einsum_common_call_is_the_general_ones():
+    a = torch.tensor([[1.0, -0.0], [float("nan"), 2.5]])
+    b = torch.tensor([[0.5, 3.0], [-1.0, 1e30]])
+    for x, y in ((a, b), (a.double(), b.double())):
+        for eq in ("ij,jk->ik", "ij,ij->", "ij->ji", "ii->i"):
+            ops_ = (x, y) if eq.count(",") else (x,)
+            fast = xnp.einsum(eq, *ops_)
+            general = xnp.einsum(eq.replace("->", " -> "), *ops_)  # (spaces: general path)
+            assert fast.dtype == general.dtype and fast.shape == general.shape
+            torch.testing.assert_close(fast, general, rtol=0, atol=0, equal_nan=True)
+    with torch.autocast("cpu", dtype=torch.bfloat16):  # torch's lower dtype kept, as before
+        assert xnp.einsum("ij,jk->ik", a, b).dtype == xnp.einsum(
+            "ij,jk -> ik", a, b).dtype == torch.einsum("ij,jk->ik", a, b).dtype
+    assert xnp.einsum("ij,jk->ik", a, b.double()).dtype == torch.float64  # promoted
+    i = torch.tensor([[1, 2], [3, 4]], dtype=torch.int32)
+    assert xnp.einsum("ij,jk->ik", i, i).dtype == torch.int32
+
+
+def test_torch_one_hot_writes_the_comparison_into_its_dtype():
+    import crossops.nn as cnn
+
+    ids = torch.tensor([[0, 3, -1], [5, 2, 2]])
+    expected = (ids.unsqueeze(-1) == torch.arange(4)).to(torch.float32)
+    out = cnn.one_hot(ids, 4)
+    assert out.dtype == torch.float32 and torch.equal(out, expected)
+    for dtype in ("int8", "bool", "bfloat16", "float64"):
+        got = cnn.one_hot(ids.to(torch.int32), 4, dtype=dtype)
+        assert got.dtype == getattr(torch, dtype)
+        assert torch.equal(got, expected.to(got.dtype))
+    batched = torch.vmap(lambda r: cnn.one_hot(r, 4))(ids)  # (a transform: the cast)
+    assert torch.equal(batched, expected)
+
+
+_FLOATS = (0.0, -0.0, 1.5, -2.0, float("nan"), float("inf"), 1e40, 3.0000001)
+
+
+@built
+@pytest.mark.parametrize("name", ["add", "subtract", "multiply", "divide", "maximum",
+                                  "minimum"])
+def test_float_scalar_call_agrees_with_the_generated_function(name):
+    front = getattr(xnp, name)
+    x = torch.tensor([[-1.0, 0.0, float("nan")], [2.5, -0.0, 70000.0]])
+    arrays = [x.to(d) for d in (torch.float16, torch.bfloat16, torch.float32,
+                                torch.float64, torch.int32, torch.uint8)] + [x > 0]
+    for _ in range(2):  # (the second time: the plans the front kept)
+        for a in arrays:
+            for s in _FLOATS:
+                for args in ((a, s), (s, a)):
+                    fast, slow = _outcome(front, *args), _outcome(FRONTS[front], *args)
+                    assert fast[:3] == slow[:3], (name, args, fast, slow)
+                    if fast[0] == "ok":
+                        assert np.array_equal(fast[3], slow[3], equal_nan=True)
+                        # bit for bit (-0.0)
+                        assert np.array_equal(np.signbit(fast[3]), np.signbit(slow[3]))
+
+
+@built
+def test_float_scalar_call_keeps_the_constant_and_skips_the_slow_function(monkeypatch):
+    op = TABLE["maximum"]
+    x = torch.tensor([-1.0, 0.5])
+    xnp.maximum(x, 0.0)
+    key = (torch.Tensor, float)
+    slow = op._slow_cache[key]
+    calls, plans = [], []
+
+    def counting(*args):
+        calls.append(args)
+        return slow(*args)
+
+    def plan_for(dtype, scalar):
+        plans.append(scalar)
+        return slow.plan_for(dtype, scalar)
+
+    counting.plan_for = plan_for
+    monkeypatch.setitem(op._slow_cache, key, counting)
+    for s in (0.25, 0.25, 0.25, -0.0, 0.0, 0.0):
+        out = xnp.maximum(x, s)
+        assert torch.equal(out, torch.maximum(x, torch.tensor(s)))
+        assert torch.equal(torch.signbit(out), torch.signbit(torch.maximum(x, torch.tensor(s))))
+    assert calls == [] and plans == [0.25, -0.0, 0.0]  # (one plan per new float)
+    x64 = x.double()
+    xnp.maximum(x64, 0.0)
+    assert plans[-1] == 0.0 and len(plans) == 4  # (another dtype: a new plan)
+    with torch.inference_mode():  # the kept constant, as the slow path's cache gives it
+        assert torch.equal(xnp.maximum(x64, 0.0), torch.tensor([0.0, 0.5], dtype=torch.float64))
+
+
+@built
+def test_float_scalar_call_keeps_gradients_and_errors():
+    x = torch.tensor([-1.0, 0.0, 2.0], requires_grad=True)
+    for name in ("maximum", "multiply", "subtract"):
+        front = getattr(xnp, name)
+        for args in ((x, 0.0), (0.0, x), (x, -0.0)):
+            (fast,) = torch.autograd.grad(front(*args).sum(), x)
+            (slow,) = torch.autograd.grad(FRONTS[front](*args).sum(), x)
+            assert torch.equal(fast, slow), (name, args)
+    small = torch.ones(3, dtype=torch.int8)
+    fast, slow = _outcome(xnp.add, small, 1e300), _outcome(FRONTS[xnp.add], small, 1e300)
+    assert fast[:3] == slow[:3]
+    # a NumPy array beside a float: the slow path's (NumPy's weak rule), never this one
+    n = np.array([-1.0, 2.0], np.float32)
+    assert xnp.maximum(n, 0.0).dtype == np.float32 and xnp.maximum(n, 0.0).tolist() == [0, 2]
+
+
+@built
+def test_changed_calls_compile_without_graph_breaks():
+    import crossops.nn as cnn
+
+    # a list of three tensors: a key not cached yet (resolved while torch.compile traces,
+    # which then stores its options too); one_hot's comparison (no out= while tracing)
+    a, b, c = torch.ones((2, 3)), torch.zeros((2, 3)), torch.full((2, 3), 2.0)
+    ids = torch.tensor([0, 3, -1])
+    key = (torch.Tensor,) * 3
+    for name in ("concatenate", "stack"):
+        TABLE[name].cache.pop(key, None)
+    compiled = torch.compile(
+        lambda x, y, z, i: (xnp.concatenate([x, y, z], axis=1), xnp.stack((x, y, z)),
+                            cnn.one_hot(i, 4)), fullgraph=True, backend="eager")
+    cat, stacked, hot = compiled(a, b, c, ids)
+    assert torch.equal(cat, torch.cat([a, b, c], 1))
+    assert torch.equal(stacked, torch.stack([a, b, c]))
+    assert torch.equal(hot, (ids[:, None] == torch.arange(4)).to(torch.float32))
