@@ -23,6 +23,11 @@ def cumsum(a, axis=None, dtype=None):
     """The generic's call of cumulative_sum (x flattened without an axis), made here without
     the op's dispatch (floating x: jax's cumsum, the same kernel); float16/bfloat16 (summed
     in float32) and a bad axis take the generic."""
+    if (dtype is None and type(axis) is int and isinstance(a, jax.Array)
+            and a.dtype in _OWN_SUM and -(n := a.ndim) <= axis < n):
+        # the common call (a float array, an int axis in range), checked first and in the
+        # cheapest order (issue 19): jax's cumsum, as below
+        return jnp.cumsum(a, axis)
     x = a
     if not isinstance(x, jax.Array) or x.dtype in _HALF:
         return NotImplemented

@@ -7,6 +7,11 @@ import math
 
 import numpy as np
 import tensorflow as tf
+from tensorflow.python import pywrap_tfe
+from tensorflow.python.eager import context as _context
+from tensorflow.python.eager import core as _core
+from tensorflow.python.framework import op_def_registry as _op_def_registry
+from tensorflow.python.framework import ops as _ops
 
 from ..._config import floatx
 
@@ -37,6 +42,47 @@ def down(y, dtype):
 
 #: rank -> the int32 tensor of every axis (made eagerly, once per rank)
 _ALL_AXES: dict = {}
+#: the exact type of eager tensors (tf.Variable and graph tensors are other types)
+EAGER_TENSOR = type(tf.constant(0))
+#: float32 and float64 by id: the floating dtypes TensorFlow's kernels take as they are
+#: (no float32 compute dtype, as float16 and bfloat16 have)
+KERNEL_FLOATS = frozenset(map(id, (tf.float32, tf.float64)))
+_MIN = np.minimum.reduce
+
+
+def eager_cpu(x) -> bool:
+    """Whether ``x`` is an eager tensor on the CPU and TensorFlow executes eagerly (not
+    while a ``tf.function`` traces, where an eager tensor is a captured constant): where
+    :func:`run_kernel` may run a kernel on it and :func:`cpu_buffer` reads it."""
+    return type(x) is EAGER_TENSOR and "CPU" in x.device and tf.executing_eagerly()
+
+
+def run_kernel(name: str, *args):
+    """Run TensorFlow kernel ``name`` eagerly on ``args`` (its inputs, then each attribute
+    as a name and a value, all of them: a gradient function reads them), as its
+    ``tf.raw_ops`` function does when executing eagerly, without that function's Python
+    layers (about 1 us): recorded on a GradientTape the same way, and a failure raised as
+    the same ``tf.errors`` type and message. For eager tensors (:func:`eager_cpu`); a call
+    TensorFlow's fast path hands back runs the ``tf.raw_ops`` function
+    (:func:`raw_kernel`)."""
+    ctx = _context._context or _context.context()
+    try:
+        return pywrap_tfe.TFE_Py_FastPathExecute(ctx, name, None, *args)
+    except _core._NotOkStatusException as e:
+        _ops.raise_from_not_ok_status(e, None)
+    except _core._FallbackException:
+        pass
+    return raw_kernel(name, *args)
+
+
+def raw_kernel(name: str, *args):
+    """:func:`run_kernel`'s call through ``tf.raw_ops``: the inputs named as the op's
+    definition names them."""
+    inputs = _op_def_registry.get(name).input_arg
+    kwargs = {arg.name: value for arg, value in zip(inputs, args)}
+    attrs = args[len(inputs):]
+    kwargs.update(zip(attrs[::2], attrs[1::2]))
+    return getattr(tf.raw_ops, name)(**kwargs)
 
 
 def cpu_buffer(x):
@@ -50,16 +96,42 @@ def cpu_buffer(x):
 
 
 def free_of_nan(x) -> bool:
-    """Whether floating ``x`` is known to hold no NaN, read eagerly from one sum over every
+    """Whether floating ``x`` is known to hold no NaN, read eagerly: from NumPy's minimum of
+    an eager CPU tensor's buffer (:func:`buffer_free_of_nan`), else from one sum over every
     axis (NaN where x holds a NaN, and where +inf and -inf meet, a case then left to the
     caller's element-wise check); False when traced (tf.function) or not floating. Cheaper
     than ``reduce_any(is_nan(x))``: one kernel and no axes made per call."""
     if not (x.dtype.is_floating and tf.executing_eagerly()):
         return False
     if id(x.dtype) in _HOST_FLOATS and (h := cpu_buffer(x)) is not None:
-        return not math.isnan(np.sum(h))  # (NumPy's sum: a fifth of the kernel's time)
+        return buffer_free_of_nan(h)
     # tf.math.reduce_sum adds ~3 us, and makes the tensor of every axis on each call
     return not math.isnan(tf.raw_ops.Sum(input=x, axis=all_axes(x.shape.rank)))
+
+
+def buffer_free_of_nan(h) -> bool:
+    """Whether floating NumPy array ``h`` holds no NaN: its minimum, which is NaN exactly
+    where one is (NumPy's minimum propagates NaN; a sum is also NaN where +inf and -inf
+    meet, and warns there), without a warning; about half the time of ``np.sum``."""
+    return h.size == 0 or not math.isnan(_MIN(h, None))
+
+
+#: float dtype's itemsize -> (the unsigned int of its width, the count of bit patterns of
+#: its subnormals): ``(bits << 1) - 1`` of a subnormal is below that count, and of no other
+#: value (zeros wrap around to the largest unsigned int)
+_SUBNORMAL_BITS = {4: (np.uint32, np.uint32((1 << 24) - 1)),
+                   8: (np.uint64, np.uint64((1 << 53) - 1))}
+
+
+def buffer_free_of_subnormals(h) -> bool:
+    """Whether float32/float64 NumPy array ``h`` holds no subnormal number (which
+    TensorFlow's CPU kernels that compute flush to zero, where a selection keeps it)."""
+    if h.size == 0:
+        return True
+    uint, count = _SUBNORMAL_BITS[h.itemsize]
+    v = h.view(uint) << 1  # (the sign bit dropped)
+    v -= 1
+    return _MIN(v, None) >= count
 
 
 def all_axes(rank: int):

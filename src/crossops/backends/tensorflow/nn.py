@@ -26,9 +26,20 @@ from __future__ import annotations
 
 import tensorflow as tf
 
+from ..._config import standardize_data_format
 from .. import _windows as w
 from .._common import partial
-from ._compute import _HALF, down, free_of_nan, up, up_float
+from ._compute import (
+    _HALF,
+    KERNEL_FLOATS,
+    buffer_free_of_nan,
+    down,
+    eager_cpu,
+    free_of_nan,
+    run_kernel,
+    up,
+    up_float,
+)
 from .array_api._helpers import dim
 
 # -- activations -----------------------------------------------------------------------
@@ -65,6 +76,8 @@ def _nan_rows(x, y, axis):
 
 @partial
 def softmax(x, axis=-1):
+    if _eager_last(x, axis):
+        return _eager_rows("Softmax", x)
     if not isinstance(axis, int) or x.ndim == 0:
         return NotImplemented
     c, dt = up_float(x)
@@ -75,11 +88,30 @@ def softmax(x, axis=-1):
 
 @partial
 def log_softmax(x, axis=-1):
+    if _eager_last(x, axis):
+        return _eager_rows("LogSoftmax", x)
     if not isinstance(axis, int) or x.ndim == 0:
         return NotImplemented
     c, dt = up_float(x)
     y = tf.raw_ops.LogSoftmax(logits=c) if _is_last(axis, c) else tf.nn.log_softmax(c, axis)
     return down(_nan_rows(c, y, axis), dt)
+
+
+def _eager_last(x, axis) -> bool:
+    """Whether a (log-)softmax of ``x`` over ``axis`` takes :func:`_eager_rows`: an eager
+    CPU float32/float64 tensor of rank 1 or more, over its last axis (an int)."""
+    return (type(axis) is int and eager_cpu(x) and id(x.dtype) in KERNEL_FLOATS
+            and (n := x.ndim) > 0 and (axis == -1 or axis == n - 1))
+
+
+def _eager_rows(name: str, x):
+    """The general path's result for :func:`_eager_last` calls, with less around the kernel:
+    kernel ``name`` (``Softmax``, ``LogSoftmax``) called directly, x's buffer read for NaN
+    (NumPy's minimum), rows holding one NaN wholly by :func:`_nan_rows` (as there)."""
+    y = run_kernel(name, x)
+    if buffer_free_of_nan(x._numpy()):
+        return y
+    return _nan_rows(x, y, -1)
 
 
 def _is_last(axis: int, x) -> bool:
@@ -273,9 +305,57 @@ def _conv(c, k, a):
 
 @partial
 def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    if (eager_cpu(inputs) and eager_cpu(kernel) and _exact_ints(strides)
+            and _exact_ints(dilation_rate) and type(padding) is str
+            and id(dt := inputs.dtype) in KERNEL_FLOATS and kernel.dtype is dt):
+        attrs = _eager_conv2d_attrs(inputs, kernel, strides, padding, data_format,
+                                    dilation_rate)
+        if attrs is not None:
+            return run_kernel("Conv2D", inputs, kernel, *attrs)
     a = w.conv_args("nn.conv", inputs, kernel, strides, padding, data_format, dilation_rate)
     (c, k), dt = _operands(inputs, kernel)
     return down(_conv(c, k, a), dt)
+
+
+def _exact_ints(v) -> bool:
+    """Whether ``v`` is an int or a tuple of ints, of type int exactly (a key of
+    :data:`_CONV2D_ATTRS`: 1.0 and True, which hash as 1, are not taken)."""
+    return type(v) is int or (type(v) is tuple and all(type(e) is int for e in v))
+
+
+#: (inputs' shape, kernel's shape, strides, padding, data format, dilation) -> the Conv2D
+#: attributes of :func:`_eager_conv2d_attrs`, or None where the general path runs (kept up
+#: to 64 entries, then afresh)
+_CONV2D_ATTRS: dict = {}
+
+
+def _eager_conv2d_attrs(x, k, strides, padding: str, data_format, dilation):
+    """For a convolution of eager CPU tensors ``x`` and ``k`` (strides and dilation of
+    :func:`_exact_ints`): the attributes of the ``Conv2D`` kernel, as ``tf.nn.conv2d`` gives
+    them, where
+    :func:`_conv` would call that kernel through ``tf.nn.convolution`` (2-D,
+    channels_last, ungrouped, undilated), else None. Its Python layers took a sixth of a
+    small convolution's time, the argument checks (``conv_args``, pure functions of the
+    shapes and these arguments) nine microseconds: both are skipped, the checks' outcome
+    kept per shapes and arguments once they passed."""
+    try:
+        key = (x._shape_tuple(), k._shape_tuple(), strides, padding,
+               standardize_data_format(data_format, "nn.conv"), dilation)
+        return _CONV2D_ATTRS[key]
+    except KeyError:
+        pass
+    except Exception:  # (the general path raises what its checks find, in their order)
+        return None
+    a = w.conv_args("nn.conv", x, k, strides, padding, data_format, dilation)
+    attrs = None
+    if a.n == 2 and a.fmt == "channels_last" and a.groups == 1 and a.dilation == (1, 1):
+        attrs = ("strides", [1, *a.strides, 1], "use_cudnn_on_gpu", True,
+                 "padding", "SAME" if a.pad == "same" else "VALID", "explicit_paddings", [],
+                 "data_format", "NHWC", "dilations", [1, 1, 1, 1])
+    if len(_CONV2D_ATTRS) >= 64:
+        _CONV2D_ATTRS.clear()
+    _CONV2D_ATTRS[key] = attrs
+    return attrs
 
 
 @partial

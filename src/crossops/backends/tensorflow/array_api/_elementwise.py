@@ -10,6 +10,7 @@ import math
 
 import tensorflow as tf
 
+from .._compute import KERNEL_FLOATS, buffer_free_of_subnormals, eager_cpu, run_kernel
 from ._helpers import (
     DEFAULT_COMPLEX,
     DEFAULT_FLOAT,
@@ -618,6 +619,18 @@ def _clip_by_numbers(x, low, high):
     """:func:`clip` of floating ``x`` by bounds that :func:`_plain_bound` accepts: the
     same comparisons and selections, as kernels (tf.math.less and tf.where add ~3 us each),
     with no NaN test of a bound that is a number; the bounds' tensors are kept eagerly."""
+    if (id(x.dtype) in KERNEL_FLOATS and (low is not None or high is not None)
+            and (low is None or high is None or low <= high) and eager_cpu(x)
+            and _normal_bound(low, x.dtype) and _normal_bound(high, x.dtype)
+            and buffer_free_of_subnormals(x._numpy())):
+        # eagerly: TensorFlow's ClipByValue kernel, one kernel for the four below, with
+        # their result: each element is x, or the bound it passes (NaN, ties and -0.0
+        # stay x), and its gradient x's where it passes neither. Not where x holds a
+        # subnormal number or a bound is one: the kernel flushes those to zero, the
+        # selections keep them. A missing bound is an infinity, which no element passes
+        lo = _bound_tensor(-math.inf if low is None else low, x.dtype)
+        hi = _bound_tensor(math.inf if high is None else high, x.dtype)
+        return run_kernel("ClipByValue", x, lo, hi)
     out = x
     if low is not None:
         b = _bound_tensor(low, x.dtype)
@@ -626,6 +639,18 @@ def _clip_by_numbers(x, low, high):
         b = _bound_tensor(high, x.dtype)
         out = tf.raw_ops.SelectV2(condition=tf.raw_ops.Greater(x=out, y=b), t=b, e=out)
     return tf.identity(x) if out is x else out
+
+
+def _normal_bound(bound, dtype) -> bool:
+    """Whether a bound of :func:`_clip_by_numbers` is None, zero, or at least ``dtype``'s
+    smallest normal number in magnitude (not a subnormal number of ``dtype``, nor one that
+    rounds to zero in it)."""
+    tiny = _TINY[id(dtype)]
+    return bound is None or not bound or bound >= tiny or bound <= -tiny
+
+
+#: float32 and float64 (by id) -> the smallest normal number
+_TINY = {id(tf.float32): 2.0 ** -126, id(tf.float64): 2.0 ** -1022}
 
 
 #: (bound's type, bound, dtype) -> its tensor, made eagerly (kept up to 64, then afresh)

@@ -300,7 +300,8 @@ def _cumprod(x, axis):
             gt = tf.experimental.numpy.moveaxis(g, axis, 0)
             following = tf.concat([xt[1:], tf.ones_like(xt[:1])], 0)
             r = tf.scan(lambda acc, e: e[0] + e[1] * acc, (gt, following),
-                        initializer=tf.zeros_like(gt[0]), reverse=True)
+                        initializer=tf.zeros(tf.shape(gt)[1:], gt.dtype), reverse=True)
+            # (the initial value made of the shape, not gt[0]: an empty axis has none)
             before = tf.math.cumprod(xt, axis=0, exclusive=True)
             return tf.experimental.numpy.moveaxis(before * r, 0, axis)
         return tf.math.cumprod(x, axis=axis), grad

@@ -1,0 +1,333 @@
+"""The eager shortcuts of issue 19 give the general path's results, bit for bit.
+
+TensorFlow: ``nn.softmax``/``nn.log_softmax`` (the kernel called directly, NaN read from
+the buffer), ``clip`` (one ``ClipByValue`` kernel where x holds no subnormal number),
+``stack`` (``Pack`` for tensors of one dtype) and ``nn.conv`` (``Conv2D`` called directly),
+each against the general path (the eager CPU test switched off) at edges: NaN and its
+payloads, infinities, signed zeros, ties, subnormal numbers, empty arrays; with their
+gradients under a ``GradientTape``, and under ``tf.function`` (where the general path
+runs). JAX: ``cumsum``'s common call against ``jnp.cumsum``. NumPy: ``sort``'s default sort
+where no order changes the bits, against NumPy's stable sort.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+import crossops.nn as nn
+import crossops.numpy as xnp
+from crossops import ops as kops
+
+from .backends import BACKENDS
+
+SUB32 = float(np.float32(1e-40))  # a float32 subnormal number
+#: float32 NaNs: quiet, negative, with payloads, signalling
+NANS = np.array([0x7FC00000, 0xFFC00000, 0x7FC00001, 0xFFC12345, 0x7F800001],
+                np.uint32).view(np.float32)
+
+
+def _bits(x):
+    a = np.asarray(x)
+    return str(a.dtype), a.shape, a.tobytes()
+
+
+# -- TensorFlow ------------------------------------------------------------------------
+
+@pytest.fixture
+def tf():
+    if "tensorflow" not in BACKENDS:
+        pytest.skip("tensorflow is not installed")
+    import tensorflow
+    return tensorflow
+
+
+@contextlib.contextmanager
+def _general_path():
+    """The TensorFlow functions with their eager CPU shortcuts switched off: the general
+    path, as before them."""
+    from crossops.backends.tensorflow import nn as tnn
+    from crossops.backends.tensorflow.array_api import _elementwise, _manipulation
+    modules = (tnn, _elementwise, _manipulation)
+    saved = [m.eager_cpu for m in modules]
+    for m in modules:
+        m.eager_cpu = lambda x: False
+    try:
+        yield
+    finally:
+        for m, f in zip(modules, saved):
+            m.eager_cpu = f
+
+
+def _outcome(f):
+    """``f()``'s result, or its error's type and message."""
+    try:
+        return f()
+    except Exception as e:  # noqa: BLE001 (the error is the outcome compared)
+        return (type(e).__name__, str(e))
+
+
+def _same_as_general(f):
+    """``f()`` gives the general path's bits (or its error)."""
+    ours = _outcome(f)
+    with _general_path():
+        general = _outcome(f)
+    if isinstance(general, tuple) and isinstance(general[0], str):
+        assert ours == general
+        return ours
+    ours_l = ours if isinstance(ours, list) else [ours]
+    general_l = general if isinstance(general, list) else [general]
+    assert len(ours_l) == len(general_l)
+    for a, b in zip(ours_l, general_l):
+        assert (a is None and b is None) or _bits(a) == _bits(b)
+    return ours
+
+
+def _calls(tf, monkeypatch):
+    """The kernels that the shortcuts run (names, in order)."""
+    from crossops.backends.tensorflow import nn as tnn
+    from crossops.backends.tensorflow.array_api import _elementwise, _manipulation
+    seen = []
+    for m in (tnn, _elementwise, _manipulation):
+        run = m.run_kernel
+
+        def counting(name, *args, _run=run):
+            seen.append(name)
+            return _run(name, *args)
+        monkeypatch.setattr(m, "run_kernel", counting)
+    return seen
+
+
+_ROWS = np.array([[1, np.nan, 2], [1, 2, 3], [np.inf, 1, 2], [np.inf, np.inf, 1],
+                  [-np.inf, -np.inf, -np.inf], [np.inf, -np.inf, 0], [0, -0.0, SUB32],
+                  [1e38, -1e38, 0]], np.float32)
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+def test_tf_softmax_shortcut_is_the_general_path(tf, name, monkeypatch):
+    seen = _calls(tf, monkeypatch)
+    rows = np.concatenate([_ROWS, NANS[:3].reshape(1, 3)])
+    for dtype in (np.float32, np.float64):
+        for a in (rows, rows[1:2], rows[0], rows[2:4], rows[:0], np.zeros((3, 0), np.float32),
+                  rows[:8].reshape(2, 4, 3)):
+            x = tf.constant(a.astype(dtype))
+            for f in (getattr(nn, name), getattr(kops, name)):
+                for axis in (-1, x.ndim - 1):
+                    _same_as_general(lambda f=f, axis=axis: f(x, axis=axis))
+    assert set(seen) == {"Softmax" if name == "softmax" else "LogSoftmax"}
+    # where no row holds a NaN, TensorFlow's own kernel (Keras's TensorFlow backend)
+    x = tf.constant(_ROWS[1:])
+    native = getattr(tf.nn, name)(x)
+    assert _bits(getattr(nn, name)(x)) == _bits(native)
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+def test_tf_softmax_shortcut_gradient_and_graph(tf, name):
+    x = tf.constant(_ROWS)
+    f = getattr(nn, name)
+
+    def grad():
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = f(x)
+            loss = tf.reduce_sum(y * tf.constant([1.0, 2.0, 3.0]))
+        return [y, tape.gradient(loss, x)]
+    _same_as_general(grad)
+    finite = tf.constant(_ROWS[[1, 7]])  # (XLA gives other results beside an infinity)
+    for jit in (False, True):
+        traced = tf.function(lambda v: f(v), jit_compile=jit)(finite)
+        np.testing.assert_allclose(np.asarray(traced), np.asarray(f(finite)), rtol=1e-6)
+
+
+def test_tf_softmax_of_infinities_warns_not(tf):
+    """The NaN check reads the buffer's minimum: +inf beside -inf is no NaN to it (a sum
+    made NaN there, and NumPy warned of an invalid value)."""
+    x = tf.constant([[np.inf, -np.inf, 0.0], [1.0, 2.0, 3.0]], tf.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = nn.softmax(x)
+    assert _bits(y) == _bits(tf.nn.softmax(x))
+
+
+_CLIP_VALUES = np.array([np.nan, -np.inf, np.inf, -0.0, 0.0, 1.0, -1.0, 0.5, 2.0, -2.0, 1e38,
+                         -3e38, 1.0000001, 0.9999999, *NANS], np.float32)
+_BOUNDS = [(-1, 1), (-1.0, 1.0), (0, 0), (0.0, -0.0), (-0.0, 0.0), (-0.0, -0.0), (None, 0.0),
+           (0.0, None), (None, -0.0), (1, 1), (2, 1), (SUB32, 1), (-1, -SUB32), (-1e300, 1e300),
+           (None, 1e-45), (0.5, 0.5000000001), (-math.inf, math.inf), (math.inf, math.inf)]
+
+
+def test_tf_clip_shortcut_is_the_general_path(tf, monkeypatch):
+    seen = _calls(tf, monkeypatch)
+    rng = np.random.default_rng(1)
+    big = rng.choice(_CLIP_VALUES, size=(37, 41))
+    with_subnormal = np.concatenate([_CLIP_VALUES, np.array([SUB32, -SUB32], np.float32)])
+    for dtype in (np.float32, np.float64):
+        for a in (_CLIP_VALUES, big, with_subnormal, big[:0]):
+            with np.errstate(invalid="ignore"):  # (a signalling NaN cast to float64)
+                x = tf.constant(a.astype(dtype))
+            for lo, hi in _BOUNDS:
+                _same_as_general(lambda lo=lo, hi=hi: xnp.clip(x, lo, hi))
+                if lo is not None and hi is not None:
+                    _same_as_general(lambda lo=lo, hi=hi: kops.clip(x, lo, hi))
+    assert "ClipByValue" in seen
+    seen.clear()
+    xnp.clip(tf.constant(with_subnormal), -1, 1)  # a subnormal x: the selections keep it
+    xnp.clip(tf.constant(_CLIP_VALUES), SUB32, 1)  # a subnormal bound
+    assert seen == []
+
+
+def test_tf_clip_shortcut_gradient(tf):
+    x = tf.constant(_CLIP_VALUES[np.isfinite(_CLIP_VALUES)])
+    weights = tf.range(1.0, 1.0 + int(x.shape[0]))
+    for lo, hi in [(-1, 1), (0.0, 0.0), (None, 0.5), (0.5, None), (-0.0, 2)]:
+        def grad(lo=lo, hi=hi):
+            with tf.GradientTape() as tape:
+                tape.watch(x)
+                y = xnp.clip(x, lo, hi) * weights
+            return [y, tape.gradient(y, x)]
+        _same_as_general(grad)
+
+
+def test_tf_stack_shortcut_is_the_general_path(tf, monkeypatch):
+    seen = _calls(tf, monkeypatch)
+    rng = np.random.default_rng(2)
+    a = tf.constant(rng.standard_normal((3, 4)).astype(np.float32))
+    b = tf.constant(rng.standard_normal((3, 4)).astype(np.float32))
+    cases = [([a, b], 0), ((a, b), 1), ([a], -1), ([a, b, a], -3), ([a, b], 2), ([a, b], 3),
+             ([a, b], -4), ([a, tf.constant([1.0])], 0), ([a, tf.cast(b, tf.float64)], 0),
+             ([tf.constant(True), tf.constant(False)], 0), ([tf.constant(1, tf.int32)], 0)]
+    for arrays, axis in cases:
+        for f in (xnp.stack, kops.stack):
+            def grad(f=f, arrays=arrays, axis=axis):
+                with tf.GradientTape() as tape:
+                    tape.watch([a, b])
+                    y = f(arrays, axis=axis)
+                    loss = tf.reduce_sum(tf.cast(y, tf.float32) * tf.cast(tf.size(y), tf.float32))
+                return [y, *tape.gradient(loss, [a, b])]
+            _same_as_general(grad)
+    assert "Pack" in seen
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_tf_conv_shortcut_is_the_general_path(tf, dtype, monkeypatch):
+    seen = _calls(tf, monkeypatch)
+    rng = np.random.default_rng(3)
+    for xs, ks, strides, padding in [((1, 16, 16, 8), (3, 3, 8, 8), 1, "same"),
+                                     ((2, 9, 7, 3), (3, 2, 3, 5), 2, "same"),
+                                     ((2, 9, 7, 3), (3, 2, 3, 5), (2, 1), "valid"),
+                                     ((1, 4, 4, 1), (1, 1, 1, 1), 3, "SAME"),
+                                     ((1, 3, 3, 1), (5, 5, 1, 1), 1, "valid")]:
+        x = tf.constant(rng.standard_normal(xs).astype(dtype))
+        k = tf.constant(rng.standard_normal(ks).astype(dtype))
+
+        def grad(x=x, k=k, strides=strides, padding=padding):
+            with tf.GradientTape() as tape:
+                tape.watch([x, k])
+                y = nn.conv(x, k, strides=strides, padding=padding)
+                loss = tf.reduce_sum(y * y)
+            return [y, *tape.gradient(loss, [x, k])]
+        _same_as_general(grad)
+    assert seen.count("Conv2D") == 4  # (the last raises: a window larger than the input)
+
+
+def test_tf_conv_checks_kept_per_shape_refuse_what_they_refused(tf, monkeypatch):
+    """The checks' outcome is kept per shapes and arguments once they passed: calls that
+    differ (a float or bool stride, which hash as the int, a bad padding, the global data
+    format) are checked again, and raise or run as the general path."""
+    from crossops._config import image_data_format, set_image_data_format
+    seen = _calls(tf, monkeypatch)
+    rng = np.random.default_rng(6)
+    x = tf.constant(rng.standard_normal((1, 6, 6, 4)).astype(np.float32))
+    k = tf.constant(rng.standard_normal((3, 3, 4, 4)).astype(np.float32))
+    grouped = tf.constant(rng.standard_normal((3, 3, 2, 4)).astype(np.float32))
+    nn.conv(x, k, strides=1)
+    calls = [lambda: nn.conv(x, k, strides=1.0), lambda: nn.conv(x, k, strides=True),
+             lambda: nn.conv(x, k, strides=(1.0, 1)), lambda: nn.conv(x, k, padding="full"),
+             lambda: nn.conv(x, k, strides=1, dilation_rate=2),
+             lambda: nn.conv(x, k, data_format="channels_first"),
+             lambda: nn.conv(x, grouped), lambda: nn.conv(x[0], k, data_format="nchw"),
+             lambda: nn.conv(x, k, strides=(1, 2), padding="SAME")]
+    for f in calls * 2:
+        _same_as_general(f)
+    saved = image_data_format()
+    try:
+        set_image_data_format("channels_first")
+        _same_as_general(lambda: nn.conv(x, k, strides=1))
+    finally:
+        set_image_data_format(saved)
+    assert _bits(nn.conv(x, k, strides=1)) == _bits(tf.nn.conv2d(x, k, 1, "VALID"))
+    assert "Conv2D" in seen
+
+
+def test_tf_run_kernel_fallback_is_the_raw_op(tf):
+    """Where TensorFlow's eager fast path hands a call back, ``run_kernel`` runs the
+    ``tf.raw_ops`` function, the inputs named from the op's definition: the same result."""
+    from crossops.backends.tensorflow._compute import raw_kernel, run_kernel
+    rng = np.random.default_rng(7)
+    a = tf.constant(rng.standard_normal((2, 5, 5, 3)).astype(np.float32))
+    k = tf.constant(rng.standard_normal((3, 3, 3, 2)).astype(np.float32))
+    conv = ("strides", [1, 2, 1, 1], "use_cudnn_on_gpu", True, "padding", "VALID",
+            "explicit_paddings", [], "data_format", "NHWC", "dilations", [1, 1, 1, 1])
+    for args in [("Softmax", a), ("LogSoftmax", a),
+                 ("ClipByValue", a, tf.constant(-0.5), tf.constant(0.5)),
+                 ("Pack", [a, a], "axis", 1), ("Conv2D", a, k, *conv)]:
+        assert _bits(run_kernel(*args)) == _bits(raw_kernel(*args))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Shapes of all inputs must match"):
+        run_kernel("Pack", [a, k], "axis", 0)
+
+
+# -- JAX ---------------------------------------------------------------------------------
+
+def test_jax_cumsum_common_call():
+    if "jax" not in BACKENDS:
+        pytest.skip("jax is not installed")
+    import jax
+    import jax.numpy as jnp
+    rng = np.random.default_rng(4)
+    for dtype, axes in ((np.float32, (0, 2, -1)), (np.complex64, (-3,))):
+        a = jnp.asarray(rng.standard_normal((3, 4, 5)).astype(dtype))
+        for axis in axes:
+            assert _bits(xnp.cumsum(a, axis=axis)) == _bits(jnp.cumsum(a, axis=axis))
+            assert _bits(kops.cumsum(a, axis=axis)) == _bits(jnp.cumsum(a, axis=axis))
+    a = jnp.asarray(np.array([1.0, np.nan, np.inf, -np.inf, -0.0], np.float32))
+    assert _bits(xnp.cumsum(a, axis=0)) == _bits(jnp.cumsum(a, axis=0))
+    for axis in (3, -4):  # out of range: the op's own error, as before
+        with pytest.raises(Exception, match="cumsum: cumulative_sum: axis"):
+            xnp.cumsum(jnp.ones((3, 4, 5)), axis=axis)
+    f = jax.jit(lambda v: xnp.cumsum(v, axis=1))
+    x = jnp.asarray(rng.standard_normal((3, 4)).astype(np.float32))
+    np.testing.assert_array_equal(f(x), jnp.cumsum(x, axis=1))
+    g = jax.grad(lambda v: xnp.cumsum(v, axis=0).sum())(x)
+    np.testing.assert_array_equal(g, jax.grad(lambda v: jnp.cumsum(v, axis=0).sum())(x))
+
+
+# -- NumPy -------------------------------------------------------------------------------
+
+def test_numpy_sort_is_the_stable_sort_bit_for_bit():
+    """Where zeros of both signs or NaNs (signs, payloads) meet, a sort's order shows in
+    the bits: the stable sort's (crossops's) is kept; elsewhere NumPy's default sort runs."""
+    import ml_dtypes
+    rng = np.random.default_rng(5)
+    zeros = rng.choice(np.array([0.0, -0.0, 1.0, -1.0], np.float32), size=(8, 64))
+    nan_rows = rng.standard_normal((8, 64)).astype(np.float32)
+    nan_rows[:, ::7] = np.resize(NANS, nan_rows[:, ::7].shape)
+    one_nan = rng.standard_normal((8, 64)).astype(np.float32)
+    one_nan[5, 3] = NANS[3]
+    plain = rng.standard_normal((8, 64))
+    cases = [zeros, nan_rows, one_nan, plain, plain.astype(np.float16), np.asfortranarray(plain),
+             plain.astype(ml_dtypes.bfloat16), rng.integers(-3, 3, (8, 64)), plain > 0,
+             rng.integers(0, 5, (4, 5, 6)).astype(np.uint8), plain[:0], plain[:, :0],
+             nan_rows[0], zeros[0]]
+    for a in cases:
+        for axis in range(-a.ndim, a.ndim):
+            expected = np.sort(a, axis=axis, kind="stable")
+            got = xnp.sort(a, axis=axis)
+            assert _bits(got) == _bits(expected), (a.dtype, axis)
+            assert got.flags.f_contiguous == expected.flags.f_contiguous
+        assert _bits(xnp.sort(a, axis=None)) == _bits(np.sort(a, axis=None, kind="stable"))
+    with pytest.raises(Exception, match="axis -1 is out of bounds"):
+        xnp.sort(np.float32(1.0) * np.ones((), np.float32))
