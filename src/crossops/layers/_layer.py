@@ -127,13 +127,17 @@ class Layer(CalledAsIs):
     #: the first call made a compiled function's second call compile again)
     _call_accepts_training = False
     _call_training_free_below = 0
+    #: whether ``call`` takes a ``mask`` argument (read alike: True where the signature
+    #: cannot be read), for wrappers that pass a mask on (TimeDistributed)
+    _call_accepts_mask = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if "build" in cls.__dict__:  # a build called directly marks the layer built too
             cls.build = _marking_built(cls.__dict__["build"])
-        cls._call_accepts_training, cls._call_training_free_below = \
-            _training_parameter(_unbound_call(cls))
+        call = _unbound_call(cls)
+        cls._call_accepts_training, cls._call_training_free_below = _training_parameter(call)
+        cls._call_accepts_mask = _accepts(call, "mask")
 
     def __new__(cls, *args, **kwargs) -> Self:
         # the default backend's class for layers (torch: mixed with torch.nn.Module)
@@ -207,6 +211,7 @@ class Layer(CalledAsIs):
         if key == "call":  # a call of this instance's own: its signature read once too
             self.__dict__["_call_accepts_training"], \
                 self.__dict__["_call_training_free_below"] = _training_parameter(value)
+            self.__dict__["_call_accepts_mask"] = _accepts(value, "mask")
         if key == "_backend":
             home = _chapter(value)
             self.__dict__["_autocast_region"] = getattr(home, "autocasting", None)
@@ -609,6 +614,7 @@ def _training_parameter(f) -> tuple[bool, int]:
 
 Layer._call_accepts_training, Layer._call_training_free_below = \
     _training_parameter(_unbound_call(Layer))
+Layer._call_accepts_mask = _accepts(_unbound_call(Layer), "mask")
 
 
 def _wrap_torch_module(module, backend):

@@ -8,7 +8,7 @@ import optree
 import crossops.numpy as xnp
 
 from ._config import from_keras_config, keras_object
-from ._layer import Layer, _accepts
+from ._layer import Layer
 
 
 class TimeDistributed(Layer):
@@ -72,9 +72,10 @@ class TimeDistributed(Layer):
             raise ValueError(f"{self.name}: mask of shape {tuple(mask.shape)} does not "
                              f"match the inputs' (batch, time) = ({b}, {t})")
         kwargs = {}
-        if mask is not None and _accepts(self.layer.call, "mask"):
+        layer = self.layer  # what its call takes: read once per class (Layer's attributes)
+        if mask is not None and layer._call_accepts_mask:
             kwargs["mask"] = mask
-        takes_training = _accepts(self.layer.call, "training")
+        takes_training = layer._call_accepts_training
         if training and takes_training:
             outs = []
             for i in range(t):

@@ -182,6 +182,8 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
         raise ValueError(f"sparse_categorical_crossentropy: target shape {tuple(target.shape)} "
                          f"does not match output shape {tuple(output.shape)} without axis {axis}")
     logp = _log_probs_last(o, from_logits)
+    if name(target) in ("int8", "uint8", "int16", "uint16"):  # whose arange would wrap
+        target = xnp.astype(target, "int32")
     hot = xnp.equal(xnp.expand_dims(target, axis=-1),
                     arange_like(target, o.shape[-1], name(target)))
     return down(xnp.negative(xnp.sum(xnp.where(hot, logp, xnp.zeros_like(logp)), axis=-1)), n)

@@ -47,7 +47,13 @@ from .. import metrics as metrics_mod
 from .. import optimizers
 from .._backend import backend_of_type
 from .._convert import to_numpy
-from .._transforms import compile_step, distinct_buffers, mark_batch_dynamic, step_compiles
+from .._transforms import (
+    compile_step,
+    distinct_buffers,
+    mark_batch_dynamic,
+    step_compiles,
+    value_and_grad,
+)
 from .._variable import StatelessScope, detached
 from ..callbacks import CallbackList
 from ..distribution import _hooks as _distribution
@@ -315,14 +321,14 @@ class Trainer:
         x, y, sw = unpack_x_y_sample_weight(data)
         scale_loss = getattr(self.optimizer, "scale_loss", None)
         if scale_loss is None:
-            (loss, (y_pred, non_trainable, per_loss)), grads = crossops.value_and_grad(
+            (loss, (y_pred, non_trainable, per_loss)), grads = value_and_grad(
                 lambda tv: self._forward(tv, non_trainable, x, y, sw, True),
                 has_aux=True)(list(trainable))
         else:  # a LossScaleOptimizer: differentiate the scaled loss (it unscales)
             def scaled(tv):
                 loss, aux = self._forward(tv, non_trainable, x, y, sw, True)
                 return scale_loss(loss, optimizer_vars), (loss, aux)
-            (_, (loss, (y_pred, non_trainable, per_loss))), grads = crossops.value_and_grad(
+            (_, (loss, (y_pred, non_trainable, per_loss))), grads = value_and_grad(
                 scaled, has_aux=True)(list(trainable))
         grads = _distribution.reduce_gradients(grads, lambda: _batch_size(x))  # data parallel
         trainable, optimizer_vars = self.optimizer.stateless_apply(
@@ -388,16 +394,21 @@ class Trainer:
             for v, a in zip(part, values):
                 v.assign(a)
 
-    def _adopt_state(self, kind, state) -> bool:
+    def _adopt_state(self, kind, state, held=None) -> bool:
         """Make the variables hold a pure step's new ``state`` without copying it
         (``Variable._adopt``): then the old arrays are freed, and ``fit`` holds one copy
         of the model and optimizer state, not two. False where a variable cannot (then
-        the runner keeps the state apart, and ``sync`` writes it)."""
+        the runner keeps the state apart, and ``sync`` writes it). ``held``: the state
+        the variables adopted last; an array the step gave back as it got it (an eager
+        torch optimizer's update, written in place) is already its variable's."""
         parts = self._state_parts(kind)
         if [len(p) for p in parts] != [len(values) for values in state]:
             return False
-        return all(v._adopt(a) for part, values in zip(parts, state)
-                   for v, a in zip(part, values))
+        if held is None:
+            return all(v._adopt(a) for part, values in zip(parts, state)
+                       for v, a in zip(part, values))
+        return all(a is h or v._adopt(a) for part, values, was in zip(parts, state, held)
+                   for v, a, h in zip(part, values, was))
 
     def _state_in_place(self, kind) -> bool:
         """Whether a step of ``kind`` updates the variables in place: all are
@@ -759,6 +770,8 @@ class _Pure:
         #: step's state is given up to it (jax: donated, its buffers reused; torch: the
         #: new state written into its tensors, by the compiled step or the optimizer)
         self.adopting = self.donating = kind is _TRAIN
+        #: the state the variables adopted at the last step (None: none yet)
+        self.adopted = None
         #: whether a training step reads and writes the variables itself (tf.Variables,
         #: which the step's graph updates in place, as Keras's TensorFlow trainer does)
         self.in_place = kind is _TRAIN and model._state_in_place(kind)
@@ -801,14 +814,16 @@ class _Pure:
             out, state = self.step(self.state, data)
         self.state = (self.state[0], state) if self.kind is _PREDICT else state
         if self.adopting:
-            self.adopting = self.model._adopt_state(self.kind, state)
+            self.adopting = self.model._adopt_state(self.kind, state, self.adopted)
+            self.adopted = state if self.adopting else None
         return out
 
     def sync(self):
         if self.state is not None:
             if not self.adopting:
                 self.model._write_state(self.kind, self.state)
-            self.state = None  # callbacks may change the variables: read them again
+            # callbacks may change the variables: read them again
+            self.state = self.adopted = None
 
 
 def _in_place_step(model, kind, pure_step, data):
