@@ -159,6 +159,9 @@ def run_torch(single: bool):
         tdist.all_gather(gathered, t)
         out["weights_agree"] = bool(all(torch.equal(g, gathered[0]) for g in gathered))
     out.update(run_torch_model_parallel(x, y))
+    # every process past its last collective before any tears the group down: a process
+    # that closes its gloo pairs while the other still uses them can abort at exit
+    tdist.barrier()
     tdist.destroy_process_group()
     if out["rank"] == 0:  # the one-process reference, after the run (no one waits)
         m = model()
