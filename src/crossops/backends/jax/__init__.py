@@ -22,7 +22,7 @@ from .._common import (
 from .._core import tile_repetitions
 from .._numpy_ops import bool_clip_dtype
 from .._spacing import number_linspace
-from ._jit import compile_generic, jitted  # noqa: F401  (compile_generic: see _dispatch)
+from ._jit import compile_generic, jitted, jitted_hashable  # noqa: F401  (compile_generic: see _dispatch)
 
 # tracers are instances of jax.Array but not subclasses of it: name their class too
 NAME = "jax"
@@ -136,9 +136,18 @@ def _complex(re, im):
     return jax.lax.complex(re, im)
 
 
+def _is_complex(x) -> bool:
+    """``NAMESPACE.iscomplexobj(x)``, read from an array's dtype's kind (a tenth of its
+    cost: it runs on every exp and log)."""
+    try:
+        return x.dtype.kind == "c"
+    except AttributeError:  # (not an array; a dtype without a kind)
+        return bool(NAMESPACE.iscomplexobj(x))
+
+
 def exp(x, /):
     out = NAMESPACE.exp(x)
-    if not NAMESPACE.iscomplexobj(x):
+    if not _is_complex(x):
         return out
     re, im = x.real, x.imag
     # exp(+-inf + i*(inf or nan)): +inf gives inf + nan*j, -inf gives 0 + 0j
@@ -150,14 +159,14 @@ def exp(x, /):
 
 def expm1(x, /):
     out = NAMESPACE.expm1(x)
-    if NAMESPACE.iscomplexobj(x):
+    if _is_complex(x):
         return NAMESPACE.where(NAMESPACE.isfinite(x), out, exp(x) - 1)
     return out
 
 
 def log(x, /):
     out = NAMESPACE.log(x)
-    if not NAMESPACE.iscomplexobj(x):
+    if not _is_complex(x):
         return out
     # an infinite part gives +inf, and the angle as the imaginary part (NaN with a NaN)
     inf = NAMESPACE.isinf(x.real) | NAMESPACE.isinf(x.imag)
@@ -167,14 +176,14 @@ def log(x, /):
 
 def log1p(x, /):
     out = NAMESPACE.log1p(x)
-    if NAMESPACE.iscomplexobj(x):
+    if _is_complex(x):
         return NAMESPACE.where(NAMESPACE.isfinite(x), out, log(x + 1))
     return out
 
 
 def sqrt(x, /):
     out = NAMESPACE.sqrt(x)
-    if not NAMESPACE.iscomplexobj(x):
+    if not _is_complex(x):
         return out
     # +-inf + nan*j: +inf gives inf + nan*j, -inf gives nan + inf*j
     re, im = x.real, x.imag
@@ -316,6 +325,10 @@ def pow(x1, x2, /):  # noqa: A001
     return NAMESPACE.where(NAMESPACE.isfinite(a) & NAMESPACE.isfinite(b), res, out)
 
 
+#: an array's float16 dtype (a NumPy dtype: comparing it with jnp.float16 costs ~0.3 us)
+_F16 = np.dtype(np.float16)
+
+
 def _in_float(x):
     """``x``, integers and bools in jax's default float (NumPy's float64 with x64 on; jax's
     own mean gives float32 for int32)."""
@@ -327,8 +340,8 @@ def _check_axes(x, axis, op: str) -> None:
     """Raise crossops's ``OpAxisError`` for an axis just out of range: jax's mean, var and
     std read the reduced size as ``x.shape[axis]`` first, an ``IndexError`` for ``axis``
     of ``ndim`` to ``2 * ndim - 1`` or ``-ndim - 1``."""
-    if axis is not None:
-        normalize_axes(axis, x.ndim, op)
+    if axis is not None and not (type(axis) is int and -(n := len(x.shape)) <= axis < n):
+        normalize_axes(axis, x.ndim, op)  # (an int in range: nothing to check)
 
 
 def mean(x, /, *, axis=None, keepdims=False):
@@ -339,7 +352,7 @@ def mean(x, /, *, axis=None, keepdims=False):
 def var(x, /, *, axis=None, correction=0.0, keepdims=False):
     _check_axes(x, axis, "var")
     x = _in_float(x)
-    if x.dtype == NAMESPACE.float16:  # accumulate in float32, round once (no overflow)
+    if x.dtype is _F16:  # accumulate in float32, round once (no overflow)
         return NAMESPACE.var(x.astype(NAMESPACE.float32), axis=axis, correction=correction,
                              keepdims=keepdims).astype(NAMESPACE.float16)
     return NAMESPACE.var(x, axis=axis, correction=correction, keepdims=keepdims)
@@ -466,23 +479,69 @@ def _arg_keyed(x, axis, keepdims, largest):
     return f(key, axis=axis, keepdims=keepdims)
 
 
-_arg_keyed_compiled = jitted(_arg_keyed, ("axis", "keepdims", "largest"))
+#: (its static arguments are an int or None and two bools, all hashable)
+_arg_keyed_compiled = jitted_hashable(_arg_keyed, ("axis", "keepdims", "largest"))
+#: dtype -> whether it is floating (jnp.issubdtype, found once per dtype)
+_FLOATING: dict = {}
+
+
+def _floating(dtype) -> bool:
+    found = _FLOATING.get(dtype)
+    if found is None:
+        found = _FLOATING[dtype] = bool(NAMESPACE.issubdtype(dtype, NAMESPACE.floating))
+    return found
+
+
+def _arg_axis(x, axis, op: str):
+    """``axis`` of :func:`argmax` / :func:`argmin` in ``[0, ndim)`` (None stays None)."""
+    if type(axis) is int and -(n := len(x.shape)) <= axis < n:
+        return axis % n
+    return None if axis is None else normalize_axis(axis, x.ndim, op)
 
 
 def argmax(x, /, *, axis=None, keepdims=False):
     """jax's argmax; floating x on its integer order key (one compiled program): XLA's CPU
     argmax reads subnormals as 0, NumPy does not."""
-    if not NAMESPACE.issubdtype(x.dtype, NAMESPACE.floating):
+    if not _floating(x.dtype):
         return NAMESPACE.argmax(x, axis=axis, keepdims=keepdims)
-    if axis is not None:
-        axis = normalize_axis(axis, x.ndim, "argmax")
-    return _arg_keyed_compiled(x, axis, bool(keepdims), True)
+    return _arg_keyed_compiled(x, _arg_axis(x, axis, "argmax"), bool(keepdims), True)
 
 
 def argmin(x, /, *, axis=None, keepdims=False):
     """jax's argmin; floating x on its integer order key, as :func:`argmax`."""
-    if not NAMESPACE.issubdtype(x.dtype, NAMESPACE.floating):
+    if not _floating(x.dtype):
         return NAMESPACE.argmin(x, axis=axis, keepdims=keepdims)
-    if axis is not None:
-        axis = normalize_axis(axis, x.ndim, "argmin")
-    return _arg_keyed_compiled(x, axis, bool(keepdims), False)
+    return _arg_keyed_compiled(x, _arg_axis(x, axis, "argmin"), bool(keepdims), False)
+
+
+# -- the framework's own functions that the C fronts call (issue 19) -----------------------
+
+_F32_F64 = (DTYPES["float32"], DTYPES["float64"])
+_REAL_FLOATS = (DTYPES["float16"], DTYPES["bfloat16"], *_F32_F64)
+
+#: jax's own functions for calls of an op's required arguments alone, by the array's dtype,
+#: where they give what the op's function above gives (real floats: exp needs no complex
+#: special cases; float32/float64: sigmoid computes in no other dtype). A C front calls them
+#: straight away, and hands a call that raises to the op's function.
+AT_DEFAULTS = {"exp": dict.fromkeys(_REAL_FLOATS, NAMESPACE.exp),
+               "nn.sigmoid": dict.fromkeys(_F32_F64, jax.nn.sigmoid)}
+
+
+def _mean_at(x, axis, keepdims):
+    """:func:`mean` of a floating x over an int axis in range (the C front checks it)."""
+    return NAMESPACE.mean(x, axis, keepdims=keepdims)
+
+
+#: jax's own functions for calls that give some of an op's options (an int axis, in range
+#: of x's dimensions, which the front checks; a bool keepdims) and leave the others at their
+#: defaults: op -> (dtype -> function, the options it takes by position, those that are
+#: axes), as the torch backend's ``AT_OPTIONS``; each makes the call the op's function
+#: would make for that dtype
+AT_OPTIONS = {
+    "mean": (dict.fromkeys(_REAL_FLOATS, _mean_at), ("axis", "keepdims"), ("axis",)),
+    "nn.log_softmax": (dict.fromkeys(_F32_F64, jax.nn.log_softmax), ("axis",), ("axis",)),
+    # the dtypes whose running sum jax's cumsum computes as crossops does (numpy.py's
+    # cumsum calls it for them)
+    "cumsum": (dict.fromkeys(map(np.dtype, ("float32", "float64", "complex64", "complex128")),
+                             NAMESPACE.cumsum), ("axis",), ("axis",)),
+}

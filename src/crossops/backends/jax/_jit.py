@@ -101,6 +101,22 @@ def jitted(f: Callable, static: tuple[str, ...]) -> Callable:
     return g
 
 
+def jitted_hashable(f: Callable, static: tuple[str, ...]) -> Callable:
+    """``jax.jit(f)`` with its parameters ``static`` static, for callers whose static
+    arguments are always hashable (ints, None, bools): none of :func:`jitted`'s
+    conversions, so the cheapest call there is.
+
+    Examples
+    --------
+    >>> import jax.numpy as jnp
+    >>> from crossops.backends.jax._jit import jitted_hashable
+    >>> jitted_hashable(lambda x, k: x * k, ("k",))(jnp.arange(3), 2).tolist()
+    [0, 2, 4]
+    """
+    import jax
+    return jax.jit(f, static_argnames=static)
+
+
 def compile_generic(generic: Callable, static: tuple[str, ...] | None,
                     arrays: tuple[str, ...], eager: dict | None = None) -> Callable:
     """The JAX form of an op whose generic implementation ``generic`` runs compiled.

@@ -35,6 +35,8 @@ from .._common import partial
 from ._compute import down, up, up_float
 from ._jit import jitted
 
+#: float32, an array's dtype (a NumPy dtype, compared by identity)
+_F32 = np.dtype(np.float32)
 _CONV_STATIC = ("strides", "padding", "data_format", "dilation_rate")
 _POOL_STATIC = ("pool_size", "strides", "padding", "data_format")
 _FOLD_STATIC = ("kernel_size", "dilation", "padding", "stride")
@@ -62,6 +64,8 @@ def relu(x):
 
 
 def sigmoid(x):
+    if x.dtype is _F32:  # nothing to compute in another dtype
+        return jax.nn.sigmoid(x)
     c, dt = up_float(x)
     return down(jax.nn.sigmoid(c), dt)
 
@@ -81,6 +85,8 @@ def softmax(x, axis=-1):
 
 @partial
 def log_softmax(x, axis=-1):
+    if x.dtype is _F32 and type(axis) is int and x.shape:  # (nothing to compute in float32)
+        return jax.nn.log_softmax(x, axis=axis)
     if not isinstance(axis, int) or x.ndim == 0:
         return NotImplemented
     c, dt = up_float(x)

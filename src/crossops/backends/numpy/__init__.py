@@ -55,6 +55,18 @@ def to_numpy(x) -> np.ndarray:
 
 
 globals().update(casting_functions(NAMESPACE, native_dtype))
+_general_astype = astype  # noqa: F821  (made just above)
+#: the NumPy dtypes of crossops's table, by id (the dtype a call of the op gives here)
+_OWN_DTYPES = frozenset(map(id, DTYPES.values()))
+
+
+def astype(x, dtype, /, *, copy=True, device=None):  # noqa: F811
+    """array-api-compat's astype; an ndarray cast to a dtype of crossops's table (as the op
+    gives it) without a device is ``x.astype`` itself (the same copy rule: a copy unless
+    ``copy=False`` and x has the dtype), without the wrapper's two frames."""
+    if device is None and type(x) is np.ndarray and id(dtype) in _OWN_DTYPES:
+        return x.astype(dtype, copy=copy)
+    return _general_astype(x, dtype, copy=copy, device=device)
 
 
 def reshape(x, /, shape, *, copy=None):
@@ -67,6 +79,8 @@ def reshape(x, /, shape, *, copy=None):
                 raise ValueError(f"reshape: shape {shape!r} has a size below -1")
     elif type(shape) is int and shape < -1:
         raise ValueError(f"reshape: shape {shape!r} is below -1")
+    if type(x) is np.ndarray:  # np.reshape's call of the method, without its two frames
+        return x.reshape(shape, copy=copy)
     return np.reshape(x, shape, copy=copy)
 
 
@@ -106,6 +120,8 @@ def full(shape, fill_value, *, dtype=None, device=None):
 def arange(start, /, stop=None, step=1, *, dtype=None, device=None):
     if device is not None:
         _cpu("arange", device)
+    if stop is None and dtype is None and type(step) is int and step == 1:
+        return np.arange(start)  # (NumPy parses the one argument faster: ~0.15 us)
     return np.arange(start, stop, step, dtype=dtype)
 
 
@@ -295,6 +311,12 @@ linspace = number_linspace(NAMESPACE.linspace)  # array bounds: the generic's (N
 
 AT_DEFAULTS = {"sum": {d: np.sum for d in DTYPES.values() if d is not _BF16},
                "prod": {d: np.prod for d in DTYPES.values() if d is not _BF16}}
+
+#: NumPy's own functions for calls that give an op some of its options and leave the others
+#: at their defaults (see the torch backend's ``AT_OPTIONS``): concatenate of a list or
+#: tuple of ndarrays of one dtype and one number of dimensions (the front checks) along an
+#: int axis in range of theirs, as numpy.py's concatenate calls it there
+AT_OPTIONS = {"concatenate": (np.concatenate, ("axis",), ("axis",))}
 
 #: a dtype's name -> the cast of an op's result to it, which a C front calls on the result
 #: of a keras.ops form that casts it (``ops.argmax``'s int32 indices): a C callable, as

@@ -60,12 +60,32 @@ def view(x, dtype=None):
 # -- einsum -----------------------------------------------------------------------------------
 
 def einsum(subscripts, *operands, **kwargs):
+    if not kwargs and type(subscripts) is str and "->" in subscripts and _one_dtype(operands):
+        # the common call: an explicit equation and ndarrays of one dtype (other than
+        # bfloat16), which nothing promotes: NumPy's einsum as it is
+        return np.asarray(np.einsum(subscripts, *operands))
     eq, ops, r = shared.einsum_operands(subscripts, operands, np.asarray,
                                         lambda o, d: o.astype(d), DTYPES)
     if r == "bfloat16":  # ml_dtypes has no einsum loops: float32, rounded once
         out = np.einsum(eq, *(o.astype(np.float32) for o in ops), **kwargs)
         return np.asarray(out).astype(ml_dtypes.bfloat16)
     return np.asarray(np.einsum(eq, *ops, **kwargs))
+
+
+def _one_dtype(operands: tuple) -> bool:
+    """Whether ``operands`` are one or more ndarrays of one dtype other than bfloat16."""
+    if not operands:
+        return False
+    d = getattr(operands[0], "dtype", None)
+    if d is _BF16 or d is None:
+        return False
+    for o in operands:
+        if type(o) is not np.ndarray or o.dtype is not d:
+            return False
+    return True
+
+
+_BF16 = np.dtype(ml_dtypes.bfloat16)
 
 
 # -- bincount ---------------------------------------------------------------------------------

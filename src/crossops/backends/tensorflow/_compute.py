@@ -50,11 +50,24 @@ KERNEL_FLOATS = frozenset(map(id, (tf.float32, tf.float64)))
 _MIN = np.minimum.reduce
 
 
+def executing_eagerly() -> bool:
+    """``tf.executing_eagerly()``, read from the context's thread-local mode (what that
+    function returns, without its two calls)."""
+    ctx = _context._context
+    if ctx is None:
+        return tf.executing_eagerly()
+    return ctx._thread_local_data.is_eager
+
+
+if not hasattr(_context.context()._thread_local_data, "is_eager"):  # (another TensorFlow)
+    executing_eagerly = tf.executing_eagerly  # noqa: F811
+
+
 def eager_cpu(x) -> bool:
     """Whether ``x`` is an eager tensor on the CPU and TensorFlow executes eagerly (not
     while a ``tf.function`` traces, where an eager tensor is a captured constant): where
     :func:`run_kernel` may run a kernel on it and :func:`cpu_buffer` reads it."""
-    return type(x) is EAGER_TENSOR and "CPU" in x.device and tf.executing_eagerly()
+    return type(x) is EAGER_TENSOR and "CPU" in x.device and executing_eagerly()
 
 
 def run_kernel(name: str, *args):
@@ -132,6 +145,30 @@ def buffer_free_of_subnormals(h) -> bool:
     v = h.view(uint) << 1  # (the sign bit dropped)
     v -= 1
     return _MIN(v, None) >= count
+
+
+#: a tuple of ints -> its int32 tensor, made eagerly and kept (see :func:`int_tuple`)
+_INT_TUPLES: dict = {}
+_INT32 = range(-(1 << 31), 1 << 31)
+
+
+def int_tuple(values: tuple):
+    """The int32 tensor of ``values``, a tuple of Python ints (``type(v) is int``: no bool,
+    which would share a key), for a kernel's shape or permutation input, made once and
+    kept (a few hundred): TensorFlow's fast path takes no Python sequence for such an input
+    and converts it in Python (~10 us). None where a value is beyond int32, or where
+    TensorFlow does not execute eagerly (a kept tensor read while tracing would become a
+    graph input)."""
+    if not executing_eagerly():
+        return None
+    t = _INT_TUPLES.get(values)
+    if t is None:
+        if not all(v in _INT32 for v in values):
+            return None
+        if len(_INT_TUPLES) >= 512:
+            _INT_TUPLES.clear()
+        t = _INT_TUPLES[values] = tf.constant(values, tf.int32)
+    return t
 
 
 def all_axes(rank: int):

@@ -45,12 +45,16 @@ from .array_api._helpers import dim
 # -- activations -----------------------------------------------------------------------
 
 def relu(x):
+    if eager_cpu(x) and id(x.dtype) in KERNEL_FLOATS:  # tf.nn.relu's kernel, directly
+        return run_kernel("Relu", x)
     if x.dtype is tf.bool:  # as jax.nn.relu: int32 (TensorFlow has no bool relu)
         return tf.cast(x, tf.int32)
     return tf.nn.relu(x)
 
 
 def sigmoid(x):
+    if eager_cpu(x) and id(x.dtype) in KERNEL_FLOATS:  # tf.sigmoid's kernel, directly
+        return run_kernel("Sigmoid", x)
     c, dt = up_float(x)
     return down(tf.sigmoid(c), dt)
 

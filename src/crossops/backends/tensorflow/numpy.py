@@ -10,12 +10,15 @@ indices traced by ``tf.function``. Dtype and shape rules and argument checks:
 
 from __future__ import annotations
 
+import re
+
 import tensorflow as tf
 
 from ..._dtypes import dtype_name
 from .. import _numpy_ops as shared
 from .._common import partial
 from . import DTYPES, NAMESPACE
+from ._compute import eager_cpu, run_kernel
 from .array_api._helpers import shape_list
 
 # -- concatenate, cumsum: their common calls -------------------------------------------------
@@ -108,8 +111,33 @@ def einsum(subscripts, *operands, **kwargs):
     if r in _NO_KERNEL:  # in int64 (exact: integer products and sums wrap alike)
         out = tf.einsum(eq, *(tf.cast(o, tf.int64) for o in ops))
         return tf.not_equal(out, 0) if r == "bool" else tf.cast(out, DTYPES[r])
-    out = tf.einsum(eq, *ops)
+    if len(ops) <= 2 and _plain_equation(eq, len(ops)) and all(map(eager_cpu, ops)):
+        # eagerly, one or two operands and an equation of letters: tf.einsum's kernel,
+        # without its Python layers (which parse such an equation to itself)
+        out = run_kernel("Einsum", ops, "equation", eq)
+    else:
+        out = tf.einsum(eq, *ops)
     return out if dtype_name(out.dtype) == r else tf.cast(out, DTYPES[r])
+
+
+#: an explicit equation of letters (no ``...``), each output label once: equation -> its
+#: count of operands, or 0 where it is not one (see :func:`_plain_equation`)
+_PLAIN_EQUATIONS: dict = {}
+_LETTERS_EQUATION = re.compile(r"^[a-zA-Z]+(,[a-zA-Z]+)*->([a-zA-Z]*)$")
+
+
+def _plain_equation(eq: str, n: int) -> bool:
+    """Whether ``eq`` is an explicit equation of letters for ``n`` operands whose output
+    labels are distinct: one tf.einsum gives to its kernel as it is (found once per
+    equation; a few hundred kept)."""
+    count = _PLAIN_EQUATIONS.get(eq)
+    if count is None:
+        m = _LETTERS_EQUATION.match(eq)
+        count = eq.count(",") + 1 if m and len(set(m[2])) == len(m[2]) else 0
+        if len(_PLAIN_EQUATIONS) >= 256:
+            _PLAIN_EQUATIONS.clear()
+        _PLAIN_EQUATIONS[eq] = count
+    return count == n
 
 
 # -- bincount ---------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import numbers
 import numpy as np
 import tensorflow as tf
 
+from .._compute import int_tuple, run_kernel
 from ._helpers import (
     DEFAULT_COMPLEX,
     DEFAULT_FLOAT,
@@ -173,7 +174,24 @@ def _filled(shape, value):
     return tf.fill(shape, value)
 
 
+#: the dtypes whose zeros :func:`zeros` fills eagerly (no float8), by id -> the DType
+_FILLED = {id(d): d for d in (tf.bool, tf.int8, tf.int16, tf.int32, tf.int64, tf.uint8,
+                              tf.uint16, tf.uint32, tf.uint64, tf.float16, tf.bfloat16,
+                              tf.float32, tf.float64, tf.complex64, tf.complex128)}
+#: id of a dtype of ``_FILLED`` -> its 0-d zero, made eagerly and kept
+_ZEROS: dict = {}
+
+
 def zeros(shape, *, dtype=None, device=None):
+    if (device is None and type(shape) is tuple and id(d := dtype or DEFAULT_FLOAT) in _FILLED
+            and all(type(s) is int and s >= 0 for s in shape)
+            and (dims := int_tuple(shape)) is not None):
+        # eagerly (int_tuple), a shape of ints: tf.zeros's Fill kernel, on a kept shape and
+        # zero, without its Python layers
+        zero = _ZEROS.get(id(d))
+        if zero is None:
+            zero = _ZEROS[id(d)] = tf.zeros((), d)
+        return run_kernel("Fill", dims, zero)
     shape = _shape(shape, "zeros")
     _check_shape(shape, "zeros")
     with on_device(device):

@@ -10,7 +10,14 @@ import math
 
 import tensorflow as tf
 
-from .._compute import KERNEL_FLOATS, buffer_free_of_subnormals, eager_cpu, run_kernel
+from .._compute import (
+    EAGER_TENSOR,
+    KERNEL_FLOATS,
+    buffer_free_of_subnormals,
+    eager_cpu,
+    executing_eagerly,
+    run_kernel,
+)
 from ._helpers import (
     DEFAULT_COMPLEX,
     DEFAULT_FLOAT,
@@ -54,8 +61,26 @@ def _is_complex(d) -> bool:
     return d.is_complex
 
 
-def _float_only(op, fn):
-    """A unary function of floating tensors (TensorFlow has no integer kernels)."""
+#: the floating and complex dtypes by id: the inputs of :func:`_float_only`'s kernels
+_INEXACT_IDS = frozenset(map(id, (tf.float16, tf.bfloat16, tf.float32, tf.float64,
+                                  tf.complex64, tf.complex128)))
+
+
+def _float_only(op, fn, kernel: str | None = None):
+    """A unary function of floating tensors (TensorFlow has no integer kernels). ``kernel``:
+    the name of the one kernel ``fn`` runs (``fn`` is its ``tf.math`` function), which an
+    eager tensor of a floating or complex dtype gets straight away (``fn``'s Python layers
+    cost ~3 us)."""
+    if kernel is not None:
+        general = _float_only(op, fn)
+
+        def f(x, /):
+            if eager_cpu(x) and id(x.dtype) in _INEXACT_IDS:
+                return run_kernel(kernel, x)
+            return general(x)
+        f.__name__ = f.__qualname__ = op
+        return f
+
     def f(x, /):
         x = _t(x)
         if not (x.dtype.is_floating or x.dtype.is_complex):
@@ -66,15 +91,15 @@ def _float_only(op, fn):
     return f
 
 
-acos = _float_only("acos", tf.math.acos)
-acosh = _float_only("acosh", tf.math.acosh)
-asin = _float_only("asin", tf.math.asin)
-asinh = _float_only("asinh", tf.math.asinh)
-atan = _float_only("atan", tf.math.atan)
-atanh = _float_only("atanh", tf.math.atanh)
-cos = _float_only("cos", tf.math.cos)
-cosh = _float_only("cosh", tf.math.cosh)
-exp = _float_only("exp", tf.math.exp)
+acos = _float_only("acos", tf.math.acos, "Acos")
+acosh = _float_only("acosh", tf.math.acosh, "Acosh")
+asin = _float_only("asin", tf.math.asin, "Asin")
+asinh = _float_only("asinh", tf.math.asinh, "Asinh")
+atan = _float_only("atan", tf.math.atan, "Atan")
+atanh = _float_only("atanh", tf.math.atanh, "Atanh")
+cos = _float_only("cos", tf.math.cos, "Cos")
+cosh = _float_only("cosh", tf.math.cosh, "Cosh")
+exp = _float_only("exp", tf.math.exp, "Exp")
 
 
 def _expm1(x):
@@ -101,12 +126,12 @@ def _log(x):
 
 
 log = _float_only("log", _log)
-sin = _float_only("sin", tf.math.sin)
-sinh = _float_only("sinh", tf.math.sinh)
-sqrt = _float_only("sqrt", tf.math.sqrt)
-tan = _float_only("tan", tf.math.tan)
-tanh = _float_only("tanh", tf.math.tanh)
-reciprocal = _float_only("reciprocal", tf.math.reciprocal)
+sin = _float_only("sin", tf.math.sin, "Sin")
+sinh = _float_only("sinh", tf.math.sinh, "Sinh")
+sqrt = _float_only("sqrt", tf.math.sqrt, "Sqrt")
+tan = _float_only("tan", tf.math.tan, "Tan")
+tanh = _float_only("tanh", tf.math.tanh, "Tanh")
+reciprocal = _float_only("reciprocal", tf.math.reciprocal, "Reciprocal")
 
 
 def _log_base(b):
@@ -153,6 +178,8 @@ def positive(x, /):
 
 
 def square(x, /):
+    if eager_cpu(x) and id(x.dtype) not in _UNSIGNED_IDS:
+        return run_kernel("Square", x)  # (eagerly: its kernel, without tf.raw_ops's layers)
     x = _t(x)
     # the kernel tf.math.square calls, without its wrapper's ~3 us
     return tf.math.multiply(x, x) if id(x.dtype) in _UNSIGNED_IDS else tf.raw_ops.Square(x=x)
@@ -381,13 +408,27 @@ _BINARY_KERNELS = {tf.math.maximum: tf.raw_ops.Maximum, tf.math.minimum: tf.raw_
                    tf.math.less: tf.raw_ops.Less, tf.math.less_equal: tf.raw_ops.LessEqual}
 
 
+#: the names of the kernels of ``_BINARY_KERNELS``
+_KERNEL_NAMES = {tf.raw_ops.Maximum: "Maximum", tf.raw_ops.Minimum: "Minimum",
+                 tf.raw_ops.Greater: "Greater", tf.raw_ops.GreaterEqual: "GreaterEqual",
+                 tf.raw_ops.Less: "Less", tf.raw_ops.LessEqual: "LessEqual"}
+#: the real dtypes other than bool, by id: operands of :func:`_real_binary`'s kernels
+_REAL_IDS = frozenset(map(id, (tf.int8, tf.int16, tf.int32, tf.int64, tf.uint8, tf.uint16,
+                               tf.uint32, tf.uint64, tf.float16, tf.bfloat16, tf.float32,
+                               tf.float64)))
+
+
 def _real_binary(op, fn):
     """``fn`` of two real arrays; bools are ordered False < True, as NumPy's (TensorFlow's
     kernels take no bool: computed in int8, a maximum or minimum given back as bool).
     Operands of one dtype go to the kernel ``fn`` calls, without its wrapper's ~3 us."""
     kernel = _BINARY_KERNELS.get(fn)
+    name = _KERNEL_NAMES.get(kernel)
 
     def f(x1, x2, /):
+        if (name is not None and type(x1) is EAGER_TENSOR and type(x2) is EAGER_TENSOR
+                and (d := x1.dtype) is x2.dtype and id(d) in _REAL_IDS and executing_eagerly()):
+            return run_kernel(name, x1, x2)  # eagerly, one real dtype: the kernel itself
         x1, x2 = _t(x1), _t(x2)
         d1, d2 = x1.dtype, x2.dtype  # (each read of a tensor's dtype costs ~0.3 us)
         if d1.is_complex:

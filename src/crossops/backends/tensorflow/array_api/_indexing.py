@@ -6,6 +6,7 @@ import tensorflow as tf
 
 from ...._axes import normalize_axis
 from ..._core import check_flat_indices, check_integer_indices
+from .._compute import eager_cpu, run_kernel
 from ._helpers import dim, is_tensor, ndim, tensor, via_int
 
 __all__ = ["take", "take_along_axis"]
@@ -74,9 +75,25 @@ def _size(x, axis):
     return dim(x, axis, tf.int64)
 
 
+#: the index dtypes of :func:`take_along_axis`'s eager call, by id
+_GATHER_INDICES = frozenset(map(id, (tf.int32, tf.int64)))
+#: the dtypes whose gather :func:`via_int` makes on a bitcast, by id
+_VIA_INT = frozenset(map(id, (tf.uint16, tf.uint32, tf.uint64)))
+
+
 def take_along_axis(x, indices, /, *, axis=-1):
     """Elements of ``x`` at ``indices`` along ``axis``; the other axes broadcast. With
     ``axis=None``, of the flattened ``x`` at 1-d indices (NumPy's reading)."""
+    if (type(axis) is int and eager_cpu(x) and eager_cpu(indices)
+            and id(indices.dtype) in _GATHER_INDICES and id(x.dtype) not in _VIA_INT):
+        xs, js = x._shape_tuple(), indices._shape_tuple()
+        n = len(xs)
+        if n and len(js) == n and (axis == -1 or axis == n - 1) and xs[:-1] == js[:-1]:
+            # eagerly, the common case below (no axis to move, nothing to broadcast) with
+            # indices in [0, size): the gather kernel, straight away
+            v = indices._numpy()
+            if not v.size or (v.min() >= 0 and v.max() < xs[-1]):
+                return run_kernel("GatherV2", x, indices, n - 1, "batch_dims", n - 1)
     if axis is None:
         check_flat_indices("take_along_axis", tensor(indices))
         x, axis = tf.reshape(tensor(x), [-1]), 0

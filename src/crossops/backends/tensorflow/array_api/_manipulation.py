@@ -9,7 +9,7 @@ from ...._shapes import static_dims
 from ..._axis_tuples import unstack_axis
 from ..._core import tile_repetitions
 from ..._numpy_ops import roll_pairs
-from .._compute import EAGER_TENSOR, eager_cpu, run_kernel
+from .._compute import EAGER_TENSOR, eager_cpu, int_tuple, run_kernel
 from ._helpers import is_tensor, ndim, norm_axes, promote, shape_list, tensor, via_int
 
 __all__ = [
@@ -66,6 +66,10 @@ def broadcast_to(x, /, shape):
                 for d, s in zip(xs[::-1], shape[::-1])):
             raise ValueError(f"broadcast_to: cannot broadcast an array of shape {xs} to "
                              f"{shape}; each dimension must be 1 or equal the target")
+        if (eager_cpu(x) and all(type(s) is int and s >= 0 for s in shape)
+                and (target := int_tuple(shape)) is not None):
+            # eagerly, sizes that are ints: the BroadcastTo kernel on a kept shape tensor
+            return run_kernel("BroadcastTo", x, target)
     return tf.broadcast_to(x, shape)
 
 
@@ -118,6 +122,9 @@ def unstack(x, /, *, axis=0):
 
 def expand_dims(x, /, axis):
     """Insert size-1 axes at ``axis`` (an int or a tuple of ints, positions in the result)."""
+    if type(axis) is int and eager_cpu(x) and -(n := x._rank()) - 1 <= axis <= n:
+        # eagerly, one axis in range: tf.expand_dims's kernel, without its Python layers
+        return run_kernel("ExpandDims", x, axis)
     axes = axis if isinstance(axis, (tuple, list)) else (axis,)
     n = ndim(x, "expand_dims") + len(axes)
     axes = sorted(norm_axes(tuple(axes), n, "expand_dims"))
@@ -127,6 +134,11 @@ def expand_dims(x, /, axis):
 
 
 def squeeze(x, /, axis):
+    if type(axis) is int and eager_cpu(x):
+        shape = x._shape_tuple()
+        if -len(shape) <= axis < len(shape) and shape[axis] == 1:
+            # eagerly, one size-1 axis: tf.squeeze's kernel, without its Python layers
+            return run_kernel("Squeeze", x, "squeeze_dims", [axis])
     if axis is None:  # NumPy's and Keras's default: every axis of size 1
         return tf.squeeze(x)
     n = ndim(x, "squeeze")
@@ -151,6 +163,10 @@ def permute_dims(x, /, axes):
     perm = norm_axes(tuple(axes), n, "permute_dims", "axes")
     if len(perm) != n:
         raise ValueError(f"permute_dims: axes={tuple(axes)} must list each of the {n} axes once")
+    if eager_cpu(x) and (p := int_tuple(perm)) is not None:
+        # eagerly: the Transpose kernel on a kept permutation tensor (tf.transpose converts
+        # a tuple in Python)
+        return run_kernel("Transpose", x, p)
     return tf.transpose(x, perm)
 
 
@@ -169,7 +185,31 @@ def moveaxis(x, source, destination, /):
     return tf.transpose(x, order)
 
 
+def _reshape_target(known: tuple, shape: tuple) -> bool:
+    """Whether the tuple of ints ``shape`` is a reshape of an array of the static shape
+    ``known`` that NumPy makes: at most one -1, no size below it, as many elements (with a
+    -1: a size that divides them and is not 0)."""
+    rest, free = 1, 0
+    for s in shape:
+        if type(s) is not int or s < -1:
+            return False
+        if s == -1:
+            free += 1
+        else:
+            rest *= s
+    size = 1
+    for d in known:
+        size *= d
+    return size == rest if not free else free == 1 and rest != 0 and size % rest == 0
+
+
 def reshape(x, /, shape, *, copy=None):
+    if (not copy and type(shape) is tuple and eager_cpu(x)
+            and _reshape_target(x._shape_tuple(), shape)
+            and (target := int_tuple(shape)) is not None):
+        # eagerly, a shape of ints that fits: the Reshape kernel on a kept shape tensor
+        # (tf.reshape converts a tuple in Python, ~10 us)
+        return run_kernel("Reshape", x, target)
     # hot path: without -1, tf.reshape accepts and rejects exactly what the standard does
     # (with -1 it also infers a size for empty arrays, which NumPy rejects)
     if not copy:

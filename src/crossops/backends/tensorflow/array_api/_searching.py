@@ -10,7 +10,7 @@ import numpy as np
 import tensorflow as tf
 
 from ...._axes import normalize_axis
-from .._compute import cpu_buffer
+from .._compute import EAGER_TENSOR, cpu_buffer, eager_cpu, run_kernel
 from ._helpers import reduce_axis
 from ._sorting import _sort_key
 from ._statistics import _axes, _ndim, _promote, _tensor
@@ -132,7 +132,14 @@ def searchsorted(x1, x2, /, *, side="left", sorter=None):
 
 def where(condition, x1, x2, /):
     # hot path: a bool condition and two tensors of one dtype (as the dispatcher gives);
-    # anything else makes tf.where raise before it runs, and takes the full path
+    # anything else makes tf.where raise before it runs, and takes the full path. Eager
+    # tensors: tf.where's kernel (SelectV2), without its Python layers
+    if (type(x1) is EAGER_TENSOR and type(x2) is EAGER_TENSOR and eager_cpu(condition)
+            and condition.dtype is tf.bool and x1.dtype is x2.dtype):
+        try:
+            return run_kernel("SelectV2", condition, x1, x2)
+        except tf.errors.InvalidArgumentError:  # shapes that do not broadcast: as below
+            return _where(condition, x1, x2)
     try:
         return tf.where(condition, x1, x2)
     except (TypeError, ValueError, tf.errors.InvalidArgumentError):

@@ -14,7 +14,7 @@ from ...._axes import normalize_axis
 from ...._dtypes import result_name, weak_scalar_name
 from ..._axis_tuples import accumulate_axis
 from ..._common import zero_safe_sqrt
-from .._compute import all_axes
+from .._compute import KERNEL_FLOATS, all_axes, eager_cpu, run_kernel
 from ._helpers import dim, reduce_axis
 
 __all__ = ["cumulative_prod", "cumulative_sum", "max", "mean", "min", "prod", "std",
@@ -178,11 +178,33 @@ def _max_min(op, f, fb, x, axis, keepdims):
     return _kernel(raw, x, reduce_axis(axes, x.shape.rank), keepdims)
 
 
+#: the real dtypes other than bool, by id: those whose maximum and minimum are the Max and
+#: Min kernels' (bool: Any and All; complex: an error)
+_ORDERED_IDS = frozenset(map(id, (tf.int8, tf.int16, tf.int32, tf.int64, tf.uint8, tf.uint16,
+                                  tf.uint32, tf.uint64, tf.float16, tf.bfloat16, tf.float32,
+                                  tf.float64)))
+
+
+def _eager_axis(x, axis, keepdims):
+    """``axis`` in ``[0, ndim)`` where ``x`` is an eager CPU tensor whose axis ``axis`` (an
+    int in range) has a non-zero length and ``keepdims`` is a bool: the calls whose
+    reduction is the kernel over that axis, straight away (:func:`run_kernel`); else None."""
+    if type(axis) is int and type(keepdims) is bool and eager_cpu(x):
+        shape = x._shape_tuple()
+        if -len(shape) <= axis < len(shape) and shape[axis]:
+            return axis % len(shape)
+    return None
+
+
 def max(x, /, *, axis=None, keepdims=False):  # noqa: A001
+    if id(x.dtype) in _ORDERED_IDS and (a := _eager_axis(x, axis, keepdims)) is not None:
+        return run_kernel("Max", x, a, "keep_dims", keepdims)
     return _max_min("max", tf.reduce_max, tf.reduce_any, x, axis, keepdims)
 
 
 def min(x, /, *, axis=None, keepdims=False):  # noqa: A001
+    if id(x.dtype) in _ORDERED_IDS and (a := _eager_axis(x, axis, keepdims)) is not None:
+        return run_kernel("Min", x, a, "keep_dims", keepdims)
     return _max_min("min", tf.reduce_min, tf.reduce_all, x, axis, keepdims)
 
 
@@ -195,6 +217,8 @@ def _floating(x, op):
 
 
 def mean(x, /, *, axis=None, keepdims=False):
+    if id(x.dtype) in KERNEL_FLOATS and (a := _eager_axis(x, axis, keepdims)) is not None:
+        return run_kernel("Mean", x, a, "keep_dims", keepdims)  # (float32/64: as below)
     x = _floating(x, "mean")
     if x.dtype.is_complex:  # part by part: tf.reduce_mean of an empty complex array gives 0
         re = _reduce(tf.reduce_mean, tf.math.real(x), axis, keepdims, "mean")
