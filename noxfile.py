@@ -1,4 +1,4 @@
-"""Sessions: tests, conformance (thorough), lint, typing, bench, coverage, demo, keras_ops,
+"""Sessions: tests, slow, conformance (thorough), lint, typing, bench, coverage, demo, keras_ops,
 applications, distribution.
 
 Every session that runs code installs crossops with all four backends: JAX, PyTorch
@@ -20,9 +20,20 @@ def install(session, extras="jax,torch,test"):
 def tests(session):
     """The whole test suite on every backend (CI profile)."""
     install(session)
-    # (the 20 slowest tests printed at the end: the suite's budget is 30 minutes)
-    session.run("pytest", "-n", "2", "-q", "-p", "no:cacheprovider", "--durations=20",
-                *session.posargs)
+    # (the 20 slowest tests printed at the end: the suite's budget is 30 minutes; loadgroup:
+    # the cases sharing a costly Keras subprocess run on one worker, see tests/conftest.py)
+    session.run("pytest", "-n", "2", "--dist", "loadgroup", "-q", "-p", "no:cacheprovider",
+                "--durations=20", *session.posargs)
+
+
+@nox.session
+def slow(session):
+    """The cases marked ``slow`` (pyproject's addopts leave them out of every other run):
+    repeats, on more shapes or settings, of compiles the default suite does once (the
+    costly random samplers under tf.function, XLA and torch.compile)."""
+    install(session)
+    session.run("pytest", "-n", "2", "-q", "-p", "no:cacheprovider", "-m", "slow",
+                "--durations=20", *session.posargs)
 
 
 @nox.session

@@ -171,7 +171,12 @@ def _compile(backend, fn):
     return tf.function(fn)
 
 
-@pytest.mark.parametrize("op", OPS)
+@pytest.mark.parametrize("op", [
+    # the portable gamma and beta compile for seconds each (thousands of element-wise
+    # operations): the default suite compiles them, key traced, in
+    # test_random_portable.py::test_new_ops_compiled_equal_eager; here in nox -s slow
+    pytest.param(op, marks=pytest.mark.slow) if op in ("gamma", "beta") else op
+    for op in OPS])
 def test_compiled_gives_the_eager_numbers(cbackend, op):
     with backend_context(cbackend):
         f = _ops(cbackend)[op]

@@ -275,6 +275,7 @@ def _int_seeds_compiled(f, **options):
         _same_bits({"numpy": r, "torch.compile": _np(got[name]).astype(r.dtype)})
 
 
+@pytest.mark.slow  # the default suite compiles these ops with fullgraph=True (below)
 def test_int_seeds_under_torch_compile():
     """Python int seeds in a function torch.compile traces: the numbers are the eager ones
     (the key is made in the graph by an op that inductor cannot fold)."""
@@ -744,7 +745,7 @@ def _traced_binomial(compiler, counts, shape, probabilities, dtype, seed):
 
 @pytest.mark.parametrize("compiler", ["jax.jit", "tf.function", "tf.function:xla",
                                       "torch.compile:eager"])
-@pytest.mark.parametrize("block", [None, 8, 3])
+@pytest.mark.parametrize("block", [None, pytest.param(8, marks=pytest.mark.slow), 3])
 def test_binomial_traced_counts_equal_eager(compiler, block, monkeypatch):
     """Counts traced by jax.jit, tf.function or torch.compile(fullgraph=True) (a
     while_loop in the one graph): the eager bits (eager computes max(counts) first,
