@@ -830,6 +830,7 @@ KERAS_SPECIAL = ("where", "round", "max", "min", "linspace", "svd", "histogram",
 #: with the op's parameter names: ``{a}`` and ``{b}`` are its first two array parameters
 KERAS_RULE_LINES = {
     "float": "{a} = _kd.float_input({a})",
+    "quantile": "{a}, q = _kd.quantile_inputs({a}, q)",
     "float2": "{a}, {b} = _kd.float_inputs({a}, {b})",
     "weak": ("if _TYPE({a}) in _PY or _TYPE({b}) in _PY:\n"
              "        {a}, {b} = _kd.weak_inputs({a}, {b})"),
@@ -865,6 +866,8 @@ KERAS_RULE_RESULTS = {"index": "index_output(_out)", "window": "floatx_output(_o
 #: what each rule does, for the docstring
 KERAS_RULE_DOCS = {
     "float": "Dtypes as Keras: a bool or integer input computes in ``floatx()`` (float32).",
+    "quantile": "Dtypes as Keras: a bool or integer input computes in ``floatx()`` "
+                "(float32), and the result has the input's float dtype whatever ``q``'s.",
     "float2": "Dtypes as Keras: with no float operand, the operands compute in ``floatx()``.",
     "weak": "Dtypes as Keras: a Python int stays weak (int32 alone or with a bool array), a "
             "Python float gives ``floatx()`` with a bool or integer array.",
@@ -1208,6 +1211,9 @@ _FRONT_DTYPE_RULES = frozenset(_UNCHANGED)
 #: casts the result (one array) itself, and the dtype it casts to (``accelerate``'s
 #: ``result``: the backend's ``RESULT_CASTS``)
 _RESULT_FRONTS = {"index": {"argmax": "int32", "argmin": "int32", "argsort": "int32"}}
+#: Keras dtype rules that promote the items of a sequence to one dtype (``concatenate``):
+#: the op's C front takes the calls whose items have one dtype already (``uniform``)
+_FRONT_UNIFORM_RULES = frozenset({"promote_sequence"})
 
 
 def _front_serves_keras(spec: OpSpec, ksig: inspect.Signature, mapping: dict,
@@ -1219,7 +1225,8 @@ def _front_serves_keras(spec: OpSpec, ksig: inspect.Signature, mapping: dict,
     dtype rule acts on Python scalars only, or on some dtypes of the arrays only (the
     front takes the others: ``_FRONT_DTYPE_RULES``)."""
     rule = spec.keras_dtype or None
-    if extra or (rule not in _FRONT_SAFE_RULES and rule not in _FRONT_DTYPE_RULES) \
+    if extra or (rule not in _FRONT_SAFE_RULES and rule not in _FRONT_DTYPE_RULES
+                 and rule not in _FRONT_UNIFORM_RULES) \
             or spec.name in KERAS_NONE_IS_DEFAULT:
         return False
     if rule in KERAS_RULE_RESULTS and spec.name not in _RESULT_FRONTS.get(rule, ()):
@@ -1287,6 +1294,8 @@ def _keras_def(spec: OpSpec, ksig: inspect.Signature, doc: dict, glossary: dict,
     dtypes = f", dtypes=_kd.unchanged_dtypes({rule!r})" if rule in _FRONT_DTYPE_RULES else ""
     if fast and rule in _RESULT_FRONTS:
         dtypes += f", result={_RESULT_FRONTS[rule][name]!r}"
+    if fast and rule in _FRONT_UNIFORM_RULES:
+        dtypes += ", uniform=True"
     tail = ("\n\n" + _wrapped(f"{name} = _accelerate({name}, {op}{dtypes})")) if fast else ""
     return (f"{op} = _bind({spec.qualname!r}, {{}})\n\n\n" + head + docstring + "".join(lines)
             + body + tail)

@@ -349,6 +349,19 @@ def test_fmod_takes_the_sign_of_the_dividend(backend, dtype):
     _same(_run(backend, xnp.fmod, x1, x2), np.fmod(x1, x2))
 
 
+@pytest.mark.parametrize("dtype", ["int8", "uint8"])
+def test_fmod_at_the_integer_ends(backend, dtype):
+    """Every pair of the ends and small values: the most negative int is no |x| (int8
+    fmod(1, -128) is 1), and a zero divisor gives 0 (NumPy's warning aside)."""
+    info = np.iinfo(dtype)
+    vals = np.array(sorted({info.min, info.min + 1, -5, -1, 0, 1, 3, 5, info.max - 1,
+                            info.max} & set(range(info.min, info.max + 1))), dtype)
+    x1, x2 = np.repeat(vals, vals.size), np.tile(vals, vals.size)
+    with np.errstate(divide="ignore"):
+        expected = np.fmod(x1, x2)
+    _same(_run(backend, xnp.fmod, x1, x2), expected)
+
+
 def test_mod_sign_compiled(cbackend):
     x1, x2 = np.array(_M1, np.float32), np.array(_M2, np.float32)
     _same(_compiled(cbackend, xnp.remainder, x1, x2), np.remainder(x1, x2))

@@ -233,15 +233,42 @@ def _keras_calls(backend):
                 ("floor_divide", (x, x), {}),
                 # a result cast to int32 (by the front where the backend has the cast)
                 ("argmax", (x,), {"axis": -1}), ("argmax", (x,), {}),
-                ("argmin", (x, 0), {"keepdims": True}), ("argsort", (x,), {})]
+                ("argmin", (x, 0), {"keepdims": True}), ("argsort", (x,), {}),
+                # items of one dtype (Keras promotes items of several: below)
+                ("concatenate", ([x, x],), {"axis": 1}), ("stack", ((x, x),), {})]
+    h, i, f = (to_backend(backend, np.ones((2, 3), dt)) for dt in ("float16", "int16",
+                                                                   "float32"))
+    out += [("concatenate", ([h, i],), {}), ("stack", ([i, f],), {"axis": -1}),
+            ("concatenate", ((f, h, i),), {"axis": 1})]
     return out
+
+
+@built
+@pytest.mark.parametrize("name, kwargs", [
+    ("concatenate", {"axis": -1}), ("concatenate", {}), ("stack", {}), ("stack", {"axis": 2}),
+    ("dstack", {})])
+def test_keras_sequence_front_takes_items_of_one_dtype(name, kwargs):
+    # ops.concatenate promotes its items to one dtype as Keras (float16 with int16 gives
+    # float16, where crossops.numpy gives float32): the front takes items of one dtype,
+    # and hands the others to the Keras form
+    from crossops import ops
+    f = getattr(ops, name)
+    form = FRONTS[f]
+    x = np.arange(6, dtype=np.float16).reshape(2, 3)
+    for items in ([x, x + 1], (x, x), [x], [x, x.astype(np.int16)], [x.astype(np.int8), x]):
+        expected = form(items, **kwargs)  # fills the cache
+        out, frames = _frames_of(form, lambda: f(items, **kwargs))
+        _same(out, expected)
+        assert out.dtype == np.float16
+        assert frames == ([] if len({a.dtype for a in items}) == 1 else [name])
 
 
 @built
 def test_keras_fronts_and_forms_agree(backend):
     # every dtype, those the rule changes (handed to the Keras form) and the others
     from crossops import ops
-    with backend_context(backend):
+    # (every dtype: integer division by zero and exp's overflow warn on numpy, as NumPy)
+    with backend_context(backend), np.errstate(divide="ignore", over="ignore"):
         for name, args, kwargs in _keras_calls(backend):
             front = getattr(ops, name)
             assert FRONTS[front].__module__ == "crossops._keras_ops"

@@ -91,3 +91,32 @@ def test_nan_forms_of_empty_input_as_numpy(backend, dt):
 def test_unknown_method_names_the_methods():
     with pytest.raises(ValueError, match="quantile: method must be one of linear"):
         xnp.quantile(np.arange(3.0), 0.5, method="cubic")
+
+
+#: q in each form a user passes: a Python float stays weak; a list, a NumPy scalar or array
+#: joins the dtype of the interpolating methods (NumPy: float32 a with [0.5] gives float64)
+Q_FORMS = (0.5, [0.25, 0.5], (0.1,), np.float64(0.5), np.float32(0.75), np.float16([0.5]),
+           np.array([[0.2, 1.0], [0.0, 0.7]]))
+
+
+@pytest.mark.parametrize("method", ["linear", "hazen", "lower", "inverted_cdf"])
+def test_q_forms_as_numpy(backend, method):
+    """Every form of q, as host data on every backend (no warning: jax without x64 gets its
+    own index dtype); NumPy's values, and on numpy NumPy's dtype too."""
+    x = np.array([[0.5, -1.25, 3.0, 2.0], [9.0, -4.0, 0.0, 5.0]], np.float32)
+    with backend_context(backend):
+        a = to_backend(backend, x)
+        for q in Q_FORMS:
+            want = np.quantile(x, q, axis=1, method=method)
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                got = to_numpy(xnp.quantile(a, q, axis=1, method=method))
+            if backend == "numpy":
+                _same(got, want)
+                continue
+            np.testing.assert_allclose(got, want, rtol=1e-6)
+            assert got.shape == want.shape
+            # the dtype: q as the backend reads host data (a list: float32 on torch, jax
+            # and tensorflow), joined as in any other op's promotion (a Python float weak)
+            joined = xnp.add(a[:1, :1], q) if method not in ("lower", "inverted_cdf") else a
+            assert name_of(got.dtype) == name_of(to_numpy(joined).dtype), (q, got.dtype)

@@ -158,6 +158,31 @@ def test_sequence_options_call_agrees_with_the_generated_function(monkeypatch):
 
 
 @built
+@pytest.mark.parametrize("front", [xnp.stack, ops.stack])
+def test_sequence_alone_calls_torch_stack_by_position(monkeypatch, front):
+    # stack(arrays) of tensors: AT_DEFAULTS's torch.stack(arrays), without the axis keyword
+    # (ops.stack: items of one dtype only; Keras promotes the others first)
+    a, b = torch.ones((2, 3)), torch.arange(6.0).reshape(2, 3)
+    front([a, b])  # fills the caches
+    key = (torch.Tensor, torch.Tensor)
+    calls: list = []
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs)
+        return torch.stack(*args, **kwargs)
+
+    monkeypatch.setitem(TABLE["stack"].plain, key, spy)
+    for arrays, kwargs in [([a, b], {}), ((a, b), {}), ([a, b], {"axis": 1}),
+                           ([a, b.to(torch.float16)], {}), ([a, torch.ones(3)], {}),
+                           ([a, torch.zeros((0, 3))], {}), ([a], {}),
+                           ([torch.tensor(1.0), torch.tensor(2.0)], {})]:
+        _same(front, (arrays,), kwargs)
+    # every call of two tensors alone (those torch.stack raises for too), but ops.stack's
+    # of two dtypes, which its Keras form takes
+    assert calls == [{}] * (6 if front is xnp.stack else 5)
+
+
+@built
 def test_partial_function_runs_before_the_generic(monkeypatch):
     a = torch.ones((2, 3))
     xnp.cumsum(a, axis=None)  # fills the caches
@@ -307,6 +332,17 @@ def test_torch_one_hot_writes_the_comparison_into_its_dtype():
         assert torch.equal(got, expected.to(got.dtype))
     batched = torch.vmap(lambda r: cnn.one_hot(r, 4))(ids)  # (a transform: the cast)
     assert torch.equal(batched, expected)
+    # ids in range: rows of a kept identity matrix (a copy: writing to one result leaves
+    # the next alone), for 0-d and empty ids too, and counts past the kept ones
+    for ids, n in ((torch.tensor([[0, 3, 1], [2, 2, 0]]), 4), (torch.tensor(2), 4),
+                   (torch.zeros((0, 2), dtype=torch.int64), 3), (torch.tensor([1, 299]), 300)):
+        for dtype in (None, "int32", "bool", "float16"):
+            got = cnn.one_hot(ids, n, dtype=dtype)
+            want = (ids.unsqueeze(-1) == torch.arange(n)).to(getattr(torch, dtype or "float32"))
+            assert got.dtype == want.dtype and torch.equal(got, want)
+            if got.numel():
+                got.view(-1)[1] = 1
+                assert torch.equal(cnn.one_hot(ids, n, dtype=dtype), want)
 
 
 _FLOATS = (0.0, -0.0, 1.5, -2.0, float("nan"), float("inf"), 1e40, 3.0000001)
@@ -398,3 +434,44 @@ def test_changed_calls_compile_without_graph_breaks():
     assert torch.equal(cat, torch.cat([a, b, c], 1))
     assert torch.equal(stacked, torch.stack([a, b, c]))
     assert torch.equal(hot, (ids[:, None] == torch.arange(4)).to(torch.float32))
+
+
+def _numpy_outcome(f, *args, **kwargs):
+    """("ok", dtype name, shape, values) or ("error", type) of ``f`` (torch tensors or
+    ndarrays)."""
+    try:
+        out = f(*args, **kwargs)
+    except Exception as e:  # noqa: BLE001  (compared below)
+        return ("error", type(e))
+    values = out.numpy() if isinstance(out, torch.Tensor) else np.asarray(out)
+    return ("ok", str(out.dtype).removeprefix("torch."), tuple(out.shape), values.tolist())
+
+
+@pytest.mark.parametrize("f, args, kwargs", [
+    # torch takes axis 0 and -1 of a 0-d tensor: cumsum gives NumPy's 1-d result, mean
+    # NumPy's AxisError (sum, max, argmax take them, as NumPy does)
+    (xnp.cumsum, (np.array(2.5),), {"axis": 0}), (xnp.cumsum, (np.array(2.5),), {"axis": -1}),
+    (xnp.cumsum, (np.array(2.5),), {"axis": 1}), (xnp.cumsum, (np.array(3),), {"axis": 0}),
+    (xnp.cumulative_sum, (np.array(2.5),), {"axis": 0}),
+    (xnp.cumulative_prod, (np.array(2.5),), {"axis": -1}),
+    (xnp.mean, (np.array(2.5),), {"axis": 0}),
+    (xnp.mean, (np.array(2.5),), {"axis": -1, "keepdims": True}),
+    (xnp.mean, (np.array(2.5),), {"axis": (0,)}), (xnp.mean, (np.array(2.5),), {"axis": ()}),
+    (xnp.sum, (np.array(2.5),), {"axis": 0}), (xnp.argmax, (np.array(2.5),), {"axis": -1}),
+    # torch.cat skips an empty 1-d tensor beside tensors of more dimensions
+    (xnp.concatenate, ([np.zeros(0), np.ones((2, 2))],), {}),
+    (xnp.concatenate, ([np.zeros(0), np.ones((2, 2))],), {"axis": 1}),
+    (xnp.concatenate, ([np.ones((2, 2)), np.zeros(0)],), {"axis": 0}),
+    (xnp.concatenate, ((np.ones((2, 2)), np.ones((1, 2)), np.zeros(0)),), {"axis": -1}),
+    (ops.concatenate, ([np.ones((2, 2)), np.zeros(0)],), {}),
+    (xnp.concatenate, ([np.zeros(0), np.ones(2)],), {}),
+])
+def test_torch_calls_agree_with_numpy_backend(f, args, kwargs):
+    def on_torch(a):
+        if isinstance(a, list | tuple):
+            return type(a)(map(on_torch, a))
+        return torch.from_numpy(np.array(a))
+
+    expected = _numpy_outcome(f, *args, **kwargs)
+    for _ in range(2):  # the first call fills the caches, the second takes the front
+        assert _numpy_outcome(f, *map(on_torch, args), **kwargs) == expected

@@ -78,7 +78,8 @@ except ImportError:  # built without a C compiler, or turned off: the generated 
 
 
 def accelerate(fn: F, op: Op, positions: dict | None = None, dtypes: set | None = None,
-               result: str | None = None, *, raises_through_op: bool = False) -> F:
+               result: str | None = None, *, raises_through_op: bool = False,
+               uniform: bool = False) -> F:
     """``fn`` (an op's generated function), or its C front where ``crossops._fastpath``
     is built and the op has a fast call; registered in ``crossops._dispatch.FUNCTIONS``.
     ``positions``: the public parameters that, given by position, mean an op parameter
@@ -90,11 +91,15 @@ def accelerate(fn: F, op: Op, positions: dict | None = None, dtypes: set | None 
     ``result`` (a keras.ops form that casts its result: ``ops.argmax``'s int32): the
     front casts a fast call's result to this dtype, by the cast of the array type's
     backend (its ``RESULT_CASTS``; a backend without one: its calls go to ``fn``).
+    ``uniform`` (a keras.ops form that promotes the items of its sequence to one dtype
+    first: ``ops.concatenate``): the front takes only calls whose items have one dtype
+    already, where that promotion changes nothing, and hands the others to ``fn``.
     ``raises_through_op``: whether ``fn`` raises every error through ``op.fail`` (the
     generated functions do: :func:`accelerate_generated`); then the front raises a fast
     call's error as ``fn`` would, without running the op again, else it hands the failed
     call to ``fn`` (a hand-written keras.ops form, whose own checks may raise first)."""
-    front = _front(op.spec, op, fn, positions or {}, dtypes, result, raises_through_op)
+    front = _front(op.spec, op, fn, positions or {}, dtypes, result, raises_through_op,
+                   uniform)
     if front is not None:
         FRONTS[front] = fn
         if raises_through_op:
@@ -113,12 +118,14 @@ RAISE_THROUGH_OP: set = set()
 
 
 def accelerate_generated(fn: F, op: Op, positions: dict | None = None,
-                         dtypes: set | None = None, result: str | None = None) -> F:
+                         dtypes: set | None = None, result: str | None = None,
+                         uniform: bool = False) -> F:
     """:func:`accelerate` for a function that ``scripts/gen_ops.py`` wrote, which the
     generated modules call after each ``def``: every such function runs its op inside one
     ``try`` whose ``except Exception as _e: <op>.fail(_e)`` clause raises its errors
     (``raises_through_op=True``)."""
-    return accelerate(fn, op, positions, dtypes, result, raises_through_op=True)
+    return accelerate(fn, op, positions, dtypes, result, raises_through_op=True,
+                      uniform=uniform)
 
 
 def not_given_marker(marker_type: type) -> None:
@@ -131,7 +138,8 @@ def not_given_marker(marker_type: type) -> None:
 
 
 def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | None = None,
-           result: str | None = None, raises_through_op: bool = False):
+           result: str | None = None, raises_through_op: bool = False,
+           uniform: bool = False):
     """The C front of generated function ``fn``, or None where the C extension is
     missing or the op has no fast call: an op gets one if its array arguments lead its
     signature, all required and by position, and its cache is keyed on their one type
@@ -164,6 +172,8 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
     defaults = tuple(p.default for p, _ in passed[len(required):]) or None
     if dtypes is not None and (a > 0 or seq):
         return None  # (the front checks the dtype of the first argument)
+    if uniform and not seq:
+        return None  # (the front checks the dtypes of a sequence's items)
     # the slow path's cache is keyed on the arguments' types only, and filled by
     # crossops.numpy's calls too: keras.ops's own forms (crossops._keras_ops,
     # ._keras_special), whose dtype rules act on Python scalars (``ops.add(int8_array,
@@ -200,7 +210,7 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
                        else None,
                        op.options if names is not None else None, op.partials,
                        op.scalar_plan if mixed is not None and len(required) == 2
-                       and (a, b) == (0, 1) else None)
+                       and (a, b) == (0, 1) else None, uniform)
 
 
 def _result_casts(name: str) -> dict:

@@ -79,8 +79,9 @@ class Op:
         #: array type (a sequence op: its cache key, the items of one array type) -> (the
         #: framework's function, or dtype -> function, and the indices of the optional
         #: parameters it takes by position after the required ones, among those the
-        #: generated function passes on): a backend's ``AT_OPTIONS`` entry, for calls
-        #: whose other options are at their defaults; read by the C front
+        #: generated function passes on, as ``~index`` for an axis that the front checks
+        #: is in range of the first array's dimensions): a backend's ``AT_OPTIONS``
+        #: entry, for calls whose other options are at their defaults; read by the C front
         self.options: dict = {}
         #: cache key -> (the cached function, the backend's partial function it wraps:
         #: :func:`_falling_back`); while the cache holds that function, the C front calls
@@ -321,10 +322,14 @@ class Op:
                 plain = f
             if plain is not None:
                 self.plain[key] = plain
+        elif (plain := getattr(mod, "AT_DEFAULTS", {}).get(self.spec.qualname)) is not None:
+            self.plain[key] = plain  # a sequence op's, for a call of the sequence alone
         options = getattr(mod, "AT_OPTIONS", {}).get(self.spec.qualname)
         if options is not None:
-            function, names = options
-            self.options[key] = (function, *map(self._passed.index, names))
+            function, names, *checked = options
+            checked = checked[0] if checked else ()
+            self.options[key] = (function, *(~self._passed.index(n) if n in checked
+                                             else self._passed.index(n) for n in names))
 
     def prefill(self, t: type, backend: str) -> None:
         """Fill the call caches for arrays of type ``t`` (and Python scalars beside them

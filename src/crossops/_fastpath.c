@@ -42,7 +42,11 @@
  * An op whose first parameter is a sequence of arrays (`concatenate([x, y], axis=1)`)
  * has a front too (``seq``): its cache is keyed on the tuple of the types of the items
  * of a list or tuple, as the generated function keys it, and every call takes the path
- * with options.
+ * with options. A keras.ops form that promotes the items to one dtype first
+ * (``ops.concatenate``, ``ops.stack``: ``uniform``) takes only calls whose items have one
+ * dtype already (where its promotion changes nothing).
+ * A sequence op's call of its sequence alone calls the op's plain function for its key
+ * (a backend's AT_DEFAULTS: ``torch.stack``) where there is one.
  * A call with options (`sum(x, axis=0)`, `max(x, axis=1, keepdims=True)`) whose array
  * type the op's ``options`` has (a backend's ``AT_OPTIONS``) calls the framework's own
  * function there (``torch.sum``) with the required arguments and the named options by
@@ -105,6 +109,8 @@ typedef struct {
                             of the cached function and the cast), or NULL */
     int seq;             /* the first parameter is a list or tuple of arrays, the cache
                             key the tuple of their types */
+    int uniform;         /* with seq: a fast call's items have one dtype (a keras.ops form
+                            that promotes them otherwise) */
     PyObject *options;   /* dict: array type -> (function or dict: dtype -> function,
                             index, ...): the framework's own function for a call whose
                             optional parameters at those indices hold an int (an axis) or a
@@ -468,14 +474,15 @@ get_ndim(PyObject *x)
     return n;
 }
 
-/* whether the items of list or tuple ``v`` (at least one) have one dtype and one number
- * of dimensions: that number plus one where they do, else 0 (also on error, cleared) */
+/* whether the items of list or tuple ``v`` (at least one) have one dtype and, where
+ * ``ndims``, one number of dimensions: that number plus one where they do (1 where not
+ * ``ndims``), else 0 (also on error, cleared) */
 static Py_ssize_t
-uniform_items(PyObject *v)
+uniform_items(PyObject *v, int ndims)
 {
     PyObject **items = PySequence_Fast_ITEMS(v);
     Py_ssize_t n = PySequence_Fast_GET_SIZE(v);
-    Py_ssize_t nd = get_ndim(items[0]);
+    Py_ssize_t nd = ndims ? get_ndim(items[0]) : 0;
     PyObject *dtype = nd < 0 ? NULL : get_dtype(items[0]);
     if (dtype == NULL) {
         PyErr_Clear();
@@ -489,7 +496,8 @@ uniform_items(PyObject *v)
             same = 0;
         }
         else {
-            same = d == dtype && get_ndim(items[i]) == nd;  /* (dtypes by identity) */
+            same = d == dtype && (!ndims || get_ndim(items[i]) == nd);  /* (dtypes by
+                                                                         identity) */
             Py_DECREF(d);
         }
     }
@@ -504,7 +512,8 @@ uniform_items(PyObject *v)
  * call, and raises the op's error); or NULL with an error that is not an Exception
  * (KeyboardInterrupt). */
 static PyObject *
-call_options(Front *s, PyObject *const *all, PyObject *key, Py_ssize_t nopt)
+call_options(Front *s, PyObject *const *all, PyObject *key, Py_ssize_t nopt,
+             Py_ssize_t items_nd)
 {
     PyObject *entry = PyDict_GetItemWithError(s->options, key);
     if (entry == NULL || !PyTuple_CheckExact(entry) || PyTuple_GET_SIZE(entry) < 1) {
@@ -513,8 +522,9 @@ call_options(Front *s, PyObject *const *all, PyObject *key, Py_ssize_t nopt)
     }
     PyObject *first = all[0];
     Py_ssize_t nd = -1;  /* a sequence op's items' number of dimensions */
-    if (s->seq) {  /* a sequence op: items of one dtype and one number of dimensions */
-        nd = uniform_items(first) - 1;
+    if (s->seq) {  /* a sequence op: items of one dtype and one number of dimensions
+                      (``items_nd``: that number, where the caller has read it, or -2) */
+        nd = items_nd >= -1 ? items_nd : uniform_items(first, 1) - 1;
         if (nd < 0)
             return NULL;
         first = PySequence_Fast_ITEMS(first)[0];
@@ -528,12 +538,20 @@ call_options(Front *s, PyObject *const *all, PyObject *key, Py_ssize_t nopt)
         pass[i] = all[i];
     for (Py_ssize_t k = 0; k < n; k++) {
         Py_ssize_t j = PyLong_AsSsize_t(PyTuple_GET_ITEM(entry, k + 1));
-        if (j < s->nreq || j >= s->nreq + nopt) {
+        if (j == -1 && PyErr_Occurred()) {
             PyErr_Clear();
             return NULL;
         }
+        int ranked = j < 0;  /* ~j: an axis to check against the first array's number of
+                                dimensions (torch takes 0 and -1 for a 0-d tensor) */
+        if (ranked)
+            j = ~j;
+        if (j < s->nreq || j >= s->nreq + nopt)
+            return NULL;
         PyObject *v = all[j];  /* an axis: an int (not a bool); else a bool */
         if (holds_axes(s, j) ? !PyLong_CheckExact(v) : !PyBool_Check(v))
+            return NULL;
+        if (ranked && nd < 0 && (nd = get_ndim(first)) < 0)
             return NULL;
         if (nd >= 0 && holds_axes(s, j)) {  /* an axis in range (torch.cat checks none
                                                where every item is empty and 1-d) */
@@ -695,6 +713,34 @@ call_full(Front *s, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
         Py_DECREF(key);
         return NULL;
     }
+    Py_ssize_t items_nd = -2;  /* (not read) */
+    if (s->uniform) {  /* items of one dtype (and their number of dimensions, read once
+                          where the options path needs it) */
+        int ndims = s->options != NULL && PyDict_GET_SIZE(s->options) > 0;
+        items_nd = uniform_items(all[0], ndims) - 1;
+        if (items_nd < 0) {
+            Py_DECREF(key);
+            return NULL;
+        }
+        if (!ndims)
+            items_nd = -2;
+    }
+    if (s->seq && nargs == s->nreq && nkwargs == 0 && PyDict_GET_SIZE(s->plain) > 0) {
+        /* the sequence alone: the backend's own function for its key (AT_DEFAULTS:
+           torch.stack), without the keywords it would parse; a call it raises for goes
+           on to the cached function, which raises the op's error */
+        PyObject *p = PyDict_GetItemWithError(s->plain, key);
+        if (p != NULL) {
+            Py_INCREF(p);  /* (borrowed from a dict the call may grow) */
+            PyObject *res = PyObject_Vectorcall(p, all, s->nreq, NULL);
+            Py_DECREF(p);
+            if (res != NULL || !PyErr_ExceptionMatches(PyExc_Exception)) {
+                Py_DECREF(key);
+                return res;
+            }
+        }
+        PyErr_Clear();
+    }
     PyObject *cast, *out;
     PyObject *g = s->direct ? PyDict_GetItemWithError(s->direct, (PyObject *)t) : NULL;
     if (g != NULL) {  /* the backend's function that gives the cast result itself */
@@ -710,7 +756,7 @@ call_full(Front *s, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
     }
     Py_INCREF(f);  /* (borrowed from a dict that a call may change) */
     if (g == NULL && s->options != NULL && PyDict_GET_SIZE(s->options) > 0) {
-        out = call_options(s, all, key, nopt);  /* the framework's own function */
+        out = call_options(s, all, key, nopt, items_nd);  /* the framework's own */
         if (out != NULL || PyErr_Occurred()) {
             Py_DECREF(f);
             Py_DECREF(key);
@@ -1015,7 +1061,7 @@ PyDoc_STRVAR(front_doc,
 "front(name, doc, module, fallback, cache, plain, mixed, defaults, kwnames, nreq,\n"
 "      ntyped, dtype_a, dtype_b, names, npos, kwfrom, convert, axes, dtypes=None,\n"
 "      fail=None, seq=False, post=None, direct=None, weak=None, options=None,\n"
-"      partials=None, scalar_plan=None)\n"
+"      partials=None, scalar_plan=None, uniform=False)\n"
 "--\n\n"
 "A builtin named ``name`` that calls the cached function of a fast call (see the\n"
 "module docstring) and ``fallback`` for every other call.\n\n"
@@ -1043,9 +1089,11 @@ PyDoc_STRVAR(front_doc,
 "cached function and the cast. ``weak``: None, or (with ``mixed``) a set of dtypes: a\n"
 "call with a Python scalar beside an array takes ``mixed`` only where the array's\n"
 "dtype is in it (a keras.ops form whose rule changes the others). ``options``: None,\n"
-"or (with ``names``) a dict of array type (``seq``: cache key) -> (f, index, ...): a call\n"
-"whose optional parameters at those indices (of ``names``) hold an int where they hold\n"
-"axes, else a bool, and every other optional parameter its default (the same object),\n"
+"or (with ``names``) a dict of array type (``seq``: cache key) -> (f, index, ...) (an\n"
+"index ``~i``: parameter ``i``, an axis that must also be in range of the first array's\n"
+"number of dimensions): a call whose optional parameters at those indices (of\n"
+"``names``) hold an int where they hold axes, else a bool, and every other optional\n"
+"parameter its default (the same object),\n"
 "(``seq``: whose items have one dtype and one number of dimensions) calls ``f`` (or\n"
 "``f[dtype]`` of the first array, where a dict) with the required\n"
 "arguments and those values by position; a call it raises for goes on to the cached\n"
@@ -1056,7 +1104,9 @@ PyDoc_STRVAR(front_doc,
 "``plan(array type, dtype, scalar, position)``: for a call of an array and a Python\n"
 "float, ``(f, constant, keep)``, where ``f(array, constant)`` (in the call's order) is\n"
 "the slow path's call; the front keeps the last plan whose ``keep`` is true for the\n"
-"calls that repeat it; False: that array type never takes this path; None: not now.");
+"calls that repeat it; False: that array type never takes this path; None: not now.\n"
+"``uniform``: (with ``seq``) only a call whose items have one dtype is a fast call (a\n"
+"keras.ops form that promotes the items to one dtype first).");
 
 static PyObject *
 front(PyObject *self, PyObject *args)
@@ -1065,13 +1115,13 @@ front(PyObject *self, PyObject *args)
     PyObject *names, *axes, *dtypes = Py_None, *fail = Py_None, *post = Py_None;
     PyObject *direct = Py_None, *weak = Py_None, *options = Py_None, *partials = Py_None;
     PyObject *scalar_plan = Py_None;
-    int seq = 0;
+    int seq = 0, uniform = 0;
     Py_ssize_t nreq, ntyped, dtype_a, dtype_b, npos, kwfrom, convert;
-    if (!PyArg_ParseTuple(args, "UUUOO!O!OOOnnnnOnnnO!|OOpOOOOOO:front", &name, &doc, &module,
+    if (!PyArg_ParseTuple(args, "UUUOO!O!OOOnnnnOnnnO!|OOpOOOOOOp:front", &name, &doc, &module,
                           &fallback, &PyDict_Type, &cache, &PyDict_Type, &plain, &mixed,
                           &defaults, &kwnames, &nreq, &ntyped, &dtype_a, &dtype_b, &names,
                           &npos, &kwfrom, &convert, &PyTuple_Type, &axes, &dtypes, &fail, &seq, &post,
-                          &direct, &weak, &options, &partials, &scalar_plan))
+                          &direct, &weak, &options, &partials, &scalar_plan, &uniform))
         return NULL;
     Py_ssize_t naxes = PyTuple_GET_SIZE(axes);
     Py_ssize_t axis_index[MAX_AXES];
@@ -1097,6 +1147,7 @@ front(PyObject *self, PyObject *args)
             || (fail != Py_None && !PyCallable_Check(fail))
             || (seq && (ntyped != 1 || mixed != Py_None || dtypes != Py_None
                         || names == Py_None))
+            || (uniform && !seq)
             || (post != Py_None && (!PyDict_Check(post) || mixed != Py_None || seq
                                     || names == Py_None))
             || (direct != Py_None && (!PyDict_Check(direct) || post == Py_None))
@@ -1140,6 +1191,7 @@ front(PyObject *self, PyObject *args)
     s->dtypes = dtypes == Py_None ? NULL : Py_NewRef(dtypes);
     s->fail = fail == Py_None ? NULL : Py_NewRef(fail);
     s->seq = seq;
+    s->uniform = uniform;
     s->post = post == Py_None ? NULL : Py_NewRef(post);
     s->direct = direct == Py_None ? NULL : Py_NewRef(direct);
     s->weak = weak == Py_None ? NULL : Py_NewRef(weak);

@@ -94,8 +94,11 @@ def _python_dtype(backend: str | None, name: str, default: str) -> str:
 
 def native_dtype(backend: str, dtype):
     """``dtype`` as ``backend``'s dtype object, the Python types read as keras.ops reads
-    them (:func:`keras_dtype`)."""
-    return _native(backend, keras_dtype(dtype, backend))
+    them (:func:`keras_dtype`; a name other than ``"int"`` as it is, without that frame:
+    creation functions give floatx's name on every call)."""
+    if type(dtype) is not str or dtype == "int":
+        dtype = keras_dtype(dtype, backend)
+    return _native(backend, dtype)
 
 
 def _kind(value) -> str:
@@ -162,6 +165,17 @@ def float_input(x):
     Python numbers) as floatx; float and complex arrays unchanged."""
     k = _kind(x)
     return _as(x, floatx()) if k in "biu" or (k == "f" and type(x) is float) else x
+
+
+def quantile_inputs(x, q):
+    """``x`` as ``float_input`` makes it, and ``q`` (an array, a list or a NumPy array: not
+    a Python number, which stays weak) read in x's float dtype: Keras computes a quantile in
+    its input's float dtype, whatever ``q``'s (crossops.numpy joins q's dtype, as NumPy)."""
+    x = float_input(x)
+    if type(q) in _PY:
+        return x, q
+    xnp = _xnp()
+    return x, xnp.astype(xnp.asarray(q, like=x), dtype_name(x.dtype))
 
 
 def float_inputs(x1, x2):
@@ -289,10 +303,10 @@ def arange_dtype(start, stop, step, dtype):
     floatx when any is a float."""
     if dtype is not None:
         return dtype
-    types = (type(start), type(stop), type(step))  # (one set test each: arange is hot)
-    if all(t in _INT_OR_NONE for t in types):
+    a, b, c = type(start), type(stop), type(step)  # (written out: arange is hot)
+    if a in _INT_OR_NONE and b in _INT_OR_NONE and c in _INT_OR_NONE:
         return "int32"
-    if all(t in _PY_OR_NONE for t in types):
+    if a in _PY_OR_NONE and b in _PY_OR_NONE and c in _PY_OR_NONE:
         return floatx()
     return None  # arrays among them: the op's own rule
 

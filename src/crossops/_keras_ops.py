@@ -1113,11 +1113,6 @@ def add(x1: ArrayLike, x2: ArrayLike) -> Array:
         Python int stays weak (int32 alone or with a bool array), a Python float gives
         ``floatx()`` with a bool or integer array.
 
-    Notes
-    -----
-    On torch: uint16, uint32, uint64 inputs raise: torch has no CPU kernel for uint16/32/64
-    here; the hot path stays the raw torch function, so these raise (cast to int64 first)
-
     Examples
     --------
     >>> import numpy as np
@@ -2635,11 +2630,6 @@ def bitwise_right_shift(x: ArrayLike, y: ArrayLike) -> Array:
         ``x >> y``, of the broadcast shape and the promoted integer dtype. Dtypes as Keras:
         Python scalars as in ``add``; two bools compute in int32.
 
-    Notes
-    -----
-    On torch: uint64 inputs raise: torch has no uint64 kernel and no wider integer to
-    compute it exactly in; raises TypeError (cast to int64 first, exact below 2**63)
-
     Examples
     --------
     >>> import numpy as np
@@ -3007,6 +2997,9 @@ def concatenate(xs: Sequence[ArrayLike], axis: int | None = 0) -> Array:
         return _fn(arrays, axis=axis, dtype=dtype, casting=casting)
     except Exception as _e:
         _concatenate.fail(_e)
+
+
+concatenate = _accelerate(concatenate, _concatenate, uniform=True)
 
 
 _conj = _bind('conj', {})
@@ -3413,11 +3406,6 @@ def cross(
     -------
     Array
         The cross products.
-
-    Notes
-    -----
-    On torch: uint16, uint32, uint64 inputs raise: torch has no CPU add, subtract or matmul
-    kernels for uint16/32/64 (as crossops's add); these raise (cast to int64 first)
 
     Examples
     --------
@@ -4067,6 +4055,9 @@ def dstack(xs: Sequence[ArrayLike]) -> Array:
         return _fn(tup=tup)
     except Exception as _e:
         _dstack.fail(_e)
+
+
+dstack = _accelerate(dstack, _dstack, uniform=True)
 
 
 _einsum = _bind('einsum', {})
@@ -4762,11 +4753,6 @@ def floor_divide(x1: ArrayLike, x2: ArrayLike) -> Array:
         ``x1 // x2``, of the broadcast shape and the promoted dtype. Dtypes as Keras: Python
         scalars as in ``add``; two bools compute in int32.
 
-    Notes
-    -----
-    On torch: uint64 inputs raise: torch has no uint64 kernel and no wider integer to
-    compute it exactly in; raises TypeError (cast to int64 first, exact below 2**63)
-
     Examples
     --------
     >>> import numpy as np
@@ -4909,11 +4895,6 @@ def fmod(x1: ArrayLike, x2: ArrayLike) -> Array:
     Array
         The result, an array of the arguments' backend. Dtypes as Keras: Python scalars as
         in ``add``; two bools compute in int32.
-
-    Notes
-    -----
-    On torch: uint64 inputs raise: torch has no remainder kernel for uint64 and no wider
-    integer type to compute it in
 
     Examples
     --------
@@ -5077,11 +5058,6 @@ def gcd(x1: ArrayLike, x2: ArrayLike) -> Array:
     Array
         Integers of the promoted dtype. Dtypes as Keras: Python scalars as in ``add``; two
         bools compute in int32.
-
-    Notes
-    -----
-    On torch: uint64 inputs raise: torch has no remainder kernel for uint64 and no wider
-    integer type to compute it in
 
     Examples
     --------
@@ -5485,6 +5461,9 @@ def hstack(xs: Sequence[ArrayLike]) -> Array:
         return _fn(tup=tup, dtype=dtype, casting=casting)
     except Exception as _e:
         _hstack.fail(_e)
+
+
+hstack = _accelerate(hstack, _hstack, uniform=True)
 
 
 _hypot = _bind('hypot', {})
@@ -6162,11 +6141,6 @@ def lcm(x1: ArrayLike, x2: ArrayLike) -> Array:
     Array
         Integers of the promoted dtype. Dtypes as Keras: Python scalars as in ``add``; two
         bools compute in int32.
-
-    Notes
-    -----
-    On torch: uint64 inputs raise: torch has no remainder kernel for uint64 and no wider
-    integer type to compute it in
 
     Examples
     --------
@@ -6926,11 +6900,6 @@ def matmul(x1: ArrayLike, x2: ArrayLike) -> Array:
     Array
         The product; for 2-D inputs of shape (n, k) and (k, m), shape (n, m). Dtypes as
         Keras: int8 by int8 gives int32.
-
-    Notes
-    -----
-    On torch: uint16, uint32, uint64 inputs raise: torch has no CPU kernel for uint16/32/64
-    here; the hot path stays the raw torch function, so these raise (cast to int64 first)
 
     Examples
     --------
@@ -7906,7 +7875,7 @@ def nanpercentile(
     Array
         The percentiles: q's shape followed by x's shape without the reduced axes (kept with
         size one if ``keepdims``). Dtypes as Keras: a bool or integer input computes in
-        ``floatx()`` (float32).
+        ``floatx()`` (float32), and the result has the input's float dtype whatever ``q``'s.
 
     Examples
     --------
@@ -7921,7 +7890,7 @@ def nanpercentile(
     a = x
     overwrite_input = False
     weights = None
-    a = _kd.float_input(a)
+    a, q = _kd.quantile_inputs(a, q)
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
         _refuse_bool_axis('nanpercentile', 'axis', axis)
     try:
@@ -7936,9 +7905,6 @@ def nanpercentile(
         )
     except Exception as _e:
         _nanpercentile.fail(_e)
-
-
-nanpercentile = _accelerate(nanpercentile, _nanpercentile, dtypes=_kd.unchanged_dtypes('float'))
 
 
 _nanprod = _bind('nanprod', {})
@@ -8039,7 +8005,7 @@ def nanquantile(
     Array
         The quantiles: q's shape followed by x's shape without the reduced axes (kept with
         size one if ``keepdims``). Dtypes as Keras: a bool or integer input computes in
-        ``floatx()`` (float32).
+        ``floatx()`` (float32), and the result has the input's float dtype whatever ``q``'s.
 
     Examples
     --------
@@ -8054,7 +8020,7 @@ def nanquantile(
     a = x
     overwrite_input = False
     weights = None
-    a = _kd.float_input(a)
+    a, q = _kd.quantile_inputs(a, q)
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
         _refuse_bool_axis('nanquantile', 'axis', axis)
     try:
@@ -8069,9 +8035,6 @@ def nanquantile(
         )
     except Exception as _e:
         _nanquantile.fail(_e)
-
-
-nanquantile = _accelerate(nanquantile, _nanquantile, dtypes=_kd.unchanged_dtypes('float'))
 
 
 _nanstd = _bind('nanstd', {})
@@ -8738,7 +8701,7 @@ def percentile(
     Array
         The percentiles: q's shape followed by x's shape without the reduced axes (kept with
         size one if ``keepdims``). Dtypes as Keras: a bool or integer input computes in
-        ``floatx()`` (float32).
+        ``floatx()`` (float32), and the result has the input's float dtype whatever ``q``'s.
 
     Examples
     --------
@@ -8755,7 +8718,7 @@ def percentile(
     a = x
     overwrite_input = False
     weights = None
-    a = _kd.float_input(a)
+    a, q = _kd.quantile_inputs(a, q)
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
         _refuse_bool_axis('percentile', 'axis', axis)
     try:
@@ -8770,9 +8733,6 @@ def percentile(
         )
     except Exception as _e:
         _percentile.fail(_e)
-
-
-percentile = _accelerate(percentile, _percentile, dtypes=_kd.unchanged_dtypes('float'))
 
 
 _power = _bind('power', {})
@@ -8979,7 +8939,7 @@ def quantile(
     Array
         The quantiles: q's shape followed by x's shape without the reduced axes (kept with
         size one if ``keepdims``). Dtypes as Keras: a bool or integer input computes in
-        ``floatx()`` (float32).
+        ``floatx()`` (float32), and the result has the input's float dtype whatever ``q``'s.
 
     Examples
     --------
@@ -8996,7 +8956,7 @@ def quantile(
     a = x
     overwrite_input = False
     weights = None
-    a = _kd.float_input(a)
+    a, q = _kd.quantile_inputs(a, q)
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
         _refuse_bool_axis('quantile', 'axis', axis)
     try:
@@ -9011,9 +8971,6 @@ def quantile(
         )
     except Exception as _e:
         _quantile.fail(_e)
-
-
-quantile = _accelerate(quantile, _quantile, dtypes=_kd.unchanged_dtypes('float'))
 
 
 _rad2deg = _bind('rad2deg', {})
@@ -10120,6 +10077,9 @@ def stack(x: Sequence[ArrayLike], axis: int = 0) -> Array:
         return _fn(arrays, axis=axis)
     except Exception as _e:
         _stack.fail(_e)
+
+
+stack = _accelerate(stack, _stack, uniform=True)
 
 
 _std = _bind('std', {})
@@ -11405,6 +11365,9 @@ def vstack(xs: Sequence[ArrayLike]) -> Array:
         return _fn(tup=tup, dtype=dtype, casting=casting)
     except Exception as _e:
         _vstack.fail(_e)
+
+
+vstack = _accelerate(vstack, _vstack, uniform=True)
 
 
 _zeros = _bind('zeros', {})

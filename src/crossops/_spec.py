@@ -84,7 +84,7 @@ DISPATCH = ("binary", "where", "matmul", "convert", "reduction", "creation", "dt
 KERAS_DTYPE_RULES = ("float", "float2", "divide", "weak", "weak_int", "weak_arrays", "accumulate",
                      "cumulative", "floatx", "arange", "convert", "index", "window",
                      "space", "bool_int32", "int8", "int8_operands", "accumulate_result",
-                     "keep", "count", "promote_sequence", "promote3")
+                     "keep", "count", "promote_sequence", "promote3", "quantile")
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ import math
 import operator
 
 from .._axes import normalize_axis
-from .._backend import backend_chapter
 from .._dispatch import call_on
 from .._dtypes import dtype_name, kind, result_name
 from .._errors import OpAxisError
@@ -37,6 +36,7 @@ from ._keras import (
     _name,
     _on,
     _promote,
+    _wide,
     _xnp,
 )
 from ._natives_b import bin_sums
@@ -68,13 +68,6 @@ def _np_dtype(name: str):
         import ml_dtypes
         return _np().dtype(ml_dtypes.bfloat16)
     return _np().dtype(name)
-
-
-def _wide(b: str) -> tuple[str, str, str]:
-    """NumPy's (int64, float64, complex128) as backend ``b`` gives them: the ``wide_dtypes``
-    of its numpy chapter where it has one (JAX's narrower defaults with x64 off)."""
-    wide = getattr(backend_chapter(b, "numpy"), "wide_dtypes", None)
-    return ("int64", "float64", "complex128") if wide is None else wide()
 
 
 def _index_dtype(like=None) -> str:
@@ -130,20 +123,6 @@ def _no_out(op: str, out) -> None:
     if out is not None and not (isinstance(out, tuple) and all(o is None for o in out)):
         raise TypeError(f"{op}: out= is not supported; crossops never writes into arrays, "
                         f"use the returned array instead")
-
-
-def _arithmetic_kernels(op: str, *xs) -> None:
-    """Raise for arrays of a dtype their backend has no add, subtract or matmul kernels for
-    (the ``NO_ARITHMETIC_DTYPES`` of its numpy chapter: uint16/32/64 on torch, a documented
-    limit of these ops, as of crossops's add): raised up front, so that empty arrays raise
-    too."""
-    for x in xs:
-        if not _is_array(x):
-            continue
-        b = _backend(x)
-        if _name(x) in getattr(backend_chapter(b, "numpy"), "NO_ARITHMETIC_DTYPES", ()):
-            raise TypeError(f"{op}: {b} has no add, subtract or matmul kernels for "
-                            f"{_name(x)}; cast to int64 first")
 
 
 def _ufunc_check(op, out, where, casting, order, subok, signature):
@@ -514,7 +493,8 @@ def frexp(x, /, out=(None, None), *, where=True, casting="same_kind", order="K",
     fld = xnp.bitwise_and(xnp.bitwise_right_shift(bits, _c(nm, bits)), _c(field_mask, bits))
     sub = xnp.logical_and(fld == 0, x != 0)
     up = nm + 2
-    xs = xnp.where(sub, x * _c(float(2 ** up), x), x)
+    scaled = xnp.where(sub, x, xnp.zeros_like(x)) * _c(float(2 ** up), x)  # (no overflow)
+    xs = xnp.where(sub, scaled, x)
     bits = xnp.view(xs, ibits)
     fld = xnp.bitwise_and(xnp.bitwise_right_shift(bits, _c(nm, bits)), _c(field_mask, bits))
     e = fld - _c(bias - 1, fld) - xnp.where(sub, _c(up, fld), _c(0, fld))
@@ -1205,7 +1185,6 @@ def piecewise(x, condlist, funclist, *args, **kw):
 def ediff1d(ary, to_end=None, to_begin=None):
     xnp = _xnp()
     ary = xnp.reshape(_array(ary), (-1,))
-    _arithmetic_kernels("ediff1d", ary)
     name = _name(ary)
     if kind(name) == "b":
         raise TypeError("ediff1d: boolean subtract is not supported; use logical_xor")
@@ -1220,7 +1199,7 @@ def ediff1d(ary, to_end=None, to_begin=None):
 
     if to_begin is not None:
         parts.append(extra(to_begin, "to_begin"))
-    parts.append(ary[1:] - ary[:-1])
+    parts.append(xnp.subtract(ary[1:], ary[:-1]))
     if to_end is not None:
         parts.append(extra(to_end, "to_end"))
     return parts[0] if len(parts) == 1 else xnp.concat(parts, axis=0)
@@ -1243,7 +1222,6 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     if axis is not None:
         axisa = axisb = axisc = axis
     a, b = _pair(a, b)
-    _arithmetic_kernels("cross", a, b)
     a = xnp.moveaxis(a, normalize_axis(axisa, a.ndim, "cross"), -1)
     b = xnp.moveaxis(b, normalize_axis(axisb, b.ndim, "cross"), -1)
     if a.shape[-1] not in (2, 3) or b.shape[-1] not in (2, 3):
@@ -1251,7 +1229,7 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
                          "be 2 or 3)")
     a, b = _promote(a, b)
     a0, a1, b0, b1 = a[..., 0], a[..., 1], b[..., 0], b[..., 1]
-    cp2 = a0 * b1 - a1 * b0
+    cp2 = xnp.subtract(a0 * b1, a1 * b0)
     if a.shape[-1] == 2 and b.shape[-1] == 2:
         return cp2
     if a.shape[-1] == 2:
@@ -1262,7 +1240,7 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
         cp0, cp1 = xnp.negative(a2 * b1), a2 * b0
     else:
         a2, b2 = a[..., 2], b[..., 2]
-        cp0, cp1 = a1 * b2 - a2 * b1, a2 * b0 - a0 * b2
+        cp0, cp1 = xnp.subtract(a1 * b2, a2 * b1), xnp.subtract(a2 * b0, a0 * b2)
     shape = _np().broadcast_shapes(tuple(cp0.shape), tuple(cp1.shape), tuple(cp2.shape))
     cp = xnp.stack([xnp.broadcast_to(c, shape) for c in (cp0, cp1, cp2)], axis=-1)
     return xnp.moveaxis(cp, -1, normalize_axis(axisc, cp.ndim, "cross"))
@@ -1353,7 +1331,6 @@ def matvec(x1, x2, /, out=None, *, axes=None, axis=None, keepdims=False, casting
     xnp = _xnp()
     _gufunc_check("matvec", out, axes, axis, keepdims, casting, order, subok, signature)
     x1, x2 = _mv_operands("matvec", x1, x2, dtype, casting)
-    _arithmetic_kernels("matvec", x1, x2)
     if axes is not None:
         x1, x2, l_ = _mv_axes("matvec", axes, x1, x2, 2)
     if x1.ndim < 2 or x2.ndim < 1:
@@ -1373,7 +1350,6 @@ def vecmat(x1, x2, /, out=None, *, axes=None, axis=None, keepdims=False, casting
     xnp = _xnp()
     _gufunc_check("vecmat", out, axes, axis, keepdims, casting, order, subok, signature)
     x1, x2 = _mv_operands("vecmat", x1, x2, dtype, casting)
-    _arithmetic_kernels("vecmat", x1, x2)
     if axes is not None:
         x1, x2, l_ = _mv_axes("vecmat", axes, x1, x2, 1)
     if x1.ndim < 1 or x2.ndim < 2:
@@ -2003,7 +1979,6 @@ def polyval(p, x):
     x = _array(x, p)
     r = result_name(_name(p), _name(x)) if p.shape[0] else _name(x)
     p, x = xnp.astype(p, r), xnp.astype(x, r)
-    _arithmetic_kernels("polyval", x)
     y = xnp.zeros_like(x)
     for i in builtins.range(p.shape[0]):  # (the ops, not the operators: bool is or, and)
         y = xnp.add(xnp.multiply(y, x), p[i])
@@ -2023,7 +1998,6 @@ def polyadd(a1, a2):
         with _on(a2):
             a2 = xnp.concat([xnp.zeros((-diff,), dtype=_name(a2)), a2], axis=0)
     a1, a2 = _promote(a1, a2)
-    _arithmetic_kernels("polyadd", a1)
     return xnp.add(a1, a2)  # (the op, not the operator: bool is or, as NumPy's)
 
 
@@ -2040,10 +2014,9 @@ def polysub(a1, a2):
         with _on(a2):
             a2 = xnp.concat([xnp.zeros((-diff,), dtype=_name(a2)), a2], axis=0)
     a1, a2 = _promote(a1, a2)
-    _arithmetic_kernels("polysub", a1)
     if kind(_name(a1)) == "b":
         raise TypeError("polysub: boolean subtract is not supported")
-    return a1 - a2
+    return xnp.subtract(a1, a2)
 
 
 def _poly1d_coeffs(a):

@@ -222,15 +222,17 @@ def _abs(x):
 
 @generic()
 def fmod(x1, x2):
-    # C's fmod: the remainder of |x1| / |x2| (exact, as floored and truncated remainders
-    # agree for positive operands) with the sign of x1; NumPy gives 0 for x2 == 0 in ints
+    # C's fmod: the truncated remainder, of x1's sign; NumPy gives 0 for x2 == 0 in ints
     xnp = _xnp()
     x1, x2 = _promote(x1, x2)
     if _is_int(x1):
         nz = x2 != 0
-        r = xnp.remainder(_abs(x1), xnp.where(nz, _abs(x2), xnp.ones_like(x2)))
-        if not xnp.isdtype(x1.dtype, "unsigned integer"):
-            r = xnp.where(x1 < 0, -r, r)
+        x2 = xnp.where(nz, x2, xnp.ones_like(x2))
+        r = xnp.remainder(x1, x2)  # floored: of x2's sign
+        if not xnp.isdtype(x1.dtype, "unsigned integer"):  # of x1's sign instead (never
+            # |x| of the most negative int, which wraps: int8 fmod(1, -128) is 1)
+            other = xnp.logical_and(r != 0, (r < 0) != (x1 < 0))
+            r = xnp.where(other, r - x2, r)
         return xnp.where(nz, r, xnp.zeros_like(r))
     return xnp.copysign(xnp.remainder(xnp.abs(x1), xnp.abs(x2)), x1)
 
@@ -429,7 +431,7 @@ def ldexp(x1, x2):
         "float32" if name in ("float16", "bfloat16") else name
     y = xnp.astype(x1, work) if work != name else x1
     if _is_array(x2):  # (in NumPy's int64 as the backend gives it: jax's int32 without x64)
-        wide_int = getattr(_chapter(_backend(x2)), "wide_dtypes", lambda: ("int64",))()[0]
+        wide_int = _wide_int(_backend(x2))
         e = xnp.astype(xnp.clip(xnp.astype(x2, wide_int), -span, span), work)
     else:
         e = _c(float(max(-span, min(span, int(x2)))), y)
@@ -611,6 +613,12 @@ def _quantile(x, q, axis, method, keepdims, ignore_nan, op, weights=None):
     if method not in _METHODS:
         raise ValueError(f"{op}: method must be one of {', '.join(_METHODS)}; got {method!r}")
     x = x if _is_array(x) else xnp.asarray(x)
+    q_dtype = None  # q's dtype, where q is not a weak Python scalar
+    if isinstance(q, list | tuple):  # as x's backend reads the list (its values are read
+        q_dtype = xnp.asarray(q, like=x).dtype  # in the dtype computed in, below)
+    elif type(q) not in (bool, int, float):  # an array, or host data: x's backend's
+        q = xnp.asarray(q, like=x)
+        q_dtype = q.dtype
     if ignore_nan and None not in x.shape and math.prod(x.shape) == 0:
         return _nan_of_empty(x, q, axis, keepdims, op)
     if _name(x) == "bool":  # NumPy: the methods that pick elements only
@@ -631,6 +639,10 @@ def _quantile(x, q, axis, method, keepdims, ignore_nan, op, weights=None):
     floating = _is_float(x) or _is_complex(x)
     if not floating and method not in _PICKING:
         x, floating = _in_wide_float(x), True  # an interpolation: NumPy's float64
+    if floating and method not in _PICKING and q_dtype is not None:
+        wide = xnp.result_type(x.dtype, q_dtype)  # q's dtype joins the interpolation's (a
+        if x.dtype != wide:  # Python float stays weak): NumPy's float32 a with [0.5] gives
+            x = xnp.astype(x, wide)  # float64
     y, kept_shape, axes = _flat_last(x, axis, op)
     # the dtype the positions are computed in: an array q's as a's float; else NumPy's
     # float64 (q a Python float: its weight rounds to a's float in the lerp only)
@@ -662,11 +674,12 @@ def _quantile(x, q, axis, method, keepdims, ignore_nan, op, weights=None):
     last = xnp.maximum(count - one, zero)  # (a virtual index past either end: that end)
     hi = xnp.minimum(lo + one, last)
     lo = xnp.minimum(xnp.maximum(lo, zero), last)
-    a = xnp.take_along_axis(y, xnp.astype(lo, "int64"), axis=-1)
+    index = _wide_int(_backend(y))
+    a = xnp.take_along_axis(y, xnp.astype(lo, index), axis=-1)
     if not floating:  # an integer a, a picking method: the element, in a's dtype
         out = a
     else:
-        b = xnp.take_along_axis(y, xnp.astype(hi, "int64"), axis=-1)
+        b = xnp.take_along_axis(y, xnp.astype(hi, index), axis=-1)
         # slices whose result is nan (a nan, or no values) read the infs that stand for
         # nans: zeros there keep inf - inf, and a warning NumPy does not give, out of the lerp
         bad = (count == zero) if ignore_nan else xnp.any(nan, axis=-1, keepdims=True)
@@ -793,7 +806,7 @@ def _inverted_cdf(x, q, axis, keepdims, ignore_nan, op, weights):
     cdf = xnp.where(cdf == _c(0, cdf), xnp.full_like(cdf, -1.0), cdf)
     # searchsorted(cdf, q, side="left"): how many shares are below q
     below = xnp.expand_dims(cdf, axis=-2) < xnp.reshape(qa, (-1, 1))  # (..., nq, n)
-    idx = xnp.minimum(xnp.sum(xnp.astype(below, "int64"), axis=-1), n - 1)
+    idx = xnp.minimum(xnp.sum(xnp.astype(below, _wide_int(_backend(x))), axis=-1), n - 1)
     out = xnp.take_along_axis(ys, idx, axis=-1)  # (..., nq)
     bad = all_nan if ignore_nan else xnp.any(nan, axis=-1, keepdims=True)
     if floating:
@@ -1577,11 +1590,20 @@ def _chapter(b):
     return backend_chapter(b, "numpy")
 
 
-def _wide_float(b) -> str:
-    """float64 (NumPy's float) as backend ``b`` gives it: the float of its numpy chapter's
-    ``wide_dtypes`` where it has one (jax: float32 unless jax's x64 is on)."""
+def _wide(b) -> tuple[str, str, str]:
+    """NumPy's (int64, float64, complex128) as backend ``b`` gives them: the ``wide_dtypes``
+    of its numpy chapter where it has one (jax: int32, float32, complex64 unless jax's x64
+    is on, where asking for the 64-bit ones only warns and truncates)."""
     wide = getattr(_chapter(b), "wide_dtypes", None)
-    return "float64" if wide is None else wide()[1]
+    return ("int64", "float64", "complex128") if wide is None else wide()
+
+
+def _wide_float(b) -> str:
+    return _wide(b)[1]
+
+
+def _wide_int(b) -> str:
+    return _wide(b)[0]
 
 
 def _float_loop(name: str, b: str) -> str:

@@ -1688,12 +1688,6 @@ def multi_dot(arrays: Sequence[ArrayLike], *, out: Any = None) -> Array:
     Array
         The product; a scalar when the first and the last are vectors.
 
-    Notes
-    -----
-    On torch: uint16, uint32, uint64 inputs raise: torch has no matmul kernel for
-    uint16/32/64 (as crossops's matmul); raised up front, for every shape; cast to int64
-    first
-
     Examples
     --------
     >>> import numpy as np, crossops.numpy as xnp

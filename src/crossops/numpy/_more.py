@@ -22,7 +22,7 @@ from .._axes import normalize_axis
 from .._dispatch import call_on, native_dtype
 from .._dtypes import dtype_name, kind
 from .._shapes import static_dims
-from ._extra import _arithmetic_kernels, _host, _no_out, _np, _ufunc_check, _wide
+from ._extra import _host, _no_out, _np, _ufunc_check, _wide
 from ._keras import _backend, _is_array, _known, _name, _xnp
 from ._products import _int_arg
 
@@ -523,7 +523,6 @@ def multi_dot(arrays, *, out=None):
         raise ValueError("linalg.multi_dot: expecting at least two arrays")
     b = _backend(*arrays)
     arrays = [_on_backend(a, b) for a in arrays]
-    _arithmetic_kernels("linalg.multi_dot", *arrays)
     if n == 2:
         return xnp.dot(arrays[0], arrays[1])
     first, last = arrays[0].ndim, arrays[-1].ndim

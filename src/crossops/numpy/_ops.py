@@ -1749,11 +1749,6 @@ def add(
     Array
         ``x1 + x2``, of the broadcast shape and the promoted dtype.
 
-    Notes
-    -----
-    On torch: uint16, uint32, uint64 inputs raise: torch has no CPU kernel for uint16/32/64
-    here; the hot path stays the raw torch function, so these raise (cast to int64 first)
-
     Examples
     --------
     >>> import numpy as np, crossops.numpy as xnp
@@ -2530,11 +2525,6 @@ def bitwise_right_shift(
     -------
     Array
         ``x1 >> x2``, of the broadcast shape and the promoted integer dtype.
-
-    Notes
-    -----
-    On torch: uint64 inputs raise: torch has no uint64 kernel and no wider integer to
-    compute it exactly in; raises TypeError (cast to int64 first, exact below 2**63)
 
     Examples
     --------
@@ -3551,11 +3541,6 @@ def floor_divide(
     -------
     Array
         ``x1 // x2``, of the broadcast shape and the promoted dtype.
-
-    Notes
-    -----
-    On torch: uint64 inputs raise: torch has no uint64 kernel and no wider integer to
-    compute it exactly in; raises TypeError (cast to int64 first, exact below 2**63)
 
     Examples
     --------
@@ -5542,11 +5527,6 @@ def pow(
     Array
         ``x1 ** x2``, of the broadcast shape and the promoted dtype.
 
-    Notes
-    -----
-    On torch: uint64 inputs raise: torch has no uint64 kernel and no wider integer to
-    compute it exactly in; raises TypeError (cast to int64 first, exact below 2**63)
-
     Examples
     --------
     >>> import numpy as np, crossops.numpy as xnp
@@ -5751,11 +5731,6 @@ def remainder(
     -------
     Array
         ``x1 % x2``, of the broadcast shape and the promoted dtype.
-
-    Notes
-    -----
-    On torch: uint64 inputs raise: torch has no uint64 kernel and no wider integer to
-    compute it exactly in; raises TypeError (cast to int64 first, exact below 2**63)
 
     Examples
     --------
@@ -6760,11 +6735,6 @@ def matmul(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     -------
     Array
         The product; for 2-D inputs of shape (n, k) and (k, m), shape (n, m).
-
-    Notes
-    -----
-    On torch: uint16, uint32, uint64 inputs raise: torch has no CPU kernel for uint16/32/64
-    here; the hot path stays the raw torch function, so these raise (cast to int64 first)
 
     Examples
     --------
@@ -8435,12 +8405,6 @@ def divmod(
     tuple[Array, Array]
         The pair ``(quotient, remainder)``, each of the promoted dtype.
 
-    Notes
-    -----
-    On torch: uint64 inputs raise: torch has no floor division kernel for uint64 and no
-    wider integer type to compute it in (as crossops's floor_divide); raises (cast to int64
-    first)
-
     Examples
     --------
     >>> import numpy as np, crossops.numpy as xnp
@@ -9994,11 +9958,6 @@ def ediff1d(
     Array
         A 1-D array of ary's dtype.
 
-    Notes
-    -----
-    On torch: uint16, uint32, uint64 inputs raise: torch has no CPU add, subtract or matmul
-    kernels for uint16/32/64 (as crossops's add); these raise (cast to int64 first)
-
     Examples
     --------
     >>> import numpy as np, crossops.numpy as xnp
@@ -10108,11 +10067,6 @@ def cross(
     Array
         The cross products.
 
-    Notes
-    -----
-    On torch: uint16, uint32, uint64 inputs raise: torch has no CPU add, subtract or matmul
-    kernels for uint16/32/64 (as crossops's add); these raise (cast to int64 first)
-
     Examples
     --------
     >>> import numpy as np, crossops.numpy as xnp
@@ -10194,11 +10148,6 @@ def matvec(
     -------
     Array
         The products, of shape ``broadcast(x1.shape[:-2], x2.shape[:-1]) + (m,)``.
-
-    Notes
-    -----
-    On torch: uint16, uint32, uint64 inputs raise: torch has no CPU add, subtract or matmul
-    kernels for uint16/32/64 (as crossops's add); these raise (cast to int64 first)
 
     Examples
     --------
@@ -10285,11 +10234,6 @@ def vecmat(
     -------
     Array
         The products, of shape ``broadcast(x1.shape[:-1], x2.shape[:-2]) + (m,)``.
-
-    Notes
-    -----
-    On torch: uint16, uint32, uint64 inputs raise: torch has no CPU add, subtract or matmul
-    kernels for uint16/32/64 (as crossops's add); these raise (cast to int64 first)
 
     Examples
     --------
@@ -11029,11 +10973,6 @@ def polyval(p: ArrayLike, x: ArrayLike) -> Array:
     Array
         The values, of x's shape.
 
-    Notes
-    -----
-    On torch: uint16, uint32, uint64 inputs raise: torch has no CPU add, subtract or matmul
-    kernels for uint16/32/64 (as crossops's add); these raise (cast to int64 first)
-
     Examples
     --------
     >>> import numpy as np, crossops.numpy as xnp
@@ -11076,11 +11015,6 @@ def polyadd(a1: ArrayLike, a2: ArrayLike) -> Array:
     -------
     Array
         The coefficients of the sum, highest power first.
-
-    Notes
-    -----
-    On torch: uint16, uint32, uint64 inputs raise: torch has no CPU add, subtract or matmul
-    kernels for uint16/32/64 (as crossops's add); these raise (cast to int64 first)
 
     Examples
     --------
@@ -11125,11 +11059,6 @@ def polysub(a1: ArrayLike, a2: ArrayLike) -> Array:
     -------
     Array
         The coefficients of the difference, highest power first.
-
-    Notes
-    -----
-    On torch: uint16, uint32, uint64 inputs raise: torch has no CPU add, subtract or matmul
-    kernels for uint16/32/64 (as crossops's add); these raise (cast to int64 first)
 
     Examples
     --------
@@ -11897,11 +11826,6 @@ def bitwise_count(
     -------
     Array
         The bit counts, uint8.
-
-    Notes
-    -----
-    On torch: uint64 inputs raise: torch has no right-shift kernel for uint64 and no wider
-    integer type to count its bits in; cast to int64 first (the same bits below 2**63)
 
     Examples
     --------
@@ -13818,11 +13742,6 @@ def fmod(
     Array
         The result, an array of the arguments' backend.
 
-    Notes
-    -----
-    On torch: uint64 inputs raise: torch has no remainder kernel for uint64 and no wider
-    integer type to compute it in
-
     Examples
     --------
     >>> import numpy as np, crossops.numpy as xnp
@@ -14382,11 +14301,6 @@ def gcd(
     Array
         Integers of the promoted dtype.
 
-    Notes
-    -----
-    On torch: uint64 inputs raise: torch has no remainder kernel for uint64 and no wider
-    integer type to compute it in
-
     Examples
     --------
     >>> import numpy as np, crossops.numpy as xnp
@@ -14460,11 +14374,6 @@ def lcm(
     -------
     Array
         Integers of the promoted dtype.
-
-    Notes
-    -----
-    On torch: uint64 inputs raise: torch has no remainder kernel for uint64 and no wider
-    integer type to compute it in
 
     Examples
     --------

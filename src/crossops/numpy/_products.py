@@ -22,7 +22,7 @@ from .._axes import normalize_axis
 from .._dispatch import call_on
 from .._dtypes import result_name
 from .._host import host_constant
-from ._keras import _backend, _is_array, _is_complex, _name, _on, _promote, _xnp
+from ._keras import _backend, _is_array, _is_complex, _name, _on, _promote, _wide, _xnp
 from ._keras import _c as _scalar
 
 GENERIC: dict = {}
@@ -53,24 +53,12 @@ def _promote_all(*xs):
     return [x if n == r else xnp.astype(x, r) for x, n in zip(xs, names)]
 
 
-def _wide_names(like) -> tuple[str, str]:
-    """(int64, float64), or their narrower forms where the backend's numpy chapter has
-    ``wide_dtypes`` (JAX with x64 off: JAX's setting, which crossops follows rather than
-    warn on every call)."""
-    from .._backend import backend_chapter
-    wide = getattr(backend_chapter(_backend(like), "numpy"), "wide_dtypes", None)
-    if wide is not None:
-        ints, floats, _ = wide()
-        return ints, floats
-    return "int64", "float64"
-
-
 def _inexact(x):
     """``x`` as a floating array: integers and bools in float64, as NumPy."""
     xnp = _xnp()
     if xnp.isdtype(x.dtype, ("real floating", "complex floating")):
         return x
-    return xnp.astype(x, _wide_names(x)[1])
+    return xnp.astype(x, _wide(_backend(x))[1])
 
 
 def _int_arg(value, op: str, arg: str) -> int:
@@ -351,8 +339,8 @@ def histogram(x, bins=10, range=None):
         if lo == hi:
             lo, hi = lo - 0.5, hi + 0.5
         with _on(x):
-            first = xnp.asarray(lo, dtype=_wide_names(x)[1])
-            last = xnp.asarray(hi, dtype=_wide_names(x)[1])
+            first = xnp.asarray(lo, dtype=_wide(_backend(x))[1])
+            last = xnp.asarray(hi, dtype=_wide(_backend(x))[1])
     elif x.shape[0] == 0:
         with _on(x):
             first, last = xnp.asarray(0.0, dtype=name), xnp.asarray(1.0, dtype=name)
@@ -372,7 +360,7 @@ def histogram(x, bins=10, range=None):
     left = xnp.searchsorted(s, edges, side="left")
     right_last = xnp.searchsorted(s, edges[-1:], side="right")
     upper = xnp.concat([left[1:-1], right_last], axis=0)
-    counts = xnp.astype(upper - left[:-1], _wide_names(x)[0])
+    counts = xnp.astype(upper - left[:-1], _wide(_backend(x))[0])
     return counts, edges
 
 

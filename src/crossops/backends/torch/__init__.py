@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import builtins
 import functools
-import operator
 
 import array_api_compat.torch as NAMESPACE  # noqa: N812
 import ml_dtypes
@@ -29,6 +28,7 @@ from .._common import (
 from .._core import check_flat_indices, check_integer_indices, tile_repetitions
 from .._numpy_ops import bool_clip_dtype, roll_pairs
 from .._spacing import number_linspace
+from . import unsigned as _unsigned
 
 NAME = "torch"
 ARRAY_TYPES = (torch.Tensor,)
@@ -60,15 +60,20 @@ def reusable(x) -> bool:
     inference tensor (which a later backward could not save)."""
     if torch.compiler.is_compiling():  # first: dynamo must not trace what follows
         return False
-    return (type(x) is torch.Tensor and not x.is_meta and not _functorch_wrapped(x)
+    return (type(x) is torch.Tensor and not x.is_meta and not in_transform()
             and not torch.is_inference_mode_enabled())
 
 
-def _functorch_wrapped(x) -> bool:
-    # torch has no public test for a transform's TensorWrapper; without this one, nothing
-    # made while a transform runs is kept
-    test = getattr(getattr(torch._C, "_functorch", None), "is_functorch_wrapped_tensor", None)
-    return True if test is None else test(x)
+#: functorch's level of the innermost running transform, or None (torch has no public test)
+_TRANSFORM_LEVEL = getattr(getattr(torch._C, "_functorch", None), "maybe_current_level", None)
+
+
+def in_transform() -> bool:
+    """Whether a torch.func transform (``grad``, ``vmap``, ``jvp`` ...) is running, where
+    tensors may be the transform's wrappers (storage-less, of type Tensor): what eager
+    shortcuts (fused kernels, ``out=`` calls, tensors kept for later calls) must not run
+    under. True where this torch cannot tell."""
+    return _TRANSFORM_LEVEL is None or _TRANSFORM_LEVEL() is not None
 
 
 def default_dtypes() -> tuple[str, str, str]:
@@ -109,7 +114,12 @@ def astype(x, dtype, /, *, copy=True, device=None):
 def asarray(obj, /, *, dtype=None, device=None, copy=None):
     """The namespace's ``asarray`` taking any dtype; a (nested) list or tuple holding
     tensors, which ``torch.asarray`` refuses, is stacked as NumPy stacks a list of arrays
-    (its elements promoted to one dtype). Tried only once ``torch.asarray`` has refused."""
+    (its elements promoted to one dtype). Tried only once ``torch.asarray`` has refused.
+    A tensor asked for as it is comes back itself (torch.asarray's answer, without its
+    warning about a tensor that requires grad)."""
+    if (isinstance(obj, torch.Tensor) and device is None and not copy
+            and (dtype is None or obj.dtype == native_dtype(dtype))):
+        return obj
     try:
         return _asarray(obj, dtype=dtype, device=device, copy=copy)
     except (ValueError, TypeError, RuntimeError):
@@ -204,26 +214,27 @@ def arange(start, /, stop=None, step=1, *, dtype=None, device=None):
     return NAMESPACE.arange(start, stop, step, dtype=dtype, device=device)
 
 
-def zeros(shape, *, dtype=None, device=None):
-    """torch.zeros, array-api-compat's call, without the keywords left at None (torch
-    parses each keyword given, None too: a fifth of the call's time at 32x32)."""
-    if device is None:
-        return torch.zeros(shape) if dtype is None else torch.zeros(shape, dtype=dtype)
-    return torch.zeros(shape, dtype=dtype, device=device)
+def _creation(make, name: str):
+    """``name(shape, *, dtype=None, device=None)``: ``make`` (torch.zeros ...), the call
+    array-api-compat makes, without the keywords left at None or at torch's default dtype
+    (torch parses each keyword given, None too: a fifth of the call's time at 32x32;
+    keras.ops's forms give floatx, float32, on every call)."""
+
+    def create(shape, *, dtype=None, device=None):
+        if device is None:
+            if dtype is None or dtype is torch.get_default_dtype():
+                return make(shape)
+            return make(shape, dtype=dtype)
+        return make(shape, dtype=dtype, device=device)
+
+    create.__name__ = create.__qualname__ = name
+    create.__doc__ = f"torch.{name}, without the keywords left at None."
+    return create
 
 
-def ones(shape, *, dtype=None, device=None):
-    """torch.ones, without the keywords left at None (see :func:`zeros`)."""
-    if device is None:
-        return torch.ones(shape) if dtype is None else torch.ones(shape, dtype=dtype)
-    return torch.ones(shape, dtype=dtype, device=device)
-
-
-def empty(shape, *, dtype=None, device=None):
-    """torch.empty, without the keywords left at None (see :func:`zeros`)."""
-    if device is None:
-        return torch.empty(shape) if dtype is None else torch.empty(shape, dtype=dtype)
-    return torch.empty(shape, dtype=dtype, device=device)
+zeros = _creation(torch.zeros, "zeros")
+ones = _creation(torch.ones, "ones")
+empty = _creation(torch.empty, "empty")
 
 
 _ARANGE_DTYPES = frozenset({torch.int32, torch.int64, torch.float32, torch.float64})
@@ -252,6 +263,8 @@ AT_DEFAULTS = {
     "where": torch.where,
     "reshape": torch.reshape,
     "expand_dims": torch.unsqueeze,  # a tuple axis raises: the op's own function takes it
+    # (a list or tuple of tensors alone: stack's cached function, without its keyword)
+    "stack": torch.stack,
     # the namespace's functions make these calls (the *_like ones: without dtype=None and
     # device=None, which torch parses)
     "broadcast_to": torch.broadcast_to,
@@ -277,7 +290,9 @@ AT_DEFAULTS = {
 
 #: torch's own functions for calls that give an op some of its options (an int axis, a
 #: bool keepdims) and leave the others at their defaults: op -> (function, or dtype ->
-#: function; the options it takes by position after the required arguments). The C front
+#: function; the options it takes by position after the required arguments[; those of
+#: them, axes, that the front checks are in range of the first array's dimensions
+#: first, where the function would take one out of range]). The C front
 #: calls ``function(x, axis, keepdims)`` straight away, where the op's function above
 #: would make that same call (``sum(x, axis=0)``, ``max(x, axis=1, keepdims=True)``), and
 #: hands a call that raises to the op's function.
@@ -289,16 +304,19 @@ AT_OPTIONS = {
     "min": (AT_DEFAULTS["min"], ("axis", "keepdims")),
     "argmax": (dict.fromkeys(_ARG_KERNEL, torch.argmax), ("axis", "keepdims")),
     "argmin": (dict.fromkeys(_ARG_KERNEL, torch.argmin), ("axis", "keepdims")),
-    "mean": (dict.fromkeys(_INEXACT, torch.mean), ("axis", "keepdims")),
+    # (an axis in range of x's dimensions, which the front checks: torch takes 0 and -1
+    # for a 0-d tensor, where NumPy's mean raises and its cumsum gives a 1-d result)
+    "mean": (dict.fromkeys(_INEXACT, torch.mean), ("axis", "keepdims"), ("axis",)),
     # a list or tuple of tensors of one dtype and one number of dimensions (the front
     # checks): torch.cat, as numpy.py's concatenate calls it there (torch.cat's skipping
     # of empty 1-d tensors beside others of more dimensions cannot occur). (stack's
-    # cached function is torch.stack itself, whose keyword costs less than those checks)
+    # cached function is torch.stack itself, whose keyword costs less than those checks;
+    # a call without an axis: AT_DEFAULTS's)
     "concatenate": (torch.cat, ("axis",)),
     # the dtypes whose running sum torch.cumsum computes as crossops does (numpy.py's
     # cumsum calls it for them; an axis out of range raises, and the generic takes it)
     "cumsum": (dict.fromkeys((torch.float32, torch.float64, torch.int64), torch.cumsum),
-               ("axis",)),
+               ("axis",), ("axis",)),
 }
 
 
@@ -323,13 +341,15 @@ def _unflip_sign(x):
     return (x ^ _INT64_MIN).view(torch.uint64)
 
 
-def _widening(f, name: str, *, arrays: int = 1, result: str = "same", uint64: str = ""):
+def _widening(f, name: str, *, arrays: int = 1, result: str = "same", uint64=""):
     """``f`` where torch has no kernel for uint16/uint32/uint64 (it is tried first).
 
     uint16 and uint32 are computed in int64 (exact). uint64 has no wider dtype: with
-    ``uint64="bits"`` it is computed on the same bits as int64 (exact for bitwise,
-    wrapping and data-movement ops), with ``uint64="order"`` on int64 shifted by 2**63
-    (exact for comparisons, min/max and searches); otherwise TypeError. ``result`` is
+    ``uint64="bits"`` it is computed by ``f`` on the same bits as int64 (exact for
+    bitwise, wrapping and data-movement ops), with ``uint64=g`` (a function of
+    :mod:`.unsigned`: division, right shift, power) by ``g`` on those bits, with
+    ``uint64="order"`` on int64 shifted by 2**63 (exact for comparisons, min/max and
+    searches); otherwise TypeError. ``result`` is
     ``"same"`` (the dtype of the first ``arrays`` tensors, promoted) or ``"other"``
     (indices, counts, booleans: kept as computed).
     """
@@ -351,13 +371,14 @@ def _widening(f, name: str, *, arrays: int = 1, result: str = "same", uint64: st
             return out.to(out_dtype) if result == "same" else out
         if out_dtype is torch.uint64 and uint64:
             # the arrays promote to uint64 (exact); then computed as int64
-            as_int = (lambda a: a.view(torch.int64)) if uint64 == "bits" else _flip_sign
+            order = uint64 == "order"
+            as_int = _flip_sign if order else (lambda a: a.view(torch.int64))
             args = [as_int(a.to(torch.uint64)) if i < arrays and isinstance(a, torch.Tensor)
                     else a for i, a in enumerate(args)]
-            out = f(*args, **kwargs)
+            out = (f if isinstance(uint64, str) else uint64)(*args, **kwargs)
             if result != "same":
                 return out
-            return out.view(torch.uint64) if uint64 == "bits" else _unflip_sign(out)
+            return _unflip_sign(out) if order else out.view(torch.uint64)
         raise TypeError(f"{name}: torch has no kernel for {', '.join(map(str, dtypes))} and "
                         f"no wider integer dtype holds uint64 exactly; cast to int64 first "
                         f"(exact below 2**63)") from error
@@ -394,10 +415,24 @@ def _bool_kernels(f, how: str):
 
 
 def concat(arrays, /, *, axis=0):
-    """torch.cat skips the axis check when every tensor is 1-d and empty."""
-    if axis is not None and arrays and arrays[0].ndim == 1 and not arrays[0].numel():
-        normalize_axis(axis, 1, "concat")
+    """torch.cat skips the axis check when every tensor is 1-d and empty, and skips an
+    empty 1-d tensor beside tensors of more dimensions (NumPy refuses both)."""
+    if axis is not None and arrays:
+        if arrays[0].ndim == 1 and not arrays[0].numel():
+            normalize_axis(axis, 1, "concat")
+        check_concat_ranks(arrays)
     return NAMESPACE.concat(arrays, axis=axis)
+
+
+def check_concat_ranks(arrays) -> None:
+    """NumPy's ValueError where tensors to join along an axis differ in their numbers of
+    dimensions (torch.cat skips an empty 1-d one, where NumPy refuses it)."""
+    nd = arrays[0].ndim
+    for i, a in enumerate(arrays):
+        if a.ndim != nd:
+            raise ValueError(f"concat: all the input arrays must have same number of "
+                             f"dimensions, but the array at index 0 has {nd} dimension(s) "
+                             f"and the array at index {i} has {a.ndim} dimension(s)")
 
 
 def moveaxis(x, source, destination, /):
@@ -507,8 +542,9 @@ _NO_ARG_KERNEL = _WIDE_UNSIGNED | {torch.bool}
 
 #: a dtype's name -> the cast of an op's result to it, which a C front calls on the result
 #: of a keras.ops form that casts it (``ops.argmax``'s int32 indices): a C callable, as
-#: ``astype`` casts (a new tensor; torch has no argmax into int32)
-RESULT_CASTS = {"int32": operator.methodcaller("to", torch.int32)}
+#: ``astype`` casts (a new tensor; torch has no argmax into int32). ``Tensor.int`` is
+#: ``to(torch.int32)`` without its overloads to parse: a third of its time
+RESULT_CASTS = {"int32": torch.Tensor.int}
 
 
 def argmax(x, /, *, axis=None, keepdims=False):
@@ -712,6 +748,9 @@ tensordot = _bool_kernels(_widening(NAMESPACE.tensordot, "tensordot", **_BITS), 
 linalg_tensordot = _bool_kernels(_widening(NAMESPACE.linalg.tensordot, "linalg.tensordot",
                                            **_BITS), "any")
 linalg_outer = _widening(NAMESPACE.linalg.outer, "linalg.outer", **_BITS)
+# matmul above (bool as NumPy) where torch.matmul raises, which the C front hands it:
+# uint16/32 in int64 cast back (mod 2**16, 2**32), uint64 on the int64 bits (mod 2**64)
+matmul = linalg_matmul = _widening(matmul, "matmul", **_BITS)
 
 
 def _linalg_cross(x1, x2, /, *, axis=-1):
@@ -741,8 +780,9 @@ nonzero = _widening(NAMESPACE.nonzero, "nonzero", result="other", uint64="bits")
 isin = _bool_kernels(_widening(NAMESPACE.isin, "isin", arrays=2, result="other",
                                uint64="bits"), "uint8")
 
-# no exact uint64 form: uint16 and uint32 only
-bitwise_right_shift = _widening(NAMESPACE.bitwise_right_shift, "bitwise_right_shift", arrays=2)
+# uint64: a logical shift on the int64 bits (.unsigned)
+bitwise_right_shift = _widening(NAMESPACE.bitwise_right_shift, "bitwise_right_shift", arrays=2,
+                                uint64=_unsigned.right_shift)
 _clip = _widening(NAMESPACE.clip, "clip")
 
 
@@ -805,7 +845,8 @@ def sign(x, /):
     return torch.sign(x)
 
 
-pow = _widening(NAMESPACE.pow, "pow", arrays=2)  # noqa: A001
+# uint64: square and multiply on the int64 bits (.unsigned), modulo 2**64
+pow = _widening(NAMESPACE.pow, "pow", arrays=2, uint64=_unsigned.power)  # noqa: A001
 
 
 def _rounding(f, op: str):
@@ -837,8 +878,10 @@ def remainder(x1, x2, /):
     return _by_nonzero(_remainder_int, x1, x2)
 
 
-_floor_divide_int = _widening(torch.floor_divide, "floor_divide", arrays=2)
-_remainder_int = _widening(torch.remainder, "remainder", arrays=2)
+# uint64: an exact unsigned division on the int64 bits (.unsigned)
+_floor_divide_int = _widening(torch.floor_divide, "floor_divide", arrays=2,
+                              uint64=_unsigned.floor_divide)
+_remainder_int = _widening(torch.remainder, "remainder", arrays=2, uint64=_unsigned.remainder)
 
 
 def expm1(x, /):
@@ -897,17 +940,29 @@ _cumulative_prod = _unsigned_accumulation(NAMESPACE.cumulative_prod, half_in_flo
 
 
 def cumulative_sum(x, /, *, axis=None, dtype=None, include_initial=False):
-    """torch's, with NumPy's axis of one int in a tuple (torch takes an int only)."""
+    """torch's, with NumPy's axis of one int in a tuple (torch takes an int only), and a
+    0-d ``x`` as NumPy's: its one value, 1-d (torch keeps it 0-d)."""
     if type(axis) is tuple:
         axis = accumulate_axis(axis, "cumulative_sum")
+    if x.ndim == 0:
+        x, axis = _one_value(x, axis, "cumulative_sum")
     return _cumulative_sum(x, axis=axis, dtype=dtype, include_initial=include_initial)
 
 
 def cumulative_prod(x, /, *, axis=None, dtype=None, include_initial=False):
-    """torch's, with NumPy's axis of one int in a tuple (torch takes an int only)."""
+    """torch's, with NumPy's axis of one int in a tuple (torch takes an int only), and a
+    0-d ``x`` as NumPy's (see :func:`cumulative_sum`)."""
     if type(axis) is tuple:
         axis = accumulate_axis(axis, "cumulative_prod")
+    if x.ndim == 0:
+        x, axis = _one_value(x, axis, "cumulative_prod")
     return _cumulative_prod(x, axis=axis, dtype=dtype, include_initial=include_initial)
+
+
+def _one_value(x, axis, op: str):
+    """A 0-d ``x`` accumulated as NumPy does: as the 1-d array of its value, along its one
+    axis (0 or -1; None too)."""
+    return x.reshape(1), 0 if axis is None else normalize_axis(axis, 1, op)
 
 
 linalg_trace = _unsigned_accumulation(NAMESPACE.linalg.trace)
@@ -928,6 +983,10 @@ def _in_float(x):
 
 
 def mean(x, /, *, axis=None, keepdims=False):
+    """array-api-compat's mean of ``x`` in float; a 0-d ``x`` has no axis 0 or -1, as in
+    NumPy (torch takes them)."""
+    if axis is not None and x.ndim == 0:
+        normalize_axes(axis, 0, "mean")
     return NAMESPACE.mean(_in_float(x), axis=axis, keepdims=keepdims)
 
 

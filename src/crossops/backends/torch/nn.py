@@ -44,7 +44,7 @@ from ..._config import epsilon as config_epsilon
 from ..._config import image_data_format as config_image_data_format
 from .. import _windows as w
 from .._common import partial
-from . import _HALF, reusable
+from . import _HALF, in_transform, reusable
 from ._compute import down, down_autocast, up, up_float
 
 
@@ -82,7 +82,7 @@ def batch_normalization_training(x, axis, offset=None, scale=None, epsilon=1e-3)
     if (not isinstance(x, torch.Tensor) or x.dtype not in (torch.float32, torch.float64)
             or x.ndim < 2 or type(axis) is not int or not -x.ndim <= axis < x.ndim
             or type(epsilon) not in (float, int) or torch.compiler.is_compiling()
-            or torch._C._functorch.maybe_current_level() is not None):
+            or in_transform()):
         return NotImplemented
     axis %= x.ndim
     channels = x.shape[axis]
@@ -308,7 +308,7 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     if (not isinstance(output, torch.Tensor) or not isinstance(target, torch.Tensor)
             or target.dtype not in _CLASS_IDS or type(axis) is not int
             or not -output.ndim <= axis < output.ndim or torch.compiler.is_compiling()
-            or torch._C._functorch.maybe_current_level() is not None):
+            or in_transform()):
         return NotImplemented
     c, dt = up(output)
     if not (c.dtype is torch.float32 or c.dtype is torch.float64):
@@ -341,15 +341,25 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     """The generic's comparison of ``x`` with ``arange(num_classes)`` in torch's own calls
     (torch.nn.functional.one_hot raises for a negative id, where the op gives a zero row);
     an ``axis``, sparse, an x that is not an int32/int64 tensor, or a count that is not a
-    positive int take the generic."""
+    positive int take the generic. Eager on the CPU, ids in ``[0, num_classes)`` pick rows
+    of a kept identity matrix of the dtype (one index_select kernel, half
+    torch.nn.functional.one_hot's time at 32 ids; it raises for any other id, and the
+    comparison runs)."""
     if (sparse or axis != -1 or type(num_classes) is not int or num_classes <= 0
             or not isinstance(x, torch.Tensor)
             or (x.dtype is not torch.int64 and x.dtype is not torch.int32)):
         return NotImplemented
+    dt = torch.float32 if dtype is None else dtype
+    eager = (type(x) is torch.Tensor and not torch.compiler.is_compiling()
+             and not in_transform())
+    if eager and num_classes <= _EYE_MAX and x.is_cpu and dt in _EYE_DTYPES:
+        try:
+            return torch.embedding(_eye(num_classes, dt), x)
+        except IndexError:  # (an id out of range: the CPU kernel checks each)
+            pass
     device = x.device
     classes = _classes(num_classes, x.dtype, device)
-    dt = torch.float32 if dtype is None else dtype
-    if type(x) is torch.Tensor and not torch.compiler.is_compiling() and not _wrapped(x):
+    if eager:
         # one kernel: the comparison written into a result of the dtype (the same 0s and 1s
         # as the cast of the bool comparison below, without its second kernel)
         out = torch.empty((*x.shape, num_classes), dtype=dt, device=device)
@@ -357,18 +367,29 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     return (torch.unsqueeze(x, -1) == classes).to(dt)
 
 
-def _wrapped(x) -> bool:
-    """Whether ``x`` is a torch.func transform's wrapper (vmap, grad), where the result of
-    an ``out=`` call is not the transform's: one_hot's comparison then casts."""
-    return _IS_WRAPPED is None or _IS_WRAPPED(x)
-
-
-_IS_WRAPPED = getattr(getattr(torch._C, "_functorch", None), "is_functorch_wrapped_tensor",
-                      None)
-
-
 #: (count, dtype, device) -> arange(count), kept for the next one_hot (up to 64, then afresh)
 _CLASSES: dict = {}
+#: (count, dtype) -> the CPU identity matrix whose rows one_hot picks (up to 64, then
+#: afresh), for counts up to _EYE_MAX (256 KiB of float32) and the dtypes torch.eye makes
+_EYES: dict = {}
+_EYE_MAX = 256
+_EYE_DTYPES = frozenset({torch.float16, torch.bfloat16, torch.float32, torch.float64,
+                         torch.int8, torch.int16, torch.int32, torch.int64, torch.uint8,
+                         torch.bool})
+
+
+def _eye(n: int, dtype):
+    """``torch.eye(n)`` on the CPU, kept where :func:`crossops.backends.torch.reusable`
+    allows (one_hot only reads its rows: index_select copies them)."""
+    key = (n, dtype)
+    made = _EYES.get(key)
+    if made is None:
+        made = torch.eye(n, dtype=dtype, device="cpu")
+        if reusable(made):
+            if len(_EYES) >= 64:
+                _EYES.clear()
+            _EYES[key] = made
+    return made
 
 
 def _classes(n: int, dtype, device):

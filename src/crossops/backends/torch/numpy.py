@@ -16,7 +16,7 @@ import torch
 from ..._dtypes import dtype_name
 from .. import _numpy_ops as shared
 from .._common import partial
-from . import DTYPES, NAMESPACE
+from . import DTYPES, NAMESPACE, check_concat_ranks
 from ._compute import down_autocast
 
 # -- concatenate, cumsum: their common calls -------------------------------------------------
@@ -29,6 +29,7 @@ from ._compute import down_autocast
 def concatenate(arrays, /, axis=0, *, dtype=None, casting="same_kind"):
     if not shared.common_concatenate(arrays, axis, dtype, casting, torch.Tensor):
         return NotImplemented
+    check_concat_ranks(arrays)  # (torch.cat skips an empty 1-d tensor beside others)
     return torch.cat(arrays, axis)
 
 
@@ -160,11 +161,6 @@ def full_like(x, /, fill_value, *, dtype=None, device=None):
 
 
 # -- found by name by crossops.numpy's generic functions (the other backends have none) ------
-
-#: the dtypes torch has no add, subtract or matmul kernels for; the generic functions that
-#: need them raise for these up front (so that empty arrays raise too)
-NO_ARITHMETIC_DTYPES = frozenset({"uint16", "uint32", "uint64"})
-
 
 def vmap_rows(call, flat):
     """``call`` on every row of the arrays ``flat`` (their first axis), batched with
