@@ -29,6 +29,7 @@ from .._core import check_flat_indices, check_integer_indices, tile_repetitions
 from .._numpy_ops import bool_clip_dtype, roll_pairs
 from .._spacing import number_linspace
 from . import unsigned as _unsigned
+from ._functorch import in_transform
 
 NAME = "torch"
 ARRAY_TYPES = (torch.Tensor,)
@@ -62,18 +63,6 @@ def reusable(x) -> bool:
         return False
     return (type(x) is torch.Tensor and not x.is_meta and not in_transform()
             and not torch.is_inference_mode_enabled())
-
-
-#: functorch's level of the innermost running transform, or None (torch has no public test)
-_TRANSFORM_LEVEL = getattr(getattr(torch._C, "_functorch", None), "maybe_current_level", None)
-
-
-def in_transform() -> bool:
-    """Whether a torch.func transform (``grad``, ``vmap``, ``jvp`` ...) is running, where
-    tensors may be the transform's wrappers (storage-less, of type Tensor): what eager
-    shortcuts (fused kernels, ``out=`` calls, tensors kept for later calls) must not run
-    under. True where this torch cannot tell."""
-    return _TRANSFORM_LEVEL is None or _TRANSFORM_LEVEL() is not None
 
 
 def default_dtypes() -> tuple[str, str, str]:

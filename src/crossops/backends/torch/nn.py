@@ -44,8 +44,9 @@ from ..._config import epsilon as config_epsilon
 from ..._config import image_data_format as config_image_data_format
 from .. import _windows as w
 from .._common import partial
-from . import _HALF, in_transform, reusable
+from . import _HALF, reusable
 from ._compute import down, down_autocast, up, up_float
+from ._functorch import in_transform
 
 
 def _compute(x):

@@ -22,6 +22,8 @@ from collections.abc import Sequence
 
 import torch
 
+from ._functorch import in_transform
+
 #: the float dtypes a multi-tensor update takes (float16 and bfloat16 variables are updated
 #: in float32 by the rules' form, with float32 slots)
 _DTYPES = (torch.float32, torch.float64)
@@ -31,8 +33,7 @@ def usable(params: Sequence, grads: Sequence) -> bool:
     """Whether ``params`` and ``grads`` can take a multi-tensor update: eager, outside any
     torch.func transform, and all plain tensors (or Parameters) of one float32 or float64
     dtype on one device."""
-    if not params or torch.compiler.is_compiling() or (
-            torch._C._functorch.maybe_current_level() is not None):
+    if not params or torch.compiler.is_compiling() or in_transform():
         return False
     first = params[0]
     if not isinstance(first, torch.Tensor) or first.dtype not in _DTYPES:

@@ -21,6 +21,7 @@ import torch
 
 from ... import _seed
 from .._common import scaled
+from ._functorch import in_transform
 
 #: the dtype of the portable generator's 32-bit words (crossops/random/_portable.py): int64,
 #: masked to 32 bits, since torch shifts no uint32
@@ -194,9 +195,7 @@ def host_words(seed, op: str) -> tuple[int, int] | None:
         return None
     if _seed.is_int_seed(seed):
         return _seed.words(seed, op) if torch.get_default_device().type == "cpu" else None
-    wrapped = getattr(torch._C._functorch, "is_functorch_wrapped_tensor", None)
-    if (type(seed) is not torch.Tensor or seed.device.type != "cpu"
-            or (wrapped is not None and wrapped(seed))):
+    if type(seed) is not torch.Tensor or seed.device.type != "cpu" or in_transform():
         return None
     _seed.check_key(seed, op)
     hi, lo = seed.to(torch.int64).tolist()

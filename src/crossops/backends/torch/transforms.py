@@ -11,6 +11,7 @@ import torch
 
 from .._custom_gradient import call_grad_fn, grads_tuple
 from .._tree import flatten, tree_map, unflatten
+from ._functorch import in_transform
 
 
 def value_and_grad(fun, argnums, has_aux):
@@ -41,7 +42,7 @@ def _outermost() -> bool:
     """Whether a value_and_grad call may use torch's autograd: eager (not traced by
     torch.compile), inside no torch.func transform and no other such call."""
     return (not torch.compiler.is_compiling() and not getattr(_depth, "n", 0)
-            and torch._C._functorch.peek_interpreter_stack() is None)
+            and not in_transform())
 
 
 def _by_autograd(fun, argnums, has_aux, args, kwargs):

@@ -14,6 +14,8 @@ import sys
 
 import torch
 
+from ._functorch import in_transform
+
 
 def assign_in_place(current, value) -> None:
     """Copy ``value`` into a variable's tensor ``current`` in place, off the tape: the
@@ -45,6 +47,6 @@ def update_scope():
     back to the previous step's parameters, and a training loop would keep all of them
     alive); inside a ``torch.func`` transform (``crossops.grad``) the update stays
     differentiable, as on JAX."""
-    if torch.is_grad_enabled() and torch._C._functorch.maybe_current_level() is None:
+    if torch.is_grad_enabled() and not in_transform():
         return torch.no_grad()
     return contextlib.nullcontext()
