@@ -127,6 +127,24 @@ def test_cumulative_tuple_axis(backend, name, axis):
           getattr(np, name)(X3, axis=axis[0], include_initial=True))
 
 
+ZERO_D_FORMS = [{}, {"include_initial": True}, {"axis": 0}, {"axis": -1}, {"axis": (0,)},
+                {"axis": 0, "include_initial": True}, {"dtype": "float32"}]
+
+
+@pytest.mark.parametrize("name", CUMULATIVE)
+def test_cumulative_of_a_0d_array(backend, name):
+    """NumPy reads a 0-d array as one element of 1-d (jax refused it, TensorFlow took
+    axis=None only, the numpy backend failed with include_initial); eager and compiled."""
+    x = np.array(5, np.int32)
+    for kwargs in ZERO_D_FORMS:
+        expected = getattr(np, name)(x, **{**kwargs, "axis": 0} if "axis" in kwargs else kwargs)
+        f = lambda a: getattr(xnp, name)(a, **kwargs)  # noqa: E731
+        _same(_run(backend, f, x), expected)
+        _same(_compiled(backend, f, x), expected)
+    _same_error(backend, lambda: getattr(xnp, name)(to_backend(backend, x), axis=1),
+                lambda: getattr(np, name)(x, axis=1))
+
+
 @pytest.mark.parametrize("axis", [(0, 1), (), (5,), (-4,), (True,)], ids=str)
 @pytest.mark.parametrize("name", CUMULATIVE)
 def test_cumulative_tuple_axis_errors(backend, name, axis):

@@ -265,6 +265,8 @@ def cumulative_sum(x, /, *, axis=None, dtype=None, include_initial=False):
     1000 ends at 2.04e6 for 2.0e6); other dtypes as jax's."""
     if type(axis) is tuple:  # NumPy's axis of one int in a tuple
         axis = accumulate_axis(axis, "cumulative_sum")
+    if x.ndim == 0:  # NumPy reads a 0-d array as one element of 1-d; jax refuses it
+        x = x.reshape(1)
     if dtype is None and x.dtype in _HALF:
         return NAMESPACE.cumulative_sum(x, axis=axis, dtype=NAMESPACE.float32,
                                         include_initial=include_initial).astype(x.dtype)
@@ -277,6 +279,8 @@ def cumulative_prod(x, /, *, axis=None, dtype=None, include_initial=False):
     input's dtype (XLA rounds them at every step)."""
     if type(axis) is tuple:  # NumPy's axis of one int in a tuple
         axis = accumulate_axis(axis, "cumulative_prod")
+    if x.ndim == 0:  # NumPy reads a 0-d array as one element of 1-d; jax refuses it
+        x = x.reshape(1)
     if dtype is None and x.dtype in _HALF:
         return NAMESPACE.cumulative_prod(x, axis=axis, dtype=NAMESPACE.float32,
                                          include_initial=include_initial).astype(x.dtype)

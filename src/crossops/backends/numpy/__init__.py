@@ -291,6 +291,8 @@ def _cumulative_in_float32(f):
     def g(x, /, *, axis=None, dtype=None, include_initial=False):
         if type(axis) is tuple:  # NumPy's axis of one int in a tuple (array-api-compat's
             axis = accumulate_axis(axis, f.__name__)  # wrapper takes an int only)
+        if x.ndim == 0:  # NumPy's 0-d is one element of 1-d (array-api-compat's wrapper
+            x = x.reshape(1)  # fails on it with include_initial)
         if dtype is None and (x.dtype is _BF16 or x.dtype is _F16):
             return f(x, axis=axis, dtype=np.float32,
                      include_initial=include_initial).astype(x.dtype)

@@ -924,8 +924,30 @@ def _unsigned_accumulation(f, half_in_float32: bool = False):
 
 
 prod = _unsigned_accumulation(NAMESPACE.prod, half_in_float32=True)
-_cumulative_sum = _unsigned_accumulation(NAMESPACE.cumulative_sum, half_in_float32=True)
-_cumulative_prod = _unsigned_accumulation(NAMESPACE.cumulative_prod, half_in_float32=True)
+def _accumulation(scan, initial, op: str):
+    """The array API's cumulative ``op`` from torch's ``scan`` (array-api-compat's calls
+    its ``array_namespace``, an lru_cache that torch.compile warns about)."""
+    def accumulate(x, /, *, axis=None, dtype=None, include_initial=False):
+        if axis is None:
+            if x.ndim > 1:
+                raise ValueError(f"{op}: axis is required for an array of {x.ndim} "
+                                 f"dimensions; give axis=, or flatten x first")
+            axis = 0
+        out = scan(x, dim=axis, dtype=dtype)
+        if include_initial:
+            shape = list(out.shape)
+            shape[axis] = 1
+            out = torch.cat([torch.full(shape, initial, dtype=out.dtype, device=out.device),
+                             out], dim=axis)
+        return out
+    accumulate.__name__ = accumulate.__qualname__ = op
+    return accumulate
+
+
+_cumulative_sum = _unsigned_accumulation(_accumulation(torch.cumsum, 0, "cumulative_sum"),
+                                         half_in_float32=True)
+_cumulative_prod = _unsigned_accumulation(_accumulation(torch.cumprod, 1, "cumulative_prod"),
+                                          half_in_float32=True)
 
 
 def cumulative_sum(x, /, *, axis=None, dtype=None, include_initial=False):

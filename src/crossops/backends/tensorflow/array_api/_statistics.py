@@ -279,10 +279,10 @@ def _cumulative(op, f, init, x, axis, dtype, include_initial):
         if nd > 1:
             raise ValueError(f"{op}: axis is required for an array of {nd} dimensions; give "
                              f"axis=, or flatten first with reshape(x, (-1,))")
-        if nd == 0:
-            x = tf.reshape(x, [1])
-            nd = 1
         axis = 0
+    if nd == 0:  # NumPy reads a 0-d array as one element of 1-d
+        x = tf.reshape(x, [1])
+        nd = 1
     if type(axis) is tuple:  # NumPy's axis of one int in a tuple
         axis = accumulate_axis(axis, op)
     axis = normalize_axis(axis, nd, op)
