@@ -1216,6 +1216,12 @@ _RESULT_FRONTS = {"index": {"argmax": "int32", "argmin": "int32", "argsort": "in
 _FRONT_UNIFORM_RULES = frozenset({"promote_sequence"})
 
 
+#: the keras.ops dtype rules of creation functions whose C fronts follow them, and those
+#: functions (crossops._accel._creation_front)
+_CREATION_FRONT_RULES = ("floatx", "arange")
+_CREATION_FRONTS = ("zeros", "ones", "empty", "full", "arange", "eye")
+
+
 def _front_serves_keras(spec: OpSpec, ksig: inspect.Signature, mapping: dict,
                         extra: list) -> bool:
     """Whether the op's C front (built from the op's own signature; it takes calls of
@@ -1296,6 +1302,10 @@ def _keras_def(spec: OpSpec, ksig: inspect.Signature, doc: dict, glossary: dict,
         dtypes += f", result={_RESULT_FRONTS[rule][name]!r}"
     if fast and rule in _FRONT_UNIFORM_RULES:
         dtypes += ", uniform=True"
+    if (spec.dispatch == "creation" and not spec.arrays and rule in _CREATION_FRONT_RULES
+            and spec.qualname in _CREATION_FRONTS):
+        # a creation front (crossops._accel._creation_front), which reads floatx itself
+        fast, dtypes = True, f", creation={rule!r}"
     tail = ("\n\n" + _wrapped(f"{name} = _accelerate({name}, {op}{dtypes})")) if fast else ""
     return (f"{op} = _bind({spec.qualname!r}, {{}})\n\n\n" + head + docstring + "".join(lines)
             + body + tail)

@@ -198,6 +198,117 @@ def test_front_reads_a_dtype_redefined_since():
     assert reads
 
 
+@built
+def test_front_reads_plain_afresh_once_changed(monkeypatch):
+    """The fronts keep the last plain function they found (per op) until a plain cache
+    changes (``crossops._accel.FrontDict`` tells them): a changed entry, and a call of
+    another dtype or array type, each find theirs."""
+    from crossops._accel import FrontDict
+    from crossops._dispatch import TABLE
+    a = np.ones((2, 3), np.float32)
+    xnp.sum(a)
+    plain = TABLE["sum"].plain
+    assert type(plain) is FrontDict and isinstance(plain[np.ndarray], dict)  # np.sum by dtype
+    calls: list = []
+
+    def spy(x):
+        calls.append(x.dtype)
+        return np.sum(x)
+
+    for _ in range(2):
+        assert xnp.sum(a) == 6.0  # the second: the kept function
+    monkeypatch.setitem(plain, np.ndarray, {a.dtype: spy})  # the entry changed
+    assert xnp.sum(a) == 6.0 and calls == [a.dtype]
+    monkeypatch.undo()
+    for x in (a, a.astype(np.float64), a.astype(np.int8), a, np.float32(2.0)):
+        out = xnp.sum(x)
+        assert out == np.sum(x) and out.dtype == np.sum(x).dtype
+    assert len(calls) == 1
+    with pytest.raises(TypeError, match="by item only"):
+        plain.update({})
+
+
+_CREATIONS = [("zeros", ((2, 3),)), ("zeros", ((),)), ("ones", ((0, 2),)), ("empty", (2,)),
+               ("full", ((2,), 7)), ("arange", (5,)), ("arange", (2.5,)), ("arange", (-2,)),
+               ("arange", (True,)), ("eye", (2,)), ("linspace", (0, 1)), ("zeros", (-1,)),
+               ("arange", ("x",))]
+
+
+def _creation_outcome(f, args):
+    try:
+        return f(*args)
+    except Exception as e:  # noqa: BLE001 (compared with the generated function's)
+        return e
+
+
+@built
+def test_creation_fronts_agree_with_generated_functions(backend):
+    """Calls without array arguments (crossops.numpy's and crossops.ops's zeros, arange
+    ...): the creation fronts make what the generated functions make on the default
+    backend, under Keras's floatx (crossops.ops), errors included."""
+    import crossops
+    from crossops import ops
+    for name, _ in _CREATIONS:
+        assert isinstance(getattr(xnp, name), types.BuiltinFunctionType)
+        if name != "linspace":
+            assert isinstance(getattr(ops, name), types.BuiltinFunctionType)
+    with backend_context(backend):
+        half = _CREATIONS[:1] + _CREATIONS[5:7]  # (floatx: zeros and arange)
+        for floatx, cases in (("float32", _CREATIONS), ("float16", half)):
+            crossops.config.set_floatx(floatx)
+            try:
+                for name, args in cases:
+                    for ns in (xnp, ops) if name != "linspace" else (xnp,):
+                        front = getattr(ns, name)
+                        for _ in range(2):  # the first finds the route, the second keeps it
+                            out = _creation_outcome(front, args)
+                            slow = _creation_outcome(FRONTS[front], args)
+                            if isinstance(slow, Exception):
+                                assert type(out) is type(slow) and str(out) == str(slow)
+                            elif name == "empty":
+                                assert type(out) is type(slow)
+                                assert (str(out.dtype), out.shape) == (str(slow.dtype),
+                                                                      slow.shape)
+                            else:
+                                _same(out, slow)
+            finally:
+                crossops.config.set_floatx("float32")
+
+
+@built
+def test_creation_fronts_follow_the_default_backend_and_settings():
+    """A creation front reads the default backend at each call (set_backend, use_backend,
+    nested), Keras's floatx, and torch's default dtype where torch's own function makes
+    it; calls with options take the generated function."""
+    import crossops
+    from crossops import ops
+    torch = pytest.importorskip("torch")
+    with crossops.use_backend("torch"):
+        assert xnp.zeros(2).dtype == torch.float32 and ops.arange(3).dtype == torch.int32
+        with crossops.use_backend("numpy"):
+            assert xnp.zeros(2).dtype == np.float64 and ops.zeros(2).dtype == np.float32
+            assert ops.arange(2.0).dtype == np.float32 and xnp.arange(2).dtype == np.int64
+        default = torch.get_default_dtype()
+        torch.set_default_dtype(torch.float64)
+        try:  # crossops.numpy: torch's default; crossops.ops: floatx
+            assert xnp.zeros(2).dtype == torch.float64 and ops.ones(2).dtype == torch.float32
+            crossops.config.set_floatx("float64")
+            assert ops.zeros(2).dtype == torch.float64 and ops.arange(1.5).dtype == torch.float64
+        finally:
+            torch.set_default_dtype(default)
+            crossops.config.set_floatx("float32")
+        assert ops.empty(2).dtype == torch.float32
+        assert xnp.zeros(2, "int8").dtype == torch.int8  # (options: the generated function)
+        assert xnp.zeros(2, like=np.ones(1)).dtype == np.float64
+    previous = crossops.get_backend()
+    crossops.set_backend("torch")
+    try:
+        assert type(xnp.ones(1)) is torch.Tensor
+    finally:
+        crossops.set_backend(previous)
+    assert type(xnp.ones(1)) is type(FRONTS[xnp.ones](1))
+
+
 _PURE = """
 import json, numpy as np, crossops.numpy as xnp
 a = np.arange(12, dtype=np.float32).reshape(3, 4)

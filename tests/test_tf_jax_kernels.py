@@ -6,8 +6,10 @@ the buffer), ``clip`` (one ``ClipByValue`` kernel where x holds no subnormal num
 each against the general path (the eager CPU test switched off) at edges: NaN and its
 payloads, infinities, signed zeros, ties, subnormal numbers, empty arrays; with their
 gradients under a ``GradientTape``, and under ``tf.function`` (where the general path
-runs). JAX: ``cumsum``'s common call against ``jnp.cumsum``. NumPy: ``sort``'s default sort
-where no order changes the bits, against NumPy's stable sort.
+runs). JAX: ``cumsum``'s common call against ``jnp.cumsum``; ``var`` (compiled) and ``gelu``
+(jax.numpy calls) against the programs they trace. NumPy: ``sort``'s default sort where no
+order changes the bits, against NumPy's stable sort; the ndarray methods and C einsum of
+the common calls against NumPy's functions.
 """
 
 from __future__ import annotations
@@ -318,10 +320,15 @@ def test_numpy_sort_is_the_stable_sort_bit_for_bit():
     one_nan = rng.standard_normal((8, 64)).astype(np.float32)
     one_nan[5, 3] = NANS[3]
     plain = rng.standard_normal((8, 64))
+    # zeros of one sign (every sort gives their bits: -0.0 alone takes the default sort)
+    negative_zeros = rng.choice(np.array([-0.0, 1.0, -1.0], np.float32), size=(8, 64))
     cases = [zeros, nan_rows, one_nan, plain, plain.astype(np.float16), np.asfortranarray(plain),
              plain.astype(ml_dtypes.bfloat16), rng.integers(-3, 3, (8, 64)), plain > 0,
              rng.integers(0, 5, (4, 5, 6)).astype(np.uint8), plain[:0], plain[:, :0],
-             nan_rows[0], zeros[0]]
+             nan_rows[0], zeros[0], negative_zeros, -negative_zeros, zeros.astype(np.float64),
+             zeros.astype(np.float16), nan_rows.astype(np.float16), zeros[:, ::3],
+             nan_rows[::2, 1::2], zeros.astype(">f4"), plain.astype(">f8"),
+             zeros.astype(np.longdouble), np.array([np.nan, -0.0, 0.0], np.float32)]
     for a in cases:
         for axis in range(-a.ndim, a.ndim):
             expected = np.sort(a, axis=axis, kind="stable")
@@ -331,3 +338,84 @@ def test_numpy_sort_is_the_stable_sort_bit_for_bit():
         assert _bits(xnp.sort(a, axis=None)) == _bits(np.sort(a, axis=None, kind="stable"))
     with pytest.raises(Exception, match="axis -1 is out of bounds"):
         xnp.sort(np.float32(1.0) * np.ones((), np.float32))
+
+
+def test_numpy_methods_are_numpy_functions_bit_for_bit():
+    """The NumPy backend's common calls of var, std, mean, argmax, argmin, squeeze, clip
+    and einsum (an ndarray's C method, NumPy's C einsum) give NumPy's own functions'
+    results: values, dtypes, shapes, NumPy scalars where NumPy gives them; the keras.ops
+    forms' int32 indices."""
+    rng = np.random.default_rng(6)
+    a = rng.standard_normal((6, 5)).astype(np.float32)
+    a[1, 2], a[3, 0] = np.nan, -0.0
+    ties = np.ones((3, 4), np.float16)
+    for x in (a, ties, a.astype(np.float64), a[:, ::2], np.ones((), np.float32), np.float32(2.5)):
+        for axis in (None, *range(-x.ndim, x.ndim)):
+            for keepdims in (False, True):
+                assert _bits(xnp.var(x, axis=axis, keepdims=keepdims)) == _bits(
+                    np.var(x.astype(np.float32) if x.dtype == np.float16 else x, axis=axis,
+                           keepdims=keepdims).astype(x.dtype))
+                assert _bits(xnp.std(x, axis=axis, ddof=1, keepdims=keepdims)) == _bits(
+                    np.std(x.astype(np.float32) if x.dtype == np.float16 else x, axis=axis,
+                           ddof=1, keepdims=keepdims).astype(x.dtype))
+                assert _bits(xnp.mean(x, axis=axis, keepdims=keepdims)) == _bits(
+                    np.mean(x.astype(np.float32) if x.dtype == np.float16 else x, axis=axis,
+                            keepdims=keepdims).astype(x.dtype))
+                for name in ("argmax", "argmin"):
+                    expected = getattr(np, name)(x, axis=axis, keepdims=keepdims)
+                    got = getattr(xnp, name)(x, axis=axis, keepdims=keepdims)
+                    assert type(got) is type(expected) and _bits(got) == _bits(expected)
+                    got = getattr(kops, name)(x, axis=axis, keepdims=keepdims)
+                    assert _bits(got) == _bits(np.asarray(expected).astype(np.int32))
+        assert _bits(xnp.clip(x, -0.5, 0.5)) == _bits(np.clip(x, -0.5, 0.5))
+        assert _bits(xnp.clip(x, None, 0.0)) == _bits(np.clip(x, None, 0.0))
+    assert _bits(xnp.squeeze(a[None], axis=0)) == _bits(np.squeeze(a[None], axis=0))
+    assert _bits(xnp.squeeze(a[None, :, None], axis=(0, 2))) == _bits(a)
+    with pytest.raises(ValueError, match="squeeze"):
+        xnp.squeeze(a, axis=0)
+    for eq, ops in (("ij,jk->ik", (a, a.T)), ("i,i->", (a[0], a[1])), ("ii->i", (a[:5],)),
+                    ("ij->", (a,)), ("ij,jk->ik", (a.astype(np.float16), a.T.astype(np.float16)))):
+        got, expected = xnp.einsum(eq, *ops), np.asarray(np.einsum(eq, *ops))
+        assert type(got) is np.ndarray and _bits(got) == _bits(expected)
+
+
+def test_jax_var_compiled_is_jax_var_bit_for_bit():
+    """JAX's var of an array runs as one compiled program: it gives jax.numpy's var of the
+    float input, bit for bit, and traces the program it traced before."""
+    if "jax" not in BACKENDS:
+        pytest.skip("jax is not installed")
+    import jax
+    import jax.numpy as jnp
+    v = np.random.default_rng(7).standard_normal((5, 7, 3)) * 40 + 3
+    for dtype, axis, correction in ((np.float32, (0, 2), 1.5), (np.float16, -1, 1.5),
+                                    (np.int32, None, 0)):
+        x = jnp.asarray(v.astype(dtype))
+        expected = jnp.var(x.astype(np.float32), axis=axis, correction=correction,
+                           keepdims=True)
+        got = xnp.var(x, axis=axis, correction=correction, keepdims=True)
+        assert _bits(got) == _bits(expected.astype(np.float16 if dtype is np.float16
+                                                   else np.float32))
+    x = jnp.asarray(v.astype(np.float32))
+    traced = jax.make_jaxpr(lambda x: xnp.var(x, axis=1, correction=1.0))(x)
+    assert str(traced) == str(jax.make_jaxpr(lambda x: jnp.var(x, axis=1, correction=1.0))(x))
+
+
+def test_jax_gelu_is_the_generic_form_bit_for_bit():
+    """JAX's gelu (tanh approximation, float32) is the generic form's jax.numpy calls: the
+    same values at edges, and the same traced program and gradient program."""
+    if "jax" not in BACKENDS:
+        pytest.skip("jax is not installed")
+    import jax
+    import jax.numpy as jnp
+
+    from crossops._dispatch import FUNCTIONS
+    generic = FUNCTIONS[nn.gelu].generic
+    edges = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, SUB32, -SUB32, 3e38, -3e38, -20.0,
+                      -100.0, 12.0], np.float32)
+    rng = np.random.default_rng(8)
+    x = jnp.asarray(np.concatenate([rng.standard_normal(500).astype(np.float32) * 4, edges]))
+    assert _bits(nn.gelu(x)) == _bits(generic(x))
+    assert _bits(kops.gelu(x)) == _bits(generic(x))
+    assert str(jax.make_jaxpr(nn.gelu)(x)) == str(jax.make_jaxpr(generic)(x))
+    grad = jax.make_jaxpr(jax.grad(lambda x: nn.gelu(x).sum()))(x)
+    assert str(grad) == str(jax.make_jaxpr(jax.grad(lambda x: generic(x).sum()))(x))

@@ -126,3 +126,45 @@ def test_matmul_wraps(dtype):
     for x1, x2 in [(a, b), (a[0], b), (a, b[:, 0]), (a[:, :0], b[:0]),
                    (np.stack([a, a]), b)]:
         _same(xnp.matmul(_t(x1), _t(x2)), np.matmul(x1, x2))
+
+
+# -- compiled: torch.compile(fullgraph=True) and crossops.jit ----------------------------------
+
+_COMPILED = ["floor_divide", "remainder", "pow", "bitwise_right_shift", "bitwise_left_shift",
+             "matmul"]
+
+
+def _ops_of(names):
+    """One function of the ops ``names`` (torch has no uint32/uint64 kernel for them), each
+    on ``(x1, x2)``, matmul on ``(m1, m2)``: one graph."""
+    def f(x1, x2, m1, m2):
+        return tuple(getattr(xnp, n)(*((m1, m2) if n == "matmul" else (x1, x2)))
+                     for n in names)
+    return f
+
+
+@pytest.mark.parametrize("dtype", ["uint32", "uint64"])
+def test_compiled_at_the_edges(dtype):
+    """Compiled whole (``fullgraph=True``: no graph break) and by crossops.jit (inductor),
+    the same results as eager and NumPy: 0, 1 and the top, a zero divisor, shifts of the
+    width or more. (uint64's pow, 64 unrolled steps, takes inductor ~20 s: fullgraph only.)"""
+    import crossops
+
+    top = int(np.iinfo(dtype).max)
+    e = np.array([0, 1, 2, top // 2 + 1, top], dtype=dtype)
+    x1, x2 = _pairs(dtype)
+    x1, x2 = np.concatenate([x1, e]), np.concatenate([x2, np.zeros_like(e)])
+    m1, m2 = x1[:25].reshape(5, 5), x2[:25].reshape(5, 5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        expected = {n: _numpy(n, *((m1, m2) if n == "matmul" else (x1, x2)))
+                    for n in _COMPILED}
+        args = [_t(a) for a in (x1, x2, m1, m2)]
+        jitted = [n for n in _COMPILED if not (n == "pow" and dtype == "uint64")]
+        for names, compiled in [(_COMPILED, lambda f: f),
+                                (_COMPILED, lambda f: torch.compile(f, fullgraph=True,
+                                                                    backend="eager")),
+                                (jitted, crossops.jit)]:
+            torch._dynamo.reset()
+            _same(compiled(_ops_of(names))(*args), tuple(expected[n] for n in names))
+    torch._dynamo.reset()

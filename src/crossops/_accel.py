@@ -20,6 +20,11 @@
   ``Op.options``), a backend's partial function without its fallback's frame
   (``Op.partials``), and a binary op's function with the 0-d array its slow path keeps
   for a Python float (``maximum(x, 0.0)``: ``Op.scalar_plan``).
+  An op without array arguments (``zeros``, ``arange``: creation) gets a creation front,
+  which reads the default backend as ``crossops.get_backend`` does and calls the route
+  found once per backend (and Keras's ``floatx``) for a call of its required arguments
+  alone: the framework's own function where the backend's ``AT_DEFAULTS`` has one,
+  else the backend's function (:func:`_creation_front`).
   ``CROSSOPS_PURE_PYTHON=1`` turns the fronts off.
 - **torch.compile.** dynamo cannot look into a builtin, so each front is registered with
   ``torch.compiler.substitute_in_graph`` to trace its generated function instead; torch's
@@ -59,7 +64,7 @@ from typing import TypeVar
 from . import _backend, _host
 from ._arguments import axis_params
 from ._dispatch import FUNCTIONS, PROMOTED_DISPATCH, Op, forwarding
-from ._dtypes import is_inexact
+from ._dtypes import PY_INTS_OR_NONE, PY_SCALARS_OR_NONE, is_inexact
 from ._spec import OpSpec
 
 F = TypeVar("F", bound=Callable)
@@ -71,15 +76,20 @@ try:
     if os.environ.get("CROSSOPS_PURE_PYTHON"):
         raise ImportError("CROSSOPS_PURE_PYTHON is set")
     from ._fastpath import MAX_PARAMS as _MAX_PARAMS
+    from ._fastpath import creation as _make_creation
+    from ._fastpath import creation_setup as _creation_setup
     from ._fastpath import front as _make_front
     from ._fastpath import not_given as _not_given
+    from ._fastpath import plain_changed as _plain_changed
 except ImportError:  # built without a C compiler, or turned off: the generated functions
     _make_front = None
+else:  # where the creation fronts read the default backend (as _backend.get_backend)
+    _creation_setup(_backend._traced, _backend._context_default, vars(_backend))
 
 
 def accelerate(fn: F, op: Op, positions: dict | None = None, dtypes: set | None = None,
                result: str | None = None, *, raises_through_op: bool = False,
-               uniform: bool = False) -> F:
+               uniform: bool = False, creation: str | None = None) -> F:
     """``fn`` (an op's generated function), or its C front where ``crossops._fastpath``
     is built and the op has a fast call; registered in ``crossops._dispatch.FUNCTIONS``.
     ``positions``: the public parameters that, given by position, mean an op parameter
@@ -94,12 +104,18 @@ def accelerate(fn: F, op: Op, positions: dict | None = None, dtypes: set | None 
     ``uniform`` (a keras.ops form that promotes the items of its sequence to one dtype
     first: ``ops.concatenate``): the front takes only calls whose items have one dtype
     already, where that promotion changes nothing, and hands the others to ``fn``.
+    ``creation`` (a keras.ops form of an op without array arguments, whose dtype rule
+    reads Keras's settings: ``"floatx"``, ``"arange"``): the rule its creation front
+    follows (see :func:`_creation_front`).
     ``raises_through_op``: whether ``fn`` raises every error through ``op.fail`` (the
     generated functions do: :func:`accelerate_generated`); then the front raises a fast
     call's error as ``fn`` would, without running the op again, else it hands the failed
     call to ``fn`` (a hand-written keras.ops form, whose own checks may raise first)."""
-    front = _front(op.spec, op, fn, positions or {}, dtypes, result, raises_through_op,
-                   uniform)
+    if op.spec.dispatch == "creation" and not op.spec.arrays:
+        front = _creation_front(op, fn, creation)
+    else:
+        front = _front(op.spec, op, fn, positions or {}, dtypes, result, raises_through_op,
+                       uniform)
     if front is not None:
         FRONTS[front] = fn
         if raises_through_op:
@@ -119,13 +135,39 @@ RAISE_THROUGH_OP: set = set()
 
 def accelerate_generated(fn: F, op: Op, positions: dict | None = None,
                          dtypes: set | None = None, result: str | None = None,
-                         uniform: bool = False) -> F:
+                         uniform: bool = False, creation: str | None = None) -> F:
     """:func:`accelerate` for a function that ``scripts/gen_ops.py`` wrote, which the
     generated modules call after each ``def``: every such function runs its op inside one
     ``try`` whose ``except Exception as _e: <op>.fail(_e)`` clause raises its errors
     (``raises_through_op=True``)."""
     return accelerate(fn, op, positions, dtypes, result, raises_through_op=True,
-                      uniform=uniform)
+                      uniform=uniform, creation=creation)
+
+
+class FrontDict(dict):
+    """An op's plain cache (``Op.plain``) once a C front reads it: the fronts keep the
+    last function they found in it until it changes: a new entry changes none they
+    found (the dispatch's own writes, also while torch.compile traces), an entry
+    replaced or removed (a test's ``monkeypatch.setitem``) tells them
+    (``crossops._fastpath.plain_changed``). Its dicts by dtype, a backend's
+    ``AT_DEFAULTS`` tables, are constants."""
+
+    __slots__ = ()
+
+    def __setitem__(self, key, value):
+        replaced = key in self
+        super().__setitem__(key, value)
+        if replaced:
+            _plain_changed()
+
+    def __delitem__(self, key):
+        super().__delitem__(key)
+        _plain_changed()
+
+    def _refused(self, *args, **kwargs):
+        raise TypeError("an op's plain cache changes by item only (d[key] = f, del d[key])")
+
+    pop = popitem = clear = update = setdefault = __ior__ = _refused
 
 
 def not_given_marker(marker_type: type) -> None:
@@ -200,6 +242,8 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
         names = tuple(n if n in known else None for n in names)
     forwarded = [p.name for p, _ in passed]
     axes = tuple(forwarded.index(p) for p in axis_params(spec) if p in forwarded)
+    if type(op.plain) is not FrontDict:  # (the fronts keep what they read in it)
+        op.plain = FrontDict(op.plain)
     return _make_front(spec.name, doc, fn.__module__, fn, op.cache, op.plain, mixed,
                        defaults, kwnames, len(required), ntyped, a, b, names, npos, kwfrom,
                        convert, axes, dtypes,
@@ -211,6 +255,135 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
                        op.options if names is not None else None, op.partials,
                        op.scalar_plan if mixed is not None and len(required) == 2
                        and (a, b) == (0, 1) else None, uniform)
+
+
+#: the creation ops with a front, and what their generated functions pass to the backend's
+#: function, besides the required arguments, for a call of those alone (by keyword; the
+#: positional-only ``n_cols`` by position)
+_CREATION_OPTIONS = {
+    "zeros": {"dtype": None, "device": None},
+    "ones": {"dtype": None, "device": None},
+    "empty": {"dtype": None, "device": None},
+    "full": {"dtype": None, "device": None},
+    "arange": {"stop": None, "step": 1, "dtype": None, "device": None},
+    "eye": {"n_cols": None, "k": 0, "dtype": None, "device": None},
+    "linspace": {"num": 50, "dtype": None, "device": None, "endpoint": True},
+}
+#: the generated modules whose creation functions follow that pattern
+_CREATION_MODULES = {"crossops.numpy._ops": (None,),
+                     "crossops._keras_ops": ("floatx", "arange")}
+#: the public names of those options where the generated function's differ
+_CREATION_PUBLIC = {"n_cols": "M"}
+
+
+def _creation_front(op: Op, fn: Callable, rule: str | None):
+    """The C front of a creation function ``fn`` (an op without array arguments, see
+    "Creation fronts" in ``_fastpath.c``), or None: a call of the required arguments
+    alone, by position, calls the route found for the default backend (and, for a
+    keras.ops form, Keras's ``floatx`` and its ``rule``: ``"floatx"``, the dtype
+    ``zeros`` makes; ``"arange"``, int32 for Python ints and floatx for floats), once per
+    backend (:func:`_creation_route`)."""
+    spec = op.spec
+    passed = _CREATION_OPTIONS.get(spec.qualname)
+    if (_make_front is None or passed is None
+            or rule not in _CREATION_MODULES.get(fn.__module__, ())):
+        return None
+    public = inspect.signature(fn).parameters
+    required = [p for p in public.values() if p.default is p.empty]
+    if not required or any(p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+                           for p in required):
+        return None
+    for name, value in passed.items():  # the public defaults are the values passed
+        p = public.get(_CREATION_PUBLIC.get(name, name))
+        if p is not None and (p.default is p.empty or not (
+                p.default is value or (rule == "arange" and name == "step"
+                                       and p.default is None) or (
+                    name == "dtype" and rule is not None and p.default is None))):
+            return None
+    routes: dict = {}
+    build = functools.partial(_creation_route, op, passed, len(required), rule, routes)
+    from ._config import _settings
+    bare = inspect.Signature([p.replace(annotation=p.empty) for p in public.values()])
+    doc = f"{spec.name}{bare}\n--\n\n{fn.__doc__}"
+    return _make_creation(spec.name, doc, fn.__module__, fn, len(required), routes, build,
+                          _settings if rule is not None else None)
+
+
+def _creation_route(op: Op, passed: dict, nreq: int, rule: str | None, routes: dict,
+                    floatx, backend: str, first: type):
+    """The route of a creation front for ``backend`` (and ``floatx``, the type ``first``
+    of the first argument where the rule reads it), kept in ``routes``: the function
+    that makes what the generated function makes from the ``nreq`` required arguments by
+    position: the framework's own (the backend's ``AT_DEFAULTS``; where its dtype is read
+    at each call, ``AT_DEFAULTS_DTYPE``: with that guard), else the backend's function
+    itself, or with the options its defaults differ in bound; None where there is none
+    (every call then takes the generated function)."""
+    dtype = None
+    if rule == "floatx":
+        dtype = floatx
+    elif rule == "arange":
+        # (keras.ops's rule, crossops._keras_dtypes.arange_dtype, for stop and step omitted)
+        dtype = ("int32" if first in PY_INTS_OR_NONE else floatx if first in PY_SCALARS_OR_NONE
+                 else None)
+    by_type = rule == "arange"
+    try:
+        mod = _backend.backend_module(backend)
+        impl = op.impl(backend)
+        options = dict(passed, dtype=None if dtype is None else mod.native_dtype(dtype))
+        plain = getattr(mod, "AT_DEFAULTS", {}).get(op.spec.qualname)
+        if isinstance(plain, dict):  # by the first argument's type (torch.arange of ints)
+            plain, by_type = plain.get(first), True
+        route = _creation_call(op.spec.qualname, mod, impl, plain, options, nreq)
+    except Exception:  # (no backend, no function: the generated function raises)
+        route = None
+    table = routes.setdefault(floatx, {})
+    if by_type:
+        found = table.get(backend)
+        if not isinstance(found, dict):
+            found = table[backend] = {}
+        found[first] = route
+    else:
+        table[backend] = route
+    return route
+
+
+def _creation_call(name: str, mod, impl: Callable, plain: Callable | None, options: dict,
+                   nreq: int):
+    """What :func:`_creation_route` finds: ``impl(*required, **options)`` as a function
+    of the required arguments (see there; ``plain``: the backend's ``AT_DEFAULTS``
+    function for them), or None. A ``plain`` function whose dtype the backend reads at
+    each call (``AT_DEFAULTS_DTYPE``) is guarded where it makes the dtype asked for now;
+    one that takes ``dtype=`` as ``impl`` does (``AT_DEFAULTS_DTYPE_KEYWORD``) is
+    given it."""
+    try:
+        params = list(inspect.signature(impl).parameters.values())
+    except (TypeError, ValueError):
+        return None
+    if len(params) < nreq or any(p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+                                 for p in params[:nreq]):
+        return None
+    named = {p.name: p for p in params[nreq:]}
+    bound = {}
+    for key, value in options.items():
+        p = named.get(key)
+        if p is None:
+            if any(q.kind is q.VAR_KEYWORD for q in params):
+                bound[key] = value
+                continue
+            return None
+        if p.default is not value:
+            if p.kind is p.POSITIONAL_ONLY:
+                return None
+            bound[key] = value
+    if plain is not None and not bound:
+        return plain
+    if plain is not None and set(bound) == {"dtype"}:
+        guard = getattr(mod, "AT_DEFAULTS_DTYPE", {}).get(name)
+        if guard is not None and guard() is bound["dtype"]:
+            return (plain, guard, bound["dtype"])
+        if name in getattr(mod, "AT_DEFAULTS_DTYPE_KEYWORD", ()):
+            return functools.partial(plain, dtype=bound["dtype"])
+    return functools.partial(impl, **bound) if bound else impl
 
 
 def _result_casts(name: str) -> dict:

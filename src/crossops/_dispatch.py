@@ -23,6 +23,7 @@ from __future__ import annotations
 import inspect
 import sys
 from collections.abc import Callable
+from math import copysign as _copysign
 
 from . import _backend
 from ._arguments import check_array_types, check_lists, checks_values, diagnose
@@ -379,13 +380,14 @@ class Op:
                     key = (t,) * i + (d,) + (t,) * (len(singles) - i - 1)
                     self.cache[key] = self._callable(key)[0]
 
-    def scalar_plan(self, array_type: type, dtype, scalar: float, position: int):
+    def scalar_plan(self, array_type: type, dtype, scalar: float | int, position: int):
         """For the C front of a binary op (``scalar_plan``): how the slow path's function
-        for an array of ``array_type`` and a Python float at ``position`` calls the op
+        for an array of ``array_type`` and a Python float or int at ``position`` calls the op
         with an array of ``dtype`` and ``scalar`` (see ``plan_for`` in
         :func:`_weak_scalar_call`); False where that function never gives a plan, None
         where it is not cached yet."""
-        key = (float, array_type) if position == 0 else (array_type, float)
+        scalar_type = type(scalar)
+        key = (scalar_type, array_type) if position == 0 else (array_type, scalar_type)
         f = self._slow_cache.get(key)
         if f is None:
             return None
@@ -659,6 +661,18 @@ def _coercing(f: Callable, spec: OpSpec, mod, lists: bool = True,
 _MAX_CONSTANTS = 64
 
 
+def _constant_key(scalar, native) -> tuple:
+    """The key of a kept 0-d array of Python scalar ``scalar`` in native dtype ``native``:
+    ``(scalar, native)``; a float zero also by its sign (0.0 == -0.0, but their arrays
+    differ; an int or bool zero makes the same array as 0), read by ``math.copysign``
+    (a C call, where ``repr`` cost a third of a small op); a complex zero by its repr."""
+    if scalar or type(scalar) not in (float, complex):
+        return (scalar, native)
+    if type(scalar) is float:
+        return (scalar, native, _copysign(1.0, scalar))
+    return (repr(scalar), native)
+
+
 class _WeakScalars:
     """Python scalars beside arrays of backend ``mod`` in one op, as the backend's 0-d arrays.
 
@@ -696,10 +710,10 @@ class _WeakScalars:
 
     def constant(self, scalar, native):
         """The 0-d array of ``scalar`` in native dtype ``native``, made or kept."""
-        # 0.0 == -0.0: a float or complex zero is keyed by its repr, keeping its sign (an
-        # int or bool zero makes the same array as 0: keyed as it is)
-        key = (scalar, native) if scalar or type(scalar) not in (float, complex) else (
-            repr(scalar), native)
+        return self.kept(_constant_key(scalar, native), scalar, native)
+
+    def kept(self, key, scalar, native):
+        """:meth:`constant` of ``scalar`` given its key (:func:`_constant_key`)."""
         made = self._constants.get(key)
         if made is None:
             made = self._asarray(scalar, dtype=native)
@@ -766,21 +780,26 @@ def _weak_scalar_call(impl: Callable, full: Callable, general: Callable, spec: O
         f = own_fns.get(dtype, impl) if native == dtype else full
         if as_is and native == dtype and name != "bfloat16":
             native = None  # NumPy 2 applies crossops's weak rule itself (not to bfloat16)
-        found = plans[dtype] = (native, name, f)
+        # (an int beside an integer array must fit its dtype: checked at each call)
+        found = plans[dtype] = (native, name if scalar_type is int and kind(name) in "iu"
+                                else None, f)
         return found
 
     def call(*args, **kwargs):
         if kwargs:
             return general(*args, **kwargs)
         dtype = args[other].dtype
-        native, name, f = plans.get(dtype) or plan(dtype)
+        native, fits, f = plans.get(dtype) or plan(dtype)
         scalar = args[k]
-        if scalar_type is int:
-            _check_fits(spec, scalar, name)
+        if fits is not None:
+            _check_fits(spec, scalar, fits)
         if native is None:
             return f(*args)
-        # weak.constant(scalar, native), its lookup written out
-        made = constants.get((scalar, native)) if scalar or not signed_zero else None
+        # weak.constant(scalar, native), its lookups written out (keyed by type: a float
+        # zero also by its sign, see _constant_key)
+        made = constants.get((scalar, native) if scalar or not signed_zero else (
+            scalar, native, _copysign(1.0, scalar)) if scalar_type is float else
+            (repr(scalar), native))
         if made is None:
             made = weak.constant(scalar, native)
         if len(args) == 2:
@@ -790,21 +809,25 @@ def _weak_scalar_call(impl: Callable, full: Callable, general: Callable, spec: O
         return f(*args)
 
     def plan_for(dtype, scalar) -> tuple | bool:
-        """What ``call`` does with an array of ``dtype`` and the Python float ``scalar`` in
-        its place (C fronts: ``scalar_plan``): ``(f, the 0-d array, whether it is kept for
-        later calls)``; False where the scalar goes to ``f`` as it is (NumPy) or no array
-        is ever kept (a backend without ``reusable``)."""
-        native, _, f = plans.get(dtype) or plan(dtype)
-        if native is None or weak._reusable is None:
+        """What ``call`` does with an array of ``dtype`` and the Python float or int
+        ``scalar`` in its place (C fronts: ``scalar_plan``): ``(f, the 0-d array, whether
+        it is kept for later calls)``; ``(f, None, True)`` where the scalar goes to ``f``
+        as it is (NumPy); ``()`` where an int's value is checked against the dtype at each
+        call (an integer dtype); False where no array is ever kept (a backend without
+        ``reusable``)."""
+        native, fits, f = plans.get(dtype) or plan(dtype)
+        if fits is not None:
+            return ()
+        if native is None:
+            return f, None, True
+        if weak._reusable is None:
             return False
-        key = (scalar, native) if scalar else (repr(scalar), native)  # (see constant())
-        made = constants.get(key)
-        if made is None:
-            made = weak.constant(scalar, native)
+        key = _constant_key(scalar, native)
+        made = weak.kept(key, scalar, native)
         return f, made, constants.get(key) is made
 
     call.__wrapped__ = full
-    if scalar_type is float and len(types) == 2:
+    if (scalar_type is float or scalar_type is int) and len(types) == 2:
         call.plan_for = plan_for
     return call
 

@@ -64,6 +64,12 @@ CATEGORIES["boolean"] = CATEGORIES["bool"]
 #: that have them (ml_dtypes on NumPy)
 FLOAT8 = ("float8_e4m3fn", "float8_e5m2")
 
+#: Python's int types and None (an omitted argument): keras.ops reads them as int32 in
+#: ``arange`` (see crossops._keras_dtypes.arange_dtype)
+PY_INTS_OR_NONE = frozenset({int, bool, type(None)})
+#: Python's scalar types and None: floatx in keras.ops's ``arange`` where one is a float
+PY_SCALARS_OR_NONE = frozenset({bool, int, float, type(None)})
+
 _KIND = {n: k for k, names in
          (("b", ("bool",)), ("i", SIGNED), ("u", UNSIGNED), ("f", REAL_FLOATING + FLOAT8),
           ("c", COMPLEX_FLOATING)) for n in names}

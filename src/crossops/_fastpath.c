@@ -133,10 +133,21 @@ typedef struct {
                             constant for later calls), False where that type's calls never
                             take this path, None where this one does not; or NULL */
     PyObject *never;     /* set: the array types plan said False for */
+    PyObject *never_int; /* set: the dtypes plan said () for, beside a Python int (whose
+                            value the slow path checks against the dtype at each call) */
+    int sc_int;          /* the last kept plan's scalar: an int (its value in sc_value's
+                            bits), else a float */
     PyObject *sc_type, *sc_dtype, *sc_fn, *sc_const;  /* the last kept plan: the array's
                             type and dtype, the function, the constant (or NULL) */
     double sc_value;     /* ... the float's value (compared bit for bit) */
     int sc_pos;          /* ... and its position */
+    PyObject *pm_type, *pm_dtype, *pm_fn;  /* the last plain function found
+                            (see plain_function): the array type, the dtype (or NULL:
+                            plain's entry is the function itself), the function */
+    uint64_t pm_generation;  /* the generation of the plain caches then */
+    int pm_by_dtype;     /* whether plain's entry was a dict by dtype */
+    PyCFunctionWithKeywords pm_meth;  /* where pm_fn is a static builtin taking a tuple
+                            (torch's functions): its C function, or NULL */
     PyMethodDef def;     /* name and docstring of the builtin */
 } Front;
 
@@ -165,10 +176,14 @@ front_traverse(PyObject *m, visitproc visit, void *arg)
     Py_VISIT(s->last_key);
     Py_VISIT(s->scalar_plan);
     Py_VISIT(s->never);
+    Py_VISIT(s->never_int);
     Py_VISIT(s->sc_type);
     Py_VISIT(s->sc_dtype);
     Py_VISIT(s->sc_fn);
     Py_VISIT(s->sc_const);
+    Py_VISIT(s->pm_type);
+    Py_VISIT(s->pm_dtype);
+    Py_VISIT(s->pm_fn);
     return 0;
 }
 
@@ -195,10 +210,14 @@ front_clear(PyObject *m)
     Py_CLEAR(s->last_key);
     Py_CLEAR(s->scalar_plan);
     Py_CLEAR(s->never);
+    Py_CLEAR(s->never_int);
     Py_CLEAR(s->sc_type);
     Py_CLEAR(s->sc_dtype);
     Py_CLEAR(s->sc_fn);
     Py_CLEAR(s->sc_const);
+    Py_CLEAR(s->pm_type);
+    Py_CLEAR(s->pm_dtype);
+    Py_CLEAR(s->pm_fn);
     return 0;
 }
 
@@ -219,9 +238,10 @@ static struct PyModuleDef front_def = {
     front_traverse, front_clear, front_free,
 };
 
-/* x.dtype, new reference (CPython's public API: an attribute lookup, which the type's
- * method cache makes cheap) */
-static PyObject *
+/* x.dtype, new reference: by attribute lookup (CPython's public API; a cache of the
+ * type's C getter, valid while the type's internal version tag held, saved 20-30 ns a
+ * call and was left out for it) */
+static inline PyObject *
 get_dtype(PyObject *x)
 {
     return PyObject_GetAttr(x, str_dtype);
@@ -276,19 +296,101 @@ allowed_dtype(Front *s, PyObject *x, PyObject **dtype)
     return found;
 }
 
-/* the function for this call from the plain cache, or NULL (no error set) */
+/* The function for this call from the plain cache, or NULL (no error set). The last
+ * one found is kept with the generation of the plain caches then: every change of a
+ * plain cache that could change what a front found (an entry replaced or removed: a
+ * ``crossops._accel.FrontDict``) calls ``plain_changed()``, which starts a new generation; the dicts by dtype in a plain cache (a backend's ``AT_DEFAULTS``
+ * tables) are constants. A call that repeats its array type and dtype reads no dict
+ * within a generation (the lookups' memory, cold after the framework's call, cost a
+ * tenth of a torch front). CPython's public API only. */
+static uint64_t plain_generation = 1;
+static inline PyCFunctionWithKeywords static_meth(PyObject *f);
+
 static PyObject *
-plain_function(Front *s, PyObject *const *args, PyTypeObject *t, PyObject *known)
+plain_function(Front *s, PyObject *const *args, PyTypeObject *t, PyObject *known,
+               PyCFunctionWithKeywords *meth)
 {
+    *meth = NULL;
+    if (s->pm_fn != NULL && s->pm_type == (PyObject *)t
+            && s->pm_generation == plain_generation) {
+        *meth = s->pm_meth;
+        if (!s->pm_by_dtype)
+            return s->pm_fn;
+        if (known != NULL) {
+            if (known == s->pm_dtype)
+                return s->pm_fn;
+        }
+        else {
+            PyObject *dtype = get_dtype(args[0]);
+            if (dtype == NULL) {
+                PyErr_Clear();
+                *meth = NULL;
+                return NULL;
+            }
+            Py_DECREF(dtype);  /* (compared by identity; pm_dtype holds it) */
+            if (dtype == s->pm_dtype)
+                return s->pm_fn;
+        }
+        *meth = NULL;
+    }
+    PyObject *inner = NULL, *dtype = NULL;
     PyObject *f = PyDict_GetItemWithError(s->plain, (PyObject *)t);
     if (f != NULL && PyDict_CheckExact(f)) {  /* by args[0]'s dtype (``known``, if read) */
-        PyObject *dtype = known != NULL ? Py_NewRef(known) : get_dtype(args[0]);
-        f = dtype == NULL ? NULL : PyDict_GetItemWithError(f, dtype);
-        Py_XDECREF(dtype);
+        inner = f;
+        dtype = known != NULL ? Py_NewRef(known) : get_dtype(args[0]);
+        f = dtype == NULL ? NULL : PyDict_GetItemWithError(inner, dtype);
     }
     if (f == NULL)
         PyErr_Clear();  /* a miss, or a key that cannot be looked up: not a fast call */
+    else {
+        Py_XSETREF(s->pm_fn, NULL);  /* (while the others change) */
+        Py_XSETREF(s->pm_type, Py_NewRef((PyObject *)t));
+        Py_XSETREF(s->pm_dtype, Py_XNewRef(dtype));
+        s->pm_by_dtype = inner != NULL;
+        s->pm_generation = plain_generation;
+        s->pm_fn = Py_NewRef(f);
+        s->pm_meth = static_meth(f);
+    }
+    Py_XDECREF(dtype);
     return f;
+}
+
+/* the C function of ``f`` where it is a builtin static method that takes a tuple and
+ * keywords (torch's functions: no ``self``, static code), else NULL */
+static inline PyCFunctionWithKeywords
+static_meth(PyObject *f)
+{
+    if (PyCFunction_CheckExact(f) && PyCFunction_GET_FLAGS(f)
+            == (METH_VARARGS | METH_KEYWORDS | METH_STATIC))
+        return (PyCFunctionWithKeywords)(void (*)(void))PyCFunction_GET_FUNCTION(f);
+    return NULL;
+}
+
+/* ``meth``(None, args) for such a C function (see static_meth), as CPython's call of its
+ * builtin does, without the generic call's dispatch around it */
+static PyObject *
+call_static(PyCFunctionWithKeywords meth, PyObject *const *args, Py_ssize_t n)
+{
+    PyObject *tuple = PyTuple_New(n);
+    if (tuple == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < n; i++)
+        PyTuple_SET_ITEM(tuple, i, Py_NewRef(args[i]));
+    PyObject *out = meth(NULL, tuple, NULL);
+    Py_DECREF(tuple);
+    if (out == NULL && !PyErr_Occurred())
+        PyErr_SetString(PyExc_SystemError, "crossops._fastpath: NULL without an error");
+    return out;
+}
+
+/* f(*args) for the ``n`` arguments ``args`` (a static builtin: by call_static) */
+static inline PyObject *
+call_function(PyObject *f, PyObject *const *args, Py_ssize_t n)
+{
+    PyCFunctionWithKeywords meth = static_meth(f);
+    if (meth != NULL)
+        return call_static(meth, args, n);
+    return PyObject_Vectorcall(f, args, n, NULL);
 }
 
 static inline int
@@ -581,7 +683,7 @@ call_options(Front *s, PyObject *const *all, PyObject *key, Py_ssize_t nopt,
             return NULL;
         }
     }
-    PyObject *out = PyObject_Vectorcall(f, pass, s->nreq + n, NULL);
+    PyObject *out = call_function(f, pass, s->nreq + n);
     Py_DECREF(entry);
     if (out == NULL && PyErr_ExceptionMatches(PyExc_Exception))
         PyErr_Clear();
@@ -776,19 +878,28 @@ call_full(Front *s, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
     return cast_result(cast, out);
 }
 
-/* A binary promoted op's call of an array and a Python float (``maximum(x, 0.0)``), as
+/* A binary promoted op's call of an array and a Python float or int (``maximum(x,
+ * 0.0)``, ``x * 2``), as
  * the slow path's function for those types makes it (see crossops._dispatch's
  * _weak_scalar_call): its function called with the array and the 0-d array of the float
- * that the slow path keeps, both got from ``scalar_plan`` once and kept here for the
- * calls that repeat the float, the array's type and dtype. *taken: whether it made the
- * call (then the result, or NULL with its error); else NULL, no error. */
+ * that the slow path keeps (or the float itself, where the plan's constant is None:
+ * NumPy's functions take it as it is), both got from ``scalar_plan`` once and kept here
+ * for the calls that repeat the scalar, the array's type and dtype (an int: where the
+ * plan says its value needs no check against the dtype, ``()`` where it does). *taken:
+ * whether it made the call (then the result, or NULL with its error); else NULL, no
+ * error. */
 static PyObject *
 scalar_call(Front *s, PyObject *const *args, int *taken)
 {
     *taken = 0;
     int k = PyFloat_CheckExact(args[0]) ? 0 : PyFloat_CheckExact(args[1]) ? 1 : -1;
-    if (k < 0)
-        return NULL;
+    int is_int = 0;
+    if (k < 0) {
+        k = PyLong_CheckExact(args[0]) ? 0 : PyLong_CheckExact(args[1]) ? 1 : -1;
+        if (k < 0)
+            return NULL;
+        is_int = 1;
+    }
     PyObject *x = args[1 - k];
     PyObject *t = (PyObject *)Py_TYPE(x);
     if (python_scalar(x) || PyComplex_CheckExact(x))
@@ -801,14 +912,35 @@ scalar_call(Front *s, PyObject *const *args, int *taken)
             return NULL;
         }
     }
-    double v = PyFloat_AS_DOUBLE(args[k]);
+    double v;
+    if (is_int) {  /* its value, as the bits of v (an int beyond 64 bits: not here) */
+        int overflow;
+        long long iv = PyLong_AsLongLongAndOverflow(args[k], &overflow);
+        if (overflow || (iv == -1 && PyErr_Occurred())) {
+            PyErr_Clear();
+            return NULL;
+        }
+        memcpy(&v, &iv, sizeof v);
+    }
+    else
+        v = PyFloat_AS_DOUBLE(args[k]);
     PyObject *dtype = get_dtype(x);
     if (dtype == NULL) {
         PyErr_Clear();
         return NULL;
     }
+    if (is_int && s->never_int != NULL) {
+        int never = PySet_Contains(s->never_int, dtype);
+        if (never != 0) {
+            if (never < 0)
+                PyErr_Clear();
+            Py_DECREF(dtype);
+            return NULL;
+        }
+    }
     PyObject *fn, *c;
     if (s->sc_const != NULL && s->sc_dtype == dtype && s->sc_type == t && s->sc_pos == k
+            && s->sc_int == is_int
             && memcmp(&v, &s->sc_value, sizeof v) == 0) {  /* (-0.0 is not 0.0) */
         Py_DECREF(dtype);
         fn = Py_NewRef(s->sc_fn);
@@ -832,6 +964,12 @@ scalar_call(Front *s, PyObject *const *args, int *taken)
             if (s->never == NULL || PySet_Add(s->never, t) < 0)
                 PyErr_Clear();
         }
+        else if (is_int && PyTuple_CheckExact(plan) && PyTuple_GET_SIZE(plan) == 0) {
+            if (s->never_int == NULL)
+                s->never_int = PySet_New(NULL);
+            if (s->never_int == NULL || PySet_Add(s->never_int, dtype) < 0)
+                PyErr_Clear();
+        }
         if (!PyTuple_CheckExact(plan) || PyTuple_GET_SIZE(plan) != 3) {
             Py_DECREF(plan);
             Py_DECREF(dtype);
@@ -846,13 +984,14 @@ scalar_call(Front *s, PyObject *const *args, int *taken)
             Py_XSETREF(s->sc_const, Py_NewRef(c));
             s->sc_value = v;
             s->sc_pos = k;
+            s->sc_int = is_int;
         }
         PyErr_Clear();
         Py_DECREF(plan);
         Py_DECREF(dtype);
     }
     PyObject *pair[2];
-    pair[k] = c;
+    pair[k] = c == Py_None ? args[k] : c;  /* None: the scalar as it is (NumPy) */
     pair[1 - k] = x;
     *taken = 1;
     PyObject *out = PyObject_Vectorcall(fn, pair, 2, NULL);
@@ -894,16 +1033,26 @@ call_op(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
             return out;
         return PyObject_Vectorcall(s->fallback, args, nargs, kwnames);
     }
-    if ((f = plain_function(s, args, t, dtype)) != NULL) {
+    PyCFunctionWithKeywords meth;
+    if ((f = plain_function(s, args, t, dtype, &meth)) != NULL) {
         /* the op's cached function itself (a promoted op's), whose error is the op's, or
            a backend's own function (AT_DEFAULTS), which hands the calls it refuses to the
            op's own path (which of the two: read where the call failed, f still held) */
-        Py_INCREF(f);  /* borrowed from a dict the call may grow */
-        out = PyObject_Vectorcall(f, args, nargs, NULL);
-        Py_XDECREF(dtype);
-        if (out != NULL) {
-            Py_DECREF(f);
-            return out;
+        Py_XDECREF(dtype);  /* (only compared, above; released while its memory is warm) */
+        dtype = NULL;
+        if (meth != NULL) {  /* a static builtin (plain's memo): its code needs no f */
+            out = call_static(meth, args, nargs);
+            if (out != NULL)
+                return out;
+            Py_INCREF(f);  /* (for the lookup below: the memo still holds it) */
+        }
+        else {
+            Py_INCREF(f);  /* borrowed from a dict the call may grow */
+            out = call_function(f, args, nargs);
+            if (out != NULL) {
+                Py_DECREF(f);
+                return out;
+            }
         }
         PyObject *etype, *evalue, *etb;  /* (the call's error kept aside for the lookup) */
         PyErr_Fetch(&etype, &evalue, &etb);
@@ -1236,9 +1385,267 @@ PyDoc_STRVAR(not_given_doc,
 "Calls given an option of ``type`` (crossops.numpy's ``<no value>`` marker) are not fast\n"
 "calls: the generated function takes them.");
 
+/* ---------------------------------------------------------------------------------
+ * Creation fronts: calls without an array argument (``zeros((32, 32))``, ``arange(n)``).
+ *
+ * The backend of such a call is the default one (crossops._backend.get_backend: a
+ * traced block's name, else the use_backend ContextVar's, else the process default),
+ * read here as get_backend reads it (``creation_setup`` gives the three places). A call
+ * of the required arguments alone, by position, calls the route that ``routes`` keeps
+ * for the backend: ``routes[floatx][backend]`` (``floatx``: Keras's setting, for a
+ * keras.ops form whose dtype rule reads it; else None), a function of the required
+ * arguments, or a dict of the first argument's type -> such a function (a rule that
+ * reads the arguments' types: ``ops.arange``), or a tuple (function, guard, expected):
+ * the function where ``guard()`` is ``expected`` (torch's default dtype), or None: no
+ * route. A route not there yet is asked of ``build(floatx, backend, type)``, which keeps
+ * it. Every other call, and a call whose route raises, goes to the generated function
+ * (which raises the op's error: creation has no side effect to repeat).
+ * ------------------------------------------------------------------------------- */
+
+typedef struct {
+    PyObject *fallback;  /* the generated Python function */
+    PyObject *routes;    /* dict: floatx (or None) -> dict: backend name -> route */
+    PyObject *build;     /* build(floatx, backend, type of the first argument) -> route */
+    PyObject *settings;  /* crossops._config's settings dict (floatx), or NULL */
+    Py_ssize_t nreq;     /* the required arguments: a fast call's */
+    PyMethodDef def;
+} Creation;
+
+static PyObject *traced_local, *backend_var, *backend_globals;  /* creation_setup's */
+static PyObject *str_name, *str_global_default, *str_floatx;
+
+static int
+creation_traverse(PyObject *m, visitproc visit, void *arg)
+{
+    Creation *s = PyModule_GetState(m);
+    if (s == NULL)
+        return 0;
+    Py_VISIT(s->fallback);
+    Py_VISIT(s->routes);
+    Py_VISIT(s->build);
+    Py_VISIT(s->settings);
+    return 0;
+}
+
+static int
+creation_clear(PyObject *m)
+{
+    Creation *s = PyModule_GetState(m);
+    if (s == NULL)
+        return 0;
+    Py_CLEAR(s->fallback);
+    Py_CLEAR(s->routes);
+    Py_CLEAR(s->build);
+    Py_CLEAR(s->settings);
+    return 0;
+}
+
+static void
+creation_free(void *m)
+{
+    Creation *s = PyModule_GetState((PyObject *)m);
+    creation_clear((PyObject *)m);
+    if (s != NULL) {
+        PyMem_Free((void *)s->def.ml_name);
+        PyMem_Free((void *)s->def.ml_doc);
+    }
+}
+
+static struct PyModuleDef creation_def = {
+    PyModuleDef_HEAD_INIT, "crossops._fastpath.creation", NULL, sizeof(Creation), NULL,
+    NULL, creation_traverse, creation_clear, creation_free,
+};
+
+/* the default backend's name (a new reference), as crossops._backend.get_backend gives
+ * it: ``_traced.name or _context_default.get() or _global_default``; NULL on error */
+static PyObject *
+default_backend(void)
+{
+    PyObject *name = PyObject_GetAttr(traced_local, str_name);
+    if (name == NULL)
+        return NULL;
+    int truth = PyObject_IsTrue(name);
+    if (truth != 0) {
+        if (truth < 0)
+            Py_CLEAR(name);
+        return name;
+    }
+    Py_DECREF(name);
+    if (PyContextVar_Get(backend_var, Py_None, &name) < 0)
+        return NULL;
+    truth = PyObject_IsTrue(name);
+    if (truth != 0) {
+        if (truth < 0)
+            Py_CLEAR(name);
+        return name;
+    }
+    Py_DECREF(name);
+    name = PyDict_GetItemWithError(backend_globals, str_global_default);
+    if (name == NULL && !PyErr_Occurred())
+        PyErr_SetString(PyExc_RuntimeError, "crossops._fastpath: no default backend");
+    return Py_XNewRef(name);
+}
+
+static PyObject *
+call_creation(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    Creation *s = PyModule_GetState(m);
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    if (kwnames != NULL || nargs != s->nreq || traced_local == NULL)
+        goto fallback;
+    PyObject *backend = default_backend();
+    if (backend == NULL)
+        goto failed;
+    PyObject *floatx = Py_None;
+    if (s->settings != NULL) {
+        floatx = PyDict_GetItemWithError(s->settings, str_floatx);
+        if (floatx == NULL) {
+            Py_DECREF(backend);
+            goto failed;
+        }
+    }
+    PyObject *type = (PyObject *)Py_TYPE(args[0]);
+    PyObject *route = PyDict_GetItemWithError(s->routes, floatx);  /* (all borrowed) */
+    if (route != NULL)
+        route = PyDict_GetItemWithError(route, backend);
+    if (route != NULL && PyDict_CheckExact(route))
+        route = PyDict_GetItemWithError(route, type);
+    if (route != NULL)
+        Py_INCREF(route);
+    else if (PyErr_Occurred() || (route = PyObject_CallFunctionObjArgs(
+            s->build, floatx, backend, type, NULL)) == NULL) {
+        Py_DECREF(backend);
+        goto failed;
+    }
+    Py_DECREF(backend);
+    PyObject *f = route;
+    if (PyTuple_CheckExact(route) && PyTuple_GET_SIZE(route) == 3) {  /* with a guard */
+        f = PyTuple_GET_ITEM(route, 0);
+        PyObject *now = PyObject_CallNoArgs(PyTuple_GET_ITEM(route, 1));
+        if (now == NULL) {
+            Py_DECREF(route);
+            goto failed;
+        }
+        Py_DECREF(now);  /* (compared by identity: the route holds ``expected``) */
+        if (now != PyTuple_GET_ITEM(route, 2))
+            f = Py_None;
+    }
+    if (f == Py_None) {
+        Py_DECREF(route);
+        goto fallback;
+    }
+    PyObject *out = call_function(f, args, nargs);
+    Py_DECREF(route);
+    if (out != NULL || !PyErr_ExceptionMatches(PyExc_Exception))
+        return out;
+failed:
+    if (!PyErr_ExceptionMatches(PyExc_Exception))
+        return NULL;
+    PyErr_Clear();
+fallback:
+    return PyObject_Vectorcall(s->fallback, args, nargs, kwnames);
+}
+
+static PyObject *
+creation_vectorcall(PyObject *fn, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    return call_creation(((PyCFunctionObject *)fn)->m_self, args, nargsf, kwnames);
+}
+
+PyDoc_STRVAR(creation_doc,
+"creation(name, doc, module, fallback, nreq, routes, build, settings=None)\n--\n\n"
+"A builtin named ``name`` for an op without array arguments (see \"Creation fronts\" in\n"
+"_fastpath.c): a call of its ``nreq`` required arguments alone, by position, calls the\n"
+"route ``routes[floatx][backend]`` for the default backend (``floatx``:\n"
+"``settings['floatx']``, or None without ``settings``), which ``build(floatx, backend,\n"
+"type of the first argument)`` gives where missing; every other call ``fallback``.");
+
+static PyObject *
+creation(PyObject *self, PyObject *args)
+{
+    PyObject *name, *doc, *module, *fallback, *routes, *build, *settings = Py_None;
+    Py_ssize_t nreq;
+    if (!PyArg_ParseTuple(args, "UUUOnO!O|O:creation", &name, &doc, &module, &fallback,
+                          &nreq, &PyDict_Type, &routes, &build, &settings))
+        return NULL;
+    if (nreq < 1 || !PyCallable_Check(fallback) || !PyCallable_Check(build)
+            || (settings != Py_None && !PyDict_Check(settings))) {
+        PyErr_SetString(PyExc_ValueError, "creation: inconsistent arguments");
+        return NULL;
+    }
+    PyObject *m = PyModule_Create(&creation_def);
+    if (m == NULL)
+        return NULL;
+    Creation *s = PyModule_GetState(m);
+    s->def.ml_name = copy_string(name);
+    s->def.ml_doc = copy_string(doc);
+    if (s->def.ml_name == NULL || s->def.ml_doc == NULL) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    s->def.ml_meth = (PyCFunction)(void (*)(void))call_creation;
+    s->def.ml_flags = METH_FASTCALL | METH_KEYWORDS;
+    s->fallback = Py_NewRef(fallback);
+    s->routes = Py_NewRef(routes);
+    s->build = Py_NewRef(build);
+    s->settings = settings == Py_None ? NULL : Py_NewRef(settings);
+    s->nreq = nreq;
+    FrontFunction *fn = PyObject_GC_New(FrontFunction, &FrontFunction_Type);
+    if (fn == NULL) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    fn->base.m_ml = &s->def;
+    fn->base.m_self = m;
+    fn->base.m_module = Py_NewRef(module);
+    fn->base.m_weakreflist = NULL;
+    fn->base.vectorcall = creation_vectorcall;
+    fn->wrapped = Py_NewRef(fallback);
+    fn->doc = PyObject_GetAttrString(fallback, "__doc__");
+    if (fn->doc == NULL) {
+        fn->doc = Py_NewRef(Py_None);
+        PyErr_Clear();
+    }
+    PyObject_GC_Track(fn);
+    return (PyObject *)fn;
+}
+
+static PyObject *
+creation_setup(PyObject *self, PyObject *args)
+{
+    PyObject *traced, *var, *globals;
+    if (!PyArg_ParseTuple(args, "OO!O!:creation_setup", &traced, &PyContextVar_Type, &var,
+                          &PyDict_Type, &globals))
+        return NULL;
+    Py_XSETREF(traced_local, Py_NewRef(traced));
+    Py_XSETREF(backend_var, Py_NewRef(var));
+    Py_XSETREF(backend_globals, Py_NewRef(globals));
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(creation_setup_doc,
+"creation_setup(traced, var, globals)\n--\n\n"
+"Where the creation fronts read the default backend: ``traced.name``, else the\n"
+"ContextVar ``var``, else ``globals['_global_default']`` (crossops._backend's).");
+
+static PyObject *
+plain_changed(PyObject *self, PyObject *unused)
+{
+    plain_generation++;
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(plain_changed_doc,
+"plain_changed()\n--\n\n"
+"Start a new generation of the plain caches: the fronts read them afresh\n"
+"(``crossops._accel.FrontDict`` calls it on every change).");
+
 static PyMethodDef methods[] = {
+    {"plain_changed", plain_changed, METH_NOARGS, plain_changed_doc},
     {"front", front, METH_VARARGS, front_doc},
     {"not_given", set_not_given, METH_O, not_given_doc},
+    {"creation", creation, METH_VARARGS, creation_doc},
+    {"creation_setup", creation_setup, METH_VARARGS, creation_setup_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1253,6 +1660,11 @@ PyInit__fastpath(void)
 {
     str_dtype = PyUnicode_InternFromString("dtype");
     str_ndim = PyUnicode_InternFromString("ndim");
+    str_name = PyUnicode_InternFromString("name");
+    str_global_default = PyUnicode_InternFromString("_global_default");
+    str_floatx = PyUnicode_InternFromString("floatx");
+    if (str_name == NULL || str_global_default == NULL || str_floatx == NULL)
+        return NULL;
     if (str_dtype == NULL || str_ndim == NULL)
         return NULL;
     if (PyType_Ready(&FrontFunction_Type) < 0)

@@ -57,7 +57,16 @@ from . import _backend
 from ._backend import backend_chapter
 from ._config import floatx
 from ._dispatch import native_dtype as _native
-from ._dtypes import FLOAT8, dtype_name, is_inexact, is_not_bool, kind, result_name
+from ._dtypes import (
+    FLOAT8,
+    PY_INTS_OR_NONE,
+    PY_SCALARS_OR_NONE,
+    dtype_name,
+    is_inexact,
+    is_not_bool,
+    kind,
+    result_name,
+)
 from .numpy._namespace import numpy_namespace
 
 #: the Python scalar types, weak in Keras's promotion as in NumPy's
@@ -311,8 +320,8 @@ def arange_dtype(start, stop, step, dtype):
     return None  # arrays among them: the op's own rule
 
 
-_INT_OR_NONE = frozenset({int, bool, type(None)})
-_PY_OR_NONE = frozenset({*_PY, type(None)})
+_INT_OR_NONE = PY_INTS_OR_NONE
+_PY_OR_NONE = PY_SCALARS_OR_NONE
 
 
 def index_input(x):

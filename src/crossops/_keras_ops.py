@@ -1570,6 +1570,9 @@ def arange(
         _arange.fail(_e)
 
 
+arange = _accelerate(arange, _arange, creation='arange')
+
+
 _arccos = _bind('arccos', {})
 
 
@@ -4159,6 +4162,9 @@ def empty(shape: Shape, dtype: DTypeLike | None = None) -> Array:
         _empty.fail(_e)
 
 
+empty = _accelerate(empty, _empty, creation='floatx')
+
+
 _empty_like = _bind('empty_like', {})
 
 
@@ -4502,6 +4508,9 @@ def eye(N: int, M: int | None = None, k: int = 0, dtype: DTypeLike | None = None
         return _eye.impl(_b)(n_rows, n_cols, k=k, dtype=dtype, device=device)
     except Exception as _e:
         _eye.fail(_e)
+
+
+eye = _accelerate(eye, _eye, creation='floatx')
 
 
 _fabs = _bind('fabs', {})
@@ -4974,6 +4983,9 @@ def full(
         return _full.impl(_b)(shape=shape, fill_value=fill_value, dtype=dtype, device=device)
     except Exception as _e:
         _full.fail(_e)
+
+
+full = _accelerate(full, _full, creation='floatx')
 
 
 _full_like = _bind('full_like', {})
@@ -8499,6 +8511,9 @@ def ones(shape: Shape, dtype: DTypeLike | None = None) -> Array:
         _ones.fail(_e)
 
 
+ones = _accelerate(ones, _ones, creation='floatx')
+
+
 _ones_like = _bind('ones_like', {})
 
 
@@ -11417,6 +11432,9 @@ def zeros(shape: Shape, dtype: DTypeLike | None = None) -> Array:
         return _zeros.impl(_b)(shape=shape, dtype=dtype, device=device)
     except Exception as _e:
         _zeros.fail(_e)
+
+
+zeros = _accelerate(zeros, _zeros, creation='floatx')
 
 
 _zeros_like = _bind('zeros_like', {})

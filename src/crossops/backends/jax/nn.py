@@ -3,7 +3,8 @@
 - activations: ``relu``, ``sigmoid``, ``silu``, ``softmax``, ``log_softmax`` call
   ``jax.nn``'s (what XLA fuses into a preceding convolution, where the generic
   ``where(x < 0, 0, x)`` is a select); half precision is computed in float32 and rounded
-  once; a tuple ``axis`` or a 0-d input of softmax runs the generic form;
+  once; a tuple ``axis`` or a 0-d input of softmax runs the generic form; ``gelu``'s
+  tanh approximation of float32 and float64 is the generic form's own jax.numpy calls;
 - ``conv``, ``depthwise_conv``, ``conv_transpose`` (``lax.conv_general_dilated``,
   ``lax.conv_transpose``), ``max_pool`` and ``average_pool`` (``lax.reduce_window``),
   compiled with ``jax.jit`` once per shape and set of static arguments
@@ -73,6 +74,30 @@ def sigmoid(x):
 def silu(x):
     c, dt = up_float(x)
     return down(jax.nn.silu(c), dt)
+
+
+@partial
+def gelu(x, approximate=True):
+    """The generic form's tanh approximation (``crossops/nn/_activations.py``: ``x
+    sigmoid(2u)``, the sigmoid without overflow) of a float32 or float64 ``x``, as the same
+    jax.numpy calls in the same order: the same program, traced or eager, and the same
+    values (jax.nn.gelu's ``0.5 x (1 + tanh(u))`` differs from it in the last bit), without
+    crossops's dispatch of each of its 15 small ops (a quarter of an eager call); an
+    array's (not a tracer's) call adds 1 to ``e`` once (the same values, one op fewer).
+    Other dtypes, and ``approximate=False``, take the generic form."""
+    if not approximate or x.dtype not in _F32_F64:
+        return NotImplemented
+    u2 = jnp.multiply(jnp.add(x, jnp.multiply(jnp.multiply(x, jnp.square(x)), 0.044715)),
+                      _GELU_SCALE)
+    positive = u2 >= 0
+    e = jnp.exp(jnp.where(positive, jnp.negative(u2), u2))
+    d = jnp.add(e, 1.0)
+    return jnp.multiply(x, jnp.where(positive, jnp.divide(1.0, d), jnp.divide(
+        e, jnp.add(e, 1.0) if isinstance(x, jax.core.Tracer) else d)))
+
+
+_GELU_SCALE = 2 * math.sqrt(2 / math.pi)
+_F32_F64 = (_F32, np.dtype(np.float64))
 
 
 @partial

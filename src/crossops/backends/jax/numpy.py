@@ -79,11 +79,15 @@ def triu(x, /, *, k=0):
 # -- take_along_axis: NumPy's error for indices that are no integers -------------------------
 
 def take_along_axis(x, indices, /, *, axis=-1):
-    """jax.numpy.take_along_axis (out-of-range indices filled), after NumPy's IndexError
-    for indices of a bool or float dtype (jax's is a TypeError)."""
-    if indices.dtype.kind not in "iu":  # (a NumPy dtype's kind: no name made)
-        check_integer_indices("take_along_axis", dtype_name(indices.dtype))
-    return NAMESPACE.take_along_axis(x, indices, axis=axis)
+    """jax.numpy.take_along_axis (out-of-range indices filled), with NumPy's IndexError
+    for indices of a bool or float dtype (jax's is a TypeError: the indices' dtype is read
+    only then, not on every call)."""
+    try:
+        return NAMESPACE.take_along_axis(x, indices, axis=axis)
+    except TypeError:
+        if indices.dtype.kind not in "iu":  # (a NumPy dtype's kind: no name made)
+            check_integer_indices("take_along_axis", dtype_name(indices.dtype))
+        raise
 
 
 # -- i0 ---------------------------------------------------------------------------------------

@@ -39,6 +39,15 @@ FLOAT8_DTYPES = float8_table(lambda n: np.dtype(getattr(ml_dtypes, n)))
 native_dtype = make_native_dtype({**DTYPES, **FLOAT8_DTYPES}, "numpy")
 
 
+def numpy_c_function(name: str, public):
+    """NumPy's C function ``name`` (``numpy._core.multiarray``'s) that ``public``, its
+    documented Python function, calls after its ``__array_function__`` dispatch and its
+    argument handling (0.2 to 0.7 us a call): for calls of exact ndarrays at the public
+    function's defaults, where these change nothing. ``public`` itself where a NumPy
+    release moves the C function."""
+    return getattr(getattr(getattr(np, "_core", None), "multiarray", None), name, public)
+
+
 def reusable(x) -> bool:
     """Whether array ``x``, just made, may serve later calls: always (a NumPy array is
     concrete, and crossops's ops never write to their inputs)."""
@@ -182,36 +191,40 @@ def diff(x, /, *, axis=-1, n=1, prepend=None, append=None):
 
 def sort(x, /, *, axis=-1, descending=False, stable=True):
     """``axis=None`` sorts the flattened array, as NumPy (array-api-compat's descending sort
-    takes an int axis only). An ascending sort whose result no sort order changes runs
-    NumPy's default sort (:func:`_any_order_sort`)."""
+    takes an int axis only).
+
+    An ascending sort of an ndarray whose result no sort order changes runs NumPy's default
+    sort (its vectorised quicksort: a stable sort of a small float array took 3.5 times as
+    long), np.sort's steps without its Python frame. Only zeros (0.0 and -0.0) and NaNs
+    (their signs and payloads; the vectorised sort writes NaNs back as NumPy's own) compare
+    equal with different bits: so bool and integer arrays, and float16/32/64 arrays without
+    a NaN (``argmax`` finds one first) and without a +0.0 (then every zero is -0.0, of one
+    bit pattern: counted on the integer view of the bits). The checks are C methods: a
+    ufunc or a reduction costs 0.5 to 1 us a call. bfloat16 and long double take the
+    stable sort."""
     if axis is None:
         x, axis = np.reshape(x, -1), -1
-    if not descending and type(x) is np.ndarray and type(axis) is int and (
-            (out := _any_order_sort(x, axis)) is not None):
-        return out
+    if type(x) is np.ndarray and type(axis) is int and not descending:
+        dt = x.dtype
+        bits = _FLOAT_BITS.get(dt)
+        if bits is not None:
+            n = x.size
+            fast = _count_nonzero(x.view(bits)) == n and not (n and _isnan(x.item(x.argmax())))
+        else:
+            fast = dt.kind in "biu"
+        if fast:
+            out = x.copy(order="K")
+            out.sort(axis)  # (a 0-d x or a bad axis raises here, as in np.sort)
+            return out
     return NAMESPACE.sort(x, axis=axis, descending=descending, stable=stable)
 
 
-_MIN = np.minimum.reduce
-
-
-def _any_order_sort(x, axis: int):
-    """``x`` sorted along ``axis`` by NumPy's default sort (its vectorised quicksort: a
-    stable sort of a small float array took 3.5 times as long), where every sort gives the
-    same bits, else None. Only zeros (0.0 and -0.0) and NaNs (their signs and payloads)
-    compare equal with different bits: so bool and integer arrays, and float arrays
-    without a zero (one count) whose sorted rows end in no NaN (NumPy sorts NaNs last;
-    bfloat16, of kind "V", is not taken). np.sort's steps, without its Python frame."""
-    kind = x.dtype.kind
-    if kind not in "biu" and (kind != "f" or np.count_nonzero(x) != x.size):
-        return None
-    out = x.copy(order="K")
-    out.sort(axis)  # (a 0-d x or a bad axis raises here, as in np.sort)
-    if kind == "f" and out.size:
-        last = out[(slice(None),) * (axis % out.ndim) + (-1,)]
-        if _isnan(last if out.ndim == 1 else _MIN(last, None)):
-            return None
-    return out
+_count_nonzero = numpy_c_function("count_nonzero", np.count_nonzero)
+#: float16/32/64 -> the integer dtype of their size, whose view of the bits has one zero:
+#: +0.0 (a dict by dtype: a byte-swapped float dtype is none of these)
+_FLOAT_BITS = {np.dtype(f): np.dtype(i) for f, i in ((np.float16, np.int16),
+                                                     (np.float32, np.int32),
+                                                     (np.float64, np.int64))}
 
 
 def argsort(x, /, *, axis=-1, descending=False, stable=True):
@@ -258,9 +271,80 @@ def _half_in_float32(f):
     return g
 
 
-std = _half_in_float32(NAMESPACE.std)
-var = _half_in_float32(NAMESPACE.var)
-mean = _half_in_float32(NAMESPACE.mean)
+_std = _half_in_float32(NAMESPACE.std)
+_var = _half_in_float32(NAMESPACE.var)
+_mean = _half_in_float32(NAMESPACE.mean)
+_HALF = frozenset(map(np.dtype, (np.float16, ml_dtypes.bfloat16)))
+
+# The common calls of the statistics and of argmax, argmin, squeeze and clip: an ndarray's
+# own method (C), which NumPy's function (np.var, np.argmax ...) calls with the same
+# arguments after its __array_function__ dispatch and one or two Python frames (0.3 to
+# 0.6 us of a 32x32 call).
+
+
+def std(x, /, *, axis=None, correction=0.0, keepdims=False, **kwargs):
+    """array-api-compat's std (NumPy's, ``ddof=correction``), half precision computed in
+    float32 (:func:`_half_in_float32`)."""
+    if type(x) is np.ndarray and not kwargs and x.dtype not in _HALF:
+        return x.std(axis=axis, ddof=_ddof(correction), keepdims=keepdims)
+    return _std(x, axis=axis, correction=correction, keepdims=keepdims, **kwargs)
+
+
+def var(x, /, *, axis=None, correction=0.0, keepdims=False, **kwargs):
+    """array-api-compat's var (NumPy's, ``ddof=correction``), half precision computed in
+    float32 (:func:`_half_in_float32`)."""
+    if type(x) is np.ndarray and not kwargs and x.dtype not in _HALF:
+        return x.var(axis=axis, ddof=_ddof(correction), keepdims=keepdims)
+    return _var(x, axis=axis, correction=correction, keepdims=keepdims, **kwargs)
+
+
+def _ddof(correction):
+    """NumPy's ``ddof`` for a ``correction``: the int 0 for 0.0 (the op's default), with
+    which NumPy's var gives the same values 1.5 us sooner (its count of the reduced
+    elements stays an int)."""
+    return 0 if type(correction) is float and correction == 0.0 else correction
+
+
+def mean(x, /, *, axis=None, keepdims=False, **kwargs):
+    """np.mean, half precision computed in float32 (:func:`_half_in_float32`)."""
+    if type(x) is np.ndarray and not kwargs and x.dtype not in _HALF:
+        return x.mean(axis=axis, keepdims=keepdims)
+    return _mean(x, axis=axis, keepdims=keepdims, **kwargs)
+
+
+def argmax(x, /, *, axis=None, keepdims=False):
+    """np.argmax."""
+    if type(x) is np.ndarray:
+        return x.argmax(axis=axis, keepdims=keepdims)
+    return np.argmax(x, axis=axis, keepdims=keepdims)
+
+
+def argmin(x, /, *, axis=None, keepdims=False):
+    """np.argmin."""
+    if type(x) is np.ndarray:
+        return x.argmin(axis=axis, keepdims=keepdims)
+    return np.argmin(x, axis=axis, keepdims=keepdims)
+
+
+def _argmax_int32(x, /, *, axis=None, keepdims=False):
+    """:func:`argmax` in int32, as keras.ops gives it (see ``RESULT_FUNCTIONS``)."""
+    if type(x) is np.ndarray:
+        return x.argmax(axis=axis, keepdims=keepdims).astype(np.int32)
+    return np.argmax(x, axis=axis, keepdims=keepdims).astype(np.int32)
+
+
+def _argmin_int32(x, /, *, axis=None, keepdims=False):
+    """:func:`argmin` in int32, as keras.ops gives it (see ``RESULT_FUNCTIONS``)."""
+    if type(x) is np.ndarray:
+        return x.argmin(axis=axis, keepdims=keepdims).astype(np.int32)
+    return np.argmin(x, axis=axis, keepdims=keepdims).astype(np.int32)
+
+
+def squeeze(x, /, axis):
+    """np.squeeze."""
+    if type(x) is np.ndarray:
+        return x.squeeze(axis)
+    return np.squeeze(x, axis)
 
 
 def sum(x, /, *, axis=None, dtype=None, keepdims=False):  # noqa: A001
@@ -312,7 +396,14 @@ cumulative_prod = _cumulative_in_float32(NAMESPACE.cumulative_prod)
 linspace = number_linspace(NAMESPACE.linspace)  # array bounds: the generic's (NumPy's)
 
 AT_DEFAULTS = {"sum": {d: np.sum for d in DTYPES.values() if d is not _BF16},
-               "prod": {d: np.prod for d in DTYPES.values() if d is not _BF16}}
+               "prod": {d: np.prod for d in DTYPES.values() if d is not _BF16},
+               # creation, a call of the shape alone (the creation fronts of
+               # crossops._accel; arange of a Python int, whose range np.arange makes)
+               "zeros": np.zeros, "ones": np.ones, "empty": np.empty,
+               "arange": {int: np.arange}}
+#: AT_DEFAULTS's creation functions that take ``dtype=`` as the op's functions do (a
+#: dtype asked for: keras.ops's floatx and int32)
+AT_DEFAULTS_DTYPE_KEYWORD = frozenset({"zeros", "ones", "empty", "arange"})
 
 #: NumPy's own functions for calls that give an op some of its options and leave the others
 #: at their defaults (see the torch backend's ``AT_OPTIONS``): concatenate of a list or
@@ -324,6 +415,9 @@ AT_OPTIONS = {"concatenate": (np.concatenate, ("axis",), ("axis",))}
 #: of a keras.ops form that casts it (``ops.argmax``'s int32 indices): a C callable, as
 #: ``astype`` casts (an array, or a NumPy scalar where the op gives one)
 RESULT_CASTS = {"int32": operator.methodcaller("astype", np.int32)}
+#: (op, dtype name) -> the op's function giving its result in that dtype, which a C front
+#: calls in place of the op's function and the cast (``ops.argmax``: one call fewer)
+RESULT_FUNCTIONS = {("argmax", "int32"): _argmax_int32, ("argmin", "int32"): _argmin_int32}
 
 
 def linalg_lstsq(a, b, rcond=None):
@@ -346,7 +440,9 @@ def clip(x, /, min=None, max=None):  # noqa: A002
     """np.clip, which has no bfloat16 loop next to Python bounds: maximum then minimum
     there (the same result: NaN propagates, and max wins where min > max)."""
     if x.dtype.kind == "f" and type(min) in _SCALAR_BOUNDS and type(max) in _SCALAR_BOUNDS:
-        return np.clip(x, min, max)  # (NEP 50: Python bounds keep x's float dtype)
+        # (NEP 50: Python bounds keep x's float dtype; an ndarray's clip method is what
+        # np.clip calls, after its dispatch and two Python frames)
+        return x.clip(min, max) if type(x) is np.ndarray else np.clip(x, min, max)
     if x.dtype == np.bool_:  # NumPy's promotion of the bounds (array-api-compat keeps bool)
         dt = DTYPES[bool_clip_dtype(min, max, default_dtypes())]
         return np.clip(x.astype(dt), *(None if b is None else np.asarray(b).astype(dt)

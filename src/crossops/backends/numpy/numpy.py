@@ -14,7 +14,7 @@ import numpy as np
 from ..._dtypes import dtype_name
 from .. import _numpy_ops as shared
 from .._common import partial
-from . import DTYPES
+from . import DTYPES, numpy_c_function
 
 # -- concatenate, cumsum: their common calls -------------------------------------------------
 # The generic forms (crossops.numpy._keras) call concat and cumulative_sum through their ops,
@@ -59,30 +59,30 @@ def view(x, dtype=None):
 
 # -- einsum -----------------------------------------------------------------------------------
 
+#: NumPy's einsum at its default ``optimize=False``, which np.einsum calls as it is after
+#: its dispatch (0.7 us of a 32x32 product's 9)
+_c_einsum = numpy_c_function("c_einsum", np.einsum)
+
+
 def einsum(subscripts, *operands, **kwargs):
-    if not kwargs and type(subscripts) is str and "->" in subscripts and _one_dtype(operands):
+    if not kwargs and type(subscripts) is str and "->" in subscripts and operands:
         # the common call: an explicit equation and ndarrays of one dtype (other than
-        # bfloat16), which nothing promotes: NumPy's einsum as it is
-        return np.asarray(np.einsum(subscripts, *operands))
+        # bfloat16), which nothing promotes: NumPy's einsum as it is (an array: NumPy
+        # gives a scalar for a 0-d result)
+        d = getattr(operands[0], "dtype", _BF16)
+        if d is not _BF16:
+            for o in operands:
+                if type(o) is not np.ndarray or o.dtype is not d:
+                    break
+            else:
+                out = _c_einsum(subscripts, *operands)
+                return out if type(out) is np.ndarray else np.asarray(out)
     eq, ops, r = shared.einsum_operands(subscripts, operands, np.asarray,
                                         lambda o, d: o.astype(d), DTYPES)
     if r == "bfloat16":  # ml_dtypes has no einsum loops: float32, rounded once
         out = np.einsum(eq, *(o.astype(np.float32) for o in ops), **kwargs)
         return np.asarray(out).astype(ml_dtypes.bfloat16)
     return np.asarray(np.einsum(eq, *ops, **kwargs))
-
-
-def _one_dtype(operands: tuple) -> bool:
-    """Whether ``operands`` are one or more ndarrays of one dtype other than bfloat16."""
-    if not operands:
-        return False
-    d = getattr(operands[0], "dtype", None)
-    if d is _BF16 or d is None:
-        return False
-    for o in operands:
-        if type(o) is not np.ndarray or o.dtype is not d:
-            return False
-    return True
 
 
 _BF16 = np.dtype(ml_dtypes.bfloat16)

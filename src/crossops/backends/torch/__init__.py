@@ -274,7 +274,22 @@ AT_DEFAULTS = {
     "nn.relu": {d: torch.relu for d in _NARROW if d is not torch.bool},
     "nn.sigmoid": dict.fromkeys(_FULL_FLOAT, torch.sigmoid),
     "nn.silu": dict.fromkeys(_FULL_FLOAT, torch.nn.functional.silu),
+    # creation (a call of the shape alone: the creation fronts of crossops._accel; arange
+    # by its argument's type: a Python int, whose range torch.arange makes as arange()
+    # above where it is positive, and raises for where it is not: the op's path then)
+    "zeros": torch.zeros,
+    "ones": torch.ones,
+    "empty": torch.empty,
+    "arange": {int: torch.arange},
 }
+
+#: the dtype that AT_DEFAULTS's creation functions make, read at each call (torch's
+#: default dtype, which torch.set_default_dtype changes): a call that asks for that dtype
+#: (keras.ops's floatx) may take them where it is the one asked for
+AT_DEFAULTS_DTYPE = dict.fromkeys(("zeros", "ones", "empty"), torch.get_default_dtype)
+#: AT_DEFAULTS's creation functions that take ``dtype=`` as the op's functions above do
+#: (a dtype asked for: keras.ops's int32 arange)
+AT_DEFAULTS_DTYPE_KEYWORD = frozenset({"zeros", "ones", "empty", "arange"})
 
 
 #: torch's own functions for calls that give an op some of its options (an int axis, a
@@ -345,13 +360,17 @@ def _widening(f, name: str, *, arrays: int = 1, result: str = "same", uint64="")
 
     @functools.wraps(f)
     def widened(*args, **kwargs):
-        try:
+        error = None
+        if not _unsigned.compiling():
+            try:
+                return f(*args, **kwargs)
+            except (NotImplementedError, RuntimeError) as e:
+                if not _unsigned.any_wide(args):
+                    raise
+                error = e
+        elif not _unsigned.any_wide(args):  # (traced: fake tensors' kernels never raise)
             return f(*args, **kwargs)
-        except (NotImplementedError, RuntimeError) as e:
-            dtypes = [a.dtype for a in args[:arrays] if isinstance(a, torch.Tensor)]
-            if not any(a.dtype in _WIDE_UNSIGNED for a in args if isinstance(a, torch.Tensor)):
-                raise
-            error = e
+        dtypes = [a.dtype for a in args[:arrays] if isinstance(a, torch.Tensor)]
         out_dtype = DTYPES[result_name(*map(dtype_name, dtypes))]
         if torch.uint64 not in dtypes:
             args = [a.to(torch.int64) if isinstance(a, torch.Tensor) and a.dtype in _UNSIGNED
@@ -858,19 +877,22 @@ round = _rounding(NAMESPACE.round, "round")  # noqa: A001
 def floor_divide(x1, x2, /):
     if x1.is_floating_point():
         return fix_floor_divide(NAMESPACE, torch.floor_divide(x1, x2), x1, x2)
-    return _by_nonzero(_floor_divide_int, x1, x2)
+    return _floor_divide_int(x1, x2)
 
 
 def remainder(x1, x2, /):
     if x1.is_floating_point():
         return fix_remainder(NAMESPACE, torch.remainder(x1, x2), x2)
-    return _by_nonzero(_remainder_int, x1, x2)
+    return _remainder_int(x1, x2)
 
 
-# uint64: an exact unsigned division on the int64 bits (.unsigned)
-_floor_divide_int = _widening(torch.floor_divide, "floor_divide", arrays=2,
-                              uint64=_unsigned.floor_divide)
-_remainder_int = _widening(torch.remainder, "remainder", arrays=2, uint64=_unsigned.remainder)
+# uint64: an exact unsigned division on the int64 bits (.unsigned); the zero divisors put
+# in (_by_nonzero) inside the widening, on int64 (inductor has no torch.where of uint16-64)
+_floor_divide_int = _widening(functools.partial(_by_nonzero, torch.floor_divide),
+                              "floor_divide", arrays=2,
+                              uint64=functools.partial(_by_nonzero, _unsigned.floor_divide))
+_remainder_int = _widening(functools.partial(_by_nonzero, torch.remainder), "remainder",
+                           arrays=2, uint64=functools.partial(_by_nonzero, _unsigned.remainder))
 
 
 def expm1(x, /):

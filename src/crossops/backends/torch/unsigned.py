@@ -6,6 +6,11 @@ wrapper of the torch backend views its operands and views the result back). Addi
 subtractions and multiplications of int64 are the uint64 ones modulo 2**64 bit for bit;
 what differs is division, comparison and right shifts, which read the top bit as a sign:
 they are built here from operations that do not.
+
+Every function here also runs under ``torch.compile(fullgraph=True)`` (no data-dependent
+Python branch while compiling), and :func:`any_wide` and :func:`compiling` let the torch
+backend's widening pick these paths by dtype where it compiles: a traced call runs on fake
+tensors, whose kernels never raise, so a missing kernel shows only when the graph runs.
 """
 
 from __future__ import annotations
@@ -14,6 +19,19 @@ import torch
 
 _INT64_MIN = torch.iinfo(torch.int64).min
 _INT64_MAX = torch.iinfo(torch.int64).max
+#: the unsigned dtypes wider than uint8, for which torch has few kernels
+_WIDE = (torch.uint16, torch.uint32, torch.uint64)
+
+#: ``compiling()``: whether torch.compile (dynamo) traces the call (False when eager)
+compiling = torch.compiler.is_compiling
+
+
+def any_wide(args) -> bool:
+    """Whether any of ``args`` is a tensor of uint16, uint32 or uint64."""
+    for a in args:  # (a loop, not a generator: dynamo traces it)
+        if isinstance(a, torch.Tensor) and a.dtype in _WIDE:
+            return True
+    return False
 
 
 def _bits(v, like: torch.Tensor) -> torch.Tensor:
@@ -78,16 +96,31 @@ def remainder(x, y, /):
 
 def power(x, e, /):
     """NumPy's ``x ** e`` of uint64, modulo 2**64: square and multiply, over the bits of
-    the exponent (at most 64 steps; it stops when every exponent's bits are spent)."""
+    the exponent (at most 64 steps; eagerly it stops when every exponent's bits are spent,
+    compiled it takes all 64: that test would read the tensor's values, a graph break)."""
     e = _bits(e, x)
     x = _bits(x, e)
+    if compiling():
+        return _power_compiled(x, e)
     out = torch.ones(torch.broadcast_shapes(x.shape, e.shape), dtype=torch.int64,
                      device=x.device)
     base = x
     for _ in range(64):
         out = torch.where((e & 1) != 0, out * base, out)
         e = _halve(e)
-        if not bool(e.any()):
+        if not compiling() and not bool(e.any()):
             break
         base = base * base
+    return out
+
+
+def _power_compiled(x, e):
+    """:func:`power` for torch.compile: the exponent's 64 bits from the top, each step one
+    product ``out * out * (x or 1)`` (each value read once: inductor's compile time grows
+    exponentially with the squaring chain of the eager loop, linearly with this one)."""
+    out = torch.ones(torch.broadcast_shapes(x.shape, e.shape), dtype=torch.int64,
+                     device=x.device)
+    one = torch.ones_like(x)
+    for k in range(63, -1, -1):
+        out = out * out * torch.where(((e >> k) & 1) != 0, x, one)
     return out
