@@ -1,5 +1,6 @@
 """Compute dtypes of TensorFlow's op functions: half precision computed in float32 and
-cast back once."""
+cast back once; and the eager helpers of the fast paths (TensorFlow's private API they read
+lives in :mod:`._private`)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,21 @@ import math
 
 import numpy as np
 import tensorflow as tf
-from tensorflow.python import pywrap_tfe
-from tensorflow.python.eager import context as _context
-from tensorflow.python.eager import core as _core
-from tensorflow.python.framework import op_def_registry as _op_def_registry
-from tensorflow.python.framework import ops as _ops
 
 from ..._config import floatx
+from ._private import (
+    EAGER_TENSOR,
+    eager,
+    executing_eagerly,
+    host_buffer,
+    raw_kernel,
+    run_kernel,
+)
+
+__all__ = ["EAGER_TENSOR", "KERNEL_FLOATS", "all_axes", "buffer_free_of_nan",
+           "buffer_free_of_subnormals", "cpu_buffer", "down", "eager", "eager_cpu",
+           "executing_eagerly", "free_of_nan", "int_tuple", "raw_kernel", "run_kernel", "up",
+           "up_float"]
 
 _HALF = (tf.float16, tf.bfloat16)
 #: the floating dtypes whose NumPy sum :func:`free_of_nan` reads (by id)
@@ -42,25 +51,10 @@ def down(y, dtype):
 
 #: rank -> the int32 tensor of every axis (made eagerly, once per rank)
 _ALL_AXES: dict = {}
-#: the exact type of eager tensors (tf.Variable and graph tensors are other types)
-EAGER_TENSOR = type(tf.constant(0))
 #: float32 and float64 by id: the floating dtypes TensorFlow's kernels take as they are
 #: (no float32 compute dtype, as float16 and bfloat16 have)
 KERNEL_FLOATS = frozenset(map(id, (tf.float32, tf.float64)))
 _MIN = np.minimum.reduce
-
-
-def executing_eagerly() -> bool:
-    """``tf.executing_eagerly()``, read from the context's thread-local mode (what that
-    function returns, without its two calls)."""
-    ctx = _context._context
-    if ctx is None:
-        return tf.executing_eagerly()
-    return ctx._thread_local_data.is_eager
-
-
-if not hasattr(_context.context()._thread_local_data, "is_eager"):  # (another TensorFlow)
-    executing_eagerly = tf.executing_eagerly  # noqa: F811
 
 
 def eager_cpu(x) -> bool:
@@ -70,42 +64,12 @@ def eager_cpu(x) -> bool:
     return type(x) is EAGER_TENSOR and "CPU" in x.device and executing_eagerly()
 
 
-def run_kernel(name: str, *args):
-    """Run TensorFlow kernel ``name`` eagerly on ``args`` (its inputs, then each attribute
-    as a name and a value, all of them: a gradient function reads them), as its
-    ``tf.raw_ops`` function does when executing eagerly, without that function's Python
-    layers (about 1 us): recorded on a GradientTape the same way, and a failure raised as
-    the same ``tf.errors`` type and message. For eager tensors (:func:`eager_cpu`); a call
-    TensorFlow's fast path hands back runs the ``tf.raw_ops`` function
-    (:func:`raw_kernel`)."""
-    ctx = _context._context or _context.context()
-    try:
-        return pywrap_tfe.TFE_Py_FastPathExecute(ctx, name, None, *args)
-    except _core._NotOkStatusException as e:
-        _ops.raise_from_not_ok_status(e, None)
-    except _core._FallbackException:
-        pass
-    return raw_kernel(name, *args)
-
-
-def raw_kernel(name: str, *args):
-    """:func:`run_kernel`'s call through ``tf.raw_ops``: the inputs named as the op's
-    definition names them."""
-    inputs = _op_def_registry.get(name).input_arg
-    kwargs = {arg.name: value for arg, value in zip(inputs, args)}
-    attrs = args[len(inputs):]
-    kwargs.update(zip(attrs[::2], attrs[1::2]))
-    return getattr(tf.raw_ops, name)(**kwargs)
-
-
 def cpu_buffer(x):
-    """The NumPy view of eager CPU tensor ``x``'s own buffer (no copy; TensorFlow's
-    private ``_numpy``, read here only), or None for a traced tensor or one on another
-    device: for the kernels NumPy runs faster than TensorFlow on small tensors, or in
-    NumPy's order (argmax, sort, the NaN check)."""
-    if tf.executing_eagerly() and "CPU" in x.device:
-        return x._numpy()
-    return None
+    """The NumPy view of eager CPU tensor ``x``'s own buffer (no copy; read only:
+    :func:`._private.host_buffer`), or None for a traced tensor, a variable or a tensor on
+    another device (:func:`eager_cpu`): for the kernels NumPy runs faster than TensorFlow
+    on small tensors, or in NumPy's order (argmax, sort, the NaN check)."""
+    return host_buffer(x) if eager_cpu(x) else None
 
 
 def free_of_nan(x) -> bool:

@@ -34,18 +34,20 @@ from ._compute import (
     KERNEL_FLOATS,
     buffer_free_of_nan,
     down,
+    eager,
     eager_cpu,
     free_of_nan,
     run_kernel,
     up,
     up_float,
 )
+from ._private import host_buffer, static_shape
 from .array_api._helpers import dim
 
 # -- activations -----------------------------------------------------------------------
 
 def relu(x):
-    if eager_cpu(x) and id(x.dtype) in KERNEL_FLOATS:  # tf.nn.relu's kernel, directly
+    if eager(x) and id(x.dtype) in KERNEL_FLOATS:  # tf.nn.relu's kernel, directly
         return run_kernel("Relu", x)
     if x.dtype is tf.bool:  # as jax.nn.relu: int32 (TensorFlow has no bool relu)
         return tf.cast(x, tf.int32)
@@ -53,7 +55,7 @@ def relu(x):
 
 
 def sigmoid(x):
-    if eager_cpu(x) and id(x.dtype) in KERNEL_FLOATS:  # tf.sigmoid's kernel, directly
+    if eager(x) and id(x.dtype) in KERNEL_FLOATS:  # tf.sigmoid's kernel, directly
         return run_kernel("Sigmoid", x)
     c, dt = up_float(x)
     return down(tf.sigmoid(c), dt)
@@ -113,7 +115,7 @@ def _eager_rows(name: str, x):
     kernel ``name`` (``Softmax``, ``LogSoftmax``) called directly, x's buffer read for NaN
     (NumPy's minimum), rows holding one NaN wholly by :func:`_nan_rows` (as there)."""
     y = run_kernel(name, x)
-    if buffer_free_of_nan(x._numpy()):
+    if buffer_free_of_nan(host_buffer(x)):
         return y
     return _nan_rows(x, y, -1)
 
@@ -343,7 +345,7 @@ def _eager_conv2d_attrs(x, k, strides, padding: str, data_format, dilation):
     shapes and these arguments) nine microseconds: both are skipped, the checks' outcome
     kept per shapes and arguments once they passed."""
     try:
-        key = (x._shape_tuple(), k._shape_tuple(), strides, padding,
+        key = (static_shape(x), static_shape(k), strides, padding,
                standardize_data_format(data_format, "nn.conv"), dilation)
         return _CONV2D_ATTRS[key]
     except KeyError:

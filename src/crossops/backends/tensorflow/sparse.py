@@ -581,13 +581,16 @@ def matmul(x1, x2, /):
 
 
 def _csr_matmul(a, b, dtype):
-    from tensorflow.python.ops.linalg.sparse import sparse_csr_matrix_ops as csr
+    """The sparse product of ``tf.SparseTensor`` s ``a`` and ``b`` (2-d, or 3-d batches;
+    of ``dtype``), by TensorFlow's CSR kernels (their public ``tf.raw_ops`` functions)."""
     a = tf.sparse.reorder(a)
     b = tf.sparse.reorder(b)
-    ma = csr.sparse_tensor_to_csr_sparse_matrix(a.indices, a.values, a.dense_shape)
-    mb = csr.sparse_tensor_to_csr_sparse_matrix(b.indices, b.values, b.dense_shape)
-    prod = csr.sparse_matrix_sparse_mat_mul(ma, mb, dtype)
-    out = csr.csr_sparse_matrix_to_sparse_tensor(prod, dtype)
+    ma = tf.raw_ops.SparseTensorToCSRSparseMatrix(
+        indices=a.indices, values=a.values, dense_shape=a.dense_shape)
+    mb = tf.raw_ops.SparseTensorToCSRSparseMatrix(
+        indices=b.indices, values=b.values, dense_shape=b.dense_shape)
+    prod = tf.raw_ops.SparseMatrixSparseMatMul(a=ma, b=mb, type=dtype)
+    out = tf.raw_ops.CSRSparseMatrixToSparseTensor(sparse_matrix=prod, type=dtype)
     result = tf.SparseTensor(out.indices, out.values, out.dense_shape)
     shape = a.shape[:-1].concatenate(b.shape[-1:])
     result.set_shape(shape)

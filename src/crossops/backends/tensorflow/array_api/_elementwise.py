@@ -14,10 +14,12 @@ from .._compute import (
     EAGER_TENSOR,
     KERNEL_FLOATS,
     buffer_free_of_subnormals,
+    eager,
     eager_cpu,
     executing_eagerly,
     run_kernel,
 )
+from .._private import host_buffer
 from ._helpers import (
     DEFAULT_COMPLEX,
     DEFAULT_FLOAT,
@@ -75,7 +77,7 @@ def _float_only(op, fn, kernel: str | None = None):
         general = _float_only(op, fn)
 
         def f(x, /):
-            if eager_cpu(x) and id(x.dtype) in _INEXACT_IDS:
+            if eager(x) and id(x.dtype) in _INEXACT_IDS:  # (any device: fn's kernel)
                 return run_kernel(kernel, x)
             return general(x)
         f.__name__ = f.__qualname__ = op
@@ -178,7 +180,7 @@ def positive(x, /):
 
 
 def square(x, /):
-    if eager_cpu(x) and id(x.dtype) not in _UNSIGNED_IDS:
+    if eager(x) and id(x.dtype) not in _UNSIGNED_IDS:
         return run_kernel("Square", x)  # (eagerly: its kernel, without tf.raw_ops's layers)
     x = _t(x)
     # the kernel tf.math.square calls, without its wrapper's ~3 us
@@ -663,7 +665,7 @@ def _clip_by_numbers(x, low, high):
     if (id(x.dtype) in KERNEL_FLOATS and (low is not None or high is not None)
             and (low is None or high is None or low <= high) and eager_cpu(x)
             and _normal_bound(low, x.dtype) and _normal_bound(high, x.dtype)
-            and buffer_free_of_subnormals(x._numpy())):
+            and buffer_free_of_subnormals(host_buffer(x))):
         # eagerly: TensorFlow's ClipByValue kernel, one kernel for the four below, with
         # their result: each element is x, or the bound it passes (NaN, ties and -0.0
         # stay x), and its gradient x's where it passes neither. Not where x holds a

@@ -7,6 +7,7 @@ import tensorflow as tf
 from ...._axes import normalize_axis
 from ..._core import check_flat_indices, check_integer_indices
 from .._compute import eager_cpu, run_kernel
+from .._private import host_buffer, static_shape
 from ._helpers import dim, is_tensor, ndim, tensor, via_int
 
 __all__ = ["take", "take_along_axis"]
@@ -86,12 +87,12 @@ def take_along_axis(x, indices, /, *, axis=-1):
     ``axis=None``, of the flattened ``x`` at 1-d indices (NumPy's reading)."""
     if (type(axis) is int and eager_cpu(x) and eager_cpu(indices)
             and id(indices.dtype) in _GATHER_INDICES and id(x.dtype) not in _VIA_INT):
-        xs, js = x._shape_tuple(), indices._shape_tuple()
+        xs, js = static_shape(x), static_shape(indices)
         n = len(xs)
         if n and len(js) == n and (axis == -1 or axis == n - 1) and xs[:-1] == js[:-1]:
             # eagerly, the common case below (no axis to move, nothing to broadcast) with
             # indices in [0, size): the gather kernel, straight away
-            v = indices._numpy()
+            v = host_buffer(indices)
             if not v.size or (v.min() >= 0 and v.max() < xs[-1]):
                 return run_kernel("GatherV2", x, indices, n - 1, "batch_dims", n - 1)
     if axis is None:

@@ -10,6 +10,7 @@ from ..._axis_tuples import unstack_axis
 from ..._core import tile_repetitions
 from ..._numpy_ops import roll_pairs
 from .._compute import EAGER_TENSOR, eager_cpu, int_tuple, run_kernel
+from .._private import rank, static_shape
 from ._helpers import is_tensor, ndim, norm_axes, promote, shape_list, tensor, via_int
 
 __all__ = [
@@ -122,7 +123,7 @@ def unstack(x, /, *, axis=0):
 
 def expand_dims(x, /, axis):
     """Insert size-1 axes at ``axis`` (an int or a tuple of ints, positions in the result)."""
-    if type(axis) is int and eager_cpu(x) and -(n := x._rank()) - 1 <= axis <= n:
+    if type(axis) is int and eager_cpu(x) and -(n := rank(x)) - 1 <= axis <= n:
         # eagerly, one axis in range: tf.expand_dims's kernel, without its Python layers
         return run_kernel("ExpandDims", x, axis)
     axes = axis if isinstance(axis, (tuple, list)) else (axis,)
@@ -135,7 +136,7 @@ def expand_dims(x, /, axis):
 
 def squeeze(x, /, axis):
     if type(axis) is int and eager_cpu(x):
-        shape = x._shape_tuple()
+        shape = static_shape(x)
         if -len(shape) <= axis < len(shape) and shape[axis] == 1:
             # eagerly, one size-1 axis: tf.squeeze's kernel, without its Python layers
             return run_kernel("Squeeze", x, "squeeze_dims", [axis])
@@ -205,7 +206,7 @@ def _reshape_target(known: tuple, shape: tuple) -> bool:
 
 def reshape(x, /, shape, *, copy=None):
     if (not copy and type(shape) is tuple and eager_cpu(x)
-            and _reshape_target(x._shape_tuple(), shape)
+            and _reshape_target(static_shape(x), shape)
             and (target := int_tuple(shape)) is not None):
         # eagerly, a shape of ints that fits: the Reshape kernel on a kept shape tensor
         # (tf.reshape converts a tuple in Python, ~10 us)

@@ -15,6 +15,7 @@ from ...._dtypes import result_name, weak_scalar_name
 from ..._axis_tuples import accumulate_axis
 from ..._common import zero_safe_sqrt
 from .._compute import KERNEL_FLOATS, all_axes, eager_cpu, run_kernel
+from .._private import static_shape
 from ._helpers import dim, reduce_axis
 
 __all__ = ["cumulative_prod", "cumulative_sum", "max", "mean", "min", "prod", "std",
@@ -190,7 +191,7 @@ def _eager_axis(x, axis, keepdims):
     int in range) has a non-zero length and ``keepdims`` is a bool: the calls whose
     reduction is the kernel over that axis, straight away (:func:`run_kernel`); else None."""
     if type(axis) is int and type(keepdims) is bool and eager_cpu(x):
-        shape = x._shape_tuple()
+        shape = static_shape(x)
         if -len(shape) <= axis < len(shape) and shape[axis]:
             return axis % len(shape)
     return None
