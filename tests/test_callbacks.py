@@ -155,6 +155,31 @@ def test_default_hooks_do_nothing_and_batch_aliases_are_called():
     assert seen == [("begin", 0), ("end", 0)]
 
 
+def test_callbacklist_says_which_hooks_a_callback_uses():
+    """fit skips the batch hooks (and their logs) that no callback uses: an override, a
+    Keras alias (on_batch_end), a function set on the instance, or a duck-typed
+    callback all count as using them; the History and the base class do not."""
+    class Old(Callback):
+        def on_batch_end(self, batch, logs=None):
+            pass
+
+    class Duck:
+        def set_model(self, model):
+            pass
+
+        def on_epoch_end(self, epoch, logs=None):
+            pass
+
+    train_end = ("on_train_batch_end", "on_batch_end")
+    assert not CallbackList([Callback()], add_history=True).uses(*train_end)
+    assert CallbackList([Old()]).uses(*train_end)
+    assert not CallbackList([Old()]).uses("on_train_batch_begin", "on_batch_begin")
+    assert CallbackList([cbs.LambdaCallback(on_train_batch_end=print)]).uses(*train_end)
+    assert not CallbackList([cbs.LambdaCallback(on_epoch_end=print)]).uses(*train_end)
+    assert CallbackList([Duck()]).uses(*train_end)
+    assert CallbackList(add_progbar=True, verbose=1).uses(*train_end)
+
+
 def test_callbacklist_adds_history_then_progbar_and_sets_model_and_params():
     user = Recorder()
     model = StubModel()

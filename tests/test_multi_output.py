@@ -339,3 +339,28 @@ def test_train_step_override_feeds_each_outputs_loss_tracker():
         got = _override_history(_override_model(layers, models, tf))
     assert {"mse_loss", "mae_loss", "mae"} <= set(want)
     _assert_logs_match(got, want, "history")
+
+
+@pytest.mark.parametrize("kind", ["tuple_in_list", "dict_of_lists"])
+def test_nested_outputs_align_in_one_torch_graph(kind):
+    """Targets laid out as nested outputs (``[(a, b), c]``, ``{"p": [a, b], "q": c}``, dict
+    keys in the model's order): as optree's unflatten lays them out, and inside one
+    ``torch.compile`` graph (fullgraph): optree's spec there broke the compiled step's
+    graph, which then ran as separately compiled pieces whose guards failed by what ran
+    before them (CI: StopIteration in torch's guards; issue 13)."""
+    torch = pytest.importorskip("torch")
+    import optree
+
+    from crossops.trainers._compile_utils import Outputs
+    a, b, c = (torch.full((2, n), float(n)) for n in (1, 2, 3))
+    y_pred = [(a, b), c] if kind == "tuple_in_list" else {"q": c, "p": [a, b]}
+    outputs = Outputs(y_pred)
+    y = [(a + 1, b + 1), c + 1] if kind == "tuple_in_list" else {"p": [a + 1, b + 1],
+                                                                 "q": c + 1}
+    want = optree.tree_unflatten(optree.tree_structure(y_pred), optree.tree_leaves(y))
+    for got in (outputs.align(y), torch.compile(outputs.align, fullgraph=True,
+                                                backend="eager")(y)):
+        assert optree.tree_structure(got) == optree.tree_structure(want)
+        assert list(got) == list(want)  # the model's dict order
+        for g, w in zip(optree.tree_leaves(got), optree.tree_leaves(want)):
+            assert g is w

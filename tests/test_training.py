@@ -612,3 +612,45 @@ def test_torch_conv_kernels_lie_in_memory_as_torch_reads_them():
     moments = [v.value for v in model.optimizer.variables if tuple(v.shape) == (3, 3, 3, 4)]
     assert moments and all(m.stride() == kernel.stride() for m in moments)
     np.testing.assert_array_equal(model.get_weights()[0], kernel.detach().numpy())
+
+
+@pytest.mark.skipif("torch" not in BACKENDS, reason="torch is not installed")
+def test_fit_without_batch_callbacks_logs_as_with_them():
+    """fit makes the batches' logs only for a callback that reads them (an eager torch
+    step then makes them once, at the epoch's end; the compiled steps of jax and
+    tensorflow always make them): the history, the weights and the batch logs a
+    callback sees are those of a fit that makes them at every batch."""
+    from crossops.callbacks import LambdaCallback
+    seen = []
+    reader = LambdaCallback(on_train_batch_end=lambda b, logs: seen.append(
+        {k: float(v) for k, v in logs.items()}))
+    runs = []
+    for callbacks in ([], [reader]):
+        with crossops.use_backend("torch"):
+            model = _mlp()
+        history = model.fit(X, Y, batch_size=32, epochs=2, verbose=0, shuffle=False,
+                            sample_weight=W, callbacks=callbacks)
+        runs.append((history.history, model.get_weights()))
+    (lazy, lazy_weights), (read, read_weights) = runs
+    assert lazy == read and set(lazy) == {"loss", "accuracy"}
+    for a, b in zip(lazy_weights, read_weights):
+        np.testing.assert_array_equal(a, b)
+    assert len(seen) == 8 and seen[3] == {k: v[0] for k, v in read.items()}
+
+
+def test_loss_tracker_fast_update_matches_the_general_one(trainer):
+    """Mean.add_weighted (a step's loss weighted by its batch size) gives the state and
+    the result of update_state(value, sample_weight=n), bit for bit, in float32 from
+    float32 and float64 losses (jax without x64: float32 only, as it has no float64)."""
+    from crossops import metrics
+    for dtype in ("float32",) if trainer == "jax" else ("float32", "float64"):
+        fast, general = metrics.Mean(name="loss"), metrics.Mean(name="loss")
+        for value, n in ((0.1234567, 32.0), (2.5e-3, 7.0), (0.0, 1.0)):
+            x = crossops.numpy.asarray(value, dtype=dtype)
+            fast.add_weighted(x, n)
+            general.update_state(x, sample_weight=crossops.numpy.asarray(n, "float32"))
+        for a, b in zip(fast.variables, general.variables):
+            assert a.numpy().dtype == np.float32
+            np.testing.assert_array_equal(a.numpy(), b.numpy())
+        np.testing.assert_array_equal(np.asarray(crossops.numpy.asarray(fast.result())),
+                                      np.asarray(crossops.numpy.asarray(general.result())))

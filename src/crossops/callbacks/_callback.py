@@ -195,6 +195,20 @@ class CallbackList(Callback):
         """The :class:`ProgbarLogger` among the callbacks (None when there is none)."""
         return self._progbar
 
+    def uses(self, *hooks: str) -> bool:
+        """Whether a callback of the list does something in one of ``hooks`` (hook
+        names): one that overrides it, sets it on the instance, or is no
+        :class:`Callback`. ``fit`` neither calls batch hooks nobody uses nor makes their
+        logs at every batch."""
+        for c in self.callbacks:
+            if not isinstance(c, Callback):
+                return True
+            for hook in hooks:
+                if hook in c.__dict__ or getattr(type(c), hook, None) is not \
+                        getattr(Callback, hook):
+                    return True
+        return False
+
     def __iter__(self):
         return iter(self.callbacks)
 

@@ -375,8 +375,9 @@ class Layer(CalledAsIs):
         raise NotImplementedError(f"{type(self).__name__} must define call()")
 
     def __call__(self, *args, **kwargs) -> Array:
-        if _any_symbolic(args) or _any_symbolic(kwargs):
-            return symbolic_call(self, args, kwargs)
+        for a in (*args, *kwargs.values()) if kwargs else args:  # (no call per array)
+            if isinstance(a, _NESTED) and _any_symbolic(a) or isinstance(a, SymbolicTensor):
+                return symbolic_call(self, args, kwargs)
         if not args:
             raise TypeError(f"{self.name}: call it with the inputs as first argument")
         inputs = args[0]
@@ -437,10 +438,14 @@ class Layer(CalledAsIs):
         call if ``return_losses``), the non-trainable values as updated by the call
         (e.g. BatchNormalization's moving statistics); the layer is not changed.
         """
-        with self._stateless_scope(trainable_variables, non_trainable_variables,
-                                   "stateless_call") as scope:
+        built = self.built
+        scope = self._stateless_scope(trainable_variables, non_trainable_variables,
+                                      "stateless_call")
+        with scope:
             outputs = self(*args, **kwargs)
-        new = [scope.get(v) for v in self.non_trainable_variables]
+        # a built layer's variables are those the scope maps (a first call makes them)
+        new = [scope.get(v) for v in (scope.variables[1] if built else
+                                      self.non_trainable_variables)]
         if return_losses:
             return outputs, new, scope.losses
         return outputs, new
@@ -458,7 +463,9 @@ class Layer(CalledAsIs):
                              f"non-trainable variables, got {len(non_trainable_variables)}")
         mapping = dict(zip(trainable, trainable_variables))
         mapping.update(zip(non_trainable, non_trainable_variables))
-        return StatelessScope(mapping)
+        scope = StatelessScope(mapping)
+        scope.variables = trainable, non_trainable  # the variables it maps, as read here
+        return scope
 
     def add_loss(self, loss):
         scope = current_scope()
@@ -564,6 +571,9 @@ def module_home(cls: type):
 
 
 _MODULE_HOMES: dict = {}
+
+#: the containers a layer's arguments may nest symbolic tensors in
+_NESTED = (list, tuple, dict)
 
 
 def _any_symbolic(tree) -> bool:

@@ -222,6 +222,16 @@ class Mean(Metric):
         total, count = variables
         return xnp.where(count != 0, total / xnp.where(count != 0, count, 1.0), 0.0)
 
+    def add_weighted(self, value, weight: float) -> None:
+        """``update_state(value, sample_weight=weight)`` for a 0-d array ``value`` of the
+        state's backend and a Python number ``weight``, in three operations (a training
+        step's loss weighted by its batch size): the same arithmetic and result as the
+        general update, without its checks."""
+        total, count = self.variables
+        value = xnp.astype(value, self.dtype, copy=False)
+        total.assign(total.value + value * weight)
+        count.assign(count.value + weight)
+
 
 class MeanMetricWrapper(Mean):
     """The mean of a per-example function ``fn(y_true, y_pred, **kwargs)``."""

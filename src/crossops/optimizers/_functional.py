@@ -113,8 +113,16 @@ def donated(arrays):
 def _given_up(params: list, slots: list) -> bool:
     """Whether every parameter and slot was given up (:func:`donated`)."""
     ids = getattr(_DONATED, "ids", None)
-    return bool(ids) and all(id(p) in ids for p in params) and all(
-        id(x) in ids for s in slots for x in s)
+    if not ids:
+        return False
+    for p in params:  # (loops: this runs at every update)
+        if id(p) not in ids:
+            return False
+    for s in slots:
+        for x in s:
+            if id(x) not in ids:
+                return False
+    return True
 
 
 def _multi_tensor(rule: Rule, backend: str, params: list, grads: list, slots: list,
@@ -142,8 +150,12 @@ def _check(name, value, low=0.0):
 
 
 def _is_flat(tree) -> bool:
-    return isinstance(tree, list | tuple) and not any(
-        x is None or isinstance(x, list | tuple | dict) for x in tree)
+    if not isinstance(tree, list | tuple):
+        return False
+    for x in tree:  # (a loop: this runs at every update)
+        if x is None or isinstance(x, list | tuple | dict):
+            return False
+    return True
 
 
 def _flatten_pair(name, params, grads):

@@ -131,6 +131,20 @@ def _is_nested(x) -> bool:
     return isinstance(x, list | tuple | dict)
 
 
+def _fill(template, leaves: list):
+    """``template`` (nested lists, tuples and dicts with int leaves) with each int ``i``
+    replaced by ``leaves[i]``: ``optree.tree_unflatten`` for :class:`Outputs`'s structure,
+    which a compiled torch step traces as plain Python."""
+    if isinstance(template, dict):
+        return {k: _fill(v, leaves) for k, v in template.items()}
+    if isinstance(template, list):
+        return [_fill(v, leaves) for v in template]
+    if isinstance(template, tuple):
+        items = [_fill(v, leaves) for v in template]
+        return type(template)(*items) if hasattr(template, "_fields") else tuple(items)
+    return leaves[template]
+
+
 def _shape_tree(tree) -> str:
     """A structure with its leaves as ``*``, for messages."""
     if isinstance(tree, dict):
@@ -167,8 +181,12 @@ class Outputs:
             # outputs nested deeper (a dict of lists, a tuple in a list): each array by its
             # path, in Keras's flat order (optree's: dict keys sorted), named by the
             # model's flat output names
-            paths, leaves, self.spec = optree.tree_flatten_with_path(y_pred)
+            paths, leaves, spec = optree.tree_flatten_with_path(y_pred)
             self.kind, self.keys = "tree", [tuple(p) for p in paths]
+            #: the structure with each output's flat position as its leaf (rebuilt by
+            #: :func:`_fill`, not by optree's spec, which a compiled torch step cannot
+            #: take: torch.compile's optree stand-in breaks its graph on one)
+            self.template = optree.tree_unflatten(spec, range(len(leaves)))
             self.names = list(output_names) if output_names and \
                 len(output_names) == len(leaves) else [None] * len(leaves)
             self.structure, self.top_dict = _shape_tree(y_pred), isinstance(y_pred, dict)
@@ -198,10 +216,10 @@ class Outputs:
             leaves = optree.tree_leaves(tree, none_is_leaf=True) if _is_nested(tree) \
                 else [tree]
         if len(leaves) == self.count:
-            return optree.tree_unflatten(self.spec, leaves)
+            return _fill(self.template, leaves)
         if loss_keys is not None and len(leaves) == len(loss_keys):
             by_path = dict(zip(loss_keys, leaves))
-            return optree.tree_unflatten(self.spec, [by_path.get(k) for k in self.keys])
+            return _fill(self.template, [by_path.get(k) for k in self.keys])
         raise ValueError(
             f"compile: {what} has the structure {_shape_tree(tree)}, but the model's "
             f"outputs are {self.structure}; give one array per output in that structure")

@@ -54,6 +54,7 @@ from .._transforms import (
     step_compiles,
     value_and_grad,
 )
+from .._transforms._tree import scalar_output
 from .._variable import StatelessScope, detached
 from ..callbacks import CallbackList
 from ..distribution import _hooks as _distribution
@@ -219,13 +220,16 @@ class Trainer:
     def compute_metrics(self, x, y, y_pred, sample_weight=None) -> dict:
         """Update the compiled metrics with the batch and return every metric's result
         (loss included), as Keras does. Override it to log other figures."""
+        self._update_compiled_metrics(y, y_pred, sample_weight)
+        return self.get_metrics_result()
+
+    def _update_compiled_metrics(self, y, y_pred, sample_weight):
         compiled = self._compile_metrics
         if compiled is not None:
             if not compiled.built:
                 compiled.build(y, y_pred)
             if compiled.entries:
                 compiled.update_state(y, y_pred, sample_weight)
-        return self.get_metrics_result()
 
     def get_metrics_result(self) -> dict:
         """``{name: result}`` of ``self.metrics`` (a compiled metric under its name in the
@@ -286,7 +290,16 @@ class Trainer:
 
     # -- the pure default steps ------------------------------------------------------------
     def _forward(self, trainable, non_trainable, x, y, sw, training):
-        with self._stateless_scope(trainable, non_trainable, "train_step") as scope:
+        parts = self.__dict__.get("_step_parts")
+        if parts is None:
+            scope = self._stateless_scope(trainable, non_trainable, "train_step")
+            non_trainable_variables = self.non_trainable_variables
+        else:  # a runner's step: the state's variables, as read when it made the state
+            non_trainable_variables = parts[1]
+            mapping = dict(zip(parts[0], trainable))
+            mapping.update(zip(non_trainable_variables, non_trainable))
+            scope = StatelessScope(mapping)
+        with scope:
             y_pred = self(x, training=training)
             if self.__dict__.get("_mixed"):  # a mixed policy: the loss in float32 (Keras's
                 y_pred = _float32_outputs(y_pred)  # losses compute in floatx)
@@ -295,7 +308,7 @@ class Trainer:
                 loss = self.compute_loss(x, y, y_pred, sw, training=training)
             finally:
                 self.__dict__["_per_loss_to_step"] = False
-        return loss, (y_pred, [scope.get(v) for v in self.non_trainable_variables],
+        return loss, (y_pred, [scope.get(v) for v in non_trainable_variables],
                       self._per_loss_values())
 
     def _feed_loss_trackers(self, values, y_pred):
@@ -320,16 +333,17 @@ class Trainer:
         trainable, non_trainable, optimizer_vars, metric_vars = state
         x, y, sw = unpack_x_y_sample_weight(data)
         scale_loss = getattr(self.optimizer, "scale_loss", None)
+        eager = self.__dict__.get("_step_parts") is not None  # an eager runner's step
         if scale_loss is None:
-            (loss, (y_pred, non_trainable, per_loss)), grads = value_and_grad(
+            (loss, (y_pred, non_trainable, per_loss)), grads = _value_and_grad_aux(
                 lambda tv: self._forward(tv, non_trainable, x, y, sw, True),
-                has_aux=True)(list(trainable))
+                list(trainable), eager)
         else:  # a LossScaleOptimizer: differentiate the scaled loss (it unscales)
             def scaled(tv):
                 loss, aux = self._forward(tv, non_trainable, x, y, sw, True)
                 return scale_loss(loss, optimizer_vars), (loss, aux)
-            (_, (loss, (y_pred, non_trainable, per_loss))), grads = value_and_grad(
-                scaled, has_aux=True)(list(trainable))
+            (_, (loss, (y_pred, non_trainable, per_loss))), grads = _value_and_grad_aux(
+                scaled, list(trainable), eager)
         grads = _distribution.reduce_gradients(grads, lambda: _batch_size(x))  # data parallel
         trainable, optimizer_vars = self.optimizer.stateless_apply(
             optimizer_vars, grads, trainable)
@@ -352,14 +366,22 @@ class Trainer:
         size), as is each output's loss tracker (``per_loss``: their values, with several
         losses), then ``compute_metrics``, with every metric reading and writing its state
         through ``metric.variables``, which a StatelessScope maps to the step's arrays."""
-        variables = [v for m in self.metrics for v in m.variables]
+        parts = self.__dict__.get("_step_parts")
+        variables = parts[-1] if parts is not None else [
+            v for m in self.metrics for v in m.variables]
         with StatelessScope(dict(zip(variables, metric_vars))) as scope:
-            size = _batch_size(x)
-            self._loss_tracker.update_state(loss, sample_weight=size)
+            # (an eager runner's step: the size as a Python number, see ``_track``)
+            size = _batch_count(x) if parts is not None else _batch_size(x)
+            _track(self._loss_tracker, loss, size)
             for tracker, value in zip(self._compile_loss.metrics if per_loss else (),
                                       per_loss):
-                tracker.update_state(value, sample_weight=size)
-            logs = self.compute_metrics(x, y, y_pred, sw)
+                _track(tracker, value, size)
+            if self.__dict__.get("_step_logs_unread") and not self._overrides(
+                    "compute_metrics"):
+                self._update_compiled_metrics(y, y_pred, sw)
+                logs = None  # made from the metrics when read (``_Pure.read_logs_lazily``)
+            else:
+                logs = self.compute_metrics(x, y, y_pred, sw)
         new = [scope.get(v) for v in variables]
         reduced = _distribution.reduce_metrics(metric_vars, new)
         if reduced is not new:  # data parallel: the logs of every process's share
@@ -394,21 +416,24 @@ class Trainer:
             for v, a in zip(part, values):
                 v.assign(a)
 
-    def _adopt_state(self, kind, state, held=None) -> bool:
+    def _adopt_state(self, kind, state, held=None, parts=None) -> bool:
         """Make the variables hold a pure step's new ``state`` without copying it
         (``Variable._adopt``): then the old arrays are freed, and ``fit`` holds one copy
         of the model and optimizer state, not two. False where a variable cannot (then
         the runner keeps the state apart, and ``sync`` writes it). ``held``: the state
         the variables adopted last; an array the step gave back as it got it (an eager
-        torch optimizer's update, written in place) is already its variable's."""
-        parts = self._state_parts(kind)
+        torch optimizer's update, written in place) is already its variable's. ``parts``:
+        the state's variables (``_state_parts(kind)``, read here if not given)."""
+        if parts is None:
+            parts = self._state_parts(kind)
         if [len(p) for p in parts] != [len(values) for values in state]:
             return False
-        if held is None:
-            return all(v._adopt(a) for part, values in zip(parts, state)
-                       for v, a in zip(part, values))
-        return all(a is h or v._adopt(a) for part, values, was in zip(parts, state, held)
-                   for v, a, h in zip(part, values, was))
+        for i, (part, values) in enumerate(zip(parts, state)):  # (loops: every step)
+            was = held[i] if held is not None else values
+            for v, a, h in zip(part, values, was):
+                if (held is None or a is not h) and not v._adopt(a):
+                    return False
+        return True
 
     def _state_in_place(self, kind) -> bool:
         """Whether a step of ``kind`` updates the variables in place: all are
@@ -536,7 +561,10 @@ class Trainer:
         ``seed`` (a crossops extension) fixes the shuffling of in-memory arrays.
 
         Losses and metrics in the logs are means over the examples (weighted by
-        ``sample_weight``), whatever the batch size.
+        ``sample_weight``), whatever the batch size. The batch hooks of the callbacks
+        are called where a callback overrides them; where none reads the batches' logs,
+        an eager step (torch) updates the metrics without making their results, which
+        are made once, for the epoch's logs (the same figures).
         """
         self._assert_compiled("fit")
         backend = self._check_trainable_backend("fit")
@@ -582,17 +610,29 @@ class Trainer:
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             callbacks.on_epoch_begin(epoch)
-            logs = None
+            # batch hooks that no callback uses are not called, and their logs are then
+            # made once, at the end of the epoch (an eager step; see ``_Pure``)
+            begin = callbacks.uses("on_train_batch_begin", "on_batch_begin")
+            end = callbacks.uses("on_train_batch_end", "on_batch_end")
+            logs, lazy, ran = None, not end, False
+            if runner is not None:
+                runner.read_logs_lazily(lazy)
             for step, batch in iterator.enumerate_epoch():
                 if runner is None:
                     runner = self._runner = self._train_runner(backend, batch)
-                callbacks.on_train_batch_begin(step)
-                logs = runner(batch)
-                callbacks.on_train_batch_end(step, logs)
+                    runner.read_logs_lazily(lazy)
+                if begin:
+                    callbacks.on_train_batch_begin(step)
+                logs, ran = runner(batch), True
+                if end:
+                    callbacks.on_train_batch_end(step, logs)
                 if self.stop_training:
                     break
             if runner is not None:
+                unread = ran and runner.logs_unread and logs is None
                 runner.sync()
+                if unread:  # the last step's logs, from the metrics it left
+                    logs = self.get_metrics_result()
             epoch_logs = _floats(logs)
             if val_iterator is not None and (epoch + 1) % validation_freq == 0:
                 val_logs = self._evaluate(val_iterator, backend, callbacks)
@@ -763,7 +803,7 @@ class _Pure:
     ``sync`` writes the state back into the variables and metrics."""
 
     def __init__(self, model, kind, step):
-        self.model, self.kind, self.state = model, kind, None
+        self.model, self.kind, self.state, self.parts = model, kind, None, None
         self.backend, self.pure_step = model._weights_backend(), step
         self.placed = False  # the state placed for a distribution once
         #: whether the variables hold the state (see ``Trainer._adopt_state``); a training
@@ -778,6 +818,9 @@ class _Pure:
         if self.in_place:
             self.adopting = self.donating = False
             step = functools.partial(_in_place_step, model, kind, step)
+        #: whether the step runs as Python runs it (eagerly: torch, ``run_eagerly``), so
+        #: that it may skip making logs nobody reads (see :meth:`read_logs_lazily`)
+        self.eager = True
         if not model.run_eagerly and model._weights_backend() != "numpy":
             key = (kind, model.optimizer.version if model.optimizer is not None else 0,
                    self.in_place)
@@ -787,8 +830,14 @@ class _Pure:
                 # partial batch too), as Keras's tf.function over its dataset iterator
                 cache[key] = compile_step(step, model.jit_compile, donate=self.donating,
                                           batched=True)
-            step = cache[key]
+            # where the backend runs the step as it is (torch, eagerly), without the
+            # transform's per-call work on the state and the batch (already its arrays)
+            compiled = cache[key]
+            as_is = getattr(compiled, "__wrapped__", None)  # (an earlier fit's step)
+            self.eager = compiled.for_backend(self.backend) is as_is
+            step = as_is if self.eager else compiled
         self.step = step
+        self.logs_unread = False
         #: whether an eager step gives its state up to the optimizer (a compiled one is
         #: given it by ``compile_step``'s ``donate``): no set of ids per compiled step
         self.gives_up = self.donating and not model._use_jit()
@@ -797,7 +846,9 @@ class _Pure:
         if self.in_place:
             return self.step(data)
         if self.state is None:
-            state = self.model._state(self.kind)
+            #: the variables of the state, read once with it (the step's scopes map them)
+            self.parts = self.model._state_parts(self.kind)
+            state = tuple(_values(part) for part in self.parts)
             if self.donating:  # each buffer once (a donated buffer cannot come twice)
                 state = distinct_buffers(state)
             self.state = _distribution.prepare_state(state, self.backend)
@@ -807,23 +858,42 @@ class _Pure:
                     self.state[1] if self.kind is _PREDICT else self.state, self.backend,
                     self.kind, self.model._use_jit(), self.model.optimizer) or self.step
             self.placed = True
-        if self.gives_up:  # eagerly, the optimizer may write into the state it is given
-            with donated([a for part in self.state for a in part]):
+        shared = self.model.__dict__
+        outer = shared.get("_step_parts"), shared.get("_step_logs_unread")
+        if self.kind is not _PREDICT:  # for ``_forward`` and ``_stateless_metrics``: an
+            # eager step's shortcuts (a compiled step traces the general code, and guards
+            # on no such state)
+            shared["_step_parts"] = self.parts if self.eager else None
+            shared["_step_logs_unread"] = self.logs_unread
+        try:
+            if self.gives_up:  # eagerly, the optimizer may write into the state given
+                with donated([a for part in self.state for a in part]):
+                    out, state = self.step(self.state, data)
+            else:
                 out, state = self.step(self.state, data)
-        else:
-            out, state = self.step(self.state, data)
+        finally:
+            shared["_step_parts"], shared["_step_logs_unread"] = outer
         self.state = (self.state[0], state) if self.kind is _PREDICT else state
         if self.adopting:
-            self.adopting = self.model._adopt_state(self.kind, state, self.adopted)
+            self.adopting = self.model._adopt_state(self.kind, state, self.adopted,
+                                                    self.parts)
             self.adopted = state if self.adopting else None
         return out
+
+    def read_logs_lazily(self, lazily: bool) -> None:
+        """With ``lazily``, an eager step of the default ``compute_metrics`` updates the
+        metrics without making their results (logs) at every batch, and returns None for
+        its logs: :meth:`Trainer.get_metrics_result` makes them when they are read, after
+        :meth:`sync` (``fit`` asks this when no callback reads the batches' logs)."""
+        self.logs_unread = bool(lazily) and self.eager and not self.in_place and \
+            _distribution.active_for(self.backend) is None
 
     def sync(self):
         if self.state is not None:
             if not self.adopting:
                 self.model._write_state(self.kind, self.state)
             # callbacks may change the variables: read them again
-            self.state = self.adopted = None
+            self.state = self.adopted = self.parts = None
 
 
 def _in_place_step(model, kind, pure_step, data):
@@ -837,11 +907,16 @@ def _in_place_step(model, kind, pure_step, data):
 class _Stateful:
     """Runs a stateful step (an override on torch or tensorflow)."""
 
+    logs_unread = False
+
     def __init__(self, step):
         self.step = step
 
     def __call__(self, data):
         return self.step(data)
+
+    def read_logs_lazily(self, lazily: bool) -> None:
+        pass  # an override makes its logs
 
     def sync(self):
         pass
@@ -861,6 +936,34 @@ def _values(variables) -> list:
     storage, off autograd's tape), so that a compiled step sees one input type from the
     first call on."""
     return [detached(v.value) for v in variables]
+
+
+def _value_and_grad_aux(fun, params: list, eager_step: bool):
+    """``crossops.value_and_grad(fun, has_aux=True)(params)`` for a step's flat list of
+    trainable arrays: in an eager runner's step (``eager_step``) where their backend
+    differentiates an eager call directly (torch: autograd, its ``training`` chapter's
+    ``eager_value_and_grad``), that way, without the transform's per-call work; else
+    (compiled, nested, another backend) the transform."""
+    eager = _eager_grad(type(params[0])) if eager_step and params else None
+    if eager is not None:
+        out = eager(scalar_output("value_and_grad", fun, True), params)
+        if out is not None:
+            return out
+    return value_and_grad(fun, has_aux=True)(params)
+
+
+def _eager_grad(t: type):
+    """The ``eager_value_and_grad`` piece of the backend of arrays of type ``t``, or None
+    (found once per type)."""
+    try:
+        return _EAGER_GRAD[t]
+    except KeyError:
+        piece = _EAGER_GRAD[t] = training_piece(backend_of_type(t), "eager_value_and_grad")
+        return piece
+
+
+#: array type -> its backend's ``eager_value_and_grad`` (None: the backend has none)
+_EAGER_GRAD: dict = {}
 
 
 def _as_backend(a, backend):
@@ -885,6 +988,26 @@ def _float32_outputs(tree):
             return xnp.astype(a, "float32", copy=False)
         return a
     return cast(tree) if hasattr(tree, "dtype") else optree.tree_map(cast, tree)
+
+
+def _batch_count(x):
+    """The number of examples in batch ``x`` as a Python float where its shape says it
+    (an eager step, or a trace made for this batch size), else as :func:`_batch_size`."""
+    first = optree.tree_leaves(x)[0]
+    n = first.shape[0] if first.ndim else None
+    return float(n) if type(n) is int else _batch_size(x)
+
+
+def _track(tracker, value, count):
+    """``tracker.update_state(value, sample_weight=count)``: a loss tracker (a ``Mean``)
+    fed a step's scalar loss weighted by the batch's size; by the tracker's
+    ``add_weighted`` (the same arithmetic in a few operations) where the size is a
+    Python number."""
+    if type(count) is float and getattr(value, "ndim", None) == 0 and \
+            type(tracker) is metrics_mod.Mean:
+        tracker.add_weighted(value, count)
+    else:
+        tracker.update_state(value, sample_weight=count)
 
 
 def _batch_size(x):

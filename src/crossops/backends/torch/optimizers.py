@@ -39,8 +39,14 @@ def usable(params: Sequence, grads: Sequence) -> bool:
     if not isinstance(first, torch.Tensor) or first.dtype not in _DTYPES:
         return False
     dtype, device = first.dtype, first.device
-    return all(type(x) in (torch.Tensor, torch.nn.Parameter) and x.dtype == dtype and
-               x.device == device for x in (*params, *grads))  # not a DTensor (no foreach)
+    for x in (*params, *grads):  # not a DTensor (no foreach); a loop: runs every update
+        if type(x) not in _PLAIN or x.dtype != dtype or x.device != device:
+            return False
+    return True
+
+
+#: the tensor types a multi-tensor update takes
+_PLAIN = (torch.Tensor, torch.nn.Parameter)
 
 
 def _scalar(x) -> float:
