@@ -20,10 +20,11 @@ def install(session, extras="jax,torch,test"):
 def tests(session):
     """The whole test suite on every backend (CI profile)."""
     install(session)
-    # (the 20 slowest tests printed at the end: the suite's budget is 30 minutes; loadgroup:
-    # the cases sharing a costly Keras subprocess run on one worker, see tests/conftest.py)
-    session.run("pytest", "-n", "2", "--dist", "loadgroup", "-q", "-p", "no:cacheprovider",
-                "--durations=20", *session.posargs)
+    # (the 20 slowest tests printed at the end: the suite's budget is 30 minutes. xdist's
+    # default distribution: in CI, ``--dist loadgroup``, which put the cases sharing a
+    # Keras subprocess on one worker, took 28-30 minutes against 22 without it)
+    session.run("pytest", "-n", "2", "-q", "-p", "no:cacheprovider", "--durations=20",
+                *session.posargs)
 
 
 @nox.session

@@ -75,20 +75,6 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("qualname", ops_of(metafunc.function, chapter))
 
 
-#: module-scoped fixtures that compute Keras's results in a subprocess (tests/backends.py's
-#: keras_subprocess, tens of seconds each): under ``--dist loadgroup`` (nox -s tests) the
-#: cases that use one go to one worker, so the subprocess runs once, not once per worker
-ONE_WORKER_FIXTURES = ("jax_keras", "tf_keras", "keras_results")
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the groups
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        for name in ONE_WORKER_FIXTURES:
-            if name in getattr(item, "fixturenames", ()):
-                item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}.{name}"))
-
-
 def pytest_configure(config):
     for line in suite_markers():
         config.addinivalue_line("markers", line)

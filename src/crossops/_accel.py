@@ -146,16 +146,16 @@ def accelerate_generated(fn: F, op: Op, positions: dict | None = None,
 
 class FrontDict(dict):
     """An op's plain cache (``Op.plain``) once a C front reads it: the fronts keep the
-    last function they found in it until it changes: a new entry changes none they
-    found (the dispatch's own writes, also while torch.compile traces), an entry
-    replaced or removed (a test's ``monkeypatch.setitem``) tells them
-    (``crossops._fastpath.plain_changed``). Its dicts by dtype, a backend's
-    ``AT_DEFAULTS`` tables, are constants."""
+    last function they found in it until it changes: a new entry, or one written again
+    as it was, changes none they found (the dispatch's own writes, also while
+    torch.compile traces); an entry replaced or removed (a test's
+    ``monkeypatch.setitem``) tells them (``crossops._fastpath.plain_changed``). Its
+    dicts by dtype, a backend's ``AT_DEFAULTS`` tables, are constants."""
 
     __slots__ = ()
 
     def __setitem__(self, key, value):
-        replaced = key in self
+        replaced = key in self and self[key] is not value
         super().__setitem__(key, value)
         if replaced:
             _plain_changed()

@@ -946,6 +946,8 @@ def _unsigned_accumulation(f, half_in_float32: bool = False):
 
 
 prod = _unsigned_accumulation(NAMESPACE.prod, half_in_float32=True)
+
+
 def _accumulation(scan, initial, op: str):
     """The array API's cumulative ``op`` from torch's ``scan`` (array-api-compat's calls
     its ``array_namespace``, an lru_cache that torch.compile warns about)."""
