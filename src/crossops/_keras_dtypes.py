@@ -313,15 +313,13 @@ def arange_dtype(start, stop, step, dtype):
     if dtype is not None:
         return dtype
     a, b, c = type(start), type(stop), type(step)  # (written out: arange is hot)
-    if a in _INT_OR_NONE and b in _INT_OR_NONE and c in _INT_OR_NONE:
+    if a in PY_INTS_OR_NONE and b in PY_INTS_OR_NONE and c in PY_INTS_OR_NONE:
         return "int32"
-    if a in _PY_OR_NONE and b in _PY_OR_NONE and c in _PY_OR_NONE:
+    if a in PY_SCALARS_OR_NONE and b in PY_SCALARS_OR_NONE and c in PY_SCALARS_OR_NONE:
         return floatx()
     return None  # arrays among them: the op's own rule
 
 
-_INT_OR_NONE = PY_INTS_OR_NONE
-_PY_OR_NONE = PY_SCALARS_OR_NONE
 
 
 def index_input(x):

@@ -282,20 +282,20 @@ _HALF = frozenset(map(np.dtype, (np.float16, ml_dtypes.bfloat16)))
 # 0.6 us of a 32x32 call).
 
 
-def std(x, /, *, axis=None, correction=0.0, keepdims=False, **kwargs):
-    """array-api-compat's std (NumPy's, ``ddof=correction``), half precision computed in
-    float32 (:func:`_half_in_float32`)."""
-    if type(x) is np.ndarray and not kwargs and x.dtype not in _HALF:
-        return x.std(axis=axis, ddof=_ddof(correction), keepdims=keepdims)
-    return _std(x, axis=axis, correction=correction, keepdims=keepdims, **kwargs)
+def _by_method(method, general):
+    """The statistic of ``method`` (``ndarray.std``, ``ndarray.var``) for a plain call of
+    an ndarray of a dtype other than a half float, else ``general`` (array-api-compat's,
+    half precision computed in float32: :func:`_half_in_float32`)."""
+    def statistic(x, /, *, axis=None, correction=0.0, keepdims=False, **kwargs):
+        if type(x) is np.ndarray and not kwargs and x.dtype not in _HALF:
+            return method(x, axis=axis, ddof=_ddof(correction), keepdims=keepdims)
+        return general(x, axis=axis, correction=correction, keepdims=keepdims, **kwargs)
+    statistic.__name__ = statistic.__qualname__ = method.__name__
+    return statistic
 
 
-def var(x, /, *, axis=None, correction=0.0, keepdims=False, **kwargs):
-    """array-api-compat's var (NumPy's, ``ddof=correction``), half precision computed in
-    float32 (:func:`_half_in_float32`)."""
-    if type(x) is np.ndarray and not kwargs and x.dtype not in _HALF:
-        return x.var(axis=axis, ddof=_ddof(correction), keepdims=keepdims)
-    return _var(x, axis=axis, correction=correction, keepdims=keepdims, **kwargs)
+std = _by_method(np.ndarray.std, _std)
+var = _by_method(np.ndarray.var, _var)
 
 
 def _ddof(correction):
@@ -326,18 +326,17 @@ def argmin(x, /, *, axis=None, keepdims=False):
     return np.argmin(x, axis=axis, keepdims=keepdims)
 
 
-def _argmax_int32(x, /, *, axis=None, keepdims=False):
-    """:func:`argmax` in int32, as keras.ops gives it (see ``RESULT_FUNCTIONS``)."""
-    if type(x) is np.ndarray:
-        return x.argmax(axis=axis, keepdims=keepdims).astype(np.int32)
-    return np.argmax(x, axis=axis, keepdims=keepdims).astype(np.int32)
+def _in_int32(f):
+    """``f`` (argmax, argmin) with its indices in int32, as keras.ops gives them (see
+    ``RESULT_FUNCTIONS``)."""
+    def indices(x, /, *, axis=None, keepdims=False):
+        return f(x, axis=axis, keepdims=keepdims).astype(np.int32)
+    indices.__name__ = indices.__qualname__ = f"{f.__name__}_int32"
+    return indices
 
 
-def _argmin_int32(x, /, *, axis=None, keepdims=False):
-    """:func:`argmin` in int32, as keras.ops gives it (see ``RESULT_FUNCTIONS``)."""
-    if type(x) is np.ndarray:
-        return x.argmin(axis=axis, keepdims=keepdims).astype(np.int32)
-    return np.argmin(x, axis=axis, keepdims=keepdims).astype(np.int32)
+_argmax_int32 = _in_int32(argmax)
+_argmin_int32 = _in_int32(argmin)
 
 
 def squeeze(x, /, axis):
