@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import threading
+import types
 
 import torch
 
@@ -126,7 +127,23 @@ def compile_step(fun, jit_compile, donate=False, guard_filter=None, batched=Fals
         return fun
     if donate:
         fun = functools.partial(_written_back, fun)
-    return jit(fun, None, None, guard_filter)
+    return jit(_with_own_code(fun), None, None, guard_filter)
+
+
+def _with_own_code(fun):
+    """``fun`` called from a function whose code object is its own.
+
+    torch.compile keeps a function's compiled graphs, and its limit of 8 recompiles, on the
+    code object of the frame it compiles. The steps of every model are made by the same
+    ``def`` (and torch.compile wraps every ``functools.partial`` in one function of its
+    own), so without this they would share one list: after a process's 8th model, its
+    compiled steps would silently run eagerly (torch logs "recompile_limit reached")."""
+
+    def step(*args, **kwargs):
+        return fun(*args, **kwargs)
+
+    return types.FunctionType(step.__code__.replace(), step.__globals__, step.__name__,
+                              None, step.__closure__)
 
 
 def _written_back(fun, state, *args):
