@@ -23,6 +23,7 @@ from .._common import (
 )
 from .._numpy_ops import bool_clip_dtype
 from .._spacing import number_linspace
+from . import _private
 
 NAME = "numpy"
 ARRAY_TYPES = (np.ndarray, np.generic)
@@ -37,15 +38,6 @@ DTYPES = dtype_table(lambda n: np.dtype(ml_dtypes.bfloat16 if n == "bfloat16" el
 #: the float8 types (ml_dtypes's), which native_dtype takes too
 FLOAT8_DTYPES = float8_table(lambda n: np.dtype(getattr(ml_dtypes, n)))
 native_dtype = make_native_dtype({**DTYPES, **FLOAT8_DTYPES}, "numpy")
-
-
-def numpy_c_function(name: str, public):
-    """NumPy's C function ``name`` (``numpy._core.multiarray``'s) that ``public``, its
-    documented Python function, calls after its ``__array_function__`` dispatch and its
-    argument handling (0.2 to 0.7 us a call): for calls of exact ndarrays at the public
-    function's defaults, where these change nothing. ``public`` itself where a NumPy
-    release moves the C function."""
-    return getattr(getattr(getattr(np, "_core", None), "multiarray", None), name, public)
 
 
 def reusable(x) -> bool:
@@ -219,7 +211,7 @@ def sort(x, /, *, axis=-1, descending=False, stable=True):
     return NAMESPACE.sort(x, axis=axis, descending=descending, stable=stable)
 
 
-_count_nonzero = numpy_c_function("count_nonzero", np.count_nonzero)
+_count_nonzero = _private.count_nonzero  # (np.count_nonzero without its frame)
 #: float16/32/64 -> the integer dtype of their size, whose view of the bits has one zero:
 #: +0.0 (a dict by dtype: a byte-swapped float dtype is none of these)
 _FLOAT_BITS = {np.dtype(f): np.dtype(i) for f, i in ((np.float16, np.int16),

@@ -14,7 +14,7 @@ import numpy as np
 from ..._dtypes import dtype_name
 from .. import _numpy_ops as shared
 from .._common import partial
-from . import DTYPES, numpy_c_function
+from . import DTYPES, _private
 
 # -- concatenate, cumsum: their common calls -------------------------------------------------
 # The generic forms (crossops.numpy._keras) call concat and cumulative_sum through their ops,
@@ -61,7 +61,7 @@ def view(x, dtype=None):
 
 #: NumPy's einsum at its default ``optimize=False``, which np.einsum calls as it is after
 #: its dispatch (0.7 us of a 32x32 product's 9)
-_c_einsum = numpy_c_function("c_einsum", np.einsum)
+_c_einsum = _private.c_einsum
 
 
 def einsum(subscripts, *operands, **kwargs):
