@@ -228,6 +228,51 @@ def test_torch_multi_tensor_form_matches_the_rules(case, monkeypatch):
         np.testing.assert_allclose(fast[k], rules[k], rtol=1e-6, atol=1e-7, err_msg=k)
 
 
+@pytest.mark.parametrize("case", ["0-d", "empty", "float64", "transposed", "beta_2=1",
+                                  "weight_decay", "step_1000"])
+def test_torch_fused_adam_matches_the_rules(case, monkeypatch):
+    """Eager torch Adam on CPU runs torch._fused_adam_ (one pass per variable) on copies:
+    the rules' numbers up to rounding, the moments with the same bits as the separate
+    kernels, nothing given written (parameters, gradients, slots); a transposed variable
+    and ``beta_2 = 1`` (a bias correction of 0, no update) run the separate kernels."""
+    torch = pytest.importorskip("torch")
+    from crossops.backends.torch import optimizers as forms
+    dtype = torch.float64 if case == "float64" else torch.float32
+    shape = {"0-d": (), "empty": (0, 3)}.get(case, (3, 4))
+    gen = torch.Generator().manual_seed(0)
+    params = [torch.randn(shape, generator=gen, dtype=dtype), torch.randn(4, dtype=dtype)]
+    if case == "transposed":
+        params[0] = params[0].t()
+    grads = [torch.randn(p.shape, generator=gen, dtype=dtype) for p in params]
+    kwargs = {"beta_2": 1.0} if case == "beta_2=1" else {}
+    if case == "weight_decay":
+        kwargs["weight_decay"] = 0.1
+    opt = optimizers.adam(learning_rate=0.01, **kwargs)
+    state = opt.init(params)
+    if case == "step_1000":  # bias corrections near 1
+        state = state._replace(iterations=torch.tensor(999, dtype=torch.int32))
+    given = [*params, *grads, *(x for s in state.slots for x in s)]
+    before = [x.clone() for x in given]
+    fused = []
+    real = forms._adam_fused
+    monkeypatch.setattr(forms, "_adam_fused", lambda *a, **k: fused.append(1) or real(*a, **k))
+    fast = opt.update(grads, state, params)
+    assert bool(fused) == (case not in ("transposed", "beta_2=1"))
+    assert all(torch.equal(x, b) for x, b in zip(given, before))
+    monkeypatch.setattr(forms, "usable", lambda p, g: False)
+    rules = opt.update(grads, state, params)
+    for a, b in zip(fast[0], rules[0]):
+        assert a.dtype == b.dtype and a.shape == b.shape
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6, atol=1e-7)
+    if case == "beta_2=1":  # Keras's alpha is 0: the parameters stay
+        assert all(torch.equal(a, p) for a, p in zip(fast[0], params))
+    monkeypatch.setattr(forms, "usable", lambda p, g: True)
+    monkeypatch.setattr(forms, "_fusable", lambda *a: False)
+    separate = opt.update(grads, state, params)
+    for (m, v), (m2, v2) in zip(fast[1].slots, separate[1].slots):
+        assert torch.equal(m, m2) and torch.equal(v, v2)
+
+
 @pytest.mark.parametrize("case", ["sgd", "sgd_momentum", "sgd_nesterov", "sgd_weight_decay",
                                   "adam", "adam_amsgrad", "adamw", "adam_accumulation"])
 def test_torch_donated_update_writes_the_same_bits_in_place(case):

@@ -2,14 +2,16 @@
 
 An eager update written with crossops ops makes about ten passes and allocations per
 variable, each a Python call. These forms update all the variables of one dtype at once with
-``torch._foreach_*`` kernels (the ones ``torch.optim`` uses), a few launches per step.
+``torch._foreach_*`` kernels (the ones ``torch.optim`` uses), a few launches per step;
+Adam on CPU with ``torch._fused_adam_``, one pass over each variable (the kernel of
+``torch.optim.Adam(fused=True)``).
 
 They are pure, as the rules are: every result is a new tensor and the inputs are never
 written, unless ``in_place`` says the caller gave the parameters and slots up (a ``fit``
 step's donated state, ``crossops.optimizers._functional.donated``): then the results are
 written into them, with the same kernels and bits, as torch.optim does. The arithmetic is
 Keras's, as in the rules, up to the rounding of fused kernels (``lerp``, ``addcmul``,
-``addcdiv``); ``tests/test_optimizers.py`` compares the forms.
+``addcdiv``, fused Adam); ``tests/test_optimizers.py`` compares the forms.
 
 ``crossops.optimizers._functional`` calls a form only where :func:`usable` says so. That
 means eagerly, outside torch.compile and outside torch.func transforms, where the rules'
@@ -18,6 +20,7 @@ crossops form stays traceable and differentiable.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import torch
@@ -102,10 +105,16 @@ def adam(grads: list, params: list, slots: list, lr, t, weight_decay=None, *,
     ``alpha = lr * sqrt(1 - beta_2 ** t) / (1 - beta_1 ** t)``, computed in the variables'
     dtype. Returns the new parameters and slot tuples ``(m, v)`` (``(m, v, v_hat)`` with
     ``amsgrad``)."""
-    params = _decayed(params, lr, weight_decay, in_place)
+    decayed = _decayed(params, lr, weight_decay, in_place)
+    cpu = params[0].device.type == "cpu"
+    if cpu and not amsgrad and _FUSED_ADAM and _fusable(grads, decayed, slots, beta_1, beta_2):
+        # (the decayed parameters are new tensors already, where decay made them)
+        return _adam_fused(grads, decayed, slots, lr, t, beta_1, beta_2, epsilon, in_place,
+                           own_params=in_place or decayed is not params)
+    params = decayed
     t = torch.as_tensor(t, dtype=params[0].dtype)
     alpha = _scalar(lr * torch.sqrt(1 - beta_2 ** t) / (1 - beta_1 ** t))
-    if params[0].device.type == "cpu" and not amsgrad:
+    if cpu and not amsgrad:
         return _adam_per_tensor(grads, params, slots, alpha, beta_1, beta_2, epsilon,
                                 in_place)
     m = _into("lerp", [s[0] for s in slots], grads, 1 - beta_1, in_place=in_place)
@@ -120,6 +129,52 @@ def adam(grads: list, params: list, slots: list, lr, t, weight_decay=None, *,
         new_slots = list(zip(m, v))
     torch._foreach_add_(denominator, epsilon)
     return _into("addcdiv", params, m, denominator, -alpha, in_place=in_place), new_slots
+
+
+#: torch.optim.Adam(fused=True)'s kernel (on CPU since torch 2.4)
+_FUSED_ADAM = hasattr(torch, "_fused_adam_")
+
+
+def _fusable(grads: list, params: list, slots: list, beta_1: float, beta_2: float) -> bool:
+    """Whether :func:`_adam_fused` can take these arrays: contiguous (the fused kernel
+    writes through the storage it is given) and ``0 <= beta < 1`` (so that the bias
+    corrections it divides by are not 0; Keras's rule then runs as it is written)."""
+    if not (0 <= beta_1 < 1 and 0 <= beta_2 < 1):
+        return False
+    for x in (*grads, *params):  # (loops: this runs at every update)
+        if not x.is_contiguous():
+            return False
+    for m, v in slots:
+        if not (m.is_contiguous() and v.is_contiguous()):
+            return False
+    return True
+
+
+def _adam_fused(grads: list, params: list, slots: list, lr, t, beta_1: float, beta_2: float,
+                epsilon: float, in_place: bool, own_params: bool) -> tuple[list, list]:
+    """:func:`adam` in one pass over each variable: ``torch._fused_adam_``, the kernel of
+    ``torch.optim.Adam(fused=True)`` (vectorised and threaded on CPU), where the separate
+    kernels make six passes and three or four temporaries per variable. The pure form
+    writes into copies of the parameters and slots (the same kernel, so the same bits as
+    the in-place form); ``own_params``: the parameters are the caller's to write (given
+    up, or new already).
+
+    torch's kernel computes ``p -= lr / c1 * m / (sqrt(v) / sqrt(c2) + eps')`` (the bias
+    corrections ``c = 1 - beta ** t`` in float64); with ``eps' = epsilon / sqrt(c2)`` that
+    is Keras's ``p -= m * alpha / (sqrt(v) + epsilon)``, ``alpha = lr * sqrt(c2) / c1``, up
+    to rounding (the moments ``m`` and ``v`` come out with the same bits)."""
+    step = _scalar(t)
+    if not own_params:
+        params = [p.clone() for p in params]
+    m = [s[0] if in_place else s[0].clone() for s in slots]
+    v = [s[1] if in_place else s[1].clone() for s in slots]
+    if not isinstance(t, torch.Tensor) or t.ndim or t.device.type != "cpu":
+        t = torch.tensor(step, dtype=torch.float64)
+    torch._fused_adam_(params, grads, m, v, [], [t] * len(params), lr=_scalar(lr),
+                       beta1=beta_1, beta2=beta_2, weight_decay=0.0,
+                       eps=epsilon / math.sqrt(1 - beta_2 ** step), amsgrad=False,
+                       maximize=False)
+    return params, list(zip(m, v))
 
 
 def _adam_per_tensor(grads: list, params: list, slots: list, alpha: float, beta_1: float,
