@@ -212,6 +212,7 @@ def test_partial_function_runs_before_the_generic(monkeypatch):
 
 @built
 @pytest.mark.filterwarnings("ignore:std\\(\\)")  # (torch's warning, on empty input)
+@pytest.mark.filterwarnings("ignore:var\\(\\)")
 def test_std_common_call_is_array_api_compats():
     x = torch.tensor([[1.0, 3.0, 3.0], [float("nan"), 2.0, -0.0]])
     y = torch.randn(5, 7, dtype=torch.float64)
@@ -236,6 +237,15 @@ def test_std_common_call_is_array_api_compats():
                                    rtol=1e-12)
     i = torch.tensor([[1, 2], [3, 5]])
     assert xnp.std(i).dtype == torch.float64  # (integers: NumPy's float64)
+    # var's common call: the values of torch.var's (axis None: those of every dim)
+    for t in (x, y, y.to(torch.float16), torch.tensor(1.5), torch.zeros((0, 2))):
+        dims = tuple(range(t.ndim))
+        assert torch.equal(_bits(xnp.var(t)), _bits(torch.var(t, dims, correction=0)))
+        if t.ndim:
+            assert torch.equal(_bits(xnp.var(t, axis=-1, keepdims=True)),
+                               _bits(torch.var(t, (-1,), correction=0, keepdims=True)))
+    assert xnp.var(i, axis=0).dtype == torch.float64 and xnp.var(i, axis=0).tolist() == [
+        1.0, 2.25]
 
 
 @built
@@ -281,7 +291,8 @@ def test_torch_creation_and_casts_keep_their_results():
 
 def _bits(t):
     """``t``'s bits, as integers of its itemsize."""
-    return t.view({1: torch.uint8, 2: torch.int16, 4: torch.int32}[t.dtype.itemsize])
+    return t.view({1: torch.uint8, 2: torch.int16, 4: torch.int32,
+                   8: torch.int64}[t.dtype.itemsize])
 
 
 def test_torch_sort_is_array_api_compats_stable_sort():
@@ -294,6 +305,18 @@ def test_torch_sort_is_array_api_compats_stable_sort():
             out = xnp.sort(x, axis=axis) if not descending else _op_sort(x, axis, descending)
             expected = compat.sort(x, axis=axis, descending=descending, stable=True)
             assert torch.equal(out.view(torch.int32), expected.view(torch.int32))
+
+
+def test_torch_sort_of_integers_and_bools_equals_the_stable_sort():
+    # ties of integers are equal values: torch's default kernel gives the stable one's
+    for x in (torch.tensor([[3, -1, 3, 0, -1, 7, 0]], dtype=torch.int8),
+              torch.tensor([[5, 5, 2, 9, 2]]).to(torch.uint8), torch.tensor([[1, 1, 0, 1]]) > 0,
+              torch.tensor([[2**40, -1, 2**40, 0]]), torch.zeros((0, 3), dtype=torch.int32)):
+        for descending in (False, True):
+            out = _op_sort(x, -1, descending)
+            expected = torch.sort(x, dim=-1, descending=descending, stable=True).values
+            assert out.dtype == expected.dtype and torch.equal(out, expected)
+    assert xnp.sort(torch.tensor([3, 1, 2], dtype=torch.int32)).tolist() == [1, 2, 3]
 
 
 def _op_sort(x, axis, descending):
@@ -429,11 +452,89 @@ def test_changed_calls_compile_without_graph_breaks():
         TABLE[name].cache.pop(key, None)
     compiled = torch.compile(
         lambda x, y, z, i: (xnp.concatenate([x, y, z], axis=1), xnp.stack((x, y, z)),
-                            cnn.one_hot(i, 4)), fullgraph=True, backend="eager")
-    cat, stacked, hot = compiled(a, b, c, ids)
+                            cnn.one_hot(i, 4), xnp.astype(x, torch.float16),
+                            ops.where(x > 0, z, 0.5), xnp.var(z, axis=0), cnn.gelu(z),
+                            xnp.take(z, i.clamp(0, 2), axis=1), xnp.squeeze(z[None], 0),
+                            xnp.clip(z, -1, 1.5)),
+        fullgraph=True, backend="eager")
+    cat, stacked, hot, half, where, var, gelu, took, squeezed, clipped = compiled(
+        a, b, c, ids)
     assert torch.equal(cat, torch.cat([a, b, c], 1))
     assert torch.equal(stacked, torch.stack([a, b, c]))
     assert torch.equal(hot, (ids[:, None] == torch.arange(4)).to(torch.float32))
+    assert half.dtype == torch.float16 and torch.equal(half, a.half())
+    assert torch.equal(where, c) and torch.equal(var, torch.zeros(3))
+    assert torch.equal(gelu, torch.nn.functional.gelu(c, approximate="tanh"))
+    assert torch.equal(took, c[:, ids.clamp(0, 2)])
+    assert torch.equal(squeezed, c) and torch.equal(clipped, torch.full((2, 3), 1.5))
+
+
+@built
+def test_astype_front_agrees_with_the_generated_function():
+    # the front takes torch's own dtype objects, which the conversion returns as they are;
+    # any other dtype (a name, a NumPy dtype) and any array type go to the function
+    assert xnp.astype in FRONTS
+    x = torch.tensor([[1.5, -0.0, float("nan")], [70000.0, 2.0, -3.25]])
+    i = torch.tensor([[3, -1], [0, 200]], dtype=torch.int16)
+    for t in (x, i, torch.zeros((0, 2)), torch.tensor(2.5), x > 0):
+        for dtype in (torch.float16, torch.bfloat16, torch.float32, torch.int8, torch.uint64,
+                      torch.bool, torch.complex64, "float64", np.dtype("int32")):
+            for kwargs in ({}, {"copy": False}, {"copy": True}, {"device": "cpu"},
+                           {"device": "nowhere"}):
+                for _ in range(2):  # (the first call fills the caches)
+                    _same(xnp.astype, (t, dtype), kwargs)
+                if kwargs.get("device") != "nowhere":
+                    out = xnp.astype(t, dtype, **kwargs)
+                    assert (out is t) == (kwargs.get("copy") is False
+                                          and out.dtype == t.dtype)
+    n = np.array([1.5, 2.0])
+    assert xnp.astype(n, torch.float16).dtype == np.float16  # (a NumPy array: NumPy's)
+    with pytest.raises(Exception, match="astype"):
+        xnp.astype(x, torch.qint8)
+
+
+@built
+def test_squeeze_calls_torch_squeeze_for_an_axis_of_size_one():
+    # the front checks the axis (an int in range, of size 1) before torch.squeeze, which
+    # keeps an axis of another size; every other call: the op's function and its error
+    a3 = torch.arange(3.0).reshape(1, 3, 1)
+    for x in (a3, a3.to(torch.uint64), a3 > 0, torch.tensor(2.5), torch.zeros((0, 1)),
+              a3.transpose(0, 2)):
+        for axis in (0, -1, 1, 2, 3, -4, None, (0, 2), True, np.int64(0)):
+            for args, kwargs in (((x, axis), {}), ((x,), {"axis": axis})):
+                for _ in range(2):
+                    _same(xnp.squeeze, args, kwargs)
+    assert TABLE["squeeze"].plain[torch.Tensor] is torch.squeeze
+    assert xnp.squeeze(a3, 0).data_ptr() == a3.data_ptr()  # (a view, as torch's)
+
+
+@built
+def test_clip_calls_torch_clamp_for_python_number_bounds():
+    # a floating tensor between None or Python numbers other than NaN: torch.clamp; every
+    # other call (NaN, bool or array bounds, both None, integers): the op's function
+    a = torch.tensor([[-2.0, 0.5, 3.0], [float("nan"), -0.0, 1e30]])
+    bounds = [(-1, 1), (-1.0, 1.0), (None, 1), (-1, None), (None, None), (float("nan"), 1),
+              (2, -2), (True, 2), (-1, 2**70), (np.float32(-1), 1), (torch.tensor(-1.0), 1)]
+    for x in (a, a.half(), a.to(torch.bfloat16), a.double(), torch.tensor([-3, 0, 5]),
+              torch.tensor([True, False]), torch.tensor(2.5)):
+        for lo, hi in bounds:
+            for args, kwargs in (((x, lo, hi), {}), ((x,), {"min": lo, "max": hi})):
+                for _ in range(2):
+                    _same(xnp.clip, args, kwargs)
+
+
+@built
+def test_keras_where_takes_a_python_scalar_as_crossops_numpy_does():
+    # Keras's weak Python scalars beside a float array: crossops.numpy's where's slow-path
+    # function; beside bool and integer arrays the form's own rule (floatx, int32)
+    c = torch.tensor([True, False, True])
+    for x1 in (torch.tensor([1.0, 2.0, 3.0]), torch.tensor([1.0, 2.0, 3.0], dtype=torch.float16),
+               torch.tensor([1, 2, 3], dtype=torch.int8), torch.tensor([True, False, True])):
+        for x2 in (0.0, 1, float("nan"), 70000.0, True, 300):
+            for args in ((c, x1, x2), (c, x2, x1)):
+                for _ in range(2):
+                    _same(ops.where, args, {})
+    assert ops.where(c, torch.tensor([1, 2, 3], dtype=torch.int8), 0.5).dtype == torch.float32
 
 
 def _numpy_outcome(f, *args, **kwargs):

@@ -19,7 +19,10 @@
   backend's ``AT_OPTIONS`` has one (``torch.sum(x, 0)`` for ``sum(x, axis=0)``:
   ``Op.options``), a backend's partial function without its fallback's frame
   (``Op.partials``), and a binary op's function with the 0-d array its slow path keeps
-  for a Python float (``maximum(x, 0.0)``: ``Op.scalar_plan``).
+  for a Python float (``maximum(x, 0.0)``: ``Op.scalar_plan``). ``astype``'s front takes a
+  dtype of the backend's own class (``torch.dtype``), keyed beside the array's type;
+  ``squeeze``'s calls its plain function only for an axis of size 1 (``_UNIT_AXIS_OPS``);
+  ``clip``'s takes Python number bounds to ``AT_OPTIONS`` (``_NUMBER_OPTION_OPS``).
   An op without array arguments (``zeros``, ``arange``: creation) gets a creation front,
   which reads the default backend as ``crossops.get_backend`` does and calls the route
   found once per backend (and Keras's ``floatx``) for a call of its required arguments
@@ -200,12 +203,17 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
             or any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params)):
         return None
     dtype = spec.parameters.get("dtype")
-    if dtype is not None and dtype.default is not None:
+    # ``astype(x, dtype)``: a dtype that keys the cache beside the array's type; the front
+    # takes one of the backend's own dtype class, which the conversion returns as it is
+    keyed = (dtype is not None and dtype.default is dtype.empty and len(required) == 2
+             and required[1] is dtype and spec.arrays == (params[0].name, "dtype")
+             and fn.__module__ == "crossops.numpy._ops" and dtypes is None and not result)
+    if dtype is not None and dtype.default is not None and not keyed:
         return None  # a dtype to convert on every call
     promoted = PROMOTED_DISPATCH.get(spec.dispatch)
     if promoted:
         ntyped, (a, b) = len(params), promoted
-    elif seq or spec.arrays == (params[0].name,):
+    elif seq or spec.arrays == (params[0].name,) or keyed:
         ntyped, a, b = 1, -1, -1
     else:
         return None
@@ -228,10 +236,13 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
         public = list(inspect.signature(fn).parameters.values())  # (NumPy's, Keras's)
     names, npos, kwfrom, convert = _options(public, [p for p, _ in passed], ntyped,
                                             positions)
-    if (seq or result) and names is None:
+    if (seq or result or keyed) and names is None:
         return None  # (a sequence op's every call takes the path with options)
+    if keyed:
+        convert = -1  # (the dtype, of the backend's own class, passes as it is)
     doc = f"{spec.name}{spec.signature}\n--\n\n{fn.__doc__}"
-    weak = keras_form and spec.keras_dtype == "weak"
+    weak = keras_form and (spec.keras_dtype == "weak" or (
+        fn.__module__, spec.qualname) in _WEAK_SPECIAL_FORMS)
     mixed = op._slow_cache if promoted and (weak or not keras_form) else None
     if result is not None and (mixed is not None or seq):
         return None  # (a front that casts its result takes one type's calls only)
@@ -254,7 +265,51 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
                        else None,
                        op.options if names is not None else None, op.partials,
                        op.scalar_plan if mixed is not None and len(required) == 2
-                       and (a, b) == (0, 1) else None, uniform)
+                       and (a, b) == (0, 1) else None, uniform,
+                       _native_dtype_classes() if keyed else None,
+                       _unit_axis(spec, forwarded, len(required)),
+                       spec.qualname in _NUMBER_OPTION_OPS)
+
+
+#: the ops whose required axis must name an axis of size 1: a front calls a backend's
+#: ``AT_DEFAULTS`` function for them (``torch.squeeze``, which keeps an axis of another
+#: size) only where the array's size along it is 1
+_UNIT_AXIS_OPS = frozenset({"squeeze"})
+
+
+#: the ops whose options a backend's ``AT_OPTIONS`` function takes as Python numbers
+#: (None, ints, floats other than NaN): ``clip``'s bounds (``torch.clamp``)
+_NUMBER_OPTION_OPS = frozenset({"clip"})
+
+
+def _unit_axis(spec: OpSpec, forwarded: list, nreq: int) -> int:
+    """The index of the required axis parameter that a front checks names an axis of size
+    1 (:data:`_UNIT_AXIS_OPS`), or -1."""
+    if spec.qualname not in _UNIT_AXIS_OPS:
+        return -1
+    i = forwarded.index("axis")
+    if i >= nreq:  # (a spec that makes it optional: no front may skip the check)
+        raise ValueError(f"{spec.qualname}: the axis a front checks must be required")
+    return i
+
+
+#: hand-written keras.ops forms whose only dtype rule is Keras's weak Python scalars
+#: (``crossops._keras_dtypes.weak_inputs`` on the promoted operands, then the
+#: crossops.numpy op): their fronts take calls of mixed types as ``weak`` ones do
+#: (``ops.where(c, x, 0.0)`` of a float ``x``)
+_WEAK_SPECIAL_FORMS = frozenset({("crossops._keras_special", "where")})
+
+
+def _native_dtype_classes() -> dict:
+    """{array type: the class of its backend's own dtype objects}, from each loaded
+    backend's ``NATIVE_DTYPE_CLASS`` (torch's ``torch.dtype``: its ``native_dtype`` returns
+    such an object as it is): what the C front of ``astype`` reads; a live dict, as
+    :func:`_result_casts`."""
+    def fill(classes: dict, mod) -> None:
+        cls = getattr(mod, "NATIVE_DTYPE_CLASS", None)
+        if cls is not None:
+            classes.update(dict.fromkeys(mod.ARRAY_TYPES, cls))
+    return _backend.grown_with_backends(("native dtype classes",), fill, {})
 
 
 #: the creation ops with a front, and what their generated functions pass to the backend's
@@ -326,16 +381,20 @@ def _creation_route(op: Op, passed: dict, nreq: int, rule: str | None, routes: d
         dtype = ("int32" if first in PY_INTS_OR_NONE else floatx if first in PY_SCALARS_OR_NONE
                  else None)
     by_type = rule == "arange"
-    try:
-        mod = _backend.backend_module(backend)
-        impl = op.impl(backend)
-        options = dict(passed, dtype=None if dtype is None else mod.native_dtype(dtype))
-        plain = getattr(mod, "AT_DEFAULTS", {}).get(op.spec.qualname)
-        if isinstance(plain, dict):  # by the first argument's type (torch.arange of ints)
-            plain, by_type = plain.get(first), True
-        route = _creation_call(op.spec.qualname, mod, impl, plain, options, nreq)
-    except Exception:  # (no backend, no function: the generated function raises)
-        route = None
+    route = None
+    if by_type and first not in PY_SCALARS_OR_NONE:
+        pass  # (a NumPy scalar, whose dtype keras.ops's rule reads: the generated function)
+    else:
+        try:
+            mod = _backend.backend_module(backend)
+            impl = op.impl(backend)
+            options = dict(passed, dtype=None if dtype is None else mod.native_dtype(dtype))
+            plain = getattr(mod, "AT_DEFAULTS", {}).get(op.spec.qualname)
+            if isinstance(plain, dict):  # by the first argument's type (torch.arange of ints)
+                plain, by_type = plain.get(first), True
+            route = _creation_call(op.spec.qualname, mod, impl, plain, options, nreq)
+        except Exception:  # (no backend, no function: the generated function raises)
+            route = None
     table = routes.setdefault(floatx, {})
     if by_type:
         found = table.get(backend)

@@ -59,6 +59,17 @@
  * A binary op's call of an array and a Python float (``maximum(x, 0.0)``) calls the
  * function and the 0-d array of the float that the op's slow path keeps for them, got
  * once from the op (``scalar_plan``) and kept for the calls that repeat them.
+ * An op whose second required parameter is a dtype that keys its cache beside the array's
+ * type (``astype(x, dtype)``: ``keyed``) takes a call whose dtype is an object of the
+ * backend's own dtype class for the array's type (``torch.dtype`` for a tensor), which
+ * the generated function's conversion returns as it is; every call takes the path with
+ * options, keyed on the tuple (array type, dtype class).
+ * An op whose required axis must name an axis of size 1 (``squeeze``: ``unit``) calls
+ * its plain function (``torch.squeeze``) only where that axis is an int in range of the
+ * first array's dimensions along which its ``shape`` is 1 (torch.squeeze keeps an axis
+ * of another size, where the op raises: the cached function takes that call), also for
+ * a call that gives it by keyword. A front with ``numbers`` (``clip``) takes options that
+ * hold None or a Python int or float other than NaN too (``torch.clamp(x, -1, 1)``).
  * The builtin is a function of a small module object holding its state, so it reads as
  * `<built-in function add>`.
  */
@@ -125,7 +136,15 @@ typedef struct {
                             that raised (values: those passed for the op's parameters, in
                             the order of names), or NULL: the generated function runs the
                             call again to raise it */
-    PyObject *last_key;  /* seq: the last cache key made (a tuple of types), or NULL */
+    PyObject *last_key;  /* seq, keyed: the last cache key made (a tuple of types), or
+                            NULL */
+    int numbers;         /* options' non-axis values may also be None or Python ints and
+                            floats other than NaN (``clip``'s bounds), not only bools */
+    Py_ssize_t unit;     /* the required parameter holding an axis that the plain function
+                            takes only of size 1 in the first array, or -1 */
+    PyObject *keyed;     /* dict: array type -> the backend's own dtype class: argument 1 is
+                            a dtype, passed as it is where of that class, and the cache key
+                            the tuple (array type, that class); or NULL */
     PyObject *scalar_plan; /* with mixed, a binary op's: plan(array type, dtype, scalar,
                             position) -> (function, constant, keep): the function and the
                             0-d array of a Python float that the slow path's function for
@@ -151,7 +170,7 @@ typedef struct {
     PyMethodDef def;     /* name and docstring of the builtin */
 } Front;
 
-static PyObject *str_dtype, *str_ndim;
+static PyObject *str_dtype, *str_ndim, *str_shape;
 
 static int
 front_traverse(PyObject *m, visitproc visit, void *arg)
@@ -174,6 +193,7 @@ front_traverse(PyObject *m, visitproc visit, void *arg)
     Py_VISIT(s->options);
     Py_VISIT(s->partials);
     Py_VISIT(s->last_key);
+    Py_VISIT(s->keyed);
     Py_VISIT(s->scalar_plan);
     Py_VISIT(s->never);
     Py_VISIT(s->never_int);
@@ -208,6 +228,7 @@ front_clear(PyObject *m)
     Py_CLEAR(s->options);
     Py_CLEAR(s->partials);
     Py_CLEAR(s->last_key);
+    Py_CLEAR(s->keyed);
     Py_CLEAR(s->scalar_plan);
     Py_CLEAR(s->never);
     Py_CLEAR(s->never_int);
@@ -607,6 +628,57 @@ uniform_items(PyObject *v, int ndims)
     return same ? nd + 1 : 0;
 }
 
+/* whether axis ``a`` (in range) of ``x`` has size 1, read from ``x.shape`` (0 on error,
+ * cleared) */
+static int
+unit_axis(PyObject *x, Py_ssize_t a)
+{
+    PyObject *shape = PyObject_GetAttr(x, str_shape);
+    if (shape == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    PyObject *size = PySequence_GetItem(shape, a);
+    Py_DECREF(shape);
+    if (size == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    long n = PyLong_Check(size) ? PyLong_AsLong(size) : -1;
+    Py_DECREF(size);
+    if (n == -1)
+        PyErr_Clear();
+    return n == 1;
+}
+
+/* None, or a Python int or float (exactly) other than NaN: an option ``numbers`` lets
+ * through (``clip``'s bounds) */
+static inline int
+plain_number(PyObject *v)
+{
+    return v == Py_None || PyLong_CheckExact(v)
+           || (PyFloat_CheckExact(v) && !Py_IS_NAN(PyFloat_AS_DOUBLE(v)));
+}
+
+/* whether parameter ``unit`` of a call (``all``) is an int naming an axis of the first
+ * array, in range, of size 1 (0 on error, cleared) */
+static int
+unit_ok(Front *s, PyObject *const *all)
+{
+    PyObject *v = all[s->unit];
+    if (!PyLong_CheckExact(v))
+        return 0;
+    Py_ssize_t nd = get_ndim(all[0]);
+    Py_ssize_t a = PyLong_AsSsize_t(v);
+    if (a == -1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return 0;
+    }
+    if (nd < 0 || a < -nd || a >= nd)
+        return 0;
+    return unit_axis(all[0], a < 0 ? a + nd : a);
+}
+
 /* The call of the framework's own function that ``options`` has for cache key
  * ``key`` (see Front), given the values of the op's parameters ``all`` (``nopt``
  * optional ones): its result; or NULL with no error set where the call is not such a
@@ -651,7 +723,8 @@ call_options(Front *s, PyObject *const *all, PyObject *key, Py_ssize_t nopt,
         if (j < s->nreq || j >= s->nreq + nopt)
             return NULL;
         PyObject *v = all[j];  /* an axis: an int (not a bool); else a bool */
-        if (holds_axes(s, j) ? !PyLong_CheckExact(v) : !PyBool_Check(v))
+        if (holds_axes(s, j) ? !PyLong_CheckExact(v)
+                : !(PyBool_Check(v) || (s->numbers && plain_number(v))))
             return NULL;
         if (ranked && nd < 0 && (nd = get_ndim(first)) < 0)
             return NULL;
@@ -753,6 +826,32 @@ sequence_key(Front *s, PyObject *v)
     return key;
 }
 
+/* keyed: the cache key (type(x), type(dtype)) of a call whose dtype is of the class that
+ * ``keyed`` has for x's type (a new reference; the last key made is given again), or NULL
+ * (no error set) where it is not */
+static PyObject *
+dtype_key(Front *s, PyObject *x, PyObject *dtype)
+{
+    PyObject *t = (PyObject *)Py_TYPE(x);
+    PyObject *want = PyDict_GetItemWithError(s->keyed, t);
+    if (want == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    if ((PyObject *)Py_TYPE(dtype) != want)
+        return NULL;
+    PyObject *last = s->last_key;
+    if (last != NULL && PyTuple_GET_ITEM(last, 0) == t && PyTuple_GET_ITEM(last, 1) == want)
+        return Py_NewRef(last);
+    PyObject *key = PyTuple_Pack(2, t, want);
+    if (key == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    Py_XSETREF(s->last_key, Py_NewRef(key));
+    return key;
+}
+
 /* A call that is not the required arguments by position: the cached function with every
  * parameter; NULL with no error set where the call is not a fast one (then the generated
  * function takes it), or the fast call's error, raised once (see raise_failed). */
@@ -806,7 +905,8 @@ call_full(Front *s, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
         if (!ok)
             return NULL;
     }
-    PyObject *key = s->seq ? sequence_key(s, all[0]) : Py_NewRef((PyObject *)t);
+    PyObject *key = s->seq ? sequence_key(s, all[0])
+                    : s->keyed ? dtype_key(s, all[0], all[1]) : Py_NewRef((PyObject *)t);
     if (key == NULL)
         return NULL;
     PyObject *f = PyDict_GetItemWithError(s->cache, key);
@@ -842,6 +942,25 @@ call_full(Front *s, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
             }
         }
         PyErr_Clear();
+    }
+    if (s->unit >= 0 && !s->seq && s->post == NULL) {
+        /* (squeeze's axis by keyword) the plain function, as for a call by position */
+        int defaults = 1;
+        for (Py_ssize_t j = s->nreq; j < s->nreq + nopt && defaults; j++)
+            defaults = all[j] == PyTuple_GET_ITEM(s->defaults, j - s->nreq);
+        PyCFunctionWithKeywords meth;
+        PyObject *p = defaults ? plain_function(s, all, t, NULL, &meth) : NULL;
+        if (p != NULL && unit_ok(s, all)) {
+            Py_INCREF(p);  /* (borrowed from a dict the call may grow) */
+            PyObject *res = meth != NULL ? call_static(meth, all, s->nreq)
+                                         : call_function(p, all, s->nreq);
+            Py_DECREF(p);
+            if (res != NULL || !PyErr_ExceptionMatches(PyExc_Exception)) {
+                Py_DECREF(key);
+                return res;
+            }
+            PyErr_Clear();  /* (the cached function takes it, and raises the op's error) */
+        }
     }
     PyObject *cast, *out;
     PyObject *g = s->direct ? PyDict_GetItemWithError(s->direct, (PyObject *)t) : NULL;
@@ -1008,7 +1127,7 @@ call_op(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
     PyObject *f, *out;
     PyObject *dtype = NULL;  /* args[0]'s dtype, where read (a new reference) */
 
-    if (kwnames != NULL || nargs != s->nreq || s->seq) {
+    if (kwnames != NULL || nargs != s->nreq || s->seq || s->keyed) {
         out = call_full(s, args, nargs, kwnames);
         if (out != NULL || PyErr_Occurred())
             return out;
@@ -1034,7 +1153,10 @@ call_op(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
         return PyObject_Vectorcall(s->fallback, args, nargs, kwnames);
     }
     PyCFunctionWithKeywords meth;
-    if ((f = plain_function(s, args, t, dtype, &meth)) != NULL) {
+    f = plain_function(s, args, t, dtype, &meth);
+    if (f != NULL && s->unit >= 0 && !unit_ok(s, args))
+        f = NULL;  /* (squeeze's axis of another size: the cached function's call) */
+    if (f != NULL) {
         /* the op's cached function itself (a promoted op's), whose error is the op's, or
            a backend's own function (AT_DEFAULTS), which hands the calls it refuses to the
            op's own path (which of the two: read where the call failed, f still held) */
@@ -1210,7 +1332,8 @@ PyDoc_STRVAR(front_doc,
 "front(name, doc, module, fallback, cache, plain, mixed, defaults, kwnames, nreq,\n"
 "      ntyped, dtype_a, dtype_b, names, npos, kwfrom, convert, axes, dtypes=None,\n"
 "      fail=None, seq=False, post=None, direct=None, weak=None, options=None,\n"
-"      partials=None, scalar_plan=None, uniform=False)\n"
+"      partials=None, scalar_plan=None, uniform=False, keyed=None, unit=-1,\n"
+"      numbers=False)\n"
 "--\n\n"
 "A builtin named ``name`` that calls the cached function of a fast call (see the\n"
 "module docstring) and ``fallback`` for every other call.\n\n"
@@ -1255,7 +1378,16 @@ PyDoc_STRVAR(front_doc,
 "the slow path's call; the front keeps the last plan whose ``keep`` is true for the\n"
 "calls that repeat it; False: that array type never takes this path; None: not now.\n"
 "``uniform``: (with ``seq``) only a call whose items have one dtype is a fast call (a\n"
-"keras.ops form that promotes the items to one dtype first).");
+"keras.ops form that promotes the items to one dtype first).\n"
+"``keyed``: None, or (with ``names``, not ``seq``, and ``convert`` -1) a dict of array\n"
+"type -> dtype class: parameter 1 is a dtype (``astype``'s), and a call is fast only\n"
+"where it is an object of the class given for the array's type, passed as it is; the\n"
+"cache key is the tuple (array type, that class).\n"
+"``unit``: -1, or the index of a required axis parameter that the plain function takes\n"
+"only as an int in range of the first array's dimensions along which its ``shape`` is 1\n"
+"(``squeeze``), given by position or keyword. ``numbers``: ``options``' values that\n"
+"are not axes may also be None or a Python int or float other than NaN (``clip``'s\n"
+"bounds), not only a bool.");
 
 static PyObject *
 front(PyObject *self, PyObject *args)
@@ -1263,14 +1395,16 @@ front(PyObject *self, PyObject *args)
     PyObject *name, *doc, *module, *fallback, *cache, *plain, *mixed, *defaults, *kwnames;
     PyObject *names, *axes, *dtypes = Py_None, *fail = Py_None, *post = Py_None;
     PyObject *direct = Py_None, *weak = Py_None, *options = Py_None, *partials = Py_None;
-    PyObject *scalar_plan = Py_None;
+    PyObject *scalar_plan = Py_None, *keyed = Py_None;
     int seq = 0, uniform = 0;
-    Py_ssize_t nreq, ntyped, dtype_a, dtype_b, npos, kwfrom, convert;
-    if (!PyArg_ParseTuple(args, "UUUOO!O!OOOnnnnOnnnO!|OOpOOOOOOp:front", &name, &doc, &module,
+    Py_ssize_t nreq, ntyped, dtype_a, dtype_b, npos, kwfrom, convert, unit = -1;
+    int numbers = 0;
+    if (!PyArg_ParseTuple(args, "UUUOO!O!OOOnnnnOnnnO!|OOpOOOOOOpOnp:front", &name, &doc, &module,
                           &fallback, &PyDict_Type, &cache, &PyDict_Type, &plain, &mixed,
                           &defaults, &kwnames, &nreq, &ntyped, &dtype_a, &dtype_b, &names,
                           &npos, &kwfrom, &convert, &PyTuple_Type, &axes, &dtypes, &fail, &seq, &post,
-                          &direct, &weak, &options, &partials, &scalar_plan, &uniform))
+                          &direct, &weak, &options, &partials, &scalar_plan, &uniform, &keyed, &unit,
+                          &numbers))
         return NULL;
     Py_ssize_t naxes = PyTuple_GET_SIZE(axes);
     Py_ssize_t axis_index[MAX_AXES];
@@ -1297,6 +1431,10 @@ front(PyObject *self, PyObject *args)
             || (seq && (ntyped != 1 || mixed != Py_None || dtypes != Py_None
                         || names == Py_None))
             || (uniform && !seq)
+            || unit < -1 || unit >= nreq || (unit >= 0 && (seq || post != Py_None))
+            || (keyed != Py_None && (!PyDict_Check(keyed) || seq || names == Py_None
+                                     || nreq < 2 || convert != -1 || mixed != Py_None
+                                     || dtype_a >= 0 || post != Py_None))
             || (post != Py_None && (!PyDict_Check(post) || mixed != Py_None || seq
                                     || names == Py_None))
             || (direct != Py_None && (!PyDict_Check(direct) || post == Py_None))
@@ -1341,6 +1479,9 @@ front(PyObject *self, PyObject *args)
     s->fail = fail == Py_None ? NULL : Py_NewRef(fail);
     s->seq = seq;
     s->uniform = uniform;
+    s->keyed = keyed == Py_None ? NULL : Py_NewRef(keyed);
+    s->unit = unit;
+    s->numbers = numbers;
     s->post = post == Py_None ? NULL : Py_NewRef(post);
     s->direct = direct == Py_None ? NULL : Py_NewRef(direct);
     s->weak = weak == Py_None ? NULL : Py_NewRef(weak);
@@ -1660,12 +1801,13 @@ PyInit__fastpath(void)
 {
     str_dtype = PyUnicode_InternFromString("dtype");
     str_ndim = PyUnicode_InternFromString("ndim");
+    str_shape = PyUnicode_InternFromString("shape");
     str_name = PyUnicode_InternFromString("name");
     str_global_default = PyUnicode_InternFromString("_global_default");
     str_floatx = PyUnicode_InternFromString("floatx");
     if (str_name == NULL || str_global_default == NULL || str_floatx == NULL)
         return NULL;
-    if (str_dtype == NULL || str_ndim == NULL)
+    if (str_dtype == NULL || str_ndim == NULL || str_shape == NULL)
         return NULL;
     if (PyType_Ready(&FrontFunction_Type) < 0)
         return NULL;

@@ -46,6 +46,9 @@ DTYPES = dtype_table(lambda n: getattr(torch, n))
 #: the float8 types, which native_dtype takes too
 FLOAT8_DTYPES = float8_table(lambda n: getattr(torch, n))
 native_dtype = make_native_dtype({**DTYPES, **FLOAT8_DTYPES}, "torch", torch.dtype)
+#: the class of torch's dtype objects, which :func:`native_dtype` returns as they are (the
+#: C front of ``astype`` passes such a dtype straight on: crossops._accel)
+NATIVE_DTYPE_CLASS = torch.dtype
 
 
 def native_dtype_uncached(dtype):
@@ -252,6 +255,9 @@ AT_DEFAULTS = {
     "where": torch.where,
     "reshape": torch.reshape,
     "expand_dims": torch.unsqueeze,  # a tuple axis raises: the op's own function takes it
+    # an int axis in range of size 1 only, which the front checks (crossops._accel's
+    # _UNIT_AXIS_OPS): torch.squeeze keeps an axis of another size, where squeeze raises
+    "squeeze": torch.squeeze,
     # (a list or tuple of tensors alone: stack's cached function, without its keyword)
     "stack": torch.stack,
     # the namespace's functions make these calls (the *_like ones: without dtype=None and
@@ -321,6 +327,11 @@ AT_OPTIONS = {
     # cumsum calls it for them; an axis out of range raises, and the generic takes it)
     "cumsum": (dict.fromkeys((torch.float32, torch.float64, torch.int64), torch.cumsum),
                ("axis",), ("axis",)),
+    # floating x between bounds that are None or Python numbers other than NaN (the front
+    # checks: crossops._accel's _NUMBER_OPTION_OPS): torch.clamp, as clip below calls it
+    # (both None: torch raises, and clip's own path takes the call)
+    "clip": (dict.fromkeys([d for d in DTYPES.values() if d.is_floating_point],
+                           torch.clamp), ("min", "max")),
 }
 
 
@@ -680,7 +691,11 @@ def sort(x, /, *, axis=-1, descending=False, stable=True):
         x, axis = x.reshape(-1), -1
     elif x.ndim == 0:
         normalize_axis(axis, 0, "sort")  # raises the axis error
-    # array-api-compat's call, made here
+    # array-api-compat's call, made here; ties of an integer or bool dtype are equal
+    # values, so the order a stable sort keeps among them cannot show: torch's default
+    # (unstable) kernel there, which costs less (floats: -0.0 and 0.0 tie, stable kept)
+    if stable and not (x.is_floating_point() or x.is_complex()):
+        stable = False
     return torch.sort(x, dim=axis, descending=descending, stable=stable).values
 
 
@@ -1026,25 +1041,30 @@ def mean(x, /, *, axis=None, keepdims=False):
 
 
 def var(x, /, *, axis=None, correction=0.0, keepdims=False):
+    """array-api-compat's var of ``x`` in float. The common call (a floating ``x``, axis
+    None without keepdims or an int axis, a correction of 0) makes its call of torch.var
+    itself, without its frame and checks (axis None as :func:`std`'s)."""
+    if ((correction == 0 and (type(correction) is float or type(correction) is int))
+            and x.is_floating_point()):
+        if axis is None and keepdims is False:
+            return torch.var(x, None, correction=0)
+        if type(axis) is int:
+            return torch.var(x, (axis,), correction=0, keepdims=keepdims)
     x = _in_float(x)
     if axis == ():
         return _var_no_axis(x, correction)
     return NAMESPACE.var(x, axis=axis, correction=correction, keepdims=keepdims)
 
 
-#: every axis of an array of n dimensions (n < 9): the dims array-api-compat's std gives
-#: torch for axis None
-_ALL_AXES = tuple(tuple(range(n)) for n in range(9))
-
-
 def std(x, /, *, axis=None, correction=0.0, keepdims=False):
     """torch's std takes integral corrections only; var takes any. The common call (a
     floating ``x``, axis None without keepdims or an int axis, a correction of 0) makes
-    array-api-compat's call of torch.std itself, without its frame and checks."""
+    array-api-compat's call of torch.std itself, without its frame and checks (axis None
+    as torch's own every dim, ``dim=None``: the values of its tuple of every dim)."""
     if ((correction == 0 and (type(correction) is float or type(correction) is int))
             and x.is_floating_point()):
-        if axis is None and keepdims is False and x.ndim < 9:
-            return torch.std(x, _ALL_AXES[x.ndim], correction=0)
+        if axis is None and keepdims is False:  # (as var's)
+            return torch.std(x, None, correction=0)
         if type(axis) is int:
             return torch.std(x, (axis,), correction=0, keepdims=keepdims)
     x = _in_float(x)

@@ -257,6 +257,9 @@ def silu(x):
 
 
 def gelu(x, approximate=True):
+    dt = x.dtype
+    if dt is torch.float32 or dt is torch.float64:  # the common call (as softmax's)
+        return F.gelu(x, approximate="tanh" if approximate else "none")
     c, dt = up_float(x)
     return down(F.gelu(c, approximate="tanh" if approximate else "none"), dt)
 
