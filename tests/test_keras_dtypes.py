@@ -156,3 +156,34 @@ def test_where_python_scalars_on_repeated_calls(backend):
             assert dtype_name(ops.where(c, x, 1.0).dtype) == "float32"
             assert dtype_name(ops.where(c, b, 1).dtype) == "int32"
             assert dtype_name(ops.where(c, x, 1).dtype) == "int8"
+
+
+#: ``arange`` of NumPy scalars: Keras's ``result_type`` of their dtypes, a Python int
+#: changing nothing and a Python float beside integers giving floatx; 64-bit ones stay
+#: 64-bit (Keras narrows them but on TensorFlow, see SIGNED above)
+ARANGE_OF_SCALARS = [
+    ((np.int32(4),), "int32"), ((np.float32(2.5),), "float32"), ((np.int16(3),), "int16"),
+    ((np.uint8(3),), "uint8"), ((np.int32(1), 5), "int32"), ((np.int16(1), np.int32(5)), "int32"),
+    ((0, np.float32(3)), "float32"), ((np.int8(0), 3.5), "float32"),
+    ((np.int32(5), 0, -2), "int32"), ((np.int32(0), 0), "int32"),
+    ((np.int64(4),), "int64"), ((np.float64(2.5),), "float64"),
+]
+
+
+@pytest.mark.parametrize("args, expected", ARANGE_OF_SCALARS, ids=lambda v: repr(v)[:40])
+def test_arange_of_numpy_scalars(backend, args, expected):
+    """``ops.arange`` reads a NumPy scalar by its dtype, as Keras does (before, as NumPy
+    does: int64 for ``np.int32(4)``, float32 on tensorflow), on every call of the C front."""
+    import keras
+    from keras.src.backend.common.dtypes import result_type
+
+    narrowed = keras.config.backend() != "tensorflow"
+    want = result_type(*(getattr(a, "dtype", type(a)) for a in args))
+    assert want == (expected.replace("64", "32") if narrowed else expected), "not Keras's"
+    if backend == "jax" and "64" in expected:
+        pytest.skip("jax runs with 64-bit types off: no int64 or float64 array")
+    with backend_context(backend):
+        got = [ops.arange(*args) for _ in range(2)]
+    for out in got:
+        assert dtype_name(out.dtype) == expected
+        np.testing.assert_array_equal(np.asarray(out), np.arange(*args).astype(expected))

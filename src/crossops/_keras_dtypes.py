@@ -24,8 +24,8 @@ every backend, and ``crossops.ops`` keeps them:
   ``dot_product_attention`` its query, key and value;
 - ``convert_to_tensor`` makes Python ints ``int32`` and Python floats ``floatx``;
 - the creation functions give ``floatx`` unless told otherwise (``full((2,), 1)`` too),
-  ``arange`` gives ``int32`` for Python ints, and ``logspace`` gives ``floatx`` unless
-  ``start`` or ``stop`` is a float array;
+  ``arange`` gives ``int32`` for Python ints and a NumPy scalar's own dtype for one,
+  and ``logspace`` gives ``floatx`` unless ``start`` or ``stop`` is a float array;
 - ``argmax``, ``argmin`` and ``argsort`` give ``int32`` indices (``where(condition)``
   too), and ``where(condition, x1, x2)`` treats Python scalars as ``add`` does.
 
@@ -317,7 +317,22 @@ def arange_dtype(start, stop, step, dtype):
         return "int32"
     if a in PY_SCALARS_OR_NONE and b in PY_SCALARS_OR_NONE and c in PY_SCALARS_OR_NONE:
         return floatx()
-    return None  # arrays among them: the op's own rule
+    return _arange_arrays_dtype((start, stop, step))
+
+
+def _arange_arrays_dtype(values):
+    """``arange``'s dtype where NumPy scalars or 0-d arrays are among its arguments: theirs,
+    promoted together, as Keras's ``result_type`` of their dtypes (``arange(np.int16(3))``
+    is int16, ``arange(np.float32(2.5))`` float32); a Python float beside integer ones
+    makes it floatx, a Python int changes nothing. 64-bit ones stay 64-bit (see the module
+    docstring). None for bool: the op's own rule."""
+    names = [dtype_name(v.dtype) for v in values if hasattr(v, "dtype")]
+    out = result_name(*names)
+    if kind(out) == "b":
+        return None
+    if kind(out) in "iu" and any(type(v) is float for v in values):
+        return floatx()
+    return out
 
 
 

@@ -267,7 +267,7 @@ def eye(n_rows, n_cols=None, /, *, k=0, dtype=None, device=None):
 def arange(start, /, stop=None, step=1, *, dtype=None, device=None):
     """Values from ``start`` to ``stop`` (excluded) by ``step``: ``ceil((stop - start) /
     step)`` of them, computed in 64 bits and cast to ``dtype`` (int64 if every argument is
-    an int, else float32)."""
+    an int or a NumPy integer, else float32)."""
     if stop is None:
         start, stop = 0, start
     if any(is_tensor(v) for v in (start, stop, step)):
@@ -275,7 +275,9 @@ def arange(start, /, stop=None, step=1, *, dtype=None, device=None):
         return out if dtype is None else tf.cast(out, dtype)
     if step == 0:
         raise ValueError("arange: step must not be 0")
-    ints = all(isinstance(v, int) for v in (start, stop, step))
+    ints = all(isinstance(v, (int, np.integer)) for v in (start, stop, step))
+    if ints:  # (NumPy's integer scalars too, as Python ints: no int32 overflow below)
+        start, stop, step = int(start), int(stop), int(step)
     if dtype is None:
         dtype = DEFAULT_INT if ints else DEFAULT_FLOAT
     if ints:
