@@ -441,8 +441,21 @@ def _creation_call(name: str, mod, impl: Callable, plain: Callable | None, optio
         if guard is not None and guard() is bound["dtype"]:
             return (plain, guard, bound["dtype"])
         if name in getattr(mod, "AT_DEFAULTS_DTYPE_KEYWORD", ()):
-            return functools.partial(plain, dtype=bound["dtype"])
+            return _with_dtype(plain, bound["dtype"], nreq)
     return functools.partial(impl, **bound) if bound else impl
+
+
+def _with_dtype(plain: Callable, dtype, nreq: int) -> Callable:
+    """``plain(*required, dtype=dtype)``. Of one required argument, a closure: a partial
+    merges its keywords into a new dict at each call (numpy's ``ops.zeros((32, 32))``
+    took 1.6x of ``np.zeros`` with one, 1.3x with the closure)."""
+    if nreq != 1:
+        return functools.partial(plain, dtype=dtype)
+
+    def call(required):
+        return plain(required, dtype=dtype)
+
+    return call
 
 
 def _result_casts(name: str) -> dict:

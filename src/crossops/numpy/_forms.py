@@ -928,6 +928,8 @@ def einsum_args(operands: tuple, optimize, kwargs: dict) -> tuple:
     ...
     TypeError: einsum: cannot cast float64 to int32 under casting='safe'; pass ...
     """
+    if not kwargs and optimize is False and operands and type(operands[0]) is str:
+        return operands[0], operands[1:], {}  # (the common call: nothing to check or cast)
     unknown = [k for k in kwargs if k not in _EINSUM_KEYWORDS]
     if unknown:
         raise TypeError(f"einsum: unexpected keyword argument {unknown[0]!r}; NumPy's einsum "
