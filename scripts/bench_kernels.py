@@ -5,7 +5,10 @@ each compiled (crossops: ``crossops.jit``; native: ``jax.jit``, ``torch.compile`
 ``tf.function(jit_compile=True)``), timed alternately in one run; prints the median ratio
 of crossops time to native time per call (target: within 5%, i.e. <= 1.05).
 
-    python scripts/bench_kernels.py [--blocks 7] [--backends jax torch tensorflow]
+    python scripts/bench_kernels.py [--blocks 7] [--backends jax torch tensorflow] [--overhead]
+
+``--overhead`` adds a row per backend for ``x + y`` on two 32x32 float32 arrays: what
+``crossops.jit`` adds to each call of a compiled function (for information: no target).
 
 On a loaded machine run it with ``OMP_NUM_THREADS=1``: torch's two intra-op threads, each
 preempted in turn by other processes, made single blocks 10 to 100 times slower (ratios of
@@ -55,7 +58,14 @@ def conv_block(x, kernel, bias):
     return nn.max_pool(y, 2)
 
 
+def add(x, y):
+    return x + y
+
+
 OURS = {"attention": attention, "layernorm_mlp": layernorm_mlp, "conv_block": conv_block}
+#: the per-call overhead row (--overhead): the same function on both sides
+OVERHEAD = {"add_32x32": add}
+DATA["add_32x32"] = [RNG.standard_normal((32, 32)).astype(np.float32) for _ in range(2)]
 
 
 # -- the same kernels, native ---------------------------------------------------------------
@@ -132,6 +142,8 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--blocks", type=int, default=7)
     p.add_argument("--backends", nargs="*", default=["jax", "torch", "tensorflow"])
+    p.add_argument("--overhead", action="store_true",
+                   help="add the row of x + y on 32x32 arrays (crossops.jit's per-call cost)")
     args = p.parse_args()
     print("| backend | kernel | native (ms) | crossops (ms) | ratio |")
     print("|---|---|---:|---:|---:|")
@@ -139,7 +151,9 @@ def main():
         if importlib.util.find_spec(backend) is None:
             continue
         compile_, convert, native = natives(backend)
-        for name, ours in OURS.items():
+        kernels = {**OURS, **OVERHEAD} if args.overhead else OURS
+        native = {**native, **OVERHEAD}
+        for name, ours in kernels.items():
             data = [convert(a) for a in DATA[name]]
             with crossops.use_backend(backend):
                 f_ours, f_native = crossops.jit(ours), compile_(native[name])

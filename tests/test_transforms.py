@@ -280,9 +280,78 @@ def test_jit_on_tensorflow_falls_back_where_xla_cannot_compile():
     close(jf(x), np.sqrt([3.0, 1.0, 3.0, 2.0]), rtol=1e-6)
     compiled = jf.compiled["tensorflow"]
     assert list(compiled.choice.values()) == [compiled.graph]
+    assert not compiled.all_xla  # keyed from then on
+    close(jf(x[:3]), np.sqrt([3.0, 1.0, 3.0]), rtol=1e-6)  # a new signature: refused too
+    assert list(compiled.choice.values()) == [compiled.graph] * 2
+    assert compiled.graph.experimental_get_tracing_count() == 2
     jg = crossops.jit(lambda x: xnp.sin(x) * 2)
-    close(jg(x), 2 * np.sin([3.0, 1.0, 3.0, 2.0]), rtol=1e-6)
-    assert list(jg.compiled["tensorflow"].choice.values()) == [jg.compiled["tensorflow"].xla]
+    for _ in range(2):  # XLA compiles it: each call goes straight to the XLA function
+        close(jg(x), 2 * np.sin([3.0, 1.0, 3.0, 2.0]), rtol=1e-6)
+    compiled = jg.compiled["tensorflow"]
+    assert compiled.all_xla and not compiled.choice
+    assert compiled.xla.experimental_get_tracing_count() == 1
+    assert compiled.graph.experimental_get_tracing_count() == 0
+
+
+def test_jit_on_tensorflow_error_of_a_compiled_signature_raises():
+    """An XLA error at run time for a signature XLA compiled before is the function's own:
+    it raises, and no graph is tried for it."""
+    if "tensorflow" not in BACKENDS:
+        pytest.skip("tensorflow is not installed")
+    import tensorflow as tf
+
+    jf = crossops.jit(lambda x: x * 2)
+    x = tf.constant([1.0, 2.0])
+    close(jf(x), np.array([2.0, 4.0]))
+    compiled = jf.compiled["tensorflow"]
+
+    class RaisingAtRunTime:  # the XLA function, its signature traced (no new trace)
+        def experimental_get_tracing_count(self):
+            return 1
+
+        def __call__(self, *args, **kwargs):
+            raise tf.errors.InvalidArgumentError(None, None, "at run time")
+
+    compiled.xla = RaisingAtRunTime()
+    with pytest.raises(tf.errors.InvalidArgumentError, match="at run time"):
+        jf(x)
+    assert compiled.all_xla and not compiled.choice
+    assert compiled.graph.experimental_get_tracing_count() == 0
+
+
+def _softmax_ref(x, log):
+    """NumPy's (log-)softmax over the last axis, as jax.nn's: NaN rows for a NaN, for +inf
+    and for an all -inf row."""
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        z = x - x.max(-1, keepdims=True)
+        e = np.exp(z)
+        return z - np.log(e.sum(-1, keepdims=True)) if log else e / e.sum(-1, keepdims=True)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16"])
+def test_jit_on_tensorflow_softmax_nan_rows_from_xla(dtype):
+    """Under crossops.jit's XLA, TensorFlow's Softmax kernels give the NaN rows themselves:
+    the traced graph has no NaN check of its own; a graph without XLA keeps it."""
+    if "tensorflow" not in BACKENDS:
+        pytest.skip("tensorflow is not installed")
+    import tensorflow as tf
+
+    import crossops.nn as nn
+    inf, nan = np.inf, np.nan
+    x = np.array([[1.0, 2.0, 3.0], [nan, 1.0, 2.0], [-inf, 1.0, 2.0], [-inf, -inf, -inf],
+                  [inf, 1.0, 2.0], [inf, -inf, 0.0], [nan, nan, nan], [0.0, 0.0, 0.0],
+                  [3e4, -3e4, 0.0]], dtype)
+    for op, log in ((nn.softmax, False), (nn.log_softmax, True)):
+        jf = crossops.jit(op)
+        got = to_numpy(jf(tf.constant(x)))
+        assert got.dtype == x.dtype
+        want = _softmax_ref(x.astype(np.float64), log)
+        np.testing.assert_array_equal(np.isnan(got), np.isnan(want), err_msg=op.__name__)
+        close(got, want.astype(dtype), rtol=1e-3 if dtype == "float16" else 1e-6, atol=1e-6)
+        xla = jf.compiled["tensorflow"].xla.get_concrete_function(tf.constant(x))
+        assert "IsNan" not in {o.type for o in xla.graph.get_operations()}
+    graph = tf.function(nn.softmax).get_concrete_function(tf.constant(x))
+    assert "IsNan" in {o.type for o in graph.graph.get_operations()}
 
 
 def test_jit_of_grad(dbackend):

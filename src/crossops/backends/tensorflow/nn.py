@@ -2,7 +2,8 @@
 
 - activations: ``relu``, ``sigmoid``, ``silu``, ``gelu``, ``softmax``, ``log_softmax``
   call TensorFlow's own kernels; half precision is computed in float32 and rounded once;
-  NaN propagates (``tf.nn.softmax`` gives 0 beside a NaN: the NaN is put back); a tuple
+  NaN propagates (``tf.nn.softmax`` gives 0 beside a NaN: the NaN is put back, except
+  under XLA, whose kernels give the NaN rows themselves); a tuple
   ``axis`` or a 0-d input runs the generic form;
 - ``conv``, ``depthwise_conv``, ``conv_transpose`` (``tf.nn.convolution``,
   ``depthwise_conv2d``, ``conv_transpose``), ``max_pool`` and ``average_pool``
@@ -43,6 +44,7 @@ from ._compute import (
 )
 from ._private import host_buffer, static_shape
 from .array_api._helpers import dim
+from .transforms import traced_for_xla
 
 # -- activations -----------------------------------------------------------------------
 
@@ -73,8 +75,11 @@ def gelu(x, approximate=True):
 
 def _nan_rows(x, y, axis):
     """``y`` with NaN along ``axis`` wherever ``x`` has a NaN there (as the generic).
-    Eagerly, an ``x`` without NaN (one sum, :func:`free_of_nan`) gives ``y`` as it is."""
-    if free_of_nan(x):
+    Eagerly, an ``x`` without NaN (one sum, :func:`free_of_nan`) gives ``y`` as it is; so
+    does a graph that crossops.jit compiles with XLA (:func:`traced_for_xla`), whose
+    Softmax and LogSoftmax kernels give those NaN rows themselves (and jax's NaN rows
+    for +inf too, where the CPU kernels give NaN only at the +inf)."""
+    if free_of_nan(x) or traced_for_xla():
         return y
     nan = tf.reduce_any(tf.math.is_nan(x), axis=axis, keepdims=True)
     return tf.where(nan, tf.constant(float("nan"), y.dtype), y)

@@ -14,6 +14,8 @@ under ``jax.jit``.
 from __future__ import annotations
 
 import functools
+import inspect
+import threading
 
 import tensorflow as tf
 
@@ -174,20 +176,80 @@ def _call(function, args, kwargs, batched, relaxed):
     return function(*args, **kwargs)
 
 
+#: the errors by which XLA refuses a graph it cannot compile (an op without an XLA kernel,
+#: a shape that depends on values)
+_XLA_REFUSALS = (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError,
+                 tf.errors.InternalError)
+
+_trace_state = threading.local()
+
+
+def traced_for_xla() -> bool:
+    """Whether the graph being traced now, in this thread, is one that :func:`jit` or
+    :func:`compile_step` compiles with XLA (``tf.function(jit_compile=True)``): ops may
+    then rely on XLA's kernels (XLA's Softmax gives a NaN row where its input row holds
+    a NaN, TensorFlow's CPU kernel does not). False eagerly, and in a graph run without
+    XLA (which is traced apart, as the fallback for a signature XLA refuses)."""
+    return getattr(_trace_state, "xla", False)
+
+
+def _traced_with_xla(fun, *args, **kwargs):
+    """``fun(*args, **kwargs)`` with :func:`traced_for_xla` true while it runs (traced)."""
+    before = getattr(_trace_state, "xla", False)
+    _trace_state.xla = True
+    try:
+        return fun(*args, **kwargs)
+    finally:
+        _trace_state.xla = before
+
+
+def _xla_traced(fun):
+    """``fun`` for ``tf.function(jit_compile=True)``: a partial of its own (a partial has
+    no code: its traces are counted apart from other functions', see compile_step), under
+    :func:`traced_for_xla`, with ``fun``'s signature (tf.function binds calls by it)."""
+    traced = functools.partial(_traced_with_xla, fun)
+    try:
+        traced.__signature__ = inspect.signature(functools.partial(fun))
+    except (TypeError, ValueError):  # no signature to read: (*args, **kwargs)
+        pass
+    return traced
+
+
 class _Compiled:
     """``tf.function(jit_compile=True)`` per input signature where XLA compiles it, else
     ``tf.function``; with ``batched``, one trace serves every batch size (see
-    :func:`compile_step`), XLA compiling the traced graph for each shape it meets."""
+    :func:`compile_step`), XLA compiling the traced graph for each shape it meets.
+
+    Until XLA first refuses a signature, every call goes straight to the XLA function,
+    without a key of its own (tf.function keys its traces itself): a call that traced
+    anew and was refused runs as a graph, and from then on each call is keyed by its
+    signature (:func:`_step_key`) to the function chosen for it. A batched step is always
+    keyed (a new signature is first traced with its batch axis unknown)."""
 
     def __init__(self, fun, batched=False):
         # no autograph: Python control flow runs at trace time, as under jax.jit
         # (partials: their traces are counted apart from other models', see compile_step)
-        self.xla = tf.function(functools.partial(fun), jit_compile=True, autograph=False)
+        self.xla = tf.function(_xla_traced(fun), jit_compile=True, autograph=False)
         self.graph = tf.function(functools.partial(fun), autograph=False)
         self.batched = batched
+        #: every signature met so far compiled by XLA (not batched): no key needed
+        self.all_xla = not batched
         self.choice: dict = {}
 
     def __call__(self, *args, **kwargs):
+        if self.all_xla:
+            xla = self.xla
+            traces = xla.experimental_get_tracing_count()
+            try:
+                return xla(*args, **kwargs)
+            except _XLA_REFUSALS:
+                if xla.experimental_get_tracing_count() == traces:
+                    raise  # a signature XLA compiled before: the function's own error
+            # XLA refused this new signature: a graph for it, and keys from now on
+            out = self.graph(*args, **kwargs)
+            self.choice[_step_key(args, kwargs, False)] = self.graph
+            self.all_xla = False
+            return out
         key = _step_key(args, kwargs, self.batched)
         f = self.choice.get(key)
         if f is not None:
@@ -195,8 +257,7 @@ class _Compiled:
         relaxed = _relaxed(args, self.batched)
         try:
             out = _call(self.xla, args, kwargs, self.batched, relaxed)
-        except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError,
-                tf.errors.InternalError):
+        except _XLA_REFUSALS:
             # XLA cannot compile this graph: run it as a plain graph; a genuine error of
             # the function raises again there
             out = _call(self.graph, args, kwargs, self.batched, relaxed)
