@@ -12,6 +12,7 @@ import crossops.nn as nn
 from crossops._backend import backend_module
 
 from .backends import backend_context, to_backend, to_numpy
+from .reference import numpy_edge_cases
 from .strategies import np_dtype
 
 DTYPES = ["float16", "bfloat16", "float32", "float64"]
@@ -100,3 +101,28 @@ def test_float16_moments_past_the_range_give_its_largest_value(backend):
         mean, var = nn.moments(to_backend(backend, x), axes=[0])
     np.testing.assert_allclose(to_numpy(mean), np.mean(x.astype(np.float32)), rtol=1e-3)
     assert to_numpy(var) == np.finfo(np.float16).max
+
+
+#: rows with +inf, NaN and -inf: a row holding a NaN or a +inf is NaN, a row of -inf alone
+#: too (0 / 0), and -inf beside finite logits has probability 0 (as jax and torch give them;
+#: TensorFlow's and NumPy's direct formulas gave [nan, 0, 0] for [inf, 1, 2])
+_INF_ROWS = [[np.inf, 1.0, 2.0], [np.inf, np.inf, 1.0], [np.nan, 1.0, 2.0],
+             [-np.inf, -np.inf, -np.inf], [-np.inf, 1.0, 2.0], [np.inf, -np.inf, 0.0]]
+
+
+@pytest.mark.parametrize("compiled", [False, True], ids=["eager", "jit"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_softmax_rows_of_inf_and_nan_on_every_backend(backend, dtype, compiled):
+    import crossops
+
+    x = np.asarray(_INF_ROWS, dtype)
+    finite = special.softmax(np.asarray([1.0, 2.0]))
+    want = np.full(x.shape, np.nan)
+    want[4] = [0.0, *finite]
+    with np.errstate(divide="ignore"):
+        logs = np.log(want)
+    for f, ref in ((nn.softmax, want), (nn.log_softmax, logs)):
+        run = crossops.jit(f) if compiled and backend != "numpy" else f
+        with numpy_edge_cases():  # (the numpy backend's inf - inf, 0 / 0, log(0))
+            got = np.asarray(to_numpy(_run(backend, dtype, run, x)), np.float64)
+        np.testing.assert_allclose(got, ref, rtol=1e-6, err_msg=f.__name__)

@@ -226,7 +226,9 @@ def threshold(x, threshold, default_value):
 
 def _max_shifted(x, axis):
     m = xnp.max(x, axis=axis, keepdims=True)
-    m = xnp.where(xnp.isfinite(m), m, xnp.zeros_like(m))  # all -inf (or inf) rows
+    # rows of -inf alone shift by 0 (their softmax is then NaN, 0 / 0); a row holding +inf
+    # or NaN is shifted by it and comes out NaN, as jax's and torch's softmax give it
+    m = xnp.where(xnp.isneginf(m), xnp.zeros_like(m), m)
     return xnp.subtract(x, m)
 
 

@@ -1052,7 +1052,8 @@ def softmax(x: ArrayLike, axis: Axis = -1) -> Array:
     """Softmax over an axis: ``exp(x) / sum(exp(x))``, each slice turned into probabilities.
 
     Computed after subtracting the slice's maximum, so large logits do not overflow. A
-    slice of only ``-inf`` gives NaN; a NaN makes its whole slice NaN, on every backend.
+    slice of only ``-inf`` gives NaN; a NaN or a ``+inf`` makes its whole slice NaN (as in jax
+    and torch), on every backend.
 
     Parameters
     ----------

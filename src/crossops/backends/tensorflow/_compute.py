@@ -19,13 +19,13 @@ from ._private import (
     run_kernel,
 )
 
-__all__ = ["EAGER_TENSOR", "KERNEL_FLOATS", "all_axes", "buffer_free_of_nan",
+__all__ = ["EAGER_TENSOR", "KERNEL_FLOATS", "all_axes", "below_inf", "buffer_below_inf",
            "buffer_free_of_subnormals", "cpu_buffer", "down", "eager", "eager_cpu",
-           "executing_eagerly", "free_of_nan", "int_tuple", "raw_kernel", "run_kernel", "up",
+           "executing_eagerly", "int_tuple", "raw_kernel", "run_kernel", "up",
            "up_float"]
 
 _HALF = (tf.float16, tf.bfloat16)
-#: the floating dtypes whose NumPy sum :func:`free_of_nan` reads (by id)
+#: the floating dtypes whose NumPy maximum :func:`below_inf` reads (by id)
 _HOST_FLOATS = frozenset(map(id, (tf.float16, tf.float32, tf.float64)))
 
 
@@ -55,6 +55,7 @@ _ALL_AXES: dict = {}
 #: (no float32 compute dtype, as float16 and bfloat16 have)
 KERNEL_FLOATS = frozenset(map(id, (tf.float32, tf.float64)))
 _MIN = np.minimum.reduce
+_MAX = np.maximum.reduce
 
 
 def eager_cpu(x) -> bool:
@@ -72,25 +73,26 @@ def cpu_buffer(x):
     return host_buffer(x) if eager_cpu(x) else None
 
 
-def free_of_nan(x) -> bool:
-    """Whether floating ``x`` is known to hold no NaN, read eagerly: from NumPy's minimum of
-    an eager CPU tensor's buffer (:func:`buffer_free_of_nan`), else from one sum over every
-    axis (NaN where x holds a NaN, and where +inf and -inf meet, a case then left to the
+def below_inf(x) -> bool:
+    """Whether floating ``x`` is known to hold no NaN and no +inf (what makes a softmax row
+    NaN), read eagerly: from NumPy's maximum of an eager CPU tensor's buffer
+    (:func:`buffer_below_inf`), else from one sum over every axis (NaN or +inf where x
+    holds one, and where the sum overflows or +inf and -inf meet: cases then left to the
     caller's element-wise check); False when traced (tf.function) or not floating. Cheaper
     than ``reduce_any(is_nan(x))``: one kernel and no axes made per call."""
     if not (x.dtype.is_floating and tf.executing_eagerly()):
         return False
     if id(x.dtype) in _HOST_FLOATS and (h := cpu_buffer(x)) is not None:
-        return buffer_free_of_nan(h)
+        return buffer_below_inf(h)
     # tf.math.reduce_sum adds ~3 us, and makes the tensor of every axis on each call
-    return not math.isnan(tf.raw_ops.Sum(input=x, axis=all_axes(x.shape.rank)))
+    return float(tf.raw_ops.Sum(input=x, axis=all_axes(x.shape.rank))) < math.inf
 
 
-def buffer_free_of_nan(h) -> bool:
-    """Whether floating NumPy array ``h`` holds no NaN: its minimum, which is NaN exactly
-    where one is (NumPy's minimum propagates NaN; a sum is also NaN where +inf and -inf
-    meet, and warns there), without a warning; about half the time of ``np.sum``."""
-    return h.size == 0 or not math.isnan(_MIN(h, None))
+def buffer_below_inf(h) -> bool:
+    """Whether floating NumPy array ``h`` holds no NaN and no +inf: its maximum is below
+    +inf (NumPy's maximum propagates NaN, and NaN is below nothing), without a warning;
+    about half the time of ``np.sum``, which also warns where +inf and -inf meet."""
+    return h.size == 0 or _MAX(h, None) < math.inf
 
 
 #: float dtype's itemsize -> (the unsigned int of its width, the count of bit patterns of

@@ -2,7 +2,7 @@
 
 - activations: ``relu``, ``sigmoid``, ``silu``, ``gelu``, ``softmax``, ``log_softmax``
   call TensorFlow's own kernels; half precision is computed in float32 and rounded once;
-  NaN propagates (``tf.nn.softmax`` gives 0 beside a NaN: the NaN is put back, except
+  a NaN or +inf makes its row NaN (``tf.nn.softmax`` gives 0 beside them: put back, except
   under XLA, whose kernels give the NaN rows themselves); a tuple
   ``axis`` or a 0-d input runs the generic form;
 - ``conv``, ``depthwise_conv``, ``conv_transpose`` (``tf.nn.convolution``,
@@ -33,11 +33,11 @@ from .._common import partial
 from ._compute import (
     _HALF,
     KERNEL_FLOATS,
-    buffer_free_of_nan,
+    below_inf,
+    buffer_below_inf,
     down,
     eager,
     eager_cpu,
-    free_of_nan,
     run_kernel,
     up,
     up_float,
@@ -74,15 +74,17 @@ def gelu(x, approximate=True):
 
 
 def _nan_rows(x, y, axis):
-    """``y`` with NaN along ``axis`` wherever ``x`` has a NaN there (as the generic).
-    Eagerly, an ``x`` without NaN (one sum, :func:`free_of_nan`) gives ``y`` as it is; so
-    does a graph that crossops.jit compiles with XLA (:func:`traced_for_xla`), whose
-    Softmax and LogSoftmax kernels give those NaN rows themselves (and jax's NaN rows
-    for +inf too, where the CPU kernels give NaN only at the +inf)."""
-    if free_of_nan(x) or traced_for_xla():
+    """``y`` with NaN along ``axis`` wherever ``x`` has a NaN or a +inf there, as the
+    generic form, jax and torch give them (the shift by the row's maximum makes inf - inf
+    there; TensorFlow's kernels give 0 beside a NaN, and NaN only at a +inf). Eagerly, an
+    ``x`` without either (one reduction, :func:`below_inf`) gives ``y`` as it is; so does
+    a graph that crossops.jit compiles with XLA (:func:`traced_for_xla`), whose Softmax
+    and LogSoftmax kernels give those NaN rows themselves."""
+    if below_inf(x) or traced_for_xla():
         return y
-    nan = tf.reduce_any(tf.math.is_nan(x), axis=axis, keepdims=True)
-    return tf.where(nan, tf.constant(float("nan"), y.dtype), y)
+    bad = tf.math.logical_or(tf.math.is_nan(x), tf.math.equal(x, float("inf")))
+    bad = tf.reduce_any(bad, axis=axis, keepdims=True)
+    return tf.where(bad, tf.constant(float("nan"), y.dtype), y)
 
 
 @partial
@@ -118,9 +120,9 @@ def _eager_last(x, axis) -> bool:
 def _eager_rows(name: str, x):
     """The general path's result for :func:`_eager_last` calls, with less around the kernel:
     kernel ``name`` (``Softmax``, ``LogSoftmax``) called directly, x's buffer read for NaN
-    (NumPy's minimum), rows holding one NaN wholly by :func:`_nan_rows` (as there)."""
+    and +inf (NumPy's maximum), rows holding either wholly by :func:`_nan_rows` (as there)."""
     y = run_kernel(name, x)
-    if buffer_free_of_nan(host_buffer(x)):
+    if buffer_below_inf(host_buffer(x)):
         return y
     return _nan_rows(x, y, -1)
 
