@@ -25,6 +25,7 @@ IDS = RNG.integers(0, 10, (3, 5)).astype(np.int32)
 CASES = {
     "dense": ("Dense", {"units": 3, "activation": "tanh"}, FLAT, {}),
     "dense_3d": ("Dense", {"units": 2, "use_bias": False}, SEQ, {}),
+    "dense_3d_bias": ("Dense", {"units": 3, "activation": "relu"}, SEQ, {}),
     "einsum_dense": ("EinsumDense", {"equation": "ab,bc->ac", "output_shape": 4,
                                      "bias_axes": "c"}, FLAT, {}),
     "einsum_dense_3d": ("EinsumDense", {"equation": "abc,cde->abde", "output_shape": (None, 2, 3),
@@ -208,6 +209,56 @@ def test_merging_layers_match_keras(cls_name, backend):
     with backend_context(backend):
         got = to_numpy(getattr(layers, cls_name)()([to_backend(backend, a) for a in xs]))
     np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "bfloat16", "float16"])
+@pytest.mark.parametrize("x_shape", [(4, 6), (0, 6), (2, 3, 6)])
+def test_torch_fused_dense_matches_matmul_add(dtype, x_shape):
+    """torch's fused dense (addmm / linear, as torch.nn.Linear) gives matmul + add's values
+    and gradients (x, kernel, bias) up to rounding, in the inputs' dtype; an empty batch
+    too."""
+    torch = pytest.importorskip("torch")
+    from crossops.backends.torch import layers as torch_layers
+    from crossops.layers import _functional as F
+    dt = getattr(torch, dtype)
+    rng = np.random.default_rng(1)
+    args = [torch.tensor(rng.standard_normal(s), dtype=dt, requires_grad=True)
+            for s in (x_shape, (6, 5), (5,))]
+    got = torch_layers.dense(*args)
+    assert got is not None and got.dtype == dt and got.shape == (*x_shape[:-1], 5)
+    assert F.dense(*args).grad_fn.name() == got.grad_fn.name()  # the layers' path takes it
+    want = torch.matmul(args[0], args[1]) + args[2]
+    tol = {"float32": 1e-5, "float64": 1e-12}.get(dtype, 2e-2)
+    for a, b in zip((got, *torch.autograd.grad(got.sum(), args)),
+                    (want, *torch.autograd.grad(want.sum(), args))):
+        np.testing.assert_allclose(a.detach().double().numpy(), b.detach().double().numpy(),
+                                   rtol=tol, atol=tol)
+    assert torch_layers.dense(args[0], args[1], None).grad_fn is not None  # no bias
+
+
+def test_torch_fused_dense_leaves_the_generic_cases():
+    """Mixed dtypes (promotion), integer inputs, rank-1 x, shapes that do not contract and
+    an open torch.autocast region take matmul + add, whose dtypes and errors the layers'
+    tests pin, and so does a bias that broadcasts; each is checked before any kernel runs
+    (no call runs twice)."""
+    torch = pytest.importorskip("torch")
+    from crossops.backends.torch import layers as torch_layers
+    from crossops.layers import _functional as F
+    x, k, b = torch.ones(2, 3), torch.ones(3, 4), torch.ones(4)
+    assert torch_layers.dense(x.double(), k, b) is None
+    assert torch_layers.dense(x, k, b.double()) is None
+    assert torch_layers.dense(x.int(), k.int(), b.int()) is None
+    assert torch_layers.dense(x, k, torch.ones(2, 4)) is None  # (a bias that broadcasts)
+    assert torch.equal(F.dense(x, k, torch.ones(2, 4)), x @ k + 1)
+    assert torch_layers.dense(x[0], k, b) is None  # rank 1: matmul's vector rule
+    assert torch_layers.dense(x, k[:2], b) is None
+    assert torch_layers.dense(x, k, torch.ones(3)) is None
+    with pytest.raises(ValueError, match="matmul"):
+        F.dense(x, k[:2], b)
+    assert F.dense(x.double(), k, b).dtype == torch.float64
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        assert torch_layers.dense(x, k, b) is None
+        assert F.dense(x, k, b.double()).dtype == (torch.matmul(x, k) + b.double()).dtype
 
 
 def test_layer_errors_name_the_layer():

@@ -7,6 +7,7 @@ import functools
 
 import crossops.numpy as xnp
 from crossops import core, nn
+from crossops._backend import backend_chapter, backend_of_type
 from crossops._dispatch import FUNCTIONS
 
 # keras.activations' defaults where they differ from the ops' (gelu is exact there)
@@ -44,11 +45,33 @@ def _identity(x):
 
 
 def dense(x, kernel, bias=None, act=None):
-    """``act(x @ kernel + bias)`` over the last axis of ``x``."""
-    y = xnp.matmul(x, kernel)
-    if bias is not None:
-        y = y + bias
+    """``act(x @ kernel + bias)`` over the last axis of ``x``.
+
+    Where ``x``'s backend has a fused form (its ``layers`` chapter's ``dense``: torch's
+    ``addmm``, the kernels ``torch.nn.Linear`` runs, forward and backward) that form runs;
+    it returns None where it does not apply, and the generic ``matmul`` + ``add`` runs."""
+    fused = _fused_dense(type(x))
+    y = None if fused is None else fused(x, kernel, bias)
+    if y is None:
+        y = xnp.matmul(x, kernel)
+        if bias is not None:
+            y = y + bias
     return y if act is None else act(y)
+
+
+#: array type -> its backend's fused ``dense`` (``layers`` chapter), or None
+_FUSED_DENSE: dict = {}
+
+
+def _fused_dense(t):
+    try:
+        return _FUSED_DENSE[t]
+    except KeyError:
+        pass
+    backend = backend_of_type(t)
+    chapter = None if backend is None else backend_chapter(backend, "layers")
+    _FUSED_DENSE[t] = found = getattr(chapter, "dense", None)
+    return found
 
 
 def embedding(ids, table):

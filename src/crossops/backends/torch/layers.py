@@ -109,3 +109,41 @@ def autocast_dtype(inputs) -> str | None:
     if not torch.is_autocast_enabled(device):
         return None
     return str(torch.get_autocast_dtype(device)).removeprefix("torch.")
+
+
+#: the dtypes of :func:`dense`'s fused form (those torch's addmm computes on CPU and GPU)
+_DENSE_DTYPES = frozenset({torch.float32, torch.float64, torch.bfloat16, torch.float16})
+_PLAIN = frozenset({torch.Tensor, torch.nn.Parameter})
+
+
+def dense(x, kernel, bias):
+    """``x @ kernel + bias`` (Keras's ``[in, out]`` kernel) as ``torch.nn.Linear`` computes
+    it: one ``addmm`` with the bias fused (``F.linear`` for ``x`` of rank > 2, whose
+    ``kernel.t()`` is a view, about 1 µs: no copy, and linear's own ``weight.t()`` gives
+    back ``kernel``'s layout), so that forward and backward run the kernels
+    ``nn.Linear`` runs, not a matmul, an add and the add's backward apart. The results
+    differ from ``matmul`` + ``add`` by rounding only (addmm accumulates the bias into
+    the product).
+
+    Returns None where the generic form must run instead (its dtypes, promotion, shape
+    checks and errors as ever): an open ``torch.autocast`` region (whose casts then stay
+    exactly those of matmul and add), mixed or other dtypes, tensor subclasses, ``x`` of
+    rank 1, shapes that do not line up (a bias other than one per unit too) and tensors
+    on two devices: checked first, so that no call runs twice."""
+    if autocasting() or type(x) not in _PLAIN or type(kernel) not in _PLAIN:
+        return None
+    dtype = x.dtype
+    if dtype not in _DENSE_DTYPES or kernel.dtype != dtype:
+        return None
+    rank = x.dim()
+    if (rank < 2 or kernel.dim() != 2 or x.shape[-1] != kernel.shape[0]
+            or x.device != kernel.device):
+        return None
+    if bias is None:
+        return torch.matmul(x, kernel)
+    if (type(bias) not in _PLAIN or bias.dtype != dtype or bias.dim() != 1
+            or bias.shape[0] != kernel.shape[1] or bias.device != x.device):
+        return None
+    if rank == 2:
+        return torch.addmm(bias, x, kernel)
+    return torch.nn.functional.linear(x, kernel.t(), bias)
