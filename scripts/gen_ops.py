@@ -1238,14 +1238,26 @@ def _front_serves_keras(spec: OpSpec, ksig: inspect.Signature, mapping: dict,
     if rule in KERAS_RULE_RESULTS and spec.name not in _RESULT_FRONTS.get(rule, ()):
         return False  # (a result the front does not cast: a tuple of indices, nonzero's)
     empty = inspect.Parameter.empty
-    o_req = [p.name for p in spec.sig.parameters.values() if p.default is empty]
-    k_req = [k for k in ksig.parameters.values() if k.default is empty]
-    if len(o_req) != len(k_req) or any(
-            mapping.get(o) != k.name or k.kind is k.KEYWORD_ONLY for o, k in zip(o_req, k_req)):
+    var = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+    o_var = [p.name for p in spec.sig.parameters.values() if p.kind in var]
+    if [mapping.get(o) for o in o_var] != [k.name for k in ksig.parameters.values()
+                                           if k.kind in var]:
+        return False
+    o_req = [p.name for p in spec.sig.parameters.values()
+             if p.default is empty and p.kind not in var]
+    k_params = [k for k in ksig.parameters.values() if k.kind not in var]
+    k_req = [k for k in k_params if k.default is empty]
+    # the op's required parameters are Keras's, in order; past them, Keras's optional ones
+    # in the same places (``squeeze``'s ``axis=None``): a call that gives them all takes
+    # the front, one that leaves them out (fewer arguments) takes the Keras def
+    if len(o_req) < len(k_req) or any(
+            mapping.get(o) != k.name or k.kind is k.KEYWORD_ONLY
+            for o, k in zip(o_req, k_params)):
         return False
     reverse = {k: p for p, k in mapping.items()}
     return all(spec.sig.parameters[reverse[k.name]].default == k.default
-               for k in ksig.parameters.values() if k.default is not empty and k.name in reverse)
+               for k in k_params if k.default is not empty and k.name in reverse
+               and reverse[k.name] not in o_req)
 
 
 def _keras_def(spec: OpSpec, ksig: inspect.Signature, doc: dict, glossary: dict,

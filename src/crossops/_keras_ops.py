@@ -10042,6 +10042,9 @@ def squeeze(x: ArrayLike, axis: int | tuple[int, ...] = None) -> Array:
         _squeeze.fail(_e)
 
 
+squeeze = _accelerate(squeeze, _squeeze)
+
+
 _stack = _bind('stack', {})
 
 
