@@ -211,7 +211,7 @@ def test_merging_layers_match_keras(cls_name, backend):
     np.testing.assert_allclose(got, want, rtol=1e-6)
 
 
-@pytest.mark.parametrize("dtype", ["float32", "float64", "bfloat16", "float16"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("x_shape", [(4, 6), (0, 6), (2, 3, 6)])
 def test_torch_fused_dense_matches_matmul_add(dtype, x_shape):
     """torch's fused dense (addmm / linear, as torch.nn.Linear) gives matmul + add's values
@@ -228,7 +228,7 @@ def test_torch_fused_dense_matches_matmul_add(dtype, x_shape):
     assert got is not None and got.dtype == dt and got.shape == (*x_shape[:-1], 5)
     assert F.dense(*args).grad_fn.name() == got.grad_fn.name()  # the layers' path takes it
     want = torch.matmul(args[0], args[1]) + args[2]
-    tol = {"float32": 1e-5, "float64": 1e-12}.get(dtype, 2e-2)
+    tol = {"float32": 1e-5, "float64": 1e-12}[dtype]
     for a, b in zip((got, *torch.autograd.grad(got.sum(), args)),
                     (want, *torch.autograd.grad(want.sum(), args))):
         np.testing.assert_allclose(a.detach().double().numpy(), b.detach().double().numpy(),
@@ -248,6 +248,8 @@ def test_torch_fused_dense_leaves_the_generic_cases():
     assert torch_layers.dense(x.double(), k, b) is None
     assert torch_layers.dense(x, k, b.double()) is None
     assert torch_layers.dense(x.int(), k.int(), b.int()) is None
+    for half in (torch.bfloat16, torch.float16):  # (Keras's two roundings: matmul, add)
+        assert torch_layers.dense(x.to(half), k.to(half), b.to(half)) is None
     assert torch_layers.dense(x, k, torch.ones(2, 4)) is None  # (a bias that broadcasts)
     assert torch.equal(F.dense(x, k, torch.ones(2, 4)), x @ k + 1)
     assert torch_layers.dense(x[0], k, b) is None  # rank 1: matmul's vector rule
