@@ -486,20 +486,34 @@ def test_fresh_layers_under_torch_compile_build_eagerly(kind, graphs):
     assert tuple(map(int, done.stdout.split()[-2:])) == (graphs, 2)
 
 
+EVERY_MODEL_COMPILES = """
+import numpy as np, torch._dynamo, crossops
+from torch._dynamo.utils import counters
+from crossops import initializers as init, layers, models
+x = np.ones((128, 4), np.float32)
+y = np.ones((128, 2), np.float32)
+with crossops.use_backend("torch"), torch._dynamo.config.patch(recompile_limit=1):
+    for seed in range(2):
+        model = models.Sequential([
+            layers.Input((4,)),
+            layers.Dense(2, kernel_initializer=init.GlorotUniform(seed=seed))])
+        model.compile(optimizer="sgd", loss="mse", jit_compile=True)
+        graphs = counters["stats"]["unique_graphs"]
+        model.fit(x, y, batch_size=64, epochs=1, verbose=0)
+        print(counters["stats"]["unique_graphs"] - graphs)
+"""
+
+
 def test_every_model_compiles_its_own_step():
     """torch.compile keeps its graphs, and its limit of recompiles, on a code object: each
     model's compiled step has its own, so that the 9th model of a process compiles as the
     first did (when every model's step shared one, later models' steps ran eagerly,
-    silently). Here with torch's limit at 1, so that two models show it."""
-    import torch._dynamo
-    from torch._dynamo.utils import counters
-
-    with crossops.use_backend("torch"), torch._dynamo.config.patch(recompile_limit=1):
-        for seed in range(2):
-            model = models.Sequential([
-                layers.Input((4,)),
-                layers.Dense(2, kernel_initializer=init.GlorotUniform(seed=seed))])
-            model.compile(optimizer="sgd", loss="mse", jit_compile=True)
-            graphs = counters["stats"]["unique_graphs"]
-            model.fit(X, Y, batch_size=64, epochs=1, verbose=0)
-            assert counters["stats"]["unique_graphs"] > graphs, f"model {seed} ran eagerly"
+    silently). Here with torch's limit at 1, so that two models show it; in a fresh
+    process, as torch.compile's counters and caches are global."""
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-c", EVERY_MODEL_COMPILES], capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    new_graphs = list(map(int, done.stdout.split()[-2:]))
+    assert len(new_graphs) == 2 and all(n > 0 for n in new_graphs), new_graphs
