@@ -1249,15 +1249,30 @@ def _front_serves_keras(spec: OpSpec, ksig: inspect.Signature, mapping: dict,
     k_req = [k for k in k_params if k.default is empty]
     # the op's required parameters are Keras's, in order; past them, Keras's optional ones
     # in the same places (``squeeze``'s ``axis=None``): a call that gives them all takes
-    # the front, one that leaves them out (fewer arguments) takes the Keras def
-    if len(o_req) < len(k_req) or any(
-            mapping.get(o) != k.name or k.kind is k.KEYWORD_ONLY
-            for o, k in zip(o_req, k_params)):
+    # the front, one that leaves them out (fewer arguments) takes the Keras def; and
+    # Keras's further required ones, the op's optional ones in the same places (``clip``'s
+    # ``x_min, x_max``: the front takes calls that give them all, ``_keras_least``)
+    o_params = [p for p in spec.sig.parameters.values() if p.kind not in var]
+    if len(o_params) < len(k_req) or any(
+            mapping.get(o.name) != k.name or k.kind is k.KEYWORD_ONLY
+            or o.kind is o.KEYWORD_ONLY
+            for o, k in zip(o_params[:max(len(o_req), len(k_req))], k_params)):
         return False
     reverse = {k: p for p, k in mapping.items()}
     return all(spec.sig.parameters[reverse[k.name]].default == k.default
                for k in k_params if k.default is not empty and k.name in reverse
                and reverse[k.name] not in o_req)
+
+
+def _keras_least(spec: OpSpec, ksig: inspect.Signature) -> int:
+    """How many arguments a call of the Keras form must give to take the op's C front:
+    Keras's required parameters where the op has more optional ones in their places
+    (``clip(x, x_min, x_max)``), else 0 (any call the front's own checks allow)."""
+    k_req = [k for k in ksig.parameters.values() if k.default is inspect.Parameter.empty
+             and k.kind not in (k.VAR_POSITIONAL, k.VAR_KEYWORD)]
+    o_req = [p for p in spec.sig.parameters.values() if p.default is p.empty
+             and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    return len(k_req) if len(k_req) > len(o_req) else 0
 
 
 def _keras_def(spec: OpSpec, ksig: inspect.Signature, doc: dict, glossary: dict,
@@ -1314,6 +1329,14 @@ def _keras_def(spec: OpSpec, ksig: inspect.Signature, doc: dict, glossary: dict,
         dtypes += f", result={_RESULT_FRONTS[rule][name]!r}"
     if fast and rule in _FRONT_UNIFORM_RULES:
         dtypes += ", uniform=True"
+    if fast and (least := _keras_least(spec, ksig)):
+        dtypes += f", least={least}"
+    # Keras's names for the op's options, given by position, mean the op's (``clip``'s
+    # ``x_min``: ``min``); the arrays' names do not matter to a front
+    renamed = {k: p for p, k in mapping.items() if p != k
+               and p not in spec.arrays and p not in spec.sequences}
+    if fast and renamed and spec.dispatch != "creation":
+        dtypes += f", positions={renamed!r}"
     if (spec.dispatch == "creation" and not spec.arrays and rule in _CREATION_FRONT_RULES
             and spec.qualname in _CREATION_FRONTS):
         # a creation front (crossops._accel._creation_front), which reads floatx itself

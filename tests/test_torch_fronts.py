@@ -521,6 +521,60 @@ def test_clip_calls_torch_clamp_for_python_number_bounds():
             for args, kwargs in (((x, lo, hi), {}), ((x,), {"min": lo, "max": hi})):
                 for _ in range(2):
                     _same(xnp.clip, args, kwargs)
+            # keras.ops's form requires x_min and x_max (its front takes calls of all
+            # three only: ``least``); by keyword only Keras's names
+            for args, kwargs in (((x, lo, hi), {}), ((x, lo), {"x_max": hi}),
+                                 ((x,), {"x_min": lo, "x_max": hi}), ((x, lo), {}),
+                                 ((x,), {}), ((x,), {"min": lo, "max": hi})):
+                _same(ops.clip, args, kwargs)
+
+
+@built
+def test_keras_clip_of_three_arguments_calls_torch_clamp(monkeypatch):
+    x = torch.tensor([-2.0, 0.5, 3.0])
+    ops.clip(x, -1, 1)  # fills the caches
+    calls: list = []
+    function, *indices = TABLE["clip"].options[torch.Tensor]
+
+    def spy(*args):
+        calls.append(args[1:])
+        return torch.clamp(*args)
+
+    monkeypatch.setitem(TABLE["clip"].options, torch.Tensor,
+                        (dict.fromkeys(function, spy), *indices))
+    np.testing.assert_array_equal(ops.clip(x, -1, 1).numpy(), [-1.0, 0.5, 1.0])
+    assert calls == [(-1, 1)]
+    with pytest.raises(TypeError, match="x_max"):
+        ops.clip(x, -1)  # (Keras's TypeError, from the form)
+    assert len(calls) == 1
+
+
+@built
+@pytest.mark.parametrize("front", ["softmax", "log_softmax"])
+def test_softmax_along_an_int_axis_calls_torch(monkeypatch, front):
+    from crossops import nn
+    f = getattr(nn, front)
+    rows = torch.tensor([[1.0, float("inf"), 2.0], [float("-inf")] * 3,
+                         [0.0, 1.0, float("nan")]])
+    for x in (rows, rows.double(), rows.half(), torch.tensor(2.0), torch.zeros((0, 3)),
+              torch.tensor([1, 2], dtype=torch.int32)):
+        for axis in (-1, 0, 1, 2, True, (0,), None):
+            for _ in range(2):
+                _same(f, (x,), {"axis": axis})
+                _same(getattr(ops, front), (x, axis), {})
+    calls: list = []
+    function, *indices = TABLE[f"nn.{front}"].options[torch.Tensor]
+    native = function[torch.float32]
+
+    def spy(*args):
+        calls.append(args[1:])
+        return native(*args)
+
+    monkeypatch.setitem(TABLE[f"nn.{front}"].options, torch.Tensor,
+                        (dict.fromkeys(function, spy), *indices))
+    f(rows, axis=0)
+    getattr(ops, front)(rows, -1)
+    assert calls == [(0,), (-1,)]
 
 
 @built

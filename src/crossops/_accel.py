@@ -22,7 +22,9 @@
   for a Python float (``maximum(x, 0.0)``: ``Op.scalar_plan``). ``astype``'s front takes a
   dtype of the backend's own class (``torch.dtype``), keyed beside the array's type;
   ``squeeze``'s calls its plain function only for an axis of size 1 (``_UNIT_AXIS_OPS``);
-  ``clip``'s takes Python number bounds to ``AT_OPTIONS`` (``_NUMBER_OPTION_OPS``).
+  ``clip``'s takes Python number bounds to ``AT_OPTIONS`` (``_NUMBER_OPTION_OPS``), and
+  keras.ops's ``clip(x, x_min, x_max)``, whose bounds the op has as optional, only calls
+  that give all three (``least``).
   An op without array arguments (``zeros``, ``arange``: creation) gets a creation front,
   which reads the default backend as ``crossops.get_backend`` does and calls the route
   found once per backend (and Keras's ``floatx``) for a call of its required arguments
@@ -92,7 +94,7 @@ else:  # where the creation fronts read the default backend (as _backend.get_bac
 
 def accelerate(fn: F, op: Op, positions: dict | None = None, dtypes: set | None = None,
                result: str | None = None, *, raises_through_op: bool = False,
-               uniform: bool = False, creation: str | None = None) -> F:
+               uniform: bool = False, creation: str | None = None, least: int = 0) -> F:
     """``fn`` (an op's generated function), or its C front where ``crossops._fastpath``
     is built and the op has a fast call; registered in ``crossops._dispatch.FUNCTIONS``.
     ``positions``: the public parameters that, given by position, mean an op parameter
@@ -110,6 +112,9 @@ def accelerate(fn: F, op: Op, positions: dict | None = None, dtypes: set | None 
     ``creation`` (a keras.ops form of an op without array arguments, whose dtype rule
     reads Keras's settings: ``"floatx"``, ``"arange"``): the rule its creation front
     follows (see :func:`_creation_front`).
+    ``least`` (a keras.ops form that requires parameters the op has as optional ones:
+    Keras's ``clip(x, x_min, x_max)``): the number of arguments a call must give to take
+    the front; ``fn`` raises Keras's TypeError for the others.
     ``raises_through_op``: whether ``fn`` raises every error through ``op.fail`` (the
     generated functions do: :func:`accelerate_generated`); then the front raises a fast
     call's error as ``fn`` would, without running the op again, else it hands the failed
@@ -118,7 +123,7 @@ def accelerate(fn: F, op: Op, positions: dict | None = None, dtypes: set | None 
         front = _creation_front(op, fn, creation)
     else:
         front = _front(op.spec, op, fn, positions or {}, dtypes, result, raises_through_op,
-                       uniform)
+                       uniform, least)
     if front is not None:
         FRONTS[front] = fn
         if raises_through_op:
@@ -138,13 +143,14 @@ RAISE_THROUGH_OP: set = set()
 
 def accelerate_generated(fn: F, op: Op, positions: dict | None = None,
                          dtypes: set | None = None, result: str | None = None,
-                         uniform: bool = False, creation: str | None = None) -> F:
+                         uniform: bool = False, creation: str | None = None,
+                         least: int = 0) -> F:
     """:func:`accelerate` for a function that ``scripts/gen_ops.py`` wrote, which the
     generated modules call after each ``def``: every such function runs its op inside one
     ``try`` whose ``except Exception as _e: <op>.fail(_e)`` clause raises its errors
     (``raises_through_op=True``)."""
     return accelerate(fn, op, positions, dtypes, result, raises_through_op=True,
-                      uniform=uniform, creation=creation)
+                      uniform=uniform, creation=creation, least=least)
 
 
 class FrontDict(dict):
@@ -184,7 +190,7 @@ def not_given_marker(marker_type: type) -> None:
 
 def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | None = None,
            result: str | None = None, raises_through_op: bool = False,
-           uniform: bool = False):
+           uniform: bool = False, least: int = 0):
     """The C front of generated function ``fn``, or None where the C extension is
     missing or the op has no fast call: an op gets one if its array arguments lead its
     signature, all required and by position, and its cache is keyed on their one type
@@ -268,7 +274,7 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
                        and (a, b) == (0, 1) else None, uniform,
                        _native_dtype_classes() if keyed else None,
                        _unit_axis(spec, forwarded, len(required)),
-                       spec.qualname in _NUMBER_OPTION_OPS)
+                       spec.qualname in _NUMBER_OPTION_OPS, least)
 
 
 #: the ops whose required axis must name an axis of size 1: a front calls a backend's

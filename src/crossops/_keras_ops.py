@@ -2947,6 +2947,12 @@ def clip(x: ArrayLike, x_min: ArrayLike | None, x_max: ArrayLike | None) -> Arra
         _clip.fail(_e)
 
 
+clip = _accelerate(
+    clip, _clip, dtypes=_kd.unchanged_dtypes('bool_int32'), least=3,
+    positions={'x_min': 'min', 'x_max': 'max'},
+)
+
+
 _concatenate = _bind('concatenate', {})
 
 
@@ -9273,7 +9279,7 @@ def reshape(x: ArrayLike, newshape: int | tuple[int, ...]) -> Array:
         _reshape.fail(_e)
 
 
-reshape = _accelerate(reshape, _reshape)
+reshape = _accelerate(reshape, _reshape, positions={'newshape': 'shape'})
 
 
 _right_shift = _bind('right_shift', {})
@@ -10612,7 +10618,7 @@ def tile(x: ArrayLike, repeats: int | tuple[int, ...]) -> Array:
         _tile.fail(_e)
 
 
-tile = _accelerate(tile, _tile)
+tile = _accelerate(tile, _tile, positions={'repeats': 'repetitions'})
 
 
 _trace = _bind('trace', {})

@@ -332,6 +332,10 @@ AT_OPTIONS = {
     # (both None: torch raises, and clip's own path takes the call)
     "clip": (dict.fromkeys([d for d in DTYPES.values() if d.is_floating_point],
                            torch.clamp), ("min", "max")),
+    # float32/float64 along an int axis: torch's own kernels, as nn.py's softmax and
+    # log_softmax call them (an axis out of range raises: their own path takes it)
+    "nn.softmax": (dict.fromkeys(_FULL_FLOAT, torch.softmax), ("axis",)),
+    "nn.log_softmax": (dict.fromkeys(_FULL_FLOAT, torch.log_softmax), ("axis",)),
 }
 
 
