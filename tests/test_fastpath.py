@@ -500,3 +500,39 @@ def test_keras_front_casts_its_result_on_numpy(name, kwargs):
         _same(out, expected)
         assert out.dtype == np.int32
         assert frames == ([] if own else [name])
+
+
+@built
+def test_numpy_astype_front_takes_numpys_own_dtypes_only():
+    # the front passes one of NumPy's dtype objects of crossops's table on as it is (the
+    # conversion returns it so); another object of the same class (a big-endian float32),
+    # a scalar type, a name or a foreign dtype goes to the generated function
+    ml_dtypes = pytest.importorskip("ml_dtypes")
+    fn = FRONTS[xnp.astype]
+    x = np.array([[1.5, -0.0, np.nan], [70000.0, 2.0, -3.25]], np.float32)
+    for a in (x, x.astype(">f4"), np.array([3, -1], np.int16), np.zeros((0, 2)),
+              np.array(True), np.float32(2.5)):
+        for dtype in (np.dtype("float16"), np.dtype(ml_dtypes.bfloat16), np.dtype("float32"),
+                      np.dtype(">f4"), np.dtype("int8"), np.dtype("bool"), np.float16,
+                      "float64", np.dtype("S4"), np.dtype(ml_dtypes.float8_e4m3fn)):
+            for kwargs in ({}, {"copy": False}, {"device": "cpu"}, {"device": "nowhere"}):
+                for _ in range(2):  # (the first call fills the caches)
+                    outs = []
+                    for f in (xnp.astype, fn):
+                        try:
+                            out = f(a, dtype, **kwargs)
+                            outs.append((out.dtype, out.dtype.byteorder, out.shape,
+                                         out is a, out.tobytes()))
+                        except Exception as e:  # noqa: BLE001  (compared below)
+                            outs.append((type(e), str(e)))
+                    assert outs[0] == outs[1], (a.dtype, dtype, kwargs)
+    assert xnp.astype(x, np.dtype(">f4")).dtype.byteorder != ">"  # (converted: crossops's)
+    # ... and takes the call itself: no frame of the generated function
+    frames: list = []
+    sys.setprofile(lambda frame, event, arg: frames.append(frame.f_code.co_filename)
+                   if event == "call" else None)
+    try:
+        xnp.astype(x, np.dtype("float16"))
+    finally:
+        sys.setprofile(None)
+    assert not any(f.endswith("_ops.py") for f in frames), frames

@@ -61,9 +61,10 @@
  * once from the op (``scalar_plan``) and kept for the calls that repeat them.
  * An op whose second required parameter is a dtype that keys its cache beside the array's
  * type (``astype(x, dtype)``: ``keyed``) takes a call whose dtype is an object of the
- * backend's own dtype class for the array's type (``torch.dtype`` for a tensor), which
- * the generated function's conversion returns as it is; every call takes the path with
- * options, keyed on the tuple (array type, dtype class).
+ * backend's own dtype class for the array's type (``torch.dtype`` for a tensor), or that
+ * is one of the backend's own dtype objects (NumPy's, one per class), which the generated
+ * function's conversion returns as it is; every call takes the path with options, keyed
+ * on the tuple (array type, dtype class).
  * An op whose required axis must name an axis of size 1 (``squeeze``: ``unit``) calls
  * its plain function (``torch.squeeze``) only where that axis is an int in range of the
  * first array's dimensions along which its ``shape`` is 1 (torch.squeeze keeps an axis
@@ -149,9 +150,11 @@ typedef struct {
                             fewer the form refuses; 0: any */
     Py_ssize_t unit;     /* the required parameter holding an axis that the plain function
                             takes only of size 1 in the first array, or -1 */
-    PyObject *keyed;     /* dict: array type -> the backend's own dtype class: argument 1 is
-                            a dtype, passed as it is where of that class, and the cache key
-                            the tuple (array type, that class); or NULL */
+    PyObject *keyed;     /* dict: array type -> the backend's own dtype class, or a dict of
+                            dtype class -> the backend's own dtype of that class: argument
+                            1 is a dtype, passed as it is where of that class (or that
+                            dtype), and the cache key the tuple (array type, its class);
+                            or NULL */
     PyObject *scalar_plan; /* with mixed, a binary op's: plan(array type, dtype, scalar,
                             position) -> (function, constant, keep): the function and the
                             0-d array of a Python float that the slow path's function for
@@ -822,9 +825,12 @@ sequence_key(Front *s, PyObject *v)
     return key;
 }
 
-/* keyed: the cache key (type(x), type(dtype)) of a call whose dtype is of the class that
- * ``keyed`` has for x's type (a new reference; the last key made is given again), or NULL
- * (no error set) where it is not */
+/* keyed: the cache key (type(x), type(dtype)) of a call whose dtype the backend of x's
+ * type passes on as it is: an object of the class ``keyed`` has for that type (torch's
+ * ``torch.dtype``), or, where ``keyed`` has a dict of dtype class -> dtype, that one
+ * object of its class (NumPy's own dtypes: ``np.dtype('>f4')`` shares float32's class,
+ * and the conversion returns another object for it) (a new reference; the last key made
+ * is given again), or NULL (no error set) */
 static PyObject *
 dtype_key(Front *s, PyObject *x, PyObject *dtype)
 {
@@ -834,12 +840,19 @@ dtype_key(Front *s, PyObject *x, PyObject *dtype)
         PyErr_Clear();
         return NULL;
     }
-    if ((PyObject *)Py_TYPE(dtype) != want)
+    PyObject *cls = (PyObject *)Py_TYPE(dtype);
+    if (PyDict_CheckExact(want)) {
+        if (PyDict_GetItemWithError(want, cls) != dtype) {  /* (by identity) */
+            PyErr_Clear();
+            return NULL;
+        }
+    }
+    else if (cls != want)
         return NULL;
     PyObject *last = s->last_key;
-    if (last != NULL && PyTuple_GET_ITEM(last, 0) == t && PyTuple_GET_ITEM(last, 1) == want)
+    if (last != NULL && PyTuple_GET_ITEM(last, 0) == t && PyTuple_GET_ITEM(last, 1) == cls)
         return Py_NewRef(last);
-    PyObject *key = PyTuple_Pack(2, t, want);
+    PyObject *key = PyTuple_Pack(2, t, cls);
     if (key == NULL) {
         PyErr_Clear();
         return NULL;
@@ -848,12 +861,6 @@ dtype_key(Front *s, PyObject *x, PyObject *dtype)
     return key;
 }
 
-/* A call that is not the required arguments by position: the cached function with every
- * parameter; NULL with no error set where the call is not a fast one (then the generated
- * function takes it), or the fast call's error, raised once (see raise_failed). */
-/* the type of crossops.numpy's ``<no value>`` marker (crossops.numpy._forms.NoValue), or
- * NULL: an option of a call given as the marker itself is not a fast call (the generated
- * function takes the value it stands for) */
 static PyObject *not_given_type = NULL;
 
 static PyObject *
@@ -1378,9 +1385,10 @@ PyDoc_STRVAR(front_doc,
 "``uniform``: (with ``seq``) only a call whose items have one dtype is a fast call (a\n"
 "keras.ops form that promotes the items to one dtype first).\n"
 "``keyed``: None, or (with ``names``, not ``seq``, and ``convert`` -1) a dict of array\n"
-"type -> dtype class: parameter 1 is a dtype (``astype``'s), and a call is fast only\n"
-"where it is an object of the class given for the array's type, passed as it is; the\n"
-"cache key is the tuple (array type, that class).\n"
+"type -> dtype class, or -> dict of dtype class -> dtype: parameter 1 is a dtype\n"
+"(``astype``'s), and a call is fast only where it is an object of the class given for\n"
+"the array's type (or the one object given for its class), passed as it is; the\n"
+"cache key is the tuple (array type, its class).\n"
 "``unit``: -1, or the index of a required axis parameter that the plain function takes\n"
 "only as an int in range of the first array's dimensions along which its ``shape`` is 1\n"
 "(``squeeze``), given by position or keyword. ``numbers``: ``options``' values that\n"

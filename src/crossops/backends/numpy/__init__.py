@@ -38,6 +38,11 @@ DTYPES = dtype_table(lambda n: np.dtype(ml_dtypes.bfloat16 if n == "bfloat16" el
 #: the float8 types (ml_dtypes's), which native_dtype takes too
 FLOAT8_DTYPES = float8_table(lambda n: np.dtype(getattr(ml_dtypes, n)))
 native_dtype = make_native_dtype({**DTYPES, **FLOAT8_DTYPES}, "numpy")
+#: NumPy's own dtype objects, by their classes (one each: ``Float32DType``), which
+#: :func:`native_dtype` returns as they are (the C front of ``astype`` passes such a dtype
+#: straight on: crossops._accel; another object of a class, ``np.dtype('>f4')``, is
+#: converted)
+NATIVE_DTYPE_OBJECTS = {type(d): d for d in DTYPES.values()}
 
 
 def reusable(x) -> bool:
