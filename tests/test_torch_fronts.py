@@ -340,6 +340,48 @@ def test_torch_einsum_common_call_is_the_general_ones():
     assert xnp.einsum("ij,jk->ik", a, b.double()).dtype == torch.float64  # promoted
     i = torch.tensor([[1, 2], [3, 4]], dtype=torch.int32)
     assert xnp.einsum("ij,jk->ik", i, i).dtype == torch.int32
+    # three operands (torch plans the contraction order) and a torch function mode (which
+    # sees torch.einsum): torch.einsum's own results
+    torch.testing.assert_close(xnp.einsum("ij,jk,kl->il", a, b, a),
+                               torch.einsum("ij,jk,kl->il", a, b, a), rtol=0, atol=0,
+                               equal_nan=True)
+    seen = []
+
+    class Seen(torch.overrides.TorchFunctionMode):
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            seen.append(func)
+            return func(*args, **(kwargs or {}))
+
+    with Seen():
+        xnp.einsum("ij,jk->ik", a, b)
+    assert torch.einsum in seen
+    # the common call's kernel: torch's private ``torch._VF.einsum`` (a torch without it
+    # takes torch.einsum, about 1.3 us dearer)
+    from crossops.backends.torch.numpy import _EINSUM
+    assert _EINSUM is not None, "torch._VF.einsum is gone: crossops calls torch.einsum"
+
+
+def test_torch_conv_takes_a_raw_kernel_as_a_stored_one():
+    """nn.conv of NHWC data by a raw HWIO kernel (a permuted view torch lays out itself)
+    and by one stored in a Conv layer's layout: the same numbers, torch's own (NCHW), in
+    the same (contiguous NHWC) result layout, float32 to bfloat16, with both paddings."""
+    from crossops import nn
+    from crossops.backends.torch.nn import conv_kernel_layout
+    g = torch.Generator().manual_seed(0)
+    for dtype in (torch.float32, torch.float64, torch.bfloat16):
+        x = torch.randn(2, 7, 7, 4, generator=g).to(dtype)
+        k = torch.randn(3, 3, 4, 6, generator=g).to(dtype)
+        for padding in ("same", "valid"):
+            raw, stored = nn.conv(x, k, padding=padding), nn.conv(
+                x, conv_kernel_layout(k), padding=padding)
+            assert raw.dtype == stored.dtype == dtype
+            assert raw.is_contiguous() and stored.is_contiguous()
+            torch.testing.assert_close(raw, stored, rtol=0, atol=0)
+            c = torch.float32 if dtype is torch.bfloat16 else dtype  # (computed in)
+            plain = torch.nn.functional.conv2d(
+                x.to(c).permute(0, 3, 1, 2), k.to(c).permute(3, 2, 0, 1),
+                padding=padding).permute(0, 2, 3, 1).to(dtype)
+            torch.testing.assert_close(raw, plain)
 
 
 def test_torch_one_hot_writes_the_comparison_into_its_dtype():

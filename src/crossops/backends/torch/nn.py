@@ -79,7 +79,14 @@ def batch_normalization_training(x, axis, offset=None, scale=None, epsilon=1e-3)
     statistics. Two passes over the data forward where moments and the arithmetic make
     five, and one fused backward kernel. Eager float32 and float64 only
     (``NotImplemented`` elsewhere, and the generic form runs: half precision, under
-    torch.compile or a torch.func transform, a batch of one value per channel)."""
+    torch.compile or a torch.func transform, a batch of one value per channel).
+
+    Rounding, as ``torch.nn.BatchNorm*d``'s: the statistics are float32 sums (on CPU
+    accumulated in float64 where the channel axis is 1 of a contiguous batch, in float32
+    where the batch is channels-last: within a float32 sum's bound), and the output is
+    ``x * a + (offset - mean * a)`` with ``a = scale / sqrt(variance + epsilon)``, off by
+    a rounding of ``x * a`` (more than the generic ``(x - mean) * a`` where the mean is
+    large against the spread)."""
     if (not isinstance(x, torch.Tensor) or x.dtype not in (torch.float32, torch.float64)
             or x.ndim < 2 or type(axis) is not int or not -x.ndim <= axis < x.ndim
             or type(epsilon) not in (float, int) or torch.compiler.is_compiling()
@@ -190,34 +197,35 @@ def conv_weight(kernel, channels_last: bool):
     """Kernel ``(*k, in, out)`` as the weight of ``torch.nn.functional.conv{n}d``. A kernel
     stored by :func:`conv_kernel_layout` (a Conv layer's) is already in the channels-last
     weight layout: a permuted view, no copy, and its gradient comes back in the kernel's
-    layout. Others are copied (the autograd.Function, about 20 us a call, only where a
-    gradient is recorded)."""
+    layout. A small 2-D or 3-D kernel is given as its permuted view, which torch's
+    convolution lays out itself (in C++, about 2 us less than a copy made here); others
+    are copied (the autograd.Function, about 20 us a call, only where a gradient is
+    recorded)."""
     n = kernel.ndim - 2
-    weight = kernel.permute(n + 1, n, *range(n))
-    if channels_last and _is_channels_last(weight):
-        return weight
+    weight = kernel.permute(_WEIGHT_ORDER[n])
+    if channels_last and n != 1 and weight.is_contiguous(memory_format=_CHANNELS_LAST[n]):
+        return weight  # (stored by conv_kernel_layout)
     if torch.is_grad_enabled() and kernel.requires_grad:
         return _ConvWeight.apply(kernel, channels_last)
     if channels_last and n in (2, 3) and kernel.numel() <= _SMALL_KERNEL:
-        # the same layout by one call: a small kernel's copy costs torch's per-call
-        # overhead, which the blocked transpose pays five times (~9 against ~3.5 us)
-        return weight.contiguous(memory_format=_CHANNELS_LAST[n])
+        # the permuted view as it is: torch's convolution puts a weight in the input's
+        # (channels-last) layout itself, the same values as a copy made here (which costs
+        # its per-call overhead, about 2 us more at 3x3x8x8); the blocked transpose pays
+        # that overhead five times (~9 against ~3.5 us)
+        return weight
     return _ConvWeight.forward(kernel, channels_last)
 
 
-#: kernels of at most this many elements are copied by one ``contiguous`` call (as fast
-#: as the blocked transpose up to a 3x3x64x64 kernel, and faster below)
+#: the number of spatial axes -> the order of a kernel ``(*k, in, out)``'s axes that
+#: gives torch's weight ``(out, in, *k)``
+_WEIGHT_ORDER = {n: (n + 1, n, *range(n)) for n in (1, 2, 3)}
+
+
+#: kernels of at most this many elements are laid out by torch's convolution itself, one
+#: ``contiguous`` call (as fast as the blocked transpose up to a 3x3x64x64 kernel, and
+#: faster below)
 _SMALL_KERNEL = 1 << 15
 _CHANNELS_LAST = {2: torch.channels_last, 3: torch.channels_last_3d}
-
-
-def _is_channels_last(weight) -> bool:
-    """Whether weight ``(out, in, *k)`` lies in memory as ``(out, *k, in)``."""
-    if weight.ndim == 4:
-        return weight.is_contiguous(memory_format=torch.channels_last)
-    if weight.ndim == 5:
-        return weight.is_contiguous(memory_format=torch.channels_last_3d)
-    return False
 
 
 def conv_kernel_layout(kernel):
@@ -425,11 +433,23 @@ def _depthwise_as_grouped(kernel, n):
 
 
 def _first(c, a):
-    return c if a.fmt == "channels_first" else c.movedim(-1, 1)
+    if a.fmt == "channels_first":
+        return c
+    order = _TO_FIRST.get(c.ndim)
+    return c.movedim(-1, 1) if order is None else c.permute(order)
 
 
 def _back(y, a):
-    return y if a.fmt == "channels_first" else y.movedim(1, -1)
+    if a.fmt == "channels_first":
+        return y
+    order = _TO_LAST.get(y.ndim)
+    return y.movedim(1, -1) if order is None else y.permute(order)
+
+
+#: rank -> the axis order that moves the last axis to 1 (``movedim(-1, 1)``), and back
+#: (``permute`` with a tuple made once: about 0.15 us less than ``movedim``)
+_TO_FIRST = {r: (0, r - 1, *range(1, r - 1)) for r in (3, 4, 5)}
+_TO_LAST = {r: (0, *range(2, r), 1) for r in (3, 4, 5)}
 
 
 def _pad(x, pad_pairs, fill=0.0):
@@ -438,22 +458,38 @@ def _pad(x, pad_pairs, fill=0.0):
     return F.pad(x, flat, value=fill) if any(flat) else x
 
 
-def _conv(c, k, a, groups):
-    x = _first(c, a)
-    if all(lo == hi for lo, hi in a.pads):  # the convolution pads by itself, no copy
-        padding = tuple(lo for lo, _ in a.pads)
-    else:
-        x, padding = _pad(x, a.pads), 0
-    weight = conv_weight(k, a.fmt != "channels_first")
+def _conv_padding(a):
+    """The ``padding`` of torch's convolution for ``a.pads``: the low pads where each axis
+    pads both sides alike (the convolution pads by itself, no copy), else None (``x`` is
+    padded by :func:`_pad` first)."""
+    pads = a.pads
+    return tuple(lo for lo, _ in pads) if all(lo == hi for lo, hi in pads) else None
+
+
+def _conv(c, k, a, groups, padding=None):
+    """The convolution of ``c`` (compute dtype) by kernel ``k`` (``c``'s dtype), ``padding``
+    :func:`_conv_padding`'s where the caller has it."""
+    last = a.fmt != "channels_first"  # (_first and _back written out: ~0.5 us a call)
+    x = c.permute(_TO_FIRST[a.n + 2]) if last else c
+    if padding is None:
+        padding = _conv_padding(a)
+        if padding is None:
+            x, padding = _pad(x, a.pads), 0
+    weight = conv_weight(k, last)
     f = (F.conv1d, F.conv2d, F.conv3d)[a.n - 1]
-    return _back(f(x, weight, stride=a.strides, padding=padding, dilation=a.dilation,
-                   groups=groups), a)
+    # (by position: torch parses keywords at about 0.15 us each)
+    y = f(x, weight, None, a.strides, padding, a.dilation, groups)
+    return y.permute(_TO_LAST[a.n + 2]) if last else y
 
 
 def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
     a = _conv_args(inputs, kernel, strides, padding, data_format, dilation_rate)
-    (c, k), dt = _operands(inputs, kernel)
-    return down_autocast(_conv(c, k, a, a.groups), dt)
+    # _operands's casts, written out: a kernel of the compute dtype is taken as it is
+    c, dt = up(inputs)
+    if kernel.dtype is not c.dtype:
+        kernel = kernel.to(c.dtype)
+    y = _conv(c, kernel, a, a.groups, a.torch_padding)
+    return y if y.dtype is dt else down_autocast(y, dt)
 
 
 #: the checked arguments of eager ``conv`` calls, by all they depend on (up to 64, then
@@ -466,8 +502,10 @@ def _conv_args(inputs, kernel, strides, padding, data_format, dilation_rate):
     options (not under torch.compile, which traces the checks; nor for unhashable options,
     a list of strides)."""
     if torch.compiler.is_compiling():
-        return w.conv_args("nn.conv", inputs, kernel, strides, padding, data_format,
-                           dilation_rate)
+        a = w.conv_args("nn.conv", inputs, kernel, strides, padding, data_format,
+                        dilation_rate)
+        a.torch_padding = _conv_padding(a)
+        return a
     key = (inputs.shape, kernel.shape, strides, padding,
            config_image_data_format() if data_format is None else data_format, dilation_rate)
     try:
@@ -477,6 +515,7 @@ def _conv_args(inputs, kernel, strides, padding, data_format, dilation_rate):
     if a is None:
         a = w.conv_args("nn.conv", inputs, kernel, strides, padding, data_format,
                         dilation_rate)
+        a.torch_padding = _conv_padding(a)  # (None: padded by _pad first)
         if key is not None:
             if len(_CONV_ARGS) >= 64:
                 _CONV_ARGS.clear()

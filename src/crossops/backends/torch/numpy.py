@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+from torch.overrides import has_torch_function
 
 from ..._dtypes import dtype_name
 from .. import _numpy_ops as shared
@@ -69,6 +70,10 @@ def view(x, dtype=None):
 
 #: dtypes torch's CPU einsum has no kernel for
 _NO_KERNEL = frozenset({"bool", "uint16", "uint32", "uint64"})
+#: the kernel torch.einsum calls for at most two operands (torch.functional.einsum):
+#: torch's private ``torch._VF.einsum``, or None where a torch has it not (then
+#: torch.einsum; tests/test_torch_fronts.py names it)
+_EINSUM = getattr(getattr(torch, "_VF", None), "einsum", None)
 
 
 def einsum(subscripts, *operands, **kwargs):
@@ -81,10 +86,20 @@ def einsum(subscripts, *operands, **kwargs):
                 if type(o) is not torch.Tensor or o.dtype is not d:
                     break
             else:
-                out = torch.einsum(subscripts, *operands)
-                if d is torch.float32:
-                    return down_autocast(out, d)
-                return out if out.dtype is d else out.to(d)
+                if (len(operands) <= 2 and _EINSUM is not None
+                        and not torch.compiler.is_compiling()
+                        and not has_torch_function(operands)):
+                    # the call torch.einsum makes here, without its Python wrapper (an
+                    # import and the checks of its other forms: ~1.3 us); not where it
+                    # plans a contraction order (3 or more operands), where a torch
+                    # function mode is on (it sees torch.einsum), nor compiling (dynamo
+                    # traces torch.einsum, not the bare kernel)
+                    out = _EINSUM(subscripts, operands)
+                else:
+                    out = torch.einsum(subscripts, *operands)
+                if out.dtype is d:
+                    return out
+                return down_autocast(out, d) if d is torch.float32 else out.to(d)
     shared.no_kwargs(kwargs, "torch")
     eq, ops, r = shared.einsum_operands(subscripts, operands, NAMESPACE.asarray,
                                         torch.Tensor.to, DTYPES)
