@@ -1,7 +1,8 @@
 """The fused kernels of eager torch training (issue 19) against independent references:
 BatchNormalization's training call by torch's batch-norm kernel (its output, the gradient
 through the batch statistics, the moving statistics) against float64 NumPy, and at its
-edges (a large mean, one value per channel, half precision)."""
+edges (a large mean, one value per channel, half precision); EinsumDense's Dense-shaped
+equations by torch's fused Dense."""
 
 from __future__ import annotations
 
@@ -14,35 +15,70 @@ from .backends import backend_context
 
 torch = pytest.importorskip("torch")
 
-RNG = np.random.default_rng(3)
+U = 2.0 ** -24  # float32's unit roundoff
 
 
-def _numpy_batch_norm(x, gamma, beta, dy, axis, eps):
-    """Output and gradients (x, gamma, beta) of training batch normalisation, float64."""
+def _gamma(k):
+    """Higham's gamma_k = k u / (1 - k u): a float32 sum of k + 1 terms (in any order, or
+    pairwise) is off by at most gamma_k times the sum of their magnitudes; k roundings in
+    a product, gamma_k relative."""
+    return k * U / (1 - k * U)
+
+
+def _assert_within(got, want, bound, what):
+    err = np.abs(np.asarray(got, np.float64) - want)
+    assert np.all(err <= bound), f"{what}: off by up to {np.max(err / bound):.3g} of its bound"
+
+
+def _numpy_batch_norm(x, gamma, beta, dy, axis, eps, mean=None, var=None):
+    """Output and gradients (x, gamma, beta) of training batch normalisation, float64, and
+    the bounds of a float32 computation's rounding errors in each: with the batch's
+    statistics, or exactly at the statistics ``mean`` and ``var`` (as a kernel's float32
+    statistics, which carry their own rounding, give them)."""
     reduce = tuple(a for a in range(x.ndim) if a != axis % x.ndim)
     shape = [1] * x.ndim
     shape[axis] = x.shape[axis]
     g, b = gamma.reshape(shape), beta.reshape(shape)
     n = x.size // x.shape[axis]
-    mean = x.mean(reduce, keepdims=True)
-    var = x.var(reduce, keepdims=True)
+    mean = x.mean(reduce, keepdims=True) if mean is None else mean.reshape(shape)
+    var = x.var(reduce, keepdims=True) if var is None else var.reshape(shape)
     inv = 1.0 / np.sqrt(var + eps)
     xhat = (x - mean) * inv
     dxhat = dy * g
     dx = inv / n * (n * dxhat - dxhat.sum(reduce, keepdims=True)
                     - xhat * (dxhat * xhat).sum(reduce, keepdims=True))
-    return (xhat * g + b, dx, (dy * xhat).sum(reduce), dy.sum(reduce),
-            mean.reshape(-1), var.reshape(-1))
+    # each value's roundings: the inverse deviation (var's rescaling to and from the
+    # unbiased variance, + eps, sqrt, 1/: 4u relative), a few per element, and a sum of
+    # n terms (gamma_n of its terms' magnitudes); torch's output is x * a + (b - mean * a)
+    # with a = gamma * inv: a rounding of x * a, as large as x's (|x| >> |x - mean| at
+    # an offset), not of xhat
+    def abs_mean(v):
+        return np.abs(v).sum(reduce, keepdims=True) / n
+    bounds = (_gamma(10) * ((np.abs(x) + np.abs(mean)) * inv * np.abs(g) + np.abs(b)),
+              _gamma(n + 10) * inv * (np.abs(dxhat) + abs_mean(dxhat)
+                                      + np.abs(xhat) * abs_mean(dxhat * xhat)),
+              _gamma(n + 6) * np.abs(dy * xhat).sum(reduce),
+              _gamma(n) * np.abs(dy).sum(reduce))
+    return (xhat * g + b, dx, (dy * xhat).sum(reduce), dy.sum(reduce)), bounds
 
 
 @pytest.mark.parametrize("axis", [-1, 1])
 @pytest.mark.parametrize("offset", [0.0, 1e3])
 def test_batch_normalization_training_matches_float64(axis, offset):
-    x = (RNG.standard_normal((4, 5, 3, 6)) + offset).astype(np.float32)
+    """The kernel's batch statistics are float64's within float32 summation's error (the
+    mean off by up to a few of its spacings at an offset of 1e3: channels-last, as axis=-1
+    reads it, torch sums in float32), and its output and gradients are float64's at those
+    statistics within float32 rounding. (At the exact statistics a gradient can be off by
+    more than its own rounding: a mean off by d shifts every normalised value of its
+    channel by d / std, and so d(gamma) by d / std * d(beta).) The moving statistics are
+    the momentum's mix of them."""
+    from crossops import nn
+    rng = np.random.default_rng([3, axis % 4, int(offset)])
+    x = (rng.standard_normal((4, 5, 3, 6)) + offset).astype(np.float32)
     channels = x.shape[axis]
-    gamma = RNG.uniform(0.5, 2.0, channels).astype(np.float32)
-    beta = RNG.standard_normal(channels).astype(np.float32)
-    dy = RNG.standard_normal(x.shape).astype(np.float32)
+    gamma = rng.uniform(0.5, 2.0, channels).astype(np.float32)
+    beta = rng.standard_normal(channels).astype(np.float32)
+    dy = rng.standard_normal(x.shape).astype(np.float32)
     with backend_context("torch"):
         bn = layers.BatchNormalization(axis=axis, momentum=0.9)
         bn.build(x.shape)
@@ -52,17 +88,24 @@ def test_batch_normalization_training_matches_float64(axis, offset):
         out = bn(xt, training=True)
         grads = torch.autograd.grad((out * torch.from_numpy(dy)).sum(),
                                     [xt, bn.gamma.value, bn.beta.value])
-    want, dx, dgamma, dbeta, mean, var = _numpy_batch_norm(
-        x.astype(np.float64), gamma.astype(np.float64), beta.astype(np.float64),
-        dy.astype(np.float64), axis, 1e-3)
-    # float32's rounding of inputs near ``offset`` (its spacing there) bounds the error
-    ulp = float(np.spacing(np.float32(1 + offset)))
-    np.testing.assert_allclose(out.detach().numpy(), want, atol=1e-5 + 8 * ulp)
-    np.testing.assert_allclose(grads[0].numpy(), dx, atol=(1e-5 + 8 * ulp) * np.abs(dx).max())
-    np.testing.assert_allclose(grads[1].numpy(), dgamma, rtol=1e-4 + 8 * ulp, atol=1e-4)
-    np.testing.assert_allclose(grads[2].numpy(), dbeta, rtol=1e-5, atol=1e-5)
-    np.testing.assert_allclose(bn.moving_mean.numpy(), 0.1 * mean, rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(bn.moving_variance.numpy(), 0.9 + 0.1 * var, rtol=1e-5)
+        _, mean, var = nn.batch_normalization_training(torch.from_numpy(x), axis, epsilon=1e-3)
+    mean, var = mean.numpy().astype(np.float64), var.numpy().astype(np.float64)
+    x64, g64, b64, dy64 = (a.astype(np.float64) for a in (x, gamma, beta, dy))
+    reduce = tuple(a for a in range(x.ndim) if a != axis % x.ndim)
+    n = x.size // channels
+    want_mean, want_var = x64.mean(reduce), x64.var(reduce)
+    # a float32 sum of n values and its division by n (rounded twice)
+    mean_err = _gamma(n) * np.abs(x64).mean(reduce) + _gamma(2) * np.abs(want_mean)
+    _assert_within(mean, want_mean, mean_err, "mean")
+    # a sum of n squares of differences from a mean off by d: var + d^2, and its roundings
+    _assert_within(var, want_var, _gamma(n + 6) * (want_var + mean_err ** 2) + mean_err ** 2,
+                   "variance")
+    wants, bounds = _numpy_batch_norm(x64, g64, b64, dy64, axis, 1e-3, mean, var)
+    for what, got, want, bound in zip(("output", "d(x)", "d(gamma)", "d(beta)"),
+                                      (out.detach(), *grads), wants, bounds):
+        _assert_within(got.numpy(), want, bound, what)
+    np.testing.assert_allclose(bn.moving_mean.numpy(), 0.1 * mean, rtol=_gamma(3))
+    np.testing.assert_allclose(bn.moving_variance.numpy(), 0.9 + 0.1 * var, rtol=_gamma(3))
     assert out.shape == xt.shape and out.is_contiguous()
 
 
@@ -98,7 +141,7 @@ def test_batch_normalization_layer_trains_through_the_fused_op(monkeypatch):
         calls.append(kwargs.get("training"))
         return real(*args, **kwargs)
     monkeypatch.setattr(F, "batch_norm", counted)
-    x = RNG.standard_normal((8, 3, 4)).astype(np.float32)
+    x = np.random.default_rng(4).standard_normal((8, 3, 4)).astype(np.float32)
     with backend_context("torch"):
         bn = layers.BatchNormalization(axis=1)
         bn(torch.from_numpy(x), training=True)
@@ -111,6 +154,73 @@ def test_batch_normalization_layer_trains_through_the_fused_op(monkeypatch):
     np.testing.assert_allclose(var.numpy(), want_var, rtol=1e-5)
     want = (x64 - want_mean[:, None]) / np.sqrt(want_var[:, None] + 1e-3)
     np.testing.assert_allclose(out.numpy(), want, rtol=1e-5, atol=1e-5)
+
+
+# -- EinsumDense as a Dense ----------------------------------------------------------------
+
+@pytest.mark.parametrize("equation, output_shape, bias_axes, dtype, fused", [
+    ("ab,bc->ac", 4, "c", "float32", True),
+    ("abc,cd->abd", (None, 4), "d", "float32", True),
+    ("...b,bc->...c", 4, "c", "float64", True),
+    ("abc,cd->abd", (None, 4), None, "float32", True),  # no bias: one matmul
+    ("abc,cd->abd", (None, 4), "bd", "float32", False),  # a bias on two axes
+    ("abc,cde->abde", (None, 2, 2), "e", "float32", False),  # a 3-D kernel
+    ("abc,cd->bad", (None, 4), "d", "float32", False),  # the output's axes reordered
+    ("abc,dc->abd", (None, 4), "d", "float32", False),  # the kernel's axes reordered
+    ("abc,cd->abd", (None, 4), "d", "mixed_bfloat16", False),  # half: einsum + add
+], ids=lambda v: str(v))
+def test_einsum_dense_takes_the_fused_dense_where_it_is_one(equation, output_shape, bias_axes,
+                                                            dtype, fused, monkeypatch):
+    """An EinsumDense whose equation and bias are a Dense's runs torch's fused Dense
+    (addmm / F.linear) in float32 and float64: its output and gradients are float64's
+    within a float32 dot product's rounding (gamma_k of the terms' magnitudes, k the
+    terms summed plus the bias); any other equation, bias or a half-precision policy
+    runs einsum + add as ever (the same bits as the layer's generic path)."""
+    import crossops.backends.torch.layers as torch_layers
+    taken = []
+    real = torch_layers.dense
+
+    def counted(*args):
+        out = real(*args)
+        taken.append(out is not None)
+        return out
+    monkeypatch.setattr(torch_layers, "dense", counted)
+    x = np.random.default_rng(8).standard_normal((2, 3, 5))
+    x = x[0] if equation.startswith("ab,") else x
+    with backend_context("torch"):
+        layer = layers.EinsumDense(equation, output_shape, bias_axes=bias_axes,
+                                   bias_initializer="random_normal", dtype=dtype)
+        layer.build(x.shape)
+        assert layer._dense_form == (fused or dtype == "mixed_bfloat16")
+        results = []
+        for dense_form in (layer._dense_form, False):
+            layer._dense_form = dense_form
+            xt = torch.from_numpy(x.astype(layer.dtype if dtype != "mixed_bfloat16"
+                                           else np.float32)).requires_grad_(True)
+            y = layer(xt)
+            weights = [w.value for w in (layer.kernel, layer.bias) if w is not None]
+            dy = torch.from_numpy(np.random.default_rng(9).standard_normal(y.shape)).to(y.dtype)
+            results.append((y.detach(), torch.autograd.grad((y * dy).sum(), [xt, *weights])))
+    assert any(taken) == fused
+    (y, grads), (y_generic, grads_generic) = results
+    if not fused:
+        assert torch.equal(y, y_generic)
+        assert all(torch.equal(g, h) for g, h in zip(grads, grads_generic))
+        return
+    k = layer.kernel.numpy().astype(np.float64)
+    b = np.zeros(k.shape[1]) if layer.bias is None else layer.bias.numpy().astype(np.float64)
+    x64, dy64 = x.astype(np.float64), dy.numpy().astype(np.float64)
+    u = 2.0 ** -53 if dtype == "float64" else U
+    rows = x64.reshape(-1, k.shape[0]), dy64.reshape(-1, k.shape[1])
+    # (value, bound): y = x k + b, dx = dy k^T, dk = x^T dy, db = sum of dy over the rows
+    checks = [(rows[0] @ k + b, (np.abs(rows[0]) @ np.abs(k) + np.abs(b)) * (k.shape[0] + 1)),
+              (rows[1] @ k.T, np.abs(rows[1]) @ np.abs(k.T) * k.shape[1]),
+              (rows[0].T @ rows[1], np.abs(rows[0].T) @ np.abs(rows[1]) * len(rows[0])),
+              (rows[1].sum(0), np.abs(rows[1]).sum(0) * len(rows[0]))]
+    for what, got, (want, bound) in zip(("output", "d(x)", "d(kernel)", "d(bias)"),
+                                        (y, *grads), checks):
+        _assert_within(got.numpy().reshape(want.shape), want, bound * u / (1 - 8 * u), what)
+    assert y.dtype == y_generic.dtype and y.shape == y_generic.shape
 
 
 # -- sparse categorical crossentropy by torch's kernels -----------------------------------
@@ -206,7 +316,7 @@ def test_sparse_categorical_crossentropy_generic_under_torch_func():
     """Inside a torch.func transform the kernel steps aside (the generic form runs) and
     the gradient is the same as autograd's through the kernel."""
     from crossops import nn
-    x = torch.from_numpy(RNG.standard_normal((5, 3)).astype(np.float32))
+    x = torch.from_numpy(np.random.default_rng(6).standard_normal((5, 3)).astype(np.float32))
     ids = torch.tensor([0, 2, 1, 1, 0])
 
     def f(o):

@@ -1,5 +1,7 @@
 """EinsumDense: a dense layer whose contraction is an einsum equation (Keras's arguments,
-kernel and bias shapes)."""
+kernel and bias shapes). Where the equation and bias are exactly a Dense's, the backend's
+fused form runs, if it has one (its ``layers`` chapter's ``einsum_dense``: eager torch's
+``addmm`` / ``F.linear`` in float32 and float64)."""
 
 from __future__ import annotations
 
@@ -30,6 +32,16 @@ def _expand(equation, input_rank):
     elided = "".join(fresh[:n])
     return (inp.replace("...", elided), weight.replace("...", elided),
             out.replace("...", elided), elided, left)
+
+
+def _is_dense(inp, weight, out, bias_axes):
+    """Whether ``einsum(inp,weight->out) + bias`` is ``x @ kernel + bias``: ``x``'s last
+    axis (its letters distinct) contracted with a 2-D kernel's first, the output axes
+    ``x``'s leading ones in order then the kernel's last, and no bias or one on that last
+    axis only (a bias of shape ``(units,)``)."""
+    return (len(inp) >= 2 and len(set(inp)) == len(inp) and len(weight) == 2
+            and weight[0] == inp[-1] and weight[1] not in inp and out == inp[:-1] + weight[1]
+            and (not bias_axes or set(bias_axes) == {weight[1]}))
 
 
 class EinsumDense(Layer):
@@ -79,6 +91,9 @@ class EinsumDense(Layer):
             raise ValueError(f"{self.name}: cannot tell the kernel's size along {missing}; "
                              "give them in output_shape")
         self._equation = f"{inp},{weight}->{out}"
+        # a Dense's contraction and bias: the backend's fused form may run (see call)
+        self._dense_form = _is_dense(inp, weight, out, self.bias_axes)
+        self._rank = len(inp)
         self.full_output_shape = tuple(sizes.get(c) for c in out)
         self.kernel = self.add_weight(tuple(sizes[c] for c in weight), self.kernel_initializer,
                                       name="kernel")
@@ -93,9 +108,16 @@ class EinsumDense(Layer):
             self.bias = self.add_weight(shape, self.bias_initializer, name="bias")
 
     def call(self, inputs):
-        y = xnp.einsum(self._equation, inputs, self.kernel.value)
-        if self.bias is not None:
-            y = y + self.bias.value
+        kernel = self.kernel.value
+        bias = None if self.bias is None else self.bias.value
+        y = None
+        if self._dense_form and getattr(inputs, "ndim", None) == self._rank:
+            fused = F.backend_form(type(inputs), "einsum_dense")
+            y = None if fused is None else fused(inputs, kernel, bias)
+        if y is None:
+            y = xnp.einsum(self._equation, inputs, kernel)
+            if bias is not None:
+                y = y + bias
         return self._act(y)
 
     def get_config(self):

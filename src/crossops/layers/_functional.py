@@ -50,7 +50,7 @@ def dense(x, kernel, bias=None, act=None):
     Where ``x``'s backend has a fused form (its ``layers`` chapter's ``dense``: torch's
     ``addmm``, the kernels ``torch.nn.Linear`` runs, forward and backward) that form runs;
     it returns None where it does not apply, and the generic ``matmul`` + ``add`` runs."""
-    fused = _fused_dense(type(x))
+    fused = backend_form(type(x), "dense")
     y = None if fused is None else fused(x, kernel, bias)
     if y is None:
         y = xnp.matmul(x, kernel)
@@ -59,18 +59,21 @@ def dense(x, kernel, bias=None, act=None):
     return y if act is None else act(y)
 
 
-#: array type -> its backend's fused ``dense`` (``layers`` chapter), or None
-_FUSED_DENSE: dict = {}
+#: (array type, name) -> that array's backend's form ``name`` (``layers`` chapter), or None
+_BACKEND_FORMS: dict = {}
 
 
-def _fused_dense(t):
+def backend_form(t: type, name: str):
+    """The function ``name`` of the ``layers`` chapter of array type ``t``'s backend (a
+    fused form of a layer's computation, ``dense``, which returns None where it does not
+    apply), or None where the backend has none; found once per type."""
     try:
-        return _FUSED_DENSE[t]
+        return _BACKEND_FORMS[t, name]
     except KeyError:
         pass
     backend = backend_of_type(t)
     chapter = None if backend is None else backend_chapter(backend, "layers")
-    _FUSED_DENSE[t] = found = getattr(chapter, "dense", None)
+    _BACKEND_FORMS[t, name] = found = getattr(chapter, name, None)
     return found
 
 

@@ -150,3 +150,18 @@ def dense(x, kernel, bias):
     if rank == 2:
         return torch.addmm(bias, x, kernel)
     return torch.nn.functional.linear(x, kernel.t(), bias)
+
+
+def einsum_dense(x, kernel, bias):
+    """An ``EinsumDense`` whose equation and bias are exactly a Dense's (``x``'s last axis
+    contracted with a 2-D kernel's first, the output axes ``x``'s leading ones then the
+    kernel's last, a bias of one value per unit or none; the layer checks that) as
+    :func:`dense`'s fused form, in eager torch: ``torch.nn.Linear``'s kernels where
+    ``einsum`` then ``add`` would run a reshaped matmul, the add and the add's backward
+    apart. Float32 and float64 only, as :func:`dense` (half precision keeps einsum +
+    add: a mixed_bfloat16 model's outputs stay Keras's bit for bit). Returns None where
+    the layer's einsum + add must run: those dtypes, :func:`dense`'s other cases, and
+    under torch.compile (the compiled graph keeps the layer's einsum + add)."""
+    if torch.compiler.is_compiling():
+        return None
+    return dense(x, kernel, bias)
