@@ -10,6 +10,7 @@ import crossops.numpy as xnp
 from crossops import core, nn
 
 from .._backend import get_backend, use_backend
+from . import _functional as F
 from ._config import nulls, serialize_initializer
 from ._core import Dropout
 from ._layer import Layer, backend_of_tree
@@ -79,10 +80,12 @@ class MultiHeadAttention(Layer):
         return super().__call__(query, value, key, **kwargs)
 
     def _project(self, x, kernel, bias):
+        # a Dense of h * n units (the backend's fused form where it has one: eager torch's
+        # addmm), then split into heads
         d, h, n = kernel.shape
-        y = xnp.matmul(x, xnp.reshape(kernel.value, (d, h * n)))
-        y = xnp.reshape(y, core.shape(x)[:-1] + (h, n))  # (a None batch: tf.shape's)
-        return y if bias is None else y + bias.value
+        y = F.dense(x, xnp.reshape(kernel.value, (d, h * n)),
+                    None if bias is None else xnp.reshape(bias.value, (h * n,)))
+        return xnp.reshape(y, core.shape(x)[:-1] + (h, n))  # (a None batch: tf.shape's)
 
     def call(self, query, value, key=None, attention_mask=None,
              return_attention_scores=False, training=False, use_causal_mask=False):
@@ -113,9 +116,8 @@ class MultiHeadAttention(Layer):
         ctx = xnp.matmul(dropped, xnp.permute_dims(v, (0, 2, 1, 3)))  # (B, H, T, V)
         b, h, t, vd = core.shape(ctx)
         ctx = xnp.reshape(xnp.permute_dims(ctx, (0, 2, 1, 3)), (b, t, h * vd))
-        out = xnp.matmul(ctx, xnp.reshape(self.output_kernel.value, (h * vd, self._out)))
-        if self.output_bias is not None:
-            out = out + self.output_bias.value
+        out = F.dense(ctx, xnp.reshape(self.output_kernel.value, (h * vd, self._out)),
+                      None if self.output_bias is None else self.output_bias.value)
         return (out, probs) if return_attention_scores else out
 
     def get_config(self):
