@@ -743,9 +743,17 @@ def _traced_binomial(compiler, counts, shape, probabilities, dtype, seed):
     return _np(_run_compiled(compiler, f, counts, key))
 
 
-@pytest.mark.parametrize("compiler", ["jax.jit", "tf.function", "tf.function:xla",
-                                      "torch.compile:eager"])
-@pytest.mark.parametrize("block", [None, pytest.param(8, marks=pytest.mark.slow), 3])
+def _binomial_cases():
+    """(compiler, block) pairs; block 8, and torch's one block (about 50 s of compiles,
+    whose loop the several-block case of 3 also runs), are costly repeats: ``slow``."""
+    for compiler in ("jax.jit", "tf.function", "tf.function:xla", "torch.compile:eager"):
+        for block in (None, 8, 3):
+            slow = block == 8 or (block is None and compiler.startswith("torch"))
+            yield pytest.param(compiler, block, marks=pytest.mark.slow) if slow else (
+                compiler, block)
+
+
+@pytest.mark.parametrize("compiler, block", list(_binomial_cases()))
 def test_binomial_traced_counts_equal_eager(compiler, block, monkeypatch):
     """Counts traced by jax.jit, tf.function or torch.compile(fullgraph=True) (a
     while_loop in the one graph): the eager bits (eager computes max(counts) first,
