@@ -1243,10 +1243,9 @@ def _front_serves_keras(spec: OpSpec, ksig: inspect.Signature, mapping: dict,
     if [mapping.get(o) for o in o_var] != [k.name for k in ksig.parameters.values()
                                            if k.kind in var]:
         return False
-    o_req = [p.name for p in spec.sig.parameters.values()
-             if p.default is empty and p.kind not in var]
+    o_req = [p.name for p in _required(spec.sig)]
     k_params = [k for k in ksig.parameters.values() if k.kind not in var]
-    k_req = [k for k in k_params if k.default is empty]
+    k_req = _required(ksig)
     # the op's required parameters are Keras's, in order; past them, Keras's optional ones
     # in the same places (``squeeze``'s ``axis=None``): a call that gives them all takes
     # the front, one that leaves them out (fewer arguments) takes the Keras def; and
@@ -1264,14 +1263,17 @@ def _front_serves_keras(spec: OpSpec, ksig: inspect.Signature, mapping: dict,
                and reverse[k.name] not in o_req)
 
 
+def _required(sig: inspect.Signature) -> list:
+    """The required parameters of ``sig``, in order (not ``*args`` nor ``**kwargs``)."""
+    return [p for p in sig.parameters.values() if p.default is p.empty
+            and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+
+
 def _keras_least(spec: OpSpec, ksig: inspect.Signature) -> int:
     """How many arguments a call of the Keras form must give to take the op's C front:
     Keras's required parameters where the op has more optional ones in their places
     (``clip(x, x_min, x_max)``), else 0 (any call the front's own checks allow)."""
-    k_req = [k for k in ksig.parameters.values() if k.default is inspect.Parameter.empty
-             and k.kind not in (k.VAR_POSITIONAL, k.VAR_KEYWORD)]
-    o_req = [p for p in spec.sig.parameters.values() if p.default is p.empty
-             and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    k_req, o_req = _required(ksig), _required(spec.sig)
     return len(k_req) if len(k_req) > len(o_req) else 0
 
 

@@ -221,9 +221,9 @@ def conv_weight(kernel, channels_last: bool):
 _WEIGHT_ORDER = {n: (n + 1, n, *range(n)) for n in (1, 2, 3)}
 
 
-#: kernels of at most this many elements are laid out by torch's convolution itself, one
-#: ``contiguous`` call (as fast as the blocked transpose up to a 3x3x64x64 kernel, and
-#: faster below)
+#: kernels of at most this many elements are handed to torch's convolution as their
+#: permuted view, which it lays out itself (as fast as the blocked transpose up to a
+#: 3x3x64x64 kernel, and faster below)
 _SMALL_KERNEL = 1 << 15
 _CHANNELS_LAST = {2: torch.channels_last, 3: torch.channels_last_3d}
 
@@ -469,17 +469,15 @@ def _conv_padding(a):
 def _conv(c, k, a, groups, padding=None):
     """The convolution of ``c`` (compute dtype) by kernel ``k`` (``c``'s dtype), ``padding``
     :func:`_conv_padding`'s where the caller has it."""
-    last = a.fmt != "channels_first"  # (_first and _back written out: ~0.5 us a call)
-    x = c.permute(_TO_FIRST[a.n + 2]) if last else c
+    x = _first(c, a)
     if padding is None:
         padding = _conv_padding(a)
         if padding is None:
             x, padding = _pad(x, a.pads), 0
-    weight = conv_weight(k, last)
+    weight = conv_weight(k, a.fmt != "channels_first")
     f = (F.conv1d, F.conv2d, F.conv3d)[a.n - 1]
     # (by position: torch parses keywords at about 0.15 us each)
-    y = f(x, weight, None, a.strides, padding, a.dilation, groups)
-    return y.permute(_TO_LAST[a.n + 2]) if last else y
+    return _back(f(x, weight, None, a.strides, padding, a.dilation, groups), a)
 
 
 def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
