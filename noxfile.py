@@ -1,5 +1,5 @@
 """Sessions: tests, slow, conformance (thorough), lint, typing, bench, coverage, demo, keras_ops,
-applications, distribution.
+array_api, applications, distribution.
 
 Every session that runs code installs crossops with all four backends: JAX, PyTorch
 (pinned to the CPU build in constraints.txt), TensorFlow (``tensorflow-cpu``) and NumPy.
@@ -96,6 +96,16 @@ def keras_ops(session):
     install(session)
     session.install("keras==3.15.1")  # the counts in the README are for this Keras
     session.run("python", "scripts/keras_ops_tests/run.py", *session.posargs)
+
+
+@nox.session
+def array_api(session):
+    """data-apis/array-api-tests against crossops.numpy on every backend (20 examples a
+    test; the suite cloned once, at the commit scripts/array_api_tests/run.sh pins, into
+    .array-api-tests/). Options after ``--`` go to run.sh (``-- 20 torch``)."""
+    install(session)
+    session.install("pytest-json-report", "ndindex")  # the suite's runner reads them
+    session.run("bash", "scripts/array_api_tests/run.sh", *session.posargs, external=True)
 
 
 @nox.session
