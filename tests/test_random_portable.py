@@ -235,10 +235,14 @@ def _run_compiled(compiler, f, *args):
         return _compile(compiler, f)(*(from_numpy(b, np.asarray(a)) for a in args))
 
 
-@pytest.mark.parametrize("compiler", list(_BACKEND_OF))
+@pytest.mark.parametrize("compiler", [
+    pytest.param(c, marks=pytest.mark.slow) if c == "torch.compile" else c  # (below)
+    for c in _BACKEND_OF])
 def test_compiled_equal_eager(compiler):
     """Compiled == eager, bit for bit: jax.jit, tf.function (a graph, and XLA), and
-    torch.compile(fullgraph=True) (every op in the one graph; with inductor too)."""
+    torch.compile(fullgraph=True) (every op in the one graph; with inductor too, in
+    ``nox -s slow``: the default suite compiles uniform and dropout with inductor in
+    test_int_seeds_under_torch_compile_fullgraph)."""
     ones, ar = np.ones((4, 5), np.float32), np.arange(20)
     with crossops.use_backend("numpy"):
         ref = {k: _np(v) for k, v in _cheap_ops(xr.key(4), ones, ar).items()}
@@ -282,7 +286,9 @@ def test_int_seeds_under_torch_compile():
     _int_seeds_compiled(_int_seed_ops, backend="eager")
 
 
-@pytest.mark.parametrize("dynamo_backend", ["eager", "aot_eager", "inductor"])
+@pytest.mark.parametrize("dynamo_backend", [
+    pytest.param("eager", marks=pytest.mark.slow),  # (aot_eager traces it as dynamo does)
+    "aot_eager", "inductor"])
 def test_int_seeds_under_torch_compile_fullgraph(dynamo_backend):
     """Python int seeds under torch.compile(fullgraph=True): no graph break, the eager bits.
     With inductor (uniform and dropout: normal and binomial take inductor minutes to
@@ -566,9 +572,17 @@ def _compiled_cases():
     return (logits, counts), {"cheap": cheap, "costly": costly}
 
 
-@pytest.mark.parametrize("case", ["cheap", "costly"])
-@pytest.mark.parametrize("compiler", ["jax.jit", "tf.function", "tf.function:xla",
-                                      "torch.compile:eager"])
+def _new_ops_cases():
+    """(compiler, case); in ``nox -s slow``: tensorflow's costly case, graph and XLA (28
+    and 24 s; test_tf_function_with_traced_parameters draws gamma and beta in a graph in
+    the default suite)."""
+    for compiler in ("jax.jit", "tf.function", "tf.function:xla", "torch.compile:eager"):
+        yield compiler, "cheap"
+        slow = compiler.startswith("tf")
+        yield pytest.param(compiler, "costly", marks=[pytest.mark.slow] if slow else [])
+
+
+@pytest.mark.parametrize("compiler, case", list(_new_ops_cases()))
 def test_new_ops_compiled_equal_eager(compiler, case):
     """Every other portable op compiled == eager, bit for bit (torch.compile with
     fullgraph=True: in the one graph; its "eager" backend, as inductor compiles these
@@ -744,17 +758,23 @@ def _traced_binomial(compiler, counts, shape, probabilities, dtype, seed):
 
 
 def _binomial_cases():
-    """(compiler, block) pairs; block 8, and torch's one block (about 50 s of compiles,
-    whose loop the several-block case of 3 also runs), are costly repeats: ``slow``."""
+    """(compiler, block, every) cases. ``every``: all of ``_TRACED_COUNTS`` and the empty
+    shape, each its own compile; else only the counts that hold zero, a fraction and more
+    than one block. In ``nox -s slow``: block 8; the one-block case of tf.function and of
+    torch (whose block-3 case runs the same loop); torch's block-3 case with every counts
+    (torch.compile takes about 11 s for each, 56 s in all)."""
+    slow = pytest.mark.slow
     for compiler in ("jax.jit", "tf.function", "tf.function:xla", "torch.compile:eager"):
-        for block in (None, 8, 3):
-            slow = block == 8 or (block is None and compiler.startswith("torch"))
-            yield pytest.param(compiler, block, marks=pytest.mark.slow) if slow else (
-                compiler, block)
+        torch_or_tf = compiler.startswith(("torch", "tf"))
+        yield pytest.param(compiler, None, True, marks=[slow] if torch_or_tf else [])
+        yield pytest.param(compiler, 8, True, marks=slow)
+        if compiler.startswith("torch"):
+            yield pytest.param(compiler, 3, True, marks=slow)
+        yield pytest.param(compiler, 3, not compiler.startswith("torch"))
 
 
-@pytest.mark.parametrize("compiler, block", list(_binomial_cases()))
-def test_binomial_traced_counts_equal_eager(compiler, block, monkeypatch):
+@pytest.mark.parametrize("compiler, block, every", list(_binomial_cases()))
+def test_binomial_traced_counts_equal_eager(compiler, block, every, monkeypatch):
     """Counts traced by jax.jit, tf.function or torch.compile(fullgraph=True) (a
     while_loop in the one graph): the eager bits (eager computes max(counts) first,
     traced code loops over it): one block of trials, and several (a small block size:
@@ -764,6 +784,8 @@ def test_binomial_traced_counts_equal_eager(compiler, block, monkeypatch):
     if block is not None:
         monkeypatch.setattr(_portable, "_BINOMIAL_BLOCK", block)
     for i, counts in enumerate(_TRACED_COUNTS):
+        if not every and i != 1:
+            continue
         shape = (2, 4)
         dtype = "int32" if i % 2 else "float32"
         with crossops.use_backend("numpy"):
@@ -771,6 +793,8 @@ def test_binomial_traced_counts_equal_eager(compiler, block, monkeypatch):
         got = _traced_binomial(compiler, counts, shape, 0.35, dtype, 2 ** 40 + i)
         _same_bits({"numpy": want, compiler: got})
         assert np.all(got <= np.ceil(np.broadcast_to(counts, shape)))
+    if not every:
+        return
     with crossops.use_backend("numpy"):
         empty = _np(xr.binomial((0, 3), np.float32(4.0), 0.5, seed=1))
     _same_bits({"numpy": empty,
