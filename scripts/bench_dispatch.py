@@ -8,8 +8,12 @@ dtype rules) where Keras has the name; native and crossops calls are timed alter
 one run (timeit; per block, the best of ten interleaved ~2 ms timings of each), and a ratio
 is the median over blocks. nn calls have no NumPy native and are skipped there; torch's
 conv is compared with ``F.conv2d`` on the same data in NCHW, as a torch user writes it.
-Prints a Markdown table per call, then the median and the worst ratio per backend, and
-``import crossops`` in fresh interpreters.
+Where keras.ops's dtype rule gives another result than the native call (int32 from
+``argmax`` and ``arange``, a float ``one_hot``), the crossops.ops column is timed against
+the native call that gives that result (``KERAS_NATIVE``: ``torch.argmax(...).to(int32)``,
+``tf.argmax(..., output_type=tf.int32)``), checked once to give the same array. Prints a
+Markdown table per call, then the median and the worst ratio per backend, and ``import
+crossops`` in fresh interpreters.
 
 ``--namespace`` adds a column: the same call through a namespace pre-resolved for the
 array type, in the manner of array-api-compat's ``array_namespace`` (issue 13): the user
@@ -190,6 +194,20 @@ CALLS = [
                "dimension_numbers=('NHWC', 'HWIO', 'NHWC'))",
         "tensorflow": "tf.nn.conv2d(x, kern, 1, 'SAME')"}),
 ]
+
+
+#: the native statement that gives keras.ops's result, where keras.ops's dtype rule gives
+#: another dtype than the call's native statement above (Keras's int32 indices and
+#: ``arange``, its float ``one_hot``): the crossops.ops column is timed against it (the
+#: same result, checked once), the crossops.numpy column against the statement above
+KERAS_NATIVE = {
+    "xnp.argmax(a, axis=-1)": {"numpy": "np.argmax(a, axis=-1).astype(np.int32)",
+                               "torch": "torch.argmax(a, dim=-1).to(torch.int32)",
+                               "tensorflow": "tf.argmax(a, axis=-1, output_type=tf.int32)"},
+    "xnp.arange(32)": {"numpy": "np.arange(32, dtype=np.int32)",
+                       "torch": "torch.arange(32, dtype=torch.int32)"},
+    "nn.one_hot(i, 32)": {"torch": "F.one_hot(i, 32).to(torch.float32)"},
+}
 
 
 NATIVE_MODULES = {"numpy": "import numpy as np",
@@ -389,6 +407,10 @@ def _bench_backend(backend, blocks, namespace=False, only=None):
         if backend not in native or (only and not any(o in ours for o in only)):
             continue
         statements = [native[backend], ours] + ([keras_form(ours)] if keras_form(ours) else [])
+        keras_native = KERAS_NATIVE.get(ours, {}).get(backend)
+        if keras_native is not None:
+            _same_result(eval(keras_native, g), eval(statements[2], g), keras_native)
+            statements.append(keras_native)
         pre = namespace_form(ours) if namespace else None
         if pre is not None:
             expected = eval(ours, g)  # (fills crossops's caches first)
@@ -409,6 +431,9 @@ def _bench_backend(backend, blocks, namespace=False, only=None):
         ns = [statistics.median(ts) * 1e9 for ts in times]
         ratios = [statistics.median(o / nat for o, nat in zip(ts, times[0]))
                   for ts in times[1:]]
+        if keras_native is not None:  # crossops.ops against the native of its result
+            ratios[1] = statistics.median(o / nat for o, nat in zip(times[2], times[3]))
+            del ns[3], ratios[2]
         if pre is not None:
             pre_ns, pre_ratio = ns.pop(), ratios.pop()
         else:
