@@ -33,10 +33,18 @@ included; the step time is the median over ``--steps`` steps after ``--warmup`` 
 
     python scripts/bench_models.py [--quick] [--models resnet50 bert]
                                    [--backends jax torch tensorflow] [--steps 10]
+                                   [--rounds 1]
 
 Prints one Markdown table per model; ratios are crossops steps/s over the other's (> 1:
 crossops faster) and crossops peak RSS over native's. ``fails: ...`` in a row means that
 runner raised (the last line of its error).
+
+One process's step time moves by up to a third from one run to the next on a shared
+machine (tensorflow's native ResNet50 step read 197 ms, then 279 ms a minute later), so
+``--rounds N`` runs every configuration N times, round-robin: a row's figures are then the
+medians over the rounds, and a ratio is the median of the rounds' ratios (each measured
+in one round, against the other runner's process of that round), its lowest and highest
+in brackets.
 """
 
 from __future__ import annotations
@@ -573,42 +581,60 @@ def run_child(model: str, backend: str, runner: str, args: argparse.Namespace) -
     return {"error": lines[-1] if lines else f"exit status {done.returncode}"}
 
 
+def _median_of(runs: list[dict], figure: Callable[[dict], float]) -> float:
+    return statistics.median(figure(r) for r in runs)
+
+
+def _step(r: dict) -> float:
+    """The median step time (s) of one run."""
+    return statistics.median(r["steps"])
+
+
 def table(model: str, results: dict, args: argparse.Namespace) -> str:
-    """The Markdown table of one model's results (``results[(backend, runner)]``)."""
+    """The Markdown table of one model's results (``results[(backend, runner)]``: one run
+    per round)."""
     head = ("| backend | runner | first step (s) | step (ms, median) | loss first -> last "
             "| peak RSS (MiB) | crossops / native (steps/s) | crossops / Keras (steps/s) "
             "| crossops / native (RSS) |")
     lines = [head, "|---|---|---:|---:|---|---:|---:|---:|---:|"]
 
-    def speed(r):
-        return 1.0 / statistics.median(r["steps"])
+    def ratio(ours: list[dict], theirs: list[dict], figure: Callable[[dict], float]) -> str:
+        """The median over rounds of figure(ours) / figure(theirs), with its range."""
+        each = [figure(a) / figure(b) for a, b in zip(ours, theirs)
+                if "error" not in a and "error" not in b]
+        if not each:
+            return "-"
+        text = f"{statistics.median(each):.2f}"
+        return text + (f" ({min(each):.2f}-{max(each):.2f})" if len(each) > 1 else "")
 
     for backend in args.backends:
         rows = {runner: results.get((backend, runner)) for runner in RUNNERS[backend]}
-        for runner, r in rows.items():
+        ok = {runner: runs and [r for r in runs if "error" not in r]
+              for runner, runs in rows.items()}
+        for runner, runs in rows.items():
             label = LABELS.get((backend, runner)) or LABELS[runner]
-            if r is None:
+            if runs is None:
                 continue
-            if "error" in r:
-                lines.append(f"| {backend} | {label} | fails: {r['error'][:300]} "
+            if not ok[runner]:
+                lines.append(f"| {backend} | {label} | fails: {runs[0]['error'][:300]} "
                              "| | | | | | |")
                 continue
-            cells = [f"{r['first']:.1f}", f"{1000 * statistics.median(r['steps']):.1f}",
-                     f"{r['loss0']:.3g} -> {r['loss']:.3g}", f"{r['rss_mib']:.0f}"]
+            good = ok[runner]
+            cells = [f"{_median_of(good, lambda r: r['first']):.1f}",
+                     f"{1000 * _median_of(good, _step):.1f}",
+                     f"{good[0]['loss0']:.3g} -> {good[0]['loss']:.3g}",
+                     f"{_median_of(good, lambda r: r['rss_mib']):.0f}"]
             ratios = ["", "", ""]
-            if runner.startswith("crossops") and "error" not in r:
-                ours = r
-                natives = [n for n in RUNNERS[backend] if n.startswith("native")
-                           and rows[n] and "error" not in rows[n]]
+            if runner.startswith("crossops"):
+                natives = [n for n in RUNNERS[backend] if n.startswith("native") and ok[n]]
                 kinds = {n: (f" ({'compiled' if 'compiled' in n else 'eager'})"
                              if backend == "torch" else "") for n in natives}
-                ratios[0] = " / ".join(f"{speed(ours) / speed(rows[n]):.2f}{kinds[n]}"
+                ratios[0] = " / ".join(ratio(rows[n], runs, _step) + kinds[n]
                                        for n in natives) or "-"
-                keras = rows["keras"]
-                ratios[1] = (f"{speed(ours) / speed(keras):.2f}"
-                             if keras and "error" not in keras else "-")
-                ratios[2] = " / ".join(f"{ours['rss_mib'] / rows[n]['rss_mib']:.2f}{kinds[n]}"
-                                       for n in natives) or "-"
+                ratios[1] = ratio(rows["keras"], runs, _step) if ok["keras"] else "-"
+                ratios[2] = " / ".join(
+                    ratio(runs, rows[n], lambda r: r["rss_mib"]) + kinds[n]
+                    for n in natives) or "-"
             lines.append(f"| {backend} | {label} | " + " | ".join(cells + ratios) + " |")
     return "\n".join(lines)
 
@@ -627,6 +653,8 @@ def main() -> None:
                         "native-compiled, keras)")
     p.add_argument("--steps", type=int, default=10, help="timed steps after the warmup")
     p.add_argument("--warmup", type=int, default=3, help="untimed steps, the first included")
+    p.add_argument("--rounds", type=int, default=1,
+                   help="run every configuration this many times, round-robin (medians)")
     p.add_argument("--timeout", type=int, default=1800, help="seconds per configuration")
     p.add_argument("--verbose", action="store_true", help="print a failing child's stderr")
     p.add_argument("--child", nargs=3, metavar=("MODEL", "BACKEND", "RUNNER"),
@@ -641,19 +669,22 @@ def main() -> None:
     print(f"{'quick' if args.quick else 'full'} sizes; {args.warmup} warmup + {args.steps} "
           f"timed steps; {os.cpu_count()} CPUs", flush=True)
     for model in args.models:
-        results = {}
+        results: dict[tuple[str, str], list[dict]] = {}
         for backend in args.backends:
-            for runner in RUNNERS[backend]:
-                if args.runners and runner not in args.runners:
-                    continue
-                t = time.perf_counter()
-                results[(backend, runner)] = r = run_child(model, backend, runner, args)
-                figures = (f" fails: {r['error']}" if "error" in r else
-                           f" first step {r['first']:.1f} s, step "
-                           f"{1000 * statistics.median(r['steps']):.1f} ms, loss "
-                           f"{r['loss0']:.3g} -> {r['loss']:.3g}, RSS {r['rss_mib']:.0f} MiB")
-                print(f"  {model} {backend} {runner}: {time.perf_counter() - t:.0f} s;"
-                      + figures, file=sys.stderr, flush=True)
+            for k in range(args.rounds):
+                for runner in RUNNERS[backend]:
+                    if args.runners and runner not in args.runners:
+                        continue
+                    t = time.perf_counter()
+                    r = run_child(model, backend, runner, args)
+                    results.setdefault((backend, runner), []).append(r)
+                    figures = (f" fails: {r['error']}" if "error" in r else
+                               f" first step {r['first']:.1f} s, step "
+                               f"{1000 * _step(r):.1f} ms, loss {r['loss0']:.3g} -> "
+                               f"{r['loss']:.3g}, RSS {r['rss_mib']:.0f} MiB")
+                    print(f"  {model} {backend} {runner} (round {k + 1}): "
+                          f"{time.perf_counter() - t:.0f} s;" + figures, file=sys.stderr,
+                          flush=True)
         size = SIZES["quick" if args.quick else "full"][model]
         print(f"\n### {model} {size}\n\n{table(model, results, args)}", flush=True)
 
