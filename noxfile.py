@@ -68,7 +68,9 @@ def bench(session):
     session.run("python", "scripts/bench_dispatch.py")
     session.run("python", "scripts/bench_kernels.py")
     session.run("python", "scripts/bench_train.py")
-    session.run("python", "scripts/bench_models.py")
+    # (three rounds, round-robin: one process's step time moves by up to a third between
+    # runs, and the README's model rows are medians of three rounds' ratios)
+    session.run("python", "scripts/bench_models.py", "--rounds", "3")
     session.run("python", "scripts/bench_mixed_precision.py")
     session.run("python", "scripts/bench_random.py")
 
