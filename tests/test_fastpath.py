@@ -183,19 +183,33 @@ def test_front_errors_name_the_op(backend):
 
 
 @built
-def test_front_reads_a_dtype_redefined_since():
-    """The fronts keep the dtype getter of the last array type; a type changed since
-    (here a subclass given a dtype property) is read afresh."""
+def test_front_reads_dtype_as_the_class_defines_it():
+    """The fronts keep an array type's C ``dtype`` getter (torch's, NumPy's getset
+    descriptor) from its first read; a class that defines ``dtype`` otherwise (a property)
+    is read through it on every call, and types past the fronts' table (eight) are read
+    right as they replace the oldest."""
+    reads = []
+
     class Arr(np.ndarray):
-        pass
+        @property
+        def dtype(self):
+            reads.append(self)
+            return np.ndarray.dtype.__get__(self)
 
     a = np.ones(3, np.float32).view(Arr)
+    for _ in range(3):
+        before = len(reads)
+        assert type(xnp.add(a, a)) is Arr
+        assert len(reads) > before
+    kinds = [type(f"Arr{i}", (np.ndarray,), {}) for i in range(11)]
     for _ in range(2):
-        xnp.add(a, a)  # a cache hit at the second call: the getter is remembered
-    reads = []
-    Arr.dtype = property(lambda self: reads.append(self) or np.dtype(np.float32))
-    assert type(xnp.add(a, a)) is Arr
-    assert reads
+        for i, kind in enumerate(kinds):
+            dtype = (np.float32, np.int16, np.float64)[i % 3]
+            x = np.arange(3, dtype=dtype).view(kind)
+            out = xnp.add(x, x)
+            assert type(out) is kind and out.dtype == dtype
+            assert np.array_equal(out, 2 * np.arange(3, dtype=dtype))
+            assert xnp.add(x, x.astype(np.float64)).dtype == np.float64
 
 
 @built

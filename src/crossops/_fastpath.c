@@ -269,13 +269,58 @@ static struct PyModuleDef front_def = {
     front_traverse, front_clear, front_free,
 };
 
-/* x.dtype, new reference: by attribute lookup (CPython's public API; a cache of the
- * type's C getter, valid while the type's internal version tag held, saved 20-30 ns a
- * call and was left out for it) */
+/* x.dtype, new reference. The first read for an array type looks the attribute up;
+ * where the type reads attributes as ``object`` does (``tp_getattro`` is
+ * PyObject_GenericGetAttr) and its class's ``dtype`` is a C getset descriptor (torch's,
+ * NumPy's, JAX's ``dtype``), that descriptor is kept for the type, and later reads call
+ * its ``tp_descr_get``, which is the call PyObject_GetAttr makes once it has found it
+ * (a getset descriptor is a data descriptor: an instance's ``__dict__`` cannot shadow
+ * it). That saves a quarter of each read (38 -> 29 ns on a torch tensor), and a binary
+ * op's front reads two. The descriptor is taken as the backends' functions are taken
+ * (AT_DEFAULTS: ``torch.add`` replaced afterwards is not seen either): a ``dtype`` put
+ * on the class afterwards is not seen. DTYPE_TYPES types are kept, each with its
+ * descriptor or none (its reads look up), a new one in turn in place of the oldest.
+ * CPython's public API only. */
+#define DTYPE_TYPES 8
+static PyTypeObject *dtype_types[DTYPE_TYPES];  /* (strong references) */
+static PyObject *dtype_descrs[DTYPE_TYPES];     /* (NULL: that type's reads look up) */
+static int n_dtype_types = 0;
+static unsigned next_dtype_slot = 0;  /* (once full: the slot a new type takes) */
+
+static PyObject *
+get_dtype_first(PyObject *x)
+{
+    PyObject *out = PyObject_GetAttr(x, str_dtype);
+    PyTypeObject *t = Py_TYPE(x);
+    if (out == NULL)
+        return out;
+    PyObject *d = NULL;
+    if (t->tp_getattro == PyObject_GenericGetAttr) {
+        d = PyObject_GetAttr((PyObject *)t, str_dtype);  /* (the descriptor) */
+        /* (kept where its getter gives what the lookup gave: the one the lookup used) */
+        PyObject *check = d != NULL && Py_IS_TYPE(d, &PyGetSetDescr_Type)
+            ? PyGetSetDescr_Type.tp_descr_get(d, x, (PyObject *)t) : NULL;
+        if (check != out)
+            Py_CLEAR(d);
+        Py_XDECREF(check);
+        PyErr_Clear();
+    }
+    int i = n_dtype_types < DTYPE_TYPES ? n_dtype_types++ : next_dtype_slot++ % DTYPE_TYPES;
+    Py_XSETREF(dtype_types[i], (PyTypeObject *)Py_NewRef((PyObject *)t));
+    Py_XSETREF(dtype_descrs[i], d);
+    return out;
+}
+
 static inline PyObject *
 get_dtype(PyObject *x)
 {
-    return PyObject_GetAttr(x, str_dtype);
+    PyTypeObject *t = Py_TYPE(x);
+    for (int i = 0; i < n_dtype_types; i++)
+        if (dtype_types[i] == t)
+            return dtype_descrs[i] != NULL
+                ? PyGetSetDescr_Type.tp_descr_get(dtype_descrs[i], x, (PyObject *)t)
+                : PyObject_GetAttr(x, str_dtype);
+    return get_dtype_first(x);
 }
 
 /* 1 if a and b have one dtype, 0 if not or on error (cleared); where 1 and ``out`` is
