@@ -32,6 +32,8 @@ def _calls(backend):
     d = to_backend(backend, rng.standard_normal((4, 3)))
     c = to_backend(backend, rng.standard_normal((3, 4)) > 0)
     i = to_backend(backend, np.arange(12, dtype=np.int32).reshape(3, 4))
+    j = to_backend(backend, np.array([3, 0, 3], dtype=np.int64))
+    neg = to_backend(backend, np.array([-1, 0], dtype=np.int64))
     return [
         ("add", (a, b), {}), ("add", (a, i), {}), ("add", (a, 2), {}), ("add", (3, i), {}),
         ("matmul", (a, d), {}), ("where", (c, a, b), {}), ("where", (c, a, 0.5), {}),
@@ -57,6 +59,15 @@ def _calls(backend):
         ("stack", ((a, b),), {"axis": -1}), ("hstack", ([a, b],), {}),
         ("concatenate", ([a, b],), {"dtype": "float64"}),
         ("concatenate", ([a, to_numpy(b)],), {}),
+        # several arrays of one type leading the signature (take's x and indices): keyed
+        # on that type; other types (a host array, a Python list) take the generated path
+        ("take", (a, j), {"axis": 1}), ("take", (a, j), {}), ("take", (a, neg), {"axis": 0}),
+        ("take", (a, to_numpy(j)), {"axis": 1}), ("take", (a, [0, 2]), {"axis": 1}),
+        ("take", (a, j), {"axis": 1, "mode": "clip"}),
+        ("take_along_axis", (a, j[:, None]), {"axis": 1}), ("dot", (a, d), {}),
+        ("tensordot", (a, d), {"axes": 1}), ("outer", (a[0], b[0]), {}),
+        ("searchsorted", (to_backend(backend, np.arange(4, dtype=np.float32)), b[0]), {}),
+        ("isclose", (a, b), {"rtol": 0.5}), ("isclose", (a, i), {}),
     ] + [("sum", (to_backend(backend, np.ones((2, 3), dt)),), {}) for dt in CATEGORIES["numeric"]]
 
 
@@ -142,6 +153,26 @@ def test_front_takes_calls_with_options_itself(name, args, kwargs):
     assert frames == []
     with pytest.raises(TypeError, match="bogus"):  # the generated function's error
         f(x, *args, **kwargs, bogus=1)
+
+
+@built
+@pytest.mark.parametrize("name, args, kwargs", [
+    ("take", ([2, 0],), {"axis": 1}), ("take", ([1],), {}),
+    ("take_along_axis", ([[0], [2]],), {"axis": 1}), ("dot", ([[1.0], [2.0], [3.0]],), {}),
+    ("isclose", ([[1.0, 1.0, 0.0]] * 2,), {"atol": 0.1})])
+def test_front_takes_arrays_of_one_type_itself(name, args, kwargs):
+    # an op of several arrays, given arrays of one type, reaches the cached function
+    # without the generated Python function; a host array beside a tensor does not
+    torch = pytest.importorskip("torch")
+    x = torch.ones((2, 3))
+    others = [torch.as_tensor(np.asarray(v)) for v in args]
+    f = getattr(xnp, name)
+    fn = FRONTS[f]
+    _same(f(x, *others, **kwargs), fn(x, *others, **kwargs))  # (fills the cache)
+    out, frames = _frames_of(fn, lambda: f(x, *others, **kwargs))
+    assert frames == [] and type(out) is torch.Tensor
+    _, frames = _frames_of(fn, lambda: f(x, *[np.asarray(v) for v in args], **kwargs))
+    assert frames == [name]
 
 
 @built

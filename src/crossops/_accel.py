@@ -9,7 +9,10 @@
   of an integer is float32) gets a front that takes only the dtypes the rule leaves alone
   (``crossops._keras_dtypes.unchanged_dtypes``). An op whose first parameter is a
   sequence of arrays (``concatenate``, ``stack``) gets a front keyed on the types of the
-  items, as its generated function keys its cache. A fast call that raises is not run
+  items, as its generated function keys its cache. An op of several arrays that lead its
+  signature (``take(x, indices)``, ``dot``, ``nn.conv``) gets a front for arrays of one
+  type, whose function ``Op`` keeps under that type too; other calls (a host array beside
+  a tensor, a Python list) go to its generated function. A fast call that raises is not run
   again: the front hands the exception to the op's ``Op.failed``, which raises it as the
   generated function would (:func:`_fail_hook`). That holds for the functions
   ``scripts/gen_ops.py`` writes, each of which raises its errors through ``Op.fail``: the
@@ -194,8 +197,8 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
     """The C front of generated function ``fn``, or None where the C extension is
     missing or the op has no fast call: an op gets one if its array arguments lead its
     signature, all required and by position, and its cache is keyed on their one type
-    (promoted ops, ops of one array), or on the types of the items of its first
-    parameter, a sequence of arrays."""
+    (promoted ops, ops of one array, ops of several arrays given arrays of one type), or
+    on the types of the items of its first parameter, a sequence of arrays."""
     if _make_front is None:
         return None
     params = list(spec.parameters.values())
@@ -221,6 +224,12 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
         ntyped, (a, b) = len(params), promoted
     elif seq or spec.arrays == (params[0].name,) or keyed:
         ntyped, a, b = 1, -1, -1
+    elif (len(spec.arrays) > 1 and dtypes is None and result is None
+          and spec.arrays == tuple(p.name for p in required[:len(spec.arrays)])):
+        # arrays that lead the signature, all required: a call whose arrays have one type
+        # finds its function under that type (Op._store keeps it there too); not where
+        # a dtype rule or a cast reads the first array's dtype alone
+        ntyped, a, b = len(spec.arrays), -1, -1
     else:
         return None
     passed = forwarding(spec)  # (less the generated function's own: own_params)

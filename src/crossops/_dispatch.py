@@ -308,15 +308,21 @@ class Op:
             self.partials[key] = (f, raw)
         if isinstance(key, type):
             array_type = key
-        elif self.spec.sequences and type(key) is tuple and key and all(
-                k is key[0] for k in key):  # a sequence op's: arrays of one type
-            array_type = key[0]
+        elif type(key) is tuple and key and all(k is key[0] for k in key):
+            array_type = key[0]  # a sequence op's items, or an op's arrays, of one type
         else:
             return
         backend = backend_of_type(array_type)
         if backend is None or is_dtype_type(array_type) or is_sparse_type(array_type):
             return
         mod = backend_module(backend)
+        if not self.spec.sequences and array_type is not key:
+            # an op of several arrays, all of one type: kept under that type too, where
+            # its C front looks them up (crossops._accel), as a one-array op's are
+            key = array_type
+            self.cache[key] = f
+            if raw is not None and raw is getattr(f, "__wrapped__", None):
+                self.partials[key] = (f, raw)
         if array_type is key:
             plain = getattr(mod, "AT_DEFAULTS", {}).get(self.spec.qualname)
             if plain is None and self._plain_is_full:
@@ -373,7 +379,7 @@ class Op:
         elif len(singles) == 1:
             self._store(t, self._callable((t,))[0])
         else:
-            self.cache[(t,) * len(singles)] = self._callable((t,) * len(singles))[0]
+            self._store((t,) * len(singles), self._callable((t,) * len(singles))[0])
             if "dtype" in singles and not is_dtype_type(t):  # astype(x, dtype): a name or dtype
                 i = singles.index("dtype")
                 for d in _dtype_argument_types(backend):
