@@ -302,10 +302,10 @@ class Op:
         return f
 
     def _store(self, key, f: Callable) -> None:
-        self.cache[key] = f
         raw = getattr(f, "falls_back_from", None)
-        if raw is not None and raw is getattr(f, "__wrapped__", None):  # (not a copy's)
-            self.partials[key] = (f, raw)
+        partial = (f, raw) if raw is not None and raw is getattr(f, "__wrapped__", None) \
+            else None  # (not a copy's)
+        self._keep(key, f, partial)
         if isinstance(key, type):
             array_type = key
         elif type(key) is tuple and key and all(k is key[0] for k in key):
@@ -320,9 +320,7 @@ class Op:
             # an op of several arrays, all of one type: kept under that type too, where
             # its C front looks them up (crossops._accel), as a one-array op's are
             key = array_type
-            self.cache[key] = f
-            if raw is not None and raw is getattr(f, "__wrapped__", None):
-                self.partials[key] = (f, raw)
+            self._keep(key, f, partial)
         if array_type is key:
             plain = getattr(mod, "AT_DEFAULTS", {}).get(self.spec.qualname)
             if plain is None and self._plain_is_full:
@@ -337,6 +335,12 @@ class Op:
             checked = checked[0] if checked else ()
             self.options[key] = (function, *(~self._passed.index(n) if n in checked
                                              else self._passed.index(n) for n in names))
+
+    def _keep(self, key, f: Callable, partial: tuple | None) -> None:
+        """``f`` in the cache under ``key``, and its partial pair (see ``partials``)."""
+        self.cache[key] = f
+        if partial is not None:
+            self.partials[key] = partial
 
     def prefill(self, t: type, backend: str) -> None:
         """Fill the call caches for arrays of type ``t`` (and Python scalars beside them

@@ -282,10 +282,9 @@ static struct PyModuleDef front_def = {
  * descriptor or none (its reads look up), a new one in turn in place of the oldest.
  * CPython's public API only. */
 #define DTYPE_TYPES 8
-static PyTypeObject *dtype_types[DTYPE_TYPES];  /* (strong references) */
+static PyTypeObject *dtype_types[DTYPE_TYPES];  /* (strong references; NULL: unused) */
 static PyObject *dtype_descrs[DTYPE_TYPES];     /* (NULL: that type's reads look up) */
-static int n_dtype_types = 0;
-static unsigned next_dtype_slot = 0;  /* (once full: the slot a new type takes) */
+static unsigned next_dtype_slot = 0;  /* the slot a new type takes, in turn */
 
 static PyObject *
 get_dtype_first(PyObject *x)
@@ -305,9 +304,12 @@ get_dtype_first(PyObject *x)
         Py_XDECREF(check);
         PyErr_Clear();
     }
-    int i = n_dtype_types < DTYPE_TYPES ? n_dtype_types++ : next_dtype_slot++ % DTYPE_TYPES;
-    Py_XSETREF(dtype_types[i], (PyTypeObject *)Py_NewRef((PyObject *)t));
-    Py_XSETREF(dtype_descrs[i], d);
+    unsigned i = next_dtype_slot++ % DTYPE_TYPES;
+    PyObject *old_type = (PyObject *)dtype_types[i], *old_descr = dtype_descrs[i];
+    dtype_types[i] = (PyTypeObject *)Py_NewRef((PyObject *)t);  /* (both set before the */
+    dtype_descrs[i] = d;                     /* old ones are released: no mixed pair) */
+    Py_XDECREF(old_type);
+    Py_XDECREF(old_descr);
     return out;
 }
 
@@ -315,7 +317,7 @@ static inline PyObject *
 get_dtype(PyObject *x)
 {
     PyTypeObject *t = Py_TYPE(x);
-    for (int i = 0; i < n_dtype_types; i++)
+    for (int i = 0; i < DTYPE_TYPES; i++)
         if (dtype_types[i] == t)
             return dtype_descrs[i] != NULL
                 ? PyGetSetDescr_Type.tp_descr_get(dtype_descrs[i], x, (PyObject *)t)
