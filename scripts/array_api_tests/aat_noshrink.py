@@ -1,5 +1,5 @@
-# Vendored from the workplace tool shared/tools/aat_noshrink.py (2026-12-03);
-# runner.sh loads it from beside itself.
+# Part of this repository's array-api-tests runner (first taken, 2026-12-03, from the
+# workplace's runner tool); runner.sh loads it from beside itself.
 """Optional pytest plugin used by runner.sh when AAT_NO_SHRINK=1.
 
 Re-loads the suite's Hypothesis profile ("array-api-tests", registered in the

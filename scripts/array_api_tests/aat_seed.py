@@ -1,5 +1,5 @@
-# Vendored from the workplace tool shared/tools/aat_seed.py (2026-12-03);
-# runner.sh loads it from beside itself.
+# Part of this repository's array-api-tests runner (first taken, 2026-12-03, from the
+# workplace's runner tool); runner.sh loads it from beside itself.
 """Optional pytest plugin loaded by runner.sh unless AAT_RANDOMIZE=1.
 
 --derandomize fixes the examples of @given tests, but test_special_cases.py's

@@ -9,7 +9,7 @@
 # repository's root (git-ignored), once. AAT_DIR=<checkout> runs another checkout
 # instead; AAT_REPO=<url or path> clones from elsewhere (a mirror).
 #
-# Uses the runner runner.sh (vendored from the workplace tool) and the skips files
+# Uses the runner runner.sh (this repository's, beside this script) and the skips files
 # beside this script (one per backend, each line with its reason). JAX runs with x64
 # off (its default), so the suite is told not to draw 64-bit dtypes; TensorFlow runs
 # with the plugin tf_shapes_as_tuples.py (see its docstring).

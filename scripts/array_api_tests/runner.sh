@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Vendored from the workplace tool shared/tools/run_array_api_tests.sh (2026-12-02), so that
-# scripts/array_api_tests/run.sh needs nothing outside this repository.
+# This repository's array-api-tests runner (first taken, 2026-12-02, from the workplace's
+# runner tool): scripts/array_api_tests/run.sh calls it, with the suite it clones.
 # Run the array API conformance suite (data-apis/array-api-tests) against one
 # array-API namespace and print a one-line summary as the LAST line:
 #
@@ -36,12 +36,18 @@
 #   AAT_TAG               suffix for result file names (e.g. "x64")
 # Library settings such as JAX_ENABLE_X64 are simply inherited from the caller.
 # Needs pytest, hypothesis, ndindex and pytest-json-report (pytest-timeout optional) in PYTHON's environment.
-# Example: AAT_DIR=<suite checkout> PYTHON=.venv/bin/python \
+# Example: PYTHON=.venv/bin/python \
 #   ./runner.sh "exec('import crossops; crossops.set_backend(\"torch\"); import crossops.numpy as xp')" 20
 set -u
 
 # ---- machine-specific locations (override via environment) -----------------
-AAT_DIR="${AAT_DIR:?set AAT_DIR to a checkout of data-apis/array-api-tests with its array-api submodule}"
+# the suite: run.sh's clone inside this repository unless AAT_DIR names another checkout
+AAT_DIR="${AAT_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/.array-api-tests}"
+if [ ! -d "$AAT_DIR/array_api_tests" ]; then
+    echo "no array-api-tests checkout at $AAT_DIR: run scripts/array_api_tests/run.sh," \
+         "which clones it there, or set AAT_DIR" >&2
+    exit 2
+fi
 # the plugins aat_seed.py and aat_noshrink.py sit beside this script (vendored too)
 export PYTHONPATH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)${PYTHONPATH:+:$PYTHONPATH}"
 PYTHON="${PYTHON:-python3}"
