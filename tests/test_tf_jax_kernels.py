@@ -1,4 +1,5 @@
-"""The eager shortcuts of issue 19 give the general path's results, bit for bit.
+"""The eager shortcuts of issue 19 give the general path's results, bit for bit (JAX's
+conv as a matmul: the same sums in another order, to float32's rounding).
 
 TensorFlow: ``nn.softmax``/``nn.log_softmax`` (the kernel called directly, NaN read from
 the buffer), ``clip`` (one ``ClipByValue`` kernel where x holds no subnormal number),
@@ -7,7 +8,9 @@ each against the general path (the eager CPU test switched off) at edges: NaN an
 payloads, infinities, signed zeros, ties, subnormal numbers, empty arrays; with their
 gradients under a ``GradientTape``, and under ``tf.function`` (where the general path
 runs). JAX: ``cumsum``'s common call against ``jnp.cumsum``; ``var`` (compiled) and ``gelu``
-(jax.numpy calls) against the programs they trace. NumPy: ``sort``'s default sort where no
+(jax.numpy calls) against the programs they trace; ``conv`` as the product of its taps
+(the CPU's lowering of a 1x1 kernel or a small deep one) against a float64 convolution
+and XLA's gradients. NumPy: ``sort``'s default sort where no
 order changes the bits, against NumPy's stable sort; the ndarray methods and C einsum of
 the common calls against NumPy's functions.
 """
@@ -308,6 +311,103 @@ def test_jax_cumsum_common_call():
     np.testing.assert_array_equal(f(x), jnp.cumsum(x, axis=1))
     g = jax.grad(lambda v: xnp.cumsum(v, axis=0).sum())(x)
     np.testing.assert_array_equal(g, jax.grad(lambda v: jnp.cumsum(v, axis=0).sum())(x))
+
+
+def _conv_float64(x, k, strides, padding, dilation):
+    """A channels-last ``conv`` in float64 NumPy: per output position, the sum over the
+    kernel's taps of the (padded, dilated) input's window times the kernel."""
+    from crossops.backends import _windows as w
+    n = x.ndim - 2
+    a = w.conv_args("nn.conv", x, k, strides, padding, "channels_last", dilation)
+    xp = np.pad(np.asarray(x, np.float64), ((0, 0), *a.pads, (0, 0)))
+    out = w.out_sizes(a.size, a.ksize, a.strides, a.dilation, a.pads)
+    y = np.zeros((x.shape[0], *out, k.shape[-1]))
+    for tap in np.ndindex(*a.ksize):
+        window = tuple(slice(t * d, t * d + (m - 1) * s + 1, s)
+                       for t, d, m, s in zip(tap, a.dilation, out, a.strides))
+        y += xp[(slice(None), *window)] @ np.asarray(k, np.float64)[tap]
+    assert y.ndim == n + 2
+    return y
+
+
+#: (input shape, kernel shape, strides, padding, dilation): calls the JAX backend runs
+#: as the product of the taps on the CPU (one tap; or at most 49 output positions of a
+#: contraction of at least 1024), 1-, 2- and 3-d, strided, dilated, padded, empty
+_MATMUL_CONVS = (
+    ((2, 5, 5, 16), (1, 1, 16, 8), 1, "same", 1),
+    ((2, 5, 5, 16), (1, 1, 16, 8), 2, "same", 1),
+    ((2, 5, 5, 16), (1, 1, 16, 8), 3, "valid", 1),
+    ((2, 7, 12), (1, 12, 4), 1, "valid", 1),
+    ((0, 4, 4, 16), (1, 1, 16, 8), 1, "same", 1),
+    ((2, 2, 2, 128), (3, 3, 128, 8), 1, "same", 1),
+    ((2, 4, 4, 128), (3, 3, 128, 8), 2, "same", 1),
+    ((2, 5, 6, 192), (3, 2, 192, 8), 1, "valid", 1),
+    ((2, 6, 6, 128), (3, 3, 128, 8), 1, "same", 2),
+    ((1, 3, 3, 3, 48), (3, 3, 3, 48, 4), 1, "same", 1),
+)
+
+
+@pytest.mark.parametrize("case", _MATMUL_CONVS, ids=lambda c: f"{c[0]}*{c[1]}-s{c[2]}"
+                         f"-{c[3]}-d{c[4]}")
+def test_jax_conv_as_matmul_is_the_convolution(case):
+    """On the CPU JAX's ``conv`` of one tap, or of a small output of a deep contraction,
+    runs as one matmul of the input's taps: it takes that path here, and gives the
+    convolution of a float64 reference (to float32's rounding of its sums) and XLA's
+    convolution's gradients of both operands."""
+    if "jax" not in BACKENDS:
+        pytest.skip("jax is not installed")
+    import jax
+    import jax.numpy as jnp
+
+    from crossops.backends import _windows as w
+    from crossops.backends.jax import nn as jnn
+    if jax.default_backend() != "cpu":
+        pytest.skip("the product of the taps is the CPU's lowering")
+    shape, kshape, strides, padding, dilation = case
+    rng = np.random.default_rng(sum(shape) + sum(kshape))
+    x = jnp.asarray(rng.standard_normal(shape).astype(np.float32))
+    k = jnp.asarray(rng.standard_normal(kshape).astype(np.float32))
+    a = w.conv_args("nn.conv", x, k, strides, padding, "channels_last", dilation)
+    assert jnn._as_matmul(a)
+    got = nn.conv(x, k, strides, padding, dilation_rate=dilation)
+    expected = _conv_float64(x, k, strides, padding, dilation)
+    # float32 sums of math.prod(kshape[:-1]) products of standard normal numbers
+    bound = 4 * np.finfo(np.float32).eps * math.prod(kshape[:-1]) ** 0.5 * 8
+    np.testing.assert_allclose(np.asarray(got, np.float64), expected, rtol=0, atol=bound)
+    assert got.dtype == jnp.float32
+
+    def loss(conv):
+        return lambda x, k: (conv(x, k) ** 2).sum() / 2
+
+    grads = jax.grad(loss(lambda x, k: nn.conv(x, k, strides, padding,
+                                               dilation_rate=dilation)), (0, 1))(x, k)
+    xla = jax.grad(loss(lambda x, k: jnn._conv(x, k, a, 1)), (0, 1))(x, k)
+    for g, e in zip(grads, xla):
+        scale = float(np.abs(np.asarray(e)).max(initial=1.0))
+        np.testing.assert_allclose(g, e, rtol=0, atol=bound * scale / 8)
+    half = nn.conv(x.astype(jnp.bfloat16), k.astype(jnp.bfloat16), strides, padding,
+                   dilation_rate=dilation)
+    assert half.dtype == jnp.bfloat16
+
+
+def test_jax_conv_keeps_xla_convolution_elsewhere():
+    """Grouped and channels-first convolutions, shallow contractions and larger outputs
+    keep XLA's convolution (a copy of the taps there would cost memory and time)."""
+    if "jax" not in BACKENDS:
+        pytest.skip("jax is not installed")
+    import jax.numpy as jnp
+
+    from crossops.backends import _windows as w
+    from crossops.backends.jax import nn as jnn
+
+    def args(shape, kshape, fmt="channels_last", strides=1):
+        return w.conv_args("nn.conv", jnp.zeros(shape), jnp.zeros(kshape), strides,
+                           "same", fmt, 1)
+    assert not jnn._as_matmul(args((1, 4, 4, 32), (1, 1, 16, 8)))  # two groups
+    assert not jnn._as_matmul(args((1, 16, 4, 4), (1, 1, 16, 8), "channels_first"))
+    assert not jnn._as_matmul(args((1, 4, 4, 64), (3, 3, 64, 8)))  # 576 deep
+    assert not jnn._as_matmul(args((1, 8, 8, 128), (3, 3, 128, 8)))  # 64 positions
+    assert jnn._as_matmul(args((1, 8, 8, 128), (3, 3, 128, 8), strides=2))  # 16
 
 
 # -- NumPy -------------------------------------------------------------------------------
