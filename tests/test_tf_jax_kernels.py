@@ -10,9 +10,9 @@ gradients under a ``GradientTape``, and under ``tf.function`` (where the general
 runs). JAX: ``cumsum``'s common call against ``jnp.cumsum``; ``var`` (compiled) and ``gelu``
 (jax.numpy calls) against the programs they trace; ``conv`` as the product of its taps
 (the CPU's lowering of a 1x1 kernel or a small deep one) against a float64 convolution
-and XLA's gradients. NumPy: ``sort``'s default sort where no
-order changes the bits, against NumPy's stable sort; the ndarray methods and C einsum of
-the common calls against NumPy's functions.
+and XLA's gradients, ``depthwise_conv`` as a sum over its taps likewise. NumPy:
+``sort``'s default sort where no order changes the bits, against NumPy's stable sort; the
+ndarray methods and C einsum of the common calls against NumPy's functions.
 """
 
 from __future__ import annotations
@@ -313,20 +313,24 @@ def test_jax_cumsum_common_call():
     np.testing.assert_array_equal(g, jax.grad(lambda v: jnp.cumsum(v, axis=0).sum())(x))
 
 
-def _conv_float64(x, k, strides, padding, dilation):
-    """A channels-last ``conv`` in float64 NumPy: per output position, the sum over the
-    kernel's taps of the (padded, dilated) input's window times the kernel."""
+def _conv_float64(x, k, strides, padding, dilation, depthwise=False):
+    """A channels-last ``conv`` (or ``depthwise_conv``) in float64 NumPy: per output
+    position, the sum over the kernel's taps of the (padded, dilated) input's window
+    times the kernel's weights there."""
     from crossops.backends import _windows as w
-    n = x.ndim - 2
-    a = w.conv_args("nn.conv", x, k, strides, padding, "channels_last", dilation)
+    check = w.depthwise_args if depthwise else w.conv_args
+    a = check("nn.conv", x, k, strides, padding, "channels_last", dilation)
     xp = np.pad(np.asarray(x, np.float64), ((0, 0), *a.pads, (0, 0)))
+    kd = np.asarray(k, np.float64)
     out = w.out_sizes(a.size, a.ksize, a.strides, a.dilation, a.pads)
-    y = np.zeros((x.shape[0], *out, k.shape[-1]))
+    y = np.zeros((x.shape[0], *out, k.shape[-1] * (k.shape[-2] if depthwise else 1)))
     for tap in np.ndindex(*a.ksize):
-        window = tuple(slice(t * d, t * d + (m - 1) * s + 1, s)
-                       for t, d, m, s in zip(tap, a.dilation, out, a.strides))
-        y += xp[(slice(None), *window)] @ np.asarray(k, np.float64)[tap]
-    assert y.ndim == n + 2
+        window = xp[(slice(None), *(slice(t * d, t * d + (m - 1) * s + 1, s)
+                                    for t, d, m, s in zip(tap, a.dilation, out, a.strides)))]
+        if depthwise:  # output channel c * M + m: input channel c times weight (c, m)
+            y += (window[..., None] * kd[tap]).reshape(y.shape)
+        else:
+            y += window @ kd[tap]
     return y
 
 
@@ -390,9 +394,60 @@ def test_jax_conv_as_matmul_is_the_convolution(case):
     assert half.dtype == jnp.bfloat16
 
 
+#: (input shape, kernel shape, strides, padding, dilation) of depthwise convolutions
+_DEPTHWISE_CONVS = (
+    ((2, 6, 6, 5), (3, 3, 5, 1), 1, "same", 1),
+    ((2, 7, 6, 5), (3, 3, 5, 1), 2, "same", 1),
+    ((2, 6, 6, 3), (3, 2, 3, 4), 1, "valid", 1),
+    ((2, 8, 8, 4), (3, 3, 4, 2), 1, "same", 2),
+    ((2, 9, 4), (5, 4, 1), 2, "valid", 1),
+    ((0, 4, 4, 3), (3, 3, 3, 1), 1, "same", 1),
+    ((1, 4, 4, 4, 2), (3, 3, 3, 2, 1), 1, "same", 1),
+)
+
+
+@pytest.mark.parametrize("case", _DEPTHWISE_CONVS, ids=lambda c: f"{c[0]}*{c[1]}-s{c[2]}"
+                         f"-{c[3]}-d{c[4]}")
+def test_jax_depthwise_conv_as_taps_is_the_convolution(case):
+    """On the CPU JAX's channels-last ``depthwise_conv`` runs as a sum over its taps: it
+    gives the depthwise convolution of a float64 reference (output channel c * M + m,
+    multipliers 1 to 4), and XLA's grouped convolution's gradients of both operands."""
+    if "jax" not in BACKENDS:
+        pytest.skip("jax is not installed")
+    import jax
+    import jax.numpy as jnp
+
+    from crossops.backends import _windows as w
+    from crossops.backends.jax import nn as jnn
+    if jax.default_backend() != "cpu":
+        pytest.skip("the sum over the taps is the CPU's lowering")
+    shape, kshape, strides, padding, dilation = case
+    rng = np.random.default_rng(sum(shape) + sum(kshape))
+    x = jnp.asarray(rng.standard_normal(shape).astype(np.float32))
+    k = jnp.asarray(rng.standard_normal(kshape).astype(np.float32))
+    a = w.depthwise_args("nn.depthwise_conv", x, k, strides, padding, "channels_last",
+                         dilation)
+    assert jnn._on_cpu(a)
+    got = nn.depthwise_conv(x, k, strides, padding, dilation_rate=dilation)
+    expected = _conv_float64(x, k, strides, padding, dilation, depthwise=True)
+    bound = 4 * np.finfo(np.float32).eps * math.prod(kshape[:-2]) ** 0.5 * 8
+    np.testing.assert_allclose(np.asarray(got, np.float64), expected, rtol=0, atol=bound)
+
+    def loss(conv):
+        return lambda x, k: (conv(x, k) ** 2).sum() / 2
+
+    grads = jax.grad(loss(lambda x, k: nn.depthwise_conv(
+        x, k, strides, padding, dilation_rate=dilation)), (0, 1))(x, k)
+    xla = jax.grad(loss(lambda x, k: jnn._conv(x, jnn._depthwise_as_grouped(k, a.n), a,
+                                                a.channels)), (0, 1))(x, k)
+    for g, e in zip(grads, xla):
+        scale = float(np.abs(np.asarray(e)).max(initial=1.0))
+        np.testing.assert_allclose(g, e, rtol=0, atol=bound * scale / 8)
+
+
 def test_jax_conv_keeps_xla_convolution_elsewhere():
-    """Grouped and channels-first convolutions, shallow contractions and larger outputs
-    keep XLA's convolution (a copy of the taps there would cost memory and time)."""
+    """Grouped and channels-first convolutions (depthwise too), shallow contractions and
+    larger outputs keep XLA's convolution (a copy of the taps there would cost memory and time)."""
     if "jax" not in BACKENDS:
         pytest.skip("jax is not installed")
     import jax.numpy as jnp
@@ -405,6 +460,7 @@ def test_jax_conv_keeps_xla_convolution_elsewhere():
                            "same", fmt, 1)
     assert not jnn._as_matmul(args((1, 4, 4, 32), (1, 1, 16, 8)))  # two groups
     assert not jnn._as_matmul(args((1, 16, 4, 4), (1, 1, 16, 8), "channels_first"))
+    assert not jnn._on_cpu(args((1, 16, 4, 4), (3, 3, 1, 16), "channels_first"))
     assert not jnn._as_matmul(args((1, 4, 4, 64), (3, 3, 64, 8)))  # 576 deep
     assert not jnn._as_matmul(args((1, 8, 8, 128), (3, 3, 128, 8)))  # 64 positions
     assert jnn._as_matmul(args((1, 8, 8, 128), (3, 3, 128, 8), strides=2))  # 16

@@ -7,7 +7,8 @@
   tanh approximation of float32 and float64 is the generic form's own jax.numpy calls;
 - ``conv``, ``depthwise_conv``, ``conv_transpose`` (``lax.conv_general_dilated``,
   ``lax.conv_transpose``; on the CPU a ``conv`` of one tap, or of a small output of a
-  deep contraction, as one matmul of its taps, which XLA runs up to 30x faster there),
+  deep contraction, as one matmul of its taps, and ``depthwise_conv`` as a sum over its
+  taps, which XLA runs up to 30x faster there),
   ``max_pool`` and ``average_pool`` (``lax.reduce_window``),
   compiled with ``jax.jit`` once per shape and set of static arguments
   (:mod:`crossops.backends.jax._jit`); arguments are checked by
@@ -182,26 +183,36 @@ def _conv(c, k, a, groups):
                                     feature_group_count=groups)
 
 
-# On the CPU, XLA's convolution is slower than a matrix product doing the same work for
-# two kinds of call, measured forward and backward (``jax.grad`` of both operands, float32):
-# - a kernel of one tap (1x1): 1.5-3.7x slower, at every size measured (2x2 to 56x56
-#   maps, 64 to 2048 channels); such a convolution *is* a matmul over the channels;
+# On the CPU, XLA's convolution is slower than other programs of the same sums, measured
+# forward and backward (``jax.grad`` of both operands under ``jax.jit``, float32):
+# - a kernel of one tap (1x1), which is a matmul over the channels: 1.5-3.7x slower than
+#   the matmul, at every size measured (2x2 to 56x56 maps, 64 to 2048 channels);
 # - a small output (at most 49 positions an image) of a deep contraction (taps x input
 #   channels at least 1024), as in a ResNet's last stages at a small input: 1.3-30x
-#   slower (a 3x3, 512-channel convolution of a 2x2 map took 140 ms where the product
-#   of its taps takes 4 ms). Below 1024 (64 channels), or on larger maps, XLA's own
-#   convolution is as fast or faster, and keeps no copy of the taps.
-# There, on the CPU, ``conv`` runs as one matmul of the input's taps (the kernel's
-# (spatial..., in, out) flattened to (taps x in, out)): the same sums, in another order.
+#   slower than one matmul of the input's taps (a 3x3, 512-channel convolution of a 2x2
+#   map: 140 ms against 4 ms). Below 1024 (64 channels), or on larger maps, XLA's
+#   convolution is as fast or faster, and keeps no copy of the taps;
+# - a depthwise convolution (one group a channel): 9-33x slower than the sum over the
+#   kernel's taps of each tap's slice of the input times its weights (3x3 and 5x5
+#   kernels, 4x4 to 56x56 maps, 96 to 960 channels).
+# There, on the CPU, channels-last ``conv`` and ``depthwise_conv`` run in those forms:
+# the same sums, in another order. Elsewhere (other shapes, channels-first, a GPU or
+# TPU) they are ``lax.conv_general_dilated``.
 _MATMUL_POSITIONS = 49
 _MATMUL_DEPTH = 1024
 
 
+def _on_cpu(a) -> bool:
+    """Whether the convolution of the checked arguments ``a`` is channels-last, on the
+    CPU (where the forms above run)."""
+    return a.fmt == "channels_last" and jax.default_backend() == "cpu"
+
+
 def _as_matmul(a) -> bool:
-    """Whether ``conv`` of the checked arguments ``a`` runs as the product of its taps:
-    an ungrouped, channels-last convolution on the CPU of one tap, or of a small output
-    of a deep contraction (above)."""
-    if a.groups != 1 or a.fmt != "channels_last" or jax.default_backend() != "cpu":
+    """Whether ``conv`` of the checked arguments ``a`` runs as one matmul of its taps: an
+    ungrouped convolution on the CPU of one tap, or of a small output of a deep
+    contraction (above)."""
+    if a.groups != 1 or not _on_cpu(a):
         return False
     taps = math.prod(a.ksize)
     return taps == 1 or (
@@ -209,9 +220,9 @@ def _as_matmul(a) -> bool:
         <= _MATMUL_POSITIONS and taps * a.channels >= _MATMUL_DEPTH)
 
 
-def _taps(c, a):
-    """The channels-last input's taps: per kernel position, the (padded, dilated, strided)
-    slice of ``c`` it multiplies, concatenated along the channels in the kernel's order."""
+def _taps(c, a) -> list:
+    """The channels-last input's taps: per kernel position, in the kernel's order, the
+    (padded, dilated, strided) slice of ``c`` that it multiplies."""
     if any(lo or hi for lo, hi in a.pads):
         c = jnp.pad(c, ((0, 0), *a.pads, (0, 0)))
     out = w.out_sizes(a.size, a.ksize, a.strides, a.dilation, a.pads)
@@ -222,14 +233,31 @@ def _taps(c, a):
         stop = (c.shape[0], *((o + (m - 1) * s + 1) for o, m, s in
                               zip(start[1:-1], out, a.strides)), c.shape[-1])
         slices.append(lax.slice(c, start, stop, steps))
-    return slices[0] if len(slices) == 1 else jnp.concatenate(slices, axis=-1)
+    return slices
 
 
-def _conv_as_matmul(c, k):
-    """``conv`` as one matmul of the taps ``c`` (spatial..., taps x in) by the kernel."""
+def _conv_as_matmul(c, k, a):
+    """``conv`` as one matmul of the taps of ``c`` (concatenated along the channels) by
+    the kernel ``(spatial..., in, out)`` flattened to ``(taps x in, out)``."""
+    taps = _taps(c, a)
+    x = taps[0] if len(taps) == 1 else jnp.concatenate(taps, axis=-1)
     out = k.shape[-1]
-    y = jnp.reshape(c, (-1, c.shape[-1])) @ jnp.reshape(k, (-1, out))
-    return jnp.reshape(y, (*c.shape[:-1], out))
+    y = jnp.reshape(x, (-1, x.shape[-1])) @ jnp.reshape(k, (-1, out))
+    return jnp.reshape(y, (*x.shape[:-1], out))
+
+
+def _depthwise_as_taps(c, k, a):
+    """``depthwise_conv`` as the sum over the taps of ``c`` of each times its weights.
+    The kernel ``(spatial..., C, M)`` gives output channel ``c * M + m`` (Keras's order),
+    that is input channel ``c`` repeated M times: the products stay flat over the
+    channels (an (..., C, M) product made XLA's loop 2-5x slower)."""
+    multiplier = k.shape[-1]
+    if multiplier > 1:
+        c = jnp.repeat(c, multiplier, axis=-1)
+    y = None
+    for tap, weights in zip(_taps(c, a), jnp.reshape(k, (-1, c.shape[-1]))):
+        y = tap * weights if y is None else y + tap * weights
+    return y
 
 
 def _conv_eager(inputs, kernel, strides=1, padding="valid", data_format=None,
@@ -237,7 +265,7 @@ def _conv_eager(inputs, kernel, strides=1, padding="valid", data_format=None,
     a = w.conv_args("nn.conv", inputs, kernel, strides, padding, data_format, dilation_rate)
     (c, k), dt = _operands(inputs, kernel)
     if _as_matmul(a):
-        return down(_conv_as_matmul(_taps(c, a), k), dt)
+        return down(_conv_as_matmul(c, k, a), dt)
     return down(_conv(c, k, a, a.groups), dt)
 
 
@@ -246,6 +274,8 @@ def _depthwise_conv_eager(inputs, kernel, strides=1, padding="valid", data_forma
     a = w.depthwise_args("nn.depthwise_conv", inputs, kernel, strides, padding, data_format,
                          dilation_rate)
     (c, k), dt = _operands(inputs, kernel)
+    if _on_cpu(a):
+        return down(_depthwise_as_taps(c, k, a), dt)
     return down(_conv(c, _depthwise_as_grouped(k, a.n), a, a.channels), dt)
 
 
