@@ -351,49 +351,6 @@ _MATMUL_CONVS = (
 )
 
 
-@pytest.mark.parametrize("case", _MATMUL_CONVS, ids=lambda c: f"{c[0]}*{c[1]}-s{c[2]}"
-                         f"-{c[3]}-d{c[4]}")
-def test_jax_conv_as_matmul_is_the_convolution(case):
-    """On the CPU JAX's ``conv`` of one tap, or of a small output of a deep contraction,
-    runs as one matmul of the input's taps: it takes that path here, and gives the
-    convolution of a float64 reference (to float32's rounding of its sums) and XLA's
-    convolution's gradients of both operands."""
-    if "jax" not in BACKENDS:
-        pytest.skip("jax is not installed")
-    import jax
-    import jax.numpy as jnp
-
-    from crossops.backends import _windows as w
-    from crossops.backends.jax import nn as jnn
-    if jax.default_backend() != "cpu":
-        pytest.skip("the product of the taps is the CPU's lowering")
-    shape, kshape, strides, padding, dilation = case
-    rng = np.random.default_rng(sum(shape) + sum(kshape))
-    x = jnp.asarray(rng.standard_normal(shape).astype(np.float32))
-    k = jnp.asarray(rng.standard_normal(kshape).astype(np.float32))
-    a = w.conv_args("nn.conv", x, k, strides, padding, "channels_last", dilation)
-    assert jnn._as_matmul(a)
-    got = nn.conv(x, k, strides, padding, dilation_rate=dilation)
-    expected = _conv_float64(x, k, strides, padding, dilation)
-    # float32 sums of math.prod(kshape[:-1]) products of standard normal numbers
-    bound = 4 * np.finfo(np.float32).eps * math.prod(kshape[:-1]) ** 0.5 * 8
-    np.testing.assert_allclose(np.asarray(got, np.float64), expected, rtol=0, atol=bound)
-    assert got.dtype == jnp.float32
-
-    def loss(conv):
-        return lambda x, k: (conv(x, k) ** 2).sum() / 2
-
-    grads = jax.grad(loss(lambda x, k: nn.conv(x, k, strides, padding,
-                                               dilation_rate=dilation)), (0, 1))(x, k)
-    xla = jax.grad(loss(lambda x, k: jnn._conv(x, k, a, 1)), (0, 1))(x, k)
-    for g, e in zip(grads, xla):
-        scale = float(np.abs(np.asarray(e)).max(initial=1.0))
-        np.testing.assert_allclose(g, e, rtol=0, atol=bound * scale / 8)
-    half = nn.conv(x.astype(jnp.bfloat16), k.astype(jnp.bfloat16), strides, padding,
-                   dilation_rate=dilation)
-    assert half.dtype == jnp.bfloat16
-
-
 #: (input shape, kernel shape, strides, padding, dilation) of depthwise convolutions
 _DEPTHWISE_CONVS = (
     ((2, 6, 6, 5), (3, 3, 5, 1), 1, "same", 1),
@@ -406,12 +363,18 @@ _DEPTHWISE_CONVS = (
 )
 
 
-@pytest.mark.parametrize("case", _DEPTHWISE_CONVS, ids=lambda c: f"{c[0]}*{c[1]}-s{c[2]}"
-                         f"-{c[3]}-d{c[4]}")
-def test_jax_depthwise_conv_as_taps_is_the_convolution(case):
-    """On the CPU JAX's channels-last ``depthwise_conv`` runs as a sum over its taps: it
-    gives the depthwise convolution of a float64 reference (output channel c * M + m,
-    multipliers 1 to 4), and XLA's grouped convolution's gradients of both operands."""
+
+@pytest.mark.parametrize("op, case", [("conv", c) for c in _MATMUL_CONVS]
+                         + [("depthwise_conv", c) for c in _DEPTHWISE_CONVS],
+                         ids=lambda v: v if isinstance(v, str) else
+                         f"{v[0]}*{v[1]}-s{v[2]}-{v[3]}-d{v[4]}")
+def test_jax_cpu_convolutions_are_the_convolution(op, case):
+    """On the CPU JAX's ``conv`` of one tap, or of a small output of a deep contraction,
+    runs as one matmul of the input's taps, and its channels-last ``depthwise_conv`` as a
+    sum over its taps: each takes that path here, and gives the convolution of a float64
+    reference (to float32's rounding of its sums; depthwise output channel c * M + m,
+    multipliers 1 to 4), XLA's convolution's gradients of both operands, and bfloat16 for
+    bfloat16 operands."""
     if "jax" not in BACKENDS:
         pytest.skip("jax is not installed")
     import jax
@@ -420,29 +383,40 @@ def test_jax_depthwise_conv_as_taps_is_the_convolution(case):
     from crossops.backends import _windows as w
     from crossops.backends.jax import nn as jnn
     if jax.default_backend() != "cpu":
-        pytest.skip("the sum over the taps is the CPU's lowering")
+        pytest.skip("these forms are the CPU's lowering")
     shape, kshape, strides, padding, dilation = case
+    depthwise = op == "depthwise_conv"
     rng = np.random.default_rng(sum(shape) + sum(kshape))
     x = jnp.asarray(rng.standard_normal(shape).astype(np.float32))
     k = jnp.asarray(rng.standard_normal(kshape).astype(np.float32))
-    a = w.depthwise_args("nn.depthwise_conv", x, k, strides, padding, "channels_last",
-                         dilation)
-    assert jnn._on_cpu(a)
-    got = nn.depthwise_conv(x, k, strides, padding, dilation_rate=dilation)
-    expected = _conv_float64(x, k, strides, padding, dilation, depthwise=True)
-    bound = 4 * np.finfo(np.float32).eps * math.prod(kshape[:-2]) ** 0.5 * 8
+    a = (w.depthwise_args if depthwise else w.conv_args)(
+        f"nn.{op}", x, k, strides, padding, "channels_last", dilation)
+    assert jnn._on_cpu(a) if depthwise else jnn._as_matmul(a)
+
+    def crossops_op(x, k):
+        return getattr(nn, op)(x, k, strides, padding, dilation_rate=dilation)
+
+    def xla_op(x, k):  # XLA's convolution, which the CPU's form replaces
+        if depthwise:
+            return jnn._conv(x, jnn._depthwise_as_grouped(k, a.n), a, a.channels)
+        return jnn._conv(x, k, a, 1)
+
+    got = crossops_op(x, k)
+    expected = _conv_float64(x, k, strides, padding, dilation, depthwise)
+    # float32 sums of (taps x channels in a sum) products of standard normal numbers
+    bound = 32 * np.finfo(np.float32).eps * math.prod(kshape[:-2 if depthwise else -1]) ** 0.5
     np.testing.assert_allclose(np.asarray(got, np.float64), expected, rtol=0, atol=bound)
+    assert got.dtype == jnp.float32
 
     def loss(conv):
         return lambda x, k: (conv(x, k) ** 2).sum() / 2
 
-    grads = jax.grad(loss(lambda x, k: nn.depthwise_conv(
-        x, k, strides, padding, dilation_rate=dilation)), (0, 1))(x, k)
-    xla = jax.grad(loss(lambda x, k: jnn._conv(x, jnn._depthwise_as_grouped(k, a.n), a,
-                                                a.channels)), (0, 1))(x, k)
+    grads = jax.grad(loss(crossops_op), (0, 1))(x, k)
+    xla = jax.grad(loss(xla_op), (0, 1))(x, k)
     for g, e in zip(grads, xla):
         scale = float(np.abs(np.asarray(e)).max(initial=1.0))
         np.testing.assert_allclose(g, e, rtol=0, atol=bound * scale / 8)
+    assert crossops_op(x.astype(jnp.bfloat16), k.astype(jnp.bfloat16)).dtype == jnp.bfloat16
 
 
 def test_jax_conv_keeps_xla_convolution_elsewhere():
