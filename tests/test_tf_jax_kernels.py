@@ -334,6 +334,23 @@ def _conv_float64(x, k, strides, padding, dilation, depthwise=False):
     return y
 
 
+def _conv_transpose_float64(x, k, a):
+    """A channels-last ``conv_transpose`` (kernel ``(spatial..., out, in)``) in float64
+    NumPy: input position i times tap t's weights (transposed) added at output position
+    ``i * stride + t * dilation`` of the full transposed convolution, then Keras's window
+    of it (``a.crops`` of the checked arguments: a negative crop appends zeros)."""
+    from crossops.backends import _windows as w
+    xd, kd = np.asarray(x, np.float64), np.asarray(k, np.float64)
+    full = [(m - 1) * s + w.dilated(q, d)
+            for m, s, q, d in zip(a.size, a.strides, a.ksize, a.dilation)]
+    y = np.zeros((x.shape[0], *full, k.shape[-2]))
+    for tap in np.ndindex(*a.ksize):
+        y[(slice(None), *(slice(t * d, t * d + (m - 1) * s + 1, s) for t, d, m, s in
+                          zip(tap, a.dilation, a.size, a.strides)))] += xd @ kd[tap].T
+    y = np.pad(y, ((0, 0), *((0, max(-hi, 0)) for _, hi in a.crops), (0, 0)))
+    return y[(slice(None), *(slice(lo, n - hi) for (lo, hi), n in zip(a.crops, full)))]
+
+
 #: (input shape, kernel shape, strides, padding, dilation): calls the JAX backend runs
 #: as the product of the taps on the CPU (one tap; or at most 49 output positions of a
 #: contraction of at least 1024), 1-, 2- and 3-d, strided, dilated, padded, empty
@@ -361,52 +378,78 @@ _DEPTHWISE_CONVS = (
     ((0, 4, 4, 3), (3, 3, 3, 1), 1, "same", 1),
     ((1, 4, 4, 4, 2), (3, 3, 3, 2, 1), 1, "same", 1),
 )
+#: (input shape, kernel shape (spatial..., out, in), strides, padding, dilation, output
+#: padding) of strided transposed convolutions
+_TRANSPOSE_CONVS = (
+    ((2, 4, 4, 6), (3, 3, 5, 6), 2, "same", 1, None),
+    ((2, 4, 5, 6), (3, 3, 5, 6), 2, "valid", 1, None),
+    ((2, 3, 3, 4), (4, 4, 3, 4), 2, "same", 1, 1),
+    ((2, 3, 4, 4), (3, 2, 3, 4), (3, 2), "valid", 1, (2, 0)),
+    ((2, 5, 4), (5, 2, 4), 3, "same", 2, None),
+    ((0, 3, 3, 4), (3, 3, 2, 4), 2, "same", 1, None),
+    ((1, 2, 3, 2, 4), (2, 3, 2, 3, 4), 2, "same", 1, None),
+)
 
+
+
+def _cpu_form(op, x, k, strides, padding, dilation, output_padding=None):
+    """For a JAX convolution that runs in a CPU form: the crossops call, XLA's convolution
+    it replaces, its float64 reference and the number of products in one of its sums."""
+    from jax import lax
+
+    from crossops.backends import _windows as w
+    from crossops.backends.jax import nn as jnn
+    if op == "conv_transpose":
+        a = w.transpose_args(f"nn.{op}", x, k, strides, padding, output_padding,
+                             "channels_last", dilation)
+        assert jnn._on_cpu(a) and max(a.strides) > 1
+        return (lambda x, k: nn.conv_transpose(x, k, strides, padding, output_padding,
+                                               dilation_rate=dilation),
+                lambda x, k: lax.conv_transpose(
+                    x, k, a.strides, a.edge_pads, rhs_dilation=a.dilation,
+                    dimension_numbers=jnn._lax_numbers(a.n, a.fmt), transpose_kernel=True),
+                _conv_transpose_float64(x, k, a), math.prod(k.shape[:-2]) * k.shape[-1])
+    depthwise = op == "depthwise_conv"
+    a = (w.depthwise_args if depthwise else w.conv_args)(
+        f"nn.{op}", x, k, strides, padding, "channels_last", dilation)
+    assert jnn._on_cpu(a) if depthwise else jnn._as_matmul(a)
+    kernel = jnn._depthwise_as_grouped if depthwise else lambda k, n: k
+    return (lambda x, k: getattr(nn, op)(x, k, strides, padding, dilation_rate=dilation),
+            lambda x, k: jnn._conv(x, kernel(k, a.n), a, a.channels if depthwise else 1),
+            _conv_float64(x, k, strides, padding, dilation, depthwise),
+            math.prod(k.shape[:-2 if depthwise else -1]))
 
 
 @pytest.mark.parametrize("op, case", [("conv", c) for c in _MATMUL_CONVS]
-                         + [("depthwise_conv", c) for c in _DEPTHWISE_CONVS],
+                         + [("depthwise_conv", c) for c in _DEPTHWISE_CONVS]
+                         + [("conv_transpose", c) for c in _TRANSPOSE_CONVS],
                          ids=lambda v: v if isinstance(v, str) else
-                         f"{v[0]}*{v[1]}-s{v[2]}-{v[3]}-d{v[4]}")
+                         f"{v[0]}*{v[1]}-s{v[2]}-{v[3]}-d{v[4]}" + (
+                             f"-o{v[5]}" if len(v) > 5 else ""))
 def test_jax_cpu_convolutions_are_the_convolution(op, case):
     """On the CPU JAX's ``conv`` of one tap, or of a small output of a deep contraction,
-    runs as one matmul of the input's taps, and its channels-last ``depthwise_conv`` as a
-    sum over its taps: each takes that path here, and gives the convolution of a float64
-    reference (to float32's rounding of its sums; depthwise output channel c * M + m,
-    multipliers 1 to 4), XLA's convolution's gradients of both operands, and bfloat16 for
-    bfloat16 operands."""
+    runs as one matmul of the input's taps, its channels-last ``depthwise_conv`` as a sum
+    over its taps, and a strided ``conv_transpose`` as a matmul spread by ``lax.pad``:
+    each takes that path here, and gives the convolution of a float64 reference (to
+    float32's rounding of its sums; depthwise output channel c * M + m, multipliers 1 to
+    4; transposed: output padding, negative crops), XLA's convolution's gradients of both
+    operands, and bfloat16 for bfloat16 operands."""
     if "jax" not in BACKENDS:
         pytest.skip("jax is not installed")
     import jax
     import jax.numpy as jnp
-
-    from crossops.backends import _windows as w
-    from crossops.backends.jax import nn as jnn
     if jax.default_backend() != "cpu":
         pytest.skip("these forms are the CPU's lowering")
-    shape, kshape, strides, padding, dilation = case
-    depthwise = op == "depthwise_conv"
+    shape, kshape = case[:2]
     rng = np.random.default_rng(sum(shape) + sum(kshape))
     x = jnp.asarray(rng.standard_normal(shape).astype(np.float32))
     k = jnp.asarray(rng.standard_normal(kshape).astype(np.float32))
-    a = (w.depthwise_args if depthwise else w.conv_args)(
-        f"nn.{op}", x, k, strides, padding, "channels_last", dilation)
-    assert jnn._on_cpu(a) if depthwise else jnn._as_matmul(a)
-
-    def crossops_op(x, k):
-        return getattr(nn, op)(x, k, strides, padding, dilation_rate=dilation)
-
-    def xla_op(x, k):  # XLA's convolution, which the CPU's form replaces
-        if depthwise:
-            return jnn._conv(x, jnn._depthwise_as_grouped(k, a.n), a, a.channels)
-        return jnn._conv(x, k, a, 1)
-
+    crossops_op, xla_op, expected, products = _cpu_form(op, x, k, *case[2:])
     got = crossops_op(x, k)
-    expected = _conv_float64(x, k, strides, padding, dilation, depthwise)
-    # float32 sums of (taps x channels in a sum) products of standard normal numbers
-    bound = 32 * np.finfo(np.float32).eps * math.prod(kshape[:-2 if depthwise else -1]) ** 0.5
+    assert got.shape == xla_op(x, k).shape and got.dtype == jnp.float32
+    # float32 sums of `products` products of standard normal numbers
+    bound = 32 * np.finfo(np.float32).eps * products ** 0.5
     np.testing.assert_allclose(np.asarray(got, np.float64), expected, rtol=0, atol=bound)
-    assert got.dtype == jnp.float32
 
     def loss(conv):
         return lambda x, k: (conv(x, k) ** 2).sum() / 2

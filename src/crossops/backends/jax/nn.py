@@ -7,8 +7,9 @@
   tanh approximation of float32 and float64 is the generic form's own jax.numpy calls;
 - ``conv``, ``depthwise_conv``, ``conv_transpose`` (``lax.conv_general_dilated``,
   ``lax.conv_transpose``; on the CPU a ``conv`` of one tap, or of a small output of a
-  deep contraction, as one matmul of its taps, and ``depthwise_conv`` as a sum over its
-  taps, which XLA runs up to 30x faster there),
+  deep contraction, as one matmul of its taps, ``depthwise_conv`` as a sum over its taps
+  and a strided ``conv_transpose`` as a matmul spread by ``lax.pad``, which XLA runs up
+  to 30x faster there),
   ``max_pool`` and ``average_pool`` (``lax.reduce_window``),
   compiled with ``jax.jit`` once per shape and set of static arguments
   (:mod:`crossops.backends.jax._jit`); arguments are checked by
@@ -194,8 +195,13 @@ def _conv(c, k, a, groups):
 #   convolution is as fast or faster, and keeps no copy of the taps;
 # - a depthwise convolution (one group a channel): 9-33x slower than the sum over the
 #   kernel's taps of each tap's slice of the input times its weights (3x3 and 5x5
-#   kernels, 4x4 to 56x56 maps, 96 to 960 channels).
-# There, on the CPU, channels-last ``conv`` and ``depthwise_conv`` run in those forms:
+#   kernels, 4x4 to 56x56 maps, 96 to 960 channels);
+# - the gradient of a strided transposed convolution: 2-9x slower than one matmul by
+#   every tap's weights, each tap's product spread to its output positions by a
+#   ``lax.pad`` (4x4 to 32x32 inputs, strides 2; at stride 1 XLA's is faster, 4.7 ms
+#   against 7.5 ms for 16x16, 64 channels).
+# There, on the CPU, channels-last ``conv``, ``depthwise_conv`` and ``conv_transpose``
+# (strided) run in those forms:
 # the same sums, in another order. Elsewhere (other shapes, channels-first, a GPU or
 # TPU) they are ``lax.conv_general_dilated``.
 _MATMUL_POSITIONS = 49
@@ -279,11 +285,36 @@ def _depthwise_conv_eager(inputs, kernel, strides=1, padding="valid", data_forma
     return down(_conv(c, _depthwise_as_grouped(k, a.n), a, a.channels), dt)
 
 
+def _conv_transpose_as_taps(c, k, a):
+    """``conv_transpose`` (kernel ``(spatial..., out, in)``) as one matmul of ``c`` by
+    every tap's ``(in, out)`` weights, each tap's product then spread to its output
+    positions (``i * stride + tap * dilation`` of the full transposed convolution,
+    cropped to Keras's window) by one ``lax.pad`` and the taps summed."""
+    taps = list(itertools.product(*map(range, a.ksize)))
+    out, cin = k.shape[-2:]
+    weights = jnp.reshape(jnp.moveaxis(jnp.reshape(k, (len(taps), out, cin)), -1, 0),
+                          (cin, -1))
+    z = jnp.reshape(jnp.reshape(c, (-1, cin)) @ weights, (*c.shape[:-1], len(taps), out))
+    zero = jnp.zeros((), z.dtype)
+    y = None
+    for i, tap in enumerate(taps):
+        spread = [(0, 0, 0)]
+        for t, m, s, d, kd, (lo, hi) in zip(tap, a.size, a.strides, a.dilation,
+                                            map(w.dilated, a.ksize, a.dilation), a.crops):
+            first = t * d  # the full output's length is (m - 1) * s + kd
+            spread.append((first - lo, kd - 1 - first - hi, s - 1))
+        term = lax.pad(z[..., i, :], zero, [*spread, (0, 0, 0)])
+        y = term if y is None else y + term
+    return y
+
+
 def _conv_transpose_eager(inputs, kernel, strides=1, padding="valid", output_padding=None,
                           data_format=None, dilation_rate=1):
     a = w.transpose_args("nn.conv_transpose", inputs, kernel, strides, padding,
                          output_padding, data_format, dilation_rate)
     (c, k), dt = _operands(inputs, kernel)
+    if _on_cpu(a) and any(s > 1 for s in a.strides):
+        return down(_conv_transpose_as_taps(c, k, a), dt)
     y = lax.conv_transpose(c, k, a.strides, a.edge_pads, rhs_dilation=a.dilation,
                            dimension_numbers=_lax_numbers(a.n, a.fmt), transpose_kernel=True)
     return down(y, dt)
