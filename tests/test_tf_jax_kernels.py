@@ -10,7 +10,8 @@ gradients under a ``GradientTape``, and under ``tf.function`` (where the general
 runs). JAX: ``cumsum``'s common call against ``jnp.cumsum``; ``var`` (compiled) and ``gelu``
 (jax.numpy calls) against the programs they trace; ``conv`` as the product of its taps
 (the CPU's lowering of a 1x1 kernel or a small deep one) against a float64 convolution
-and XLA's gradients, ``depthwise_conv`` as a sum over its taps likewise. NumPy:
+and XLA's gradients, ``depthwise_conv`` as a sum over its taps likewise; ``max_pool``'s
+routed derivative against XLA's ``select_and_scatter``, bit for bit. NumPy:
 ``sort``'s default sort where no order changes the bits, against NumPy's stable sort; the
 ndarray methods and C einsum of the common calls against NumPy's functions.
 """
@@ -460,6 +461,68 @@ def test_jax_cpu_convolutions_are_the_convolution(op, case):
         scale = float(np.abs(np.asarray(e)).max(initial=1.0))
         np.testing.assert_allclose(g, e, rtol=0, atol=bound * scale / 8)
     assert crossops_op(x.astype(jnp.bfloat16), k.astype(jnp.bfloat16)).dtype == jnp.bfloat16
+
+
+@pytest.mark.parametrize("shape, pool, strides, padding", [
+    ((2, 7, 7, 3), 3, 2, "same"), ((2, 8, 8, 3), 2, None, "valid"), ((2, 9, 3), 3, 1, "same"),
+    ((1, 5, 6, 4, 2), 2, 1, "same"), ((2, 6, 6, 2), (3, 2), (1, 2), "valid"),
+    ((2, 5, 5, 2), 3, 3, "same"), ((2, 6, 6, 1), 4, 1, "same")])
+def test_jax_max_pool_gradient_is_xlas_bit_for_bit(shape, pool, strides, padding):
+    """On the CPU JAX's channels-last ``max_pool`` routes its derivative through the entry
+    XLA's ``select_and_scatter`` chooses: the same values and the same gradient, bit for
+    bit, as ``lax.reduce_window``'s, at ties (small integers), at NaN, infinities and
+    signed zeros, with padding and overlapping windows, 1- to 3-d (up to 16 entries a
+    window); also under ``jax.jit``, in forward mode, and in float16."""
+    if "jax" not in BACKENDS:
+        pytest.skip("jax is not installed")
+    import jax
+    import jax.numpy as jnp
+
+    from crossops.backends import _windows as w
+    from crossops.backends.jax import nn as jnn
+    if jax.default_backend() != "cpu":
+        pytest.skip("the routed derivative is the CPU's")
+    rng = np.random.default_rng(sum(shape))
+    edges = np.array([np.nan, np.inf, -np.inf, 1.0, 1.0, 0.0, -0.0], np.float32)
+    a = w.pool_args("nn.max_pool", jnp.zeros(shape), pool, strides, padding,
+                    "channels_last")
+    assert jnn._on_cpu(a) and math.prod(a.pool) <= jnn._ROUTED_TAPS
+    weights = jnp.asarray(rng.standard_normal((shape[0], *a.out, shape[-1])), jnp.float32)
+    for x in (rng.integers(0, 3, shape).astype(np.float32), rng.choice(edges, shape),
+              rng.standard_normal(shape).astype(np.float32)):
+        x = jnp.asarray(x)
+        got = nn.max_pool(x, pool, strides, padding)
+        assert _bits(got) == _bits(jnn._max_pool(x, a))
+        expected = jax.grad(lambda x: (jnn._max_pool(x, a) * weights).sum())(x)
+        for grad in (jax.grad, lambda f: jax.jit(jax.grad(f))):
+            assert _bits(grad(lambda x: (nn.max_pool(x, pool, strides, padding)
+                                         * weights).sum())(x)) == _bits(expected)
+    x = jnp.asarray(rng.standard_normal(shape).astype(np.float32))
+    tangent = jnp.asarray(rng.standard_normal(shape).astype(np.float32))
+    _, jvp = jax.jvp(lambda x: nn.max_pool(x, pool, strides, padding), (x,), (tangent,))
+    _, expected = jax.jvp(lambda x: jnn._max_pool(x, a), (x,), (tangent,))
+    assert _bits(jvp) == _bits(expected)
+    half = x.astype(jnp.float16)
+    assert _bits(jax.grad(lambda x: nn.max_pool(x, pool, strides, padding).sum())(half)) \
+        == _bits(jax.grad(lambda x: jnn._max_pool(x, a).sum())(half))
+
+
+def test_jax_max_pool_keeps_xlas_derivative_elsewhere():
+    """A window of more than 16 entries and a channels-first input keep
+    ``lax.reduce_window``'s own derivative (no custom rule in the traced program)."""
+    if "jax" not in BACKENDS:
+        pytest.skip("jax is not installed")
+    import jax
+    import jax.numpy as jnp
+    if jax.default_backend() != "cpu":
+        pytest.skip("the routed derivative is the CPU's")
+
+    def routed(x, pool, data_format=None):
+        program = jax.make_jaxpr(lambda x: nn.max_pool(x, pool, 1, "same", data_format))(x)
+        return "custom_jvp_call" in str(program)
+    assert routed(jnp.zeros((1, 6, 6, 2)), 4)
+    assert not routed(jnp.zeros((1, 6, 6, 2)), 5)
+    assert not routed(jnp.zeros((1, 2, 6, 6)), 3, "channels_first")
 
 
 def test_jax_conv_keeps_xla_convolution_elsewhere():
