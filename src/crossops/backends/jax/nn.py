@@ -9,8 +9,8 @@
   ``lax.conv_transpose``; on the CPU a ``conv`` of one tap, or of a small output of a
   deep contraction, as one matmul of its taps, ``depthwise_conv`` as a sum over its taps
   and a strided ``conv_transpose`` as a matmul spread by ``lax.pad``, which XLA runs up
-  to 30x faster there),
-  ``max_pool`` and ``average_pool`` (``lax.reduce_window``),
+  to 30x faster there), ``max_pool`` and ``average_pool`` (``lax.reduce_window``; on the
+  CPU ``max_pool``'s derivative routes each window's tangent as XLA's does, faster),
   compiled with ``jax.jit`` once per shape and set of static arguments
   (:mod:`crossops.backends.jax._jit`); arguments are checked by
   :mod:`crossops.backends._windows`, as the generic forms check them;
@@ -201,17 +201,16 @@ def _conv(c, k, a, groups):
 #   every tap's weights, each tap's product spread to its output positions by a
 #   ``lax.pad`` (4x4 to 32x32 inputs, strides 2; at stride 1 XLA's is faster, 4.7 ms
 #   against 7.5 ms for 16x16, 64 channels).
-# There, on the CPU, channels-last ``conv``, ``depthwise_conv`` and ``conv_transpose``
-# (strided) run in those forms:
-# the same sums, in another order. Elsewhere (other shapes, channels-first, a GPU or
-# TPU) they are ``lax.conv_general_dilated``.
+# There, on the CPU, channels-last ``conv``, ``depthwise_conv`` and (strided)
+# ``conv_transpose`` run in those forms: the same sums, in another order. Elsewhere
+# (other shapes, channels-first, a GPU or TPU) they are XLA's convolutions.
 _MATMUL_POSITIONS = 49
 _MATMUL_DEPTH = 1024
 
 
 def _on_cpu(a) -> bool:
-    """Whether the convolution of the checked arguments ``a`` is channels-last, on the
-    CPU (where the forms above run)."""
+    """Whether the window op (convolution, pool) of the checked arguments ``a`` is
+    channels-last, on the CPU: where the forms above and below run."""
     return a.fmt == "channels_last" and jax.default_backend() == "cpu"
 
 
@@ -369,7 +368,7 @@ _ROUTED_TAPS = 16
 def _max_pool_routed(x, a):
     """``max_pool`` (XLA's ``reduce_window``) whose derivative routes each window's
     tangent from the entry XLA's ``select_and_scatter`` chooses (above)."""
-    spread = functools.partial(_taps, pads=a.pads, window=a.pool, strides=a.strides)
+    taps = functools.partial(_taps, pads=a.pads, window=a.pool, strides=a.strides)
 
     @jax.custom_jvp
     def pool(x):
@@ -378,14 +377,13 @@ def _max_pool_routed(x, a):
     @pool.defjvp
     def pool_jvp(primals, tangents):
         (x,), (dx,) = primals, tangents
-        values = spread(x, fill=-np.inf)
-        index = np.int8 if len(values) <= 127 else np.int32
-        chosen, choice = values[0], jnp.zeros(values[0].shape, index)
+        values = taps(x, fill=-np.inf)
+        chosen, choice = values[0], jnp.zeros(values[0].shape, np.int8)  # (<= 16 entries)
         for i, v in enumerate(values[1:], 1):
             later = ~(chosen >= v)
-            chosen, choice = jnp.where(later, v, chosen), jnp.where(later, index(i), choice)
+            chosen, choice = jnp.where(later, v, chosen), jnp.where(later, np.int8(i), choice)
         routed = None
-        for i, d in enumerate(spread(dx)):
+        for i, d in enumerate(taps(dx)):
             term = jnp.where(choice == i, d, jnp.zeros((), d.dtype))
             routed = term if routed is None else routed + term
         return pool(x), routed
