@@ -29,6 +29,7 @@ import crossops.nn as nn
 import crossops.numpy as xnp
 from crossops import ops as kops
 
+from . import refs_nn
 from .backends import BACKENDS
 
 SUB32 = float(np.float32(1e-40))  # a float32 subnormal number
@@ -314,44 +315,6 @@ def test_jax_cumsum_common_call():
     np.testing.assert_array_equal(g, jax.grad(lambda v: jnp.cumsum(v, axis=0).sum())(x))
 
 
-def _conv_float64(x, k, strides, padding, dilation, depthwise=False):
-    """A channels-last ``conv`` (or ``depthwise_conv``) in float64 NumPy: per output
-    position, the sum over the kernel's taps of the (padded, dilated) input's window
-    times the kernel's weights there."""
-    from crossops.backends import _windows as w
-    check = w.depthwise_args if depthwise else w.conv_args
-    a = check("nn.conv", x, k, strides, padding, "channels_last", dilation)
-    xp = np.pad(np.asarray(x, np.float64), ((0, 0), *a.pads, (0, 0)))
-    kd = np.asarray(k, np.float64)
-    out = w.out_sizes(a.size, a.ksize, a.strides, a.dilation, a.pads)
-    y = np.zeros((x.shape[0], *out, k.shape[-1] * (k.shape[-2] if depthwise else 1)))
-    for tap in np.ndindex(*a.ksize):
-        window = xp[(slice(None), *(slice(t * d, t * d + (m - 1) * s + 1, s)
-                                    for t, d, m, s in zip(tap, a.dilation, out, a.strides)))]
-        if depthwise:  # output channel c * M + m: input channel c times weight (c, m)
-            y += (window[..., None] * kd[tap]).reshape(y.shape)
-        else:
-            y += window @ kd[tap]
-    return y
-
-
-def _conv_transpose_float64(x, k, a):
-    """A channels-last ``conv_transpose`` (kernel ``(spatial..., out, in)``) in float64
-    NumPy: input position i times tap t's weights (transposed) added at output position
-    ``i * stride + t * dilation`` of the full transposed convolution, then Keras's window
-    of it (``a.crops`` of the checked arguments: a negative crop appends zeros)."""
-    from crossops.backends import _windows as w
-    xd, kd = np.asarray(x, np.float64), np.asarray(k, np.float64)
-    full = [(m - 1) * s + w.dilated(q, d)
-            for m, s, q, d in zip(a.size, a.strides, a.ksize, a.dilation)]
-    y = np.zeros((x.shape[0], *full, k.shape[-2]))
-    for tap in np.ndindex(*a.ksize):
-        y[(slice(None), *(slice(t * d, t * d + (m - 1) * s + 1, s) for t, d, m, s in
-                          zip(tap, a.dilation, a.size, a.strides)))] += xd @ kd[tap].T
-    y = np.pad(y, ((0, 0), *((0, max(-hi, 0)) for _, hi in a.crops), (0, 0)))
-    return y[(slice(None), *(slice(lo, n - hi) for (lo, hi), n in zip(a.crops, full)))]
-
-
 #: (input shape, kernel shape, strides, padding, dilation): calls the JAX backend runs
 #: as the product of the taps on the CPU (one tap; or at most 49 output positions of a
 #: contraction of at least 1024), 1-, 2- and 3-d, strided, dilated, padded, empty
@@ -395,7 +358,8 @@ _TRANSPOSE_CONVS = (
 
 def _cpu_form(op, x, k, strides, padding, dilation, output_padding=None):
     """For a JAX convolution that runs in a CPU form: the crossops call, XLA's convolution
-    it replaces, its float64 reference and the number of products in one of its sums."""
+    it replaces, its float64 reference (``tests/refs_nn.py``, on float64 input) and the
+    number of products in one of its sums."""
     from jax import lax
 
     from crossops.backends import _windows as w
@@ -409,7 +373,9 @@ def _cpu_form(op, x, k, strides, padding, dilation, output_padding=None):
                 lambda x, k: lax.conv_transpose(
                     x, k, a.strides, a.edge_pads, rhs_dilation=a.dilation,
                     dimension_numbers=jnn._lax_numbers(a.n, a.fmt), transpose_kernel=True),
-                _conv_transpose_float64(x, k, a), math.prod(k.shape[:-2]) * k.shape[-1])
+                refs_nn.conv_transpose(np.asarray(x, np.float64), k, strides, padding,
+                                       output_padding, "channels_last", dilation),
+                math.prod(k.shape[:-2]) * k.shape[-1])
     depthwise = op == "depthwise_conv"
     a = (w.depthwise_args if depthwise else w.conv_args)(
         f"nn.{op}", x, k, strides, padding, "channels_last", dilation)
@@ -417,7 +383,8 @@ def _cpu_form(op, x, k, strides, padding, dilation, output_padding=None):
     kernel = jnn._depthwise_as_grouped if depthwise else lambda k, n: k
     return (lambda x, k: getattr(nn, op)(x, k, strides, padding, dilation_rate=dilation),
             lambda x, k: jnn._conv(x, kernel(k, a.n), a, a.channels if depthwise else 1),
-            _conv_float64(x, k, strides, padding, dilation, depthwise),
+            getattr(refs_nn, op)(np.asarray(x, np.float64), k, strides, padding,
+                                 "channels_last", dilation),
             math.prod(k.shape[:-2 if depthwise else -1]))
 
 
