@@ -174,12 +174,79 @@ CALLS = [
                           "jax": "jnp.ones_like(a)", "tensorflow": "tf.ones_like(a)"}),
     ("xnp.arange(32)", {"numpy": "np.arange(32)", "torch": "torch.arange(32)",
                         "jax": "jnp.arange(32)", "tensorflow": "tf.range(32)"}),
+    ("xnp.mean(a)", {"numpy": "np.mean(a)", "torch": "torch.mean(a)", "jax": "jnp.mean(a)",
+                     "tensorflow": "tf.reduce_mean(a)"}),
+    ("xnp.any(c)", {"numpy": "np.any(c)", "torch": "torch.any(c)", "jax": "jnp.any(c)",
+                    "tensorflow": "tf.reduce_any(c)"}),
+    ("xnp.all(c, axis=0)", {"numpy": "np.all(c, axis=0)", "torch": "torch.all(c, dim=0)",
+                            "jax": "jnp.all(c, axis=0)",
+                            "tensorflow": "tf.reduce_all(c, axis=0)"}),
+    ("xnp.greater(a, 0.0)", {"numpy": "np.greater(a, 0.0)", "torch": "torch.gt(a, 0.0)",
+                             "jax": "jnp.greater(a, 0.0)", "tensorflow": "tf.greater(a, 0.0)"}),
+    ("xnp.equal(a, b)", {"numpy": "np.equal(a, b)", "torch": "torch.eq(a, b)",
+                         "jax": "jnp.equal(a, b)", "tensorflow": "tf.equal(a, b)"}),
+    ("xnp.logical_and(c, c)", {"numpy": "np.logical_and(c, c)",
+                               "torch": "torch.logical_and(c, c)",
+                               "jax": "jnp.logical_and(c, c)",
+                               "tensorflow": "tf.logical_and(c, c)"}),
+    ("xnp.isnan(a)", {"numpy": "np.isnan(a)", "torch": "torch.isnan(a)", "jax": "jnp.isnan(a)",
+                      "tensorflow": "tf.math.is_nan(a)"}),
+    ("xnp.sqrt(a)", {"numpy": "np.sqrt(a)", "torch": "torch.sqrt(a)", "jax": "jnp.sqrt(a)",
+                     "tensorflow": "tf.sqrt(a)"}),
+    ("xnp.expand_dims(a, axis=0)", {"numpy": "np.expand_dims(a, axis=0)",
+                                    "torch": "torch.unsqueeze(a, 0)",
+                                    "jax": "jnp.expand_dims(a, axis=0)",
+                                    "tensorflow": "tf.expand_dims(a, axis=0)"}),
+    ("xnp.transpose(a)", {"numpy": "np.transpose(a)", "torch": "torch.transpose(a, 0, 1)",
+                          "jax": "jnp.transpose(a)", "tensorflow": "tf.transpose(a)"}),
+    ("xnp.swapaxes(a3, 1, 2)", {"numpy": "np.swapaxes(a3, 1, 2)",
+                                "torch": "torch.transpose(a3, 1, 2)",
+                                "jax": "jnp.swapaxes(a3, 1, 2)",
+                                "tensorflow": "tf.transpose(a3, (0, 2, 1))"}),
+    ("xnp.moveaxis(a3, 0, -1)", {"numpy": "np.moveaxis(a3, 0, -1)",
+                                 "torch": "torch.movedim(a3, 0, -1)",
+                                 "jax": "jnp.moveaxis(a3, 0, -1)",
+                                 "tensorflow": "tf.transpose(a3, (1, 2, 0))"}),
+    ("xnp.flip(a, axis=0)", {"numpy": "np.flip(a, axis=0)", "torch": "torch.flip(a, (0,))",
+                             "jax": "jnp.flip(a, axis=0)", "tensorflow": "tf.reverse(a, [0])"}),
+    ("xnp.roll(a, 1, axis=0)", {"numpy": "np.roll(a, 1, axis=0)",
+                                "torch": "torch.roll(a, 1, 0)",
+                                "jax": "jnp.roll(a, 1, axis=0)",
+                                "tensorflow": "tf.roll(a, 1, axis=0)"}),
+    ("xnp.repeat(a, 2, axis=0)", {"numpy": "np.repeat(a, 2, axis=0)",
+                                  "torch": "torch.repeat_interleave(a, 2, dim=0)",
+                                  "jax": "jnp.repeat(a, 2, axis=0)",
+                                  "tensorflow": "tf.repeat(a, 2, axis=0)"}),
+    ("xnp.tile(a, (2, 1))", {"numpy": "np.tile(a, (2, 1))", "torch": "torch.tile(a, (2, 1))",
+                             "jax": "jnp.tile(a, (2, 1))", "tensorflow": "tf.tile(a, (2, 1))"}),
+    ("xnp.split(a, 2, axis=1)", {"numpy": "np.split(a, 2, axis=1)",
+                                 "torch": "torch.tensor_split(a, 2, dim=1)",
+                                 "jax": "jnp.split(a, 2, axis=1)",
+                                 "tensorflow": "tf.split(a, 2, axis=1)"}),
+    ("xnp.triu(a)", {"numpy": "np.triu(a)", "torch": "torch.triu(a)", "jax": "jnp.triu(a)",
+                     "tensorflow": "tf.linalg.band_part(a, 0, -1)"}),
+    ("xnp.outer(v, v)", {"numpy": "np.outer(v, v)", "torch": "torch.outer(v, v)",
+                         "jax": "jnp.outer(v, v)", "tensorflow": "tf.tensordot(v, v, 0)"}),
+    ("xnp.asarray(a)", {"numpy": "np.asarray(a)", "torch": "torch.as_tensor(a)",
+                        "jax": "jnp.asarray(a)", "tensorflow": "tf.convert_to_tensor(a)"}),
+    ("xnp.full((32, 32), 2.0)", {"numpy": "np.full((32, 32), 2.0, np.float32)",
+                                 "torch": "torch.full((32, 32), 2.0)",
+                                 "jax": "jnp.full((32, 32), 2.0)",
+                                 "tensorflow": "tf.fill((32, 32), 2.0)"}),
+    ("xnp.eye(32)", {"numpy": "np.eye(32, dtype=np.float32)", "torch": "torch.eye(32)",
+                     "jax": "jnp.eye(32)", "tensorflow": "tf.eye(32)"}),
+    ("xnp.linspace(0, 1, 32)", {"numpy": "np.linspace(0, 1, 32)",
+                                "torch": "torch.linspace(0, 1, 32)",
+                                "jax": "jnp.linspace(0, 1, 32)",
+                                "tensorflow": "tf.linspace(0.0, 1.0, 32)"}),
     ("nn.relu(a)", {"torch": "torch.relu(a)", "jax": "jax.nn.relu(a)",
                     "tensorflow": "tf.nn.relu(a)"}),
     ("nn.sigmoid(a)", {"torch": "torch.sigmoid(a)", "jax": "jax.nn.sigmoid(a)",
                        "tensorflow": "tf.sigmoid(a)"}),
     ("nn.gelu(a)", {"torch": "F.gelu(a, approximate='tanh')", "jax": "jax.nn.gelu(a)",
                     "tensorflow": "tf.nn.gelu(a, approximate=True)"}),
+    ("nn.silu(a)", {"torch": "F.silu(a)", "jax": "jax.nn.silu(a)",
+                    "tensorflow": "tf.nn.silu(a)"}),
     ("nn.softmax(a, axis=-1)", {"torch": "torch.softmax(a, -1)",
                                 "jax": "jax.nn.softmax(a, axis=-1)",
                                 "tensorflow": "tf.nn.softmax(a, axis=-1)"}),
@@ -258,7 +325,7 @@ class PreResolved:
 
 
 #: the calls of the bench made through crossops.nn (the others: crossops.numpy)
-NN_NAMES = {"relu", "sigmoid", "gelu", "softmax", "log_softmax", "one_hot", "conv"}
+NN_NAMES = {"relu", "sigmoid", "silu", "gelu", "softmax", "log_softmax", "one_hot", "conv"}
 
 _NAMESPACES: dict = {}
 
@@ -501,9 +568,9 @@ def main():
     print("\n| backend | calls | median ratio | worst ratio | worst call | budget |")
     print("|---|---:|---:|---:|---|---:|")
     for b, count, med, worst, call in summary:
-        ok = "ok" if med <= BUDGET[b] else "OVER"
+        ok = "ok" if worst <= BUDGET[b] else "OVER"
         print(f"| {b} | {count} | {med:.2f}x | {worst:.2f}x | `{call}` | "
-              f"{BUDGET[b]}x (median) {ok} |")
+              f"{BUDGET[b]}x (every call) {ok} |")
     if args.namespace:
         print("\nPre-resolved namespace (pure Python), against crossops.numpy/nn on the same "
               "calls:\n")

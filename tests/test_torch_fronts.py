@@ -537,8 +537,9 @@ def test_astype_front_agrees_with_the_generated_function():
 
 @built
 def test_squeeze_calls_torch_squeeze_for_an_axis_of_size_one():
-    # the front checks the axis (an int in range, of size 1) before torch.squeeze, which
-    # keeps an axis of another size; every other call: the op's function and its error
+    # the front calls torch.squeeze for an int axis and keeps its result where it has one
+    # dimension fewer (torch.squeeze keeps an axis of another size); every other call:
+    # the op's function and its error
     a3 = torch.arange(3.0).reshape(1, 3, 1)
     for x in (a3, a3.to(torch.uint64), a3 > 0, torch.tensor(2.5), torch.zeros((0, 1)),
               a3.transpose(0, 2)):
@@ -672,3 +673,63 @@ def test_torch_calls_agree_with_numpy_backend(f, args, kwargs):
     expected = _numpy_outcome(f, *args, **kwargs)
     for _ in range(2):  # the first call fills the caches, the second takes the front
         assert _numpy_outcome(f, *map(on_torch, args), **kwargs) == expected
+
+
+@built
+def test_required_arguments_by_keyword_take_the_plain_function(monkeypatch):
+    # a call that gives its required arguments, some by keyword, and nothing else is the
+    # call by position: torch's own function (AT_DEFAULTS), with the same results and errors
+    x = torch.arange(6.0).reshape(2, 3)
+    xnp.expand_dims(x, 0)  # fills the caches
+    assert TABLE["expand_dims"].plain[torch.Tensor] is torch.unsqueeze
+    calls: list = []
+
+    def spy(*args):
+        calls.append(args[1:])
+        return torch.unsqueeze(*args)
+
+    monkeypatch.setitem(TABLE["expand_dims"].plain, torch.Tensor, spy)
+    for args, kwargs in (((x,), {"axis": 0}), ((x,), {"axis": -1}), ((), {"a": x, "axis": 1}),
+                         ((x,), {"axis": 5}), ((x,), {"axis": True})):
+        _same(xnp.expand_dims, args, kwargs)
+    ops.expand_dims(x, axis=-3)
+    # (axis 5: torch raises, and the op's path raises its axis error; the array by
+    # keyword, or a bool axis, which the generated function refuses: its calls)
+    assert calls == [(0,), (-1,), (5,), (-3,)]
+    for kwargs in ({"axis": 0, "bogus": 1}, {}):  # the generated function's TypeError
+        with pytest.raises(TypeError):
+            xnp.expand_dims(x, **kwargs)
+    assert len(calls) == 4
+
+
+@built
+def test_take_calls_index_select_for_one_dimensional_indices(monkeypatch):
+    # AT_OPTIONS's route with its own order of the arguments and required attributes:
+    # torch.index_select(x, axis, indices) where x is on the CPU and the indices are 1-d;
+    # a negative or out-of-range index (index_select raises), an axis out of range, other
+    # indices: the op's own path and its errors
+    x = torch.arange(12.0).reshape(3, 4)
+    xnp.take(x, torch.tensor([0]), axis=0)  # fills the caches
+    function, *rest = TABLE["take"].options[torch.Tensor]
+    assert function is torch.index_select
+    calls: list = []
+
+    def spy(*args):
+        calls.append(args[1])
+        return torch.index_select(*args)
+
+    monkeypatch.setitem(TABLE["take"].options, torch.Tensor, (spy, *rest))
+    i = torch.tensor([2, 0, 2])
+    cases = [(x, i, 0), (x, i, 1), (x, i, -1), (x, torch.tensor([-1, 0]), 0),
+             (x, torch.tensor([3]), 0), (x, i, 2), (x, i, -3), (x, torch.tensor(1), 0),
+             (x, torch.tensor([[1], [0]]), 1), (x, i.to(torch.int32), 1),
+             (x, i.to(torch.int16), 0), (torch.tensor(2.5), torch.tensor([0]), 0),
+             (x.to(torch.uint32), i, 0), (x > 3, i, 1),
+             (torch.zeros((0, 4)), torch.tensor([], dtype=torch.int64), 0)]
+    for front in (xnp.take, ops.take):
+        for a, indices, axis in cases:
+            _same(front, (a, indices), {"axis": axis})
+    # called for 1-d int indices along an axis in range of x (raising for -1, 3, int16)
+    assert calls == [0, 1, -1, 0, 0, 1, 0, 0, 1, 0] * 2
+    (g,) = torch.autograd.grad(xnp.take(x.requires_grad_(), i, axis=1).sum(), x)
+    assert g.tolist() == [[1.0, 0.0, 2.0, 0.0]] * 3

@@ -43,7 +43,7 @@ from ._backend import (
 from ._dtypes import dtype_name, kind, weak_scalar_name
 from ._errors import raise_for_op
 from ._spec import OpSpec, load_spec
-from .backends._common import promoting
+from .backends._common import OptionsRoute, promoting
 
 # the spec's ``dispatch`` values (crossops._spec) of ops whose array arguments may be
 # Python scalars, weak in promotion
@@ -78,11 +78,13 @@ class Op:
         #: takes just those; read by the C front
         self.plain: dict = {}
         #: array type (a sequence op: its cache key, the items of one array type) -> (the
-        #: framework's function, or dtype -> function, and the indices of the optional
+        #: framework's function, or dtype -> function; the indices of the optional
         #: parameters it takes by position after the required ones, among those the
         #: generated function passes on, as ``~index`` for an axis that the front checks
-        #: is in range of the first array's dimensions): a backend's ``AT_OPTIONS``
-        #: entry, for calls whose other options are at their defaults; read by the C front
+        #: is in range of the first array's dimensions; the order it takes them in, or
+        #: None; the attributes the arguments must have): a backend's ``AT_OPTIONS``
+        #: entry (:class:`~crossops.backends._common.OptionsRoute`), for calls whose other
+        #: options are at their defaults; read by the C front
         self.options: dict = {}
         #: cache key -> (the cached function, the backend's partial function it wraps:
         #: :func:`_falling_back`); while the cache holds that function, the C front calls
@@ -329,12 +331,14 @@ class Op:
                 self.plain[key] = plain
         elif (plain := getattr(mod, "AT_DEFAULTS", {}).get(self.spec.qualname)) is not None:
             self.plain[key] = plain  # a sequence op's, for a call of the sequence alone
-        options = getattr(mod, "AT_OPTIONS", {}).get(self.spec.qualname)
-        if options is not None:
-            function, names, *checked = options
-            checked = checked[0] if checked else ()
-            self.options[key] = (function, *(~self._passed.index(n) if n in checked
-                                             else self._passed.index(n) for n in names))
+        route = getattr(mod, "AT_OPTIONS", {}).get(self.spec.qualname)
+        if route is not None:
+            route = OptionsRoute(*route)
+            self.options[key] = (
+                route.function,
+                tuple(~self._passed.index(n) if n in route.axes else self._passed.index(n)
+                      for n in route.options),
+                route.order, tuple(route.requires))
 
     def _keep(self, key, f: Callable, partial: tuple | None) -> None:
         """``f`` in the cache under ``key``, and its partial pair (see ``partials``)."""

@@ -50,7 +50,10 @@
  * A call with options (`sum(x, axis=0)`, `max(x, axis=1, keepdims=True)`) whose array
  * type the op's ``options`` has (a backend's ``AT_OPTIONS``) calls the framework's own
  * function there (``torch.sum``) with the required arguments and the named options by
- * position, where those options hold an int (an axis) or a bool and every other option
+ * position (or in the order the entry gives: ``torch.index_select(x, axis, indices)`` for
+ * ``take(x, indices, axis=0)``, where the arguments have the attributes the entry
+ * requires: ``x.is_cpu``, ``indices.ndim == 1``), where those options hold an int (an
+ * axis) or a bool and every other option
  * its default (a sequence op's: its cache key, the items of one dtype and one number of
  * dimensions, ``torch.cat``); a call that raises goes on to the cached function, which
  * raises the op's error. Where the cached function wraps a backend's partial function
@@ -66,10 +69,12 @@
  * function's conversion returns as it is; every call takes the path with options, keyed
  * on the tuple (array type, dtype class).
  * An op whose required axis must name an axis of size 1 (``squeeze``: ``unit``) calls
- * its plain function (``torch.squeeze``) only where that axis is an int in range of the
- * first array's dimensions along which its ``shape`` is 1 (torch.squeeze keeps an axis
- * of another size, where the op raises: the cached function takes that call), also for
- * a call that gives it by keyword. A front with ``numbers`` (``clip``) takes options that
+ * its plain function (``torch.squeeze``) only where that axis is an int, and keeps its
+ * result only where it has one dimension fewer than the first array (torch.squeeze keeps
+ * an axis of another size, where the op raises: the cached function takes that call).
+ * A call that gives required arguments by keyword and nothing else (``squeeze(x,
+ * axis=0)``, ``expand_dims(x, axis=0)``) is taken as the call that gives them by
+ * position. A front with ``numbers`` (``clip``) takes options that
  * hold None or a Python int or float other than NaN too (``torch.clamp(x, -1, 1)``).
  * A keras.ops form that requires parameters the op has as optional ones (Keras's
  * ``clip(x, x_min, x_max)``: ``least``) takes only calls that give at least that many
@@ -127,10 +132,13 @@ typedef struct {
     int uniform;         /* with seq: a fast call's items have one dtype (a keras.ops form
                             that promotes them otherwise) */
     PyObject *options;   /* dict: array type -> (function or dict: dtype -> function,
-                            index, ...): the framework's own function for a call whose
-                            optional parameters at those indices hold an int (an axis) or a
-                            bool (the others), every other one its default, called with the
-                            required arguments and those values by position; or NULL */
+                            (index, ...), order, requires): the framework's own function
+                            for a call whose optional parameters at those indices hold an
+                            int (an axis) or a bool (the others), every other one its
+                            default, and whose required arguments have the attributes of
+                            ``requires`` ((index, name, value), ...), called with the
+                            required arguments and those values by position (in the order
+                            of ``order``, their indices, where it is not None); or NULL */
     PyObject *partials;  /* dict: cache key -> (the cached function, the backend's partial
                             function it wraps): where the cache still holds that function,
                             the partial one is called instead (it returns NotImplemented
@@ -149,7 +157,9 @@ typedef struct {
                             as optional ones (``ops.clip(x, x_min, x_max)``), whose call of
                             fewer the form refuses; 0: any */
     Py_ssize_t unit;     /* the required parameter holding an axis that the plain function
-                            takes only of size 1 in the first array, or -1 */
+                            takes only as an int, and whose result it keeps only with one
+                            dimension fewer than the first array's (an axis of size 1), or
+                            -1 */
     PyObject *keyed;     /* dict: array type -> the backend's own dtype class, or a dict of
                             dtype class -> the backend's own dtype of that class: argument
                             1 is a dtype, passed as it is where of that class (or that
@@ -180,7 +190,7 @@ typedef struct {
     PyMethodDef def;     /* name and docstring of the builtin */
 } Front;
 
-static PyObject *str_dtype, *str_ndim, *str_shape;
+static PyObject *str_dtype, *str_ndim;
 
 static int
 front_traverse(PyObject *m, visitproc visit, void *arg)
@@ -694,35 +704,59 @@ plain_number(PyObject *v)
            || (PyFloat_CheckExact(v) && !Py_IS_NAN(PyFloat_AS_DOUBLE(v)));
 }
 
-/* whether parameter ``unit`` of a call (``all``) is an int naming an axis of the first
- * array, in range, of size 1: read from its ``shape`` alone, whose length is its number
- * of dimensions (one attribute read: torch's cost ~40-90 ns each) (0 on error, cleared) */
+/* whether ``out``, the plain function's result for ``x`` (squeeze's: ``unit``), has one
+ * dimension fewer than ``x`` (torch.squeeze keeps an axis of another size than 1, where
+ * the op raises): two reads of ``ndim`` (~20 ns each in torch; its ``shape`` makes a
+ * tuple) (0 on error, cleared) */
 static int
-unit_ok(Front *s, PyObject *const *all)
+unit_dropped(PyObject *x, PyObject *out)
 {
-    PyObject *v = all[s->unit];
-    if (!PyLong_CheckExact(v))
-        return 0;
-    Py_ssize_t a = PyLong_AsSsize_t(v);
-    if (a == -1 && PyErr_Occurred()) {
-        PyErr_Clear();
-        return 0;
-    }
-    PyObject *shape = PyObject_GetAttr(all[0], str_shape);
-    if (shape == NULL) {
-        PyErr_Clear();
-        return 0;
-    }
-    long n = -1;
-    Py_ssize_t nd = PyTuple_Check(shape) ? PyTuple_GET_SIZE(shape) : -1;
-    if (nd >= 0 && a >= -nd && a < nd) {
-        PyObject *size = PyTuple_GET_ITEM(shape, a < 0 ? a + nd : a);
-        n = PyLong_Check(size) ? PyLong_AsLong(size) : -1;
-        if (n == -1)
+    Py_ssize_t n = get_ndim(out);
+    return n >= 0 && n == get_ndim(x) - 1;
+}
+
+/* whether each (index, attribute, value) of tuple ``requires`` holds of the call's
+ * required arguments ``all`` (``nreq`` of them): the argument's attribute equals the value
+ * (``x.is_cpu`` is True); 0 on any error, cleared */
+static int
+has_attributes(PyObject *const *all, Py_ssize_t nreq, PyObject *requires)
+{
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(requires); i++) {
+        PyObject *r = PyTuple_GET_ITEM(requires, i);
+        if (!PyTuple_CheckExact(r) || PyTuple_GET_SIZE(r) != 3)
+            return 0;
+        Py_ssize_t k = PyLong_AsSsize_t(PyTuple_GET_ITEM(r, 0));
+        if (k < 0 || k >= nreq) {
             PyErr_Clear();
+            return 0;
+        }
+        PyObject *v = PyObject_GetAttr(all[k], PyTuple_GET_ITEM(r, 1));
+        int ok = v != NULL && PyObject_RichCompareBool(v, PyTuple_GET_ITEM(r, 2), Py_EQ) == 1;
+        Py_XDECREF(v);
+        if (!ok) {
+            PyErr_Clear();
+            return 0;
+        }
     }
-    Py_DECREF(shape);
-    return n == 1;
+    return 1;
+}
+
+/* ``args`` (``n`` of them) in the order of tuple ``order`` (their indices) into ``out``:
+ * 0 where ``order`` does not index ``n`` of them (no error set) */
+static int
+reorder(PyObject *order, PyObject *const *args, Py_ssize_t n, PyObject **out)
+{
+    if (!PyTuple_CheckExact(order) || PyTuple_GET_SIZE(order) != n)
+        return 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t k = PyLong_AsSsize_t(PyTuple_GET_ITEM(order, i));
+        if (k < 0 || k >= n) {
+            PyErr_Clear();
+            return 0;
+        }
+        out[i] = args[k];
+    }
+    return 1;
 }
 
 /* The call of the framework's own function that ``options`` has for cache key
@@ -736,10 +770,15 @@ call_options(Front *s, PyObject *const *all, PyObject *key, Py_ssize_t nopt,
              Py_ssize_t items_nd)
 {
     PyObject *entry = PyDict_GetItemWithError(s->options, key);
-    if (entry == NULL || !PyTuple_CheckExact(entry) || PyTuple_GET_SIZE(entry) < 1) {
+    if (entry == NULL || !PyTuple_CheckExact(entry) || PyTuple_GET_SIZE(entry) != 4
+            || !PyTuple_CheckExact(PyTuple_GET_ITEM(entry, 1))
+            || !PyTuple_CheckExact(PyTuple_GET_ITEM(entry, 3))) {
         PyErr_Clear();
         return NULL;
     }
+    PyObject *indices = PyTuple_GET_ITEM(entry, 1);
+    PyObject *order = PyTuple_GET_ITEM(entry, 2);
+    PyObject *requires = PyTuple_GET_ITEM(entry, 3);
     PyObject *first = all[0];
     Py_ssize_t nd = -1;  /* a sequence op's items' number of dimensions */
     if (s->seq) {  /* a sequence op: items of one dtype and one number of dimensions
@@ -749,7 +788,7 @@ call_options(Front *s, PyObject *const *all, PyObject *key, Py_ssize_t nopt,
             return NULL;
         first = PySequence_Fast_ITEMS(first)[0];
     }
-    Py_ssize_t n = PyTuple_GET_SIZE(entry) - 1;
+    Py_ssize_t n = PyTuple_GET_SIZE(indices);
     if (n > nopt)
         return NULL;
     PyObject *pass[MAX_PARAMS];
@@ -757,7 +796,7 @@ call_options(Front *s, PyObject *const *all, PyObject *key, Py_ssize_t nopt,
     for (Py_ssize_t i = 0; i < s->nreq; i++)
         pass[i] = all[i];
     for (Py_ssize_t k = 0; k < n; k++) {
-        Py_ssize_t j = PyLong_AsSsize_t(PyTuple_GET_ITEM(entry, k + 1));
+        Py_ssize_t j = PyLong_AsSsize_t(PyTuple_GET_ITEM(indices, k));
         if (j == -1 && PyErr_Occurred()) {
             PyErr_Clear();
             return NULL;
@@ -790,6 +829,8 @@ call_options(Front *s, PyObject *const *all, PyObject *key, Py_ssize_t nopt,
     for (Py_ssize_t j = s->nreq; j < s->nreq + nopt; j++)
         if (!given[j] && all[j] != PyTuple_GET_ITEM(s->defaults, j - s->nreq))
             return NULL;  /* (compared by identity: None, False, a cached small int) */
+    if (!has_attributes(all, s->nreq, requires))
+        return NULL;
     PyObject *f = PyTuple_GET_ITEM(entry, 0);
     Py_INCREF(entry);  /* f is borrowed from it; the call may change ``options`` */
     if (PyDict_CheckExact(f)) {  /* by the first array's dtype */
@@ -802,7 +843,17 @@ call_options(Front *s, PyObject *const *all, PyObject *key, Py_ssize_t nopt,
             return NULL;
         }
     }
-    PyObject *out = call_function(f, pass, s->nreq + n);
+    PyObject *out;
+    if (order != Py_None) {  /* the function's own order of the arguments */
+        PyObject *ordered[MAX_PARAMS];
+        if (!reorder(order, pass, s->nreq + n, ordered)) {
+            Py_DECREF(entry);
+            return NULL;
+        }
+        out = call_function(f, ordered, s->nreq + n);
+    }
+    else
+        out = call_function(f, pass, s->nreq + n);
     Py_DECREF(entry);
     if (out == NULL && PyErr_ExceptionMatches(PyExc_Exception))
         PyErr_Clear();
@@ -993,25 +1044,6 @@ call_full(Front *s, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
         }
         PyErr_Clear();
     }
-    if (s->unit >= 0 && !s->seq && s->post == NULL) {
-        /* (squeeze's axis by keyword) the plain function, as for a call by position */
-        int defaults = 1;
-        for (Py_ssize_t j = s->nreq; j < s->nreq + nopt && defaults; j++)
-            defaults = all[j] == PyTuple_GET_ITEM(s->defaults, j - s->nreq);
-        PyCFunctionWithKeywords meth;
-        PyObject *p = defaults ? plain_function(s, all, t, NULL, &meth) : NULL;
-        if (p != NULL && unit_ok(s, all)) {
-            Py_INCREF(p);  /* (borrowed from a dict the call may grow) */
-            PyObject *res = meth != NULL ? call_static(meth, all, s->nreq)
-                                         : call_function(p, all, s->nreq);
-            Py_DECREF(p);
-            if (res != NULL || !PyErr_ExceptionMatches(PyExc_Exception)) {
-                Py_DECREF(key);
-                return res;
-            }
-            PyErr_Clear();  /* (the cached function takes it, and raises the op's error) */
-        }
-    }
     PyObject *cast, *out;
     PyObject *g = s->direct ? PyDict_GetItemWithError(s->direct, (PyObject *)t) : NULL;
     if (g != NULL) {  /* the backend's function that gives the cast result itself */
@@ -1169,33 +1201,65 @@ scalar_call(Front *s, PyObject *const *args, int *taken)
     return out;
 }
 
+/* Whether a call gives the required arguments alone, some of them by keyword
+ * (``expand_dims(x, axis=0)``, ``squeeze(x, axis=0)``), each by a name that may also come
+ * by position: then ``req`` holds them in order, as the call by position would give them,
+ * and the front takes it as that call (no optional parameter can differ from its
+ * default, none being given) */
+static int
+required_by_keyword(Front *s, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+                    PyObject **req)
+{
+    if (s->names == NULL || s->seq || s->keyed
+            || nargs + PyTuple_GET_SIZE(kwnames) != s->nreq)
+        return 0;
+    for (Py_ssize_t i = 0; i < s->nreq; i++)
+        req[i] = i < nargs ? args[i] : NULL;
+    for (Py_ssize_t j = nargs; j < s->nreq; j++) {
+        Py_ssize_t k = keyword_index(s, PyTuple_GET_ITEM(kwnames, j - nargs));
+        if (k < nargs || k >= s->nreq || k >= s->npos || req[k] != NULL)
+            return 0;  /* (unknown, optional, keyword only, or given twice) */
+        req[k] = args[j];
+    }
+    return 1;
+}
+
 static PyObject *
 call_op(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
     Front *s = PyModule_GetState(m);
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     PyObject *f, *out;
-    PyObject *dtype = NULL;  /* args[0]'s dtype, where read (a new reference) */
+    PyObject *dtype = NULL;  /* a[0]'s dtype, where read (a new reference) */
+    PyObject *const *a = args;  /* the call's required arguments, in order (na of them);
+                                   args, nargs and kwnames stay the call as made, which
+                                   the generated function takes where the front does not */
+    Py_ssize_t na = nargs;
+    PyObject *req[MAX_PARAMS];
 
     if (s->least && nargs + (kwnames ? PyTuple_GET_SIZE(kwnames) : 0) < s->least)
         goto fallback;  /* (the form raises its TypeError) */
-    if (kwnames != NULL || nargs != s->nreq || s->seq || s->keyed) {
+    if (kwnames != NULL && required_by_keyword(s, args, nargs, kwnames, req)) {
+        a = req;  /* (``expand_dims(x, axis=0)``: the call by position) */
+        na = s->nreq;
+    }
+    else if (kwnames != NULL || nargs != s->nreq || s->seq || s->keyed) {
         out = call_full(s, args, nargs, kwnames);
         if (out != NULL || PyErr_Occurred())
             return out;
         goto fallback;
     }
-    PyTypeObject *t = Py_TYPE(args[0]);
+    PyTypeObject *t = Py_TYPE(a[0]);
     for (Py_ssize_t i = 1; i < s->ntyped; i++)
-        if (Py_TYPE(args[i]) != t)
+        if (Py_TYPE(a[i]) != t)
             goto mixed;
 
-    if (s->dtype_a >= 0 && !same_dtype(args[s->dtype_a], args[s->dtype_b],
+    if (s->dtype_a >= 0 && !same_dtype(a[s->dtype_a], a[s->dtype_b],
                                        s->dtype_a == 0 ? &dtype : NULL))
         goto mixed;
-    if (s->naxes && odd_axes(s, args, nargs))
+    if (s->naxes && odd_axes(s, a, na))
         goto fallback;
-    if (!allowed_dtype(s, args[0], &dtype))  /* (front() checks dtype_a is 0 or -1) */
+    if (!allowed_dtype(s, a[0], &dtype))  /* (front() checks dtype_a is 0 or -1) */
         goto fallback;
     if (s->post != NULL) {  /* the path that casts the result (no plain function) */
         Py_XDECREF(dtype);
@@ -1205,9 +1269,9 @@ call_op(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
         return PyObject_Vectorcall(s->fallback, args, nargs, kwnames);
     }
     PyCFunctionWithKeywords meth;
-    f = plain_function(s, args, t, dtype, &meth);
-    if (f != NULL && s->unit >= 0 && !unit_ok(s, args))
-        f = NULL;  /* (squeeze's axis of another size: the cached function's call) */
+    f = plain_function(s, a, t, dtype, &meth);
+    if (f != NULL && s->unit >= 0 && !PyLong_CheckExact(a[s->unit]))
+        f = NULL;  /* (squeeze's tuple of axes: the cached function's call) */
     if (f != NULL) {
         /* the op's cached function itself (a promoted op's), whose error is the op's, or
            a backend's own function (AT_DEFAULTS), which hands the calls it refuses to the
@@ -1215,17 +1279,25 @@ call_op(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
         Py_XDECREF(dtype);  /* (only compared, above; released while its memory is warm) */
         dtype = NULL;
         if (meth != NULL) {  /* a static builtin (plain's memo): its code needs no f */
-            out = call_static(meth, args, nargs);
-            if (out != NULL)
-                return out;
+            out = call_static(meth, a, na);
+            if (out != NULL) {
+                if (s->unit < 0 || unit_dropped(a[0], out))
+                    return out;
+                Py_DECREF(out);  /* (squeeze's axis of another size than 1: the cached
+                                    function's call, which raises the op's error) */
+                goto cached;
+            }
             Py_INCREF(f);  /* (for the lookup below: the memo still holds it) */
         }
         else {
             Py_INCREF(f);  /* borrowed from a dict the call may grow */
-            out = call_function(f, args, nargs);
+            out = call_function(f, a, na);
             if (out != NULL) {
                 Py_DECREF(f);
-                return out;
+                if (s->unit < 0 || unit_dropped(a[0], out))
+                    return out;
+                Py_DECREF(out);
+                goto cached;
             }
         }
         PyObject *etype, *evalue, *etb;  /* (the call's error kept aside for the lookup) */
@@ -1234,12 +1306,13 @@ call_op(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
         PyErr_Restore(etype, evalue, etb);
         Py_DECREF(f);
         if (cached)
-            return raise_failed(s, args, nargs, args, nargs, kwnames);
+            return raise_failed(s, a, na, args, nargs, kwnames);
         if (!PyErr_ExceptionMatches(PyExc_Exception))
             return NULL;
         PyErr_Clear();
         return PyObject_Vectorcall(s->fallback, args, nargs, kwnames);
     }
+cached:
     f = PyDict_GetItemWithError(s->cache, (PyObject *)t);
     if (f == NULL) {
         PyErr_Clear();
@@ -1247,43 +1320,43 @@ call_op(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
     }
     Py_INCREF(f);
     if (s->defaults == NULL && s->kwnames == NULL) {
-        out = call_cached(s, f, (PyObject *)t, args, nargs, NULL);
+        out = call_cached(s, f, (PyObject *)t, a, na, NULL);
         if (out == NULL)
-            out = raise_failed(s, args, nargs, args, nargs, kwnames);
+            out = raise_failed(s, a, na, args, nargs, kwnames);
     }
     else {  /* forward every parameter, the optional ones with their defaults */
         PyObject *all[MAX_PARAMS];
         Py_ssize_t nopt = s->defaults ? PyTuple_GET_SIZE(s->defaults) : 0;
         Py_ssize_t nkw = s->kwnames ? PyTuple_GET_SIZE(s->kwnames) : 0;
-        for (Py_ssize_t i = 0; i < nargs; i++)
-            all[i] = args[i];
+        for (Py_ssize_t i = 0; i < na; i++)
+            all[i] = a[i];
         for (Py_ssize_t i = 0; i < nopt; i++)
-            all[nargs + i] = PyTuple_GET_ITEM(s->defaults, i);
-        out = call_cached(s, f, (PyObject *)t, all, nargs + nopt - nkw, s->kwnames);
+            all[na + i] = PyTuple_GET_ITEM(s->defaults, i);
+        out = call_cached(s, f, (PyObject *)t, all, na + nopt - nkw, s->kwnames);
         if (out == NULL)
-            out = raise_failed(s, all, nargs + nopt, args, nargs, kwnames);
+            out = raise_failed(s, all, na + nopt, args, nargs, kwnames);
     }
     goto done;
 mixed:  /* a promoted op's call by position: the slow path's function for these types */
     if (s->mixed == NULL || s->dtypes != NULL
-            || (s->weak != NULL && !weak_allowed(s, args)))
+            || (s->weak != NULL && !weak_allowed(s, a)))
         goto fallback;
-    if (s->scalar_plan != NULL && nargs == 2) {  /* an array and a Python float */
+    if (s->scalar_plan != NULL && na == 2) {  /* an array and a Python float */
         int taken;
-        out = scalar_call(s, args, &taken);
+        out = scalar_call(s, a, &taken);
         if (taken) {
             if (out == NULL)  /* the slow path's function's error, once */
-                out = raise_failed(s, args, nargs, args, nargs, kwnames);
+                out = raise_failed(s, a, na, args, nargs, kwnames);
             goto done;
         }
     }
-    PyObject *key = PyTuple_New(nargs);
+    PyObject *key = PyTuple_New(na);
     if (key == NULL) {
         PyErr_Clear();
         goto fallback;
     }
-    for (Py_ssize_t i = 0; i < nargs; i++)
-        PyTuple_SET_ITEM(key, i, Py_NewRef((PyObject *)Py_TYPE(args[i])));
+    for (Py_ssize_t i = 0; i < na; i++)
+        PyTuple_SET_ITEM(key, i, Py_NewRef((PyObject *)Py_TYPE(a[i])));
     f = PyDict_GetItemWithError(s->mixed, key);
     Py_DECREF(key);
     if (f == NULL) {
@@ -1291,10 +1364,10 @@ mixed:  /* a promoted op's call by position: the slow path's function for these 
         goto fallback;
     }
     Py_INCREF(f);
-    out = PyObject_Vectorcall(f, args, nargs, NULL);
+    out = PyObject_Vectorcall(f, a, na, NULL);
     Py_DECREF(f);
     if (out == NULL)  /* the function Op.slow calls for these types: its error, once */
-        out = raise_failed(s, args, nargs, args, nargs, kwnames);
+        out = raise_failed(s, a, na, args, nargs, kwnames);
 done:
     Py_XDECREF(dtype);
     return out;
@@ -1413,14 +1486,16 @@ PyDoc_STRVAR(front_doc,
 "cached function and the cast. ``weak``: None, or (with ``mixed``) a set of dtypes: a\n"
 "call with a Python scalar beside an array takes ``mixed`` only where the array's\n"
 "dtype is in it (a keras.ops form whose rule changes the others). ``options``: None,\n"
-"or (with ``names``) a dict of array type (``seq``: cache key) -> (f, index, ...) (an\n"
-"index ``~i``: parameter ``i``, an axis that must also be in range of the first array's\n"
-"number of dimensions): a call whose optional parameters at those indices (of\n"
-"``names``) hold an int where they hold axes, else a bool, and every other optional\n"
-"parameter its default (the same object),\n"
-"(``seq``: whose items have one dtype and one number of dimensions) calls ``f`` (or\n"
-"``f[dtype]`` of the first array, where a dict) with the required\n"
-"arguments and those values by position; a call it raises for goes on to the cached\n"
+"or (with ``names``) a dict of array type (``seq``: cache key) -> (f, (index, ...),\n"
+"order, requires) (an index ``~i``: parameter ``i``, an axis that must also be in range\n"
+"of the first array's number of dimensions): a call whose optional parameters at those\n"
+"indices (of ``names``) hold an int where they hold axes, else a bool, and every other\n"
+"optional parameter its default (the same object),\n"
+"(``seq``: whose items have one dtype and one number of dimensions), and whose required\n"
+"arguments have the attributes ``requires`` names ((index, name, value), ...: equal to\n"
+"the value) calls ``f`` (or ``f[dtype]`` of the first array, where a dict) with the\n"
+"required arguments and those values by position (in the order ``order`` gives as their\n"
+"indices, where not None); a call it raises for goes on to the cached\n"
 "function. ``partials``: None, or a dict of cache key -> (the cached function, the\n"
 "partial backend function it wraps): while the cache holds that function, the partial\n"
 "one is called first, the cached one only where it returns NotImplemented.\n"
@@ -1437,8 +1512,8 @@ PyDoc_STRVAR(front_doc,
 "the array's type (or the one object given for its class), passed as it is; the\n"
 "cache key is the tuple (array type, its class).\n"
 "``unit``: -1, or the index of a required axis parameter that the plain function takes\n"
-"only as an int in range of the first array's dimensions along which its ``shape`` is 1\n"
-"(``squeeze``), given by position or keyword. ``numbers``: ``options``' values that\n"
+"only as an int, its result kept only where it has one dimension fewer than the first\n"
+"array (``squeeze``: an axis of size 1). ``numbers``: ``options``' values that\n"
 "are not axes may also be None or a Python int or float other than NaN (``clip``'s\n"
 "bounds), not only a bool. ``least``: 0, or the number of arguments (by position or\n"
 "keyword) a call must give to be a fast call (a keras.ops form that requires\n"
@@ -1859,13 +1934,12 @@ PyInit__fastpath(void)
 {
     str_dtype = PyUnicode_InternFromString("dtype");
     str_ndim = PyUnicode_InternFromString("ndim");
-    str_shape = PyUnicode_InternFromString("shape");
     str_name = PyUnicode_InternFromString("name");
     str_global_default = PyUnicode_InternFromString("_global_default");
     str_floatx = PyUnicode_InternFromString("floatx");
     if (str_name == NULL || str_global_default == NULL || str_floatx == NULL)
         return NULL;
-    if (str_dtype == NULL || str_ndim == NULL || str_shape == NULL)
+    if (str_dtype == NULL || str_ndim == NULL)
         return NULL;
     if (PyType_Ready(&FrontFunction_Type) < 0)
         return NULL;

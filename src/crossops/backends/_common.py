@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 from .._dtypes import DTYPE_NAMES, FLOAT8, dtype_name, result_name
 from .._errors import OpValueError
@@ -81,6 +82,30 @@ def make_native_dtype(table: dict[str, object], backend: str, native_type=None):
         return out
 
     return native_dtype
+
+
+class OptionsRoute(NamedTuple):
+    """A backend's ``AT_OPTIONS`` entry: the framework's own function for an op's calls
+    that give some of its options and leave the others at their defaults, which the C
+    front calls in place of the op's function (see ``crossops._fastpath``). A plain tuple
+    of the first two or three fields is an entry too.
+
+    ``function``: the function, or dtype -> function (by the first array's dtype).
+    ``options``: the op's options it takes, in the order it takes them, after the
+    required arguments. ``axes``: those of them that are axes the front checks are in
+    range of the first array's dimensions. ``order``: where the function takes its
+    arguments in another order, the indices into (required arguments, then options) of
+    the arguments it takes in turn (``torch.index_select(x, axis, indices)`` for
+    ``take(x, indices, axis=axis)``: ``(0, 2, 1)``). ``requires``: (index of a required
+    argument, attribute, value) for each attribute the call's argument must have, equal
+    to that value, for the front to call the function (``(0, "is_cpu", True)``).
+    """
+
+    function: Callable | dict
+    options: tuple[str, ...]
+    axes: tuple[str, ...] = ()
+    order: tuple[int, ...] | None = None
+    requires: tuple[tuple[int, str, object], ...] = ()
 
 
 def promoting(f: Callable, astype: Callable, table: dict, positions=(0, 1)):

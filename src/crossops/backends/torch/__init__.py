@@ -15,6 +15,7 @@ from ..._axes import normalize_axes, normalize_axis
 from ..._dtypes import _compute_name, dtype_name, result_name
 from .._axis_tuples import accumulate_axis, unstack_axis
 from .._common import (
+    OptionsRoute,
     casting_functions,
     dtype_functions,
     dtype_table,
@@ -336,6 +337,12 @@ AT_OPTIONS = {
     # log_softmax call them (an axis out of range raises: their own path takes it)
     "nn.softmax": (dict.fromkeys(_FULL_FLOAT, torch.softmax), ("axis",)),
     "nn.log_softmax": (dict.fromkeys(_FULL_FLOAT, torch.log_softmax), ("axis",)),
+    # 1-d indices into a CPU tensor along an int axis in range (the front checks all
+    # three): torch.index_select(x, axis, indices), as take below calls it, which raises
+    # for a negative index (then take's own path counts it from the end; on CUDA it
+    # would not raise)
+    "take": OptionsRoute(torch.index_select, ("axis",), ("axis",), order=(0, 2, 1),
+                         requires=((0, "is_cpu", True), (1, "ndim", 1))),
 }
 
 
