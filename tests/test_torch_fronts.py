@@ -733,3 +733,39 @@ def test_take_calls_index_select_for_one_dimensional_indices(monkeypatch):
     assert calls == [0, 1, -1, 0, 0, 1, 0, 0, 1, 0] * 2
     (g,) = torch.autograd.grad(xnp.take(x.requires_grad_(), i, axis=1).sum(), x)
     assert g.tolist() == [[1.0, 0.0, 2.0, 0.0]] * 3
+
+
+@built
+@pytest.mark.parametrize("name", [
+    "subtract", "equal", "not_equal", "greater", "greater_equal", "less", "less_equal",
+    "logical_and", "logical_or", "logical_xor", "any", "all", "mean", "triu", "tril",
+    "tile", "moveaxis", "flip", "roll", "repeat", "swapaxes", "transpose", "outer"])
+def test_torch_routes_agree_with_the_generated_function(name):
+    # AT_DEFAULTS's and AT_OPTIONS's torch functions, and the torch partial functions of
+    # swapaxes, transpose and outer: the same results, dtypes and errors as the op's own
+    # path, at the edges (NaN, -0.0, empty, 0-d, every dtype; axes out of range; the
+    # calls torch takes otherwise than NumPy, which go on to the op's path)
+    front = getattr(xnp, name)
+    for x in _tensors():
+        y = x.flip(0) if x.ndim else x
+        wide = x.to(torch.complex128 if x.is_complex() else torch.float64)
+        calls = {
+            "tile": [((x, (2, 1)), {}), ((x, 2), {}), ((x, ()), {})],
+            "moveaxis": [((x, 0, -1), {}), ((x, (0, 1), (1, 0)), {}), ((x, 0, (0, 1)), {}),
+                         ((x, 2, 0), {})],
+            "swapaxes": [((x, 0, -1), {}), ((x, 1, 2), {}), ((x,), {"axis1": 0, "axis2": 1})],
+            "transpose": [((x,), {}), ((x, (1, 0)), {}), ((x[None],), {})],
+            "outer": [((x, y), {}), ((x, wide), {}), ((x.reshape(-1), y), {})],
+            "roll": [((x, 1), {"axis": 0}), ((x, -4), {"axis": -1}), ((x, 1), {"axis": 2}),
+                     ((x, (1, 2)), {"axis": 0}), ((x, torch.tensor(1)), {"axis": 0})],
+            "repeat": [((x, 2), {"axis": 0}), ((x, 0), {"axis": -1}), ((x, -1), {"axis": 0}),
+                       ((x, torch.tensor([1, 2])), {"axis": 0}), ((x, 2), {"axis": 2})],
+        }.get(name)
+        if calls is None and name in ("any", "all", "mean", "flip"):
+            calls = [((x,), {}), ((x,), {"axis": 0}), ((x,), {"axis": -1, "keepdims": True}),
+                     ((x,), {"axis": 2})]
+        if calls is None and name in ("triu", "tril"):
+            calls = [((x,), {}), ((x, 1), {})]
+        for args, kwargs in calls or [((x, y), {}), ((y, x), {})]:
+            for _ in range(2):  # the first call fills the caches, the second takes the front
+                _same(front, args, kwargs)

@@ -256,9 +256,16 @@ AT_DEFAULTS = {
     "where": torch.where,
     "reshape": torch.reshape,
     "expand_dims": torch.unsqueeze,  # a tuple axis raises: the op's own function takes it
-    # an int axis in range of size 1 only, which the front checks (crossops._accel's
-    # _UNIT_AXIS_OPS): torch.squeeze keeps an axis of another size, where squeeze raises
+    # an int axis, whose result the front keeps only with one dimension fewer (crossops.
+    # _accel's _UNIT_AXIS_OPS): torch.squeeze keeps an axis of another size, where squeeze
+    # raises
     "squeeze": torch.squeeze,
+    # (torch.movedim raises for sequences of two lengths: the op's ValueError follows)
+    "moveaxis": torch.movedim,
+    "tile": torch.tile,  # (a bare int raises: the op's own function tiles it as (n,))
+    # (a 0-d or 1-d tensor raises: the op's own function takes NumPy's 1-d form)
+    "tril": {d: torch.tril for d in _NARROW},
+    "triu": {d: torch.triu for d in _NARROW},
     # (a list or tuple of tensors alone: stack's cached function, without its keyword)
     "stack": torch.stack,
     # the namespace's functions make these calls (the *_like ones: without dtype=None and
@@ -277,6 +284,23 @@ AT_DEFAULTS = {
     "minimum": {d: torch.minimum for d in _NARROW},
     "min": {d: torch.amin for d in _NARROW},
     "abs": {d: torch.abs for d in _SIGNED},
+    # two tensors of one dtype (the front checks): torch's kernels, which array-api-compat's
+    # wrappers call once they have promoted the operands; complex order, and uint16/32/64
+    # where torch has no kernel, raise, and the op's own function takes those calls
+    "subtract": {d: torch.subtract for d in _NARROW if d is not torch.bool},
+    "equal": {d: torch.eq for d in _NARROW},
+    "not_equal": {d: torch.ne for d in _NARROW},
+    "greater": {d: torch.gt for d in _NARROW},
+    "greater_equal": {d: torch.ge for d in _NARROW},
+    "less": {d: torch.lt for d in _NARROW},
+    "less_equal": {d: torch.le for d in _NARROW},
+    "logical_and": {d: torch.logical_and for d in _NARROW},
+    "logical_or": {d: torch.logical_or for d in _NARROW},
+    "logical_xor": {d: torch.logical_xor for d in _NARROW},
+    # bool results (torch's any and all of uint8 give uint8)
+    "any": {d: torch.any for d in DTYPES.values() if d is not _UINT8},
+    "all": {d: torch.all for d in DTYPES.values() if d is not _UINT8},
+    "mean": {d: torch.mean for d in DTYPES.values() if d.is_floating_point or d.is_complex},
     "square": {d: torch.square for d in _NARROW if d is not torch.bool},
     "nn.relu": {d: torch.relu for d in _NARROW if d is not torch.bool},
     "nn.sigmoid": dict.fromkeys(_FULL_FLOAT, torch.sigmoid),
@@ -343,6 +367,15 @@ AT_OPTIONS = {
     # would not raise)
     "take": OptionsRoute(torch.index_select, ("axis",), ("axis",), order=(0, 2, 1),
                          requires=((0, "is_cpu", True), (1, "ndim", 1))),
+    # an int axis in range (the front checks: torch takes axis 0 of a 0-d tensor, and rolls
+    # an empty one without reading it)
+    "any": (AT_DEFAULTS["any"], ("axis", "keepdims"), ("axis",)),
+    "all": (AT_DEFAULTS["all"], ("axis", "keepdims"), ("axis",)),
+    "flip": (dict.fromkeys(_NARROW, torch.Tensor.flip), ("axis",), ("axis",)),  # (flip(x, 0))
+    "roll": (torch.roll, ("axis",), ("axis",)),  # (shift by position: roll(x, shift, axis))
+    # (repeats by position; a tensor of repeats other than int64 raises, and repeat below
+    # casts it)
+    "repeat": (dict.fromkeys(_NARROW, torch.repeat_interleave), ("axis",), ("axis",)),
 }
 
 

@@ -45,6 +45,43 @@ def cumsum(a, axis=None, dtype=None):
     return torch.cumsum(a.reshape(-1), 0) if axis is None else torch.cumsum(a, axis)
 
 
+# -- swapaxes, transpose, outer: their common calls -------------------------------------------
+# The generic forms (crossops.numpy._keras, _extra) permute and multiply through crossops's
+# ops, several frames and checks above torch's one call; these make that call and leave
+# every other case (a 0-d tensor, whose axes 0 and -1 torch takes and NumPy refuses; an
+# axis out of range, which the generic names; transpose's axes; operands of two dtypes or
+# of more dimensions; dtypes without a torch kernel) to the generic.
+
+@partial
+def swapaxes(a, axis1, axis2):
+    if a.ndim == 0:
+        return NotImplemented
+    try:
+        return torch.swapaxes(a, axis1, axis2)
+    except (IndexError, TypeError):
+        return NotImplemented
+
+
+@partial
+def transpose(a, axes=None):
+    if axes is not None:
+        return NotImplemented
+    try:
+        return torch.t(a)  # (at most 2 dimensions; it raises for more)
+    except RuntimeError:
+        return a.permute(tuple(range(a.ndim - 1, -1, -1)))
+
+
+@partial
+def outer(a, b, out=None):
+    if out is not None or a.dtype is not b.dtype or a.ndim != 1 or b.ndim != 1:
+        return NotImplemented
+    try:
+        return torch.outer(a, b)
+    except (NotImplementedError, RuntimeError):  # (uint16/32/64: no kernel)
+        return NotImplemented
+
+
 # -- i0 ---------------------------------------------------------------------------------------
 
 def i0(x):
