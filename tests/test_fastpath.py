@@ -581,3 +581,26 @@ def test_numpy_astype_front_takes_numpys_own_dtypes_only():
     finally:
         sys.setprofile(None)
     assert not any(f.endswith("_ops.py") for f in frames), frames
+
+
+@built
+def test_numpy_routes_of_transposes_and_outer_agree_with_numpy():
+    # AT_DEFAULTS's np.swapaxes and np.transpose, and numpy.py's outer of two 1-d arrays
+    # of one dtype: NumPy's results; their errors and the other calls: the op's own path
+    import ml_dtypes
+
+    from crossops._errors import OpAxisError
+    for x in (np.arange(6.0).reshape(2, 3), np.array(2.5), np.zeros((0, 3), np.int8),
+              np.arange(24).reshape(2, 3, 4) > 5, np.ones((2, 2), ml_dtypes.bfloat16)):
+        for args, kwargs in (((0, -1), {}), ((), {"axis1": 1, "axis2": 0}), ((0, 3), {})):
+            try:
+                expected = np.swapaxes(x, *args, **kwargs)
+            except np.exceptions.AxisError:
+                with pytest.raises(OpAxisError, match="swapaxes: axis"):
+                    xnp.swapaxes(x, *args, **kwargs)
+                continue
+            _same(xnp.swapaxes(x, *args, **kwargs), expected)
+        _same(xnp.transpose(x), np.transpose(x))
+        v = x.reshape(-1)
+        for a, b in ((v, v[::-1]), (x, v), (v, v.astype(np.float32))):
+            _same(xnp.outer(a, b), FRONTS[xnp.outer](a, b))

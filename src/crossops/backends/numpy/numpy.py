@@ -40,6 +40,18 @@ def cumsum(a, axis=None, dtype=None):
     return np.cumsum(a.reshape(-1), 0) if axis is None else np.cumsum(a, axis)
 
 
+# -- outer: its common call -------------------------------------------------------------------
+# The generic form (crossops.numpy._extra) reshapes, promotes and multiplies through
+# crossops's ops; this makes np.outer's one call for two 1-d arrays of one dtype and leaves
+# the others (two dtypes, which crossops's table promotes; more dimensions; out=) to it.
+
+@partial
+def outer(a, b, out=None):
+    if out is not None or a.dtype != b.dtype or a.ndim != 1 or b.ndim != 1:
+        return NotImplemented
+    return np.outer(a, b)
+
+
 # -- i0 ---------------------------------------------------------------------------------------
 
 def i0(x):
