@@ -277,7 +277,9 @@ def _sections(draw, n, equal):
     if draw(st.booleans()):
         divisors = [k for k in range(1, 5) if n % k == 0] if equal else list(range(1, 5))
         return draw(st.sampled_from(divisors))
-    return sorted(draw(st.lists(st.integers(0, n + 1), max_size=3)))
+    # indices as NumPy reads them, as slices do: negative ones from the end, past either
+    # end, out of order (empty pieces)
+    return draw(st.lists(st.integers(-n - 1, n + 1), max_size=3))
 
 
 def _split(draw, spec, dt):

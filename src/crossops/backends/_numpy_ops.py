@@ -271,3 +271,30 @@ def check_weights(x, weights) -> None:
     wname = dtype_name(weights.dtype)
     if wname == "bool" or kind(wname) == "c":
         raise TypeError(f"bincount: weights must be real numbers, got {wname}")
+
+
+def split_points(n: int, indices_or_sections, equal: bool) -> list[tuple[int, int]]:
+    """The ``(start, stop)`` of each piece of ``split`` (``equal``) or ``array_split`` of an
+    axis of length ``n``: ``k`` sections (``split``: equal ones, else ValueError; else the
+    first ``n % k`` one longer), or the pieces between the given indices, read as Python
+    slices read them (a negative index counts from the end; a stop before its start
+    gives an empty piece), as NumPy's.
+
+    Examples
+    --------
+    >>> split_points(5, 2, False), split_points(5, [-2, 9], True)
+    ([(0, 3), (3, 5)], [(0, 3), (3, 5), (5, 5)])
+    """
+    if isinstance(indices_or_sections, int):
+        k = indices_or_sections
+        if k < 1:
+            raise ValueError(f"split: the number of sections must be at least 1, got {k}")
+        if equal and n % k:
+            raise ValueError(f"split: an axis of length {n} does not divide into {k} "
+                             f"equal sections; use array_split for unequal ones")
+        q, r = divmod(n, k)
+        points = [i * q + min(i, r) for i in range(1, k)]
+    else:
+        points = [int(i) for i in indices_or_sections]
+    bounds = [0, *(min(max(p + n if p < 0 else p, 0), n) for p in points), n]
+    return [(a, max(a, b)) for a, b in zip(bounds, bounds[1:])]

@@ -10,7 +10,6 @@ with other signatures, which the table would otherwise call.
 
 from __future__ import annotations
 
-import itertools
 import math
 import operator
 import struct
@@ -18,6 +17,7 @@ import struct
 from .._axes import normalize_axes, normalize_axis
 from .._backend import backend_of_type, backend_of_values, get_backend
 from .._dispatch import like_placement
+from ..backends._numpy_ops import split_points
 from ._namespace import numpy_namespace
 
 GENERIC: dict = {}
@@ -1314,29 +1314,11 @@ def rot90(m, k=1, axes=(0, 1)):
     return xnp.flip(xnp.permute_dims(array, tuple(perm)), axis=a1)
 
 
-def _split_points(n, indices_or_sections, equal):
-    if isinstance(indices_or_sections, int):
-        k = indices_or_sections
-        if equal and n % k:
-            raise ValueError(f"split: an axis of length {n} does not divide into {k} "
-                             f"equal sections; use array_split for unequal ones")
-        q, r = divmod(n, k)
-        sizes = [q + 1] * r + [q] * (k - r)
-        points, acc = [], 0
-        for s in sizes[:-1]:
-            acc += s
-            points.append(acc)
-    else:
-        points = [int(i) for i in indices_or_sections]
-    bounds = [0] + points + [n]
-    return [(min(max(a, 0), n), min(max(b, 0), n)) for a, b in itertools.pairwise(bounds)]
-
-
 def _split(x, indices_or_sections, axis, equal):
     axis = normalize_axis(axis, x.ndim, "split" if equal else "array_split")
     out = []
-    for a, b in _split_points(x.shape[axis], indices_or_sections, equal):
-        key = (slice(None),) * axis + (slice(a, max(a, b)),)
+    for a, b in split_points(x.shape[axis], indices_or_sections, equal):
+        key = (slice(None),) * axis + (slice(a, b),)
         out.append(x[key])
     return out
 
