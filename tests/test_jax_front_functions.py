@@ -10,6 +10,7 @@ import pytest
 jax = pytest.importorskip("jax")
 jnp = jax.numpy
 
+import crossops  # noqa: E402
 import crossops.numpy as xnp  # noqa: E402
 from crossops import nn  # noqa: E402
 from crossops import ops as kops  # noqa: E402
@@ -94,3 +95,64 @@ def test_jit():
         return y + xnp.mean(x, axis=0, keepdims=True)
 
     np.testing.assert_allclose(jax.jit(f)(a), f(a), rtol=1e-5)
+
+
+def test_outer_split_swapaxes():
+    """The one-program forms of outer, split, array_split and swapaxes: NumPy's values,
+    dtypes and errors, eagerly and under jax.jit."""
+    for dt in (np.bool_, np.uint8, np.int8, np.float32, np.complex64):
+        v, m = np.arange(3).astype(dt), np.arange(4).reshape(2, 2).astype(dt)
+        for x1, x2 in [(v, m), (m, v), (v, np.float32(2) * v)]:
+            got, want = xnp.outer(jnp.asarray(x1), jnp.asarray(x2)), np.outer(x1, x2)
+            assert got.dtype == want.dtype
+            np.testing.assert_array_equal(np.asarray(got), want)
+    assert xnp.outer(jnp.zeros(0), jnp.ones(3)).shape == (0, 3)
+    np.testing.assert_array_equal(np.asarray(jax.jit(xnp.outer)(jnp.arange(3.0), jnp.ones(2))),
+                                  np.outer(np.arange(3.0), np.ones(2)))
+    x = np.arange(24).reshape(4, 6)
+    for ios, axis in [(2, 0), (3, -1), ([1, 4], 1), ([4, 2], 1), ([9], 0), ((), 0)]:
+        for op in ("split", "array_split"):
+            got, want = getattr(xnp, op)(jnp.asarray(x), ios, axis=axis), \
+                getattr(np, op)(x, ios, axis=axis)
+            assert type(got) is list and len(got) == len(want)
+            for g, w in zip(got, want):
+                np.testing.assert_array_equal(np.asarray(g), w)
+    shapes = [p.shape for p in xnp.array_split(jnp.asarray(x), 4, axis=1)]
+    assert shapes == [(4, 2), (4, 2), (4, 1), (4, 1)]
+    with pytest.raises(ValueError, match="split"):
+        xnp.split(jnp.asarray(x), 4, axis=1)
+    with pytest.raises(ValueError, match="split: axis 2"):
+        xnp.split(jnp.asarray(x), 2, axis=2)
+    pieces = jax.jit(lambda a: xnp.split(a, 2, axis=1))(jnp.asarray(x))
+    np.testing.assert_array_equal(np.asarray(pieces[1]), x[:, 3:])
+    a3 = np.arange(24).reshape(2, 3, 4).astype(np.uint8)
+    for i, j in [(0, 2), (-1, 1), (1, 1)]:
+        np.testing.assert_array_equal(np.asarray(xnp.swapaxes(jnp.asarray(a3), i, j)),
+                                      np.swapaxes(a3, i, j))
+    with pytest.raises(ValueError, match="swapaxes: axis2 3"):
+        xnp.swapaxes(jnp.asarray(a3), 0, 3)
+    with pytest.raises(TypeError):
+        xnp.swapaxes(jnp.asarray(a3), True, True)
+
+
+def test_full_linspace_any_all():
+    """full and linspace as one compiled call: jax's values, dtypes and weak types;
+    any and all as jax's, complex read as NumPy does."""
+    for value in (2.0, 0.1, 7, True):
+        for dtype in (None, "float32", "float16", "int8", "complex64"):
+            want = jnp.full((2, 3), value, None if dtype is None else jnp.dtype(dtype))
+            got = xnp.full((2, 3), value, dtype=dtype, like=jnp.zeros(()))
+            assert (got.dtype, got.weak_type) == (want.dtype, want.weak_type)
+            np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
+    assert kops.full((2,), 7).dtype == jnp.float32
+    with crossops.use_backend("jax"):
+        got = xnp.linspace(0, 1, 5)
+    assert isinstance(got, jax.Array)
+    np.testing.assert_array_equal(np.asarray(got), np.asarray(jnp.linspace(0, 1, 5)))
+    c = np.array([[True, False], [True, True]])
+    z = np.array([[1j, 0], [1, 1]], np.complex64)
+    for x in (c, c.astype(np.float32), z):
+        for op in ("any", "all"):
+            for kw in ({}, {"axis": 0}, {"axis": -1, "keepdims": True}):
+                got = getattr(xnp, op)(jnp.asarray(x), **kw)
+                np.testing.assert_array_equal(np.asarray(got), getattr(np, op)(x, **kw))

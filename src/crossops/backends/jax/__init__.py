@@ -249,7 +249,61 @@ def broadcast_arrays(*arrays):
 _HALF = frozenset({np.dtype(NAMESPACE.float16), np.dtype(NAMESPACE.bfloat16)})
 
 
-linspace = number_linspace(NAMESPACE.linspace)  # array bounds: the generic's (NumPy's)
+def _linspace(start, stop, num, endpoint, dtype):
+    return NAMESPACE.linspace(start, stop, num, endpoint=endpoint, dtype=dtype)
+
+
+#: jax.numpy's linspace as one compiled call: the bounds traced as jax's own linspace traces
+#: them (its compiled core), ``num``, ``endpoint`` and ``dtype`` static; what jax's
+#: linspace checks on the way (a concrete ``num``) holds for an int ``num``
+_linspace_compiled = jitted_hashable(_linspace, ("num", "endpoint", "dtype"))
+
+
+def _linspace_native(start, stop, num, *, dtype=None, device=None, endpoint=True):
+    """jax.numpy's linspace; a call of an int ``num`` and no device as one compiled call
+    (jax's own runs argument checks in Python around its compiled core first)."""
+    if type(num) is int and device is None and type(endpoint) is bool:
+        return _linspace_compiled(start, stop, num, endpoint, dtype)
+    return NAMESPACE.linspace(start, stop, num, dtype=dtype, device=device, endpoint=endpoint)
+
+
+linspace = number_linspace(_linspace_native)  # array bounds: the generic's (NumPy's)
+
+
+def _full(fill_value, shape, dtype):
+    return NAMESPACE.full(shape, fill_value, dtype)
+
+
+#: jax.numpy's full as one compiled program (eagerly, jax converts the value and broadcasts
+#: it as two programs, six times the time): the value traced, ``shape`` and ``dtype`` static
+_full_compiled = jitted_hashable(_full, ("shape", "dtype"))
+#: the dtypes that a Python float fills as jax's full fills them when the float is traced
+#: (converted to jax's default float first): no rounding of a float32 twice
+_FLOAT_FILLED = frozenset(np.dtype(d) for d in ("float32", "float64", "complex64", "complex128"))
+
+
+def _float_filled(dtype) -> bool:
+    try:
+        return dtype in _FLOAT_FILLED
+    except TypeError:  # (not hashable: no dtype jax's full takes)
+        return False
+
+
+def full(shape, fill_value, dtype=None, *, device=None):
+    """jax.numpy's full; a Python bool, int or float value (a float into no dtype, or one
+    in :data:`_FLOAT_FILLED`), a shape of an int or a tuple and no device as one compiled
+    call, the value traced (one program per shape and dtype, whatever the value). A traced
+    value converts as jax's full converts it, an int into jax's default int first: one out
+    of its range, or a shape jax refuses, takes jax's own full, with its result or error."""
+    t = type(fill_value)
+    if (device is None and (t is float or t is int or t is bool)
+            and (type(shape) is tuple or type(shape) is int)
+            and (t is not float or dtype is None or _float_filled(dtype))):
+        try:
+            return _full_compiled(fill_value, shape, dtype)
+        except Exception:  # (jax's own full gives its result or error)
+            pass
+    return NAMESPACE.full(shape, fill_value, dtype=dtype, device=device)
 
 
 def unstack(x, /, *, axis=0):
@@ -471,7 +525,7 @@ def linalg_lu_factor(x):
 
 def _truth(x):
     """Complex ``x`` as ``x != 0``: jax.numpy's any/all read only the real part."""
-    return x != 0 if NAMESPACE.iscomplexobj(x) else x
+    return x != 0 if _is_complex(x) else x
 
 
 def any(x, /, *, axis=None, keepdims=False):  # noqa: A001
@@ -546,13 +600,34 @@ _REAL_FLOATS = (DTYPES["float16"], DTYPES["bfloat16"], *_F32_F64)
 #: where they give what the op's function above gives (real floats: exp needs no complex
 #: special cases; float32/float64: sigmoid computes in no other dtype). A C front calls them
 #: straight away, and hands a call that raises to the op's function.
+#: the dtypes whose truth jax.numpy's any and all read as the ops do (not complex: see _truth)
+_NOT_COMPLEX = tuple(d for d in DTYPES.values() if d.kind != "c")
+
 AT_DEFAULTS = {"exp": dict.fromkeys(_REAL_FLOATS, NAMESPACE.exp),
-               "nn.sigmoid": dict.fromkeys(_F32_F64, jax.nn.sigmoid)}
+               "sqrt": dict.fromkeys(_REAL_FLOATS, NAMESPACE.sqrt),
+               "any": dict.fromkeys(_NOT_COMPLEX, NAMESPACE.any),
+               "all": dict.fromkeys(_NOT_COMPLEX, NAMESPACE.all),
+               # (a 1-d x: jax's triu raises, and the op's function takes the call)
+               "triu": NAMESPACE.triu,
+               "nn.sigmoid": dict.fromkeys(_F32_F64, jax.nn.sigmoid),
+               "nn.silu": dict.fromkeys(_F32_F64, jax.nn.silu),
+               # two arrays of one type (numpy.py's outer: jax's, for every dtype)
+               "outer": NAMESPACE.outer}
 
 
 def _mean_at(x, axis, keepdims):
     """:func:`mean` of a floating x over an int axis in range (the C front checks it)."""
     return NAMESPACE.mean(x, axis, keepdims=keepdims)
+
+
+def _any_at(x, axis, keepdims):
+    """:func:`any` of a non-complex x over an int axis in range (the C front checks it)."""
+    return NAMESPACE.any(x, axis, keepdims=keepdims)
+
+
+def _all_at(x, axis, keepdims):
+    """:func:`all` of a non-complex x over an int axis in range (the C front checks it)."""
+    return NAMESPACE.all(x, axis, keepdims=keepdims)
 
 
 #: jax's own functions for calls that give some of an op's options (an int axis, in range
@@ -562,6 +637,8 @@ def _mean_at(x, axis, keepdims):
 #: would make for that dtype
 AT_OPTIONS = {
     "mean": (dict.fromkeys(_REAL_FLOATS, _mean_at), ("axis", "keepdims"), ("axis",)),
+    "any": (dict.fromkeys(_NOT_COMPLEX, _any_at), ("axis", "keepdims"), ("axis",)),
+    "all": (dict.fromkeys(_NOT_COMPLEX, _all_at), ("axis", "keepdims"), ("axis",)),
     "nn.log_softmax": (dict.fromkeys(_F32_F64, jax.nn.log_softmax), ("axis",), ("axis",)),
     # the dtypes whose running sum jax's cumsum computes as crossops does (numpy.py's
     # cumsum), and which raises for an axis out of range (a 0-d x's too) as the op does:

@@ -78,6 +78,8 @@ def sigmoid(x):
 
 
 def silu(x):
+    if x.dtype is _F32:  # nothing to compute in another dtype
+        return jax.nn.silu(x)
     c, dt = up_float(x)
     return down(jax.nn.silu(c), dt)
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from ..._axes import normalize_axis
 from ..._dtypes import dtype_name
 from .. import _numpy_ops as shared
 from .._common import partial
 from .._core import check_integer_indices
-from . import _HALF, DTYPES, NAMESPACE, default_dtypes
+from . import _HALF, DTYPES, NAMESPACE, default_dtypes, jitted_hashable
 
 # -- cumsum: its common call ------------------------------------------------------------------
 
@@ -171,3 +172,58 @@ def qr_raw(x):
     (``jax.numpy.linalg.qr``'s raw mode; ``x`` floating or complex, at least 2-d)."""
     h, tau = jnp.linalg.qr(x, mode="raw")
     return h, tau
+
+
+# -- outer: one compiled call -------------------------------------------------------------------
+
+@partial
+def outer(a, b, out=None):
+    """jax.numpy.outer (compiled: both inputs flattened, promoted by jax's lattice, which is
+    crossops's table; complex not conjugated), for two arrays and no ``out``; Python values
+    (weak scalars, lists) and ``out=`` take the generic."""
+    if out is None and isinstance(a, jax.Array) and isinstance(b, jax.Array):
+        return jnp.outer(a, b)
+    return NotImplemented
+
+
+# -- swapaxes: jax's, with the op's axis errors -------------------------------------------------
+
+def swapaxes(a, axis1, axis2):
+    """jax.numpy.swapaxes (compiled), with each axis checked as the op checks it (an int
+    in range: the op's axis error, naming ``axis1`` or ``axis2``; a bool is no axis)."""
+    n = a.ndim
+    if not (type(axis1) is int and -n <= axis1 < n):
+        axis1 = normalize_axis(axis1, n, "swapaxes", "axis1")
+    if not (type(axis2) is int and -n <= axis2 < n):
+        axis2 = normalize_axis(axis2, n, "swapaxes", "axis2")
+    return jnp.swapaxes(a, axis1, axis2)
+
+
+# -- split, array_split: the pieces as one compiled program ------------------------------------
+
+def _pieces(x, bounds, axis):
+    """The slices ``bounds`` of ``x`` along ``axis``."""
+    return tuple(jax.lax.slice_in_dim(x, lo, hi, axis=axis) for lo, hi in bounds)
+
+
+_pieces_compiled = jitted_hashable(_pieces, ("bounds", "axis"))
+
+
+def _split(x, indices_or_sections, axis, equal: bool, op: str) -> list:
+    n = x.ndim
+    if not (type(axis) is int and -n <= axis < n):
+        axis = normalize_axis(axis, n, op)
+    axis %= n
+    bounds = tuple(shared.split_points(x.shape[axis], indices_or_sections, equal))
+    return list(_pieces_compiled(x, bounds, axis))
+
+
+def split(ary, indices_or_sections, axis=0):
+    """NumPy's split (the generic's pieces, found on the host) as one compiled program of
+    slices (eager jax runs each slice as its own program)."""
+    return _split(ary, indices_or_sections, axis, True, "split")
+
+
+def array_split(ary, indices_or_sections, axis=0):
+    """:func:`split`, with sections of unequal length allowed (the first ones one longer)."""
+    return _split(ary, indices_or_sections, axis, False, "array_split")
