@@ -239,3 +239,58 @@ def test_relu_and_more_gradients():
                                                                          axis=-1)[0]
     grad = tape.gradient(y, x).numpy()
     assert grad.shape == (5,) and np.isfinite(grad[[0, 2, 4]]).all()
+
+
+def test_band_split_roll_tile_eye_kernels():
+    # triu/tril through MatrixBandPart (NaN kept exact), eye through OneHot, split through
+    # Split/SplitV, roll, tile, moveaxis, any/all, isnan and the logical kernels: NumPy's
+    # values, dtypes and errors, eagerly and in a tf.function, and gradients on a tape
+    x = X.copy()
+    x[2, 0] = np.nan
+    b = x > 0
+    for k in (-9, -2, -1, 0, 1, 3, 9):
+        for a in (x, b, x[0], np.zeros((0, 2), np.float32), np.stack([x, x])):
+            _same(xnp.triu(tf.constant(a), k=k), np.triu(a, k=k))
+            _same(xnp.tril(tf.constant(a), k=k), np.tril(a, k=k))
+        if k in (-2, 1):
+            _same(tf.function(lambda t, k=k: xnp.triu(t, k=k))(tf.constant(x)), np.triu(x, k=k))
+        for n, m in ((3, None), (2, 4), (0, 3)):
+            _same(xnp.eye(n, m, k=k, like=tf.constant(x)), np.eye(n, m, k=k, dtype=np.float32))
+    with crossops.use_backend("tensorflow"):
+        _same(xnp.eye(3, dtype="bool"), np.eye(3, dtype=bool))
+        _same(tf.function(lambda: xnp.eye(2, 3, k=1, dtype="uint8"))(),
+              np.eye(2, 3, k=1, dtype=np.uint8))
+    for fn, sections, axis in (("split", 2, 1), ("split", 3, -2), ("array_split", 3, 1)):
+        got = getattr(xnp, fn)(tf.constant(x), sections, axis=axis)
+        want = getattr(np, fn)(x, sections, axis=axis)
+        assert len(got) == len(want)
+        for g, w in zip(got, want):
+            np.testing.assert_array_equal(g.numpy(), w)
+    with pytest.raises(ValueError, match="split"):
+        xnp.split(tf.constant(x), 3, axis=1)
+    with pytest.raises(ValueError, match="axis 2"):
+        xnp.split(tf.constant(x), 2, axis=2)
+    for shift, axis in ((1, 0), (-5, -1), (7, 1)):
+        _same(xnp.roll(tf.constant(x), shift, axis=axis), np.roll(x, shift, axis=axis))
+    _same(xnp.roll(tf.constant(np.zeros((0, 2), np.int8)), 1, axis=0), np.zeros((0, 2), np.int8))
+    with pytest.raises(ValueError, match="axis 2"):
+        xnp.roll(tf.constant(x), 1, axis=2)
+    _same(xnp.tile(tf.constant(b), (2, 0)), np.tile(b, (2, 0)))
+    _same(xnp.moveaxis(tf.constant(x[None]), 0, -1), np.moveaxis(x[None], 0, -1))
+    for axis, keepdims in ((None, False), (0, True), (-1, False)):
+        _same(xnp.any(tf.constant(b), axis=axis, keepdims=keepdims),
+              np.any(b, axis=axis, keepdims=keepdims))
+        _same(xnp.all(tf.constant(b), axis=axis, keepdims=keepdims),
+              np.all(b, axis=axis, keepdims=keepdims))
+    _same(xnp.all(tf.constant(np.zeros((0, 2), bool)), axis=0), np.ones(2, bool))
+    _same(xnp.isnan(tf.constant(x.astype(np.float16))), np.isnan(x))
+    _same(xnp.logical_and(tf.constant(b), tf.constant(b[::-1])), b & b[::-1])
+    _same(xnp.logical_not(tf.constant(b)), ~b)
+    t = tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch(t)
+        y = xnp.sum(xnp.triu(t)) + xnp.sum(xnp.roll(t, 1, axis=1)) + xnp.sum(
+            xnp.split(t, 2, axis=1)[0] * 3.0)
+    want = np.triu(np.ones_like(x)) + 1
+    want[:, :2] += 3
+    np.testing.assert_array_equal(tape.gradient(y, t).numpy(), want)

@@ -3,9 +3,9 @@ rules, found by op name (``backends/tensorflow/numpy.py``): ``i0``
 (``tf.math.bessel_i0``; float16 and bfloat16 computed in float32, integers in float64),
 ``view`` (``tf.bitcast``; bool through uint8), ``einsum`` (operands promoted with
 crossops's table; dtypes without a kernel computed in int64, exact), ``bincount``,
-``bin_sums``, the counting step that other ops share, and ``split`` / ``array_split`` at
-indices traced by ``tf.function``. Dtype and shape rules and argument checks:
-:mod:`crossops.backends._numpy_ops`.
+``bin_sums``, the counting step that other ops share, and ``split`` / ``array_split`` into
+int sections (one Split kernel) or at indices traced by ``tf.function``. Dtype and shape
+rules and argument checks: :mod:`crossops.backends._numpy_ops`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from ..._dtypes import dtype_name
 from .. import _numpy_ops as shared
 from .._common import partial
 from . import DTYPES, NAMESPACE
-from ._compute import eager_cpu, run_kernel
+from ._compute import eager, eager_cpu, int_tuple, run_kernel
 from .array_api._helpers import shape_list
 
 # -- concatenate, cumsum: their common calls -------------------------------------------------
@@ -170,7 +170,7 @@ def bincount(x, weights=None, minlength=0, sparse=False):
     return bin_sums(x, weights, length)
 
 
-# -- split, array_split: indices as a traced tensor -------------------------------------------
+# -- split, array_split: int sections; indices as a traced tensor ----------------------------
 
 def _traced_split(x, indices, axis, op):
     """The pieces of ``x`` at ``indices``, a traced 1-d integer tensor of known length (inside
@@ -196,14 +196,46 @@ def _traced_split(x, indices, axis, op):
     return pieces
 
 
+def _sections(x, sections, axis, equal: bool):
+    """The pieces of ``x`` in ``sections``, a Python int, along the int ``axis`` of static
+    size: TensorFlow's Split kernel (equal pieces: ``split``) or SplitV (``array_split``:
+    the first ``n % sections`` pieces one longer, as NumPy's), once (the generic slices
+    piece by piece, ~10x the time); eagerly the kernel itself. NotImplemented for every
+    other call, and where the generic raises (no sections, unequal ones for split, an
+    axis out of range), so that its errors stay the op's."""
+    if type(sections) is not int or type(axis) is not int or not tf.is_tensor(x):
+        return NotImplemented
+    rank = x.shape.rank
+    if rank is None or not -rank <= axis < rank or sections <= 0:
+        return NotImplemented
+    n = x.shape[axis]
+    if n is None or (equal and n % sections):
+        return NotImplemented
+    if equal:
+        if eager(x):
+            return run_kernel("Split", axis, x, "num_split", sections)
+        return tf.split(x, sections, axis)
+    q, r = divmod(n, sections)
+    sizes = [q + 1] * r + [q] * (sections - r)
+    if eager(x) and (kept := int_tuple(tuple(sizes))) is not None:  # (a list: the slow path)
+        return run_kernel("SplitV", x, kept, axis, "num_split", sections)
+    return tf.split(x, sizes, axis)
+
+
 @partial
 def split(ary, indices_or_sections, axis=0):
-    return _traced_split(ary, indices_or_sections, axis, "split")
+    out = _sections(ary, indices_or_sections, axis, True)
+    if out is NotImplemented:
+        return _traced_split(ary, indices_or_sections, axis, "split")
+    return out
 
 
 @partial
 def array_split(ary, indices_or_sections, axis=0):
-    return _traced_split(ary, indices_or_sections, axis, "array_split")
+    out = _sections(ary, indices_or_sections, axis, False)
+    if out is NotImplemented:
+        return _traced_split(ary, indices_or_sections, axis, "array_split")
+    return out
 
 
 # -- found by name by crossops.numpy's generic functions (the other backends have none) ------

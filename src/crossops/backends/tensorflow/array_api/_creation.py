@@ -11,7 +11,7 @@ import numbers
 import numpy as np
 import tensorflow as tf
 
-from .._compute import int_tuple, run_kernel
+from .._compute import eager, executing_eagerly, int_tuple, run_kernel
 from ._helpers import (
     DEFAULT_COMPLEX,
     DEFAULT_FLOAT,
@@ -254,7 +254,9 @@ def eye(n_rows, n_cols=None, /, *, k=0, dtype=None, device=None):
             raise TypeError(f"eye: {name} must be an int or an integer tensor, got a "
                             f"{n.dtype.name} tensor")
     if isinstance(k, int) and isinstance(n_rows, int) and isinstance(n_cols, int):
-        k = max(-n_rows, min(k, n_cols))  # any k beyond the matrix gives zeros
+        k = int(max(-n_rows, min(k, n_cols)))  # any k beyond the matrix gives zeros
+        if not is_float8(dtype) and n_rows + n_cols < _INT32_END:
+            return _one_hot_eye(n_rows, n_cols, k, dtype or DEFAULT_FLOAT, device)
     with on_device(device):
         r = tf.range(n_rows, dtype=tf.int64)[:, None]
         c = tf.range(n_cols, dtype=tf.int64)[None, :]
@@ -262,6 +264,34 @@ def eye(n_rows, n_cols=None, /, *, k=0, dtype=None, device=None):
         if is_float8(dtype):  # (no bool -> float8 cast)
             return tf.cast(tf.cast(eye, tf.float32), dtype)
         return tf.cast(eye, dtype or DEFAULT_FLOAT)
+
+
+_INT32_END = 1 << 31
+#: (value, id of a dtype of ``_FILLED``) -> its 0-d tensor, made eagerly and kept
+_KEPT: dict = {}
+
+
+def _kept(value, dtype):
+    """The 0-d tensor of ``value`` (0, 1 or a bool) in ``dtype`` (one of ``_FILLED``), made
+    once, eagerly (for the eager kernels' inputs; never while a tf.function traces)."""
+    t = _KEPT.get((value, id(dtype)))
+    if t is None:
+        t = _KEPT[(value, id(dtype))] = tf.cast(tf.constant(value), dtype)
+    return t
+
+
+def _one_hot_eye(n_rows: int, n_cols: int, k: int, dtype, device):
+    """eye of Python ints (``|k|`` within the matrix, their sums within int32): row ``r``
+    is the one-hot row of index ``r + k`` among ``n_cols`` (an index outside ``[0,
+    n_cols)`` is a row of zeros): two kernels, Range and OneHot (tf.eye's Python layers
+    make a diagonal of ones and a matrix of it, at ~6x the time). Eagerly, the kernels
+    themselves on a kept one and zero of ``dtype``."""
+    if device is None and id(dtype) in _FILLED and executing_eagerly():
+        rows = run_kernel("Range", k, k + n_rows, 1)
+        return run_kernel("OneHot", rows, n_cols, _kept(1, dtype), _kept(0, dtype), "axis", -1)
+    with on_device(device):
+        return tf.one_hot(tf.range(k, k + n_rows), n_cols, on_value=tf.ones((), dtype),
+                          off_value=tf.zeros((), dtype), dtype=dtype)
 
 
 def arange(start, /, stop=None, step=1, *, dtype=None, device=None):
@@ -364,6 +394,9 @@ def _band(x, k, lower, op):
         raise ValueError(f"{op}: x must have at least 1 dimension, got shape {x.shape}")
     if n == 1:  # NumPy's: its rows repeated into a square, masked
         x = tf.broadcast_to(x, tf.concat([tf.shape(x), tf.shape(x)], 0))
+    rows, cols = x.shape[-2], x.shape[-1]
+    if type(k) is int and rows is not None and cols is not None and not is_float8(x.dtype):
+        return _band_part(x, k, lower, rows, cols)
     s = tf.shape(x)
     r = tf.range(s[-2], dtype=tf.int64)[:, None]
     c = tf.range(s[-1], dtype=tf.int64)[None, :]
@@ -373,6 +406,39 @@ def _band(x, k, lower, op):
     return tf.where(keep, x, tf.zeros_like(x))
 
 
+def _band_part(x, k: int, lower: bool, rows: int, cols: int):
+    """tril (``lower``) or triu of ``x`` (at least 2-d, its last two sizes known) at the
+    int offset ``k``, through TensorFlow's MatrixBandPart kernel (tf.linalg.band_part),
+    which keeps the elements with ``row - col <= num_lower`` and ``col - row <= num_upper``
+    (-1: no bound; a bound must not exceed the axis's size). tril keeps ``col - row <= k``
+    and triu ``col - row >= k``: one kernel where that band reaches the diagonal (tril's
+    k >= 0, triu's k <= 0); else the band of the elements to zero, a bool mask, and one
+    select (exact for every value, NaN and inf too, where ``x - band`` is not)."""
+    if lower:
+        if k >= 0:
+            return _band_kernel(x, -1, k if k < cols else -1)
+        drop = (-k - 1 if -k - 1 < rows else -1, -1)  # row - col <= -k - 1
+    else:
+        if k <= 0:
+            return _band_kernel(x, -k if -k < rows else -1, -1)
+        drop = (-1, k - 1 if k - 1 < cols else -1)  # col - row <= k - 1
+    if eager(x) and id(x.dtype) in _FILLED and (dims := int_tuple((rows, cols))) is not None:
+        # eagerly: the three kernels, on a kept True and zero (tf.ones and tf.where's
+        # Python layers took ~8x their time)
+        mask = run_kernel("MatrixBandPart", run_kernel("Fill", dims, _kept(True, tf.bool)),
+                          *drop)
+        return run_kernel("SelectV2", mask, _kept(0, x.dtype), x)
+    mask = tf.linalg.band_part(tf.ones((rows, cols), tf.bool), *drop)
+    return tf.where(mask, tf.zeros((), x.dtype), x)
+
+
+def _band_kernel(x, lower: int, upper: int):
+    """tf.linalg.band_part(x, lower, upper); eagerly its kernel, without its Python layers."""
+    if eager(x):
+        return run_kernel("MatrixBandPart", x, lower, upper)
+    return tf.linalg.band_part(x, lower, upper)
+
+
 def tril(x, /, *, k=0):
     return _band(x, k, True, "tril")
 
@@ -380,3 +446,13 @@ def tril(x, /, *, k=0):
 def triu(x, /, *, k=0):
     return _band(x, k, False, "triu")
 
+
+def tril_plain(x, /):
+    """``tril(x)`` (k=0) of a tensor of at least 2 dimensions: MatrixBandPart's kernel alone
+    (``AT_DEFAULTS``); a 1-d, 0-d or float8 tensor raises, and its call takes tril."""
+    return run_kernel("MatrixBandPart", x, -1, 0) if eager(x) else tril(x)
+
+
+def triu_plain(x, /):
+    """``triu(x)`` (k=0), as :func:`tril_plain`."""
+    return run_kernel("MatrixBandPart", x, 0, -1) if eager(x) else triu(x)

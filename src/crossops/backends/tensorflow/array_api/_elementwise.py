@@ -250,7 +250,13 @@ def _widened(x):
     return tf.cast(x, tf.float32) if is_float8(x.dtype) else x
 
 
+#: the real floating dtypes by id: the inputs of the IsNan, IsInf and IsFinite kernels
+_REAL_FLOAT_IDS = frozenset(map(id, (tf.float16, tf.bfloat16, tf.float32, tf.float64)))
+
+
 def isnan(x, /):
+    if eager(x) and id(x.dtype) in _REAL_FLOAT_IDS:
+        return run_kernel("IsNan", x)  # (eagerly: the kernel, without tf.math's layers)
     x = _widened(_t(x))
     if _is_complex(x.dtype):
         return tf.math.logical_or(tf.math.is_nan(tf.math.real(x)), tf.math.is_nan(tf.math.imag(x)))
@@ -258,6 +264,8 @@ def isnan(x, /):
 
 
 def isinf(x, /):
+    if eager(x) and id(x.dtype) in _REAL_FLOAT_IDS:
+        return run_kernel("IsInf", x)
     x = _widened(_t(x))
     if _is_complex(x.dtype):
         return tf.math.logical_or(tf.math.is_inf(tf.math.real(x)), tf.math.is_inf(tf.math.imag(x)))
@@ -265,6 +273,8 @@ def isinf(x, /):
 
 
 def isfinite(x, /):
+    if eager(x) and id(x.dtype) in _REAL_FLOAT_IDS:
+        return run_kernel("IsFinite", x)
     x = _widened(_t(x))
     if _is_complex(x.dtype):
         return tf.math.logical_and(tf.math.is_finite(tf.math.real(x)),
@@ -292,14 +302,27 @@ _bool = nonzero
 
 
 def logical_not(x, /):
+    if eager(x) and x.dtype is tf.bool:
+        return run_kernel("LogicalNot", x)
     return tf.math.logical_not(_bool(_t(x)))
 
 
+def _both_bool(x1, x2) -> bool:
+    """Whether ``x1`` and ``x2`` are eager bool tensors and TensorFlow executes eagerly:
+    the calls a logical kernel takes straight away, without tf.math's layers (~3 us)."""
+    return (eager(x1) and type(x2) is EAGER_TENSOR and x1.dtype is tf.bool
+            and x2.dtype is tf.bool)
+
+
 def logical_and(x1, x2, /):
+    if _both_bool(x1, x2):
+        return run_kernel("LogicalAnd", x1, x2)
     return tf.math.logical_and(_bool(_t(x1)), _bool(_t(x2)))
 
 
 def logical_or(x1, x2, /):
+    if _both_bool(x1, x2):
+        return run_kernel("LogicalOr", x1, x2)
     return tf.math.logical_or(_bool(_t(x1)), _bool(_t(x2)))
 
 

@@ -9,7 +9,7 @@ from ...._shapes import static_dims
 from ..._axis_tuples import unstack_axis
 from ..._core import tile_repetitions
 from ..._numpy_ops import roll_pairs
-from .._compute import EAGER_TENSOR, eager_cpu, int_tuple, run_kernel
+from .._compute import EAGER_TENSOR, eager, eager_cpu, int_tuple, run_kernel
 from .._private import rank, static_shape
 from ._helpers import is_tensor, ndim, norm_axes, promote, shape_list, tensor, via_int
 
@@ -183,6 +183,8 @@ def moveaxis(x, source, destination, /):
     order = [a for a in range(n) if a not in src]
     for d, s in sorted(zip(dst, src)):
         order.insert(d, s)
+    if eager_cpu(x) and (p := int_tuple(tuple(order))) is not None:
+        return run_kernel("Transpose", x, p)  # (as permute_dims: a kept permutation tensor)
     return tf.transpose(x, order)
 
 
@@ -241,9 +243,18 @@ def reshape(x, /, shape, *, copy=None):
     return tf.identity(out) if copy else out
 
 
+#: the int32 range, where the Roll kernel takes a Python int shift as it is
+_INT32 = range(-(1 << 31), 1 << 31)
+
+
 def roll(x, /, shift, *, axis=None):
     """tf.roll, with NumPy's shift and axis broadcast against each other (one shift for
     several axes, several for one axis), and x flattened without an axis."""
+    if type(shift) is int and type(axis) is int and eager(x) and -(n := rank(x)) <= axis < n \
+            and shift in _INT32:
+        # eagerly, one int shift along one axis in range: the Roll kernel itself (tf.roll's
+        # Python layers took ~5x its time)
+        return run_kernel("Roll", x, shift, axis)
     if axis is None:
         return tf.reshape(roll(tf.reshape(x, [-1]), shift, axis=0), tf.shape(x))
     n = ndim(x, "roll")
@@ -284,8 +295,22 @@ def repeat(x, repeats, /, *, axis=None):
     return via_int(x, lambda v: tf.repeat(v, repeats, axis=axis))
 
 
+#: the dtypes TensorFlow's Tile kernel takes as they are, by id (via_int moves the wider
+#: unsigned ones; none for float8)
+_TILE_DTYPES = frozenset(map(id, (
+    tf.bool, tf.int8, tf.int16, tf.int32, tf.int64, tf.uint8, tf.float16, tf.bfloat16,
+    tf.float32, tf.float64, tf.complex64, tf.complex128)))
+
+
 def tile(x, repetitions, /):
     """A bare int ``n`` tiles as ``(n,)``, as NumPy."""
+    if (type(repetitions) is tuple and eager_cpu(x) and id(x.dtype) in _TILE_DTYPES
+            and len(repetitions) == rank(x)
+            and all(type(r) is int and r >= 0 for r in repetitions)
+            and (multiples := int_tuple(repetitions)) is not None):
+        # eagerly, a count per axis: the Tile kernel on a kept multiples tensor (tf.tile
+        # converts a tuple in Python)
+        return run_kernel("Tile", x, multiples)
     reps = list(tile_repetitions(repetitions))
     n = ndim(x, "tile")
     if len(reps) < n:
