@@ -312,15 +312,20 @@ AT_DEFAULTS = {
     "ones": torch.ones,
     "empty": torch.empty,
     "arange": {int: torch.arange},
+    # (by the first argument's type: an int size, Python number bounds; array-api-compat's
+    # eye fills the diagonal of zeros, and its linspace calls torch.linspace)
+    "eye": {int: torch.eye},
+    "linspace": {int: torch.linspace, float: torch.linspace},
 }
 
 #: the dtype that AT_DEFAULTS's creation functions make, read at each call (torch's
 #: default dtype, which torch.set_default_dtype changes): a call that asks for that dtype
 #: (keras.ops's floatx) may take them where it is the one asked for
-AT_DEFAULTS_DTYPE = dict.fromkeys(("zeros", "ones", "empty"), torch.get_default_dtype)
+AT_DEFAULTS_DTYPE = dict.fromkeys(("zeros", "ones", "empty", "eye", "linspace"),
+                                  torch.get_default_dtype)
 #: AT_DEFAULTS's creation functions that take ``dtype=`` as the op's functions above do
 #: (a dtype asked for: keras.ops's int32 arange)
-AT_DEFAULTS_DTYPE_KEYWORD = frozenset({"zeros", "ones", "empty", "arange"})
+AT_DEFAULTS_DTYPE_KEYWORD = frozenset({"zeros", "ones", "empty", "arange", "eye", "linspace"})
 
 
 #: torch's own functions for calls that give an op some of its options (an int axis, a

@@ -205,9 +205,17 @@ def _array_fill(fill_value):
     return None
 
 
+#: the fill values torch.full takes as the op does (in torch's default dtypes)
+_PY_FILLS = frozenset({bool, int, float})
+
+
 def full(shape, fill_value, *, dtype=None, device=None):
     """torch.full; an array fill_value is broadcast to shape (in its own dtype unless dtype
     is given), as NumPy and Keras do."""
+    if type(fill_value) in _PY_FILLS and type(shape) is tuple and device is None:
+        # (array-api-compat's full, without its frame and torch's parsing of dtype=None)
+        return (torch.full(shape, fill_value) if dtype is None
+                else torch.full(shape, fill_value, dtype=dtype))
     fill = _array_fill(fill_value)
     if fill is None:
         return NAMESPACE.full(shape, fill_value, dtype=dtype, device=device)
