@@ -585,8 +585,9 @@ def test_numpy_astype_front_takes_numpys_own_dtypes_only():
 
 @built
 def test_numpy_routes_of_transposes_and_outer_agree_with_numpy():
-    # AT_DEFAULTS's np.swapaxes and np.transpose, and numpy.py's outer of two 1-d arrays
-    # of one dtype: NumPy's results; their errors and the other calls: the op's own path
+    # AT_DEFAULTS's np.swapaxes, np.transpose and np.asarray, and numpy.py's outer of two
+    # 1-d arrays of one dtype: NumPy's results; their errors and the other calls: the op's
+    # own path
     import ml_dtypes
 
     from crossops._errors import OpAxisError
@@ -601,6 +602,7 @@ def test_numpy_routes_of_transposes_and_outer_agree_with_numpy():
                 continue
             _same(xnp.swapaxes(x, *args, **kwargs), expected)
         _same(xnp.transpose(x), np.transpose(x))
+        assert xnp.asarray(x) is x and xnp.asarray(x) is x  # (AT_DEFAULTS's np.asarray)
         v = x.reshape(-1)
         for a, b in ((v, v[::-1]), (x, v), (v, v.astype(np.float32))):
             _same(xnp.outer(a, b), FRONTS[xnp.outer](a, b))

@@ -398,7 +398,9 @@ AT_DEFAULTS = {"sum": {d: np.sum for d in DTYPES.values() if d is not _BF16},
                "zeros": np.zeros, "ones": np.ones, "empty": np.empty,
                "arange": {int: np.arange},
                # NumPy's own (its AxisError, for a 0-d array too, goes on to the op's)
-               "swapaxes": np.swapaxes, "transpose": np.transpose}
+               "swapaxes": np.swapaxes, "transpose": np.transpose,
+               # (of an ndarray: itself, as array-api-compat's asarray gives it)
+               "asarray": np.asarray}
 #: AT_DEFAULTS's creation functions that take ``dtype=`` as the op's functions do (a
 #: dtype asked for: keras.ops's floatx and int32)
 AT_DEFAULTS_DTYPE_KEYWORD = frozenset({"zeros", "ones", "empty", "arange"})
