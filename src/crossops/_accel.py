@@ -258,7 +258,11 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
     doc = f"{spec.name}{spec.signature}\n--\n\n{fn.__doc__}"
     weak = keras_form and (spec.keras_dtype == "weak" or (
         fn.__module__, spec.qualname) in _WEAK_SPECIAL_FORMS)
-    mixed = op._slow_cache if promoted and (weak or not keras_form) else None
+    # a generated keras.ops form without a dtype rule (Keras's own signature only:
+    # ``ops.greater(x1, x2)``) calls the op's slow path for mixed types, as crossops.numpy's
+    # function does: its front takes those calls alike
+    ruleless = fn.__module__ == "crossops._keras_ops" and not spec.keras_dtype
+    mixed = op._slow_cache if promoted and (weak or ruleless or not keras_form) else None
     if result is not None and (mixed is not None or seq):
         return None  # (a front that casts its result takes one type's calls only)
     if keras_form and names is not None:

@@ -175,7 +175,8 @@ def bincount(x, weights=None, minlength=0, sparse=False):
 def _traced_split(x, indices, axis, op):
     """The pieces of ``x`` at ``indices``, a traced 1-d integer tensor of known length (inside
     ``tf.function``, also with ``jit_compile=True``, where XLA reads the indices as
-    compile-time constants), bounds clipped to the axis as the generic's; else
+    compile-time constants), bounds read as the generic reads them (a negative one from
+    the end, as NumPy's) and clipped to the axis; else
     NotImplemented (the generic reads the indices' values)."""
     if (tf.executing_eagerly() or not tf.is_tensor(indices) or indices.shape.rank != 1
             or indices.shape[0] is None or not indices.dtype.is_integer
@@ -184,7 +185,8 @@ def _traced_split(x, indices, axis, op):
     from ..._axes import normalize_axis
     axis = normalize_axis(axis, x.shape.rank, op)
     n = tf.shape(x, out_type=tf.int64)[axis]
-    inner = tf.clip_by_value(tf.cast(indices, tf.int64), 0, n)
+    inner = tf.cast(indices, tf.int64)
+    inner = tf.clip_by_value(tf.where(inner < 0, inner + n, inner), 0, n)
     bounds = tf.concat([tf.zeros([1], tf.int64), inner, tf.reshape(n, [1])], axis=0)
     pieces = []
     for i in range(int(indices.shape[0]) + 1):
