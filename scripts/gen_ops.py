@@ -1202,7 +1202,7 @@ def _keras_plan(spec: OpSpec, ksig: inspect.Signature):
 
 #: Keras dtype rules that change nothing when every argument is an array of one type and
 #: dtype (they act on Python scalars only): the op's C front may take those calls
-_FRONT_SAFE_RULES = {None, "weak"}
+_FRONT_SAFE_RULES = {None, "weak", "weak_arrays"}
 #: Keras dtype rules that change only some dtypes of the arrays (``sum``'s int8, ``exp``'s
 #: integers) and not the result: the op's C front takes the calls of the other dtypes
 #: (``crossops._keras_dtypes.unchanged_dtypes``) and hands these to the Keras def

@@ -1509,6 +1509,9 @@ def append(x1: ArrayLike, x2: ArrayLike, axis: int | None = None) -> Array:
         _append.fail(_e)
 
 
+append = _accelerate(append, _append)
+
+
 _arange = _bind('arange', {})
 
 
@@ -8620,6 +8623,9 @@ def outer(x1: ArrayLike, x2: ArrayLike) -> Array:
         return _fn(a=a, b=b, out=out)
     except Exception as _e:
         _outer.fail(_e)
+
+
+outer = _accelerate(outer, _outer)
 
 
 _pad = _bind('pad', {})
