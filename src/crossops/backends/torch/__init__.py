@@ -376,11 +376,12 @@ AT_OPTIONS = {
     # an empty one without reading it)
     "any": (AT_DEFAULTS["any"], ("axis", "keepdims"), ("axis",)),
     "all": (AT_DEFAULTS["all"], ("axis", "keepdims"), ("axis",)),
-    "flip": (dict.fromkeys(_NARROW, torch.Tensor.flip), ("axis",), ("axis",)),  # (flip(x, 0))
+    # (uint16/32/64, which torch has no kernel for, raise: the op's own function widens them)
+    "flip": (torch.Tensor.flip, ("axis",), ("axis",)),  # (the method takes flip(x, 0))
     "roll": (torch.roll, ("axis",), ("axis",)),  # (shift by position: roll(x, shift, axis))
     # (repeats by position; a tensor of repeats other than int64 raises, and repeat below
     # casts it)
-    "repeat": (dict.fromkeys(_NARROW, torch.repeat_interleave), ("axis",), ("axis",)),
+    "repeat": (torch.repeat_interleave, ("axis",), ("axis",)),
 }
 
 
