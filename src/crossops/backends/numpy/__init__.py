@@ -397,13 +397,14 @@ AT_DEFAULTS = {"sum": {d: np.sum for d in DTYPES.values() if d is not _BF16},
                # crossops._accel; arange of a Python int, whose range np.arange makes)
                "zeros": np.zeros, "ones": np.ones, "empty": np.empty,
                "arange": {int: np.arange},
+               "eye": {int: np.eye},  # (an int size: by the first argument's type)
                # NumPy's own (its AxisError, for a 0-d array too, goes on to the op's)
                "swapaxes": np.swapaxes, "transpose": np.transpose,
                # (of an ndarray: itself, as array-api-compat's asarray gives it)
                "asarray": np.asarray}
 #: AT_DEFAULTS's creation functions that take ``dtype=`` as the op's functions do (a
 #: dtype asked for: keras.ops's floatx and int32)
-AT_DEFAULTS_DTYPE_KEYWORD = frozenset({"zeros", "ones", "empty", "arange"})
+AT_DEFAULTS_DTYPE_KEYWORD = frozenset({"zeros", "ones", "empty", "arange", "eye"})
 
 #: NumPy's own functions for calls that give an op some of its options and leave the others
 #: at their defaults (see the torch backend's ``AT_OPTIONS``): concatenate of a list or
