@@ -606,3 +606,27 @@ def test_numpy_routes_of_transposes_and_outer_agree_with_numpy():
         v = x.reshape(-1)
         for a, b in ((v, v[::-1]), (x, v), (v, v.astype(np.float32))):
             _same(xnp.outer(a, b), FRONTS[xnp.outer](a, b))
+
+
+@built
+def test_creation_fronts_take_python_numbers_after_the_first_argument(backend):
+    # linspace(start, stop, num), whose op requires num (NumPy's form: num=50), and full:
+    # the creation front's route for Python numbers; an array (NumPy's scalars too) after
+    # the first argument, which may choose the backend, and every other call: the
+    # generated function, with the same result
+    calls = [(xnp.linspace, (0, 1, 5)), (xnp.linspace, (0, 1)), (xnp.linspace, (0.5, -1, 7)),
+             (xnp.linspace, (0, 1, 0)), (xnp.linspace, (0, 1, -1)), (xnp.linspace, (0, 1, 5.0)),
+             (xnp.linspace, (True, 2, 3)), (xnp.linspace, (0, np.float32(1.5), 3)),
+             (xnp.linspace, (np.float32(0), 1, 3)), (xnp.linspace, (0, 1, np.int64(4))),
+             (xnp.full, ((2, 2), 2.0)), (xnp.full, ((2,), True)),
+             (xnp.full, ((2,), np.float32(2.5))), (xnp.full, ((2,), np.array(3, np.int8)))]
+    with backend_context(backend):
+        for f, args in calls:
+            def outcome(g, args=args):
+                try:
+                    out = g(*args)
+                except Exception as e:  # noqa: BLE001  (compared below)
+                    return type(e).__name__
+                return type(out), str(out.dtype), to_numpy(out).tolist()
+            for _ in range(2):  # the first call finds the route, the second takes it
+                assert outcome(f) == outcome(FRONTS[f]), (f.__name__, args)

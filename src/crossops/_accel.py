@@ -369,6 +369,16 @@ def _creation_front(op: Op, fn: Callable, rule: str | None):
     if not required or any(p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
                            for p in required):
         return None
+    # the op's required parameters that the public function has as optional ones, next
+    # after its required ones and of the same names (NumPy's ``linspace(start, stop,
+    # num=50)``, whose op requires ``num``): a fast call gives them all, by position
+    # (``linspace(0, 1, 32)``), and a call that leaves them out takes ``fn``
+    own = [p.name for p in spec.parameters.values() if p.default is p.empty]
+    if len(own) > len(required) and list(public)[:len(own)] == own and all(
+            public[n].kind in (public[n].POSITIONAL_ONLY, public[n].POSITIONAL_OR_KEYWORD)
+            for n in own):
+        required = [public[n] for n in own]
+        passed = {k: v for k, v in passed.items() if k not in own}
     for name, value in passed.items():  # the public defaults are the values passed
         p = public.get(_CREATION_PUBLIC.get(name, name))
         if p is not None and (p.default is p.empty or not (
