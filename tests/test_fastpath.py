@@ -610,6 +610,7 @@ def test_numpy_routes_of_transposes_and_outer_agree_with_numpy():
 
 @built
 def test_creation_fronts_take_python_numbers_after_the_first_argument(backend):
+    from crossops import ops
     # linspace(start, stop, num), whose op requires num (NumPy's form: num=50), and full:
     # the creation front's route for Python numbers; an array (NumPy's scalars too) after
     # the first argument, which may choose the backend, and every other call: the
@@ -619,7 +620,8 @@ def test_creation_fronts_take_python_numbers_after_the_first_argument(backend):
              (xnp.linspace, (True, 2, 3)), (xnp.linspace, (0, np.float32(1.5), 3)),
              (xnp.linspace, (np.float32(0), 1, 3)), (xnp.linspace, (0, 1, np.int64(4))),
              (xnp.full, ((2, 2), 2.0)), (xnp.full, ((2,), True)),
-             (xnp.full, ((2,), np.float32(2.5))), (xnp.full, ((2,), np.array(3, np.int8)))]
+             (xnp.full, ((2,), np.float32(2.5))), (xnp.full, ((2,), np.array(3, np.int8))),
+             (xnp.full, ((2,), 2**70)), (ops.full, ((2,), 3)), (ops.full, ((2, 2), 2.0))]
     with backend_context(backend):
         for f, args in calls:
             def outcome(g, args=args):

@@ -315,6 +315,9 @@ AT_DEFAULTS = {
     # (by the first argument's type: an int size, Python number bounds; array-api-compat's
     # eye fills the diagonal of zeros, and its linspace calls torch.linspace)
     "eye": {int: torch.eye},
+    # (a shape tuple and a Python number, which the creation front checks: the fill's own
+    # default dtype, as the op's; not by AT_DEFAULTS_DTYPE, which an int fill does not make)
+    "full": {tuple: torch.full},
     "linspace": {int: torch.linspace, float: torch.linspace},
 }
 
@@ -325,7 +328,8 @@ AT_DEFAULTS_DTYPE = dict.fromkeys(("zeros", "ones", "empty", "eye", "linspace"),
                                   torch.get_default_dtype)
 #: AT_DEFAULTS's creation functions that take ``dtype=`` as the op's functions above do
 #: (a dtype asked for: keras.ops's int32 arange)
-AT_DEFAULTS_DTYPE_KEYWORD = frozenset({"zeros", "ones", "empty", "arange", "eye", "linspace"})
+AT_DEFAULTS_DTYPE_KEYWORD = frozenset({"zeros", "ones", "empty", "arange", "eye", "linspace",
+                                       "full"})
 
 
 #: torch's own functions for calls that give an op some of its options (an int axis, a
