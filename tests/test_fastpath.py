@@ -611,17 +611,21 @@ def test_numpy_routes_of_transposes_and_outer_agree_with_numpy():
 @built
 def test_creation_fronts_take_python_numbers_after_the_first_argument(backend):
     from crossops import ops
-    # linspace(start, stop, num), whose op requires num (NumPy's form: num=50), and full:
-    # the creation front's route for Python numbers; an array (NumPy's scalars too) after
-    # the first argument, which may choose the backend, and every other call: the
-    # generated function, with the same result
+    # linspace(start, stop, num), whose op requires num (NumPy's and Keras's forms:
+    # num=50), and full: the creation front's route for Python numbers (a shape first); an
+    # array (NumPy's scalars too), which may choose the backend or Keras's dtype, and
+    # every other call: the generated function (ops.linspace: its def), with the same
+    # result
     calls = [(xnp.linspace, (0, 1, 5)), (xnp.linspace, (0, 1)), (xnp.linspace, (0.5, -1, 7)),
              (xnp.linspace, (0, 1, 0)), (xnp.linspace, (0, 1, -1)), (xnp.linspace, (0, 1, 5.0)),
              (xnp.linspace, (True, 2, 3)), (xnp.linspace, (0, np.float32(1.5), 3)),
              (xnp.linspace, (np.float32(0), 1, 3)), (xnp.linspace, (0, 1, np.int64(4))),
              (xnp.full, ((2, 2), 2.0)), (xnp.full, ((2,), True)),
              (xnp.full, ((2,), np.float32(2.5))), (xnp.full, ((2,), np.array(3, np.int8))),
-             (xnp.full, ((2,), 2**70)), (ops.full, ((2,), 3)), (ops.full, ((2, 2), 2.0))]
+             (xnp.full, ((2,), 2**70)), (ops.full, ((2,), 3)), (ops.full, ((2, 2), 2.0)),
+             (ops.linspace, (0, 1, 5)), (ops.linspace, (0.5, -1, 7)), (ops.linspace, (0, 1)),
+             (ops.linspace, (np.array([0.0, 10.0]), 1, 3)), (xnp.zeros, ([2, 3],)),
+             (xnp.zeros, (np.int64(3),))]
     with backend_context(backend):
         for f, args in calls:
             def outcome(g, args=args):

@@ -347,7 +347,8 @@ _CREATION_OPTIONS = {
 }
 #: the generated modules whose creation functions follow that pattern
 _CREATION_MODULES = {"crossops.numpy._ops": (None,),
-                     "crossops._keras_ops": ("floatx", "arange")}
+                     "crossops._keras_ops": ("floatx", "arange"),
+                     "crossops._keras_special": ("floatx",)}  # (ops.linspace)
 #: the public names of those options where the generated function's differ
 _CREATION_PUBLIC = {"n_cols": "M"}
 

@@ -1665,8 +1665,8 @@ PyDoc_STRVAR(not_given_doc,
  * The backend of such a call is the default one (crossops._backend.get_backend: a
  * traced block's name, else the use_backend ContextVar's, else the process default),
  * read here as get_backend reads it (``creation_setup`` gives the three places). A call
- * of the required arguments alone, by position (after the first, Python numbers only:
- * ``full(shape, 2.0)``, ``linspace(0, 1, 32)``), calls the route that ``routes`` keeps
+ * of the required arguments alone, by position (Python numbers, the first also a tuple
+ * or list: ``full(shape, 2.0)``, ``linspace(0, 1, 32)``), calls the route that ``routes`` keeps
  * for the backend: ``routes[floatx][backend]`` (``floatx``: Keras's setting, for a
  * keras.ops form whose dtype rule reads it; else None), a function of the required
  * arguments, or a dict of the first argument's type -> such a function (a rule that
@@ -1768,9 +1768,14 @@ call_creation(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnam
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     if (kwnames != NULL || nargs != s->nreq || traced_local == NULL)
         goto fallback;
-    for (Py_ssize_t i = 1; i < nargs; i++) {  /* after the first: Python numbers only (an
-                                                 array there, ``linspace(0, stop)``'s, may
-                                                 choose the backend: the generated call) */
+    /* Python numbers, or a first argument that is a tuple or list (a shape): an array
+       (``linspace(start, stop)``'s bounds) may choose the backend, or Keras's dtype rule
+       read it (the generated function's call) */
+    PyObject *first = args[0];
+    if (!(PyLong_Check(first) || PyFloat_CheckExact(first) || PyComplex_CheckExact(first)
+            || PyTuple_Check(first) || PyList_CheckExact(first)))
+        goto fallback;
+    for (Py_ssize_t i = 1; i < nargs; i++) {
         PyObject *v = args[i];
         if (!(PyLong_Check(v) || PyFloat_CheckExact(v) || PyComplex_CheckExact(v)))
             goto fallback;

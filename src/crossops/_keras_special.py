@@ -15,7 +15,7 @@ from . import _keras_dtypes as _kd
 from ._accel import accelerate
 from ._typing import Any, Array, ArrayLike, Axis, DTypeLike
 from .numpy._namespace import numpy_namespace
-from .numpy._ops import _max, _min, _where
+from .numpy._ops import _linspace, _max, _min, _where
 from .numpy._ops import max as _np_max
 from .numpy._ops import min as _np_min
 
@@ -296,6 +296,11 @@ def linspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = 
     if dtype is not None:
         out = xnp.astype(out, dtype)
     return (out, step) if retstep else out
+
+
+# the creation front takes the call of three Python numbers (``ops.linspace(0, 1, 32)``:
+# floatx, as the def above makes it) and hands every other call to the def
+linspace = accelerate(linspace, _linspace, creation="floatx")
 
 
 def histogram(x: ArrayLike, bins: int = 10,
