@@ -178,8 +178,17 @@ def _filled(shape, value):
 _FILLED = {id(d): d for d in (tf.bool, tf.int8, tf.int16, tf.int32, tf.int64, tf.uint8,
                               tf.uint16, tf.uint32, tf.uint64, tf.float16, tf.bfloat16,
                               tf.float32, tf.float64, tf.complex64, tf.complex128)}
-#: id of a dtype of ``_FILLED`` -> its 0-d zero, made eagerly and kept
-_ZEROS: dict = {}
+#: (value, id of a dtype of ``_FILLED``) -> its 0-d tensor, made eagerly and kept
+_KEPT: dict = {}
+
+
+def _kept(value, dtype):
+    """The 0-d tensor of ``value`` (0, 1 or a bool) in ``dtype`` (one of ``_FILLED``), made
+    once, eagerly (for the eager kernels' inputs; never while a tf.function traces)."""
+    t = _KEPT.get((value, id(dtype)))
+    if t is None:
+        t = _KEPT[(value, id(dtype))] = tf.cast(tf.constant(value), dtype)
+    return t
 
 
 def zeros(shape, *, dtype=None, device=None):
@@ -187,11 +196,8 @@ def zeros(shape, *, dtype=None, device=None):
             and all(type(s) is int and s >= 0 for s in shape)
             and (dims := int_tuple(shape)) is not None):
         # eagerly (int_tuple), a shape of ints: tf.zeros's Fill kernel, on a kept shape and
-        # zero, without its Python layers
-        zero = _ZEROS.get(id(d))
-        if zero is None:
-            zero = _ZEROS[id(d)] = tf.zeros((), d)
-        return run_kernel("Fill", dims, zero)
+        # zero (:func:`_kept`), without its Python layers
+        return run_kernel("Fill", dims, _kept(0, d))
     shape = _shape(shape, "zeros")
     _check_shape(shape, "zeros")
     with on_device(device):
@@ -267,17 +273,6 @@ def eye(n_rows, n_cols=None, /, *, k=0, dtype=None, device=None):
 
 
 _INT32_END = 1 << 31
-#: (value, id of a dtype of ``_FILLED``) -> its 0-d tensor, made eagerly and kept
-_KEPT: dict = {}
-
-
-def _kept(value, dtype):
-    """The 0-d tensor of ``value`` (0, 1 or a bool) in ``dtype`` (one of ``_FILLED``), made
-    once, eagerly (for the eager kernels' inputs; never while a tf.function traces)."""
-    t = _KEPT.get((value, id(dtype)))
-    if t is None:
-        t = _KEPT[(value, id(dtype))] = tf.cast(tf.constant(value), dtype)
-    return t
 
 
 def _one_hot_eye(n_rows: int, n_cols: int, k: int, dtype, device):
