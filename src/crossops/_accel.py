@@ -24,7 +24,8 @@
   (``Op.partials``), and a binary op's function with the 0-d array its slow path keeps
   for a Python float (``maximum(x, 0.0)``: ``Op.scalar_plan``). ``astype``'s front takes a
   dtype of the backend's own class (``torch.dtype``), keyed beside the array's type;
-  ``squeeze``'s calls its plain function only for an axis of size 1 (``_UNIT_AXIS_OPS``);
+  ``squeeze``'s keeps its plain function's result only for an axis of size 1
+  (``_UNIT_AXIS_OPS``);
   ``clip``'s takes Python number bounds to ``AT_OPTIONS`` (``_NUMBER_OPTION_OPS``), and
   keras.ops's ``clip(x, x_min, x_max)``, whose bounds the op has as optional, only calls
   that give all three (``least``).
@@ -290,9 +291,9 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
                        spec.qualname in _NUMBER_OPTION_OPS, least)
 
 
-#: the ops whose required axis must name an axis of size 1: a front calls a backend's
-#: ``AT_DEFAULTS`` function for them (``torch.squeeze``, which keeps an axis of another
-#: size) only where the array's size along it is 1
+#: the ops whose required axis must name an axis of size 1: a front keeps the result of a
+#: backend's ``AT_DEFAULTS`` function for them (``torch.squeeze``, which keeps an axis of
+#: another size) only where it has one dimension fewer than the array
 _UNIT_AXIS_OPS = frozenset({"squeeze"})
 
 
