@@ -584,10 +584,17 @@ NUMPY_RULES = {
                                 "            {name!r}, {a}, dtype, axis=axis, keepdims=keepdims, "
                                 "where=where{stats})\n"
                                 "    {a} = _forms.astype({a}, dtype)"),
+    # (sort: NumPy's default kind leaves the order of ties to the kernel, and only equal
+    # values of other bits show it, -0.0 and 0.0: the backend's unstable sort, which costs
+    # less; argsort: the stable sort, whose order of tied indices NumPy's gives too)
     "sort_kind": (("kind", "order"), "if kind is None and order is None:\n"
-                                     "    stable = True if stable is None else stable\n"
+                                     "    stable = False if stable is None else stable\n"
                                      "else:\n    stable = _forms.sort_stable({name!r}, kind, "
-                                     "order, stable)"),
+                                     "order, stable, ties=False)"),
+    "argsort_kind": (("kind", "order"), "if kind is None and order is None:\n"
+                                        "    stable = True if stable is None else stable\n"
+                                        "else:\n    stable = _forms.sort_stable({name!r}, "
+                                        "kind, order, stable)"),
     "decimals": (("decimals",), "if decimals != 0:\n    return _forms.round_decimals({a}, "
                                 "decimals)"),
     "like_shape": (("shape",), "if shape is not None:\n    return _forms.like_shaped("
@@ -804,6 +811,8 @@ def _numpy_def(spec: OpSpec, form: tuple, doc: dict, glossary: dict,
     positions = {k: v for rule in entry.get("rules", ()) for k, v in
                  NUMPY_POSITIONS.get(rule, {}).items()}
     more = f", positions={positions!r}" if positions else ""
+    sets = {k: v for rule in entry.get("rules", ()) for k, v in NUMPY_SETS.get(rule, {}).items()}
+    more += f", sets={sets!r}" if sets else ""
     if {"numpy_loop", "int_reciprocal"} & set(entry.get("rules", ())):
         more += ", dtypes=_forms.inexact_dtypes()"  # (other dtypes: the rule's line)
     elif "bool_loop" in entry.get("rules", ()):
@@ -902,6 +911,15 @@ KERAS_RULE_DOCS = {
 }
 #: parameters whose Keras default None stands for the op's own default
 KERAS_NONE_IS_DEFAULT = {"arange": ("step",)}
+#: the op's parameters that Keras's signature lacks and its form sets otherwise than the
+#: op's default: ``sort``'s ``stable=False`` (Keras leaves the order of ties to each
+#: backend's sort: torch's and NumPy's are unstable; only -0.0 and 0.0 show it), whose
+#: unstable sort costs less
+KERAS_SET = {"sort": {"stable": False}}
+#: the op's parameters that a NumPy rule sets otherwise than the op's default where the
+#: caller leaves NumPy's parameters out (``sort_kind``: NumPy's default kind, an unstable
+#: sort): what the C front passes for them (``accelerate``'s ``sets``)
+NUMPY_SETS = {"sort_kind": {"stable": False}}
 #: the example alias lines of crossops.ops's forms
 KERAS_ALIAS = "import numpy as np\nfrom crossops import ops"
 #: the most calls of the op that a Keras form's example shows (``_keras_examples``)
@@ -1305,7 +1323,7 @@ def _keras_def(spec: OpSpec, ksig: inspect.Signature, doc: dict, glossary: dict,
         if p.name != "like" and p.name in own_params(spec) and p.name not in mapping:
             continue  # the body does not read it (see _body)
         if p.name not in mapping:
-            lines.append(f"    {p.name} = {p.default!r}\n")
+            lines.append(f"    {p.name} = {KERAS_SET.get(name, {}).get(p.name, p.default)!r}\n")
         elif mapping[p.name] != p.name:
             lines.append(f"    {p.name} = {mapping[p.name]}\n")
         if p.name in KERAS_NONE_IS_DEFAULT.get(name, ()):
@@ -1343,6 +1361,8 @@ def _keras_def(spec: OpSpec, ksig: inspect.Signature, doc: dict, glossary: dict,
             and spec.qualname in _CREATION_FRONTS):
         # a creation front (crossops._accel._creation_front), which reads floatx itself
         fast, dtypes = True, f", creation={rule!r}"
+    if name in KERAS_SET:
+        dtypes += f", sets={KERAS_SET[name]!r}"
     tail = ("\n\n" + _wrapped(f"{name} = _accelerate({name}, {op}{dtypes})")) if fast else ""
     return (f"{op} = _bind({spec.qualname!r}, {{}})\n\n\n" + head + docstring + "".join(lines)
             + body + tail)

@@ -182,11 +182,31 @@ def test_argsort_is_stable_by_default(backend, descending):
         out, refs.argsort(_KEYS.reshape(60, 5).T.copy(), axis=1, descending=descending))
 
 
-def test_sort_stable_keeps_equal_floats_apart_by_sign(backend):
+@pytest.mark.parametrize("how", [{"stable": True}, {"kind": "stable"}, {"kind": "mergesort"}])
+def test_sort_stable_keeps_equal_floats_apart_by_sign(backend, how):
     # -0.0 == 0.0: a stable sort keeps them in their input order
     x = np.array([0.0, -0.0, 1.0, -0.0, 0.0] * 20, np.float32)
-    _same(_run(backend, xnp.sort, x), refs.sort(x))
-    _same(_run(backend, xnp.sort, x, descending=True), refs.sort(x, descending=True))
+    _same(_run(backend, xnp.sort, x, **how), refs.sort(x))
+    if "stable" in how:
+        _same(_run(backend, xnp.sort, x, descending=True, **how),
+              refs.sort(x, descending=True))
+
+
+@pytest.mark.parametrize("how", [{}, {"kind": "quicksort"}, {"kind": "heapsort"},
+                                 {"axis": -1}, {"stable": False}])
+def test_sort_by_default_leaves_the_order_of_ties_to_the_backend(backend, how):
+    # NumPy's default kind (and crossops.ops's sort, as Keras's) is an unstable sort: the
+    # values are NumPy's, NaN last, and only tied zeros may come in either sign's order
+    _documents("sort", "crossops.numpy's sort sorts as NumPy's default kind")
+    x = np.array([0.0, -0.0, np.nan, 1.0, -0.0, -np.inf, 0.0, 3.0, 1.0] * 7, np.float32)
+    expected = np.sort(x)
+    out = _run(backend, xnp.sort, x, **how)
+    assert out.dtype == expected.dtype
+    np.testing.assert_array_equal(out, expected)  # (-0.0 == 0.0 here)
+    if not how:
+        np.testing.assert_array_equal(_run(backend, ops.sort, x), expected)
+        np.testing.assert_array_equal(_run(backend, ops.sort, x.reshape(7, 9), axis=0),
+                                      np.sort(x.reshape(7, 9), axis=0))
 
 
 def test_argsort_unstable_is_a_valid_sort(backend):

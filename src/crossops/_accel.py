@@ -98,7 +98,8 @@ else:  # where the creation fronts read the default backend (as _backend.get_bac
 
 def accelerate(fn: F, op: Op, positions: dict | None = None, dtypes: set | None = None,
                result: str | None = None, *, raises_through_op: bool = False,
-               uniform: bool = False, creation: str | None = None, least: int = 0) -> F:
+               uniform: bool = False, creation: str | None = None, least: int = 0,
+               sets: dict | None = None) -> F:
     """``fn`` (an op's generated function), or its C front where ``crossops._fastpath``
     is built and the op has a fast call; registered in ``crossops._dispatch.FUNCTIONS``.
     ``positions``: the public parameters that, given by position, mean an op parameter
@@ -119,6 +120,11 @@ def accelerate(fn: F, op: Op, positions: dict | None = None, dtypes: set | None 
     ``least`` (a keras.ops form that requires parameters the op has as optional ones:
     Keras's ``clip(x, x_min, x_max)``): the number of arguments a call must give to take
     the front; ``fn`` raises Keras's TypeError for the others.
+    ``sets`` (a public function that passes some of the op's optional parameters
+    otherwise than the op's defaults where its caller leaves them out: crossops.numpy's
+    and keras.ops's ``sort``, ``stable=False``): those values, which the front passes
+    too; it then calls none of a backend's own functions for the op's defaults
+    (``AT_DEFAULTS``, ``AT_OPTIONS``).
     ``raises_through_op``: whether ``fn`` raises every error through ``op.fail`` (the
     generated functions do: :func:`accelerate_generated`); then the front raises a fast
     call's error as ``fn`` would, without running the op again, else it hands the failed
@@ -127,7 +133,7 @@ def accelerate(fn: F, op: Op, positions: dict | None = None, dtypes: set | None 
         front = _creation_front(op, fn, creation)
     else:
         front = _front(op.spec, op, fn, positions or {}, dtypes, result, raises_through_op,
-                       uniform, least)
+                       uniform, least, sets or {})
     if front is not None:
         FRONTS[front] = fn
         if raises_through_op:
@@ -148,13 +154,13 @@ RAISE_THROUGH_OP: set = set()
 def accelerate_generated(fn: F, op: Op, positions: dict | None = None,
                          dtypes: set | None = None, result: str | None = None,
                          uniform: bool = False, creation: str | None = None,
-                         least: int = 0) -> F:
+                         least: int = 0, sets: dict | None = None) -> F:
     """:func:`accelerate` for a function that ``scripts/gen_ops.py`` wrote, which the
     generated modules call after each ``def``: every such function runs its op inside one
     ``try`` whose ``except Exception as _e: <op>.fail(_e)`` clause raises its errors
     (``raises_through_op=True``)."""
     return accelerate(fn, op, positions, dtypes, result, raises_through_op=True,
-                      uniform=uniform, creation=creation, least=least)
+                      uniform=uniform, creation=creation, least=least, sets=sets)
 
 
 class FrontDict(dict):
@@ -194,7 +200,7 @@ def not_given_marker(marker_type: type) -> None:
 
 def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | None = None,
            result: str | None = None, raises_through_op: bool = False,
-           uniform: bool = False, least: int = 0):
+           uniform: bool = False, least: int = 0, sets: dict | None = None):
     """The C front of generated function ``fn``, or None where the C extension is
     missing or the op has no fast call: an op gets one if its array arguments lead its
     signature, all required and by position, and its cache is keyed on their one type
@@ -235,7 +241,7 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
         return None
     passed = forwarding(spec)  # (less the generated function's own: own_params)
     kwnames = tuple(p.name for p, how in passed if how == "kw") or None
-    defaults = tuple(p.default for p, _ in passed[len(required):]) or None
+    defaults = tuple(sets.get(p.name, p.default) for p, _ in passed[len(required):]) or None
     if dtypes is not None and (a > 0 or seq):
         return None  # (the front checks the dtype of the first argument)
     if uniform and not seq:
@@ -275,7 +281,12 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
     axes = tuple(forwarded.index(p) for p in axis_params(spec) if p in forwarded)
     if type(op.plain) is not FrontDict:  # (the fronts keep what they read in it)
         op.plain = FrontDict(op.plain)
-    return _make_front(spec.name, doc, fn.__module__, fn, op.cache, op.plain, mixed,
+    # (a backend's own functions make the op's call at the op's defaults, which ``sets``
+    # changes: such a front calls the cached function only)
+    plain, options = (FrontDict(), None) if any(
+        sets.get(p.name, p.default) is not p.default for p, _ in passed) else (
+        op.plain, op.options if names is not None else None)
+    return _make_front(spec.name, doc, fn.__module__, fn, op.cache, plain, mixed,
                        defaults, kwnames, len(required), ntyped, a, b, names, npos, kwfrom,
                        convert, axes, dtypes,
                        _fail_hook(op, raises_through_op, tuple(forwarded)), seq,
@@ -283,7 +294,7 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
                        None if result is None else _result_functions(spec.name, result),
                        _backend.native_dtypes_where(is_inexact) if weak and mixed is not None
                        else None,
-                       op.options if names is not None else None, op.partials,
+                       options, op.partials,
                        op.scalar_plan if mixed is not None and len(required) == 2
                        and (a, b) == (0, 1) else None, uniform,
                        _native_dtype_classes() if keyed else None,

@@ -9845,7 +9845,7 @@ def sort(x: ArrayLike, axis: int | None = -1) -> Array:
     array([1, 2, 3, 7, 8, 9])
     """
     descending = False
-    stable = True
+    stable = False
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
         _refuse_bool_axis('sort', 'axis', axis)
     try:
@@ -9859,7 +9859,7 @@ def sort(x: ArrayLike, axis: int | None = -1) -> Array:
         _sort.fail(_e)
 
 
-sort = _accelerate(sort, _sort)
+sort = _accelerate(sort, _sort, sets={'stable': False})
 
 
 _split = _bind('split', {})

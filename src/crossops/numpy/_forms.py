@@ -51,6 +51,8 @@ from ._namespace import numpy_namespace
 #: changes nothing
 ORDERS = (None, "C", "F", "A", "K")
 _SORT_KINDS = (None, "quicksort", "mergesort", "heapsort", "stable")
+#: NumPy's kinds that sort stably
+_STABLE_KINDS = frozenset({"stable", "mergesort"})
 
 
 _xnp = numpy_namespace
@@ -201,17 +203,23 @@ def astype(x: ArrayLike, dtype: DTypeLike) -> Array:
     return xnp.astype(xnp.asarray(x), dtype)
 
 
-def sort_stable(op: str, kind, order, stable) -> bool:
+def sort_stable(op: str, kind, order, stable, *, ties: bool = True) -> bool:
     """The standard's ``stable`` from NumPy's ``kind``, ``order`` and ``stable``.
 
-    crossops sorts stably whatever the kind: NumPy leaves the order of ties to the kind
-    ('quicksort' and 'heapsort' give any order), so a stable sort is one of its answers.
-    ``order`` (the fields of a structured array) is taken only as None.
+    'stable' and 'mergesort' sort stably. NumPy leaves the order of ties to the others
+    ('quicksort', 'heapsort'), so any order is one of its answers: where ``ties`` (argsort,
+    whose indices show that order) crossops sorts stably, else (sort, whose tied values
+    are equal: only -0.0 and 0.0 show their order) with the backend's own sort, which
+    costs less. ``order`` (the fields of a structured array) is taken only as None.
 
     Examples
     --------
-    >>> sort_stable("sort", None, None, None), sort_stable("sort", "stable", None, None)
-    (True, True)
+    >>> sort_stable("argsort", "quicksort", None, None)
+    True
+    >>> sort_stable("sort", "quicksort", None, None, ties=False)
+    False
+    >>> sort_stable("sort", "stable", None, None, ties=False)
+    True
     """
     if order is not None:
         raise ValueError(f"{op}: order names the fields of a structured array; crossops "
@@ -220,7 +228,9 @@ def sort_stable(op: str, kind, order, stable) -> bool:
         raise ValueError(f"{op}: kind must be one of {_SORT_KINDS[1:]} or None, got {kind!r}")
     if stable is not None and kind is not None:
         raise ValueError(f"{op}: kind and stable can't both be given; give one of them")
-    return True if stable is None else bool(stable)
+    if stable is not None:
+        return bool(stable)
+    return ties or kind in _STABLE_KINDS
 
 
 def round_decimals(x: ArrayLike, decimals: int) -> Array:

@@ -20281,8 +20281,10 @@ def sort(
         Axis along which to sort (negative counts from the end); None sorts the flattened
         array.
     kind : {'quicksort', 'mergesort', 'heapsort', 'stable'} | None, default None
-        NumPy's sorting algorithm: 'stable' or 'mergesort' ask for a stable sort; the others
-        leave ties in any order (crossops sorts stably).
+        NumPy's sorting algorithm: 'stable' or 'mergesort' ask for a stable sort; None (the
+        default), 'quicksort' and 'heapsort' leave the order of ties to the backend's sort,
+        as NumPy does (only equal values of other bits show it: -0.0 and 0.0).
+        ``stable=True`` sorts stably on every backend.
     order : None, default None
         NumPy's field names of a structured array: crossops arrays have no fields, so only
         None.
@@ -20315,9 +20317,9 @@ def sort(
     """
     x = a
     if kind is None and order is None:
-        stable = True if stable is None else stable
+        stable = False if stable is None else stable
     else:
-        stable = _forms.sort_stable('sort', kind, order, stable)
+        stable = _forms.sort_stable('sort', kind, order, stable, ties=False)
     if _TYPE(axis) in _BOOL_AXIS_TYPES:
         _refuse_bool_axis('sort', 'axis', axis)
     try:
@@ -20331,7 +20333,7 @@ def sort(
         _sort.fail(_e)
 
 
-sort = _accelerate(sort, _sort)
+sort = _accelerate(sort, _sort, sets={'stable': False})
 
 
 _cumulative_prod = _bind('cumulative_prod', _GENERIC)

@@ -190,21 +190,24 @@ def sort(x, /, *, axis=-1, descending=False, stable=True):
     """``axis=None`` sorts the flattened array, as NumPy (array-api-compat's descending sort
     takes an int axis only).
 
-    An ascending sort of an ndarray whose result no sort order changes runs NumPy's default
-    sort (its vectorised quicksort: a stable sort of a small float array took 3.5 times as
-    long), np.sort's steps without its Python frame. Only zeros (0.0 and -0.0) and NaNs
-    (their signs and payloads; the vectorised sort writes NaNs back as NumPy's own) compare
-    equal with different bits: so bool and integer arrays, and float16/32/64 arrays without
-    a NaN (``argmax`` finds one first) and without a +0.0 (then every zero is -0.0, of one
-    bit pattern: counted on the integer view of the bits). The checks are C methods: a
-    ufunc or a reduction costs 0.5 to 1 us a call. bfloat16 and long double take the
-    stable sort."""
+    An ascending unstable sort of an ndarray (``stable=False``: crossops.numpy's default,
+    NumPy's default kind), and a stable one whose result no sort order changes, run
+    NumPy's default sort (its vectorised quicksort: a stable sort of a small float array
+    took 3.5 times as long), np.sort's steps without its Python frame. Only zeros (0.0
+    and -0.0) and NaNs (their signs and payloads; the vectorised sort writes NaNs back as
+    NumPy's own) compare equal with different bits: so bool and integer arrays, and
+    float16/32/64 arrays without a NaN (``argmax`` finds one first) and without a +0.0
+    (then every zero is -0.0, of one bit pattern: counted on the integer view of the
+    bits). The checks are C methods: a ufunc or a reduction costs 0.5 to 1 us a call.
+    bfloat16 and long double take the stable sort."""
     if axis is None:
         x, axis = np.reshape(x, -1), -1
     if type(x) is np.ndarray and type(axis) is int and not descending:
         dt = x.dtype
         bits = _FLOAT_BITS.get(dt)
-        if bits is not None:
+        if not stable:
+            fast = True
+        elif bits is not None:
             n = x.size
             fast = _count_nonzero(x.view(bits)) == n and not (n and _isnan(x.item(x.argmax())))
         else:
