@@ -54,6 +54,7 @@ def test_use_backend_inside_torch_compile_traces_and_does_not_leak():
         pytest.skip("torch is not installed")
     import torch
 
+    from crossops import _backend
     from crossops._backend import _traced
 
     def inside(x):
@@ -65,6 +66,7 @@ def test_use_backend_inside_torch_compile_traces_and_does_not_leak():
             y = x + xnp.ones(3)
             torch._dynamo.graph_break()
             seen.append(crossops.get_backend())  # eager, between the two graphs
+            seen.append(type(xnp.zeros(2)).__name__)  # (the C creation front)
             return y + xnp.arange(3)
 
     seen = []
@@ -75,8 +77,9 @@ def test_use_backend_inside_torch_compile_traces_and_does_not_leak():
     for _ in range(2):
         torch.testing.assert_close(torch.compile(broken, backend="eager")(x),
                                    torch.tensor([1.0, 2.0, 3.0]))
-    assert seen == ["torch", "torch"]
+    assert seen == ["torch", "Tensor"] * 2
     assert crossops.get_backend() == "numpy" and getattr(_traced, "name", None) is None
+    assert _backend._traced_blocks == [0] and type(xnp.zeros(2)) is np.ndarray
     other = []
     t = threading.Thread(target=lambda: other.append(crossops.get_backend()))
     t.start()

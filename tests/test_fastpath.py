@@ -162,7 +162,8 @@ def test_front_takes_calls_with_options_itself(name, args, kwargs):
     ("isclose", ([[1.0, 1.0, 0.0]] * 2,), {"atol": 0.1})])
 def test_front_takes_arrays_of_one_type_itself(name, args, kwargs):
     # an op of several arrays, given arrays of one type, reaches the cached function
-    # without the generated Python function; a host array beside a tensor does not
+    # without the generated Python function; so does a host array beside a tensor, by the
+    # function the cache has for the tuple of their types (as the generated function's key)
     torch = pytest.importorskip("torch")
     x = torch.ones((2, 3))
     others = [torch.as_tensor(np.asarray(v)) for v in args]
@@ -171,8 +172,11 @@ def test_front_takes_arrays_of_one_type_itself(name, args, kwargs):
     _same(f(x, *others, **kwargs), fn(x, *others, **kwargs))  # (fills the cache)
     out, frames = _frames_of(fn, lambda: f(x, *others, **kwargs))
     assert frames == [] and type(out) is torch.Tensor
-    _, frames = _frames_of(fn, lambda: f(x, *[np.asarray(v) for v in args], **kwargs))
-    assert frames == [name]
+    host = [np.asarray(v) for v in args]
+    expected = fn(x, *host, **kwargs)
+    out, frames = _frames_of(fn, lambda: f(x, *host, **kwargs))
+    assert frames == [] and type(out) is torch.Tensor
+    _same(out, expected)
 
 
 @built
@@ -271,6 +275,65 @@ def test_front_reads_plain_afresh_once_changed(monkeypatch):
     assert len(calls) == 1
     with pytest.raises(TypeError, match="by item only"):
         plain.update({})
+
+
+@built
+def test_front_passes_the_forms_own_values_of_the_ops_parameters(monkeypatch):
+    """crossops.numpy's and crossops.ops's ``sort`` pass ``stable=False`` where the caller
+    leaves NumPy's kind (Keras's sort: stable) out, through the front as through the
+    generated function (``accelerate``'s ``sets``); stable=True and kind='stable' ask for
+    the stable sort."""
+    from crossops import ops
+    from crossops._dispatch import TABLE
+    op = TABLE["sort"]
+    a = np.array([[3.0, 1.0], [0.0, -0.0]], np.float32)
+    xnp.sort(a)
+    got: list = []
+    impl = op.cache[np.ndarray]
+
+    def spy(x, **kwargs):
+        got.append(kwargs["stable"])
+        return impl(x, **kwargs)
+
+    monkeypatch.setitem(op.cache, np.ndarray, spy)
+    for f in (xnp.sort, ops.sort):
+        assert f in FRONTS
+        for args, kwargs, axis in (((a,), {}, -1), ((a, -1), {}, -1), ((a,), {"axis": 0}, 0)):
+            for _ in range(2):  # (the first call may fill a cache; the second: the front)
+                assert np.array_equal(f(*args, **kwargs), np.sort(a, axis=axis))
+    assert got == [False] * 12
+    got.clear()
+    xnp.sort(a, stable=True), xnp.sort(a, kind="stable"), xnp.sort(a, kind="mergesort")
+    assert got == [True, True, True]
+
+
+@built
+def test_front_checks_ranked_axes_and_one_dtype_before_the_plain_function(monkeypatch):
+    """swapaxes's plain function takes only int axes in range of the array's dimensions
+    (``ranked``); outer's only two arrays of one dtype (``_ONE_DTYPE_OPS``): other calls
+    take the op's own path."""
+    from crossops._dispatch import TABLE
+    calls: list = []
+
+    def spy(name, f):
+        def plain(*args):
+            calls.append(name)
+            return f(*args)
+        return plain
+
+    v, m = np.arange(3.0), np.ones((2, 3), np.float32)
+    xnp.swapaxes(m, 0, 1), xnp.outer(v, v)
+    monkeypatch.setitem(TABLE["swapaxes"].plain, np.ndarray, spy("swapaxes", np.swapaxes))
+    monkeypatch.setitem(TABLE["outer"].plain, np.ndarray, spy("outer", np.outer))
+    assert xnp.swapaxes(m, 0, -1).shape == (3, 2) and calls == ["swapaxes"]
+    for axes in ((0, 2), (-3, 0), (0, True)):
+        with pytest.raises(Exception, match="swapaxes"):
+            xnp.swapaxes(m, *axes)
+    with pytest.raises(Exception, match="axis1 0 is out of bounds"):
+        xnp.swapaxes(np.float32(1.0) * np.ones(()), 0, 0)
+    assert xnp.outer(v, v).dtype == np.float64 and calls == ["swapaxes", "outer"]
+    out = xnp.outer(v.astype(np.float32), v)
+    assert out.dtype == np.float64 and calls == ["swapaxes", "outer"]
 
 
 _CREATIONS = [("zeros", ((2, 3),)), ("zeros", ((),)), ("ones", ((0, 2),)), ("empty", (2,)),

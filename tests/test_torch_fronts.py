@@ -302,7 +302,8 @@ def test_torch_sort_is_array_api_compats_stable_sort():
                       [3.0, 3.0, -1.0, 2.0, -0.0, 0.0, 1.0]])
     for axis in (-1, 0, 1):
         for descending in (False, True):
-            out = xnp.sort(x, axis=axis) if not descending else _op_sort(x, axis, descending)
+            out = (xnp.sort(x, axis=axis, stable=True) if not descending
+                   else _op_sort(x, axis, descending))
             expected = compat.sort(x, axis=axis, descending=descending, stable=True)
             assert torch.equal(out.view(torch.int32), expected.view(torch.int32))
 
@@ -736,6 +737,32 @@ def test_take_calls_index_select_for_one_dimensional_indices(monkeypatch):
 
 
 @built
+def test_repeat_of_a_python_int_calls_repeat_interleave(monkeypatch):
+    # an op of several arrays called with a tensor and a Python int: the front keys the
+    # cache on the tuple of their types, as the generated function, and AT_OPTIONS's entry
+    # serves that key where it names the type (OptionsRoute.scalars); a bool (NumPy's 0
+    # or 1) and a float (refused) take the op's own path
+    x = torch.arange(6.0).reshape(2, 3)
+    xnp.repeat(x, 2, axis=0)  # fills the caches
+    key = (torch.Tensor, int)
+    function, *rest = TABLE["repeat"].options[key]
+    assert function is torch.repeat_interleave and torch.Tensor not in [
+        k for k in TABLE["repeat"].options if type(k) is tuple]
+    calls: list = []
+
+    def spy(*args):
+        calls.append(args[1:])
+        return torch.repeat_interleave(*args)
+
+    monkeypatch.setitem(TABLE["repeat"].options, key, (spy, *rest))
+    for front in (xnp.repeat, ops.repeat):
+        for repeats, axis in ((2, 0), (3, -1), (-1, 0), (2, 2), (True, 0), (2.0, 1)):
+            _same(front, (x, repeats), {"axis": axis})
+    assert calls == [(2, 0), (3, -1), (-1, 0)] * 2  # (an axis out of range: not called)
+    assert xnp.repeat(x, True, axis=0).shape == (2, 3)
+
+
+@built
 @pytest.mark.parametrize("name", [
     "subtract", "equal", "not_equal", "greater", "greater_equal", "less", "less_equal",
     "logical_and", "logical_or", "logical_xor", "any", "all", "mean", "triu", "tril",
@@ -759,7 +786,8 @@ def test_torch_routes_agree_with_the_generated_function(name):
             "roll": [((x, 1), {"axis": 0}), ((x, -4), {"axis": -1}), ((x, 1), {"axis": 2}),
                      ((x, (1, 2)), {"axis": 0}), ((x, torch.tensor(1)), {"axis": 0})],
             "repeat": [((x, 2), {"axis": 0}), ((x, 0), {"axis": -1}), ((x, -1), {"axis": 0}),
-                       ((x, torch.tensor([1, 2])), {"axis": 0}), ((x, 2), {"axis": 2})],
+                       ((x, torch.tensor([1, 2])), {"axis": 0}), ((x, 2), {"axis": 2}),
+                       ((x, True), {"axis": 0}), ((x, 2), {}), ((x, 2.0), {"axis": 0})],
         }.get(name)
         if calls is None and name in ("any", "all", "mean", "flip"):
             calls = [((x,), {}), ((x,), {"axis": 0}), ((x,), {"axis": -1, "keepdims": True}),

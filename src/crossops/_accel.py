@@ -11,8 +11,9 @@
   sequence of arrays (``concatenate``, ``stack``) gets a front keyed on the types of the
   items, as its generated function keys its cache. An op of several arrays that lead its
   signature (``take(x, indices)``, ``dot``, ``nn.conv``) gets a front for arrays of one
-  type, whose function ``Op`` keeps under that type too; other calls (a host array beside
-  a tensor, a Python list) go to its generated function. A fast call that raises is not run
+  type, whose function ``Op`` keeps under that type too, and for arguments of other types
+  (a host array beside a tensor, a Python int: ``repeat(x, 2)``), by the tuple of their
+  types, as its generated function keys its cache. A fast call that raises is not run
   again: the front hands the exception to the op's ``Op.failed``, which raises it as the
   generated function would (:func:`_fail_hook`). That holds for the functions
   ``scripts/gen_ops.py`` writes, each of which raises its errors through ``Op.fail``: the
@@ -235,8 +236,9 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
           and spec.arrays == tuple(p.name for p in required[:len(spec.arrays)])):
         # arrays that lead the signature, all required: a call whose arrays have one type
         # finds its function under that type (Op._store keeps it there too); not where
-        # a dtype rule or a cast reads the first array's dtype alone
-        ntyped, a, b = len(spec.arrays), -1, -1
+        # a dtype rule or a cast reads the first array's dtype alone; of one dtype too
+        # where a backend's function for them promotes otherwise (_ONE_DTYPE_OPS)
+        ntyped, (a, b) = len(spec.arrays), _ONE_DTYPE_OPS.get(spec.qualname, (-1, -1))
     else:
         return None
     passed = forwarding(spec)  # (less the generated function's own: own_params)
@@ -299,13 +301,26 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
                        and (a, b) == (0, 1) else None, uniform,
                        _native_dtype_classes() if keyed else None,
                        _unit_axis(spec, forwarded, len(required)),
-                       spec.qualname in _NUMBER_OPTION_OPS, least)
+                       spec.qualname in _NUMBER_OPTION_OPS, least,
+                       _ranked_axes(spec, forwarded, len(required)))
 
 
 #: the ops whose required axis must name an axis of size 1: a front keeps the result of a
 #: backend's ``AT_DEFAULTS`` function for them (``torch.squeeze``, which keeps an axis of
 #: another size) only where it has one dimension fewer than the array
 _UNIT_AXIS_OPS = frozenset({"squeeze"})
+
+
+#: the ops whose required axes a backend's ``AT_DEFAULTS`` function takes otherwise than
+#: NumPy where they name no axis of the array (``torch.transpose`` takes axis 0 of a 0-d
+#: tensor): a front calls it only where they are ints in range of its dimensions
+_RANKED_AXIS_OPS = {"swapaxes": ("axis1", "axis2")}
+
+
+#: the ops of several arrays whose backends' ``AT_DEFAULTS`` functions promote two of
+#: them by the framework's own rules (``torch.outer``): a front takes only calls where
+#: those two (by index) share a dtype, and hands the others to the generated function
+_ONE_DTYPE_OPS = {"outer": (0, 1)}
 
 
 #: the ops whose options a backend's ``AT_OPTIONS`` function takes as Python numbers
@@ -322,6 +337,15 @@ def _unit_axis(spec: OpSpec, forwarded: list, nreq: int) -> int:
     if i >= nreq:  # (a spec that makes it optional: no front may skip the check)
         raise ValueError(f"{spec.qualname}: the axis a front checks must be required")
     return i
+
+
+def _ranked_axes(spec: OpSpec, forwarded: list, nreq: int) -> tuple:
+    """The indices of the required axis parameters that a front checks are ints in range
+    of the first array's dimensions (:data:`_RANKED_AXIS_OPS`)."""
+    indices = tuple(forwarded.index(n) for n in _RANKED_AXIS_OPS.get(spec.qualname, ()))
+    if any(i >= nreq for i in indices):
+        raise ValueError(f"{spec.qualname}: the axes a front checks must be required")
+    return indices
 
 
 #: hand-written keras.ops forms whose only dtype rule is Keras's weak Python scalars
@@ -457,7 +481,7 @@ def _creation_call(name: str, mod, impl: Callable, plain: Callable | None, optio
     function for them), or None. A ``plain`` function whose dtype the backend reads at
     each call (``AT_DEFAULTS_DTYPE``) is guarded where it makes the dtype asked for now;
     one that takes ``dtype=`` as ``impl`` does (``AT_DEFAULTS_DTYPE_KEYWORD``) is
-    given it."""
+    given it, or made for it where the backend says how (``AT_DEFAULTS_IN_DTYPE``)."""
     try:
         params = list(inspect.signature(impl).parameters.values())
     except (TypeError, ValueError):
@@ -485,7 +509,8 @@ def _creation_call(name: str, mod, impl: Callable, plain: Callable | None, optio
         if guard is not None and guard() is bound["dtype"]:
             return (plain, guard, bound["dtype"])
         if name in getattr(mod, "AT_DEFAULTS_DTYPE_KEYWORD", ()):
-            return _with_dtype(plain, bound["dtype"], nreq)
+            made = getattr(mod, "AT_DEFAULTS_IN_DTYPE", {}).get(name)
+            return made(bound["dtype"]) if made else _with_dtype(plain, bound["dtype"], nreq)
     return functools.partial(impl, **bound) if bound else impl
 
 

@@ -57,6 +57,11 @@ class _Traced(threading.local):
 
 
 _traced = _Traced()
+#: how many such blocks are entered and not yet left, on every thread (one item: a list,
+#: whose change dynamo traces as it traces the thread-local's): while none is, no
+#: thread's ``_traced.name`` is set, and the reads below skip the thread-local (whose
+#: attribute lookup costs ~0.15 us, a tenth of a small creation call)
+_traced_blocks: list[int] = [0]
 
 
 def _tracing() -> bool:
@@ -80,7 +85,7 @@ def get_backend() -> str:
     ...     crossops.get_backend()
     'numpy'
     """
-    return _traced.name or _context_default.get() or _global_default
+    return (_traced_blocks[0] and _traced.name) or _context_default.get() or _global_default
 
 
 def traced_get_backend() -> str:
@@ -139,9 +144,10 @@ class use_backend:  # noqa: N801 (a function to its users, as contextlib's)
         self._previous = None
 
     def __enter__(self) -> str:
-        previous = _traced.name
+        previous = _traced.name if _traced_blocks[0] else None
         if previous is not None or _tracing():  # within a traced block: stay in its slot
             self._previous = previous
+            _traced_blocks[0] += 1  # (first: a reader that sees the name sees the count)
             _traced.name = self.name
         else:
             self._token = _context_default.set(self.name)
@@ -150,6 +156,7 @@ class use_backend:  # noqa: N801 (a function to its users, as contextlib's)
     def __exit__(self, *exc) -> None:
         if self._token is None:
             _traced.name = self._previous
+            _traced_blocks[0] -= 1
         else:
             _context_default.reset(self._token)
             self._token = None

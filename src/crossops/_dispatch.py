@@ -313,6 +313,7 @@ class Op:
         elif type(key) is tuple and key and all(k is key[0] for k in key):
             array_type = key[0]  # a sequence op's items, or an op's arrays, of one type
         else:
+            self._store_scalar_route(key)
             return
         backend = backend_of_type(array_type)
         if backend is None or is_dtype_type(array_type) or is_sparse_type(array_type):
@@ -333,9 +334,26 @@ class Op:
             self.plain[key] = plain  # a sequence op's, for a call of the sequence alone
         route = getattr(mod, "AT_OPTIONS", {}).get(self.spec.qualname)
         if route is not None:
+            self.options[key] = self._route_entry(OptionsRoute(*route))
+
+    def _store_scalar_route(self, key: tuple) -> None:
+        """For cache key ``key``, an array type then Python types (``(torch.Tensor, int)``:
+        ``repeat(x, 2)``), the backend's ``AT_OPTIONS`` entry where it takes those types
+        (``OptionsRoute.scalars``)."""
+        backend = backend_of_type(key[0]) if type(key) is tuple and key else None
+        if backend is None or self.spec.sequences:
+            return
+        route = getattr(backend_module(backend), "AT_OPTIONS", {}).get(self.spec.qualname)
+        if route is not None:
             route = OptionsRoute(*route)
-            self.options[key] = (
-                route.function,
+            if all(k in route.scalars for k in key[1:]):
+                self.options[key] = self._route_entry(route)
+
+    def _route_entry(self, route: OptionsRoute) -> tuple:
+        """``route`` as the C fronts read an ``options`` entry: (function, the indices of
+        its options among the parameters passed, ``~i`` for an axis to check, order,
+        requires)."""
+        return (route.function,
                 tuple(~self._passed.index(n) if n in route.axes else self._passed.index(n)
                       for n in route.options),
                 route.order, tuple(route.requires))

@@ -59,6 +59,10 @@
  * raises the op's error. Where the cached function wraps a backend's partial function
  * (which returns NotImplemented for a call its framework does not take; ``partials``),
  * the front calls that one, and the cached one only where it returns NotImplemented.
+ * An op of several arrays, not promoted, whose call gives them of other types
+ * (``repeat(x, 2, axis=0)``: a tensor and an int) calls the function its cache has for
+ * the tuple of their types, as the generated function keys it (or ``options``' entry for
+ * that tuple: ``torch.repeat_interleave``).
  * A binary op's call of an array and a Python float (``maximum(x, 0.0)``) calls the
  * function and the 0-d array of the float that the op's slow path keeps for them, got
  * once from the op (``scalar_plan``) and kept for the calls that repeat them.
@@ -72,6 +76,9 @@
  * its plain function (``torch.squeeze``) only where that axis is an int, and keeps its
  * result only where it has one dimension fewer than the first array (torch.squeeze keeps
  * an axis of another size, where the op raises: the cached function takes that call).
+ * An op whose required axes its plain function takes otherwise than NumPy where they
+ * name no axis of the first array (``swapaxes``: torch.transpose takes axis 0 of a 0-d
+ * tensor: ``ranked``) calls it only where they are ints in range of its dimensions.
  * A call that gives required arguments by keyword and nothing else (``squeeze(x,
  * axis=0)``, ``expand_dims(x, axis=0)``) is taken as the call that gives them by
  * position. A front with ``numbers`` (``clip``) takes options that
@@ -148,8 +155,8 @@ typedef struct {
                             that raised (values: those passed for the op's parameters, in
                             the order of names), or NULL: the generated function runs the
                             call again to raise it */
-    PyObject *last_key;  /* seq, keyed: the last cache key made (a tuple of types), or
-                            NULL */
+    PyObject *last_key;  /* seq, keyed, or arrays of other types: the last cache key made
+                            (a tuple of types), or NULL */
     int numbers;         /* options' non-axis values may also be None or Python ints and
                             floats other than NaN (``clip``'s bounds), not only bools */
     Py_ssize_t least;    /* the arguments a call must give (by position or keyword) to be a
@@ -160,6 +167,10 @@ typedef struct {
                             takes only as an int, and whose result it keeps only with one
                             dimension fewer than the first array's (an axis of size 1), or
                             -1 */
+    Py_ssize_t nranked;  /* the required parameters holding axes that the plain function
+                            takes only as ints in range of the first array's dimensions
+                            (``swapaxes``'s), by index: how many, and which */
+    Py_ssize_t ranked[MAX_AXES];
     PyObject *keyed;     /* dict: array type -> the backend's own dtype class, or a dict of
                             dtype class -> the backend's own dtype of that class: argument
                             1 is a dtype, passed as it is where of that class (or that
@@ -715,6 +726,29 @@ unit_dropped(PyObject *x, PyObject *out)
     return n >= 0 && n == get_ndim(x) - 1;
 }
 
+/* whether the required arguments ``a`` at the front's ``ranked`` indices are ints in range
+ * of the first array's dimensions (0 on error, cleared) */
+static int
+ranked_axes(Front *s, PyObject *const *a)
+{
+    Py_ssize_t nd = get_ndim(a[0]);
+    if (nd < 0)
+        return 0;
+    for (Py_ssize_t i = 0; i < s->nranked; i++) {
+        PyObject *v = a[s->ranked[i]];
+        if (!PyLong_CheckExact(v))
+            return 0;
+        Py_ssize_t k = PyLong_AsSsize_t(v);
+        if (k == -1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            return 0;
+        }
+        if (k < -nd || k >= nd)
+            return 0;
+    }
+    return 1;
+}
+
 /* whether each (index, attribute, value) of tuple ``requires`` holds of the call's
  * required arguments ``all`` (``nreq`` of them): the argument's attribute equals the value
  * (``x.is_cpu`` is True); 0 on any error, cleared */
@@ -893,8 +927,10 @@ call_cached(Front *s, PyObject *f, PyObject *key, PyObject *const *args, size_t 
  * tuple ``v`` (a new reference), or NULL (no error set) where ``v`` is neither, or empty,
  * or longer than MAX_ITEMS. The front keeps the last key it made (``s->last_key``) and
  * gives it again for items of the same types: no tuple to allocate (nor for the garbage
- * collector to count) on a loop's calls. */
+ * collector to count) on a loop's calls (``types_key``). */
 #define MAX_ITEMS 64
+static PyObject *types_key(Front *s, PyObject *const *items, Py_ssize_t n);
+
 static PyObject *
 sequence_key(Front *s, PyObject *v)
 {
@@ -903,7 +939,16 @@ sequence_key(Front *s, PyObject *v)
     Py_ssize_t n = PySequence_Fast_GET_SIZE(v);
     if (n < 1 || n > MAX_ITEMS)
         return NULL;
-    PyObject **items = PySequence_Fast_ITEMS(v);
+    return types_key(s, PySequence_Fast_ITEMS(v), n);
+}
+
+/* the tuple of the types of ``items`` (``n`` of them), a new reference: the last key the
+ * front made (``s->last_key``) where it is that tuple (no tuple to allocate, nor for the
+ * garbage collector to count, on a loop's calls), else a new one, kept as the last; or
+ * NULL (no error set) */
+static PyObject *
+types_key(Front *s, PyObject *const *items, Py_ssize_t n)
+{
     PyObject *last = s->last_key;
     if (last != NULL && PyTuple_GET_SIZE(last) == n) {
         Py_ssize_t i = 0;
@@ -959,6 +1004,18 @@ dtype_key(Front *s, PyObject *x, PyObject *dtype)
     return key;
 }
 
+/* whether a call whose leading arrays differ in type (``repeat(x, 2)``: a tensor and an
+ * int) may take the front: an op of several arrays, not promoted (a promoted op's such
+ * calls take ``mixed``), whose cache the generated function keys on the tuple of their
+ * types, nor checked for one dtype, nor a keras.ops form that reads the first array's
+ * dtype or casts the result (by that array's type) */
+static inline int
+other_types(Front *s)
+{
+    return s->ntyped > 1 && s->mixed == NULL && s->dtype_a < 0 && !s->seq && s->keyed == NULL
+           && s->post == NULL && s->dtypes == NULL;
+}
+
 static PyObject *not_given_type = NULL;
 
 static PyObject *
@@ -967,9 +1024,11 @@ call_full(Front *s, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
     if (s->names == NULL || nargs < s->ntyped || nargs > s->npos)
         return NULL;
     PyTypeObject *t = Py_TYPE(args[0]);
+    int one_type = 1;
     for (Py_ssize_t i = 1; i < s->ntyped; i++)
-        if (Py_TYPE(args[i]) != t)
-            return NULL;
+        one_type &= Py_TYPE(args[i]) == t;
+    if (!one_type && !other_types(s))
+        return NULL;
     PyObject *all[MAX_PARAMS];
     Py_ssize_t nopt = s->defaults ? PyTuple_GET_SIZE(s->defaults) : 0;
     for (Py_ssize_t i = 0; i < nargs; i++)
@@ -1007,7 +1066,8 @@ call_full(Front *s, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
             return NULL;
     }
     PyObject *key = s->seq ? sequence_key(s, all[0])
-                    : s->keyed ? dtype_key(s, all[0], all[1]) : Py_NewRef((PyObject *)t);
+                    : s->keyed ? dtype_key(s, all[0], all[1])
+                    : one_type ? Py_NewRef((PyObject *)t) : types_key(s, args, s->ntyped);
     if (key == NULL)
         return NULL;
     PyObject *f = PyDict_GetItemWithError(s->cache, key);
@@ -1272,6 +1332,8 @@ call_op(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
     f = plain_function(s, a, t, dtype, &meth);
     if (f != NULL && s->unit >= 0 && !PyLong_CheckExact(a[s->unit]))
         f = NULL;  /* (squeeze's tuple of axes: the cached function's call) */
+    if (f != NULL && s->nranked && !ranked_axes(s, a))
+        f = NULL;  /* (swapaxes of a 0-d array: the cached function's call) */
     if (f != NULL) {
         /* the op's cached function itself (a promoted op's), whose error is the op's, or
            a backend's own function (AT_DEFAULTS), which hands the calls it refuses to the
@@ -1338,6 +1400,13 @@ cached:
     }
     goto done;
 mixed:  /* a promoted op's call by position: the slow path's function for these types */
+    if (other_types(s)) {  /* an op of several arrays: its cache, by the tuple of types */
+        Py_XDECREF(dtype);
+        out = call_full(s, args, nargs, kwnames);
+        if (out != NULL || PyErr_Occurred())
+            return out;
+        return PyObject_Vectorcall(s->fallback, args, nargs, kwnames);
+    }
     if (s->mixed == NULL || s->dtypes != NULL
             || (s->weak != NULL && !weak_allowed(s, a)))
         goto fallback;
@@ -1458,7 +1527,7 @@ PyDoc_STRVAR(front_doc,
 "      ntyped, dtype_a, dtype_b, names, npos, kwfrom, convert, axes, dtypes=None,\n"
 "      fail=None, seq=False, post=None, direct=None, weak=None, options=None,\n"
 "      partials=None, scalar_plan=None, uniform=False, keyed=None, unit=-1,\n"
-"      numbers=False, least=0)\n"
+"      numbers=False, least=0, ranked=())\n"
 "--\n\n"
 "A builtin named ``name`` that calls the cached function of a fast call (see the\n"
 "module docstring) and ``fallback`` for every other call.\n\n"
@@ -1517,7 +1586,10 @@ PyDoc_STRVAR(front_doc,
 "are not axes may also be None or a Python int or float other than NaN (``clip``'s\n"
 "bounds), not only a bool. ``least``: 0, or the number of arguments (by position or\n"
 "keyword) a call must give to be a fast call (a keras.ops form that requires\n"
-"parameters the op has as optional ones: ``clip(x, x_min, x_max)``).");
+"parameters the op has as optional ones: ``clip(x, x_min, x_max)``). ``ranked``: the\n"
+"indices of required axis parameters (a tuple of at most 4) that the plain function\n"
+"takes only as ints in range of the first array's number of dimensions (``swapaxes``:\n"
+"torch.transpose takes axis 0 of a 0-d tensor).");
 
 static PyObject *
 front(PyObject *self, PyObject *args)
@@ -1525,17 +1597,17 @@ front(PyObject *self, PyObject *args)
     PyObject *name, *doc, *module, *fallback, *cache, *plain, *mixed, *defaults, *kwnames;
     PyObject *names, *axes, *dtypes = Py_None, *fail = Py_None, *post = Py_None;
     PyObject *direct = Py_None, *weak = Py_None, *options = Py_None, *partials = Py_None;
-    PyObject *scalar_plan = Py_None, *keyed = Py_None;
+    PyObject *scalar_plan = Py_None, *keyed = Py_None, *ranked = NULL;
     int seq = 0, uniform = 0;
     Py_ssize_t nreq, ntyped, dtype_a, dtype_b, npos, kwfrom, convert, unit = -1;
     int numbers = 0;
     Py_ssize_t least = 0;
-    if (!PyArg_ParseTuple(args, "UUUOO!O!OOOnnnnOnnnO!|OOpOOOOOOpOnpn:front", &name, &doc, &module,
+    if (!PyArg_ParseTuple(args, "UUUOO!O!OOOnnnnOnnnO!|OOpOOOOOOpOnpnO!:front", &name, &doc, &module,
                           &fallback, &PyDict_Type, &cache, &PyDict_Type, &plain, &mixed,
                           &defaults, &kwnames, &nreq, &ntyped, &dtype_a, &dtype_b, &names,
                           &npos, &kwfrom, &convert, &PyTuple_Type, &axes, &dtypes, &fail, &seq, &post,
                           &direct, &weak, &options, &partials, &scalar_plan, &uniform, &keyed, &unit,
-                          &numbers, &least))
+                          &numbers, &least, &PyTuple_Type, &ranked))
         return NULL;
     Py_ssize_t naxes = PyTuple_GET_SIZE(axes);
     Py_ssize_t axis_index[MAX_AXES];
@@ -1545,6 +1617,15 @@ front(PyObject *self, PyObject *args)
             return NULL;
         if (axis_index[i] < 0)
             naxes = MAX_AXES + 1;  /* reported below */
+    }
+    Py_ssize_t nranked = ranked == NULL ? 0 : PyTuple_GET_SIZE(ranked);
+    Py_ssize_t ranked_index[MAX_AXES];
+    for (Py_ssize_t i = 0; i < nranked && i < MAX_AXES; i++) {
+        ranked_index[i] = PyLong_AsSsize_t(PyTuple_GET_ITEM(ranked, i));
+        if (ranked_index[i] == -1 && PyErr_Occurred())
+            return NULL;
+        if (ranked_index[i] < 0 || ranked_index[i] >= nreq)
+            nranked = MAX_AXES + 1;  /* reported below */
     }
     Py_ssize_t nopt = defaults == Py_None ? 0 : PyTuple_Size(defaults);
     if (nopt < 0)
@@ -1563,7 +1644,8 @@ front(PyObject *self, PyObject *args)
                         || names == Py_None))
             || (uniform && !seq)
             || unit < -1 || unit >= nreq || (unit >= 0 && (seq || post != Py_None))
-            || least < 0 || least > nreq + nopt
+            || least < 0 || least > nreq + nopt || nranked > MAX_AXES
+            || (nranked && (seq || post != Py_None))
             || (keyed != Py_None && (!PyDict_Check(keyed) || seq || names == Py_None
                                      || nreq < 2 || convert != -1 || mixed != Py_None
                                      || dtype_a >= 0 || post != Py_None))
@@ -1613,6 +1695,9 @@ front(PyObject *self, PyObject *args)
     s->uniform = uniform;
     s->keyed = keyed == Py_None ? NULL : Py_NewRef(keyed);
     s->unit = unit;
+    s->nranked = nranked;
+    for (Py_ssize_t i = 0; i < nranked; i++)
+        s->ranked[i] = ranked_index[i];
     s->numbers = numbers;
     s->least = least;
     s->post = post == Py_None ? NULL : Py_NewRef(post);
@@ -1687,7 +1772,8 @@ typedef struct {
 } Creation;
 
 static PyObject *traced_local, *backend_var, *backend_globals;  /* creation_setup's */
-static PyObject *str_name, *str_global_default, *str_floatx;
+static PyObject *str_name, *str_global_default, *str_floatx, *str_traced_blocks;
+static PyObject *zero;  /* the int 0 (a cached small int: compared by identity) */
 
 static int
 creation_traverse(PyObject *m, visitproc visit, void *arg)
@@ -1732,20 +1818,30 @@ static struct PyModuleDef creation_def = {
 };
 
 /* the default backend's name (a new reference), as crossops._backend.get_backend gives
- * it: ``_traced.name or _context_default.get() or _global_default``; NULL on error */
+ * it: ``(_traced_blocks[0] and _traced.name) or _context_default.get() or
+ * _global_default``
+ * (the thread-local read only while a traced block is entered somewhere: its attribute
+ * lookup costs ~500 instructions); NULL on error */
 static PyObject *
 default_backend(void)
 {
-    PyObject *name = PyObject_GetAttr(traced_local, str_name);
-    if (name == NULL)
+    PyObject *name;
+    PyObject *blocks = PyDict_GetItemWithError(backend_globals, str_traced_blocks);
+    if (blocks == NULL && PyErr_Occurred())
         return NULL;
-    int truth = PyObject_IsTrue(name);
-    if (truth != 0) {
-        if (truth < 0)
-            Py_CLEAR(name);
-        return name;
+    if (blocks == NULL || !PyList_CheckExact(blocks) || PyList_GET_SIZE(blocks) != 1
+            || PyList_GET_ITEM(blocks, 0) != zero) {
+        name = PyObject_GetAttr(traced_local, str_name);
+        if (name == NULL)
+            return NULL;
+        int truth = PyObject_IsTrue(name);
+        if (truth != 0) {
+            if (truth < 0)
+                Py_CLEAR(name);
+            return name;
+        }
+        Py_DECREF(name);
     }
-    Py_DECREF(name);
     if (PyContextVar_Get(backend_var, Py_None, &name) < 0)
         return NULL;
     truth = PyObject_IsTrue(name);
@@ -1912,8 +2008,9 @@ creation_setup(PyObject *self, PyObject *args)
 
 PyDoc_STRVAR(creation_setup_doc,
 "creation_setup(traced, var, globals)\n--\n\n"
-"Where the creation fronts read the default backend: ``traced.name``, else the\n"
-"ContextVar ``var``, else ``globals['_global_default']`` (crossops._backend's).");
+"Where the creation fronts read the default backend: ``traced.name`` (where\n"
+"``globals['_traced_blocks']`` is not ``[0]``), else the ContextVar ``var``, else\n"
+"``globals['_global_default']`` (crossops._backend's).");
 
 static PyObject *
 plain_changed(PyObject *self, PyObject *unused)
@@ -1949,8 +2046,11 @@ PyInit__fastpath(void)
     str_ndim = PyUnicode_InternFromString("ndim");
     str_name = PyUnicode_InternFromString("name");
     str_global_default = PyUnicode_InternFromString("_global_default");
+    str_traced_blocks = PyUnicode_InternFromString("_traced_blocks");
+    zero = PyLong_FromLong(0);
     str_floatx = PyUnicode_InternFromString("floatx");
-    if (str_name == NULL || str_global_default == NULL || str_floatx == NULL)
+    if (str_name == NULL || str_global_default == NULL || str_floatx == NULL
+            || str_traced_blocks == NULL || zero == NULL)
         return NULL;
     if (str_dtype == NULL || str_ndim == NULL)
         return NULL;

@@ -99,6 +99,10 @@ class OptionsRoute(NamedTuple):
     ``take(x, indices, axis=axis)``: ``(0, 2, 1)``). ``requires``: (index of a required
     argument, attribute, value) for each attribute the call's argument must have, equal
     to that value, for the front to call the function (``(0, "is_cpu", True)``).
+    ``scalars``: the Python types the function also takes in place of the op's arrays
+    after the first (``repeat``'s ``repeats``: ``torch.repeat_interleave(x, 2, 0)``): the
+    entry serves the calls of those types too (the op's cache key, the tuple of the
+    types, such as ``(torch.Tensor, int)``).
     """
 
     function: Callable | dict
@@ -106,6 +110,7 @@ class OptionsRoute(NamedTuple):
     axes: tuple[str, ...] = ()
     order: tuple[int, ...] | None = None
     requires: tuple[tuple[int, str, object], ...] = ()
+    scalars: tuple[type, ...] = ()
 
 
 def promoting(f: Callable, astype: Callable, table: dict, positions=(0, 1)):

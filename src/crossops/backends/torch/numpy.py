@@ -89,11 +89,14 @@ def outer(a, b, out=None):
 def split(ary, indices_or_sections, axis=0):
     """torch.tensor_split for ``k`` equal sections along an int axis in range; every other
     call (indices, unequal sections, which NumPy refuses) takes the generic."""
-    k, n = indices_or_sections, ary.ndim
-    if (type(k) is not int or type(axis) is not int or not -n <= axis < n or k < 1
-            or ary.shape[axis] % k):
-        return NotImplemented
-    return list(torch.tensor_split(ary, k, axis))
+    k = indices_or_sections
+    if type(k) is int and type(axis) is int and k > 0:
+        try:  # (an axis out of range, or any of a 0-d tensor, raises IndexError)
+            if not ary.shape[axis] % k:
+                return [*torch.tensor_split(ary, k, axis)]
+        except IndexError:
+            pass
+    return NotImplemented
 
 
 # -- i0 ---------------------------------------------------------------------------------------
