@@ -274,6 +274,8 @@ KERAS_NATIVE = {
     "xnp.arange(32)": {"numpy": "np.arange(32, dtype=np.int32)",
                        "torch": "torch.arange(32, dtype=torch.int32)"},
     "nn.one_hot(i, 32)": {"torch": "F.one_hot(i, 32).to(torch.float32)"},
+    # (Keras's floatx, float32, where NumPy's linspace makes float64)
+    "xnp.linspace(0, 1, 32)": {"numpy": "np.linspace(0, 1, 32, dtype=np.float32)"},
 }
 
 

@@ -481,7 +481,7 @@ def _creation_call(name: str, mod, impl: Callable, plain: Callable | None, optio
     function for them), or None. A ``plain`` function whose dtype the backend reads at
     each call (``AT_DEFAULTS_DTYPE``) is guarded where it makes the dtype asked for now;
     one that takes ``dtype=`` as ``impl`` does (``AT_DEFAULTS_DTYPE_KEYWORD``) is
-    given it, or made for it where the backend says how (``AT_DEFAULTS_IN_DTYPE``)."""
+    given it."""
     try:
         params = list(inspect.signature(impl).parameters.values())
     except (TypeError, ValueError):
@@ -509,8 +509,7 @@ def _creation_call(name: str, mod, impl: Callable, plain: Callable | None, optio
         if guard is not None and guard() is bound["dtype"]:
             return (plain, guard, bound["dtype"])
         if name in getattr(mod, "AT_DEFAULTS_DTYPE_KEYWORD", ()):
-            made = getattr(mod, "AT_DEFAULTS_IN_DTYPE", {}).get(name)
-            return made(bound["dtype"]) if made else _with_dtype(plain, bound["dtype"], nreq)
+            return _with_dtype(plain, bound["dtype"], nreq)
     return functools.partial(impl, **bound) if bound else impl
 
 

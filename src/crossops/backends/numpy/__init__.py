@@ -401,13 +401,18 @@ AT_DEFAULTS = {"sum": {d: np.sum for d in DTYPES.values() if d is not _BF16},
                "zeros": np.zeros, "ones": np.ones, "empty": np.empty,
                "arange": {int: np.arange},
                "eye": {int: np.eye},  # (an int size: by the first argument's type)
+               # (Python number bounds, by the first's type: array-api-compat's
+               # linspace calls it so)
+               "linspace": {int: np.linspace, float: np.linspace},
+               "full": np.full,  # (full above calls it so)
                # NumPy's own (its AxisError, for a 0-d array too, goes on to the op's)
                "swapaxes": np.swapaxes, "transpose": np.transpose,
                # (of an ndarray: itself, as array-api-compat's asarray gives it)
                "asarray": np.asarray}
 #: AT_DEFAULTS's creation functions that take ``dtype=`` as the op's functions do (a
 #: dtype asked for: keras.ops's floatx and int32)
-AT_DEFAULTS_DTYPE_KEYWORD = frozenset({"zeros", "ones", "empty", "arange", "eye"})
+AT_DEFAULTS_DTYPE_KEYWORD = frozenset({"zeros", "ones", "empty", "arange", "eye", "linspace",
+                                       "full"})
 
 #: NumPy's own functions for calls that give an op some of its options and leave the others
 #: at their defaults (see the torch backend's ``AT_OPTIONS``): concatenate of a list or

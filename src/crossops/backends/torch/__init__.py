@@ -340,25 +340,6 @@ AT_DEFAULTS_DTYPE_KEYWORD = frozenset({"zeros", "ones", "empty", "arange", "eye"
                                        "full"})
 
 
-def _full_in(dtype: torch.dtype):
-    """``torch.full(shape, fill_value, dtype=dtype)`` as a function of the two: a Python
-    float's fill in torch's default dtype without the keyword, whose parsing costs torch
-    ~0.35 us (keras.ops's ``full((32, 32), 2.0)`` in floatx)."""
-    default_dtype, full = torch.get_default_dtype, torch.full
-
-    def full_in(shape, fill_value):
-        if type(fill_value) is float and default_dtype() is dtype:
-            return full(shape, fill_value)
-        return full(shape, fill_value, dtype=dtype)
-
-    return full_in
-
-
-#: AT_DEFAULTS_DTYPE_KEYWORD's functions made for a dtype asked for otherwise than by the
-#: keyword: the dtype -> the function of the required arguments
-AT_DEFAULTS_IN_DTYPE = {"full": _full_in}
-
-
 #: torch's own functions for calls that give an op some of its options (an int axis, a
 #: bool keepdims) and leave the others at their defaults: op -> (function, or dtype ->
 #: function; the options it takes by position after the required arguments[; those of

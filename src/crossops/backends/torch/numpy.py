@@ -69,7 +69,7 @@ def transpose(a, axes=None):
     try:
         return torch.t(a)  # (at most 2 dimensions; it raises for more)
     except RuntimeError:
-        return a.permute(tuple(range(a.ndim - 1, -1, -1)))
+        return torch.permute(a, tuple(range(a.ndim - 1, -1, -1)))
 
 
 @partial
