@@ -1826,6 +1826,7 @@ static PyObject *
 default_backend(void)
 {
     PyObject *name;
+    int truth;
     PyObject *blocks = PyDict_GetItemWithError(backend_globals, str_traced_blocks);
     if (blocks == NULL && PyErr_Occurred())
         return NULL;
@@ -1834,7 +1835,7 @@ default_backend(void)
         name = PyObject_GetAttr(traced_local, str_name);
         if (name == NULL)
             return NULL;
-        int truth = PyObject_IsTrue(name);
+        truth = PyObject_IsTrue(name);
         if (truth != 0) {
             if (truth < 0)
                 Py_CLEAR(name);
