@@ -302,7 +302,11 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
                        _native_dtype_classes() if keyed else None,
                        _unit_axis(spec, forwarded, len(required)),
                        spec.qualname in _NUMBER_OPTION_OPS, least,
-                       _ranked_axes(spec, forwarded, len(required)))
+                       _ranked_axes(spec, forwarded, len(required)),
+                       # (a Python scalar among the arrays: a keras.ops form's dtype rule
+                       # reads it, ``ops.dot(int8_array, 2.5)``; a form without one, or
+                       # crossops.numpy's, calls what the generated function would)
+                       not keras_form or not spec.keras_dtype)
 
 
 #: the ops whose required axis must name an axis of size 1: a front keeps the result of a

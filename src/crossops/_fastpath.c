@@ -171,6 +171,9 @@ typedef struct {
                             takes only as ints in range of the first array's dimensions
                             (``swapaxes``'s), by index: how many, and which */
     Py_ssize_t ranked[MAX_AXES];
+    int others;          /* a call whose arrays differ in type takes the cache's function
+                            for the tuple of their types (see other_types); not a
+                            keras.ops form whose dtype rule reads Python scalars */
     PyObject *keyed;     /* dict: array type -> the backend's own dtype class, or a dict of
                             dtype class -> the backend's own dtype of that class: argument
                             1 is a dtype, passed as it is where of that class (or that
@@ -1012,8 +1015,8 @@ dtype_key(Front *s, PyObject *x, PyObject *dtype)
 static inline int
 other_types(Front *s)
 {
-    return s->ntyped > 1 && s->mixed == NULL && s->dtype_a < 0 && !s->seq && s->keyed == NULL
-           && s->post == NULL && s->dtypes == NULL;
+    return s->others && s->ntyped > 1 && s->mixed == NULL && s->dtype_a < 0 && !s->seq
+           && s->keyed == NULL && s->post == NULL && s->dtypes == NULL;
 }
 
 static PyObject *not_given_type = NULL;
@@ -1527,7 +1530,7 @@ PyDoc_STRVAR(front_doc,
 "      ntyped, dtype_a, dtype_b, names, npos, kwfrom, convert, axes, dtypes=None,\n"
 "      fail=None, seq=False, post=None, direct=None, weak=None, options=None,\n"
 "      partials=None, scalar_plan=None, uniform=False, keyed=None, unit=-1,\n"
-"      numbers=False, least=0, ranked=())\n"
+"      numbers=False, least=0, ranked=(), others=False)\n"
 "--\n\n"
 "A builtin named ``name`` that calls the cached function of a fast call (see the\n"
 "module docstring) and ``fallback`` for every other call.\n\n"
@@ -1589,7 +1592,8 @@ PyDoc_STRVAR(front_doc,
 "parameters the op has as optional ones: ``clip(x, x_min, x_max)``). ``ranked``: the\n"
 "indices of required axis parameters (a tuple of at most 4) that the plain function\n"
 "takes only as ints in range of the first array's number of dimensions (``swapaxes``:\n"
-"torch.transpose takes axis 0 of a 0-d tensor).");
+"torch.transpose takes axis 0 of a 0-d tensor). ``others``: a call whose leading\n"
+"arrays differ in type calls the cache's function for the tuple of their types.");
 
 static PyObject *
 front(PyObject *self, PyObject *args)
@@ -1600,14 +1604,14 @@ front(PyObject *self, PyObject *args)
     PyObject *scalar_plan = Py_None, *keyed = Py_None, *ranked = NULL;
     int seq = 0, uniform = 0;
     Py_ssize_t nreq, ntyped, dtype_a, dtype_b, npos, kwfrom, convert, unit = -1;
-    int numbers = 0;
+    int numbers = 0, others = 0;
     Py_ssize_t least = 0;
-    if (!PyArg_ParseTuple(args, "UUUOO!O!OOOnnnnOnnnO!|OOpOOOOOOpOnpnO!:front", &name, &doc, &module,
+    if (!PyArg_ParseTuple(args, "UUUOO!O!OOOnnnnOnnnO!|OOpOOOOOOpOnpnO!p:front", &name, &doc, &module,
                           &fallback, &PyDict_Type, &cache, &PyDict_Type, &plain, &mixed,
                           &defaults, &kwnames, &nreq, &ntyped, &dtype_a, &dtype_b, &names,
                           &npos, &kwfrom, &convert, &PyTuple_Type, &axes, &dtypes, &fail, &seq, &post,
                           &direct, &weak, &options, &partials, &scalar_plan, &uniform, &keyed, &unit,
-                          &numbers, &least, &PyTuple_Type, &ranked))
+                          &numbers, &least, &PyTuple_Type, &ranked, &others))
         return NULL;
     Py_ssize_t naxes = PyTuple_GET_SIZE(axes);
     Py_ssize_t axis_index[MAX_AXES];
@@ -1696,6 +1700,7 @@ front(PyObject *self, PyObject *args)
     s->keyed = keyed == Py_None ? NULL : Py_NewRef(keyed);
     s->unit = unit;
     s->nranked = nranked;
+    s->others = others;
     for (Py_ssize_t i = 0; i < nranked; i++)
         s->ranked[i] = ranked_index[i];
     s->numbers = numbers;
