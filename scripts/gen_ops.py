@@ -572,6 +572,11 @@ NUMPY_LAYOUT_LINES = {
 #: cached function (``clip(a, -1, 1)``); None: a parameter whose value the rule reads
 #: (the C front takes no call that gives it)
 NUMPY_POSITIONS = {"clip": {"a_min": "min", "a_max": "max"}, "qr_mode": {"mode": None}}
+#: NumPy's ``kind`` and ``order`` read as the standard's ``stable`` (``{{name!r}}``: filled
+#: in per op, as the other rules' lines)
+_SORT_KIND_LINE = ("if kind is None and order is None:\n"
+                   "    stable = {default} if stable is None else stable\n"
+                   "else:\n    stable = _forms.sort_stable({{name!r}}, kind, order, stable{ties})")
 #: the rules spec/forms/numpy.toml names: (the NumPy parameters the rule takes, the line
 #: that applies it, written with the op's parameter names: ``{a}`` is the op's first array
 #: parameter, ``{s}`` its first sequence); a line that returns computes the call itself
@@ -587,14 +592,8 @@ NUMPY_RULES = {
     # (sort: NumPy's default kind leaves the order of ties to the kernel, and only equal
     # values of other bits show it, -0.0 and 0.0: the backend's unstable sort, which costs
     # less; argsort: the stable sort, whose order of tied indices NumPy's gives too)
-    "sort_kind": (("kind", "order"), "if kind is None and order is None:\n"
-                                     "    stable = False if stable is None else stable\n"
-                                     "else:\n    stable = _forms.sort_stable({name!r}, kind, "
-                                     "order, stable, ties=False)"),
-    "argsort_kind": (("kind", "order"), "if kind is None and order is None:\n"
-                                        "    stable = True if stable is None else stable\n"
-                                        "else:\n    stable = _forms.sort_stable({name!r}, "
-                                        "kind, order, stable)"),
+    "sort_kind": (("kind", "order"), _SORT_KIND_LINE.format(default=False, ties=", ties=False")),
+    "argsort_kind": (("kind", "order"), _SORT_KIND_LINE.format(default=True, ties="")),
     "decimals": (("decimals",), "if decimals != 0:\n    return _forms.round_decimals({a}, "
                                 "decimals)"),
     "like_shape": (("shape",), "if shape is not None:\n    return _forms.like_shaped("

@@ -285,8 +285,7 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
         op.plain = FrontDict(op.plain)
     # (a backend's own functions make the op's call at the op's defaults, which ``sets``
     # changes: such a front calls the cached function only)
-    plain, options = (FrontDict(), None) if any(
-        sets.get(p.name, p.default) is not p.default for p, _ in passed) else (
+    plain, options = (FrontDict(), None) if sets else (
         op.plain, op.options if names is not None else None)
     return _make_front(spec.name, doc, fn.__module__, fn, op.cache, plain, mixed,
                        defaults, kwnames, len(required), ntyped, a, b, names, npos, kwfrom,

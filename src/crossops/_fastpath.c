@@ -1822,6 +1822,17 @@ static struct PyModuleDef creation_def = {
     NULL, creation_traverse, creation_clear, creation_free,
 };
 
+/* ``*name`` (a new reference) kept where it is true: 1; else released (``*name`` NULL):
+ * 0 where false, -1 on error */
+static int
+kept_if_true(PyObject **name)
+{
+    int truth = PyObject_IsTrue(*name);
+    if (truth <= 0)
+        Py_CLEAR(*name);
+    return truth;
+}
+
 /* the default backend's name (a new reference), as crossops._backend.get_backend gives
  * it: ``(_traced_blocks[0] and _traced.name) or _context_default.get() or
  * _global_default``
@@ -1831,32 +1842,19 @@ static PyObject *
 default_backend(void)
 {
     PyObject *name;
-    int truth;
     PyObject *blocks = PyDict_GetItemWithError(backend_globals, str_traced_blocks);
     if (blocks == NULL && PyErr_Occurred())
         return NULL;
     if (blocks == NULL || !PyList_CheckExact(blocks) || PyList_GET_SIZE(blocks) != 1
             || PyList_GET_ITEM(blocks, 0) != zero) {
         name = PyObject_GetAttr(traced_local, str_name);
-        if (name == NULL)
-            return NULL;
-        truth = PyObject_IsTrue(name);
-        if (truth != 0) {
-            if (truth < 0)
-                Py_CLEAR(name);
-            return name;
-        }
-        Py_DECREF(name);
+        if (name == NULL || kept_if_true(&name) != 0)
+            return name;  /* (NULL on error) */
     }
     if (PyContextVar_Get(backend_var, Py_None, &name) < 0)
         return NULL;
-    truth = PyObject_IsTrue(name);
-    if (truth != 0) {
-        if (truth < 0)
-            Py_CLEAR(name);
+    if (kept_if_true(&name) != 0)
         return name;
-    }
-    Py_DECREF(name);
     name = PyDict_GetItemWithError(backend_globals, str_global_default);
     if (name == NULL && !PyErr_Occurred())
         PyErr_SetString(PyExc_RuntimeError, "crossops._fastpath: no default backend");

@@ -203,16 +203,16 @@ def sort(x, /, *, axis=-1, descending=False, stable=True):
     if axis is None:
         x, axis = np.reshape(x, -1), -1
     if type(x) is np.ndarray and type(axis) is int and not descending:
-        dt = x.dtype
-        bits = _FLOAT_BITS.get(dt)
-        if not stable:
-            fast = True
-        elif bits is not None:
-            n = x.size
-            fast = _count_nonzero(x.view(bits)) == n and not (n and _isnan(x.item(x.argmax())))
-        else:
-            fast = dt.kind in "biu"
-        if fast:
+        if stable:
+            dt = x.dtype
+            bits = _FLOAT_BITS.get(dt)
+            if bits is not None:
+                n = x.size
+                fast = _count_nonzero(x.view(bits)) == n and not (
+                    n and _isnan(x.item(x.argmax())))
+            else:
+                fast = dt.kind in "biu"
+        if not stable or fast:
             out = x.copy(order="K")
             out.sort(axis)  # (a 0-d x or a bad axis raises here, as in np.sort)
             return out
