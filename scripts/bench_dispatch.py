@@ -220,7 +220,8 @@ CALLS = [
     ("xnp.tile(a, (2, 1))", {"numpy": "np.tile(a, (2, 1))", "torch": "torch.tile(a, (2, 1))",
                              "jax": "jnp.tile(a, (2, 1))", "tensorflow": "tf.tile(a, (2, 1))"}),
     ("xnp.split(a, 2, axis=1)", {"numpy": "np.split(a, 2, axis=1)",
-                                 "torch": "torch.tensor_split(a, 2, dim=1)",
+                                 # (torch.chunk makes tensor_split's equal pieces faster)
+                                 "torch": "torch.chunk(a, 2, dim=1)",
                                  "jax": "jnp.split(a, 2, axis=1)",
                                  "tensorflow": "tf.split(a, 2, axis=1)"}),
     ("xnp.triu(a)", {"numpy": "np.triu(a)", "torch": "torch.triu(a)", "jax": "jnp.triu(a)",

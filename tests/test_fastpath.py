@@ -25,6 +25,22 @@ built = pytest.mark.skipif(
     "CROSSOPS_PURE_PYTHON is set): the generated Python functions dispatch every call")
 
 
+def test_the_extension_is_built_where_a_compiler_is():
+    """setup.py's extension is optional, so a C file that does not compile installs
+    crossops without its fronts, silently, and every ``built`` test skips: here it
+    fails instead, wherever this Python's C compiler is on the PATH."""
+    import shutil
+    import sysconfig
+    compiler = (sysconfig.get_config_var("CC") or "").split()
+    if os.environ.get("CROSSOPS_PURE_PYTHON") or not compiler or not shutil.which(compiler[0]):
+        pytest.skip("no C compiler here, or CROSSOPS_PURE_PYTHON is set: the fronts are off")
+    import importlib.util
+    assert importlib.util.find_spec("crossops._fastpath") is not None, (
+        "crossops._fastpath is not built: run `python setup.py build_ext --inplace` and "
+        "read its errors")
+    assert FRONTS
+
+
 def _calls(backend):
     """(op, args, kwargs) covering the fronts' fast calls and what they hand back."""
     rng = np.random.default_rng(0)
@@ -400,6 +416,9 @@ def test_creation_fronts_follow_the_default_backend_and_settings():
         torch.set_default_dtype(torch.float64)
         try:  # crossops.numpy: torch's default; crossops.ops: floatx
             assert xnp.zeros(2).dtype == torch.float64 and ops.ones(2).dtype == torch.float32
+            for fill in (2.0, 2, True):  # (full's route of a float fill: torch's default)
+                assert ops.full((2,), fill).dtype == ops.full([2], fill).dtype == torch.float32
+            assert xnp.full((2,), 2.0).dtype == torch.float64
             crossops.config.set_floatx("float64")
             assert ops.zeros(2).dtype == torch.float64 and ops.arange(1.5).dtype == torch.float64
         finally:
@@ -675,7 +694,8 @@ def test_numpy_routes_of_transposes_and_outer_agree_with_numpy():
 def test_creation_fronts_take_python_numbers_after_the_first_argument(backend):
     from crossops import ops
     # linspace(start, stop, num), whose op requires num (NumPy's and Keras's forms:
-    # num=50), and full: the creation front's route for Python numbers (a shape first); an
+    # num=50), and full: the creation front's route for Python numbers (a shape first, a
+    # tuple or a list; its route by the shape's type, then the fill's); an
     # array (NumPy's scalars too), which may choose the backend or Keras's dtype, and
     # every other call: the generated function (ops.linspace: its def), with the same
     # result
@@ -686,6 +706,10 @@ def test_creation_fronts_take_python_numbers_after_the_first_argument(backend):
              (xnp.full, ((2, 2), 2.0)), (xnp.full, ((2,), True)),
              (xnp.full, ((2,), np.float32(2.5))), (xnp.full, ((2,), np.array(3, np.int8))),
              (xnp.full, ((2,), 2**70)), (ops.full, ((2,), 3)), (ops.full, ((2, 2), 2.0)),
+             (xnp.full, ([2, 1], -0.0)), (xnp.full, ((2,), 1j)), (xnp.full, ([2], 7)),
+             (xnp.full, (3, 2.0)), (xnp.full, ([2.0], 1)), (xnp.full, ((-1,), 1.5)),
+             (ops.full, ([2], True)), (ops.full, ((2,), 1j)), (ops.full, ([1, 2], -0.0)),
+             (ops.full, ((), 2**40)),
              (ops.linspace, (0, 1, 5)), (ops.linspace, (0.5, -1, 7)), (ops.linspace, (0, 1)),
              (ops.linspace, (np.array([0.0, 10.0]), 1, 3)), (xnp.zeros, ([2, 3],)),
              (xnp.zeros, (np.int64(3),))]

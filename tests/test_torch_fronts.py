@@ -762,6 +762,52 @@ def test_repeat_of_a_python_int_calls_repeat_interleave(monkeypatch):
     assert xnp.repeat(x, True, axis=0).shape == (2, 3)
 
 
+def _pieces(f, *args, **kwargs):
+    """split's outcome: ("ok", the type of its result, each piece's _outcome) or the
+    error's."""
+    try:
+        out = f(*args, **kwargs)
+    except Exception as e:  # noqa: BLE001  (compared below)
+        return ("error", type(e), str(e))
+    return ("ok", type(out), [_outcome(lambda p: p, p) for p in out])
+
+
+@built
+def test_split_in_equal_sections_calls_torch_chunk(monkeypatch):
+    # split(x, k, axis=a): AT_OPTIONS's torch.chunk where k is a positive int that
+    # divides the axis's length (OptionsRoute.sections), as a list; every other call
+    # (unequal sections, indices, a bool or a non-positive count, an axis out of range,
+    # a 0-d tensor) takes the op's own path, with its result or error
+    xnp.split(torch.ones(2), 2, axis=0)  # fills the caches
+    function, *rest = TABLE["split"].options[torch.Tensor]
+    assert function is torch.chunk
+    calls: list = []
+
+    def spy(x, k, axis):
+        calls.append((tuple(x.shape), k, axis))
+        return torch.chunk(x, k, axis)
+
+    monkeypatch.setitem(TABLE["split"].options, torch.Tensor, (spy, *rest))
+    expected = []
+    for x in _tensors():
+        for front in (xnp.split, ops.split):
+            for k, axis in [(2, 1), (3, 0), (1, -1), (3, -2), (2, 0), (4, 0), (0, 0),
+                            (-3, 0), (True, 0), (3, 2), (3, -3), ([1], 0), ((1, 2), 1),
+                            (3.0, 0)]:
+                if (type(k) is int and k > 0 and -x.ndim <= axis < x.ndim
+                        and x.shape[axis] % k == 0):
+                    expected.append((tuple(x.shape), k, axis))
+                fast = _pieces(front, x, k, axis=axis)
+                slow = _pieces(FRONTS[front], x, k, axis=axis)
+                assert fast[:2] == slow[:2] and (fast[0] != "ok" or fast[1] is list), (
+                    x, k, axis, fast, slow)
+                if fast[0] == "ok":
+                    for a, b in zip(fast[2], slow[2], strict=True):
+                        assert a[:3] == b[:3]
+                        np.testing.assert_array_equal(a[3], b[3])
+    assert calls == expected and (tuple(_tensors()[0].shape), 3, -2) in calls
+
+
 @built
 @pytest.mark.parametrize("name", [
     "subtract", "equal", "not_equal", "greater", "greater_equal", "less", "less_equal",

@@ -436,14 +436,17 @@ def _creation_front(op: Op, fn: Callable, rule: str | None):
 
 
 def _creation_route(op: Op, passed: dict, nreq: int, rule: str | None, routes: dict,
-                    floatx, backend: str, first: type):
-    """The route of a creation front for ``backend`` (and ``floatx``, the type ``first``
-    of the first argument where the rule reads it), kept in ``routes``: the function
-    that makes what the generated function makes from the ``nreq`` required arguments by
-    position: the framework's own (the backend's ``AT_DEFAULTS``; where its dtype is read
-    at each call, ``AT_DEFAULTS_DTYPE``: with that guard), else the backend's function
-    itself, or with the options its defaults differ in bound; None where there is none
-    (every call then takes the generated function)."""
+                    floatx, backend: str, types: tuple):
+    """The route of a creation front for ``backend`` (and ``floatx``, and the arguments'
+    ``types`` where the rule or the backend's function reads them), kept in ``routes``:
+    what makes what the generated function makes from the ``nreq`` required arguments by
+    position: the framework's own function (the backend's ``AT_DEFAULTS``; where its dtype
+    is read at each call, ``AT_DEFAULTS_DTYPE``: with that guard), else the backend's
+    function itself, or with the options its defaults differ in (see
+    :func:`_creation_call`); None where there is none (every call then takes the generated
+    function). Routes by type are kept in dicts of the first argument's type, then of the
+    second's, as deep as the types were read."""
+    first = types[0]
     dtype = None
     if rule == "floatx":
         dtype = floatx
@@ -451,40 +454,50 @@ def _creation_route(op: Op, passed: dict, nreq: int, rule: str | None, routes: d
         # (keras.ops's rule, crossops._keras_dtypes.arange_dtype, for stop and step omitted)
         dtype = ("int32" if first in PY_INTS_OR_NONE else floatx if first in PY_SCALARS_OR_NONE
                  else None)
-    by_type = rule == "arange"
+    depth = int(rule == "arange")
     route = None
-    if by_type and first not in PY_SCALARS_OR_NONE:
+    if depth and first not in PY_SCALARS_OR_NONE:
         pass  # (a NumPy scalar, whose dtype keras.ops's rule reads: the generated function)
     else:
         try:
             mod = _backend.backend_module(backend)
             impl = op.impl(backend)
             options = dict(passed, dtype=None if dtype is None else mod.native_dtype(dtype))
-            plain = getattr(mod, "AT_DEFAULTS", {}).get(op.spec.qualname)
-            if isinstance(plain, dict):  # by the first argument's type (torch.arange of ints)
-                plain, by_type = plain.get(first), True
-            route = _creation_call(op.spec.qualname, mod, impl, plain, options, nreq)
+            plain, read = _by_types(getattr(mod, "AT_DEFAULTS", {}).get(op.spec.qualname),
+                                    types)
+            depth = max(depth, read)
+            route = _creation_call(op.spec.qualname, mod, impl, plain, options, nreq, types)
         except Exception:  # (no backend, no function: the generated function raises)
             route = None
-    table = routes.setdefault(floatx, {})
-    if by_type:
-        found = table.get(backend)
-        if not isinstance(found, dict):
-            found = table[backend] = {}
-        found[first] = route
-    else:
-        table[backend] = route
+    node, key = routes.setdefault(floatx, {}), backend
+    for t in types[:depth]:
+        if not isinstance(node.get(key), dict):
+            node[key] = {}
+        node, key = node[key], t
+    node[key] = route
     return route
 
 
+def _by_types(entry, types: tuple) -> tuple:
+    """A backend's table entry for a creation op, looked up by the arguments' ``types``
+    where it is a dict of the first one's type (then of the second's, ...): (what it gives,
+    how many types were read)."""
+    read = 0
+    while isinstance(entry, dict) and read < len(types):
+        entry, read = entry.get(types[read]), read + 1
+    return entry, read
+
+
 def _creation_call(name: str, mod, impl: Callable, plain: Callable | None, options: dict,
-                   nreq: int):
-    """What :func:`_creation_route` finds: ``impl(*required, **options)`` as a function
-    of the required arguments (see there; ``plain``: the backend's ``AT_DEFAULTS``
-    function for them), or None. A ``plain`` function whose dtype the backend reads at
-    each call (``AT_DEFAULTS_DTYPE``) is guarded where it makes the dtype asked for now;
-    one that takes ``dtype=`` as ``impl`` does (``AT_DEFAULTS_DTYPE_KEYWORD``) is
-    given it."""
+                   nreq: int, types: tuple):
+    """What :func:`_creation_route` finds: ``impl(*required, **options)`` as a route of
+    the required arguments (see "Creation fronts" in ``_fastpath.c``), or None: ``plain``
+    (the backend's ``AT_DEFAULTS`` function for them) where it needs no option; where it
+    needs the dtype only, ``plain`` guarded by the backend's ``AT_DEFAULTS_DTYPE`` (the
+    dtype it makes, read at each call) where that is the dtype asked for now, else
+    ``plain`` given ``dtype=`` where it takes it as ``impl`` does
+    (``AT_DEFAULTS_DTYPE_KEYWORD``); else ``impl`` with the options its defaults differ
+    in."""
     try:
         params = list(inspect.signature(impl).parameters.values())
     except (TypeError, ValueError):
@@ -508,25 +521,12 @@ def _creation_call(name: str, mod, impl: Callable, plain: Callable | None, optio
     if plain is not None and not bound:
         return plain
     if plain is not None and set(bound) == {"dtype"}:
-        guard = getattr(mod, "AT_DEFAULTS_DTYPE", {}).get(name)
+        guard, _ = _by_types(getattr(mod, "AT_DEFAULTS_DTYPE", {}).get(name), types)
         if guard is not None and guard() is bound["dtype"]:
             return (plain, guard, bound["dtype"])
         if name in getattr(mod, "AT_DEFAULTS_DTYPE_KEYWORD", ()):
-            return _with_dtype(plain, bound["dtype"], nreq)
-    return functools.partial(impl, **bound) if bound else impl
-
-
-def _with_dtype(plain: Callable, dtype, nreq: int) -> Callable:
-    """``plain(*required, dtype=dtype)``. Of one required argument, a closure: a partial
-    merges its keywords into a new dict at each call (numpy's ``ops.zeros((32, 32))``
-    took 1.6x of ``np.zeros`` with one, 1.3x with the closure)."""
-    if nreq != 1:
-        return functools.partial(plain, dtype=dtype)
-
-    def call(required):
-        return plain(required, dtype=dtype)
-
-    return call
+            return (plain, bound)
+    return (impl, bound) if bound else impl
 
 
 def _result_casts(name: str) -> dict:

@@ -79,6 +79,9 @@
  * An op whose required axes its plain function takes otherwise than NumPy where they
  * name no axis of the first array (``swapaxes``: torch.transpose takes axis 0 of a 0-d
  * tensor: ``ranked``) calls it only where they are ints in range of its dimensions.
+ * An options route for an op whose second required argument counts equal sections along
+ * its axis (``split(x, 2, axis=1)``: torch.chunk) is taken only where that count is a
+ * positive int that divides the axis's length, and its pieces are given as a list.
  * A call that gives required arguments by keyword and nothing else (``squeeze(x,
  * axis=0)``, ``expand_dims(x, axis=0)``) is taken as the call that gives them by
  * position. A front with ``numbers`` (``clip``) takes options that
@@ -204,7 +207,7 @@ typedef struct {
     PyMethodDef def;     /* name and docstring of the builtin */
 } Front;
 
-static PyObject *str_dtype, *str_ndim;
+static PyObject *str_dtype, *str_ndim, *str_shape;
 
 static int
 front_traverse(PyObject *m, visitproc visit, void *arg)
@@ -468,17 +471,19 @@ static_meth(PyObject *f)
     return NULL;
 }
 
-/* ``meth``(None, args) for such a C function (see static_meth), as CPython's call of its
- * builtin does, without the generic call's dispatch around it */
+/* ``meth``(None, args, kwargs) for such a C function (see static_meth), as CPython's call
+ * of its builtin does, without the generic call's dispatch around it (``kwargs``: a dict
+ * the call reads, or NULL) */
 static PyObject *
-call_static(PyCFunctionWithKeywords meth, PyObject *const *args, Py_ssize_t n)
+call_static(PyCFunctionWithKeywords meth, PyObject *const *args, Py_ssize_t n,
+            PyObject *kwargs)
 {
     PyObject *tuple = PyTuple_New(n);
     if (tuple == NULL)
         return NULL;
     for (Py_ssize_t i = 0; i < n; i++)
         PyTuple_SET_ITEM(tuple, i, Py_NewRef(args[i]));
-    PyObject *out = meth(NULL, tuple, NULL);
+    PyObject *out = meth(NULL, tuple, kwargs);
     Py_DECREF(tuple);
     if (out == NULL && !PyErr_Occurred())
         PyErr_SetString(PyExc_SystemError, "crossops._fastpath: NULL without an error");
@@ -491,7 +496,7 @@ call_function(PyObject *f, PyObject *const *args, Py_ssize_t n)
 {
     PyCFunctionWithKeywords meth = static_meth(f);
     if (meth != NULL)
-        return call_static(meth, args, n);
+        return call_static(meth, args, n, NULL);
     return PyObject_Vectorcall(f, args, n, NULL);
 }
 
@@ -778,6 +783,28 @@ has_attributes(PyObject *const *all, Py_ssize_t nreq, PyObject *requires)
     return 1;
 }
 
+/* whether ``count`` is a positive int that divides the length of ``x``'s axis ``axis``
+ * (an int in range of its dimensions, which the caller has checked): ``split(x, 2,
+ * axis=1)``'s equal sections; 0 on any error, cleared */
+static int
+equal_sections(PyObject *x, PyObject *count, PyObject *axis)
+{
+    if (!PyLong_CheckExact(count) || !PyLong_CheckExact(axis))
+        return 0;
+    Py_ssize_t k = PyLong_AsSsize_t(count);
+    Py_ssize_t a = PyLong_AsSsize_t(axis);
+    PyObject *shape = k > 0 ? PyObject_GetAttr(x, str_shape) : NULL;
+    PyObject *length = shape == NULL ? NULL : PySequence_GetItem(shape, a);
+    Py_XDECREF(shape);
+    Py_ssize_t n = length == NULL || !PyLong_Check(length) ? -1 : PyLong_AsSsize_t(length);
+    Py_XDECREF(length);
+    if (n < 0) {
+        PyErr_Clear();
+        return 0;
+    }
+    return n % k == 0;
+}
+
 /* ``args`` (``n`` of them) in the order of tuple ``order`` (their indices) into ``out``:
  * 0 where ``order`` does not index ``n`` of them (no error set) */
 static int
@@ -807,7 +834,7 @@ call_options(Front *s, PyObject *const *all, PyObject *key, Py_ssize_t nopt,
              Py_ssize_t items_nd)
 {
     PyObject *entry = PyDict_GetItemWithError(s->options, key);
-    if (entry == NULL || !PyTuple_CheckExact(entry) || PyTuple_GET_SIZE(entry) != 4
+    if (entry == NULL || !PyTuple_CheckExact(entry) || PyTuple_GET_SIZE(entry) != 5
             || !PyTuple_CheckExact(PyTuple_GET_ITEM(entry, 1))
             || !PyTuple_CheckExact(PyTuple_GET_ITEM(entry, 3))) {
         PyErr_Clear();
@@ -816,6 +843,11 @@ call_options(Front *s, PyObject *const *all, PyObject *key, Py_ssize_t nopt,
     PyObject *indices = PyTuple_GET_ITEM(entry, 1);
     PyObject *order = PyTuple_GET_ITEM(entry, 2);
     PyObject *requires = PyTuple_GET_ITEM(entry, 3);
+    Py_ssize_t sections = PyLong_AsSsize_t(PyTuple_GET_ITEM(entry, 4));
+    if (sections == -1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return NULL;
+    }
     PyObject *first = all[0];
     Py_ssize_t nd = -1;  /* a sequence op's items' number of dimensions */
     if (s->seq) {  /* a sequence op: items of one dtype and one number of dimensions
@@ -868,6 +900,9 @@ call_options(Front *s, PyObject *const *all, PyObject *key, Py_ssize_t nopt,
             return NULL;  /* (compared by identity: None, False, a cached small int) */
     if (!has_attributes(all, s->nreq, requires))
         return NULL;
+    if (sections >= 0 && (n == 0 || sections >= s->nreq
+                          || !equal_sections(first, all[sections], pass[s->nreq])))
+        return NULL;
     PyObject *f = PyTuple_GET_ITEM(entry, 0);
     Py_INCREF(entry);  /* f is borrowed from it; the call may change ``options`` */
     if (PyDict_CheckExact(f)) {  /* by the first array's dtype */
@@ -892,6 +927,8 @@ call_options(Front *s, PyObject *const *all, PyObject *key, Py_ssize_t nopt,
     else
         out = call_function(f, pass, s->nreq + n);
     Py_DECREF(entry);
+    if (out != NULL && sections >= 0)  /* (the pieces as a list, as NumPy gives them) */
+        Py_SETREF(out, PySequence_List(out));
     if (out == NULL && PyErr_ExceptionMatches(PyExc_Exception))
         PyErr_Clear();
     return out;
@@ -1344,7 +1381,7 @@ call_op(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
         Py_XDECREF(dtype);  /* (only compared, above; released while its memory is warm) */
         dtype = NULL;
         if (meth != NULL) {  /* a static builtin (plain's memo): its code needs no f */
-            out = call_static(meth, a, na);
+            out = call_static(meth, a, na, NULL);
             if (out != NULL) {
                 if (s->unit < 0 || unit_dropped(a[0], out))
                     return out;
@@ -1759,11 +1796,13 @@ PyDoc_STRVAR(not_given_doc,
  * or list: ``full(shape, 2.0)``, ``linspace(0, 1, 32)``), calls the route that ``routes`` keeps
  * for the backend: ``routes[floatx][backend]`` (``floatx``: Keras's setting, for a
  * keras.ops form whose dtype rule reads it; else None), a function of the required
- * arguments, or a dict of the first argument's type -> such a function (a rule that
- * reads the arguments' types: ``ops.arange``), or a tuple (function, guard, expected):
- * the function where ``guard()`` is ``expected`` (torch's default dtype), or None: no
- * route. A route not there yet is asked of ``build(floatx, backend, type)``, which keeps
- * it. Every other call, and a call whose route raises, goes to the generated function
+ * arguments, or a dict of the first argument's type -> a route (a rule that reads the
+ * arguments' types: ``ops.arange``; a dict there is by the second argument's type, and
+ * so on: ``full``'s shape, then its fill), or a tuple (function, guard, expected): the
+ * function where ``guard()`` is ``expected`` (torch's default dtype), or a tuple
+ * (function, keywords): the function given that dict of keywords too (a dtype), or
+ * None: no route. A route not there yet is asked of ``build(floatx, backend, the
+ * arguments' types)``, which keeps it. Every other call, and a call whose route raises, goes to the generated function
  * (which raises the op's error: creation has no side effect to repeat).
  * ------------------------------------------------------------------------------- */
 
@@ -1861,6 +1900,49 @@ default_backend(void)
     return Py_XNewRef(name);
 }
 
+/* f(*args, **kwargs) for the ``n`` arguments ``args`` (a few: the stack holds
+ * MAX_PARAMS) and a dict ``kwargs`` of a few keywords, by vectorcall: the keywords' names
+ * as a tuple, which CPython's own call with a dict would make too, but without unpacking
+ * the dict into a new stack */
+static PyObject *
+call_keywords(PyObject *f, PyObject *const *args, Py_ssize_t n, PyObject *kwargs)
+{
+    Py_ssize_t nkw = PyDict_GET_SIZE(kwargs);
+    if (n + nkw > MAX_PARAMS)
+        return PyObject_VectorcallDict(f, args, n, kwargs);
+    PyObject *stack[MAX_PARAMS];
+    PyObject *names = PyTuple_New(nkw);
+    if (names == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < n; i++)
+        stack[i] = args[i];
+    PyObject *key, *value;
+    Py_ssize_t pos = 0, i = 0;
+    while (PyDict_Next(kwargs, &pos, &key, &value) && i < nkw) {
+        PyTuple_SET_ITEM(names, i, Py_NewRef(key));
+        stack[n + i++] = value;  /* (borrowed: the route holds the dict) */
+    }
+    PyObject *out = PyObject_Vectorcall(f, stack, n, names);
+    Py_DECREF(names);
+    return out;
+}
+
+/* ``build(floatx, backend, types)`` (``types``: the tuple of the arguments' types): the
+ * route it finds and keeps (a new reference), or NULL on error */
+static PyObject *
+build_creation(Creation *s, PyObject *floatx, PyObject *backend, PyObject *const *args,
+               Py_ssize_t nargs)
+{
+    PyObject *types = PyTuple_New(nargs);
+    if (types == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < nargs; i++)
+        PyTuple_SET_ITEM(types, i, Py_NewRef((PyObject *)Py_TYPE(args[i])));
+    PyObject *route = PyObject_CallFunctionObjArgs(s->build, floatx, backend, types, NULL);
+    Py_DECREF(types);
+    return route;
+}
+
 static PyObject *
 call_creation(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
@@ -1891,21 +1973,31 @@ call_creation(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnam
             goto failed;
         }
     }
-    PyObject *type = (PyObject *)Py_TYPE(args[0]);
     PyObject *route = PyDict_GetItemWithError(s->routes, floatx);  /* (all borrowed) */
     if (route != NULL)
         route = PyDict_GetItemWithError(route, backend);
-    if (route != NULL && PyDict_CheckExact(route))
-        route = PyDict_GetItemWithError(route, type);
+    for (Py_ssize_t i = 0; i < nargs && route != NULL && PyDict_CheckExact(route); i++)
+        route = PyDict_GetItemWithError(route, (PyObject *)Py_TYPE(args[i]));
     if (route != NULL)
         Py_INCREF(route);
-    else if (PyErr_Occurred() || (route = PyObject_CallFunctionObjArgs(
-            s->build, floatx, backend, type, NULL)) == NULL) {
+    else if (PyErr_Occurred() || (route = build_creation(s, floatx, backend, args,
+                                                         nargs)) == NULL) {
         Py_DECREF(backend);
         goto failed;
     }
     Py_DECREF(backend);
     PyObject *f = route;
+    if (PyTuple_CheckExact(route) && PyTuple_GET_SIZE(route) == 2) {  /* with keywords */
+        f = PyTuple_GET_ITEM(route, 0);
+        PyObject *kwargs = PyTuple_GET_ITEM(route, 1);
+        PyCFunctionWithKeywords meth = static_meth(f);
+        PyObject *out = meth != NULL ? call_static(meth, args, nargs, kwargs)
+                                     : call_keywords(f, args, nargs, kwargs);
+        Py_DECREF(route);
+        if (out != NULL || !PyErr_ExceptionMatches(PyExc_Exception))
+            return out;
+        goto failed;
+    }
     if (PyTuple_CheckExact(route) && PyTuple_GET_SIZE(route) == 3) {  /* with a guard */
         f = PyTuple_GET_ITEM(route, 0);
         PyObject *now = PyObject_CallNoArgs(PyTuple_GET_ITEM(route, 1));
@@ -1945,7 +2037,7 @@ PyDoc_STRVAR(creation_doc,
 "_fastpath.c): a call of its ``nreq`` required arguments alone, by position, calls the\n"
 "route ``routes[floatx][backend]`` for the default backend (``floatx``:\n"
 "``settings['floatx']``, or None without ``settings``), which ``build(floatx, backend,\n"
-"type of the first argument)`` gives where missing; every other call ``fallback``.");
+"the arguments' types)`` gives where missing; every other call ``fallback``.");
 
 static PyObject *
 creation(PyObject *self, PyObject *args)
@@ -2048,6 +2140,7 @@ PyInit__fastpath(void)
 {
     str_dtype = PyUnicode_InternFromString("dtype");
     str_ndim = PyUnicode_InternFromString("ndim");
+    str_shape = PyUnicode_InternFromString("shape");
     str_name = PyUnicode_InternFromString("name");
     str_global_default = PyUnicode_InternFromString("_global_default");
     str_traced_blocks = PyUnicode_InternFromString("_traced_blocks");
@@ -2056,7 +2149,7 @@ PyInit__fastpath(void)
     if (str_name == NULL || str_global_default == NULL || str_floatx == NULL
             || str_traced_blocks == NULL || zero == NULL)
         return NULL;
-    if (str_dtype == NULL || str_ndim == NULL)
+    if (str_dtype == NULL || str_ndim == NULL || str_shape == NULL)
         return NULL;
     if (PyType_Ready(&FrontFunction_Type) < 0)
         return NULL;

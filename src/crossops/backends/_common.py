@@ -102,7 +102,11 @@ class OptionsRoute(NamedTuple):
     ``scalars``: the Python types the function also takes in place of the op's arrays
     after the first (``repeat``'s ``repeats``: ``torch.repeat_interleave(x, 2, 0)``): the
     entry serves the calls of those types too (the op's cache key, the tuple of the
-    types, such as ``(torch.Tensor, int)``).
+    types, such as ``(torch.Tensor, int)``). ``sections``: the index of a required
+    argument that counts equal sections along the first of ``axes`` (``split``'s
+    ``indices_or_sections``: ``torch.chunk(x, 2, 1)``): the front calls the function only
+    where it is a positive int that divides that axis's length, and gives the pieces as a
+    list.
     """
 
     function: Callable | dict
@@ -111,6 +115,7 @@ class OptionsRoute(NamedTuple):
     order: tuple[int, ...] | None = None
     requires: tuple[tuple[int, str, object], ...] = ()
     scalars: tuple[type, ...] = ()
+    sections: int | None = None
 
 
 def promoting(f: Callable, astype: Callable, table: dict, positions=(0, 1)):

@@ -323,17 +323,20 @@ AT_DEFAULTS = {
     # (by the first argument's type: an int size, Python number bounds; array-api-compat's
     # eye fills the diagonal of zeros, and its linspace calls torch.linspace)
     "eye": {int: torch.eye},
-    # (a shape tuple and a Python number, which the creation front checks: the fill's own
-    # default dtype, as the op's; not by AT_DEFAULTS_DTYPE, which an int fill does not make)
-    "full": {tuple: torch.full},
+    # (by the shape's type, then the fill's: a Python number, whose own default dtype
+    # torch.full makes, as the op's full does)
+    "full": dict.fromkeys((tuple, list), dict.fromkeys((bool, int, float, complex), torch.full)),
     "linspace": {int: torch.linspace, float: torch.linspace},
 }
 
 #: the dtype that AT_DEFAULTS's creation functions make, read at each call (torch's
 #: default dtype, which torch.set_default_dtype changes): a call that asks for that dtype
 #: (keras.ops's floatx) may take them where it is the one asked for
-AT_DEFAULTS_DTYPE = dict.fromkeys(("zeros", "ones", "empty", "eye", "linspace"),
-                                  torch.get_default_dtype)
+AT_DEFAULTS_DTYPE = {
+    **dict.fromkeys(("zeros", "ones", "empty", "eye", "linspace"), torch.get_default_dtype),
+    # (by the shape's type, then the fill's: a float fill's, not an int's or a bool's)
+    "full": dict.fromkeys((tuple, list), {float: torch.get_default_dtype}),
+}
 #: AT_DEFAULTS's creation functions that take ``dtype=`` as the op's functions above do
 #: (a dtype asked for: keras.ops's int32 arange)
 AT_DEFAULTS_DTYPE_KEYWORD = frozenset({"zeros", "ones", "empty", "arange", "eye", "linspace",
@@ -395,6 +398,10 @@ AT_OPTIONS = {
     # raises, and repeat below casts it; a negative int raises, and repeat's own path
     # raises the op's error)
     "repeat": OptionsRoute(torch.repeat_interleave, ("axis",), ("axis",), scalars=(int,)),
+    # (a count of equal sections along an int axis in range, which the front checks:
+    # torch.chunk makes the pieces torch.tensor_split makes there, in ~85% of its time;
+    # unequal sections, which NumPy refuses, take numpy.py's split and its error)
+    "split": OptionsRoute(torch.chunk, ("axis",), ("axis",), sections=1),
 }
 
 
