@@ -347,6 +347,31 @@ def test_full_like_array_fill_value(backend, name, dtype):
     _same(_compiled(backend, lambda a, f: xnp.full_like(a, f), x, fill), expected)
 
 
+@pytest.mark.parametrize("fill", [np.int8(3), np.uint16(7), np.float32(2.5), np.float64(1.5),
+                                  np.bool_(True), np.complex64(1 + 2j)], ids=repr)
+def test_full_of_a_numpy_scalar_keeps_its_dtype(backend, fill):
+    """A NumPy scalar fill is a 0-d array to NumPy: its dtype, not the Python number's
+    default (torch and TensorFlow gave int64 for np.int8(3)); with a shape tuple or list,
+    through the creation front and the generated function alike."""
+    with backend_context(backend):
+        for shape in ((2, 3), [2, 3]):
+            _same(to_numpy(xnp.full(shape, fill)), np.full(shape, fill))
+            _same(to_numpy(xnp.full(shape, fill, dtype=None)), np.full(shape, fill))
+
+
+def test_keras_full_of_an_int_past_int64(backend):
+    """keras.ops's full of a Python int past int64's range into floatx: the float NumPy
+    makes of it (torch.full raised OverflowError), through the front and without it."""
+    big = 2**70 + 2**20
+    with backend_context(backend):
+        for out in (ops.full((2,), big), ops.full([2], big), ops.full((2,), big, "float64"),
+                    ops.full((2,), -big, dtype=None)):
+            want = np.full((2,), float(np.sign(to_numpy(out)[0])) * big,
+                           to_numpy(out).dtype)
+            assert str(to_numpy(out).dtype) in ("float32", "float64")
+            _same(to_numpy(out), want)
+
+
 def test_full_array_fill_value_is_a_copy(backend):
     """The result never aliases the fill value (ops never mutate or expose their inputs)."""
     if backend not in ("numpy", "torch"):

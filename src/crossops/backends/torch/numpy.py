@@ -218,14 +218,31 @@ def full(shape, fill_value, *, dtype=None, device=None):
     is given), as NumPy and Keras do."""
     if type(fill_value) in _PY_FILLS and type(shape) is tuple and device is None:
         # (array-api-compat's full, without its frame and torch's parsing of dtype=None)
-        return (torch.full(shape, fill_value) if dtype is None
-                else torch.full(shape, fill_value, dtype=dtype))
+        try:
+            return (torch.full(shape, fill_value) if dtype is None
+                    else torch.full(shape, fill_value, dtype=dtype))
+        except OverflowError:  # (an int past int64: NumPy's float of it, into a float)
+            fill_value = _float_of_int(fill_value, dtype)
+    if dtype is None and isinstance(fill_value, np.generic):  # (NumPy keeps its dtype)
+        dtype = DTYPES.get(fill_value.dtype.name)
+        fill_value = fill_value.item() if dtype is not None else fill_value
     fill = _array_fill(fill_value)
     if fill is None:
-        return NAMESPACE.full(shape, fill_value, dtype=dtype, device=device)
+        return NAMESPACE.full(shape, _float_of_int(fill_value, dtype), dtype=dtype,
+                              device=device)
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
     return fill.to(device=device, dtype=dtype).broadcast_to(shape).clone(
         memory_format=torch.contiguous_format)
+
+
+def _float_of_int(fill_value, dtype):
+    """A Python int fill as the float that NumPy puts into a float or complex ``dtype``
+    (torch.full raises OverflowError for an int past int64's range, where NumPy takes
+    ``full((2,), 2**70, float32)``); any other fill as it is."""
+    if type(fill_value) is int and dtype is not None and (
+            dtype.is_floating_point or dtype.is_complex):
+        return float(fill_value)
+    return fill_value
 
 
 def full_like(x, /, fill_value, *, dtype=None, device=None):

@@ -157,7 +157,7 @@ def full(shape, fill_value, *, dtype=None, device=None):
     to shape, as NumPy and Keras do."""
     shape = _shape(shape, "full")
     _check_shape(shape, "full")
-    if isinstance(fill_value, np.ndarray):  # an array keeps its dtype, as in NumPy
+    if isinstance(fill_value, np.ndarray | np.generic):  # (its dtype, as in NumPy)
         fill_value = tf.convert_to_tensor(fill_value)
     if dtype is None:
         dtype = _scalar_dtype(fill_value)
