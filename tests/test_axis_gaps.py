@@ -111,6 +111,36 @@ def test_moveaxis_compiled(backend):
     _same(_compiled(backend, lambda x: xnp.moveaxis(x, (0,), 2), X3), np.moveaxis(X3, 0, 2))
 
 
+# -- a 0-d array along axis 0 or -1 ------------------------------------------------------------
+
+X0 = np.array(5.0)
+
+
+@pytest.mark.parametrize("axis", [0, -1])
+@pytest.mark.parametrize("mode", ["raise", "wrap", "clip"])
+def test_take_of_a_zero_dimensional_array_as_numpy(backend, axis, mode):
+    """NumPy's take reads axis 0 or -1 of a 0-d array as its one element (torch, jax and
+    TensorFlow raised AxisError), every mode, eager and compiled."""
+    f = lambda x, i: xnp.take(x, i, axis=axis, mode=mode)  # noqa: E731
+    for indices in (np.array(0), np.array([0, 0]), np.array([[0], [0]]), np.array(3)):
+        if mode == "raise" and indices.ndim == 0 and indices == 3:
+            continue  # (out of range: NumPy's IndexError, jax's fill; test_indexing's)
+        want = np.take(X0, indices, axis=axis, mode=mode)
+        _same(_run(backend, f, X0, indices), want)
+        _same(_compiled(backend, f, X0, indices), want)
+    _same(_run(backend, lambda x: xnp.take(x, 0, axis=axis, mode=mode), X0),
+          np.take(X0, 0, axis=axis, mode=mode))
+    _same_error(backend, lambda: xnp.take(to_backend(backend, X0), 0, axis=1, mode=mode),
+                lambda: np.take(X0, 0, axis=1, mode=mode))
+
+
+@pytest.mark.parametrize("source,destination", [(0, 0), (-1, 0), ((0,), (0,))], ids=str)
+def test_moveaxis_of_a_zero_dimensional_array_raises(backend, source, destination):
+    """A 0-d array has no axis to move: NumPy's AxisError (torch.movedim returned x)."""
+    _same_error(backend, lambda: xnp.moveaxis(to_backend(backend, X0), source, destination),
+                lambda: np.moveaxis(X0, source, destination))
+
+
 # -- unstack, cumulative_sum, cumulative_prod: NumPy's axis of one int in a tuple ----------
 
 CUMULATIVE = ["cumulative_sum", "cumulative_prod"]

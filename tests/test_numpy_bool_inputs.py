@@ -275,6 +275,16 @@ def test_roll_broadcasts_shift_over_axes(backend, case):
     np.testing.assert_array_equal(got, np.roll(x, shift, axis=axis))
 
 
+@pytest.mark.parametrize("axis", [None, 0, -1])
+@pytest.mark.parametrize("shift", [True, False])
+def test_roll_by_a_bool_shift_as_numpy(backend, shift, axis):
+    """NumPy reads a bool shift as 0 or 1 (torch.roll and tf.roll refused it)."""
+    x = np.arange(6.0).reshape(2, 3)
+    with backend_context(backend):
+        out = to_numpy(xnp.roll(to_backend(backend, x), shift, axis=axis))
+    np.testing.assert_array_equal(out, np.roll(x, shift, axis=axis))
+
+
 def test_roll_of_mismatched_shift_and_axis_raises(backend):
     x = np.arange(6.0).reshape(2, 3)
     with pytest.raises(ValueError):

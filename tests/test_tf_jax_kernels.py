@@ -474,6 +474,23 @@ def test_jax_max_pool_gradient_is_xlas_bit_for_bit(shape, pool, strides, padding
         == _bits(jax.grad(lambda x: jnn._max_pool(x, a).sum())(half))
 
 
+@pytest.mark.parametrize("dtype", ["int8", "uint8", "int32"])
+def test_integer_max_pool(dtype):
+    """max_pool of integers (outside the spec's real floating dtypes, which Keras takes):
+    the max of each window, in the input's dtype, on every backend without padding and on
+    jax with it too (its init value was -inf, which no integer holds: OverflowError).
+    (torch's and NumPy's "same" padding of integers, and bools, are not covered.)"""
+    from .backends import backend_context, to_backend, to_numpy
+    x = np.random.default_rng(0).integers(np.iinfo(dtype).min, 100, (2, 5, 5, 3)).astype(dtype)
+    for backend, padding in [(b, "valid") for b in BACKENDS] + [("jax", "same")] * (
+            "jax" in BACKENDS):
+        want = refs_nn.max_pool(x, 2, 2, padding).astype(dtype)  # (exact in float64)
+        with backend_context(backend):
+            out = to_numpy(nn.max_pool(to_backend(backend, x), 2, 2, padding))
+        assert out.dtype == want.dtype, (backend, out.dtype)
+        np.testing.assert_array_equal(out, want, err_msg=f"{backend} {padding}")
+
+
 def test_jax_max_pool_keeps_xlas_derivative_elsewhere():
     """A window of more than 16 entries and a channels-first input keep
     ``lax.reduce_window``'s own derivative (no custom rule in the traced program)."""

@@ -316,8 +316,9 @@ _UNIT_AXIS_OPS = frozenset({"squeeze"})
 
 #: the ops whose required axes a backend's ``AT_DEFAULTS`` function takes otherwise than
 #: NumPy where they name no axis of the array (``torch.transpose`` takes axis 0 of a 0-d
-#: tensor): a front calls it only where they are ints in range of its dimensions
-_RANKED_AXIS_OPS = {"swapaxes": ("axis1", "axis2")}
+#: tensor, torch.movedim moves it): a front calls it only where they are ints in range of
+#: its dimensions
+_RANKED_AXIS_OPS = {"swapaxes": ("axis1", "axis2"), "moveaxis": ("source", "destination")}
 
 
 #: the ops of several arrays whose backends' ``AT_DEFAULTS`` functions promote two of

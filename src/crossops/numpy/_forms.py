@@ -29,6 +29,7 @@ import operator
 import numpy as np
 
 from .._accel import not_given_marker
+from .._axes import normalize_axis
 from .._backend import native_dtypes_where
 from .._dtypes import is_inexact, is_not_bool
 from .._host import host_constant
@@ -297,7 +298,9 @@ def take_mode(x: ArrayLike, indices: ArrayLike, axis, mode: str) -> Array:
     x = xnp.asarray(x)
     if mode == "raise":
         return indices
-    n = math.prod(x.shape) if axis is None else x.shape[axis]
+    flat = axis is None or (not x.ndim and type(axis) is int and axis in (0, -1))
+    n = (math.prod(x.shape) if flat  # (a 0-d x along 0 or -1: its one element)
+         else x.shape[normalize_axis(axis, x.ndim, "take")])
     indices = xnp.asarray(indices, like=x)
     if n == 0:
         raise IndexError("take: cannot take from an empty axis")

@@ -219,9 +219,12 @@ def argsort(x, /, *, axis=-1, descending=False, stable=True):
 
 
 def take(x, indices, /, *, axis=None):
-    """jax's take, also of a Python list of indices (as NumPy's)."""
+    """jax's take, also of a Python list of indices (as NumPy's), and of a 0-d x along
+    axis 0 or -1 (NumPy's: its one element, as without an axis)."""
     if isinstance(indices, list | tuple):
         indices = NAMESPACE.asarray(indices)
+    if x.ndim == 0 and type(axis) is int and axis in (0, -1):
+        axis = None
     return NAMESPACE.take(x, indices, axis=axis)
 
 

@@ -536,6 +536,8 @@ def moveaxis(x, source, destination, /):
             raise ValueError(f"moveaxis: `source` and `destination` arguments must have the "
                              f"same number of elements, got {len(source)} and "
                              f"{len(destination)}")
+    if not x.ndim:  # (torch.moveaxis takes axis 0 of a 0-d tensor, NumPy's AxisError)
+        normalize_axes(source, 0, "moveaxis", "source")
     return torch.moveaxis(x, source, destination)
 
 
@@ -557,6 +559,8 @@ def roll(x, /, shift, *, axis=None):
         normalize_axes(axis, x.ndim, "roll")
     if type(shift) is torch.Tensor:  # (torch.roll takes Python ints)
         shift = shift.tolist()
+    elif type(shift) is bool:  # (NumPy's 0 or 1; torch.roll refuses a bool)
+        shift = int(shift)
     if axis is None:
         if type(shift) in (tuple, list):  # NumPy's: each shift along the one flat axis
             shift = builtins.sum(shift)
@@ -685,8 +689,8 @@ def _take(x, indices, /, *, axis=None):
     if indices.dtype is not torch.int64 and indices.dtype is not torch.int32 and not (
             indices.is_floating_point() or indices.is_complex()):
         indices = indices.to(torch.int64)  # (NumPy takes any integer or bool indices)
-    if axis is None:  # NumPy's: over the flattened array
-        x, axis = x.reshape(-1), 0
+    if axis is None or (x.ndim == 0 and type(axis) is int and axis in (0, -1)):
+        x, axis = x.reshape(-1), 0  # NumPy's: over the flattened array (a 0-d x: its one)
     if indices.ndim != 1:  # NumPy's: the indices' shape replaces the axis (torch takes 1-d)
         axis = normalize_axis(axis, x.ndim, "take")
         out = _take(x, indices.reshape(-1), axis=axis)

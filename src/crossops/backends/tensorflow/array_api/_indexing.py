@@ -52,8 +52,9 @@ def _wrap(indices, size, op):
 
 def take(x, indices, /, *, axis=None):
     """Elements of ``x`` at ``indices`` along ``axis``; without one, of the flattened ``x``
-    (NumPy's and keras.ops's reading; the standard leaves it open beyond 1-D)."""
-    if axis is None:
+    (NumPy's and keras.ops's reading; the standard leaves it open beyond 1-D), as along
+    axis 0 or -1 of a 0-d ``x`` (NumPy's)."""
+    if axis is None or (type(axis) is int and axis in (0, -1) and ndim(x, "take") == 0):
         x, axis = tf.reshape(tensor(x), [-1]), 0
     n = ndim(x, "take")
     axis = normalize_axis(axis, n, "take")

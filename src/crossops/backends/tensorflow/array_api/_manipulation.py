@@ -250,6 +250,8 @@ _INT32 = range(-(1 << 31), 1 << 31)
 def roll(x, /, shift, *, axis=None):
     """tf.roll, with NumPy's shift and axis broadcast against each other (one shift for
     several axes, several for one axis), and x flattened without an axis."""
+    if type(shift) is bool:  # (NumPy's 0 or 1; tf.roll refuses a bool)
+        shift = int(shift)
     if type(shift) is int and type(axis) is int and eager(x) and -(n := rank(x)) <= axis < n \
             and shift in _INT32:
         # eagerly, one int shift along one axis in range: the Roll kernel itself (tf.roll's
