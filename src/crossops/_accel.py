@@ -143,7 +143,6 @@ def accelerate(fn: F, op: Op, positions: dict | None = None, dtypes: set | None 
             _substitute(front, fn)
     public = front or called_as_is(fn)  # (a front is a builtin: AutoGraph calls it as is)
     FUNCTIONS[public] = op
-    op.public = public
     return public
 
 

@@ -59,7 +59,7 @@ _AS_GIVEN_DISPATCH = {"creation", "dtype", "custom"}
 class Op:
     """One op of the table: its spec, its implementation on each backend, its call caches."""
 
-    __slots__ = ("spec", "generic", "public", "cache", "plain", "options", "partials",
+    __slots__ = ("spec", "generic", "cache", "plain", "options", "partials",
                  "_plain_is_full", "_slow_cache", "_impls", "_full", "_layout", "_places",
                  "_passed", "__weakref__")
 
@@ -67,9 +67,6 @@ class Op:
         self.spec = spec
         #: an implementation written with crossops ops, used where a backend has none
         self.generic = generic
-        #: the public function (set by ``crossops._accel.accelerate``), which a call given
-        #: a value holder (a Variable) calls again with the held values
-        self.public: Callable | None = None
         #: types of the array arguments -> callable; read by the generated function
         self.cache: dict = {}
         #: array type -> the function for calls that give only the required arguments, by
