@@ -267,6 +267,26 @@ def test_torch_functions_for_the_required_arguments():
         assert fast[0] == "error" and fast == slow
 
 
+@built
+@pytest.mark.parametrize("name", ["relu", "sigmoid", "silu", "gelu"])
+def test_torch_activations_of_the_required_arguments(name):
+    # nn.relu(x) ... of x alone: AT_DEFAULTS's torch function for float32/float64 (gelu:
+    # F.gelu's tanh form, Keras's default approximate=True), the generated function's
+    # values bit for bit at the edges; half precision and others take the op's path
+    import crossops.backends.torch as tb
+    import crossops.nn as cnn
+    edges = torch.tensor([0.0, -0.0, 1.0, -1.0, 3.0, -12.0, -30.0, 1e-30, float("nan"),
+                          float("inf"), -float("inf")])
+    for front in (getattr(cnn, name), getattr(ops, name)):
+        for x in (edges, edges.double(), edges.half(), edges.to(torch.bfloat16),
+                  torch.tensor(-0.5), torch.zeros((0, 3)), edges.reshape(1, 11)):
+            for _ in range(2):  # the first call fills the caches, the second takes the front
+                out, slow = front(x), FRONTS[front](x)
+                assert out.dtype == slow.dtype and out.shape == slow.shape, (name, x.dtype)
+                assert torch.equal(_bits(out), _bits(slow)), (name, x.dtype)
+    assert TABLE[f"nn.{name}"].plain[torch.Tensor] is tb.AT_DEFAULTS[f"nn.{name}"]
+
+
 def test_torch_creation_and_casts_keep_their_results():
     import crossops.backends.torch as tb
     for f, native in ((tb.zeros, torch.zeros), (tb.ones, torch.ones), (tb.empty, torch.empty)):

@@ -313,6 +313,9 @@ AT_DEFAULTS = {
     "nn.relu": {d: torch.relu for d in _NARROW if d is not torch.bool},
     "nn.sigmoid": dict.fromkeys(_FULL_FLOAT, torch.sigmoid),
     "nn.silu": dict.fromkeys(_FULL_FLOAT, torch.nn.functional.silu),
+    # (Keras's default, approximate=True: torch's tanh form, as nn.py's gelu calls it)
+    "nn.gelu": dict.fromkeys(_FULL_FLOAT, functools.partial(torch.nn.functional.gelu,
+                                                             approximate="tanh")),
     # creation (a call of the shape alone: the creation fronts of crossops._accel; arange
     # by its argument's type: a Python int, whose range torch.arange makes as arange()
     # above where it is positive, and raises for where it is not: the op's path then)
