@@ -87,6 +87,44 @@ def test_take_along_axis_index_dtypes():
         xnp.take_along_axis(a, jnp.asarray(j > 0), axis=1)
 
 
+def test_take_along_an_axis_calls_jax_take(monkeypatch):
+    # take(x, i, axis=a) of jax arrays: AT_OPTIONS's jnp.take from C, with the generated
+    # function's values and dtypes (every index dtype, negative indices, 0-d and empty x,
+    # 2-d indices); an axis out of range, a 0-d x along 0 or -1 (NumPy's one element) and
+    # bool indices take the op's own path, with its result or error
+    from crossops._accel import FRONTS
+    from crossops._dispatch import TABLE
+    calls = []
+
+    def spy(*args):
+        calls.append(args[2])
+        return jnp.take(*args)
+
+    xs = [jnp.asarray(X), jnp.asarray(X.astype(np.int8)), jnp.asarray(2.5), jnp.zeros((0, 3)),
+          jnp.asarray(X > 0), jnp.asarray(X).astype(jnp.bfloat16)]
+    ids = [np.array([2, 0, -1]), np.array([[1], [0]]), np.array([0, 1], np.uint8),
+           np.array([], np.int32), np.array([True, False])]
+    xnp.take(xs[0], jnp.asarray(ids[0]), axis=0)  # fills the caches
+    key = type(xs[0])
+    function, *rest = TABLE["take"].options[key]
+    assert function is jnp.take
+    monkeypatch.setitem(TABLE["take"].options, key, (spy, *rest))
+    for front in (xnp.take, kops.take):
+        for x in xs:
+            for i in ids:
+                for axis in (0, -1, 1, 2):
+                    def outcome(f):
+                        try:
+                            out = f(x, jnp.asarray(i), axis=axis)
+                        except Exception as e:  # noqa: BLE001  (compared below)
+                            return type(e).__name__
+                        return str(out.dtype), np.asarray(out.astype(jnp.float32)).tolist()
+                    got, want = outcome(front), outcome(FRONTS[front])
+                    assert got == want or (got[0] == want[0] and np.array_equal(
+                        got[1], want[1], equal_nan=True)), (x.shape, i, axis, got, want)
+    assert calls and set(calls) <= {0, -1, 1, 2}
+
+
 def test_jit():
     a = jnp.asarray(X[1:])
 

@@ -643,6 +643,10 @@ AT_OPTIONS = {
     "any": (dict.fromkeys(_NOT_COMPLEX, _any_at), ("axis", "keepdims"), ("axis",)),
     "all": (dict.fromkeys(_NOT_COMPLEX, _all_at), ("axis", "keepdims"), ("axis",)),
     "nn.log_softmax": (dict.fromkeys(_F32_F64, jax.nn.log_softmax), ("axis",), ("axis",)),
+    # indices of the array's type along an int axis: jax's own take, as take above calls
+    # it (no axis check: jax raises for an axis out of range, a 0-d x's too, and take
+    # above then takes axis 0 or -1 of a 0-d x as NumPy does)
+    "take": (NAMESPACE.take, ("axis",)),
     # the dtypes whose running sum jax's cumsum computes as crossops does (numpy.py's
     # cumsum), and which raises for an axis out of range (a 0-d x's too) as the op does:
     # no axis for the front to check against x's number of dimensions (a read of jax's
