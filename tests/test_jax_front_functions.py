@@ -173,6 +173,40 @@ def test_outer_split_swapaxes():
         xnp.swapaxes(jnp.asarray(a3), True, True)
 
 
+def test_concatenate_and_swapaxes_call_jax_from_c():
+    """concatenate of arrays of one dtype and rank (with or without an int axis) and
+    swapaxes of int axes in range: jax's own functions from the C front (AT_DEFAULTS,
+    AT_OPTIONS), with the generated functions' values, dtypes and errors; other calls
+    (mixed dtypes, which crossops promotes, mixed ranks, 0-d items, axes out of range or
+    None, an empty list, a 0-d swapaxes) take the op's path."""
+    from crossops._accel import FRONTS
+    m, v = np.arange(6.0, dtype=np.float32).reshape(2, 3), np.arange(3, dtype=np.int8)
+    cases = [([m, m], {}), ((m, m), {"axis": 1}), ([m, m], {"axis": -1}), ([m], {"axis": 0}),
+             ([m, m.astype(np.int8)], {"axis": 0}), ([m, v], {"axis": 0}), ([v, v], {}),
+             ([m, m], {"axis": 2}), ([m, m], {"axis": None}), ([np.float32(1)] * 2, {}),
+             ([], {}), ([np.zeros((0, 3), np.float32), m], {}), ([v > 0, v > 1], {}),
+             ([m.astype(jnp.bfloat16)] * 2, {"axis": 1})]
+
+    def outcome(f, *args, **kwargs):
+        try:
+            out = f(*args, **kwargs)
+        except Exception as e:  # noqa: BLE001  (compared below)
+            return type(e).__name__
+        return str(out.dtype), np.asarray(out.astype(jnp.float32)).tolist()
+
+    for front in (xnp.concatenate, kops.concatenate):
+        for arrays, kwargs in cases:
+            arrays = type(arrays)(jnp.asarray(a) for a in arrays)
+            for _ in range(2):  # the first call fills the caches, the second takes the front
+                assert outcome(front, arrays, **kwargs) == outcome(
+                    FRONTS[front], arrays, **kwargs), (arrays, kwargs)
+    a3 = jnp.asarray(np.arange(24.0).reshape(2, 3, 4))
+    for x, i, j in [(a3, 0, 2), (a3, -1, 1), (a3, 0, 3), (a3, -4, 0), (jnp.asarray(1.0), 0, 0),
+                    (a3, True, 0)]:
+        for _ in range(2):
+            assert outcome(xnp.swapaxes, x, i, j) == outcome(FRONTS[xnp.swapaxes], x, i, j)
+
+
 def test_full_linspace_any_all():
     """full and linspace as one compiled call: jax's values, dtypes and weak types;
     any and all as jax's, complex read as NumPy does."""

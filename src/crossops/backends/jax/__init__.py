@@ -615,7 +615,12 @@ AT_DEFAULTS = {"exp": dict.fromkeys(_REAL_FLOATS, NAMESPACE.exp),
                "nn.sigmoid": dict.fromkeys(_F32_F64, jax.nn.sigmoid),
                "nn.silu": dict.fromkeys(_F32_F64, jax.nn.silu),
                # two arrays of one type (numpy.py's outer: jax's, for every dtype)
-               "outer": NAMESPACE.outer}
+               "outer": NAMESPACE.outer,
+               # (two int axes in range, which the front checks: numpy.py's swapaxes)
+               "swapaxes": NAMESPACE.swapaxes,
+               # (a list or tuple of arrays of one dtype and number of dimensions, which the
+               # front checks: the op's concat, without its two dispatches)
+               "concatenate": NAMESPACE.concatenate}
 
 
 def _mean_at(x, axis, keepdims):
@@ -647,6 +652,8 @@ AT_OPTIONS = {
     # it (no axis check: jax raises for an axis out of range, a 0-d x's too, and take
     # above then takes axis 0 or -1 of a 0-d x as NumPy does)
     "take": (NAMESPACE.take, ("axis",)),
+    # (as AT_DEFAULTS's, along an int axis in range of the items, which the front checks)
+    "concatenate": (NAMESPACE.concatenate, ("axis",)),
     # the dtypes whose running sum jax's cumsum computes as crossops does (numpy.py's
     # cumsum), and which raises for an axis out of range (a 0-d x's too) as the op does:
     # no axis for the front to check against x's number of dimensions (a read of jax's
