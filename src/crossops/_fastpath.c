@@ -296,60 +296,75 @@ static struct PyModuleDef front_def = {
     front_traverse, front_clear, front_free,
 };
 
-/* x.dtype, new reference. The first read for an array type looks the attribute up;
- * where the type reads attributes as ``object`` does (``tp_getattro`` is
- * PyObject_GenericGetAttr) and its class's ``dtype`` is a C getset descriptor (torch's,
- * NumPy's, JAX's ``dtype``), that descriptor is kept for the type, and later reads call
- * its ``tp_descr_get``, which is the call PyObject_GetAttr makes once it has found it
- * (a getset descriptor is a data descriptor: an instance's ``__dict__`` cannot shadow
- * it). That saves a quarter of each read (38 -> 29 ns on a torch tensor), and a binary
- * op's front reads two. The descriptor is taken as the backends' functions are taken
- * (AT_DEFAULTS: ``torch.add`` replaced afterwards is not seen either): a ``dtype`` put
- * on the class afterwards is not seen. DTYPE_TYPES types are kept, each with its
- * descriptor or none (its reads look up), a new one in turn in place of the oldest.
- * CPython's public API only. */
-#define DTYPE_TYPES 8
-static PyTypeObject *dtype_types[DTYPE_TYPES];  /* (strong references; NULL: unused) */
-static PyObject *dtype_descrs[DTYPE_TYPES];     /* (NULL: that type's reads look up) */
-static unsigned next_dtype_slot = 0;  /* the slot a new type takes, in turn */
+/* An attribute of arrays read by the fronts (``x.dtype``, ``x.ndim``), new reference.
+ * The first read for an array type looks the attribute up; where the type reads
+ * attributes as ``object`` does (``tp_getattro`` is PyObject_GenericGetAttr) and its
+ * class's attribute is a C getset descriptor (torch's, NumPy's, JAX's ``dtype``; torch's
+ * and NumPy's ``ndim``), that descriptor is kept for the type, and later reads call its
+ * ``tp_descr_get``, which is the call PyObject_GetAttr makes once it has found it (a
+ * getset descriptor is a data descriptor: an instance's ``__dict__`` cannot shadow it).
+ * That saves a quarter of each read (38 -> 29 ns for a torch tensor's dtype), and a
+ * binary op's front reads two dtypes. The descriptor is taken as the backends' functions
+ * are taken (AT_DEFAULTS: ``torch.add`` replaced afterwards is not seen either): an
+ * attribute put on the class afterwards is not seen. KEPT_TYPES types are kept per
+ * attribute, each with its descriptor or none (its reads look up), a new one in turn in
+ * place of the oldest. CPython's public API only. */
+#define KEPT_TYPES 8
+typedef struct {
+    PyObject **name;                     /* (the interned name, set at import) */
+    PyTypeObject *types[KEPT_TYPES];     /* (strong references; NULL: unused) */
+    PyObject *descrs[KEPT_TYPES];        /* (NULL: that type's reads look up) */
+    unsigned next;                       /* the slot a new type takes, in turn */
+} KeptAttribute;
+
+static KeptAttribute kept_dtype = {&str_dtype}, kept_ndim = {&str_ndim};
 
 static PyObject *
-get_dtype_first(PyObject *x)
+read_first(KeptAttribute *k, PyObject *x)
 {
-    PyObject *out = PyObject_GetAttr(x, str_dtype);
+    PyObject *out = PyObject_GetAttr(x, *k->name);
     PyTypeObject *t = Py_TYPE(x);
     if (out == NULL)
         return out;
     PyObject *d = NULL;
     if (t->tp_getattro == PyObject_GenericGetAttr) {
-        d = PyObject_GetAttr((PyObject *)t, str_dtype);  /* (the descriptor) */
+        d = PyObject_GetAttr((PyObject *)t, *k->name);  /* (the descriptor) */
         /* (kept where its getter gives what the lookup gave: the one the lookup used) */
         PyObject *check = d != NULL && Py_IS_TYPE(d, &PyGetSetDescr_Type)
             ? PyGetSetDescr_Type.tp_descr_get(d, x, (PyObject *)t) : NULL;
-        if (check != out)
+        int same = check == out || (check != NULL && PyLong_CheckExact(check)
+                                    && PyLong_CheckExact(out)
+                                    && PyObject_RichCompareBool(check, out, Py_EQ) == 1);
+        if (!same)
             Py_CLEAR(d);
         Py_XDECREF(check);
         PyErr_Clear();
     }
-    unsigned i = next_dtype_slot++ % DTYPE_TYPES;
-    PyObject *old_type = (PyObject *)dtype_types[i], *old_descr = dtype_descrs[i];
-    dtype_types[i] = (PyTypeObject *)Py_NewRef((PyObject *)t);  /* (both set before the */
-    dtype_descrs[i] = d;                     /* old ones are released: no mixed pair) */
+    unsigned i = k->next++ % KEPT_TYPES;
+    PyObject *old_type = (PyObject *)k->types[i], *old_descr = k->descrs[i];
+    k->types[i] = (PyTypeObject *)Py_NewRef((PyObject *)t);  /* (both set before the */
+    k->descrs[i] = d;                     /* old ones are released: no mixed pair) */
     Py_XDECREF(old_type);
     Py_XDECREF(old_descr);
     return out;
 }
 
 static inline PyObject *
-get_dtype(PyObject *x)
+read_kept(KeptAttribute *k, PyObject *x)
 {
     PyTypeObject *t = Py_TYPE(x);
-    for (int i = 0; i < DTYPE_TYPES; i++)
-        if (dtype_types[i] == t)
-            return dtype_descrs[i] != NULL
-                ? PyGetSetDescr_Type.tp_descr_get(dtype_descrs[i], x, (PyObject *)t)
-                : PyObject_GetAttr(x, str_dtype);
-    return get_dtype_first(x);
+    for (int i = 0; i < KEPT_TYPES; i++)
+        if (k->types[i] == t)
+            return k->descrs[i] != NULL
+                ? PyGetSetDescr_Type.tp_descr_get(k->descrs[i], x, (PyObject *)t)
+                : PyObject_GetAttr(x, *k->name);
+    return read_first(k, x);
+}
+
+static inline PyObject *
+get_dtype(PyObject *x)
+{
+    return read_kept(&kept_dtype, x);
 }
 
 /* 1 if a and b have one dtype, 0 if not or on error (cleared); where 1 and ``out`` is
@@ -671,7 +686,7 @@ holds_axes(Front *s, Py_ssize_t j)
 static Py_ssize_t
 get_ndim(PyObject *x)
 {
-    PyObject *v = PyObject_GetAttr(x, str_ndim);
+    PyObject *v = read_kept(&kept_ndim, x);
     if (v == NULL) {
         PyErr_Clear();
         return -1;
