@@ -474,17 +474,20 @@ def test_jax_max_pool_gradient_is_xlas_bit_for_bit(shape, pool, strides, padding
         == _bits(jax.grad(lambda x: jnn._max_pool(x, a).sum())(half))
 
 
-@pytest.mark.parametrize("dtype", ["int8", "uint8", "int32"])
-def test_integer_max_pool(dtype):
-    """max_pool of integers (outside the spec's real floating dtypes, which Keras takes):
-    the max of each window, in the input's dtype, on every backend without padding and on
-    jax with it too (its init value was -inf, which no integer holds: OverflowError).
-    (torch's and NumPy's "same" padding of integers, and bools, are not covered.)"""
+@pytest.mark.parametrize("dtype", ["int8", "uint8", "int32", "int64", "bool"])
+@pytest.mark.parametrize("padding", ["valid", "same"])
+def test_integer_and_bool_max_pool(dtype, padding):
+    """max_pool of integers and bools (outside the spec's real floating dtypes; Keras takes
+    them): the max of each window's real entries, in the input's dtype, on every backend.
+    The padding is the dtype's least value (jax's -inf overflowed, torch's raised, the
+    generic's became 0 in int8: a window of negative entries read 0); torch and
+    TensorFlow have no bool kernel (uint8's, and the generic)."""
     from .backends import backend_context, to_backend, to_numpy
-    x = np.random.default_rng(0).integers(np.iinfo(dtype).min, 100, (2, 5, 5, 3)).astype(dtype)
-    for backend, padding in [(b, "valid") for b in BACKENDS] + [("jax", "same")] * (
-            "jax" in BACKENDS):
-        want = refs_nn.max_pool(x, 2, 2, padding).astype(dtype)  # (exact in float64)
+    rng = np.random.default_rng(0)
+    x = (rng.integers(0, 2, (2, 5, 5, 3)) if dtype == "bool"
+         else rng.integers(-100 if dtype != "uint8" else 0, 100, (2, 5, 5, 3))).astype(dtype)
+    want = refs_nn.max_pool(x.astype(np.float64), 2, 2, padding).astype(dtype)  # (exact)
+    for backend in BACKENDS:
         with backend_context(backend):
             out = to_numpy(nn.max_pool(to_backend(backend, x), 2, 2, padding))
         assert out.dtype == want.dtype, (backend, out.dtype)

@@ -259,6 +259,17 @@ def pool_args(op, inputs, pool_size, strides, padding_, data_format) -> Args:
                 pads=pad_pairs, out=out_sizes(size, pool, strides, (1,) * n, pad_pairs))
 
 
+def max_pool_fill(dtype: str) -> float | int | bool:
+    """What max pooling pads with, for a dtype by name: a value no window of real entries
+    takes for its max, -inf for a float, the least value for an integer (which holds no
+    -inf), False for bool."""
+    if dtype == "bool":
+        return False
+    if dtype.startswith(("int", "uint")):
+        return int(np.iinfo(dtype).min)
+    return -math.inf
+
+
 def window_counts(a: Args) -> np.ndarray | None:
     """The number of real (not padding) elements in each window of pooling arguments
     ``a`` (NumPy float64), shaped to broadcast against the output in its layout; None where

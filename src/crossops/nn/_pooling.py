@@ -24,6 +24,7 @@ import math
 
 import crossops.numpy as xnp
 
+from .._dtypes import dtype_name
 from ..numpy._compute import down, up
 from . import _windows as w
 
@@ -41,7 +42,7 @@ def _average(total, a, like):
 def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
     a = w.pool_args("nn.max_pool", inputs, pool_size, strides, padding, data_format)
     p = w.patches(w.to_last(inputs, a.fmt), a.pool, a.strides, (1,) * a.n, a.pads,
-                  -float("inf"))
+                  w.max_pool_fill(dtype_name(inputs.dtype)))
     return w.from_last(xnp.max(p, axis=-2), a.fmt)
 
 

@@ -26,6 +26,7 @@ from ..backends._windows import (  # noqa: F401  (re-exported for the generic op
     dilated,
     fold_args,
     ints,
+    max_pool_fill,
     out_sizes,
     padding,
     pads,

@@ -349,19 +349,9 @@ def _max_pool_eager(inputs, pool_size, strides=None, padding="valid", data_forma
 
 def _max_pool(x, a):
     # a concrete (NumPy) init value: lax then knows the max monoid and differentiates it
-    return lax.reduce_window(x, _lowest(x.dtype), lax.max, _window(a, a.pool),
-                             _window(a, a.strides), _window(a, a.pads, (0, 0)))
-
-
-def _lowest(dtype) -> np.ndarray:
-    """The identity of max in ``dtype``, as a NumPy scalar array: -inf for a float, the
-    least value for an integer (whose padding, as -inf's, no window then reads), False
-    for bool."""
-    if jnp.issubdtype(dtype, jnp.integer):
-        return np.array(jnp.iinfo(dtype).min, dtype)
-    if dtype == jnp.bool_:
-        return np.array(False)
-    return np.array(-np.inf, dtype)
+    fill = np.array(w.max_pool_fill(np.dtype(x.dtype).name), x.dtype)
+    return lax.reduce_window(x, fill, lax.max, _window(a, a.pool), _window(a, a.strides),
+                             _window(a, a.pads, (0, 0)))
 
 
 # XLA differentiates a max pool by ``select_and_scatter``, which on the CPU took 13-20x

@@ -420,9 +420,9 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
 
 def _pool(kind, op, inputs, pool_size, strides, padding, data_format):
     a = w.pool_args(op, inputs, pool_size, strides, padding, data_format)
-    if a.n == 3 and inputs.dtype == tf.float64 or any(
+    if a.n == 3 and inputs.dtype == tf.float64 or inputs.dtype == tf.bool or any(
             s > k for s, k in zip(a.strides, a.pool)):
-        # the generic where TF has no kernel: 3-D float64, strides beyond the window
+        # the generic where TF has no kernel: 3-D float64, bool, strides beyond the window
         return NotImplemented
     c, dt = up(inputs)
     # TF's "SAME" is Keras's (average pooling excludes the padding); its CPU kernels

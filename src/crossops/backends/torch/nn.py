@@ -42,6 +42,7 @@ import torch.nn.functional as F
 
 from ..._config import epsilon as config_epsilon
 from ..._config import image_data_format as config_image_data_format
+from ..._dtypes import dtype_name
 from .. import _windows as w
 from .._common import partial
 from . import _HALF, reusable
@@ -553,8 +554,12 @@ def _pool(kind, op, inputs, pool_size, strides, padding, data_format):
     c, dt = up(inputs)
     x = _first(c, a)
     if kind == "max":
+        if x.dtype is torch.bool:  # (no bool kernel: uint8's max is the or)
+            return _pool(kind, op, inputs.to(torch.uint8), pool_size, strides, padding,
+                         data_format).to(torch.bool)
         f = (F.max_pool1d, F.max_pool2d, F.max_pool3d)[a.n - 1]
-        y = f(_pad(x, a.pads, -float("inf")), a.pool, a.strides)
+        fill = -math.inf if x.is_floating_point() else w.max_pool_fill(dtype_name(x.dtype))
+        y = f(_pad(x, a.pads, fill), a.pool, a.strides)
         return down(_back(y, a), dt)
     f = (F.avg_pool1d, F.avg_pool2d, F.avg_pool3d)[a.n - 1]
     y = _back(f(_pad(x, a.pads), a.pool, a.strides), a)
