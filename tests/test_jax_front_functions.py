@@ -19,6 +19,15 @@ X = np.array([[1e-40, 0.0, -1.0, np.nan], [3.0, 5.0, 5.0, -0.0], [2.0, -3.0, 0.5
              np.float32)
 
 
+def _outcome(f, *args, **kwargs):
+    """(dtype, values as float32 lists) of ``f(*args, **kwargs)``, or its error's type."""
+    try:
+        out = f(*args, **kwargs)
+    except Exception as e:  # noqa: BLE001  (compared by the tests)
+        return type(e).__name__
+    return str(out.dtype), np.asarray(out.astype(jnp.float32)).tolist()
+
+
 def _close(got, want, rtol=1e-6, atol=0.0):
     assert np.asarray(got).dtype == want.dtype and got.shape == want.shape
     np.testing.assert_allclose(np.asarray(got), want, rtol=rtol, atol=atol, equal_nan=True)
@@ -113,13 +122,9 @@ def test_take_along_an_axis_calls_jax_take(monkeypatch):
         for x in xs:
             for i in ids:
                 for axis in (0, -1, 1, 2):
-                    def outcome(f):
-                        try:
-                            out = f(x, jnp.asarray(i), axis=axis)
-                        except Exception as e:  # noqa: BLE001  (compared below)
-                            return type(e).__name__
-                        return str(out.dtype), np.asarray(out.astype(jnp.float32)).tolist()
-                    got, want = outcome(front), outcome(FRONTS[front])
+                    args, kwargs = (x, jnp.asarray(i)), {"axis": axis}
+                    got, want = _outcome(front, *args, **kwargs), _outcome(
+                        FRONTS[front], *args, **kwargs)
                     assert got == want or (got[0] == want[0] and np.array_equal(
                         got[1], want[1], equal_nan=True)), (x.shape, i, axis, got, want)
     assert calls and set(calls) <= {0, -1, 1, 2}
@@ -187,24 +192,17 @@ def test_concatenate_and_swapaxes_call_jax_from_c():
              ([], {}), ([np.zeros((0, 3), np.float32), m], {}), ([v > 0, v > 1], {}),
              ([m.astype(jnp.bfloat16)] * 2, {"axis": 1})]
 
-    def outcome(f, *args, **kwargs):
-        try:
-            out = f(*args, **kwargs)
-        except Exception as e:  # noqa: BLE001  (compared below)
-            return type(e).__name__
-        return str(out.dtype), np.asarray(out.astype(jnp.float32)).tolist()
-
     for front in (xnp.concatenate, kops.concatenate):
         for arrays, kwargs in cases:
             arrays = type(arrays)(jnp.asarray(a) for a in arrays)
             for _ in range(2):  # the first call fills the caches, the second takes the front
-                assert outcome(front, arrays, **kwargs) == outcome(
+                assert _outcome(front, arrays, **kwargs) == _outcome(
                     FRONTS[front], arrays, **kwargs), (arrays, kwargs)
     a3 = jnp.asarray(np.arange(24.0).reshape(2, 3, 4))
     for x, i, j in [(a3, 0, 2), (a3, -1, 1), (a3, 0, 3), (a3, -4, 0), (jnp.asarray(1.0), 0, 0),
                     (a3, True, 0)]:
         for _ in range(2):
-            assert outcome(xnp.swapaxes, x, i, j) == outcome(FRONTS[xnp.swapaxes], x, i, j)
+            assert _outcome(xnp.swapaxes, x, i, j) == _outcome(FRONTS[xnp.swapaxes], x, i, j)
 
 
 def test_full_linspace_any_all():

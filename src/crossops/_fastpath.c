@@ -1915,13 +1915,16 @@ default_backend(void)
     return Py_XNewRef(name);
 }
 
-/* f(*args, **kwargs) for the ``n`` arguments ``args`` (a few: the stack holds
- * MAX_PARAMS) and a dict ``kwargs`` of a few keywords, by vectorcall: the keywords' names
- * as a tuple, which CPython's own call with a dict would make too, but without unpacking
- * the dict into a new stack */
+/* f(*args, **kwargs) for the ``n`` arguments ``args`` and a dict ``kwargs`` of a few
+ * keywords: a static builtin (torch's) is given the dict itself (see call_static); any
+ * other function by vectorcall, the keywords' names as a tuple, which CPython's own call
+ * with a dict would make too, but without unpacking the dict into a new stack */
 static PyObject *
 call_keywords(PyObject *f, PyObject *const *args, Py_ssize_t n, PyObject *kwargs)
 {
+    PyCFunctionWithKeywords meth = static_meth(f);
+    if (meth != NULL)
+        return call_static(meth, args, n, kwargs);
     Py_ssize_t nkw = PyDict_GET_SIZE(kwargs);
     if (n + nkw > MAX_PARAMS)
         return PyObject_VectorcallDict(f, args, n, kwargs);
@@ -2001,19 +2004,12 @@ call_creation(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnam
         goto failed;
     }
     Py_DECREF(backend);
-    PyObject *f = route;
+    PyObject *f = route, *kwargs = NULL;
     if (PyTuple_CheckExact(route) && PyTuple_GET_SIZE(route) == 2) {  /* with keywords */
         f = PyTuple_GET_ITEM(route, 0);
-        PyObject *kwargs = PyTuple_GET_ITEM(route, 1);
-        PyCFunctionWithKeywords meth = static_meth(f);
-        PyObject *out = meth != NULL ? call_static(meth, args, nargs, kwargs)
-                                     : call_keywords(f, args, nargs, kwargs);
-        Py_DECREF(route);
-        if (out != NULL || !PyErr_ExceptionMatches(PyExc_Exception))
-            return out;
-        goto failed;
+        kwargs = PyTuple_GET_ITEM(route, 1);
     }
-    if (PyTuple_CheckExact(route) && PyTuple_GET_SIZE(route) == 3) {  /* with a guard */
+    else if (PyTuple_CheckExact(route) && PyTuple_GET_SIZE(route) == 3) {  /* a guard */
         f = PyTuple_GET_ITEM(route, 0);
         PyObject *now = PyObject_CallNoArgs(PyTuple_GET_ITEM(route, 1));
         if (now == NULL) {
@@ -2028,7 +2024,8 @@ call_creation(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnam
         Py_DECREF(route);
         goto fallback;
     }
-    PyObject *out = call_function(f, args, nargs);
+    PyObject *out = kwargs == NULL ? call_function(f, args, nargs)
+                                   : call_keywords(f, args, nargs, kwargs);
     Py_DECREF(route);
     if (out != NULL || !PyErr_ExceptionMatches(PyExc_Exception))
         return out;
