@@ -93,6 +93,40 @@ def test_options_call_takes_an_int_axis_and_bool_keepdims_only(monkeypatch):
 
 
 @built
+def test_options_calls_of_alternating_keys_take_each_keys_route(monkeypatch):
+    """A front keeps the last options entry it read; calls that alternate between keys
+    (a tensor and a Parameter; lists of two and three tensors) each take their own key's
+    route, and an entry replaced between calls is the one the next call takes."""
+    t, p = torch.arange(6.0).reshape(2, 3), torch.nn.Parameter(torch.ones((2, 3)))
+    calls: list = []
+
+    def spying(tab, key, tag):
+        function, *rest = tab[key]
+
+        def spy(*args):
+            calls.append(tag)
+            return function(*args)
+        monkeypatch.setitem(tab, key, (spy, *rest))
+
+    xnp.flip(t, axis=0), xnp.flip(p, axis=0)  # (fills the caches)
+    xnp.concatenate([t, t], axis=1), xnp.concatenate([t, t, t], axis=1)
+    spying(TABLE["flip"].options, torch.Tensor, "tensor")
+    spying(TABLE["flip"].options, torch.nn.Parameter, "parameter")
+    spying(TABLE["concatenate"].options, (torch.Tensor,) * 2, "two")
+    spying(TABLE["concatenate"].options, (torch.Tensor,) * 3, "three")
+    for _ in range(2):
+        assert torch.equal(xnp.flip(t, axis=0), torch.flip(t, (0,)))
+        assert torch.equal(xnp.flip(p, axis=0), torch.flip(p, (0,)))
+        assert torch.equal(xnp.concatenate([t, t], axis=1), torch.cat([t, t], 1))
+        assert torch.equal(xnp.concatenate([t, t, t], axis=1), torch.cat([t, t, t], 1))
+    assert calls == ["tensor", "parameter", "two", "three"] * 2
+    calls.clear()
+    spying(TABLE["flip"].options, torch.Tensor, "again")  # (replaced: a new generation)
+    xnp.flip(t, axis=0), xnp.flip(t, axis=-1)
+    assert calls == ["again", "tensor", "again", "tensor"]
+
+
+@built
 def test_options_error_is_the_ops_error():
     x = torch.ones((2, 3))
     for front, kwargs in ((xnp.sum, {"axis": 5}), (xnp.argmax, {"axis": -3}),

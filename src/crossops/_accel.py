@@ -164,17 +164,19 @@ def accelerate_generated(fn: F, op: Op, positions: dict | None = None,
 
 
 class FrontDict(dict):
-    """An op's plain cache (``Op.plain``) once a C front reads it: the fronts keep the
-    last function they found in it until it changes: a new entry, or one written again
-    as it was, changes none they found (the dispatch's own writes, also while
-    torch.compile traces); an entry replaced or removed (a test's
-    ``monkeypatch.setitem``) tells them (``crossops._fastpath.plain_changed``). Its
-    dicts by dtype, a backend's ``AT_DEFAULTS`` tables, are constants."""
+    """An op's plain cache (``Op.plain``) or options routes (``Op.options``) once a C
+    front reads them: the fronts keep the last entry they found in each until it
+    changes: a new entry, or one written again as it was (the same object, or an equal
+    tuple), changes none they found (the dispatch's own writes, also while torch.compile
+    traces); an entry replaced or removed (a test's ``monkeypatch.setitem``) tells them
+    (``crossops._fastpath.plain_changed``). Its dicts by dtype, a backend's
+    ``AT_DEFAULTS`` tables, are constants."""
 
     __slots__ = ()
 
     def __setitem__(self, key, value):
-        replaced = key in self and self[key] is not value
+        old = self.get(key, value)
+        replaced = old is not value and not (type(old) is tuple and old == value)
         super().__setitem__(key, value)
         if replaced:
             _plain_changed()
@@ -280,8 +282,10 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
         names = tuple(n if n in known else None for n in names)
     forwarded = [p.name for p, _ in passed]
     axes = tuple(forwarded.index(p) for p in axis_params(spec) if p in forwarded)
-    if type(op.plain) is not FrontDict:  # (the fronts keep what they read in it)
+    if type(op.plain) is not FrontDict:  # (the fronts keep what they read in them)
         op.plain = FrontDict(op.plain)
+    if type(op.options) is not FrontDict:
+        op.options = FrontDict(op.options)
     # (a backend's own functions make the op's call at the op's defaults, which ``sets``
     # changes: such a front calls the cached function only)
     plain, options = (FrontDict(), None) if sets else (

@@ -99,6 +99,17 @@
 #define MAX_PARAMS 16
 #define MAX_AXES 4
 
+/* an ``options`` entry (see Front) read into C values once: the function (or dict by
+ * dtype), the parameters its options come from (``~i``: an axis to check against the
+ * first array's number of dimensions), its order of the arguments, the attributes the
+ * required arguments must have, and the parameter counting equal sections (or -1) */
+typedef struct {
+    PyObject *f, *order, *requires;  /* (borrowed from the entry, which the front holds) */
+    Py_ssize_t n;
+    Py_ssize_t index[MAX_PARAMS];
+    Py_ssize_t sections;
+} Route;
+
 typedef struct {
     PyObject *fallback;  /* the generated Python function */
     PyObject *cache;     /* dict: array type -> function taking every argument */
@@ -204,6 +215,11 @@ typedef struct {
     int pm_by_dtype;     /* whether plain's entry was a dict by dtype */
     PyCFunctionWithKeywords pm_meth;  /* where pm_fn is a static builtin taking a tuple
                             (torch's functions): its C function, or NULL */
+    PyObject *om_key, *om_entry;  /* the last options entry read (see options_entry):
+                            its cache key and the entry, or NULL */
+    uint64_t om_generation;  /* the generation of the plain caches then (which counts
+                            the options' changes too) */
+    Route om;            /* ... and the entry read */
     PyMethodDef def;     /* name and docstring of the builtin */
 } Front;
 
@@ -241,6 +257,8 @@ front_traverse(PyObject *m, visitproc visit, void *arg)
     Py_VISIT(s->pm_type);
     Py_VISIT(s->pm_dtype);
     Py_VISIT(s->pm_fn);
+    Py_VISIT(s->om_key);
+    Py_VISIT(s->om_entry);
     return 0;
 }
 
@@ -276,6 +294,8 @@ front_clear(PyObject *m)
     Py_CLEAR(s->pm_type);
     Py_CLEAR(s->pm_dtype);
     Py_CLEAR(s->pm_fn);
+    Py_CLEAR(s->om_key);
+    Py_CLEAR(s->om_entry);
     return 0;
 }
 
@@ -301,14 +321,17 @@ static struct PyModuleDef front_def = {
  * attributes as ``object`` does (``tp_getattro`` is PyObject_GenericGetAttr) and its
  * class's attribute is a C getset descriptor (torch's, NumPy's, JAX's ``dtype``; torch's
  * and NumPy's ``ndim``), that descriptor is kept for the type, and later reads call its
- * ``tp_descr_get``, which is the call PyObject_GetAttr makes once it has found it (a
- * getset descriptor is a data descriptor: an instance's ``__dict__`` cannot shadow it).
- * That saves a quarter of each read (38 -> 29 ns for a torch tensor's dtype), and a
- * binary op's front reads two dtypes. The descriptor is taken as the backends' functions
+ * getter (its PyGetSetDef's ``get``), which is what PyObject_GetAttr calls once it has
+ * found it (a getset descriptor is a data descriptor: an instance's ``__dict__`` cannot
+ * shadow it), less the descriptor's check of the instance's type, which the first read
+ * made for the type (torch's getters are its base class's, a walk of the MRO each time).
+ * That saves a quarter of each read (38 -> 29 ns for a torch tensor's dtype through
+ * ``tp_descr_get``; the getter called directly saves ~45 of its ~360 instructions more,
+ * callgrind says), and a binary op's front reads two dtypes. The descriptor is taken as the backends' functions
  * are taken (AT_DEFAULTS: ``torch.add`` replaced afterwards is not seen either): an
  * attribute put on the class afterwards is not seen. KEPT_TYPES types are kept per
  * attribute, each with its descriptor or none (its reads look up), a new one in turn in
- * place of the oldest. CPython's public API only. */
+ * place of the oldest. CPython's C API only (PyGetSetDescrObject is its public struct). */
 #define KEPT_TYPES 8
 typedef struct {
     PyObject **name;                     /* (the interned name, set at import) */
@@ -331,6 +354,7 @@ read_first(KeptAttribute *k, PyObject *x)
         d = PyObject_GetAttr((PyObject *)t, *k->name);  /* (the descriptor) */
         /* (kept where its getter gives what the lookup gave: the one the lookup used) */
         PyObject *check = d != NULL && Py_IS_TYPE(d, &PyGetSetDescr_Type)
+                && ((PyGetSetDescrObject *)d)->d_getset->get != NULL
             ? PyGetSetDescr_Type.tp_descr_get(d, x, (PyObject *)t) : NULL;
         int same = check == out || (check != NULL && PyLong_CheckExact(check)
                                     && PyLong_CheckExact(out)
@@ -354,10 +378,12 @@ read_kept(KeptAttribute *k, PyObject *x)
 {
     PyTypeObject *t = Py_TYPE(x);
     for (int i = 0; i < KEPT_TYPES; i++)
-        if (k->types[i] == t)
-            return k->descrs[i] != NULL
-                ? PyGetSetDescr_Type.tp_descr_get(k->descrs[i], x, (PyObject *)t)
-                : PyObject_GetAttr(x, *k->name);
+        if (k->types[i] == t) {
+            if (k->descrs[i] == NULL)
+                return PyObject_GetAttr(x, *k->name);
+            PyGetSetDef *g = ((PyGetSetDescrObject *)k->descrs[i])->d_getset;
+            return g->get(x, g->closure);
+        }
     return read_first(k, x);
 }
 
@@ -838,31 +864,58 @@ reorder(PyObject *order, PyObject *const *args, Py_ssize_t n, PyObject **out)
     return 1;
 }
 
-/* The call of the framework's own function that ``options`` has for cache key
- * ``key`` (see Front), given the values of the op's parameters ``all`` (``nopt``
- * optional ones): its result; or NULL with no error set where the call is not such a
- * one, or where the function raised an Exception (then the cached function takes the
- * call, and raises the op's error); or NULL with an error that is not an Exception
- * (KeyboardInterrupt). */
+/* ``entry``, an ``options`` entry, read into ``r``: 1, or 0 where it is not one */
+static int
+read_route(PyObject *entry, Route *r)
+{
+    if (!PyTuple_CheckExact(entry) || PyTuple_GET_SIZE(entry) != 5
+            || !PyTuple_CheckExact(PyTuple_GET_ITEM(entry, 1))
+            || !PyTuple_CheckExact(PyTuple_GET_ITEM(entry, 3))
+            || PyTuple_GET_SIZE(PyTuple_GET_ITEM(entry, 1)) > MAX_PARAMS)
+        return 0;
+    PyObject *indices = PyTuple_GET_ITEM(entry, 1);
+    r->f = PyTuple_GET_ITEM(entry, 0);
+    r->order = PyTuple_GET_ITEM(entry, 2);
+    r->requires = PyTuple_GET_ITEM(entry, 3);
+    r->n = PyTuple_GET_SIZE(indices);
+    for (Py_ssize_t k = 0; k < r->n; k++) {
+        r->index[k] = PyLong_AsSsize_t(PyTuple_GET_ITEM(indices, k));
+        if (r->index[k] == -1 && PyErr_Occurred())
+            return 0;
+    }
+    r->sections = PyLong_AsSsize_t(PyTuple_GET_ITEM(entry, 4));
+    return !(r->sections == -1 && PyErr_Occurred());
+}
+
+/* The options entry for cache key ``key`` (a new reference), read into *r; or NULL with
+ * no error set where there is none. A loop's calls give one key (a type, or the sequence
+ * key the front keeps): the front keeps the last entry it read, and skips the lookup and
+ * the reading until the options change (they are a FrontDict). */
 static PyObject *
-call_options(Front *s, PyObject *const *all, PyObject *key, Py_ssize_t nopt,
+options_entry(Front *s, PyObject *key, Route *r)
+{
+    if (s->om_entry == NULL || s->om_key != key || s->om_generation != plain_generation) {
+        PyObject *entry = PyDict_GetItemWithError(s->options, key);
+        Route read;
+        if (entry == NULL || !read_route(entry, &read)) {
+            PyErr_Clear();
+            return NULL;
+        }
+        Py_XSETREF(s->om_entry, NULL);  /* (while the others change) */
+        Py_XSETREF(s->om_key, Py_NewRef(key));
+        s->om = read;
+        s->om_generation = plain_generation;
+        s->om_entry = Py_NewRef(entry);
+    }
+    *r = s->om;  /* (a copy: the call may read another key's entry) */
+    return Py_NewRef(s->om_entry);
+}
+
+/* call_options's call, with the entry read (``r``) */
+static PyObject *
+options_call(Front *s, PyObject *const *all, const Route *r, Py_ssize_t nopt,
              Py_ssize_t items_nd)
 {
-    PyObject *entry = PyDict_GetItemWithError(s->options, key);
-    if (entry == NULL || !PyTuple_CheckExact(entry) || PyTuple_GET_SIZE(entry) != 5
-            || !PyTuple_CheckExact(PyTuple_GET_ITEM(entry, 1))
-            || !PyTuple_CheckExact(PyTuple_GET_ITEM(entry, 3))) {
-        PyErr_Clear();
-        return NULL;
-    }
-    PyObject *indices = PyTuple_GET_ITEM(entry, 1);
-    PyObject *order = PyTuple_GET_ITEM(entry, 2);
-    PyObject *requires = PyTuple_GET_ITEM(entry, 3);
-    Py_ssize_t sections = PyLong_AsSsize_t(PyTuple_GET_ITEM(entry, 4));
-    if (sections == -1 && PyErr_Occurred()) {
-        PyErr_Clear();
-        return NULL;
-    }
     PyObject *first = all[0];
     Py_ssize_t nd = -1;  /* a sequence op's items' number of dimensions */
     if (s->seq) {  /* a sequence op: items of one dtype and one number of dimensions
@@ -872,7 +925,7 @@ call_options(Front *s, PyObject *const *all, PyObject *key, Py_ssize_t nopt,
             return NULL;
         first = PySequence_Fast_ITEMS(first)[0];
     }
-    Py_ssize_t n = PyTuple_GET_SIZE(indices);
+    Py_ssize_t n = r->n;
     if (n > nopt)
         return NULL;
     PyObject *pass[MAX_PARAMS];
@@ -880,11 +933,7 @@ call_options(Front *s, PyObject *const *all, PyObject *key, Py_ssize_t nopt,
     for (Py_ssize_t i = 0; i < s->nreq; i++)
         pass[i] = all[i];
     for (Py_ssize_t k = 0; k < n; k++) {
-        Py_ssize_t j = PyLong_AsSsize_t(PyTuple_GET_ITEM(indices, k));
-        if (j == -1 && PyErr_Occurred()) {
-            PyErr_Clear();
-            return NULL;
-        }
+        Py_ssize_t j = r->index[k];
         int ranked = j < 0;  /* ~j: an axis to check against the first array's number of
                                 dimensions (torch takes 0 and -1 for a 0-d tensor) */
         if (ranked)
@@ -913,41 +962,56 @@ call_options(Front *s, PyObject *const *all, PyObject *key, Py_ssize_t nopt,
     for (Py_ssize_t j = s->nreq; j < s->nreq + nopt; j++)
         if (!given[j] && all[j] != PyTuple_GET_ITEM(s->defaults, j - s->nreq))
             return NULL;  /* (compared by identity: None, False, a cached small int) */
-    if (!has_attributes(all, s->nreq, requires))
+    if (!has_attributes(all, s->nreq, r->requires))
         return NULL;
-    if (sections >= 0 && (n == 0 || sections >= s->nreq
-                          || !equal_sections(first, all[sections], pass[s->nreq])))
+    if (r->sections >= 0 && (n == 0 || r->sections >= s->nreq
+                             || !equal_sections(first, all[r->sections], pass[s->nreq])))
         return NULL;
-    PyObject *f = PyTuple_GET_ITEM(entry, 0);
-    Py_INCREF(entry);  /* f is borrowed from it; the call may change ``options`` */
+    PyObject *f = r->f;
     if (PyDict_CheckExact(f)) {  /* by the first array's dtype */
         PyObject *dtype = get_dtype(first);
         f = dtype == NULL ? NULL : PyDict_GetItemWithError(f, dtype);
         Py_XDECREF(dtype);
         if (f == NULL) {
             PyErr_Clear();
-            Py_DECREF(entry);
             return NULL;
         }
     }
     PyObject *out;
-    if (order != Py_None) {  /* the function's own order of the arguments */
+    if (r->order != Py_None) {  /* the function's own order of the arguments */
         PyObject *ordered[MAX_PARAMS];
-        if (!reorder(order, pass, s->nreq + n, ordered)) {
-            Py_DECREF(entry);
+        if (!reorder(r->order, pass, s->nreq + n, ordered))
             return NULL;
-        }
         out = call_function(f, ordered, s->nreq + n);
     }
     else
         out = call_function(f, pass, s->nreq + n);
-    Py_DECREF(entry);
-    if (out != NULL && sections >= 0)  /* (the pieces as a list, as NumPy gives them) */
+    if (out != NULL && r->sections >= 0)  /* (the pieces as a list, as NumPy gives them) */
         Py_SETREF(out, PySequence_List(out));
     if (out == NULL && PyErr_ExceptionMatches(PyExc_Exception))
         PyErr_Clear();
     return out;
 }
+
+/* The call of the framework's own function that ``options`` has for cache key
+ * ``key`` (see Front), given the values of the op's parameters ``all`` (``nopt``
+ * optional ones): its result; or NULL with no error set where the call is not such a
+ * one, or where the function raised an Exception (then the cached function takes the
+ * call, and raises the op's error); or NULL with an error that is not an Exception
+ * (KeyboardInterrupt). */
+static PyObject *
+call_options(Front *s, PyObject *const *all, PyObject *key, Py_ssize_t nopt,
+             Py_ssize_t items_nd)
+{
+    Route r;
+    PyObject *entry = options_entry(s, key, &r);  /* (held: its function is borrowed) */
+    if (entry == NULL)
+        return NULL;
+    PyObject *out = options_call(s, all, &r, nopt, items_nd);
+    Py_DECREF(entry);
+    return out;
+}
+
 
 /* ``f``, the cached function for cache key ``key`` (a new reference, stolen), called:
  * where ``partials`` has the backend's partial function that ``f`` wraps, that one first,
@@ -1125,12 +1189,6 @@ call_full(Front *s, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
                     : one_type ? Py_NewRef((PyObject *)t) : types_key(s, args, s->ntyped);
     if (key == NULL)
         return NULL;
-    PyObject *f = PyDict_GetItemWithError(s->cache, key);
-    if (f == NULL) {
-        PyErr_Clear();
-        Py_DECREF(key);
-        return NULL;
-    }
     Py_ssize_t items_nd = -2;  /* (not read) */
     if (s->uniform) {  /* items of one dtype (and their number of dimensions, read once
                           where the options path needs it) */
@@ -1160,27 +1218,31 @@ call_full(Front *s, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
         PyErr_Clear();
     }
     PyObject *cast, *out;
-    PyObject *g = s->direct ? PyDict_GetItemWithError(s->direct, (PyObject *)t) : NULL;
-    if (g != NULL) {  /* the backend's function that gives the cast result itself */
-        f = g;
-        cast = Py_NewRef(Py_None);
-    }
-    else {
+    PyObject *g = NULL;  /* the backend's function that gives the cast result itself */
+    if (s->direct != NULL && (g = PyDict_GetItemWithError(s->direct, (PyObject *)t)) == NULL)
         PyErr_Clear();
-        if ((cast = result_cast(s, t)) == NULL) {
-            Py_DECREF(key);
-            return NULL;
-        }
+    if (g != NULL)
+        cast = Py_NewRef(Py_None);
+    else if ((cast = result_cast(s, t)) == NULL) {
+        Py_DECREF(key);
+        return NULL;
     }
-    Py_INCREF(f);  /* (borrowed from a dict that a call may change) */
     if (g == NULL && s->options != NULL && PyDict_GET_SIZE(s->options) > 0) {
         out = call_options(s, all, key, nopt, items_nd);  /* the framework's own */
         if (out != NULL || PyErr_Occurred()) {
-            Py_DECREF(f);
             Py_DECREF(key);
             return cast_result(cast, out);
         }
     }
+    /* the op's cached function for the key (none: the generated function's call) */
+    PyObject *f = g != NULL ? g : PyDict_GetItemWithError(s->cache, key);
+    if (f == NULL) {
+        PyErr_Clear();
+        Py_DECREF(key);
+        Py_DECREF(cast);
+        return NULL;
+    }
+    Py_INCREF(f);  /* (borrowed from a dict that a call may change) */
     Py_ssize_t nkw = s->kwnames ? PyTuple_GET_SIZE(s->kwnames) : 0;
     if (g != NULL) {
         out = PyObject_Vectorcall(f, all, s->nreq + nopt - nkw, s->kwnames);
