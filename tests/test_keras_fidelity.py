@@ -359,6 +359,30 @@ def test_full_of_a_numpy_scalar_keeps_its_dtype(backend, fill):
             _same(to_numpy(xnp.full(shape, fill, dtype=None)), np.full(shape, fill))
 
 
+@pytest.mark.parametrize("dtype", [None, "float32", "float16", "int8", "uint8", "int64",
+                                   "bool"])
+def test_full_zeros_and_ones_of_python_numbers(backend, dtype):
+    """``full``, ``zeros`` and ``ones`` of a tuple shape and a Python number, as NumPy makes
+    them, at the edges: -0.0 keeps its sign in a float dtype and is 0 in an integer or
+    bool one (TensorFlow raised), 2.5 is truncated, () and (0, 4) shapes. On TensorFlow
+    these calls run its Fill kernel directly (eagerly), the others tf.fill."""
+    with backend_context(backend):
+        for shape in ((2, 3), (), (0, 4), [3]):
+            for fill in (-0.0, 2.5, 0.0, 7, True):
+                want = np.full(shape, fill, dtype=dtype)
+                out = to_numpy(xnp.full(shape, fill, dtype=dtype))
+                if dtype is not None:
+                    _same(out, want)
+                else:  # (the backend's default dtype for the number's kind)
+                    assert out.dtype.kind == want.dtype.kind, (shape, fill, out.dtype)
+                    np.testing.assert_array_equal(out, want)
+                np.testing.assert_array_equal(np.signbit(out), np.signbit(want))
+            for fn in (xnp.zeros, xnp.ones):
+                if dtype is not None:
+                    _same(to_numpy(fn(shape, dtype=dtype)), getattr(np, fn.__name__)(
+                        shape, dtype=dtype))
+
+
 def test_keras_full_of_an_int_past_int64(backend):
     """keras.ops's full of a Python int past int64's range into floatx: the float NumPy
     makes of it (torch.full raised OverflowError), through the front and without it."""

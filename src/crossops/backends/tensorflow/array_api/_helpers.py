@@ -143,11 +143,13 @@ def dim(x, axis: int, out_type=tf.int32):
 
 def scalar_tensor(value, dtype):
     """``value`` (a Python scalar, or a tensor) as a tensor of ``dtype``; -0.0 is made as
-    the negative of 0.0, since ``tf.constant(-0.0, dtype)`` gives the 0.0 of TensorFlow's
-    eager cache of Python scalars once a 0.0 was converted (they compare equal)."""
+    the negative of 0.0 in a float or complex dtype, since ``tf.constant(-0.0, dtype)``
+    gives the 0.0 of TensorFlow's eager cache of Python scalars once a 0.0 was converted
+    (they compare equal)."""
     if is_tensor(value):
         return value if value.dtype == dtype else tf.cast(value, dtype)
-    if type(value) is float and value == 0.0 and math.copysign(1.0, value) < 0:
+    if (type(value) is float and value == 0.0 and math.copysign(1.0, value) < 0
+            and (dtype.is_floating or dtype.is_complex)):
         return tf.math.negative(tf.constant(0.0, dtype=dtype))
     try:
         return tf.constant(value, dtype=dtype)
