@@ -1234,14 +1234,17 @@ call_full(Front *s, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
             return cast_result(cast, out);
         }
     }
-    /* the op's cached function for the key (none: the generated function's call) */
-    PyObject *f = g != NULL ? g : PyDict_GetItemWithError(s->cache, key);
+    /* the op's cached function for the key (none: the generated function's call), or
+       where the key is cached, the direct function */
+    PyObject *f = PyDict_GetItemWithError(s->cache, key);
     if (f == NULL) {
         PyErr_Clear();
         Py_DECREF(key);
         Py_DECREF(cast);
         return NULL;
     }
+    if (g != NULL)
+        f = g;
     Py_INCREF(f);  /* (borrowed from a dict that a call may change) */
     Py_ssize_t nkw = s->kwnames ? PyTuple_GET_SIZE(s->kwnames) : 0;
     if (g != NULL) {
