@@ -294,3 +294,21 @@ def test_band_split_roll_tile_eye_kernels():
     want = np.triu(np.ones_like(x)) + 1
     want[:, :2] += 3
     np.testing.assert_array_equal(tape.gradient(y, t).numpy(), want)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_the_nan_and_inf_check_of_host_buffers(dtype):
+    """``buffer_below_inf`` (the eager softmax's check for NaN and +inf rows): True exactly
+    where the buffer holds no NaN and no +inf, also where the sum of squares it tries
+    first is not finite for other reasons (-inf, a value whose square overflows)."""
+    from crossops.backends.tensorflow._compute import buffer_below_inf
+
+    big = float(np.finfo(dtype).max)
+    cases = [[], [0.0, -0.0], [1.0, -np.inf], [-np.inf] * 3, [big, -big], [np.nan],
+             [1.0, np.inf], [np.inf, -np.inf], [np.finfo(dtype).tiny, 2.0]]
+    for values in cases:
+        for shape in ((-1,), (1, -1)):
+            h = np.array(values, dtype).reshape(shape)
+            want = not (np.isnan(h).any() or (h == np.inf).any())
+            got = buffer_below_inf(h)
+            assert isinstance(got, (bool, np.bool_)) and bool(got) == want, (values, shape)
