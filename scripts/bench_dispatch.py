@@ -1,5 +1,5 @@
 """Per-call dispatch overhead of crossops against the native function, per backend, on the
-calls people make: 45 calls with keyword arguments (axis, keepdims, dtype), Python
+calls people make: 72 calls with keyword arguments (axis, keepdims, dtype), Python
 scalars, lists of arrays, creation, indexing and nn ops (softmax, relu, conv ...).
 
 Each call runs on small arrays (32x32 float32; a 1x16x16x8 image for conv) through
@@ -199,6 +199,15 @@ CALLS = [
                                     "tensorflow": "tf.expand_dims(a, axis=0)"}),
     ("xnp.transpose(a)", {"numpy": "np.transpose(a)", "torch": "torch.transpose(a, 0, 1)",
                           "jax": "jnp.transpose(a)", "tensorflow": "tf.transpose(a)"}),
+    ("xnp.transpose(a3, (0, 2, 1))", {"numpy": "np.transpose(a3, (0, 2, 1))",
+                                     "torch": "torch.permute(a3, (0, 2, 1))",
+                                     "jax": "jnp.transpose(a3, (0, 2, 1))",
+                                     "tensorflow": "tf.transpose(a3, (0, 2, 1))"}),
+    ("xnp.transpose(a3)", {"numpy": "np.transpose(a3)", "torch": "torch.permute(a3, (2, 1, 0))",
+                           "jax": "jnp.transpose(a3)", "tensorflow": "tf.transpose(a3)"}),
+    ("xnp.matrix_transpose(a3)", {"numpy": "np.matrix_transpose(a3)", "torch": "a3.mT",
+                                  "jax": "jnp.matrix_transpose(a3)",
+                                  "tensorflow": "tf.linalg.matrix_transpose(a3)"}),
     ("xnp.swapaxes(a3, 1, 2)", {"numpy": "np.swapaxes(a3, 1, 2)",
                                 "torch": "torch.transpose(a3, 1, 2)",
                                 "jax": "jnp.swapaxes(a3, 1, 2)",

@@ -1274,9 +1274,13 @@ def swapaxes(a, axis1, axis2):
 
 @generic()
 def transpose(a, axes=None):
-    axes = (tuple(reversed(range(a.ndim))) if axes is None
-            else normalize_axes(axes, a.ndim, "transpose", "axes"))
-    return _xnp().permute_dims(a, axes)
+    if axes is None:
+        return _xnp().permute_dims(a, tuple(reversed(range(a.ndim))))
+    perm = normalize_axes(axes, a.ndim, "transpose", "axes")
+    if len(perm) != a.ndim:
+        raise ValueError(f"transpose: axes={axes!r} must name each of the {a.ndim} axes "
+                         f"of a once")
+    return _xnp().permute_dims(a, perm)
 
 
 @generic()

@@ -236,8 +236,14 @@ def diff(x, /, *, axis=-1, n=1, prepend=None, append=None):
 
 
 def permute_dims(x, /, axes):
-    """jax takes no negative axes here."""
-    return NAMESPACE.permute_dims(x, tuple(a % x.ndim if a < 0 else a for a in axes))
+    """jax takes no negative axes here, and raises TypeError for axes out of range: the
+    op's axis error there (normalize_axes)."""
+    n = x.ndim
+    try:
+        return NAMESPACE.permute_dims(x, tuple(a + n if -n <= a < 0 else a for a in axes))
+    except TypeError:
+        normalize_axes(tuple(axes), n, "permute_dims", "axes")
+        raise
 
 
 def meshgrid(*arrays, indexing="xy"):

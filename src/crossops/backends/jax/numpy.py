@@ -199,6 +199,29 @@ def swapaxes(a, axis1, axis2):
     return jnp.swapaxes(a, axis1, axis2)
 
 
+# -- transpose: lax.transpose ------------------------------------------------------------------
+
+@partial
+def transpose(a, axes=None):
+    """``lax.transpose`` of the axes (reversed by default; negative ones counted from the
+    end), which ``jnp.transpose`` calls after ~2 us of its own checks: a tuple or list of
+    ints only; axes that are no permutation of x's (repeated, out of range, too few) take
+    the generic, which names the error."""
+    n = a.ndim
+    if axes is None:
+        return jax.lax.transpose(a, tuple(range(n - 1, -1, -1)))
+    if type(axes) is not tuple and type(axes) is not list:
+        return NotImplemented
+    perm = []
+    for k in axes:
+        if type(k) is not int:  # (a bool is no axis; NumPy's ints take the generic)
+            return NotImplemented
+        perm.append(k + n if k < 0 else k)
+    if sorted(perm) != list(range(n)):
+        return NotImplemented
+    return jax.lax.transpose(a, perm)
+
+
 # -- split, array_split: the pieces as one compiled program ------------------------------------
 
 def _pieces(x, bounds, axis):

@@ -52,6 +52,24 @@ def outer(a, b, out=None):
     return np.outer(a, b)
 
 
+# -- transpose: its call with axes --------------------------------------------------------------
+# The generic form (crossops.numpy._keras) checks the axes and permutes through the op
+# permute_dims, ~1 us above np.transpose's one call (the front calls np.transpose itself
+# for a call without axes: ``AT_DEFAULTS``); this makes that call for a tuple or list of
+# axes and leaves the axes NumPy refuses (bools, repeated, out of range) to the generic, which
+# names the error.
+
+@partial
+def transpose(a, axes=None):
+    if type(a) is not np.ndarray or not (
+            axes is None or type(axes) is tuple or type(axes) is list):
+        return NotImplemented
+    try:
+        return np.transpose(a, axes)
+    except (ValueError, TypeError):  # (NumPy's AxisError is a ValueError)
+        return NotImplemented
+
+
 # -- i0 ---------------------------------------------------------------------------------------
 
 def i0(x):

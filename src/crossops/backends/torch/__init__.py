@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import functools
+import operator
 
 import array_api_compat.torch as NAMESPACE  # noqa: N812
 import ml_dtypes
@@ -266,6 +267,12 @@ AT_DEFAULTS = {
     # _RANKED_AXIS_OPS: torch takes axes 0 and -1 of a 0-d tensor, where NumPy raises);
     # torch.swapaxes, an alias, costs more
     "swapaxes": torch.transpose,
+    # at most 2 dimensions, matrices at least 2 (the front checks: crossops._accel's
+    # _RANK_OPS; torch.t raises for more, and a 0-d tensor's mT is itself, where
+    # matrix_transpose raises)
+    "transpose": torch.t,
+    "matrix_transpose": operator.attrgetter("mT"),
+    "linalg.matrix_transpose": operator.attrgetter("mT"),
     # two arrays of one dtype (the front checks, crossops._accel's _ONE_DTYPE_OPS: torch
     # promotes two by its own rules); torch.outer raises for other than 1-d ones, which
     # NumPy flattens, and the op's function takes the call

@@ -49,8 +49,8 @@ def cumsum(a, axis=None, dtype=None):
 # The generic forms (crossops.numpy._keras, _extra) permute and multiply through crossops's
 # ops, several frames and checks above torch's one call; these make that call and leave
 # every other case (a 0-d tensor, whose axes 0 and -1 torch takes and NumPy refuses; an
-# axis out of range, which the generic names; transpose's axes; operands of two dtypes or
-# of more dimensions; dtypes without a torch kernel) to the generic.
+# axis out of range, which the generic names; axes that are no permutation; operands of two
+# dtypes or of more dimensions; dtypes without a torch kernel) to the generic.
 
 @partial
 def swapaxes(a, axis1, axis2):
@@ -64,12 +64,18 @@ def swapaxes(a, axis1, axis2):
 
 @partial
 def transpose(a, axes=None):
-    if axes is not None:
+    """torch.permute, of the axes reversed by default (a call of at most 2 dimensions and
+    no axes takes torch.t from the op's front: ``AT_DEFAULTS``); axes other than a tuple or
+    list, or that torch refuses (repeated, out of range, not ints), take the generic, which
+    names the error."""
+    if axes is None:
+        return torch.permute(a, tuple(range(a.ndim - 1, -1, -1)))
+    if type(axes) is not tuple and type(axes) is not list:
         return NotImplemented
     try:
-        return torch.t(a)  # (at most 2 dimensions; it raises for more)
-    except RuntimeError:
-        return torch.permute(a, tuple(range(a.ndim - 1, -1, -1)))
+        return torch.permute(a, axes)  # (negative axes count from the end, as NumPy's)
+    except (RuntimeError, IndexError, TypeError):
+        return NotImplemented
 
 
 @partial
