@@ -7,6 +7,8 @@ the backend's own functions."""
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -881,7 +883,10 @@ def test_torch_routes_agree_with_the_generated_function(name):
             "moveaxis": [((x, 0, -1), {}), ((x, (0, 1), (1, 0)), {}), ((x, 0, (0, 1)), {}),
                          ((x, 2, 0), {})],
             "swapaxes": [((x, 0, -1), {}), ((x, 1, 2), {}), ((x,), {"axis1": 0, "axis2": 1})],
-            "transpose": [((x,), {}), ((x, (1, 0)), {}), ((x[None],), {})],
+            "transpose": [((x,), {}), ((x, (1, 0)), {}), ((x[None],), {}), ((x, [1, 0]), {}),
+                          ((x[None], (0, 2, 1)), {}), ((x[None], [-1, 0, 1]), {}),
+                          ((x, (0, 0)), {}), ((x, (True, False)), {}), ((x, (0, 2)), {}),
+                          ((x, (0,)), {}), ((x, 1), {})],
             "outer": [((x, y), {}), ((x, wide), {}), ((x.reshape(-1), y), {})],
             "roll": [((x, 1), {"axis": 0}), ((x, -4), {"axis": -1}), ((x, 1), {"axis": 2}),
                      ((x, (1, 2)), {"axis": 0}), ((x, torch.tensor(1)), {"axis": 0})],
@@ -897,3 +902,27 @@ def test_torch_routes_agree_with_the_generated_function(name):
         for args, kwargs in calls or [((x, y), {}), ((y, x), {})]:
             for _ in range(2):  # the first call fills the caches, the second takes the front
                 _same(front, args, kwargs)
+
+
+@built
+def test_transposes_of_torch_call_torch_from_the_front():
+    # transpose(x, axes) of a tuple or list of ints: AT_OPTIONS's torch.permute; transpose
+    # of at most 2 dimensions: AT_DEFAULTS's torch.t; matrix_transpose of at least 2:
+    # torch's mT (_RANK_OPS): no Python frame, and the results of the op's own path
+    x = torch.arange(24.0).reshape(2, 3, 4)
+    calls = [(xnp.transpose, (x, (0, 2, 1))), (xnp.transpose, (x, [2, 0, 1])),
+             (xnp.transpose, (x[0],)), (xnp.matrix_transpose, (x,)),
+             (xnp.linalg.matrix_transpose, (x[0],))]
+    for f, args in calls:
+        expected = FRONTS[f](*args)
+        f(*args)  # (fills the caches)
+        frames: list = []
+        sys.setprofile(lambda frame, event, arg: frames.append(frame.f_code.co_name)
+                       if event == "call" else None)
+        try:
+            out = f(*args)
+        finally:
+            sys.setprofile(None)
+        assert not frames, (f, frames)
+        assert out.shape == expected.shape and out.stride() == expected.stride()
+        torch.testing.assert_close(out, expected, rtol=0, atol=0)

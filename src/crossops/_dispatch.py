@@ -349,12 +349,12 @@ class Op:
     def _route_entry(self, route: OptionsRoute) -> tuple:
         """``route`` as the C fronts read an ``options`` entry: (function, the indices of
         its options among the parameters passed, ``~i`` for an axis to check, order,
-        requires, sections or -1)."""
+        requires, sections or -1, sequences)."""
         return (route.function,
                 tuple(~self._passed.index(n) if n in route.axes else self._passed.index(n)
                       for n in route.options),
                 route.order, tuple(route.requires),
-                -1 if route.sections is None else route.sections)
+                -1 if route.sections is None else route.sections, route.sequences)
 
     def _keep(self, key, f: Callable, partial: tuple | None) -> None:
         """``f`` in the cache under ``key``, and its partial pair (see ``partials``)."""

@@ -102,12 +102,14 @@
 /* an ``options`` entry (see Front) read into C values once: the function (or dict by
  * dtype), the parameters its options come from (``~i``: an axis to check against the
  * first array's number of dimensions), its order of the arguments, the attributes the
- * required arguments must have, and the parameter counting equal sections (or -1) */
+ * required arguments must have, the parameter counting equal sections (or -1), and
+ * whether axes may be tuples or lists of ints */
 typedef struct {
     PyObject *f, *order, *requires;  /* (borrowed from the entry, which the front holds) */
     Py_ssize_t n;
     Py_ssize_t index[MAX_PARAMS];
     Py_ssize_t sections;
+    int sequences;  /* its axes may also be a tuple or list of ints, which it checks */
 } Route;
 
 typedef struct {
@@ -838,6 +840,18 @@ has_attributes(PyObject *const *all, Py_ssize_t nreq, PyObject *requires)
     return 1;
 }
 
+/* whether ``v`` is a tuple or list of ints (not bools; empty too) */
+static int
+int_items(PyObject *v)
+{
+    if (!PyTuple_CheckExact(v) && !PyList_CheckExact(v))
+        return 0;
+    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(v); i++)
+        if (!PyLong_CheckExact(PySequence_Fast_ITEMS(v)[i]))
+            return 0;
+    return 1;
+}
+
 /* whether ``count`` is a positive int that divides the length of ``x``'s axis ``axis``
  * (an int in range of its dimensions, which the caller has checked): ``split(x, 2,
  * axis=1)``'s equal sections; 0 on any error, cleared */
@@ -882,7 +896,7 @@ reorder(PyObject *order, PyObject *const *args, Py_ssize_t n, PyObject **out)
 static int
 read_route(PyObject *entry, Route *r)
 {
-    if (!PyTuple_CheckExact(entry) || PyTuple_GET_SIZE(entry) != 5
+    if (!PyTuple_CheckExact(entry) || PyTuple_GET_SIZE(entry) != 6
             || !PyTuple_CheckExact(PyTuple_GET_ITEM(entry, 1))
             || !PyTuple_CheckExact(PyTuple_GET_ITEM(entry, 3))
             || PyTuple_GET_SIZE(PyTuple_GET_ITEM(entry, 1)) > MAX_PARAMS)
@@ -898,7 +912,8 @@ read_route(PyObject *entry, Route *r)
             return 0;
     }
     r->sections = PyLong_AsSsize_t(PyTuple_GET_ITEM(entry, 4));
-    return !(r->sections == -1 && PyErr_Occurred());
+    r->sequences = PyObject_IsTrue(PyTuple_GET_ITEM(entry, 5));
+    return !(r->sections == -1 && PyErr_Occurred()) && r->sequences >= 0;
 }
 
 /* The options entry for cache key ``key`` (a new reference), read into *r; or NULL with
@@ -954,13 +969,15 @@ options_call(Front *s, PyObject *const *all, const Route *r, Py_ssize_t nopt,
             j = ~j;
         if (j < s->nreq || j >= s->nreq + nopt)
             return NULL;
-        PyObject *v = all[j];  /* an axis: an int (not a bool); else a bool */
-        if (holds_axes(s, j) ? !PyLong_CheckExact(v)
+        PyObject *v = all[j];  /* an axis: an int (not a bool), or where the route takes
+                                  them, a tuple or list of ints; else a bool */
+        int axis = holds_axes(s, j);
+        if (axis ? !PyLong_CheckExact(v) && !(r->sequences && int_items(v))
                 : !(PyBool_Check(v) || (s->numbers && plain_number(v))))
             return NULL;
         if (ranked && nd < 0 && (nd = get_ndim(first)) < 0)
             return NULL;
-        if (nd >= 0 && holds_axes(s, j)) {  /* an axis in range (torch.cat checks none
+        if (nd >= 0 && axis && PyLong_CheckExact(v)) {  /* an axis in range (torch.cat checks none
                                                where every item is empty and 1-d) */
             Py_ssize_t a = PyLong_AsSsize_t(v);
             if (a == -1 && PyErr_Occurred()) {
@@ -1693,15 +1710,18 @@ PyDoc_STRVAR(front_doc,
 "call with a Python scalar beside an array takes ``mixed`` only where the array's\n"
 "dtype is in it (a keras.ops form whose rule changes the others). ``options``: None,\n"
 "or (with ``names``) a dict of array type (``seq``: cache key) -> (f, (index, ...),\n"
-"order, requires) (an index ``~i``: parameter ``i``, an axis that must also be in range\n"
-"of the first array's number of dimensions): a call whose optional parameters at those\n"
-"indices (of ``names``) hold an int where they hold axes, else a bool, and every other\n"
-"optional parameter its default (the same object),\n"
+"order, requires, sections, sequences) (an index ``~i``: parameter ``i``, an axis that\n"
+"must also be in range of the first array's number of dimensions): a call whose\n"
+"optional parameters at those indices (of ``names``) hold an int where they hold axes\n"
+"(or, where ``sequences`` is true, a tuple or list of ints, which ``f`` checks), else a\n"
+"bool, and every other optional parameter its default (the same object),\n"
 "(``seq``: whose items have one dtype and one number of dimensions), and whose required\n"
 "arguments have the attributes ``requires`` names ((index, name, value), ...: equal to\n"
 "the value) calls ``f`` (or ``f[dtype]`` of the first array, where a dict) with the\n"
 "required arguments and those values by position (in the order ``order`` gives as their\n"
-"indices, where not None); a call it raises for goes on to the cached\n"
+"indices, where not None; where ``sections`` is an index, not -1, only where that\n"
+"required argument is a count of equal sections along the first axis, and the pieces\n"
+"as a list); a call it raises for goes on to the cached\n"
 "function. ``partials``: None, or a dict of cache key -> (the cached function, the\n"
 "partial backend function it wraps): while the cache holds that function, the partial\n"
 "one is called first, the cached one only where it returns NotImplemented.\n"

@@ -106,7 +106,10 @@ class OptionsRoute(NamedTuple):
     argument that counts equal sections along the first of ``axes`` (``split``'s
     ``indices_or_sections``: ``torch.chunk(x, 2, 1)``): the front calls the function only
     where it is a positive int that divides that axis's length, and gives the pieces as a
-    list.
+    list. ``sequences``: the function also takes a tuple or list of ints for each of
+    ``options`` that holds axes, and checks them itself (``torch.permute(x, (0, 2, 1))``
+    for ``transpose``'s ``axes``): the front passes such a tuple as it is, and a call the
+    function raises for goes on to the op's function, which raises the op's error.
     """
 
     function: Callable | dict
@@ -116,6 +119,7 @@ class OptionsRoute(NamedTuple):
     requires: tuple[tuple[int, str, object], ...] = ()
     scalars: tuple[type, ...] = ()
     sections: int | None = None
+    sequences: bool = False
 
 
 def promoting(f: Callable, astype: Callable, table: dict, positions=(0, 1)):

@@ -12,6 +12,7 @@ import numpy as np
 from ..._axes import normalize_axes, normalize_axis
 from .._axis_tuples import accumulate_axis
 from .._common import (
+    OptionsRoute,
     casting_functions,
     check_lstsq,
     dtype_functions,
@@ -418,7 +419,10 @@ AT_DEFAULTS_DTYPE_KEYWORD = frozenset({"zeros", "ones", "empty", "arange", "eye"
 #: at their defaults (see the torch backend's ``AT_OPTIONS``): concatenate of a list or
 #: tuple of ndarrays of one dtype and one number of dimensions (the front checks) along an
 #: int axis in range of theirs, as numpy.py's concatenate calls it there
-AT_OPTIONS = {"concatenate": (np.concatenate, ("axis",), ("axis",))}
+AT_OPTIONS = {"concatenate": (np.concatenate, ("axis",), ("axis",)),
+              # (a tuple or list of ints: np.transpose, as numpy.py's transpose calls it;
+              # axes it refuses raise, and transpose's own path names the error)
+              "transpose": OptionsRoute(np.transpose, ("axes",), sequences=True)}
 
 #: a dtype's name -> the cast of an op's result to it, which a C front calls on the result
 #: of a keras.ops form that casts it (``ops.argmax``'s int32 indices): a C callable, as

@@ -412,6 +412,10 @@ AT_OPTIONS = {
     # torch.chunk makes the pieces torch.tensor_split makes there, in ~85% of its time;
     # unequal sections, which NumPy refuses, take numpy.py's split and its error)
     "split": OptionsRoute(torch.chunk, ("axis",), ("axis",), sections=1),
+    # (a tuple or list of ints: torch.permute, as numpy.py's transpose calls it; axes it
+    # refuses, repeated, out of range or too few, raise, and transpose's own path names
+    # the error)
+    "transpose": OptionsRoute(torch.permute, ("axes",), sequences=True),
 }
 
 

@@ -62,18 +62,18 @@ def swapaxes(a, axis1, axis2):
         return NotImplemented
 
 
+#: the permutation that reverses n axes, by n (torch's tensors have at most 64)
+_REVERSED = tuple(tuple(range(n - 1, -1, -1)) for n in range(65))
+
+
 @partial
 def transpose(a, axes=None):
     """torch.permute, of the axes reversed by default (a call of at most 2 dimensions and
-    no axes takes torch.t from the op's front: ``AT_DEFAULTS``); axes other than a tuple or
-    list, or that torch refuses (repeated, out of range, not ints), take the generic, which
-    names the error."""
-    if axes is None:
-        return torch.permute(a, tuple(range(a.ndim - 1, -1, -1)))
-    if type(axes) is not tuple and type(axes) is not list:
-        return NotImplemented
-    try:
-        return torch.permute(a, axes)  # (negative axes count from the end, as NumPy's)
+    no axes takes torch.t from the op's front: ``AT_DEFAULTS``); axes torch refuses (other
+    than a tuple or list of ints, repeated, out of range) take the generic, which names
+    the error."""
+    try:  # (negative axes count from the end, as NumPy's)
+        return torch.permute(a, _REVERSED[a.ndim] if axes is None else axes)
     except (RuntimeError, IndexError, TypeError):
         return NotImplemented
 
