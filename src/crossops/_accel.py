@@ -26,8 +26,9 @@
   for a Python float (``maximum(x, 0.0)``: ``Op.scalar_plan``). ``astype``'s front takes a
   dtype of the backend's own class (``torch.dtype``), keyed beside the array's type;
   ``squeeze``'s keeps its plain function's result only for an axis of size 1
-  (``_UNIT_AXIS_OPS``), ``transpose``'s calls it only for at most 2 dimensions
-  (``_RANK_OPS``);
+  (``_UNIT_AXIS_OPS``); a plain function calls only for the numbers of dimensions the
+  backend's ``AT_DEFAULTS_RANKS`` gives it (``Op.ranks``: torch.t, transpose's, for at
+  most 2);
   ``clip``'s takes Python number bounds to ``AT_OPTIONS`` (``_NUMBER_OPTION_OPS``), and
   keras.ops's ``clip(x, x_min, x_max)``, whose bounds the op has as optional, only calls
   that give all three (``least``).
@@ -309,8 +310,7 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
                        # (a Python scalar among the arrays: a keras.ops form's dtype rule
                        # reads it, ``ops.dot(int8_array, 2.5)``; a form without one, or
                        # crossops.numpy's, calls what the generated function would)
-                       not keras_form or not spec.keras_dtype,
-                       *_RANK_OPS.get(spec.qualname, (0, -1)))
+                       not keras_form or not spec.keras_dtype, op.ranks)
 
 
 #: the ops whose required axis must name an axis of size 1: a front keeps the result of a
@@ -324,14 +324,6 @@ _UNIT_AXIS_OPS = frozenset({"squeeze"})
 #: tensor, torch.movedim moves it): a front calls it only where they are ints in range of
 #: its dimensions
 _RANKED_AXIS_OPS = {"swapaxes": ("axis1", "axis2"), "moveaxis": ("source", "destination")}
-
-
-#: the ops whose backends' ``AT_DEFAULTS`` functions take the op's call only for some numbers
-#: of dimensions of the array: (least, most; -1: any): a front calls it only there, and the
-#: op's cached function otherwise (``torch.t``, transpose's, raises for more than 2; torch's
-#: ``mT``, matrix_transpose's, gives a 0-d tensor itself, where the op raises)
-_RANK_OPS = {"transpose": (0, 2), "matrix_transpose": (2, -1),
-             "linalg.matrix_transpose": (2, -1)}
 
 
 #: the ops of several arrays whose backends' ``AT_DEFAULTS`` functions promote two of

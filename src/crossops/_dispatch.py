@@ -59,7 +59,7 @@ _AS_GIVEN_DISPATCH = {"creation", "dtype", "custom"}
 class Op:
     """One op of the table: its spec, its implementation on each backend, its call caches."""
 
-    __slots__ = ("spec", "generic", "cache", "plain", "options", "partials",
+    __slots__ = ("spec", "generic", "cache", "plain", "ranks", "options", "partials",
                  "_plain_is_full", "_slow_cache", "_impls", "_full", "_layout", "_places",
                  "_passed", "__weakref__")
 
@@ -74,6 +74,10 @@ class Op:
         #: entry (a function, or dtype -> function), else the cached function where it
         #: takes just those; read by the C front
         self.plain: dict = {}
+        #: array type -> (least, most; -1: any) numbers of dimensions of the first array
+        #: for which its plain function is the op's (a backend's ``AT_DEFAULTS_RANKS``:
+        #: torch.t, transpose's, takes at most 2); read by the C front
+        self.ranks: dict = {}
         #: array type (a sequence op: its cache key, the items of one array type) -> (the
         #: framework's function, or dtype -> function; the indices of the optional
         #: parameters it takes by position after the required ones, among those the
@@ -327,6 +331,9 @@ class Op:
                 plain = f
             if plain is not None:
                 self.plain[key] = plain
+                ranks = getattr(mod, "AT_DEFAULTS_RANKS", {}).get(self.spec.qualname)
+                if ranks is not None:
+                    self.ranks[key] = ranks
         elif (plain := getattr(mod, "AT_DEFAULTS", {}).get(self.spec.qualname)) is not None:
             self.plain[key] = plain  # a sequence op's, for a call of the sequence alone
         route = getattr(mod, "AT_OPTIONS", {}).get(self.spec.qualname)

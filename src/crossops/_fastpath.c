@@ -187,11 +187,10 @@ typedef struct {
                             takes only as ints in range of the first array's dimensions
                             (``swapaxes``'s), by index: how many, and which */
     Py_ssize_t ranked[MAX_AXES];
-    Py_ssize_t rank_lo;  /* the numbers of dimensions of the first array that the plain
-                            function takes as the op does (``transpose``'s torch.t: at most
-                            2; ``matrix_transpose``'s mT: at least 2): rank_lo to rank_hi,
-                            -1: no bound above; (0, -1): any, and ndim is not read */
-    Py_ssize_t rank_hi;
+    PyObject *ranks;     /* dict: array type -> (least, most; -1: any), the numbers of
+                            dimensions of the first array for which the plain function is
+                            the op's (``transpose``'s torch.t: at most 2; its others take
+                            the cached function); a type not in it: any (Op.ranks) */
     int others;          /* a call whose arrays differ in type takes the cache's function
                             for the tuple of their types (see other_types); not a
                             keras.ops form whose dtype rule reads Python scalars */
@@ -251,6 +250,7 @@ front_traverse(PyObject *m, visitproc visit, void *arg)
     Py_VISIT(s->direct);
     Py_VISIT(s->weak);
     Py_VISIT(s->options);
+    Py_VISIT(s->ranks);
     Py_VISIT(s->partials);
     Py_VISIT(s->last_key);
     Py_VISIT(s->keyed);
@@ -288,6 +288,7 @@ front_clear(PyObject *m)
     Py_CLEAR(s->direct);
     Py_CLEAR(s->weak);
     Py_CLEAR(s->options);
+    Py_CLEAR(s->ranks);
     Py_CLEAR(s->partials);
     Py_CLEAR(s->last_key);
     Py_CLEAR(s->keyed);
@@ -806,12 +807,28 @@ ranked_axes(Front *s, PyObject *const *a)
     return 1;
 }
 
-/* whether ``x`` has rank_lo to rank_hi dimensions (0 on error, cleared) */
+/* whether ``x``, of type ``t``, has a number of dimensions that the front's ranks give
+ * its type, if any (0 on error, cleared) */
 static int
-in_ranks(Front *s, PyObject *x)
+in_ranks(Front *s, PyTypeObject *t, PyObject *x)
 {
-    Py_ssize_t nd = get_ndim(x);
-    return nd >= s->rank_lo && (s->rank_hi < 0 || nd <= s->rank_hi);
+    PyObject *b = PyDict_GetItemWithError(s->ranks, (PyObject *)t);
+    if (b == NULL) {
+        if (!PyErr_Occurred())
+            return 1;
+        PyErr_Clear();
+        return 0;
+    }
+    if (!PyTuple_CheckExact(b) || PyTuple_GET_SIZE(b) != 2)
+        return 0;
+    Py_ssize_t lo = PyLong_AsSsize_t(PyTuple_GET_ITEM(b, 0));
+    Py_ssize_t hi = PyLong_AsSsize_t(PyTuple_GET_ITEM(b, 1));
+    Py_ssize_t nd = PyErr_Occurred() ? -1 : get_ndim(x);
+    if (nd < 0) {
+        PyErr_Clear();
+        return 0;
+    }
+    return nd >= lo && (hi < 0 || nd <= hi);
 }
 
 /* whether each (index, attribute, value) of tuple ``requires`` holds of the call's
@@ -1486,7 +1503,7 @@ call_op(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
         f = NULL;  /* (squeeze's tuple of axes: the cached function's call) */
     if (f != NULL && s->nranked && !ranked_axes(s, a))
         f = NULL;  /* (swapaxes of a 0-d array: the cached function's call) */
-    if (f != NULL && (s->rank_lo > 0 || s->rank_hi >= 0) && !in_ranks(s, a[0]))
+    if (f != NULL && PyDict_GET_SIZE(s->ranks) && !in_ranks(s, t, a[0]))
         f = NULL;  /* (torch.t of a 3-d tensor: the cached function's call) */
     if (f != NULL) {
         /* the op's cached function itself (a promoted op's), whose error is the op's, or
@@ -1681,7 +1698,7 @@ PyDoc_STRVAR(front_doc,
 "      ntyped, dtype_a, dtype_b, names, npos, kwfrom, convert, axes, dtypes=None,\n"
 "      fail=None, seq=False, post=None, direct=None, weak=None, options=None,\n"
 "      partials=None, scalar_plan=None, uniform=False, keyed=None, unit=-1,\n"
-"      numbers=False, least=0, ranked=(), others=False, rank_lo=0, rank_hi=-1)\n"
+"      numbers=False, least=0, ranked=(), others=False, ranks=None)\n"
 "--\n\n"
 "A builtin named ``name`` that calls the cached function of a fast call (see the\n"
 "module docstring) and ``fallback`` for every other call.\n\n"
@@ -1748,8 +1765,9 @@ PyDoc_STRVAR(front_doc,
 "takes only as ints in range of the first array's number of dimensions (``swapaxes``:\n"
 "torch.transpose takes axis 0 of a 0-d tensor). ``others``: a call whose leading\n"
 "arrays differ in type calls the cache's function for the tuple of their types.\n"
-"``rank_lo``, ``rank_hi``: the plain function takes only a first array of rank_lo to\n"
-"rank_hi dimensions (-1: no bound above); others take the cached function.");
+"``ranks``: None, or a dict of array type -> (least, most; -1: any): the plain\n"
+"function takes only a first array of that type with that many dimensions; the others\n"
+"take the cached function.");
 
 static PyObject *
 front(PyObject *self, PyObject *args)
@@ -1761,14 +1779,14 @@ front(PyObject *self, PyObject *args)
     int seq = 0, uniform = 0;
     Py_ssize_t nreq, ntyped, dtype_a, dtype_b, npos, kwfrom, convert, unit = -1;
     int numbers = 0, others = 0;
-    Py_ssize_t least = 0, rank_lo = 0, rank_hi = -1;
-    if (!PyArg_ParseTuple(args, "UUUOO!O!OOOnnnnOnnnO!|OOpOOOOOOpOnpnO!pnn:front", &name, &doc, &module,
+    Py_ssize_t least = 0;
+    PyObject *ranks = Py_None;
+    if (!PyArg_ParseTuple(args, "UUUOO!O!OOOnnnnOnnnO!|OOpOOOOOOpOnpnO!pO:front", &name, &doc, &module,
                           &fallback, &PyDict_Type, &cache, &PyDict_Type, &plain, &mixed,
                           &defaults, &kwnames, &nreq, &ntyped, &dtype_a, &dtype_b, &names,
                           &npos, &kwfrom, &convert, &PyTuple_Type, &axes, &dtypes, &fail, &seq, &post,
                           &direct, &weak, &options, &partials, &scalar_plan, &uniform, &keyed, &unit,
-                          &numbers, &least, &PyTuple_Type, &ranked, &others, &rank_lo,
-                          &rank_hi))
+                          &numbers, &least, &PyTuple_Type, &ranked, &others, &ranks))
         return NULL;
     Py_ssize_t naxes = PyTuple_GET_SIZE(axes);
     Py_ssize_t axis_index[MAX_AXES];
@@ -1807,8 +1825,7 @@ front(PyObject *self, PyObject *args)
             || unit < -1 || unit >= nreq || (unit >= 0 && (seq || post != Py_None))
             || least < 0 || least > nreq + nopt || nranked > MAX_AXES
             || (nranked && (seq || post != Py_None))
-            || rank_lo < 0 || rank_hi < -1 || (rank_hi >= 0 && rank_hi < rank_lo)
-            || ((rank_lo > 0 || rank_hi >= 0) && seq)
+            || (ranks != Py_None && !PyDict_Check(ranks))
             || (keyed != Py_None && (!PyDict_Check(keyed) || seq || names == Py_None
                                      || nreq < 2 || convert != -1 || mixed != Py_None
                                      || dtype_a >= 0 || post != Py_None))
@@ -1859,8 +1876,11 @@ front(PyObject *self, PyObject *args)
     s->keyed = keyed == Py_None ? NULL : Py_NewRef(keyed);
     s->unit = unit;
     s->nranked = nranked;
-    s->rank_lo = rank_lo;
-    s->rank_hi = rank_hi;
+    s->ranks = ranks == Py_None ? PyDict_New() : Py_NewRef(ranks);
+    if (s->ranks == NULL) {
+        Py_DECREF(m);
+        return NULL;
+    }
     s->others = others;
     for (Py_ssize_t i = 0; i < nranked; i++)
         s->ranked[i] = ranked_index[i];

@@ -267,9 +267,7 @@ AT_DEFAULTS = {
     # _RANKED_AXIS_OPS: torch takes axes 0 and -1 of a 0-d tensor, where NumPy raises);
     # torch.swapaxes, an alias, costs more
     "swapaxes": torch.transpose,
-    # at most 2 dimensions, matrices at least 2 (the front checks: crossops._accel's
-    # _RANK_OPS; torch.t raises for more, and a 0-d tensor's mT is itself, where
-    # matrix_transpose raises)
+    # (of the numbers of dimensions AT_DEFAULTS_RANKS gives, which the front checks)
     "transpose": torch.t,
     "matrix_transpose": operator.attrgetter("mT"),
     "linalg.matrix_transpose": operator.attrgetter("mT"),
@@ -338,6 +336,12 @@ AT_DEFAULTS = {
     "full": dict.fromkeys((tuple, list), dict.fromkeys((bool, int, float, complex), torch.full)),
     "linspace": {int: torch.linspace, float: torch.linspace},
 }
+
+#: the numbers of dimensions (least, most; -1: any) for which an AT_DEFAULTS function is
+#: the op's (the C front checks, and calls the op's function for the others): torch.t
+#: raises for more than 2, and a 0-d tensor's mT is itself, where matrix_transpose raises
+AT_DEFAULTS_RANKS = {"transpose": (0, 2), "matrix_transpose": (2, -1),
+                     "linalg.matrix_transpose": (2, -1)}
 
 #: the dtype that AT_DEFAULTS's creation functions make, read at each call (torch's
 #: default dtype, which torch.set_default_dtype changes): a call that asks for that dtype
