@@ -1,5 +1,5 @@
 """Per-call dispatch overhead of crossops against the native function, per backend, on the
-calls people make: 72 calls with keyword arguments (axis, keepdims, dtype), Python
+calls people make: 81 calls with keyword arguments (axis, keepdims, dtype), Python
 scalars, lists of arrays, creation, indexing and nn ops (softmax, relu, conv ...).
 
 Each call runs on small arrays (32x32 float32; a 1x16x16x8 image for conv) through
@@ -199,6 +199,26 @@ CALLS = [
                                     "tensorflow": "tf.expand_dims(a, axis=0)"}),
     ("xnp.transpose(a)", {"numpy": "np.transpose(a)", "torch": "torch.transpose(a, 0, 1)",
                           "jax": "jnp.transpose(a)", "tensorflow": "tf.transpose(a)"}),
+    ("xnp.dot(v, v)", {"numpy": "np.dot(v, v)", "torch": "torch.dot(v, v)",
+                       "jax": "jnp.dot(v, v)", "tensorflow": "tf.tensordot(v, v, 1)"}),
+    ("xnp.dot(a, v)", {"numpy": "np.dot(a, v)", "torch": "torch.matmul(a, v)",
+                       "jax": "jnp.dot(a, v)", "tensorflow": "tf.linalg.matvec(a, v)"}),
+    ("xnp.divide(a, b)", {"numpy": "np.divide(a, b)", "torch": "torch.div(a, b)",
+                          "jax": "jnp.divide(a, b)", "tensorflow": "tf.divide(a, b)"}),
+    ("xnp.negative(a)", {"numpy": "np.negative(a)", "torch": "torch.neg(a)",
+                         "jax": "jnp.negative(a)", "tensorflow": "tf.negative(a)"}),
+    ("xnp.floor(a)", {"numpy": "np.floor(a)", "torch": "torch.floor(a)", "jax": "jnp.floor(a)",
+                      "tensorflow": "tf.floor(a)"}),
+    ("xnp.power(a, 2)", {"numpy": "np.power(a, 2)", "torch": "torch.pow(a, 2)",
+                         "jax": "jnp.power(a, 2)", "tensorflow": "tf.pow(a, 2.0)"}),
+    ("xnp.sign(a)", {"numpy": "np.sign(a)", "torch": "torch.sign(a)", "jax": "jnp.sign(a)",
+                     "tensorflow": "tf.sign(a)"}),
+    ("xnp.linalg.norm(a, axis=-1)", {"numpy": "np.linalg.norm(a, axis=-1)",
+                                     "torch": "torch.linalg.vector_norm(a, dim=-1)",
+                                     "jax": "jnp.linalg.norm(a, axis=-1)",
+                                     "tensorflow": "tf.norm(a, axis=-1)"}),
+    ("xnp.pad(a, 1)", {"numpy": "np.pad(a, 1)", "torch": "F.pad(a, (1, 1, 1, 1))",
+                       "jax": "jnp.pad(a, 1)", "tensorflow": "tf.pad(a, [[1, 1], [1, 1]])"}),
     ("xnp.transpose(a3, (0, 2, 1))", {"numpy": "np.transpose(a3, (0, 2, 1))",
                                      "torch": "torch.permute(a3, (0, 2, 1))",
                                      "jax": "jnp.transpose(a3, (0, 2, 1))",
@@ -457,8 +477,10 @@ def namespace_form(statement: str) -> str | None:
 def keras_form(statement: str) -> str | None:
     """The same call through ``crossops.ops`` (Keras's names), or None if it has no such
     name."""
-    name = statement.split("(")[0].split(".")[-1]
-    return "kops." + statement.split(".", 1)[1] if hasattr(kops, name) else None
+    obj = kops
+    for part in statement.split("(")[0].split(".")[1:]:  # (``xnp.linalg.norm``: none)
+        obj = getattr(obj, part, None)
+    return "kops." + statement.split(".", 1)[1] if obj is not None else None
 
 
 def bench_backend(backend, blocks, namespace=False, only=None):

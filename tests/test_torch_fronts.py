@@ -868,7 +868,8 @@ def test_split_in_equal_sections_calls_torch_chunk(monkeypatch):
 @pytest.mark.parametrize("name", [
     "subtract", "equal", "not_equal", "greater", "greater_equal", "less", "less_equal",
     "logical_and", "logical_or", "logical_xor", "any", "all", "mean", "triu", "tril",
-    "tile", "moveaxis", "flip", "roll", "repeat", "swapaxes", "transpose", "outer"])
+    "tile", "moveaxis", "flip", "roll", "repeat", "swapaxes", "transpose", "outer", "divide",
+    "negative", "floor", "ceil", "trunc"])
 def test_torch_routes_agree_with_the_generated_function(name):
     # AT_DEFAULTS's and AT_OPTIONS's torch functions, and the torch partial functions of
     # swapaxes, transpose and outer: the same results, dtypes and errors as the op's own
@@ -897,6 +898,8 @@ def test_torch_routes_agree_with_the_generated_function(name):
         if calls is None and name in ("any", "all", "mean", "flip"):
             calls = [((x,), {}), ((x,), {"axis": 0}), ((x,), {"axis": -1, "keepdims": True}),
                      ((x,), {"axis": 2})]
+        if calls is None and name in ("negative", "floor", "ceil", "trunc"):
+            calls = [((x,), {})]
         if calls is None and name in ("triu", "tril"):
             calls = [((x,), {}), ((x, 1), {})]
         for args, kwargs in calls or [((x, y), {}), ((y, x), {})]:

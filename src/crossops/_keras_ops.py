@@ -3953,7 +3953,7 @@ def dot(x1: ArrayLike, x2: ArrayLike) -> Array:
     >>> import numpy as np
     >>> from crossops import ops
     >>> ops.dot(np.array([1, 2, 3]), np.array([4, 5, 6]))
-    array(32)
+    np.int64(32)
     >>> ops.dot(np.array([[1, 2], [3, 4]]), np.array([1, 1]))
     array([3, 7])
     >>> ops.dot(np.ones((2, 3)), np.ones((4, 3, 5))).shape

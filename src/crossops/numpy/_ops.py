@@ -18906,7 +18906,7 @@ def dot(a: ArrayLike, b: ArrayLike, out: Any = None) -> Array:
     --------
     >>> import numpy as np, crossops.numpy as xnp
     >>> xnp.dot(np.array([1, 2, 3]), np.array([4, 5, 6]))
-    array(32)
+    np.int64(32)
     >>> xnp.dot(np.array([[1, 2], [3, 4]]), np.array([1, 1]))
     array([3, 7])
     >>> xnp.dot(np.ones((2, 3)), np.ones((4, 3, 5))).shape

@@ -622,6 +622,8 @@ AT_DEFAULTS = {"exp": dict.fromkeys(_REAL_FLOATS, NAMESPACE.exp),
                "nn.silu": dict.fromkeys(_F32_F64, jax.nn.silu),
                # two arrays of one type (numpy.py's outer: jax's, for every dtype)
                "outer": NAMESPACE.outer,
+               # two arrays of one dtype (the front checks): jax's dot is NumPy's
+               "dot": dict.fromkeys(_F32_F64, NAMESPACE.dot),
                # (two int axes in range, which the front checks: numpy.py's swapaxes)
                "swapaxes": NAMESPACE.swapaxes,
                # (a list or tuple of arrays of one dtype and number of dimensions, which the

@@ -395,6 +395,11 @@ cumulative_sum = _cumulative_in_float32(NAMESPACE.cumulative_sum)
 cumulative_prod = _cumulative_in_float32(NAMESPACE.cumulative_prod)
 linspace = number_linspace(NAMESPACE.linspace)  # array bounds: the generic's (NumPy's)
 
+#: the dtypes of dot's own function (numpy.py's dot): NumPy's BLAS and integer loops
+DOT_DTYPES = frozenset(map(np.dtype, (np.float32, np.float64, np.complex64, np.complex128,
+                                      np.int8, np.int16, np.int32, np.int64, np.uint8,
+                                      np.uint16, np.uint32, np.uint64)))
+
 AT_DEFAULTS = {"sum": {d: np.sum for d in DTYPES.values() if d is not _BF16},
                "prod": {d: np.prod for d in DTYPES.values() if d is not _BF16},
                # creation, a call of the shape alone (the creation fronts of
@@ -408,6 +413,8 @@ AT_DEFAULTS = {"sum": {d: np.sum for d in DTYPES.values() if d is not _BF16},
                "full": np.full,  # (full above calls it so)
                # NumPy's own (its AxisError, for a 0-d array too, goes on to the op's)
                "swapaxes": np.swapaxes, "transpose": np.transpose,
+               # two arrays of one dtype (the front checks): NumPy's own, as numpy.py's dot
+               "dot": dict.fromkeys(DOT_DTYPES, np.dot),
                # (of an ndarray: itself, as array-api-compat's asarray gives it)
                "asarray": np.asarray}
 #: AT_DEFAULTS's creation functions that take ``dtype=`` as the op's functions do (a

@@ -14,7 +14,7 @@ import numpy as np
 from ..._dtypes import dtype_name
 from .. import _numpy_ops as shared
 from .._common import partial
-from . import DTYPES, _private
+from . import DOT_DTYPES, DTYPES, _private
 
 # -- concatenate, cumsum: their common calls -------------------------------------------------
 # The generic forms (crossops.numpy._keras) call concat and cumulative_sum through their ops,
@@ -67,6 +67,23 @@ def transpose(a, axes=None):
     try:
         return np.transpose(a, axes)
     except (ValueError, TypeError):  # (NumPy's AxisError is a ValueError)
+        return NotImplemented
+
+
+# -- dot: NumPy's own, for arrays of one dtype ---------------------------------------------------
+
+@partial
+def dot(a, b):
+    """np.dot of two arrays of one of :data:`DOT_DTYPES` (the C front calls it itself:
+    ``AT_DEFAULTS``), its NumPy scalar for two vectors (BLAS's); other dtypes (which crossops's
+    table promotes), and shapes that do not line up, take the generic, which names the
+    error."""
+    if type(a) is not np.ndarray or type(b) is not np.ndarray or a.dtype != b.dtype \
+            or a.dtype not in DOT_DTYPES:
+        return NotImplemented
+    try:
+        return np.dot(a, b)
+    except ValueError:
         return NotImplemented
 
 

@@ -275,6 +275,10 @@ AT_DEFAULTS = {
     # promotes two by its own rules); torch.outer raises for other than 1-d ones, which
     # NumPy flattens, and the op's function takes the call
     "outer": torch.outer,
+    # a vector and an array of one dtype (the front checks: AT_DEFAULTS_RANKS, crossops.
+    # _accel's _ONE_DTYPE_OPS): NumPy's dot of a 1-d first array is torch.matmul (of a
+    # matrix first, matmul broadcasts where dot contracts: numpy.py's dot takes those)
+    "dot": dict.fromkeys(_FULL_FLOAT, torch.matmul),
     "tile": torch.tile,  # (a bare int raises: the op's own function tiles it as (n,))
     # (a 0-d or 1-d tensor raises: the op's own function takes NumPy's 1-d form)
     "tril": {d: torch.tril for d in _NARROW},
@@ -301,6 +305,15 @@ AT_DEFAULTS = {
     # wrappers call once they have promoted the operands; complex order, and uint16/32/64
     # where torch has no kernel, raise, and the op's own function takes those calls
     "subtract": {d: torch.subtract for d in _NARROW if d is not torch.bool},
+    # two tensors of one floating or complex dtype (the front checks): true division, as
+    # NumPy's (integers divide in NumPy's float64, where torch.div gives float32:
+    # divide's own path)
+    "divide": {d: torch.div for d in DTYPES.values() if d.is_floating_point or d.is_complex},
+    "negative": {d: torch.neg for d in _NARROW if d is not torch.bool},
+    # floating tensors (bool and integers: the rounding functions below)
+    "floor": {d: torch.floor for d in DTYPES.values() if d.is_floating_point},
+    "ceil": {d: torch.ceil for d in DTYPES.values() if d.is_floating_point},
+    "trunc": {d: torch.trunc for d in DTYPES.values() if d.is_floating_point},
     "equal": {d: torch.eq for d in _NARROW},
     "not_equal": {d: torch.ne for d in _NARROW},
     "greater": {d: torch.gt for d in _NARROW},
@@ -341,7 +354,7 @@ AT_DEFAULTS = {
 #: the op's (the C front checks, and calls the op's function for the others): torch.t
 #: raises for more than 2, and a 0-d tensor's mT is itself, where matrix_transpose raises
 AT_DEFAULTS_RANKS = {"transpose": (0, 2), "matrix_transpose": (2, -1),
-                     "linalg.matrix_transpose": (2, -1)}
+                     "linalg.matrix_transpose": (2, -1), "dot": (1, 1)}
 
 #: the dtype that AT_DEFAULTS's creation functions make, read at each call (torch's
 #: default dtype, which torch.set_default_dtype changes): a call that asks for that dtype

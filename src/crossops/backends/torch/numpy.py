@@ -79,6 +79,24 @@ def transpose(a, axes=None):
 
 
 @partial
+def dot(a, b):
+    """torch.matmul of a matrix and a vector or matrix of one float32 or float64 dtype,
+    where NumPy's dot is the matrix product (the front calls torch.matmul itself for a
+    vector first: ``AT_DEFAULTS``); more dimensions (where matmul broadcasts and dot
+    contracts), other dtypes and shapes that do not line up take the generic."""
+    if a.dtype is not b.dtype or a.dtype not in _MATMUL_DOT or a.ndim != 2 \
+            or b.ndim not in (1, 2):
+        return NotImplemented
+    try:
+        return torch.matmul(a, b)
+    except RuntimeError:
+        return NotImplemented
+
+
+_MATMUL_DOT = frozenset({torch.float32, torch.float64})
+
+
+@partial
 def outer(a, b, out=None):
     if out is not None or a.dtype is not b.dtype or a.ndim != 1 or b.ndim != 1:
         return NotImplemented

@@ -1,0 +1,84 @@
+"""The backends' own functions for common calls that the C fronts call straight away
+(``dot`` of arrays of one dtype: ``np.dot``, ``jnp.dot``, ``torch.matmul``; torch's
+``divide``, ``negative``, ``floor``, ``ceil`` and ``trunc``), against NumPy at the edges
+on every backend: the first call (which fills the caches) and the next (the front's) give
+NumPy's values, dtypes and errors.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import crossops.numpy as xnp
+
+from .backends import backend_context, to_backend, to_numpy
+
+V = np.array([1.5, -2.0, 0.0], np.float32)
+M = np.arange(6, dtype=np.float32).reshape(2, 3) - 2.5
+B = np.arange(24, dtype=np.float32).reshape(2, 3, 4) / 7
+W = np.array([0.5, -1.0, 2.0, 0.25], np.float32)
+
+#: (a, b) for dot: vectors, matrices, more dimensions (where matmul broadcasts and dot
+#: contracts), 0-d, empty, float64 and integers
+DOT_CASES = [(V, V), (M, V), (V, M.T), (M, M.T), (V, B), (M, B), (B, W),
+             (B, B.transpose(0, 2, 1)), (V, np.float32(2)), (np.float32(2), V),
+             (np.zeros(0, np.float32), np.zeros(0, np.float32)),
+             (np.zeros((2, 0), np.float32), np.zeros((0, 3), np.float32)),
+             (V.astype(np.float64), V.astype(np.float64)), (V.astype(np.float64), V),
+             (np.array([3, -1, 2], np.int32), np.array([2, 5, -7], np.int32))]
+
+
+@pytest.mark.parametrize("a,b", DOT_CASES, ids=[f"{np.shape(a)}.{np.shape(b)}-{np.asarray(a).dtype}"
+                                                for a, b in DOT_CASES])
+def test_dot_is_numpys(backend, a, b):
+    expected = np.dot(a, b)
+    with backend_context(backend):
+        for _ in range(2):
+            out = xnp.dot(to_backend(backend, a), to_backend(backend, b))
+            np.testing.assert_allclose(to_numpy(out), expected, rtol=1e-6)
+            assert tuple(np.shape(out)) == np.shape(expected)
+            if backend == "numpy" and np.asarray(a).dtype == np.asarray(b).dtype:
+                assert type(out) is type(expected)  # (a NumPy scalar for two vectors)
+
+
+def test_dot_of_shapes_that_do_not_line_up_raises_the_ops_error(backend):
+    with backend_context(backend):
+        for a, b in ((M, M), (V, W), (B, V)):
+            for _ in range(2):
+                with pytest.raises(ValueError, match="dot: shapes"):
+                    xnp.dot(to_backend(backend, a), to_backend(backend, b))
+
+
+#: (normal numbers only: XLA and TensorFlow flush subnormals to zero on the CPU)
+EDGES = np.array([[np.nan, -0.0, 0.0, 2.5], [-2.5, np.inf, -np.inf, 1e-30]], np.float32)
+
+
+@pytest.mark.parametrize("name", ["negative", "floor", "ceil", "trunc"])
+def test_unary_calls_are_numpys(backend, name):
+    ints = np.array([[3, -1, 0, 127]], np.int8)
+    with backend_context(backend):
+        for x in (EDGES, EDGES.astype(np.float64), ints, ints.astype(np.uint8)):
+            expected = getattr(np, name)(x)
+            for _ in range(2):
+                out = getattr(xnp, name)(to_backend(backend, x))
+                got = to_numpy(out)
+                np.testing.assert_array_equal(got, expected)
+                assert np.array_equal(np.signbit(got), np.signbit(expected))
+                assert got.dtype == expected.dtype or backend == "jax"
+
+
+def test_divide_is_numpys(backend):
+    a = EDGES
+    b = np.array([[2.0, 0.0, -0.0, np.inf], [np.nan, 3.0, -2.0, 1e-30]], np.float32)
+    with backend_context(backend):
+        for x, y in ((a, b), (a.astype(np.float64), b.astype(np.float64)),
+                     (np.array([1, 7, -3], np.int32), np.array([2, 2, 2], np.int32))):
+            with np.errstate(all="ignore"):
+                expected = np.divide(x, y)
+            for _ in range(2):
+                with np.errstate(all="ignore"):  # (NumPy's own warnings for 0 / 0)
+                    out = xnp.divide(to_backend(backend, x), to_backend(backend, y))
+                got = to_numpy(out)
+                np.testing.assert_array_equal(got, expected)
+                assert got.dtype == expected.dtype or backend == "jax"
