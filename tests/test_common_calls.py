@@ -82,3 +82,31 @@ def test_divide_is_numpys(backend):
                 got = to_numpy(out)
                 np.testing.assert_array_equal(got, expected)
                 assert got.dtype == expected.dtype or backend == "jax"
+
+
+def test_isclose_allclose_and_norm_are_numpys(backend):
+    # jax runs their generic forms as one compiled program each (COMPILED); every backend:
+    # NumPy's results at NaN, infinities and -0.0, integers in NumPy's float64 as the
+    # backend has it (jax without x64: float32, and no warning about float64)
+    import warnings
+
+    a = np.array([1.0, np.nan, np.inf, -np.inf, 0.0, 1.0], np.float32)
+    b = np.array([1.0 + 1e-6, np.nan, np.inf, np.inf, -0.0, 1.1], np.float32)
+    ints = np.array([1, 2, 3], np.int32), np.array([1, 3, 3], np.int32)
+    with backend_context(backend), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        x, y = to_backend(backend, a), to_backend(backend, b)
+        for _ in range(2):
+            for kwargs in ({}, {"equal_nan": True}, {"rtol": 0.2}, {"atol": 0.5}):
+                np.testing.assert_array_equal(to_numpy(xnp.isclose(x, y, **kwargs)),
+                                              np.isclose(a, b, **kwargs))
+                assert bool(xnp.allclose(x, y, **kwargs)) == np.allclose(a, b, **kwargs)
+            np.testing.assert_array_equal(
+                to_numpy(xnp.isclose(*(to_backend(backend, i) for i in ints))),
+                np.isclose(*ints))
+            m = M.astype(np.float32)
+            for kwargs in ({}, {"axis": -1}, {"axis": 0, "keepdims": True}, {"ord": "fro"},
+                           {"ord": 1, "axis": -1}, {"ord": np.inf}):
+                np.testing.assert_allclose(to_numpy(xnp.linalg.norm(to_backend(backend, m),
+                                                                    **kwargs)),
+                                           np.linalg.norm(m, **kwargs), rtol=1e-6)

@@ -84,11 +84,6 @@ def _name(x) -> str:
     return dtype_name(x.dtype)
 
 
-def _dtypes_of(x) -> tuple:
-    from .._backend import backend_module
-    return tuple(backend_module(_backend(x)).DTYPES)
-
-
 def _is_complex(x) -> bool:
     return _xnp().isdtype(x.dtype, "complex floating")
 
@@ -274,8 +269,8 @@ def sinc(x):
 def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     xnp = _xnp()
     x1, x2 = _promote(a, b)
-    if not (_is_float(x1) or _is_complex(x1)):
-        dt = "float64" if "float64" in _dtypes_of(x1) else "float32"
+    if not (_is_float(x1) or _is_complex(x1)):  # (NumPy's float64, as the backend has it)
+        dt = _wide_float(_backend(x1))
         x1 = xnp.astype(x1, dt)
         x2 = xnp.astype(x2, dt)
     # close within the tolerance where both are finite (x1 == x2 covers equal infs): zeros
