@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import crossops.numpy as xnp
+from crossops._accel import FRONTS
 
 from .backends import backend_context, to_backend, to_numpy
 
@@ -110,3 +111,33 @@ def test_isclose_allclose_and_norm_are_numpys(backend):
                 np.testing.assert_allclose(to_numpy(xnp.linalg.norm(to_backend(backend, m),
                                                                     **kwargs)),
                                            np.linalg.norm(m, **kwargs), rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["pow", "power", "remainder", "floor_divide"])
+def test_ufuncs_of_an_array_and_a_python_number_take_the_ops_path(backend, name):
+    # the C front takes an array of a dtype the op's bool loop leaves alone and a Python
+    # int or float to the slow path's function for their types (crossops's weak scalars:
+    # torch.pow of a kept 0-d tensor, np.power of the number as it is): the generated
+    # function's results bit for bit at the edges (bool arrays still take NumPy's loop,
+    # and Python bools the generated function), and NumPy's at ordinary values
+    f = getattr(xnp, name)
+    arrays = [EDGES, EDGES.astype(np.float64), np.array([[3, -2, 0, 7]], np.int32),
+              np.array([[True, False, True, True]])]
+    ordinary = np.array([[0.5, 3.0, 2.25, 7.0]], np.float32)
+    with backend_context(backend), np.errstate(all="ignore"):
+        for x in arrays:
+            for s in (2, 3.0, 0.5, -1.5, True):
+                outcomes = []
+                for g in (FRONTS.get(f, f), f, f):  # the generated function, then the front
+                    try:
+                        out = to_numpy(g(to_backend(backend, x), s))
+                        outcomes.append((out.dtype, out.tobytes()))
+                    except Exception as e:  # noqa: BLE001  (compared below)
+                        outcomes.append((type(e), None))
+                assert outcomes[0] == outcomes[1] == outcomes[2], (x.dtype, s)
+        for x in (ordinary, ordinary.astype(np.float64)):
+            for s in (2, 3.0, 0.5, -1.5):
+                expected = getattr(np, name)(x, s)
+                got = to_numpy(f(to_backend(backend, x), s))
+                np.testing.assert_allclose(got, expected, rtol=1e-6)
+                assert got.dtype == expected.dtype or backend == "jax"

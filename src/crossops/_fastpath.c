@@ -451,6 +451,28 @@ allowed_dtype(Front *s, PyObject *x, PyObject **dtype)
     return found;
 }
 
+/* for a front with ``dtypes``: whether a call of two arguments is of an array of one of
+ * them and a Python int or float (not a bool), which the slow path's function takes as
+ * the generated function would (a NumPy ufunc's bool loop, ``pow``'s, changes only bool
+ * arrays); 0 on error (cleared) */
+static int
+scalar_call_allowed(Front *s, PyObject *const *a, Py_ssize_t na)
+{
+    if (na != 2)
+        return 0;
+    Py_ssize_t i;
+    if (PyLong_CheckExact(a[1]) || PyFloat_CheckExact(a[1]))
+        i = 0;
+    else if (PyLong_CheckExact(a[0]) || PyFloat_CheckExact(a[0]))
+        i = 1;
+    else
+        return 0;
+    PyObject *dtype = NULL;
+    int ok = allowed_dtype(s, a[i], &dtype);
+    Py_XDECREF(dtype);
+    return ok;
+}
+
 /* The function for this call from the plain cache, or NULL (no error set). The last
  * one found is kept with the generation of the plain caches then: every change of a
  * plain cache that could change what a front found (an entry replaced or removed: a
@@ -1578,7 +1600,7 @@ mixed:  /* a promoted op's call by position: the slow path's function for these 
             return out;
         return PyObject_Vectorcall(s->fallback, args, nargs, kwnames);
     }
-    if (s->mixed == NULL || s->dtypes != NULL
+    if (s->mixed == NULL || (s->dtypes != NULL && !scalar_call_allowed(s, a, na))
             || (s->weak != NULL && !weak_allowed(s, a)))
         goto fallback;
     if (s->scalar_plan != NULL && na == 2) {  /* an array and a Python float */

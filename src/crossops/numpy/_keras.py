@@ -17,6 +17,7 @@ import struct
 from .._axes import normalize_axes, normalize_axis
 from .._backend import backend_of_type, backend_of_values, get_backend
 from .._dispatch import like_placement
+from .._dtypes import dtype_name, kind, result_name, weak_scalar_name
 from ..backends._numpy_ops import split_points
 from ._namespace import numpy_namespace
 
@@ -63,7 +64,6 @@ def _weak(s, like):
     """A Python scalar (or list) as an array of ``like``'s backend, weak in promotion."""
     from .._backend import backend_module
     from .._dispatch import native_function
-    from .._dtypes import dtype_name, weak_scalar_name
     mod = backend_module(_backend(like))
     asarray = native_function(mod, "asarray")
     if isinstance(s, bool | int | float | complex):
@@ -80,7 +80,6 @@ def _c(value, like):
 
 def _name(x) -> str:
     """The dtype name of an array (jax dtypes are NumPy dtypes: pass names, not objects)."""
-    from .._dtypes import dtype_name
     return dtype_name(x.dtype)
 
 
@@ -976,7 +975,6 @@ def _nan_stat_input(x, dtype):
     if not _is_array(x):
         x = xnp.asarray(x)
     if dtype is not None:
-        from .._dtypes import dtype_name, kind
         name = dtype_name(dtype)
         if kind(name) not in "fc":
             raise TypeError(f"dtype must be a floating or complex dtype, got {name}")
@@ -1121,7 +1119,6 @@ def _cast_to(xs, dtype, casting):
     by NumPy's ``casting`` rule (TypeError otherwise), as NumPy's concatenate and stacks."""
     import numpy as np
 
-    from .._dtypes import dtype_name, result_name
     if casting not in _CASTINGS:
         raise ValueError(f"casting must be one of {', '.join(map(repr, _CASTINGS))}, got "
                          f"{casting!r}")
@@ -1398,7 +1395,6 @@ def column_stack(tup):
 
 @generic()
 def tri(N, M=None, k=0, dtype=float, *, like=None):
-    from .._dtypes import dtype_name
     xnp = _xnp()
     b = like_placement(like, None)[0] if like is not None else get_backend()
     M = N if M is None else M
@@ -1720,7 +1716,6 @@ def identity(n, dtype=None, *, like=None):
 def _float_result(b, arrays, floor: str | None) -> str:
     """The dtype of a spaced sequence: the arrays' promoted dtype if it is floating, joined
     with ``floor`` (a dtype every result reaches) where given, else the default float."""
-    from .._dtypes import kind, result_name
     default = _defaults(b)[1]
     names = [_name(a) for a in arrays]
     if any(kind(n) == "c" for n in names):
@@ -1762,7 +1757,6 @@ def _working_float(b, arrays) -> str:
     """The dtype NumPy computes a sequence spaced between ``arrays`` in: their promoted
     dtype where it is floating, else (numbers, integers) NumPy's float64, or the widest
     float backend ``b`` has."""
-    from .._dtypes import kind, result_name
     names = [_name(a) for a in arrays if _is_array(a)]
     r = result_name(*names) if names else None
     return r if r is not None and kind(r) == "f" else _wide_float(b)
@@ -1820,7 +1814,6 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
 
 @generic()
 def vander(x, N=None, increasing=False):
-    from .._dtypes import result_name
     xnp = _xnp()
     if not _is_array(x):
         x = xnp.asarray(x)
@@ -1858,7 +1851,6 @@ def _rows(seq, op: str, arg: str):
 
 @generic()
 def select(condlist, choicelist, default=0):
-    from .._dtypes import result_name
     xnp = _xnp()
     condlist = _rows(condlist, "select", "condlist")
     choicelist = _rows(choicelist, "select", "choicelist")

@@ -413,6 +413,10 @@ AT_DEFAULTS = {"sum": {d: np.sum for d in DTYPES.values() if d is not _BF16},
                "full": np.full,  # (full above calls it so)
                # NumPy's own (its AxisError, for a 0-d array too, goes on to the op's)
                "swapaxes": np.swapaxes, "transpose": np.transpose,
+               # two arrays of one floating dtype, or one and a Python number (NumPy 2's
+               # weak rule: crossops._dispatch._weak_scalar_call)
+               "pow": dict.fromkeys(map(np.dtype, (np.float16, np.float32, np.float64,
+                                                   np.complex64, np.complex128)), np.power),
                # two arrays of one dtype (the front checks): NumPy's own, as numpy.py's dot
                "dot": dict.fromkeys(DOT_DTYPES, np.dot),
                # (of an ndarray: itself, as array-api-compat's asarray gives it)

@@ -310,6 +310,9 @@ AT_DEFAULTS = {
     # divide's own path)
     "divide": {d: torch.div for d in DTYPES.values() if d.is_floating_point or d.is_complex},
     "negative": {d: torch.neg for d in _NARROW if d is not torch.bool},
+    # (also a floating tensor and a Python number, as its 0-d tensor of the tensor's dtype:
+    # crossops._dispatch._weak_scalar_call)
+    "pow": {d: torch.pow for d in DTYPES.values() if d.is_floating_point or d.is_complex},
     # floating tensors (bool and integers: the rounding functions below)
     "floor": {d: torch.floor for d in DTYPES.values() if d.is_floating_point},
     "ceil": {d: torch.ceil for d in DTYPES.values() if d.is_floating_point},

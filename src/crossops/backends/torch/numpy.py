@@ -84,9 +84,9 @@ def dot(a, b):
     where NumPy's dot is the matrix product (the front calls torch.matmul itself for a
     vector first: ``AT_DEFAULTS``); more dimensions (where matmul broadcasts and dot
     contracts), other dtypes and shapes that do not line up take the generic."""
-    if a.dtype is not b.dtype or a.dtype not in _MATMUL_DOT or a.ndim != 2 \
-            or b.ndim not in (1, 2):
-        return NotImplemented
+    if not (isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor)) or a.dtype is not b.dtype \
+            or a.dtype not in _MATMUL_DOT or a.ndim != 2 or b.ndim not in (1, 2):
+        return NotImplemented  # (a Python number, or other dtypes: the generic's rules)
     try:
         return torch.matmul(a, b)
     except RuntimeError:
