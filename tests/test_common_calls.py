@@ -141,3 +141,30 @@ def test_ufuncs_of_an_array_and_a_python_number_take_the_ops_path(backend, name)
                 got = to_numpy(f(to_backend(backend, x), s))
                 np.testing.assert_allclose(got, expected, rtol=1e-6)
                 assert got.dtype == expected.dtype or backend == "jax"
+
+
+PAD_CASES = [(1, {}), ((1, 2), {}), (((1, 0), (2, 3)), {}), (0, {}), ([[1, 2], [0, 1]], {}),
+             (1, {"constant_values": 2.5}), (1, {"constant_values": 7}),
+             (1, {"constant_values": -0.0}), (2, {"mode": "edge"})]
+
+
+@pytest.mark.parametrize("pad_width,kwargs", PAD_CASES, ids=[repr(c) for c in PAD_CASES])
+def test_pad_is_numpys(backend, pad_width, kwargs):
+    # torch's F.pad and jax's lax.pad in constant mode (other modes, dtypes and values:
+    # the generic), against NumPy for floats, integers and bool, -0.0 kept
+    x = np.arange(12, dtype=np.float32).reshape(3, 4) - 5.5
+    with backend_context(backend):
+        for a in (x, x.astype(np.int32), x.astype(np.float64), x[0], x[None], x > 0):
+            if a.dtype == np.int32 and isinstance(kwargs.get("constant_values"), float):
+                continue  # (NumPy casts 2.5 to the integer 2, unsafely: not compared)
+            if np.ndim(pad_width) == 2 and a.ndim != 2:
+                continue  # (one pair per axis of a matrix)
+            expected = np.pad(a, pad_width, **kwargs)
+            for _ in range(2):
+                got = to_numpy(xnp.pad(to_backend(backend, a), pad_width, **kwargs))
+                np.testing.assert_array_equal(got, expected)
+                assert np.array_equal(np.signbit(got), np.signbit(expected))
+                assert got.dtype == expected.dtype or backend == "jax"
+        for bad, error in ((-1, ValueError), (1.5, TypeError), (((1, 2, 3),), ValueError)):
+            with pytest.raises(error, match="pad"):
+                xnp.pad(to_backend(backend, x), bad)

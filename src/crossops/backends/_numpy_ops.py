@@ -298,3 +298,33 @@ def split_points(n: int, indices_or_sections, equal: bool) -> list[tuple[int, in
         points = [int(i) for i in indices_or_sections]
     bounds = [0, *(min(max(p + n if p < 0 else p, 0), n) for p in points), n]
     return [(a, max(a, b)) for a, b in zip(bounds, bounds[1:])]
+
+
+# -- pad -------------------------------------------------------------------------------------
+
+def pad_widths(pad_width, ndim: int) -> list[tuple[int, int]]:
+    """``pad_width`` (an int, ``(before, after)``, or one such pair per axis, as NumPy
+    broadcasts it to shape ``(ndim, 2)``) as ``ndim`` pairs of Python ints. Plain Python,
+    so that ``torch.compile`` sees constants (NumPy calls would be traced as tensors)."""
+    if ndim == 0:
+        return []
+    if type(pad_width) is int and pad_width >= 0:  # (the common call, first)
+        return [(pad_width, pad_width)] * ndim
+    w = pad_width.tolist() if hasattr(pad_width, "tolist") else pad_width
+    rows = list(w) if isinstance(w, list | tuple) else [w]
+    if not any(isinstance(r, list | tuple) for r in rows):
+        rows = [rows]  # one pair (or one int) for every axis
+    rows = [list(r) if isinstance(r, list | tuple) else [r] for r in rows]
+    if len(rows) not in (1, ndim) or any(len(r) not in (1, 2) for r in rows):
+        raise ValueError(f"pad: pad_width {pad_width!r} does not broadcast to shape "
+                         f"({ndim}, 2): give an int, (before, after), or one pair per axis")
+    pairs = []
+    for r in rows * (ndim if len(rows) == 1 else 1):
+        try:
+            before, after = (operator.index(v) for v in (r * 2)[:2])
+        except TypeError:
+            raise TypeError(f"pad: pad_width must hold integers, got {pad_width!r}") from None
+        if before < 0 or after < 0:
+            raise ValueError(f"pad: pad_width must not be negative, got {pad_width!r}")
+        pairs.append((before, after))
+    return pairs

@@ -18,7 +18,7 @@ from .._axes import normalize_axes, normalize_axis
 from .._backend import backend_of_type, backend_of_values, get_backend
 from .._dispatch import like_placement
 from .._dtypes import dtype_name, kind, result_name, weak_scalar_name
-from ..backends._numpy_ops import split_points
+from ..backends._numpy_ops import pad_widths, split_points
 from ._namespace import numpy_namespace
 
 GENERIC: dict = {}
@@ -1440,32 +1440,6 @@ def diagflat(v, k=0):
     return diag(_xnp().reshape(v, (-1,)), k)
 
 
-def _pad_widths(pad_width, ndim):
-    """``pad_width`` (an int, ``(before, after)``, or one such pair per axis, as NumPy
-    broadcasts it to shape ``(ndim, 2)``) as ``ndim`` pairs of Python ints. Plain Python,
-    so that ``torch.compile`` sees constants (NumPy calls would be traced as tensors)."""
-    if ndim == 0:
-        return []
-    w = pad_width.tolist() if hasattr(pad_width, "tolist") else pad_width
-    rows = list(w) if isinstance(w, list | tuple) else [w]
-    if not any(isinstance(r, list | tuple) for r in rows):
-        rows = [rows]  # one pair (or one int) for every axis
-    rows = [list(r) if isinstance(r, list | tuple) else [r] for r in rows]
-    if len(rows) not in (1, ndim) or any(len(r) not in (1, 2) for r in rows):
-        raise ValueError(f"pad: pad_width {pad_width!r} does not broadcast to shape "
-                         f"({ndim}, 2): give an int, (before, after), or one pair per axis")
-    pairs = []
-    for r in rows * (ndim if len(rows) == 1 else 1):
-        try:
-            before, after = (operator.index(v) for v in (r * 2)[:2])
-        except TypeError:
-            raise TypeError(f"pad: pad_width must hold integers, got {pad_width!r}") from None
-        if before < 0 or after < 0:
-            raise ValueError(f"pad: pad_width must not be negative, got {pad_width!r}")
-        pairs.append((before, after))
-    return pairs
-
-
 def _pad_index(n, before, after, mode):
     import numpy as np
     i = np.arange(-before, n + after)
@@ -1489,7 +1463,7 @@ def _pad_index(n, before, after, mode):
 @generic()
 def pad(array, pad_width, mode="constant", constant_values=None):
     x = array
-    widths = _pad_widths(pad_width, x.ndim)
+    widths = pad_widths(pad_width, x.ndim)
     if mode == "constant":
         return _pad_constant(x, widths, constant_values)
     return _pad_gather(x, widths, mode, constant_values)
@@ -1629,7 +1603,6 @@ def _known(flag) -> bool | None:
 
 
 def _int(op, what, v) -> int:
-    import operator
     if _is_array(v):
         if len(v.shape) != 0 or not _is_int(v):
             raise TypeError(f"{op}: {what} must be an int or a 0-d integer array, got an "

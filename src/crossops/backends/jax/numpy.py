@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from ..._axes import normalize_axis
 from ..._dtypes import dtype_name
@@ -204,6 +205,29 @@ def swapaxes(a, axis1, axis2):
     if not (type(axis2) is int and -n <= axis2 < n):
         axis2 = normalize_axis(axis2, n, "swapaxes", "axis2")
     return jnp.swapaxes(a, axis1, axis2)
+
+
+# -- pad: its constant mode ---------------------------------------------------------------------
+
+@partial
+def pad(array, pad_width, mode="constant", constant_values=None):
+    """``lax.pad`` in constant mode (one program, where the generic concatenates two fills
+    per axis, op by op: ~70 us at 32x32) of a floating or integer array by 0 or a Python
+    number its dtype holds as it is (an int for integers); NumPy's widths checked by the
+    generic's rules; other modes, dtypes and values take the generic."""
+    value = 0 if constant_values is None else constant_values
+    dtype = array.dtype
+    floating = jnp.issubdtype(dtype, jnp.floating)
+    if (mode != "constant" or array.ndim == 0
+            or not (floating or jnp.issubdtype(dtype, jnp.integer))
+            or not (type(value) is int or (type(value) is float and floating))):
+        return NotImplemented
+    widths = shared.pad_widths(pad_width, array.ndim)
+    try:  # (a NumPy scalar: jnp.asarray would make a device array, ~16 us)
+        fill = np.asarray(value, dtype)
+    except (OverflowError, ValueError):  # (a value the dtype cannot hold: the generic's)
+        return NotImplemented
+    return jax.lax.pad(array, fill, [(b, a, 0) for b, a in widths])
 
 
 # -- transpose: lax.transpose ------------------------------------------------------------------
