@@ -26,9 +26,9 @@
   for a Python float (``maximum(x, 0.0)``: ``Op.scalar_plan``). ``astype``'s front takes a
   dtype of the backend's own class (``torch.dtype``), keyed beside the array's type;
   ``squeeze``'s keeps its plain function's result only for an axis of size 1
-  (``_UNIT_AXIS_OPS``); a plain function calls only for the numbers of dimensions the
-  backend's ``AT_DEFAULTS_RANKS`` gives it (``Op.ranks``: torch.t, transpose's, for at
-  most 2);
+  (``_UNIT_AXIS_OPS``); a front calls an ``AT_DEFAULTS`` function only for the numbers
+  of dimensions its backend's ``AT_DEFAULTS_RANKS`` gives (``Op.ranks``: ``torch.t``,
+  transpose's, for at most 2);
   ``clip``'s takes Python number bounds to ``AT_OPTIONS`` (``_NUMBER_OPTION_OPS``), and
   keras.ops's ``clip(x, x_min, x_max)``, whose bounds the op has as optional, only calls
   that give all three (``least``).
