@@ -168,3 +168,31 @@ def test_pad_is_numpys(backend, pad_width, kwargs):
         for bad, error in ((-1, ValueError), (1.5, TypeError), (((1, 2, 3),), ValueError)):
             with pytest.raises(error, match="pad"):
                 xnp.pad(to_backend(backend, x), bad)
+
+
+def test_sign_is_numpys(backend):
+    # numpy: np.sign from the C front; jax: one compiled program, whose -0.0 gives +0.0 as
+    # NumPy's (XLA folds a ``+ 0`` away); NaN kept, complex z / |z|, integers, bool refused
+    x = np.array([np.nan, -0.0, 0.0, -2.0, 3.0, np.inf, -np.inf, 1e-30], np.float32)
+    z = np.array([1 + 1j, -2j, 0, -0.0 + 0j], np.complex64)
+    with backend_context(backend):
+        for a in (x, x.astype(np.float64), np.array([3, -2, 0], np.int32), z):
+            if backend == "torch" and a.dtype == np.complex64:
+                continue  # (checked by the suites; torch's complex sign is its own)
+            expected = np.sign(a)
+            for _ in range(2):
+                got = to_numpy(xnp.sign(to_backend(backend, a)))
+                np.testing.assert_array_equal(got, expected)
+                assert np.array_equal(np.signbit(got.real), np.signbit(expected.real))
+                assert got.dtype == expected.dtype or backend == "jax"
+        with pytest.raises(TypeError, match="sign"):
+            xnp.sign(to_backend(backend, np.array([True, False])))
+
+
+def test_sign_compiled_is_numpys(jbackend):
+    import crossops
+    x = np.array([np.nan, -0.0, 0.0, -2.0, 3.0, np.inf], np.float32)
+    with backend_context(jbackend):
+        got = to_numpy(crossops.jit(xnp.sign)(to_backend(jbackend, x)))
+    np.testing.assert_array_equal(got, np.sign(x))
+    assert np.array_equal(np.signbit(got), np.signbit(np.sign(x)))

@@ -413,6 +413,9 @@ AT_DEFAULTS = {"sum": {d: np.sum for d in DTYPES.values() if d is not _BF16},
                "full": np.full,  # (full above calls it so)
                # NumPy's own (its AxisError, for a 0-d array too, goes on to the op's)
                "swapaxes": np.swapaxes, "transpose": np.transpose,
+               # NumPy's own (array-api-compat's wrapper calls it; bool, which it refuses,
+               # takes the op's bool loop)
+               "sign": np.sign,
                # two arrays of one floating dtype, or one and a Python number (NumPy 2's
                # weak rule: crossops._dispatch._weak_scalar_call)
                "pow": dict.fromkeys(map(np.dtype, (np.float16, np.float32, np.float64,

@@ -192,6 +192,10 @@ def sign(x, /):
     x = _t(x)
     if id(x.dtype) in _UNSIGNED_IDS:
         return tf.cast(tf.math.not_equal(x, 0), x.dtype)
+    if x.dtype.is_floating and not tf.executing_eagerly():
+        # (XLA's sign of -0.0 is -0.0, TensorFlow's kernel's +0.0, NumPy's +0.0; a graph
+        # may be compiled by XLA)
+        return tf.where(tf.math.equal(x, 0), tf.zeros_like(x), tf.math.sign(x))
     return tf.math.sign(x)
 
 
