@@ -128,7 +128,7 @@ def _sign(x, /):
     return NAMESPACE.where(x == 0, 0, NAMESPACE.sign(x))
 
 
-sign = jitted(_sign, ())
+sign = jitted_hashable(_sign, ())  # (no static arguments: jax.jit itself)
 
 
 def round(x, /):  # noqa: A001
