@@ -326,17 +326,17 @@ class Op:
             key = array_type
             self._keep(key, f, partial)
         if array_type is key:
-            plain = getattr(mod, "AT_DEFAULTS", {}).get(self.spec.qualname)
+            plain = getattr(mod, "AT_DEFAULTS", {}).get(self.spec.target)
             if plain is None and self._plain_is_full:
                 plain = f
             if plain is not None:
                 self.plain[key] = plain
-                ranks = getattr(mod, "AT_DEFAULTS_RANKS", {}).get(self.spec.qualname)
+                ranks = getattr(mod, "AT_DEFAULTS_RANKS", {}).get(self.spec.target)
                 if ranks is not None:
                     self.ranks[key] = ranks
-        elif (plain := getattr(mod, "AT_DEFAULTS", {}).get(self.spec.qualname)) is not None:
+        elif (plain := getattr(mod, "AT_DEFAULTS", {}).get(self.spec.target)) is not None:
             self.plain[key] = plain  # a sequence op's, for a call of the sequence alone
-        route = getattr(mod, "AT_OPTIONS", {}).get(self.spec.qualname)
+        route = getattr(mod, "AT_OPTIONS", {}).get(self.spec.target)
         if route is not None:
             self.options[key] = self._route_entry(OptionsRoute(*route))
 
@@ -347,7 +347,7 @@ class Op:
         backend = backend_of_type(key[0]) if type(key) is tuple and key else None
         if backend is None or self.spec.sequences:
             return
-        route = getattr(backend_module(backend), "AT_OPTIONS", {}).get(self.spec.qualname)
+        route = getattr(backend_module(backend), "AT_OPTIONS", {}).get(self.spec.target)
         if route is not None:
             route = OptionsRoute(*route)
             if all(k in route.scalars for k in key[1:]):
@@ -527,7 +527,15 @@ def _lookup(mod, spec: OpSpec) -> Callable | None:
     """The backend function of an op: the backend module's own; else the function of the
     op's name in the backend's chapter module of the op's group
     (``backends/<backend>/<group>.py``, where every framework-specific op function lives);
-    else, for array API ops, the backend namespace's."""
+    else, for array API ops, the backend namespace's; else, for an alias, its target's
+    (``power``: ``pow``'s)."""
+    f = _own_lookup(mod, spec)
+    if f is None and spec.alias:
+        f = _own_lookup(mod, load_spec()[spec.alias])
+    return f
+
+
+def _own_lookup(mod, spec: OpSpec) -> Callable | None:
     attr = f"{spec.namespace}_{spec.name}" if spec.namespace else spec.name
     f = mod.__dict__.get(attr)
     if f is not None or attr in mod.__dict__:
@@ -782,8 +790,10 @@ def _weak_scalar_call(impl: Callable, full: Callable, general: Callable, spec: O
     scalar (``x + 1.0``, ``where(c, x, 0.0)``), or None for other ``types``: the scalar
     becomes a 0-d array of its weak dtype, as :class:`_WeakScalars` makes and keeps it;
     the lookups are written out here for the common call. Where the scalar's dtype is the
-    array's and the backend applies the same rule (NumPy 2, but not beside bfloat16), the
-    scalar goes to the function as it is. Where the scalar's dtype is the array's, the
+    array's and the backend applies the same rule (NumPy 2, but not beside bfloat16), or
+    its ``AT_SCALARS`` has a function for the op, the scalar's place and the array's dtype
+    (``torch.pow`` of a floating tensor and a Python exponent), the scalar goes to that
+    function as it is. Where the scalar's dtype is the array's, the
     backend's own function ``impl`` runs (or the framework's own, where the backend's
     ``AT_DEFAULTS`` has it for that dtype: torch.maximum), else the promoting ``full``.
     Calls with keywords take ``general`` (:func:`_coercing`)."""
@@ -804,22 +814,31 @@ def _weak_scalar_call(impl: Callable, full: Callable, general: Callable, spec: O
     as_is = mod.NAME == "numpy"
     # the framework's own function by dtype, for operands of that one dtype: keyed on the
     # first argument's dtype, which is the array's where the op's operands lead it
-    own_fns = getattr(mod, "AT_DEFAULTS", {}).get(spec.qualname) if i == 0 else None
+    own_fns = getattr(mod, "AT_DEFAULTS", {}).get(spec.target) if i == 0 else None
     if not isinstance(own_fns, dict):
         own_fns = {}
+    # the framework's own function by dtype, for a Python number in this place as it is,
+    # but for the values it computes otherwise (AT_SCALARS: torch.pow's scalar exponent)
+    place, scalar_fns, unlike = getattr(mod, "AT_SCALARS", {}).get(spec.target,
+                                                                 (None, {}, frozenset()))
+    if place != k:
+        scalar_fns = {}
     #: the array's dtype -> (the scalar's native dtype, or None: as it is; its name; the
     #: function to call)
     plans: dict = {}
 
-    def plan(dtype):
+    def plan(dtype, own=True):
         native, name = weak.target(scalar_type, dtype)
         # one dtype: nothing to promote
         f = own_fns.get(dtype, impl) if native == dtype else full
         if as_is and native == dtype and name != "bfloat16":
             native = None  # NumPy 2 applies crossops's weak rule itself (not to bfloat16)
+        elif own and native == dtype and dtype in scalar_fns:
+            native, f = None, scalar_fns[dtype]
         # (an int beside an integer array must fit its dtype: checked at each call)
-        found = plans[dtype] = (native, name if scalar_type is int and kind(name) in "iu"
-                                else None, f)
+        found = (native, name if scalar_type is int and kind(name) in "iu" else None, f)
+        if own:
+            plans[dtype] = found
         return found
 
     def call(*args, **kwargs):
@@ -828,6 +847,8 @@ def _weak_scalar_call(impl: Callable, full: Callable, general: Callable, spec: O
         dtype = args[other].dtype
         native, fits, f = plans.get(dtype) or plan(dtype)
         scalar = args[k]
+        if native is None and scalar in unlike:
+            native, fits, f = plan(dtype, own=False)
         if fits is not None:
             _check_fits(spec, scalar, fits)
         if native is None:
@@ -853,6 +874,8 @@ def _weak_scalar_call(impl: Callable, full: Callable, general: Callable, spec: O
         call (an integer dtype); False where no array is ever kept (a backend without
         ``reusable``)."""
         native, fits, f = plans.get(dtype) or plan(dtype)
+        if native is None and scalar in unlike:
+            native, fits, f = plan(dtype, own=False)
         if fits is not None:
             return ()
         if native is None:

@@ -1082,7 +1082,7 @@ def absolute(x: ArrayLike) -> Array:
             _fn = _absolute.cache[_key]
         except KeyError:
             _fn = _absolute.resolve(_key, (_key,))
-        return _fn(x=x)
+        return _fn(x)
     except Exception as _e:
         _absolute.fail(_e)
 
@@ -1612,7 +1612,7 @@ def arccos(x: ArrayLike) -> Array:
             _fn = _arccos.cache[_key]
         except KeyError:
             _fn = _arccos.resolve(_key, (_key,))
-        return _fn(x=x)
+        return _fn(x)
     except Exception as _e:
         _arccos.fail(_e)
 
@@ -1656,7 +1656,7 @@ def arccosh(x: ArrayLike) -> Array:
             _fn = _arccosh.cache[_key]
         except KeyError:
             _fn = _arccosh.resolve(_key, (_key,))
-        return _fn(x=x)
+        return _fn(x)
     except Exception as _e:
         _arccosh.fail(_e)
 
@@ -1700,7 +1700,7 @@ def arcsin(x: ArrayLike) -> Array:
             _fn = _arcsin.cache[_key]
         except KeyError:
             _fn = _arcsin.resolve(_key, (_key,))
-        return _fn(x=x)
+        return _fn(x)
     except Exception as _e:
         _arcsin.fail(_e)
 
@@ -1744,7 +1744,7 @@ def arcsinh(x: ArrayLike) -> Array:
             _fn = _arcsinh.cache[_key]
         except KeyError:
             _fn = _arcsinh.resolve(_key, (_key,))
-        return _fn(x=x)
+        return _fn(x)
     except Exception as _e:
         _arcsinh.fail(_e)
 
@@ -1788,7 +1788,7 @@ def arctan(x: ArrayLike) -> Array:
             _fn = _arctan.cache[_key]
         except KeyError:
             _fn = _arctan.resolve(_key, (_key,))
-        return _fn(x=x)
+        return _fn(x)
     except Exception as _e:
         _arctan.fail(_e)
 
@@ -1830,12 +1830,15 @@ def arctan2(x1: ArrayLike, x2: ArrayLike) -> Array:
     """
     x1, x2 = _kd.float_inputs(x1, x2)
     try:
-        _key = (_TYPE(x1), _TYPE(x2))
-        try:
-            _fn = _arctan2.cache[_key]
-        except KeyError:
-            _fn = _arctan2.resolve(_key, _key)
-        return _fn(x1=x1, x2=x2)
+        _t = _TYPE(x1)
+        if _TYPE(x2) is _t:
+            try:
+                _fn = _arctan2.cache[_t]
+            except KeyError:
+                return _arctan2.slow(x1, x2)
+            if x1.dtype is x2.dtype:
+                return _fn(x1, x2)
+        return _arctan2.slow(x1, x2)
     except Exception as _e:
         _arctan2.fail(_e)
 
@@ -1879,7 +1882,7 @@ def arctanh(x: ArrayLike) -> Array:
             _fn = _arctanh.cache[_key]
         except KeyError:
             _fn = _arctanh.resolve(_key, (_key,))
-        return _fn(x=x)
+        return _fn(x)
     except Exception as _e:
         _arctanh.fail(_e)
 
@@ -2550,7 +2553,7 @@ def bitwise_not(x: ArrayLike) -> Array:
             _fn = _bitwise_not.cache[_key]
         except KeyError:
             _fn = _bitwise_not.resolve(_key, (_key,))
-        return _fn(x=x)
+        return _fn(x)
     except Exception as _e:
         _bitwise_not.fail(_e)
 
@@ -3090,7 +3093,7 @@ def conjugate(x: ArrayLike) -> Array:
             _fn = _conjugate.cache[_key]
         except KeyError:
             _fn = _conjugate.resolve(_key, (_key,))
-        return _fn(x=x)
+        return _fn(x)
     except Exception as _e:
         _conjugate.fail(_e)
 
@@ -7250,12 +7253,15 @@ def mod(x1: ArrayLike, x2: ArrayLike) -> Array:
     """
     x1, x2 = _kd.weak_int_inputs(x1, x2)
     try:
-        _key = (_TYPE(x1), _TYPE(x2))
-        try:
-            _fn = _mod.cache[_key]
-        except KeyError:
-            _fn = _mod.resolve(_key, _key)
-        return _fn(x1=x1, x2=x2)
+        _t = _TYPE(x1)
+        if _TYPE(x2) is _t:
+            try:
+                _fn = _mod.cache[_t]
+            except KeyError:
+                return _mod.slow(x1, x2)
+            if x1.dtype is x2.dtype:
+                return _fn(x1, x2)
+        return _mod.slow(x1, x2)
     except Exception as _e:
         _mod.fail(_e)
 
@@ -8795,12 +8801,15 @@ def power(x1: ArrayLike, x2: ArrayLike) -> Array:
     """
     x1, x2 = _kd.weak_int_inputs(x1, x2)
     try:
-        _key = (_TYPE(x1), _TYPE(x2))
-        try:
-            _fn = _power.cache[_key]
-        except KeyError:
-            _fn = _power.resolve(_key, _key)
-        return _fn(x1=x1, x2=x2)
+        _t = _TYPE(x1)
+        if _TYPE(x2) is _t:
+            try:
+                _fn = _power.cache[_t]
+            except KeyError:
+                return _power.slow(x1, x2)
+            if x1.dtype is x2.dtype:
+                return _fn(x1, x2)
+        return _power.slow(x1, x2)
     except Exception as _e:
         _power.fail(_e)
 
@@ -10994,12 +11003,15 @@ def true_divide(x1: ArrayLike, x2: ArrayLike) -> Array:
     """
     x1, x2 = _kd.divide_inputs(x1, x2)
     try:
-        _key = (_TYPE(x1), _TYPE(x2))
-        try:
-            _fn = _true_divide.cache[_key]
-        except KeyError:
-            _fn = _true_divide.resolve(_key, _key)
-        return _fn(x1=x1, x2=x2)
+        _t = _TYPE(x1)
+        if _TYPE(x2) is _t:
+            try:
+                _fn = _true_divide.cache[_t]
+            except KeyError:
+                return _true_divide.slow(x1, x2)
+            if x1.dtype is x2.dtype:
+                return _fn(x1, x2)
+        return _true_divide.slow(x1, x2)
     except Exception as _e:
         _true_divide.fail(_e)
 

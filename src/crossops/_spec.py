@@ -46,7 +46,10 @@ positional-only ones), ``sequences`` (parameters holding a sequence of arrays),
 ``promote = ["x1", "x2"]`` (two array parameters promoted together with crossops's table,
 for ops whose ``dispatch`` does not already promote), ``doc`` (the generated function's
 summary where spec/docs has none), ``keras_dtype`` (the Keras dtype rule crossops.ops
-applies, one of :data:`KERAS_DTYPE_RULES`), ``limits`` (below).
+applies, one of :data:`KERAS_DTYPE_RULES`), ``alias`` (the op this one is another name
+of, with its own signature and docs: ``power`` of ``pow``; it takes that op's ``dispatch``
+and ``promote``, and each backend's functions for it, where the backend has none of the
+alias's name: its calls take one dispatch, not two), ``limits`` (below).
 Framework-specific functions are not named here: each lives in its backend's package,
 ``crossops/backends/<backend>/<group>.py``, under the op's name (see
 ``crossops._dispatch._lookup``).
@@ -70,13 +73,13 @@ from __future__ import annotations
 
 import inspect
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 
 from ._dtypes import CATEGORIES, SPEC_DIR
 
 _FIELDS = {"signature", "group", "dtypes", "dispatch", "array_api", "keras", "arrays",
-           "sequences", "limits", "doc", "promote", "keras_dtype"}
+           "sequences", "limits", "doc", "promote", "keras_dtype", "alias"}
 #: the values of ``dispatch`` (see the module docstring)
 DISPATCH = ("binary", "where", "matmul", "convert", "reduction", "creation", "dtype", "custom")
 #: Keras's dtype rules an op of crossops.ops may follow; crossops/_keras_dtypes.py has one
@@ -106,11 +109,19 @@ class OpSpec:
     doc: str = ""
     promote: tuple[str, ...] = ()
     keras_dtype: str = ""
+    alias: str = ""
 
     @property
     def qualname(self) -> str:
         """``"linalg.solve"`` for extension ops, the plain name otherwise."""
         return f"{self.namespace}.{self.name}" if self.namespace else self.name
+
+    @property
+    def target(self) -> str:
+        """The qualified name under which the backends keep their functions for this op
+        (their ``AT_DEFAULTS`` and ``AT_OPTIONS`` entries too): the op's, or, for an alias,
+        its target's (``power``: ``"pow"``)."""
+        return self.alias or self.qualname
 
     @cached_property
     def sig(self) -> inspect.Signature:
@@ -177,6 +188,9 @@ def _entry(chapter: str, namespace: str, name: str, raw: dict) -> OpSpec:
     dtypes = raw.get("dtypes", "all")
     if dtypes not in CATEGORIES:
         raise ValueError(f"spec entry {name!r}: unknown dtype category {dtypes!r}")
+    if "alias" in raw and {"dispatch", "promote"} & set(raw):
+        raise ValueError(f"spec entry {name!r}: an alias takes its target's dispatch and "
+                         f"promote; give neither")
     dispatch = raw.get("dispatch", "custom")
     if dispatch not in DISPATCH:
         raise ValueError(f"spec entry {name!r}: unknown dispatch {dispatch!r}; one of {DISPATCH}")
@@ -186,7 +200,18 @@ def _entry(chapter: str, namespace: str, name: str, raw: dict) -> OpSpec:
         array_api=raw.get("array_api", False), keras=raw.get("keras", False), arrays=arrays,
         sequences=sequences, limits=dict(raw.get("limits", {})), doc=raw.get("doc", ""),
         promote=tuple(raw.get("promote", ())), keras_dtype=_keras_dtype(name, raw),
+        alias=raw.get("alias", ""),
     )
+
+
+def _aliased(op: OpSpec, ops: dict[str, OpSpec]) -> OpSpec:
+    """Alias ``op`` with its target's ``dispatch`` and ``promote`` (checked: the target is
+    an op of as many arrays, and no alias itself)."""
+    target = ops.get(op.alias)
+    if target is None or target.alias or len(target.arrays) != len(op.arrays):
+        raise ValueError(f"spec entry {op.qualname!r}: alias {op.alias!r} must name an op "
+                         f"that is no alias, of {len(op.arrays)} array(s)")
+    return replace(op, dispatch=target.dispatch, promote=target.promote)
 
 
 def _keras_dtype(name: str, raw: dict) -> str:
@@ -216,4 +241,7 @@ def load_spec() -> dict[str, OpSpec]:
                 raise ValueError(f"op {op.qualname!r} is in {ops[op.qualname].chapter}.toml "
                                  f"and {chapter}.toml")
             ops[op.qualname] = op
+    for name, op in ops.items():
+        if op.alias:
+            ops[name] = _aliased(op, ops)
     return ops

@@ -12625,7 +12625,7 @@ def absolute(
             _fn = _absolute.cache[_key]
         except KeyError:
             _fn = _absolute.resolve(_key, (_key,))
-        return _fn(x=x)
+        return _fn(x)
     except Exception as _e:
         _absolute.fail(_e)
 
@@ -12697,7 +12697,7 @@ def arccos(
             _fn = _arccos.cache[_key]
         except KeyError:
             _fn = _arccos.resolve(_key, (_key,))
-        return _fn(x=x)
+        return _fn(x)
     except Exception as _e:
         _arccos.fail(_e)
 
@@ -12769,7 +12769,7 @@ def arccosh(
             _fn = _arccosh.cache[_key]
         except KeyError:
             _fn = _arccosh.resolve(_key, (_key,))
-        return _fn(x=x)
+        return _fn(x)
     except Exception as _e:
         _arccosh.fail(_e)
 
@@ -12841,7 +12841,7 @@ def arcsin(
             _fn = _arcsin.cache[_key]
         except KeyError:
             _fn = _arcsin.resolve(_key, (_key,))
-        return _fn(x=x)
+        return _fn(x)
     except Exception as _e:
         _arcsin.fail(_e)
 
@@ -12911,7 +12911,7 @@ def arcsinh(
             _fn = _arcsinh.cache[_key]
         except KeyError:
             _fn = _arcsinh.resolve(_key, (_key,))
-        return _fn(x=x)
+        return _fn(x)
     except Exception as _e:
         _arcsinh.fail(_e)
 
@@ -12983,7 +12983,7 @@ def arctan(
             _fn = _arctan.cache[_key]
         except KeyError:
             _fn = _arctan.resolve(_key, (_key,))
-        return _fn(x=x)
+        return _fn(x)
     except Exception as _e:
         _arctan.fail(_e)
 
@@ -13055,7 +13055,7 @@ def arctanh(
             _fn = _arctanh.cache[_key]
         except KeyError:
             _fn = _arctanh.resolve(_key, (_key,))
-        return _fn(x=x)
+        return _fn(x)
     except Exception as _e:
         _arctanh.fail(_e)
 
@@ -13129,12 +13129,15 @@ def arctan2(
                             dtype, signature)
     (x1, x2,) = _forms.numpy_loop('arctan2', x1, x2)
     try:
-        _key = (_TYPE(x1), _TYPE(x2))
-        try:
-            _fn = _arctan2.cache[_key]
-        except KeyError:
-            _fn = _arctan2.resolve(_key, _key)
-        return _fn(x1=x1, x2=x2)
+        _t = _TYPE(x1)
+        if _TYPE(x2) is _t:
+            try:
+                _fn = _arctan2.cache[_t]
+            except KeyError:
+                return _arctan2.slow(x1, x2)
+            if x1.dtype is x2.dtype:
+                return _fn(x1, x2)
+        return _arctan2.slow(x1, x2)
     except Exception as _e:
         _arctan2.fail(_e)
 
@@ -13256,7 +13259,7 @@ def bitwise_not(
             _fn = _bitwise_not.cache[_key]
         except KeyError:
             _fn = _bitwise_not.resolve(_key, (_key,))
-        return _fn(x=x)
+        return _fn(x)
     except Exception as _e:
         _bitwise_not.fail(_e)
 
@@ -13330,7 +13333,7 @@ def conjugate(
             _fn = _conjugate.cache[_key]
         except KeyError:
             _fn = _conjugate.resolve(_key, (_key,))
-        return _fn(x=x)
+        return _fn(x)
     except Exception as _e:
         _conjugate.fail(_e)
 
@@ -14597,12 +14600,15 @@ def true_divide(
                             dtype, signature)
     (x1, x2,) = _forms.numpy_loop('true_divide', x1, x2)
     try:
-        _key = (_TYPE(x1), _TYPE(x2))
-        try:
-            _fn = _true_divide.cache[_key]
-        except KeyError:
-            _fn = _true_divide.resolve(_key, _key)
-        return _fn(x1=x1, x2=x2)
+        _t = _TYPE(x1)
+        if _TYPE(x2) is _t:
+            try:
+                _fn = _true_divide.cache[_t]
+            except KeyError:
+                return _true_divide.slow(x1, x2)
+            if x1.dtype is x2.dtype:
+                return _fn(x1, x2)
+        return _true_divide.slow(x1, x2)
     except Exception as _e:
         _true_divide.fail(_e)
 
@@ -14674,12 +14680,15 @@ def mod(
                             dtype, signature)
     (x1, x2,) = _forms.bool_loop('mod', x1, x2)
     try:
-        _key = (_TYPE(x1), _TYPE(x2))
-        try:
-            _fn = _mod.cache[_key]
-        except KeyError:
-            _fn = _mod.resolve(_key, _key)
-        return _fn(x1=x1, x2=x2)
+        _t = _TYPE(x1)
+        if _TYPE(x2) is _t:
+            try:
+                _fn = _mod.cache[_t]
+            except KeyError:
+                return _mod.slow(x1, x2)
+            if x1.dtype is x2.dtype:
+                return _fn(x1, x2)
+        return _mod.slow(x1, x2)
     except Exception as _e:
         _mod.fail(_e)
 
@@ -14753,12 +14762,15 @@ def power(
                             dtype, signature)
     (x1, x2,) = _forms.bool_loop('power', x1, x2)
     try:
-        _key = (_TYPE(x1), _TYPE(x2))
-        try:
-            _fn = _power.cache[_key]
-        except KeyError:
-            _fn = _power.resolve(_key, _key)
-        return _fn(x1=x1, x2=x2)
+        _t = _TYPE(x1)
+        if _TYPE(x2) is _t:
+            try:
+                _fn = _power.cache[_t]
+            except KeyError:
+                return _power.slow(x1, x2)
+            if x1.dtype is x2.dtype:
+                return _fn(x1, x2)
+        return _power.slow(x1, x2)
     except Exception as _e:
         _power.fail(_e)
 
