@@ -1,5 +1,5 @@
 """Per-call dispatch overhead of crossops against the native function, per backend, on the
-calls people make: 81 calls with keyword arguments (axis, keepdims, dtype), Python
+calls people make: 84 calls with keyword arguments (axis, keepdims, dtype), Python
 scalars, lists of arrays, creation, indexing and nn ops (softmax, relu, conv ...).
 
 Each call runs on small arrays (32x32 float32; a 1x16x16x8 image for conv) through
@@ -217,6 +217,14 @@ CALLS = [
                                      "torch": "torch.linalg.vector_norm(a, dim=-1)",
                                      "jax": "jnp.linalg.norm(a, axis=-1)",
                                      "tensorflow": "tf.norm(a, axis=-1)"}),
+    ("xnp.linalg.vector_norm(a, axis=-1)", {
+        "numpy": "np.linalg.vector_norm(a, axis=-1)",
+        "torch": "torch.linalg.vector_norm(a, dim=-1)",
+        "jax": "jnp.linalg.vector_norm(a, axis=-1)", "tensorflow": "tf.norm(a, axis=-1)"}),
+    ("xnp.power(a, 0.5)", {"numpy": "np.power(a, 0.5)", "torch": "torch.pow(a, 0.5)",
+                           "jax": "jnp.power(a, 0.5)", "tensorflow": "tf.pow(a, 0.5)"}),
+    ("xnp.true_divide(a, b)", {"numpy": "np.true_divide(a, b)", "torch": "torch.true_divide(a, b)",
+                               "jax": "jnp.true_divide(a, b)", "tensorflow": "tf.divide(a, b)"}),
     ("xnp.pad(a, 1)", {"numpy": "np.pad(a, 1)", "torch": "F.pad(a, (1, 1, 1, 1))",
                        "jax": "jnp.pad(a, 1)", "tensorflow": "tf.pad(a, [[1, 1], [1, 1]])"}),
     ("xnp.transpose(a3, (0, 2, 1))", {"numpy": "np.transpose(a3, (0, 2, 1))",

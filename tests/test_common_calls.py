@@ -196,3 +196,56 @@ def test_sign_compiled_is_numpys(jbackend):
         got = to_numpy(crossops.jit(xnp.sign)(to_backend(jbackend, x)))
     np.testing.assert_array_equal(got, np.sign(x))
     assert np.array_equal(np.signbit(got), np.signbit(np.sign(x)))
+
+
+#: rows of zeros, overflowing squares, infinities and NaN, for vector norms along each axis
+NORM_EDGES = np.array([[0.0, 3.0, -4.0], [0.0, 0.0, 0.0], [1e30, 1e30, 1.0],
+                       [np.inf, 1.0, 2.0], [np.nan, 1.0, 0.0]], np.float32)
+
+
+@pytest.mark.parametrize("ord", [None, 2, 1, 0, -1, 3, 0.5, np.inf, -np.inf, True])
+def test_vector_norms_are_numpys(backend, ord):
+    # numpy's and torch's fronts call np.linalg.norm / torch.linalg.norm for an order and
+    # an int axis (AT_OPTIONS), jax a compiled 2-norm, tensorflow its kernels: NumPy's
+    # values (its overflow to inf too), by position and by keyword, on the first call and
+    # the front's; orders NumPy refuses for vectors raise the op's ValueError
+    with backend_context(backend), np.errstate(all="ignore"):
+        for a in (NORM_EDGES, NORM_EDGES.astype(np.float64)):
+            x = to_backend(backend, a)
+            for axis in (-1, 0):
+                for keepdims in (False, True):
+                    expected = np.linalg.norm(a, ord, axis, keepdims)
+                    for got in (xnp.linalg.norm(x, ord, axis, keepdims),
+                                xnp.linalg.norm(x, ord=ord, axis=axis, keepdims=keepdims)):
+                        got = to_numpy(got)
+                        np.testing.assert_allclose(got, expected, rtol=1e-6)
+                        assert got.dtype == expected.dtype or backend == "jax"
+        for _ in range(2):
+            with pytest.raises(ValueError, match="linalg.norm"):
+                xnp.linalg.norm(to_backend(backend, NORM_EDGES), "fro", -1)
+
+
+def test_aliases_take_their_targets_functions(backend):
+    # power, true_divide, absolute ... are other names of pow, divide, abs ...: the spec
+    # says so (``alias``), and each backend's function for the target serves the alias
+    # (one dispatch, not a second through the target's public function)
+    from crossops._dispatch import TABLE
+    from crossops._spec import load_spec
+
+    aliases = {n: s.alias for n, s in load_spec().items() if s.alias}
+    assert {"power", "true_divide", "absolute", "arctan2", "mod"} <= set(aliases)
+    a = np.array([[1.5, -2.0, 0.0, 4.0]], np.float32)
+
+    def own(name):  # (a partial function's fallback wrapper is made per op)
+        f = TABLE[name].impl(backend)
+        return getattr(f, "falls_back_from", f)
+
+    with backend_context(backend):
+        x = to_backend(backend, a)
+        for name, target in (("power", "pow"), ("true_divide", "divide"), ("mod", "remainder"),
+                             ("arctan2", "atan2")):
+            got = getattr(xnp, name)(x, x + 3)
+            np.testing.assert_array_equal(to_numpy(got), to_numpy(getattr(xnp, target)(x, x + 3)))
+            assert own(name) is own(target)
+        np.testing.assert_array_equal(to_numpy(xnp.absolute(x)), np.absolute(a))
+        assert own("absolute") is own("abs")

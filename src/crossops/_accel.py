@@ -334,8 +334,9 @@ _ONE_DTYPE_OPS = {"outer": (0, 1), "dot": (0, 1)}
 
 
 #: the ops whose options a backend's ``AT_OPTIONS`` function takes as Python numbers
-#: (None, ints, floats other than NaN): ``clip``'s bounds (``torch.clamp``)
-_NUMBER_OPTION_OPS = frozenset({"clip"})
+#: (None, ints, floats other than NaN): ``clip``'s bounds (``torch.clamp``), the norms'
+#: orders (``torch.linalg.norm``)
+_NUMBER_OPTION_OPS = frozenset({"clip", "linalg.norm", "linalg.vector_norm"})
 
 
 def _unit_axis(spec: OpSpec, forwarded: list, nreq: int) -> int:
@@ -470,7 +471,7 @@ def _creation_route(op: Op, passed: dict, nreq: int, rule: str | None, routes: d
             mod = _backend.backend_module(backend)
             impl = op.impl(backend)
             options = dict(passed, dtype=None if dtype is None else mod.native_dtype(dtype))
-            plain, read = _by_types(getattr(mod, "AT_DEFAULTS", {}).get(op.spec.qualname),
+            plain, read = _by_types(getattr(mod, "AT_DEFAULTS", {}).get(op.spec.target),
                                     types)
             depth = max(depth, read)
             route = _creation_call(op.spec.qualname, mod, impl, plain, options, nreq, types)

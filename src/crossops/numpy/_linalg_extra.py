@@ -142,7 +142,7 @@ def norm(x, ord=None, axis=None, keepdims=False):
         raise OpAxisError(f"linalg.norm: axis={axis!r} is not one or two distinct axes of "
                           f"an array with {nd} axes")
     if len(axes) == 1:
-        if isinstance(ord, str | bool) or not (ord is None or isinstance(ord, int | float)):
+        if isinstance(ord, str) or not (ord is None or isinstance(ord, int | float)):
             raise OpValueError(f"linalg.norm: invalid norm order {ord!r} for vectors; use a "
                                f"number, inf or -inf")
         return xnp.linalg.vector_norm(x, axis=axes[0], keepdims=keepdims,

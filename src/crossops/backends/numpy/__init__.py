@@ -422,6 +422,11 @@ AT_DEFAULTS = {"sum": {d: np.sum for d in DTYPES.values() if d is not _BF16},
                                                    np.complex64, np.complex128)), np.power),
                # two arrays of one dtype (the front checks): NumPy's own, as numpy.py's dot
                "dot": dict.fromkeys(DOT_DTYPES, np.dot),
+               # floating arrays: NumPy's own (array-api-compat's wrappers call them after
+               # a check of NumPy's version, a third of the call)
+               **{name: dict.fromkeys(map(np.dtype, (np.float16, np.float32, np.float64)), f)
+                  for name, f in (("floor", np.floor), ("ceil", np.ceil),
+                                  ("trunc", np.trunc))},
                # (of an ndarray: itself, as array-api-compat's asarray gives it)
                "asarray": np.asarray}
 #: AT_DEFAULTS's creation functions that take ``dtype=`` as the op's functions do (a
@@ -436,7 +441,13 @@ AT_DEFAULTS_DTYPE_KEYWORD = frozenset({"zeros", "ones", "empty", "arange", "eye"
 AT_OPTIONS = {"concatenate": (np.concatenate, ("axis",), ("axis",)),
               # (a tuple or list of ints: np.transpose, as numpy.py's transpose calls it;
               # axes it refuses raise, and transpose's own path names the error)
-              "transpose": OptionsRoute(np.transpose, ("axes",), sequences=True)}
+              "transpose": OptionsRoute(np.transpose, ("axes",), sequences=True),
+              # a float32 or float64 array's vector norm along an int axis in range (the
+              # front checks): NumPy's own (an order it refuses for vectors raises, and
+              # the op's path names it)
+              "linalg.norm": (dict.fromkeys(map(np.dtype, (np.float32, np.float64)),
+                                            np.linalg.norm), ("ord", "axis", "keepdims"),
+                              ("axis",))}
 
 #: a dtype's name -> the cast of an op's result to it, which a C front calls on the result
 #: of a keras.ops form that casts it (``ops.argmax``'s int32 indices): a C callable, as

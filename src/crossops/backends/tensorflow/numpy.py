@@ -1,7 +1,8 @@
 """TensorFlow's functions of crossops.numpy that adapt TensorFlow's own to crossops's
 rules, found by op name (``backends/tensorflow/numpy.py``): ``i0``
 (``tf.math.bessel_i0``; float16 and bfloat16 computed in float32, integers in float64),
-``view`` (``tf.bitcast``; bool through uint8), ``einsum`` (operands promoted with
+``view`` (``tf.bitcast``; bool through uint8), the common calls of ``dot`` and ``pad``
+(their kernels), ``einsum`` (operands promoted with
 crossops's table; dtypes without a kernel computed in int64, exact), ``bincount``,
 ``bin_sums``, the counting step that other ops share, and ``split`` / ``array_split`` into
 int sections (one Split kernel) or at indices traced by ``tf.function``. Dtype and shape
@@ -10,8 +11,10 @@ rules and argument checks: :mod:`crossops.backends._numpy_ops`.
 
 from __future__ import annotations
 
+import math
 import re
 
+import numpy as np
 import tensorflow as tf
 
 from ..._dtypes import dtype_name
@@ -62,6 +65,58 @@ def cumsum(a, axis=None, dtype=None):
     if type(axis) is not int or rank is None or not -rank <= axis < rank:
         return NotImplemented
     return tf.raw_ops.Cumsum(x=x, axis=axis)
+
+
+# -- dot, pad: their common calls ---------------------------------------------------------------
+# The generic forms (crossops.numpy._keras) contract through tensordot and concatenate fills
+# through crossops's ops (~150 and ~100 us at 32x32); these make the one or three kernel calls
+# straight away (tf.linalg.matvec and tf.pad add ~15 us of wrapper each).
+
+#: the dtypes dot's kernels take as NumPy computes them (in their own dtype)
+_DOT = frozenset(map(id, (tf.float32, tf.float64)))
+
+
+@partial
+def dot(a, b):
+    """The kernels of NumPy's dot for two float32 or float64 tensors of one dtype: the
+    sum of products of two vectors, the product of a matrix and a vector or matrix;
+    other dtypes, more dimensions and shapes that do not line up take the generic."""
+    if not (isinstance(a, tf.Tensor) and isinstance(b, tf.Tensor)) or a.dtype is not b.dtype \
+            or id(a.dtype) not in _DOT:
+        return NotImplemented
+    ranks = (a.shape.rank, b.shape.rank)
+    try:
+        if ranks == (1, 1) and a.shape[0] == b.shape[0]:
+            return tf.raw_ops.Sum(input=a * b, axis=0)
+        if ranks == (2, 1):
+            return tf.raw_ops.Squeeze(input=tf.raw_ops.MatMul(
+                a=a, b=tf.raw_ops.ExpandDims(input=b, axis=-1)), axis=[-1])
+        if ranks == (2, 2):
+            return tf.raw_ops.MatMul(a=a, b=b)
+    except (tf.errors.InvalidArgumentError, ValueError):  # (shapes: the generic's error)
+        pass
+    return NotImplemented
+
+
+@partial
+def pad(array, pad_width, mode="constant", constant_values=None):
+    """TensorFlow's Pad kernel in constant mode of a floating or integer tensor by 0 or a
+    Python number its dtype holds as it is (an int for integers); NumPy's widths checked
+    by the generic's rules; other modes, dtypes and values take the generic."""
+    value = 0 if constant_values is None else constant_values
+    dtype = array.dtype
+    rank = array.shape.rank
+    if (mode != "constant" or not rank or not (dtype.is_floating or dtype.is_integer)
+            or not (type(value) is int or (type(value) is float and dtype.is_floating))):
+        return NotImplemented
+    widths = shared.pad_widths(pad_width, rank)
+    if value == 0 and not (type(value) is float and math.copysign(1.0, value) < 0):
+        return tf.raw_ops.Pad(input=array, paddings=widths)
+    try:
+        fill = np.asarray(value, dtype.as_numpy_dtype)
+    except (OverflowError, ValueError):  # (a value the dtype cannot hold: the generic's)
+        return NotImplemented
+    return tf.raw_ops.PadV2(input=array, paddings=widths, constant_values=fill)
 
 
 # -- i0 ---------------------------------------------------------------------------------------

@@ -310,8 +310,8 @@ AT_DEFAULTS = {
     # divide's own path)
     "divide": {d: torch.div for d in DTYPES.values() if d.is_floating_point or d.is_complex},
     "negative": {d: torch.neg for d in _NARROW if d is not torch.bool},
-    # (also a floating tensor and a Python number, as its 0-d tensor of the tensor's dtype:
-    # crossops._dispatch._weak_scalar_call)
+    # (also a complex tensor and a Python number, as its 0-d tensor of the tensor's dtype:
+    # crossops._dispatch._weak_scalar_call; a floating one: AT_SCALARS)
     "pow": {d: torch.pow for d in DTYPES.values() if d.is_floating_point or d.is_complex},
     # floating tensors (bool and integers: the rounding functions below)
     "floor": {d: torch.floor for d in DTYPES.values() if d.is_floating_point},
@@ -358,6 +358,16 @@ AT_DEFAULTS = {
 #: raises for more than 2, and a 0-d tensor's mT is itself, where matrix_transpose raises
 AT_DEFAULTS_RANKS = {"transpose": (0, 2), "matrix_transpose": (2, -1),
                      "linalg.matrix_transpose": (2, -1), "dot": (1, 1)}
+
+#: torch's own functions for an op of a tensor and a Python int or float whose weak dtype is
+#: the tensor's: op -> (the number's place, dtype -> function, the numbers it computes
+#: otherwise than the op), called with the number as it is (crossops._dispatch.
+#: _weak_scalar_call; the others: a 0-d tensor). torch.pow's scalar exponent takes sqrt,
+#: square and reciprocal for 0.5, 2 and -1, as NumPy's loops do (``pow(-0.0, 0.5)`` is
+#: -0.0, ``pow(-inf, 0.5)`` NaN), where a 0-d exponent takes pow (+0.0, +inf); for -0.5 it
+#: takes rsqrt (-inf at -0.0, where NumPy's pow gives +inf)
+AT_SCALARS = {"pow": (1, {d: torch.pow for d in DTYPES.values() if d.is_floating_point},
+                      frozenset({-0.5}))}
 
 #: the dtype that AT_DEFAULTS's creation functions make, read at each call (torch's
 #: default dtype, which torch.set_default_dtype changes): a call that asks for that dtype
@@ -436,6 +446,16 @@ AT_OPTIONS = {
     # refuses, repeated, out of range or too few, raise, and transpose's own path names
     # the error)
     "transpose": OptionsRoute(torch.permute, ("axes",), sequences=True),
+    # a float32 or float64 tensor's vector norm along an int axis in range (the front
+    # checks): torch.linalg.norm(x, ord, dim, keepdim), NumPy's vector norms (None: the
+    # 2-norm); an order it refuses for vectors ('fro') raises, and the op's path names it
+    "linalg.norm": (dict.fromkeys(_FULL_FLOAT, torch.linalg.norm),
+                    ("ord", "axis", "keepdims"), ("axis",)),
+    # (and vector_norm's, whose order comes last: torch.linalg.vector_norm(x, ord, dim,
+    # keepdim), as array-api-compat's wrapper calls it there)
+    "linalg.vector_norm": OptionsRoute(dict.fromkeys(_FULL_FLOAT, torch.linalg.vector_norm),
+                                       ("axis", "keepdims", "ord"), ("axis",),
+                                       order=(0, 3, 1, 2)),
 }
 
 

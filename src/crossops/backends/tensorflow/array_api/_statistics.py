@@ -259,12 +259,13 @@ def var(x, /, *, axis=None, correction=0.0, keepdims=False):
 def std(x, /, *, axis=None, correction=0.0, keepdims=False):
     """The square root of ``var``, whose gradient at a zero variance (a constant input) is
     0, a subgradient, rather than ``inf * 0 = nan``."""
-    return _zero_safe_sqrt(var(x, axis=axis, correction=correction, keepdims=keepdims))
+    return zero_safe_root(var(x, axis=axis, correction=correction, keepdims=keepdims))
 
 
-def _zero_safe_sqrt(s):
+def zero_safe_root(s):
     """:func:`crossops.backends._common.zero_safe_sqrt` of a real ``s``: the same values and
-    gradient, in four kernels where that one calls six (the zeros and ones are scalars)."""
+    gradient, in four kernels where that one calls six (the zeros and ones are scalars);
+    ``std``'s, and the 2-norms' of ``linalg``."""
     if s.dtype.is_complex:
         return zero_safe_sqrt(tf, s)
     # the tensor first in each call: a traced kernel takes its dtype from its first operand

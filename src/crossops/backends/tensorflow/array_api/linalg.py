@@ -13,13 +13,12 @@ from typing import NamedTuple
 import tensorflow as tf
 
 from ...._axes import normalize_axis
-from ..._common import zero_safe_sqrt
 from ..._numpy_ops import check_qr_mode
 from ._helpers import shape_list
 from ._linear_algebra import _widened, matmul, matrix_transpose, tensordot, vecdot
 from ._manipulation import moveaxis
 from ._searching import count_nonzero
-from ._statistics import _acc_dtype, _axes, _ndim, _promote, _tensor
+from ._statistics import _acc_dtype, _axes, _ndim, _promote, _tensor, zero_safe_root
 
 __all__ = ["cholesky", "cross", "det", "diagonal", "eig", "eigh", "eigvals", "eigvalsh",
            "inv", "matmul", "matrix_norm", "matrix_power", "matrix_rank", "matrix_transpose",
@@ -306,6 +305,9 @@ def _floating(x, op):
 def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):  # noqa: A002
     x = _floating(x, "vector_norm")
     axes = list(_axes(x, axis, "linalg.vector_norm"))
+    if ord == 2:  # (a real x's squares: x * x, one op fewer eagerly than abs first)
+        a = tf.abs(x) if x.dtype.is_complex else x
+        return zero_safe_root(tf.reduce_sum(a * a, axis=axes, keepdims=keepdims))
     a = tf.abs(x)
     if ord == math.inf:
         out = tf.reduce_max(a, axis=axes, keepdims=keepdims)
@@ -315,8 +317,6 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):  # noqa: A002
         out = tf.cast(count_nonzero(a, axis=tuple(axes), keepdims=keepdims), a.dtype)
     elif ord == 1:
         out = tf.reduce_sum(a, axis=axes, keepdims=keepdims)
-    elif ord == 2:
-        out = zero_safe_sqrt(tf, tf.reduce_sum(a * a, axis=axes, keepdims=keepdims))
     else:
         p = tf.constant(ord, a.dtype)
         out = tf.pow(tf.reduce_sum(tf.pow(a, p), axis=axes, keepdims=keepdims), 1 / p)
@@ -334,7 +334,7 @@ def matrix_norm(x, /, *, keepdims=False, ord="fro"):  # noqa: A002
                              f"shape {tuple(x.shape)}")
     if ord == "fro":
         a = tf.abs(x)
-        out = zero_safe_sqrt(tf, tf.reduce_sum(a * a, axis=[-2, -1]))
+        out = zero_safe_root(tf.reduce_sum(a * a, axis=[-2, -1]))
     elif ord in ("nuc", 2, -2):
         s = svdvals(x)
         out = {"nuc": tf.reduce_sum, 2: tf.reduce_max, -2: tf.reduce_min}[ord](s, axis=-1)
