@@ -1,5 +1,5 @@
 """Per-call dispatch overhead of crossops against the native function, per backend, on the
-calls people make: 84 calls with keyword arguments (axis, keepdims, dtype), Python
+calls people make: 90 calls with keyword arguments (axis, keepdims, dtype), Python
 scalars, lists of arrays, creation, indexing and nn ops (softmax, relu, conv ...).
 
 Each call runs on small arrays (32x32 float32; a 1x16x16x8 image for conv) through
@@ -225,6 +225,28 @@ CALLS = [
                            "jax": "jnp.power(a, 0.5)", "tensorflow": "tf.pow(a, 0.5)"}),
     ("xnp.true_divide(a, b)", {"numpy": "np.true_divide(a, b)", "torch": "torch.true_divide(a, b)",
                                "jax": "jnp.true_divide(a, b)", "tensorflow": "tf.divide(a, b)"}),
+    ("xnp.sum(a, axis=(0, 1))", {"numpy": "np.sum(a, axis=(0, 1))",
+                                 "torch": "torch.sum(a, (0, 1))",
+                                 "jax": "jnp.sum(a, axis=(0, 1))",
+                                 "tensorflow": "tf.reduce_sum(a, axis=(0, 1))"}),
+    ("xnp.mean(a3, axis=(1, 2))", {"numpy": "np.mean(a3, axis=(1, 2))",
+                                   "torch": "torch.mean(a3, (1, 2))",
+                                   "jax": "jnp.mean(a3, axis=(1, 2))",
+                                   "tensorflow": "tf.reduce_mean(a3, axis=(1, 2))"}),
+    ("xnp.argmin(a)", {"numpy": "np.argmin(a)", "torch": "torch.argmin(a)",
+                       "jax": "jnp.argmin(a)", "tensorflow": "tf.argmin(tf.reshape(a, [-1]))"}),
+    ("xnp.argsort(a, axis=-1)", {"numpy": "np.argsort(a, axis=-1)",
+                                 "torch": "torch.argsort(a, dim=-1)",
+                                 "jax": "jnp.argsort(a, axis=-1)",
+                                 "tensorflow": "tf.argsort(a, axis=-1)"}),
+    ("xnp.full_like(a, 2.0)", {"numpy": "np.full_like(a, 2.0)",
+                               "torch": "torch.full_like(a, 2.0)",
+                               "jax": "jnp.full_like(a, 2.0)",
+                               "tensorflow": "tf.fill(tf.shape(a), 2.0)"}),
+    ("xnp.astype(a, 'float16')", {"numpy": "a.astype('float16')",
+                                  "torch": "a.to(torch.float16)",
+                                  "jax": "a.astype('float16')",
+                                  "tensorflow": "tf.cast(a, 'float16')"}),
     ("xnp.pad(a, 1)", {"numpy": "np.pad(a, 1)", "torch": "F.pad(a, (1, 1, 1, 1))",
                        "jax": "jnp.pad(a, 1)", "tensorflow": "tf.pad(a, [[1, 1], [1, 1]])"}),
     ("xnp.transpose(a3, (0, 2, 1))", {"numpy": "np.transpose(a3, (0, 2, 1))",

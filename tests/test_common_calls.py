@@ -249,3 +249,26 @@ def test_aliases_take_their_targets_functions(backend):
             assert own(name) is own(target)
         np.testing.assert_array_equal(to_numpy(xnp.absolute(x)), np.absolute(a))
         assert own("absolute") is own("abs")
+
+
+@pytest.mark.parametrize("name", ["sum", "mean", "max", "min"])
+def test_reductions_over_axis_tuples_are_numpys(backend, name):
+    # torch's front calls torch.sum / torch.mean / torch.amax / torch.amin for a tuple of
+    # axes in range (AT_OPTIONS), and hands the others to the op: an empty tuple (every
+    # axis to torch, none to NumPy), repeated axes and axes out of range give NumPy's
+    # results and errors on the first call and the front's
+    a = np.arange(24, dtype=np.float32).reshape(2, 3, 4) - 7
+    a[0, 1, 2] = np.nan
+    with backend_context(backend):
+        x = to_backend(backend, a)
+        for axis in ((0, 1), (2, 0), (0, 1, 2), (-1,), ()):
+            for keepdims in (False, True):
+                expected = getattr(np, name)(a, axis=axis, keepdims=keepdims)
+                for _ in range(2):
+                    got = to_numpy(getattr(xnp, name)(x, axis=axis, keepdims=keepdims))
+                    np.testing.assert_allclose(got, expected, rtol=1e-6)
+                    assert got.shape == expected.shape and got.dtype == expected.dtype
+        for axis, error in (((0, 0), ValueError), ((0, 3), IndexError), ((-4,), IndexError)):
+            for _ in range(2):
+                with pytest.raises(error, match=name):
+                    getattr(xnp, name)(x, axis=axis)

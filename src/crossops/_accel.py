@@ -256,7 +256,10 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
     # ._keras_special), whose dtype rules act on Python scalars (``ops.add(int8_array,
     # 1.0)`` is float32), must not take it; but for Keras's ``weak`` rule (``weak_inputs``
     # alone) a Python scalar beside a float or complex array, and two arrays, come out
-    # as in crossops.numpy, so such a form takes those calls (the front's ``weak`` set)
+    # as in crossops.numpy, so such a form takes those calls (the front's ``weak`` set);
+    # so for ``weak_int`` (``power``, ``mod``), which also computes two bools in int32:
+    # its front takes no bool first array (``dtypes``), and two arrays of which one is no
+    # bool are the op's table's
     keras_form = fn.__module__ in ("crossops._keras_ops", "crossops._keras_special")
     public = params
     if keras_form or fn.__code__.co_varnames[:len(params)] != spec.params:
@@ -268,7 +271,7 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
     if keyed:
         convert = -1  # (the dtype, of the backend's own class, passes as it is)
     doc = f"{spec.name}{spec.signature}\n--\n\n{fn.__doc__}"
-    weak = keras_form and (spec.keras_dtype == "weak" or (
+    weak = keras_form and (spec.keras_dtype in ("weak", "weak_int") or (
         fn.__module__, spec.qualname) in _WEAK_SPECIAL_FORMS)
     # a generated keras.ops form without a dtype rule (Keras's own signature only:
     # ``ops.greater(x1, x2)``) calls the op's slow path for mixed types, as crossops.numpy's

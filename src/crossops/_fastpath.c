@@ -891,6 +891,19 @@ int_items(PyObject *v)
     return 1;
 }
 
+/* whether int ``v`` is an axis of an array of ``nd`` dimensions (-nd to nd - 1); 0 on an
+ * error, cleared */
+static int
+axis_in_range(PyObject *v, Py_ssize_t nd)
+{
+    Py_ssize_t a = PyLong_AsSsize_t(v);
+    if (a == -1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return 0;
+    }
+    return a >= -nd && a < nd;
+}
+
 /* whether ``count`` is a positive int that divides the length of ``x``'s axis ``axis``
  * (an int in range of its dimensions, which the caller has checked): ``split(x, 2,
  * axis=1)``'s equal sections; 0 on any error, cleared */
@@ -1018,13 +1031,19 @@ options_call(Front *s, PyObject *const *all, const Route *r, Py_ssize_t nopt,
             return NULL;
         if (nd >= 0 && axis && PyLong_CheckExact(v)) {  /* an axis in range (torch.cat checks none
                                                where every item is empty and 1-d) */
-            Py_ssize_t a = PyLong_AsSsize_t(v);
-            if (a == -1 && PyErr_Occurred()) {
-                PyErr_Clear();
+            if (!axis_in_range(v, nd))
                 return NULL;
-            }
-            if (a < -nd || a >= nd)
+        }
+        else if (ranked && axis) {  /* a tuple of axes to check (NumPy's reductions take
+                                       no list): one or more (an empty one is every axis
+                                       to torch.sum, none to NumPy's), each in range
+                                       (repeats: the function's error) */
+            Py_ssize_t m = PyTuple_CheckExact(v) ? PyTuple_GET_SIZE(v) : 0;
+            if (m == 0)
                 return NULL;
+            for (Py_ssize_t i = 0; i < m; i++)
+                if (!axis_in_range(PySequence_Fast_ITEMS(v)[i], nd))
+                    return NULL;
         }
         given[j] = 1;
         pass[s->nreq + k] = v;

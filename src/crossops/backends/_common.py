@@ -109,7 +109,9 @@ class OptionsRoute(NamedTuple):
     list. ``sequences``: the function also takes a tuple or list of ints for each of
     ``options`` that holds axes, and checks them itself (``torch.permute(x, (0, 2, 1))``
     for ``transpose``'s ``axes``): the front passes such a tuple as it is, and a call the
-    function raises for goes on to the op's function, which raises the op's error.
+    function raises for goes on to the op's function, which raises the op's error. Where
+    such an option is also among ``axes`` (``sum``'s ``axis``: ``torch.sum(x, (0, 1))``),
+    the front takes only a tuple of one or more ints, each in range.
     """
 
     function: Callable | dict

@@ -209,10 +209,18 @@ def swapaxes(a, axis1, axis2):
 
 # -- pad: its constant mode ---------------------------------------------------------------------
 
+def _padded(x, fill, widths):
+    return jax.lax.pad(x, jnp.asarray(fill, x.dtype), [(b, a, 0) for b, a in widths])
+
+
+# one program per shape and widths (the fill a traced number: 0.0 and -0.0 are equal keys)
+_padded_compiled = jitted_hashable(_padded, ("widths",))
+
+
 @partial
 def pad(array, pad_width, mode="constant", constant_values=None):
-    """``lax.pad`` in constant mode (one program, where the generic concatenates two fills
-    per axis, op by op: ~70 us at 32x32) of a floating or integer array by 0 or a Python
+    """``lax.pad`` in constant mode, compiled (where the generic concatenates two fills
+    per axis, op by op: ~70 us at 32x32), of a floating or integer array by 0 or a Python
     number its dtype holds as it is (an int for integers); NumPy's widths checked by the
     generic's rules; other modes, dtypes and values take the generic."""
     value = 0 if constant_values is None else constant_values
@@ -222,12 +230,12 @@ def pad(array, pad_width, mode="constant", constant_values=None):
             or not (floating or jnp.issubdtype(dtype, jnp.integer))
             or not (type(value) is int or (type(value) is float and floating))):
         return NotImplemented
-    widths = shared.pad_widths(pad_width, array.ndim)
-    try:  # (a NumPy scalar: jnp.asarray would make a device array, ~16 us)
-        fill = np.asarray(value, dtype)
-    except (OverflowError, ValueError):  # (a value the dtype cannot hold: the generic's)
-        return NotImplemented
-    return jax.lax.pad(array, fill, [(b, a, 0) for b, a in widths])
+    if not floating:
+        try:
+            np.asarray(value, dtype)
+        except OverflowError:  # (a value the dtype cannot hold: the generic's)
+            return NotImplemented
+    return _padded_compiled(array, value, tuple(shared.pad_widths(pad_width, array.ndim)))
 
 
 # -- transpose: lax.transpose ------------------------------------------------------------------

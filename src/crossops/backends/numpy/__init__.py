@@ -411,6 +411,8 @@ AT_DEFAULTS = {"sum": {d: np.sum for d in DTYPES.values() if d is not _BF16},
                # linspace calls it so)
                "linspace": {int: np.linspace, float: np.linspace},
                "full": np.full,  # (full above calls it so)
+               # (of an ndarray and a fill, as array-api-compat's full_like calls it)
+               "full_like": np.full_like,
                # NumPy's own (its AxisError, for a 0-d array too, goes on to the op's)
                "swapaxes": np.swapaxes, "transpose": np.transpose,
                # NumPy's own (array-api-compat's wrapper calls it; bool, which it refuses,

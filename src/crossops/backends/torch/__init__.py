@@ -249,6 +249,7 @@ def reshape(x, /, shape, *, copy=None):
 _NARROW = [d for d in DTYPES.values() if d not in (_UINT16, _UINT32, _UINT64)]
 _SIGNED = [d for d in _NARROW if d not in (torch.bool, _UINT8)]
 _FULL_FLOAT = (torch.float32, torch.float64)  # computed as they are (not half precision)
+_ARG_KERNEL = [d for d in _NARROW if d is not torch.bool]  # (torch.argmax's kernels)
 
 AT_DEFAULTS = {
     "add": {d: torch.add for d in _NARROW},  # (uint16/32/64: the widened add below)
@@ -310,6 +311,10 @@ AT_DEFAULTS = {
     # divide's own path)
     "divide": {d: torch.div for d in DTYPES.values() if d.is_floating_point or d.is_complex},
     "negative": {d: torch.neg for d in _NARROW if d is not torch.bool},
+    # the flat index of the first largest or smallest element (NaN: the first NaN), as
+    # NumPy's; an empty tensor raises, and the op's own path names the error
+    "argmax": dict.fromkeys(_ARG_KERNEL, torch.argmax),
+    "argmin": dict.fromkeys(_ARG_KERNEL, torch.argmin),
     # (also a complex tensor and a Python number, as its 0-d tensor of the tensor's dtype:
     # crossops._dispatch._weak_scalar_call; a floating one: AT_SCALARS)
     "pow": {d: torch.pow for d in DTYPES.values() if d.is_floating_point or d.is_complex},
@@ -391,17 +396,20 @@ AT_DEFAULTS_DTYPE_KEYWORD = frozenset({"zeros", "ones", "empty", "arange", "eye"
 #: calls ``function(x, axis, keepdims)`` straight away, where the op's function above
 #: would make that same call (``sum(x, axis=0)``, ``max(x, axis=1, keepdims=True)``), and
 #: hands a call that raises to the op's function.
-_ARG_KERNEL = [d for d in _NARROW if d is not torch.bool]
 _INEXACT = [d for d in DTYPES.values() if d.is_floating_point or d.is_complex]
 AT_OPTIONS = {
-    "sum": (AT_DEFAULTS["sum"], ("axis", "keepdims")),
-    "max": (AT_DEFAULTS["max"], ("axis", "keepdims")),
-    "min": (AT_DEFAULTS["min"], ("axis", "keepdims")),
-    "argmax": (dict.fromkeys(_ARG_KERNEL, torch.argmax), ("axis", "keepdims")),
-    "argmin": (dict.fromkeys(_ARG_KERNEL, torch.argmin), ("axis", "keepdims")),
-    # (an axis in range of x's dimensions, which the front checks: torch takes 0 and -1
-    # for a 0-d tensor, where NumPy's mean raises and its cumsum gives a 1-d result)
-    "mean": (dict.fromkeys(_INEXACT, torch.mean), ("axis", "keepdims"), ("axis",)),
+    # (an int axis, or a tuple of one or more, in range of x's dimensions, which
+    # the front checks: torch takes 0 and -1 for a 0-d tensor, where NumPy raises, and
+    # reduces every axis for an empty tuple, where NumPy reduces none; repeated axes
+    # raise, and the op's own path names the error)
+    "sum": OptionsRoute(AT_DEFAULTS["sum"], ("axis", "keepdims"), ("axis",), sequences=True),
+    "max": OptionsRoute(AT_DEFAULTS["max"], ("axis", "keepdims"), ("axis",), sequences=True),
+    "min": OptionsRoute(AT_DEFAULTS["min"], ("axis", "keepdims"), ("axis",), sequences=True),
+    "mean": OptionsRoute(dict.fromkeys(_INEXACT, torch.mean), ("axis", "keepdims"), ("axis",),
+                         sequences=True),
+    # (an int axis in range: NumPy's argmax takes no tuple)
+    "argmax": (dict.fromkeys(_ARG_KERNEL, torch.argmax), ("axis", "keepdims"), ("axis",)),
+    "argmin": (dict.fromkeys(_ARG_KERNEL, torch.argmin), ("axis", "keepdims"), ("axis",)),
     # a list or tuple of tensors of one dtype and one number of dimensions (the front
     # checks): torch.cat, as numpy.py's concatenate calls it there (torch.cat's skipping
     # of empty 1-d tensors beside others of more dimensions cannot occur). (stack's

@@ -98,22 +98,26 @@ _MATMUL_DOT = frozenset({torch.float32, torch.float64})
 
 # -- pad: its constant mode ---------------------------------------------------------------------
 # The generic form (crossops.numpy._keras) pads each axis by a concatenation of two fills,
-# through crossops's ops (~15 us at 32x32); F.pad makes the same array in one call.
+# through crossops's ops (~15 us at 32x32); torch's constant_pad_nd makes the same array in
+# one call.
 
 @partial
 def pad(array, pad_width, mode="constant", constant_values=None):
-    """``torch.nn.functional.pad`` in constant mode of a floating or integer tensor by 0
-    or a Python number the tensor's dtype holds as it is (an int for integers): NumPy's
-    widths (checked by the generic's rules) as torch's flat pairs, last axis first; other
-    modes, dtypes and values take the generic."""
+    """``torch.constant_pad_nd`` (``F.pad``'s kernel in constant mode) of a floating or
+    integer tensor by 0 or a Python number the tensor's dtype holds as it is (an int for
+    integers): NumPy's widths (checked by the generic's rules) as torch's flat pairs, last
+    axis first; other modes, dtypes and values take the generic."""
     value = 0 if constant_values is None else constant_values
     dtype = array.dtype
     if (mode != "constant" or array.ndim == 0 or dtype is torch.bool or dtype.is_complex
             or not (type(value) is int or (type(value) is float and dtype.is_floating_point))):
         return NotImplemented
-    flat = [w for pair in reversed(shared.pad_widths(pad_width, array.ndim)) for w in pair]
-    try:
-        return torch.nn.functional.pad(array, flat, value=value)
+    if type(pad_width) is int and pad_width >= 0:  # (the common call: one width)
+        flat = (pad_width,) * (2 * array.ndim)
+    else:
+        flat = [w for pair in reversed(shared.pad_widths(pad_width, array.ndim)) for w in pair]
+    try:  # (F.pad's kernel, without F.pad's Python wrapper around it)
+        return torch.constant_pad_nd(array, flat, value)
     except RuntimeError:  # (a value the dtype cannot hold: the generic's rules)
         return NotImplemented
 
