@@ -9,6 +9,7 @@ import numpy as np
 from ..._axes import normalize_axes, normalize_axis
 from .._axis_tuples import accumulate_axis, unstack_axis
 from .._common import (
+    OptionsRoute,
     check_lstsq,
     check_triangular,
     dtype_functions,
@@ -647,7 +648,8 @@ AT_DEFAULTS = {"exp": dict.fromkeys(_REAL_FLOATS, NAMESPACE.exp),
 
 
 def _mean_at(x, axis, keepdims):
-    """:func:`mean` of a floating x over an int axis in range (the C front checks it)."""
+    """:func:`mean` of a floating x over an int axis, or a tuple of them, in range (the C
+    front checks it)."""
     return NAMESPACE.mean(x, axis, keepdims=keepdims)
 
 
@@ -667,7 +669,9 @@ def _all_at(x, axis, keepdims):
 #: axes), as the torch backend's ``AT_OPTIONS``; each makes the call the op's function
 #: would make for that dtype
 AT_OPTIONS = {
-    "mean": (dict.fromkeys(_REAL_FLOATS, _mean_at), ("axis", "keepdims"), ("axis",)),
+    # (an int axis, or a tuple of one or more, in range: the front checks)
+    "mean": OptionsRoute(dict.fromkeys(_REAL_FLOATS, _mean_at), ("axis", "keepdims"),
+                         ("axis",), sequences=True),
     "any": (dict.fromkeys(_NOT_COMPLEX, _any_at), ("axis", "keepdims"), ("axis",)),
     "all": (dict.fromkeys(_NOT_COMPLEX, _all_at), ("axis", "keepdims"), ("axis",)),
     "nn.log_softmax": (dict.fromkeys(_F32_F64, jax.nn.log_softmax), ("axis",), ("axis",)),
