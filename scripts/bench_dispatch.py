@@ -333,6 +333,11 @@ KERAS_NATIVE = {
                                "tensorflow": "tf.argmax(a, axis=-1, output_type=tf.int32)"},
     "xnp.arange(32)": {"numpy": "np.arange(32, dtype=np.int32)",
                        "torch": "torch.arange(32, dtype=torch.int32)"},
+    "xnp.argmin(a)": {"numpy": "np.argmin(a).astype(np.int32)",
+                      "torch": "torch.argmin(a).to(torch.int32)",
+                      "tensorflow": "tf.argmin(tf.reshape(a, [-1]), output_type=tf.int32)"},
+    "xnp.argsort(a, axis=-1)": {"numpy": "np.argsort(a, axis=-1).astype(np.int32)",
+                                "torch": "torch.argsort(a, dim=-1).to(torch.int32)"},
     "nn.one_hot(i, 32)": {"torch": "F.one_hot(i, 32).to(torch.float32)"},
     # (Keras's floatx, float32, where NumPy's linspace makes float64)
     "xnp.linspace(0, 1, 32)": {"numpy": "np.linspace(0, 1, 32, dtype=np.float32)"},
