@@ -49,7 +49,12 @@ AT_DEFAULTS = {"add": tf.math.add, "subtract": tf.math.subtract, "where": tf.whe
                "triu": NAMESPACE._creation.triu_plain,
                "logical_and": {tf.bool: tf.math.logical_and},
                "isnan": dict.fromkeys((tf.float16, tf.bfloat16, tf.float32, tf.float64),
-                                      tf.math.is_nan)}
+                                      tf.math.is_nan),
+               # floating tensors (integers and bool: the namespace's identity)
+               "floor": dict.fromkeys((tf.float16, tf.bfloat16, tf.float32, tf.float64),
+                                      tf.math.floor),
+               "ceil": dict.fromkeys((tf.float16, tf.bfloat16, tf.float32, tf.float64),
+                                     tf.math.ceil)}
 
 #: (op name, dtype name) -> the op's function giving its result in that dtype, which a C
 #: front of a keras.ops form that casts its result (``ops.argmax``'s int32 indices) calls

@@ -234,7 +234,12 @@ def empty(shape, *, dtype=None, device=None):
 
 
 def full_like(x, /, fill_value, *, dtype=None, device=None):
+    """As :func:`full` of x's shape: a Python number by TensorFlow's Fill kernel on a kept
+    shape tensor where x's shape is known (no tf.shape kernel nor tf.fill's layers)."""
     dtype = dtype or x.dtype
+    if type(fill_value) in (bool, int, float) and (
+            dims := _fill_dims(tuple(x.shape.as_list()), dtype, device)) is not None:
+        return run_kernel("Fill", dims, scalar_tensor(fill_value, dtype))
     with on_device(device):
         return _filled(tf.shape(x), scalar_tensor(fill_value, dtype))
 
