@@ -72,7 +72,7 @@ def test_options_call_of_torch_agrees_with_the_generated_function(name):
 
 
 @built
-def test_options_call_takes_an_int_axis_and_bool_keepdims_only(monkeypatch):
+def test_options_call_takes_int_or_tuple_axes_and_bool_keepdims_only(monkeypatch):
     x = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
     xnp.sum(x, axis=0)  # fills the caches
     calls: list = []
@@ -88,10 +88,13 @@ def test_options_call_takes_an_int_axis_and_bool_keepdims_only(monkeypatch):
     xnp.sum(x, axis=0)
     ops.sum(x, axis=-1, keepdims=True)
     assert calls == [(0, False), (-1, True)]
-    for kwargs in ({"axis": (0,)}, {"axis": None}, {"axis": 0, "dtype": "float64"},
-                   {"axis": 0, "keepdims": 1}):
+    for kwargs in ({"axis": None}, {"axis": 0, "dtype": "float64"},
+                   {"axis": 0, "keepdims": 1}, {"axis": ()}, {"axis": [0]},
+                   {"axis": (0, 2)}, {"axis": (0, True)}):
         _outcome(xnp.sum, x, **kwargs)  # (keepdims=1: torch's TypeError, as before)
     assert len(calls) == 2  # (the cached function took those)
+    xnp.sum(x, axis=(0, -1))  # (a tuple of one or more axes in range: torch.sum's)
+    assert calls[2:] == [((0, -1), False)]
 
 
 @built
