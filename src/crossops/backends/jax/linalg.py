@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from .. import _numpy_ops as shared
 from .._common import partial
-from . import NAMESPACE, _vector_norm
+from . import _F32_F64, NAMESPACE, _vector_norm
 from ._jit import jitted_hashable
 
 qr = shared.mode_checked_qr(NAMESPACE)
 
-_FLOATS = frozenset({NAMESPACE.dtype("float32"), NAMESPACE.dtype("float64")})
 _two_norm = jitted_hashable(_vector_norm, ("axis", "keepdims", "ord"))
 
 
@@ -20,7 +19,7 @@ def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002
     """The common call, a float32 or float64 array's 2-norm along one int axis
     (``norm(x, axis=-1)``): linalg.vector_norm's one compiled program (its gradient at a
     zero vector 0); the others take the compiled generic (``COMPILED``)."""
-    if ord is not None or type(axis) is not int or x.dtype not in _FLOATS:
+    if ord is not None or type(axis) is not int or x.dtype not in _F32_F64:
         return NotImplemented
     return _two_norm(x, axis, keepdims, 2)
 

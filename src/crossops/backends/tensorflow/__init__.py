@@ -43,18 +43,16 @@ native_dtype = make_native_dtype({**DTYPES, **FLOAT8_DTYPES}, "tensorflow")
 #: namespace's function returns, or raises where that one takes another path (bool add, a
 #: non-bool condition). The dispatch's C front calls them straight away, and hands a call
 #: that raises to the full path.
+_FLOATS = (tf.float16, tf.bfloat16, tf.float32, tf.float64)
 AT_DEFAULTS = {"add": tf.math.add, "subtract": tf.math.subtract, "where": tf.where,
                # (k=0: MatrixBandPart's kernel, which refuses 1-d, 0-d and float8 tensors)
                "tril": NAMESPACE._creation.tril_plain,
                "triu": NAMESPACE._creation.triu_plain,
                "logical_and": {tf.bool: tf.math.logical_and},
-               "isnan": dict.fromkeys((tf.float16, tf.bfloat16, tf.float32, tf.float64),
-                                      tf.math.is_nan),
+               "isnan": dict.fromkeys(_FLOATS, tf.math.is_nan),
                # floating tensors (integers and bool: the namespace's identity)
-               "floor": dict.fromkeys((tf.float16, tf.bfloat16, tf.float32, tf.float64),
-                                      tf.math.floor),
-               "ceil": dict.fromkeys((tf.float16, tf.bfloat16, tf.float32, tf.float64),
-                                     tf.math.ceil)}
+               "floor": dict.fromkeys(_FLOATS, tf.math.floor),
+               "ceil": dict.fromkeys(_FLOATS, tf.math.ceil)}
 
 #: (op name, dtype name) -> the op's function giving its result in that dtype, which a C
 #: front of a keras.ops form that casts its result (``ops.argmax``'s int32 indices) calls

@@ -21,7 +21,7 @@ from ..._dtypes import dtype_name
 from .. import _numpy_ops as shared
 from .._common import partial
 from . import DTYPES, NAMESPACE
-from ._compute import eager, eager_cpu, int_tuple, run_kernel
+from ._compute import KERNEL_FLOATS, eager, eager_cpu, int_tuple, run_kernel
 from .array_api._helpers import shape_list
 
 # -- concatenate, cumsum: their common calls -------------------------------------------------
@@ -72,17 +72,13 @@ def cumsum(a, axis=None, dtype=None):
 # through crossops's ops (~150 and ~100 us at 32x32); these make the one or three kernel calls
 # straight away (tf.linalg.matvec and tf.pad add ~15 us of wrapper each).
 
-#: the dtypes dot's kernels take as NumPy computes them (in their own dtype)
-_DOT = frozenset(map(id, (tf.float32, tf.float64)))
-
-
 @partial
 def dot(a, b):
     """The kernels of NumPy's dot for two float32 or float64 tensors of one dtype: the
     sum of products of two vectors, the product of a matrix and a vector or matrix;
     other dtypes, more dimensions and shapes that do not line up take the generic."""
     if not (isinstance(a, tf.Tensor) and isinstance(b, tf.Tensor)) or a.dtype is not b.dtype \
-            or id(a.dtype) not in _DOT:
+            or id(a.dtype) not in KERNEL_FLOATS:
         return NotImplemented
     ranks = (a.shape.rank, b.shape.rank)
     try:
