@@ -59,7 +59,8 @@ EDGES = np.array([[np.nan, -0.0, 0.0, 2.5], [-2.5, np.inf, -np.inf, 1e-30]], np.
 def test_unary_calls_are_numpys(backend, name):
     ints = np.array([[3, -1, 0, 127]], np.int8)
     with backend_context(backend):
-        for x in (EDGES, EDGES.astype(np.float64), ints, ints.astype(np.uint8)):
+        for x in (EDGES, EDGES.astype(np.float64), EDGES.astype(np.float16), ints,
+                  ints.astype(np.uint8)):
             expected = getattr(np, name)(x)
             for _ in range(2):
                 out = getattr(xnp, name)(to_backend(backend, x))
@@ -121,7 +122,8 @@ def test_ufuncs_of_an_array_and_a_python_number_take_the_ops_path(backend, name)
     # function's results bit for bit at the edges (bool arrays still take NumPy's loop,
     # and Python bools the generated function), and NumPy's at ordinary values
     f = getattr(xnp, name)
-    arrays = [EDGES, EDGES.astype(np.float64), np.array([[3, -2, 0, 7]], np.int32),
+    arrays = [EDGES, EDGES.astype(np.float64), EDGES.astype(np.float16),
+              np.array([[3, -2, 0, 7]], np.int32),
               np.array([[True, False, True, True]])]
     ordinary = np.array([[0.5, 3.0, 2.25, 7.0]], np.float32)
     with backend_context(backend), np.errstate(all="ignore"):
