@@ -313,6 +313,27 @@ CALLS = [
     ("nn.log_softmax(a, axis=-1)", {"torch": "F.log_softmax(a, -1)",
                                     "jax": "jax.nn.log_softmax(a, axis=-1)",
                                     "tensorflow": "tf.nn.log_softmax(a, axis=-1)"}),
+    ("nn.relu6(a)", {"torch": "F.relu6(a)", "jax": "jax.nn.relu6(a)",
+                     "tensorflow": "tf.nn.relu6(a)"}),
+    ("nn.leaky_relu(a)", {"torch": "F.leaky_relu(a, 0.2)", "jax": "jax.nn.leaky_relu(a, 0.2)",
+                          "tensorflow": "tf.nn.leaky_relu(a, 0.2)"}),
+    ("nn.elu(a)", {"torch": "F.elu(a)", "jax": "jax.nn.elu(a)", "tensorflow": "tf.nn.elu(a)"}),
+    ("nn.selu(a)", {"torch": "F.selu(a)", "jax": "jax.nn.selu(a)",
+                    "tensorflow": "tf.nn.selu(a)"}),
+    ("nn.celu(a)", {"torch": "F.celu(a)", "jax": "jax.nn.celu(a)"}),
+    ("nn.softplus(a)", {"torch": "F.softplus(a)", "jax": "jax.nn.softplus(a)",
+                        "tensorflow": "tf.nn.softplus(a)"}),
+    ("nn.log_sigmoid(a)", {"torch": "F.logsigmoid(a)", "jax": "jax.nn.log_sigmoid(a)",
+                           "tensorflow": "tf.math.log_sigmoid(a)"}),
+    ("nn.hard_sigmoid(a)", {"torch": "F.hardsigmoid(a)", "jax": "jax.nn.hard_sigmoid(a)",
+                            "tensorflow": "tf.nn.relu6(a + 3.0) / 6.0"}),
+    ("nn.hard_silu(a)", {"torch": "F.hardswish(a)", "jax": "jax.nn.hard_silu(a)",
+                         "tensorflow": "a * (tf.nn.relu6(a + 3.0) / 6.0)"}),
+    ("nn.softsign(a)", {"torch": "F.softsign(a)", "jax": "jax.nn.soft_sign(a)",
+                        "tensorflow": "tf.nn.softsign(a)"}),
+    ("nn.swish(a)", {"torch": "F.silu(a)", "jax": "jax.nn.swish(a)",
+                     "tensorflow": "tf.nn.silu(a)"}),
+    ("nn.glu(a)", {"torch": "F.glu(a)", "jax": "jax.nn.glu(a)"}),
     ("nn.one_hot(i, 32)", {"torch": "F.one_hot(i, 32)", "jax": "jax.nn.one_hot(i, 32)",
                            "tensorflow": "tf.one_hot(i, 32)"}),
     ("nn.conv(x, kern, padding='same')", {
@@ -392,7 +413,9 @@ class PreResolved:
 
 
 #: the calls of the bench made through crossops.nn (the others: crossops.numpy)
-NN_NAMES = {"relu", "sigmoid", "silu", "gelu", "softmax", "log_softmax", "one_hot", "conv"}
+NN_NAMES = {"relu", "sigmoid", "silu", "gelu", "softmax", "log_softmax", "one_hot", "conv",
+            "relu6", "leaky_relu", "elu", "selu", "celu", "softplus", "log_sigmoid",
+            "hard_sigmoid", "hard_silu", "softsign", "swish", "glu"}
 
 _NAMESPACES: dict = {}
 

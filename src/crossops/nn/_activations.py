@@ -137,7 +137,9 @@ def leaky_relu(x, negative_slope=0.2):
 
 
 def _hard_sigmoid(x):
-    return _clip(xnp.add(xnp.divide(x, 6.0), 0.5), 0.0, 1.0)
+    # relu6(x + 3) / 6, as jax.nn's and torch's: x + 3 is exact near -3 (x / 6 + 0.5
+    # cancels there), and one division rounds
+    return xnp.divide(_clip(xnp.add(x, 3.0), 0.0, 6.0), 6.0)
 
 
 @floating
@@ -185,9 +187,10 @@ def gelu(x, approximate=True):
 
 @floating
 def celu(x, alpha=1.0):
-    # at 0 the positive part carries the derivative (1 from both sides)
+    # at 0 the positive part carries the derivative (1 from both sides); NaN stays NaN
+    # (it is not below 0: the positive part keeps it)
     neg = xnp.where(x < 0, x, xnp.zeros_like(x))
-    pos = xnp.where(x >= 0, x, xnp.zeros_like(x))
+    pos = xnp.where(x < 0, xnp.zeros_like(x), x)
     return xnp.add(pos, xnp.multiply(xnp.expm1(xnp.divide(neg, alpha)), alpha))
 
 

@@ -636,6 +636,10 @@ AT_DEFAULTS = {"exp": dict.fromkeys(_REAL_FLOATS, NAMESPACE.exp),
                "triu": NAMESPACE.triu,
                "nn.sigmoid": dict.fromkeys(_F32_F64, jax.nn.sigmoid),
                "nn.silu": dict.fromkeys(_F32_F64, jax.nn.silu),
+               # (jax.nn's elu and celu are the generic forms' computations, bit for bit,
+               # compiled once: at their default alpha)
+               "nn.elu": dict.fromkeys(_F32_F64, jax.nn.elu),
+               "nn.celu": dict.fromkeys(_F32_F64, jax.nn.celu),
                # two arrays of one type (numpy.py's outer: jax's, for every dtype)
                "outer": NAMESPACE.outer,
                # two arrays of one dtype (the front checks): jax's dot is NumPy's

@@ -165,4 +165,6 @@ def compile_generic(generic: Callable, static: tuple[str, ...] | None,
 def _with_static(f: Callable, static, arrays) -> Callable:
     if static is None:
         static = tuple(p for p in inspect.signature(f).parameters if p not in arrays)
+    if not static:  # nothing to convert: jax.jit's own call, the cheapest
+        return jitted_hashable(f, ())
     return jitted(f, tuple(static))

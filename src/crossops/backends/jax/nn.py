@@ -5,6 +5,8 @@
   ``where(x < 0, 0, x)`` is a select); half precision is computed in float32 and rounded
   once; a tuple ``axis`` or a 0-d input of softmax runs the generic form; ``gelu``'s
   tanh approximation of float32 and float64 is the generic form's own jax.numpy calls;
+  the other activations run their generic forms compiled (``COMPILED``; ``elu`` and
+  ``celu`` at their default alpha as ``jax.nn``'s, the same computation);
 - ``conv``, ``depthwise_conv``, ``conv_transpose`` (``lax.conv_general_dilated``,
   ``lax.conv_transpose``; on the CPU a ``conv`` of one tap, or of a small output of a
   deep contraction, as one matmul of its taps, ``depthwise_conv`` as a sum over its taps
@@ -50,6 +52,20 @@ _FOLD_STATIC = ("kernel_size", "dilation", "padding", "stride")
 
 #: generic implementations compiled as one program per shape: op name -> static parameters
 COMPILED = {
+    # the activations jax.nn has no kernel for, or whose jax.nn form rounds otherwise than
+    # the generic one (one fused program where eager JAX runs each of their 3-15 ops)
+    **dict.fromkeys(("relu6", "sparse_sigmoid", "softplus", "softsign", "sparse_plus",
+                     "log_sigmoid", "hard_sigmoid", "hard_silu", "hard_swish", "selu",
+                     "hard_tanh", "tanh_shrink"), ()),
+    "leaky_relu": ("negative_slope",),
+    "elu": ("alpha",),
+    "celu": ("alpha",),
+    "soft_shrink": ("threshold",),
+    "hard_shrink": ("threshold",),
+    "squareplus": ("b",),
+    "threshold": ("threshold", "default_value"),
+    "glu": ("axis",),
+    "sparsemax": ("axis",),
     "separable_conv": _CONV_STATIC,
     "adaptive_max_pool": ("output_size", "data_format"),
     "adaptive_average_pool": ("output_size", "data_format"),

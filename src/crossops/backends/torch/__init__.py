@@ -10,6 +10,7 @@ import array_api_compat.torch as NAMESPACE  # noqa: N812
 import ml_dtypes
 import numpy as np
 import torch
+import torch.nn.functional as F
 from array_api_compat.common._aliases import UniqueAllResult as _UniqueAll
 
 from ..._axes import normalize_axes, normalize_axis
@@ -251,6 +252,12 @@ _SIGNED = [d for d in _NARROW if d not in (torch.bool, _UINT8)]
 _FULL_FLOAT = (torch.float32, torch.float64)  # computed as they are (not half precision)
 _ARG_KERNEL = [d for d in _NARROW if d is not torch.bool]  # (torch.argmax's kernels)
 
+def _keras_leaky_relu(x):
+    """``F.leaky_relu`` at Keras's default slope, 0.2 (torch's is 0.01), given by position
+    (a partial with the keyword costs ~0.15 us more a call)."""
+    return F.leaky_relu(x, 0.2)
+
+
 AT_DEFAULTS = {
     "add": {d: torch.add for d in _NARROW},  # (uint16/32/64: the widened add below)
     "matmul": {d: torch.matmul for d in DTYPES.values() if d is not torch.bool},
@@ -338,10 +345,26 @@ AT_DEFAULTS = {
     "square": {d: torch.square for d in _NARROW if d is not torch.bool},
     "nn.relu": {d: torch.relu for d in _NARROW if d is not torch.bool},
     "nn.sigmoid": dict.fromkeys(_FULL_FLOAT, torch.sigmoid),
-    "nn.silu": dict.fromkeys(_FULL_FLOAT, torch.nn.functional.silu),
+    "nn.silu": dict.fromkeys(_FULL_FLOAT, F.silu),
     # (Keras's default, approximate=True: torch's tanh form, as nn.py's gelu calls it)
-    "nn.gelu": dict.fromkeys(_FULL_FLOAT, functools.partial(torch.nn.functional.gelu,
-                                                             approximate="tanh")),
+    "nn.gelu": dict.fromkeys(_FULL_FLOAT, functools.partial(F.gelu, approximate="tanh")),
+    # activations at their defaults, float32/float64: torch's kernels, as nn.py's
+    # functions call them (Keras's leaky_relu slope is 0.2, torch's 0.01; softplus is x
+    # itself above 20 in float32, torch's default, and above 40 in float64)
+    "nn.relu6": dict.fromkeys(_FULL_FLOAT, F.relu6),
+    "nn.leaky_relu": dict.fromkeys(_FULL_FLOAT, _keras_leaky_relu),
+    "nn.elu": dict.fromkeys(_FULL_FLOAT, F.elu),
+    "nn.selu": dict.fromkeys(_FULL_FLOAT, torch.selu),
+    "nn.celu": dict.fromkeys(_FULL_FLOAT, torch.celu),
+    "nn.softplus": {torch.float32: F.softplus,
+                    torch.float64: functools.partial(F.softplus, beta=1.0, threshold=40.0)},
+    "nn.log_sigmoid": dict.fromkeys(_FULL_FLOAT, F.logsigmoid),
+    "nn.hard_sigmoid": dict.fromkeys(_FULL_FLOAT, F.hardsigmoid),
+    "nn.hard_tanh": dict.fromkeys(_FULL_FLOAT, F.hardtanh),
+    "nn.softsign": dict.fromkeys(_FULL_FLOAT, F.softsign),
+    "nn.tanh_shrink": dict.fromkeys(_FULL_FLOAT, F.tanhshrink),
+    # (an odd size raises: the op's own path names the error)
+    "nn.glu": dict.fromkeys(_FULL_FLOAT, F.glu),
     # creation (a call of the shape alone: the creation fronts of crossops._accel; arange
     # by its argument's type: a Python int, whose range torch.arange makes as arange()
     # above where it is positive, and raises for where it is not: the op's path then)

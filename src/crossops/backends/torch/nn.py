@@ -1,9 +1,15 @@
 """PyTorch's functions of crossops.nn, found by op name (``backends/torch/nn.py``).
 
-- activations: ``relu``, ``sigmoid``, ``silu``, ``gelu``, ``softmax``, ``log_softmax``
-  call torch's own kernels (one kernel where the generic form runs several, and what a
-  compiler recognises); half precision is computed in float32 and rounded once; their
-  derivatives are torch's own, right at 0 (sigmoid'(0) = 1/4, silu'(0) = 1/2). For
+- activations: ``relu``, ``relu6``, ``sigmoid``, ``silu``, ``gelu``, ``leaky_relu``,
+  ``elu``, ``selu``, ``celu``, ``softplus``, ``log_sigmoid``, ``hard_sigmoid``,
+  ``hard_tanh``, ``glu``, ``softmax``, ``log_softmax`` call torch's own kernels (one
+  kernel where the generic form runs several, and what a compiler recognises; the
+  generic forms' values, ``selu``'s within an ulp: torch multiplies by its two constants
+  at once); ``hard_silu`` is ``x * hardsigmoid(x)`` (torch's ``hardswish`` overflows
+  above a sixth of the largest float), ``softsign`` and ``tanh_shrink`` the generic
+  forms in torch's ops; half precision is computed in float32 and rounded once; their
+  derivatives are torch's own, right at 0 (sigmoid'(0) = 1/4, silu'(0) = 1/2; at a kink,
+  a one-sided derivative: ``relu6'(0) = 0``, ``leaky_relu'(0)`` the slope). For
   x << 0 (below about -10) torch's gelu gives 0 or a value off by a few ulp of a tiny
   number, where the generic form has no cancellation (as Keras's own gelu, which uses the
   frameworks' kernels). A tuple ``axis`` of softmax is ``exp(x - logsumexp(x, axis))``;
@@ -274,6 +280,95 @@ def gelu(x, approximate=True):
         return F.gelu(x, approximate="tanh" if approximate else "none")
     c, dt = up_float(x)
     return down(F.gelu(c, approximate="tanh" if approximate else "none"), dt)
+
+
+def relu6(x):
+    c, dt = up_float(x)
+    return down(F.hardtanh(c, 0.0, 6.0), dt)
+
+
+@partial
+def hard_tanh(x):
+    """Floating tensors (integers keep their dtype: the generic form's)."""
+    if not x.dtype.is_floating_point:
+        return NotImplemented
+    return F.hardtanh(x)
+
+
+@partial
+def leaky_relu(x, negative_slope=0.2):
+    if type(negative_slope) not in (float, int):  # (a tensor slope: the generic form's)
+        return NotImplemented
+    c, dt = up_float(x)
+    return down(F.leaky_relu(c, negative_slope), dt)
+
+
+@partial
+def elu(x, alpha=1.0):
+    if type(alpha) not in (float, int):
+        return NotImplemented
+    c, dt = up_float(x)
+    return down(F.elu(c, alpha), dt)
+
+
+def selu(x):
+    # (torch's kernel multiplies by scale * alpha at once, where the generic form
+    # multiplies by alpha, then scale: at most an ulp apart)
+    c, dt = up_float(x)
+    return down(torch.selu(c), dt)
+
+
+@partial
+def celu(x, alpha=1.0):
+    if type(alpha) not in (float, int):
+        return NotImplemented
+    c, dt = up_float(x)
+    return down(F.celu(c, alpha), dt)
+
+
+def softplus(x):
+    c, dt = up_float(x)
+    return down(F.softplus(c, 1.0, _SOFTPLUS_LINEAR[c.dtype]), dt)  # (by position)
+
+
+#: the dtype -> where softplus is x itself: above it log1p(exp(-x)) is below half an ulp
+#: of x (torch's default of 20 is that for float32; float64 needs 37)
+_SOFTPLUS_LINEAR = {torch.float32: 20.0, torch.float64: 40.0}
+
+
+def log_sigmoid(x):
+    c, dt = up_float(x)
+    return down(F.logsigmoid(c), dt)
+
+
+def hard_sigmoid(x):
+    c, dt = up_float(x)
+    return down(F.hardsigmoid(c), dt)
+
+
+def hard_silu(x):
+    # (F.hardswish computes x * relu6(x + 3) / 6, which overflows above a sixth of the
+    # largest float, where x * hard_sigmoid(x) is x)
+    c, dt = up_float(x)
+    return down(c * F.hardsigmoid(c), dt)
+
+
+def softsign(x):
+    c, dt = up_float(x)
+    return down(c / (torch.abs(c) + 1.0), dt)
+
+
+def tanh_shrink(x):
+    c, dt = up_float(x)
+    return down(c - torch.tanh(c), dt)
+
+
+@partial
+def glu(x, axis=-1):
+    if type(axis) is not int or not -x.ndim <= axis < x.ndim or x.shape[axis] % 2:
+        return NotImplemented  # (the generic form's error)
+    c, dt = up_float(x)
+    return down(F.glu(c, axis), dt)
 
 
 def _logsumexp(c, axis):
