@@ -46,7 +46,8 @@ import numpy as np
 
 import crossops
 import crossops.numpy as xnp
-from crossops import nn
+from crossops import core, nn
+from crossops import math as xmath
 from crossops import ops as kops
 from crossops._arguments import axis_params
 from crossops._dispatch import FUNCTIONS, call_on, forwarding, native_dtype
@@ -55,7 +56,8 @@ BUDGET = {"numpy": 1.6, "jax": 1.15, "torch": 1.15, "tensorflow": 1.15}
 
 
 #: the calls measured: (crossops statement, {backend: native statement}); ``xnp`` is
-#: crossops.numpy and ``nn`` crossops.nn (crossops.ops takes the same call with ``kops.``)
+#: crossops.numpy, ``nn`` crossops.nn, ``xmath`` crossops.math and ``core`` crossops.core
+#: (crossops.ops takes the same call with ``kops.``)
 CALLS = [
     ("xnp.add(a, b)", {"numpy": "np.add(a, b)", "torch": "torch.add(a, b)",
                        "jax": "jnp.add(a, b)", "tensorflow": "tf.add(a, b)"}),
@@ -334,6 +336,22 @@ CALLS = [
     ("nn.swish(a)", {"torch": "F.silu(a)", "jax": "jax.nn.swish(a)",
                      "tensorflow": "tf.nn.silu(a)"}),
     ("nn.glu(a)", {"torch": "F.glu(a)", "jax": "jax.nn.glu(a)"}),
+    ("nn.layer_normalization(a, g, bt)", {
+        "torch": "F.layer_norm(a, (32,), g, bt, 1e-7)",
+        "jax": "(a - a.mean(-1, keepdims=True)) * jax.lax.rsqrt(a.var(-1, keepdims=True) "
+               "+ 1e-7) * g + bt",
+        "tensorflow": "tf.nn.batch_normalization(a, *tf.nn.moments(a, [-1], keepdims=True), "
+                      "bt, g, 1e-7)"}),
+    ("xmath.logsumexp(a, axis=-1)", {"numpy": "(lambda m: np.log(np.exp(a - m).sum(-1)) "
+                                              "+ m[:, 0])(a.max(-1, keepdims=True))",
+                                     "torch": "torch.logsumexp(a, -1)",
+                                     "jax": "jax.nn.logsumexp(a, axis=-1)",
+                                     "tensorflow": "tf.reduce_logsumexp(a, axis=-1)"}),
+    ("xmath.top_k(a, 4)", {"torch": "torch.topk(a, 4)", "jax": "jax.lax.top_k(a, 4)",
+                           "tensorflow": "tf.math.top_k(a, 4)"}),
+    ("core.slice(a, (0, 0), (8, 8))", {"numpy": "a[0:8, 0:8]", "torch": "a[0:8, 0:8]",
+                                       "jax": "jax.lax.slice(a, (0, 0), (8, 8))",
+                                       "tensorflow": "tf.slice(a, (0, 0), (8, 8))"}),
     ("nn.one_hot(i, 32)", {"torch": "F.one_hot(i, 32)", "jax": "jax.nn.one_hot(i, 32)",
                            "tensorflow": "tf.one_hot(i, 32)"}),
     ("nn.conv(x, kern, padding='same')", {
@@ -383,7 +401,9 @@ def arrays(backend) -> dict:
             "i": rng.integers(0, 32, 32).astype(index),
             "j": rng.integers(0, 32, (32, 32)).astype(index),
             "x": img, "kern": kern, "x_nchw": img.transpose(0, 3, 1, 2).copy(),
-            "kern_oihw": kern.transpose(3, 2, 0, 1).copy()}
+            "kern_oihw": kern.transpose(3, 2, 0, 1).copy(),
+            "g": rng.standard_normal(32).astype(np.float32),
+            "bt": rng.standard_normal(32).astype(np.float32)}
     if backend == "numpy":
         return host
     make = {"torch": "torch.from_numpy", "jax": "jax.numpy.asarray",
@@ -406,16 +426,25 @@ class PreResolved:
         self._backend = backend
 
     def __getattr__(self, name: str):
-        public = getattr(nn, name, None) if name in NN_NAMES else getattr(xnp, name)
+        public = getattr(_module_of(name), name)
         fn = _pre_resolved(FUNCTIONS[public], self._type, self._backend)
         setattr(self, name, fn)
         return fn
 
 
-#: the calls of the bench made through crossops.nn (the others: crossops.numpy)
-NN_NAMES = {"relu", "sigmoid", "silu", "gelu", "softmax", "log_softmax", "one_hot", "conv",
-            "relu6", "leaky_relu", "elu", "selu", "celu", "softplus", "log_sigmoid",
-            "hard_sigmoid", "hard_silu", "softsign", "swish", "glu"}
+#: the modules of the bench's statements, by the name they go by there
+MODULES = {"xnp": xnp, "nn": nn, "xmath": xmath, "core": core}
+
+
+def _module_of(name: str):
+    """The module whose op ``name`` the bench's statements call (crossops.numpy's, unless a
+    statement calls it from another)."""
+    for ours, _ in CALLS:
+        module, rest = ours.split(".", 1)
+        if rest.split("(")[0] == name:
+            return MODULES[module]
+    return xnp
+
 
 _NAMESPACES: dict = {}
 
@@ -525,7 +554,7 @@ def namespace_form(statement: str) -> str | None:
     no pre-resolved function (``*operands``)."""
     module, rest = statement.split(".", 1)
     name = rest.split("(")[0]
-    public = getattr(nn if module == "nn" else xnp, name)
+    public = getattr(MODULES[module], name)
     if FUNCTIONS.get(public) is None or any(how in ("*", "**") for _, how in
                                             forwarding(FUNCTIONS[public].spec)):
         return None
@@ -557,7 +586,7 @@ def _bench_backend(backend, blocks, namespace=False, only=None):
     None, its ratio or None[, pre-resolved ns or None, its ratio or None]); ratios are
     medians over blocks of interleaved timings. ``only``: the calls whose statement
     contains one of these strings (None: every call)."""
-    g = {"np": np, "xnp": xnp, "nn": nn, "kops": kops, **arrays(backend)}
+    g = {"np": np, **MODULES, "kops": kops, **arrays(backend)}
     exec(NATIVE_MODULES[backend], g)
     if namespace:
         g["ns"] = namespace_of(g["a"])  # the user's code: once

@@ -59,6 +59,23 @@ def starts_of(op: str, inputs, start_indices) -> list:
     return [int(s) if is_concrete(s) else s for s in starts]
 
 
+def inside_slices(inputs, start_indices, shape) -> tuple | None:
+    """The common ``slice`` call, checked in one pass: where ``start_indices`` and
+    ``shape`` are tuples or lists of Python ints, one per axis, whose window lies inside
+    ``inputs`` (no clamping, no ``-1``), the tuple of Python slices that indexes it; else
+    None (the full checks of :func:`starts_of` and :func:`slice_sizes` follow)."""
+    dims = inputs.shape
+    if type(start_indices) not in (tuple, list) or type(shape) not in (tuple, list) \
+            or len(start_indices) != len(dims) or len(shape) != len(dims):
+        return None
+    out = []
+    for s, n, d in zip(start_indices, shape, dims):
+        if type(s) is not int or type(n) is not int or s < 0 or n < 0 or s + n > d:
+            return None
+        out.append(slice(s, s + n))
+    return tuple(out)
+
+
 def slice_sizes(inputs, starts, shape) -> list[int]:
     dims = [int(d) for d in inputs.shape]
     shape = list(shape)

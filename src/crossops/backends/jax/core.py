@@ -20,6 +20,9 @@ def _jax_starts(inputs, starts, sizes):
 
 
 def slice(inputs, start_indices, shape):
+    window = c.inside_slices(inputs, start_indices, shape)
+    if window is not None:  # (Python int bounds inside inputs: lax.slice, static)
+        return jax.lax.slice(inputs, [w.start for w in window], [w.stop for w in window])
     starts = c.starts_of("core.slice", inputs, start_indices)
     sizes = c.slice_sizes(inputs, starts, shape)
     return jax.lax.dynamic_slice(inputs, _jax_starts(inputs, starts, sizes), sizes)

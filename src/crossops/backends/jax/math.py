@@ -9,6 +9,10 @@ from jax import lax
 
 _HALF = (jnp.float16, jnp.bfloat16)
 
+#: generic implementations compiled as one program per shape: op name -> static parameters
+#: (top_k: the stable descending argsort, its first k and their values, one program)
+COMPILED = {"top_k": ("k", "sorted", "is_stable")}
+
 
 def _unary(f, x):
     if x.dtype in _HALF:

@@ -66,6 +66,7 @@ COMPILED = {
     "threshold": ("threshold", "default_value"),
     "glu": ("axis",),
     "sparsemax": ("axis",),
+    "layer_normalization": ("axis", "epsilon"),
     "separable_conv": _CONV_STATIC,
     "adaptive_max_pool": ("output_size", "data_format"),
     "adaptive_average_pool": ("output_size", "data_format"),

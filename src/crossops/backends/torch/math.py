@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import torch
 
+from .._common import partial
 from . import _HALF
 
 
@@ -41,3 +42,46 @@ def gammainc(x1, x2):
             "math.gammainc: torch.special.gammainc is accurate to about 1e-9 only in float64 "
             "(1e6 epsilons); compute in float32, or on another backend")
     return _binary(torch.special.gammainc, x1, x2)
+
+
+@partial
+def logsumexp(x, axis=None, keepdims=False):
+    """``torch.logsumexp`` of a float32 or float64 tensor over an int axis, a tuple of
+    distinct axes or every axis: the generic form's computation in torch's kernels (the
+    max, then ``log(sum(exp(x - max))) + max``, a slice with no finite max giving that
+    max), in one call; other cases take the generic form."""
+    if not isinstance(x, torch.Tensor) or (x.dtype is not torch.float32
+                                           and x.dtype is not torch.float64) \
+            or type(keepdims) is not bool or not x.numel():
+        return NotImplemented  # (an empty reduction: the generic form's error)
+    ndim = x.ndim
+    if axis is None:
+        if ndim == 0:
+            return NotImplemented
+        axis = tuple(range(ndim))
+    elif type(axis) is int:
+        if not -ndim <= axis < ndim:
+            return NotImplemented
+    elif type(axis) is not tuple or not axis \
+            or any(type(a) is not int or not -ndim <= a < ndim for a in axis) \
+            or len({a % ndim for a in axis}) != len(axis):
+        return NotImplemented
+    return torch.logsumexp(x, axis, keepdims)
+
+
+#: the dtypes torch sorts (not bool, complex, nor uint16/32/64)
+_SORTED = frozenset((torch.float16, torch.bfloat16, torch.float32, torch.float64, torch.int8,
+                     torch.int16, torch.int32, torch.int64, torch.uint8))
+
+
+@partial
+def top_k(x, k, sorted=True, is_stable=True):
+    """The first ``k`` of torch's stable descending sort along the last axis: the generic
+    form's values and indices (ties keep the lower index first; NaN comes first, as
+    crossops's descending argsort puts it), as views of the sort's results. (torch.topk
+    is faster but leaves the order of ties open.) Other cases take the generic form."""
+    if not isinstance(x, torch.Tensor) or x.ndim == 0 or x.dtype not in _SORTED \
+            or type(k) is not int or not 0 <= k <= x.shape[-1]:
+        return NotImplemented
+    values, indices = torch.sort(x, dim=-1, descending=True, stable=True)
+    return values[..., :k], indices[..., :k].to(torch.int32)

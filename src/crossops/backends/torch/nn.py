@@ -153,20 +153,39 @@ def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None):
     ones allowed); else ``NotImplemented`` (the generic form)."""
     if not isinstance(x, torch.Tensor) or not x.is_floating_point():
         return NotImplemented
-    axes = axis if isinstance(axis, list | tuple) else [axis]
-    ndim, k = x.ndim, len(axes)
-    if not 0 < k <= ndim or any(type(a) is not int or not -ndim <= a < ndim for a in axes) \
-            or sorted(a % ndim for a in axes) != list(range(ndim - k, ndim)):
-        return NotImplemented
+    ndim = x.ndim
+    if type(axis) is int:  # (the common call: the last axis alone)
+        k = 1
+        if ndim == 0 or (axis != -1 and axis != ndim - 1):
+            return NotImplemented
+    else:
+        axes = axis if isinstance(axis, list | tuple) else [axis]
+        k = len(axes)
+        if not 0 < k <= ndim or any(type(a) is not int or not -ndim <= a < ndim for a in axes) \
+                or sorted(a % ndim for a in axes) != list(range(ndim - k, ndim)):
+            return NotImplemented
     shape = x.shape[ndim - k:]
-    params = [v for v in (gamma, beta) if v is not None]
-    if any(not isinstance(v, torch.Tensor) or v.shape[v.ndim - k:] != shape
-           or v.numel() != shape.numel() for v in params):
-        return NotImplemented
     c = _compute(x)
-    g, b = (None if v is None else v.to(c.dtype).reshape(shape) for v in (gamma, beta))
-    return F.layer_norm(c, shape, g, b, config_epsilon() if epsilon is None else epsilon
-                        ).to(x.dtype)
+    g, b = _norm_parameter(gamma, shape, c.dtype), _norm_parameter(beta, shape, c.dtype)
+    if g is NotImplemented or b is NotImplemented:
+        return NotImplemented
+    y = F.layer_norm(c, shape, g, b, config_epsilon() if epsilon is None else epsilon)
+    return y if c is x else y.to(x.dtype)
+
+
+def _norm_parameter(v, shape, dtype):
+    """A scale or an offset ``v`` as ``F.layer_norm``'s: None, or a tensor of ``shape``
+    (leading ones allowed) in ``dtype``, converted only where it is not already (each
+    conversion costs about a microsecond); ``NotImplemented`` for any other ``v``."""
+    if v is None:
+        return None
+    if not isinstance(v, torch.Tensor):
+        return NotImplemented
+    if v.shape != shape:
+        if v.shape[v.ndim - len(shape):] != shape or v.numel() != shape.numel():
+            return NotImplemented
+        v = v.reshape(shape)
+    return v if v.dtype is dtype else v.to(dtype)
 
 
 class _ConvWeight(torch.autograd.Function):

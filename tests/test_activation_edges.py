@@ -1,0 +1,144 @@
+"""Activations, ``logsumexp``, ``top_k``, ``layer_normalization`` and ``slice`` through the
+frameworks' own kernels (torch's ``F.elu``, TensorFlow's ``Softplus``, jax's compiled
+generic forms ...) against the generic forms on NumPy, at the edges: NaN, +-inf, +-0,
+the kinks (0, +-1, +-3, 6), values where a form could overflow (a sixth of the largest
+float) or cancel (near 0 and -3), float32 and float64, the first call (which fills the
+caches) and the next (the C front's where it has a route).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import crossops.core as core
+import crossops.math as xmath
+import crossops.nn as nn
+
+from .backends import backend_context, to_backend, to_numpy
+
+
+def _edges(dtype) -> np.ndarray:
+    big = np.finfo(dtype).max
+    # (normal numbers only: XLA and TensorFlow flush subnormals to zero on the CPU)
+    return np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1e-30, -1e-30, 1e-6, -1e-6, 1.0,
+                     -1.0, 0.5, -0.5, 3.0, -3.0, -2.9981484, 6.0, -6.0, 20.0, 20.5, 40.0,
+                     -14.07, -40.0, 88.0, -88.0, 700.0, big / 5, -big / 5, big, -big], dtype)
+
+
+ACTIVATIONS = ["relu6", "leaky_relu", "elu", "selu", "celu", "softplus", "log_sigmoid",
+               "hard_sigmoid", "hard_silu", "hard_swish", "swish", "softsign", "tanh_shrink",
+               "hard_tanh"]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_activations_keep_the_generic_values(backend, name, dtype):
+    x = _edges(dtype)
+    with backend_context("numpy"), np.errstate(all="ignore"):
+        expected = np.asarray(getattr(nn, name)(x))
+    eps = float(np.finfo(dtype).eps)
+    with backend_context(backend):
+        for _ in range(2):
+            out = to_numpy(getattr(nn, name)(to_backend(backend, x)))
+            assert out.dtype == expected.dtype
+            np.testing.assert_array_equal(np.isnan(out), np.isnan(expected), err_msg=name)
+            np.testing.assert_allclose(out, expected, rtol=8 * eps, atol=8 * eps,
+                                       err_msg=f"{name} at {x}")
+
+
+@pytest.mark.parametrize("name,kwargs", [("leaky_relu", {"negative_slope": 0.5}),
+                                         ("elu", {"alpha": 2.0}), ("celu", {"alpha": 0.5})])
+def test_activation_options(backend, name, kwargs):
+    x = _edges("float32")
+    with backend_context("numpy"), np.errstate(all="ignore"):
+        expected = np.asarray(getattr(nn, name)(x, **kwargs))
+    with backend_context(backend):
+        out = to_numpy(getattr(nn, name)(to_backend(backend, x), **kwargs))
+    np.testing.assert_allclose(out, expected, rtol=1e-6, atol=1e-6)
+
+
+def test_half_precision_and_integers_compute_in_float32(backend):
+    x = np.array([-4.0, -3.0, -0.5, 0.0, 2.0, 7.0], np.float16)
+    with backend_context("numpy"):
+        expected = {n: np.asarray(getattr(nn, n)(x)) for n in ACTIVATIONS}
+        from_ints = {n: np.asarray(getattr(nn, n)(x.astype(np.int32))) for n in ACTIVATIONS}
+    with backend_context(backend):
+        for n in ACTIVATIONS:
+            out = to_numpy(getattr(nn, n)(to_backend(backend, x)))
+            assert out.dtype == np.float16, n
+            np.testing.assert_allclose(out.astype(np.float32), expected[n].astype(np.float32),
+                                       rtol=1e-3, atol=1e-3, err_msg=n)
+            ints = to_numpy(getattr(nn, n)(to_backend(backend, x.astype(np.int32))))
+            assert ints.dtype == from_ints[n].dtype, n
+            np.testing.assert_allclose(ints, from_ints[n], rtol=1e-6, err_msg=n)
+
+
+def test_glu_is_the_generic_ones(backend):
+    x = np.array([[np.nan, 1.0, -2.0, 0.0], [3.0, -np.inf, np.inf, 0.5]], np.float32)
+    with backend_context("numpy"), np.errstate(all="ignore"):
+        expected = np.asarray(nn.glu(x))
+    with backend_context(backend):
+        for _ in range(2):
+            out = to_numpy(nn.glu(to_backend(backend, x)))
+            np.testing.assert_allclose(out, expected, rtol=1e-6)
+        with pytest.raises(ValueError, match="glu"):
+            nn.glu(to_backend(backend, x[:, :3]))
+
+
+def test_logsumexp_at_the_edges(backend):
+    x = np.array([[0.0, 1.0, 2.0], [np.inf, 1.0, 0.0], [-np.inf, -np.inf, -np.inf],
+                  [np.nan, 0.0, 1.0], [np.inf, -np.inf, 3.0], [700.0, 700.0, -1e30]],
+                 np.float32)
+    with backend_context("numpy"), np.errstate(all="ignore"):
+        expected = {(a, k): np.asarray(xmath.logsumexp(x, axis=a, keepdims=k))
+                    for a in (None, 0, -1, (0, 1)) for k in (False, True)}
+    with backend_context(backend):
+        t = to_backend(backend, x)
+        for (a, k), e in expected.items():
+            out = to_numpy(xmath.logsumexp(t, axis=a, keepdims=k))
+            assert out.shape == e.shape
+            np.testing.assert_allclose(out, e, rtol=1e-6, err_msg=f"axis={a}, keepdims={k}")
+        with pytest.raises(ValueError):  # an empty reduction: the generic's error
+            xmath.logsumexp(to_backend(backend, np.zeros((2, 0), np.float32)))
+
+
+def test_top_k_keeps_ties_in_index_order_and_nan_first(backend):
+    x = np.array([[1.0, np.nan, 3.0, 3.0, -np.inf, np.nan, 0.0, -0.0],
+                  [2.0, 2.0, 2.0, 1.0, 2.0, 5.0, 2.0, 2.0]], np.float32)
+    with backend_context("numpy"):
+        expected = {k: xmath.top_k(x, k) for k in (0, 1, 3, 8)}
+    with backend_context(backend):
+        t = to_backend(backend, x)
+        for k, (values, indices) in expected.items():
+            v, i = xmath.top_k(t, k)
+            np.testing.assert_array_equal(to_numpy(v), values)
+            np.testing.assert_array_equal(to_numpy(i), indices)
+            assert to_numpy(i).dtype == np.int32
+
+
+def test_layer_normalization_takes_parameters_of_other_shapes_and_dtypes(backend):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((3, 4)).astype(np.float32)
+    cases = [(None, None), (np.ones(4, np.float32) * 2, np.full(4, 0.5, np.float32)),
+             (np.ones((1, 4), np.float32), None), (None, np.ones(4, np.float64))]
+    with backend_context(backend):
+        for gamma, beta in cases:
+            with backend_context("numpy"):
+                expected = np.asarray(nn.layer_normalization(x, gamma, beta))
+            out = nn.layer_normalization(
+                to_backend(backend, x), None if gamma is None else to_backend(backend, gamma),
+                None if beta is None else to_backend(backend, beta))
+            np.testing.assert_allclose(to_numpy(out), expected, rtol=1e-5, atol=1e-6)
+            assert to_numpy(out).dtype == expected.dtype
+
+
+@pytest.mark.parametrize("starts,shape", [((0, 0), (2, 3)), ([1, 2], [2, 2]), ((2, 4), (1, 0)),
+                                          ((3, 0), (2, 2)), ((0, -1), (1, 2)), ((1, 1), (-1, 2))])
+def test_slice_inside_and_clamped(backend, starts, shape):
+    x = np.arange(20, dtype=np.float32).reshape(4, 5)
+    with backend_context("numpy"):
+        expected = np.asarray(core.slice(x, starts, shape))
+    with backend_context(backend):
+        out = to_numpy(core.slice(to_backend(backend, x), starts, shape))
+    np.testing.assert_array_equal(out, expected)
