@@ -357,3 +357,20 @@ def partial(f: Callable) -> Callable:
     builds the op's table entry; a backend function not so marked is called as it is."""
     f.partial = True
     return f
+
+
+def plain_axes(axis, ndim: int):
+    """``axis`` as a framework's reduction takes it where the call is a plain one: every
+    axis (None: a tuple of them, for an array of one or more dimensions), an int in range,
+    or a non-empty tuple of distinct ints in range; None for any other ``axis`` (a list,
+    an empty tuple, a repeated or out-of-range axis), which the op's generic form takes
+    with its own errors."""
+    if axis is None:
+        return tuple(range(ndim)) if ndim else None
+    if type(axis) is int:
+        return axis if -ndim <= axis < ndim else None
+    if type(axis) is not tuple or not axis \
+            or any(type(a) is not int or not -ndim <= a < ndim for a in axis) \
+            or len({a % ndim for a in axis}) != len(axis):
+        return None
+    return axis

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import torch
 
-from .._common import partial
+from .._common import partial, plain_axes
 from . import _HALF
 
 
@@ -54,17 +54,8 @@ def logsumexp(x, axis=None, keepdims=False):
                                            and x.dtype is not torch.float64) \
             or type(keepdims) is not bool or not x.numel():
         return NotImplemented  # (an empty reduction: the generic form's error)
-    ndim = x.ndim
+    axis = plain_axes(axis, x.ndim)
     if axis is None:
-        if ndim == 0:
-            return NotImplemented
-        axis = tuple(range(ndim))
-    elif type(axis) is int:
-        if not -ndim <= axis < ndim:
-            return NotImplemented
-    elif type(axis) is not tuple or not axis \
-            or any(type(a) is not int or not -ndim <= a < ndim for a in axis) \
-            or len({a % ndim for a in axis}) != len(axis):
         return NotImplemented
     return torch.logsumexp(x, axis, keepdims)
 

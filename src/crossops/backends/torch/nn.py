@@ -418,6 +418,33 @@ def log_softmax(x, axis=-1):
     return down(c - _logsumexp(c, axis), dt)
 
 
+@partial
+def dot_product_attention(query, key, value, bias=None, mask=None, scale=None,
+                          is_causal=False, flash_attention=None, attn_logits_soft_cap=None):
+    """torch's fused ``F.scaled_dot_product_attention`` (as Keras's torch backend) of
+    float32 or float64 query, key and value of one dtype and as many heads, without a
+    bias, a mask or a soft cap (a causal mask is top-left aligned there, as in the
+    generic form): the generic form's softmax attention, within rounding (torch's CPU
+    kernel accumulates the softmax blockwise). Other cases take the generic form, and its
+    errors."""
+    if bias is not None or mask is not None or attn_logits_soft_cap is not None \
+            or flash_attention or type(is_causal) is not bool \
+            or not (scale is None or type(scale) in (float, int)):
+        return NotImplemented
+    dt = getattr(query, "dtype", None)
+    if (dt is not torch.float32 and dt is not torch.float64) or not all(
+            isinstance(t, torch.Tensor) and t.ndim == 4 and t.dtype is dt
+            for t in (query, key, value)):
+        return NotImplemented
+    (b, t, n, h), (kb, s, kn, kh), vs = query.shape, key.shape, value.shape
+    if (kb, kn, kh) != (b, n, h) or tuple(vs[:3]) != (b, s, n) or not t or not s:
+        return NotImplemented
+    out = F.scaled_dot_product_attention(
+        torch.transpose(query, 1, 2), torch.transpose(key, 1, 2),
+        torch.transpose(value, 1, 2), is_causal=is_causal, scale=scale)
+    return torch.transpose(out, 1, 2)  # (batch, seq, heads, dim)
+
+
 #: the dtypes of integer class ids that sparse_categorical_crossentropy's kernel reads
 _CLASS_IDS = (torch.int64, torch.int32, torch.int16, torch.int8, torch.uint8)
 
@@ -451,16 +478,21 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     if classes == 0 or tuple(target.shape) != tuple(c.shape[:-1]):
         return NotImplemented
     flat = c if c.ndim == 2 else c.reshape(-1, classes)  # (rows, classes), ids (rows,)
-    # ids below 0 to -1, from `classes` up to `classes`, then -1 to `classes`: ignored
-    ids = (target if target.ndim == 1 else target.reshape(-1)).long().clamp(-1, classes)
-    ids = ids.remainder(classes + 1)
+    ids = target if target.ndim == 1 else target.reshape(-1)
+    if ids.dtype is not torch.int64:
+        ids = ids.long()
     if from_logits:
-        out = F.cross_entropy(flat, ids, reduction="none", ignore_index=classes)
+        loss = F.cross_entropy
     else:
         eps = config_epsilon()
         p = flat / torch.sum(flat, dim=-1, keepdim=True)
-        out = F.nll_loss(torch.log(torch.clamp(p, eps, 1.0 - eps)), ids, reduction="none",
-                         ignore_index=classes)
+        flat, loss = torch.log(torch.clamp(p, eps, 1.0 - eps)), F.nll_loss
+    try:  # (the kernel ignores an id of -100, its ignore_index: 0, as the generic gives)
+        out = loss(flat, ids, reduction="none")
+    except (IndexError, RuntimeError):  # an id outside [0, classes)
+        # ids below 0 to -1, from `classes` up to `classes`, then -1 to `classes`: ignored
+        ids = ids.clamp(-1, classes).remainder(classes + 1)
+        out = loss(flat, ids, reduction="none", ignore_index=classes)
     return down(out if out.ndim == target.ndim else out.reshape(target.shape), dt)
 
 

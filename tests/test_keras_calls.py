@@ -1,5 +1,6 @@
-"""Activations, ``logsumexp``, ``top_k``, ``layer_normalization`` and ``slice`` through the
-frameworks' own kernels (torch's ``F.elu``, TensorFlow's ``Softplus``, jax's compiled
+"""Keras's common calls beyond the NumPy namespace (activations, ``logsumexp``, ``top_k``,
+``layer_normalization``, ``dot_product_attention``, ``slice``) through the frameworks' own
+kernels (torch's ``F.elu``, TensorFlow's ``Softplus``, jax's compiled
 generic forms ...) against the generic forms on NumPy, at the edges: NaN, +-inf, +-0,
 the kinks (0, +-1, +-3, 6), values where a form could overflow (a sixth of the largest
 float) or cancel (near 0 and -3), float32 and float64, the first call (which fills the
@@ -14,6 +15,7 @@ import pytest
 import crossops.core as core
 import crossops.math as xmath
 import crossops.nn as nn
+from crossops.math._generic import logsumexp as generic_logsumexp
 
 from .backends import backend_context, to_backend, to_numpy
 
@@ -90,14 +92,14 @@ def test_logsumexp_at_the_edges(backend):
     x = np.array([[0.0, 1.0, 2.0], [np.inf, 1.0, 0.0], [-np.inf, -np.inf, -np.inf],
                   [np.nan, 0.0, 1.0], [np.inf, -np.inf, 3.0], [700.0, 700.0, -1e30]],
                  np.float32)
-    with backend_context("numpy"), np.errstate(all="ignore"):
-        expected = {(a, k): np.asarray(xmath.logsumexp(x, axis=a, keepdims=k))
+    with backend_context("numpy"), np.errstate(all="ignore"):  # (NumPy's own has a form)
+        expected = {(a, k): np.asarray(generic_logsumexp(x, axis=a, keepdims=k))
                     for a in (None, 0, -1, (0, 1)) for k in (False, True)}
     with backend_context(backend):
         t = to_backend(backend, x)
         for (a, k), e in expected.items():
             out = to_numpy(xmath.logsumexp(t, axis=a, keepdims=k))
-            assert out.shape == e.shape
+            assert out.shape == e.shape and out.dtype == e.dtype
             np.testing.assert_allclose(out, e, rtol=1e-6, err_msg=f"axis={a}, keepdims={k}")
         with pytest.raises(ValueError):  # an empty reduction: the generic's error
             xmath.logsumexp(to_backend(backend, np.zeros((2, 0), np.float32)))
@@ -142,3 +144,25 @@ def test_slice_inside_and_clamped(backend, starts, shape):
     with backend_context(backend):
         out = to_numpy(core.slice(to_backend(backend, x), starts, shape))
     np.testing.assert_array_equal(out, expected)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_dot_product_attention_is_the_generic_ones(backend, dtype):
+    rng = np.random.default_rng(0)
+    q = rng.standard_normal((2, 3, 4, 8)).astype(dtype)
+    k = rng.standard_normal((2, 5, 4, 8)).astype(dtype)
+    v = rng.standard_normal((2, 5, 4, 6)).astype(dtype)
+    cases = [{}, {"is_causal": True}, {"scale": 0.5}, {"mask": np.tril(np.ones((3, 5), bool))},
+             {"bias": np.full((3, 5), -1.0, dtype)}]
+    rtol = 1e-5 if dtype == "float32" else 1e-12
+    for kwargs in cases:
+        with backend_context("numpy"):
+            expected = np.asarray(nn.dot_product_attention(q, k, v, **kwargs))
+        with backend_context(backend):
+            out = nn.dot_product_attention(
+                to_backend(backend, q), to_backend(backend, k), to_backend(backend, v),
+                **{n: to_backend(backend, a) if isinstance(a, np.ndarray) else a
+                   for n, a in kwargs.items()})
+        out = to_numpy(out)
+        assert out.shape == expected.shape and out.dtype == expected.dtype
+        np.testing.assert_allclose(out, expected, rtol=rtol, atol=rtol, err_msg=str(kwargs))
