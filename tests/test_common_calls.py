@@ -274,3 +274,44 @@ def test_reductions_over_axis_tuples_are_numpys(backend, name):
             for _ in range(2):
                 with pytest.raises(error, match=name):
                     getattr(xnp, name)(x, axis=axis)
+
+
+ASTYPE_NAMES = ["bool", "int8", "int16", "int32", "int64", "uint8", "float16", "bfloat16",
+                "float32", "float64", "complex64"]
+
+
+def test_astype_by_name_is_numpys(backend):
+    """A dtype's name takes astype's front (its backend's dtype of that name) where the
+    backend keys it: the same array as NumPy's astype, on the first call and the front's."""
+    import ml_dtypes
+    x = np.array([[1.5, -2.0, 0.0], [np.inf, 300.0, -0.5]], np.float32)
+    with backend_context(backend):
+        t = to_backend(backend, x)
+        for name in ASTYPE_NAMES:
+            expected = x.astype(ml_dtypes.bfloat16 if name == "bfloat16" else name)
+            for _ in range(2):
+                out = to_numpy(xnp.astype(t, name))
+                assert str(out.dtype) == name
+                with np.errstate(invalid="ignore"):
+                    same = (out == expected) | (np.isnan(out.astype(np.complex64))
+                                                & np.isnan(expected.astype(np.complex64)))
+                # (inf, 300, and negatives to unsigned, are the platform's: not compared)
+                finite = np.isfinite(x) & (np.abs(x) < 128) & ((x >= 0) | (name[0] != "u"))
+                assert same[finite].all(), name
+        for _ in range(2):
+            with pytest.raises(TypeError, match="astype: unknown dtype 'float17'"):
+                xnp.astype(t, "float17")
+
+
+def test_torch_full_like_of_a_tensor_fill_keeps_its_gradient(backend):
+    if backend != "torch":
+        pytest.skip("a fill's gradient: torch's autograd (jax and tensorflow trace it)")
+    import torch
+    fill = torch.tensor(2.0, requires_grad=True)
+    x = torch.zeros(2, 3)
+    for _ in range(2):
+        out = xnp.full_like(x, fill)
+        assert out.requires_grad
+        (g,) = torch.autograd.grad(out.sum(), fill)
+        assert float(g) == 6.0
+        assert xnp.full_like(x, 2.5).tolist() == torch.full_like(x, 2.5).tolist()

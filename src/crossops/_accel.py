@@ -370,16 +370,20 @@ _WEAK_SPECIAL_FORMS = frozenset({("crossops._keras_special", "where")})
 
 
 def _native_dtype_classes() -> dict:
-    """{array type: the class of its backend's own dtype objects, or a dict of such
-    classes -> the one object of each}, from each loaded backend's ``NATIVE_DTYPE_CLASS``
-    (torch's ``torch.dtype``) or ``NATIVE_DTYPE_OBJECTS`` (NumPy's ``np.dtype``s), which
-    its ``native_dtype`` returns as they are: what the C front of ``astype`` reads; a live
-    dict, as :func:`_result_casts`."""
+    """{array type: {class of its backend's own dtype objects: None (any object of it),
+    or the one object of that class (NumPy's ``np.dtype``s, one per class); ``str``:
+    {dtype name: the backend's dtype of that name}}}, from each loaded backend's
+    ``NATIVE_DTYPE_CLASS`` (torch's ``torch.dtype``) or ``NATIVE_DTYPE_OBJECTS`` and its
+    ``DTYPES``, which its ``native_dtype`` returns as they are: what the C front of
+    ``astype`` reads (``astype(x, 'float16')`` takes the front too); a live dict, as
+    :func:`_result_casts`."""
     def fill(classes: dict, mod) -> None:
-        cls = getattr(mod, "NATIVE_DTYPE_CLASS", None) or getattr(
-            mod, "NATIVE_DTYPE_OBJECTS", None)
-        if cls is not None:
-            classes.update(dict.fromkeys(mod.ARRAY_TYPES, cls))
+        cls = getattr(mod, "NATIVE_DTYPE_CLASS", None)
+        entry = {cls: None} if cls is not None else dict(
+            getattr(mod, "NATIVE_DTYPE_OBJECTS", None) or {})
+        if entry:
+            entry[str] = dict(mod.DTYPES)
+            classes.update(dict.fromkeys(mod.ARRAY_TYPES, entry))
     return _backend.grown_with_backends(("native dtype classes",), fill, {})
 
 

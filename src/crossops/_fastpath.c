@@ -70,8 +70,9 @@
  * type (``astype(x, dtype)``: ``keyed``) takes a call whose dtype is an object of the
  * backend's own dtype class for the array's type (``torch.dtype`` for a tensor), or that
  * is one of the backend's own dtype objects (NumPy's, one per class), which the generated
- * function's conversion returns as it is; every call takes the path with options, keyed
- * on the tuple (array type, dtype class).
+ * function's conversion returns as it is, or a dtype's name (``'float16'``), which the
+ * front replaces by the backend's dtype of that name; every call takes the path with
+ * options, keyed on the tuple (array type, dtype class).
  * An op whose required axis must name an axis of size 1 (``squeeze``: ``unit``) calls
  * its plain function (``torch.squeeze``) only where that axis is an int, and keeps its
  * result only where it has one dimension fewer than the first array (torch.squeeze keeps
@@ -1180,10 +1181,13 @@ types_key(Front *s, PyObject *const *items, Py_ssize_t n)
  * type passes on as it is: an object of the class ``keyed`` has for that type (torch's
  * ``torch.dtype``), or, where ``keyed`` has a dict of dtype class -> dtype, that one
  * object of its class (NumPy's own dtypes: ``np.dtype('>f4')`` shares float32's class,
- * and the conversion returns another object for it) (a new reference; the last key made
- * is given again), or NULL (no error set) */
+ * and the conversion returns another object for it), any object of its class where the
+ * dict gives None, or, where it gives a dict (``str``'s: name -> the backend's own
+ * dtype), the dtype that ``*dtype`` names there, which replaces it (a borrowed reference
+ * from that dict) (a new reference; the last key made is given again), or NULL (no error
+ * set) */
 static PyObject *
-dtype_key(Front *s, PyObject *x, PyObject *dtype)
+dtype_key(Front *s, PyObject *x, PyObject **dtype)
 {
     PyObject *t = (PyObject *)Py_TYPE(x);
     PyObject *want = PyDict_GetItemWithError(s->keyed, t);
@@ -1191,9 +1195,19 @@ dtype_key(Front *s, PyObject *x, PyObject *dtype)
         PyErr_Clear();
         return NULL;
     }
-    PyObject *cls = (PyObject *)Py_TYPE(dtype);
+    PyObject *cls = (PyObject *)Py_TYPE(*dtype);
     if (PyDict_CheckExact(want)) {
-        if (PyDict_GetItemWithError(want, cls) != dtype) {  /* (by identity) */
+        PyObject *given = PyDict_GetItemWithError(want, cls);
+        if (given != NULL && PyDict_CheckExact(given)) {  /* a name: its dtype */
+            PyObject *named = PyDict_GetItemWithError(given, *dtype);
+            if (named == NULL) {
+                PyErr_Clear();
+                return NULL;
+            }
+            *dtype = named;
+            cls = (PyObject *)Py_TYPE(named);
+        }
+        else if (given != Py_None && given != *dtype) {  /* (by identity) */
             PyErr_Clear();
             return NULL;
         }
@@ -1274,7 +1288,7 @@ call_full(Front *s, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
             return NULL;
     }
     PyObject *key = s->seq ? sequence_key(s, all[0])
-                    : s->keyed ? dtype_key(s, all[0], all[1])
+                    : s->keyed ? dtype_key(s, all[0], &all[1])
                     : one_type ? Py_NewRef((PyObject *)t) : types_key(s, args, s->ntyped);
     if (key == NULL)
         return NULL;
@@ -1793,8 +1807,10 @@ PyDoc_STRVAR(front_doc,
 "``keyed``: None, or (with ``names``, not ``seq``, and ``convert`` -1) a dict of array\n"
 "type -> dtype class, or -> dict of dtype class -> dtype: parameter 1 is a dtype\n"
 "(``astype``'s), and a call is fast only where it is an object of the class given for\n"
-"the array's type (or the one object given for its class), passed as it is; the\n"
-"cache key is the tuple (array type, its class).\n"
+"the array's type (or the one object given for its class; any object of it where\n"
+"that is None), passed as it is, or a key of the dict given for its class (``str``:\n"
+"name -> dtype), whose dtype replaces it; the cache key is the tuple (array type, the\n"
+"dtype's class).\n"
 "``unit``: -1, or the index of a required axis parameter that the plain function takes\n"
 "only as an int, its result kept only where it has one dimension fewer than the first\n"
 "array (``squeeze``: an axis of size 1). ``numbers``: ``options``' values that\n"

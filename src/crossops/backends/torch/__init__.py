@@ -252,6 +252,15 @@ _SIGNED = [d for d in _NARROW if d not in (torch.bool, _UINT8)]
 _FULL_FLOAT = (torch.float32, torch.float64)  # computed as they are (not half precision)
 _ARG_KERNEL = [d for d in _NARROW if d is not torch.bool]  # (torch.argmax's kernels)
 
+def _full_like_number(x, fill_value):
+    """``torch.full_like`` of a Python number (the values the op gives; a fill it cannot
+    hold raises, and the op's own path names the error). A 0-d tensor fill raises here
+    too: torch would take its value and drop its gradient, which the op's path keeps."""
+    if type(fill_value) not in (float, int, bool):
+        raise TypeError("full_like: the op's own path takes a fill other than a number")
+    return torch.full_like(x, fill_value)
+
+
 def _keras_leaky_relu(x):
     """``F.leaky_relu`` at Keras's default slope, 0.2 (torch's is 0.01), given by position
     (a partial with the keyword costs ~0.15 us more a call)."""
@@ -298,6 +307,7 @@ AT_DEFAULTS = {
     "broadcast_to": torch.broadcast_to,
     "permute_dims": torch.permute,
     "ones_like": torch.ones_like,
+    "full_like": _full_like_number,
     "zeros_like": torch.zeros_like,
     "empty_like": torch.empty_like,
     "sum": {d: torch.sum for d in DTYPES.values()
