@@ -237,10 +237,11 @@ CALLS = [
                                    "tensorflow": "tf.reduce_mean(a3, axis=(1, 2))"}),
     ("xnp.argmin(a)", {"numpy": "np.argmin(a)", "torch": "torch.argmin(a)",
                        "jax": "jnp.argmin(a)", "tensorflow": "tf.argmin(tf.reshape(a, [-1]))"}),
-    ("xnp.argsort(a, axis=-1)", {"numpy": "np.argsort(a, axis=-1)",
-                                 "torch": "torch.argsort(a, dim=-1)",
+    # (stably, as crossops's argsort by default: jax's default, NumPy's kind='stable')
+    ("xnp.argsort(a, axis=-1)", {"numpy": "np.argsort(a, axis=-1, kind='stable')",
+                                 "torch": "torch.argsort(a, dim=-1, stable=True)",
                                  "jax": "jnp.argsort(a, axis=-1)",
-                                 "tensorflow": "tf.argsort(a, axis=-1)"}),
+                                 "tensorflow": "tf.argsort(a, axis=-1, stable=True)"}),
     ("xnp.full_like(a, 2.0)", {"numpy": "np.full_like(a, 2.0)",
                                "torch": "torch.full_like(a, 2.0)",
                                "jax": "jnp.full_like(a, 2.0)",
@@ -375,8 +376,9 @@ KERAS_NATIVE = {
     "xnp.argmin(a)": {"numpy": "np.argmin(a).astype(np.int32)",
                       "torch": "torch.argmin(a).to(torch.int32)",
                       "tensorflow": "tf.argmin(tf.reshape(a, [-1]), output_type=tf.int32)"},
-    "xnp.argsort(a, axis=-1)": {"numpy": "np.argsort(a, axis=-1).astype(np.int32)",
-                                "torch": "torch.argsort(a, dim=-1).to(torch.int32)"},
+    "xnp.argsort(a, axis=-1)": {
+        "numpy": "np.argsort(a, axis=-1, kind='stable').astype(np.int32)",
+        "torch": "torch.argsort(a, dim=-1, stable=True).to(torch.int32)"},
     "nn.one_hot(i, 32)": {"torch": "F.one_hot(i, 32).to(torch.float32)"},
     # (Keras's floatx, float32, where NumPy's linspace makes float64)
     "xnp.linspace(0, 1, 32)": {"numpy": "np.linspace(0, 1, 32, dtype=np.float32)"},

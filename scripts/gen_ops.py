@@ -918,7 +918,7 @@ KERAS_SET = {"sort": {"stable": False}}
 #: the op's parameters that a NumPy rule sets otherwise than the op's default where the
 #: caller leaves NumPy's parameters out (``sort_kind``: NumPy's default kind, an unstable
 #: sort): what the C front passes for them (``accelerate``'s ``sets``)
-NUMPY_SETS = {"sort_kind": {"stable": False}}
+NUMPY_SETS = {"sort_kind": {"stable": False}, "argsort_kind": {"stable": True}}
 #: the example alias lines of crossops.ops's forms
 KERAS_ALIAS = "import numpy as np\nfrom crossops import ops"
 #: the most calls of the op that a Keras form's example shows (``_keras_examples``)

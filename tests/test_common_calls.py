@@ -315,3 +315,28 @@ def test_torch_full_like_of_a_tensor_fill_keeps_its_gradient(backend):
         (g,) = torch.autograd.grad(out.sum(), fill)
         assert float(g) == 6.0
         assert xnp.full_like(x, 2.5).tolist() == torch.full_like(x, 2.5).tolist()
+
+
+def test_argsort_front_sorts_stably_as_numpy(backend):
+    """argsort's front (a backend's stable sort along an int axis: ``torch.argsort(x,
+    stable=True, dim=axis)``, ``np.argsort(x, axis, kind='stable')``) gives NumPy's stable
+    order at ties, -0.0 beside 0.0 and NaN; ``stable=None`` is the op's stable default."""
+    from crossops import ops
+    from crossops._errors import OpAxisError
+    x = np.array([[1.0, np.nan, 3.0, 3.0, -0.0, 0.0, 1.0], [0.0, 0.0, -0.0, 2.0, np.nan,
+                                                              -1.0, 2.0]], np.float32)
+    with backend_context(backend):
+        t = to_backend(backend, x)
+        for _ in range(2):
+            for axis in (-1, 0, 1):
+                expected = np.argsort(x, axis=axis, kind="stable")
+                np.testing.assert_array_equal(to_numpy(xnp.argsort(t, axis=axis)), expected)
+                np.testing.assert_array_equal(
+                    to_numpy(xnp.argsort(t, axis=axis, stable=None)), expected)
+                keras = to_numpy(ops.argsort(t, axis=axis))
+                assert keras.dtype == np.int32
+                np.testing.assert_array_equal(keras, expected)
+            np.testing.assert_array_equal(to_numpy(xnp.argsort(t)),
+                                          np.argsort(x, kind="stable"))
+            with pytest.raises(OpAxisError, match="argsort: axis 2"):
+                xnp.argsort(t, axis=2)

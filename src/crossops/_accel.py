@@ -265,7 +265,7 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
     if keras_form or fn.__code__.co_varnames[:len(params)] != spec.params:
         public = list(inspect.signature(fn).parameters.values())  # (NumPy's, Keras's)
     names, npos, kwfrom, convert = _options(public, [p for p, _ in passed], ntyped,
-                                            positions)
+                                            positions, sets)
     if (seq or result or keyed) and names is None:
         return None  # (a sequence op's every call takes the path with options)
     if keyed:
@@ -291,9 +291,11 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
         op.plain = FrontDict(op.plain)
     if type(op.options) is not FrontDict:
         op.options = FrontDict(op.options)
-    # (a backend's own functions make the op's call at the op's defaults, which ``sets``
-    # changes: such a front calls the cached function only)
-    plain, options = (FrontDict(), None) if sets else (
+    # (a backend's own functions make the op's call at the op's defaults: where ``sets``
+    # changes one, such a front calls the cached function only; ``argsort``'s stable=None
+    # is the op's own True)
+    changed = any(spec.parameters[k].default != v for k, v in sets.items()) if sets else False
+    plain, options = (FrontDict(), None) if changed else (
         op.plain, op.options if names is not None else None)
     return _make_front(spec.name, doc, fn.__module__, fn, op.cache, plain, mixed,
                        defaults, kwnames, len(required), ntyped, a, b, names, npos, kwfrom,
@@ -581,14 +583,16 @@ def _fail_hook(op: Op, raises_through_op: bool, forwarded: tuple) -> Callable | 
 
 
 def _options(public: list, forwarded: list, ntyped: int,
-             positions: dict) -> tuple[tuple, int, int, int]:
+             positions: dict, sets: dict | None = None) -> tuple[tuple, int, int, int]:
     """What a C front needs to take calls with options (by keyword, or by position where
     the signature allows) straight to the cached function: the forwarded parameters'
-    names; how many may come by position (while the public signature's positional ones
-    are the forwarded ones in order, or stand for them by ``positions``); the first that
-    may come by keyword (after the positional-only ones and the arrays); and the index of
-    ``dtype``, which the generated function converts unless it is None (so a fast call
-    passes None only), or -1."""
+    names (None for one it takes not by keyword: a public default that ``sets`` gives
+    the op's value of, ``argsort``'s ``stable=None``, which the front passes where the
+    call leaves it out); how many may come by position (while the public signature's
+    positional ones are the forwarded ones in order, or stand for them by
+    ``positions``); the first that may come by keyword (after the positional-only ones
+    and the arrays); and the index of ``dtype``, which the generated function converts
+    unless it is None (so a fast call passes None only), or -1."""
     names = tuple(p.name for p in forwarded)
     if None in positions.values():  # a value the generated function checks first
         return None, ntyped, ntyped, -1
@@ -605,9 +609,12 @@ def _options(public: list, forwarded: list, ntyped: int,
     # a public signature of other parameters (crossops.numpy's NumPy forms: ``var``'s
     # ``ddof``, ``sort``'s ``stable=None``) takes by keyword only what means the same
     shared = {p.name: p.default for p in public}
-    if any(p.default is not p.empty and shared.get(p.name, p.default) != p.default
-           for p in forwarded[ntyped:]):
+    sets = sets or {}
+    differ = {p.name for p in forwarded[ntyped:]
+              if p.default is not p.empty and shared.get(p.name, p.default) != p.default}
+    if differ - set(sets):
         return None, max(npos, ntyped), max(kwfrom, ntyped), convert
+    names = tuple(None if n in differ else n for n in names)
     return names, max(npos, ntyped), max(kwfrom, ntyped), convert
 
 

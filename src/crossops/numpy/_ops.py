@@ -20267,7 +20267,7 @@ def argsort(
         _argsort.fail(_e)
 
 
-argsort = _accelerate(argsort, _argsort)
+argsort = _accelerate(argsort, _argsort, sets={'stable': True})
 
 
 _sort = _bind('sort', _GENERIC)

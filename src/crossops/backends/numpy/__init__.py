@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import operator
 from math import isnan as _isnan  # (the module's names are ops; .math is a submodule)
 
@@ -441,6 +442,11 @@ AT_DEFAULTS_DTYPE_KEYWORD = frozenset({"zeros", "ones", "empty", "arange", "eye"
 #: tuple of ndarrays of one dtype and one number of dimensions (the front checks) along an
 #: int axis in range of theirs, as numpy.py's concatenate calls it there
 AT_OPTIONS = {"concatenate": (np.concatenate, ("axis",), ("axis",)),
+              # a real array along an int axis in range (the front checks), stably, as
+              # the op's default (NaN last, as the op's)
+              "argsort": (dict.fromkeys([d for d in DTYPES.values() if d.kind in "biuf"],
+                                        functools.partial(np.argsort, kind="stable")),
+                          ("axis",), ("axis",)),
               # (a tuple or list of ints: np.transpose, as numpy.py's transpose calls it;
               # axes it refuses raise, and transpose's own path names the error)
               "transpose": OptionsRoute(np.transpose, ("axes",), sequences=True),

@@ -261,6 +261,12 @@ def _full_like_number(x, fill_value):
     return torch.full_like(x, fill_value)
 
 
+def _stable_argsort(x, axis):
+    """``torch.argsort`` along ``axis``, stably, as the op's default (its overload with
+    ``stable`` takes ``dim`` by keyword only)."""
+    return torch.argsort(x, stable=True, dim=axis)
+
+
 def _keras_leaky_relu(x):
     """``F.leaky_relu`` at Keras's default slope, 0.2 (torch's is 0.01), given by position
     (a partial with the keyword costs ~0.15 us more a call)."""
@@ -441,6 +447,10 @@ AT_OPTIONS = {
     "mean": OptionsRoute(dict.fromkeys(_INEXACT, torch.mean), ("axis", "keepdims"), ("axis",),
                          sequences=True),
     # (an int axis in range: NumPy's argmax takes no tuple)
+    # a real tensor along an int axis in range (the front checks), stably, as the op's
+    # default (NaN last, as the op's)
+    "argsort": (dict.fromkeys([d for d in _NARROW if d is not torch.bool and not d.is_complex],
+                              _stable_argsort), ("axis",), ("axis",)),
     "argmax": (dict.fromkeys(_ARG_KERNEL, torch.argmax), ("axis", "keepdims"), ("axis",)),
     "argmin": (dict.fromkeys(_ARG_KERNEL, torch.argmin), ("axis", "keepdims"), ("axis",)),
     # a list or tuple of tensors of one dtype and one number of dimensions (the front
