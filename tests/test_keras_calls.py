@@ -19,6 +19,9 @@ from crossops.math._generic import logsumexp as generic_logsumexp
 
 from .backends import backend_context, to_backend, to_numpy
 
+#: (NumPy warns of its NaN and infinities at the edges, which the backends compute alike)
+pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
+
 
 def _edges(dtype) -> np.ndarray:
     big = np.finfo(dtype).max

@@ -146,7 +146,21 @@ def compile_generic(generic: Callable, static: tuple[str, ...] | None,
             return run(*host(*args, **kwargs))
 
         return staged
-    g = _with_static(generic, static, arrays)
+    import jax
+    jitted_generic = _with_static(generic, static, arrays)
+    names = list(inspect.signature(generic).parameters)
+    places = tuple((names.index(a), a) for a in arrays if a in names)
+
+    @functools.wraps(generic)
+    def g(*args, **kwargs):
+        # a Python number (or a list) in an array's place runs eagerly: jax.jit would make
+        # it an array, which the generic form's promotion reads otherwise (a weak scalar)
+        for i, name in places:
+            v = args[i] if i < len(args) else kwargs.get(name)
+            if v is not None and not isinstance(v, jax.Array):
+                return generic(*args, **kwargs)
+        return jitted_generic(*args, **kwargs)
+
     if not eager:
         return g
     sig = inspect.signature(generic)
