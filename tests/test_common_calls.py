@@ -340,3 +340,38 @@ def test_argsort_front_sorts_stably_as_numpy(backend):
                                           np.argsort(x, kind="stable"))
             with pytest.raises(OpAxisError, match="argsort: axis 2"):
                 xnp.argsort(t, axis=2)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_nan_to_num_deg2rad_exp2_are_numpys(backend, dtype):
+    """Calls of one array that the fronts hand to a framework's kernel (torch's
+    ``nan_to_num``, ``deg2rad``, ``exp2``; jax's compiled generic forms): NumPy's values at
+    NaN, the infinities, zeros, subnormals and values that overflow."""
+    x = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1.5, -2.5, 90.0, 180.0, 128.0, -150.0,
+                  1e-40, 3e38], np.float32).astype(dtype)
+    with np.errstate(all="ignore"):
+        expected = {"nan_to_num": np.nan_to_num(x), "deg2rad": np.deg2rad(x),
+                    "exp2": np.exp2(x)}
+    normal = np.abs(x.astype(np.float64)) > 1e-30  # (XLA and TensorFlow flush subnormals)
+    with backend_context(backend):
+        t = to_backend(backend, x)
+        for name, e in expected.items():
+            for _ in range(2):
+                out = to_numpy(getattr(xnp, name)(t))
+                assert out.dtype == e.dtype, name
+                np.testing.assert_allclose(out[normal], e[normal], rtol=1e-6, err_msg=name)
+
+
+def test_diag_of_vectors_and_matrices_is_numpys(backend):
+    v = np.array([1.5, -2.0, 0.0], np.float32)
+    m = np.arange(12).reshape(3, 4).astype(np.int32)
+    with backend_context(backend):
+        for _ in range(2):
+            for a in (v, m, v > 0):
+                for k in (0, 1, -2):
+                    out = to_numpy(xnp.diag(to_backend(backend, a), k))
+                    np.testing.assert_array_equal(out, np.diag(a, k))
+                np.testing.assert_array_equal(to_numpy(xnp.diag(to_backend(backend, a))),
+                                              np.diag(a))
+            with pytest.raises(ValueError, match="diag"):
+                xnp.diag(to_backend(backend, np.ones((2, 2, 2), np.float32)))

@@ -250,6 +250,7 @@ def reshape(x, /, shape, *, copy=None):
 _NARROW = [d for d in DTYPES.values() if d not in (_UINT16, _UINT32, _UINT64)]
 _SIGNED = [d for d in _NARROW if d not in (torch.bool, _UINT8)]
 _FULL_FLOAT = (torch.float32, torch.float64)  # computed as they are (not half precision)
+_HALF_TO_DOUBLE = (torch.float16, torch.float32, torch.float64)
 _ARG_KERNEL = [d for d in _NARROW if d is not torch.bool]  # (torch.argmax's kernels)
 
 def _full_like_number(x, fill_value):
@@ -381,6 +382,14 @@ AT_DEFAULTS = {
     "nn.tanh_shrink": dict.fromkeys(_FULL_FLOAT, F.tanhshrink),
     # (an odd size raises: the op's own path names the error)
     "nn.glu": dict.fromkeys(_FULL_FLOAT, F.glu),
+    # float16/32/64 (integers: NumPy's float64 loop, the op's own path): torch's
+    # kernels, NumPy's values, bit for bit (nan_to_num: the dtype's largest and smallest
+    # for the infinities, as NumPy's defaults)
+    "deg2rad": dict.fromkeys(_HALF_TO_DOUBLE, torch.deg2rad),
+    "exp2": dict.fromkeys(_HALF_TO_DOUBLE, torch.exp2),
+    "nan_to_num": dict.fromkeys(_HALF_TO_DOUBLE, torch.nan_to_num),
+    # (of a 1-d or 2-d tensor, which the front checks: AT_DEFAULTS_RANKS)
+    "diag": dict.fromkeys(_NARROW, torch.diag),
     # creation (a call of the shape alone: the creation fronts of crossops._accel; arange
     # by its argument's type: a Python int, whose range torch.arange makes as arange()
     # above where it is positive, and raises for where it is not: the op's path then)
@@ -400,7 +409,7 @@ AT_DEFAULTS = {
 #: the numbers of dimensions (least, most; -1: any) for which an AT_DEFAULTS function is
 #: the op's (the C front checks, and calls the op's function for the others): torch.t
 #: raises for more than 2, and a 0-d tensor's mT is itself, where matrix_transpose raises
-AT_DEFAULTS_RANKS = {"transpose": (0, 2), "matrix_transpose": (2, -1),
+AT_DEFAULTS_RANKS = {"transpose": (0, 2), "matrix_transpose": (2, -1), "diag": (1, 2),
                      "linalg.matrix_transpose": (2, -1), "dot": (1, 1)}
 
 #: torch's own functions for an op of a tensor and a Python int or float whose weak dtype is
