@@ -352,3 +352,15 @@ def _times_real(x, s):
     if x.dtype.is_complex:
         return tf.complex(tf.math.real(x) * s, tf.math.imag(x) * s)
     return x * s
+
+
+# -- diag: a vector's matrix ------------------------------------------------------------------
+
+@partial
+def diag(v, k=0):
+    """A 1-d tensor's matrix, ``v`` on its ``k``-th diagonal, by TensorFlow's MatrixDiag
+    kernel (the generic form builds it of ~10 ops); a 2-d tensor's diagonal, and a ``k``
+    other than an int, take the generic form."""
+    if not isinstance(v, tf.Tensor) or v.shape.rank != 1 or type(k) is not int:
+        return NotImplemented
+    return tf.linalg.diag(v, k=k)
