@@ -304,7 +304,8 @@ CALLS = [
                                 "tensorflow": "tf.linspace(0.0, 1.0, 32)"}),
     ("xnp.nan_to_num(a)", {"numpy": "np.nan_to_num(a)", "torch": "torch.nan_to_num(a)",
                            "jax": "jnp.nan_to_num(a)",
-                           "tensorflow": "tf.experimental.numpy.nan_to_num(a)"}),
+                           "tensorflow": "tf.clip_by_value(tf.where(tf.math.is_nan(a), 0.0, "
+                                         "a), a.dtype.min, a.dtype.max)"}),
     ("xnp.diag(v)", {"numpy": "np.diag(v)", "torch": "torch.diag(v)", "jax": "jnp.diag(v)",
                      "tensorflow": "tf.linalg.diag(v)"}),
     ("xnp.cumprod(a, axis=0)", {"numpy": "np.cumprod(a, axis=0)",
