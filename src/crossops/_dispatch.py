@@ -563,8 +563,10 @@ def _generic_form(mod, spec: OpSpec, generic: Callable | None) -> Callable | Non
     table = getattr(chapter, "COMPILED", {})
     if spec.name not in table:
         return generic
+    # (a "convert" op's arrays arrive converted; others may get a Python number there)
     return compile_generic(generic, table[spec.name], spec.arrays,
-                           getattr(chapter, "EAGER", {}).get(spec.name))
+                           getattr(chapter, "EAGER", {}).get(spec.name),
+                           numbers=spec.dispatch != "convert")
 
 
 def _falling_back(f: Callable, generic: Callable) -> Callable:

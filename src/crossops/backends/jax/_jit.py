@@ -118,7 +118,8 @@ def jitted_hashable(f: Callable, static: tuple[str, ...]) -> Callable:
 
 
 def compile_generic(generic: Callable, static: tuple[str, ...] | None,
-                    arrays: tuple[str, ...], eager: dict | None = None) -> Callable:
+                    arrays: tuple[str, ...], eager: dict | None = None,
+                    numbers: bool = True) -> Callable:
     """The JAX form of an op whose generic implementation ``generic`` runs compiled.
 
     Parameters
@@ -135,6 +136,11 @@ def compile_generic(generic: Callable, static: tuple[str, ...] | None,
     eager : dict, optional
         parameter -> value for which the generic runs eagerly (a search whose loop
         depends on the values).
+    numbers : bool, default True
+        Whether a call may give a Python number (or a list) in an array's place: such a
+        call runs eagerly, as jax.jit would make it an array, which the generic form's
+        promotion reads otherwise than a weak scalar. False where the dispatch converts
+        them first (a ``convert`` op's).
     """
     stages = getattr(generic, "stages", None)
     if stages is not None:
@@ -146,21 +152,9 @@ def compile_generic(generic: Callable, static: tuple[str, ...] | None,
             return run(*host(*args, **kwargs))
 
         return staged
-    import jax
-    jitted_generic = _with_static(generic, static, arrays)
-    names = list(inspect.signature(generic).parameters)
-    places = tuple((names.index(a), a) for a in arrays if a in names)
-
-    @functools.wraps(generic)
-    def g(*args, **kwargs):
-        # a Python number (or a list) in an array's place runs eagerly: jax.jit would make
-        # it an array, which the generic form's promotion reads otherwise (a weak scalar)
-        for i, name in places:
-            v = args[i] if i < len(args) else kwargs.get(name)
-            if v is not None and not isinstance(v, jax.Array):
-                return generic(*args, **kwargs)
-        return jitted_generic(*args, **kwargs)
-
+    g = _with_static(generic, static, arrays)
+    if numbers:
+        g = _numbers_eagerly(generic, g, arrays)
     if not eager:
         return g
     sig = inspect.signature(generic)
@@ -174,6 +168,24 @@ def compile_generic(generic: Callable, static: tuple[str, ...] | None,
         return g(*args, **kwargs)
 
     return mixed
+
+
+def _numbers_eagerly(generic: Callable, compiled: Callable, arrays) -> Callable:
+    """``compiled`` (``generic``'s compiled form), but ``generic`` itself for a call that
+    gives something other than an array or None in an array's place."""
+    import jax
+    names = list(inspect.signature(generic).parameters)
+    places = tuple((names.index(a), a) for a in arrays if a in names)
+
+    @functools.wraps(generic)
+    def g(*args, **kwargs):
+        for i, name in places:
+            v = args[i] if i < len(args) else kwargs.get(name)
+            if v is not None and not isinstance(v, jax.Array):
+                return generic(*args, **kwargs)
+        return compiled(*args, **kwargs)
+
+    return g
 
 
 def _with_static(f: Callable, static, arrays) -> Callable:

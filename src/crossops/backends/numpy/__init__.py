@@ -414,6 +414,10 @@ AT_DEFAULTS = {"sum": {d: np.sum for d in DTYPES.values() if d is not _BF16},
                "full": np.full,  # (full above calls it so)
                # (of an ndarray and a fill, as array-api-compat's full_like calls it)
                "full_like": np.full_like,
+               # NumPy's own, of float16/32/64 (a 3-d diag raises: the op names it)
+               **{op: dict.fromkeys(map(np.dtype, ("float16", "float32", "float64")), f)
+                  for op, f in (("nan_to_num", np.nan_to_num), ("trace", np.trace),
+                                ("diag", np.diag))},
                # NumPy's own (its AxisError, for a 0-d array too, goes on to the op's)
                "swapaxes": np.swapaxes, "transpose": np.transpose,
                # NumPy's own (array-api-compat's wrapper calls it; bool, which it refuses,

@@ -268,6 +268,12 @@ def _stable_argsort(x, axis):
     return torch.argsort(x, stable=True, dim=axis)
 
 
+def _trace(a):
+    """The sum of a matrix's diagonal as the generic form makes it (``torch.trace`` sums
+    in another order: a rounding apart)."""
+    return torch.sum(torch.diagonal(a))
+
+
 def _keras_leaky_relu(x):
     """``F.leaky_relu`` at Keras's default slope, 0.2 (torch's is 0.01), given by position
     (a partial with the keyword costs ~0.15 us more a call)."""
@@ -390,6 +396,7 @@ AT_DEFAULTS = {
     "nan_to_num": dict.fromkeys(_HALF_TO_DOUBLE, torch.nan_to_num),
     # (of a 1-d or 2-d tensor, which the front checks: AT_DEFAULTS_RANKS)
     "diag": dict.fromkeys(_NARROW, torch.diag),
+    "trace": dict.fromkeys(_HALF_TO_DOUBLE, _trace),  # (of a matrix: AT_DEFAULTS_RANKS)
     # creation (a call of the shape alone: the creation fronts of crossops._accel; arange
     # by its argument's type: a Python int, whose range torch.arange makes as arange()
     # above where it is positive, and raises for where it is not: the op's path then)
@@ -410,6 +417,7 @@ AT_DEFAULTS = {
 #: the op's (the C front checks, and calls the op's function for the others): torch.t
 #: raises for more than 2, and a 0-d tensor's mT is itself, where matrix_transpose raises
 AT_DEFAULTS_RANKS = {"transpose": (0, 2), "matrix_transpose": (2, -1), "diag": (1, 2),
+                     "trace": (2, 2),
                      "linalg.matrix_transpose": (2, -1), "dot": (1, 1)}
 
 #: torch's own functions for an op of a tensor and a Python int or float whose weak dtype is
