@@ -640,6 +640,8 @@ AT_DEFAULTS = {"exp": dict.fromkeys(_REAL_FLOATS, NAMESPACE.exp),
                # compiled once: at their default alpha)
                "nn.elu": dict.fromkeys(_F32_F64, jax.nn.elu),
                "nn.celu": dict.fromkeys(_F32_F64, jax.nn.celu),
+               # (jnp's own: the generic form's selections, bit for bit, one program)
+               "nan_to_num": dict.fromkeys(_REAL_FLOATS, NAMESPACE.nan_to_num),
                # two arrays of one type (numpy.py's outer: jax's, for every dtype)
                "outer": NAMESPACE.outer,
                # two arrays of one dtype (the front checks): jax's dot is NumPy's
