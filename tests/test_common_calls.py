@@ -375,3 +375,15 @@ def test_diag_of_vectors_and_matrices_is_numpys(backend):
                                               np.diag(a))
             with pytest.raises(ValueError, match="diag"):
                 xnp.diag(to_backend(backend, np.ones((2, 2, 2), np.float32)))
+
+
+def test_cumprod_along_an_axis_is_numpys(backend):
+    x = np.array([[1.5, 0.0, -2.0], [3.0, -0.5, np.inf]], np.float32)
+    with backend_context(backend), np.errstate(invalid="ignore"):
+        for a in (x, x.astype(np.float64), np.array([[2, -3, 4], [0, 5, 6]], np.int64)):
+            for axis in (0, 1, -1):
+                for _ in range(2):
+                    out = to_numpy(xnp.cumprod(to_backend(backend, a), axis=axis))
+                    expected = np.cumprod(a, axis=axis)
+                    assert out.dtype == expected.dtype
+                    np.testing.assert_array_equal(out, expected)

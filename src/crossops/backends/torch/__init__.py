@@ -480,6 +480,9 @@ AT_OPTIONS = {
     # cumsum calls it for them; an axis out of range raises, and the generic takes it)
     "cumsum": (dict.fromkeys((torch.float32, torch.float64, torch.int64), torch.cumsum),
                ("axis",), ("axis",)),
+    # (likewise the running product: cumulative_prod's torch.cumprod)
+    "cumprod": (dict.fromkeys((torch.float32, torch.float64, torch.int64), torch.cumprod),
+                ("axis",), ("axis",)),
     # floating x between bounds that are None or Python numbers other than NaN (the front
     # checks: crossops._accel's _NUMBER_OPTION_OPS): torch.clamp, as clip below calls it
     # (both None: torch raises, and clip's own path takes the call)
