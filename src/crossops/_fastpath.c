@@ -1204,8 +1204,7 @@ dtype_key(Front *s, PyObject *x, PyObject **dtype)
                 PyErr_Clear();
                 return NULL;
             }
-            *dtype = named;
-            cls = (PyObject *)Py_TYPE(named);
+            *dtype = named;  /* (keyed by str, as the generated function keys the name) */
         }
         else if (given != Py_None && given != *dtype) {  /* (by identity) */
             PyErr_Clear();
@@ -1810,7 +1809,7 @@ PyDoc_STRVAR(front_doc,
 "the array's type (or the one object given for its class; any object of it where\n"
 "that is None), passed as it is, or a key of the dict given for its class (``str``:\n"
 "name -> dtype), whose dtype replaces it; the cache key is the tuple (array type, the\n"
-"dtype's class).\n"
+"class of the dtype given), as the generated function keys the call.\n"
 "``unit``: -1, or the index of a required axis parameter that the plain function takes\n"
 "only as an int, its result kept only where it has one dimension fewer than the first\n"
 "array (``squeeze``: an axis of size 1). ``numbers``: ``options``' values that\n"
