@@ -726,3 +726,19 @@ def test_creation_fronts_take_python_numbers_after_the_first_argument(backend):
                 return type(out), str(out.dtype), to_numpy(out).tolist()
             for _ in range(2):  # the first call finds the route, the second takes it
                 assert outcome(f) == outcome(FRONTS[f]), (f.__name__, args)
+
+
+@built
+def test_astype_front_takes_a_dtype_name_itself(backend):
+    """``astype(x, 'float16')``: the front passes the backend's dtype of that name to the
+    function the generated function cached for a call by name (no frame of it), and a
+    name the backend has no dtype of goes to the generated function, which raises."""
+    x = to_backend(backend, np.ones((2, 3), np.float32))
+    for name in ("float16", "int8", "bool"):
+        expected = FRONTS[xnp.astype](x, name)  # fills the cache (keyed by str)
+        out, frames = _frames_of(FRONTS[xnp.astype], lambda: xnp.astype(x, name))
+        _same(out, expected)
+        if backend in ("numpy", "torch"):  # (the backends with a keyed dtype class)
+            assert frames == [], name
+    with pytest.raises(TypeError, match="unknown dtype 'float17'"):
+        xnp.astype(x, "float17")
