@@ -554,18 +554,19 @@ def _own_lookup(mod, spec: OpSpec) -> Callable | None:
 def _generic_form(mod, spec: OpSpec, generic: Callable | None) -> Callable | None:
     """The op's generic implementation as backend ``mod`` runs it: compiled, where the
     backend has ``compile_generic`` (JAX) and its chapter module of the op's group lists
-    the op in its ``COMPILED`` table (op name -> static parameters; ``EAGER``: argument
-    values that run eagerly), else as it is."""
+    the op (for an alias: its target) in its ``COMPILED`` table (op name -> static
+    parameters; ``EAGER``: argument values that run eagerly), else as it is."""
     compile_generic = getattr(mod, "compile_generic", None)
     if generic is None or compile_generic is None:
         return generic
     chapter = backend_chapter(mod.NAME, spec.group)
     table = getattr(chapter, "COMPILED", {})
-    if spec.name not in table:
+    name = load_spec()[spec.alias].name if spec.alias else spec.name
+    if name not in table:
         return generic
     # (a "convert" op's arrays arrive converted; others may get a Python number there)
-    return compile_generic(generic, table[spec.name], spec.arrays,
-                           getattr(chapter, "EAGER", {}).get(spec.name),
+    return compile_generic(generic, table[name], spec.arrays,
+                           getattr(chapter, "EAGER", {}).get(name),
                            numbers=spec.dispatch != "convert")
 
 

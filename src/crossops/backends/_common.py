@@ -359,6 +359,12 @@ def partial(f: Callable) -> Callable:
     return f
 
 
+#: selu's constants (Klambauer et al.; jax.nn's and Keras's), for the generic form and the
+#: backends that compute it in their own calls
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
 def plain_axes(axis, ndim: int):
     """``axis`` as a framework's reduction takes it where the call is a plain one: every
     axis (None: a tuple of them, for an array of one or more dimensions), an int in range,

@@ -15,10 +15,8 @@ import crossops.numpy as xnp
 
 from .._config import floatx
 from .._dtypes import kind
+from ..backends._common import SELU_ALPHA, SELU_SCALE
 from ..numpy._compute import elementwise, name
-
-_SELU_ALPHA = 1.6732632423543772848170429916717
-_SELU_SCALE = 1.0507009873554804934193349852946
 
 
 def floating(f):
@@ -170,7 +168,7 @@ def elu(x, alpha=1.0):
 
 @floating
 def selu(x):
-    return xnp.multiply(_elu(x, _SELU_ALPHA), _SELU_SCALE)
+    return xnp.multiply(_elu(x, SELU_ALPHA), SELU_SCALE)
 
 
 @floating

@@ -55,7 +55,7 @@ COMPILED = {
     # the activations jax.nn has no kernel for, or whose jax.nn form rounds otherwise than
     # the generic one (one fused program where eager JAX runs each of their 3-15 ops)
     **dict.fromkeys(("relu6", "sparse_sigmoid", "softplus", "softsign", "sparse_plus",
-                     "log_sigmoid", "hard_sigmoid", "hard_silu", "hard_swish", "selu",
+                     "log_sigmoid", "hard_sigmoid", "hard_silu", "selu",
                      "hard_tanh", "tanh_shrink"), ()),
     "leaky_relu": ("negative_slope",),
     "elu": ("alpha",),

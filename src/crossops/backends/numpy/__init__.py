@@ -414,10 +414,6 @@ AT_DEFAULTS = {"sum": {d: np.sum for d in DTYPES.values() if d is not _BF16},
                "full": np.full,  # (full above calls it so)
                # (of an ndarray and a fill, as array-api-compat's full_like calls it)
                "full_like": np.full_like,
-               # NumPy's own, of float16/32/64 (a 3-d diag raises: the op names it)
-               **{op: dict.fromkeys(map(np.dtype, ("float16", "float32", "float64")), f)
-                  for op, f in (("nan_to_num", np.nan_to_num), ("trace", np.trace),
-                                ("diag", np.diag))},
                # NumPy's own (its AxisError, for a 0-d array too, goes on to the op's)
                "swapaxes": np.swapaxes, "transpose": np.transpose,
                # NumPy's own (array-api-compat's wrapper calls it; bool, which it refuses,
@@ -429,11 +425,14 @@ AT_DEFAULTS = {"sum": {d: np.sum for d in DTYPES.values() if d is not _BF16},
                                                    np.complex64, np.complex128)), np.power),
                # two arrays of one dtype (the front checks): NumPy's own, as numpy.py's dot
                "dot": dict.fromkeys(DOT_DTYPES, np.dot),
-               # floating arrays: NumPy's own (array-api-compat's wrappers call them after
-               # a check of NumPy's version, a third of the call)
+               # floating arrays: NumPy's own (array-api-compat's wrappers call floor, ceil
+               # and trunc after a check of NumPy's version, a third of the call; the
+               # generic forms of nan_to_num, trace and diag run crossops's ops; a 3-d diag
+               # raises: the op names it)
                **{name: dict.fromkeys(map(np.dtype, (np.float16, np.float32, np.float64)), f)
                   for name, f in (("floor", np.floor), ("ceil", np.ceil),
-                                  ("trunc", np.trunc))},
+                                  ("trunc", np.trunc), ("nan_to_num", np.nan_to_num),
+                                  ("trace", np.trace), ("diag", np.diag))},
                # (of an ndarray: itself, as array-api-compat's asarray gives it)
                "asarray": np.asarray}
 #: AT_DEFAULTS's creation functions that take ``dtype=`` as the op's functions do (a

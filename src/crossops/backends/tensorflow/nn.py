@@ -35,7 +35,7 @@ import tensorflow as tf
 
 from ..._config import standardize_data_format
 from .. import _windows as w
-from .._common import partial
+from .._common import SELU_ALPHA, SELU_SCALE, partial
 from ._compute import (
     _HALF,
     KERNEL_FLOATS,
@@ -63,11 +63,17 @@ def relu(x):
     return tf.nn.relu(x)
 
 
-def sigmoid(x):
-    if eager(x) and id(x.dtype) in KERNEL_FLOATS:  # tf.sigmoid's kernel, directly
-        return run_kernel("Sigmoid", x)
+def _one_kernel(name: str, f, x):
+    """TensorFlow's kernel ``name`` run directly on an eager float32/float64 ``x``;
+    otherwise its function ``f`` in :func:`up_float`'s compute dtype, rounded back."""
+    if eager(x) and id(x.dtype) in KERNEL_FLOATS:
+        return run_kernel(name, x)
     c, dt = up_float(x)
-    return down(tf.sigmoid(c), dt)
+    return down(f(c), dt)
+
+
+def sigmoid(x):
+    return _one_kernel("Sigmoid", tf.sigmoid, x)
 
 
 def silu(x):
@@ -81,10 +87,7 @@ def gelu(x, approximate=True):
 
 
 def relu6(x):
-    if eager(x) and id(x.dtype) in KERNEL_FLOATS:  # tf.nn.relu6's kernel, directly
-        return run_kernel("Relu6", x)
-    c, dt = up_float(x)
-    return down(tf.nn.relu6(c), dt)
+    return _one_kernel("Relu6", tf.nn.relu6, x)
 
 
 @partial
@@ -130,20 +133,13 @@ def _elu(c, alpha):
 
 def selu(x):
     c, dt = up_float(x)
-    return down(_kernels(c)("Mul", _elu(c, _SELU_ALPHA), _SELU_SCALE), dt)
-
-
-_SELU_ALPHA = 1.6732632423543772848170429916717
-_SELU_SCALE = 1.0507009873554804934193349852946
+    return down(_kernels(c)("Mul", _elu(c, SELU_ALPHA), SELU_SCALE), dt)
 
 
 def softplus(x):
     # (TensorFlow's kernel: within a few ulps of the generic form, as Keras's
     # TensorFlow backend computes it)
-    if eager(x) and id(x.dtype) in KERNEL_FLOATS:
-        return run_kernel("Softplus", x)
-    c, dt = up_float(x)
-    return down(tf.nn.softplus(c), dt)
+    return _one_kernel("Softplus", tf.nn.softplus, x)
 
 
 def log_sigmoid(x):
@@ -152,10 +148,7 @@ def log_sigmoid(x):
 
 
 def softsign(x):
-    if eager(x) and id(x.dtype) in KERNEL_FLOATS:
-        return run_kernel("Softsign", x)
-    c, dt = up_float(x)
-    return down(tf.nn.softsign(c), dt)
+    return _one_kernel("Softsign", tf.nn.softsign, x)
 
 
 def _hard_sigmoid(c, k):

@@ -250,7 +250,9 @@ def reshape(x, /, shape, *, copy=None):
 _NARROW = [d for d in DTYPES.values() if d not in (_UINT16, _UINT32, _UINT64)]
 _SIGNED = [d for d in _NARROW if d not in (torch.bool, _UINT8)]
 _FULL_FLOAT = (torch.float32, torch.float64)  # computed as they are (not half precision)
-_HALF_TO_DOUBLE = (torch.float16, torch.float32, torch.float64)
+_HALF_TO_DOUBLE = (torch.float16, *_FULL_FLOAT)
+#: the dtypes torch sorts (not bool, complex, nor uint16/32/64)
+SORTED_DTYPES = frozenset(d for d in _NARROW if d is not torch.bool and not d.is_complex)
 _ARG_KERNEL = [d for d in _NARROW if d is not torch.bool]  # (torch.argmax's kernels)
 
 def _full_like_number(x, fill_value):
@@ -466,8 +468,7 @@ AT_OPTIONS = {
     # (an int axis in range: NumPy's argmax takes no tuple)
     # a real tensor along an int axis in range (the front checks), stably, as the op's
     # default (NaN last, as the op's)
-    "argsort": (dict.fromkeys([d for d in _NARROW if d is not torch.bool and not d.is_complex],
-                              _stable_argsort), ("axis",), ("axis",)),
+    "argsort": (dict.fromkeys(SORTED_DTYPES, _stable_argsort), ("axis",), ("axis",)),
     "argmax": (dict.fromkeys(_ARG_KERNEL, torch.argmax), ("axis", "keepdims"), ("axis",)),
     "argmin": (dict.fromkeys(_ARG_KERNEL, torch.argmin), ("axis", "keepdims"), ("axis",)),
     # a list or tuple of tensors of one dtype and one number of dimensions (the front

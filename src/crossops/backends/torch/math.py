@@ -6,7 +6,7 @@ from __future__ import annotations
 import torch
 
 from .._common import partial, plain_axes
-from . import _HALF
+from . import _HALF, SORTED_DTYPES
 
 
 def _unary(f, x):
@@ -60,18 +60,13 @@ def logsumexp(x, axis=None, keepdims=False):
     return torch.logsumexp(x, axis, keepdims)
 
 
-#: the dtypes torch sorts (not bool, complex, nor uint16/32/64)
-_SORTED = frozenset((torch.float16, torch.bfloat16, torch.float32, torch.float64, torch.int8,
-                     torch.int16, torch.int32, torch.int64, torch.uint8))
-
-
 @partial
 def top_k(x, k, sorted=True, is_stable=True):
     """The first ``k`` of torch's stable descending sort along the last axis: the generic
     form's values and indices (ties keep the lower index first; NaN comes first, as
     crossops's descending argsort puts it), as views of the sort's results. (torch.topk
     is faster but leaves the order of ties open.) Other cases take the generic form."""
-    if not isinstance(x, torch.Tensor) or x.ndim == 0 or x.dtype not in _SORTED \
+    if not isinstance(x, torch.Tensor) or x.ndim == 0 or x.dtype not in SORTED_DTYPES \
             or type(k) is not int or not 0 <= k <= x.shape[-1]:
         return NotImplemented
     values, indices = torch.sort(x, dim=-1, descending=True, stable=True)
