@@ -122,6 +122,36 @@ def test_top_k_keeps_ties_in_index_order_and_nan_first(backend):
             assert to_numpy(i).dtype == np.int32
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float16", "int8"])
+def test_top_k_of_distinct_and_tied_rows_is_the_stable_sorts(backend, dtype):
+    """Rows whose k largest are distinct (torch takes torch.topk there), rows where the
+    k-th ties a value left out, or two of the k tie, or +0 meets -0: every k, every row,
+    as the generic form on NumPy gives them; and the values' gradient lands on the
+    indices."""
+    rng = np.random.default_rng(0)
+    distinct = rng.permutation(40).reshape(4, 10) - 20
+    tied = rng.integers(-3, 4, (4, 10))
+    zeros = np.array([[0.0, -0.0, 1.0, -1.0, 0.0, 2.0, -0.0, 3.0, -2.0, 0.0]] * 2)
+    zeros[1] *= -1
+    for rows in (distinct, tied, zeros if dtype != "int8" else tied[::-1]):
+        x = rows.astype(dtype)
+        with backend_context("numpy"):
+            expected = [xmath.top_k(x, k) for k in range(11)]
+        with backend_context(backend):
+            t = to_backend(backend, x)
+            for k, (values, indices) in enumerate(expected):
+                v, i = xmath.top_k(t, k)
+                np.testing.assert_array_equal(to_numpy(v), values)
+                np.testing.assert_array_equal(np.signbit(to_numpy(v)), np.signbit(values))
+                np.testing.assert_array_equal(to_numpy(i), indices)
+    if backend == "torch":
+        import torch
+
+        t = torch.tensor(distinct.astype(np.float32), requires_grad=True)
+        xmath.top_k(t, 3)[0].sum().backward()
+        np.testing.assert_array_equal(t.grad.numpy(), distinct >= np.sort(distinct)[:, -3:-2])
+
+
 def test_layer_normalization_takes_parameters_of_other_shapes_and_dtypes(backend):
     rng = np.random.default_rng(0)
     x = rng.standard_normal((3, 4)).astype(np.float32)

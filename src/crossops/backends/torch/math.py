@@ -3,10 +3,11 @@ parameter names; half precision is computed in float32 and rounded once."""
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 from .._common import partial, plain_axes
-from . import _HALF, SORTED_DTYPES
+from . import _HALF, SORTED_DTYPES, value_known
 
 
 def _unary(f, x):
@@ -60,14 +61,30 @@ def logsumexp(x, axis=None, keepdims=False):
     return torch.logsumexp(x, axis, keepdims)
 
 
+def _host(x):
+    """A CPU tensor's values as NumPy's array, without a copy (not bfloat16, which NumPy
+    lacks: ``to_numpy`` views it, at ~0.8 us more a call)."""
+    return x.detach().numpy() if x.requires_grad else x.numpy()
+
+
 @partial
 def top_k(x, k, sorted=True, is_stable=True):
-    """The first ``k`` of torch's stable descending sort along the last axis: the generic
-    form's values and indices (ties keep the lower index first; NaN comes first, as
-    crossops's descending argsort puts it), as views of the sort's results. (torch.topk
-    is faster but leaves the order of ties open.) Other cases take the generic form."""
+    """The generic form's values and indices (ties keep the lower index first; NaN comes
+    first, as crossops's descending argsort puts it): ``torch.topk`` where no tie can
+    order them otherwise, else the first ``k`` of torch's stable descending sort.
+
+    torch.topk (~3x faster than the sort at 32x32) leaves the order of ties open. On the
+    CPU, where values are known, its result is taken when, read on the host, the ``k``
+    values of every row fall strictly (no two equal, no NaN, ±0 counted equal) and no
+    value left out equals the smallest of them. Other cases take the generic form."""
     if not isinstance(x, torch.Tensor) or x.ndim == 0 or x.dtype not in SORTED_DTYPES \
             or type(k) is not int or not 0 <= k <= x.shape[-1]:
         return NotImplemented
+    if k and x.device.type == "cpu" and x.dtype is not torch.bfloat16 and value_known(x):
+        values, indices = torch.topk(x, k)
+        top = _host(values)
+        if (top[..., :-1] > top[..., 1:]).all() \
+                and np.count_nonzero(_host(x) >= top[..., -1:]) == top.size:
+            return values, indices.to(torch.int32)
     values, indices = torch.sort(x, dim=-1, descending=True, stable=True)
     return values[..., :k], indices[..., :k].to(torch.int32)
