@@ -21,14 +21,15 @@ from ..._dtypes import dtype_name
 from .. import _numpy_ops as shared
 from .._common import partial
 from . import DTYPES, NAMESPACE
-from ._compute import KERNEL_FLOATS, eager, eager_cpu, int_tuple, run_kernel
+from ._compute import KERNEL_FLOATS, cpu_buffer, eager, eager_cpu, int_tuple, run_kernel
 from .array_api._helpers import shape_list
 
-# -- concatenate, cumsum: their common calls -------------------------------------------------
-# The generic forms (crossops.numpy._keras) call concat and cumulative_sum through their ops;
-# these make those ops' kernel calls for the common case straight away (tf.concat and
-# tf.cumsum add ~3 us of wrapper each) and leave every other one (promotion across dtypes,
-# one array, 0-d arrays, dtype= or casting=, a bad axis, a Variable) to the generic.
+# -- concatenate, cumsum, cumprod: their common calls -----------------------------------------
+# The generic forms (crossops.numpy._keras) call concat, cumulative_sum and cumulative_prod
+# through their ops; these make those ops' kernel calls for the common case straight away
+# (tf.concat and tf.cumsum add ~3 us of wrapper each) and leave every other one (promotion
+# across dtypes, one array, 0-d arrays, dtype= or casting=, a bad axis, a Variable, a zero
+# in cumprod's eager input) to the generic.
 
 @partial
 def concatenate(arrays, /, axis=0, *, dtype=None, casting="same_kind"):
@@ -49,22 +50,39 @@ def concatenate(arrays, /, axis=0, *, dtype=None, casting="same_kind"):
     return tf.raw_ops.ConcatV2(values=list(xs), axis=axis)
 
 
-#: dtypes whose running sum tf.cumsum computes as crossops does (in their own dtype), by id
-_OWN_SUM = frozenset(map(id, (tf.float32, tf.float64)))
+#: dtypes whose running sum and product TensorFlow computes as crossops does (in their own
+#: dtype), by id
+_OWN_RUNNING = frozenset(map(id, (tf.float32, tf.float64)))
+
+
+def _running(kernel, x, axis, dtype):
+    """``kernel`` (Cumsum, Cumprod) of float32/float64 tensor ``x`` along an int axis in
+    range, or of ``x`` flattened (axis None, as NumPy's); NotImplemented for the others."""
+    if (not isinstance(x, tf.Tensor) or id(x.dtype) not in _OWN_RUNNING
+            or (dtype is not None and dtype is not x.dtype)):
+        return NotImplemented
+    if axis is None:  # NumPy flattens
+        return kernel(x=tf.reshape(x, [-1]), axis=0)
+    rank = x.shape.rank
+    if type(axis) is not int or rank is None or not -rank <= axis < rank:
+        return NotImplemented
+    return kernel(x=x, axis=axis)
 
 
 @partial
 def cumsum(a, axis=None, dtype=None):
-    x = a
-    if (not isinstance(x, tf.Tensor) or id(x.dtype) not in _OWN_SUM
-            or (dtype is not None and dtype is not x.dtype)):
+    return _running(tf.raw_ops.Cumsum, a, axis, dtype)
+
+
+@partial
+def cumprod(a, axis=None, dtype=None):
+    """Cumprod of an eager CPU tensor holding no zero (read on the host): TensorFlow's
+    gradient divides by ``a``, wrong at a zero, where the generic's is right."""
+    values = cpu_buffer(a) if isinstance(a, tf.Tensor) and id(a.dtype) in _OWN_RUNNING \
+        else None
+    if values is None or not values.all():
         return NotImplemented
-    if axis is None:  # NumPy flattens
-        return tf.raw_ops.Cumsum(x=tf.reshape(x, [-1]), axis=0)
-    rank = x.shape.rank
-    if type(axis) is not int or rank is None or not -rank <= axis < rank:
-        return NotImplemented
-    return tf.raw_ops.Cumsum(x=x, axis=axis)
+    return _running(tf.raw_ops.Cumprod, a, axis, dtype)
 
 
 # -- dot, pad: their common calls ---------------------------------------------------------------
@@ -364,3 +382,20 @@ def diag(v, k=0):
     if not isinstance(v, tf.Tensor) or v.shape.rank != 1 or type(k) is not int:
         return NotImplemented
     return tf.linalg.diag(v, k=k)
+
+
+# -- nan_to_num: its default infinities ---------------------------------------------------------
+
+@partial
+def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
+    """An eager float32/float64 tensor's NaN as ``nan`` (a Python number), then clipped to
+    the dtype's range, which makes the infinities its largest and smallest, NumPy's
+    defaults: three kernels, where the generic form dispatches nine ops. Other
+    infinities' values, other dtypes and graphs take the generic form."""
+    if posinf is not None or neginf is not None or type(nan) not in (float, int) \
+            or not isinstance(x, tf.Tensor) or not eager(x) or id(x.dtype) not in KERNEL_FLOATS:
+        return NotImplemented
+    info = np.finfo(x.dtype.as_numpy_dtype)
+    filled = run_kernel("SelectV2", run_kernel("Equal", x, x, "incompatible_shape_error", True),
+                        x, float(nan))
+    return run_kernel("ClipByValue", filled, float(info.min), float(info.max))
