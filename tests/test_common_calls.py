@@ -317,6 +317,20 @@ def test_torch_full_like_of_a_tensor_fill_keeps_its_gradient(backend):
         assert xnp.full_like(x, 2.5).tolist() == torch.full_like(x, 2.5).tolist()
 
 
+
+@pytest.mark.parametrize("dtype", ["float16", "float32"])
+def test_full_of_a_number_past_the_dtypes_range_is_numpys(backend, dtype):
+    """NumPy rounds a fill past a float dtype's range to inf, or to its largest just past
+    it (torch.full raises for both)."""
+    big = float(np.finfo(dtype).max)
+    with backend_context(backend), np.errstate(over="ignore"):
+        t = to_backend(backend, np.zeros(3, dtype))
+        for fill in (1e300, -1e300, 2**70, big * (1 + 2.0**-13), 7.0):
+            expected = np.full(3, fill, dtype)
+            for out in (xnp.full_like(t, fill), xnp.full_like(t, fill),
+                        xnp.full((3,), fill, dtype=dtype)):
+                assert type(out) is type(t)
+                np.testing.assert_array_equal(to_numpy(out), expected, err_msg=str(fill))
 def test_argsort_front_sorts_stably_as_numpy(backend):
     """argsort's front (a backend's stable sort along an int axis: ``torch.argsort(x,
     stable=True, dim=axis)``, ``np.argsort(x, axis, kind='stable')``) gives NumPy's stable
@@ -360,6 +374,26 @@ def test_nan_to_num_deg2rad_exp2_are_numpys(backend, dtype):
                 out = to_numpy(getattr(xnp, name)(t))
                 assert out.dtype == e.dtype, name
                 np.testing.assert_allclose(out[normal], e[normal], rtol=1e-6, err_msg=name)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_nan_to_num_of_its_fills_is_numpys(backend, dtype):
+    """``nan=`` as a Python number (tensorflow's three kernels take it), and explicit
+    infinities (the generic form): NumPy's values and zeros' signs, bit for bit."""
+    big = np.finfo(dtype).max
+    x = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1.5, -2.5, big, -big, 1e-30], dtype)
+    calls = [{}, {"nan": 5}, {"nan": -2.5}, {"nan": 1.0, "posinf": 9.0},
+             {"neginf": -0.0}, {"nan": 0, "posinf": 1e300, "neginf": -7}]
+    with backend_context(backend):
+        t = to_backend(backend, x)
+        for kwargs in calls:
+            with np.errstate(over="ignore"):
+                expected = np.nan_to_num(x, **kwargs)
+            for _ in range(2):
+                out = to_numpy(xnp.nan_to_num(t, **kwargs))
+                assert out.dtype == expected.dtype, kwargs
+                np.testing.assert_array_equal(out, expected, err_msg=str(kwargs))
+                np.testing.assert_array_equal(np.signbit(out), np.signbit(expected))
 
 
 def test_diag_of_vectors_and_matrices_is_numpys(backend):

@@ -271,28 +271,36 @@ def full(shape, fill_value, *, dtype=None, device=None):
         try:
             return (torch.full(shape, fill_value) if dtype is None
                     else torch.full(shape, fill_value, dtype=dtype))
-        except OverflowError:  # (an int past int64: NumPy's float of it, into a float)
-            fill_value = _float_of_int(fill_value, dtype)
+        except (OverflowError, RuntimeError):  # (past int64's or the dtype's range)
+            fill_value = _numpy_fill(fill_value, dtype)
     if dtype is None and isinstance(fill_value, np.generic):  # (NumPy keeps its dtype)
         dtype = DTYPES.get(fill_value.dtype.name)
         fill_value = fill_value.item() if dtype is not None else fill_value
     fill = _array_fill(fill_value)
     if fill is None:
-        return NAMESPACE.full(shape, _float_of_int(fill_value, dtype), dtype=dtype,
+        return NAMESPACE.full(shape, _numpy_fill(fill_value, dtype), dtype=dtype,
                               device=device)
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
     return fill.to(device=device, dtype=dtype).broadcast_to(shape).clone(
         memory_format=torch.contiguous_format)
 
 
-def _float_of_int(fill_value, dtype):
-    """A Python int fill as the float that NumPy puts into a float or complex ``dtype``
-    (torch.full raises OverflowError for an int past int64's range, where NumPy takes
-    ``full((2,), 2**70, float32)``); any other fill as it is."""
-    if type(fill_value) is int and dtype is not None and (
-            dtype.is_floating_point or dtype.is_complex):
-        return float(fill_value)
-    return fill_value
+def _numpy_fill(fill_value, dtype):
+    """A Python number fill as the value NumPy puts into a floating or complex ``dtype``
+    (None: torch's default for a float): an int as its float (torch.full raises
+    OverflowError for an int past int64's range, where NumPy takes ``full((2,), 2**70,
+    float32)``), and a number past a floating dtype's range as the dtype rounds it (inf,
+    or its largest near it: torch raises where NumPy gives ``full((2,), 1e300, float32)``
+    inf); any other fill as it is."""
+    if dtype is None and type(fill_value) is float:
+        dtype = torch.get_default_dtype()
+    if type(fill_value) not in (int, float) or dtype is None \
+            or not (dtype.is_floating_point or dtype.is_complex):
+        return fill_value
+    value = float(fill_value)
+    if dtype.is_floating_point and abs(value) > torch.finfo(dtype).max:
+        return torch.tensor(value, dtype=torch.float64).to(dtype).item()
+    return value
 
 
 def full_like(x, /, fill_value, *, dtype=None, device=None):
@@ -300,7 +308,8 @@ def full_like(x, /, fill_value, *, dtype=None, device=None):
     dtype is given, as NumPy and Keras do."""
     fill = _array_fill(fill_value)
     if fill is None:
-        return NAMESPACE.full_like(x, fill_value, dtype=dtype, device=device)
+        return NAMESPACE.full_like(x, _numpy_fill(fill_value, dtype or x.dtype), dtype=dtype,
+                                   device=device)
     return fill.to(device=device or x.device, dtype=dtype or x.dtype).broadcast_to(
         x.shape).clone(memory_format=torch.contiguous_format)
 
