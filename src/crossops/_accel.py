@@ -28,7 +28,8 @@
   ``squeeze``'s keeps its plain function's result only for an axis of size 1
   (``_UNIT_AXIS_OPS``); a front calls an ``AT_DEFAULTS`` function only for the numbers
   of dimensions its backend's ``AT_DEFAULTS_RANKS`` gives (``Op.ranks``: ``torch.t``,
-  transpose's, for at most 2);
+  transpose's, for at most 2; four bounds check the second array too: torch's ``dot``),
+  and reads an attribute's descriptor of the one array (``torch.Tensor.mT``);
   ``clip``'s takes Python number bounds to ``AT_OPTIONS`` (``_NUMBER_OPTION_OPS``), and
   keras.ops's ``clip(x, x_min, x_max)``, whose bounds the op has as optional, only calls
   that give all three (``least``).

@@ -570,6 +570,8 @@ call_function(PyObject *f, PyObject *const *args, Py_ssize_t n)
     PyCFunctionWithKeywords meth = static_meth(f);
     if (meth != NULL)
         return call_static(meth, args, n, NULL);
+    if (n == 1 && Py_IS_TYPE(f, &PyGetSetDescr_Type))  /* an attribute: torch.Tensor.mT */
+        return Py_TYPE(f)->tp_descr_get(f, args[0], (PyObject *)Py_TYPE(args[0]));
     return PyObject_Vectorcall(f, args, n, NULL);
 }
 
@@ -830,10 +832,25 @@ ranked_axes(Front *s, PyObject *const *a)
     return 1;
 }
 
-/* whether ``x``, of type ``t``, has a number of dimensions that the front's ranks give
- * its type, if any (0 on error, cleared) */
+/* whether number of dimensions ``nd`` lies in the bounds (least, most; -1: any) at
+ * ``b[i]``, ``b[i + 1]`` (0 on error, cleared) */
 static int
-in_ranks(Front *s, PyTypeObject *t, PyObject *x)
+rank_between(PyObject *b, Py_ssize_t i, Py_ssize_t nd)
+{
+    Py_ssize_t lo = PyLong_AsSsize_t(PyTuple_GET_ITEM(b, i));
+    Py_ssize_t hi = PyLong_AsSsize_t(PyTuple_GET_ITEM(b, i + 1));
+    if (nd < 0 || PyErr_Occurred()) {
+        PyErr_Clear();
+        return 0;
+    }
+    return nd >= lo && (hi < 0 || nd <= hi);
+}
+
+/* whether the first required argument ``a[0]``, of type ``t``, has a number of dimensions
+ * that the front's ranks give its type, if any, and so the second ``a[1]`` where they
+ * give four bounds (0 on error, cleared) */
+static int
+in_ranks(Front *s, PyTypeObject *t, PyObject *const *a)
 {
     PyObject *b = PyDict_GetItemWithError(s->ranks, (PyObject *)t);
     if (b == NULL) {
@@ -842,16 +859,11 @@ in_ranks(Front *s, PyTypeObject *t, PyObject *x)
         PyErr_Clear();
         return 0;
     }
-    if (!PyTuple_CheckExact(b) || PyTuple_GET_SIZE(b) != 2)
+    if (!PyTuple_CheckExact(b) || (PyTuple_GET_SIZE(b) != 2 && PyTuple_GET_SIZE(b) != 4))
         return 0;
-    Py_ssize_t lo = PyLong_AsSsize_t(PyTuple_GET_ITEM(b, 0));
-    Py_ssize_t hi = PyLong_AsSsize_t(PyTuple_GET_ITEM(b, 1));
-    Py_ssize_t nd = PyErr_Occurred() ? -1 : get_ndim(x);
-    if (nd < 0) {
-        PyErr_Clear();
+    if (!rank_between(b, 0, get_ndim(a[0])))
         return 0;
-    }
-    return nd >= lo && (hi < 0 || nd <= hi);
+    return PyTuple_GET_SIZE(b) == 2 || rank_between(b, 2, get_ndim(a[1]));
 }
 
 /* whether each (index, attribute, value) of tuple ``requires`` holds of the call's
@@ -1557,7 +1569,7 @@ call_op(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
         f = NULL;  /* (squeeze's tuple of axes: the cached function's call) */
     if (f != NULL && s->nranked && !ranked_axes(s, a))
         f = NULL;  /* (swapaxes of a 0-d array: the cached function's call) */
-    if (f != NULL && PyDict_GET_SIZE(s->ranks) && !in_ranks(s, t, a[0]))
+    if (f != NULL && PyDict_GET_SIZE(s->ranks) && !in_ranks(s, t, a))
         f = NULL;  /* (torch.t of a 3-d tensor: the cached function's call) */
     if (f != NULL) {
         /* the op's cached function itself (a promoted op's), whose error is the op's, or
@@ -1822,8 +1834,10 @@ PyDoc_STRVAR(front_doc,
 "torch.transpose takes axis 0 of a 0-d tensor). ``others``: a call whose leading\n"
 "arrays differ in type calls the cache's function for the tuple of their types.\n"
 "``ranks``: None, or a dict of array type -> (least, most; -1: any): the plain\n"
-"function takes only a first array of that type with that many dimensions; the others\n"
-"take the cached function.");
+"function takes only a first array of that type with that many dimensions (with four\n"
+"bounds, the second argument's next: an array with that many); the others take the\n"
+"cached function. A plain function that is an attribute's descriptor\n"
+"(``torch.Tensor.mT``) is read of the one array.");
 
 static PyObject *
 front(PyObject *self, PyObject *args)

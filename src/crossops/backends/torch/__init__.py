@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import builtins
 import functools
-import operator
 
 import array_api_compat.torch as NAMESPACE  # noqa: N812
 import ml_dtypes
@@ -270,12 +269,6 @@ def _stable_argsort(x, axis):
     return torch.argsort(x, stable=True, dim=axis)
 
 
-def _trace(a):
-    """The sum of a matrix's diagonal as the generic form makes it (``torch.trace`` sums
-    in another order: a rounding apart)."""
-    return torch.sum(torch.diagonal(a))
-
-
 def _keras_leaky_relu(x):
     """``F.leaky_relu`` at Keras's default slope, 0.2 (torch's is 0.01), given by position
     (a partial with the keyword costs ~0.15 us more a call)."""
@@ -301,15 +294,17 @@ AT_DEFAULTS = {
     "swapaxes": torch.transpose,
     # (of the numbers of dimensions AT_DEFAULTS_RANKS gives, which the front checks)
     "transpose": torch.t,
-    "matrix_transpose": operator.attrgetter("mT"),
-    "linalg.matrix_transpose": operator.attrgetter("mT"),
+    # (the attribute's descriptor: the C front reads it of the array)
+    "matrix_transpose": torch.Tensor.mT,
+    "linalg.matrix_transpose": torch.Tensor.mT,
     # two arrays of one dtype (the front checks, crossops._accel's _ONE_DTYPE_OPS: torch
     # promotes two by its own rules); torch.outer raises for other than 1-d ones, which
     # NumPy flattens, and the op's function takes the call
     "outer": torch.outer,
-    # a vector and an array of one dtype (the front checks: AT_DEFAULTS_RANKS, crossops.
-    # _accel's _ONE_DTYPE_OPS): NumPy's dot of a 1-d first array is torch.matmul (of a
-    # matrix first, matmul broadcasts where dot contracts: numpy.py's dot takes those)
+    # a vector and an array, or a matrix and a vector or matrix, of one dtype (the front
+    # checks: AT_DEFAULTS_RANKS, crossops._accel's _ONE_DTYPE_OPS): NumPy's dot is
+    # torch.matmul there (of a matrix and more dimensions, matmul broadcasts where dot
+    # contracts: numpy.py's dot takes those)
     "dot": dict.fromkeys(_FULL_FLOAT, torch.matmul),
     "tile": torch.tile,  # (a bare int raises: the op's own function tiles it as (n,))
     # (a 0-d or 1-d tensor raises: the op's own function takes NumPy's 1-d form)
@@ -398,7 +393,9 @@ AT_DEFAULTS = {
     "nan_to_num": dict.fromkeys(_HALF_TO_DOUBLE, torch.nan_to_num),
     # (of a 1-d or 2-d tensor, which the front checks: AT_DEFAULTS_RANKS)
     "diag": dict.fromkeys(_NARROW, torch.diag),
-    "trace": dict.fromkeys(_HALF_TO_DOUBLE, _trace),  # (of a matrix: AT_DEFAULTS_RANKS)
+    # (of a matrix: AT_DEFAULTS_RANKS) torch.trace accumulates float32 in float64: within
+    # a rounding of NumPy's pairwise sum, as the generic's sum of the diagonal is
+    "trace": dict.fromkeys(_HALF_TO_DOUBLE, torch.trace),
     # creation (a call of the shape alone: the creation fronts of crossops._accel; arange
     # by its argument's type: a Python int, whose range torch.arange makes as arange()
     # above where it is positive, and raises for where it is not: the op's path then)
@@ -416,11 +413,13 @@ AT_DEFAULTS = {
 }
 
 #: the numbers of dimensions (least, most; -1: any) for which an AT_DEFAULTS function is
-#: the op's (the C front checks, and calls the op's function for the others): torch.t
-#: raises for more than 2, and a 0-d tensor's mT is itself, where matrix_transpose raises
+#: the op's (the C front checks, and calls the op's function for the others), and the
+#: second array's after (four bounds): torch.t raises for more than 2, a 0-d tensor's mT
+#: is itself, where matrix_transpose raises, and matmul broadcasts a matrix with a 3-d
+#: array where dot contracts them
 AT_DEFAULTS_RANKS = {"transpose": (0, 2), "matrix_transpose": (2, -1), "diag": (1, 2),
                      "trace": (2, 2),
-                     "linalg.matrix_transpose": (2, -1), "dot": (1, 1)}
+                     "linalg.matrix_transpose": (2, -1), "dot": (1, 2, 0, 2)}
 
 #: torch's own functions for an op of a tensor and a Python int or float whose weak dtype is
 #: the tensor's: op -> (the number's place, dtype -> function, the numbers it computes
@@ -1066,7 +1065,10 @@ def sign(x, /):
     if x.dtype.is_complex:
         return torch.where(x == 0, torch.zeros_like(x), x / torch.abs(x))
     if x.dtype.is_floating_point:
-        return torch.where(torch.isnan(x), x, torch.sign(x))
+        # clamp(x, 0, 0) is +-0 but NaN at a NaN, which the sum keeps (+0 + -0 is +0, as
+        # NumPy's sign of -0.0); detached, as sign's gradient is 0 (three kernels, as
+        # where(isnan(x), x, sign(x)), at ~3/4 of its cost)
+        return torch.sign(x).add_(torch.clamp(x.detach(), 0, 0))
     return torch.sign(x)
 
 
