@@ -168,15 +168,25 @@ def test_layer_normalization_takes_parameters_of_other_shapes_and_dtypes(backend
             assert to_numpy(out).dtype == expected.dtype
 
 
-@pytest.mark.parametrize("starts,shape", [((0, 0), (2, 3)), ([1, 2], [2, 2]), ((2, 4), (1, 0)),
-                                          ((3, 0), (2, 2)), ((0, -1), (1, 2)), ((1, 1), (-1, 2))])
+@pytest.mark.parametrize("starts,shape", [
+    ((0, 0), (2, 3)), ([1, 2], [2, 2]), ((2, 4), (1, 0)), ((0, 0), (4, 5)), ((4, 5), (0, 0)),
+    ((3, 0), (2, 2)), ((0, -1), (1, 2)), ((1, 1), (-1, 2)), ((True, 0), (1, 2)),
+    ((np.int64(1), 2), (2, 2)), ((1, 2), [np.int32(2), 2]), ((2**70, 0), (1, 1))])
 def test_slice_inside_and_clamped(backend, starts, shape):
+    """Windows inside the array (the C front's indexing on numpy and torch), at its
+    edges, empty, and clamped (jax.lax.dynamic_slice's rule), with NumPy ints, a bool and
+    a huge start: the window that rule gives, made here by hand, first call and next."""
     x = np.arange(20, dtype=np.float32).reshape(4, 5)
-    with backend_context("numpy"):
-        expected = np.asarray(core.slice(x, starts, shape))
+    sizes = [d - min(max(int(s), 0), d) if n == -1 else int(n)
+             for s, n, d in zip(starts, shape, x.shape)]
+    first = [min(max(int(s), 0), d - n) for s, n, d in zip(starts, sizes, x.shape)]
+    expected = x[tuple(slice(s, s + n) for s, n in zip(first, sizes))]
     with backend_context(backend):
-        out = to_numpy(core.slice(to_backend(backend, x), starts, shape))
-    np.testing.assert_array_equal(out, expected)
+        for _ in range(2):
+            out = to_numpy(core.slice(to_backend(backend, x), starts, shape))
+            np.testing.assert_array_equal(out, expected)
+        with pytest.raises(ValueError, match="core.slice"):
+            core.slice(to_backend(backend, x), (0,), (1, 1))
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])

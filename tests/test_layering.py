@@ -17,12 +17,14 @@ ROOT = Path(__file__).parents[1] / "src" / "crossops"
 
 #: the layers, lowest first; a package imports only from packages of lower layers
 LAYERS = [
-    {"_typing", "_dtypes", "_errors", "_names", "_config", "_host", "_shapes"},
+    # (_fastpath: the C extension, which imports nothing of crossops; the fronts, which
+    # _accel makes, and the helpers the backends call, core.slice's window)
+    {"_typing", "_dtypes", "_errors", "_names", "_config", "_host", "_shapes", "_fastpath"},
     {"dtype_policies"},
     {"_spec", "_backend", "config", "_axes"},
     {"_convert", "_pytree", "_seed", "_arguments"},
     {"backends"},
-    {"_dispatch", "_fastpath"},
+    {"_dispatch"},
     {"_accel"},
     {"_transforms"},
     {"numpy"},

@@ -2331,12 +2331,83 @@ PyDoc_STRVAR(plain_changed_doc,
 "Start a new generation of the plain caches: the fronts read them afresh\n"
 "(``crossops._accel.FrontDict`` calls it on every change).");
 
+/* window(x, starts, sizes): ``x[s0:s0 + n0, s1:s1 + n1, ...]`` */
+static PyObject *
+window(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "window() takes x, starts and sizes");
+        return NULL;
+    }
+    PyObject *x = args[0], *starts = args[1], *sizes = args[2];
+    if (!(PyTuple_CheckExact(starts) || PyList_CheckExact(starts))
+            || !(PyTuple_CheckExact(sizes) || PyList_CheckExact(sizes)))
+        goto refuse;
+    PyObject *shape = PyObject_GetAttr(x, str_shape);
+    if (shape == NULL)
+        return NULL;
+    Py_ssize_t nd = PyTuple_Check(shape) ? PyTuple_GET_SIZE(shape) : -1;
+    if (nd < 0 || PySequence_Fast_GET_SIZE(starts) != nd
+            || PySequence_Fast_GET_SIZE(sizes) != nd) {
+        Py_DECREF(shape);
+        goto refuse;
+    }
+    PyObject *index = PyTuple_New(nd);
+    if (index == NULL) {
+        Py_DECREF(shape);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < nd; i++) {
+        PyObject *s = PySequence_Fast_GET_ITEM(starts, i);
+        PyObject *n = PySequence_Fast_GET_ITEM(sizes, i);
+        PyObject *d = PyTuple_GET_ITEM(shape, i);
+        if (!PyLong_CheckExact(s) || !PyLong_CheckExact(n) || !PyLong_Check(d))
+            goto refuse_index;
+        Py_ssize_t lo = PyLong_AsSsize_t(s), size = PyLong_AsSsize_t(n);
+        Py_ssize_t dim = PyLong_AsSsize_t(d);
+        if (PyErr_Occurred()) {
+            PyErr_Clear();
+            goto refuse_index;
+        }
+        if (lo < 0 || size < 0 || lo > dim - size)
+            goto refuse_index;
+        PyObject *hi = PyLong_FromSsize_t(lo + size);
+        PyObject *sl = hi == NULL ? NULL : PySlice_New(s, hi, NULL);
+        Py_XDECREF(hi);
+        if (sl == NULL) {
+            Py_DECREF(index);
+            Py_DECREF(shape);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(index, i, sl);
+    }
+    Py_DECREF(shape);
+    PyObject *out = PyObject_GetItem(x, index);
+    Py_DECREF(index);
+    return out;
+refuse_index:
+    Py_DECREF(index);
+    Py_DECREF(shape);
+refuse:
+    PyErr_SetString(PyExc_ValueError, "window: starts and sizes must be tuples or lists of "
+                    "ints, one per axis, whose window lies inside x");
+    return NULL;
+}
+
+PyDoc_STRVAR(window_doc,
+"window(x, starts, sizes)\n--\n\n"
+"``x[s0:s0 + n0, s1:s1 + n1, ...]``, where ``starts`` and ``sizes`` are tuples or lists\n"
+"of Python ints, one per axis of ``x``, whose window lies inside it (``core.slice``'s\n"
+"common call, a backend's ``AT_DEFAULTS`` function); ValueError for any other call,\n"
+"which the op's own function then takes (clamping, ``-1`` sizes, array starts).");
+
 static PyMethodDef methods[] = {
     {"plain_changed", plain_changed, METH_NOARGS, plain_changed_doc},
     {"front", front, METH_VARARGS, front_doc},
     {"not_given", set_not_given, METH_O, not_given_doc},
     {"creation", creation, METH_VARARGS, creation_doc},
     {"creation_setup", creation_setup, METH_VARARGS, creation_setup_doc},
+    {"window", (PyCFunction)(void (*)(void))window, METH_FASTCALL, window_doc},
     {NULL, NULL, 0, NULL},
 };
 

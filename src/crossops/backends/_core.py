@@ -32,6 +32,11 @@ import numpy as np
 
 from .._dtypes import CATEGORIES, kind
 
+try:  # inside_slices's check and the indexing in one C call (the C fronts' module)
+    from .._fastpath import window
+except ImportError:  # (no C extension: no fronts either, which alone call it)
+    window = None
+
 _REDUCTIONS = (None, "add", "max", "min", "mul")
 
 
@@ -57,6 +62,14 @@ def starts_of(op: str, inputs, start_indices) -> list:
         raise ValueError(f"{op}: start_indices has {len(starts)} entries but inputs has "
                          f"{ndim} dimensions; give one start per dimension")
     return [int(s) if is_concrete(s) else s for s in starts]
+
+
+def window_defaults(plain: dict) -> dict:
+    """``plain`` (a backend's ``AT_DEFAULTS``) with ``core.slice``'s common call, the one
+    :func:`inside_slices` takes, by ``crossops._fastpath.window`` where it is built: the
+    window's indexing straight from the C front (a backend whose arrays index by Python
+    slices: NumPy's, torch's)."""
+    return plain if window is None else {**plain, "core.slice": window}
 
 
 def inside_slices(inputs, start_indices, shape) -> tuple | None:

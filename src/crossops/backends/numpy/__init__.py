@@ -23,6 +23,7 @@ from .._common import (
     float8_table,
     make_native_dtype,
 )
+from .._core import window_defaults
 from .._numpy_ops import bool_clip_dtype
 from .._spacing import number_linspace
 from . import _private
@@ -435,6 +436,7 @@ AT_DEFAULTS = {"sum": {d: np.sum for d in DTYPES.values() if d is not _BF16},
                                   ("trace", np.trace), ("diag", np.diag))},
                # (of an ndarray: itself, as array-api-compat's asarray gives it)
                "asarray": np.asarray}
+AT_DEFAULTS = window_defaults(AT_DEFAULTS)  # (core.slice inside the array: its indexing)
 #: AT_DEFAULTS's creation functions that take ``dtype=`` as the op's functions do (a
 #: dtype asked for: keras.ops's floatx and int32)
 AT_DEFAULTS_DTYPE_KEYWORD = frozenset({"zeros", "ones", "empty", "arange", "eye", "linspace",

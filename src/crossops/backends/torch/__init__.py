@@ -27,7 +27,12 @@ from .._common import (
     float8_table,
     make_native_dtype,
 )
-from .._core import check_flat_indices, check_integer_indices, tile_repetitions
+from .._core import (
+    check_flat_indices,
+    check_integer_indices,
+    tile_repetitions,
+    window_defaults,
+)
 from .._numpy_ops import bool_clip_dtype, roll_pairs
 from .._spacing import number_linspace
 from . import unsigned as _unsigned
@@ -411,6 +416,7 @@ AT_DEFAULTS = {
     "full": dict.fromkeys((tuple, list), dict.fromkeys((bool, int, float, complex), torch.full)),
     "linspace": {int: torch.linspace, float: torch.linspace},
 }
+AT_DEFAULTS = window_defaults(AT_DEFAULTS)  # (core.slice inside the tensor: its indexing)
 
 #: the numbers of dimensions (least, most; -1: any) for which an AT_DEFAULTS function is
 #: the op's (the C front checks, and calls the op's function for the others), and the
