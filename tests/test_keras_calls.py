@@ -79,16 +79,32 @@ def test_half_precision_and_integers_compute_in_float32(backend):
             np.testing.assert_allclose(ints, from_ints[n], rtol=1e-6, err_msg=n)
 
 
-def test_glu_is_the_generic_ones(backend):
-    x = np.array([[np.nan, 1.0, -2.0, 0.0], [3.0, -np.inf, np.inf, 0.5]], np.float32)
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+def test_glu_is_the_generic_ones_with_the_backends_sigmoid(backend, dtype):
+    """glu is ``a * sigmoid(b)`` with the backend's own ``nn.sigmoid`` (torch's F.glu,
+    jax.nn.glu, TensorFlow's Sigmoid kernel): those values bit for bit, along each axis,
+    first call and next; the generic form's within a rounding; an odd size's error."""
+    x = np.array([[np.nan, 1.0, -2.0, 0.0], [3.0, -np.inf, np.inf, 0.5],
+                  [-30.0, 1e-3, 20.0, -0.0], [7.0, -7.0, 1e-30, 100.0]], dtype)
     with backend_context("numpy"), np.errstate(all="ignore"):
         expected = np.asarray(nn.glu(x))
     with backend_context(backend):
+        t = to_backend(backend, x)
+        for axis in (-1, 0, 1):
+            # (half floats: in float32, rounded once, as every activation)
+            a, b = np.split(x.astype(np.float32) if dtype == "float16" else x, 2, axis=axis)
+            own = to_numpy(nn.sigmoid(to_backend(backend, b)))
+            with np.errstate(all="ignore"):
+                product = (a * own).astype(dtype)
+            for _ in range(2):
+                out = to_numpy(nn.glu(t) if axis == -1 else nn.glu(t, axis=axis))
+                assert out.dtype == np.dtype(dtype)
+                np.testing.assert_array_equal(out, product, err_msg=f"axis {axis}")
+        rtol = 1e-3 if dtype == "float16" else 1e-6
+        np.testing.assert_allclose(to_numpy(nn.glu(t)), expected, rtol=rtol)
         for _ in range(2):
-            out = to_numpy(nn.glu(to_backend(backend, x)))
-            np.testing.assert_allclose(out, expected, rtol=1e-6)
-        with pytest.raises(ValueError, match="glu"):
-            nn.glu(to_backend(backend, x[:, :3]))
+            with pytest.raises(ValueError, match="glu"):
+                nn.glu(to_backend(backend, x[:, :3]))
 
 
 def test_logsumexp_at_the_edges(backend):
@@ -225,3 +241,44 @@ def test_logsumexp_is_the_generic_ones_bit_for_bit(backend):
                     expected = to_numpy(generic_logsumexp(t, axis=axis, keepdims=keepdims))
                     assert out.dtype == expected.dtype and out.shape == expected.shape
                     np.testing.assert_array_equal(out, expected, err_msg=f"{axis} {keepdims}")
+
+
+@pytest.mark.parametrize("targets_dtype", ["int32", "int64"])
+def test_in_top_k_counts_ties_in_and_nan_out(backend, targets_dtype):
+    """Ties at the k-th count in, a NaN target is in no top k, and infinities: as the
+    generic form on NumPy gives them, for every k (TensorFlow's InTopKV2 takes the rows
+    that are all finite), first call and next."""
+    p = np.array([[0.1, 0.5, 0.5, 0.2], [3.0, 2.0, 1.0, 0.0], [1.0, 1.0, 1.0, 1.0],
+                  [0.0, 0.0, 0.0, 5.0], [-0.0, 0.0, 1.0, -1.0]], np.float32)
+    odd = p.copy()
+    odd[0, 0], odd[1, 1], odd[3, 3] = np.nan, np.inf, -np.inf
+    targets = np.array([2, 0, 3, 1, 0], targets_dtype)
+    for predictions in (p, odd):
+        with backend_context("numpy"):
+            expected = [np.asarray(xmath.in_top_k(targets, predictions, k)) for k in range(6)]
+        with backend_context(backend):
+            t, q = to_backend(backend, targets), to_backend(backend, predictions)
+            for k, e in enumerate(expected):
+                for _ in range(2):
+                    np.testing.assert_array_equal(to_numpy(xmath.in_top_k(t, q, k)), e)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+def test_erf_at_the_edges(backend, dtype):
+    """erf at +-0, the infinities, NaN, where it rounds to +-1 and far past it (float64
+    infinities: TensorFlow's kernel gives NaN there, crossops clamps), against Python's
+    math.erf within two units in the last place."""
+    import math
+
+    x = np.array([0.0, -0.0, 1e-30, 0.5, -0.5, 3.9, 4.0, 6.0, -6.0, 10.0, 27.0, 1e2, -1e3,
+                  1e30, np.inf, -np.inf, np.nan], np.float64)
+    with np.errstate(over="ignore"):  # (float16: 1e30 and 1e3 are infinities)
+        x = x.astype(dtype)
+    expected = np.array([math.erf(v) for v in x.astype(np.float64)]).astype(dtype)
+    with backend_context(backend):
+        out = to_numpy(xmath.erf(to_backend(backend, x)))
+    assert out.dtype == np.dtype(dtype)
+    np.testing.assert_array_equal(np.isnan(out), np.isnan(x))
+    np.testing.assert_array_equal(np.signbit(out), np.signbit(x))
+    ulp = np.spacing(np.abs(expected).astype(dtype))
+    assert (np.abs(out - expected)[~np.isnan(x)] <= 2 * ulp[~np.isnan(x)]).all(), (x, out)

@@ -636,6 +636,8 @@ AT_DEFAULTS = {"exp": dict.fromkeys(_REAL_FLOATS, NAMESPACE.exp),
                "triu": NAMESPACE.triu,
                "nn.sigmoid": dict.fromkeys(_F32_F64, jax.nn.sigmoid),
                "nn.silu": dict.fromkeys(_F32_F64, jax.nn.silu),
+               # (an odd size raises: the op's own path names the error)
+               "nn.glu": dict.fromkeys(_F32_F64, jax.nn.glu),
                # (jax.nn's elu and celu are the generic forms' computations, bit for bit,
                # compiled once: at their default alpha)
                "nn.elu": dict.fromkeys(_F32_F64, jax.nn.elu),

@@ -1,6 +1,6 @@
 """JAX's functions of crossops.nn, found by op name (``backends/jax/nn.py``).
 
-- activations: ``relu``, ``sigmoid``, ``silu``, ``softmax``, ``log_softmax`` call
+- activations: ``relu``, ``sigmoid``, ``silu``, ``glu``, ``softmax``, ``log_softmax`` call
   ``jax.nn``'s (what XLA fuses into a preceding convolution, where the generic
   ``where(x < 0, 0, x)`` is a select); half precision is computed in float32 and rounded
   once; a tuple ``axis`` or a 0-d input of softmax runs the generic form; ``gelu``'s
@@ -64,7 +64,6 @@ COMPILED = {
     "hard_shrink": ("threshold",),
     "squareplus": ("b",),
     "threshold": ("threshold", "default_value"),
-    "glu": ("axis",),
     "sparsemax": ("axis",),
     "layer_normalization": ("axis", "epsilon"),
     "separable_conv": _CONV_STATIC,
@@ -92,6 +91,17 @@ def sigmoid(x):
         return jax.nn.sigmoid(x)
     c, dt = up_float(x)
     return down(jax.nn.sigmoid(c), dt)
+
+
+@partial
+def glu(x, axis=-1):
+    """``a * sigmoid(b)`` of ``x``'s halves along ``axis``, the sigmoid :func:`sigmoid`'s
+    (``jax.nn.glu``), in float32 for half floats; a size that is odd or an axis out of
+    range: the generic form's error."""
+    if type(axis) is not int or not -x.ndim <= axis < x.ndim or x.shape[axis] % 2:
+        return NotImplemented
+    c, dt = up_float(x)
+    return down(jax.nn.glu(c, axis), dt)
 
 
 def silu(x):

@@ -173,6 +173,22 @@ def tanh_shrink(x):
     return down(k("Sub", c, k("Tanh", c)), dt)
 
 
+@partial
+def glu(x, axis=-1):
+    """``a * sigmoid(b)`` of ``x``'s halves along ``axis``, the sigmoid :func:`sigmoid`'s
+    (TensorFlow's kernel), in the Split, Sigmoid and Mul kernels (the generic form
+    dispatches ~15 ops); a size that is odd or unknown, or an axis out of range: the
+    generic form's error."""
+    rank = x.shape.rank
+    if type(axis) is not int or rank is None or not -rank <= axis < rank \
+            or x.shape[axis] is None or x.shape[axis] % 2:
+        return NotImplemented
+    c, dt = up_float(x)
+    k = _kernels(c)
+    a, b = k("Split", axis, c, "num_split", 2)
+    return down(k("Mul", a, k("Sigmoid", b)), dt)
+
+
 def _nan_rows(x, y, axis):
     """``y`` with NaN along ``axis`` wherever ``x`` has a NaN or a +inf there, as the
     generic form, jax and torch give them (the shift by the row's maximum makes inf - inf
