@@ -421,3 +421,34 @@ def test_cumprod_along_an_axis_is_numpys(backend):
                     expected = np.cumprod(a, axis=axis)
                     assert out.dtype == expected.dtype
                     np.testing.assert_array_equal(out, expected)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_isclose_and_floor_divide_are_numpys_at_the_edges(backend, dtype):
+    """NaN, the infinities, +-0, values a rounding apart, at the defaults and with
+    options (torch's isclose kernel takes both): NumPy's answers, first call and next;
+    floor_divide of the same pairs (tensorflow: NumPy's loop on the host) bit for bit."""
+    rng = np.random.default_rng(0)
+    a = np.concatenate([rng.standard_normal(40) * 10.0 ** rng.integers(-6, 6, 40),
+                        [np.nan, np.nan, np.inf, np.inf, -np.inf, 0.0, -0.0, 1.0, 1e-9, 5.0,
+                         np.inf, -np.inf, 1.0, -1.0]])
+    b = a * (1 + rng.standard_normal(54) * 10.0 ** rng.integers(-8, -3, 54))
+    b[40:] = [np.nan, 1.0, np.inf, -np.inf, -np.inf, -0.0, 1e-300, 1.0 + 1e-6, 0.0, -3.0,
+              2.0, -5e16, -np.inf, np.inf]
+    with np.errstate(all="ignore"):
+        a, b = a.astype(dtype), b.astype(dtype)
+    with backend_context(backend):
+        x, y = to_backend(backend, a), to_backend(backend, b)
+        for kwargs in ({}, {"equal_nan": True}, {"rtol": 1e-3, "atol": 0.0}):
+            for _ in range(2):
+                np.testing.assert_array_equal(to_numpy(xnp.isclose(x, y, **kwargs)),
+                                              np.isclose(a, b, **kwargs), err_msg=str(kwargs))
+        with backend_context("numpy"), np.errstate(all="ignore"):
+            # (NumPy's, with the array API's special cases: inf // 2 is inf, not NaN)
+            expected = np.asarray(xnp.floor_divide(a, b))
+        for _ in range(2):
+            out = to_numpy(xnp.floor_divide(x, y))
+            assert out.dtype == expected.dtype
+            np.testing.assert_array_equal(out, expected)
+            number = ~np.isnan(expected)  # (a NaN's sign bit is the platform's)
+            np.testing.assert_array_equal(np.signbit(out[number]), np.signbit(expected[number]))

@@ -336,7 +336,7 @@ _RANKED_AXIS_OPS = {"swapaxes": ("axis1", "axis2"), "moveaxis": ("source", "dest
 #: them by the framework's own rules (``torch.outer``, ``torch.matmul`` for ``dot``): a
 #: front takes only calls where those two (by index) share a dtype, and hands the others
 #: to the generated function
-_ONE_DTYPE_OPS = {"outer": (0, 1), "dot": (0, 1)}
+_ONE_DTYPE_OPS = {"outer": (0, 1), "dot": (0, 1), "isclose": (0, 1)}
 
 
 #: the ops whose options a backend's ``AT_OPTIONS`` function takes as Python numbers

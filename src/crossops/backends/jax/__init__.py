@@ -102,7 +102,10 @@ def namespace_info():
 def floor_divide(x1, x2, /):
     out = NAMESPACE.floor_divide(x1, x2)
     if NAMESPACE.issubdtype(out.dtype, NAMESPACE.floating):
-        return fix_floor_divide(NAMESPACE, out, x1, x2)  # the standard's special cases
+        # (+ 0.0: XLA's divmod gives -0.0 for a zero quotient of a negative x2, where
+        # floor(x1 / x2) is +0.0, as NumPy's; the zeros that keep a sign, x1 = +-0, are
+        # fix_floor_divide's, with the standard's other special cases)
+        return fix_floor_divide(NAMESPACE, out + 0.0, x1, x2)
     # integer division by zero gives 0, as NumPy (and crossops on TensorFlow); XLA gives -1
     # or the largest unsigned value, floored
     return NAMESPACE.where(x2 == 0, NAMESPACE.zeros_like(out), out)

@@ -306,6 +306,8 @@ AT_DEFAULTS = {
     # promotes two by its own rules); torch.outer raises for other than 1-d ones, which
     # NumPy flattens, and the op's function takes the call
     "outer": torch.outer,
+    # two floating tensors of one dtype (the front checks: _ONE_DTYPE_OPS): numpy.py's
+    "isclose": dict.fromkeys(_HALF_TO_DOUBLE, torch.isclose),
     # a vector and an array, or a matrix and a vector or matrix, of one dtype (the front
     # checks: AT_DEFAULTS_RANKS, crossops._accel's _ONE_DTYPE_OPS): NumPy's dot is
     # torch.matmul there (of a matrix and more dimensions, matmul broadcasts where dot
