@@ -1,6 +1,7 @@
 """Per-call dispatch overhead of crossops against the native function, per backend, on the
-calls people make: 90 calls with keyword arguments (axis, keepdims, dtype), Python
-scalars, lists of arrays, creation, indexing and nn ops (softmax, relu, conv ...).
+calls people make: 116 calls with keyword arguments (axis, keepdims, dtype), Python
+scalars, lists of arrays, creation, indexing, Keras's math and core calls and nn ops
+(softmax, relu, the activations, conv ...).
 
 Each call runs on small arrays (32x32 float32; a 1x16x16x8 image for conv) through
 ``crossops.numpy`` / ``crossops.nn`` and through ``crossops.ops`` (Keras's signatures and
@@ -348,7 +349,8 @@ CALLS = [
                         "tensorflow": "tf.nn.softsign(a)"}),
     ("nn.swish(a)", {"torch": "F.silu(a)", "jax": "jax.nn.swish(a)",
                      "tensorflow": "tf.nn.silu(a)"}),
-    ("nn.glu(a)", {"torch": "F.glu(a)", "jax": "jax.nn.glu(a)"}),
+    ("nn.glu(a)", {"torch": "F.glu(a)", "jax": "jax.nn.glu(a)",
+                   "tensorflow": "(lambda h: h[0] * tf.sigmoid(h[1]))(tf.split(a, 2, -1))"}),
     ("nn.layer_normalization(a, g, bt)", {
         "torch": "F.layer_norm(a, (32,), g, bt, 1e-7)",
         "jax": "(a - a.mean(-1, keepdims=True)) * jax.lax.rsqrt(a.var(-1, keepdims=True) "
@@ -365,6 +367,24 @@ CALLS = [
     ("core.slice(a, (0, 0), (8, 8))", {"numpy": "a[0:8, 0:8]", "torch": "a[0:8, 0:8]",
                                        "jax": "jax.lax.slice(a, (0, 0), (8, 8))",
                                        "tensorflow": "tf.slice(a, (0, 0), (8, 8))"}),
+    ("core.slice_update(a, (0, 0), u)", {
+        "numpy": "o = a.copy(); o[0:8, 0:8] = u", "torch": "o = a.clone(); o[0:8, 0:8] = u",
+        "jax": "jax.lax.dynamic_update_slice(a, u, (0, 0))",
+        "tensorflow": "tf.raw_ops.TensorStridedSliceUpdate(input=a, begin=[0, 0], "
+                      "end=[8, 8], strides=[1, 1], value=u)"}),
+    ("xmath.erf(a)", {"torch": "torch.erf(a)", "jax": "jax.lax.erf(a)",
+                      "tensorflow": "tf.math.erf(a)"}),
+    ("xmath.in_top_k(i, a, 4)", {"tensorflow": "tf.math.in_top_k(i, a, 4)"}),
+    ("xnp.floor_divide(a, b)", {"numpy": "np.floor_divide(a, b)",
+                                "torch": "torch.floor_divide(a, b)",
+                                "jax": "jnp.floor_divide(a, b)",
+                                "tensorflow": "tf.math.floordiv(a, b)"}),
+    ("xnp.isclose(a, b)", {"numpy": "np.isclose(a, b)", "torch": "torch.isclose(a, b)",
+                           "jax": "jnp.isclose(a, b)",
+                           "tensorflow": "tf.abs(a - b) <= 1e-8 + 1e-5 * tf.abs(b)"}),
+    ("xnp.median(a, axis=0)", {"numpy": "np.median(a, axis=0)",
+                               "torch": "torch.quantile(a, 0.5, dim=0)",
+                               "jax": "jnp.median(a, axis=0)"}),
     ("nn.one_hot(i, 32)", {"torch": "F.one_hot(i, 32)", "jax": "jax.nn.one_hot(i, 32)",
                            "tensorflow": "tf.one_hot(i, 32)"}),
     ("nn.conv(x, kern, padding='same')", {
@@ -417,7 +437,8 @@ def arrays(backend) -> dict:
             "x": img, "kern": kern, "x_nchw": img.transpose(0, 3, 1, 2).copy(),
             "kern_oihw": kern.transpose(3, 2, 0, 1).copy(),
             "g": rng.standard_normal(32).astype(np.float32),
-            "bt": rng.standard_normal(32).astype(np.float32)}
+            "bt": rng.standard_normal(32).astype(np.float32),
+            "u": y[:8, :8].copy()}
     if backend == "numpy":
         return host
     make = {"torch": "torch.from_numpy", "jax": "jax.numpy.asarray",
