@@ -1073,8 +1073,10 @@ def sign(x, /):
     if x.dtype.is_complex:
         return torch.where(x == 0, torch.zeros_like(x), x / torch.abs(x))
     if x.dtype.is_floating_point:
-        # clamp(x, 0, 0) is +-0 but NaN at a NaN, which the sum keeps (+0 + -0 is +0, as
-        # NumPy's sign of -0.0); detached, as sign's gradient is 0 (three kernels, as
+        if torch.compiler.is_compiling():  # (one fused kernel: inductor's clamp would make
+            return torch.where(torch.isnan(x), x, torch.sign(x))  # its own NaN, negative)
+        # clamp(x, 0, 0) is +-0 but x's NaN at a NaN, which the sum keeps (+0 + -0 is +0,
+        # as NumPy's sign of -0.0); detached, as sign's gradient is 0 (three kernels, as
         # where(isnan(x), x, sign(x)), at ~3/4 of its cost)
         return torch.sign(x).add_(torch.clamp(x.detach(), 0, 0))
     return torch.sign(x)
