@@ -7092,11 +7092,11 @@ def median(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     >>> from crossops import ops
     >>> x = np.array([[1.0, 3.0, 2.0], [4.0, 6.0, 5.0]])
     >>> ops.median(x)
-    array(3.5)
+    np.float64(3.5)
     >>> ops.median(x, axis=1)
     array([2., 5.])
     >>> ops.median(np.array([0]))
-    array(0., dtype=float32)
+    np.float32(0.0)
     """
     a = x
     overwrite_input = False

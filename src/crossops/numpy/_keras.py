@@ -602,6 +602,12 @@ _METHODS = ("linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf",
             "averaged_inverted_cdf", "closest_observation", *_ALPHA_BETA)
 
 
+#: the ops whose even count takes the mean of its two middle values, ``(a + b) / 2``, as
+#: NumPy's median and nanmedian do (its quantile lerps, ``b - (b - a) * 0.5``: a rounding
+#: apart)
+_MIDDLE_MEAN = frozenset({"median", "nanmedian"})
+
+
 def _quantile(x, q, axis, method, keepdims, ignore_nan, op, weights=None):
     xnp = _xnp()
     if method not in _METHODS:
@@ -679,10 +685,12 @@ def _quantile(x, q, axis, method, keepdims, ignore_nan, op, weights=None):
         bad = (count == zero) if ignore_nan else xnp.any(nan, axis=-1, keepdims=True)
         a = xnp.where(bad, xnp.zeros_like(a), a)
         b = xnp.where(bad, xnp.zeros_like(b), b)
-        # NumPy's lerp: from the nearer end
         t = xnp.astype(t, _name(y))
-        diff = b - a
-        out = xnp.where(t >= _c(0.5, y), b - diff * (_c(1.0, y) - t), a + diff * t)
+        if op in _MIDDLE_MEAN:  # NumPy's medians: the mean of the two middle values
+            out = (a + b) / _c(2.0, y)
+        else:  # NumPy's lerp: from the nearer end
+            diff = b - a
+            out = xnp.where(t >= _c(0.5, y), b - diff * (_c(1.0, y) - t), a + diff * t)
         out = xnp.where(t == _c(0.0, y), a, out)
         out = xnp.where(bad, xnp.full_like(out, math.nan), out)
     # (kept..., nq) -> (q..., kept...)

@@ -15727,7 +15727,7 @@ def median(
     >>> import numpy as np, crossops.numpy as xnp
     >>> x = np.array([[1.0, 3.0, 2.0], [4.0, 6.0, 5.0]])
     >>> xnp.median(x)
-    array(3.5)
+    np.float64(3.5)
     >>> xnp.median(x, axis=1)
     array([2., 5.])
     """

@@ -40,6 +40,21 @@ def cumsum(a, axis=None, dtype=None):
     return np.cumsum(a.reshape(-1), 0) if axis is None else np.cumsum(a, axis)
 
 
+# -- median: NumPy's own ---------------------------------------------------------------------
+# (the generic form sorts and picks through crossops's ops, ~6x np.median at 32x32)
+
+@partial
+def median(a, axis=None, overwrite_input=False, keepdims=False):
+    """``np.median`` (never overwriting ``a``) of a bool, integer or float16/32/64 array
+    (bfloat16, ml_dtypes's, and complex take the generic form)."""
+    if a.dtype not in _MEDIAN_DTYPES:
+        return NotImplemented
+    return np.median(a, axis=axis, keepdims=keepdims)
+
+
+_MEDIAN_DTYPES = frozenset(np.dtype(d) for d in "?bhilqBHILQefd")
+
+
 # -- outer: its common call -------------------------------------------------------------------
 # The generic form (crossops.numpy._extra) reshapes, promotes and multiplies through
 # crossops's ops; this makes np.outer's one call for two 1-d arrays of one dtype and leaves
