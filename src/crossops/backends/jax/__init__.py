@@ -99,13 +99,27 @@ def namespace_info():
 
 
 # --- the array API's special values, where XLA's kernels differ --------------------------
+def _fixed_floor_divide(out, x1, x2):
+    """jax's floating floor division ``out`` of ``x1`` and ``x2`` as NumPy's, with the
+    standard's special cases (XLA's divmod gives -0.0 for a zero quotient of a negative
+    x2, where floor(x1 / x2) is +0.0: a select, which XLA keeps where it folds ``+ 0.0``;
+    the zeros that keep a sign, x1 = +-0, are fix_floor_divide's)."""
+    out = NAMESPACE.where(out == 0, NAMESPACE.zeros_like(out), out)
+    return fix_floor_divide(NAMESPACE, out, x1, x2)
+
+
+#: two arrays of one floating dtype: one program, where eagerly its ~8 ops run one each
+_float_floor_divide = jitted(
+    lambda x1, x2: _fixed_floor_divide(NAMESPACE.floor_divide(x1, x2), x1, x2), ())
+
+
 def floor_divide(x1, x2, /):
+    if isinstance(x1, jax.Array) and isinstance(x2, jax.Array) and x1.dtype == x2.dtype \
+            and NAMESPACE.issubdtype(x1.dtype, NAMESPACE.floating):
+        return _float_floor_divide(x1, x2)
     out = NAMESPACE.floor_divide(x1, x2)
     if NAMESPACE.issubdtype(out.dtype, NAMESPACE.floating):
-        # (+ 0.0: XLA's divmod gives -0.0 for a zero quotient of a negative x2, where
-        # floor(x1 / x2) is +0.0, as NumPy's; the zeros that keep a sign, x1 = +-0, are
-        # fix_floor_divide's, with the standard's other special cases)
-        return fix_floor_divide(NAMESPACE, out + 0.0, x1, x2)
+        return _fixed_floor_divide(out, x1, x2)
     # integer division by zero gives 0, as NumPy (and crossops on TensorFlow); XLA gives -1
     # or the largest unsigned value, floored
     return NAMESPACE.where(x2 == 0, NAMESPACE.zeros_like(out), out)
