@@ -205,6 +205,28 @@ def test_slice_inside_and_clamped(backend, starts, shape):
             core.slice(to_backend(backend, x), (0,), (1, 1))
 
 
+@pytest.mark.parametrize("starts", [(0, 0), [1, 2], (2, 3), (3, 4), (-2, 1), (True, 0),
+                                    (np.int64(1), 2), (2**70, 0)])
+def test_slice_update_inside_and_clamped(backend, starts):
+    """Windows inside the array (the C front's copy and indexing on numpy and torch) and
+    clamped ones (jax.lax.dynamic_update_slice's rule), updates of another dtype cast to
+    the input's: the array that rule gives, made here by hand, first call and next; the
+    input is never written."""
+    x = np.arange(20, dtype=np.float32).reshape(4, 5)
+    u = np.array([[-1.5, -2.5, -3.5], [-4.5, -5.5, -6.5]])  # (float64)
+    first = [min(max(int(s), 0), d - n) for s, n, d in zip(starts, u.shape, x.shape)]
+    expected = x.copy()
+    expected[first[0]:first[0] + 2, first[1]:first[1] + 3] = u
+    with backend_context(backend):
+        t = to_backend(backend, x)
+        for updates in (to_backend(backend, u), to_backend(backend, u.astype(np.float32))):
+            for _ in range(2):
+                out = to_numpy(core.slice_update(t, starts, updates))
+                assert out.dtype == np.float32
+                np.testing.assert_array_equal(out, expected)
+        np.testing.assert_array_equal(to_numpy(t), x)
+
+
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_dot_product_attention_is_the_generic_ones(backend, dtype):
     rng = np.random.default_rng(0)

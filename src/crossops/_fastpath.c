@@ -2331,17 +2331,15 @@ PyDoc_STRVAR(plain_changed_doc,
 "Start a new generation of the plain caches: the fronts read them afresh\n"
 "(``crossops._accel.FrontDict`` calls it on every change).");
 
-/* window(x, starts, sizes): ``x[s0:s0 + n0, s1:s1 + n1, ...]`` */
+/* the index ``(slice(s0, s0 + n0), slice(s1, s1 + n1), ...)`` of the window of ``x`` at
+ * ``starts`` of ``sizes`` (tuples or lists of Python ints, one per axis of ``x``, whose
+ * window lies inside it); NULL with ValueError for any other (or the error of reading
+ * ``x.shape``) */
 static PyObject *
-window(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+window_index(PyObject *x, PyObject *starts, PyObject *sizes)
 {
-    if (nargs != 3) {
-        PyErr_SetString(PyExc_TypeError, "window() takes x, starts and sizes");
-        return NULL;
-    }
-    PyObject *x = args[0], *starts = args[1], *sizes = args[2];
     if (!(PyTuple_CheckExact(starts) || PyList_CheckExact(starts))
-            || !(PyTuple_CheckExact(sizes) || PyList_CheckExact(sizes)))
+            || !(PyTuple_Check(sizes) || PyList_CheckExact(sizes)))
         goto refuse;
     PyObject *shape = PyObject_GetAttr(x, str_shape);
     if (shape == NULL)
@@ -2361,7 +2359,7 @@ window(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         PyObject *s = PySequence_Fast_GET_ITEM(starts, i);
         PyObject *n = PySequence_Fast_GET_ITEM(sizes, i);
         PyObject *d = PyTuple_GET_ITEM(shape, i);
-        if (!PyLong_CheckExact(s) || !PyLong_CheckExact(n) || !PyLong_Check(d))
+        if (!PyLong_CheckExact(s) || !PyLong_Check(n) || PyBool_Check(n) || !PyLong_Check(d))
             goto refuse_index;
         Py_ssize_t lo = PyLong_AsSsize_t(s), size = PyLong_AsSsize_t(n);
         Py_ssize_t dim = PyLong_AsSsize_t(d);
@@ -2382,9 +2380,7 @@ window(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         PyTuple_SET_ITEM(index, i, sl);
     }
     Py_DECREF(shape);
-    PyObject *out = PyObject_GetItem(x, index);
-    Py_DECREF(index);
-    return out;
+    return index;
 refuse_index:
     Py_DECREF(index);
     Py_DECREF(shape);
@@ -2394,12 +2390,58 @@ refuse:
     return NULL;
 }
 
+/* window(x, starts, sizes): ``x[s0:s0 + n0, s1:s1 + n1, ...]`` */
+static PyObject *
+window(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "window() takes x, starts and sizes");
+        return NULL;
+    }
+    PyObject *index = window_index(args[0], args[1], args[2]);
+    if (index == NULL)
+        return NULL;
+    PyObject *out = PyObject_GetItem(args[0], index);
+    Py_DECREF(index);
+    return out;
+}
+
 PyDoc_STRVAR(window_doc,
 "window(x, starts, sizes)\n--\n\n"
 "``x[s0:s0 + n0, s1:s1 + n1, ...]``, where ``starts`` and ``sizes`` are tuples or lists\n"
 "of Python ints, one per axis of ``x``, whose window lies inside it (``core.slice``'s\n"
 "common call, a backend's ``AT_DEFAULTS`` function); ValueError for any other call,\n"
 "which the op's own function then takes (clamping, ``-1`` sizes, array starts).");
+
+/* window_update(copy, x, starts, updates): ``copy(x)`` with its window at ``starts`` of
+ * ``updates.shape`` set to ``updates`` */
+static PyObject *
+window_update(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "window_update() takes copy, x, starts and updates");
+        return NULL;
+    }
+    PyObject *sizes = PyObject_GetAttr(args[3], str_shape);
+    if (sizes == NULL)
+        return NULL;
+    PyObject *index = window_index(args[1], args[2], sizes);
+    Py_DECREF(sizes);
+    if (index == NULL)
+        return NULL;
+    PyObject *out = PyObject_Vectorcall(args[0], args + 1, 1, NULL);
+    if (out != NULL && PyObject_SetItem(out, index, args[3]) < 0)
+        Py_CLEAR(out);
+    Py_DECREF(index);
+    return out;
+}
+
+PyDoc_STRVAR(window_update_doc,
+"window_update(copy, x, starts, updates)\n--\n\n"
+"``copy(x)`` with ``updates`` written into its window at ``starts`` (a tuple or list of\n"
+"Python ints, one per axis) of ``updates.shape``, where that window lies inside ``x``\n"
+"(``core.slice_update``'s common call: ``copy`` is the backend's, ``np.copy`` or\n"
+"``torch.clone``); ValueError for any other call, which the op's own function takes.");
 
 static PyMethodDef methods[] = {
     {"plain_changed", plain_changed, METH_NOARGS, plain_changed_doc},
@@ -2408,6 +2450,8 @@ static PyMethodDef methods[] = {
     {"creation", creation, METH_VARARGS, creation_doc},
     {"creation_setup", creation_setup, METH_VARARGS, creation_setup_doc},
     {"window", (PyCFunction)(void (*)(void))window, METH_FASTCALL, window_doc},
+    {"window_update", (PyCFunction)(void (*)(void))window_update, METH_FASTCALL,
+     window_update_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -163,6 +163,37 @@ def split(ary, indices_or_sections, axis=0):
     return NotImplemented
 
 
+# -- median: by one sort -----------------------------------------------------------------------
+# (the generic form sorts and picks through crossops's ops, ~4x torch.quantile at 32x32)
+
+@partial
+def median(a, axis=None, overwrite_input=False, keepdims=False):
+    """NumPy's median of a float16/32/64 tensor along an int axis or all of them: one
+    sort (NaN last), its middle value or the mean of its two middle values (in float32
+    for float16, as NumPy's mean), NaN where the slice holds one. Other calls take the
+    generic form."""
+    if not isinstance(a, torch.Tensor) or a.dtype not in _HALF_TO_DOUBLE \
+            or type(keepdims) is not bool:
+        return NotImplemented
+    x, dim = (a.reshape(-1), 0) if axis is None else (a, axis)
+    if type(dim) is not int or not -x.ndim <= dim < x.ndim or x.shape[dim] == 0:
+        return NotImplemented
+    n = x.shape[dim]
+    ordered = torch.sort(x, dim).values
+    lo = ordered.narrow(dim, (n - 1) // 2, 1)
+    if n % 2:
+        out = lo
+    else:
+        mean = (lo.float() + ordered.narrow(dim, n // 2, 1).float()) / 2 \
+            if x.dtype is torch.float16 else (lo + ordered.narrow(dim, n // 2, 1)) / 2
+        out = mean.to(x.dtype)
+    out = torch.where(ordered.narrow(dim, n - 1, 1).isnan(), ordered.narrow(dim, n - 1, 1),
+                      out)
+    if axis is None:
+        return out.reshape((1,) * a.ndim) if keepdims else out.reshape(())
+    return out if keepdims else out.squeeze(dim)
+
+
 # -- i0 ---------------------------------------------------------------------------------------
 
 def i0(x):
