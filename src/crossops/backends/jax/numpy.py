@@ -32,7 +32,7 @@ COMPILED = {"isclose": ("rtol", "atol", "equal_nan"),
                              "angle"), None)}
 
 
-# -- cumsum: its common call ------------------------------------------------------------------
+# -- cumsum, cumprod: their common calls -----------------------------------------------------
 
 @partial
 def cumsum(a, axis=None, dtype=None):
@@ -58,7 +58,18 @@ def cumsum(a, axis=None, dtype=None):
     return jnp.cumulative_sum(x, axis=axis, dtype=dtype)
 
 
-#: dtypes a running sum keeps (no integer to widen)
+@partial
+def cumprod(a, axis=None, dtype=None):
+    """jax's cumprod (lax.cumprod, the kernel cumulative_prod runs) of a float32/64 or
+    complex array along an int axis in range, without the generic's compiled program
+    around it; other calls take the generic form."""
+    if (dtype is None and type(axis) is int and isinstance(a, jax.Array)
+            and a.dtype in _OWN_SUM and -(n := a.ndim) <= axis < n):
+        return jnp.cumprod(a, axis)
+    return NotImplemented
+
+
+#: dtypes a running sum or product keeps (no integer to widen)
 _OWN_SUM = frozenset(map(jnp.dtype, ("float32", "float64", "complex64", "complex128")))
 
 

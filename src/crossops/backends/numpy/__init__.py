@@ -401,6 +401,8 @@ linspace = number_linspace(NAMESPACE.linspace)  # array bounds: the generic's (N
 DOT_DTYPES = frozenset(map(np.dtype, (np.float32, np.float64, np.complex64, np.complex128,
                                       np.int8, np.int16, np.int32, np.int64, np.uint8,
                                       np.uint16, np.uint32, np.uint64)))
+#: the dtypes whose isclose np.isclose computes as the op does (in their own dtype)
+CLOSE_DTYPES = frozenset(map(np.dtype, (np.float16, np.float32, np.float64)))
 
 AT_DEFAULTS = {"sum": {d: np.sum for d in DTYPES.values() if d is not _BF16},
                "prod": {d: np.prod for d in DTYPES.values() if d is not _BF16},
@@ -425,7 +427,9 @@ AT_DEFAULTS = {"sum": {d: np.sum for d in DTYPES.values() if d is not _BF16},
                "pow": dict.fromkeys(map(np.dtype, (np.float16, np.float32, np.float64,
                                                    np.complex64, np.complex128)), np.power),
                # two arrays of one dtype (the front checks): NumPy's own, as numpy.py's dot
+               # and isclose
                "dot": dict.fromkeys(DOT_DTYPES, np.dot),
+               "isclose": dict.fromkeys(CLOSE_DTYPES, np.isclose),
                # floating arrays: NumPy's own (array-api-compat's wrappers call floor, ceil
                # and trunc after a check of NumPy's version, a third of the call; the
                # generic forms of nan_to_num, trace and diag run crossops's ops; a 3-d diag
