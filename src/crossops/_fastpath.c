@@ -2413,36 +2413,6 @@ PyDoc_STRVAR(window_doc,
 "common call, a backend's ``AT_DEFAULTS`` function); ValueError for any other call,\n"
 "which the op's own function then takes (clamping, ``-1`` sizes, array starts).");
 
-/* window_update(copy, x, starts, updates): ``copy(x)`` with its window at ``starts`` of
- * ``updates.shape`` set to ``updates`` */
-static PyObject *
-window_update(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
-{
-    if (nargs != 4) {
-        PyErr_SetString(PyExc_TypeError, "window_update() takes copy, x, starts and updates");
-        return NULL;
-    }
-    PyObject *sizes = PyObject_GetAttr(args[3], str_shape);
-    if (sizes == NULL)
-        return NULL;
-    PyObject *index = window_index(args[1], args[2], sizes);
-    Py_DECREF(sizes);
-    if (index == NULL)
-        return NULL;
-    PyObject *out = PyObject_Vectorcall(args[0], args + 1, 1, NULL);
-    if (out != NULL && PyObject_SetItem(out, index, args[3]) < 0)
-        Py_CLEAR(out);
-    Py_DECREF(index);
-    return out;
-}
-
-PyDoc_STRVAR(window_update_doc,
-"window_update(copy, x, starts, updates)\n--\n\n"
-"``copy(x)`` with ``updates`` written into its window at ``starts`` (a tuple or list of\n"
-"Python ints, one per axis) of ``updates.shape``, where that window lies inside ``x``\n"
-"(``core.slice_update``'s common call: ``copy`` is the backend's, ``np.copy`` or\n"
-"``torch.clone``); ValueError for any other call, which the op's own function takes.");
-
 static PyMethodDef methods[] = {
     {"plain_changed", plain_changed, METH_NOARGS, plain_changed_doc},
     {"front", front, METH_VARARGS, front_doc},
@@ -2450,8 +2420,6 @@ static PyMethodDef methods[] = {
     {"creation", creation, METH_VARARGS, creation_doc},
     {"creation_setup", creation_setup, METH_VARARGS, creation_setup_doc},
     {"window", (PyCFunction)(void (*)(void))window, METH_FASTCALL, window_doc},
-    {"window_update", (PyCFunction)(void (*)(void))window_update, METH_FASTCALL,
-     window_update_doc},
     {NULL, NULL, 0, NULL},
 };
 

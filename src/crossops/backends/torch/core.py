@@ -64,9 +64,14 @@ def slice(inputs, start_indices, shape):
 
 def slice_update(inputs, start_indices, updates):
     updates = torch.as_tensor(updates).to(inputs.dtype)
-    sizes = c.update_sizes("core.slice_update", inputs, updates)
+    window = c.inside_slices(inputs, start_indices, updates.shape)
     inputs, back = _torch_signed(inputs)
     updates, _ = _torch_signed(updates)
+    if window is not None:  # (the common call: Python int starts, the block inside)
+        out = inputs.clone()
+        out[window] = updates
+        return back(out)
+    sizes = c.update_sizes("core.slice_update", inputs, updates)
     starts = c.starts_of("core.slice_update", inputs, start_indices)
     dims = [int(d) for d in inputs.shape]
     if all(map(c.is_concrete, starts)):
