@@ -15,6 +15,7 @@ import pytest
 import crossops.core as core
 import crossops.math as xmath
 import crossops.nn as nn
+import crossops.numpy as xnp
 from crossops.math._generic import logsumexp as generic_logsumexp
 
 from .backends import backend_context, to_backend, to_numpy
@@ -304,3 +305,21 @@ def test_erf_at_the_edges(backend, dtype):
     np.testing.assert_array_equal(np.signbit(out), np.signbit(x))
     ulp = np.spacing(np.abs(expected).astype(dtype))
     assert (np.abs(out - expected)[~np.isnan(x)] <= 2 * ulp[~np.isnan(x)]).all(), (x, out)
+
+
+def test_torch_host_checks_stand_aside_inside_torch_func(backend):
+    """torch's top_k and floor_divide read values on the host (tie and special-value
+    checks); inside torch.func's vmap and grad, whose wrappers have no storage, they take
+    their other forms, with the same values."""
+    if backend != "torch":
+        pytest.skip("torch.func transforms are torch's")
+    import torch
+
+    x, y = torch.randn(3, 5), torch.randn(3, 5)
+    np.testing.assert_array_equal(
+        torch.func.vmap(lambda a, b: xnp.floor_divide(a, b))(x, y).numpy(),
+        xnp.floor_divide(x, y).numpy())
+    np.testing.assert_array_equal(torch.func.vmap(lambda a: xmath.top_k(a, 2)[1])(x).numpy(),
+                                  xmath.top_k(x, 2)[1].numpy())
+    grad = torch.func.grad(lambda a: xmath.top_k(a, 2)[0].sum())(torch.tensor([1., 5., 3., 4.]))
+    np.testing.assert_array_equal(grad.numpy(), [0.0, 1.0, 0.0, 1.0])

@@ -99,9 +99,12 @@ def host_view(x) -> np.ndarray:
 
 
 def value_known(x) -> bool:
-    """Whether tensor ``x``'s values are known now: not while ``torch.compile`` traces
-    (value checks then run eagerly only)."""
-    return not torch.compiler.is_compiling()
+    """Whether tensor ``x``'s values are known now, and readable on the host: not while
+    ``torch.compile`` traces, nor inside a ``torch.func`` transform (whose wrappers have
+    no storage), nor of a meta tensor (value checks then run eagerly only)."""
+    if torch.compiler.is_compiling():  # first: dynamo must not trace what follows
+        return False
+    return not in_transform() and not x.is_meta
 
 
 globals().update(casting_functions(NAMESPACE, native_dtype))
