@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
+import numpy as np
+
 from .._dtypes import DTYPE_NAMES, FLOAT8, dtype_name, result_name
 from .._errors import OpValueError
 
@@ -288,6 +290,17 @@ def fix_floor_divide(xp, out, x1, x2):
     NaN; 1 // -inf is -0, not -1; -0 // 2 is -0)."""
     exact = (xp.isinf(x1) != xp.isinf(x2)) | (x1 == 0)
     return xp.where(exact, xp.divide(x1, x2), out)
+
+
+def host_floor_divide(out, x1, x2):
+    """NumPy's floating floor division ``out`` of NumPy arrays ``x1`` and ``x2`` (or a
+    Python number) with the standard's special cases (:func:`fix_floor_divide`), whose
+    five passes are skipped where they change nothing: no ``x1`` is 0 or not finite, every
+    ``x2`` finite (three cheap reductions)."""
+    if np.count_nonzero(x1) == np.size(x1) and np.isfinite(x1).all() \
+            and np.isfinite(x2).all():
+        return out
+    return fix_floor_divide(np, out, x1, x2)
 
 
 def zero_safe_sqrt(xp, s):

@@ -663,8 +663,10 @@ AT_DEFAULTS = {"exp": dict.fromkeys(_REAL_FLOATS, NAMESPACE.exp),
                "nan_to_num": dict.fromkeys(_REAL_FLOATS, NAMESPACE.nan_to_num),
                # two arrays of one type (numpy.py's outer: jax's, for every dtype)
                "outer": NAMESPACE.outer,
-               # two arrays of one dtype (the front checks): jax's dot is NumPy's
+               # two arrays of one dtype (the front checks): jax's dot is NumPy's, and
+               # its isclose (numpy.py's)
                "dot": dict.fromkeys(_F32_F64, NAMESPACE.dot),
+               "isclose": dict.fromkeys(_F32_F64, NAMESPACE.isclose),
                # (two int axes in range, which the front checks: numpy.py's swapaxes)
                "swapaxes": NAMESPACE.swapaxes,
                # (a list or tuple of arrays of one dtype and number of dimensions, which the

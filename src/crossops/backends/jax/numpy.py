@@ -73,6 +73,24 @@ def cumprod(a, axis=None, dtype=None):
 _OWN_SUM = frozenset(map(jnp.dtype, ("float32", "float64", "complex64", "complex128")))
 
 
+# -- isclose: jax's own ---------------------------------------------------------------------
+
+@partial
+def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """``jnp.isclose`` of two real floating arrays of one dtype (NumPy's test in that
+    dtype, one compiled program; from the front at the defaults: ``AT_DEFAULTS``); other
+    calls take the generic form, compiled (``COMPILED``)."""
+    if not (isinstance(a, jax.Array) and isinstance(b, jax.Array)) or a.dtype != b.dtype \
+            or a.dtype not in CLOSE_DTYPES or type(equal_nan) is not bool \
+            or type(rtol) not in (float, int) or type(atol) not in (float, int):
+        return NotImplemented
+    return jnp.isclose(a, b, rtol, atol, equal_nan)
+
+
+#: the dtypes whose isclose jnp.isclose computes as the generic form does (in their own)
+CLOSE_DTYPES = frozenset(map(jnp.dtype, ("float16", "bfloat16", "float32", "float64")))
+
+
 # -- astype: one copy -------------------------------------------------------------------------
 
 def astype(x, dtype, /, *, copy=True, device=None):

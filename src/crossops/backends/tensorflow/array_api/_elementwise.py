@@ -11,7 +11,7 @@ import math
 import numpy as np
 import tensorflow as tf
 
-from ..._common import fix_floor_divide
+from ..._common import host_floor_divide
 from .._compute import (
     EAGER_TENSOR,
     KERNEL_FLOATS,
@@ -572,6 +572,14 @@ def _int_guard(x1, x2):
 
 def floor_divide(x1, x2, /):
     """Floor division with Python semantics (integer division by zero gives 0)."""
+    if type(x1) is EAGER_TENSOR and type(x2) is EAGER_TENSOR and id(x1.dtype) in KERNEL_FLOATS \
+            and x2.dtype is x1.dtype and eager_cpu(x1) and eager_cpu(x2):
+        # NumPy's own loop on the buffers (no copy), with the standard's special cases as
+        # crossops.numpy's (inf // 2 is inf), for a fifth of the ~20 kernels below; the
+        # quotient is piecewise constant, without a gradient (as TensorFlow's FloorDiv)
+        h1, h2 = host_buffer(x1), host_buffer(x2)
+        with np.errstate(all="ignore"):
+            return tf.constant(host_floor_divide(np.floor_divide(h1, h2), h1, h2))
     x1, x2 = _t(x1), _t(x2)
     if _is_int(x1.dtype):
         safe, zero, minus1 = _int_guard(x1, x2)
@@ -583,14 +591,6 @@ def floor_divide(x1, x2, /):
                         f"real-valued numeric arrays")
     if x1.dtype in (tf.float16, tf.bfloat16):  # no TruncateMod kernel: exact in float32
         return tf.cast(floor_divide(tf.cast(x1, tf.float32), tf.cast(x2, tf.float32)), x1.dtype)
-    if id(x1.dtype) in KERNEL_FLOATS and x2.dtype is x1.dtype and eager_cpu(x1) \
-            and eager_cpu(x2):
-        # NumPy's own loop on the buffers (no copy), with the standard's special cases as
-        # crossops.numpy's (inf // 2 is inf), for a fifth of the ~20 kernels below; the
-        # quotient is piecewise constant, without a gradient (as TensorFlow's FloorDiv)
-        h1, h2 = host_buffer(x1), host_buffer(x2)
-        with np.errstate(all="ignore"):
-            return tf.constant(fix_floor_divide(np, np.floor_divide(h1, h2), h1, h2))
     # NumPy's (and Python's) divmod-based floor division: exact for finite operands
     mod = tf.truncatemod(x1, x2)
     div = (x1 - mod) / x2
