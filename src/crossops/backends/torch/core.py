@@ -18,6 +18,9 @@ from ..._dtypes import dtype_name, kind
 from .. import _core as c
 from . import DTYPES
 
+#: the unsigned dtypes torch lacks index_put and scatter kernels for
+_WIDE_UNSIGNED = frozenset({torch.uint16, torch.uint32, torch.uint64})
+
 
 def _torch_signed(x, *, ordered=False):
     """Unsigned 16/32/64-bit tensors (which lack torch kernels for index_put and
@@ -63,14 +66,16 @@ def slice(inputs, start_indices, shape):
 
 
 def slice_update(inputs, start_indices, updates):
-    updates = torch.as_tensor(updates).to(inputs.dtype)
+    if not (isinstance(updates, torch.Tensor) and updates.dtype is inputs.dtype):
+        updates = torch.as_tensor(updates).to(inputs.dtype)
     window = c.inside_slices(inputs, start_indices, updates.shape)
-    inputs, back = _torch_signed(inputs)
-    updates, _ = _torch_signed(updates)
-    if window is not None:  # (the common call: Python int starts, the block inside)
+    if window is not None and inputs.dtype not in _WIDE_UNSIGNED:
+        # (the common call: Python int starts, the block inside: one copy, one write)
         out = inputs.clone()
         out[window] = updates
-        return back(out)
+        return out
+    inputs, back = _torch_signed(inputs)
+    updates, _ = _torch_signed(updates)
     sizes = c.update_sizes("core.slice_update", inputs, updates)
     starts = c.starts_of("core.slice_update", inputs, start_indices)
     dims = [int(d) for d in inputs.shape]
