@@ -128,6 +128,8 @@ def _elu(c, alpha):
     negative = k("Expm1", k("Minimum", c, 0.0))
     if alpha != 1:
         negative = k("Mul", negative, alpha)
+    if 0 <= alpha <= 1:  # alpha * expm1(x) >= x for x <= 0, and is 0 for x > 0: the
+        return k("Maximum", c, negative)  # larger of the two, one kernel for two
     return k("SelectV2", k("Greater", c, 0.0), c, negative)
 
 
