@@ -400,6 +400,8 @@ AT_DEFAULTS = {
     "nn.hard_tanh": dict.fromkeys(_FULL_FLOAT, F.hardtanh),
     "nn.softsign": dict.fromkeys(_FULL_FLOAT, F.softsign),
     "nn.tanh_shrink": dict.fromkeys(_FULL_FLOAT, F.tanhshrink),
+    # (math.py's erf of float32/float64: torch's, with no compute dtype to go through)
+    "math.erf": dict.fromkeys(_FULL_FLOAT, torch.erf),
     # (an odd size raises: the op's own path names the error)
     "nn.glu": dict.fromkeys(_FULL_FLOAT, F.glu),
     # float16/32/64 (integers: NumPy's float64 loop, the op's own path): torch's
