@@ -125,6 +125,16 @@ def common_cumsum(x, axis, dtype, array_type: type, own) -> bool:
             and (axis is None or (type(axis) is int and -x.ndim <= axis < x.ndim)))
 
 
+def common_isclose(a, b, rtol, atol, equal_nan, array_type: type, dtypes) -> bool:
+    """Whether an ``isclose`` call is its common one, which a backend may hand to its
+    framework's own (NumPy's test in the arrays' dtype): two ``array_type`` arrays of one
+    dtype in ``dtypes``, Python number tolerances and a bool ``equal_nan``. Every other
+    call (promotion, host data, array tolerances) takes the generic."""
+    return (isinstance(a, array_type) and isinstance(b, array_type) and a.dtype is b.dtype
+            and a.dtype in dtypes and type(equal_nan) is bool
+            and type(rtol) in (float, int) and type(atol) in (float, int))
+
+
 def i0_dtypes(name: str, wide: str) -> tuple[str, str]:
     """(the dtype to compute i0 in, the result dtype) for an input dtype ``name``.
 

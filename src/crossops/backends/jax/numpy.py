@@ -80,9 +80,7 @@ def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     """``jnp.isclose`` of two real floating arrays of one dtype (NumPy's test in that
     dtype, one compiled program; from the front at the defaults: ``AT_DEFAULTS``); other
     calls take the generic form, compiled (``COMPILED``)."""
-    if not (isinstance(a, jax.Array) and isinstance(b, jax.Array)) or a.dtype != b.dtype \
-            or a.dtype not in CLOSE_DTYPES or type(equal_nan) is not bool \
-            or type(rtol) not in (float, int) or type(atol) not in (float, int):
+    if not shared.common_isclose(a, b, rtol, atol, equal_nan, jax.Array, CLOSE_DTYPES):
         return NotImplemented
     return jnp.isclose(a, b, rtol, atol, equal_nan)
 

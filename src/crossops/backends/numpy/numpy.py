@@ -62,8 +62,7 @@ _MEDIAN_DTYPES = frozenset(np.dtype(d) for d in "?bhilqBHILQefd")
 def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     """``np.isclose`` of two float16/32/64 arrays of one dtype (the front calls it itself
     at the defaults: ``AT_DEFAULTS``); other calls take the generic form."""
-    if a.dtype != b.dtype or a.dtype not in CLOSE_DTYPES or type(equal_nan) is not bool \
-            or type(rtol) not in (float, int) or type(atol) not in (float, int):
+    if not shared.common_isclose(a, b, rtol, atol, equal_nan, np.ndarray, CLOSE_DTYPES):
         return NotImplemented
     return np.isclose(a, b, rtol, atol, equal_nan)
 

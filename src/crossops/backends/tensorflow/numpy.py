@@ -404,7 +404,8 @@ def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
 # -- isclose: NumPy's on the host ---------------------------------------------------------------
 
 #: the dtypes whose isclose NumPy computes on a tensor's buffer as the generic form does
-_HOST_CLOSE = frozenset(map(id, (tf.float16, tf.float32, tf.float64)))
+#: (a set: its lookup of an interned DType compares identities, not DType.__eq__)
+_HOST_CLOSE = frozenset((tf.float16, tf.float32, tf.float64))
 
 
 @partial
@@ -412,9 +413,7 @@ def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     """NumPy's isclose on the buffers of two eager CPU float16/32/64 tensors of one dtype
     (no copy; a bool result, without a gradient), where the generic form dispatches ~12
     ops; other calls take the generic form."""
-    if not (isinstance(a, tf.Tensor) and isinstance(b, tf.Tensor)) or a.dtype is not b.dtype \
-            or id(a.dtype) not in _HOST_CLOSE or type(equal_nan) is not bool \
-            or type(rtol) not in (float, int) or type(atol) not in (float, int):
+    if not shared.common_isclose(a, b, rtol, atol, equal_nan, tf.Tensor, _HOST_CLOSE):
         return NotImplemented
     x, y = cpu_buffer(a), cpu_buffer(b)
     if x is None or y is None:

@@ -137,10 +137,7 @@ def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     """``torch.isclose`` of two float16/32/64 tensors of one dtype: NumPy's test, ``|a -
     b| <= atol + rtol * |b|`` in that dtype, equal infinities close, NaN only with
     ``equal_nan`` (the generic form's values, in one kernel where it runs ~12 ops)."""
-    if not (isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor)) \
-            or a.dtype is not b.dtype or a.dtype not in _HALF_TO_DOUBLE \
-            or type(rtol) not in (float, int) or type(atol) not in (float, int) \
-            or type(equal_nan) is not bool:
+    if not shared.common_isclose(a, b, rtol, atol, equal_nan, torch.Tensor, _HALF_TO_DOUBLE):
         return NotImplemented
     return torch.isclose(a, b, rtol, atol, equal_nan)
 
