@@ -13,6 +13,7 @@ import types
 import numpy as np
 import pytest
 
+import crossops.core as core
 import crossops.numpy as xnp
 from crossops._accel import FRONTS
 from crossops._dtypes import CATEGORIES
@@ -195,6 +196,24 @@ def test_front_takes_arrays_of_one_type_itself(name, args, kwargs):
     out, frames = _frames_of(fn, lambda: f(x, *host, **kwargs))
     assert frames == [] and type(out) is torch.Tensor
     _same(out, expected)
+
+
+@built
+@pytest.mark.parametrize("f, args, kwargs", [
+    (core.slice_update, ((1, 0), [[5.0, 6.0]]), {}),
+    (xnp.insert, (1, [[5.0, 6.0, 7.0]]), {"axis": 0})])
+def test_front_takes_arrays_after_another_argument_itself(f, args, kwargs):
+    # arrays among the required parameters with another between them (slice_update's
+    # starts): a fast call of arrays of one type, or a host array beside a tensor, does not
+    # run the generated function, and gives what it gives
+    torch = pytest.importorskip("torch")
+    x = torch.ones((2, 3))
+    fn = FRONTS[f]
+    for values in (torch.tensor(args[1]), np.asarray(args[1], np.float32)):
+        expected = fn(x, args[0], values, **kwargs)
+        out, frames = _frames_of(fn, lambda: f(x, args[0], values, **kwargs))
+        assert frames == [] and type(out) is torch.Tensor
+        _same(out, expected)
 
 
 @built

@@ -226,6 +226,28 @@ def test_slice_update_inside_and_clamped(backend, starts):
                 assert out.dtype == np.float32
                 np.testing.assert_array_equal(out, expected)
         np.testing.assert_array_equal(to_numpy(t), x)
+        out = core.slice_update(t, starts, u.astype(np.float32))  # (host updates)
+        np.testing.assert_array_equal(to_numpy(out), expected)
+        for _ in range(2):
+            with pytest.raises(ValueError, match="core.slice_update: updates of shape"):
+                core.slice_update(t, starts, to_backend(backend, u[0]))
+
+
+@pytest.mark.parametrize("dtype", ["int8", "uint16", "bool"])
+def test_slice_update_keeps_the_inputs_dtype(backend, dtype):
+    """The common call (the C front's copy and write on numpy and torch) of integer and
+    bool arrays, with float updates: cast to the input's dtype as the op's own path casts
+    them (as NumPy's ``astype``)."""
+    x = np.ones((3, 4), dtype)
+    u = np.array([[0.0, 2.75, 7.0]])
+    expected = x.copy()
+    expected[1:2, 1:4] = u.astype(dtype)
+    with backend_context(backend):
+        for _ in range(2):
+            out = to_numpy(core.slice_update(to_backend(backend, x), (1, 1),
+                                             to_backend(backend, u)))
+            assert out.dtype == np.dtype(dtype)
+            np.testing.assert_array_equal(out, expected)
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])

@@ -10,10 +10,12 @@
   (``crossops._keras_dtypes.unchanged_dtypes``). An op whose first parameter is a
   sequence of arrays (``concatenate``, ``stack``) gets a front keyed on the types of the
   items, as its generated function keys its cache. An op of several arrays that lead its
-  signature (``take(x, indices)``, ``dot``, ``nn.conv``) gets a front for arrays of one
-  type, whose function ``Op`` keeps under that type too, and for arguments of other types
-  (a host array beside a tensor, a Python int: ``repeat(x, 2)``), by the tuple of their
-  types, as its generated function keys its cache. A fast call that raises is not run
+  signature (``take(x, indices)``, ``dot``, ``nn.conv``), or whose required parameters
+  hold them after a leading one (``core.slice_update(inputs, start_indices, updates)``),
+  gets a front for arrays of one type, whose function ``Op`` keeps under that type too,
+  and for arguments of other types (a host array beside a tensor, a Python int:
+  ``repeat(x, 2)``), by the tuple of their types, as its generated function keys its
+  cache. A fast call that raises is not run
   again: the front hands the exception to the op's ``Op.failed``, which raises it as the
   generated function would (:func:`_fail_hook`). That holds for the functions
   ``scripts/gen_ops.py`` writes, each of which raises its errors through ``Op.fail``: the
@@ -232,6 +234,7 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
     if dtype is not None and dtype.default is not None and not keyed:
         return None  # a dtype to convert on every call
     promoted = PROMOTED_DISPATCH.get(spec.dispatch)
+    typed = None  # (the arrays that share one type, where they do not all lead)
     if promoted:
         ntyped, (a, b) = len(params), promoted
     elif seq or spec.arrays == (params[0].name,) or keyed:
@@ -243,6 +246,14 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
         # a dtype rule or a cast reads the first array's dtype alone; of one dtype too
         # where a backend's function for them promotes otherwise (_ONE_DTYPE_OPS)
         ntyped, (a, b) = len(spec.arrays), _ONE_DTYPE_OPS.get(spec.qualname, (-1, -1))
+    elif (len(spec.arrays) > 1 and dtypes is None and result is None
+          and spec.arrays[0] == params[0].name
+          and set(spec.arrays) <= {p.name for p in required}):
+        # arrays among the required parameters, the first leading (``slice_update(inputs,
+        # start_indices, updates)``): the same, by their indices (``typed``), all of them
+        # and what lies between given by position
+        typed = tuple(i for i, p in enumerate(required) if p.name in spec.arrays)
+        ntyped, a, b = typed[-1] + 1, -1, -1
     else:
         return None
     passed = forwarding(spec)  # (less the generated function's own: own_params)
@@ -316,7 +327,7 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
                        # (a Python scalar among the arrays: a keras.ops form's dtype rule
                        # reads it, ``ops.dot(int8_array, 2.5)``; a form without one, or
                        # crossops.numpy's, calls what the generated function would)
-                       not keras_form or not spec.keras_dtype, op.ranks)
+                       not keras_form or not spec.keras_dtype, op.ranks, typed)
 
 
 #: the ops whose required axis must name an axis of size 1: a front keeps the result of a

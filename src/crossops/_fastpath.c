@@ -131,7 +131,10 @@ typedef struct {
     Py_ssize_t convert;  /* the parameter that must be None (a dtype, which the generated
                             function converts), or -1 */
     Py_ssize_t nreq;     /* required parameters: the arguments of a fast call */
-    Py_ssize_t ntyped;   /* leading arguments that must share one type */
+    Py_ssize_t ntyped;   /* leading arguments that must come by position */
+    Py_ssize_t ntypes;   /* the arrays among them that must share one type: how many, */
+    Py_ssize_t typed[MAX_PARAMS];  /* and their indices (0 first: the leading ones, or
+                            with a parameter between them, ``slice_update``'s starts) */
     Py_ssize_t dtype_a;  /* two arguments that must share one dtype, or -1 */
     Py_ssize_t dtype_b;
     Py_ssize_t naxes;    /* the parameters that hold axes, by index: a bool there, bare
@@ -1152,6 +1155,16 @@ call_cached(Front *s, PyObject *f, PyObject *key, PyObject *const *args, size_t 
 #define MAX_ITEMS 64
 static PyObject *types_key(Front *s, PyObject *const *items, Py_ssize_t n);
 
+/* the tuple of the types of a call's arrays (``args``: by position), as types_key */
+static PyObject *
+arrays_key(Front *s, PyObject *const *args)
+{
+    PyObject *items[MAX_PARAMS];
+    for (Py_ssize_t i = 0; i < s->ntypes; i++)
+        items[i] = args[s->typed[i]];
+    return types_key(s, items, s->ntypes);
+}
+
 static PyObject *
 sequence_key(Front *s, PyObject *v)
 {
@@ -1245,7 +1258,7 @@ dtype_key(Front *s, PyObject *x, PyObject **dtype)
 static inline int
 other_types(Front *s)
 {
-    return s->others && s->ntyped > 1 && s->mixed == NULL && s->dtype_a < 0 && !s->seq
+    return s->others && s->ntypes > 1 && s->mixed == NULL && s->dtype_a < 0 && !s->seq
            && s->keyed == NULL && s->post == NULL && s->dtypes == NULL;
 }
 
@@ -1258,8 +1271,8 @@ call_full(Front *s, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
         return NULL;
     PyTypeObject *t = Py_TYPE(args[0]);
     int one_type = 1;
-    for (Py_ssize_t i = 1; i < s->ntyped; i++)
-        one_type &= Py_TYPE(args[i]) == t;
+    for (Py_ssize_t i = 1; i < s->ntypes; i++)
+        one_type &= Py_TYPE(args[s->typed[i]]) == t;
     if (!one_type && !other_types(s))
         return NULL;
     PyObject *all[MAX_PARAMS];
@@ -1300,7 +1313,7 @@ call_full(Front *s, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
     }
     PyObject *key = s->seq ? sequence_key(s, all[0])
                     : s->keyed ? dtype_key(s, all[0], &all[1])
-                    : one_type ? Py_NewRef((PyObject *)t) : types_key(s, args, s->ntyped);
+                    : one_type ? Py_NewRef((PyObject *)t) : arrays_key(s, args);
     if (key == NULL)
         return NULL;
     Py_ssize_t items_nd = -2;  /* (not read) */
@@ -1545,8 +1558,8 @@ call_op(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
         goto fallback;
     }
     PyTypeObject *t = Py_TYPE(a[0]);
-    for (Py_ssize_t i = 1; i < s->ntyped; i++)
-        if (Py_TYPE(a[i]) != t)
+    for (Py_ssize_t i = 1; i < s->ntypes; i++)
+        if (Py_TYPE(a[s->typed[i]]) != t)
             goto mixed;
 
     if (s->dtype_a >= 0 && !same_dtype(a[s->dtype_a], a[s->dtype_b],
@@ -1764,7 +1777,7 @@ PyDoc_STRVAR(front_doc,
 "      ntyped, dtype_a, dtype_b, names, npos, kwfrom, convert, axes, dtypes=None,\n"
 "      fail=None, seq=False, post=None, direct=None, weak=None, options=None,\n"
 "      partials=None, scalar_plan=None, uniform=False, keyed=None, unit=-1,\n"
-"      numbers=False, least=0, ranked=(), others=False, ranks=None)\n"
+"      numbers=False, least=0, ranked=(), others=False, ranks=None, typed=None)\n"
 "--\n\n"
 "A builtin named ``name`` that calls the cached function of a fast call (see the\n"
 "module docstring) and ``fallback`` for every other call.\n\n"
@@ -1837,7 +1850,11 @@ PyDoc_STRVAR(front_doc,
 "function takes only a first array of that type with that many dimensions (with four\n"
 "bounds, the second argument's next: an array with that many); the others take the\n"
 "cached function. A plain function that is an attribute's descriptor\n"
-"(``torch.Tensor.mT``) is read of the one array.");
+"(``torch.Tensor.mT``) is read of the one array. ``typed``: None, or the indices of the\n"
+"arrays among the ``ntyped`` leading arguments (which a fast call gives by position)\n"
+"that must share one type, increasing from 0 (``slice_update(inputs, start_indices,\n"
+"updates)``: (0, 2)); None: all ``ntyped``. With fewer than ``ntyped``, no ``mixed``,\n"
+"``seq`` nor ``dtype_a``.");
 
 static PyObject *
 front(PyObject *self, PyObject *args)
@@ -1850,14 +1867,26 @@ front(PyObject *self, PyObject *args)
     Py_ssize_t nreq, ntyped, dtype_a, dtype_b, npos, kwfrom, convert, unit = -1;
     int numbers = 0, others = 0;
     Py_ssize_t least = 0;
-    PyObject *ranks = Py_None;
-    if (!PyArg_ParseTuple(args, "UUUOO!O!OOOnnnnOnnnO!|OOpOOOOOOpOnpnO!pO:front", &name, &doc, &module,
+    PyObject *ranks = Py_None, *typed = Py_None;
+    if (!PyArg_ParseTuple(args, "UUUOO!O!OOOnnnnOnnnO!|OOpOOOOOOpOnpnO!pOO:front", &name, &doc, &module,
                           &fallback, &PyDict_Type, &cache, &PyDict_Type, &plain, &mixed,
                           &defaults, &kwnames, &nreq, &ntyped, &dtype_a, &dtype_b, &names,
                           &npos, &kwfrom, &convert, &PyTuple_Type, &axes, &dtypes, &fail, &seq, &post,
                           &direct, &weak, &options, &partials, &scalar_plan, &uniform, &keyed, &unit,
-                          &numbers, &least, &PyTuple_Type, &ranked, &others, &ranks))
+                          &numbers, &least, &PyTuple_Type, &ranked, &others, &ranks, &typed))
         return NULL;
+    /* the arrays that share one type: ``typed``'s indices, else the ntyped leading ones */
+    Py_ssize_t ntypes = typed == Py_None ? ntyped : PyTuple_Check(typed)
+                        ? PyTuple_GET_SIZE(typed) : -1;
+    Py_ssize_t typed_index[MAX_PARAMS];
+    for (Py_ssize_t i = 0; i < ntypes && i < MAX_PARAMS; i++) {
+        typed_index[i] = typed == Py_None ? i : PyLong_AsSsize_t(PyTuple_GET_ITEM(typed, i));
+        if (typed_index[i] == -1 && PyErr_Occurred())
+            return NULL;
+        if (typed_index[i] != (i ? Py_MAX(typed_index[i], typed_index[i - 1] + 1) : 0)
+                || typed_index[i] >= ntyped)
+            ntypes = -1;  /* reported below (increasing from 0, each by position) */
+    }
     Py_ssize_t naxes = PyTuple_GET_SIZE(axes);
     Py_ssize_t axis_index[MAX_AXES];
     for (Py_ssize_t i = 0; i < naxes && i < MAX_AXES; i++) {
@@ -1880,6 +1909,8 @@ front(PyObject *self, PyObject *args)
     if (nopt < 0)
         return NULL;
     if (nreq < 1 || ntyped < 1 || ntyped > nreq || nreq + nopt > MAX_PARAMS
+            || ntypes < 1 || ntypes > ntyped
+            || (ntypes < ntyped && (seq || mixed != Py_None || dtype_a >= 0))
             || dtype_a >= nreq || dtype_b >= nreq
             || (kwnames != Py_None && !PyTuple_Check(kwnames))
             || (names != Py_None && (!PyTuple_Check(names)
@@ -1936,6 +1967,9 @@ front(PyObject *self, PyObject *args)
     s->convert = convert;
     s->nreq = nreq;
     s->ntyped = ntyped;
+    s->ntypes = ntypes;
+    for (Py_ssize_t i = 0; i < ntypes; i++)
+        s->typed[i] = typed_index[i];
     s->dtype_a = dtype_a;
     s->dtype_b = dtype_b;
     s->naxes = naxes;
@@ -2406,6 +2440,37 @@ window(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     return out;
 }
 
+/* window_update(copy, x, starts, updates): ``copy(x)`` with its window at ``starts`` of
+ * the shape of ``updates`` set to ``updates`` */
+static PyObject *
+window_update(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "window_update() takes copy, x, starts and updates");
+        return NULL;
+    }
+    PyObject *sizes = PyObject_GetAttr(args[3], str_shape);
+    if (sizes == NULL)
+        return NULL;
+    PyObject *index = window_index(args[1], args[2], sizes);
+    Py_DECREF(sizes);
+    if (index == NULL)
+        return NULL;
+    PyObject *out = PyObject_CallOneArg(args[0], args[1]);
+    if (out != NULL && PyObject_SetItem(out, index, args[3]) < 0)
+        Py_CLEAR(out);
+    Py_DECREF(index);
+    return out;
+}
+
+PyDoc_STRVAR(window_update_doc,
+"window_update(copy, x, starts, updates)\n--\n\n"
+"``copy(x)`` with ``[s0:s0 + n0, s1:s1 + n1, ...]`` set to ``updates``, where\n"
+"``(n0, n1, ...)`` is the shape of ``updates`` and ``starts`` a tuple or list of Python\n"
+"ints, one per axis of ``x``, whose window lies inside it (``core.slice_update``'s common\n"
+"call, with the backend's copy: ``ndarray.copy``, ``torch.Tensor.clone``); ValueError\n"
+"for any other call, which the op's own function then takes.");
+
 PyDoc_STRVAR(window_doc,
 "window(x, starts, sizes)\n--\n\n"
 "``x[s0:s0 + n0, s1:s1 + n1, ...]``, where ``starts`` and ``sizes`` are tuples or lists\n"
@@ -2420,6 +2485,8 @@ static PyMethodDef methods[] = {
     {"creation", creation, METH_VARARGS, creation_doc},
     {"creation_setup", creation_setup, METH_VARARGS, creation_setup_doc},
     {"window", (PyCFunction)(void (*)(void))window, METH_FASTCALL, window_doc},
+    {"window_update", (PyCFunction)(void (*)(void))window_update, METH_FASTCALL,
+     window_update_doc},
     {NULL, NULL, 0, NULL},
 };
 

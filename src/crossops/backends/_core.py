@@ -27,15 +27,18 @@ Examples
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import ml_dtypes
 import numpy as np
 
 from .._dtypes import CATEGORIES, kind
 
 try:  # inside_slices's check and the indexing in one C call (the C fronts' module)
-    from .._fastpath import window
-except ImportError:  # (no C extension: no fronts either, which alone call it)
-    window = None
+    from .._fastpath import window, window_update
+except ImportError:  # (no C extension: no fronts either, which alone call them)
+    window = window_update = None
 
 _REDUCTIONS = (None, "add", "max", "min", "mul")
 
@@ -64,12 +67,16 @@ def starts_of(op: str, inputs, start_indices) -> list:
     return [int(s) if is_concrete(s) else s for s in starts]
 
 
-def window_defaults(plain: dict) -> dict:
-    """``plain`` (a backend's ``AT_DEFAULTS``) with ``core.slice``'s common call, the one
-    :func:`inside_slices` takes, by ``crossops._fastpath.window`` where it is built: the
-    window's indexing straight from the C front (a backend whose arrays index by Python
-    slices: NumPy's, torch's)."""
-    return plain if window is None else {**plain, "core.slice": window}
+def window_defaults(plain: dict, copy: Callable) -> dict:
+    """``plain`` (a backend's ``AT_DEFAULTS``) with the common calls of ``core.slice`` and
+    ``core.slice_update``, the ones :func:`inside_slices` takes, by
+    ``crossops._fastpath.window`` and ``window_update`` where it is built: the window's
+    indexing straight from the C front (a backend whose arrays index by Python slices:
+    NumPy's, torch's), and for ``slice_update`` its write into ``copy(inputs)``."""
+    if window is None:
+        return plain
+    return {**plain, "core.slice": window,
+            "core.slice_update": functools.partial(window_update, copy)}
 
 
 def inside_slices(inputs, start_indices, shape) -> tuple | None:

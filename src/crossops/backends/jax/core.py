@@ -29,7 +29,8 @@ def slice(inputs, start_indices, shape):
 
 
 def slice_update(inputs, start_indices, updates):
-    updates = jnp.asarray(updates).astype(inputs.dtype)
+    if not (isinstance(updates, jax.Array) and updates.dtype == inputs.dtype):
+        updates = jnp.asarray(updates).astype(inputs.dtype)  # (a cast even of one dtype)
     sizes = c.update_sizes("core.slice_update", inputs, updates)
     starts = _jax_starts(inputs, c.starts_of("core.slice_update", inputs, start_indices), sizes)
     return jax.lax.dynamic_update_slice(inputs, updates, starts)

@@ -440,7 +440,7 @@ AT_DEFAULTS = {"sum": {d: np.sum for d in DTYPES.values() if d is not _BF16},
                                   ("trace", np.trace), ("diag", np.diag))},
                # (of an ndarray: itself, as array-api-compat's asarray gives it)
                "asarray": np.asarray}
-AT_DEFAULTS = window_defaults(AT_DEFAULTS)  # (core.slice inside the array: its indexing)
+AT_DEFAULTS = window_defaults(AT_DEFAULTS, np.ndarray.copy)  # (core.slice, slice_update inside)
 #: AT_DEFAULTS's creation functions that take ``dtype=`` as the op's functions do (a
 #: dtype asked for: keras.ops's floatx and int32)
 AT_DEFAULTS_DTYPE_KEYWORD = frozenset({"zeros", "ones", "empty", "arange", "eye", "linspace",

@@ -430,7 +430,7 @@ AT_DEFAULTS = {
     "full": dict.fromkeys((tuple, list), dict.fromkeys((bool, int, float, complex), torch.full)),
     "linspace": {int: torch.linspace, float: torch.linspace},
 }
-AT_DEFAULTS = window_defaults(AT_DEFAULTS)  # (core.slice inside the tensor: its indexing)
+AT_DEFAULTS = window_defaults(AT_DEFAULTS, torch.Tensor.clone)  # (core.slice, slice_update inside)
 
 #: the numbers of dimensions (least, most; -1: any) for which an AT_DEFAULTS function is
 #: the op's (the C front checks, and calls the op's function for the others), and the
