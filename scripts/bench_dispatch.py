@@ -385,6 +385,22 @@ CALLS = [
     ("xnp.median(a, axis=0)", {"numpy": "np.median(a, axis=0)",
                                "torch": "torch.quantile(a, 0.5, dim=0)",
                                "jax": "jnp.median(a, axis=0)"}),
+    ("xnp.mod(a, b)", {"numpy": "np.mod(a, b)", "torch": "torch.remainder(a, b)",
+                       "jax": "jnp.mod(a, b)", "tensorflow": "tf.math.floormod(a, b)"}),
+    ("xnp.digitize(a, e)", {"numpy": "np.digitize(a, e)",
+                            "torch": "torch.bucketize(a, e, right=True)",
+                            "jax": "jnp.digitize(a, e)",
+                            "tensorflow": "tf.reshape(tf.searchsorted(e, tf.reshape(a, [-1]), "
+                                          "side='right'), (32, 32))"}),
+    ("xnp.quantile(a, 0.25, axis=-1)", {"numpy": "np.quantile(a, 0.25, axis=-1)",
+                                        "torch": "torch.quantile(a, 0.25, dim=-1)",
+                                        "jax": "jnp.quantile(a, 0.25, axis=-1)"}),
+    ("xnp.nonzero(c)", {"numpy": "np.nonzero(c)", "torch": "torch.nonzero(c, as_tuple=True)",
+                        "jax": "jnp.nonzero(c)", "tensorflow": "tf.unstack(tf.where(c), axis=1)"}),
+    ("xnp.logspace(0, 2, 32)", {"numpy": "np.logspace(0, 2, 32)",
+                                "torch": "torch.logspace(0, 2, 32)",
+                                "jax": "jnp.logspace(0, 2, 32)",
+                                "tensorflow": "tf.pow(10.0, tf.linspace(0.0, 2.0, 32))"}),
     ("nn.one_hot(i, 32)", {"torch": "F.one_hot(i, 32)", "jax": "jax.nn.one_hot(i, 32)",
                            "tensorflow": "tf.one_hot(i, 32)"}),
     ("nn.conv(x, kern, padding='same')", {
@@ -438,7 +454,7 @@ def arrays(backend) -> dict:
             "kern_oihw": kern.transpose(3, 2, 0, 1).copy(),
             "g": rng.standard_normal(32).astype(np.float32),
             "bt": rng.standard_normal(32).astype(np.float32),
-            "u": y[:8, :8].copy()}
+            "u": y[:8, :8].copy(), "e": np.linspace(-2, 2, 9, dtype=np.float32)}
     if backend == "numpy":
         return host
     make = {"torch": "torch.from_numpy", "jax": "jax.numpy.asarray",
