@@ -454,6 +454,32 @@ def test_isclose_and_floor_divide_are_numpys_at_the_edges(backend, dtype):
             np.testing.assert_array_equal(np.signbit(out[number]), np.signbit(expected[number]))
 
 
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_remainder_is_numpys_with_the_sign_of_zeros(backend, dtype):
+    """Zero results of every pair of signs (the frameworks' kernels give x1's sign, NumPy
+    x2's), the infinities, NaN, x % 0 and tiny remainders beside pairs without a zero
+    result (tensorflow's kernel alone, read on the host): NumPy's remainder bit for bit,
+    the sign of every number included, first call and next."""
+    rng = np.random.default_rng(1)
+    a = np.array([-6.0, 6.0, -6.0, 6.0, 0.0, -0.0, 0.0, -0.0, 5.0, -5.0, np.inf, 1.0,
+                  np.nan, 3.0, -1e-30, 1e-30, 7.5, -7.5])
+    b = np.array([3.0, -3.0, -3.0, 3.0, 2.0, 2.0, -2.0, -2.0, np.inf, np.inf, 2.0, 0.0,
+                  1.0, np.nan, 1.0, -1.0, -2.0, 2.0])
+    nonzero = (rng.standard_normal(32) * 10, rng.standard_normal(32) * 3 + 0.5)
+    for p, q in ((a, b), nonzero, (a[8:], b[8:])):
+        with np.errstate(all="ignore"):
+            p, q = p.astype(dtype), q.astype(dtype)
+            expected = np.remainder(p, q)
+        with backend_context(backend):
+            for _ in range(2):
+                out = to_numpy(xnp.remainder(to_backend(backend, p), to_backend(backend, q)))
+                assert out.dtype == expected.dtype
+                np.testing.assert_array_equal(out, expected)
+                number = ~np.isnan(expected)  # (a NaN's sign bit is the platform's)
+                np.testing.assert_array_equal(np.signbit(out[number]),
+                                              np.signbit(expected[number]))
+
+
 @pytest.mark.parametrize("dtype", ["float16", "float32", "int32"])
 def test_median_is_numpys_bit_for_bit(backend, dtype):
     """median and nanmedian of an even count are the mean of the two middle values, as

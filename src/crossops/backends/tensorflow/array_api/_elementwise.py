@@ -616,7 +616,9 @@ def remainder(x1, x2, /):
         raise TypeError(f"remainder: x1 has dtype {x1.dtype.name}; remainder takes "
                         f"real-valued numeric arrays")
     out = tf.math.floormod(x1, x2)
-    # a zero result takes the sign of x2, as in Python
+    if eager_cpu(out) and not (host_buffer(out) == 0).any():
+        return out  # (read on the host: no zero to fix, the common call; FloorMod's gradient)
+    # a zero result takes the sign of x2, as in Python (FloorMod's has x1's, of fmod)
     return tf.where(tf.math.equal(out, 0), _copysign(tf.zeros_like(out), x2), out)
 
 
