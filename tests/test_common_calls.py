@@ -480,6 +480,40 @@ def test_remainder_is_numpys_with_the_sign_of_zeros(backend, dtype):
                                               np.signbit(expected[number]))
 
 
+_BINS = [[-2.0, -1.5, -1.0, 0.0, 0.5, 2.0], [0.0, 0.0, 1.0, 1.0, 2.0], [1.0], [],
+         [2.0, 1.0, 1.0, -3.0], [-np.inf, 0.0, np.inf], [3.0, 3.0]]
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64", "int8", "int64"])
+@pytest.mark.parametrize("right", [False, True])
+def test_digitize_is_numpys(backend, dtype, right):
+    """Rising bins (each backend's own search, the bins read on the host), ties among
+    them, one bin, none, decreasing bins (the generic form) and infinite ones, with NaN,
+    the infinities, +-0 and values on the edges among x: NumPy's digitize, first call and
+    next, in the backend's default integer dtype; bins that neither rise nor fall raise."""
+    rng = np.random.default_rng(2)
+    values = np.concatenate([rng.standard_normal(30) * 2, [-2.0, -1.0, 0.0, -0.0, 1.0, 2.0,
+                                                           3.0, np.nan, np.inf, -np.inf]])
+    integer = np.dtype(dtype).kind == "i"
+    with np.errstate(invalid="ignore"):
+        x = (np.round(np.nan_to_num(values, posinf=9, neginf=-9)) if integer
+             else values).astype(dtype)
+    with backend_context(backend):
+        default_int = to_numpy(xnp.argmax(to_backend(backend, np.zeros(2)))).dtype
+        for bins in _BINS:
+            if integer and not np.isfinite(bins).all():
+                continue
+            b = np.asarray(bins, dtype)
+            expected = np.digitize(x, b, right=right)
+            for _ in range(2):
+                out = to_numpy(xnp.digitize(to_backend(backend, x), to_backend(backend, b),
+                                            right=right))
+                assert out.dtype == default_int
+                np.testing.assert_array_equal(out, expected, err_msg=str(bins))
+        with pytest.raises(ValueError, match="digitize: bins must be monotonically"):
+            xnp.digitize(to_backend(backend, x), to_backend(backend, np.array([0, 2, 1], dtype)))
+
+
 @pytest.mark.parametrize("dtype", ["float16", "float32", "int32"])
 def test_median_is_numpys_bit_for_bit(backend, dtype):
     """median and nanmedian of an even count are the mean of the two middle values, as

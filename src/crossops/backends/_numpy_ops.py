@@ -135,6 +135,23 @@ def common_isclose(a, b, rtol, atol, equal_nan, array_type: type, dtypes) -> boo
             and type(rtol) in (float, int) and type(atol) in (float, int))
 
 
+def common_digitize(x, bins, right, array_type: type, dtypes) -> bool:
+    """Whether a ``digitize`` call may be its common one, which a backend hands to its
+    framework's search once :func:`rising_bins` holds of the bins' values: two
+    ``array_type`` arrays of one dtype in ``dtypes`` (real numbers: no promotion), 1-d
+    ``bins`` and a bool ``right``. Every other call (and decreasing bins) takes the
+    generic, which raises the op's errors."""
+    return (type(x) is array_type and type(bins) is array_type and x.dtype == bins.dtype
+            and x.dtype in dtypes and bins.ndim == 1 and type(right) is bool)
+
+
+def rising_bins(h) -> bool:
+    """Whether the bins ``h`` (a 1-d NumPy array, the host's view) rise as the generic
+    ``digitize`` reads them, ``all(h[1:] >= h[:-1])`` (a NaN among them: no): then its
+    result is ``searchsorted(bins, x, side="left" if right else "right")``."""
+    return bool((h[1:] >= h[:-1]).all())
+
+
 def i0_dtypes(name: str, wide: str) -> tuple[str, str]:
     """(the dtype to compute i0 in, the result dtype) for an input dtype ``name``.
 

@@ -400,7 +400,8 @@ def cumulative_prod(x, /, *, axis=None, dtype=None, include_initial=False):
 def searchsorted(x1, x2, /, *, side="left", sorter=None):
     """jax gives int32 indices always; the standard's are the default index dtype."""
     out = NAMESPACE.searchsorted(x1, x2, side=side, sorter=sorter)
-    return out.astype(default_dtypes()[0])
+    index = default_dtypes()[0]
+    return out if out.dtype == index else out.astype(index)  # (a cast even of one dtype)
 
 
 def _cpow_int(a, n):

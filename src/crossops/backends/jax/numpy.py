@@ -16,7 +16,7 @@ from ..._dtypes import dtype_name
 from .. import _numpy_ops as shared
 from .._common import partial
 from .._core import check_integer_indices
-from . import _HALF, DTYPES, NAMESPACE, default_dtypes, jitted_hashable
+from . import _HALF, DTYPES, NAMESPACE, default_dtypes, jitted_hashable, searchsorted
 
 #: generic implementations compiled as one program per shape: op name -> static parameters
 #: (``isclose``'s generic is ~15 small jax ops, each dispatched eagerly: 232 us a call at
@@ -71,6 +71,27 @@ def cumprod(a, axis=None, dtype=None):
 
 #: dtypes a running sum or product keeps (no integer to widen)
 _OWN_SUM = frozenset(map(jnp.dtype, ("float32", "float64", "complex64", "complex128")))
+
+
+# -- digitize: jax's search of rising bins --------------------------------------------------
+# (the generic form checks the bins both ways and searches twice, eagerly: ~50x
+# jnp.digitize; under jax.jit, where the bins' values are unknown, it runs compiled)
+
+@partial
+def digitize(x, bins, right=False):
+    """jax's ``searchsorted`` of ``x`` in rising 1-d ``bins`` of its real dtype, read on
+    the host (concrete arrays: the generic's call for them, NaN past the last bin as
+    NumPy); other calls (decreasing bins, two dtypes, tracers) take the generic form."""
+    if not (shared.common_digitize(x, bins, right, _CONCRETE, _SEARCHED)
+            and shared.rising_bins(np.asarray(bins))):
+        return NotImplemented
+    return searchsorted(bins, x, side="left" if right else "right")
+
+
+#: the type of concrete jax arrays (not tracers)
+_CONCRETE = type(jnp.zeros(()))
+#: the real dtypes (bfloat16 too: ml_dtypes's, which NumPy compares)
+_SEARCHED = frozenset(np.dtype(d) for d in (*"bhilqBHILQefd", DTYPES["bfloat16"]))
 
 
 # -- isclose: jax's own ---------------------------------------------------------------------

@@ -55,6 +55,22 @@ def median(a, axis=None, overwrite_input=False, keepdims=False):
 _MEDIAN_DTYPES = frozenset(np.dtype(d) for d in "?bhilqBHILQefd")
 
 
+# -- digitize: NumPy's search of rising bins ---------------------------------------------------
+# (the generic form checks the bins both ways and searches twice, ~5x np.digitize)
+
+@partial
+def digitize(x, bins, right=False):
+    """``np.searchsorted`` of ``x`` in rising 1-d ``bins`` of its real dtype (the generic's
+    call for them); other calls (decreasing bins, two dtypes) take the generic form."""
+    if not (shared.common_digitize(x, bins, right, np.ndarray, _REAL_NUMBERS)
+            and shared.rising_bins(bins)):
+        return NotImplemented
+    return np.searchsorted(bins, x, side="left" if right else "right")
+
+
+_REAL_NUMBERS = frozenset(np.dtype(d) for d in "bhilqBHILQefd")
+
+
 # -- isclose: NumPy's own ---------------------------------------------------------------------
 # (the generic form's ~12 ops cost ~1.7x np.isclose at 32x32)
 
