@@ -120,3 +120,43 @@ def test_q_forms_as_numpy(backend, method):
             # and tensorflow), joined as in any other op's promotion (a Python float weak)
             joined = xnp.add(a[:1, :1], q) if method not in ("lower", "inverted_cdf") else a
             assert name_of(got.dtype) == name_of(to_numpy(joined).dtype), (q, got.dtype)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_linear_quantile_is_numpys_bit_for_bit(backend, dtype):
+    """The default call, a Python float or int q along an axis or all of them (numpy:
+    NumPy's own; torch: one sort): NumPy's weight and 1 - weight each rounded to the
+    data's float, and NumPy's lerp at the infinities (a float q whose weight is 0 gives
+    inf - inf's NaN there, an int q the element); first call and next, keepdims too."""
+    rng = np.random.default_rng(3)
+    x = (rng.standard_normal((6, 11)) * 10.0 ** rng.integers(-3, 4, (6, 1))).astype(dtype)
+    x[2, 3], x[4, :2], x[5, 5] = np.nan, (-np.inf, np.inf), np.inf
+    with backend_context(backend):
+        a = to_backend(backend, x)
+        for q in (*map(float, rng.random(6)), 0.0, 1.0, 0.5, 0, 1, 0.3):
+            for axis in (None, 0, 1, -1):
+                for keepdims in (False, True):
+                    for name, scale in (("quantile", 1), ("percentile", 100)):
+                        with warnings.catch_warnings():
+                            warnings.simplefilter("ignore")
+                            want = np.asarray(getattr(np, name)(x, q * scale, axis=axis,
+                                                                keepdims=keepdims))
+                        for _ in range(2):
+                            _same(to_numpy(getattr(xnp, name)(a, q * scale, axis=axis,
+                                                              keepdims=keepdims)), want)
+
+
+@pytest.mark.parametrize("q", [1.5, -0.1, float("nan"), [0.2, 1.01], (0.5, float("nan")),
+                               np.array([0.1, 2.0])])
+def test_quantiles_outside_their_range_raise(backend, q):
+    """NumPy's check of q, in each form's range and name (an array's values read
+    eagerly)."""
+    with backend_context(backend):
+        a = to_backend(backend, np.arange(8.0))
+        for name, scale in (("quantile", 1), ("nanquantile", 1), ("percentile", 100),
+                            ("nanpercentile", 100)):
+            qs = (to_backend(backend, q * scale) if isinstance(q, np.ndarray)
+                  else [v * scale for v in q] if isinstance(q, list | tuple) else q * scale)
+            top = 100 if scale == 100 else 1
+            with pytest.raises(ValueError, match=rf"{name}: every q must lie in \[0, {top}\]"):
+                getattr(xnp, name)(a, qs)

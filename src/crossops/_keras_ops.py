@@ -8742,11 +8742,11 @@ def percentile(
     >>> from crossops import ops
     >>> x = np.array([1.0, 2.0, 3.0, 4.0])
     >>> ops.percentile(x, 50)
-    array(2.5)
+    np.float64(2.5)
     >>> ops.percentile(x, [25, 75])
     array([1.75, 3.25])
     >>> ops.percentile(x, 25, method='higher')
-    array(2.)
+    np.float64(2.0)
     """
     a = x
     overwrite_input = False
@@ -8983,11 +8983,11 @@ def quantile(
     >>> from crossops import ops
     >>> x = np.array([1.0, 2.0, 3.0, 4.0])
     >>> ops.quantile(x, 0.5)
-    array(2.5)
+    np.float64(2.5)
     >>> ops.quantile(x, [0.25, 0.4])
     array([1.75, 2.2 ])
     >>> ops.quantile(x, 0.4, method='nearest')
-    array(2.)
+    np.float64(2.0)
     """
     a = x
     overwrite_input = False

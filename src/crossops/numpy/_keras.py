@@ -619,6 +619,7 @@ def _quantile(x, q, axis, method, keepdims, ignore_nan, op, weights=None):
     elif type(q) not in (bool, int, float):  # an array, or host data: x's backend's
         q = xnp.asarray(q, like=x)
         q_dtype = q.dtype
+    _check_quantiles(q, op)
     if ignore_nan and None not in x.shape and math.prod(x.shape) == 0:
         return _nan_of_empty(x, q, axis, keepdims, op)
     if _name(x) == "bool":  # NumPy: the methods that pick elements only
@@ -685,18 +686,55 @@ def _quantile(x, q, axis, method, keepdims, ignore_nan, op, weights=None):
         bad = (count == zero) if ignore_nan else xnp.any(nan, axis=-1, keepdims=True)
         a = xnp.where(bad, xnp.zeros_like(a), a)
         b = xnp.where(bad, xnp.zeros_like(b), b)
-        t = xnp.astype(t, _name(y))
-        if op in _MIDDLE_MEAN:  # NumPy's medians: the mean of the two middle values
-            out = (a + b) / _c(2.0, y)
-        else:  # NumPy's lerp: from the nearer end
+        if method in _PICKING or (method == "linear" and _integral(q)):
+            out = a  # (NumPy takes the element itself: no lerp, whose inf - inf is NaN)
+        elif op in _MIDDLE_MEAN:  # NumPy's medians: the mean of the two middle values,
+            out = (a + b) / _c(2.0, y)  # the middle one itself for an odd count
+            out = xnp.where(t == _c(0.0, fl), a, out)
+        else:  # NumPy's lerp from the nearer end: its weight and 1 - weight computed in
+            # fl's dtype (a Python q's float64), each rounded to y's (a zero weight too:
+            # inf - inf's NaN at an infinity, as NumPy's)
             diff = b - a
-            out = xnp.where(t >= _c(0.5, y), b - diff * (_c(1.0, y) - t), a + diff * t)
-        out = xnp.where(t == _c(0.0, y), a, out)
+            near = a + diff * xnp.astype(t, _name(y))
+            out = xnp.where(t >= _c(0.5, fl), b - diff * xnp.astype(_c(1.0, fl) - t, _name(y)),
+                            near)
         out = xnp.where(bad, xnp.full_like(out, math.nan), out)
     # (kept..., nq) -> (q..., kept...)
     out = xnp.permute_dims(out, (out.ndim - 1,) + tuple(range(out.ndim - 1)))
     out = xnp.reshape(out, qshape + kept_shape)
     return _keep(out, x.ndim, axes, keepdims, lead=qshape)
+
+
+def _integral(q) -> bool:
+    """Whether ``q`` is a Python int (or bool), a list or tuple of them, or an integer or
+    bool array: NumPy's virtual indices of method 'linear' are then integers, which it
+    takes without a lerp."""
+    if _is_array(q):
+        return kind(_name(q)) in "biu"
+    return all(isinstance(v, int) for v in _flat_numbers(q))
+
+
+def _check_quantiles(q, op):
+    """NumPy's check of ``q`` (a number, a nested list of them, or an array, whose values
+    are checked eagerly only): each in [0, 1] (a percentile's, already divided by 100, in
+    [0, 100]); a NaN is in neither. ValueError naming the op and the range."""
+    if _is_array(q):
+        xnp = _xnp()
+        bad = _known(xnp.logical_not(xnp.all(xnp.logical_and(q >= 0, q <= 1))))
+    else:
+        bad = not all(0 <= float(v) <= 1 for v in _flat_numbers(q))
+    if bad:
+        top = 100 if op.endswith("percentile") else 1
+        raise ValueError(f"{op}: every q must lie in [0, {top}], as in NumPy, and none be NaN")
+
+
+def _flat_numbers(q):
+    """The numbers of ``q``, a number or a nested list or tuple of them, in order."""
+    if isinstance(q, list | tuple):
+        for v in q:
+            yield from _flat_numbers(v)
+    else:
+        yield q
 
 
 def _nan_of_empty(x, q, axis, keepdims, op):

@@ -15406,11 +15406,11 @@ def quantile(
     >>> import numpy as np, crossops.numpy as xnp
     >>> x = np.array([1.0, 2.0, 3.0, 4.0])
     >>> xnp.quantile(x, 0.5)
-    array(2.5)
+    np.float64(2.5)
     >>> xnp.quantile(x, [0.25, 0.4])
     array([1.75, 2.2 ])
     >>> xnp.quantile(x, 0.4, method='nearest')
-    array(2.)
+    np.float64(2.0)
     >>> xnp.quantile(np.array([[1.0, 2.0], [3.0, 5.0]]), [0.5, 1.0], axis=1)
     array([[1.5, 4. ],
            [2. , 5. ]])
@@ -15580,11 +15580,11 @@ def percentile(
     >>> import numpy as np, crossops.numpy as xnp
     >>> x = np.array([1.0, 2.0, 3.0, 4.0])
     >>> xnp.percentile(x, 50)
-    array(2.5)
+    np.float64(2.5)
     >>> xnp.percentile(x, [25, 75])
     array([1.75, 3.25])
     >>> xnp.percentile(x, 25, method='higher')
-    array(2.)
+    np.float64(2.0)
     """
     if out is not None:
         _forms.no_out('percentile', out)

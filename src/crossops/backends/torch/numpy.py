@@ -10,6 +10,8 @@ the counting step that other ops share. Dtype and shape rules and argument check
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 from torch.overrides import has_torch_function
@@ -160,8 +162,31 @@ def split(ary, indices_or_sections, axis=0):
     return NotImplemented
 
 
-# -- median: by one sort -----------------------------------------------------------------------
-# (the generic form sorts and picks through crossops's ops, ~4x torch.quantile at 32x32)
+# -- median, quantile, percentile: by one sort ---------------------------------------------
+# (the generic forms sort and pick through crossops's ops: ~4x torch.quantile at 32x32)
+
+def _sorted_along(a, axis, keepdims):
+    """For a one-sort form: a float16/32/64 tensor sorted (NaN last) along an int axis in
+    range of a non-empty slice, or along all of them (``axis`` None), as ``(ordered, dim,
+    n)``; None for any other call, which the generic form takes."""
+    if not isinstance(a, torch.Tensor) or a.dtype not in _HALF_TO_DOUBLE \
+            or type(keepdims) is not bool:
+        return None
+    x, dim = (a.reshape(-1), 0) if axis is None else (a, axis)
+    if type(dim) is not int or not -x.ndim <= dim < x.ndim or x.shape[dim] == 0:
+        return None
+    return torch.sort(x, dim).values, dim, x.shape[dim]
+
+
+def _slice_result(a, out, ordered, dim, n, axis, keepdims):
+    """A one-sort form's value per slice ``out`` (its ``dim`` kept), NaN where the slice
+    holds one (sorted last), in NumPy's shape."""
+    last = ordered.narrow(dim, n - 1, 1)
+    out = torch.where(last.isnan(), last, out)
+    if axis is None:
+        return out.reshape((1,) * a.ndim) if keepdims else out.reshape(())
+    return out if keepdims else out.squeeze(dim)
+
 
 @partial
 def median(a, axis=None, overwrite_input=False, keepdims=False):
@@ -169,26 +194,58 @@ def median(a, axis=None, overwrite_input=False, keepdims=False):
     sort (NaN last), its middle value or the mean of its two middle values (in float32
     for float16, as NumPy's mean), NaN where the slice holds one. Other calls take the
     generic form."""
-    if not isinstance(a, torch.Tensor) or a.dtype not in _HALF_TO_DOUBLE \
-            or type(keepdims) is not bool:
+    if (found := _sorted_along(a, axis, keepdims)) is None:
         return NotImplemented
-    x, dim = (a.reshape(-1), 0) if axis is None else (a, axis)
-    if type(dim) is not int or not -x.ndim <= dim < x.ndim or x.shape[dim] == 0:
-        return NotImplemented
-    n = x.shape[dim]
-    ordered = torch.sort(x, dim).values
+    ordered, dim, n = found
     lo = ordered.narrow(dim, (n - 1) // 2, 1)
     if n % 2:
         out = lo
     else:
         mean = (lo.float() + ordered.narrow(dim, n // 2, 1).float()) / 2 \
-            if x.dtype is torch.float16 else (lo + ordered.narrow(dim, n // 2, 1)) / 2
-        out = mean.to(x.dtype)
-    out = torch.where(ordered.narrow(dim, n - 1, 1).isnan(), ordered.narrow(dim, n - 1, 1),
-                      out)
-    if axis is None:
-        return out.reshape((1,) * a.ndim) if keepdims else out.reshape(())
-    return out if keepdims else out.squeeze(dim)
+            if lo.dtype is torch.float16 else (lo + ordered.narrow(dim, n // 2, 1)) / 2
+        out = mean.to(lo.dtype)
+    return _slice_result(a, out, ordered, dim, n, axis, keepdims)
+
+
+@partial
+def quantile(a, q, axis=None, overwrite_input=False, method="linear", keepdims=False, *,
+             weights=None):
+    return _linear_quantile(a, q, axis, method, keepdims, weights)
+
+
+@partial
+def percentile(a, q, axis=None, overwrite_input=False, method="linear", keepdims=False, *,
+               weights=None):
+    return _linear_quantile(a, q / 100.0 if type(q) in (int, float) else q, axis, method,
+                            keepdims, weights)
+
+
+def _linear_quantile(a, q, axis, method, keepdims, weights):
+    """NumPy's linear quantile ``q`` (a Python number in [0, 1]) of a float16/32/64 tensor
+    along an int axis or all of them, as the generic form computes it: one sort (NaN
+    last), the virtual index ``q * (n - 1)`` and its weight ``t`` in float64 on the host,
+    ``t`` or ``1 - t`` rounded to the tensor's float, NumPy's lerp from the nearer end (a
+    multiply and a subtraction or addition, each rounded), NaN where the slice holds one.
+    Other calls (methods, q lists or arrays, weights) take the generic form."""
+    if (method != "linear" or weights is not None or type(q) not in (int, float)
+            or not 0 <= q <= 1 or (found := _sorted_along(a, axis, keepdims)) is None):
+        return NotImplemented
+    ordered, dim, n = found
+    position = q * (n - 1)
+    lo = math.floor(position)
+    t = position - lo
+    rounded = _HOST_FLOAT[ordered.dtype]  # (torch would round a float16's to float32)
+    low, high = ordered.narrow(dim, lo, 1), ordered.narrow(dim, min(lo + 1, n - 1), 1)
+    diff = high - low
+    if type(q) is int:  # (0 or 1: NumPy takes the element, no lerp)
+        out = low
+    else:
+        out = high - diff * float(rounded(1 - t)) if t >= 0.5 \
+            else low + diff * float(rounded(t))
+    return _slice_result(a, out, ordered, dim, n, axis, keepdims)
+
+
+_HOST_FLOAT = {torch.float16: np.float16, torch.float32: np.float32, torch.float64: np.float64}
 
 
 # -- digitize: torch's search of rising bins -------------------------------------------------
