@@ -480,6 +480,25 @@ def test_remainder_is_numpys_with_the_sign_of_zeros(backend, dtype):
                                               np.signbit(expected[number]))
 
 
+@pytest.mark.parametrize("args", [(0, 2), (0, 2, 32), (-3.5, 7.25, 17, False, 2),
+                                  (1, 1, 5), (0, 3, 1), (0, 3, 0), (2, -2, 9, True, 0.5),
+                                  (0, 1000, 7), (0.1, 0.7, 13, True, np.e)])
+def test_logspace_of_numbers_is_numpys(backend, args):
+    """Python-number bounds and base, the common call (NumPy's logspace on the host): in
+    the backend's default float, NumPy's values rounded to it, bit for bit (jax: its
+    working float is its default float, float32 with x64 off: NumPy's logspace of float32
+    bounds)."""
+    with backend_context(backend):
+        out = to_numpy(xnp.logspace(*args))
+        x64 = to_numpy(xnp.asarray(1.0)).dtype == np.float64
+    work = np.float64 if backend != "jax" or x64 else np.float32
+    start, stop, *rest = args
+    base = rest[2] if len(rest) > 2 else 10.0
+    expected = np.logspace(work(start), work(stop), *rest[:2], base=work(base))
+    assert out.shape == expected.shape
+    np.testing.assert_array_equal(out, expected.astype(out.dtype))
+
+
 _BINS = [[-2.0, -1.5, -1.0, 0.0, 0.5, 2.0], [0.0, 0.0, 1.0, 1.0, 2.0], [1.0], [],
          [2.0, 1.0, 1.0, -3.0], [-np.inf, 0.0, np.inf], [3.0, 3.0]]
 

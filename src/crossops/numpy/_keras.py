@@ -1799,6 +1799,15 @@ def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
         # NumPy's order: the exponents in the bounds' float dtype (NumPy's float64 for
         # numbers and integers), the powers in that joined with an array base's
         work = _working_float(b, (start, stop))
+        if (all(type(v) in (int, float) for v in (start, stop, base)) and type(num) is int
+                and num >= 0 and axis in (0, -1)):
+            # numbers alone, the common call: NumPy's own logspace in that float, on the
+            # host, as one array (~40 of the backend's ops otherwise: 77 us on numpy, 120
+            # to 660 us on the others, for a 1.5-9 us call)
+            import numpy as np
+            w = np.dtype(work)
+            return xnp.asarray(np.logspace(w.type(start), w.type(stop), num, endpoint,
+                                           w.type(base)), dtype=out_dt)
         s, e = _endpoints(start, stop, b, work)
         power = _working_float(b, (s, base)) if _is_array(base) else work
         base = xnp.astype(base, power) if _is_array(base) else \
