@@ -401,6 +401,38 @@ CALLS = [
                                 "torch": "torch.logspace(0, 2, 32)",
                                 "jax": "jnp.logspace(0, 2, 32)",
                                 "tensorflow": "tf.pow(10.0, tf.linspace(0.0, 2.0, 32))"}),
+    ("xnp.unique(i)", {"numpy": "np.unique(i)", "torch": "torch.unique(i)",
+                       "jax": "jnp.unique(i)"}),
+    ("xnp.interp(v, e, e)", {"numpy": "np.interp(v, e, e)", "jax": "jnp.interp(v, e, e)"}),
+    ("xnp.bincount(i)", {"numpy": "np.bincount(i)", "torch": "torch.bincount(i)",
+                         "jax": "jnp.bincount(i)"}),
+    ("xnp.nansum(a)", {"numpy": "np.nansum(a)", "torch": "torch.nansum(a)",
+                       "jax": "jnp.nansum(a)"}),
+    ("xnp.nanmean(a, axis=0)", {"numpy": "np.nanmean(a, axis=0)",
+                                "torch": "torch.nanmean(a, 0)",
+                                "jax": "jnp.nanmean(a, axis=0)"}),
+    ("xnp.cross(w, w)", {"numpy": "np.cross(w, w)", "torch": "torch.linalg.cross(w, w)",
+                         "jax": "jnp.cross(w, w)", "tensorflow": "tf.linalg.cross(w, w)"}),
+    ("xnp.linalg.norm(a)", {"numpy": "np.linalg.norm(a)", "torch": "torch.linalg.norm(a)",
+                            "jax": "jnp.linalg.norm(a)", "tensorflow": "tf.norm(a)"}),
+    ("xnp.linalg.solve(m, b)", {"numpy": "np.linalg.solve(m, b)",
+                                "torch": "torch.linalg.solve(m, b)",
+                                "jax": "jnp.linalg.solve(m, b)",
+                                "tensorflow": "tf.linalg.solve(m, b)"}),
+    ("xmath.segment_sum(a, s, num_segments=4)", {
+        "torch": "torch.zeros(4, 32).index_add_(0, s, a)",
+        "jax": "jax.ops.segment_sum(a, s, 4)",
+        "tensorflow": "tf.math.unsorted_segment_sum(a, s, 4)"}),
+    ("nn.max_pool(x, 2, 2)", {"torch": "F.max_pool2d(x_nchw, 2, 2)",
+                              "jax": "jax.lax.reduce_window(x, -jnp.inf, jax.lax.max, "
+                                     "(1, 2, 2, 1), (1, 2, 2, 1), 'VALID')",
+                              "tensorflow": "tf.nn.max_pool2d(x, 2, 2, 'VALID')"}),
+    ("nn.average_pool(x, 2, 2)", {"torch": "F.avg_pool2d(x_nchw, 2, 2)",
+                                  "tensorflow": "tf.nn.avg_pool2d(x, 2, 2, 'VALID')"}),
+    ("nn.sparse_categorical_crossentropy(i, a, from_logits=True)", {
+        "torch": "F.cross_entropy(a, i, reduction='none')",
+        "jax": "-jnp.take_along_axis(jax.nn.log_softmax(a), i[:, None], -1)[:, 0]",
+        "tensorflow": "tf.nn.sparse_softmax_cross_entropy_with_logits(i, a)"}),
     ("nn.one_hot(i, 32)", {"torch": "F.one_hot(i, 32)", "jax": "jax.nn.one_hot(i, 32)",
                            "tensorflow": "tf.one_hot(i, 32)"}),
     ("nn.conv(x, kern, padding='same')", {
@@ -454,7 +486,9 @@ def arrays(backend) -> dict:
             "kern_oihw": kern.transpose(3, 2, 0, 1).copy(),
             "g": rng.standard_normal(32).astype(np.float32),
             "bt": rng.standard_normal(32).astype(np.float32),
-            "u": y[:8, :8].copy(), "e": np.linspace(-2, 2, 9, dtype=np.float32)}
+            "u": y[:8, :8].copy(), "e": np.linspace(-2, 2, 9, dtype=np.float32),
+            "w": x[:, :3].copy(), "s": np.repeat(np.arange(4), 8).astype(index),
+            "m": (x @ x.T + 32 * np.eye(32)).astype(np.float32)}
     if backend == "numpy":
         return host
     make = {"torch": "torch.from_numpy", "jax": "jax.numpy.asarray",
