@@ -7,9 +7,13 @@ NumPy's values, dtypes and errors.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
+import crossops.math as xmath
+import crossops.nn as nn
 import crossops.numpy as xnp
 from crossops._accel import FRONTS
 
@@ -552,3 +556,75 @@ def test_median_is_numpys_bit_for_bit(backend, dtype):
                     if backend != "jax" or expected.dtype != np.float64:  # (x64 off)
                         assert out.dtype == expected.dtype
                     np.testing.assert_array_equal(out, expected.astype(out.dtype))
+
+
+def _rows():
+    rng = np.random.default_rng(4)
+    a = rng.standard_normal((6, 5)).astype(np.float32)
+    a[1, :], a[3, 2] = np.nan, np.nan  # (a row of NaN only, and one more)
+    return rng, a
+
+
+@pytest.mark.parametrize("call", ["unique", "interp", "bincount", "cross", "norm", "nansum",
+                                  "nanmean", "solve"])
+def test_common_numpy_calls_are_numpys(backend, call):
+    """The common calls each backend hands to its framework (or NumPy on the host):
+    NumPy's values at the edges (NaN, an all-NaN slice, repeated values, minlength, a
+    float and an integer dtype), first call and next; bincount's negative values raise the
+    op's error."""
+    rng, a = _rows()
+    ints = rng.integers(0, 7, 20)
+    cases = {
+        "unique": [((ints,), {}), ((ints.astype(np.int8),), {}), ((np.array([2.0, np.nan, 1.0,
+                                                                           np.nan, 2.0]),), {})],
+        "interp": [((np.array([-3.0, -1.0, 0.0, 0.5, 2.0, 7.0]), np.array([-1.0, 0.0, 2.0]),
+                     np.array([5.0, -1.0, 3.0])), {})],
+        "bincount": [((ints,), {}), ((ints.astype(np.int32),), {"minlength": 12})],
+        "cross": [((a[:, :3], a[::-1, 2:]), {}), ((ints[:9].reshape(3, 3),
+                                                   ints[9:18].reshape(3, 3)), {})],
+        "norm": [((np.nan_to_num(a),), {}), ((np.nan_to_num(a[0]).astype(np.float64),), {})],
+        "nansum": [((a,), {}), ((a,), {"axis": 0}), ((a,), {"axis": 1, "keepdims": True})],
+        "nanmean": [((a,), {}), ((a,), {"axis": 0}), ((a,), {"axis": -1})],
+        "solve": [((np.eye(4) * 3 + rng.standard_normal((4, 4)), rng.standard_normal((4, 2))),
+                   {})],
+    }[call]
+    f, ref = (xnp.linalg.norm, np.linalg.norm) if call == "norm" else \
+        (xnp.linalg.solve, np.linalg.solve) if call == "solve" else \
+        (getattr(xnp, call), getattr(np, call))
+    with backend_context(backend):
+        for args, kwargs in cases:
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                expected = np.asarray(ref(*args, **kwargs))
+                for _ in range(2):
+                    out = to_numpy(f(*(to_backend(backend, v) for v in args), **kwargs))
+                    assert out.shape == expected.shape, (args, kwargs)
+                    np.testing.assert_allclose(out, expected.astype(out.dtype), rtol=2e-6,
+                                               atol=1e-6, equal_nan=True)
+        if call == "bincount":
+            with pytest.raises(ValueError, match="bincount: x must hold non-negative"):
+                xnp.bincount(to_backend(backend, np.array([-1, 2])))
+
+
+@pytest.mark.parametrize("ids", [[0, 0, 1, 3, 3, 3], [2, -1, 0, 0, 1, 1], [0, 1, 5, 1, 0, 0]])
+def test_segment_sum_and_sparse_crossentropy_are_the_generic_forms(backend, ids):
+    """segment_sum by the frameworks' scatter-adds (torch, tensorflow) and the sparse
+    categorical cross-entropy by one gather (tensorflow): the generic forms' values, ids
+    outside the segments or classes included (a row dropped, a zero loss)."""
+    from crossops.math._generic import segment_sum as generic_segment_sum
+    from crossops.nn._normalization import sparse_categorical_crossentropy as generic_xent
+    rng, _ = _rows()
+    data = rng.standard_normal((6, 3)).astype(np.float32)
+    index = np.int64 if backend == "torch" else np.int32
+    ids = np.asarray(ids, index)
+    with backend_context(backend):
+        d, s = to_backend(backend, data), to_backend(backend, ids)
+        for _ in range(2):
+            np.testing.assert_allclose(
+                to_numpy(xmath.segment_sum(d, s, num_segments=4)),
+                to_numpy(generic_segment_sum(d, s, 4)), rtol=1e-6, atol=1e-6)
+        logits = to_backend(backend, rng.standard_normal((6, 4)).astype(np.float32))
+        for _ in range(2):
+            np.testing.assert_array_equal(
+                to_numpy(nn.sparse_categorical_crossentropy(s, logits, from_logits=True)),
+                to_numpy(generic_xent(s, logits, True)))

@@ -430,6 +430,9 @@ AT_DEFAULTS = {"sum": {d: np.sum for d in DTYPES.values() if d is not _BF16},
                # and isclose
                "dot": dict.fromkeys(DOT_DTYPES, np.dot),
                "isclose": dict.fromkeys(CLOSE_DTYPES, np.isclose),
+               # (the 2-norm of every element, a matrix's Frobenius norm: NumPy's own)
+               "linalg.norm": dict.fromkeys(map(np.dtype, (np.float32, np.float64)),
+                                            np.linalg.norm),
                # floating arrays: NumPy's own (array-api-compat's wrappers call floor, ceil
                # and trunc after a check of NumPy's version, a third of the call; the
                # generic forms of nan_to_num, trace and diag run crossops's ops; a 3-d diag

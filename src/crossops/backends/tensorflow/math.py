@@ -73,6 +73,26 @@ _TARGETS = frozenset(map(id, (tf.int32, tf.int64)))
 
 
 @partial
+def segment_sum(data, segment_ids, num_segments=None, sorted=False):
+    """``tf.math.unsorted_segment_sum`` of an eager CPU float32/64 or int32/64 tensor by 1-d
+    int ids below ``num_segments`` (read on the host; a negative one drops its row, as the
+    generic form's mask does); other calls (no ``num_segments``, an id past it, under
+    ``tf.function``) take the generic form."""
+    if not (type(num_segments) is int and data.dtype in _SUMMED and eager_cpu(data)
+            and eager_cpu(segment_ids) and segment_ids.dtype in (tf.int32, tf.int64)
+            and segment_ids.shape.rank == 1 and data.shape.rank
+            and segment_ids.shape[0] == data.shape[0]):
+        return NotImplemented
+    ids = host_buffer(segment_ids)
+    if ids.size and ids.max() >= num_segments:
+        return NotImplemented
+    return tf.math.unsorted_segment_sum(data, segment_ids, num_segments)
+
+
+_SUMMED = frozenset({tf.float32, tf.float64, tf.int32, tf.int64})
+
+
+@partial
 def in_top_k(targets, predictions, k):
     """TensorFlow's InTopKV2 kernel for eager CPU float32 predictions of rank 2 that are
     all finite and int32/int64 targets of rank 1 that name classes (read on the host):

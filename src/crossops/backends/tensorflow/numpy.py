@@ -115,6 +115,22 @@ _SEARCHED = frozenset({tf.int8, tf.int16, tf.int32, tf.int64, tf.uint8, tf.uint1
 
 
 @partial
+def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """``tf.linalg.cross`` (NumPy's products and differences, each rounded: bit for bit)
+    of two tensors of 3-vectors along their last axes, of one shape and real dtype; other
+    calls (2-vectors, other axes, broadcasting) take the generic form."""
+    if (not isinstance(a, tf.Tensor) or not isinstance(b, tf.Tensor) or a.dtype != b.dtype
+            or a.dtype not in _CROSSED or axisa != -1 or axisb != -1 or axisc != -1
+            or axis is not None or not a.shape.is_fully_defined() or a.shape != b.shape
+            or not a.shape.rank or a.shape[-1] != 3):
+        return NotImplemented
+    return tf.linalg.cross(a, b)
+
+
+_CROSSED = frozenset({tf.float16, tf.float32, tf.float64, tf.int32, tf.int64})
+
+
+@partial
 def dot(a, b):
     """The kernels of NumPy's dot for two float32 or float64 tensors of one dtype: the
     sum of products of two vectors, the product of a matrix and a vector or matrix;

@@ -290,6 +290,8 @@ def _keras_leaky_relu(x):
 
 
 AT_DEFAULTS = {
+    # (the 2-norm of every element, a matrix's Frobenius norm, as NumPy's: flattened)
+    "linalg.norm": dict.fromkeys(_FULL_FLOAT, torch.linalg.vector_norm),
     "add": {d: torch.add for d in _NARROW},  # (uint16/32/64: the widened add below)
     "matmul": {d: torch.matmul for d in DTYPES.values() if d is not torch.bool},
     "linalg.matmul": {d: torch.matmul for d in DTYPES.values() if d is not torch.bool},

@@ -62,6 +62,28 @@ def logsumexp(x, axis=None, keepdims=False):
 
 
 @partial
+def segment_sum(data, segment_ids, num_segments=None, sorted=False):
+    """``index_add_`` of a float32/64 or int32/64 tensor into zeros of ``num_segments`` rows,
+    by 1-d int64 ids in range (read on the host, CPU, eagerly); other calls (no
+    ``num_segments``, an id outside it, which the generic form's mask drops) take the
+    generic form."""
+    if not (type(num_segments) is int and isinstance(data, torch.Tensor)
+            and isinstance(segment_ids, torch.Tensor) and data.dtype in _SUMMED
+            and segment_ids.dtype is torch.int64 and segment_ids.ndim == 1 and data.ndim
+            and segment_ids.shape[0] == data.shape[0] and segment_ids.device.type == "cpu"
+            and data.device.type == "cpu" and value_known(segment_ids)):
+        return NotImplemented
+    ids = host_view(segment_ids)
+    if ids.size and (ids.min() < 0 or ids.max() >= num_segments):
+        return NotImplemented
+    out = torch.zeros((num_segments, *data.shape[1:]), dtype=data.dtype)
+    return out.index_add_(0, segment_ids, data)
+
+
+_SUMMED = frozenset({torch.float32, torch.float64, torch.int32, torch.int64})
+
+
+@partial
 def top_k(x, k, sorted=True, is_stable=True):
     """The generic form's values and indices (ties keep the lower index first; NaN comes
     first, as crossops's descending argsort puts it): ``torch.topk`` where no tie can

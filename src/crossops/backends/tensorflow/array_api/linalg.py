@@ -218,10 +218,13 @@ def solve(x1, x2, /):
         raise ValueError(f"linalg.solve: x1 of shape {tuple(x1.shape)} and x2 of shape "
                          f"{tuple(x2.shape)} are incompatible; x2 must have shape (..., "
                          f"{x1.shape[-1]}, K) or ({x1.shape[-1]},)")
-    batch = tf.broadcast_dynamic_shape(tf.shape(x1)[:-2], tf.shape(b)[:-2])
-    a = tf.broadcast_to(x1, tf.concat([batch, tf.shape(x1)[-2:]], 0))
-    b = tf.broadcast_to(b, tf.concat([batch, tf.shape(b)[-2:]], 0))
-    out = tf.linalg.solve(a, b)
+    if x1.shape[:-2].is_fully_defined() and x1.shape[:-2] == b.shape[:-2]:
+        out = tf.linalg.solve(x1, b)  # (one batch shape, known: no broadcast, ~10 ops fewer)
+    else:
+        batch = tf.broadcast_dynamic_shape(tf.shape(x1)[:-2], tf.shape(b)[:-2])
+        a = tf.broadcast_to(x1, tf.concat([batch, tf.shape(x1)[-2:]], 0))
+        b = tf.broadcast_to(b, tf.concat([batch, tf.shape(b)[-2:]], 0))
+        out = tf.linalg.solve(a, b)
     return out[..., 0] if vector else out
 
 
