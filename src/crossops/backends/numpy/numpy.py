@@ -3,7 +3,10 @@ by op name (``backends/numpy/numpy.py``): ``i0`` (float16 and bfloat16 computed 
 float32, integers in float64), ``view``, ``einsum`` (operands promoted with crossops's
 table; bfloat16, which has no einsum loops, in float32 rounded once) and ``bincount``
 (integer weights summed exactly), and ``bin_sums``, the counting step that other ops
-share. Dtype and shape rules and argument checks: :mod:`crossops.backends._numpy_ops`.
+share; and NumPy's own at the common calls of ``concatenate``, ``cumsum``, ``median``,
+the quantile family, ``unique``, ``interp``, ``cross``, ``digitize`` (rising bins),
+``bincount`` and ``isclose``. Dtype and shape rules and argument checks:
+:mod:`crossops.backends._numpy_ops`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """TensorFlow's special functions for crossops.math, from ``tf.math``, with Keras's
 parameter names; half precision is computed in float32 (TensorFlow has no half erfinv or
-igamma kernels) and rounded once."""
+igamma kernels) and rounded once; and ``segment_sum``'s common call
+(``tf.math.unsorted_segment_sum``), ``top_k`` and ``in_top_k`` by their kernels."""
 
 from __future__ import annotations
 

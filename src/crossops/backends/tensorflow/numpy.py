@@ -5,7 +5,8 @@ rules, found by op name (``backends/tensorflow/numpy.py``): ``i0``
 (their kernels), ``einsum`` (operands promoted with
 crossops's table; dtypes without a kernel computed in int64, exact), ``bincount``,
 ``bin_sums``, the counting step that other ops share, and ``split`` / ``array_split`` into
-int sections (one Split kernel) or at indices traced by ``tf.function``. Dtype and shape
+int sections (one Split kernel) or at indices traced by ``tf.function``; ``cross``
+(its kernel) and ``digitize`` of rising bins (NumPy's search on the host). Dtype and shape
 rules and argument checks: :mod:`crossops.backends._numpy_ops`.
 """
 

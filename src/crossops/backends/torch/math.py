@@ -1,5 +1,6 @@
 """PyTorch's special functions for crossops.math, from ``torch.special``, with Keras's
-parameter names; half precision is computed in float32 and rounded once."""
+parameter names; half precision is computed in float32 and rounded once; and
+``segment_sum``'s common call (``index_add_``) and ``top_k`` by ``torch.topk``."""
 
 from __future__ import annotations
 

@@ -4,8 +4,10 @@ bfloat16 computed in float32, integers in float64), ``view`` (a non-contiguous t
 copied first when the itemsize changes), ``einsum`` (operands promoted with crossops's
 table; dtypes without a CPU kernel computed in int64, exact; a float32 einsum that
 ``torch.autocast`` ran in its lower dtype keeps it) and ``bincount``, and ``bin_sums``,
-the counting step that other ops share. Dtype and shape rules and argument checks:
-:mod:`crossops.backends._numpy_ops`.
+the counting step that other ops share; and torch's own at common calls:
+``median`` and the linear ``quantile``/``percentile`` by one sort, ``digitize`` of rising
+bins (``torch.searchsorted``), ``unique`` of integers, ``nansum``, ``nanmean``. Dtype and
+shape rules and argument checks: :mod:`crossops.backends._numpy_ops`.
 """
 
 from __future__ import annotations
