@@ -248,10 +248,12 @@ def _front(spec: OpSpec, op: Op, fn: Callable, positions: dict, dtypes: set | No
         ntyped, (a, b) = len(spec.arrays), _ONE_DTYPE_OPS.get(spec.qualname, (-1, -1))
     elif (len(spec.arrays) > 1 and dtypes is None and result is None
           and spec.arrays[0] == params[0].name
-          and set(spec.arrays) <= {p.name for p in required}):
-        # arrays among the required parameters, the first leading (``slice_update(inputs,
-        # start_indices, updates)``): the same, by their indices (``typed``), all of them
-        # and what lies between given by position
+          and set(spec.arrays) <= {p.name for p in required}
+          and list(spec.arrays) == [p.name for p in required if p.name in spec.arrays]):
+        # arrays among the required parameters, the first leading, in the order the
+        # generated function keys them (``slice_update(inputs, start_indices, updates)``):
+        # the same, by their indices (``typed``), all of them and what lies between given
+        # by position
         typed = tuple(i for i, p in enumerate(required) if p.name in spec.arrays)
         ntyped, a, b = typed[-1] + 1, -1, -1
     else:
