@@ -96,12 +96,14 @@ nanpercentile = _numpys_quantile(np.nanpercentile)
 @partial
 def unique(x, sorted=True, return_index=False, return_inverse=False, return_counts=False,
            axis=None, size=None, fill_value=None, *, equal_nan=True):
-    """``np.unique`` of an array alone (sorted, flattened, NaNs as one value); calls with
-    any other argument take the generic form."""
+    """``np.unique`` of an array alone (sorted, flattened; NaNs as one value, or each its
+    own with ``equal_nan=False``, keras.ops's); calls with any other argument take the
+    generic form."""
     if (type(x) is not np.ndarray or sorted is not True or return_index or return_inverse
-            or return_counts or axis is not None or size is not None or equal_nan is not True):
+            or return_counts or axis is not None or size is not None
+            or type(equal_nan) is not bool):
         return NotImplemented
-    return np.unique(x)
+    return np.unique(x, equal_nan=equal_nan)
 
 
 @partial

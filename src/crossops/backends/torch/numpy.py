@@ -257,11 +257,11 @@ _HOST_FLOAT = {torch.float16: np.float16, torch.float32: np.float32, torch.float
 def unique(x, sorted=True, return_index=False, return_inverse=False, return_counts=False,
            axis=None, size=None, fill_value=None, *, equal_nan=True):
     """``torch.unique`` (sorted, flattened) of an integer or bool tensor alone (no NaN,
-    which torch counts once each and NumPy once in all); other calls take the generic
-    form."""
+    which torch counts once each and NumPy once in all: ``equal_nan`` changes nothing);
+    other calls take the generic form."""
     if (not isinstance(x, torch.Tensor) or x.dtype not in _COUNTED_OR_BOOL or sorted is not True
             or return_index or return_inverse or return_counts or axis is not None
-            or size is not None or equal_nan is not True):
+            or size is not None):
         return NotImplemented
     return torch.unique(x)
 
