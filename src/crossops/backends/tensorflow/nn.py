@@ -574,7 +574,8 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     host: an id outside gives the generic's 0); other calls take the generic form."""
     if (from_logits is not True or output.dtype not in (tf.float32, tf.float64)
             or target.dtype not in (tf.int32, tf.int64) or not eager_cpu(output)
-            or not eager_cpu(target) or axis not in (-1, output.shape.rank - 1)
+            or not eager_cpu(target) or type(axis) is not int
+            or axis not in (-1, output.shape.rank - 1)
             or target.shape != output.shape[:-1]):
         return NotImplemented
     ids = host_buffer(target)
