@@ -135,6 +135,16 @@ def common_isclose(a, b, rtol, atol, equal_nan, array_type: type, dtypes) -> boo
             and type(rtol) in (float, int) and type(atol) in (float, int))
 
 
+def common_nan_reduction(a, axis, dtype, keepdims, where, initial, array_type,
+                         dtypes) -> bool:
+    """Whether a ``nansum``/``nanmean`` call is its common one, which a backend hands to its
+    framework's own: an ``array_type`` array of a dtype in ``dtypes``, no ``dtype``,
+    ``initial`` or ``where``, a bool ``keepdims`` and ``axis`` None or an int in range."""
+    return (isinstance(a, array_type) and a.dtype in dtypes and dtype is None
+            and type(keepdims) is bool and where is True and initial is None
+            and (axis is None or (type(axis) is int and -a.ndim <= axis < a.ndim)))
+
+
 def common_digitize(x, bins, right, array_type: type, dtypes) -> bool:
     """Whether a ``digitize`` call may be its common one, which a backend hands to its
     framework's search once :func:`rising_bins` holds of the bins' values: two

@@ -18,7 +18,15 @@ from ..._dtypes import dtype_name
 from .. import _numpy_ops as shared
 from .._common import partial
 from .._core import check_integer_indices
-from . import _HALF, DTYPES, NAMESPACE, default_dtypes, jitted_hashable, searchsorted
+from . import (
+    _F32_F64,
+    _HALF,
+    DTYPES,
+    NAMESPACE,
+    default_dtypes,
+    jitted_hashable,
+    searchsorted,
+)
 
 #: generic implementations compiled as one program per shape: op name -> static parameters
 #: (``isclose``'s generic is ~15 small jax ops, each dispatched eagerly: 232 us a call at
@@ -80,7 +88,8 @@ def cumprod(a, axis=None, dtype=None):
 def nansum(a, axis=None, dtype=None, keepdims=False, initial=None, where=True):
     """``jnp.nansum`` of a float32/64 array along all axes or an int axis in range (one
     compiled program); other calls take the generic form."""
-    if not _nan_reduction(a, axis, dtype, keepdims, where, initial):
+    if not shared.common_nan_reduction(a, axis, dtype, keepdims, where, initial, jax.Array,
+                                       _FULL_FLOATS):
         return NotImplemented
     return jnp.nansum(a, axis=axis, keepdims=keepdims)
 
@@ -89,21 +98,13 @@ def nansum(a, axis=None, dtype=None, keepdims=False, initial=None, where=True):
 def nanmean(a, axis=None, dtype=None, keepdims=False, *, where=True):
     """``jnp.nanmean`` (NaN where a slice holds only NaN, as NumPy's) of a float32/64
     array along all axes or an int axis in range; other calls take the generic form."""
-    if not _nan_reduction(a, axis, dtype, keepdims, where, None):
+    if not shared.common_nan_reduction(a, axis, dtype, keepdims, where, None, jax.Array,
+                                       _FULL_FLOATS):
         return NotImplemented
     return jnp.nanmean(a, axis=axis, keepdims=keepdims)
 
 
-def _nan_reduction(a, axis, dtype, keepdims, where, initial) -> bool:
-    """Whether a NaN-skipping reduction's call is its common one."""
-    return (isinstance(a, jax.Array) and a.dtype in _FULL_FLOATS and dtype is None
-            and type(keepdims) is bool and where is True and initial is None
-            and (axis is None or (type(axis) is int and -a.ndim <= axis < a.ndim)))
-
-
-_FULL_FLOATS = frozenset(map(jnp.dtype, ("float32", "float64")))
-
-
+_FULL_FLOATS = frozenset(_F32_F64)
 #: dtypes a running sum or product keeps (no integer to widen)
 _OWN_SUM = frozenset(map(jnp.dtype, ("float32", "float64", "complex64", "complex128")))
 

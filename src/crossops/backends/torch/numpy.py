@@ -21,7 +21,15 @@ from torch.overrides import has_torch_function
 from ..._dtypes import dtype_name
 from .. import _numpy_ops as shared
 from .._common import partial
-from . import _HALF_TO_DOUBLE, DTYPES, NAMESPACE, check_concat_ranks, host_view, value_known
+from . import (
+    _FULL_FLOAT,
+    _HALF_TO_DOUBLE,
+    DTYPES,
+    NAMESPACE,
+    check_concat_ranks,
+    host_view,
+    value_known,
+)
 from ._compute import down_autocast
 
 # -- concatenate, cumsum: their common calls -------------------------------------------------
@@ -270,33 +278,24 @@ def unique(x, sorted=True, return_index=False, return_inverse=False, return_coun
 def nansum(a, axis=None, dtype=None, keepdims=False, initial=None, where=True):
     """``torch.nansum`` of a float32/64 tensor along all axes or an int axis in range;
     other calls (dtype, initial, where, integers) take the generic form."""
-    if (dim := _nan_reduction(a, axis, dtype, keepdims, where, initial)) is NotImplemented:
+    if not shared.common_nan_reduction(a, axis, dtype, keepdims, where, initial,
+                                       torch.Tensor, _FULL_FLOATS):
         return NotImplemented
-    return torch.nansum(a, keepdim=keepdims) if dim is None else torch.nansum(a, dim, keepdims)
+    return torch.nansum(a, keepdim=keepdims) if axis is None else torch.nansum(a, axis, keepdims)
 
 
 @partial
 def nanmean(a, axis=None, dtype=None, keepdims=False, *, where=True):
     """``torch.nanmean`` (NaN where a slice holds only NaN, as NumPy's) of a float32/64
     tensor along all axes or an int axis in range; other calls take the generic form."""
-    if (dim := _nan_reduction(a, axis, dtype, keepdims, where, None)) is NotImplemented:
+    if not shared.common_nan_reduction(a, axis, dtype, keepdims, where, None, torch.Tensor,
+                                       _FULL_FLOATS):
         return NotImplemented
-    return torch.nanmean(a, keepdim=keepdims) if dim is None else torch.nanmean(a, dim,
-                                                                                keepdims)
+    return torch.nanmean(a, keepdim=keepdims) if axis is None else torch.nanmean(a, axis,
+                                                                                 keepdims)
 
 
-def _nan_reduction(a, axis, dtype, keepdims, where, initial):
-    """The dim of a NaN-skipping reduction's common call (None: every axis), or
-    NotImplemented."""
-    if (not isinstance(a, torch.Tensor) or a.dtype not in _FULL_FLOATS or dtype is not None
-            or type(keepdims) is not bool or where is not True or initial is not None):
-        return NotImplemented
-    if axis is None:
-        return None
-    return axis if type(axis) is int and -a.ndim <= axis < a.ndim else NotImplemented
-
-
-_FULL_FLOATS = frozenset({torch.float32, torch.float64})
+_FULL_FLOATS = frozenset(_FULL_FLOAT)
 #: the integer dtypes torch.bincount and torch.unique take (not uint16/32/64)
 _COUNTED = frozenset({torch.int8, torch.int16, torch.int32, torch.int64, torch.uint8})
 _COUNTED_OR_BOOL = _COUNTED | {torch.bool}
