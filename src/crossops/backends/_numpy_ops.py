@@ -162,6 +162,22 @@ def rising_bins(h) -> bool:
     return bool((h[1:] >= h[:-1]).all())
 
 
+def linear_quantile_step(q, n: int, host_float):
+    """NumPy's linear quantile ``q`` (a Python number in [0, 1]) of ``n`` sorted values, as
+    a one-sort form computes it: ``(lo, hi, weight, upper)``, the two elements' indices
+    and the lerp's weight (the virtual index ``q * (n - 1)`` and its fraction ``t`` in
+    float64 on the host, then ``t``, or ``1 - t`` where ``upper``, rounded by
+    ``host_float``, the data's NumPy float). The result is ``hi - (hi - lo) * weight``
+    where ``upper``, else ``lo + (hi - lo) * weight``, each step rounded; ``weight`` None
+    for an int ``q`` (0 or 1), whose element NumPy takes without a lerp."""
+    position = q * (n - 1)
+    lo = math.floor(position)
+    t = position - lo
+    upper = t >= 0.5
+    weight = None if type(q) is int else float(host_float(1 - t if upper else t))
+    return lo, min(lo + 1, n - 1), weight, upper
+
+
 def i0_dtypes(name: str, wide: str) -> tuple[str, str]:
     """(the dtype to compute i0 in, the result dtype) for an input dtype ``name``.
 

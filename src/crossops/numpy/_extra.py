@@ -24,6 +24,7 @@ from .._errors import OpAxisError
 from .._host import host_constant
 from ._keras import (
     _angle_scale,
+    _apart,
     _atleast,
     _backend,
     _c,
@@ -1520,8 +1521,8 @@ def interp(x, xp, fp, left=None, right=None, period=None):
 
         def part(y0, y1):
             slope = (y1 - y0) / (x1 - x0)
-            r = slope * (flat - x0) + y0
-            r = xnp.where(xnp.isnan(r), slope * (flat - x1) + y1, r)
+            r = _apart(slope, flat - x0) + y0
+            r = xnp.where(xnp.isnan(r), _apart(slope, flat - x1) + y1, r)
             return xnp.where(xnp.logical_and(xnp.isnan(r), y0 == y1), y0, r)
 
         if _is_complex(fp):

@@ -78,6 +78,14 @@ def _c(value, like):
     return _weak(value, like)
 
 
+def _apart(x, y):
+    """``x * y`` rounded as its own step where a sum follows, as NumPy rounds it: the same
+    value (a NaN ``x`` gives NaN either way), but the select keeps a compiler (XLA's CPU
+    backend) from fusing the product into the sum, a multiply-add rounded once."""
+    xnp = _xnp()
+    return xnp.where(xnp.isnan(x), x, x * y)
+
+
 def _name(x) -> str:
     """The dtype name of an array (jax dtypes are NumPy dtypes: pass names, not objects)."""
     return dtype_name(x.dtype)
@@ -695,9 +703,9 @@ def _quantile(x, q, axis, method, keepdims, ignore_nan, op, weights=None):
             # fl's dtype (a Python q's float64), each rounded to y's (a zero weight too:
             # inf - inf's NaN at an infinity, as NumPy's)
             diff = b - a
-            near = a + diff * xnp.astype(t, _name(y))
-            out = xnp.where(t >= _c(0.5, fl), b - diff * xnp.astype(_c(1.0, fl) - t, _name(y)),
-                            near)
+            near = a + _apart(diff, xnp.astype(t, _name(y)))
+            out = xnp.where(t >= _c(0.5, fl),
+                            b - _apart(diff, xnp.astype(_c(1.0, fl) - t, _name(y))), near)
         out = xnp.where(bad, xnp.full_like(out, math.nan), out)
     # (kept..., nq) -> (q..., kept...)
     out = xnp.permute_dims(out, (out.ndim - 1,) + tuple(range(out.ndim - 1)))

@@ -34,14 +34,15 @@ from . import (
 COMPILED = {"isclose": ("rtol", "atol", "equal_nan"),
             "allclose": ("rtol", "atol", "equal_nan"),
             # (each of a few to twenty small ops, whose checks read shapes and static
-            # arguments only: 30-350 us eagerly at 32x32, against jnp's 4-40; not
-            # digitize, whose check of the bins' values would not run compiled, nor the
-            # quantiles, whose lerp XLA's CPU compiler contracts into fused multiply-adds:
-            # a rounding off NumPy's in ~1 of 4 values, 890 us eagerly)
+            # arguments only: 30-350 us eagerly at 32x32, against jnp's 4-40; interp's
+            # lerp keeps its product apart (numpy._keras._apart), which XLA's CPU compiler
+            # would fuse into a multiply-add; not digitize, whose check of the bins' values
+            # would not run compiled, nor the quantiles, whose Python q would be static:
+            # their common call has its own form, below)
             **dict.fromkeys(("cross", "diag", "nan_to_num", "median", "heaviside",
                              "trapezoid", "append", "kron", "vdot", "inner", "deg2rad",
                              "rad2deg", "exp2", "cumprod", "diagonal", "trace", "ravel",
-                             "angle"), None)}
+                             "angle", "interp"), None)}
 
 
 # -- cumsum, cumprod: their common calls -----------------------------------------------------
@@ -128,6 +129,83 @@ def digitize(x, bins, right=False):
 _CONCRETE = type(jnp.zeros(()))
 #: the real dtypes (bfloat16 too: ml_dtypes's, which NumPy compares)
 _SEARCHED = frozenset(np.dtype(d) for d in (*"bhilqBHILQefd", DTYPES["bfloat16"]))
+
+
+# -- quantile, percentile: linear, by one sort --------------------------------------------
+# (the generic form runs ~30 of crossops's ops eagerly: ~100x jnp.quantile at 32x32; it is
+# not compiled whole, as a Python q would then be static, one program per value)
+
+@partial
+def quantile(a, q, axis=None, overwrite_input=False, method="linear", keepdims=False, *,
+             weights=None):
+    """NumPy's linear quantile ``q`` (a Python number in [0, 1]) of a float32/64 array
+    along an int axis or all of them: the generic form's values by one sort, compiled (one
+    program per shape, axis and side of the lerp: the weight is an argument), the weight
+    from the host (:func:`.._numpy_ops.linear_quantile_step`); other calls (methods, q
+    lists or arrays, weights, float16) take the generic form."""
+    return _linear_quantile(a, q, axis, method, keepdims, weights)
+
+
+@partial
+def percentile(a, q, axis=None, overwrite_input=False, method="linear", keepdims=False, *,
+               weights=None):
+    """:func:`quantile` of ``q / 100``."""
+    return _linear_quantile(a, q / 100.0 if type(q) in (int, float) else q, axis, method,
+                            keepdims, weights)
+
+
+def _linear_quantile(a, q, axis, method, keepdims, weights):
+    if (method != "linear" or weights is not None or type(q) not in (int, float)
+            or not 0 <= q <= 1 or not isinstance(a, jax.Array) or a.dtype not in _FULL_FLOATS
+            or type(keepdims) is not bool):
+        return NotImplemented
+    if axis is None:
+        n = a.size
+    elif type(axis) is int and -a.ndim <= axis < a.ndim:
+        n = a.shape[axis]
+    else:
+        return NotImplemented
+    if not n:
+        return NotImplemented
+    lo, _, weight, upper = shared.linear_quantile_step(q, n, np.dtype(a.dtype).type)
+    return _lerp_sorted(a, lo, 0.0 if weight is None else weight, axis=axis,
+                        keepdims=keepdims, upper=weight is not None and upper,
+                        element=weight is None)
+
+
+def _lerp_sorted_eager(a, lo, weight, axis, keepdims, upper, element):
+    """The compiled step of :func:`quantile`: ``a`` sorted along ``axis`` (NaN last), its
+    elements ``lo`` and the one after it (but past the end: the last; ``lo`` and
+    ``weight`` traced, one program for every q) and NumPy's lerp between them, NaN where
+    the slice holds one. The lerp's product is kept its own
+    rounding (:func:`_apart`): XLA's CPU compiler would fuse it into the sum."""
+    x, dim = (a.reshape(-1), 0) if axis is None else (a, axis)
+    ordered = jnp.sort(x, axis=dim)
+    low = jax.lax.dynamic_index_in_dim(ordered, lo, dim)
+    if element:
+        out = low
+    else:
+        hi = jnp.minimum(lo + 1, ordered.shape[dim] - 1)
+        high = jax.lax.dynamic_index_in_dim(ordered, hi, dim)
+        diff = high - low
+        step = _apart(diff, weight.astype(diff.dtype))
+        out = high - step if upper else low + step
+    last = jax.lax.index_in_dim(ordered, -1, dim)
+    out = jnp.where(jnp.isnan(last), last, out)
+    if axis is None:
+        return out.reshape((1,) * a.ndim if keepdims else ())
+    return out if keepdims else out.squeeze(dim)
+
+
+def _apart(x, y):
+    """``x * y`` as its own rounding, where a sum follows (the generic forms' helper,
+    ``numpy._keras._apart``, in jax's own ops): the same value (a NaN x gives NaN either
+    way), but the select keeps XLA's CPU compiler from fusing the product into the sum (a
+    multiply-add, one rounding where NumPy makes two)."""
+    return jnp.where(jnp.isnan(x), x, x * y)
+
+
+_lerp_sorted = jitted_hashable(_lerp_sorted_eager, ("axis", "keepdims", "upper", "element"))
 
 
 # -- isclose: jax's own ---------------------------------------------------------------------

@@ -12,8 +12,6 @@ shape rules and argument checks: :mod:`crossops.backends._numpy_ops`.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import torch
 from torch.overrides import has_torch_function
@@ -241,17 +239,11 @@ def _linear_quantile(a, q, axis, method, keepdims, weights):
             or not 0 <= q <= 1 or (found := _sorted_along(a, axis, keepdims)) is None):
         return NotImplemented
     ordered, dim, n = found
-    position = q * (n - 1)
-    lo = math.floor(position)
-    t = position - lo
-    rounded = _HOST_FLOAT[ordered.dtype]  # (torch would round a float16's to float32)
-    low, high = ordered.narrow(dim, lo, 1), ordered.narrow(dim, min(lo + 1, n - 1), 1)
+    # (the host float: torch would round a float16's weight to float32)
+    lo, hi, weight, upper = shared.linear_quantile_step(q, n, _HOST_FLOAT[ordered.dtype])
+    low, high = ordered.narrow(dim, lo, 1), ordered.narrow(dim, hi, 1)
     diff = high - low
-    if type(q) is int:  # (0 or 1: NumPy takes the element, no lerp)
-        out = low
-    else:
-        out = high - diff * float(rounded(1 - t)) if t >= 0.5 \
-            else low + diff * float(rounded(t))
+    out = low if weight is None else high - diff * weight if upper else low + diff * weight
     return _slice_result(a, out, ordered, dim, n, axis, keepdims)
 
 
