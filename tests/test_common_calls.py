@@ -559,11 +559,12 @@ def test_median_is_numpys_bit_for_bit(backend, dtype):
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-def test_lerps_compiled_are_numpys(jbackend, dtype):
+def test_products_and_sums_compiled_are_numpys(jbackend, dtype):
     """The linear quantile (jax: one sort in its own compiled program, also under an outer
-    one) and interp compiled keep NumPy's two roundings of ``a + (b - a) * t`` (XLA's CPU
-    compiler fuses a product and the sum after it into one multiply-add, a rounding off
-    NumPy's in ~1 of 4 values, unless the product is kept apart): bit for bit."""
+    one), interp and cross compiled keep NumPy's two roundings of ``a + (b - a) * t`` and
+    ``a1 * b2 - a2 * b1`` (XLA's CPU compiler fuses a product and the sum after it into
+    one multiply-add, a rounding off NumPy's in ~1 of 4 values, unless the product is kept
+    apart): bit for bit."""
     import crossops
     rng = np.random.default_rng(5)
     x = rng.standard_normal((40, 33)).astype(dtype)
@@ -575,16 +576,35 @@ def test_lerps_compiled_are_numpys(jbackend, dtype):
 
     def lerps(a, v, xp, fp):
         return (*(xnp.quantile(a, q, axis=1) for q in qs), xnp.percentile(a, 61.8, axis=0),
-                xnp.quantile(a, 0.377), xnp.interp(v, xp, fp))
+                xnp.quantile(a, 0.377), xnp.interp(v, xp, fp), xnp.cross(a[:, :3], a[:, 3:6]))
 
     with np.errstate(all="ignore"):
         expected = (*(np.quantile(x, q, axis=1) for q in qs), np.percentile(x, 61.8, axis=0),
-                    np.quantile(x, 0.377), np.interp(v, xp, fp))
+                    np.quantile(x, 0.377), np.interp(v, xp, fp), np.cross(x[:, :3], x[:, 3:6]))
     with backend_context(jbackend):
         args = (to_backend(jbackend, t) for t in (x, v, xp, fp))
         got = [to_numpy(r) for r in crossops.jit(lerps)(*args)]
     for out, want in zip(got, expected, strict=True):
         np.testing.assert_array_equal(out, want.astype(out.dtype))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int32", "uint8"])
+def test_cross_of_3_vectors_is_numpys_bit_for_bit(backend, dtype):
+    """NumPy's six products and three differences, each rounded (a multiply-add, as
+    torch.linalg.cross computes, is a rounding off in ~1 of 4 values), broadcast against
+    one vector too, with infinities and NaN; integers wrap as NumPy's."""
+    rng = np.random.default_rng(6)
+    a = (rng.standard_normal((200, 3)) * 50).astype(dtype)
+    b = (rng.standard_normal((200, 3)) * 50).astype(dtype)
+    if dtype.startswith("float"):
+        a[0], b[1, 1], a[2, 0] = (np.inf, 1.0, -2.0), np.nan, -np.inf
+    with backend_context(backend), np.errstate(all="ignore"):
+        for x, y in ((a, b), (a, b[7]), (a[:4], b[:4, None][:, :, :])):
+            expected = np.cross(x, y)
+            for _ in range(2):
+                got = to_numpy(xnp.cross(to_backend(backend, x), to_backend(backend, y)))
+                assert got.dtype == expected.dtype
+                np.testing.assert_array_equal(got, expected)
 
 
 def _rows():

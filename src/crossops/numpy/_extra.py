@@ -1230,7 +1230,8 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
                          "be 2 or 3)")
     a, b = _promote(a, b)
     a0, a1, b0, b1 = a[..., 0], a[..., 1], b[..., 0], b[..., 1]
-    cp2 = xnp.subtract(a0 * b1, a1 * b0)
+    # (each product its own rounding, as NumPy's: _apart)
+    cp2 = xnp.subtract(_apart(a0, b1), _apart(a1, b0))
     if a.shape[-1] == 2 and b.shape[-1] == 2:
         return cp2
     if a.shape[-1] == 2:
@@ -1241,7 +1242,8 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
         cp0, cp1 = xnp.negative(a2 * b1), a2 * b0
     else:
         a2, b2 = a[..., 2], b[..., 2]
-        cp0, cp1 = xnp.subtract(a1 * b2, a2 * b1), xnp.subtract(a2 * b0, a0 * b2)
+        cp0 = xnp.subtract(_apart(a1, b2), _apart(a2, b1))
+        cp1 = xnp.subtract(_apart(a2, b0), _apart(a0, b2))
     shape = _np().broadcast_shapes(tuple(cp0.shape), tuple(cp1.shape), tuple(cp2.shape))
     cp = xnp.stack([xnp.broadcast_to(c, shape) for c in (cp0, cp1, cp2)], axis=-1)
     return xnp.moveaxis(cp, -1, normalize_axis(axisc, cp.ndim, "cross"))

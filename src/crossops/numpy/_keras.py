@@ -81,8 +81,11 @@ def _c(value, like):
 def _apart(x, y):
     """``x * y`` rounded as its own step where a sum follows, as NumPy rounds it: the same
     value (a NaN ``x`` gives NaN either way), but the select keeps a compiler (XLA's CPU
-    backend) from fusing the product into the sum, a multiply-add rounded once."""
+    backend) from fusing the product into the sum, a multiply-add rounded once. Integers
+    (exact products): ``x * y`` itself."""
     xnp = _xnp()
+    if kind(_name(x)) not in "fc":
+        return x * y
     return xnp.where(xnp.isnan(x), x, x * y)
 
 

@@ -118,9 +118,10 @@ _SEARCHED = frozenset({tf.int8, tf.int16, tf.int32, tf.int64, tf.uint8, tf.uint1
 @partial
 def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     """``tf.linalg.cross`` (NumPy's products and differences, each rounded: bit for bit)
-    of two tensors of 3-vectors along their last axes, of one shape and real dtype; other
-    calls (2-vectors, other axes, broadcasting) take the generic form."""
-    if (not isinstance(a, tf.Tensor) or not isinstance(b, tf.Tensor) or a.dtype != b.dtype
+    of two eager tensors of 3-vectors along their last axes, of one shape and real dtype;
+    other calls (2-vectors, other axes, broadcasting, and in a graph, which XLA may
+    compile: its CPU compiler fuses a product and a difference) take the generic form."""
+    if (not eager(a) or not isinstance(b, tf.Tensor) or a.dtype != b.dtype
             or a.dtype not in _CROSSED or axisa != -1 or axisb != -1 or axisc != -1
             or axis is not None or not a.shape.is_fully_defined() or a.shape != b.shape
             or not a.shape.rank or a.shape[-1] != 3):
