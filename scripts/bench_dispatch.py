@@ -48,6 +48,7 @@ import numpy as np
 import crossops
 import crossops.numpy as xnp
 from crossops import core, nn
+from crossops import image as ximage
 from crossops import math as xmath
 from crossops import ops as kops
 from crossops._arguments import axis_params
@@ -436,6 +437,26 @@ CALLS = [
         "torch": "F.cross_entropy(a, i, reduction='none')",
         "jax": "-jnp.take_along_axis(jax.nn.log_softmax(a), i[:, None], -1)[:, 0]",
         "tensorflow": "tf.nn.sparse_softmax_cross_entropy_with_logits(i, a)"}),
+    # (a third survey's calls: the second's leftovers)
+    ("ximage.resize(x, (32, 32))", {
+        "torch": "F.interpolate(x_nchw, size=(32, 32), mode='bilinear')",
+        "jax": "jax.image.resize(x, (1, 32, 32, 8), 'bilinear')",
+        "tensorflow": "tf.image.resize(x, (32, 32))"}),
+    ("xnp.linalg.cholesky(m)", {"numpy": "np.linalg.cholesky(m)",
+                                "torch": "torch.linalg.cholesky(m)",
+                                "jax": "jnp.linalg.cholesky(m)",
+                                "tensorflow": "tf.linalg.cholesky(m)"}),
+    ("xnp.linalg.det(m)", {"numpy": "np.linalg.det(m)", "torch": "torch.linalg.det(m)",
+                           "jax": "jnp.linalg.det(m)", "tensorflow": "tf.linalg.det(m)"}),
+    ("xnp.argpartition(v, 3)", {"numpy": "np.argpartition(v, 3)",
+                                "jax": "jnp.argpartition(v, 3)"}),
+    ("xnp.allclose(a, b)", {"numpy": "np.allclose(a, b)", "torch": "torch.allclose(a, b)",
+                            "jax": "jnp.allclose(a, b)"}),
+    ("xnp.argwhere(c)", {"numpy": "np.argwhere(c)", "torch": "torch.argwhere(c)",
+                         "jax": "jnp.argwhere(c)", "tensorflow": "tf.where(c)"}),
+    ("xnp.clip(a, lo, hi)", {"numpy": "np.clip(a, lo, hi)", "torch": "torch.clamp(a, lo, hi)",
+                             "jax": "jnp.clip(a, lo, hi)",
+                             "tensorflow": "tf.clip_by_value(a, lo, hi)"}),
     ("nn.one_hot(i, 32)", {"torch": "F.one_hot(i, 32)", "jax": "jax.nn.one_hot(i, 32)",
                            "tensorflow": "tf.one_hot(i, 32)"}),
     ("nn.conv(x, kern, padding='same')", {
@@ -491,7 +512,8 @@ def arrays(backend) -> dict:
             "bt": rng.standard_normal(32).astype(np.float32),
             "u": y[:8, :8].copy(), "e": np.linspace(-2, 2, 9, dtype=np.float32),
             "w": x[:, :3].copy(), "s": np.repeat(np.arange(4), 8).astype(index),
-            "m": (x @ x.T + 32 * np.eye(32)).astype(np.float32)}
+            "m": (x @ x.T + 32 * np.eye(32)).astype(np.float32),
+            "lo": -np.abs(y), "hi": np.abs(y)}
     if backend == "numpy":
         return host
     make = {"torch": "torch.from_numpy", "jax": "jax.numpy.asarray",
@@ -521,7 +543,7 @@ class PreResolved:
 
 
 #: the modules of the bench's statements, by the name they go by there
-MODULES = {"xnp": xnp, "nn": nn, "xmath": xmath, "core": core}
+MODULES = {"xnp": xnp, "nn": nn, "xmath": xmath, "core": core, "ximage": ximage}
 
 
 def _module_of(name: str):
@@ -653,9 +675,13 @@ def keras_form(statement: str) -> str | None:
     """The same call through ``crossops.ops`` (Keras's names), or None if it has no such
     name."""
     obj = kops
-    for part in statement.split("(")[0].split(".")[1:]:  # (``xnp.linalg.norm``: none)
+    module, _, rest = statement.partition(".")
+    prefix = "kops.image." if module == "ximage" else "kops."  # (Keras's ops.image)
+    if module == "ximage":
+        obj = kops.image
+    for part in rest.split("(")[0].split("."):  # (``xnp.linalg.norm``: none)
         obj = getattr(obj, part, None)
-    return "kops." + statement.split(".", 1)[1] if obj is not None else None
+    return prefix + rest if obj is not None else None
 
 
 def bench_backend(backend, blocks, namespace=False, only=None):
