@@ -155,3 +155,52 @@ def test_elastic_transform_seed_none_draws_fresh_noise(backend):
 
 CHAPTER = "image"
 globals().update(chapter_tests(CHAPTER))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_resize_common_call_is_the_generics(backend, dtype):
+    """resize's common call (bilinear, no crop or pad; antialiasing where nothing
+    shrinks), which torch, tensorflow and jax hand to their own resize: the reference's
+    values to rounding, in the image's dtype and shape, up and down, one image or a
+    batch, channels last and first, eagerly and (jax, tensorflow, torch) compiled."""
+    import crossops
+
+    from .refs_image import resize as reference
+    rng = np.random.default_rng(7)
+    rtol = 1e-5 if dtype == "float32" else 1e-12
+    calls = []
+    for fmt in ("channels_last", "channels_first"):
+        for shape, size, antialias in (((2, 16, 16), (32, 32), False),
+                                       ((2, 16, 16), (7, 5), False),
+                                       ((5, 9), (13, 4), False), ((3, 4), (6, 9), True)):
+            batch, spatial = shape[:-2], shape[-2:]
+            full = (*batch, *spatial, 3) if fmt == "channels_last" else (*batch, 3, *spatial)
+            calls.append((rng.standard_normal(full).astype(dtype), size,
+                          {"antialias": antialias, "data_format": fmt}))
+    with backend_context(backend):
+        for x, size, kwargs in calls:
+            expected = reference(x, size, **kwargs)
+
+            def run(t, size=size, kwargs=kwargs):
+                return image.resize(t, size, **kwargs)
+
+            results = [run(to_backend(backend, x))]
+            if backend != "numpy":
+                results.append(crossops.jit(run)(to_backend(backend, x)))
+            for out in map(to_numpy, results):
+                assert out.dtype == expected.dtype and out.shape == expected.shape
+                np.testing.assert_allclose(out, expected, rtol=rtol, atol=rtol)
+
+
+def test_resize_of_an_unknown_batch_size_in_a_tensorflow_graph():
+    """A batch axis of unknown size while tf.function traces (an input signature's None):
+    every interpolation resizes, the common call by TensorFlow's kernel, the others by
+    the generic's weights."""
+    tf = pytest.importorskip("tensorflow")
+    x = np.random.default_rng(8).standard_normal((2, 8, 6, 3)).astype(np.float32)
+    for interpolation in ("bilinear", "bicubic", "area", "nearest"):
+        f = tf.function(lambda t, i=interpolation: image.resize(t, (5, 12), interpolation=i),
+                        input_signature=[tf.TensorSpec((None, 8, 6, 3), tf.float32)])
+        np.testing.assert_allclose(f(tf.constant(x)).numpy(),
+                                   to_numpy(image.resize(x, (5, 12), interpolation=interpolation)),
+                                   rtol=1e-5, atol=1e-6)

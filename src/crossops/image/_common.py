@@ -51,7 +51,7 @@ def check_float(x, arg: str = "images"):
 
 def const(like, value, dtype: str):
     """NumPy data ``value`` as an array of dtype ``dtype`` on the backend of ``like``."""
-    if isinstance(value, (np.ndarray, np.generic)):  # (a tuple: dynamo reads no union)
+    if isinstance(value, np.generic):  # (a tuple: dynamo reads no union)
         value = value.tolist()  # plain Python data, on like's backend
     return call_on(backend_of(like), "asarray", value, dtype=dtype)
 

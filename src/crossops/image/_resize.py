@@ -13,6 +13,9 @@ pixel ``floor((i + 0.5) * in / out)`` (computed in float32, as JAX does).
 
 from __future__ import annotations
 
+import functools
+import math
+
 import numpy as np
 
 import crossops.numpy as xnp
@@ -72,9 +75,32 @@ def weight_matrix(m, dtype, in_size: int, out_size: int, scale, translation, met
     return m.where(inside[None, :], w, m.zeros_like(w))
 
 
-def _contract(x, w, axis: int):
-    y = xnp.tensordot(x, w, axes=([axis], [0]))
-    return xnp.moveaxis(y, -1, axis)
+def _contract(x, w, axis: int, transposed: bool = False):
+    """``x`` resampled along ``axis`` by the ``(in, out)`` weights ``w`` (``(out, in)``
+    where ``transposed``): a matrix product, no axes moved (the last axis: ``x @ w``;
+    another: ``w.T`` times ``x`` viewed as ``(before, in, after)``)."""
+    dims = tuple(shape(x))
+    if axis == len(dims) - 1:
+        return xnp.matmul(x, xnp.matrix_transpose(w) if transposed else w)
+    before, after = dims[:axis], dims[axis + 1:]
+    wt = w if transposed else xnp.matrix_transpose(w)
+    if None in dims:  # (a size unknown while TensorFlow traces: its tensordot reads it)
+        return xnp.moveaxis(xnp.tensordot(x, xnp.matrix_transpose(wt), axes=([axis], [0])),
+                            -1, axis)
+    y = xnp.matmul(wt, xnp.reshape(x, (math.prod(before), dims[axis], math.prod(after))))
+    return xnp.reshape(y, (*before, shape(wt)[0], *after))
+
+
+@functools.lru_cache(maxsize=256)
+def _resize_weights(in_size: int, out_size: int, method: str, antialias: bool, dtype: str,
+                    transposed: bool) -> np.ndarray:
+    """:func:`weight_matrix`'s ``(in_size, out_size)`` weights of a resize (no
+    translation; ``(out_size, in_size)`` where ``transposed``), computed in float64 and
+    rounded to ``dtype``; cached (a function of its arguments alone, ~20 us of NumPy's
+    small ops a call), so never to be written to."""
+    w = weight_matrix(np, np.float64, in_size, out_size, out_size / in_size, 0.0, method,
+                      antialias)
+    return np.ascontiguousarray(w.T if transposed else w, dtype=dtype)
 
 
 def _finish(y, n: str):
@@ -107,8 +133,9 @@ def _resample(x, axes, out_sizes, method, antialias):
     y = to_compute(x)
     dt = name(y)
     for a, i, o in todo:
-        w = weight_matrix(np, np.float64, i, o, o / i, 0.0, _METHODS[method], antialias)
-        y = _contract(y, const(y, w, dt), a)
+        last = a == len(shape(y)) - 1  # (the weights as the product takes them: (in, out)
+        w = _resize_weights(i, o, _METHODS[method], antialias, dt, not last)  # or (out, in))
+        y = _contract(y, const(y, w, dt), a, transposed=not last)
     return _finish(y, n)
 
 
