@@ -82,3 +82,14 @@ def test_custom_gradient_on_numpy_returns_the_output():
     close(_scaled_product(X, Y, scale=2.0), (2 * X * Y, Y))
     with pytest.raises(TypeError, match="custom_gradient"):
         crossops.custom_gradient(3)
+
+
+def test_det_gradient_is_the_cofactor_matrix_also_where_singular(dbackend):
+    """d det(a) / da is the cofactor matrix: through the inverse where a is invertible
+    (tensorflow's own gradient, taken where the determinant read on the host is not 0),
+    and where it is singular (no inverse there: crossops's own)."""
+    for a, cofactors in ((np.array([[1.0, 2.0], [2.0, 4.0]]), [[4.0, -2.0], [-2.0, 1.0]]),
+                         (np.array([[2.0, 1.0], [0.5, 3.0]]), [[3.0, -0.5], [-1.0, 2.0]])):
+        with backend_context(dbackend):
+            g = crossops.grad(xnp.linalg.det)(to_backend(dbackend, a))
+        close(g, np.array(cofactors), rtol=1e-9, atol=1e-9)  # (an SVD where singular)

@@ -516,13 +516,25 @@ _std_compiled = jitted(_std_zero_safe, ("axis", "correction", "keepdims"))
 
 def linalg_cholesky(x, /, *, upper=False):
     """jax gives NaN for a matrix that is not positive-definite: eagerly, that raises
-    ValueError, as NumPy's LinAlgError and the other backends (traced, NaN stays)."""
-    out = NAMESPACE.linalg.cholesky(x, upper=upper)
-    if not isinstance(out, jax.core.Tracer) and bool(NAMESPACE.isnan(out).any()) \
-            and not bool(NAMESPACE.isnan(x).any()):
+    ValueError, as NumPy's LinAlgError and the other backends (traced, NaN stays). The
+    factor and its check are one compiled program, whose one flag is read on the host."""
+    if isinstance(x, jax.core.Tracer):
+        return NAMESPACE.linalg.cholesky(x, upper=upper)
+    out, failed = _checked_cholesky(x, upper)
+    if bool(failed):
         raise ValueError("the matrix is not positive-definite: the factorization could not be "
                          "completed")
     return out
+
+
+def _cholesky_and_failure(x, upper):
+    """The Cholesky factor of ``x``, and whether it failed: NaN in the factor of a matrix
+    without NaN."""
+    out = NAMESPACE.linalg.cholesky(x, upper=upper)
+    return out, NAMESPACE.isnan(out).any() & ~NAMESPACE.isnan(x).any()
+
+
+_checked_cholesky = jitted_hashable(_cholesky_and_failure, ("upper",))
 
 
 def linalg_pinv(x, /, *, rtol=None):
