@@ -607,6 +607,27 @@ def test_cross_of_3_vectors_is_numpys_bit_for_bit(backend, dtype):
                 np.testing.assert_array_equal(got, expected)
 
 
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64", "int32"])
+def test_clip_by_arrays_of_its_dtype_is_numpys(backend, dtype):
+    """clip between arrays of x's dtype (each framework's clamp or maximum and minimum):
+    NumPy's values, NaN wherever x or a bound holds one, max where min > max, one bound
+    None, broadcast bounds (a zero's sign is each kernel's: NumPy's own differs between
+    dtypes)."""
+    rng = np.random.default_rng(9)
+    vals = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1.0, -1.0, 2.5])
+    if dtype == "int32":
+        vals = np.array([0, 1, -1, 7, -7, 2**31 - 1, -2**31])
+    x, lo, hi = (rng.choice(vals, (40, 8)).astype(dtype) for _ in range(3))
+    with backend_context(backend), np.errstate(all="ignore"):
+        for bounds in ((lo, hi), (None, hi), (lo, None), (lo[0], hi[:, :1])):
+            expected = np.clip(x, *bounds)
+            for _ in range(2):
+                got = to_numpy(xnp.clip(to_backend(backend, x), *(
+                    None if b is None else to_backend(backend, b) for b in bounds)))
+                assert got.dtype == expected.dtype
+                np.testing.assert_array_equal(got, expected)
+
+
 def _rows():
     rng = np.random.default_rng(4)
     a = rng.standard_normal((6, 5)).astype(np.float32)

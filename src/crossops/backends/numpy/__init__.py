@@ -488,6 +488,7 @@ _BFLOAT16 = np.dtype(ml_dtypes.bfloat16)
 
 
 _SCALAR_BOUNDS = frozenset({float, int, type(None)})
+_ARRAY_BOUNDS = frozenset({np.ndarray, type(None)})
 
 
 def _own(bound):
@@ -496,11 +497,16 @@ def _own(bound):
 
 def clip(x, /, min=None, max=None):  # noqa: A002
     """np.clip, which has no bfloat16 loop next to Python bounds: maximum then minimum
-    there (the same result: NaN propagates, and max wins where min > max)."""
+    there (the same result: NaN propagates, and max wins where min > max); NumPy's own
+    for Python bounds, or arrays of x's dtype, of a float or integer x."""
     if x.dtype.kind == "f" and type(min) in _SCALAR_BOUNDS and type(max) in _SCALAR_BOUNDS:
         # (NEP 50: Python bounds keep x's float dtype; an ndarray's clip method is what
         # np.clip calls, after its dispatch and two Python frames)
         return x.clip(min, max) if type(x) is np.ndarray else np.clip(x, min, max)
+    if (type(min) in _ARRAY_BOUNDS and type(max) in _ARRAY_BOUNDS and x.dtype.kind in "fiu"
+            and (min is None or min.dtype == x.dtype) and (max is None or max.dtype == x.dtype)):
+        # bounds of x's dtype: np.clip itself (no promotion, no bound to fit in x's range)
+        return np.clip(x, min, max)
     if x.dtype == np.bool_:  # NumPy's promotion of the bounds (array-api-compat keeps bool)
         dt = DTYPES[bool_clip_dtype(min, max, default_dtypes())]
         return np.clip(x.astype(dt), *(None if b is None else np.asarray(b).astype(dt)

@@ -1032,13 +1032,19 @@ _clip = _widening(NAMESPACE.clip, "clip")
 
 
 def clip(x, /, min=None, max=None):  # noqa: A002
-    """Floating ``x`` between Python numbers other than NaN: torch.clamp, the call
-    array-api-compat's clip makes there, without its two frames; other calls as that one."""
+    """Floating ``x`` between Python numbers other than NaN, or tensors of its dtype:
+    torch.clamp, the call array-api-compat's clip makes there, without its two frames
+    (NaN in a bound propagates, max wins where min > max, as NumPy's); other calls as
+    that one."""
     # each bound None, or a Python int or float other than NaN (written out: clip is hot)
     if ((min is None or (type(min) in _PLAIN_NUMBERS and min == min))
             and (max is None or (type(max) in _PLAIN_NUMBERS and max == max))
             and (min is not None or max is not None) and x.is_floating_point()):
         return torch.clamp(x, min, max)
+    if ((min is None or (type(min) is torch.Tensor and min.dtype is x.dtype))
+            and (max is None or (type(max) is torch.Tensor and max.dtype is x.dtype))
+            and (min is not None or max is not None) and x.is_floating_point()):
+        return torch.clamp(x, min, max)  # (bounds of x's dtype: no promotion)
     if x.dtype == torch.bool:  # torch has no bool clamp; NumPy promotes with the bounds
         return _bool_clip(x, min, max)
     if x.dtype == torch.uint64:  # no uint64 clamp: the widened maximum and minimum

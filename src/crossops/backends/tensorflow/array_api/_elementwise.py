@@ -663,6 +663,14 @@ def clip(x, /, min=None, max=None):  # noqa: A002
         return _bool_clip(x, min, max)
     if x.dtype.is_floating and _plain_bound(min) and _plain_bound(max):
         return _clip_by_numbers(x, min, max)
+    if x.dtype.is_floating and _own_bound(min, x.dtype) and _own_bound(max, x.dtype):
+        # (TensorFlow's Maximum and Minimum give NaN where either operand is, and keep
+        # NumPy's order: max wins where min > max)
+        if eager(x):  # (the kernels without tf.maximum's and tf.minimum's Python layers)
+            out = x if min is None else run_kernel("Maximum", x, min)
+            return out if max is None else run_kernel("Minimum", out, max)
+        out = x if min is None else tf.maximum(x, min)
+        return out if max is None else tf.minimum(out, max)
     out = x
     for bound, beyond in ((min, tf.math.less), (max, tf.math.greater)):
         if bound is None:
@@ -690,6 +698,11 @@ def _bool_clip(x, low, high):
                 pick = tf.logical_or if pick is tf.maximum else tf.logical_and
             out = pick(out, b)
     return out
+
+
+def _own_bound(bound, dtype) -> bool:
+    """A bound that is None or a tensor of ``dtype``."""
+    return bound is None or (is_tensor(bound) and bound.dtype == dtype)
 
 
 def _plain_bound(bound) -> bool:
