@@ -107,6 +107,11 @@ def test_isclose_allclose_and_norm_are_numpys(backend):
                 np.testing.assert_array_equal(to_numpy(xnp.isclose(x, y, **kwargs)),
                                               np.isclose(a, b, **kwargs))
                 assert bool(xnp.allclose(x, y, **kwargs)) == np.allclose(a, b, **kwargs)
+                for u, v in ((x, x), (x[2:], y[2:]), (x[:1], y[:1])):  # (close: True)
+                    same = xnp.allclose(u, v, **kwargs)
+                    assert type(same) is (np.bool_ if backend == "numpy" else type(x))
+                    assert same.shape == ()  # (NumPy's own all gives a NumPy bool)
+                    assert bool(same) == np.allclose(*map(to_numpy, (u, v)), **kwargs)
             np.testing.assert_array_equal(
                 to_numpy(xnp.isclose(*(to_backend(backend, i) for i in ints))),
                 np.isclose(*ints))

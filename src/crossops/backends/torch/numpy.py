@@ -152,6 +152,15 @@ def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     return torch.isclose(a, b, rtol, atol, equal_nan)
 
 
+@partial
+def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """:func:`isclose`'s kernel and its ``all``, a 0-d bool tensor as the generic form's
+    (``torch.allclose`` returns a Python bool, read on the host)."""
+    if not shared.common_isclose(a, b, rtol, atol, equal_nan, torch.Tensor, _HALF_TO_DOUBLE):
+        return NotImplemented
+    return torch.isclose(a, b, rtol, atol, equal_nan).all()
+
+
 # -- split: its common call --------------------------------------------------------------------
 # (the generic slices piece by piece through crossops's indexing: ~2.5x torch.tensor_split)
 
