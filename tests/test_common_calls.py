@@ -633,6 +633,21 @@ def test_clip_by_arrays_of_its_dtype_is_numpys(backend, dtype):
                 np.testing.assert_array_equal(got, expected)
 
 
+def test_argwhere_is_numpys(backend):
+    """argwhere (NumPy's, torch's and TensorFlow's own): NumPy's indices and int64 dtype,
+    NaN nonzero and -0.0 zero, of bool, float and int arrays of ranks 0 to 3, empty too."""
+    f = np.array([[0.0, np.nan, -0.0], [1.0, 0.0, -np.inf]], np.float32)
+    cases = (f, f > 0, np.array([3, 0, -1]),
+             np.zeros((2, 0, 3)), np.arange(24).reshape(2, 3, 4) % 3, np.array(2.0),
+             np.array(0))
+    with backend_context(backend):
+        for x in cases:
+            expected = np.argwhere(x)
+            got = to_numpy(xnp.argwhere(to_backend(backend, x)))
+            assert got.dtype == expected.dtype and got.shape == expected.shape, x
+            np.testing.assert_array_equal(got, expected)
+
+
 def _rows():
     rng = np.random.default_rng(4)
     a = rng.standard_normal((6, 5)).astype(np.float32)

@@ -3,8 +3,9 @@ found by op name (``backends/jax/numpy.py``): ``i0`` (float16 and bfloat16 compu
 float32, integers in JAX's default float), ``view``, ``einsum`` (operands promoted with
 crossops's table) and ``bincount``, and ``bin_sums``, the counting step that other ops
 share; and jax's own at common calls: ``cumsum``, ``cumprod``, ``isclose``,
-``digitize`` of rising bins, ``nansum``, ``nanmean``. Dtype and shape rules and argument
-checks: :mod:`crossops.backends._numpy_ops`.
+``allclose``, ``digitize`` of rising bins, ``nansum``, ``nanmean``; the linear
+``quantile``/``percentile`` by one sort in one compiled program. Dtype and shape rules
+and argument checks: :mod:`crossops.backends._numpy_ops`.
 """
 
 from __future__ import annotations

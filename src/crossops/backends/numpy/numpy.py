@@ -5,7 +5,7 @@ table; bfloat16, which has no einsum loops, in float32 rounded once) and ``binco
 (integer weights summed exactly), and ``bin_sums``, the counting step that other ops
 share; and NumPy's own at the common calls of ``concatenate``, ``cumsum``, ``median``,
 the quantile family, ``unique``, ``interp``, ``cross``, ``digitize`` (rising bins),
-``bincount`` and ``isclose``. Dtype and shape rules and argument checks:
+``bincount``, ``isclose`` and ``argwhere``. Dtype and shape rules and argument checks:
 :mod:`crossops.backends._numpy_ops`.
 """
 
@@ -168,6 +168,14 @@ def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
 # The generic form (crossops.numpy._extra) reshapes, promotes and multiplies through
 # crossops's ops; this makes np.outer's one call for two 1-d arrays of one dtype and leaves
 # the others (two dtypes, which crossops's table promotes; more dimensions; out=) to it.
+
+@partial
+def argwhere(a):
+    """``np.argwhere`` of an ndarray (the generic's nonzero and stack, in one call)."""
+    if type(a) is not np.ndarray:
+        return NotImplemented
+    return np.argwhere(a)
+
 
 @partial
 def outer(a, b, out=None):

@@ -6,7 +6,8 @@ rules, found by op name (``backends/tensorflow/numpy.py``): ``i0``
 crossops's table; dtypes without a kernel computed in int64, exact), ``bincount``,
 ``bin_sums``, the counting step that other ops share, and ``split`` / ``array_split`` into
 int sections (one Split kernel) or at indices traced by ``tf.function``; ``cross``
-(its kernel) and ``digitize`` of rising bins (NumPy's search on the host). Dtype and shape
+(its kernel, eagerly), ``digitize`` of rising bins (NumPy's search on the host) and
+``argwhere`` (``tf.where``). Dtype and shape
 rules and argument checks: :mod:`crossops.backends._numpy_ops`.
 """
 
@@ -113,6 +114,16 @@ def digitize(x, bins, right=False):
 #: the real dtypes (NumPy compares bfloat16 too: ml_dtypes's)
 _SEARCHED = frozenset({tf.int8, tf.int16, tf.int32, tf.int64, tf.uint8, tf.uint16, tf.uint32,
                        tf.uint64, tf.float16, tf.bfloat16, tf.float32, tf.float64})
+
+
+@partial
+def argwhere(a):
+    """``tf.where`` of a real tensor of one or more dimensions (nonzero elements, NaN
+    among them, as true): the generic's nonzero indices stacked, int64, in one kernel;
+    other calls take the generic form."""
+    if not isinstance(a, tf.Tensor) or not a.shape.rank or a.dtype.is_complex:
+        return NotImplemented
+    return tf.where(a)
 
 
 @partial

@@ -6,8 +6,9 @@ table; dtypes without a CPU kernel computed in int64, exact; a float32 einsum th
 ``torch.autocast`` ran in its lower dtype keeps it) and ``bincount``, and ``bin_sums``,
 the counting step that other ops share; and torch's own at common calls:
 ``median`` and the linear ``quantile``/``percentile`` by one sort, ``digitize`` of rising
-bins (``torch.searchsorted``), ``unique`` of integers, ``nansum``, ``nanmean``. Dtype and
-shape rules and argument checks: :mod:`crossops.backends._numpy_ops`.
+bins (``torch.searchsorted``), ``unique`` of integers, ``nansum``, ``nanmean``,
+``cross`` of 3-vectors, ``isclose``/``allclose``, ``argwhere``. Dtype and shape rules
+and argument checks: :mod:`crossops.backends._numpy_ops`.
 """
 
 from __future__ import annotations
@@ -159,6 +160,15 @@ def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     if not shared.common_isclose(a, b, rtol, atol, equal_nan, torch.Tensor, _HALF_TO_DOUBLE):
         return NotImplemented
     return torch.isclose(a, b, rtol, atol, equal_nan).all()
+
+
+@partial
+def argwhere(a):
+    """``torch.argwhere`` of a tensor of one or more dimensions: the generic's nonzero
+    indices stacked, int64, in one kernel; a 0-d tensor takes the generic form."""
+    if not isinstance(a, torch.Tensor) or not a.ndim:
+        return NotImplemented
+    return torch.argwhere(a)
 
 
 # -- split: its common call --------------------------------------------------------------------
