@@ -581,11 +581,13 @@ def test_products_and_sums_compiled_are_numpys(jbackend, dtype):
 
     def lerps(a, v, xp, fp):
         return (*(xnp.quantile(a, q, axis=1) for q in qs), xnp.percentile(a, 61.8, axis=0),
-                xnp.quantile(a, 0.377), xnp.interp(v, xp, fp), xnp.cross(a[:, :3], a[:, 3:6]))
+                xnp.quantile(a, 0.377), xnp.interp(v, xp, fp), xnp.cross(a[:, :3], a[:, 3:6]),
+                xnp.linalg.cross(a[:, 6:9], a[:, 9:12]))
 
     with np.errstate(all="ignore"):
         expected = (*(np.quantile(x, q, axis=1) for q in qs), np.percentile(x, 61.8, axis=0),
-                    np.quantile(x, 0.377), np.interp(v, xp, fp), np.cross(x[:, :3], x[:, 3:6]))
+                    np.quantile(x, 0.377), np.interp(v, xp, fp), np.cross(x[:, :3], x[:, 3:6]),
+                    np.linalg.cross(x[:, 6:9], x[:, 9:12]))
     with backend_context(jbackend):
         args = (to_backend(jbackend, t) for t in (x, v, xp, fp))
         got = [to_numpy(r) for r in crossops.jit(lerps)(*args)]
@@ -597,7 +599,8 @@ def test_products_and_sums_compiled_are_numpys(jbackend, dtype):
 def test_cross_of_3_vectors_is_numpys_bit_for_bit(backend, dtype):
     """NumPy's six products and three differences, each rounded (a multiply-add, as
     torch.linalg.cross computes, is a rounding off in ~1 of 4 values), broadcast against
-    one vector too, with infinities and NaN; integers wrap as NumPy's."""
+    one vector too, with infinities and NaN; integers wrap as NumPy's; linalg.cross
+    too."""
     rng = np.random.default_rng(6)
     a = (rng.standard_normal((200, 3)) * 50).astype(dtype)
     b = (rng.standard_normal((200, 3)) * 50).astype(dtype)
@@ -606,10 +609,13 @@ def test_cross_of_3_vectors_is_numpys_bit_for_bit(backend, dtype):
     with backend_context(backend), np.errstate(all="ignore"):
         for x, y in ((a, b), (a, b[7]), (a[:4], b[:4, None][:, :, :])):
             expected = np.cross(x, y)
-            for _ in range(2):
-                got = to_numpy(xnp.cross(to_backend(backend, x), to_backend(backend, y)))
-                assert got.dtype == expected.dtype
-                np.testing.assert_array_equal(got, expected)
+            for f in (xnp.cross, xnp.linalg.cross) if x.ndim == y.ndim else (xnp.cross,):
+                if f is xnp.linalg.cross and dtype == "uint8":
+                    continue  # (the array API's linalg.cross: no uint8 on tensorflow)
+                for _ in range(2):
+                    got = to_numpy(f(to_backend(backend, x), to_backend(backend, y)))
+                    assert got.dtype == expected.dtype
+                    np.testing.assert_array_equal(got, expected)
 
 
 @pytest.mark.parametrize("dtype", ["float16", "float32", "float64", "int32"])

@@ -18,6 +18,7 @@ from .._axes import normalize_axes, normalize_axis
 from .._backend import backend_of_type, backend_of_values, get_backend
 from .._dispatch import like_placement
 from .._dtypes import dtype_name, kind, result_name, weak_scalar_name
+from ..backends._common import apart
 from ..backends._numpy_ops import pad_widths, split_points
 from ._namespace import numpy_namespace
 
@@ -79,14 +80,9 @@ def _c(value, like):
 
 
 def _apart(x, y):
-    """``x * y`` rounded as its own step where a sum follows, as NumPy rounds it: the same
-    value (a NaN ``x`` gives NaN either way), but the select keeps a compiler (XLA's CPU
-    backend) from fusing the product into the sum, a multiply-add rounded once. Integers
-    (exact products): ``x * y`` itself."""
-    xnp = _xnp()
-    if kind(_name(x)) not in "fc":
-        return x * y
-    return xnp.where(xnp.isnan(x), x, x * y)
+    """``x * y`` rounded as its own step where a sum follows (:func:`.backends._common.
+    apart` in crossops's ops); integers (exact products): ``x * y`` itself."""
+    return apart(_xnp(), x, y) if kind(_name(x)) in "fc" else x * y
 
 
 def _name(x) -> str:

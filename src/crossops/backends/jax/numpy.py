@@ -17,7 +17,7 @@ import numpy as np
 from ..._axes import normalize_axis
 from ..._dtypes import dtype_name
 from .. import _numpy_ops as shared
-from .._common import partial
+from .._common import apart, partial
 from .._core import check_integer_indices
 from . import (
     _F32_F64,
@@ -179,7 +179,7 @@ def _lerp_sorted_eager(a, lo, weight, axis, keepdims, upper, element):
     elements ``lo`` and the one after it (but past the end: the last; ``lo`` and
     ``weight`` traced, one program for every q) and NumPy's lerp between them, NaN where
     the slice holds one. The lerp's product is kept its own
-    rounding (:func:`_apart`): XLA's CPU compiler would fuse it into the sum."""
+    rounding (:func:`.._common.apart`): XLA's CPU compiler would fuse it into the sum."""
     x, dim = (a.reshape(-1), 0) if axis is None else (a, axis)
     ordered = jnp.sort(x, axis=dim)
     low = jax.lax.dynamic_index_in_dim(ordered, lo, dim)
@@ -189,21 +189,13 @@ def _lerp_sorted_eager(a, lo, weight, axis, keepdims, upper, element):
         hi = jnp.minimum(lo + 1, ordered.shape[dim] - 1)
         high = jax.lax.dynamic_index_in_dim(ordered, hi, dim)
         diff = high - low
-        step = _apart(diff, weight.astype(diff.dtype))
+        step = apart(jnp, diff, weight.astype(diff.dtype))
         out = high - step if upper else low + step
     last = jax.lax.index_in_dim(ordered, -1, dim)
     out = jnp.where(jnp.isnan(last), last, out)
     if axis is None:
         return out.reshape((1,) * a.ndim if keepdims else ())
     return out if keepdims else out.squeeze(dim)
-
-
-def _apart(x, y):
-    """``x * y`` as its own rounding, where a sum follows (the generic forms' helper,
-    ``numpy._keras._apart``, in jax's own ops): the same value (a NaN x gives NaN either
-    way), but the select keeps XLA's CPU compiler from fusing the product into the sum (a
-    multiply-add, one rounding where NumPy makes two)."""
-    return jnp.where(jnp.isnan(x), x, x * y)
 
 
 _lerp_sorted = jitted_hashable(_lerp_sorted_eager, ("axis", "keepdims", "upper", "element"))

@@ -26,6 +26,7 @@ from . import (
     DTYPES,
     NAMESPACE,
     check_concat_ranks,
+    cross_of_3_vectors,
     host_view,
     value_known,
 )
@@ -326,21 +327,9 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
             or axisb != -1 or axisc != -1 or axis is not None or not a.ndim or not b.ndim
             or a.shape[-1] != 3 or b.shape[-1] != 3):
         return NotImplemented
-    # the six products as one (..., 6) product of gathered components, then its two halves'
-    # difference (four kernels; ~2.5x fewer microseconds than a kernel per product)
-    lead, trail = _CROSS_INDICES.get(a.device) or _cross_indices(a.device)
-    return torch.sub(*(a.index_select(-1, lead) * b.index_select(-1, trail)).chunk(2, -1))
+    return cross_of_3_vectors(a, b)
 
 
-def _cross_indices(device):
-    """The components of a and b whose products :func:`cross` subtracts: ``a1 b2, a2 b0,
-    a0 b1`` less ``a2 b1, a0 b2, a1 b0``, as two index tensors on ``device`` (cached)."""
-    found = _CROSS_INDICES[device] = (torch.tensor([1, 2, 0, 2, 0, 1], device=device),
-                                      torch.tensor([2, 0, 1, 1, 2, 0], device=device))
-    return found
-
-
-_CROSS_INDICES: dict = {}
 _CROSSED = frozenset({torch.float16, torch.float32, torch.float64, torch.int8, torch.int16,
                       torch.int32, torch.int64, torch.uint8})
 

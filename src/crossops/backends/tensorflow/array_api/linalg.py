@@ -8,18 +8,21 @@ dtypes raise TypeError.
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 from typing import NamedTuple
 
 import numpy as np
 import tensorflow as tf
 
 from ...._axes import normalize_axis
+from ..._common import apart
 from ..._numpy_ops import check_qr_mode
 from .._compute import cpu_buffer
+from ._elementwise import isnan
 from ._helpers import shape_list
 from ._linear_algebra import _widened, matmul, matrix_transpose, tensordot, vecdot
 from ._manipulation import moveaxis
-from ._searching import count_nonzero
+from ._searching import count_nonzero, where
 from ._statistics import _acc_dtype, _axes, _ndim, _promote, _tensor, zero_safe_root
 
 __all__ = ["cholesky", "cross", "det", "diagonal", "eig", "eigh", "eigvals", "eigvalsh",
@@ -28,6 +31,10 @@ __all__ = ["cholesky", "cross", "det", "diagonal", "eig", "eigh", "eigvals", "ei
            "vecdot", "vector_norm"]
 
 _LINALG = (tf.float32, tf.float64, tf.complex64, tf.complex128)
+
+
+#: the namespace :func:`.._common.apart` reads (its where and isnan)
+_ELEMENTS = SimpleNamespace(where=where, isnan=isnan)
 
 
 class EighResult(NamedTuple):
@@ -110,7 +117,15 @@ def cross(x1, x2, /, *, axis=-1):
     b = tf.unstack(x2, axis=axis)
     if x1.dtype == tf.bool:
         raise TypeError("linalg.cross: bool arrays are not supported; use a numeric dtype")
-    out = [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
+    # NumPy's six products and three differences, each rounded: a graph, which XLA may
+    # compile, keeps each product apart from its difference (eagerly each is its own kernel)
+    keep_apart = x1.dtype.is_floating and not tf.executing_eagerly()
+
+    def mul(u, v):
+        return apart(_ELEMENTS, u, v) if keep_apart else u * v
+
+    out = [mul(a[1], b[2]) - mul(a[2], b[1]), mul(a[2], b[0]) - mul(a[0], b[2]),
+           mul(a[0], b[1]) - mul(a[1], b[0])]
     shape = tf.broadcast_dynamic_shape(tf.shape(x1), tf.shape(x2))
     shape = tf.concat([shape[:max(n1, n2) + axis], shape[max(n1, n2) + axis + 1:]], 0)
     return tf.stack([tf.broadcast_to(o, shape) for o in out], axis=axis)
