@@ -162,6 +162,18 @@ def rising_bins(h) -> bool:
     return bool((h[1:] >= h[:-1]).all())
 
 
+def unique_alone(x, sorted, return_index, return_inverse, return_counts, axis, size,
+                 equal_nan, array_type: type, dtypes=None) -> bool:
+    """Whether a ``unique`` call gives an ``array_type`` array (of a dtype in ``dtypes``,
+    where given) alone: sorted, flattened, no other result, no ``size``, a bool
+    ``equal_nan``. Its result is then the framework's own unique of the array (for
+    integer and bool dtypes, which hold no NaN, whatever ``equal_nan``)."""
+    return (isinstance(x, array_type) and (dtypes is None or x.dtype in dtypes)
+            and sorted is True and not return_index and not return_inverse
+            and not return_counts and axis is None and size is None
+            and type(equal_nan) is bool)
+
+
 def linear_quantile_step(q, n: int, host_float):
     """NumPy's linear quantile ``q`` (a Python number in [0, 1]) of ``n`` sorted values, as
     a one-sort form computes it: ``(lo, hi, weight, upper)``, the two elements' indices

@@ -3,9 +3,9 @@ found by op name (``backends/jax/numpy.py``): ``i0`` (float16 and bfloat16 compu
 float32, integers in JAX's default float), ``view``, ``einsum`` (operands promoted with
 crossops's table) and ``bincount``, and ``bin_sums``, the counting step that other ops
 share; and jax's own at common calls: ``cumsum``, ``cumprod``, ``isclose``,
-``allclose``, ``digitize`` of rising bins, ``nansum``, ``nanmean``; the linear
-``quantile``/``percentile`` by one sort in one compiled program. Dtype and shape rules
-and argument checks: :mod:`crossops.backends._numpy_ops`.
+``allclose``, ``digitize`` of rising bins, ``nansum``, ``nanmean``, ``unique`` of
+integers; the linear ``quantile``/``percentile`` by one sort in one compiled program.
+Dtype and shape rules and argument checks: :mod:`crossops.backends._numpy_ops`.
 """
 
 from __future__ import annotations
@@ -109,6 +109,25 @@ def nanmean(a, axis=None, dtype=None, keepdims=False, *, where=True):
 _FULL_FLOATS = frozenset(_F32_F64)
 #: dtypes a running sum or product keeps (no integer to widen)
 _OWN_SUM = frozenset(map(jnp.dtype, ("float32", "float64", "complex64", "complex128")))
+
+
+# -- unique: jax's own of integers -------------------------------------------------------------
+# (the generic form sorts, compares and gathers eagerly, one program each: ~4x jnp.unique)
+
+@partial
+def unique(x, sorted=True, return_index=False, return_inverse=False, return_counts=False,
+           axis=None, size=None, fill_value=None, *, equal_nan=True):
+    """``jnp.unique`` (sorted, flattened) of a concrete integer or bool array alone;
+    other calls (floats, whose zeros and NaN the generic form orders as NumPy, tracers,
+    whose size is unknown) take the generic form."""
+    if not shared.unique_alone(x, sorted, return_index, return_inverse, return_counts, axis,
+                               size, equal_nan, _CONCRETE, _COUNTED):
+        return NotImplemented
+    return jnp.unique(x)
+
+
+#: the integer and bool dtypes
+_COUNTED = frozenset(np.dtype(d) for d in "?bhilqBHILQ")
 
 
 # -- digitize: jax's search of rising bins --------------------------------------------------

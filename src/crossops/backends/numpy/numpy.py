@@ -99,9 +99,9 @@ def unique(x, sorted=True, return_index=False, return_inverse=False, return_coun
     """``np.unique`` of an array alone (sorted, flattened; NaNs as one value, or each its
     own with ``equal_nan=False``, keras.ops's); calls with any other argument take the
     generic form."""
-    if (type(x) is not np.ndarray or sorted is not True or return_index or return_inverse
-            or return_counts or axis is not None or size is not None
-            or type(equal_nan) is not bool):
+    if (type(x) is not np.ndarray or not shared.unique_alone(
+            x, sorted, return_index, return_inverse, return_counts, axis, size, equal_nan,
+            np.ndarray)):
         return NotImplemented
     return np.unique(x, equal_nan=equal_nan)
 

@@ -279,9 +279,8 @@ def unique(x, sorted=True, return_index=False, return_inverse=False, return_coun
     """``torch.unique`` (sorted, flattened) of an integer or bool tensor alone (no NaN,
     which torch counts once each and NumPy once in all: ``equal_nan`` changes nothing);
     other calls take the generic form."""
-    if (not isinstance(x, torch.Tensor) or x.dtype not in _COUNTED_OR_BOOL or sorted is not True
-            or return_index or return_inverse or return_counts or axis is not None
-            or size is not None):
+    if not shared.unique_alone(x, sorted, return_index, return_inverse, return_counts, axis,
+                               size, equal_nan, torch.Tensor, _COUNTED_OR_BOOL):
         return NotImplemented
     return torch.unique(x)
 
