@@ -38,12 +38,13 @@ _products_apart = jitted_hashable(_cross_of_3_vectors, ())
 
 @partial
 def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002
-    """The common call, a float32 or float64 array's 2-norm along one int axis
-    (``norm(x, axis=-1)``): linalg.vector_norm's one compiled program (its gradient at a
-    zero vector 0); the others take the compiled generic (``COMPILED``)."""
-    if ord is not None or type(axis) is not int or x.dtype not in _F32_F64:
+    """The common calls, a float32 or float64 array's 2-norm along one int axis
+    (``norm(x, axis=-1)``) or of every element (``norm(x)``): linalg.vector_norm's one
+    compiled program (its gradient at a zero vector 0); the others take the compiled
+    generic (``COMPILED``)."""
+    if ord is not None or not (axis is None or type(axis) is int) or x.dtype not in _F32_F64:
         return NotImplemented
-    return _two_norm(x, axis, keepdims, 2)
+    return _two_norm(x, axis, keepdims, 2)  # (axis None: every element's, as the generic)
 
 #: generic implementations compiled as one program per shape: op name -> static parameters
 #: (``norm``'s generic is ~10 small jax ops, each dispatched eagerly: 109 us a call at
