@@ -31,6 +31,7 @@ Examples
 
 from __future__ import annotations
 
+import numpy as np
 import tensorflow as tf
 
 from ..._config import standardize_data_format
@@ -548,8 +549,21 @@ def _pool(kind, op, inputs, pool_size, strides, padding, data_format):
     # (max_pool / avg_pool: the kernel for the rank, without tf.nn.pool's general wrapper,
     # a third of the call)
     pool = tf.nn.max_pool if kind == "MAX" else tf.nn.avg_pool
-    y = pool(_to_last(c, a.fmt), a.pool, a.strides, a.pad.upper())
+    x = _to_last(c, a.fmt)
+    y = pool(x, a.pool, a.strides, a.pad.upper())
+    if kind == "MAX" and x.dtype.is_floating and _may_hold_nan(x):
+        # TensorFlow's MaxPool passes over NaN; NumPy's maximum, and every other backend's
+        # pool, gives it: NaN where the window holds one (its pooled mask)
+        nan = pool(tf.cast(tf.math.is_nan(x), x.dtype), a.pool, a.strides, a.pad.upper())
+        y = tf.where(nan > 0, tf.constant(float("nan"), x.dtype), y)
     return down(_from_last(y, a.fmt), dt)
+
+
+def _may_hold_nan(x) -> bool:
+    """Whether floating ``x`` may hold NaN: an eager CPU tensor's buffer read on the
+    host; any other tensor may."""
+    values = host_buffer(x) if eager_cpu(x) else None
+    return values is None or bool(np.isnan(values).any())
 
 
 @partial
