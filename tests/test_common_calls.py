@@ -724,3 +724,27 @@ def test_segment_sum_and_sparse_crossentropy_are_the_generic_forms(backend, ids)
             np.testing.assert_array_equal(
                 to_numpy(nn.sparse_categorical_crossentropy(s, logits, from_logits=True)),
                 to_numpy(generic_xent(s, logits, True)))
+
+
+@pytest.mark.parametrize("name", ["max_pool", "average_pool"])
+def test_valid_2d_pooling_is_the_numpy_backends(backend, name):
+    """2-d pooling's common call (channels last, int pool and stride, "valid"; torch: its
+    kernel on the channels-first view, without the general path): the numpy backend's
+    values, NaN and infinities included (tensorflow's MaxPool passes over NaN: crossops
+    gives it, as the others), for several windows and strides, channels first and "same"
+    padding through the general path beside it; compiled too."""
+    x = np.random.default_rng(10).standard_normal((2, 7, 6, 3)).astype(np.float32)
+    x[0, 1, 1, 0], x[1, 2, 3, 1], x[1, 0, 0, 2] = np.nan, np.inf, -np.inf
+    f = getattr(nn, name)
+    calls = [((k, s), {}) for k, s in ((2, None), (3, 2), (2, 1), (6, 3))]
+    calls += [((2, 2), {"padding": "same"}), ((2, None), {"data_format": "channels_first"})]
+    with backend_context(backend):
+        for args, kwargs in calls:
+            expected = np.asarray(f(x, *args, **kwargs))
+            got = to_numpy(f(to_backend(backend, x), *args, **kwargs))
+            assert got.shape == expected.shape and got.dtype == expected.dtype
+            np.testing.assert_allclose(got, expected, rtol=1e-6, equal_nan=True)
+        if backend != "numpy":  # (compiled: tensorflow's graph pools NaN by its mask)
+            import crossops
+            got = to_numpy(crossops.jit(lambda t: f(t, 3, 2))(to_backend(backend, x)))
+            np.testing.assert_allclose(got, np.asarray(f(x, 3, 2)), rtol=1e-6, equal_nan=True)
