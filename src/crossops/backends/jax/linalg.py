@@ -4,6 +4,8 @@ rules, found by op name (``backends/jax/linalg.py``): ``norm``'s common call, ``
 
 from __future__ import annotations
 
+import jax
+
 from .. import _numpy_ops as shared
 from .._common import apart, partial
 from . import _F32_F64, NAMESPACE, _vector_norm
@@ -19,10 +21,17 @@ def cross(x1, x2, /, *, axis=-1):
     products, each kept apart from the difference that follows (:func:`.._common.apart`;
     ``jnp.linalg.cross`` compiles them into multiply-adds, a rounding off in ~1 of 4
     values), in one compiled program; other calls ``jnp.linalg.cross``."""
-    if (axis == -1 and x1.dtype == x2.dtype and x1.dtype in _F32_F64 and x1.ndim
-            and x2.ndim and x1.shape[-1] == 3 and x2.shape[-1] == 3):
-        return _products_apart(x1, x2)
+    if axis == -1 and crossed_floats(x1, x2):
+        return products_apart(x1, x2)
     return NAMESPACE.linalg.cross(x1, x2, axis=axis)
+
+
+def crossed_floats(x1, x2) -> bool:
+    """Whether jax arrays ``x1`` and ``x2`` are float32/64 3-vectors of one dtype along
+    their last axes, whose cross product :func:`products_apart` computes."""
+    return (isinstance(x1, jax.Array) and isinstance(x2, jax.Array) and x1.dtype == x2.dtype
+            and x1.dtype in _F32_F64 and x1.ndim and x2.ndim and x1.shape[-1] == 3
+            and x2.shape[-1] == 3)
 
 
 def _cross_of_3_vectors(a, b):
@@ -33,7 +42,8 @@ def _cross_of_3_vectors(a, b):
                      apart(ns, a0, b1) - apart(ns, a1, b0)], axis=-1)
 
 
-_products_apart = jitted_hashable(_cross_of_3_vectors, ())
+#: NumPy's cross product of float 3-vectors along the last axes, in one compiled program
+products_apart = jitted_hashable(_cross_of_3_vectors, ())
 
 
 @partial

@@ -4,7 +4,8 @@ float32, integers in JAX's default float), ``view``, ``einsum`` (operands promot
 crossops's table) and ``bincount``, and ``bin_sums``, the counting step that other ops
 share; and jax's own at common calls: ``cumsum``, ``cumprod``, ``isclose``,
 ``allclose``, ``digitize`` of rising bins, ``nansum``, ``nanmean``, ``unique`` of
-integers; the linear ``quantile``/``percentile`` by one sort in one compiled program.
+integers; the linear ``quantile``/``percentile`` by one sort and ``cross`` of
+3-vectors, each in one compiled program.
 Dtype and shape rules and argument checks: :mod:`crossops.backends._numpy_ops`.
 """
 
@@ -28,6 +29,7 @@ from . import (
     jitted_hashable,
     searchsorted,
 )
+from .linalg import crossed_floats, products_apart
 
 #: generic implementations compiled as one program per shape: op name -> static parameters
 #: (``isclose``'s generic is ~15 small jax ops, each dispatched eagerly: 232 us a call at
@@ -149,6 +151,19 @@ def digitize(x, bins, right=False):
 _CONCRETE = type(jnp.zeros(()))
 #: the real dtypes (bfloat16 too: ml_dtypes's, which NumPy compares)
 _SEARCHED = frozenset(np.dtype(d) for d in (*"bhilqBHILQefd", DTYPES["bfloat16"]))
+
+
+# -- cross: NumPy's products and differences -------------------------------------------------
+
+@partial
+def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """NumPy's cross product of float32/64 3-vectors along the last axes of two arrays of
+    one dtype, in linalg.cross's compiled program (each product kept apart from its
+    difference); other calls take the generic form, compiled (``COMPILED``)."""
+    if (axisa != -1 or axisb != -1 or axisc != -1 or axis is not None
+            or not crossed_floats(a, b)):
+        return NotImplemented
+    return products_apart(a, b)
 
 
 # -- quantile, percentile: linear, by one sort --------------------------------------------
