@@ -498,7 +498,9 @@ def test_logspace_of_numbers_is_numpys(backend, args):
     working float is its default float, float32 with x64 off: NumPy's logspace of float32
     bounds)."""
     with backend_context(backend):
-        out = to_numpy(xnp.logspace(*args))
+        made = xnp.logspace(*args)
+        assert type(made) is type(xnp.zeros(1))  # (an array of the default backend)
+        out = to_numpy(made)
         x64 = to_numpy(xnp.asarray(1.0)).dtype == np.float64
     work = np.float64 if backend != "jax" or x64 else np.float32
     start, stop, *rest = args

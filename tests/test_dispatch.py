@@ -609,3 +609,17 @@ def test_asarray_of_a_list_of_arrays_stacks_them_as_numpy(backend):
             np.testing.assert_array_equal(to_numpy(out), want)
         with pytest.raises(ValueError):
             xnp.asarray([arrays[0], to_backend(backend, np.ones(3, np.float32))])
+
+
+def test_calls_of_numbers_alone_follow_the_default_backend_each_call():
+    """A call without arrays (Python numbers alone: creation) runs on the default backend
+    of each call, its callable kept per backend: alternating backends, nested blocks."""
+    from crossops._backend import backend_of
+    order = ["torch", "numpy", "jax", "torch", "tensorflow", "numpy", "torch"]
+    for name in order:
+        with crossops.use_backend(name):
+            assert backend_of(xnp.logspace(0, 2, 3)) == name
+            assert backend_of(xnp.geomspace(1, 8, 4)) == name
+            with crossops.use_backend("numpy"):
+                assert backend_of(xnp.logspace(0, 2, 3)) == "numpy"
+            assert backend_of(xnp.logspace(0, 2, 3)) == name

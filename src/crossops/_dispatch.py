@@ -60,8 +60,8 @@ class Op:
     """One op of the table: its spec, its implementation on each backend, its call caches."""
 
     __slots__ = ("spec", "generic", "cache", "plain", "ranks", "options", "partials",
-                 "_plain_is_full", "_slow_cache", "_impls", "_full", "_layout", "_places",
-                 "_passed", "__weakref__")
+                 "_plain_is_full", "_slow_cache", "_by_default", "_impls", "_full",
+                 "_layout", "_places", "_passed", "__weakref__")
 
     def __init__(self, spec: OpSpec, generic: Callable | None = None):
         self.spec = spec
@@ -95,6 +95,9 @@ class Op:
         self._plain_is_full = spec.dispatch in _PROMOTED_DISPATCH or all(
             p.default is p.empty and p.kind is p.POSITIONAL_ONLY for p in params)
         self._slow_cache: dict = {}
+        #: cache key -> {default backend name -> callable}: :meth:`resolve`'s calls that
+        #: run on the default backend
+        self._by_default: dict = {}
         self._impls: dict[str, Callable] = {}
         self._full: dict[str, Callable] = {}
         # where the array arguments lie (read when a call converts host data; made here, as
@@ -298,10 +301,19 @@ class Op:
 
     def resolve(self, key, types: tuple) -> Callable:
         """Find (and cache under ``key``) the callable for a call whose array arguments
-        have ``types`` (``key`` is ``types``, or its one type for single-array ops)."""
+        have ``types`` (``key`` is ``types``, or its one type for single-array ops). A
+        call without arrays (Python numbers alone) runs on the default backend, which may
+        change between calls: its callable is kept under ``key`` and that backend."""
+        by_default = self._by_default.get(key)
+        if by_default is not None:
+            f = by_default.get(get_backend())
+            if f is not None:
+                return f
         f, cacheable = self._callable(types)
         if cacheable:
             self._store(key, f)
+        else:
+            self._by_default.setdefault(key, {})[get_backend()] = f
         return f
 
     def _store(self, key, f: Callable) -> None:
