@@ -17,6 +17,7 @@ import string
 
 from .._backend import backend_of_type
 from .._dtypes import dtype_name, kind, result_name
+from ._common import partial
 
 _LETTERS = string.ascii_letters
 
@@ -172,6 +173,36 @@ def unique_alone(x, sorted, return_index, return_inverse, return_counts, axis, s
             and sorted is True and not return_index and not return_inverse
             and not return_counts and axis is None and size is None
             and type(equal_nan) is bool)
+
+
+def linear_quantile_q(q, method, weights, percent: bool):
+    """``q`` as a fraction where a ``quantile`` (``percent``: ``percentile``) call is a
+    one-sort form's: method ``"linear"``, no weights, a Python number in [0, 1] ([0, 100]
+    for a percentile, divided by 100 as NumPy does); None for any other call."""
+    if method != "linear" or weights is not None or type(q) not in (int, float):
+        return None
+    if percent:
+        q = q / 100.0
+    return q if 0 <= q <= 1 else None
+
+
+def one_sort_quantiles(one_sort):
+    """A backend's ``quantile`` and ``percentile`` (NumPy's signatures, partial: see
+    :func:`.._common.partial`) whose common call, the linear quantile of a Python number,
+    is ``one_sort(a, q, axis, keepdims)`` with ``q`` a fraction, or None for every other
+    call (:func:`linear_quantile_q`); ``one_sort`` returns NotImplemented for a call it
+    does not take, which the generic form then takes."""
+    @partial
+    def quantile(a, q, axis=None, overwrite_input=False, method="linear", keepdims=False, *,
+                 weights=None):
+        return one_sort(a, linear_quantile_q(q, method, weights, False), axis, keepdims)
+
+    @partial
+    def percentile(a, q, axis=None, overwrite_input=False, method="linear", keepdims=False,
+                   *, weights=None):
+        return one_sort(a, linear_quantile_q(q, method, weights, True), axis, keepdims)
+
+    return quantile, percentile
 
 
 def linear_quantile_step(q, n: int, host_float):

@@ -82,11 +82,11 @@ def _contract(x, w, axis: int, transposed: bool = False):
     dims = tuple(shape(x))
     if axis == len(dims) - 1:
         return xnp.matmul(x, xnp.matrix_transpose(w) if transposed else w)
+    if None in dims:  # (a size unknown while TensorFlow traces: its tensordot reads it)
+        w = xnp.matrix_transpose(w) if transposed else w
+        return xnp.moveaxis(xnp.tensordot(x, w, axes=([axis], [0])), -1, axis)
     before, after = dims[:axis], dims[axis + 1:]
     wt = w if transposed else xnp.matrix_transpose(w)
-    if None in dims:  # (a size unknown while TensorFlow traces: its tensordot reads it)
-        return xnp.moveaxis(xnp.tensordot(x, xnp.matrix_transpose(wt), axes=([axis], [0])),
-                            -1, axis)
     y = xnp.matmul(wt, xnp.reshape(x, (math.prod(before), dims[axis], math.prod(after))))
     return xnp.reshape(y, (*before, shape(wt)[0], *after))
 

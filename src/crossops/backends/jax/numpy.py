@@ -38,7 +38,7 @@ COMPILED = {"isclose": ("rtol", "atol", "equal_nan"),
             "allclose": ("rtol", "atol", "equal_nan"),
             # (each of a few to twenty small ops, whose checks read shapes and static
             # arguments only: 30-350 us eagerly at 32x32, against jnp's 4-40; interp's
-            # lerp keeps its product apart (numpy._keras._apart), which XLA's CPU compiler
+            # lerp keeps its product apart (backends._common.apart), which XLA's CPU compiler
             # would fuse into a multiply-add; not digitize, whose check of the bins' values
             # would not run compiled, nor the quantiles, whose Python q would be static:
             # their common call has its own form, below)
@@ -170,28 +170,13 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
 # (the generic form runs ~30 of crossops's ops eagerly: ~100x jnp.quantile at 32x32; it is
 # not compiled whole, as a Python q would then be static, one program per value)
 
-@partial
-def quantile(a, q, axis=None, overwrite_input=False, method="linear", keepdims=False, *,
-             weights=None):
-    """NumPy's linear quantile ``q`` (a Python number in [0, 1]) of a float32/64 array
-    along an int axis or all of them: the generic form's values by one sort, compiled (one
-    program per shape, axis and side of the lerp: the weight is an argument), the weight
-    from the host (:func:`.._numpy_ops.linear_quantile_step`); other calls (methods, q
-    lists or arrays, weights, float16) take the generic form."""
-    return _linear_quantile(a, q, axis, method, keepdims, weights)
-
-
-@partial
-def percentile(a, q, axis=None, overwrite_input=False, method="linear", keepdims=False, *,
-               weights=None):
-    """:func:`quantile` of ``q / 100``."""
-    return _linear_quantile(a, q / 100.0 if type(q) in (int, float) else q, axis, method,
-                            keepdims, weights)
-
-
-def _linear_quantile(a, q, axis, method, keepdims, weights):
-    if (method != "linear" or weights is not None or type(q) not in (int, float)
-            or not 0 <= q <= 1 or not isinstance(a, jax.Array) or a.dtype not in _FULL_FLOATS
+def _linear_quantile(a, q, axis, keepdims):
+    """NumPy's linear quantile ``q`` (a fraction, or None: another call) of a float32/64
+    array along an int axis or all of them: the generic form's values by one sort,
+    compiled (one program per shape, axis and side of the lerp: the index and weight are
+    arguments), the weight from the host (:func:`.._numpy_ops.linear_quantile_step`);
+    other calls (methods, q lists or arrays, weights, float16) take the generic form."""
+    if (q is None or not isinstance(a, jax.Array) or a.dtype not in _FULL_FLOATS
             or type(keepdims) is not bool):
         return NotImplemented
     if axis is None:
@@ -206,6 +191,9 @@ def _linear_quantile(a, q, axis, method, keepdims, weights):
     return _lerp_sorted(a, lo, 0.0 if weight is None else weight, axis=axis,
                         keepdims=keepdims, upper=weight is not None and upper,
                         element=weight is None)
+
+
+quantile, percentile = shared.one_sort_quantiles(_linear_quantile)
 
 
 def _lerp_sorted_eager(a, lo, weight, axis, keepdims, upper, element):

@@ -235,28 +235,14 @@ def median(a, axis=None, overwrite_input=False, keepdims=False):
     return _slice_result(a, out, ordered, dim, n, axis, keepdims)
 
 
-@partial
-def quantile(a, q, axis=None, overwrite_input=False, method="linear", keepdims=False, *,
-             weights=None):
-    return _linear_quantile(a, q, axis, method, keepdims, weights)
-
-
-@partial
-def percentile(a, q, axis=None, overwrite_input=False, method="linear", keepdims=False, *,
-               weights=None):
-    return _linear_quantile(a, q / 100.0 if type(q) in (int, float) else q, axis, method,
-                            keepdims, weights)
-
-
-def _linear_quantile(a, q, axis, method, keepdims, weights):
+def _linear_quantile(a, q, axis, keepdims):
     """NumPy's linear quantile ``q`` (a Python number in [0, 1]) of a float16/32/64 tensor
     along an int axis or all of them, as the generic form computes it: one sort (NaN
     last), the virtual index ``q * (n - 1)`` and its weight ``t`` in float64 on the host,
     ``t`` or ``1 - t`` rounded to the tensor's float, NumPy's lerp from the nearer end (a
     multiply and a subtraction or addition, each rounded), NaN where the slice holds one.
-    Other calls (methods, q lists or arrays, weights) take the generic form."""
-    if (method != "linear" or weights is not None or type(q) not in (int, float)
-            or not 0 <= q <= 1 or (found := _sorted_along(a, axis, keepdims)) is None):
+    Other calls (methods, q lists or arrays, weights: ``q`` None) take the generic form."""
+    if q is None or (found := _sorted_along(a, axis, keepdims)) is None:
         return NotImplemented
     ordered, dim, n = found
     # (the host float: torch would round a float16's weight to float32)
@@ -265,6 +251,9 @@ def _linear_quantile(a, q, axis, method, keepdims, weights):
     diff = high - low
     out = low if weight is None else high - diff * weight if upper else low + diff * weight
     return _slice_result(a, out, ordered, dim, n, axis, keepdims)
+
+
+quantile, percentile = shared.one_sort_quantiles(_linear_quantile)
 
 
 _HOST_FLOAT = {torch.float16: np.float16, torch.float32: np.float32, torch.float64: np.float64}
